@@ -1,0 +1,34 @@
+/* disruption.h - marked Poisson disruption processes (MODEL §3).
+ *
+ * Sampling is event-driven: inter-arrival times are drawn, so the cost of a
+ * trial grows with the number of occurrences, never with the number of steps.
+ */
+#ifndef MR_DISRUPTION_H
+#define MR_DISRUPTION_H
+
+#include "scenario.h"
+
+#include <gsl/gsl_rng.h>
+
+typedef struct {
+    double start_years;     /* tau, years since the start of the horizon */
+    double duration_months; /* d */
+    double severity;        /* s, fraction of the affected supply withheld */
+} mr_occurrence;
+
+/* Next occurrence of process p after *clock (years), drawn from r.
+   Returns 1 and fills *occ (advancing *clock) while the occurrence starts
+   before horizon_years; returns 0 once the process has left the horizon.
+   Start with *clock = 0. A process with rate 0 never occurs. */
+int mr_disruption_next(const mr_process *p, double horizon_years, gsl_rng *r, double *clock,
+                       mr_occurrence *occ);
+
+double mr_severity_draw(const mr_severity *s, gsl_rng *r);
+double mr_duration_draw(const mr_duration *d, gsl_rng *r);
+
+/* Steps on which an occurrence is active (MODEL §3):
+   floor(tau n) .. floor(tau n) + max(1, round(d n / 12)) - 1, cut at T - 1.
+   Returns the number of active steps (>= 1) and sets *first. */
+int mr_occurrence_steps(const mr_occurrence *o, int steps_per_year, int nsteps, int *first);
+
+#endif

@@ -1,0 +1,34 @@
+/* supply.h - supply per mineral and step, and the strategic stockpile (MODEL §4). */
+#ifndef MR_SUPPLY_H
+#define MR_SUPPLY_H
+
+/* Availability of one stage as a fraction of normal supply:
+     lost    = sum share_c L_c
+     reroute = min(lost, ramp * sum share_c spare_c (1 - L_c))
+     A       = 1 - lost + reroute
+   ramp in [0, 1] scales spare capacity while it ramps up (1 = at once). */
+double mr_stage_availability(int n, const double *share, const double *spare, const double *loss,
+                             double ramp);
+
+/* Supply as a fraction of demand, S = r + d + (1 - r - d) A. */
+double mr_supply_fraction(double recycled, double domestic, double availability);
+
+/* Ramp-up factor of spare capacity after k consecutive disrupted steps
+   (k >= 1) of h months each: min(1, k h / ramp_months); 1 if ramp_months == 0. */
+double mr_spare_ramp(int k, double h_months, double ramp_months);
+
+typedef struct {
+    double target_months;  /* refill up to this, months of demand */
+    double trigger;        /* release only when the gap exceeds this */
+    double max_release;    /* fraction of demand per step, at most */
+    double refill_rate;    /* months of demand per month, while gap == 0 */
+} mr_stockpile_rule;
+
+/* One step of the stockpile. gap g >= 0 (fraction of demand), h months per
+   step, *level in months of demand. Returns the release R (fraction of
+   demand): R = min(g, level / h, max_release) when g > trigger, and the level
+   falls by R h; when g == 0 the level rises by refill_rate h up to the target.
+   Net shortfall u = g - R. */
+double mr_stockpile_step(const mr_stockpile_rule *rule, double *level, double gap, double h);
+
+#endif

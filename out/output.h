@@ -1,0 +1,63 @@
+/* output.h - the HDF5 result file: writing it and printing its risk tables.
+ *
+ * The layout (every group, dataset, attribute, unit and estimator) is
+ * docs/OUTPUT.md; the fixed points are INTERFACE.md "Output file".
+ */
+#ifndef MR_OUTPUT_H
+#define MR_OUTPUT_H
+
+#include "engine.h"
+#include "scenario.h"
+
+#include <stdio.h>
+
+/* Version of the file layout, root attribute format_version. Bump the minor
+   number when datasets are added, the major one when any is renamed,
+   removed or changes meaning. */
+#define MR_FORMAT_NAME "minrisk"
+#define MR_FORMAT_MAJOR 1
+#define MR_FORMAT_MINOR 0
+
+/* Statistics written to /summary (MODEL §9). */
+#define MR_OUTPUT_NQUANTILES 6 /* 0.5 0.9 0.95 0.99 0.995 0.999 */
+#define MR_OUTPUT_NES 3        /* 0.95 0.99 0.995 */
+#define MR_OUTPUT_NRP 9        /* 2 5 10 20 50 100 200 500 1000 years */
+#define MR_OUTPUT_NBANDS 3     /* 0.05 0.5 0.95 */
+#define MR_OUTPUT_HIST_BINS 50
+#define MR_OUTPUT_CI_LEVEL 0.95
+
+extern const double mr_output_quantiles[MR_OUTPUT_NQUANTILES];
+extern const double mr_output_es_levels[MR_OUTPUT_NES];
+extern const double mr_output_return_periods[MR_OUTPUT_NRP];
+extern const double mr_output_bands[MR_OUTPUT_NBANDS];
+
+/* Write the result file of a finished run: per-trial arrays, statistics
+   (computed here from res), the scenario text and its resolved form
+   (mr_scenario_resolved_yaml), and info into /run_info. The file is written
+   as "path.tmp.<pid>" in the same directory and renamed to path only when
+   complete; on failure or interrupt the temporary file is removed and path
+   is left as it was. Returns 0 on success; -1 on failure with err =
+   "path: reason"; 1 when mr_output_interrupt was called (before or during
+   the write), with err = "path: interrupted; nothing written". An interrupt
+   is consumed by the write that reports it. Not thread-safe (HDF5 is
+   serial); call from one thread. */
+int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
+                    const mr_run_info *info, mr_error *err);
+
+/* Ask a write in progress (or the next one) to stop, and remove its
+   temporary file at once. Async-signal-safe: sets a flag and calls
+   unlink(2) on a name prepared in advance; for a SIGINT/SIGTERM handler
+   that returns. */
+void mr_output_interrupt(void);
+
+/* Only remove the temporary file of a write in progress, if any (unlink(2)
+   of a name prepared in advance): for a signal handler that then _exits. */
+void mr_output_remove_partial(void);
+
+/* Print the risk tables of a finished file (header; losses per sector and in
+   total, GBP millions; per-mineral shortage figures) as column-aligned text.
+   Returns 0, or -1 with err = "path: reason" (not found, not a minrisk file,
+   unsupported format_version, damaged). Nothing is printed on failure. */
+int mr_summary_print(const char *path, FILE *out, mr_error *err);
+
+#endif

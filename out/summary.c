@@ -1,0 +1,538 @@
+/* summary.c - print the risk tables of a finished result file
+ * (`minrisk summary FILE.h5`).
+ *
+ * Everything is read first and printed only when all of it was there, so a
+ * damaged file prints nothing but the error. Statistics are looked up by the
+ * values of their coordinates (quantile 0.95, return period 100...), not by
+ * position, so files with more levels still print.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "output.h"
+
+#include <hdf5.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* H5Dvlen_reclaim was renamed H5Treclaim in HDF5 1.12. */
+#if H5_VERSION_GE(1, 12, 0)
+#define VLEN_RECLAIM H5Treclaim
+#else
+#define VLEN_RECLAIM H5Dvlen_reclaim
+#endif
+
+#define GBP_PER_MILLION 1e6
+
+/* ---- reading -------------------------------------------------------------- */
+
+typedef struct {
+    const char *path;
+    mr_error *err;
+    bool failed;
+    hid_t file;
+} reader;
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+static int fail(reader *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int fail(reader *r, const char *fmt, ...)
+{
+    if (!r->failed) {
+        r->failed = true;
+        char reason[MR_ERRMSG_MAX / 2];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(reason, sizeof reason, fmt, ap);
+        va_end(ap);
+        snprintf(r->err->msg, sizeof r->err->msg, "%s: %s", r->path, reason);
+    }
+    return -1;
+}
+
+static int damaged(reader *r, const char *what)
+{
+    return fail(r, "damaged or incomplete minrisk file: cannot read %s", what);
+}
+
+/* Number of elements of a dataset, or -1. */
+static long long extent(reader *r, const char *name)
+{
+    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
+    hid_t sp = ds < 0 ? -1 : H5Dget_space(ds);
+    hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (n < 0)
+        damaged(r, name);
+    return (long long)n;
+}
+
+/* Exactly n float64 values of dataset name into buf. */
+static int read_f64(reader *r, const char *name, double *buf, size_t n)
+{
+    if (extent(r, name) != (long long)n)
+        return damaged(r, name);
+    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
+    herr_t rc = ds < 0 ? -1 : H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc < 0 ? damaged(r, name) : 0;
+}
+
+static char *copy_n(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* n strings (variable- or fixed-length) of a dataset; caller frees each. */
+static int read_strings(reader *r, const char *name, char **out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    if (extent(r, name) != (long long)n)
+        return damaged(r, name);
+    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
+    hid_t ft = ds < 0 ? -1 : H5Dget_type(ds);
+    hid_t mt = -1, sp = -1;
+    int rc = -1;
+    if (ft < 0 || H5Tget_class(ft) != H5T_STRING)
+        goto out;
+    mt = H5Tcopy(H5T_C_S1);
+    /* HDF5 converts no strings between character sets: read as stored */
+    if (H5Tset_cset(mt, H5Tget_cset(ft)) < 0)
+        goto out;
+    if (H5Tis_variable_str(ft) > 0) {
+        char **v = calloc(n ? n : 1, sizeof *v);
+        sp = H5Dget_space(ds);
+        if (!v || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
+            H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+            free(v);
+            goto out;
+        }
+        rc = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!(out[i] = copy_n(v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0)))
+                rc = -1;
+        VLEN_RECLAIM(mt, sp, H5P_DEFAULT, v);
+        free(v);
+    } else {
+        size_t size = H5Tget_size(ft);
+        char *buf = malloc(n * size + 1);
+        if (!buf || H5Tset_size(mt, size) < 0 ||
+            H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+            free(buf);
+            goto out;
+        }
+        rc = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!(out[i] = copy_n(buf + i * size, strnlen(buf + i * size, size))))
+                rc = -1;
+        free(buf);
+    }
+out:
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc < 0 ? damaged(r, name) : 0;
+}
+
+/* A string attribute of the root; NULL when missing or not a string. */
+static char *root_attr_str(reader *r, const char *name)
+{
+    if (H5Aexists(r->file, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
+    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    char *out = NULL;
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
+        if (H5Tis_variable_str(ft) > 0) {
+            char *v = NULL;
+            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
+                out = copy_n(v, strlen(v));
+                H5free_memory(v);
+            }
+        } else {
+            size_t size = H5Tget_size(ft);
+            char *buf = malloc(size + 1);
+            if (buf && H5Tset_size(mt, size) >= 0 && H5Aread(a, mt, buf) >= 0)
+                out = copy_n(buf, strnlen(buf, size));
+            free(buf);
+        }
+    }
+    H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return out;
+}
+
+/* A numeric root attribute of n elements, converted to mem_type. */
+static int root_attr_num(reader *r, const char *name, hid_t mem_type, size_t n, void *buf)
+{
+    if (H5Aexists(r->file, name) <= 0)
+        return damaged(r, name);
+    hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
+    hssize_t np = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    herr_t rc = np == (hssize_t)n ? H5Aread(a, mem_type, buf) : -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc < 0 ? damaged(r, name) : 0;
+}
+
+/* Index of value v in a coordinate (to 1e-9), or -1 with an error. */
+static int find_level(reader *r, const char *coord, const double *values, size_t n, double v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fabs(values[i] - v) <= 1e-9 * fmax(1.0, fabs(v)))
+            return (int)i;
+    char what[128];
+    snprintf(what, sizeof what, "%s %g", coord, v);
+    damaged(r, what);
+    return -1;
+}
+
+/* ---- what is printed ------------------------------------------------------ */
+
+enum {
+    COL_MEAN,
+    COL_SE,
+    COL_VAR95,
+    COL_VAR99,
+    COL_VAR995,
+    COL_ES99,
+    COL_AAL,
+    COL_RP100,
+    COL_RP200,
+    NLOSSCOLS
+};
+enum { MCOL_PSHORT, MCOL_SHORT, MCOL_MONTHS, MCOL_PEMPTY, MCOL_PRICE, NMINCOLS };
+
+typedef struct {
+    char *scenario, *software;
+    uint64_t trials, seed;
+    int horizon, steps_per_year, version[2];
+    size_t S, M;
+    char **sector, **mineral;
+    double *loss;        /* [(S + 1) * NLOSSCOLS], GBP; row S is the total */
+    double *mineral_fig; /* [M * NMINCOLS] */
+} summary;
+
+static void free_summary(summary *s)
+{
+    free(s->scenario);
+    free(s->software);
+    for (size_t j = 0; s->sector && j < s->S; j++)
+        free(s->sector[j]);
+    for (size_t m = 0; s->mineral && m < s->M; m++)
+        free(s->mineral[m]);
+    free(s->sector);
+    free(s->mineral);
+    free(s->loss);
+    free(s->mineral_fig);
+}
+
+static int read_header(reader *r, summary *s)
+{
+    char *format = root_attr_str(r, "format");
+    bool ours = format && !strcmp(format, MR_FORMAT_NAME);
+    free(format);
+    if (!ours || H5Aexists(r->file, "format_version") <= 0)
+        return fail(r, "not a minrisk file");
+    if (root_attr_num(r, "format_version", H5T_NATIVE_INT, 2, s->version) < 0)
+        return -1;
+    if (s->version[0] != MR_FORMAT_MAJOR)
+        return fail(r, "unsupported format_version %d.%d (this minrisk reads %d.x)", s->version[0],
+                    s->version[1], MR_FORMAT_MAJOR);
+    s->scenario = root_attr_str(r, "scenario_name");
+    s->software = root_attr_str(r, "software_version");
+    if (!s->scenario || !s->software)
+        return damaged(r, "the scenario_name and software_version attributes");
+    if (root_attr_num(r, "trials", H5T_NATIVE_UINT64, 1, &s->trials) < 0 ||
+        root_attr_num(r, "seed", H5T_NATIVE_UINT64, 1, &s->seed) < 0 ||
+        root_attr_num(r, "horizon_years", H5T_NATIVE_INT, 1, &s->horizon) < 0 ||
+        root_attr_num(r, "steps_per_year", H5T_NATIVE_INT, 1, &s->steps_per_year) < 0)
+        return -1;
+    return 0;
+}
+
+/* Positions of the printed levels in the quantile, es_level and
+   return_period coordinates. */
+typedef struct {
+    int q95, q99, q995, es99, rp100, rp200;
+} levels;
+
+/* The loss table: sectors (OL + XC) in rows 0..S-1, the total in row S. */
+static int read_losses(reader *r, summary *s, const levels *lv)
+{
+    const size_t S = s->S, nq = MR_OUTPUT_NQUANTILES, ne = MR_OUTPUT_NES, nr = MR_OUTPUT_NRP;
+    size_t rows = S + 1;
+    double *mean = malloc(rows * sizeof *mean), *se = malloc(rows * sizeof *se),
+           *aal = malloc(rows * sizeof *aal), *q = malloc(rows * nq * sizeof *q),
+           *es = malloc(rows * ne * sizeof *es), *rp = malloc(rows * nr * sizeof *rp);
+    int rc = -1;
+    if (!mean || !se || !aal || !q || !es || !rp) {
+        fail(r, "out of memory");
+        goto out;
+    }
+    if (read_f64(r, "/summary/sector_loss_mean", mean, S) < 0 ||
+        read_f64(r, "/summary/sector_loss_se", se, S) < 0 ||
+        read_f64(r, "/summary/sector_aal", aal, S) < 0 ||
+        read_f64(r, "/summary/sector_loss_quantile", q, S * nq) < 0 ||
+        read_f64(r, "/summary/sector_loss_es", es, S * ne) < 0 ||
+        read_f64(r, "/summary/sector_return_period_loss", rp, S * nr) < 0 ||
+        read_f64(r, "/summary/total_loss_mean", mean + S, 1) < 0 ||
+        read_f64(r, "/summary/total_loss_se", se + S, 1) < 0 ||
+        read_f64(r, "/summary/aal", aal + S, 1) < 0 ||
+        read_f64(r, "/summary/total_loss_quantile", q + S * nq, nq) < 0 ||
+        read_f64(r, "/summary/total_loss_es", es + S * ne, ne) < 0 ||
+        read_f64(r, "/summary/return_period_loss", rp + S * nr, nr) < 0)
+        goto out;
+    for (size_t j = 0; j < rows; j++) {
+        double *row = s->loss + j * NLOSSCOLS;
+        row[COL_MEAN] = mean[j];
+        row[COL_SE] = se[j];
+        row[COL_VAR95] = q[j * nq + (size_t)lv->q95];
+        row[COL_VAR99] = q[j * nq + (size_t)lv->q99];
+        row[COL_VAR995] = q[j * nq + (size_t)lv->q995];
+        row[COL_ES99] = es[j * ne + (size_t)lv->es99];
+        row[COL_AAL] = aal[j];
+        row[COL_RP100] = rp[j * nr + (size_t)lv->rp100];
+        row[COL_RP200] = rp[j * nr + (size_t)lv->rp200];
+    }
+    rc = 0;
+out:
+    free(mean);
+    free(se);
+    free(aal);
+    free(q);
+    free(es);
+    free(rp);
+    return rc;
+}
+
+static int read_minerals(reader *r, summary *s)
+{
+    static const char *const names[NMINCOLS] = {
+        "/summary/mineral_shortage_prob", "/summary/mineral_shortfall_mean_avg",
+        "/summary/mineral_shortfall_months_avg", "/summary/mineral_stockpile_empty_prob",
+        "/summary/mineral_price_peak_avg"};
+    double *v = malloc((s->M ? s->M : 1) * sizeof *v);
+    if (!v)
+        return fail(r, "out of memory");
+    for (int c = 0; c < NMINCOLS; c++) {
+        if (read_f64(r, names[c], v, s->M) < 0) {
+            free(v);
+            return -1;
+        }
+        for (size_t m = 0; m < s->M; m++)
+            s->mineral_fig[m * NMINCOLS + (size_t)c] = v[m];
+    }
+    free(v);
+    return 0;
+}
+
+static int read_summary(reader *r, summary *s)
+{
+    if (read_header(r, s) < 0)
+        return -1;
+    long long S = extent(r, "/summary/sector"), M = extent(r, "/summary/mineral");
+    if (S < 0 || M < 0)
+        return -1;
+    s->S = (size_t)S;
+    s->M = (size_t)M;
+    s->sector = calloc(s->S ? s->S : 1, sizeof *s->sector);
+    s->mineral = calloc(s->M ? s->M : 1, sizeof *s->mineral);
+    s->loss = calloc((s->S + 1) * NLOSSCOLS, sizeof *s->loss);
+    s->mineral_fig = calloc((s->M ? s->M : 1) * NMINCOLS, sizeof *s->mineral_fig);
+    if (!s->sector || !s->mineral || !s->loss || !s->mineral_fig)
+        return fail(r, "out of memory");
+    if (read_strings(r, "/summary/sector", s->sector, s->S) < 0 ||
+        read_strings(r, "/summary/mineral", s->mineral, s->M) < 0)
+        return -1;
+
+    double q[MR_OUTPUT_NQUANTILES], es[MR_OUTPUT_NES], rp[MR_OUTPUT_NRP];
+    if (read_f64(r, "/summary/quantile", q, MR_OUTPUT_NQUANTILES) < 0 ||
+        read_f64(r, "/summary/es_level", es, MR_OUTPUT_NES) < 0 ||
+        read_f64(r, "/summary/return_period", rp, MR_OUTPUT_NRP) < 0)
+        return -1;
+    levels lv = {
+        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.95),
+        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.99),
+        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.995),
+        find_level(r, "es_level", es, MR_OUTPUT_NES, 0.99),
+        find_level(r, "return_period", rp, MR_OUTPUT_NRP, 100),
+        find_level(r, "return_period", rp, MR_OUTPUT_NRP, 200),
+    };
+    if (r->failed)
+        return -1;
+    return read_losses(r, s, &lv) < 0 ? -1 : read_minerals(r, s);
+}
+
+/* ---- printing: column-aligned text tables -------------------------------- */
+
+#define CELL 48
+
+typedef struct {
+    size_t rows, cols; /* rows include the header row */
+    char (*cell)[CELL];
+} table;
+
+static char *cell(table *t, size_t row, size_t col)
+{
+    return t->cell[row * t->cols + col];
+}
+
+/* First column left-aligned, the others right-aligned, two spaces apart. */
+static void print_table(FILE *out, table *t)
+{
+    size_t width[16] = {0};
+    for (size_t c = 0; c < t->cols && c < 16; c++)
+        for (size_t r = 0; r < t->rows; r++) {
+            size_t w = strlen(cell(t, r, c));
+            if (w > width[c])
+                width[c] = w;
+        }
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            if (c == 0)
+                fprintf(out, "%-*s", (int)width[c], cell(t, r, c));
+            else
+                fprintf(out, "  %*s", (int)width[c], cell(t, r, c));
+        }
+        fputc('\n', out);
+    }
+}
+
+static void fmt_num(char *dst, double v, int decimals, const char *suffix)
+{
+    if (isnan(v))
+        snprintf(dst, CELL, "n/a");
+    else
+        snprintf(dst, CELL, "%.*f%s", decimals, v, suffix);
+}
+
+/* Decimals that show about four significant digits of the largest value. */
+static int decimals_for(double maxabs)
+{
+    return maxabs >= 1000.0 ? 0 : maxabs >= 100.0 ? 1 : maxabs >= 1.0 ? 2 : 3;
+}
+
+static void print_summary(FILE *out, const summary *s)
+{
+    fprintf(out, "Scenario   %s\n", s->scenario);
+    fprintf(out, "Trials     %llu (seed %llu)\n", (unsigned long long)s->trials,
+            (unsigned long long)s->seed);
+    fprintf(out, "Horizon    %d years, %d steps a year\n", s->horizon, s->steps_per_year);
+    fprintf(out, "Software   minrisk %s, file format %d.%d\n\n", s->software, s->version[0],
+            s->version[1]);
+
+    fprintf(out,
+            "Losses in GBP m: over the %d-year horizon (mean; VaR = empirical quantile; ES = "
+            "expected shortfall)\nand per year (AAL = average annual loss; 1-in-N = annual loss "
+            "at a return period of N years).\nse = Monte Carlo standard error of the mean.\n\n",
+            s->horizon);
+    static const char *const head[NLOSSCOLS + 1] = {"sector",   "mean",      "se",     "VaR 95%",
+                                                    "VaR 99%",  "VaR 99.5%", "ES 99%", "AAL",
+                                                    "1-in-100", "1-in-200"};
+    table t = {s->S + 2, NLOSSCOLS + 1, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell)
+        return;
+    double maxabs = 0.0;
+    for (size_t i = 0; i < (s->S + 1) * NLOSSCOLS; i++)
+        if (isfinite(s->loss[i]))
+            maxabs = fmax(maxabs, fabs(s->loss[i]) / GBP_PER_MILLION);
+    int dec = decimals_for(maxabs);
+    for (size_t c = 0; c <= NLOSSCOLS; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+    for (size_t j = 0; j <= s->S; j++) {
+        snprintf(cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
+        for (size_t c = 0; c < NLOSSCOLS; c++)
+            fmt_num(cell(&t, j + 1, c + 1), s->loss[j * NLOSSCOLS + c] / GBP_PER_MILLION, dec, "");
+    }
+    print_table(out, &t);
+    free(t.cell);
+
+    fprintf(out, "\nMinerals: P(short) = probability that the peak shortfall exceeds 1%% of "
+                 "demand; mean short =\nmean shortfall over the horizon, %% of demand; months "
+                 "short = mean months with shortfall > 1%%;\nP(stock empty) = probability that "
+                 "the strategic stockpile runs out; peak price = mean peak P/P0.\n\n");
+    static const char *const mhead[NMINCOLS + 1] = {"mineral",      "P(short)",       "mean short",
+                                                    "months short", "P(stock empty)", "peak price"};
+    table m = {s->M + 1, NMINCOLS + 1, NULL};
+    m.cell = calloc(m.rows * m.cols, sizeof *m.cell);
+    if (!m.cell)
+        return;
+    for (size_t c = 0; c <= NMINCOLS; c++)
+        snprintf(cell(&m, 0, c), CELL, "%s", mhead[c]);
+    for (size_t k = 0; k < s->M; k++) {
+        const double *f = s->mineral_fig + k * NMINCOLS;
+        snprintf(cell(&m, k + 1, 0), CELL, "%s", s->mineral[k]);
+        fmt_num(cell(&m, k + 1, 1), 100.0 * f[MCOL_PSHORT], 1, "%");
+        fmt_num(cell(&m, k + 1, 2), 100.0 * f[MCOL_SHORT], 2, "%");
+        fmt_num(cell(&m, k + 1, 3), f[MCOL_MONTHS], 1, "");
+        fmt_num(cell(&m, k + 1, 4), 100.0 * f[MCOL_PEMPTY], 1, "%");
+        fmt_num(cell(&m, k + 1, 5), f[MCOL_PRICE], 2, "x");
+    }
+    print_table(out, &m);
+    free(m.cell);
+}
+
+/* ---- entry point ------------------------------------------------------------ */
+
+int mr_summary_print(const char *path, FILE *out, mr_error *err)
+{
+    reader r = {path, err, false, -1};
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return fail(&r, "cannot open: %s", strerror(errno));
+    fclose(probe);
+
+    H5E_auto2_t old_func;
+    void *old_data;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    summary s;
+    memset(&s, 0, sizeof s);
+    if (H5Fis_hdf5(path) <= 0)
+        fail(&r, "not a minrisk file (not HDF5)");
+    else if ((r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
+        fail(&r, "cannot open as HDF5 (damaged?)");
+    else
+        read_summary(&r, &s);
+    if (r.file >= 0)
+        H5Fclose(r.file);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+
+    if (!r.failed)
+        print_summary(out, &s);
+    free_summary(&s);
+    return r.failed ? -1 : 0;
+}

@@ -1,0 +1,585 @@
+/* engine.c - the Monte Carlo trial loop (MODEL §1-§8, §12).
+ *
+ * Trials are cut into fixed blocks of MR_BLOCK_TRIALS, handed to OpenMP
+ * threads dynamically. A trial's random numbers come from streams keyed by
+ * (seed, process name, trial), and its results go to row i of each array,
+ * so nothing depends on which thread ran it. Per-thread workspaces are
+ * allocated once; the trial loop allocates nothing.
+ */
+#include "engine.h"
+
+#include "disruption.h"
+#include "iim.h"
+#include "model.h"
+#include "prices.h"
+#include "rng.h"
+#include "sectors.h"
+#include "supply.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Trials per block: the unit of scheduling (and, later, of checkpoints and
+   MPI decomposition). Fixed, so the split never depends on the worker count. */
+#define MR_BLOCK_TRIALS 1024
+
+/* Thresholds of the per-trial counts (MODEL §8). */
+#define MR_SHORTFALL_THRESHOLD 0.01    /* u > 1% counts as a month short */
+#define MR_INOPERABILITY_THRESHOLD 0.05 /* q > 5% counts as a month inoperable */
+
+static volatile sig_atomic_t interrupted = 0;
+
+void mr_engine_interrupt(void)
+{
+    interrupted = 1;
+}
+
+int mr_results_alloc(mr_results *r, uint64_t N, int S, int M, int H, int T)
+{
+    memset(r, 0, sizeof *r);
+    r->ntrials = N;
+    r->nsectors = S;
+    r->nminerals = M;
+    r->years = H;
+    r->steps = T;
+    size_t n = (size_t)N;
+    r->total_loss = calloc(n, sizeof(double));
+    r->sector_output_loss = calloc(n * (size_t)S, sizeof(double));
+    r->sector_extra_cost = calloc(n * (size_t)S, sizeof(double));
+    r->annual_loss = calloc(n * (size_t)H, sizeof(double));
+    r->sector_annual_loss = calloc(n * (size_t)H * (size_t)S, sizeof(double));
+    r->mineral_shortfall_mean = calloc(n * (size_t)M, sizeof(double));
+    r->mineral_shortfall_peak = calloc(n * (size_t)M, sizeof(double));
+    r->mineral_shortfall_months = calloc(n * (size_t)M, sizeof(double));
+    r->mineral_price_peak = calloc(n * (size_t)M, sizeof(double));
+    r->mineral_stockpile_empty_month = calloc(n * (size_t)M, sizeof(double));
+    r->sector_inoperability_peak = calloc(n * (size_t)S, sizeof(double));
+    r->sector_inoperability_months = calloc(n * (size_t)S, sizeof(double));
+    r->band_q = calloc((size_t)T * (size_t)S * MR_BAND_Q_BINS, sizeof(uint64_t));
+    r->band_y = calloc((size_t)T * (size_t)M * MR_BAND_Y_BINS, sizeof(uint64_t));
+    if (!r->total_loss || !r->sector_output_loss || !r->sector_extra_cost || !r->annual_loss ||
+        !r->sector_annual_loss || !r->mineral_shortfall_mean || !r->mineral_shortfall_peak ||
+        !r->mineral_shortfall_months || !r->mineral_price_peak ||
+        !r->mineral_stockpile_empty_month || !r->sector_inoperability_peak ||
+        !r->sector_inoperability_months || !r->band_q || !r->band_y) {
+        mr_results_free(r);
+        return -1;
+    }
+    return 0;
+}
+
+void mr_results_free(mr_results *r)
+{
+    free(r->total_loss);
+    free(r->sector_output_loss);
+    free(r->sector_extra_cost);
+    free(r->annual_loss);
+    free(r->sector_annual_loss);
+    free(r->mineral_shortfall_mean);
+    free(r->mineral_shortfall_peak);
+    free(r->mineral_shortfall_months);
+    free(r->mineral_price_peak);
+    free(r->mineral_stockpile_empty_month);
+    free(r->sector_inoperability_peak);
+    free(r->sector_inoperability_months);
+    free(r->band_q);
+    free(r->band_y);
+    memset(r, 0, sizeof *r);
+}
+
+/* One thread's scratch space, sized once per run. */
+typedef struct {
+    gsl_rng *rng;        /* disruption and jump streams, sought per process */
+    gsl_rng **price_rng; /* [M] one innovation stream per mineral */
+    double *surv;        /* [nslots*T] prod (1 - s) of active occurrences; 1 when untouched */
+    unsigned char *slot_touched; /* [nslots] */
+    int *touched;        /* [nslots] slots whose surv row is not all ones */
+    int ntouched;
+    unsigned char *stage_touched; /* [M*2] */
+    unsigned char *stage_active;  /* [M*2*T] some occurrence hits the stage on the step */
+    double *loss;        /* [max_stage_n] L_c of one stage at one step */
+    int *ramp_k;         /* [M*2] consecutive disrupted steps per stage */
+    double *jump;        /* [M*T] ln jump sizes landing on each step; zero between trials */
+    double *z, *y, *ratio, *u, *x, *e, *level;   /* [M] */
+    double *usum, *upeak, *umonths, *ypeak, *empty; /* [M] */
+    double *claim_f;     /* [nclaims] */
+    double *f, *fprod, *buffer;                  /* [nneeds] */
+    double *c, *q, *tmp, *ol, *xc, *qpeak, *qmonths; /* [S] */
+    /* Private histograms, laid out [(j * BINS + k) * T + t] (and the same
+       with m): a trajectory that stays in one bin walks along memory, which
+       keeps the counts in cache. Transposed to mr_results' layout at the end. */
+    uint32_t *band_q, *band_y; /* a thread counts at most N < 2^32 trials */
+    double *qtraj, *ytraj;     /* [S*T], [M*T] this trial's q and y */
+    uint64_t words;                              /* random words drawn so far */
+} workspace;
+
+static void workspace_free(workspace *w, int M)
+{
+    if (w->price_rng)
+        for (int m = 0; m < M; m++)
+            if (w->price_rng[m])
+                gsl_rng_free(w->price_rng[m]);
+    if (w->rng)
+        gsl_rng_free(w->rng);
+    void *ptrs[] = {w->price_rng, w->surv,  w->slot_touched, w->touched, w->stage_touched, w->stage_active,
+                    w->loss,      w->ramp_k, w->jump,       w->z,       w->y,
+                    w->ratio,     w->u,     w->x,           w->e,       w->level,
+                    w->usum,      w->upeak, w->umonths,     w->ypeak,   w->empty,
+                    w->claim_f,   w->f,     w->fprod,       w->buffer,  w->c,
+                    w->q,         w->tmp,   w->ol,          w->xc,      w->qpeak,
+                    w->qmonths,   w->band_q, w->band_y,    w->qtraj,   w->ytraj};
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+        free(ptrs[i]);
+    memset(w, 0, sizeof *w);
+}
+
+/* calloc of at least one element, so an empty array is not mistaken for a failure. */
+static void *calloc_min1(size_t n, size_t size)
+{
+    return calloc(n > 0 ? n : 1, size);
+}
+
+static int workspace_alloc(workspace *w, const mr_model *md)
+{
+    memset(w, 0, sizeof *w);
+    size_t M = (size_t)md->M, S = (size_t)md->S, T = (size_t)md->T;
+    size_t ns = (size_t)md->nslots, nn = (size_t)md->nneeds;
+    int ok = 1;
+#define Z(p, n)                                                                                    \
+    do {                                                                                           \
+        (p) = calloc_min1((n), sizeof *(p));                                                       \
+        ok = ok && (p);                                                                            \
+    } while (0)
+    w->rng = gsl_rng_alloc(mr_rng_philox);
+    ok = ok && w->rng;
+    Z(w->price_rng, M);
+    for (size_t m = 0; ok && m < M; m++) {
+        w->price_rng[m] = gsl_rng_alloc(mr_rng_philox);
+        ok = ok && w->price_rng[m];
+    }
+    Z(w->surv, ns * T);
+    Z(w->slot_touched, ns);
+    Z(w->touched, ns);
+    Z(w->stage_touched, M * 2);
+    Z(w->stage_active, M * 2 * T);
+    Z(w->loss, (size_t)md->max_stage_n);
+    Z(w->ramp_k, M * 2);
+    Z(w->jump, M * T);
+    Z(w->z, M);
+    Z(w->y, M);
+    Z(w->ratio, M);
+    Z(w->u, M);
+    Z(w->x, M);
+    Z(w->e, M);
+    Z(w->level, M);
+    Z(w->usum, M);
+    Z(w->upeak, M);
+    Z(w->umonths, M);
+    Z(w->ypeak, M);
+    Z(w->empty, M);
+    Z(w->claim_f, (size_t)md->claim_first[md->M]);
+    Z(w->f, nn);
+    Z(w->fprod, nn);
+    Z(w->buffer, nn);
+    Z(w->c, S);
+    Z(w->q, S);
+    Z(w->tmp, S);
+    Z(w->ol, S);
+    Z(w->xc, S);
+    Z(w->qpeak, S);
+    Z(w->qmonths, S);
+    Z(w->band_q, T * S * MR_BAND_Q_BINS);
+    Z(w->band_y, T * M * MR_BAND_Y_BINS);
+    Z(w->qtraj, S * T);
+    Z(w->ytraj, M * T);
+#undef Z
+    if (!ok) {
+        workspace_free(w, md->M);
+        return -1;
+    }
+    for (size_t i = 0; i < ns * T; i++)
+        w->surv[i] = 1.0;
+    return 0;
+}
+
+static inline int band_bin(double v, double lo, double width, int nbins)
+{
+    double k = nearbyint((v - lo) / width);
+    if (!(k > 0.0))
+        return 0;
+    if (k > nbins - 1)
+        return nbins - 1;
+    return (int)k;
+}
+
+/* Sample every disruption process of trial i into the survival rows (MODEL §3). */
+static void sample_disruptions(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                               workspace *w)
+{
+    const int T = md->T;
+    for (int p = 0; p < md->nproc; p++) {
+        w->words += mr_rng_words_used(w->rng);
+        mr_rng_seek(w->rng, seed, md->proc_stream[p], i);
+        double clock = 0.0;
+        mr_occurrence occ;
+        while (mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ)) {
+            int first, len = mr_occurrence_steps(&occ, md->n, T, &first);
+            double keep = 1.0 - occ.severity;
+            for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
+                int slot = md->targets[q];
+                if (!w->slot_touched[slot]) {
+                    w->slot_touched[slot] = 1;
+                    w->touched[w->ntouched++] = slot;
+                    w->stage_touched[md->slot_stage[slot]] = 1;
+                }
+                double *row = w->surv + (size_t)slot * (size_t)T + (size_t)first;
+                unsigned char *on =
+                    w->stage_active + (size_t)md->slot_stage[slot] * (size_t)T + (size_t)first;
+                for (int t = 0; t < len; t++) {
+                    row[t] *= keep;
+                    on[t] = 1;
+                }
+            }
+        }
+    }
+}
+
+/* Price jumps of trial i, by step of arrival (MODEL §5). */
+static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                         workspace *w)
+{
+    for (int m = 0; m < md->M; m++) {
+        if (!(md->jump_rate[m] > 0.0))
+            continue;
+        w->words += mr_rng_words_used(w->rng);
+        mr_rng_seek(w->rng, seed, md->jump_stream[m], i);
+        double clock = 0.0;
+        for (;;) {
+            clock += gsl_ran_exponential(w->rng, 1.0 / md->jump_rate[m]);
+            if (clock >= horizon)
+                break;
+            int k = (int)floor(clock * md->n);
+            if (k > md->T - 1)
+                k = md->T - 1;
+            w->jump[(size_t)m * (size_t)md->T + (size_t)k] +=
+                md->jump_mu[m] + gsl_ran_gaussian_ziggurat(w->rng, md->jump_sigma[m]);
+        }
+    }
+}
+
+/* One trial: MODEL §7a, steps (1)-(6), then the metrics of §8 into row i. */
+static void run_trial(const mr_model *md, uint64_t seed, uint64_t i, workspace *w,
+                      mr_results *res)
+{
+    const int M = md->M, S = md->S, T = md->T, n = md->n, H = md->H;
+    const double dt = md->dt, h = md->h;
+
+    sample_disruptions(md, (double)H, seed, i, w);
+    sample_jumps(md, (double)H, seed, i, w);
+    if (md->any_volatility)
+        for (int m = 0; m < M; m++) {
+            w->words += mr_rng_words_used(w->price_rng[m]);
+            mr_rng_seek(w->price_rng[m], seed, md->price_stream[m], i);
+        }
+
+    for (int m = 0; m < M; m++) {
+        w->z[m] = 0.0;
+        w->level[m] = md->stockpile_initial[m];
+        w->usum[m] = w->upeak[m] = w->umonths[m] = 0.0;
+        w->ypeak[m] = -HUGE_VAL;
+        w->empty[m] = NAN;
+        w->ramp_k[2 * m] = w->ramp_k[2 * m + 1] = 0;
+    }
+    for (int k = 0; k < md->nneeds; k++)
+        w->buffer[k] = md->need_buffer[k];
+    for (int j = 0; j < S; j++)
+        w->q[j] = w->ol[j] = w->xc[j] = w->qpeak[j] = w->qmonths[j] = 0.0;
+    double *annual = res->sector_annual_loss + (size_t)i * (size_t)H * (size_t)S;
+    for (int k = 0; k < H * S; k++)
+        annual[k] = 0.0;
+
+    for (int t = 0; t < T; t++) {
+        /* (1)-(2) supply, stockpile and net shortfall u (MODEL §3, §4) */
+        for (int m = 0; m < M; m++) {
+            double a = 1.0;
+            for (int s = 0; s < MR_NSTAGES; s++) {
+                int st = 2 * m + s;
+                if (!w->stage_touched[st] || !w->stage_active[(size_t)st * (size_t)T + (size_t)t]) {
+                    w->ramp_k[st] = 0; /* no loss on this step: A = 1 exactly */
+                    continue;
+                }
+                int first = md->stage_first[st], ns = md->stage_n[st], hit = 0;
+                for (int c = 0; c < ns; c++) {
+                    w->loss[c] = 1.0 - w->surv[(size_t)(first + c) * (size_t)T + (size_t)t];
+                    hit |= w->loss[c] > 0.0;
+                }
+                w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
+                double ramp = mr_spare_ramp(w->ramp_k[st], h, md->ramp_months[m]);
+                a *= mr_stage_availability(ns, md->slot_share + first, md->slot_spare + first,
+                                           w->loss, ramp);
+            }
+            double supply = mr_supply_fraction(md->recycled[m], md->domestic[m], a);
+            double gap = supply < 1.0 ? 1.0 - supply : 0.0;
+            double release = 0.0;
+            if (md->has_stockpile[m]) {
+                double before = w->level[m];
+                release = mr_stockpile_step(&md->stockpile[m], &w->level[m], gap, h);
+                if (before > 0.0 && w->level[m] <= 0.0 && isnan(w->empty[m]))
+                    w->empty[m] = t * h;
+            }
+            double u = gap - release;
+            w->u[m] = u;
+            w->usum[m] += u;
+            if (u > w->upeak[m])
+                w->upeak[m] = u;
+            if (u > MR_SHORTFALL_THRESHOLD)
+                w->umonths[m] += h;
+        }
+
+        /* (3) prices: z(0) = 0, z(t) = decay z(t-1) + scale (L x)(t) + jumps (MODEL §5) */
+        if (md->any_volatility && t > 0) {
+            for (int m = 0; m < M; m++)
+                w->x[m] = gsl_ran_gaussian_ziggurat(w->price_rng[m], 1.0);
+            mr_correlate(M, md->chol, w->x, w->e);
+            for (int m = 0; m < M; m++)
+                w->z[m] = md->ou_decay[m] * w->z[m] + md->ou_scale[m] * w->e[m];
+        }
+        for (int m = 0; m < M; m++) {
+            double *jmp = &w->jump[(size_t)m * (size_t)T + (size_t)t];
+            w->z[m] += *jmp;
+            *jmp = 0.0;
+            w->y[m] = w->z[m] + mr_scarcity_premium(w->u[m], md->elasticity[m], md->max_multiple[m]);
+            w->ratio[m] = exp(w->y[m]);
+            if (w->y[m] > w->ypeak[m])
+                w->ypeak[m] = w->y[m];
+            w->ytraj[(size_t)m * (size_t)T + (size_t)t] = w->y[m];
+        }
+
+        /* (4) allocation, buffers, direct inoperability (MODEL §6) */
+        if (md->priority) {
+            for (int m = 0; m < M; m++) {
+                int c0 = md->claim_first[m], g0 = md->group_first[m];
+                int ngroups = md->group_first[m + 1] - g0 - 1;
+                if (w->u[m] > 0.0)
+                    mr_allocate_priority(ngroups, md->group_start + g0, md->claim_demand + c0,
+                                         1.0 - w->u[m], w->claim_f + c0);
+                else /* everyone is served in full: what mr_allocate_priority gives */
+                    for (int c = c0; c < md->claim_first[m + 1]; c++)
+                        w->claim_f[c] = 1.0;
+                for (int c = c0; c < md->claim_first[m + 1]; c++)
+                    if (md->claim_need[c] >= 0)
+                        w->f[md->claim_need[c]] = w->claim_f[c];
+            }
+        } else {
+            for (int k = 0; k < md->nneeds; k++)
+                w->f[k] = 1.0 - w->u[md->need_mineral[k]];
+        }
+        for (int k = 0; k < md->nneeds; k++)
+            w->fprod[k] = mr_buffer_step(w->f[k], &w->buffer[k], md->need_buffer[k],
+                                         md->buffer_refill_rate, h);
+        for (int j = 0; j < S; j++) {
+            int k0 = md->need_first[j], nk = md->need_first[j + 1] - k0;
+            w->c[j] = md->combine[j] == MR_COMBINE_INDEPENDENT
+                          ? mr_direct_inoperability_independent(nk, md->need_a + k0,
+                                                                md->need_sigma + k0, w->fprod + k0)
+                          : mr_direct_inoperability_limiting(nk, md->need_a + k0,
+                                                             md->need_sigma + k0, w->fprod + k0);
+        }
+
+        /* (5) propagation (MODEL §7) */
+        mr_iim_step(S, md->astar, md->k, w->c, w->q, w->tmp);
+
+        /* (6) losses of step t (MODEL §8) */
+        double *ann = annual + (size_t)(t / n) * (size_t)S;
+        for (int j = 0; j < S; j++) {
+            double ol = w->q[j] * md->output[j] * dt;
+            double xc = 0.0;
+            for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++)
+                xc += md->need_w[k] * dt * w->f[k] * (w->ratio[md->need_mineral[k]] - 1.0);
+            w->ol[j] += ol;
+            w->xc[j] += xc;
+            ann[j] += ol + xc;
+            if (w->q[j] > w->qpeak[j])
+                w->qpeak[j] = w->q[j];
+            if (w->q[j] > MR_INOPERABILITY_THRESHOLD)
+                w->qmonths[j] += h;
+            w->qtraj[(size_t)j * (size_t)T + (size_t)t] = w->q[j];
+        }
+    }
+
+    /* Time bands: count the trajectories in a tight loop of independent
+       increments, so the processor overlaps the cache misses. */
+    for (int j = 0; j < S; j++)
+        for (int t = 0; t < T; t++) {
+            int k = band_bin(w->qtraj[(size_t)j * (size_t)T + (size_t)t], 0.0, MR_BAND_Q_WIDTH,
+                             MR_BAND_Q_BINS);
+            w->band_q[((size_t)j * MR_BAND_Q_BINS + (size_t)k) * (size_t)T + (size_t)t]++;
+        }
+    for (int m = 0; m < M; m++)
+        for (int t = 0; t < T; t++) {
+            int k = band_bin(w->ytraj[(size_t)m * (size_t)T + (size_t)t], MR_BAND_Y_MIN,
+                             MR_BAND_Y_WIDTH, MR_BAND_Y_BINS);
+            w->band_y[((size_t)m * MR_BAND_Y_BINS + (size_t)k) * (size_t)T + (size_t)t]++;
+        }
+
+    /* metrics of trial i (MODEL §8), into row i */
+    size_t iS = (size_t)i * (size_t)S, iM = (size_t)i * (size_t)M;
+    double total = 0.0;
+    for (int j = 0; j < S; j++) {
+        res->sector_output_loss[iS + (size_t)j] = w->ol[j];
+        res->sector_extra_cost[iS + (size_t)j] = w->xc[j];
+        res->sector_inoperability_peak[iS + (size_t)j] = w->qpeak[j];
+        res->sector_inoperability_months[iS + (size_t)j] = w->qmonths[j];
+        total += w->ol[j] + w->xc[j];
+    }
+    res->total_loss[i] = total;
+    for (int y = 0; y < H; y++) {
+        double a = 0.0;
+        for (int j = 0; j < S; j++)
+            a += annual[(size_t)y * (size_t)S + (size_t)j];
+        res->annual_loss[(size_t)i * (size_t)H + (size_t)y] = a;
+    }
+    for (int m = 0; m < M; m++) {
+        res->mineral_shortfall_mean[iM + (size_t)m] = w->usum[m] / T;
+        res->mineral_shortfall_peak[iM + (size_t)m] = w->upeak[m];
+        res->mineral_shortfall_months[iM + (size_t)m] = w->umonths[m];
+        res->mineral_price_peak[iM + (size_t)m] = exp(w->ypeak[m]);
+        res->mineral_stockpile_empty_month[iM + (size_t)m] = w->empty[m];
+    }
+
+    /* leave the survival rows all ones for the next trial */
+    for (int k = 0; k < w->ntouched; k++) {
+        int slot = w->touched[k];
+        double *row = w->surv + (size_t)slot * (size_t)T;
+        for (int t = 0; t < T; t++)
+            row[t] = 1.0;
+        w->slot_touched[slot] = 0;
+        int st = md->slot_stage[slot];
+        if (w->stage_touched[st]) {
+            memset(w->stage_active + (size_t)st * (size_t)T, 0, (size_t)T);
+            w->stage_touched[st] = 0;
+        }
+    }
+    w->ntouched = 0;
+}
+
+/* dst[(t * n + j) * bins + k] += src[(j * bins + k) * T + t]: integer sums,
+   exact in any order, so the bands do not depend on the thread count. */
+static void add_bands(uint64_t *dst, const uint32_t *src, int T, int n, int bins)
+{
+    for (int j = 0; j < n; j++)
+        for (int k = 0; k < bins; k++) {
+            const uint32_t *row = src + ((size_t)j * (size_t)bins + (size_t)k) * (size_t)T;
+            for (int t = 0; t < T; t++)
+                dst[((size_t)t * (size_t)n + (size_t)j) * (size_t)bins + (size_t)k] += row[t];
+        }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
+                  mr_run_info *info, mr_error *err)
+{
+    mr_model md;
+    if (mr_model_build(sc, &md, err))
+        return -1;
+    const uint64_t N = sc->trials;
+    if (N > MR_RNG_MAX_TRIALS) {
+        snprintf(err->msg, sizeof err->msg, "%s: simulation.trials: at most %llu, got %llu",
+                 sc->source_path, (unsigned long long)MR_RNG_MAX_TRIALS, (unsigned long long)N);
+        mr_model_free(&md);
+        return -1;
+    }
+    if (mr_results_alloc(res, N, md.S, md.M, md.H, md.T)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for %llu trials",
+                 sc->source_path, (unsigned long long)N);
+        mr_model_free(&md);
+        return -1;
+    }
+    interrupted = 0;
+    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+    const double t0 = now_seconds();
+    uint64_t done = 0, words = 0;
+    int failed = 0, nthreads = 1;
+    double last_print = t0;
+    if (opts->threads > 0)
+        omp_set_num_threads(opts->threads);
+
+#pragma omp parallel
+    {
+        workspace w;
+        int wok = workspace_alloc(&w, &md) == 0;
+#pragma omp atomic
+        failed += !wok;
+#pragma omp barrier
+#pragma omp single
+        nthreads = omp_get_num_threads();
+        if (!failed) {
+#pragma omp for schedule(dynamic, 1)
+            for (uint64_t b = 0; b < nblocks; b++) {
+                if (interrupted)
+                    continue;
+                uint64_t lo = b * MR_BLOCK_TRIALS;
+                uint64_t hi = lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N;
+                for (uint64_t i = lo; i < hi; i++)
+                    run_trial(&md, sc->seed, i, &w, res);
+                uint64_t d;
+#pragma omp atomic capture
+                d = done += hi - lo;
+                if (opts->progress && omp_get_thread_num() == 0) {
+                    double t = now_seconds();
+                    if (t - last_print > 0.5 || d == N) {
+                        double rate = (double)d / (t - t0);
+                        fprintf(stderr, "\r%llu / %llu trials  %.0f trials/s  ETA %.0f s   ",
+                                (unsigned long long)d, (unsigned long long)N, rate,
+                                (double)(N - d) / rate);
+                        last_print = t;
+                    }
+                }
+            }
+            /* Sum the private histograms: integer sums, exact in any order. */
+            w.words += mr_rng_words_used(w.rng);
+            for (int m = 0; m < md.M; m++)
+                w.words += mr_rng_words_used(w.price_rng[m]);
+#pragma omp critical(mr_bands)
+            {
+                words += w.words;
+                add_bands(res->band_q, w.band_q, md.T, md.S, MR_BAND_Q_BINS);
+                add_bands(res->band_y, w.band_y, md.T, md.M, MR_BAND_Y_BINS);
+            }
+        }
+        if (wok)
+            workspace_free(&w, md.M);
+    }
+    double wall = now_seconds() - t0;
+    if (opts->progress)
+        fprintf(stderr, "\r%llu trials in %.2f s (%.0f trials/s)%20s\n", (unsigned long long)done,
+                wall, (double)done / wall, "");
+    mr_model_free(&md);
+    if (failed) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+                 sc->source_path);
+        mr_results_free(res);
+        return -1;
+    }
+    info->threads = nthreads;
+    info->wall_seconds = wall;
+    info->trials_per_second = (double)done / wall;
+    info->random_words = words;
+    if (interrupted) {
+        mr_results_free(res);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,307 @@
+/* main.c - the minrisk command line (INTERFACE.md). Only main prints errors
+ * and picks exit codes: 0 success, 2 bad usage or input, 1 anything else. */
+#include "engine.h"
+#include "output.h"
+#include "scenario.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
+
+static const char *const usage_main =
+    "usage: minrisk COMMAND [ARGS]\n"
+    "\n"
+    "Monte Carlo simulation of critical-mineral supply disruptions.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
+    "                      simulate and write loss distributions to HDF5\n"
+    "  validate SCENARIO.yaml\n"
+    "                      check a scenario and print the resolved model\n"
+    "  summary FILE.h5     print the risk tables of a finished run\n"
+    "\n"
+    "options:\n"
+    "  -h, --help          this text (also: minrisk COMMAND --help)\n"
+    "  --version           version and build\n"
+    "\n"
+    "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 && minrisk summary demo.h5\n";
+
+static const char *const usage_run =
+    "usage: minrisk run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
+    "\n"
+    "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
+    "\n"
+    "  -o, --output FILE   output file (default: the scenario's base name + .h5,\n"
+    "                      in the current directory)\n"
+    "  --trials N          number of trials (overrides simulation.trials)\n"
+    "  --seed S            random seed, 0..2^64-1 (overrides simulation.seed)\n"
+    "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+    "  -q, --quiet         no progress line\n"
+    "\n"
+    "The file is written under a temporary name and renamed when complete;\n"
+    "an interrupted run (Ctrl-C) leaves nothing at the output path.\n"
+    "\n"
+    "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 100000\n";
+
+static const char *const usage_validate =
+    "usage: minrisk validate SCENARIO.yaml\n"
+    "\n"
+    "Parse and check a scenario; print the resolved model (every default filled\n"
+    "in) as YAML. Errors are one line: file:line:col: key.path: message.\n"
+    "\n"
+    "example:\n"
+    "  minrisk validate scenarios/demo.yaml\n";
+
+static const char *const usage_summary =
+    "usage: minrisk summary FILE.h5\n"
+    "\n"
+    "Print the risk tables of a finished run: per sector and in total, mean loss,\n"
+    "VaR 95/99/99.5, ES 99, average annual loss, 1-in-100 and 1-in-200 annual loss.\n"
+    "\n"
+    "example:\n"
+    "  minrisk summary demo.h5\n";
+
+static int is_help(const char *a)
+{
+    return !strcmp(a, "-h") || !strcmp(a, "--help");
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "minrisk%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see 'minrisk%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+/* Parse a whole decimal unsigned number; no sign, no trailing text. */
+static int parse_u64(const char *s, unsigned long long *out)
+{
+    if (!*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    return (errno || *end) ? -1 : 0;
+}
+
+/* Set while the output file is being written: an interrupt then removes the
+   temporary file and exits at once (the HDF5 library is not reentrant). */
+static volatile sig_atomic_t writing_output = 0;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (writing_output) {
+        mr_output_remove_partial();
+        _exit(EXIT_INTERRUPTED);
+    }
+    mr_engine_interrupt();
+}
+
+static char *default_output(const char *scenario)
+{
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t len = strlen(base);
+    const char *dot = strrchr(base, '.');
+    if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+        len = (size_t)(dot - base);
+    char *out = malloc(len + 4);
+    if (out) {
+        memcpy(out, base, len);
+        memcpy(out + len, ".h5", 4);
+    }
+    return out;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *scenario = NULL, *output = NULL;
+    unsigned long long trials = 0, seed = 0, threads = 0;
+    int have_trials = 0, have_seed = 0, quiet = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (is_help(a)) {
+            fputs(usage_run, stdout);
+            return EXIT_OK;
+        }
+        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--trials") ||
+                    !strcmp(a, "--seed") || !strcmp(a, "--threads");
+        if (takes && i + 1 >= argc)
+            return usage_error("run", "option '%s' needs a value", a);
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            output = argv[++i];
+        } else if (!strcmp(a, "--trials")) {
+            if (parse_u64(argv[++i], &trials) || trials < 1 || trials > 4294967295ull)
+                return usage_error("run", "--trials: must be an integer in [1, 4294967295], got '%s'",
+                                   argv[i]);
+            have_trials = 1;
+        } else if (!strcmp(a, "--seed")) {
+            if (parse_u64(argv[++i], &seed))
+                return usage_error("run", "--seed: must be an integer in [0, 2^64-1], got '%s'",
+                                   argv[i]);
+            have_seed = 1;
+        } else if (!strcmp(a, "--threads")) {
+            if (parse_u64(argv[++i], &threads) || threads < 1 || threads > 4096)
+                return usage_error("run", "--threads: must be an integer in [1, 4096], got '%s'",
+                                   argv[i]);
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("run", "unknown option '%s'", a);
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            return usage_error("run", "unexpected argument '%s'", a);
+        }
+    }
+    if (!scenario)
+        return usage_error("run", "%s", "missing SCENARIO.yaml");
+
+    mr_scenario sc;
+    mr_error err = {{0}};
+    if (mr_scenario_load(scenario, &sc, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (have_trials)
+        sc.trials = trials;
+    if (have_seed)
+        sc.seed = seed;
+    char *defout = output ? NULL : default_output(scenario);
+    if (!output)
+        output = defout;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    mr_engine_opts opts = {(int)threads, !quiet && isatty(STDERR_FILENO)};
+    mr_results res;
+    mr_run_info info;
+    int rc = mr_engine_run(&sc, &opts, &res, &info, &err);
+    int status = EXIT_OK;
+    if (rc < 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        status = EXIT_FAIL;
+    } else if (rc > 0) {
+        fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
+        status = EXIT_INTERRUPTED;
+    } else {
+        writing_output = 1;
+        rc = mr_output_write(output, &sc, &res, &info, &err);
+        writing_output = 0;
+        if (rc) {
+            fprintf(stderr, "%s\n", err.msg);
+            status = EXIT_FAIL;
+        } else if (!quiet) {
+            fprintf(stderr, "minrisk: %llu trials in %.2f s on %d threads; wrote %s\n",
+                    (unsigned long long)sc.trials, info.wall_seconds, info.threads, output);
+        }
+        mr_results_free(&res);
+    }
+    free(defout);
+    mr_scenario_free(&sc);
+    return status;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    const char *scenario = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_validate, stdout);
+            return EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("validate", "unknown option '%s'", argv[i]);
+        if (scenario)
+            return usage_error("validate", "unexpected argument '%s'", argv[i]);
+        scenario = argv[i];
+    }
+    if (!scenario)
+        return usage_error("validate", "%s", "missing SCENARIO.yaml");
+    mr_scenario sc;
+    mr_error err = {{0}};
+    if (mr_scenario_load(scenario, &sc, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    char *yaml = mr_scenario_resolved_yaml(&sc);
+    int status = EXIT_OK;
+    if (yaml)
+        fputs(yaml, stdout);
+    else {
+        fprintf(stderr, "%s: out of memory\n", scenario);
+        status = EXIT_FAIL;
+    }
+    free(yaml);
+    mr_scenario_free(&sc);
+    return status;
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    const char *file = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            fputs(usage_summary, stdout);
+            return EXIT_OK;
+        }
+        if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("summary", "unknown option '%s'", argv[i]);
+        if (file)
+            return usage_error("summary", "unexpected argument '%s'", argv[i]);
+        file = argv[i];
+    }
+    if (!file)
+        return usage_error("summary", "%s", "missing FILE.h5");
+    mr_error err = {{0}};
+    if (mr_summary_print(file, stdout, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    /* Before any other HDF5 call: HDF5 1.10's exit handler can crash on a
+       file left half-closed by a failed write (HDFFV-11052). */
+    H5dont_atexit();
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (is_help(cmd)) {
+        fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        unsigned maj, min, rel;
+        H5get_libversion(&maj, &min, &rel);
+        printf("minrisk %s (serial build: OpenMP, HDF5 %u.%u.%u, Philox4x32-10)\n", MINRISK_VERSION,
+               maj, min, rel);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "summary"))
+        return cmd_summary(argc - 2, argv + 2);
+    return usage_error(NULL, "unknown command '%s'", cmd);
+}

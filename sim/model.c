@@ -1,0 +1,362 @@
+/* model.c - compile a validated scenario into flat arrays for the trial loop. */
+#include "model.h"
+
+#include "prices.h"
+#include "rng.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const stage_names[MR_NSTAGES] = {"mining", "refining"};
+
+/* calloc that counts failures, so a build checks once at the end. */
+static void *zalloc(size_t n, size_t size, int *fail)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        *fail = 1;
+    return p;
+}
+
+/* A process's name, e.g. "supplier/gallium/refining/CN": its stream id. */
+static char *name_printf(int *fail, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (!s) {
+        *fail = 1;
+        return NULL;
+    }
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+typedef struct {
+    int prio;
+    int order; /* tie-break: the order of appearance keeps the sort stable */
+    int need;
+    double demand;
+} claim;
+
+static int claim_cmp(const void *pa, const void *pb)
+{
+    const claim *a = pa, *b = pb;
+    if (a->prio != b->prio)
+        return a->prio < b->prio ? -1 : 1;
+    return a->order < b->order ? -1 : (a->order > b->order);
+}
+
+/* Add process p hitting every slot for which hit(slot) holds. */
+static void add_process(mr_model *md, int *ntargets, const mr_process *p, char *name,
+                        const int *hits, int nhits)
+{
+    int i = md->nproc++;
+    md->proc[i] = p;
+    md->proc_name[i] = name;
+    md->proc_stream[i] = name ? mr_hash64(name) : 0;
+    md->proc_first[i] = *ntargets;
+    for (int k = 0; k < nhits; k++)
+        md->targets[(*ntargets)++] = hits[k];
+    md->proc_first[i + 1] = *ntargets;
+}
+
+int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    memset(md, 0, sizeof *md);
+    int fail = 0;
+    const int M = sc->nminerals, S = sc->nsectors, n = sc->steps_per_year;
+    md->M = M;
+    md->S = S;
+    md->n = n;
+    md->H = sc->horizon_years;
+    md->T = sc->horizon_years * n;
+    md->dt = 1.0 / n;
+    md->h = 12.0 / n;
+
+    /* supply slots */
+    for (int m = 0; m < M; m++)
+        for (int s = 0; s < MR_NSTAGES; s++)
+            md->nslots += sc->minerals[m].stage[s].n;
+    md->slot_share = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
+    int *slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
+    md->stage_first = zalloc((size_t)M * 2, sizeof(int), &fail);
+    md->stage_n = zalloc((size_t)M * 2, sizeof(int), &fail);
+    md->recycled = zalloc((size_t)M, sizeof(double), &fail);
+    md->domestic = zalloc((size_t)M, sizeof(double), &fail);
+    md->ramp_months = zalloc((size_t)M, sizeof(double), &fail);
+    md->has_stockpile = zalloc((size_t)M, sizeof(int), &fail);
+    md->stockpile = zalloc((size_t)M, sizeof(mr_stockpile_rule), &fail);
+    md->stockpile_initial = zalloc((size_t)M, sizeof(double), &fail);
+    if (fail)
+        goto oom;
+    int slot = 0;
+    for (int m = 0; m < M; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        md->recycled[m] = mi->recycled_share;
+        md->domestic[m] = mi->domestic_share;
+        md->ramp_months[m] = mi->spare_ramp_months;
+        if (mi->stockpile.present) {
+            md->has_stockpile[m] = 1;
+            md->stockpile[m] = (mr_stockpile_rule){mi->stockpile.target_months,
+                                                   mi->stockpile.trigger,
+                                                   mi->stockpile.max_release,
+                                                   mi->stockpile.refill_rate};
+            md->stockpile_initial[m] = mi->stockpile.initial_months;
+        }
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            const mr_stage *st = &mi->stage[s];
+            md->stage_first[m * 2 + s] = slot;
+            md->stage_n[m * 2 + s] = st->n;
+            if (st->n > md->max_stage_n)
+                md->max_stage_n = st->n;
+            for (int i = 0; i < st->n; i++, slot++) {
+                md->slot_share[slot] = st->suppliers[i].share;
+                md->slot_spare[slot] = st->suppliers[i].spare;
+                md->slot_stage[slot] = m * 2 + s;
+                slot_country[slot] = st->suppliers[i].country;
+            }
+        }
+    }
+
+    /* disruption processes (MODEL §3); stream = hash of the process's name */
+    int maxproc = sc->ncountries + md->nslots + sc->nevents;
+    size_t maxtargets = (size_t)md->nslots * (size_t)(2 + sc->nevents);
+    md->proc = zalloc((size_t)maxproc, sizeof *md->proc, &fail);
+    md->proc_stream = zalloc((size_t)maxproc, sizeof(uint64_t), &fail);
+    md->proc_first = zalloc((size_t)maxproc + 1, sizeof(int), &fail);
+    md->proc_name = zalloc((size_t)maxproc, sizeof(char *), &fail);
+    md->targets = zalloc(maxtargets, sizeof(int), &fail);
+    int *hits = zalloc((size_t)md->nslots, sizeof(int), &fail);
+    if (fail)
+        goto oom_hits;
+    int ntargets = 0;
+    for (int c = 0; c < sc->ncountries; c++) {
+        const mr_country *co = &sc->countries[c];
+        if (!(co->outage.rate_per_year > 0.0))
+            continue;
+        int nh = 0;
+        for (int k = 0; k < md->nslots; k++)
+            if (slot_country[k] == c)
+                hits[nh++] = k;
+        if (nh)
+            add_process(md, &ntargets, &co->outage,
+                        name_printf(&fail, "country/%s", co->id), hits, nh);
+    }
+    for (int m = 0; m < M; m++)
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            const mr_stage *st = &sc->minerals[m].stage[s];
+            for (int i = 0; i < st->n; i++) {
+                if (!(st->suppliers[i].outage.rate_per_year > 0.0))
+                    continue;
+                int k = md->stage_first[m * 2 + s] + i;
+                char *nm = name_printf(&fail, "supplier/%s/%s/%s", sc->minerals[m].id,
+                                       stage_names[s], sc->countries[st->suppliers[i].country].id);
+                add_process(md, &ntargets, &st->suppliers[i].outage, nm, &k, 1);
+            }
+        }
+    for (int e = 0; e < sc->nevents; e++) {
+        const mr_event *ev = &sc->events[e];
+        if (!(ev->process.rate_per_year > 0.0))
+            continue;
+        int nh = 0;
+        for (int k = 0; k < md->nslots; k++) {
+            int st = md->slot_stage[k], m = st / 2, s = st % 2;
+            if (slot_country[k] != ev->country || !ev->stages[s])
+                continue;
+            for (int q = 0; q < ev->nminerals; q++)
+                if (ev->minerals[q] == m) {
+                    hits[nh++] = k;
+                    break;
+                }
+        }
+        if (nh)
+            add_process(md, &ntargets, &ev->process,
+                        name_printf(&fail, "event/%s", ev->id), hits, nh);
+    }
+    free(hits);
+    free(slot_country);
+    slot_country = NULL;
+    if (fail)
+        goto oom;
+    for (int i = 0; i < md->nproc; i++)
+        for (int j = 0; j < i; j++)
+            if (md->proc_stream[i] == md->proc_stream[j]) {
+                snprintf(err->msg, sizeof err->msg,
+                         "%s: processes '%s' and '%s' hash to the same random stream; rename one",
+                         sc->source_path, md->proc_name[i], md->proc_name[j]);
+                mr_model_free(md);
+                return -1;
+            }
+
+    /* prices (MODEL §5) */
+    md->ou_decay = zalloc((size_t)M, sizeof(double), &fail);
+    md->ou_scale = zalloc((size_t)M, sizeof(double), &fail);
+    md->elasticity = zalloc((size_t)M, sizeof(double), &fail);
+    md->max_multiple = zalloc((size_t)M, sizeof(double), &fail);
+    md->jump_rate = zalloc((size_t)M, sizeof(double), &fail);
+    md->jump_mu = zalloc((size_t)M, sizeof(double), &fail);
+    md->jump_sigma = zalloc((size_t)M, sizeof(double), &fail);
+    md->price_stream = zalloc((size_t)M, sizeof(uint64_t), &fail);
+    md->jump_stream = zalloc((size_t)M, sizeof(uint64_t), &fail);
+    md->chol = zalloc((size_t)M * (size_t)M, sizeof(double), &fail);
+    if (fail)
+        goto oom;
+    for (int m = 0; m < M; m++) {
+        const mr_price *p = &sc->minerals[m].price;
+        mr_ou_coefficients(p->theta, p->sigma, md->dt, &md->ou_decay[m], &md->ou_scale[m]);
+        if (md->ou_scale[m] > 0.0)
+            md->any_volatility = 1;
+        md->elasticity[m] = p->elasticity;
+        md->max_multiple[m] = p->max_multiple;
+        md->jump_rate[m] = p->jump_rate;
+        md->jump_mu[m] = p->jump_mu;
+        md->jump_sigma[m] = p->jump_sigma;
+        char *nm = name_printf(&fail, "price/%s", sc->minerals[m].id);
+        char *nj = name_printf(&fail, "price-jump/%s", sc->minerals[m].id);
+        if (nm && nj) {
+            md->price_stream[m] = mr_hash64(nm);
+            md->jump_stream[m] = mr_hash64(nj);
+        }
+        free(nm);
+        free(nj);
+    }
+    if (fail)
+        goto oom;
+    if (M > 0) {
+        gsl_matrix_view cv = gsl_matrix_view_array(md->chol, (size_t)M, (size_t)M);
+        memcpy(md->chol, sc->price_correlation, sizeof(double) * (size_t)M * (size_t)M);
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        int rc = gsl_linalg_cholesky_decomp1(&cv.matrix);
+        gsl_set_error_handler(old);
+        if (rc != GSL_SUCCESS) {
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: price_correlation: matrix is not positive definite", sc->source_path);
+            mr_model_free(md);
+            return -1;
+        }
+        for (int i = 0; i < M; i++) /* keep the lower factor only */
+            for (int j = i + 1; j < M; j++)
+                md->chol[i * M + j] = 0.0;
+    }
+
+    /* sectors (MODEL §6, §7) */
+    for (int j = 0; j < S; j++)
+        md->nneeds += sc->sectors[j].nneeds;
+    md->need_first = zalloc((size_t)S + 1, sizeof(int), &fail);
+    md->need_mineral = zalloc((size_t)md->nneeds, sizeof(int), &fail);
+    md->need_a = zalloc((size_t)md->nneeds, sizeof(double), &fail);
+    md->need_sigma = zalloc((size_t)md->nneeds, sizeof(double), &fail);
+    md->need_delta = zalloc((size_t)md->nneeds, sizeof(double), &fail);
+    md->need_w = zalloc((size_t)md->nneeds, sizeof(double), &fail);
+    md->need_buffer = zalloc((size_t)md->nneeds, sizeof(double), &fail);
+    md->combine = zalloc((size_t)S, sizeof(int), &fail);
+    md->output = zalloc((size_t)S, sizeof(double), &fail);
+    md->k = zalloc((size_t)S, sizeof(double), &fail);
+    md->astar = zalloc((size_t)S * (size_t)S, sizeof(double), &fail);
+    if (fail)
+        goto oom;
+    memcpy(md->astar, sc->interdependency, sizeof(double) * (size_t)S * (size_t)S);
+    md->buffer_refill_rate = sc->buffer_refill_rate;
+    int kk = 0;
+    for (int j = 0; j < S; j++) {
+        const mr_sector *se = &sc->sectors[j];
+        md->need_first[j] = kk;
+        md->combine[j] = (int)se->combine;
+        md->output[j] = se->output_gbp;
+        md->k[j] = se->recovery_rate;
+        for (int q = 0; q < se->nneeds; q++, kk++) {
+            const mr_need *nd = &se->needs[q];
+            md->need_mineral[kk] = nd->mineral;
+            md->need_a[kk] = nd->dependent_share;
+            md->need_sigma[kk] = nd->substitutable;
+            md->need_delta[kk] = nd->demand_share;
+            md->need_w[kk] = nd->spend_gbp;
+            md->need_buffer[kk] = nd->buffer_months;
+        }
+    }
+    md->need_first[S] = kk;
+
+    /* priority rationing: claimants per mineral, sorted by (priority, order) */
+    md->priority = sc->rationing == MR_RATION_PRIORITY;
+    int nclaims = md->nneeds + M;
+    md->claim_first = zalloc((size_t)M + 1, sizeof(int), &fail);
+    md->claim_need = zalloc((size_t)nclaims, sizeof(int), &fail);
+    md->claim_demand = zalloc((size_t)nclaims, sizeof(double), &fail);
+    md->group_first = zalloc((size_t)M + 1, sizeof(int), &fail);
+    md->group_start = zalloc((size_t)nclaims + (size_t)M, sizeof(int), &fail);
+    claim *tmp = zalloc((size_t)md->nneeds + 1, sizeof(claim), &fail);
+    if (fail) {
+        free(tmp);
+        goto oom;
+    }
+    int nc = 0, ng = 0;
+    for (int m = 0; m < M; m++) {
+        int cnt = 0;
+        double used = 0.0;
+        for (int j = 0; j < S; j++)
+            for (int q = md->need_first[j]; q < md->need_first[j + 1]; q++)
+                if (md->need_mineral[q] == m) {
+                    tmp[cnt] = (claim){sc->sectors[j].priority, cnt, q, md->need_delta[q]};
+                    used += md->need_delta[q];
+                    cnt++;
+                }
+        double other = 1.0 - used;
+        tmp[cnt] = (claim){sc->other_uses_priority, cnt, -1, other > 0.0 ? other : 0.0};
+        cnt++;
+        qsort(tmp, (size_t)cnt, sizeof *tmp, claim_cmp);
+        md->claim_first[m] = nc;
+        md->group_first[m] = ng;
+        for (int q = 0; q < cnt; q++) {
+            if (q == 0 || tmp[q].prio != tmp[q - 1].prio)
+                md->group_start[ng++] = q;
+            md->claim_need[nc + q] = tmp[q].need;
+            md->claim_demand[nc + q] = tmp[q].demand;
+        }
+        md->group_start[ng++] = cnt;
+        nc += cnt;
+    }
+    md->claim_first[M] = nc;
+    md->group_first[M] = ng;
+    free(tmp);
+    return 0;
+
+oom_hits:
+    free(hits);
+oom:
+    free(slot_country);
+    mr_model_free(md);
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory building the model",
+             sc->source_path);
+    return -1;
+}
+
+void mr_model_free(mr_model *md)
+{
+    for (int i = 0; i < md->nproc; i++)
+        free(md->proc_name[i]);
+    void *ptrs[] = {md->slot_share,   md->slot_spare,   md->slot_stage,   md->stage_first,
+                    md->stage_n,      md->recycled,     md->domestic,     md->ramp_months,
+                    md->has_stockpile, md->stockpile,   md->stockpile_initial, (void *)md->proc,
+                    md->proc_stream,  md->proc_first,   md->targets,      md->proc_name,
+                    md->ou_decay,     md->ou_scale,     md->elasticity,   md->max_multiple,
+                    md->jump_rate,    md->jump_mu,      md->jump_sigma,   md->price_stream,
+                    md->jump_stream,  md->chol,         md->need_first,   md->need_mineral,
+                    md->need_a,       md->need_sigma,   md->need_delta,   md->need_w,
+                    md->need_buffer,  md->combine,      md->output,       md->k,
+                    md->astar,        md->claim_first,  md->claim_need,   md->claim_demand,
+                    md->group_first,  md->group_start};
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+        free(ptrs[i]);
+    memset(md, 0, sizeof *md);
+}

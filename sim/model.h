@@ -1,0 +1,70 @@
+/* model.h - the scenario compiled for the trial loop: flat arrays (struct of
+ * arrays) sized once per run, indices instead of ids, random stream ids
+ * precomputed from process names, so the hot loop never touches a string.
+ */
+#ifndef MR_MODEL_H
+#define MR_MODEL_H
+
+#include "scenario.h"
+#include "supply.h"
+
+#include <stdint.h>
+
+typedef struct {
+    int M, S, T, H, n; /* minerals, sectors, steps, years, steps per year */
+    double dt;         /* years per step */
+    double h;          /* months per step */
+
+    /* supply slots: one per (mineral, stage, supplier), stage by stage */
+    int nslots;
+    double *slot_share;   /* [nslots] */
+    double *slot_spare;   /* [nslots] */
+    int *slot_stage;      /* [nslots] stage index m*2 + s */
+    int *stage_first;     /* [M*2] first slot of the stage */
+    int *stage_n;         /* [M*2] suppliers in the stage, 0 if absent */
+    int max_stage_n;
+
+    double *recycled, *domestic, *ramp_months; /* [M] */
+    int *has_stockpile;                         /* [M] */
+    mr_stockpile_rule *stockpile;               /* [M] */
+    double *stockpile_initial;                  /* [M] months */
+
+    /* disruption processes with their target slots */
+    int nproc;
+    const mr_process **proc;  /* [nproc], pointers into the scenario */
+    uint64_t *proc_stream;    /* [nproc] */
+    int *proc_first;          /* [nproc + 1] into targets */
+    int *targets;             /* slots */
+    char **proc_name;         /* [nproc] "country/CN", ... */
+
+    /* prices (MODEL §5) */
+    int any_volatility;
+    double *ou_decay, *ou_scale, *elasticity, *max_multiple; /* [M] */
+    double *jump_rate, *jump_mu, *jump_sigma;               /* [M] */
+    uint64_t *price_stream, *jump_stream;                   /* [M] */
+    double *chol; /* [M*M] lower Cholesky factor of the price correlation */
+
+    /* sector needs, grouped by sector */
+    int nneeds;
+    int *need_first;   /* [S + 1] */
+    int *need_mineral; /* [nneeds] */
+    double *need_a, *need_sigma, *need_delta, *need_w, *need_buffer; /* [nneeds] */
+    int *combine;      /* [S] mr_combine */
+    double *output;    /* [S] Y_j GBP per year */
+    double *k;         /* [S] recovery rate per step */
+    double *astar;     /* [S*S] */
+    double buffer_refill_rate;
+
+    /* priority rationing: per mineral, claimants sorted by priority */
+    int priority;
+    int *claim_first;    /* [M + 1] */
+    int *claim_need;     /* [nclaims] need index, or -1 for other uses */
+    double *claim_demand;/* [nclaims] */
+    int *group_first;    /* [M + 1] into group_start */
+    int *group_start;    /* per mineral, ngroups + 1 boundaries relative to claim_first[m] */
+} mr_model;
+
+int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err);
+void mr_model_free(mr_model *md);
+
+#endif

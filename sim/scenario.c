@@ -1,0 +1,1679 @@
+/* scenario.c - read and validate a scenario file (MODEL §1-§7).
+ *
+ * The whole YAML text is first composed into a libyaml node graph (the
+ * document API), then a hand-written schema walker visits the graph in
+ * dependency order - defaults before countries (derived outage rates need
+ * defaults.wgi_rate), countries before minerals (suppliers name countries),
+ * minerals before sectors and events, sectors before the interdependency
+ * matrix - so every reference is resolved and every problem is reported at
+ * the node where it is written. The first problem found ends the parse with
+ * one line "file:line:col: key.path: message" (INTERFACE.md, "Exit status").
+ *
+ * Nothing here prints or exits: the CLI decides what to do with mr_error.
+ * All memory is owned by the mr_scenario or freed before returning, on every
+ * path; a failed parse leaves *sc zeroed.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_complex.h>
+#include <gsl/gsl_complex_math.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#include <yaml.h>
+
+#define KP_MAX 512   /* key paths longer than this are cut in messages */
+#define MAXKEYS 16   /* most keys any schema mapping allows */
+#define SUM_TOL 1e-9 /* tolerance of "sums to 1" and "sums to <= 1" checks */
+#define SHOW_MAX 60  /* bytes of a user's scalar echoed in a message */
+
+/* Parser state: where we are reading from and where errors go. */
+typedef struct {
+    const char *file;
+    const char *text;
+    size_t len;
+    yaml_document_t *doc;
+    mr_scenario *sc;
+    mr_error *err;
+    /* ids in index order, pointers into sc (not owned), for references */
+    const char **cid;
+    const char **mid;
+    const char **sid;
+} P;
+
+/* ---------------------------------------------------------------- errors */
+
+/* Messages must stay one line whatever the user wrote (a key may hold a
+   newline through YAML escapes), so control characters become '?'. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
+/* Report a problem at node n (NULL: the start of the file). kp "" is the
+   document root. Always returns -1 so callers can `return fail(...)`. */
+static int fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
+{
+    unsigned long line = n ? (unsigned long)n->start_mark.line + 1 : 1;
+    unsigned long col = n ? (unsigned long)n->start_mark.column + 1 : 1;
+    int k = snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: %s: ", p->file, line, col,
+                     *kp ? kp : "(root)");
+    if (k >= 0 && k < MR_ERRMSG_MAX) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->err->msg + k, (size_t)(MR_ERRMSG_MAX - k), fmt, ap);
+        va_end(ap);
+    }
+    one_line(p->err->msg);
+    return -1;
+}
+
+static int oom(P *p)
+{
+    snprintf(p->err->msg, MR_ERRMSG_MAX, "%s: out of memory", p->file);
+    one_line(p->err->msg);
+    return -1;
+}
+
+/* ------------------------------------------------------------ node access */
+
+static yaml_node_t *node_at(P *p, int i)
+{
+    return yaml_document_get_node(p->doc, i);
+}
+
+static const char *sval(const yaml_node_t *n)
+{
+    return (const char *)n->data.scalar.value;
+}
+
+static int npairs(const yaml_node_t *n)
+{
+    return (int)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+}
+static yaml_node_t *pair_key(P *p, const yaml_node_t *n, int i)
+{
+    return node_at(p, n->data.mapping.pairs.start[i].key);
+}
+static yaml_node_t *pair_val(P *p, const yaml_node_t *n, int i)
+{
+    return node_at(p, n->data.mapping.pairs.start[i].value);
+}
+static int nitems(const yaml_node_t *n)
+{
+    return (int)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+static yaml_node_t *item_at(P *p, const yaml_node_t *n, int i)
+{
+    return node_at(p, n->data.sequence.items.start[i]);
+}
+
+/* YAML 1.1 null: an empty or ~/null plain scalar. Optional keys given as
+   null count as not given (so a section can be emptied by commenting out
+   its entries); required ones are reported as "got null". */
+static bool is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *s = sval(n);
+    return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+/* A user's scalar, cut to SHOW_MAX bytes at a UTF-8 boundary. */
+static const char *show(const char *s, char *buf, size_t sz)
+{
+    size_t n = strlen(s);
+    if (n <= SHOW_MAX) {
+        snprintf(buf, sz, "%s", s);
+        return buf;
+    }
+    n = SHOW_MAX;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    snprintf(buf, sz, "%.*s...", (int)n, s);
+    return buf;
+}
+
+/* What a node is, for "expected X, got <describe>". */
+static const char *describe(const yaml_node_t *n, char *buf, size_t sz)
+{
+    char tmp[SHOW_MAX + 8];
+    if (n->type == YAML_SEQUENCE_NODE)
+        return "a list";
+    if (n->type == YAML_MAPPING_NODE)
+        return "a mapping";
+    if (is_null(n))
+        return "null";
+    snprintf(buf, sz, "'%s'", show(sval(n), tmp, sizeof tmp));
+    return buf;
+}
+
+/* ------------------------------------------------------------- key paths */
+
+/* out = parent + sep + tail, cut to KP_MAX - 1 bytes (a cut path still
+   locates the problem; line and column are exact). Hand-written rather
+   than snprintf so that cutting is not a -Wformat-truncation warning. */
+static void kp_join(char *out, const char *parent, const char *sep, const char *tail)
+{
+    size_t n = 0;
+    for (const char *part[3] = {parent, sep, tail}, **q = part; q < part + 3; q++)
+        for (const char *s = *q; *s && n < KP_MAX - 1; s++)
+            out[n++] = *s;
+    out[n] = '\0';
+}
+
+static void kp_key(char *out, const char *parent, const char *key)
+{
+    kp_join(out, parent, *parent ? "." : "", key);
+}
+
+static void kp_idx(char *out, const char *parent, int i)
+{
+    char idx[24];
+    snprintf(idx, sizeof idx, "[%d]", i);
+    kp_join(out, parent, "", idx);
+}
+
+/* ------------------------------------------------------------ suggestions */
+
+/* Optimal-string-alignment distance (Levenshtein plus adjacent swaps), so
+   "sevrity" -> "severity" and "shaer" -> "share" are both one edit. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    enum { L = 64 };
+    size_t n = strlen(a), m = strlen(b);
+    if (n >= L || m >= L)
+        return SIZE_MAX;
+    size_t d[L + 1][L + 1];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[n][m];
+}
+
+static bool same_ignoring_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return !*a && !*b;
+}
+
+/* The candidate closest to s within 2 edits, or NULL. A suggestion needs
+   fewer edits than the candidate has letters: otherwise "xy" would be
+   "close" to every two-letter key. Case-only differences always match.
+   n < 0: cands is NULL-terminated. */
+static const char *nearest(const char *s, const char *const *cands, int n)
+{
+    const char *best = NULL;
+    size_t bestd = SIZE_MAX;
+    for (int i = 0; n < 0 ? cands[i] != NULL : i < n; i++) {
+        if (same_ignoring_case(s, cands[i]))
+            return cands[i];
+        size_t d = edit_distance(s, cands[i]);
+        if (d <= 2 && d < strlen(cands[i]) && d < bestd) {
+            best = cands[i];
+            bestd = d;
+        }
+    }
+    return best;
+}
+
+/* " (did you mean 'x'?)", or with list_all the allowed keys, or "". */
+static const char *hint(const char *s, const char *const *cands, int n, bool list_all, char *buf,
+                        size_t sz)
+{
+    const char *near = nearest(s, cands, n);
+    buf[0] = '\0';
+    if (near) {
+        snprintf(buf, sz, " (did you mean '%s'?)", near);
+    } else if (list_all) {
+        size_t k = (size_t)snprintf(buf, sz, " (expected one of: ");
+        for (int i = 0; (n < 0 ? cands[i] != NULL : i < n) && k < sz; i++)
+            k += (size_t)snprintf(buf + k, sz - k, "%s%s", i ? ", " : "", cands[i]);
+        if (k < sz)
+            snprintf(buf + k, sz - k, ")");
+    }
+    return buf;
+}
+
+/* ---------------------------------------------------------------- scalars */
+
+/* A number as a YAML plain scalar: decimal or exponent notation, '_'
+   allowed between digits (YAML 1.1: 78_000_000_000). inf, nan and hex are
+   refused: every figure in a scenario must be a finite decimal. */
+static bool parse_double(const char *s, double *out)
+{
+    char buf[128];
+    size_t k = 0;
+    for (size_t i = 0; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '_') {
+            if (i == 0 || !isdigit((unsigned char)s[i - 1]) || !isdigit((unsigned char)s[i + 1]))
+                return false;
+            continue;
+        }
+        if (!isdigit(c) && c != '+' && c != '-' && c != '.' && c != 'e' && c != 'E')
+            return false;
+        if (k + 1 >= sizeof buf)
+            return false;
+        buf[k++] = (char)c;
+    }
+    buf[k] = '\0';
+    if (k == 0)
+        return false;
+    char *end;
+    double x = strtod(buf, &end);
+    if (end == buf || *end || !isfinite(x))
+        return false;
+    *out = x;
+    return true;
+}
+
+/* An integer: optional sign, decimal digits ('_' between digits). Values
+   beyond 2^64 - 1 set *ovf, so the range message can still be given. */
+static bool parse_int(const char *s, bool *neg, uint64_t *mag, bool *ovf)
+{
+    size_t i = 0;
+    *neg = false;
+    *mag = 0;
+    *ovf = false;
+    if (s[0] == '+' || s[0] == '-') {
+        *neg = s[0] == '-';
+        i = 1;
+    }
+    if (!isdigit((unsigned char)s[i]))
+        return false;
+    for (; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '_') {
+            if (!isdigit((unsigned char)s[i - 1]) || !isdigit((unsigned char)s[i + 1]))
+                return false;
+            continue;
+        }
+        if (!isdigit(c))
+            return false;
+        unsigned d = (unsigned)(c - '0');
+        if (*mag > (UINT64_MAX - d) / 10)
+            *ovf = true;
+        else
+            *mag = *mag * 10 + d;
+    }
+    return true;
+}
+
+/* A closed/open interval; infinite ends mean unbounded. */
+typedef struct {
+    double lo, hi;
+    bool lo_open, hi_open;
+} Range;
+
+static const Range R_ANY = {-INFINITY, INFINITY, false, false};
+static const Range R_GE0 = {0, INFINITY, false, false};
+static const Range R_GT0 = {0, INFINITY, true, false};
+static const Range R_GT1 = {1, INFINITY, true, false};
+static const Range R_01 = {0, 1, false, false};
+static const Range R_01_OPENHI = {0, 1, false, true}; /* [0,1) */
+static const Range R_01_OPENLO = {0, 1, true, false}; /* (0,1] */
+static const Range R_WGI = {-2.5, 2.5, false, false};
+static const Range R_CORR = {-1, 1, false, false};
+
+static bool in_range(double x, const Range *r)
+{
+    if (r->lo_open ? !(x > r->lo) : !(x >= r->lo))
+        return false;
+    if (r->hi_open ? !(x < r->hi) : !(x <= r->hi))
+        return false;
+    return true;
+}
+
+static const char *range_text(const Range *r, char *buf, size_t sz)
+{
+    if (isfinite(r->lo) && isfinite(r->hi))
+        snprintf(buf, sz, "must be in %c%g,%g%c", r->lo_open ? '(' : '[', r->lo, r->hi,
+                 r->hi_open ? ')' : ']');
+    else if (isfinite(r->lo))
+        snprintf(buf, sz, "must be %s %g", r->lo_open ? ">" : ">=", r->lo);
+    else
+        snprintf(buf, sz, "must be %s %g", r->hi_open ? "<" : "<=", r->hi);
+    return buf;
+}
+
+/* A number node within r. Quoted scalars are strings in YAML, so "0.5" in
+   quotes is refused rather than silently converted. */
+static int num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *out)
+{
+    char d[SHOW_MAX + 16], rt[64];
+    if (v->type != YAML_SCALAR_NODE || is_null(v))
+        return fail(p, v, kp, "expected a number, got %s", describe(v, d, sizeof d));
+    if (v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return fail(p, v, kp, "expected a number, got the quoted string %s",
+                    describe(v, d, sizeof d));
+    double x;
+    if (!parse_double(sval(v), &x))
+        return fail(p, v, kp, "expected a number, got %s", describe(v, d, sizeof d));
+    if (!in_range(x, r))
+        return fail(p, v, kp, "%s, got %s", range_text(r, rt, sizeof rt),
+                    show(sval(v), d, sizeof d));
+    *out = x;
+    return 0;
+}
+
+/* An integer node within [lo, hi]. */
+static int int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_t hi,
+                    uint64_t *out)
+{
+    char d[SHOW_MAX + 16];
+    bool neg, ovf;
+    uint64_t mag;
+    if (v->type == YAML_SCALAR_NODE && v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return fail(p, v, kp, "expected an integer, got the quoted string %s",
+                    describe(v, d, sizeof d));
+    if (v->type != YAML_SCALAR_NODE || is_null(v) || !parse_int(sval(v), &neg, &mag, &ovf))
+        return fail(p, v, kp, "expected an integer, got %s", describe(v, d, sizeof d));
+    if ((neg && mag > 0) || ovf || mag < lo || mag > hi) {
+        if (hi == (uint64_t)INT_MAX) /* "any int": the bound is not the user's concern */
+            return fail(p, v, kp, "must be an integer >= %" PRIu64 ", got %s", lo,
+                        show(sval(v), d, sizeof d));
+        return fail(p, v, kp, "must be an integer in [%" PRIu64 ",%" PRIu64 "], got %s", lo, hi,
+                    show(sval(v), d, sizeof d));
+    }
+    *out = mag;
+    return 0;
+}
+
+/* A string node (any scalar style; a plain 2024 is the string "2024"). */
+static int str_node(P *p, const yaml_node_t *v, const char *kp, char **out)
+{
+    char d[SHOW_MAX + 16];
+    if (v->type != YAML_SCALAR_NODE)
+        return fail(p, v, kp, "expected a string, got %s", describe(v, d, sizeof d));
+    if (strlen(sval(v)) != v->data.scalar.length)
+        return fail(p, v, kp, "must not contain NUL characters");
+    char *s = strdup(is_null(v) ? "" : sval(v));
+    if (!s)
+        return oom(p);
+    free(*out);
+    *out = s;
+    return 0;
+}
+
+/* One of a fixed set of words. */
+static int enum_node(P *p, const yaml_node_t *v, const char *kp, const char *const *names, int *out)
+{
+    char d[SHOW_MAX + 16], h[256], alts[256];
+    size_t k = 0;
+    int n = 0;
+    while (names[n])
+        n++;
+    for (int i = 0; i < n && k < sizeof alts; i++)
+        k += (size_t)snprintf(alts + k, sizeof alts - k, "%s'%s'",
+                              i == 0 ? "" : (i == n - 1 ? " or " : ", "), names[i]);
+    if (v->type == YAML_SCALAR_NODE && !is_null(v)) {
+        for (int i = 0; i < n; i++)
+            if (!strcmp(sval(v), names[i])) {
+                *out = i;
+                return 0;
+            }
+        return fail(p, v, kp, "must be %s, got %s%s", alts, describe(v, d, sizeof d),
+                    hint(sval(v), names, n, false, h, sizeof h));
+    }
+    return fail(p, v, kp, "must be %s, got %s", alts, describe(v, d, sizeof d));
+}
+
+/* ----------------------------------------------------------- identifiers */
+
+/* Ids become HDF5 labels and parts of random-stream names such as
+   "supplier/gallium/refining/CN" (MODEL §12), so they are kept to letters,
+   digits, '_' and '-', starting with a letter. */
+static bool valid_id(const char *s)
+{
+    if (!isalpha((unsigned char)s[0]))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return false;
+    return true;
+}
+
+static int find_id(const char *const *ids, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ids[i], s))
+            return i;
+    return -1;
+}
+
+/* A reference to an existing id (`what` = "country", "mineral", "sector"). */
+static int ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
+                    int n, int *out)
+{
+    char d[SHOW_MAX + 16], h[128];
+    if (v->type != YAML_SCALAR_NODE || is_null(v))
+        return fail(p, v, kp, "expected a %s id, got %s", what, describe(v, d, sizeof d));
+    int i = find_id(ids, n, sval(v));
+    if (i < 0)
+        return fail(p, v, kp, "unknown %s %s%s", what, describe(v, d, sizeof d),
+                    hint(sval(v), ids, n, false, h, sizeof h));
+    *out = i;
+    return 0;
+}
+
+/* -------------------------------------------------------------- mappings */
+
+/* A schema mapping: the allowed keys and, for each, the key and value node. */
+typedef struct {
+    const yaml_node_t *node;
+    const char *const *keys; /* NULL-terminated */
+    const yaml_node_t *key[MAXKEYS];
+    const yaml_node_t *val[MAXKEYS];
+    char kp[KP_MAX];
+} Map;
+
+static int key_index(const char *const *keys, const char *s)
+{
+    for (int i = 0; keys[i]; i++)
+        if (!strcmp(keys[i], s))
+            return i;
+    return -1;
+}
+
+/* Check that v is a mapping whose keys are all allowed and distinct. */
+static int map_open(P *p, const yaml_node_t *v, const char *kp, const char *const *keys, Map *m)
+{
+    char d[SHOW_MAX + 16], h[512], ckp[KP_MAX];
+    memset(m, 0, sizeof *m);
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(p, v, kp, "expected a mapping, got %s", describe(v, d, sizeof d));
+    m->node = v;
+    m->keys = keys;
+    snprintf(m->kp, sizeof m->kp, "%s", kp);
+    for (int i = 0; i < npairs(v); i++) {
+        const yaml_node_t *k = pair_key(p, v, i);
+        if (k->type != YAML_SCALAR_NODE)
+            return fail(p, k, kp, "expected a key, got %s", describe(k, d, sizeof d));
+        kp_key(ckp, kp, sval(k));
+        int j = key_index(keys, sval(k));
+        if (j < 0)
+            return fail(p, k, ckp, "unknown key %s%s", describe(k, d, sizeof d),
+                        hint(sval(k), keys, -1, true, h, sizeof h));
+        if (m->key[j])
+            return fail(p, k, ckp, "duplicate key '%s' (first given at line %lu)", keys[j],
+                        (unsigned long)m->key[j]->start_mark.line + 1);
+        m->key[j] = k;
+        m->val[j] = pair_val(p, v, i);
+    }
+    return 0;
+}
+
+/* The value of `key` in m: NULL when absent, or null and optional.
+   A missing required key is reported at the mapping that should hold it. */
+static int mget(P *p, const Map *m, const char *key, bool req, const yaml_node_t **v, char *kp)
+{
+    int i = key_index(m->keys, key);
+    kp_key(kp, m->kp, key);
+    *v = i >= 0 ? m->val[i] : NULL;
+    if (*v && !req && is_null(*v))
+        *v = NULL;
+    if (!*v && req)
+        return fail(p, m->node, kp, "required key is missing");
+    return 0;
+}
+
+static int get_num(P *p, const Map *m, const char *key, bool req, double def, const Range *r,
+                   double *out)
+{
+    const yaml_node_t *v;
+    char kp[KP_MAX];
+    if (mget(p, m, key, req, &v, kp))
+        return -1;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    return num_node(p, v, kp, r, out);
+}
+
+static int get_int(P *p, const Map *m, const char *key, bool req, uint64_t def, uint64_t lo,
+                   uint64_t hi, uint64_t *out)
+{
+    const yaml_node_t *v;
+    char kp[KP_MAX];
+    if (mget(p, m, key, req, &v, kp))
+        return -1;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    return int_node(p, v, kp, lo, hi, out);
+}
+
+static int get_str(P *p, const Map *m, const char *key, bool req, const char *def, char **out)
+{
+    const yaml_node_t *v;
+    char kp[KP_MAX];
+    if (mget(p, m, key, req, &v, kp))
+        return -1;
+    if (!v) {
+        char *s = strdup(def);
+        if (!s)
+            return oom(p);
+        free(*out);
+        *out = s;
+        return 0;
+    }
+    return str_node(p, v, kp, out);
+}
+
+static int get_enum(P *p, const Map *m, const char *key, bool req, int def,
+                    const char *const *names, int *out)
+{
+    const yaml_node_t *v;
+    char kp[KP_MAX];
+    if (mget(p, m, key, req, &v, kp))
+        return -1;
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    return enum_node(p, v, kp, names, out);
+}
+
+/* A mapping keyed by ids. ids == NULL: the keys define new ids (countries,
+   minerals, ...), which must be valid; otherwise each key must be one of
+   the n ids (interdependency, price_correlation rows and columns). */
+static int idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what,
+                       const char **ids, int n)
+{
+    char d[SHOW_MAX + 16], h[128], ckp[KP_MAX];
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(p, v, kp, "expected a mapping of %s ids, got %s", what,
+                    describe(v, d, sizeof d));
+    for (int i = 0; i < npairs(v); i++) {
+        const yaml_node_t *k = pair_key(p, v, i);
+        if (k->type != YAML_SCALAR_NODE || is_null(k))
+            return fail(p, k, kp, "expected a %s id, got %s", what, describe(k, d, sizeof d));
+        kp_key(ckp, kp, sval(k));
+        if (!ids && !valid_id(sval(k)))
+            return fail(p, k, ckp,
+                        "invalid %s id %s: an id starts with a letter and has only letters, "
+                        "digits, '_' and '-'",
+                        what, describe(k, d, sizeof d));
+        if (ids && find_id(ids, n, sval(k)) < 0)
+            return fail(p, k, ckp, "unknown %s %s%s", what, describe(k, d, sizeof d),
+                        hint(sval(k), ids, n, false, h, sizeof h));
+        for (int j = 0; j < i; j++) {
+            const yaml_node_t *k0 = pair_key(p, v, j);
+            if (k0->type == YAML_SCALAR_NODE && !strcmp(sval(k0), sval(k)))
+                return fail(p, k, ckp, "duplicate key '%s' (first given at line %lu)", sval(k),
+                            (unsigned long)k0->start_mark.line + 1);
+        }
+    }
+    return 0;
+}
+
+/* calloc that never returns NULL for n == 0 and reports failure. */
+static void *zalloc(P *p, size_t n, size_t size)
+{
+    void *q = calloc(n ? n : 1, size);
+    if (!q)
+        oom(p);
+    return q;
+}
+
+/* ------------------------------------------------- severity and duration */
+
+static const char *const K_SEV[] = {"fixed", "uniform", "beta", NULL};
+static const char *const K_DUR[] = {"fixed", "exponential", "lognormal", NULL};
+static const char *const K_LOGN[] = {"median", "sigma", NULL};
+static const char *const K_PROC[] = {"rate_per_year", "severity", "duration_months", NULL};
+
+/* Exactly one key of a "one of" mapping (severity, duration kinds). */
+static int one_of(P *p, const Map *m, const char *kp, const char *alts)
+{
+    int given = 0, which = -1;
+    for (int i = 0; m->keys[i]; i++)
+        if (m->key[i]) {
+            given++;
+            which = i;
+        }
+    if (given == 0)
+        return fail(p, m->node, kp, "give one of %s", alts);
+    if (given > 1)
+        return fail(p, m->node, kp, "give only one of %s", alts);
+    return which;
+}
+
+/* [a, b]: a list of two numbers, each within r. */
+static int pair_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *a,
+                     double *b)
+{
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE || nitems(v) != 2)
+        return fail(p, v, kp, "expected a list of two numbers [a, b], got %s",
+                    v->type == YAML_SEQUENCE_NODE ? "a list of another length"
+                                                  : describe(v, d, sizeof d));
+    kp_idx(ikp, kp, 0);
+    if (num_node(p, item_at(p, v, 0), ikp, r, a))
+        return -1;
+    kp_idx(ikp, kp, 1);
+    return num_node(p, item_at(p, v, 1), ikp, r, b);
+}
+
+/* Severity (MODEL §3): a number in [0,1] or {fixed | uniform | beta}. */
+static int severity_node(P *p, const yaml_node_t *v, const char *kp, mr_severity *s)
+{
+    char d[SHOW_MAX + 16], ckp[KP_MAX];
+    memset(s, 0, sizeof *s);
+    if (v->type == YAML_SCALAR_NODE) {
+        s->kind = MR_SEV_FIXED;
+        return num_node(p, v, kp, &R_01, &s->a);
+    }
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(p, v, kp,
+                    "expected a number in [0,1] or a mapping with one of fixed, uniform, beta, "
+                    "got %s",
+                    describe(v, d, sizeof d));
+    Map m;
+    if (map_open(p, v, kp, K_SEV, &m))
+        return -1;
+    int which = one_of(p, &m, kp, "fixed, uniform, beta");
+    if (which < 0)
+        return -1;
+    kp_key(ckp, kp, K_SEV[which]);
+    switch (which) {
+    case 0:
+        s->kind = MR_SEV_FIXED;
+        return num_node(p, m.val[0], ckp, &R_01, &s->a);
+    case 1:
+        s->kind = MR_SEV_UNIFORM;
+        if (pair_node(p, m.val[1], ckp, &R_01, &s->a, &s->b))
+            return -1;
+        if (s->a > s->b)
+            return fail(p, m.val[1], ckp, "need a <= b in uniform [a, b], got [%g, %g]", s->a,
+                        s->b);
+        return 0;
+    default:
+        s->kind = MR_SEV_BETA;
+        return pair_node(p, m.val[2], ckp, &R_GT0, &s->a, &s->b);
+    }
+}
+
+/* Duration in months (MODEL §3): a number > 0 or {fixed | exponential |
+   lognormal: {median, sigma}}. */
+static int duration_node(P *p, const yaml_node_t *v, const char *kp, mr_duration *du)
+{
+    char d[SHOW_MAX + 16], ckp[KP_MAX];
+    memset(du, 0, sizeof *du);
+    if (v->type == YAML_SCALAR_NODE) {
+        du->kind = MR_DUR_FIXED;
+        return num_node(p, v, kp, &R_GT0, &du->a);
+    }
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(p, v, kp,
+                    "expected a number of months > 0 or a mapping with one of fixed, "
+                    "exponential, lognormal, got %s",
+                    describe(v, d, sizeof d));
+    Map m;
+    if (map_open(p, v, kp, K_DUR, &m))
+        return -1;
+    int which = one_of(p, &m, kp, "fixed, exponential, lognormal");
+    if (which < 0)
+        return -1;
+    kp_key(ckp, kp, K_DUR[which]);
+    switch (which) {
+    case 0:
+        du->kind = MR_DUR_FIXED;
+        return num_node(p, m.val[0], ckp, &R_GT0, &du->a);
+    case 1:
+        du->kind = MR_DUR_EXPONENTIAL;
+        return num_node(p, m.val[1], ckp, &R_GT0, &du->a);
+    default: {
+        Map lm;
+        du->kind = MR_DUR_LOGNORMAL;
+        if (map_open(p, m.val[2], ckp, K_LOGN, &lm))
+            return -1;
+        if (get_num(p, &lm, "median", true, 0, &R_GT0, &du->a))
+            return -1;
+        return get_num(p, &lm, "sigma", true, 0, &R_GE0, &du->b);
+    }
+    }
+}
+
+/* A marked Poisson process (MODEL §3): rate, severity, duration. */
+static int process_map(P *p, const Map *m, mr_process *pr)
+{
+    const yaml_node_t *v;
+    char kp[KP_MAX];
+    if (get_num(p, m, "rate_per_year", true, 0, &R_GE0, &pr->rate_per_year))
+        return -1;
+    if (mget(p, m, "severity", true, &v, kp) || severity_node(p, v, kp, &pr->severity))
+        return -1;
+    if (mget(p, m, "duration_months", true, &v, kp) || duration_node(p, v, kp, &pr->duration))
+        return -1;
+    return 0;
+}
+
+static int process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *pr)
+{
+    Map m;
+    if (map_open(p, v, kp, K_PROC, &m))
+        return -1;
+    return process_map(p, &m, pr);
+}
+
+/* ------------------------------------------------------------ top level */
+
+static const char *const K_TOP[] = {"name",      "description",     "simulation",        "defaults",
+                                    "rationing", "countries",       "minerals",          "sectors",
+                                    "events",    "interdependency", "price_correlation", NULL};
+static const char *const K_SIM[] = {"horizon_years", "steps_per_year", "trials", "seed", NULL};
+static const char *const K_DEFAULTS[] = {"wgi_rate", "buffer_refill_rate", NULL};
+static const char *const K_WGI[] = {"rate_at_zero_per_year", "factor_per_unit", "severity",
+                                    "duration_months", NULL};
+static const char *const K_RATION[] = {"rule", "other_uses_priority", NULL};
+static const char *const RULES[] = {"proportional", "priority", NULL};
+static const char *const K_COUNTRY[] = {"name", "wgi_pv", "outage", NULL};
+static const char *const K_MINERAL[] = {"name",
+                                        "unit",
+                                        "demand_t",
+                                        "recycled_share",
+                                        "domestic_share",
+                                        "spare_ramp_months",
+                                        "mining",
+                                        "refining",
+                                        "stockpile",
+                                        "price",
+                                        NULL};
+static const char *const STAGES[] = {"mining", "refining", NULL};
+static const char *const K_SUPPLIER[] = {"country", "share", "spare", "outage", NULL};
+static const char *const K_STOCK[] = {"target_months", "initial_months", "trigger",
+                                      "max_release",   "refill_rate",    NULL};
+static const char *const K_PRICE[] = {"ref",          "theta", "sigma", "elasticity",
+                                      "max_multiple", "jumps", NULL};
+static const char *const K_JUMPS[] = {"rate_per_year", "mu", "sigma", NULL};
+static const char *const K_SECTOR[] = {"name",    "output_gbp", "priority", "recovery_rate",
+                                       "combine", "needs",      NULL};
+static const char *const COMBINE[] = {"limiting", "independent", NULL};
+static const char *const K_NEED[] = {
+    "mineral", "dependent_share", "substitutable", "demand_share", "spend_gbp", "buffer_months",
+    NULL};
+static const char *const K_EVENT[] = {"name",          "country",  "minerals",        "stages",
+                                      "rate_per_year", "severity", "duration_months", NULL};
+
+static int walk_simulation(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    Map m;
+    uint64_t u;
+    if (map_open(p, v, kp, K_SIM, &m))
+        return -1;
+    if (get_int(p, &m, "horizon_years", true, 0, 1, 1000, &u))
+        return -1;
+    sc->horizon_years = (int)u;
+    /* 366: a daily grid is the finest that makes sense for monthly data */
+    if (get_int(p, &m, "steps_per_year", false, 12, 1, 366, &u))
+        return -1;
+    sc->steps_per_year = (int)u;
+    if (get_int(p, &m, "trials", false, 10000, 1, UINT32_MAX, &sc->trials))
+        return -1;
+    return get_int(p, &m, "seed", false, 1, 0, UINT64_MAX, &sc->seed);
+}
+
+/* defaults (MODEL §3.1 wgi_rate; sector buffer refill, MODEL §6). */
+static int walk_defaults(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    Map m, w;
+    const yaml_node_t *wv, *x;
+    char wkp[KP_MAX], ckp[KP_MAX];
+    if (map_open(p, v, kp, K_DEFAULTS, &m))
+        return -1;
+    if (mget(p, &m, "wgi_rate", false, &wv, wkp))
+        return -1;
+    if (wv) {
+        if (map_open(p, wv, wkp, K_WGI, &w))
+            return -1;
+        sc->has_wgi_rate = true;
+        if (get_num(p, &w, "rate_at_zero_per_year", true, 0, &R_GE0, &sc->wgi_rate_at_zero) ||
+            get_num(p, &w, "factor_per_unit", true, 0, &R_GT0, &sc->wgi_factor_per_unit))
+            return -1;
+        if (mget(p, &w, "severity", true, &x, ckp) || severity_node(p, x, ckp, &sc->wgi_severity))
+            return -1;
+        if (mget(p, &w, "duration_months", true, &x, ckp) ||
+            duration_node(p, x, ckp, &sc->wgi_duration))
+            return -1;
+    }
+    return get_num(p, &m, "buffer_refill_rate", false, 0.5, &R_GE0, &sc->buffer_refill_rate);
+}
+
+/* rationing (MODEL §6): a rule word, or {rule, other_uses_priority}. */
+static int walk_rationing(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    int rule;
+    uint64_t u;
+    if (v->type != YAML_MAPPING_NODE) {
+        if (enum_node(p, v, kp, RULES, &rule))
+            return -1;
+        sc->rationing = (mr_rationing_rule)rule;
+        return 0;
+    }
+    Map m;
+    if (map_open(p, v, kp, K_RATION, &m))
+        return -1;
+    if (get_enum(p, &m, "rule", true, 0, RULES, &rule))
+        return -1;
+    sc->rationing = (mr_rationing_rule)rule;
+    if (get_int(p, &m, "other_uses_priority", false, 1000, 0, INT_MAX, &u))
+        return -1;
+    sc->other_uses_priority = (int)u;
+    return 0;
+}
+
+/* countries (MODEL §2, §3.1). The outage process is explicit, derived
+   from wgi_pv through defaults.wgi_rate, or absent (rate 0). */
+static int walk_countries(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (idmap_check(p, v, kp, "country", NULL, 0))
+        return -1;
+    int n = npairs(v);
+    if (n == 0)
+        return fail(p, v, kp, "define at least one country");
+    if (!(sc->countries = zalloc(p, (size_t)n, sizeof *sc->countries)) ||
+        !(p->cid = zalloc(p, (size_t)n, sizeof *p->cid)))
+        return -1;
+    sc->ncountries = n;
+    for (int i = 0; i < n; i++) {
+        mr_country *c = &sc->countries[i];
+        const char *id = sval(pair_key(p, v, i));
+        char ckp[KP_MAX], okp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        if (!(c->id = strdup(id)))
+            return oom(p);
+        p->cid[i] = c->id;
+        kp_key(ckp, kp, id);
+        if (map_open(p, pair_val(p, v, i), ckp, K_COUNTRY, &m) ||
+            get_str(p, &m, "name", false, id, &c->name))
+            return -1;
+        if (mget(p, &m, "wgi_pv", false, &x, okp))
+            return -1;
+        if (x) {
+            c->has_wgi = true;
+            if (num_node(p, x, okp, &R_WGI, &c->wgi_pv))
+                return -1;
+        }
+        if (mget(p, &m, "outage", false, &x, okp))
+            return -1;
+        if (x) {
+            c->outage_source = MR_OUTAGE_EXPLICIT;
+            if (process_node(p, x, okp, &c->outage))
+                return -1;
+        } else if (c->has_wgi && sc->has_wgi_rate) {
+            /* MODEL §3.1: rate = rate_at_zero * factor_per_unit ^ (-wgi_pv) */
+            c->outage_source = MR_OUTAGE_FROM_WGI;
+            c->outage.rate_per_year =
+                sc->wgi_rate_at_zero * pow(sc->wgi_factor_per_unit, -c->wgi_pv);
+            c->outage.severity = sc->wgi_severity;
+            c->outage.duration = sc->wgi_duration;
+        } else {
+            c->outage_source = MR_OUTAGE_NONE;
+        }
+    }
+    return 0;
+}
+
+/* One supply stage (MODEL §4): suppliers whose shares sum to 1. */
+static int walk_stage(P *p, const yaml_node_t *v, const char *kp, mr_stage *st)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(p, v, kp, "expected a list of suppliers, got %s", describe(v, d, sizeof d));
+    int n = nitems(v);
+    if (n == 0)
+        return fail(p, v, kp, "list at least one supplier");
+    if (!(st->suppliers = zalloc(p, (size_t)n, sizeof *st->suppliers)))
+        return -1;
+    st->n = n;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        mr_supplier *s = &st->suppliers[i];
+        char ikp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        kp_idx(ikp, kp, i);
+        if (map_open(p, item_at(p, v, i), ikp, K_SUPPLIER, &m))
+            return -1;
+        if (mget(p, &m, "country", true, &x, ckp) ||
+            ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &s->country))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (st->suppliers[j].country == s->country)
+                return fail(p, x, ckp, "country '%s' is already a supplier in this stage (at [%d])",
+                            p->cid[s->country], j);
+        if (get_num(p, &m, "share", true, 0, &R_01, &s->share) ||
+            get_num(p, &m, "spare", false, 0, &R_GE0, &s->spare))
+            return -1;
+        if (mget(p, &m, "outage", false, &x, ckp))
+            return -1;
+        if (x && process_node(p, x, ckp, &s->outage))
+            return -1;
+        sum += s->share;
+    }
+    if (fabs(sum - 1) > SUM_TOL)
+        return fail(p, v, kp, "shares sum to %.15g, must be 1 within 1e-9", sum);
+    return 0;
+}
+
+static int walk_stockpile(P *p, const yaml_node_t *v, const char *kp, mr_stockpile *s)
+{
+    Map m;
+    if (map_open(p, v, kp, K_STOCK, &m))
+        return -1;
+    s->present = true;
+    if (get_num(p, &m, "target_months", true, 0, &R_GE0, &s->target_months) ||
+        get_num(p, &m, "initial_months", false, s->target_months, &R_GE0, &s->initial_months) ||
+        get_num(p, &m, "trigger", false, 0, &R_01_OPENHI, &s->trigger) ||
+        get_num(p, &m, "max_release", false, 1, &R_01_OPENLO, &s->max_release) ||
+        get_num(p, &m, "refill_rate", false, 0.25, &R_GE0, &s->refill_rate))
+        return -1;
+    return 0;
+}
+
+/* price (MODEL §5). */
+static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
+{
+    Map m, j;
+    const yaml_node_t *x;
+    char jkp[KP_MAX];
+    if (map_open(p, v, kp, K_PRICE, &m))
+        return -1;
+    if (get_num(p, &m, "ref", true, 0, &R_GT0, &pr->ref) ||
+        get_num(p, &m, "theta", false, 0.5, &R_GE0, &pr->theta) ||
+        get_num(p, &m, "sigma", false, 0.3, &R_GE0, &pr->sigma) ||
+        get_num(p, &m, "elasticity", false, 0.3, &R_GT0, &pr->elasticity) ||
+        get_num(p, &m, "max_multiple", false, 10, &R_GT1, &pr->max_multiple))
+        return -1;
+    if (mget(p, &m, "jumps", false, &x, jkp))
+        return -1;
+    if (!x)
+        return 0; /* no jumps: rate 0 */
+    if (map_open(p, x, jkp, K_JUMPS, &j) ||
+        get_num(p, &j, "rate_per_year", true, 0, &R_GE0, &pr->jump_rate) ||
+        get_num(p, &j, "mu", false, 0, &R_ANY, &pr->jump_mu) ||
+        get_num(p, &j, "sigma", false, 0, &R_GE0, &pr->jump_sigma))
+        return -1;
+    return 0;
+}
+
+static int walk_minerals(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (idmap_check(p, v, kp, "mineral", NULL, 0))
+        return -1;
+    int n = npairs(v);
+    if (n == 0)
+        return fail(p, v, kp, "define at least one mineral");
+    if (!(sc->minerals = zalloc(p, (size_t)n, sizeof *sc->minerals)) ||
+        !(p->mid = zalloc(p, (size_t)n, sizeof *p->mid)))
+        return -1;
+    sc->nminerals = n;
+    for (int i = 0; i < n; i++) {
+        mr_mineral *mn = &sc->minerals[i];
+        const char *id = sval(pair_key(p, v, i));
+        char mkp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        if (!(mn->id = strdup(id)))
+            return oom(p);
+        p->mid[i] = mn->id;
+        kp_key(mkp, kp, id);
+        if (map_open(p, pair_val(p, v, i), mkp, K_MINERAL, &m) ||
+            get_str(p, &m, "name", false, id, &mn->name) ||
+            get_str(p, &m, "unit", false, "t", &mn->unit) ||
+            get_num(p, &m, "demand_t", true, 0, &R_GT0, &mn->demand_t) ||
+            get_num(p, &m, "recycled_share", false, 0, &R_01, &mn->recycled_share) ||
+            get_num(p, &m, "domestic_share", false, 0, &R_01, &mn->domestic_share))
+            return -1;
+        if (mn->recycled_share + mn->domestic_share > 1 + SUM_TOL) {
+            mget(p, &m, "domestic_share", false, &x, ckp);
+            return fail(p, x ? x : m.node, ckp,
+                        "recycled_share + domestic_share is %.15g, must be <= 1",
+                        mn->recycled_share + mn->domestic_share);
+        }
+        if (get_num(p, &m, "spare_ramp_months", false, 0, &R_GE0, &mn->spare_ramp_months))
+            return -1;
+        int nstages = 0;
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            if (mget(p, &m, STAGES[s], false, &x, ckp))
+                return -1;
+            if (x) {
+                nstages++;
+                if (walk_stage(p, x, ckp, &mn->stage[s]))
+                    return -1;
+            }
+        }
+        if (nstages == 0)
+            return fail(p, m.node, mkp, "give a 'mining' or a 'refining' supplier list, or both");
+        if (mget(p, &m, "stockpile", false, &x, ckp))
+            return -1;
+        if (x && walk_stockpile(p, x, ckp, &mn->stockpile))
+            return -1;
+        if (mget(p, &m, "price", true, &x, ckp) || walk_price(p, x, ckp, &mn->price))
+            return -1;
+    }
+    return 0;
+}
+
+static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, double *dsum)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(p, v, kp, "expected a list of needs, got %s", describe(v, d, sizeof d));
+    int n = nitems(v);
+    if (!(s->needs = zalloc(p, (size_t)n, sizeof *s->needs)))
+        return -1;
+    s->nneeds = n;
+    for (int i = 0; i < n; i++) {
+        mr_need *nd = &s->needs[i];
+        char ikp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        kp_idx(ikp, kp, i);
+        if (map_open(p, item_at(p, v, i), ikp, K_NEED, &m))
+            return -1;
+        if (mget(p, &m, "mineral", true, &x, ckp) ||
+            ref_node(p, x, ckp, "mineral", p->mid, sc->nminerals, &nd->mineral))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (s->needs[j].mineral == nd->mineral)
+                return fail(p, x, ckp, "mineral '%s' is already needed by this sector (at [%d])",
+                            p->mid[nd->mineral], j);
+        if (get_num(p, &m, "dependent_share", true, 0, &R_01, &nd->dependent_share) ||
+            get_num(p, &m, "substitutable", false, 0, &R_01, &nd->substitutable) ||
+            get_num(p, &m, "demand_share", true, 0, &R_01, &nd->demand_share) ||
+            get_num(p, &m, "spend_gbp", false, 0, &R_GE0, &nd->spend_gbp) ||
+            get_num(p, &m, "buffer_months", false, 0, &R_GE0, &nd->buffer_months))
+            return -1;
+        /* The sectors' shares of national demand leave 1 - sum for "other
+           uses" (MODEL §6), which cannot be negative. */
+        dsum[nd->mineral] += nd->demand_share;
+        if (dsum[nd->mineral] > 1 + SUM_TOL) {
+            mget(p, &m, "demand_share", true, &x, ckp);
+            return fail(p, x, ckp, "demand_share of '%s' sums to %.15g over sectors, must be <= 1",
+                        p->mid[nd->mineral], dsum[nd->mineral]);
+        }
+    }
+    return 0;
+}
+
+static int walk_sectors(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (idmap_check(p, v, kp, "sector", NULL, 0))
+        return -1;
+    int n = npairs(v);
+    if (n == 0)
+        return fail(p, v, kp, "define at least one sector");
+    double *dsum = NULL;
+    if (!(sc->sectors = zalloc(p, (size_t)n, sizeof *sc->sectors)) ||
+        !(p->sid = zalloc(p, (size_t)n, sizeof *p->sid)) ||
+        !(dsum = zalloc(p, (size_t)sc->nminerals, sizeof *dsum)))
+        return -1;
+    sc->nsectors = n;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        mr_sector *s = &sc->sectors[i];
+        const char *id = sval(pair_key(p, v, i));
+        char skp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        uint64_t u;
+        int comb;
+        Map m;
+        if (!(s->id = strdup(id))) {
+            rc = oom(p);
+            break;
+        }
+        p->sid[i] = s->id;
+        kp_key(skp, kp, id);
+        if (map_open(p, pair_val(p, v, i), skp, K_SECTOR, &m) ||
+            get_str(p, &m, "name", false, id, &s->name) ||
+            get_num(p, &m, "output_gbp", true, 0, &R_GT0, &s->output_gbp) ||
+            get_int(p, &m, "priority", false, 100, 0, INT_MAX, &u)) {
+            rc = -1;
+            break;
+        }
+        s->priority = (int)u;
+        if (get_num(p, &m, "recovery_rate", false, 1.0, &R_01_OPENLO, &s->recovery_rate) ||
+            get_enum(p, &m, "combine", false, MR_COMBINE_LIMITING, COMBINE, &comb)) {
+            rc = -1;
+            break;
+        }
+        s->combine = (mr_combine)comb;
+        if (mget(p, &m, "needs", true, &x, ckp) || walk_needs(p, x, ckp, s, dsum))
+            rc = -1;
+    }
+    free(dsum);
+    return rc;
+}
+
+/* A list of distinct ids or words, at least one. */
+static int walk_event_minerals(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(p, v, kp, "expected a list of mineral ids, got %s", describe(v, d, sizeof d));
+    int n = nitems(v);
+    if (n == 0)
+        return fail(p, v, kp, "list at least one mineral");
+    if (!(e->minerals = zalloc(p, (size_t)n, sizeof *e->minerals)))
+        return -1;
+    e->nminerals = n;
+    for (int i = 0; i < n; i++) {
+        kp_idx(ikp, kp, i);
+        if (ref_node(p, item_at(p, v, i), ikp, "mineral", p->mid, sc->nminerals, &e->minerals[i]))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (e->minerals[j] == e->minerals[i])
+                return fail(p, item_at(p, v, i), ikp, "mineral '%s' is listed twice (at [%d])",
+                            p->mid[e->minerals[i]], j);
+    }
+    return 0;
+}
+
+static int walk_event_stages(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(p, v, kp, "expected a list of stages (mining, refining), got %s",
+                    describe(v, d, sizeof d));
+    int n = nitems(v);
+    if (n == 0)
+        return fail(p, v, kp, "list at least one stage");
+    for (int i = 0; i < n; i++) {
+        int s;
+        kp_idx(ikp, kp, i);
+        if (enum_node(p, item_at(p, v, i), ikp, STAGES, &s))
+            return -1;
+        if (e->stages[s])
+            return fail(p, item_at(p, v, i), ikp, "stage '%s' is listed twice", STAGES[s]);
+        e->stages[s] = true;
+    }
+    return 0;
+}
+
+/* events (MODEL §3.3): named shocks of one country on several minerals. */
+static int walk_events(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (idmap_check(p, v, kp, "event", NULL, 0))
+        return -1;
+    int n = npairs(v);
+    if (!(sc->events = zalloc(p, (size_t)n, sizeof *sc->events)))
+        return -1;
+    sc->nevents = n;
+    for (int i = 0; i < n; i++) {
+        mr_event *e = &sc->events[i];
+        const char *id = sval(pair_key(p, v, i));
+        char ekp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x, *mins;
+        Map m;
+        if (!(e->id = strdup(id)))
+            return oom(p);
+        kp_key(ekp, kp, id);
+        if (map_open(p, pair_val(p, v, i), ekp, K_EVENT, &m) ||
+            get_str(p, &m, "name", false, id, &e->name))
+            return -1;
+        if (mget(p, &m, "country", true, &x, ckp) ||
+            ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &e->country))
+            return -1;
+        char mkp[KP_MAX];
+        if (mget(p, &m, "minerals", true, &mins, mkp) || walk_event_minerals(p, mins, mkp, e))
+            return -1;
+        if (mget(p, &m, "stages", false, &x, ckp))
+            return -1;
+        if (x) {
+            if (walk_event_stages(p, x, ckp, e))
+                return -1;
+        } else {
+            e->stages[MR_STAGE_MINING] = e->stages[MR_STAGE_REFINING] = true;
+        }
+        if (process_map(p, &m, &e->process))
+            return -1;
+        /* An event on a mineral its country does not supply at any of the
+           event's stages does nothing: almost surely a mistake in the file. */
+        for (int k = 0; k < e->nminerals; k++) {
+            const mr_mineral *mn = &sc->minerals[e->minerals[k]];
+            bool hit = false;
+            for (int s = 0; s < MR_NSTAGES; s++)
+                for (int j = 0; e->stages[s] && j < mn->stage[s].n; j++)
+                    hit |= mn->stage[s].suppliers[j].country == e->country;
+            if (!hit) {
+                char ikp[KP_MAX];
+                kp_idx(ikp, mkp, k);
+                return fail(p, item_at(p, mins, k), ikp,
+                            "country '%s' does not supply '%s' at the event's stages, so the "
+                            "event would have no effect on it",
+                            p->cid[e->country], mn->id);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Largest eigenvalue modulus of the n x n row-major matrix a. */
+static int spectral_radius(const double *a, int n, double *rho)
+{
+    gsl_matrix *m = gsl_matrix_alloc((size_t)n, (size_t)n);
+    gsl_vector_complex *ev = gsl_vector_complex_alloc((size_t)n);
+    gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc((size_t)n);
+    int st = GSL_ENOMEM;
+    if (m && ev && w) {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                gsl_matrix_set(m, (size_t)i, (size_t)j, a[i * n + j]);
+        st = gsl_eigen_nonsymm(m, ev, w);
+        *rho = 0;
+        for (int i = 0; st == GSL_SUCCESS && i < n; i++) {
+            double r = gsl_complex_abs(gsl_vector_complex_get(ev, (size_t)i));
+            if (r > *rho)
+                *rho = r;
+        }
+    }
+    if (w)
+        gsl_eigen_nonsymm_free(w);
+    if (ev)
+        gsl_vector_complex_free(ev);
+    if (m)
+        gsl_matrix_free(m);
+    return st;
+}
+
+/* A square matrix given as id -> id -> number, into dense row-major `out`
+   (which holds the defaults). `given` marks the entries written. */
+static int walk_matrix(P *p, const yaml_node_t *v, const char *kp, const char *what,
+                       const char **ids, int n, const Range *r, double *out, bool *given)
+{
+    if (idmap_check(p, v, kp, what, ids, n))
+        return -1;
+    for (int i = 0; i < npairs(v); i++) {
+        const char *rid = sval(pair_key(p, v, i));
+        const yaml_node_t *row = pair_val(p, v, i);
+        int a = find_id(ids, n, rid);
+        char rkp[KP_MAX], ckp[KP_MAX];
+        kp_key(rkp, kp, rid);
+        if (is_null(row))
+            continue;
+        if (idmap_check(p, row, rkp, what, ids, n))
+            return -1;
+        for (int j = 0; j < npairs(row); j++) {
+            const char *cid = sval(pair_key(p, row, j));
+            int b = find_id(ids, n, cid);
+            kp_key(ckp, rkp, cid);
+            if (num_node(p, pair_val(p, row, j), ckp, r, &out[a * n + b]))
+                return -1;
+            given[a * n + b] = true;
+        }
+    }
+    return 0;
+}
+
+/* interdependency (MODEL §2, §7): A*, spectral radius < 1 so the IIM
+   (I - A*)^-1 exists and the dynamic model settles. */
+static int walk_interdependency(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    int n = sc->nsectors;
+    bool *given = zalloc(p, (size_t)n * (size_t)n, sizeof *given);
+    if (!given)
+        return -1;
+    int rc = walk_matrix(p, v, kp, "sector", p->sid, n, &R_01, sc->interdependency, given);
+    free(given);
+    if (rc)
+        return -1;
+    bool zero = true;
+    for (int i = 0; i < n * n; i++)
+        zero &= sc->interdependency[i] == 0;
+    if (zero)
+        return 0;
+    double rho = 0;
+    int st = spectral_radius(sc->interdependency, n, &rho);
+    if (st == GSL_ENOMEM)
+        return oom(p);
+    if (st != GSL_SUCCESS)
+        return fail(p, v, kp, "cannot compute the eigenvalues: %s", gsl_strerror(st));
+    if (!(rho < 1))
+        return fail(p, v, kp, "spectral radius %.6g must be < 1", rho);
+    return 0;
+}
+
+/* price_correlation (MODEL §5): symmetric, unit diagonal, positive definite
+   (so its Cholesky factor can correlate the price innovations). */
+static int walk_correlation(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    int n = sc->nminerals;
+    double *c = sc->price_correlation;
+    bool *given = zalloc(p, (size_t)n * (size_t)n, sizeof *given);
+    if (!given)
+        return -1;
+    if (walk_matrix(p, v, kp, "mineral", p->mid, n, &R_CORR, c, given)) {
+        free(given);
+        return -1;
+    }
+    /* Check in file order so the message points at the later of a pair. */
+    for (int i = 0; i < npairs(v); i++) {
+        const yaml_node_t *row = pair_val(p, v, i);
+        int a = find_id(p->mid, n, sval(pair_key(p, v, i)));
+        if (is_null(row))
+            continue;
+        for (int j = 0; j < npairs(row); j++) {
+            const yaml_node_t *val = pair_val(p, row, j);
+            int b = find_id(p->mid, n, sval(pair_key(p, row, j)));
+            char rkp[KP_MAX], ckp[KP_MAX];
+            kp_key(rkp, kp, p->mid[a]);
+            kp_key(ckp, rkp, p->mid[b]);
+            if (a == b && c[a * n + b] != 1) {
+                free(given);
+                return fail(p, val, ckp, "a mineral's correlation with itself must be 1, got %s",
+                            sval(val));
+            }
+            if (a != b && given[b * n + a] && c[b * n + a] != c[a * n + b]) {
+                free(given);
+                return fail(p, val, ckp, "not symmetric: %.15g here but %.15g at %s.%s.%s",
+                            c[a * n + b], c[b * n + a], kp, p->mid[b], p->mid[a]);
+            }
+        }
+    }
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++)
+            if (given[a * n + b] && !given[b * n + a])
+                c[b * n + a] = c[a * n + b];
+    free(given);
+
+    gsl_matrix *m = gsl_matrix_alloc((size_t)n, (size_t)n);
+    if (!m)
+        return oom(p);
+    for (int a = 0; a < n; a++)
+        for (int b = 0; b < n; b++)
+            gsl_matrix_set(m, (size_t)a, (size_t)b, c[a * n + b]);
+    int st = gsl_linalg_cholesky_decomp1(m);
+    gsl_matrix_free(m);
+    if (st != GSL_SUCCESS)
+        return fail(p, v, kp, "matrix is not positive definite");
+    return 0;
+}
+
+static int walk(P *p, const yaml_node_t *root)
+{
+    mr_scenario *sc = p->sc;
+    Map m;
+    const yaml_node_t *x;
+    char kp[KP_MAX];
+    if (map_open(p, root, "", K_TOP, &m) || get_str(p, &m, "name", true, "", &sc->name))
+        return -1;
+    if (!sc->name[0])
+        return fail(p, m.val[0], "name", "must not be empty");
+    if (get_str(p, &m, "description", false, "", &sc->description))
+        return -1;
+    if (mget(p, &m, "simulation", true, &x, kp) || walk_simulation(p, x, kp))
+        return -1;
+
+    sc->buffer_refill_rate = 0.5;
+    if (mget(p, &m, "defaults", false, &x, kp) || (x && walk_defaults(p, x, kp)))
+        return -1;
+    sc->rationing = MR_RATION_PROPORTIONAL;
+    sc->other_uses_priority = 1000;
+    if (mget(p, &m, "rationing", false, &x, kp) || (x && walk_rationing(p, x, kp)))
+        return -1;
+
+    if (mget(p, &m, "countries", true, &x, kp) || walk_countries(p, x, kp))
+        return -1;
+    if (mget(p, &m, "minerals", true, &x, kp) || walk_minerals(p, x, kp))
+        return -1;
+    if (mget(p, &m, "sectors", true, &x, kp) || walk_sectors(p, x, kp))
+        return -1;
+    if (mget(p, &m, "events", false, &x, kp) || (x && walk_events(p, x, kp)))
+        return -1;
+
+    size_t S = (size_t)sc->nsectors, M = (size_t)sc->nminerals;
+    if (!(sc->interdependency = zalloc(p, S * S, sizeof(double))) ||
+        !(sc->price_correlation = zalloc(p, M * M, sizeof(double))))
+        return -1;
+    for (size_t i = 0; i < M; i++)
+        sc->price_correlation[i * M + i] = 1;
+    if (mget(p, &m, "interdependency", false, &x, kp) || (x && walk_interdependency(p, x, kp)))
+        return -1;
+    if (mget(p, &m, "price_correlation", false, &x, kp) || (x && walk_correlation(p, x, kp)))
+        return -1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- syntax */
+
+static void syntax_error(P *p, const yaml_parser_t *ps)
+{
+    if (ps->error == YAML_MEMORY_ERROR) {
+        oom(p);
+        return;
+    }
+    unsigned long line, col;
+    if (ps->error == YAML_READER_ERROR) {
+        /* The reader (encoding) reports a byte offset, not a mark. */
+        line = col = 1;
+        for (size_t i = 0; i < ps->problem_offset && i < p->len; i++) {
+            if (p->text[i] == '\n') {
+                line++;
+                col = 1;
+            } else if (((unsigned char)p->text[i] & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+    } else {
+        line = (unsigned long)ps->problem_mark.line + 1;
+        col = (unsigned long)ps->problem_mark.column + 1;
+    }
+    snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: syntax: %s", p->file, line, col,
+             ps->problem ? ps->problem : "invalid YAML");
+    one_line(p->err->msg);
+}
+
+/* Compose the (single) document of the text into doc. */
+static int load_document(P *p, yaml_document_t *doc)
+{
+    yaml_parser_t ps;
+    yaml_document_t extra;
+    int rc = 0;
+    if (!yaml_parser_initialize(&ps))
+        return oom(p);
+    yaml_parser_set_input_string(&ps, (const unsigned char *)p->text, p->len);
+    if (!yaml_parser_load(&ps, doc)) {
+        syntax_error(p, &ps);
+        yaml_parser_delete(&ps);
+        return -1;
+    }
+    /* A second document would be silently ignored: refuse it. */
+    if (!yaml_parser_load(&ps, &extra)) {
+        syntax_error(p, &ps);
+        rc = -1;
+    } else {
+        yaml_node_t *r = yaml_document_get_root_node(&extra);
+        if (r) {
+            fail(p, r, "(root)", "a scenario file holds one YAML document; found a second one");
+            rc = -1;
+        }
+        yaml_document_delete(&extra);
+    }
+    if (rc)
+        yaml_document_delete(doc);
+    yaml_parser_delete(&ps);
+    return rc;
+}
+
+/* ------------------------------------------------------------------- API */
+
+int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
+                      mr_error *err)
+{
+    P p = {.file = path ? path : "(scenario)", .text = text, .len = len, .sc = sc, .err = err};
+    yaml_document_t doc;
+    memset(sc, 0, sizeof *sc);
+    err->msg[0] = '\0';
+
+    if (!(sc->source_path = strdup(p.file)) || !(sc->source_text = malloc(len + 1))) {
+        mr_scenario_free(sc);
+        return oom(&p);
+    }
+    if (len)
+        memcpy(sc->source_text, text, len);
+    sc->source_text[len] = '\0';
+    sc->source_len = len;
+
+    if (load_document(&p, &doc)) {
+        mr_scenario_free(sc);
+        return -1;
+    }
+    p.doc = &doc;
+
+    /* GSL's default handler aborts on a failed decomposition, and the
+       library must return errors instead; restore the caller's handler. */
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    const yaml_node_t *root = yaml_document_get_root_node(&doc);
+    int rc;
+    if (!root)
+        rc = fail(&p, NULL, "",
+                  "the document is empty; expected a mapping with name, simulation, countries, "
+                  "minerals and sectors");
+    else
+        rc = walk(&p, root);
+    gsl_set_error_handler(old);
+
+    free(p.cid);
+    free(p.mid);
+    free(p.sid);
+    yaml_document_delete(&doc);
+    if (rc)
+        mr_scenario_free(sc);
+    return rc;
+}
+
+int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    err->msg[0] = '\0';
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t len = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    int e = 0;
+    while (buf) {
+        if (len == cap) {
+            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        errno = 0;
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                e = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(ENOMEM));
+        return -1;
+    }
+    if (e) {
+        free(buf);
+        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(e));
+        return -1;
+    }
+    int rc = mr_scenario_parse(path, buf, len, sc, err);
+    free(buf);
+    return rc;
+}
+
+void mr_scenario_free(mr_scenario *sc)
+{
+    if (!sc)
+        return;
+    free(sc->name);
+    free(sc->description);
+    free(sc->source_path);
+    free(sc->source_text);
+    for (int i = 0; sc->countries && i < sc->ncountries; i++) {
+        free(sc->countries[i].id);
+        free(sc->countries[i].name);
+    }
+    free(sc->countries);
+    for (int i = 0; sc->minerals && i < sc->nminerals; i++) {
+        mr_mineral *m = &sc->minerals[i];
+        free(m->id);
+        free(m->name);
+        free(m->unit);
+        for (int s = 0; s < MR_NSTAGES; s++)
+            free(m->stage[s].suppliers);
+    }
+    free(sc->minerals);
+    for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
+        free(sc->sectors[i].id);
+        free(sc->sectors[i].name);
+        free(sc->sectors[i].needs);
+    }
+    free(sc->sectors);
+    for (int i = 0; sc->events && i < sc->nevents; i++) {
+        free(sc->events[i].id);
+        free(sc->events[i].name);
+        free(sc->events[i].minerals);
+    }
+    free(sc->events);
+    free(sc->interdependency);
+    free(sc->price_correlation);
+    memset(sc, 0, sizeof *sc);
+}

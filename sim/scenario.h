@@ -1,0 +1,195 @@
+/* scenario.h - the scenario model: plain structs filled by the YAML loader.
+ *
+ * A scenario is read once (mr_scenario_parse), validated completely, and then
+ * never changed by the engine. Indices (country, mineral, sector) are the
+ * order in which the ids appear in the file. Every number is in the unit its
+ * field name says. MODEL.md sections are cited as "MODEL §n".
+ */
+#ifndef MR_SCENARIO_H
+#define MR_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MR_ERRMSG_MAX 1024
+
+/* An error a user can act on: "file:line:col: key.path: message". */
+typedef struct {
+    char msg[MR_ERRMSG_MAX];
+} mr_error;
+
+/* Severity of one disruption occurrence, fraction of supply withheld (MODEL §3). */
+typedef enum { MR_SEV_FIXED, MR_SEV_UNIFORM, MR_SEV_BETA } mr_sev_kind;
+typedef struct {
+    mr_sev_kind kind;
+    double a, b; /* fixed: a; uniform(a, b); beta(a, b) shape parameters */
+} mr_severity;
+
+/* Duration of one occurrence, months (MODEL §3). */
+typedef enum { MR_DUR_FIXED, MR_DUR_EXPONENTIAL, MR_DUR_LOGNORMAL } mr_dur_kind;
+typedef struct {
+    mr_dur_kind kind;
+    double a, b; /* fixed: a months; exponential: mean a months;
+                    lognormal: median a months, sigma b (of ln months) */
+} mr_duration;
+
+/* A marked Poisson process of disruptions (MODEL §3). rate 0 = never. */
+typedef struct {
+    double rate_per_year;
+    mr_severity severity;
+    mr_duration duration;
+} mr_process;
+
+/* Where a country's outage process came from. */
+typedef enum { MR_OUTAGE_NONE, MR_OUTAGE_EXPLICIT, MR_OUTAGE_FROM_WGI } mr_outage_source;
+
+typedef struct {
+    char *id;
+    char *name;
+    bool has_wgi;
+    double wgi_pv; /* WGI political stability, -2.5..2.5 */
+    mr_outage_source outage_source;
+    mr_process outage; /* country-wide outage (MODEL §3.1) */
+} mr_country;
+
+typedef struct {
+    int country;       /* index into scenario countries */
+    double share;      /* share of the stage's supply, 0..1 */
+    double spare;      /* spare capacity as a fraction of own output, >= 0 */
+    mr_process outage; /* supplier outage (MODEL §3.2); rate 0 = none */
+} mr_supplier;
+
+typedef enum { MR_STAGE_MINING = 0, MR_STAGE_REFINING = 1, MR_NSTAGES = 2 } mr_stage_kind;
+
+typedef struct {
+    int n; /* 0 = the mineral has no such stage */
+    mr_supplier *suppliers;
+} mr_stage;
+
+/* Strategic stockpile (MODEL §4). present == false: no stockpile. */
+typedef struct {
+    bool present;
+    double target_months;     /* months of national demand */
+    double initial_months;    /* level at t = 0, months of demand */
+    double trigger;           /* release only when gap g > trigger (fraction) */
+    double max_release;       /* fraction of demand per step, at most */
+    double refill_rate;       /* months of demand per month, when g == 0 */
+} mr_stockpile;
+
+/* Price model (MODEL §5). */
+typedef struct {
+    double ref;          /* reference price P0, GBP per unit */
+    double theta;        /* OU mean reversion, 1/year, >= 0 */
+    double sigma;        /* OU volatility of ln price, 1/sqrt(year), >= 0 */
+    double elasticity;   /* short-run demand elasticity eps > 0 */
+    double max_multiple; /* cap on exp(scarcity premium), > 1 */
+    double jump_rate;    /* jumps per year, >= 0 */
+    double jump_mu;      /* mean of ln jump size */
+    double jump_sigma;   /* sd of ln jump size, >= 0 */
+} mr_price;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *unit;              /* e.g. "t" */
+    double demand_t;         /* annual demand of the modelled economy, in unit */
+    double recycled_share;   /* r_m, met without imports */
+    double domestic_share;   /* d_m, met without imports */
+    double spare_ramp_months;/* months for spare capacity to reach full output; 0 = at once */
+    mr_stage stage[MR_NSTAGES];
+    mr_stockpile stockpile;
+    mr_price price;
+} mr_mineral;
+
+typedef struct {
+    int mineral;            /* index into scenario minerals */
+    double dependent_share; /* a_mj: share of output that needs the mineral, 0..1 */
+    double substitutable;   /* sigma_mj: fraction substitutable at once, 0..1 */
+    double demand_share;    /* delta_mj: sector's share of national demand, 0..1 */
+    double spend_gbp;       /* w_mj: annual spend on the mineral, GBP per year */
+    double buffer_months;   /* b_mj: sector's own inventory, months of its need */
+} mr_need;
+
+typedef enum { MR_COMBINE_LIMITING, MR_COMBINE_INDEPENDENT } mr_combine;
+
+typedef struct {
+    char *id;
+    char *name;
+    double output_gbp;    /* Y_j, annual output, GBP per year */
+    int priority;         /* rationing priority, lower is served first */
+    double recovery_rate; /* k_j, per step, in (0, 1] */
+    mr_combine combine;
+    int nneeds;
+    mr_need *needs;
+} mr_sector;
+
+typedef struct {
+    char *id;
+    char *name;
+    int country;                   /* index of the country imposing it */
+    int nminerals;
+    int *minerals;                 /* indices into scenario minerals */
+    bool stages[MR_NSTAGES];       /* which stages it hits */
+    mr_process process;            /* rate, severity, duration (MODEL §3.3) */
+} mr_event;
+
+typedef enum { MR_RATION_PROPORTIONAL, MR_RATION_PRIORITY } mr_rationing_rule;
+
+typedef struct {
+    /* identity */
+    char *name;
+    char *description;
+    char *source_path; /* as given on the command line */
+    char *source_text; /* the file's bytes, NUL-terminated */
+    size_t source_len;
+
+    /* simulation (MODEL §1) */
+    int horizon_years;
+    int steps_per_year;
+    uint64_t trials;
+    uint64_t seed;
+
+    /* defaults.wgi_rate: country outage rate derived from WGI (MODEL §3.1):
+       rate_per_year = rate_at_zero * factor_per_unit ^ (-wgi_pv) */
+    bool has_wgi_rate;
+    double wgi_rate_at_zero;
+    double wgi_factor_per_unit;
+    mr_severity wgi_severity;
+    mr_duration wgi_duration;
+
+    /* defaults.buffer_refill_rate: sector buffers refill, months of need per month */
+    double buffer_refill_rate;
+
+    /* rationing (MODEL §6) */
+    mr_rationing_rule rationing;
+    int other_uses_priority;
+
+    int ncountries;
+    mr_country *countries;
+    int nminerals;
+    mr_mineral *minerals;
+    int nsectors;
+    mr_sector *sectors;
+    int nevents;
+    mr_event *events;
+
+    double *interdependency;   /* A*, nsectors x nsectors, row-major: [i*S + j] */
+    double *price_correlation; /* nminerals x nminerals, row-major, unit diagonal */
+} mr_scenario;
+
+/* Parse and validate a scenario from bytes. `path` names it in messages.
+   Returns 0, or -1 with err filled ("path:line:col: key.path: message").
+   On failure *sc is left empty (nothing to free). */
+int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
+                      mr_error *err);
+
+/* Read the file and parse it. Unreadable file: "path: cannot read: reason". */
+int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);
+
+/* The resolved scenario (every default filled in) as YAML text; caller frees. */
+char *mr_scenario_resolved_yaml(const mr_scenario *sc);
+
+void mr_scenario_free(mr_scenario *sc);
+
+#endif
