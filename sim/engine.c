@@ -208,14 +208,16 @@ static int workspace_alloc(workspace *w, const mr_model *md)
     return 0;
 }
 
+/* Bin k of a band histogram holds [(k - 0.5) w, (k + 0.5) w) + lo; values
+   outside go to the end bins. */
 static inline int band_bin(double v, double lo, double width, int nbins)
 {
-    double k = nearbyint((v - lo) / width);
-    if (!(k > 0.0))
+    double x = (v - lo) / width + 0.5;
+    if (!(x >= 1.0)) /* also NaN */
         return 0;
-    if (k > nbins - 1)
+    if (x >= (double)nbins)
         return nbins - 1;
-    return (int)k;
+    return (int)x; /* x >= 1: truncation is floor */
 }
 
 /* Sample every disruption process of trial i into the survival rows (MODEL §3). */

@@ -17,9 +17,9 @@
    into the end bins. */
 #define MR_BAND_Q_BINS 1001     /* sector inoperability q in [0, 1], w = 0.001 */
 #define MR_BAND_Q_WIDTH 0.001
-#define MR_BAND_Y_BINS 2001     /* ln price ratio y in [-5, 5], w = 0.005 */
-#define MR_BAND_Y_WIDTH 0.005
-#define MR_BAND_Y_MIN (-5.0)    /* centre of bin 0 */
+#define MR_BAND_Y_BINS 801      /* ln price ratio y in [-3, 5], w = 0.01 (P/P0 0.05x..148x) */
+#define MR_BAND_Y_WIDTH 0.01
+#define MR_BAND_Y_MIN (-3.0)    /* centre of bin 0 */
 
 typedef struct {
     uint64_t ntrials; /* N */

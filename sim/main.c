@@ -297,11 +297,17 @@ int main(int argc, char **argv)
                maj, min, rel);
         return EXIT_OK;
     }
+    int status;
     if (!strcmp(cmd, "run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(cmd, "validate"))
-        return cmd_validate(argc - 2, argv + 2);
-    if (!strcmp(cmd, "summary"))
-        return cmd_summary(argc - 2, argv + 2);
-    return usage_error(NULL, "unknown command '%s'", cmd);
+        status = cmd_run(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "validate"))
+        status = cmd_validate(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "summary"))
+        status = cmd_summary(argc - 2, argv + 2);
+    else
+        return usage_error(NULL, "unknown command '%s'", cmd);
+    /* Release HDF5's memory after a clean run (see H5dont_atexit above). */
+    if (status == EXIT_OK)
+        H5close();
+    return status;
 }

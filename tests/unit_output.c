@@ -145,9 +145,11 @@ static size_t q_mid_bin(size_t t, size_t j)
 {
     return 10 * t + 100 * j + 1;
 }
+/* The bin whose centre is y = 0 (P = P0). */
+#define Y_ZERO_BIN ((size_t)(-MR_BAND_Y_MIN / MR_BAND_Y_WIDTH + 0.5))
 static size_t y_mid_bin(size_t t, size_t m)
 {
-    return 1000 + 20 * (t + 1) + 100 * m;
+    return Y_ZERO_BIN + 20 * (t + 1) + 100 * m;
 }
 
 /* Trial i (k = i + 1) of the sample:
@@ -216,7 +218,7 @@ static void make_results(mr_results *r, size_t n)
         }
         for (size_t m = 0; m < M; m++) {
             uint64_t *h = r->band_y + (t * M + m) * MR_BAND_Y_BINS;
-            h[1000] = 4 * n / 10;
+            h[Y_ZERO_BIN] = 4 * n / 10;
             h[y_mid_bin(t, m)] = 5 * n / 10;
             h[MR_BAND_Y_BINS - 1] = n / 10;
         }
@@ -744,7 +746,7 @@ static void test_bands_from_histograms(void **state)
         }
         for (size_t m = 0; m < M; m++) {
             const double *b = by + (t * M + m) * 3;
-            EXACT(b[0], 1.0); /* exp(-5 + 1000 * 0.005) = exp(0) */
+            EXACT(b[0], 1.0); /* the centre of Y_ZERO_BIN is y = 0 */
             EXACT(b[1], exp(MR_BAND_Y_MIN + (double)y_mid_bin(t, m) * MR_BAND_Y_WIDTH));
             EXACT(b[2], exp(MR_BAND_Y_MIN + (MR_BAND_Y_BINS - 1) * MR_BAND_Y_WIDTH));
         }
