@@ -15,7 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 scen="$root/bench/synthetic.yaml"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-attr() { h5dump -d "/run_info/$2" "$1" | awk '/\(0\)/ {print $2}'; }
+attr() { h5dump -a "/run_info/$2" "$1" | awk '/\(0\)/ {print $2}'; }
 echo "scenario: bench/synthetic.yaml, $trials trials, median of $reps runs"
 printf '%-8s %12s %14s %14s %10s\n' threads "run (s)" "trials/s" "rng floor (s)" "ratio"
 declare -A T

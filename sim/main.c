@@ -123,6 +123,35 @@ static char *default_output(const char *scenario)
     return out;
 }
 
+/* The output's directory must exist and be writable (the file is written
+   there under a temporary name, then renamed). */
+static int check_output_dir(const char *path, mr_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == path)
+        strcpy(dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    } else {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot write: path too long", path);
+        return -1;
+    }
+    if (slash && !slash[1]) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot write: not a file name", path);
+        return -1;
+    }
+    if (access(dir, W_OK | X_OK)) {
+        snprintf(err->msg, sizeof err->msg, "%s: cannot write to directory '%s': %s", path, dir,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *output = NULL;
@@ -180,6 +209,13 @@ static int cmd_run(int argc, char **argv)
     char *defout = output ? NULL : default_output(scenario);
     if (!output)
         output = defout;
+    /* Fail before a long run, not after it, when the output cannot be written. */
+    if (check_output_dir(output, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        free(defout);
+        mr_scenario_free(&sc);
+        return EXIT_USAGE;
+    }
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
