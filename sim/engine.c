@@ -25,10 +25,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Trials per block: the unit of scheduling (and, later, of checkpoints and
-   MPI decomposition). Fixed, so the split never depends on the worker count. */
-#define MR_BLOCK_TRIALS 1024
-
 /* Thresholds of the per-trial counts (MODEL §8). */
 #define MR_SHORTFALL_THRESHOLD 0.01    /* u > 1% counts as a month short */
 #define MR_INOPERABILITY_THRESHOLD 0.05 /* q > 5% counts as a month inoperable */
@@ -44,6 +40,7 @@ int mr_results_alloc(mr_results *r, uint64_t N, int S, int M, int H, int T)
 {
     memset(r, 0, sizeof *r);
     r->ntrials = N;
+    r->ntrials_total = N;
     r->nsectors = S;
     r->nminerals = M;
     r->years = H;
@@ -90,6 +87,7 @@ void mr_results_free(mr_results *r)
     free(r->sector_inoperability_months);
     free(r->band_q);
     free(r->band_y);
+    free(r->block_done);
     memset(r, 0, sizeof *r);
 }
 
@@ -276,18 +274,19 @@ static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint
 }
 
 /* One trial: MODEL §7a, steps (1)-(6), then the metrics of §8 into row i. */
-static void run_trial(const mr_model *md, uint64_t seed, uint64_t i, workspace *w,
+static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspace *w,
                       mr_results *res)
 {
+    const uint64_t i = trial - res->first_trial; /* row of this rank's arrays */
     const int M = md->M, S = md->S, T = md->T, n = md->n, H = md->H;
     const double dt = md->dt, h = md->h;
 
-    sample_disruptions(md, (double)H, seed, i, w);
-    sample_jumps(md, (double)H, seed, i, w);
+    sample_disruptions(md, (double)H, seed, trial, w);
+    sample_jumps(md, (double)H, seed, trial, w);
     if (md->any_volatility)
         for (int m = 0; m < M; m++) {
             w->words += mr_rng_words_used(w->price_rng[m]);
-            mr_rng_seek(w->price_rng[m], seed, md->price_stream[m], i);
+            mr_rng_seek(w->price_rng[m], seed, md->price_stream[m], trial);
         }
 
     for (int m = 0; m < M; m++) {
@@ -493,6 +492,8 @@ static double now_seconds(void)
 int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                   mr_run_info *info, mr_error *err)
 {
+    const mr_comm solo = {0, 1, NULL};
+    const mr_comm *comm = opts->comm ? opts->comm : &solo;
     mr_model md;
     if (mr_model_build(sc, &md, err))
         return -1;
@@ -503,15 +504,37 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
         mr_model_free(&md);
         return -1;
     }
-    if (mr_results_alloc(res, N, md.S, md.M, md.H, md.T)) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for %llu trials",
-                 sc->source_path, (unsigned long long)N);
+    /* This rank's blocks: a contiguous range, so its trials are one slab of
+       every per-trial array. */
+    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+    uint64_t blo, bhi;
+    mr_comm_block_range(nblocks, comm->rank, comm->size, &blo, &bhi);
+    const uint64_t first = blo * MR_BLOCK_TRIALS;
+    const uint64_t last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
+    int oom = mr_results_alloc(res, last - first, md.S, md.M, md.H, md.T) != 0;
+    if (!oom) {
+        res->first_trial = first;
+        res->ntrials_total = N;
+        res->first_block = blo;
+        res->nblocks = bhi - blo;
+        res->block_done = calloc(bhi - blo > 0 ? bhi - blo : 1, 1);
+        oom = !res->block_done;
+    }
+    if (mr_comm_any(comm, oom)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for %llu trials on a rank",
+                 sc->source_path, (unsigned long long)(last - first));
+        mr_results_free(res);
         mr_model_free(&md);
         return -1;
     }
+    /* Blocks already done (a resumed run) keep the rows the caller loads. */
+    for (uint64_t b = blo; b < bhi; b++)
+        if (opts->skip_block && opts->skip_block[b])
+            res->block_done[b - blo] = 1;
+
     interrupted = 0;
-    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
     const double t0 = now_seconds();
+    const uint64_t todo_local = last - first;
     uint64_t done = 0, words = 0;
     int failed = 0, nthreads = 1;
     double last_print = t0;
@@ -529,23 +552,25 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
         nthreads = omp_get_num_threads();
         if (!failed) {
 #pragma omp for schedule(dynamic, 1)
-            for (uint64_t b = 0; b < nblocks; b++) {
-                if (interrupted)
+            for (uint64_t b = blo; b < bhi; b++) {
+                if (interrupted || res->block_done[b - blo])
                     continue;
                 uint64_t lo = b * MR_BLOCK_TRIALS;
                 uint64_t hi = lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N;
                 for (uint64_t i = lo; i < hi; i++)
                     run_trial(&md, sc->seed, i, &w, res);
+                res->block_done[b - blo] = 1;
                 uint64_t d;
 #pragma omp atomic capture
                 d = done += hi - lo;
-                if (opts->progress && omp_get_thread_num() == 0) {
+                if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
+                    /* rank 0's own progress stands for the run's */
                     double t = now_seconds();
-                    if (t - last_print > 0.5 || d == N) {
-                        double rate = (double)d / (t - t0);
-                        fprintf(stderr, "\r%llu / %llu trials  %.0f trials/s  ETA %.0f s   ",
-                                (unsigned long long)d, (unsigned long long)N, rate,
-                                (double)(N - d) / rate);
+                    if (t - last_print > 0.5 || d == todo_local) {
+                        double rate = (double)d / (t - t0) * comm->size;
+                        double all = (double)d * comm->size;
+                        fprintf(stderr, "\r%.0f / %llu trials  %.0f trials/s  ETA %.0f s   ", all,
+                                (unsigned long long)N, rate, ((double)N - all) / rate);
                         last_print = t;
                     }
                 }
@@ -565,23 +590,24 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
             workspace_free(&w, md.M);
     }
     double wall = now_seconds() - t0;
-    if (opts->progress)
-        fprintf(stderr, "\r%llu trials in %.2f s (%.0f trials/s)%20s\n", (unsigned long long)done,
-                wall, (double)done / wall, "");
     mr_model_free(&md);
-    if (failed) {
+    int stop = interrupted;
+    if (mr_comm_any(comm, failed)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
                  sc->source_path);
         mr_results_free(res);
         return -1;
     }
+    uint64_t totals[2] = {done, words};
+    mr_comm_sum_u64(comm, totals, 2);
+    if (opts->progress && comm->rank == 0)
+        fprintf(stderr, "\r%llu trials in %.2f s (%.0f trials/s)%20s\n",
+                (unsigned long long)totals[0], wall, (double)totals[0] / wall, "");
     info->threads = nthreads;
+    info->ranks = comm->size;
     info->wall_seconds = wall;
-    info->trials_per_second = (double)done / wall;
-    info->random_words = words;
-    if (interrupted) {
-        mr_results_free(res);
-        return 1;
-    }
-    return 0;
+    info->trials_per_second = (double)totals[0] / wall;
+    info->random_words = totals[1];
+    /* One rank's signal stops all: they checkpoint or discard together. */
+    return mr_comm_any(comm, stop) ? 1 : 0;
 }

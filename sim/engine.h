@@ -8,6 +8,7 @@
 #ifndef MR_ENGINE_H
 #define MR_ENGINE_H
 
+#include "comm.h"
 #include "scenario.h"
 
 #include <stdint.h>
@@ -21,8 +22,19 @@
 #define MR_BAND_Y_WIDTH 0.01
 #define MR_BAND_Y_MIN (-3.0)    /* centre of bin 0 */
 
+/* Trials per block: the unit of scheduling over threads and ranks, of
+   checkpoints, and of the partial sums of statistics. Fixed, so that no
+   result depends on the number of workers. */
+#define MR_BLOCK_TRIALS 1024
+
+/* The per-trial arrays hold this rank's trials only: global trials
+   first_trial .. first_trial + ntrials - 1 of ntrials_total. A rank's range
+   always starts at a multiple of MR_BLOCK_TRIALS. Time bands are totals over
+   this rank's trials (sum them over ranks for the run's bands). */
 typedef struct {
-    uint64_t ntrials; /* N */
+    uint64_t ntrials;       /* N local: rows in the arrays below */
+    uint64_t first_trial;   /* global index of row 0 */
+    uint64_t ntrials_total; /* N of the whole run */
     int nsectors;     /* S */
     int nminerals;    /* M */
     int years;        /* H */
@@ -43,6 +55,11 @@ typedef struct {
     double *sector_inoperability_peak;   /* [N*S] max over steps of q_j, fraction */
     double *sector_inoperability_months; /* [N*S] months with q_j > 5% */
 
+    /* blocks of this rank: global blocks first_block .. first_block + nblocks - 1 */
+    uint64_t first_block;
+    uint64_t nblocks;
+    unsigned char *block_done; /* [nblocks] 1 once the block's rows are final */
+
     /* time bands: counts over all trials */
     uint64_t *band_q; /* [T*S*MR_BAND_Q_BINS], [(t*S + j)*BINS + k] */
     uint64_t *band_y; /* [T*M*MR_BAND_Y_BINS], [(t*M + m)*BINS + k] */
@@ -50,22 +67,29 @@ typedef struct {
 
 /* Run-time facts that may differ between identical runs (go to /run_info). */
 typedef struct {
-    int threads;
+    int threads; /* OpenMP threads per rank */
+    int ranks;   /* MPI ranks (1 in the serial build) */
     double wall_seconds;
     double trials_per_second;
     uint64_t random_words; /* 32-bit Philox words drawn by the whole run */
 } mr_run_info;
 
 typedef struct {
-    int threads;   /* 0 = OpenMP default */
-    bool progress; /* print a progress line on stderr */
+    int threads;          /* 0 = OpenMP default */
+    bool progress;        /* print a progress line on stderr (rank 0 only) */
+    const mr_comm *comm;  /* ranks sharing the run; NULL = this process alone */
+    const unsigned char *skip_block; /* [nblocks of the run] 1 = done already
+                                        (resumed run; the caller fills its rows
+                                        after mr_engine_run returns); NULL = none */
 } mr_engine_opts;
 
 int mr_results_alloc(mr_results *r, uint64_t ntrials, int nsectors, int nminerals, int years,
                      int steps);
 void mr_results_free(mr_results *r);
 
-/* Run sc->trials trials of sc with seed sc->seed. Returns 0; 1 if interrupted
+/* Run this rank's share of sc->trials trials of sc with seed sc->seed
+   (collective over opts->comm). Returns 0; 1 if interrupted (on any rank; the
+   blocks finished so far are marked in res->block_done)
    (mr_engine_interrupt was called); -1 on failure with err filled. */
 int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                   mr_run_info *info, mr_error *err);

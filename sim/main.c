@@ -224,7 +224,7 @@ static int cmd_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    mr_engine_opts opts = {(int)threads, !quiet && isatty(STDERR_FILENO)};
+    mr_engine_opts opts = {.threads = (int)threads, .progress = !quiet && isatty(STDERR_FILENO)};
     mr_results res;
     mr_run_info info;
     int rc = mr_engine_run(&sc, &opts, &res, &info, &err);
@@ -234,6 +234,7 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_FAIL;
     } else if (rc > 0) {
         fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
+        mr_results_free(&res);
         status = EXIT_INTERRUPTED;
     } else {
         writing_output = 1;

@@ -46,7 +46,7 @@ static void load(const char *yaml, mr_scenario *sc)
 
 static void run(const mr_scenario *sc, int threads, mr_results *res)
 {
-    mr_engine_opts opts = {threads, false};
+    mr_engine_opts opts = {.threads = threads, .progress = false};
     mr_run_info info;
     mr_error err = {{0}};
     int rc = mr_engine_run(sc, &opts, res, &info, &err);

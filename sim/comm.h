@@ -1,0 +1,47 @@
+/* comm.h - the few collective operations minrisk needs, over MPI in the MPI
+ * build (MINRISK_HAVE_MPI) and as single-process no-ops in the serial build,
+ * so the engine and the output share one code path.
+ *
+ * Every operation is collective: all ranks call it, in the same order.
+ * Integer reductions are exact; no floating-point value is ever summed by
+ * MPI (the order of an MPI floating-point reduction is not fixed), so
+ * results never depend on the number of ranks.
+ */
+#ifndef MR_COMM_H
+#define MR_COMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int rank;  /* 0 .. size-1 */
+    int size;  /* number of ranks; 1 in the serial build */
+    void *mpi; /* MPI_Comm * in the MPI build, NULL otherwise */
+} mr_comm;
+
+/* The world communicator (after MPI_Init in the MPI build). */
+mr_comm mr_comm_world(void);
+
+/* In-place sum over ranks of n unsigned 64-bit integers (exact). */
+int mr_comm_sum_u64(const mr_comm *c, uint64_t *buf, size_t n);
+
+/* In-place elementwise minimum / maximum over ranks of n doubles (exact). */
+int mr_comm_min_f64(const mr_comm *c, double *buf, size_t n);
+int mr_comm_max_f64(const mr_comm *c, double *buf, size_t n);
+
+/* Gather every rank's n_mine doubles, in rank order, into all (size: the
+   sum of n_mine over ranks) on every rank. */
+int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, double *all);
+
+/* Broadcast n bytes from rank 0. */
+int mr_comm_bcast(const mr_comm *c, void *buf, size_t n);
+
+/* Logical OR over ranks (e.g. "did any rank fail?"). */
+int mr_comm_any(const mr_comm *c, int flag);
+
+/* Contiguous share of rank r among `size` ranks of [0, nblocks): blocks
+   [*lo, *hi). Block boundaries never depend on the rank count; only which
+   rank holds a block does. */
+void mr_comm_block_range(uint64_t nblocks, int rank, int size, uint64_t *lo, uint64_t *hi);
+
+#endif
