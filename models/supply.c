@@ -15,9 +15,10 @@ double mr_stage_availability(int n, const double *share, const double *spare, co
     return 1.0 - lost + reroute;
 }
 
-double mr_supply_fraction(double recycled, double domestic, double availability)
+double mr_supply_gap(double recycled, double domestic, double availability)
 {
-    return recycled + domestic + (1.0 - recycled - domestic) * availability;
+    double g = (1.0 - recycled - domestic) * (1.0 - availability);
+    return g > 0.0 ? g : 0.0;
 }
 
 double mr_spare_ramp(int k, double h_months, double ramp_months)

@@ -10,8 +10,12 @@
 double mr_stage_availability(int n, const double *share, const double *spare, const double *loss,
                              double ramp);
 
-/* Supply as a fraction of demand, S = r + d + (1 - r - d) A. */
-double mr_supply_fraction(double recycled, double domestic, double availability);
+/* Supply gap as a fraction of demand, g = max(0, 1 - S) with
+   S = r + d + (1 - r - d) A, computed as (1 - r - d)(1 - A): the same in exact
+   arithmetic, but exactly 0 when A = 1 for every r and d (1 - S is not: for
+   r = 0.03, d = 0.05 it is 1.1e-16, a phantom shortage that would stop
+   stockpiles and buffers from ever refilling). */
+double mr_supply_gap(double recycled, double domestic, double availability);
 
 /* Ramp-up factor of spare capacity after k consecutive disrupted steps
    (k >= 1) of h months each: min(1, k h / ramp_months); 1 if ramp_months == 0. */

@@ -325,8 +325,7 @@ static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspa
                 a *= mr_stage_availability(ns, md->slot_share + first, md->slot_spare + first,
                                            w->loss, ramp);
             }
-            double supply = mr_supply_fraction(md->recycled[m], md->domestic[m], a);
-            double gap = supply < 1.0 ? 1.0 - supply : 0.0;
+            double gap = mr_supply_gap(md->recycled[m], md->domestic[m], a);
             double release = 0.0;
             if (md->has_stockpile[m]) {
                 double before = w->level[m];
@@ -344,12 +343,17 @@ static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspa
         }
 
         /* (3) prices: z(0) = 0, z(t) = decay z(t-1) + scale (L x)(t) + jumps (MODEL §5) */
-        if (md->any_volatility && t > 0) {
+        if (t > 0) {
+            /* mean reversion applies to jumps too, with or without volatility */
             for (int m = 0; m < M; m++)
-                w->x[m] = gsl_ran_gaussian_ziggurat(w->price_rng[m], 1.0);
-            mr_correlate(M, md->chol, w->x, w->e);
-            for (int m = 0; m < M; m++)
-                w->z[m] = md->ou_decay[m] * w->z[m] + md->ou_scale[m] * w->e[m];
+                w->z[m] *= md->ou_decay[m];
+            if (md->any_volatility) {
+                for (int m = 0; m < M; m++)
+                    w->x[m] = gsl_ran_gaussian_ziggurat(w->price_rng[m], 1.0);
+                mr_correlate(M, md->chol, w->x, w->e);
+                for (int m = 0; m < M; m++)
+                    w->z[m] += md->ou_scale[m] * w->e[m];
+            }
         }
         for (int m = 0; m < M; m++) {
             double *jmp = &w->jump[(size_t)m * (size_t)T + (size_t)t];

@@ -123,8 +123,19 @@ static void test_two_stages_chain_with_recycled_and_domestic(void **state)
     double a = mr_stage_availability(1, share, spare, lm, 1.0) *
                mr_stage_availability(1, share, spare, lr, 1.0);
     assert_close(a, 0.4, 1e-15);
-    double s = mr_supply_fraction(0.2, 0.1, a); /* 0.3 + 0.7 * 0.4 */
-    assert_close(s, 0.58, 1e-15);
+    double g = mr_supply_gap(0.2, 0.1, a); /* 1 - (0.3 + 0.7 * 0.4) */
+    assert_close(g, 0.42, 1e-15);
+}
+
+/* No disruption means no gap at all, for any recycled and domestic shares:
+   1 - (r + d + (1 - r - d)) is 1.1e-16 for r = 0.03, d = 0.05. */
+static void test_no_phantom_gap_without_disruption(void **state)
+{
+    (void)state;
+    for (int r = 0; r <= 50; r++)
+        for (int d = 0; d <= 50; d++)
+            assert_true(mr_supply_gap(r / 100.0, d / 100.0, 1.0) == 0.0);
+    assert_true(mr_supply_gap(0.03, 0.05, 1.0) == 0.0);
 }
 
 static void test_stockpile_drawn_to_empty_and_refilled(void **state)
@@ -287,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_iim_identity_step_is_exact),
         cmocka_unit_test(test_reroute_to_spare_capacity),
         cmocka_unit_test(test_two_stages_chain_with_recycled_and_domestic),
+        cmocka_unit_test(test_no_phantom_gap_without_disruption),
         cmocka_unit_test(test_stockpile_drawn_to_empty_and_refilled),
         cmocka_unit_test(test_priority_rationing_with_a_tie),
         cmocka_unit_test(test_sector_buffer_delays_the_shortfall),
