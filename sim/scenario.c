@@ -796,13 +796,16 @@ static int process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *
 
 static const char *const K_TOP[] = {"name",      "description",     "simulation",        "defaults",
                                     "rationing", "countries",       "minerals",          "sectors",
-                                    "events",    "interdependency", "price_correlation", NULL};
+                                    "events",    "interdependency", "price_correlation", "output",
+                                    NULL};
 static const char *const K_SIM[] = {"horizon_years", "steps_per_year", "trials", "seed", NULL};
 static const char *const K_DEFAULTS[] = {"wgi_rate", "buffer_refill_rate", NULL};
 static const char *const K_WGI[] = {"rate_at_zero_per_year", "factor_per_unit", "severity",
                                     "duration_months", NULL};
 static const char *const K_RATION[] = {"rule", "other_uses_priority", NULL};
 static const char *const RULES[] = {"proportional", "priority", NULL};
+static const char *const K_OUTPUT[] = {"trials", NULL};
+static const char *const OUTPUT_TRIALS[] = {"all", "totals", "none", NULL}; /* mr_output_trials */
 static const char *const K_COUNTRY[] = {"name", "wgi_pv", "outage", NULL};
 static const char *const K_MINERAL[] = {"name",
                                         "unit",
@@ -1461,6 +1464,18 @@ static int walk(P *p, const yaml_node_t *root)
     sc->other_uses_priority = 1000;
     if (mget(p, &m, "rationing", false, &x, kp) || (x && walk_rationing(p, x, kp)))
         return -1;
+
+    sc->output_trials = MR_OUTPUT_TRIALS_ALL;
+    if (mget(p, &m, "output", false, &x, kp))
+        return -1;
+    if (x) {
+        Map om;
+        int which;
+        if (map_open(p, x, kp, K_OUTPUT, &om) ||
+            get_enum(p, &om, "trials", false, 0, OUTPUT_TRIALS, &which))
+            return -1;
+        sc->output_trials = (mr_output_trials)which;
+    }
 
     if (mget(p, &m, "countries", true, &x, kp) || walk_countries(p, x, kp))
         return -1;

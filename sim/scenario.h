@@ -136,6 +136,11 @@ typedef struct {
 
 typedef enum { MR_RATION_PROPORTIONAL, MR_RATION_PRIORITY } mr_rationing_rule;
 
+/* Which per-trial tables the output file keeps (output.trials). The summary
+   is exact either way. all: every /trials table; totals: total_loss and
+   annual_loss only; none: no /trials group. */
+typedef enum { MR_OUTPUT_TRIALS_ALL, MR_OUTPUT_TRIALS_TOTALS, MR_OUTPUT_TRIALS_NONE } mr_output_trials;
+
 typedef struct {
     /* identity */
     char *name;
@@ -160,6 +165,8 @@ typedef struct {
 
     /* defaults.buffer_refill_rate: sector buffers refill, months of need per month */
     double buffer_refill_rate;
+
+    mr_output_trials output_trials;
 
     /* rationing (MODEL §6) */
     mr_rationing_rule rationing;

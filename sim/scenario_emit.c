@@ -179,6 +179,8 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
         num(x, sizeof x, sc->buffer_refill_rate));
     put(&b, "rationing:\n  rule: %s\n  other_uses_priority: %d\n",
         sc->rationing == MR_RATION_PRIORITY ? "priority" : "proportional", sc->other_uses_priority);
+    static const char *const output_trials[] = {"all", "totals", "none"};
+    put(&b, "output:\n  trials: %s\n", output_trials[sc->output_trials]);
 
     put(&b, "countries:\n");
     for (int i = 0; i < sc->ncountries; i++) {

@@ -546,7 +546,7 @@ static void test_inline_errors(void **state)
     expect_error(MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
                  "t.yaml:2:1: bad?key: unknown key 'bad?key' (expected one of: name, "
                  "description, simulation, defaults, rationing, countries, minerals, sectors, "
-                 "events, interdependency, price_correlation)");
+                 "events, interdependency, price_correlation, output)");
 }
 
 static void test_load_errors(void **state)
