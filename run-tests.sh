@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds minrisk twice (Release, and Debug with
-# AddressSanitizer + UndefinedBehaviorSanitizer) and runs the whole test
-# suite on each.
+# Installs what is missing, then builds minrisk three ways and runs the whole
+# test suite on each: the serial build (OpenMP, serial HDF5), the MPI build
+# (Open MPI + parallel HDF5; its files are also compared with the serial
+# build's), and the serial build under AddressSanitizer + UBSan.
+# Skip the local Slurm cluster test with: CTEST_ARGS="-LE slurm" ./run-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 .ci/install-deps
 jobs=$(nproc)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMINRISK_WERROR=ON >/dev/null
-cmake --build build -j"$jobs"
-(cd build && ctest --output-on-failure -j"$jobs")
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMINRISK_SANITIZE=ON -DMINRISK_WERROR=ON >/dev/null
+args=(--output-on-failure -j"$jobs" ${CTEST_ARGS:-})
+cmake -S . -B build-serial -DCMAKE_BUILD_TYPE=Release -DMINRISK_MPI=OFF -DMINRISK_WERROR=ON >/dev/null
+cmake --build build-serial -j"$jobs"
+(cd build-serial && ctest "${args[@]}")
+cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DMINRISK_MPI=ON -DMINRISK_WERROR=ON \
+  -DMINRISK_SERIAL_BIN="$PWD/build-serial/minrisk" >/dev/null
+cmake --build build-mpi -j"$jobs"
+(cd build-mpi && ctest "${args[@]}")
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DMINRISK_MPI=OFF -DMINRISK_SANITIZE=ON \
+  -DMINRISK_WERROR=ON >/dev/null
 cmake --build build-asan -j"$jobs"
-# The interrupt test sends signals to a sanitized child; it runs in Release only.
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" -E interrupt_leaves_nothing)
+# Signal tests send signals to a sanitized child and time it; they run in Release only.
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest "${args[@]}" -E 'interrupt|resume|slurm|valgrind')

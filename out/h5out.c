@@ -1,9 +1,26 @@
 /* h5out.c - write the HDF5 result file (layout: docs/OUTPUT.md).
  *
  * Everything outside /run_info is a function of (scenario, seed, trials)
- * only: statistics are reduced in trial order (stats.c), nothing records a
- * time, a host or a thread count, and object modification times are off, so
+ * only: statistics are reduced in trial order, in fixed blocks, whatever the
+ * ranks and threads (sumstats.c, dstats.c), nothing records a time, a host
+ * or a rank count, and object modification times are off, so
  * `h5diff --exclude-path /run_info` of two runs shows no difference.
+ *
+ * The write is collective over the ranks of a run. With MPI every rank opens
+ * the file through MPI-IO and makes every object with the same arguments
+ * (parallel HDF5 requires it); each rank writes its own rows of the
+ * /trials datasets as one hyperslab, with collective transfer; rank 0 alone
+ * selects the data of the small datasets. Parallel HDF5 1.10 cannot write
+ * variable-length data, so the string datasets (entity ids and names,
+ * /scenario) are made in the collective part and filled afterwards by rank
+ * 0 through the serial driver, together with /run_info; then rank 0 renames
+ * the file. The serial build and a NULL comm take the same path with one
+ * rank and the serial driver.
+ *
+ * After every step that touches the file the ranks agree on failure and
+ * interrupt (sync_state), so they never part ways in the collective calls:
+ * any rank's failure is every rank's, reported with the first failing
+ * rank's message.
  *
  * Coordinates are netCDF-4-style dimension scales placed in every group that
  * uses them: scales at the root name a subgroup's dimensions for h5netcdf but
@@ -14,7 +31,11 @@
 
 #include "output.h"
 #include "stats.h"
+#include "sumstats.h"
 
+#ifdef MINRISK_HAVE_MPI
+#include <mpi.h>
+#endif
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -39,11 +60,11 @@ const double mr_output_es_levels[MR_OUTPUT_NES] = {0.95, 0.99, 0.995};
 const double mr_output_return_periods[MR_OUTPUT_NRP] = {2, 5, 10, 20, 50, 100, 200, 500, 1000};
 const double mr_output_bands[MR_OUTPUT_NBANDS] = {0.05, 0.5, 0.95};
 
-/* Chunks of /trials datasets hold whole rows, about this many bytes. */
+/* Chunks of /trials datasets hold whole rows, about this many bytes, in
+   whole blocks of MR_BLOCK_TRIALS trials when larger than one. */
 #define TRIAL_CHUNK_BYTES (1u << 20)
-/* A trial's mineral counts as short when its peak shortfall exceeds this
-   fraction of demand (summary/mineral_shortage_prob). */
-#define SHORTAGE_THRESHOLD 0.01
+
+static const mr_comm solo = {0, 1, NULL};
 
 /* ---- the temporary file, for an interrupt handler ---------------------- */
 
@@ -65,15 +86,29 @@ void mr_output_interrupt(void)
 
 /* ---- writer state and errors ------------------------------------------- */
 
+/* A string dataset made in the collective part, filled afterwards. */
+typedef struct {
+    char *path;          /* full path in the file */
+    const char **values; /* n pointers to strings that outlive the write */
+    size_t n;
+} deferred;
+
 typedef struct {
     const char *path; /* the final path, which every message names */
     mr_error *err;
     bool failed;
-    bool stopped; /* failed because of mr_output_interrupt */
+    bool stopped;         /* failed because of mr_output_interrupt */
+    const mr_comm *comm;  /* the ranks taking part in the current step */
+    const mr_comm *world; /* all ranks of the write */
+    bool par;             /* the file is open through MPI-IO */
     hid_t file;
     hid_t str;  /* variable-length UTF-8 string */
     hid_t gcpl; /* groups: link and attribute creation order, no times */
     hid_t dcpl; /* small datasets: contiguous, no times */
+    hid_t dxpl; /* transfer: collective with MPI-IO, else default */
+    deferred *defer;
+    size_t ndefer, capdefer;
+    char *resolved; /* the resolved scenario text (deferred string) */
 } h5w;
 
 #if defined(__GNUC__)
@@ -106,14 +141,40 @@ static int fail_h5(h5w *w, const char *what)
     return fail(w, "cannot write %s (HDF5 error)", what);
 }
 
-/* Stop at the next dataset once interrupted. */
-static int check_interrupt(h5w *w)
+/* The ranks of the current step agree on failure and interrupt: an
+   interrupt on any rank stops all; a failure on any rank fails all, with
+   the message of the lowest failing rank. with_interrupt = false ignores
+   interrupts (after the file is complete). Returns -1 when failed. */
+static int sync_flags(h5w *w, bool with_interrupt)
 {
-    if (!interrupted)
-        return 0;
-    fail(w, "interrupted; nothing written");
-    w->stopped = true;
-    return -1;
+    if (with_interrupt && interrupted && !w->failed) {
+        fail(w, "interrupted; nothing written");
+        w->stopped = true;
+    }
+    const mr_comm *c = w->comm;
+    if (c->size > 1) {
+        uint64_t f[2] = {w->failed, w->stopped};
+        mr_comm_sum_u64(c, f, 2);
+        if (f[0] > 0) {
+            /* an interrupt explains the failures it caused elsewhere */
+            bool mine = f[1] > 0 ? w->stopped : w->failed;
+            double root = mine ? (double)c->rank : INFINITY;
+            mr_comm_min_f64(c, &root, 1);
+            char msg[sizeof w->err->msg];
+            memcpy(msg, w->err->msg, sizeof msg);
+            mr_comm_bcast_from(c, (int)root, msg, sizeof msg);
+            w->failed = true; /* every rank reports the same failure */
+            memcpy(w->err->msg, msg, sizeof msg);
+        }
+        if (f[1] > 0)
+            w->stopped = true;
+    }
+    return w->failed ? -1 : 0;
+}
+
+static int sync_state(h5w *w)
+{
+    return sync_flags(w, true);
 }
 
 static void close_id(hid_t id)
@@ -147,23 +208,32 @@ static void close_id(hid_t id)
     }
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* ---- attributes --------------------------------------------------------- */
 
 static int attr_write(h5w *w, hid_t obj, const char *name, hid_t file_type, hid_t mem_type,
                       hsize_t n, const void *value)
 {
-    errno = 0;
-    hid_t sp = n == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, NULL);
-    hid_t a = sp < 0 ? -1 : H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Awrite(a, mem_type, value);
-    close_id(a);
-    close_id(sp);
-    if (rc < 0) {
-        char what[256];
-        snprintf(what, sizeof what, "attribute %s", name);
-        return fail_h5(w, what);
+    if (!w->failed) {
+        errno = 0;
+        hid_t sp = n == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, NULL);
+        hid_t a = sp < 0 ? -1 : H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT);
+        herr_t rc = a < 0 ? -1 : H5Awrite(a, mem_type, value);
+        close_id(a);
+        close_id(sp);
+        if (rc < 0) {
+            char what[256];
+            snprintf(what, sizeof what, "attribute %s", name);
+            fail_h5(w, what);
+        }
     }
-    return 0;
+    return sync_state(w);
 }
 
 static int attr_str(h5w *w, hid_t obj, const char *name, const char *value)
@@ -199,16 +269,23 @@ static int attr_meta(h5w *w, hid_t obj, const char *units, const char *descripti
 
 static hid_t make_group(h5w *w, hid_t parent, const char *name)
 {
-    errno = 0;
-    hid_t g = H5Gcreate2(parent, name, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
-    if (g < 0)
-        fail_h5(w, name);
+    hid_t g = -1;
+    if (!w->failed) {
+        errno = 0;
+        g = H5Gcreate2(parent, name, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
+        if (g < 0)
+            fail_h5(w, name);
+    }
+    if (sync_state(w) < 0) {
+        close_id(g);
+        return -1;
+    }
     return g;
 }
 
 /* A dataset of `rank` dims (0 = scalar) in grp, with its dimensions attached
    to the coordinate variables dimnames[] of the same group, and units and
-   description. chunk_rows > 0 chunks it along dim 0 by that many rows. */
+   description. */
 typedef struct {
     const char *name;
     hid_t file_type, mem_type;
@@ -219,45 +296,131 @@ typedef struct {
     const char *description;
 } dsdef;
 
-static int put(h5w *w, hid_t grp, const dsdef *d, const void *data, hsize_t chunk_rows)
+/* Where a dataset's data come from: the whole of it on every rank (rank 0
+   writes it), or this rank's rows row0 .. row0 + nrows - 1 of dimension 0
+   (chunked along it by chunk_rows rows). */
+typedef struct {
+    bool rows;
+    hsize_t row0, nrows, chunk_rows;
+} dsrows;
+
+/* Remember a string dataset to fill after the collective part. */
+static int defer_strings(h5w *w, hid_t grp, const char *name, const void *data, size_t n)
 {
-    if (check_interrupt(w) < 0)
+    char gpath[1024];
+    ssize_t len = H5Iget_name(grp, gpath, sizeof gpath);
+    if (len < 0 || (size_t)len >= sizeof gpath)
         return -1;
-    hid_t sp = -1, dcpl = -1, ds = -1;
-    int rc = -1;
-    errno = 0;
-    sp = d->rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(d->rank, d->dims, NULL);
-    if (sp < 0)
-        goto out;
-    if (chunk_rows > 0) {
-        hsize_t chunk[3];
-        chunk[0] = chunk_rows;
+    if (w->ndefer == w->capdefer) {
+        size_t cap = w->capdefer ? 2 * w->capdefer : 16;
+        deferred *d = realloc(w->defer, cap * sizeof *d);
+        if (!d)
+            return -1;
+        w->defer = d;
+        w->capdefer = cap;
+    }
+    deferred *d = &w->defer[w->ndefer];
+    size_t plen = strlen(gpath) + strlen(name) + 2;
+    d->path = malloc(plen);
+    d->values = malloc((n ? n : 1) * sizeof *d->values);
+    if (!d->path || !d->values) {
+        free(d->path);
+        free(d->values);
+        return -1;
+    }
+    snprintf(d->path, plen, "%s%s%s", gpath, strcmp(gpath, "/") ? "/" : "", name);
+    memcpy(d->values, data, n * sizeof *d->values);
+    d->n = n;
+    w->ndefer++;
+    return 0;
+}
+
+/* The data of dataset ds: all of it from rank 0, or this rank's rows. */
+static herr_t write_data(h5w *w, hid_t ds, hid_t space, const dsdef *d, const void *data,
+                         const dsrows *r)
+{
+    hid_t fsel = -1, msel = -1;
+    herr_t rc = -1;
+    static const double dummy = 0.0; /* a buffer for an empty selection */
+    if (r && (w->par || r->nrows != d->dims[0])) {
+        hsize_t start[3] = {r->row0, 0, 0}, count[3] = {r->nrows, 1, 1};
         for (int k = 1; k < d->rank; k++)
-            chunk[k] = d->dims[k];
-        dcpl = H5Pcopy(w->dcpl);
-        if (dcpl < 0 || H5Pset_chunk(dcpl, d->rank, chunk) < 0)
+            count[k] = d->dims[k];
+        fsel = H5Scopy(space);
+        msel = H5Screate_simple(d->rank, count, NULL);
+        if (fsel < 0 || msel < 0)
+            goto out;
+        if (r->nrows > 0) {
+            if (H5Sselect_hyperslab(fsel, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+                goto out;
+        } else if (H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0) {
+            goto out;
+        }
+        if (r->nrows == 0)
+            data = &dummy;
+    } else if (!r && w->par && w->comm->rank != 0) {
+        fsel = H5Scopy(space);
+        msel = H5Scopy(space);
+        if (fsel < 0 || msel < 0 || H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0)
             goto out;
     }
-    ds = H5Dcreate2(grp, d->name, d->file_type, sp, H5P_DEFAULT, dcpl >= 0 ? dcpl : w->dcpl,
-                    H5P_DEFAULT);
-    if (ds < 0)
-        goto out;
-    if (H5Dwrite(ds, d->mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        goto out;
-    for (int k = 0; k < d->rank; k++) {
-        if (!strcmp(d->dimnames[k], d->name))
-            continue; /* a coordinate variable is its own dimension */
-        hid_t scale = H5Dopen2(grp, d->dimnames[k], H5P_DEFAULT);
-        herr_t a = scale < 0 ? -1 : H5DSattach_scale(ds, scale, (unsigned)k);
-        close_id(scale);
-        if (a < 0)
-            goto out;
-    }
-    rc = 0;
+    rc = H5Dwrite(ds, d->mem_type, msel >= 0 ? msel : H5S_ALL, fsel >= 0 ? fsel : H5S_ALL,
+                  w->dxpl, data);
 out:
-    if (rc < 0)
-        fail_h5(w, d->name);
-    else
+    close_id(fsel);
+    close_id(msel);
+    return rc < 0 ? -1 : 0;
+}
+
+static int put_impl(h5w *w, hid_t grp, const dsdef *d, const void *data, const dsrows *r)
+{
+    hid_t sp = -1, dcpl = -1, ds = -1;
+    if (!w->failed) {
+        errno = 0;
+        bool ok = false;
+        sp = d->rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(d->rank, d->dims, NULL);
+        if (sp < 0)
+            goto made;
+        if (r && r->chunk_rows > 0) {
+            hsize_t chunk[3];
+            chunk[0] = r->chunk_rows;
+            for (int k = 1; k < d->rank; k++)
+                chunk[k] = d->dims[k];
+            dcpl = H5Pcopy(w->dcpl);
+            /* every element is written: no fill values (which parallel
+               HDF5 would otherwise write when it allocates the chunks) */
+            if (dcpl < 0 || H5Pset_chunk(dcpl, d->rank, chunk) < 0 ||
+                H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+                goto made;
+        }
+        ds = H5Dcreate2(grp, d->name, d->file_type, sp, H5P_DEFAULT, dcpl >= 0 ? dcpl : w->dcpl,
+                        H5P_DEFAULT);
+        if (ds < 0)
+            goto made;
+        if (H5Tis_variable_str(d->file_type) > 0) {
+            /* parallel HDF5 1.10 writes no variable-length data: later */
+            size_t n = d->rank == 0 ? 1 : (size_t)d->dims[0];
+            if (defer_strings(w, grp, d->name, data, n) < 0)
+                goto made;
+        } else if (write_data(w, ds, sp, d, data, r) < 0) {
+            goto made;
+        }
+        for (int k = 0; k < d->rank; k++) {
+            if (!strcmp(d->dimnames[k], d->name))
+                continue; /* a coordinate variable is its own dimension */
+            hid_t scale = H5Dopen2(grp, d->dimnames[k], H5P_DEFAULT);
+            herr_t a = scale < 0 ? -1 : H5DSattach_scale(ds, scale, (unsigned)k);
+            close_id(scale);
+            if (a < 0)
+                goto made;
+        }
+        ok = true;
+    made:
+        if (!ok)
+            fail_h5(w, d->name);
+    }
+    int rc = sync_state(w);
+    if (rc == 0)
         rc = attr_meta(w, ds, d->units, d->description);
     close_id(ds);
     close_id(dcpl);
@@ -265,31 +428,47 @@ out:
     return rc;
 }
 
-/* Rows per chunk for a dataset of nrows rows of rowbytes bytes. */
+/* A small dataset: the same data on every rank. */
+static int put(h5w *w, hid_t grp, const dsdef *d, const void *data)
+{
+    return put_impl(w, grp, d, data, NULL);
+}
+
+/* Rows per chunk for a dataset of nrows rows of rowbytes bytes: about
+   TRIAL_CHUNK_BYTES, a whole number of blocks when more than one. */
 static hsize_t chunk_rows_for(hsize_t nrows, hsize_t rowbytes)
 {
     hsize_t r = TRIAL_CHUNK_BYTES / (rowbytes ? rowbytes : 1);
+    if (r > MR_BLOCK_TRIALS)
+        r -= r % MR_BLOCK_TRIALS;
     if (r < 1)
         r = 1;
     return r < nrows ? r : nrows;
 }
 
 /* A coordinate variable: a 1-D dataset made a dimension scale named `name`. */
-static int put_coord(h5w *w, hid_t grp, const dsdef *d, const void *data, hsize_t chunk_rows)
+static int put_coord_impl(h5w *w, hid_t grp, const dsdef *d, const void *data, const dsrows *r)
 {
-    if (put(w, grp, d, data, chunk_rows) < 0)
+    if (put_impl(w, grp, d, data, r) < 0)
         return -1;
     hid_t ds = H5Dopen2(grp, d->name, H5P_DEFAULT);
     herr_t rc = ds < 0 ? -1 : H5DSset_scale(ds, d->name);
     close_id(ds);
-    return rc < 0 ? fail_h5(w, d->name) : 0;
+    if (rc < 0)
+        fail_h5(w, d->name);
+    return sync_state(w);
+}
+
+static int put_coord(h5w *w, hid_t grp, const dsdef *d, const void *data)
+{
+    return put_coord_impl(w, grp, d, data, NULL);
 }
 
 static int put_coord_f64(h5w *w, hid_t grp, const char *name, const double *v, size_t n,
                          const char *units, const char *description)
 {
     dsdef d = {name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, {n}, {name}, units, description};
-    return put_coord(w, grp, &d, v, 0);
+    return put_coord(w, grp, &d, v);
 }
 
 /* Integer coordinate first, first + 1, ..., first + n - 1. */
@@ -298,11 +477,12 @@ static int put_coord_range(h5w *w, hid_t grp, const char *name, int first, size_
 {
     int *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
-        return fail(w, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        v[i] = first + (int)i;
+        fail(w, "out of memory");
+    else
+        for (size_t i = 0; i < n; i++)
+            v[i] = first + (int)i;
     dsdef d = {name, H5T_STD_I32LE, H5T_NATIVE_INT, 1, {n}, {name}, units, description};
-    int rc = put_coord(w, grp, &d, v, 0);
+    int rc = put_coord(w, grp, &d, v);
     free(v);
     return rc;
 }
@@ -315,14 +495,15 @@ static int put_strings(h5w *w, hid_t grp, const char *name, const void *base, si
 {
     const char **v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
-        return fail(w, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        const char *s;
-        memcpy(&s, (const char *)base + i * size + offset, sizeof s);
-        v[i] = s ? s : "";
-    }
+        fail(w, "out of memory");
+    else
+        for (size_t i = 0; i < n; i++) {
+            const char *s;
+            memcpy(&s, (const char *)base + i * size + offset, sizeof s);
+            v[i] = s ? s : "";
+        }
     dsdef d = {name, w->str, w->str, 1, {n}, {dim}, NULL, description};
-    int rc = is_coord ? put_coord(w, grp, &d, v, 0) : put(w, grp, &d, v, 0);
+    int rc = is_coord ? put_coord(w, grp, &d, v) : put(w, grp, &d, v);
     free(v);
     return rc;
 }
@@ -331,7 +512,7 @@ static int put_scalar(h5w *w, hid_t grp, const char *name, double v, const char 
                       const char *description)
 {
     dsdef d = {name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, {0}, {NULL}, units, description};
-    return put(w, grp, &d, &v, 0);
+    return put(w, grp, &d, &v);
 }
 
 static int put_f64(h5w *w, hid_t grp, const char *name, const double *v, int rank,
@@ -343,7 +524,7 @@ static int put_f64(h5w *w, hid_t grp, const char *name, const double *v, int ran
         d.dims[k] = dims[k];
         d.dimnames[k] = dimnames[k];
     }
-    return put(w, grp, &d, v, 0);
+    return put(w, grp, &d, v);
 }
 
 /* 1-D [dim] and 2-D [dim0, dim1] float64 shorthands. */
@@ -384,7 +565,7 @@ static int put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which
     return 0;
 }
 
-/* ---- root, scenario, run_info ------------------------------------------ */
+/* ---- root, scenario ------------------------------------------------------ */
 
 static int write_root(h5w *w, const mr_scenario *sc, const mr_results *res)
 {
@@ -395,7 +576,7 @@ static int write_root(h5w *w, const mr_scenario *sc, const mr_results *res)
         attr_str(w, r, "software_version", MINRISK_VERSION) < 0 ||
         attr_str(w, r, "scenario_name", sc->name) < 0 ||
         attr_str(w, r, "scenario_description", sc->description) < 0 ||
-        attr_u64(w, r, "seed", sc->seed) < 0 || attr_u64(w, r, "trials", res->ntrials) < 0 ||
+        attr_u64(w, r, "seed", sc->seed) < 0 || attr_u64(w, r, "trials", res->ntrials_total) < 0 ||
         attr_i32(w, r, "horizon_years", sc->horizon_years) < 0 ||
         attr_i32(w, r, "steps_per_year", sc->steps_per_year) < 0 ||
         attr_str(w, r, "rng", "philox4x32-10") < 0)
@@ -422,24 +603,35 @@ static int put_text(h5w *w, hid_t grp, const char *name, const char *text, const
 {
     const char *v = text ? text : "";
     dsdef d = {name, w->str, w->str, 0, {0}, {NULL}, NULL, description};
-    return put(w, grp, &d, &v, 0);
+    return put(w, grp, &d, &v);
 }
 
-static int write_scenario(h5w *w, const mr_scenario *sc, const char *resolved)
+static int write_scenario(h5w *w, const mr_scenario *sc)
 {
     hid_t g = make_group(w, w->file, "scenario");
     if (g < 0)
         return -1;
     int rc = put_text(w, g, "source", sc->source_text, "the scenario file's text, as read (YAML)");
     if (rc == 0)
-        rc = put_text(w, g, "resolved", resolved,
+        rc = put_text(w, g, "resolved", w->resolved,
                       "the resolved scenario: every default filled in and policies applied "
                       "(YAML), as printed by `minrisk validate`");
     close_id(g);
     return rc;
 }
 
-static int write_run_info(h5w *w, const mr_scenario *sc, const mr_run_info *info)
+/* ---- /run_info ------------------------------------------------------------ */
+
+/* Facts of the run and of this write, reduced over ranks. */
+typedef struct {
+    bool have_info;
+    int ranks, threads;
+    double wall_max, wall_min, trials_per_second;
+    uint64_t random_words;
+    double stats_seconds, write_seconds;
+} run_facts;
+
+static int write_run_info(h5w *w, const mr_scenario *sc, const run_facts *rf)
 {
     hid_t g = make_group(w, w->file, "run_info");
     if (g < 0)
@@ -457,21 +649,41 @@ static int write_run_info(h5w *w, const mr_scenario *sc, const mr_run_info *info
     struct tm tm;
     if (gmtime_r(&now, &tm))
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char mpiver[256] = "";
+#ifdef MINRISK_HAVE_MPI
+    if (w->world->mpi) {
+        char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+        int len = 0;
+        if (MPI_Get_library_version(lib, &len) == MPI_SUCCESS) {
+            lib[len < MPI_MAX_LIBRARY_VERSION_STRING ? len : MPI_MAX_LIBRARY_VERSION_STRING - 1] =
+                '\0';
+            snprintf(mpiver, sizeof mpiver, "%.*s", (int)strcspn(lib, "\n,"), lib);
+        }
+    }
+#endif
 
     int rc = -1;
     if (attr_str(w, g, "description",
                  "facts that may differ between identical runs; excluded from the determinism "
                  "check (h5diff --exclude-path /run_info)") < 0)
         goto out;
-    if (info && (attr_i32(w, g, "threads", info->threads) < 0 ||
-                 attr_f64(w, g, "wall_seconds", info->wall_seconds) < 0 ||
-                 attr_f64(w, g, "trials_per_second", info->trials_per_second) < 0 ||
-                 attr_u64(w, g, "random_words", info->random_words) < 0))
+    if (attr_i32(w, g, "ranks", rf->ranks) < 0)
+        goto out;
+    if (rf->have_info && (attr_i32(w, g, "threads", rf->threads) < 0 ||
+                          attr_f64(w, g, "wall_seconds", rf->wall_max) < 0 ||
+                          attr_f64(w, g, "wall_seconds_max", rf->wall_max) < 0 ||
+                          attr_f64(w, g, "wall_seconds_min", rf->wall_min) < 0 ||
+                          attr_f64(w, g, "trials_per_second", rf->trials_per_second) < 0 ||
+                          attr_u64(w, g, "random_words", rf->random_words) < 0))
+        goto out;
+    if (attr_f64(w, g, "stats_seconds", rf->stats_seconds) < 0 ||
+        attr_f64(w, g, "write_seconds", rf->write_seconds) < 0)
         goto out;
     if (attr_str(w, g, "host", host) < 0 || attr_str(w, g, "date", date) < 0 ||
         attr_str(w, g, "software_version", MINRISK_VERSION) < 0 ||
         attr_str(w, g, "hdf5_version", h5ver) < 0 ||
         attr_str(w, g, "gsl_version", gsl_version) < 0 ||
+        (mpiver[0] && attr_str(w, g, "mpi_version", mpiver) < 0) ||
         attr_str(w, g, "scenario_path", sc->source_path) < 0)
         goto out;
     rc = 0;
@@ -484,29 +696,29 @@ out:
 
 static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
 {
-    const hsize_t n = res->ntrials, S = (hsize_t)res->nsectors, M = (hsize_t)res->nminerals,
-                  H = (hsize_t)res->years;
+    const hsize_t n = res->ntrials, N = res->ntrials_total, S = (hsize_t)res->nsectors,
+                  M = (hsize_t)res->nminerals, H = (hsize_t)res->years;
     hid_t g = make_group(w, w->file, "trials");
     if (g < 0)
         return -1;
     int rc = -1;
-    uint64_t *ids = malloc(n * sizeof *ids);
-    if (!ids) {
+    uint64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids)
         fail(w, "out of memory");
-        goto out;
-    }
-    for (uint64_t i = 0; i < n; i++)
-        ids[i] = i;
+    else
+        for (uint64_t i = 0; i < n; i++)
+            ids[i] = res->first_trial + i;
     dsdef trial = {"trial",
                    H5T_STD_U64LE,
                    H5T_NATIVE_UINT64,
                    1,
-                   {n},
+                   {N},
                    {"trial"},
                    "1",
                    "trial index i, 0 .. N-1; trial i's random numbers depend only on "
                    "(seed, i) (MODEL §12)"};
-    if (put_coord(w, g, &trial, ids, chunk_rows_for(n, 8)) < 0 ||
+    dsrows trows = {true, res->first_trial, n, chunk_rows_for(N, 8)};
+    if (put_coord_impl(w, g, &trial, ids, &trows) < 0 ||
         put_coord_range(w, g, "year", 1, (size_t)H, "year",
                         "calendar year of the horizon, 1 .. H (year y covers steps "
                         "(y-1)*steps_per_year .. y*steps_per_year - 1)") < 0 ||
@@ -550,12 +762,8 @@ static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
     for (size_t v = 0; v < sizeof vars / sizeof vars[0]; v++) {
         const double *data;
         memcpy(&data, (const char *)res + vars[v].offset, sizeof data);
-        if (!data) {
-            fail(w, "internal error: results have no %s", vars[v].name);
-            goto out;
-        }
         dsdef d = {vars[v].name, H5T_IEEE_F64LE,  H5T_NATIVE_DOUBLE, 1,
-                   {n, 0},       {"trial", NULL}, vars[v].units,     vars[v].description};
+                   {N, 0},       {"trial", NULL}, vars[v].units,     vars[v].description};
         if (vars[v].cols) {
             d.rank = 2;
             d.dims[1] = vars[v].cols == 'S' ? S : vars[v].cols == 'M' ? M : H;
@@ -564,7 +772,8 @@ static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
                                                   : "year";
         }
         hsize_t cols = d.rank == 2 ? d.dims[1] : 1;
-        if (put(w, g, &d, data, chunk_rows_for(n, 8 * cols)) < 0)
+        dsrows rows = {true, res->first_trial, n, chunk_rows_for(N, 8 * cols)};
+        if (put_impl(w, g, &d, data, &rows) < 0)
             goto out;
     }
     rc = 0;
@@ -576,42 +785,21 @@ out:
 
 /* ---- /summary ----------------------------------------------------------- */
 
-/* Statistics of one loss variable over the trials. */
-typedef struct {
-    double mean, sd, se;
-    double q[MR_OUTPUT_NQUANTILES], ci_lo[MR_OUTPUT_NQUANTILES], ci_hi[MR_OUTPUT_NQUANTILES];
-    double es[MR_OUTPUT_NES];
-} loss_stats;
-
-/* x: n values in trial order; sorted: scratch of n. */
-static int compute_loss_stats(const double *x, size_t n, double *sorted, loss_stats *ls)
-{
-    ls->mean = mr_stats_mean(x, n);
-    ls->sd = mr_stats_sd(x, n);
-    ls->se = mr_stats_se(x, n);
-    if (mr_stats_sort_copy(x, n, 1, sorted) < 0)
-        return -1;
-    for (int k = 0; k < MR_OUTPUT_NQUANTILES; k++) {
-        double p = mr_output_quantiles[k];
-        ls->q[k] = mr_stats_quantile_sorted(sorted, n, p);
-        mr_stats_quantile_ci_sorted(sorted, n, p, MR_OUTPUT_CI_LEVEL, &ls->ci_lo[k], &ls->ci_hi[k]);
-    }
-    for (int k = 0; k < MR_OUTPUT_NES; k++)
-        ls->es[k] = mr_stats_es_sorted(sorted, n, mr_output_es_levels[k]);
-    return 0;
-}
-
 /* Write <prefix>_mean, _sd, _se, _quantile, _quantile_ci_low, _quantile_ci_high,
    _es for nvar variables: nvar == 0 is one scalar variable (the total), else
    one per sector (leading dimension `sector`). `what` completes the
    descriptions ("the total loss over the horizon"). */
-static int put_loss_stats(h5w *w, hid_t g, const char *prefix, const loss_stats *ls, size_t nvar,
+static int put_loss_stats(h5w *w, hid_t g, const char *prefix, const mr_loss_stats *ls, size_t nvar,
                           const char *what)
 {
     size_t nv = nvar ? nvar : 1;
     double *buf = malloc(nv * MR_OUTPUT_NQUANTILES * sizeof *buf);
     if (!buf)
-        return fail(w, "out of memory");
+        fail(w, "out of memory");
+    if (sync_state(w) < 0) {
+        free(buf);
+        return -1;
+    }
     char name[128], desc[512];
     int rc = -1;
 
@@ -689,101 +877,43 @@ static int write_summary_coords(h5w *w, hid_t g, const mr_scenario *sc, const mr
                         "months_per_step") < 0)
         return -1;
     hid_t step = H5Dopen2(g, "step", H5P_DEFAULT);
-    int rc = step < 0 ? fail_h5(w, "step") : attr_f64(w, step, "months_per_step", months_per_step);
+    if (step < 0)
+        fail_h5(w, "step");
+    int rc = attr_f64(w, step, "months_per_step", months_per_step);
     close_id(step);
     return rc;
 }
 
-/* Sector loss statistics: OL + XC, OL and XC. */
-static int write_sector_losses(h5w *w, hid_t g, const mr_results *res, double *col, double *sorted)
+/* AAL and return-period losses: total and per sector. */
+static int write_annual(h5w *w, hid_t g, const mr_sumstats *st)
 {
-    const size_t n = res->ntrials, S = (size_t)res->nsectors;
-    loss_stats *ls = malloc((S ? S : 1) * sizeof *ls);
-    if (!ls)
-        return fail(w, "out of memory");
-    static const struct {
-        const char *prefix, *what;
-    } kinds[3] = {
-        {"sector_loss", "the sector's loss over the horizon (output loss + extra input cost)"},
-        {"sector_output_loss", "the sector's output loss over the horizon"},
-        {"sector_extra_cost", "the sector's extra input cost over the horizon"},
-    };
-    int rc = 0;
-    for (int kind = 0; kind < 3 && rc == 0; kind++) {
-        for (size_t j = 0; j < S && rc == 0; j++) {
-            for (size_t i = 0; i < n; i++) {
-                double ol = res->sector_output_loss[i * S + j];
-                double xc = res->sector_extra_cost[i * S + j];
-                col[i] = kind == 0 ? ol + xc : kind == 1 ? ol : xc;
-            }
-            if (compute_loss_stats(col, n, sorted, &ls[j]) < 0)
-                rc = fail(w, "out of memory");
-        }
-        if (rc == 0)
-            rc = put_loss_stats(w, g, kinds[kind].prefix, ls, S, kinds[kind].what);
-    }
-    free(ls);
-    return rc;
-}
-
-/* AAL and return-period losses: total and per sector, from the annual losses. */
-static int write_annual(h5w *w, hid_t g, const mr_results *res)
-{
-    const size_t n = res->ntrials, S = (size_t)res->nsectors, H = (size_t)res->years;
-    const size_t ny = n * H;
-    double *aal = malloc((S + 1) * sizeof *aal), *aal_se = malloc((S + 1) * sizeof *aal_se);
-    double *rp = malloc((S + 1) * MR_OUTPUT_NRP * sizeof *rp);
-    int rc = -1;
-    if (!aal || !aal_se || !rp) {
-        fail(w, "out of memory");
-        goto out;
-    }
-    /* Row 0: total (annual_loss); rows 1..S: sectors (sector_annual_loss). */
-    for (size_t j = 0; j <= S; j++) {
-        const double *a = j == 0 ? res->annual_loss : res->sector_annual_loss + (j - 1);
-        size_t stride = j == 0 ? 1 : S;
-        mr_stats_aal(a, n, H, stride, &aal[j], &aal_se[j]);
-        /* 9 order statistics of N x H values: selection, not a sort */
-        if (mr_stats_return_periods(a, ny, stride, mr_output_return_periods, MR_OUTPUT_NRP,
-                                    rp + j * MR_OUTPUT_NRP) < 0) {
-            fail(w, "out of memory");
-            goto out;
-        }
-    }
+    const size_t S = (size_t)st->nsectors;
     const char *aal_desc = "average annual loss (AAL): mean of the N x H annual losses";
     const char *aal_se_desc = "Monte Carlo standard error of the AAL: sd over trials of each "
                               "trial's mean annual loss, / sqrt(N) (the years of one trial are "
                               "not independent)";
     const char *rp_desc = "loss at return period R: quantile at 1 - 1/R of the N x H annual "
                           "losses, X_(ceil(N H (1 - 1/R))); NaN when N H < R";
-    if (put_scalar(w, g, "aal", aal[0], "GBP", aal_desc) < 0 ||
-        put_scalar(w, g, "aal_se", aal_se[0], "GBP", aal_se_desc) < 0 ||
-        put_1d(w, g, "return_period_loss", rp, MR_OUTPUT_NRP, "return_period", "GBP", rp_desc) <
-            0 ||
-        put_1d(w, g, "sector_aal", aal + 1, S, "sector", "GBP",
+    if (put_scalar(w, g, "aal", st->aal, "GBP", aal_desc) < 0 ||
+        put_scalar(w, g, "aal_se", st->aal_se, "GBP", aal_se_desc) < 0 ||
+        put_1d(w, g, "return_period_loss", st->return_period_loss, MR_OUTPUT_NRP, "return_period",
+               "GBP", rp_desc) < 0 ||
+        put_1d(w, g, "sector_aal", st->sector_aal, S, "sector", "GBP",
                "average annual loss of the sector (OL + XC): mean of the N x H annual sector "
                "losses") < 0 ||
-        put_1d(w, g, "sector_aal_se", aal_se + 1, S, "sector", "GBP",
+        put_1d(w, g, "sector_aal_se", st->sector_aal_se, S, "sector", "GBP",
                "Monte Carlo standard error of sector_aal (from per-trial mean annual losses)") <
             0 ||
-        put_2d(w, g, "sector_return_period_loss", rp + MR_OUTPUT_NRP, S, "sector", MR_OUTPUT_NRP,
-               "return_period", "GBP",
+        put_2d(w, g, "sector_return_period_loss", st->sector_return_period_loss, S, "sector",
+               MR_OUTPUT_NRP, "return_period", "GBP",
                "sector's annual loss (OL + XC) at return period R: quantile at 1 - 1/R of its N "
                "x H annual losses; NaN when N H < R") < 0)
-        goto out;
-    rc = 0;
-out:
-    free(aal);
-    free(aal_se);
-    free(rp);
-    return rc;
+        return -1;
+    return 0;
 }
 
-static int write_histogram(h5w *w, hid_t g, const mr_results *res)
+static int write_histogram(h5w *w, hid_t g, const mr_sumstats *st)
 {
-    uint64_t counts[MR_OUTPUT_HIST_BINS];
-    double edges[MR_OUTPUT_HIST_BINS + 1];
-    mr_stats_histogram(res->total_loss, res->ntrials, MR_OUTPUT_HIST_BINS, counts, edges);
     dsdef d = {"total_loss_hist_count",
                H5T_STD_U64LE,
                H5T_NATIVE_UINT64,
@@ -793,41 +923,18 @@ static int write_histogram(h5w *w, hid_t g, const mr_results *res)
                "1",
                "number of trials whose total loss lies in bin b: edges[b] <= x < edges[b+1] "
                "(the last bin includes the maximum)"};
-    if (put(w, g, &d, counts, 0) < 0)
+    if (put(w, g, &d, st->hist_count) < 0)
         return -1;
-    return put_1d(w, g, "total_loss_hist_edges", edges, MR_OUTPUT_HIST_BINS + 1, "bin_edge", "GBP",
+    return put_1d(w, g, "total_loss_hist_edges", st->hist_edges, MR_OUTPUT_HIST_BINS + 1,
+                  "bin_edge", "GBP",
                   "edges of the total-loss histogram: equal bins from the minimum to the "
                   "maximum over trials");
 }
 
-static int write_bands(h5w *w, hid_t g, const mr_results *res)
+static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
 {
-    const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
+    const size_t T = (size_t)st->steps, S = (size_t)st->nsectors, M = (size_t)st->nminerals;
     const size_t nb = MR_OUTPUT_NBANDS;
-    const size_t nq = T * S * nb, ny = T * M * nb;
-    double *bq = malloc((nq > 0 ? nq : 1) * sizeof *bq);
-    double *by = malloc((ny > 0 ? ny : 1) * sizeof *by);
-    int rc = -1;
-    if (!bq || !by) {
-        fail(w, "out of memory");
-        goto out;
-    }
-    for (size_t t = 0; t < T; t++)
-        for (size_t b = 0; b < nb; b++) {
-            for (size_t j = 0; j < S; j++)
-                bq[(t * S + j) * nb + b] =
-                    res->band_q ? mr_stats_band_quantile(res->band_q + (t * S + j) * MR_BAND_Q_BINS,
-                                                         MR_BAND_Q_BINS, MR_BAND_Q_WIDTH, 0.0,
-                                                         mr_output_bands[b])
-                                : NAN;
-            for (size_t m = 0; m < M; m++)
-                by[(t * M + m) * nb + b] =
-                    res->band_y
-                        ? exp(mr_stats_band_quantile(res->band_y + (t * M + m) * MR_BAND_Y_BINS,
-                                                     MR_BAND_Y_BINS, MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
-                                                     mr_output_bands[b]))
-                        : NAN;
-        }
     hsize_t dq[3] = {T, S, nb}, dy[3] = {T, M, nb};
     const char *dnq[3] = {"step", "sector", "band"}, *dny[3] = {"step", "mineral", "band"};
     char desc[512];
@@ -835,163 +942,297 @@ static int write_bands(h5w *w, hid_t g, const mr_results *res)
              "quantile over trials of the sector inoperability q_j(t) at each step, at "
              "probability `band`; from a histogram of bin width %g (values are bin centres)",
              MR_BAND_Q_WIDTH);
-    if (put_f64(w, g, "inoperability_band", bq, 3, dq, dnq, "1", desc) < 0)
-        goto out;
+    if (put_f64(w, g, "inoperability_band", st->inoperability_band, 3, dq, dnq, "1", desc) < 0)
+        return -1;
     snprintf(desc, sizeof desc,
              "quantile over trials of the price ratio P_m(t)/P0_m at each step, at probability "
              "`band`; exp of a quantile of ln(P/P0) from a histogram of bin width %g over "
              "[%g, %g] (values are bin centres; beyond the range they are clamped)",
              MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
              MR_BAND_Y_MIN + (MR_BAND_Y_BINS - 1) * MR_BAND_Y_WIDTH);
-    if (put_f64(w, g, "price_ratio_band", by, 3, dy, dny, "1", desc) < 0)
-        goto out;
-    rc = 0;
-out:
-    free(bq);
-    free(by);
-    return rc;
+    return put_f64(w, g, "price_ratio_band", st->price_ratio_band, 3, dy, dny, "1", desc);
 }
 
 /* Per mineral and per sector figures that are not losses. */
-static int write_entity_figures(h5w *w, hid_t g, const mr_results *res, double *col)
+static int write_entity_figures(h5w *w, hid_t g, const mr_sumstats *st)
 {
-    const size_t n = res->ntrials, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
-    const size_t nmax = (M > S ? M : S) ? (M > S ? M : S) : 1;
-    double *v = malloc(nmax * sizeof *v);
-    if (!v)
-        return fail(w, "out of memory");
-    static const struct {
+    const size_t S = (size_t)st->nsectors, M = (size_t)st->nminerals;
+    const struct {
         const char *name;
-        size_t offset;
+        const double *v;
         char entity; /* 'M' or 'S' */
-        char stat;   /* 'a' mean over trials, 'p' fraction above 1%, 'f' fraction not NaN */
         const char *units, *description;
     } figs[] = {
-        {"mineral_shortage_prob", offsetof(mr_results, mineral_shortfall_peak), 'M', 'p', "1",
+        {"mineral_shortage_prob", st->mineral_shortage_prob, 'M', "1",
          "probability that the peak shortfall exceeds 1% of demand: fraction of trials with "
          "mineral_shortfall_peak > 0.01"},
-        {"mineral_shortfall_mean_avg", offsetof(mr_results, mineral_shortfall_mean), 'M', 'a', "1",
+        {"mineral_shortfall_mean_avg", st->mineral_shortfall_mean_avg, 'M', "1",
          "mean over trials of mineral_shortfall_mean: expected shortfall over the horizon, "
          "fraction of demand"},
-        {"mineral_shortfall_months_avg", offsetof(mr_results, mineral_shortfall_months), 'M', 'a',
-         "months", "mean over trials of the months with shortfall > 1%"},
-        {"mineral_stockpile_empty_prob", offsetof(mr_results, mineral_stockpile_empty_month), 'M',
-         'f', "1",
+        {"mineral_shortfall_months_avg", st->mineral_shortfall_months_avg, 'M', "months",
+         "mean over trials of the months with shortfall > 1%"},
+        {"mineral_stockpile_empty_prob", st->mineral_stockpile_empty_prob, 'M', "1",
          "probability that the strategic stockpile runs empty within the "
          "horizon: fraction of trials where it did (0 without a stockpile)"},
-        {"mineral_price_peak_avg", offsetof(mr_results, mineral_price_peak), 'M', 'a', "1",
+        {"mineral_price_peak_avg", st->mineral_price_peak_avg, 'M', "1",
          "mean over trials of the peak price ratio P/P0"},
-        {"sector_inoperability_peak_avg", offsetof(mr_results, sector_inoperability_peak), 'S', 'a',
-         "1", "mean over trials of the peak inoperability q_j"},
-        {"sector_inoperability_months_avg", offsetof(mr_results, sector_inoperability_months), 'S',
-         'a', "months", "mean over trials of the months with inoperability > 5%"},
+        {"sector_inoperability_peak_avg", st->sector_inoperability_peak_avg, 'S', "1",
+         "mean over trials of the peak inoperability q_j"},
+        {"sector_inoperability_months_avg", st->sector_inoperability_months_avg, 'S', "months",
+         "mean over trials of the months with inoperability > 5%"},
     };
-    int rc = 0;
-    for (size_t f = 0; f < sizeof figs / sizeof figs[0] && rc == 0; f++) {
-        const double *data;
-        memcpy(&data, (const char *)res + figs[f].offset, sizeof data);
-        size_t ne = figs[f].entity == 'M' ? M : S;
-        for (size_t e = 0; e < ne; e++) {
-            for (size_t i = 0; i < n; i++)
-                col[i] = data[i * ne + e];
-            v[e] = figs[f].stat == 'a'   ? mr_stats_mean(col, n)
-                   : figs[f].stat == 'p' ? mr_stats_fraction_above(col, n, SHORTAGE_THRESHOLD)
-                                         : mr_stats_fraction_not_nan(col, n);
-        }
-        rc = put_1d(w, g, figs[f].name, v, ne, figs[f].entity == 'M' ? "mineral" : "sector",
-                    figs[f].units, figs[f].description);
+    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+        bool mineral = figs[f].entity == 'M';
+        if (put_1d(w, g, figs[f].name, figs[f].v, mineral ? M : S, mineral ? "mineral" : "sector",
+                   figs[f].units, figs[f].description) < 0)
+            return -1;
     }
-    free(v);
-    return rc;
+    return 0;
 }
 
-static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res)
+static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
+                         const mr_sumstats *st)
 {
-    const size_t n = res->ntrials;
     hid_t g = make_group(w, w->file, "summary");
     if (g < 0)
         return -1;
+    const size_t S = (size_t)st->nsectors;
     int rc = -1;
-    double *col = malloc(n * sizeof *col), *sorted = malloc(n * sizeof *sorted);
-    if (!col || !sorted) {
-        fail(w, "out of memory");
-        goto out;
-    }
-    if (write_summary_coords(w, g, sc, res) < 0)
-        goto out;
-    loss_stats total;
-    if (compute_loss_stats(res->total_loss, n, sorted, &total) < 0) {
-        fail(w, "out of memory");
-        goto out;
-    }
-    if (put_loss_stats(w, g, "total_loss", &total, 0,
+    if (write_summary_coords(w, g, sc, res) < 0 ||
+        put_loss_stats(w, g, "total_loss", &st->total, 0,
                        "the total loss over the horizon (all sectors, OL + XC)") < 0 ||
-        write_histogram(w, g, res) < 0 || write_annual(w, g, res) < 0 ||
-        write_sector_losses(w, g, res, col, sorted) < 0 ||
-        write_entity_figures(w, g, res, col) < 0 || write_bands(w, g, res) < 0)
+        write_histogram(w, g, st) < 0 || write_annual(w, g, st) < 0 ||
+        put_loss_stats(w, g, "sector_loss", st->sector_loss, S,
+                       "the sector's loss over the horizon (output loss + extra input cost)") < 0 ||
+        put_loss_stats(w, g, "sector_output_loss", st->sector_output_loss, S,
+                       "the sector's output loss over the horizon") < 0 ||
+        put_loss_stats(w, g, "sector_extra_cost", st->sector_extra_cost, S,
+                       "the sector's extra input cost over the horizon") < 0 ||
+        write_entity_figures(w, g, st) < 0 || write_bands(w, g, st) < 0)
         goto out;
     rc = 0;
 out:
-    free(col);
-    free(sorted);
     close_id(g);
     return rc;
 }
 
-/* ---- the file ----------------------------------------------------------- */
+/* ---- checks --------------------------------------------------------------- */
 
+/* The results fit the scenario, and the ranks' trial ranges are whole blocks
+   that tile 0 .. N-1 in rank order (collective). */
 static int check_results(h5w *w, const mr_scenario *sc, const mr_results *res)
 {
-    if (res->ntrials == 0)
-        return fail(w, "no trials to write");
-    if (res->nsectors != sc->nsectors || res->nminerals != sc->nminerals ||
-        res->years != sc->horizon_years || res->steps != sc->horizon_years * sc->steps_per_year)
-        return fail(w, "internal error: results do not match the scenario's dimensions");
-    if (!res->total_loss || !res->sector_output_loss || !res->sector_extra_cost ||
-        !res->annual_loss || !res->sector_annual_loss)
-        return fail(w, "internal error: results are missing loss arrays");
+    const mr_comm *c = w->comm;
+    if (res->ntrials_total == 0)
+        fail(w, "no trials to write");
+    else if (res->nsectors != sc->nsectors || res->nminerals != sc->nminerals ||
+             res->years != sc->horizon_years ||
+             res->steps != sc->horizon_years * sc->steps_per_year)
+        fail(w, "internal error: results do not match the scenario's dimensions");
+    else if (!res->total_loss || !res->sector_output_loss || !res->sector_extra_cost ||
+             !res->annual_loss || !res->sector_annual_loss || !res->mineral_shortfall_mean ||
+             !res->mineral_shortfall_peak || !res->mineral_shortfall_months ||
+             !res->mineral_price_peak || !res->mineral_stockpile_empty_month ||
+             !res->sector_inoperability_peak || !res->sector_inoperability_months)
+        fail(w, "internal error: results are missing per-trial arrays");
+    if (sync_state(w) < 0)
+        return -1;
+    double mine[2] = {(double)res->first_trial, (double)res->ntrials};
+    double *all = malloc(2 * (size_t)c->size * sizeof *all);
+    int oom = mr_comm_any(c, !all);
+    if (oom || mr_comm_allgather_f64(c, mine, 2, all) != 0) {
+        free(all);
+        fail(w, "out of memory");
+        return sync_state(w);
+    }
+    double next = 0.0;
+    bool ok = true;
+    for (int r = 0; r < c->size; r++) {
+        ok = ok && all[2 * r] == next && fmod(all[2 * r], (double)MR_BLOCK_TRIALS) == 0.0;
+        next += all[2 * r + 1];
+    }
+    free(all);
+    if (!ok || next != (double)res->ntrials_total)
+        fail(w, "internal error: the ranks' trials are not whole blocks of 0 .. N-1 in rank "
+                "order");
+    return sync_state(w);
+}
+
+/* ---- the file ----------------------------------------------------------- */
+
+static void free_deferred(h5w *w)
+{
+    for (size_t i = 0; i < w->ndefer; i++) {
+        free(w->defer[i].path);
+        free(w->defer[i].values);
+    }
+    free(w->defer);
+    w->defer = NULL;
+    w->ndefer = w->capdefer = 0;
+}
+
+/* Property lists and the string type (every rank). */
+static int setup_h5(h5w *w, hid_t fcpl, hid_t fapl)
+{
+    unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    if (fcpl < 0 || fapl < 0 || w->gcpl < 0 || w->dcpl < 0 || w->str < 0 ||
+        H5Tset_size(w->str, H5T_VARIABLE) < 0 || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0 ||
+        H5Pset_link_creation_order(fcpl, order) < 0 ||
+        H5Pset_attr_creation_order(fcpl, order) < 0 ||
+        H5Pset_link_creation_order(w->gcpl, order) < 0 ||
+        H5Pset_attr_creation_order(w->gcpl, order) < 0 || H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
+        H5Pset_attr_creation_order(w->dcpl, order) < 0 || H5Pset_obj_track_times(w->dcpl, 0) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0)
+        return -1;
+#ifdef MINRISK_HAVE_MPI
+    if (w->par) {
+        w->dxpl = H5Pcreate(H5P_DATASET_XFER);
+        if (w->dxpl < 0 || H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0 ||
+            H5Pset_fapl_mpio(fapl, *(MPI_Comm *)w->comm->mpi, MPI_INFO_NULL) < 0 ||
+            H5Pset_coll_metadata_write(fapl, 1) < 0)
+            return -1;
+    }
+#endif
     return 0;
 }
 
-static int write_all(h5w *w, const mr_scenario *sc, const mr_results *res, const mr_run_info *info)
+/* The collective part: every object, all numeric data. */
+static void write_collective(h5w *w, const mr_scenario *sc, const mr_results *res,
+                             const mr_sumstats *st)
 {
-    char *resolved = mr_scenario_resolved_yaml(sc);
-    if (!resolved)
-        return fail(w, "cannot produce the resolved scenario (out of memory)");
-    /* /run_info last, so that everything before it is laid out identically
-       in every run (byte-stable, not only h5diff-equal). */
-    int rc = 0;
-    if (write_root(w, sc, res) < 0 || write_scenario(w, sc, resolved) < 0 ||
-        write_trials(w, sc, res) < 0 || write_summary(w, sc, res) < 0 ||
-        write_run_info(w, sc, info) < 0)
-        rc = -1;
-    free(resolved);
-    return rc;
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    w->dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    w->str = H5Tcopy(H5T_C_S1);
+    if (setup_h5(w, fcpl, fapl) < 0) {
+        fail(w, "cannot set up HDF5 property lists");
+    } else {
+        errno = 0;
+        w->file = H5Fcreate(partial_path, H5F_ACC_TRUNC, fcpl, fapl);
+        if (w->file < 0)
+            fail_h5(w, partial_path);
+    }
+    if (sync_state(w) == 0)
+        (void)(write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
+               write_trials(w, sc, res) < 0 || write_summary(w, sc, res, st) < 0);
+    if (w->file >= 0) {
+        errno = 0;
+        if (H5Fclose(w->file) < 0)
+            fail_h5(w, partial_path);
+        w->file = -1;
+    }
+    close_id(w->dxpl);
+    w->dxpl = H5P_DEFAULT;
+    close_id(w->str);
+    close_id(w->dcpl);
+    close_id(w->gcpl);
+    close_id(fapl);
+    close_id(fcpl);
+    w->str = w->dcpl = w->gcpl = -1;
+}
+
+/* Rank 0 alone, serial driver: the string data and /run_info. */
+static void write_final(h5w *w, const mr_scenario *sc, const run_facts *rf)
+{
+    w->str = H5Tcopy(H5T_C_S1);
+    w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    if (w->str < 0 || w->gcpl < 0 || fapl < 0 || H5Tset_size(w->str, H5T_VARIABLE) < 0 ||
+        H5Tset_cset(w->str, H5T_CSET_UTF8) < 0 ||
+        H5Pset_link_creation_order(w->gcpl, order) < 0 ||
+        H5Pset_attr_creation_order(w->gcpl, order) < 0 || H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+        fail(w, "cannot set up HDF5 property lists");
+    } else {
+        errno = 0;
+        w->file = H5Fopen(partial_path, H5F_ACC_RDWR, fapl);
+        if (w->file < 0)
+            fail_h5(w, partial_path);
+    }
+    for (size_t i = 0; i < w->ndefer && !w->failed; i++) {
+        const deferred *d = &w->defer[i];
+        errno = 0;
+        hid_t ds = H5Dopen2(w->file, d->path, H5P_DEFAULT);
+        if (ds < 0 || H5Dwrite(ds, w->str, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->values) < 0)
+            fail_h5(w, d->path);
+        close_id(ds);
+    }
+    if (sync_state(w) == 0)
+        write_run_info(w, sc, rf);
+    if (w->file >= 0) {
+        errno = 0;
+        if (H5Fclose(w->file) < 0)
+            fail_h5(w, partial_path);
+        w->file = -1;
+    }
+    close_id(fapl);
+    close_id(w->str);
+    close_id(w->gcpl);
+    w->str = w->gcpl = -1;
 }
 
 int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
-                    const mr_run_info *info, mr_error *err)
+                    const mr_run_info *info, const mr_comm *comm, mr_error *err)
 {
-    h5w w = {path, err, false, false, -1, -1, -1, -1};
-    if (check_interrupt(&w) < 0) {
-        interrupted = 0;
-        return 1;
-    }
-    if (check_results(&w, sc, res) < 0)
-        return -1;
-    int len = snprintf(partial_path, sizeof partial_path, "%s.tmp.%ld", path, (long)getpid());
-    if (len < 0 || (size_t)len >= sizeof partial_path)
-        return fail(&w, "path too long");
+    const mr_comm *c = comm ? comm : &solo;
+    h5w w = {.path = path,
+             .err = err,
+             .comm = c,
+             .world = c,
+             .file = -1,
+             .str = -1,
+             .gcpl = -1,
+             .dcpl = -1,
+             .dxpl = H5P_DEFAULT};
+#ifdef MINRISK_HAVE_MPI
+    w.par = c->mpi != NULL;
+#endif
+    const bool root = c->rank == 0;
+    mr_sumstats st;
+    memset(&st, 0, sizeof st);
+    run_facts rf = {.have_info = info != NULL, .ranks = c->size};
+    bool created = false;
 
-    /* Create the file ourselves first: a clear message for the common
+    if (sync_state(&w) < 0 || check_results(&w, sc, res) < 0)
+        goto done;
+
+    /* The statistics, before the file exists. */
+    double t0 = now_seconds();
+    if (mr_sumstats_compute(c, res, &st) != 0)
+        fail(&w, "out of memory for the statistics");
+    rf.stats_seconds = now_seconds() - t0;
+    w.resolved = mr_scenario_resolved_yaml(sc);
+    if (!w.resolved)
+        fail(&w, "cannot produce the resolved scenario (out of memory)");
+    if (sync_state(&w) < 0)
+        goto done;
+
+    /* The temporary name: rank 0's, the same on every rank. */
+    if (root) {
+        int len = snprintf(partial_path, sizeof partial_path, "%s.tmp.%ld", path, (long)getpid());
+        if (len < 0 || (size_t)len >= sizeof partial_path)
+            fail(&w, "path too long");
+    }
+    if (sync_state(&w) < 0)
+        goto done;
+    mr_comm_bcast(c, partial_path, sizeof partial_path);
+
+    /* Rank 0 creates the file first: a clear message for the common
        failures (no such directory, permission denied). */
     partial_active = 1;
-    int fd = open(partial_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) {
-        partial_active = 0;
-        return fail(&w, "cannot create %s: %s", partial_path, strerror(errno));
+    if (root) {
+        int fd = open(partial_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd < 0)
+            fail(&w, "cannot create %s: %s", partial_path, strerror(errno));
+        else
+            close(fd);
     }
-    close(fd);
+    if (sync_state(&w) < 0) {
+        partial_active = 0;
+        goto done;
+    }
+    created = true;
 
     /* HDF5 1.10 leaves a file whose close failed (disk full...) half freed in
        its ID table, and its exit handler then crashes on it (HDFFV-11052,
@@ -1003,47 +1244,46 @@ int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *r
     H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported through err */
 
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
-    w.gcpl = H5Pcreate(H5P_GROUP_CREATE);
-    w.dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    w.str = H5Tcopy(H5T_C_S1);
-    unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-    if (fcpl < 0 || fapl < 0 || w.gcpl < 0 || w.dcpl < 0 || w.str < 0 ||
-        H5Tset_size(w.str, H5T_VARIABLE) < 0 || H5Tset_cset(w.str, H5T_CSET_UTF8) < 0 ||
-        H5Pset_link_creation_order(fcpl, order) < 0 ||
-        H5Pset_attr_creation_order(fcpl, order) < 0 ||
-        H5Pset_link_creation_order(w.gcpl, order) < 0 ||
-        H5Pset_attr_creation_order(w.gcpl, order) < 0 || H5Pset_obj_track_times(w.gcpl, 0) < 0 ||
-        H5Pset_attr_creation_order(w.dcpl, order) < 0 || H5Pset_obj_track_times(w.dcpl, 0) < 0 ||
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-        fail(&w, "cannot set up HDF5 property lists");
-    } else {
-        errno = 0;
-        w.file = H5Fcreate(partial_path, H5F_ACC_TRUNC, fcpl, fapl);
-        if (w.file < 0)
-            fail_h5(&w, partial_path);
+    double t1 = now_seconds();
+    write_collective(&w, sc, res, &st);
+    double write_s = now_seconds() - t1;
+    if (sync_state(&w) == 0) {
+        /* rank-dependent facts, reduced over ranks (exact min and max) */
+        double mx[3] = {info ? info->wall_seconds : 0.0, rf.stats_seconds, write_s};
+        double mn = info ? info->wall_seconds : 0.0;
+        mr_comm_max_f64(c, mx, 3);
+        mr_comm_min_f64(c, &mn, 1);
+        rf.wall_max = mx[0];
+        rf.wall_min = mn;
+        rf.stats_seconds = mx[1];
+        rf.write_seconds = mx[2];
+        if (info) {
+            rf.threads = info->threads;
+            rf.random_words = info->random_words;
+            rf.trials_per_second =
+                rf.wall_max > 0.0 ? (double)res->ntrials_total / rf.wall_max : 0.0;
+        }
+        w.comm = &solo;
+        if (root)
+            write_final(&w, sc, &rf);
+        w.comm = c;
+        sync_state(&w);
     }
-    if (!w.failed)
-        write_all(&w, sc, res, info);
-    if (w.file >= 0) {
-        errno = 0;
-        if (H5Fclose(w.file) < 0)
-            fail_h5(&w, partial_path);
-    }
-    close_id(w.str);
-    close_id(w.dcpl);
-    close_id(w.gcpl);
-    close_id(fapl);
-    close_id(fcpl);
     H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
 
-    if (!w.failed)
-        check_interrupt(&w);
-    if (!w.failed && rename(partial_path, path) != 0)
+    /* Complete: rank 0 renames it. An interrupt from here on is too late. */
+    if (!w.failed && root && rename(partial_path, path) != 0)
         fail(&w, "cannot rename %s to it: %s", partial_path, strerror(errno));
-    if (w.failed)
+    sync_flags(&w, false);
+
+done:
+    if (w.failed && created && root)
         unlink(partial_path);
     partial_active = 0;
+    mr_sumstats_free(&st);
+    free(w.resolved);
+    free_deferred(&w);
+    mr_comm_barrier(c);
     if (w.stopped) {
         interrupted = 0;
         return 1;

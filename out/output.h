@@ -6,6 +6,7 @@
 #ifndef MR_OUTPUT_H
 #define MR_OUTPUT_H
 
+#include "comm.h"
 #include "engine.h"
 #include "scenario.h"
 
@@ -33,16 +34,30 @@ extern const double mr_output_bands[MR_OUTPUT_NBANDS];
 
 /* Write the result file of a finished run: per-trial arrays, statistics
    (computed here from res), the scenario text and its resolved form
-   (mr_scenario_resolved_yaml), and info into /run_info. The file is written
-   as "path.tmp.<pid>" in the same directory and renamed to path only when
-   complete; on failure or interrupt the temporary file is removed and path
-   is left as it was. Returns 0 on success; -1 on failure with err =
-   "path: reason"; 1 when mr_output_interrupt was called (before or during
-   the write), with err = "path: interrupted; nothing written". An interrupt
-   is consumed by the write that reports it. Not thread-safe (HDF5 is
-   serial); call from one thread. */
+   (mr_scenario_resolved_yaml), and info into /run_info.
+
+   Collective over comm (NULL = this process alone): every rank of the run
+   calls it with its own res (its contiguous range of whole blocks of
+   trials, as mr_engine_run leaves it) and the same path and scenario; one
+   file is written, identical outside /run_info to the file of one rank
+   holding every trial, for any number of ranks and threads. With MPI the
+   file is written through MPI-IO (each rank its own rows of /trials,
+   collective transfer). No rank ever holds more than its own trials.
+
+   The file is written as "path.tmp.<pid of rank 0>" in the same directory
+   and renamed to path by rank 0 only when complete; on failure or interrupt
+   the temporary file is removed and path is left as it was. Every rank
+   returns the same status: 0 on success; -1 on failure (on any rank) with
+   err = "path: reason" (the reason of the lowest failing rank); 1 when
+   mr_output_interrupt was called on any rank (before or during the write),
+   with err = "path: interrupted; nothing written". An interrupt is consumed
+   by the write that reports it. Not thread-safe (HDF5 is serial); call from
+   one thread per rank. /run_info gets, besides info (wall time as the
+   maximum and minimum over ranks), the ranks and the seconds spent in the
+   statistics (stats_seconds) and in the collective write (write_seconds),
+   each the maximum over ranks. */
 int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
-                    const mr_run_info *info, mr_error *err);
+                    const mr_run_info *info, const mr_comm *comm, mr_error *err);
 
 /* Ask a write in progress (or the next one) to stop, and remove its
    temporary file at once. Async-signal-safe: sets a flag and calls

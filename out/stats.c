@@ -76,7 +76,7 @@ double mr_stats_fraction_not_nan(const double *x, size_t n)
 #define SIGN_BIT UINT64_C(0x8000000000000000)
 #define NAN_KEY UINT64_MAX
 
-static uint64_t key_of(double d)
+uint64_t mr_stats_key(double d)
 {
     if (isnan(d))
         return NAN_KEY;
@@ -85,7 +85,7 @@ static uint64_t key_of(double d)
     return (u & SIGN_BIT) ? ~u : (u | SIGN_BIT);
 }
 
-static double value_of(uint64_t k)
+double mr_stats_key_value(uint64_t k)
 {
     if (k == NAN_KEY)
         return NAN;
@@ -127,7 +127,7 @@ int mr_stats_sort_copy(const double *x, size_t n, size_t stride, double *sorted)
     /* Keys into the output buffer, and every digit's histogram in one pass. */
     unsigned char *src = (unsigned char *)sorted, *dst = tmp;
     for (size_t i = 0; i < n; i++) {
-        uint64_t k = key_of(x[i * stride]);
+        uint64_t k = mr_stats_key(x[i * stride]);
         key_put(src, i, k);
         for (int p = 0; p < RADIX_PASSES; p++)
             count[p][(k >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++;
@@ -152,105 +152,9 @@ int mr_stats_sort_copy(const double *x, size_t n, size_t stride, double *sorted)
         dst = t;
     }
     for (size_t i = 0; i < n; i++)
-        sorted[i] = value_of(key_get(src, i));
+        sorted[i] = mr_stats_key_value(key_get(src, i));
     free(count);
     free(tmp);
-    return 0;
-}
-
-/* ---- selection ---------------------------------------------------------- */
-
-/* Below this many keys a range is sorted rather than partitioned. */
-#define SELECT_SMALL 32
-
-static int cmp_key(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
-{
-    if (a > b) {
-        uint64_t t = a;
-        a = b;
-        b = t;
-    }
-    return c <= a ? a : c >= b ? b : c;
-}
-
-/* Put the keys of 0-based positions r[0..nr-1] (ascending, within
-   [lo, hi)) where a full sort would put them. depth bounds the partitioning
-   rounds; past it the range is sorted (worst case O(m log m)). */
-static void select_keys(uint64_t *a, size_t lo, size_t hi, const size_t *r, size_t nr, int depth)
-{
-    while (nr > 0) {
-        size_t m = hi - lo;
-        if (m <= SELECT_SMALL || depth-- <= 0) {
-            qsort(a + lo, m, sizeof *a, cmp_key);
-            return;
-        }
-        uint64_t p = median3(a[lo], a[lo + m / 2], a[hi - 1]);
-        /* three-way partition: [lo, lt) < p, [lt, gt) == p, [gt, hi) > p */
-        size_t lt = lo, i = lo, gt = hi;
-        while (i < gt) {
-            if (a[i] < p) {
-                uint64_t t = a[lt];
-                a[lt++] = a[i];
-                a[i++] = t;
-            } else if (a[i] > p) {
-                uint64_t t = a[--gt];
-                a[gt] = a[i];
-                a[i] = t;
-            } else {
-                i++;
-            }
-        }
-        size_t nleft = 0, nright_from = nr;
-        while (nleft < nr && r[nleft] < lt)
-            nleft++;
-        while (nright_from > nleft && r[nright_from - 1] >= gt)
-            nright_from--;
-        select_keys(a, lo, lt, r, nleft, depth); /* ranks in [lt, gt) are done */
-        r += nright_from;
-        nr -= nright_from;
-        lo = gt;
-    }
-}
-
-int mr_stats_select_ranks(const double *x, size_t n, size_t stride, const size_t *ranks,
-                          size_t nranks, double *out)
-{
-    if (nranks == 0)
-        return 0;
-    uint64_t *a = malloc((n ? n : 1) * sizeof *a);
-    size_t *r = malloc(nranks * sizeof *r);
-    if (!a || !r) {
-        free(a);
-        free(r);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        a[i] = key_of(x[i * stride]);
-    size_t nr = 0;
-    for (size_t k = 0; k < nranks; k++)
-        if (ranks[k] >= 1 && ranks[k] <= n)
-            r[nr++] = ranks[k] - 1;
-    /* ascending ranks for select_keys (few of them: insertion sort) */
-    for (size_t k = 1; k < nr; k++)
-        for (size_t j = k; j > 0 && r[j - 1] > r[j]; j--) {
-            size_t t = r[j];
-            r[j] = r[j - 1];
-            r[j - 1] = t;
-        }
-    int depth = 2;
-    for (size_t m = n; m > 1; m /= 2)
-        depth += 2;
-    select_keys(a, 0, n, r, nr, depth);
-    for (size_t k = 0; k < nranks; k++)
-        out[k] = (ranks[k] >= 1 && ranks[k] <= n) ? value_of(a[ranks[k] - 1]) : NAN;
-    free(a);
-    free(r);
     return 0;
 }
 
@@ -331,7 +235,7 @@ void mr_stats_quantile_ci_sorted(const double *sorted, size_t n, double p, doubl
     *hi = (u >= 1 && u <= n) ? sorted[u - 1] : NAN;
 }
 
-double mr_stats_es_sorted(const double *sorted, size_t n, double p)
+double mr_stats_es_tail(size_t n, double p, double xk, double sum_gt, uint64_t count_gt)
 {
     if (n == 0)
         return NAN;
@@ -342,11 +246,34 @@ double mr_stats_es_sorted(const double *sorted, size_t n, double p)
     double wk = (double)k - np;
     if (wk < 0.0) /* p outside (0, 1) clamped the rank */
         wk = 0.0;
-    double s = wk * sorted[k - 1];
-    for (size_t i = k; i < n; i++)
-        s += sorted[i];
     double w = wk + (double)(n - k);
-    return w > 0.0 ? s / w : sorted[n - 1];
+    if (!(w > 0.0)) /* k = n and n p = n: the tail is X_(n) alone */
+        return xk;
+    /* sum_{i>k} X_(i): the values above X_(k), then its ties above rank k */
+    double ties = (double)(n - k - (count_gt < n - k ? count_gt : n - k));
+    double tail = ties > 0.0 ? sum_gt + ties * xk : sum_gt;
+    double s = wk > 0.0 ? wk * xk + tail : tail;
+    return s / w;
+}
+
+double mr_stats_es_sorted(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    size_t k = mr_stats_rank(n, p);
+    double xk = sorted[k - 1], s = 0.0;
+    uint64_t c = 0;
+    for (size_t i = k; i < n; i++) {
+        if (isnan(sorted[i]))
+            return NAN;
+        if (sorted[i] > xk) {
+            s += sorted[i];
+            c++;
+        }
+    }
+    if (isnan(xk))
+        return NAN;
+    return mr_stats_es_tail(n, p, xk, s, c);
 }
 
 double mr_stats_return_period_sorted(const double *sorted, size_t n, double return_period)
@@ -354,21 +281,6 @@ double mr_stats_return_period_sorted(const double *sorted, size_t n, double retu
     if (!(return_period > 1.0) || (double)n < return_period)
         return NAN;
     return mr_stats_quantile_sorted(sorted, n, 1.0 - 1.0 / return_period);
-}
-
-int mr_stats_return_periods(const double *x, size_t n, size_t stride, const double *periods,
-                            size_t nperiods, double *out)
-{
-    size_t *ranks = malloc((nperiods ? nperiods : 1) * sizeof *ranks);
-    if (!ranks)
-        return -1;
-    for (size_t k = 0; k < nperiods; k++) {
-        double rp = periods[k];
-        ranks[k] = (rp > 1.0 && (double)n >= rp) ? mr_stats_rank(n, 1.0 - 1.0 / rp) : 0;
-    }
-    int rc = mr_stats_select_ranks(x, n, stride, ranks, nperiods, out); /* rank 0: NaN */
-    free(ranks);
-    return rc;
 }
 
 double mr_stats_quantile(const double *x, size_t n, double p)
@@ -395,28 +307,62 @@ void mr_stats_aal(const double *annual, size_t ntrials, size_t years, size_t str
     if (ntrials == 0 || years == 0)
         return;
     double total = 0.0, sum_means = 0.0;
-    for (size_t i = 0; i < ntrials; i++) {
-        double t = 0.0;
-        for (size_t y = 0; y < years; y++)
-            t += annual[(i * years + y) * stride];
-        total += t;
-        sum_means += t / (double)years;
-    }
+    for (size_t i = 0; i < ntrials * years; i++)
+        total += annual[i * stride];
+    for (size_t i = 0; i < ntrials; i++)
+        sum_means += mr_stats_trial_mean(annual + i * years * stride, years, stride);
     *aal = total / ((double)ntrials * (double)years);
     if (ntrials < 2)
         return;
     double mbar = sum_means / (double)ntrials, ss = 0.0;
     for (size_t i = 0; i < ntrials; i++) {
-        double t = 0.0;
-        for (size_t y = 0; y < years; y++)
-            t += annual[(i * years + y) * stride];
-        double d = t / (double)years - mbar;
+        double d = mr_stats_trial_mean(annual + i * years * stride, years, stride) - mbar;
         ss += d * d;
     }
     *se = sqrt(ss / (double)(ntrials - 1)) / sqrt((double)ntrials);
 }
 
+double mr_stats_trial_mean(const double *a, size_t years, size_t stride)
+{
+    double t = 0.0;
+    for (size_t y = 0; y < years; y++)
+        t += a[y * stride];
+    return t / (double)years;
+}
+
 /* ---- histograms --------------------------------------------------------- */
+
+int mr_stats_hist_edges(double lo, double hi, size_t nbins, double *edges)
+{
+    if (nbins == 0)
+        return 0;
+    if (!(lo <= hi)) { /* no finite value */
+        for (size_t b = 0; b <= nbins; b++)
+            edges[b] = NAN;
+        return 0;
+    }
+    if (hi == lo)
+        hi = lo + 1.0;
+    double width = (hi - lo) / (double)nbins;
+    for (size_t b = 0; b < nbins; b++)
+        edges[b] = lo + (double)b * width;
+    edges[nbins] = hi;
+    return 1;
+}
+
+size_t mr_stats_hist_bin(double x, const double *edges, size_t nbins)
+{
+    double lo = edges[0], width = (edges[nbins] - lo) / (double)nbins;
+    double f = (x - lo) / width;
+    size_t b = f >= (double)nbins ? nbins - 1 : f > 0.0 ? (size_t)f : 0;
+    /* Rounding may put a value next to an edge in the neighbour bin: the
+       edges array is the definition. */
+    while (b > 0 && x < edges[b])
+        b--;
+    while (b + 1 < nbins && x >= edges[b + 1])
+        b++;
+    return b;
+}
 
 void mr_stats_histogram(const double *x, size_t n, size_t nbins, uint64_t *counts, double *edges)
 {
@@ -431,30 +377,11 @@ void mr_stats_histogram(const double *x, size_t n, size_t nbins, uint64_t *count
     }
     for (size_t b = 0; b < nbins; b++)
         counts[b] = 0;
-    if (lo > hi) { /* no finite value */
-        for (size_t b = 0; b <= nbins; b++)
-            edges[b] = NAN;
+    if (!mr_stats_hist_edges(lo, hi, nbins, edges))
         return;
-    }
-    if (hi == lo)
-        hi = lo + 1.0;
-    double width = (hi - lo) / (double)nbins;
-    for (size_t b = 0; b < nbins; b++)
-        edges[b] = lo + (double)b * width;
-    edges[nbins] = hi;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(x[i]))
-            continue;
-        double f = (x[i] - lo) / width;
-        size_t b = f >= (double)nbins ? nbins - 1 : (size_t)f;
-        /* Rounding may put a value next to an edge in the neighbour bin:
-           the edges array is the definition. */
-        while (b > 0 && x[i] < edges[b])
-            b--;
-        while (b + 1 < nbins && x[i] >= edges[b + 1])
-            b++;
-        counts[b]++;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]))
+            counts[mr_stats_hist_bin(x[i], edges, nbins)]++;
 }
 
 double mr_stats_band_quantile(const uint64_t *counts, size_t nbins, double width, double offset,

@@ -1,10 +1,17 @@
-/* stats.h - risk statistics over Monte Carlo trials (MODEL §9).
+/* stats.h - risk statistics over Monte Carlo trials (MODEL §9): the
+ * estimators' definitions on one array.
  *
  * Pure functions: no global state, no threads. Every sum runs in index order,
  * so a result depends only on the input values and their order, never on how
  * the trials were scheduled. NaN in an input propagates into means; sorting
  * puts NaNs last. The estimators are defined exactly in docs/OUTPUT.md,
  * "Estimators"; the short forms are repeated here.
+ *
+ * The result file's statistics are computed over trials spread across ranks
+ * by dstats.h, on the same definitions (ranks, CI ranks, ES formula,
+ * histogram bins, band quantiles come from here); its sums are block-ordered
+ * (dstats.h), which for up to MR_BLOCK_TRIALS trials is the index order used
+ * here. These single-array versions are the reference the tests compare with.
  *
  * Ranks are 1-based: X_(1) <= ... <= X_(n) are the order statistics.
  */
@@ -39,14 +46,12 @@ double mr_stats_fraction_not_nan(const double *x, size_t n);
    overlap sorted. Returns 0, or -1 when out of memory. */
 int mr_stats_sort_copy(const double *x, size_t n, size_t stride, double *sorted);
 
-/* The order statistics X_(ranks[0]), ..., X_(ranks[nranks-1]) (1-based
-   ranks, any order, each in [1, n]) of x[0], x[stride], ... into out, by
-   selection without a full sort: expected O(n) for a few ranks (quickselect
-   with three-way partitioning on the same keys as mr_stats_sort_copy, and a
-   sort for deep or small ranges), so the values equal those of a sort.
-   Returns 0, or -1 when out of memory. */
-int mr_stats_select_ranks(const double *x, size_t n, size_t stride, const size_t *ranks,
-                          size_t nranks, double *out);
+/* Order-preserving 64-bit key of a double: unsigned order of keys is the
+   numeric order, -0.0 before +0.0, every NaN the largest key (UINT64_MAX,
+   so NaNs sort last). mr_stats_key_value is its inverse (NaN for
+   UINT64_MAX). */
+uint64_t mr_stats_key(double d);
+double mr_stats_key_value(uint64_t key);
 
 /* ---- quantiles and tail measures, on sorted data ---------------------- */
 
@@ -83,21 +88,21 @@ void mr_stats_quantile_ci_sorted(const double *sorted, size_t n, double p, doubl
      ES_p = ((k - n p) X_(k) + sum_{i=k+1..n} X_(i)) / (n - n p),
    i.e. the mean of the top n - n p values when n p is an integer (the top 5
    of 100 at p = 0.95), with X_(k) taking the fractional weight otherwise.
-   Always >= the VaR at p. NaN when n == 0. */
+   Always >= the VaR at p. NaN when n == 0 or any value is NaN. */
 double mr_stats_es_sorted(const double *sorted, size_t n, double p);
+
+/* The same from X_(k) and the values strictly above it, without the order
+   statistics: with sum_gt = sum of the count_gt values > X_(k),
+     sum_{i=k+1..n} X_(i) = sum_gt + (n - k - count_gt) X_(k)
+   (the ties of X_(k) above rank k), and ES_p as above. Terms of weight 0 are
+   left out (so X_(k) = inf with weight 0 gives no NaN). NaN when n == 0. */
+double mr_stats_es_tail(size_t n, double p, double xk, double sum_gt, uint64_t count_gt);
 
 /* Loss at return period R years from n sorted annual losses: the quantile at
    1 - 1/R (mr_stats_quantile_sorted), i.e. the annual loss exceeded with
    probability at most 1/R. NaN when R <= 1 or n < R (fewer years simulated
    than the return period: the estimate would be the sample maximum). */
 double mr_stats_return_period_sorted(const double *sorted, size_t n, double return_period);
-
-/* Loss at return period R from n unsorted annual losses (element i is
-   x[i * stride]): as mr_stats_return_period_sorted for each of the
-   nperiods periods, by mr_stats_select_ranks. Returns 0, or -1 when out of
-   memory. */
-int mr_stats_return_periods(const double *x, size_t n, size_t stride, const double *periods,
-                            size_t nperiods, double *out);
 
 /* Convenience: quantile at p of x (copies and sorts). NaN when n == 0 or out
    of memory. */
@@ -107,13 +112,17 @@ double mr_stats_quantile(const double *x, size_t n, double p);
 
 /* Average annual loss over ntrials x years annual losses, where the loss of
    trial i in year y is annual[(i * years + y) * stride]:
-     *aal = mean of all ntrials * years values (summed in index order);
+     *aal = mean of all ntrials * years values (all summed in index order);
      *se  = sd_i(m_i) / sqrt(ntrials), m_i = mean over y of trial i's annual
             losses (the years of one trial are not independent; the trials
             are). NaN when there is nothing to average; *se NaN when
             ntrials < 2. */
 void mr_stats_aal(const double *annual, size_t ntrials, size_t years, size_t stride, double *aal,
                   double *se);
+
+/* m_i of one trial: its years a[0], a[stride], ... a[(years-1)*stride]
+   summed in order, / years. */
+double mr_stats_trial_mean(const double *a, size_t years, size_t stride);
 
 /* ---- histograms ------------------------------------------------------- */
 
@@ -123,6 +132,13 @@ void mr_stats_aal(const double *annual, size_t ntrials, size_t years, size_t str
    are equal to v the range is [v, v + 1]; when none is finite, edges are
    NaN and counts 0. */
 void mr_stats_histogram(const double *x, size_t n, size_t nbins, uint64_t *counts, double *edges);
+
+/* Its two halves. The edges of nbins equal bins from lo to hi (the minimum
+   and maximum finite value; [lo, lo + 1] when equal); returns 1, or 0 with
+   NaN edges when lo > hi (no finite value). The bin of a finite x in
+   [edges[0], edges[nbins]]. */
+int mr_stats_hist_edges(double lo, double hi, size_t nbins, double *edges);
+size_t mr_stats_hist_bin(double x, const double *edges, size_t nbins);
 
 /* Quantile at p from an integer histogram whose bin k stands for the value
    offset + k * width: the value of the bin holding the ceil(total p)-th

@@ -97,14 +97,26 @@ out:
 
 int mr_comm_bcast(const mr_comm *c, void *buf, size_t n)
 {
+    return mr_comm_bcast_from(c, 0, buf, n);
+}
+
+int mr_comm_bcast_from(const mr_comm *c, int root, void *buf, size_t n)
+{
     if (!c->mpi || c->size == 1)
         return 0;
     for (size_t off = 0; off < n; off += MR_MPI_CHUNK) {
         size_t k = n - off < MR_MPI_CHUNK ? n - off : MR_MPI_CHUNK;
-        if (MPI_Bcast((char *)buf + off, (int)k, MPI_BYTE, 0, COMM(c)) != MPI_SUCCESS)
+        if (MPI_Bcast((char *)buf + off, (int)k, MPI_BYTE, root, COMM(c)) != MPI_SUCCESS)
             return -1;
     }
     return 0;
+}
+
+int mr_comm_barrier(const mr_comm *c)
+{
+    if (!c->mpi || c->size == 1)
+        return 0;
+    return MPI_Barrier(COMM(c)) == MPI_SUCCESS ? 0 : -1;
 }
 
 int mr_comm_any(const mr_comm *c, int flag)
@@ -152,6 +164,18 @@ int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, d
 int mr_comm_bcast(const mr_comm *c, void *buf, size_t n)
 {
     (void)c, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_bcast_from(const mr_comm *c, int root, void *buf, size_t n)
+{
+    (void)c, (void)root, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_barrier(const mr_comm *c)
+{
+    (void)c;
     return 0;
 }
 

@@ -36,6 +36,12 @@ int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, d
 /* Broadcast n bytes from rank 0. */
 int mr_comm_bcast(const mr_comm *c, void *buf, size_t n);
 
+/* Broadcast n bytes from rank root (0 <= root < size). */
+int mr_comm_bcast_from(const mr_comm *c, int root, void *buf, size_t n);
+
+/* Wait until every rank has called it. */
+int mr_comm_barrier(const mr_comm *c);
+
 /* Logical OR over ranks (e.g. "did any rank fail?"). */
 int mr_comm_any(const mr_comm *c, int flag);
 

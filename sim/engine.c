@@ -493,6 +493,9 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
+                      const mr_comm *comm, mr_results *res, mr_run_info *info);
+
 int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                   mr_run_info *info, mr_error *err)
 {
@@ -535,10 +538,52 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
     for (uint64_t b = blo; b < bhi; b++)
         if (opts->skip_block && opts->skip_block[b])
             res->block_done[b - blo] = 1;
-
     interrupted = 0;
+    int rc = run_blocks(sc, &md, opts, comm, res, info);
+    mr_model_free(&md);
+    if (rc < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+                 sc->source_path);
+        mr_results_free(res);
+    }
+    return rc;
+}
+
+int mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
+                       mr_run_info *info, mr_error *err)
+{
+    const mr_comm solo = {0, 1, NULL};
+    const mr_comm *comm = opts->comm ? opts->comm : &solo;
+    mr_model md;
+    if (mr_model_build(sc, &md, err))
+        return -1;
+    int rc = run_blocks(sc, &md, opts, comm, res, info);
+    mr_model_free(&md);
+    if (rc < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+                 sc->source_path);
+        mr_results_free(res);
+    }
+    return rc;
+}
+
+
+/* Run the blocks of res not yet done, on this rank's threads (MODEL §12):
+   returns 0 when all are done, 1 if interrupted, 2 if paused after
+   opts->pause_seconds, -1 if a workspace could not be allocated. */
+static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
+                      const mr_comm *comm, mr_results *res, mr_run_info *info)
+{
+    const uint64_t N = res->ntrials_total;
+    const uint64_t blo = res->first_block, bhi = res->first_block + res->nblocks;
     const double t0 = now_seconds();
-    const uint64_t todo_local = last - first;
+    uint64_t todo_local = 0;
+    for (uint64_t b = blo; b < bhi; b++)
+        if (!res->block_done[b - blo]) {
+            uint64_t lo = b * MR_BLOCK_TRIALS;
+            todo_local += (lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N) - lo;
+        }
+    int paused = 0;
     uint64_t done = 0, words = 0;
     int failed = 0, nthreads = 1;
     double last_print = t0;
@@ -548,7 +593,7 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
 #pragma omp parallel
     {
         workspace w;
-        int wok = workspace_alloc(&w, &md) == 0;
+        int wok = workspace_alloc(&w, md) == 0;
 #pragma omp atomic
         failed += !wok;
 #pragma omp barrier
@@ -557,12 +602,20 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
         if (!failed) {
 #pragma omp for schedule(dynamic, 1)
             for (uint64_t b = blo; b < bhi; b++) {
-                if (interrupted || res->block_done[b - blo])
+                int stop_now;
+#pragma omp atomic read
+                stop_now = paused;
+                if (interrupted || stop_now || res->block_done[b - blo])
                     continue;
+                if (opts->pause_seconds > 0 && now_seconds() - t0 > opts->pause_seconds) {
+#pragma omp atomic write
+                    paused = 1;
+                    continue;
+                }
                 uint64_t lo = b * MR_BLOCK_TRIALS;
                 uint64_t hi = lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N;
                 for (uint64_t i = lo; i < hi; i++)
-                    run_trial(&md, sc->seed, i, &w, res);
+                    run_trial(md, sc->seed, i, &w, res);
                 res->block_done[b - blo] = 1;
                 uint64_t d;
 #pragma omp atomic capture
@@ -581,37 +634,37 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
             }
             /* Sum the private histograms: integer sums, exact in any order. */
             w.words += mr_rng_words_used(w.rng);
-            for (int m = 0; m < md.M; m++)
+            for (int m = 0; m < md->M; m++)
                 w.words += mr_rng_words_used(w.price_rng[m]);
 #pragma omp critical(mr_bands)
             {
                 words += w.words;
-                add_bands(res->band_q, w.band_q, md.T, md.S, MR_BAND_Q_BINS);
-                add_bands(res->band_y, w.band_y, md.T, md.M, MR_BAND_Y_BINS);
+                add_bands(res->band_q, w.band_q, md->T, md->S, MR_BAND_Q_BINS);
+                add_bands(res->band_y, w.band_y, md->T, md->M, MR_BAND_Y_BINS);
             }
         }
         if (wok)
-            workspace_free(&w, md.M);
+            workspace_free(&w, md->M);
     }
     double wall = now_seconds() - t0;
-    mr_model_free(&md);
     int stop = interrupted;
-    if (mr_comm_any(comm, failed)) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
-                 sc->source_path);
-        mr_results_free(res);
+    if (mr_comm_any(comm, failed))
         return -1;
-    }
     uint64_t totals[2] = {done, words};
     mr_comm_sum_u64(comm, totals, 2);
     if (opts->progress && comm->rank == 0)
         fprintf(stderr, "\r%llu trials in %.2f s (%.0f trials/s)%20s\n",
                 (unsigned long long)totals[0], wall, (double)totals[0] / wall, "");
+    /* accumulated over the calls of a run (a paused run continues) */
     info->threads = nthreads;
     info->ranks = comm->size;
-    info->wall_seconds = wall;
-    info->trials_per_second = (double)totals[0] / wall;
-    info->random_words = totals[1];
+    info->wall_seconds = (res->calls ? info->wall_seconds : 0.0) + wall;
+    info->random_words = (res->calls ? info->random_words : 0) + totals[1];
+    res->trials_run += totals[0];
+    info->trials_per_second = (double)res->trials_run / info->wall_seconds;
+    res->calls++;
     /* One rank's signal stops all: they checkpoint or discard together. */
-    return mr_comm_any(comm, stop) ? 1 : 0;
+    if (mr_comm_any(comm, stop))
+        return 1;
+    return mr_comm_any(comm, paused) ? 2 : 0;
 }

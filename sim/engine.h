@@ -59,6 +59,8 @@ typedef struct {
     uint64_t first_block;
     uint64_t nblocks;
     unsigned char *block_done; /* [nblocks] 1 once the block's rows are final */
+    uint64_t trials_run;       /* trials computed by the engine calls so far (all ranks) */
+    int calls;                 /* engine calls so far (a paused run continues) */
 
     /* time bands: counts over all trials */
     uint64_t *band_q; /* [T*S*MR_BAND_Q_BINS], [(t*S + j)*BINS + k] */
@@ -78,6 +80,8 @@ typedef struct {
     int threads;          /* 0 = OpenMP default */
     bool progress;        /* print a progress line on stderr (rank 0 only) */
     const mr_comm *comm;  /* ranks sharing the run; NULL = this process alone */
+    double pause_seconds; /* > 0: stop scheduling blocks after this many seconds
+                             of a call and return 2 (for periodic checkpoints) */
     const unsigned char *skip_block; /* [nblocks of the run] 1 = done already
                                         (resumed run; the caller fills its rows
                                         after mr_engine_run returns); NULL = none */
@@ -89,10 +93,16 @@ void mr_results_free(mr_results *r);
 
 /* Run this rank's share of sc->trials trials of sc with seed sc->seed
    (collective over opts->comm). Returns 0; 1 if interrupted (on any rank; the
-   blocks finished so far are marked in res->block_done)
+   blocks finished so far are marked in res->block_done); 2 if paused after
+   opts->pause_seconds (continue with mr_engine_continue)
    (mr_engine_interrupt was called); -1 on failure with err filled. */
 int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                   mr_run_info *info, mr_error *err);
+
+/* Run the blocks of res (from an mr_engine_run that returned 2) still to
+   do. Same return values as mr_engine_run. Collective. */
+int mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
+                       mr_run_info *info, mr_error *err);
 
 /* Ask a running engine to stop soon (async-signal-safe). */
 void mr_engine_interrupt(void);

@@ -1,5 +1,7 @@
 /* main.c - the minrisk command line (INTERFACE.md). Only main prints errors
  * and picks exit codes: 0 success, 2 bad usage or input, 1 anything else. */
+#include "checkpoint.h"
+#include "comm.h"
 #include "engine.h"
 #include "output.h"
 #include "scenario.h"
@@ -12,7 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef MINRISK_HAVE_MPI
+#include <mpi.h>
+#endif
+
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
+
+/* Default interval of periodic checkpoints: long enough that runs of
+   minutes never pay for one, short enough to bound a crash's loss. */
+#define MR_DEFAULT_CHECKPOINT_SECONDS 1800
 
 static const char *const usage_main =
     "usage: minrisk COMMAND [ARGS]\n"
@@ -35,6 +45,7 @@ static const char *const usage_main =
 
 static const char *const usage_run =
     "usage: minrisk run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
+    "                   [--checkpoint-every SECONDS] [--resume]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
     "\n"
@@ -44,9 +55,17 @@ static const char *const usage_run =
     "  --seed S            random seed, 0..2^64-1 (overrides simulation.seed)\n"
     "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
     "  -q, --quiet         no progress line\n"
+    "  --checkpoint-every SECONDS\n"
+    "                      write FILE.h5.ckpt every SECONDS of running (default\n"
+    "                      1800; 0 = only when stopped by SIGTERM or SIGUSR1)\n"
+    "  --resume            continue from FILE.h5.ckpt, the checkpoint an earlier\n"
+    "                      run of the same scenario, seed and trials left when\n"
+    "                      stopped by SIGTERM or SIGUSR1 (exit status 75)\n"
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
-    "an interrupted run (Ctrl-C) leaves nothing at the output path.\n"
+    "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
+    "path. Under MPI: mpiexec -n R minrisk run ... writes one file, identical\n"
+    "outside /run_info to a one-rank run.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 100000\n";
@@ -107,6 +126,20 @@ static void on_signal(int sig)
     mr_engine_interrupt();
 }
 
+/* SIGTERM or SIGUSR1 (what a batch scheduler sends before the wall-time
+   limit): finish the current blocks, write a checkpoint, exit 75. During the
+   final write it is too late for a checkpoint: the write goes on. */
+static volatile sig_atomic_t checkpoint_requested = 0;
+
+static void on_checkpoint_signal(int sig)
+{
+    (void)sig;
+    if (writing_output)
+        return;
+    checkpoint_requested = 1;
+    mr_engine_interrupt();
+}
+
 static char *default_output(const char *scenario)
 {
     const char *base = strrchr(scenario, '/');
@@ -152,11 +185,176 @@ static int check_output_dir(const char *path, mr_error *err)
     return 0;
 }
 
+typedef struct {
+    const char *scenario, *output;
+    unsigned long long trials, seed;
+    int have_trials, have_seed, threads, quiet, resume;
+    double checkpoint_every; /* seconds; 0 = only on a signal */
+} run_request;
+
+/* Print an error once: from rank 0 (every rank holds the same message). */
+static void report(const mr_comm *comm, const mr_error *err)
+{
+    if (comm->rank == 0)
+        fprintf(stderr, "%s\n", err->msg);
+}
+
+/* Rank 0 reads the scenario file once and broadcasts its bytes; every rank
+   parses the same bytes. */
+static int load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err)
+{
+    int rc = 0;
+    if (comm->rank == 0)
+        rc = mr_scenario_load(path, sc, err);
+    if (comm->size == 1)
+        return rc;
+    mr_comm_bcast(comm, &rc, sizeof rc);
+    if (rc) {
+        mr_comm_bcast(comm, err->msg, sizeof err->msg);
+        return rc;
+    }
+    uint64_t len = comm->rank == 0 ? (uint64_t)sc->source_len : 0;
+    mr_comm_bcast(comm, &len, sizeof len);
+    if (comm->rank == 0)
+        return mr_comm_bcast(comm, sc->source_text, (size_t)len);
+    char *buf = malloc((size_t)len + 1);
+    if (!buf) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
+        return -1; /* the ranks now disagree: MPI_Abort in the caller */
+    }
+    mr_comm_bcast(comm, buf, (size_t)len);
+    rc = mr_scenario_parse(path, buf, (size_t)len, sc, err);
+    free(buf);
+    return rc;
+}
+
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_checkpoint_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+static int run(const run_request *q, const mr_comm *comm)
+{
+    mr_scenario sc;
+    mr_error err = {{0}};
+    if (load_scenario(q->scenario, &sc, comm, &err)) {
+        report(comm, &err);
+        return EXIT_USAGE;
+    }
+    if (q->have_trials)
+        sc.trials = q->trials;
+    if (q->have_seed)
+        sc.seed = q->seed;
+    char *defout = q->output ? NULL : default_output(q->scenario);
+    const char *output = q->output ? q->output : defout;
+    char *ckpt = mr_checkpoint_path(output);
+    unsigned char *skip = NULL;
+    int status = EXIT_OK;
+    /* Fail before a long run, not after it, when the output cannot be written. */
+    int bad = comm->rank == 0 ? check_output_dir(output, &err) : 0;
+    mr_comm_bcast(comm, &bad, sizeof bad);
+    if (bad) {
+        mr_comm_bcast(comm, err.msg, sizeof err.msg);
+        report(comm, &err);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
+        report(comm, &err);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    install_handlers();
+
+    mr_engine_opts opts = {.threads = q->threads,
+                           .pause_seconds = q->checkpoint_every,
+                           .progress = !q->quiet && isatty(STDERR_FILENO),
+                           .comm = comm,
+                           .skip_block = skip};
+    mr_results res;
+    mr_run_info info;
+    int rc = mr_engine_run(&sc, &opts, &res, &info, &err);
+    if (rc < 0) {
+        report(comm, &err);
+        status = EXIT_FAIL;
+        goto done;
+    }
+    if (skip && mr_checkpoint_load_rows(ckpt, &sc, &res, skip, &info.random_words, comm, &err)) {
+        report(comm, &err);
+        status = EXIT_FAIL;
+        goto free_results;
+    }
+    /* Periodic checkpoints: the engine pauses every --checkpoint-every
+       seconds, so that a crash loses at most that much work. */
+    while (rc == 2) {
+        if (mr_checkpoint_write(ckpt, &sc, &res, info.random_words, comm, &err)) {
+            report(comm, &err);
+            status = EXIT_FAIL;
+            goto free_results;
+        }
+        rc = mr_engine_continue(&sc, &opts, &res, &info, &err);
+        if (rc < 0) {
+            report(comm, &err);
+            status = EXIT_FAIL;
+            goto done;
+        }
+    }
+    int want_checkpoint = mr_comm_any(comm, checkpoint_requested); /* all ranks agree */
+    if (rc > 0 && !want_checkpoint) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
+        status = EXIT_INTERRUPTED;
+    } else if (rc > 0) {
+        if (mr_checkpoint_write(ckpt, &sc, &res, info.random_words, comm, &err)) {
+            report(comm, &err);
+            status = EXIT_FAIL;
+        } else {
+            if (comm->rank == 0)
+                fprintf(stderr,
+                        "minrisk run: stopped; checkpoint %s written; continue with "
+                        "'minrisk run --resume' and the same arguments\n",
+                        ckpt);
+            status = MR_EXIT_CHECKPOINTED;
+        }
+    } else {
+        writing_output = 1;
+        rc = mr_output_write(output, &sc, &res, &info, comm, &err);
+        writing_output = 0;
+        if (rc) {
+            report(comm, &err);
+            status = EXIT_FAIL;
+        } else {
+            if (comm->rank == 0)
+                unlink(ckpt); /* the run is complete: any checkpoint is spent */
+            if (!q->quiet && comm->rank == 0)
+                fprintf(stderr, "minrisk: %llu trials in %.2f s on %d ranks x %d threads; wrote %s\n",
+                        (unsigned long long)sc.trials, info.wall_seconds, info.ranks, info.threads,
+                        output);
+        }
+    }
+free_results:
+    mr_results_free(&res);
+done:
+    free(skip);
+    free(ckpt);
+    free(defout);
+    mr_scenario_free(&sc);
+    return status;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *output = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
-    int have_trials = 0, have_seed = 0, quiet = 0;
+    int have_trials = 0, have_seed = 0, quiet = 0, resume = 0;
+    unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -164,7 +362,8 @@ static int cmd_run(int argc, char **argv)
             return EXIT_OK;
         }
         int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--trials") ||
-                    !strcmp(a, "--seed") || !strcmp(a, "--threads");
+                    !strcmp(a, "--seed") || !strcmp(a, "--threads") ||
+                    !strcmp(a, "--checkpoint-every");
         if (takes && i + 1 >= argc)
             return usage_error("run", "option '%s' needs a value", a);
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -185,6 +384,13 @@ static int cmd_run(int argc, char **argv)
                                    argv[i]);
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(a, "--checkpoint-every")) {
+            if (parse_u64(argv[++i], &every) || every > 31536000ull)
+                return usage_error("run",
+                                   "--checkpoint-every: must be seconds in [0, 31536000], got '%s'",
+                                   argv[i]);
+        } else if (!strcmp(a, "--resume")) {
+            resume = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("run", "unknown option '%s'", a);
         } else if (!scenario) {
@@ -195,63 +401,10 @@ static int cmd_run(int argc, char **argv)
     }
     if (!scenario)
         return usage_error("run", "%s", "missing SCENARIO.yaml");
-
-    mr_scenario sc;
-    mr_error err = {{0}};
-    if (mr_scenario_load(scenario, &sc, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    if (have_trials)
-        sc.trials = trials;
-    if (have_seed)
-        sc.seed = seed;
-    char *defout = output ? NULL : default_output(scenario);
-    if (!output)
-        output = defout;
-    /* Fail before a long run, not after it, when the output cannot be written. */
-    if (check_output_dir(output, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        free(defout);
-        mr_scenario_free(&sc);
-        return EXIT_USAGE;
-    }
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    mr_engine_opts opts = {.threads = (int)threads, .progress = !quiet && isatty(STDERR_FILENO)};
-    mr_results res;
-    mr_run_info info;
-    int rc = mr_engine_run(&sc, &opts, &res, &info, &err);
-    int status = EXIT_OK;
-    if (rc < 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        status = EXIT_FAIL;
-    } else if (rc > 0) {
-        fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
-        mr_results_free(&res);
-        status = EXIT_INTERRUPTED;
-    } else {
-        writing_output = 1;
-        rc = mr_output_write(output, &sc, &res, &info, &err);
-        writing_output = 0;
-        if (rc) {
-            fprintf(stderr, "%s\n", err.msg);
-            status = EXIT_FAIL;
-        } else if (!quiet) {
-            fprintf(stderr, "minrisk: %llu trials in %.2f s on %d threads; wrote %s\n",
-                    (unsigned long long)sc.trials, info.wall_seconds, info.threads, output);
-        }
-        mr_results_free(&res);
-    }
-    free(defout);
-    mr_scenario_free(&sc);
-    return status;
+    mr_comm comm = mr_comm_world();
+    run_request req = {scenario,  output, trials, seed,  have_trials, have_seed, (int)threads,
+                       quiet,     resume, (double)every};
+    return run(&req, &comm);
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -330,13 +483,33 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "--version")) {
         unsigned maj, min, rel;
         H5get_libversion(&maj, &min, &rel);
+#ifdef MINRISK_HAVE_MPI
+        char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+        int len = 0;
+        MPI_Get_library_version(lib, &len);
+        char *nl = strchr(lib, ',');
+        if (nl)
+            *nl = '\0';
+        printf("minrisk %s (MPI build: %s + OpenMP, parallel HDF5 %u.%u.%u, Philox4x32-10)\n",
+               MINRISK_VERSION, lib, maj, min, rel);
+#else
         printf("minrisk %s (serial build: OpenMP, HDF5 %u.%u.%u, Philox4x32-10)\n", MINRISK_VERSION,
                maj, min, rel);
+#endif
         return EXIT_OK;
     }
     int status;
-    if (!strcmp(cmd, "run"))
+    if (!strcmp(cmd, "run")) {
+#ifdef MINRISK_HAVE_MPI
+        /* Only the main thread calls MPI (OpenMP threads never do). */
+        int provided;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
         status = cmd_run(argc - 2, argv + 2);
+        MPI_Finalize();
+#else
+        status = cmd_run(argc - 2, argv + 2);
+#endif
+    }
     else if (!strcmp(cmd, "validate"))
         status = cmd_validate(argc - 2, argv + 2);
     else if (!strcmp(cmd, "summary"))

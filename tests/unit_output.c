@@ -164,6 +164,7 @@ static void make_results(mr_results *r, size_t n)
 {
     memset(r, 0, sizeof *r);
     r->ntrials = n;
+    r->ntrials_total = n;
     r->nsectors = S;
     r->nminerals = M;
     r->years = H;
@@ -444,7 +445,7 @@ static hid_t write_and_open(fixture *f, char *path, size_t size)
 {
     path_in(f, "run.h5", path, size);
     mr_error err = {{0}};
-    if (mr_output_write(path, &f->sc, &f->res, &f->info, &err) != 0) {
+    if (mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err) != 0) {
         print_error("write failed: %s\n", err.msg);
         fail();
     }
@@ -805,6 +806,19 @@ static void test_run_info(void **state)
     double wall = 0;
     assert_true(H5LTget_attribute_double(file, "/run_info", "wall_seconds", &wall) >= 0);
     EXACT(wall, 1.5);
+    /* one process: the extremes over ranks are its own; the write's timings */
+    double wmax = 0, wmin = 0, stats_s = -1, write_s = -1;
+    int ranks = 0;
+    assert_true(H5LTget_attribute_double(file, "/run_info", "wall_seconds_max", &wmax) >= 0);
+    assert_true(H5LTget_attribute_double(file, "/run_info", "wall_seconds_min", &wmin) >= 0);
+    EXACT(wmax, 1.5);
+    EXACT(wmin, 1.5);
+    assert_true(H5LTget_attribute_int(file, "/run_info", "ranks", &ranks) >= 0);
+    assert_int_equal(ranks, 1);
+    assert_true(H5LTget_attribute_double(file, "/run_info", "stats_seconds", &stats_s) >= 0);
+    assert_true(H5LTget_attribute_double(file, "/run_info", "write_seconds", &write_s) >= 0);
+    assert_true(stats_s >= 0.0 && stats_s < 60.0);
+    assert_true(write_s > 0.0 && write_s < 60.0);
     char *v = read_attr_str(file, "/run_info", "hdf5_version");
     assert_true(strncmp(v, "1.", 2) == 0);
     free(v);
@@ -820,7 +834,7 @@ static void test_missing_directory_fails_and_leaves_nothing(void **state)
     char path[256], names[512];
     path_in(f, "no/such/dir/run.h5", path, sizeof path);
     mr_error err = {{0}};
-    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, &err), -1);
+    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err), -1);
     assert_true(strncmp(err.msg, path, strlen(path)) == 0);
     assert_non_null(strstr(err.msg, "No such file or directory"));
     assert_int_equal(count_entries(f->dir, names, sizeof names), 0);
@@ -836,7 +850,7 @@ static void test_unwritable_directory_fails_and_leaves_nothing(void **state)
     assert_int_equal(mkdir(dir, 0500), 0);
     snprintf(path, sizeof path, "%s/run.h5", dir);
     mr_error err = {{0}};
-    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, &err), -1);
+    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err), -1);
     assert_non_null(strstr(err.msg, "Permission denied"));
     assert_int_equal(count_entries(dir, names, sizeof names), 0);
 }
@@ -848,7 +862,7 @@ static void test_rename_failure_removes_temporary(void **state)
     path_in(f, "adir", path, sizeof path); /* the output path is a directory */
     assert_int_equal(mkdir(path, 0700), 0);
     mr_error err = {{0}};
-    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, &err), -1);
+    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err), -1);
     assert_true(strncmp(err.msg, path, strlen(path)) == 0);
     assert_non_null(strstr(err.msg, "cannot rename"));
     assert_int_equal(count_entries(f->dir, names, sizeof names), 1);
@@ -878,7 +892,7 @@ static void write_with_small_file_limit(fixture *f, const char *path, int *rc, m
         signal(SIGXFSZ, SIG_IGN);
         setrlimit(RLIMIT_FSIZE, &lim);
         mr_error e = {{0}};
-        int r = mr_output_write(path, &f->sc, &big, &f->info, &e);
+        int r = mr_output_write(path, &f->sc, &big, &f->info, NULL, &e);
         if (write(fds[1], &r, sizeof r) != (ssize_t)sizeof r ||
             write(fds[1], &e, sizeof e) != (ssize_t)sizeof e)
             r = -2;
@@ -934,7 +948,7 @@ static void test_mismatched_results_are_refused(void **state)
     path_in(f, "run.h5", path, sizeof path);
     f->res.nsectors = 3;
     mr_error err = {{0}};
-    int rc = mr_output_write(path, &f->sc, &f->res, &f->info, &err);
+    int rc = mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err);
     f->res.nsectors = S;
     assert_int_equal(rc, -1);
     assert_non_null(strstr(err.msg, "do not match"));
@@ -948,12 +962,12 @@ static void test_interrupt_before_write_writes_nothing(void **state)
     path_in(f, "run.h5", path, sizeof path);
     mr_output_interrupt(); /* e.g. Ctrl-C between the engine and the write */
     mr_error err = {{0}};
-    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, &err), 1);
+    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err), 1);
     assert_true(strncmp(err.msg, path, strlen(path)) == 0);
     assert_non_null(strstr(err.msg, "interrupted"));
     assert_int_equal(count_entries(f->dir, names, sizeof names), 0);
     /* the interrupt was consumed: the next write works */
-    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, &err), 0);
+    assert_int_equal(mr_output_write(path, &f->sc, &f->res, &f->info, NULL, &err), 0);
     assert_int_equal(count_entries(f->dir, names, sizeof names), 1);
 }
 
@@ -1073,7 +1087,7 @@ static int write_sample(const char *path)
     make_results(&f.res, N);
     f.info = (mr_run_info){.threads = 1, .wall_seconds = 0.5, .trials_per_second = N / 0.5};
     mr_error err = {{0}};
-    int rc = mr_output_write(path, &f.sc, &f.res, &f.info, &err);
+    int rc = mr_output_write(path, &f.sc, &f.res, &f.info, NULL, &err);
     if (rc != 0)
         fprintf(stderr, "%s\n", err.msg);
     free_scenario(&f.sc);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "dstats.h"
 #include "stats.h"
 
 #include <math.h>
@@ -304,6 +305,25 @@ static void test_es_weights_the_boundary_order_statistic(void **state)
     free(s);
 }
 
+static void test_es_from_the_values_above_the_var(void **state)
+{
+    (void)state;
+    /* n = 10, p = 0.75 (1..10): X_(8) = 8, values above it 9 + 10 = 19 (2 of
+       them): (0.5 * 8 + 19) / 2.5 = 9.2, as from the order statistics. */
+    assert_true(fabs(mr_stats_es_tail(10, 0.75, 8.0, 19.0, 2) - 9.2) <= 1e-15);
+    /* ties of X_(k) above rank k: 1 2 3 3 3 3, p = 0.5: k = 3, X_(3) = 3,
+       nothing above 3, so ranks 4..6 are the n - k - 0 = 3 ties: ES = 3 */
+    EXACT(mr_stats_es_tail(6, 0.5, 3.0, 0.0, 0), 3.0);
+    const double t[] = {1, 2, 3, 3, 3, 3};
+    EXACT(mr_stats_es_sorted(t, 6, 0.5), 3.0);
+    /* 1..100, p = 0.95: 96..100 above X_(95): 490 / 5 = 98 */
+    EXACT(mr_stats_es_tail(100, 0.95, 95.0, 490.0, 5), 98.0);
+    /* k = n and n p = n: the maximum; an infinite X_(k) of weight 0 is no NaN */
+    EXACT(mr_stats_es_tail(4, 1.0, 7.0, 0.0, 0), 7.0);
+    EXACT(mr_stats_es_tail(4, 0.5, INFINITY, 0.0, 0), INFINITY);
+    assert_true(isnan(mr_stats_es_tail(0, 0.5, 1.0, 0.0, 0)));
+}
+
 /* ---- annual losses ---------------------------------------------------- */
 
 static void test_return_period_loss_is_quantile_1_minus_1_over_r(void **state)
@@ -343,6 +363,8 @@ static void test_aal_and_its_se_from_trial_means(void **state)
     assert_true(isnan(se)); /* one trial: no SE */
 }
 
+/* Selection (now the distributed radix selection of dstats.c, here on one
+   process) gives the values of a full sort. */
 static void test_select_ranks_equals_sort(void **state)
 {
     (void)state;
@@ -359,10 +381,11 @@ static void test_select_ranks_equals_sort(void **state)
                          : (i < 3 * n / 4 ? (double)i : (double)(n - i));
     }
     double *sorted = sorted_copy(x, n);
-    const size_t ranks[] = {n, 1, n / 2, 25001, 40000, 49950, 49990, 49995, 7, 0, n + 1};
+    const uint64_t ranks[] = {n, 1, n / 2, 25001, 40000, 49950, 49990, 49995, 7, 0, n + 1};
     const size_t nr = sizeof ranks / sizeof ranks[0];
     double got[sizeof ranks / sizeof ranks[0]];
-    assert_int_equal(mr_stats_select_ranks(x, n, 1, ranks, nr, got), 0);
+    mr_dvar v = {x, n, 1, 1, n};
+    assert_int_equal(mr_dstats_select(NULL, &v, ranks, nr, got), 0);
     for (size_t k = 0; k < nr; k++) {
         if (ranks[k] >= 1 && ranks[k] <= n)
             EXACT(got[k], sorted[ranks[k] - 1]);
@@ -372,10 +395,11 @@ static void test_select_ranks_equals_sort(void **state)
     /* every rank of a small array, with a stride */
     const double y[] = {5, 0, 3, 0, 3, 0, -1, 0, 5, 0, 2, 0, 3, 0};
     const double ys[] = {-1, 2, 3, 3, 3, 5, 5};
-    for (size_t r = 1; r <= 7; r++) {
-        double v;
-        assert_int_equal(mr_stats_select_ranks(y, 7, 2, &r, 1, &v), 0);
-        EXACT(v, ys[r - 1]);
+    mr_dvar vy = {y, 7, 1, 2, 7};
+    for (uint64_t r = 1; r <= 7; r++) {
+        double val;
+        assert_int_equal(mr_dstats_select(NULL, &vy, &r, 1, &val), 0);
+        EXACT(val, ys[r - 1]);
     }
     free(x);
     free(sorted);
@@ -387,7 +411,8 @@ static void test_return_periods_by_selection_equal_sorted(void **state)
     double *x = scrambled_1_to_n(1000), *s = sorted_copy(x, 1000);
     const double rp[] = {2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000};
     double got[10];
-    assert_int_equal(mr_stats_return_periods(x, 1000, 1, rp, 10, got), 0);
+    mr_dvar v = {x, 1000, 1, 1, 1000};
+    assert_int_equal(mr_dstats_return_periods(NULL, &v, rp, 10, got), 0);
     for (int k = 0; k < 9; k++)
         EXACT(got[k], mr_stats_return_period_sorted(s, 1000, rp[k]));
     EXACT(got[2], 900.0);
@@ -462,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_ci_bound_is_nan_when_n_too_small),
         cmocka_unit_test(test_es_is_mean_of_top_values),
         cmocka_unit_test(test_es_weights_the_boundary_order_statistic),
+        cmocka_unit_test(test_es_from_the_values_above_the_var),
         cmocka_unit_test(test_return_period_loss_is_quantile_1_minus_1_over_r),
         cmocka_unit_test(test_aal_and_its_se_from_trial_means),
         cmocka_unit_test(test_select_ranks_equals_sort),
