@@ -760,6 +760,11 @@ static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
          "months", "months with q_j(t) > 5%"},
     };
     for (size_t v = 0; v < sizeof vars / sizeof vars[0]; v++) {
+        /* output.trials: totals keeps the two tables a tail-risk user needs
+           per trial (total and annual losses); the summary is exact anyway */
+        if (sc->output_trials == MR_OUTPUT_TRIALS_TOTALS && strcmp(vars[v].name, "total_loss") &&
+            strcmp(vars[v].name, "annual_loss"))
+            continue;
         const double *data;
         memcpy(&data, (const char *)res + vars[v].offset, sizeof data);
         dsdef d = {vars[v].name, H5T_IEEE_F64LE,  H5T_NATIVE_DOUBLE, 1,
@@ -1114,7 +1119,8 @@ static void write_collective(h5w *w, const mr_scenario *sc, const mr_results *re
     }
     if (sync_state(w) == 0)
         (void)(write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
-               write_trials(w, sc, res) < 0 || write_summary(w, sc, res, st) < 0);
+               (sc->output_trials != MR_OUTPUT_TRIALS_NONE && write_trials(w, sc, res) < 0) ||
+               write_summary(w, sc, res, st) < 0);
     if (w->file >= 0) {
         errno = 0;
         if (H5Fclose(w->file) < 0)

@@ -21,3 +21,6 @@ add_test(NAME resume_after_sigterm
          COMMAND ${MINRISK_SRC}/tests/check_resume.sh ${MINRISK_BIN}
                  ${MINRISK_SRC}/scenarios/demo.yaml 400000)
 set_tests_properties(resume_after_sigterm PROPERTIES LABELS engine ENVIRONMENT "STOP_AFTER=1.5")
+add_test(NAME output_trials_modes COMMAND ${MINRISK_SRC}/tests/check_output_trials.sh ${MINRISK_BIN}
+                                          ${MINRISK_SRC}/scenarios/demo.yaml)
+set_tests_properties(output_trials_modes PROPERTIES LABELS output)

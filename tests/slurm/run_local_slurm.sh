@@ -334,9 +334,17 @@ check_complete() {
     [ "$n" = "$2" ] || fail "$1: attribute /trials is '$n', expected $2"
     "$bin" summary "$1" >/dev/null 2>&1 || fail "minrisk summary $1 failed"
 }
+# bg CMD...: run CMD in the background and wait for it. Bash runs a trap
+# only when the foreground command (or command substitution) has ended, but
+# `wait` returns at once on a signal: so INT/TERM (ctest's timeout, Ctrl-C)
+# stop everything promptly.
+bg() {
+    "$@" &
+    wait $!
+}
 # direct_run SCENARIO OUT TRIALS: the reference file.
 direct_run() {
-    "${direct[@]}" run "$1" -o "$2" --trials "$3" --quiet >"$T/work/direct.log" 2>&1 ||
+    bg "${direct[@]}" run "$1" -o "$2" --trials "$3" --quiet >"$T/work/direct.log" 2>&1 ||
         fail "direct run of $1 failed: $(cat "$T/work/direct.log")"
 }
 
@@ -346,12 +354,12 @@ direct_run "$demo" direct-demo.h5 "$trials"
 for L in $launchers; do
     t0=$(date +%s)
     out=job-$L.h5
-    jid=$(MINRISK=$bin MINRISK_LAUNCHER=$L MINRISK_MPIEXEC=$mpiexec_bin \
-          timeout "$job_timeout" sbatch --parsable --wait "${layout[@]}" \
-              --job-name="minrisk-$L" --output="job-$L.out" \
-              "$sbatch_main" "$demo" "$out" --trials "$trials")
+    MINRISK=$bin MINRISK_LAUNCHER=$L MINRISK_MPIEXEC=$mpiexec_bin \
+        bg timeout "$job_timeout" sbatch --parsable --wait "${layout[@]}" \
+            --job-name="minrisk-$L" --output="job-$L.out" \
+            "$sbatch_main" "$demo" "$out" --trials "$trials" >jobid.txt
     rc=$?
-    jid=${jid%%;*}
+    jid=$(cut -d';' -f1 jobid.txt)
     [ -n "$jid" ] || fail "sbatch refused minrisk.sbatch (status $rc)"
     [ "$rc" -eq 0 ] || fail "job $jid ($L) ended with status $rc: $(cat "job-$L.out")"
     check_done "$jid" "job-$L.out"
@@ -366,11 +374,11 @@ done
 t0=$(date +%s)
 synth=$src/bench/synthetic.yaml
 printf '# two scenarios\n%s\n\n%s\n' "$demo" "$synth" >list.txt
-jid=$(MINRISK=$bin MINRISK_MPIEXEC=$mpiexec_bin \
-      timeout "$job_timeout" sbatch --parsable --wait --array=0-1 "${layout[@]}" \
-          --output="array-%A_%a.out" "$sbatch_array" list.txt results --trials "$trials")
+MINRISK=$bin MINRISK_MPIEXEC=$mpiexec_bin \
+    bg timeout "$job_timeout" sbatch --parsable --wait --array=0-1 "${layout[@]}" \
+        --output="array-%A_%a.out" "$sbatch_array" list.txt results --trials "$trials" >jobid.txt
 rc=$?
-jid=${jid%%;*}
+jid=$(cut -d';' -f1 jobid.txt)
 [ -n "$jid" ] || fail "sbatch refused minrisk-array.sbatch (status $rc)"
 [ "$rc" -eq 0 ] || fail "array job $jid ended with status $rc: $(cat array-*.out)"
 check_done "$jid" "array-${jid}_0.out"
@@ -468,10 +476,11 @@ case $ckpt_mode in
             ck_bin=$fake ck_trials=$trials ref=direct-demo.h5
         fi
         L=${launchers%% *}
-        jid=$(MINRISK=$ck_bin MINRISK_REAL=$bin MINRISK_LAUNCHER=$L MINRISK_MPIEXEC=$mpiexec_bin \
-              ckpt_cycle main "$sbatch_main" ckpt.h5 job-ckpt.out \
-                  --job-name=minrisk-ckpt --output=job-ckpt.out \
-                  -- "$demo" ckpt.h5 --trials "$ck_trials") || exit 1
+        MINRISK=$ck_bin MINRISK_REAL=$bin MINRISK_LAUNCHER=$L MINRISK_MPIEXEC=$mpiexec_bin \
+            bg ckpt_cycle main "$sbatch_main" ckpt.h5 job-ckpt.out \
+                --job-name=minrisk-ckpt --output=job-ckpt.out \
+                -- "$demo" ckpt.h5 --trials "$ck_trials" >jobid.txt || exit 1
+        jid=$(cat jobid.txt)
         check_complete ckpt.h5 "$ck_trials"
         check_ranks ckpt.h5
         compare ckpt.h5 "$ref"
@@ -481,10 +490,11 @@ case $ckpt_mode in
         t0=$(date +%s)
         ckpt_kind=mock
         rm -f results/synthetic.h5
-        jid=$(MINRISK=$fake MINRISK_REAL=$bin MINRISK_MPIEXEC=$mpiexec_bin \
-              ckpt_cycle array "$sbatch_array" results/synthetic.h5 "array-ckpt.out" \
-                  --array=1 --output=array-ckpt.out \
-                  -- list.txt results --trials "$trials") || exit 1
+        MINRISK=$fake MINRISK_REAL=$bin MINRISK_MPIEXEC=$mpiexec_bin \
+            bg ckpt_cycle array "$sbatch_array" results/synthetic.h5 "array-ckpt.out" \
+                --array=1 --output=array-ckpt.out \
+                -- list.txt results --trials "$trials" >jobid.txt || exit 1
+        jid=$(cat jobid.txt)
         check_complete results/synthetic.h5 "$trials"
         compare results/synthetic.h5 direct-synthetic.h5
         log "minrisk-array.sbatch (fake minrisk): task $jid checkpointed on SIGUSR1, requeued," \

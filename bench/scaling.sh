@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Strong and weak scaling of the MPI build: 1 and 2 ranks x 1 and 2 OpenMP
+# threads on bench/synthetic.yaml. Prints, per layout, the median over REPS
+# runs of the engine time (/run_info/wall_seconds, slowest rank), the
+# collective write and the statistics reductions (write_seconds,
+# stats_seconds), and the parallel efficiency t(1x1) / (workers t).
+# usage: bench/scaling.sh [STRONG_TRIALS] [WEAK_TRIALS_PER_WORKER] [REPS]
+set -euo pipefail
+strong=${1:-40000}
+weak=${2:-10000}
+reps=${3:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-mpi}
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DMINRISK_MPI=ON >/dev/null
+cmake --build "$build" -j"$(nproc)" --target minrisk >/dev/null
+"$build/minrisk" --version
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+scen="$root/bench/synthetic.yaml"
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+attr() { h5dump -a "/run_info/$2" "$1" | awk '/\(0\)/ {print $2}'; }
+measure() { # measure RANKS THREADS TRIALS -> "engine write stats"
+  local e=() w=() s=()
+  for ((k = 0; k < reps; k++)); do
+    OMP_NUM_THREADS=$2 OMP_PROC_BIND=false mpiexec --allow-run-as-root --oversubscribe -n "$1" \
+      "$build/minrisk" run "$scen" -o "$tmp/s.h5" --trials "$3" --quiet
+    e+=("$(attr "$tmp/s.h5" wall_seconds_max)")
+    w+=("$(attr "$tmp/s.h5" write_seconds)")
+    s+=("$(attr "$tmp/s.h5" stats_seconds)")
+  done
+  echo "$(printf '%s\n' "${e[@]}" | median) $(printf '%s\n' "${w[@]}" | median) $(printf '%s\n' "${s[@]}" | median)"
+}
+for mode in strong weak; do
+  echo
+  if [ "$mode" = strong ]; then
+    echo "strong scaling: $strong trials in every layout (medians of $reps runs)"
+  else
+    echo "weak scaling: $weak trials per worker (medians of $reps runs)"
+  fi
+  printf '%-6s %-7s %8s %11s %10s %10s %11s\n' ranks threads trials "engine (s)" "write (s)" "stats (s)" efficiency
+  t11=""
+  for layout in "1 1" "1 2" "2 1" "2 2"; do
+    set -- $layout
+    workers=$(($1 * $2))
+    n=$strong
+    [ "$mode" = weak ] && n=$((weak * workers))
+    read -r e w s < <(measure "$1" "$2" "$n")
+    [ -z "$t11" ] && t11=$e
+    if [ "$mode" = strong ]; then
+      eff=$(awk -v a="$t11" -v b="$e" -v p="$workers" 'BEGIN {printf "%.2f", a / (p * b)}')
+    else
+      eff=$(awk -v a="$t11" -v b="$e" 'BEGIN {printf "%.2f", a / b}')
+    fi
+    printf '%-6s %-7s %8s %11.3f %10.3f %10.3f %11s\n' "$1" "$2" "$n" "$e" "$w" "$s" "$eff"
+  done
+done
+echo
+echo "(this machine has $(nproc) cores: layouts of more workers than cores are oversubscribed)"
