@@ -538,7 +538,8 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
     for (uint64_t b = blo; b < bhi; b++)
         if (opts->skip_block && opts->skip_block[b])
             res->block_done[b - blo] = 1;
-    interrupted = 0;
+    /* No reset of `interrupted` here: a signal that came during start-up
+       (before the engine ran) still stops the run. */
     int rc = run_blocks(sc, &md, opts, comm, res, info);
     mr_model_free(&md);
     if (rc < 0) {

@@ -271,8 +271,6 @@ static int run(const run_request *q, const mr_comm *comm)
         status = EXIT_USAGE;
         goto done;
     }
-    install_handlers();
-
     mr_engine_opts opts = {.threads = q->threads,
                            .pause_seconds = q->checkpoint_every,
                            .progress = !q->quiet && isatty(STDERR_FILENO),
@@ -503,10 +501,12 @@ int main(int argc, char **argv)
 #ifdef MINRISK_HAVE_MPI
         /* Only the main thread calls MPI (OpenMP threads never do). */
         int provided;
+        install_handlers(); /* before MPI_Init: a signal in start-up must not kill a rank */
         MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
         status = cmd_run(argc - 2, argv + 2);
         MPI_Finalize();
 #else
+        install_handlers();
         status = cmd_run(argc - 2, argv + 2);
 #endif
     }

@@ -28,7 +28,9 @@
 #
 # Environment: MINRISK_SLURM_TRIALS (4000), MINRISK_SLURM_CKPT (auto | real |
 # mock | off), MINRISK_SLURM_CKPT_TRIALS (300000, real checkpoint run),
-# MINRISK_SLURM_LAUNCHERS (--mpi: "mpiexec srun"), MINRISK_MPIEXEC
+# MINRISK_SLURM_CKPT_DELAY (seconds from the job's start to the signal; a
+# third of the direct run's time by default), MINRISK_SLURM_LAUNCHERS
+# (--mpi: "mpiexec srun"), MINRISK_MPIEXEC
 # (mpiexec), MINRISK_SLURM_KEEP=1 (keep the temporary directory),
 # MINRISK_SLURM_FORCE_MPI=1 (--mpi with a binary whose --version says serial,
 # to try the launch path while the MPI build is unfinished).
@@ -70,7 +72,8 @@ flock -w 900 9 || fail "another run_local_slurm.sh holds $lockfile"
 # except this shell: daemons, job steps and job processes carry
 # SLURM_CONF=DIR/slurm.conf in their environment, and a slurmstepd holds
 # slurmd's log DIR/log/slurmd.log open (its environment may not be readable
-# yet while it starts).
+# yet while it starts). (So a shell of yours that exported this SLURM_CONF
+# to look at the test cluster sees its commands stopped with it.)
 pids_of_instance() {
     local tag="SLURM_CONF=$1/slurm.conf" p f
     for p in /proc/[0-9]*; do
@@ -338,8 +341,10 @@ check_complete() {
 # only when the foreground command (or command substitution) has ended, but
 # `wait` returns at once on a signal: so INT/TERM (ctest's timeout, Ctrl-C)
 # stop everything promptly.
+# (9>&-: nothing but this shell holds the lock, so that a run killed with
+# SIGKILL frees it at once; the next run then stops what this one left.)
 bg() {
-    "$@" &
+    "$@" 9>&- &
     wait $!
 }
 # direct_run SCENARIO OUT TRIALS: the reference file.
@@ -430,7 +435,7 @@ ckpt_cycle() {
         # the fake writes its checkpoint marker as soon as it starts
         for _ in $(seq 1 120); do [ -e "$output.ckpt" ] && break; sleep 0.5; done
     else
-        sleep "${MINRISK_SLURM_CKPT_DELAY:-3}"
+        sleep "$ckpt_delay"
     fi
     # What --signal=B:USR1@120 does 120 s before the time limit:
     scancel --batch --signal=USR1 "$jid" || fail "$name: scancel --signal=USR1 $jid"
@@ -447,6 +452,7 @@ ckpt_cycle() {
         sleep 0.5
     done
     [ "${restarts:-0}" -ge 1 ] || fail "$name: job $jid was not requeued: $(cat "$joblog")"
+    [ -e "$output.ckpt" ] || fail "$name: job $jid requeued without a checkpoint $output.ckpt"
     # slurmd refuses a job credential issued in the second it revoked the
     # old one ("Job credential revoked"): let a second pass.
     sleep 2
@@ -459,7 +465,12 @@ ckpt_cycle() {
 }
 
 if [ "$ckpt_mode" = auto ]; then
-    if "$bin" run --help 2>&1 | grep -q -- --resume; then ckpt_mode=real; else ckpt_mode=mock; fi
+    if "$bin" run --help 2>&1 | grep -q -- --resume; then
+        ckpt_mode=real
+    else
+        ckpt_mode=mock
+        log "minrisk run --help offers no --resume: checkpoint test with the fake minrisk"
+    fi
 fi
 case $ckpt_mode in
     off)
@@ -469,10 +480,15 @@ case $ckpt_mode in
         ckpt_kind=$ckpt_mode
         if [ "$ckpt_kind" = real ]; then
             ck_bin=$bin ck_trials=$ckpt_trials
+            d0=$(date +%s%N)
             direct_run "$demo" direct-ckpt.h5 "$ck_trials"
+            # Signal the job a third of the direct run's time after it starts
+            # (between 1 and 10 s): after minrisk's start-up, well before its
+            # end (the job has no more cores than the direct run).
+            ckpt_delay=${MINRISK_SLURM_CKPT_DELAY:-$(awk -v ns=$(($(date +%s%N) - d0)) \
+                'BEGIN { d = ns / 3e9; if (d < 1) d = 1; if (d > 10) d = 10; printf "%.1f", d }')}
             ref="direct-ckpt.h5"
         else
-            log "minrisk run --help offers no --resume: checkpoint test with the fake minrisk"
             ck_bin=$fake ck_trials=$trials ref=direct-demo.h5
         fi
         L=${launchers%% *}
@@ -484,7 +500,9 @@ case $ckpt_mode in
         check_complete ckpt.h5 "$ck_trials"
         check_ranks ckpt.h5
         compare ckpt.h5 "$ref"
-        log "minrisk.sbatch ($ckpt_kind minrisk): job $jid checkpointed on SIGUSR1, requeued," \
+        [ "$ckpt_kind" = real ] && ckpt_kind="real minrisk, signal ${ckpt_delay} s after the start"
+        [ "$ckpt_kind" = mock ] && ckpt_kind="fake minrisk"
+        log "minrisk.sbatch ($ckpt_kind): job $jid checkpointed on SIGUSR1, requeued," \
             "resumed, identical to the direct run ($(($(date +%s) - t0)) s)"
 
         t0=$(date +%s)
