@@ -22,7 +22,11 @@ attr() { h5dump -a "/run_info/$2" "$1" | awk '/\(0\)/ {print $2}'; }
 measure() { # measure RANKS THREADS TRIALS -> "engine write stats"
   local e=() w=() s=()
   for ((k = 0; k < reps; k++)); do
-    OMP_NUM_THREADS=$2 OMP_PROC_BIND=false mpiexec --allow-run-as-root --oversubscribe -n "$1" \
+    # Each rank gets THREADS cores (Open MPI binds a rank to one core by
+    # default, which would stack its threads); no binding when oversubscribed.
+    local bind=(--map-by "slot:PE=$2" --bind-to core)
+    (($1 * $2 > $(nproc))) && bind=(--bind-to none)
+    OMP_NUM_THREADS=$2 mpiexec --allow-run-as-root --oversubscribe "${bind[@]}" -n "$1" \
       "$build/minrisk" run "$scen" -o "$tmp/s.h5" --trials "$3" --quiet
     e+=("$(attr "$tmp/s.h5" wall_seconds_max)")
     w+=("$(attr "$tmp/s.h5" write_seconds)")

@@ -23,7 +23,6 @@ static size_t one_or(size_t n)
 #define COMM(c) ((c) ? (c) : &solo)
 
 /* Block partials gathered at once: at most about this many doubles. */
-#define GATHER_MAX ((uint64_t)1 << 22)
 
 uint64_t mr_dvar_count(const mr_dvar *v)
 {
@@ -58,40 +57,147 @@ static int any_failed(const mr_comm *c, int failed)
 
 /* ---- block-ordered sums ---------------------------------------------------- */
 
+/* The sums run over a fixed pairwise tree of the run's blocks: node (l, i)
+   covers blocks [i 2^l, (i + 1) 2^l) cut at nb; its value is
+   left + right, or left alone when the right child is empty; a leaf (l = 0)
+   is the block's partial. The tree depends only on nb, so every rank count
+   gives the same bits; each rank sends only the O(log nb) largest nodes that
+   lie wholly in its block range, not one partial a block, so the reduction
+   stays cheap at a billion trials (nb ~ 1e6). */
+
+/* Value of node (l, i) from the partials of blocks base, base + 1, ...
+   held locally; scratch has l * k doubles. */
+static void tree_local(const double *partial, size_t k, uint64_t base, uint64_t nb, int l,
+                       uint64_t i, double *out, double *scratch)
+{
+    if (l == 0) {
+        memcpy(out, partial + (size_t)(i - base) * k, k * sizeof *out);
+        return;
+    }
+    tree_local(partial, k, base, nb, l - 1, 2 * i, out, scratch);
+    if (((2 * i + 1) << (l - 1)) >= nb)
+        return;
+    tree_local(partial, k, base, nb, l - 1, 2 * i + 1, scratch, scratch + k);
+    for (size_t q = 0; q < k; q++)
+        out[q] += scratch[q];
+}
+
+/* Gathered nodes: ids[n] sorted by (l, i), values[n * k]. */
+typedef struct {
+    const double *rec; /* n records of (l, i, k values) */
+    size_t n, k;
+} node_set;
+
+static const double *find_node(const node_set *ns, int l, uint64_t i)
+{
+    size_t lo = 0, hi = ns->n, w = 2 + ns->k;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const double *r = ns->rec + mid * w;
+        if (r[0] < l || (r[0] == l && r[1] < (double)i))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < ns->n) {
+        const double *r = ns->rec + lo * w;
+        if (r[0] == l && r[1] == (double)i)
+            return r + 2;
+    }
+    return NULL;
+}
+
+static void tree_global(const node_set *ns, uint64_t nb, int l, uint64_t i, double *out,
+                        double *scratch)
+{
+    const double *v = find_node(ns, l, i);
+    if (v) {
+        memcpy(out, v, ns->k * sizeof *out);
+        return;
+    }
+    /* a node no rank holds whole spans ranks: l >= 1 */
+    tree_global(ns, nb, l - 1, 2 * i, out, scratch);
+    uint64_t right = 2 * i + 1;
+    if ((right << (l - 1)) >= nb)
+        return;
+    tree_global(ns, nb, l - 1, right, scratch, scratch + ns->k);
+    for (size_t q = 0; q < ns->k; q++)
+        out[q] += scratch[q];
+}
+
+/* Records (l, i, values...) by (l, i); qsort passes the record size. */
+static int cmp_records(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : (x[1] > y[1]);
+}
+
 int mr_dstats_reduce_blocks(const mr_comm *c, const double *partial, size_t nblocks,
                             uint64_t nblocks_total, size_t k, double *out)
 {
     c = COMM(c);
     for (size_t q = 0; q < k; q++)
         out[q] = 0.0;
-    if (k == 0)
+    if (k == 0 || nblocks_total == 0)
         return 0;
-    /* Columns per gather: all of them when they fit in GATHER_MAX. */
-    size_t kc = nblocks_total == 0 ? k : (size_t)(GATHER_MAX / nblocks_total);
-    if (kc < 1)
-        kc = 1;
-    if (kc > k)
-        kc = k;
-    double *mine = malloc(one_or(nblocks * kc) * sizeof *mine);
-    double *all = malloc(one_or((size_t)nblocks_total * kc) * sizeof *all);
+    const uint64_t nb = nblocks_total;
+    int top = 0;
+    while (((uint64_t)1 << top) < nb)
+        top++;
+    /* this rank's first block: the blocks before it, from every rank's count */
+    double *counts = malloc(one_or((size_t)c->size) * sizeof *counts);
+    double mine_count = (double)nblocks;
     int rc = -1;
-    if (any_failed(c, !mine || !all))
+    double *mine = NULL, *all = NULL, *scratch = NULL;
+    if (any_failed(c, !counts) || mr_comm_allgather_f64(c, &mine_count, 1, counts) != 0)
         goto out;
-    for (size_t q0 = 0; q0 < k; q0 += kc) {
-        size_t w = k - q0 < kc ? k - q0 : kc;
-        for (size_t b = 0; b < nblocks; b++)
-            for (size_t j = 0; j < w; j++)
-                mine[b * w + j] = partial[b * k + q0 + j];
-        if (mr_comm_allgather_f64(c, mine, nblocks * w, all) != 0)
-            goto out;
-        for (uint64_t b = 0; b < nblocks_total; b++)
-            for (size_t j = 0; j < w; j++)
-                out[q0 + j] += all[b * w + j];
+    uint64_t base = 0;
+    for (int r = 0; r < c->rank; r++)
+        base += (uint64_t)counts[r];
+    /* the largest aligned nodes inside [base, base + nblocks) */
+    const size_t w = 2 + k;
+    size_t nmine = 0;
+    mine = malloc(one_or(2 * (size_t)(top + 1) * w) * sizeof *mine);
+    scratch = malloc(one_or((size_t)(top + 1) * k) * sizeof *scratch);
+    if (any_failed(c, !mine || !scratch))
+        goto out;
+    for (uint64_t pos = base, end = base + nblocks; pos < end;) {
+        int l = top;
+        for (;; l--) {
+            uint64_t size = (uint64_t)1 << l;
+            uint64_t stop = pos + size < nb ? pos + size : nb;
+            if (pos % size == 0 && stop <= end)
+                break;
+        }
+        double *r = mine + nmine * w;
+        r[0] = l;
+        r[1] = (double)(pos >> l);
+        tree_local(partial, k, base, nb, l, pos >> l, r + 2, scratch);
+        nmine++;
+        uint64_t next = pos + ((uint64_t)1 << l);
+        pos = next < nb ? next : nb;
     }
+    /* gather every rank's nodes (O(ranks log nb) records) */
+    double nrec = (double)nmine;
+    if (mr_comm_allgather_f64(c, &nrec, 1, counts) != 0)
+        goto out;
+    size_t total = 0;
+    for (int r = 0; r < c->size; r++)
+        total += (size_t)counts[r];
+    all = malloc(one_or(total * w) * sizeof *all);
+    if (any_failed(c, !all) || mr_comm_allgather_f64(c, mine, nmine * w, all) != 0)
+        goto out;
+    qsort(all, total, w * sizeof *all, cmp_records);
+    node_set ns = {all, total, k};
+    tree_global(&ns, nb, top, 0, out, scratch);
     rc = 0;
 out:
+    free(counts);
     free(mine);
     free(all);
+    free(scratch);
     return rc;
 }
 

@@ -1,6 +1,6 @@
 /* unit_dstats.c - the distributed statistics of out/dstats.c on one process
- * (comm NULL): selection against a plain sort, block-ordered sums against
- * the same sums written out by hand, tails and expected shortfall, counts
+ * (comm NULL): selection against a plain sort, block sums over the pairwise
+ * tree against the same sums written out by hand, tails and expected shortfall, counts
  * and histograms against stats.c. tests/mpi_dstats.c checks that several
  * ranks give the same bits. */
 #include <setjmp.h>
@@ -165,18 +165,38 @@ static void test_select_all_equal_and_empty(void **state)
 
 /* ---- block-ordered sums ----------------------------------------------------- */
 
+/* The pairwise tree over blocks, written out level by level: node i of a
+   level is node 2i + node 2i+1 of the level below, or node 2i alone when
+   there is no node 2i+1. v is overwritten. */
+static double pairwise_by_hand(double *v, size_t n)
+{
+    if (n == 0)
+        return 0.0;
+    while (n > 1) {
+        size_t m = (n + 1) / 2;
+        for (size_t i = 0; i < m; i++)
+            v[i] = 2 * i + 1 < n ? v[2 * i] + v[2 * i + 1] : v[2 * i];
+        n = m;
+    }
+    return v[0];
+}
+
 /* The definition written out: each block of MR_BLOCK_TRIALS trials summed
-   from 0.0 in index order, then the block sums from 0.0 in block order. */
+   from 0.0 in index order, then the block sums over the pairwise tree. */
 static double block_sum_by_hand(const double *x, size_t N, size_t per, size_t stride)
 {
-    double total = 0.0;
-    for (size_t t0 = 0; t0 < N; t0 += MR_BLOCK_TRIALS) {
-        size_t t1 = t0 + MR_BLOCK_TRIALS < N ? t0 + MR_BLOCK_TRIALS : N;
-        double b = 0.0;
+    size_t nb = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+    double *v = malloc((nb ? nb : 1) * sizeof *v);
+    assert_non_null(v);
+    for (size_t b = 0; b < nb; b++) {
+        size_t t0 = b * MR_BLOCK_TRIALS, t1 = t0 + MR_BLOCK_TRIALS < N ? t0 + MR_BLOCK_TRIALS : N;
+        double sum = 0.0;
         for (size_t e = t0 * per; e < t1 * per; e++)
-            b += x[e * stride];
-        total += b;
+            sum += x[e * stride];
+        v[b] = sum;
     }
+    double total = pairwise_by_hand(v, nb);
+    free(v);
     return total;
 }
 
@@ -233,11 +253,10 @@ static void test_moments_of_one_block_are_the_plain_ones(void **state)
     assert_true(isnan(mean) && isnan(sd));
 }
 
-static void test_reduce_blocks_in_column_batches(void **state)
+static void test_reduce_blocks_over_the_pairwise_tree(void **state)
 {
     (void)state;
-    /* more blocks x quantities than one gather holds (4 Mi doubles): the
-       quantities go in batches, each still summed in block order */
+    /* a million blocks (a billion trials): the tree, not a linear sum */
     const size_t nb = ((size_t)1 << 20) + 3, k = 5;
     double *p = malloc(nb * k * sizeof *p);
     assert_non_null(p);
@@ -246,12 +265,17 @@ static void test_reduce_blocks_in_column_batches(void **state)
             p[b * k + q] = (b % 3 == 0 ? 1e17 : 1.0) * (double)(q + 1) - (b % 5 == 0 ? 3e17 : 0.0);
     double out[5];
     assert_int_equal(mr_dstats_reduce_blocks(NULL, p, nb, nb, k, out), 0);
+    double *col = malloc(nb * sizeof *col);
+    assert_non_null(col);
     for (size_t q = 0; q < k; q++) {
-        double s = 0.0;
+        double linear = 0.0;
         for (size_t b = 0; b < nb; b++)
-            s += p[b * k + q];
-        assert_true(same(out[q], s));
+            linear += col[b] = p[b * k + q];
+        assert_true(same(out[q], pairwise_by_hand(col, nb)));
+        if (q == 0)
+            assert_false(same(out[q], linear)); /* the order matters for these values */
     }
+    free(col);
     free(p);
 }
 
@@ -353,7 +377,7 @@ int main(void)
         cmocka_unit_test(test_select_all_equal_and_empty),
         cmocka_unit_test(test_sums_are_block_ordered),
         cmocka_unit_test(test_moments_of_one_block_are_the_plain_ones),
-        cmocka_unit_test(test_reduce_blocks_in_column_batches),
+        cmocka_unit_test(test_reduce_blocks_over_the_pairwise_tree),
         cmocka_unit_test(test_es_from_tail_equals_sorted_es),
         cmocka_unit_test(test_counts_histogram_and_return_periods),
     };
