@@ -178,8 +178,8 @@ static int check_output_dir(const char *path, mr_error *err)
         return -1;
     }
     if (access(dir, W_OK | X_OK)) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot write to directory '%s': %s", path, dir,
-                 strerror(errno));
+        snprintf(err->msg, sizeof err->msg, "%.480s: cannot write to directory '%.480s': %s", path,
+                 dir, strerror(errno));
         return -1;
     }
     return 0;
