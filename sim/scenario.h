@@ -168,6 +168,10 @@ typedef struct {
 
     mr_output_trials output_trials;
 
+    /* policies (MODEL §10), already applied to the fields above by the
+       loader; kept for the record and for the indicators' cap flag */
+    double policy_cap; /* policies.diversification_cap; 0 = none */
+
     /* rationing (MODEL §6) */
     mr_rationing_rule rationing;
     int other_uses_priority;
