@@ -538,16 +538,10 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
     for (uint64_t b = blo; b < bhi; b++)
         if (opts->skip_block && opts->skip_block[b])
             res->block_done[b - blo] = 1;
+    mr_model_free(&md);
     /* No reset of `interrupted` here: a signal that came during start-up
        (before the engine ran) still stops the run. */
-    int rc = run_blocks(sc, &md, opts, comm, res, info);
-    mr_model_free(&md);
-    if (rc < 0) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
-                 sc->source_path);
-        mr_results_free(res);
-    }
-    return rc;
+    return mr_engine_continue(sc, opts, res, info, err);
 }
 
 int mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
@@ -567,7 +561,6 @@ int mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_res
     }
     return rc;
 }
-
 
 /* Run the blocks of res not yet done, on this rank's threads (MODEL §12):
    returns 0 when all are done, 1 if interrupted, 2 if paused after
