@@ -29,6 +29,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "indicators.h"
 #include "output.h"
 #include "stats.h"
 #include "sumstats.h"
@@ -1021,6 +1022,131 @@ out:
     return rc;
 }
 
+/* ---- /indicators ---------------------------------------------------------- */
+
+/* The static indicators (MODEL §11), one row per mineral-stage pair the
+   scenario has, over dimension stage_row. Every rank computes them from the
+   same scenario, so every rank makes the same objects. The string columns
+   point into the scenario (ids) and to literals (stage names): they outlive
+   the write, as the deferred strings need. */
+static int write_indicators(h5w *w, const mr_scenario *sc)
+{
+    mr_indicators ind;
+    memset(&ind, 0, sizeof ind);
+    if (mr_indicators_compute(sc, &ind) != 0)
+        fail(w, "out of memory for the indicators");
+    if (sync_state(w) < 0)
+        return -1;
+    const size_t R = (size_t)ind.nrows, n = R ? R : 1;
+    const char **mineral = malloc(n * sizeof *mineral), **stage = malloc(n * sizeof *stage),
+               **top = malloc(n * sizeof *top);
+    double *hhi = malloc(n * sizeof *hhi), *hhi_wgi = malloc(n * sizeof *hhi_wgi),
+           *share = malloc(n * sizeof *share);
+    uint8_t *above = malloc(n), *assumed = malloc(n);
+    hid_t g = -1;
+    int rc = -1;
+    if (!mineral || !stage || !top || !hhi || !hhi_wgi || !share || !above || !assumed)
+        fail(w, "out of memory for the indicators");
+    if (sync_state(w) < 0)
+        goto out;
+    for (size_t r = 0; r < R; r++) {
+        const mr_indicator_row *row = &ind.rows[r];
+        mineral[r] = sc->minerals[row->mineral].id;
+        stage[r] = mr_indicators_stage_name(row->stage);
+        top[r] = sc->countries[row->top_country].id;
+        hhi[r] = row->hhi;
+        hhi_wgi[r] = row->hhi_wgi;
+        share[r] = row->top_share;
+        above[r] = row->above_cap;
+        assumed[r] = row->wgi_assumed;
+    }
+    if ((g = make_group(w, w->file, "indicators")) < 0)
+        goto out;
+    char capdesc[256];
+    snprintf(capdesc, sizeof capdesc, "cap of the above_cap flag, fraction: %s",
+             ind.cap_from_policy ? "the scenario's policies.diversification_cap"
+                                 : "0.60, the UK Vision 2035 target (the scenario sets no "
+                                   "diversification_cap)");
+    if (attr_str(w, g, "description",
+                 "static criticality indicators of the supply structure (MODEL §11): one row "
+                 "per mineral and stage present, minerals in scenario order, mining before "
+                 "refining; no sampling") < 0 ||
+        attr_f64(w, g, "cap", ind.cap) < 0 || attr_str(w, g, "cap_description", capdesc) < 0 ||
+        put_coord_range(w, g, "stage_row", 0, R, "1",
+                        "row index: one row per mineral-stage pair the scenario has") < 0)
+        goto out;
+    const struct {
+        const char *name;
+        const char **v;
+        const char *description;
+    } strs[] = {
+        {"mineral_id", mineral, "mineral id of the row"},
+        {"stage", stage, "supply stage of the row: \"mining\" or \"refining\""},
+        {"top_country", top,
+         "country id of the largest share of the stage (the first listed on a tie)"},
+    };
+    for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
+        dsdef d = {strs[k].name, w->str, w->str, 1, {R}, {"stage_row"}, NULL, strs[k].description};
+        if (put(w, g, &d, strs[k].v) < 0)
+            goto out;
+    }
+    if (put_1d(w, g, "hhi", hhi, R, "stage_row", "1",
+               "Herfindahl-Hirschman index of the stage: sum over suppliers of share^2, shares "
+               "as fractions (0..1; x 10^4 for the customary scale)") < 0 ||
+        put_1d(w, g, "hhi_wgi", hhi_wgi, R, "stage_row", "1",
+               "governance-weighted HHI (EU criticality method, Blengini et al. 2017): sum over "
+               "suppliers of share^2 x g, g = 10 - 2 (wgi_pv + 2.5), the WGI political "
+               "stability rescaled to 0..10 (higher = worse governance); g = 5 for a country "
+               "without wgi_pv (see wgi_assumed); 0..10") < 0 ||
+        put_1d(w, g, "top_share", share, R, "stage_row", "1",
+               "share of the stage held by top_country, fraction") < 0)
+        goto out;
+    const struct {
+        const char *name;
+        const uint8_t *v;
+        const char *description;
+    } flags[] = {
+        {"above_cap", above,
+         "1 when top_share exceeds the group's attribute cap (beyond 1e-9), else 0"},
+        {"wgi_assumed", assumed,
+         "1 when some supplier of the stage has no wgi_pv and g = 5 (the midpoint of the "
+         "0..10 scale) was assumed for it in hhi_wgi, else 0"},
+    };
+    for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+        dsdef d = {flags[k].name, H5T_STD_U8LE, H5T_NATIVE_UINT8, 1, {R}, {"stage_row"}, "1",
+                   flags[k].description};
+        if (put(w, g, &d, flags[k].v) < 0)
+            goto out;
+    }
+    /* CF "coordinates": xarray shows mineral_id and stage as coordinates
+       along stage_row, so ds.set_index(stage_row=["mineral_id", "stage"])
+       allows .sel(mineral_id=..., stage=...) */
+    static const char *const numeric[] = {"hhi",         "hhi_wgi",   "top_share",
+                                          "top_country", "above_cap", "wgi_assumed"};
+    for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++) {
+        hid_t ds = w->failed ? -1 : H5Dopen2(g, numeric[k], H5P_DEFAULT);
+        if (!w->failed && ds < 0)
+            fail_h5(w, numeric[k]);
+        int a = sync_state(w) < 0 ? -1 : attr_str(w, ds, "coordinates", "mineral_id stage");
+        close_id(ds);
+        if (a < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    close_id(g);
+    free(mineral);
+    free(stage);
+    free(top);
+    free(hhi);
+    free(hhi_wgi);
+    free(share);
+    free(above);
+    free(assumed);
+    mr_indicators_free(&ind);
+    return rc;
+}
+
 /* ---- checks --------------------------------------------------------------- */
 
 /* The results fit the scenario, and the ranks' trial ranges are whole blocks
@@ -1120,7 +1246,7 @@ static void write_collective(h5w *w, const mr_scenario *sc, const mr_results *re
     if (sync_state(w) == 0)
         (void)(write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
                (sc->output_trials != MR_OUTPUT_TRIALS_NONE && write_trials(w, sc, res) < 0) ||
-               write_summary(w, sc, res, st) < 0);
+               write_summary(w, sc, res, st) < 0 || write_indicators(w, sc) < 0);
     if (w->file >= 0) {
         errno = 0;
         if (H5Fclose(w->file) < 0)

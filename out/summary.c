@@ -232,6 +232,7 @@ enum {
     NLOSSCOLS
 };
 enum { MCOL_PSHORT, MCOL_SHORT, MCOL_MONTHS, MCOL_PEMPTY, MCOL_PRICE, NMINCOLS };
+enum { ICOL_HHI, ICOL_HHI_WGI, ICOL_SHARE, ICOL_ABOVE, ICOL_ASSUMED, NINDCOLS };
 
 typedef struct {
     char *scenario, *software;
@@ -241,6 +242,11 @@ typedef struct {
     char **sector, **mineral;
     double *loss;        /* [(S + 1) * NLOSSCOLS], GBP; row S is the total */
     double *mineral_fig; /* [M * NMINCOLS] */
+    /* /indicators (format 1.1 on; R = 0 and no table in older files) */
+    size_t R;
+    double cap;
+    char **ind_mineral, **ind_stage, **ind_top; /* [R] */
+    double *ind_fig;                            /* [R * NINDCOLS] */
 } summary;
 
 static void free_summary(summary *s)
@@ -255,6 +261,15 @@ static void free_summary(summary *s)
     free(s->mineral);
     free(s->loss);
     free(s->mineral_fig);
+    for (size_t k = 0; k < s->R; k++) {
+        free(s->ind_mineral ? s->ind_mineral[k] : NULL);
+        free(s->ind_stage ? s->ind_stage[k] : NULL);
+        free(s->ind_top ? s->ind_top[k] : NULL);
+    }
+    free(s->ind_mineral);
+    free(s->ind_stage);
+    free(s->ind_top);
+    free(s->ind_fig);
 }
 
 static int read_header(reader *r, summary *s)
@@ -357,6 +372,46 @@ static int read_minerals(reader *r, summary *s)
     return 0;
 }
 
+/* The static indicators (MODEL §11), when the file has them (format 1.1). */
+static int read_indicators(reader *r, summary *s)
+{
+    if (H5Lexists(r->file, "/indicators", H5P_DEFAULT) <= 0)
+        return 0;
+    long long R = extent(r, "/indicators/stage_row");
+    if (R < 0)
+        return -1;
+    hid_t a = H5Aopen_by_name(r->file, "/indicators", "cap", H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Aread(a, H5T_NATIVE_DOUBLE, &s->cap);
+    if (a >= 0)
+        H5Aclose(a);
+    if (rc < 0)
+        return damaged(r, "/indicators cap attribute");
+    const size_t n = R ? (size_t)R : 1;
+    s->ind_mineral = calloc(n, sizeof *s->ind_mineral);
+    s->ind_stage = calloc(n, sizeof *s->ind_stage);
+    s->ind_top = calloc(n, sizeof *s->ind_top);
+    s->ind_fig = calloc(n * NINDCOLS, sizeof *s->ind_fig);
+    double *v = malloc(n * sizeof *v);
+    if (!s->ind_mineral || !s->ind_stage || !s->ind_top || !s->ind_fig || !v) {
+        free(v);
+        return fail(r, "out of memory");
+    }
+    s->R = (size_t)R;
+    static const char *const names[NINDCOLS] = {"/indicators/hhi", "/indicators/hhi_wgi",
+                                                "/indicators/top_share", "/indicators/above_cap",
+                                                "/indicators/wgi_assumed"};
+    int ok = read_strings(r, "/indicators/mineral_id", s->ind_mineral, s->R) == 0 &&
+             read_strings(r, "/indicators/stage", s->ind_stage, s->R) == 0 &&
+             read_strings(r, "/indicators/top_country", s->ind_top, s->R) == 0;
+    for (int c = 0; ok && c < NINDCOLS; c++) {
+        ok = read_f64(r, names[c], v, s->R) == 0; /* uint8 flags convert exactly */
+        for (size_t k = 0; ok && k < s->R; k++)
+            s->ind_fig[k * NINDCOLS + (size_t)c] = v[k];
+    }
+    free(v);
+    return ok ? 0 : -1;
+}
+
 static int read_summary(reader *r, summary *s)
 {
     if (read_header(r, s) < 0)
@@ -391,7 +446,9 @@ static int read_summary(reader *r, summary *s)
     };
     if (r->failed)
         return -1;
-    return read_losses(r, s, &lv) < 0 ? -1 : read_minerals(r, s);
+    if (read_losses(r, s, &lv) < 0 || read_minerals(r, s) < 0)
+        return -1;
+    return read_indicators(r, s);
 }
 
 /* ---- printing: column-aligned text tables -------------------------------- */
@@ -441,6 +498,40 @@ static void fmt_num(char *dst, double v, int decimals, const char *suffix)
 static int decimals_for(double maxabs)
 {
     return maxabs >= 1000.0 ? 0 : maxabs >= 100.0 ? 1 : maxabs >= 1.0 ? 2 : 3;
+}
+
+/* The static indicators, as `minrisk validate` shows them (MODEL §11). */
+static void print_indicators(FILE *out, const summary *s)
+{
+    fprintf(out,
+            "\nStatic indicators (no sampling): HHI = sum of supplier shares squared, x10^4; "
+            "HHI_WGI =\nsum of share^2 x (10 - 2 (wgi_pv + 2.5)), 0-10, governance-weighted "
+            "(EU method); * = a supplier\nwithout WGI, 5 assumed; ABOVE CAP = top share above "
+            "%.4g%%.\n\n",
+            100.0 * s->cap);
+    static const char *const head[] = {"mineral",     "stage",       "HHI (x10^4)", "HHI_WGI",
+                                       "top country", "top share %", "flag"};
+    table t = {s->R + 1, 7, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell)
+        return;
+    for (size_t c = 0; c < t.cols; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+    size_t nabove = 0;
+    for (size_t k = 0; k < s->R; k++) {
+        const double *f = s->ind_fig + k * NINDCOLS;
+        snprintf(cell(&t, k + 1, 0), CELL, "%s", s->ind_mineral[k]);
+        snprintf(cell(&t, k + 1, 1), CELL, "%s", s->ind_stage[k]);
+        fmt_num(cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
+        fmt_num(cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2, f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
+        snprintf(cell(&t, k + 1, 4), CELL, "%s", s->ind_top[k]);
+        fmt_num(cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
+        snprintf(cell(&t, k + 1, 6), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+        nabove += f[ICOL_ABOVE] != 0.0;
+    }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, s->R, 100.0 * s->cap);
 }
 
 static void print_summary(FILE *out, const summary *s)
@@ -502,6 +593,8 @@ static void print_summary(FILE *out, const summary *s)
     }
     print_table(out, &m);
     free(m.cell);
+    if (s->R > 0)
+        print_indicators(out, s);
 }
 
 /* ---- entry point ------------------------------------------------------------ */

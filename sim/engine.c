@@ -219,34 +219,50 @@ static inline int band_bin(double v, double lo, double width, int nbins)
 }
 
 /* Sample every disruption process of trial i into the survival rows (MODEL §3). */
+/* One occurrence of process p on the step grid (MODEL §3): the survival
+   factor 1 - s on its active steps of every slot it hits. */
+static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, workspace *w)
+{
+    const int T = md->T;
+    int first, len = mr_occurrence_steps(occ, md->n, T, &first);
+    double keep = 1.0 - occ->severity;
+    for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
+        int slot = md->targets[q];
+        if (!w->slot_touched[slot]) {
+            w->slot_touched[slot] = 1;
+            w->touched[w->ntouched++] = slot;
+            w->stage_touched[md->slot_stage[slot]] = 1;
+        }
+        double *row = w->surv + (size_t)slot * (size_t)T + (size_t)first;
+        unsigned char *on =
+            w->stage_active + (size_t)md->slot_stage[slot] * (size_t)T + (size_t)first;
+        for (int t = 0; t < len; t++) {
+            row[t] *= keep;
+            on[t] = 1;
+        }
+    }
+}
+
+/* Disruptions of trial i (MODEL §3): an event's certain occurrences first
+   (the same in every trial, no random numbers, so no stream moves), then
+   each process's Poisson occurrences from its own stream. */
 static void sample_disruptions(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
                                workspace *w)
 {
-    const int T = md->T;
     for (int p = 0; p < md->nproc; p++) {
+        for (int k = 0; k < md->proc_ncertain[p]; k++) {
+            const mr_certain_occurrence *c = &md->proc_certain[p][k];
+            mr_occurrence occ = {c->start_years, c->duration_months, c->severity};
+            apply_occurrence(md, p, &occ, w);
+        }
+        if (!(md->proc[p]->rate_per_year > 0.0))
+            continue;
         w->words += mr_rng_words_used(w->rng);
         mr_rng_seek(w->rng, seed, md->proc_stream[p], i);
         double clock = 0.0;
         mr_occurrence occ;
-        while (mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ)) {
-            int first, len = mr_occurrence_steps(&occ, md->n, T, &first);
-            double keep = 1.0 - occ.severity;
-            for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
-                int slot = md->targets[q];
-                if (!w->slot_touched[slot]) {
-                    w->slot_touched[slot] = 1;
-                    w->touched[w->ntouched++] = slot;
-                    w->stage_touched[md->slot_stage[slot]] = 1;
-                }
-                double *row = w->surv + (size_t)slot * (size_t)T + (size_t)first;
-                unsigned char *on =
-                    w->stage_active + (size_t)md->slot_stage[slot] * (size_t)T + (size_t)first;
-                for (int t = 0; t < len; t++) {
-                    row[t] *= keep;
-                    on[t] = 1;
-                }
-            }
-        }
+        while (mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ))
+            apply_occurrence(md, p, &occ, w);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "checkpoint.h"
 #include "comm.h"
 #include "engine.h"
+#include "indicators.h"
 #include "output.h"
 #include "scenario.h"
 
@@ -33,7 +34,8 @@ static const char *const usage_main =
     "  run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
     "                      simulate and write loss distributions to HDF5\n"
     "  validate SCENARIO.yaml\n"
-    "                      check a scenario and print the resolved model\n"
+    "                      check a scenario; print the resolved model and its\n"
+    "                      static indicators\n"
     "  summary FILE.h5     print the risk tables of a finished run\n"
     "\n"
     "options:\n"
@@ -74,7 +76,11 @@ static const char *const usage_validate =
     "usage: minrisk validate SCENARIO.yaml\n"
     "\n"
     "Parse and check a scenario; print the resolved model (every default filled\n"
-    "in) as YAML. Errors are one line: file:line:col: key.path: message.\n"
+    "in, policies applied) as YAML, then the static indicators of its supply\n"
+    "(HHI, governance-weighted HHI, top country and share, flagged above the\n"
+    "diversification cap; MODEL section 11) as a table in YAML comments, so\n"
+    "the output is itself a valid scenario. Errors are one line:\n"
+    "file:line:col: key.path: message.\n"
     "\n"
     "example:\n"
     "  minrisk validate scenarios/demo.yaml\n";
@@ -428,10 +434,15 @@ static int cmd_validate(int argc, char **argv)
         return EXIT_USAGE;
     }
     char *yaml = mr_scenario_resolved_yaml(&sc);
+    mr_indicators ind;
     int status = EXIT_OK;
-    if (yaml)
+    if (yaml && mr_indicators_compute(&sc, &ind) == 0) {
         fputs(yaml, stdout);
-    else {
+        /* the indicators as YAML comments: the output still loads */
+        fputs("\n", stdout);
+        mr_indicators_print(&sc, &ind, "# ", stdout);
+        mr_indicators_free(&ind);
+    } else {
         fprintf(stderr, "%s: out of memory\n", scenario);
         status = EXIT_FAIL;
     }

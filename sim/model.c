@@ -136,6 +136,8 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->proc_stream = zalloc((size_t)maxproc, sizeof(uint64_t), &fail);
     md->proc_first = zalloc((size_t)maxproc + 1, sizeof(int), &fail);
     md->proc_name = zalloc((size_t)maxproc, sizeof(char *), &fail);
+    md->proc_ncertain = zalloc((size_t)maxproc, sizeof(int), &fail);
+    md->proc_certain = zalloc((size_t)maxproc, sizeof *md->proc_certain, &fail);
     md->targets = zalloc(maxtargets, sizeof(int), &fail);
     int *hits = zalloc((size_t)md->nslots, sizeof(int), &fail);
     if (fail)
@@ -167,7 +169,7 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         }
     for (int e = 0; e < sc->nevents; e++) {
         const mr_event *ev = &sc->events[e];
-        if (!(ev->process.rate_per_year > 0.0))
+        if (!(ev->process.rate_per_year > 0.0) && ev->noccurrences == 0)
             continue;
         int nh = 0;
         for (int k = 0; k < md->nslots; k++) {
@@ -180,9 +182,13 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
                     break;
                 }
         }
-        if (nh)
+        if (nh) {
             add_process(md, &ntargets, &ev->process,
                         name_printf(&fail, "event/%s", ev->id), hits, nh);
+            /* certain occurrences (docs/MODEL.md §3): no random numbers */
+            md->proc_ncertain[md->nproc - 1] = ev->noccurrences;
+            md->proc_certain[md->nproc - 1] = ev->occurrences;
+        }
     }
     free(hits);
     free(slot_country);
@@ -349,6 +355,7 @@ void mr_model_free(mr_model *md)
                     md->stage_n,      md->recycled,     md->domestic,     md->ramp_months,
                     md->has_stockpile, md->stockpile,   md->stockpile_initial, (void *)md->proc,
                     md->proc_stream,  md->proc_first,   md->targets,      md->proc_name,
+                    md->proc_ncertain, (void *)md->proc_certain,
                     md->ou_decay,     md->ou_scale,     md->elasticity,   md->max_multiple,
                     md->jump_rate,    md->jump_mu,      md->jump_sigma,   md->price_stream,
                     md->jump_stream,  md->chol,         md->need_first,   md->need_mineral,

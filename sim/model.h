@@ -36,6 +36,8 @@ typedef struct {
     int *proc_first;          /* [nproc + 1] into targets */
     int *targets;             /* slots */
     char **proc_name;         /* [nproc] "country/CN", ... */
+    int *proc_ncertain;       /* [nproc] certain occurrences (events only) */
+    const mr_certain_occurrence **proc_certain; /* [nproc], into the scenario */
 
     /* prices (MODEL §5) */
     int any_volatility;

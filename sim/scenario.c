@@ -9,6 +9,13 @@
  * the node where it is written. The first problem found ends the parse with
  * one line "file:line:col: key.path: message" (INTERFACE.md, "Exit status").
  *
+ * `extends` (docs/SCENARIO_FORMAT.md): each file of the chain is composed
+ * on its own, then the chain is merged node by node into one libyaml
+ * document (mappings key by key, anything else replaced whole) whose nodes
+ * remember their file, so the one schema walk reports every problem in the
+ * file where it was written. Policies (MODEL §10, models/policies.c) are
+ * applied right after the minerals are read.
+ *
  * Nothing here prints or exits: the CLI decides what to do with mr_error.
  * All memory is owned by the mr_scenario or freed before returning, on every
  * path; a failed parse leaves *sc zeroed.
@@ -16,6 +23,8 @@
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
 #include "scenario.h"
+
+#include "policies.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -41,12 +50,32 @@
 #define SUM_TOL 1e-9 /* tolerance of "sums to 1" and "sums to <= 1" checks */
 #define SHOW_MAX 60  /* bytes of a user's scalar echoed in a message */
 
+/* One file of an `extends` chain: [0] is the scenario given, [k+1] the
+   file [k] extends. */
+typedef struct {
+    char *path;       /* as named in messages: the given path, or the parent's
+                         path joined to its child's directory and normalised */
+    char *text;       /* the file's bytes (owned) */
+    size_t len;
+    yaml_document_t doc;
+    bool has_doc;
+    const yaml_node_t *extends; /* value of the top-level `extends`, or NULL */
+} Src;
+
+#define CHAIN_MAX 16 /* most files in an extends chain */
+
 /* Parser state: where we are reading from and where errors go. */
 typedef struct {
     const char *file;
     const char *text;
     size_t len;
     yaml_document_t *doc;
+    /* extends: the files of the chain, and for each node of the merged
+       document (doc) the index of the file it came from; NULL when the
+       document is a single file's own */
+    Src src[CHAIN_MAX];
+    int nsrc;
+    int *origin;
     mr_scenario *sc;
     mr_error *err;
     /* ids in index order, pointers into sc (not owned), for references */
@@ -68,11 +97,20 @@ static void one_line(char *s)
 
 /* Report a problem at node n (NULL: the start of the file). kp "" is the
    document root. Always returns -1 so callers can `return fail(...)`. */
+/* The file node n was written in: with `extends`, nodes of the merged
+   document keep the file they came from. */
+static const char *file_of(const P *p, const yaml_node_t *n)
+{
+    if (n && p->origin && p->doc && n >= p->doc->nodes.start && n < p->doc->nodes.top)
+        return p->src[p->origin[n - p->doc->nodes.start]].path;
+    return p->file;
+}
+
 static int fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
 {
     unsigned long line = n ? (unsigned long)n->start_mark.line + 1 : 1;
     unsigned long col = n ? (unsigned long)n->start_mark.column + 1 : 1;
-    int k = snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: %s: ", p->file, line, col,
+    int k = snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: %s: ", file_of(p, n), line, col,
                      *kp ? kp : "(root)");
     if (k >= 0 && k < MR_ERRMSG_MAX) {
         va_list ap;
@@ -794,10 +832,10 @@ static int process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *
 
 /* ------------------------------------------------------------ top level */
 
-static const char *const K_TOP[] = {"name",      "description",     "simulation",        "defaults",
-                                    "rationing", "countries",       "minerals",          "sectors",
-                                    "events",    "interdependency", "price_correlation", "output",
-                                    NULL};
+static const char *const K_TOP[] = {"name",      "description",     "extends",           "simulation",
+                                    "defaults",  "rationing",       "policies",          "countries",
+                                    "minerals",  "sectors",         "events",            "interdependency",
+                                    "price_correlation", "output",  NULL};
 static const char *const K_SIM[] = {"horizon_years", "steps_per_year", "trials", "seed", NULL};
 static const char *const K_DEFAULTS[] = {"wgi_rate", "buffer_refill_rate", NULL};
 static const char *const K_WGI[] = {"rate_at_zero_per_year", "factor_per_unit", "severity",
@@ -832,7 +870,15 @@ static const char *const K_NEED[] = {
     "mineral", "dependent_share", "substitutable", "demand_share", "spend_gbp", "buffer_months",
     NULL};
 static const char *const K_EVENT[] = {"name",          "country",  "minerals",        "stages",
-                                      "rate_per_year", "severity", "duration_months", NULL};
+                                      "rate_per_year", "severity", "duration_months", "occurrences",
+                                      NULL};
+static const char *const K_OCC[] = {"start_years", "severity", "duration_months", NULL};
+static const char *const K_POLICIES[] = {"diversification_cap", "domestic_share", "recycled_share",
+                                         "stockpile", "rationing", NULL};
+static const char *const K_CAP[] = {"cap", "new_source", NULL};
+static const char *const K_NEWSRC[] = {"country", "spare", "outage", NULL};
+static const char *const K_POLSTOCK[] = {"months", "minerals", "trigger", "max_release",
+                                         "refill_rate", NULL};
 
 static int walk_simulation(P *p, const yaml_node_t *v, const char *kp)
 {
@@ -1101,6 +1147,139 @@ static int walk_minerals(P *p, const yaml_node_t *v, const char *kp)
     return 0;
 }
 
+/* policies.diversification_cap (MODEL §10): a number, or {cap, new_source}. */
+static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    mr_policies *pol = &sc->policies;
+    const yaml_node_t *at = v; /* where an unplaceable excess is reported */
+    if (v->type != YAML_MAPPING_NODE) {
+        if (num_node(p, v, kp, &R_01_OPENLO, &sc->policy_cap))
+            return -1;
+    } else {
+        Map m, nm;
+        const yaml_node_t *x;
+        char ckp[KP_MAX], nkp[KP_MAX];
+        if (map_open(p, v, kp, K_CAP, &m) ||
+            get_num(p, &m, "cap", true, 0, &R_01_OPENLO, &sc->policy_cap) ||
+            mget(p, &m, "cap", true, &at, ckp) || mget(p, &m, "new_source", false, &x, nkp))
+            return -1;
+        if (x) {
+            if (map_open(p, x, nkp, K_NEWSRC, &nm) || mget(p, &nm, "country", true, &x, ckp) ||
+                ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &pol->new_source_country) ||
+                get_num(p, &nm, "spare", false, 0, &R_GE0, &pol->new_source_spare) ||
+                mget(p, &nm, "outage", false, &x, ckp) ||
+                (x && process_node(p, x, ckp, &pol->new_source_outage)))
+                return -1;
+        }
+    }
+    for (int i = 0; i < sc->nminerals; i++)
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            mr_stage *st = &sc->minerals[i].stage[s];
+            if (st->n == 0)
+                continue;
+            if (pol->new_source_country >= 0) {
+                if (mr_policy_cap_to_source(st, sc->policy_cap, pol->new_source_country,
+                                            pol->new_source_spare, &pol->new_source_outage))
+                    return oom(p);
+            } else if (mr_policy_cap_pro_rata(st, sc->policy_cap)) {
+                return fail(p, at, kp, "minerals.%s.%s has %d supplier%s; a cap of %g needs a "
+                                       "new_source",
+                            sc->minerals[i].id, STAGES[s], st->n, st->n == 1 ? "" : "s",
+                            sc->policy_cap);
+            }
+        }
+    return 0;
+}
+
+/* policies (MODEL §10): transforms of the minerals just read, applied
+   before sectors and events are read (an event may hit a new source). */
+static int walk_policies(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    mr_policies *pol = &sc->policies;
+    Map m;
+    const yaml_node_t *x, *dn, *rn;
+    char ckp[KP_MAX], dkp[KP_MAX], rkp[KP_MAX];
+    if (map_open(p, v, kp, K_POLICIES, &m))
+        return -1;
+    if (mget(p, &m, "diversification_cap", false, &x, ckp) || (x && walk_cap(p, x, ckp)))
+        return -1;
+
+    if (get_num(p, &m, "domestic_share", false, -1, &R_01, &pol->domestic_share) ||
+        get_num(p, &m, "recycled_share", false, -1, &R_01, &pol->recycled_share) ||
+        mget(p, &m, "domestic_share", false, &dn, dkp) ||
+        mget(p, &m, "recycled_share", false, &rn, rkp))
+        return -1;
+    if (dn || rn)
+        for (int i = 0; i < sc->nminerals; i++) {
+            mr_mineral *mn = &sc->minerals[i];
+            mr_policy_share_floor(mn, pol->domestic_share, pol->recycled_share);
+            if (mn->recycled_share + mn->domestic_share > 1 + SUM_TOL)
+                return fail(p, rn ? rn : dn, rn ? rkp : dkp,
+                            "minerals.%s: recycled_share + domestic_share is %.15g after the "
+                            "policy, must be <= 1",
+                            mn->id, mn->recycled_share + mn->domestic_share);
+        }
+
+    if (mget(p, &m, "stockpile", false, &x, ckp))
+        return -1;
+    if (x) {
+        Map sm;
+        const yaml_node_t *ml;
+        char mkp[KP_MAX], ikp[KP_MAX], d[SHOW_MAX + 16];
+        if (map_open(p, x, ckp, K_POLSTOCK, &sm) ||
+            get_num(p, &sm, "months", true, 0, &R_GE0, &pol->stockpile_months) ||
+            get_num(p, &sm, "trigger", false, -1, &R_01_OPENHI, &pol->stockpile_trigger) ||
+            get_num(p, &sm, "max_release", false, -1, &R_01_OPENLO, &pol->stockpile_max_release) ||
+            get_num(p, &sm, "refill_rate", false, -1, &R_GE0, &pol->stockpile_refill_rate) ||
+            mget(p, &sm, "minerals", false, &ml, mkp))
+            return -1;
+        pol->has_stockpile = true;
+        if (ml) {
+            if (ml->type != YAML_SEQUENCE_NODE || nitems(ml) == 0)
+                return fail(p, ml, mkp, "expected a list of mineral ids, got %s",
+                            ml->type == YAML_SEQUENCE_NODE ? "an empty list"
+                                                           : describe(ml, d, sizeof d));
+            int n = nitems(ml);
+            if (!(pol->stockpile_minerals = zalloc(p, (size_t)n, sizeof(int))))
+                return -1;
+            pol->nstockpile_minerals = n;
+            for (int i = 0; i < n; i++) {
+                kp_idx(ikp, mkp, i);
+                if (ref_node(p, item_at(p, ml, i), ikp, "mineral", p->mid, sc->nminerals,
+                             &pol->stockpile_minerals[i]))
+                    return -1;
+                for (int j = 0; j < i; j++)
+                    if (pol->stockpile_minerals[j] == pol->stockpile_minerals[i])
+                        return fail(p, item_at(p, ml, i), ikp,
+                                    "mineral '%s' is listed twice (at [%d])",
+                                    p->mid[pol->stockpile_minerals[i]], j);
+            }
+        }
+        for (int i = 0; i < sc->nminerals; i++) {
+            bool listed = pol->nstockpile_minerals == 0;
+            for (int j = 0; j < pol->nstockpile_minerals; j++)
+                listed |= pol->stockpile_minerals[j] == i;
+            if (listed)
+                mr_policy_stockpile(&sc->minerals[i], pol->stockpile_months,
+                                    pol->stockpile_trigger, pol->stockpile_max_release,
+                                    pol->stockpile_refill_rate);
+        }
+    }
+
+    if (mget(p, &m, "rationing", false, &x, ckp))
+        return -1;
+    if (x) {
+        if (walk_rationing(p, x, ckp))
+            return -1;
+        pol->has_rationing = true;
+        pol->rationing = sc->rationing;
+        pol->other_uses_priority = sc->other_uses_priority;
+    }
+    return 0;
+}
+
 static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, double *dsum)
 {
     mr_scenario *sc = p->sc;
@@ -1240,6 +1419,35 @@ static int walk_event_stages(P *p, const yaml_node_t *v, const char *kp, mr_even
     return 0;
 }
 
+/* occurrences: certain occurrences of an event, in every trial (MODEL §3,
+   docs/MODEL.md §3): start in [0, horizon), severity, duration > 0. */
+static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(p, v, kp,
+                    "expected a list of {start_years, severity, duration_months}, got %s",
+                    describe(v, d, sizeof d));
+    int n = nitems(v);
+    if (n == 0)
+        return 0;
+    if (!(e->occurrences = zalloc(p, (size_t)n, sizeof *e->occurrences)))
+        return -1;
+    e->noccurrences = n;
+    const Range start = {0, (double)p->sc->horizon_years, false, true};
+    for (int i = 0; i < n; i++) {
+        mr_certain_occurrence *o = &e->occurrences[i];
+        Map m;
+        kp_idx(ikp, kp, i);
+        if (map_open(p, item_at(p, v, i), ikp, K_OCC, &m) ||
+            get_num(p, &m, "start_years", true, 0, &start, &o->start_years) ||
+            get_num(p, &m, "severity", true, 0, &R_01, &o->severity) ||
+            get_num(p, &m, "duration_months", true, 0, &R_GT0, &o->duration_months))
+            return -1;
+    }
+    return 0;
+}
+
 /* events (MODEL §3.3): named shocks of one country on several minerals. */
 static int walk_events(P *p, const yaml_node_t *v, const char *kp)
 {
@@ -1276,8 +1484,23 @@ static int walk_events(P *p, const yaml_node_t *v, const char *kp)
         } else {
             e->stages[MR_STAGE_MINING] = e->stages[MR_STAGE_REFINING] = true;
         }
-        if (process_map(p, &m, &e->process))
+        if (mget(p, &m, "occurrences", false, &x, ckp) ||
+            (x && walk_occurrences(p, x, ckp, e)))
             return -1;
+        if (e->noccurrences > 0) {
+            /* certain occurrences: the Poisson part is optional (rate 0) */
+            if (get_num(p, &m, "rate_per_year", false, 0, &R_GE0, &e->process.rate_per_year))
+                return -1;
+            bool need = e->process.rate_per_year > 0;
+            if (mget(p, &m, "severity", need, &x, ckp) ||
+                (x && severity_node(p, x, ckp, &e->process.severity)))
+                return -1;
+            if (mget(p, &m, "duration_months", need, &x, ckp) ||
+                (x && duration_node(p, x, ckp, &e->process.duration)))
+                return -1;
+        } else if (process_map(p, &m, &e->process)) {
+            return -1;
+        }
         /* An event on a mineral its country does not supply at any of the
            event's stages does nothing: almost surely a mistake in the file. */
         for (int k = 0; k < e->nminerals; k++) {
@@ -1481,6 +1704,10 @@ static int walk(P *p, const yaml_node_t *root)
         return -1;
     if (mget(p, &m, "minerals", true, &x, kp) || walk_minerals(p, x, kp))
         return -1;
+    sc->policies.new_source_country = -1;
+    sc->policies.domestic_share = sc->policies.recycled_share = -1;
+    if (mget(p, &m, "policies", false, &x, kp) || (x && walk_policies(p, x, kp)))
+        return -1;
     if (mget(p, &m, "sectors", true, &x, kp) || walk_sectors(p, x, kp))
         return -1;
     if (mget(p, &m, "events", false, &x, kp) || (x && walk_events(p, x, kp)))
@@ -1528,7 +1755,7 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
     one_line(p->err->msg);
 }
 
-/* Compose the (single) document of the text into doc. */
+/* Compose the (single) document of p->text into doc. */
 static int load_document(P *p, yaml_document_t *doc)
 {
     yaml_parser_t ps;
@@ -1560,79 +1787,33 @@ static int load_document(P *p, yaml_document_t *doc)
     return rc;
 }
 
-/* ------------------------------------------------------------------- API */
+/* --------------------------------------------------------------- extends */
 
-int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
-                      mr_error *err)
+/* The whole file into *buf (NUL-terminated). Returns 0 or an errno. */
+static int read_all(const char *path, char **buf, size_t *len)
 {
-    P p = {.file = path ? path : "(scenario)", .text = text, .len = len, .sc = sc, .err = err};
-    yaml_document_t doc;
-    memset(sc, 0, sizeof *sc);
-    err->msg[0] = '\0';
-
-    if (!(sc->source_path = strdup(p.file)) || !(sc->source_text = malloc(len + 1))) {
-        mr_scenario_free(sc);
-        return oom(&p);
-    }
-    if (len)
-        memcpy(sc->source_text, text, len);
-    sc->source_text[len] = '\0';
-    sc->source_len = len;
-
-    if (load_document(&p, &doc)) {
-        mr_scenario_free(sc);
-        return -1;
-    }
-    p.doc = &doc;
-
-    /* GSL's default handler aborts on a failed decomposition, and the
-       library must return errors instead; restore the caller's handler. */
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    const yaml_node_t *root = yaml_document_get_root_node(&doc);
-    int rc;
-    if (!root)
-        rc = fail(&p, NULL, "",
-                  "the document is empty; expected a mapping with name, simulation, countries, "
-                  "minerals and sectors");
-    else
-        rc = walk(&p, root);
-    gsl_set_error_handler(old);
-
-    free(p.cid);
-    free(p.mid);
-    free(p.sid);
-    yaml_document_delete(&doc);
-    if (rc)
-        mr_scenario_free(sc);
-    return rc;
-}
-
-int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
-{
-    memset(sc, 0, sizeof *sc);
-    err->msg[0] = '\0';
+    *buf = NULL;
+    *len = 0;
     FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(errno));
-        return -1;
-    }
-    size_t len = 0, cap = 1 << 16;
-    char *buf = malloc(cap);
+    if (!f)
+        return errno ? errno : EIO;
+    size_t n = 0, cap = 1 << 16;
+    char *b = malloc(cap);
     int e = 0;
-    while (buf) {
-        if (len == cap) {
-            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(buf, cap * 2);
+    while (b) {
+        if (n + 1 >= cap) {
+            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
             if (!nb) {
-                free(buf);
-                buf = NULL;
+                free(b);
+                b = NULL;
                 break;
             }
-            buf = nb;
+            b = nb;
             cap *= 2;
         }
         errno = 0;
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
+        size_t got = fread(b + n, 1, cap - n - 1, f);
+        n += got;
         if (got == 0) {
             if (ferror(f))
                 e = errno ? errno : EIO;
@@ -1640,16 +1821,565 @@ int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
         }
     }
     fclose(f);
-    if (!buf) {
-        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(ENOMEM));
-        return -1;
-    }
+    if (!b)
+        return ENOMEM;
     if (e) {
-        free(buf);
+        free(b);
+        return e;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* A path with "." and empty components dropped and "x/.." folded
+   (lexically: the chain's files are compared by these names). */
+static char *norm_path(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = malloc(n + 2);
+    const char **seg = malloc((n / 2 + 2) * sizeof *seg);
+    size_t *sl = malloc((n / 2 + 2) * sizeof *sl);
+    if (!out || !seg || !sl) {
+        free(out);
+        free(seg);
+        free(sl);
+        return NULL;
+    }
+    bool abs = path[0] == '/';
+    int ns = 0;
+    for (const char *s = path; *s;) {
+        while (*s == '/')
+            s++;
+        const char *e = s;
+        while (*e && *e != '/')
+            e++;
+        size_t l = (size_t)(e - s);
+        if (l == 0 || (l == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (l == 2 && s[0] == '.' && s[1] == '.' && ns > 0 &&
+                   !(sl[ns - 1] == 2 && seg[ns - 1][0] == '.' && seg[ns - 1][1] == '.')) {
+            ns--;
+        } else if (!(l == 2 && s[0] == '.' && s[1] == '.' && abs && ns == 0)) {
+            seg[ns] = s;
+            sl[ns++] = l;
+        }
+        s = e;
+    }
+    size_t k = 0;
+    if (abs)
+        out[k++] = '/';
+    for (int i = 0; i < ns; i++) {
+        if (i)
+            out[k++] = '/';
+        memcpy(out + k, seg[i], sl[i]);
+        k += sl[i];
+    }
+    if (k == 0)
+        out[k++] = '.';
+    out[k] = '\0';
+    free(seg);
+    free(sl);
+    return out;
+}
+
+/* rel read from the directory of the file `from`, normalised. */
+static char *join_path(const char *from, const char *rel)
+{
+    if (rel[0] == '/')
+        return norm_path(rel);
+    const char *slash = strrchr(from, '/');
+    size_t dl = slash ? (size_t)(slash - from) + 1 : 0;
+    char *j = malloc(dl + strlen(rel) + 1);
+    if (!j)
+        return NULL;
+    memcpy(j, from, dl);
+    strcpy(j + dl, rel);
+    char *r = norm_path(j);
+    free(j);
+    return r;
+}
+
+/* The bundle that sc->source_text holds for a chain of files (and that
+   mr_scenario_parse reads back): for each file, from the scenario given to
+   the last parent, a line "# --- file: PATH (N bytes)", its N bytes, and a
+   newline when they do not end with one. */
+#define BUNDLE_HEAD "# --- file: "
+
+typedef struct {
+    const char *path; /* not NUL-terminated: pathlen bytes */
+    size_t pathlen;
+    const char *text;
+    size_t len;
+} Section;
+
+/* Split text into its sections; false (and *n = 0) when it is not a
+   well-formed bundle, i.e. an ordinary scenario file. */
+static bool bundle_split(const char *text, size_t len, Section *sec, int *n)
+{
+    size_t i = 0, hl = strlen(BUNDLE_HEAD);
+    *n = 0;
+    while (i < len) {
+        if (*n == CHAIN_MAX || len - i < hl || memcmp(text + i, BUNDLE_HEAD, hl) != 0)
+            goto no;
+        const char *line = text + i + hl;
+        const char *eol = memchr(line, '\n', len - i - hl);
+        if (!eol)
+            goto no;
+        /* "PATH (N bytes)": N from the last " (" */
+        const char *open = NULL;
+        for (const char *q = line; q + 1 < eol; q++)
+            if (q[0] == ' ' && q[1] == '(')
+                open = q;
+        const char *tail = " bytes)";
+        size_t tl = strlen(tail);
+        if (!open || open == line || (size_t)(eol - open) < 2 + tl + 1 ||
+            memcmp(eol - tl, tail, tl) != 0)
+            goto no;
+        size_t nb = 0;
+        for (const char *q = open + 2; q < eol - tl; q++) {
+            if (!isdigit((unsigned char)*q) || nb > (SIZE_MAX - 9) / 10)
+                goto no;
+            nb = nb * 10 + (size_t)(*q - '0');
+        }
+        i = (size_t)(eol - text) + 1;
+        if (nb > len - i)
+            goto no;
+        sec[*n] = (Section){line, (size_t)(open - line), text + i, nb};
+        (*n)++;
+        i += nb;
+        if (nb == 0 || text[i - 1] != '\n') {
+            if (i >= len || text[i] != '\n')
+                goto no;
+            i++;
+        }
+    }
+    if (*n > 0)
+        return true;
+no:
+    *n = 0;
+    return false;
+}
+
+/* sc->source_text: the file's bytes, or the bundle of the chain. */
+static int make_source(P *p)
+{
+    mr_scenario *sc = p->sc;
+    if (p->nsrc == 1) {
+        if (!(sc->source_text = malloc(p->src[0].len + 1)))
+            return oom(p);
+        memcpy(sc->source_text, p->src[0].text, p->src[0].len);
+        sc->source_text[p->src[0].len] = '\0';
+        sc->source_len = p->src[0].len;
+        return 0;
+    }
+    size_t total = 1;
+    for (int k = 0; k < p->nsrc; k++)
+        total += strlen(BUNDLE_HEAD) + strlen(p->src[k].path) + 32 + p->src[k].len + 1;
+    char *b = malloc(total);
+    if (!b)
+        return oom(p);
+    size_t n = 0;
+    for (int k = 0; k < p->nsrc; k++) {
+        const Src *s = &p->src[k];
+        n += (size_t)snprintf(b + n, total - n, "%s%s (%zu bytes)\n", BUNDLE_HEAD, s->path,
+                              s->len);
+        memcpy(b + n, s->text, s->len);
+        n += s->len;
+        if (s->len == 0 || s->text[s->len - 1] != '\n')
+            b[n++] = '\n';
+    }
+    b[n] = '\0';
+    sc->source_text = b;
+    sc->source_len = n;
+    return 0;
+}
+
+/* Compose src[k] and find its top-level `extends`. */
+static int open_src(P *p, int k)
+{
+    Src *s = &p->src[k];
+    p->file = s->path;
+    p->text = s->text;
+    p->len = s->len;
+    if (load_document(p, &s->doc))
+        return -1;
+    s->has_doc = true;
+    p->doc = &s->doc;
+    const yaml_node_t *root = yaml_document_get_root_node(&s->doc);
+    if (!root || root->type != YAML_MAPPING_NODE)
+        return 0; /* the schema walk reports it */
+    for (int i = 0; i < npairs(root); i++) {
+        const yaml_node_t *key = pair_key(p, root, i), *v = pair_val(p, root, i);
+        char d[SHOW_MAX + 16];
+        if (key->type != YAML_SCALAR_NODE || strcmp(sval(key), "extends") != 0 || is_null(v))
+            continue;
+        if (s->extends) /* the schema walk reports the duplicate */
+            continue;
+        if (v->type != YAML_SCALAR_NODE || strlen(sval(v)) != v->data.scalar.length)
+            return fail(p, v, "extends", "expected the path of a scenario file, got %s",
+                        describe(v, d, sizeof d));
+        s->extends = v;
+    }
+    return 0;
+}
+
+/* Read the chain: src[0] is given; each `extends` adds its parent, from the
+   bundle when there is one, else from disk. */
+static int load_chain(P *p, const Section *bundle, int nbundle)
+{
+    for (int k = 0;; k++) {
+        if (open_src(p, k))
+            return -1;
+        const yaml_node_t *ext = p->src[k].extends;
+        if (!ext)
+            return 0;
+        char *path = join_path(p->src[k].path, sval(ext));
+        if (!path)
+            return oom(p);
+        /* a cycle: reported at the `extends` of the file it returns to */
+        for (int j = 0; j <= k; j++) {
+            char *nj = norm_path(p->src[j].path);
+            if (!nj) {
+                free(path);
+                return oom(p);
+            }
+            bool same = !strcmp(nj, path);
+            free(nj);
+            if (!same)
+                continue;
+            char chain[MR_ERRMSG_MAX] = "";
+            size_t n = 0;
+            for (int q = j; q <= k && n < sizeof chain; q++)
+                n += (size_t)snprintf(chain + n, sizeof chain - n, "%s -> ", p->src[q].path);
+            if (n < sizeof chain)
+                snprintf(chain + n, sizeof chain - n, "%s", p->src[j].path);
+            free(path);
+            p->file = p->src[j].path;
+            return fail(p, p->src[j].extends, "extends", "cycle: %s", chain);
+        }
+        if (k + 1 == CHAIN_MAX) {
+            free(path);
+            return fail(p, ext, "extends", "more than %d files in the extends chain", CHAIN_MAX);
+        }
+        Src *s = &p->src[k + 1];
+        s->path = path;
+        p->nsrc = k + 2;
+        if (bundle) {
+            int b = -1;
+            for (int i = 1; i < nbundle && b < 0; i++)
+                if (bundle[i].pathlen == strlen(path) &&
+                    !memcmp(bundle[i].path, path, bundle[i].pathlen))
+                    b = i;
+            if (b < 0)
+                return fail(p, ext, "extends", "cannot read '%s': not in the scenario bundle",
+                            path);
+            if (!(s->text = malloc(bundle[b].len + 1)))
+                return oom(p);
+            memcpy(s->text, bundle[b].text, bundle[b].len);
+            s->text[bundle[b].len] = '\0';
+            s->len = bundle[b].len;
+        } else {
+            int e = read_all(path, &s->text, &s->len);
+            if (e)
+                return fail(p, ext, "extends", "cannot read '%s': %s", path, strerror(e));
+        }
+    }
+}
+
+/* Merging the chain into one libyaml document, node by node. Every node of
+   the merged document records the file it came from (P.origin), so errors
+   name the right file, line and column. */
+typedef struct {
+    P *p;
+    yaml_document_t *out;
+    int *origin;
+    size_t cap;
+    int *memo; /* per source node: its copy in out, 0 = none */
+    int k;     /* the source file being copied */
+    bool oom;
+} Merge;
+
+static int merged_node(Merge *g, int id, const yaml_node_t *src, int k)
+{
+    if (!id) {
+        g->oom = true;
+        return 0;
+    }
+    if ((size_t)id > g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        while (cap < (size_t)id)
+            cap *= 2;
+        int *o = realloc(g->origin, cap * sizeof *o);
+        if (!o) {
+            g->oom = true;
+            return 0;
+        }
+        g->origin = o;
+        g->cap = cap;
+    }
+    g->origin[id - 1] = k;
+    yaml_node_t *n = yaml_document_get_node(g->out, id);
+    n->start_mark = src->start_mark;
+    n->end_mark = src->end_mark;
+    return id;
+}
+
+/* A copy of node id of file g->k (aliases stay shared, so cycles end). */
+static int copy_node(Merge *g, int id)
+{
+    yaml_document_t *d = &g->p->src[g->k].doc;
+    if (g->oom)
+        return 0;
+    if (g->memo[id - 1])
+        return g->memo[id - 1];
+    const yaml_node_t *n = yaml_document_get_node(d, id);
+    int nid = 0;
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        nid = yaml_document_add_scalar(g->out, n->tag, n->data.scalar.value,
+                                       (int)n->data.scalar.length, n->data.scalar.style);
+        g->memo[id - 1] = merged_node(g, nid, n, g->k);
+        break;
+    case YAML_SEQUENCE_NODE:
+        nid = yaml_document_add_sequence(g->out, n->tag, n->data.sequence.style);
+        if (!(g->memo[id - 1] = merged_node(g, nid, n, g->k)))
+            break;
+        for (yaml_node_item_t *it = n->data.sequence.items.start;
+             it < n->data.sequence.items.top && !g->oom; it++) {
+            int c = copy_node(g, *it);
+            if (!c || !yaml_document_append_sequence_item(g->out, nid, c))
+                g->oom = true;
+        }
+        break;
+    case YAML_MAPPING_NODE:
+        nid = yaml_document_add_mapping(g->out, n->tag, n->data.mapping.style);
+        if (!(g->memo[id - 1] = merged_node(g, nid, n, g->k)))
+            break;
+        for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
+             pr < n->data.mapping.pairs.top && !g->oom; pr++) {
+            int a = copy_node(g, pr->key), b = a ? copy_node(g, pr->value) : 0;
+            if (!a || !b || !yaml_document_append_mapping_pair(g->out, nid, a, b))
+                g->oom = true;
+        }
+        break;
+    default:
+        g->oom = true;
+    }
+    return g->oom ? 0 : nid;
+}
+
+static bool same_key(const yaml_node_t *a, const yaml_node_t *b)
+{
+    return a->type == YAML_SCALAR_NODE && b->type == YAML_SCALAR_NODE &&
+           a->data.scalar.length == b->data.scalar.length &&
+           !memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length);
+}
+
+/* Node cid of file g->k laid over node base of the merged document:
+   mappings merge key by key (the base's keys keep their order, new keys
+   follow in the file's order; a merged mapping keeps the position of its
+   first definition), anything else replaces the base whole. */
+static int merge_node(Merge *g, int base, int cid, int depth)
+{
+    yaml_document_t *d = &g->p->src[g->k].doc;
+    const yaml_node_t *c = yaml_document_get_node(d, cid);
+    const yaml_node_t *b = base ? yaml_document_get_node(g->out, base) : NULL;
+    if (!b || b->type != YAML_MAPPING_NODE || c->type != YAML_MAPPING_NODE || depth > 64)
+        return copy_node(g, cid);
+    int nb = (int)(b->data.mapping.pairs.top - b->data.mapping.pairs.start);
+    int nc = (int)(c->data.mapping.pairs.top - c->data.mapping.pairs.start);
+    yaml_node_pair_t *pairs = malloc((size_t)(nb + nc + 1) * sizeof *pairs);
+    bool *over = calloc((size_t)nb + 1, sizeof *over);
+    yaml_char_t *tag = (yaml_char_t *)strdup(b->tag ? (const char *)b->tag : YAML_MAP_TAG);
+    yaml_mapping_style_t style = b->data.mapping.style;
+    yaml_node_t bnode = *b; /* marks; b moves when nodes are added */
+    int border = g->origin[base - 1];
+    if (!pairs || !over || !tag) {
+        free(pairs);
+        free(over);
+        free(tag);
+        g->oom = true;
+        return 0;
+    }
+    memcpy(pairs, b->data.mapping.pairs.start, (size_t)nb * sizeof *pairs);
+    int n = nb;
+    for (int i = 0; i < nc && !g->oom; i++) {
+        yaml_node_pair_t cp = c->data.mapping.pairs.start[i];
+        const yaml_node_t *ck = yaml_document_get_node(d, cp.key);
+        int j = -1;
+        for (int q = 0; q < nb && j < 0; q++)
+            if (!over[q] && same_key(yaml_document_get_node(g->out, pairs[q].key), ck))
+                j = q;
+        int key = copy_node(g, cp.key);
+        if (!key)
+            break;
+        if (j >= 0) {
+            int val = merge_node(g, pairs[j].value, cp.value, depth + 1);
+            pairs[j] = (yaml_node_pair_t){key, val};
+            over[j] = true;
+        } else {
+            pairs[n++] = (yaml_node_pair_t){key, copy_node(g, cp.value)};
+        }
+    }
+    int nid = 0;
+    if (!g->oom) {
+        nid = merged_node(g, yaml_document_add_mapping(g->out, tag, style), &bnode, border);
+        for (int i = 0; nid && i < n; i++)
+            if (!yaml_document_append_mapping_pair(g->out, nid, pairs[i].key, pairs[i].value))
+                g->oom = true;
+    }
+    free(pairs);
+    free(over);
+    free(tag);
+    return g->oom ? 0 : nid;
+}
+
+/* The chain merged into out, oldest parent first; *root is its root node
+   id. p->origin is set. */
+static int merge_chain(P *p, yaml_document_t *out, int *root)
+{
+    Merge g = {.p = p, .out = out};
+    *root = 0;
+    for (int k = p->nsrc - 1; k >= 0 && !g.oom; k--) {
+        yaml_document_t *d = &p->src[k].doc;
+        if (!yaml_document_get_root_node(d))
+            continue;
+        size_t nn = (size_t)(d->nodes.top - d->nodes.start);
+        g.memo = calloc(nn ? nn : 1, sizeof *g.memo);
+        g.k = k;
+        if (!g.memo) {
+            g.oom = true;
+            break;
+        }
+        *root = merge_node(&g, *root, 1, 0);
+        free(g.memo);
+        g.memo = NULL;
+    }
+    p->origin = g.origin;
+    if (g.oom) {
+        p->file = p->src[0].path;
+        return oom(p);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------- API */
+
+/* Parse the chain whose first file is src[0]; sc->source_text is made from
+   the files read. */
+static int parse_chain(P *p, const Section *bundle, int nbundle)
+{
+    mr_scenario *sc = p->sc;
+    yaml_document_t merged;
+    bool has_merged = false;
+    const yaml_node_t *root = NULL;
+    int rc = load_chain(p, bundle, nbundle);
+    if (rc == 0)
+        rc = make_source(p);
+    if (rc == 0 && p->nsrc == 1) {
+        p->doc = &p->src[0].doc;
+        root = yaml_document_get_root_node(p->doc);
+    } else if (rc == 0) {
+        int rid;
+        if (!yaml_document_initialize(&merged, NULL, NULL, NULL, 1, 1)) {
+            rc = oom(p);
+        } else {
+            has_merged = true;
+            rc = merge_chain(p, &merged, &rid);
+            p->doc = &merged;
+            root = rc == 0 && rid ? yaml_document_get_node(&merged, rid) : NULL;
+        }
+    }
+    p->file = p->src[0].path;
+    p->text = p->src[0].text;
+    p->len = p->src[0].len;
+    if (rc == 0) {
+        /* GSL's default handler aborts on a failed decomposition, and the
+           library must return errors instead; restore the caller's handler. */
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        if (!root)
+            rc = fail(p, NULL, "",
+                      "the document is empty; expected a mapping with name, simulation, "
+                      "countries, minerals and sectors");
+        else
+            rc = walk(p, root);
+        gsl_set_error_handler(old);
+    }
+    if (has_merged)
+        yaml_document_delete(&merged);
+    for (int k = 0; k < p->nsrc; k++) {
+        if (p->src[k].has_doc)
+            yaml_document_delete(&p->src[k].doc);
+        free(p->src[k].path);
+        free(p->src[k].text);
+    }
+    free(p->origin);
+    free(p->cid);
+    free(p->mid);
+    free(p->sid);
+    if (rc)
+        mr_scenario_free(sc);
+    return rc;
+}
+
+/* Start a chain with the given file's bytes (copied). */
+static int start(P *p, const char *path, const char *text, size_t len)
+{
+    p->nsrc = 1;
+    if (!(p->src[0].path = strdup(path)) || !(p->src[0].text = malloc(len + 1)) ||
+        !(p->sc->source_path = strdup(path))) {
+        free(p->src[0].path);
+        free(p->src[0].text);
+        p->src[0].path = p->src[0].text = NULL;
+        mr_scenario_free(p->sc);
+        return oom(p);
+    }
+    if (len)
+        memcpy(p->src[0].text, text, len);
+    p->src[0].text[len] = '\0';
+    p->src[0].len = len;
+    return 0;
+}
+
+int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
+                      mr_error *err)
+{
+    P p = {.file = path ? path : "(scenario)", .text = text, .len = len, .sc = sc, .err = err};
+    Section sec[CHAIN_MAX];
+    int nsec;
+    memset(sc, 0, sizeof *sc);
+    err->msg[0] = '\0';
+    /* a bundle (sc->source_text of a chain): the files come from it */
+    if (bundle_split(text, len, sec, &nsec)) {
+        text = sec[0].text;
+        len = sec[0].len;
+    }
+    if (start(&p, p.file, text, len))
+        return -1;
+    return parse_chain(&p, nsec ? sec : NULL, nsec);
+}
+
+int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    err->msg[0] = '\0';
+    char *buf;
+    size_t len;
+    int e = read_all(path, &buf, &len);
+    if (e) {
         snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(e));
         return -1;
     }
-    int rc = mr_scenario_parse(path, buf, len, sc, err);
+    /* a saved bundle (/scenario/source of a chain) reads like the chain */
+    P p = {.file = path, .text = buf, .len = len, .sc = sc, .err = err};
+    Section sec[CHAIN_MAX];
+    int nsec;
+    int rc = bundle_split(buf, len, sec, &nsec) ? start(&p, path, sec[0].text, sec[0].len)
+                                                : start(&p, path, buf, len);
+    if (rc == 0)
+        rc = parse_chain(&p, nsec ? sec : NULL, nsec);
     free(buf);
     return rc;
 }
@@ -1686,9 +2416,11 @@ void mr_scenario_free(mr_scenario *sc)
         free(sc->events[i].id);
         free(sc->events[i].name);
         free(sc->events[i].minerals);
+        free(sc->events[i].occurrences);
     }
     free(sc->events);
     free(sc->interdependency);
     free(sc->price_correlation);
+    free(sc->policies.stockpile_minerals);
     memset(sc, 0, sizeof *sc);
 }

@@ -124,6 +124,14 @@ typedef struct {
     mr_need *needs;
 } mr_sector;
 
+/* A certain occurrence of a named event: it happens in every trial, in
+   addition to the event's Poisson occurrences (MODEL §3; docs/MODEL.md §3). */
+typedef struct {
+    double start_years;     /* tau in [0, horizon) */
+    double severity;        /* s in [0, 1] */
+    double duration_months; /* d > 0 */
+} mr_certain_occurrence;
+
 typedef struct {
     char *id;
     char *name;
@@ -131,10 +139,36 @@ typedef struct {
     int nminerals;
     int *minerals;                 /* indices into scenario minerals */
     bool stages[MR_NSTAGES];       /* which stages it hits */
-    mr_process process;            /* rate, severity, duration (MODEL §3.3) */
+    mr_process process;            /* rate, severity, duration (MODEL §3.3);
+                                      rate 0 and duration 0 when only certain */
+    int noccurrences;
+    mr_certain_occurrence *occurrences; /* certain occurrences, in file order */
 } mr_event;
 
 typedef enum { MR_RATION_PROPORTIONAL, MR_RATION_PRIORITY } mr_rationing_rule;
+
+/* policies (MODEL §10) as given in the scenario; the loader has already
+   applied them to the model (models/policies.c). Kept so the resolved
+   scenario can state them (re-applying them is a no-op). */
+typedef struct {
+    /* diversification_cap: sc->policy_cap; the excess goes to a new source
+       when new_source_country >= 0, else pro rata to the other suppliers */
+    int new_source_country;        /* -1: none */
+    double new_source_spare;
+    mr_process new_source_outage;  /* all zero: none */
+    double domestic_share;         /* < 0: not given */
+    double recycled_share;         /* < 0: not given */
+    bool has_stockpile;
+    double stockpile_months;
+    int nstockpile_minerals;       /* 0: every mineral */
+    int *stockpile_minerals;       /* indices, in the order given */
+    double stockpile_trigger;      /* < 0: not given (each entry) */
+    double stockpile_max_release;
+    double stockpile_refill_rate;
+    bool has_rationing;
+    mr_rationing_rule rationing;
+    int other_uses_priority;
+} mr_policies;
 
 /* Which per-trial tables the output file keeps (output.trials). The summary
    is exact either way. all: every /trials table; totals: total_loss and
@@ -146,7 +180,9 @@ typedef struct {
     char *name;
     char *description;
     char *source_path; /* as given on the command line */
-    char *source_text; /* the file's bytes, NUL-terminated */
+    char *source_text; /* the file's bytes, NUL-terminated; for a scenario
+                          that `extends` others, the bundle of the whole
+                          chain (mr_scenario_parse reads it back) */
     size_t source_len;
 
     /* simulation (MODEL §1) */
@@ -171,6 +207,7 @@ typedef struct {
     /* policies (MODEL §10), already applied to the fields above by the
        loader; kept for the record and for the indicators' cap flag */
     double policy_cap; /* policies.diversification_cap; 0 = none */
+    mr_policies policies;
 
     /* rationing (MODEL §6) */
     mr_rationing_rule rationing;
@@ -191,7 +228,11 @@ typedef struct {
 
 /* Parse and validate a scenario from bytes. `path` names it in messages.
    Returns 0, or -1 with err filled ("path:line:col: key.path: message").
-   On failure *sc is left empty (nothing to free). */
+   On failure *sc is left empty (nothing to free).
+   `extends` (docs/SCENARIO_FORMAT.md): when text is a bundle as made by
+   mr_scenario_load (sc->source_text of a chain: each file's bytes after a
+   "# --- file: PATH (N bytes)" line), the parents come from the bundle and
+   no file is read; otherwise parents are read from disk relative to path. */
 int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
                       mr_error *err);
 

@@ -9,7 +9,10 @@
  *    easier on the eye when it is exact),
  *  - outage rates derived from wgi_pv (MODEL §3.1) are shown only as
  *    comments: written as `outage:` they would parse back as explicit,
- *  - strings are double-quoted with escapes.
+ *  - strings are double-quoted with escapes,
+ *  - the policies block (MODEL §10) is written as given, over the already
+ *    transformed model: applying a policy twice changes nothing,
+ *  - there is no `extends`: this is the whole chain, merged.
  */
 #include "scenario.h"
 
@@ -147,6 +150,60 @@ static void put_matrix(Buf *b, const char *key, const double *a, int n, char *co
     }
 }
 
+/* policies (MODEL §10). The shares, stockpiles and rationing written
+   below are already the transformed ones; the block is written as given so
+   that the policy stays on record (and sc->policy_cap reads back):
+   applying it again changes nothing. */
+static void put_policies(Buf *b, const mr_scenario *sc)
+{
+    const mr_policies *pol = &sc->policies;
+    char x[32], y[32];
+    bool any = sc->policy_cap > 0 || pol->domestic_share >= 0 || pol->recycled_share >= 0 ||
+               pol->has_stockpile || pol->has_rationing;
+    if (!any)
+        return;
+    put(b, "# policies (MODEL §10), already applied to the model below; applying\n"
+           "# them again changes nothing\n"
+           "policies:\n");
+    if (sc->policy_cap > 0) {
+        put(b, "  diversification_cap: {cap: %s", num(x, sizeof x, sc->policy_cap));
+        if (pol->new_source_country >= 0) {
+            put(b, ",\n    new_source: {country: %s, spare: %s",
+                sc->countries[pol->new_source_country].id,
+                num(y, sizeof y, pol->new_source_spare));
+            if (process_given(&pol->new_source_outage)) {
+                put(b, ",\n      outage: ");
+                put_process(b, &pol->new_source_outage);
+            }
+            put(b, "}");
+        }
+        put(b, "}\n");
+    }
+    if (pol->domestic_share >= 0)
+        put(b, "  domestic_share: %s\n", num(x, sizeof x, pol->domestic_share));
+    if (pol->recycled_share >= 0)
+        put(b, "  recycled_share: %s\n", num(x, sizeof x, pol->recycled_share));
+    if (pol->has_stockpile) {
+        put(b, "  stockpile:\n    months: %s\n", num(x, sizeof x, pol->stockpile_months));
+        if (pol->nstockpile_minerals > 0) {
+            put(b, "    minerals: [");
+            for (int i = 0; i < pol->nstockpile_minerals; i++)
+                put(b, "%s%s", i ? ", " : "", sc->minerals[pol->stockpile_minerals[i]].id);
+            put(b, "]\n");
+        }
+        if (pol->stockpile_trigger >= 0)
+            put(b, "    trigger: %s\n", num(x, sizeof x, pol->stockpile_trigger));
+        if (pol->stockpile_max_release >= 0)
+            put(b, "    max_release: %s\n", num(x, sizeof x, pol->stockpile_max_release));
+        if (pol->stockpile_refill_rate >= 0)
+            put(b, "    refill_rate: %s\n", num(x, sizeof x, pol->stockpile_refill_rate));
+    }
+    if (pol->has_rationing)
+        put(b, "  rationing: {rule: %s, other_uses_priority: %d}\n",
+            pol->rationing == MR_RATION_PRIORITY ? "priority" : "proportional",
+            pol->other_uses_priority);
+}
+
 char *mr_scenario_resolved_yaml(const mr_scenario *sc)
 {
     Buf b = {.s = malloc(4096), .cap = 4096};
@@ -179,6 +236,7 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
         num(x, sizeof x, sc->buffer_refill_rate));
     put(&b, "rationing:\n  rule: %s\n  other_uses_priority: %d\n",
         sc->rationing == MR_RATION_PRIORITY ? "priority" : "proportional", sc->other_uses_priority);
+    put_policies(&b, sc);
     static const char *const output_trials[] = {"all", "totals", "none"};
     put(&b, "output:\n  trials: %s\n", output_trials[sc->output_trials]);
 
@@ -295,9 +353,21 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
         put(&b,
             "    rate_per_year: %s\n    severity: ", num(x, sizeof x, e->process.rate_per_year));
         put_severity(&b, &e->process.severity);
-        put(&b, "\n    duration_months: ");
-        put_duration(&b, &e->process.duration);
+        /* with certain occurrences only, the Poisson part may have no
+           duration (a given one is always > 0) */
+        if (e->process.duration.a > 0) {
+            put(&b, "\n    duration_months: ");
+            put_duration(&b, &e->process.duration);
+        }
         put(&b, "\n");
+        if (e->noccurrences > 0)
+            put(&b, "    occurrences:  # certain: in every trial, besides the Poisson ones\n");
+        for (int k = 0; k < e->noccurrences; k++) {
+            const mr_certain_occurrence *o = &e->occurrences[k];
+            put(&b, "      - {start_years: %s, ", num(x, sizeof x, o->start_years));
+            put(&b, "severity: %s, ", num(x, sizeof x, o->severity));
+            put(&b, "duration_months: %s}\n", num(x, sizeof x, o->duration_months));
+        }
     }
 
     /* ids as a plain array for put_matrix */

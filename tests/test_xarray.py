@@ -2,7 +2,7 @@
 """The result file as downstream tools see it (INTERFACE.md "Output file").
 
 Opens a minrisk result file with xarray (engine h5netcdf) for the root and the
-groups trials, summary, scenario and run_info, and checks named dimensions,
+groups trials, summary, indicators, scenario and run_info, and checks named dimensions,
 labelled coordinates, units and descriptions; h5py reads the root string
 attributes as str; h5dump -A shows them; h5diff --exclude-path /run_info of
 two runs finds no difference; the summary prints.
@@ -25,6 +25,7 @@ import warnings
 import h5py
 import numpy as np
 import xarray as xr
+import yaml
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -47,6 +48,16 @@ TRIALS_VARS = {
     "sector_inoperability_peak": ("trial", "sector"),
     "sector_inoperability_months": ("trial", "sector"),
 }
+
+
+INDICATOR_VARS = {  # numeric variables of /indicators, over stage_row
+    "hhi": ("stage_row",),
+    "hhi_wgi": ("stage_row",),
+    "top_share": ("stage_row",),
+    "above_cap": ("stage_row",),
+    "wgi_assumed": ("stage_row",),
+}
+DEFAULT_CAP = 0.60  # UK Vision 2035, when the scenario sets no diversification_cap
 
 
 def summary_vars():
@@ -120,13 +131,14 @@ def check_file(path, sample):
         for key in ("format", "software_version", "scenario_name", "rng"):
             check(isinstance(a[key], str), f"root attribute {key} is {type(a[key])}, not str")
         check(a["format"] == "minrisk", "format is not minrisk")
-        check(list(a["format_version"]) == [1, 0], "format_version is not [1, 0]")
+        check(list(a["format_version"]) == [1, 1], "format_version is not [1, 1]")
         check(a["rng"] == "philox4x32-10", "rng attribute")
         check(a["seed"].dtype == np.uint64 and a["trials"].dtype == np.uint64,
               "seed and trials are not uint64")
         N, H, n = int(a["trials"]), int(a["horizon_years"]), int(a["steps_per_year"])
         check(isinstance(f["scenario/source"].asstr()[()], str), "/scenario/source")
-        check(len(f["scenario/resolved"].asstr()[()]) > 0, "/scenario/resolved is empty")
+        resolved = f["scenario/resolved"].asstr()[()]
+        check(len(resolved) > 0, "/scenario/resolved is empty")
 
     root = open_group(path, None)
     for c in ("mineral", "sector", "country"):
@@ -175,6 +187,9 @@ def check_file(path, sample):
     check(bool(((lo <= q) | lo.isnull()).all() and ((q <= hi) | hi.isnull()).all()),
           "quantile outside its confidence interval")
 
+    ind = open_group(path, "indicators")
+    check_indicators(ind, resolved)
+
     for g in ("scenario", "run_info"):
         open_group(path, g)  # opens
 
@@ -188,9 +203,75 @@ def check_file(path, sample):
         check(float(summ["sector_aal"].sel(sector="defence")) == 522.5, "sample sector AAL")
         check(float(summ["mineral_shortage_prob"].sel(mineral="gallium")) == 0.7,
               "sample shortage probability")
-    for ds in (root, trials, summ):
+        check(ind.sizes["stage_row"] == 0, "the sample has no stages, but /indicators has rows")
+    for ds in (root, trials, summ, ind):
         ds.close()
     return N
+
+
+def expected_indicators(resolved):
+    """The rows of MODEL §11 recomputed from the resolved scenario text."""
+    # BaseLoader: every scalar a str (no YAML 1.1 surprises such as NO -> False)
+    sc = yaml.load(resolved, Loader=yaml.BaseLoader)
+    countries = sc.get("countries") or {}
+    rows = []
+    for mid, m in (sc.get("minerals") or {}).items():
+        for stage in ("mining", "refining"):
+            sup = m.get(stage) or []
+            if not sup:
+                continue
+            share = np.array([float(x["share"]) for x in sup])
+            g = np.array([10 - 2 * (float(countries[x["country"]]["wgi_pv"]) + 2.5)
+                          if "wgi_pv" in countries[x["country"]] else 5.0 for x in sup])
+            top = int(np.argmax(share))  # the first on a tie
+            rows.append((mid, stage, float((share ** 2).sum()), float((share ** 2 * g).sum()),
+                         sup[top]["country"], float(share[top]),
+                         int(any("wgi_pv" not in countries[x["country"]] for x in sup))))
+    return rows, "policies" in sc
+
+
+def check_indicators(ind, resolved):
+    """/indicators: labelled stage_row, units and descriptions, and the
+    values recomputed from /scenario/resolved."""
+    check_vars(ind, "indicators", INDICATOR_VARS)
+    for name in ("mineral_id", "stage"):  # CF coordinates along stage_row
+        check(name in ind.coords and ind[name].dims == ("stage_row",),
+              f"/indicators/{name} is not a coordinate along stage_row")
+    check(ind["top_country"].dims == ("stage_row",), "/indicators/top_country dims")
+    for name in ("mineral_id", "stage", "top_country"):
+        check(ind[name].attrs.get("description"), f"/indicators/{name} has no description")
+        check(all(isinstance(x, str) for x in ind[name].values),
+              f"/indicators/{name} labels are not str")
+    check(list(ind["stage_row"].values) == list(range(ind.sizes["stage_row"])),
+          "stage_row is not 0..R-1")
+    cap = float(ind.attrs["cap"])
+    check(0 < cap <= 1, f"/indicators cap attribute {cap}")
+    check(ind.attrs.get("description"), "/indicators has no description")
+    for name in ("above_cap", "wgi_assumed"):
+        check(ind[name].dtype == np.uint8, f"/indicators/{name} is {ind[name].dtype}, not uint8")
+    rows, has_policies = expected_indicators(resolved)
+    if not has_policies:
+        check(cap == DEFAULT_CAP, f"cap {cap} without policies, want {DEFAULT_CAP}")
+    check(ind.sizes["stage_row"] == len(rows),
+          f"/indicators has {ind.sizes['stage_row']} rows, want {len(rows)}")
+    for r, (mid, stage, hhi, hhi_wgi, top, share, assumed) in enumerate(rows):
+        got = ind.isel(stage_row=r)
+        what = f"/indicators row {r} ({mid} {stage})"
+        check(str(got["mineral_id"].values) == mid and str(got["stage"].values) == stage,
+              f"{what}: labelled {got['mineral_id'].values} {got['stage'].values}")
+        check(np.isclose(float(got["hhi"]), hhi, rtol=1e-12, atol=0), f"{what}: hhi")
+        check(np.isclose(float(got["hhi_wgi"]), hhi_wgi, rtol=1e-12, atol=1e-15),
+              f"{what}: hhi_wgi {float(got['hhi_wgi'])}, want {hhi_wgi}")
+        check(str(got["top_country"].values) == top, f"{what}: top_country")
+        check(float(got["top_share"]) == share, f"{what}: top_share")
+        check(int(got["above_cap"]) == int(share > cap + 1e-9), f"{what}: above_cap")
+        check(int(got["wgi_assumed"]) == assumed, f"{what}: wgi_assumed")
+    # selection by mineral and stage, as docs/OUTPUT.md shows
+    if rows:
+        mid, stage = rows[-1][0], rows[-1][1]
+        by = ind.set_index(stage_row=["mineral_id", "stage"])
+        check(float(by["hhi"].sel(mineral_id=mid, stage=stage)) == float(ind["hhi"][-1]),
+              "/indicators: .sel(mineral_id=, stage=) after set_index")
 
 
 def run(cmd, **kw):

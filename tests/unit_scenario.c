@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -277,7 +278,30 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_int_equal(x->stages[0], y->stages[0]);
         assert_int_equal(x->stages[1], y->stages[1]);
         assert_process_equal(&x->process, &y->process);
+        assert_int_equal(x->noccurrences, y->noccurrences);
+        if (x->noccurrences)
+            assert_memory_equal(x->occurrences, y->occurrences,
+                                (size_t)x->noccurrences * sizeof *x->occurrences);
     }
+    assert_true(a->policy_cap == b->policy_cap);
+    const mr_policies *pa_ = &a->policies, *pb_ = &b->policies;
+    assert_int_equal(pa_->new_source_country, pb_->new_source_country);
+    assert_true(pa_->new_source_spare == pb_->new_source_spare);
+    assert_process_equal(&pa_->new_source_outage, &pb_->new_source_outage);
+    assert_true(pa_->domestic_share == pb_->domestic_share);
+    assert_true(pa_->recycled_share == pb_->recycled_share);
+    assert_int_equal(pa_->has_stockpile, pb_->has_stockpile);
+    assert_true(pa_->stockpile_months == pb_->stockpile_months);
+    assert_int_equal(pa_->nstockpile_minerals, pb_->nstockpile_minerals);
+    if (pa_->nstockpile_minerals)
+        assert_memory_equal(pa_->stockpile_minerals, pb_->stockpile_minerals,
+                            (size_t)pa_->nstockpile_minerals * sizeof(int));
+    assert_true(pa_->stockpile_trigger == pb_->stockpile_trigger);
+    assert_true(pa_->stockpile_max_release == pb_->stockpile_max_release);
+    assert_true(pa_->stockpile_refill_rate == pb_->stockpile_refill_rate);
+    assert_int_equal(pa_->has_rationing, pb_->has_rationing);
+    assert_int_equal(pa_->rationing, pb_->rationing);
+    assert_int_equal(pa_->other_uses_priority, pb_->other_uses_priority);
     size_t S = (size_t)a->nsectors, M = (size_t)a->nminerals;
     assert_memory_equal(a->interdependency, b->interdependency, S * S * sizeof(double));
     assert_memory_equal(a->price_correlation, b->price_correlation, M * M * sizeof(double));
@@ -545,8 +569,8 @@ static void test_inline_errors(void **state)
     /* a message stays one line whatever the key holds */
     expect_error(MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
                  "t.yaml:2:1: bad?key: unknown key 'bad?key' (expected one of: name, "
-                 "description, simulation, defaults, rationing, countries, minerals, sectors, "
-                 "events, interdependency, price_correlation, output)");
+                 "description, extends, simulation, defaults, rationing, policies, countries, "
+                 "minerals, sectors, events, interdependency, price_correlation, output)");
 }
 
 static void test_load_errors(void **state)
@@ -650,6 +674,259 @@ static void test_demo(void **state)
     mr_scenario_free(&sc);
 }
 
+/* ------------------------------------------------------------ extends */
+
+static void parse_ok(const char *path, const char *text, mr_scenario *sc)
+{
+    mr_error err;
+    if (mr_scenario_parse(path, text, strlen(text), sc, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void parse_err(const char *path, const char *text, const char *want)
+{
+    mr_scenario sc;
+    mr_error err;
+    if (mr_scenario_parse(path, text, strlen(text), &sc, &err) == 0) {
+        mr_scenario_free(&sc);
+        fail_msg("%s parsed without error", path);
+    }
+    assert_string_equal(err.msg, want);
+    assert_true(is_zero(&sc));
+}
+
+static int mineral_index(const mr_scenario *sc, const char *id)
+{
+    for (int i = 0; i < sc->nminerals; i++)
+        if (!strcmp(sc->minerals[i].id, id))
+            return i;
+    fail_msg("no mineral %s", id);
+    return -1;
+}
+
+static const char *country_of(const mr_scenario *sc, const mr_stage *st, int k)
+{
+    return sc->countries[st->suppliers[k].country].id;
+}
+
+/* Overrides: a scalar, one mineral's price sigma (nested), a list replaced. */
+static void test_extends_override(void **state)
+{
+    (void)state;
+    mr_scenario base, sc;
+    mr_error err;
+    if (mr_scenario_load("tests/bad/parents/base.yaml", &base, &err))
+        fail_msg("%s", err.msg);
+    parse_ok("tests/bad/child.yaml",
+             "extends: parents/base.yaml\n"
+             "name: child\n"
+             "simulation: {trials: 500}\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    price: {sigma: 0.5}\n"
+             "  lithium:\n"
+             "    mining: [{country: CA, share: 1}]\n",
+             &sc);
+    assert_string_equal(sc.name, "child");
+    assert_string_equal(sc.description, "");
+    assert_true(sc.trials == 500);             /* the scalar overridden */
+    assert_int_equal(sc.horizon_years, 2);     /* its siblings inherited */
+    assert_true(sc.seed == 7);
+    int ga = mineral_index(&sc, "gallium"), li = mineral_index(&sc, "lithium");
+    assert_int_equal(ga, 0);                    /* the parent's order is kept */
+    assert_true(sc.minerals[ga].price.sigma == 0.5);
+    assert_true(sc.minerals[ga].price.ref == 500);
+    assert_true(sc.minerals[li].price.sigma == base.minerals[li].price.sigma);
+    assert_int_equal(sc.minerals[ga].stage[MR_STAGE_MINING].n, 3);
+    assert_int_equal(sc.minerals[li].stage[MR_STAGE_MINING].n, 1); /* the list replaced */
+    assert_string_equal(country_of(&sc, &sc.minerals[li].stage[MR_STAGE_MINING], 0), "CA");
+    assert_int_equal(sc.nevents, 1);
+    assert_int_equal(sc.ncountries, 4);
+    /* the source is the bundle of both files; no `extends` in the resolved */
+    const char *head = "# --- file: tests/bad/child.yaml (";
+    assert_int_equal(strncmp(sc.source_text, head, strlen(head)), 0);
+    assert_non_null(strstr(sc.source_text, "\n# --- file: tests/bad/parents/base.yaml ("));
+    char *y = mr_scenario_resolved_yaml(&sc);
+    assert_null(strstr(y, "extends"));
+    free(y);
+    check_round_trip(&sc);
+    /* parsing the bundle again gives the same scenario and the same bundle */
+    mr_scenario again;
+    parse_ok("tests/bad/child.yaml", sc.source_text, &again);
+    assert_scenario_equal(&sc, &again);
+    assert_int_equal(again.source_len, sc.source_len);
+    assert_string_equal(again.source_text, sc.source_text);
+    mr_scenario_free(&again);
+    mr_scenario_free(&sc);
+    mr_scenario_free(&base);
+}
+
+/* A bundle needs no file: the chain is read back from it alone. */
+static void test_extends_bundle_without_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/minrisk-extends-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char child[256], sub[256], parent[256];
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    snprintf(sub, sizeof sub, "%s/p", dir);
+    snprintf(parent, sizeof parent, "%s/p/base.yaml", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    mr_scenario base;
+    mr_error err;
+    if (mr_scenario_load("tests/bad/parents/base.yaml", &base, &err))
+        fail_msg("%s", err.msg);
+    FILE *f = fopen(parent, "w");
+    assert_non_null(f);
+    fputs(base.source_text, f);
+    fclose(f);
+    f = fopen(child, "w");
+    assert_non_null(f);
+    fputs("extends: ./p/../p/base.yaml\nname: no files", f); /* no final newline */
+    fclose(f);
+    mr_scenario sc, back;
+    if (mr_scenario_load(child, &sc, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(remove(parent), 0);
+    assert_int_equal(remove(child), 0);
+    assert_int_equal(rmdir(sub), 0);
+    assert_int_equal(rmdir(dir), 0);
+    parse_ok(child, sc.source_text, &back);
+    assert_scenario_equal(&sc, &back);
+    assert_string_equal(back.name, "no files");
+    assert_string_equal(back.source_text, sc.source_text);
+    mr_scenario_free(&sc);
+    mr_scenario_free(&back);
+    mr_scenario_free(&base);
+}
+
+static void test_extends_errors(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    assert_int_equal(mr_scenario_load("tests/bad/extends_cycle.yaml", &sc, &err), -1);
+    assert_string_equal(err.msg,
+                        "tests/bad/extends_cycle.yaml:3:10: extends: cycle: "
+                        "tests/bad/extends_cycle.yaml -> tests/bad/parents/cycle_b.yaml -> "
+                        "tests/bad/extends_cycle.yaml");
+    assert_true(is_zero(&sc));
+    parse_err("tests/bad/self.yaml", "name: x\nextends: self.yaml\n",
+              "tests/bad/self.yaml:2:10: extends: cycle: tests/bad/self.yaml -> "
+              "tests/bad/self.yaml");
+    /* an unknown key in the child: the child's file, line and column */
+    parse_err("tests/bad/c.yaml",
+              "extends: parents/base.yaml\nname: c\nminerals:\n  gallium:\n    price: {sigmaa: 1}\n",
+              "tests/bad/c.yaml:5:13: minerals.gallium.price.sigmaa: unknown key 'sigmaa' (did "
+              "you mean 'sigma'?)");
+    /* a schema error in a parent (two levels up the chain): the parent's */
+    parse_err("tests/bad/c.yaml", "extends: parents/bad_parent.yaml\nname: c\n",
+              "tests/bad/parents/bad_parent.yaml:5:29: minerals.lithium.price.sigma: must be >= "
+              "0, got -0.4");
+    parse_err("tests/bad/c.yaml", "extends: [a.yaml]\nname: c\n",
+              "tests/bad/c.yaml:1:10: extends: expected the path of a scenario file, got a list");
+    /* a key only the parent has, overridden with a wrong type in the child */
+    parse_err("tests/bad/c.yaml", "extends: parents/base.yaml\nsimulation: {seed: x}\n",
+              "tests/bad/c.yaml:2:20: simulation.seed: expected an integer, got 'x'");
+}
+
+/* Policies (MODEL §10) over an inherited model; the resolved YAML keeps
+   them and reads back to the same scenario. */
+static void test_policies(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    parse_ok("tests/bad/pol.yaml",
+             "extends: parents/base.yaml\n"
+             "name: pol\n"
+             "policies:\n"
+             "  diversification_cap:\n"
+             "    cap: 0.60\n"
+             "    new_source: {country: UK, spare: 0.1,\n"
+             "                 outage: {rate_per_year: 0.05, severity: 0.5, duration_months: 2}}\n"
+             "  domestic_share: 0.10\n"
+             "  recycled_share: 0.20\n"
+             "  stockpile: {months: 3, minerals: [gallium], max_release: 0.5}\n"
+             "  rationing: priority\n",
+             &sc);
+    assert_true(sc.policy_cap == 0.60);
+    const mr_mineral *ga = &sc.minerals[0], *li = &sc.minerals[1];
+    const mr_stage *mi = &ga->stage[MR_STAGE_MINING], *re = &ga->stage[MR_STAGE_REFINING];
+    assert_int_equal(mi->n, 4); /* 0.98/0.01/0.01 -> 0.60/0.01/0.01/0.38 */
+    assert_true(mi->suppliers[0].share == 0.60);
+    assert_true(mi->suppliers[1].share == 0.01 && mi->suppliers[2].share == 0.01);
+    assert_true(fabs(mi->suppliers[3].share - 0.38) < 1e-12);
+    assert_string_equal(country_of(&sc, mi, 3), "UK");
+    assert_true(mi->suppliers[3].spare == 0.1);
+    assert_true(mi->suppliers[3].outage.rate_per_year == 0.05);
+    assert_int_equal(re->n, 2);
+    assert_true(re->suppliers[0].share == 0.60 && fabs(re->suppliers[1].share - 0.4) < 1e-12);
+    assert_int_equal(li->stage[MR_STAGE_MINING].n, 2); /* 0.5/0.5: untouched */
+    assert_true(ga->domestic_share == 0.10 && ga->recycled_share == 0.20);
+    assert_true(li->domestic_share == 0.10 && li->recycled_share == 0.20);
+    assert_true(ga->stockpile.present && ga->stockpile.target_months == 3);
+    assert_true(ga->stockpile.initial_months == 3 && ga->stockpile.max_release == 0.5);
+    assert_false(li->stockpile.present);
+    assert_int_equal(sc.rationing, MR_RATION_PRIORITY);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    /* pro rata: 0.98/0.01/0.01 -> 0.60/0.20/0.20 */
+    parse_ok("tests/bad/pol.yaml",
+             "extends: parents/base.yaml\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    refining: [{country: CN, share: 0.5}, {country: AU, share: 0.5}]\n"
+             "policies: {diversification_cap: 0.6}\n",
+             &sc);
+    mi = &sc.minerals[0].stage[MR_STAGE_MINING];
+    assert_int_equal(mi->n, 3);
+    assert_true(mi->suppliers[0].share == 0.6);
+    assert_true(fabs(mi->suppliers[1].share - 0.2) < 1e-12);
+    assert_true(fabs(mi->suppliers[2].share - 0.2) < 1e-12);
+    assert_true(sc.policies.new_source_country == -1);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+}
+
+/* Certain occurrences: rate, severity and duration become optional. */
+static void test_occurrences(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    parse_ok("tests/bad/occ.yaml",
+             "extends: parents/base.yaml\n"
+             "events:\n"
+             "  cn-controls:\n"
+             "    occurrences: [{start_years: 0, severity: 0.9, duration_months: 12},\n"
+             "                  {start_years: 1.5, severity: 1, duration_months: 0.5}]\n"
+             "  cn-2025:\n"
+             "    country: CN\n"
+             "    minerals: [gallium, lithium]\n"
+             "    occurrences: [{start_years: 0, severity: 1, duration_months: 3}]\n",
+             &sc);
+    assert_int_equal(sc.nevents, 2);
+    const mr_event *e = &sc.events[0];
+    assert_true(e->process.rate_per_year == 0.1); /* the parent's Poisson part kept */
+    assert_int_equal(e->noccurrences, 2);
+    assert_true(e->occurrences[1].start_years == 1.5 && e->occurrences[1].severity == 1);
+    assert_true(e->occurrences[1].duration_months == 0.5);
+    e = &sc.events[1];
+    assert_true(e->process.rate_per_year == 0);
+    assert_int_equal(e->noccurrences, 1);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+    parse_err("tests/bad/occ.yaml",
+              "extends: parents/base.yaml\n"
+              "events:\n"
+              "  cn-2025:\n"
+              "    country: CN\n"
+              "    minerals: [gallium]\n"
+              "    rate_per_year: 1\n"
+              "    occurrences: [{start_years: 0, severity: 1, duration_months: 3}]\n",
+              "tests/bad/occ.yaml:4:5: events.cn-2025.severity: required key is missing");
+}
+
 int main(void)
 {
     char *root = src_root();
@@ -663,6 +940,9 @@ int main(void)
         cmocka_unit_test(test_defaults),      cmocka_unit_test(test_full),
         cmocka_unit_test(test_inline_errors), cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_bad_files),     cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_extends_override), cmocka_unit_test(test_extends_bundle_without_files),
+        cmocka_unit_test(test_extends_errors), cmocka_unit_test(test_policies),
+        cmocka_unit_test(test_occurrences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,87 @@
+/* indicators.h - static criticality indicators of the supply structure
+ * (MODEL §11): no sampling, a function of the resolved scenario only.
+ *
+ * Per mineral and stage (mining, refining, where present):
+ *   HHI      = sum_c s_c^2                      (shares as fractions: 0..1)
+ *   g_c      = 10 - 2 (wgi_c + 2.5)             (WGI political stability
+ *                                                rescaled to 0..10, higher =
+ *                                                worse governance)
+ *   HHI_WGI  = sum_c s_c^2 g_c                  (0..10)
+ * as in the EU criticality method (Blengini et al. 2017, JRC); a supplier
+ * country without wgi_pv gets the scale's midpoint g = 5 and the row is
+ * flagged. The top country is the largest share (the first listed on a
+ * tie); the row is above the cap when that share is strictly greater than
+ * the cap: the scenario's diversification cap if it has one, else 0.60 (the
+ * UK Vision 2035 target).
+ */
+#ifndef MR_INDICATORS_H
+#define MR_INDICATORS_H
+
+#include "scenario.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* The cap when the scenario sets none: UK Vision 2035, at most 60% of any
+   critical mineral from one country (MODEL §11). */
+#define MR_INDICATORS_DEFAULT_CAP 0.60
+
+/* The governance score assumed for a country without wgi_pv: the midpoint
+   of the 0..10 scale. */
+#define MR_INDICATORS_NO_WGI_SCORE 5.0
+
+/* Governance score g = 10 - 2 (wgi_pv + 2.5), 0 (best, WGI 2.5) .. 10
+   (worst, WGI -2.5). */
+double mr_indicators_governance(double wgi_pv);
+
+/* HHI = sum shares[i]^2, in index order. */
+double mr_indicators_hhi(int n, const double *shares);
+
+/* HHI_WGI = sum shares[i]^2 g[i], in index order. */
+double mr_indicators_hhi_wgi(int n, const double *shares, const double *g);
+
+/* Index of the largest share, the first on a tie; -1 when n == 0. */
+int mr_indicators_top(int n, const double *shares);
+
+/* share > cap (a share equal to the cap is not above it). */
+bool mr_indicators_above_cap(double share, double cap);
+
+/* The cap the flags use: sc->policy_cap when > 0, else
+   MR_INDICATORS_DEFAULT_CAP. */
+double mr_indicators_cap(const mr_scenario *sc);
+
+/* One mineral-stage pair that the scenario has. */
+typedef struct {
+    int mineral;         /* index into the scenario's minerals */
+    mr_stage_kind stage; /* MR_STAGE_MINING or MR_STAGE_REFINING */
+    double hhi;          /* 0..1 */
+    double hhi_wgi;      /* 0..10 */
+    int top_country;     /* index into the scenario's countries */
+    double top_share;    /* 0..1 */
+    bool above_cap;      /* top_share > cap */
+    bool wgi_assumed;    /* some supplier has no wgi_pv: g = 5 assumed for it */
+} mr_indicator_row;
+
+typedef struct {
+    double cap;             /* the cap of the flags */
+    bool cap_from_policy;   /* the scenario's diversification cap, not the default */
+    int nrows;              /* mineral-stage pairs present */
+    int nabove;             /* rows above the cap */
+    mr_indicator_row *rows; /* nrows, minerals in scenario order, mining first */
+} mr_indicators;
+
+/* The indicators of every stage of every mineral. Returns 0, or -1 when out
+   of memory (*ind then empty). */
+int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind);
+
+void mr_indicators_free(mr_indicators *ind);
+
+/* "mining" or "refining". */
+const char *mr_indicators_stage_name(mr_stage_kind stage);
+
+/* Print the indicators as a column-aligned table, every line starting with
+   `prefix` (validate uses "# " so that its output stays valid YAML). */
+void mr_indicators_print(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
+                         FILE *out);
+
+#endif

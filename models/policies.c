@@ -1,0 +1,119 @@
+/* policies.c - policy levers as scenario transforms (MODEL §10). */
+#include "policies.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* MODEL §10: water-filling. Each round cuts the suppliers above the cap to
+   it and shares their excess among the suppliers not yet cut, in
+   proportion to their current shares (so in proportion to their original
+   shares: every round scales them by one common factor). A supplier pushed
+   over the cap by a round is cut in the next. */
+int mr_policy_cap_pro_rata(mr_stage *st, double cap)
+{
+    int n = st->n;
+    if (n == 0)
+        return 0;
+    double *s = malloc((size_t)n * sizeof *s);
+    bool *cut = calloc((size_t)n, sizeof *cut);
+    if (!s || !cut) {
+        free(s);
+        free(cut);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        s[i] = st->suppliers[i].share;
+    int rc = 0;
+    for (;;) {
+        double excess = 0.0;
+        for (int i = 0; i < n; i++)
+            if (!cut[i] && s[i] > cap + MR_POLICY_CAP_TOL) {
+                excess += s[i] - cap;
+                s[i] = cap;
+                cut[i] = true;
+            }
+        if (excess == 0.0)
+            break;
+        double rest = 0.0;
+        for (int i = 0; i < n; i++)
+            if (!cut[i])
+                rest += s[i];
+        if (!(rest > 0.0)) {
+            rc = -1; /* nowhere to put the excess: needs a new source */
+            break;
+        }
+        for (int i = 0; i < n; i++)
+            if (!cut[i])
+                s[i] += excess * (s[i] / rest);
+    }
+    if (rc == 0)
+        for (int i = 0; i < n; i++)
+            st->suppliers[i].share = s[i];
+    free(s);
+    free(cut);
+    return rc;
+}
+
+/* MODEL §10: the whole excess to the named new source. */
+int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
+                            const mr_process *outage)
+{
+    double excess = 0.0;
+    int at = -1;
+    for (int i = 0; i < st->n; i++) {
+        if (st->suppliers[i].country == country)
+            at = i;
+        else if (st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
+            excess += st->suppliers[i].share - cap;
+    }
+    if (excess == 0.0)
+        return 0;
+    if (at < 0) {
+        mr_supplier *ns = realloc(st->suppliers, (size_t)(st->n + 1) * sizeof *ns);
+        if (!ns)
+            return -1;
+        st->suppliers = ns;
+        at = st->n++;
+        memset(&ns[at], 0, sizeof ns[at]);
+        ns[at].country = country;
+        ns[at].spare = spare;
+        if (outage)
+            ns[at].outage = *outage;
+    }
+    for (int i = 0; i < st->n; i++)
+        if (i != at && st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
+            st->suppliers[i].share = cap;
+    st->suppliers[at].share += excess;
+    return 0;
+}
+
+/* MODEL §10: domestic and recycled shares at least the policy's. */
+void mr_policy_share_floor(mr_mineral *m, double domestic, double recycled)
+{
+    if (domestic >= 0.0 && m->domestic_share < domestic)
+        m->domestic_share = domestic;
+    if (recycled >= 0.0 && m->recycled_share < recycled)
+        m->recycled_share = recycled;
+}
+
+/* MODEL §10 (stockpile rules as MODEL §4). */
+void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double max_release,
+                         double refill_rate)
+{
+    mr_stockpile *s = &m->stockpile;
+    if (!s->present) {
+        s->present = true;
+        s->trigger = 0.0;
+        s->max_release = 1.0;
+        s->refill_rate = 0.25;
+    }
+    s->target_months = months;
+    s->initial_months = months;
+    if (trigger >= 0.0)
+        s->trigger = trigger;
+    if (max_release >= 0.0)
+        s->max_release = max_release;
+    if (refill_rate >= 0.0)
+        s->refill_rate = refill_rate;
+}

@@ -1,0 +1,44 @@
+/* policies.h - policy levers as transforms of a scenario (MODEL §10).
+ *
+ * Pure functions over the scenario structs: the loader (sim/scenario.c)
+ * applies them after reading and merging the file, before the model is
+ * built, so the engine only ever sees the transformed shares and stockpiles.
+ */
+#ifndef MR_POLICIES_H
+#define MR_POLICIES_H
+
+#include "scenario.h"
+
+/* A share counts as above the cap only when it exceeds it by more than
+   this, so applying a cap to an already capped stage (after a round trip
+   through the resolved YAML) changes nothing. */
+#define MR_POLICY_CAP_TOL 1e-12
+
+/* MODEL §10, diversification cap, pro rata: every supplier of the stage
+   whose share exceeds cap is cut to cap and the excess is shared among the
+   suppliers under the cap in proportion to their shares; repeated
+   (water-filling) until none exceeds it. Returns 0, or -1 (stage unchanged)
+   when the excess cannot be placed: every supplier with a share > 0 is at
+   the cap (n * cap < 1, e.g. one supplier). */
+int mr_policy_cap_pro_rata(mr_stage *st, double cap);
+
+/* MODEL §10, diversification cap to a named new source: every supplier
+   other than `country` is cut to cap, and the whole excess goes to
+   `country` (added at the end of the stage with spare and outage, or added
+   to its existing share there; the new source itself is not capped).
+   Returns 0, or -1 when out of memory (stage unchanged). */
+int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
+                            const mr_process *outage);
+
+/* MODEL §10, domestic and recycled supply: each share becomes at least the
+   policy's (max of the two). A negative policy value means not given. The
+   caller checks recycled + domestic <= 1 afterwards. */
+void mr_policy_share_floor(mr_mineral *m, double domestic, double recycled);
+
+/* MODEL §10, strategic stockpile: target and initial level become `months`;
+   trigger, max_release and refill_rate are set when >= 0, else kept from
+   the mineral's own stockpile, else the format's defaults (0, 1, 0.25). */
+void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double max_release,
+                         double refill_rate);
+
+#endif
