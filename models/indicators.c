@@ -67,9 +67,11 @@ static void stage_row(const mr_scenario *sc, const mr_stage *st, double cap, dou
     row->wgi_assumed = false;
     for (int i = 0; i < st->n; i++) {
         const mr_country *c = &sc->countries[st->suppliers[i].country];
-        share[i] = st->suppliers[i].share;
+        /* an aggregate (rest of the world) is many small suppliers: its
+           squared share is negligible and it is nobody's "top country" */
+        share[i] = c->aggregate ? 0.0 : st->suppliers[i].share;
         g[i] = c->has_wgi ? mr_indicators_governance(c->wgi_pv) : MR_INDICATORS_NO_WGI_SCORE;
-        if (!c->has_wgi)
+        if (!c->has_wgi && !c->aggregate)
             row->wgi_assumed = true;
     }
     row->hhi = mr_indicators_hhi(st->n, share);

@@ -10,7 +10,7 @@
    proportion to their current shares (so in proportion to their original
    shares: every round scales them by one common factor). A supplier pushed
    over the cap by a round is cut in the next. */
-int mr_policy_cap_pro_rata(mr_stage *st, double cap)
+int mr_policy_cap_pro_rata(mr_stage *st, double cap, const bool *exempt)
 {
     int n = st->n;
     if (n == 0)
@@ -28,7 +28,7 @@ int mr_policy_cap_pro_rata(mr_stage *st, double cap)
     for (;;) {
         double excess = 0.0;
         for (int i = 0; i < n; i++)
-            if (!cut[i] && s[i] > cap + MR_POLICY_CAP_TOL) {
+            if (!cut[i] && !(exempt && exempt[i]) && s[i] > cap + MR_POLICY_CAP_TOL) {
                 excess += s[i] - cap;
                 s[i] = cap;
                 cut[i] = true;
@@ -57,14 +57,15 @@ int mr_policy_cap_pro_rata(mr_stage *st, double cap)
 
 /* MODEL §10: the whole excess to the named new source. */
 int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
-                            const mr_process *outage)
+                            const mr_process *outage, const bool *exempt)
 {
     double excess = 0.0;
     int at = -1;
-    for (int i = 0; i < st->n; i++) {
+    const int n0 = st->n; /* suppliers before a new source is added */
+    for (int i = 0; i < n0; i++) {
         if (st->suppliers[i].country == country)
             at = i;
-        else if (st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
+        else if (!(exempt && exempt[i]) && st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
             excess += st->suppliers[i].share - cap;
     }
     if (excess == 0.0)
@@ -81,8 +82,8 @@ int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
         if (outage)
             ns[at].outage = *outage;
     }
-    for (int i = 0; i < st->n; i++)
-        if (i != at && st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
+    for (int i = 0; i < n0; i++)
+        if (i != at && !(exempt && exempt[i]) && st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
             st->suppliers[i].share = cap;
     st->suppliers[at].share += excess;
     return 0;

@@ -9,6 +9,8 @@
 
 #include "scenario.h"
 
+#include <stdbool.h>
+
 /* A share counts as above the cap only when it exceeds it by more than
    this, so applying a cap to an already capped stage (after a round trip
    through the resolved YAML) changes nothing. */
@@ -19,8 +21,10 @@
    suppliers under the cap in proportion to their shares; repeated
    (water-filling) until none exceeds it. Returns 0, or -1 (stage unchanged)
    when the excess cannot be placed: every supplier with a share > 0 is at
-   the cap (n * cap < 1, e.g. one supplier). */
-int mr_policy_cap_pro_rata(mr_stage *st, double cap);
+   the cap (n * cap < 1, e.g. one supplier). Suppliers with exempt[i] set
+   (aggregates such as "rest of world"; exempt may be NULL) are never cut
+   but do receive their share of the excess. */
+int mr_policy_cap_pro_rata(mr_stage *st, double cap, const bool *exempt);
 
 /* MODEL §10, diversification cap to a named new source: every supplier
    other than `country` is cut to cap, and the whole excess goes to
@@ -28,7 +32,8 @@ int mr_policy_cap_pro_rata(mr_stage *st, double cap);
    to its existing share there; the new source itself is not capped).
    Returns 0, or -1 when out of memory (stage unchanged). */
 int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
-                            const mr_process *outage);
+                            const mr_process *outage,
+                            const bool *exempt);
 
 /* MODEL §10, domestic and recycled supply: each share becomes at least the
    policy's (max of the two). A negative policy value means not given. The

@@ -844,7 +844,8 @@ static const char *const K_RATION[] = {"rule", "other_uses_priority", NULL};
 static const char *const RULES[] = {"proportional", "priority", NULL};
 static const char *const K_OUTPUT[] = {"trials", NULL};
 static const char *const OUTPUT_TRIALS[] = {"all", "totals", "none", NULL}; /* mr_output_trials */
-static const char *const K_COUNTRY[] = {"name", "wgi_pv", "outage", NULL};
+static const char *const K_COUNTRY[] = {"name", "wgi_pv", "outage", "aggregate", NULL};
+static const char *const BOOLS[] = {"false", "true", NULL};
 static const char *const K_MINERAL[] = {"name",
                                         "unit",
                                         "demand_t",
@@ -974,9 +975,12 @@ static int walk_countries(P *p, const yaml_node_t *v, const char *kp)
             return oom(p);
         p->cid[i] = c->id;
         kp_key(ckp, kp, id);
+        int agg;
         if (map_open(p, pair_val(p, v, i), ckp, K_COUNTRY, &m) ||
-            get_str(p, &m, "name", false, id, &c->name))
+            get_str(p, &m, "name", false, id, &c->name) ||
+            get_enum(p, &m, "aggregate", false, 0, BOOLS, &agg))
             return -1;
+        c->aggregate = agg == 1;
         if (mget(p, &m, "wgi_pv", false, &x, okp))
             return -1;
         if (x) {
@@ -1148,6 +1152,35 @@ static int walk_minerals(P *p, const yaml_node_t *v, const char *kp)
 }
 
 /* policies.diversification_cap (MODEL §10): a number, or {cap, new_source}. */
+
+/* mr_policy_cap_pro_rata with the stage's aggregate suppliers (rest of the
+   world) exempt from the cut. Returns -1 if the excess cannot be placed. */
+static int cap_pro_rata(P *p, mr_stage *st, double cap)
+{
+    bool *exempt = calloc((size_t)st->n, sizeof *exempt);
+    if (!exempt)
+        return -1;
+    for (int k = 0; k < st->n; k++)
+        exempt[k] = p->sc->countries[st->suppliers[k].country].aggregate;
+    int rc = mr_policy_cap_pro_rata(st, cap, exempt);
+    free(exempt);
+    return rc;
+}
+
+/* mr_policy_cap_to_source, aggregates exempt likewise. */
+static int cap_to_source(P *p, mr_stage *st, double cap, const mr_policies *pol)
+{
+    bool *exempt = calloc((size_t)st->n, sizeof *exempt);
+    if (!exempt)
+        return -1;
+    for (int k = 0; k < st->n; k++)
+        exempt[k] = p->sc->countries[st->suppliers[k].country].aggregate;
+    int rc = mr_policy_cap_to_source(st, cap, pol->new_source_country, pol->new_source_spare,
+                                     &pol->new_source_outage, exempt);
+    free(exempt);
+    return rc;
+}
+
 static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -1179,10 +1212,9 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
             if (st->n == 0)
                 continue;
             if (pol->new_source_country >= 0) {
-                if (mr_policy_cap_to_source(st, sc->policy_cap, pol->new_source_country,
-                                            pol->new_source_spare, &pol->new_source_outage))
+                if (cap_to_source(p, st, sc->policy_cap, pol))
                     return oom(p);
-            } else if (mr_policy_cap_pro_rata(st, sc->policy_cap)) {
+            } else if (cap_pro_rata(p, st, sc->policy_cap)) {
                 return fail(p, at, kp, "minerals.%s.%s has %d supplier%s; a cap of %g needs a "
                                        "new_source",
                             sc->minerals[i].id, STAGES[s], st->n, st->n == 1 ? "" : "s",

@@ -49,6 +49,9 @@ typedef struct {
     char *name;
     bool has_wgi;
     double wgi_pv; /* WGI political stability, -2.5..2.5 */
+    bool aggregate; /* many small suppliers (e.g. rest of world): never cut by
+                       a diversification cap, no single "country" in the
+                       concentration indicators (MODEL §10, §11) */
     mr_outage_source outage_source;
     mr_process outage; /* country-wide outage (MODEL §3.1) */
 } mr_country;

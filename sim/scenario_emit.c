@@ -248,6 +248,8 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
         put(&b, "\n");
         if (c->has_wgi)
             put(&b, "    wgi_pv: %s\n", num(x, sizeof x, c->wgi_pv));
+        if (c->aggregate)
+            put(&b, "    aggregate: true\n");
         switch (c->outage_source) {
         case MR_OUTAGE_EXPLICIT:
             put(&b, "    outage: ");

@@ -220,13 +220,16 @@ def expected_indicators(resolved):
             sup = m.get(stage) or []
             if not sup:
                 continue
-            share = np.array([float(x["share"]) for x in sup])
+            # an aggregate (rest of the world) counts as share 0: out of HHI, never top
+            agg = [countries[x["country"]].get("aggregate") == "true" for x in sup]
+            share = np.array([0.0 if a else float(x["share"]) for x, a in zip(sup, agg)])
             g = np.array([10 - 2 * (float(countries[x["country"]]["wgi_pv"]) + 2.5)
                           if "wgi_pv" in countries[x["country"]] else 5.0 for x in sup])
             top = int(np.argmax(share))  # the first on a tie
             rows.append((mid, stage, float((share ** 2).sum()), float((share ** 2 * g).sum()),
                          sup[top]["country"], float(share[top]),
-                         int(any("wgi_pv" not in countries[x["country"]] for x in sup))))
+                         int(any("wgi_pv" not in countries[x["country"]] and not a
+                                 for x, a in zip(sup, agg)))))
     return rows, "policies" in sc
 
 

@@ -171,6 +171,28 @@ static void test_policy_cap_replaces_the_default(void **state)
     mr_indicators_free(&ind);
 }
 
+/* An aggregate (ROW marked `aggregate: true`) is many small suppliers: its
+   squared share drops out of HHI and it is never the top country. ge
+   refining CN 0.4, ROW 0.6: HHI = 0.16, HHI_WGI = 0.16 x 5.88 = 0.9408; top
+   CN 0.4, not above the cap although ROW holds 0.6. */
+static void test_aggregate_is_not_a_country(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    f.countries[3].aggregate = true;
+    f.ge_refining[0].share = 0.4;
+    f.ge_refining[1].share = 0.6;
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    const mr_indicator_row *r = &ind.rows[2];
+    assert_close(r->hhi, 0.16, 1e-12);
+    assert_close(r->hhi_wgi, 0.9408, 1e-12);
+    assert_int_equal(r->top_country, 0);
+    assert_true(r->top_share == 0.4 && !r->above_cap && !r->wgi_assumed);
+    mr_indicators_free(&ind);
+}
+
 /* Every line of the table starts with the prefix (validate's "# " keeps
    its output valid YAML); the rows show the figures and the flags. */
 static void test_table_is_prefixed_and_flags_rows(void **state)
@@ -219,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_cap_boundary_is_not_above),
         cmocka_unit_test(test_compute_rows_and_default_cap),
         cmocka_unit_test(test_policy_cap_replaces_the_default),
+        cmocka_unit_test(test_aggregate_is_not_a_country),
         cmocka_unit_test(test_table_is_prefixed_and_flags_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

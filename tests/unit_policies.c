@@ -46,11 +46,35 @@ static void test_cap_pro_rata_98_1_1(void **state)
 {
     (void)state;
     mr_stage st = stage_of(3, (double[]){0.98, 0.01, 0.01});
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60), 0);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60, NULL), 0);
     assert_shares(&st, 3, (double[]){0.60, 0.20, 0.20});
     /* applying it again changes nothing */
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60), 0);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60, NULL), 0);
     assert_shares(&st, 3, (double[]){0.60, 0.20, 0.20});
+    free(st.suppliers);
+}
+
+/* An aggregate supplier (rest of the world) is never cut but takes its
+   share of the excess: ROW 0.7 (exempt), A 0.2, B 0.1 under 0.6 stays; A 0.7,
+   ROW 0.2 (exempt), B 0.1 gives A 0.6 and the 0.1 pro rata 2:1 to ROW and B. */
+static void test_cap_exempts_aggregates(void **state)
+{
+    (void)state;
+    mr_stage st = stage_of(3, (double[]){0.7, 0.2, 0.1});
+    bool exempt[3] = {true, false, false};
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60, exempt), 0);
+    assert_shares(&st, 3, (double[]){0.7, 0.2, 0.1});
+    free(st.suppliers);
+    st = stage_of(3, (double[]){0.7, 0.2, 0.1});
+    bool exempt2[3] = {false, true, false};
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60, exempt2), 0);
+    assert_shares(&st, 3, (double[]){0.6, 0.2 + 0.1 * 2 / 3, 0.1 + 0.1 / 3});
+    free(st.suppliers);
+    /* to a new source: the exempt supplier's share is not excess */
+    st = stage_of(2, (double[]){0.7, 0.3});
+    bool exempt3[2] = {true, false};
+    assert_int_equal(mr_policy_cap_to_source(&st, 0.60, 5, 0, NULL, exempt3), 0);
+    assert_shares(&st, 2, (double[]){0.7, 0.3});
     free(st.suppliers);
 }
 
@@ -61,19 +85,19 @@ static void test_cap_to_new_source_98_1_1(void **state)
     (void)state;
     mr_stage st = stage_of(3, (double[]){0.98, 0.01, 0.01});
     mr_process out = {0.2, {MR_SEV_FIXED, 0.5, 0}, {MR_DUR_FIXED, 3, 0}};
-    assert_int_equal(mr_policy_cap_to_source(&st, 0.60, 3, 0.1, &out), 0);
+    assert_int_equal(mr_policy_cap_to_source(&st, 0.60, 3, 0.1, &out, NULL), 0);
     assert_shares(&st, 4, (double[]){0.60, 0.01, 0.01, 0.38});
     assert_int_equal(st.suppliers[3].country, 3);
     assert_true(st.suppliers[3].spare == 0.1);
     assert_true(st.suppliers[3].outage.rate_per_year == 0.2);
     assert_true(st.suppliers[3].outage.severity.a == 0.5);
     assert_true(st.suppliers[3].outage.duration.a == 3);
-    assert_int_equal(mr_policy_cap_to_source(&st, 0.60, 3, 0.1, &out), 0);
+    assert_int_equal(mr_policy_cap_to_source(&st, 0.60, 3, 0.1, &out, NULL), 0);
     assert_shares(&st, 4, (double[]){0.60, 0.01, 0.01, 0.38});
     free(st.suppliers);
     /* a source already in the stage gets the excess added to its share */
     st = stage_of(3, (double[]){0.9, 0.05, 0.05});
-    assert_int_equal(mr_policy_cap_to_source(&st, 0.5, 2, 0, NULL), 0);
+    assert_int_equal(mr_policy_cap_to_source(&st, 0.5, 2, 0, NULL, NULL), 0);
     assert_shares(&st, 3, (double[]){0.5, 0.05, 0.45});
     free(st.suppliers);
 }
@@ -87,11 +111,11 @@ static void test_cap_water_filling(void **state)
 {
     (void)state;
     mr_stage st = stage_of(3, (double[]){0.70, 0.25, 0.05});
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60), 0);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.60, NULL), 0);
     assert_shares(&st, 3, (double[]){0.60, 1.0 / 3.0, 1.0 / 15.0});
     free(st.suppliers);
     st = stage_of(3, (double[]){0.50, 0.45, 0.05});
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.40), 0);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.40, NULL), 0);
     assert_shares(&st, 3, (double[]){0.40, 0.40, 0.20});
     free(st.suppliers);
 }
@@ -101,15 +125,15 @@ static void test_cap_unplaceable(void **state)
 {
     (void)state;
     mr_stage st = stage_of(1, (double[]){1.0});
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.6), -1);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.6, NULL), -1);
     assert_shares(&st, 1, (double[]){1.0});
     free(st.suppliers);
     st = stage_of(2, (double[]){0.7, 0.3}); /* 2 * 0.45 < 1 */
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.45), -1);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.45, NULL), -1);
     assert_shares(&st, 2, (double[]){0.7, 0.3});
     free(st.suppliers);
     st = stage_of(2, (double[]){0.5, 0.5}); /* exactly at the cap: fine */
-    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.5), 0);
+    assert_int_equal(mr_policy_cap_pro_rata(&st, 0.5, NULL), 0);
     assert_shares(&st, 2, (double[]){0.5, 0.5});
     free(st.suppliers);
 }
@@ -226,7 +250,7 @@ static void test_certain_event_in_every_trial(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cap_pro_rata_98_1_1),  cmocka_unit_test(test_cap_to_new_source_98_1_1),
+        cmocka_unit_test(test_cap_pro_rata_98_1_1),  cmocka_unit_test(test_cap_exempts_aggregates),  cmocka_unit_test(test_cap_to_new_source_98_1_1),
         cmocka_unit_test(test_cap_water_filling),    cmocka_unit_test(test_cap_unplaceable),
         cmocka_unit_test(test_share_floor),          cmocka_unit_test(test_stockpile),
         cmocka_unit_test(test_certain_event_in_every_trial),
