@@ -28,30 +28,29 @@ mr_comm mr_comm_world(void)
 /* MPI counts are int: split long buffers into chunks. */
 #define MR_MPI_CHUNK ((size_t)1 << 28)
 
-int mr_comm_sum_u64(const mr_comm *c, uint64_t *buf, size_t n)
+/* In-place MPI_Allreduce of n elements of `size` bytes, in int-sized chunks. */
+static int allreduce(const mr_comm *c, void *buf, size_t n, size_t size, MPI_Datatype type,
+                     MPI_Op op)
 {
     if (!c->mpi || c->size == 1)
         return 0;
     for (size_t off = 0; off < n; off += MR_MPI_CHUNK) {
         size_t k = n - off < MR_MPI_CHUNK ? n - off : MR_MPI_CHUNK;
-        if (MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)k, MPI_UINT64_T, MPI_SUM, COMM(c)) !=
+        if (MPI_Allreduce(MPI_IN_PLACE, (char *)buf + off * size, (int)k, type, op, COMM(c)) !=
             MPI_SUCCESS)
             return -1;
     }
     return 0;
 }
 
+int mr_comm_sum_u64(const mr_comm *c, uint64_t *buf, size_t n)
+{
+    return allreduce(c, buf, n, sizeof *buf, MPI_UINT64_T, MPI_SUM);
+}
+
 static int minmax(const mr_comm *c, double *buf, size_t n, MPI_Op op)
 {
-    if (!c->mpi || c->size == 1)
-        return 0;
-    for (size_t off = 0; off < n; off += MR_MPI_CHUNK) {
-        size_t k = n - off < MR_MPI_CHUNK ? n - off : MR_MPI_CHUNK;
-        if (MPI_Allreduce(MPI_IN_PLACE, buf + off, (int)k, MPI_DOUBLE, op, COMM(c)) !=
-            MPI_SUCCESS)
-            return -1;
-    }
-    return 0;
+    return allreduce(c, buf, n, sizeof *buf, MPI_DOUBLE, op);
 }
 
 int mr_comm_min_f64(const mr_comm *c, double *buf, size_t n)

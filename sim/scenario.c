@@ -1153,30 +1153,23 @@ static int walk_minerals(P *p, const yaml_node_t *v, const char *kp)
 
 /* policies.diversification_cap (MODEL §10): a number, or {cap, new_source}. */
 
-/* mr_policy_cap_pro_rata with the stage's aggregate suppliers (rest of the
-   world) exempt from the cut. Returns -1 if the excess cannot be placed. */
-static int cap_pro_rata(P *p, mr_stage *st, double cap)
+/* The cap of policies.diversification_cap on one stage, with the stage's
+   aggregate suppliers (rest of the world) exempt from the cut: to the new
+   source when there is one, else pro rata. Returns 0; 1 if the excess
+   cannot be placed pro rata; -1 out of memory. */
+static int cap_stage(P *p, mr_stage *st, double cap, const mr_policies *pol)
 {
     bool *exempt = calloc((size_t)st->n, sizeof *exempt);
     if (!exempt)
         return -1;
     for (int k = 0; k < st->n; k++)
         exempt[k] = p->sc->countries[st->suppliers[k].country].aggregate;
-    int rc = mr_policy_cap_pro_rata(st, cap, exempt);
-    free(exempt);
-    return rc;
-}
-
-/* mr_policy_cap_to_source, aggregates exempt likewise. */
-static int cap_to_source(P *p, mr_stage *st, double cap, const mr_policies *pol)
-{
-    bool *exempt = calloc((size_t)st->n, sizeof *exempt);
-    if (!exempt)
-        return -1;
-    for (int k = 0; k < st->n; k++)
-        exempt[k] = p->sc->countries[st->suppliers[k].country].aggregate;
-    int rc = mr_policy_cap_to_source(st, cap, pol->new_source_country, pol->new_source_spare,
+    int rc;
+    if (pol->new_source_country >= 0)
+        rc = mr_policy_cap_to_source(st, cap, pol->new_source_country, pol->new_source_spare,
                                      &pol->new_source_outage, exempt);
+    else
+        rc = mr_policy_cap_pro_rata(st, cap, exempt) ? 1 : 0;
     free(exempt);
     return rc;
 }
@@ -1211,15 +1204,14 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
             mr_stage *st = &sc->minerals[i].stage[s];
             if (st->n == 0)
                 continue;
-            if (pol->new_source_country >= 0) {
-                if (cap_to_source(p, st, sc->policy_cap, pol))
-                    return oom(p);
-            } else if (cap_pro_rata(p, st, sc->policy_cap)) {
+            int rc = cap_stage(p, st, sc->policy_cap, pol);
+            if (rc < 0)
+                return oom(p);
+            if (rc > 0)
                 return fail(p, at, kp, "minerals.%s.%s has %d supplier%s; a cap of %g needs a "
                                        "new_source",
                             sc->minerals[i].id, STAGES[s], st->n, st->n == 1 ? "" : "s",
                             sc->policy_cap);
-            }
         }
     return 0;
 }
