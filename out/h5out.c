@@ -103,6 +103,7 @@ typedef struct {
     const mr_comm *world; /* all ranks of the write */
     bool par;             /* the file is open through MPI-IO */
     hid_t file;
+    hid_t base; /* the group of the run being written (the file for a plain run) */
     hid_t str;  /* variable-length UTF-8 string */
     hid_t gcpl; /* groups: link and attribute creation order, no times */
     hid_t dcpl; /* small datasets: contiguous, no times */
@@ -570,7 +571,7 @@ static int put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which
 
 static int write_root(h5w *w, const mr_scenario *sc, const mr_results *res)
 {
-    hid_t r = w->file;
+    hid_t r = w->base;
     int version[2] = {MR_FORMAT_MAJOR, MR_FORMAT_MINOR};
     if (attr_str(w, r, "format", MR_FORMAT_NAME) < 0 ||
         attr_write(w, r, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, version) < 0 ||
@@ -609,7 +610,7 @@ static int put_text(h5w *w, hid_t grp, const char *name, const char *text, const
 
 static int write_scenario(h5w *w, const mr_scenario *sc)
 {
-    hid_t g = make_group(w, w->file, "scenario");
+    hid_t g = make_group(w, w->base, "scenario");
     if (g < 0)
         return -1;
     int rc = put_text(w, g, "source", sc->source_text, "the scenario file's text, as read (YAML)");
@@ -634,7 +635,7 @@ typedef struct {
 
 static int write_run_info(h5w *w, const mr_scenario *sc, const run_facts *rf)
 {
-    hid_t g = make_group(w, w->file, "run_info");
+    hid_t g = make_group(w, w->base, "run_info");
     if (g < 0)
         return -1;
     char host[256] = "";
@@ -699,7 +700,7 @@ static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
 {
     const hsize_t n = res->ntrials, N = res->ntrials_total, S = (hsize_t)res->nsectors,
                   M = (hsize_t)res->nminerals, H = (hsize_t)res->years;
-    hid_t g = make_group(w, w->file, "trials");
+    hid_t g = make_group(w, w->base, "trials");
     if (g < 0)
         return -1;
     int rc = -1;
@@ -999,7 +1000,7 @@ static int write_entity_figures(h5w *w, hid_t g, const mr_sumstats *st)
 static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
                          const mr_sumstats *st)
 {
-    hid_t g = make_group(w, w->file, "summary");
+    hid_t g = make_group(w, w->base, "summary");
     if (g < 0)
         return -1;
     const size_t S = (size_t)st->nsectors;
@@ -1060,7 +1061,7 @@ static int write_indicators(h5w *w, const mr_scenario *sc)
         above[r] = row->above_cap;
         assumed[r] = row->wgi_assumed;
     }
-    if ((g = make_group(w, w->file, "indicators")) < 0)
+    if ((g = make_group(w, w->base, "indicators")) < 0)
         goto out;
     char capdesc[256];
     snprintf(capdesc, sizeof capdesc, "cap of the above_cap flag, fraction: %s",
@@ -1227,9 +1228,120 @@ static int setup_h5(h5w *w, hid_t fcpl, hid_t fapl)
     return 0;
 }
 
+/* Make (or open) the groups of a path "a/b/c" under the file root; the
+   last one is returned. NULL or "" is the root itself (a new reference). */
+static hid_t make_path(h5w *w, const char *path, bool last_is_group)
+{
+    hid_t cur = w->failed ? -1 : H5Gopen2(w->file, "/", H5P_DEFAULT);
+    if (!w->failed && cur < 0)
+        fail_h5(w, "/");
+    char part[512];
+    const char *p = path ? path : "";
+    while (*p && !w->failed) {
+        size_t len = strcspn(p, "/");
+        if (!p[len] && !last_is_group)
+            break; /* the last part names a dataset */
+        if (len >= sizeof part) {
+            fail(w, "internal error: group name too long");
+            break;
+        }
+        memcpy(part, p, len);
+        part[len] = '\0';
+        hid_t next = -1;
+        if (len > 0) {
+            htri_t exists = H5Lexists(cur, part, H5P_DEFAULT);
+            next = exists > 0 ? H5Gopen2(cur, part, H5P_DEFAULT)
+                              : H5Gcreate2(cur, part, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
+            if (next < 0)
+                fail_h5(w, part);
+            close_id(cur);
+            cur = next;
+        }
+        p += len + (p[len] == '/');
+    }
+    if (sync_state(w) < 0) {
+        close_id(cur);
+        return -1;
+    }
+    return cur;
+}
+
+/* One extra dataset (output.h) under its path. */
+static int write_extra(h5w *w, const mr_output_extra *x)
+{
+    hid_t g = make_path(w, x->path, false);
+    if (g < 0)
+        return -1;
+    const char *name = strrchr(x->path, '/');
+    name = name ? name + 1 : x->path;
+    hid_t ft = H5T_IEEE_F64LE, mt = H5T_NATIVE_DOUBLE;
+    switch (x->type) {
+    case MR_EXTRA_F64:
+        break;
+    case MR_EXTRA_U64:
+        ft = H5T_STD_U64LE;
+        mt = H5T_NATIVE_UINT64;
+        break;
+    case MR_EXTRA_I32:
+        ft = H5T_STD_I32LE;
+        mt = H5T_NATIVE_INT32;
+        break;
+    case MR_EXTRA_STR:
+        ft = mt = w->str;
+        break;
+    }
+    dsdef d = {name, ft, mt, x->rank, {0}, {NULL}, x->units, x->description};
+    for (int k = 0; k < x->rank && k < 3; k++) {
+        d.dims[k] = x->dims[k];
+        d.dimnames[k] = x->dim_names[k];
+    }
+    int rc;
+    dsrows r = {0};
+    if (x->distributed) {
+        hsize_t rowbytes = 8;
+        for (int k = 1; k < x->rank; k++)
+            rowbytes *= x->dims[k];
+        r = (dsrows){true, x->row0, x->nrows, chunk_rows_for(x->dims[0], rowbytes)};
+    }
+    if (x->is_coord)
+        rc = put_coord_impl(w, g, &d, x->data, x->distributed ? &r : NULL);
+    else
+        rc = put_impl(w, g, &d, x->data, x->distributed ? &r : NULL);
+    if (rc == 0 && x->coordinates) {
+        hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+        if (ds < 0)
+            fail_h5(w, name);
+        rc = sync_state(w) < 0 ? -1 : attr_str(w, ds, "coordinates", x->coordinates);
+        close_id(ds);
+    }
+    close_id(g);
+    return rc;
+}
+
+/* The file's own root attributes in a multi-run file (kind != "run"). */
+static int write_file_root(h5w *w, const char *kind, const mr_output_run *runs, size_t nruns)
+{
+    hid_t r = w->file;
+    int version[2] = {MR_FORMAT_MAJOR, MR_FORMAT_MINOR};
+    const mr_scenario *sc = runs[0].sc;
+    return (attr_str(w, r, "format", MR_FORMAT_NAME) < 0 ||
+            attr_write(w, r, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, version) < 0 ||
+            attr_str(w, r, "software_version", MINRISK_VERSION) < 0 ||
+            attr_str(w, r, "kind", kind) < 0 ||
+            attr_i32(w, r, "runs", (int)nruns) < 0 ||
+            attr_str(w, r, "scenario_name", sc->name) < 0 || attr_u64(w, r, "seed", sc->seed) < 0 ||
+            attr_u64(w, r, "trials", runs[0].res->ntrials_total) < 0 ||
+            attr_i32(w, r, "horizon_years", sc->horizon_years) < 0 ||
+            attr_i32(w, r, "steps_per_year", sc->steps_per_year) < 0 ||
+            attr_str(w, r, "rng", "philox4x32-10") < 0)
+               ? -1
+               : 0;
+}
+
 /* The collective part: every object, all numeric data. */
-static void write_collective(h5w *w, const mr_scenario *sc, const mr_results *res,
-                             const mr_sumstats *st)
+static void write_collective(h5w *w, const char *kind, const mr_output_run *runs, size_t nruns,
+                             const mr_sumstats *st, char **resolved,
+                             const mr_output_extra *extras, size_t nextras)
 {
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
     w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
@@ -1243,10 +1355,25 @@ static void write_collective(h5w *w, const mr_scenario *sc, const mr_results *re
         if (w->file < 0)
             fail_h5(w, partial_path);
     }
-    if (sync_state(w) == 0)
-        (void)(write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
-               (sc->output_trials != MR_OUTPUT_TRIALS_NONE && write_trials(w, sc, res) < 0) ||
-               write_summary(w, sc, res, st) < 0 || write_indicators(w, sc) < 0);
+    bool plain = !strcmp(kind, "run");
+    if (sync_state(w) == 0 && !plain)
+        (void)(write_file_root(w, kind, runs, nruns) < 0);
+    for (size_t k = 0; k < nruns && sync_state(w) == 0; k++) {
+        const mr_output_run *ru = &runs[k];
+        w->base = make_path(w, plain ? NULL : ru->group, true);
+        w->resolved = resolved[k];
+        if (w->base >= 0)
+            (void)(write_root(w, ru->sc, ru->res) < 0 || write_scenario(w, ru->sc) < 0 ||
+                   (ru->sc->output_trials != MR_OUTPUT_TRIALS_NONE &&
+                    write_trials(w, ru->sc, ru->res) < 0) ||
+                   write_summary(w, ru->sc, ru->res, &st[k]) < 0 ||
+                   write_indicators(w, ru->sc) < 0);
+        close_id(w->base);
+        w->base = -1;
+        w->resolved = NULL;
+    }
+    for (size_t k = 0; k < nextras && sync_state(w) == 0; k++)
+        (void)write_extra(w, &extras[k]);
     if (w->file >= 0) {
         errno = 0;
         if (H5Fclose(w->file) < 0)
@@ -1290,8 +1417,10 @@ static void write_final(h5w *w, const mr_scenario *sc, const run_facts *rf)
             fail_h5(w, d->path);
         close_id(ds);
     }
+    w->base = w->file;
     if (sync_state(w) == 0)
         write_run_info(w, sc, rf);
+    w->base = -1;
     if (w->file >= 0) {
         errno = 0;
         if (H5Fclose(w->file) < 0)
@@ -1307,12 +1436,21 @@ static void write_final(h5w *w, const mr_scenario *sc, const run_facts *rf)
 int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
                     const mr_run_info *info, const mr_comm *comm, mr_error *err)
 {
+    mr_output_run run = {NULL, sc, res, info};
+    return mr_output_write_multi(path, "run", &run, 1, NULL, 0, comm, err);
+}
+
+int mr_output_write_multi(const char *path, const char *kind, const mr_output_run *runs,
+                          size_t nruns, const mr_output_extra *extras, size_t nextras,
+                          const mr_comm *comm, mr_error *err)
+{
     const mr_comm *c = comm ? comm : &solo;
     h5w w = {.path = path,
              .err = err,
              .comm = c,
              .world = c,
              .file = -1,
+             .base = -1,
              .str = -1,
              .gcpl = -1,
              .dcpl = -1,
@@ -1321,22 +1459,49 @@ int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *r
     w.par = c->mpi != NULL;
 #endif
     const bool root = c->rank == 0;
-    mr_sumstats st;
-    memset(&st, 0, sizeof st);
+    const bool plain = !strcmp(kind, "run");
+    mr_sumstats *st = calloc(nruns ? nruns : 1, sizeof *st);
+    char **resolved = calloc(nruns ? nruns : 1, sizeof *resolved);
+    /* /run_info: the first run's facts; wall time and random words summed over the runs */
+    mr_run_info sum_info = {0};
+    bool have_info = true;
+    for (size_t k = 0; k < nruns; k++) {
+        if (!runs[k].info) {
+            have_info = false;
+            continue;
+        }
+        if (k == 0)
+            sum_info = *runs[0].info;
+        else {
+            sum_info.wall_seconds += runs[k].info->wall_seconds;
+            sum_info.random_words += runs[k].info->random_words;
+        }
+    }
+    const mr_run_info *info = have_info ? &sum_info : NULL;
+    uint64_t trials_all = 0;
+    for (size_t k = 0; k < nruns; k++)
+        trials_all += runs[k].res->ntrials_total;
     run_facts rf = {.have_info = info != NULL, .ranks = c->size};
     bool created = false;
 
-    if (sync_state(&w) < 0 || check_results(&w, sc, res) < 0)
+    if (!st || !resolved)
+        fail(&w, "out of memory");
+    else if (nruns == 0 || (plain && nruns != 1))
+        fail(&w, "internal error: %zu runs for a file of kind %s", nruns, kind);
+    for (size_t k = 0; k < nruns && sync_state(&w) == 0; k++)
+        check_results(&w, runs[k].sc, runs[k].res);
+    if (sync_state(&w) < 0)
         goto done;
 
     /* The statistics, before the file exists. */
     double t0 = now_seconds();
-    if (mr_sumstats_compute(c, res, &st) != 0)
-        fail(&w, "out of memory for the statistics");
+    for (size_t k = 0; k < nruns && !w.failed; k++) {
+        if (mr_sumstats_compute(c, runs[k].res, &st[k]) != 0)
+            fail(&w, "out of memory for the statistics");
+        else if (!(resolved[k] = mr_scenario_resolved_yaml(runs[k].sc)))
+            fail(&w, "cannot produce the resolved scenario (out of memory)");
+    }
     rf.stats_seconds = now_seconds() - t0;
-    w.resolved = mr_scenario_resolved_yaml(sc);
-    if (!w.resolved)
-        fail(&w, "cannot produce the resolved scenario (out of memory)");
     if (sync_state(&w) < 0)
         goto done;
 
@@ -1377,7 +1542,7 @@ int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *r
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported through err */
 
     double t1 = now_seconds();
-    write_collective(&w, sc, res, &st);
+    write_collective(&w, kind, runs, nruns, st, resolved, extras, nextras);
     double write_s = now_seconds() - t1;
     if (sync_state(&w) == 0) {
         /* rank-dependent facts, reduced over ranks (exact min and max) */
@@ -1393,11 +1558,11 @@ int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *r
             rf.threads = info->threads;
             rf.random_words = info->random_words;
             rf.trials_per_second =
-                rf.wall_max > 0.0 ? (double)res->ntrials_total / rf.wall_max : 0.0;
+                rf.wall_max > 0.0 ? (double)trials_all / rf.wall_max : 0.0;
         }
         w.comm = &solo;
         if (root)
-            write_final(&w, sc, &rf);
+            write_final(&w, runs[0].sc, &rf);
         w.comm = c;
         sync_state(&w);
     }
@@ -1412,8 +1577,12 @@ done:
     if (w.failed && created && root)
         unlink(partial_path);
     partial_active = 0;
-    mr_sumstats_free(&st);
-    free(w.resolved);
+    for (size_t k = 0; st && resolved && k < nruns; k++) {
+        mr_sumstats_free(&st[k]);
+        free(resolved[k]);
+    }
+    free(st);
+    free(resolved);
     free_deferred(&w);
     mr_comm_barrier(c);
     if (w.stopped) {

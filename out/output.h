@@ -17,7 +17,7 @@
    removed or changes meaning. */
 #define MR_FORMAT_NAME "minrisk"
 #define MR_FORMAT_MAJOR 1
-#define MR_FORMAT_MINOR 1
+#define MR_FORMAT_MINOR 2
 
 /* Statistics written to /summary (MODEL §9). */
 #define MR_OUTPUT_NQUANTILES 6 /* 0.5 0.9 0.95 0.99 0.995 0.999 */
@@ -58,6 +58,47 @@ extern const double mr_output_bands[MR_OUTPUT_NBANDS];
    each the maximum over ranks. */
 int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
                     const mr_run_info *info, const mr_comm *comm, mr_error *err);
+
+/* One run of a file that holds several (a comparison, a sweep). */
+typedef struct {
+    const char *group;        /* its group, e.g. "runs/a" or "variants/cap_060" */
+    const mr_scenario *sc;
+    const mr_results *res;    /* this rank's trials, as for mr_output_write */
+    const mr_run_info *info;  /* may be NULL */
+} mr_output_run;
+
+typedef enum { MR_EXTRA_F64, MR_EXTRA_U64, MR_EXTRA_I32, MR_EXTRA_STR } mr_extra_type;
+
+/* A further dataset (attribution, paired differences, a sweep's table,
+   the event table). Written after the runs, in the order given, so a
+   coordinate variable must come before the datasets that use it. */
+typedef struct {
+    const char *path;          /* from the file root, e.g. "attribution/tail_share";
+                                  missing groups are made */
+    mr_extra_type type;        /* MR_EXTRA_STR: data is const char *const [dims[0]] */
+    int rank;                  /* 0..3 */
+    uint64_t dims[3];          /* the whole dataset's dimensions */
+    const char *dim_names[3];  /* each a coordinate variable in the same group
+                                  (or the dataset itself when is_coord) */
+    const void *data;          /* the same on every rank; or, when distributed,
+                                  this rank's rows row0 .. row0 + nrows - 1 */
+    bool distributed;
+    uint64_t row0, nrows;
+    bool is_coord;             /* make it a dimension scale (rank 1, named as its dimension) */
+    const char *units;         /* NULL: none (strings) */
+    const char *description;
+    const char *coordinates;   /* CF "coordinates" attribute, NULL: none */
+} mr_output_extra;
+
+/* Write one file holding several runs, each in its own group (a full run
+   layout: scenario, trials, summary, indicators), then the extras, and one
+   /run_info at the root (wall time and random words summed over the runs).
+   kind is the root attribute `kind` ("compare", "sweep"); "run" with one
+   run and group NULL is exactly mr_output_write's file plus the extras.
+   Same collective contract, temporary name and statuses as mr_output_write. */
+int mr_output_write_multi(const char *path, const char *kind, const mr_output_run *runs,
+                          size_t nruns, const mr_output_extra *extras, size_t nextras,
+                          const mr_comm *comm, mr_error *err);
 
 /* Ask a write in progress (or the next one) to stop, and remove its
    temporary file at once. Async-signal-safe: sets a flag and calls

@@ -115,6 +115,10 @@ typedef struct {
     uint32_t *band_q, *band_y; /* a thread counts at most N < 2^32 trials */
     double *qtraj, *ytraj;     /* [S*T], [M*T] this trial's q and y */
     uint64_t words;                              /* random words drawn so far */
+    const mr_counterfactual *cf; /* NULL: the scenario as it is */
+    mr_trace *trace;             /* NULL: no trace (a run) */
+    int trace_failed;            /* out of memory recording occurrences */
+    uint64_t trial;              /* trial being sampled (for the trace) */
 } workspace;
 
 static void workspace_free(workspace *w, int M)
@@ -221,13 +225,34 @@ static inline int band_bin(double v, double lo, double width, int nbins)
 /* Sample every disruption process of trial i into the survival rows (MODEL §3). */
 /* One occurrence of process p on the step grid (MODEL §3): the survival
    factor 1 - s on its active steps of every slot it hits. */
+static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurrence *occ,
+                            int first, int len)
+{
+    if (tr->nocc == tr->cap) {
+        int cap = tr->cap ? 2 * tr->cap : 64;
+        mr_occurrence_record *o = realloc(tr->occ, (size_t)cap * sizeof *o);
+        if (!o)
+            return -1;
+        tr->occ = o;
+        tr->cap = cap;
+    }
+    tr->occ[tr->nocc++] = (mr_occurrence_record){trial,      p, first, len, occ->start_years,
+                                                  occ->duration_months, occ->severity};
+    return 0;
+}
+
 static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, workspace *w)
 {
     const int T = md->T;
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
+    if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len))
+        w->trace_failed = 1;
     double keep = 1.0 - occ->severity;
+    const unsigned char *moff = w->cf ? w->cf->mineral_off : NULL;
     for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
         int slot = md->targets[q];
+        if (moff && moff[md->slot_stage[slot] / 2])
+            continue; /* counterfactual: the mineral is never disrupted */
         if (!w->slot_touched[slot]) {
             w->slot_touched[slot] = 1;
             w->touched[w->ntouched++] = slot;
@@ -249,7 +274,11 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
 static void sample_disruptions(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
                                workspace *w)
 {
+    const unsigned char *poff = w->cf ? w->cf->proc_off : NULL;
+    w->trial = i;
     for (int p = 0; p < md->nproc; p++) {
+        if (poff && poff[p])
+            continue; /* counterfactual: never occurs (no other stream moves) */
         for (int k = 0; k < md->proc_ncertain[p]; k++) {
             const mr_certain_occurrence *c = &md->proc_certain[p][k];
             mr_occurrence occ = {c->start_years, c->duration_months, c->severity};
@@ -287,6 +316,26 @@ static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint
                 md->jump_mu[m] + gsl_ran_gaussian_ziggurat(w->rng, md->jump_sigma[m]);
         }
     }
+}
+
+/* Leave the survival rows and stage flags touched by a trial all ones and
+   zeros again, for the next trial. */
+static void reset_survival(const mr_model *md, workspace *w)
+{
+    const int T = md->T;
+    for (int k = 0; k < w->ntouched; k++) {
+        int slot = w->touched[k];
+        double *row = w->surv + (size_t)slot * (size_t)T;
+        for (int t = 0; t < T; t++)
+            row[t] = 1.0;
+        w->slot_touched[slot] = 0;
+        int st = md->slot_stage[slot];
+        if (w->stage_touched[st]) {
+            memset(w->stage_active + (size_t)st * (size_t)T, 0, (size_t)T);
+            w->stage_touched[st] = 0;
+        }
+    }
+    w->ntouched = 0;
 }
 
 /* One trial: MODEL §7a, steps (1)-(6), then the metrics of §8 into row i. */
@@ -350,6 +399,13 @@ static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspa
                     w->empty[m] = t * h;
             }
             double u = gap - release;
+            if (w->trace) {
+                size_t k = (size_t)t * (size_t)M + (size_t)m;
+                w->trace->availability[k] = a;
+                w->trace->gap[k] = gap;
+                w->trace->release[k] = release;
+                w->trace->level[k] = w->level[m];
+            }
             w->u[m] = u;
             w->usum[m] += u;
             if (u > w->upeak[m])
@@ -380,6 +436,10 @@ static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspa
             if (w->y[m] > w->ypeak[m])
                 w->ypeak[m] = w->y[m];
             w->ytraj[(size_t)m * (size_t)T + (size_t)t] = w->y[m];
+            if (w->trace) {
+                w->trace->u[(size_t)t * (size_t)M + (size_t)m] = w->u[m];
+                w->trace->ratio[(size_t)t * (size_t)M + (size_t)m] = w->ratio[m];
+            }
         }
 
         /* (4) allocation, buffers, direct inoperability (MODEL §6) */
@@ -431,6 +491,13 @@ static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspa
             if (w->q[j] > MR_INOPERABILITY_THRESHOLD)
                 w->qmonths[j] += h;
             w->qtraj[(size_t)j * (size_t)T + (size_t)t] = w->q[j];
+            if (w->trace) {
+                size_t k = (size_t)t * (size_t)S + (size_t)j;
+                w->trace->c[k] = w->c[j];
+                w->trace->q[k] = w->q[j];
+                w->trace->output_loss[k] = ol;
+                w->trace->extra_cost[k] = xc;
+            }
         }
     }
 
@@ -474,20 +541,7 @@ static void run_trial(const mr_model *md, uint64_t seed, uint64_t trial, workspa
         res->mineral_stockpile_empty_month[iM + (size_t)m] = w->empty[m];
     }
 
-    /* leave the survival rows all ones for the next trial */
-    for (int k = 0; k < w->ntouched; k++) {
-        int slot = w->touched[k];
-        double *row = w->surv + (size_t)slot * (size_t)T;
-        for (int t = 0; t < T; t++)
-            row[t] = 1.0;
-        w->slot_touched[slot] = 0;
-        int st = md->slot_stage[slot];
-        if (w->stage_touched[st]) {
-            memset(w->stage_active + (size_t)st * (size_t)T, 0, (size_t)T);
-            w->stage_touched[st] = 0;
-        }
-    }
-    w->ntouched = 0;
+    reset_survival(md, w); /* all ones again for the next trial */
 }
 
 /* dst[(t * n + j) * bins + k] += src[(j * bins + k) * T + t]: integer sums,
@@ -604,6 +658,8 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
     {
         workspace w;
         int wok = workspace_alloc(&w, md) == 0;
+        if (wok)
+            w.cf = opts->counterfactual;
 #pragma omp atomic
         failed += !wok;
 #pragma omp barrier
@@ -677,4 +733,110 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
     if (mr_comm_any(comm, stop))
         return 1;
     return mr_comm_any(comm, paused) ? 2 : 0;
+}
+
+/* ---- single-trial replay (explain, tail attribution) ---- */
+
+int mr_trace_alloc(mr_trace *tr, int M, int S, int T)
+{
+    memset(tr, 0, sizeof *tr);
+    tr->M = M;
+    tr->S = S;
+    tr->T = T;
+    size_t tm = (size_t)T * (size_t)(M > 0 ? M : 1), ts = (size_t)T * (size_t)(S > 0 ? S : 1);
+    double **pm[] = {&tr->availability, &tr->gap, &tr->release, &tr->level, &tr->u, &tr->ratio};
+    double **ps[] = {&tr->c, &tr->q, &tr->output_loss, &tr->extra_cost};
+    int ok = 1;
+    for (size_t k = 0; k < sizeof pm / sizeof pm[0]; k++)
+        ok = ok && (*pm[k] = calloc(tm, sizeof(double))) != NULL;
+    for (size_t k = 0; k < sizeof ps / sizeof ps[0]; k++)
+        ok = ok && (*ps[k] = calloc(ts, sizeof(double))) != NULL;
+    if (!ok) {
+        mr_trace_free(tr);
+        return -1;
+    }
+    return 0;
+}
+
+void mr_trace_free(mr_trace *tr)
+{
+    void *ptrs[] = {tr->occ, tr->availability, tr->gap,         tr->release,    tr->level, tr->u,
+                    tr->ratio, tr->c,          tr->q,           tr->output_loss, tr->extra_cost};
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+        free(ptrs[i]);
+    memset(tr, 0, sizeof *tr);
+}
+
+struct mr_replayer {
+    mr_model md;
+    workspace w;
+    uint64_t seed;
+    mr_counterfactual cf;
+};
+
+mr_replayer *mr_replayer_new(const mr_scenario *sc, const mr_counterfactual *cf, mr_error *err)
+{
+    mr_replayer *rp = calloc(1, sizeof *rp);
+    if (!rp) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", sc->source_path);
+        return NULL;
+    }
+    if (mr_model_build(sc, &rp->md, err)) {
+        free(rp);
+        return NULL;
+    }
+    if (workspace_alloc(&rp->w, &rp->md)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for a workspace", sc->source_path);
+        mr_model_free(&rp->md);
+        free(rp);
+        return NULL;
+    }
+    rp->seed = sc->seed;
+    if (cf) {
+        rp->cf = *cf;
+        rp->w.cf = &rp->cf;
+    }
+    return rp;
+}
+
+void mr_replayer_free(mr_replayer *rp)
+{
+    if (!rp)
+        return;
+    workspace_free(&rp->w, rp->md.M);
+    mr_model_free(&rp->md);
+    free(rp);
+}
+
+const void *mr_replayer_model(const mr_replayer *rp)
+{
+    return &rp->md;
+}
+
+int mr_replayer_run(mr_replayer *rp, uint64_t trial, mr_results *row, mr_trace *tr)
+{
+    if (tr)
+        tr->nocc = 0;
+    rp->w.trace = tr;
+    rp->w.trace_failed = 0;
+    uint64_t first = row->first_trial;
+    row->first_trial = trial;
+    run_trial(&rp->md, rp->seed, trial, &rp->w, row);
+    row->first_trial = first;
+    rp->w.trace = NULL;
+    return rp->w.trace_failed ? -1 : 0;
+}
+
+int mr_replayer_occurrences(mr_replayer *rp, uint64_t lo, uint64_t hi, mr_trace *tr)
+{
+    workspace *w = &rp->w;
+    const mr_model *md = &rp->md;
+    w->trace = tr;
+    w->trace_failed = 0;
+    for (uint64_t i = lo; i < hi; i++) {
+        sample_disruptions(md, (double)md->H, rp->seed, i, w);
+        reset_survival(md, w);
+    }
+    w->trace = NULL;
+    return w->trace_failed ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /* main.c - the minrisk command line (INTERFACE.md). Only main prints errors
  * and picks exit codes: 0 success, 2 bad usage or input, 1 anything else. */
 #include "checkpoint.h"
+#include "cli.h"
 #include "comm.h"
 #include "engine.h"
 #include "indicators.h"
@@ -19,7 +20,8 @@
 #include <mpi.h>
 #endif
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
+enum { EXIT_OK = MR_EXIT_OK, EXIT_FAIL = MR_EXIT_FAIL, EXIT_USAGE = MR_EXIT_USAGE,
+       EXIT_INTERRUPTED = MR_EXIT_INTERRUPTED };
 
 /* Default interval of periodic checkpoints: long enough that runs of
    minutes never pay for one, short enough to bound a crash's loss. */
@@ -94,29 +96,8 @@ static const char *const usage_summary =
     "example:\n"
     "  minrisk summary demo.h5\n";
 
-static int is_help(const char *a)
-{
-    return !strcmp(a, "-h") || !strcmp(a, "--help");
-}
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "minrisk%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see 'minrisk%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
-    return EXIT_USAGE;
-}
 
-/* Parse a whole decimal unsigned number; no sign, no trailing text. */
-static int parse_u64(const char *s, unsigned long long *out)
-{
-    if (!*s || *s == '-' || *s == '+')
-        return -1;
-    char *end;
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    return (errno || *end) ? -1 : 0;
-}
 
 /* Set while the output file is being written: an interrupt then removes the
    temporary file and exits at once (the HDF5 library is not reentrant). */
@@ -146,50 +127,7 @@ static void on_checkpoint_signal(int sig)
     mr_engine_interrupt();
 }
 
-static char *default_output(const char *scenario)
-{
-    const char *base = strrchr(scenario, '/');
-    base = base ? base + 1 : scenario;
-    size_t len = strlen(base);
-    const char *dot = strrchr(base, '.');
-    if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
-        len = (size_t)(dot - base);
-    char *out = malloc(len + 4);
-    if (out) {
-        memcpy(out, base, len);
-        memcpy(out + len, ".h5", 4);
-    }
-    return out;
-}
 
-/* The output's directory must exist and be writable (the file is written
-   there under a temporary name, then renamed). */
-static int check_output_dir(const char *path, mr_error *err)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash)
-        strcpy(dir, ".");
-    else if (slash == path)
-        strcpy(dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir) {
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = '\0';
-    } else {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot write: path too long", path);
-        return -1;
-    }
-    if (slash && !slash[1]) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot write: not a file name", path);
-        return -1;
-    }
-    if (access(dir, W_OK | X_OK)) {
-        snprintf(err->msg, sizeof err->msg, "%.480s: cannot write to directory '%.480s': %s", path,
-                 dir, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
 
 typedef struct {
     const char *scenario, *output;
@@ -198,41 +136,7 @@ typedef struct {
     double checkpoint_every; /* seconds; 0 = only on a signal */
 } run_request;
 
-/* Print an error once: from rank 0 (every rank holds the same message). */
-static void report(const mr_comm *comm, const mr_error *err)
-{
-    if (comm->rank == 0)
-        fprintf(stderr, "%s\n", err->msg);
-}
 
-/* Rank 0 reads the scenario file once and broadcasts its bytes; every rank
-   parses the same bytes. */
-static int load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err)
-{
-    int rc = 0;
-    if (comm->rank == 0)
-        rc = mr_scenario_load(path, sc, err);
-    if (comm->size == 1)
-        return rc;
-    mr_comm_bcast(comm, &rc, sizeof rc);
-    if (rc) {
-        mr_comm_bcast(comm, err->msg, sizeof err->msg);
-        return rc;
-    }
-    uint64_t len = comm->rank == 0 ? (uint64_t)sc->source_len : 0;
-    mr_comm_bcast(comm, &len, sizeof len);
-    if (comm->rank == 0)
-        return mr_comm_bcast(comm, sc->source_text, (size_t)len);
-    char *buf = malloc((size_t)len + 1);
-    if (!buf) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
-        return -1; /* the ranks now disagree: MPI_Abort in the caller */
-    }
-    mr_comm_bcast(comm, buf, (size_t)len);
-    rc = mr_scenario_parse(path, buf, (size_t)len, sc, err);
-    free(buf);
-    return rc;
-}
 
 static void install_handlers(void)
 {
@@ -250,30 +154,30 @@ static int run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
     mr_error err = {{0}};
-    if (load_scenario(q->scenario, &sc, comm, &err)) {
-        report(comm, &err);
+    if (mr_cli_load_scenario(q->scenario, &sc, comm, &err)) {
+        mr_cli_report(comm, &err);
         return EXIT_USAGE;
     }
     if (q->have_trials)
         sc.trials = q->trials;
     if (q->have_seed)
         sc.seed = q->seed;
-    char *defout = q->output ? NULL : default_output(q->scenario);
+    char *defout = q->output ? NULL : mr_cli_default_output(q->scenario);
     const char *output = q->output ? q->output : defout;
     char *ckpt = mr_checkpoint_path(output);
     unsigned char *skip = NULL;
     int status = EXIT_OK;
     /* Fail before a long run, not after it, when the output cannot be written. */
-    int bad = comm->rank == 0 ? check_output_dir(output, &err) : 0;
+    int bad = comm->rank == 0 ? mr_cli_check_output_dir(output, &err) : 0;
     mr_comm_bcast(comm, &bad, sizeof bad);
     if (bad) {
         mr_comm_bcast(comm, err.msg, sizeof err.msg);
-        report(comm, &err);
+        mr_cli_report(comm, &err);
         status = EXIT_USAGE;
         goto done;
     }
     if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
-        report(comm, &err);
+        mr_cli_report(comm, &err);
         status = EXIT_USAGE;
         goto done;
     }
@@ -286,12 +190,12 @@ static int run(const run_request *q, const mr_comm *comm)
     mr_run_info info;
     int rc = mr_engine_run(&sc, &opts, &res, &info, &err);
     if (rc < 0) {
-        report(comm, &err);
+        mr_cli_report(comm, &err);
         status = EXIT_FAIL;
         goto done;
     }
     if (skip && mr_checkpoint_load_rows(ckpt, &sc, &res, skip, &info.random_words, comm, &err)) {
-        report(comm, &err);
+        mr_cli_report(comm, &err);
         status = EXIT_FAIL;
         goto free_results;
     }
@@ -299,13 +203,13 @@ static int run(const run_request *q, const mr_comm *comm)
        seconds, so that a crash loses at most that much work. */
     while (rc == 2) {
         if (mr_checkpoint_write(ckpt, &sc, &res, info.random_words, comm, &err)) {
-            report(comm, &err);
+            mr_cli_report(comm, &err);
             status = EXIT_FAIL;
             goto free_results;
         }
         rc = mr_engine_continue(&sc, &opts, &res, &info, &err);
         if (rc < 0) {
-            report(comm, &err);
+            mr_cli_report(comm, &err);
             status = EXIT_FAIL;
             goto done;
         }
@@ -317,7 +221,7 @@ static int run(const run_request *q, const mr_comm *comm)
         status = EXIT_INTERRUPTED;
     } else if (rc > 0) {
         if (mr_checkpoint_write(ckpt, &sc, &res, info.random_words, comm, &err)) {
-            report(comm, &err);
+            mr_cli_report(comm, &err);
             status = EXIT_FAIL;
         } else {
             if (comm->rank == 0)
@@ -332,7 +236,7 @@ static int run(const run_request *q, const mr_comm *comm)
         rc = mr_output_write(output, &sc, &res, &info, comm, &err);
         writing_output = 0;
         if (rc) {
-            report(comm, &err);
+            mr_cli_report(comm, &err);
             status = EXIT_FAIL;
         } else {
             if (comm->rank == 0)
@@ -361,7 +265,7 @@ static int cmd_run(int argc, char **argv)
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (is_help(a)) {
+        if (mr_cli_is_help(a)) {
             fputs(usage_run, stdout);
             return EXIT_OK;
         }
@@ -369,42 +273,42 @@ static int cmd_run(int argc, char **argv)
                     !strcmp(a, "--seed") || !strcmp(a, "--threads") ||
                     !strcmp(a, "--checkpoint-every");
         if (takes && i + 1 >= argc)
-            return usage_error("run", "option '%s' needs a value", a);
+            return mr_cli_usage_error("run", "option '%s' needs a value", a);
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             output = argv[++i];
         } else if (!strcmp(a, "--trials")) {
-            if (parse_u64(argv[++i], &trials) || trials < 1 || trials > 4294967295ull)
-                return usage_error("run", "--trials: must be an integer in [1, 4294967295], got '%s'",
+            if (mr_cli_parse_u64(argv[++i], &trials) || trials < 1 || trials > 4294967295ull)
+                return mr_cli_usage_error("run", "--trials: must be an integer in [1, 4294967295], got '%s'",
                                    argv[i]);
             have_trials = 1;
         } else if (!strcmp(a, "--seed")) {
-            if (parse_u64(argv[++i], &seed))
-                return usage_error("run", "--seed: must be an integer in [0, 2^64-1], got '%s'",
+            if (mr_cli_parse_u64(argv[++i], &seed))
+                return mr_cli_usage_error("run", "--seed: must be an integer in [0, 2^64-1], got '%s'",
                                    argv[i]);
             have_seed = 1;
         } else if (!strcmp(a, "--threads")) {
-            if (parse_u64(argv[++i], &threads) || threads < 1 || threads > 4096)
-                return usage_error("run", "--threads: must be an integer in [1, 4096], got '%s'",
+            if (mr_cli_parse_u64(argv[++i], &threads) || threads < 1 || threads > 4096)
+                return mr_cli_usage_error("run", "--threads: must be an integer in [1, 4096], got '%s'",
                                    argv[i]);
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
         } else if (!strcmp(a, "--checkpoint-every")) {
-            if (parse_u64(argv[++i], &every) || every > 31536000ull)
-                return usage_error("run",
+            if (mr_cli_parse_u64(argv[++i], &every) || every > 31536000ull)
+                return mr_cli_usage_error("run",
                                    "--checkpoint-every: must be seconds in [0, 31536000], got '%s'",
                                    argv[i]);
         } else if (!strcmp(a, "--resume")) {
             resume = 1;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("run", "unknown option '%s'", a);
+            return mr_cli_usage_error("run", "unknown option '%s'", a);
         } else if (!scenario) {
             scenario = a;
         } else {
-            return usage_error("run", "unexpected argument '%s'", a);
+            return mr_cli_usage_error("run", "unexpected argument '%s'", a);
         }
     }
     if (!scenario)
-        return usage_error("run", "%s", "missing SCENARIO.yaml");
+        return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();
     run_request req = {scenario,  output, trials, seed,  have_trials, have_seed, (int)threads,
                        quiet,     resume, (double)every};
@@ -415,18 +319,18 @@ static int cmd_validate(int argc, char **argv)
 {
     const char *scenario = NULL;
     for (int i = 0; i < argc; i++) {
-        if (is_help(argv[i])) {
+        if (mr_cli_is_help(argv[i])) {
             fputs(usage_validate, stdout);
             return EXIT_OK;
         }
         if (argv[i][0] == '-' && argv[i][1])
-            return usage_error("validate", "unknown option '%s'", argv[i]);
+            return mr_cli_usage_error("validate", "unknown option '%s'", argv[i]);
         if (scenario)
-            return usage_error("validate", "unexpected argument '%s'", argv[i]);
+            return mr_cli_usage_error("validate", "unexpected argument '%s'", argv[i]);
         scenario = argv[i];
     }
     if (!scenario)
-        return usage_error("validate", "%s", "missing SCENARIO.yaml");
+        return mr_cli_usage_error("validate", "%s", "missing SCENARIO.yaml");
     mr_scenario sc;
     mr_error err = {{0}};
     if (mr_scenario_load(scenario, &sc, &err)) {
@@ -455,18 +359,18 @@ static int cmd_summary(int argc, char **argv)
 {
     const char *file = NULL;
     for (int i = 0; i < argc; i++) {
-        if (is_help(argv[i])) {
+        if (mr_cli_is_help(argv[i])) {
             fputs(usage_summary, stdout);
             return EXIT_OK;
         }
         if (argv[i][0] == '-' && argv[i][1])
-            return usage_error("summary", "unknown option '%s'", argv[i]);
+            return mr_cli_usage_error("summary", "unknown option '%s'", argv[i]);
         if (file)
-            return usage_error("summary", "unexpected argument '%s'", argv[i]);
+            return mr_cli_usage_error("summary", "unexpected argument '%s'", argv[i]);
         file = argv[i];
     }
     if (!file)
-        return usage_error("summary", "%s", "missing FILE.h5");
+        return mr_cli_usage_error("summary", "%s", "missing FILE.h5");
     mr_error err = {{0}};
     if (mr_summary_print(file, stdout, &err)) {
         fprintf(stderr, "%s\n", err.msg);
@@ -485,7 +389,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (is_help(cmd)) {
+    if (mr_cli_is_help(cmd)) {
         fputs(usage_main, stdout);
         return EXIT_OK;
     }
@@ -525,8 +429,16 @@ int main(int argc, char **argv)
         status = cmd_validate(argc - 2, argv + 2);
     else if (!strcmp(cmd, "summary"))
         status = cmd_summary(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "compare"))
+        status = mr_cmd_compare(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "explain"))
+        status = mr_cmd_explain(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "report"))
+        status = mr_cmd_report(argc - 2, argv + 2);
+    else if (!strcmp(cmd, "export"))
+        status = mr_cmd_export(argc - 2, argv + 2);
     else
-        return usage_error(NULL, "unknown command '%s'", cmd);
+        return mr_cli_usage_error(NULL, "unknown command '%s'", cmd);
     /* Release HDF5's memory after a clean run (see H5dont_atexit above). */
     if (status == EXIT_OK)
         H5close();

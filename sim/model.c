@@ -57,10 +57,13 @@ static int claim_cmp(const void *pa, const void *pb)
 
 /* Add process p hitting every slot for which hit(slot) holds. */
 static void add_process(mr_model *md, int *ntargets, const mr_process *p, char *name,
-                        const int *hits, int nhits)
+                        const int *hits, int nhits, mr_proc_kind kind, int country, int index)
 {
     int i = md->nproc++;
     md->proc[i] = p;
+    md->proc_kind[i] = kind;
+    md->proc_country[i] = country;
+    md->proc_index[i] = index;
     md->proc_name[i] = name;
     md->proc_stream[i] = name ? mr_hash64(name) : 0;
     md->proc_first[i] = *ntargets;
@@ -89,7 +92,8 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->slot_share = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
-    int *slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
+    md->slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
+    int *slot_country = md->slot_country;
     md->stage_first = zalloc((size_t)M * 2, sizeof(int), &fail);
     md->stage_n = zalloc((size_t)M * 2, sizeof(int), &fail);
     md->recycled = zalloc((size_t)M, sizeof(double), &fail);
@@ -138,6 +142,9 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->proc_name = zalloc((size_t)maxproc, sizeof(char *), &fail);
     md->proc_ncertain = zalloc((size_t)maxproc, sizeof(int), &fail);
     md->proc_certain = zalloc((size_t)maxproc, sizeof *md->proc_certain, &fail);
+    md->proc_kind = zalloc((size_t)maxproc, sizeof *md->proc_kind, &fail);
+    md->proc_country = zalloc((size_t)maxproc, sizeof(int), &fail);
+    md->proc_index = zalloc((size_t)maxproc, sizeof(int), &fail);
     md->targets = zalloc(maxtargets, sizeof(int), &fail);
     int *hits = zalloc((size_t)md->nslots, sizeof(int), &fail);
     if (fail)
@@ -153,7 +160,8 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
                 hits[nh++] = k;
         if (nh)
             add_process(md, &ntargets, &co->outage,
-                        name_printf(&fail, "country/%s", co->id), hits, nh);
+                        name_printf(&fail, "country/%s", co->id), hits, nh, MR_PROC_COUNTRY, c,
+                        c);
     }
     for (int m = 0; m < M; m++)
         for (int s = 0; s < MR_NSTAGES; s++) {
@@ -164,7 +172,8 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
                 int k = md->stage_first[m * 2 + s] + i;
                 char *nm = name_printf(&fail, "supplier/%s/%s/%s", sc->minerals[m].id,
                                        stage_names[s], sc->countries[st->suppliers[i].country].id);
-                add_process(md, &ntargets, &st->suppliers[i].outage, nm, &k, 1);
+                add_process(md, &ntargets, &st->suppliers[i].outage, nm, &k, 1, MR_PROC_SUPPLIER,
+                            st->suppliers[i].country, k);
             }
         }
     for (int e = 0; e < sc->nevents; e++) {
@@ -184,15 +193,14 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         }
         if (nh) {
             add_process(md, &ntargets, &ev->process,
-                        name_printf(&fail, "event/%s", ev->id), hits, nh);
+                        name_printf(&fail, "event/%s", ev->id), hits, nh, MR_PROC_EVENT,
+                        ev->country, e);
             /* certain occurrences (docs/MODEL.md §3): no random numbers */
             md->proc_ncertain[md->nproc - 1] = ev->noccurrences;
             md->proc_certain[md->nproc - 1] = ev->occurrences;
         }
     }
     free(hits);
-    free(slot_country);
-    slot_country = NULL;
     if (fail)
         goto oom;
     for (int i = 0; i < md->nproc; i++)
@@ -340,7 +348,6 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
 oom_hits:
     free(hits);
 oom:
-    free(slot_country);
     mr_model_free(md);
     snprintf(err->msg, sizeof err->msg, "%s: out of memory building the model",
              sc->source_path);
@@ -355,7 +362,8 @@ void mr_model_free(mr_model *md)
                     md->stage_n,      md->recycled,     md->domestic,     md->ramp_months,
                     md->has_stockpile, md->stockpile,   md->stockpile_initial, (void *)md->proc,
                     md->proc_stream,  md->proc_first,   md->targets,      md->proc_name,
-                    md->proc_ncertain, (void *)md->proc_certain,
+                    md->proc_ncertain, (void *)md->proc_certain, md->proc_kind,
+                    md->proc_country, md->proc_index, md->slot_country,
                     md->ou_decay,     md->ou_scale,     md->elasticity,   md->max_multiple,
                     md->jump_rate,    md->jump_mu,      md->jump_sigma,   md->price_stream,
                     md->jump_stream,  md->chol,         md->need_first,   md->need_mineral,

@@ -10,6 +10,10 @@
 
 #include <stdint.h>
 
+/* What a disruption process is (MODEL §3), in the order mr_model_build lists
+   them: every country outage, then every supplier outage, then every event. */
+typedef enum { MR_PROC_COUNTRY, MR_PROC_SUPPLIER, MR_PROC_EVENT } mr_proc_kind;
+
 typedef struct {
     int M, S, T, H, n; /* minerals, sectors, steps, years, steps per year */
     double dt;         /* years per step */
@@ -20,6 +24,7 @@ typedef struct {
     double *slot_share;   /* [nslots] */
     double *slot_spare;   /* [nslots] */
     int *slot_stage;      /* [nslots] stage index m*2 + s */
+    int *slot_country;    /* [nslots] index into scenario countries */
     int *stage_first;     /* [M*2] first slot of the stage */
     int *stage_n;         /* [M*2] suppliers in the stage, 0 if absent */
     int max_stage_n;
@@ -38,6 +43,9 @@ typedef struct {
     char **proc_name;         /* [nproc] "country/CN", ... */
     int *proc_ncertain;       /* [nproc] certain occurrences (events only) */
     const mr_certain_occurrence **proc_certain; /* [nproc], into the scenario */
+    mr_proc_kind *proc_kind;  /* [nproc] */
+    int *proc_country;        /* [nproc] country where it strikes (scenario index) */
+    int *proc_index;          /* [nproc] country index, slot, or event index */
 
     /* prices (MODEL §5) */
     int any_volatility;

@@ -480,7 +480,7 @@ static void test_root_attributes(void **state)
     int ver[2] = {0, 0};
     assert_true(H5LTget_attribute_int(file, "/", "format_version", ver) >= 0);
     assert_int_equal(ver[0], 1);
-    assert_int_equal(ver[1], 1);
+    assert_int_equal(ver[1], 2);
     assert_true(read_attr_u64(file, "/", "seed") == UINT64_C(18446744073709551557));
     assert_true(read_attr_u64(file, "/", "trials") == N);
     int h = 0, npy = 0;

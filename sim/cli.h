@@ -1,0 +1,43 @@
+/* cli.h - the command line's shared pieces (sim/cli.c) and the entry point
+ * of each command (one file each: sim/main.c run/validate/summary,
+ * sim/cmd_*.c the others). Only command code prints errors and picks exit
+ * codes: 0 success, 2 bad usage or input, 1 anything else. */
+#ifndef MR_CLI_H
+#define MR_CLI_H
+
+#include "comm.h"
+#include "scenario.h"
+
+enum { MR_EXIT_OK = 0, MR_EXIT_FAIL = 1, MR_EXIT_USAGE = 2, MR_EXIT_INTERRUPTED = 130 };
+
+/* -h or --help */
+int mr_cli_is_help(const char *a);
+
+/* "minrisk CMD: <fmt with arg> (see 'minrisk CMD --help')" on stderr;
+   returns MR_EXIT_USAGE. cmd NULL: the main command. */
+int mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* A whole decimal unsigned number; no sign, no trailing text. 0 or -1. */
+int mr_cli_parse_u64(const char *s, unsigned long long *out);
+
+/* The scenario's base name with .yaml/.yml replaced by .h5, in the current
+   directory (caller frees; NULL if out of memory). */
+char *mr_cli_default_output(const char *scenario);
+
+/* The output's directory exists and is writable; else -1 with err. */
+int mr_cli_check_output_dir(const char *path, mr_error *err);
+
+/* Print err once (from rank 0). */
+void mr_cli_report(const mr_comm *comm, const mr_error *err);
+
+/* Rank 0 reads the scenario, every rank parses the same bytes. 0 or -1
+   with err on every rank. */
+int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
+
+/* The commands: argv[0] is the first argument after the command name. */
+int mr_cmd_compare(int argc, char **argv);
+int mr_cmd_explain(int argc, char **argv);
+int mr_cmd_report(int argc, char **argv);
+int mr_cmd_export(int argc, char **argv);
+
+#endif
