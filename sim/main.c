@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "indicators.h"
 #include "output.h"
+#include "run_extras.h"
 #include "scenario.h"
 
 #include <errno.h>
@@ -49,7 +50,7 @@ static const char *const usage_main =
 
 static const char *const usage_run =
     "usage: minrisk run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
-    "                   [--checkpoint-every SECONDS] [--resume]\n"
+    "                   [--checkpoint-every SECONDS] [--resume] [--events] [--counterfactual]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
     "\n"
@@ -65,6 +66,11 @@ static const char *const usage_run =
     "  --resume            continue from FILE.h5.ckpt, the checkpoint an earlier\n"
     "                      run of the same scenario, seed and trials left when\n"
     "                      stopped by SIGTERM or SIGUSR1 (exit status 75)\n"
+    "  --events            also write /events: every disruption occurrence of every\n"
+    "                      trial (trial, process, start, duration, severity)\n"
+    "  --counterfactual    also run the scenario once more per disruption source\n"
+    "                      (mineral, country, named event) with that source switched\n"
+    "                      off, same random numbers: the risk each source removes\n"
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
     "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
@@ -132,7 +138,7 @@ static void on_checkpoint_signal(int sig)
 typedef struct {
     const char *scenario, *output;
     unsigned long long trials, seed;
-    int have_trials, have_seed, threads, quiet, resume;
+    int have_trials, have_seed, threads, quiet, resume, events, counterfactual;
     double checkpoint_every; /* seconds; 0 = only on a signal */
 } run_request;
 
@@ -232,9 +238,21 @@ static int run(const run_request *q, const mr_comm *comm)
             status = MR_EXIT_CHECKPOINTED;
         }
     } else {
-        writing_output = 1;
-        rc = mr_output_write(output, &sc, &res, &info, comm, &err);
-        writing_output = 0;
+        mr_extras extras = {0};
+        mr_run_extras_opts xo = {.events = q->events,
+                                 .counterfactual = q->counterfactual,
+                                 .threads = q->threads,
+                                 .progress = opts.progress};
+        rc = mr_attribution_collect(&sc, &res, &xo, comm, &extras, &err);
+        if (rc == 0 && q->events)
+            rc = mr_events_collect(&sc, &res, comm, &extras, &err);
+        if (rc == 0) {
+            mr_output_run one = {NULL, &sc, &res, &info};
+            writing_output = 1;
+            rc = mr_output_write_multi(output, "run", &one, 1, extras.x, extras.n, comm, &err);
+            writing_output = 0;
+        }
+        mr_extras_free(&extras);
         if (rc) {
             mr_cli_report(comm, &err);
             status = EXIT_FAIL;
@@ -261,7 +279,7 @@ static int cmd_run(int argc, char **argv)
 {
     const char *scenario = NULL, *output = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
-    int have_trials = 0, have_seed = 0, quiet = 0, resume = 0;
+    int have_trials = 0, have_seed = 0, quiet = 0, resume = 0, events = 0, counterfactual = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -299,6 +317,10 @@ static int cmd_run(int argc, char **argv)
                                    argv[i]);
         } else if (!strcmp(a, "--resume")) {
             resume = 1;
+        } else if (!strcmp(a, "--events")) {
+            events = 1;
+        } else if (!strcmp(a, "--counterfactual")) {
+            counterfactual = 1;
         } else if (a[0] == '-' && a[1]) {
             return mr_cli_usage_error("run", "unknown option '%s'", a);
         } else if (!scenario) {
@@ -310,8 +332,9 @@ static int cmd_run(int argc, char **argv)
     if (!scenario)
         return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();
-    run_request req = {scenario,  output, trials, seed,  have_trials, have_seed, (int)threads,
-                       quiet,     resume, (double)every};
+    run_request req = {scenario,       output, trials, seed,   have_trials,
+                       have_seed,      (int)threads,   quiet,  resume, events,
+                       counterfactual, (double)every};
     return run(&req, &comm);
 }
 
