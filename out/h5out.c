@@ -401,7 +401,9 @@ static int put_impl(h5w *w, hid_t grp, const dsdef *d, const void *data, const d
             goto made;
         if (H5Tis_variable_str(d->file_type) > 0) {
             /* parallel HDF5 1.10 writes no variable-length data: later */
-            size_t n = d->rank == 0 ? 1 : (size_t)d->dims[0];
+            size_t n = 1;
+            for (int k = 0; k < d->rank; k++)
+                n *= (size_t)d->dims[k];
             if (defer_strings(w, grp, d->name, data, n) < 0)
                 goto made;
         } else if (write_data(w, ds, sp, d, data, r) < 0) {

@@ -75,7 +75,8 @@ typedef enum { MR_EXTRA_F64, MR_EXTRA_U64, MR_EXTRA_I32, MR_EXTRA_STR } mr_extra
 typedef struct {
     const char *path;          /* from the file root, e.g. "attribution/tail_share";
                                   missing groups are made */
-    mr_extra_type type;        /* MR_EXTRA_STR: data is const char *const [dims[0]] */
+    mr_extra_type type;        /* MR_EXTRA_STR: data is const char *const [product of dims],
+                                  the same on every rank (not distributed) */
     int rank;                  /* 0..3 */
     uint64_t dims[3];          /* the whole dataset's dimensions */
     const char *dim_names[3];  /* each a coordinate variable in the same group

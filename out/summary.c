@@ -412,10 +412,9 @@ static int read_indicators(reader *r, summary *s)
     return ok ? 0 : -1;
 }
 
+/* After read_header. */
 static int read_summary(reader *r, summary *s)
 {
-    if (read_header(r, s) < 0)
-        return -1;
     long long S = extent(r, "/summary/sector"), M = extent(r, "/summary/mineral");
     if (S < 0 || M < 0)
         return -1;
@@ -599,6 +598,173 @@ static void print_summary(FILE *out, const summary *s)
 
 /* ---- entry point ------------------------------------------------------------ */
 
+
+/* ---- files of several runs (kind = "sweep" or "compare") ------------------ */
+
+/* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
+static int print_sweep(reader *r, FILE *out)
+{
+    long long V = extent(r, "sweep/variant"), P = extent(r, "sweep/parameter");
+    if (V < 1 || P < 1)
+        return -1;
+    enum { NH = 7 };
+    if (extent(r, "sweep/metric") != NH)
+        return damaged(r, "sweep/metric");
+    char **param = calloc((size_t)P, sizeof *param);
+    char **setting = calloc((size_t)(V * P), sizeof *setting);
+    double *head = malloc((size_t)V * NH * sizeof *head);
+    double *diff = malloc((size_t)V * 3 * sizeof *diff);
+    char *name = root_attr_str(r, "scenario_name");
+    uint64_t trials = 0, seed = 0;
+    int rc = -1;
+    if (!param || !setting || !head || !diff) {
+        fail(r, "out of memory");
+        goto out;
+    }
+    if (read_strings(r, "sweep/parameter", param, (size_t)P) ||
+        read_strings(r, "sweep/setting", setting, (size_t)(V * P)) ||
+        read_f64(r, "sweep/headline", head, (size_t)V * NH) ||
+        read_f64(r, "sweep/mean_difference", diff, (size_t)V * 3) ||
+        root_attr_num(r, "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        root_attr_num(r, "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+        goto out;
+    fprintf(out, "Sweep      %s\n", name ? name : "");
+    fprintf(out, "Variants   %lld, each %llu trials, seed %llu (common random numbers)\n\n", V,
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(out,
+            "Total loss in GBP m per variant: over the horizon (mean +- se; VaR, ES) and per year "
+            "(AAL,\n1-in-100). vs first: mean minus the first variant's, from paired per-trial "
+            "differences,\nwith its 95%% interval.\n\n");
+    size_t cols = (size_t)P + 8;
+    table t = {(size_t)V + 1, cols, NULL};
+    t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
+    if (!t.cell) {
+        fail(r, cols > 16 ? "too many swept parameters to print" : "out of memory");
+        goto out;
+    }
+    for (long long k = 0; k < P; k++) {
+        const char *dot = strrchr(param[k], '.');
+        snprintf(cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+    }
+    static const char *const hd[8] = {"mean",    "se",  "VaR 95%",  "VaR 99%",
+                                      "ES 99%",  "AAL", "1-in-100", "vs first [95% CI]"};
+    for (size_t c = 0; c < 8; c++)
+        snprintf(cell(&t, 0, (size_t)P + c), CELL, "%s", hd[c]);
+    double maxabs = 0.0;
+    for (long long i = 0; i < V * NH; i++)
+        if (isfinite(head[i]) && fabs(head[i]) / GBP_PER_MILLION > maxabs)
+            maxabs = fabs(head[i]) / GBP_PER_MILLION;
+    int dec = decimals_for(maxabs);
+    for (long long v = 0; v < V; v++) {
+        for (long long k = 0; k < P; k++)
+            snprintf(cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+        for (size_t c = 0; c < NH; c++)
+            fmt_num(cell(&t, (size_t)v + 1, (size_t)P + c), head[v * NH + (long long)c] / GBP_PER_MILLION,
+                    dec, "");
+        const double *d = diff + v * 3;
+        if (v == 0)
+            snprintf(cell(&t, 1, (size_t)P + 7), CELL, "(reference)");
+        else
+            snprintf(cell(&t, (size_t)v + 1, (size_t)P + 7), CELL, "%+.*f [%+.*f, %+.*f]", dec,
+                     d[0] / GBP_PER_MILLION, dec, d[1] / GBP_PER_MILLION, dec,
+                     d[2] / GBP_PER_MILLION);
+    }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out, "\nEach variant's full tables: minrisk export, or h5py/xarray on "
+                 "/variants/<variant>/summary.\n");
+    rc = 0;
+out:
+    for (long long k = 0; param && k < P; k++)
+        free(param[k]);
+    for (long long k = 0; setting && k < V * P; k++)
+        free(setting[k]);
+    free(param);
+    free(setting);
+    free(head);
+    free(diff);
+    free(name);
+    return rc;
+}
+
+/* The paired differences of a comparison file (/difference). */
+static int print_compare(reader *r, FILE *out)
+{
+    long long R = extent(r, "difference/series"), K = extent(r, "difference/statistic");
+    if (R < 1 || K < 1)
+        return -1;
+    char **series = calloc((size_t)R, sizeof *series), **stat = calloc((size_t)K, sizeof *stat);
+    double *est = malloc((size_t)(R * K) * sizeof *est), *lo = malloc((size_t)(R * K) * sizeof *lo);
+    double *hi = malloc((size_t)(R * K) * sizeof *hi), *vrf = malloc((size_t)R * sizeof *vrf);
+    uint64_t trials = 0, seed = 0;
+    int rc = -1;
+    if (!series || !stat || !est || !lo || !hi || !vrf) {
+        fail(r, "out of memory");
+        goto out;
+    }
+    if (read_strings(r, "difference/series", series, (size_t)R) ||
+        read_strings(r, "difference/statistic", stat, (size_t)K) ||
+        read_f64(r, "difference/estimate", est, (size_t)(R * K)) ||
+        read_f64(r, "difference/ci_lo", lo, (size_t)(R * K)) ||
+        read_f64(r, "difference/ci_hi", hi, (size_t)(R * K)) ||
+        read_f64(r, "difference/variance_reduction", vrf, (size_t)R) ||
+        root_attr_num(r, "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        root_attr_num(r, "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+        goto out;
+    fprintf(out, "Comparison, %llu trials, seed %llu (common random numbers)\n\n",
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(out, "Change (B minus A) in GBP m, with 95%% intervals; VRF = variance-reduction "
+                 "factor of the paired\ndifference against independent seeds.\n\n");
+    size_t cols = (size_t)K + 2;
+    table t = {(size_t)R + 1, cols, NULL};
+    t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
+    if (!t.cell) {
+        fail(r, "out of memory");
+        goto out;
+    }
+    snprintf(cell(&t, 0, 0), CELL, "series");
+    for (long long k = 0; k < K; k++)
+        snprintf(cell(&t, 0, (size_t)k + 1), CELL, "%s", stat[k]);
+    snprintf(cell(&t, 0, (size_t)K + 1), CELL, "VRF");
+    for (long long i = 0; i < R; i++) {
+        snprintf(cell(&t, (size_t)i + 1, 0), CELL, "%s", series[i]);
+        for (long long k = 0; k < K; k++) {
+            long long e = i * K + k;
+            snprintf(cell(&t, (size_t)i + 1, (size_t)k + 1), CELL, "%+.1f [%+.1f, %+.1f]",
+                     est[e] / GBP_PER_MILLION, lo[e] / GBP_PER_MILLION, hi[e] / GBP_PER_MILLION);
+        }
+        snprintf(cell(&t, (size_t)i + 1, (size_t)K + 1), CELL, "%.1f", vrf[i]);
+    }
+    print_table(out, &t);
+    free(t.cell);
+    rc = 0;
+out:
+    for (long long k = 0; series && k < R; k++)
+        free(series[k]);
+    for (long long k = 0; stat && k < K; k++)
+        free(stat[k]);
+    free(series);
+    free(stat);
+    free(est);
+    free(lo);
+    free(hi);
+    free(vrf);
+    return rc;
+}
+
+/* 1 when the file holds several runs (kind sweep or compare): printed here. */
+static int print_multi(reader *r, FILE *out)
+{
+    char *kind = root_attr_str(r, "kind");
+    int rc = 0;
+    if (kind && !strcmp(kind, "sweep"))
+        rc = print_sweep(r, out) < 0 ? -1 : 1;
+    else if (kind && !strcmp(kind, "compare"))
+        rc = print_compare(r, out) < 0 ? -1 : 1;
+    free(kind);
+    return rc;
+}
+
 int mr_summary_print(const char *path, FILE *out, mr_error *err)
 {
     reader r = {path, err, false, -1};
@@ -614,17 +780,18 @@ int mr_summary_print(const char *path, FILE *out, mr_error *err)
 
     summary s;
     memset(&s, 0, sizeof s);
+    int multi = 0; /* 1: a sweep or comparison file, printed */
     if (H5Fis_hdf5(path) <= 0)
         fail(&r, "not a minrisk file (not HDF5)");
     else if ((r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
         fail(&r, "cannot open as HDF5 (damaged?)");
-    else
+    else if (read_header(&r, &s) == 0 && (multi = print_multi(&r, out)) == 0)
         read_summary(&r, &s);
     if (r.file >= 0)
         H5Fclose(r.file);
     H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
 
-    if (!r.failed)
+    if (!r.failed && !multi)
         print_summary(out, &s);
     free_summary(&s);
     return r.failed ? -1 : 0;

@@ -8,6 +8,7 @@
 #include "output.h"
 #include "run_extras.h"
 #include "scenario.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -156,6 +157,40 @@ static void install_handlers(void)
     sigaction(SIGUSR1, &sa, NULL);
 }
 
+/* A scenario with a sweep: every variant into one file (sim/sweep.c). */
+static int run_sweep(const run_request *q, const mr_scenario *sc, const char *output,
+                     const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    const char *bad = q->resume ? "--resume" : q->events ? "--events"
+                                          : q->counterfactual ? "--counterfactual" : NULL;
+    if (bad) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: %s: not available for a scenario with a sweep (%s)\n",
+                    bad, q->scenario);
+        return EXIT_USAGE;
+    }
+    mr_engine_opts opts = {.threads = q->threads,
+                           .progress = !q->quiet && isatty(STDERR_FILENO),
+                           .comm = comm};
+    int usage = 0;
+    writing_output = 0;
+    int rc = mr_sweep_run(sc, output, &opts, comm, &err, &usage);
+    if (rc < 0) {
+        mr_cli_report(comm, &err);
+        return usage ? EXIT_USAGE : EXIT_FAIL;
+    }
+    if (rc > 0) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
+        return EXIT_INTERRUPTED;
+    }
+    if (!q->quiet && comm->rank == 0)
+        fprintf(stderr, "minrisk: %llu variants x %llu trials; wrote %s\n",
+                (unsigned long long)sc->nvariants, (unsigned long long)sc->trials, output);
+    return EXIT_OK;
+}
+
 static int run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
@@ -180,6 +215,10 @@ static int run(const run_request *q, const mr_comm *comm)
         mr_comm_bcast(comm, err.msg, sizeof err.msg);
         mr_cli_report(comm, &err);
         status = EXIT_USAGE;
+        goto done;
+    }
+    if (sc.nsweep > 0) {
+        status = run_sweep(q, &sc, output, comm);
         goto done;
     }
     if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
@@ -358,6 +397,11 @@ static int cmd_validate(int argc, char **argv)
     mr_error err = {{0}};
     if (mr_scenario_load(scenario, &sc, &err)) {
         fprintf(stderr, "%s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (sc.nsweep > 0 && mr_sweep_check(&sc, &err)) { /* every variant must load */
+        fprintf(stderr, "%s\n", err.msg);
+        mr_scenario_free(&sc);
         return EXIT_USAGE;
     }
     char *yaml = mr_scenario_resolved_yaml(&sc);

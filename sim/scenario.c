@@ -76,6 +76,9 @@ typedef struct {
     Src src[CHAIN_MAX];
     int nsrc;
     int *origin;
+    size_t norigin;    /* entries of origin (nodes of doc when merged) */
+    const int *choice; /* a sweep variant: value index per parameter; NULL: the base */
+    int nchoice;
     mr_scenario *sc;
     mr_error *err;
     /* ids in index order, pointers into sc (not owned), for references */
@@ -835,7 +838,7 @@ static int process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *
 static const char *const K_TOP[] = {"name",      "description",     "extends",           "simulation",
                                     "defaults",  "rationing",       "policies",          "countries",
                                     "minerals",  "sectors",         "events",            "interdependency",
-                                    "price_correlation", "output",  NULL};
+                                    "price_correlation", "output",  "sweep",             NULL};
 static const char *const K_SIM[] = {"horizon_years", "steps_per_year", "trials", "seed", NULL};
 static const char *const K_DEFAULTS[] = {"wgi_rate", "buffer_refill_rate", NULL};
 static const char *const K_WGI[] = {"rate_at_zero_per_year", "factor_per_unit", "severity",
@@ -1689,6 +1692,256 @@ static int walk_correlation(P *p, const yaml_node_t *v, const char *kp)
     return 0;
 }
 
+
+/* ----------------------------------------------------------------- sweep */
+
+#define SWEEP_MAX_VALUES 64
+
+/* Keys a sweep may not vary: the variants must share their random numbers
+   trial by trial (MODEL §12) and be one study. */
+static const char *const SWEEP_FIXED[] = {"simulation.seed", "simulation.trials", "name",
+                                          "description", "extends", NULL};
+
+static bool valid_sweep_path(const char *s)
+{
+    if (!*s || *s == '.' || *s == '[')
+        return false;
+    for (const char *c = s; *c; c++) {
+        if (isalnum((unsigned char)*c) || *c == '_' || *c == '-')
+            continue;
+        if (*c == '.' && c[1] && c[1] != '.' && c[1] != '[')
+            continue;
+        if (*c == '[') {
+            const char *e = c + 1;
+            while (isdigit((unsigned char)*e))
+                e++;
+            if (e == c + 1 || *e != ']' || (e[1] && e[1] != '.' && e[1] != '['))
+                return false;
+            c = e;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+/* sweep: {key path: [values...]} (docs/STUDIES.md "Sweeps"). Records the
+   grid; the values themselves are checked when each variant is parsed
+   (mr_scenario_parse_variant), which the CLI does before running any. */
+static int walk_sweep(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16], ckp[KP_MAX];
+    if (v->type != YAML_MAPPING_NODE)
+        return fail(p, v, kp, "expected a mapping of key paths to lists of values, got %s",
+                    describe(v, d, sizeof d));
+    int n = npairs(v);
+    if (n == 0)
+        return fail(p, v, kp, "give at least one key path to sweep");
+    if (!(sc->sweep = zalloc(p, (size_t)n, sizeof *sc->sweep)))
+        return -1;
+    sc->nsweep = n;
+    uint64_t nvar = 1;
+    for (int i = 0; i < n; i++) {
+        const yaml_node_t *k = pair_key(p, v, i), *vals = pair_val(p, v, i);
+        if (k->type != YAML_SCALAR_NODE)
+            return fail(p, k, kp, "expected a key path, got %s", describe(k, d, sizeof d));
+        const char *path = sval(k);
+        kp_key(ckp, kp, path);
+        if (!valid_sweep_path(path))
+            return fail(p, k, ckp,
+                        "expected a key path such as policies.stockpile.months or "
+                        "minerals.gallium.refining[0].spare");
+        if (!strncmp(path, "sweep", 5) && (!path[5] || path[5] == '.' || path[5] == '['))
+            return fail(p, k, ckp, "a sweep cannot vary itself");
+        for (int f = 0; SWEEP_FIXED[f]; f++)
+            if (!strcmp(path, SWEEP_FIXED[f]))
+                return fail(p, k, ckp,
+                            "cannot be swept: every variant shares the scenario's %s (common "
+                            "random numbers need the same seed and trials)",
+                            SWEEP_FIXED[f]);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(sc->sweep[j].path, path))
+                return fail(p, k, ckp, "duplicate key path");
+        if (vals->type != YAML_SEQUENCE_NODE)
+            return fail(p, vals, ckp, "expected a list of values, got %s",
+                        describe(vals, d, sizeof d));
+        int nv = nitems(vals);
+        if (nv < 1 || nv > SWEEP_MAX_VALUES)
+            return fail(p, vals, ckp, "expected 1 to %d values, got %d", SWEEP_MAX_VALUES, nv);
+        mr_sweep_param *sp = &sc->sweep[i];
+        if (!(sp->path = strdup(path)) || !(sp->labels = zalloc(p, (size_t)nv, sizeof(char *))))
+            return oom(p);
+        sp->nvalues = nv;
+        for (int q = 0; q < nv; q++) {
+            const yaml_node_t *x = item_at(p, vals, q);
+            char buf[32];
+            const char *label = buf;
+            if (is_null(x))
+                label = "none";
+            else if (x->type == YAML_SCALAR_NODE)
+                label = sval(x);
+            else
+                snprintf(buf, sizeof buf, "value%d", q + 1);
+            for (int r = 0; r < q; r++)
+                if (!strcmp(sp->labels[r], label)) {
+                    char vkp[KP_MAX];
+                    kp_idx(vkp, ckp, q);
+                    return fail(p, x, vkp, "duplicate value '%s'", label);
+                }
+            if (!(sp->labels[q] = strdup(label)))
+                return oom(p);
+            one_line(sp->labels[q]);
+        }
+        nvar *= (uint64_t)nv;
+        if (nvar > MR_SWEEP_MAX_VARIANTS)
+            return fail(p, vals, ckp, "the grid has more than %d variants",
+                        MR_SWEEP_MAX_VARIANTS);
+    }
+    sc->nvariants = nvar;
+    return 0;
+}
+
+/* A node added to the document for a sweep: marks (and file) of `like`. */
+static int sweep_node(P *p, int id, int like)
+{
+    if (!id)
+        return 0;
+    yaml_document_t *d = p->doc;
+    if (p->origin) {
+        if ((size_t)id > p->norigin) {
+            int *o = realloc(p->origin, (size_t)id * sizeof *o);
+            if (!o)
+                return 0;
+            p->origin = o;
+            p->norigin = (size_t)id;
+        }
+        p->origin[id - 1] = p->origin[like - 1];
+    }
+    yaml_node_t *n = yaml_document_get_node(d, id), *l = yaml_document_get_node(d, like);
+    n->start_mark = l->start_mark;
+    n->end_mark = l->end_mark;
+    return id;
+}
+
+/* The pair index of key name[0..len) in mapping id, or -1. */
+static int sweep_find(yaml_document_t *d, int map, const char *name, size_t len)
+{
+    const yaml_node_t *m = yaml_document_get_node(d, map);
+    int n = (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    for (int i = 0; i < n; i++) {
+        const yaml_node_t *k = yaml_document_get_node(d, m->data.mapping.pairs.start[i].key);
+        if (k->type == YAML_SCALAR_NODE && k->data.scalar.length == len &&
+            !memcmp(k->data.scalar.value, name, len))
+            return i;
+    }
+    return -1;
+}
+
+/* Set the node at key path `path` (written at node keyid) to node valid,
+   making missing mappings on the way. Node pointers move when nodes are
+   added, so only ids are kept across additions. */
+static int sweep_set(P *p, int root, int keyid, int valid)
+{
+    yaml_document_t *d = p->doc;
+    char path[KP_MAX], here[KP_MAX] = "";
+    snprintf(path, sizeof path, "%s", sval(yaml_document_get_node(d, keyid)));
+    int cur = root;
+    const char *s = path;
+    for (;;) {
+        size_t len = strcspn(s, ".[");
+        char name[KP_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)len, s);
+        const yaml_node_t *cn = yaml_document_get_node(d, cur);
+        if (cn->type != YAML_MAPPING_NODE)
+            return fail(p, yaml_document_get_node(d, keyid), path,
+                        "cannot set '%s': %s is not a mapping", name, here[0] ? here : "(root)");
+        char next_here[KP_MAX];
+        kp_key(next_here, here, name);
+        memcpy(here, next_here, sizeof here);
+        int j = sweep_find(d, cur, s, len);
+        const char *rest = s + len;
+        int next;
+        if (j >= 0) {
+            yaml_node_pair_t *pr = &yaml_document_get_node(d, cur)->data.mapping.pairs.start[j];
+            if (!*rest) {
+                pr->value = valid;
+                return 0;
+            }
+            next = pr->value;
+        } else {
+            if (*rest == '[')
+                return fail(p, yaml_document_get_node(d, keyid), path, "%s: no such list", here);
+            yaml_char_t *kv = (yaml_char_t *)name;
+            int key = sweep_node(p, yaml_document_add_scalar(d, NULL, kv, (int)len,
+                                                             YAML_PLAIN_SCALAR_STYLE), keyid);
+            next = !*rest ? valid
+                          : sweep_node(p, yaml_document_add_mapping(d, NULL, YAML_BLOCK_MAPPING_STYLE),
+                                       keyid);
+            if (!key || !next || !yaml_document_append_mapping_pair(d, cur, key, next))
+                return oom(p);
+            if (!*rest)
+                return 0;
+        }
+        while (*rest == '[') {
+            char *end;
+            unsigned long idx = strtoul(rest + 1, &end, 10);
+            const yaml_node_t *sq = yaml_document_get_node(d, next);
+            int ni = sq->type == YAML_SEQUENCE_NODE
+                         ? (int)(sq->data.sequence.items.top - sq->data.sequence.items.start)
+                         : -1;
+            if (ni < 0)
+                return fail(p, yaml_document_get_node(d, keyid), path, "%s is not a list", here);
+            if (idx >= (unsigned long)ni)
+                return fail(p, yaml_document_get_node(d, keyid), path,
+                            "%s has %d items; index %lu is out of range", here, ni, idx);
+            char nh[KP_MAX];
+            kp_idx(nh, here, (int)idx);
+            memcpy(here, nh, sizeof here);
+            yaml_node_item_t *it =
+                &yaml_document_get_node(d, next)->data.sequence.items.start[idx];
+            rest = end + 1;
+            if (!*rest) {
+                *it = valid;
+                return 0;
+            }
+            next = *it;
+        }
+        s = rest + 1; /* past the '.' (valid_sweep_path) */
+        cur = next;
+    }
+}
+
+/* A variant: every sweep parameter's key set to its chosen value node. */
+static int apply_sweep(P *p, int root)
+{
+    yaml_document_t *d = p->doc;
+    const yaml_node_t *r = yaml_document_get_node(d, root);
+    if (!r || r->type != YAML_MAPPING_NODE)
+        return 0; /* the walk reports it */
+    int j = sweep_find(d, root, "sweep", 5);
+    const yaml_node_t *sw =
+        j < 0 ? NULL
+              : yaml_document_get_node(d, r->data.mapping.pairs.start[j].value);
+    if (!sw || sw->type != YAML_MAPPING_NODE || npairs(sw) != p->nchoice) {
+        snprintf(p->err->msg, MR_ERRMSG_MAX, "%s: sweep: the scenario's sweep changed", p->file);
+        return -1;
+    }
+    int swid = r->data.mapping.pairs.start[j].value;
+    for (int i = 0; i < p->nchoice; i++) {
+        yaml_node_pair_t pr = yaml_document_get_node(d, swid)->data.mapping.pairs.start[i];
+        const yaml_node_t *vals = yaml_document_get_node(d, pr.value);
+        if (vals->type != YAML_SEQUENCE_NODE || p->choice[i] < 0 || p->choice[i] >= nitems(vals)) {
+            snprintf(p->err->msg, MR_ERRMSG_MAX, "%s: sweep: no such variant", p->file);
+            return -1;
+        }
+        int valid = vals->data.sequence.items.start[p->choice[i]];
+        if (sweep_set(p, root, pr.key, valid))
+            return -1;
+    }
+    return 0;
+}
+
 static int walk(P *p, const yaml_node_t *root)
 {
     mr_scenario *sc = p->sc;
@@ -1746,6 +1999,9 @@ static int walk(P *p, const yaml_node_t *root)
     if (mget(p, &m, "interdependency", false, &x, kp) || (x && walk_interdependency(p, x, kp)))
         return -1;
     if (mget(p, &m, "price_correlation", false, &x, kp) || (x && walk_correlation(p, x, kp)))
+        return -1;
+    /* a variant's sweep was applied before the walk (apply_sweep) */
+    if (!p->choice && (mget(p, &m, "sweep", false, &x, kp) || (x && walk_sweep(p, x, kp))))
         return -1;
     return 0;
 }
@@ -2312,6 +2568,7 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
         } else {
             has_merged = true;
             rc = merge_chain(p, &merged, &rid);
+            p->norigin = (size_t)(merged.nodes.top - merged.nodes.start);
             p->doc = &merged;
             root = rc == 0 && rid ? yaml_document_get_node(&merged, rid) : NULL;
         }
@@ -2327,7 +2584,12 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
             rc = fail(p, NULL, "",
                       "the document is empty; expected a mapping with name, simulation, "
                       "countries, minerals and sectors");
-        else
+        if (root && p->choice) {
+            int rootid = (int)(root - p->doc->nodes.start) + 1;
+            rc = apply_sweep(p, rootid);
+            root = yaml_document_get_node(p->doc, rootid); /* nodes may have moved */
+        }
+        if (root && rc == 0)
             rc = walk(p, root);
         gsl_set_error_handler(old);
     }
@@ -2370,12 +2632,18 @@ static int start(P *p, const char *path, const char *text, size_t len)
 int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
                       mr_error *err)
 {
-    P p = {.file = path ? path : "(scenario)", .text = text, .len = len, .sc = sc, .err = err};
+    return mr_scenario_parse_variant(path, text, len, NULL, 0, sc, err);
+}
+
+int mr_scenario_parse_variant(const char *path, const char *text, size_t len, const int *choice,
+                              int nchoice, mr_scenario *sc, mr_error *err)
+{
+    P p = {.file = path ? path : "(scenario)", .text = text, .len = len, .sc = sc, .err = err,
+           .choice = choice, .nchoice = nchoice};
     Section sec[CHAIN_MAX];
     int nsec;
     memset(sc, 0, sizeof *sc);
     err->msg[0] = '\0';
-    /* a bundle (sc->source_text of a chain): the files come from it */
     if (bundle_split(text, len, sec, &nsec)) {
         text = sec[0].text;
         len = sec[0].len;
@@ -2446,5 +2714,12 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->interdependency);
     free(sc->price_correlation);
     free(sc->policies.stockpile_minerals);
+    for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
+        free(sc->sweep[i].path);
+        for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)
+            free(sc->sweep[i].labels[k]);
+        free(sc->sweep[i].labels);
+    }
+    free(sc->sweep);
     memset(sc, 0, sizeof *sc);
 }

@@ -178,6 +178,17 @@ typedef struct {
    annual_loss only; none: no /trials group. */
 typedef enum { MR_OUTPUT_TRIALS_ALL, MR_OUTPUT_TRIALS_TOTALS, MR_OUTPUT_TRIALS_NONE } mr_output_trials;
 
+/* One parameter of a sweep (docs/STUDIES.md "Sweeps"): a key path of the
+   scenario and the values it takes, in file order. */
+typedef struct {
+    char *path;    /* e.g. "policies.stockpile.months" */
+    int nvalues;
+    char **labels; /* each value as text: the scalar, "none" for null,
+                      "value<k>" for a mapping or list (k from 1) */
+} mr_sweep_param;
+
+#define MR_SWEEP_MAX_VARIANTS 1024
+
 typedef struct {
     /* identity */
     char *name;
@@ -225,6 +236,11 @@ typedef struct {
     int nevents;
     mr_event *events;
 
+    /* sweep (the grid of variants; empty in a variant and in a plain scenario) */
+    int nsweep;
+    mr_sweep_param *sweep;
+    uint64_t nvariants; /* product of the nvalues; 0 without a sweep */
+
     double *interdependency;   /* A*, nsectors x nsectors, row-major: [i*S + j] */
     double *price_correlation; /* nminerals x nminerals, row-major, unit diagonal */
 } mr_scenario;
@@ -238,6 +254,14 @@ typedef struct {
    no file is read; otherwise parents are read from disk relative to path. */
 int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
                       mr_error *err);
+
+/* Parse variant `choice` of a sweep scenario: the text as for
+   mr_scenario_parse, with sweep parameter i set to its value choice[i]
+   (nchoice = the base's nsweep). A null value removes the key (the default
+   applies). The variant has no sweep. Errors in a swept value are reported
+   at the value in the sweep block. */
+int mr_scenario_parse_variant(const char *path, const char *text, size_t len, const int *choice,
+                              int nchoice, mr_scenario *sc, mr_error *err);
 
 /* Read the file and parse it. Unreadable file: "path: cannot read: reason". */
 int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);

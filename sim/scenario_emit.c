@@ -392,6 +392,19 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
     }
     free(ids);
 
+    /* The sweep is not part of a resolved scenario (each variant's resolved
+       form is stored with it); a comment records the grid. */
+    if (sc->nsweep > 0) {
+        put(&b, "# sweep: %llu variants over", (unsigned long long)sc->nvariants);
+        for (int i = 0; i < sc->nsweep; i++) {
+            put(&b, "%s %s [", i ? " x" : "", sc->sweep[i].path);
+            for (int k = 0; k < sc->sweep[i].nvalues; k++)
+                put(&b, "%s%s", k ? ", " : "", sc->sweep[i].labels[k]);
+            put(&b, "]");
+        }
+        put(&b, "\n");
+    }
+
     if (b.oom) {
         free(b.s);
         return NULL;
