@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "sweep.h"
 
 /* Every key left to its default. */
 static const char *MINIMAL = "name: minimal\n"
@@ -570,7 +571,7 @@ static void test_inline_errors(void **state)
     expect_error(MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
                  "t.yaml:2:1: bad?key: unknown key 'bad?key' (expected one of: name, "
                  "description, extends, simulation, defaults, rationing, policies, countries, "
-                 "minerals, sectors, events, interdependency, price_correlation, output)");
+                 "minerals, sectors, events, interdependency, price_correlation, output, sweep)");
 }
 
 static void test_load_errors(void **state)
@@ -624,7 +625,14 @@ static void test_bad_files(void **state)
 
         mr_scenario sc;
         mr_error err;
-        if (mr_scenario_load(path, &sc, &err) == 0) {
+        int rc = mr_scenario_load(path, &sc, &err);
+        if (rc == 0 && sc.nsweep > 0) { /* a bad value of a sweep: in its variants */
+            rc = mr_sweep_check(&sc, &err);
+            mr_scenario_free(&sc);
+            memset(&sc, 0, sizeof sc);
+            if (rc == 0)
+                fail_msg("%s: every variant parsed without error", path);
+        } else if (rc == 0) {
             mr_scenario_free(&sc);
             fail_msg("%s: parsed without error", path);
         }
