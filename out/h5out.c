@@ -344,6 +344,10 @@ static herr_t write_data(h5w *w, hid_t ds, hid_t space, const dsdef *d, const vo
     hid_t fsel = -1, msel = -1;
     herr_t rc = -1;
     static const double dummy = 0.0; /* a buffer for an empty selection */
+    /* nothing to write (parallel HDF5 1.10 fails a collective write to a
+       dataset of no elements) */
+    if (H5Sget_simple_extent_npoints(space) == 0)
+        return 0;
     if (r && (w->par || r->nrows != d->dims[0])) {
         hsize_t start[3] = {r->row0, 0, 0}, count[3] = {r->nrows, 1, 1};
         for (int k = 1; k < d->rank; k++)

@@ -8,6 +8,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "attr_print.h"
 #include "output.h"
 
 #include <hdf5.h>
@@ -794,5 +795,7 @@ int mr_summary_print(const char *path, FILE *out, mr_error *err)
     if (!r.failed && !multi)
         print_summary(out, &s);
     free_summary(&s);
+    if (!r.failed && !multi && mr_attr_print(path, out, err)) /* /attribution, if any */
+        return -1;
     return r.failed ? -1 : 0;
 }

@@ -1,12 +1,954 @@
-/* cmd_explain.c - `minrisk explain` (placeholder until the command lands). */
-#include "cli.h"
+/* cmd_explain.c - `minrisk explain FILE.h5`: replay one trial of a finished
+ * run from the file's scenario and seed, tell its story (sim/story.c) and
+ * check the replay against the trial's stored results, bit for bit
+ * (docs/STUDIES.md "Trial stories and the event table").
+ *
+ * The file is read with the HDF5 C API: root attributes, /scenario/source
+ * (a bundle when the scenario `extends` others, so no other file is read),
+ * the trial's rows of /trials and of /events. In a comparison or sweep file
+ * the same layout sits in a group (runs/a, variants/<name>), chosen by --run.
+ */
+#define _POSIX_C_SOURCE 200809L
 
+#include "cli.h"
+#include "engine.h"
+#include "model.h"
+#include "output.h"
+#include "story.h"
+
+#include <hdf5.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_ROWS ((hsize_t)1 << 20) /* rows of total_loss read at a time */
+
+static const char *const usage_explain =
+    "usage: minrisk explain FILE.h5 [--trial K] [--sector ID] [--all-steps] [--run GROUP]\n"
+    "\n"
+    "Replay one trial of a finished run from the file's scenario and seed and tell\n"
+    "what happened, month by month: the disruptions that started, the minerals that\n"
+    "ran short, the strategic stockpiles, the sectors that lost output and what it\n"
+    "cost (GBP m). Then check that the replay reproduces the trial's stored results\n"
+    "(/trials, and /events when the run had --events) bit for bit.\n"
+    "\n"
+    "  --trial K     the trial, 0 .. N-1 (default: the worst, i.e. the largest\n"
+    "                /trials/total_loss; the lowest index on ties)\n"
+    "  --sector ID   only what touches one sector: the minerals it needs, the\n"
+    "                disruptions that hit them, its own losses\n"
+    "  --all-steps   a line for every step, quiet ones too\n"
+    "  --run GROUP   the run of a comparison or sweep file (e.g. runs/b)\n"
+    "\n"
+    "Months are counted from 0 at the start of the horizon (scenarios have no\n"
+    "calendar dates). Exit status: 0 told (and checked, as far as the file keeps\n"
+    "per-trial results); 1 the replay differs from the stored results; 2 bad usage\n"
+    "or input (no such file, not a minrisk result file, trial out of range).\n"
+    "\n"
+    "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 2000 --events --quiet && minrisk "
+    "explain demo.h5\n";
+
+/* ---- reading the result file ----------------------------------------------- */
+
+typedef struct {
+    const char *path;
+    hid_t file, base; /* base: the file, or the --run group */
+    char where[320];  /* "" or "/runs/b" (for messages) */
+    mr_error *err;
+    int failed;
+} h5in;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int
+fail(h5in *in, const char *fmt, ...)
+{
+    if (!in->failed) {
+        in->failed = 1;
+        char reason[MR_ERRMSG_MAX / 2];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(reason, sizeof reason, fmt, ap);
+        va_end(ap);
+        snprintf(in->err->msg, sizeof in->err->msg, "%s: %s", in->path, reason);
+    }
+    return -1;
+}
+
+static int damaged(h5in *in, const char *what)
+{
+    return fail(in, "damaged or incomplete minrisk file: cannot read %s%s%s", in->where,
+                what[0] == '/' ? "" : "/", what);
+}
+
+/* Every component of a relative path exists under loc. */
+static int path_exists(hid_t loc, const char *path)
+{
+    char buf[512];
+    size_t n = strlen(path);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, path, n + 1);
+    for (char *p = buf; (p = strchr(p + 1, '/')) != NULL;) {
+        *p = '\0';
+        int e = H5Lexists(loc, buf, H5P_DEFAULT) > 0;
+        *p = '/';
+        if (!e)
+            return 0;
+    }
+    return H5Lexists(loc, buf, H5P_DEFAULT) > 0;
+}
+
+/* A string attribute of obj (malloc'ed), or NULL when missing or not a string. */
+static char *attr_str(hid_t obj, const char *name)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    char *out = NULL;
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
+        if (H5Tis_variable_str(ft) > 0) {
+            char *v = NULL;
+            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
+                out = strdup(v);
+                H5free_memory(v);
+            }
+        } else {
+            size_t size = H5Tget_size(ft);
+            char *buf = calloc(size + 1, 1);
+            if (buf && H5Tset_size(mt, size) >= 0 && H5Aread(a, mt, buf) >= 0)
+                out = buf;
+            else
+                free(buf);
+        }
+    }
+    H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return out;
+}
+
+/* A numeric attribute of n elements, converted to mem_type. */
+static int attr_num(h5in *in, hid_t obj, const char *name, hid_t mem_type, size_t n, void *buf)
+{
+    if (H5Aexists(obj, name) <= 0)
+        return damaged(in, name);
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
+    hssize_t np = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    herr_t rc = np == (hssize_t)n ? H5Aread(a, mem_type, buf) : -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc < 0 ? damaged(in, name) : 0;
+}
+
+/* A scalar string dataset (malloc'ed, NUL-terminated; its length in *len). */
+static char *read_text(h5in *in, const char *name, size_t *len)
+{
+    hid_t ds = H5Dopen2(in->base, name, H5P_DEFAULT);
+    hid_t ft = ds < 0 ? -1 : H5Dget_type(ds);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    char *out = NULL;
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
+        if (H5Tis_variable_str(ft) > 0) {
+            char *v = NULL;
+            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 &&
+                H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) >= 0 && v) {
+                out = strdup(v);
+                H5free_memory(v);
+            }
+        } else {
+            size_t size = H5Tget_size(ft);
+            char *buf = calloc(size + 1, 1);
+            if (buf && H5Tset_size(mt, size) >= 0 &&
+                H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0)
+                out = buf;
+            else
+                free(buf);
+        }
+    }
+    H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (!out)
+        damaged(in, name);
+    else
+        *len = strlen(out);
+    return out;
+}
+
+/* Shape of a dataset: rank (1 or 2) and dims; -1 when it cannot be read. */
+static int shape(hid_t loc, const char *name, hsize_t dims[2])
+{
+    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
+    hid_t sp = ds < 0 ? -1 : H5Dget_space(ds);
+    int rank = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
+    if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(sp, dims, NULL) < 0)
+        rank = -1;
+    else if (rank == 1)
+        dims[1] = 1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rank;
+}
+
+/* Rows row0 .. row0 + nrows - 1 (all cols columns) of a 1-D or 2-D dataset. */
+static int read_rows(hid_t loc, const char *name, hid_t mem_type, hsize_t row0, hsize_t nrows,
+                     void *buf)
+{
+    hsize_t dims[2];
+    int rank = shape(loc, name, dims);
+    if (rank < 0 || row0 + nrows > dims[0])
+        return -1;
+    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
+    hid_t fs = ds < 0 ? -1 : H5Dget_space(ds);
+    hsize_t start[2] = {row0, 0}, count[2] = {nrows, dims[1]};
+    hid_t ms = H5Screate_simple(rank, count, NULL);
+    herr_t rc = -1;
+    if (fs >= 0 && ms >= 0 &&
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
+        rc = H5Dread(ds, mem_type, ms, fs, H5P_DEFAULT, buf);
+    if (ms >= 0)
+        H5Sclose(ms);
+    if (fs >= 0)
+        H5Sclose(fs);
+    if (ds >= 0)
+        H5Dclose(ds);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- the runs of a comparison or sweep file -------------------------------- */
+
+typedef struct {
+    char *buf;
+    size_t size;
+    const char *parent;
+    int n; /* groups seen */
+} run_list;
+
+#define RUNS_LISTED 4 /* groups named in a message; the rest are counted */
+
+static herr_t add_run(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    run_list *l = data;
+    if (l->n++ >= RUNS_LISTED)
+        return 0;
+    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    int group = o >= 0 && H5Iget_type(o) == H5I_GROUP;
+    if (o >= 0)
+        H5Oclose(o);
+    if (!group)
+        return 0;
+    size_t len = strlen(l->buf);
+    snprintf(l->buf + len, l->size - len, "%s%s/%s", len ? ", " : "", l->parent, name);
+    return 0;
+}
+
+/* "runs/a, runs/b" or "variants/x, ...": the groups that hold a run. */
+static void list_runs(hid_t file, char *buf, size_t size)
+{
+    static const char *const parents[] = {"runs", "variants"};
+    buf[0] = '\0';
+    int n = 0;
+    for (size_t k = 0; k < sizeof parents / sizeof parents[0]; k++) {
+        if (H5Lexists(file, parents[k], H5P_DEFAULT) <= 0)
+            continue;
+        hid_t g = H5Gopen2(file, parents[k], H5P_DEFAULT);
+        if (g < 0)
+            continue;
+        run_list l = {buf, size, parents[k], n};
+        hsize_t idx = 0;
+        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_run, &l);
+        H5Gclose(g);
+        n = l.n;
+    }
+    if (n > RUNS_LISTED) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " and %d more", n - RUNS_LISTED);
+    }
+}
+
+/* ---- the command ------------------------------------------------------------- */
+
+typedef struct {
+    const char *file, *run, *sector;
+    unsigned long long trial;
+    int have_trial, all_steps;
+} request;
+
+/* What the file says about the run. */
+typedef struct {
+    char *kind, *software, *name;
+    uint64_t seed, trials;
+    int horizon, steps_per_year;
+    bool has_total_loss;
+    /* the trial's place among all trials (when total_loss is stored) */
+    double loss;
+    uint64_t n_greater, n_equal;
+} run_facts;
+
+/* Open the file and its run group; read the root facts. */
+static int open_run(h5in *in, const request *q, run_facts *f)
+{
+    FILE *probe = fopen(in->path, "rb");
+    if (!probe)
+        return fail(in, "cannot open: %s", strerror(errno));
+    fclose(probe);
+    if (H5Fis_hdf5(in->path) <= 0)
+        return fail(in, "not a minrisk result file (not HDF5)");
+    in->file = H5Fopen(in->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (in->file < 0)
+        return fail(in, "cannot open as HDF5 (damaged?)");
+    char *format = attr_str(in->file, "format");
+    int ours = format && !strcmp(format, MR_FORMAT_NAME);
+    free(format);
+    int version[2];
+    if (!ours || H5Aexists(in->file, "format_version") <= 0)
+        return fail(in, "not a minrisk result file");
+    if (attr_num(in, in->file, "format_version", H5T_NATIVE_INT, 2, version) < 0)
+        return -1;
+    if (version[0] != MR_FORMAT_MAJOR)
+        return fail(in, "unsupported format_version %d.%d (this minrisk reads %d.x)", version[0],
+                    version[1], MR_FORMAT_MAJOR);
+    f->kind = attr_str(in->file, "kind");
+    f->software = attr_str(in->file, "software_version");
+    bool multi = f->kind && strcmp(f->kind, "run") != 0;
+    char runs[1024];
+    if (multi && !q->run) {
+        list_runs(in->file, runs, sizeof runs);
+        return fail(in, "a %s file holds several runs: choose one with --run GROUP (%s)", f->kind,
+                    runs[0] ? runs : "none found");
+    }
+    if (q->run) {
+        const char *g = q->run[0] == '/' ? q->run + 1 : q->run;
+        if (!multi)
+            return fail(in, "--run %s: a file of a single run has no run groups", q->run);
+        if (!g[0] || !path_exists(in->file, g)) {
+            list_runs(in->file, runs, sizeof runs);
+            return fail(in, "--run %s: no such run (runs: %s)", q->run, runs[0] ? runs : "none");
+        }
+        in->base = H5Gopen2(in->file, g, H5P_DEFAULT);
+        char sub[300];
+        snprintf(sub, sizeof sub, "%s/scenario/source", g);
+        if (in->base < 0 || !path_exists(in->file, sub)) {
+            list_runs(in->file, runs, sizeof runs);
+            return fail(in, "--run %s: not a run (runs: %s)", q->run, runs[0] ? runs : "none");
+        }
+        snprintf(in->where, sizeof in->where, "/%s", g);
+    } else {
+        in->base = H5Gopen2(in->file, "/", H5P_DEFAULT);
+        if (in->base < 0)
+            return damaged(in, "/");
+    }
+    f->name = attr_str(in->base, "scenario_name");
+    if (!f->name)
+        return damaged(in, "scenario_name attribute");
+    if (attr_num(in, in->base, "seed", H5T_NATIVE_UINT64, 1, &f->seed) < 0 ||
+        attr_num(in, in->base, "trials", H5T_NATIVE_UINT64, 1, &f->trials) < 0 ||
+        attr_num(in, in->base, "horizon_years", H5T_NATIVE_INT, 1, &f->horizon) < 0 ||
+        attr_num(in, in->base, "steps_per_year", H5T_NATIVE_INT, 1, &f->steps_per_year) < 0)
+        return -1;
+    if (!path_exists(in->base, "scenario/source"))
+        return damaged(in, "scenario/source");
+    f->has_total_loss = path_exists(in->base, "trials/total_loss");
+    return 0;
+}
+
+/* The worst trial (when none was asked for) and the trial's rank by total loss. */
+static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
+{
+    hsize_t dims[2];
+    if (shape(in->base, "trials/total_loss", dims) != 1 || dims[0] != f->trials)
+        return damaged(in, "trials/total_loss");
+    const hsize_t N = dims[0];
+    double *buf = malloc((size_t)(N < SCAN_ROWS ? (N ? N : 1) : SCAN_ROWS) * sizeof *buf);
+    if (!buf)
+        return fail(in, "out of memory");
+    /* pass 1: the largest loss, first on ties */
+    if (pick) {
+        double best = -INFINITY;
+        uint64_t arg = 0;
+        for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
+            hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
+            if (read_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, buf) < 0) {
+                free(buf);
+                return damaged(in, "trials/total_loss");
+            }
+            for (hsize_t i = 0; i < n; i++)
+                if (buf[i] > best) {
+                    best = buf[i];
+                    arg = r0 + i;
+                }
+        }
+        *trial = arg;
+    }
+    /* pass 2: how many lost more, how many the same */
+    double mine;
+    if (read_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, &mine) < 0) {
+        free(buf);
+        return damaged(in, "trials/total_loss");
+    }
+    f->loss = mine;
+    f->n_greater = f->n_equal = 0;
+    for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
+        hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
+        if (read_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, buf) < 0) {
+            free(buf);
+            return damaged(in, "trials/total_loss");
+        }
+        for (hsize_t i = 0; i < n; i++) {
+            f->n_greater += buf[i] > mine;
+            f->n_equal += buf[i] == mine;
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+/* The mean and 99% VaR of the total loss from /summary, NaN when absent. */
+static void summary_context(hid_t base, double *mean, double *var99)
+{
+    *mean = *var99 = NAN;
+    hsize_t d[2], dq[2];
+    if (path_exists(base, "summary/total_loss_mean")) {
+        hid_t ds = H5Dopen2(base, "summary/total_loss_mean", H5P_DEFAULT);
+        if (ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mean) < 0)
+            *mean = NAN;
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    if (path_exists(base, "summary/quantile") && path_exists(base, "summary/total_loss_quantile") &&
+        shape(base, "summary/quantile", dq) == 1 &&
+        shape(base, "summary/total_loss_quantile", d) == 1 && d[0] == dq[0] && d[0] > 0 &&
+        d[0] < 1000) {
+        double q[1000], v[1000];
+        if (read_rows(base, "summary/quantile", H5T_NATIVE_DOUBLE, 0, d[0], q) == 0 &&
+            read_rows(base, "summary/total_loss_quantile", H5T_NATIVE_DOUBLE, 0, d[0], v) == 0)
+            for (hsize_t i = 0; i < d[0]; i++)
+                if (fabs(q[i] - 0.99) < 1e-12)
+                    *var99 = v[i];
+    }
+}
+
+/* ---- the check against the stored results ---------------------------------- */
+
+typedef struct {
+    size_t values, datasets; /* values checked; datasets of /trials checked */
+    long long event_rows;    /* rows of /events checked; -1: no /events */
+    char unchecked[512];     /* datasets of /trials this minrisk does not know */
+    char mismatch[512];      /* the first difference, "" if none */
+} check;
+
+static const struct {
+    const char *name;
+    size_t offset; /* of the array in mr_results */
+    char cols;     /* 0: one value; 'S', 'M', 'H' */
+} trial_vars[] = {
+    {"total_loss", offsetof(mr_results, total_loss), 0},
+    {"sector_output_loss", offsetof(mr_results, sector_output_loss), 'S'},
+    {"sector_extra_cost", offsetof(mr_results, sector_extra_cost), 'S'},
+    {"annual_loss", offsetof(mr_results, annual_loss), 'H'},
+    {"mineral_shortfall_mean", offsetof(mr_results, mineral_shortfall_mean), 'M'},
+    {"mineral_shortfall_peak", offsetof(mr_results, mineral_shortfall_peak), 'M'},
+    {"mineral_shortfall_months", offsetof(mr_results, mineral_shortfall_months), 'M'},
+    {"mineral_price_peak", offsetof(mr_results, mineral_price_peak), 'M'},
+    {"mineral_stockpile_empty_month", offsetof(mr_results, mineral_stockpile_empty_month), 'M'},
+    {"sector_inoperability_peak", offsetof(mr_results, sector_inoperability_peak), 'S'},
+    {"sector_inoperability_months", offsetof(mr_results, sector_inoperability_months), 'S'},
+};
+static const char *const trial_coords[] = {"trial", "year", "mineral", "sector"};
+
+static void append(char *buf, size_t size, const char *s)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, size - len, "%s%s", len ? ", " : "", s);
+}
+
+static herr_t note_unknown(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g, (void)info;
+    for (size_t k = 0; k < sizeof trial_vars / sizeof trial_vars[0]; k++)
+        if (!strcmp(name, trial_vars[k].name))
+            return 0;
+    for (size_t k = 0; k < sizeof trial_coords / sizeof trial_coords[0]; k++)
+        if (!strcmp(name, trial_coords[k]))
+            return 0;
+    append(data, 512, name);
+    return 0;
+}
+
+/* Compare the replayed row with the stored /trials row of the trial. */
+static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_t N, check *c)
+{
+    if (!path_exists(in->base, "trials"))
+        return 0;
+    double *buf = malloc(((size_t)row->nsectors + (size_t)row->nminerals + (size_t)row->years + 1) *
+                         sizeof *buf);
+    if (!buf)
+        return fail(in, "out of memory");
+    for (size_t v = 0; v < sizeof trial_vars / sizeof trial_vars[0]; v++) {
+        char name[96];
+        snprintf(name, sizeof name, "trials/%s", trial_vars[v].name);
+        if (!path_exists(in->base, name))
+            continue;
+        hsize_t cols = trial_vars[v].cols == 'S'   ? (hsize_t)row->nsectors
+                       : trial_vars[v].cols == 'M' ? (hsize_t)row->nminerals
+                       : trial_vars[v].cols == 'H' ? (hsize_t)row->years
+                                                   : 1;
+        hsize_t dims[2];
+        int rank = shape(in->base, name, dims);
+        if (rank != (trial_vars[v].cols ? 2 : 1) || dims[0] != N || dims[1] != cols ||
+            read_rows(in->base, name, H5T_NATIVE_DOUBLE, trial, 1, buf) < 0) {
+            free(buf);
+            return damaged(in, name);
+        }
+        const double *mine;
+        memcpy(&mine, (const char *)row + trial_vars[v].offset, sizeof mine);
+        for (hsize_t k = 0; k < cols && !c->mismatch[0]; k++)
+            if (memcmp(&buf[k], &mine[k], sizeof(double)) != 0) /* NaN == NaN bitwise */
+                snprintf(c->mismatch, sizeof c->mismatch,
+                         "/trials/%s[%llu, %llu]: stored %.17g, replayed %.17g", trial_vars[v].name,
+                         (unsigned long long)trial, (unsigned long long)k, buf[k], mine[k]);
+        c->values += cols;
+        c->datasets++;
+    }
+    free(buf);
+    hid_t g = H5Gopen2(in->base, "trials", H5P_DEFAULT);
+    if (g >= 0) {
+        hsize_t idx = 0;
+        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, note_unknown, c->unchecked);
+        H5Gclose(g);
+    }
+    return 0;
+}
+
+/* /events rows of the trial against the replayed occurrences (the table is
+   in trial order: the trial's rows are found by bisection). */
+static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
+{
+    static const char *const cols[] = {
+        "events/trial",       "events/process_index",   "events/start_step", "events/active_steps",
+        "events/start_years", "events/duration_months", "events/severity"};
+    hsize_t dims[2], E = 0;
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+        if (!path_exists(in->base, cols[k]))
+            return k == 0 ? 0 : damaged(in, cols[k]);
+        if (shape(in->base, cols[k], dims) != 1 || (k > 0 && dims[0] != E))
+            return damaged(in, cols[k]);
+        E = dims[0];
+    }
+    /* first row with trial >= t */
+    uint64_t lo = 0, hi = E;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2, v;
+        if (read_rows(in->base, "events/trial", H5T_NATIVE_UINT64, mid, 1, &v) < 0)
+            return damaged(in, "events/trial");
+        if (v < trial)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint64_t first = lo, n = 0;
+    for (;; n++) {
+        uint64_t v;
+        if (first + n >= E)
+            break;
+        if (read_rows(in->base, "events/trial", H5T_NATIVE_UINT64, first + n, 1, &v) < 0)
+            return damaged(in, "events/trial");
+        if (v != trial)
+            break;
+    }
+    if (n != (uint64_t)tr->nocc) {
+        snprintf(c->mismatch, sizeof c->mismatch,
+                 "/events: %llu rows of trial %llu stored, %d occurrences replayed",
+                 (unsigned long long)n, (unsigned long long)trial, tr->nocc);
+        return 0;
+    }
+    size_t k = n ? (size_t)n : 1;
+    int32_t *proc = malloc(k * sizeof *proc), *step = malloc(k * sizeof *step),
+            *len = malloc(k * sizeof *len);
+    double *tau = malloc(k * sizeof *tau), *dur = malloc(k * sizeof *dur),
+           *sev = malloc(k * sizeof *sev);
+    int rc = 0;
+    if (!proc || !step || !len || !tau || !dur || !sev) {
+        rc = fail(in, "out of memory");
+    } else if (n > 0 && (read_rows(in->base, cols[1], H5T_NATIVE_INT32, first, n, proc) < 0 ||
+                         read_rows(in->base, cols[2], H5T_NATIVE_INT32, first, n, step) < 0 ||
+                         read_rows(in->base, cols[3], H5T_NATIVE_INT32, first, n, len) < 0 ||
+                         read_rows(in->base, cols[4], H5T_NATIVE_DOUBLE, first, n, tau) < 0 ||
+                         read_rows(in->base, cols[5], H5T_NATIVE_DOUBLE, first, n, dur) < 0 ||
+                         read_rows(in->base, cols[6], H5T_NATIVE_DOUBLE, first, n, sev) < 0)) {
+        rc = damaged(in, "events");
+    } else {
+        for (uint64_t i = 0; i < n && !c->mismatch[0]; i++) {
+            const mr_occurrence_record *o = &tr->occ[i];
+            if (proc[i] != o->process || step[i] != o->first_step || len[i] != o->nsteps ||
+                memcmp(&tau[i], &o->start_years, sizeof(double)) ||
+                memcmp(&dur[i], &o->duration_months, sizeof(double)) ||
+                memcmp(&sev[i], &o->severity, sizeof(double)))
+                snprintf(c->mismatch, sizeof c->mismatch,
+                         "/events row %llu (occurrence %llu of trial %llu) differs from the replay",
+                         (unsigned long long)(first + i), (unsigned long long)i,
+                         (unsigned long long)trial);
+        }
+        c->values += 6 * n;
+        c->event_rows = (long long)n;
+    }
+    free(proc);
+    free(step);
+    free(len);
+    free(tau);
+    free(dur);
+    free(sev);
+    return rc;
+}
+
+/* ---- printing ------------------------------------------------------------- */
+
+static void print_header(const request *q, const run_facts *f, const mr_scenario *sc,
+                         uint64_t trial, const mr_results *row, hid_t base)
+{
+    printf("Trial %llu of %llu%s - %s\n", (unsigned long long)trial, (unsigned long long)f->trials,
+           q->have_trial ? "" : ", the worst (largest total loss)", f->name);
+    printf("  file %s%s%s, seed %llu, horizon %d years in %s; months counted from 0 at the start "
+           "of the horizon\n",
+           q->file, q->run ? ", run " : "", q->run ? q->run : "", (unsigned long long)f->seed,
+           f->horizon, f->steps_per_year == 12 ? "monthly steps" : "steps");
+    char a[64], b[64];
+    mr_story_gbp_m(a, sizeof a, row->total_loss[0]);
+    printf("  total loss GBP %s m over the horizon", a);
+    if (f->has_total_loss)
+        printf(": rank %llu of %llu (1 = worst; %llu trials lost less, %llu as much)",
+               (unsigned long long)(f->n_greater + 1), (unsigned long long)f->trials,
+               (unsigned long long)(f->trials - f->n_greater - f->n_equal),
+               (unsigned long long)(f->n_equal - 1));
+    printf("\n");
+    double mean, var99;
+    summary_context(base, &mean, &var99);
+    if (!isnan(mean) && !isnan(var99)) {
+        mr_story_gbp_m(a, sizeof a, mean);
+        mr_story_gbp_m(b, sizeof b, var99);
+        printf("  for comparison, over all trials: mean GBP %s m, 99%% VaR GBP %s m\n", a, b);
+    }
+    if (sc->rationing == MR_RATION_PRIORITY) {
+        printf("  allocation: priority rationing (served first: lower number;");
+        for (int j = 0; j < sc->nsectors; j++)
+            printf(" %s %d%s", sc->sectors[j].id, sc->sectors[j].priority,
+                   j + 1 < sc->nsectors ? "," : "");
+        printf("; other uses %d)\n", sc->other_uses_priority);
+    } else {
+        printf("  allocation: proportional (every user gets the same fraction of supply)\n");
+    }
+    int any = 0;
+    for (int m = 0; m < sc->nminerals; m++)
+        any += sc->minerals[m].stockpile.present;
+    if (any) {
+        printf("  strategic stockpiles (months of demand at the start):");
+        for (int m = 0, k = 0; m < sc->nminerals; m++)
+            if (sc->minerals[m].stockpile.present)
+                printf("%s %s %.3g", k++ ? "," : "", sc->minerals[m].id,
+                       sc->minerals[m].stockpile.initial_months);
+        printf("\n");
+    }
+    if (q->sector) {
+        int j = 0;
+        while (strcmp(sc->sectors[j].id, q->sector))
+            j++;
+        mr_story_gbp_m(a, sizeof a, row->sector_output_loss[j] + row->sector_extra_cost[j]);
+        printf("  the story of sector %s (%s) only: its loss GBP %s m; it needs", sc->sectors[j].id,
+               sc->sectors[j].name, a);
+        for (int k = 0; k < sc->sectors[j].nneeds; k++)
+            printf("%s %s", k ? "," : "", sc->minerals[sc->sectors[j].needs[k].mineral].id);
+        printf("\n");
+    }
+    printf("\n");
+}
+
+/* The story's loss (the trial's total, or one sector's) with each process
+   that struck in the trial switched off: one counterfactual replay each
+   (same random numbers for everything else, MODEL §12). loss[p] = NaN for
+   the processes that did not strike. 0, or -1 (memory). */
+static int losses_without(const mr_scenario *sc, const mr_model *md, const mr_trace *tr,
+                          uint64_t trial, int sector, double *loss)
+{
+    const size_t P = (size_t)(md->nproc > 0 ? md->nproc : 1);
+    unsigned char *off = calloc(P, 1);
+    mr_results row;
+    if (!off || mr_results_alloc(&row, 1, md->S, md->M, md->H, md->T)) {
+        free(off);
+        return -1;
+    }
+    int rc = 0;
+    for (int p = 0; p < md->nproc; p++)
+        loss[p] = NAN;
+    for (int k = 0; k < tr->nocc && rc == 0; k++) {
+        int p = tr->occ[k].process;
+        if (!isnan(loss[p]))
+            continue;
+        memset(off, 0, P);
+        off[p] = 1;
+        mr_counterfactual cf = {off, NULL};
+        mr_error e;
+        mr_replayer *rp = mr_replayer_new(sc, &cf, &e);
+        if (!rp || mr_replayer_run(rp, trial, &row, NULL)) {
+            rc = -1;
+        } else {
+            loss[p] = sector < 0 ? row.total_loss[0]
+                                 : row.sector_output_loss[sector] + row.sector_extra_cost[sector];
+        }
+        mr_replayer_free(rp);
+    }
+    mr_results_free(&row);
+    free(off);
+    return rc;
+}
+
+/* ---- entry point ----------------------------------------------------------- */
+
+static int parse_args(int argc, char **argv, request *q, int *help)
+{
+    memset(q, 0, sizeof *q);
+    *help = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (mr_cli_is_help(a)) {
+            *help = 1;
+            return 0;
+        }
+        int takes = !strcmp(a, "--trial") || !strcmp(a, "--sector") || !strcmp(a, "--run");
+        if (takes && i + 1 >= argc)
+            return mr_cli_usage_error("explain", "option '%s' needs a value", a);
+        if (!strcmp(a, "--trial")) {
+            if (mr_cli_parse_u64(argv[++i], &q->trial))
+                return mr_cli_usage_error(
+                    "explain", "--trial: must be a trial index 0 .. N-1, got '%s'", argv[i]);
+            q->have_trial = 1;
+        } else if (!strcmp(a, "--sector")) {
+            q->sector = argv[++i];
+        } else if (!strcmp(a, "--run")) {
+            q->run = argv[++i];
+        } else if (!strcmp(a, "--all-steps")) {
+            q->all_steps = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_cli_usage_error("explain", "unknown option '%s'", a);
+        } else if (!q->file) {
+            q->file = a;
+        } else {
+            return mr_cli_usage_error("explain", "unexpected argument '%s'", a);
+        }
+    }
+    if (!q->file)
+        return mr_cli_usage_error("explain", "%s", "missing FILE.h5");
+    return 0;
+}
+
+/* Parse the run's scenario as stored, with the file's seed and trials. */
+static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
+{
+    /* a sweep's variant is stored as its resolved form (its source is the
+       sweep's); everything else is replayed from the file as given */
+    const char *dset =
+        f->kind && !strcmp(f->kind, "sweep") ? "scenario/resolved" : "scenario/source";
+    size_t len = 0;
+    char *text = read_text(in, dset, &len);
+    if (!text)
+        return -1;
+    /* A bundle (a scenario that `extends` others) resolves its parents by
+       the paths it was run with: parse it under the first file's path. */
+    static const char head[] = "# --- file: ";
+    char first[512] = "";
+    if (!strncmp(text, head, sizeof head - 1)) {
+        const char *line = text + sizeof head - 1, *eol = strchr(line, '\n'), *open = NULL;
+        for (const char *c = line; eol && c + 1 < eol; c++)
+            if (c[0] == ' ' && c[1] == '(')
+                open = c;
+        if (open && (size_t)(open - line) < sizeof first)
+            snprintf(first, sizeof first, "%.*s", (int)(open - line), line);
+    }
+    mr_error perr = {{0}};
+    int rc = mr_scenario_parse(first[0] ? first : in->path, text, len, sc, &perr);
+    free(text);
+    if (rc)
+        return fail(in, "%s/%s: the stored scenario does not load: %s", in->where, dset, perr.msg);
+    sc->seed = f->seed;
+    sc->trials = f->trials;
+    if (sc->horizon_years != f->horizon || sc->steps_per_year != f->steps_per_year) {
+        mr_scenario_free(sc);
+        return fail(in,
+                    "the stored scenario's time grid (%d years x %d steps) differs from the "
+                    "file's (%d x %d)",
+                    sc->horizon_years, sc->steps_per_year, f->horizon, f->steps_per_year);
+    }
+    return 0;
+}
 
 int mr_cmd_explain(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "minrisk explain: not implemented yet\n");
-    return MR_EXIT_FAIL;
+    request q;
+    int help;
+    int rc = parse_args(argc, argv, &q, &help);
+    if (rc)
+        return rc;
+    if (help) {
+        fputs(usage_explain, stdout);
+        return MR_EXIT_OK;
+    }
+    mr_error err = {{0}};
+    h5in in = {q.file, -1, -1, "", &err, 0};
+    run_facts f;
+    memset(&f, 0, sizeof f);
+    mr_scenario sc;
+    int have_sc = 0, status = MR_EXIT_USAGE;
+    mr_replayer *rp = NULL;
+    mr_results row;
+    mr_trace tr;
+    int have_row = 0, have_tr = 0;
+
+    H5E_auto2_t old_func;
+    void *old_data;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    if (open_run(&in, &q, &f) < 0 || load_scenario(&in, &f, &sc) < 0)
+        goto done;
+    have_sc = 1;
+    int sector = -1;
+    if (q.sector) {
+        for (int j = 0; j < sc.nsectors; j++)
+            if (!strcmp(sc.sectors[j].id, q.sector))
+                sector = j;
+        if (sector < 0) {
+            char ids[512] = "";
+            for (int j = 0; j < sc.nsectors; j++)
+                append(ids, sizeof ids, sc.sectors[j].id);
+            fail(&in, "--sector %s: no such sector (sectors: %s)", q.sector, ids);
+            goto done;
+        }
+    }
+    uint64_t trial = q.trial;
+    if (q.have_trial && q.trial >= f.trials) {
+        fail(&in, "--trial %llu: out of range, the file has %llu trials (0 .. %llu)", q.trial,
+             (unsigned long long)f.trials, (unsigned long long)(f.trials - 1));
+        goto done;
+    }
+    if (!q.have_trial && !f.has_total_loss) {
+        fail(&in, "no per-trial results stored (output.trials: none), so no worst trial to "
+                  "pick: give --trial K");
+        goto done;
+    }
+    if (f.has_total_loss && place_trial(&in, &trial, !q.have_trial, &f) < 0)
+        goto done;
+
+    /* the replay */
+    status = MR_EXIT_FAIL;
+    rp = mr_replayer_new(&sc, NULL, &err);
+    if (!rp) {
+        in.failed = 1;
+        goto done;
+    }
+    const mr_model *md = mr_replayer_model(rp);
+    if (mr_results_alloc(&row, 1, md->S, md->M, md->H, md->T) ||
+        mr_trace_alloc(&tr, md->M, md->S, md->T)) {
+        if (row.total_loss)
+            have_row = 1;
+        fail(&in, "out of memory");
+        goto done;
+    }
+    have_row = have_tr = 1;
+    if (mr_replayer_run(rp, trial, &row, &tr)) {
+        fail(&in, "out of memory replaying trial %llu", (unsigned long long)trial);
+        goto done;
+    }
+
+    /* check before printing, so that a damaged file prints only its error */
+    check c;
+    memset(&c, 0, sizeof c);
+    c.event_rows = -1;
+    status = MR_EXIT_USAGE;
+    if (check_trials(&in, &row, trial, f.trials, &c) < 0 || check_events(&in, &tr, trial, &c) < 0)
+        goto done;
+
+    double *without = calloc((size_t)(md->nproc > 0 ? md->nproc : 1), sizeof *without);
+    if (!without || losses_without(&sc, md, &tr, trial, sector, without)) {
+        free(without);
+        fail(&in, "out of memory replaying trial %llu", (unsigned long long)trial);
+        status = MR_EXIT_FAIL;
+        goto done;
+    }
+    print_header(&q, &f, &sc, trial, &row, in.base);
+    mr_story story = {&sc, md, &tr, &row, trial, f.trials, sector, q.all_steps != 0, without};
+    mr_story_print(&story, stdout);
+    free(without);
+
+    printf("\nCheck: ");
+    if (c.mismatch[0]) {
+        printf("the replay DIFFERS from the stored results: %s\n", c.mismatch);
+        snprintf(err.msg, sizeof err.msg,
+                 "%s: the replay of trial %llu differs from the stored results (%s)%s%s", q.file,
+                 (unsigned long long)trial, c.mismatch,
+                 f.software && strcmp(f.software, MINRISK_VERSION)
+                     ? "; the file was written by minrisk "
+                     : "",
+                 f.software && strcmp(f.software, MINRISK_VERSION) ? f.software : "");
+        in.failed = 1;
+        status = MR_EXIT_FAIL;
+        goto done;
+    }
+    if (c.datasets == 0 && c.event_rows < 0) {
+        printf("the file keeps no per-trial results (output.trials: none) and no /events: the "
+               "replay could not be checked.\n");
+    } else {
+        printf("the replay matches the stored results bit for bit: %zu values (%zu datasets of "
+               "/trials",
+               c.values, c.datasets);
+        if (c.event_rows >= 0)
+            printf(", the trial's %lld rows of /events", c.event_rows);
+        printf(").\n");
+    }
+    if (c.datasets == 0)
+        printf("  The file keeps no per-trial results (output.trials: none): only /events could "
+               "be checked.\n");
+    else if (sc.output_trials == MR_OUTPUT_TRIALS_TOTALS)
+        printf("  The file keeps only total_loss and annual_loss per trial (output.trials: "
+               "totals): the rest could not be checked.\n");
+    if (c.unchecked[0])
+        printf("  Not checked (unknown to this minrisk %s): /trials/%s\n", MINRISK_VERSION,
+               c.unchecked);
+    status = MR_EXIT_OK;
+done:
+    if (in.failed && err.msg[0])
+        fprintf(stderr, "%s\n", err.msg);
+    if (have_tr)
+        mr_trace_free(&tr);
+    if (have_row)
+        mr_results_free(&row);
+    mr_replayer_free(rp);
+    if (have_sc)
+        mr_scenario_free(&sc);
+    if (in.base >= 0)
+        H5Gclose(in.base);
+    if (in.file >= 0)
+        H5Fclose(in.file);
+    free(f.kind);
+    free(f.software);
+    free(f.name);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    return status;
 }

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "comm.h"
 #include "engine.h"
+#include "export.h"
 #include "indicators.h"
 #include "output.h"
 #include "run_extras.h"
@@ -12,6 +13,7 @@
 
 #include <errno.h>
 #include <hdf5.h>
+#include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,17 +43,35 @@ static const char *const usage_main =
     "                      check a scenario; print the resolved model and its\n"
     "                      static indicators\n"
     "  summary FILE.h5     print the risk tables of a finished run\n"
+    "  compare A.yaml B.yaml [-o FILE.h5] [--trials N] [--seed S] [--bootstrap B]\n"
+    "                      run two scenarios on common random numbers; the change\n"
+    "                      B - A in mean loss, VaR, ES and 1-in-100 annual loss\n"
+    "                      with 95% intervals, per sector and in total\n"
+    "  explain FILE.h5 [--trial K] [--sector ID] [--all-steps] [--run GROUP]\n"
+    "                      replay one trial (default: the worst) and tell what\n"
+    "                      happened month by month; checks the replay against the\n"
+    "                      stored results bit for bit\n"
+    "  report FILE.h5 [-o DIR] [--quiet]\n"
+    "                      one-page HTML report with figures (PNG and SVG) of a\n"
+    "                      run, comparison or sweep file; needs no network to view\n"
+    "  export FILE.h5 --csv DIR [--trials] [--run GROUP]\n"
+    "                      the file's tables as CSV files with units in the column\n"
+    "                      names, for spreadsheets (docs/EXPORT.md)\n"
     "\n"
     "options:\n"
     "  -h, --help          this text (also: minrisk COMMAND --help)\n"
     "  --version           version and build\n"
+    "\n"
+    "Exit status: 0 success; 1 failure; 2 bad usage or input; 75 run stopped\n"
+    "with a checkpoint; 130 interrupted. The manual: man minrisk.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 && minrisk summary demo.h5\n";
 
 static const char *const usage_run =
     "usage: minrisk run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
-    "                   [--checkpoint-every SECONDS] [--resume] [--events] [--counterfactual]\n"
+    "                   [--verbose] [--checkpoint-every SECONDS] [--resume] [--events]\n"
+    "                   [--counterfactual]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
     "\n"
@@ -60,7 +80,10 @@ static const char *const usage_run =
     "  --trials N          number of trials (overrides simulation.trials)\n"
     "  --seed S            random seed, 0..2^64-1 (overrides simulation.seed)\n"
     "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
-    "  -q, --quiet         no progress line\n"
+    "  -q, --quiet         no progress line and no closing line\n"
+    "  -v, --verbose       print the settings at the start (scenario, trials, seed,\n"
+    "                      ranks, threads, output) and the timings at the end\n"
+    "                      (simulation wall time, statistics, write; /run_info)\n"
     "  --checkpoint-every SECONDS\n"
     "                      write FILE.h5.ckpt every SECONDS of running (default\n"
     "                      1800; 0 = only when stopped by SIGTERM or SIGUSR1)\n"
@@ -79,20 +102,27 @@ static const char *const usage_run =
     "outside /run_info to a one-rank run.\n"
     "\n"
     "example:\n"
-    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 100000\n";
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 10000 --verbose\n"
+    "  minrisk run scenarios/demo.yaml -o demo-7.h5 --trials 2000 --seed 7 --threads 2 --quiet\n";
 
 static const char *const usage_validate =
     "usage: minrisk validate SCENARIO.yaml\n"
+    "       minrisk validate --schema\n"
     "\n"
     "Parse and check a scenario; print the resolved model (every default filled\n"
     "in, policies applied) as YAML, then the static indicators of its supply\n"
     "(HHI, governance-weighted HHI, top country and share, flagged above the\n"
     "diversification cap; MODEL section 11) as a table in YAML comments, so\n"
     "the output is itself a valid scenario. Errors are one line:\n"
-    "file:line:col: key.path: message.\n"
+    "file:line:col: key.path: message. A scenario with a sweep has every\n"
+    "variant checked.\n"
+    "\n"
+    "  --schema            print every scenario key (type, unit, default, range,\n"
+    "                      meaning) as the Markdown table of docs/SCENARIOS.md\n"
     "\n"
     "example:\n"
-    "  minrisk validate scenarios/demo.yaml\n";
+    "  minrisk validate scenarios/demo.yaml\n"
+    "  minrisk validate --schema\n";
 
 static const char *const usage_summary =
     "usage: minrisk summary FILE.h5\n"
@@ -101,6 +131,7 @@ static const char *const usage_summary =
     "VaR 95/99/99.5, ES 99, average annual loss, 1-in-100 and 1-in-200 annual loss.\n"
     "\n"
     "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 1000 --quiet\n"
     "  minrisk summary demo.h5\n";
 
 
@@ -141,6 +172,7 @@ typedef struct {
     unsigned long long trials, seed;
     int have_trials, have_seed, threads, quiet, resume, events, counterfactual;
     double checkpoint_every; /* seconds; 0 = only on a signal */
+    int verbose;             /* --verbose: settings at the start, timings at the end */
 } run_request;
 
 
@@ -191,6 +223,31 @@ static int run_sweep(const run_request *q, const mr_scenario *sc, const char *ou
     return EXIT_OK;
 }
 
+/* --verbose: the settings the run goes with (rank 0 only). */
+static void print_settings(const run_request *q, const mr_scenario *sc, const char *output,
+                           const mr_comm *comm)
+{
+    if (comm->rank != 0)
+        return;
+    fprintf(stderr, "minrisk run: scenario %s (\"%s\")\n", q->scenario, sc->name);
+    fprintf(stderr, "minrisk run: %llu trials%s, seed %llu%s; horizon %d years, %d steps a year\n",
+            (unsigned long long)sc->trials, q->have_trials ? " (--trials)" : "",
+            (unsigned long long)sc->seed, q->have_seed ? " (--seed)" : "", sc->horizon_years,
+            sc->steps_per_year);
+    fprintf(stderr, "minrisk run: %d rank%s x %d threads%s\n", comm->size, comm->size == 1 ? "" : "s",
+            q->threads > 0 ? q->threads : omp_get_max_threads(),
+            q->threads > 0 ? " (--threads)" : " (OMP_NUM_THREADS, else all cores)");
+    fprintf(stderr, "minrisk run: output %s\n", output);
+}
+
+/* --verbose: the timings /run_info of the written file records (rank 0). */
+static void print_timings(const char *output, const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    if (comm->rank == 0 && mr_export_print_timings(output, stderr, &err))
+        fprintf(stderr, "%s\n", err.msg);
+}
+
 static int run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
@@ -217,8 +274,12 @@ static int run(const run_request *q, const mr_comm *comm)
         status = EXIT_USAGE;
         goto done;
     }
+    if (q->verbose)
+        print_settings(q, &sc, output, comm);
     if (sc.nsweep > 0) {
         status = run_sweep(q, &sc, output, comm);
+        if (status == EXIT_OK && q->verbose)
+            print_timings(output, comm);
         goto done;
     }
     if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
@@ -302,6 +363,8 @@ static int run(const run_request *q, const mr_comm *comm)
                 fprintf(stderr, "minrisk: %llu trials in %.2f s on %d ranks x %d threads; wrote %s\n",
                         (unsigned long long)sc.trials, info.wall_seconds, info.ranks, info.threads,
                         output);
+            if (q->verbose)
+                print_timings(output, comm);
         }
     }
 free_results:
@@ -319,6 +382,7 @@ static int cmd_run(int argc, char **argv)
     const char *scenario = NULL, *output = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
     int have_trials = 0, have_seed = 0, quiet = 0, resume = 0, events = 0, counterfactual = 0;
+    int verbose = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -349,6 +413,8 @@ static int cmd_run(int argc, char **argv)
                                    argv[i]);
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbose = 1;
         } else if (!strcmp(a, "--checkpoint-every")) {
             if (mr_cli_parse_u64(argv[++i], &every) || every > 31536000ull)
                 return mr_cli_usage_error("run",
@@ -373,7 +439,7 @@ static int cmd_run(int argc, char **argv)
     mr_comm comm = mr_comm_world();
     run_request req = {scenario,       output, trials, seed,   have_trials,
                        have_seed,      (int)threads,   quiet,  resume, events,
-                       counterfactual, (double)every};
+                       counterfactual, (double)every, verbose};
     return run(&req, &comm);
 }
 
@@ -383,6 +449,10 @@ static int cmd_validate(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (mr_cli_is_help(argv[i])) {
             fputs(usage_validate, stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(argv[i], "--schema")) { /* docs/SCENARIOS.md's table */
+            mr_scenario_schema_print(stdout);
             return EXIT_OK;
         }
         if (argv[i][0] == '-' && argv[i][1])

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define MR_ERRMSG_MAX 1024
 
@@ -270,5 +271,31 @@ int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);
 char *mr_scenario_resolved_yaml(const mr_scenario *sc);
 
 void mr_scenario_free(mr_scenario *sc);
+
+/* ---- the schema: every key a scenario may hold (docs/SCENARIOS.md) ---- */
+
+/* One key. Paths write ids as <id> (<sector>, <mineral> in the matrices),
+   list items as [], and the shared forms as <process>, <severity>,
+   <duration>. Every field is a non-NULL string ("" when empty). */
+typedef struct {
+    const char *path;    /* e.g. "minerals.<id>.refining[].share" */
+    const char *type;    /* "number", "int", "string", "mapping", "`a` or `b`", ... */
+    const char *unit;    /* e.g. "fraction of the stage", "months" */
+    const char *def;     /* the default: a value, "required", "none" or a phrase */
+    bool def_is_value;   /* def is the value the loader fills in (e.g. "0.5") */
+    const char *range;   /* as the loader's messages write it: "[0,1]", "> 0", "(0,1]" */
+    const char *meaning;
+} mr_schema_key;
+
+/* The keys, parents before children; *n their number. Static storage. */
+const mr_schema_key *mr_scenario_schema(size_t *n);
+
+/* Check the schema against the loader's own key tables: every key of every
+   table is in the schema and every schema key in its parent's table.
+   Returns the number of problems (0: none), the first described in msg. */
+int mr_scenario_schema_check(char *msg, size_t n);
+
+/* The schema as the Markdown table of docs/SCENARIOS.md. */
+void mr_scenario_schema_print(FILE *out);
 
 #endif

@@ -1,0 +1,1683 @@
+#!/usr/bin/python3
+"""report.py - `minrisk report`: a one-page, self-contained HTML report of a
+minrisk result file, with its figures also written as PNG and SVG files.
+
+    report.py FILE.h5 -o DIR [--quiet] [--minrisk-version V]
+
+Normally started by `minrisk report` (sim/cmd_report.c), which checks the
+arguments first. Reads run files and the comparison ("compare") and sweep
+("sweep") files of docs/OUTPUT.md; what the page shows and how every Monte
+Carlo error is computed is docs/REPORT.md. Only the standard library,
+numpy, h5py and matplotlib (Agg backend), as Debian packages them.
+
+The page embeds every figure as a PNG data URI and loads nothing else (its
+Content-Security-Policy forbids it), so the single report.html works offline.
+The same input gives the same files: the bootstrap draws come from Philox
+streams keyed by the statistic's name, and no time stamp is written.
+
+Exit status: 0 done; 2 bad input (not a minrisk file, damaged, bad output
+directory); 1 any other failure; 130 interrupted. Every error is one line
+on stderr naming the file; nothing is left at the output path on failure
+(the report is written to DIR.tmp.<pid> and renamed).
+"""
+
+import base64
+import html
+import io
+import math
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import warnings
+import zlib
+
+# matplotlib wants a writable configuration directory and warns on stderr
+# without one: give it a private one when the user's home is not writable.
+_MPL_TMP = None
+if "MPLCONFIGDIR" not in os.environ and not os.access(os.path.expanduser("~"), os.W_OK):
+    _MPL_TMP = tempfile.mkdtemp(prefix="minrisk-mpl-")
+    os.environ["MPLCONFIGDIR"] = _MPL_TMP
+
+_MISSING = None
+try:
+    import numpy as np
+    import h5py
+    import matplotlib
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "minrisk-report"  # reproducible SVG ids
+    import matplotlib.pyplot as plt
+except ImportError as _e:
+    _MISSING = _e.name
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+GBP_M = 1e6                      # GBP per GBP m: every loss is printed in GBP m
+BOOT_REPS = 400                  # bootstrap replicates (SE known to about 1/sqrt(2*400) = 3.5%)
+BAND_MAX_VALUES = 250_000        # largest values one bootstrap band point may need (cost bound)
+RP_MARKS = (10, 50, 100, 200)    # return periods marked on the exceedance curves (years)
+HEADLINE_RP = 100                # the "1-in-100" annual loss of the headline table (years)
+ES_LEVEL = 0.99                  # the ES of the headline table
+CI_Z = 1.959963984540054         # standard normal 97.5% point (95% two-sided intervals)
+TOP_PER_KIND = 5                 # attribution: top sources shown per kind and series
+FIG_WIDTH_IN = 11.0              # figure width, inches (1100 px at FIG_DPI)
+FIG_DPI = 100
+MARKER = ".minrisk-report"       # marks a directory this script wrote (safe to replace)
+ATTR_KINDS = ("mineral", "country", "event", "none")
+
+
+class InputError(Exception):
+    """Bad input: the file or the output path (exit status 2)."""
+
+
+class Interrupted(Exception):
+    """SIGTERM (SIGINT arrives as KeyboardInterrupt)."""
+
+
+# ---- estimators (docs/OUTPUT.md "Estimators") --------------------------------
+
+def rank_position(n, p):
+    """n p, snapped to the integer it is within 1e-12 (relative) of."""
+    x = n * p
+    r = float(round(x))
+    return r if abs(x - r) <= 1e-12 * max(1.0, abs(x)) else x
+
+
+def rank(n, p):
+    """k(n, p) = ceil(n p) clamped to [1, n]: Q(p) = X_(k)."""
+    return int(min(max(math.ceil(rank_position(n, p)), 1), n))
+
+
+def es_need(n, p):
+    """How many of the largest values ES_p of n values uses."""
+    return n - rank(n, p) + 1
+
+
+def rp_need(n, period):
+    """How many of the largest of n annual losses the return-period loss uses."""
+    return n - rank(n, 1.0 - 1.0 / period) + 1
+
+
+# A multiset of values is held as vals (descending), counts (int, >= 0) and
+# cum = cumsum(counts): a bootstrap resample seen through its largest values.
+
+def ms_kth_largest(vals, cum, j):
+    """The j-th largest value (j >= 1, j <= cum[-1])."""
+    return float(vals[int(np.searchsorted(cum, j, side="left"))])
+
+
+def ms_top_sum(vals, counts, cum, t):
+    """Sum of the t largest values (t <= cum[-1])."""
+    if t <= 0:
+        return 0.0
+    i = int(np.searchsorted(cum, t, side="left"))
+    prev = int(cum[i - 1]) if i > 0 else 0
+    return float(np.dot(vals[:i], counts[:i])) + (t - prev) * float(vals[i])
+
+
+def ms_es(vals, counts, cum, n, p):
+    """ES_p of a multiset of n values: ((k - n p) X_(k) + sum_{i>k} X_(i)) / (n - n p)."""
+    pos = rank_position(n, p)
+    k = rank(n, p)
+    wk = max(k - pos, 0.0)
+    t = n - k
+    xk = ms_kth_largest(vals, cum, t + 1)
+    w = wk + t
+    if not w > 0.0:
+        return xk
+    return (ms_top_sum(vals, counts, cum, t) + (wk * xk if wk > 0.0 else 0.0)) / w
+
+
+def ms_return_period(vals, cum, n, period):
+    """Q(1 - 1/R) of a multiset of n annual losses."""
+    return ms_kth_largest(vals, cum, rp_need(n, period))
+
+
+class TailResampler:
+    """Bootstrap resamples of N independent trials (drawn with replacement,
+    each with all its values: its H annual losses stay together, as the
+    years of one trial are not independent), seen through the largest
+    values only. values: [N] or [N, H]. A resample's `need` largest values
+    all lie among the data's m = 2 need + 100 largest whenever the resample
+    holds at least `need` copies of those (checked every draw; the rare
+    draw that fails is redone on the whole data), so one replicate costs
+    O(m) instead of O(N H)."""
+
+    def __init__(self, values, need, full=False):
+        self.data = np.asarray(values, dtype=np.float64)
+        self.ntrials = self.data.shape[0]
+        flat = self.data.reshape(-1)
+        self.n = flat.size
+        per_trial = self.n // self.ntrials
+        self.need = need
+        m = self.n if full else min(self.n, 2 * need + 100)
+        if m < self.n:
+            idx = np.argpartition(-flat, m - 1)[:m]
+        else:
+            idx = np.arange(self.n)
+        idx = idx[np.argsort(-flat[idx], kind="stable")]
+        self.vals = flat[idx]
+        self.trial = idx // per_trial
+        self.uniq, self.inv = np.unique(self.trial, return_inverse=True)
+        self._full = None
+
+    def counts_for(self, trial_counts):
+        """The counts of the held values when trial i is drawn trial_counts[i] times."""
+        return np.asarray(trial_counts)[self.trial]
+
+    def draw(self, rng):
+        """One resample: (vals, counts, cum) of its largest values."""
+        d = self.uniq.size
+        pv = np.full(d + 1, 1.0 / self.ntrials)
+        pv[d] = max(0.0, 1.0 - d / self.ntrials)
+        c = rng.multinomial(self.ntrials, pv)[:d][self.inv].astype(np.float64)
+        cum = np.cumsum(c)
+        if cum.size and cum[-1] >= self.need:
+            return self.vals, c, cum
+        if self._full is None:  # too few draws fell in the held tail: whole data
+            self._full = TailResampler(self.data, self.need, full=True)
+        return self._full.draw(rng)
+
+
+def stream(name):
+    """A Philox stream keyed by the statistic's name: the report's bootstrap
+    draws depend on nothing else (same file, same report)."""
+    return np.random.Generator(np.random.Philox(key=zlib.crc32(name.encode("utf-8"))))
+
+
+def bootstrap(values, stats, need, name, reps=BOOT_REPS):
+    """Replicates [reps, len(stats)] of stats(vals, counts, cum, n) over
+    bootstrap resamples of the trials of values ([N] or [N, H])."""
+    rs = TailResampler(values, need)
+    rng = stream(name)
+    out = np.empty((reps, len(stats)))
+    for b in range(reps):
+        vals, c, cum = rs.draw(rng)
+        for s, f in enumerate(stats):
+            out[b, s] = f(vals, c, cum, rs.n)
+    return out
+
+
+def wilson(p, n):
+    """Wilson 95% interval of a binomial proportion p of n."""
+    if not n:
+        return (math.nan, math.nan)
+    z2 = CI_Z * CI_Z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = CI_Z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+# ---- reading -------------------------------------------------------------------
+
+def req(group, name):
+    """A dataset or group that must exist."""
+    try:
+        return group[name]
+    except KeyError:
+        raise InputError("missing %s/%s (damaged, or not a result file?)"
+                         % (group.name.rstrip("/"), name)) from None
+
+
+def read(group, name):
+    return req(group, name)[()]
+
+
+def strings(group, name):
+    ds = req(group, name)
+    try:
+        return [str(s) for s in ds.asstr()[()]]
+    except (TypeError, ValueError):
+        raise InputError("%s: not a string dataset" % ds.name) from None
+
+
+def attr(obj, name, default=None):
+    v = obj.attrs.get(name, default)
+    if isinstance(v, bytes):
+        v = v.decode("utf-8", "replace")
+    return v
+
+
+def index_of(coord, value):
+    """Index of a coordinate value (exact float match after the file's own values)."""
+    hits = np.nonzero(np.isclose(np.asarray(coord, dtype=float), value, rtol=1e-12, atol=0))[0]
+    if not hits.size:
+        raise InputError("coordinate has no %g" % value)
+    return int(hits[0])
+
+
+class Series:
+    """One loss series of a run: a sector or the total."""
+
+    def __init__(self, sid, label):
+        self.id, self.label = sid, label
+        self.horizon = None      # [N] GBP, per trial (None: not stored)
+        self.annual = None       # [N, H] GBP (total only)
+        self.mean = self.se = math.nan
+        self.q = self.q_lo = self.q_hi = None  # [6] GBP
+        self.es = None           # [3] GBP
+        self.aal = self.aal_se = math.nan
+        self.rp = None           # [9] GBP
+        self.es_se = math.nan    # bootstrap
+        self.rp_boot = None      # {R: (se, lo, hi)} bootstrap of the annual return-period loss
+
+
+class Run:
+    """The run held in one group: the file root of a run file, /runs/a of a
+    comparison, /variants/<name> of a sweep."""
+
+    def __init__(self, f, g, label, legend=None):
+        self.label = label
+        self.legend = legend or label
+        self.legend_title = None
+        self.group = g
+        self.path = g.name
+        a = g.attrs
+        if attr(g, "format", attr(f, "format")) != "minrisk":
+            raise InputError("not a minrisk file")
+        self.name = attr(g, "scenario_name", "")
+        self.description = attr(g, "scenario_description", "")
+        self.seed = int(attr(g, "seed", 0))
+        self.trials = int(attr(g, "trials", 0))
+        self.horizon_years = int(attr(g, "horizon_years", 0))
+        self.steps_per_year = int(attr(g, "steps_per_year", 0))
+        self.software = attr(g, "software_version", attr(f, "software_version", "?"))
+        if "trials" not in a or self.trials < 1 or self.horizon_years < 1:
+            raise InputError("%s: missing or bad root attributes (trials, horizon_years)" % g.name)
+        self.sectors = strings(g, "sector")
+        self.sector_names = strings(g, "sector_name") if "sector_name" in g else self.sectors
+        self.minerals = strings(g, "mineral")
+        self.mineral_names = strings(g, "mineral_name") if "mineral_name" in g else self.minerals
+        s = req(g, "summary")
+        self.summary = s
+        self.quantile = read(s, "quantile")
+        self.es_level = read(s, "es_level")
+        self.return_period = read(s, "return_period")
+        self.band = read(s, "band")
+        self.months_per_step = float(attr(req(s, "step"), "months_per_step", 12.0 / max(1, self.steps_per_year)))
+        tr = g.get("trials")
+        self.trials_group = tr
+        self.series = []
+        S = len(self.sectors)
+        for j, sid in enumerate(self.sectors):
+            se = Series(sid, self.sector_names[j])
+            se.mean = float(read(s, "sector_loss_mean")[j])
+            se.se = float(read(s, "sector_loss_se")[j])
+            se.q = read(s, "sector_loss_quantile")[j]
+            se.q_lo = read(s, "sector_loss_quantile_ci_low")[j]
+            se.q_hi = read(s, "sector_loss_quantile_ci_high")[j]
+            se.es = read(s, "sector_loss_es")[j]
+            se.aal = float(read(s, "sector_aal")[j])
+            se.aal_se = float(read(s, "sector_aal_se")[j])
+            se.rp = read(s, "sector_return_period_loss")[j]
+            self.series.append(se)
+        if tr is not None and "sector_output_loss" in tr and "sector_extra_cost" in tr:
+            ol = tr["sector_output_loss"][()]
+            xc = tr["sector_extra_cost"][()]
+            if ol.shape != (self.trials, S) or xc.shape != (self.trials, S):
+                raise InputError("%s: shape does not match trials x sectors" % tr["sector_output_loss"].name)
+            for j, se in enumerate(self.series):
+                se.horizon = ol[:, j] + xc[:, j]
+        tot = Series("total", "Total")
+        tot.mean = float(read(s, "total_loss_mean"))
+        tot.se = float(read(s, "total_loss_se"))
+        tot.q = read(s, "total_loss_quantile")
+        tot.q_lo = read(s, "total_loss_quantile_ci_low")
+        tot.q_hi = read(s, "total_loss_quantile_ci_high")
+        tot.es = read(s, "total_loss_es")
+        tot.aal = float(read(s, "aal"))
+        tot.aal_se = float(read(s, "aal_se"))
+        tot.rp = read(s, "return_period_loss")
+        if tr is not None and "total_loss" in tr:
+            tot.horizon = tr["total_loss"][()]
+            if tot.horizon.shape != (self.trials,):
+                raise InputError("%s: shape does not match trials" % tr["total_loss"].name)
+        if tr is not None and "annual_loss" in tr:
+            tot.annual = tr["annual_loss"][()]
+            if tot.annual.shape != (self.trials, self.horizon_years):
+                raise InputError("%s: shape does not match trials x years" % tr["annual_loss"].name)
+        self.series.append(tot)
+        self.hist_count = read(s, "total_loss_hist_count")
+        self.hist_edges = read(s, "total_loss_hist_edges")
+        self.inop_band = read(s, "inoperability_band")
+        self.price_band = read(s, "price_ratio_band")
+        self.shortage_prob = read(s, "mineral_shortage_prob")
+        self.mineral_table = {
+            "shortfall_mean": read(s, "mineral_shortfall_mean_avg"),
+            "shortfall_months": read(s, "mineral_shortfall_months_avg"),
+            "stock_empty": read(s, "mineral_stockpile_empty_prob"),
+            "price_peak": read(s, "mineral_price_peak_avg"),
+        }
+        self.mineral_trials = {}
+        if tr is not None:
+            for key, name in (("shortfall_mean", "mineral_shortfall_mean"),
+                              ("shortfall_months", "mineral_shortfall_months"),
+                              ("price_peak", "mineral_price_peak")):
+                if name in tr and tr[name].shape == (self.trials, len(self.minerals)):
+                    self.mineral_trials[key] = tr[name][()]
+        self.indicators = self._read_indicators(g.get("indicators"))
+        self.iq = {p: index_of(self.quantile, p) for p in (0.95, 0.99)}
+        self.ies = index_of(self.es_level, ES_LEVEL)
+        self.irp = index_of(self.return_period, HEADLINE_RP)
+
+    @staticmethod
+    def _read_indicators(ind):
+        if ind is None:
+            return None
+        return {
+            "cap": float(attr(ind, "cap", 0.6)),
+            "cap_description": attr(ind, "cap_description", ""),
+            "mineral": strings(ind, "mineral_id"),
+            "stage": strings(ind, "stage"),
+            "top_country": strings(ind, "top_country"),
+            "hhi": read(ind, "hhi"),
+            "hhi_wgi": read(ind, "hhi_wgi"),
+            "top_share": read(ind, "top_share"),
+            "above_cap": read(ind, "above_cap"),
+            "wgi_assumed": read(ind, "wgi_assumed") if "wgi_assumed" in ind else None,
+        }
+
+    def total(self):
+        return self.series[-1]
+
+    def estimate_errors(self, tag):
+        """Bootstrap SE of ES 99 (every series with per-trial losses) and of
+        the annual return-period losses (total), with percentile 95% CIs."""
+        for se in self.series:
+            if se.horizon is None or not np.all(np.isfinite(se.horizon)):
+                continue
+            n = se.horizon.size
+            reps = bootstrap(se.horizon, [lambda v, c, cu, nn: ms_es(v, c, cu, nn, ES_LEVEL)],
+                             es_need(n, ES_LEVEL), "%s/%s/es99" % (tag, se.id))
+            se.es_se = float(np.std(reps[:, 0], ddof=1))
+        tot = self.total()
+        if tot.annual is None or not np.all(np.isfinite(tot.annual)):
+            return
+        n = tot.annual.size
+        periods = [float(r) for r in self.return_period
+                   if n >= r and (rp_need(n, r) <= BAND_MAX_VALUES or r == HEADLINE_RP)]
+        if not periods:
+            return
+        need = max(rp_need(n, r) for r in periods)
+        stats = [(lambda R: (lambda v, c, cu, nn: ms_return_period(v, cu, nn, R)))(r) for r in periods]
+        reps = bootstrap(tot.annual, stats, need, "%s/total/return_period" % tag)
+        tot.rp_boot = {}
+        for i, r in enumerate(periods):
+            col = reps[:, i]
+            tot.rp_boot[r] = (float(np.std(col, ddof=1)), float(np.quantile(col, 0.025)),
+                              float(np.quantile(col, 0.975)))
+
+
+def read_attribution(g):
+    a = g.get("attribution")
+    if a is None or "tail_share" not in a:
+        return None
+    out = {
+        "source": strings(a, "source"),
+        "series": strings(a, "series"),
+        "kind": strings(a, "source_kind") if "source_kind" in a else None,
+        "description": attr(a["tail_share"], "description", ""),
+    }
+    K, S1 = len(out["source"]), len(out["series"])
+    for name in ("tail_share", "mean_removed", "es99_removed"):
+        for suffix in ("", "_lo", "_hi"):
+            key = name + suffix
+            if key in a:
+                v = a[key][()]
+                if v.shape != (S1, K):
+                    raise InputError("%s: shape %s, expected [series %d, source %d]"
+                                     % (a[key].name, v.shape, S1, K))
+                out[key] = v
+    if out["kind"] is None or len(out["kind"]) != K:
+        out["kind"] = ["none"] * K
+    return out
+
+
+# ---- formatting ----------------------------------------------------------------
+
+def esc(s):
+    return html.escape(str(s), quote=True)
+
+
+def fmt(x, unit_scale=GBP_M):
+    """A GBP amount in GBP m, with thousands separators."""
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    v = x / unit_scale
+    a = abs(v)
+    if a >= 100:
+        return "{:,.0f}".format(v)
+    if a >= 1:
+        return "{:,.1f}".format(v)
+    return "{:,.2f}".format(v)
+
+
+def pct(x, digits=1):
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    v = 100 * x
+    if abs(v) < 0.5 * 10 ** -digits:  # no "-0.0%"
+        v = 0.0
+    return "{:.{}f}%".format(v, digits)
+
+
+def cell(value_gbp, err_html, cid=None, se=None):
+    """A table cell: value in GBP m over its Monte Carlo error; data-gbp holds
+    the exact value in GBP, data-se its standard error in GBP when there is
+    one (what the tests compare with independent computations)."""
+    idattr = ' id="%s"' % esc(cid) if cid else ""
+    data = ' data-gbp="%r"' % float(value_gbp) if value_gbp is not None else ""
+    if se is not None and np.isfinite(se):
+        data += ' data-se="%r"' % float(se)
+    return ('<td%s%s><span class="v">%s</span><span class="e">%s</span></td>'
+            % (idattr, data, fmt(value_gbp), err_html))
+
+
+def err_se(se):
+    return "&plusmn; %s" % fmt(se) if np.isfinite(se) else "SE not estimated"
+
+
+def err_ci(lo, hi):
+    if not (np.isfinite(lo) or np.isfinite(hi)):
+        return "CI n/a (too few trials)"
+    return "%s &ndash; %s" % (fmt(lo), fmt(hi))
+
+
+# ---- figures -------------------------------------------------------------------
+
+class Figure:
+    def __init__(self, fid, title, caption, fig, alt):
+        self.id, self.title, self.caption, self.fig, self.alt = fid, title, caption, fig, alt
+        self.png = None
+        self.size = (0, 0)
+
+
+def panel_grid(n, ncols=3, row_in=2.7, extra_in=0.4):
+    ncols = max(1, min(n, ncols))
+    nrows = int(math.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(FIG_WIDTH_IN, row_in * nrows + extra_in),
+                             squeeze=False, layout="constrained")
+    flat = axes.ravel()
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def put_legend(fig, ax, title=None, many=False):
+    """The legend of ax's lines: in an unused panel of the grid if there is
+    one (it then hides no data), else in ax."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    spare = [a for a in fig.axes if not a.get_visible()]
+    if spare:
+        box = spare[0]
+        box.set_visible(True)
+        box.axis("off")
+        box.legend(handles, labels, loc="center", fontsize=7 if not many else 6.5, title=title,
+                   title_fontsize=7, ncol=2 if many and len(handles) > 8 else 1, frameon=False)
+    else:
+        ax.legend(fontsize=6.5 if many else 7, loc="upper left", title=title, title_fontsize=7,
+                  ncol=2 if many and len(handles) > 8 else 1)
+
+
+def mark_return_periods(ax, lo, hi):
+    for r in RP_MARKS:
+        if lo <= r <= hi:
+            ax.axvline(r, color="#ff7f0e", alpha=0.7, lw=0.9, ls=":", zorder=1)
+
+
+def whiskers(ax, pos, lo, hi, along="x", color="k"):
+    """Interval lines lo..hi at positions pos (an interval need not contain
+    its estimate: a bootstrap percentile interval may not); NaN skipped."""
+    pos, lo, hi = (np.asarray(a, dtype=float) for a in (pos, lo, hi))
+    ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(pos)
+    if not ok.any():
+        return
+    if along == "x":
+        ax.hlines(pos[ok], lo[ok], hi[ok], color=color, lw=0.8, zorder=3)
+        ax.plot(np.r_[lo[ok], hi[ok]], np.r_[pos[ok], pos[ok]], "|", color=color, ms=5, mew=0.8, zorder=3)
+    else:
+        ax.vlines(pos[ok], lo[ok], hi[ok], color=color, lw=0.8, zorder=3)
+        ax.plot(np.r_[pos[ok], pos[ok]], np.r_[lo[ok], hi[ok]], "_", color=color, ms=5, mew=0.8, zorder=3)
+
+
+def thousands(ax, axis="y"):
+    f = matplotlib.ticker.FuncFormatter(lambda v, _: "{:,.0f}".format(v) if abs(v) >= 10 else "{:g}".format(v))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
+
+
+def ratio_axis(ax):
+    """A log axis of ratios labelled 0.5x, 1x, 2x ..."""
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: "{:g}x".format(v)))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
+def rp_ticks(ax):
+    ax.set_xscale("log")
+    ticks = [2, 5, 10, 20, 50, 100, 200, 500, 1000]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.minorticks_off()
+
+
+def empirical_curve(x, period_scale, max_points=1500):
+    """(R, value) of an empirical exceedance curve: the j-th largest of n
+    values is exceeded with probability about (j - 1/2) / n, so it is drawn
+    at return period n / (j - 1/2) (in period_scale units)."""
+    x = np.sort(np.asarray(x, dtype=float)[np.isfinite(x)])[::-1]
+    n = x.size
+    if n < 2:
+        return np.array([]), np.array([])
+    j = np.unique(np.geomspace(1, max(1, n // 2), max_points).astype(np.int64))
+    return period_scale * n / (j - 0.5), x[j - 1]
+
+
+def run_color(i, n):
+    """The colour of run i of n: the ten distinct ones, or a sequential map for a long sweep."""
+    if n <= len(COLORS):
+        return COLORS[i]
+    return matplotlib.colormaps["viridis"](i / max(1, n - 1))
+
+
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+          "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def fig_exceedance_annual(runs, fid, overlay):
+    """Annual loss vs return period (years), per series."""
+    base = runs[0]
+    labels = [s.label for s in base.series]
+    fig, axes = panel_grid(len(labels))
+    for k, ax in enumerate(axes):
+        for r_i, run in enumerate(runs):
+            if k >= len(run.series):
+                continue
+            se = run.series[k]
+            col = run_color(r_i, len(runs)) if overlay else COLORS[0]
+            rp = np.asarray(run.return_period, float)
+            ok = np.isfinite(se.rp)
+            name = run.legend if overlay else "file (/summary)"
+            ax.plot(rp[ok], se.rp[ok] / GBP_M, "o-", color=col, ms=3.5, lw=1.4, label=name)
+            if se.annual is not None:
+                xr, yr = empirical_curve(se.annual, 1.0)
+                keep = xr >= 1.5
+                ax.plot(xr[keep], yr[keep] / GBP_M, "-", color=col, lw=0.7, alpha=0.6)
+            if se.rp_boot:
+                rs = sorted(se.rp_boot)
+                lo = [se.rp_boot[r][1] / GBP_M for r in rs]
+                hi = [se.rp_boot[r][2] / GBP_M for r in rs]
+                ax.fill_between(rs, lo, hi, color=col, alpha=0.18, lw=0,
+                                label=None if overlay else "95% CI (bootstrap)")
+            if not overlay:
+                for r in RP_MARKS:
+                    i = np.nonzero(np.isclose(rp, r))[0]
+                    if i.size and np.isfinite(se.rp[i[0]]):
+                        ax.annotate(fmt(se.rp[i[0]]), (r, se.rp[i[0]] / GBP_M), fontsize=6.5,
+                                    xytext=(2, -9), textcoords="offset points", color="0.25")
+        rp_ticks(ax)
+        ax.set_xlim(1.5, 1500)
+        thousands(ax)
+        mark_return_periods(ax, 1, 1000)
+        ax.set_title(labels[k], fontsize=10)
+        ax.set_xlabel("return period (years)", fontsize=8)
+        ax.set_ylabel("annual loss (GBP m)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, axis="y", color="0.92")
+    put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
+               many=len(runs) > 4)
+    return fig
+
+
+def fig_exceedance_horizon(runs, fid, overlay):
+    """Horizon loss vs 1-in-R horizons, per series, with the quantile CIs."""
+    base = runs[0]
+    labels = [s.label for s in base.series]
+    fig, axes = panel_grid(len(labels))
+    for k, ax in enumerate(axes):
+        for r_i, run in enumerate(runs):
+            if k >= len(run.series):
+                continue
+            se = run.series[k]
+            col = run_color(r_i, len(runs)) if overlay else COLORS[0]
+            q = np.asarray(run.quantile, float)
+            R = 1.0 / (1.0 - q)
+            lo, hi = np.asarray(se.q_lo, float), np.asarray(se.q_hi, float)
+            okb = np.isfinite(lo) & np.isfinite(hi)
+            ax.fill_between(R[okb], lo[okb] / GBP_M, hi[okb] / GBP_M, color=col, alpha=0.18, lw=0,
+                            label=None if overlay else "95% CI of VaR")
+            if se.horizon is not None:
+                xr, yr = empirical_curve(se.horizon, 1.0)
+                ax.plot(xr, yr / GBP_M, "-", color=col, lw=1.0,
+                        label=run.legend if overlay else "empirical (/trials)")
+            ok = np.isfinite(se.q)
+            ax.plot(R[ok], se.q[ok] / GBP_M, "o", color=col, ms=3.5,
+                    label=None if overlay else "VaR and its 95% CI (/summary)")
+            whiskers(ax, R, lo / GBP_M, hi / GBP_M, along="y", color=col)
+        rp_ticks(ax)
+        ax.set_xlim(1.5, 1500)
+        thousands(ax)
+        mark_return_periods(ax, 1, 1000)
+        ax.set_title(labels[k], fontsize=10)
+        ax.set_xlabel("1 in R horizons of %d years" % base.horizon_years, fontsize=8)
+        ax.set_ylabel("loss over the horizon (GBP m)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, axis="y", color="0.92")
+    put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
+               many=len(runs) > 4)
+    return fig
+
+
+def fig_histograms(run):
+    series = [s for s in run.series if s.horizon is not None]
+    if not series:  # no /trials: the stored histogram of the total
+        fig, axes = panel_grid(1, ncols=1, row_in=3.0)
+        ax = axes[0]
+        e = run.hist_edges / GBP_M
+        ax.stairs(run.hist_count, e, fill=True, color=COLORS[0], alpha=0.7)
+        ax.set_yscale("log")
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(6))
+        thousands(ax, "x")
+        ax.set_title("Total (stored histogram)", fontsize=10)
+        ax.set_xlabel("loss over the horizon (GBP m)", fontsize=8)
+        ax.set_ylabel("trials", fontsize=8)
+        return fig
+    fig, axes = panel_grid(len(series))
+    for ax, se in zip(axes, series):
+        x = se.horizon / GBP_M
+        x = x[np.isfinite(x)]
+        counts, edges = np.histogram(x, bins=50)
+        ax.stairs(counts, edges, fill=True, color=COLORS[0], alpha=0.65)
+        ax.set_yscale("log")
+        ax.set_ylim(0.7, max(counts.max(), 1) * 2)
+        ax.axvline(se.mean / GBP_M, color="k", lw=1.0, label="mean %s" % fmt(se.mean))
+        v99 = se.q[run.iq[0.99]]
+        if np.isfinite(v99):
+            ax.axvline(v99 / GBP_M, color=COLORS[1], lw=1.0, ls="--", label="VaR 99%% %s" % fmt(v99))
+        ax.set_title(se.label, fontsize=10)
+        ax.set_xlabel("loss over the horizon (GBP m)", fontsize=8)
+        ax.set_ylabel("trials (log scale)", fontsize=8)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
+        thousands(ax, "x")
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=7, loc="upper right")
+    return fig
+
+
+def fig_fan(run, band, names, ylabel, logy):
+    n = len(names)
+    T = band.shape[0]
+    years = (np.arange(T) + 0.5) * run.months_per_step / 12.0
+    ib = [index_of(run.band, p) for p in (0.05, 0.5, 0.95)]
+    fig, axes = panel_grid(n, ncols=4 if n > 6 else 3, row_in=2.2)
+    for i, ax in enumerate(axes):
+        lo, med, hi = band[:, i, ib[0]], band[:, i, ib[1]], band[:, i, ib[2]]
+        ax.fill_between(years, lo, hi, color=COLORS[0], alpha=0.25, lw=0, label="5-95%")
+        ax.plot(years, med, color=COLORS[0], lw=1.3, label="median")
+        ax.plot(years, hi, color=COLORS[0], lw=0.6)
+        if logy:
+            ax.set_yscale("log")
+            ratio_axis(ax)
+            ax.axhline(1.0, color="0.5", lw=0.6)
+        else:
+            ax.set_ylim(bottom=0)
+        ax.set_xlim(0, T * run.months_per_step / 12.0)
+        ax.set_title(names[i], fontsize=9)
+        ax.set_xlabel("years from start", fontsize=7)
+        ax.set_ylabel(ylabel, fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, color="0.93")
+        if i == 0:
+            ax.legend(fontsize=6.5, loc="upper left")
+    return fig
+
+
+def fig_shortage_map(runs):
+    """Shortage probability per variant (rows) and mineral (columns)."""
+    base = runs[0]
+    mins = base.minerals
+    p = np.full((len(runs), len(mins)), np.nan)
+    for r_i, run in enumerate(runs):
+        pos = {m: i for i, m in enumerate(run.minerals)}
+        for j, m in enumerate(mins):
+            if m in pos:
+                p[r_i, j] = run.shortage_prob[pos[m]]
+    fig, axes = panel_grid(1, ncols=1, row_in=0.3 * len(runs) + 1.6)
+    ax = axes[0]
+    im = ax.imshow(p, vmin=0, vmax=1, cmap="Reds", aspect="auto")
+    for r_i in range(len(runs)):
+        for j in range(len(mins)):
+            if np.isfinite(p[r_i, j]):
+                ax.text(j, r_i, "%.0f" % (100 * p[r_i, j]), ha="center", va="center", fontsize=5.5,
+                        color="w" if p[r_i, j] > 0.6 else "k")
+    ax.set_xticks(np.arange(len(mins)))
+    ax.set_xticklabels(base.mineral_names, fontsize=6.5, rotation=40, ha="right")
+    ax.set_yticks(np.arange(len(runs)))
+    ax.set_yticklabels([r.legend for r in runs], fontsize=6.5)
+    if runs[0].legend_title:
+        ax.set_ylabel(runs[0].legend_title, fontsize=7)
+    fig.colorbar(im, ax=ax, shrink=0.8).set_label("P(peak shortfall > 1% of demand), fraction", fontsize=7)
+    return fig
+
+
+def fig_shortage(runs, overlay):
+    if overlay and len(runs) > 4:
+        return fig_shortage_map(runs)
+    base = runs[0]
+    mins = base.minerals
+    y = np.arange(len(mins))
+    h = 0.8 / len(runs) if overlay else 0.6
+    fig, axes = panel_grid(1, ncols=1, row_in=0.28 * len(mins) + 0.8)
+    ax = axes[0]
+    for r_i, run in enumerate(runs):
+        pos = {m: i for i, m in enumerate(run.minerals)}
+        p = np.array([run.shortage_prob[pos[m]] if m in pos else np.nan for m in mins])
+        ci = np.array([wilson(v, run.trials) if np.isfinite(v) else (np.nan, np.nan) for v in p])
+        off = (r_i - (len(runs) - 1) / 2) * h if overlay else 0
+        ax.barh(y + off, p, height=h, color=run_color(r_i, len(runs)), alpha=0.8,
+                label=run.legend if overlay else None)
+        whiskers(ax, y + off, ci[:, 0], ci[:, 1])
+    ax.set_yticks(y)
+    ax.set_yticklabels(base.mineral_names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability that the peak shortfall exceeds 1% of demand within the horizon "
+                  "(fraction of trials; whiskers: 95% Wilson interval)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(True, axis="x", color="0.92")
+    if overlay:
+        ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def fig_indicators(run):
+    ind = run.indicators
+    rows = ["%s %s" % (m, s) for m, s in zip(ind["mineral"], ind["stage"])]
+    y = np.arange(len(rows))
+    share = np.asarray(ind["top_share"], float)
+    above = np.asarray(ind["above_cap"]).astype(bool)
+    fig, axes = panel_grid(1, ncols=1, row_in=0.22 * len(rows) + 0.8)
+    ax = axes[0]
+    ax.barh(y, share, color=[COLORS[1] if a else COLORS[0] for a in above], alpha=0.8)
+    for i in range(len(rows)):
+        ax.text(min(share[i], 1.0) + 0.01, y[i], ind["top_country"][i], va="center", fontsize=6.5)
+    ax.axvline(ind["cap"], color="k", lw=1.0, ls="--")
+    ax.text(ind["cap"], -0.9, " cap %s" % pct(ind["cap"], 0), fontsize=7, va="bottom")
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.08)
+    ax.set_xlabel("share of the largest supplier (fraction; red: above the cap)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(True, axis="x", color="0.92")
+    return fig
+
+
+def attribution_rows(att, s_idx, key):
+    """[(kind, source, value, lo, hi)] of the top sources of each kind."""
+    v = att[key][s_idx]
+    lo = att.get(key + "_lo")
+    hi = att.get(key + "_hi")
+    rows = []
+    for kind in ATTR_KINDS:
+        idx = [i for i, k in enumerate(att["kind"]) if k == kind and np.isfinite(v[i])]
+        idx.sort(key=lambda i: (-abs(v[i]), att["source"][i]))
+        for i in idx[:TOP_PER_KIND]:
+            rows.append((kind, att["source"][i], float(v[i]),
+                         float(lo[s_idx][i]) if lo is not None else math.nan,
+                         float(hi[s_idx][i]) if hi is not None else math.nan))
+    return rows
+
+
+def fig_attribution(att, key, xlabel, scale, names):
+    series = att["series"]
+    per = [attribution_rows(att, s, key) for s in range(len(series))]
+    nmax = max([len(p) for p in per] + [1])
+    fig, axes = panel_grid(len(series), ncols=2 if len(series) > 1 else 1, row_in=0.2 * nmax + 1.0)
+    kcol = {k: COLORS[i] for i, k in enumerate(ATTR_KINDS)}
+    for s, ax in enumerate(axes):
+        rows = per[s]
+        y = np.arange(len(rows))
+        val = np.array([r[2] for r in rows]) / scale
+        lo = np.array([r[3] for r in rows]) / scale
+        hi = np.array([r[4] for r in rows]) / scale
+        ax.barh(y, val, color=[kcol[r[0]] for r in rows], alpha=0.85)
+        whiskers(ax, y, lo, hi)
+        ax.set_yticks(y)
+        ax.set_yticklabels([r[1] if r[1].startswith(r[0] + "/") else "%s (%s)" % (r[1], r[0])
+                            for r in rows], fontsize=6.5)
+        ax.invert_yaxis()
+        ax.axvline(0, color="0.4", lw=0.6)
+        ax.set_title(names.get(series[s], series[s]), fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, axis="x", color="0.92")
+    return fig
+
+
+def fig_difference(diff):
+    stats = diff["statistic"]
+    series = diff["series"]
+    fig, axes = panel_grid(len(stats), ncols=3, row_in=0.3 * len(series) + 1.2)
+    y = np.arange(len(series))
+    for k, ax in enumerate(axes):
+        est = diff["estimate"][:, k] / GBP_M
+        lo = diff["ci_lo"][:, k] / GBP_M
+        hi = diff["ci_hi"][:, k] / GBP_M
+        cols = [COLORS[1] if e > 0 else COLORS[2] for e in est]
+        ax.barh(y, est, color=cols, alpha=0.8)
+        whiskers(ax, y, lo, hi)
+        ax.axvline(0, color="0.3", lw=0.7)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        thousands(ax, "x")
+        ax.set_yticks(y)
+        ax.set_yticklabels(series, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_title(STAT_LABEL.get(stats[k], stats[k]), fontsize=9)
+        ax.set_xlabel("difference (GBP m; 95% CI)", fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, axis="x", color="0.92")
+    return fig
+
+
+def fig_paired(names, est, lo, hi, xlabel):
+    y = np.arange(len(names))
+    fig, axes = panel_grid(1, ncols=1, row_in=0.3 * len(names) + 0.9)
+    ax = axes[0]
+    ax.barh(y, est / GBP_M, color=[COLORS[1] if e > 0 else COLORS[2] for e in est], alpha=0.8)
+    whiskers(ax, y, lo / GBP_M, hi / GBP_M)
+    thousands(ax, "x")
+    ax.axvline(0, color="0.3", lw=0.7)
+    ax.set_yticks(y)
+    ax.set_yticklabels(names, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(True, axis="x", color="0.92")
+    return fig
+
+
+STAT_LABEL = {"mean": "mean loss over the horizon", "var95": "VaR 95%", "var99": "VaR 99%",
+              "es99": "ES 99%", "annual_1in100": "1-in-100 annual loss", "aal": "AAL"}
+
+
+# ---- HTML ------------------------------------------------------------------------
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;
+ margin:0 auto;max-width:1140px;padding:16px 20px 40px;line-height:1.4;font-size:14px}
+h1{font-size:24px;margin:8px 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #ccc;
+ padding-bottom:3px}h3{font-size:15px;margin:16px 0 6px}
+p.desc{color:#444;margin:2px 0 10px}
+table{border-collapse:collapse;margin:6px 0 10px}
+caption{caption-side:top;text-align:left;font-size:12.5px;color:#555;padding-bottom:3px}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;vertical-align:top}
+th{background:#f3f3f3;font-weight:600}td.l,th.l{text-align:left}
+table.meta td,table.meta th{text-align:left;border:none;padding:1px 10px 1px 0}
+span.v{display:block;font-variant-numeric:tabular-nums}
+span.e{display:block;font-size:11px;color:#666;font-variant-numeric:tabular-nums}
+tr.flag td{background:#fdecea}td.flag{color:#b3261e;font-weight:600}
+figure{margin:10px 0 22px}figure img{max-width:100%;height:auto;display:block}
+figcaption{font-size:12.5px;color:#444;margin-top:4px}
+nav a{margin-right:12px}.note{font-size:12.5px;color:#555}
+.cols{display:flex;gap:24px;flex-wrap:wrap}
+"""
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+class Page:
+    def __init__(self, title):
+        self.title = title
+        self.parts = []
+        self.figures = []
+        self.toc = []
+
+    def add(self, s):
+        self.parts.append(s)
+
+    def section(self, sid, title):
+        self.toc.append((sid, title))
+        self.add('<h2 id="%s">%s</h2>' % (esc(sid), esc(title)))
+
+    def figure(self, fid, title, caption, fig, alt):
+        f = Figure(fid, title, caption, fig, alt)
+        self.figures.append(f)
+        self.add(("\x00FIG%d\x00" % (len(self.figures) - 1)))
+        return f
+
+    def render(self, header):
+        body = []
+        for p in self.parts:
+            if p.startswith("\x00FIG"):
+                f = self.figures[int(p[4:-1])]
+                uri = "data:image/png;base64," + base64.b64encode(f.png).decode("ascii")
+                body.append(
+                    '<figure id="fig-%s"><h3>%s</h3><img id="img-%s" src="%s" width="%d" height="%d" '
+                    'alt="%s"><figcaption>%s Files: <a href="fig-%s.svg">SVG</a>, '
+                    '<a href="fig-%s.png">PNG</a>.</figcaption></figure>'
+                    % (esc(f.id), esc(f.title), esc(f.id), uri, f.size[0], f.size[1], esc(f.alt),
+                       f.caption, esc(f.id), esc(f.id)))
+            else:
+                body.append(p)
+        nav = "<nav>%s</nav>" % " ".join('<a href="#%s">%s</a>' % (esc(i), esc(t)) for i, t in self.toc)
+        return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+                '<meta http-equiv="Content-Security-Policy" content="%s">\n'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                '<title>%s</title>\n<style>%s</style></head>\n<body>\n%s\n%s\n%s\n</body></html>\n'
+                % (CSP, esc(self.title), CSS, header, nav, "\n".join(body)))
+
+
+def meta_table(rows):
+    return '<table class="meta">%s</table>' % "".join(
+        "<tr><th>%s</th><td>%s</td></tr>" % (esc(k), v) for k, v in rows)
+
+
+def run_meta_rows(run, f, path, version):
+    ri = f.get("run_info")
+    rows = [("Scenario", esc(run.name)), ("File", esc(path))]
+    rows.append(("Seed", esc(run.seed)))
+    rows.append(("Trials", "{:,}".format(run.trials)))
+    rows.append(("Horizon", "%d years, %d steps a year" % (run.horizon_years, run.steps_per_year)))
+    rows.append(("Software", "minrisk %s wrote the file (format %s); report by minrisk %s"
+                 % (esc(run.software), esc(".".join(str(int(v)) for v in attr(f, "format_version", [0, 0]))),
+                    esc(version))))
+    if ri is not None:
+        bits = []
+        if "date" in ri.attrs:
+            bits.append("run %s" % esc(attr(ri, "date")))
+        if "wall_seconds" in ri.attrs:
+            bits.append("%.3g s of simulation" % float(attr(ri, "wall_seconds")))
+        if "threads" in ri.attrs:
+            bits.append("%d rank(s) x %d thread(s)" % (int(attr(ri, "ranks", 1)), int(attr(ri, "threads"))))
+        if "host" in ri.attrs:
+            bits.append("on %s" % esc(attr(ri, "host")))
+        rows.append(("Run", ", ".join(bits)))
+    return rows
+
+
+def headline_table(run, tid):
+    q95, q99 = run.iq[0.95], run.iq[0.99]
+    h = ['<table id="%s"><caption>GBP m; over the %d-year horizon, except AAL and the 1-in-%d '
+         'loss (annual). Under each figure its Monte Carlo error.</caption>'
+         '<tr><th class="l">series</th><th>mean loss<br>&plusmn; SE</th>'
+         '<th>VaR 95%%<br>95%% CI</th><th>VaR 99%%<br>95%% CI</th><th>ES 99%%<br>&plusmn; SE (bootstrap)</th>'
+         '<th>AAL<br>&plusmn; SE</th><th>1-in-%d annual loss<br>&plusmn; SE; 95%% CI (bootstrap)</th></tr>'
+         % (esc(tid), run.horizon_years, HEADLINE_RP, HEADLINE_RP)]
+    for se in run.series:
+        p = "%s-%s" % (tid, se.id)
+        rpv = se.rp[run.irp]
+        bse = None
+        if se.rp_boot and float(HEADLINE_RP) in se.rp_boot:
+            bse, blo, bhi = se.rp_boot[float(HEADLINE_RP)]
+            rp_err = "%s; %s" % (err_se(bse), err_ci(blo, bhi))
+        elif se.id == "total":
+            rp_err = "not estimated (%s)" % ("no /trials/annual_loss" if se.annual is None
+                                             else "fewer than %d trial-years" % HEADLINE_RP)
+        else:
+            rp_err = "not estimated (no per-sector annual losses)"
+        es_err = err_se(se.es_se) if np.isfinite(se.es_se) else "not estimated (no per-trial losses)"
+        h.append('<tr><td class="l">%s</td>%s%s%s%s%s%s</tr>' % (
+            esc(se.label),
+            cell(se.mean, err_se(se.se), p + "-mean", se.se),
+            cell(se.q[q95], err_ci(se.q_lo[q95], se.q_hi[q95]), p + "-var95"),
+            cell(se.q[q99], err_ci(se.q_lo[q99], se.q_hi[q99]), p + "-var99"),
+            cell(se.es[run.ies], es_err, p + "-es99", se.es_se),
+            cell(se.aal, err_se(se.aal_se), p + "-aal", se.aal_se),
+            cell(rpv, rp_err, p + "-rp%d" % HEADLINE_RP, bse)))
+    h.append("</table>")
+    return "".join(h)
+
+
+def mineral_table(run, tid):
+    N = run.trials
+    t = run.mineral_trials
+    rows = ['<table id="%s"><tr><th class="l">mineral</th><th>P(short)<br>95%% CI</th>'
+            '<th>mean shortfall<br>(%% of demand) &plusmn; SE</th><th>months short<br>&plusmn; SE</th>'
+            '<th>P(stockpile empty)<br>95%% CI</th><th>mean peak price<br>(P/P0) &plusmn; SE</th></tr>' % esc(tid)]
+
+    def se_of(key, i, scale):
+        if key not in t:
+            return "SE not estimated"
+        x = t[key][:, i]
+        x = x[np.isfinite(x)]
+        return "&plusmn; %.3g" % (scale * np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else "n/a"
+
+    for i, m in enumerate(run.minerals):
+        p = float(run.shortage_prob[i])
+        pe = float(run.mineral_table["stock_empty"][i])
+        lo, hi = wilson(p, N)
+        elo, ehi = wilson(pe, N)
+        rows.append(
+            '<tr><td class="l">%s</td><td><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
+            '<td><span class="v">%.3g%%</span><span class="e">%s</span></td>'
+            '<td><span class="v">%.3g</span><span class="e">%s</span></td>'
+            '<td><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
+            '<td><span class="v">%.3gx</span><span class="e">%s</span></td></tr>' % (
+                esc(run.mineral_names[i]), pct(p), pct(lo), pct(hi),
+                100 * run.mineral_table["shortfall_mean"][i], se_of("shortfall_mean", i, 100),
+                run.mineral_table["shortfall_months"][i], se_of("shortfall_months", i, 1),
+                pct(pe), pct(elo), pct(ehi),
+                run.mineral_table["price_peak"][i], se_of("price_peak", i, 1)))
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def indicator_table(run, tid):
+    ind = run.indicators
+    rows = ['<table id="%s"><tr><th class="l">mineral</th><th class="l">stage</th><th>HHI (x10<sup>4</sup>)</th>'
+            '<th>HHI<sub>WGI</sub> (0&ndash;10)</th><th class="l">top country</th><th>top share</th>'
+            '<th class="l">flag</th></tr>' % esc(tid)]
+    for i in range(len(ind["mineral"])):
+        flag = bool(ind["above_cap"][i])
+        assumed = ind["wgi_assumed"] is not None and bool(ind["wgi_assumed"][i])
+        rows.append('<tr%s><td class="l">%s</td><td class="l">%s</td><td>%.0f</td><td>%.2f%s</td>'
+                    '<td class="l">%s</td><td>%s</td><td class="l%s">%s</td></tr>' % (
+                        ' class="flag"' if flag else "", esc(ind["mineral"][i]), esc(ind["stage"][i]),
+                        1e4 * ind["hhi"][i], ind["hhi_wgi"][i], "*" if assumed else "",
+                        esc(ind["top_country"][i]), pct(ind["top_share"][i]),
+                        " flag" if flag else "", "ABOVE CAP" if flag else ""))
+    rows.append("</table>")
+    n_above = int(np.sum(np.asarray(ind["above_cap"]) != 0))
+    rows.append('<p class="note">%d of %d stages above the cap of %s (%s). HHI = sum of supplier shares '
+                'squared; HHI<sub>WGI</sub> weights each share squared by 10 - 2 (WGI + 2.5), the EU '
+                'method; * a supplier without a WGI score, 5 assumed. No sampling: these have no Monte '
+                'Carlo error.</p>' % (n_above, len(ind["mineral"]), pct(ind["cap"], 0),
+                                      esc(ind["cap_description"] or "cap")))
+    return "".join(rows)
+
+
+def attribution_table(att, tid):
+    s = len(att["series"]) - 1  # the total
+    key = "tail_share"
+    order = [i for i in range(len(att["source"])) if np.isfinite(att[key][s][i])]
+    order.sort(key=lambda i: (-att[key][s][i], att["source"][i]))
+    head = ('<table id="%s"><tr><th class="l">source</th><th class="l">kind</th>'
+            '<th>tail share<br>95%% CI</th>' % esc(tid))
+    extra = [k for k in ("mean_removed", "es99_removed") if k in att]
+    for k in extra:
+        head += "<th>%s (GBP m)<br>95%% CI</th>" % ("mean loss removed" if k == "mean_removed" else "ES 99% removed")
+    rows = [head + "</tr>"]
+
+    def ci(key_, i):
+        lo, hi = att.get(key_ + "_lo"), att.get(key_ + "_hi")
+        if lo is None or hi is None:
+            return "CI not stored"
+        return "%s &ndash; %s" % (lo[s][i], hi[s][i])
+
+    for i in order[:15]:
+        r = '<tr><td class="l">%s</td><td class="l">%s</td><td><span class="v">%s</span><span class="e">%s</span></td>' % (
+            esc(att["source"][i]), esc(att["kind"][i]), pct(att[key][s][i]),
+            ("%s &ndash; %s" % (pct(att["tail_share_lo"][s][i]), pct(att["tail_share_hi"][s][i])))
+            if "tail_share_lo" in att and "tail_share_hi" in att else "CI not stored")
+        for k in extra:
+            lo, hi = att.get(k + "_lo"), att.get(k + "_hi")
+            e = err_ci(lo[s][i], hi[s][i]) if lo is not None and hi is not None else "CI not stored"
+            r += cell(att[k][s][i], e)
+        rows.append(r + "</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+MC_NOTE = (
+    '<p class="note"><b>Monte Carlo error.</b> Mean and AAL: &plusmn; the standard error stored in the '
+    'file (sd/&radic;N; for the AAL over the per-trial mean annual losses, as the years of one trial are '
+    'not independent). VaR: the distribution-free 95%% confidence interval from order statistics stored '
+    'in the file (NaN, shown n/a, when there are too few trials). ES 99%% and the 1-in-%d annual loss: '
+    'the standard error (and for the latter a percentile 95%% interval) of a bootstrap over the trials '
+    'with %d replicates, each trial resampled with all its years, computed by this report from '
+    '/trials; per-sector annual losses are not stored, so the sector return-period losses have no '
+    'error estimate. All losses in GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
+    % (HEADLINE_RP, BOOT_REPS))
+
+
+def run_sections(page, run, f, att):
+    page.section("headline", "Headline losses")
+    page.add(headline_table(run, "headline"))
+    page.add(MC_NOTE)
+    page.section("exceedance", "Loss exceedance")
+    page.figure("exceedance", "Annual loss exceedance curves",
+                "Annual loss (all of a sector's losses in a calendar year of the horizon, GBP m) against the "
+                "return period in years (log scale): the loss exceeded on average once in R years. Points: "
+                "the file's return-period losses (/summary); the thin line for the total is the empirical "
+                "curve of all N x H annual losses, the shaded band its 95%% bootstrap interval (where "
+                "estimated). Dotted lines mark %s years; the labels give the loss there."
+                % ", ".join(str(r) for r in RP_MARKS),
+                fig_exceedance_annual([run], "exceedance", False),
+                "annual loss exceedance curves per sector and in total")
+    page.figure("exceedance-horizon", "Horizon loss exceedance curves",
+                "Loss over the whole %d-year horizon (GBP m) exceeded in 1 of R simulated horizons (log "
+                "scale): R = 1/(1-p) for the VaR at level p. Line: empirical curve from /trials; points "
+                "with whiskers: VaR at p = 0.5 ... 0.999 with its distribution-free 95%% confidence "
+                "interval; band: the same intervals joined. Dotted lines at R = %s."
+                % (run.horizon_years, ", ".join(str(r) for r in RP_MARKS)),
+                fig_exceedance_horizon([run], "exceedance-horizon", False),
+                "horizon loss exceedance curves per sector and in total with confidence bands")
+    page.section("histograms", "Loss distributions")
+    page.figure("histograms", "Loss histograms",
+                "Distribution of the loss over the horizon over the trials (GBP m; 50 equal bins, "
+                "counts on a log scale, so single extreme trials are visible). Solid line: mean; "
+                "dashed: VaR 99%. Losses below zero are trials where input prices fell.",
+                fig_histograms(run), "histograms of the loss over the horizon")
+    page.section("fans", "Over time")
+    page.figure("fan-inoperability", "Sector inoperability",
+                "Inoperability q (fraction of the sector's output lost) at each step of the horizon: "
+                "median and 5-95% band over the trials (quantiles exact to 0.0005). A median of zero "
+                "with a wide band means most trials have no disruption at that time.",
+                fig_fan(run, run.inop_band, run.sector_names, "inoperability (fraction)", False),
+                "fan charts of sector inoperability over time")
+    page.figure("fan-price", "Price ratios",
+                "Price relative to the reference price, P/P0 (log scale), at each step: median and "
+                "5-95% band over the trials (quantiles of ln P/P0 exact to 0.005).",
+                fig_fan(run, run.price_band, run.mineral_names, "price ratio P/P0", True),
+                "fan charts of the price ratio per mineral over time")
+    page.section("minerals", "Shortages per mineral")
+    page.figure("shortage", "Shortage probability",
+                "Probability that the national shortfall of a mineral exceeds 1% of demand at some "
+                "step of the horizon, with its 95% Wilson interval (binomial over N trials).",
+                fig_shortage([run], False), "shortage probability per mineral")
+    page.add(mineral_table(run, "minerals-table"))
+    if att is not None:
+        attribution_sections(page, att, run)
+    if run.indicators is not None:
+        page.section("indicators", "Static indicators")
+        page.figure("indicators", "Supplier concentration",
+                    "Share of the largest supplier of each mineral and stage (fraction), red above the "
+                    "diversification cap (dashed line); the label is the top country. From the resolved "
+                    "scenario: no sampling.", fig_indicators(run),
+                    "largest supplier share per mineral and stage against the cap")
+        page.add(indicator_table(run, "indicators-table"))
+
+
+def attribution_sections(page, att, run):
+    names = {se.id: se.label for se in run.series}
+    page.section("attribution", "Attribution")
+    desc = (" The file: <i>%s</i>." % esc(att["description"].rstrip("."))) if att["description"] else ""
+    page.figure("attribution", "Tail attribution",
+                "Share of the tail loss attributed to each source, the top %d of each kind (mineral, "
+                "country, named event, none = not attributed) per series, with 95%% intervals where the "
+                "file stores them (fraction).%s" % (TOP_PER_KIND, desc),
+                fig_attribution(att, "tail_share", "tail share (fraction)", 1.0, names),
+                "tail attribution ranking per series")
+    for key, title, label in (("mean_removed", "Mean loss removed", "mean loss removed (GBP m)"),
+                              ("es99_removed", "ES 99% removed", "ES 99% removed (GBP m)")):
+        if key in att:
+            page.figure("attribution-" + key.replace("_", "-"), "Counterfactual: " + title,
+                        "How much the series' %s falls when the source is switched off (same random "
+                        "numbers), GBP m, the top %d of each kind, with 95%% intervals where stored."
+                        % (title.lower(), TOP_PER_KIND),
+                        fig_attribution(att, key, label, GBP_M, names), title.lower() + " per source")
+    page.add('<h3>Ranking: the total</h3>')
+    page.add(attribution_table(att, "attribution-table"))
+
+
+def read_difference(f):
+    d = f.get("difference")
+    if d is None:
+        return None
+    out = {"series": strings(d, "series"), "statistic": strings(d, "statistic")}
+    shape = (len(out["series"]), len(out["statistic"]))
+    for k in ("estimate", "ci_lo", "ci_hi"):
+        v = read(d, k)
+        if v.shape != shape:
+            raise InputError("%s/%s: shape %s, expected [series, statistic] %s" % (d.name, k, v.shape, shape))
+        out[k] = v
+    out["variance_reduction"] = read(d, "variance_reduction") if "variance_reduction" in d else None
+    out["description"] = attr(d["estimate"], "description", "")
+    return out
+
+
+def difference_table(diff, tid):
+    rows = ['<table id="%s"><tr><th class="l">series</th>' % esc(tid)]
+    rows += ["<th>%s<br>95%% CI</th>" % esc(STAT_LABEL.get(s, s)) for s in diff["statistic"]]
+    if diff["variance_reduction"] is not None:
+        rows.append("<th>variance reduction<br>(common random numbers)</th>")
+    rows.append("</tr>")
+    for i, s in enumerate(diff["series"]):
+        r = '<tr><td class="l">%s</td>' % esc(s)
+        for k in range(len(diff["statistic"])):
+            r += cell(diff["estimate"][i, k], err_ci(diff["ci_lo"][i, k], diff["ci_hi"][i, k]),
+                      "%s-%s-%s" % (tid, s, diff["statistic"][k]))
+        if diff["variance_reduction"] is not None:
+            v = diff["variance_reduction"][i]
+            r += "<td>%s</td>" % ("%.3gx" % v if np.isfinite(v) else "n/a")
+        rows.append(r + "</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def metric_base(metric):
+    """The statistic a sweep metric names ("mean_loss" is "mean")."""
+    return {"mean_loss": "mean"}.get(metric, metric)
+
+
+def metric_error(run, metric, sweep, i):
+    """(lo, hi) 95% interval of sweep metric `metric` of variant i (the
+    total): from a stored `<metric>_se`, else from the run's own errors."""
+    se_name = metric + "_se"
+    if se_name in sweep["metric"]:
+        v = sweep["headline"][i, sweep["metric"].index(metric)]
+        se = sweep["headline"][i, sweep["metric"].index(se_name)]
+        return (v - CI_Z * se, v + CI_Z * se)
+    t = run.total()
+    m = metric_base(metric)
+    if m == "mean":
+        return (t.mean - CI_Z * t.se, t.mean + CI_Z * t.se)
+    if m in ("var95", "var99"):
+        k = run.iq[0.95 if m == "var95" else 0.99]
+        return (t.q_lo[k], t.q_hi[k])
+    if m == "es99" and np.isfinite(t.es_se):
+        return (t.es[run.ies] - CI_Z * t.es_se, t.es[run.ies] + CI_Z * t.es_se)
+    if m == "aal":
+        return (t.aal - CI_Z * t.aal_se, t.aal + CI_Z * t.aal_se)
+    if m == "annual_1in100" and t.rp_boot and float(HEADLINE_RP) in t.rp_boot:
+        return t.rp_boot[float(HEADLINE_RP)][1:]
+    return (math.nan, math.nan)
+
+
+def multi_sections(page, f, kind, runs, diff, sweep):
+    who = "run" if kind == "compare" else "variant"
+    if kind == "compare":
+        page.section("runs", "Runs")
+        for run in runs:
+            page.add("<h3>%s: %s</h3>" % (esc(run.label), esc(run.name)))
+            if run.description:
+                page.add('<p class="desc">%s</p>' % esc(run.description))
+            page.add(headline_table(run, "headline-" + run.path.strip("/").replace("/", "-")))
+        page.add(MC_NOTE)
+    else:
+        page.section("sweep", "Sweep")
+        if runs[0].description:
+            page.add('<p class="desc">%s</p>' % esc(runs[0].description))
+        if sweep is not None:
+            shown = [k for k, m in enumerate(sweep["metric"]) if not m.endswith("_se")]
+            errs = [[metric_error(runs[i], sweep["metric"][k], sweep, i) for k in shown]
+                    for i in range(len(runs))]
+            page.add(sweep_table(sweep, shown, errs, runs, "sweep-table"))
+            page.add(MC_NOTE)
+            page.figure("sweep-headline", "Headline figures across the sweep",
+                        "Each headline figure of the total (GBP m) per variant, with the 95% interval of "
+                        "its Monte Carlo error (a stored standard error, else the variant's own, see "
+                        "the note above).", fig_sweep(sweep, shown, errs, runs), "headline figures per variant")
+    page.section("overlay", "Exceedance curves overlaid")
+    page.figure(kind + "-exceedance", "Annual loss exceedance curves",
+                "Annual loss (GBP m) against the return period (years, log scale) of each %s, with the "
+                "bootstrap 95%% band of the total where estimated; dotted lines at %s years."
+                % (who, ", ".join(str(r) for r in RP_MARKS)),
+                fig_exceedance_annual(runs, kind + "-exceedance", True), "annual loss exceedance overlay")
+    page.figure(kind + "-exceedance-horizon", "Horizon loss exceedance curves",
+                "Loss over the horizon (GBP m) exceeded in 1 of R horizons, with the 95%% bands of the "
+                "VaR confidence intervals, one colour per %s." % who,
+                fig_exceedance_horizon(runs, kind + "-exceedance-horizon", True),
+                "horizon loss exceedance overlay")
+    page.section("differences", "Differences")
+    if diff is not None:
+        page.add('<p class="note">%s</p>' % esc(diff["description"] or "Paired differences stored in /difference "
+                                                "(same random numbers in both runs)."))
+        page.figure("compare-difference", "Differences with 95% intervals",
+                    "Each statistic's difference per series (GBP m) with its stored 95%% interval; "
+                    "red: larger, green: smaller. %s" % esc(diff["description"]),
+                    fig_difference(diff), "differences per series and statistic")
+        page.add(difference_table(diff, "difference-table"))
+    else:
+        paired = stored_mean_differences(sweep, runs) or paired_mean_differences(runs)
+        if paired is not None:
+            names, est, lo, hi, how = paired
+            page.figure(kind + "-paired-mean", "Difference of the mean loss",
+                        "Mean total loss over the horizon of each %s minus that of the first, %s (GBP m), "
+                        "trial by trial (common random numbers), with its 95%% interval %s."
+                        % (who, esc(runs[0].label), how),
+                        fig_paired(names, est, lo, hi, "difference in mean total loss (GBP m; 95% CI)"),
+                        "paired difference of the mean loss")
+    page.section("minerals", "Shortages per mineral")
+    page.figure(kind + "-shortage", "Shortage probability",
+                "Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
+                "per %s, with 95%% Wilson intervals." % who,
+                fig_shortage(runs, True), "shortage probability per mineral, overlaid")
+    withind = [r for r in runs if r.indicators is not None]
+    if withind and kind == "compare":
+        page.section("indicators", "Static indicators")
+        page.add('<div class="cols">')
+        for run in withind:
+            page.add("<div><h3>%s</h3>%s</div>" % (esc(run.label), indicator_table(
+                run, "indicators-" + run.path.strip("/").replace("/", "-"))))
+        page.add("</div>")
+
+
+def stored_mean_differences(sweep, runs):
+    """The sweep's own /sweep/mean_difference [variant, bound], if stored."""
+    if sweep is None or sweep.get("mean_difference") is None:
+        return None
+    md, bound = sweep["mean_difference"], sweep["bound"]
+    try:
+        ie, il, ih = (bound.index(b) for b in ("estimate", "ci_lo", "ci_hi"))
+    except ValueError:
+        return None
+    names = [r.label for r in runs[1:]]
+    return (names, md[1:, ie], md[1:, il], md[1:, ih], "stored in /sweep/mean_difference")
+
+
+def paired_mean_differences(runs):
+    base = runs[0].total().horizon
+    if base is None or len(runs) < 2:
+        return None
+    names, est, lo, hi = [], [], [], []
+    for run in runs[1:]:
+        x = run.total().horizon
+        if x is None or x.shape != base.shape:
+            continue
+        d = x - base
+        m = float(np.mean(d))
+        se = float(np.std(d, ddof=1) / math.sqrt(d.size)) if d.size > 1 else math.nan
+        names.append(run.label)
+        est.append(m)
+        lo.append(m - CI_Z * se)
+        hi.append(m + CI_Z * se)
+    if not names:
+        return None
+    return (names, np.array(est), np.array(lo), np.array(hi),
+            "&plusmn;1.96 sd(d)/&radic;N of the paired differences d, computed by this report from /trials")
+
+
+def read_sweep(f):
+    s = f.get("sweep")
+    if s is None:
+        return None
+    out = {"variant": strings(s, "variant"), "metric": strings(s, "metric")}
+    out["headline"] = read(s, "headline")
+    if out["headline"].shape != (len(out["variant"]), len(out["metric"])):
+        raise InputError("%s/headline: shape %s, expected [variant, metric]" % (s.name, out["headline"].shape))
+    out["parameter"] = strings(s, "parameter") if "parameter" in s else []
+    out["setting"] = strings2(s, "setting") if "setting" in s else None
+    if out["setting"] is not None and out["setting"].shape != (len(out["variant"]), len(out["parameter"])):
+        raise InputError("%s/setting: shape %s, expected [variant, parameter]" % (s.name, out["setting"].shape))
+    out["bound"] = strings(s, "bound") if "bound" in s else []
+    out["mean_difference"] = None
+    if "mean_difference" in s and s["mean_difference"].shape == (len(out["variant"]), len(out["bound"])):
+        out["mean_difference"] = read(s, "mean_difference")
+    return out
+
+
+def variant_label(sweep, i):
+    """A variant's settings, short: "months=3, diversification_cap=0.60"."""
+    if sweep is None or sweep["setting"] is None or not sweep["parameter"]:
+        return None
+    return ", ".join("%s=%s" % (p.rsplit(".", 1)[-1], sweep["setting"][i][j])
+                     for j, p in enumerate(sweep["parameter"]))
+
+
+def strings2(group, name):
+    ds = req(group, name)
+    try:
+        return np.array(ds.asstr()[()], dtype=object)
+    except (TypeError, ValueError):
+        raise InputError("%s: not a string dataset" % ds.name) from None
+
+
+def sweep_table(sweep, shown, errs, runs, tid):
+    rows = ['<table id="%s"><caption>Headline figures of the total loss, GBP m; under each its 95%% '
+            'interval (Monte Carlo error).</caption><tr><th class="l">variant</th>' % esc(tid)]
+    rows += ['<th class="l">%s</th>' % esc(p) for p in sweep["parameter"]]
+    rows += ["<th>%s<br>95%% CI</th>" % esc(STAT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k]))
+             for k in shown]
+    rows.append("<th>stages above cap</th></tr>")
+    for i, v in enumerate(sweep["variant"]):
+        r = '<tr><td class="l">%s</td>' % esc(v)
+        if sweep["setting"] is not None:
+            r += "".join('<td class="l">%s</td>' % esc(sweep["setting"][i][j]) for j in range(len(sweep["parameter"])))
+        for c, k in enumerate(shown):
+            lo, hi = errs[i][c]
+            r += cell(sweep["headline"][i, k], err_ci(lo, hi) if np.isfinite(lo) or np.isfinite(hi)
+                      else "interval not estimated", "%s-%s-%s" % (tid, v, sweep["metric"][k]))
+        ind = runs[i].indicators
+        r += "<td>%s</td>" % ("%d of %d" % (int(np.sum(np.asarray(ind["above_cap"]) != 0)), len(ind["mineral"]))
+                               if ind is not None else "n/a")
+        rows.append(r + "</tr>")
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def fig_sweep(sweep, shown, errs, runs):
+    fig, axes = panel_grid(len(shown), ncols=3, row_in=3.0)
+    x = np.arange(len(runs))
+    for c, (k, ax) in enumerate(zip(shown, axes)):
+        v = sweep["headline"][:, k] / GBP_M
+        lo = np.array([errs[i][c][0] for i in range(len(runs))]) / GBP_M
+        hi = np.array([errs[i][c][1] for i in range(len(runs))]) / GBP_M
+        ax.plot(x, v, "o-", color=COLORS[0], ms=4)
+        whiskers(ax, x, lo, hi, along="y")
+        ax.set_xticks(x)
+        ax.set_xticklabels([r.legend for r in runs], fontsize=6.5, rotation=35, ha="right")
+        if runs[0].legend_title:
+            ax.set_xlabel(runs[0].legend_title, fontsize=7)
+        ax.set_title(STAT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k]), fontsize=9)
+        ax.set_ylabel("GBP m", fontsize=7)
+        thousands(ax)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, color="0.92")
+    return fig
+
+
+# ---- driver ----------------------------------------------------------------------
+
+def progress(quiet, msg):
+    if not quiet and sys.stderr.isatty():
+        sys.stderr.write("report: %s\n" % msg)
+        sys.stderr.flush()
+
+
+def check_output(out_dir):
+    """The output directory may be made (or replaced, if an earlier report)."""
+    parent = os.path.dirname(out_dir) or "."
+    if not os.path.isdir(parent):
+        raise InputError("%s: cannot write: directory '%s' does not exist" % (out_dir, parent))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError("%s: cannot write to directory '%s'" % (out_dir, parent))
+    if os.path.lexists(out_dir):
+        if not os.path.isdir(out_dir) or os.path.islink(out_dir):
+            raise InputError("%s: exists and is not a directory" % out_dir)
+        if os.listdir(out_dir) and not os.path.exists(os.path.join(out_dir, MARKER)):
+            raise InputError("%s: exists and is not a minrisk report directory (no %s): remove it or "
+                             "choose another -o" % (out_dir, MARKER))
+
+
+def build(path, quiet, version, tmp):
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        raise InputError("not a minrisk file (not HDF5, or damaged)") from None
+    with f:
+        if attr(f, "format") != "minrisk" or "format_version" not in f.attrs:
+            raise InputError("not a minrisk file")
+        fv = [int(v) for v in np.ravel(f.attrs["format_version"])]
+        if not fv or fv[0] != 1:
+            raise InputError("unsupported format_version %s (this report reads 1.x)"
+                             % ".".join(str(v) for v in fv))
+        kind = attr(f, "kind", "run")
+        progress(quiet, "reading %s (%s)" % (path, kind))
+        if kind == "run":
+            runs = [Run(f, f, "run")]
+        elif kind == "compare":
+            rg = req(f, "runs")
+            names = sorted(rg.keys())
+            if not names:
+                raise InputError("/runs is empty")
+            runs = [Run(f, rg[n], n) for n in names]
+            for r in runs:
+                r.legend = "%s: %s" % (r.label, r.name if len(r.name) <= 40 else r.name[:38] + "...")
+        elif kind == "sweep":
+            vg = req(f, "variants")
+            sweep = read_sweep(f)
+            names = list(sweep["variant"]) if sweep is not None else sorted(vg.keys())
+            missing = [n for n in names if n not in vg]
+            if missing:
+                raise InputError("/variants has no group %s (listed in /sweep/variant)" % missing[0])
+            runs = [Run(f, vg[n], variant_label(sweep, i) or n) for i, n in enumerate(names)]
+            if sweep is not None and sweep["setting"] is not None and sweep["parameter"]:
+                title = " / ".join(p.rsplit(".", 1)[-1] for p in sweep["parameter"])
+                for i, r in enumerate(runs):
+                    r.legend = " / ".join(str(v) for v in sweep["setting"][i])
+                    r.legend_title = title
+        else:
+            raise InputError("unknown file kind '%s' (this report reads run, compare, sweep)" % kind)
+        for run in runs:
+            progress(quiet, "bootstrap errors of %s" % run.label)
+            run.estimate_errors(run.path)
+        att = read_attribution(f)
+        title = runs[0].name if kind == "run" else "%s: %s" % (
+            "Comparison" if kind == "compare" else "Sweep", " vs ".join(r.name for r in runs[:4]))
+        page = Page("minrisk report: " + title)
+        head = ["<header><h1>%s</h1>" % esc(title)]
+        if kind == "run" and runs[0].description:
+            head.append('<p class="desc">%s</p>' % esc(runs[0].description))
+        rows = run_meta_rows(runs[0], f, path, version)
+        if kind != "run":
+            rows[0] = ("Runs", "; ".join("%s = %s" % (esc(r.label), esc(r.name)) for r in runs))
+            rows.insert(1, ("Kind", esc(kind)))
+        head.append(meta_table(rows))
+        head.append("</header>")
+        if kind == "run":
+            run_sections(page, runs[0], f, att)
+        else:
+            multi_sections(page, f, kind, runs, read_difference(f) if kind == "compare" else None,
+                           sweep if kind == "sweep" else None)
+            if att is not None:
+                attribution_sections(page, att, runs[0])
+        page.add('<footer class="note"><p>Generated by <code>minrisk report</code> %s from %s. '
+                 'docs/REPORT.md explains every figure and error estimate.</p></footer>'
+                 % (esc(version), esc(os.path.basename(path))))
+        for i, fg in enumerate(page.figures):
+            progress(quiet, "figure %d/%d: %s" % (i + 1, len(page.figures), fg.id))
+            buf = io.BytesIO()
+            fg.fig.savefig(buf, format="png", dpi=FIG_DPI, metadata={"Software": None})
+            fg.png = buf.getvalue()
+            w, h = fg.fig.canvas.get_width_height()
+            fg.size = (int(w), int(h))
+            with open(os.path.join(tmp, "fig-%s.png" % fg.id), "wb") as out:
+                out.write(fg.png)
+            fg.fig.set_layout_engine("none")  # keep the layout just computed for the SVG
+            fg.fig.savefig(os.path.join(tmp, "fig-%s.svg" % fg.id), format="svg",
+                           metadata={"Date": None})
+            plt.close(fg.fig)
+        text = page.render("\n".join(head))
+        with open(os.path.join(tmp, "report.html"), "w", encoding="utf-8") as out:
+            out.write(text)
+        with open(os.path.join(tmp, MARKER), "w", encoding="utf-8") as out:
+            out.write("minrisk report %s of %s\n" % (version, os.path.basename(path)))
+        return len(page.figures), len(text)
+
+
+def install(tmp, out_dir):
+    if os.path.isdir(out_dir):
+        old = "%s.old.%d" % (out_dir, os.getpid())
+        os.rename(out_dir, old)
+        os.rename(tmp, out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, out_dir)
+
+
+def parse_args(argv):
+    path = out_dir = None
+    quiet = False
+    version = "?"
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-o", "--output", "--minrisk-version"):
+            if i + 1 >= len(argv):
+                raise InputError("option '%s' needs a value" % a)
+            i += 1
+            if a == "--minrisk-version":
+                version = argv[i]
+            else:
+                out_dir = argv[i]
+        elif a in ("-q", "--quiet"):
+            quiet = True
+        elif a.startswith("-") and a != "-":
+            raise InputError("unknown option '%s'" % a)
+        elif path is None:
+            path = a
+        else:
+            raise InputError("unexpected argument '%s'" % a)
+        i += 1
+    if path is None:
+        raise InputError("missing FILE.h5")
+    if not out_dir:
+        base = os.path.basename(path)
+        if base.endswith(".h5"):
+            base = base[:-3]
+        out_dir = base + "-report"
+    out_dir = out_dir.rstrip("/") or "/"
+    return path, out_dir, quiet, version
+
+
+def on_term(signum, frame):
+    raise Interrupted()
+
+
+def main(argv):
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        path, out_dir, quiet, version = parse_args(argv)
+    except InputError as e:
+        sys.stderr.write("minrisk report: %s (see 'minrisk report --help')\n" % e)
+        return EXIT_USAGE
+    tmp = None
+    if _MISSING:
+        sys.stderr.write("minrisk report: Python module %s is missing (Debian: apt install "
+                         "python3-numpy python3-h5py python3-matplotlib)\n" % _MISSING)
+        return EXIT_FAIL
+    warnings.simplefilter("ignore")
+    try:
+        if not os.path.isfile(path):
+            raise InputError("cannot open: %s" % ("not a regular file" if os.path.exists(path)
+                                                  else "No such file or directory"))
+        try:
+            check_output(out_dir)
+        except InputError as e:
+            sys.stderr.write("%s\n" % e)
+            return EXIT_USAGE
+        tmp = "%s.tmp.%d" % (out_dir, os.getpid())
+        os.mkdir(tmp)
+        nfig, nbytes = build(path, quiet, version, tmp)
+        install(tmp, out_dir)
+        tmp = None
+        if not quiet:
+            sys.stdout.write("wrote %s (%d figures, %.1f MB; figures also as PNG and SVG in %s/)\n"
+                             % (os.path.join(out_dir, "report.html"), nfig, nbytes / 1e6, out_dir))
+        return EXIT_OK
+    except InputError as e:
+        sys.stderr.write("%s: %s\n" % (path, e))
+        return EXIT_USAGE
+    except (KeyboardInterrupt, Interrupted):
+        sys.stderr.write("minrisk report: interrupted; nothing written to %s\n" % out_dir)
+        return EXIT_INTERRUPTED
+    except OSError as e:
+        sys.stderr.write("%s: %s\n" % (e.filename or out_dir, e.strerror or e))
+        return EXIT_FAIL
+    except Exception as e:  # a bug: still one line, the traceback on request
+        if os.environ.get("MINRISK_REPORT_DEBUG"):
+            import traceback
+            traceback.print_exc()
+        line, tb = 0, e.__traceback__
+        while tb is not None:  # the deepest line of this script
+            if tb.tb_frame.f_code.co_filename == __file__:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        sys.stderr.write("%s: report failed: %s: %s (report.py line %d)\n"
+                         % (path, type(e).__name__, e, line))
+        return EXIT_FAIL
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if _MPL_TMP is not None:
+            shutil.rmtree(_MPL_TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
