@@ -797,6 +797,7 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
                 snprintf(err->msg, sizeof err->msg,
                          "%s: interrupted during the counterfactual runs; nothing written",
                          sc->source_path);
+                rc = 1;
                 goto out;
             }
             cf_local = series_losses(&r);
@@ -989,12 +990,19 @@ int mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
     const mr_comm solo = {0, 1, NULL};
     if (!comm)
         comm = &solo;
+    /* out of memory on one rank must not leave the others in a collective */
     mr_model md;
-    if (mr_model_build(sc, &md, err))
-        return -1;
     mr_attr_plan pl;
-    if (mr_attr_plan_build(sc, &md, &pl, err)) {
-        mr_model_free(&md);
+    int have_md = mr_model_build(sc, &md, err) == 0;
+    int have_pl = have_md && mr_attr_plan_build(sc, &md, &pl, err) == 0;
+    if (mr_comm_any(comm, !have_pl)) {
+        if (have_pl) {
+            snprintf(err->msg, sizeof err->msg, "%s: attribution failed on another rank",
+                     sc->source_path);
+            mr_attr_plan_free(&pl);
+        }
+        if (have_md)
+            mr_model_free(&md);
         return -1;
     }
     const size_t W = (size_t)pl.S + 1, WK = W * (size_t)pl.K;
@@ -1029,8 +1037,12 @@ int mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
     if (opts->progress && comm->rank == 0)
         fprintf(stderr, "attribution: ES 99 tails of %d series allocated in %.2f s\n", (int)W,
                 now_seconds() - t0);
-    if (opts->counterfactual && counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err))
+    if (opts->counterfactual &&
+        (rc = counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err)) != 0) {
+        rc = rc > 0 ? 1 : -1;
         goto out;
+    }
+    rc = -1;
     bad = add_datasets(sc, &pl, &tb, opts->counterfactual, extras) != 0;
     if (mr_comm_any(comm, bad)) {
         snprintf(err->msg, sizeof err->msg, "%s: attribution: out of memory", sc->source_path);

@@ -353,7 +353,11 @@ static int run(const run_request *q, const mr_comm *comm)
             writing_output = 0;
         }
         mr_extras_free(&extras);
-        if (rc) {
+        if (rc > 0) {
+            if (comm->rank == 0)
+                fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
+            status = EXIT_INTERRUPTED;
+        } else if (rc) {
             mr_cli_report(comm, &err);
             status = EXIT_FAIL;
         } else {

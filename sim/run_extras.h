@@ -21,7 +21,8 @@ typedef struct {
 } mr_run_extras_opts;
 
 /* /attribution: the tail allocation (always) and, with opts->counterfactual,
-   the counterfactual runs. */
+   the counterfactual runs. Returns 1 (on every rank) when a counterfactual
+   run was interrupted (mr_engine_interrupt). */
 int mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
                            const mr_run_extras_opts *opts, const mr_comm *comm, mr_extras *extras,
                            mr_error *err);
