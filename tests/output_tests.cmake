@@ -22,3 +22,12 @@ if(EXISTS ${MINRISK_SRC}/sim/main.c AND EXISTS ${MINRISK_SRC}/scenarios/demo.yam
                    --trials 200 ${_xarray_tools})
   set_tests_properties(output_xarray_cli PROPERTIES LABELS output)
 endif()
+
+# Every group of the study files (a run with --events --counterfactual, a
+# comparison, a sweep) opens in xarray with named, labelled dimensions.
+if(EXISTS ${MINRISK_SRC}/sim/main.c)
+  add_test(NAME output_xarray_studies
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/test_xarray_studies.py
+                   ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(output_xarray_studies PROPERTIES LABELS output)
+endif()
