@@ -24,6 +24,7 @@
 
 #include "export.h"
 
+#include "h5read.h"
 #include "output.h"
 
 #include <hdf5.h>
@@ -39,13 +40,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* H5Dvlen_reclaim was renamed H5Treclaim in HDF5 1.12. */
-#if H5_VERSION_GE(1, 12, 0)
-#define VLEN_RECLAIM H5Treclaim
-#else
-#define VLEN_RECLAIM H5Dvlen_reclaim
-#endif
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -81,11 +75,14 @@ void mr_export_remove_partial(void)
 
 /* ---- state and errors ----------------------------------------------------- */
 
+/* The statuses of the export are those of the reader. */
+_Static_assert((int)MR_EXPORT_OK == (int)MR_H5R_OK &&
+                   (int)MR_EXPORT_BAD_INPUT == (int)MR_H5R_BAD_INPUT &&
+                   (int)MR_EXPORT_FAILED == (int)MR_H5R_FAILED,
+               "export statuses");
+
 typedef struct {
-    const char *file; /* the result file, as every message names it */
-    mr_error *err;
-    int status; /* MR_EXPORT_OK until the first failure */
-    hid_t h5;
+    mr_h5r r; /* the result file; r.status is MR_EXPORT_OK until the first failure */
     size_t nfiles;
     /* what this export made, undone when it fails: files, then directories */
     char **made;
@@ -129,38 +126,24 @@ static void undo(ex *x)
 }
 
 static int fail(ex *x, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* A failure of the export's own (the message as given, naming what it is
+   about), unless one was recorded already. */
 static int fail(ex *x, int status, const char *fmt, ...)
 {
-    if (x->status == MR_EXPORT_OK) {
-        x->status = status;
+    if (x->r.status == MR_EXPORT_OK) {
+        x->r.status = status;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(x->err->msg, sizeof x->err->msg, fmt, ap);
+        vsnprintf(x->r.err->msg, sizeof x->r.err->msg, fmt, ap);
         va_end(ap);
     }
     return -1;
 }
 
-/* "name" under group g, as a path from the file root, for messages. */
-static void where(hid_t g, const char *name, char *buf, size_t n)
-{
-    char gp[PATH_MAX_LEN] = "/";
-    if (H5Iget_name(g, gp, sizeof gp) < 0)
-        strcpy(gp, "/");
-    snprintf(buf, n, "%s%s%s", gp, strcmp(gp, "/") ? "/" : "", name);
-}
-
+/* "damaged or incomplete minrisk file: cannot read /path/of/g/name" */
 static int damaged(ex *x, hid_t g, const char *name)
 {
-    char w[PATH_MAX_LEN];
-    where(g, name, w, sizeof w);
-    return fail(x, MR_EXPORT_BAD_INPUT, "%s: damaged or incomplete minrisk file: cannot read %s",
-                x->file, w);
-}
-
-static int oom(ex *x)
-{
-    return fail(x, MR_EXPORT_FAILED, "%s: out of memory", x->file);
+    return mr_h5r_damaged(&x->r, g, name);
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -272,7 +255,7 @@ static int csv_close(csv *c)
         e = errno;
     }
     c->f = NULL;
-    if (!bad && x->status != MR_EXPORT_OK)
+    if (!bad && x->r.status != MR_EXPORT_OK)
         bad = 2; /* a read failed part way: the table is incomplete */
     if (!bad && rename(c->tmp, c->path) != 0) {
         bad = 1;
@@ -298,223 +281,34 @@ static bool exists(hid_t g, const char *name)
     return H5Lexists(g, name, H5P_DEFAULT) > 0;
 }
 
-/* Rank and dimensions of a dataset (up to 3), or -1. */
-static int ds_shape(ex *x, hid_t g, const char *name, int *rank, hsize_t dims[3])
-{
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    hid_t sp = ds < 0 ? -1 : H5Dget_space(ds);
-    int r = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
-    if (r >= 0 && r <= 3)
-        H5Sget_simple_extent_dims(sp, dims, NULL);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (r < 0 || r > 3)
-        return damaged(x, g, name);
-    *rank = r;
-    return 0;
-}
-
 /* Number of elements of a dataset, or -1. */
 static long long extent(ex *x, hid_t g, const char *name)
 {
-    int rank = 0;
-    hsize_t dims[3] = {0, 0, 0};
-    if (ds_shape(x, g, name, &rank, dims) < 0)
-        return -1;
-    long long n = 1;
-    for (int k = 0; k < rank; k++)
-        n *= (long long)dims[k];
-    return n;
+    return mr_h5r_extent(&x->r, g, name);
 }
 
 /* Exactly n values of a dataset, converted to mem_type; malloc'ed. */
-static void *read_all(ex *x, hid_t g, const char *name, hid_t mem_type, size_t size, size_t n)
-{
-    if (extent(x, g, name) != (long long)n) {
-        damaged(x, g, name);
-        return NULL;
-    }
-    void *buf = malloc((n ? n : 1) * size);
-    if (!buf) {
-        oom(x);
-        return NULL;
-    }
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    herr_t rc = ds < 0 ? -1 : H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (rc < 0) {
-        free(buf);
-        damaged(x, g, name);
-        return NULL;
-    }
-    return buf;
-}
-
 static double *read_f64(ex *x, hid_t g, const char *name, size_t n)
 {
-    return read_all(x, g, name, H5T_NATIVE_DOUBLE, sizeof(double), n);
+    return mr_h5r_read_new(&x->r, g, name, H5T_NATIVE_DOUBLE, sizeof(double), n);
 }
 
 static unsigned long long *read_u64(ex *x, hid_t g, const char *name, size_t n)
 {
-    return read_all(x, g, name, H5T_NATIVE_ULLONG, sizeof(unsigned long long), n);
+    return mr_h5r_read_new(&x->r, g, name, H5T_NATIVE_ULLONG, sizeof(unsigned long long), n);
 }
 
 static long long *read_i64(ex *x, hid_t g, const char *name, size_t n)
 {
-    return read_all(x, g, name, H5T_NATIVE_LLONG, sizeof(long long), n);
+    return mr_h5r_read_new(&x->r, g, name, H5T_NATIVE_LLONG, sizeof(long long), n);
 }
 
-static char *copy_n(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-static void free_strs(char **s, size_t n)
-{
-    for (size_t i = 0; s && i < n; i++)
-        free(s[i]);
-    free(s);
-}
-
-/* n strings (variable- or fixed-length) of a dataset; free with free_strs. */
-static char **read_strs(ex *x, hid_t g, const char *name, size_t n)
-{
-    if (extent(x, g, name) != (long long)n) {
-        damaged(x, g, name);
-        return NULL;
-    }
-    char **out = calloc(n ? n : 1, sizeof *out);
-    if (!out) {
-        oom(x);
-        return NULL;
-    }
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    hid_t ft = ds < 0 ? -1 : H5Dget_type(ds);
-    hid_t mt = H5Tcopy(H5T_C_S1), sp = -1;
-    int rc = -1;
-    if (ft < 0 || H5Tget_class(ft) != H5T_STRING || H5Tset_cset(mt, H5Tget_cset(ft)) < 0)
-        goto out;
-    if (H5Tis_variable_str(ft) > 0) {
-        char **v = calloc(n ? n : 1, sizeof *v);
-        sp = H5Dget_space(ds);
-        if (!v || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
-            H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-            free(v);
-            goto out;
-        }
-        rc = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!(out[i] = copy_n(v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0)))
-                rc = -2;
-        VLEN_RECLAIM(mt, sp, H5P_DEFAULT, v);
-        free(v);
-    } else {
-        size_t size = H5Tget_size(ft);
-        char *buf = malloc(n * size + 1);
-        if (!buf || H5Tset_size(mt, size) < 0 ||
-            H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-            free(buf);
-            goto out;
-        }
-        rc = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!(out[i] = copy_n(buf + i * size, strnlen(buf + i * size, size))))
-                rc = -2;
-        free(buf);
-    }
-out:
-    if (sp >= 0)
-        H5Sclose(sp);
-    H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (rc < 0) {
-        free_strs(out, n);
-        if (rc == -2)
-            oom(x);
-        else
-            damaged(x, g, name);
-        return NULL;
-    }
-    return out;
-}
-
-/* A string attribute of obj; NULL when missing or not a string. */
-static char *attr_str(hid_t obj, const char *name)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    char *out = NULL;
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
-        if (H5Tis_variable_str(ft) > 0) {
-            char *v = NULL;
-            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
-                out = copy_n(v, strlen(v));
-                H5free_memory(v);
-            }
-        } else {
-            size_t size = H5Tget_size(ft);
-            char *buf = malloc(size + 1);
-            if (buf && H5Tset_size(mt, size) >= 0 && H5Aread(a, mt, buf) >= 0)
-                out = copy_n(buf, strnlen(buf, size));
-            free(buf);
-        }
-    }
-    H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (a >= 0)
-        H5Aclose(a);
-    return out;
-}
-
-/* A numeric scalar attribute of the object at path (relative to g). */
-static int attr_f64(hid_t g, const char *path, const char *name, double *v)
-{
-    if (H5Aexists_by_name(g, path, name, H5P_DEFAULT) <= 0)
-        return -1;
-    hid_t a = H5Aopen_by_name(g, path, name, H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Aread(a, H5T_NATIVE_DOUBLE, v);
-    if (a >= 0)
-        H5Aclose(a);
-    return rc < 0 ? -1 : 0;
-}
-
-/* Rows r0 .. r0 + nr - 1 of a float64 dataset of rank 1 or 2 (ncols
-   columns) into buf. */
+/* Rows r0 .. r0 + nr - 1 of a dataset of rank 1 or 2 (ncols columns) into
+   buf. */
 static int read_rows(ex *x, hid_t g, const char *name, hsize_t r0, hsize_t nr, hsize_t ncols,
                      hid_t mem_type, void *buf)
 {
-    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
-    hid_t fs = ds < 0 ? -1 : H5Dget_space(ds);
-    int rank = fs < 0 ? -1 : H5Sget_simple_extent_ndims(fs);
-    hsize_t start[2] = {r0, 0}, count[2] = {nr, ncols};
-    hid_t ms = H5Screate_simple(rank == 2 ? 2 : 1, count, NULL);
-    herr_t rc = -1;
-    if (rank >= 1 && rank <= 2 && ms >= 0 &&
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
-        rc = H5Dread(ds, mem_type, ms, fs, H5P_DEFAULT, buf);
-    if (ms >= 0)
-        H5Sclose(ms);
-    if (fs >= 0)
-        H5Sclose(fs);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rc < 0 ? damaged(x, g, name) : 0;
+    return mr_h5r_rows(g, name, mem_type, r0, nr, ncols, buf) < 0 ? damaged(x, g, name) : 0;
 }
 
 /* A probability level as a column label: 0.5 -> "50", 0.995 -> "995",
@@ -572,7 +366,7 @@ static int load_lossvar(ex *x, hid_t g, const char *prefix, size_t rows, size_t 
     v->lo = read_f64(x, g, n[4], rows * nq);
     v->hi = read_f64(x, g, n[5], rows * nq);
     v->es = read_f64(x, g, n[6], rows * ne);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 static void put_lossrow(csv *c, const lossvar *v, size_t j, size_t nq, size_t ne, const double *aal,
@@ -616,15 +410,15 @@ static int export_summary_loss(ex *x, const run *r, const char *dir)
     lossvar v[3], tot;
     memset(v, 0, sizeof v);
     memset(&tot, 0, sizeof tot);
-    for (int k = 0; k < 3 && x->status == MR_EXPORT_OK; k++) {
+    for (int k = 0; k < 3 && x->r.status == MR_EXPORT_OK; k++) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "sector_%s", comp[k]);
         load_lossvar(x, r->g, prefix, S, (size_t)nq, (size_t)ne, &v[k]);
     }
-    if (x->status == MR_EXPORT_OK)
+    if (x->r.status == MR_EXPORT_OK)
         load_lossvar(x, r->g, "total_loss", 1, (size_t)nq, (size_t)ne, &tot);
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "summary_loss.csv") == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "summary_loss.csv") == 0) {
         csv_str(&c, "series");
         csv_str(&c, "component");
         csv_str(&c, "mean_gbp");
@@ -666,7 +460,7 @@ static int export_summary_loss(ex *x, const run *r, const char *dir)
     free(saal_se);
     free(aal);
     free(aal_se);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* return_periods.csv: the annual loss at each return period, total and per sector. */
@@ -680,7 +474,7 @@ static int export_return_periods(ex *x, const run *r, const char *dir)
     double *tot = read_f64(x, r->g, "summary/return_period_loss", n);
     double *sec = read_f64(x, r->g, "summary/sector_return_period_loss", S * n);
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "return_periods.csv") == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "return_periods.csv") == 0) {
         csv_str(&c, "return_period_years");
         csv_str(&c, "total_loss_gbp");
         for (size_t j = 0; j < S; j++)
@@ -698,7 +492,7 @@ static int export_return_periods(ex *x, const run *r, const char *dir)
     free(rp);
     free(tot);
     free(sec);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* histogram.csv: the histogram of the total loss. */
@@ -710,7 +504,7 @@ static int export_histogram(ex *x, const run *r, const char *dir)
     unsigned long long *count = read_u64(x, r->g, "summary/total_loss_hist_count", (size_t)nb);
     double *edge = read_f64(x, r->g, "summary/total_loss_hist_edges", (size_t)nb + 1);
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "histogram.csv") == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "histogram.csv") == 0) {
         csv_str(&c, "bin");
         csv_str(&c, "lower_gbp");
         csv_str(&c, "upper_gbp");
@@ -727,7 +521,7 @@ static int export_histogram(ex *x, const run *r, const char *dir)
     }
     free(count);
     free(edge);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* minerals.csv: the per-mineral shortage figures. */
@@ -742,12 +536,12 @@ static int export_minerals(ex *x, const run *r, const char *dir)
                                         "shortfall_months_avg_months",
                                         "stockpile_empty_prob_fraction", "price_peak_avg_ratio"};
     double *v[5] = {NULL};
-    char **name = read_strs(x, r->g, "mineral_name", M);
-    char **unit = name ? read_strs(x, r->g, "mineral_unit", M) : NULL;
-    for (int k = 0; k < 5 && x->status == MR_EXPORT_OK; k++)
+    char **name = mr_h5r_strings(&x->r, r->g, "mineral_name", M);
+    char **unit = name ? mr_h5r_strings(&x->r, r->g, "mineral_unit", M) : NULL;
+    for (int k = 0; k < 5 && x->r.status == MR_EXPORT_OK; k++)
         v[k] = read_f64(x, r->g, ds[k], M);
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "minerals.csv") == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "minerals.csv") == 0) {
         csv_str(&c, "mineral");
         csv_str(&c, "name");
         csv_str(&c, "unit");
@@ -764,22 +558,22 @@ static int export_minerals(ex *x, const run *r, const char *dir)
         }
         csv_close(&c);
     }
-    free_strs(name, M);
-    free_strs(unit, M);
+    mr_h5r_free_strings(name, M);
+    mr_h5r_free_strings(unit, M);
     for (int k = 0; k < 5; k++)
         free(v[k]);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* sectors.csv: the per-sector inoperability figures. */
 static int export_sectors(ex *x, const run *r, const char *dir)
 {
     const size_t S = r->S;
-    char **name = read_strs(x, r->g, "sector_name", S);
+    char **name = mr_h5r_strings(&x->r, r->g, "sector_name", S);
     double *peak = name ? read_f64(x, r->g, "summary/sector_inoperability_peak_avg", S) : NULL;
     double *months = peak ? read_f64(x, r->g, "summary/sector_inoperability_months_avg", S) : NULL;
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "sectors.csv") == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "sectors.csv") == 0) {
         csv_str(&c, "sector");
         csv_str(&c, "name");
         csv_str(&c, "inoperability_peak_avg_fraction");
@@ -794,10 +588,10 @@ static int export_sectors(ex *x, const run *r, const char *dir)
         }
         csv_close(&c);
     }
-    free_strs(name, S);
+    mr_h5r_free_strings(name, S);
     free(peak);
     free(months);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* inoperability_bands.csv and price_bands.csv: the time bands, one row per
@@ -809,13 +603,14 @@ static int export_band(ex *x, const run *r, const char *dir, const char *file, c
     if (T < 0 || nb < 0)
         return -1;
     double mps = 0;
-    if (attr_f64(r->g, "summary/step", "months_per_step", &mps) < 0)
-        return damaged(x, r->g, "summary/step months_per_step attribute");
+    if (mr_h5r_attr_num(&x->r, r->g, "summary/step", "months_per_step", H5T_NATIVE_DOUBLE, 1,
+                        &mps) < 0)
+        return -1;
     long long *step = read_i64(x, r->g, "summary/step", (size_t)T);
     double *band = read_f64(x, r->g, "summary/band", (size_t)nb);
     double *v = read_f64(x, r->g, ds, (size_t)T * E * (size_t)nb);
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, file) == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, file) == 0) {
         csv_str(&c, "step");
         csv_str(&c, "start_months");
         csv_str(&c, entity);
@@ -839,7 +634,7 @@ static int export_band(ex *x, const run *r, const char *dir, const char *file, c
     free(step);
     free(band);
     free(v);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* indicators.csv: the static indicators (MODEL §11), when the file has them. */
@@ -852,18 +647,18 @@ static int export_indicators(ex *x, const run *r, const char *dir)
         return -1;
     const size_t n = (size_t)R;
     double cap = 0;
-    if (attr_f64(r->g, "indicators", "cap", &cap) < 0)
-        return damaged(x, r->g, "indicators cap attribute");
-    char **min = read_strs(x, r->g, "indicators/mineral_id", n);
-    char **stage = min ? read_strs(x, r->g, "indicators/stage", n) : NULL;
-    char **top = stage ? read_strs(x, r->g, "indicators/top_country", n) : NULL;
+    if (mr_h5r_attr_num(&x->r, r->g, "indicators", "cap", H5T_NATIVE_DOUBLE, 1, &cap) < 0)
+        return -1;
+    char **min = mr_h5r_strings(&x->r, r->g, "indicators/mineral_id", n);
+    char **stage = min ? mr_h5r_strings(&x->r, r->g, "indicators/stage", n) : NULL;
+    char **top = stage ? mr_h5r_strings(&x->r, r->g, "indicators/top_country", n) : NULL;
     double *hhi = top ? read_f64(x, r->g, "indicators/hhi", n) : NULL;
     double *wgi = hhi ? read_f64(x, r->g, "indicators/hhi_wgi", n) : NULL;
     double *share = wgi ? read_f64(x, r->g, "indicators/top_share", n) : NULL;
     unsigned long long *above = share ? read_u64(x, r->g, "indicators/above_cap", n) : NULL;
     unsigned long long *assumed = above ? read_u64(x, r->g, "indicators/wgi_assumed", n) : NULL;
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "indicators.csv") == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "indicators.csv") == 0) {
         static const char *const head[] = {"mineral",   "stage",         "top_country",
                                            "hhi_index", "hhi_wgi_index", "top_share_fraction",
                                            "above_cap", "wgi_assumed",   "cap_fraction"};
@@ -884,15 +679,15 @@ static int export_indicators(ex *x, const run *r, const char *dir)
         }
         csv_close(&c);
     }
-    free_strs(min, n);
-    free_strs(stage, n);
-    free_strs(top, n);
+    mr_h5r_free_strings(min, n);
+    mr_h5r_free_strings(stage, n);
+    mr_h5r_free_strings(top, n);
     free(hhi);
     free(wgi);
     free(share);
     free(above);
     free(assumed);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* ---- info.csv: the attributes ------------------------------------------- */
@@ -916,7 +711,7 @@ static herr_t put_attr(hid_t obj, const char *name, const H5A_info_t *info, void
     char key[2 * NAME_LEN];
     snprintf(key, sizeof key, "%s%s", w->prefix, name);
     if (cls == H5T_STRING) {
-        char *s = attr_str(obj, name);
+        char *s = mr_h5r_attr_str(obj, ".", name);
         if (s) {
             csv_str(w->c, key);
             csv_str(w->c, s);
@@ -977,8 +772,8 @@ static int export_info(ex *x, const run *r, const char *dir)
     csv_str(&c, "value");
     csv_row(&c);
     put_attrs(r->g, &c, "");
-    if (exists(x->h5, "run_info")) {
-        hid_t ri = H5Gopen2(x->h5, "run_info", H5P_DEFAULT);
+    if (exists(x->r.file, "run_info")) {
+        hid_t ri = H5Gopen2(x->r.file, "run_info", H5P_DEFAULT);
         if (ri >= 0) {
             put_attrs(ri, &c, "run_info.");
             H5Gclose(ri);
@@ -1017,7 +812,7 @@ static int export_trials(ex *x, const run *r, const char *dir)
             ok &= (v[k] = malloc(B * (S ? S : 1) * sizeof(double))) != NULL;
     csv c;
     if (!ok)
-        oom(x);
+        mr_h5r_nomem(&x->r);
     else if (csv_open(x, &c, dir, "trials.csv") == 0) {
         csv_str(&c, "trial");
         csv_str(&c, "total_loss_gbp");
@@ -1025,7 +820,7 @@ static int export_trials(ex *x, const run *r, const char *dir)
             for (size_t j = 0; have[k] && j < S; j++)
                 csv_head(&c, "%s_%s", r->sector[j], head[k]);
         csv_row(&c);
-        for (long long r0 = 0; r0 < N && x->status == MR_EXPORT_OK; r0 += (long long)B) {
+        for (long long r0 = 0; r0 < N && x->r.status == MR_EXPORT_OK; r0 += (long long)B) {
             hsize_t nr = (hsize_t)(N - r0 < (long long)B ? N - r0 : (long long)B);
             if (read_rows(x, r->g, "trials/trial", (hsize_t)r0, nr, 1, H5T_NATIVE_ULLONG, trial) ||
                 read_rows(x, r->g, "trials/total_loss", (hsize_t)r0, nr, 1, H5T_NATIVE_DOUBLE, tot))
@@ -1034,7 +829,7 @@ static int export_trials(ex *x, const run *r, const char *dir)
                 if (have[k] &&
                     read_rows(x, r->g, ds[k], (hsize_t)r0, nr, S, H5T_NATIVE_DOUBLE, v[k]))
                     break;
-            if (x->status != MR_EXPORT_OK)
+            if (x->r.status != MR_EXPORT_OK)
                 break;
             for (hsize_t i = 0; i < nr; i++) {
                 csv_u64(&c, trial[i]);
@@ -1051,7 +846,7 @@ static int export_trials(ex *x, const run *r, const char *dir)
     free(tot);
     for (int k = 0; k < 4; k++)
         free(v[k]);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* annual_loss.csv: one row per trial and year. */
@@ -1068,13 +863,13 @@ static int export_annual(ex *x, const run *r, const char *dir)
     double *v = malloc(B * (size_t)(H ? H : 1) * sizeof *v);
     csv c;
     if (year && (!trial || !v))
-        oom(x);
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, "annual_loss.csv") == 0) {
+        mr_h5r_nomem(&x->r);
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, "annual_loss.csv") == 0) {
         csv_str(&c, "trial");
         csv_str(&c, "year");
         csv_str(&c, "loss_gbp");
         csv_row(&c);
-        for (long long r0 = 0; r0 < N && x->status == MR_EXPORT_OK; r0 += (long long)B) {
+        for (long long r0 = 0; r0 < N && x->r.status == MR_EXPORT_OK; r0 += (long long)B) {
             hsize_t nr = (hsize_t)(N - r0 < (long long)B ? N - r0 : (long long)B);
             if (read_rows(x, r->g, "trials/trial", (hsize_t)r0, nr, 1, H5T_NATIVE_ULLONG, trial) ||
                 read_rows(x, r->g, "trials/annual_loss", (hsize_t)r0, nr, (hsize_t)H,
@@ -1093,7 +888,7 @@ static int export_annual(ex *x, const run *r, const char *dir)
     free(year);
     free(trial);
     free(v);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* mineral_trials.csv: one row per trial and mineral (output.trials: all). */
@@ -1124,21 +919,21 @@ static int export_mineral_trials(ex *x, const run *r, const char *dir)
         ok &= (v[k] = malloc(B * (M ? M : 1) * sizeof(double))) != NULL;
     csv c;
     if (!ok)
-        oom(x);
+        mr_h5r_nomem(&x->r);
     else if (csv_open(x, &c, dir, "mineral_trials.csv") == 0) {
         csv_str(&c, "trial");
         csv_str(&c, "mineral");
         for (int k = 0; k < 5; k++)
             csv_str(&c, head[k]);
         csv_row(&c);
-        for (long long r0 = 0; r0 < N && x->status == MR_EXPORT_OK; r0 += (long long)B) {
+        for (long long r0 = 0; r0 < N && x->r.status == MR_EXPORT_OK; r0 += (long long)B) {
             hsize_t nr = (hsize_t)(N - r0 < (long long)B ? N - r0 : (long long)B);
             if (read_rows(x, r->g, "trials/trial", (hsize_t)r0, nr, 1, H5T_NATIVE_ULLONG, trial))
                 break;
             for (int k = 0; k < 5; k++)
                 if (read_rows(x, r->g, ds[k], (hsize_t)r0, nr, M, H5T_NATIVE_DOUBLE, v[k]))
                     break;
-            if (x->status != MR_EXPORT_OK)
+            if (x->r.status != MR_EXPORT_OK)
                 break;
             for (hsize_t i = 0; i < nr; i++)
                 for (size_t m = 0; m < M; m++) {
@@ -1154,7 +949,7 @@ static int export_mineral_trials(ex *x, const run *r, const char *dir)
     free(trial);
     for (int k = 0; k < 5; k++)
         free(v[k]);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* ---- the generic rule, for the study tables ----------------------------- */
@@ -1185,7 +980,7 @@ static void free_vals(vals *v)
     free(v->f);
     free(v->i);
     free(v->u);
-    free_strs(v->s, v->n);
+    mr_h5r_free_strings(v->s, v->n);
     memset(v, 0, sizeof *v);
 }
 
@@ -1207,10 +1002,10 @@ static int read_vals(ex *x, hid_t g, const dsinfo *d, vals *v)
         v->u = read_u64(x, g, d->name, n);
         break;
     case V_STR:
-        v->s = read_strs(x, g, d->name, n);
+        v->s = mr_h5r_strings(&x->r, g, d->name, n);
         break;
     }
-    if (x->status != MR_EXPORT_OK)
+    if (x->r.status != MR_EXPORT_OK)
         return -1;
     v->n = n;
     return 0;
@@ -1312,7 +1107,7 @@ static int list_links(ex *x, hid_t g, links *l)
     l->group = malloc((gi.nlinks ? gi.nlinks : 1) * sizeof *l->group);
     if (!l->names || !l->group) {
         free_links(l);
-        return oom(x);
+        return mr_h5r_nomem(&x->r);
     }
     H5_index_t idx = H5_INDEX_CRT_ORDER;
     for (hsize_t k = 0; k < gi.nlinks; k++) {
@@ -1327,7 +1122,7 @@ static int list_links(ex *x, hid_t g, links *l)
         }
         if (len >= NAME_LEN)
             return fail(x, MR_EXPORT_BAD_INPUT, "%s: an object name of %zd bytes is too long",
-                        x->file, len);
+                        x->r.path, len);
         hid_t o = H5Oopen(g, nm, H5P_DEFAULT);
         if (o < 0)
             continue; /* a dangling link: not data */
@@ -1364,8 +1159,8 @@ static int ds_info(ex *x, hid_t g, const char *name, dsinfo *d)
 {
     memset(d, 0, sizeof *d);
     snprintf(d->name, sizeof d->name, "%s", name);
-    if (ds_shape(x, g, name, &d->rank, d->dims) < 0)
-        return -1;
+    if ((d->rank = mr_h5r_shape(g, name, d->dims)) < 0)
+        return damaged(x, g, name);
     hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
     hid_t ft = ds < 0 ? -1 : H5Dget_type(ds);
     int rc = 0;
@@ -1389,7 +1184,7 @@ static int ds_info(ex *x, hid_t g, const char *name, dsinfo *d)
             else if (H5DSget_num_scales(ds, (unsigned)k) > 0)
                 H5DSiterate_scales(ds, (unsigned)k, NULL, get_scale_name, &s);
         }
-        d->units = attr_str(ds, "units");
+        d->units = mr_h5r_attr_str(ds, ".", "units");
     }
     if (ft >= 0)
         H5Tclose(ft);
@@ -1442,7 +1237,7 @@ static int export_generic_table(ex *x, hid_t g, const dsinfo *ds, size_t n, cons
     size_t rows = 0, nc = 0;
     int *cols = malloc((n ? n : 1) * sizeof *cols);
     if (!cols)
-        return oom(x);
+        return mr_h5r_nomem(&x->r);
     for (size_t i = 0; i < n; i++) {
         char key[NAME_LEN];
         if (ds[i].scale || ds[i].rank < 1 || (only && strcmp(ds[i].name, only)))
@@ -1459,18 +1254,18 @@ static int export_generic_table(ex *x, hid_t g, const dsinfo *ds, size_t n, cons
     vals lv = {0}, *v = calloc(nc ? nc : 1, sizeof *v), *lab1 = calloc(nc ? nc : 1, sizeof *lab1),
          *lab2 = calloc(nc ? nc : 1, sizeof *lab2);
     if (!v || !lab1 || !lab2)
-        oom(x);
-    if (x->status == MR_EXPORT_OK && li >= 0)
+        mr_h5r_nomem(&x->r);
+    if (x->r.status == MR_EXPORT_OK && li >= 0)
         read_vals(x, g, &ds[li], &lv);
-    for (size_t c = 0; c < nc && x->status == MR_EXPORT_OK; c++) {
+    for (size_t c = 0; c < nc && x->r.status == MR_EXPORT_OK; c++) {
         const dsinfo *d = &ds[cols[c]];
         if (read_vals(x, g, d, &v[c]) == 0 && d->rank >= 2)
             dim_labels(x, g, ds, n, d, 1, &lab1[c]);
-        if (x->status == MR_EXPORT_OK && d->rank >= 3)
+        if (x->r.status == MR_EXPORT_OK && d->rank >= 3)
             dim_labels(x, g, ds, n, d, 2, &lab2[c]);
     }
     csv c;
-    if (x->status == MR_EXPORT_OK && csv_open(x, &c, dir, file) == 0) {
+    if (x->r.status == MR_EXPORT_OK && csv_open(x, &c, dir, file) == 0) {
         if (li >= 0) {
             char suf[NAME_LEN];
             unit_suffix(&ds[li], suf, sizeof suf);
@@ -1521,7 +1316,7 @@ static int export_generic_table(ex *x, hid_t g, const dsinfo *ds, size_t n, cons
     free(lab1);
     free(lab2);
     free(cols);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* Scalars of a group: name, value, units. */
@@ -1535,7 +1330,7 @@ static int export_generic_scalars(ex *x, hid_t g, const dsinfo *ds, size_t n, co
     csv_str(&c, "value");
     csv_str(&c, "units");
     csv_row(&c);
-    for (size_t i = 0; i < n && x->status == MR_EXPORT_OK; i++) {
+    for (size_t i = 0; i < n && x->r.status == MR_EXPORT_OK; i++) {
         if (ds[i].rank != 0)
             continue;
         vals v;
@@ -1559,11 +1354,11 @@ static int group_datasets(ex *x, hid_t g, links *l, dsinfo **ds, size_t *n)
     if (list_links(x, g, l) < 0)
         return -1;
     if (!(*ds = calloc(l->n ? l->n : 1, sizeof **ds)))
-        return oom(x);
-    for (size_t k = 0; k < l->n && x->status == MR_EXPORT_OK; k++)
+        return mr_h5r_nomem(&x->r);
+    for (size_t k = 0; k < l->n && x->r.status == MR_EXPORT_OK; k++)
         if (!l->group[k] && ds_info(x, g, l->names[k], &(*ds)[*n]) == 0)
             (*n)++;
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 static void free_datasets(dsinfo *ds, size_t n)
@@ -1583,7 +1378,7 @@ static int export_generic(ex *x, hid_t g, const char *dir, const char *base)
     size_t n;
     char(*leads)[NAME_LEN] = NULL;
     if (group_datasets(x, g, l, &ds, &n) < 0 || !(leads = malloc((n ? n : 1) * sizeof *leads))) {
-        oom(x);
+        mr_h5r_nomem(&x->r);
         free_datasets(ds, n);
         free_links(l);
         return -1;
@@ -1604,7 +1399,7 @@ static int export_generic(ex *x, hid_t g, const char *dir, const char *base)
         if (j == nl)
             snprintf(leads[nl++], NAME_LEN, "%s", key);
     }
-    for (size_t j = 0; j < nl && x->status == MR_EXPORT_OK; j++) {
+    for (size_t j = 0; j < nl && x->r.status == MR_EXPORT_OK; j++) {
         char file[2 * NAME_LEN + 16];
         if (nl == 1)
             fmt(file, sizeof file, "%s.csv", base);
@@ -1612,12 +1407,12 @@ static int export_generic(ex *x, hid_t g, const char *dir, const char *base)
             fmt(file, sizeof file, "%s_%s.csv", base, leads[j][0] == '#' ? leads[j] + 1 : leads[j]);
         export_generic_table(x, g, ds, n, leads[j], NULL, dir, file);
     }
-    if (scalars && x->status == MR_EXPORT_OK) {
+    if (scalars && x->r.status == MR_EXPORT_OK) {
         char file[2 * NAME_LEN + 16];
         fmt(file, sizeof file, "%s_scalars.csv", base);
         export_generic_scalars(x, g, ds, n, dir, file);
     }
-    for (size_t k = 0; k < l->n && x->status == MR_EXPORT_OK; k++) {
+    for (size_t k = 0; k < l->n && x->r.status == MR_EXPORT_OK; k++) {
         if (!l->group[k])
             continue;
         hid_t sub = H5Gopen2(g, l->names[k], H5P_DEFAULT);
@@ -1633,7 +1428,7 @@ static int export_generic(ex *x, hid_t g, const char *dir, const char *base)
     free(leads);
     free_datasets(ds, n);
     free_links(l);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* A study table (attribution, events, difference, sweep) under g, if any:
@@ -1653,7 +1448,7 @@ static int export_study(ex *x, hid_t g, const char *name, const char *dir)
             return damaged(x, g, name);
         export_generic(x, sg, dir, name);
         H5Gclose(sg);
-        return x->status == MR_EXPORT_OK ? 0 : -1;
+        return x->r.status == MR_EXPORT_OK ? 0 : -1;
     }
     links l;
     dsinfo *ds;
@@ -1669,7 +1464,7 @@ static int export_study(ex *x, hid_t g, const char *name, const char *dir)
     }
     free_datasets(ds, n);
     free_links(&l);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* ---- directories and runs ------------------------------------------------- */
@@ -1716,9 +1511,9 @@ static int export_run(ex *x, hid_t g, const char *dir, bool trials)
         return -1;
     r.S = (size_t)S;
     r.M = (size_t)M;
-    r.sector = read_strs(x, g, "summary/sector", r.S);
-    r.mineral = r.sector ? read_strs(x, g, "summary/mineral", r.M) : NULL;
-    if (x->status == MR_EXPORT_OK)
+    r.sector = mr_h5r_strings(&x->r, g, "summary/sector", r.S);
+    r.mineral = r.sector ? mr_h5r_strings(&x->r, g, "summary/mineral", r.M) : NULL;
+    if (x->r.status == MR_EXPORT_OK)
         (void)(make_dir(x, dir) < 0 || export_info(x, &r, dir) < 0 ||
                export_summary_loss(x, &r, dir) < 0 || export_return_periods(x, &r, dir) < 0 ||
                export_histogram(x, &r, dir) < 0 || export_minerals(x, &r, dir) < 0 ||
@@ -1728,18 +1523,18 @@ static int export_run(ex *x, hid_t g, const char *dir, bool trials)
                export_band(x, &r, dir, "price_bands.csv", "summary/price_ratio_band", "mineral",
                            r.mineral, r.M, "ratio") < 0 ||
                export_indicators(x, &r, dir) < 0 || export_study(x, g, "attribution", dir) < 0);
-    if (x->status == MR_EXPORT_OK && trials && exists(g, "trials"))
+    if (x->r.status == MR_EXPORT_OK && trials && exists(g, "trials"))
         (void)(export_trials(x, &r, dir) < 0 || export_annual(x, &r, dir) < 0 ||
                export_mineral_trials(x, &r, dir) < 0 || export_study(x, g, "events", dir) < 0);
-    free_strs(r.sector, r.S);
-    free_strs(r.mineral, r.M);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    mr_h5r_free_strings(r.sector, r.S);
+    mr_h5r_free_strings(r.mineral, r.M);
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* A run group: the `format` attribute and a summary. */
 static bool is_run(hid_t g)
 {
-    char *f = attr_str(g, "format");
+    char *f = mr_h5r_attr_str(g, ".", "format");
     bool ours = f && !strcmp(f, MR_FORMAT_NAME);
     free(f);
     return ours && exists(g, "summary");
@@ -1757,7 +1552,7 @@ static int find_runs(ex *x, hid_t g, const char *prefix, int depth, runlist *rl)
     links l;
     if (list_links(x, g, &l) < 0)
         return -1;
-    for (size_t k = 0; k < l.n && x->status == MR_EXPORT_OK; k++) {
+    for (size_t k = 0; k < l.n && x->r.status == MR_EXPORT_OK; k++) {
         if (!l.group[k])
             continue;
         hid_t s = H5Gopen2(g, l.names[k], H5P_DEFAULT);
@@ -1771,7 +1566,7 @@ static int find_runs(ex *x, hid_t g, const char *prefix, int depth, runlist *rl)
                 void *q = realloc(rl->path, cap * sizeof *rl->path);
                 if (!q) {
                     H5Gclose(s);
-                    oom(x);
+                    mr_h5r_nomem(&x->r);
                     break;
                 }
                 rl->path = q;
@@ -1784,41 +1579,25 @@ static int find_runs(ex *x, hid_t g, const char *prefix, int depth, runlist *rl)
         H5Gclose(s);
     }
     free_links(&l);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 static int export_file(ex *x, const char *dir, const mr_export_opts *o)
 {
-    char *format = attr_str(x->h5, "format");
-    bool ours = format && !strcmp(format, MR_FORMAT_NAME);
-    free(format);
-    int version[2] = {0, 0};
-    hid_t a = ours && H5Aexists(x->h5, "format_version") > 0
-                  ? H5Aopen(x->h5, "format_version", H5P_DEFAULT)
-                  : -1;
-    herr_t rc = a < 0 ? -1 : H5Aread(a, H5T_NATIVE_INT, version);
-    if (a >= 0)
-        H5Aclose(a);
-    if (!ours || rc < 0)
-        return fail(x, MR_EXPORT_BAD_INPUT, "%s: not a minrisk file", x->file);
-    if (version[0] != MR_FORMAT_MAJOR)
-        return fail(x, MR_EXPORT_BAD_INPUT,
-                    "%s: unsupported format_version %d.%d (this minrisk reads %d.x)", x->file,
-                    version[0], version[1], MR_FORMAT_MAJOR);
-    char *kind = attr_str(x->h5, "kind");
+    char *kind = mr_h5r_attr_str(x->r.file, ".", "kind");
     bool multi = kind && strcmp(kind, "run") != 0;
     free(kind);
     if (!multi) {
         if (o->run && strcmp(o->run, "/") && o->run[0])
             return fail(x, MR_EXPORT_BAD_INPUT,
-                        "%s: --run %s: the file holds one run (no comparison or sweep)", x->file,
+                        "%s: --run %s: the file holds one run (no comparison or sweep)", x->r.path,
                         o->run);
-        return export_run(x, x->h5, dir, o->trials);
+        return export_run(x, x->r.file, dir, o->trials);
     }
     runlist rls = {NULL, 0, 0}, *rl = &rls;
-    if (find_runs(x, x->h5, "", 2, rl) == 0 && rl->n == 0)
-        damaged(x, x->h5, "the runs of the comparison or sweep");
-    if (x->status == MR_EXPORT_OK && o->run) {
+    if (find_runs(x, x->r.file, "", 2, rl) == 0 && rl->n == 0)
+        damaged(x, x->r.file, "the runs of the comparison or sweep");
+    if (x->r.status == MR_EXPORT_OK && o->run) {
         const char *want = o->run[0] == '/' ? o->run + 1 : o->run;
         size_t k = 0;
         while (k < rl->n && strcmp(rl->path[k], want))
@@ -1832,31 +1611,31 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
                                             rl->path[i]);
             if (rl->n > 3 && len < sizeof list)
                 snprintf(list + len, sizeof list - len, ", ... (%zu runs)", rl->n);
-            fail(x, MR_EXPORT_BAD_INPUT, "%s: --run %s: no such run (the file has %s)", x->file,
+            fail(x, MR_EXPORT_BAD_INPUT, "%s: --run %s: no such run (the file has %s)", x->r.path,
                  o->run, list);
         } else {
-            hid_t g = H5Gopen2(x->h5, rl->path[k], H5P_DEFAULT);
+            hid_t g = H5Gopen2(x->r.file, rl->path[k], H5P_DEFAULT);
             if (g < 0)
-                damaged(x, x->h5, rl->path[k]);
+                damaged(x, x->r.file, rl->path[k]);
             else {
                 export_run(x, g, dir, o->trials);
                 H5Gclose(g);
             }
         }
         free(rl->path);
-        return x->status == MR_EXPORT_OK ? 0 : -1;
+        return x->r.status == MR_EXPORT_OK ? 0 : -1;
     }
-    if (x->status == MR_EXPORT_OK)
+    if (x->r.status == MR_EXPORT_OK)
         make_dir(x, dir);
-    for (size_t k = 0; k < rl->n && x->status == MR_EXPORT_OK; k++) {
+    for (size_t k = 0; k < rl->n && x->r.status == MR_EXPORT_OK; k++) {
         char sub[PATH_MAX_LEN];
         if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, rl->path[k]) >= sizeof sub) {
             fail(x, MR_EXPORT_BAD_INPUT, "%s/%s: path too long", dir, rl->path[k]);
             break;
         }
-        hid_t g = H5Gopen2(x->h5, rl->path[k], H5P_DEFAULT);
+        hid_t g = H5Gopen2(x->r.file, rl->path[k], H5P_DEFAULT);
         if (g < 0) {
-            damaged(x, x->h5, rl->path[k]);
+            damaged(x, x->r.file, rl->path[k]);
             break;
         }
         export_run(x, g, sub, o->trials);
@@ -1865,51 +1644,26 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
     free(rl->path);
     /* the file's own study tables */
     static const char *const study[] = {"difference", "sweep", "attribution"};
-    for (size_t k = 0; k < sizeof study / sizeof *study && x->status == MR_EXPORT_OK; k++)
-        export_study(x, x->h5, study[k], dir);
-    if (x->status == MR_EXPORT_OK && o->trials)
-        export_study(x, x->h5, "events", dir);
-    return x->status == MR_EXPORT_OK ? 0 : -1;
+    for (size_t k = 0; k < sizeof study / sizeof *study && x->r.status == MR_EXPORT_OK; k++)
+        export_study(x, x->r.file, study[k], dir);
+    if (x->r.status == MR_EXPORT_OK && o->trials)
+        export_study(x, x->r.file, "events", dir);
+    return x->r.status == MR_EXPORT_OK ? 0 : -1;
 }
 
 /* ---- entry points --------------------------------------------------------- */
 
-/* Open a result file read-only with HDF5's error printing off; -1 and err. */
-static hid_t open_result(ex *x)
-{
-    FILE *probe = fopen(x->file, "rb");
-    if (!probe) {
-        fail(x, MR_EXPORT_BAD_INPUT, "%s: cannot open: %s", x->file, strerror(errno));
-        return -1;
-    }
-    fclose(probe);
-    if (H5Fis_hdf5(x->file) <= 0) {
-        fail(x, MR_EXPORT_BAD_INPUT, "%s: not a minrisk file (not HDF5)", x->file);
-        return -1;
-    }
-    hid_t f = H5Fopen(x->file, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        fail(x, MR_EXPORT_BAD_INPUT, "%s: cannot open as HDF5 (damaged?)", x->file);
-    return f;
-}
-
 int mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts, size_t *nfiles,
                   mr_error *err)
 {
-    ex x = {file, err, MR_EXPORT_OK, -1, 0, NULL, NULL, 0, 0};
+    ex x;
+    memset(&x, 0, sizeof x);
     mr_export_opts none = {false, NULL};
     const mr_export_opts *o = opts ? opts : &none;
-    H5E_auto2_t old_func;
-    void *old_data;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    x.h5 = open_result(&x);
-    if (x.h5 >= 0) {
+    if (mr_h5r_open(&x.r, file, MR_H5R_NAMES_FROM_ROOT, err) == 0)
         export_file(&x, dir, o);
-        H5Fclose(x.h5);
-    }
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    if (x.status != MR_EXPORT_OK) {
+    mr_h5r_close(&x.r);
+    if (x.r.status != MR_EXPORT_OK) {
         undo(&x);
         x.nfiles = 0;
     }
@@ -1919,27 +1673,21 @@ int mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts,
     free(x.made_dir);
     if (nfiles)
         *nfiles = x.nfiles;
-    return x.status;
+    return x.r.status;
 }
 
 int mr_export_print_timings(const char *file, FILE *out, mr_error *err)
 {
-    ex x = {file, err, MR_EXPORT_OK, -1, 0, NULL, NULL, 0, 0};
-    H5E_auto2_t old_func;
-    void *old_data;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    x.h5 = open_result(&x);
+    mr_h5r r;
     double v[6] = {0};
     static const char *const name[6] = {"wall_seconds",      "stats_seconds", "write_seconds",
                                         "trials_per_second", "threads",       "ranks"};
-    for (int k = 0; k < 6 && x.h5 >= 0 && x.status == MR_EXPORT_OK; k++)
-        if (attr_f64(x.h5, "run_info", name[k], &v[k]) < 0)
-            damaged(&x, x.h5, "run_info");
-    if (x.h5 >= 0)
-        H5Fclose(x.h5);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-    if (x.status != MR_EXPORT_OK)
+    mr_h5r_open(&r, file, MR_H5R_NAMES_FROM_ROOT, err);
+    for (int k = 0; k < 6 && r.status == MR_H5R_OK; k++)
+        if (mr_h5r_attr_get(r.file, "run_info", name[k], H5T_NATIVE_DOUBLE, 1, &v[k]) < 0)
+            mr_h5r_damaged(&r, r.file, "run_info");
+    mr_h5r_close(&r);
+    if (r.status != MR_H5R_OK)
         return -1;
     fprintf(out,
             "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %.0f ranks x "

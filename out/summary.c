@@ -9,212 +9,27 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "attr_print.h"
+#include "h5read.h"
 #include "output.h"
 
-#include <hdf5.h>
-
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* H5Dvlen_reclaim was renamed H5Treclaim in HDF5 1.12. */
-#if H5_VERSION_GE(1, 12, 0)
-#define VLEN_RECLAIM H5Treclaim
-#else
-#define VLEN_RECLAIM H5Dvlen_reclaim
-#endif
-
 #define GBP_PER_MILLION 1e6
 
-/* ---- reading -------------------------------------------------------------- */
-
-typedef struct {
-    const char *path;
-    mr_error *err;
-    bool failed;
-    hid_t file;
-} reader;
-
-#if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-static int fail(reader *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int fail(reader *r, const char *fmt, ...)
-{
-    if (!r->failed) {
-        r->failed = true;
-        char reason[MR_ERRMSG_MAX / 2];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(reason, sizeof reason, fmt, ap);
-        va_end(ap);
-        snprintf(r->err->msg, sizeof r->err->msg, "%s: %s", r->path, reason);
-    }
-    return -1;
-}
-
-static int damaged(reader *r, const char *what)
-{
-    return fail(r, "damaged or incomplete minrisk file: cannot read %s", what);
-}
-
-/* Number of elements of a dataset, or -1. */
-static long long extent(reader *r, const char *name)
-{
-    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
-    hid_t sp = ds < 0 ? -1 : H5Dget_space(ds);
-    hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (n < 0)
-        damaged(r, name);
-    return (long long)n;
-}
-
-/* Exactly n float64 values of dataset name into buf. */
-static int read_f64(reader *r, const char *name, double *buf, size_t n)
-{
-    if (extent(r, name) != (long long)n)
-        return damaged(r, name);
-    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
-    herr_t rc = ds < 0 ? -1 : H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rc < 0 ? damaged(r, name) : 0;
-}
-
-static char *copy_n(const char *s, size_t n)
-{
-    char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, s, n);
-        d[n] = '\0';
-    }
-    return d;
-}
-
-/* n strings (variable- or fixed-length) of a dataset; caller frees each. */
-static int read_strings(reader *r, const char *name, char **out, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = NULL;
-    if (extent(r, name) != (long long)n)
-        return damaged(r, name);
-    hid_t ds = H5Dopen2(r->file, name, H5P_DEFAULT);
-    hid_t ft = ds < 0 ? -1 : H5Dget_type(ds);
-    hid_t mt = -1, sp = -1;
-    int rc = -1;
-    if (ft < 0 || H5Tget_class(ft) != H5T_STRING)
-        goto out;
-    mt = H5Tcopy(H5T_C_S1);
-    /* HDF5 converts no strings between character sets: read as stored */
-    if (H5Tset_cset(mt, H5Tget_cset(ft)) < 0)
-        goto out;
-    if (H5Tis_variable_str(ft) > 0) {
-        char **v = calloc(n ? n : 1, sizeof *v);
-        sp = H5Dget_space(ds);
-        if (!v || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
-            H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-            free(v);
-            goto out;
-        }
-        rc = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!(out[i] = copy_n(v[i] ? v[i] : "", v[i] ? strlen(v[i]) : 0)))
-                rc = -1;
-        VLEN_RECLAIM(mt, sp, H5P_DEFAULT, v);
-        free(v);
-    } else {
-        size_t size = H5Tget_size(ft);
-        char *buf = malloc(n * size + 1);
-        if (!buf || H5Tset_size(mt, size) < 0 ||
-            H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-            free(buf);
-            goto out;
-        }
-        rc = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!(out[i] = copy_n(buf + i * size, strnlen(buf + i * size, size))))
-                rc = -1;
-        free(buf);
-    }
-out:
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rc < 0 ? damaged(r, name) : 0;
-}
-
-/* A string attribute of the root; NULL when missing or not a string. */
-static char *root_attr_str(reader *r, const char *name)
-{
-    if (H5Aexists(r->file, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
-    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    char *out = NULL;
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
-        if (H5Tis_variable_str(ft) > 0) {
-            char *v = NULL;
-            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
-                out = copy_n(v, strlen(v));
-                H5free_memory(v);
-            }
-        } else {
-            size_t size = H5Tget_size(ft);
-            char *buf = malloc(size + 1);
-            if (buf && H5Tset_size(mt, size) >= 0 && H5Aread(a, mt, buf) >= 0)
-                out = copy_n(buf, strnlen(buf, size));
-            free(buf);
-        }
-    }
-    H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (a >= 0)
-        H5Aclose(a);
-    return out;
-}
-
-/* A numeric root attribute of n elements, converted to mem_type. */
-static int root_attr_num(reader *r, const char *name, hid_t mem_type, size_t n, void *buf)
-{
-    if (H5Aexists(r->file, name) <= 0)
-        return damaged(r, name);
-    hid_t a = H5Aopen(r->file, name, H5P_DEFAULT);
-    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
-    hssize_t np = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
-    herr_t rc = np == (hssize_t)n ? H5Aread(a, mem_type, buf) : -1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (a >= 0)
-        H5Aclose(a);
-    return rc < 0 ? damaged(r, name) : 0;
-}
+/* ---- reading (h5read.h; names from the root, as the file has them) ------- */
 
 /* Index of value v in a coordinate (to 1e-9), or -1 with an error. */
-static int find_level(reader *r, const char *coord, const double *values, size_t n, double v)
+static int find_level(mr_h5r *r, const char *coord, const double *values, size_t n, double v)
 {
     for (size_t i = 0; i < n; i++)
         if (fabs(values[i] - v) <= 1e-9 * fmax(1.0, fabs(v)))
             return (int)i;
     char what[128];
     snprintf(what, sizeof what, "%s %g", coord, v);
-    damaged(r, what);
+    mr_h5r_damaged(r, r->file, what);
     return -1;
 }
 
@@ -254,45 +69,30 @@ static void free_summary(summary *s)
 {
     free(s->scenario);
     free(s->software);
-    for (size_t j = 0; s->sector && j < s->S; j++)
-        free(s->sector[j]);
-    for (size_t m = 0; s->mineral && m < s->M; m++)
-        free(s->mineral[m]);
-    free(s->sector);
-    free(s->mineral);
+    mr_h5r_free_strings(s->sector, s->S);
+    mr_h5r_free_strings(s->mineral, s->M);
     free(s->loss);
     free(s->mineral_fig);
-    for (size_t k = 0; k < s->R; k++) {
-        free(s->ind_mineral ? s->ind_mineral[k] : NULL);
-        free(s->ind_stage ? s->ind_stage[k] : NULL);
-        free(s->ind_top ? s->ind_top[k] : NULL);
-    }
-    free(s->ind_mineral);
-    free(s->ind_stage);
-    free(s->ind_top);
+    mr_h5r_free_strings(s->ind_mineral, s->R);
+    mr_h5r_free_strings(s->ind_stage, s->R);
+    mr_h5r_free_strings(s->ind_top, s->R);
     free(s->ind_fig);
 }
 
-static int read_header(reader *r, summary *s)
+/* The root attributes of a file mr_h5r_open checked. */
+static int read_header(mr_h5r *r, summary *s)
 {
-    char *format = root_attr_str(r, "format");
-    bool ours = format && !strcmp(format, MR_FORMAT_NAME);
-    free(format);
-    if (!ours || H5Aexists(r->file, "format_version") <= 0)
-        return fail(r, "not a minrisk file");
-    if (root_attr_num(r, "format_version", H5T_NATIVE_INT, 2, s->version) < 0)
-        return -1;
-    if (s->version[0] != MR_FORMAT_MAJOR)
-        return fail(r, "unsupported format_version %d.%d (this minrisk reads %d.x)", s->version[0],
-                    s->version[1], MR_FORMAT_MAJOR);
-    s->scenario = root_attr_str(r, "scenario_name");
-    s->software = root_attr_str(r, "software_version");
+    const hid_t f = r->file;
+    s->version[0] = r->version[0];
+    s->version[1] = r->version[1];
+    s->scenario = mr_h5r_attr_str(f, ".", "scenario_name");
+    s->software = mr_h5r_attr_str(f, ".", "software_version");
     if (!s->scenario || !s->software)
-        return damaged(r, "the scenario_name and software_version attributes");
-    if (root_attr_num(r, "trials", H5T_NATIVE_UINT64, 1, &s->trials) < 0 ||
-        root_attr_num(r, "seed", H5T_NATIVE_UINT64, 1, &s->seed) < 0 ||
-        root_attr_num(r, "horizon_years", H5T_NATIVE_INT, 1, &s->horizon) < 0 ||
-        root_attr_num(r, "steps_per_year", H5T_NATIVE_INT, 1, &s->steps_per_year) < 0)
+        return mr_h5r_damaged(r, f, "the scenario_name and software_version attributes");
+    if (mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &s->trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &s->seed) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &s->horizon) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "steps_per_year", H5T_NATIVE_INT, 1, &s->steps_per_year) < 0)
         return -1;
     return 0;
 }
@@ -304,7 +104,7 @@ typedef struct {
 } levels;
 
 /* The loss table: sectors (OL + XC) in rows 0..S-1, the total in row S. */
-static int read_losses(reader *r, summary *s, const levels *lv)
+static int read_losses(mr_h5r *r, summary *s, const levels *lv)
 {
     const size_t S = s->S, nq = MR_OUTPUT_NQUANTILES, ne = MR_OUTPUT_NES, nr = MR_OUTPUT_NRP;
     size_t rows = S + 1;
@@ -313,21 +113,21 @@ static int read_losses(reader *r, summary *s, const levels *lv)
            *es = malloc(rows * ne * sizeof *es), *rp = malloc(rows * nr * sizeof *rp);
     int rc = -1;
     if (!mean || !se || !aal || !q || !es || !rp) {
-        fail(r, "out of memory");
+        mr_h5r_nomem(r);
         goto out;
     }
-    if (read_f64(r, "/summary/sector_loss_mean", mean, S) < 0 ||
-        read_f64(r, "/summary/sector_loss_se", se, S) < 0 ||
-        read_f64(r, "/summary/sector_aal", aal, S) < 0 ||
-        read_f64(r, "/summary/sector_loss_quantile", q, S * nq) < 0 ||
-        read_f64(r, "/summary/sector_loss_es", es, S * ne) < 0 ||
-        read_f64(r, "/summary/sector_return_period_loss", rp, S * nr) < 0 ||
-        read_f64(r, "/summary/total_loss_mean", mean + S, 1) < 0 ||
-        read_f64(r, "/summary/total_loss_se", se + S, 1) < 0 ||
-        read_f64(r, "/summary/aal", aal + S, 1) < 0 ||
-        read_f64(r, "/summary/total_loss_quantile", q + S * nq, nq) < 0 ||
-        read_f64(r, "/summary/total_loss_es", es + S * ne, ne) < 0 ||
-        read_f64(r, "/summary/return_period_loss", rp + S * nr, nr) < 0)
+    if (mr_h5r_f64(r, r->file, "/summary/sector_loss_mean", mean, S) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_loss_se", se, S) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_aal", aal, S) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_loss_quantile", q, S * nq) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_loss_es", es, S * ne) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_return_period_loss", rp, S * nr) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_mean", mean + S, 1) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_se", se + S, 1) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/aal", aal + S, 1) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_quantile", q + S * nq, nq) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_es", es + S * ne, ne) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/return_period_loss", rp + S * nr, nr) < 0)
         goto out;
     for (size_t j = 0; j < rows; j++) {
         double *row = s->loss + j * NLOSSCOLS;
@@ -352,7 +152,7 @@ out:
     return rc;
 }
 
-static int read_minerals(reader *r, summary *s)
+static int read_minerals(mr_h5r *r, summary *s)
 {
     static const char *const names[NMINCOLS] = {
         "/summary/mineral_shortage_prob", "/summary/mineral_shortfall_mean_avg",
@@ -360,9 +160,9 @@ static int read_minerals(reader *r, summary *s)
         "/summary/mineral_price_peak_avg"};
     double *v = malloc((s->M ? s->M : 1) * sizeof *v);
     if (!v)
-        return fail(r, "out of memory");
+        return mr_h5r_nomem(r);
     for (int c = 0; c < NMINCOLS; c++) {
-        if (read_f64(r, names[c], v, s->M) < 0) {
+        if (mr_h5r_f64(r, r->file, names[c], v, s->M) < 0) {
             free(v);
             return -1;
         }
@@ -374,38 +174,31 @@ static int read_minerals(reader *r, summary *s)
 }
 
 /* The static indicators (MODEL §11), when the file has them (format 1.1). */
-static int read_indicators(reader *r, summary *s)
+static int read_indicators(mr_h5r *r, summary *s)
 {
     if (H5Lexists(r->file, "/indicators", H5P_DEFAULT) <= 0)
         return 0;
-    long long R = extent(r, "/indicators/stage_row");
+    long long R = mr_h5r_extent(r, r->file, "/indicators/stage_row");
     if (R < 0)
         return -1;
-    hid_t a = H5Aopen_by_name(r->file, "/indicators", "cap", H5P_DEFAULT, H5P_DEFAULT);
-    herr_t rc = a < 0 ? -1 : H5Aread(a, H5T_NATIVE_DOUBLE, &s->cap);
-    if (a >= 0)
-        H5Aclose(a);
-    if (rc < 0)
-        return damaged(r, "/indicators cap attribute");
+    if (mr_h5r_attr_num(r, r->file, "/indicators", "cap", H5T_NATIVE_DOUBLE, 1, &s->cap) < 0)
+        return -1;
     const size_t n = R ? (size_t)R : 1;
-    s->ind_mineral = calloc(n, sizeof *s->ind_mineral);
-    s->ind_stage = calloc(n, sizeof *s->ind_stage);
-    s->ind_top = calloc(n, sizeof *s->ind_top);
     s->ind_fig = calloc(n * NINDCOLS, sizeof *s->ind_fig);
     double *v = malloc(n * sizeof *v);
-    if (!s->ind_mineral || !s->ind_stage || !s->ind_top || !s->ind_fig || !v) {
+    if (!s->ind_fig || !v) {
         free(v);
-        return fail(r, "out of memory");
+        return mr_h5r_nomem(r);
     }
     s->R = (size_t)R;
     static const char *const names[NINDCOLS] = {"/indicators/hhi", "/indicators/hhi_wgi",
                                                 "/indicators/top_share", "/indicators/above_cap",
                                                 "/indicators/wgi_assumed"};
-    int ok = read_strings(r, "/indicators/mineral_id", s->ind_mineral, s->R) == 0 &&
-             read_strings(r, "/indicators/stage", s->ind_stage, s->R) == 0 &&
-             read_strings(r, "/indicators/top_country", s->ind_top, s->R) == 0;
+    int ok = (s->ind_mineral = mr_h5r_strings(r, r->file, "/indicators/mineral_id", s->R)) &&
+             (s->ind_stage = mr_h5r_strings(r, r->file, "/indicators/stage", s->R)) &&
+             (s->ind_top = mr_h5r_strings(r, r->file, "/indicators/top_country", s->R));
     for (int c = 0; ok && c < NINDCOLS; c++) {
-        ok = read_f64(r, names[c], v, s->R) == 0; /* uint8 flags convert exactly */
+        ok = mr_h5r_f64(r, r->file, names[c], v, s->R) == 0; /* uint8 flags convert exactly */
         for (size_t k = 0; ok && k < s->R; k++)
             s->ind_fig[k * NINDCOLS + (size_t)c] = v[k];
     }
@@ -414,27 +207,26 @@ static int read_indicators(reader *r, summary *s)
 }
 
 /* After read_header. */
-static int read_summary(reader *r, summary *s)
+static int read_summary(mr_h5r *r, summary *s)
 {
-    long long S = extent(r, "/summary/sector"), M = extent(r, "/summary/mineral");
+    long long S = mr_h5r_extent(r, r->file, "/summary/sector"),
+              M = mr_h5r_extent(r, r->file, "/summary/mineral");
     if (S < 0 || M < 0)
         return -1;
     s->S = (size_t)S;
     s->M = (size_t)M;
-    s->sector = calloc(s->S ? s->S : 1, sizeof *s->sector);
-    s->mineral = calloc(s->M ? s->M : 1, sizeof *s->mineral);
     s->loss = calloc((s->S + 1) * NLOSSCOLS, sizeof *s->loss);
     s->mineral_fig = calloc((s->M ? s->M : 1) * NMINCOLS, sizeof *s->mineral_fig);
-    if (!s->sector || !s->mineral || !s->loss || !s->mineral_fig)
-        return fail(r, "out of memory");
-    if (read_strings(r, "/summary/sector", s->sector, s->S) < 0 ||
-        read_strings(r, "/summary/mineral", s->mineral, s->M) < 0)
+    if (!s->loss || !s->mineral_fig)
+        return mr_h5r_nomem(r);
+    if (!(s->sector = mr_h5r_strings(r, r->file, "/summary/sector", s->S)) ||
+        !(s->mineral = mr_h5r_strings(r, r->file, "/summary/mineral", s->M)))
         return -1;
 
     double q[MR_OUTPUT_NQUANTILES], es[MR_OUTPUT_NES], rp[MR_OUTPUT_NRP];
-    if (read_f64(r, "/summary/quantile", q, MR_OUTPUT_NQUANTILES) < 0 ||
-        read_f64(r, "/summary/es_level", es, MR_OUTPUT_NES) < 0 ||
-        read_f64(r, "/summary/return_period", rp, MR_OUTPUT_NRP) < 0)
+    if (mr_h5r_f64(r, r->file, "/summary/quantile", q, MR_OUTPUT_NQUANTILES) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/es_level", es, MR_OUTPUT_NES) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/return_period", rp, MR_OUTPUT_NRP) < 0)
         return -1;
     levels lv = {
         find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.95),
@@ -444,7 +236,7 @@ static int read_summary(reader *r, summary *s)
         find_level(r, "return_period", rp, MR_OUTPUT_NRP, 100),
         find_level(r, "return_period", rp, MR_OUTPUT_NRP, 200),
     };
-    if (r->failed)
+    if (r->status)
         return -1;
     if (read_losses(r, s, &lv) < 0 || read_minerals(r, s) < 0)
         return -1;
@@ -603,31 +395,31 @@ static void print_summary(FILE *out, const summary *s)
 /* ---- files of several runs (kind = "sweep" or "compare") ------------------ */
 
 /* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
-static int print_sweep(reader *r, FILE *out)
+static int print_sweep(mr_h5r *r, FILE *out)
 {
-    long long V = extent(r, "sweep/variant"), P = extent(r, "sweep/parameter");
+    const hid_t f = r->file;
+    long long V = mr_h5r_extent(r, f, "sweep/variant"), P = mr_h5r_extent(r, f, "sweep/parameter");
     if (V < 1 || P < 1)
         return -1;
     enum { NH = 7 };
-    if (extent(r, "sweep/metric") != NH)
-        return damaged(r, "sweep/metric");
-    char **param = calloc((size_t)P, sizeof *param);
-    char **setting = calloc((size_t)(V * P), sizeof *setting);
+    if (mr_h5r_extent(r, f, "sweep/metric") != NH)
+        return mr_h5r_damaged(r, f, "sweep/metric");
+    char **param = NULL, **setting = NULL;
     double *head = malloc((size_t)V * NH * sizeof *head);
     double *diff = malloc((size_t)V * 3 * sizeof *diff);
-    char *name = root_attr_str(r, "scenario_name");
+    char *name = mr_h5r_attr_str(f, ".", "scenario_name");
     uint64_t trials = 0, seed = 0;
     int rc = -1;
-    if (!param || !setting || !head || !diff) {
-        fail(r, "out of memory");
+    if (!head || !diff) {
+        mr_h5r_nomem(r);
         goto out;
     }
-    if (read_strings(r, "sweep/parameter", param, (size_t)P) ||
-        read_strings(r, "sweep/setting", setting, (size_t)(V * P)) ||
-        read_f64(r, "sweep/headline", head, (size_t)V * NH) ||
-        read_f64(r, "sweep/mean_difference", diff, (size_t)V * 3) ||
-        root_attr_num(r, "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        root_attr_num(r, "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+    if (!(param = mr_h5r_strings(r, f, "sweep/parameter", (size_t)P)) ||
+        !(setting = mr_h5r_strings(r, f, "sweep/setting", (size_t)(V * P))) ||
+        mr_h5r_f64(r, f, "sweep/headline", head, (size_t)V * NH) ||
+        mr_h5r_f64(r, f, "sweep/mean_difference", diff, (size_t)V * 3) ||
+        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
         goto out;
     fprintf(out, "Sweep      %s\n", name ? name : "");
     fprintf(out, "Variants   %lld, each %llu trials, seed %llu (common random numbers)\n\n", V,
@@ -640,7 +432,7 @@ static int print_sweep(reader *r, FILE *out)
     table t = {(size_t)V + 1, cols, NULL};
     t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
     if (!t.cell) {
-        fail(r, cols > 16 ? "too many swept parameters to print" : "out of memory");
+        mr_h5r_fail(r, "%s", cols > 16 ? "too many swept parameters to print" : "out of memory");
         goto out;
     }
     for (long long k = 0; k < P; k++) {
@@ -676,12 +468,8 @@ static int print_sweep(reader *r, FILE *out)
                  "/variants/<variant>/summary.\n");
     rc = 0;
 out:
-    for (long long k = 0; param && k < P; k++)
-        free(param[k]);
-    for (long long k = 0; setting && k < V * P; k++)
-        free(setting[k]);
-    free(param);
-    free(setting);
+    mr_h5r_free_strings(param, (size_t)P);
+    mr_h5r_free_strings(setting, (size_t)(V * P));
     free(head);
     free(diff);
     free(name);
@@ -689,28 +477,30 @@ out:
 }
 
 /* The paired differences of a comparison file (/difference). */
-static int print_compare(reader *r, FILE *out)
+static int print_compare(mr_h5r *r, FILE *out)
 {
-    long long R = extent(r, "difference/series"), K = extent(r, "difference/statistic");
+    const hid_t f = r->file;
+    long long R = mr_h5r_extent(r, f, "difference/series"),
+              K = mr_h5r_extent(r, f, "difference/statistic");
     if (R < 1 || K < 1)
         return -1;
-    char **series = calloc((size_t)R, sizeof *series), **stat = calloc((size_t)K, sizeof *stat);
+    char **series = NULL, **stat = NULL;
     double *est = malloc((size_t)(R * K) * sizeof *est), *lo = malloc((size_t)(R * K) * sizeof *lo);
     double *hi = malloc((size_t)(R * K) * sizeof *hi), *vrf = malloc((size_t)R * sizeof *vrf);
     uint64_t trials = 0, seed = 0;
     int rc = -1;
-    if (!series || !stat || !est || !lo || !hi || !vrf) {
-        fail(r, "out of memory");
+    if (!est || !lo || !hi || !vrf) {
+        mr_h5r_nomem(r);
         goto out;
     }
-    if (read_strings(r, "difference/series", series, (size_t)R) ||
-        read_strings(r, "difference/statistic", stat, (size_t)K) ||
-        read_f64(r, "difference/estimate", est, (size_t)(R * K)) ||
-        read_f64(r, "difference/ci_lo", lo, (size_t)(R * K)) ||
-        read_f64(r, "difference/ci_hi", hi, (size_t)(R * K)) ||
-        read_f64(r, "difference/variance_reduction", vrf, (size_t)R) ||
-        root_attr_num(r, "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        root_attr_num(r, "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+    if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)R)) ||
+        !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
+        mr_h5r_f64(r, f, "difference/estimate", est, (size_t)(R * K)) ||
+        mr_h5r_f64(r, f, "difference/ci_lo", lo, (size_t)(R * K)) ||
+        mr_h5r_f64(r, f, "difference/ci_hi", hi, (size_t)(R * K)) ||
+        mr_h5r_f64(r, f, "difference/variance_reduction", vrf, (size_t)R) ||
+        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
         goto out;
     fprintf(out, "Comparison, %llu trials, seed %llu (common random numbers)\n\n",
             (unsigned long long)trials, (unsigned long long)seed);
@@ -720,7 +510,7 @@ static int print_compare(reader *r, FILE *out)
     table t = {(size_t)R + 1, cols, NULL};
     t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
     if (!t.cell) {
-        fail(r, "out of memory");
+        mr_h5r_nomem(r);
         goto out;
     }
     snprintf(cell(&t, 0, 0), CELL, "series");
@@ -740,12 +530,8 @@ static int print_compare(reader *r, FILE *out)
     free(t.cell);
     rc = 0;
 out:
-    for (long long k = 0; series && k < R; k++)
-        free(series[k]);
-    for (long long k = 0; stat && k < K; k++)
-        free(stat[k]);
-    free(series);
-    free(stat);
+    mr_h5r_free_strings(series, (size_t)R);
+    mr_h5r_free_strings(stat, (size_t)K);
     free(est);
     free(lo);
     free(hi);
@@ -754,9 +540,9 @@ out:
 }
 
 /* 1 when the file holds several runs (kind sweep or compare): printed here. */
-static int print_multi(reader *r, FILE *out)
+static int print_multi(mr_h5r *r, FILE *out)
 {
-    char *kind = root_attr_str(r, "kind");
+    char *kind = mr_h5r_attr_str(r->file, ".", "kind");
     int rc = 0;
     if (kind && !strcmp(kind, "sweep"))
         rc = print_sweep(r, out) < 0 ? -1 : 1;
@@ -768,34 +554,19 @@ static int print_multi(reader *r, FILE *out)
 
 int mr_summary_print(const char *path, FILE *out, mr_error *err)
 {
-    reader r = {path, err, false, -1};
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return fail(&r, "cannot open: %s", strerror(errno));
-    fclose(probe);
-
-    H5E_auto2_t old_func;
-    void *old_data;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
+    mr_h5r r;
     summary s;
     memset(&s, 0, sizeof s);
     int multi = 0; /* 1: a sweep or comparison file, printed */
-    if (H5Fis_hdf5(path) <= 0)
-        fail(&r, "not a minrisk file (not HDF5)");
-    else if ((r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
-        fail(&r, "cannot open as HDF5 (damaged?)");
-    else if (read_header(&r, &s) == 0 && (multi = print_multi(&r, out)) == 0)
+    if (mr_h5r_open(&r, path, 0, err) == 0 && read_header(&r, &s) == 0 &&
+        (multi = print_multi(&r, out)) == 0)
         read_summary(&r, &s);
-    if (r.file >= 0)
-        H5Fclose(r.file);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    mr_h5r_close(&r);
 
-    if (!r.failed && !multi)
+    if (!r.status && !multi)
         print_summary(out, &s);
     free_summary(&s);
-    if (!r.failed && !multi && mr_attr_print(path, out, err)) /* /attribution, if any */
+    if (!r.status && !multi && mr_attr_print(path, out, err)) /* /attribution, if any */
         return -1;
-    return r.failed ? -1 : 0;
+    return r.status ? -1 : 0;
 }

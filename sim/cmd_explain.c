@@ -12,15 +12,14 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "h5read.h"
 #include "model.h"
 #include "output.h"
 #include "story.h"
 
 #include <hdf5.h>
 
-#include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,35 +55,14 @@ static const char *const usage_explain =
 /* ---- reading the result file ----------------------------------------------- */
 
 typedef struct {
-    const char *path;
-    hid_t file, base; /* base: the file, or the --run group */
-    char where[320];  /* "" or "/runs/b" (for messages) */
-    mr_error *err;
-    int failed;
+    mr_h5r r;   /* the file; r.where is "" or the --run group, "/runs/b" (for messages) */
+    hid_t base; /* the file's root group, or the --run group */
 } h5in;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static int
-fail(h5in *in, const char *fmt, ...)
-{
-    if (!in->failed) {
-        in->failed = 1;
-        char reason[MR_ERRMSG_MAX / 2];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(reason, sizeof reason, fmt, ap);
-        va_end(ap);
-        snprintf(in->err->msg, sizeof in->err->msg, "%s: %s", in->path, reason);
-    }
-    return -1;
-}
-
+/* "damaged or incomplete minrisk file: cannot read <r.where>/<what>" */
 static int damaged(h5in *in, const char *what)
 {
-    return fail(in, "damaged or incomplete minrisk file: cannot read %s%s%s", in->where,
-                what[0] == '/' ? "" : "/", what);
+    return mr_h5r_damaged(&in->r, in->r.file, what);
 }
 
 /* Every component of a relative path exists under loc. */
@@ -103,134 +81,6 @@ static int path_exists(hid_t loc, const char *path)
             return 0;
     }
     return H5Lexists(loc, buf, H5P_DEFAULT) > 0;
-}
-
-/* A string attribute of obj (malloc'ed), or NULL when missing or not a string. */
-static char *attr_str(hid_t obj, const char *name)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return NULL;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    char *out = NULL;
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
-        if (H5Tis_variable_str(ft) > 0) {
-            char *v = NULL;
-            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Aread(a, mt, &v) >= 0 && v) {
-                out = strdup(v);
-                H5free_memory(v);
-            }
-        } else {
-            size_t size = H5Tget_size(ft);
-            char *buf = calloc(size + 1, 1);
-            if (buf && H5Tset_size(mt, size) >= 0 && H5Aread(a, mt, buf) >= 0)
-                out = buf;
-            else
-                free(buf);
-        }
-    }
-    H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (a >= 0)
-        H5Aclose(a);
-    return out;
-}
-
-/* A numeric attribute of n elements, converted to mem_type. */
-static int attr_num(h5in *in, hid_t obj, const char *name, hid_t mem_type, size_t n, void *buf)
-{
-    if (H5Aexists(obj, name) <= 0)
-        return damaged(in, name);
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
-    hssize_t np = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
-    herr_t rc = np == (hssize_t)n ? H5Aread(a, mem_type, buf) : -1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (a >= 0)
-        H5Aclose(a);
-    return rc < 0 ? damaged(in, name) : 0;
-}
-
-/* A scalar string dataset (malloc'ed, NUL-terminated; its length in *len). */
-static char *read_text(h5in *in, const char *name, size_t *len)
-{
-    hid_t ds = H5Dopen2(in->base, name, H5P_DEFAULT);
-    hid_t ft = ds < 0 ? -1 : H5Dget_type(ds);
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    char *out = NULL;
-    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0) {
-        if (H5Tis_variable_str(ft) > 0) {
-            char *v = NULL;
-            if (H5Tset_size(mt, H5T_VARIABLE) >= 0 &&
-                H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) >= 0 && v) {
-                out = strdup(v);
-                H5free_memory(v);
-            }
-        } else {
-            size_t size = H5Tget_size(ft);
-            char *buf = calloc(size + 1, 1);
-            if (buf && H5Tset_size(mt, size) >= 0 &&
-                H5Dread(ds, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0)
-                out = buf;
-            else
-                free(buf);
-        }
-    }
-    H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (ds >= 0)
-        H5Dclose(ds);
-    if (!out)
-        damaged(in, name);
-    else
-        *len = strlen(out);
-    return out;
-}
-
-/* Shape of a dataset: rank (1 or 2) and dims; -1 when it cannot be read. */
-static int shape(hid_t loc, const char *name, hsize_t dims[2])
-{
-    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
-    hid_t sp = ds < 0 ? -1 : H5Dget_space(ds);
-    int rank = sp < 0 ? -1 : H5Sget_simple_extent_ndims(sp);
-    if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(sp, dims, NULL) < 0)
-        rank = -1;
-    else if (rank == 1)
-        dims[1] = 1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rank;
-}
-
-/* Rows row0 .. row0 + nrows - 1 (all cols columns) of a 1-D or 2-D dataset. */
-static int read_rows(hid_t loc, const char *name, hid_t mem_type, hsize_t row0, hsize_t nrows,
-                     void *buf)
-{
-    hsize_t dims[2];
-    int rank = shape(loc, name, dims);
-    if (rank < 0 || row0 + nrows > dims[0])
-        return -1;
-    hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
-    hid_t fs = ds < 0 ? -1 : H5Dget_space(ds);
-    hsize_t start[2] = {row0, 0}, count[2] = {nrows, dims[1]};
-    hid_t ms = H5Screate_simple(rank, count, NULL);
-    herr_t rc = -1;
-    if (fs >= 0 && ms >= 0 &&
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0)
-        rc = H5Dread(ds, mem_type, ms, fs, H5P_DEFAULT, buf);
-    if (ms >= 0)
-        H5Sclose(ms);
-    if (fs >= 0)
-        H5Sclose(fs);
-    if (ds >= 0)
-        H5Dclose(ds);
-    return rc < 0 ? -1 : 0;
 }
 
 /* ---- the runs of a comparison or sweep file -------------------------------- */
@@ -304,66 +154,54 @@ typedef struct {
     uint64_t n_greater, n_equal;
 } run_facts;
 
-/* Open the file and its run group; read the root facts. */
-static int open_run(h5in *in, const request *q, run_facts *f)
+/* Open the file (mr_h5r_open) and its run group; read the root facts. */
+static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
 {
-    FILE *probe = fopen(in->path, "rb");
-    if (!probe)
-        return fail(in, "cannot open: %s", strerror(errno));
-    fclose(probe);
-    if (H5Fis_hdf5(in->path) <= 0)
-        return fail(in, "not a minrisk result file (not HDF5)");
-    in->file = H5Fopen(in->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (in->file < 0)
-        return fail(in, "cannot open as HDF5 (damaged?)");
-    char *format = attr_str(in->file, "format");
-    int ours = format && !strcmp(format, MR_FORMAT_NAME);
-    free(format);
-    int version[2];
-    if (!ours || H5Aexists(in->file, "format_version") <= 0)
-        return fail(in, "not a minrisk result file");
-    if (attr_num(in, in->file, "format_version", H5T_NATIVE_INT, 2, version) < 0)
+    if (mr_h5r_open(&in->r, q->file, MR_H5R_NAMES_FROM_ROOT | MR_H5R_RESULT_FILE, err) < 0)
         return -1;
-    if (version[0] != MR_FORMAT_MAJOR)
-        return fail(in, "unsupported format_version %d.%d (this minrisk reads %d.x)", version[0],
-                    version[1], MR_FORMAT_MAJOR);
-    f->kind = attr_str(in->file, "kind");
-    f->software = attr_str(in->file, "software_version");
+    const hid_t file = in->r.file;
+    f->kind = mr_h5r_attr_str(file, ".", "kind");
+    f->software = mr_h5r_attr_str(file, ".", "software_version");
     bool multi = f->kind && strcmp(f->kind, "run") != 0;
     char runs[1024];
     if (multi && !q->run) {
-        list_runs(in->file, runs, sizeof runs);
-        return fail(in, "a %s file holds several runs: choose one with --run GROUP (%s)", f->kind,
-                    runs[0] ? runs : "none found");
+        list_runs(file, runs, sizeof runs);
+        return mr_h5r_fail(&in->r, "a %s file holds several runs: choose one with --run GROUP (%s)",
+                           f->kind, runs[0] ? runs : "none found");
     }
     if (q->run) {
         const char *g = q->run[0] == '/' ? q->run + 1 : q->run;
         if (!multi)
-            return fail(in, "--run %s: a file of a single run has no run groups", q->run);
-        if (!g[0] || !path_exists(in->file, g)) {
-            list_runs(in->file, runs, sizeof runs);
-            return fail(in, "--run %s: no such run (runs: %s)", q->run, runs[0] ? runs : "none");
+            return mr_h5r_fail(&in->r, "--run %s: a file of a single run has no run groups",
+                               q->run);
+        if (!g[0] || !path_exists(file, g)) {
+            list_runs(file, runs, sizeof runs);
+            return mr_h5r_fail(&in->r, "--run %s: no such run (runs: %s)", q->run,
+                               runs[0] ? runs : "none");
         }
-        in->base = H5Gopen2(in->file, g, H5P_DEFAULT);
+        in->base = H5Gopen2(file, g, H5P_DEFAULT);
         char sub[300];
         snprintf(sub, sizeof sub, "%s/scenario/source", g);
-        if (in->base < 0 || !path_exists(in->file, sub)) {
-            list_runs(in->file, runs, sizeof runs);
-            return fail(in, "--run %s: not a run (runs: %s)", q->run, runs[0] ? runs : "none");
+        if (in->base < 0 || !path_exists(file, sub)) {
+            list_runs(file, runs, sizeof runs);
+            return mr_h5r_fail(&in->r, "--run %s: not a run (runs: %s)", q->run,
+                               runs[0] ? runs : "none");
         }
-        snprintf(in->where, sizeof in->where, "/%s", g);
+        snprintf(in->r.where, sizeof in->r.where, "/%s", g);
     } else {
-        in->base = H5Gopen2(in->file, "/", H5P_DEFAULT);
+        in->base = H5Gopen2(file, "/", H5P_DEFAULT);
         if (in->base < 0)
             return damaged(in, "/");
     }
-    f->name = attr_str(in->base, "scenario_name");
+    mr_h5r *r = &in->r;
+    const hid_t b = in->base;
+    f->name = mr_h5r_attr_str(b, ".", "scenario_name");
     if (!f->name)
         return damaged(in, "scenario_name attribute");
-    if (attr_num(in, in->base, "seed", H5T_NATIVE_UINT64, 1, &f->seed) < 0 ||
-        attr_num(in, in->base, "trials", H5T_NATIVE_UINT64, 1, &f->trials) < 0 ||
-        attr_num(in, in->base, "horizon_years", H5T_NATIVE_INT, 1, &f->horizon) < 0 ||
-        attr_num(in, in->base, "steps_per_year", H5T_NATIVE_INT, 1, &f->steps_per_year) < 0)
+    if (mr_h5r_attr_num(r, b, ".", "seed", H5T_NATIVE_UINT64, 1, &f->seed) < 0 ||
+        mr_h5r_attr_num(r, b, ".", "trials", H5T_NATIVE_UINT64, 1, &f->trials) < 0 ||
+        mr_h5r_attr_num(r, b, ".", "horizon_years", H5T_NATIVE_INT, 1, &f->horizon) < 0 ||
+        mr_h5r_attr_num(r, b, ".", "steps_per_year", H5T_NATIVE_INT, 1, &f->steps_per_year) < 0)
         return -1;
     if (!path_exists(in->base, "scenario/source"))
         return damaged(in, "scenario/source");
@@ -374,20 +212,20 @@ static int open_run(h5in *in, const request *q, run_facts *f)
 /* The worst trial (when none was asked for) and the trial's rank by total loss. */
 static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
 {
-    hsize_t dims[2];
-    if (shape(in->base, "trials/total_loss", dims) != 1 || dims[0] != f->trials)
+    hsize_t dims[3];
+    if (mr_h5r_shape(in->base, "trials/total_loss", dims) != 1 || dims[0] != f->trials)
         return damaged(in, "trials/total_loss");
     const hsize_t N = dims[0];
     double *buf = malloc((size_t)(N < SCAN_ROWS ? (N ? N : 1) : SCAN_ROWS) * sizeof *buf);
     if (!buf)
-        return fail(in, "out of memory");
+        return mr_h5r_nomem(&in->r);
     /* pass 1: the largest loss, first on ties */
     if (pick) {
         double best = -INFINITY;
         uint64_t arg = 0;
         for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
             hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
-            if (read_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, buf) < 0) {
+            if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, 1, buf) < 0) {
                 free(buf);
                 return damaged(in, "trials/total_loss");
             }
@@ -401,7 +239,7 @@ static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
     }
     /* pass 2: how many lost more, how many the same */
     double mine;
-    if (read_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, &mine) < 0) {
+    if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, 1, &mine) < 0) {
         free(buf);
         return damaged(in, "trials/total_loss");
     }
@@ -409,7 +247,7 @@ static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
     f->n_greater = f->n_equal = 0;
     for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
         hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
-        if (read_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, buf) < 0) {
+        if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, 1, buf) < 0) {
             free(buf);
             return damaged(in, "trials/total_loss");
         }
@@ -426,21 +264,17 @@ static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
 static void summary_context(hid_t base, double *mean, double *var99)
 {
     *mean = *var99 = NAN;
-    hsize_t d[2], dq[2];
-    if (path_exists(base, "summary/total_loss_mean")) {
-        hid_t ds = H5Dopen2(base, "summary/total_loss_mean", H5P_DEFAULT);
-        if (ds >= 0 && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, mean) < 0)
-            *mean = NAN;
-        if (ds >= 0)
-            H5Dclose(ds);
-    }
+    hsize_t d[3], dq[3];
+    if (path_exists(base, "summary/total_loss_mean") &&
+        mr_h5r_get(base, "summary/total_loss_mean", H5T_NATIVE_DOUBLE, 1, mean) < 0)
+        *mean = NAN;
     if (path_exists(base, "summary/quantile") && path_exists(base, "summary/total_loss_quantile") &&
-        shape(base, "summary/quantile", dq) == 1 &&
-        shape(base, "summary/total_loss_quantile", d) == 1 && d[0] == dq[0] && d[0] > 0 &&
+        mr_h5r_shape(base, "summary/quantile", dq) == 1 &&
+        mr_h5r_shape(base, "summary/total_loss_quantile", d) == 1 && d[0] == dq[0] && d[0] > 0 &&
         d[0] < 1000) {
         double q[1000], v[1000];
-        if (read_rows(base, "summary/quantile", H5T_NATIVE_DOUBLE, 0, d[0], q) == 0 &&
-            read_rows(base, "summary/total_loss_quantile", H5T_NATIVE_DOUBLE, 0, d[0], v) == 0)
+        if (mr_h5r_get(base, "summary/quantile", H5T_NATIVE_DOUBLE, d[0], q) == 0 &&
+            mr_h5r_get(base, "summary/total_loss_quantile", H5T_NATIVE_DOUBLE, d[0], v) == 0)
             for (hsize_t i = 0; i < d[0]; i++)
                 if (fabs(q[i] - 0.99) < 1e-12)
                     *var99 = v[i];
@@ -502,7 +336,7 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
     double *buf = malloc(((size_t)row->nsectors + (size_t)row->nminerals + (size_t)row->years + 1) *
                          sizeof *buf);
     if (!buf)
-        return fail(in, "out of memory");
+        return mr_h5r_nomem(&in->r);
     for (size_t v = 0; v < sizeof trial_vars / sizeof trial_vars[0]; v++) {
         char name[96];
         snprintf(name, sizeof name, "trials/%s", trial_vars[v].name);
@@ -512,10 +346,10 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
                        : trial_vars[v].cols == 'M' ? (hsize_t)row->nminerals
                        : trial_vars[v].cols == 'H' ? (hsize_t)row->years
                                                    : 1;
-        hsize_t dims[2];
-        int rank = shape(in->base, name, dims);
+        hsize_t dims[3];
+        int rank = mr_h5r_shape(in->base, name, dims);
         if (rank != (trial_vars[v].cols ? 2 : 1) || dims[0] != N || dims[1] != cols ||
-            read_rows(in->base, name, H5T_NATIVE_DOUBLE, trial, 1, buf) < 0) {
+            mr_h5r_rows(in->base, name, H5T_NATIVE_DOUBLE, trial, 1, cols, buf) < 0) {
             free(buf);
             return damaged(in, name);
         }
@@ -546,11 +380,11 @@ static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
     static const char *const cols[] = {
         "events/trial",       "events/process_index",   "events/start_step", "events/active_steps",
         "events/start_years", "events/duration_months", "events/severity"};
-    hsize_t dims[2], E = 0;
+    hsize_t dims[3], E = 0;
     for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
         if (!path_exists(in->base, cols[k]))
             return k == 0 ? 0 : damaged(in, cols[k]);
-        if (shape(in->base, cols[k], dims) != 1 || (k > 0 && dims[0] != E))
+        if (mr_h5r_shape(in->base, cols[k], dims) != 1 || (k > 0 && dims[0] != E))
             return damaged(in, cols[k]);
         E = dims[0];
     }
@@ -558,7 +392,7 @@ static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
     uint64_t lo = 0, hi = E;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2, v;
-        if (read_rows(in->base, "events/trial", H5T_NATIVE_UINT64, mid, 1, &v) < 0)
+        if (mr_h5r_rows(in->base, "events/trial", H5T_NATIVE_UINT64, mid, 1, 1, &v) < 0)
             return damaged(in, "events/trial");
         if (v < trial)
             lo = mid + 1;
@@ -570,7 +404,7 @@ static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
         uint64_t v;
         if (first + n >= E)
             break;
-        if (read_rows(in->base, "events/trial", H5T_NATIVE_UINT64, first + n, 1, &v) < 0)
+        if (mr_h5r_rows(in->base, "events/trial", H5T_NATIVE_UINT64, first + n, 1, 1, &v) < 0)
             return damaged(in, "events/trial");
         if (v != trial)
             break;
@@ -588,13 +422,13 @@ static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
            *sev = malloc(k * sizeof *sev);
     int rc = 0;
     if (!proc || !step || !len || !tau || !dur || !sev) {
-        rc = fail(in, "out of memory");
-    } else if (n > 0 && (read_rows(in->base, cols[1], H5T_NATIVE_INT32, first, n, proc) < 0 ||
-                         read_rows(in->base, cols[2], H5T_NATIVE_INT32, first, n, step) < 0 ||
-                         read_rows(in->base, cols[3], H5T_NATIVE_INT32, first, n, len) < 0 ||
-                         read_rows(in->base, cols[4], H5T_NATIVE_DOUBLE, first, n, tau) < 0 ||
-                         read_rows(in->base, cols[5], H5T_NATIVE_DOUBLE, first, n, dur) < 0 ||
-                         read_rows(in->base, cols[6], H5T_NATIVE_DOUBLE, first, n, sev) < 0)) {
+        rc = mr_h5r_nomem(&in->r);
+    } else if (n > 0 && (mr_h5r_rows(in->base, cols[1], H5T_NATIVE_INT32, first, n, 1, proc) < 0 ||
+                         mr_h5r_rows(in->base, cols[2], H5T_NATIVE_INT32, first, n, 1, step) < 0 ||
+                         mr_h5r_rows(in->base, cols[3], H5T_NATIVE_INT32, first, n, 1, len) < 0 ||
+                         mr_h5r_rows(in->base, cols[4], H5T_NATIVE_DOUBLE, first, n, 1, tau) < 0 ||
+                         mr_h5r_rows(in->base, cols[5], H5T_NATIVE_DOUBLE, first, n, 1, dur) < 0 ||
+                         mr_h5r_rows(in->base, cols[6], H5T_NATIVE_DOUBLE, first, n, 1, sev) < 0)) {
         rc = damaged(in, "events");
     } else {
         for (uint64_t i = 0; i < n && !c->mismatch[0]; i++) {
@@ -766,10 +600,10 @@ static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
        sweep's); everything else is replayed from the file as given */
     const char *dset =
         f->kind && !strcmp(f->kind, "sweep") ? "scenario/resolved" : "scenario/source";
-    size_t len = 0;
-    char *text = read_text(in, dset, &len);
+    char *text = mr_h5r_text(&in->r, in->base, dset);
     if (!text)
         return -1;
+    size_t len = strlen(text);
     /* A bundle (a scenario that `extends` others) resolves its parents by
        the paths it was run with: parse it under the first file's path. */
     static const char head[] = "# --- file: ";
@@ -783,18 +617,19 @@ static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
             snprintf(first, sizeof first, "%.*s", (int)(open - line), line);
     }
     mr_error perr = {{0}};
-    int rc = mr_scenario_parse(first[0] ? first : in->path, text, len, sc, &perr);
+    int rc = mr_scenario_parse(first[0] ? first : in->r.path, text, len, sc, &perr);
     free(text);
     if (rc)
-        return fail(in, "%s/%s: the stored scenario does not load: %s", in->where, dset, perr.msg);
+        return mr_h5r_fail(&in->r, "%s/%s: the stored scenario does not load: %s", in->r.where,
+                           dset, perr.msg);
     sc->seed = f->seed;
     sc->trials = f->trials;
     if (sc->horizon_years != f->horizon || sc->steps_per_year != f->steps_per_year) {
         mr_scenario_free(sc);
-        return fail(in,
-                    "the stored scenario's time grid (%d years x %d steps) differs from the "
-                    "file's (%d x %d)",
-                    sc->horizon_years, sc->steps_per_year, f->horizon, f->steps_per_year);
+        return mr_h5r_fail(&in->r,
+                           "the stored scenario's time grid (%d years x %d steps) differs from the "
+                           "file's (%d x %d)",
+                           sc->horizon_years, sc->steps_per_year, f->horizon, f->steps_per_year);
     }
     return 0;
 }
@@ -811,7 +646,7 @@ int mr_cmd_explain(int argc, char **argv)
         return MR_EXIT_OK;
     }
     mr_error err = {{0}};
-    h5in in = {q.file, -1, -1, "", &err, 0};
+    h5in in = {.base = -1};
     run_facts f;
     memset(&f, 0, sizeof f);
     mr_scenario sc;
@@ -821,12 +656,7 @@ int mr_cmd_explain(int argc, char **argv)
     mr_trace tr;
     int have_row = 0, have_tr = 0;
 
-    H5E_auto2_t old_func;
-    void *old_data;
-    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
-    if (open_run(&in, &q, &f) < 0 || load_scenario(&in, &f, &sc) < 0)
+    if (open_run(&in, &q, &f, &err) < 0 || load_scenario(&in, &f, &sc) < 0)
         goto done;
     have_sc = 1;
     int sector = -1;
@@ -838,19 +668,20 @@ int mr_cmd_explain(int argc, char **argv)
             char ids[512] = "";
             for (int j = 0; j < sc.nsectors; j++)
                 append(ids, sizeof ids, sc.sectors[j].id);
-            fail(&in, "--sector %s: no such sector (sectors: %s)", q.sector, ids);
+            mr_h5r_fail(&in.r, "--sector %s: no such sector (sectors: %s)", q.sector, ids);
             goto done;
         }
     }
     uint64_t trial = q.trial;
     if (q.have_trial && q.trial >= f.trials) {
-        fail(&in, "--trial %llu: out of range, the file has %llu trials (0 .. %llu)", q.trial,
-             (unsigned long long)f.trials, (unsigned long long)(f.trials - 1));
+        mr_h5r_fail(&in.r, "--trial %llu: out of range, the file has %llu trials (0 .. %llu)",
+                    q.trial, (unsigned long long)f.trials, (unsigned long long)(f.trials - 1));
         goto done;
     }
     if (!q.have_trial && !f.has_total_loss) {
-        fail(&in, "no per-trial results stored (output.trials: none), so no worst trial to "
-                  "pick: give --trial K");
+        mr_h5r_fail(&in.r,
+                    "no per-trial results stored (output.trials: none), so no worst trial to "
+                    "pick: give --trial K");
         goto done;
     }
     if (f.has_total_loss && place_trial(&in, &trial, !q.have_trial, &f) < 0)
@@ -860,7 +691,7 @@ int mr_cmd_explain(int argc, char **argv)
     status = MR_EXIT_FAIL;
     rp = mr_replayer_new(&sc, NULL, &err);
     if (!rp) {
-        in.failed = 1;
+        in.r.status = MR_H5R_FAILED;
         goto done;
     }
     const mr_model *md = mr_replayer_model(rp);
@@ -868,12 +699,12 @@ int mr_cmd_explain(int argc, char **argv)
         mr_trace_alloc(&tr, md->M, md->S, md->T)) {
         if (row.total_loss)
             have_row = 1;
-        fail(&in, "out of memory");
+        mr_h5r_nomem(&in.r);
         goto done;
     }
     have_row = have_tr = 1;
     if (mr_replayer_run(rp, trial, &row, &tr)) {
-        fail(&in, "out of memory replaying trial %llu", (unsigned long long)trial);
+        mr_h5r_fail(&in.r, "out of memory replaying trial %llu", (unsigned long long)trial);
         goto done;
     }
 
@@ -888,7 +719,7 @@ int mr_cmd_explain(int argc, char **argv)
     double *without = calloc((size_t)(md->nproc > 0 ? md->nproc : 1), sizeof *without);
     if (!without || losses_without(&sc, md, &tr, trial, sector, without)) {
         free(without);
-        fail(&in, "out of memory replaying trial %llu", (unsigned long long)trial);
+        mr_h5r_fail(&in.r, "out of memory replaying trial %llu", (unsigned long long)trial);
         status = MR_EXIT_FAIL;
         goto done;
     }
@@ -907,7 +738,7 @@ int mr_cmd_explain(int argc, char **argv)
                      ? "; the file was written by minrisk "
                      : "",
                  f.software && strcmp(f.software, MINRISK_VERSION) ? f.software : "");
-        in.failed = 1;
+        in.r.status = MR_H5R_FAILED;
         status = MR_EXIT_FAIL;
         goto done;
     }
@@ -933,7 +764,7 @@ int mr_cmd_explain(int argc, char **argv)
                c.unchecked);
     status = MR_EXIT_OK;
 done:
-    if (in.failed && err.msg[0])
+    if (in.r.status && err.msg[0])
         fprintf(stderr, "%s\n", err.msg);
     if (have_tr)
         mr_trace_free(&tr);
@@ -944,11 +775,9 @@ done:
         mr_scenario_free(&sc);
     if (in.base >= 0)
         H5Gclose(in.base);
-    if (in.file >= 0)
-        H5Fclose(in.file);
+    mr_h5r_close(&in.r);
     free(f.kind);
     free(f.software);
     free(f.name);
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     return status;
 }

@@ -40,6 +40,16 @@ app(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether a ranked list of n entries stops before entry i; then ", and N
+   more" ends it (after LIST_MAX entries, unless only one is left). */
+static bool list_ends(char *line, size_t size, int i, int n)
+{
+    if (i != LIST_MAX || n <= LIST_MAX + 1)
+        return false;
+    app(line, size, ", and %d more", n - i);
+    return true;
+}
+
 void mr_story_gbp_m(char *buf, size_t size, double gbp)
 {
     double v = gbp / GBP_PER_MILLION, a = fabs(v);
@@ -408,12 +418,8 @@ static void print_step(teller *t, int step, double loss, double ol, double xc)
     int n = rank_desc(t->key, M, MR_STORY_SHORTFALL_MIN, t->ranked);
     if (n > 0) {
         line[0] = '\0';
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !list_ends(line, sizeof line, i, n); i++) {
             int m = t->ranked[i];
-            if (i == LIST_MAX && n > LIST_MAX + 1) {
-                app(line, sizeof line, ", and %d more", n - i);
-                break;
-            }
             pct(a, sizeof a, u[m]);
             app(line, sizeof line, "%s%s %s (%sx%.2f)", i ? ", " : "", s->sc->minerals[m].id, a,
                 i ? "" : "price ", ratio[m]);
@@ -447,12 +453,8 @@ static void print_step(teller *t, int step, double loss, double ol, double xc)
     n = rank_desc(t->key, S, MR_STORY_INOPERABILITY_MIN, t->ranked);
     if (n > 0) {
         line[0] = '\0';
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n && !list_ends(line, sizeof line, i, n); i++) {
             int j = t->ranked[i];
-            if (i == LIST_MAX && n > LIST_MAX + 1) {
-                app(line, sizeof line, ", and %d more", n - i);
-                break;
-            }
             pct(a, sizeof a, q[j]);
             gbpm(b, sizeof b, tr->output_loss[(size_t)step * (size_t)S + (size_t)j]);
             app(line, sizeof line, "%s%s %s (GBP %s m)", i ? ", " : "", s->sc->sectors[j].id, a, b);
@@ -616,6 +618,21 @@ static char *cell(table *tb, int r, int c)
     return tb->cell[r * tb->cols + c];
 }
 
+#define TOTALS_COLS 6 /* of the tables of totals */
+
+/* A table of totals of `rows` rows, the first two its header; -1 when out
+   of memory. */
+static int new_totals(table *tb, int rows, const char *const head[2][TOTALS_COLS])
+{
+    *tb = (table){rows, TOTALS_COLS, calloc((size_t)rows * TOTALS_COLS, sizeof *tb->cell)};
+    if (!tb->cell)
+        return -1;
+    for (int h = 0; h < 2; h++)
+        for (int c = 0; c < TOTALS_COLS; c++)
+            snprintf(cell(tb, h, c), CELL, "%s", head[h][c]);
+    return 0;
+}
+
 static void print_table(FILE *out, table *tb)
 {
     int width[16] = {0};
@@ -640,19 +657,15 @@ static void print_sector_totals(teller *t)
 {
     const mr_story *s = t->s;
     const mr_results *r = s->row;
-    static const char *const head[2][6] = {
+    static const char *const head[2][TOTALS_COLS] = {
         {"sector", "output loss", "extra input cost", "total", "peak inoperability", "months > 5%"},
         {"", "GBP m", "GBP m", "GBP m", "% of output", "months"}};
     int n = 0;
     for (int j = 0; j < t->S; j++)
         n += sector_on(t, j);
-    table tb = {n + 2 + (s->sector < 0), 6, NULL};
-    tb.cell = calloc((size_t)tb.rows * 6, sizeof *tb.cell);
-    if (!tb.cell)
+    table tb;
+    if (new_totals(&tb, n + 2 + (s->sector < 0), head) < 0)
         return;
-    for (int h = 0; h < 2; h++)
-        for (int c = 0; c < 6; c++)
-            snprintf(cell(&tb, h, c), CELL, "%s", head[h][c]);
     int row = 2;
     double sum_ol = 0.0, sum_xc = 0.0;
     for (int j = 0; j < t->S; j++) {
@@ -693,17 +706,13 @@ static void print_mineral_totals(teller *t)
         fprintf(t->out, "\nNo mineral ran short in this trial.\n");
         return;
     }
-    static const char *const head[2][6] = {
+    static const char *const head[2][TOTALS_COLS] = {
         {"mineral", "peak shortfall", "mean shortfall", "months > 1%", "peak price",
          "stockpile empty"},
         {"", "% of demand", "% of demand", "months", "P/P0", "month"}};
-    table tb = {n + 2, 6, NULL};
-    tb.cell = calloc((size_t)tb.rows * 6, sizeof *tb.cell);
-    if (!tb.cell)
+    table tb;
+    if (new_totals(&tb, n + 2, head) < 0)
         return;
-    for (int h = 0; h < 2; h++)
-        for (int c = 0; c < 6; c++)
-            snprintf(cell(&tb, h, c), CELL, "%s", head[h][c]);
     int row = 2;
     for (int m = 0; m < M; m++) {
         double empty = r->mineral_stockpile_empty_month[m];
