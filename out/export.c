@@ -4,10 +4,10 @@
  * is written as one CSV: a header row of column names that carry their unit
  * (_gbp, _fraction, _ratio, _months, _years), then one row per record.
  * Numbers are printed with %.17g, which reads back to the same double; NaN
- * (a statistic that needs more trials, a stockpile that never ran empty)
- * is an empty cell. Strings are quoted as RFC 4180 says (only when they
- * hold a comma, a quote, a line break or surrounding spaces). Lines end
- * with LF.
+ * (a statistic that needs more trials, a stockpile that never ran empty, a
+ * mineral without a stockpile) is an empty cell. Strings are quoted as RFC
+ * 4180 says (only when they hold a comma, a quote, a line break or
+ * surrounding spaces). Lines end with LF.
  *
  * The known tables of a run (docs/OUTPUT.md) get hand-made columns. The
  * study tables that other commands add (/attribution, /events, a
@@ -698,7 +698,8 @@ typedef struct {
 } attr_walk;
 
 /* One attribute as a key,value row: strings as they are, numbers with
-   %.17g (integers exactly), arrays space-separated. */
+   %.17g (integers exactly), arrays space-separated; NaN an empty value (as
+   in the tables), "nan" as an element of an array. */
 static herr_t put_attr(hid_t obj, const char *name, const H5A_info_t *info, void *data)
 {
     (void)info;
@@ -731,7 +732,10 @@ static herr_t put_attr(hid_t obj, const char *name, const H5A_info_t *info, void
             size_t k = 0;
             for (hssize_t e = 0; e < n && k < sizeof v; e++) {
                 const char *sep = e ? " " : "";
-                if (cls == H5T_FLOAT)
+                if (cls == H5T_FLOAT && isnan(f[e]))
+                    /* NaN: an empty value, or "nan" inside an array */
+                    k += (size_t)snprintf(v + k, sizeof v - k, "%s%s", sep, n > 1 ? "nan" : "");
+                else if (cls == H5T_FLOAT)
                     k += (size_t)snprintf(v + k, sizeof v - k, "%s%.17g", sep, f[e]);
                 else if (is_signed)
                     k += (size_t)snprintf(v + k, sizeof v - k, "%s%lld", sep, i[e]);
@@ -1047,9 +1051,18 @@ static void val_label(const vals *v, size_t k, char *buf, size_t n)
     }
 }
 
+/* A dimensionless dataset that is a ratio (it may exceed 1), not a
+   fraction: a price ratio, or a factor such as the variance-reduction
+   factor of a comparison (/difference/variance_reduction). */
+static bool is_ratio_name(const char *name)
+{
+    return strstr(name, "ratio") || strstr(name, "price") || strstr(name, "factor") ||
+           strstr(name, "variance_reduction");
+}
+
 /* The unit suffix of a column: GBP -> "_gbp", months -> "_months", year(s)
-   -> "_years", 1 -> "_fraction" (or "_ratio" for a price or a ratio; none
-   for integers: counts and indices); anything else lower-cased with
+   -> "_years", 1 -> "_fraction" (or "_ratio" for a ratio, is_ratio_name;
+   none for integers: counts and indices); anything else lower-cased with
    non-alphanumerics as '_'. None when the name already ends with it (or
    with its plural: active_steps in "step"). */
 static void unit_suffix(const dsinfo *d, char *buf, size_t n)
@@ -1060,9 +1073,9 @@ static void unit_suffix(const dsinfo *d, char *buf, size_t n)
         s[0] = '\0';
     else if (!strcmp(u, "1"))
         snprintf(s, sizeof s, "%s",
-                 d->kind != V_F64                                       ? ""
-                 : strstr(d->name, "ratio") || strstr(d->name, "price") ? "ratio"
-                                                                        : "fraction");
+                 d->kind != V_F64         ? ""
+                 : is_ratio_name(d->name) ? "ratio"
+                                          : "fraction");
     else if (!strcmp(u, "year") || !strcmp(u, "years"))
         strcpy(s, "years");
     else {
@@ -1679,19 +1692,22 @@ int mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts,
 int mr_export_print_timings(const char *file, FILE *out, mr_error *err)
 {
     mr_h5r r;
-    double v[6] = {0};
-    static const char *const name[6] = {"wall_seconds",      "stats_seconds", "write_seconds",
-                                        "trials_per_second", "threads",       "ranks"};
+    double v[7] = {0};
+    static const char *const name[7] = {"wall_seconds",      "stats_seconds", "write_seconds",
+                                        "trials_per_second", "threads",       "ranks",
+                                        "analysis_seconds"};
     mr_h5r_open(&r, file, MR_H5R_NAMES_FROM_ROOT, err);
-    for (int k = 0; k < 6 && r.status == MR_H5R_OK; k++)
+    for (int k = 0; k < 7 && r.status == MR_H5R_OK; k++)
         if (mr_h5r_attr_get(r.file, "run_info", name[k], H5T_NATIVE_DOUBLE, 1, &v[k]) < 0)
             mr_h5r_damaged(&r, r.file, "run_info");
     mr_h5r_close(&r);
     if (r.status != MR_H5R_OK)
         return -1;
     fprintf(out,
-            "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %.0f ranks x "
-            "%.0f threads), statistics %.3f s, write %.3f s\n",
-            v[0], v[3], v[5], v[4], v[1], v[2]);
+            "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %.0f rank%s x "
+            "%.0f thread%s), analysis (attribution, events, counterfactuals) %.3f s, statistics "
+            "%.3f s, write %.3f s\n",
+            v[0], v[3], v[5], v[5] == 1.0 ? "" : "s", v[4], v[4] == 1.0 ? "" : "s", v[6], v[1],
+            v[2]);
     return 0;
 }

@@ -637,6 +637,7 @@ typedef struct {
     double wall_max, wall_min, trials_per_second;
     uint64_t random_words;
     double stats_seconds, write_seconds;
+    double analysis_seconds;
 } run_facts;
 
 static int write_run_info(h5w *w, const mr_scenario *sc, const run_facts *rf)
@@ -682,6 +683,7 @@ static int write_run_info(h5w *w, const mr_scenario *sc, const run_facts *rf)
                           attr_f64(w, g, "wall_seconds_max", rf->wall_max) < 0 ||
                           attr_f64(w, g, "wall_seconds_min", rf->wall_min) < 0 ||
                           attr_f64(w, g, "trials_per_second", rf->trials_per_second) < 0 ||
+                          attr_f64(w, g, "analysis_seconds", rf->analysis_seconds) < 0 ||
                           attr_u64(w, g, "random_words", rf->random_words) < 0))
         goto out;
     if (attr_f64(w, g, "stats_seconds", rf->stats_seconds) < 0 ||
@@ -967,9 +969,17 @@ static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
 }
 
 /* Per mineral and per sector figures that are not losses. */
-static int write_entity_figures(h5w *w, hid_t g, const mr_sumstats *st)
+static int write_entity_figures(h5w *w, hid_t g, const mr_scenario *sc, const mr_sumstats *st)
 {
     const size_t S = (size_t)st->nsectors, M = (size_t)st->nminerals;
+    /* NaN for a mineral without a stockpile: "never ran empty" would mislead */
+    double *empty = malloc((M ? M : 1) * sizeof *empty);
+    if (!empty) {
+        fail(w, "out of memory");
+        return sync_state(w);
+    }
+    for (size_t m = 0; m < M; m++)
+        empty[m] = sc->minerals[m].stockpile.present ? st->mineral_stockpile_empty_prob[m] : NAN;
     const struct {
         const char *name;
         const double *v;
@@ -984,9 +994,9 @@ static int write_entity_figures(h5w *w, hid_t g, const mr_sumstats *st)
          "fraction of demand"},
         {"mineral_shortfall_months_avg", st->mineral_shortfall_months_avg, 'M', "months",
          "mean over trials of the months with shortfall > 1%"},
-        {"mineral_stockpile_empty_prob", st->mineral_stockpile_empty_prob, 'M', "1",
+        {"mineral_stockpile_empty_prob", empty, 'M', "1",
          "probability that the strategic stockpile runs empty within the "
-         "horizon: fraction of trials where it did (0 without a stockpile)"},
+         "horizon: fraction of trials where it did (NaN without a stockpile)"},
         {"mineral_price_peak_avg", st->mineral_price_peak_avg, 'M', "1",
          "mean over trials of the peak price ratio P/P0"},
         {"sector_inoperability_peak_avg", st->sector_inoperability_peak_avg, 'S', "1",
@@ -997,9 +1007,12 @@ static int write_entity_figures(h5w *w, hid_t g, const mr_sumstats *st)
     for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
         bool mineral = figs[f].entity == 'M';
         if (put_1d(w, g, figs[f].name, figs[f].v, mineral ? M : S, mineral ? "mineral" : "sector",
-                   figs[f].units, figs[f].description) < 0)
+                   figs[f].units, figs[f].description) < 0) {
+            free(empty);
             return -1;
+        }
     }
+    free(empty);
     return 0;
 }
 
@@ -1021,7 +1034,7 @@ static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
                        "the sector's output loss over the horizon") < 0 ||
         put_loss_stats(w, g, "sector_extra_cost", st->sector_extra_cost, S,
                        "the sector's extra input cost over the horizon") < 0 ||
-        write_entity_figures(w, g, st) < 0 || write_bands(w, g, st) < 0)
+        write_entity_figures(w, g, sc, st) < 0 || write_bands(w, g, st) < 0)
         goto out;
     rc = 0;
 out:
@@ -1481,6 +1494,7 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
         else {
             sum_info.wall_seconds += runs[k].info->wall_seconds;
             sum_info.random_words += runs[k].info->random_words;
+            sum_info.analysis_seconds += runs[k].info->analysis_seconds;
         }
     }
     const mr_run_info *info = have_info ? &sum_info : NULL;
@@ -1552,9 +1566,11 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
     double write_s = now_seconds() - t1;
     if (sync_state(&w) == 0) {
         /* rank-dependent facts, reduced over ranks (exact min and max) */
-        double mx[3] = {info ? info->wall_seconds : 0.0, rf.stats_seconds, write_s};
+        double mx[4] = {info ? info->wall_seconds : 0.0, rf.stats_seconds, write_s,
+                        info ? info->analysis_seconds : 0.0};
         double mn = info ? info->wall_seconds : 0.0;
-        mr_comm_max_f64(c, mx, 3);
+        mr_comm_max_f64(c, mx, 4);
+        rf.analysis_seconds = mx[3];
         mr_comm_min_f64(c, &mn, 1);
         rf.wall_max = mx[0];
         rf.wall_min = mn;

@@ -32,6 +32,13 @@ const char *const mr_paired_stat_names[MR_PAIRED_NSTAT] = {"mean", "var95", "var
 #define P_ANNUAL (1.0 - 1.0 / MR_PAIRED_RETURN_PERIOD)
 #define CI_TAIL 0.025 /* (1 - 0.95) / 2 */
 
+/* A bootstrap interval of a tail statistic at level p rests on the
+   n (1 - p) values beyond it; with fewer than this many it is not
+   reported (NaN): a percentile interval of a handful of resampled order
+   statistics has no claim to 95% coverage. Nor with fewer resamples than
+   MR_PAIRED_MIN_BOOT (paired.h). */
+#define MIN_TAIL_VALUES 10.0
+
 /* Resampled statistics kept per resample and series: VAR95, VAR99, ES99,
    ANNUAL100 (the mean's interval is not a bootstrap one). */
 enum { NB = MR_PAIRED_NSTAT - 1 };
@@ -553,6 +560,16 @@ out:
     }
     free(st);
     return rc;
+}
+
+void mr_paired_drop_weak_intervals(mr_paired *p, size_t n, size_t years, int nboot)
+{
+    static const double level[NB] = {P_VAR95, P_VAR99, P_ES99, P_ANNUAL};
+    for (int s = 0; s < NB; s++) {
+        double values = s == NB - 1 ? (double)n * (double)years : (double)n;
+        if (values * (1.0 - level[s]) < MIN_TAIL_VALUES || nboot < MR_PAIRED_MIN_BOOT)
+            p->diff[s + 1].lo = p->diff[s + 1].hi = NAN;
+    }
 }
 
 int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride, const double *ax,

@@ -20,6 +20,11 @@
 /* Return period of the annual-loss statistic, years. */
 #define MR_PAIRED_RETURN_PERIOD 100.0
 
+/* Fewest bootstrap resamples for an interval (fewer: NaN); intervals of a
+   tail statistic also need at least 10 values beyond its level (so VaR and
+   ES 99 need 1,000 trials). */
+#define MR_PAIRED_MIN_BOOT 100
+
 typedef struct {
     double est, lo, hi;
 } mr_ci; /* estimate and 95% interval */
@@ -107,5 +112,11 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
    n >= 2^32. */
 int mr_paired_resample_counts(uint64_t seed, const char *label, uint64_t r, size_t n,
                               uint32_t *counts);
+
+/* What the command line reports: drop (NaN) the bootstrap intervals that
+   rest on too little, those of a tail statistic with fewer than 10 of the n
+   trials (n * years annual values for the 1-in-100 annual loss) beyond its
+   level, and all of them with fewer than MR_PAIRED_MIN_BOOT resamples. */
+void mr_paired_drop_weak_intervals(mr_paired *p, size_t n, size_t years, int nboot);
 
 #endif

@@ -484,57 +484,92 @@ static int print_compare(mr_h5r *r, FILE *out)
               K = mr_h5r_extent(r, f, "difference/statistic");
     if (R < 1 || K < 1)
         return -1;
-    char **series = NULL, **stat = NULL;
-    double *est = malloc((size_t)(R * K) * sizeof *est), *lo = malloc((size_t)(R * K) * sizeof *lo);
-    double *hi = malloc((size_t)(R * K) * sizeof *hi), *vrf = malloc((size_t)R * sizeof *vrf);
+    const size_t RK = (size_t)(R * K);
+    char **series = NULL, **stat = NULL, **name = NULL, **file = NULL;
+    double *v[5] = {NULL}; /* estimate, ci_lo, ci_hi, a, b */
+    static const char *const dsn[5] = {"difference/estimate", "difference/ci_lo",
+                                       "difference/ci_hi", "difference/a", "difference/b"};
+    double *vrf = malloc((size_t)R * sizeof *vrf);
     uint64_t trials = 0, seed = 0;
     int rc = -1;
-    if (!est || !lo || !hi || !vrf) {
+    bool oom = !vrf;
+    for (int k = 0; k < 5; k++)
+        oom = oom || !(v[k] = malloc(RK * sizeof(double)));
+    if (oom) {
         mr_h5r_nomem(r);
         goto out;
     }
     if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)R)) ||
         !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
-        mr_h5r_f64(r, f, "difference/estimate", est, (size_t)(R * K)) ||
-        mr_h5r_f64(r, f, "difference/ci_lo", lo, (size_t)(R * K)) ||
-        mr_h5r_f64(r, f, "difference/ci_hi", hi, (size_t)(R * K)) ||
+        !(name = mr_h5r_strings(r, f, "difference/scenario_name", 2)) ||
+        !(file = mr_h5r_strings(r, f, "difference/scenario_file", 2)) ||
         mr_h5r_f64(r, f, "difference/variance_reduction", vrf, (size_t)R) ||
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
         mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
         goto out;
-    fprintf(out, "Comparison, %llu trials, seed %llu (common random numbers)\n\n",
+    for (int k = 0; k < 5; k++)
+        if (mr_h5r_f64(r, f, dsn[k], v[k], RK))
+            goto out;
+    fprintf(out, "Scenario A  %s (%s)\n", name[0], file[0]);
+    fprintf(out, "Scenario B  %s (%s)\n", name[1], file[1]);
+    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
             (unsigned long long)trials, (unsigned long long)seed);
-    fprintf(out, "Change (B minus A) in GBP m, with 95%% intervals; VRF = variance-reduction "
-                 "factor of the paired\ndifference against independent seeds.\n\n");
-    size_t cols = (size_t)K + 2;
-    table t = {(size_t)R + 1, cols, NULL};
-    t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
+    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): B - A < 0: B loses less; "
+                 "95%% interval of\nB - A from the paired per-trial differences (n/a: not "
+                 "estimated).\n\n");
+    table t = {RK + 1, 6, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
     if (!t.cell) {
         mr_h5r_nomem(r);
         goto out;
     }
-    snprintf(cell(&t, 0, 0), CELL, "series");
-    for (long long k = 0; k < K; k++)
-        snprintf(cell(&t, 0, (size_t)k + 1), CELL, "%s", stat[k]);
-    snprintf(cell(&t, 0, (size_t)K + 1), CELL, "VRF");
-    for (long long i = 0; i < R; i++) {
-        snprintf(cell(&t, (size_t)i + 1, 0), CELL, "%s", series[i]);
+    static const char *const hd[6] = {"series", "statistic", "A", "B", "B - A", "95% interval"};
+    for (size_t c = 0; c < 6; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", hd[c]);
+    double big = 0.0;
+    for (size_t e = 0; e < RK; e++)
+        for (int k = 3; k < 5; k++)
+            if (isfinite(v[k][e]) && fabs(v[k][e]) / GBP_PER_MILLION > big)
+                big = fabs(v[k][e]) / GBP_PER_MILLION;
+    int dec = decimals_for(big);
+    for (long long i = 0; i < R; i++)
         for (long long k = 0; k < K; k++) {
-            long long e = i * K + k;
-            snprintf(cell(&t, (size_t)i + 1, (size_t)k + 1), CELL, "%+.1f [%+.1f, %+.1f]",
-                     est[e] / GBP_PER_MILLION, lo[e] / GBP_PER_MILLION, hi[e] / GBP_PER_MILLION);
+            size_t e = (size_t)(i * K + k), row = e + 1;
+            static const char *const pretty[][2] = {{"mean", "mean"},
+                                                    {"var95", "VaR 95%"},
+                                                    {"var99", "VaR 99%"},
+                                                    {"es99", "ES 99%"},
+                                                    {"annual_1in100", "1-in-100"}};
+            const char *sn = stat[k];
+            for (size_t q = 0; q < sizeof pretty / sizeof pretty[0]; q++)
+                if (!strcmp(stat[k], pretty[q][0]))
+                    sn = pretty[q][1];
+            snprintf(cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
+            snprintf(cell(&t, row, 1), CELL, "%s", sn);
+            fmt_num(cell(&t, row, 2), v[3][e] / GBP_PER_MILLION, dec, "");
+            fmt_num(cell(&t, row, 3), v[4][e] / GBP_PER_MILLION, dec, "");
+            fmt_num(cell(&t, row, 4), v[0][e] / GBP_PER_MILLION, dec, "");
+            if (isnan(v[1][e]) || isnan(v[2][e]))
+                snprintf(cell(&t, row, 5), CELL, "n/a");
+            else
+                snprintf(cell(&t, row, 5), CELL, "[%.*f, %.*f]", dec, v[1][e] / GBP_PER_MILLION,
+                         dec, v[2][e] / GBP_PER_MILLION);
         }
-        snprintf(cell(&t, (size_t)i + 1, (size_t)K + 1), CELL, "%.1f", vrf[i]);
-    }
     print_table(out, &t);
     free(t.cell);
+    fprintf(out, "\nVariance reduction by common random numbers: VRF = (var A + var B) / "
+                 "var(B - A)\n\n");
+    for (long long i = 0; i < R; i++)
+        fprintf(out, "  %-20s %s%.1f\n", series[i], isinf(vrf[i]) ? "" : " ",
+                isinf(vrf[i]) ? INFINITY : vrf[i]);
     rc = 0;
 out:
     mr_h5r_free_strings(series, (size_t)R);
     mr_h5r_free_strings(stat, (size_t)K);
-    free(est);
-    free(lo);
-    free(hi);
+    mr_h5r_free_strings(name, 2);
+    mr_h5r_free_strings(file, 2);
+    for (int k = 0; k < 5; k++)
+        free(v[k]);
     free(vrf);
     return rc;
 }

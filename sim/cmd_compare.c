@@ -49,8 +49,10 @@ static const char *const usage_compare =
     "  --trials N          trials of both runs (default: A's simulation.trials)\n"
     "  --seed S            seed of both runs, 0..2^64-1 (default: A's simulation.seed)\n"
     "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
-    "  --bootstrap B       bootstrap resamples, 0..100000 (default 1000; 0: no\n"
-    "                      intervals for VaR, ES and the annual loss)\n"
+    "  --bootstrap B       bootstrap resamples, 100..100000 (default 1000; 0: no\n"
+    "                      intervals for VaR, ES and the annual loss); an interval\n"
+    "                      of a tail statistic needs 10 trials beyond its level\n"
+    "                      (1,000 trials for VaR and ES 99%), else n/a\n"
     "  -q, --quiet         no progress line or notes on stderr\n"
     "\n"
     "A and B must have the same sectors (by id, in any order; rows follow A's\n"
@@ -204,7 +206,8 @@ static void print_table(FILE *f, const request *q, const mr_scenario *a, const m
             "expected shortfall) and 1-in-100 = annual loss at a return period of 100 years.\n"
             "B - A < 0: B loses less. 95%% interval of B - A from the paired per-trial\n"
             "differences: the mean's from their standard error, the others by bootstrap\n"
-            "(%d resamples of the trials).\n\n",
+            "(%d resamples of the trials); n/a where fewer than 10 trials lie beyond the\n"
+            "statistic's level (VaR and ES 99%% need 1,000 trials).\n\n",
             a->horizon_years, nboot);
     /* decimals: whole GBP m for large losses, more for small ones */
     double big = 0.0;
@@ -469,9 +472,10 @@ static int compare(const request *q)
         ((!q->have_seed && sc[1].seed != seed) || (!q->have_trials && sc[1].trials != trials)))
         fprintf(stderr,
                 "minrisk compare: note: %s has seed %llu and %llu trials; both runs use seed %llu "
-                "and %llu trials (those of %s)\n",
+                "(%s) and %llu trials (%s)\n",
                 q->b, (unsigned long long)sc[1].seed, (unsigned long long)sc[1].trials,
-                (unsigned long long)seed, (unsigned long long)trials, q->a);
+                (unsigned long long)seed, q->have_seed ? "--seed" : q->a,
+                (unsigned long long)trials, q->have_trials ? "--trials" : q->a);
     for (int w = 0; w < 2; w++) {
         sc[w].seed = seed;
         sc[w].trials = trials;
@@ -536,6 +540,8 @@ static int compare(const request *q)
         goto done;
     }
     const double boot_s = now_seconds() - t1;
+    for (int k = 0; k < P; k++) /* n/a where the bootstrap has too little to go on */
+        mr_paired_drop_weak_intervals(&p[k], N, (size_t)H, (int)q->nboot);
     if (stop_requested) {
         fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
         status = MR_EXIT_INTERRUPTED;
@@ -635,9 +641,11 @@ int mr_cmd_compare(int argc, char **argv)
                 return mr_cli_usage_error(
                     "compare", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
         } else if (!strcmp(a, "--bootstrap")) {
-            if (mr_cli_parse_u64(argv[++i], &q.nboot) || q.nboot > MAX_BOOTSTRAP)
+            if (mr_cli_parse_u64(argv[++i], &q.nboot) || q.nboot > MAX_BOOTSTRAP ||
+                (q.nboot > 0 && q.nboot < MR_PAIRED_MIN_BOOT))
                 return mr_cli_usage_error(
-                    "compare", "--bootstrap: must be an integer in [0, 100000], got '%s'", argv[i]);
+                    "compare", "--bootstrap: must be 0 or an integer in [100, 100000], got '%s'",
+                    argv[i]);
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             q.quiet = true;
         } else if (a[0] == '-' && a[1]) {

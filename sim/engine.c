@@ -724,6 +724,8 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
     /* accumulated over the calls of a run (a paused run continues) */
     info->threads = nthreads;
     info->ranks = comm->size;
+    if (!res->calls)
+        info->analysis_seconds = 0.0;
     info->wall_seconds = (res->calls ? info->wall_seconds : 0.0) + wall;
     info->random_words = (res->calls ? info->random_words : 0) + totals[1];
     res->trials_run += totals[0];

@@ -74,6 +74,9 @@ typedef struct {
     double wall_seconds;
     double trials_per_second;
     uint64_t random_words; /* 32-bit Philox words drawn by the whole run */
+    double analysis_seconds; /* after the simulation (attribution, event table,
+                                counterfactual runs); 0 from the engine, set by
+                                the caller */
 } mr_run_info;
 
 /* A counterfactual (issue 5, attribution): disruptions switched off while

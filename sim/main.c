@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef MINRISK_HAVE_MPI
@@ -128,7 +129,12 @@ static const char *const usage_summary =
     "usage: minrisk summary FILE.h5\n"
     "\n"
     "Print the risk tables of a finished run: per sector and in total, mean loss,\n"
-    "VaR 95/99/99.5, ES 99, average annual loss, 1-in-100 and 1-in-200 annual loss.\n"
+    "VaR 95/99/99.5, ES 99, average annual loss, 1-in-100 and 1-in-200 annual loss;\n"
+    "per mineral the shortage figures; the static indicators; and the tail\n"
+    "attribution (/attribution: the sources of each sector's ES 99, and with\n"
+    "run --counterfactual the risk each source removes). For a sweep file, the\n"
+    "table of variants; for a comparison file (minrisk compare), the paired\n"
+    "differences. All money in GBP m.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 1000 --quiet\n"
@@ -248,6 +254,13 @@ static void print_timings(const char *output, const mr_comm *comm)
         fprintf(stderr, "%s\n", err.msg);
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
@@ -343,9 +356,11 @@ static int run(const run_request *q, const mr_comm *comm)
                                  .counterfactual = q->counterfactual,
                                  .threads = q->threads,
                                  .progress = opts.progress};
+        double ta = now_seconds();
         rc = mr_attribution_collect(&sc, &res, &xo, comm, &extras, &err);
         if (rc == 0 && q->events)
             rc = mr_events_collect(&sc, &res, comm, &extras, &err);
+        info.analysis_seconds = now_seconds() - ta;
         if (rc == 0) {
             mr_output_run one = {NULL, &sc, &res, &info};
             writing_output = 1;
@@ -364,9 +379,15 @@ static int run(const run_request *q, const mr_comm *comm)
             if (comm->rank == 0)
                 unlink(ckpt); /* the run is complete: any checkpoint is spent */
             if (!q->quiet && comm->rank == 0)
-                fprintf(stderr, "minrisk: %llu trials in %.2f s on %d ranks x %d threads; wrote %s\n",
-                        (unsigned long long)sc.trials, info.wall_seconds, info.ranks, info.threads,
-                        output);
+                fprintf(stderr,
+                        "minrisk: %llu trials in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
+                        "x %d thread%s; wrote %s\n",
+                        (unsigned long long)sc.trials, info.wall_seconds, info.analysis_seconds,
+                        q->counterfactual ? (q->events ? ", counterfactuals and events"
+                                                       : " and counterfactuals")
+                                          : (q->events ? " and events" : ""),
+                        info.ranks, info.ranks == 1 ? "" : "s", info.threads,
+                        info.threads == 1 ? "" : "s", output);
             if (q->verbose)
                 print_timings(output, comm);
         }

@@ -1757,8 +1757,10 @@ static int walk_sweep(P *p, const yaml_node_t *v, const char *kp)
         for (int f = 0; SWEEP_FIXED[f]; f++)
             if (!strcmp(path, SWEEP_FIXED[f]))
                 return fail(p, k, ckp,
-                            "cannot be swept: every variant shares the scenario's %s (common "
-                            "random numbers need the same seed and trials)",
+                            f < 2 ? "cannot be swept: every variant shares the scenario's %s "
+                                    "(common random numbers need the same seed and trials)"
+                                  : "cannot be swept: the variants are one study and share the "
+                                    "scenario's %s",
                             SWEEP_FIXED[f]);
         for (int j = 0; j < i; j++)
             if (!strcmp(sc->sweep[j].path, path))

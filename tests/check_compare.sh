@@ -14,7 +14,7 @@ fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # 1. A scenario against itself: every change 0 with a zero-width interval.
-"$bin" compare "$src/scenarios/demo.yaml" "$src/scenarios/demo.yaml" --trials 300 \
+"$bin" compare "$src/scenarios/demo.yaml" "$src/scenarios/demo.yaml" --trials 1000 \
   --bootstrap 200 -o "$tmp/same.h5" --quiet >"$tmp/out" || fail "demo vs demo: status $?"
 "$py" "$src/tests/check_compare.py" "$tmp/same.h5" same || fail "demo vs demo: file"
 grep -q '^Total  *mean ' "$tmp/out" || fail "demo vs demo: no table on stdout"
@@ -22,13 +22,13 @@ grep -q '^Total  *mean ' "$tmp/out" || fail "demo vs demo: no table on stdout"
 # 2. One supplier's outage rate doubled: the file against numpy; sector s2
 #    (mineral y only) does not change at all.
 "$bin" compare "$src/tests/compare/crn_base.yaml" "$src/tests/compare/crn_doubled.yaml" \
-  --trials 500 --seed 7 --bootstrap 100 -o "$tmp/crn.h5" --quiet >/dev/null ||
+  --trials 1000 --seed 7 --bootstrap 100 -o "$tmp/crn.h5" --quiet >/dev/null ||
   fail "crn: status $?"
 "$py" "$src/tests/check_compare.py" "$tmp/crn.h5" changed s2 || fail "crn: file"
 # the same with other thread counts: identical outside /run_info
 for t in 1 3; do
   "$bin" compare "$src/tests/compare/crn_base.yaml" "$src/tests/compare/crn_doubled.yaml" \
-    --trials 500 --seed 7 --bootstrap 100 -o "$tmp/crn$t.h5" --quiet --threads $t >/dev/null ||
+    --trials 1000 --seed 7 --bootstrap 100 -o "$tmp/crn$t.h5" --quiet --threads $t >/dev/null ||
     fail "crn --threads $t: status $?"
   "$h5diff" --exclude-path /run_info "$tmp/crn.h5" "$tmp/crn$t.h5" >/dev/null ||
     fail "crn: --threads $t gives another file"
@@ -57,7 +57,8 @@ expect2 "other sectors" "crn_base.yaml: no sector 's3' (it is in" -- "$tmp/more.
 expect2 "other horizon" "compare needs the same horizon" -- "$demo" "$src/tests/compare/cov_a.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "one scenario" "needs two scenarios" -- "$demo"
 expect2 "three scenarios" "unexpected argument" -- "$demo" "$demo" "$demo"
-expect2 "bad --bootstrap" "--bootstrap: must be an integer" -- "$demo" "$demo" --bootstrap -5
+expect2 "bad --bootstrap" "--bootstrap: must be 0 or an integer in .100, 100000., got '-5'" -- "$demo" "$demo" --bootstrap -5
+expect2 "too few resamples" "--bootstrap: must be 0 or an integer in .100, 100000., got '10'" -- "$demo" "$demo" --bootstrap 10
 expect2 "bad --trials" "--trials: must be an integer" -- "$demo" "$demo" --trials 0
 expect2 "unknown option" "unknown option '--bogus'" -- "$demo" "$demo" --bogus
 expect2 "no directory" "cannot write to directory" -- "$demo" "$demo" --trials 10 -o "$tmp/no/such/bad.h5"

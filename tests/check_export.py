@@ -11,8 +11,12 @@ double; NaN is an empty cell), integers and strings exactly. Then the
 failure paths (exit status 2, one line on stderr, nothing left behind), a
 file with output.trials: totals, and a comparison file made with h5py
 (runs/a, runs/b, /difference with coordinate variables) for --run and the
-generic rule of the study tables; and the pandas one-liners of
-docs/OUTPUT.md.
+generic rule of the study tables; a real comparison (the header of
+difference_series.csv against the columns docs/EXPORT.md lists, the
+variance-reduction factor as `_ratio` and `inf`); NaN attributes in
+info.csv; uk-2035-stockpile.yaml, whose minerals without a stockpile have
+an empty P(stockpile empty) and the others the fraction counted from
+/trials; and the pandas one-liners of docs/OUTPUT.md.
 
 usage: check_export.py --minrisk BIN --src SOURCE_ROOT
 """
@@ -143,8 +147,9 @@ def expected_tables(g, root, trials):
                 out.append([prefix + k, v.decode() if isinstance(v, bytes) else v])
             else:
                 a = np.atleast_1d(v)
-                if a.dtype.kind == "f":
-                    txt = " ".join("%.17g" % x for x in a)
+                if a.dtype.kind == "f":  # NaN: an empty value, "nan" inside an array
+                    txt = " ".join(("nan" if a.size > 1 else "") if math.isnan(x) else "%.17g" % x
+                                   for x in a)
                 else:
                     txt = " ".join(str(int(x)) for x in a)
                 out.append([prefix + k, txt])
@@ -263,6 +268,20 @@ def check_run_export(outdir, g, root, doc, trials, name):
 
 # ---- the generic rule of the study tables, independently -------------------
 
+RATIO_WORDS = ("ratio", "price", "factor", "variance_reduction")  # docs/EXPORT.md, the suffix rule
+
+
+def documented_study_columns(doc_path, group, fname):
+    """The columns docs/EXPORT.md's "Study tables" example lists for fname
+    of group (`/difference`): the backquoted list after "`fname`, ...:"."""
+    for line in open(doc_path, encoding="utf-8"):
+        if line.startswith("| `%s`" % group):
+            m = re.search(r"`%s`[^:]*:\s*`([^`]+)`" % re.escape(fname), line)
+            if m:
+                return [c.strip() for c in m.group(1).split(",")]
+    return None
+
+
 def generic_expected(grp):
     """{leading dim: (header, rows)} for a group by docs/EXPORT.md's rule."""
     def dims(ds):
@@ -279,9 +298,9 @@ def generic_expected(grp):
         if u is None or ds.dtype.kind in "OSU":
             return ""
         u = u.decode() if isinstance(u, bytes) else u
-        if u == "1":
+        if u == "1":  # a ratio (may exceed 1) by its name, else a fraction
             s = "" if ds.dtype.kind != "f" else (
-                "ratio" if ("ratio" in name or "price" in name) else "fraction")
+                "ratio" if any(w in name for w in RATIO_WORDS) else "fraction")
         elif u in ("year", "years"):
             s = "years"
         else:
@@ -380,6 +399,46 @@ def deep_copy(src, dst, skip=()):
                 d.dims[k].attach_scale(dst[dim[0].name.split("/")[-1]])
 
 
+# ---- minerals without a stockpile -------------------------------------------------
+
+def stockpiled_minerals(path):
+    """policies.stockpile.minerals of a scenario (read with PyYAML)."""
+    import yaml
+    with open(path, encoding="utf-8") as f:
+        return set(yaml.safe_load(f)["policies"]["stockpile"]["minerals"])
+
+
+def check_stockpile_export(a, tmp):
+    scen = os.path.join(a.src, "scenarios", "uk-2035-stockpile.yaml")
+    h5 = os.path.join(tmp, "stockpile.h5")
+    r = run([a.minrisk, "run", scen, "-o", h5, "--trials", "200", "--quiet"])
+    if not check(r.returncode == 0, "minrisk run %s: %s" % (scen, r.stderr)):
+        return
+    out = os.path.join(tmp, "csv-stockpile")
+    r = run([a.minrisk, "export", h5, "--csv", out, "-q"])
+    if not check(r.returncode == 0, "export of the stockpile run: %s" % r.stderr):
+        return
+    have = stockpiled_minerals(scen)
+    header, rows = read_csv(os.path.join(out, "minerals.csv"))
+    col = header.index("stockpile_empty_prob_fraction")
+    with h5py.File(h5, "r") as f:
+        ids = strs(f["mineral"])
+        ran_empty = ~np.isnan(f["trials/mineral_stockpile_empty_month"][()])  # [trial, mineral]
+    check(len(have) == 8 and have <= set(ids) and len(ids) > len(have),
+          "uk-2035-stockpile: stockpiles %s of minerals %s (expected 8 of more)" % (sorted(have), ids))
+    check([r[0] for r in rows] == ids, "stockpile minerals.csv: minerals %s" % [r[0] for r in rows])
+    for row, m in zip(rows, ids):
+        if m in have:
+            k = ids.index(m)
+            want = int(ran_empty[:, k].sum()) / ran_empty.shape[0]
+            check(row[col] != "" and float(row[col]) == want,
+                  "minerals.csv: %s has a stockpile: P(empty) %r, %d of %d trials ran empty = %r"
+                  % (m, row[col], int(ran_empty[:, k].sum()), ran_empty.shape[0], want))
+        else:
+            check(row[col] == "", "minerals.csv: %s has no stockpile: P(empty) %r, expected an empty cell"
+                  % (m, row[col]))
+
+
 # ---- the scenarios -------------------------------------------------------------
 
 def main():
@@ -407,9 +466,12 @@ def main():
                 "minrisk run: %d rank%s x %d threads (OMP_NUM_THREADS, else all cores)"
                 % (ri["ranks"], "" if ri["ranks"] == 1 else "s", ri["threads"]),
                 "minrisk run: output %s" % h5,
-                "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %d ranks x "
-                "%d threads), statistics %.3f s, write %.3f s"
-                % (ri["wall_seconds"], ri["trials_per_second"], ri["ranks"], ri["threads"],
+                "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %d rank%s x "
+                "%d thread%s), analysis (attribution, events, counterfactuals) %.3f s, "
+                "statistics %.3f s, write %.3f s"
+                % (ri["wall_seconds"], ri["trials_per_second"], ri["ranks"],
+                   "" if ri["ranks"] == 1 else "s", ri["threads"],
+                   "" if ri["threads"] == 1 else "s", ri["analysis_seconds"],
                    ri["stats_seconds"], ri["write_seconds"])]
         check(r.stderr.splitlines() == want,
               "run --verbose --quiet: stderr\n%s\nexpected\n%s" % (r.stderr, "\n".join(want)))
@@ -545,7 +607,7 @@ def main():
 
         # 4b. a real comparison, when `minrisk compare` exists
         real = os.path.join(tmp, "real-compare.h5")
-        r = run([a.minrisk, "compare", scen, scen, "--trials", "300", "--bootstrap", "20",
+        r = run([a.minrisk, "compare", scen, scen, "--trials", "300", "--bootstrap", "100",
                  "-o", real, "-q"])
         if r.returncode == 0:
             out6 = os.path.join(tmp, "csv6")
@@ -555,8 +617,49 @@ def main():
                 for grp in ("runs/a", "runs/b"):
                     check_run_export(os.path.join(out6, grp), f[grp], f, doc, True, grp)
                 check_generic(out6, f["difference"], "difference", "real compare")
+                # the variance-reduction factor (2-3, or inf) is a ratio, not a fraction, and
+                # the header is the one docs/EXPORT.md lists (placeholders expanded)
+                h, rows = read_csv(os.path.join(out6, "difference_series.csv"))
+                check(h[-1] == "variance_reduction_ratio" and
+                      not [c for c in h if c.startswith("variance_reduction_fraction")],
+                      "difference_series.csv: the VRF column is %r, expected variance_reduction_ratio"
+                      % h[-1])
+                vrf = f["difference/variance_reduction"][()]
+                check([r[-1] for r in rows] == ["inf" if math.isinf(v) else "%.17g" % v for v in vrf]
+                      and any(math.isinf(v) for v in vrf),
+                      "difference_series.csv: VRF cells %s (A = B: B - A is 0 in every trial, "
+                      "so the factor is inf)" % [r[-1] for r in rows])
+                cols = documented_study_columns(os.path.join(a.src, "docs", "EXPORT.md"), "/difference",
+                                                "difference_series.csv")
+                stats = strs(f["difference/statistic"])
+                want = ["series"]
+                for c in cols or []:
+                    c = c.rstrip(".")
+                    want += [c.replace("<statistic>", st) for st in stats] if "<statistic>" in c else [c]
+                check(cols is not None and h == want, "difference_series.csv: header %s, docs/EXPORT.md "
+                      "lists %s" % (h, want))
         elif "not implemented" not in r.stderr:
             check(False, "minrisk compare: %s" % r.stderr)
+
+        # 4c. NaN: an empty cell in a table and an empty value in info.csv ("nan" only
+        # inside an array attribute), as docs/EXPORT.md says
+        nanf = os.path.join(tmp, "nan-attrs.h5")
+        shutil.copy(h5, nanf)
+        with h5py.File(nanf, "r+") as f:
+            f["run_info"].attrs["analysis_seconds"] = np.float64("nan")
+            f["run_info"].attrs["pair_seconds"] = np.array([1.5, np.nan])
+        out7 = os.path.join(tmp, "csv7")
+        r = run([a.minrisk, "export", nanf, "--csv", out7, "-q"])
+        if check(r.returncode == 0, "export of NaN attributes: %s" % r.stderr):
+            info = dict(read_csv(os.path.join(out7, "info.csv"))[1])
+            check(info.get("run_info.analysis_seconds") == "" and info.get("run_info.pair_seconds") == "1.5 nan",
+                  "info.csv: NaN attributes %r %r, expected '' and '1.5 nan'"
+                  % (info.get("run_info.analysis_seconds"), info.get("run_info.pair_seconds")))
+
+        # 4d. minerals without a stockpile (uk-2035-stockpile: 8 minerals have one): an empty
+        # stockpile_empty_prob_fraction; the others the fraction of trials whose stockpile ran
+        # empty, counted here from /trials/mineral_stockpile_empty_month
+        check_stockpile_export(a, tmp)
 
         # 5. the pandas one-liners of docs/OUTPUT.md and docs/EXPORT.md
         try:
