@@ -13,6 +13,10 @@
 
 #define GBP_PER_MILLION 1e6
 #define NFAMILY 4 /* mineral, country, event, none: the order of source_kind */
+/* Below this many tail trials a series' intervals get a caveat line: the
+   delta-method and bootstrap intervals rest on the tail trials alone (a
+   1,000-trial run has 10; 5,000 trials give 50). */
+#define FEW_TAIL_TRIALS 50
 
 static const char *const family_names[NFAMILY] = {"mineral", "country", "event", "none"};
 
@@ -172,12 +176,24 @@ static void print_and_free(FILE *out, table *t, const char *none)
     free(t->cell);
 }
 
+/* "-0.0%" or "-0" (a tiny negative rounded to zero) loses its sign. */
+static void unsign_zero(char *s)
+{
+    if (s[0] != '-')
+        return;
+    for (const char *c = s + 1; *c && *c != '%'; c++)
+        if (*c != '0' && *c != '.')
+            return;
+    memmove(s, s + 1, strlen(s));
+}
+
 static void fmt_pct(char *dst, double v)
 {
     if (isnan(v))
         snprintf(dst, CELL, "n/a");
     else
         snprintf(dst, CELL, "%.1f%%", 100.0 * v);
+    unsign_zero(dst);
 }
 
 static void fmt_gbpm(char *dst, double v, int dec)
@@ -186,6 +202,7 @@ static void fmt_gbpm(char *dst, double v, int dec)
         snprintf(dst, CELL, "n/a");
     else
         snprintf(dst, CELL, "%.*f", dec, v / GBP_PER_MILLION);
+    unsign_zero(dst);
 }
 
 static void fmt_range(char *dst, double lo, double hi, int pct, int dec)
@@ -255,6 +272,16 @@ static size_t rank_family(const attr *a, int f, const double *key, const double 
     return n;
 }
 
+/* Under a series' table: its intervals rest on few tail trials. */
+static void few_tail_caveat(FILE *out, uint64_t ntail, const char *what)
+{
+    if (ntail > 0 && ntail < FEW_TAIL_TRIALS)
+        fprintf(out,
+                "  caveat: only %llu tail trials (under %d): %s rest on few trials and are "
+                "unreliable\n",
+                (unsigned long long)ntail, FEW_TAIL_TRIALS, what);
+}
+
 static int print_tail(FILE *out, const attr *a, ranked *r)
 {
     fprintf(out,
@@ -266,8 +293,10 @@ static int print_tail(FILE *out, const attr *a, ranked *r)
             MR_ATTR_PRINT_TOP);
     for (size_t s = 0; s < a->W; s++) {
         const double *sh = a->share + s * a->K;
-        fprintf(out, "\n%s: ES 99 = %.2f GBP m over %llu tail trials\n", a->series[s],
-                a->es[s] / GBP_PER_MILLION, (unsigned long long)a->ntail[s]);
+        char es[CELL];
+        fmt_gbpm(es, a->es[s], decimals_gbpm(&a->es[s], 1));
+        fprintf(out, "\n%s: ES 99 = %s GBP m over %llu tail trials\n", a->series[s], es,
+                (unsigned long long)a->ntail[s]);
         int dec = decimals_gbpm(a->co_es + s * a->K, a->K);
         static const char *const head[] = {"source", "share", "95% interval", "co-ES GBP m"};
         table t;
@@ -295,6 +324,7 @@ static int print_tail(FILE *out, const attr *a, ranked *r)
             }
         }
         print_and_free(out, &t, "no tail to attribute (no loss, or a NaN loss)");
+        few_tail_caveat(out, a->ntail[s], "the intervals");
     }
     return 0;
 }
@@ -329,6 +359,7 @@ static int print_counterfactual(FILE *out, const attr *a, ranked *r)
             }
         }
         print_and_free(out, &t, "no source removes any loss");
+        few_tail_caveat(out, a->ntail[s], "the ES 99 intervals");
     }
     return 0;
 }

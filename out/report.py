@@ -61,6 +61,8 @@ HEADLINE_RP = 100                # the "1-in-100" annual loss of the headline ta
 ES_LEVEL = 0.99                  # the ES of the headline table
 CI_Z = 1.959963984540054         # standard normal 97.5% point (95% two-sided intervals)
 TOP_PER_KIND = 5                 # attribution: top sources shown per kind and series
+SHORTAGE_BARS_MAX = 4            # shortage bars side by side for up to this many runs, else a heat map
+TABLE_TOP = 15                   # attribution: sources in the ranking table of the total
 FIG_WIDTH_IN = 11.0              # figure width, inches (1100 px at FIG_DPI)
 FIG_DPI = 100
 MARKER = ".minrisk-report"       # marks a directory this script wrote (safe to replace)
@@ -762,8 +764,20 @@ def fig_shortage_map(runs):
     return fig
 
 
+def shortage_max_reach(runs):
+    """The largest distance from a shortage probability to an end of its
+    95% Wilson interval, over every run and mineral (what a heat map omits)."""
+    reach = 0.0
+    for run in runs:
+        for p in np.asarray(run.shortage_prob, float):
+            if np.isfinite(p):
+                lo, hi = wilson(float(p), run.trials)
+                reach = max(reach, p - lo, hi - p)
+    return reach
+
+
 def fig_shortage(runs, overlay):
-    if overlay and len(runs) > 4:
+    if overlay and len(runs) > SHORTAGE_BARS_MAX:
         return fig_shortage_map(runs)
     base = runs[0]
     mins = base.minerals
@@ -918,11 +932,16 @@ th{background:#f3f3f3;font-weight:600}td.l,th.l{text-align:left}
 table.meta td,table.meta th{text-align:left;border:none;padding:1px 10px 1px 0}
 span.v{display:block;font-variant-numeric:tabular-nums}
 span.e{display:block;font-size:11px;color:#666;font-variant-numeric:tabular-nums}
+td.na{color:#777}
 tr.flag td{background:#fdecea}td.flag{color:#b3261e;font-weight:600}
 figure{margin:10px 0 22px}figure img{max-width:100%;height:auto;display:block}
 figcaption{font-size:12.5px;color:#444;margin-top:4px}
 nav a{margin-right:12px}.note{font-size:12.5px;color:#555}
 .cols{display:flex;gap:24px;flex-wrap:wrap}
+.small,td.small{font-size:12px}span.sub{font-size:11px;font-weight:400;color:#555}
+div.wide{overflow-x:auto;max-width:100%}
+table.sweep{font-size:13px}table.sweep th{font-size:12.5px}
+table.sweep span.e,td.nw{white-space:nowrap}
 """
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -975,6 +994,15 @@ def meta_table(rows):
         "<tr><th>%s</th><td>%s</td></tr>" % (esc(k), v) for k, v in rows)
 
 
+def seconds(obj, name):
+    """A finite, non-negative time attribute in seconds, else None (absent, NaN, not a number)."""
+    try:
+        v = float(np.ravel(obj.attrs[name])[0])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return v if math.isfinite(v) and v >= 0 else None
+
+
 def run_meta_rows(run, f, path, version):
     ri = f.get("run_info")
     rows = [("Scenario", esc(run.name)), ("File", esc(path))]
@@ -988,8 +1016,12 @@ def run_meta_rows(run, f, path, version):
         bits = []
         if "date" in ri.attrs:
             bits.append("run %s" % esc(attr(ri, "date")))
-        if "wall_seconds" in ri.attrs:
-            bits.append("%.3g s of simulation" % float(attr(ri, "wall_seconds")))
+        wall = seconds(ri, "wall_seconds")
+        analysis = seconds(ri, "analysis_seconds")
+        if wall is not None and analysis is not None:  # the whole command: simulation + analysis
+            bits.append("%.3g s of simulation + %.3g s of analysis" % (wall, analysis))
+        elif wall is not None:
+            bits.append("%.3g s of simulation" % wall)
         if "threads" in ri.attrs:
             bits.append("%d rank(s) x %d thread(s)" % (int(attr(ri, "ranks", 1)), int(attr(ri, "threads"))))
         if "host" in ri.attrs:
@@ -1045,21 +1077,29 @@ def mineral_table(run, tid):
         x = x[np.isfinite(x)]
         return "&plusmn; %.3g" % (scale * np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else "n/a"
 
+    def stock_empty(i):
+        """P(stockpile empty) and its Wilson interval; NaN means the mineral
+        has no stockpile (files written before that convention hold 0)."""
+        pe = float(run.mineral_table["stock_empty"][i])
+        cid = ' id="%s-%s-stock-empty"' % (esc(tid), esc(run.minerals[i]))
+        if not np.isfinite(pe):
+            return '<td%s class="na"><span class="v">no stockpile</span><span class="e">n/a</span></td>' % cid
+        elo, ehi = wilson(pe, N)
+        return ('<td%s data-fraction="%r"><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
+                % (cid, pe, pct(pe), pct(elo), pct(ehi)))
+
     for i, m in enumerate(run.minerals):
         p = float(run.shortage_prob[i])
-        pe = float(run.mineral_table["stock_empty"][i])
         lo, hi = wilson(p, N)
-        elo, ehi = wilson(pe, N)
         rows.append(
             '<tr><td class="l">%s</td><td><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
             '<td><span class="v">%.3g%%</span><span class="e">%s</span></td>'
             '<td><span class="v">%.3g</span><span class="e">%s</span></td>'
-            '<td><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
-            '<td><span class="v">%.3gx</span><span class="e">%s</span></td></tr>' % (
+            '%s<td><span class="v">%.3gx</span><span class="e">%s</span></td></tr>' % (
                 esc(run.mineral_names[i]), pct(p), pct(lo), pct(hi),
                 100 * run.mineral_table["shortfall_mean"][i], se_of("shortfall_mean", i, 100),
                 run.mineral_table["shortfall_months"][i], se_of("shortfall_months", i, 1),
-                pct(pe), pct(elo), pct(ehi),
+                stock_empty(i),
                 run.mineral_table["price_peak"][i], se_of("price_peak", i, 1)))
     rows.append("</table>")
     return "".join(rows)
@@ -1094,20 +1134,18 @@ def attribution_table(att, tid):
     key = "tail_share"
     order = [i for i in range(len(att["source"])) if np.isfinite(att[key][s][i])]
     order.sort(key=lambda i: (-att[key][s][i], att["source"][i]))
-    head = ('<table id="%s"><tr><th class="l">source</th><th class="l">kind</th>'
-            '<th>tail share<br>95%% CI</th>' % esc(tid))
+    shown = order[:TABLE_TOP]
+    head = ('<table id="%s"><caption>The %s of the %d sources with a tail share, by their share of '
+            'the tail loss of the total; every source of every series is in /attribution '
+            '(<code>minrisk export</code>: attribution_series.csv).</caption><tr><th class="l">source</th>'
+            '<th class="l">kind</th><th>tail share<br>95%% CI</th>'
+            % (esc(tid), "%d largest" % len(shown) if len(shown) < len(order) else "all", len(order)))
     extra = [k for k in ("mean_removed", "es99_removed") if k in att]
     for k in extra:
         head += "<th>%s (GBP m)<br>95%% CI</th>" % ("mean loss removed" if k == "mean_removed" else "ES 99% removed")
     rows = [head + "</tr>"]
 
-    def ci(key_, i):
-        lo, hi = att.get(key_ + "_lo"), att.get(key_ + "_hi")
-        if lo is None or hi is None:
-            return "CI not stored"
-        return "%s &ndash; %s" % (lo[s][i], hi[s][i])
-
-    for i in order[:15]:
+    for i in shown:
         r = '<tr><td class="l">%s</td><td class="l">%s</td><td><span class="v">%s</span><span class="e">%s</span></td>' % (
             esc(att["source"][i]), esc(att["kind"][i]), pct(att[key][s][i]),
             ("%s &ndash; %s" % (pct(att["tail_share_lo"][s][i]), pct(att["tail_share_hi"][s][i])))
@@ -1201,15 +1239,16 @@ def attribution_sections(page, att, run):
                 "file stores them (fraction).%s" % (TOP_PER_KIND, desc),
                 fig_attribution(att, "tail_share", "tail share (fraction)", 1.0, names),
                 "tail attribution ranking per series")
-    for key, title, label in (("mean_removed", "Mean loss removed", "mean loss removed (GBP m)"),
-                              ("es99_removed", "ES 99% removed", "ES 99% removed (GBP m)")):
+    for key, title, what, label in (
+            ("mean_removed", "Mean loss removed", "mean loss", "mean loss removed (GBP m)"),
+            ("es99_removed", "ES 99% removed", "ES 99%", "ES 99% removed (GBP m)")):
         if key in att:
             page.figure("attribution-" + key.replace("_", "-"), "Counterfactual: " + title,
-                        "How much the series' %s falls when the source is switched off (same random "
-                        "numbers), GBP m, the top %d of each kind, with 95%% intervals where stored."
-                        % (title.lower(), TOP_PER_KIND),
+                        "How much each series' %s over the horizon falls when the source never "
+                        "disrupts (the same random numbers), GBP m: the top %d sources of each kind, "
+                        "with 95%% intervals where the file stores them." % (what, TOP_PER_KIND),
                         fig_attribution(att, key, label, GBP_M, names), title.lower() + " per source")
-    page.add('<h3>Ranking: the total</h3>')
+    page.add('<h3>Ranking: the total, top %d</h3>' % TABLE_TOP)
     page.add(attribution_table(att, "attribution-table"))
 
 
@@ -1332,9 +1371,15 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                         fig_paired(names, est, lo, hi, "difference in mean total loss (GBP m; 95% CI)"),
                         "paired difference of the mean loss")
     page.section("minerals", "Shortages per mineral")
-    page.figure(kind + "-shortage", "Shortage probability",
-                "Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
-                "per %s, with 95%% Wilson intervals." % who,
+    if len(runs) > SHORTAGE_BARS_MAX:  # a heat map: no room for intervals, state their size
+        cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
+               "per %s (row) and mineral (column), in percent of trials (cell text). The map shows no "
+               "intervals: no cell's 95%% Wilson interval (binomial over N trials) reaches more than "
+               "%.1f percentage points from its value." % (who, 100 * shortage_max_reach(runs)))
+    else:
+        cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
+               "per %s, with 95%% Wilson intervals (whiskers)." % who)
+    page.figure(kind + "-shortage", "Shortage probability", cap,
                 fig_shortage(runs, True), "shortage probability per mineral, overlaid")
     withind = [r for r in runs if r.indicators is not None]
     if withind and kind == "compare":
@@ -1393,6 +1438,9 @@ def read_sweep(f):
     out["setting"] = strings2(s, "setting") if "setting" in s else None
     if out["setting"] is not None and out["setting"].shape != (len(out["variant"]), len(out["parameter"])):
         raise InputError("%s/setting: shape %s, expected [variant, parameter]" % (s.name, out["setting"].shape))
+    out["label"] = None
+    if "label" in s and s["label"].shape == (len(out["variant"]),):
+        out["label"] = strings(s, "label")
     out["bound"] = strings(s, "bound") if "bound" in s else []
     out["mean_difference"] = None
     if "mean_difference" in s and s["mean_difference"].shape == (len(out["variant"]), len(out["bound"])):
@@ -1408,6 +1456,20 @@ def variant_label(sweep, i):
                      for j, p in enumerate(sweep["parameter"]))
 
 
+def sweep_variant_list(sweep, names, runs):
+    """The variants of the header: their settings with the parameters' last
+    path component ("months=6, diversification_cap=0.60"; the full paths
+    are in the Kind row), else /sweep/label, else the group names under
+    /variants."""
+    if sweep is not None and sweep["setting"] is not None and sweep["parameter"]:
+        labels = [variant_label(sweep, i) for i in range(len(names))]
+    elif sweep is not None and sweep.get("label") is not None:
+        labels = sweep["label"]
+    else:
+        labels = names
+    return '<span class="small">%s</span>' % "; ".join(esc(v) for v in labels)
+
+
 def strings2(group, name):
     ds = req(group, name)
     try:
@@ -1416,26 +1478,42 @@ def strings2(group, name):
         raise InputError("%s: not a string dataset" % ds.name) from None
 
 
+SHORT_LABEL = {"mean": "mean", "var95": "VaR 95%", "var99": "VaR 99%", "es99": "ES 99%",
+               "annual_1in100": "1-in-100 annual", "aal": "AAL"}
+
+
+def breakable(text, sep="_"):
+    """Escaped text that may wrap after each sep (a long id in a narrow column)."""
+    return (sep + "<wbr>").join(esc(p) for p in str(text).split(sep))
+
+
 def sweep_table(sweep, shown, errs, runs, tid):
-    rows = ['<table id="%s"><caption>Headline figures of the total loss, GBP m; under each its 95%% '
-            'interval (Monte Carlo error).</caption><tr><th class="l">variant</th>' % esc(tid)]
-    rows += ['<th class="l">%s</th>' % esc(p) for p in sweep["parameter"]]
-    rows += ["<th>%s<br>95%% CI</th>" % esc(STAT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k]))
-             for k in shown]
-    rows.append("<th>stages above cap</th></tr>")
+    """One row per variant; short headers, the interval under each figure on
+    one line in small type, so 7 figures and 2 settings fit 1280 px (the
+    container scrolls sideways if a sweep has more)."""
+    rows = ['<div class="wide"><table id="%s" class="sweep"><caption>Headline figures of the total loss, '
+            'GBP m, over the horizon (1-in-100: the annual loss at a return period of 100 years); under '
+            'each its 95%% interval (Monte Carlo error). Above cap: stages whose largest supplier exceeds '
+            'the diversification cap.</caption><tr><th class="l">variant</th>' % esc(tid)]
+    rows += ['<th class="l" title="%s">%s</th>' % (esc(p), breakable(p.rsplit(".", 1)[-1]))
+             for p in sweep["parameter"]]
+    rows += ['<th>%s<br><span class="sub">95%% CI</span></th>'
+             % esc(SHORT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k])) for k in shown]
+    rows.append("<th>above<br>cap</th></tr>")
     for i, v in enumerate(sweep["variant"]):
-        r = '<tr><td class="l">%s</td>' % esc(v)
+        r = '<tr><td class="l small">%s</td>' % breakable(v, "__")
         if sweep["setting"] is not None:
             r += "".join('<td class="l">%s</td>' % esc(sweep["setting"][i][j]) for j in range(len(sweep["parameter"])))
         for c, k in enumerate(shown):
             lo, hi = errs[i][c]
             r += cell(sweep["headline"][i, k], err_ci(lo, hi) if np.isfinite(lo) or np.isfinite(hi)
-                      else "interval not estimated", "%s-%s-%s" % (tid, v, sweep["metric"][k]))
+                      else "not estimated", "%s-%s-%s" % (tid, v, sweep["metric"][k]))
         ind = runs[i].indicators
-        r += "<td>%s</td>" % ("%d of %d" % (int(np.sum(np.asarray(ind["above_cap"]) != 0)), len(ind["mineral"]))
-                               if ind is not None else "n/a")
+        r += '<td class="nw">%s</td>' % ("%d of %d" % (int(np.sum(np.asarray(ind["above_cap"]) != 0)),
+                                                       len(ind["mineral"]))
+                                         if ind is not None else "n/a")
         rows.append(r + "</tr>")
-    rows.append("</table>")
+    rows.append("</table></div>")
     return "".join(rows)
 
 
@@ -1526,16 +1604,26 @@ def build(path, quiet, version, tmp):
             progress(quiet, "bootstrap errors of %s" % run.label)
             run.estimate_errors(run.path)
         att = read_attribution(f)
-        title = runs[0].name if kind == "run" else "%s: %s" % (
-            "Comparison" if kind == "compare" else "Sweep", " vs ".join(r.name for r in runs[:4]))
+        if kind == "run":
+            title = runs[0].name
+        elif kind == "compare":
+            title = "Comparison: " + " vs ".join(r.name for r in runs[:4])
+        else:  # every variant has the sweep's scenario name: say it once
+            title = "Sweep: " + (attr(f, "scenario_name", "") or runs[0].name)
         page = Page("minrisk report: " + title)
         head = ["<header><h1>%s</h1>" % esc(title)]
         if kind == "run" and runs[0].description:
             head.append('<p class="desc">%s</p>' % esc(runs[0].description))
         rows = run_meta_rows(runs[0], f, path, version)
-        if kind != "run":
+        if kind == "compare":
             rows[0] = ("Runs", "; ".join("%s = %s" % (esc(r.label), esc(r.name)) for r in runs))
             rows.insert(1, ("Kind", esc(kind)))
+        elif kind == "sweep":
+            rows[0] = ("Scenario", esc(attr(f, "scenario_name", "") or runs[0].name))
+            over = (" over " + " x ".join(esc(p) for p in sweep["parameter"])
+                    if sweep is not None and sweep["parameter"] else "")
+            rows.insert(1, ("Kind", "sweep of %d variants%s" % (len(runs), over)))
+            rows.insert(2, ("Variants", sweep_variant_list(sweep, names, runs)))
         head.append(meta_table(rows))
         head.append("</header>")
         if kind == "run":

@@ -743,20 +743,20 @@ int mr_cmd_explain(int argc, char **argv)
         goto done;
     }
     if (c.datasets == 0 && c.event_rows < 0) {
-        printf("the file keeps no per-trial results (output.trials: none) and no /events: the "
-               "replay could not be checked.\n");
+        printf("the file keeps no per-trial results (output.trials: none) and no /events (written "
+               "by run --events): the replay could not be checked.\n");
     } else {
-        printf("the replay matches the stored results bit for bit: %zu values (%zu datasets of "
-               "/trials",
-               c.values, c.datasets);
+        printf("the replay matches the stored results bit for bit: %zu values (", c.values);
+        if (c.datasets > 0)
+            printf("%zu datasets of /trials%s", c.datasets, c.event_rows >= 0 ? ", " : "");
         if (c.event_rows >= 0)
-            printf(", the trial's %lld rows of /events", c.event_rows);
+            printf("the trial's %lld row%s of /events", c.event_rows, c.event_rows == 1 ? "" : "s");
         printf(").\n");
     }
-    if (c.datasets == 0)
+    if (c.datasets == 0 && c.event_rows >= 0)
         printf("  The file keeps no per-trial results (output.trials: none): only /events could "
                "be checked.\n");
-    else if (sc.output_trials == MR_OUTPUT_TRIALS_TOTALS)
+    else if (c.datasets > 0 && sc.output_trials == MR_OUTPUT_TRIALS_TOTALS)
         printf("  The file keeps only total_loss and annual_loss per trial (output.trials: "
                "totals): the rest could not be checked.\n");
     if (c.unchecked[0])

@@ -50,12 +50,24 @@ static bool list_ends(char *line, size_t size, int i, int n)
     return true;
 }
 
+/* "-0.0%" or "-0.000" (a tiny negative rounded to zero) loses its sign. */
+static void unsign_zero(char *buf)
+{
+    if (buf[0] != '-')
+        return;
+    for (const char *c = buf + 1; *c && *c != '%'; c++)
+        if (*c != '0' && *c != '.')
+            return;
+    memmove(buf, buf + 1, strlen(buf));
+}
+
 void mr_story_gbp_m(char *buf, size_t size, double gbp)
 {
     double v = gbp / GBP_PER_MILLION, a = fabs(v);
     if (!(a >= 1000.0) || a >= 1e15) {
         int dec = a >= 100.0 ? 1 : a >= 1.0 ? 2 : 3;
         snprintf(buf, size, "%.*f", dec, v);
+        unsign_zero(buf);
         return;
     }
     char digits[32];
@@ -81,16 +93,32 @@ static void gbpm(char *buf, size_t size, double gbp)
 static void pct(char *buf, size_t size, double fraction)
 {
     snprintf(buf, size, "%.1f%%", 100.0 * fraction);
+    unsign_zero(buf);
+}
+
+/* A number of months: "113" when whole (counts of monthly or quarterly
+   steps), else "2.2" (one decimal; two significant digits below 1, so a
+   short duration does not print as "0.0"). */
+static void months(char *buf, size_t size, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e9)
+        snprintf(buf, size, "%.0f", v);
+    else if (fabs(v) < 0.95)
+        snprintf(buf, size, "%.2g", v);
+    else
+        snprintf(buf, size, "%.1f", v);
 }
 
 void mr_story_when(const mr_model *md, int t, char *buf, size_t size)
 {
     const int n = md->n;
+    char m[32];
+    months(m, sizeof m, t * md->h);
     if (n == MONTHS_PER_YEAR)
         snprintf(buf, size, "month %d (year %d, month %d)", t, t / n + 1, t % n + 1);
     else
-        snprintf(buf, size, "step %d (year %d, step %d of %d; month %.1f)", t, t / n + 1, t % n + 1,
-                 n, t * md->h);
+        snprintf(buf, size, "step %d (year %d, step %d of %d; month %s)", t, t / n + 1, t % n + 1,
+                 n, m);
 }
 
 /* "month 22" or "step 40": the short form for ranges. */
@@ -315,6 +343,40 @@ static void print_brief(teller *t)
     fprintf(t->out, "\n");
 }
 
+/* How long occurrence o was active, as the model ran it: whole steps,
+   max(1, round(d n / 12)) cut at the horizon (MODEL §3), then the sampled
+   duration d when it differs. "2 months (months 4-5; sampled 2.2 months)";
+   in a month's block (in_block), "2 months (to month 5; ...)" or "1 month
+   (month 104 only; ...)". Other steps: "2 steps = 6 months (steps 4-5)". */
+static void active_span(const teller *t, const mr_occurrence_record *o, bool in_block, char *buf,
+                        size_t size)
+{
+    const mr_model *md = t->s->md;
+    const bool monthly = md->n == MONTHS_PER_YEAR;
+    const char *unit = monthly ? "month" : "step";
+    const int first = o->first_step, last = o->first_step + o->nsteps - 1;
+    const double active = o->nsteps * md->h;
+    char m[32];
+    buf[0] = '\0';
+    app(buf, size, "%d %s%s", o->nsteps, unit, o->nsteps == 1 ? "" : "s");
+    if (!monthly) {
+        months(m, sizeof m, active);
+        app(buf, size, " = %s months", m);
+    }
+    if (last <= first)
+        app(buf, size, " (%s %d%s", unit, first, in_block ? " only" : "");
+    else if (in_block)
+        app(buf, size, " (to %s %d", unit, last);
+    else
+        app(buf, size, " (%ss %d-%d", unit, first, last);
+    if (fabs(o->duration_months - active) > 1e-9 * fmax(1.0, active)) {
+        bool cut = last + 1 >= t->T && o->duration_months > active + 0.5 * md->h;
+        months(m, sizeof m, o->duration_months);
+        app(buf, size, "; sampled %s months%s", m, cut ? ", cut at the end of the horizon" : "");
+    }
+    app(buf, size, ")");
+}
+
 static void print_disruptions(teller *t)
 {
     const mr_story *s = t->s;
@@ -340,15 +402,11 @@ static void print_disruptions(teller *t)
         if (!t->occ_on[k])
             continue;
         const mr_occurrence_record *o = &tr->occ[k];
-        char when[96], last[48], what[1024];
+        char when[96], span[160], what[1024];
         mr_story_when(s->md, o->first_step, when, sizeof when);
-        when_short(s->md, o->first_step + o->nsteps - 1, last, sizeof last);
+        active_span(t, o, false, span, sizeof span);
         mr_story_process(s->sc, s->md, o->process, what, sizeof what);
-        bool cut = o->first_step + o->nsteps >= t->T &&
-                   o->duration_months > (double)o->nsteps * s->md->h + 0.5 * s->md->h;
-        fprintf(t->out, "  %s: %.0f%% for %.1f months (to %s%s)\n      %s\n", when,
-                100.0 * o->severity, o->duration_months, last,
-                cut ? ", cut at the end of the horizon" : "", what);
+        fprintf(t->out, "  %s: %.0f%% for %s\n      %s\n", when, 100.0 * o->severity, span, what);
     }
 }
 
@@ -397,8 +455,10 @@ static void print_step(teller *t, int step, double loss, double ol, double xc)
         if (!t->occ_on[k] || o->first_step != step)
             continue;
         occurrence_brief(t, k, line, sizeof line);
-        fprintf(t->out, "    starts: %s, %.0f%% withheld for %.1f months\n", line,
-                100.0 * o->severity, o->duration_months);
+        char span[160];
+        active_span(t, o, true, span, sizeof span);
+        fprintf(t->out, "    starts: %s, %.0f%% withheld for %s\n", line, 100.0 * o->severity,
+                span);
     }
     for (int i = 0; i < tr->nocc; i++) {
         int k = t->order[i];
@@ -546,6 +606,9 @@ static void print_run(teller *t, int kind, int from, int to, int printed, double
     if (kind == RUN_QUIET)
         fprintf(t->out, "%s: quiet; loss GBP %s m%s\n", range, l,
                 loss < 0.0 ? " (input prices below their reference: a saving)" : "");
+    else if (from == to) /* one month: its loss is the monthly figure */
+        fprintf(t->out, "%s: much as %s %d (all within %g points); loss GBP %s m\n", range, unit,
+                printed, 100.0 * MR_STORY_CHANGE_MIN, l);
     else
         fprintf(t->out, "%s: much as %s %d (all within %g points); loss GBP %s m, GBP %s m a %s\n",
                 range, unit, printed, 100.0 * MR_STORY_CHANGE_MIN, l, per, unit);
@@ -679,7 +742,7 @@ static void print_sector_totals(teller *t)
         gbpm(cell(&tb, row, 2), CELL, xc);
         gbpm(cell(&tb, row, 3), CELL, ol + xc);
         pct(cell(&tb, row, 4), CELL, r->sector_inoperability_peak[j]);
-        snprintf(cell(&tb, row, 5), CELL, "%.1f", r->sector_inoperability_months[j]);
+        months(cell(&tb, row, 5), CELL, r->sector_inoperability_months[j]);
         row++;
     }
     if (s->sector < 0) {
@@ -721,7 +784,7 @@ static void print_mineral_totals(teller *t)
         snprintf(cell(&tb, row, 0), CELL, "%s", s->sc->minerals[m].id);
         pct(cell(&tb, row, 1), CELL, r->mineral_shortfall_peak[m]);
         pct(cell(&tb, row, 2), CELL, r->mineral_shortfall_mean[m]);
-        snprintf(cell(&tb, row, 3), CELL, "%.1f", r->mineral_shortfall_months[m]);
+        months(cell(&tb, row, 3), CELL, r->mineral_shortfall_months[m]);
         snprintf(cell(&tb, row, 4), CELL, "x%.2f", r->mineral_price_peak[m]);
         if (isnan(empty))
             snprintf(cell(&tb, row, 5), CELL, "%s", s->md->has_stockpile[m] ? "never" : "-");

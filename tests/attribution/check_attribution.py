@@ -10,7 +10,15 @@ computations over the stored per-trial data (tests/attribution_tests.cmake).
                    is inside its 95% interval around 0.5, and they sum to 1.
 Both: es99 and tail_trials equal the ES 99 of /trials computed here with
 numpy; `minrisk summary` prints the ranking; the file is the same for 1 and
-2 threads. With --mpiexec: the demo scenario with --counterfactual on 2
+2 threads.
+  printing         `minrisk summary` of the demo at 1,000 trials (10 tail
+                   trials a series): every cell of the tail tables against
+                   the file formatted here (about four significant digits
+                   of GBP m, the ES 99 in the header too; no "-0.0%"), the
+                   top 5 per family ranked here, and the few-trials caveat
+                   under each series' table (under 50 tail trials; none
+                   for two_events' 200).
+With --mpiexec: the demo scenario with --counterfactual on 2
 ranks x 1 thread and 3 ranks x 2 threads gives the one-process file
 (outside /run_info).
 
@@ -20,6 +28,7 @@ usage: check_attribution.py --minrisk BIN --src DIR --h5diff H5DIFF
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -99,6 +108,112 @@ def common(f, what):
     return a, src, ser, kind, X
 
 
+# ---- the printed tables (out/attr_print.c), formatted here again ----------
+
+FEW_TAIL = 50  # tail trials below which a series' table carries a caveat
+
+
+def unsign(s):
+    """'-0.0%' and '-0' (a tiny negative rounded to zero) print unsigned."""
+    if s.startswith("-") and set(s[1:].rstrip("%")) <= set("0."):
+        return s[1:]
+    return s
+
+
+def decimals(values_gbp):
+    """About four significant digits of the largest |value| in GBP m."""
+    m = max([abs(v) / 1e6 for v in values_gbp if math.isfinite(v)] + [0.0])
+    return 0 if m >= 1000 else 1 if m >= 100 else 2 if m >= 1 else 3
+
+
+def gbpm(v, dec):
+    return "n/a" if math.isnan(v) else unsign("%.*f" % (dec, v / 1e6))
+
+
+def pct(v):
+    return "n/a" if math.isnan(v) else unsign("%.1f%%" % (100.0 * v))
+
+
+def caveat(ntail, what):
+    return (f"  caveat: only {ntail} tail trials (under {FEW_TAIL}): {what} rest on few "
+            "trials and are unreliable")
+
+
+def blocks(out, title, end):
+    """The per-series blocks of one part of `minrisk summary`: {first line:
+    [the lines under it]}, from the line starting `title` to the one
+    starting `end` (or the end)."""
+    lines = out.splitlines()
+    i = next(k for k, l in enumerate(lines) if l.startswith(title))
+    res, cur = {}, None
+    for l in lines[i + 1:]:
+        if end and l.startswith(end):
+            break
+        if l and not l.startswith(" "):
+            cur = res.setdefault(l, [])
+        elif l and cur is not None:
+            cur.append(l)
+    return res
+
+
+def check_printed(f, out, what):
+    """The tail tables of `minrisk summary` against /attribution."""
+    a = f["attribution"]
+    src = list(a["source"].asstr()[:])
+    ser = list(a["series"].asstr()[:])
+    kind = list(a["source_kind"].asstr()[:])
+    tail = blocks(out, "Tail attribution", "Counterfactual")
+    cf = blocks(out, "Counterfactual", None) if "mean_removed" in a else {}
+    check(not any(re.fullmatch(r"-0(\.0*)?%?", t) for t in out.split()),
+          f"{what}: a negative zero printed")
+    for s, name in enumerate(ser):
+        es, nt = float(a["es99"][s]), int(a["tail_trials"][s])
+        head = f"{name}: ES 99 = {gbpm(es, decimals([es]))} GBP m over {nt} tail trials"
+        check(head in tail, f"{what}: header {head!r} not printed")
+        rows = tail.get(head, [])
+        want_caveat = caveat(nt, "the intervals") if 0 < nt < FEW_TAIL else None
+        check((rows[-1:] == [want_caveat]) if want_caveat else
+              not any("caveat" in r for r in rows), f"{what} {name}: caveat {want_caveat!r}")
+        if cf:
+            cf_rows = cf.get(name, [])
+            want = caveat(nt, "the ES 99 intervals") if 0 < nt < FEW_TAIL else None
+            check((cf_rows[-1:] == [want]) if want else not any("caveat" in r for r in cf_rows),
+                  f"{what} {name}: counterfactual caveat {want!r}")
+        dec = decimals(list(a["tail_co_es"][s]))
+        want_rows = []
+        for fam in ("mineral", "country", "event", "none"):
+            ks = [k for k in range(len(src)) if kind[k] == fam and
+                  not math.isnan(a["tail_share"][s, k]) and a["tail_share"][s, k] != 0.0]
+            ks.sort(key=lambda k: (-a["tail_share"][s, k], k))
+            for k in ks[:5]:
+                lo, hi = a["tail_share_lo"][s, k], a["tail_share_hi"][s, k]
+                rng = "n/a" if math.isnan(lo) and math.isnan(hi) else f"{pct(lo)} .. {pct(hi)}"
+                want_rows.append([src[k], pct(a["tail_share"][s, k]), rng,
+                                  gbpm(a["tail_co_es"][s, k], dec)])
+            if len(ks) > 5:
+                more = {"mineral": "minerals", "country": "countries", "event": "events"}[fam]
+                want_rows.append([f"({len(ks) - 5} more {more if len(ks) > 6 else fam})"])
+        got = [re.split(r"\s{2,}", r.strip()) for r in rows
+               if not r.startswith("  source") and not r.startswith("  caveat")]
+        check(got == want_rows, f"{what} {name}: table\n{got}\nexpected\n{want_rows}")
+
+
+def check_printing(args, tmp):
+    """The demo at 1,000 trials: 10 tail trials a series, near-zero interval
+    ends (which printed as -0.0%), the caveat under every table."""
+    out_h5 = os.path.join(tmp, "demo1000.h5")
+    run(args, os.path.join(args.src, "scenarios/demo.yaml"), out_h5, "--trials", "1000")
+    out = subprocess.run([args.minrisk, "summary", out_h5], check=True, capture_output=True,
+                         text=True).stdout
+    with h5py.File(out_h5) as f:
+        a = f["attribution"]
+        check(all(int(n) == 10 for n in a["tail_trials"][:]), "demo 1000: 10 tail trials")
+        lo = a["tail_share_lo"][:]
+        check(((lo < 0) & (lo > -0.0005)).any(),
+              "demo 1000: no interval end in (-0.05%, 0): the -0.0% case is not covered")
+        check_printed(f, out, "demo 1000")
+
+
 def check_one_event(args, tmp):
     scen = os.path.join(args.src, "tests/attribution/one_event.yaml")
     f1, f2 = os.path.join(tmp, "one1.h5"), os.path.join(tmp, "one2.h5")
@@ -142,6 +257,10 @@ def check_one_event(args, tmp):
           "summary shows event/cn-controls at 100.0%")
     check("Counterfactual" in out and not any(l and l[0] == "mineral/lithium" for l in lines),
           "summary: counterfactual table, lithium (0) left out")
+    with h5py.File(f2) as f:
+        check(all(int(n) == 20 for n in f["attribution/tail_trials"][:]),
+              "one_event: 20 tail trials of 2,000")
+        check_printed(f, out, "one_event")
 
 
 def check_two_events(args, tmp):
@@ -163,6 +282,10 @@ def check_two_events(args, tmp):
                 check(abs(sh - 0.5) < hi - sh and abs(sh - 0.5) < sh - lo,
                       f"two_events: {src[k]} within its interval of 0.5 ({name})")
                 check(hi - lo > 0.0, f"two_events: {src[k]} has an interval ({name})")
+        out = subprocess.run([args.minrisk, "summary", f1], check=True, capture_output=True,
+                             text=True).stdout
+        check(all(int(n) >= FEW_TAIL for n in a["tail_trials"][:]), "two_events: tail trials")
+        check_printed(f, out, "two_events")
 
 
 def check_mpi(args, tmp):
@@ -193,6 +316,7 @@ def main():
         else:
             check_one_event(args, tmp)
             check_two_events(args, tmp)
+            check_printing(args, tmp)
     if FAILS:
         print(f"{len(FAILS)} check(s) failed")
         return 1

@@ -14,7 +14,12 @@ numpy or worked out by hand, never copied from the program's output:
   the rank printed is 1 + the number of trials that lost more;
 - the /events table of tests/explain/certain.yaml by hand; /events of 1 and
   2 threads (and, with --mpiexec, 1 and 2 ranks) identical;
-- output.trials totals and none, a comparison file (--run), the --help
+- the story's wording by hand (certain.yaml, certain_more.yaml and
+  certain.yaml at quarterly steps): durations as the whole steps the model
+  ran (MODEL §3) with the sampled duration beside them, a one-month fold
+  without a per-month figure, whole months printed as integers;
+- output.trials totals and none (with and without /events: one consistent
+  account of what was checked), a comparison file (--run), the --help
   example as written, and the error cases (exit status 2, one line on
   stderr naming the file, nothing on stdout).
 """
@@ -82,7 +87,8 @@ def explain_every_trial(a, path, label):
         m = re.search(r"the replay matches the stored results bit for bit: (\d+) values", p.stdout)
         check(m is not None and int(m.group(1)) == want[k],
               "%s trial %d: no match of %d values reported" % (label, k, want[k]))
-        check(("the trial's %d rows of /events" % counts[k]) in p.stdout,
+        rows = "the trial's %d row%s of /events" % (counts[k], "" if counts[k] == 1 else "s")
+        check(rows in p.stdout,
               "%s trial %d: %d rows of /events not checked" % (label, k, counts[k]))
         if counts[k] == 0:
             check("Disruptions: none in this trial." in p.stdout,
@@ -168,6 +174,70 @@ def test_certain(a, tmp):
                     r"demand, stockpile releases 25.0%, 0.00 months of demand left - now EMPTY",
                     p.stdout, re.M) is not None, "certain: x's stockpile empty in month 16")
     check("9,750   86%  Export ban on X" in p.stdout, "certain: event a drives 9,750 m")
+    # durations: the steps the model ran, max(1, round(d)) months cut at the
+    # horizon (month 23), then the sampled d when it differs
+    for line in ("  month 3 (year 1, month 4): 50% for 4 months (months 3-6)\n",
+                 "  month 6 (year 1, month 7): 80% for 2 months (months 6-7; sampled 2.4 months)\n",
+                 "  month 12 (year 2, month 1): 100% for 12 months (months 12-23; sampled 30 "
+                 "months, cut at the end of the horizon)\n",
+                 "    starts: Export ban on X, 50% withheld for 4 months (to month 6)\n",
+                 "    starts: Export cut on Y, 80% withheld for 2 months (to month 7; sampled 2.4 "
+                 "months)\n",
+                 "months 13-15: much as month 12 (all within 2 points); loss GBP 1,500 m, GBP "
+                 "500.0 m a month\n"):
+        check(line in p.stdout, "certain: line %r not in the story" % line)
+    # whole months as integers: s1 12 months above 5% (12-23), s2 2 (6-7);
+    # x 12 months short above 1%, y 2
+    for pat in (r"^  s1 +9,750 +0\.000 +9,750 +100\.0% +12$", r"^  s2 +1,600 +0\.000 +1,600 +40\.0% +2$",
+                r"^  x +100\.0% +40\.6% +12 +x10\.00 +16$", r"^  y +80\.0% +6\.7% +2 +x10\.00 +-$"):
+        check(re.search(pat, p.stdout, re.M), "certain: totals row %r" % pat)
+    check(not re.search(r"\d\.\d+ months \(|\(to month", p.stdout.split("Month by month")[0]),
+          "certain: a sampled duration printed as the active one")
+
+
+def test_certain_more(a, tmp):
+    """tests/explain/certain_more.yaml: an occurrence shorter than a month
+    (active one step) and a one-month fold, by hand in the file; certain.yaml
+    at quarterly steps (3 months a step)."""
+    path = os.path.join(tmp, "more.h5")
+    minrisk_run(a, os.path.join(a.src, "tests/explain/certain_more.yaml"), path, 5, "--events")
+    p = run([a.minrisk, "explain", path, "--trial", "2"])
+    check(p.returncode == 0 and "total loss GBP 12,650 m" in p.stdout,
+          "certain_more: total loss by hand (12,650 m)")
+    for line in ("  month 15 (year 2, month 4): 30% for 1 month (month 15; sampled 0.2 months)\n",
+                 "  month 18 (year 2, month 7): 50% for 2 months (months 18-19)\n",
+                 "    starts: Second cut on Y, 30% withheld for 1 month (month 15 only; sampled "
+                 "0.2 months)\n",
+                 "    ends:   Second cut on Y (from month 15)\n",
+                 "month 15 (year 2, month 4): loss GBP 800.0 m (output 800.0 m, extra input cost "
+                 "0.000 m)\n",
+                 "month 19: much as month 18 (all within 2 points); loss GBP 1,500 m\n",
+                 "months 21-23: much as month 20 (all within 2 points); loss GBP 3,000 m, GBP "
+                 "1,000 m a month\n"):
+        check(line in p.stdout, "certain_more: line %r not in the story" % line)
+    for pat in (r"^  s2 +2,900 +0\.000 +2,900 +40\.0% +5$", r"^  y +80\.0% +\S+ +5 +x10\.00 +-$"):
+        check(re.search(pat, p.stdout, re.M), "certain_more: totals row %r" % pat)
+
+    # quarterly steps: round(4 / 3) = 1 step for a's 4 months from step 1,
+    # round(2.4 / 3) = 1 step for b's from step 2, a's 30 months from step 4
+    # cut at the horizon after 4 steps (steps 4-7)
+    y = os.path.join(tmp, "quarterly.yaml")
+    with open(y, "w") as f:
+        f.write("extends: %s\nname: explain test quarterly\nsimulation:\n  steps_per_year: 4\n"
+                % os.path.join(a.src, "tests/explain/certain.yaml"))
+    path = os.path.join(tmp, "quarterly.h5")
+    minrisk_run(a, y, path, 3, "--events")
+    p = run([a.minrisk, "explain", path, "--trial", "1"])
+    check(p.returncode == 0, "quarterly: explain")
+    for line in ("  step 1 (year 1, step 2 of 4; month 3): 50% for 1 step = 3 months (step 1; "
+                 "sampled 4 months)\n",
+                 "  step 2 (year 1, step 3 of 4; month 6): 80% for 1 step = 3 months (step 2; "
+                 "sampled 2.4 months)\n",
+                 "  step 4 (year 2, step 1 of 4; month 12): 100% for 4 steps = 12 months (steps "
+                 "4-7; sampled 30 months, cut at the end of the horizon)\n",
+                 "    starts: Export cut on Y, 80% withheld for 1 step = 3 months (step 2 only; "
+                 "sampled 2.4 months)\n"):
+        check(line in p.stdout, "quarterly: line %r not in the story" % line)
 
 
 def test_threads(a, tmp):
@@ -217,6 +287,20 @@ def test_output_trials(a, tmp):
           "none: no default trial: %s" % p.stderr)
     p = run([a.minrisk, "explain", os.path.join(tmp, "none.h5"), "--trial", "7"])
     check(p.returncode == 0 and "could not be checked" in p.stdout, "none: unchecked not said")
+    check("only /events" not in p.stdout and "matches" not in p.stdout,
+          "none without /events: a check claimed: %s" % p.stdout[-300:])
+    # none with --events: only the trial's /events rows, 6 values each
+    h = os.path.join(tmp, "none-events.h5")
+    minrisk_run(a, os.path.join(tmp, "none.yaml"), h, 100, "--events")
+    with h5py.File(h, "r") as f:
+        check("trials" not in f, "none: /trials written")
+        n = int(np.sum(f["events/trial"][()] == 7))
+    p = run([a.minrisk, "explain", h, "--trial", "7"])
+    want = ("Check: the replay matches the stored results bit for bit: %d values (the trial's %d "
+            "row%s of /events).\n  The file keeps no per-trial results (output.trials: none): "
+            "only /events could be checked.\n" % (6 * n, n, "" if n == 1 else "s"))
+    check(p.returncode == 0 and p.stdout.endswith(want) and "could not be checked" not in p.stdout,
+          "none with /events: expected %r, got %r" % (want, p.stdout[-300:]))
 
 
 def test_compare_file(a, tmp):
@@ -294,6 +378,7 @@ def main():
             demo = test_every_trial(a, tmp)
             test_worst_and_rank(a, demo)
             test_certain(a, tmp)
+            test_certain_more(a, tmp)
             test_threads(a, tmp)
             test_output_trials(a, tmp)
             test_compare_file(a, tmp)
