@@ -343,11 +343,16 @@ static void print_brief(teller *t)
     fprintf(t->out, "\n");
 }
 
+/* The sampled duration is shown beside the active months when it differs
+   from them by this much or more (months: what one decimal shows). */
+#define SAMPLED_SHOWN 0.05
+
 /* How long occurrence o was active, as the model ran it: whole steps,
    max(1, round(d n / 12)) cut at the horizon (MODEL §3), then the sampled
-   duration d when it differs. "2 months (months 4-5; sampled 2.2 months)";
-   in a month's block (in_block), "2 months (to month 5; ...)" or "1 month
-   (month 104 only; ...)". Other steps: "2 steps = 6 months (steps 4-5)". */
+   duration d when it differs by SAMPLED_SHOWN or more: "2 months (months
+   4-5; sampled 2.2 months)"; in a month's block (in_block), "2 months (to
+   month 5; ...)" or "1 month (month 104 only; ...)". Other steps: "2 steps
+   = 6 months (steps 4-5)". */
 static void active_span(const teller *t, const mr_occurrence_record *o, bool in_block, char *buf,
                         size_t size)
 {
@@ -369,7 +374,7 @@ static void active_span(const teller *t, const mr_occurrence_record *o, bool in_
         app(buf, size, " (to %s %d", unit, last);
     else
         app(buf, size, " (%ss %d-%d", unit, first, last);
-    if (fabs(o->duration_months - active) > 1e-9 * fmax(1.0, active)) {
+    if (fabs(o->duration_months - active) >= SAMPLED_SHOWN) {
         bool cut = last + 1 >= t->T && o->duration_months > active + 0.5 * md->h;
         months(m, sizeof m, o->duration_months);
         app(buf, size, "; sampled %s months%s", m, cut ? ", cut at the end of the horizon" : "");
