@@ -1018,7 +1018,7 @@ def run_meta_rows(run, f, path, version):
             bits.append("run %s" % esc(attr(ri, "date")))
         wall = seconds(ri, "wall_seconds")
         analysis = seconds(ri, "analysis_seconds")
-        if wall is not None and analysis is not None:  # the whole command: simulation + analysis
+        if wall is not None and analysis:  # the whole command: simulation + analysis (none: 0)
             bits.append("%.3g s of simulation + %.3g s of analysis" % (wall, analysis))
         elif wall is not None:
             bits.append("%.3g s of simulation" % wall)

@@ -10,17 +10,22 @@ MODE
             /summary (read here with h5py); the bootstrap errors of ES 99 and of
             the 1-in-100 annual loss agree with a plain bootstrap written here;
             the estimators of report.py against hand-worked values; the same
-            file gives byte-identical reports.
+            file gives byte-identical reports. A uk-2035-stockpile run: "no
+            stockpile" where the file holds NaN, the others counted from
+            /trials; the Run row with the analysis time.
   errors    exit status 2, one line on stderr naming the file and nothing left
             at the output path, for every bad input; usage errors; Ctrl-C
             while writing (130, nothing left); --help and its example run as
             written.
   studies   comparison, sweep and attribution files made here with h5py in
-            the layouts of docs/OUTPUT.md: their figures and tables.
+            the layouts of docs/OUTPUT.md: their figures, tables and
+            captions; a real sweep's header and heat-map caption.
   chromium  the demo report opened in headless Chromium (Debian's chromium):
             a screenshot (kept in --keep DIR), the DOM after loading (every
             figure present), every image decoded (a harness page reads
-            naturalWidth of each one), no console message from the page.
+            naturalWidth of each one), no console message from the page;
+            every table within the margin at 1280 px and no interval wrapped,
+            in the demo report and a real sweep's.
             Exit 77 (skipped) when chromium is not installed.
 """
 import argparse
@@ -339,8 +344,67 @@ def check_headline(page, h5path, what="run"):
           "%s: a sector's 1-in-100 loss has an SE, but per-sector annual losses are not stored" % what)
 
 
+def stockpiled_minerals(path):
+    """policies.stockpile.minerals of a scenario: the flow list under
+    `stockpile:` read with a regular expression (PyYAML is not a CI
+    dependency)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^  stockpile:\n(?:    .*\n|\s*\n)*?    minerals:\s*\[([^\]]*)\]", text, re.M)
+    return {x.strip() for x in m.group(1).split(",")} if m else set()
+
+
+def pct1(x):
+    return "%.1f%%" % (100 * x)
+
+
+def check_stockpile_report(args, tmp):
+    """uk-2035-stockpile (a stockpile for 8 of its minerals): the minerals
+    table says "no stockpile" for the others (the file holds NaN there) and
+    for the 8 gives the fraction of trials whose stockpile ran empty,
+    counted here from /trials, with its Wilson interval; and the Run row
+    adds the analysis time when /run_info has one."""
+    scen = os.path.join(args.src, "scenarios", "uk-2035-stockpile.yaml")
+    h5 = os.path.join(tmp, "stockpile.h5")
+    r = run([args.minrisk, "run", scen, "-o", h5, "--trials", "200", "--quiet", "--threads", "2"])
+    if not check(r.returncode == 0, "minrisk run %s: %s" % (scen, r.stderr)):
+        return
+    with h5py.File(h5, "a") as f:
+        f["run_info"].attrs["wall_seconds"] = 0.62
+        f["run_info"].attrs["analysis_seconds"] = 29.9
+        ids = list(f["mineral"].asstr()[()])
+        ran_empty = ~np.isnan(f["trials/mineral_stockpile_empty_month"][()])
+    out = os.path.join(tmp, "stockpile-report")
+    r = report(args, h5, out)
+    if not check(r.returncode == 0, "report of the stockpile run failed: %s" % r.stderr):
+        return
+    with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+        text = f.read()
+    have = stockpiled_minerals(scen)
+    check(len(have) == 8 and have < set(ids), "uk-2035-stockpile: stockpiles %s" % sorted(have))
+    for k, m in enumerate(ids):
+        c = re.search(r'<td id="minerals-table-%s-stock-empty"([^>]*)><span class="v">([^<]*)</span>'
+                      r'<span class="e">([^<]*)</span>' % re.escape(m), text)
+        if not check(c is not None, "stockpile report: no P(stockpile empty) cell of %s" % m):
+            continue
+        if m not in have:
+            check(c.group(2) == "no stockpile" and c.group(3) == "n/a",
+                  "stockpile report: %s has no stockpile, the cell says %r / %r" % (m, c.group(2), c.group(3)))
+            continue
+        n = ran_empty.shape[0]
+        p = int(ran_empty[:, k].sum()) / n
+        lo, hi = wilson95(p, n)
+        check(c.group(2) == pct1(p) and html.unescape(c.group(3)) == "%s \u2013 %s" % (pct1(lo), pct1(hi)),
+              "stockpile report: %s: %r (%r), counted from /trials %s (%s - %s)"
+              % (m, c.group(2), c.group(3), pct1(p), pct1(lo), pct1(hi)))
+    row = meta_row(text, "Run")
+    check(row is not None and "0.62 s of simulation + 29.9 s of analysis" in row,
+          "stockpile report: Run row %r, expected '0.62 s of simulation + 29.9 s of analysis'" % row)
+
+
 def mode_figures(args, tmp):
     check_estimators(args)
+    check_stockpile_report(args, tmp)
     h5 = os.path.join(tmp, "demo.h5")
     demo_run(args, h5)
     out = os.path.join(tmp, "demo-report")
@@ -552,8 +616,9 @@ def add_attribution(src, path):
         sectors = list(f["sector"].asstr()[()])
         if "attribution" in f:
             del f["attribution"]
-        sources = ["mineral/cobalt", "mineral/gallium", "country/CN", "country/CD", "event/cn-export-controls",
-                   "none/price-noise"]
+        sources = (["mineral/%s" % m for m in ("cobalt", "gallium", "lithium", "nickel", "tungsten", "ree_heavy")]
+                   + ["country/%s" % c for c in ("CN", "CD", "AU", "CL", "ID", "ZA", "RU", "BR")]
+                   + ["event/cn-export-controls", "event/drc-strike", "event/port-closure", "none/price-noise"])
         kinds = [s.split("/")[0] for s in sources]
         a = f.create_group("attribution")
         strings(a, "source", sources)
@@ -571,6 +636,77 @@ def add_attribution(src, path):
         return sources, share[-1]
 
 
+def figure_caption(text, fid):
+    """The caption of figure fid, without the trailing "Files: ..." links."""
+    m = re.search(r'<figure id="fig-%s">.*?<figcaption>(.*?) Files: ' % re.escape(fid), text, re.S)
+    return m.group(1) if m else None
+
+
+def meta_row(text, key):
+    """The value of a row of the header's table."""
+    m = re.search(r'<table class="meta">.*?<tr><th>%s</th><td>(.*?)</td></tr>' % re.escape(key), text, re.S)
+    return m.group(1) if m else None
+
+
+def wilson95(p, n):
+    """The Wilson score interval at 95%, written out here: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)."""
+    z = 1.959963984540054
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def real_sweep(args, tmp, trials=100):
+    """scenarios/uk-sweep-stockpile-cap.yaml (12 variants) run with few trials."""
+    path = os.path.join(tmp, "real-sweep.h5")
+    r = run([args.minrisk, "run", os.path.join(args.src, "scenarios", "uk-sweep-stockpile-cap.yaml"),
+             "-o", path, "--trials", str(trials), "--quiet", "--threads", "2"])
+    if r.returncode != 0:
+        sys.exit("minrisk run of the sweep failed: %s" % r.stderr)
+    return path
+
+
+def check_real_sweep(args, tmp):
+    """The header of a real sweep's report (the scenario once, the variants'
+    settings) and the heat map's caption (the Wilson intervals it omits)."""
+    path = real_sweep(args, tmp)
+    out = os.path.join(tmp, "real-sweep-report")
+    r = report(args, path, out)
+    if not check(r.returncode == 0, "real sweep report failed: %s" % r.stderr):
+        return
+    page, text = parse_page(os.path.join(out, "report.html"))
+    with h5py.File(path, "r") as f:
+        name = f.attrs["scenario_name"]
+        sw = f["sweep"]
+        params = [p.split(".")[-1] for p in sw["parameter"].asstr()[()]]
+        setting = sw["setting"].asstr()[()]
+        variants = list(sw["variant"].asstr()[()])
+        probs = [(f["variants"][v]["summary/mineral_shortage_prob"][()], int(f["variants"][v].attrs["trials"]))
+                 for v in variants]
+    header = text[text.index("<header>"):text.index("</header>")]
+    check("<h1>Sweep: %s</h1>" % name in header, "real sweep: h1 is not 'Sweep: %s': %s" % (name, header[:300]))
+    check(header.count(name) == 2, "real sweep: the header names the scenario %d times, expected 2 (h1, "
+          "Scenario)" % header.count(name))
+    variants_row = meta_row(text, "Variants") or ""
+    for i in range(len(variants)):
+        lab = ", ".join("%s=%s" % (p, setting[i][j]) for j, p in enumerate(params))
+        check(lab in variants_row, "real sweep: the Variants row lacks %r" % lab)
+    check(len(variants) == 12 and "sweep of 12 variants" in (meta_row(text, "Kind") or ""),
+          "real sweep: Kind row %r" % meta_row(text, "Kind"))
+    # the heat map (12 variants) shows no intervals: the caption gives their largest reach
+    reach = max(max(p - lo, hi - p) for ps, n in probs for p in ps for lo, hi in [wilson95(float(p), n)])
+    cap = figure_caption(text, "sweep-shortage") or ""
+    check("Wilson intervals (whiskers)" not in cap and
+          "reaches more than %.1f percentage points from its value" % (100 * reach) in cap,
+          "real sweep: heat map caption %r; the largest reach of a Wilson interval is %.3f points"
+          % (cap, 100 * reach))
+    # the sweep table: the headline figures of every variant, short headers
+    for i, v in enumerate(variants):
+        check(("sweep-table-%s-mean_loss" % v) in page.cells, "real sweep: no table cell of %s" % v)
+    check("stages above cap" not in text and "<th>above<br>cap</th>" in text,
+          "real sweep: the table's last header is not the short 'above cap'")
+
+
 def mode_studies(args, tmp):
     runs = []
     for i, seed in enumerate((11, 12, 13)):
@@ -580,6 +716,9 @@ def mode_studies(args, tmp):
 
     cmp_path = os.path.join(tmp, "cmp.h5")
     series, stats, est = make_compare(runs[0], runs[1], cmp_path)
+    with h5py.File(cmp_path, "a") as f:  # no analysis (0 s): the Run row gives the simulation only
+        f["run_info"].attrs["wall_seconds"] = 1.25
+        f["run_info"].attrs["analysis_seconds"] = 0.0
     out = os.path.join(tmp, "cmp-report")
     r = report(args, cmp_path, out)
     if check(r.returncode == 0, "compare report failed: %s" % r.stderr):
@@ -591,6 +730,9 @@ def mode_studies(args, tmp):
                 c = page.cells.get("difference-table-%s-%s" % (s, st))
                 check(c is not None and float(c["data-gbp"]) == est[i, k],
                       "compare: difference %s/%s is %s, the file has %r" % (s, st, c and c["data-gbp"], est[i, k]))
+        row = meta_row(text, "Run")
+        check(row is not None and "1.25 s of simulation" in row and "analysis" not in row,
+              "compare: analysis_seconds 0: Run row %r, expected 1.25 s of simulation only" % row)
         for g in ("runs-a", "runs-b"):
             check("headline-%s" % g in page.tables, "compare: no headline table of %s" % g)
             check("indicators-%s" % g in page.tables, "compare: no indicator table of %s" % g)
@@ -611,6 +753,9 @@ def mode_studies(args, tmp):
 
     att_path = os.path.join(tmp, "att.h5")
     sources, total_share = add_attribution(runs[0], att_path)
+    with h5py.File(att_path, "a") as f:  # no analysis time (NaN): the Run row gives the simulation only
+        f["run_info"].attrs["wall_seconds"] = 0.62
+        f["run_info"].attrs["analysis_seconds"] = np.nan
     out = os.path.join(tmp, "att-report")
     r = report(args, att_path, out)
     if check(r.returncode == 0, "attribution report failed: %s" % r.stderr):
@@ -618,11 +763,25 @@ def mode_studies(args, tmp):
         check_figures(page, out, run_figures(att_path), "attribution")
         check("attribution-es99-removed" in page.figures and "attribution-mean-removed" in page.figures,
               "attribution: no counterfactual figures")
-        m = re.search(r'<table id="attribution-table">.*?</tr><tr><td class="l">([^<]+)</td>', text)
-        top = sources[int(np.argmax(total_share))]
-        check(m is not None and m.group(1) == top,
-              "attribution: the ranking starts with %s, the largest tail share of the total is %s"
-              % (m and m.group(1), top))
+        # the table: the 15 largest tail shares of the total, largest first (18 sources)
+        m = re.search(r'<table id="attribution-table">(.*?)</table>', text, re.S)
+        ranked = re.findall(r'<tr><td class="l">([^<]+)</td>', m.group(1)) if m else []
+        want = [sources[i] for i in np.argsort(-total_share, kind="stable")[:15]]
+        check(ranked == want, "attribution: the ranking is %s, the 15 largest tail shares of the total are %s"
+              % (ranked, want))
+        check(m is not None and "The 15 largest of the 18 sources" in m.group(1),
+              "attribution: the table does not say it shows the 15 largest of 18 sources")
+        # the counterfactual captions name the statistic (not "es 99% removed falls")
+        for fid, what in (("attribution-mean-removed", "mean loss"), ("attribution-es99-removed", "ES 99%")):
+            cap = figure_caption(text, fid)
+            check(cap is not None and cap.startswith("How much each series' %s over the horizon falls "
+                                                     "when the source never disrupts" % what)
+                  and "removed falls" not in cap, "attribution: caption of %s: %r" % (fid, cap))
+        row = meta_row(text, "Run")
+        check(row is not None and "0.62 s of simulation" in row and "analysis" not in row,
+              "attribution: analysis_seconds NaN: Run row %r, expected 0.62 s of simulation only" % row)
+
+    check_real_sweep(args, tmp)
 
     # A file of an unknown kind: bad input.
     odd = os.path.join(tmp, "odd.h5")
@@ -654,11 +813,62 @@ document.getElementById('f').addEventListener('load', function () {
     }
     var figs = d.querySelectorAll('figure');
     for (var j = 0; j < figs.length; j++) out.figures.push(figs[j].id);
+    // layout at 1280 px: every table's right edge against the body's content
+    // box, and the interval lines (span.e) that wrap onto more than one line
+    var cs = d.defaultView.getComputedStyle(d.body);
+    out.contentRight = d.body.getBoundingClientRect().right - parseFloat(cs.paddingRight);
+    out.tables = [];
+    var tabs = d.querySelectorAll('table[id]');
+    for (var t = 0; t < tabs.length; t++)
+      out.tables.push({id: tabs[t].id, right: tabs[t].getBoundingClientRect().right});
+    out.wrapped = [];
+    var es = d.querySelectorAll('table[id] span.e');
+    for (var k = 0; k < es.length; k++) {
+      var r = d.createRange();
+      r.selectNodeContents(es[k]);
+      var lines = {};
+      var rects = r.getClientRects();
+      for (var q = 0; q < rects.length; q++) lines[Math.round(rects[q].top)] = 1;
+      if (Object.keys(lines).length > 1) {
+        var td = es[k].closest('td');
+        out.wrapped.push((es[k].closest('table').id) + ': ' + (td && td.id ? td.id : es[k].textContent));
+      }
+    }
   } catch (e) { out.error = String(e); }
   document.getElementById('result').textContent = JSON.stringify(out);
 });
 </script></body></html>
 """
+
+def harness(binary, profile, tmp, url, what):
+    """The HARNESS page's findings about the page at url (None on failure)."""
+    path = os.path.join(tmp, "harness-%s.html" % what)
+    with open(path, "w") as f:
+        f.write(HARNESS % url)
+    r = chromium(binary, profile, ["--allow-file-access-from-files", "--virtual-time-budget=15000",
+                                   "--dump-dom", "file://" + path])
+    check(not page_messages(r.stderr), "%s: the page logged console messages: %s" % (what, page_messages(r.stderr)))
+    m = re.search(r'<pre id="result">(.*?)</pre>', r.stdout, re.S)
+    if not check(m is not None, "%s harness: no result" % what):
+        return None
+    try:
+        res = json.loads(html.unescape(m.group(1)))
+    except ValueError:
+        check(False, "%s harness: result is not JSON: %r" % (what, m.group(1)[:300]))
+        return None
+    check(res.get("error") is None, "%s harness: %s" % (what, res.get("error")))
+    return res
+
+
+def check_fit(res, what, wrap_ok=()):
+    """Every table within the page's content width at 1280 px; no interval
+    line wraps (outside the tables in wrap_ok)."""
+    for t in res.get("tables", []):
+        check(t["right"] <= res["contentRight"] + 0.5, "%s at 1280 px: table %s ends at %.0f px, past the "
+              "margin at %.0f px" % (what, t["id"], t["right"], res["contentRight"]))
+    wrapped = [w for w in res.get("wrapped", []) if w.split(":")[0] not in wrap_ok]
+    check(not wrapped, "%s at 1280 px: intervals wrapped onto two lines: %s" % (what, wrapped[:8]))
+
 
 CONSOLE = re.compile(r":CONSOLE[:(]\d+|Uncaught|Refused to (load|apply|execute)")
 
@@ -722,21 +932,9 @@ def mode_chromium(args, tmp):
     check(sorted(dom.imgs) == sorted("img-" + f for f in want),
           "DOM after loading: images %s" % sorted(dom.imgs))
 
-    harness = os.path.join(tmp, "harness.html")
-    with open(harness, "w") as f:
-        f.write(HARNESS % url)
-    r = chromium(binary, profile, ["--allow-file-access-from-files", "--virtual-time-budget=15000",
-                                   "--dump-dom", "file://" + harness])
-    check(not page_messages(r.stderr), "the page logged console messages: %s" % page_messages(r.stderr))
-    m = re.search(r'<pre id="result">(.*?)</pre>', r.stdout, re.S)
-    res = None
-    if check(m is not None, "harness: no result"):
-        try:
-            res = json.loads(html.unescape(m.group(1)))
-        except ValueError:
-            check(False, "harness: result is not JSON: %r" % m.group(1)[:300])
+    res = harness(binary, profile, tmp, url, "demo")
     if res is not None:
-        check(res.get("error") is None, "harness: %s" % res.get("error"))
+        check_fit(res, "demo")
         ids = sorted(i["id"] for i in res["images"])
         check(ids == sorted("img-" + f for f in want), "harness: images %s" % ids)
         for i in res["images"]:
@@ -744,6 +942,21 @@ def mode_chromium(args, tmp):
                   "harness: %s not decoded (complete %s, %d x %d)" % (i["id"], i["complete"], i["w"], i["h"]))
         check(sorted(res["figures"]) == sorted("fig-" + f for f in want),
               "harness: figures %s" % res["figures"])
+
+    # A real sweep (12 variants, 7 headline figures, 2 parameters): its table
+    # fits 1280 px with every interval on one line; a screenshot is kept.
+    sw = real_sweep(args, tmp)
+    out = os.path.join(keep, "sweep-report")
+    r = report(args, sw, out)
+    if check(r.returncode == 0, "sweep report failed: %s" % r.stderr):
+        url = "file://" + os.path.abspath(os.path.join(out, "report.html"))
+        res = harness(binary, profile, tmp, url, "sweep")
+        if res is not None:
+            check([t["id"] for t in res["tables"]][:1] == ["sweep-table"], "sweep: tables %s" % res["tables"])
+            check_fit(res, "sweep")
+        shot = os.path.join(keep, "sweep-screenshot.png")
+        chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,1400", url])
+        print("sweep screenshot: %s" % shot)
     return 0
 
 

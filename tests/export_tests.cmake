@@ -1,7 +1,9 @@
 # export_tests.cmake - `minrisk export` (tests/check_export.py), label
 # `export`: every CSV of a demo run read with Python's csv module, its
 # header against docs/EXPORT.md and its values against h5py; failure paths;
-# a comparison file for --run and the study tables. Included by
+# a comparison file for --run and the study tables (the variance-reduction
+# factor as _ratio, the header docs/EXPORT.md lists); NaN attributes; a
+# uk-2035-stockpile run (minerals without a stockpile). Included by
 # tests/CMakeLists.txt (MINRISK_PYTHON, MINRISK_BIN, MINRISK_SRC).
 
 if(MINRISK_PYTHON AND EXISTS ${MINRISK_SRC}/scenarios/demo.yaml)

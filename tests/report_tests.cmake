@@ -1,9 +1,11 @@
 # report_tests.cmake - `minrisk report` (tests/check_report.py), label
 # `report`: the figures and numbers of a demo report against the file and
-# independent computations; bad input and interrupts; comparison, sweep and
-# attribution files made with h5py; the page in headless Chromium (skipped,
-# status 77, when Debian's chromium is not installed; the screenshot is
-# kept in <build>/tests/report-chromium/report-screenshot.png). Included by
+# independent computations, and of a uk-2035-stockpile run (minerals without
+# a stockpile); bad input and interrupts; comparison, sweep and attribution
+# files made with h5py, and a real 100-trial sweep (its header and heat-map
+# caption); the page in headless Chromium, tables within 1280 px (skipped,
+# status 77, when Debian's chromium is not installed; the screenshots are
+# kept in <build>/tests/report-chromium/). Included by
 # tests/CMakeLists.txt (MINRISK_PYTHON, MINRISK_BIN, MINRISK_SRC).
 
 if(MINRISK_PYTHON AND EXISTS ${MINRISK_SRC}/scenarios/demo.yaml)
