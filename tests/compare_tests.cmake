@@ -26,7 +26,7 @@ if(VALGRIND AND NOT MINRISK_SANITIZE AND NOT MINRISK_WITH_MPI)
            COMMAND ${VALGRIND} -q --leak-check=full --errors-for-leak-kinds=definite,indirect
                    --error-exitcode=99 ${MINRISK_BIN} compare
                    ${MINRISK_SRC}/tests/compare/crn_base.yaml
-                   ${MINRISK_SRC}/tests/compare/crn_doubled.yaml --trials 300 --bootstrap 50
+                   ${MINRISK_SRC}/tests/compare/crn_doubled.yaml --trials 300 --bootstrap 100
                    -o ${CMAKE_CURRENT_BINARY_DIR}/compare_valgrind.h5 --quiet)
   set_tests_properties(compare_valgrind PROPERTIES LABELS "compare;memcheck"
                        ENVIRONMENT "OMP_NUM_THREADS=2")

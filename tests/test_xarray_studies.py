@@ -99,7 +99,7 @@ def main():
         subprocess.run([minrisk, "run", demo, "-o", run, "--trials", "300", "--events",
                         "--counterfactual", "-q"], check=True)
         subprocess.run([minrisk, "compare", demo, demo, "-o", cmp_, "--trials", "300",
-                        "--bootstrap", "50", "-q"], check=True,
+                        "--bootstrap", "100", "-q"], check=True,
                        stdout=subprocess.DEVNULL)
         subprocess.run([minrisk, "run", os.path.join(src, "tests", "sweep", "grid.yaml"),
                         "-o", sweep, "--trials", "100", "-q"], check=True)
