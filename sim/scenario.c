@@ -1772,11 +1772,15 @@ static int walk_sweep(P *p, const yaml_node_t *v, const char *kp)
         if (nv < 1 || nv > SWEEP_MAX_VALUES)
             return fail(p, vals, ckp, "expected 1 to %d values, got %d", SWEEP_MAX_VALUES, nv);
         mr_sweep_param *sp = &sc->sweep[i];
-        if (!(sp->path = strdup(path)) || !(sp->labels = zalloc(p, (size_t)nv, sizeof(char *))))
+        if (!(sp->path = strdup(path)) || !(sp->labels = zalloc(p, (size_t)nv, sizeof(char *))) ||
+            !(sp->line = zalloc(p, (size_t)nv, sizeof(int))) ||
+            !(sp->col = zalloc(p, (size_t)nv, sizeof(int))) || !(sp->file = strdup(file_of(p, k))))
             return oom(p);
         sp->nvalues = nv;
         for (int q = 0; q < nv; q++) {
             const yaml_node_t *x = item_at(p, vals, q);
+            sp->line[q] = (int)x->start_mark.line + 1;
+            sp->col[q] = (int)x->start_mark.column + 1;
             char buf[32];
             const char *label = buf;
             if (is_null(x))
@@ -2721,6 +2725,9 @@ void mr_scenario_free(mr_scenario *sc)
         for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)
             free(sc->sweep[i].labels[k]);
         free(sc->sweep[i].labels);
+        free(sc->sweep[i].line);
+        free(sc->sweep[i].col);
+        free(sc->sweep[i].file);
     }
     free(sc->sweep);
     memset(sc, 0, sizeof *sc);

@@ -186,6 +186,8 @@ typedef struct {
     int nvalues;
     char **labels; /* each value as text: the scalar, "none" for null,
                       "value<k>" for a mapping or list (k from 1) */
+    int *line, *col; /* [nvalues] where each value is written (from 1) */
+    char *file;      /* the file the sweep block is in */
 } mr_sweep_param;
 
 #define MR_SWEEP_MAX_VARIANTS 1024

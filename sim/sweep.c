@@ -13,6 +13,7 @@
 #include "dstats.h"
 #include "extras.h"
 #include "output.h"
+#include "rng.h"
 #include "sumstats.h"
 
 #include <math.h>
@@ -254,10 +255,46 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
     return rc ? -1 : 0;
 }
 
+/* Hash of a variant's resolved scenario (what the model sees), 0 when out
+   of memory. */
+static uint64_t resolved_hash(const mr_scenario *sc)
+{
+    char *y = mr_scenario_resolved_yaml(sc);
+    uint64_t h = y ? mr_hash64(y) : 0;
+    free(y);
+    return h;
+}
+
+/* Two variants that resolve to the same scenario (0.6 and 0.60, a value
+   equal to the default and null...) would be one variant twice: an error
+   at the value of the first parameter where they differ. */
+static int same_variant_error(const mr_scenario *base, uint64_t u, uint64_t v, mr_error *err)
+{
+    int cu[64], cv[64];
+    if (base->nsweep > 64)
+        return -1;
+    variant_choice(base, u, cu);
+    variant_choice(base, v, cv);
+    for (int i = 0; i < base->nsweep; i++)
+        if (cu[i] != cv[i]) {
+            const mr_sweep_param *sp = &base->sweep[i];
+            snprintf(err->msg, sizeof err->msg,
+                     "%s:%d:%d: sweep.%s[%d]: the value '%s' gives the same scenario as '%s': "
+                     "two variants would be one",
+                     sp->file, sp->line[cv[i]], sp->col[cv[i]], sp->path, cv[i],
+                     sp->labels[cv[i]], sp->labels[cu[i]]);
+            return -1;
+        }
+    return -1;
+}
+
 int mr_sweep_check(const mr_scenario *base, mr_error *err)
 {
     int *choice = malloc((size_t)base->nsweep * sizeof *choice);
-    if (!choice) {
+    uint64_t *hash = malloc((size_t)base->nvariants * sizeof *hash);
+    if (!choice || !hash) {
+        free(choice);
+        free(hash);
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
         return -1;
     }
@@ -267,10 +304,20 @@ int mr_sweep_check(const mr_scenario *base, mr_error *err)
         variant_choice(base, v, choice);
         rc = mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
                                        choice, base->nsweep, &sc, err);
-        if (rc == 0)
+        if (rc == 0) {
+            hash[v] = resolved_hash(&sc);
             mr_scenario_free(&sc);
+            if (!hash[v]) {
+                snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
+                rc = -1;
+            }
+            for (uint64_t u = 0; rc == 0 && u < v; u++)
+                if (hash[u] == hash[v])
+                    rc = same_variant_error(base, u, v, err);
+        }
     }
     free(choice);
+    free(hash);
     return rc;
 }
 
@@ -289,6 +336,10 @@ int mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_op
         goto done;
     }
     /* every variant first: a bad value fails before anything runs */
+    if (mr_sweep_check(base, err)) {
+        *usage_error = 1;
+        goto done;
+    }
     for (uint64_t v = 0; v < V; v++) {
         variant_choice(base, v, choice);
         if (mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
