@@ -36,6 +36,11 @@ void mr_engine_interrupt(void)
     interrupted = 1;
 }
 
+int mr_engine_interrupted(void)
+{
+    return interrupted != 0;
+}
+
 int mr_results_alloc(mr_results *r, uint64_t N, int S, int M, int H, int T)
 {
     memset(r, 0, sizeof *r);

@@ -120,6 +120,10 @@ int mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_res
 /* Ask a running engine to stop soon (async-signal-safe). */
 void mr_engine_interrupt(void);
 
+/* 1 once mr_engine_interrupt has been called (also after the engine
+   returned): for the work a command does after the simulation. */
+int mr_engine_interrupted(void);
+
 /* One disruption occurrence of a trial (MODEL §3). */
 typedef struct {
     uint64_t trial;

@@ -361,6 +361,9 @@ static int run(const run_request *q, const mr_comm *comm)
         if (rc == 0 && q->events)
             rc = mr_events_collect(&sc, &res, comm, &extras, &err);
         info.analysis_seconds = now_seconds() - ta;
+        /* Ctrl-C during the analysis: stop before the write (all ranks agree) */
+        if (rc == 0 && mr_comm_any(comm, mr_engine_interrupted() && !checkpoint_requested))
+            rc = 1;
         if (rc == 0) {
             mr_output_run one = {NULL, &sc, &res, &info};
             writing_output = 1;
