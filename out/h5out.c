@@ -29,6 +29,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "clock.h"
 #include "indicators.h"
 #include "output.h"
 #include "stats.h"
@@ -77,6 +78,11 @@ void mr_output_remove_partial(void)
 {
     if (partial_active)
         unlink(partial_path);
+}
+
+int mr_output_writing(void)
+{
+    return partial_active != 0;
 }
 
 void mr_output_interrupt(void)
@@ -210,12 +216,6 @@ static void close_id(hid_t id)
     }
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -1455,7 +1455,7 @@ static void write_final(h5w *w, const mr_scenario *sc, const run_facts *rf)
 int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
                     const mr_run_info *info, const mr_comm *comm, mr_error *err)
 {
-    mr_output_run run = {NULL, sc, res, info};
+    mr_output_run run = {NULL, sc, res, info, NULL};
     return mr_output_write_multi(path, "run", &run, 1, NULL, 0, comm, err);
 }
 
@@ -1480,6 +1480,7 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
     const bool root = c->rank == 0;
     const bool plain = !strcmp(kind, "run");
     mr_sumstats *st = calloc(nruns ? nruns : 1, sizeof *st);
+    bool *own = calloc(nruns ? nruns : 1, sizeof *own); /* st[k] computed here */
     char **resolved = calloc(nruns ? nruns : 1, sizeof *resolved);
     /* /run_info: the first run's facts; wall time and random words summed over the runs */
     mr_run_info sum_info = {0};
@@ -1504,7 +1505,7 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
     run_facts rf = {.have_info = info != NULL, .ranks = c->size};
     bool created = false;
 
-    if (!st || !resolved)
+    if (!st || !own || !resolved)
         fail(&w, "out of memory");
     else if (nruns == 0 || (plain && nruns != 1))
         fail(&w, "internal error: %zu runs for a file of kind %s", nruns, kind);
@@ -1514,14 +1515,18 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
         goto done;
 
     /* The statistics, before the file exists. */
-    double t0 = now_seconds();
+    double t0 = mr_now_seconds();
     for (size_t k = 0; k < nruns && !w.failed; k++) {
-        if (mr_sumstats_compute(c, runs[k].res, &st[k]) != 0)
+        if (runs[k].stats)
+            st[k] = *runs[k].stats; /* the caller's, not freed here */
+        else if (mr_sumstats_compute(c, runs[k].res, &st[k]) != 0)
             fail(&w, "out of memory for the statistics");
-        else if (!(resolved[k] = mr_scenario_resolved_yaml(runs[k].sc)))
+        else
+            own[k] = true;
+        if (!w.failed && !(resolved[k] = mr_scenario_resolved_yaml(runs[k].sc)))
             fail(&w, "cannot produce the resolved scenario (out of memory)");
     }
-    rf.stats_seconds = now_seconds() - t0;
+    rf.stats_seconds = mr_now_seconds() - t0;
     if (sync_state(&w) < 0)
         goto done;
 
@@ -1561,9 +1566,9 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
     H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are reported through err */
 
-    double t1 = now_seconds();
+    double t1 = mr_now_seconds();
     write_collective(&w, kind, runs, nruns, st, resolved, extras, nextras);
-    double write_s = now_seconds() - t1;
+    double write_s = mr_now_seconds() - t1;
     if (sync_state(&w) == 0) {
         /* rank-dependent facts, reduced over ranks (exact min and max) */
         double mx[4] = {info ? info->wall_seconds : 0.0, rf.stats_seconds, write_s,
@@ -1599,11 +1604,13 @@ done:
     if (w.failed && created && root)
         unlink(partial_path);
     partial_active = 0;
-    for (size_t k = 0; st && resolved && k < nruns; k++) {
-        mr_sumstats_free(&st[k]);
+    for (size_t k = 0; st && own && resolved && k < nruns; k++) {
+        if (own[k])
+            mr_sumstats_free(&st[k]);
         free(resolved[k]);
     }
     free(st);
+    free(own);
     free(resolved);
     free_deferred(&w);
     mr_comm_barrier(c);

@@ -60,11 +60,16 @@ int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *r
                     const mr_run_info *info, const mr_comm *comm, mr_error *err);
 
 /* One run of a file that holds several (a comparison, a sweep). */
+struct mr_sumstats; /* sumstats.h */
+
 typedef struct {
     const char *group;        /* its group, e.g. "runs/a" or "variants/cap_060" */
     const mr_scenario *sc;
     const mr_results *res;    /* this rank's trials, as for mr_output_write */
     const mr_run_info *info;  /* may be NULL */
+    const struct mr_sumstats *stats; /* the statistics of res when the caller has
+                                        them already (mr_sumstats_compute over
+                                        the same comm); NULL: computed here */
 } mr_output_run;
 
 typedef enum { MR_EXTRA_F64, MR_EXTRA_U64, MR_EXTRA_I32, MR_EXTRA_STR } mr_extra_type;
@@ -106,6 +111,9 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
    unlink(2) on a name prepared in advance; for a SIGINT/SIGTERM handler
    that returns. */
 void mr_output_interrupt(void);
+
+/* 1 while a write has its temporary file on disk (async-signal-safe). */
+int mr_output_writing(void);
 
 /* Only remove the temporary file of a write in progress, if any (unlink(2)
    of a name prepared in advance): for a signal handler that then _exits. */

@@ -23,7 +23,7 @@ typedef struct {
     double es[MR_OUTPUT_NES];
 } mr_loss_stats;
 
-typedef struct {
+typedef struct mr_sumstats {
     uint64_t ntrials; /* N of the run */
     int nsectors, nminerals, steps;
 

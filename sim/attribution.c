@@ -17,6 +17,7 @@
  */
 #include "attribution.h"
 
+#include "clock.h"
 #include "dstats.h"
 #include "paired.h"
 #include "run_extras.h"
@@ -647,12 +648,6 @@ static void free_table(attr_table *t)
     memset(t, 0, sizeof *t);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* (a) every series' tail: select, replay, gather, reduce. Collective. */
 static int tail_allocation(const mr_scenario *sc, const mr_results *res, const mr_attr_plan *pl,
@@ -781,7 +776,7 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
         }
         if (pl->kind[k] == MR_SRC_NONE)
             continue; /* price noise cannot be switched off */
-        const double t0 = now_seconds();
+        const double t0 = mr_now_seconds();
         const double *x = base; /* nothing to switch off: the base run itself */
         if (source_masks(pl, md, k, proc_off, mineral_off)) {
             const mr_counterfactual c = {proc_off, mineral_off};
@@ -811,7 +806,7 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
             x = cf;
             run++;
         }
-        const double t1 = now_seconds();
+        const double t1 = mr_now_seconds();
         int nomem = 0;
         for (int s = 0; s < W && !nomem; s++) {
             /* one bootstrap stream per series: every source's interval is
@@ -836,7 +831,7 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
             goto oom;
         if (opts->progress && comm->rank == 0 && x != base)
             fprintf(stderr, "counterfactual %d/%d: without %s: run %.1f s, intervals %.1f s\n", run,
-                    nruns, pl->name[k], t1 - t0, now_seconds() - t1);
+                    nruns, pl->name[k], t1 - t0, mr_now_seconds() - t1);
     }
     rc = 0;
     goto out;
@@ -1031,12 +1026,12 @@ int mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
         snprintf(err->msg, sizeof err->msg, "%s: attribution: out of memory", sc->source_path);
         goto out;
     }
-    const double t0 = now_seconds();
+    const double t0 = mr_now_seconds();
     if (tail_allocation(sc, res, &pl, loss, opts->threads, comm, &tb, err))
         goto out;
     if (opts->progress && comm->rank == 0)
         fprintf(stderr, "attribution: ES 99 tails of %d series allocated in %.2f s\n", (int)W,
-                now_seconds() - t0);
+                mr_now_seconds() - t0);
     if (opts->counterfactual &&
         (rc = counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err)) != 0) {
         rc = rc > 0 ? 1 : -1;

@@ -2,7 +2,11 @@
  * output name, loading a scenario on every rank. */
 #include "cli.h"
 
+#include "engine.h"
+#include "output.h"
+
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,4 +115,26 @@ int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm,
     rc = mr_scenario_parse(path, buf, (size_t)len, sc, err);
     free(buf);
     return rc;
+}
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    if (mr_output_writing()) {
+        mr_output_remove_partial();
+        _exit(MR_EXIT_INTERRUPTED);
+    }
+    mr_engine_interrupt();
+    mr_output_interrupt();
+}
+
+void mr_cli_install_interrupt(bool sigterm_too)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    if (sigterm_too)
+        sigaction(SIGTERM, &sa, NULL);
 }

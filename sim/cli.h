@@ -8,6 +8,8 @@
 #include "comm.h"
 #include "scenario.h"
 
+#include <stdbool.h>
+
 enum { MR_EXIT_OK = 0, MR_EXIT_FAIL = 1, MR_EXIT_USAGE = 2, MR_EXIT_INTERRUPTED = 130 };
 
 /* -h or --help */
@@ -33,6 +35,14 @@ void mr_cli_report(const mr_comm *comm, const mr_error *err);
 /* Rank 0 reads the scenario, every rank parses the same bytes. 0 or -1
    with err on every rank. */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
+
+/* SIGINT (and SIGTERM when sigterm_too): during the write of a result file
+   (mr_output_writing), remove the temporary file and _exit(130) at once
+   (HDF5 is not reentrant); before it, ask the engine to stop
+   (mr_engine_interrupt) and the next write to write nothing
+   (mr_output_interrupt), so the command exits 130 with nothing at the
+   output path wherever the signal falls. */
+void mr_cli_install_interrupt(bool sigterm_too);
 
 /* The commands: argv[0] is the first argument after the command name. */
 int mr_cmd_compare(int argc, char **argv);

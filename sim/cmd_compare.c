@@ -8,6 +8,7 @@
  * mpiexec; the engine and the writer get a NULL comm).
  */
 #include "cli.h"
+#include "clock.h"
 #include "engine.h"
 #include "extras.h"
 #include "output.h"
@@ -65,39 +66,6 @@ static const char *const usage_compare =
     "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml --trials 2000 -o "
     "vision.h5\n";
 
-/* Set while the output file is being written: an interrupt then removes
-   the temporary file and exits at once (HDF5 is not reentrant); before,
-   it stops the engine and the command exits without writing. */
-static volatile sig_atomic_t writing_output = 0;
-static volatile sig_atomic_t stop_requested = 0;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    if (writing_output) {
-        mr_output_remove_partial();
-        _exit(MR_EXIT_INTERRUPTED);
-    }
-    stop_requested = 1;
-    mr_engine_interrupt();
-}
-
-static void install_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 typedef struct {
     const char *a, *b, *output;
@@ -482,7 +450,7 @@ static int compare(const request *q)
     }
 
     /* The two runs. */
-    const double t0 = now_seconds();
+    const double t0 = mr_now_seconds();
     mr_engine_opts opts = {
         .threads = (int)q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = NULL};
     for (int w = 0; w < 2; w++) {
@@ -493,7 +461,7 @@ static int compare(const request *q)
             goto done;
         }
         have_res[w] = true;
-        if (rc > 0 || stop_requested) {
+        if (rc > 0 || mr_engine_interrupted()) {
             fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
             status = MR_EXIT_INTERRUPTED;
             goto done;
@@ -531,7 +499,7 @@ static int compare(const request *q)
     names[S] = "total";
     ser[S] = (mr_paired_series){res[0].total_loss,  res[1].total_loss, 1, res[0].annual_loss,
                                 res[1].annual_loss, (size_t)H,         1};
-    const double t1 = now_seconds();
+    const double t1 = mr_now_seconds();
     if (mr_paired_compute_many(ser, (size_t)P, N, (size_t)H, seed, BOOTSTRAP_LABEL, (int)q->nboot,
                                p)) {
         fprintf(stderr, "%s: out of memory for the paired statistics of %llu trials\n", q->a,
@@ -539,10 +507,10 @@ static int compare(const request *q)
         status = MR_EXIT_FAIL;
         goto done;
     }
-    const double boot_s = now_seconds() - t1;
+    const double boot_s = mr_now_seconds() - t1;
     for (int k = 0; k < P; k++) /* n/a where the bootstrap has too little to go on */
         mr_paired_drop_weak_intervals(&p[k], N, (size_t)H, (int)q->nboot);
-    if (stop_requested) {
+    if (mr_engine_interrupted()) {
         fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
         status = MR_EXIT_INTERRUPTED;
         goto done;
@@ -568,19 +536,11 @@ static int compare(const request *q)
         status = MR_EXIT_FAIL;
         goto done;
     }
-    mr_output_run runs[2] = {{"runs/a", &sc[0], &res[0], &info[0]},
-                             {"runs/b", &sc[1], &res[1], &info[1]}};
-    /* From here an interrupt exits from the handler; one that came before
-       is seen here (the flag is set first, so none falls in between). */
-    writing_output = 1;
-    if (stop_requested) {
-        writing_output = 0;
-        fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
-        status = MR_EXIT_INTERRUPTED;
-        goto done;
-    }
+    mr_output_run runs[2] = {{"runs/a", &sc[0], &res[0], &info[0], NULL},
+                             {"runs/b", &sc[1], &res[1], &info[1], NULL}};
+    /* An interrupt before the write makes it write nothing (rc 1); during
+       it, the handler exits (mr_cli_install_interrupt). */
     int rc = mr_output_write_multi(output, "compare", runs, 2, extras.x, extras.n, NULL, &err);
-    writing_output = 0;
     if (rc) {
         fprintf(stderr, "%s\n", err.msg);
         status = rc > 0 ? MR_EXIT_INTERRUPTED : MR_EXIT_FAIL;
@@ -590,7 +550,7 @@ static int compare(const request *q)
         fprintf(stderr,
                 "minrisk compare: 2 x %llu trials in %.2f s (runs %.2f + %.2f s, paired statistics "
                 "and %d bootstrap resamples %.2f s) on %d threads; wrote %s\n",
-                (unsigned long long)trials, now_seconds() - t0, info[0].wall_seconds,
+                (unsigned long long)trials, mr_now_seconds() - t0, info[0].wall_seconds,
                 info[1].wall_seconds, (int)q->nboot, boot_s, info[0].threads, output);
 
 done:
@@ -670,6 +630,6 @@ int mr_cmd_compare(int argc, char **argv)
                                       "runs as one process with OpenMP threads: start it "
                                       "without mpiexec");
     }
-    install_handlers();
+    mr_cli_install_interrupt(true);
     return compare(&q);
 }

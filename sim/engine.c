@@ -8,6 +8,7 @@
  */
 #include "engine.h"
 
+#include "clock.h"
 #include "disruption.h"
 #include "iim.h"
 #include "model.h"
@@ -561,15 +562,23 @@ static void add_bands(uint64_t *dst, const uint32_t *src, int T, int n, int bins
         }
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
                       const mr_comm *comm, mr_results *res, mr_run_info *info);
+
+/* The blocks of res still to do, on md (built from sc). */
+static int continue_on(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
+                       mr_results *res, mr_run_info *info, mr_error *err)
+{
+    const mr_comm solo = {0, 1, NULL};
+    int rc = run_blocks(sc, md, opts, opts->comm ? opts->comm : &solo, res, info);
+    if (rc < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+                 sc->source_path);
+        mr_results_free(res);
+    }
+    return rc;
+}
 
 int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                   mr_run_info *info, mr_error *err)
@@ -613,27 +622,21 @@ int mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results 
     for (uint64_t b = blo; b < bhi; b++)
         if (opts->skip_block && opts->skip_block[b])
             res->block_done[b - blo] = 1;
-    mr_model_free(&md);
     /* No reset of `interrupted` here: a signal that came during start-up
        (before the engine ran) still stops the run. */
-    return mr_engine_continue(sc, opts, res, info, err);
+    int rc = continue_on(sc, &md, opts, res, info, err);
+    mr_model_free(&md);
+    return rc;
 }
 
 int mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                        mr_run_info *info, mr_error *err)
 {
-    const mr_comm solo = {0, 1, NULL};
-    const mr_comm *comm = opts->comm ? opts->comm : &solo;
     mr_model md;
     if (mr_model_build(sc, &md, err))
         return -1;
-    int rc = run_blocks(sc, &md, opts, comm, res, info);
+    int rc = continue_on(sc, &md, opts, res, info, err);
     mr_model_free(&md);
-    if (rc < 0) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
-                 sc->source_path);
-        mr_results_free(res);
-    }
     return rc;
 }
 
@@ -645,7 +648,7 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
 {
     const uint64_t N = res->ntrials_total;
     const uint64_t blo = res->first_block, bhi = res->first_block + res->nblocks;
-    const double t0 = now_seconds();
+    const double t0 = mr_now_seconds();
     uint64_t todo_local = 0;
     for (uint64_t b = blo; b < bhi; b++)
         if (!res->block_done[b - blo]) {
@@ -678,7 +681,7 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
                 stop_now = paused;
                 if (interrupted || stop_now || res->block_done[b - blo])
                     continue;
-                if (opts->pause_seconds > 0 && now_seconds() - t0 > opts->pause_seconds) {
+                if (opts->pause_seconds > 0 && mr_now_seconds() - t0 > opts->pause_seconds) {
 #pragma omp atomic write
                     paused = 1;
                     continue;
@@ -693,7 +696,7 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
                 d = done += hi - lo;
                 if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
                     /* rank 0's own progress stands for the run's */
-                    double t = now_seconds();
+                    double t = mr_now_seconds();
                     if (t - last_print > 0.5 || d == todo_local) {
                         double rate = (double)d / (t - t0) * comm->size;
                         double all = (double)d * comm->size;
@@ -717,7 +720,7 @@ static int run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine
         if (wok)
             workspace_free(&w, md->M);
     }
-    double wall = now_seconds() - t0;
+    double wall = mr_now_seconds() - t0;
     int stop = interrupted;
     if (mr_comm_any(comm, failed))
         return -1;

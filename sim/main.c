@@ -2,6 +2,7 @@
  * and picks exit codes: 0 success, 2 bad usage or input, 1 anything else. */
 #include "checkpoint.h"
 #include "cli.h"
+#include "clock.h"
 #include "comm.h"
 #include "engine.h"
 #include "export.h"
@@ -143,20 +144,6 @@ static const char *const usage_summary =
 
 
 
-/* Set while the output file is being written: an interrupt then removes the
-   temporary file and exits at once (the HDF5 library is not reentrant). */
-static volatile sig_atomic_t writing_output = 0;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    if (writing_output) {
-        mr_output_remove_partial();
-        _exit(EXIT_INTERRUPTED);
-    }
-    mr_engine_interrupt();
-}
-
 /* SIGTERM or SIGUSR1 (what a batch scheduler sends before the wall-time
    limit): finish the current blocks, write a checkpoint, exit 75. During the
    final write it is too late for a checkpoint: the write goes on. */
@@ -165,7 +152,7 @@ static volatile sig_atomic_t checkpoint_requested = 0;
 static void on_checkpoint_signal(int sig)
 {
     (void)sig;
-    if (writing_output)
+    if (mr_output_writing())
         return;
     checkpoint_requested = 1;
     mr_engine_interrupt();
@@ -183,13 +170,13 @@ typedef struct {
 
 
 
+/* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. */
 static void install_handlers(void)
 {
+    mr_cli_install_interrupt(false);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = on_checkpoint_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
@@ -212,7 +199,6 @@ static int run_sweep(const run_request *q, const mr_scenario *sc, const char *ou
                            .progress = !q->quiet && isatty(STDERR_FILENO),
                            .comm = comm};
     int usage = 0;
-    writing_output = 0;
     int rc = mr_sweep_run(sc, output, &opts, comm, &err, &usage);
     if (rc < 0) {
         mr_cli_report(comm, &err);
@@ -254,12 +240,6 @@ static void print_timings(const char *output, const mr_comm *comm)
         fprintf(stderr, "%s\n", err.msg);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int run(const run_request *q, const mr_comm *comm)
 {
@@ -356,19 +336,17 @@ static int run(const run_request *q, const mr_comm *comm)
                                  .counterfactual = q->counterfactual,
                                  .threads = q->threads,
                                  .progress = opts.progress};
-        double ta = now_seconds();
+        double ta = mr_now_seconds();
         rc = mr_attribution_collect(&sc, &res, &xo, comm, &extras, &err);
         if (rc == 0 && q->events)
             rc = mr_events_collect(&sc, &res, comm, &extras, &err);
-        info.analysis_seconds = now_seconds() - ta;
+        info.analysis_seconds = mr_now_seconds() - ta;
         /* Ctrl-C during the analysis: stop before the write (all ranks agree) */
         if (rc == 0 && mr_comm_any(comm, mr_engine_interrupted() && !checkpoint_requested))
             rc = 1;
         if (rc == 0) {
-            mr_output_run one = {NULL, &sc, &res, &info};
-            writing_output = 1;
+            mr_output_run one = {NULL, &sc, &res, &info, NULL};
             rc = mr_output_write_multi(output, "run", &one, 1, extras.x, extras.n, comm, &err);
-            writing_output = 0;
         }
         mr_extras_free(&extras);
         if (rc > 0) {

@@ -87,7 +87,8 @@ typedef struct {
     mr_run_info info;
     char *name;  /* group name under /variants */
     char *label; /* "policies.stockpile.months=6, policies.diversification_cap=0.60" */
-    bool parsed, ran;
+    mr_sumstats st; /* the statistics of res (sweep_table), given to the writer */
+    bool parsed, ran, have_st;
 } variant;
 
 static char *variant_label(const mr_scenario *base, const int *choice)
@@ -106,37 +107,20 @@ static char *variant_label(const mr_scenario *base, const int *choice)
     return s;
 }
 
-/* Add a float64 extra under /sweep, the same on every rank. */
-static int add_f64(mr_extras *x, const char *name, int rank, const uint64_t *dims,
-                   const char *const *dimnames, double *data, const char *units,
-                   const char *description)
+/* Add a dataset under /sweep, the same on every rank: float64 (units given)
+   or strings (units NULL), a coordinate when coord. */
+static int add_table(mr_extras *x, const char *name, int rank, const uint64_t *dims,
+                     const char *const *dimnames, const void *data, bool coord,
+                     const char *units, const char *description)
 {
     char path[128];
     snprintf(path, sizeof path, "sweep/%s", name);
     mr_output_extra e = {.path = mr_extras_strdup(x, path),
-                         .type = MR_EXTRA_F64,
-                         .rank = rank,
-                         .data = data,
-                         .units = units,
-                         .description = description};
-    for (int k = 0; k < rank; k++) {
-        e.dims[k] = dims[k];
-        e.dim_names[k] = dimnames[k];
-    }
-    return e.path ? mr_extras_add(x, &e) : -1;
-}
-
-static int add_strings(mr_extras *x, const char *name, int rank, const uint64_t *dims,
-                       const char *const *dimnames, const char **data, bool coord,
-                       const char *description)
-{
-    char path[128];
-    snprintf(path, sizeof path, "sweep/%s", name);
-    mr_output_extra e = {.path = mr_extras_strdup(x, path),
-                         .type = MR_EXTRA_STR,
+                         .type = units ? MR_EXTRA_F64 : MR_EXTRA_STR,
                          .rank = rank,
                          .data = data,
                          .is_coord = coord,
+                         .units = units,
                          .description = description};
     for (int k = 0; k < rank; k++) {
         e.dims[k] = dims[k];
@@ -168,11 +152,12 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
     int fail = !head || !smean || !ses99 || !dmean || !diff || !vname || !vlabel || !pname ||
                !setting || !mname || !sname || !bname || !choice;
     for (uint64_t v = 0; !fail && v < V; v++) {
-        mr_sumstats st;
-        if (mr_sumstats_compute(comm, &vs[v].res, &st) != 0) {
+        if (mr_sumstats_compute(comm, &vs[v].res, &vs[v].st) != 0) {
             fail = 1;
             break;
         }
+        vs[v].have_st = true;
+        const mr_sumstats st = vs[v].st;
         double *h = head + v * H_NMETRIC;
         h[H_MEAN] = st.total.mean;
         h[H_MEAN_SE] = st.total.se;
@@ -185,7 +170,6 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
             smean[v * (uint64_t)S + (uint64_t)j] = st.sector_loss[j].mean;
             ses99[v * (uint64_t)S + (uint64_t)j] = st.sector_loss[j].es[ES99];
         }
-        mr_sumstats_free(&st);
         /* paired difference of the mean total loss from variant 0 (common
            random numbers: trial i of both saw the same disruptions) */
         for (uint64_t i = 0; i < vs[v].res.ntrials; i++)
@@ -227,28 +211,28 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
     const char *nvp[2] = {"variant", "parameter"}, *nvk[2] = {"variant", "metric"},
                *nvs[2] = {"variant", "sector"}, *nvb[2] = {"variant", "bound"};
     int rc = 0;
-    rc = rc || add_strings(x, "variant", 1, dV, nv, vname, true,
+    rc = rc || add_table(x, "variant", 1, dV, nv, vname, true, NULL,
                            "variant: its group under /variants, in grid order (the last "
                            "parameter varies fastest)");
-    rc = rc || add_strings(x, "parameter", 1, dP, np, pname, true, "swept key path");
-    rc = rc || add_strings(x, "metric", 1, dK, nk, mname, true,
+    rc = rc || add_table(x, "parameter", 1, dP, np, pname, true, NULL, "swept key path");
+    rc = rc || add_table(x, "metric", 1, dK, nk, mname, true, NULL,
                            "headline figure of the total loss (docs/STUDIES.md)");
-    rc = rc || add_strings(x, "sector", 1, dS, ns, sname, true, "sector id, in scenario order");
-    rc = rc || add_strings(x, "bound", 1, d3, nb, bname, true, "estimate and 95% interval bounds");
-    rc = rc || add_strings(x, "label", 1, dV, nv, vlabel, false,
+    rc = rc || add_table(x, "sector", 1, dS, ns, sname, true, NULL, "sector id, in scenario order");
+    rc = rc || add_table(x, "bound", 1, d3, nb, bname, true, NULL, "estimate and 95% interval bounds");
+    rc = rc || add_table(x, "label", 1, dV, nv, vlabel, false, NULL,
                            "the variant's settings, key path=value");
-    rc = rc || add_strings(x, "setting", 2, dVP, nvp, setting, false,
+    rc = rc || add_table(x, "setting", 2, dVP, nvp, setting, false, NULL,
                            "value of each swept key in each variant, as written (none: the key "
                            "removed, its default applies)");
-    rc = rc || add_f64(x, "headline", 2, dVK, nvk, head, "GBP",
+    rc = rc || add_table(x, "headline", 2, dVK, nvk, head, false, "GBP",
                        "headline figures of the total loss over the horizon per variant: mean, "
                        "its standard error, VaR 95 and 99, ES 99 (trial totals), AAL and the "
                        "1-in-100 annual loss (annual totals)");
-    rc = rc || add_f64(x, "sector_mean_loss", 2, dVS, nvs, smean, "GBP",
+    rc = rc || add_table(x, "sector_mean_loss", 2, dVS, nvs, smean, false, "GBP",
                        "mean loss per trial (output loss + extra cost) of each sector");
-    rc = rc || add_f64(x, "sector_es99", 2, dVS, nvs, ses99, "GBP",
+    rc = rc || add_table(x, "sector_es99", 2, dVS, nvs, ses99, false, "GBP",
                        "expected shortfall at 99% of each sector's loss per trial");
-    rc = rc || add_f64(x, "mean_difference", 2, dV3, nvb, dmean, "GBP",
+    rc = rc || add_table(x, "mean_difference", 2, dV3, nvb, dmean, false, "GBP",
                        "mean total loss of the variant minus that of the first variant, from "
                        "the paired per-trial differences (common random numbers), with its 95% "
                        "interval (normal, paired standard error)");
@@ -288,37 +272,69 @@ static int same_variant_error(const mr_scenario *base, uint64_t u, uint64_t v, m
     return -1;
 }
 
-int mr_sweep_check(const mr_scenario *base, mr_error *err)
+/* Parse every variant of base and check that no two resolve to the same
+   scenario; into vs[v] (name, label, seed and trials set) when vs is given,
+   else each is freed at once. 0, or -1 with err (the scenario's fault when
+   *usage_error). */
+static int parse_variants(const mr_scenario *base, variant *vs, mr_error *err, int *usage_error)
 {
+    const uint64_t V = base->nvariants;
     int *choice = malloc((size_t)base->nsweep * sizeof *choice);
-    uint64_t *hash = malloc((size_t)base->nvariants * sizeof *hash);
-    if (!choice || !hash) {
-        free(choice);
-        free(hash);
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
-        return -1;
-    }
-    int rc = 0;
-    for (uint64_t v = 0; rc == 0 && v < base->nvariants; v++) {
-        mr_scenario sc;
+    uint64_t *hash = malloc((size_t)V * sizeof *hash);
+    int rc = -1;
+    *usage_error = 0;
+    if (!choice || !hash)
+        goto oom;
+    for (uint64_t v = 0; v < V; v++) {
+        mr_scenario one, *sc = vs ? &vs[v].sc : &one;
         variant_choice(base, v, choice);
-        rc = mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
-                                       choice, base->nsweep, &sc, err);
-        if (rc == 0) {
-            hash[v] = resolved_hash(&sc);
-            mr_scenario_free(&sc);
-            if (!hash[v]) {
-                snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
-                rc = -1;
+        if (mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
+                                      choice, base->nsweep, sc, err)) {
+            *usage_error = 1;
+            goto out;
+        }
+        hash[v] = resolved_hash(sc);
+        if (vs) {
+            vs[v].parsed = true;
+            sc->seed = base->seed; /* --seed and --trials apply to every variant */
+            sc->trials = base->trials;
+            vs[v].name = variant_name(base, choice, v);
+            vs[v].label = variant_label(base, choice);
+        } else {
+            mr_scenario_free(sc);
+        }
+        if (!hash[v] || (vs && (!vs[v].name || !vs[v].label)))
+            goto oom;
+        for (uint64_t u = 0; u < v; u++) {
+            if (hash[u] == hash[v]) {
+                same_variant_error(base, u, v, err);
+                *usage_error = 1;
+                goto out;
             }
-            for (uint64_t u = 0; rc == 0 && u < v; u++)
-                if (hash[u] == hash[v])
-                    rc = same_variant_error(base, u, v, err);
+            if (vs && !strcmp(vs[u].name, vs[v].name)) {
+                snprintf(err->msg, sizeof err->msg,
+                         "%s: sweep: variants %llu and %llu have the same name '%s'",
+                         base->source_path, (unsigned long long)u, (unsigned long long)v,
+                         vs[v].name);
+                *usage_error = 1;
+                goto out;
+            }
         }
     }
+    rc = 0;
+    goto out;
+oom:
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
+out:
     free(choice);
     free(hash);
     return rc;
+}
+
+int mr_sweep_check(const mr_scenario *base, mr_error *err)
+{
+    int usage;
+    return parse_variants(base, NULL, err, &usage);
 }
 
 int mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_opts *opts,
@@ -327,45 +343,16 @@ int mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_op
     const uint64_t V = base->nvariants;
     *usage_error = 0;
     variant *vs = calloc((size_t)V, sizeof *vs);
-    int *choice = malloc((size_t)base->nsweep * sizeof *choice);
     int rc = -1;
     mr_extras x = {0};
     mr_output_run *runs = NULL;
-    if (!vs || !choice) {
+    if (!vs) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
         goto done;
     }
     /* every variant first: a bad value fails before anything runs */
-    if (mr_sweep_check(base, err)) {
-        *usage_error = 1;
+    if (parse_variants(base, vs, err, usage_error))
         goto done;
-    }
-    for (uint64_t v = 0; v < V; v++) {
-        variant_choice(base, v, choice);
-        if (mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
-                                      choice, base->nsweep, &vs[v].sc, err)) {
-            *usage_error = 1;
-            goto done;
-        }
-        vs[v].parsed = true;
-        vs[v].sc.seed = base->seed; /* --seed and --trials apply to every variant */
-        vs[v].sc.trials = base->trials;
-        vs[v].name = variant_name(base, choice, v);
-        vs[v].label = variant_label(base, choice);
-        if (!vs[v].name || !vs[v].label) {
-            snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
-            goto done;
-        }
-        for (uint64_t u = 0; u < v; u++)
-            if (!strcmp(vs[u].name, vs[v].name)) {
-                snprintf(err->msg, sizeof err->msg,
-                         "%s: sweep: variants %llu and %llu have the same name '%s'",
-                         base->source_path, (unsigned long long)u, (unsigned long long)v,
-                         vs[v].name);
-                *usage_error = 1;
-                goto done;
-            }
-    }
     for (uint64_t v = 0; v < V; v++) {
         if (opts->progress && comm->rank == 0)
             fprintf(stderr, "variant %llu/%llu: %s\n", (unsigned long long)v + 1,
@@ -399,7 +386,7 @@ int mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_op
             goto done;
         }
         snprintf(groups[v], len, "variants/%s", vs[v].name);
-        runs[v] = (mr_output_run){groups[v], &vs[v].sc, &vs[v].res, &vs[v].info};
+        runs[v] = (mr_output_run){groups[v], &vs[v].sc, &vs[v].res, &vs[v].info, &vs[v].st};
     }
     free(groups);
     rc = mr_output_write_multi(output, "sweep", runs, (size_t)V, x.x, x.n, comm, err);
@@ -409,12 +396,13 @@ done:
     for (uint64_t v = 0; vs && v < V; v++) {
         if (vs[v].ran)
             mr_results_free(&vs[v].res);
+        if (vs[v].have_st)
+            mr_sumstats_free(&vs[v].st);
         if (vs[v].parsed)
             mr_scenario_free(&vs[v].sc);
         free(vs[v].name);
         free(vs[v].label);
     }
     free(vs);
-    free(choice);
     return rc;
 }
