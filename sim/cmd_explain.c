@@ -529,26 +529,26 @@ static int losses_without(const mr_scenario *sc, const mr_model *md, const mr_tr
         free(off);
         return -1;
     }
-    int rc = 0;
     for (int p = 0; p < md->nproc; p++)
         loss[p] = NAN;
+    /* one replayer; it reads the mask `off` at each replay */
+    mr_counterfactual cf = {off, NULL};
+    mr_error e;
+    mr_replayer *rp = mr_replayer_new(sc, &cf, &e);
+    int rc = rp ? 0 : -1;
     for (int k = 0; k < tr->nocc && rc == 0; k++) {
         int p = tr->occ[k].process;
         if (!isnan(loss[p]))
             continue;
         memset(off, 0, P);
         off[p] = 1;
-        mr_counterfactual cf = {off, NULL};
-        mr_error e;
-        mr_replayer *rp = mr_replayer_new(sc, &cf, &e);
-        if (!rp || mr_replayer_run(rp, trial, &row, NULL)) {
+        if (mr_replayer_run(rp, trial, &row, NULL))
             rc = -1;
-        } else {
+        else
             loss[p] = sector < 0 ? row.total_loss[0]
                                  : row.sector_output_loss[sector] + row.sector_extra_cost[sector];
-        }
-        mr_replayer_free(rp);
     }
+    mr_replayer_free(rp);
     mr_results_free(&row);
     free(off);
     return rc;

@@ -160,7 +160,8 @@ void mr_trace_free(mr_trace *tr);
    replayed trial's results are bit for bit the run's row. One thread. */
 typedef struct mr_replayer mr_replayer;
 
-/* NULL on failure with err filled. cf may be NULL. */
+/* NULL on failure with err filled. cf may be NULL; its masks are read at
+   each replay (the caller may change them between replays). */
 mr_replayer *mr_replayer_new(const mr_scenario *sc, const mr_counterfactual *cf, mr_error *err);
 void mr_replayer_free(mr_replayer *rp);
 /* The compiled model (process names, kinds, countries). */
