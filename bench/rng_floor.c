@@ -2,7 +2,8 @@
  * Philox4x32-10 gsl_rng the engine uses, split over T OpenMP threads, with a
  * stream seek every 64 words (about what a trial's processes do).
  * usage: rng_floor WORDS THREADS   -> prints seconds */
-#include "rng.h"
+#include "sim/minrisk.h"
+#include "sim/rng.h"
 
 #include <omp.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* disruption.c - marked Poisson disruption processes (MODEL §3). */
-#include "disruption.h"
+#include "models/disruption.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>

@@ -6,7 +6,7 @@
 #ifndef MR_DISRUPTION_H
 #define MR_DISRUPTION_H
 
-#include "scenario.h"
+#include "models/scenario.h"
 
 #include <gsl/gsl_rng.h>
 

@@ -1,5 +1,5 @@
 /* iim.c - inoperability input-output model (MODEL §7). */
-#include "iim.h"
+#include "models/iim.h"
 
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_errno.h>

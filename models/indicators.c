@@ -1,5 +1,5 @@
 /* indicators.c - static criticality indicators (MODEL §11). */
-#include "indicators.h"
+#include "models/indicators.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 #ifndef MR_INDICATORS_H
 #define MR_INDICATORS_H
 
-#include "scenario.h"
+#include "models/scenario.h"
 
 #include <stdbool.h>
 #include <stdio.h>

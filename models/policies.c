@@ -1,5 +1,5 @@
 /* policies.c - policy levers as scenario transforms (MODEL §10). */
-#include "policies.h"
+#include "models/policies.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

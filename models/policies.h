@@ -1,13 +1,13 @@
 /* policies.h - policy levers as transforms of a scenario (MODEL §10).
  *
- * Pure functions over the scenario structs: the loader (sim/scenario.c)
+ * Pure functions over the scenario structs: the loader (sim/scenario/walk_policies.c)
  * applies them after reading and merging the file, before the model is
  * built, so the engine only ever sees the transformed shares and stockpiles.
  */
 #ifndef MR_POLICIES_H
 #define MR_POLICIES_H
 
-#include "scenario.h"
+#include "models/scenario.h"
 
 #include <stdbool.h>
 
@@ -32,8 +32,7 @@ int mr_policy_cap_pro_rata(mr_stage *st, double cap, const bool *exempt);
    to its existing share there; the new source itself is not capped).
    Returns 0, or -1 when out of memory (stage unchanged). */
 int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
-                            const mr_process *outage,
-                            const bool *exempt);
+                            const mr_process *outage, const bool *exempt);
 
 /* MODEL §10, domestic and recycled supply: each share becomes at least the
    policy's (max of the two). A negative policy value means not given. The

@@ -1,5 +1,5 @@
 /* prices.c - log price ratio y = z + pi (MODEL §5). */
-#include "prices.h"
+#include "models/prices.h"
 
 #include <math.h>
 

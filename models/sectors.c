@@ -1,5 +1,5 @@
 /* sectors.c - allocation among sectors, sector buffers, direct inoperability (MODEL §6). */
-#include "sectors.h"
+#include "models/sectors.h"
 
 /* Relative slack when comparing what is left with a group's demand: shares
    that add up to the whole in exact arithmetic must not leave the last group
@@ -28,8 +28,7 @@ void mr_allocate_priority(int ngroups, const int *group_start, const double *dem
     }
 }
 
-double mr_buffer_step(double f, double *level, double capacity_months, double refill_rate,
-                      double h)
+double mr_buffer_step(double f, double *level, double capacity_months, double refill_rate, double h)
 {
     double gap = 1.0 - f;
     if (gap > 0.0) {

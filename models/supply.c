@@ -1,5 +1,5 @@
 /* supply.c - supply per mineral and step, and the strategic stockpile (MODEL §4). */
-#include "supply.h"
+#include "models/supply.h"
 
 double mr_stage_availability(int n, const double *share, const double *spare, const double *loss,
                              double ramp)

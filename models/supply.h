@@ -22,10 +22,10 @@ double mr_supply_gap(double recycled, double domestic, double availability);
 double mr_spare_ramp(int k, double h_months, double ramp_months);
 
 typedef struct {
-    double target_months;  /* refill up to this, months of demand */
-    double trigger;        /* release only when the gap exceeds this */
-    double max_release;    /* fraction of demand per step, at most */
-    double refill_rate;    /* months of demand per month, while gap == 0 */
+    double target_months; /* refill up to this, months of demand */
+    double trigger;       /* release only when the gap exceeds this */
+    double max_release;   /* fraction of demand per step, at most */
+    double refill_rate;   /* months of demand per month, while gap == 0 */
 } mr_stockpile_rule;
 
 /* One step of the stockpile. gap g >= 0 (fraction of demand), h months per

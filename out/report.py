@@ -4,7 +4,7 @@ minrisk result file, with its figures also written as PNG and SVG files.
 
     report.py FILE.h5 -o DIR [--quiet] [--minrisk-version V]
 
-Normally started by `minrisk report` (sim/cmd_report.c), which checks the
+Normally started by `minrisk report` (sim/cmd/report.c), which checks the
 arguments first. Reads run files and the comparison ("compare") and sweep
 ("sweep") files of docs/OUTPUT.md; what the page shows and how every Monte
 Carlo error is computed is docs/REPORT.md. Only the standard library,

@@ -1,8 +1,9 @@
 /* checkpoint.c - resumable runs: finished blocks and their rows in one HDF5
  * file, written collectively (a hyperslab per rank) in the MPI build. */
-#include "checkpoint.h"
+#include "out/scenario_yaml.h"
+#include "sim/checkpoint.h"
 
-#include "rng.h"
+#include "sim/rng.h"
 
 #include <hdf5.h>
 #include <stdio.h>
@@ -39,37 +40,11 @@ uint64_t mr_checkpoint_run_id(const mr_scenario *sc)
     return h;
 }
 
-/* The per-trial tables: name, the array in mr_results, columns per trial. */
-typedef struct {
-    const char *name;
-    size_t offset; /* of the double * in mr_results */
-    int cols;
-} table;
-
-static int tables(const mr_results *r, table *t)
+/* The per-trial tables are every variable of mr_trial_vars (out/results.h),
+   each a [trials x columns] dataset named as the variable. */
+static hsize_t var_cols(const mr_results *r, const mr_trial_var *v)
 {
-    const int S = r->nsectors, M = r->nminerals, H = r->years;
-    int n = 0;
-#define T(field, c) t[n++] = (table){#field, offsetof(mr_results, field), (c)}
-    T(total_loss, 1);
-    T(sector_output_loss, S);
-    T(sector_extra_cost, S);
-    T(annual_loss, H);
-    T(sector_annual_loss, H * S);
-    T(mineral_shortfall_mean, M);
-    T(mineral_shortfall_peak, M);
-    T(mineral_shortfall_months, M);
-    T(mineral_price_peak, M);
-    T(mineral_stockpile_empty_month, M);
-    T(sector_inoperability_peak, S);
-    T(sector_inoperability_months, S);
-#undef T
-    return n;
-}
-
-static double *table_data(const mr_results *r, const table *t)
-{
-    return *(double *const *)((const char *)r + t->offset);
+    return (hsize_t)mr_cols_count(v->cols, r->nsectors, r->nminerals, r->years);
 }
 
 static hid_t file_access(const mr_comm *comm)
@@ -194,14 +169,15 @@ int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_result
             H5Aclose(a);
         H5Tclose(st);
         H5Sclose(sp);
-        fail |= attr_u64(f, "version", CKPT_VERSION) || attr_u64(f, "run_id", mr_checkpoint_run_id(sc)) ||
-                attr_u64(f, "trials", N) || attr_u64(f, "block_trials", MR_BLOCK_TRIALS) ||
+        fail |= attr_u64(f, "version", CKPT_VERSION) ||
+                attr_u64(f, "run_id", mr_checkpoint_run_id(sc)) || attr_u64(f, "trials", N) ||
+                attr_u64(f, "block_trials", MR_BLOCK_TRIALS) ||
                 attr_u64(f, "random_words", random_words);
         /* block_done: each rank writes its slice */
         hsize_t nb = nblocks, lo = r->first_block, cnt = r->nblocks;
         hid_t fs = H5Screate_simple(1, &nb, NULL), ms = H5Screate_simple(1, &cnt, NULL);
-        hid_t ds = H5Dcreate2(f, "block_done", H5T_STD_U8LE, fs, H5P_DEFAULT, H5P_DEFAULT,
-                              H5P_DEFAULT);
+        hid_t ds =
+            H5Dcreate2(f, "block_done", H5T_STD_U8LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (cnt)
             H5Sselect_hyperslab(fs, H5S_SELECT_SET, &lo, NULL, &cnt, NULL);
         else {
@@ -215,16 +191,16 @@ int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_result
         H5Sclose(fs);
         fail |= write_counts(f, "band_q", H5T_STD_U64LE, H5T_NATIVE_UINT64, bq, nq, comm, dxpl) ||
                 write_counts(f, "band_y", H5T_STD_U64LE, H5T_NATIVE_UINT64, by, ny, comm, dxpl);
-        table t[16];
-        int nt = tables(r, t);
-        for (int k = 0; k < nt && !fail; k++) {
-            hsize_t dims[2] = {N, (hsize_t)t[k].cols}, mdims[2] = {r->ntrials, (hsize_t)t[k].cols};
+        for (int k = 0; k < MR_NTRIAL_VARS && !fail; k++) {
+            const mr_trial_var *v = &mr_trial_vars[k];
+            hsize_t cols = var_cols(r, v);
+            hsize_t dims[2] = {N, cols}, mdims[2] = {r->ntrials, cols};
             fs = H5Screate_simple(2, dims, NULL);
             ms = H5Screate_simple(2, mdims, NULL);
-            ds = H5Dcreate2(f, t[k].name, H5T_IEEE_F64LE, fs, H5P_DEFAULT, H5P_DEFAULT,
-                            H5P_DEFAULT);
-            select_blocks(fs, ms, r, t[k].cols, r->block_done);
-            fail |= ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, table_data(r, &t[k])) < 0;
+            ds = H5Dcreate2(f, v->name, H5T_IEEE_F64LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            select_blocks(fs, ms, r, (int)cols, r->block_done);
+            fail |=
+                ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_cvar(r, v)) < 0;
             if (ds >= 0)
                 H5Dclose(ds);
             H5Sclose(ms);
@@ -263,8 +239,8 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
     H5E_END_TRY;
     H5Pclose(fapl);
     if (f < 0) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot open the checkpoint (no checkpoint to resume)",
-                 path);
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: cannot open the checkpoint (no checkpoint to resume)", path);
         return -1;
     }
     uint64_t id = 0, trials = 0, bt = 0, version = 0;
@@ -299,8 +275,8 @@ int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned ch
     uint64_t nblocks = (sc->trials + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
     *done = calloc(nblocks ? nblocks : 1, 1);
     hid_t ds = H5Dopen2(f, "block_done", H5P_DEFAULT);
-    int fail = !*done || ds < 0 ||
-               H5Dread(ds, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, *done) < 0;
+    int fail =
+        !*done || ds < 0 || H5Dread(ds, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, *done) < 0;
     if (ds >= 0)
         H5Dclose(ds);
     H5Fclose(f);
@@ -314,8 +290,8 @@ int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned ch
 }
 
 int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results *r,
-                            const unsigned char *done, uint64_t *random_words,
-                            const mr_comm *comm, mr_error *err)
+                            const unsigned char *done, uint64_t *random_words, const mr_comm *comm,
+                            mr_error *err)
 {
     hid_t f = open_checked(path, sc, comm, err);
     if (mr_comm_any(comm, f < 0)) {
@@ -326,19 +302,18 @@ int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results 
     hid_t dxpl = transfer(comm);
     int fail = 0;
     const unsigned char *mine = done + r->first_block; /* this rank's blocks */
-    table t[16];
-    int nt = tables(r, t);
-    for (int k = 0; k < nt && !fail; k++) {
-        hid_t ds = H5Dopen2(f, t[k].name, H5P_DEFAULT);
+    for (int k = 0; k < MR_NTRIAL_VARS && !fail; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        hid_t ds = H5Dopen2(f, v->name, H5P_DEFAULT);
         if (ds < 0) {
             fail = 1;
             break;
         }
         hid_t fs = H5Dget_space(ds);
-        hsize_t mdims[2] = {r->ntrials, (hsize_t)t[k].cols};
+        hsize_t mdims[2] = {r->ntrials, var_cols(r, v)};
         hid_t ms = H5Screate_simple(2, mdims, NULL);
-        select_blocks(fs, ms, r, t[k].cols, mine);
-        fail |= H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, table_data(r, &t[k])) < 0;
+        select_blocks(fs, ms, r, (int)mdims[1], mine);
+        fail |= H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_var(r, v)) < 0;
         H5Sclose(ms);
         H5Sclose(fs);
         H5Dclose(ds);

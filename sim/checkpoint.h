@@ -5,15 +5,11 @@
 #ifndef MR_CHECKPOINT_H
 #define MR_CHECKPOINT_H
 
-#include "comm.h"
-#include "engine.h"
-#include "scenario.h"
+#include "out/comm.h"
+#include "sim/engine.h"
+#include "sim/scenario/loader.h"
 
 #include <stdint.h>
-
-/* Exit status of `minrisk run` after it wrote a checkpoint on SIGTERM or
-   SIGUSR1 (EX_TEMPFAIL of sysexits.h): run again with --resume. */
-#define MR_EXIT_CHECKPOINTED 75
 
 /* The checkpoint of the run writing `output`: "output.ckpt". Caller frees. */
 char *mr_checkpoint_path(const char *output);
@@ -38,7 +34,7 @@ int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned ch
    engine from the skip list) from the checkpoint, and add its band counts
    on rank 0 and its random-word count to *random_words. Collective. */
 int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results *res,
-                            const unsigned char *done, uint64_t *random_words,
-                            const mr_comm *comm, mr_error *err);
+                            const unsigned char *done, uint64_t *random_words, const mr_comm *comm,
+                            mr_error *err);
 
 #endif

@@ -1,8 +1,9 @@
 /* model.c - compile a validated scenario into flat arrays for the trial loop. */
-#include "model.h"
+#include "sim/model.h"
 
-#include "prices.h"
-#include "rng.h"
+#include "models/prices.h"
+#include "models/units.h"
+#include "sim/rng.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -72,20 +73,19 @@ static void add_process(mr_model *md, int *ntargets, const mr_process *p, char *
     md->proc_first[i + 1] = *ntargets;
 }
 
-int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
+/* "<scenario>: out of memory building the model". */
+static mr_status oom(const mr_scenario *sc, mr_error *err)
 {
-    memset(md, 0, sizeof *md);
-    int fail = 0;
-    const int M = sc->nminerals, S = sc->nsectors, n = sc->steps_per_year;
-    md->M = M;
-    md->S = S;
-    md->n = n;
-    md->H = sc->horizon_years;
-    md->T = sc->horizon_years * n;
-    md->dt = 1.0 / n;
-    md->h = 12.0 / n;
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory building the model", sc->source_path);
+    return MR_FAILED;
+}
 
-    /* supply slots */
+/* Supply slots, one per (mineral, stage, supplier), and each mineral's
+   recycling, domestic share, spare ramp and strategic stockpile (MODEL §4). */
+static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int M = sc->nminerals;
     for (int m = 0; m < M; m++)
         for (int s = 0; s < MR_NSTAGES; s++)
             md->nslots += sc->minerals[m].stage[s].n;
@@ -93,7 +93,6 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
-    int *slot_country = md->slot_country;
     md->stage_first = zalloc((size_t)M * 2, sizeof(int), &fail);
     md->stage_n = zalloc((size_t)M * 2, sizeof(int), &fail);
     md->recycled = zalloc((size_t)M, sizeof(double), &fail);
@@ -103,7 +102,7 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->stockpile = zalloc((size_t)M, sizeof(mr_stockpile_rule), &fail);
     md->stockpile_initial = zalloc((size_t)M, sizeof(double), &fail);
     if (fail)
-        goto oom;
+        return oom(sc, err);
     int slot = 0;
     for (int m = 0; m < M; m++) {
         const mr_mineral *mi = &sc->minerals[m];
@@ -112,10 +111,9 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         md->ramp_months[m] = mi->spare_ramp_months;
         if (mi->stockpile.present) {
             md->has_stockpile[m] = 1;
-            md->stockpile[m] = (mr_stockpile_rule){mi->stockpile.target_months,
-                                                   mi->stockpile.trigger,
-                                                   mi->stockpile.max_release,
-                                                   mi->stockpile.refill_rate};
+            md->stockpile[m] =
+                (mr_stockpile_rule){mi->stockpile.target_months, mi->stockpile.trigger,
+                                    mi->stockpile.max_release, mi->stockpile.refill_rate};
             md->stockpile_initial[m] = mi->stockpile.initial_months;
         }
         for (int s = 0; s < MR_NSTAGES; s++) {
@@ -128,12 +126,38 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
                 md->slot_share[slot] = st->suppliers[i].share;
                 md->slot_spare[slot] = st->suppliers[i].spare;
                 md->slot_stage[slot] = m * 2 + s;
-                slot_country[slot] = st->suppliers[i].country;
+                md->slot_country[slot] = st->suppliers[i].country;
             }
         }
     }
+    return MR_OK;
+}
 
-    /* disruption processes (MODEL §3); stream = hash of the process's name */
+/* The slots named event ev hits: its country's, of its minerals and
+   stages. Their count; the slots in hits. */
+static int event_hits(const mr_model *md, const mr_event *ev, int *hits)
+{
+    int nh = 0;
+    for (int k = 0; k < md->nslots; k++) {
+        int st = md->slot_stage[k], m = st / 2, s = st % 2;
+        if (md->slot_country[k] != ev->country || !ev->stages[s])
+            continue;
+        for (int q = 0; q < ev->nminerals; q++)
+            if (ev->minerals[q] == m) {
+                hits[nh++] = k;
+                break;
+            }
+    }
+    return nh;
+}
+
+/* Disruption processes (MODEL §3), each with its target slots: every
+   country outage, every supplier outage, every named event that can occur;
+   stream = hash of the process's name. */
+static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int M = sc->nminerals;
     int maxproc = sc->ncountries + md->nslots + sc->nevents;
     size_t maxtargets = (size_t)md->nslots * (size_t)(2 + sc->nevents);
     md->proc = zalloc((size_t)maxproc, sizeof *md->proc, &fail);
@@ -147,8 +171,10 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->proc_index = zalloc((size_t)maxproc, sizeof(int), &fail);
     md->targets = zalloc(maxtargets, sizeof(int), &fail);
     int *hits = zalloc((size_t)md->nslots, sizeof(int), &fail);
-    if (fail)
-        goto oom_hits;
+    if (fail) {
+        free(hits);
+        return oom(sc, err);
+    }
     int ntargets = 0;
     for (int c = 0; c < sc->ncountries; c++) {
         const mr_country *co = &sc->countries[c];
@@ -156,12 +182,11 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
             continue;
         int nh = 0;
         for (int k = 0; k < md->nslots; k++)
-            if (slot_country[k] == c)
+            if (md->slot_country[k] == c)
                 hits[nh++] = k;
         if (nh)
-            add_process(md, &ntargets, &co->outage,
-                        name_printf(&fail, "country/%s", co->id), hits, nh, MR_PROC_COUNTRY, c,
-                        c);
+            add_process(md, &ntargets, &co->outage, name_printf(&fail, "country/%s", co->id), hits,
+                        nh, MR_PROC_COUNTRY, c, c);
     }
     for (int m = 0; m < M; m++)
         for (int s = 0; s < MR_NSTAGES; s++) {
@@ -180,21 +205,10 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         const mr_event *ev = &sc->events[e];
         if (!(ev->process.rate_per_year > 0.0) && ev->noccurrences == 0)
             continue;
-        int nh = 0;
-        for (int k = 0; k < md->nslots; k++) {
-            int st = md->slot_stage[k], m = st / 2, s = st % 2;
-            if (slot_country[k] != ev->country || !ev->stages[s])
-                continue;
-            for (int q = 0; q < ev->nminerals; q++)
-                if (ev->minerals[q] == m) {
-                    hits[nh++] = k;
-                    break;
-                }
-        }
+        int nh = event_hits(md, ev, hits);
         if (nh) {
-            add_process(md, &ntargets, &ev->process,
-                        name_printf(&fail, "event/%s", ev->id), hits, nh, MR_PROC_EVENT,
-                        ev->country, e);
+            add_process(md, &ntargets, &ev->process, name_printf(&fail, "event/%s", ev->id), hits,
+                        nh, MR_PROC_EVENT, ev->country, e);
             /* certain occurrences (docs/MODEL.md §3): no random numbers */
             md->proc_ncertain[md->nproc - 1] = ev->noccurrences;
             md->proc_certain[md->nproc - 1] = ev->occurrences;
@@ -202,18 +216,25 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     }
     free(hits);
     if (fail)
-        goto oom;
+        return oom(sc, err);
     for (int i = 0; i < md->nproc; i++)
         for (int j = 0; j < i; j++)
             if (md->proc_stream[i] == md->proc_stream[j]) {
                 snprintf(err->msg, sizeof err->msg,
                          "%s: processes '%s' and '%s' hash to the same random stream; rename one",
                          sc->source_path, md->proc_name[i], md->proc_name[j]);
-                mr_model_free(md);
-                return -1;
+                return MR_FAILED;
             }
+    return MR_OK;
+}
 
-    /* prices (MODEL §5) */
+/* Prices (MODEL §5): the OU coefficients of a step, the jumps, the random
+   streams of each mineral, and the lower Cholesky factor of the price
+   correlation. */
+static mr_status build_prices(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int M = sc->nminerals;
     md->ou_decay = zalloc((size_t)M, sizeof(double), &fail);
     md->ou_scale = zalloc((size_t)M, sizeof(double), &fail);
     md->elasticity = zalloc((size_t)M, sizeof(double), &fail);
@@ -225,7 +246,7 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->jump_stream = zalloc((size_t)M, sizeof(uint64_t), &fail);
     md->chol = zalloc((size_t)M * (size_t)M, sizeof(double), &fail);
     if (fail)
-        goto oom;
+        return oom(sc, err);
     for (int m = 0; m < M; m++) {
         const mr_price *p = &sc->minerals[m].price;
         mr_ou_coefficients(p->theta, p->sigma, md->dt, &md->ou_decay[m], &md->ou_scale[m]);
@@ -246,7 +267,7 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         free(nj);
     }
     if (fail)
-        goto oom;
+        return oom(sc, err);
     if (M > 0) {
         gsl_matrix_view cv = gsl_matrix_view_array(md->chol, (size_t)M, (size_t)M);
         memcpy(md->chol, sc->price_correlation, sizeof(double) * (size_t)M * (size_t)M);
@@ -256,15 +277,21 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         if (rc != GSL_SUCCESS) {
             snprintf(err->msg, sizeof err->msg,
                      "%s: price_correlation: matrix is not positive definite", sc->source_path);
-            mr_model_free(md);
-            return -1;
+            return MR_FAILED;
         }
         for (int i = 0; i < M; i++) /* keep the lower factor only */
             for (int j = i + 1; j < M; j++)
                 md->chol[i * M + j] = 0.0;
     }
+    return MR_OK;
+}
 
-    /* sectors (MODEL §6, §7) */
+/* Sectors (MODEL §6, §7): their needs of minerals, grouped by sector, their
+   output, recovery and the interdependency matrix A*. */
+static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int S = sc->nsectors;
     for (int j = 0; j < S; j++)
         md->nneeds += sc->sectors[j].nneeds;
     md->need_first = zalloc((size_t)S + 1, sizeof(int), &fail);
@@ -279,7 +306,7 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->k = zalloc((size_t)S, sizeof(double), &fail);
     md->astar = zalloc((size_t)S * (size_t)S, sizeof(double), &fail);
     if (fail)
-        goto oom;
+        return oom(sc, err);
     memcpy(md->astar, sc->interdependency, sizeof(double) * (size_t)S * (size_t)S);
     md->buffer_refill_rate = sc->buffer_refill_rate;
     int kk = 0;
@@ -300,8 +327,15 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         }
     }
     md->need_first[S] = kk;
+    return MR_OK;
+}
 
-    /* priority rationing: claimants per mineral, sorted by (priority, order) */
+/* Priority rationing: claimants per mineral (its sectors' needs, then the
+   other uses), sorted by (priority, order), in groups of equal priority. */
+static mr_status build_claims(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int M = sc->nminerals, S = sc->nsectors;
     md->priority = sc->rationing == MR_RATION_PRIORITY;
     int nclaims = md->nneeds + M;
     md->claim_first = zalloc((size_t)M + 1, sizeof(int), &fail);
@@ -312,7 +346,7 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     claim *tmp = zalloc((size_t)md->nneeds + 1, sizeof(claim), &fail);
     if (fail) {
         free(tmp);
-        goto oom;
+        return oom(sc, err);
     }
     int nc = 0, ng = 0;
     for (int m = 0; m < M; m++) {
@@ -343,34 +377,86 @@ int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->claim_first[M] = nc;
     md->group_first[M] = ng;
     free(tmp);
-    return 0;
+    return MR_OK;
+}
 
-oom_hits:
-    free(hits);
-oom:
-    mr_model_free(md);
-    snprintf(err->msg, sizeof err->msg, "%s: out of memory building the model",
-             sc->source_path);
-    return -1;
+mr_status mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    memset(md, 0, sizeof *md);
+    const int n = sc->steps_per_year;
+    md->M = sc->nminerals;
+    md->S = sc->nsectors;
+    md->n = n;
+    md->H = sc->horizon_years;
+    md->T = sc->horizon_years * n;
+    md->dt = 1.0 / n;
+    md->h = MR_MONTHS_PER_YEAR / n;
+    mr_status rc = build_slots(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_processes(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_prices(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_needs(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_claims(sc, md, err);
+    if (rc != MR_OK)
+        mr_model_free(md);
+    return rc;
 }
 
 void mr_model_free(mr_model *md)
 {
     for (int i = 0; i < md->nproc; i++)
         free(md->proc_name[i]);
-    void *ptrs[] = {md->slot_share,   md->slot_spare,   md->slot_stage,   md->stage_first,
-                    md->stage_n,      md->recycled,     md->domestic,     md->ramp_months,
-                    md->has_stockpile, md->stockpile,   md->stockpile_initial, (void *)md->proc,
-                    md->proc_stream,  md->proc_first,   md->targets,      md->proc_name,
-                    md->proc_ncertain, (void *)md->proc_certain, md->proc_kind,
-                    md->proc_country, md->proc_index, md->slot_country,
-                    md->ou_decay,     md->ou_scale,     md->elasticity,   md->max_multiple,
-                    md->jump_rate,    md->jump_mu,      md->jump_sigma,   md->price_stream,
-                    md->jump_stream,  md->chol,         md->need_first,   md->need_mineral,
-                    md->need_a,       md->need_sigma,   md->need_delta,   md->need_w,
-                    md->need_buffer,  md->combine,      md->output,       md->k,
-                    md->astar,        md->claim_first,  md->claim_need,   md->claim_demand,
-                    md->group_first,  md->group_start};
+    void *ptrs[] = {md->slot_share,
+                    md->slot_spare,
+                    md->slot_stage,
+                    md->stage_first,
+                    md->stage_n,
+                    md->recycled,
+                    md->domestic,
+                    md->ramp_months,
+                    md->has_stockpile,
+                    md->stockpile,
+                    md->stockpile_initial,
+                    (void *)md->proc,
+                    md->proc_stream,
+                    md->proc_first,
+                    md->targets,
+                    md->proc_name,
+                    md->proc_ncertain,
+                    (void *)md->proc_certain,
+                    md->proc_kind,
+                    md->proc_country,
+                    md->proc_index,
+                    md->slot_country,
+                    md->ou_decay,
+                    md->ou_scale,
+                    md->elasticity,
+                    md->max_multiple,
+                    md->jump_rate,
+                    md->jump_mu,
+                    md->jump_sigma,
+                    md->price_stream,
+                    md->jump_stream,
+                    md->chol,
+                    md->need_first,
+                    md->need_mineral,
+                    md->need_a,
+                    md->need_sigma,
+                    md->need_delta,
+                    md->need_w,
+                    md->need_buffer,
+                    md->combine,
+                    md->output,
+                    md->k,
+                    md->astar,
+                    md->claim_first,
+                    md->claim_need,
+                    md->claim_demand,
+                    md->group_first,
+                    md->group_start};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(md, 0, sizeof *md);

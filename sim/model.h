@@ -5,8 +5,8 @@
 #ifndef MR_MODEL_H
 #define MR_MODEL_H
 
-#include "scenario.h"
-#include "supply.h"
+#include "sim/scenario/loader.h"
+#include "models/supply.h"
 
 #include <stdint.h>
 
@@ -21,60 +21,63 @@ typedef struct {
 
     /* supply slots: one per (mineral, stage, supplier), stage by stage */
     int nslots;
-    double *slot_share;   /* [nslots] */
-    double *slot_spare;   /* [nslots] */
-    int *slot_stage;      /* [nslots] stage index m*2 + s */
-    int *slot_country;    /* [nslots] index into scenario countries */
-    int *stage_first;     /* [M*2] first slot of the stage */
-    int *stage_n;         /* [M*2] suppliers in the stage, 0 if absent */
+    double *slot_share; /* [nslots] */
+    double *slot_spare; /* [nslots] */
+    int *slot_stage;    /* [nslots] stage index m*2 + s */
+    int *slot_country;  /* [nslots] index into scenario countries */
+    int *stage_first;   /* [M*2] first slot of the stage */
+    int *stage_n;       /* [M*2] suppliers in the stage, 0 if absent */
     int max_stage_n;
 
     double *recycled, *domestic, *ramp_months; /* [M] */
-    int *has_stockpile;                         /* [M] */
-    mr_stockpile_rule *stockpile;               /* [M] */
-    double *stockpile_initial;                  /* [M] months */
+    int *has_stockpile;                        /* [M] */
+    mr_stockpile_rule *stockpile;              /* [M] */
+    double *stockpile_initial;                 /* [M] months */
 
     /* disruption processes with their target slots */
     int nproc;
-    const mr_process **proc;  /* [nproc], pointers into the scenario */
-    uint64_t *proc_stream;    /* [nproc] */
-    int *proc_first;          /* [nproc + 1] into targets */
-    int *targets;             /* slots */
-    char **proc_name;         /* [nproc] "country/CN", ... */
-    int *proc_ncertain;       /* [nproc] certain occurrences (events only) */
+    const mr_process **proc;                    /* [nproc], pointers into the scenario */
+    uint64_t *proc_stream;                      /* [nproc] */
+    int *proc_first;                            /* [nproc + 1] into targets */
+    int *targets;                               /* slots */
+    char **proc_name;                           /* [nproc] "country/CN", ... */
+    int *proc_ncertain;                         /* [nproc] certain occurrences (events only) */
     const mr_certain_occurrence **proc_certain; /* [nproc], into the scenario */
-    mr_proc_kind *proc_kind;  /* [nproc] */
-    int *proc_country;        /* [nproc] country where it strikes (scenario index) */
-    int *proc_index;          /* [nproc] country index, slot, or event index */
+    mr_proc_kind *proc_kind;                    /* [nproc] */
+    int *proc_country; /* [nproc] country where it strikes (scenario index) */
+    int *proc_index;   /* [nproc] country index, slot, or event index */
 
     /* prices (MODEL §5) */
     int any_volatility;
     double *ou_decay, *ou_scale, *elasticity, *max_multiple; /* [M] */
-    double *jump_rate, *jump_mu, *jump_sigma;               /* [M] */
-    uint64_t *price_stream, *jump_stream;                   /* [M] */
+    double *jump_rate, *jump_mu, *jump_sigma;                /* [M] */
+    uint64_t *price_stream, *jump_stream;                    /* [M] */
     double *chol; /* [M*M] lower Cholesky factor of the price correlation */
 
     /* sector needs, grouped by sector */
     int nneeds;
-    int *need_first;   /* [S + 1] */
-    int *need_mineral; /* [nneeds] */
+    int *need_first;                                                 /* [S + 1] */
+    int *need_mineral;                                               /* [nneeds] */
     double *need_a, *need_sigma, *need_delta, *need_w, *need_buffer; /* [nneeds] */
-    int *combine;      /* [S] mr_combine */
-    double *output;    /* [S] Y_j GBP per year */
-    double *k;         /* [S] recovery rate per step */
-    double *astar;     /* [S*S] */
+    int *combine;                                                    /* [S] mr_combine */
+    double *output;                                                  /* [S] Y_j GBP per year */
+    double *k;     /* [S] recovery rate per step */
+    double *astar; /* [S*S] */
     double buffer_refill_rate;
 
     /* priority rationing: per mineral, claimants sorted by priority */
     int priority;
-    int *claim_first;    /* [M + 1] */
-    int *claim_need;     /* [nclaims] need index, or -1 for other uses */
-    double *claim_demand;/* [nclaims] */
-    int *group_first;    /* [M + 1] into group_start */
-    int *group_start;    /* per mineral, ngroups + 1 boundaries relative to claim_first[m] */
+    int *claim_first;     /* [M + 1] */
+    int *claim_need;      /* [nclaims] need index, or -1 for other uses */
+    double *claim_demand; /* [nclaims] */
+    int *group_first;     /* [M + 1] into group_start */
+    int *group_start;     /* per mineral, ngroups + 1 boundaries relative to claim_first[m] */
 } mr_model;
 
-int mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err);
+/* Compile sc into md: MR_OK, or MR_FAILED with err (out of memory; two
+   processes on one random stream; a price correlation that is not positive
+   definite) and nothing left allocated. */
+mr_status mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err);
 void mr_model_free(mr_model *md);
 
 #endif

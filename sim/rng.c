@@ -1,5 +1,5 @@
 /* rng.c - Philox4x32-10 as a gsl_rng_type (MODEL §12). */
-#include "rng.h"
+#include "sim/rng.h"
 
 #include <Random123/philox.h>
 #include <string.h>
@@ -46,8 +46,8 @@ static void philox_set(void *vstate, unsigned long seed)
 }
 
 static const gsl_rng_type philox_type = {
-    "philox4x32-10", 0xffffffffUL, 0, sizeof(philox_state), philox_set, philox_get,
-    philox_get_double,
+    "philox4x32-10", 0xffffffffUL,      0, sizeof(philox_state), philox_set,
+    philox_get,      philox_get_double,
 };
 
 const gsl_rng_type *mr_rng_philox = &philox_type;

@@ -15,8 +15,8 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
-/* Largest trial index a stream can address (the counter's trial word). */
-#define MR_RNG_MAX_TRIALS 4294967296ull
+/* A stream addresses trials 0 .. 2^32 - 1 (the counter's trial word): at
+   most MR_MAX_TRIALS (models/units.h) trials a run. */
 
 extern const gsl_rng_type *mr_rng_philox;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fake_checkpointing_minrisk.sh - stands in for a minrisk that checkpoints on
-# SIGUSR1/SIGTERM, so that run_local_slurm.sh can test the sbatch scripts'
+# SIGUSR1/SIGTERM, so that slurm_local.sh can test the sbatch scripts'
 # signal forwarding, requeue and --resume even while the binary under test
 # cannot checkpoint yet. Every call except `run` goes to the real binary
 # ($MINRISK_REAL).

@@ -1,0 +1,248 @@
+/* scenario.h - the scenario as data: plain structs that the YAML loader
+ * (sim/scenario/) fills and the engine compiles (sim/model.c).
+ *
+ * A scenario is read once, validated completely, and then never changed by
+ * the engine. Indices (country, mineral, sector) are the order in which the
+ * ids appear in the file. Every number is in the unit its field name says.
+ * MODEL.md sections are cited as "MODEL §n".
+ */
+#ifndef MR_MODELS_SCENARIO_H
+#define MR_MODELS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Severity of one disruption occurrence, fraction of supply withheld (MODEL §3). */
+typedef enum { MR_SEV_FIXED, MR_SEV_UNIFORM, MR_SEV_BETA } mr_sev_kind;
+typedef struct {
+    mr_sev_kind kind;
+    double a, b; /* fixed: a; uniform(a, b); beta(a, b) shape parameters */
+} mr_severity;
+
+/* Duration of one occurrence, months (MODEL §3). */
+typedef enum { MR_DUR_FIXED, MR_DUR_EXPONENTIAL, MR_DUR_LOGNORMAL } mr_dur_kind;
+typedef struct {
+    mr_dur_kind kind;
+    double a, b; /* fixed: a months; exponential: mean a months;
+                    lognormal: median a months, sigma b (of ln months) */
+} mr_duration;
+
+/* A marked Poisson process of disruptions (MODEL §3). rate 0 = never. */
+typedef struct {
+    double rate_per_year;
+    mr_severity severity;
+    mr_duration duration;
+} mr_process;
+
+/* Where a country's outage process came from. */
+typedef enum { MR_OUTAGE_NONE, MR_OUTAGE_EXPLICIT, MR_OUTAGE_FROM_WGI } mr_outage_source;
+
+typedef struct {
+    char *id;
+    char *name;
+    bool has_wgi;
+    double wgi_pv;  /* WGI political stability, -2.5..2.5 */
+    bool aggregate; /* many small suppliers (e.g. rest of world): never cut by
+                       a diversification cap, no single "country" in the
+                       concentration indicators (MODEL §10, §11) */
+    mr_outage_source outage_source;
+    mr_process outage; /* country-wide outage (MODEL §3.1) */
+} mr_country;
+
+typedef struct {
+    int country;       /* index into scenario countries */
+    double share;      /* share of the stage's supply, 0..1 */
+    double spare;      /* spare capacity as a fraction of own output, >= 0 */
+    mr_process outage; /* supplier outage (MODEL §3.2); rate 0 = none */
+} mr_supplier;
+
+typedef enum { MR_STAGE_MINING = 0, MR_STAGE_REFINING = 1, MR_NSTAGES = 2 } mr_stage_kind;
+
+typedef struct {
+    int n; /* 0 = the mineral has no such stage */
+    mr_supplier *suppliers;
+} mr_stage;
+
+/* Strategic stockpile (MODEL §4). present == false: no stockpile. */
+typedef struct {
+    bool present;
+    double target_months;  /* months of national demand */
+    double initial_months; /* level at t = 0, months of demand */
+    double trigger;        /* release only when gap g > trigger (fraction) */
+    double max_release;    /* fraction of demand per step, at most */
+    double refill_rate;    /* months of demand per month, when g == 0 */
+} mr_stockpile;
+
+/* Price model (MODEL §5). */
+typedef struct {
+    double ref;          /* reference price P0, GBP per unit */
+    double theta;        /* OU mean reversion, 1/year, >= 0 */
+    double sigma;        /* OU volatility of ln price, 1/sqrt(year), >= 0 */
+    double elasticity;   /* short-run demand elasticity eps > 0 */
+    double max_multiple; /* cap on exp(scarcity premium), > 1 */
+    double jump_rate;    /* jumps per year, >= 0 */
+    double jump_mu;      /* mean of ln jump size */
+    double jump_sigma;   /* sd of ln jump size, >= 0 */
+} mr_price;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *unit;               /* e.g. "t" */
+    double demand_t;          /* annual demand of the modelled economy, in unit */
+    double recycled_share;    /* r_m, met without imports */
+    double domestic_share;    /* d_m, met without imports */
+    double spare_ramp_months; /* months for spare capacity to reach full output; 0 = at once */
+    mr_stage stage[MR_NSTAGES];
+    mr_stockpile stockpile;
+    mr_price price;
+} mr_mineral;
+
+typedef struct {
+    int mineral;            /* index into scenario minerals */
+    double dependent_share; /* a_mj: share of output that needs the mineral, 0..1 */
+    double substitutable;   /* sigma_mj: fraction substitutable at once, 0..1 */
+    double demand_share;    /* delta_mj: sector's share of national demand, 0..1 */
+    double spend_gbp;       /* w_mj: annual spend on the mineral, GBP per year */
+    double buffer_months;   /* b_mj: sector's own inventory, months of its need */
+} mr_need;
+
+typedef enum { MR_COMBINE_LIMITING, MR_COMBINE_INDEPENDENT } mr_combine;
+
+typedef struct {
+    char *id;
+    char *name;
+    double output_gbp;    /* Y_j, annual output, GBP per year */
+    int priority;         /* rationing priority, lower is served first */
+    double recovery_rate; /* k_j, per step, in (0, 1] */
+    mr_combine combine;
+    int nneeds;
+    mr_need *needs;
+} mr_sector;
+
+/* A certain occurrence of a named event: it happens in every trial, in
+   addition to the event's Poisson occurrences (MODEL §3; docs/MODEL.md §3). */
+typedef struct {
+    double start_years;     /* tau in [0, horizon) */
+    double severity;        /* s in [0, 1] */
+    double duration_months; /* d > 0 */
+} mr_certain_occurrence;
+
+typedef struct {
+    char *id;
+    char *name;
+    int country; /* index of the country imposing it */
+    int nminerals;
+    int *minerals;           /* indices into scenario minerals */
+    bool stages[MR_NSTAGES]; /* which stages it hits */
+    mr_process process;      /* rate, severity, duration (MODEL §3.3);
+                                rate 0 and duration 0 when only certain */
+    int noccurrences;
+    mr_certain_occurrence *occurrences; /* certain occurrences, in file order */
+} mr_event;
+
+typedef enum { MR_RATION_PROPORTIONAL, MR_RATION_PRIORITY } mr_rationing_rule;
+
+/* policies (MODEL §10) as given in the scenario; the loader has already
+   applied them to the model (models/policies.c). Kept so the resolved
+   scenario can state them (re-applying them is a no-op). */
+typedef struct {
+    /* diversification_cap: sc->policy_cap; the excess goes to a new source
+       when new_source_country >= 0, else pro rata to the other suppliers */
+    int new_source_country; /* -1: none */
+    double new_source_spare;
+    mr_process new_source_outage; /* all zero: none */
+    double domestic_share;        /* < 0: not given */
+    double recycled_share;        /* < 0: not given */
+    bool has_stockpile;
+    double stockpile_months;
+    int nstockpile_minerals;  /* 0: every mineral */
+    int *stockpile_minerals;  /* indices, in the order given */
+    double stockpile_trigger; /* < 0: not given (each entry) */
+    double stockpile_max_release;
+    double stockpile_refill_rate;
+    bool has_rationing;
+    mr_rationing_rule rationing;
+    int other_uses_priority;
+} mr_policies;
+
+/* Which per-trial tables the output file keeps (output.trials). The summary
+   is exact either way. all: every /trials table; totals: total_loss and
+   annual_loss only; none: no /trials group. */
+typedef enum {
+    MR_OUTPUT_TRIALS_ALL,
+    MR_OUTPUT_TRIALS_TOTALS,
+    MR_OUTPUT_TRIALS_NONE
+} mr_output_trials;
+
+/* One parameter of a sweep (docs/STUDIES.md "Sweeps"): a key path of the
+   scenario and the values it takes, in file order. */
+typedef struct {
+    char *path; /* e.g. "policies.stockpile.months" */
+    int nvalues;
+    char **labels;   /* each value as text: the scalar, "none" for null,
+                        "value<k>" for a mapping or list (k from 1) */
+    int *line, *col; /* [nvalues] where each value is written (from 1) */
+    char *file;      /* the file the sweep block is in */
+} mr_sweep_param;
+
+#define MR_SWEEP_MAX_VARIANTS 1024
+
+typedef struct {
+    /* identity */
+    char *name;
+    char *description;
+    char *source_path; /* as given on the command line */
+    char *source_text; /* the file's bytes, NUL-terminated; for a scenario
+                          that `extends` others, the bundle of the whole
+                          chain (mr_scenario_parse reads it back) */
+    size_t source_len;
+
+    /* simulation (MODEL §1) */
+    int horizon_years;
+    int steps_per_year;
+    uint64_t trials;
+    uint64_t seed;
+
+    /* defaults.wgi_rate: country outage rate derived from WGI (MODEL §3.1):
+       rate_per_year = rate_at_zero * factor_per_unit ^ (-wgi_pv) */
+    bool has_wgi_rate;
+    double wgi_rate_at_zero;
+    double wgi_factor_per_unit;
+    mr_severity wgi_severity;
+    mr_duration wgi_duration;
+
+    /* defaults.buffer_refill_rate: sector buffers refill, months of need per month */
+    double buffer_refill_rate;
+
+    mr_output_trials output_trials;
+
+    /* policies (MODEL §10), already applied to the fields above by the
+       loader; kept for the record and for the indicators' cap flag */
+    double policy_cap; /* policies.diversification_cap; 0 = none */
+    mr_policies policies;
+
+    /* rationing (MODEL §6) */
+    mr_rationing_rule rationing;
+    int other_uses_priority;
+
+    int ncountries;
+    mr_country *countries;
+    int nminerals;
+    mr_mineral *minerals;
+    int nsectors;
+    mr_sector *sectors;
+    int nevents;
+    mr_event *events;
+
+    /* sweep (the grid of variants; empty in a variant and in a plain scenario) */
+    int nsweep;
+    mr_sweep_param *sweep;
+    uint64_t nvariants; /* product of the nvalues; 0 without a sweep */
+
+    double *interdependency;   /* A*, nsectors x nsectors, row-major: [i*S + j] */
+    double *price_correlation; /* nminerals x nminerals, row-major, unit diagonal */
+} mr_scenario;
+
+#endif

@@ -1,0 +1,30 @@
+/* units.h - the constants of minrisk, each defined once, with its unit.
+ *
+ * Money is in GBP throughout the model and the file; tables print GBP
+ * millions. Fractions are in [0, 1]. Time is in years (the horizon, start of
+ * an occurrence) or months (durations, buffers, counts of months).
+ */
+#ifndef MR_UNITS_H
+#define MR_UNITS_H
+
+/* GBP in one GBP million, the unit of every printed loss table. */
+#define MR_GBP_PER_MILLION 1e6
+
+/* Months in a year: a step of a model with n steps a year lasts 12 / n months. */
+#define MR_MONTHS_PER_YEAR 12.0
+
+/* A mineral counts as short in a step when its net shortfall u_m exceeds
+   this fraction of demand (MODEL §8: mineral_shortfall_months, and the
+   summary's P(shortage)). */
+#define MR_SHORTFALL_THRESHOLD 0.01
+
+/* A sector counts as inoperable in a step when its inoperability q_j
+   exceeds this fraction of output (MODEL §8: sector_inoperability_months). */
+#define MR_INOPERABILITY_THRESHOLD 0.05
+
+/* Most trials a run may have, trials: a trial's index is one 32-bit word of
+   every Philox counter (sim/rng.h), and paired statistics index trials by
+   32-bit words too. */
+#define MR_MAX_TRIALS 4294967295ull
+
+#endif

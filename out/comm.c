@@ -1,0 +1,194 @@
+/* comm.c - collective operations, MPI or single-process (see comm.h). */
+#include "out/comm.h"
+
+#include <string.h>
+
+#ifdef MINRISK_HAVE_MPI
+#include <mpi.h>
+#include <stdlib.h>
+
+static MPI_Comm world_comm = MPI_COMM_NULL;
+
+mr_comm mr_comm_world(void)
+{
+    mr_comm c = {0, 1, NULL};
+    int init = 0;
+    MPI_Initialized(&init);
+    if (!init)
+        return c;
+    world_comm = MPI_COMM_WORLD;
+    MPI_Comm_rank(world_comm, &c.rank);
+    MPI_Comm_size(world_comm, &c.size);
+    c.mpi = &world_comm;
+    return c;
+}
+
+#define COMM(c) (*(MPI_Comm *)(c)->mpi)
+
+/* MPI counts are int: split long buffers into chunks. */
+#define MR_MPI_CHUNK ((size_t)1 << 28)
+
+/* In-place MPI_Allreduce of n elements of `size` bytes, in int-sized chunks. */
+static int allreduce(const mr_comm *c, void *buf, size_t n, size_t size, MPI_Datatype type,
+                     MPI_Op op)
+{
+    if (!c->mpi || c->size == 1)
+        return 0;
+    for (size_t off = 0; off < n; off += MR_MPI_CHUNK) {
+        size_t k = n - off < MR_MPI_CHUNK ? n - off : MR_MPI_CHUNK;
+        if (MPI_Allreduce(MPI_IN_PLACE, (char *)buf + off * size, (int)k, type, op, COMM(c)) !=
+            MPI_SUCCESS)
+            return -1;
+    }
+    return 0;
+}
+
+int mr_comm_sum_u64(const mr_comm *c, uint64_t *buf, size_t n)
+{
+    return allreduce(c, buf, n, sizeof *buf, MPI_UINT64_T, MPI_SUM);
+}
+
+static int minmax(const mr_comm *c, double *buf, size_t n, MPI_Op op)
+{
+    return allreduce(c, buf, n, sizeof *buf, MPI_DOUBLE, op);
+}
+
+int mr_comm_min_f64(const mr_comm *c, double *buf, size_t n)
+{
+    return minmax(c, buf, n, MPI_MIN);
+}
+
+int mr_comm_max_f64(const mr_comm *c, double *buf, size_t n)
+{
+    return minmax(c, buf, n, MPI_MAX);
+}
+
+int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, double *all)
+{
+    if (!c->mpi || c->size == 1) {
+        memmove(all, mine, n_mine * sizeof(double));
+        return 0;
+    }
+    int *counts = malloc(sizeof(int) * (size_t)c->size);
+    int *displs = malloc(sizeof(int) * (size_t)c->size);
+    int rc = -1;
+    if (!counts || !displs || n_mine > (size_t)1 << 30)
+        goto out;
+    int mine_i = (int)n_mine;
+    if (MPI_Allgather(&mine_i, 1, MPI_INT, counts, 1, MPI_INT, COMM(c)) != MPI_SUCCESS)
+        goto out;
+    long total = 0;
+    for (int r = 0; r < c->size; r++) {
+        displs[r] = (int)total;
+        total += counts[r];
+    }
+    if (total > (long)1 << 30)
+        goto out;
+    rc = MPI_Allgatherv(mine, mine_i, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, COMM(c)) ==
+                 MPI_SUCCESS
+             ? 0
+             : -1;
+out:
+    free(counts);
+    free(displs);
+    return rc;
+}
+
+int mr_comm_bcast(const mr_comm *c, void *buf, size_t n)
+{
+    return mr_comm_bcast_from(c, 0, buf, n);
+}
+
+int mr_comm_bcast_from(const mr_comm *c, int root, void *buf, size_t n)
+{
+    if (!c->mpi || c->size == 1)
+        return 0;
+    for (size_t off = 0; off < n; off += MR_MPI_CHUNK) {
+        size_t k = n - off < MR_MPI_CHUNK ? n - off : MR_MPI_CHUNK;
+        if (MPI_Bcast((char *)buf + off, (int)k, MPI_BYTE, root, COMM(c)) != MPI_SUCCESS)
+            return -1;
+    }
+    return 0;
+}
+
+int mr_comm_barrier(const mr_comm *c)
+{
+    if (!c->mpi || c->size == 1)
+        return 0;
+    return MPI_Barrier(COMM(c)) == MPI_SUCCESS ? 0 : -1;
+}
+
+int mr_comm_any(const mr_comm *c, int flag)
+{
+    if (!c->mpi || c->size == 1)
+        return flag != 0;
+    int in = flag != 0, out = 0;
+    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, COMM(c));
+    return out;
+}
+
+#else /* serial build */
+
+mr_comm mr_comm_world(void)
+{
+    mr_comm c = {0, 1, NULL};
+    return c;
+}
+
+int mr_comm_sum_u64(const mr_comm *c, uint64_t *buf, size_t n)
+{
+    (void)c, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_min_f64(const mr_comm *c, double *buf, size_t n)
+{
+    (void)c, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_max_f64(const mr_comm *c, double *buf, size_t n)
+{
+    (void)c, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, double *all)
+{
+    (void)c;
+    memmove(all, mine, n_mine * sizeof(double));
+    return 0;
+}
+
+int mr_comm_bcast(const mr_comm *c, void *buf, size_t n)
+{
+    (void)c, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_bcast_from(const mr_comm *c, int root, void *buf, size_t n)
+{
+    (void)c, (void)root, (void)buf, (void)n;
+    return 0;
+}
+
+int mr_comm_barrier(const mr_comm *c)
+{
+    (void)c;
+    return 0;
+}
+
+int mr_comm_any(const mr_comm *c, int flag)
+{
+    (void)c;
+    return flag != 0;
+}
+
+#endif
+
+void mr_comm_block_range(uint64_t nblocks, int rank, int size, uint64_t *lo, uint64_t *hi)
+{
+    /* nblocks * rank / size without overflow for nblocks < 2^32 */
+    *lo = nblocks * (uint64_t)rank / (uint64_t)size;
+    *hi = nblocks * (uint64_t)(rank + 1) / (uint64_t)size;
+}

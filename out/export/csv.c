@@ -1,0 +1,267 @@
+/* csv.c - the CSV writer of `minrisk export` (ex.h): every CSV is written
+ * as DIR/.NAME.tmp and renamed to DIR/NAME when complete; a signal handler
+ * can remove the temporary file (mr_export_remove_partial). Numbers are
+ * printed with %.17g, which reads back to the same double; NaN is an empty
+ * cell. Strings are quoted as RFC 4180 says (only when they hold a comma, a
+ * quote, a line break or surrounding spaces). Lines end with LF. Also the
+ * export's failures, what it made (removed again on failure) and its
+ * reading helpers.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "out/export/ex.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* snprintf whose truncation is accepted (labels and names are cut at the
+   buffer's size). */
+void ex_fmt(char *buf, size_t n, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, n, f, ap);
+    va_end(ap);
+}
+
+/* ---- the temporary file, for a signal handler --------------------------- */
+
+static char partial_path[PATH_MAX_LEN];
+static volatile sig_atomic_t partial_active;
+
+void mr_export_remove_partial(void)
+{
+    if (partial_active)
+        unlink(partial_path);
+}
+
+/* Remember a file or directory this export made (best effort: out of
+   memory only means it is not removed on failure). */
+void ex_made(ex *x, const char *path, bool dir)
+{
+    if (x->nmade == x->capmade) {
+        size_t cap = x->capmade ? 2 * x->capmade : 16;
+        char **m = realloc(x->made, cap * sizeof *m);
+        if (m)
+            x->made = m;
+        bool *d = m ? realloc(x->made_dir, cap * sizeof *d) : NULL;
+        if (d)
+            x->made_dir = d;
+        if (!m || !d)
+            return;
+        x->capmade = cap;
+    }
+    char *c = malloc(strlen(path) + 1);
+    if (c) {
+        strcpy(c, path);
+        x->made[x->nmade] = c;
+        x->made_dir[x->nmade++] = dir;
+    }
+}
+
+/* After a failure: remove what was made, newest first. */
+void ex_undo(ex *x)
+{
+    for (size_t k = x->nmade; k-- > 0;) {
+        if (x->made_dir[k])
+            rmdir(x->made[k]);
+        else
+            unlink(x->made[k]);
+    }
+}
+
+/* A failure of the export's own (the message as given, naming what it is
+   about), unless one was recorded already. */
+int ex_fail(ex *x, int status, const char *fmt, ...)
+{
+    if (x->r.status == MR_OK) {
+        x->r.status = status;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(x->r.err->msg, sizeof x->r.err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* "damaged or incomplete minrisk file: cannot read /path/of/g/name" */
+int ex_damaged(ex *x, hid_t g, const char *name)
+{
+    return mr_h5r_damaged(&x->r, g, name);
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+int csv_open(ex *x, csv *c, const char *dir, const char *name)
+{
+    memset(c, 0, sizeof *c);
+    c->x = x;
+    int a = snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
+    int b = snprintf(c->tmp, sizeof c->tmp, "%s/.%s.tmp", dir, name);
+    if (a < 0 || b < 0 || (size_t)a >= sizeof c->path || (size_t)b >= sizeof c->tmp)
+        return ex_fail(x, MR_BAD_INPUT, "%s/%s: path too long", dir, name);
+    memcpy(partial_path, c->tmp, sizeof partial_path);
+    partial_active = 1;
+    c->f = fopen(c->tmp, "w");
+    if (!c->f) {
+        partial_active = 0;
+        return ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->tmp, strerror(errno));
+    }
+    c->first = true;
+    return 0;
+}
+
+void csv_sep(csv *c)
+{
+    if (!c->first)
+        fputc(',', c->f);
+    c->first = false;
+}
+
+/* RFC 4180: a field with a comma, a quote or a line break is quoted, its
+   quotes doubled; so is one with surrounding spaces (kept by readers). */
+void csv_str(csv *c, const char *s)
+{
+    csv_sep(c);
+    size_t n = strlen(s);
+    bool quote = strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    if (!quote) {
+        fputs(s, c->f);
+        return;
+    }
+    fputc('"', c->f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', c->f);
+        fputc(*s, c->f);
+    }
+    fputc('"', c->f);
+}
+
+/* %.17g reads back to the same double; NaN is an empty cell. */
+void csv_f64(csv *c, double v)
+{
+    csv_sep(c);
+    if (!isnan(v))
+        fprintf(c->f, "%.17g", v);
+}
+
+void csv_u64(csv *c, unsigned long long v)
+{
+    csv_sep(c);
+    fprintf(c->f, "%llu", v);
+}
+
+void csv_i64(csv *c, long long v)
+{
+    csv_sep(c);
+    fprintf(c->f, "%lld", v);
+}
+
+void csv_row(csv *c)
+{
+    fputc('\n', c->f);
+    c->first = true;
+}
+
+/* Header cells from a printf format each. */
+void csv_head(csv *c, const char *fmt, ...)
+{
+    char h[3 * NAME_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h, sizeof h, fmt, ap);
+    va_end(ap);
+    csv_str(c, h);
+}
+
+/* Complete the file and give it its name; on any failure remove it. */
+int csv_close(csv *c)
+{
+    ex *x = c->x;
+    if (!c->f)
+        return -1;
+    int bad = 0, e = 0;
+    if (ferror(c->f) || fflush(c->f) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (fclose(c->f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    c->f = NULL;
+    if (!bad && x->r.status != MR_OK)
+        bad = 2; /* a read failed part way: the table is incomplete */
+    if (!bad && rename(c->tmp, c->path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        unlink(c->tmp);
+        partial_active = 0;
+        if (bad == 1)
+            ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->path, strerror(e ? e : EIO));
+        return -1;
+    }
+    partial_active = 0;
+    x->nfiles++;
+    ex_made(x, c->path, false);
+    return 0;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+bool ex_exists(hid_t g, const char *name)
+{
+    return H5Lexists(g, name, H5P_DEFAULT) > 0;
+}
+
+/* Number of elements of a dataset, or -1. */
+long long ex_extent(ex *x, hid_t g, const char *name)
+{
+    return mr_h5r_extent(&x->r, g, name);
+}
+
+/* Exactly n values of a dataset, converted to mem_type; malloc'ed. */
+double *ex_read_f64(ex *x, hid_t g, const char *name, size_t n)
+{
+    return mr_h5r_read_new(&x->r, g, name, H5T_NATIVE_DOUBLE, sizeof(double), n);
+}
+
+unsigned long long *ex_read_u64(ex *x, hid_t g, const char *name, size_t n)
+{
+    return mr_h5r_read_new(&x->r, g, name, H5T_NATIVE_ULLONG, sizeof(unsigned long long), n);
+}
+
+long long *ex_read_i64(ex *x, hid_t g, const char *name, size_t n)
+{
+    return mr_h5r_read_new(&x->r, g, name, H5T_NATIVE_LLONG, sizeof(long long), n);
+}
+
+/* Rows r0 .. r0 + nr - 1 of a dataset of rank 1 or 2 (ncols columns) into
+   buf. */
+int ex_read_rows(ex *x, hid_t g, const char *name, hsize_t r0, hsize_t nr, hsize_t ncols,
+                 hid_t mem_type, void *buf)
+{
+    return mr_h5r_rows(g, name, mem_type, r0, nr, ncols, buf) < 0 ? ex_damaged(x, g, name) : 0;
+}
+
+/* A probability level as a column label: 0.5 -> "50", 0.995 -> "995",
+   0.05 -> "05". */
+void ex_level_label(double p, char *buf, size_t n)
+{
+    char t[40];
+    snprintf(t, sizeof t, "%.10g", p * 100.0);
+    size_t k = 0;
+    for (const char *s = t; *s && k + 1 < sizeof t; s++)
+        if (*s != '.')
+            t[k++] = *s;
+    t[k] = '\0';
+    ex_fmt(buf, n, "%s%s", k == 1 ? "0" : "", t);
+}

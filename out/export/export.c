@@ -1,0 +1,259 @@
+/* export.c - a result file's tables as CSV (`minrisk export`; docs/EXPORT.md):
+ * the runs of a file and the entry points (export.h).
+ *
+ * The file is read with the HDF5 C API, dataset by dataset, and each table
+ * is written as one CSV (csv.c): a header row of column names that carry
+ * their unit (_gbp, _fraction, _ratio, _months, _years), then one row per
+ * record. Numbers are printed with %.17g, which reads back to the same
+ * double; NaN (a statistic that needs more trials, a stockpile that never
+ * ran empty, a mineral without a stockpile) is an empty cell.
+ *
+ * The known tables of a run (docs/OUTPUT.md) get hand-made columns
+ * (tables.c), the per-trial tables theirs from MR_TRIAL_VARS (trials.c).
+ * The study tables that other commands add (/attribution, /events, a
+ * comparison's /difference, a sweep's /sweep) are exported by one generic
+ * rule (generic.c).
+ *
+ * Every CSV is written as DIR/.NAME.tmp and renamed to DIR/NAME when
+ * complete; a signal handler can remove the temporary file
+ * (mr_export_remove_partial).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "out/export/export.h"
+
+#include "out/export/ex.h"
+#include "out/format.h"
+#include "out/h5/read.h"
+
+#include <hdf5.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- directories and runs ------------------------------------------------- */
+
+/* mkdir -p */
+static int make_dir(ex *x, const char *dir)
+{
+    char p[PATH_MAX_LEN];
+    size_t n = strlen(dir);
+    if (n == 0 || n >= sizeof p)
+        return ex_fail(x, MR_BAD_INPUT, "%s: cannot create the directory: %s", dir,
+                       n ? "path too long" : "empty name");
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char c = p[i];
+        p[i] = '\0';
+        struct stat st;
+        if (stat(p, &st) != 0) {
+            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+                return ex_fail(x, MR_BAD_INPUT, "%s: cannot create the directory: %s", dir,
+                               strerror(errno));
+            ex_made(x, p, true);
+        } else if (!S_ISDIR(st.st_mode)) {
+            return ex_fail(x, MR_BAD_INPUT,
+                           "%s: cannot create the directory: %s is not a "
+                           "directory",
+                           dir, p);
+        }
+        p[i] = c;
+    }
+    if (access(dir, W_OK | X_OK) != 0)
+        return ex_fail(x, MR_BAD_INPUT, "%s: cannot write to the directory: %s", dir,
+                       strerror(errno));
+    return 0;
+}
+
+static int export_run(ex *x, hid_t g, const char *dir, bool trials)
+{
+    ex_run r = {g, 0, 0, NULL, NULL};
+    long long S = ex_extent(x, g, "summary/sector"), M = ex_extent(x, g, "summary/mineral");
+    if (S < 0 || M < 0)
+        return -1;
+    r.S = (size_t)S;
+    r.M = (size_t)M;
+    r.sector = mr_h5r_strings(&x->r, g, "summary/sector", r.S);
+    r.mineral = r.sector ? mr_h5r_strings(&x->r, g, "summary/mineral", r.M) : NULL;
+    if (x->r.status == MR_OK)
+        (void)(make_dir(x, dir) < 0 || ex_summary_tables(x, &r, dir) < 0 ||
+               ex_study(x, g, "attribution", dir) < 0);
+    if (x->r.status == MR_OK && trials && ex_exists(g, "trials"))
+        (void)(ex_trial_tables(x, &r, dir) < 0 || ex_study(x, g, "events", dir) < 0);
+    mr_h5r_free_strings(r.sector, r.S);
+    mr_h5r_free_strings(r.mineral, r.M);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* A run group: the `format` attribute and a summary. */
+static bool is_run(hid_t g)
+{
+    char *f = mr_h5r_attr_str(g, ".", "format");
+    bool ours = f && !strcmp(f, MR_FORMAT_NAME);
+    free(f);
+    return ours && ex_exists(g, "summary");
+}
+
+typedef struct {
+    char (*path)[2 * NAME_LEN]; /* from the root, no leading '/' */
+    size_t n, cap;
+} runlist;
+
+/* The run groups of a comparison or sweep, up to two levels down
+   (runs/a, variants/x), in creation order. */
+static int find_runs(ex *x, hid_t g, const char *prefix, int depth, runlist *rl)
+{
+    ex_links l;
+    if (ex_list_links(x, g, &l) < 0)
+        return -1;
+    for (size_t k = 0; k < l.n && x->r.status == MR_OK; k++) {
+        if (!l.group[k])
+            continue;
+        hid_t s = H5Gopen2(g, l.names[k], H5P_DEFAULT);
+        if (s < 0)
+            continue;
+        char p[2 * NAME_LEN];
+        ex_fmt(p, sizeof p, "%s%s%s", prefix, *prefix ? "/" : "", l.names[k]);
+        if (is_run(s)) {
+            if (rl->n == rl->cap) {
+                size_t cap = rl->cap ? 2 * rl->cap : 16;
+                void *q = realloc(rl->path, cap * sizeof *rl->path);
+                if (!q) {
+                    H5Gclose(s);
+                    mr_h5r_nomem(&x->r);
+                    break;
+                }
+                rl->path = q;
+                rl->cap = cap;
+            }
+            memcpy(rl->path[rl->n++], p, sizeof p);
+        } else if (depth > 1) {
+            find_runs(x, s, p, depth - 1, rl);
+        }
+        H5Gclose(s);
+    }
+    ex_free_links(&l);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+static int export_file(ex *x, const char *dir, const mr_export_opts *o)
+{
+    char *kind = mr_h5r_attr_str(x->r.file, ".", "kind");
+    bool multi = kind && strcmp(kind, "run") != 0;
+    free(kind);
+    if (!multi) {
+        if (o->run && strcmp(o->run, "/") && o->run[0])
+            return ex_fail(x, MR_BAD_INPUT,
+                           "%s: --run %s: the file holds one run (no comparison or sweep)",
+                           x->r.path, o->run);
+        return export_run(x, x->r.file, dir, o->trials);
+    }
+    runlist rls = {NULL, 0, 0}, *rl = &rls;
+    if (find_runs(x, x->r.file, "", 2, rl) == 0 && rl->n == 0)
+        ex_damaged(x, x->r.file, "the runs of the comparison or sweep");
+    if (x->r.status == MR_OK && o->run) {
+        const char *want = o->run[0] == '/' ? o->run + 1 : o->run;
+        size_t k = 0;
+        while (k < rl->n && strcmp(rl->path[k], want))
+            k++;
+        if (k == rl->n) {
+            char list[400] = "";
+            size_t len = 0;
+            for (size_t i = 0; i < rl->n && i < 3; i++)
+                if (len < sizeof list)
+                    len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                                            rl->path[i]);
+            if (rl->n > 3 && len < sizeof list)
+                snprintf(list + len, sizeof list - len, ", ... (%zu runs)", rl->n);
+            ex_fail(x, MR_BAD_INPUT, "%s: --run %s: no such run (the file has %s)", x->r.path,
+                    o->run, list);
+        } else {
+            hid_t g = H5Gopen2(x->r.file, rl->path[k], H5P_DEFAULT);
+            if (g < 0)
+                ex_damaged(x, x->r.file, rl->path[k]);
+            else {
+                export_run(x, g, dir, o->trials);
+                H5Gclose(g);
+            }
+        }
+        free(rl->path);
+        return x->r.status == MR_OK ? 0 : -1;
+    }
+    if (x->r.status == MR_OK)
+        make_dir(x, dir);
+    for (size_t k = 0; k < rl->n && x->r.status == MR_OK; k++) {
+        char sub[PATH_MAX_LEN];
+        if ((size_t)snprintf(sub, sizeof sub, "%s/%s", dir, rl->path[k]) >= sizeof sub) {
+            ex_fail(x, MR_BAD_INPUT, "%s/%s: path too long", dir, rl->path[k]);
+            break;
+        }
+        hid_t g = H5Gopen2(x->r.file, rl->path[k], H5P_DEFAULT);
+        if (g < 0) {
+            ex_damaged(x, x->r.file, rl->path[k]);
+            break;
+        }
+        export_run(x, g, sub, o->trials);
+        H5Gclose(g);
+    }
+    free(rl->path);
+    /* the file's own study tables */
+    static const char *const study[] = {"difference", "sweep", "attribution"};
+    for (size_t k = 0; k < sizeof study / sizeof *study && x->r.status == MR_OK; k++)
+        ex_study(x, x->r.file, study[k], dir);
+    if (x->r.status == MR_OK && o->trials)
+        ex_study(x, x->r.file, "events", dir);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts,
+                        size_t *nfiles, mr_error *err)
+{
+    ex x;
+    memset(&x, 0, sizeof x);
+    mr_export_opts none = {false, NULL};
+    const mr_export_opts *o = opts ? opts : &none;
+    if (mr_h5r_open(&x.r, file, MR_H5R_NAMES_FROM_ROOT, err) == 0)
+        export_file(&x, dir, o);
+    mr_h5r_close(&x.r);
+    if (x.r.status != MR_OK) {
+        ex_undo(&x);
+        x.nfiles = 0;
+    }
+    for (size_t k = 0; k < x.nmade; k++)
+        free(x.made[k]);
+    free(x.made);
+    free(x.made_dir);
+    if (nfiles)
+        *nfiles = x.nfiles;
+    return x.r.status;
+}
+
+int mr_export_print_timings(const char *file, FILE *out, mr_error *err)
+{
+    mr_h5r r;
+    double v[7] = {0};
+    static const char *const name[7] = {"wall_seconds",      "stats_seconds", "write_seconds",
+                                        "trials_per_second", "threads",       "ranks",
+                                        "analysis_seconds"};
+    mr_h5r_open(&r, file, MR_H5R_NAMES_FROM_ROOT, err);
+    for (int k = 0; k < 7 && r.status == MR_OK; k++)
+        if (mr_h5r_attr_get(r.file, "run_info", name[k], H5T_NATIVE_DOUBLE, 1, &v[k]) < 0)
+            mr_h5r_damaged(&r, r.file, "run_info");
+    mr_h5r_close(&r);
+    if (r.status != MR_OK)
+        return -1;
+    fprintf(out,
+            "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %.0f rank%s x "
+            "%.0f thread%s), analysis (attribution, events, counterfactuals) %.3f s, statistics "
+            "%.3f s, write %.3f s\n",
+            v[0], v[3], v[5], v[5] == 1.0 ? "" : "s", v[4], v[4] == 1.0 ? "" : "s", v[6], v[1],
+            v[2]);
+    return 0;
+}

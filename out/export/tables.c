@@ -1,0 +1,491 @@
+/* tables.c - a run's summary tables as CSV (`minrisk export`;
+ * docs/EXPORT.md): info.csv, summary_loss.csv, return_periods.csv,
+ * histogram.csv, minerals.csv, sectors.csv, inoperability_bands.csv,
+ * price_bands.csv and indicators.csv, each with hand-made columns that
+ * carry their unit (_gbp, _fraction, _ratio, _months, _years).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "out/export/ex.h"
+
+#include <hdf5.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the statistics tables -------------------------------------------------- */
+
+/* The statistics of one loss variable over `rows` rows (sectors, or 1 for
+   the total). */
+typedef struct {
+    double *mean, *sd, *se, *q, *lo, *hi, *es;
+} lossvar;
+
+static void free_lossvar(lossvar *v)
+{
+    free(v->mean);
+    free(v->sd);
+    free(v->se);
+    free(v->q);
+    free(v->lo);
+    free(v->hi);
+    free(v->es);
+}
+
+static int load_lossvar(ex *x, hid_t g, const char *prefix, size_t rows, size_t nq, size_t ne,
+                        lossvar *v)
+{
+    char n[7][NAME_LEN];
+    static const char *const suffix[7] = {
+        "mean", "sd", "se", "quantile", "quantile_ci_low", "quantile_ci_high", "es"};
+    for (int k = 0; k < 7; k++)
+        snprintf(n[k], sizeof n[k], "summary/%s_%s", prefix, suffix[k]);
+    memset(v, 0, sizeof *v);
+    v->mean = ex_read_f64(x, g, n[0], rows);
+    v->sd = ex_read_f64(x, g, n[1], rows);
+    v->se = ex_read_f64(x, g, n[2], rows);
+    v->q = ex_read_f64(x, g, n[3], rows * nq);
+    v->lo = ex_read_f64(x, g, n[4], rows * nq);
+    v->hi = ex_read_f64(x, g, n[5], rows * nq);
+    v->es = ex_read_f64(x, g, n[6], rows * ne);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+static void put_lossrow(csv *c, const lossvar *v, size_t j, size_t nq, size_t ne, const double *aal,
+                        const double *aal_se)
+{
+    csv_f64(c, v->mean[j]);
+    csv_f64(c, v->sd[j]);
+    csv_f64(c, v->se[j]);
+    for (size_t k = 0; k < nq; k++)
+        csv_f64(c, v->q[j * nq + k]);
+    for (size_t k = 0; k < nq; k++)
+        csv_f64(c, v->lo[j * nq + k]);
+    for (size_t k = 0; k < nq; k++)
+        csv_f64(c, v->hi[j * nq + k]);
+    for (size_t k = 0; k < ne; k++)
+        csv_f64(c, v->es[j * ne + k]);
+    if (aal) {
+        csv_f64(c, *aal);
+        csv_f64(c, *aal_se);
+    } else {
+        csv_sep(c);
+        csv_sep(c);
+    }
+    csv_row(c);
+}
+
+/* summary_loss.csv: one row per sector x component, then the total. */
+static int export_summary_loss(ex *x, const ex_run *r, const char *dir)
+{
+    const size_t S = r->S;
+    long long nq = ex_extent(x, r->g, "summary/quantile"),
+              ne = ex_extent(x, r->g, "summary/es_level");
+    if (nq < 0 || ne < 0)
+        return -1;
+    double *q = ex_read_f64(x, r->g, "summary/quantile", (size_t)nq);
+    double *es = ex_read_f64(x, r->g, "summary/es_level", (size_t)ne);
+    double *saal = ex_read_f64(x, r->g, "summary/sector_aal", S);
+    double *saal_se = ex_read_f64(x, r->g, "summary/sector_aal_se", S);
+    double *aal = ex_read_f64(x, r->g, "summary/aal", 1);
+    double *aal_se = ex_read_f64(x, r->g, "summary/aal_se", 1);
+    static const char *const comp[3] = {"loss", "output_loss", "extra_cost"};
+    lossvar v[3], tot;
+    memset(v, 0, sizeof v);
+    memset(&tot, 0, sizeof tot);
+    for (int k = 0; k < 3 && x->r.status == MR_OK; k++) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "sector_%s", comp[k]);
+        load_lossvar(x, r->g, prefix, S, (size_t)nq, (size_t)ne, &v[k]);
+    }
+    if (x->r.status == MR_OK)
+        load_lossvar(x, r->g, "total_loss", 1, (size_t)nq, (size_t)ne, &tot);
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "summary_loss.csv") == 0) {
+        csv_str(&c, "series");
+        csv_str(&c, "component");
+        csv_str(&c, "mean_gbp");
+        csv_str(&c, "sd_gbp");
+        csv_str(&c, "se_gbp");
+        static const char *const qcol[3] = {"", "_ci_low", "_ci_high"};
+        for (int b = 0; b < 3; b++)
+            for (long long k = 0; k < nq; k++) {
+                char l[40];
+                ex_level_label(q[k], l, sizeof l);
+                csv_head(&c, "q%s%s_gbp", l, qcol[b]);
+            }
+        for (long long k = 0; k < ne; k++) {
+            char l[40];
+            ex_level_label(es[k], l, sizeof l);
+            csv_head(&c, "es%s_gbp", l);
+        }
+        csv_str(&c, "aal_gbp");
+        csv_str(&c, "aal_se_gbp");
+        csv_row(&c);
+        for (size_t j = 0; j < S; j++)
+            for (int k = 0; k < 3; k++) {
+                csv_str(&c, r->sector[j]);
+                csv_str(&c, comp[k]);
+                put_lossrow(&c, &v[k], j, (size_t)nq, (size_t)ne, k == 0 ? &saal[j] : NULL,
+                            k == 0 ? &saal_se[j] : NULL);
+            }
+        csv_str(&c, "total");
+        csv_str(&c, "loss");
+        put_lossrow(&c, &tot, 0, (size_t)nq, (size_t)ne, aal, aal_se);
+        csv_close(&c);
+    }
+    for (int k = 0; k < 3; k++)
+        free_lossvar(&v[k]);
+    free_lossvar(&tot);
+    free(q);
+    free(es);
+    free(saal);
+    free(saal_se);
+    free(aal);
+    free(aal_se);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* return_periods.csv: the annual loss at each return period, total and per sector. */
+static int export_return_periods(ex *x, const ex_run *r, const char *dir)
+{
+    long long nr = ex_extent(x, r->g, "summary/return_period");
+    if (nr < 0)
+        return -1;
+    const size_t n = (size_t)nr, S = r->S;
+    double *rp = ex_read_f64(x, r->g, "summary/return_period", n);
+    double *tot = ex_read_f64(x, r->g, "summary/return_period_loss", n);
+    double *sec = ex_read_f64(x, r->g, "summary/sector_return_period_loss", S * n);
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "return_periods.csv") == 0) {
+        csv_str(&c, "return_period_years");
+        csv_str(&c, "total_loss_gbp");
+        for (size_t j = 0; j < S; j++)
+            csv_head(&c, "%s_loss_gbp", r->sector[j]);
+        csv_row(&c);
+        for (size_t k = 0; k < n; k++) {
+            csv_f64(&c, rp[k]);
+            csv_f64(&c, tot[k]);
+            for (size_t j = 0; j < S; j++)
+                csv_f64(&c, sec[j * n + k]);
+            csv_row(&c);
+        }
+        csv_close(&c);
+    }
+    free(rp);
+    free(tot);
+    free(sec);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* histogram.csv: the histogram of the total loss. */
+static int export_histogram(ex *x, const ex_run *r, const char *dir)
+{
+    long long nb = ex_extent(x, r->g, "summary/total_loss_hist_count");
+    if (nb < 0)
+        return -1;
+    unsigned long long *count = ex_read_u64(x, r->g, "summary/total_loss_hist_count", (size_t)nb);
+    double *edge = ex_read_f64(x, r->g, "summary/total_loss_hist_edges", (size_t)nb + 1);
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "histogram.csv") == 0) {
+        csv_str(&c, "bin");
+        csv_str(&c, "lower_gbp");
+        csv_str(&c, "upper_gbp");
+        csv_str(&c, "trials");
+        csv_row(&c);
+        for (long long k = 0; k < nb; k++) {
+            csv_i64(&c, k);
+            csv_f64(&c, edge[k]);
+            csv_f64(&c, edge[k + 1]);
+            csv_u64(&c, count[k]);
+            csv_row(&c);
+        }
+        csv_close(&c);
+    }
+    free(count);
+    free(edge);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* minerals.csv: the per-mineral shortage figures. */
+static int export_minerals(ex *x, const ex_run *r, const char *dir)
+{
+    const size_t M = r->M;
+    static const char *const ds[5] = {
+        "summary/mineral_shortage_prob", "summary/mineral_shortfall_mean_avg",
+        "summary/mineral_shortfall_months_avg", "summary/mineral_stockpile_empty_prob",
+        "summary/mineral_price_peak_avg"};
+    static const char *const head[5] = {"shortage_prob_fraction", "shortfall_mean_avg_fraction",
+                                        "shortfall_months_avg_months",
+                                        "stockpile_empty_prob_fraction", "price_peak_avg_ratio"};
+    double *v[5] = {NULL};
+    char **name = mr_h5r_strings(&x->r, r->g, "mineral_name", M);
+    char **unit = name ? mr_h5r_strings(&x->r, r->g, "mineral_unit", M) : NULL;
+    for (int k = 0; k < 5 && x->r.status == MR_OK; k++)
+        v[k] = ex_read_f64(x, r->g, ds[k], M);
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "minerals.csv") == 0) {
+        csv_str(&c, "mineral");
+        csv_str(&c, "name");
+        csv_str(&c, "unit");
+        for (int k = 0; k < 5; k++)
+            csv_str(&c, head[k]);
+        csv_row(&c);
+        for (size_t m = 0; m < M; m++) {
+            csv_str(&c, r->mineral[m]);
+            csv_str(&c, name[m]);
+            csv_str(&c, unit[m]);
+            for (int k = 0; k < 5; k++)
+                csv_f64(&c, v[k][m]);
+            csv_row(&c);
+        }
+        csv_close(&c);
+    }
+    mr_h5r_free_strings(name, M);
+    mr_h5r_free_strings(unit, M);
+    for (int k = 0; k < 5; k++)
+        free(v[k]);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* sectors.csv: the per-sector inoperability figures. */
+static int export_sectors(ex *x, const ex_run *r, const char *dir)
+{
+    const size_t S = r->S;
+    char **name = mr_h5r_strings(&x->r, r->g, "sector_name", S);
+    double *peak = name ? ex_read_f64(x, r->g, "summary/sector_inoperability_peak_avg", S) : NULL;
+    double *months =
+        peak ? ex_read_f64(x, r->g, "summary/sector_inoperability_months_avg", S) : NULL;
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "sectors.csv") == 0) {
+        csv_str(&c, "sector");
+        csv_str(&c, "name");
+        csv_str(&c, "inoperability_peak_avg_fraction");
+        csv_str(&c, "inoperability_months_avg_months");
+        csv_row(&c);
+        for (size_t j = 0; j < S; j++) {
+            csv_str(&c, r->sector[j]);
+            csv_str(&c, name[j]);
+            csv_f64(&c, peak[j]);
+            csv_f64(&c, months[j]);
+            csv_row(&c);
+        }
+        csv_close(&c);
+    }
+    mr_h5r_free_strings(name, S);
+    free(peak);
+    free(months);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* inoperability_bands.csv and price_bands.csv: the time bands, one row per
+   step and sector (mineral). */
+static int export_band(ex *x, const ex_run *r, const char *dir, const char *file, const char *ds,
+                       const char *entity, char **ids, size_t E, const char *unit)
+{
+    long long T = ex_extent(x, r->g, "summary/step"), nb = ex_extent(x, r->g, "summary/band");
+    if (T < 0 || nb < 0)
+        return -1;
+    double mps = 0;
+    if (mr_h5r_attr_num(&x->r, r->g, "summary/step", "months_per_step", H5T_NATIVE_DOUBLE, 1,
+                        &mps) < 0)
+        return -1;
+    long long *step = ex_read_i64(x, r->g, "summary/step", (size_t)T);
+    double *band = ex_read_f64(x, r->g, "summary/band", (size_t)nb);
+    double *v = ex_read_f64(x, r->g, ds, (size_t)T * E * (size_t)nb);
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, file) == 0) {
+        csv_str(&c, "step");
+        csv_str(&c, "start_months");
+        csv_str(&c, entity);
+        for (long long k = 0; k < nb; k++) {
+            char l[40];
+            ex_level_label(band[k], l, sizeof l);
+            csv_head(&c, "q%s_%s", l, unit);
+        }
+        csv_row(&c);
+        for (long long t = 0; t < T; t++)
+            for (size_t e = 0; e < E; e++) {
+                csv_i64(&c, step[t]);
+                csv_f64(&c, (double)step[t] * mps);
+                csv_str(&c, ids[e]);
+                for (long long k = 0; k < nb; k++)
+                    csv_f64(&c, v[((size_t)t * E + e) * (size_t)nb + (size_t)k]);
+                csv_row(&c);
+            }
+        csv_close(&c);
+    }
+    free(step);
+    free(band);
+    free(v);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* indicators.csv: the static indicators (MODEL §11), when the file has them. */
+static int export_indicators(ex *x, const ex_run *r, const char *dir)
+{
+    if (!ex_exists(r->g, "indicators"))
+        return 0;
+    long long R = ex_extent(x, r->g, "indicators/stage_row");
+    if (R < 0)
+        return -1;
+    const size_t n = (size_t)R;
+    double cap = 0;
+    if (mr_h5r_attr_num(&x->r, r->g, "indicators", "cap", H5T_NATIVE_DOUBLE, 1, &cap) < 0)
+        return -1;
+    char **min = mr_h5r_strings(&x->r, r->g, "indicators/mineral_id", n);
+    char **stage = min ? mr_h5r_strings(&x->r, r->g, "indicators/stage", n) : NULL;
+    char **top = stage ? mr_h5r_strings(&x->r, r->g, "indicators/top_country", n) : NULL;
+    double *hhi = top ? ex_read_f64(x, r->g, "indicators/hhi", n) : NULL;
+    double *wgi = hhi ? ex_read_f64(x, r->g, "indicators/hhi_wgi", n) : NULL;
+    double *share = wgi ? ex_read_f64(x, r->g, "indicators/top_share", n) : NULL;
+    unsigned long long *above = share ? ex_read_u64(x, r->g, "indicators/above_cap", n) : NULL;
+    unsigned long long *assumed = above ? ex_read_u64(x, r->g, "indicators/wgi_assumed", n) : NULL;
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "indicators.csv") == 0) {
+        static const char *const head[] = {"mineral",   "stage",         "top_country",
+                                           "hhi_index", "hhi_wgi_index", "top_share_fraction",
+                                           "above_cap", "wgi_assumed",   "cap_fraction"};
+        for (size_t k = 0; k < sizeof head / sizeof *head; k++)
+            csv_str(&c, head[k]);
+        csv_row(&c);
+        for (size_t k = 0; k < n; k++) {
+            csv_str(&c, min[k]);
+            csv_str(&c, stage[k]);
+            csv_str(&c, top[k]);
+            csv_f64(&c, hhi[k]);
+            csv_f64(&c, wgi[k]);
+            csv_f64(&c, share[k]);
+            csv_u64(&c, above[k]);
+            csv_u64(&c, assumed[k]);
+            csv_f64(&c, cap);
+            csv_row(&c);
+        }
+        csv_close(&c);
+    }
+    mr_h5r_free_strings(min, n);
+    mr_h5r_free_strings(stage, n);
+    mr_h5r_free_strings(top, n);
+    free(hhi);
+    free(wgi);
+    free(share);
+    free(above);
+    free(assumed);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* ---- info.csv: the attributes ------------------------------------------- */
+
+typedef struct {
+    csv *c;
+    const char *prefix;
+} attr_walk;
+
+/* One attribute as a key,value row: strings as they are, numbers with
+   %.17g (integers exactly), arrays space-separated; NaN an empty value (as
+   in the tables), "nan" as an element of an array. */
+static herr_t put_attr(hid_t obj, const char *name, const H5A_info_t *info, void *data)
+{
+    (void)info;
+    attr_walk *w = data;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    hid_t ft = a < 0 ? -1 : H5Aget_type(a);
+    hid_t sp = a < 0 ? -1 : H5Aget_space(a);
+    hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+    H5T_class_t cls = ft < 0 ? H5T_NO_CLASS : H5Tget_class(ft);
+    char key[2 * NAME_LEN];
+    snprintf(key, sizeof key, "%s%s", w->prefix, name);
+    if (cls == H5T_STRING) {
+        char *s = mr_h5r_attr_str(obj, ".", name);
+        if (s) {
+            csv_str(w->c, key);
+            csv_str(w->c, s);
+            csv_row(w->c);
+        }
+        free(s);
+    } else if ((cls == H5T_INTEGER || cls == H5T_FLOAT) && n > 0 && n <= 64) {
+        double f[64];
+        long long i[64];
+        unsigned long long u[64];
+        bool is_signed = cls == H5T_INTEGER && H5Tget_sign(ft) == H5T_SGN_2;
+        herr_t rc = cls == H5T_FLOAT ? H5Aread(a, H5T_NATIVE_DOUBLE, f)
+                    : is_signed      ? H5Aread(a, H5T_NATIVE_LLONG, i)
+                                     : H5Aread(a, H5T_NATIVE_ULLONG, u);
+        if (rc >= 0) {
+            char v[64 * 26] = "";
+            size_t k = 0;
+            for (hssize_t e = 0; e < n && k < sizeof v; e++) {
+                const char *sep = e ? " " : "";
+                if (cls == H5T_FLOAT && isnan(f[e]))
+                    /* NaN: an empty value, or "nan" inside an array */
+                    k += (size_t)snprintf(v + k, sizeof v - k, "%s%s", sep, n > 1 ? "nan" : "");
+                else if (cls == H5T_FLOAT)
+                    k += (size_t)snprintf(v + k, sizeof v - k, "%s%.17g", sep, f[e]);
+                else if (is_signed)
+                    k += (size_t)snprintf(v + k, sizeof v - k, "%s%lld", sep, i[e]);
+                else
+                    k += (size_t)snprintf(v + k, sizeof v - k, "%s%llu", sep, u[e]);
+            }
+            csv_str(w->c, key);
+            csv_str(w->c, v);
+            csv_row(w->c);
+        }
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return 0;
+}
+
+static void put_attrs(hid_t obj, csv *c, const char *prefix)
+{
+    attr_walk w = {c, prefix};
+    hsize_t idx = 0;
+    if (H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, put_attr, &w) < 0) {
+        idx = 0; /* creation order not tracked: by name */
+        H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, put_attr, &w);
+    }
+}
+
+/* info.csv: the run's attributes and the file's /run_info. */
+static int export_info(ex *x, const ex_run *r, const char *dir)
+{
+    csv c;
+    if (csv_open(x, &c, dir, "info.csv") < 0)
+        return -1;
+    csv_str(&c, "key");
+    csv_str(&c, "value");
+    csv_row(&c);
+    put_attrs(r->g, &c, "");
+    if (ex_exists(x->r.file, "run_info")) {
+        hid_t ri = H5Gopen2(x->r.file, "run_info", H5P_DEFAULT);
+        if (ri >= 0) {
+            put_attrs(ri, &c, "run_info.");
+            H5Gclose(ri);
+        }
+    }
+    return csv_close(&c);
+}
+
+/* ---- one run ------------------------------------------------------------------ */
+
+/* The summary tables of run r into dir, in the order of docs/EXPORT.md;
+   stops at the first failure. */
+int ex_summary_tables(ex *x, const ex_run *r, const char *dir)
+{
+    if (export_info(x, r, dir) < 0 || export_summary_loss(x, r, dir) < 0 ||
+        export_return_periods(x, r, dir) < 0 || export_histogram(x, r, dir) < 0 ||
+        export_minerals(x, r, dir) < 0 || export_sectors(x, r, dir) < 0 ||
+        export_band(x, r, dir, "inoperability_bands.csv", "summary/inoperability_band", "sector",
+                    r->sector, r->S, "fraction") < 0 ||
+        export_band(x, r, dir, "price_bands.csv", "summary/price_ratio_band", "mineral", r->mineral,
+                    r->M, "ratio") < 0 ||
+        export_indicators(x, r, dir) < 0)
+        return -1;
+    return 0;
+}

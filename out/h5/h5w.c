@@ -1,0 +1,606 @@
+/* h5w.c - the HDF5 writing toolkit of the result file (h5w.h): the
+ * temporary file and the interrupt, failures agreed over the ranks,
+ * attributes, groups, datasets (small ones from rank 0, per-trial rows from
+ * every rank through MPI-IO with collective transfer, chunked), coordinate
+ * variables, and the string data deferred to the serial part.
+ *
+ * After every step that touches the file the ranks agree on failure and
+ * interrupt (h5w_sync_state), so they never part ways in the collective calls:
+ * any rank's failure is every rank's, reported with the first failing
+ * rank's message.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "out/h5/h5w.h"
+
+#ifdef MINRISK_HAVE_MPI
+#include <mpi.h>
+#endif
+#include <hdf5_hl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Chunks of /trials datasets hold whole rows, about this many bytes, in
+   whole blocks of MR_BLOCK_TRIALS trials when larger than one. */
+#define TRIAL_CHUNK_BYTES (1u << 20)
+
+/* ---- the temporary file, for an interrupt handler ---------------------- */
+
+static char partial_path[4096];
+static volatile sig_atomic_t partial_active;
+static volatile sig_atomic_t interrupted;
+
+void mr_output_remove_partial(void)
+{
+    if (partial_active)
+        unlink(partial_path);
+}
+
+int mr_output_writing(void)
+{
+    return partial_active != 0;
+}
+
+void mr_output_interrupt(void)
+{
+    interrupted = 1;
+    mr_output_remove_partial();
+}
+
+/* The temporary file's name, for the HDF5 calls that open it. */
+const char *h5w_partial_name(void)
+{
+    return partial_path;
+}
+
+/* Name the temporary file "path.tmp.<pid of rank 0>" (w->path's), the
+   same on every rank, and create it. From here on an interrupt removes it.
+   0, or -1 (on every rank) when it cannot be made. */
+int h5w_partial_create(h5w *w)
+{
+    const bool root = w->comm->rank == 0;
+    /* The temporary name: rank 0's, the same on every rank. */
+    if (root) {
+        int len =
+            snprintf(partial_path, sizeof partial_path, "%s.tmp.%ld", w->path, (long)getpid());
+        if (len < 0 || (size_t)len >= sizeof partial_path)
+            h5w_fail(w, "path too long");
+    }
+    if (h5w_sync_state(w) < 0)
+        return -1;
+    mr_comm_bcast(w->comm, partial_path, sizeof partial_path);
+
+    /* Rank 0 creates the file first: a clear message for the common
+       failures (no such directory, permission denied). */
+    partial_active = 1;
+    if (root) {
+        int fd = open(partial_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd < 0)
+            h5w_fail(w, "cannot create %s: %s", partial_path, strerror(errno));
+        else
+            close(fd);
+    }
+    if (h5w_sync_state(w) < 0) {
+        partial_active = 0;
+        return -1;
+    }
+    return 0;
+}
+
+/* Complete: rank 0 gives the temporary file its name. */
+void h5w_partial_rename(h5w *w)
+{
+    if (!w->failed && w->world->rank == 0 && rename(partial_path, w->path) != 0)
+        h5w_fail(w, "cannot rename %s to it: %s", partial_path, strerror(errno));
+}
+
+/* The end of a write: rank 0 removes the temporary file of a failed write
+   (created: h5w_partial_create succeeded); an interrupt no longer touches
+   it. */
+void h5w_partial_end(h5w *w, bool created)
+{
+    if (w->failed && created && w->world->rank == 0)
+        unlink(partial_path);
+    partial_active = 0;
+}
+
+/* An interrupt is consumed by the write that reports it. */
+void h5w_interrupt_consume(void)
+{
+    interrupted = 0;
+}
+
+/* ---- failures, agreed over the ranks ------------------------------------- */
+
+int h5w_fail(h5w *w, const char *fmt, ...)
+{
+    if (!w->failed) { /* the first failure is the cause; keep it */
+        w->failed = true;
+        char reason[MR_ERRMSG_MAX / 2]; /* leaves room for the path */
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(reason, sizeof reason, fmt, ap);
+        va_end(ap);
+        snprintf(w->err->msg, sizeof w->err->msg, "%s: %s", w->path, reason);
+    }
+    return -1;
+}
+
+/* An HDF5 call failed while writing `what`. errno is cleared before the
+   calls that reach the disk, so a system error (disk full...) is reported. */
+int h5w_fail_h5(h5w *w, const char *what)
+{
+    if (errno != 0)
+        return h5w_fail(w, "cannot write %s: %s", what, strerror(errno));
+    return h5w_fail(w, "cannot write %s (HDF5 error)", what);
+}
+
+/* The ranks of the current step agree on failure and interrupt: an
+   interrupt on any rank stops all; a failure on any rank fails all, with
+   the message of the lowest failing rank. with_interrupt = false ignores
+   interrupts (after the file is complete). Returns -1 when failed. */
+int h5w_sync_flags(h5w *w, bool with_interrupt)
+{
+    if (with_interrupt && interrupted && !w->failed) {
+        h5w_fail(w, "interrupted; nothing written");
+        w->stopped = true;
+    }
+    const mr_comm *c = w->comm;
+    if (c->size > 1) {
+        uint64_t f[2] = {w->failed, w->stopped};
+        mr_comm_sum_u64(c, f, 2);
+        if (f[0] > 0) {
+            /* an interrupt explains the failures it caused elsewhere */
+            bool mine = f[1] > 0 ? w->stopped : w->failed;
+            double root = mine ? (double)c->rank : INFINITY;
+            mr_comm_min_f64(c, &root, 1);
+            char msg[sizeof w->err->msg];
+            memcpy(msg, w->err->msg, sizeof msg);
+            mr_comm_bcast_from(c, (int)root, msg, sizeof msg);
+            w->failed = true; /* every rank reports the same failure */
+            memcpy(w->err->msg, msg, sizeof msg);
+        }
+        if (f[1] > 0)
+            w->stopped = true;
+    }
+    return w->failed ? -1 : 0;
+}
+
+int h5w_sync_state(h5w *w)
+{
+    return h5w_sync_flags(w, true);
+}
+
+void h5w_close_id(hid_t id)
+{
+    if (id < 0)
+        return;
+    switch (H5Iget_type(id)) {
+    case H5I_GROUP:
+        H5Gclose(id);
+        break;
+    case H5I_DATASET:
+        H5Dclose(id);
+        break;
+    case H5I_DATASPACE:
+        H5Sclose(id);
+        break;
+    case H5I_ATTR:
+        H5Aclose(id);
+        break;
+    case H5I_DATATYPE:
+        H5Tclose(id);
+        break;
+    case H5I_GENPROP_LST:
+        H5Pclose(id);
+        break;
+    case H5I_FILE:
+        H5Fclose(id);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- attributes --------------------------------------------------------- */
+
+int h5w_attr_write(h5w *w, hid_t obj, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
+                   const void *value)
+{
+    if (!w->failed) {
+        errno = 0;
+        hid_t sp = n == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, NULL);
+        hid_t a = sp < 0 ? -1 : H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT);
+        herr_t rc = a < 0 ? -1 : H5Awrite(a, mem_type, value);
+        h5w_close_id(a);
+        h5w_close_id(sp);
+        if (rc < 0) {
+            char what[256];
+            snprintf(what, sizeof what, "attribute %s", name);
+            h5w_fail_h5(w, what);
+        }
+    }
+    return h5w_sync_state(w);
+}
+
+int h5w_attr_str(h5w *w, hid_t obj, const char *name, const char *value)
+{
+    const char *v = value ? value : "";
+    return h5w_attr_write(w, obj, name, w->str, w->str, 0, &v);
+}
+
+int h5w_attr_f64(h5w *w, hid_t obj, const char *name, double v)
+{
+    return h5w_attr_write(w, obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, &v);
+}
+
+int h5w_attr_i32(h5w *w, hid_t obj, const char *name, int v)
+{
+    return h5w_attr_write(w, obj, name, H5T_STD_I32LE, H5T_NATIVE_INT, 0, &v);
+}
+
+int h5w_attr_u64(h5w *w, hid_t obj, const char *name, uint64_t v)
+{
+    return h5w_attr_write(w, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, &v);
+}
+
+/* units and description: on every dataset. */
+static int attr_meta(h5w *w, hid_t obj, const char *units, const char *description)
+{
+    if (units && h5w_attr_str(w, obj, "units", units) < 0)
+        return -1;
+    return h5w_attr_str(w, obj, "description", description);
+}
+
+/* ---- datasets ----------------------------------------------------------- */
+
+hid_t h5w_make_group(h5w *w, hid_t parent, const char *name)
+{
+    hid_t g = -1;
+    if (!w->failed) {
+        errno = 0;
+        g = H5Gcreate2(parent, name, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
+        if (g < 0)
+            h5w_fail_h5(w, name);
+    }
+    if (h5w_sync_state(w) < 0) {
+        h5w_close_id(g);
+        return -1;
+    }
+    return g;
+}
+
+/* Remember a string dataset to fill after the collective part. */
+static int defer_strings(h5w *w, hid_t grp, const char *name, const void *data, size_t n)
+{
+    char gpath[1024];
+    ssize_t len = H5Iget_name(grp, gpath, sizeof gpath);
+    if (len < 0 || (size_t)len >= sizeof gpath)
+        return -1;
+    if (w->ndefer == w->capdefer) {
+        size_t cap = w->capdefer ? 2 * w->capdefer : 16;
+        h5w_deferred *d = realloc(w->defer, cap * sizeof *d);
+        if (!d)
+            return -1;
+        w->defer = d;
+        w->capdefer = cap;
+    }
+    h5w_deferred *d = &w->defer[w->ndefer];
+    size_t plen = strlen(gpath) + strlen(name) + 2;
+    d->path = malloc(plen);
+    d->values = malloc((n ? n : 1) * sizeof *d->values);
+    if (!d->path || !d->values) {
+        free(d->path);
+        free(d->values);
+        return -1;
+    }
+    snprintf(d->path, plen, "%s%s%s", gpath, strcmp(gpath, "/") ? "/" : "", name);
+    memcpy(d->values, data, n * sizeof *d->values);
+    d->n = n;
+    w->ndefer++;
+    return 0;
+}
+
+/* The data of dataset ds: all of it from rank 0, or this rank's rows. */
+static herr_t write_data(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, const void *data,
+                         const h5w_dsrows *r)
+{
+    hid_t fsel = -1, msel = -1;
+    herr_t rc = -1;
+    static const double dummy = 0.0; /* a buffer for an empty selection */
+    /* nothing to write (parallel HDF5 1.10 fails a collective write to a
+       dataset of no elements) */
+    if (H5Sget_simple_extent_npoints(space) == 0)
+        return 0;
+    if (r && (w->par || r->nrows != d->dims[0])) {
+        hsize_t start[3] = {r->row0, 0, 0}, count[3] = {r->nrows, 1, 1};
+        for (int k = 1; k < d->rank; k++)
+            count[k] = d->dims[k];
+        fsel = H5Scopy(space);
+        msel = H5Screate_simple(d->rank, count, NULL);
+        if (fsel < 0 || msel < 0)
+            goto out;
+        if (r->nrows > 0) {
+            if (H5Sselect_hyperslab(fsel, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+                goto out;
+        } else if (H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0) {
+            goto out;
+        }
+        if (r->nrows == 0)
+            data = &dummy;
+    } else if (!r && w->par && w->comm->rank != 0) {
+        fsel = H5Scopy(space);
+        msel = H5Scopy(space);
+        if (fsel < 0 || msel < 0 || H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0)
+            goto out;
+    }
+    rc = H5Dwrite(ds, d->mem_type, msel >= 0 ? msel : H5S_ALL, fsel >= 0 ? fsel : H5S_ALL, w->dxpl,
+                  data);
+out:
+    h5w_close_id(fsel);
+    h5w_close_id(msel);
+    return rc < 0 ? -1 : 0;
+}
+
+int h5w_put_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, const h5w_dsrows *r)
+{
+    hid_t sp = -1, dcpl = -1, ds = -1;
+    if (!w->failed) {
+        errno = 0;
+        bool ok = false;
+        sp = d->rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(d->rank, d->dims, NULL);
+        if (sp < 0)
+            goto made;
+        if (r && r->chunk_rows > 0) {
+            hsize_t chunk[3];
+            chunk[0] = r->chunk_rows;
+            for (int k = 1; k < d->rank; k++)
+                chunk[k] = d->dims[k];
+            dcpl = H5Pcopy(w->dcpl);
+            /* every element is written: no fill values (which parallel
+               HDF5 would otherwise write when it allocates the chunks) */
+            if (dcpl < 0 || H5Pset_chunk(dcpl, d->rank, chunk) < 0 ||
+                H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+                goto made;
+        }
+        ds = H5Dcreate2(grp, d->name, d->file_type, sp, H5P_DEFAULT, dcpl >= 0 ? dcpl : w->dcpl,
+                        H5P_DEFAULT);
+        if (ds < 0)
+            goto made;
+        if (H5Tis_variable_str(d->file_type) > 0) {
+            /* parallel HDF5 1.10 writes no variable-length data: later */
+            size_t n = 1;
+            for (int k = 0; k < d->rank; k++)
+                n *= (size_t)d->dims[k];
+            if (defer_strings(w, grp, d->name, data, n) < 0)
+                goto made;
+        } else if (write_data(w, ds, sp, d, data, r) < 0) {
+            goto made;
+        }
+        for (int k = 0; k < d->rank; k++) {
+            if (!strcmp(d->dimnames[k], d->name))
+                continue; /* a coordinate variable is its own dimension */
+            hid_t scale = H5Dopen2(grp, d->dimnames[k], H5P_DEFAULT);
+            herr_t a = scale < 0 ? -1 : H5DSattach_scale(ds, scale, (unsigned)k);
+            h5w_close_id(scale);
+            if (a < 0)
+                goto made;
+        }
+        ok = true;
+    made:
+        if (!ok)
+            h5w_fail_h5(w, d->name);
+    }
+    int rc = h5w_sync_state(w);
+    if (rc == 0)
+        rc = attr_meta(w, ds, d->units, d->description);
+    h5w_close_id(ds);
+    h5w_close_id(dcpl);
+    h5w_close_id(sp);
+    return rc;
+}
+
+/* A small dataset: the same data on every rank. */
+int h5w_put(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data)
+{
+    return h5w_put_rows(w, grp, d, data, NULL);
+}
+
+/* Rows per chunk for a dataset of nrows rows of rowbytes bytes: about
+   TRIAL_CHUNK_BYTES, a whole number of blocks when more than one. */
+hsize_t h5w_chunk_rows(hsize_t nrows, hsize_t rowbytes)
+{
+    hsize_t r = TRIAL_CHUNK_BYTES / (rowbytes ? rowbytes : 1);
+    if (r > MR_BLOCK_TRIALS)
+        r -= r % MR_BLOCK_TRIALS;
+    if (r < 1)
+        r = 1;
+    return r < nrows ? r : nrows;
+}
+
+/* A coordinate variable: a 1-D dataset made a dimension scale named `name`. */
+int h5w_put_coord_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, const h5w_dsrows *r)
+{
+    if (h5w_put_rows(w, grp, d, data, r) < 0)
+        return -1;
+    hid_t ds = H5Dopen2(grp, d->name, H5P_DEFAULT);
+    herr_t rc = ds < 0 ? -1 : H5DSset_scale(ds, d->name);
+    h5w_close_id(ds);
+    if (rc < 0)
+        h5w_fail_h5(w, d->name);
+    return h5w_sync_state(w);
+}
+
+static int put_coord(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data)
+{
+    return h5w_put_coord_rows(w, grp, d, data, NULL);
+}
+
+int h5w_put_coord_f64(h5w *w, hid_t grp, const char *name, const double *v, size_t n,
+                      const char *units, const char *description)
+{
+    h5w_dsdef d = {name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, {n}, {name}, units, description};
+    return put_coord(w, grp, &d, v);
+}
+
+/* Integer coordinate first, first + 1, ..., first + n - 1. */
+int h5w_put_coord_range(h5w *w, hid_t grp, const char *name, int first, size_t n, const char *units,
+                        const char *description)
+{
+    int *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        h5w_fail(w, "out of memory");
+    else
+        for (size_t i = 0; i < n; i++)
+            v[i] = first + (int)i;
+    h5w_dsdef d = {name, H5T_STD_I32LE, H5T_NATIVE_INT, 1, {n}, {name}, units, description};
+    int rc = put_coord(w, grp, &d, v);
+    free(v);
+    return rc;
+}
+
+/* String ids of the entities, in index order, taken with a stride from an
+   array of structs (the id is a char * at `offset` in each one). */
+int h5w_put_strings(h5w *w, hid_t grp, const char *name, const void *base, size_t size,
+                    size_t offset, size_t n, const char *dim, const char *description,
+                    bool is_coord)
+{
+    const char **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        h5w_fail(w, "out of memory");
+    else
+        for (size_t i = 0; i < n; i++) {
+            const char *s;
+            memcpy(&s, (const char *)base + i * size + offset, sizeof s);
+            v[i] = s ? s : "";
+        }
+    h5w_dsdef d = {name, w->str, w->str, 1, {n}, {dim}, NULL, description};
+    int rc = is_coord ? put_coord(w, grp, &d, v) : h5w_put(w, grp, &d, v);
+    free(v);
+    return rc;
+}
+
+int h5w_put_scalar(h5w *w, hid_t grp, const char *name, double v, const char *units,
+                   const char *description)
+{
+    h5w_dsdef d = {name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, {0}, {NULL}, units, description};
+    return h5w_put(w, grp, &d, &v);
+}
+
+int h5w_put_f64(h5w *w, hid_t grp, const char *name, const double *v, int rank, const hsize_t *dims,
+                const char *const *dimnames, const char *units, const char *description)
+{
+    h5w_dsdef d = {name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, rank, {0}, {NULL}, units, description};
+    for (int k = 0; k < rank; k++) {
+        d.dims[k] = dims[k];
+        d.dimnames[k] = dimnames[k];
+    }
+    return h5w_put(w, grp, &d, v);
+}
+
+/* 1-D [dim] and 2-D [dim0, dim1] float64 shorthands. */
+int h5w_put_1d(h5w *w, hid_t grp, const char *name, const double *v, size_t n, const char *dim,
+               const char *units, const char *description)
+{
+    hsize_t dims[1] = {n};
+    const char *dn[1] = {dim};
+    return h5w_put_f64(w, grp, name, v, 1, dims, dn, units, description);
+}
+
+int h5w_put_2d(h5w *w, hid_t grp, const char *name, const double *v, size_t n0, const char *dim0,
+               size_t n1, const char *dim1, const char *units, const char *description)
+{
+    hsize_t dims[2] = {n0, n1};
+    const char *dn[2] = {dim0, dim1};
+    return h5w_put_f64(w, grp, name, v, 2, dims, dn, units, description);
+}
+
+int h5w_put_text(h5w *w, hid_t grp, const char *name, const char *text, const char *description)
+{
+    const char *v = text ? text : "";
+    h5w_dsdef d = {name, w->str, w->str, 0, {0}, {NULL}, NULL, description};
+    return h5w_put(w, grp, &d, &v);
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+void h5w_free_deferred(h5w *w)
+{
+    for (size_t i = 0; i < w->ndefer; i++) {
+        free(w->defer[i].path);
+        free(w->defer[i].values);
+    }
+    free(w->defer);
+    w->defer = NULL;
+    w->ndefer = w->capdefer = 0;
+}
+
+/* Property lists and the string type (every rank). */
+int h5w_setup(h5w *w, hid_t fcpl, hid_t fapl)
+{
+    unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    if (fcpl < 0 || fapl < 0 || w->gcpl < 0 || w->dcpl < 0 || w->str < 0 ||
+        H5Tset_size(w->str, H5T_VARIABLE) < 0 || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0 ||
+        H5Pset_link_creation_order(fcpl, order) < 0 ||
+        H5Pset_attr_creation_order(fcpl, order) < 0 ||
+        H5Pset_link_creation_order(w->gcpl, order) < 0 ||
+        H5Pset_attr_creation_order(w->gcpl, order) < 0 || H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
+        H5Pset_attr_creation_order(w->dcpl, order) < 0 || H5Pset_obj_track_times(w->dcpl, 0) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0)
+        return -1;
+#ifdef MINRISK_HAVE_MPI
+    if (w->par) {
+        w->dxpl = H5Pcreate(H5P_DATASET_XFER);
+        if (w->dxpl < 0 || H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0 ||
+            H5Pset_fapl_mpio(fapl, *(MPI_Comm *)w->comm->mpi, MPI_INFO_NULL) < 0 ||
+            H5Pset_coll_metadata_write(fapl, 1) < 0)
+            return -1;
+    }
+#endif
+    return 0;
+}
+
+/* Make (or open) the groups of a path "a/b/c" under the file root; the
+   last one is returned. NULL or "" is the root itself (a new reference). */
+hid_t h5w_make_path(h5w *w, const char *path, bool last_is_group)
+{
+    hid_t cur = w->failed ? -1 : H5Gopen2(w->file, "/", H5P_DEFAULT);
+    if (!w->failed && cur < 0)
+        h5w_fail_h5(w, "/");
+    char part[512];
+    const char *p = path ? path : "";
+    while (*p && !w->failed) {
+        size_t len = strcspn(p, "/");
+        if (!p[len] && !last_is_group)
+            break; /* the last part names a dataset */
+        if (len >= sizeof part) {
+            h5w_fail(w, "internal error: group name too long");
+            break;
+        }
+        memcpy(part, p, len);
+        part[len] = '\0';
+        hid_t next = -1;
+        if (len > 0) {
+            htri_t exists = H5Lexists(cur, part, H5P_DEFAULT);
+            next = exists > 0 ? H5Gopen2(cur, part, H5P_DEFAULT)
+                              : H5Gcreate2(cur, part, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
+            if (next < 0)
+                h5w_fail_h5(w, part);
+            h5w_close_id(cur);
+            cur = next;
+        }
+        p += len + (p[len] == '/');
+    }
+    if (h5w_sync_state(w) < 0) {
+        h5w_close_id(cur);
+        return -1;
+    }
+    return cur;
+}

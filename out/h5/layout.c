@@ -1,0 +1,759 @@
+/* layout.c - what goes in which group of the result file (docs/OUTPUT.md):
+ * a run's root attributes and coordinates, /scenario, /trials, /summary,
+ * /indicators and /run_info; the extras of a study; a multi-run file's own
+ * root. Written with the toolkit of h5w.c.
+ *
+ * Coordinates are netCDF-4-style dimension scales placed in every group that
+ * uses them: scales at the root name a subgroup's dimensions for h5netcdf but
+ * do not label them (xarray shows "Dimensions without coordinates"), checked
+ * by tests/output/output_xarray.py.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "out/h5/h5w.h"
+
+#include "models/indicators.h"
+#include "models/units.h" /* MR_MONTHS_PER_YEAR */
+#include "out/format.h"
+
+#ifdef MINRISK_HAVE_MPI
+#include <mpi.h>
+#endif
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- entity coordinates ------------------------------------------------- */
+
+enum { CO_MINERAL = 1, CO_SECTOR = 2, CO_COUNTRY = 4 };
+
+static int put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which)
+{
+    if ((which & CO_MINERAL) &&
+        h5w_put_strings(w, grp, "mineral", sc->minerals, sizeof *sc->minerals,
+                        offsetof(mr_mineral, id), (size_t)sc->nminerals, "mineral",
+                        "mineral id, in scenario order", true) < 0)
+        return -1;
+    if ((which & CO_SECTOR) &&
+        h5w_put_strings(w, grp, "sector", sc->sectors, sizeof *sc->sectors, offsetof(mr_sector, id),
+                        (size_t)sc->nsectors, "sector", "sector id, in scenario order", true) < 0)
+        return -1;
+    if ((which & CO_COUNTRY) &&
+        h5w_put_strings(w, grp, "country", sc->countries, sizeof *sc->countries,
+                        offsetof(mr_country, id), (size_t)sc->ncountries, "country",
+                        "country id, in scenario order", true) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- root, scenario ------------------------------------------------------ */
+
+static int write_root(h5w *w, const mr_scenario *sc, const mr_results *res)
+{
+    hid_t r = w->base;
+    int version[2] = {MR_FORMAT_MAJOR, MR_FORMAT_MINOR};
+    if (h5w_attr_str(w, r, "format", MR_FORMAT_NAME) < 0 ||
+        h5w_attr_write(w, r, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, version) < 0 ||
+        h5w_attr_str(w, r, "software_version", MINRISK_VERSION) < 0 ||
+        h5w_attr_str(w, r, "scenario_name", sc->name) < 0 ||
+        h5w_attr_str(w, r, "scenario_description", sc->description) < 0 ||
+        h5w_attr_u64(w, r, "seed", sc->seed) < 0 ||
+        h5w_attr_u64(w, r, "trials", res->ntrials_total) < 0 ||
+        h5w_attr_i32(w, r, "horizon_years", sc->horizon_years) < 0 ||
+        h5w_attr_i32(w, r, "steps_per_year", sc->steps_per_year) < 0 ||
+        h5w_attr_str(w, r, "rng", "philox4x32-10") < 0)
+        return -1;
+    if (put_entity_coords(w, r, sc, CO_MINERAL | CO_SECTOR | CO_COUNTRY) < 0)
+        return -1;
+    if (h5w_put_strings(w, r, "mineral_name", sc->minerals, sizeof *sc->minerals,
+                        offsetof(mr_mineral, name), (size_t)sc->nminerals, "mineral",
+                        "mineral name", false) < 0 ||
+        h5w_put_strings(w, r, "mineral_unit", sc->minerals, sizeof *sc->minerals,
+                        offsetof(mr_mineral, unit), (size_t)sc->nminerals, "mineral",
+                        "unit of the mineral's quantities (demand_t)", false) < 0 ||
+        h5w_put_strings(w, r, "sector_name", sc->sectors, sizeof *sc->sectors,
+                        offsetof(mr_sector, name), (size_t)sc->nsectors, "sector", "sector name",
+                        false) < 0 ||
+        h5w_put_strings(w, r, "country_name", sc->countries, sizeof *sc->countries,
+                        offsetof(mr_country, name), (size_t)sc->ncountries, "country",
+                        "country name", false) < 0)
+        return -1;
+    return 0;
+}
+
+static int write_scenario(h5w *w, const mr_scenario *sc)
+{
+    hid_t g = h5w_make_group(w, w->base, "scenario");
+    if (g < 0)
+        return -1;
+    int rc =
+        h5w_put_text(w, g, "source", sc->source_text, "the scenario file's text, as read (YAML)");
+    if (rc == 0)
+        rc = h5w_put_text(w, g, "resolved", w->resolved,
+                          "the resolved scenario: every default filled in and policies applied "
+                          "(YAML), as printed by `minrisk validate`");
+    h5w_close_id(g);
+    return rc;
+}
+
+/* ---- /run_info ------------------------------------------------------------ */
+
+int h5w_write_run_info(h5w *w, const mr_scenario *sc, const h5w_facts *rf)
+{
+    hid_t g = h5w_make_group(w, w->base, "run_info");
+    if (g < 0)
+        return -1;
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    host[sizeof host - 1] = '\0';
+    unsigned maj = 0, min = 0, rel = 0;
+    H5get_libversion(&maj, &min, &rel);
+    char h5ver[64];
+    snprintf(h5ver, sizeof h5ver, "%u.%u.%u", maj, min, rel);
+    char date[64] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm))
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char mpiver[256] = "";
+#ifdef MINRISK_HAVE_MPI
+    if (w->world->mpi) {
+        char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+        int len = 0;
+        if (MPI_Get_library_version(lib, &len) == MPI_SUCCESS) {
+            lib[len < MPI_MAX_LIBRARY_VERSION_STRING ? len : MPI_MAX_LIBRARY_VERSION_STRING - 1] =
+                '\0';
+            snprintf(mpiver, sizeof mpiver, "%.*s", (int)strcspn(lib, "\n,"), lib);
+        }
+    }
+#endif
+
+    int rc = -1;
+    if (h5w_attr_str(w, g, "description",
+                     "facts that may differ between identical runs; excluded from the determinism "
+                     "check (h5diff --exclude-path /run_info)") < 0)
+        goto out;
+    if (h5w_attr_i32(w, g, "ranks", rf->ranks) < 0)
+        goto out;
+    if (rf->have_info && (h5w_attr_i32(w, g, "threads", rf->threads) < 0 ||
+                          h5w_attr_f64(w, g, "wall_seconds", rf->wall_max) < 0 ||
+                          h5w_attr_f64(w, g, "wall_seconds_max", rf->wall_max) < 0 ||
+                          h5w_attr_f64(w, g, "wall_seconds_min", rf->wall_min) < 0 ||
+                          h5w_attr_f64(w, g, "trials_per_second", rf->trials_per_second) < 0 ||
+                          h5w_attr_f64(w, g, "analysis_seconds", rf->analysis_seconds) < 0 ||
+                          h5w_attr_u64(w, g, "random_words", rf->random_words) < 0))
+        goto out;
+    if (rf->verification && h5w_attr_u64(w, g, "verification", rf->verification) < 0)
+        goto out;
+    if (h5w_attr_f64(w, g, "stats_seconds", rf->stats_seconds) < 0 ||
+        h5w_attr_f64(w, g, "write_seconds", rf->write_seconds) < 0)
+        goto out;
+    if (h5w_attr_str(w, g, "host", host) < 0 || h5w_attr_str(w, g, "date", date) < 0 ||
+        h5w_attr_str(w, g, "software_version", MINRISK_VERSION) < 0 ||
+        h5w_attr_str(w, g, "hdf5_version", h5ver) < 0 ||
+        h5w_attr_str(w, g, "gsl_version", gsl_version) < 0 ||
+        (mpiver[0] && h5w_attr_str(w, g, "mpi_version", mpiver) < 0) ||
+        h5w_attr_str(w, g, "scenario_path", sc->source_path) < 0)
+        goto out;
+    rc = 0;
+out:
+    h5w_close_id(g);
+    return rc;
+}
+
+/* ---- /trials ------------------------------------------------------------ */
+
+/* The dimensions of a per-trial variable in /trials: [trial], [trial, sector],
+   [trial, mineral], [trial, year] or [trial, year, sector]. */
+static void trial_var_dims(const mr_trial_var *v, const mr_results *res, h5w_dsdef *d)
+{
+    const hsize_t S = (hsize_t)res->nsectors, M = (hsize_t)res->nminerals, H = (hsize_t)res->years;
+    switch (v->cols) {
+    case MR_COLS_ONE:
+        break;
+    case MR_COLS_SECTOR:
+        d->rank = 2;
+        d->dims[1] = S;
+        d->dimnames[1] = "sector";
+        break;
+    case MR_COLS_MINERAL:
+        d->rank = 2;
+        d->dims[1] = M;
+        d->dimnames[1] = "mineral";
+        break;
+    case MR_COLS_YEAR:
+        d->rank = 2;
+        d->dims[1] = H;
+        d->dimnames[1] = "year";
+        break;
+    case MR_COLS_YEAR_SECTOR:
+        d->rank = 3;
+        d->dims[1] = H;
+        d->dimnames[1] = "year";
+        d->dims[2] = S;
+        d->dimnames[2] = "sector";
+        break;
+    }
+}
+
+static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
+{
+    const hsize_t n = res->ntrials, N = res->ntrials_total, H = (hsize_t)res->years;
+    hid_t g = h5w_make_group(w, w->base, "trials");
+    if (g < 0)
+        return -1;
+    int rc = -1;
+    uint64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids)
+        h5w_fail(w, "out of memory");
+    else
+        for (uint64_t i = 0; i < n; i++)
+            ids[i] = res->first_trial + i;
+    h5w_dsdef trial = {"trial",
+                       H5T_STD_U64LE,
+                       H5T_NATIVE_UINT64,
+                       1,
+                       {N},
+                       {"trial"},
+                       "1",
+                       "trial index i, 0 .. N-1; trial i's random numbers depend only on "
+                       "(seed, i) (MODEL §12)"};
+    h5w_dsrows trows = {true, res->first_trial, n, h5w_chunk_rows(N, 8)};
+    if (h5w_put_coord_rows(w, g, &trial, ids, &trows) < 0 ||
+        h5w_put_coord_range(w, g, "year", 1, (size_t)H, "year",
+                            "calendar year of the horizon, 1 .. H (year y covers steps "
+                            "(y-1)*steps_per_year .. y*steps_per_year - 1)") < 0 ||
+        put_entity_coords(w, g, sc, CO_MINERAL | CO_SECTOR) < 0)
+        goto out;
+
+    /* the variables of MR_TRIAL_VARS that go to the file, in its order;
+       output.trials: totals keeps the two tables a tail-risk user needs
+       per trial (total and annual losses, MR_VAR_TOTALS); the summary is
+       exact anyway */
+    unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        if (!(v->where & MR_VAR_FILE) || (v->where & keep) != keep)
+            continue;
+        h5w_dsdef d = {v->name,   H5T_IEEE_F64LE,        H5T_NATIVE_DOUBLE, 1,
+                       {N, 0, 0}, {"trial", NULL, NULL}, v->units,          v->description};
+        trial_var_dims(v, res, &d);
+        hsize_t cols = mr_cols_count(v->cols, res->nsectors, res->nminerals, res->years);
+        h5w_dsrows rows = {true, res->first_trial, n, h5w_chunk_rows(N, 8 * cols)};
+        if (h5w_put_rows(w, g, &d, mr_results_cvar(res, v), &rows) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(ids);
+    h5w_close_id(g);
+    return rc;
+}
+
+/* ---- /summary ----------------------------------------------------------- */
+
+/* Write <prefix>_mean, _sd, _se, _quantile, _quantile_ci_low, _quantile_ci_high,
+   _es for nvar variables: nvar == 0 is one scalar variable (the total), else
+   one per sector (leading dimension `sector`). `what` completes the
+   descriptions ("the total loss over the horizon"). */
+static int put_loss_stats(h5w *w, hid_t g, const char *prefix, const mr_loss_stats *ls, size_t nvar,
+                          const char *what)
+{
+    size_t nv = nvar ? nvar : 1;
+    double *buf = malloc(nv * MR_OUTPUT_NQUANTILES * sizeof *buf);
+    if (!buf)
+        h5w_fail(w, "out of memory");
+    if (h5w_sync_state(w) < 0) {
+        free(buf);
+        return -1;
+    }
+    char name[128], desc[512];
+    int rc = -1;
+
+    static const char *const mom_suffix[3] = {"mean", "sd", "se"};
+    static const char *const mom_desc[3] = {
+        "mean over trials of %s", "standard deviation (divisor N-1) over trials of %s",
+        "Monte Carlo standard error of the mean of %s: sd / sqrt(N)"};
+    for (int m = 0; m < 3; m++) {
+        for (size_t j = 0; j < nv; j++)
+            buf[j] = m == 0 ? ls[j].mean : m == 1 ? ls[j].sd : ls[j].se;
+        snprintf(name, sizeof name, "%s_%s", prefix, mom_suffix[m]);
+        snprintf(desc, sizeof desc, mom_desc[m], what);
+        int r = nvar ? h5w_put_1d(w, g, name, buf, nv, "sector", "GBP", desc)
+                     : h5w_put_scalar(w, g, name, buf[0], "GBP", desc);
+        if (r < 0)
+            goto out;
+    }
+    static const char *const q_suffix[3] = {"quantile", "quantile_ci_low", "quantile_ci_high"};
+    static const char *const q_desc[3] = {
+        "empirical quantile (VaR) of %s at probability `quantile`: the order statistic "
+        "X_(ceil(N p))",
+        "lower bound of the distribution-free 95%% confidence interval (order statistics, "
+        "equal tails of at most 2.5%%) of the quantile of %s; NaN when N is too small",
+        "upper bound of the distribution-free 95%% confidence interval (order statistics, "
+        "equal tails of at most 2.5%%) of the quantile of %s; NaN when N is too small"};
+    for (int m = 0; m < 3; m++) {
+        for (size_t j = 0; j < nv; j++)
+            for (int k = 0; k < MR_OUTPUT_NQUANTILES; k++) {
+                const double *src = m == 0 ? ls[j].q : m == 1 ? ls[j].ci_lo : ls[j].ci_hi;
+                buf[j * MR_OUTPUT_NQUANTILES + (size_t)k] = src[k];
+            }
+        snprintf(name, sizeof name, "%s_%s", prefix, q_suffix[m]);
+        snprintf(desc, sizeof desc, q_desc[m], what);
+        int r = nvar ? h5w_put_2d(w, g, name, buf, nv, "sector", MR_OUTPUT_NQUANTILES, "quantile",
+                                  "GBP", desc)
+                     : h5w_put_1d(w, g, name, buf, MR_OUTPUT_NQUANTILES, "quantile", "GBP", desc);
+        if (r < 0)
+            goto out;
+    }
+    for (size_t j = 0; j < nv; j++)
+        for (int k = 0; k < MR_OUTPUT_NES; k++)
+            buf[j * MR_OUTPUT_NES + (size_t)k] = ls[j].es[k];
+    snprintf(name, sizeof name, "%s_es", prefix);
+    snprintf(desc, sizeof desc,
+             "expected shortfall (TVaR) of %s at level `es_level`: exact tail mean of the "
+             "empirical distribution, the mean of the top N(1-p) trials when N p is an integer",
+             what);
+    if ((nvar ? h5w_put_2d(w, g, name, buf, nv, "sector", MR_OUTPUT_NES, "es_level", "GBP", desc)
+              : h5w_put_1d(w, g, name, buf, MR_OUTPUT_NES, "es_level", "GBP", desc)) < 0)
+        goto out;
+    rc = 0;
+out:
+    free(buf);
+    return rc;
+}
+
+static int write_summary_coords(h5w *w, hid_t g, const mr_scenario *sc, const mr_results *res)
+{
+    double months_per_step = MR_MONTHS_PER_YEAR / (double)sc->steps_per_year;
+    if (put_entity_coords(w, g, sc, CO_MINERAL | CO_SECTOR) < 0 ||
+        h5w_put_coord_f64(w, g, "quantile", mr_output_quantiles, MR_OUTPUT_NQUANTILES, "1",
+                          "probability level p of a quantile (VaR)") < 0 ||
+        h5w_put_coord_f64(w, g, "es_level", mr_output_es_levels, MR_OUTPUT_NES, "1",
+                          "level p of an expected shortfall (TVaR)") < 0 ||
+        h5w_put_coord_f64(w, g, "return_period", mr_output_return_periods, MR_OUTPUT_NRP, "year",
+                          "return period R: the annual loss exceeded with probability 1/R a year") <
+            0 ||
+        h5w_put_coord_f64(w, g, "band", mr_output_bands, MR_OUTPUT_NBANDS, "1",
+                          "probability level of a time band (quantile over trials at each step)") <
+            0 ||
+        h5w_put_coord_range(w, g, "bin", 0, MR_OUTPUT_HIST_BINS, "1", "histogram bin index") < 0 ||
+        h5w_put_coord_range(w, g, "bin_edge", 0, MR_OUTPUT_HIST_BINS + 1, "1",
+                            "histogram bin edge index; bin b lies between edges b and b+1") < 0 ||
+        h5w_put_coord_range(w, g, "step", 0, (size_t)res->steps, "1",
+                            "time step t from the start; step t covers months [t, t+1) * "
+                            "months_per_step") < 0)
+        return -1;
+    hid_t step = H5Dopen2(g, "step", H5P_DEFAULT);
+    if (step < 0)
+        h5w_fail_h5(w, "step");
+    int rc = h5w_attr_f64(w, step, "months_per_step", months_per_step);
+    h5w_close_id(step);
+    return rc;
+}
+
+/* AAL and return-period losses: total and per sector. */
+static int write_annual(h5w *w, hid_t g, const mr_sumstats *st)
+{
+    const size_t S = (size_t)st->nsectors;
+    const char *aal_desc = "average annual loss (AAL): mean of the N x H annual losses";
+    const char *aal_se_desc = "Monte Carlo standard error of the AAL: sd over trials of each "
+                              "trial's mean annual loss, / sqrt(N) (the years of one trial are "
+                              "not independent)";
+    const char *rp_desc = "loss at return period R: quantile at 1 - 1/R of the N x H annual "
+                          "losses, X_(ceil(N H (1 - 1/R))); NaN when N H < R";
+    if (h5w_put_scalar(w, g, "aal", st->aal, "GBP", aal_desc) < 0 ||
+        h5w_put_scalar(w, g, "aal_se", st->aal_se, "GBP", aal_se_desc) < 0 ||
+        h5w_put_1d(w, g, "return_period_loss", st->return_period_loss, MR_OUTPUT_NRP,
+                   "return_period", "GBP", rp_desc) < 0 ||
+        h5w_put_1d(w, g, "sector_aal", st->sector_aal, S, "sector", "GBP",
+                   "average annual loss of the sector (OL + XC): mean of the N x H annual sector "
+                   "losses") < 0 ||
+        h5w_put_1d(w, g, "sector_aal_se", st->sector_aal_se, S, "sector", "GBP",
+                   "Monte Carlo standard error of sector_aal (from per-trial mean annual losses)") <
+            0 ||
+        h5w_put_2d(
+            w, g, "sector_return_period_loss", st->sector_return_period_loss, S, "sector",
+            MR_OUTPUT_NRP, "return_period", "GBP",
+            "sector's annual loss (OL + XC) at return period R: quantile at 1 - 1/R of its N "
+            "x H annual losses; NaN when N H < R") < 0)
+        return -1;
+    return 0;
+}
+
+static int write_histogram(h5w *w, hid_t g, const mr_sumstats *st)
+{
+    h5w_dsdef d = {"total_loss_hist_count",
+                   H5T_STD_U64LE,
+                   H5T_NATIVE_UINT64,
+                   1,
+                   {MR_OUTPUT_HIST_BINS},
+                   {"bin"},
+                   "1",
+                   "number of trials whose total loss lies in bin b: edges[b] <= x < edges[b+1] "
+                   "(the last bin includes the maximum)"};
+    if (h5w_put(w, g, &d, st->hist_count) < 0)
+        return -1;
+    return h5w_put_1d(w, g, "total_loss_hist_edges", st->hist_edges, MR_OUTPUT_HIST_BINS + 1,
+                      "bin_edge", "GBP",
+                      "edges of the total-loss histogram: equal bins from the minimum to the "
+                      "maximum over trials");
+}
+
+static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
+{
+    const size_t T = (size_t)st->steps, S = (size_t)st->nsectors, M = (size_t)st->nminerals;
+    const size_t nb = MR_OUTPUT_NBANDS;
+    hsize_t dq[3] = {T, S, nb}, dy[3] = {T, M, nb};
+    const char *dnq[3] = {"step", "sector", "band"}, *dny[3] = {"step", "mineral", "band"};
+    char desc[512];
+    snprintf(desc, sizeof desc,
+             "quantile over trials of the sector inoperability q_j(t) at each step, at "
+             "probability `band`; from a histogram of bin width %g (values are bin centres)",
+             MR_BAND_Q_WIDTH);
+    if (h5w_put_f64(w, g, "inoperability_band", st->inoperability_band, 3, dq, dnq, "1", desc) < 0)
+        return -1;
+    snprintf(desc, sizeof desc,
+             "quantile over trials of the price ratio P_m(t)/P0_m at each step, at probability "
+             "`band`; exp of a quantile of ln(P/P0) from a histogram of bin width %g over "
+             "[%g, %g] (values are bin centres; beyond the range they are clamped)",
+             MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
+             MR_BAND_Y_MIN + (MR_BAND_Y_BINS - 1) * MR_BAND_Y_WIDTH);
+    return h5w_put_f64(w, g, "price_ratio_band", st->price_ratio_band, 3, dy, dny, "1", desc);
+}
+
+/* Per mineral and per sector figures that are not losses. */
+static int write_entity_figures(h5w *w, hid_t g, const mr_scenario *sc, const mr_sumstats *st)
+{
+    const size_t S = (size_t)st->nsectors, M = (size_t)st->nminerals;
+    /* NaN for a mineral without a stockpile: "never ran empty" would mislead */
+    double *empty = malloc((M ? M : 1) * sizeof *empty);
+    if (!empty) {
+        h5w_fail(w, "out of memory");
+        return h5w_sync_state(w);
+    }
+    for (size_t m = 0; m < M; m++)
+        empty[m] = sc->minerals[m].stockpile.present ? st->mineral_stockpile_empty_prob[m] : NAN;
+    const struct {
+        const char *name;
+        const double *v;
+        char entity; /* 'M' or 'S' */
+        const char *units, *description;
+    } figs[] = {
+        {"mineral_shortage_prob", st->mineral_shortage_prob, 'M', "1",
+         "probability that the peak shortfall exceeds 1% of demand: fraction of trials with "
+         "mineral_shortfall_peak > 0.01"},
+        {"mineral_shortfall_mean_avg", st->mineral_shortfall_mean_avg, 'M', "1",
+         "mean over trials of mineral_shortfall_mean: expected shortfall over the horizon, "
+         "fraction of demand"},
+        {"mineral_shortfall_months_avg", st->mineral_shortfall_months_avg, 'M', "months",
+         "mean over trials of the months with shortfall > 1%"},
+        {"mineral_stockpile_empty_prob", empty, 'M', "1",
+         "probability that the strategic stockpile runs empty within the "
+         "horizon: fraction of trials where it did (NaN without a stockpile)"},
+        {"mineral_price_peak_avg", st->mineral_price_peak_avg, 'M', "1",
+         "mean over trials of the peak price ratio P/P0"},
+        {"sector_inoperability_peak_avg", st->sector_inoperability_peak_avg, 'S', "1",
+         "mean over trials of the peak inoperability q_j"},
+        {"sector_inoperability_months_avg", st->sector_inoperability_months_avg, 'S', "months",
+         "mean over trials of the months with inoperability > 5%"},
+    };
+    for (size_t f = 0; f < sizeof figs / sizeof figs[0]; f++) {
+        bool mineral = figs[f].entity == 'M';
+        if (h5w_put_1d(w, g, figs[f].name, figs[f].v, mineral ? M : S,
+                       mineral ? "mineral" : "sector", figs[f].units, figs[f].description) < 0) {
+            free(empty);
+            return -1;
+        }
+    }
+    free(empty);
+    return 0;
+}
+
+static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
+                         const mr_sumstats *st)
+{
+    hid_t g = h5w_make_group(w, w->base, "summary");
+    if (g < 0)
+        return -1;
+    const size_t S = (size_t)st->nsectors;
+    int rc = -1;
+    if (write_summary_coords(w, g, sc, res) < 0 ||
+        put_loss_stats(w, g, "total_loss", &st->total, 0,
+                       "the total loss over the horizon (all sectors, OL + XC)") < 0 ||
+        write_histogram(w, g, st) < 0 || write_annual(w, g, st) < 0 ||
+        put_loss_stats(w, g, "sector_loss", st->sector_loss, S,
+                       "the sector's loss over the horizon (output loss + extra input cost)") < 0 ||
+        put_loss_stats(w, g, "sector_output_loss", st->sector_output_loss, S,
+                       "the sector's output loss over the horizon") < 0 ||
+        put_loss_stats(w, g, "sector_extra_cost", st->sector_extra_cost, S,
+                       "the sector's extra input cost over the horizon") < 0 ||
+        write_entity_figures(w, g, sc, st) < 0 || write_bands(w, g, st) < 0)
+        goto out;
+    rc = 0;
+out:
+    h5w_close_id(g);
+    return rc;
+}
+
+/* ---- /indicators ---------------------------------------------------------- */
+
+/* The columns of /indicators, one element per row. The string columns
+   point into the scenario (ids) and to literals (stage names): they outlive
+   the write, as the deferred strings need. */
+typedef struct {
+    const char **mineral, **stage, **top;
+    double *hhi, *hhi_wgi, *share;
+    uint8_t *above, *assumed;
+} ind_cols;
+
+static void free_ind_cols(ind_cols *c)
+{
+    free(c->mineral);
+    free(c->stage);
+    free(c->top);
+    free(c->hhi);
+    free(c->hhi_wgi);
+    free(c->share);
+    free(c->above);
+    free(c->assumed);
+}
+
+/* The rows of ind as columns (collective: 0, or -1 when out of memory on
+   any rank). */
+static int make_ind_cols(h5w *w, const mr_scenario *sc, const mr_indicators *ind, ind_cols *c)
+{
+    const size_t R = (size_t)ind->nrows, n = R ? R : 1;
+    c->mineral = malloc(n * sizeof *c->mineral);
+    c->stage = malloc(n * sizeof *c->stage);
+    c->top = malloc(n * sizeof *c->top);
+    c->hhi = malloc(n * sizeof *c->hhi);
+    c->hhi_wgi = malloc(n * sizeof *c->hhi_wgi);
+    c->share = malloc(n * sizeof *c->share);
+    c->above = malloc(n);
+    c->assumed = malloc(n);
+    if (!c->mineral || !c->stage || !c->top || !c->hhi || !c->hhi_wgi || !c->share || !c->above ||
+        !c->assumed)
+        h5w_fail(w, "out of memory for the indicators");
+    if (h5w_sync_state(w) < 0)
+        return -1;
+    for (size_t r = 0; r < R; r++) {
+        const mr_indicator_row *row = &ind->rows[r];
+        c->mineral[r] = sc->minerals[row->mineral].id;
+        c->stage[r] = mr_indicators_stage_name(row->stage);
+        c->top[r] = sc->countries[row->top_country].id;
+        c->hhi[r] = row->hhi;
+        c->hhi_wgi[r] = row->hhi_wgi;
+        c->share[r] = row->top_share;
+        c->above[r] = row->above_cap;
+        c->assumed[r] = row->wgi_assumed;
+    }
+    return 0;
+}
+
+/* The group's attributes and its stage_row coordinate. */
+static int put_ind_head(h5w *w, hid_t g, const mr_indicators *ind)
+{
+    char capdesc[256];
+    snprintf(capdesc, sizeof capdesc, "cap of the above_cap flag, fraction: %s",
+             ind->cap_from_policy ? "the scenario's policies.diversification_cap"
+                                  : "0.60, the UK Vision 2035 target (the scenario sets no "
+                                    "diversification_cap)");
+    if (h5w_attr_str(w, g, "description",
+                     "static criticality indicators of the supply structure (MODEL §11): one "
+                     "row per mineral and stage present, minerals in scenario order, mining "
+                     "before refining; no sampling") < 0 ||
+        h5w_attr_f64(w, g, "cap", ind->cap) < 0 ||
+        h5w_attr_str(w, g, "cap_description", capdesc) < 0 ||
+        h5w_put_coord_range(w, g, "stage_row", 0, (size_t)ind->nrows, "1",
+                            "row index: one row per mineral-stage pair the scenario has") < 0)
+        return -1;
+    return 0;
+}
+
+/* The datasets of the columns, over stage_row. */
+static int put_ind_cols(h5w *w, hid_t g, size_t R, const ind_cols *c)
+{
+    const struct {
+        const char *name;
+        const char **v;
+        const char *description;
+    } strs[] = {
+        {"mineral_id", c->mineral, "mineral id of the row"},
+        {"stage", c->stage, "supply stage of the row: \"mining\" or \"refining\""},
+        {"top_country", c->top,
+         "country id of the largest share of the stage (the first listed on a tie)"},
+    };
+    for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
+        h5w_dsdef d = {strs[k].name, w->str,        w->str, 1,
+                       {R},          {"stage_row"}, NULL,   strs[k].description};
+        if (h5w_put(w, g, &d, strs[k].v) < 0)
+            return -1;
+    }
+    if (h5w_put_1d(w, g, "hhi", c->hhi, R, "stage_row", "1",
+                   "Herfindahl-Hirschman index of the stage: sum over suppliers of share^2, "
+                   "shares as fractions (0..1; x 10^4 for the customary scale)") < 0 ||
+        h5w_put_1d(w, g, "hhi_wgi", c->hhi_wgi, R, "stage_row", "1",
+                   "governance-weighted HHI (EU criticality method, Blengini et al. 2017): sum "
+                   "over suppliers of share^2 x g, g = 10 - 2 (wgi_pv + 2.5), the WGI political "
+                   "stability rescaled to 0..10 (higher = worse governance); g = 5 for a "
+                   "country without wgi_pv (see wgi_assumed); 0..10") < 0 ||
+        h5w_put_1d(w, g, "top_share", c->share, R, "stage_row", "1",
+                   "share of the stage held by top_country, fraction") < 0)
+        return -1;
+    const struct {
+        const char *name;
+        const uint8_t *v;
+        const char *description;
+    } flags[] = {
+        {"above_cap", c->above,
+         "1 when top_share exceeds the group's attribute cap (beyond 1e-9), else 0"},
+        {"wgi_assumed", c->assumed,
+         "1 when some supplier of the stage has no wgi_pv and g = 5 (the midpoint of the "
+         "0..10 scale) was assumed for it in hhi_wgi, else 0"},
+    };
+    for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+        h5w_dsdef d = {flags[k].name, H5T_STD_U8LE, H5T_NATIVE_UINT8,    1, {R},
+                       {"stage_row"}, "1",          flags[k].description};
+        if (h5w_put(w, g, &d, flags[k].v) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* CF "coordinates": xarray shows mineral_id and stage as coordinates along
+   stage_row, so ds.set_index(stage_row=["mineral_id", "stage"]) allows
+   .sel(mineral_id=..., stage=...) */
+static int put_ind_coordinates(h5w *w, hid_t g)
+{
+    static const char *const numeric[] = {"hhi",         "hhi_wgi",   "top_share",
+                                          "top_country", "above_cap", "wgi_assumed"};
+    for (size_t k = 0; k < sizeof numeric / sizeof numeric[0]; k++) {
+        hid_t ds = w->failed ? -1 : H5Dopen2(g, numeric[k], H5P_DEFAULT);
+        if (!w->failed && ds < 0)
+            h5w_fail_h5(w, numeric[k]);
+        int a = h5w_sync_state(w) < 0 ? -1 : h5w_attr_str(w, ds, "coordinates", "mineral_id stage");
+        h5w_close_id(ds);
+        if (a < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The static indicators (MODEL §11), one row per mineral-stage pair the
+   scenario has, over dimension stage_row. Every rank computes them from the
+   same scenario, so every rank makes the same objects. */
+static int write_indicators(h5w *w, const mr_scenario *sc)
+{
+    mr_indicators ind;
+    memset(&ind, 0, sizeof ind);
+    if (mr_indicators_compute(sc, &ind) != 0)
+        h5w_fail(w, "out of memory for the indicators");
+    if (h5w_sync_state(w) < 0)
+        return -1;
+    ind_cols c = {0};
+    hid_t g = -1;
+    int rc = -1;
+    if (make_ind_cols(w, sc, &ind, &c) == 0 &&
+        (g = h5w_make_group(w, w->base, "indicators")) >= 0 && put_ind_head(w, g, &ind) == 0 &&
+        put_ind_cols(w, g, (size_t)ind.nrows, &c) == 0 && put_ind_coordinates(w, g) == 0)
+        rc = 0;
+    h5w_close_id(g);
+    free_ind_cols(&c);
+    mr_indicators_free(&ind);
+    return rc;
+}
+
+/* ---- one run ---------------------------------------------------------------- */
+
+/* One run's groups under w->base (docs/OUTPUT.md): the root attributes and
+   coordinates, /scenario, /trials (unless output.trials: none), /summary
+   and /indicators. */
+int h5w_write_run(h5w *w, const mr_scenario *sc, const mr_results *res, const mr_sumstats *st)
+{
+    if (write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
+        (sc->output_trials != MR_OUTPUT_TRIALS_NONE && write_trials(w, sc, res) < 0) ||
+        write_summary(w, sc, res, st) < 0 || write_indicators(w, sc) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- extras and a multi-run file's root ------------------------------------- */
+
+/* One extra dataset (writer.h) under its path. */
+int h5w_write_extra(h5w *w, const mr_output_extra *x)
+{
+    hid_t g = h5w_make_path(w, x->path, false);
+    if (g < 0)
+        return -1;
+    const char *name = strrchr(x->path, '/');
+    name = name ? name + 1 : x->path;
+    hid_t ft = H5T_IEEE_F64LE, mt = H5T_NATIVE_DOUBLE;
+    switch (x->type) {
+    case MR_EXTRA_F64:
+        break;
+    case MR_EXTRA_U64:
+        ft = H5T_STD_U64LE;
+        mt = H5T_NATIVE_UINT64;
+        break;
+    case MR_EXTRA_I32:
+        ft = H5T_STD_I32LE;
+        mt = H5T_NATIVE_INT32;
+        break;
+    case MR_EXTRA_STR:
+        ft = mt = w->str;
+        break;
+    }
+    h5w_dsdef d = {name, ft, mt, x->rank, {0}, {NULL}, x->units, x->description};
+    for (int k = 0; k < x->rank && k < 3; k++) {
+        d.dims[k] = x->dims[k];
+        d.dimnames[k] = x->dim_names[k];
+    }
+    int rc;
+    h5w_dsrows r = {0};
+    if (x->distributed) {
+        hsize_t rowbytes = 8;
+        for (int k = 1; k < x->rank; k++)
+            rowbytes *= x->dims[k];
+        r = (h5w_dsrows){true, x->row0, x->nrows, h5w_chunk_rows(x->dims[0], rowbytes)};
+    }
+    if (x->is_coord)
+        rc = h5w_put_coord_rows(w, g, &d, x->data, x->distributed ? &r : NULL);
+    else
+        rc = h5w_put_rows(w, g, &d, x->data, x->distributed ? &r : NULL);
+    if (rc == 0 && x->coordinates) {
+        hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+        if (ds < 0)
+            h5w_fail_h5(w, name);
+        rc = h5w_sync_state(w) < 0 ? -1 : h5w_attr_str(w, ds, "coordinates", x->coordinates);
+        h5w_close_id(ds);
+    }
+    h5w_close_id(g);
+    return rc;
+}
+
+/* The file's own root attributes in a multi-run file (kind != "run"). */
+int h5w_write_file_root(h5w *w, const char *kind, const mr_output_run *runs, size_t nruns)
+{
+    hid_t r = w->file;
+    int version[2] = {MR_FORMAT_MAJOR, MR_FORMAT_MINOR};
+    const mr_scenario *sc = runs[0].sc;
+    return (h5w_attr_str(w, r, "format", MR_FORMAT_NAME) < 0 ||
+            h5w_attr_write(w, r, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, version) < 0 ||
+            h5w_attr_str(w, r, "software_version", MINRISK_VERSION) < 0 ||
+            h5w_attr_str(w, r, "kind", kind) < 0 || h5w_attr_i32(w, r, "runs", (int)nruns) < 0 ||
+            h5w_attr_str(w, r, "scenario_name", sc->name) < 0 ||
+            h5w_attr_u64(w, r, "seed", sc->seed) < 0 ||
+            h5w_attr_u64(w, r, "trials", runs[0].res->ntrials_total) < 0 ||
+            h5w_attr_i32(w, r, "horizon_years", sc->horizon_years) < 0 ||
+            h5w_attr_i32(w, r, "steps_per_year", sc->steps_per_year) < 0 ||
+            h5w_attr_str(w, r, "rng", "philox4x32-10") < 0)
+               ? -1
+               : 0;
+}

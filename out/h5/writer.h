@@ -1,0 +1,104 @@
+/* writer.h - the HDF5 result file: writing it.
+ *
+ * The layout (every group, dataset, attribute, unit and estimator) is
+ * docs/OUTPUT.md; the fixed points are INTERFACE.md "Output file".
+ */
+#ifndef MR_OUTPUT_H
+#define MR_OUTPUT_H
+
+#include "out/comm.h"
+#include "out/format.h"
+#include "models/status.h"
+#include "out/results.h"
+#include "models/scenario.h"
+
+#include <stdio.h>
+
+/* Write the result file of a finished run: per-trial arrays, statistics
+   (computed here from res), the scenario text and its resolved form
+   (mr_scenario_resolved_yaml), and info into /run_info.
+
+   Collective over comm (NULL = this process alone): every rank of the run
+   calls it with its own res (its contiguous range of whole blocks of
+   trials, as mr_engine_run leaves it) and the same path and scenario; one
+   file is written, identical outside /run_info to the file of one rank
+   holding every trial, for any number of ranks and threads. With MPI the
+   file is written through MPI-IO (each rank its own rows of /trials,
+   collective transfer). No rank ever holds more than its own trials.
+
+   The file is written as "path.tmp.<pid of rank 0>" in the same directory
+   and renamed to path by rank 0 only when complete; on failure or interrupt
+   the temporary file is removed and path is left as it was. Every rank
+   returns the same status: 0 on success; -1 on failure (on any rank) with
+   err = "path: reason" (the reason of the lowest failing rank); 1 when
+   mr_output_interrupt was called on any rank (before or during the write),
+   with err = "path: interrupted; nothing written". An interrupt is consumed
+   by the write that reports it. Not thread-safe (HDF5 is serial); call from
+   one thread per rank. /run_info gets, besides info (wall time as the
+   maximum and minimum over ranks), the ranks and the seconds spent in the
+   statistics (stats_seconds) and in the collective write (write_seconds),
+   each the maximum over ranks. */
+int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,
+                    const mr_run_info *info, const mr_comm *comm, mr_error *err);
+
+/* One run of a file that holds several (a comparison, a sweep). */
+struct mr_sumstats; /* sumstats.h */
+
+typedef struct {
+    const char *group; /* its group, e.g. "runs/a" or "variants/cap_060" */
+    const mr_scenario *sc;
+    const mr_results *res;           /* this rank's trials, as for mr_output_write */
+    const mr_run_info *info;         /* may be NULL */
+    const struct mr_sumstats *stats; /* the statistics of res when the caller has
+                                        them already (mr_sumstats_compute over
+                                        the same comm); NULL: computed here */
+} mr_output_run;
+
+typedef enum { MR_EXTRA_F64, MR_EXTRA_U64, MR_EXTRA_I32, MR_EXTRA_STR } mr_extra_type;
+
+/* A further dataset (attribution, paired differences, a sweep's table,
+   the event table). Written after the runs, in the order given, so a
+   coordinate variable must come before the datasets that use it. */
+typedef struct {
+    const char *path;         /* from the file root, e.g. "attribution/tail_share";
+                                 missing groups are made */
+    mr_extra_type type;       /* MR_EXTRA_STR: data is const char *const [product of dims],
+                                 the same on every rank (not distributed) */
+    int rank;                 /* 0..3 */
+    uint64_t dims[3];         /* the whole dataset's dimensions */
+    const char *dim_names[3]; /* each a coordinate variable in the same group
+                                 (or the dataset itself when is_coord) */
+    const void *data;         /* the same on every rank; or, when distributed,
+                                 this rank's rows row0 .. row0 + nrows - 1 */
+    bool distributed;
+    uint64_t row0, nrows;
+    bool is_coord;     /* make it a dimension scale (rank 1, named as its dimension) */
+    const char *units; /* NULL: none (strings) */
+    const char *description;
+    const char *coordinates; /* CF "coordinates" attribute, NULL: none */
+} mr_output_extra;
+
+/* Write one file holding several runs, each in its own group (a full run
+   layout: scenario, trials, summary, indicators), then the extras, and one
+   /run_info at the root (wall time and random words summed over the runs).
+   kind is the root attribute `kind` ("compare", "sweep"); "run" with one
+   run and group NULL is exactly mr_output_write's file plus the extras.
+   Same collective contract, temporary name and statuses as mr_output_write. */
+int mr_output_write_multi(const char *path, const char *kind, const mr_output_run *runs,
+                          size_t nruns, const mr_output_extra *extras, size_t nextras,
+                          const mr_comm *comm, mr_error *err);
+
+/* Ask a write in progress (or the next one) to stop, and remove its
+   temporary file at once. Async-signal-safe: sets a flag and calls
+   unlink(2) on a name prepared in advance; for a SIGINT/SIGTERM handler
+   that returns. */
+void mr_output_interrupt(void);
+
+/* 1 while a write has its temporary file on disk (async-signal-safe). */
+int mr_output_writing(void);
+
+/* Only remove the temporary file of a write in progress, if any (unlink(2)
+   of a name prepared in advance): for a signal handler that then _exits. */
+void mr_output_remove_partial(void);
+
+#endif

@@ -1,0 +1,164 @@
+/* results.h - what a run produces: the per-trial results of this rank's
+ * trials and the time-band histograms (mr_results), and the facts of the
+ * run itself (mr_run_info).
+ *
+ * The per-trial variables are listed once, in MR_TRIAL_VARS below; the
+ * struct, its allocation, the checkpoint, the writer, the readers and the
+ * CSV export all work from that list, so adding a variable is one line
+ * there (and its computation in sim/trial.c).
+ *
+ * Arrays are indexed by trial (row-major, trial first), so any thread may
+ * compute any trial and the arrays, and therefore every statistic reduced
+ * from them in trial order, are identical for any thread count. Time bands
+ * are integer histograms, summed exactly.
+ */
+#ifndef MR_RESULTS_H
+#define MR_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Time-band histograms (MODEL §9). Bin k holds values in
+   [(k - 0.5) w, (k + 0.5) w) and stands for k w; values outside are clamped
+   into the end bins. */
+#define MR_BAND_Q_BINS 1001 /* sector inoperability q in [0, 1], w = 0.001 */
+#define MR_BAND_Q_WIDTH 0.001
+#define MR_BAND_Y_BINS 801 /* ln price ratio y in [-3, 5], w = 0.01 (P/P0 0.05x..148x) */
+#define MR_BAND_Y_WIDTH 0.01
+#define MR_BAND_Y_MIN (-3.0) /* centre of bin 0 */
+
+/* Trials per block: the unit of scheduling over threads and ranks, of
+   checkpoints, and of the partial sums of statistics. Fixed, so that no
+   result depends on the number of workers. */
+#define MR_BLOCK_TRIALS 1024
+
+/* Columns of a per-trial variable, per trial. */
+typedef enum {
+    MR_COLS_ONE,         /* [N]      one value */
+    MR_COLS_SECTOR,      /* [N*S]    per sector */
+    MR_COLS_MINERAL,     /* [N*M]    per mineral */
+    MR_COLS_YEAR,        /* [N*H]    per year of the horizon */
+    MR_COLS_YEAR_SECTOR, /* [N*H*S]  per year and sector, [(i*H + y)*S + j] */
+} mr_cols;
+
+/* Where a variable goes beyond the checkpoint (which keeps them all). */
+#define MR_VAR_FILE 1   /* a dataset of /trials (output.trials: all) */
+#define MR_VAR_TOTALS 2 /* kept with output.trials: totals too */
+
+/* The per-trial variables (MODEL §8), in the order of /trials:
+   X(name, columns, units, where, CSV column (its unit in the name; "" =
+   none of its own), description). GBP unless said otherwise. */
+#define MR_TRIAL_VARS(X)                                                                           \
+    X(total_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "total_loss_gbp",               \
+      "total loss over the horizon: sum over sectors of output loss and extra input cost "         \
+      "(MODEL §8)")                                                                                \
+    X(sector_output_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "output_loss_gbp",                   \
+      "output loss OL_j = sum_t q_j(t) Y_j dt over the horizon (MODEL §8)")                        \
+    X(sector_extra_cost, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "extra_cost_gbp",                     \
+      "extra input cost XC_j = sum_t sum_m w_mj dt f_mj(t) (exp(y_m(t)) - 1) over the "            \
+      "horizon; negative when prices fall (MODEL §8)")                                             \
+    X(annual_loss, MR_COLS_YEAR, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "loss_gbp",                   \
+      "total loss (all sectors, OL + XC) in each calendar year of the horizon")                    \
+    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", 0, "",                                       \
+      "OL_j + XC_j in each calendar year of the horizon (checkpoint and statistics only)")         \
+    X(mineral_shortfall_mean, MR_COLS_MINERAL, "1", MR_VAR_FILE, "shortfall_mean_fraction",        \
+      "mean over steps of the net national shortfall u_m(t), fraction of demand")                  \
+    X(mineral_shortfall_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "shortfall_peak_fraction",        \
+      "maximum over steps of the net national shortfall u_m(t), fraction of demand")               \
+    X(mineral_shortfall_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "shortfall_months",        \
+      "months with u_m(t) > 1% of demand")                                                         \
+    X(mineral_price_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "price_peak_ratio",                   \
+      "maximum over steps of the price ratio P_m(t)/P0_m")                                         \
+    X(mineral_stockpile_empty_month, MR_COLS_MINERAL, "months", MR_VAR_FILE,                       \
+      "stockpile_empty_at_months",                                                                 \
+      "month from the start (0 = first month) in which the strategic stockpile first ran "         \
+      "empty; NaN if it never did or there is no stockpile")                                       \
+    X(sector_inoperability_peak, MR_COLS_SECTOR, "1", MR_VAR_FILE, "inoperability_peak_fraction",  \
+      "maximum over steps of the inoperability q_j(t), fraction of output")                        \
+    X(sector_inoperability_months, MR_COLS_SECTOR, "months", MR_VAR_FILE, "inoperability_months",  \
+      "months with q_j(t) > 5%")
+
+/* The per-trial arrays hold this rank's trials only: global trials
+   first_trial .. first_trial + ntrials - 1 of ntrials_total. A rank's range
+   always starts at a multiple of MR_BLOCK_TRIALS. Time bands are totals over
+   this rank's trials (sum them over ranks for the run's bands). */
+typedef struct {
+    uint64_t ntrials;       /* N local: rows in the arrays below */
+    uint64_t first_trial;   /* global index of row 0 */
+    uint64_t ntrials_total; /* N of the whole run */
+    int nsectors;           /* S */
+    int nminerals;          /* M */
+    int years;              /* H */
+    int steps;              /* T = H * steps_per_year */
+
+    /* per trial, one array per variable of MR_TRIAL_VARS */
+#define MR_X_FIELD(name, cols, units, where, csv, description) double *name;
+    MR_TRIAL_VARS(MR_X_FIELD)
+#undef MR_X_FIELD
+
+    /* blocks of this rank: global blocks first_block .. first_block + nblocks - 1 */
+    uint64_t first_block;
+    uint64_t nblocks;
+    unsigned char *block_done; /* [nblocks] 1 once the block's rows are final */
+    uint64_t trials_run;       /* trials computed by the engine calls so far (all ranks) */
+    int calls;                 /* engine calls so far (a paused run continues) */
+
+    /* time bands: counts over all trials */
+    uint64_t *band_q; /* [T*S*MR_BAND_Q_BINS], [(t*S + j)*BINS + k] */
+    uint64_t *band_y; /* [T*M*MR_BAND_Y_BINS], [(t*M + m)*BINS + k] */
+} mr_results;
+
+/* One per-trial variable, as listed in MR_TRIAL_VARS. */
+typedef struct {
+    const char *name;
+    size_t offset; /* of its double * in mr_results */
+    mr_cols cols;
+    const char *units;
+    unsigned where; /* MR_VAR_FILE, MR_VAR_TOTALS */
+    const char *csv;
+    const char *description;
+} mr_trial_var;
+
+/* The variables of MR_TRIAL_VARS, in order; MR_NTRIAL_VARS of them. */
+#define MR_X_COUNT(...) +1
+enum { MR_NTRIAL_VARS = 0 MR_TRIAL_VARS(MR_X_COUNT) };
+#undef MR_X_COUNT
+extern const mr_trial_var mr_trial_vars[MR_NTRIAL_VARS];
+
+/* The array of variable v in r (const and non-const). */
+double *mr_results_var(mr_results *r, const mr_trial_var *v);
+const double *mr_results_cvar(const mr_results *r, const mr_trial_var *v);
+
+/* Values per trial of a variable of `cols` with S sectors, M minerals, H years. */
+size_t mr_cols_count(mr_cols cols, int S, int M, int H);
+
+/* Run-time facts that may differ between identical runs (go to /run_info),
+   except the verification number, which may not. */
+typedef struct {
+    int threads; /* OpenMP threads per rank */
+    int ranks;   /* MPI ranks (1 in the serial build) */
+    double wall_seconds;
+    double trials_per_second;
+    uint64_t random_words;   /* 32-bit Philox words drawn by the whole run */
+    double analysis_seconds; /* after the simulation (attribution, event table,
+                                counterfactual runs); 0 from the engine, set by
+                                the caller */
+    uint64_t verification;   /* mr_results_verification of the run, summed over
+                                ranks; 0 = not computed. The same for any thread
+                                and rank count (a test pins it) */
+} mr_run_info;
+
+/* This rank's share of the verification number of a run: a sum, modulo
+   2^64, of one 64-bit hash of every per-trial value (its bits, its variable,
+   its global trial and its column). Integer sums do not depend on the
+   order, so the run's number, the sum over ranks, is the same for any
+   number of threads and ranks, and any change to any value changes it. */
+uint64_t mr_results_verification(const mr_results *r);
+
+/* Allocate the arrays of N trials (zeroed) and the bands; 0, or -1 when out
+   of memory (nothing left allocated). */
+int mr_results_alloc(mr_results *r, uint64_t ntrials, int nsectors, int nminerals, int years,
+                     int steps);
+void mr_results_free(mr_results *r);
+
+#endif

@@ -1,0 +1,449 @@
+/* scenario_yaml.c - the resolved scenario as YAML (INTERFACE.md: printed by
+ * `validate`, stored as /scenario/resolved).
+ *
+ * Every default is written out, so the text documents exactly what was
+ * simulated. It is itself a valid scenario: mr_scenario_parse of it gives
+ * the same struct (tests/unit/sim/scenario/loading.c checks this), which is why
+ *  - numbers are printed with the fewest of 15, 16 or 17 significant digits
+ *    that read back to the same double (%.17g always would; shorter is
+ *    easier on the eye when it is exact),
+ *  - outage rates derived from wgi_pv (MODEL §3.1) are shown only as
+ *    comments: written as `outage:` they would parse back as explicit,
+ *  - strings are double-quoted with escapes,
+ *  - the policies block (MODEL §10) is written as given, over the already
+ *    transformed model: applying a policy twice changes nothing,
+ *  - there is no `extends`: this is the whole chain, merged.
+ */
+#include "out/scenario_yaml.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} Buf;
+
+static void put(Buf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap * 2 + (size_t)n + 1;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+/* Shortest of %.15g/%.16g/%.17g that round-trips exactly. */
+static const char *num(char *buf, size_t sz, double x)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sz, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
+/* A double-quoted YAML string. */
+static void put_str(Buf *b, const char *s)
+{
+    put(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            put(b, "\\%c", c);
+        else if (c == '\n')
+            put(b, "\\n");
+        else if (c == '\t')
+            put(b, "\\t");
+        else if (c < 0x20 || c == 0x7f)
+            put(b, "\\x%02x", c);
+        else
+            put(b, "%c", c);
+    }
+    put(b, "\"");
+}
+
+static void put_severity(Buf *b, const mr_severity *s)
+{
+    char x[32], y[32];
+    switch (s->kind) {
+    case MR_SEV_UNIFORM:
+        put(b, "{uniform: [%s, %s]}", num(x, sizeof x, s->a), num(y, sizeof y, s->b));
+        break;
+    case MR_SEV_BETA:
+        put(b, "{beta: [%s, %s]}", num(x, sizeof x, s->a), num(y, sizeof y, s->b));
+        break;
+    default:
+        put(b, "{fixed: %s}", num(x, sizeof x, s->a));
+    }
+}
+
+static void put_duration(Buf *b, const mr_duration *d)
+{
+    char x[32], y[32];
+    switch (d->kind) {
+    case MR_DUR_EXPONENTIAL:
+        put(b, "{exponential: %s}", num(x, sizeof x, d->a));
+        break;
+    case MR_DUR_LOGNORMAL:
+        put(b, "{lognormal: {median: %s, sigma: %s}}", num(x, sizeof x, d->a),
+            num(y, sizeof y, d->b));
+        break;
+    default:
+        put(b, "{fixed: %s}", num(x, sizeof x, d->a));
+    }
+}
+
+/* {rate_per_year: .., severity: .., duration_months: ..} on one line. */
+static void put_process(Buf *b, const mr_process *pr)
+{
+    char x[32];
+    put(b, "{rate_per_year: %s, severity: ", num(x, sizeof x, pr->rate_per_year));
+    put_severity(b, &pr->severity);
+    put(b, ", duration_months: ");
+    put_duration(b, &pr->duration);
+    put(b, "}");
+}
+
+/* A supplier outage is optional and has no "present" flag: a given one
+   always has a duration > 0, an absent one is all zero. */
+static bool process_given(const mr_process *pr)
+{
+    return pr->rate_per_year != 0 || pr->severity.a != 0 || pr->severity.b != 0 ||
+           pr->duration.a != 0 || pr->duration.b != 0 || pr->severity.kind != MR_SEV_FIXED ||
+           pr->duration.kind != MR_DUR_FIXED;
+}
+
+static void put_matrix(Buf *b, const char *key, const double *a, int n, char *const *ids)
+{
+    char x[32];
+    put(b, "%s:\n", key);
+    for (int i = 0; i < n; i++) {
+        put(b, "  %s: {", ids[i]);
+        for (int j = 0; j < n; j++)
+            put(b, "%s%s: %s", j ? ", " : "", ids[j], num(x, sizeof x, a[i * n + j]));
+        put(b, "}\n");
+    }
+}
+
+/* policies (MODEL §10). The shares, stockpiles and rationing written
+   below are already the transformed ones; the block is written as given so
+   that the policy stays on record (and sc->policy_cap reads back):
+   applying it again changes nothing. */
+static void put_policies(Buf *b, const mr_scenario *sc)
+{
+    const mr_policies *pol = &sc->policies;
+    char x[32], y[32];
+    bool any = sc->policy_cap > 0 || pol->domestic_share >= 0 || pol->recycled_share >= 0 ||
+               pol->has_stockpile || pol->has_rationing;
+    if (!any)
+        return;
+    put(b, "# policies (MODEL §10), already applied to the model below; applying\n"
+           "# them again changes nothing\n"
+           "policies:\n");
+    if (sc->policy_cap > 0) {
+        put(b, "  diversification_cap: {cap: %s", num(x, sizeof x, sc->policy_cap));
+        if (pol->new_source_country >= 0) {
+            put(b, ",\n    new_source: {country: %s, spare: %s",
+                sc->countries[pol->new_source_country].id, num(y, sizeof y, pol->new_source_spare));
+            if (process_given(&pol->new_source_outage)) {
+                put(b, ",\n      outage: ");
+                put_process(b, &pol->new_source_outage);
+            }
+            put(b, "}");
+        }
+        put(b, "}\n");
+    }
+    if (pol->domestic_share >= 0)
+        put(b, "  domestic_share: %s\n", num(x, sizeof x, pol->domestic_share));
+    if (pol->recycled_share >= 0)
+        put(b, "  recycled_share: %s\n", num(x, sizeof x, pol->recycled_share));
+    if (pol->has_stockpile) {
+        put(b, "  stockpile:\n    months: %s\n", num(x, sizeof x, pol->stockpile_months));
+        if (pol->nstockpile_minerals > 0) {
+            put(b, "    minerals: [");
+            for (int i = 0; i < pol->nstockpile_minerals; i++)
+                put(b, "%s%s", i ? ", " : "", sc->minerals[pol->stockpile_minerals[i]].id);
+            put(b, "]\n");
+        }
+        if (pol->stockpile_trigger >= 0)
+            put(b, "    trigger: %s\n", num(x, sizeof x, pol->stockpile_trigger));
+        if (pol->stockpile_max_release >= 0)
+            put(b, "    max_release: %s\n", num(x, sizeof x, pol->stockpile_max_release));
+        if (pol->stockpile_refill_rate >= 0)
+            put(b, "    refill_rate: %s\n", num(x, sizeof x, pol->stockpile_refill_rate));
+    }
+    if (pol->has_rationing)
+        put(b, "  rationing: {rule: %s, other_uses_priority: %d}\n",
+            pol->rationing == MR_RATION_PRIORITY ? "priority" : "proportional",
+            pol->other_uses_priority);
+}
+
+/* name, description, simulation, defaults, rationing, policies, output */
+static void put_settings(Buf *b, const mr_scenario *sc)
+{
+    char x[32], y[32];
+    put(b, "# Resolved scenario: every default filled in. It is itself a valid\n"
+           "# scenario and reads back to the same model.\n");
+    put(b, "name: ");
+    put_str(b, sc->name);
+    put(b, "\ndescription: ");
+    put_str(b, sc->description);
+    put(b, "\nsimulation:\n  horizon_years: %d\n  steps_per_year: %d\n", sc->horizon_years,
+        sc->steps_per_year);
+    put(b, "  trials: %" PRIu64 "\n  seed: %" PRIu64 "\n", sc->trials, sc->seed);
+
+    put(b, "defaults:\n");
+    if (sc->has_wgi_rate) {
+        put(b, "  wgi_rate:\n    rate_at_zero_per_year: %s\n    factor_per_unit: %s\n",
+            num(x, sizeof x, sc->wgi_rate_at_zero), num(y, sizeof y, sc->wgi_factor_per_unit));
+        put(b, "    severity: ");
+        put_severity(b, &sc->wgi_severity);
+        put(b, "\n    duration_months: ");
+        put_duration(b, &sc->wgi_duration);
+        put(b, "\n");
+    }
+    put(b, "  buffer_refill_rate: %s  # months of need per month\n",
+        num(x, sizeof x, sc->buffer_refill_rate));
+    put(b, "rationing:\n  rule: %s\n  other_uses_priority: %d\n",
+        sc->rationing == MR_RATION_PRIORITY ? "priority" : "proportional", sc->other_uses_priority);
+    put_policies(b, sc);
+    static const char *const output_trials[] = {"all", "totals", "none"};
+    put(b, "output:\n  trials: %s\n", output_trials[sc->output_trials]);
+}
+
+/* countries and their outage processes */
+static void put_countries(Buf *b, const mr_scenario *sc)
+{
+    char x[32], y[32], z[32];
+    put(b, "countries:\n");
+    for (int i = 0; i < sc->ncountries; i++) {
+        const mr_country *c = &sc->countries[i];
+        put(b, "  %s:\n    name: ", c->id);
+        put_str(b, c->name);
+        put(b, "\n");
+        if (c->has_wgi)
+            put(b, "    wgi_pv: %s\n", num(x, sizeof x, c->wgi_pv));
+        if (c->aggregate)
+            put(b, "    aggregate: true\n");
+        switch (c->outage_source) {
+        case MR_OUTAGE_EXPLICIT:
+            put(b, "    outage: ");
+            put_process(b, &c->outage);
+            put(b, "\n");
+            break;
+        case MR_OUTAGE_FROM_WGI:
+            put(b,
+                "    # outage derived from defaults.wgi_rate: rate = %s * %s ^ -(%s) per year\n"
+                "    # outage: ",
+                num(x, sizeof x, sc->wgi_rate_at_zero), num(y, sizeof y, sc->wgi_factor_per_unit),
+                num(z, sizeof z, c->wgi_pv));
+            put_process(b, &c->outage);
+            put(b, "\n");
+            break;
+        default:
+            put(b, "    # no country-wide outage process\n");
+        }
+    }
+}
+
+/* minerals: demand, stages and suppliers, stockpile, price */
+static void put_minerals(Buf *b, const mr_scenario *sc)
+{
+    char x[32], y[32];
+    put(b, "minerals:\n");
+    for (int i = 0; i < sc->nminerals; i++) {
+        const mr_mineral *m = &sc->minerals[i];
+        put(b, "  %s:\n    name: ", m->id);
+        put_str(b, m->name);
+        put(b, "\n    unit: ");
+        put_str(b, m->unit);
+        put(b, "\n    demand_t: %s\n", num(x, sizeof x, m->demand_t));
+        put(b, "    recycled_share: %s\n", num(x, sizeof x, m->recycled_share));
+        put(b, "    domestic_share: %s\n", num(x, sizeof x, m->domestic_share));
+        put(b, "    spare_ramp_months: %s\n", num(x, sizeof x, m->spare_ramp_months));
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            const mr_stage *st = &m->stage[s];
+            if (st->n == 0)
+                continue;
+            put(b, "    %s:\n", s == MR_STAGE_MINING ? "mining" : "refining");
+            for (int k = 0; k < st->n; k++) {
+                const mr_supplier *su = &st->suppliers[k];
+                put(b, "      - {country: %s, share: %s, spare: %s", sc->countries[su->country].id,
+                    num(x, sizeof x, su->share), num(y, sizeof y, su->spare));
+                if (process_given(&su->outage)) {
+                    put(b, ",\n         outage: ");
+                    put_process(b, &su->outage);
+                }
+                put(b, "}\n");
+            }
+        }
+        if (m->stockpile.present) {
+            const mr_stockpile *sp = &m->stockpile;
+            put(b, "    stockpile:\n      target_months: %s\n",
+                num(x, sizeof x, sp->target_months));
+            put(b, "      initial_months: %s\n", num(x, sizeof x, sp->initial_months));
+            put(b, "      trigger: %s\n", num(x, sizeof x, sp->trigger));
+            put(b, "      max_release: %s\n", num(x, sizeof x, sp->max_release));
+            put(b, "      refill_rate: %s\n", num(x, sizeof x, sp->refill_rate));
+        }
+        const mr_price *pr = &m->price;
+        put(b, "    price:\n      ref: %s  # GBP per ", num(x, sizeof x, pr->ref));
+        put_str(b, m->unit);
+        put(b, "\n      theta: %s\n", num(x, sizeof x, pr->theta));
+        put(b, "      sigma: %s\n", num(x, sizeof x, pr->sigma));
+        put(b, "      elasticity: %s\n", num(x, sizeof x, pr->elasticity));
+        put(b, "      max_multiple: %s\n", num(x, sizeof x, pr->max_multiple));
+        put(b, "      jumps: {rate_per_year: %s, mu: %s, ", num(x, sizeof x, pr->jump_rate),
+            num(y, sizeof y, pr->jump_mu));
+        put(b, "sigma: %s}\n", num(x, sizeof x, pr->jump_sigma));
+    }
+}
+
+/* sectors and their needs */
+static void put_sectors(Buf *b, const mr_scenario *sc)
+{
+    char x[32];
+    put(b, "sectors:\n");
+    for (int i = 0; i < sc->nsectors; i++) {
+        const mr_sector *s = &sc->sectors[i];
+        put(b, "  %s:\n    name: ", s->id);
+        put_str(b, s->name);
+        put(b, "\n    output_gbp: %s\n", num(x, sizeof x, s->output_gbp));
+        put(b, "    priority: %d\n", s->priority);
+        put(b, "    recovery_rate: %s\n", num(x, sizeof x, s->recovery_rate));
+        put(b, "    combine: %s\n",
+            s->combine == MR_COMBINE_INDEPENDENT ? "independent" : "limiting");
+        put(b, "    needs:%s\n", s->nneeds ? "" : " []");
+        for (int k = 0; k < s->nneeds; k++) {
+            const mr_need *n = &s->needs[k];
+            put(b, "      - {mineral: %s, dependent_share: %s, ", sc->minerals[n->mineral].id,
+                num(x, sizeof x, n->dependent_share));
+            put(b, "substitutable: %s, ", num(x, sizeof x, n->substitutable));
+            put(b, "demand_share: %s,\n         ", num(x, sizeof x, n->demand_share));
+            put(b, "spend_gbp: %s, ", num(x, sizeof x, n->spend_gbp));
+            put(b, "buffer_months: %s}\n", num(x, sizeof x, n->buffer_months));
+        }
+    }
+}
+
+/* events: the Poisson part and the certain occurrences */
+static void put_events(Buf *b, const mr_scenario *sc)
+{
+    char x[32];
+    if (sc->nevents > 0)
+        put(b, "events:\n");
+    for (int i = 0; i < sc->nevents; i++) {
+        const mr_event *e = &sc->events[i];
+        put(b, "  %s:\n    name: ", e->id);
+        put_str(b, e->name);
+        put(b, "\n    country: %s\n    minerals: [", sc->countries[e->country].id);
+        for (int k = 0; k < e->nminerals; k++)
+            put(b, "%s%s", k ? ", " : "", sc->minerals[e->minerals[k]].id);
+        put(b, "]\n    stages: [%s%s%s]\n", e->stages[MR_STAGE_MINING] ? "mining" : "",
+            e->stages[MR_STAGE_MINING] && e->stages[MR_STAGE_REFINING] ? ", " : "",
+            e->stages[MR_STAGE_REFINING] ? "refining" : "");
+        put(b, "    rate_per_year: %s\n    severity: ", num(x, sizeof x, e->process.rate_per_year));
+        put_severity(b, &e->process.severity);
+        /* with certain occurrences only, the Poisson part may have no
+           duration (a given one is always > 0) */
+        if (e->process.duration.a > 0) {
+            put(b, "\n    duration_months: ");
+            put_duration(b, &e->process.duration);
+        }
+        put(b, "\n");
+        if (e->noccurrences > 0)
+            put(b, "    occurrences:  # certain: in every trial, besides the Poisson ones\n");
+        for (int k = 0; k < e->noccurrences; k++) {
+            const mr_certain_occurrence *o = &e->occurrences[k];
+            put(b, "      - {start_years: %s, ", num(x, sizeof x, o->start_years));
+            put(b, "severity: %s, ", num(x, sizeof x, o->severity));
+            put(b, "duration_months: %s}\n", num(x, sizeof x, o->duration_months));
+        }
+    }
+}
+
+/* the interdependency and price correlation matrices */
+static void put_matrices(Buf *b, const mr_scenario *sc)
+{
+    /* ids as a plain array for put_matrix */
+    int n = sc->nsectors > sc->nminerals ? sc->nsectors : sc->nminerals;
+    char **ids = calloc((size_t)(n > 0 ? n : 1), sizeof *ids);
+    if (!ids) {
+        b->oom = 1;
+        return;
+    }
+    if (sc->interdependency) {
+        for (int i = 0; i < sc->nsectors; i++)
+            ids[i] = sc->sectors[i].id;
+        put(b, "# interdependency[i][j]: fraction of sector j's inoperability passed to i\n");
+        put_matrix(b, "interdependency", sc->interdependency, sc->nsectors, ids);
+    }
+    if (sc->price_correlation) {
+        for (int i = 0; i < sc->nminerals; i++)
+            ids[i] = sc->minerals[i].id;
+        put_matrix(b, "price_correlation", sc->price_correlation, sc->nminerals, ids);
+    }
+    free(ids);
+}
+
+/* the sweep grid, as a comment */
+static void put_sweep_comment(Buf *b, const mr_scenario *sc)
+{
+    /* The sweep is not part of a resolved scenario (each variant's resolved
+       form is stored with it); a comment records the grid. */
+    if (sc->nsweep > 0) {
+        put(b, "# sweep: %llu variants over", (unsigned long long)sc->nvariants);
+        for (int i = 0; i < sc->nsweep; i++) {
+            put(b, "%s %s [", i ? " x" : "", sc->sweep[i].path);
+            for (int k = 0; k < sc->sweep[i].nvalues; k++)
+                put(b, "%s%s", k ? ", " : "", sc->sweep[i].labels[k]);
+            put(b, "]");
+        }
+        put(b, "\n");
+    }
+}
+
+char *mr_scenario_resolved_yaml(const mr_scenario *sc)
+{
+    Buf b = {.s = malloc(4096), .cap = 4096};
+    if (!b.s)
+        return NULL;
+    b.s[0] = '\0';
+    put_settings(&b, sc);
+    put_countries(&b, sc);
+    put_minerals(&b, sc);
+    put_sectors(&b, sc);
+    put_events(&b, sc);
+    put_matrices(&b, sc);
+    put_sweep_comment(&b, sc);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}

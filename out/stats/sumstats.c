@@ -1,0 +1,267 @@
+/* sumstats.c - the statistics of /summary from a run's distributed results
+ * (sumstats.h; definitions in docs/OUTPUT.md "Estimators").
+ *
+ * Every collective call below is made by every rank in the same order; the
+ * only per-rank differences are the data.
+ */
+#include "out/stats/sumstats.h"
+
+#include "models/units.h" /* MR_SHORTFALL_THRESHOLD */
+#include "out/stats/dstats.h"
+#include "out/stats/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const mr_comm solo = {0, 1, NULL};
+
+/* n, or 1 for an allocation of nothing */
+static size_t one_or(size_t n)
+{
+    return n ? n : 1;
+}
+
+/* Mean, sd, se, quantiles with their confidence intervals and expected
+   shortfalls of one variable (one element per trial). */
+static int loss_stats(const mr_comm *c, const mr_dvar *v, mr_loss_stats *ls)
+{
+    enum { NQ = MR_OUTPUT_NQUANTILES, NE = MR_OUTPUT_NES };
+    const size_t n = (size_t)mr_dvar_count(v);
+    if (mr_dstats_moments(c, v, 1, &ls->mean, &ls->sd) != 0)
+        return -1;
+    ls->se = n >= 2 ? ls->sd / sqrt((double)n) : NAN;
+
+    /* All order statistics of the variable in one selection: quantile
+       ranks, CI ranks (0 and n + 1 mean "none": NaN), ES ranks. */
+    uint64_t ranks[3 * NQ + NE];
+    double val[3 * NQ + NE];
+    for (int k = 0; k < NQ; k++) {
+        double p = mr_output_quantiles[k];
+        size_t lo, hi;
+        mr_stats_quantile_ci_ranks(n, p, MR_OUTPUT_CI_LEVEL, &lo, &hi);
+        ranks[k] = mr_stats_rank(n, p);
+        ranks[NQ + k] = lo;
+        ranks[2 * NQ + k] = hi;
+    }
+    for (int k = 0; k < NE; k++)
+        ranks[3 * NQ + k] = mr_stats_rank(n, mr_output_es_levels[k]);
+    if (mr_dstats_select(c, v, ranks, 3 * NQ + NE, val) != 0)
+        return -1;
+    for (int k = 0; k < NQ; k++) {
+        ls->q[k] = val[k];
+        ls->ci_lo[k] = val[NQ + k];
+        ls->ci_hi[k] = val[2 * NQ + k];
+    }
+    return mr_dstats_es(c, v, mr_output_es_levels, val + 3 * NQ, NE, ls->es);
+}
+
+/* AAL, its standard error and the return-period losses of annual losses
+   a[(i * H + y) * stride]; col: scratch of the rank's trials. */
+static int annual(const mr_comm *c, const mr_results *res, const double *a, size_t stride,
+                  double *col, double *aal, double *aal_se, double *rp)
+{
+    const size_t n = (size_t)res->ntrials, H = (size_t)res->years;
+    const uint64_t N = res->ntrials_total;
+    mr_dvar v = {a, n, H, stride, N};
+    double total;
+    if (mr_dstats_sums(c, &v, 1, &total) != 0)
+        return -1;
+    *aal = (N > 0 && H > 0) ? total / ((double)N * (double)H) : NAN;
+    /* se from the trials' mean annual losses m_i (the years of a trial are
+       not independent; the trials are) */
+    for (size_t i = 0; i < n; i++)
+        col[i] = H ? mr_stats_trial_mean(a + i * H * stride, H, stride) : NAN;
+    mr_dvar m = {col, n, 1, 1, N};
+    double mean, sd;
+    if (mr_dstats_moments(c, &m, 1, &mean, &sd) != 0)
+        return -1;
+    *aal_se = (H > 0 && N >= 2) ? sd / sqrt((double)N) : NAN;
+    return mr_dstats_return_periods(c, &v, mr_output_return_periods, MR_OUTPUT_NRP, rp);
+}
+
+/* Per mineral and per sector figures that are not losses. */
+static int entity_figures(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+{
+    const size_t n = (size_t)res->ntrials, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
+    const uint64_t N = res->ntrials_total;
+    const size_t nv = 3 * M + 2 * S, nc = 2 * M;
+    mr_dvar *v = malloc((nv + nc ? nv + nc : 1) * sizeof *v);
+    double *mean = malloc((nv ? nv : 1) * sizeof *mean);
+    uint64_t *cnt = malloc((nc ? nc : 1) * sizeof *cnt);
+    int rc = -1;
+    if (mr_comm_any(c, !v || !mean || !cnt))
+        goto out;
+    /* means: shortfall mean, shortfall months, price peak (M each), then
+       inoperability peak and months (S each) */
+    const double *mvars[3] = {res->mineral_shortfall_mean, res->mineral_shortfall_months,
+                              res->mineral_price_peak};
+    for (size_t a = 0; a < 3; a++)
+        for (size_t m = 0; m < M; m++)
+            v[a * M + m] = (mr_dvar){mvars[a] + m, n, 1, M, N};
+    const double *svars[2] = {res->sector_inoperability_peak, res->sector_inoperability_months};
+    for (size_t a = 0; a < 2; a++)
+        for (size_t j = 0; j < S; j++)
+            v[3 * M + a * S + j] = (mr_dvar){svars[a] + j, n, 1, S, N};
+    /* counts: peak shortfall above the threshold; stockpile month NaN */
+    for (size_t m = 0; m < M; m++) {
+        v[nv + m] = (mr_dvar){res->mineral_shortfall_peak + m, n, 1, M, N};
+        v[nv + M + m] = (mr_dvar){res->mineral_stockpile_empty_month + m, n, 1, M, N};
+    }
+    if (mr_dstats_moments(c, v, nv, mean, NULL) != 0 ||
+        mr_dstats_count_above(c, v + nv, M, MR_SHORTFALL_THRESHOLD, cnt) != 0 ||
+        mr_dstats_count_nan(c, v + nv + M, M, cnt + M) != 0)
+        goto out;
+    for (size_t m = 0; m < M; m++) {
+        s->mineral_shortfall_mean_avg[m] = mean[m];
+        s->mineral_shortfall_months_avg[m] = mean[M + m];
+        s->mineral_price_peak_avg[m] = mean[2 * M + m];
+        s->mineral_shortage_prob[m] = N ? (double)cnt[m] / (double)N : NAN;
+        s->mineral_stockpile_empty_prob[m] = N ? (double)(N - cnt[M + m]) / (double)N : NAN;
+    }
+    for (size_t j = 0; j < S; j++) {
+        s->sector_inoperability_peak_avg[j] = mean[3 * M + j];
+        s->sector_inoperability_months_avg[j] = mean[3 * M + S + j];
+    }
+    rc = 0;
+out:
+    free(v);
+    free(mean);
+    free(cnt);
+    return rc;
+}
+
+/* Band quantiles from the run's histograms (the ranks' counts summed). */
+static int bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+{
+    const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
+    const size_t nb = MR_OUTPUT_NBANDS;
+    const size_t nq = T * S * MR_BAND_Q_BINS, ny = T * M * MR_BAND_Y_BINS;
+    uint64_t *hq = res->band_q ? malloc((nq ? nq : 1) * sizeof *hq) : NULL;
+    uint64_t *hy = res->band_y ? malloc((ny ? ny : 1) * sizeof *hy) : NULL;
+    int rc = -1;
+    if (mr_comm_any(c, (res->band_q && !hq) || (res->band_y && !hy)))
+        goto out;
+    if (hq) {
+        memcpy(hq, res->band_q, nq * sizeof *hq);
+        if (mr_comm_sum_u64(c, hq, nq) != 0)
+            goto out;
+    }
+    if (hy) {
+        memcpy(hy, res->band_y, ny * sizeof *hy);
+        if (mr_comm_sum_u64(c, hy, ny) != 0)
+            goto out;
+    }
+    for (size_t t = 0; t < T; t++)
+        for (size_t b = 0; b < nb; b++) {
+            double p = mr_output_bands[b];
+            for (size_t j = 0; j < S; j++)
+                s->inoperability_band[(t * S + j) * nb + b] =
+                    hq ? mr_stats_band_quantile(hq + (t * S + j) * MR_BAND_Q_BINS, MR_BAND_Q_BINS,
+                                                MR_BAND_Q_WIDTH, 0.0, p)
+                       : NAN;
+            for (size_t m = 0; m < M; m++)
+                s->price_ratio_band[(t * M + m) * nb + b] =
+                    hy ? exp(mr_stats_band_quantile(hy + (t * M + m) * MR_BAND_Y_BINS,
+                                                    MR_BAND_Y_BINS, MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
+                                                    p))
+                       : NAN;
+        }
+    rc = 0;
+out:
+    free(hq);
+    free(hy);
+    return rc;
+}
+
+void mr_sumstats_free(mr_sumstats *s)
+{
+    free(s->sector_loss);
+    free(s->sector_output_loss);
+    free(s->sector_extra_cost);
+    free(s->sector_aal);
+    free(s->sector_aal_se);
+    free(s->sector_return_period_loss);
+    free(s->mineral_shortage_prob);
+    free(s->mineral_shortfall_mean_avg);
+    free(s->mineral_shortfall_months_avg);
+    free(s->mineral_stockpile_empty_prob);
+    free(s->mineral_price_peak_avg);
+    free(s->sector_inoperability_peak_avg);
+    free(s->sector_inoperability_months_avg);
+    free(s->inoperability_band);
+    free(s->price_ratio_band);
+    memset(s, 0, sizeof *s);
+}
+
+int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+{
+    c = c ? c : &solo;
+    memset(s, 0, sizeof *s);
+    const size_t n = (size_t)res->ntrials, S = (size_t)res->nsectors, M = (size_t)res->nminerals,
+                 T = (size_t)res->steps;
+    const uint64_t N = res->ntrials_total;
+    s->ntrials = N;
+    s->nsectors = res->nsectors;
+    s->nminerals = res->nminerals;
+    s->steps = res->steps;
+#define ALLOC(f, count) (s->f = malloc(one_or(count) * sizeof *s->f)) == NULL
+    double *col = malloc((n ? n : 1) * sizeof *col);
+    int oom = !col;
+    oom |= ALLOC(sector_loss, S);
+    oom |= ALLOC(sector_output_loss, S);
+    oom |= ALLOC(sector_extra_cost, S);
+    oom |= ALLOC(sector_aal, S);
+    oom |= ALLOC(sector_aal_se, S);
+    oom |= ALLOC(sector_return_period_loss, S * MR_OUTPUT_NRP);
+    oom |= ALLOC(mineral_shortage_prob, M);
+    oom |= ALLOC(mineral_shortfall_mean_avg, M);
+    oom |= ALLOC(mineral_shortfall_months_avg, M);
+    oom |= ALLOC(mineral_stockpile_empty_prob, M);
+    oom |= ALLOC(mineral_price_peak_avg, M);
+    oom |= ALLOC(sector_inoperability_peak_avg, S);
+    oom |= ALLOC(sector_inoperability_months_avg, S);
+    oom |= ALLOC(inoperability_band, T * S * MR_OUTPUT_NBANDS);
+    oom |= ALLOC(price_ratio_band, T * M * MR_OUTPUT_NBANDS);
+#undef ALLOC
+    int rc = -1;
+    if (mr_comm_any(c, oom))
+        goto out;
+
+    /* total loss over the horizon, and its histogram */
+    mr_dvar tv = {res->total_loss, n, 1, 1, N};
+    if (loss_stats(c, &tv, &s->total) != 0 ||
+        mr_dstats_histogram(c, &tv, MR_OUTPUT_HIST_BINS, s->hist_count, s->hist_edges) != 0)
+        goto out;
+
+    /* annual losses: the total, then each sector */
+    if (annual(c, res, res->annual_loss, 1, col, &s->aal, &s->aal_se, s->return_period_loss) != 0)
+        goto out;
+    for (size_t j = 0; j < S; j++)
+        if (annual(c, res, res->sector_annual_loss + j, S, col, &s->sector_aal[j],
+                   &s->sector_aal_se[j], s->sector_return_period_loss + j * MR_OUTPUT_NRP) != 0)
+            goto out;
+
+    /* sector losses over the horizon: OL + XC, OL, XC */
+    mr_loss_stats *kinds[3] = {s->sector_loss, s->sector_output_loss, s->sector_extra_cost};
+    for (int kind = 0; kind < 3; kind++)
+        for (size_t j = 0; j < S; j++) {
+            for (size_t i = 0; i < n; i++) {
+                double ol = res->sector_output_loss[i * S + j];
+                double xc = res->sector_extra_cost[i * S + j];
+                col[i] = kind == 0 ? ol + xc : kind == 1 ? ol : xc;
+            }
+            mr_dvar v = {col, n, 1, 1, N};
+            if (loss_stats(c, &v, &kinds[kind][j]) != 0)
+                goto out;
+        }
+
+    if (entity_figures(c, res, s) != 0 || bands(c, res, s) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(col);
+    if (rc != 0)
+        mr_sumstats_free(s);
+    return rc;
+}

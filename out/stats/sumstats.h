@@ -1,0 +1,62 @@
+/* sumstats.h - every statistic of /summary (docs/OUTPUT.md), computed from
+ * a run's results spread across ranks (dstats.h).
+ *
+ * Collective: every rank passes its own mr_results (its contiguous trial
+ * range, out/results.h) and gets the same mr_sumstats, bit for bit the one a
+ * single rank holding all trials would get. Per-rank memory beyond the
+ * results: a few columns of the rank's trials and the rank's keys of one
+ * variable at a time, plus the summary itself.
+ */
+#ifndef MR_SUMSTATS_H
+#define MR_SUMSTATS_H
+
+#include "out/comm.h"
+#include "out/results.h"
+#include "out/format.h"
+
+#include <stdint.h>
+
+/* Statistics of one loss variable over the trials. */
+typedef struct {
+    double mean, sd, se;
+    double q[MR_OUTPUT_NQUANTILES], ci_lo[MR_OUTPUT_NQUANTILES], ci_hi[MR_OUTPUT_NQUANTILES];
+    double es[MR_OUTPUT_NES];
+} mr_loss_stats;
+
+typedef struct mr_sumstats {
+    uint64_t ntrials; /* N of the run */
+    int nsectors, nminerals, steps;
+
+    mr_loss_stats total;
+    mr_loss_stats *sector_loss;        /* [S] OL + XC */
+    mr_loss_stats *sector_output_loss; /* [S] */
+    mr_loss_stats *sector_extra_cost;  /* [S] */
+
+    uint64_t hist_count[MR_OUTPUT_HIST_BINS];
+    double hist_edges[MR_OUTPUT_HIST_BINS + 1];
+
+    double aal, aal_se, return_period_loss[MR_OUTPUT_NRP];
+    double *sector_aal, *sector_aal_se; /* [S] */
+    double *sector_return_period_loss;  /* [S * NRP] */
+
+    double *mineral_shortage_prob;           /* [M] */
+    double *mineral_shortfall_mean_avg;      /* [M] */
+    double *mineral_shortfall_months_avg;    /* [M] */
+    double *mineral_stockpile_empty_prob;    /* [M] */
+    double *mineral_price_peak_avg;          /* [M] */
+    double *sector_inoperability_peak_avg;   /* [S] */
+    double *sector_inoperability_months_avg; /* [S] */
+
+    double *inoperability_band; /* [T * S * NBANDS] */
+    double *price_ratio_band;   /* [T * M * NBANDS] */
+} mr_sumstats;
+
+/* Compute every statistic (collective over c; NULL = this process alone).
+   res must hold the rank's contiguous range of whole blocks (as
+   mr_engine_run leaves it). Returns 0, or -1 on every rank when any rank
+   ran out of memory (out is then empty). */
+int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *out);
+
+void mr_sumstats_free(mr_sumstats *s);
+
+#endif

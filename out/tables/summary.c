@@ -1,0 +1,607 @@
+/* summary.c - print the risk tables of a finished result file
+ * (`minrisk summary FILE.h5`).
+ *
+ * Everything is read first and printed only when all of it was there, so a
+ * damaged file prints nothing but the error. Statistics are looked up by the
+ * values of their coordinates (quantile 0.95, return period 100...), not by
+ * position, so files with more levels still print.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "out/tables/attr_print.h"
+#include "models/units.h" /* MR_GBP_PER_MILLION */
+#include "out/h5/read.h"
+#include "out/format.h"
+#include "out/tables/summary.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reading (read.h; names from the root, as the file has them) --------- */
+
+/* Index of value v in a coordinate (to 1e-9), or -1 with an error. */
+static int find_level(mr_h5r *r, const char *coord, const double *values, size_t n, double v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fabs(values[i] - v) <= 1e-9 * fmax(1.0, fabs(v)))
+            return (int)i;
+    char what[128];
+    snprintf(what, sizeof what, "%s %g", coord, v);
+    mr_h5r_damaged(r, r->file, what);
+    return -1;
+}
+
+/* ---- what is printed ------------------------------------------------------ */
+
+enum {
+    COL_MEAN,
+    COL_SE,
+    COL_VAR95,
+    COL_VAR99,
+    COL_VAR995,
+    COL_ES99,
+    COL_AAL,
+    COL_RP100,
+    COL_RP200,
+    NLOSSCOLS
+};
+enum { MCOL_PSHORT, MCOL_SHORT, MCOL_MONTHS, MCOL_PEMPTY, MCOL_PRICE, NMINCOLS };
+enum { ICOL_HHI, ICOL_HHI_WGI, ICOL_SHARE, ICOL_ABOVE, ICOL_ASSUMED, NINDCOLS };
+
+typedef struct {
+    char *scenario, *software;
+    uint64_t trials, seed;
+    int horizon, steps_per_year, version[2];
+    size_t S, M;
+    char **sector, **mineral;
+    double *loss;        /* [(S + 1) * NLOSSCOLS], GBP; row S is the total */
+    double *mineral_fig; /* [M * NMINCOLS] */
+    /* /indicators (format 1.1 on; R = 0 and no table in older files) */
+    size_t R;
+    double cap;
+    char **ind_mineral, **ind_stage, **ind_top; /* [R] */
+    double *ind_fig;                            /* [R * NINDCOLS] */
+} summary;
+
+static void free_summary(summary *s)
+{
+    free(s->scenario);
+    free(s->software);
+    mr_h5r_free_strings(s->sector, s->S);
+    mr_h5r_free_strings(s->mineral, s->M);
+    free(s->loss);
+    free(s->mineral_fig);
+    mr_h5r_free_strings(s->ind_mineral, s->R);
+    mr_h5r_free_strings(s->ind_stage, s->R);
+    mr_h5r_free_strings(s->ind_top, s->R);
+    free(s->ind_fig);
+}
+
+/* The root attributes of a file mr_h5r_open checked. */
+static int read_header(mr_h5r *r, summary *s)
+{
+    const hid_t f = r->file;
+    s->version[0] = r->version[0];
+    s->version[1] = r->version[1];
+    s->scenario = mr_h5r_attr_str(f, ".", "scenario_name");
+    s->software = mr_h5r_attr_str(f, ".", "software_version");
+    if (!s->scenario || !s->software)
+        return mr_h5r_damaged(r, f, "the scenario_name and software_version attributes");
+    if (mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &s->trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &s->seed) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &s->horizon) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "steps_per_year", H5T_NATIVE_INT, 1, &s->steps_per_year) < 0)
+        return -1;
+    return 0;
+}
+
+/* Positions of the printed levels in the quantile, es_level and
+   return_period coordinates. */
+typedef struct {
+    int q95, q99, q995, es99, rp100, rp200;
+} levels;
+
+/* The loss table: sectors (OL + XC) in rows 0..S-1, the total in row S. */
+static int read_losses(mr_h5r *r, summary *s, const levels *lv)
+{
+    const size_t S = s->S, nq = MR_OUTPUT_NQUANTILES, ne = MR_OUTPUT_NES, nr = MR_OUTPUT_NRP;
+    size_t rows = S + 1;
+    double *mean = malloc(rows * sizeof *mean), *se = malloc(rows * sizeof *se),
+           *aal = malloc(rows * sizeof *aal), *q = malloc(rows * nq * sizeof *q),
+           *es = malloc(rows * ne * sizeof *es), *rp = malloc(rows * nr * sizeof *rp);
+    int rc = -1;
+    if (!mean || !se || !aal || !q || !es || !rp) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    if (mr_h5r_f64(r, r->file, "/summary/sector_loss_mean", mean, S) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_loss_se", se, S) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_aal", aal, S) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_loss_quantile", q, S * nq) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_loss_es", es, S * ne) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/sector_return_period_loss", rp, S * nr) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_mean", mean + S, 1) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_se", se + S, 1) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/aal", aal + S, 1) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_quantile", q + S * nq, nq) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/total_loss_es", es + S * ne, ne) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/return_period_loss", rp + S * nr, nr) < 0)
+        goto out;
+    for (size_t j = 0; j < rows; j++) {
+        double *row = s->loss + j * NLOSSCOLS;
+        row[COL_MEAN] = mean[j];
+        row[COL_SE] = se[j];
+        row[COL_VAR95] = q[j * nq + (size_t)lv->q95];
+        row[COL_VAR99] = q[j * nq + (size_t)lv->q99];
+        row[COL_VAR995] = q[j * nq + (size_t)lv->q995];
+        row[COL_ES99] = es[j * ne + (size_t)lv->es99];
+        row[COL_AAL] = aal[j];
+        row[COL_RP100] = rp[j * nr + (size_t)lv->rp100];
+        row[COL_RP200] = rp[j * nr + (size_t)lv->rp200];
+    }
+    rc = 0;
+out:
+    free(mean);
+    free(se);
+    free(aal);
+    free(q);
+    free(es);
+    free(rp);
+    return rc;
+}
+
+static int read_minerals(mr_h5r *r, summary *s)
+{
+    static const char *const names[NMINCOLS] = {
+        "/summary/mineral_shortage_prob", "/summary/mineral_shortfall_mean_avg",
+        "/summary/mineral_shortfall_months_avg", "/summary/mineral_stockpile_empty_prob",
+        "/summary/mineral_price_peak_avg"};
+    double *v = malloc((s->M ? s->M : 1) * sizeof *v);
+    if (!v)
+        return mr_h5r_nomem(r);
+    for (int c = 0; c < NMINCOLS; c++) {
+        if (mr_h5r_f64(r, r->file, names[c], v, s->M) < 0) {
+            free(v);
+            return -1;
+        }
+        for (size_t m = 0; m < s->M; m++)
+            s->mineral_fig[m * NMINCOLS + (size_t)c] = v[m];
+    }
+    free(v);
+    return 0;
+}
+
+/* The static indicators (MODEL §11), when the file has them (format 1.1). */
+static int read_indicators(mr_h5r *r, summary *s)
+{
+    if (H5Lexists(r->file, "/indicators", H5P_DEFAULT) <= 0)
+        return 0;
+    long long R = mr_h5r_extent(r, r->file, "/indicators/stage_row");
+    if (R < 0)
+        return -1;
+    if (mr_h5r_attr_num(r, r->file, "/indicators", "cap", H5T_NATIVE_DOUBLE, 1, &s->cap) < 0)
+        return -1;
+    const size_t n = R ? (size_t)R : 1;
+    s->ind_fig = calloc(n * NINDCOLS, sizeof *s->ind_fig);
+    double *v = malloc(n * sizeof *v);
+    if (!s->ind_fig || !v) {
+        free(v);
+        return mr_h5r_nomem(r);
+    }
+    s->R = (size_t)R;
+    static const char *const names[NINDCOLS] = {"/indicators/hhi", "/indicators/hhi_wgi",
+                                                "/indicators/top_share", "/indicators/above_cap",
+                                                "/indicators/wgi_assumed"};
+    int ok = (s->ind_mineral = mr_h5r_strings(r, r->file, "/indicators/mineral_id", s->R)) &&
+             (s->ind_stage = mr_h5r_strings(r, r->file, "/indicators/stage", s->R)) &&
+             (s->ind_top = mr_h5r_strings(r, r->file, "/indicators/top_country", s->R));
+    for (int c = 0; ok && c < NINDCOLS; c++) {
+        ok = mr_h5r_f64(r, r->file, names[c], v, s->R) == 0; /* uint8 flags convert exactly */
+        for (size_t k = 0; ok && k < s->R; k++)
+            s->ind_fig[k * NINDCOLS + (size_t)c] = v[k];
+    }
+    free(v);
+    return ok ? 0 : -1;
+}
+
+/* After read_header. */
+static int read_summary(mr_h5r *r, summary *s)
+{
+    long long S = mr_h5r_extent(r, r->file, "/summary/sector"),
+              M = mr_h5r_extent(r, r->file, "/summary/mineral");
+    if (S < 0 || M < 0)
+        return -1;
+    s->S = (size_t)S;
+    s->M = (size_t)M;
+    s->loss = calloc((s->S + 1) * NLOSSCOLS, sizeof *s->loss);
+    s->mineral_fig = calloc((s->M ? s->M : 1) * NMINCOLS, sizeof *s->mineral_fig);
+    if (!s->loss || !s->mineral_fig)
+        return mr_h5r_nomem(r);
+    if (!(s->sector = mr_h5r_strings(r, r->file, "/summary/sector", s->S)) ||
+        !(s->mineral = mr_h5r_strings(r, r->file, "/summary/mineral", s->M)))
+        return -1;
+
+    double q[MR_OUTPUT_NQUANTILES], es[MR_OUTPUT_NES], rp[MR_OUTPUT_NRP];
+    if (mr_h5r_f64(r, r->file, "/summary/quantile", q, MR_OUTPUT_NQUANTILES) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/es_level", es, MR_OUTPUT_NES) < 0 ||
+        mr_h5r_f64(r, r->file, "/summary/return_period", rp, MR_OUTPUT_NRP) < 0)
+        return -1;
+    levels lv = {
+        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.95),
+        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.99),
+        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.995),
+        find_level(r, "es_level", es, MR_OUTPUT_NES, 0.99),
+        find_level(r, "return_period", rp, MR_OUTPUT_NRP, 100),
+        find_level(r, "return_period", rp, MR_OUTPUT_NRP, 200),
+    };
+    if (r->status)
+        return -1;
+    if (read_losses(r, s, &lv) < 0 || read_minerals(r, s) < 0)
+        return -1;
+    return read_indicators(r, s);
+}
+
+/* ---- printing: column-aligned text tables -------------------------------- */
+
+#define CELL 48
+
+typedef struct {
+    size_t rows, cols; /* rows include the header row */
+    char (*cell)[CELL];
+} table;
+
+static char *cell(table *t, size_t row, size_t col)
+{
+    return t->cell[row * t->cols + col];
+}
+
+/* First column left-aligned, the others right-aligned, two spaces apart. */
+static void print_table(FILE *out, table *t)
+{
+    size_t width[16] = {0};
+    for (size_t c = 0; c < t->cols && c < 16; c++)
+        for (size_t r = 0; r < t->rows; r++) {
+            size_t w = strlen(cell(t, r, c));
+            if (w > width[c])
+                width[c] = w;
+        }
+    for (size_t r = 0; r < t->rows; r++) {
+        for (size_t c = 0; c < t->cols; c++) {
+            if (c == 0)
+                fprintf(out, "%-*s", (int)width[c], cell(t, r, c));
+            else
+                fprintf(out, "  %*s", (int)width[c], cell(t, r, c));
+        }
+        fputc('\n', out);
+    }
+}
+
+static void fmt_num(char *dst, double v, int decimals, const char *suffix)
+{
+    if (isnan(v))
+        snprintf(dst, CELL, "n/a");
+    else
+        snprintf(dst, CELL, "%.*f%s", decimals, v, suffix);
+}
+
+/* Decimals that show about four significant digits of the largest value. */
+static int decimals_for(double maxabs)
+{
+    return maxabs >= 1000.0 ? 0 : maxabs >= 100.0 ? 1 : maxabs >= 1.0 ? 2 : 3;
+}
+
+/* The static indicators, as `minrisk validate` shows them (MODEL §11). */
+static void print_indicators(FILE *out, const summary *s)
+{
+    fprintf(out,
+            "\nStatic indicators (no sampling): HHI = sum of supplier shares squared, x10^4; "
+            "HHI_WGI =\nsum of share^2 x (10 - 2 (wgi_pv + 2.5)), 0-10, governance-weighted "
+            "(EU method); * = a supplier\nwithout WGI, 5 assumed; ABOVE CAP = top share above "
+            "%.4g%%.\n\n",
+            100.0 * s->cap);
+    static const char *const head[] = {"mineral",     "stage",       "HHI (x10^4)", "HHI_WGI",
+                                       "top country", "top share %", "flag"};
+    table t = {s->R + 1, 7, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell)
+        return;
+    for (size_t c = 0; c < t.cols; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+    size_t nabove = 0;
+    for (size_t k = 0; k < s->R; k++) {
+        const double *f = s->ind_fig + k * NINDCOLS;
+        snprintf(cell(&t, k + 1, 0), CELL, "%s", s->ind_mineral[k]);
+        snprintf(cell(&t, k + 1, 1), CELL, "%s", s->ind_stage[k]);
+        fmt_num(cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
+        fmt_num(cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2, f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
+        snprintf(cell(&t, k + 1, 4), CELL, "%s", s->ind_top[k]);
+        fmt_num(cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
+        snprintf(cell(&t, k + 1, 6), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+        nabove += f[ICOL_ABOVE] != 0.0;
+    }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, s->R, 100.0 * s->cap);
+}
+
+static void print_summary(FILE *out, const summary *s)
+{
+    fprintf(out, "Scenario   %s\n", s->scenario);
+    fprintf(out, "Trials     %llu (seed %llu)\n", (unsigned long long)s->trials,
+            (unsigned long long)s->seed);
+    fprintf(out, "Horizon    %d years, %d steps a year\n", s->horizon, s->steps_per_year);
+    fprintf(out, "Software   minrisk %s, file format %d.%d\n\n", s->software, s->version[0],
+            s->version[1]);
+
+    fprintf(out,
+            "Losses in GBP m: over the %d-year horizon (mean; VaR = empirical quantile; ES = "
+            "expected shortfall)\nand per year (AAL = average annual loss; 1-in-N = annual loss "
+            "at a return period of N years).\nse = Monte Carlo standard error of the mean.\n\n",
+            s->horizon);
+    static const char *const head[NLOSSCOLS + 1] = {"sector",   "mean",      "se",     "VaR 95%",
+                                                    "VaR 99%",  "VaR 99.5%", "ES 99%", "AAL",
+                                                    "1-in-100", "1-in-200"};
+    table t = {s->S + 2, NLOSSCOLS + 1, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell)
+        return;
+    double maxabs = 0.0;
+    for (size_t i = 0; i < (s->S + 1) * NLOSSCOLS; i++)
+        if (isfinite(s->loss[i]))
+            maxabs = fmax(maxabs, fabs(s->loss[i]) / MR_GBP_PER_MILLION);
+    int dec = decimals_for(maxabs);
+    for (size_t c = 0; c <= NLOSSCOLS; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+    for (size_t j = 0; j <= s->S; j++) {
+        snprintf(cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
+        for (size_t c = 0; c < NLOSSCOLS; c++)
+            fmt_num(cell(&t, j + 1, c + 1), s->loss[j * NLOSSCOLS + c] / MR_GBP_PER_MILLION, dec,
+                    "");
+    }
+    print_table(out, &t);
+    free(t.cell);
+
+    fprintf(out, "\nMinerals: P(short) = probability that the peak shortfall exceeds 1%% of "
+                 "demand; mean short =\nmean shortfall over the horizon, %% of demand; months "
+                 "short = mean months with shortfall > 1%%;\nP(stock empty) = probability that "
+                 "the strategic stockpile runs out; peak price = mean peak P/P0.\n\n");
+    static const char *const mhead[NMINCOLS + 1] = {"mineral",      "P(short)",       "mean short",
+                                                    "months short", "P(stock empty)", "peak price"};
+    table m = {s->M + 1, NMINCOLS + 1, NULL};
+    m.cell = calloc(m.rows * m.cols, sizeof *m.cell);
+    if (!m.cell)
+        return;
+    for (size_t c = 0; c <= NMINCOLS; c++)
+        snprintf(cell(&m, 0, c), CELL, "%s", mhead[c]);
+    for (size_t k = 0; k < s->M; k++) {
+        const double *f = s->mineral_fig + k * NMINCOLS;
+        snprintf(cell(&m, k + 1, 0), CELL, "%s", s->mineral[k]);
+        fmt_num(cell(&m, k + 1, 1), 100.0 * f[MCOL_PSHORT], 1, "%");
+        fmt_num(cell(&m, k + 1, 2), 100.0 * f[MCOL_SHORT], 2, "%");
+        fmt_num(cell(&m, k + 1, 3), f[MCOL_MONTHS], 1, "");
+        fmt_num(cell(&m, k + 1, 4), 100.0 * f[MCOL_PEMPTY], 1, "%");
+        fmt_num(cell(&m, k + 1, 5), f[MCOL_PRICE], 2, "x");
+    }
+    print_table(out, &m);
+    free(m.cell);
+    if (s->R > 0)
+        print_indicators(out, s);
+}
+
+/* ---- entry point ------------------------------------------------------------ */
+
+/* ---- files of several runs (kind = "sweep" or "compare") ------------------ */
+
+/* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
+static int print_sweep(mr_h5r *r, FILE *out)
+{
+    const hid_t f = r->file;
+    long long V = mr_h5r_extent(r, f, "sweep/variant"), P = mr_h5r_extent(r, f, "sweep/parameter");
+    if (V < 1 || P < 1)
+        return -1;
+    enum { NH = 7 };
+    if (mr_h5r_extent(r, f, "sweep/metric") != NH)
+        return mr_h5r_damaged(r, f, "sweep/metric");
+    char **param = NULL, **setting = NULL;
+    double *head = malloc((size_t)V * NH * sizeof *head);
+    double *diff = malloc((size_t)V * 3 * sizeof *diff);
+    char *name = mr_h5r_attr_str(f, ".", "scenario_name");
+    uint64_t trials = 0, seed = 0;
+    int rc = -1;
+    if (!head || !diff) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    if (!(param = mr_h5r_strings(r, f, "sweep/parameter", (size_t)P)) ||
+        !(setting = mr_h5r_strings(r, f, "sweep/setting", (size_t)(V * P))) ||
+        mr_h5r_f64(r, f, "sweep/headline", head, (size_t)V * NH) ||
+        mr_h5r_f64(r, f, "sweep/mean_difference", diff, (size_t)V * 3) ||
+        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+        goto out;
+    fprintf(out, "Sweep      %s\n", name ? name : "");
+    fprintf(out, "Variants   %lld, each %llu trials, seed %llu (common random numbers)\n\n", V,
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(out,
+            "Total loss in GBP m per variant: over the horizon (mean +- se; VaR, ES) and per year "
+            "(AAL,\n1-in-100). vs first: mean minus the first variant's, from paired per-trial "
+            "differences,\nwith its 95%% interval.\n\n");
+    size_t cols = (size_t)P + 8;
+    table t = {(size_t)V + 1, cols, NULL};
+    t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
+    if (!t.cell) {
+        mr_h5r_fail(r, "%s", cols > 16 ? "too many swept parameters to print" : "out of memory");
+        goto out;
+    }
+    for (long long k = 0; k < P; k++) {
+        const char *dot = strrchr(param[k], '.');
+        snprintf(cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+    }
+    static const char *const hd[8] = {"mean",   "se",  "VaR 95%",  "VaR 99%",
+                                      "ES 99%", "AAL", "1-in-100", "vs first [95% CI]"};
+    for (size_t c = 0; c < 8; c++)
+        snprintf(cell(&t, 0, (size_t)P + c), CELL, "%s", hd[c]);
+    double maxabs = 0.0;
+    for (long long i = 0; i < V * NH; i++)
+        if (isfinite(head[i]) && fabs(head[i]) / MR_GBP_PER_MILLION > maxabs)
+            maxabs = fabs(head[i]) / MR_GBP_PER_MILLION;
+    int dec = decimals_for(maxabs);
+    for (long long v = 0; v < V; v++) {
+        for (long long k = 0; k < P; k++)
+            snprintf(cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+        for (size_t c = 0; c < NH; c++)
+            fmt_num(cell(&t, (size_t)v + 1, (size_t)P + c),
+                    head[v * NH + (long long)c] / MR_GBP_PER_MILLION, dec, "");
+        const double *d = diff + v * 3;
+        if (v == 0)
+            snprintf(cell(&t, 1, (size_t)P + 7), CELL, "(reference)");
+        else
+            snprintf(cell(&t, (size_t)v + 1, (size_t)P + 7), CELL, "%+.*f [%+.*f, %+.*f]", dec,
+                     d[0] / MR_GBP_PER_MILLION, dec, d[1] / MR_GBP_PER_MILLION, dec,
+                     d[2] / MR_GBP_PER_MILLION);
+    }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out, "\nEach variant's full tables: minrisk export, or h5py/xarray on "
+                 "/variants/<variant>/summary.\n");
+    rc = 0;
+out:
+    mr_h5r_free_strings(param, (size_t)P);
+    mr_h5r_free_strings(setting, (size_t)(V * P));
+    free(head);
+    free(diff);
+    free(name);
+    return rc;
+}
+
+/* The paired differences of a comparison file (/difference). */
+static int print_compare(mr_h5r *r, FILE *out)
+{
+    const hid_t f = r->file;
+    long long R = mr_h5r_extent(r, f, "difference/series"),
+              K = mr_h5r_extent(r, f, "difference/statistic");
+    if (R < 1 || K < 1)
+        return -1;
+    const size_t RK = (size_t)(R * K);
+    char **series = NULL, **stat = NULL, **name = NULL, **file = NULL;
+    double *v[5] = {NULL}; /* estimate, ci_lo, ci_hi, a, b */
+    static const char *const dsn[5] = {"difference/estimate", "difference/ci_lo",
+                                       "difference/ci_hi", "difference/a", "difference/b"};
+    double *vrf = malloc((size_t)R * sizeof *vrf);
+    uint64_t trials = 0, seed = 0;
+    int rc = -1;
+    bool oom = !vrf;
+    for (int k = 0; k < 5; k++)
+        oom = oom || !(v[k] = malloc(RK * sizeof(double)));
+    if (oom) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)R)) ||
+        !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
+        !(name = mr_h5r_strings(r, f, "difference/scenario_name", 2)) ||
+        !(file = mr_h5r_strings(r, f, "difference/scenario_file", 2)) ||
+        mr_h5r_f64(r, f, "difference/variance_reduction", vrf, (size_t)R) ||
+        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+        goto out;
+    for (int k = 0; k < 5; k++)
+        if (mr_h5r_f64(r, f, dsn[k], v[k], RK))
+            goto out;
+    fprintf(out, "Scenario A  %s (%s)\n", name[0], file[0]);
+    fprintf(out, "Scenario B  %s (%s)\n", name[1], file[1]);
+    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): B - A < 0: B loses less; "
+                 "95%% interval of\nB - A from the paired per-trial differences (n/a: not "
+                 "estimated).\n\n");
+    table t = {RK + 1, 6, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    static const char *const hd[6] = {"series", "statistic", "A", "B", "B - A", "95% interval"};
+    for (size_t c = 0; c < 6; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", hd[c]);
+    double big = 0.0;
+    for (size_t e = 0; e < RK; e++)
+        for (int k = 3; k < 5; k++)
+            if (isfinite(v[k][e]) && fabs(v[k][e]) / MR_GBP_PER_MILLION > big)
+                big = fabs(v[k][e]) / MR_GBP_PER_MILLION;
+    int dec = decimals_for(big);
+    for (long long i = 0; i < R; i++)
+        for (long long k = 0; k < K; k++) {
+            size_t e = (size_t)(i * K + k), row = e + 1;
+            static const char *const pretty[][2] = {{"mean", "mean"},
+                                                    {"var95", "VaR 95%"},
+                                                    {"var99", "VaR 99%"},
+                                                    {"es99", "ES 99%"},
+                                                    {"annual_1in100", "1-in-100"}};
+            const char *sn = stat[k];
+            for (size_t q = 0; q < sizeof pretty / sizeof pretty[0]; q++)
+                if (!strcmp(stat[k], pretty[q][0]))
+                    sn = pretty[q][1];
+            snprintf(cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
+            snprintf(cell(&t, row, 1), CELL, "%s", sn);
+            fmt_num(cell(&t, row, 2), v[3][e] / MR_GBP_PER_MILLION, dec, "");
+            fmt_num(cell(&t, row, 3), v[4][e] / MR_GBP_PER_MILLION, dec, "");
+            fmt_num(cell(&t, row, 4), v[0][e] / MR_GBP_PER_MILLION, dec, "");
+            if (isnan(v[1][e]) || isnan(v[2][e]))
+                snprintf(cell(&t, row, 5), CELL, "n/a");
+            else
+                snprintf(cell(&t, row, 5), CELL, "[%.*f, %.*f]", dec, v[1][e] / MR_GBP_PER_MILLION,
+                         dec, v[2][e] / MR_GBP_PER_MILLION);
+        }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out, "\nVariance reduction by common random numbers: VRF = (var A + var B) / "
+                 "var(B - A)\n\n");
+    for (long long i = 0; i < R; i++)
+        fprintf(out, "  %-20s %s%.1f\n", series[i], isinf(vrf[i]) ? "" : " ",
+                isinf(vrf[i]) ? INFINITY : vrf[i]);
+    rc = 0;
+out:
+    mr_h5r_free_strings(series, (size_t)R);
+    mr_h5r_free_strings(stat, (size_t)K);
+    mr_h5r_free_strings(name, 2);
+    mr_h5r_free_strings(file, 2);
+    for (int k = 0; k < 5; k++)
+        free(v[k]);
+    free(vrf);
+    return rc;
+}
+
+/* 1 when the file holds several runs (kind sweep or compare): printed here. */
+static int print_multi(mr_h5r *r, FILE *out)
+{
+    char *kind = mr_h5r_attr_str(r->file, ".", "kind");
+    int rc = 0;
+    if (kind && !strcmp(kind, "sweep"))
+        rc = print_sweep(r, out) < 0 ? -1 : 1;
+    else if (kind && !strcmp(kind, "compare"))
+        rc = print_compare(r, out) < 0 ? -1 : 1;
+    free(kind);
+    return rc;
+}
+
+int mr_summary_print(const char *path, FILE *out, mr_error *err)
+{
+    mr_h5r r;
+    summary s;
+    memset(&s, 0, sizeof s);
+    int multi = 0; /* 1: a sweep or comparison file, printed */
+    if (mr_h5r_open(&r, path, 0, err) == 0 && read_header(&r, &s) == 0 &&
+        (multi = print_multi(&r, out)) == 0)
+        read_summary(&r, &s);
+    mr_h5r_close(&r);
+
+    if (!r.status && !multi)
+        print_summary(out, &s);
+    free_summary(&s);
+    if (!r.status && !multi && mr_attr_print(path, out, err)) /* /attribution, if any */
+        return -1;
+    return r.status ? -1 : 0;
+}

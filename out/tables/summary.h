@@ -1,0 +1,15 @@
+/* summary.h - the risk tables of a result file as text (`minrisk summary`). */
+#ifndef MR_SUMMARY_H
+#define MR_SUMMARY_H
+
+#include "models/status.h"
+
+#include <stdio.h>
+
+/* Print the risk tables of a finished file (header; losses per sector and in
+   total, GBP millions; per-mineral shortage figures) as column-aligned text.
+   Returns 0, or -1 with err = "path: reason" (not found, not a minrisk file,
+   unsupported format_version, damaged). Nothing is printed on failure. */
+int mr_summary_print(const char *path, FILE *out, mr_error *err);
+
+#endif

@@ -1,0 +1,66 @@
+/* cli.h - the command line's shared pieces (sim/cmd/cli.c) and the entry
+ * point of each command (one file each under sim/cmd/). Only command code
+ * prints errors; a command returns an mr_status (models/status.h: MR_BAD_INPUT
+ * for bad usage or input) and main.c alone turns it into an exit status. */
+#ifndef MR_CLI_H
+#define MR_CLI_H
+
+#include "out/comm.h"
+#include "sim/scenario/loader.h"
+
+#include "models/status.h"
+
+#include <stdbool.h>
+
+/* The exit status of MR_INTERRUPTED (main.c), for the signal handlers that
+   _exit while a file is being written: a handler cannot return a status. */
+#define MR_CLI_INTERRUPTED_EXIT 130
+
+/* -h or --help */
+int mr_cli_is_help(const char *a);
+
+/* "minrisk CMD: <fmt with arg> (see 'minrisk CMD --help')" on stderr;
+   returns MR_BAD_INPUT. cmd NULL: the main command. */
+mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* A whole decimal unsigned number; no sign, no trailing text. 0 or -1. */
+int mr_cli_parse_u64(const char *s, unsigned long long *out);
+
+/* The scenario's base name with .yaml/.yml replaced by .h5, in the current
+   directory (caller frees; NULL if out of memory). */
+char *mr_cli_default_output(const char *scenario);
+
+/* The output's directory exists and is writable; else -1 with err. */
+int mr_cli_check_output_dir(const char *path, mr_error *err);
+
+/* Print err once (from rank 0). */
+void mr_cli_report(const mr_comm *comm, const mr_error *err);
+
+/* Rank 0 reads the scenario, every rank parses the same bytes. 0 or -1
+   with err on every rank. */
+int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
+
+/* SIGINT (and SIGTERM when sigterm_too): during the write of a result file
+   (mr_output_writing), remove the temporary file and _exit(130) at once
+   (HDF5 is not reentrant); before it, ask the engine to stop
+   (mr_engine_interrupt) and the next write to write nothing
+   (mr_output_interrupt), so the command exits 130 with nothing at the
+   output path wherever the signal falls. */
+void mr_cli_install_interrupt(bool sigterm_too);
+
+/* The commands: argv[0] is the first argument after the command name; --help
+   is MR_OK. */
+mr_status mr_cmd_run(int argc, char **argv);      /* run.c */
+mr_status mr_cmd_validate(int argc, char **argv); /* validate.c */
+mr_status mr_cmd_summary(int argc, char **argv);  /* summary.c */
+mr_status mr_cmd_compare(int argc, char **argv);  /* compare.c */
+mr_status mr_cmd_explain(int argc, char **argv);  /* explain.c */
+mr_status mr_cmd_report(int argc, char **argv);   /* report.c */
+mr_status mr_cmd_export(int argc, char **argv);   /* export.c */
+
+/* run's signal handlers (run.c), installed by main before MPI_Init (a signal
+   in start-up must not kill a rank): SIGINT as mr_cli_install_interrupt,
+   SIGTERM and SIGUSR1 a checkpoint. */
+void mr_cmd_run_signals(void);
+
+#endif

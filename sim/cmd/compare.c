@@ -1,0 +1,710 @@
+/* compare.c - `minrisk compare A.yaml B.yaml`: two scenarios on common
+ * random numbers (MODEL §12), the change in mean loss, VaR, ES and the
+ * 1-in-100 annual loss per sector and in total with 95% intervals from the
+ * paired per-trial differences (out/paired.h), and one file holding both
+ * runs and the differences (docs/STUDIES.md "Compare").
+ *
+ * One process: OpenMP threads, never MPI (the MPI build runs it without
+ * mpiexec; the engine and the writer get a NULL comm).
+ */
+#include "sim/cmd/cli.h"
+#include "out/clock.h"
+#include "sim/engine.h"
+#include "out/h5/extras.h"
+#include "out/h5/writer.h"
+#include "sim/studies/paired.h"
+#include "sim/scenario/loader.h"
+#include "models/units.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_BOOTSTRAP 1000
+#define MAX_BOOTSTRAP 100000
+/* Stream of the bootstrap resamples, shared by every series of a
+   comparison ("bootstrap/compare", out/paired.h). */
+#define BOOTSTRAP_LABEL "compare"
+
+static const char *const usage_compare =
+    "usage: minrisk compare A.yaml B.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T]\n"
+    "                       [--bootstrap B] [--quiet]\n"
+    "\n"
+    "Run two scenarios on common random numbers (the same seed and trials: trial i\n"
+    "of both draws the same random numbers for every disruption process and price\n"
+    "they share) and report, per sector and in total, the change B - A in the mean\n"
+    "loss, VaR 95%, VaR 99% and ES 99% over the horizon and in the 1-in-100 annual\n"
+    "loss, each with a 95% interval from the paired per-trial differences (the\n"
+    "mean's from the paired standard error, the others by a bootstrap over\n"
+    "trials), and the variance-reduction factor of the pairing against\n"
+    "independent seeds. Losses are printed in GBP m.\n"
+    "\n"
+    "  -o, --output FILE   output file (default: A-vs-B.h5 from the two base\n"
+    "                      names, in the current directory): both runs in\n"
+    "                      /runs/a and /runs/b, the differences in /difference\n"
+    "  --trials N          trials of both runs (default: A's simulation.trials)\n"
+    "  --seed S            seed of both runs, 0..2^64-1 (default: A's simulation.seed)\n"
+    "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+    "  --bootstrap B       bootstrap resamples, 100..100000 (default 1000; 0: no\n"
+    "                      intervals for VaR, ES and the annual loss); an interval\n"
+    "                      of a tail statistic needs 10 trials beyond its level\n"
+    "                      (1,000 trials for VaR and ES 99%), else n/a\n"
+    "  -q, --quiet         no progress line or notes on stderr\n"
+    "\n"
+    "A and B must have the same sectors (by id, in any order; rows follow A's\n"
+    "order) and the same horizon. Without --seed/--trials both runs use A's seed\n"
+    "and trials (a note says so when B's differ). The file is written under a\n"
+    "temporary name and renamed when complete; an interrupted comparison\n"
+    "(Ctrl-C: exit status 130) leaves nothing at the output path.\n"
+    "\n"
+    "example:\n"
+    "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml --trials 2000 -o "
+    "vision.h5\n";
+
+typedef struct {
+    const char *a, *b, *output;
+    unsigned long long trials, seed, threads, nboot;
+    bool have_trials, have_seed, quiet;
+} request;
+
+/* "<A base>-vs-<B base>.h5" in the current directory (NULL: out of memory). */
+static char *default_output(const char *a, const char *b)
+{
+    char *da = mr_cli_default_output(a), *db = mr_cli_default_output(b);
+    char *out = NULL;
+    if (da && db) {
+        size_t la = strlen(da) - 3; /* without ".h5" */
+        size_t lb = strlen(db);
+        out = malloc(la + 4 + lb + 1);
+        if (out) {
+            memcpy(out, da, la);
+            memcpy(out + la, "-vs-", 4);
+            memcpy(out + la + 4, db, lb + 1);
+        }
+    }
+    free(da);
+    free(db);
+    return out;
+}
+
+/* The two scenarios can be compared: plain scenarios, the same horizon,
+   the same sectors. map[j] = B's index of A's sector j. 0, or -1 with err. */
+static int check_pair(const request *q, const mr_scenario *a, const mr_scenario *b, int *map,
+                      mr_error *err)
+{
+    const mr_scenario *sc[2] = {a, b};
+    const char *path[2] = {q->a, q->b};
+    for (int w = 0; w < 2; w++)
+        if (sc[w]->nsweep > 0) {
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: a sweep scenario; compare takes two plain scenarios (run the sweep "
+                     "with 'minrisk run')",
+                     path[w]);
+            return -1;
+        }
+    if (a->horizon_years != b->horizon_years) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: simulation.horizon_years is %d years, but %d in %s: compare needs the "
+                 "same horizon",
+                 q->b, b->horizon_years, a->horizon_years, q->a);
+        return -1;
+    }
+    for (int j = 0; j < a->nsectors; j++) {
+        map[j] = -1;
+        for (int k = 0; k < b->nsectors; k++)
+            if (!strcmp(a->sectors[j].id, b->sectors[k].id))
+                map[j] = k;
+        if (map[j] < 0) {
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: no sector '%s' (it is in %s): compare needs the same sectors in both "
+                     "scenarios",
+                     q->b, a->sectors[j].id, q->a);
+            return -1;
+        }
+    }
+    for (int k = 0; k < b->nsectors; k++) {
+        bool found = false;
+        for (int j = 0; j < a->nsectors && !found; j++)
+            found = !strcmp(a->sectors[j].id, b->sectors[k].id);
+        if (!found) {
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: sector '%s' is not in %s: compare needs the same sectors in both "
+                     "scenarios",
+                     q->b, b->sectors[k].id, q->a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static const char *const stat_labels[MR_PAIRED_NSTAT] = {"mean", "VaR 95%", "VaR 99%", "ES 99%",
+                                                         "1-in-100"};
+
+/* A loss in GBP m with `dec` decimals, or "n/a" for NaN. */
+static void fmt_m(char *buf, size_t n, double gbp, int dec)
+{
+    double m = gbp / MR_GBP_PER_MILLION;
+    if (isnan(m))
+        snprintf(buf, n, "n/a");
+    else if (fabs(m) < 0.5 * pow(10.0, -dec))
+        snprintf(buf, n, "%.*f", dec, 0.0); /* no "-0" */
+    else
+        snprintf(buf, n, "%.*f", dec, m);
+}
+
+static void print_table(FILE *f, const request *q, const mr_scenario *a, const mr_scenario *b,
+                        uint64_t trials, uint64_t seed, int nboot, const char *const *names,
+                        const mr_paired *p, int P)
+{
+    fprintf(f, "Scenario A  %s (%s)\n", a->name, q->a);
+    fprintf(f, "Scenario B  %s (%s)\n", b->name, q->b);
+    fprintf(f, "Trials      %llu each, seed %llu: common random numbers\n",
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(f, "Horizon     %d years\n\n", a->horizon_years);
+    fprintf(f,
+            "Losses in GBP m over the %d-year horizon (mean; VaR = empirical quantile; ES =\n"
+            "expected shortfall) and 1-in-100 = annual loss at a return period of 100 years.\n"
+            "B - A < 0: B loses less. 95%% interval of B - A from the paired per-trial\n"
+            "differences: the mean's from their standard error, the others by bootstrap\n"
+            "(%d resamples of the trials); n/a where fewer than 10 trials lie beyond the\n"
+            "statistic's level (VaR and ES 99%% need 1,000 trials).\n\n",
+            a->horizon_years, nboot);
+    /* decimals: whole GBP m for large losses, more for small ones */
+    double big = 0.0;
+    for (int s = 0; s < P; s++)
+        for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+            if (fabs(p[s].a[k]) > big)
+                big = fabs(p[s].a[k]);
+            if (fabs(p[s].b[k]) > big)
+                big = fabs(p[s].b[k]);
+        }
+    big /= MR_GBP_PER_MILLION;
+    int dec = big >= 1000.0 ? 0 : big >= 10.0 ? 1 : big >= 0.1 ? 2 : 4;
+    int wname = 6;
+    for (int s = 0; s < P; s++)
+        if ((int)strlen(names[s]) > wname)
+            wname = (int)strlen(names[s]);
+    char va[64], vb[64], vd[64], lo[64], hi[64], iv[160];
+    int wnum = 8, wiv = 12;
+    for (int s = 0; s < P; s++)
+        for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+            fmt_m(va, sizeof va, p[s].a[k], dec);
+            fmt_m(vb, sizeof vb, p[s].b[k], dec);
+            fmt_m(vd, sizeof vd, p[s].diff[k].est, dec);
+            fmt_m(lo, sizeof lo, p[s].diff[k].lo, dec);
+            fmt_m(hi, sizeof hi, p[s].diff[k].hi, dec);
+            snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+            int l = (int)strlen(va) > (int)strlen(vb) ? (int)strlen(va) : (int)strlen(vb);
+            if ((int)strlen(vd) > l)
+                l = (int)strlen(vd);
+            if (l > wnum)
+                wnum = l;
+            if ((int)strlen(iv) > wiv)
+                wiv = (int)strlen(iv);
+        }
+    fprintf(f, "%-*s  %-9s  %*s  %*s  %*s  %s\n", wname, "series", "statistic", wnum, "A", wnum,
+            "B", wnum, "B - A", "95% interval");
+    for (int s = 0; s < P; s++)
+        for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+            fmt_m(va, sizeof va, p[s].a[k], dec);
+            fmt_m(vb, sizeof vb, p[s].b[k], dec);
+            fmt_m(vd, sizeof vd, p[s].diff[k].est, dec);
+            fmt_m(lo, sizeof lo, p[s].diff[k].lo, dec);
+            fmt_m(hi, sizeof hi, p[s].diff[k].hi, dec);
+            if (isnan(p[s].diff[k].lo) && isnan(p[s].diff[k].hi))
+                snprintf(iv, sizeof iv, "n/a");
+            else
+                snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+            fprintf(f, "%-*s  %-9s  %*s  %*s  %*s  %s\n", wname, k == 0 ? names[s] : "",
+                    stat_labels[k], wnum, va, wnum, vb, wnum, vd, iv);
+        }
+    fprintf(f, "\nVariance reduction by common random numbers: VRF = (var A + var B) / var(B - A)\n"
+               "of the per-trial losses, how many times more trials independent seeds would\n"
+               "need for the same precision of the change in the mean.\n\n");
+    fprintf(f, "%-*s  %10s\n", wname, "series", "VRF");
+    for (int s = 0; s < P; s++) {
+        if (isnan(p[s].vrf))
+            fprintf(f, "%-*s  %10s\n", wname, names[s], "n/a");
+        else if (isinf(p[s].vrf))
+            fprintf(f, "%-*s  %10s  (B - A is the same in every trial)\n", wname, names[s], "inf");
+        else
+            fprintf(f, "%-*s  %10.1f\n", wname, names[s], p[s].vrf);
+    }
+}
+
+/* ---- the file ------------------------------------------------------------- */
+
+static int add(mr_extras *x, const mr_output_extra *e, int rc)
+{
+    return rc ? rc : mr_extras_add(x, e);
+}
+
+/* The arrays of /difference, kept alive by the extras. */
+typedef struct {
+    const char **ser;                          /* [P] series names */
+    double *est, *lo, *hi, *va, *vb;           /* [P * MR_PAIRED_NSTAT] */
+    double *vrf;                               /* [P] */
+    uint64_t *nb;                              /* bootstrap resamples */
+    double *level;                             /* of the intervals */
+    const char **run, **grp, **sname, **sfile; /* [2] per run */
+} difference_data;
+
+/* Fill d from the paired statistics p of the P series. 0, or -1 (memory). */
+static int difference_arrays(mr_extras *x, const request *q, const mr_scenario *a,
+                             const mr_scenario *b, const char *const *names, const mr_paired *p,
+                             int P, int nboot, difference_data *d)
+{
+    const uint64_t uP = (uint64_t)P, NS = MR_PAIRED_NSTAT;
+    const char **ser = d->ser = mr_extras_keep(x, malloc((size_t)P * sizeof *ser));
+    double *est = d->est = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *est));
+    double *lo = d->lo = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *lo));
+    double *hi = d->hi = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *hi));
+    double *va = d->va = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *va));
+    double *vb = d->vb = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *vb));
+    double *vrf = d->vrf = mr_extras_keep(x, malloc((size_t)P * sizeof *vrf));
+    uint64_t *nb = d->nb = mr_extras_keep(x, malloc(sizeof *nb));
+    double *level = d->level = mr_extras_keep(x, malloc(sizeof *level));
+    const char **run = d->run = mr_extras_keep(x, malloc(2 * sizeof *run));
+    const char **grp = d->grp = mr_extras_keep(x, malloc(2 * sizeof *grp));
+    const char **sname = d->sname = mr_extras_keep(x, malloc(2 * sizeof *sname));
+    const char **sfile = d->sfile = mr_extras_keep(x, malloc(2 * sizeof *sfile));
+    if (!ser || !est || !lo || !hi || !va || !vb || !vrf || !nb || !level || !run || !grp ||
+        !sname || !sfile)
+        return -1;
+    for (int s = 0; s < P; s++) {
+        if (!(ser[s] = mr_extras_strdup(x, names[s])))
+            return -1;
+        for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+            size_t i = (size_t)s * NS + (size_t)k;
+            est[i] = p[s].diff[k].est;
+            lo[i] = p[s].diff[k].lo;
+            hi[i] = p[s].diff[k].hi;
+            va[i] = p[s].a[k];
+            vb[i] = p[s].b[k];
+        }
+        vrf[s] = p[s].vrf;
+    }
+    *nb = (uint64_t)nboot;
+    *level = 0.95;
+    run[0] = "a";
+    run[1] = "b";
+    grp[0] = "runs/a";
+    grp[1] = "runs/b";
+    sname[0] = mr_extras_strdup(x, a->name);
+    sname[1] = mr_extras_strdup(x, b->name);
+    sfile[0] = mr_extras_strdup(x, q->a);
+    sfile[1] = mr_extras_strdup(x, q->b);
+    if (!sname[0] || !sname[1] || !sfile[0] || !sfile[1])
+        return -1;
+    return 0;
+}
+
+/* /difference's coordinates (series, statistic, run) and its tables of the
+   paired statistics, series x statistic. */
+static int difference_tables(mr_extras *x, const difference_data *d, uint64_t uP)
+{
+    const uint64_t NS = MR_PAIRED_NSTAT;
+    const char *d2[3] = {"series", "statistic", NULL};
+    int rc = 0;
+    mr_output_extra e;
+#define COORD(path_, n_, data_, name_, desc_)                                                      \
+    e = (mr_output_extra){.path = path_,                                                           \
+                          .type = MR_EXTRA_STR,                                                    \
+                          .rank = 1,                                                               \
+                          .dims = {n_},                                                            \
+                          .dim_names = {name_},                                                    \
+                          .data = data_,                                                           \
+                          .is_coord = true,                                                        \
+                          .description = desc_};                                                   \
+    rc = add(x, &e, rc)
+#define TABLE(path_, data_, desc_)                                                                 \
+    e = (mr_output_extra){.path = path_,                                                           \
+                          .type = MR_EXTRA_F64,                                                    \
+                          .rank = 2,                                                               \
+                          .dims = {uP, NS},                                                        \
+                          .dim_names = {d2[0], d2[1]},                                             \
+                          .data = data_,                                                           \
+                          .units = "GBP",                                                          \
+                          .description = desc_};                                                   \
+    rc = add(x, &e, rc)
+    COORD("difference/series", uP, d->ser, "series",
+          "the losses compared: each sector's (output loss + extra input cost), in "
+          "scenario A's order, then the total");
+    COORD("difference/statistic", NS, mr_paired_stat_names, "statistic",
+          "mean: mean loss over the horizon; var95, var99: its empirical quantile (VaR) at "
+          "0.95, 0.99; es99: its expected shortfall at 0.99; annual_1in100: the annual loss at "
+          "a return period of 100 years");
+    COORD("difference/run", 2, d->run, "run", "the two scenarios: a (A, the baseline) and b (B)");
+    TABLE("difference/estimate", d->est,
+          "change B - A of the statistic: statistic of B minus the same statistic of A, on "
+          "the same trials (common random numbers)");
+    TABLE("difference/ci_lo", d->lo,
+          "lower bound of the 95% interval of the change: mean from the paired standard error "
+          "(estimate - 1.96 sd(B - A)/sqrt(N)), the others the 2.5% percentile of the "
+          "bootstrap changes; NaN when not computed");
+    TABLE("difference/ci_hi", d->hi,
+          "upper bound of the 95% interval of the change (mean: estimate + 1.96 sd(B - "
+          "A)/sqrt(N); the others: the 97.5% percentile of the bootstrap changes)");
+    TABLE("difference/a", d->va, "the statistic of scenario A (runs/a)");
+    TABLE("difference/b", d->vb, "the statistic of scenario B (runs/b)");
+#undef COORD
+#undef TABLE
+    return rc;
+}
+
+/* /difference's variance reduction per series, the two runs (group, name,
+   file) and the settings of the intervals. */
+static int difference_runs(mr_extras *x, const difference_data *d, uint64_t uP)
+{
+    int rc = 0;
+    mr_output_extra e;
+    e = (mr_output_extra){.path = "difference/variance_reduction",
+                          .type = MR_EXTRA_F64,
+                          .rank = 1,
+                          .dims = {uP},
+                          .dim_names = {"series"},
+                          .data = d->vrf,
+                          .units = "1",
+                          .description = "variance-reduction factor of common random numbers: "
+                                         "(var A + var B) / var(B - A) of the per-trial losses; "
+                                         "inf when B - A is the same in every trial"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/run_group",
+                          .type = MR_EXTRA_STR,
+                          .rank = 1,
+                          .dims = {2},
+                          .dim_names = {"run"},
+                          .data = d->grp,
+                          .description = "the group holding the run"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/scenario_name",
+                          .type = MR_EXTRA_STR,
+                          .rank = 1,
+                          .dims = {2},
+                          .dim_names = {"run"},
+                          .data = d->sname,
+                          .description = "the scenario's name"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/scenario_file",
+                          .type = MR_EXTRA_STR,
+                          .rank = 1,
+                          .dims = {2},
+                          .dim_names = {"run"},
+                          .data = d->sfile,
+                          .description = "the scenario file, as given on the command line"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/bootstrap_resamples",
+                          .type = MR_EXTRA_U64,
+                          .rank = 0,
+                          .data = d->nb,
+                          .units = "1",
+                          .description = "bootstrap resamples of the trials behind the "
+                                         "intervals of var95, var99, es99 and annual_1in100 "
+                                         "(Philox stream bootstrap/" BOOTSTRAP_LABEL ")"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/confidence_level",
+                          .type = MR_EXTRA_F64,
+                          .rank = 0,
+                          .data = d->level,
+                          .units = "1",
+                          .description = "level of the intervals ci_lo .. ci_hi"};
+    rc = add(x, &e, rc);
+    return rc;
+}
+
+/* /difference: coordinates series, statistic, run; the paired statistics;
+   which scenario is A and which B. */
+static int difference_extras(mr_extras *x, const request *q, const mr_scenario *a,
+                             const mr_scenario *b, const char *const *names, const mr_paired *p,
+                             int P, int nboot)
+{
+    difference_data d;
+    if (difference_arrays(x, q, a, b, names, p, P, nboot, &d))
+        return -1;
+    int rc = difference_tables(x, &d, (uint64_t)P);
+    return rc ? rc : difference_runs(x, &d, (uint64_t)P);
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+/* Common random numbers: one seed and one trial count for both runs (the
+   command line's, else A's; a note when B's differ). */
+static void common_numbers(const request *q, mr_scenario sc[2], uint64_t *trials, uint64_t *seed)
+{
+    *trials = q->have_trials ? q->trials : sc[0].trials;
+    *seed = q->have_seed ? q->seed : sc[0].seed;
+    if (!q->quiet &&
+        ((!q->have_seed && sc[1].seed != *seed) || (!q->have_trials && sc[1].trials != *trials)))
+        fprintf(stderr,
+                "minrisk compare: note: %s has seed %llu and %llu trials; both runs use seed %llu "
+                "(%s) and %llu trials (%s)\n",
+                q->b, (unsigned long long)sc[1].seed, (unsigned long long)sc[1].trials,
+                (unsigned long long)*seed, q->have_seed ? "--seed" : q->a,
+                (unsigned long long)*trials, q->have_trials ? "--trials" : q->a);
+    for (int w = 0; w < 2; w++) {
+        sc[w].seed = *seed;
+        sc[w].trials = *trials;
+    }
+}
+
+/* The two runs; have_res[w] once res[w] holds results to free. */
+static mr_status run_both(const request *q, const mr_scenario sc[2], const char *output,
+                          mr_results res[2], bool have_res[2], mr_run_info info[2])
+{
+    mr_error err = {{0}};
+    mr_engine_opts opts = {
+        .threads = (int)q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = NULL};
+    for (int w = 0; w < 2; w++) {
+        mr_status rc = mr_engine_run(&sc[w], &opts, &res[w], &info[w], &err);
+        if (rc < 0) {
+            fprintf(stderr, "%s\n", err.msg);
+            return MR_FAILED;
+        }
+        have_res[w] = true;
+        if (rc > 0 || mr_engine_interrupted()) {
+            fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
+            return MR_INTERRUPTED;
+        }
+    }
+    return MR_OK;
+}
+
+/* The series, each sector's OL + XC (B's column of the same id, map) and
+   the total, and their paired statistics p with the bootstrap's time in
+   *boot_s; names[s] the series' ids. */
+static mr_status paired_statistics(const request *q, const mr_scenario sc[2], const int *map,
+                                   const mr_results res[2], const char **names,
+                                   mr_paired_series *ser, mr_paired *p, double *boot_s)
+{
+    const char *path[2] = {q->a, q->b};
+    const int S = sc[0].nsectors, H = sc[0].horizon_years;
+    const uint64_t trials = sc[0].trials, seed = sc[0].seed;
+    const size_t N = (size_t)trials;
+    double *loss[2] = {NULL, NULL};
+    mr_status status = MR_OK;
+    for (int w = 0; w < 2 && status == MR_OK; w++) {
+        loss[w] = malloc(N * (size_t)(S ? S : 1) * sizeof **loss);
+        if (!loss[w]) {
+            fprintf(stderr, "%s: out of memory for %llu trials\n", path[w],
+                    (unsigned long long)trials);
+            status = MR_FAILED;
+            break;
+        }
+        for (size_t i = 0; i < N; i++)
+            for (int j = 0; j < S; j++) {
+                int c = w == 0 ? j : map[j];
+                loss[w][i * (size_t)S + (size_t)j] =
+                    res[w].sector_output_loss[i * (size_t)S + (size_t)c] +
+                    res[w].sector_extra_cost[i * (size_t)S + (size_t)c];
+            }
+    }
+    if (status == MR_OK) {
+        for (int j = 0; j < S; j++) {
+            names[j] = sc[0].sectors[j].id;
+            ser[j] = (mr_paired_series){loss[0] + j,
+                                        loss[1] + j,
+                                        (size_t)S,
+                                        res[0].sector_annual_loss + j,
+                                        res[1].sector_annual_loss + map[j],
+                                        (size_t)H * (size_t)S,
+                                        (size_t)S};
+        }
+        names[S] = "total";
+        ser[S] = (mr_paired_series){res[0].total_loss,  res[1].total_loss, 1, res[0].annual_loss,
+                                    res[1].annual_loss, (size_t)H,         1};
+        const double t1 = mr_now_seconds();
+        if (mr_paired_compute_many(ser, (size_t)S + 1, N, (size_t)H, seed, BOOTSTRAP_LABEL,
+                                   (int)q->nboot, p)) {
+            fprintf(stderr, "%s: out of memory for the paired statistics of %llu trials\n", q->a,
+                    (unsigned long long)trials);
+            status = MR_FAILED;
+        } else {
+            *boot_s = mr_now_seconds() - t1;
+            for (int k = 0; k <= S; k++) /* n/a where the bootstrap has too little to go on */
+                mr_paired_drop_weak_intervals(&p[k], N, (size_t)H, (int)q->nboot);
+        }
+    }
+    free(loss[0]);
+    free(loss[1]);
+    return status;
+}
+
+/* The table on stdout, the series named as in `minrisk summary` ("Total"). */
+static mr_status print_comparison(const request *q, const mr_scenario sc[2],
+                                  const char *const *names, const mr_paired *p, int P)
+{
+    const char **shown = calloc((size_t)P, sizeof *shown);
+    if (!shown) {
+        fprintf(stderr, "%s: out of memory\n", q->a);
+        return MR_FAILED;
+    }
+    memcpy(shown, names, (size_t)P * sizeof *shown);
+    shown[P - 1] = "Total";
+    print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot, shown, p, P);
+    fflush(stdout);
+    free(shown);
+    return MR_OK;
+}
+
+/* The file: both runs (runs/a, runs/b) and /difference. */
+static mr_status write_comparison(const request *q, const mr_scenario sc[2],
+                                  const mr_results res[2], const mr_run_info info[2],
+                                  const char *const *names, const mr_paired *p, int P,
+                                  const char *output)
+{
+    mr_error err = {{0}};
+    mr_extras extras = {0};
+    mr_status status = MR_OK;
+    if (difference_extras(&extras, q, &sc[0], &sc[1], names, p, P, (int)q->nboot)) {
+        fprintf(stderr, "%s: out of memory\n", output);
+        status = MR_FAILED;
+    } else {
+        mr_output_run runs[2] = {{"runs/a", &sc[0], &res[0], &info[0], NULL},
+                                 {"runs/b", &sc[1], &res[1], &info[1], NULL}};
+        /* An interrupt before the write makes it write nothing (rc 1); during
+           it, the handler exits (mr_cli_install_interrupt). */
+        int rc = mr_output_write_multi(output, "compare", runs, 2, extras.x, extras.n, NULL, &err);
+        if (rc) {
+            fprintf(stderr, "%s\n", err.msg);
+            status = rc > 0 ? MR_INTERRUPTED : MR_FAILED;
+        }
+    }
+    mr_extras_free(&extras);
+    return status;
+}
+
+static mr_status compare(const request *q)
+{
+    mr_scenario sc[2];
+    mr_error err = {{0}};
+    const char *path[2] = {q->a, q->b};
+    for (int w = 0; w < 2; w++)
+        if (mr_scenario_load(path[w], &sc[w], &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            if (w == 1)
+                mr_scenario_free(&sc[0]);
+            return MR_BAD_INPUT;
+        }
+    mr_status status = MR_OK;
+    const int S = sc[0].nsectors, P = S + 1;
+    int *map = malloc((size_t)(S ? S : 1) * sizeof *map);
+    char *defout = q->output ? NULL : default_output(q->a, q->b);
+    const char *output = q->output ? q->output : defout;
+    mr_results res[2];
+    bool have_res[2] = {false, false};
+    mr_run_info info[2];
+    mr_paired *p = calloc((size_t)P, sizeof *p);
+    const char **names = calloc((size_t)P, sizeof *names);
+    mr_paired_series *ser = calloc((size_t)P, sizeof *ser);
+    uint64_t trials = 0, seed = 0;
+    double t0 = 0.0, boot_s = 0.0;
+    if (!map || !output || !p || !names || !ser) {
+        fprintf(stderr, "%s: out of memory\n", q->a);
+        status = MR_FAILED;
+    } else if (check_pair(q, &sc[0], &sc[1], map, &err) || mr_cli_check_output_dir(output, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        status = MR_BAD_INPUT;
+    } else {
+        common_numbers(q, sc, &trials, &seed);
+        t0 = mr_now_seconds();
+        status = run_both(q, sc, output, res, have_res, info);
+    }
+    if (status == MR_OK)
+        status = paired_statistics(q, sc, map, res, names, ser, p, &boot_s);
+    if (status == MR_OK && mr_engine_interrupted()) {
+        fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
+        status = MR_INTERRUPTED;
+    }
+    if (status == MR_OK)
+        status = print_comparison(q, sc, names, p, P);
+    if (status == MR_OK)
+        status = write_comparison(q, sc, res, info, names, p, P, output);
+    if (status == MR_OK && !q->quiet)
+        fprintf(stderr,
+                "minrisk compare: 2 x %llu trials in %.2f s (runs %.2f + %.2f s, paired statistics "
+                "and %d bootstrap resamples %.2f s) on %d threads; wrote %s\n",
+                (unsigned long long)trials, mr_now_seconds() - t0, info[0].wall_seconds,
+                info[1].wall_seconds, (int)q->nboot, boot_s, info[0].threads, output);
+    for (int w = 0; w < 2; w++)
+        if (have_res[w])
+            mr_results_free(&res[w]);
+    free(ser);
+    free(names);
+    free(p);
+    free(defout);
+    free(map);
+    mr_scenario_free(&sc[0]);
+    mr_scenario_free(&sc[1]);
+    return status;
+}
+
+mr_status mr_cmd_compare(int argc, char **argv)
+{
+    request q = {.nboot = DEFAULT_BOOTSTRAP};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (mr_cli_is_help(a)) {
+            fputs(usage_compare, stdout);
+            return MR_OK;
+        }
+        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--trials") ||
+                    !strcmp(a, "--seed") || !strcmp(a, "--threads") || !strcmp(a, "--bootstrap");
+        if (takes && i + 1 >= argc)
+            return mr_cli_usage_error("compare", "option '%s' needs a value", a);
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            q.output = argv[++i];
+        } else if (!strcmp(a, "--trials")) {
+            if (mr_cli_parse_u64(argv[++i], &q.trials) || q.trials < 1 || q.trials > MR_MAX_TRIALS)
+                return mr_cli_usage_error(
+                    "compare", "--trials: must be an integer in [1, 4294967295], got '%s'",
+                    argv[i]);
+            q.have_trials = true;
+        } else if (!strcmp(a, "--seed")) {
+            if (mr_cli_parse_u64(argv[++i], &q.seed))
+                return mr_cli_usage_error(
+                    "compare", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
+            q.have_seed = true;
+        } else if (!strcmp(a, "--threads")) {
+            if (mr_cli_parse_u64(argv[++i], &q.threads) || q.threads < 1 || q.threads > 4096)
+                return mr_cli_usage_error(
+                    "compare", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
+        } else if (!strcmp(a, "--bootstrap")) {
+            if (mr_cli_parse_u64(argv[++i], &q.nboot) || q.nboot > MAX_BOOTSTRAP ||
+                (q.nboot > 0 && q.nboot < MR_PAIRED_MIN_BOOT))
+                return mr_cli_usage_error(
+                    "compare", "--bootstrap: must be 0 or an integer in [100, 100000], got '%s'",
+                    argv[i]);
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            q.quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_cli_usage_error("compare", "unknown option '%s'", a);
+        } else if (!q.a) {
+            q.a = a;
+        } else if (!q.b) {
+            q.b = a;
+        } else {
+            return mr_cli_usage_error("compare", "unexpected argument '%s'", a);
+        }
+    }
+    if (!q.a || !q.b)
+        return mr_cli_usage_error("compare", "%s", "needs two scenarios: A.yaml B.yaml");
+    /* Started by mpiexec with several ranks, every rank would run the whole
+       comparison and write the same file: refuse. */
+    const char *const size_vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};
+    for (size_t k = 0; k < sizeof size_vars / sizeof *size_vars; k++) {
+        const char *v = getenv(size_vars[k]);
+        if (v && atoi(v) > 1)
+            return mr_cli_usage_error("compare", "%s",
+                                      "runs as one process with OpenMP threads: start it "
+                                      "without mpiexec");
+    }
+    mr_cli_install_interrupt(true);
+    return compare(&q);
+}

@@ -1,0 +1,806 @@
+/* explain.c - `minrisk explain FILE.h5`: replay one trial of a finished
+ * run from the file's scenario and seed, tell its story (sim/story.c) and
+ * check the replay against the trial's stored results, bit for bit
+ * (docs/STUDIES.md "Trial stories and the event table").
+ *
+ * The file is read with the HDF5 C API: root attributes, /scenario/source
+ * (a bundle when the scenario `extends` others, so no other file is read),
+ * the trial's rows of /trials and of /events. In a comparison or sweep file
+ * the same layout sits in a group (runs/a, variants/<name>), chosen by --run.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "sim/cmd/cli.h"
+#include "sim/engine.h"
+#include "sim/replay.h"
+#include "out/h5/read.h"
+#include "out/results.h"
+#include "sim/model.h"
+#include "out/h5/writer.h"
+#include "sim/studies/story.h"
+
+#include <hdf5.h>
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCAN_ROWS ((hsize_t)1 << 20) /* rows of total_loss read at a time */
+
+static const char *const usage_explain =
+    "usage: minrisk explain FILE.h5 [--trial K] [--sector ID] [--all-steps] [--run GROUP]\n"
+    "\n"
+    "Replay one trial of a finished run from the file's scenario and seed and tell\n"
+    "what happened, month by month: the disruptions that started, the minerals that\n"
+    "ran short, the strategic stockpiles, the sectors that lost output and what it\n"
+    "cost (GBP m). Then check that the replay reproduces the trial's stored results\n"
+    "(/trials, and /events when the run had --events) bit for bit.\n"
+    "\n"
+    "  --trial K     the trial, 0 .. N-1 (default: the worst, i.e. the largest\n"
+    "                /trials/total_loss; the lowest index on ties)\n"
+    "  --sector ID   only what touches one sector: the minerals it needs, the\n"
+    "                disruptions that hit them, its own losses\n"
+    "  --all-steps   a line for every step, quiet ones too\n"
+    "  --run GROUP   the run of a comparison or sweep file (e.g. runs/b)\n"
+    "\n"
+    "Months are counted from 0 at the start of the horizon (scenarios have no\n"
+    "calendar dates). Exit status: 0 told (and checked, as far as the file keeps\n"
+    "per-trial results); 1 the replay differs from the stored results; 2 bad usage\n"
+    "or input (no such file, not a minrisk result file, trial out of range).\n"
+    "\n"
+    "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 2000 --events --quiet && minrisk "
+    "explain demo.h5\n";
+
+/* ---- reading the result file ----------------------------------------------- */
+
+typedef struct {
+    mr_h5r r;   /* the file; r.where is "" or the --run group, "/runs/b" (for messages) */
+    hid_t base; /* the file's root group, or the --run group */
+} h5in;
+
+/* "damaged or incomplete minrisk file: cannot read <r.where>/<what>" */
+static int damaged(h5in *in, const char *what)
+{
+    return mr_h5r_damaged(&in->r, in->r.file, what);
+}
+
+/* Every component of a relative path exists under loc. */
+static int path_exists(hid_t loc, const char *path)
+{
+    char buf[512];
+    size_t n = strlen(path);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, path, n + 1);
+    for (char *p = buf; (p = strchr(p + 1, '/')) != NULL;) {
+        *p = '\0';
+        int e = H5Lexists(loc, buf, H5P_DEFAULT) > 0;
+        *p = '/';
+        if (!e)
+            return 0;
+    }
+    return H5Lexists(loc, buf, H5P_DEFAULT) > 0;
+}
+
+/* ---- the runs of a comparison or sweep file -------------------------------- */
+
+typedef struct {
+    char *buf;
+    size_t size;
+    const char *parent;
+    int n; /* groups seen */
+} run_list;
+
+#define RUNS_LISTED 4 /* groups named in a message; the rest are counted */
+
+static herr_t add_run(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    run_list *l = data;
+    if (l->n++ >= RUNS_LISTED)
+        return 0;
+    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    int group = o >= 0 && H5Iget_type(o) == H5I_GROUP;
+    if (o >= 0)
+        H5Oclose(o);
+    if (!group)
+        return 0;
+    size_t len = strlen(l->buf);
+    snprintf(l->buf + len, l->size - len, "%s%s/%s", len ? ", " : "", l->parent, name);
+    return 0;
+}
+
+/* "runs/a, runs/b" or "variants/x, ...": the groups that hold a run. */
+static void list_runs(hid_t file, char *buf, size_t size)
+{
+    static const char *const parents[] = {"runs", "variants"};
+    buf[0] = '\0';
+    int n = 0;
+    for (size_t k = 0; k < sizeof parents / sizeof parents[0]; k++) {
+        if (H5Lexists(file, parents[k], H5P_DEFAULT) <= 0)
+            continue;
+        hid_t g = H5Gopen2(file, parents[k], H5P_DEFAULT);
+        if (g < 0)
+            continue;
+        run_list l = {buf, size, parents[k], n};
+        hsize_t idx = 0;
+        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_run, &l);
+        H5Gclose(g);
+        n = l.n;
+    }
+    if (n > RUNS_LISTED) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " and %d more", n - RUNS_LISTED);
+    }
+}
+
+/* ---- the command ------------------------------------------------------------- */
+
+typedef struct {
+    const char *file, *run, *sector;
+    unsigned long long trial;
+    int have_trial, all_steps;
+} request;
+
+/* What the file says about the run. */
+typedef struct {
+    char *kind, *software, *name;
+    uint64_t seed, trials;
+    int horizon, steps_per_year;
+    bool has_total_loss;
+    /* the trial's place among all trials (when total_loss is stored) */
+    double loss;
+    uint64_t n_greater, n_equal;
+} run_facts;
+
+/* Open the file (mr_h5r_open) and its run group; read the root facts. */
+static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
+{
+    if (mr_h5r_open(&in->r, q->file, MR_H5R_NAMES_FROM_ROOT | MR_H5R_RESULT_FILE, err) < 0)
+        return -1;
+    const hid_t file = in->r.file;
+    f->kind = mr_h5r_attr_str(file, ".", "kind");
+    f->software = mr_h5r_attr_str(file, ".", "software_version");
+    bool multi = f->kind && strcmp(f->kind, "run") != 0;
+    char runs[1024];
+    if (multi && !q->run) {
+        list_runs(file, runs, sizeof runs);
+        return mr_h5r_fail(&in->r, "a %s file holds several runs: choose one with --run GROUP (%s)",
+                           f->kind, runs[0] ? runs : "none found");
+    }
+    if (q->run) {
+        const char *g = q->run[0] == '/' ? q->run + 1 : q->run;
+        if (!multi)
+            return mr_h5r_fail(&in->r, "--run %s: a file of a single run has no run groups",
+                               q->run);
+        if (!g[0] || !path_exists(file, g)) {
+            list_runs(file, runs, sizeof runs);
+            return mr_h5r_fail(&in->r, "--run %s: no such run (runs: %s)", q->run,
+                               runs[0] ? runs : "none");
+        }
+        in->base = H5Gopen2(file, g, H5P_DEFAULT);
+        char sub[300];
+        snprintf(sub, sizeof sub, "%s/scenario/source", g);
+        if (in->base < 0 || !path_exists(file, sub)) {
+            list_runs(file, runs, sizeof runs);
+            return mr_h5r_fail(&in->r, "--run %s: not a run (runs: %s)", q->run,
+                               runs[0] ? runs : "none");
+        }
+        snprintf(in->r.where, sizeof in->r.where, "/%s", g);
+    } else {
+        in->base = H5Gopen2(file, "/", H5P_DEFAULT);
+        if (in->base < 0)
+            return damaged(in, "/");
+    }
+    mr_h5r *r = &in->r;
+    const hid_t b = in->base;
+    f->name = mr_h5r_attr_str(b, ".", "scenario_name");
+    if (!f->name)
+        return damaged(in, "scenario_name attribute");
+    if (mr_h5r_attr_num(r, b, ".", "seed", H5T_NATIVE_UINT64, 1, &f->seed) < 0 ||
+        mr_h5r_attr_num(r, b, ".", "trials", H5T_NATIVE_UINT64, 1, &f->trials) < 0 ||
+        mr_h5r_attr_num(r, b, ".", "horizon_years", H5T_NATIVE_INT, 1, &f->horizon) < 0 ||
+        mr_h5r_attr_num(r, b, ".", "steps_per_year", H5T_NATIVE_INT, 1, &f->steps_per_year) < 0)
+        return -1;
+    if (!path_exists(in->base, "scenario/source"))
+        return damaged(in, "scenario/source");
+    f->has_total_loss = path_exists(in->base, "trials/total_loss");
+    return 0;
+}
+
+/* The worst trial (when none was asked for) and the trial's rank by total loss. */
+static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
+{
+    hsize_t dims[3];
+    if (mr_h5r_shape(in->base, "trials/total_loss", dims) != 1 || dims[0] != f->trials)
+        return damaged(in, "trials/total_loss");
+    const hsize_t N = dims[0];
+    double *buf = malloc((size_t)(N < SCAN_ROWS ? (N ? N : 1) : SCAN_ROWS) * sizeof *buf);
+    if (!buf)
+        return mr_h5r_nomem(&in->r);
+    /* pass 1: the largest loss, first on ties */
+    if (pick) {
+        double best = -INFINITY;
+        uint64_t arg = 0;
+        for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
+            hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
+            if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, 1, buf) < 0) {
+                free(buf);
+                return damaged(in, "trials/total_loss");
+            }
+            for (hsize_t i = 0; i < n; i++)
+                if (buf[i] > best) {
+                    best = buf[i];
+                    arg = r0 + i;
+                }
+        }
+        *trial = arg;
+    }
+    /* pass 2: how many lost more, how many the same */
+    double mine;
+    if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, 1, &mine) < 0) {
+        free(buf);
+        return damaged(in, "trials/total_loss");
+    }
+    f->loss = mine;
+    f->n_greater = f->n_equal = 0;
+    for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
+        hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
+        if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, 1, buf) < 0) {
+            free(buf);
+            return damaged(in, "trials/total_loss");
+        }
+        for (hsize_t i = 0; i < n; i++) {
+            f->n_greater += buf[i] > mine;
+            f->n_equal += buf[i] == mine;
+        }
+    }
+    free(buf);
+    return 0;
+}
+
+/* The mean and 99% VaR of the total loss from /summary, NaN when absent. */
+static void summary_context(hid_t base, double *mean, double *var99)
+{
+    *mean = *var99 = NAN;
+    hsize_t d[3], dq[3];
+    if (path_exists(base, "summary/total_loss_mean") &&
+        mr_h5r_get(base, "summary/total_loss_mean", H5T_NATIVE_DOUBLE, 1, mean) < 0)
+        *mean = NAN;
+    if (path_exists(base, "summary/quantile") && path_exists(base, "summary/total_loss_quantile") &&
+        mr_h5r_shape(base, "summary/quantile", dq) == 1 &&
+        mr_h5r_shape(base, "summary/total_loss_quantile", d) == 1 && d[0] == dq[0] && d[0] > 0 &&
+        d[0] < 1000) {
+        double q[1000], v[1000];
+        if (mr_h5r_get(base, "summary/quantile", H5T_NATIVE_DOUBLE, d[0], q) == 0 &&
+            mr_h5r_get(base, "summary/total_loss_quantile", H5T_NATIVE_DOUBLE, d[0], v) == 0)
+            for (hsize_t i = 0; i < d[0]; i++)
+                if (fabs(q[i] - 0.99) < 1e-12)
+                    *var99 = v[i];
+    }
+}
+
+/* ---- the check against the stored results ---------------------------------- */
+
+typedef struct {
+    size_t values, datasets; /* values checked; datasets of /trials checked */
+    long long event_rows;    /* rows of /events checked; -1: no /events */
+    char unchecked[512];     /* datasets of /trials this minrisk does not know */
+    char mismatch[512];      /* the first difference, "" if none */
+} check;
+
+/* The per-trial variables checked: those of mr_trial_vars (out/results.h)
+   with one value or a row per sector, mineral or year (a year x sector
+   variable is not a dataset of /trials). */
+static bool checked_var(const mr_trial_var *v)
+{
+    return v->cols != MR_COLS_YEAR_SECTOR;
+}
+
+static const char *const trial_coords[] = {"trial", "year", "mineral", "sector"};
+
+static void append(char *buf, size_t size, const char *s)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, size - len, "%s%s", len ? ", " : "", s);
+}
+
+static herr_t note_unknown(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g, (void)info;
+    for (size_t k = 0; k < MR_NTRIAL_VARS; k++)
+        if (checked_var(&mr_trial_vars[k]) && !strcmp(name, mr_trial_vars[k].name))
+            return 0;
+    for (size_t k = 0; k < sizeof trial_coords / sizeof trial_coords[0]; k++)
+        if (!strcmp(name, trial_coords[k]))
+            return 0;
+    append(data, 512, name);
+    return 0;
+}
+
+/* Compare the replayed row with the stored /trials row of the trial. */
+static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_t N, check *c)
+{
+    if (!path_exists(in->base, "trials"))
+        return 0;
+    double *buf = malloc(((size_t)row->nsectors + (size_t)row->nminerals + (size_t)row->years + 1) *
+                         sizeof *buf);
+    if (!buf)
+        return mr_h5r_nomem(&in->r);
+    for (size_t v = 0; v < MR_NTRIAL_VARS; v++) {
+        const mr_trial_var *tv = &mr_trial_vars[v];
+        if (!checked_var(tv))
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "trials/%s", tv->name);
+        if (!path_exists(in->base, name))
+            continue;
+        hsize_t cols = (hsize_t)mr_cols_count(tv->cols, row->nsectors, row->nminerals, row->years);
+        hsize_t dims[3];
+        int rank = mr_h5r_shape(in->base, name, dims);
+        if (rank != (tv->cols != MR_COLS_ONE ? 2 : 1) || dims[0] != N || dims[1] != cols ||
+            mr_h5r_rows(in->base, name, H5T_NATIVE_DOUBLE, trial, 1, cols, buf) < 0) {
+            free(buf);
+            return damaged(in, name);
+        }
+        const double *mine = mr_results_cvar(row, tv);
+        for (hsize_t k = 0; k < cols && !c->mismatch[0]; k++)
+            if (memcmp(&buf[k], &mine[k], sizeof(double)) != 0) /* NaN == NaN bitwise */
+                snprintf(c->mismatch, sizeof c->mismatch,
+                         "/trials/%s[%llu, %llu]: stored %.17g, replayed %.17g", tv->name,
+                         (unsigned long long)trial, (unsigned long long)k, buf[k], mine[k]);
+        c->values += cols;
+        c->datasets++;
+    }
+    free(buf);
+    hid_t g = H5Gopen2(in->base, "trials", H5P_DEFAULT);
+    if (g >= 0) {
+        hsize_t idx = 0;
+        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, note_unknown, c->unchecked);
+        H5Gclose(g);
+    }
+    return 0;
+}
+
+/* /events rows of the trial against the replayed occurrences (the table is
+   in trial order: the trial's rows are found by bisection). */
+static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
+{
+    static const char *const cols[] = {
+        "events/trial",       "events/process_index",   "events/start_step", "events/active_steps",
+        "events/start_years", "events/duration_months", "events/severity"};
+    hsize_t dims[3], E = 0;
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+        if (!path_exists(in->base, cols[k]))
+            return k == 0 ? 0 : damaged(in, cols[k]);
+        if (mr_h5r_shape(in->base, cols[k], dims) != 1 || (k > 0 && dims[0] != E))
+            return damaged(in, cols[k]);
+        E = dims[0];
+    }
+    /* first row with trial >= t */
+    uint64_t lo = 0, hi = E;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2, v;
+        if (mr_h5r_rows(in->base, "events/trial", H5T_NATIVE_UINT64, mid, 1, 1, &v) < 0)
+            return damaged(in, "events/trial");
+        if (v < trial)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint64_t first = lo, n = 0;
+    for (;; n++) {
+        uint64_t v;
+        if (first + n >= E)
+            break;
+        if (mr_h5r_rows(in->base, "events/trial", H5T_NATIVE_UINT64, first + n, 1, 1, &v) < 0)
+            return damaged(in, "events/trial");
+        if (v != trial)
+            break;
+    }
+    if (n != (uint64_t)tr->nocc) {
+        snprintf(c->mismatch, sizeof c->mismatch,
+                 "/events: %llu rows of trial %llu stored, %d occurrences replayed",
+                 (unsigned long long)n, (unsigned long long)trial, tr->nocc);
+        return 0;
+    }
+    size_t k = n ? (size_t)n : 1;
+    int32_t *proc = malloc(k * sizeof *proc), *step = malloc(k * sizeof *step),
+            *len = malloc(k * sizeof *len);
+    double *tau = malloc(k * sizeof *tau), *dur = malloc(k * sizeof *dur),
+           *sev = malloc(k * sizeof *sev);
+    int rc = 0;
+    if (!proc || !step || !len || !tau || !dur || !sev) {
+        rc = mr_h5r_nomem(&in->r);
+    } else if (n > 0 && (mr_h5r_rows(in->base, cols[1], H5T_NATIVE_INT32, first, n, 1, proc) < 0 ||
+                         mr_h5r_rows(in->base, cols[2], H5T_NATIVE_INT32, first, n, 1, step) < 0 ||
+                         mr_h5r_rows(in->base, cols[3], H5T_NATIVE_INT32, first, n, 1, len) < 0 ||
+                         mr_h5r_rows(in->base, cols[4], H5T_NATIVE_DOUBLE, first, n, 1, tau) < 0 ||
+                         mr_h5r_rows(in->base, cols[5], H5T_NATIVE_DOUBLE, first, n, 1, dur) < 0 ||
+                         mr_h5r_rows(in->base, cols[6], H5T_NATIVE_DOUBLE, first, n, 1, sev) < 0)) {
+        rc = damaged(in, "events");
+    } else {
+        for (uint64_t i = 0; i < n && !c->mismatch[0]; i++) {
+            const mr_occurrence_record *o = &tr->occ[i];
+            if (proc[i] != o->process || step[i] != o->first_step || len[i] != o->nsteps ||
+                memcmp(&tau[i], &o->start_years, sizeof(double)) ||
+                memcmp(&dur[i], &o->duration_months, sizeof(double)) ||
+                memcmp(&sev[i], &o->severity, sizeof(double)))
+                snprintf(c->mismatch, sizeof c->mismatch,
+                         "/events row %llu (occurrence %llu of trial %llu) differs from the replay",
+                         (unsigned long long)(first + i), (unsigned long long)i,
+                         (unsigned long long)trial);
+        }
+        c->values += 6 * n;
+        c->event_rows = (long long)n;
+    }
+    free(proc);
+    free(step);
+    free(len);
+    free(tau);
+    free(dur);
+    free(sev);
+    return rc;
+}
+
+/* ---- printing ------------------------------------------------------------- */
+
+static void print_header(const request *q, const run_facts *f, const mr_scenario *sc,
+                         uint64_t trial, const mr_results *row, hid_t base)
+{
+    printf("Trial %llu of %llu%s - %s\n", (unsigned long long)trial, (unsigned long long)f->trials,
+           q->have_trial ? "" : ", the worst (largest total loss)", f->name);
+    printf("  file %s%s%s, seed %llu, horizon %d years in %s; months counted from 0 at the start "
+           "of the horizon\n",
+           q->file, q->run ? ", run " : "", q->run ? q->run : "", (unsigned long long)f->seed,
+           f->horizon, f->steps_per_year == 12 ? "monthly steps" : "steps");
+    char a[64], b[64];
+    mr_story_gbp_m(a, sizeof a, row->total_loss[0]);
+    printf("  total loss GBP %s m over the horizon", a);
+    if (f->has_total_loss)
+        printf(": rank %llu of %llu (1 = worst; %llu trials lost less, %llu as much)",
+               (unsigned long long)(f->n_greater + 1), (unsigned long long)f->trials,
+               (unsigned long long)(f->trials - f->n_greater - f->n_equal),
+               (unsigned long long)(f->n_equal - 1));
+    printf("\n");
+    double mean, var99;
+    summary_context(base, &mean, &var99);
+    if (!isnan(mean) && !isnan(var99)) {
+        mr_story_gbp_m(a, sizeof a, mean);
+        mr_story_gbp_m(b, sizeof b, var99);
+        printf("  for comparison, over all trials: mean GBP %s m, 99%% VaR GBP %s m\n", a, b);
+    }
+    if (sc->rationing == MR_RATION_PRIORITY) {
+        printf("  allocation: priority rationing (served first: lower number;");
+        for (int j = 0; j < sc->nsectors; j++)
+            printf(" %s %d%s", sc->sectors[j].id, sc->sectors[j].priority,
+                   j + 1 < sc->nsectors ? "," : "");
+        printf("; other uses %d)\n", sc->other_uses_priority);
+    } else {
+        printf("  allocation: proportional (every user gets the same fraction of supply)\n");
+    }
+    int any = 0;
+    for (int m = 0; m < sc->nminerals; m++)
+        any += sc->minerals[m].stockpile.present;
+    if (any) {
+        printf("  strategic stockpiles (months of demand at the start):");
+        for (int m = 0, k = 0; m < sc->nminerals; m++)
+            if (sc->minerals[m].stockpile.present)
+                printf("%s %s %.3g", k++ ? "," : "", sc->minerals[m].id,
+                       sc->minerals[m].stockpile.initial_months);
+        printf("\n");
+    }
+    if (q->sector) {
+        int j = 0;
+        while (strcmp(sc->sectors[j].id, q->sector))
+            j++;
+        mr_story_gbp_m(a, sizeof a, row->sector_output_loss[j] + row->sector_extra_cost[j]);
+        printf("  the story of sector %s (%s) only: its loss GBP %s m; it needs", sc->sectors[j].id,
+               sc->sectors[j].name, a);
+        for (int k = 0; k < sc->sectors[j].nneeds; k++)
+            printf("%s %s", k ? "," : "", sc->minerals[sc->sectors[j].needs[k].mineral].id);
+        printf("\n");
+    }
+    printf("\n");
+}
+
+/* The story's loss (the trial's total, or one sector's) with each process
+   that struck in the trial switched off: one counterfactual replay each
+   (same random numbers for everything else, MODEL §12). loss[p] = NaN for
+   the processes that did not strike. 0, or -1 (memory). */
+static int losses_without(const mr_scenario *sc, const mr_model *md, const mr_trace *tr,
+                          uint64_t trial, int sector, double *loss)
+{
+    const size_t P = (size_t)(md->nproc > 0 ? md->nproc : 1);
+    unsigned char *off = calloc(P, 1);
+    mr_results row;
+    if (!off || mr_results_alloc(&row, 1, md->S, md->M, md->H, md->T)) {
+        free(off);
+        return -1;
+    }
+    for (int p = 0; p < md->nproc; p++)
+        loss[p] = NAN;
+    /* one replayer; it reads the mask `off` at each replay */
+    mr_counterfactual cf = {off, NULL};
+    mr_error e;
+    mr_replayer *rp = mr_replayer_new(sc, &cf, &e);
+    int rc = rp ? 0 : -1;
+    for (int k = 0; k < tr->nocc && rc == 0; k++) {
+        int p = tr->occ[k].process;
+        if (!isnan(loss[p]))
+            continue;
+        memset(off, 0, P);
+        off[p] = 1;
+        if (mr_replayer_run(rp, trial, &row, NULL))
+            rc = -1;
+        else
+            loss[p] = sector < 0 ? row.total_loss[0]
+                                 : row.sector_output_loss[sector] + row.sector_extra_cost[sector];
+    }
+    mr_replayer_free(rp);
+    mr_results_free(&row);
+    free(off);
+    return rc;
+}
+
+/* ---- entry point ----------------------------------------------------------- */
+
+/* MR_OK, or MR_BAD_INPUT with the usage error printed. */
+static mr_status parse_args(int argc, char **argv, request *q, int *help)
+{
+    memset(q, 0, sizeof *q);
+    *help = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (mr_cli_is_help(a)) {
+            *help = 1;
+            return MR_OK;
+        }
+        int takes = !strcmp(a, "--trial") || !strcmp(a, "--sector") || !strcmp(a, "--run");
+        if (takes && i + 1 >= argc)
+            return mr_cli_usage_error("explain", "option '%s' needs a value", a);
+        if (!strcmp(a, "--trial")) {
+            if (mr_cli_parse_u64(argv[++i], &q->trial))
+                return mr_cli_usage_error(
+                    "explain", "--trial: must be a trial index 0 .. N-1, got '%s'", argv[i]);
+            q->have_trial = 1;
+        } else if (!strcmp(a, "--sector")) {
+            q->sector = argv[++i];
+        } else if (!strcmp(a, "--run")) {
+            q->run = argv[++i];
+        } else if (!strcmp(a, "--all-steps")) {
+            q->all_steps = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_cli_usage_error("explain", "unknown option '%s'", a);
+        } else if (!q->file) {
+            q->file = a;
+        } else {
+            return mr_cli_usage_error("explain", "unexpected argument '%s'", a);
+        }
+    }
+    if (!q->file)
+        return mr_cli_usage_error("explain", "%s", "missing FILE.h5");
+    return MR_OK;
+}
+
+/* Parse the run's scenario as stored, with the file's seed and trials. */
+static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
+{
+    /* a sweep's variant is stored as its resolved form (its source is the
+       sweep's); everything else is replayed from the file as given */
+    const char *dset =
+        f->kind && !strcmp(f->kind, "sweep") ? "scenario/resolved" : "scenario/source";
+    char *text = mr_h5r_text(&in->r, in->base, dset);
+    if (!text)
+        return -1;
+    size_t len = strlen(text);
+    /* A bundle (a scenario that `extends` others) resolves its parents by
+       the paths it was run with: parse it under the first file's path. */
+    static const char head[] = "# --- file: ";
+    char first[512] = "";
+    if (!strncmp(text, head, sizeof head - 1)) {
+        const char *line = text + sizeof head - 1, *eol = strchr(line, '\n'), *open = NULL;
+        for (const char *c = line; eol && c + 1 < eol; c++)
+            if (c[0] == ' ' && c[1] == '(')
+                open = c;
+        if (open && (size_t)(open - line) < sizeof first)
+            snprintf(first, sizeof first, "%.*s", (int)(open - line), line);
+    }
+    mr_error perr = {{0}};
+    int rc = mr_scenario_parse(first[0] ? first : in->r.path, text, len, sc, &perr);
+    free(text);
+    if (rc)
+        return mr_h5r_fail(&in->r, "%s/%s: the stored scenario does not load: %s", in->r.where,
+                           dset, perr.msg);
+    sc->seed = f->seed;
+    sc->trials = f->trials;
+    if (sc->horizon_years != f->horizon || sc->steps_per_year != f->steps_per_year) {
+        mr_scenario_free(sc);
+        return mr_h5r_fail(&in->r,
+                           "the stored scenario's time grid (%d years x %d steps) differs from the "
+                           "file's (%d x %d)",
+                           sc->horizon_years, sc->steps_per_year, f->horizon, f->steps_per_year);
+    }
+    return 0;
+}
+
+/* The index of --sector ID in the scenario (-1 without --sector); else -1
+   with the error in in->r. */
+static int find_sector(h5in *in, const request *q, const mr_scenario *sc, int *sector)
+{
+    *sector = -1;
+    if (!q->sector)
+        return 0;
+    for (int j = 0; j < sc->nsectors; j++)
+        if (!strcmp(sc->sectors[j].id, q->sector))
+            *sector = j;
+    if (*sector >= 0)
+        return 0;
+    char ids[512] = "";
+    for (int j = 0; j < sc->nsectors; j++)
+        append(ids, sizeof ids, sc->sectors[j].id);
+    return mr_h5r_fail(&in->r, "--sector %s: no such sector (sectors: %s)", q->sector, ids);
+}
+
+/* The trial to tell: --trial K, else the worst; and its place among all
+   trials (place_trial). 0, or -1 with the error in in->r. */
+static int choose_trial(h5in *in, const request *q, run_facts *f, uint64_t *trial)
+{
+    *trial = q->trial;
+    if (q->have_trial && q->trial >= f->trials)
+        return mr_h5r_fail(
+            &in->r, "--trial %llu: out of range, the file has %llu trials (0 .. %llu)", q->trial,
+            (unsigned long long)f->trials, (unsigned long long)(f->trials - 1));
+    if (!q->have_trial && !f->has_total_loss)
+        return mr_h5r_fail(&in->r,
+                           "no per-trial results stored (output.trials: none), so no worst trial "
+                           "to pick: give --trial K");
+    if (f->has_total_loss && place_trial(in, trial, !q->have_trial, f) < 0)
+        return -1;
+    return 0;
+}
+
+/* The story of the trial (with the loss each process that struck caused,
+   by counterfactual replays). MR_OK, or MR_FAILED with the error in in->r. */
+static mr_status tell(h5in *in, const request *q, const run_facts *f, const mr_scenario *sc,
+                      const mr_model *md, const mr_trace *tr, const mr_results *row, uint64_t trial,
+                      int sector)
+{
+    double *without = calloc((size_t)(md->nproc > 0 ? md->nproc : 1), sizeof *without);
+    if (!without || losses_without(sc, md, tr, trial, sector, without)) {
+        free(without);
+        mr_h5r_fail(&in->r, "out of memory replaying trial %llu", (unsigned long long)trial);
+        return MR_FAILED;
+    }
+    print_header(q, f, sc, trial, row, in->base);
+    mr_story story = {sc, md, tr, row, trial, f->trials, sector, q->all_steps != 0, without};
+    mr_story_print(&story, stdout);
+    free(without);
+    return MR_OK;
+}
+
+/* "Check: ...": what the comparison of the replay with the file found.
+   MR_OK, or MR_FAILED with err (and in->r failed) when the replay differs. */
+static mr_status print_check(h5in *in, const request *q, const run_facts *f, const mr_scenario *sc,
+                             uint64_t trial, const check *c, mr_error *err)
+{
+    printf("\nCheck: ");
+    if (c->mismatch[0]) {
+        printf("the replay DIFFERS from the stored results: %s\n", c->mismatch);
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: the replay of trial %llu differs from the stored results (%s)%s%s", q->file,
+                 (unsigned long long)trial, c->mismatch,
+                 f->software && strcmp(f->software, MINRISK_VERSION)
+                     ? "; the file was written by minrisk "
+                     : "",
+                 f->software && strcmp(f->software, MINRISK_VERSION) ? f->software : "");
+        in->r.status = MR_FAILED;
+        return MR_FAILED;
+    }
+    if (c->datasets == 0 && c->event_rows < 0) {
+        printf("the file keeps no per-trial results (output.trials: none) and no /events (written "
+               "by run --events): the replay could not be checked.\n");
+    } else {
+        printf("the replay matches the stored results bit for bit: %zu values (", c->values);
+        if (c->datasets > 0)
+            printf("%zu datasets of /trials%s", c->datasets, c->event_rows >= 0 ? ", " : "");
+        if (c->event_rows >= 0)
+            printf("the trial's %lld row%s of /events", c->event_rows,
+                   c->event_rows == 1 ? "" : "s");
+        printf(").\n");
+    }
+    if (c->datasets == 0 && c->event_rows >= 0)
+        printf("  The file keeps no per-trial results (output.trials: none): only /events could "
+               "be checked.\n");
+    else if (c->datasets > 0 && sc->output_trials == MR_OUTPUT_TRIALS_TOTALS)
+        printf("  The file keeps only total_loss and annual_loss per trial (output.trials: "
+               "totals): the rest could not be checked.\n");
+    if (c->unchecked[0])
+        printf("  Not checked (unknown to this minrisk %s): /trials/%s\n", MINRISK_VERSION,
+               c->unchecked);
+    return MR_OK;
+}
+
+mr_status mr_cmd_explain(int argc, char **argv)
+{
+    request q;
+    int help;
+    mr_status rc = parse_args(argc, argv, &q, &help);
+    if (rc)
+        return rc;
+    if (help) {
+        fputs(usage_explain, stdout);
+        return MR_OK;
+    }
+    mr_error err = {{0}};
+    h5in in = {.base = -1};
+    run_facts f;
+    memset(&f, 0, sizeof f);
+    mr_scenario sc;
+    int have_sc = 0;
+    mr_status status = MR_BAD_INPUT;
+    mr_replayer *rp = NULL;
+    mr_results row;
+    mr_trace tr;
+    int have_row = 0, have_tr = 0;
+    int sector;
+    uint64_t trial;
+
+    if (open_run(&in, &q, &f, &err) < 0 || load_scenario(&in, &f, &sc) < 0)
+        goto done;
+    have_sc = 1;
+    if (find_sector(&in, &q, &sc, &sector) < 0 || choose_trial(&in, &q, &f, &trial) < 0)
+        goto done;
+
+    /* the replay */
+    status = MR_FAILED;
+    rp = mr_replayer_new(&sc, NULL, &err);
+    if (!rp) {
+        in.r.status = MR_FAILED;
+        goto done;
+    }
+    const mr_model *md = mr_replayer_model(rp);
+    if (mr_results_alloc(&row, 1, md->S, md->M, md->H, md->T) ||
+        mr_trace_alloc(&tr, md->M, md->S, md->T)) {
+        if (row.total_loss)
+            have_row = 1;
+        mr_h5r_nomem(&in.r);
+        goto done;
+    }
+    have_row = have_tr = 1;
+    if (mr_replayer_run(rp, trial, &row, &tr)) {
+        mr_h5r_fail(&in.r, "out of memory replaying trial %llu", (unsigned long long)trial);
+        goto done;
+    }
+
+    /* check before printing, so that a damaged file prints only its error */
+    check c;
+    memset(&c, 0, sizeof c);
+    c.event_rows = -1;
+    status = MR_BAD_INPUT;
+    if (check_trials(&in, &row, trial, f.trials, &c) < 0 || check_events(&in, &tr, trial, &c) < 0)
+        goto done;
+    status = tell(&in, &q, &f, &sc, md, &tr, &row, trial, sector);
+    if (status == MR_OK)
+        status = print_check(&in, &q, &f, &sc, trial, &c, &err);
+done:
+    if (in.r.status && err.msg[0])
+        fprintf(stderr, "%s\n", err.msg);
+    if (have_tr)
+        mr_trace_free(&tr);
+    if (have_row)
+        mr_results_free(&row);
+    mr_replayer_free(rp);
+    if (have_sc)
+        mr_scenario_free(&sc);
+    if (in.base >= 0)
+        H5Gclose(in.base);
+    mr_h5r_close(&in.r);
+    free(f.kind);
+    free(f.software);
+    free(f.name);
+    return status;
+}

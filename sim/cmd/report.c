@@ -1,0 +1,354 @@
+/* report.c - `minrisk report FILE.h5 [-o DIR] [--quiet]`: a one-page,
+ * self-contained HTML report with its figures as PNG and SVG (docs/REPORT.md).
+ *
+ * This command checks the arguments and that FILE is a minrisk file, then
+ * runs the report generator, out/report.py (Python 3 with numpy, h5py and
+ * matplotlib), without a shell, and passes its exit status through. The
+ * script is found at $MINRISK_REPORT_SCRIPT, else next to the installed
+ * binary (<bindir>/../share/minrisk/report.py), else in the source tree the
+ * binary was built from; the interpreter is $MINRISK_PYTHON, else
+ * /usr/bin/python3 (Debian's, which has the modules). */
+#define _POSIX_C_SOURCE 200809L /* readlink, strsignal, posix_spawn */
+#include "sim/cmd/cli.h"
+#include "out/format.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#ifndef MINRISK_SOURCE_DIR
+#define MINRISK_SOURCE_DIR ""
+#endif
+
+#define REPORT_DEFAULT_PYTHON "/usr/bin/python3"
+#define REPORT_INSTALLED_SCRIPT "/../share/minrisk/report.py" /* from the binary's directory */
+#define REPORT_SOURCE_SCRIPT "/out/report.py"                 /* from the source tree */
+
+static const char *const usage_report =
+    "usage: minrisk report FILE.h5 [-o DIR] [--quiet]\n"
+    "\n"
+    "Write a one-page, self-contained HTML report of a result file (a run, a\n"
+    "comparison or a sweep) to DIR/report.html, and its figures to DIR as PNG and\n"
+    "SVG: loss exceedance curves per sector with confidence bands, loss\n"
+    "histograms, fan charts of sector inoperability and of price ratios over\n"
+    "time, shortage probabilities, the static indicators with the cap flags, the\n"
+    "attribution ranking when the file has one; for a comparison or a sweep the\n"
+    "curves overlaid and the differences with intervals. Every headline figure\n"
+    "has its Monte Carlo error. The page needs no network: figures are embedded.\n"
+    "\n"
+    "  -o, --output DIR    directory to write (default: FILE's base name without\n"
+    "                      .h5 + \"-report\", in the current directory); an earlier\n"
+    "                      report there is replaced, any other directory is refused\n"
+    "  -q, --quiet         no progress and no closing line\n"
+    "\n"
+    "Needs Python 3 with numpy, h5py and matplotlib (Debian: python3-numpy\n"
+    "python3-h5py python3-matplotlib); MINRISK_PYTHON names another interpreter,\n"
+    "MINRISK_REPORT_SCRIPT another report.py. The report is written under a\n"
+    "temporary name and renamed when complete.\n"
+    "\n"
+    "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 2000 && minrisk report demo.h5\n";
+
+/* The child, for forwarding signals (set before they are unblocked). */
+static volatile sig_atomic_t child_pid = 0;
+
+static void forward_signal(int sig)
+{
+    if (child_pid > 0)
+        kill((pid_t)child_pid, sig);
+}
+
+/* FILE is a regular file holding an HDF5 minrisk file of a major version we
+   read; else -1 with the reason in msg. */
+static int check_input(const char *path, char *msg, size_t len)
+{
+    struct stat st;
+    if (stat(path, &st)) {
+        snprintf(msg, len, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(msg, len, "%s: not a minrisk file (not a regular file)", path);
+        return -1;
+    }
+    if (access(path, R_OK)) {
+        snprintf(msg, len, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    H5E_auto2_t old_func;
+    void *old_data;
+    H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = -1;
+    hid_t file = -1, a = -1, t = -1;
+    if (H5Fis_hdf5(path) <= 0) {
+        snprintf(msg, len, "%s: not a minrisk file (not HDF5)", path);
+    } else if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        snprintf(msg, len, "%s: cannot open as HDF5 (damaged?)", path);
+    } else if (H5Aexists(file, "format") <= 0 || H5Aexists(file, "format_version") <= 0 ||
+               (a = H5Aopen(file, "format", H5P_DEFAULT)) < 0 || (t = H5Aget_type(a)) < 0 ||
+               H5Tget_class(t) != H5T_STRING) {
+        snprintf(msg, len, "%s: not a minrisk file", path);
+    } else {
+        char format[16] = "";
+        hid_t mem = H5Tcopy(H5T_C_S1);
+        int ok = mem >= 0 && H5Tset_cset(mem, H5Tget_cset(t)) >= 0;
+        if (ok && H5Tis_variable_str(t) > 0) {
+            char *v = NULL;
+            ok = H5Tset_size(mem, H5T_VARIABLE) >= 0 && H5Aread(a, mem, &v) >= 0 && v;
+            if (ok)
+                snprintf(format, sizeof format, "%s", v);
+            if (v)
+                H5free_memory(v);
+        } else if (ok) {
+            size_t size = H5Tget_size(t);
+            ok =
+                size < sizeof format && H5Tset_size(mem, size) >= 0 && H5Aread(a, mem, format) >= 0;
+            if (ok)
+                format[size] = '\0';
+        }
+        ok = ok && !strcmp(format, MR_FORMAT_NAME);
+        if (mem >= 0)
+            H5Tclose(mem);
+        int version[2] = {0, 0};
+        hid_t v = ok ? H5Aopen(file, "format_version", H5P_DEFAULT) : -1;
+        hid_t vs = v >= 0 ? H5Aget_space(v) : -1;
+        if (!ok)
+            snprintf(msg, len, "%s: not a minrisk file", path);
+        else if (vs < 0 || H5Sget_simple_extent_npoints(vs) != 2 ||
+                 H5Aread(v, H5T_NATIVE_INT, version) < 0)
+            snprintf(msg, len, "%s: not a minrisk file (bad format_version)", path);
+        else if (version[0] != MR_FORMAT_MAJOR)
+            snprintf(msg, len, "%s: unsupported format_version %d.%d (this minrisk reads %d.x)",
+                     path, version[0], version[1], MR_FORMAT_MAJOR);
+        else
+            rc = 0;
+        if (vs >= 0)
+            H5Sclose(vs);
+        if (v >= 0)
+            H5Aclose(v);
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    if (file >= 0)
+        H5Fclose(file);
+    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+    return rc;
+}
+
+static int readable_file(const char *path)
+{
+    struct stat st;
+    return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, R_OK);
+}
+
+/* The report script: see the file comment for the order. buf holds the
+   result; NULL when none is found (msg says where it looked). */
+static const char *find_script(char *buf, size_t len, char *msg, size_t msglen)
+{
+    const char *env = getenv("MINRISK_REPORT_SCRIPT");
+    if (env && *env) {
+        if (readable_file(env))
+            return env;
+        snprintf(msg, msglen, "minrisk report: MINRISK_REPORT_SCRIPT=%s: cannot read the script",
+                 env);
+        return NULL;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            int w = snprintf(buf, len, "%s%s", exe, REPORT_INSTALLED_SCRIPT);
+            if (w > 0 && (size_t)w < len && readable_file(buf))
+                return buf;
+        }
+    }
+    if (MINRISK_SOURCE_DIR[0]) {
+        int w = snprintf(buf, len, "%s%s", MINRISK_SOURCE_DIR, REPORT_SOURCE_SCRIPT);
+        if (w > 0 && (size_t)w < len && readable_file(buf))
+            return buf;
+    }
+    snprintf(msg, msglen,
+             "minrisk report: cannot find report.py (looked in <bindir>%s and %s%s; set "
+             "MINRISK_REPORT_SCRIPT)",
+             REPORT_INSTALLED_SCRIPT, MINRISK_SOURCE_DIR, REPORT_SOURCE_SCRIPT);
+    return NULL;
+}
+
+/* "<base of file without .h5>-report" (caller frees). */
+static char *default_dir(const char *file)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    size_t n = strlen(base);
+    if (n > 3 && !strcmp(base + n - 3, ".h5"))
+        n -= 3;
+    char *out = malloc(n + sizeof "-report");
+    if (out) {
+        memcpy(out, base, n);
+        memcpy(out + n, "-report", sizeof "-report");
+    }
+    return out;
+}
+
+/* Run argv[0] (PATH searched) with argv and wait; the status of the child's
+   exit status (report.py exits as minrisk does: 0, 2 bad input, 130
+   interrupted; anything else is MR_FAILED), or MR_FAILED / MR_INTERRUPTED
+   with a message. */
+static mr_status run_child(char *const argv[])
+{
+    /* The child gets a process group of its own so that a Ctrl-C reaches it
+       once, forwarded by us, not twice (from the terminal and from us). */
+    struct sigaction sa, old_int, old_term, old_hup;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = forward_signal;
+    sigemptyset(&sa.sa_mask);
+    sigset_t block, prev;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &prev);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
+
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &prev);
+    posix_spawnattr_setpgroup(&attr, 0);
+    sigset_t deflt;
+    sigemptyset(&deflt);
+    sigaddset(&deflt, SIGINT);
+    sigaddset(&deflt, SIGTERM);
+    sigaddset(&deflt, SIGHUP);
+    posix_spawnattr_setsigdefault(&attr, &deflt);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                        POSIX_SPAWN_SETSIGDEF);
+    pid_t pid;
+    int err = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    if (!err)
+        child_pid = pid;
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+
+    mr_status status = MR_FAILED;
+    if (err) {
+        fprintf(stderr,
+                "minrisk report: cannot run %s: %s (install python3 or set MINRISK_PYTHON)\n",
+                argv[0], strerror(err));
+    } else {
+        int ws;
+        pid_t r;
+        while ((r = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+            ;
+        if (r < 0) {
+            fprintf(stderr, "minrisk report: waiting for %s: %s\n", argv[0], strerror(errno));
+        } else if (WIFEXITED(ws)) {
+            int code = WEXITSTATUS(ws);
+            status = code == 0                         ? MR_OK
+                     : code == 2                       ? MR_BAD_INPUT
+                     : code == MR_CLI_INTERRUPTED_EXIT ? MR_INTERRUPTED
+                                                       : MR_FAILED;
+        } else if (WIFSIGNALED(ws)) {
+            int sig = WTERMSIG(ws);
+            fprintf(stderr, "minrisk report: %s stopped by signal %d (%s)\n", argv[1], sig,
+                    strsignal(sig));
+            status =
+                (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) ? MR_INTERRUPTED : MR_FAILED;
+        }
+    }
+    child_pid = 0;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
+    return status;
+}
+
+mr_status mr_cmd_report(int argc, char **argv)
+{
+    const char *file = NULL, *dir = NULL;
+    int quiet = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (mr_cli_is_help(a)) {
+            fputs(usage_report, stdout);
+            return MR_OK;
+        }
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (i + 1 >= argc)
+                return mr_cli_usage_error("report", "option '%s' needs a value", a);
+            dir = argv[++i];
+            if (!*dir)
+                return mr_cli_usage_error("report", "%s", "-o: empty directory name");
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_cli_usage_error("report", "unknown option '%s'", a);
+        } else if (!file) {
+            file = a;
+        } else {
+            return mr_cli_usage_error("report", "unexpected argument '%s'", a);
+        }
+    }
+    if (!file)
+        return mr_cli_usage_error("report", "%s", "missing FILE.h5");
+
+    char msg[4608];
+    if (check_input(file, msg, sizeof msg)) {
+        fprintf(stderr, "%s\n", msg);
+        return MR_BAD_INPUT;
+    }
+    char script_buf[PATH_MAX + 64];
+    const char *script = find_script(script_buf, sizeof script_buf, msg, sizeof msg);
+    if (!script) {
+        fprintf(stderr, "%s\n", msg);
+        return MR_FAILED;
+    }
+    char *owned_dir = NULL;
+    if (!dir) {
+        owned_dir = default_dir(file);
+        if (!owned_dir) {
+            fprintf(stderr, "minrisk report: out of memory\n");
+            return MR_FAILED;
+        }
+        dir = owned_dir;
+    }
+    const char *python = getenv("MINRISK_PYTHON");
+    if (!python || !*python)
+        python = REPORT_DEFAULT_PYTHON;
+
+    char *args[10];
+    int n = 0;
+    args[n++] = (char *)python;
+    args[n++] = (char *)script;
+    args[n++] = (char *)file;
+    args[n++] = (char *)"-o";
+    args[n++] = (char *)dir;
+    args[n++] = (char *)"--minrisk-version";
+    args[n++] = (char *)MINRISK_VERSION;
+    if (quiet)
+        args[n++] = (char *)"--quiet";
+    args[n] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    mr_status status = run_child(args);
+    free(owned_dir);
+    return status;
+}

@@ -1,0 +1,413 @@
+/* run.c - `minrisk run SCENARIO.yaml`: the Monte Carlo simulation of a
+ * scenario into one HDF5 file (INTERFACE.md): a sweep's variants into one
+ * file (sim/studies/sweep.c), periodic checkpoints and --resume
+ * (sim/checkpoint.c), a checkpoint on SIGTERM or SIGUSR1, the analyses of
+ * run_extras.h, and nothing at the output path when interrupted.
+ */
+#include "sim/checkpoint.h"
+#include "sim/cmd/cli.h"
+#include "out/clock.h"
+#include "out/comm.h"
+#include "sim/engine.h"
+#include "out/export/export.h"
+#include "out/h5/writer.h"
+#include "models/units.h"
+#include "sim/studies/run_extras.h"
+#include "sim/scenario/loader.h"
+#include "sim/studies/sweep.h"
+
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Default interval of periodic checkpoints: long enough that runs of
+   minutes never pay for one, short enough to bound a crash's loss. */
+#define MR_DEFAULT_CHECKPOINT_SECONDS 1800
+
+static const char *const usage_run =
+    "usage: minrisk run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] "
+    "[--quiet]\n"
+    "                   [--verbose] [--checkpoint-every SECONDS] [--resume] [--events]\n"
+    "                   [--counterfactual]\n"
+    "\n"
+    "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
+    "\n"
+    "  -o, --output FILE   output file (default: the scenario's base name + .h5,\n"
+    "                      in the current directory)\n"
+    "  --trials N          number of trials (overrides simulation.trials)\n"
+    "  --seed S            random seed, 0..2^64-1 (overrides simulation.seed)\n"
+    "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
+    "  -q, --quiet         no progress line and no closing line\n"
+    "  -v, --verbose       print the settings at the start (scenario, trials, seed,\n"
+    "                      ranks, threads, output) and the timings at the end\n"
+    "                      (simulation wall time, statistics, write; /run_info)\n"
+    "  --checkpoint-every SECONDS\n"
+    "                      write FILE.h5.ckpt every SECONDS of running (default\n"
+    "                      1800; 0 = only when stopped by SIGTERM or SIGUSR1)\n"
+    "  --resume            continue from FILE.h5.ckpt, the checkpoint an earlier\n"
+    "                      run of the same scenario, seed and trials left when\n"
+    "                      stopped by SIGTERM or SIGUSR1 (exit status 75)\n"
+    "  --events            also write /events: every disruption occurrence of every\n"
+    "                      trial (trial, process, start, duration, severity)\n"
+    "  --counterfactual    also run the scenario once more per disruption source\n"
+    "                      (mineral, country, named event) with that source switched\n"
+    "                      off, same random numbers: the risk each source removes\n"
+    "\n"
+    "The file is written under a temporary name and renamed when complete;\n"
+    "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
+    "path. Under MPI: mpiexec -n R minrisk run ... writes one file, identical\n"
+    "outside /run_info to a one-rank run.\n"
+    "\n"
+    "example:\n"
+    "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 10000 --verbose\n"
+    "  minrisk run scenarios/demo.yaml -o demo-7.h5 --trials 2000 --seed 7 --threads 2 --quiet\n";
+
+/* SIGTERM or SIGUSR1 (what a batch scheduler sends before the wall-time
+   limit): finish the current blocks, write a checkpoint, exit 75. During the
+   final write it is too late for a checkpoint: the write goes on. */
+static volatile sig_atomic_t checkpoint_requested = 0;
+
+static void on_checkpoint_signal(int sig)
+{
+    (void)sig;
+    if (mr_output_writing())
+        return;
+    checkpoint_requested = 1;
+    mr_engine_interrupt();
+}
+
+typedef struct {
+    const char *scenario, *output;
+    unsigned long long trials, seed;
+    int have_trials, have_seed, threads, quiet, resume, events, counterfactual;
+    double checkpoint_every; /* seconds; 0 = only on a signal */
+    int verbose;             /* --verbose: settings at the start, timings at the end */
+} run_request;
+
+/* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. */
+void mr_cmd_run_signals(void)
+{
+    mr_cli_install_interrupt(false);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_checkpoint_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* "minrisk run: interrupted; nothing written to <output>" (rank 0). */
+static mr_status interrupted(const char *output, const mr_comm *comm)
+{
+    if (comm->rank == 0)
+        fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
+    return MR_INTERRUPTED;
+}
+
+/* A scenario with a sweep: every variant into one file (sim/studies/sweep.c). */
+static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const char *output,
+                           const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    const char *bad = q->resume           ? "--resume"
+                      : q->events         ? "--events"
+                      : q->counterfactual ? "--counterfactual"
+                                          : NULL;
+    if (bad) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: %s: not available for a scenario with a sweep (%s)\n",
+                    bad, q->scenario);
+        return MR_BAD_INPUT;
+    }
+    mr_engine_opts opts = {
+        .threads = q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = comm};
+    mr_status rc = mr_sweep_run(sc, output, &opts, comm, &err);
+    if (rc < 0) {
+        mr_cli_report(comm, &err);
+        return rc; /* MR_BAD_INPUT: a bad variant; MR_FAILED */
+    }
+    if (rc > 0)
+        return interrupted(output, comm);
+    if (!q->quiet && comm->rank == 0)
+        fprintf(stderr, "minrisk: %llu variants x %llu trials; wrote %s\n",
+                (unsigned long long)sc->nvariants, (unsigned long long)sc->trials, output);
+    return MR_OK;
+}
+
+/* --verbose: the settings the run goes with (rank 0 only). */
+static void print_settings(const run_request *q, const mr_scenario *sc, const char *output,
+                           const mr_comm *comm)
+{
+    if (comm->rank != 0)
+        return;
+    fprintf(stderr, "minrisk run: scenario %s (\"%s\")\n", q->scenario, sc->name);
+    fprintf(stderr, "minrisk run: %llu trials%s, seed %llu%s; horizon %d years, %d steps a year\n",
+            (unsigned long long)sc->trials, q->have_trials ? " (--trials)" : "",
+            (unsigned long long)sc->seed, q->have_seed ? " (--seed)" : "", sc->horizon_years,
+            sc->steps_per_year);
+    fprintf(stderr, "minrisk run: %d rank%s x %d threads%s\n", comm->size,
+            comm->size == 1 ? "" : "s", q->threads > 0 ? q->threads : omp_get_max_threads(),
+            q->threads > 0 ? " (--threads)" : " (OMP_NUM_THREADS, else all cores)");
+    fprintf(stderr, "minrisk run: output %s\n", output);
+}
+
+/* --verbose: the timings /run_info of the written file records (rank 0). */
+static void print_timings(const char *output, const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    if (comm->rank == 0 && mr_export_print_timings(output, stderr, &err))
+        fprintf(stderr, "%s\n", err.msg);
+}
+
+/* The closing lines of a written run (rank 0; none with --quiet). */
+static void print_done(const run_request *q, const mr_scenario *sc, const mr_run_info *info,
+                       const char *output, const mr_comm *comm)
+{
+    if (!q->quiet && comm->rank == 0)
+        fprintf(stderr,
+                "minrisk: %llu trials in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
+                "x %d thread%s; wrote %s\n",
+                (unsigned long long)sc->trials, info->wall_seconds, info->analysis_seconds,
+                q->counterfactual
+                    ? (q->events ? ", counterfactuals and events" : " and counterfactuals")
+                    : (q->events ? " and events" : ""),
+                info->ranks, info->ranks == 1 ? "" : "s", info->threads,
+                info->threads == 1 ? "" : "s", output);
+    if (!q->quiet && comm->rank == 0)
+        fprintf(stderr, "minrisk: verification number %016llx\n",
+                (unsigned long long)info->verification);
+    if (q->verbose)
+        print_timings(output, comm);
+}
+
+/* A simulation stopped by SIGTERM or SIGUSR1: its finished blocks into the
+   checkpoint, to continue with --resume. */
+static mr_status write_checkpoint(const mr_scenario *sc, const mr_results *res,
+                                  const mr_run_info *info, const char *ckpt, const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    if (mr_checkpoint_write(ckpt, sc, res, info->random_words, comm, &err)) {
+        mr_cli_report(comm, &err);
+        return MR_FAILED;
+    }
+    if (comm->rank == 0)
+        fprintf(stderr,
+                "minrisk run: stopped; checkpoint %s written; continue with "
+                "'minrisk run --resume' and the same arguments\n",
+                ckpt);
+    return MR_CHECKPOINTED;
+}
+
+/* A complete simulation: the verification number, the analyses
+   (attribution, --events), the file, the closing lines; the spent
+   checkpoint removed. */
+static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr_results *res,
+                           mr_run_info *info, bool progress, const char *output, const char *ckpt,
+                           const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    mr_extras extras = {0};
+    mr_run_extras_opts xo = {.events = q->events,
+                             .counterfactual = q->counterfactual,
+                             .threads = q->threads,
+                             .progress = progress};
+    /* every row is final here (resumed blocks loaded): the verification number */
+    info->verification = mr_results_verification(res);
+    mr_comm_sum_u64(comm, &info->verification, 1);
+    double ta = mr_now_seconds();
+    mr_status rc = mr_attribution_collect(sc, res, &xo, comm, &extras, &err);
+    if (rc == MR_OK && q->events)
+        rc = mr_events_collect(sc, res, comm, &extras, &err);
+    info->analysis_seconds = mr_now_seconds() - ta;
+    /* Ctrl-C during the analysis: stop before the write (all ranks agree) */
+    if (rc == MR_OK && mr_comm_any(comm, mr_engine_interrupted() && !checkpoint_requested))
+        rc = MR_INTERRUPTED;
+    if (rc == MR_OK) {
+        mr_output_run one = {NULL, sc, res, info, NULL};
+        int w = mr_output_write_multi(output, "run", &one, 1, extras.x, extras.n, comm, &err);
+        rc = w > 0 ? MR_INTERRUPTED : w < 0 ? MR_FAILED : MR_OK;
+    }
+    mr_extras_free(&extras);
+    if (rc > 0)
+        return interrupted(output, comm);
+    if (rc < 0) {
+        mr_cli_report(comm, &err);
+        return MR_FAILED;
+    }
+    if (comm->rank == 0)
+        unlink(ckpt); /* the run is complete: any checkpoint is spent */
+    print_done(q, sc, info, output, comm);
+    return MR_OK;
+}
+
+/* The simulation of a plain scenario, the blocks in skip (--resume) loaded
+   from the checkpoint; then a checkpoint when stopped by SIGTERM or SIGUSR1,
+   else the file. */
+static mr_status simulate(const run_request *q, const mr_scenario *sc, const char *output,
+                          const char *ckpt, const unsigned char *skip, const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    mr_engine_opts opts = {.threads = q->threads,
+                           .pause_seconds = q->checkpoint_every,
+                           .progress = !q->quiet && isatty(STDERR_FILENO),
+                           .comm = comm,
+                           .skip_block = skip};
+    mr_results res;
+    mr_run_info info;
+    mr_status rc = mr_engine_run(sc, &opts, &res, &info, &err);
+    if (rc < 0) {
+        mr_cli_report(comm, &err);
+        return MR_FAILED;
+    }
+    mr_status status;
+    if (skip && mr_checkpoint_load_rows(ckpt, sc, &res, skip, &info.random_words, comm, &err)) {
+        mr_cli_report(comm, &err);
+        status = MR_FAILED;
+        goto free_results;
+    }
+    /* Periodic checkpoints: the engine pauses every --checkpoint-every
+       seconds, so that a crash loses at most that much work. */
+    while (rc == MR_PAUSED) {
+        if (mr_checkpoint_write(ckpt, sc, &res, info.random_words, comm, &err)) {
+            mr_cli_report(comm, &err);
+            status = MR_FAILED;
+            goto free_results;
+        }
+        rc = mr_engine_continue(sc, &opts, &res, &info, &err);
+        if (rc < 0) {
+            mr_cli_report(comm, &err);
+            return MR_FAILED;
+        }
+    }
+    int want_checkpoint = mr_comm_any(comm, checkpoint_requested); /* all ranks agree */
+    if (rc > 0 && !want_checkpoint)
+        status = interrupted(output, comm);
+    else if (rc > 0)
+        status = write_checkpoint(sc, &res, &info, ckpt, comm);
+    else
+        status = write_run(q, sc, &res, &info, opts.progress, output, ckpt, comm);
+free_results:
+    mr_results_free(&res);
+    return status;
+}
+
+/* The output's directory is writable (checked by rank 0, told to all): fail
+   before a long run, not after it. */
+static bool output_writable(const char *output, const mr_comm *comm, mr_error *err)
+{
+    int bad = comm->rank == 0 ? mr_cli_check_output_dir(output, err) : 0;
+    mr_comm_bcast(comm, &bad, sizeof bad);
+    if (bad)
+        mr_comm_bcast(comm, err->msg, sizeof err->msg);
+    return !bad;
+}
+
+static mr_status run(const run_request *q, const mr_comm *comm)
+{
+    mr_scenario sc;
+    mr_error err = {{0}};
+    if (mr_cli_load_scenario(q->scenario, &sc, comm, &err)) {
+        mr_cli_report(comm, &err);
+        return MR_BAD_INPUT;
+    }
+    if (q->have_trials)
+        sc.trials = q->trials;
+    if (q->have_seed)
+        sc.seed = q->seed;
+    char *defout = q->output ? NULL : mr_cli_default_output(q->scenario);
+    const char *output = q->output ? q->output : defout;
+    char *ckpt = mr_checkpoint_path(output);
+    unsigned char *skip = NULL;
+    mr_status status;
+    if (!output_writable(output, comm, &err)) {
+        mr_cli_report(comm, &err);
+        status = MR_BAD_INPUT;
+    } else {
+        if (q->verbose)
+            print_settings(q, &sc, output, comm);
+        if (sc.nsweep > 0) {
+            status = run_sweep(q, &sc, output, comm);
+            if (status == MR_OK && q->verbose)
+                print_timings(output, comm);
+        } else if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
+            mr_cli_report(comm, &err);
+            status = MR_BAD_INPUT;
+        } else {
+            status = simulate(q, &sc, output, ckpt, skip, comm);
+        }
+    }
+    free(skip);
+    free(ckpt);
+    free(defout);
+    mr_scenario_free(&sc);
+    return status;
+}
+
+mr_status mr_cmd_run(int argc, char **argv)
+{
+    const char *scenario = NULL, *output = NULL;
+    unsigned long long trials = 0, seed = 0, threads = 0;
+    int have_trials = 0, have_seed = 0, quiet = 0, resume = 0, events = 0, counterfactual = 0;
+    int verbose = 0;
+    unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (mr_cli_is_help(a)) {
+            fputs(usage_run, stdout);
+            return MR_OK;
+        }
+        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--trials") ||
+                    !strcmp(a, "--seed") || !strcmp(a, "--threads") ||
+                    !strcmp(a, "--checkpoint-every");
+        if (takes && i + 1 >= argc)
+            return mr_cli_usage_error("run", "option '%s' needs a value", a);
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            output = argv[++i];
+        } else if (!strcmp(a, "--trials")) {
+            if (mr_cli_parse_u64(argv[++i], &trials) || trials < 1 || trials > MR_MAX_TRIALS)
+                return mr_cli_usage_error(
+                    "run", "--trials: must be an integer in [1, 4294967295], got '%s'", argv[i]);
+            have_trials = 1;
+        } else if (!strcmp(a, "--seed")) {
+            if (mr_cli_parse_u64(argv[++i], &seed))
+                return mr_cli_usage_error(
+                    "run", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
+            have_seed = 1;
+        } else if (!strcmp(a, "--threads")) {
+            if (mr_cli_parse_u64(argv[++i], &threads) || threads < 1 || threads > 4096)
+                return mr_cli_usage_error(
+                    "run", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbose = 1;
+        } else if (!strcmp(a, "--checkpoint-every")) {
+            if (mr_cli_parse_u64(argv[++i], &every) || every > 31536000ull)
+                return mr_cli_usage_error(
+                    "run", "--checkpoint-every: must be seconds in [0, 31536000], got '%s'",
+                    argv[i]);
+        } else if (!strcmp(a, "--resume")) {
+            resume = 1;
+        } else if (!strcmp(a, "--events")) {
+            events = 1;
+        } else if (!strcmp(a, "--counterfactual")) {
+            counterfactual = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_cli_usage_error("run", "unknown option '%s'", a);
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            return mr_cli_usage_error("run", "unexpected argument '%s'", a);
+        }
+    }
+    if (!scenario)
+        return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
+    mr_comm comm = mr_comm_world();
+    run_request req = {scenario,       output,        trials, seed,   have_trials,
+                       have_seed,      (int)threads,  quiet,  resume, events,
+                       counterfactual, (double)every, verbose};
+    return run(&req, &comm);
+}

@@ -1,0 +1,483 @@
+/* extends.c - `extends` chains (docs/SCENARIO_FORMAT.md): reading files,
+ * their paths, the bundle a chain is saved as (sc->source_text), reading
+ * the chain, and merging it into one document whose nodes keep their file.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "sim/scenario/internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ files, paths */
+
+/* The whole file into *buf (NUL-terminated). Returns 0 or an errno. */
+int sc_read_all(const char *path, char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno ? errno : EIO;
+    size_t n = 0, cap = 1 << 16;
+    char *b = malloc(cap);
+    int e = 0;
+    while (b) {
+        if (n + 1 >= cap) {
+            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        errno = 0;
+        size_t got = fread(b + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                e = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(f);
+    if (!b)
+        return ENOMEM;
+    if (e) {
+        free(b);
+        return e;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* A path with "." and empty components dropped and "x/.." folded
+   (lexically: the chain's files are compared by these names). */
+static char *norm_path(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = malloc(n + 2);
+    const char **seg = malloc((n / 2 + 2) * sizeof *seg);
+    size_t *sl = malloc((n / 2 + 2) * sizeof *sl);
+    if (!out || !seg || !sl) {
+        free(out);
+        free(seg);
+        free(sl);
+        return NULL;
+    }
+    bool abs = path[0] == '/';
+    int ns = 0;
+    for (const char *s = path; *s;) {
+        while (*s == '/')
+            s++;
+        const char *e = s;
+        while (*e && *e != '/')
+            e++;
+        size_t l = (size_t)(e - s);
+        if (l == 0 || (l == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (l == 2 && s[0] == '.' && s[1] == '.' && ns > 0 &&
+                   !(sl[ns - 1] == 2 && seg[ns - 1][0] == '.' && seg[ns - 1][1] == '.')) {
+            ns--;
+        } else if (!(l == 2 && s[0] == '.' && s[1] == '.' && abs && ns == 0)) {
+            seg[ns] = s;
+            sl[ns++] = l;
+        }
+        s = e;
+    }
+    size_t k = 0;
+    if (abs)
+        out[k++] = '/';
+    for (int i = 0; i < ns; i++) {
+        if (i)
+            out[k++] = '/';
+        memcpy(out + k, seg[i], sl[i]);
+        k += sl[i];
+    }
+    if (k == 0)
+        out[k++] = '.';
+    out[k] = '\0';
+    free(seg);
+    free(sl);
+    return out;
+}
+
+/* rel read from the directory of the file `from`, normalised. */
+static char *join_path(const char *from, const char *rel)
+{
+    if (rel[0] == '/')
+        return norm_path(rel);
+    const char *slash = strrchr(from, '/');
+    size_t dl = slash ? (size_t)(slash - from) + 1 : 0;
+    char *j = malloc(dl + strlen(rel) + 1);
+    if (!j)
+        return NULL;
+    memcpy(j, from, dl);
+    strcpy(j + dl, rel);
+    char *r = norm_path(j);
+    free(j);
+    return r;
+}
+
+/* ---------------------------------------------------------------- bundles */
+
+/* Split text into its sections; false (and *n = 0) when it is not a
+   well-formed bundle, i.e. an ordinary scenario file. */
+bool sc_bundle_split(const char *text, size_t len, Section *sec, int *n)
+{
+    size_t i = 0, hl = strlen(BUNDLE_HEAD);
+    *n = 0;
+    while (i < len) {
+        if (*n == CHAIN_MAX || len - i < hl || memcmp(text + i, BUNDLE_HEAD, hl) != 0)
+            goto no;
+        const char *line = text + i + hl;
+        const char *eol = memchr(line, '\n', len - i - hl);
+        if (!eol)
+            goto no;
+        /* "PATH (N bytes)": N from the last " (" */
+        const char *open = NULL;
+        for (const char *q = line; q + 1 < eol; q++)
+            if (q[0] == ' ' && q[1] == '(')
+                open = q;
+        const char *tail = " bytes)";
+        size_t tl = strlen(tail);
+        if (!open || open == line || (size_t)(eol - open) < 2 + tl + 1 ||
+            memcmp(eol - tl, tail, tl) != 0)
+            goto no;
+        size_t nb = 0;
+        for (const char *q = open + 2; q < eol - tl; q++) {
+            if (!isdigit((unsigned char)*q) || nb > (SIZE_MAX - 9) / 10)
+                goto no;
+            nb = nb * 10 + (size_t)(*q - '0');
+        }
+        i = (size_t)(eol - text) + 1;
+        if (nb > len - i)
+            goto no;
+        sec[*n] = (Section){line, (size_t)(open - line), text + i, nb};
+        (*n)++;
+        i += nb;
+        if (nb == 0 || text[i - 1] != '\n') {
+            if (i >= len || text[i] != '\n')
+                goto no;
+            i++;
+        }
+    }
+    if (*n > 0)
+        return true;
+no:
+    *n = 0;
+    return false;
+}
+
+/* sc->source_text: the file's bytes, or the bundle of the chain. */
+int sc_make_source(P *p)
+{
+    mr_scenario *sc = p->sc;
+    if (p->nsrc == 1) {
+        if (!(sc->source_text = malloc(p->src[0].len + 1)))
+            return sc_oom(p);
+        memcpy(sc->source_text, p->src[0].text, p->src[0].len);
+        sc->source_text[p->src[0].len] = '\0';
+        sc->source_len = p->src[0].len;
+        return 0;
+    }
+    size_t total = 1;
+    for (int k = 0; k < p->nsrc; k++)
+        total += strlen(BUNDLE_HEAD) + strlen(p->src[k].path) + 32 + p->src[k].len + 1;
+    char *b = malloc(total);
+    if (!b)
+        return sc_oom(p);
+    size_t n = 0;
+    for (int k = 0; k < p->nsrc; k++) {
+        const Src *s = &p->src[k];
+        n += (size_t)snprintf(b + n, total - n, "%s%s (%zu bytes)\n", BUNDLE_HEAD, s->path, s->len);
+        memcpy(b + n, s->text, s->len);
+        n += s->len;
+        if (s->len == 0 || s->text[s->len - 1] != '\n')
+            b[n++] = '\n';
+    }
+    b[n] = '\0';
+    sc->source_text = b;
+    sc->source_len = n;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ chain */
+
+/* Compose src[k] and find its top-level `extends`. */
+static int open_src(P *p, int k)
+{
+    Src *s = &p->src[k];
+    p->file = s->path;
+    p->text = s->text;
+    p->len = s->len;
+    if (sc_load_document(p, &s->doc))
+        return -1;
+    s->has_doc = true;
+    p->doc = &s->doc;
+    const yaml_node_t *root = yaml_document_get_root_node(&s->doc);
+    if (!root || root->type != YAML_MAPPING_NODE)
+        return 0; /* the schema walk reports it */
+    for (int i = 0; i < sc_npairs(root); i++) {
+        const yaml_node_t *key = sc_pair_key(p, root, i), *v = sc_pair_val(p, root, i);
+        char d[SHOW_MAX + 16];
+        if (key->type != YAML_SCALAR_NODE || strcmp(sc_sval(key), "extends") != 0 || sc_is_null(v))
+            continue;
+        if (s->extends) /* the schema walk reports the duplicate */
+            continue;
+        if (v->type != YAML_SCALAR_NODE || strlen(sc_sval(v)) != v->data.scalar.length)
+            return sc_fail(p, v, "extends", "expected the path of a scenario file, got %s",
+                           sc_describe(v, d, sizeof d));
+        s->extends = v;
+    }
+    return 0;
+}
+
+/* Read the chain: src[0] is given; each `extends` adds its parent, from the
+   bundle when there is one, else from disk. */
+int sc_load_chain(P *p, const Section *bundle, int nbundle)
+{
+    for (int k = 0;; k++) {
+        if (open_src(p, k))
+            return -1;
+        const yaml_node_t *ext = p->src[k].extends;
+        if (!ext)
+            return 0;
+        char *path = join_path(p->src[k].path, sc_sval(ext));
+        if (!path)
+            return sc_oom(p);
+        /* a cycle: reported at the `extends` of the file it returns to */
+        for (int j = 0; j <= k; j++) {
+            char *nj = norm_path(p->src[j].path);
+            if (!nj) {
+                free(path);
+                return sc_oom(p);
+            }
+            bool same = !strcmp(nj, path);
+            free(nj);
+            if (!same)
+                continue;
+            char chain[MR_ERRMSG_MAX] = "";
+            size_t n = 0;
+            for (int q = j; q <= k && n < sizeof chain; q++)
+                n += (size_t)snprintf(chain + n, sizeof chain - n, "%s -> ", p->src[q].path);
+            if (n < sizeof chain)
+                snprintf(chain + n, sizeof chain - n, "%s", p->src[j].path);
+            free(path);
+            p->file = p->src[j].path;
+            return sc_fail(p, p->src[j].extends, "extends", "cycle: %s", chain);
+        }
+        if (k + 1 == CHAIN_MAX) {
+            free(path);
+            return sc_fail(p, ext, "extends", "more than %d files in the extends chain", CHAIN_MAX);
+        }
+        Src *s = &p->src[k + 1];
+        s->path = path;
+        p->nsrc = k + 2;
+        if (bundle) {
+            int b = -1;
+            for (int i = 1; i < nbundle && b < 0; i++)
+                if (bundle[i].pathlen == strlen(path) &&
+                    !memcmp(bundle[i].path, path, bundle[i].pathlen))
+                    b = i;
+            if (b < 0)
+                return sc_fail(p, ext, "extends", "cannot read '%s': not in the scenario bundle",
+                               path);
+            if (!(s->text = malloc(bundle[b].len + 1)))
+                return sc_oom(p);
+            memcpy(s->text, bundle[b].text, bundle[b].len);
+            s->text[bundle[b].len] = '\0';
+            s->len = bundle[b].len;
+        } else {
+            int e = sc_read_all(path, &s->text, &s->len);
+            if (e)
+                return sc_fail(p, ext, "extends", "cannot read '%s': %s", path, strerror(e));
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ merge */
+
+/* Merging the chain into one libyaml document, node by node. Every node of
+   the merged document records the file it came from (P.origin), so errors
+   name the right file, line and column. */
+typedef struct {
+    P *p;
+    yaml_document_t *out;
+    int *origin;
+    size_t cap;
+    int *memo; /* per source node: its copy in out, 0 = none */
+    int k;     /* the source file being copied */
+    bool oom;
+} Merge;
+
+static int merged_node(Merge *g, int id, const yaml_node_t *src, int k)
+{
+    if (!id) {
+        g->oom = true;
+        return 0;
+    }
+    if ((size_t)id > g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        while (cap < (size_t)id)
+            cap *= 2;
+        int *o = realloc(g->origin, cap * sizeof *o);
+        if (!o) {
+            g->oom = true;
+            return 0;
+        }
+        g->origin = o;
+        g->cap = cap;
+    }
+    g->origin[id - 1] = k;
+    yaml_node_t *n = yaml_document_get_node(g->out, id);
+    n->start_mark = src->start_mark;
+    n->end_mark = src->end_mark;
+    return id;
+}
+
+/* A copy of node id of file g->k (aliases stay shared, so cycles end). */
+static int copy_node(Merge *g, int id)
+{
+    yaml_document_t *d = &g->p->src[g->k].doc;
+    if (g->oom)
+        return 0;
+    if (g->memo[id - 1])
+        return g->memo[id - 1];
+    const yaml_node_t *n = yaml_document_get_node(d, id);
+    int nid = 0;
+    switch (n->type) {
+    case YAML_SCALAR_NODE:
+        nid = yaml_document_add_scalar(g->out, n->tag, n->data.scalar.value,
+                                       (int)n->data.scalar.length, n->data.scalar.style);
+        g->memo[id - 1] = merged_node(g, nid, n, g->k);
+        break;
+    case YAML_SEQUENCE_NODE:
+        nid = yaml_document_add_sequence(g->out, n->tag, n->data.sequence.style);
+        if (!(g->memo[id - 1] = merged_node(g, nid, n, g->k)))
+            break;
+        for (yaml_node_item_t *it = n->data.sequence.items.start;
+             it < n->data.sequence.items.top && !g->oom; it++) {
+            int c = copy_node(g, *it);
+            if (!c || !yaml_document_append_sequence_item(g->out, nid, c))
+                g->oom = true;
+        }
+        break;
+    case YAML_MAPPING_NODE:
+        nid = yaml_document_add_mapping(g->out, n->tag, n->data.mapping.style);
+        if (!(g->memo[id - 1] = merged_node(g, nid, n, g->k)))
+            break;
+        for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
+             pr < n->data.mapping.pairs.top && !g->oom; pr++) {
+            int a = copy_node(g, pr->key), b = a ? copy_node(g, pr->value) : 0;
+            if (!a || !b || !yaml_document_append_mapping_pair(g->out, nid, a, b))
+                g->oom = true;
+        }
+        break;
+    default:
+        g->oom = true;
+    }
+    return g->oom ? 0 : nid;
+}
+
+static bool same_key(const yaml_node_t *a, const yaml_node_t *b)
+{
+    return a->type == YAML_SCALAR_NODE && b->type == YAML_SCALAR_NODE &&
+           a->data.scalar.length == b->data.scalar.length &&
+           !memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length);
+}
+
+/* Node cid of file g->k laid over node base of the merged document:
+   mappings merge key by key (the base's keys keep their order, new keys
+   follow in the file's order; a merged mapping keeps the position of its
+   first definition), anything else replaces the base whole. */
+static int merge_node(Merge *g, int base, int cid, int depth)
+{
+    yaml_document_t *d = &g->p->src[g->k].doc;
+    const yaml_node_t *c = yaml_document_get_node(d, cid);
+    const yaml_node_t *b = base ? yaml_document_get_node(g->out, base) : NULL;
+    if (!b || b->type != YAML_MAPPING_NODE || c->type != YAML_MAPPING_NODE || depth > 64)
+        return copy_node(g, cid);
+    int nb = (int)(b->data.mapping.pairs.top - b->data.mapping.pairs.start);
+    int nc = (int)(c->data.mapping.pairs.top - c->data.mapping.pairs.start);
+    yaml_node_pair_t *pairs = malloc((size_t)(nb + nc + 1) * sizeof *pairs);
+    bool *over = calloc((size_t)nb + 1, sizeof *over);
+    yaml_char_t *tag = (yaml_char_t *)strdup(b->tag ? (const char *)b->tag : YAML_MAP_TAG);
+    yaml_mapping_style_t style = b->data.mapping.style;
+    yaml_node_t bnode = *b; /* marks; b moves when nodes are added */
+    int border = g->origin[base - 1];
+    if (!pairs || !over || !tag) {
+        free(pairs);
+        free(over);
+        free(tag);
+        g->oom = true;
+        return 0;
+    }
+    memcpy(pairs, b->data.mapping.pairs.start, (size_t)nb * sizeof *pairs);
+    int n = nb;
+    for (int i = 0; i < nc && !g->oom; i++) {
+        yaml_node_pair_t cp = c->data.mapping.pairs.start[i];
+        const yaml_node_t *ck = yaml_document_get_node(d, cp.key);
+        int j = -1;
+        for (int q = 0; q < nb && j < 0; q++)
+            if (!over[q] && same_key(yaml_document_get_node(g->out, pairs[q].key), ck))
+                j = q;
+        int key = copy_node(g, cp.key);
+        if (!key)
+            break;
+        if (j >= 0) {
+            int val = merge_node(g, pairs[j].value, cp.value, depth + 1);
+            pairs[j] = (yaml_node_pair_t){key, val};
+            over[j] = true;
+        } else {
+            pairs[n++] = (yaml_node_pair_t){key, copy_node(g, cp.value)};
+        }
+    }
+    int nid = 0;
+    if (!g->oom) {
+        nid = merged_node(g, yaml_document_add_mapping(g->out, tag, style), &bnode, border);
+        for (int i = 0; nid && i < n; i++)
+            if (!yaml_document_append_mapping_pair(g->out, nid, pairs[i].key, pairs[i].value))
+                g->oom = true;
+    }
+    free(pairs);
+    free(over);
+    free(tag);
+    return g->oom ? 0 : nid;
+}
+
+/* The chain merged into out, oldest parent first; *root is its root node
+   id. p->origin is set. */
+int sc_merge_chain(P *p, yaml_document_t *out, int *root)
+{
+    Merge g = {.p = p, .out = out};
+    *root = 0;
+    for (int k = p->nsrc - 1; k >= 0 && !g.oom; k--) {
+        yaml_document_t *d = &p->src[k].doc;
+        if (!yaml_document_get_root_node(d))
+            continue;
+        size_t nn = (size_t)(d->nodes.top - d->nodes.start);
+        g.memo = calloc(nn ? nn : 1, sizeof *g.memo);
+        g.k = k;
+        if (!g.memo) {
+            g.oom = true;
+            break;
+        }
+        *root = merge_node(&g, *root, 1, 0);
+        free(g.memo);
+        g.memo = NULL;
+    }
+    p->origin = g.origin;
+    if (g.oom) {
+        p->file = p->src[0].path;
+        return sc_oom(p);
+    }
+    return 0;
+}

@@ -1,0 +1,220 @@
+/* internal.h - the scenario loader's own declarations, shared by the files
+ * of sim/scenario/ and by nothing else (the library's API is loader.h).
+ *
+ * One parse: loader.c composes the text (extends.c reads and merges an
+ * `extends` chain; sweep_block.c sets a sweep variant's values), then walks
+ * the node graph section by section (walk_*.c, matrices.c) with the YAML
+ * toolkit of yaml.c. Every mapping's allowed keys, and every default a
+ * walker fills in, come from the schema (schema.c), the one key table.
+ * Functions shared between the files are sc_-prefixed.
+ */
+#ifndef MR_SCENARIO_INTERNAL_H
+#define MR_SCENARIO_INTERNAL_H
+
+#include "models/units.h"
+#include "sim/scenario/loader.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <yaml.h>
+
+#define KP_MAX 512   /* key paths longer than this are cut in messages */
+#define MAXKEYS 16   /* most keys any schema mapping allows */
+#define SUM_TOL 1e-9 /* tolerance of "sums to 1" and "sums to <= 1" checks */
+#define SHOW_MAX 60  /* bytes of a user's scalar echoed in a message */
+#define CHAIN_MAX 16 /* most files in an extends chain */
+
+/* One file of an `extends` chain: [0] is the scenario given, [k+1] the
+   file [k] extends. */
+typedef struct {
+    char *path; /* as named in messages: the given path, or the parent's
+                   path joined to its child's directory and normalised */
+    char *text; /* the file's bytes (owned) */
+    size_t len;
+    yaml_document_t doc;
+    bool has_doc;
+    const yaml_node_t *extends; /* value of the top-level `extends`, or NULL */
+} Src;
+
+/* Parser state: where we are reading from and where errors go. */
+typedef struct {
+    const char *file;
+    const char *text;
+    size_t len;
+    yaml_document_t *doc;
+    /* extends: the files of the chain, and for each node of the merged
+       document (doc) the index of the file it came from; NULL when the
+       document is a single file's own */
+    Src src[CHAIN_MAX];
+    int nsrc;
+    int *origin;
+    size_t norigin;    /* entries of origin (nodes of doc when merged) */
+    const int *choice; /* a sweep variant: value index per parameter; NULL: the base */
+    int nchoice;
+    mr_scenario *sc;
+    mr_error *err;
+    /* ids in index order, pointers into sc (not owned), for references */
+    const char **cid;
+    const char **mid;
+    const char **sid;
+} P;
+
+/* A closed/open interval; infinite ends mean unbounded. */
+typedef struct {
+    double lo, hi;
+    bool lo_open, hi_open;
+} Range;
+
+static const Range R_ANY = {-INFINITY, INFINITY, false, false};
+static const Range R_GE0 = {0, INFINITY, false, false};
+static const Range R_GT0 = {0, INFINITY, true, false};
+static const Range R_GT1 = {1, INFINITY, true, false};
+static const Range R_01 = {0, 1, false, false};
+static const Range R_01_OPENHI = {0, 1, false, true}; /* [0,1) */
+static const Range R_01_OPENLO = {0, 1, true, false}; /* (0,1] */
+static const Range R_WGI = {-2.5, 2.5, false, false};
+static const Range R_CORR = {-1, 1, false, false};
+
+/* A schema mapping: the keys the schema gives it and, for each key given,
+   the key and value node. */
+typedef struct {
+    const yaml_node_t *node;
+    const char *keys[MAXKEYS + 1]; /* in schema order, NULL-terminated */
+    int sk[MAXKEYS];               /* each key's index in the schema */
+    const yaml_node_t *key[MAXKEYS];
+    const yaml_node_t *val[MAXKEYS];
+    char kp[KP_MAX];
+} Map;
+
+/* The bundle that sc->source_text holds for a chain of files (and that
+   mr_scenario_parse reads back): for each file, from the scenario given to
+   the last parent, a line "# --- file: PATH (N bytes)", its N bytes, and a
+   newline when they do not end with one. */
+#define BUNDLE_HEAD "# --- file: "
+
+typedef struct {
+    const char *path; /* not NUL-terminated: pathlen bytes */
+    size_t pathlen;
+    const char *text;
+    size_t len;
+} Section;
+
+/* ---- schema.c: the key table ---- */
+
+/* Word lists of the enum keys (their order is the enum's). */
+extern const char *const sc_rules[];         /* mr_rationing_rule */
+extern const char *const sc_output_trials[]; /* mr_output_trials */
+extern const char *const sc_bools[];
+extern const char *const sc_stages[];  /* MR_STAGE_* */
+extern const char *const sc_combine[]; /* mr_combine */
+
+/* The children of schema mapping `parent` ("" the top level), in schema
+   order: their last path components into keys (NULL-terminated) and their
+   schema indices into sk. Returns their number, or -1 if more than MAXKEYS. */
+int sc_schema_keys(const char *parent, const char *keys[MAXKEYS + 1], int sk[MAXKEYS]);
+/* Schema entry i's default when it is a value the loader fills in, else NULL. */
+const char *sc_schema_default(int i);
+/* The default value of the key at schema path `path`, as a number or as
+   the index of its word in names; NAN or -1 if it has no value. */
+double sc_schema_num(const char *path);
+int sc_schema_word(const char *path, const char *const *names);
+
+/* ---- yaml.c: errors, node access, key paths, scalars, ids, syntax ---- */
+
+void sc_one_line(char *s);
+const char *sc_file_of(const P *p, const yaml_node_t *n);
+int sc_fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int sc_oom(P *p);
+
+const char *sc_sval(const yaml_node_t *n);
+int sc_npairs(const yaml_node_t *n);
+yaml_node_t *sc_pair_key(P *p, const yaml_node_t *n, int i);
+yaml_node_t *sc_pair_val(P *p, const yaml_node_t *n, int i);
+int sc_nitems(const yaml_node_t *n);
+yaml_node_t *sc_item_at(P *p, const yaml_node_t *n, int i);
+bool sc_is_null(const yaml_node_t *n);
+const char *sc_describe(const yaml_node_t *n, char *buf, size_t sz);
+
+void sc_kp_key(char *out, const char *parent, const char *key);
+void sc_kp_idx(char *out, const char *parent, int i);
+
+bool sc_parse_double(const char *s, double *out);
+bool sc_parse_int(const char *s, bool *neg, uint64_t *mag, bool *ovf);
+int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *out);
+int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_t hi,
+                uint64_t *out);
+int sc_str_node(P *p, const yaml_node_t *v, const char *kp, char **out);
+/* " (did you mean 'x'?)", or with list_all the allowed keys, or "". */
+const char *sc_hint(const char *s, const char *const *cands, int n, bool list_all, char *buf,
+                    size_t sz);
+int sc_enum_node(P *p, const yaml_node_t *v, const char *kp, const char *const *names, int *out);
+int sc_find_id(const char *const *ids, int n, const char *s);
+int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
+                int n, int *out);
+
+int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
+                   int n);
+void *sc_zalloc(P *p, size_t n, size_t size);
+/* The document of the YAML text p is reading, or -1 with the syntax error. */
+int sc_load_document(P *p, yaml_document_t *doc);
+
+/* ---- mapping.c: mappings checked against the schema ---- */
+
+/* Mappings: sc_map_open takes the allowed keys from the schema mapping
+   `schema`. An absent optional key (req false) takes the schema's default
+   in sc_get_num, sc_get_int, sc_get_str and sc_get_enum; the _or forms take
+   the walker's `def` where the schema's default is not a value (a phrase
+   such as "the id" or "target_months", or none). */
+int sc_map_open(P *p, const yaml_node_t *v, const char *kp, const char *schema, Map *m);
+int sc_mget(P *p, const Map *m, const char *key, bool req, const yaml_node_t **v, char *kp);
+int sc_get_num(P *p, const Map *m, const char *key, bool req, const Range *r, double *out);
+int sc_get_num_or(P *p, const Map *m, const char *key, double def, const Range *r, double *out);
+int sc_get_int(P *p, const Map *m, const char *key, bool req, uint64_t lo, uint64_t hi,
+               uint64_t *out);
+int sc_get_str(P *p, const Map *m, const char *key, bool req, char **out);
+int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **out);
+int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const *names, int *out);
+
+/* ---- walk_forms.c: the shared forms (MODEL §3) ---- */
+
+int sc_severity_node(P *p, const yaml_node_t *v, const char *kp, mr_severity *s);
+int sc_duration_node(P *p, const yaml_node_t *v, const char *kp, mr_duration *du);
+int sc_process_map(P *p, const Map *m, mr_process *pr);
+int sc_process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *pr);
+
+/* ---- the section walkers: each fills its part of p->sc ---- */
+
+/* walk_settings.c; schema: "rationing" or "policies.rationing" */
+int sc_walk_simulation(P *p, const yaml_node_t *v, const char *kp);
+int sc_walk_defaults(P *p, const yaml_node_t *v, const char *kp);
+int sc_walk_rationing(P *p, const yaml_node_t *v, const char *kp, const char *schema);
+int sc_walk_output(P *p, const yaml_node_t *v, const char *kp);
+/* walk_supply.c */
+int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp);
+int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
+/* walk_policies.c, walk_sectors.c, walk_events.c */
+int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp);
+int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp);
+int sc_walk_events(P *p, const yaml_node_t *v, const char *kp);
+/* matrices.c */
+int sc_walk_interdependency(P *p, const yaml_node_t *v, const char *kp);
+int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp);
+
+/* ---- sweep_block.c ---- */
+
+int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp);
+int sc_apply_sweep(P *p, int root);
+
+/* ---- extends.c: files, paths, bundles, the chain and its merge ---- */
+
+int sc_read_all(const char *path, char **buf, size_t *len);
+bool sc_bundle_split(const char *text, size_t len, Section *sec, int *n);
+int sc_make_source(P *p);
+int sc_load_chain(P *p, const Section *bundle, int nbundle);
+int sc_merge_chain(P *p, yaml_document_t *out, int *root);
+
+#endif

@@ -1,0 +1,298 @@
+/* loader.c - read and validate a scenario file (MODEL §1-§7): the public
+ * API of loader.h, the syntax errors, and the schema walk.
+ *
+ * The whole YAML text is first composed into a libyaml node graph (the
+ * document API), then a hand-written schema walker visits the graph in
+ * dependency order - defaults before countries (derived outage rates need
+ * defaults.wgi_rate), countries before minerals (suppliers name countries),
+ * minerals before sectors and events, sectors before the interdependency
+ * matrix - so every reference is resolved and every problem is reported at
+ * the node where it is written. The first problem found ends the parse with
+ * one line "file:line:col: key.path: message" (INTERFACE.md, "Exit status").
+ * The walkers are walk_*.c, matrices.c and sweep_block.c; the keys they
+ * allow and the defaults they fill in are the schema's (schema.c).
+ *
+ * `extends` (docs/SCENARIO_FORMAT.md, extends.c): each file of the chain is
+ * composed on its own, then the chain is merged node by node into one
+ * libyaml document (mappings key by key, anything else replaced whole)
+ * whose nodes remember their file, so the one schema walk reports every
+ * problem in the file where it was written. Policies (MODEL §10,
+ * models/policies.c) are applied right after the minerals are read.
+ *
+ * Nothing here prints or exits: the CLI decides what to do with mr_error.
+ * All memory is owned by the mr_scenario or freed before returning, on every
+ * path; a failed parse leaves *sc zeroed.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "sim/scenario/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+/* ------------------------------------------------------------ top level */
+
+/* The defaults of the scenario-wide sections, for when they are not given
+   (the schema's, as their walkers fill in when they are). */
+static int section_defaults(P *p)
+{
+    mr_scenario *sc = p->sc;
+    double refill = sc_schema_num("defaults.buffer_refill_rate");
+    double other = sc_schema_num("rationing.other_uses_priority");
+    int rule = sc_schema_word("rationing", sc_rules);
+    int trials = sc_schema_word("output.trials", sc_output_trials);
+    if (isnan(refill) || isnan(other) || rule < 0 || trials < 0)
+        return sc_fail(p, NULL, "", "internal error: the schema gives no default value");
+    sc->buffer_refill_rate = refill;
+    sc->rationing = (mr_rationing_rule)rule;
+    sc->other_uses_priority = (int)other;
+    sc->output_trials = (mr_output_trials)trials;
+    return 0;
+}
+
+/* The schema walk, in dependency order (see the top of this file). */
+static int walk(P *p, const yaml_node_t *root)
+{
+    mr_scenario *sc = p->sc;
+    Map m;
+    const yaml_node_t *x;
+    char kp[KP_MAX];
+    if (sc_map_open(p, root, "", "", &m) || sc_get_str(p, &m, "name", true, &sc->name) ||
+        sc_mget(p, &m, "name", true, &x, kp))
+        return -1;
+    if (!sc->name[0])
+        return sc_fail(p, x, "name", "must not be empty");
+    if (sc_get_str_or(p, &m, "description", "", &sc->description))
+        return -1;
+    if (sc_mget(p, &m, "simulation", true, &x, kp) || sc_walk_simulation(p, x, kp))
+        return -1;
+    if (section_defaults(p))
+        return -1;
+    if (sc_mget(p, &m, "defaults", false, &x, kp) || (x && sc_walk_defaults(p, x, kp)))
+        return -1;
+    if (sc_mget(p, &m, "rationing", false, &x, kp) ||
+        (x && sc_walk_rationing(p, x, kp, "rationing")))
+        return -1;
+    if (sc_mget(p, &m, "output", false, &x, kp) || (x && sc_walk_output(p, x, kp)))
+        return -1;
+
+    if (sc_mget(p, &m, "countries", true, &x, kp) || sc_walk_countries(p, x, kp))
+        return -1;
+    if (sc_mget(p, &m, "minerals", true, &x, kp) || sc_walk_minerals(p, x, kp))
+        return -1;
+    sc->policies.new_source_country = -1;
+    sc->policies.domestic_share = sc->policies.recycled_share = -1;
+    if (sc_mget(p, &m, "policies", false, &x, kp) || (x && sc_walk_policies(p, x, kp)))
+        return -1;
+    if (sc_mget(p, &m, "sectors", true, &x, kp) || sc_walk_sectors(p, x, kp))
+        return -1;
+    if (sc_mget(p, &m, "events", false, &x, kp) || (x && sc_walk_events(p, x, kp)))
+        return -1;
+
+    size_t S = (size_t)sc->nsectors, M = (size_t)sc->nminerals;
+    if (!(sc->interdependency = sc_zalloc(p, S * S, sizeof(double))) ||
+        !(sc->price_correlation = sc_zalloc(p, M * M, sizeof(double))))
+        return -1;
+    for (size_t i = 0; i < M; i++)
+        sc->price_correlation[i * M + i] = 1;
+    if (sc_mget(p, &m, "interdependency", false, &x, kp) ||
+        (x && sc_walk_interdependency(p, x, kp)))
+        return -1;
+    if (sc_mget(p, &m, "price_correlation", false, &x, kp) || (x && sc_walk_correlation(p, x, kp)))
+        return -1;
+    /* a variant's sweep was applied before the walk (sc_apply_sweep) */
+    if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
+        return -1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- syntax */
+
+/* Parse the chain whose first file is src[0]; sc->source_text is made from
+   the files read. */
+static int parse_chain(P *p, const Section *bundle, int nbundle)
+{
+    mr_scenario *sc = p->sc;
+    yaml_document_t merged;
+    bool has_merged = false;
+    const yaml_node_t *root = NULL;
+    int rc = sc_load_chain(p, bundle, nbundle);
+    if (rc == 0)
+        rc = sc_make_source(p);
+    if (rc == 0 && p->nsrc == 1) {
+        p->doc = &p->src[0].doc;
+        root = yaml_document_get_root_node(p->doc);
+    } else if (rc == 0) {
+        int rid;
+        if (!yaml_document_initialize(&merged, NULL, NULL, NULL, 1, 1)) {
+            rc = sc_oom(p);
+        } else {
+            has_merged = true;
+            rc = sc_merge_chain(p, &merged, &rid);
+            p->norigin = (size_t)(merged.nodes.top - merged.nodes.start);
+            p->doc = &merged;
+            root = rc == 0 && rid ? yaml_document_get_node(&merged, rid) : NULL;
+        }
+    }
+    p->file = p->src[0].path;
+    p->text = p->src[0].text;
+    p->len = p->src[0].len;
+    if (rc == 0) {
+        /* GSL's default handler aborts on a failed decomposition, and the
+           library must return errors instead; restore the caller's handler. */
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        if (!root)
+            rc = sc_fail(p, NULL, "",
+                         "the document is empty; expected a mapping with name, simulation, "
+                         "countries, minerals and sectors");
+        if (root && p->choice) {
+            int rootid = (int)(root - p->doc->nodes.start) + 1;
+            rc = sc_apply_sweep(p, rootid);
+            root = yaml_document_get_node(p->doc, rootid); /* nodes may have moved */
+        }
+        if (root && rc == 0)
+            rc = walk(p, root);
+        gsl_set_error_handler(old);
+    }
+    if (has_merged)
+        yaml_document_delete(&merged);
+    for (int k = 0; k < p->nsrc; k++) {
+        if (p->src[k].has_doc)
+            yaml_document_delete(&p->src[k].doc);
+        free(p->src[k].path);
+        free(p->src[k].text);
+    }
+    free(p->origin);
+    free(p->cid);
+    free(p->mid);
+    free(p->sid);
+    if (rc)
+        mr_scenario_free(sc);
+    return rc;
+}
+
+/* Start a chain with the given file's bytes (copied). */
+static int start(P *p, const char *path, const char *text, size_t len)
+{
+    p->nsrc = 1;
+    if (!(p->src[0].path = strdup(path)) || !(p->src[0].text = malloc(len + 1)) ||
+        !(p->sc->source_path = strdup(path))) {
+        free(p->src[0].path);
+        free(p->src[0].text);
+        p->src[0].path = p->src[0].text = NULL;
+        mr_scenario_free(p->sc);
+        return sc_oom(p);
+    }
+    if (len)
+        memcpy(p->src[0].text, text, len);
+    p->src[0].text[len] = '\0';
+    p->src[0].len = len;
+    return 0;
+}
+
+int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
+                      mr_error *err)
+{
+    return mr_scenario_parse_variant(path, text, len, NULL, 0, sc, err);
+}
+
+int mr_scenario_parse_variant(const char *path, const char *text, size_t len, const int *choice,
+                              int nchoice, mr_scenario *sc, mr_error *err)
+{
+    P p = {.file = path ? path : "(scenario)",
+           .text = text,
+           .len = len,
+           .sc = sc,
+           .err = err,
+           .choice = choice,
+           .nchoice = nchoice};
+    Section sec[CHAIN_MAX];
+    int nsec;
+    memset(sc, 0, sizeof *sc);
+    err->msg[0] = '\0';
+    if (sc_bundle_split(text, len, sec, &nsec)) {
+        text = sec[0].text;
+        len = sec[0].len;
+    }
+    if (start(&p, p.file, text, len))
+        return -1;
+    return parse_chain(&p, nsec ? sec : NULL, nsec);
+}
+
+int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    err->msg[0] = '\0';
+    char *buf;
+    size_t len;
+    int e = sc_read_all(path, &buf, &len);
+    if (e) {
+        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(e));
+        return -1;
+    }
+    /* a saved bundle (/scenario/source of a chain) reads like the chain */
+    P p = {.file = path, .text = buf, .len = len, .sc = sc, .err = err};
+    Section sec[CHAIN_MAX];
+    int nsec;
+    int rc = sc_bundle_split(buf, len, sec, &nsec) ? start(&p, path, sec[0].text, sec[0].len)
+                                                   : start(&p, path, buf, len);
+    if (rc == 0)
+        rc = parse_chain(&p, nsec ? sec : NULL, nsec);
+    free(buf);
+    return rc;
+}
+
+void mr_scenario_free(mr_scenario *sc)
+{
+    if (!sc)
+        return;
+    free(sc->name);
+    free(sc->description);
+    free(sc->source_path);
+    free(sc->source_text);
+    for (int i = 0; sc->countries && i < sc->ncountries; i++) {
+        free(sc->countries[i].id);
+        free(sc->countries[i].name);
+    }
+    free(sc->countries);
+    for (int i = 0; sc->minerals && i < sc->nminerals; i++) {
+        mr_mineral *m = &sc->minerals[i];
+        free(m->id);
+        free(m->name);
+        free(m->unit);
+        for (int s = 0; s < MR_NSTAGES; s++)
+            free(m->stage[s].suppliers);
+    }
+    free(sc->minerals);
+    for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
+        free(sc->sectors[i].id);
+        free(sc->sectors[i].name);
+        free(sc->sectors[i].needs);
+    }
+    free(sc->sectors);
+    for (int i = 0; sc->events && i < sc->nevents; i++) {
+        free(sc->events[i].id);
+        free(sc->events[i].name);
+        free(sc->events[i].minerals);
+        free(sc->events[i].occurrences);
+    }
+    free(sc->events);
+    free(sc->interdependency);
+    free(sc->price_correlation);
+    free(sc->policies.stockpile_minerals);
+    for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
+        free(sc->sweep[i].path);
+        for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)
+            free(sc->sweep[i].labels[k]);
+        free(sc->sweep[i].labels);
+        free(sc->sweep[i].line);
+        free(sc->sweep[i].col);
+        free(sc->sweep[i].file);
+    }
+    free(sc->sweep);
+    memset(sc, 0, sizeof *sc);
+}

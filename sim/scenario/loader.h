@@ -1,0 +1,67 @@
+/* loader.h - reading a scenario file: YAML in, a validated mr_scenario out
+ * (models/scenario.h), every bad input reported as one line
+ * "file:line:col: key.path: message". The schema (every key a scenario may
+ * hold, its type, unit, default and range) is the loader's own table.
+ */
+#ifndef MR_SCENARIO_LOADER_H
+#define MR_SCENARIO_LOADER_H
+
+#include "models/scenario.h"
+#include "models/status.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Parse and validate a scenario from bytes. `path` names it in messages.
+   Returns 0, or -1 with err filled ("path:line:col: key.path: message").
+   On failure *sc is left empty (nothing to free).
+   `extends` (docs/SCENARIO_FORMAT.md): when text is a bundle as made by
+   mr_scenario_load (sc->source_text of a chain: each file's bytes after a
+   "# --- file: PATH (N bytes)" line), the parents come from the bundle and
+   no file is read; otherwise parents are read from disk relative to path. */
+int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
+                      mr_error *err);
+
+/* Parse variant `choice` of a sweep scenario: the text as for
+   mr_scenario_parse, with sweep parameter i set to its value choice[i]
+   (nchoice = the base's nsweep). A null value removes the key (the default
+   applies). The variant has no sweep. Errors in a swept value are reported
+   at the value in the sweep block. */
+int mr_scenario_parse_variant(const char *path, const char *text, size_t len, const int *choice,
+                              int nchoice, mr_scenario *sc, mr_error *err);
+
+/* Read the file and parse it. Unreadable file: "path: cannot read: reason". */
+int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);
+
+void mr_scenario_free(mr_scenario *sc);
+
+/* ---- the schema: every key a scenario may hold (docs/SCENARIOS.md) ---- */
+
+/* One key. Paths write ids as <id> (<sector>, <mineral> in the matrices),
+   list items as [], and the shared forms as <process>, <severity>,
+   <duration>. Every field is a non-NULL string ("" when empty). */
+typedef struct {
+    const char *path;  /* e.g. "minerals.<id>.refining[].share" */
+    const char *type;  /* "number", "int", "string", "mapping", "`a` or `b`", ... */
+    const char *unit;  /* e.g. "fraction of the stage", "months" */
+    const char *def;   /* the default: a value, "required", "none" or a phrase */
+    bool def_is_value; /* def is the value the loader fills in (e.g. "0.5") */
+    const char *range; /* as the loader's messages write it: "[0,1]", "> 0", "(0,1]" */
+    const char *meaning;
+} mr_schema_key;
+
+/* The keys, parents before children; *n their number. Static storage. */
+const mr_schema_key *mr_scenario_schema(size_t *n);
+
+/* Check the schema, which is the loader's key table: every path given once,
+   every key's parent a mapping of the schema (or a mapping of ids, whose
+   keys are written <...>), no mapping with more keys than the loader can
+   hold, every default that is a value a valid value of its key.
+   Returns the number of problems (0: none), the first described in msg. */
+int mr_scenario_schema_check(char *msg, size_t n);
+
+/* The schema as the Markdown table of docs/SCENARIOS.md. */
+void mr_scenario_schema_print(FILE *out);
+
+#endif

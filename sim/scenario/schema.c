@@ -1,0 +1,531 @@
+/* schema.c - the schema: every key a scenario may hold (docs/SCENARIOS.md),
+ * the one key table of the loader. The walkers take each mapping's allowed
+ * keys from it (sc_map_open: the children of a schema path, in this
+ * table's order, which is the order messages list them in) and each
+ * default that is a value (DEF below) from it. Its API is loader.h's
+ * mr_scenario_schema, mr_scenario_schema_check and mr_scenario_schema_print.
+ */
+#include "sim/scenario/internal.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The enum keys' words, in their enum's order. */
+const char *const sc_rules[] = {"proportional", "priority", NULL};      /* mr_rationing_rule */
+const char *const sc_output_trials[] = {"all", "totals", "none", NULL}; /* mr_output_trials */
+const char *const sc_bools[] = {"false", "true", NULL};
+const char *const sc_stages[] = {"mining", "refining", NULL};       /* MR_STAGE_* */
+const char *const sc_combine[] = {"limiting", "independent", NULL}; /* mr_combine */
+
+/* Every key a scenario may hold (docs/SCENARIOS.md is this table, printed by
+   `minrisk validate --schema`). A mapping's allowed keys are its children
+   here, in this order (the order messages list them in); a default that is
+   a value (DEF) is the one the walker fills in. Word lists are the
+   walker's (sc_rules, ...) and number ranges its Range constants, so the
+   type and range texts cannot drift from what the walker accepts;
+   mr_scenario_schema_check checks that the table is well formed, and
+   tests/unit/sim/scenario/schema.c checks ranges, defaults and required keys against
+   the loader's behaviour. Paths: ids as <id> (<sector>, <mineral> in the
+   matrices), list items as [], and the shared forms <process>, <severity>,
+   <duration>. */
+typedef struct {
+    const char *path;
+    const char *type;         /* NULL: the words below, "`a`, `b` or `c`" */
+    const char *const *words; /* enum words (the walker's table) */
+    const char *unit;
+    const char *def;
+    bool def_value;   /* def is the value the loader fills in */
+    const Range *num; /* a number's range (the walker's constant) */
+    bool is_int;      /* an integer in [ilo, ihi] */
+    uint64_t ilo, ihi;
+    const char *range; /* any other range, as text */
+    const char *meaning;
+} SchemaKey;
+
+#define NUM(r) .type = "number", .num = &(r)
+#define INT(lo, hi) .type = "int", .is_int = true, .ilo = (lo), .ihi = (hi)
+#define DEF(v) .def = (v), .def_value = true
+#define REQ .def = "required"
+#define NONE .def = "none"
+
+static const SchemaKey SCHEMA[] = {
+    /* top level */
+    {"name", "string", NULL, "", REQ, .range = "non-empty",
+     .meaning = "scenario name, stored in the output"},
+    {"description", "string", NULL, "", .def = "empty", .meaning = "free text"},
+    {"extends", "path", NULL, "", NONE,
+     .meaning = "parent scenario this file overrides, relative to this file's directory "
+                "(SCENARIO_FORMAT.md)"},
+    {"simulation", "mapping", NULL, "", REQ, .meaning = "time grid, trials and seed (MODEL 1)"},
+    {"defaults", "mapping", NULL, "", NONE, .meaning = "scenario-wide defaults"},
+    {"rationing", "word or mapping", NULL, "", DEF("proportional"),
+     .meaning = "allocation rule (MODEL 6): a `rule` word, or the mapping below"},
+    {"policies", "mapping", NULL, "", NONE,
+     .meaning = "policy levers applied to the model before the run (MODEL 10)"},
+    {"countries", "mapping of ids", NULL, "", REQ, .range = "at least one",
+     .meaning = "the supplying countries"},
+    {"minerals", "mapping of ids", NULL, "", REQ, .range = "at least one",
+     .meaning = "the minerals"},
+    {"sectors", "mapping of ids", NULL, "", REQ, .range = "at least one",
+     .meaning = "the using sectors"},
+    {"events", "mapping of ids", NULL, "", NONE,
+     .meaning = "named multi-mineral shocks (MODEL 3.3)"},
+    {"interdependency", "matrix", NULL, "", .def = "all 0",
+     .meaning = "A* of the inoperability model (MODEL 2, 7); spectral radius < 1"},
+    {"price_correlation", "matrix", NULL, "", .def = "identity",
+     .meaning = "correlation of the price innovations (MODEL 5); positive definite"},
+    {"output", "mapping", NULL, "", NONE, .meaning = "what the output file keeps"},
+    {"sweep", "mapping of key paths", NULL, "", NONE,
+     .meaning = "a grid of variants run into one file (STUDIES.md Sweeps)"},
+    /* simulation */
+    {"simulation.horizon_years", INT(1, 1000), .unit = "years", REQ, .meaning = "horizon H"},
+    {"simulation.steps_per_year", INT(1, 366), .unit = "steps per year", DEF("12"),
+     .meaning = "time steps a year n"},
+    {"simulation.trials", INT(1, MR_MAX_TRIALS), .unit = "trials", DEF("10000"),
+     .meaning = "Monte Carlo trials N (run --trials overrides)"},
+    {"simulation.seed", INT(0, UINT64_MAX), .unit = "", DEF("1"),
+     .meaning = "seed of the Philox streams (run --seed overrides)"},
+    /* defaults */
+    {"defaults.wgi_rate", "mapping", NULL, "", NONE,
+     .meaning = "derives a country outage process from wgi_pv (MODEL 3.1)"},
+    {"defaults.wgi_rate.rate_at_zero_per_year", NUM(R_GE0), .unit = "outages per year", REQ,
+     .meaning = "rate at WGI 0: rate = rate_at_zero x factor_per_unit ^ (-wgi_pv)"},
+    {"defaults.wgi_rate.factor_per_unit", NUM(R_GT0), .unit = "rate multiple", REQ,
+     .meaning = "rate multiple per WGI point lower"},
+    {"defaults.wgi_rate.severity", "severity", NULL, "fraction of supply", REQ,
+     .meaning = "severity of the derived outages (see `<severity>`)"},
+    {"defaults.wgi_rate.duration_months", "duration", NULL, "months", REQ,
+     .meaning = "duration of the derived outages (see `<duration>`)"},
+    {"defaults.buffer_refill_rate", NUM(R_GE0), .unit = "months of need per month", DEF("0.5"),
+     .meaning = "how fast sectors' own buffers refill once supply is back (MODEL 6)"},
+    /* rationing */
+    {"rationing.rule", NULL, sc_rules, "", REQ,
+     .meaning = "proportional: all get the same fraction; priority: lower priority numbers first"},
+    {"rationing.other_uses_priority", INT(0, INT_MAX), .unit = "rank", DEF("1000"),
+     .meaning = "priority of other uses (demand not modelled as a sector)"},
+    /* output */
+    {"output.trials", NULL, sc_output_trials, "", DEF("all"),
+     .meaning = "per-trial tables kept in /trials: all; only total_loss and annual_loss; none"},
+    /* countries */
+    {"countries.<id>", "mapping", NULL, "", NONE,
+     .meaning = "one country; the id starts with a letter, then letters, digits, _ and -"},
+    {"countries.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"countries.<id>.wgi_pv", NUM(R_WGI), .unit = "WGI score", NONE,
+     .meaning = "World Bank WGI political stability estimate"},
+    {"countries.<id>.outage", "process", NULL, "", .def = "from wgi_pv, else none",
+     .meaning = "country-wide outage: every stage of every mineral it supplies (MODEL 3.1)"},
+    {"countries.<id>.aggregate", NULL, sc_bools, "", DEF("false"),
+     .meaning =
+         "stands for many small suppliers (rest of world): never cut by a cap, left out of HHI"},
+    /* minerals */
+    {"minerals.<id>", "mapping", NULL, "", NONE, .meaning = "one mineral"},
+    {"minerals.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"minerals.<id>.unit", "string", NULL, "", DEF("t"),
+     .meaning = "unit of demand_t and price.ref"},
+    {"minerals.<id>.demand_t", NUM(R_GT0), .unit = "unit per year", REQ,
+     .meaning = "annual demand of the modelled economy"},
+    {"minerals.<id>.recycled_share", NUM(R_01), .unit = "fraction of demand", DEF("0"),
+     .meaning = "met by recycling, without imports; recycled + domestic <= 1"},
+    {"minerals.<id>.domestic_share", NUM(R_01), .unit = "fraction of demand", DEF("0"),
+     .meaning = "met by domestic supply, without imports"},
+    {"minerals.<id>.spare_ramp_months", NUM(R_GE0), .unit = "months", DEF("0"),
+     .meaning = "time for spare capacity to reach full output after a disruption starts"},
+    {"minerals.<id>.mining", "list of suppliers", NULL, "", NONE,
+     .meaning = "mine stage; mining or refining or both is required"},
+    {"minerals.<id>.refining", "list of suppliers", NULL, "", NONE,
+     .meaning = "refining stage; with both stages available supply is their product"},
+    {"minerals.<id>.stockpile", "mapping", NULL, "", NONE,
+     .meaning = "strategic stockpile (MODEL 4)"},
+    {"minerals.<id>.price", "mapping", NULL, "", REQ, .meaning = "price model (MODEL 5)"},
+    /* supply stages */
+    {"minerals.<id>.mining[].country", "country id", NULL, "", REQ,
+     .range = "defined, once a stage", .meaning = "supplying country"},
+    {"minerals.<id>.mining[].share", NUM(R_01), .unit = "fraction of the stage", REQ,
+     .meaning = "its share of the stage's supply; a stage's shares sum to 1"},
+    {"minerals.<id>.mining[].spare", NUM(R_GE0), .unit = "fraction of own output", DEF("0"),
+     .meaning = "spare capacity it can add when others are disrupted"},
+    {"minerals.<id>.mining[].outage", "process", NULL, "", NONE,
+     .meaning = "supplier outage: this country, mineral and stage only (MODEL 3.2)"},
+    {"minerals.<id>.refining[].country", "country id", NULL, "", REQ,
+     .range = "defined, once a stage", .meaning = "supplying country"},
+    {"minerals.<id>.refining[].share", NUM(R_01), .unit = "fraction of the stage", REQ,
+     .meaning = "its share of the stage's supply; a stage's shares sum to 1"},
+    {"minerals.<id>.refining[].spare", NUM(R_GE0), .unit = "fraction of own output", DEF("0"),
+     .meaning = "spare capacity it can add when others are disrupted"},
+    {"minerals.<id>.refining[].outage", "process", NULL, "", NONE,
+     .meaning = "supplier outage: this country, mineral and stage only (MODEL 3.2)"},
+    /* stockpile */
+    {"minerals.<id>.stockpile.target_months", NUM(R_GE0), .unit = "months of demand", REQ,
+     .meaning = "level the stockpile refills to"},
+    {"minerals.<id>.stockpile.initial_months", NUM(R_GE0), .unit = "months of demand",
+     .def = "target_months", .meaning = "level at the start"},
+    {"minerals.<id>.stockpile.trigger", NUM(R_01_OPENHI), .unit = "fraction of demand", DEF("0"),
+     .meaning = "released only while the supply gap exceeds this"},
+    {"minerals.<id>.stockpile.max_release", NUM(R_01_OPENLO), .unit = "fraction of demand",
+     DEF("1"), .meaning = "most released in a step"},
+    {"minerals.<id>.stockpile.refill_rate", NUM(R_GE0), .unit = "months of demand per month",
+     DEF("0.25"), .meaning = "refill speed while there is no gap"},
+    /* price */
+    {"minerals.<id>.price.ref", NUM(R_GT0), .unit = "GBP per unit", REQ,
+     .meaning = "reference price P0"},
+    {"minerals.<id>.price.theta", NUM(R_GE0), .unit = "1/year", DEF("0.5"),
+     .meaning = "mean reversion of the log price"},
+    {"minerals.<id>.price.sigma", NUM(R_GE0), .unit = "1/sqrt(year)", DEF("0.3"),
+     .meaning = "volatility of the log price"},
+    {"minerals.<id>.price.elasticity", NUM(R_GT0), .unit = "", DEF("0.3"),
+     .meaning = "short-run demand elasticity of the scarcity premium"},
+    {"minerals.<id>.price.max_multiple", NUM(R_GT1), .unit = "ratio", DEF("10"),
+     .meaning = "cap on the scarcity multiple exp(pi)"},
+    {"minerals.<id>.price.jumps", "mapping", NULL, "", NONE,
+     .meaning = "price jumps (none: rate 0)"},
+    {"minerals.<id>.price.jumps.rate_per_year", NUM(R_GE0), .unit = "jumps per year", REQ,
+     .meaning = "jump rate"},
+    {"minerals.<id>.price.jumps.mu", NUM(R_ANY), .unit = "ln ratio", DEF("0"),
+     .meaning = "mean of the log jump size"},
+    {"minerals.<id>.price.jumps.sigma", NUM(R_GE0), .unit = "ln ratio", DEF("0"),
+     .meaning = "standard deviation of the log jump size"},
+    /* policies */
+    {"policies.diversification_cap", "number or mapping", NULL, "fraction of a stage", NONE,
+     .num = &R_01_OPENLO,
+     .meaning = "no country above this share of any stage; the excess pro rata to the others"},
+    {"policies.diversification_cap.cap", NUM(R_01_OPENLO), .unit = "fraction of a stage", REQ,
+     .meaning = "the cap, when the excess goes to a new source"},
+    {"policies.diversification_cap.new_source", "mapping", NULL, "", NONE,
+     .meaning = "the country that takes every capped stage's excess"},
+    {"policies.diversification_cap.new_source.country", "country id", NULL, "", REQ,
+     .range = "defined", .meaning = "the new source"},
+    {"policies.diversification_cap.new_source.spare", NUM(R_GE0), .unit = "fraction of own output",
+     DEF("0"), .meaning = "its spare capacity"},
+    {"policies.diversification_cap.new_source.outage", "process", NULL, "", NONE,
+     .meaning = "its own outage process"},
+    {"policies.domestic_share", NUM(R_01), .unit = "fraction of demand", NONE,
+     .meaning = "every mineral's domestic_share becomes at least this"},
+    {"policies.recycled_share", NUM(R_01), .unit = "fraction of demand", NONE,
+     .meaning = "every mineral's recycled_share becomes at least this"},
+    {"policies.stockpile", "mapping", NULL, "", NONE,
+     .meaning = "strategic stockpile of the listed minerals"},
+    {"policies.stockpile.months", NUM(R_GE0), .unit = "months of demand", REQ,
+     .meaning = "target and initial level"},
+    {"policies.stockpile.minerals", "list of mineral ids", NULL, "", .def = "every mineral",
+     .range = "non-empty, no repeats", .meaning = "the minerals stockpiled"},
+    {"policies.stockpile.trigger", NUM(R_01_OPENHI), .unit = "fraction of demand",
+     .def = "the mineral's, else 0", .meaning = "as `minerals.<id>.stockpile.trigger`"},
+    {"policies.stockpile.max_release", NUM(R_01_OPENLO), .unit = "fraction of demand",
+     .def = "the mineral's, else 1", .meaning = "as `minerals.<id>.stockpile.max_release`"},
+    {"policies.stockpile.refill_rate", NUM(R_GE0), .unit = "months of demand per month",
+     .def = "the mineral's, else 0.25", .meaning = "as `minerals.<id>.stockpile.refill_rate`"},
+    {"policies.rationing", "word or mapping", NULL, "", NONE,
+     .meaning = "replaces the top-level rationing"},
+    {"policies.rationing.rule", NULL, sc_rules, "", REQ, .meaning = "as `rationing.rule`"},
+    {"policies.rationing.other_uses_priority", INT(0, INT_MAX), .unit = "rank", DEF("1000"),
+     .meaning = "as `rationing.other_uses_priority`"},
+    /* sectors */
+    {"sectors.<id>", "mapping", NULL, "", NONE, .meaning = "one sector"},
+    {"sectors.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"sectors.<id>.output_gbp", NUM(R_GT0), .unit = "GBP per year", REQ,
+     .meaning = "annual output value Y"},
+    {"sectors.<id>.priority", INT(0, INT_MAX), .unit = "rank", DEF("100"),
+     .meaning = "rationing priority, lower served first"},
+    {"sectors.<id>.recovery_rate", NUM(R_01_OPENLO), .unit = "per step", DEF("1"),
+     .meaning = "k: share of the gap to the new inoperability closed each step (MODEL 7)"},
+    {"sectors.<id>.combine", NULL, sc_combine, "", DEF("limiting"),
+     .meaning = "limiting: the worst mineral (Leontief); independent: independent failures"},
+    {"sectors.<id>.needs", "list of needs", NULL, "", REQ, .range = "may be empty",
+     .meaning = "the minerals it uses"},
+    {"sectors.<id>.needs[].mineral", "mineral id", NULL, "", REQ, .range = "defined, once a sector",
+     .meaning = "the mineral"},
+    {"sectors.<id>.needs[].dependent_share", NUM(R_01), .unit = "fraction of output", REQ,
+     .meaning = "a: share of output that needs the mineral"},
+    {"sectors.<id>.needs[].substitutable", NUM(R_01), .unit = "fraction", DEF("0"),
+     .meaning = "sigma: share substitutable at once"},
+    {"sectors.<id>.needs[].demand_share", NUM(R_01), .unit = "fraction of demand", REQ,
+     .meaning = "delta: the sector's share of national demand; sums to <= 1 over sectors"},
+    {"sectors.<id>.needs[].spend_gbp", NUM(R_GE0), .unit = "GBP per year", DEF("0"),
+     .meaning = "w: annual spend on the mineral (extra cost when prices rise)"},
+    {"sectors.<id>.needs[].buffer_months", NUM(R_GE0), .unit = "months of need", DEF("0"),
+     .meaning = "b: the sector's own inventory"},
+    /* events */
+    {"events.<id>", "mapping", NULL, "", NONE,
+     .meaning = "one named shock of one country on several minerals"},
+    {"events.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"events.<id>.country", "country id", NULL, "", REQ, .range = "defined",
+     .meaning = "the country imposing it"},
+    {"events.<id>.minerals", "list of mineral ids", NULL, "", REQ,
+     .range = "non-empty, no repeats, each supplied by country", .meaning = "the minerals it hits"},
+    {"events.<id>.stages", "list of words", sc_stages, "", .def = "both",
+     .range = "non-empty, no repeats", .meaning = "the stages it hits: mining, refining"},
+    {"events.<id>.rate_per_year", NUM(R_GE0), .unit = "events per year",
+     .def = "required; 0 with occurrences", .meaning = "rate of random occurrences"},
+    {"events.<id>.severity", "severity", NULL, "fraction of supply", .def = "required if rate > 0",
+     .meaning = "severity of random occurrences (see `<severity>`)"},
+    {"events.<id>.duration_months", "duration", NULL, "months", .def = "required if rate > 0",
+     .meaning = "duration of random occurrences (see `<duration>`)"},
+    {"events.<id>.occurrences", "list of occurrences", NULL, "", NONE,
+     .meaning = "occurrences that happen in every trial"},
+    {"events.<id>.occurrences[].start_years", "number", NULL, "years", REQ,
+     .range = "[0,horizon_years)", .meaning = "start, from the start of the horizon"},
+    {"events.<id>.occurrences[].severity", NUM(R_01), .unit = "fraction of supply", REQ,
+     .meaning = "fraction withheld"},
+    {"events.<id>.occurrences[].duration_months", NUM(R_GT0), .unit = "months", REQ,
+     .meaning = "duration"},
+    /* matrices and sweep */
+    {"interdependency.<sector>.<sector>", NUM(R_01), .unit = "fraction", DEF("0"),
+     .meaning = "row i, column j: fraction of j's inoperability passed to i"},
+    {"price_correlation.<mineral>.<mineral>", NUM(R_CORR), .unit = "correlation",
+     .def = "1 on the diagonal, else 0",
+     .meaning = "symmetric (a pair given once is mirrored); diagonal 1"},
+    {"sweep.<key path>", "list of values", NULL, "", NONE, .range = "1 to 64 values",
+     .meaning = "values of a key path (a.b[0].c); null removes the key"},
+    /* shared forms */
+    {"<process>", "mapping", NULL, "", NONE,
+     .meaning = "a marked Poisson process of disruptions (MODEL 3)"},
+    {"<process>.rate_per_year", NUM(R_GE0), .unit = "occurrences per year", REQ, .meaning = "rate"},
+    {"<process>.severity", "severity", NULL, "fraction of supply", REQ,
+     .meaning = "severity of each occurrence"},
+    {"<process>.duration_months", "duration", NULL, "months", REQ,
+     .meaning = "duration of each occurrence, cut at the horizon"},
+    {"<severity>", "number or mapping", NULL, "fraction of supply", REQ, .num = &R_01,
+     .meaning = "fixed fraction withheld, or a mapping with one of fixed, uniform, beta"},
+    {"<severity>.fixed", NUM(R_01), .unit = "fraction of supply", .def = "one of three",
+     .meaning = "fixed fraction"},
+    {"<severity>.uniform", "list [a, b]", NULL, "fraction of supply", .def = "one of three",
+     .range = "0 <= a <= b <= 1", .meaning = "uniform on [a, b]"},
+    {"<severity>.beta", "list [a, b]", NULL, "", .def = "one of three", .range = "a > 0, b > 0",
+     .meaning = "Beta(a, b) shape parameters"},
+    {"<duration>", "number or mapping", NULL, "months", REQ, .num = &R_GT0,
+     .meaning = "fixed months, or a mapping with one of fixed, exponential, lognormal"},
+    {"<duration>.fixed", NUM(R_GT0), .unit = "months", .def = "one of three",
+     .meaning = "fixed duration"},
+    {"<duration>.exponential", NUM(R_GT0), .unit = "months", .def = "one of three",
+     .meaning = "exponential with this mean"},
+    {"<duration>.lognormal", "mapping", NULL, "", .def = "one of three",
+     .meaning = "lognormal duration"},
+    {"<duration>.lognormal.median", NUM(R_GT0), .unit = "months", REQ, .meaning = "median"},
+    {"<duration>.lognormal.sigma", NUM(R_GE0), .unit = "ln months", REQ,
+     .meaning = "standard deviation of ln months"},
+};
+
+#undef NUM
+#undef INT
+#undef DEF
+#undef REQ
+#undef NONE
+
+#define NSCHEMA (sizeof SCHEMA / sizeof *SCHEMA)
+
+/* Parents whose children are ids or free keys, not a key table. */
+static const char *const SCHEMA_OPEN[] = {"countries",
+                                          "minerals",
+                                          "sectors",
+                                          "events",
+                                          "interdependency",
+                                          "interdependency.<sector>",
+                                          "price_correlation",
+                                          "price_correlation.<mineral>",
+                                          "sweep",
+                                          NULL};
+
+static mr_schema_key schema_out[NSCHEMA];
+static char schema_type[NSCHEMA][96];
+static char schema_range[NSCHEMA][64];
+
+static void schema_build(void)
+{
+    if (schema_out[0].path)
+        return;
+    for (size_t i = 0; i < NSCHEMA; i++) {
+        const SchemaKey *k = &SCHEMA[i];
+        char *t = schema_type[i], *r = schema_range[i];
+        if (k->words) {
+            size_t len = 0, n = 0;
+            while (k->words[n])
+                n++;
+            if (k->type)
+                len += (size_t)snprintf(t, sizeof schema_type[i], "%s: ", k->type);
+            for (size_t w = 0; w < n && len < sizeof schema_type[i]; w++)
+                len += (size_t)snprintf(t + len, sizeof schema_type[i] - len, "%s`%s`",
+                                        w == 0       ? ""
+                                        : w == n - 1 ? " or "
+                                                     : ", ",
+                                        k->words[w]);
+        } else {
+            snprintf(t, sizeof schema_type[i], "%s", k->type);
+        }
+        if (k->num && k->num == &R_ANY)
+            snprintf(r, sizeof schema_range[i], "any");
+        else if (k->num && isfinite(k->num->lo) && isfinite(k->num->hi))
+            snprintf(r, sizeof schema_range[i], "%c%g,%g%c", k->num->lo_open ? '(' : '[',
+                     k->num->lo, k->num->hi, k->num->hi_open ? ')' : ']');
+        else if (k->num)
+            snprintf(r, sizeof schema_range[i], "%s %g", k->num->lo_open ? ">" : ">=", k->num->lo);
+        else if (k->is_int && k->ihi == (uint64_t)INT_MAX) /* "any int", as int_node says */
+            snprintf(r, sizeof schema_range[i], ">= %" PRIu64, k->ilo);
+        else if (k->is_int)
+            snprintf(r, sizeof schema_range[i], "[%" PRIu64 ",%" PRIu64 "]", k->ilo, k->ihi);
+        else
+            snprintf(r, sizeof schema_range[i], "%s", k->range ? k->range : "");
+        schema_out[i] = (mr_schema_key){
+            k->path, t, k->unit ? k->unit : "", k->def ? k->def : "", k->def_value, r, k->meaning};
+    }
+}
+
+const mr_schema_key *mr_scenario_schema(size_t *n)
+{
+    schema_build();
+    *n = NSCHEMA;
+    return schema_out;
+}
+
+static int schema_find(const char *path)
+{
+    for (size_t i = 0; i < NSCHEMA; i++)
+        if (!strcmp(SCHEMA[i].path, path))
+            return (int)i;
+    return -1;
+}
+
+/* ---- the key table, for the walkers ---- */
+
+/* Whether path is a child of schema mapping `parent` ("" the top level,
+   where the shared forms such as <process> are not); *last is then its key. */
+static bool child_of(const char *path, const char *parent, const char **last)
+{
+    size_t pl = strlen(parent);
+    if (pl == 0 ? path[0] == '<' || strchr(path, '.')
+                : strncmp(path, parent, pl) || path[pl] != '.' || strchr(path + pl + 1, '.'))
+        return false;
+    *last = pl == 0 ? path : path + pl + 1;
+    return true;
+}
+
+int sc_schema_keys(const char *parent, const char *keys[MAXKEYS + 1], int sk[MAXKEYS])
+{
+    int n = 0;
+    for (size_t i = 0; i < NSCHEMA; i++) {
+        const char *last;
+        if (!child_of(SCHEMA[i].path, parent, &last))
+            continue;
+        if (n == MAXKEYS)
+            return -1;
+        keys[n] = last;
+        sk[n++] = (int)i;
+    }
+    keys[n] = NULL;
+    return n;
+}
+
+const char *sc_schema_default(int i)
+{
+    return i >= 0 && (size_t)i < NSCHEMA && SCHEMA[i].def_value ? SCHEMA[i].def : NULL;
+}
+
+double sc_schema_num(const char *path)
+{
+    int i = schema_find(path);
+    double x;
+    if (i < 0 || !SCHEMA[i].def_value || !sc_parse_double(SCHEMA[i].def, &x))
+        return NAN;
+    return x;
+}
+
+int sc_schema_word(const char *path, const char *const *names)
+{
+    int i = schema_find(path);
+    for (int w = 0; i >= 0 && SCHEMA[i].def_value && names[w]; w++)
+        if (!strcmp(names[w], SCHEMA[i].def))
+            return w;
+    return -1;
+}
+
+/* ---- the check ---- */
+
+/* A default that is a value must be one the walker can fill in: a number
+   within the key's range, an integer within its bounds, one of its words. */
+static bool default_parses(const SchemaKey *k)
+{
+    double x;
+    bool neg, ovf;
+    uint64_t u;
+    if (k->num)
+        return sc_parse_double(k->def, &x) &&
+               (k->num->lo_open ? x > k->num->lo : x >= k->num->lo) &&
+               (k->num->hi_open ? x < k->num->hi : x <= k->num->hi);
+    if (k->is_int)
+        return sc_parse_int(k->def, &neg, &u, &ovf) && !neg && !ovf && u >= k->ilo && u <= k->ihi;
+    if (k->words) {
+        for (int w = 0; k->words[w]; w++)
+            if (!strcmp(k->words[w], k->def))
+                return true;
+        return false;
+    }
+    return true; /* a string, or a word of a word-or-mapping key */
+}
+
+/* Whether parent (not an id map) is a mapping of the table: a schema
+   entry, a list item "x[]" of one, or the top level. */
+static bool is_mapping(const char *parent)
+{
+    char list[KP_MAX];
+    size_t l = strlen(parent);
+    if (l == 0 || schema_find(parent) >= 0)
+        return true;
+    if (l < 3 || strcmp(parent + l - 2, "[]") || l - 2 >= sizeof list)
+        return false;
+    snprintf(list, sizeof list, "%.*s", (int)(l - 2), parent);
+    return schema_find(list) >= 0;
+}
+
+int mr_scenario_schema_check(char *msg, size_t n)
+{
+    int bad = 0;
+    msg[0] = '\0';
+#define PROBLEM(...)                                                                               \
+    do {                                                                                           \
+        if (!bad++)                                                                                \
+            snprintf(msg, n, __VA_ARGS__);                                                         \
+    } while (0)
+    for (size_t i = 0; i < NSCHEMA; i++) {
+        const SchemaKey *k = &SCHEMA[i];
+        const char *dot = strrchr(k->path, '.');
+        const char *last = dot ? dot + 1 : k->path;
+        char parent[KP_MAX];
+        snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - k->path) : 0, k->path);
+        if (schema_find(k->path) != (int)i)
+            PROBLEM("%s: given twice in the schema", k->path);
+        if (k->def_value && !default_parses(k))
+            PROBLEM("%s: the default '%s' is not a value of the key", k->path, k->def);
+        if (strchr(k->meaning, '|') || strchr(k->unit ? k->unit : "", '|'))
+            PROBLEM("%s: '|' would break the Markdown table", k->path);
+        if (!dot && k->path[0] == '<')
+            continue; /* a shared form itself */
+        bool open = false;
+        for (int o = 0; SCHEMA_OPEN[o]; o++)
+            open |= !strcmp(SCHEMA_OPEN[o], parent);
+        const char *keys[MAXKEYS + 1];
+        int sk[MAXKEYS];
+        if (open && last[0] != '<')
+            PROBLEM("%s: children of %s are ids, written <...>", k->path, parent);
+        if (!open && last[0] == '<')
+            PROBLEM("%s: %s is not a mapping of ids", k->path, parent[0] ? parent : "(root)");
+        if (!open && !is_mapping(parent))
+            PROBLEM("%s: %s is not in the schema", k->path, parent);
+        if (!open && sc_schema_keys(parent, keys, sk) < 0)
+            PROBLEM("%s: more than %d keys, the most a mapping may have",
+                    parent[0] ? parent : "(root)", MAXKEYS);
+    }
+#undef PROBLEM
+    return bad;
+}
+
+void mr_scenario_schema_print(FILE *out)
+{
+    size_t n;
+    const mr_schema_key *k = mr_scenario_schema(&n);
+    fputs("| key | type | unit | default | range | meaning |\n", out);
+    fputs("|---|---|---|---|---|---|\n", out);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", k[i].path, k[i].type, k[i].unit,
+                k[i].def, k[i].range, k[i].meaning);
+}

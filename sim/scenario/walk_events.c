@@ -1,0 +1,158 @@
+/* walk_events.c - events (MODEL §3.3): named shocks of one country on
+ * several minerals, random (a process) or certain (occurrences).
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "sim/scenario/internal.h"
+
+#include <string.h>
+
+/* A list of distinct ids or words, at least one. */
+static int walk_event_minerals(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sc_fail(p, v, kp, "expected a list of mineral ids, got %s",
+                       sc_describe(v, d, sizeof d));
+    int n = sc_nitems(v);
+    if (n == 0)
+        return sc_fail(p, v, kp, "list at least one mineral");
+    if (!(e->minerals = sc_zalloc(p, (size_t)n, sizeof *e->minerals)))
+        return -1;
+    e->nminerals = n;
+    for (int i = 0; i < n; i++) {
+        sc_kp_idx(ikp, kp, i);
+        if (sc_ref_node(p, sc_item_at(p, v, i), ikp, "mineral", p->mid, sc->nminerals,
+                        &e->minerals[i]))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (e->minerals[j] == e->minerals[i])
+                return sc_fail(p, sc_item_at(p, v, i), ikp,
+                               "mineral '%s' is listed twice (at [%d])", p->mid[e->minerals[i]], j);
+    }
+    return 0;
+}
+
+static int walk_event_stages(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sc_fail(p, v, kp, "expected a list of stages (mining, refining), got %s",
+                       sc_describe(v, d, sizeof d));
+    int n = sc_nitems(v);
+    if (n == 0)
+        return sc_fail(p, v, kp, "list at least one stage");
+    for (int i = 0; i < n; i++) {
+        int s;
+        sc_kp_idx(ikp, kp, i);
+        if (sc_enum_node(p, sc_item_at(p, v, i), ikp, sc_stages, &s))
+            return -1;
+        if (e->stages[s])
+            return sc_fail(p, sc_item_at(p, v, i), ikp, "stage '%s' is listed twice", sc_stages[s]);
+        e->stages[s] = true;
+    }
+    return 0;
+}
+
+/* occurrences: certain occurrences of an event, in every trial (MODEL §3,
+   docs/MODEL.md §3): start in [0, horizon), severity, duration > 0. */
+static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sc_fail(p, v, kp,
+                       "expected a list of {start_years, severity, duration_months}, got %s",
+                       sc_describe(v, d, sizeof d));
+    int n = sc_nitems(v);
+    if (n == 0)
+        return 0;
+    if (!(e->occurrences = sc_zalloc(p, (size_t)n, sizeof *e->occurrences)))
+        return -1;
+    e->noccurrences = n;
+    const Range start = {0, (double)p->sc->horizon_years, false, true};
+    for (int i = 0; i < n; i++) {
+        mr_certain_occurrence *o = &e->occurrences[i];
+        Map m;
+        sc_kp_idx(ikp, kp, i);
+        if (sc_map_open(p, sc_item_at(p, v, i), ikp, "events.<id>.occurrences[]", &m) ||
+            sc_get_num(p, &m, "start_years", true, &start, &o->start_years) ||
+            sc_get_num(p, &m, "severity", true, &R_01, &o->severity) ||
+            sc_get_num(p, &m, "duration_months", true, &R_GT0, &o->duration_months))
+            return -1;
+    }
+    return 0;
+}
+
+/* events (MODEL §3.3): named shocks of one country on several minerals. */
+int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (sc_idmap_check(p, v, kp, "event", NULL, 0))
+        return -1;
+    int n = sc_npairs(v);
+    if (!(sc->events = sc_zalloc(p, (size_t)n, sizeof *sc->events)))
+        return -1;
+    sc->nevents = n;
+    for (int i = 0; i < n; i++) {
+        mr_event *e = &sc->events[i];
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        char ekp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x, *mins;
+        Map m;
+        if (!(e->id = strdup(id)))
+            return sc_oom(p);
+        sc_kp_key(ekp, kp, id);
+        if (sc_map_open(p, sc_pair_val(p, v, i), ekp, "events.<id>", &m) ||
+            sc_get_str_or(p, &m, "name", id, &e->name))
+            return -1;
+        if (sc_mget(p, &m, "country", true, &x, ckp) ||
+            sc_ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &e->country))
+            return -1;
+        char mkp[KP_MAX];
+        if (sc_mget(p, &m, "minerals", true, &mins, mkp) || walk_event_minerals(p, mins, mkp, e))
+            return -1;
+        if (sc_mget(p, &m, "stages", false, &x, ckp))
+            return -1;
+        if (x) {
+            if (walk_event_stages(p, x, ckp, e))
+                return -1;
+        } else {
+            e->stages[MR_STAGE_MINING] = e->stages[MR_STAGE_REFINING] = true;
+        }
+        if (sc_mget(p, &m, "occurrences", false, &x, ckp) || (x && walk_occurrences(p, x, ckp, e)))
+            return -1;
+        if (e->noccurrences > 0) {
+            /* certain occurrences: the Poisson part is optional (rate 0) */
+            if (sc_get_num_or(p, &m, "rate_per_year", 0, &R_GE0, &e->process.rate_per_year))
+                return -1;
+            bool need = e->process.rate_per_year > 0;
+            if (sc_mget(p, &m, "severity", need, &x, ckp) ||
+                (x && sc_severity_node(p, x, ckp, &e->process.severity)))
+                return -1;
+            if (sc_mget(p, &m, "duration_months", need, &x, ckp) ||
+                (x && sc_duration_node(p, x, ckp, &e->process.duration)))
+                return -1;
+        } else if (sc_process_map(p, &m, &e->process)) {
+            return -1;
+        }
+        /* An event on a mineral its country does not supply at any of the
+           event's stages does nothing: almost surely a mistake in the file. */
+        for (int k = 0; k < e->nminerals; k++) {
+            const mr_mineral *mn = &sc->minerals[e->minerals[k]];
+            bool hit = false;
+            for (int s = 0; s < MR_NSTAGES; s++)
+                for (int j = 0; e->stages[s] && j < mn->stage[s].n; j++)
+                    hit |= mn->stage[s].suppliers[j].country == e->country;
+            if (!hit) {
+                char ikp[KP_MAX];
+                sc_kp_idx(ikp, mkp, k);
+                return sc_fail(p, sc_item_at(p, mins, k), ikp,
+                               "country '%s' does not supply '%s' at the event's stages, so the "
+                               "event would have no effect on it",
+                               p->cid[e->country], mn->id);
+            }
+        }
+    }
+    return 0;
+}

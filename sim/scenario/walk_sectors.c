@@ -1,0 +1,102 @@
+/* walk_sectors.c - the using sectors (MODEL §6, §7) and their needs. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "sim/scenario/internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, double *dsum)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sc_fail(p, v, kp, "expected a list of needs, got %s", sc_describe(v, d, sizeof d));
+    int n = sc_nitems(v);
+    if (!(s->needs = sc_zalloc(p, (size_t)n, sizeof *s->needs)))
+        return -1;
+    s->nneeds = n;
+    for (int i = 0; i < n; i++) {
+        mr_need *nd = &s->needs[i];
+        char ikp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        sc_kp_idx(ikp, kp, i);
+        if (sc_map_open(p, sc_item_at(p, v, i), ikp, "sectors.<id>.needs[]", &m))
+            return -1;
+        if (sc_mget(p, &m, "mineral", true, &x, ckp) ||
+            sc_ref_node(p, x, ckp, "mineral", p->mid, sc->nminerals, &nd->mineral))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (s->needs[j].mineral == nd->mineral)
+                return sc_fail(p, x, ckp, "mineral '%s' is already needed by this sector (at [%d])",
+                               p->mid[nd->mineral], j);
+        if (sc_get_num(p, &m, "dependent_share", true, &R_01, &nd->dependent_share) ||
+            sc_get_num(p, &m, "substitutable", false, &R_01, &nd->substitutable) ||
+            sc_get_num(p, &m, "demand_share", true, &R_01, &nd->demand_share) ||
+            sc_get_num(p, &m, "spend_gbp", false, &R_GE0, &nd->spend_gbp) ||
+            sc_get_num(p, &m, "buffer_months", false, &R_GE0, &nd->buffer_months))
+            return -1;
+        /* The sectors' shares of national demand leave 1 - sum for "other
+           uses" (MODEL §6), which cannot be negative. */
+        dsum[nd->mineral] += nd->demand_share;
+        if (dsum[nd->mineral] > 1 + SUM_TOL) {
+            sc_mget(p, &m, "demand_share", true, &x, ckp);
+            return sc_fail(p, x, ckp,
+                           "demand_share of '%s' sums to %.15g over sectors, must be <= 1",
+                           p->mid[nd->mineral], dsum[nd->mineral]);
+        }
+    }
+    return 0;
+}
+
+int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (sc_idmap_check(p, v, kp, "sector", NULL, 0))
+        return -1;
+    int n = sc_npairs(v);
+    if (n == 0)
+        return sc_fail(p, v, kp, "define at least one sector");
+    double *dsum = NULL;
+    if (!(sc->sectors = sc_zalloc(p, (size_t)n, sizeof *sc->sectors)) ||
+        !(p->sid = sc_zalloc(p, (size_t)n, sizeof *p->sid)) ||
+        !(dsum = sc_zalloc(p, (size_t)sc->nminerals, sizeof *dsum)))
+        return -1;
+    sc->nsectors = n;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        mr_sector *s = &sc->sectors[i];
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        char skp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        uint64_t u;
+        int comb;
+        Map m;
+        if (!(s->id = strdup(id))) {
+            rc = sc_oom(p);
+            break;
+        }
+        p->sid[i] = s->id;
+        sc_kp_key(skp, kp, id);
+        if (sc_map_open(p, sc_pair_val(p, v, i), skp, "sectors.<id>", &m) ||
+            sc_get_str_or(p, &m, "name", id, &s->name) ||
+            sc_get_num(p, &m, "output_gbp", true, &R_GT0, &s->output_gbp) ||
+            sc_get_int(p, &m, "priority", false, 0, INT_MAX, &u)) {
+            rc = -1;
+            break;
+        }
+        s->priority = (int)u;
+        if (sc_get_num(p, &m, "recovery_rate", false, &R_01_OPENLO, &s->recovery_rate) ||
+            sc_get_enum(p, &m, "combine", false, sc_combine, &comb)) {
+            rc = -1;
+            break;
+        }
+        s->combine = (mr_combine)comb;
+        if (sc_mget(p, &m, "needs", true, &x, ckp) || walk_needs(p, x, ckp, s, dsum))
+            rc = -1;
+    }
+    free(dsum);
+    return rc;
+}

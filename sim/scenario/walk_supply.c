@@ -1,0 +1,216 @@
+/* walk_supply.c - the supply side: countries (MODEL §2, §3.1) and minerals
+ * with their supply stages (MODEL §4), stockpiles and prices (MODEL §5).
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "sim/scenario/internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* countries (MODEL §2, §3.1). The outage process is explicit, derived
+   from wgi_pv through defaults.wgi_rate, or absent (rate 0). */
+int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (sc_idmap_check(p, v, kp, "country", NULL, 0))
+        return -1;
+    int n = sc_npairs(v);
+    if (n == 0)
+        return sc_fail(p, v, kp, "define at least one country");
+    if (!(sc->countries = sc_zalloc(p, (size_t)n, sizeof *sc->countries)) ||
+        !(p->cid = sc_zalloc(p, (size_t)n, sizeof *p->cid)))
+        return -1;
+    sc->ncountries = n;
+    for (int i = 0; i < n; i++) {
+        mr_country *c = &sc->countries[i];
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        char ckp[KP_MAX], okp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        if (!(c->id = strdup(id)))
+            return sc_oom(p);
+        p->cid[i] = c->id;
+        sc_kp_key(ckp, kp, id);
+        int agg;
+        if (sc_map_open(p, sc_pair_val(p, v, i), ckp, "countries.<id>", &m) ||
+            sc_get_str_or(p, &m, "name", id, &c->name) ||
+            sc_get_enum(p, &m, "aggregate", false, sc_bools, &agg))
+            return -1;
+        c->aggregate = agg == 1;
+        if (sc_mget(p, &m, "wgi_pv", false, &x, okp))
+            return -1;
+        if (x) {
+            c->has_wgi = true;
+            if (sc_num_node(p, x, okp, &R_WGI, &c->wgi_pv))
+                return -1;
+        }
+        if (sc_mget(p, &m, "outage", false, &x, okp))
+            return -1;
+        if (x) {
+            c->outage_source = MR_OUTAGE_EXPLICIT;
+            if (sc_process_node(p, x, okp, &c->outage))
+                return -1;
+        } else if (c->has_wgi && sc->has_wgi_rate) {
+            /* MODEL §3.1: rate = rate_at_zero * factor_per_unit ^ (-wgi_pv) */
+            c->outage_source = MR_OUTAGE_FROM_WGI;
+            c->outage.rate_per_year =
+                sc->wgi_rate_at_zero * pow(sc->wgi_factor_per_unit, -c->wgi_pv);
+            c->outage.severity = sc->wgi_severity;
+            c->outage.duration = sc->wgi_duration;
+        } else {
+            c->outage_source = MR_OUTAGE_NONE;
+        }
+    }
+    return 0;
+}
+
+/* One supply stage (MODEL §4): suppliers whose shares sum to 1; schema is
+   the stage's list item, "minerals.<id>.mining[]" or "...refining[]". */
+static int walk_stage(P *p, const yaml_node_t *v, const char *kp, const char *schema, mr_stage *st)
+{
+    mr_scenario *sc = p->sc;
+    char d[SHOW_MAX + 16];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sc_fail(p, v, kp, "expected a list of suppliers, got %s",
+                       sc_describe(v, d, sizeof d));
+    int n = sc_nitems(v);
+    if (n == 0)
+        return sc_fail(p, v, kp, "list at least one supplier");
+    if (!(st->suppliers = sc_zalloc(p, (size_t)n, sizeof *st->suppliers)))
+        return -1;
+    st->n = n;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        mr_supplier *s = &st->suppliers[i];
+        char ikp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        sc_kp_idx(ikp, kp, i);
+        if (sc_map_open(p, sc_item_at(p, v, i), ikp, schema, &m))
+            return -1;
+        if (sc_mget(p, &m, "country", true, &x, ckp) ||
+            sc_ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &s->country))
+            return -1;
+        for (int j = 0; j < i; j++)
+            if (st->suppliers[j].country == s->country)
+                return sc_fail(p, x, ckp,
+                               "country '%s' is already a supplier in this stage (at [%d])",
+                               p->cid[s->country], j);
+        if (sc_get_num(p, &m, "share", true, &R_01, &s->share) ||
+            sc_get_num(p, &m, "spare", false, &R_GE0, &s->spare))
+            return -1;
+        if (sc_mget(p, &m, "outage", false, &x, ckp))
+            return -1;
+        if (x && sc_process_node(p, x, ckp, &s->outage))
+            return -1;
+        sum += s->share;
+    }
+    if (fabs(sum - 1) > SUM_TOL)
+        return sc_fail(p, v, kp, "shares sum to %.15g, must be 1 within 1e-9", sum);
+    return 0;
+}
+
+static int walk_stockpile(P *p, const yaml_node_t *v, const char *kp, mr_stockpile *s)
+{
+    Map m;
+    if (sc_map_open(p, v, kp, "minerals.<id>.stockpile", &m))
+        return -1;
+    s->present = true;
+    if (sc_get_num(p, &m, "target_months", true, &R_GE0, &s->target_months) ||
+        sc_get_num_or(p, &m, "initial_months", s->target_months, &R_GE0, &s->initial_months) ||
+        sc_get_num(p, &m, "trigger", false, &R_01_OPENHI, &s->trigger) ||
+        sc_get_num(p, &m, "max_release", false, &R_01_OPENLO, &s->max_release) ||
+        sc_get_num(p, &m, "refill_rate", false, &R_GE0, &s->refill_rate))
+        return -1;
+    return 0;
+}
+
+/* price (MODEL §5). */
+static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
+{
+    Map m, j;
+    const yaml_node_t *x;
+    char jkp[KP_MAX];
+    if (sc_map_open(p, v, kp, "minerals.<id>.price", &m))
+        return -1;
+    if (sc_get_num(p, &m, "ref", true, &R_GT0, &pr->ref) ||
+        sc_get_num(p, &m, "theta", false, &R_GE0, &pr->theta) ||
+        sc_get_num(p, &m, "sigma", false, &R_GE0, &pr->sigma) ||
+        sc_get_num(p, &m, "elasticity", false, &R_GT0, &pr->elasticity) ||
+        sc_get_num(p, &m, "max_multiple", false, &R_GT1, &pr->max_multiple))
+        return -1;
+    if (sc_mget(p, &m, "jumps", false, &x, jkp))
+        return -1;
+    if (!x)
+        return 0; /* no jumps: rate 0 */
+    if (sc_map_open(p, x, jkp, "minerals.<id>.price.jumps", &j) ||
+        sc_get_num(p, &j, "rate_per_year", true, &R_GE0, &pr->jump_rate) ||
+        sc_get_num(p, &j, "mu", false, &R_ANY, &pr->jump_mu) ||
+        sc_get_num(p, &j, "sigma", false, &R_GE0, &pr->jump_sigma))
+        return -1;
+    return 0;
+}
+
+int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    if (sc_idmap_check(p, v, kp, "mineral", NULL, 0))
+        return -1;
+    int n = sc_npairs(v);
+    if (n == 0)
+        return sc_fail(p, v, kp, "define at least one mineral");
+    if (!(sc->minerals = sc_zalloc(p, (size_t)n, sizeof *sc->minerals)) ||
+        !(p->mid = sc_zalloc(p, (size_t)n, sizeof *p->mid)))
+        return -1;
+    sc->nminerals = n;
+    for (int i = 0; i < n; i++) {
+        mr_mineral *mn = &sc->minerals[i];
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        char mkp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        if (!(mn->id = strdup(id)))
+            return sc_oom(p);
+        p->mid[i] = mn->id;
+        sc_kp_key(mkp, kp, id);
+        if (sc_map_open(p, sc_pair_val(p, v, i), mkp, "minerals.<id>", &m) ||
+            sc_get_str_or(p, &m, "name", id, &mn->name) ||
+            sc_get_str(p, &m, "unit", false, &mn->unit) ||
+            sc_get_num(p, &m, "demand_t", true, &R_GT0, &mn->demand_t) ||
+            sc_get_num(p, &m, "recycled_share", false, &R_01, &mn->recycled_share) ||
+            sc_get_num(p, &m, "domestic_share", false, &R_01, &mn->domestic_share))
+            return -1;
+        if (mn->recycled_share + mn->domestic_share > 1 + SUM_TOL) {
+            sc_mget(p, &m, "domestic_share", false, &x, ckp);
+            return sc_fail(p, x ? x : m.node, ckp,
+                           "recycled_share + domestic_share is %.15g, must be <= 1",
+                           mn->recycled_share + mn->domestic_share);
+        }
+        if (sc_get_num(p, &m, "spare_ramp_months", false, &R_GE0, &mn->spare_ramp_months))
+            return -1;
+        int nstages = 0;
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            if (sc_mget(p, &m, sc_stages[s], false, &x, ckp))
+                return -1;
+            if (x) {
+                char schema[64]; /* "minerals.<id>.mining[]" */
+                snprintf(schema, sizeof schema, "minerals.<id>.%s[]", sc_stages[s]);
+                nstages++;
+                if (walk_stage(p, x, ckp, schema, &mn->stage[s]))
+                    return -1;
+            }
+        }
+        if (nstages == 0)
+            return sc_fail(p, m.node, mkp,
+                           "give a 'mining' or a 'refining' supplier list, or both");
+        if (sc_mget(p, &m, "stockpile", false, &x, ckp))
+            return -1;
+        if (x && walk_stockpile(p, x, ckp, &mn->stockpile))
+            return -1;
+        if (sc_mget(p, &m, "price", true, &x, ckp) || walk_price(p, x, ckp, &mn->price))
+            return -1;
+    }
+    return 0;
+}

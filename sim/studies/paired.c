@@ -1,0 +1,582 @@
+/* paired.c - paired statistics with common random numbers (paired.h;
+ * docs/STUDIES.md "Compare").
+ *
+ * The bootstrap is O(n) per resample. A resample is only its multinomial
+ * counts over the n trials, drawn once for every series. A tail statistic
+ * of the resample (VaR, ES, the 1-in-100 annual loss) is found by walking
+ * the series' values from the top in sorted order, each weighted by its
+ * trial's count, until the wanted rank is reached. Only the top tail of a
+ * series is kept sorted (about twice the walk's depth: the top 10% for VaR
+ * 95, 2% of the annual values); a resample that would walk below it (with
+ * n of a few thousand or more: never in practice) is computed in full from
+ * the inputs, so the result is exact either way.
+ */
+#include "sim/studies/paired.h"
+
+#include "models/units.h"
+#include "sim/rng.h"
+#include "out/stats/stats.h"
+
+#include <Random123/philox.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const mr_paired_stat_names[MR_PAIRED_NSTAT] = {"mean", "var95", "var99", "es99",
+                                                           "annual_1in100"};
+
+/* Levels of the statistics (MODEL §9) and of the intervals. */
+#define P_VAR95 0.95
+#define P_VAR99 0.99
+#define P_ES99 0.99
+#define P_ANNUAL (1.0 - 1.0 / MR_PAIRED_RETURN_PERIOD)
+#define CI_TAIL 0.025 /* (1 - 0.95) / 2 */
+
+/* A bootstrap interval of a tail statistic at level p rests on the
+   n (1 - p) values beyond it; with fewer than this many it is not
+   reported (NaN): a percentile interval of a handful of resampled order
+   statistics has no claim to 95% coverage. Nor with fewer resamples than
+   MR_PAIRED_MIN_BOOT (paired.h). */
+#define MIN_TAIL_VALUES 10.0
+
+/* Resampled statistics kept per resample and series: VAR95, VAR99, ES99,
+   ANNUAL100 (the mean's interval is not a bootstrap one). */
+enum { NB = MR_PAIRED_NSTAT - 1 };
+
+/* ---- the random resamples ---------------------------------------------- */
+
+/* The words of one Philox stream (rng.h), in the order the gsl_rng of
+   mr_rng_philox hands them out after mr_rng_seek(r, seed, stream, trial)
+   (counter (draw, stream, trial), four words a block), but inline: the
+   bootstrap draws n words a resample, and a call through gsl_rng_get per
+   word would cost a third more. tests/unit/sim/studies/paired_statistics.c checks the two agree. */
+typedef struct {
+    philox4x32_key_t key;
+    philox4x32_ctr_t ctr;
+    philox4x32_ctr_t out;
+    unsigned idx;
+} word_stream;
+
+static void stream_seek(word_stream *w, uint64_t seed, uint64_t stream, uint64_t trial)
+{
+    w->key.v[0] = (uint32_t)seed;
+    w->key.v[1] = (uint32_t)(seed >> 32);
+    w->ctr.v[0] = 0;
+    w->ctr.v[1] = (uint32_t)stream;
+    w->ctr.v[2] = (uint32_t)(stream >> 32);
+    w->ctr.v[3] = (uint32_t)trial;
+    w->idx = 4;
+}
+
+static inline uint32_t stream_word(word_stream *w)
+{
+    if (w->idx >= 4) {
+        w->out = philox4x32(w->ctr, w->key);
+        w->ctr.v[0]++;
+        w->idx = 0;
+    }
+    return w->out.v[w->idx++];
+}
+
+/* A uniform integer in [0, n), 1 <= n < 2^32, without bias (Lemire 2019,
+   "Fast random integer generation in an interval", ACM TOMACS 29:1). */
+static inline uint32_t draw_below(word_stream *w, uint32_t n)
+{
+    uint64_t mm = (uint64_t)stream_word(w) * n;
+    uint32_t low = (uint32_t)mm;
+    if (low < n) {
+        uint32_t t = (uint32_t)(0u - n) % n;
+        while (low < t) {
+            mm = (uint64_t)stream_word(w) * n;
+            low = (uint32_t)mm;
+        }
+    }
+    return (uint32_t)(mm >> 32);
+}
+
+/* The stream id of "bootstrap/<label>". 0, or -1 when out of memory. */
+static int bootstrap_stream(const char *label, uint64_t *stream)
+{
+    static const char pre[] = "bootstrap/";
+    size_t lp = sizeof pre - 1, ll = label ? strlen(label) : 0;
+    char *name = malloc(lp + ll + 1);
+    if (!name)
+        return -1;
+    memcpy(name, pre, lp);
+    if (ll)
+        memcpy(name + lp, label, ll);
+    name[lp + ll] = '\0';
+    *stream = mr_hash64(name);
+    free(name);
+    return 0;
+}
+
+/* The counts of resample rsm: n uniform draws from the stream (seed, stream, rsm). */
+static void draw_counts(uint64_t seed, uint64_t stream, uint64_t rsm, uint32_t n, uint32_t *counts)
+{
+    word_stream w;
+    stream_seek(&w, seed, stream, rsm);
+    memset(counts, 0, (size_t)n * sizeof *counts);
+    for (uint32_t j = 0; j < n; j++)
+        counts[draw_below(&w, n)]++;
+}
+
+int mr_paired_resample_counts(uint64_t seed, const char *label, uint64_t r, size_t n,
+                              uint32_t *counts)
+{
+    if (n > MR_MAX_TRIALS)
+        return -1;
+    if (n == 0)
+        return 0;
+    uint64_t stream;
+    if (bootstrap_stream(label, &stream))
+        return -1;
+    draw_counts(seed, stream, r, (uint32_t)n, counts);
+    return 0;
+}
+
+/* ---- sorted tails ------------------------------------------------------ */
+
+/* The m = n * per values v[i * tstride + k * ystride] (k < per; trial i) of
+   one series; of them the top c, in ascending order (stats.h order: NaNs
+   last), each with its trial: position j of the tail is rank
+   m - c + j + 1 of the whole series. */
+typedef struct {
+    const double *v;
+    size_t n, per, tstride, ystride, m;
+    size_t c;
+    double *val;     /* [c] */
+    uint32_t *trial; /* [c] */
+} tail;
+
+static void tail_free(tail *t)
+{
+    free(t->val);
+    free(t->trial);
+    t->val = NULL;
+    t->trial = NULL;
+}
+
+/* How many of the top values to keep when the deepest walk needs the top
+   `depth`: twice that, plus a margin for small samples. The resampled
+   count of the kept values is about c with sd about sqrt(per * c), so a
+   walk runs out of them only when it is many sd short. */
+static size_t tail_size(size_t m, size_t depth)
+{
+    double want = 2.0 * (double)depth + 8.0 * sqrt((double)m) + 64.0;
+    return want >= (double)m ? m : (size_t)want;
+}
+
+/* Keep (at least) the top `want` values of the series in t, sorted: one
+   pass counts the keys' top 16 bits, the buckets from the top holding at
+   least `want` values are gathered and radix sorted (8-bit digits; a
+   digit shared by all keys is skipped). Exact; O(m) time, memory for the
+   gathered values only. 0, or -1 when out of memory. */
+static int tail_sort(tail *t, size_t want)
+{
+    const size_t m = t->m;
+    t->val = NULL;
+    t->trial = NULL;
+    t->c = 0;
+    if (m == 0)
+        return 0;
+    enum { TOP = 65536 };
+    size_t *hist = calloc(TOP, sizeof *hist);
+    if (!hist)
+        return -1;
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t k = 0; k < t->per; k++)
+            hist[mr_stats_key(t->v[i * t->tstride + k * t->ystride]) >> 48]++;
+    size_t c = 0, from = TOP;
+    while (from > 0 && c < want)
+        c += hist[--from];
+    free(hist);
+
+    uint64_t *key = malloc(c * sizeof *key), *key2 = malloc(c * sizeof *key2);
+    uint32_t *tr = malloc(c * sizeof *tr), *tr2 = malloc(c * sizeof *tr2);
+    size_t(*dh)[256] = calloc(8, sizeof *dh);
+    t->val = malloc(c * sizeof *t->val);
+    int rc = -1;
+    if (!key || !key2 || !tr || !tr2 || !dh || !t->val)
+        goto out;
+    size_t j = 0;
+    for (size_t i = 0; i < t->n; i++)
+        for (size_t k = 0; k < t->per; k++) {
+            uint64_t kk = mr_stats_key(t->v[i * t->tstride + k * t->ystride]);
+            if ((kk >> 48) >= from) {
+                key[j] = kk;
+                tr[j++] = (uint32_t)i;
+            }
+        }
+    for (j = 0; j < c; j++)
+        for (int d = 0; d < 8; d++)
+            dh[d][(key[j] >> (8 * d)) & 255u]++;
+    for (int d = 0; d < 8; d++) {
+        if (dh[d][(key[0] >> (8 * d)) & 255u] == c)
+            continue;
+        size_t pos = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t cnt = dh[d][b];
+            dh[d][b] = pos;
+            pos += cnt;
+        }
+        for (j = 0; j < c; j++) {
+            size_t to = dh[d][(key[j] >> (8 * d)) & 255u]++;
+            key2[to] = key[j];
+            tr2[to] = tr[j];
+        }
+        uint64_t *tk = key;
+        key = key2;
+        key2 = tk;
+        uint32_t *tt = tr;
+        tr = tr2;
+        tr2 = tt;
+    }
+    for (j = 0; j < c; j++)
+        t->val[j] = mr_stats_key_value(key[j]);
+    t->trial = tr;
+    t->c = c;
+    tr = NULL;
+    rc = 0;
+out:
+    free(key);
+    free(key2);
+    free(tr);
+    free(tr2);
+    free(dh);
+    if (rc)
+        tail_free(t);
+    return rc;
+}
+
+/* X_(k) of the whole series (k >= m - c + 1). */
+static double tail_rank(const tail *t, size_t k)
+{
+    return t->val[k - 1 - (t->m - t->c)];
+}
+
+/* mr_stats_es_sorted of the whole series, from its tail: the same sums in
+   the same order, so the same value bit for bit. */
+static double tail_es(const tail *t, double p)
+{
+    const size_t k = mr_stats_rank(t->m, p);
+    const size_t j0 = k - 1 - (t->m - t->c);
+    double xk = t->val[j0], s = 0.0;
+    uint64_t cnt = 0;
+    for (size_t j = j0 + 1; j < t->c; j++) {
+        if (isnan(t->val[j]))
+            return NAN;
+        if (t->val[j] > xk) {
+            s += t->val[j];
+            cnt++;
+        }
+    }
+    if (isnan(xk))
+        return NAN;
+    return mr_stats_es_tail(t->m, p, xk, s, cnt);
+}
+
+/* ---- one resample ------------------------------------------------------ */
+
+/* VaR 95, VaR 99 and ES 99 (out[0..2]) of the resample (counts over the n
+   trials) of a loss series (one value a trial). The resample's order
+   statistic Z_(k) is the value at which the counts summed from the top
+   first reach n - k + 1; the values above it give ES through
+   mr_stats_es_tail (sum and count of the values strictly above Z_(k)).
+   Returns false when the tail runs out first. */
+static bool walk_losses(const tail *t, const uint32_t *counts, size_t k95, size_t k99,
+                        double out[3])
+{
+    const uint64_t n = t->n, t99 = n - k99 + 1, t95 = n - k95 + 1; /* t99 <= t95 */
+    uint64_t cum = 0, run_cum = 0;
+    double sum = 0.0, run_sum = 0.0, run_val = NAN;
+    bool have99 = false;
+    for (size_t j = t->c; j-- > 0;) {
+        uint32_t c = counts[t->trial[j]];
+        if (!c)
+            continue;
+        double v = t->val[j];
+        if (!(v == run_val)) { /* a new value: the sums so far are all above it */
+            run_val = v;
+            run_cum = cum;
+            run_sum = sum;
+        }
+        cum += c;
+        sum += (double)c * v;
+        if (!have99 && cum >= t99) {
+            out[1] = v;
+            out[2] = mr_stats_es_tail((size_t)n, P_ES99, v, run_sum, run_cum);
+            have99 = true;
+        }
+        if (cum >= t95) {
+            out[0] = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The 1-in-100 annual loss of the resample of an annual series (per values
+   a trial, n * per in all; k its rank). false when the tail runs out. */
+static bool walk_annual(const tail *t, const uint32_t *counts, size_t k, double *out)
+{
+    const uint64_t target = (uint64_t)t->m - k + 1;
+    uint64_t cum = 0;
+    for (size_t j = t->c; j-- > 0;) {
+        cum += counts[t->trial[j]];
+        if (cum >= target) {
+            *out = t->val[j];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A thread's buffers for resamples computed in full. */
+typedef struct {
+    double *buf, *sorted;
+    size_t cap;
+} full_ws;
+
+/* The resample written out (trial i's values counts[i] times each) and
+   sorted into ws->sorted; its length is m. 0, or -1 out of memory. */
+static int full_resample(const tail *t, const uint32_t *counts, full_ws *ws)
+{
+    if (ws->cap < t->m) {
+        free(ws->buf);
+        free(ws->sorted);
+        ws->buf = malloc(t->m * sizeof *ws->buf);
+        ws->sorted = malloc(t->m * sizeof *ws->sorted);
+        ws->cap = ws->buf && ws->sorted ? t->m : 0;
+        if (!ws->cap)
+            return -1;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < t->n; i++)
+        for (uint32_t r = 0; r < counts[i]; r++)
+            for (size_t k = 0; k < t->per; k++)
+                ws->buf[j++] = t->v[i * t->tstride + k * t->ystride];
+    return mr_stats_sort_copy(ws->buf, t->m, 1, ws->sorted);
+}
+
+/* Bootstrap values of one series for one resample into d[0..NB-1]
+   (statistic of y minus that of x). -1 out of memory. */
+typedef struct {
+    tail x, y, ax, ay;
+    bool annual;
+} series_tails;
+
+static int resample_series(const series_tails *st, const uint32_t *counts, size_t k95, size_t k99,
+                           size_t ka, full_ws *ws, double d[NB])
+{
+    double v[2][4];
+    const tail *loss[2] = {&st->x, &st->y}, *ann[2] = {&st->ax, &st->ay};
+    for (int w = 0; w < 2; w++) {
+        if (!walk_losses(loss[w], counts, k95, k99, v[w])) {
+            if (full_resample(loss[w], counts, ws))
+                return -1;
+            v[w][0] = mr_stats_quantile_sorted(ws->sorted, loss[w]->m, P_VAR95);
+            v[w][1] = mr_stats_quantile_sorted(ws->sorted, loss[w]->m, P_VAR99);
+            v[w][2] = mr_stats_es_sorted(ws->sorted, loss[w]->m, P_ES99);
+        }
+        v[w][3] = NAN;
+        if (st->annual && !walk_annual(ann[w], counts, ka, &v[w][3])) {
+            if (full_resample(ann[w], counts, ws))
+                return -1;
+            v[w][3] = mr_stats_quantile_sorted(ws->sorted, ann[w]->m, P_ANNUAL);
+        }
+    }
+    for (int s = 0; s < NB; s++)
+        d[s] = v[1][s] - v[0][s];
+    return 0;
+}
+
+/* ---- the statistics ---------------------------------------------------- */
+
+/* Mean, its paired interval and the variance reduction of one series
+   (xc, yc, d: scratch of n). */
+static void moments(const mr_paired_series *s, size_t n, double *xc, double *yc, double *d,
+                    mr_paired *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        xc[i] = s->x[i * s->stride];
+        yc[i] = s->y[i * s->stride];
+        d[i] = yc[i] - xc[i];
+    }
+    out->a[MR_PAIRED_MEAN] = mr_stats_mean(xc, n);
+    out->b[MR_PAIRED_MEAN] = mr_stats_mean(yc, n);
+    double est = out->b[MR_PAIRED_MEAN] - out->a[MR_PAIRED_MEAN];
+    double sdd = mr_stats_sd(d, n); /* NaN when n < 2 */
+    double half = MR_PAIRED_Z95 * sdd / sqrt((double)n);
+    out->diff[MR_PAIRED_MEAN] = (mr_ci){est, est - half, est + half};
+    if (n >= 2) {
+        double sa = mr_stats_sd(xc, n), sb = mr_stats_sd(yc, n);
+        double num = sa * sa + sb * sb, den = sdd * sdd;
+        if (isnan(num) || isnan(den))
+            out->vrf = NAN;
+        else
+            out->vrf = den > 0.0 ? num / den : num > 0.0 ? INFINITY : 1.0;
+    }
+}
+
+/* Sorted tails of one series and its point estimates (a, b). */
+static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails *st,
+                 mr_paired *out)
+{
+    const size_t k95 = mr_stats_rank(n, P_VAR95);
+    st->x = (tail){s->x, n, 1, s->stride, 0, n, 0, NULL, NULL};
+    st->y = (tail){s->y, n, 1, s->stride, 0, n, 0, NULL, NULL};
+    const size_t want = tail_size(n, n - k95 + 1);
+    if (tail_sort(&st->x, want) || tail_sort(&st->y, want))
+        return -1;
+    const tail *xy[2] = {&st->x, &st->y};
+    double *ab[2] = {out->a, out->b};
+    for (int w = 0; w < 2; w++) {
+        ab[w][MR_PAIRED_VAR95] = tail_rank(xy[w], k95);
+        ab[w][MR_PAIRED_VAR99] = tail_rank(xy[w], mr_stats_rank(n, P_VAR99));
+        ab[w][MR_PAIRED_ES99] = tail_es(xy[w], P_ES99);
+    }
+    const size_t m = n * years;
+    st->annual = s->ax && s->ay && years > 0 && (double)m >= MR_PAIRED_RETURN_PERIOD;
+    if (st->annual) {
+        st->ax = (tail){s->ax, n, years, s->astride, s->ystride, m, 0, NULL, NULL};
+        st->ay = (tail){s->ay, n, years, s->astride, s->ystride, m, 0, NULL, NULL};
+        const size_t ka = mr_stats_rank(m, P_ANNUAL);
+        if (tail_sort(&st->ax, tail_size(m, m - ka + 1)) ||
+            tail_sort(&st->ay, tail_size(m, m - ka + 1)))
+            return -1;
+        /* mr_stats_return_period_sorted: the quantile at 1 - 1/R */
+        out->a[MR_PAIRED_ANNUAL100] = tail_rank(&st->ax, ka);
+        out->b[MR_PAIRED_ANNUAL100] = tail_rank(&st->ay, ka);
+    }
+    for (int k = 1; k < MR_PAIRED_NSTAT; k++)
+        out->diff[k].est = out->b[k] - out->a[k];
+    return 0;
+}
+
+int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
+                           uint64_t seed, const char *label, int nboot, mr_paired *out)
+{
+    for (size_t q = 0; q < nseries; q++) {
+        for (int s = 0; s < MR_PAIRED_NSTAT; s++) {
+            out[q].diff[s] = (mr_ci){NAN, NAN, NAN};
+            out[q].a[s] = out[q].b[s] = NAN;
+        }
+        out[q].vrf = NAN;
+    }
+    if (n == 0 || nseries == 0)
+        return 0;
+    if (n > MR_MAX_TRIALS)
+        return -1;
+
+    int rc = -1;
+    const size_t B = nboot > 0 ? (size_t)nboot : 0;
+    series_tails *st = calloc(nseries, sizeof *st);
+    double *xc = malloc(n * sizeof *xc), *yc = malloc(n * sizeof *yc), *d = malloc(n * sizeof *d);
+    const size_t nboot_values = nseries * NB * B;
+    double *boot = malloc((nboot_values > 0 ? nboot_values : 1) * sizeof *boot);
+    if (!st || !xc || !yc || !d || !boot)
+        goto out;
+    for (size_t q = 0; q < nseries; q++) {
+        moments(&series[q], n, xc, yc, d, &out[q]);
+        if (tails(&series[q], n, years, &st[q], &out[q]))
+            goto out;
+    }
+    free(xc);
+    free(yc);
+    free(d);
+    xc = yc = d = NULL;
+    if (B == 0) {
+        rc = 0;
+        goto out;
+    }
+
+    /* The bootstrap: resample r's differences of series q, statistic s into
+       boot[(q * NB + s) * B + r]; each resample from its own counter, so
+       no result depends on which thread drew it. */
+    uint64_t stream;
+    if (bootstrap_stream(label, &stream))
+        goto out;
+    const size_t k95 = mr_stats_rank(n, P_VAR95), k99 = mr_stats_rank(n, P_VAR99);
+    const size_t ka = years ? mr_stats_rank(n * years, P_ANNUAL) : 0;
+    int failed = 0;
+#pragma omp parallel
+    {
+        uint32_t *counts = malloc(n * sizeof *counts);
+        full_ws ws = {NULL, NULL, 0};
+        int bad = !counts;
+#pragma omp for schedule(dynamic, 4)
+        for (size_t r = 0; r < B; r++) {
+            if (bad)
+                continue;
+            draw_counts(seed, stream, r, (uint32_t)n, counts);
+            for (size_t q = 0; q < nseries && !bad; q++) {
+                double dv[NB] = {NAN, NAN, NAN, NAN};
+                bad = resample_series(&st[q], counts, k95, k99, ka, &ws, dv) != 0;
+                for (int s = 0; s < NB; s++)
+                    boot[(q * NB + (size_t)s) * B + r] = dv[s];
+            }
+        }
+        if (bad) {
+#pragma omp atomic write
+            failed = 1;
+        }
+        free(counts);
+        free(ws.buf);
+        free(ws.sorted);
+    }
+    if (failed)
+        goto out;
+
+    /* Percentile intervals: the 2.5% and 97.5% quantiles (stats.h) of the
+       B resampled differences. */
+    double *tmp = malloc(B * sizeof *tmp);
+    if (!tmp)
+        goto out;
+    for (size_t q = 0; q < nseries; q++)
+        for (int s = 0; s < NB; s++) {
+            mr_ci *ci = &out[q].diff[s + 1];
+            if (isnan(ci->est))
+                continue;
+            if (mr_stats_sort_copy(boot + (q * NB + (size_t)s) * B, B, 1, tmp)) {
+                free(tmp);
+                goto out;
+            }
+            ci->lo = mr_stats_quantile_sorted(tmp, B, CI_TAIL);
+            ci->hi = mr_stats_quantile_sorted(tmp, B, 1.0 - CI_TAIL);
+        }
+    free(tmp);
+    rc = 0;
+out:
+    free(xc);
+    free(yc);
+    free(d);
+    free(boot);
+    for (size_t q = 0; st && q < nseries; q++) {
+        tail_free(&st[q].x);
+        tail_free(&st[q].y);
+        tail_free(&st[q].ax);
+        tail_free(&st[q].ay);
+    }
+    free(st);
+    return rc;
+}
+
+void mr_paired_drop_weak_intervals(mr_paired *p, size_t n, size_t years, int nboot)
+{
+    static const double level[NB] = {P_VAR95, P_VAR99, P_ES99, P_ANNUAL};
+    for (int s = 0; s < NB; s++) {
+        double values = s == NB - 1 ? (double)n * (double)years : (double)n;
+        if (values * (1.0 - level[s]) < MIN_TAIL_VALUES || nboot < MR_PAIRED_MIN_BOOT)
+            p->diff[s + 1].lo = p->diff[s + 1].hi = NAN;
+    }
+}
+
+int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride, const double *ax,
+                      const double *ay, size_t years, size_t astride, uint64_t seed,
+                      const char *label, int nboot, mr_paired *out)
+{
+    mr_paired_series s = {x, y, stride, ax, ay, astride, 1};
+    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out);
+}

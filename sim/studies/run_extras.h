@@ -1,0 +1,34 @@
+/* run_extras.h - the optional analyses of `minrisk run` that add datasets
+ * to its file: tail attribution and counterfactuals (/attribution,
+ * sim/attribution.c) and the event table (/events, sim/events.c).
+ * Each is collective over comm and appends to extras; MR_OK, or MR_FAILED
+ * with err on every rank. */
+#ifndef MR_RUN_EXTRAS_H
+#define MR_RUN_EXTRAS_H
+
+#include "out/comm.h"
+#include "sim/engine.h"
+#include "out/h5/extras.h"
+#include "sim/scenario/loader.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    bool events;         /* run --events: the /events table */
+    bool counterfactual; /* run --counterfactual: attribution (b), one extra run per source */
+    int threads;         /* as for the run (0 = OpenMP default) */
+    bool progress;       /* progress lines on stderr (rank 0) */
+} mr_run_extras_opts;
+
+/* /attribution: the tail allocation (always) and, with opts->counterfactual,
+   the counterfactual runs. Returns MR_INTERRUPTED (on every rank) when a
+   counterfactual run was interrupted (mr_engine_interrupt). */
+mr_status mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
+                                 const mr_run_extras_opts *opts, const mr_comm *comm,
+                                 mr_extras *extras, mr_error *err);
+
+/* /events: every disruption occurrence of the run's trials (opts->events). */
+mr_status mr_events_collect(const mr_scenario *sc, const mr_results *res, const mr_comm *comm,
+                            mr_extras *extras, mr_error *err);
+
+#endif

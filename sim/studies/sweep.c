@@ -1,0 +1,407 @@
+/* sweep.c - run every variant of a scenario's `sweep:` grid with common
+ * random numbers and write them to one file (docs/STUDIES.md "Sweeps").
+ *
+ * Every variant is parsed before anything runs, so a bad value fails in
+ * seconds, not after the first variants. Variants then run one after
+ * another, each over all ranks and threads (its trials split in the same
+ * fixed blocks as a plain run), so a variant's results are bit for bit those
+ * of `minrisk run` on the variant alone, for any number of ranks and
+ * threads. All variants' results stay in memory until the one write.
+ */
+#include "out/scenario_yaml.h"
+#include "sim/studies/sweep.h"
+#include "sim/studies/paired.h"
+
+#include "out/stats/dstats.h"
+#include "out/h5/extras.h"
+#include "out/h5/writer.h"
+#include "sim/rng.h"
+#include "out/stats/sumstats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The headline figures of the total loss, per variant (/sweep/headline). */
+enum { H_MEAN, H_MEAN_SE, H_VAR95, H_VAR99, H_ES99, H_AAL, H_RP100, H_NMETRIC };
+static const char *const metric_names[H_NMETRIC] = {
+    "mean_loss", "mean_loss_se", "var95", "var99", "es99", "aal", "annual_1in100"};
+
+/* Indices into the fixed statistics of out/format.h. */
+#define Q95 2   /* mr_output_quantiles[2] = 0.95 */
+#define Q99 3   /* 0.99 */
+#define ES99 1  /* mr_output_es_levels[1] = 0.99 */
+#define RP100 5 /* mr_output_return_periods[5] = 100 years */
+
+/* Value indices of variant v (the last parameter varies fastest). */
+static void variant_choice(const mr_scenario *base, uint64_t v, int *choice)
+{
+    for (int i = base->nsweep - 1; i >= 0; i--) {
+        choice[i] = (int)(v % (uint64_t)base->sweep[i].nvalues);
+        v /= (uint64_t)base->sweep[i].nvalues;
+    }
+}
+
+/* The last part of a key path ("policies.stockpile.months" -> "months";
+   "refining[0].spare" -> "spare"). */
+static const char *last_key(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot ? dot + 1 : path;
+}
+
+/* A group name from the variant's settings: "months_6__cap_0.60", with
+   anything but [A-Za-z0-9._-] made '_'; "v<k>__" first when two parameters
+   share their last key part. */
+static char *variant_name(const mr_scenario *base, const int *choice, uint64_t v)
+{
+    size_t cap = 64;
+    for (int i = 0; i < base->nsweep; i++)
+        cap += strlen(base->sweep[i].path) + strlen(base->sweep[i].labels[choice[i]]) + 4;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    size_t n = 0;
+    bool clash = false;
+    for (int i = 0; i < base->nsweep; i++)
+        for (int j = 0; j < i; j++)
+            clash = clash || !strcmp(last_key(base->sweep[i].path), last_key(base->sweep[j].path));
+    if (clash)
+        n += (size_t)snprintf(s + n, cap - n, "v%llu__", (unsigned long long)v);
+    for (int i = 0; i < base->nsweep; i++) {
+        const char *k = clash ? base->sweep[i].path : last_key(base->sweep[i].path);
+        n += (size_t)snprintf(s + n, cap - n, "%s%s_%s", i ? "__" : "", k,
+                              base->sweep[i].labels[choice[i]]);
+    }
+    for (char *c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '.' || *c == '-' || *c == '_'))
+            *c = '_';
+    if (s[0] == '.')
+        s[0] = '_'; /* "." and ".." are not group names */
+    return s;
+}
+
+typedef struct {
+    mr_scenario sc;
+    mr_results res;
+    mr_run_info info;
+    char *name;     /* group name under /variants */
+    char *label;    /* "policies.stockpile.months=6, policies.diversification_cap=0.60" */
+    mr_sumstats st; /* the statistics of res (sweep_table), given to the writer */
+    bool parsed, ran, have_st;
+} variant;
+
+static char *variant_label(const mr_scenario *base, const int *choice)
+{
+    size_t cap = 8;
+    for (int i = 0; i < base->nsweep; i++)
+        cap += strlen(base->sweep[i].path) + strlen(base->sweep[i].labels[choice[i]]) + 3;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    size_t n = 0;
+    s[0] = '\0';
+    for (int i = 0; i < base->nsweep; i++)
+        n += (size_t)snprintf(s + n, cap - n, "%s%s=%s", i ? ", " : "", base->sweep[i].path,
+                              base->sweep[i].labels[choice[i]]);
+    return s;
+}
+
+/* Add a dataset under /sweep, the same on every rank: float64 (units given)
+   or strings (units NULL), a coordinate when coord. */
+static int add_table(mr_extras *x, const char *name, int rank, const uint64_t *dims,
+                     const char *const *dimnames, const void *data, bool coord, const char *units,
+                     const char *description)
+{
+    char path[128];
+    snprintf(path, sizeof path, "sweep/%s", name);
+    mr_output_extra e = {.path = mr_extras_strdup(x, path),
+                         .type = units ? MR_EXTRA_F64 : MR_EXTRA_STR,
+                         .rank = rank,
+                         .data = data,
+                         .is_coord = coord,
+                         .units = units,
+                         .description = description};
+    for (int k = 0; k < rank; k++) {
+        e.dims[k] = dims[k];
+        e.dim_names[k] = dimnames[k];
+    }
+    return e.path ? mr_extras_add(x, &e) : -1;
+}
+
+/* The /sweep table (collective: statistics over ranks). */
+static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const mr_comm *comm,
+                       mr_extras *x)
+{
+    const int P = base->nsweep, S = vs[0].sc.nsectors;
+    const uint64_t N = vs[0].res.ntrials_total;
+    /* every buffer belongs to x at once: freed with it on any path */
+    double *head = mr_extras_keep(x, malloc((size_t)V * H_NMETRIC * sizeof *head));
+    double *smean = mr_extras_keep(x, malloc((size_t)V * (size_t)S * sizeof *smean));
+    double *ses99 = mr_extras_keep(x, malloc((size_t)V * (size_t)S * sizeof *ses99));
+    double *dmean = mr_extras_keep(x, malloc((size_t)V * 3 * sizeof *dmean));
+    const char **vname = mr_extras_keep(x, malloc((size_t)V * sizeof *vname));
+    const char **vlabel = mr_extras_keep(x, malloc((size_t)V * sizeof *vlabel));
+    const char **pname = mr_extras_keep(x, malloc((size_t)P * sizeof *pname));
+    const char **setting = mr_extras_keep(x, malloc((size_t)V * (size_t)P * sizeof *setting));
+    const char **mname = mr_extras_keep(x, malloc(H_NMETRIC * sizeof *mname));
+    const char **sname = mr_extras_keep(x, malloc((size_t)S * sizeof *sname));
+    const char **bname = mr_extras_keep(x, malloc(3 * sizeof *bname));
+    double *diff = malloc((vs[0].res.ntrials ? vs[0].res.ntrials : 1) * sizeof *diff);
+    int *choice = malloc((size_t)P * sizeof *choice);
+    int fail = !head || !smean || !ses99 || !dmean || !diff || !vname || !vlabel || !pname ||
+               !setting || !mname || !sname || !bname || !choice;
+    for (uint64_t v = 0; !fail && v < V; v++) {
+        if (mr_sumstats_compute(comm, &vs[v].res, &vs[v].st) != 0) {
+            fail = 1;
+            break;
+        }
+        vs[v].have_st = true;
+        const mr_sumstats st = vs[v].st;
+        double *h = head + v * H_NMETRIC;
+        h[H_MEAN] = st.total.mean;
+        h[H_MEAN_SE] = st.total.se;
+        h[H_VAR95] = st.total.q[Q95];
+        h[H_VAR99] = st.total.q[Q99];
+        h[H_ES99] = st.total.es[ES99];
+        h[H_AAL] = st.aal;
+        h[H_RP100] = st.return_period_loss[RP100];
+        for (int j = 0; j < S; j++) {
+            smean[v * (uint64_t)S + (uint64_t)j] = st.sector_loss[j].mean;
+            ses99[v * (uint64_t)S + (uint64_t)j] = st.sector_loss[j].es[ES99];
+        }
+        /* paired difference of the mean total loss from variant 0 (common
+           random numbers: trial i of both saw the same disruptions) */
+        for (uint64_t i = 0; i < vs[v].res.ntrials; i++)
+            diff[i] = vs[v].res.total_loss[i] - vs[0].res.total_loss[i];
+        mr_dvar dv = {diff, vs[v].res.ntrials, 1, 1, N};
+        double mean, sd;
+        if (mr_dstats_moments(comm, &dv, 1, &mean, &sd) != 0) {
+            fail = 1;
+            break;
+        }
+        double half = N > 1 ? MR_PAIRED_Z95 * sd / sqrt((double)N) : NAN;
+        dmean[v * 3 + 0] = mean;
+        dmean[v * 3 + 1] = mean - half;
+        dmean[v * 3 + 2] = mean + half;
+        vname[v] = vs[v].name;
+        vlabel[v] = vs[v].label;
+        variant_choice(base, v, choice);
+        for (int i = 0; i < P; i++)
+            setting[v * (uint64_t)P + (uint64_t)i] = base->sweep[i].labels[choice[i]];
+    }
+    free(diff);
+    free(choice);
+    if (fail)
+        return -1;
+    for (int i = 0; i < P; i++)
+        pname[i] = base->sweep[i].path;
+    for (int k = 0; k < H_NMETRIC; k++)
+        mname[k] = metric_names[k];
+    for (int j = 0; j < S; j++)
+        sname[j] = vs[0].sc.sectors[j].id;
+    static const char *const bound_names[3] = {"estimate", "ci_lo", "ci_hi"};
+    memcpy(bname, bound_names, sizeof bound_names);
+    uint64_t dV[1] = {V}, dP[1] = {(uint64_t)P}, dK[1] = {H_NMETRIC}, dS[1] = {(uint64_t)S},
+             d3[1] = {3};
+    uint64_t dVP[2] = {V, (uint64_t)P}, dVK[2] = {V, H_NMETRIC}, dVS[2] = {V, (uint64_t)S},
+             dV3[2] = {V, 3};
+    const char *nv[1] = {"variant"}, *np[1] = {"parameter"}, *nk[1] = {"metric"},
+               *ns[1] = {"sector"}, *nb[1] = {"bound"};
+    const char *nvp[2] = {"variant", "parameter"}, *nvk[2] = {"variant", "metric"},
+               *nvs[2] = {"variant", "sector"}, *nvb[2] = {"variant", "bound"};
+    int rc = 0;
+    rc = rc || add_table(x, "variant", 1, dV, nv, vname, true, NULL,
+                         "variant: its group under /variants, in grid order (the last "
+                         "parameter varies fastest)");
+    rc = rc || add_table(x, "parameter", 1, dP, np, pname, true, NULL, "swept key path");
+    rc = rc || add_table(x, "metric", 1, dK, nk, mname, true, NULL,
+                         "headline figure of the total loss (docs/STUDIES.md)");
+    rc = rc || add_table(x, "sector", 1, dS, ns, sname, true, NULL, "sector id, in scenario order");
+    rc = rc ||
+         add_table(x, "bound", 1, d3, nb, bname, true, NULL, "estimate and 95% interval bounds");
+    rc = rc || add_table(x, "label", 1, dV, nv, vlabel, false, NULL,
+                         "the variant's settings, key path=value");
+    rc = rc || add_table(x, "setting", 2, dVP, nvp, setting, false, NULL,
+                         "value of each swept key in each variant, as written (none: the key "
+                         "removed, its default applies)");
+    rc = rc || add_table(x, "headline", 2, dVK, nvk, head, false, "GBP",
+                         "headline figures of the total loss over the horizon per variant: mean, "
+                         "its standard error, VaR 95 and 99, ES 99 (trial totals), AAL and the "
+                         "1-in-100 annual loss (annual totals)");
+    rc = rc || add_table(x, "sector_mean_loss", 2, dVS, nvs, smean, false, "GBP",
+                         "mean loss per trial (output loss + extra cost) of each sector");
+    rc = rc || add_table(x, "sector_es99", 2, dVS, nvs, ses99, false, "GBP",
+                         "expected shortfall at 99% of each sector's loss per trial");
+    rc = rc || add_table(x, "mean_difference", 2, dV3, nvb, dmean, false, "GBP",
+                         "mean total loss of the variant minus that of the first variant, from "
+                         "the paired per-trial differences (common random numbers), with its 95% "
+                         "interval (normal, paired standard error)");
+    return rc ? -1 : 0;
+}
+
+/* Hash of a variant's resolved scenario (what the model sees), 0 when out
+   of memory. */
+static uint64_t resolved_hash(const mr_scenario *sc)
+{
+    char *y = mr_scenario_resolved_yaml(sc);
+    uint64_t h = y ? mr_hash64(y) : 0;
+    free(y);
+    return h;
+}
+
+/* Two variants that resolve to the same scenario (0.6 and 0.60, a value
+   equal to the default and null...) would be one variant twice: an error
+   at the value of the first parameter where they differ. */
+static int same_variant_error(const mr_scenario *base, uint64_t u, uint64_t v, mr_error *err)
+{
+    int cu[64], cv[64];
+    if (base->nsweep > 64)
+        return -1;
+    variant_choice(base, u, cu);
+    variant_choice(base, v, cv);
+    for (int i = 0; i < base->nsweep; i++)
+        if (cu[i] != cv[i]) {
+            const mr_sweep_param *sp = &base->sweep[i];
+            snprintf(err->msg, sizeof err->msg,
+                     "%s:%d:%d: sweep.%s[%d]: the value '%s' gives the same scenario as '%s': "
+                     "two variants would be one",
+                     sp->file, sp->line[cv[i]], sp->col[cv[i]], sp->path, cv[i], sp->labels[cv[i]],
+                     sp->labels[cu[i]]);
+            return -1;
+        }
+    return -1;
+}
+
+/* Parse every variant of base and check that no two resolve to the same
+   scenario; into vs[v] (name, label, seed and trials set) when vs is given,
+   else each is freed at once. MR_OK, or with err MR_BAD_INPUT (the
+   scenario's fault) or MR_FAILED (out of memory). */
+static mr_status parse_variants(const mr_scenario *base, variant *vs, mr_error *err)
+{
+    const uint64_t V = base->nvariants;
+    int *choice = malloc((size_t)base->nsweep * sizeof *choice);
+    uint64_t *hash = malloc((size_t)V * sizeof *hash);
+    mr_status rc = MR_BAD_INPUT;
+    if (!choice || !hash)
+        goto oom;
+    for (uint64_t v = 0; v < V; v++) {
+        mr_scenario one, *sc = vs ? &vs[v].sc : &one;
+        variant_choice(base, v, choice);
+        if (mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
+                                      choice, base->nsweep, sc, err))
+            goto out;
+        hash[v] = resolved_hash(sc);
+        if (vs) {
+            vs[v].parsed = true;
+            sc->seed = base->seed; /* --seed and --trials apply to every variant */
+            sc->trials = base->trials;
+            vs[v].name = variant_name(base, choice, v);
+            vs[v].label = variant_label(base, choice);
+        } else {
+            mr_scenario_free(sc);
+        }
+        if (!hash[v] || (vs && (!vs[v].name || !vs[v].label)))
+            goto oom;
+        for (uint64_t u = 0; u < v; u++) {
+            if (hash[u] == hash[v]) {
+                same_variant_error(base, u, v, err);
+                goto out;
+            }
+            if (vs && !strcmp(vs[u].name, vs[v].name)) {
+                snprintf(err->msg, sizeof err->msg,
+                         "%s: sweep: variants %llu and %llu have the same name '%s'",
+                         base->source_path, (unsigned long long)u, (unsigned long long)v,
+                         vs[v].name);
+                goto out;
+            }
+        }
+    }
+    rc = MR_OK;
+    goto out;
+oom:
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
+    rc = MR_FAILED;
+out:
+    free(choice);
+    free(hash);
+    return rc;
+}
+
+mr_status mr_sweep_check(const mr_scenario *base, mr_error *err)
+{
+    return parse_variants(base, NULL, err);
+}
+
+mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_opts *opts,
+                       const mr_comm *comm, mr_error *err)
+{
+    const uint64_t V = base->nvariants;
+    variant *vs = calloc((size_t)V, sizeof *vs);
+    mr_status rc = MR_FAILED;
+    mr_extras x = {0};
+    mr_output_run *runs = NULL;
+    if (!vs) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
+        goto done;
+    }
+    /* every variant first: a bad value fails before anything runs */
+    if ((rc = parse_variants(base, vs, err)) != MR_OK)
+        goto done;
+    rc = MR_FAILED;
+    for (uint64_t v = 0; v < V; v++) {
+        if (opts->progress && comm->rank == 0)
+            fprintf(stderr, "variant %llu/%llu: %s\n", (unsigned long long)v + 1,
+                    (unsigned long long)V, vs[v].label);
+        mr_status r = mr_engine_run(&vs[v].sc, opts, &vs[v].res, &vs[v].info, err);
+        if (r < 0)
+            goto done;
+        vs[v].ran = true;
+        if (r > 0) {
+            rc = MR_INTERRUPTED; /* (or paused: sweeps take no checkpoints) */
+            goto done;
+        }
+    }
+    if (sweep_table(base, vs, V, comm, &x) != 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the sweep table", output);
+        goto done;
+    }
+    runs = calloc((size_t)V, sizeof *runs);
+    char **groups = calloc((size_t)V, sizeof *groups);
+    if (!runs || !groups) {
+        free(groups);
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", output);
+        goto done;
+    }
+    for (uint64_t v = 0; v < V; v++) {
+        size_t len = strlen(vs[v].name) + 10;
+        groups[v] = mr_extras_keep(&x, malloc(len));
+        if (!groups[v]) {
+            free(groups);
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory", output);
+            goto done;
+        }
+        snprintf(groups[v], len, "variants/%s", vs[v].name);
+        runs[v] = (mr_output_run){groups[v], &vs[v].sc, &vs[v].res, &vs[v].info, &vs[v].st};
+    }
+    free(groups);
+    int w = mr_output_write_multi(output, "sweep", runs, (size_t)V, x.x, x.n, comm, err);
+    rc = w > 0 ? MR_INTERRUPTED : w < 0 ? MR_FAILED : MR_OK;
+done:
+    free(runs);
+    mr_extras_free(&x);
+    for (uint64_t v = 0; vs && v < V; v++) {
+        if (vs[v].ran)
+            mr_results_free(&vs[v].res);
+        if (vs[v].have_st)
+            mr_sumstats_free(&vs[v].st);
+        if (vs[v].parsed)
+            mr_scenario_free(&vs[v].sc);
+        free(vs[v].name);
+        free(vs[v].label);
+    }
+    free(vs);
+    return rc;
+}

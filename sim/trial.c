@@ -1,0 +1,522 @@
+/* trial.c - one trial of the model, step by step in MODEL order (MODEL §3-§8):
+ * sample the disruptions and price jumps of the trial, then for each step
+ * (1)-(2) supply, stockpile and net shortfall, (3) prices, (4) allocation,
+ * buffers and direct inoperability, (5) propagation, (6) losses; then the
+ * trial's metrics into its row of the results.
+ *
+ * A trial's random numbers come from streams keyed by (seed, process name,
+ * trial), so nothing depends on which thread runs it. The workspace is
+ * allocated once per thread; the trial loop allocates nothing.
+ */
+#include "sim/trial.h"
+
+#include "models/disruption.h"
+#include "models/iim.h"
+#include "models/prices.h"
+#include "models/sectors.h"
+#include "models/supply.h"
+#include "models/units.h"
+#include "sim/rng.h"
+
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mr_workspace_free(mr_workspace *w, int M)
+{
+    if (w->price_rng)
+        for (int m = 0; m < M; m++)
+            if (w->price_rng[m])
+                gsl_rng_free(w->price_rng[m]);
+    if (w->rng)
+        gsl_rng_free(w->rng);
+    void *ptrs[] = {w->price_rng,
+                    w->surv,
+                    w->slot_touched,
+                    w->touched,
+                    w->stage_touched,
+                    w->stage_active,
+                    w->loss,
+                    w->ramp_k,
+                    w->jump,
+                    w->z,
+                    w->y,
+                    w->ratio,
+                    w->u,
+                    w->x,
+                    w->e,
+                    w->level,
+                    w->usum,
+                    w->upeak,
+                    w->umonths,
+                    w->ypeak,
+                    w->empty,
+                    w->claim_f,
+                    w->f,
+                    w->fprod,
+                    w->buffer,
+                    w->c,
+                    w->q,
+                    w->tmp,
+                    w->ol,
+                    w->xc,
+                    w->qpeak,
+                    w->qmonths,
+                    w->band_q,
+                    w->band_y,
+                    w->qtraj,
+                    w->ytraj};
+    for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
+        free(ptrs[i]);
+    memset(w, 0, sizeof *w);
+}
+
+/* calloc of at least one element, so an empty array is not mistaken for a failure. */
+static void *calloc_min1(size_t n, size_t size)
+{
+    return calloc(n > 0 ? n : 1, size);
+}
+
+int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
+{
+    memset(w, 0, sizeof *w);
+    size_t M = (size_t)md->M, S = (size_t)md->S, T = (size_t)md->T;
+    size_t ns = (size_t)md->nslots, nn = (size_t)md->nneeds;
+    int ok = 1;
+#define Z(p, n)                                                                                    \
+    do {                                                                                           \
+        (p) = calloc_min1((n), sizeof *(p));                                                       \
+        ok = ok && (p);                                                                            \
+    } while (0)
+    w->rng = gsl_rng_alloc(mr_rng_philox);
+    ok = ok && w->rng;
+    Z(w->price_rng, M);
+    for (size_t m = 0; ok && m < M; m++) {
+        w->price_rng[m] = gsl_rng_alloc(mr_rng_philox);
+        ok = ok && w->price_rng[m];
+    }
+    Z(w->surv, ns * T);
+    Z(w->slot_touched, ns);
+    Z(w->touched, ns);
+    Z(w->stage_touched, M * 2);
+    Z(w->stage_active, M * 2 * T);
+    Z(w->loss, (size_t)md->max_stage_n);
+    Z(w->ramp_k, M * 2);
+    Z(w->jump, M * T);
+    Z(w->z, M);
+    Z(w->y, M);
+    Z(w->ratio, M);
+    Z(w->u, M);
+    Z(w->x, M);
+    Z(w->e, M);
+    Z(w->level, M);
+    Z(w->usum, M);
+    Z(w->upeak, M);
+    Z(w->umonths, M);
+    Z(w->ypeak, M);
+    Z(w->empty, M);
+    Z(w->claim_f, (size_t)md->claim_first[md->M]);
+    Z(w->f, nn);
+    Z(w->fprod, nn);
+    Z(w->buffer, nn);
+    Z(w->c, S);
+    Z(w->q, S);
+    Z(w->tmp, S);
+    Z(w->ol, S);
+    Z(w->xc, S);
+    Z(w->qpeak, S);
+    Z(w->qmonths, S);
+    Z(w->band_q, T * S * MR_BAND_Q_BINS);
+    Z(w->band_y, T * M * MR_BAND_Y_BINS);
+    Z(w->qtraj, S * T);
+    Z(w->ytraj, M * T);
+#undef Z
+    if (!ok) {
+        mr_workspace_free(w, md->M);
+        return -1;
+    }
+    for (size_t i = 0; i < ns * T; i++)
+        w->surv[i] = 1.0;
+    return 0;
+}
+
+/* Bin k of a band histogram holds [(k - 0.5) w, (k + 0.5) w) + lo; values
+   outside go to the end bins. */
+static inline int band_bin(double v, double lo, double width, int nbins)
+{
+    double x = (v - lo) / width + 0.5;
+    if (!(x >= 1.0)) /* also NaN */
+        return 0;
+    if (x >= (double)nbins)
+        return nbins - 1;
+    return (int)x; /* x >= 1: truncation is floor */
+}
+
+/* One occurrence of process p on the step grid (MODEL §3): the survival
+   factor 1 - s on its active steps of every slot it hits. */
+static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurrence *occ,
+                            int first, int len)
+{
+    if (tr->nocc == tr->cap) {
+        int cap = tr->cap ? 2 * tr->cap : 64;
+        mr_occurrence_record *o = realloc(tr->occ, (size_t)cap * sizeof *o);
+        if (!o)
+            return -1;
+        tr->occ = o;
+        tr->cap = cap;
+    }
+    tr->occ[tr->nocc++] = (mr_occurrence_record){
+        trial, p, first, len, occ->start_years, occ->duration_months, occ->severity};
+    return 0;
+}
+
+static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, mr_workspace *w)
+{
+    const int T = md->T;
+    int first, len = mr_occurrence_steps(occ, md->n, T, &first);
+    if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len))
+        w->trace_failed = 1;
+    double keep = 1.0 - occ->severity;
+    const unsigned char *moff = w->cf ? w->cf->mineral_off : NULL;
+    for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
+        int slot = md->targets[q];
+        if (moff && moff[md->slot_stage[slot] / 2])
+            continue; /* counterfactual: the mineral is never disrupted */
+        if (!w->slot_touched[slot]) {
+            w->slot_touched[slot] = 1;
+            w->touched[w->ntouched++] = slot;
+            w->stage_touched[md->slot_stage[slot]] = 1;
+        }
+        double *row = w->surv + (size_t)slot * (size_t)T + (size_t)first;
+        unsigned char *on =
+            w->stage_active + (size_t)md->slot_stage[slot] * (size_t)T + (size_t)first;
+        for (int t = 0; t < len; t++) {
+            row[t] *= keep;
+            on[t] = 1;
+        }
+    }
+}
+
+/* Disruptions of trial i (MODEL §3): an event's certain occurrences first
+   (the same in every trial, no random numbers, so no stream moves), then
+   each process's Poisson occurrences from its own stream. */
+void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                                 mr_workspace *w)
+{
+    const unsigned char *poff = w->cf ? w->cf->proc_off : NULL;
+    w->trial = i;
+    for (int p = 0; p < md->nproc; p++) {
+        if (poff && poff[p])
+            continue; /* counterfactual: never occurs (no other stream moves) */
+        for (int k = 0; k < md->proc_ncertain[p]; k++) {
+            const mr_certain_occurrence *c = &md->proc_certain[p][k];
+            mr_occurrence occ = {c->start_years, c->duration_months, c->severity};
+            apply_occurrence(md, p, &occ, w);
+        }
+        if (!(md->proc[p]->rate_per_year > 0.0))
+            continue;
+        w->words += mr_rng_words_used(w->rng);
+        mr_rng_seek(w->rng, seed, md->proc_stream[p], i);
+        double clock = 0.0;
+        mr_occurrence occ;
+        while (mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ))
+            apply_occurrence(md, p, &occ, w);
+    }
+}
+
+/* Price jumps of trial i, by step of arrival (MODEL §5). */
+static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                         mr_workspace *w)
+{
+    for (int m = 0; m < md->M; m++) {
+        if (!(md->jump_rate[m] > 0.0))
+            continue;
+        w->words += mr_rng_words_used(w->rng);
+        mr_rng_seek(w->rng, seed, md->jump_stream[m], i);
+        double clock = 0.0;
+        for (;;) {
+            clock += gsl_ran_exponential(w->rng, 1.0 / md->jump_rate[m]);
+            if (clock >= horizon)
+                break;
+            int k = (int)floor(clock * md->n);
+            if (k > md->T - 1)
+                k = md->T - 1;
+            w->jump[(size_t)m * (size_t)md->T + (size_t)k] +=
+                md->jump_mu[m] + gsl_ran_gaussian_ziggurat(w->rng, md->jump_sigma[m]);
+        }
+    }
+}
+
+/* Leave the survival rows and stage flags touched by a trial all ones and
+   zeros again, for the next trial. */
+void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
+{
+    const int T = md->T;
+    for (int k = 0; k < w->ntouched; k++) {
+        int slot = w->touched[k];
+        double *row = w->surv + (size_t)slot * (size_t)T;
+        for (int t = 0; t < T; t++)
+            row[t] = 1.0;
+        w->slot_touched[slot] = 0;
+        int st = md->slot_stage[slot];
+        if (w->stage_touched[st]) {
+            memset(w->stage_active + (size_t)st * (size_t)T, 0, (size_t)T);
+            w->stage_touched[st] = 0;
+        }
+    }
+    w->ntouched = 0;
+}
+
+/* Start of trial `trial`: its disruptions and jumps sampled, the price
+   streams sought, every state variable at its value at t = 0. */
+static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspace *w,
+                        double *annual)
+{
+    const int M = md->M, S = md->S, H = md->H;
+    mr_trial_sample_disruptions(md, (double)H, seed, trial, w);
+    sample_jumps(md, (double)H, seed, trial, w);
+    if (md->any_volatility)
+        for (int m = 0; m < M; m++) {
+            w->words += mr_rng_words_used(w->price_rng[m]);
+            mr_rng_seek(w->price_rng[m], seed, md->price_stream[m], trial);
+        }
+
+    for (int m = 0; m < M; m++) {
+        w->z[m] = 0.0;
+        w->level[m] = md->stockpile_initial[m];
+        w->usum[m] = w->upeak[m] = w->umonths[m] = 0.0;
+        w->ypeak[m] = -HUGE_VAL;
+        w->empty[m] = NAN;
+        w->ramp_k[2 * m] = w->ramp_k[2 * m + 1] = 0;
+    }
+    for (int k = 0; k < md->nneeds; k++)
+        w->buffer[k] = md->need_buffer[k];
+    for (int j = 0; j < S; j++)
+        w->q[j] = w->ol[j] = w->xc[j] = w->qpeak[j] = w->qmonths[j] = 0.0;
+    for (int k = 0; k < H * S; k++)
+        annual[k] = 0.0;
+}
+
+/* Availability A_m(t) of mineral m, both stages (MODEL §3): 1 exactly on a
+   step no occurrence touches. */
+static inline double step_availability(const mr_model *md, mr_workspace *w, int m, int t)
+{
+    const int T = md->T;
+    double a = 1.0;
+    for (int s = 0; s < MR_NSTAGES; s++) {
+        int st = 2 * m + s;
+        if (!w->stage_touched[st] || !w->stage_active[(size_t)st * (size_t)T + (size_t)t]) {
+            w->ramp_k[st] = 0; /* no loss on this step: A = 1 exactly */
+            continue;
+        }
+        int first = md->stage_first[st], ns = md->stage_n[st], hit = 0;
+        for (int c = 0; c < ns; c++) {
+            w->loss[c] = 1.0 - w->surv[(size_t)(first + c) * (size_t)T + (size_t)t];
+            hit |= w->loss[c] > 0.0;
+        }
+        w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
+        double ramp = mr_spare_ramp(w->ramp_k[st], md->h, md->ramp_months[m]);
+        a *= mr_stage_availability(ns, md->slot_share + first, md->slot_spare + first, w->loss,
+                                   ramp);
+    }
+    return a;
+}
+
+/* (1)-(2) supply, stockpile and net shortfall u of step t (MODEL §3, §4). */
+static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
+{
+    const int M = md->M;
+    const double h = md->h;
+    for (int m = 0; m < M; m++) {
+        double a = step_availability(md, w, m, t);
+        double gap = mr_supply_gap(md->recycled[m], md->domestic[m], a);
+        double release = 0.0;
+        if (md->has_stockpile[m]) {
+            double before = w->level[m];
+            release = mr_stockpile_step(&md->stockpile[m], &w->level[m], gap, h);
+            if (before > 0.0 && w->level[m] <= 0.0 && isnan(w->empty[m]))
+                w->empty[m] = t * h;
+        }
+        double u = gap - release;
+        if (w->trace) {
+            size_t k = (size_t)t * (size_t)M + (size_t)m;
+            w->trace->availability[k] = a;
+            w->trace->gap[k] = gap;
+            w->trace->release[k] = release;
+            w->trace->level[k] = w->level[m];
+        }
+        w->u[m] = u;
+        w->usum[m] += u;
+        if (u > w->upeak[m])
+            w->upeak[m] = u;
+        if (u > MR_SHORTFALL_THRESHOLD)
+            w->umonths[m] += h;
+    }
+}
+
+/* (3) prices of step t: z(0) = 0, z(t) = decay z(t-1) + scale (L x)(t) +
+   jumps (MODEL §5). */
+static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
+{
+    const int M = md->M, T = md->T;
+    if (t > 0) {
+        /* mean reversion applies to jumps too, with or without volatility */
+        for (int m = 0; m < M; m++)
+            w->z[m] *= md->ou_decay[m];
+        if (md->any_volatility) {
+            for (int m = 0; m < M; m++)
+                w->x[m] = gsl_ran_gaussian_ziggurat(w->price_rng[m], 1.0);
+            mr_correlate(M, md->chol, w->x, w->e);
+            for (int m = 0; m < M; m++)
+                w->z[m] += md->ou_scale[m] * w->e[m];
+        }
+    }
+    for (int m = 0; m < M; m++) {
+        double *jmp = &w->jump[(size_t)m * (size_t)T + (size_t)t];
+        w->z[m] += *jmp;
+        *jmp = 0.0;
+        w->y[m] = w->z[m] + mr_scarcity_premium(w->u[m], md->elasticity[m], md->max_multiple[m]);
+        w->ratio[m] = exp(w->y[m]);
+        if (w->y[m] > w->ypeak[m])
+            w->ypeak[m] = w->y[m];
+        w->ytraj[(size_t)m * (size_t)T + (size_t)t] = w->y[m];
+        if (w->trace) {
+            w->trace->u[(size_t)t * (size_t)M + (size_t)m] = w->u[m];
+            w->trace->ratio[(size_t)t * (size_t)M + (size_t)m] = w->ratio[m];
+        }
+    }
+}
+
+/* (4) allocation, buffers and direct inoperability c_j (MODEL §6). */
+static inline void step_sectors(const mr_model *md, mr_workspace *w)
+{
+    const int M = md->M, S = md->S;
+    if (md->priority) {
+        for (int m = 0; m < M; m++) {
+            int c0 = md->claim_first[m], g0 = md->group_first[m];
+            int ngroups = md->group_first[m + 1] - g0 - 1;
+            if (w->u[m] > 0.0)
+                mr_allocate_priority(ngroups, md->group_start + g0, md->claim_demand + c0,
+                                     1.0 - w->u[m], w->claim_f + c0);
+            else /* everyone is served in full: what mr_allocate_priority gives */
+                for (int c = c0; c < md->claim_first[m + 1]; c++)
+                    w->claim_f[c] = 1.0;
+            for (int c = c0; c < md->claim_first[m + 1]; c++)
+                if (md->claim_need[c] >= 0)
+                    w->f[md->claim_need[c]] = w->claim_f[c];
+        }
+    } else {
+        for (int k = 0; k < md->nneeds; k++)
+            w->f[k] = 1.0 - w->u[md->need_mineral[k]];
+    }
+    for (int k = 0; k < md->nneeds; k++)
+        w->fprod[k] = mr_buffer_step(w->f[k], &w->buffer[k], md->need_buffer[k],
+                                     md->buffer_refill_rate, md->h);
+    for (int j = 0; j < S; j++) {
+        int k0 = md->need_first[j], nk = md->need_first[j + 1] - k0;
+        w->c[j] = md->combine[j] == MR_COMBINE_INDEPENDENT
+                      ? mr_direct_inoperability_independent(nk, md->need_a + k0,
+                                                            md->need_sigma + k0, w->fprod + k0)
+                      : mr_direct_inoperability_limiting(nk, md->need_a + k0, md->need_sigma + k0,
+                                                         w->fprod + k0);
+    }
+}
+
+/* (6) losses of step t into the year's row of annual (MODEL §8). */
+static inline void step_losses(const mr_model *md, mr_workspace *w, int t, double *annual)
+{
+    const int S = md->S, T = md->T;
+    const double dt = md->dt;
+    double *ann = annual + (size_t)(t / md->n) * (size_t)S;
+    for (int j = 0; j < S; j++) {
+        double ol = w->q[j] * md->output[j] * dt;
+        double xc = 0.0;
+        for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++)
+            xc += md->need_w[k] * dt * w->f[k] * (w->ratio[md->need_mineral[k]] - 1.0);
+        w->ol[j] += ol;
+        w->xc[j] += xc;
+        ann[j] += ol + xc;
+        if (w->q[j] > w->qpeak[j])
+            w->qpeak[j] = w->q[j];
+        if (w->q[j] > MR_INOPERABILITY_THRESHOLD)
+            w->qmonths[j] += md->h;
+        w->qtraj[(size_t)j * (size_t)T + (size_t)t] = w->q[j];
+        if (w->trace) {
+            size_t k = (size_t)t * (size_t)S + (size_t)j;
+            w->trace->c[k] = w->c[j];
+            w->trace->q[k] = w->q[j];
+            w->trace->output_loss[k] = ol;
+            w->trace->extra_cost[k] = xc;
+        }
+    }
+}
+
+/* Time bands: count the trial's trajectories in a tight loop of independent
+   increments, so the processor overlaps the cache misses. */
+static void count_bands(const mr_model *md, mr_workspace *w)
+{
+    const int M = md->M, S = md->S, T = md->T;
+    for (int j = 0; j < S; j++)
+        for (int t = 0; t < T; t++) {
+            int k = band_bin(w->qtraj[(size_t)j * (size_t)T + (size_t)t], 0.0, MR_BAND_Q_WIDTH,
+                             MR_BAND_Q_BINS);
+            w->band_q[((size_t)j * MR_BAND_Q_BINS + (size_t)k) * (size_t)T + (size_t)t]++;
+        }
+    for (int m = 0; m < M; m++)
+        for (int t = 0; t < T; t++) {
+            int k = band_bin(w->ytraj[(size_t)m * (size_t)T + (size_t)t], MR_BAND_Y_MIN,
+                             MR_BAND_Y_WIDTH, MR_BAND_Y_BINS);
+            w->band_y[((size_t)m * MR_BAND_Y_BINS + (size_t)k) * (size_t)T + (size_t)t]++;
+        }
+}
+
+/* The metrics of the trial (MODEL §8) into row i of res. */
+static void store_metrics(const mr_model *md, const mr_workspace *w, uint64_t i,
+                          const double *annual, mr_results *res)
+{
+    const int M = md->M, S = md->S, T = md->T, H = md->H;
+    size_t iS = (size_t)i * (size_t)S, iM = (size_t)i * (size_t)M;
+    double total = 0.0;
+    for (int j = 0; j < S; j++) {
+        res->sector_output_loss[iS + (size_t)j] = w->ol[j];
+        res->sector_extra_cost[iS + (size_t)j] = w->xc[j];
+        res->sector_inoperability_peak[iS + (size_t)j] = w->qpeak[j];
+        res->sector_inoperability_months[iS + (size_t)j] = w->qmonths[j];
+        total += w->ol[j] + w->xc[j];
+    }
+    res->total_loss[i] = total;
+    for (int y = 0; y < H; y++) {
+        double a = 0.0;
+        for (int j = 0; j < S; j++)
+            a += annual[(size_t)y * (size_t)S + (size_t)j];
+        res->annual_loss[(size_t)i * (size_t)H + (size_t)y] = a;
+    }
+    for (int m = 0; m < M; m++) {
+        res->mineral_shortfall_mean[iM + (size_t)m] = w->usum[m] / T;
+        res->mineral_shortfall_peak[iM + (size_t)m] = w->upeak[m];
+        res->mineral_shortfall_months[iM + (size_t)m] = w->umonths[m];
+        res->mineral_price_peak[iM + (size_t)m] = exp(w->ypeak[m]);
+        res->mineral_stockpile_empty_month[iM + (size_t)m] = w->empty[m];
+    }
+}
+
+/* One trial: MODEL §7a, steps (1)-(6) at every step, then the metrics of §8. */
+void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspace *w,
+                  mr_results *res)
+{
+    const uint64_t i = trial - res->first_trial; /* row of this rank's arrays */
+    double *annual = res->sector_annual_loss + (size_t)i * (size_t)md->H * (size_t)md->S;
+
+    trial_start(md, seed, trial, w, annual);
+    for (int t = 0; t < md->T; t++) {
+        step_supply(md, w, t); /* (1)-(2) supply, stockpile, shortfall u */
+        step_prices(md, w, t); /* (3) prices */
+        step_sectors(md, w);   /* (4) allocation, buffers, direct c */
+        mr_iim_step(md->S, md->astar, md->k, w->c, w->q, w->tmp); /* (5) propagation (MODEL §7) */
+        step_losses(md, w, t, annual);                            /* (6) losses */
+    }
+    count_bands(md, w);
+    store_metrics(md, w, i, annual, res);
+    mr_trial_reset_survival(md, w); /* all ones again for the next trial */
+}

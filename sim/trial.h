@@ -1,0 +1,63 @@
+/* trial.h - one trial of the model (sim/trial.c): the step loop in MODEL
+ * order, on a thread's workspace. Internal to the engine (sim/engine.c) and
+ * the replayer (sim/replay.c).
+ */
+#ifndef MR_TRIAL_H
+#define MR_TRIAL_H
+
+#include "out/results.h"
+#include "sim/engine.h"
+#include "sim/model.h"
+#include "sim/replay.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+/* One thread's scratch space, sized once per run. */
+typedef struct {
+    gsl_rng *rng;        /* disruption and jump streams, sought per process */
+    gsl_rng **price_rng; /* [M] one innovation stream per mineral */
+    double *surv;        /* [nslots*T] prod (1 - s) of active occurrences; 1 when untouched */
+    unsigned char *slot_touched; /* [nslots] */
+    int *touched;                /* [nslots] slots whose surv row is not all ones */
+    int ntouched;
+    unsigned char *stage_touched; /* [M*2] */
+    unsigned char *stage_active;  /* [M*2*T] some occurrence hits the stage on the step */
+    double *loss;                 /* [max_stage_n] L_c of one stage at one step */
+    int *ramp_k;                  /* [M*2] consecutive disrupted steps per stage */
+    double *jump; /* [M*T] ln jump sizes landing on each step; zero between trials */
+    double *z, *y, *ratio, *u, *x, *e, *level;       /* [M] */
+    double *usum, *upeak, *umonths, *ypeak, *empty;  /* [M] */
+    double *claim_f;                                 /* [nclaims] */
+    double *f, *fprod, *buffer;                      /* [nneeds] */
+    double *c, *q, *tmp, *ol, *xc, *qpeak, *qmonths; /* [S] */
+    /* Private histograms, laid out [(j * BINS + k) * T + t] (and the same
+       with m): a trajectory that stays in one bin walks along memory, which
+       keeps the counts in cache. Transposed to mr_results' layout at the end. */
+    uint32_t *band_q, *band_y;   /* a thread counts at most N < 2^32 trials */
+    double *qtraj, *ytraj;       /* [S*T], [M*T] this trial's q and y */
+    uint64_t words;              /* random words drawn so far */
+    const mr_counterfactual *cf; /* NULL: the scenario as it is */
+    mr_trace *trace;             /* NULL: no trace (a run) */
+    int trace_failed;            /* out of memory recording occurrences */
+    uint64_t trial;              /* trial being sampled (for the trace) */
+} mr_workspace;
+
+/* Allocate w for md (0, or -1 when out of memory: nothing left allocated);
+   free it with the number of minerals it was made for. */
+int mr_workspace_alloc(mr_workspace *w, const mr_model *md);
+void mr_workspace_free(mr_workspace *w, int M);
+
+/* Trial `trial` of md with seed `seed`: MODEL §7a steps (1)-(6), then the
+   metrics of §8 into row trial - res->first_trial of res. Counts the
+   trial's trajectories into w's private time bands. */
+void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspace *w,
+                  mr_results *res);
+
+/* Only the disruption occurrences of trial i (MODEL §3), into w's survival
+   rows (and w->trace); mr_trial_reset_survival clears them again. */
+void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                                 mr_workspace *w);
+void mr_trial_reset_survival(const mr_model *md, mr_workspace *w);
+
+#endif

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The command line's contract (INTERFACE.md): help on every command, exit
+# status 2 and one line on stderr for bad usage, nothing left behind.
+# usage: cli_contract.sh MINRISK SRC
+set -uo pipefail
+bin=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$src"
+fails=0
+expect() { # expect STATUS STDERR-LINE-OR-EMPTY -- ARGS...
+  local want=$1 line=$2
+  shift 3
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: minrisk $*: status $got, expected $want" >&2
+    fails=$((fails + 1))
+  fi
+  if [ -n "$line" ] && [ "$(cat "$tmp/err")" != "$line" ]; then
+    echo "FAIL: minrisk $*: stderr '$(cat "$tmp/err")', expected '$line'" >&2
+    fails=$((fails + 1))
+  fi
+}
+for c in "" run validate summary; do
+  expect 0 "" -- $c --help
+  grep -q '^usage: minrisk' "$tmp/out" || { echo "FAIL: minrisk $c --help: no usage" >&2; fails=$((fails + 1)); }
+  grep -q 'example' "$tmp/out" || { echo "FAIL: minrisk $c --help: no example" >&2; fails=$((fails + 1)); }
+done
+expect 0 "" -- --version
+grep -q '^minrisk [0-9]' "$tmp/out" || { echo "FAIL: --version" >&2; fails=$((fails + 1)); }
+expect 2 "minrisk: unknown command 'rnu' (see 'minrisk --help')" -- rnu
+expect 2 "minrisk run: missing SCENARIO.yaml (see 'minrisk run --help')" -- run
+expect 2 "minrisk run: unknown option '--trails' (see 'minrisk run --help')" -- run scenarios/demo.yaml --trails 5
+expect 2 "minrisk run: --trials: must be an integer in [1, 4294967295], got 'many' (see 'minrisk run --help')" -- run scenarios/demo.yaml --trials many
+expect 2 "minrisk run: --seed: must be an integer in [0, 2^64-1], got '-1' (see 'minrisk run --help')" -- run scenarios/demo.yaml --seed -1
+expect 2 "minrisk run: option '-o' needs a value (see 'minrisk run --help')" -- run scenarios/demo.yaml -o
+expect 2 "$tmp/no/such/x.h5: cannot write to directory '$tmp/no/such': No such file or directory" -- run scenarios/demo.yaml -o "$tmp/no/such/x.h5"
+expect 2 "no/such.yaml: cannot read: No such file or directory" -- run no/such.yaml -o "$tmp/x.h5"
+[ -e "$tmp/x.h5" ] && { echo "FAIL: a file was left at the output path" >&2; fails=$((fails + 1)); }
+printf 'not hdf5\n' >"$tmp/fake.h5"
+expect 2 "" -- summary "$tmp/fake.h5"
+[ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: summary of a non-HDF5 file: not one line" >&2; fails=$((fails + 1)); }
+# default output name: the scenario's base name + .h5 in the current directory
+(cd "$tmp" && "$bin" run "$src/scenarios/demo.yaml" --trials 50 --quiet) || fails=$((fails + 1))
+[ -f "$tmp/demo.h5" ] || { echo "FAIL: no default output demo.h5" >&2; fails=$((fails + 1)); }
+echo "$fails failed"
+[ "$fails" -eq 0 ]

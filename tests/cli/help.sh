@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# help.sh - the manual (tests/cli/tests.cmake, label `help`).
+#
+#   help.sh examples MINRISK SRC
+#     `minrisk --help` and `minrisk CMD --help` for every command of the list
+#     below: exit 0, a usage line, and every line under "example:" run as
+#     written (sh -c, in order, in one scratch directory holding a symlink
+#     `scenarios` to the source's scenarios and with `minrisk` on PATH as the
+#     built binary), each exiting 0. A command that still answers "not
+#     implemented yet" is reported as skipped. Examples may use the files of
+#     the examples before them (`minrisk run ... -o demo.h5` then
+#     `minrisk summary demo.h5`).
+#
+#   help.sh man CMAKE BUILD_DIR SRC MINRISK
+#     `cmake --install BUILD_DIR --prefix TMP` installs bin/minrisk and
+#     share/man/man1/minrisk.1; groff renders the page without a warning
+#     (`man -l` when groff is missing); it has the sections of a manual page,
+#     and names every command and every option each command's --help lists.
+set -uo pipefail
+COMMANDS=("" run validate summary compare explain report export)
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+
+examples() {
+  local bin=$1 src=$2 tmp ran=0
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  mkdir "$tmp/bin" "$tmp/work"
+  printf '#!/bin/sh\nexec "%s" "$@"\n' "$bin" >"$tmp/bin/minrisk"
+  chmod +x "$tmp/bin/minrisk"
+  ln -s "$src/scenarios" "$tmp/work/scenarios"
+  cd "$tmp/work" || return 1
+  export PATH="$tmp/bin:$PATH"
+  for cmd in "${COMMANDS[@]}"; do
+    local name=${cmd:-minrisk} out err st
+    # shellcheck disable=SC2086 # an empty cmd is no argument
+    "$bin" $cmd --help >"$tmp/help" 2>"$tmp/err"
+    st=$?
+    if [ $st -ne 0 ] && grep -q 'not implemented yet' "$tmp/err"; then
+      echo "SKIP: minrisk $cmd --help: not implemented yet"
+      continue
+    fi
+    [ $st -eq 0 ] || { fail "minrisk $cmd --help: exit status $st: $(cat "$tmp/err")"; continue; }
+    [ -s "$tmp/err" ] && fail "minrisk $cmd --help: writes to stderr: $(cat "$tmp/err")"
+    grep -q "^usage: minrisk${cmd:+ $cmd}" "$tmp/help" ||
+      fail "minrisk $cmd --help: no 'usage: minrisk${cmd:+ $cmd}' line"
+    # the lines under "example:" (or "examples:"), up to a blank line
+    awk '/^examples?:$/ {on = 1; next} on && /^[[:space:]]*$/ {on = 0} on {sub(/^[[:space:]]+/, ""); print}' \
+      "$tmp/help" >"$tmp/examples"
+    [ -s "$tmp/examples" ] || { fail "minrisk $cmd --help: no example"; continue; }
+    while IFS= read -r line; do
+      case $line in
+      minrisk\ *) ;;
+      *) fail "$name --help: example does not start with 'minrisk': $line"; continue ;;
+      esac
+      echo "+ $line"
+      timeout 300 sh -c "$line" </dev/null >"$tmp/out" 2>&1
+      st=$?
+      ran=$((ran + 1))
+      if [ $st -ne 0 ]; then
+        fail "$name --help example exits $st: $line"
+        tail -5 "$tmp/out" | sed 's/^/    /' >&2
+      fi
+    done <"$tmp/examples"
+  done
+  echo "$ran examples run"
+  [ $ran -gt 0 ] || fail "no example was run"
+}
+
+manpage() {
+  local cmake=$1 build=$2 src=$3 bin=$4 prefix page warn
+  prefix=$(mktemp -d)
+  trap 'rm -rf "$prefix"' RETURN
+  "$cmake" --install "$build" --prefix "$prefix" >"$prefix.log" 2>&1 ||
+    { fail "cmake --install: $(tail -3 "$prefix.log")"; rm -f "$prefix.log"; return; }
+  rm -f "$prefix.log"
+  [ -x "$prefix/bin/minrisk" ] || fail "cmake --install: no bin/minrisk"
+  "$prefix/bin/minrisk" --version >/dev/null 2>&1 || fail "the installed minrisk does not run"
+  page="$prefix/share/man/man1/minrisk.1"
+  [ -f "$page" ] || { fail "cmake --install: no share/man/man1/minrisk.1"; return; }
+  cmp -s "$page" "$src/docs/minrisk.1" || fail "the installed page differs from docs/minrisk.1"
+  if command -v groff >/dev/null; then
+    warn=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
+    [ -z "$warn" ] || fail "groff warns: $warn"
+    [ "$(groff -man -Tutf8 "$page" 2>/dev/null | wc -l)" -gt 100 ] || fail "groff renders too little"
+  elif command -v man >/dev/null; then
+    MANWIDTH=80 man -l "$page" >/dev/null 2>"$prefix/manerr" || fail "man -l fails"
+    [ -s "$prefix/manerr" ] && fail "man -l warns: $(cat "$prefix/manerr")"
+  else
+    echo "note: neither groff nor man: syntax checks only"
+  fi
+  head -20 "$page" | grep -q '^\.TH MINRISK 1 ' || fail "no .TH MINRISK 1 line"
+  for sec in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "EXIT STATUS" FILES ENVIRONMENT \
+             EXAMPLES "SEE ALSO"; do
+    grep -q "^\.SH $sec\$" "$page" || fail "no section .SH $sec"
+  done
+  for st in 0 1 2 75 130; do
+    grep -A1 '^\.TP' "$page" | grep -q "^\.B $st\$" || fail "EXIT STATUS: no entry for $st"
+  done
+  for var in OMP_NUM_THREADS MINRISK_PYTHON MINRISK_REPORT_SCRIPT; do
+    grep -q "^\.B $var\$" "$page" || fail "ENVIRONMENT: no entry for $var"
+  done
+  # every command, and every option its --help lists, in roff (\-\-name)
+  for cmd in "${COMMANDS[@]}"; do
+    [ -n "$cmd" ] || continue
+    "$bin" "$cmd" --help >"$prefix/help" 2>/dev/null || continue # not implemented yet
+    grep -q "^\.BI $cmd " "$page" || fail "COMMANDS: no entry for $cmd"
+    grep -q "^\.SS $cmd\$" "$page" || [ "$cmd" = summary ] ||
+      fail "OPTIONS: no subsection for $cmd"
+    for opt in $(grep -oE '^  +(-[a-z], )?--[a-z][a-z-]*' "$prefix/help" | grep -oE -- '--[a-z][a-z-]*' |
+                 sort -u); do
+      grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" "$page" || fail "$cmd $opt: not in the manual"
+    done
+  done
+}
+
+mode=$1
+shift
+case $mode in
+examples) examples "$@" ;;
+man) manpage "$@" ;;
+*) echo "usage: help.sh examples MINRISK SRC | man CMAKE BUILD_DIR SRC MINRISK" >&2; exit 2 ;;
+esac
+[ $fails -eq 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
+echo "ok"

@@ -1,0 +1,43 @@
+#!/bin/sh
+# verification_number.sh - the verification number of a pinned run (label
+# `verification`): `minrisk run scenarios/demo.yaml --seed 7 --trials 3000`
+# with 1 and with 2 threads prints "minrisk: verification number <16 hex
+# digits>" on stderr, the same pinned value both times, and stores it as the
+# u64 attribute /run_info/verification; with --quiet the line is not printed.
+# usage: verification_number.sh MINRISK SRC PYTHON
+set -u
+bin=$1 src=$2 py=$3
+
+# The pinned value. It changes only with a change of behaviour: update it
+# with the reason in the commit message.
+PINNED=076b139741211cf6
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+
+for t in 1 2; do
+    OMP_NUM_THREADS=$t "$bin" run "$src/scenarios/demo.yaml" --seed 7 --trials 3000 \
+        --threads "$t" -o "$tmp/t$t.h5" >"$tmp/out" 2>"$tmp/err" ||
+        { cat "$tmp/err"; fail "run with $t thread(s)"; }
+    printed=$(sed -n 's/^minrisk: verification number \([0-9a-f]\{16\}\)$/\1/p' "$tmp/err")
+    [ -n "$printed" ] ||
+        { cat "$tmp/err"; fail "$t thread(s): no 'minrisk: verification number' line on stderr"; }
+    [ "$printed" = "$PINNED" ] ||
+        fail "$t thread(s): prints verification number $printed, pinned $PINNED"
+    h5dump -a /run_info/verification "$tmp/t$t.h5" >"$tmp/attr" ||
+        fail "$t thread(s): no attribute /run_info/verification"
+    grep -q 'DATATYPE *H5T_STD_U64LE' "$tmp/attr" ||
+        { cat "$tmp/attr"; fail "$t thread(s): /run_info/verification is not a u64"; }
+    stored=$(sed -n 's/^ *(0): \([0-9][0-9]*\)$/\1/p' "$tmp/attr")
+    stored=$("$py" -c 'import sys; print("%016x" % int(sys.argv[1]))' "$stored") ||
+        { cat "$tmp/attr"; fail "$t thread(s): cannot read /run_info/verification"; }
+    [ "$stored" = "$PINNED" ] ||
+        fail "$t thread(s): /run_info/verification is $stored, pinned $PINNED"
+    echo "$t thread(s): verification number $printed, printed and stored"
+done
+
+"$bin" run "$src/scenarios/demo.yaml" --seed 7 --trials 3000 --quiet -o "$tmp/q.h5" \
+    >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "run --quiet"; }
+[ ! -s "$tmp/err" ] || { cat "$tmp/err"; fail "--quiet: printed on stderr"; }
+echo "verification: OK"

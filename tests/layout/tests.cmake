@@ -1,0 +1,18 @@
+# layout/tests.cmake - the shape of the source tree, label `layout`.
+# Included by tests/CMakeLists.txt (MINRISK_SRC, MINRISK_PYTHON).
+
+# The layers' includes (layering.py): models/ only models/, GSL and the C
+# library; out/ only out/ and models/; quoted includes exist from the
+# project root; no include cycle among the project's headers.
+add_test(NAME layering COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/layering.py ${MINRISK_SRC})
+set_tests_properties(layering PROPERTIES LABELS layout)
+
+# Every .c and .h of sim/, models/, out/, tests/ and bench/ as clang-format
+# leaves it (format.sh); skipped (status 77) when clang-format is missing.
+find_program(MINRISK_CLANG_FORMAT clang-format)
+if(NOT MINRISK_CLANG_FORMAT)
+  message(STATUS "clang-format not found: the test `format` will be skipped")
+endif()
+add_test(NAME format COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/format.sh ${MINRISK_SRC}
+                             ${MINRISK_CLANG_FORMAT})
+set_tests_properties(format PROPERTIES LABELS layout SKIP_RETURN_CODE 77)

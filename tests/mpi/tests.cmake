@@ -1,0 +1,28 @@
+# mpi/tests.cmake - tests of the MPI build (label `mpi`), only when the root
+# CMakeLists.txt chose it (MINRISK_WITH_MPI). Included by tests/CMakeLists.txt,
+# which defines MINRISK_BIN, MINRISK_SRC and H5DIFF; MPIEXEC_EXECUTABLE comes
+# from FindMPI. The studies' MPI tests are in tests/studies/*/tests.cmake.
+
+if(MINRISK_WITH_MPI AND MPIEXEC_EXECUTABLE)
+  # Distributed statistics and the collective write on 1 and 3 ranks,
+  # against one process holding every trial (mpi_dstats.c).
+  add_executable(mpi_dstats ${CMAKE_CURRENT_LIST_DIR}/mpi_dstats.c)
+  target_link_libraries(mpi_dstats PRIVATE minrisk_core)
+  add_test(NAME mpi_dstats_output
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_dstats_output.sh ${MPIEXEC_EXECUTABLE}
+                   $<TARGET_FILE:mpi_dstats> ${H5DIFF} ${MINRISK_SRC}/scenarios/demo.yaml)
+  set_tests_properties(mpi_dstats_output PROPERTIES LABELS mpi)
+endif()
+
+# The command line over ranks and threads.
+if(MINRISK_WITH_MPI)
+  set(MINRISK_SERIAL_BIN "" CACHE FILEPATH "a serial build's minrisk, to compare files with")
+  add_test(NAME mpi_determinism
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_determinism.sh ${MPIEXEC_EXECUTABLE}
+                   ${MINRISK_BIN} ${MINRISK_SRC}/scenarios/demo.yaml 5000 ${MINRISK_SERIAL_BIN})
+  set_tests_properties(mpi_determinism PROPERTIES LABELS mpi)
+  add_test(NAME mpi_resume
+           COMMAND ${MINRISK_SRC}/tests/cli/resume_after_sigterm.sh ${MINRISK_BIN}
+                   ${MINRISK_SRC}/scenarios/demo.yaml 300000 ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(mpi_resume PROPERTIES LABELS mpi ENVIRONMENT "STOP_AFTER=2")
+endif()

@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""Every group of the study files opens in xarray with named dimensions.
+
+output_xarray_studies.py MINRISK SRC
+
+Writes, in a scratch directory, a run with --events --counterfactual
+(demo.yaml), a comparison (demo.yaml against itself) and a sweep
+(tests/studies/sweep/grid.yaml), then opens every HDF5 group that holds datasets
+with xarray (engine h5netcdf) and checks that no dimension is anonymous
+(h5netcdf names a dimension without a scale "phony_dim_N"), that every
+dimension with a coordinate variable is labelled by it, and that every
+numeric variable has a `units` attribute. The expected dimensions of the
+study tables are those documented in docs/STUDIES.md and docs/OUTPUT.md.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import warnings
+
+import h5py
+import xarray as xr
+
+warnings.simplefilter("ignore", DeprecationWarning)
+
+EXPECTED = {  # group -> {variable: dims}
+    "attribution": {
+        "tail_share": ("series", "source"),
+        "tail_co_es": ("series", "source"),
+        "es99": ("series",),
+        "mean_removed": ("series", "source"),
+        "es99_removed": ("series", "source"),
+    },
+    "events": {
+        "trial": ("event",),
+        "process_index": ("event",),
+        "severity": ("event",),
+    },
+    "difference": {
+        "estimate": ("series", "statistic"),
+        "ci_lo": ("series", "statistic"),
+        "variance_reduction": ("series",),
+    },
+    "sweep": {
+        "headline": ("variant", "metric"),
+        "setting": ("variant", "parameter"),
+        "mean_difference": ("variant", "bound"),
+        "sector_es99": ("variant", "sector"),
+    },
+}
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def groups_with_data(path):
+    out = []
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Group) and any(
+                    isinstance(v, h5py.Dataset) for v in obj.values()):
+                out.append(name)
+        f.visititems(visit)
+    return out
+
+
+def check_file(path):
+    for g in groups_with_data(path):
+        ds = xr.open_dataset(path, engine="h5netcdf", group=g)
+        for d in ds.dims:
+            check(not str(d).startswith("phony_dim"), f"{path}:{g}: anonymous dimension {d}")
+        for name, var in ds.data_vars.items():
+            if var.dtype.kind in "fiu":
+                check("units" in var.attrs, f"{path}:{g}/{name}: no units attribute")
+        leaf = g.split("/")[-1]
+        for name, dims in EXPECTED.get(leaf, {}).items():
+            if name in ds.variables:
+                check(ds[name].dims == dims,
+                      f"{path}:{g}/{name}: dims {ds[name].dims}, expected {dims}")
+            else:
+                check(False, f"{path}:{g}: no variable {name}")
+        for d in ds.dims:
+            if d in ds.variables:
+                check(d in ds.coords, f"{path}:{g}: dimension {d} not labelled")
+        ds.close()
+
+
+def main():
+    minrisk, src = sys.argv[1], sys.argv[2]
+    demo = os.path.join(src, "scenarios", "demo.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        run = os.path.join(tmp, "run.h5")
+        cmp_ = os.path.join(tmp, "cmp.h5")
+        sweep = os.path.join(tmp, "sweep.h5")
+        subprocess.run([minrisk, "run", demo, "-o", run, "--trials", "300", "--events",
+                        "--counterfactual", "-q"], check=True)
+        subprocess.run([minrisk, "compare", demo, demo, "-o", cmp_, "--trials", "300",
+                        "--bootstrap", "100", "-q"], check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run([minrisk, "run", os.path.join(src, "tests", "studies", "sweep", "grid.yaml"),
+                        "-o", sweep, "--trials", "100", "-q"], check=True)
+        for f in (run, cmp_, sweep):
+            check_file(f)
+        with h5py.File(run, "r") as f:
+            for g in ("attribution", "events"):
+                check(g in f, f"{run}: no /{g}")
+        with h5py.File(cmp_, "r") as f:
+            check(f.attrs.get("kind") == "compare", "comparison file: kind is not compare")
+        with h5py.File(sweep, "r") as f:
+            check(f.attrs.get("kind") == "sweep", "sweep file: kind is not sweep")
+            check(len(f["variants"]) == 6, "sweep file: not 6 variants")
+    if failures:
+        for m in failures:
+            print("FAIL:", m)
+        sys.exit(1)
+    print("study files open in xarray with named dimensions: OK")
+
+
+if __name__ == "__main__":
+    main()

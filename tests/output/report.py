@@ -1,0 +1,987 @@
+#!/usr/bin/python3
+"""report.py - `minrisk report` (out/report.py, sim/cmd/report.c).
+
+usage: report.py MODE --minrisk BIN --src SOURCE_ROOT [--keep DIR]
+
+MODE
+  figures   a demo run (1000 trials) reported: every figure in the page as a
+            PNG data URI equal to its PNG file, every PNG and SVG file present,
+            non-empty and well formed; the headline numbers equal the file's
+            /summary (read here with h5py); the bootstrap errors of ES 99 and of
+            the 1-in-100 annual loss agree with a plain bootstrap written here;
+            the estimators of report.py against hand-worked values; the same
+            file gives byte-identical reports. A uk-2035-stockpile run: "no
+            stockpile" where the file holds NaN, the others counted from
+            /trials; the Run row with the analysis time.
+  errors    exit status 2, one line on stderr naming the file and nothing left
+            at the output path, for every bad input; usage errors; Ctrl-C
+            while writing (130, nothing left); --help and its example run as
+            written.
+  studies   comparison, sweep and attribution files made here with h5py in
+            the layouts of docs/OUTPUT.md: their figures, tables and
+            captions; a real sweep's header and heat-map caption.
+  chromium  the demo report opened in headless Chromium (Debian's chromium):
+            a screenshot (kept in --keep DIR), the DOM after loading (every
+            figure present), every image decoded (a harness page reads
+            naturalWidth of each one), no console message from the page;
+            every table within the margin at 1280 px and no interval wrapped,
+            in the demo report and a real sweep's.
+            Exit 77 (skipped) when chromium is not installed.
+"""
+import argparse
+import base64
+import glob
+import html.parser
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+import zlib
+
+import h5py
+import numpy as np
+
+FAILS = []
+RUN_FIGURES = ["exceedance", "exceedance-horizon", "histograms", "fan-inoperability", "fan-price",
+               "shortage", "indicators"]
+
+
+def run_figures(h5path):
+    """The figures of a run file's report: RUN_FIGURES, and the attribution
+    ones for what /attribution holds (docs/REPORT.md)."""
+    figs = list(RUN_FIGURES)
+    with h5py.File(h5path, "r") as f:
+        a = f.get("attribution")
+        if a is not None and "tail_share" in a:
+            figs.append("attribution")
+            figs += ["attribution-%s" % k.replace("_", "-") for k in ("mean_removed", "es99_removed") if k in a]
+    return figs
+
+
+def check(cond, msg):
+    if not cond:
+        FAILS.append(msg)
+        print("FAIL:", msg, file=sys.stderr)
+    return cond
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def demo_run(args, out, trials=1000, seed=None):
+    cmd = [args.minrisk, "run", os.path.join(args.src, "scenarios", "demo.yaml"), "-o", out,
+           "--trials", str(trials), "--quiet", "--threads", "2"]
+    if seed is not None:
+        cmd += ["--seed", str(seed)]
+    r = run(cmd)
+    if r.returncode != 0:
+        sys.exit("minrisk run failed: %s" % r.stderr)
+
+
+def report(args, path, out_dir, extra=()):
+    return run([args.minrisk, "report", path, "-o", out_dir, "--quiet"] + list(extra))
+
+
+# ---- reading the page -----------------------------------------------------------
+
+class PageParser(html.parser.HTMLParser):
+    """Figures, images and the cells with data-gbp of a report page."""
+
+    def __init__(self):
+        super().__init__()
+        self.figures, self.imgs, self.cells, self.tables = [], {}, {}, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "figure" and a.get("id", "").startswith("fig-"):
+            self.figures.append(a["id"][4:])
+        elif tag == "img":
+            self.imgs[a.get("id") or "(img without id %d)" % len(self.imgs)] = a
+        elif tag == "td" and "data-gbp" in a:
+            self.cells[a.get("id")] = a
+        elif tag == "table" and "id" in a:
+            self.tables.append(a["id"])
+
+
+def parse_page(path):
+    p = PageParser()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    p.feed(text)
+    return p, text
+
+
+def png_size(data):
+    """(width, height) from a PNG's IHDR, or None if data is not a PNG."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", data[16:24])
+
+
+def png_problem(data):
+    """None if data is a whole, well-formed PNG (every chunk's CRC right,
+    IHDR first, IEND last, the image data inflating to exactly the rows
+    IHDR announces), else what is wrong."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return "no PNG signature"
+    pos, chunks, idat = 8, [], b""
+    while pos + 12 <= len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if len(body) != n or pos + 12 + n > len(data):
+            return "chunk %r cut short" % kind
+        (crc,) = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])
+        if zlib.crc32(kind + body) != crc:
+            return "bad CRC in chunk %r" % kind
+        chunks.append(kind)
+        if kind == b"IHDR":
+            w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    if not chunks or chunks[0] != b"IHDR" or chunks[-1] != b"IEND" or pos != len(data):
+        return "chunks %s, %d trailing bytes" % (chunks[:3] + chunks[-2:], len(data) - pos)
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(ctype)
+    try:
+        raw = zlib.decompress(idat)
+    except zlib.error as e:
+        return "image data does not inflate: %s" % e
+    want = h * (1 + (w * channels * depth + 7) // 8)
+    return None if len(raw) == want else "image data %d bytes, IHDR says %d" % (len(raw), want)
+
+
+def check_figures(page, out_dir, expected, what):
+    """Every expected figure in the page and in out_dir, well formed."""
+    check(sorted(page.figures) == sorted(expected),
+          "%s: figures %s, expected %s" % (what, sorted(page.figures), sorted(expected)))
+    for fid in expected:
+        img = page.imgs.get("img-" + fid)
+        if not check(img is not None, "%s: no <img id=img-%s>" % (what, fid)):
+            continue
+        src = img.get("src", "")
+        if not check(src.startswith("data:image/png;base64,"), "%s: img-%s is not a PNG data URI" % (what, fid)):
+            continue
+        data = base64.b64decode(src.split(",", 1)[1])
+        problem = png_problem(data)
+        check(problem is None, "%s: img-%s: %s" % (what, fid, problem))
+        size = png_size(data)
+        check(size is not None and size[0] > 100 and size[1] > 100,
+              "%s: img-%s does not decode as a PNG of a sensible size (%s)" % (what, fid, size))
+        check(size == (int(img.get("width", 0)), int(img.get("height", 0))),
+              "%s: img-%s is %s, its width/height attributes say %s x %s"
+              % (what, fid, size, img.get("width"), img.get("height")))
+        png = os.path.join(out_dir, "fig-%s.png" % fid)
+        svg = os.path.join(out_dir, "fig-%s.svg" % fid)
+        if check(os.path.isfile(png) and os.path.getsize(png) > 0, "%s: %s missing or empty" % (what, png)):
+            with open(png, "rb") as f:
+                check(f.read() == data, "%s: %s differs from the page's image" % (what, png))
+        if check(os.path.isfile(svg) and os.path.getsize(svg) > 0, "%s: %s missing or empty" % (what, svg)):
+            try:
+                root = ET.parse(svg).getroot()
+                check(root.tag.endswith("svg") and root.get("width") and root.get("height"),
+                      "%s: %s is not an SVG image with a size" % (what, svg))
+                check(len(list(root.iter())) > 50, "%s: %s is (almost) empty" % (what, svg))
+            except ET.ParseError as e:
+                check(False, "%s: %s does not parse as XML: %s" % (what, svg, e))
+    names = set(os.listdir(out_dir))
+    allowed = {"report.html", ".minrisk-report"} | {"fig-%s.%s" % (f, e) for f in expected for e in ("png", "svg")}
+    check(names == allowed, "%s: files in %s: extra %s, missing %s"
+          % (what, out_dir, sorted(names - allowed), sorted(allowed - names)))
+
+
+# ---- independent computations ------------------------------------------------------
+
+def k_rank(n, p):
+    """ceil(n p) with n p snapped to an integer within 1e-12, clamped (docs/OUTPUT.md)."""
+    x = n * p
+    r = round(x)
+    if abs(x - r) <= 1e-12 * max(1.0, abs(x)):
+        x = r
+    return int(min(max(np.ceil(x), 1), n))
+
+
+def es_sorted(x, p):
+    """ES_p from an ascending sort, written out from the definition."""
+    n = len(x)
+    np_ = n * p
+    if abs(np_ - round(np_)) <= 1e-12 * max(1.0, np_):
+        np_ = round(np_)
+    k = k_rank(n, p)
+    return ((k - np_) * x[k - 1] + x[k:].sum()) / (n - np_)
+
+
+def plain_bootstrap_se(stat, n_trials, reps, seed):
+    """SE of stat(indices) over plain bootstrap resamples of the trials."""
+    rng = np.random.default_rng(seed)
+    vals = [stat(rng.integers(0, n_trials, n_trials)) for _ in range(reps)]
+    return float(np.std(vals, ddof=1))
+
+
+def load_report_module(args):
+    sys.dont_write_bytecode = True
+    spec = importlib.util.spec_from_file_location("minrisk_report", os.path.join(args.src, "out", "report.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def check_estimators(args):
+    """report.py's estimators against values worked out by hand."""
+    rp = load_report_module(args)
+    ones = lambda n: np.ones(n)
+
+    def ms(x):
+        v = np.sort(np.asarray(x, float))[::-1]
+        c = ones(v.size)
+        return v, c, np.cumsum(c)
+
+    v, c, cu = ms(np.arange(1, 101))
+    check(rp.rank(100, 0.95) == 95, "rank(100, 0.95) = %d, expected 95" % rp.rank(100, 0.95))
+    check(rp.rank(100, 0.07) == 7, "rank(100, 0.07) = %d, expected 7 (100*0.07 snaps)" % rp.rank(100, 0.07))
+    check(rp.ms_es(v, c, cu, 100, 0.95) == 98.0, "ES95 of 1..100 = %r, expected 98" % rp.ms_es(v, c, cu, 100, 0.95))
+    v, c, cu = ms(np.arange(1, 11))
+    check(abs(rp.ms_es(v, c, cu, 10, 0.75) - 9.2) < 1e-12,
+          "ES75 of 1..10 = %r, expected (0.5*8 + 9 + 10)/2.5 = 9.2" % rp.ms_es(v, c, cu, 10, 0.75))
+    v, c, cu = ms(np.arange(1, 1001))
+    check(rp.ms_return_period(v, cu, 1000, 10) == 900.0,
+          "1-in-10 of annual losses 1..1000 = %r, expected 900" % rp.ms_return_period(v, cu, 1000, 10))
+    # A multiset with repeats: {5 x3, 2 x1, 1 x2}: the two largest sum to 10, the 4th largest is 2.
+    v, c = np.array([5.0, 2.0, 1.0]), np.array([3.0, 1.0, 2.0])
+    cu = np.cumsum(c)
+    check(rp.ms_top_sum(v, c, cu, 2) == 10.0 and rp.ms_kth_largest(v, cu, 4) == 2.0,
+          "multiset top sum / k-th largest wrong")
+    # Wilson interval of 0.5 of 100: 0.5 -+ 1.96 sqrt(0.25/100 + 1.96^2/40000) / (1 + 1.96^2/100).
+    lo, hi = rp.wilson(0.5, 100)
+    z = 1.959963984540054
+    half = z * np.sqrt(0.0025 + z * z / 40000) / (1 + z * z / 100)
+    check(abs(lo - (0.5 - half)) < 1e-12 and abs(hi - (0.5 + half)) < 1e-12, "Wilson interval wrong")
+
+    # The tail resampler sees exactly the resample's order statistics: the
+    # same trial counts, the whole data repeated and sorted here.
+    rng = np.random.default_rng(7)
+    for shape, p_or_r in (((600,), 0.99), ((500, 4), 100.0), ((300, 10), 10.0)):
+        data = rng.lognormal(0, 1.5, shape)
+        n = data.size
+        need = rp.es_need(n, p_or_r) if len(shape) == 1 else rp.rp_need(n, p_or_r)
+        rs = rp.TailResampler(data, need)
+        for rep in range(20):
+            tc = rng.multinomial(shape[0], np.full(shape[0], 1.0 / shape[0]))
+            cnt = rs.counts_for(tc).astype(float)
+            cum = np.cumsum(cnt)
+            if cum[-1] < need:
+                continue
+            full = np.sort(np.repeat(data, tc, axis=0).ravel())
+            if len(shape) == 1:
+                got, want = rp.ms_es(rs.vals, cnt, cum, n, p_or_r), es_sorted(full, p_or_r)
+                ok = abs(got - want) <= 1e-12 * abs(want)
+            else:
+                got, want = rp.ms_return_period(rs.vals, cum, n, p_or_r), full[k_rank(n, 1 - 1 / p_or_r) - 1]
+                ok = got == want
+            if not check(ok, "tail resampler %s: %r, the full resample gives %r" % (shape, got, want)):
+                break
+
+
+def check_headline(page, h5path, what="run"):
+    """The headline cells against /summary, and the bootstrap SEs against a plain bootstrap."""
+    with h5py.File(h5path, "r") as f:
+        s = f["summary"]
+        sectors = [x for x in f["sector"].asstr()[()]]
+        iq = {p: int(np.argmin(abs(s["quantile"][()] - p))) for p in (0.95, 0.99)}
+        ies = int(np.argmin(abs(s["es_level"][()] - 0.99)))
+        irp = int(np.argmin(abs(s["return_period"][()] - 100)))
+        want = {}
+        for j, sid in enumerate(sectors):
+            want[sid] = {"mean": (s["sector_loss_mean"][j], s["sector_loss_se"][j]),
+                         "var95": (s["sector_loss_quantile"][j, iq[0.95]], None),
+                         "var99": (s["sector_loss_quantile"][j, iq[0.99]], None),
+                         "es99": (s["sector_loss_es"][j, ies], "boot"),
+                         "aal": (s["sector_aal"][j], s["sector_aal_se"][j]),
+                         "rp100": (s["sector_return_period_loss"][j, irp], None)}
+        want["total"] = {"mean": (s["total_loss_mean"][()], s["total_loss_se"][()]),
+                         "var95": (s["total_loss_quantile"][iq[0.95]], None),
+                         "var99": (s["total_loss_quantile"][iq[0.99]], None),
+                         "es99": (s["total_loss_es"][ies], "boot"),
+                         "aal": (s["aal"][()], s["aal_se"][()]),
+                         "rp100": (s["return_period_loss"][irp], "boot")}
+        t = f["trials"]
+        total = t["total_loss"][()]
+        annual = t["annual_loss"][()]
+        sector_loss = t["sector_output_loss"][()] + t["sector_extra_cost"][()]
+    for sid, stats in want.items():
+        for stat, (value, se) in stats.items():
+            cid = "headline-%s-%s" % (sid, stat)
+            c = page.cells.get(cid)
+            if not check(c is not None, "%s: no headline cell %s" % (what, cid)):
+                continue
+            check(float(c["data-gbp"]) == float(value),
+                  "%s: %s = %s, the file has %r" % (what, cid, c["data-gbp"], float(value)))
+            if se is not None and se != "boot":
+                check(float(c.get("data-se", "nan")) == float(se),
+                      "%s: SE of %s = %s, the file has %r" % (what, cid, c.get("data-se"), float(se)))
+    # ES 99 of the total and of one sector: a plain bootstrap (resample, sort).
+    N = total.size
+    for sid, x in (("total", total), (sectors[0], sector_loss[:, 0])):
+        se = plain_bootstrap_se(lambda idx: es_sorted(np.sort(x[idx]), 0.99), N, 400, 11)
+        got = float(page.cells["headline-%s-es99" % sid].get("data-se", "nan"))
+        check(abs(got / se - 1) < 0.2, "%s: bootstrap SE of ES99 (%s) %r, a plain bootstrap gives %r"
+              % (what, sid, got, se))
+    # 1-in-100 annual loss: resample trials with their years, pool, Q(0.99).
+    k = k_rank(annual.size, 0.99)
+    se = plain_bootstrap_se(lambda idx: np.partition(annual[idx].ravel(), k - 1)[k - 1], N, 400, 12)
+    got = float(page.cells["headline-total-rp100"].get("data-se", "nan"))
+    check(abs(got / se - 1) < 0.2, "%s: bootstrap SE of the 1-in-100 annual loss %r, a plain bootstrap "
+          "gives %r" % (what, got, se))
+    check("data-se" not in page.cells["headline-%s-rp100" % sectors[0]],
+          "%s: a sector's 1-in-100 loss has an SE, but per-sector annual losses are not stored" % what)
+
+
+def stockpiled_minerals(path):
+    """policies.stockpile.minerals of a scenario: the flow list under
+    `stockpile:` read with a regular expression (PyYAML is not a CI
+    dependency)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^  stockpile:\n(?:    .*\n|\s*\n)*?    minerals:\s*\[([^\]]*)\]", text, re.M)
+    return {x.strip() for x in m.group(1).split(",")} if m else set()
+
+
+def pct1(x):
+    return "%.1f%%" % (100 * x)
+
+
+def check_stockpile_report(args, tmp):
+    """uk-2035-stockpile (a stockpile for 8 of its minerals): the minerals
+    table says "no stockpile" for the others (the file holds NaN there) and
+    for the 8 gives the fraction of trials whose stockpile ran empty,
+    counted here from /trials, with its Wilson interval; and the Run row
+    adds the analysis time when /run_info has one."""
+    scen = os.path.join(args.src, "scenarios", "uk-2035-stockpile.yaml")
+    h5 = os.path.join(tmp, "stockpile.h5")
+    r = run([args.minrisk, "run", scen, "-o", h5, "--trials", "200", "--quiet", "--threads", "2"])
+    if not check(r.returncode == 0, "minrisk run %s: %s" % (scen, r.stderr)):
+        return
+    with h5py.File(h5, "a") as f:
+        f["run_info"].attrs["wall_seconds"] = 0.62
+        f["run_info"].attrs["analysis_seconds"] = 29.9
+        ids = list(f["mineral"].asstr()[()])
+        ran_empty = ~np.isnan(f["trials/mineral_stockpile_empty_month"][()])
+    out = os.path.join(tmp, "stockpile-report")
+    r = report(args, h5, out)
+    if not check(r.returncode == 0, "report of the stockpile run failed: %s" % r.stderr):
+        return
+    with open(os.path.join(out, "report.html"), encoding="utf-8") as f:
+        text = f.read()
+    have = stockpiled_minerals(scen)
+    check(len(have) == 8 and have < set(ids), "uk-2035-stockpile: stockpiles %s" % sorted(have))
+    for k, m in enumerate(ids):
+        c = re.search(r'<td id="minerals-table-%s-stock-empty"([^>]*)><span class="v">([^<]*)</span>'
+                      r'<span class="e">([^<]*)</span>' % re.escape(m), text)
+        if not check(c is not None, "stockpile report: no P(stockpile empty) cell of %s" % m):
+            continue
+        if m not in have:
+            check(c.group(2) == "no stockpile" and c.group(3) == "n/a",
+                  "stockpile report: %s has no stockpile, the cell says %r / %r" % (m, c.group(2), c.group(3)))
+            continue
+        n = ran_empty.shape[0]
+        p = int(ran_empty[:, k].sum()) / n
+        lo, hi = wilson95(p, n)
+        check(c.group(2) == pct1(p) and html.unescape(c.group(3)) == "%s \u2013 %s" % (pct1(lo), pct1(hi)),
+              "stockpile report: %s: %r (%r), counted from /trials %s (%s - %s)"
+              % (m, c.group(2), c.group(3), pct1(p), pct1(lo), pct1(hi)))
+    row = meta_row(text, "Run")
+    check(row is not None and "0.62 s of simulation + 29.9 s of analysis" in row,
+          "stockpile report: Run row %r, expected '0.62 s of simulation + 29.9 s of analysis'" % row)
+
+
+def mode_figures(args, tmp):
+    check_estimators(args)
+    check_stockpile_report(args, tmp)
+    h5 = os.path.join(tmp, "demo.h5")
+    demo_run(args, h5)
+    out = os.path.join(tmp, "demo-report")
+    t0 = time.time()
+    r = report(args, h5, out)
+    print("minrisk report (1000 trials): %.1f s" % (time.time() - t0))
+    if not check(r.returncode == 0, "report failed (%d): %s" % (r.returncode, r.stderr)):
+        return
+    check(r.stdout == "" and r.stderr == "", "--quiet: printed %r %r" % (r.stdout, r.stderr))
+    page, text = parse_page(os.path.join(out, "report.html"))
+    check_figures(page, out, run_figures(h5), "run")
+    check_headline(page, h5)
+    with h5py.File(h5, "r") as f:
+        for needle in (f.attrs["scenario_name"], "20261126", "1,000", f.attrs["software_version"],
+                       f["run_info"].attrs["date"]):
+            check(str(needle) in text, "the header does not state %r" % needle)
+        ind = f["indicators"]
+        n_above = int(np.sum(ind["above_cap"][()] != 0))
+        flagged = len(re.findall(r'<td class="l flag">ABOVE CAP</td>', text))
+        check(flagged == n_above, "%d stages flagged ABOVE CAP in the page, the file has %d" % (flagged, n_above))
+    check("<script" not in text and "http://" not in text and "https://" not in text,
+          "the page has a script or a network address")
+    # Same file, same report, byte for byte; written over the first one
+    # (an earlier report in the directory is replaced).
+    first = {}
+    for name in os.listdir(out):
+        with open(os.path.join(out, name), "rb") as f:
+            first[name] = f.read()
+    r = report(args, h5, out)
+    if check(r.returncode == 0, "a report over an earlier one failed: %s" % r.stderr):
+        check(sorted(os.listdir(out)) == sorted(first), "the second report has other files")
+        for name, data in sorted(first.items()):
+            if name != ".minrisk-report" and os.path.isfile(os.path.join(out, name)):
+                with open(os.path.join(out, name), "rb") as f:
+                    check(f.read() == data, "%s differs between two reports of the same file" % name)
+    check(not glob.glob(out + ".*"), "temporary directories left: %s" % glob.glob(out + ".*"))
+
+
+# ---- errors ------------------------------------------------------------------------
+
+def expect_error(args, cmd, status, needle, outputs, what, cwd=None):
+    r = run([args.minrisk, "report"] + cmd, cwd=cwd)
+    lines = r.stderr.splitlines()
+    check(r.returncode == status, "%s: exit %d, expected %d (%s)" % (what, r.returncode, status, r.stderr))
+    check(len(lines) == 1, "%s: %d lines on stderr, expected 1: %r" % (what, len(lines), r.stderr))
+    check(needle in r.stderr, "%s: stderr %r does not name %r" % (what, r.stderr, needle))
+    for o in outputs:
+        left = [p for p in glob.glob(o + "*") if not p.endswith(".h5")]
+        check(not left, "%s: left %s" % (what, left))
+
+
+def mode_errors(args, tmp):
+    h5 = os.path.join(tmp, "demo.h5")
+    demo_run(args, h5, trials=300)
+    out = os.path.join(tmp, "out")
+    missing = os.path.join(tmp, "missing.h5")
+    expect_error(args, [missing, "-o", out], 2, missing, [out], "missing file")
+    yaml = os.path.join(args.src, "scenarios", "demo.yaml")
+    expect_error(args, [yaml, "-o", out], 2, yaml, [out], "a scenario file")
+    expect_error(args, [tmp, "-o", out], 2, tmp, [out], "a directory")
+    plain = os.path.join(tmp, "plain.h5")
+    with h5py.File(plain, "w") as f:
+        f["x"] = np.arange(3)
+    expect_error(args, [plain, "-o", out], 2, plain, [out], "an HDF5 file that is not minrisk's")
+    cut = os.path.join(tmp, "cut.h5")
+    with open(h5, "rb") as a, open(cut, "wb") as b:
+        b.write(a.read()[:3000])
+    expect_error(args, [cut, "-o", out], 2, cut, [out], "a truncated file")
+    future = os.path.join(tmp, "future.h5")
+    shutil.copy(h5, future)
+    with h5py.File(future, "a") as f:
+        f.attrs["format_version"] = np.array([2, 0], dtype=np.int32)
+    expect_error(args, [future, "-o", out], 2, future, [out], "format_version 2.0")
+    # A minrisk file the C side accepts but without /summary: the script's error.
+    hollow = os.path.join(tmp, "hollow.h5")
+    shutil.copy(h5, hollow)
+    with h5py.File(hollow, "a") as f:
+        del f["summary"]
+    expect_error(args, [hollow, "-o", out], 2, hollow, [out], "a file without /summary")
+    expect_error(args, [h5, "-o", os.path.join(tmp, "no", "such", "dir")], 2, "no/such", [out],
+                 "output in a missing directory")
+    keep = os.path.join(tmp, "precious")
+    os.mkdir(keep)
+    with open(os.path.join(keep, "notes.txt"), "w") as f:
+        f.write("mine")
+    expect_error(args, [h5, "-o", keep], 2, keep, [], "a directory that is not a report")
+    check(os.listdir(keep) == ["notes.txt"], "a foreign directory was touched: %s" % os.listdir(keep))
+    expect_error(args, [], 2, "missing FILE.h5", [], "no argument")
+    expect_error(args, [h5, "--bogus"], 2, "--bogus", [], "unknown option")
+    expect_error(args, [h5, "-o"], 2, "-o", [], "-o without a value")
+    expect_error(args, [h5, h5], 2, "unexpected argument", [], "two files")
+    env = dict(os.environ, MINRISK_PYTHON=os.path.join(tmp, "no-python"))
+    r = run([args.minrisk, "report", h5, "-o", out], env=env)
+    check(r.returncode == 1 and len(r.stderr.splitlines()) == 1 and "no-python" in r.stderr,
+          "a missing interpreter: exit %d, %r" % (r.returncode, r.stderr))
+
+    # Ctrl-C while the report is being written: 130, nothing left.
+    out = os.path.join(tmp, "interrupted")
+    p = subprocess.Popen([args.minrisk, "report", h5, "-o", out, "--quiet"], stderr=subprocess.PIPE, text=True)
+    t0 = time.time()
+    while not glob.glob(out + ".tmp.*") and p.poll() is None and time.time() - t0 < 60:
+        time.sleep(0.01)
+    p.send_signal(signal.SIGINT)
+    err = p.communicate(timeout=120)[1]
+    check(p.returncode == 130, "interrupted report: exit %d, expected 130 (%s)" % (p.returncode, err))
+    check(not glob.glob(out + "*"), "interrupted report left %s" % glob.glob(out + "*"))
+
+    # --help, and its example exactly as written (minrisk on the PATH, run
+    # from a directory with the scenarios).
+    r = run([args.minrisk, "report", "--help"])
+    check(r.returncode == 0 and "usage: minrisk report" in r.stdout, "report --help failed")
+    m = re.search(r"example:\n\s+(.+)\n", r.stdout)
+    if check(m is not None, "report --help has no example"):
+        ex = os.path.join(tmp, "example")
+        os.makedirs(os.path.join(ex, "bin"))
+        os.symlink(os.path.abspath(args.minrisk), os.path.join(ex, "bin", "minrisk"))
+        os.symlink(os.path.join(args.src, "scenarios"), os.path.join(ex, "scenarios"))
+        env = dict(os.environ, PATH=os.path.join(ex, "bin") + os.pathsep + os.environ.get("PATH", ""))
+        r = run(["/bin/sh", "-c", m.group(1)], cwd=ex, env=env)
+        check(r.returncode == 0 and os.path.isfile(os.path.join(ex, "demo-report", "report.html")),
+              "the --help example failed (%d): %s" % (r.returncode, r.stderr))
+    r = run([args.minrisk, "--help"])
+    check("report FILE.h5" in r.stdout, "minrisk --help does not list report")
+
+
+# ---- studies: synthetic comparison, sweep and attribution files ------------------------
+
+SCALE_ATTRS = {"DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME", "_Netcdf4Dimid", "_Netcdf4Coordinates"}
+
+
+def clone(src, dst):
+    """A group's datasets, subgroups and attributes (not the dimension scales)."""
+    for k, v in src.attrs.items():
+        if k not in SCALE_ATTRS:
+            dst.attrs[k] = v
+    for name, obj in src.items():
+        if isinstance(obj, h5py.Group):
+            clone(obj, dst.create_group(name))
+            continue
+        if h5py.check_string_dtype(obj.dtype):
+            data = obj.asstr()[()]
+            ds = dst.create_dataset(name, data=data if obj.shape == () else np.array(data, dtype=object),
+                                    dtype=h5py.string_dtype())
+        else:
+            ds = dst.create_dataset(name, data=obj[()])
+        for k, v in obj.attrs.items():
+            if k not in SCALE_ATTRS:
+                ds.attrs[k] = v
+
+
+def strings(g, name, values):
+    g.create_dataset(name, data=np.array(values, dtype=object), dtype=h5py.string_dtype())
+
+
+def make_compare(a, b, path):
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb, h5py.File(path, "w") as f:
+        for k in ("format", "format_version", "software_version", "scenario_name", "seed", "trials",
+                  "horizon_years", "steps_per_year", "rng"):
+            f.attrs[k] = fa.attrs[k]
+        f.attrs["kind"] = "compare"
+        clone(fa, f.create_group("runs/a"))
+        clone(fb, f["runs"].create_group("b"))
+        clone(fa["run_info"], f.create_group("run_info"))
+        del f["runs/a/run_info"], f["runs/b/run_info"]
+        sectors = list(fa["sector"].asstr()[()])
+        series = sectors + ["total"]
+        stats = ["mean", "var95", "var99", "es99", "annual_1in100"]
+        d = f.create_group("difference")
+        strings(d, "series", series)
+        strings(d, "statistic", stats)
+        rng = np.random.default_rng(3)
+        est = rng.normal(0, 1e9, (len(series), len(stats)))
+        d["estimate"] = est
+        d["ci_lo"] = est - 2e8
+        d["ci_hi"] = est + 3e8
+        d["variance_reduction"] = np.linspace(1.5, 4.0, len(series))
+        d["estimate"].attrs["description"] = "change B - A (synthetic)"
+        return series, stats, est
+
+
+def make_sweep(files, path):
+    with h5py.File(files[0], "r") as f0, h5py.File(path, "w") as f:
+        for k in ("format", "format_version", "software_version", "scenario_name", "seed", "trials",
+                  "horizon_years", "steps_per_year", "rng"):
+            f.attrs[k] = f0.attrs[k]
+        f.attrs["kind"] = "sweep"
+        clone(f0["run_info"], f.create_group("run_info"))
+        names = ["seed_%d" % i for i in range(len(files))]
+        headline = []
+        for name, src in zip(names, files):
+            with h5py.File(src, "r") as fs:
+                g = f.create_group("variants/" + name)
+                clone(fs, g)
+                del g["run_info"]
+                s = fs["summary"]
+                headline.append([s["total_loss_mean"][()], s["total_loss_quantile"][3], s["total_loss_es"][1]])
+        sw = f.create_group("sweep")
+        strings(sw, "variant", names)
+        strings(sw, "metric", ["mean", "var99", "es99"])
+        strings(sw, "parameter", ["simulation.seed"])
+        strings(sw, "setting", [[str(10 + i)] for i in range(len(files))])
+        sw["headline"] = np.array(headline)
+        return names, np.array(headline)
+
+
+def add_attribution(src, path):
+    shutil.copy(src, path)
+    with h5py.File(path, "a") as f:
+        sectors = list(f["sector"].asstr()[()])
+        if "attribution" in f:
+            del f["attribution"]
+        sources = (["mineral/%s" % m for m in ("cobalt", "gallium", "lithium", "nickel", "tungsten", "ree_heavy")]
+                   + ["country/%s" % c for c in ("CN", "CD", "AU", "CL", "ID", "ZA", "RU", "BR")]
+                   + ["event/cn-export-controls", "event/drc-strike", "event/port-closure", "none/price-noise"])
+        kinds = [s.split("/")[0] for s in sources]
+        a = f.create_group("attribution")
+        strings(a, "source", sources)
+        strings(a, "series", sectors + ["total"])
+        strings(a, "source_kind", kinds)
+        rng = np.random.default_rng(5)
+        share = rng.uniform(0, 1, (len(sectors) + 1, len(sources)))
+        a["tail_share"] = share
+        a["tail_share_lo"] = share - 0.05
+        a["tail_share_hi"] = share + 0.05
+        a["mean_removed"] = share * 1e9
+        a["es99_removed"] = share * 5e9
+        a["es99_removed_lo"] = share * 4e9
+        a["es99_removed_hi"] = share * 6e9
+        return sources, share[-1]
+
+
+def figure_caption(text, fid):
+    """The caption of figure fid, without the trailing "Files: ..." links."""
+    m = re.search(r'<figure id="fig-%s">.*?<figcaption>(.*?) Files: ' % re.escape(fid), text, re.S)
+    return m.group(1) if m else None
+
+
+def meta_row(text, key):
+    """The value of a row of the header's table."""
+    m = re.search(r'<table class="meta">.*?<tr><th>%s</th><td>(.*?)</td></tr>' % re.escape(key), text, re.S)
+    return m.group(1) if m else None
+
+
+def wilson95(p, n):
+    """The Wilson score interval at 95%, written out here: (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)."""
+    z = 1.959963984540054
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def real_sweep(args, tmp, trials=100):
+    """scenarios/uk-sweep-stockpile-cap.yaml (12 variants) run with few trials."""
+    path = os.path.join(tmp, "real-sweep.h5")
+    r = run([args.minrisk, "run", os.path.join(args.src, "scenarios", "uk-sweep-stockpile-cap.yaml"),
+             "-o", path, "--trials", str(trials), "--quiet", "--threads", "2"])
+    if r.returncode != 0:
+        sys.exit("minrisk run of the sweep failed: %s" % r.stderr)
+    return path
+
+
+def check_real_sweep(args, tmp):
+    """The header of a real sweep's report (the scenario once, the variants'
+    settings) and the heat map's caption (the Wilson intervals it omits)."""
+    path = real_sweep(args, tmp)
+    out = os.path.join(tmp, "real-sweep-report")
+    r = report(args, path, out)
+    if not check(r.returncode == 0, "real sweep report failed: %s" % r.stderr):
+        return
+    page, text = parse_page(os.path.join(out, "report.html"))
+    with h5py.File(path, "r") as f:
+        name = f.attrs["scenario_name"]
+        sw = f["sweep"]
+        params = [p.split(".")[-1] for p in sw["parameter"].asstr()[()]]
+        setting = sw["setting"].asstr()[()]
+        variants = list(sw["variant"].asstr()[()])
+        probs = [(f["variants"][v]["summary/mineral_shortage_prob"][()], int(f["variants"][v].attrs["trials"]))
+                 for v in variants]
+    header = text[text.index("<header>"):text.index("</header>")]
+    check("<h1>Sweep: %s</h1>" % name in header, "real sweep: h1 is not 'Sweep: %s': %s" % (name, header[:300]))
+    check(header.count(name) == 2, "real sweep: the header names the scenario %d times, expected 2 (h1, "
+          "Scenario)" % header.count(name))
+    variants_row = meta_row(text, "Variants") or ""
+    for i in range(len(variants)):
+        lab = ", ".join("%s=%s" % (p, setting[i][j]) for j, p in enumerate(params))
+        check(lab in variants_row, "real sweep: the Variants row lacks %r" % lab)
+    check(len(variants) == 12 and "sweep of 12 variants" in (meta_row(text, "Kind") or ""),
+          "real sweep: Kind row %r" % meta_row(text, "Kind"))
+    # the heat map (12 variants) shows no intervals: the caption gives their largest reach
+    reach = max(max(p - lo, hi - p) for ps, n in probs for p in ps for lo, hi in [wilson95(float(p), n)])
+    cap = figure_caption(text, "sweep-shortage") or ""
+    check("Wilson intervals (whiskers)" not in cap and
+          "reaches more than %.1f percentage points from its value" % (100 * reach) in cap,
+          "real sweep: heat map caption %r; the largest reach of a Wilson interval is %.3f points"
+          % (cap, 100 * reach))
+    # the sweep table: the headline figures of every variant, short headers
+    for i, v in enumerate(variants):
+        check(("sweep-table-%s-mean_loss" % v) in page.cells, "real sweep: no table cell of %s" % v)
+    check("stages above cap" not in text and "<th>above<br>cap</th>" in text,
+          "real sweep: the table's last header is not the short 'above cap'")
+
+
+def mode_studies(args, tmp):
+    runs = []
+    for i, seed in enumerate((11, 12, 13)):
+        p = os.path.join(tmp, "r%d.h5" % i)
+        demo_run(args, p, trials=300, seed=seed)
+        runs.append(p)
+
+    cmp_path = os.path.join(tmp, "cmp.h5")
+    series, stats, est = make_compare(runs[0], runs[1], cmp_path)
+    with h5py.File(cmp_path, "a") as f:  # no analysis (0 s): the Run row gives the simulation only
+        f["run_info"].attrs["wall_seconds"] = 1.25
+        f["run_info"].attrs["analysis_seconds"] = 0.0
+    out = os.path.join(tmp, "cmp-report")
+    r = report(args, cmp_path, out)
+    if check(r.returncode == 0, "compare report failed: %s" % r.stderr):
+        page, text = parse_page(os.path.join(out, "report.html"))
+        check_figures(page, out, ["compare-exceedance", "compare-exceedance-horizon", "compare-difference",
+                                  "compare-shortage"], "compare")
+        for i, s in enumerate(series):
+            for k, st in enumerate(stats):
+                c = page.cells.get("difference-table-%s-%s" % (s, st))
+                check(c is not None and float(c["data-gbp"]) == est[i, k],
+                      "compare: difference %s/%s is %s, the file has %r" % (s, st, c and c["data-gbp"], est[i, k]))
+        row = meta_row(text, "Run")
+        check(row is not None and "1.25 s of simulation" in row and "analysis" not in row,
+              "compare: analysis_seconds 0: Run row %r, expected 1.25 s of simulation only" % row)
+        for g in ("runs-a", "runs-b"):
+            check("headline-%s" % g in page.tables, "compare: no headline table of %s" % g)
+            check("indicators-%s" % g in page.tables, "compare: no indicator table of %s" % g)
+
+    sw_path = os.path.join(tmp, "sweep.h5")
+    names, headline = make_sweep(runs, sw_path)
+    out = os.path.join(tmp, "sweep-report")
+    r = report(args, sw_path, out)
+    if check(r.returncode == 0, "sweep report failed: %s" % r.stderr):
+        page, text = parse_page(os.path.join(out, "report.html"))
+        check_figures(page, out, ["sweep-headline", "sweep-exceedance", "sweep-exceedance-horizon",
+                                  "sweep-paired-mean", "sweep-shortage"], "sweep")
+        for i, v in enumerate(names):
+            for k, m in enumerate(["mean", "var99", "es99"]):
+                c = page.cells.get("sweep-table-%s-%s" % (v, m))
+                check(c is not None and float(c["data-gbp"]) == headline[i, k],
+                      "sweep: %s/%s is %s, the file has %r" % (v, m, c and c["data-gbp"], headline[i, k]))
+
+    att_path = os.path.join(tmp, "att.h5")
+    sources, total_share = add_attribution(runs[0], att_path)
+    with h5py.File(att_path, "a") as f:  # no analysis time (NaN): the Run row gives the simulation only
+        f["run_info"].attrs["wall_seconds"] = 0.62
+        f["run_info"].attrs["analysis_seconds"] = np.nan
+    out = os.path.join(tmp, "att-report")
+    r = report(args, att_path, out)
+    if check(r.returncode == 0, "attribution report failed: %s" % r.stderr):
+        page, text = parse_page(os.path.join(out, "report.html"))
+        check_figures(page, out, run_figures(att_path), "attribution")
+        check("attribution-es99-removed" in page.figures and "attribution-mean-removed" in page.figures,
+              "attribution: no counterfactual figures")
+        # the table: the 15 largest tail shares of the total, largest first (18 sources)
+        m = re.search(r'<table id="attribution-table">(.*?)</table>', text, re.S)
+        ranked = re.findall(r'<tr><td class="l">([^<]+)</td>', m.group(1)) if m else []
+        want = [sources[i] for i in np.argsort(-total_share, kind="stable")[:15]]
+        check(ranked == want, "attribution: the ranking is %s, the 15 largest tail shares of the total are %s"
+              % (ranked, want))
+        check(m is not None and "The 15 largest of the 18 sources" in m.group(1),
+              "attribution: the table does not say it shows the 15 largest of 18 sources")
+        # the counterfactual captions name the statistic (not "es 99% removed falls")
+        for fid, what in (("attribution-mean-removed", "mean loss"), ("attribution-es99-removed", "ES 99%")):
+            cap = figure_caption(text, fid)
+            check(cap is not None and cap.startswith("How much each series' %s over the horizon falls "
+                                                     "when the source never disrupts" % what)
+                  and "removed falls" not in cap, "attribution: caption of %s: %r" % (fid, cap))
+        row = meta_row(text, "Run")
+        check(row is not None and "0.62 s of simulation" in row and "analysis" not in row,
+              "attribution: analysis_seconds NaN: Run row %r, expected 0.62 s of simulation only" % row)
+
+    check_real_sweep(args, tmp)
+
+    # A file of an unknown kind: bad input.
+    odd = os.path.join(tmp, "odd.h5")
+    shutil.copy(runs[0], odd)
+    with h5py.File(odd, "a") as f:
+        f.attrs["kind"] = "mystery"
+    r = report(args, odd, os.path.join(tmp, "odd-report"))
+    check(r.returncode == 2 and "mystery" in r.stderr and len(r.stderr.splitlines()) == 1
+          and not os.path.exists(os.path.join(tmp, "odd-report")),
+          "a file of unknown kind: exit %d, %r" % (r.returncode, r.stderr))
+
+
+# ---- chromium -------------------------------------------------------------------------
+
+HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<pre id="result">pending</pre><iframe id="f" src="%s" width="1280" height="2000"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var out = {images: [], figures: [], error: null};
+  try {
+    var d = this.contentDocument;
+    out.title = d.title;
+    var imgs = d.querySelectorAll('img');
+    for (var i = 0; i < imgs.length; i++) {
+      var im = imgs[i];
+      out.images.push({id: im.id || '(img without id ' + i + ')', complete: im.complete,
+                       w: im.naturalWidth, h: im.naturalHeight,
+                       dataUri: (im.getAttribute('src') || '').indexOf('data:image/png;base64,') === 0});
+    }
+    var figs = d.querySelectorAll('figure');
+    for (var j = 0; j < figs.length; j++) out.figures.push(figs[j].id);
+    // layout at 1280 px: every table's right edge against the body's content
+    // box, and the interval lines (span.e) that wrap onto more than one line
+    var cs = d.defaultView.getComputedStyle(d.body);
+    out.contentRight = d.body.getBoundingClientRect().right - parseFloat(cs.paddingRight);
+    out.tables = [];
+    var tabs = d.querySelectorAll('table[id]');
+    for (var t = 0; t < tabs.length; t++)
+      out.tables.push({id: tabs[t].id, right: tabs[t].getBoundingClientRect().right});
+    out.wrapped = [];
+    var es = d.querySelectorAll('table[id] span.e');
+    for (var k = 0; k < es.length; k++) {
+      var r = d.createRange();
+      r.selectNodeContents(es[k]);
+      var lines = {};
+      var rects = r.getClientRects();
+      for (var q = 0; q < rects.length; q++) lines[Math.round(rects[q].top)] = 1;
+      if (Object.keys(lines).length > 1) {
+        var td = es[k].closest('td');
+        out.wrapped.push((es[k].closest('table').id) + ': ' + (td && td.id ? td.id : es[k].textContent));
+      }
+    }
+  } catch (e) { out.error = String(e); }
+  document.getElementById('result').textContent = JSON.stringify(out);
+});
+</script></body></html>
+"""
+
+def harness(binary, profile, tmp, url, what):
+    """The HARNESS page's findings about the page at url (None on failure)."""
+    path = os.path.join(tmp, "harness-%s.html" % what)
+    with open(path, "w") as f:
+        f.write(HARNESS % url)
+    r = chromium(binary, profile, ["--allow-file-access-from-files", "--virtual-time-budget=15000",
+                                   "--dump-dom", "file://" + path])
+    check(not page_messages(r.stderr), "%s: the page logged console messages: %s" % (what, page_messages(r.stderr)))
+    m = re.search(r'<pre id="result">(.*?)</pre>', r.stdout, re.S)
+    if not check(m is not None, "%s harness: no result" % what):
+        return None
+    try:
+        res = json.loads(html.unescape(m.group(1)))
+    except ValueError:
+        check(False, "%s harness: result is not JSON: %r" % (what, m.group(1)[:300]))
+        return None
+    check(res.get("error") is None, "%s harness: %s" % (what, res.get("error")))
+    return res
+
+
+def check_fit(res, what, wrap_ok=()):
+    """Every table within the page's content width at 1280 px; no interval
+    line wraps (outside the tables in wrap_ok)."""
+    for t in res.get("tables", []):
+        check(t["right"] <= res["contentRight"] + 0.5, "%s at 1280 px: table %s ends at %.0f px, past the "
+              "margin at %.0f px" % (what, t["id"], t["right"], res["contentRight"]))
+    wrapped = [w for w in res.get("wrapped", []) if w.split(":")[0] not in wrap_ok]
+    check(not wrapped, "%s at 1280 px: intervals wrapped onto two lines: %s" % (what, wrapped[:8]))
+
+
+CONSOLE = re.compile(r":CONSOLE[:(]\d+|Uncaught|Refused to (load|apply|execute)")
+
+
+def chromium(binary, profile, extra, timeout=180):
+    cmd = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+           "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0"] + extra
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def page_messages(stderr):
+    """The console messages of the page (not Chromium's own dbus/GPU/sandbox noise)."""
+    return [ln for ln in stderr.splitlines() if CONSOLE.search(ln)]
+
+
+def mode_chromium(args, tmp):
+    binary = os.environ.get("MINRISK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(binary, os.X_OK):
+        print("chromium not installed: skipped")
+        return 77
+    keep = args.keep or tmp
+    os.makedirs(keep, exist_ok=True)
+    h5 = os.path.join(tmp, "demo.h5")
+    demo_run(args, h5)
+    out = os.path.join(keep, "demo-report")
+    r = report(args, h5, out)
+    if not check(r.returncode == 0, "report failed: %s" % r.stderr):
+        return 1
+    url = "file://" + os.path.abspath(os.path.join(out, "report.html"))
+    want = run_figures(h5)
+    profile = os.path.join(tmp, "profile")
+    shot = os.path.join(keep, "report-screenshot.png")
+    if os.path.exists(shot):
+        os.remove(shot)
+
+    r = chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,4000", url])
+    msgs = page_messages(r.stderr)
+    check(not msgs, "the page logged console messages: %s" % msgs)
+    check(r.returncode == 0, "chromium --screenshot failed (%d): %s" % (r.returncode, r.stderr[-2000:]))
+    if check(os.path.isfile(shot), "no screenshot"):
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.image
+        img = matplotlib.image.imread(shot)
+        check(img.shape[:2] == (4000, 1280), "screenshot is %s, expected 4000 x 1280" % (img.shape,))
+        # not blank: dark text and coloured figure pixels, not one colour
+        check(float(img[..., :3].std()) > 0.05, "the screenshot is (nearly) blank")
+        print("screenshot: %s" % shot)
+
+    r = chromium(binary, profile, ["--dump-dom", url])
+    check(not page_messages(r.stderr), "the page logged console messages: %s" % page_messages(r.stderr))
+    dom = PageParser()
+    dom.feed(r.stdout)
+    for iid, img in sorted(dom.imgs.items()):
+        src = img.get("src", "")
+        problem = png_problem(base64.b64decode(src.split(",", 1)[1])) if "," in src else "no data URI"
+        check(problem is None, "DOM after loading: %s: %s" % (iid, problem))
+    check(sorted(dom.figures) == sorted(want),
+          "DOM after loading: figures %s, expected %s" % (sorted(dom.figures), sorted(want)))
+    check(sorted(dom.imgs) == sorted("img-" + f for f in want),
+          "DOM after loading: images %s" % sorted(dom.imgs))
+
+    res = harness(binary, profile, tmp, url, "demo")
+    if res is not None:
+        check_fit(res, "demo")
+        ids = sorted(i["id"] for i in res["images"])
+        check(ids == sorted("img-" + f for f in want), "harness: images %s" % ids)
+        for i in res["images"]:
+            check(i["complete"] and i["w"] > 100 and i["h"] > 100 and i["dataUri"],
+                  "harness: %s not decoded (complete %s, %d x %d)" % (i["id"], i["complete"], i["w"], i["h"]))
+        check(sorted(res["figures"]) == sorted("fig-" + f for f in want),
+              "harness: figures %s" % res["figures"])
+
+    # A real sweep (12 variants, 7 headline figures, 2 parameters): its table
+    # fits 1280 px with every interval on one line; a screenshot is kept.
+    sw = real_sweep(args, tmp)
+    out = os.path.join(keep, "sweep-report")
+    r = report(args, sw, out)
+    if check(r.returncode == 0, "sweep report failed: %s" % r.stderr):
+        url = "file://" + os.path.abspath(os.path.join(out, "report.html"))
+        res = harness(binary, profile, tmp, url, "sweep")
+        if res is not None:
+            check([t["id"] for t in res["tables"]][:1] == ["sweep-table"], "sweep: tables %s" % res["tables"])
+            check_fit(res, "sweep")
+        shot = os.path.join(keep, "sweep-screenshot.png")
+        chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,1400", url])
+        print("sweep screenshot: %s" % shot)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["figures", "errors", "studies", "chromium"])
+    ap.add_argument("--minrisk", required=True)
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--keep")
+    args = ap.parse_args()
+    args.minrisk = os.path.abspath(args.minrisk)
+    tmp = tempfile.mkdtemp(prefix="minrisk-report-test-")
+    try:
+        rc = {"figures": mode_figures, "errors": mode_errors, "studies": mode_studies,
+              "chromium": mode_chromium}[args.mode](args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if rc == 77:
+        return 77
+    if FAILS:
+        print("%d failure(s)" % len(FAILS), file=sys.stderr)
+        return 1
+    print("report %s: OK" % args.mode)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+# output/tests.cmake - the result file as xarray, h5py, h5dump and h5diff see
+# it (label `output`), `minrisk export` (label `export`) and `minrisk report`
+# (label `report`). Included by tests/CMakeLists.txt, which defines
+# MINRISK_PYTHON, MINRISK_BIN, MINRISK_SRC and H5DIFF.
+
+find_program(MINRISK_H5DUMP h5dump)
+set(_xarray_tools --h5diff ${H5DIFF})
+if(MINRISK_H5DUMP)
+  list(APPEND _xarray_tools --h5dump ${MINRISK_H5DUMP})
+endif()
+
+# The hand-made sample of tests/unit/out/h5/result_file.c (known values).
+add_test(NAME output_xarray_sample
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/output_xarray.py
+                 --writer $<TARGET_FILE:unit_out_h5_result_file> ${_xarray_tools})
+set_tests_properties(output_xarray_sample PROPERTIES LABELS output)
+
+# A real run of the demo scenario, with 1 and 3 threads (determinism).
+add_test(NAME output_xarray_cli
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/output_xarray.py
+                 --minrisk ${MINRISK_BIN} --scenario ${MINRISK_SRC}/scenarios/demo.yaml
+                 --trials 200 ${_xarray_tools})
+set_tests_properties(output_xarray_cli PROPERTIES LABELS output)
+
+# Every group of the study files (a run with --events --counterfactual, a
+# comparison, a sweep) opens in xarray with named, labelled dimensions.
+add_test(NAME output_xarray_studies
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/output_xarray_studies.py
+                 ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(output_xarray_studies PROPERTIES LABELS output)
+
+# output.trials all/totals/none: what /trials holds.
+add_test(NAME output_trials_modes
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/output_trials_modes.sh ${MINRISK_BIN}
+                 ${MINRISK_SRC}/scenarios/demo.yaml)
+set_tests_properties(output_trials_modes PROPERTIES LABELS output)
+
+# `minrisk export` (export_csv.py): every CSV of a demo run read with
+# Python's csv module, its header against docs/EXPORT.md and its values
+# against h5py; failure paths; a comparison file for --run and the study
+# tables (the variance-reduction factor as _ratio, the header docs/EXPORT.md
+# lists); NaN attributes; a uk-2035-stockpile run (minerals without a
+# stockpile).
+if(MINRISK_PYTHON)
+  add_test(NAME export_csv
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/export_csv.py
+                   --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC})
+  set_tests_properties(export_csv PROPERTIES LABELS export ENVIRONMENT "OMP_NUM_THREADS=2")
+endif()
+
+# `minrisk report` (report.py, one test per mode): the figures and numbers
+# of a demo report against the file and independent computations, and of a
+# uk-2035-stockpile run (minerals without a stockpile); bad input and
+# interrupts; comparison, sweep and attribution files made with h5py, and a
+# real 100-trial sweep (its header and heat-map caption); the page in
+# headless Chromium, tables within 1280 px (skipped, status 77, when
+# Debian's chromium is not installed; the screenshots are kept in
+# <build>/tests/report-chromium/).
+if(MINRISK_PYTHON)
+  foreach(_mode figures errors studies chromium)
+    add_test(NAME report_${_mode}
+             COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report.py ${_mode}
+                     --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC}
+                     --keep ${CMAKE_CURRENT_BINARY_DIR}/report-${_mode})
+    set_tests_properties(report_${_mode} PROPERTIES
+                         LABELS report
+                         TIMEOUT 600
+                         SKIP_RETURN_CODE 77
+                         ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+  endforeach()
+endif()

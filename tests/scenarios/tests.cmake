@@ -1,0 +1,40 @@
+# scenarios/tests.cmake - the reference scenarios in scenarios/, label
+# `scenarios` (and `scenario` for the demo's validation). Included by
+# tests/CMakeLists.txt, which sets MINRISK_BIN (the minrisk binary, a
+# generator expression), MINRISK_SRC (the source root) and MINRISK_PYTHON
+# (/usr/bin/python3, for h5py).
+#
+# - scenario_ref_<name>: every scenarios/*.yaml validates and runs 2,000
+#   trials (scenario_ref.sh run).
+# - scenario_ref_vision_lowers_loss: uk-2024 and uk-2035-vision run with the
+#   same seed (common random numbers, MODEL §12) and 2,000 trials; the
+#   vision's /summary/total_loss_mean must be lower (scenario_ref.sh compare).
+#   Needs `extends:` and `policies:` in the loader.
+# The tests run in the source root so that messages carry relative paths.
+
+file(GLOB MINRISK_REF_SCENARIOS CONFIGURE_DEPENDS ${MINRISK_SRC}/scenarios/*.yaml)
+foreach(scen ${MINRISK_REF_SCENARIOS})
+  get_filename_component(scen_name ${scen} NAME_WE)
+  add_test(NAME scenario_ref_${scen_name}
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/scenario_ref.sh run ${MINRISK_BIN}
+                   scenarios/${scen_name}.yaml
+           WORKING_DIRECTORY ${MINRISK_SRC})
+  set_tests_properties(scenario_ref_${scen_name} PROPERTIES
+                       LABELS scenarios ENVIRONMENT "OMP_NUM_THREADS=2")
+endforeach()
+
+set(_ref_python ${MINRISK_PYTHON})
+if(NOT _ref_python)
+  set(_ref_python /usr/bin/python3)
+endif()
+add_test(NAME scenario_ref_vision_lowers_loss
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/scenario_ref.sh compare ${MINRISK_BIN}
+                 scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml ${_ref_python}
+         WORKING_DIRECTORY ${MINRISK_SRC})
+set_tests_properties(scenario_ref_vision_lowers_loss PROPERTIES
+                     LABELS scenarios ENVIRONMENT "OMP_NUM_THREADS=2")
+
+# The reference scenario must validate.
+add_test(NAME scenario_demo_validate COMMAND ${MINRISK_BIN} validate scenarios/demo.yaml
+         WORKING_DIRECTORY ${MINRISK_SRC})
+set_tests_properties(scenario_demo_validate PROPERTIES LABELS scenario)

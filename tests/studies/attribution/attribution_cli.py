@@ -1,0 +1,328 @@
+#!/usr/bin/python3
+"""attribution_cli.py - /attribution of `minrisk run` against independent
+computations over the stored per-trial data (tests/studies/attribution/tests.cmake).
+
+  one_event.yaml   one event causes every loss: tail shares 1 to the event,
+                   its country and its mineral, 0 elsewhere; switched off,
+                   the loss is 0, so the counterfactual removes the whole
+                   mean (with the paired interval of y - 0) and ES 99.
+  two_events.yaml  two independent identical events: each event's share
+                   is inside its 95% interval around 0.5, and they sum to 1.
+Both: es99 and tail_trials equal the ES 99 of /trials computed here with
+numpy; `minrisk summary` prints the ranking; the file is the same for 1 and
+2 threads.
+  printing         `minrisk summary` of the demo at 1,000 trials (10 tail
+                   trials a series): every cell of the tail tables against
+                   the file formatted here (about four significant digits
+                   of GBP m, the ES 99 in the header too; no "-0.0%"), the
+                   top 5 per family ranked here, and the few-trials caveat
+                   under each series' table (under 50 tail trials; none
+                   for two_events' 200).
+With --mpiexec: the demo scenario with --counterfactual on 2
+ranks x 1 thread and 3 ranks x 2 threads gives the one-process file
+(outside /run_info).
+
+usage: attribution_cli.py --minrisk BIN --src DIR --h5diff H5DIFF
+                            [--mpiexec MPIEXEC --mpi-minrisk BIN]
+"""
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+P = 0.99
+Z95 = 1.959963984540054
+FAILS = []
+
+
+def check(ok, what):
+    if not ok:
+        FAILS.append(what)
+        print("FAIL:", what)
+
+
+def close(a, b, rel=1e-12, what=""):
+    ok = abs(a - b) <= rel * max(abs(a), abs(b), 1e-300)
+    check(ok, f"{what}: {a!r} != {b!r} (rel {rel})")
+
+
+def es_and_tail(x):
+    """ES at P and the tail size, from the definition in docs/OUTPUT.md
+    (written here again: rank k = ceil(n p) with n p snapped to an integer
+    within 1e-12; X_(k) weighs k - n p, the values above it 1)."""
+    n = len(x)
+    s = np.sort(x)
+    npos = n * P
+    if abs(npos - round(npos)) <= 1e-12 * max(1.0, npos):
+        npos = float(round(npos))
+    k = min(max(math.ceil(npos), 1), n)
+    wk = k - npos
+    es = (wk * s[k - 1] + math.fsum(s[k:])) / (wk + n - k)
+    return es, (n - k) + (1 if wk > 0 else 0)
+
+
+def series(f):
+    t = f["trials"]
+    L = t["sector_output_loss"][:] + t["sector_extra_cost"][:]
+    return np.column_stack([L, t["total_loss"][:]])
+
+
+def run(args, scen, out, *extra):
+    cmd = [args.minrisk, "run", scen, "-o", out, "--quiet", *extra]
+    subprocess.run(cmd, check=True)
+
+
+def same_file(args, a, b, what):
+    r = subprocess.run([args.h5diff, "--exclude-path", "/run_info", a, b],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"{what}: files differ\n{r.stdout[:2000]}")
+
+
+def common(f, what):
+    a = f["attribution"]
+    src = list(a["source"].asstr()[:])
+    ser = list(a["series"].asstr()[:])
+    kind = list(a["source_kind"].asstr()[:])
+    X = series(f)
+    check(X.shape[1] == len(ser), f"{what}: series count")
+    for s in range(len(ser)):
+        es, nt = es_and_tail(X[:, s])
+        close(a["es99"][s], es, 1e-12, f"{what} es99[{ser[s]}]")
+        check(int(a["tail_trials"][s]) == nt, f"{what} tail_trials[{ser[s]}] = "
+              f"{a['tail_trials'][s]}, expected {nt}")
+        # each family (+ none) sums to ES 99
+        sh = a["tail_share"][s]
+        none = sh[kind.index("none")]
+        for fam in ("mineral", "country"):
+            tot = none + sum(sh[k] for k in range(len(src)) if kind[k] == fam)
+            close(tot, 1.0, 1e-12, f"{what} {fam} shares of {ser[s]}")
+        co = a["tail_co_es"][s]
+        close(sum(co[k] for k in range(len(src)) if kind[k] in ("mineral", "none")),
+              a["es99"][s], 1e-12, f"{what} co-ES of {ser[s]}")
+    return a, src, ser, kind, X
+
+
+# ---- the printed tables (out/tables/attr_print.c), formatted here again ----------
+
+FEW_TAIL = 50  # tail trials below which a series' table carries a caveat
+
+
+def unsign(s):
+    """'-0.0%' and '-0' (a tiny negative rounded to zero) print unsigned."""
+    if s.startswith("-") and set(s[1:].rstrip("%")) <= set("0."):
+        return s[1:]
+    return s
+
+
+def decimals(values_gbp):
+    """About four significant digits of the largest |value| in GBP m."""
+    m = max([abs(v) / 1e6 for v in values_gbp if math.isfinite(v)] + [0.0])
+    return 0 if m >= 1000 else 1 if m >= 100 else 2 if m >= 1 else 3
+
+
+def gbpm(v, dec):
+    return "n/a" if math.isnan(v) else unsign("%.*f" % (dec, v / 1e6))
+
+
+def pct(v):
+    return "n/a" if math.isnan(v) else unsign("%.1f%%" % (100.0 * v))
+
+
+def caveat(ntail, what):
+    return (f"  caveat: only {ntail} tail trials (under {FEW_TAIL}): {what} rest on few "
+            "trials and are unreliable")
+
+
+def blocks(out, title, end):
+    """The per-series blocks of one part of `minrisk summary`: {first line:
+    [the lines under it]}, from the line starting `title` to the one
+    starting `end` (or the end)."""
+    lines = out.splitlines()
+    i = next(k for k, l in enumerate(lines) if l.startswith(title))
+    res, cur = {}, None
+    for l in lines[i + 1:]:
+        if end and l.startswith(end):
+            break
+        if l and not l.startswith(" "):
+            cur = res.setdefault(l, [])
+        elif l and cur is not None:
+            cur.append(l)
+    return res
+
+
+def check_printed(f, out, what):
+    """The tail tables of `minrisk summary` against /attribution."""
+    a = f["attribution"]
+    src = list(a["source"].asstr()[:])
+    ser = list(a["series"].asstr()[:])
+    kind = list(a["source_kind"].asstr()[:])
+    tail = blocks(out, "Tail attribution", "Counterfactual")
+    cf = blocks(out, "Counterfactual", None) if "mean_removed" in a else {}
+    check(not any(re.fullmatch(r"-0(\.0*)?%?", t) for t in out.split()),
+          f"{what}: a negative zero printed")
+    for s, name in enumerate(ser):
+        es, nt = float(a["es99"][s]), int(a["tail_trials"][s])
+        head = f"{name}: ES 99 = {gbpm(es, decimals([es]))} GBP m over {nt} tail trials"
+        check(head in tail, f"{what}: header {head!r} not printed")
+        rows = tail.get(head, [])
+        want_caveat = caveat(nt, "the intervals") if 0 < nt < FEW_TAIL else None
+        check((rows[-1:] == [want_caveat]) if want_caveat else
+              not any("caveat" in r for r in rows), f"{what} {name}: caveat {want_caveat!r}")
+        if cf:
+            cf_rows = cf.get(name, [])
+            want = caveat(nt, "the ES 99 intervals") if 0 < nt < FEW_TAIL else None
+            check((cf_rows[-1:] == [want]) if want else not any("caveat" in r for r in cf_rows),
+                  f"{what} {name}: counterfactual caveat {want!r}")
+        dec = decimals(list(a["tail_co_es"][s]))
+        want_rows = []
+        for fam in ("mineral", "country", "event", "none"):
+            ks = [k for k in range(len(src)) if kind[k] == fam and
+                  not math.isnan(a["tail_share"][s, k]) and a["tail_share"][s, k] != 0.0]
+            ks.sort(key=lambda k: (-a["tail_share"][s, k], k))
+            for k in ks[:5]:
+                lo, hi = a["tail_share_lo"][s, k], a["tail_share_hi"][s, k]
+                rng = "n/a" if math.isnan(lo) and math.isnan(hi) else f"{pct(lo)} .. {pct(hi)}"
+                want_rows.append([src[k], pct(a["tail_share"][s, k]), rng,
+                                  gbpm(a["tail_co_es"][s, k], dec)])
+            if len(ks) > 5:
+                more = {"mineral": "minerals", "country": "countries", "event": "events"}[fam]
+                want_rows.append([f"({len(ks) - 5} more {more if len(ks) > 6 else fam})"])
+        got = [re.split(r"\s{2,}", r.strip()) for r in rows
+               if not r.startswith("  source") and not r.startswith("  caveat")]
+        check(got == want_rows, f"{what} {name}: table\n{got}\nexpected\n{want_rows}")
+
+
+def check_printing(args, tmp):
+    """The demo at 1,000 trials: 10 tail trials a series, near-zero interval
+    ends (which printed as -0.0%), the caveat under every table."""
+    out_h5 = os.path.join(tmp, "demo1000.h5")
+    run(args, os.path.join(args.src, "scenarios/demo.yaml"), out_h5, "--trials", "1000")
+    out = subprocess.run([args.minrisk, "summary", out_h5], check=True, capture_output=True,
+                         text=True).stdout
+    with h5py.File(out_h5) as f:
+        a = f["attribution"]
+        check(all(int(n) == 10 for n in a["tail_trials"][:]), "demo 1000: 10 tail trials")
+        lo = a["tail_share_lo"][:]
+        check(((lo < 0) & (lo > -0.0005)).any(),
+              "demo 1000: no interval end in (-0.05%, 0): the -0.0% case is not covered")
+        check_printed(f, out, "demo 1000")
+
+
+def check_one_event(args, tmp):
+    scen = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
+    f1, f2 = os.path.join(tmp, "one1.h5"), os.path.join(tmp, "one2.h5")
+    run(args, scen, f1, "--counterfactual", "--threads", "1")
+    run(args, scen, f2, "--counterfactual", "--threads", "2")
+    same_file(args, f1, f2, "one_event, 1 vs 2 threads")
+    with h5py.File(f2) as f:
+        a, src, ser, kind, X = common(f, "one_event")
+        ev, cn = src.index("event/cn-controls"), src.index("country/CN")
+        ga, li = src.index("mineral/gallium"), src.index("mineral/lithium")
+        no = src.index("none/price-noise")
+        check(kind == ["mineral", "mineral", "country", "event", "none"], f"kinds {kind}")
+        check(X[:, -1].max() > 0 and (X >= 0).all(), "one_event: losses")
+        for s, name in enumerate(ser):
+            for k in (ev, cn, ga):
+                for d in ("tail_share", "tail_share_lo", "tail_share_hi"):
+                    close(a[d][s, k], 1.0, 1e-12, f"one_event {d}[{name}, {src[k]}]")
+                close(a["tail_co_es"][s, k], a["es99"][s], 1e-12, f"co-ES {name} {src[k]}")
+            for k in (li, no):
+                check(a["tail_share"][s, k] == 0.0, f"one_event share of {src[k]} in {name}")
+            # counterfactual: without the event (or CN, or gallium) every loss is 0
+            y = X[:, s]
+            m = math.fsum(y) / len(y)
+            half = Z95 * np.std(y, ddof=1) / math.sqrt(len(y))
+            es, _ = es_and_tail(y)
+            for k in (ev, cn, ga):
+                close(a["mean_removed"][s, k], m, 1e-12, f"mean_removed {name} {src[k]}")
+                close(a["mean_removed_lo"][s, k], m - half, 1e-9, f"mean_removed_lo {name}")
+                close(a["mean_removed_hi"][s, k], m + half, 1e-9, f"mean_removed_hi {name}")
+                close(a["es99_removed"][s, k], es, 1e-12, f"es99_removed {name} {src[k]}")
+                check(a["es99_removed_lo"][s, k] <= es <= a["es99_removed_hi"][s, k],
+                      f"es99_removed interval {name} {src[k]}")
+            for d in ("mean_removed", "mean_removed_lo", "mean_removed_hi", "es99_removed",
+                      "es99_removed_lo", "es99_removed_hi"):
+                check(a[d][s, li] == 0.0, f"{d} of lithium (never disrupted) in {name}")
+                check(math.isnan(a[d][s, no]), f"{d} of none in {name} is NaN")
+    out = subprocess.run([args.minrisk, "summary", f2], check=True, capture_output=True,
+                         text=True).stdout
+    lines = [l.split() for l in out.splitlines()]
+    check(any(l[:2] == ["event/cn-controls", "100.0%"] for l in lines),
+          "summary shows event/cn-controls at 100.0%")
+    check("Counterfactual" in out and not any(l and l[0] == "mineral/lithium" for l in lines),
+          "summary: counterfactual table, lithium (0) left out")
+    with h5py.File(f2) as f:
+        check(all(int(n) == 20 for n in f["attribution/tail_trials"][:]),
+              "one_event: 20 tail trials of 2,000")
+        check_printed(f, out, "one_event")
+
+
+def check_two_events(args, tmp):
+    scen = os.path.join(args.src, "tests/studies/attribution/two_events.yaml")
+    f1 = os.path.join(tmp, "two.h5")
+    run(args, scen, f1)
+    with h5py.File(f1) as f:
+        a, src, ser, kind, X = common(f, "two_events")
+        check("mean_removed" not in a, "two_events: no counterfactual without the option")
+        ka, kb = src.index("event/controls-a"), src.index("event/controls-b")
+        for s, name in enumerate(ser):
+            sa, sb = a["tail_share"][s, ka], a["tail_share"][s, kb]
+            close(sa + sb, 1.0, 1e-12, f"two_events: the events' shares of {name}")
+            close(a["tail_share"][s, src.index("country/CN")], 1.0, 1e-12, "CN share")
+            for k in (ka, kb):
+                lo, sh, hi = (a[d][s, k] for d in ("tail_share_lo", "tail_share", "tail_share_hi"))
+                print(f"two_events {name} {src[k]}: {sh:.4f} [{lo:.4f}, {hi:.4f}]")
+                check(lo < 0.5 < hi, f"two_events: 0.5 inside the interval of {src[k]} ({name})")
+                check(abs(sh - 0.5) < hi - sh and abs(sh - 0.5) < sh - lo,
+                      f"two_events: {src[k]} within its interval of 0.5 ({name})")
+                check(hi - lo > 0.0, f"two_events: {src[k]} has an interval ({name})")
+        out = subprocess.run([args.minrisk, "summary", f1], check=True, capture_output=True,
+                             text=True).stdout
+        check(all(int(n) >= FEW_TAIL for n in a["tail_trials"][:]), "two_events: tail trials")
+        check_printed(f, out, "two_events")
+
+
+def check_mpi(args, tmp):
+    scen = os.path.join(args.src, "scenarios/demo.yaml")
+    ref = os.path.join(tmp, "serial.h5")
+    # 1100 trials: 2 blocks, so 2 ranks split the tails and 3 leave a rank empty
+    run(args, scen, ref, "--counterfactual", "--trials", "1100", "--threads", "2")
+    for r, th in ((2, 1), (3, 2)):
+        out = os.path.join(tmp, f"r{r}t{th}.h5")
+        env = dict(os.environ, OMP_NUM_THREADS=str(th))
+        subprocess.run([args.mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(r),
+                        args.mpi_minrisk, "run", scen, "-o", out, "--quiet",
+                        "--counterfactual", "--trials", "1100"], check=True, env=env)
+        same_file(args, ref, out, f"demo --counterfactual, {r} ranks x {th} threads")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minrisk", required=True)
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--h5diff", default="h5diff")
+    ap.add_argument("--mpiexec")
+    ap.add_argument("--mpi-minrisk")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.mpiexec:
+            check_mpi(args, tmp)
+        else:
+            check_one_event(args, tmp)
+            check_two_events(args, tmp)
+            check_printing(args, tmp)
+    if FAILS:
+        print(f"{len(FAILS)} check(s) failed")
+        return 1
+    print("attribution: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+# studies/compare/tests.cmake - `minrisk compare` and its paired statistics
+# (docs/STUDIES.md "Compare"), label `compare`. Included by
+# tests/CMakeLists.txt, which defines MINRISK_BIN, MINRISK_SRC,
+# MINRISK_PYTHON, H5DIFF and VALGRIND. The unit tests are
+# tests/unit/sim/studies/paired_*.c and tests/unit/sim/common_random_numbers.c;
+# the scenarios are tests/studies/compare/*.yaml.
+minrisk_unit_test(unit_sim_studies_paired_statistics SOURCE_ROOT LABELS compare)
+minrisk_unit_test(unit_sim_common_random_numbers SOURCE_ROOT LABELS compare)
+minrisk_unit_test(unit_sim_studies_paired_coverage SOURCE_ROOT LABELS compare)
+
+# The command line: a scenario against itself (all zero), a changed supplier
+# checked against an independent computation over the stored trials
+# (compare_file.py), bad input (exit 2, nothing at -o), the --help example,
+# Ctrl-C.
+add_test(NAME compare_cli
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/compare_cli.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${MINRISK_PYTHON} ${H5DIFF})
+set_tests_properties(compare_cli PROPERTIES LABELS compare ENVIRONMENT "OMP_NUM_THREADS=2")
+
+# No leaks and no memory errors in a whole comparison (serial build; see
+# tests/cli/tests.cmake for why not under MPI or the sanitizers).
+if(VALGRIND AND NOT MINRISK_SANITIZE AND NOT MINRISK_WITH_MPI)
+  add_test(NAME compare_valgrind
+           COMMAND ${VALGRIND} -q --leak-check=full --errors-for-leak-kinds=definite,indirect
+                   --error-exitcode=99 ${MINRISK_BIN} compare
+                   ${CMAKE_CURRENT_LIST_DIR}/crn_base.yaml
+                   ${CMAKE_CURRENT_LIST_DIR}/crn_doubled.yaml --trials 300 --bootstrap 100
+                   -o ${CMAKE_CURRENT_BINARY_DIR}/compare_valgrind.h5 --quiet)
+  set_tests_properties(compare_valgrind PROPERTIES LABELS "compare;memcheck"
+                       ENVIRONMENT "OMP_NUM_THREADS=2")
+endif()

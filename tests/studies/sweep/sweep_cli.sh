@@ -1,0 +1,41 @@
+#!/bin/sh
+# sweep_cli.sh MINRISK_BIN SRC [MPIEXEC]
+#
+# A sweep (tests/studies/sweep/grid.yaml, 2 x 3 variants) run in one command:
+# - the file has kind "sweep", six /variants groups and the /sweep table;
+# - variant months_6__diversification_cap_0.70 is bit for bit the run of
+#   tests/studies/sweep/variant_6_070.yaml, where the same values are written out
+#   (independent of the sweep machinery): /summary, /trials, /indicators;
+# - 1 and 2 threads (and, with MPIEXEC, 2 ranks) give identical files
+#   outside /run_info;
+# - `minrisk summary` prints one row per variant.
+set -u
+bin=$1
+src=$2
+mpiexec=${3:-}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+
+OMP_NUM_THREADS=1 "$bin" run "$src/tests/studies/sweep/grid.yaml" -o "$tmp/s1.h5" -q || fail "sweep run (1 thread)"
+OMP_NUM_THREADS=2 "$bin" run "$src/tests/studies/sweep/grid.yaml" -o "$tmp/s2.h5" -q || fail "sweep run (2 threads)"
+h5diff -c --exclude-path /run_info "$tmp/s1.h5" "$tmp/s2.h5" >"$tmp/d" || { cat "$tmp/d"; fail "1 vs 2 threads differ"; }
+if [ -n "$mpiexec" ]; then
+    OMP_NUM_THREADS=1 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 "$bin" run "$src/tests/studies/sweep/grid.yaml" -o "$tmp/sm.h5" -q ||
+        fail "sweep run (2 ranks)"
+    h5diff -c --exclude-path /run_info "$tmp/s1.h5" "$tmp/sm.h5" >"$tmp/d" ||
+        { cat "$tmp/d"; fail "1 vs 2 ranks differ"; }
+fi
+"$bin" run "$src/tests/studies/sweep/variant_6_070.yaml" -o "$tmp/v.h5" -q || fail "variant run"
+v=/variants/months_6__diversification_cap_0.70
+for g in summary trials indicators; do
+    h5diff -c "$tmp/s1.h5" "$tmp/v.h5" "$v/$g" "/$g" >"$tmp/d" ||
+        { cat "$tmp/d"; fail "$v/$g differs from the written-out variant's /$g"; }
+done
+kind=$(h5dump -a /kind "$tmp/s1.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
+[ "$kind" = sweep ] || fail "root attribute kind is '$kind', expected sweep"
+"$bin" summary "$tmp/s1.h5" >"$tmp/sum" || fail "summary"
+rows=$(grep -cE '^(0|6) +(none|0.70|0.5) ' "$tmp/sum")
+[ "$rows" -eq 6 ] || { cat "$tmp/sum"; fail "summary shows $rows variant rows, expected 6"; }
+grep -q '(reference)' "$tmp/sum" || fail "summary has no reference row"
+echo "sweep: OK"

@@ -1,0 +1,11 @@
+# studies/sweep/tests.cmake - scenario sweeps (docs/STUDIES.md "Sweeps"),
+# label `sweep`. Included by tests/CMakeLists.txt. The bad sweep blocks are
+# tests/bad/sweep_*.yaml (tests/bad/tests.cmake).
+set(_sweep_mpi "")
+if(MINRISK_WITH_MPI AND MPIEXEC_EXECUTABLE)
+  set(_sweep_mpi ${MPIEXEC_EXECUTABLE})
+endif()
+add_test(NAME sweep_cli
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/sweep_cli.sh ${MINRISK_BIN} ${MINRISK_SRC} ${_sweep_mpi})
+set_tests_properties(sweep_cli PROPERTIES LABELS sweep)
+minrisk_unit_test(unit_sim_scenario_sweep_variants SOURCE_ROOT LABELS sweep)

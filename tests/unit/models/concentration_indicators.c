@@ -1,0 +1,249 @@
+/* concentration_indicators.c - the static indicators (MODEL §11) against values worked
+ * out by hand: HHI, governance-weighted HHI, top country, the cap flag at its
+ * boundary, countries without WGI, and the printed table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "sim/minrisk.h"
+#include "models/indicators.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define assert_close(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+/* Shares 0.6 / 0.3 / 0.1 held by China (WGI -0.44), Australia (0.92) and
+   the DRC (-2.12), the demo scenario's 2022-2024 political stability scores.
+     HHI     = 0.6^2 + 0.3^2 + 0.1^2 = 0.36 + 0.09 + 0.01 = 0.46 (4600 x10^4)
+     g_CN    = 10 - 2 (-0.44 + 2.5) = 10 - 4.12 = 5.88
+     g_AU    = 10 - 2 ( 0.92 + 2.5) = 10 - 6.84 = 3.16
+     g_CD    = 10 - 2 (-2.12 + 2.5) = 10 - 0.76 = 9.24
+     HHI_WGI = 0.36 x 5.88 + 0.09 x 3.16 + 0.01 x 9.24
+             = 2.1168 + 0.2844 + 0.0924 = 2.4936 */
+static const double share3[] = {0.6, 0.3, 0.1};
+static const double wgi3[] = {-0.44, 0.92, -2.12};
+
+static void test_governance_rescales_wgi_to_0_10(void **state)
+{
+    (void)state;
+    assert_close(mr_indicators_governance(2.5), 0.0, 1e-12);   /* best governance */
+    assert_close(mr_indicators_governance(-2.5), 10.0, 1e-12); /* worst */
+    assert_close(mr_indicators_governance(0.0), 5.0, 1e-12);   /* midpoint */
+    assert_close(mr_indicators_governance(-0.44), 5.88, 1e-12);
+    assert_close(mr_indicators_governance(0.92), 3.16, 1e-12);
+    assert_close(mr_indicators_governance(-2.12), 9.24, 1e-12);
+}
+
+static void test_hhi_of_hand_computed_shares(void **state)
+{
+    (void)state;
+    assert_close(mr_indicators_hhi(3, share3), 0.46, 1e-12);
+    const double one[] = {1.0};
+    assert_close(mr_indicators_hhi(1, one), 1.0, 1e-12);
+    const double four[] = {0.25, 0.25, 0.25, 0.25};
+    assert_close(mr_indicators_hhi(4, four), 0.25, 1e-12);
+}
+
+static void test_hhi_wgi_of_hand_computed_shares(void **state)
+{
+    (void)state;
+    double g[3];
+    for (int i = 0; i < 3; i++)
+        g[i] = mr_indicators_governance(wgi3[i]);
+    assert_close(mr_indicators_hhi_wgi(3, share3, g), 2.4936, 1e-12);
+    /* one supplier of the worst governance: the top of the scale */
+    const double one[] = {1.0}, worst[] = {10.0};
+    assert_close(mr_indicators_hhi_wgi(1, one, worst), 10.0, 1e-12);
+}
+
+static void test_top_is_largest_share_first_on_tie(void **state)
+{
+    (void)state;
+    assert_int_equal(mr_indicators_top(3, share3), 0);
+    const double s[] = {0.2, 0.4, 0.4};
+    assert_int_equal(mr_indicators_top(3, s), 1);
+    assert_int_equal(mr_indicators_top(0, s), -1);
+}
+
+static void test_cap_boundary_is_not_above(void **state)
+{
+    (void)state;
+    assert_false(mr_indicators_above_cap(0.60, 0.60));         /* exactly the cap */
+    assert_false(mr_indicators_above_cap(0.60 + 1e-12, 0.60)); /* rounding of a capped share */
+    assert_true(mr_indicators_above_cap(0.601, 0.60));
+    assert_true(mr_indicators_above_cap(0.98, 0.60));
+    assert_false(mr_indicators_above_cap(0.599, 0.60));
+}
+
+/* A scenario of two minerals: "ga" with mining (CN 0.6, AU 0.3, CD 0.1)
+   and refining (CN 0.98, ROW 0.02; ROW has no WGI), "ge" with refining only
+   (CN 0.6, ROW 0.4). */
+typedef struct {
+    mr_scenario sc;
+    mr_country countries[4];
+    mr_mineral minerals[2];
+    mr_supplier ga_mining[3], ga_refining[2], ge_refining[2];
+} fixture;
+
+static void make_fixture(fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    static char *ids[4] = {"CN", "AU", "CD", "ROW"};
+    for (int c = 0; c < 4; c++) {
+        f->countries[c].id = ids[c];
+        f->countries[c].name = ids[c];
+        f->countries[c].has_wgi = c < 3;
+        f->countries[c].wgi_pv = c < 3 ? wgi3[c] : 0.0;
+    }
+    for (int i = 0; i < 3; i++)
+        f->ga_mining[i] = (mr_supplier){.country = i, .share = share3[i]};
+    f->ga_refining[0] = (mr_supplier){.country = 0, .share = 0.98};
+    f->ga_refining[1] = (mr_supplier){.country = 3, .share = 0.02};
+    f->ge_refining[0] = (mr_supplier){.country = 0, .share = 0.6};
+    f->ge_refining[1] = (mr_supplier){.country = 3, .share = 0.4};
+    f->minerals[0].id = "ga";
+    f->minerals[0].stage[MR_STAGE_MINING] = (mr_stage){3, f->ga_mining};
+    f->minerals[0].stage[MR_STAGE_REFINING] = (mr_stage){2, f->ga_refining};
+    f->minerals[1].id = "ge";
+    f->minerals[1].stage[MR_STAGE_REFINING] = (mr_stage){2, f->ge_refining};
+    f->sc.ncountries = 4;
+    f->sc.countries = f->countries;
+    f->sc.nminerals = 2;
+    f->sc.minerals = f->minerals;
+}
+
+static void test_compute_rows_and_default_cap(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    assert_true(ind.cap == 0.60 && !ind.cap_from_policy);
+    assert_int_equal(ind.nrows, 3); /* ge has no mining stage */
+    assert_int_equal(ind.nabove, 1);
+
+    const mr_indicator_row *r = ind.rows;
+    assert_int_equal(r[0].mineral, 0);
+    assert_int_equal(r[0].stage, MR_STAGE_MINING);
+    assert_close(r[0].hhi, 0.46, 1e-12);
+    assert_close(r[0].hhi_wgi, 2.4936, 1e-12);
+    assert_int_equal(r[0].top_country, 0);
+    assert_true(r[0].top_share == 0.6 && !r[0].above_cap && !r[0].wgi_assumed);
+
+    /* ga refining: HHI = 0.98^2 + 0.02^2 = 0.9604 + 0.0004 = 0.9608;
+       HHI_WGI = 0.9604 x 5.88 + 0.0004 x 5 (no WGI) = 5.647152 + 0.002
+               = 5.649152 */
+    assert_int_equal(r[1].stage, MR_STAGE_REFINING);
+    assert_close(r[1].hhi, 0.9608, 1e-12);
+    assert_close(r[1].hhi_wgi, 5.649152, 1e-12);
+    assert_true(r[1].top_share == 0.98 && r[1].above_cap && r[1].wgi_assumed);
+
+    /* ge refining: 0.6 is not above 0.60; HHI = 0.36 + 0.16 = 0.52;
+       HHI_WGI = 0.36 x 5.88 + 0.16 x 5 = 2.1168 + 0.8 = 2.9168 */
+    assert_int_equal(r[2].mineral, 1);
+    assert_close(r[2].hhi, 0.52, 1e-12);
+    assert_close(r[2].hhi_wgi, 2.9168, 1e-12);
+    assert_true(!r[2].above_cap && r[2].wgi_assumed);
+    mr_indicators_free(&ind);
+}
+
+static void test_policy_cap_replaces_the_default(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    f.ge_refining[0].share = 0.62;
+    f.ge_refining[1].share = 0.38;
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    assert_true(ind.rows[2].above_cap); /* 0.62 > 0.60 */
+    mr_indicators_free(&ind);
+    f.sc.policy_cap = 0.65;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    assert_true(ind.cap == 0.65 && ind.cap_from_policy);
+    assert_false(ind.rows[2].above_cap); /* 0.62 <= 0.65 */
+    assert_true(ind.rows[1].above_cap);  /* 0.98 > 0.65 */
+    assert_int_equal(ind.nabove, 1);
+    mr_indicators_free(&ind);
+}
+
+/* An aggregate (ROW marked `aggregate: true`) is many small suppliers: its
+   squared share drops out of HHI and it is never the top country. ge
+   refining CN 0.4, ROW 0.6: HHI = 0.16, HHI_WGI = 0.16 x 5.88 = 0.9408; top
+   CN 0.4, not above the cap although ROW holds 0.6. */
+static void test_aggregate_is_not_a_country(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    f.countries[3].aggregate = true;
+    f.ge_refining[0].share = 0.4;
+    f.ge_refining[1].share = 0.6;
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    const mr_indicator_row *r = &ind.rows[2];
+    assert_close(r->hhi, 0.16, 1e-12);
+    assert_close(r->hhi_wgi, 0.9408, 1e-12);
+    assert_int_equal(r->top_country, 0);
+    assert_true(r->top_share == 0.4 && !r->above_cap && !r->wgi_assumed);
+    mr_indicators_free(&ind);
+}
+
+/* Every line of the table starts with the prefix (validate's "# " keeps
+   its output valid YAML); the rows show the figures and the flags. */
+static void test_table_is_prefixed_and_flags_rows(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    mr_indicators_print(&f.sc, &ind, "# ", tmp);
+    rewind(tmp);
+    char line[1024];
+    int rows = 0, above = 0, nowgi = 0, total = 0;
+    bool cap_line = false, count_line = false;
+    while (fgets(line, sizeof line, tmp)) {
+        assert_true(line[0] == '#' && (line[1] == ' ' || line[1] == '\n'));
+        total++;
+        if (!strncmp(line, "# ga ", 5) || !strncmp(line, "# ge ", 5))
+            rows++;
+        above += strstr(line, "ABOVE CAP  ") != NULL || (strstr(line, "ABOVE CAP\n") != NULL);
+        nowgi += strstr(line, "no WGI: 5 assumed (ROW)") != NULL;
+        cap_line |= strstr(line, "60%: the UK Vision 2035 target") != NULL;
+        count_line |= !strcmp(line, "# 1 of 3 stages above the cap of 60%\n");
+        if (!strncmp(line, "# ga ", 5) && strstr(line, "mining"))
+            assert_non_null(strstr(line, " 4600  ")); /* HHI x10^4 */
+        if (!strncmp(line, "# ga ", 5) && strstr(line, "mining"))
+            assert_non_null(strstr(line, " 2.49  "));
+    }
+    fclose(tmp);
+    assert_int_equal(rows, 3);
+    assert_int_equal(above, 1);
+    assert_int_equal(nowgi, 2);
+    assert_true(cap_line && count_line && total > rows);
+    mr_indicators_free(&ind);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_governance_rescales_wgi_to_0_10),
+        cmocka_unit_test(test_hhi_of_hand_computed_shares),
+        cmocka_unit_test(test_hhi_wgi_of_hand_computed_shares),
+        cmocka_unit_test(test_top_is_largest_share_first_on_tie),
+        cmocka_unit_test(test_cap_boundary_is_not_above),
+        cmocka_unit_test(test_compute_rows_and_default_cap),
+        cmocka_unit_test(test_policy_cap_replaces_the_default),
+        cmocka_unit_test(test_aggregate_is_not_a_country),
+        cmocka_unit_test(test_table_is_prefixed_and_flags_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

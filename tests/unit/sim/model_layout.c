@@ -1,0 +1,294 @@
+/* model_layout.c - the scenario compiled for the trial loop (sim/model.c,
+ * mr_model_build) against a small scenario laid out by hand: the supply
+ * slots stage by stage, the disruption processes in their order (every
+ * country outage, then every supplier outage, then every event) with their
+ * targets, the needs grouped by sector, the time step, the Cholesky factor
+ * of the price correlation, and the claims of priority rationing. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "sim/minrisk.h"
+#include "sim/model.h"
+#include "sim/rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Countries A, B, C, D (indices 0-3); D has an outage but supplies nothing.
+   Minerals x (0): mining A 0.6 (spare 0.1), B 0.4; refining C 1.0 with a
+   supplier outage. y (1): no mining; refining B 0.7 with a supplier
+   outage, C 0.3 (spare 0.5). Slots, stage by stage (stage index m*2 + s):
+     0 x/mining/A   1 x/mining/B   2 x/refining/C   (y/mining: none)
+     3 y/refining/B   4 y/refining/C
+   Events: ban (C on x and y, both stages: slots 2 and 4), quiet (rate 0,
+   no occurrences: no process), cut (A on x mining, one certain occurrence,
+   rate 0: slot 0).
+   Sectors s1 (priority 2) needs x 0.3, y 0.2; s2 (priority 1) needs y 0.5;
+   s3 (priority 2) needs x 0.4. Other uses have priority 1. */
+static const char layout_yaml[] =
+    "name: layout\n"
+    "simulation: {horizon_years: 3, steps_per_year: 4, trials: 10, seed: 3}\n"
+    "rationing: {rule: priority, other_uses_priority: 1}\n"
+    "countries:\n"
+    "  A: {outage: {rate_per_year: 0.5, severity: 0.5, duration_months: 2}}\n"
+    "  B: {}\n"
+    "  C: {outage: {rate_per_year: 0.2, severity: 1, duration_months: 1}}\n"
+    "  D: {outage: {rate_per_year: 1, severity: 1, duration_months: 1}}\n"
+    "minerals:\n"
+    "  x:\n"
+    "    demand_t: 100\n"
+    "    recycled_share: 0.1\n"
+    "    mining: [{country: A, share: 0.6, spare: 0.1}, {country: B, share: 0.4}]\n"
+    "    refining:\n"
+    "      - {country: C, share: 1,\n"
+    "         outage: {rate_per_year: 1, severity: 0.5, duration_months: 3}}\n"
+    "    stockpile: {target_months: 2, initial_months: 1, trigger: 0.1, max_release: 0.5,\n"
+    "                refill_rate: 0.2}\n"
+    "    price: {ref: 10, theta: 0.5, sigma: 0.2}\n"
+    "  y:\n"
+    "    demand_t: 5\n"
+    "    domestic_share: 0.05\n"
+    "    refining:\n"
+    "      - {country: B, share: 0.7,\n"
+    "         outage: {rate_per_year: 0.3, severity: 1, duration_months: 2}}\n"
+    "      - {country: C, share: 0.3, spare: 0.5}\n"
+    "    price: {ref: 20, theta: 0, sigma: 0}\n"
+    "sectors:\n"
+    "  s1:\n"
+    "    output_gbp: 1.0e9\n"
+    "    priority: 2\n"
+    "    needs: [{mineral: x, dependent_share: 1, demand_share: 0.3},\n"
+    "            {mineral: y, dependent_share: 0.5, demand_share: 0.2}]\n"
+    "  s2:\n"
+    "    output_gbp: 2.0e9\n"
+    "    priority: 1\n"
+    "    needs: [{mineral: y, dependent_share: 1, demand_share: 0.5}]\n"
+    "  s3:\n"
+    "    output_gbp: 3.0e9\n"
+    "    priority: 2\n"
+    "    needs: [{mineral: x, dependent_share: 0.25, demand_share: 0.4}]\n"
+    "events:\n"
+    "  ban:\n"
+    "    country: C\n"
+    "    minerals: [x, y]\n"
+    "    rate_per_year: 0.1\n"
+    "    severity: 0.8\n"
+    "    duration_months: 6\n"
+    "  quiet:\n"
+    "    country: B\n"
+    "    minerals: [x]\n"
+    "    rate_per_year: 0\n"
+    "    severity: 0.5\n"
+    "    duration_months: 1\n"
+    "  cut:\n"
+    "    country: A\n"
+    "    minerals: [x]\n"
+    "    stages: [mining]\n"
+    "    rate_per_year: 0\n"
+    "    occurrences:\n"
+    "      - {start_years: 0.5, severity: 1, duration_months: 3}\n"
+    "price_correlation:\n"
+    "  x: {y: 0.6}\n";
+
+static void build(const char *yaml, mr_scenario *sc, mr_model *md)
+{
+    mr_error err = {{0}};
+    if (mr_scenario_parse("layout.yaml", yaml, strlen(yaml), sc, &err))
+        fail_msg("%s", err.msg);
+    if (mr_model_build(sc, md, &err))
+        fail_msg("model: %s", err.msg);
+}
+
+static void assert_ints(const int *got, const int *want, int n, const char *what)
+{
+    for (int i = 0; i < n; i++)
+        if (got[i] != want[i])
+            fail_msg("%s[%d] = %d, expected %d", what, i, got[i], want[i]);
+}
+
+static void assert_doubles(const double *got, const double *want, int n, double tol,
+                           const char *what)
+{
+    for (int i = 0; i < n; i++)
+        if (!(fabs(got[i] - want[i]) <= tol))
+            fail_msg("%s[%d] = %.17g, expected %.17g", what, i, got[i], want[i]);
+}
+
+/* Sizes and the time step: 4 steps a year are dt = 1/4 year, h = 3 months. */
+static void test_sizes_and_time_step(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_model md;
+    build(layout_yaml, &sc, &md);
+    assert_int_equal(md.M, 2);
+    assert_int_equal(md.S, 3);
+    assert_int_equal(md.H, 3);
+    assert_int_equal(md.n, 4);
+    assert_int_equal(md.T, 12);
+    assert_true(md.dt == 0.25);
+    assert_true(md.h == 3.0);
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
+/* One slot per (mineral, stage, supplier), stage by stage; an absent
+   stage has no slots and starts where the next one does. */
+static void test_slots_stage_by_stage(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_model md;
+    build(layout_yaml, &sc, &md);
+    assert_int_equal(md.nslots, 5);
+    assert_doubles(md.slot_share, (double[]){0.6, 0.4, 1.0, 0.7, 0.3}, 5, 0.0, "slot_share");
+    assert_doubles(md.slot_spare, (double[]){0.1, 0.0, 0.0, 0.0, 0.5}, 5, 0.0, "slot_spare");
+    assert_ints(md.slot_stage, (int[]){0, 0, 1, 3, 3}, 5, "slot_stage");
+    assert_ints(md.slot_country, (int[]){0, 1, 2, 1, 2}, 5, "slot_country");
+    assert_ints(md.stage_first, (int[]){0, 2, 3, 3}, 4, "stage_first");
+    assert_ints(md.stage_n, (int[]){2, 1, 0, 2}, 4, "stage_n");
+    assert_int_equal(md.max_stage_n, 2);
+    /* per mineral: recycled, domestic, the stockpile of x only */
+    assert_doubles(md.recycled, (double[]){0.1, 0.0}, 2, 0.0, "recycled");
+    assert_doubles(md.domestic, (double[]){0.0, 0.05}, 2, 0.0, "domestic");
+    assert_ints(md.has_stockpile, (int[]){1, 0}, 2, "has_stockpile");
+    assert_true(md.stockpile_initial[0] == 1.0);
+    assert_true(md.stockpile[0].target_months == 2.0 && md.stockpile[0].trigger == 0.1);
+    assert_true(md.stockpile[0].max_release == 0.5 && md.stockpile[0].refill_rate == 0.2);
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
+/* Every country outage (A, C; D supplies nothing, B has none), then every
+   supplier outage (x/refining/C, y/refining/B), then every event that can
+   occur (ban, cut; quiet has rate 0 and no occurrences). */
+static void test_processes_in_order_with_targets(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_model md;
+    build(layout_yaml, &sc, &md);
+    static const char *const names[] = {
+        "country/A", "country/C", "supplier/x/refining/C", "supplier/y/refining/B",
+        "event/ban", "event/cut"};
+    const mr_proc_kind kinds[] = {MR_PROC_COUNTRY,  MR_PROC_COUNTRY, MR_PROC_SUPPLIER,
+                                  MR_PROC_SUPPLIER, MR_PROC_EVENT,   MR_PROC_EVENT};
+    assert_int_equal(md.nproc, 6);
+    for (int i = 0; i < 6; i++) {
+        assert_string_equal(md.proc_name[i], names[i]);
+        assert_int_equal(md.proc_kind[i], kinds[i]);
+        /* the stream id is the hash of the name (MODEL §12) */
+        assert_true(md.proc_stream[i] == mr_hash64(names[i]));
+    }
+    /* where each strikes, and its index: country, slot, or event */
+    assert_ints(md.proc_country, (int[]){0, 2, 2, 1, 2, 0}, 6, "proc_country");
+    assert_ints(md.proc_index, (int[]){0, 2, 2, 3, 0, 2}, 6, "proc_index");
+    /* targets: A {0}; C {2, 4}; slot 2; slot 3; ban {2, 4}; cut {0} */
+    assert_ints(md.proc_first, (int[]){0, 1, 3, 4, 5, 7, 8}, 7, "proc_first");
+    assert_ints(md.targets, (int[]){0, 2, 4, 2, 3, 2, 4, 0}, 8, "targets");
+    /* the processes point into the scenario */
+    assert_ptr_equal(md.proc[0], &sc.countries[0].outage);
+    assert_ptr_equal(md.proc[1], &sc.countries[2].outage);
+    assert_ptr_equal(md.proc[2], &sc.minerals[0].stage[MR_STAGE_REFINING].suppliers[0].outage);
+    assert_ptr_equal(md.proc[3], &sc.minerals[1].stage[MR_STAGE_REFINING].suppliers[0].outage);
+    assert_ptr_equal(md.proc[4], &sc.events[0].process);
+    assert_ptr_equal(md.proc[5], &sc.events[2].process);
+    /* certain occurrences: cut's one, nobody else's */
+    assert_ints(md.proc_ncertain, (int[]){0, 0, 0, 0, 0, 1}, 6, "proc_ncertain");
+    assert_ptr_equal(md.proc_certain[5], sc.events[2].occurrences);
+    assert_true(md.proc_certain[5][0].start_years == 0.5);
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
+/* Needs grouped by sector, in file order. */
+static void test_needs_grouped_by_sector(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_model md;
+    build(layout_yaml, &sc, &md);
+    assert_int_equal(md.nneeds, 4);
+    assert_ints(md.need_first, (int[]){0, 2, 3, 4}, 4, "need_first");
+    assert_ints(md.need_mineral, (int[]){0, 1, 1, 0}, 4, "need_mineral");
+    assert_doubles(md.need_delta, (double[]){0.3, 0.2, 0.5, 0.4}, 4, 0.0, "need_delta");
+    assert_doubles(md.need_a, (double[]){1.0, 0.5, 1.0, 0.25}, 4, 0.0, "need_a");
+    assert_doubles(md.output, (double[]){1.0e9, 2.0e9, 3.0e9}, 3, 0.0, "output");
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
+/* Correlation [[1, r], [r, 1]] with r = 0.6: L = [[1, 0], [r, sqrt(1 - r^2)]]
+   = [[1, 0], [0.6, 0.8]], the upper triangle zero. */
+static void test_cholesky_of_two_by_two(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_model md;
+    build(layout_yaml, &sc, &md);
+    assert_doubles(md.chol, (double[]){1.0, 0.0, 0.6, 0.8}, 4, 1e-15, "chol");
+    assert_true(md.chol[1] == 0.0);
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
+/* Priority rationing: per mineral, the claimants sorted by (priority, order
+   of appearance), other uses last in order with 1 - the sectors' shares.
+     x: other uses (1, 0.3), s1 (2, 0.3), s3 (2, 0.4): groups [0,1) [1,3)
+     y: s2 (1, 0.5), other uses (1, 0.3), s1 (2, 0.2): groups [0,2) [2,3) */
+static void test_priority_claims(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_model md;
+    build(layout_yaml, &sc, &md);
+    assert_int_equal(md.priority, 1);
+    assert_ints(md.claim_first, (int[]){0, 3, 6}, 3, "claim_first");
+    assert_ints(md.claim_need, (int[]){-1, 0, 3, 2, -1, 1}, 6, "claim_need");
+    assert_doubles(md.claim_demand, (double[]){0.3, 0.3, 0.4, 0.5, 0.3, 0.2}, 6, 1e-15,
+                   "claim_demand");
+    assert_ints(md.group_first, (int[]){0, 3, 6}, 3, "group_first");
+    assert_ints(md.group_start, (int[]){0, 1, 3, 0, 2, 3}, 6, "group_start");
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
+/* Proportional rationing: no priority, and without price_correlation the
+   factor is the identity. */
+static void test_proportional_and_identity(void **state)
+{
+    (void)state;
+    char *yaml = strdup(layout_yaml);
+    assert_non_null(yaml);
+    char *r = strstr(yaml, "rationing: {rule: priority, other_uses_priority: 1}\n");
+    assert_non_null(r);
+    memset(r, ' ', strlen("rationing: {rule: priority, other_uses_priority: 1}"));
+    *strstr(yaml, "price_correlation:") = '\0';
+    mr_scenario sc;
+    mr_model md;
+    build(yaml, &sc, &md);
+    assert_int_equal(md.priority, 0);
+    assert_doubles(md.chol, (double[]){1.0, 0.0, 0.0, 1.0}, 4, 0.0, "chol");
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+    free(yaml);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sizes_and_time_step),
+        cmocka_unit_test(test_slots_stage_by_stage),
+        cmocka_unit_test(test_processes_in_order_with_targets),
+        cmocka_unit_test(test_needs_grouped_by_sector),
+        cmocka_unit_test(test_cholesky_of_two_by_two),
+        cmocka_unit_test(test_priority_claims),
+        cmocka_unit_test(test_proportional_and_identity),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

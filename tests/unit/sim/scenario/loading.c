@@ -1,0 +1,954 @@
+/* loading.c - the scenario loader (sim/scenario/loader.c, out/scenario_yaml.c).
+ *
+ * Defaults, the error lines for bad input (inline texts, and every
+ * file in tests/bad against its "# expect:" line), the resolved-YAML round
+ * trip, and the reference scenario. Files are read relative to the source
+ * root: $MINRISK_SRC (set by tests/bad/tests.cmake), else the root the
+ * build was configured from (MINRISK_SOURCE_DIR).
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup, chdir, opendir */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/minrisk.h"
+#include "sim/scenario/loader.h"
+#include "sim/studies/sweep.h"
+
+/* Every key left to its default. */
+static const char *MINIMAL = "name: minimal\n"
+                             "simulation:\n"
+                             "  horizon_years: 3\n"
+                             "countries:\n"
+                             "  A: {}\n"
+                             "  B: {wgi_pv: 0.5}\n"
+                             "minerals:\n"
+                             "  m:\n"
+                             "    demand_t: 10\n"
+                             "    mining:\n"
+                             "      - {country: A, share: 1}\n"
+                             "    price: {ref: 100}\n"
+                             "sectors:\n"
+                             "  s:\n"
+                             "    output_gbp: 1e9\n"
+                             "    needs:\n"
+                             "      - {mineral: m, dependent_share: 0.5, demand_share: 0.25}\n";
+
+/* Every key given, every distribution kind used. */
+static const char *FULL =
+    "name: \"full \\\"quoted\\\" name\"\n"
+    "description: |\n"
+    "  two\n"
+    "  lines\n"
+    "simulation: {horizon_years: 7, steps_per_year: 52, trials: 4294967295,\n"
+    "             seed: 18446744073709551615}\n"
+    "defaults:\n"
+    "  wgi_rate:\n"
+    "    rate_at_zero_per_year: 0.05\n"
+    "    factor_per_unit: 2.5\n"
+    "    severity: {beta: [2, 5]}\n"
+    "    duration_months: {exponential: 4}\n"
+    "  buffer_refill_rate: 0.75\n"
+    "rationing: {rule: priority, other_uses_priority: 7}\n"
+    "countries:\n"
+    "  CN: {name: China, wgi_pv: -0.44}\n"
+    "  AU:\n"
+    "    name: Australia\n"
+    "    wgi_pv: 0.92\n"
+    "    outage: {rate_per_year: 0.02, severity: {fixed: 0.3}, duration_months: 2}\n"
+    "  ROW: {name: Rest of world}\n"
+    "minerals:\n"
+    "  ga:\n"
+    "    name: Gallium\n"
+    "    unit: kg\n"
+    "    demand_t: 10_000\n"
+    "    recycled_share: 0.1\n"
+    "    domestic_share: 0.2\n"
+    "    spare_ramp_months: 6\n"
+    "    mining:\n"
+    "      - {country: CN, share: 0.6}\n"
+    "      - {country: AU, share: 0.3, spare: 0.2,\n"
+    "         outage: {rate_per_year: 0.1, severity: {uniform: [0.2, 0.4]},\n"
+    "                  duration_months: {lognormal: {median: 3, sigma: 0.5}}}}\n"
+    "      - {country: ROW, share: 0.1}\n"
+    "    refining:\n"
+    "      - {country: CN, share: 1}\n"
+    "    stockpile: {target_months: 3}\n"
+    "    price:\n"
+    "      ref: 400000\n"
+    "      theta: 0.4\n"
+    "      sigma: 0.2\n"
+    "      elasticity: 0.5\n"
+    "      max_multiple: 20\n"
+    "      jumps: {rate_per_year: 0.3, mu: -0.1, sigma: 0.2}\n"
+    "  li:\n"
+    "    demand_t: 5000\n"
+    "    refining:\n"
+    "      - {country: AU, share: 0.1}\n"
+    "      - {country: CN, share: 0.2}\n"
+    "      - {country: ROW, share: 0.7}\n"
+    "    stockpile: {target_months: 2, initial_months: 1, trigger: 0.1, max_release: 0.3,\n"
+    "                refill_rate: 0.1}\n"
+    "    price: {ref: 10800}\n"
+    "sectors:\n"
+    "  def:\n"
+    "    name: Defence\n"
+    "    output_gbp: 25e9\n"
+    "    priority: 3\n"
+    "    recovery_rate: 0.25\n"
+    "    combine: independent\n"
+    "    needs:\n"
+    "      - {mineral: li, dependent_share: 0.1, substitutable: 0.2, demand_share: 0.3,\n"
+    "         spend_gbp: 1e6, buffer_months: 6}\n"
+    "      - {mineral: ga, dependent_share: 0.2, demand_share: 0.5}\n"
+    "  auto:\n"
+    "    output_gbp: 80e9\n"
+    "    needs: []\n"
+    "events:\n"
+    "  ctl:\n"
+    "    name: Controls\n"
+    "    country: CN\n"
+    "    minerals: [ga, li]\n"
+    "    rate_per_year: 0.15\n"
+    "    severity: 0.8\n"
+    "    duration_months: {fixed: 3}\n"
+    "  ref-only:\n"
+    "    country: CN\n"
+    "    minerals: [ga]\n"
+    "    stages: [refining]\n"
+    "    rate_per_year: 0\n"
+    "    severity: {beta: [1, 1]}\n"
+    "    duration_months: 1.5\n"
+    "interdependency:\n"
+    "  def: {auto: 0.3}\n"
+    "  auto: {def: 0.2, auto: 0.1}\n"
+    "price_correlation:\n"
+    "  ga: {ga: 1, li: 0.4}\n";
+
+/* ------------------------------------------------------------- helpers */
+
+static char *src_root(void)
+{
+    const char *env = getenv("MINRISK_SRC");
+    if (env && *env)
+        return strdup(env);
+    return strdup(MINRISK_SOURCE_DIR); /* set by tests/CMakeLists.txt */
+}
+
+static int parse(const char *text, mr_scenario *sc, mr_error *err)
+{
+    return mr_scenario_parse("t.yaml", text, strlen(text), sc, err);
+}
+
+/* Parse `text` after replacing the first `from` by `to`. */
+static int parse_edit(const char *text, const char *from, const char *to, mr_scenario *sc,
+                      mr_error *err)
+{
+    const char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t n = strlen(text) - strlen(from) + strlen(to);
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    size_t k = (size_t)(at - text);
+    memcpy(buf, text, k);
+    strcpy(buf + k, to);
+    strcat(buf, at + strlen(from));
+    int rc = parse(buf, sc, err);
+    free(buf);
+    return rc;
+}
+
+static bool is_zero(const mr_scenario *sc)
+{
+    static const mr_scenario zero;
+    return memcmp(sc, &zero, sizeof zero) == 0;
+}
+
+static void expect_error(const char *text, const char *from, const char *to, const char *msg)
+{
+    mr_scenario sc;
+    mr_error err;
+    int rc = from ? parse_edit(text, from, to, &sc, &err) : parse(text, &sc, &err);
+    assert_int_equal(rc, -1);
+    assert_string_equal(err.msg, msg);
+    assert_true(is_zero(&sc));
+}
+
+static void assert_process_equal(const mr_process *a, const mr_process *b)
+{
+    assert_true(a->rate_per_year == b->rate_per_year);
+    assert_int_equal(a->severity.kind, b->severity.kind);
+    assert_true(a->severity.a == b->severity.a && a->severity.b == b->severity.b);
+    assert_int_equal(a->duration.kind, b->duration.kind);
+    assert_true(a->duration.a == b->duration.a && a->duration.b == b->duration.b);
+}
+
+/* Field by field, everything but the source path and text. */
+static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
+{
+    assert_string_equal(a->name, b->name);
+    assert_string_equal(a->description, b->description);
+    assert_int_equal(a->horizon_years, b->horizon_years);
+    assert_int_equal(a->steps_per_year, b->steps_per_year);
+    assert_true(a->trials == b->trials);
+    assert_true(a->seed == b->seed);
+    assert_int_equal(a->has_wgi_rate, b->has_wgi_rate);
+    assert_true(a->wgi_rate_at_zero == b->wgi_rate_at_zero);
+    assert_true(a->wgi_factor_per_unit == b->wgi_factor_per_unit);
+    mr_process pa = {0, a->wgi_severity, a->wgi_duration},
+               pb = {0, b->wgi_severity, b->wgi_duration};
+    assert_process_equal(&pa, &pb);
+    assert_true(a->buffer_refill_rate == b->buffer_refill_rate);
+    assert_int_equal(a->rationing, b->rationing);
+    assert_int_equal(a->other_uses_priority, b->other_uses_priority);
+
+    assert_int_equal(a->ncountries, b->ncountries);
+    for (int i = 0; i < a->ncountries; i++) {
+        const mr_country *x = &a->countries[i], *y = &b->countries[i];
+        assert_string_equal(x->id, y->id);
+        assert_string_equal(x->name, y->name);
+        assert_int_equal(x->has_wgi, y->has_wgi);
+        assert_true(x->wgi_pv == y->wgi_pv);
+        assert_int_equal(x->outage_source, y->outage_source);
+        assert_process_equal(&x->outage, &y->outage);
+    }
+    assert_int_equal(a->nminerals, b->nminerals);
+    for (int i = 0; i < a->nminerals; i++) {
+        const mr_mineral *x = &a->minerals[i], *y = &b->minerals[i];
+        assert_string_equal(x->id, y->id);
+        assert_string_equal(x->name, y->name);
+        assert_string_equal(x->unit, y->unit);
+        assert_true(x->demand_t == y->demand_t);
+        assert_true(x->recycled_share == y->recycled_share);
+        assert_true(x->domestic_share == y->domestic_share);
+        assert_true(x->spare_ramp_months == y->spare_ramp_months);
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            assert_int_equal(x->stage[s].n, y->stage[s].n);
+            for (int k = 0; k < x->stage[s].n; k++) {
+                const mr_supplier *u = &x->stage[s].suppliers[k], *v = &y->stage[s].suppliers[k];
+                assert_int_equal(u->country, v->country);
+                assert_true(u->share == v->share);
+                assert_true(u->spare == v->spare);
+                assert_process_equal(&u->outage, &v->outage);
+            }
+        }
+        assert_memory_equal(&x->stockpile, &y->stockpile, sizeof x->stockpile);
+        assert_memory_equal(&x->price, &y->price, sizeof x->price);
+    }
+    assert_int_equal(a->nsectors, b->nsectors);
+    for (int i = 0; i < a->nsectors; i++) {
+        const mr_sector *x = &a->sectors[i], *y = &b->sectors[i];
+        assert_string_equal(x->id, y->id);
+        assert_string_equal(x->name, y->name);
+        assert_true(x->output_gbp == y->output_gbp);
+        assert_int_equal(x->priority, y->priority);
+        assert_true(x->recovery_rate == y->recovery_rate);
+        assert_int_equal(x->combine, y->combine);
+        assert_int_equal(x->nneeds, y->nneeds);
+        if (x->nneeds)
+            assert_memory_equal(x->needs, y->needs, (size_t)x->nneeds * sizeof *x->needs);
+    }
+    assert_int_equal(a->nevents, b->nevents);
+    for (int i = 0; i < a->nevents; i++) {
+        const mr_event *x = &a->events[i], *y = &b->events[i];
+        assert_string_equal(x->id, y->id);
+        assert_string_equal(x->name, y->name);
+        assert_int_equal(x->country, y->country);
+        assert_int_equal(x->nminerals, y->nminerals);
+        assert_memory_equal(x->minerals, y->minerals, (size_t)x->nminerals * sizeof(int));
+        assert_int_equal(x->stages[0], y->stages[0]);
+        assert_int_equal(x->stages[1], y->stages[1]);
+        assert_process_equal(&x->process, &y->process);
+        assert_int_equal(x->noccurrences, y->noccurrences);
+        if (x->noccurrences)
+            assert_memory_equal(x->occurrences, y->occurrences,
+                                (size_t)x->noccurrences * sizeof *x->occurrences);
+    }
+    assert_true(a->policy_cap == b->policy_cap);
+    const mr_policies *pa_ = &a->policies, *pb_ = &b->policies;
+    assert_int_equal(pa_->new_source_country, pb_->new_source_country);
+    assert_true(pa_->new_source_spare == pb_->new_source_spare);
+    assert_process_equal(&pa_->new_source_outage, &pb_->new_source_outage);
+    assert_true(pa_->domestic_share == pb_->domestic_share);
+    assert_true(pa_->recycled_share == pb_->recycled_share);
+    assert_int_equal(pa_->has_stockpile, pb_->has_stockpile);
+    assert_true(pa_->stockpile_months == pb_->stockpile_months);
+    assert_int_equal(pa_->nstockpile_minerals, pb_->nstockpile_minerals);
+    if (pa_->nstockpile_minerals)
+        assert_memory_equal(pa_->stockpile_minerals, pb_->stockpile_minerals,
+                            (size_t)pa_->nstockpile_minerals * sizeof(int));
+    assert_true(pa_->stockpile_trigger == pb_->stockpile_trigger);
+    assert_true(pa_->stockpile_max_release == pb_->stockpile_max_release);
+    assert_true(pa_->stockpile_refill_rate == pb_->stockpile_refill_rate);
+    assert_int_equal(pa_->has_rationing, pb_->has_rationing);
+    assert_int_equal(pa_->rationing, pb_->rationing);
+    assert_int_equal(pa_->other_uses_priority, pb_->other_uses_priority);
+    size_t S = (size_t)a->nsectors, M = (size_t)a->nminerals;
+    assert_memory_equal(a->interdependency, b->interdependency, S * S * sizeof(double));
+    assert_memory_equal(a->price_correlation, b->price_correlation, M * M * sizeof(double));
+}
+
+/* resolved YAML -> parse -> the same struct, and the same text again. */
+static void check_round_trip(const mr_scenario *sc)
+{
+    mr_scenario back;
+    mr_error err;
+    char *y1 = mr_scenario_resolved_yaml(sc);
+    assert_non_null(y1);
+    if (mr_scenario_parse("resolved.yaml", y1, strlen(y1), &back, &err) != 0)
+        fail_msg("resolved YAML does not parse: %s\n%s", err.msg, y1);
+    assert_scenario_equal(sc, &back);
+    char *y2 = mr_scenario_resolved_yaml(&back);
+    assert_non_null(y2);
+    assert_string_equal(y1, y2);
+    free(y1);
+    free(y2);
+    mr_scenario_free(&back);
+}
+
+/* --------------------------------------------------------------- tests */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    if (parse(MINIMAL, &sc, &err))
+        fail_msg("%s", err.msg);
+
+    assert_string_equal(sc.name, "minimal");
+    assert_string_equal(sc.description, "");
+    assert_string_equal(sc.source_path, "t.yaml");
+    assert_int_equal(sc.source_len, strlen(MINIMAL));
+    assert_string_equal(sc.source_text, MINIMAL);
+    assert_int_equal(sc.horizon_years, 3);
+    assert_int_equal(sc.steps_per_year, 12);
+    assert_true(sc.trials == 10000);
+    assert_true(sc.seed == 1);
+    assert_false(sc.has_wgi_rate);
+    assert_true(sc.buffer_refill_rate == 0.5);
+    assert_int_equal(sc.rationing, MR_RATION_PROPORTIONAL);
+    assert_int_equal(sc.other_uses_priority, 1000);
+
+    assert_int_equal(sc.ncountries, 2);
+    assert_string_equal(sc.countries[0].id, "A");
+    assert_string_equal(sc.countries[0].name, "A");
+    assert_false(sc.countries[0].has_wgi);
+    assert_int_equal(sc.countries[0].outage_source, MR_OUTAGE_NONE);
+    assert_true(sc.countries[0].outage.rate_per_year == 0);
+    /* wgi_pv without defaults.wgi_rate: no derived outage */
+    assert_true(sc.countries[1].has_wgi);
+    assert_true(sc.countries[1].wgi_pv == 0.5);
+    assert_int_equal(sc.countries[1].outage_source, MR_OUTAGE_NONE);
+    assert_true(sc.countries[1].outage.rate_per_year == 0);
+
+    assert_int_equal(sc.nminerals, 1);
+    const mr_mineral *m = &sc.minerals[0];
+    assert_string_equal(m->id, "m");
+    assert_string_equal(m->name, "m");
+    assert_string_equal(m->unit, "t");
+    assert_true(m->demand_t == 10);
+    assert_true(m->recycled_share == 0 && m->domestic_share == 0);
+    assert_true(m->spare_ramp_months == 0);
+    assert_int_equal(m->stage[MR_STAGE_MINING].n, 1);
+    assert_int_equal(m->stage[MR_STAGE_REFINING].n, 0);
+    assert_null(m->stage[MR_STAGE_REFINING].suppliers);
+    const mr_supplier *s = &m->stage[MR_STAGE_MINING].suppliers[0];
+    assert_int_equal(s->country, 0);
+    assert_true(s->share == 1 && s->spare == 0);
+    assert_true(s->outage.rate_per_year == 0);
+    assert_false(m->stockpile.present);
+    assert_true(m->price.ref == 100);
+    assert_true(m->price.theta == 0.5);
+    assert_true(m->price.sigma == 0.3);
+    assert_true(m->price.elasticity == 0.3);
+    assert_true(m->price.max_multiple == 10);
+    assert_true(m->price.jump_rate == 0 && m->price.jump_mu == 0 && m->price.jump_sigma == 0);
+
+    assert_int_equal(sc.nsectors, 1);
+    const mr_sector *j = &sc.sectors[0];
+    assert_string_equal(j->id, "s");
+    assert_string_equal(j->name, "s");
+    assert_true(j->output_gbp == 1e9);
+    assert_int_equal(j->priority, 100);
+    assert_true(j->recovery_rate == 1.0);
+    assert_int_equal(j->combine, MR_COMBINE_LIMITING);
+    assert_int_equal(j->nneeds, 1);
+    assert_int_equal(j->needs[0].mineral, 0);
+    assert_true(j->needs[0].dependent_share == 0.5);
+    assert_true(j->needs[0].substitutable == 0);
+    assert_true(j->needs[0].demand_share == 0.25);
+    assert_true(j->needs[0].spend_gbp == 0);
+    assert_true(j->needs[0].buffer_months == 0);
+
+    assert_int_equal(sc.nevents, 0);
+    assert_null(sc.events);
+    assert_true(sc.interdependency[0] == 0);
+    assert_true(sc.price_correlation[0] == 1);
+
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+    assert_true(is_zero(&sc));
+    mr_scenario_free(&sc); /* freeing twice is harmless */
+}
+
+static void test_full(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    if (parse(FULL, &sc, &err))
+        fail_msg("%s", err.msg);
+
+    assert_string_equal(sc.name, "full \"quoted\" name");
+    assert_string_equal(sc.description, "two\nlines\n");
+    assert_int_equal(sc.steps_per_year, 52);
+    assert_true(sc.trials == 4294967295u);
+    assert_true(sc.seed == UINT64_MAX);
+    assert_true(sc.has_wgi_rate);
+    assert_int_equal(sc.wgi_severity.kind, MR_SEV_BETA);
+    assert_true(sc.wgi_severity.a == 2 && sc.wgi_severity.b == 5);
+    assert_int_equal(sc.wgi_duration.kind, MR_DUR_EXPONENTIAL);
+    assert_true(sc.wgi_duration.a == 4);
+    assert_true(sc.buffer_refill_rate == 0.75);
+    assert_int_equal(sc.rationing, MR_RATION_PRIORITY);
+    assert_int_equal(sc.other_uses_priority, 7);
+
+    /* MODEL §3.1: rate = rate_at_zero * factor ^ (-wgi_pv) */
+    const mr_country *cn = &sc.countries[0];
+    assert_int_equal(cn->outage_source, MR_OUTAGE_FROM_WGI);
+    assert_true(cn->outage.rate_per_year == 0.05 * pow(2.5, 0.44));
+    assert_int_equal(cn->outage.severity.kind, MR_SEV_BETA);
+    assert_int_equal(cn->outage.duration.kind, MR_DUR_EXPONENTIAL);
+    const mr_country *au = &sc.countries[1];
+    assert_int_equal(au->outage_source, MR_OUTAGE_EXPLICIT); /* explicit wins over wgi */
+    assert_true(au->outage.rate_per_year == 0.02);
+    assert_int_equal(au->outage.severity.kind, MR_SEV_FIXED);
+    assert_true(au->outage.severity.a == 0.3);
+    assert_int_equal(au->outage.duration.kind, MR_DUR_FIXED);
+    assert_true(au->outage.duration.a == 2);
+    assert_int_equal(sc.countries[2].outage_source, MR_OUTAGE_NONE);
+
+    const mr_mineral *ga = &sc.minerals[0];
+    assert_string_equal(ga->name, "Gallium");
+    assert_string_equal(ga->unit, "kg");
+    assert_true(ga->demand_t == 10000);
+    assert_int_equal(ga->stage[0].n, 3);
+    assert_int_equal(ga->stage[1].n, 1);
+    const mr_supplier *s = &ga->stage[0].suppliers[1];
+    assert_int_equal(s->country, 1);
+    assert_true(s->spare == 0.2);
+    assert_int_equal(s->outage.severity.kind, MR_SEV_UNIFORM);
+    assert_true(s->outage.severity.a == 0.2 && s->outage.severity.b == 0.4);
+    assert_int_equal(s->outage.duration.kind, MR_DUR_LOGNORMAL);
+    assert_true(s->outage.duration.a == 3 && s->outage.duration.b == 0.5);
+    /* stockpile defaults: initial = target */
+    assert_true(ga->stockpile.present);
+    assert_true(ga->stockpile.target_months == 3 && ga->stockpile.initial_months == 3);
+    assert_true(ga->stockpile.trigger == 0 && ga->stockpile.max_release == 1);
+    assert_true(ga->stockpile.refill_rate == 0.25);
+    assert_true(ga->price.jump_rate == 0.3 && ga->price.jump_mu == -0.1);
+    const mr_mineral *li = &sc.minerals[1];
+    assert_true(li->stockpile.initial_months == 1 && li->stockpile.max_release == 0.3);
+
+    assert_int_equal(sc.sectors[0].combine, MR_COMBINE_INDEPENDENT);
+    assert_int_equal(sc.sectors[0].priority, 3);
+    assert_int_equal(sc.sectors[0].needs[0].mineral, 1);
+    assert_int_equal(sc.sectors[1].nneeds, 0);
+
+    assert_int_equal(sc.nevents, 2);
+    assert_true(sc.events[0].stages[0] && sc.events[0].stages[1]); /* default: both */
+    assert_int_equal(sc.events[0].nminerals, 2);
+    assert_int_equal(sc.events[0].minerals[1], 1);
+    assert_string_equal(sc.events[1].name, "ref-only");
+    assert_false(sc.events[1].stages[MR_STAGE_MINING]);
+    assert_true(sc.events[1].stages[MR_STAGE_REFINING]);
+    assert_true(sc.events[1].process.duration.a == 1.5);
+
+    /* A*[i][j], row-major in sector order (def, auto) */
+    assert_true(sc.interdependency[0 * 2 + 1] == 0.3);
+    assert_true(sc.interdependency[1 * 2 + 0] == 0.2);
+    assert_true(sc.interdependency[1 * 2 + 1] == 0.1);
+    assert_true(sc.interdependency[0] == 0);
+    /* given one way, filled both ways */
+    assert_true(sc.price_correlation[1] == 0.4 && sc.price_correlation[2] == 0.4);
+    assert_true(sc.price_correlation[3] == 1);
+
+    char *y = mr_scenario_resolved_yaml(&sc);
+    assert_non_null(y);
+    assert_non_null(strstr(y, "# outage derived from defaults.wgi_rate"));
+    free(y);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+}
+
+static void test_inline_errors(void **state)
+{
+    (void)state;
+    expect_error("", NULL, NULL,
+                 "t.yaml:1:1: (root): the document is empty; expected a mapping with name, "
+                 "simulation, countries, minerals and sectors");
+    expect_error("- a\n- b\n", NULL, NULL, "t.yaml:1:1: (root): expected a mapping, got a list");
+    expect_error("name: [x\n", NULL, NULL, "t.yaml:2:1: syntax: did not find expected ',' or ']'");
+    expect_error(MINIMAL, "share: 1}", "share: 1.3}",
+                 "t.yaml:11:29: minerals.m.mining[0].share: must be in [0,1], got 1.3");
+    expect_error(MINIMAL, "{country: A,", "{country: a,",
+                 "t.yaml:11:19: minerals.m.mining[0].country: unknown country 'a' (did you mean "
+                 "'A'?)");
+    expect_error(MINIMAL, "price: {ref: 100}", "price: {ref: 100, thetta: 1}",
+                 "t.yaml:12:23: minerals.m.price.thetta: unknown key 'thetta' (did you mean "
+                 "'theta'?)");
+    expect_error(MINIMAL, "price: {ref: 100}", "price: {ref: 0}",
+                 "t.yaml:12:18: minerals.m.price.ref: must be > 0, got 0");
+    expect_error(MINIMAL, "price: {ref: 100}", "price: {ref: 100, max_multiple: 1}",
+                 "t.yaml:12:37: minerals.m.price.max_multiple: must be > 1, got 1");
+    expect_error(MINIMAL, "price: {ref: 100}",
+                 "stockpile: {target_months: 1, trigger: 1}\n"
+                 "    price: {ref: 100}",
+                 "t.yaml:12:44: minerals.m.stockpile.trigger: must be in [0,1), got 1");
+    expect_error(MINIMAL, "output_gbp: 1e9", "output_gbp: 1e9\n    recovery_rate: 0",
+                 "t.yaml:16:20: sectors.s.recovery_rate: must be in (0,1], got 0");
+    expect_error(MINIMAL, "horizon_years: 3", "horizon_years: 3\n  seed: -1",
+                 "t.yaml:4:9: simulation.seed: must be an integer in [0,18446744073709551615], "
+                 "got -1");
+    expect_error(MINIMAL, "horizon_years: 3", "horizon_years: 3\n  seed: 18446744073709551616",
+                 "t.yaml:4:9: simulation.seed: must be an integer in [0,18446744073709551615], "
+                 "got 18446744073709551616");
+    expect_error(MINIMAL, "horizon_years: 3", "horizon_years: 1001",
+                 "t.yaml:3:18: simulation.horizon_years: must be an integer in [1,1000], got 1001");
+    expect_error(MINIMAL, "sectors:",
+                 "events:\n  e: {country: A, minerals: [m], "
+                 "rate_per_year: 1, severity: {uniform: [0.1]}, duration_months: 1}\nsectors:",
+                 "t.yaml:14:72: events.e.severity.uniform: expected a list of two numbers [a, b], "
+                 "got a list of another length");
+    expect_error(MINIMAL, "sectors:",
+                 "events:\n  e: {country: A, minerals: [m], "
+                 "rate_per_year: 1, severity: {beta: [0, 1]}, duration_months: 1}\nsectors:",
+                 "t.yaml:14:70: events.e.severity.beta[0]: must be > 0, got 0");
+    expect_error(MINIMAL, "sectors:",
+                 "events:\n  e: {country: A, minerals: [m], "
+                 "rate_per_year: 1, severity: 1, duration_months: {lognormal: {median: 2}}}\n"
+                 "sectors:",
+                 "t.yaml:14:94: events.e.duration_months.lognormal.sigma: required key is missing");
+    expect_error(MINIMAL, "sectors:",
+                 "events:\n  e: {country: A, minerals: [m, m], "
+                 "rate_per_year: 1, severity: 1, duration_months: 1}\nsectors:",
+                 "t.yaml:14:33: events.e.minerals[1]: mineral 'm' is listed twice (at [0])");
+    expect_error(MINIMAL, "A: {}", "A: {}\n  A: {}",
+                 "t.yaml:6:3: countries.A: duplicate key 'A' (first given at line 5)");
+    expect_error(MINIMAL, "name: minimal", "name: \"\"", "t.yaml:1:7: name: must not be empty");
+    expect_error(MINIMAL, "1e9", "\"1e9\"",
+                 "t.yaml:15:17: sectors.s.output_gbp: expected a number, got the quoted string "
+                 "'1e9'");
+    expect_error(MINIMAL, "1e9", ".inf",
+                 "t.yaml:15:17: sectors.s.output_gbp: expected a number, got '.inf'");
+    expect_error(MINIMAL, "sectors:", "rationing: {other_uses_priority: 3}\nsectors:",
+                 "t.yaml:13:12: rationing.rule: required key is missing");
+    expect_error(MINIMAL, "sectors:", "rationing: proportionnal\nsectors:",
+                 "t.yaml:13:12: rationing: must be 'proportional' or 'priority', got "
+                 "'proportionnal' (did you mean 'proportional'?)");
+    /* a message stays one line whatever the key holds */
+    expect_error(MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
+                 "t.yaml:2:1: bad?key: unknown key 'bad?key' (expected one of: name, "
+                 "description, extends, simulation, defaults, rationing, policies, countries, "
+                 "minerals, sectors, events, interdependency, price_correlation, output, sweep)");
+}
+
+static void test_load_errors(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    assert_int_equal(mr_scenario_load("tests/bad/no-such-file.yaml", &sc, &err), -1);
+    assert_string_equal(err.msg,
+                        "tests/bad/no-such-file.yaml: cannot read: No such file or directory");
+    assert_true(is_zero(&sc));
+    assert_int_equal(mr_scenario_load("tests/bad", &sc, &err), -1);
+    assert_string_equal(err.msg, "tests/bad: cannot read: Is a directory");
+    assert_true(is_zero(&sc));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file in tests/bad fails with exactly its "# expect:" line. */
+static void test_bad_files(void **state)
+{
+    (void)state;
+    DIR *d = opendir("tests/bad");
+    assert_non_null(d);
+    char *names[256];
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml"))
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    assert_true(n >= 24);
+
+    for (int i = 0; i < n; i++) {
+        char path[512], expect[MR_ERRMSG_MAX + 16] = "";
+        snprintf(path, sizeof path, "tests/bad/%s", names[i]);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        if (!fgets(expect, sizeof expect, f))
+            expect[0] = '\0';
+        fclose(f);
+        expect[strcspn(expect, "\n")] = '\0';
+        if (strncmp(expect, "# expect: ", 10) != 0)
+            fail_msg("%s: first line is not '# expect: ...'", path);
+
+        mr_scenario sc;
+        mr_error err;
+        int rc = mr_scenario_load(path, &sc, &err);
+        if (rc == 0 && sc.nsweep > 0) { /* a bad value of a sweep: in its variants */
+            rc = mr_sweep_check(&sc, &err);
+            mr_scenario_free(&sc);
+            memset(&sc, 0, sizeof sc);
+            if (rc == 0)
+                fail_msg("%s: every variant parsed without error", path);
+        } else if (rc == 0) {
+            mr_scenario_free(&sc);
+            fail_msg("%s: parsed without error", path);
+        }
+        if (strcmp(err.msg, expect + 10) != 0)
+            fail_msg("%s:\n  expected: %s\n  got:      %s", path, expect + 10, err.msg);
+        assert_null(strchr(err.msg, '\n'));
+        assert_true(is_zero(&sc));
+        free(names[i]);
+    }
+}
+
+static void test_demo(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    if (mr_scenario_load("scenarios/demo.yaml", &sc, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(sc.horizon_years, 10);
+    assert_int_equal(sc.steps_per_year, 12);
+    assert_true(sc.trials == 20000);
+    assert_true(sc.seed == 20261126);
+    assert_true(sc.has_wgi_rate);
+    assert_int_equal(sc.nsectors, 4);
+    const char *sectors[] = {"automotive", "defence", "clean_energy", "electronics"};
+    for (int i = 0; i < 4; i++)
+        assert_string_equal(sc.sectors[i].id, sectors[i]);
+    assert_true(sc.ncountries >= 6 && sc.ncountries <= 10);
+    assert_true(sc.nminerals >= 5);
+    assert_true(sc.nevents >= 1);
+    /* the export-control event hits gallium, germanium and graphite */
+    const mr_event *ev = &sc.events[0];
+    assert_string_equal(sc.countries[ev->country].id, "CN");
+    assert_int_equal(ev->nminerals, 3);
+    bool stockpile = false;
+    for (int i = 0; i < sc.nminerals; i++)
+        stockpile |= sc.minerals[i].stockpile.present;
+    assert_true(stockpile);
+    bool nonzero = false;
+    for (int i = 0; i < sc.nsectors * sc.nsectors; i++)
+        nonzero |= sc.interdependency[i] != 0;
+    assert_true(nonzero);
+    /* the bytes are kept for /scenario/source */
+    assert_true(sc.source_len > 0);
+    assert_int_equal(strlen(sc.source_text), sc.source_len);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+}
+
+/* ------------------------------------------------------------ extends */
+
+static void parse_ok(const char *path, const char *text, mr_scenario *sc)
+{
+    mr_error err;
+    if (mr_scenario_parse(path, text, strlen(text), sc, &err))
+        fail_msg("%s", err.msg);
+}
+
+static void parse_err(const char *path, const char *text, const char *want)
+{
+    mr_scenario sc;
+    mr_error err;
+    if (mr_scenario_parse(path, text, strlen(text), &sc, &err) == 0) {
+        mr_scenario_free(&sc);
+        fail_msg("%s parsed without error", path);
+    }
+    assert_string_equal(err.msg, want);
+    assert_true(is_zero(&sc));
+}
+
+static int mineral_index(const mr_scenario *sc, const char *id)
+{
+    for (int i = 0; i < sc->nminerals; i++)
+        if (!strcmp(sc->minerals[i].id, id))
+            return i;
+    fail_msg("no mineral %s", id);
+    return -1;
+}
+
+static const char *country_of(const mr_scenario *sc, const mr_stage *st, int k)
+{
+    return sc->countries[st->suppliers[k].country].id;
+}
+
+/* Overrides: a scalar, one mineral's price sigma (nested), a list replaced. */
+static void test_extends_override(void **state)
+{
+    (void)state;
+    mr_scenario base, sc;
+    mr_error err;
+    if (mr_scenario_load("tests/bad/parents/base.yaml", &base, &err))
+        fail_msg("%s", err.msg);
+    parse_ok("tests/bad/child.yaml",
+             "extends: parents/base.yaml\n"
+             "name: child\n"
+             "simulation: {trials: 500}\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    price: {sigma: 0.5}\n"
+             "  lithium:\n"
+             "    mining: [{country: CA, share: 1}]\n",
+             &sc);
+    assert_string_equal(sc.name, "child");
+    assert_string_equal(sc.description, "");
+    assert_true(sc.trials == 500);         /* the scalar overridden */
+    assert_int_equal(sc.horizon_years, 2); /* its siblings inherited */
+    assert_true(sc.seed == 7);
+    int ga = mineral_index(&sc, "gallium"), li = mineral_index(&sc, "lithium");
+    assert_int_equal(ga, 0); /* the parent's order is kept */
+    assert_true(sc.minerals[ga].price.sigma == 0.5);
+    assert_true(sc.minerals[ga].price.ref == 500);
+    assert_true(sc.minerals[li].price.sigma == base.minerals[li].price.sigma);
+    assert_int_equal(sc.minerals[ga].stage[MR_STAGE_MINING].n, 3);
+    assert_int_equal(sc.minerals[li].stage[MR_STAGE_MINING].n, 1); /* the list replaced */
+    assert_string_equal(country_of(&sc, &sc.minerals[li].stage[MR_STAGE_MINING], 0), "CA");
+    assert_int_equal(sc.nevents, 1);
+    assert_int_equal(sc.ncountries, 4);
+    /* the source is the bundle of both files; no `extends` in the resolved */
+    const char *head = "# --- file: tests/bad/child.yaml (";
+    assert_int_equal(strncmp(sc.source_text, head, strlen(head)), 0);
+    assert_non_null(strstr(sc.source_text, "\n# --- file: tests/bad/parents/base.yaml ("));
+    char *y = mr_scenario_resolved_yaml(&sc);
+    assert_null(strstr(y, "extends"));
+    free(y);
+    check_round_trip(&sc);
+    /* parsing the bundle again gives the same scenario and the same bundle */
+    mr_scenario again;
+    parse_ok("tests/bad/child.yaml", sc.source_text, &again);
+    assert_scenario_equal(&sc, &again);
+    assert_int_equal(again.source_len, sc.source_len);
+    assert_string_equal(again.source_text, sc.source_text);
+    mr_scenario_free(&again);
+    mr_scenario_free(&sc);
+    mr_scenario_free(&base);
+}
+
+/* A bundle needs no file: the chain is read back from it alone. */
+static void test_extends_bundle_without_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/minrisk-extends-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char child[256], sub[256], parent[256];
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    snprintf(sub, sizeof sub, "%s/p", dir);
+    snprintf(parent, sizeof parent, "%s/p/base.yaml", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    mr_scenario base;
+    mr_error err;
+    if (mr_scenario_load("tests/bad/parents/base.yaml", &base, &err))
+        fail_msg("%s", err.msg);
+    FILE *f = fopen(parent, "w");
+    assert_non_null(f);
+    fputs(base.source_text, f);
+    fclose(f);
+    f = fopen(child, "w");
+    assert_non_null(f);
+    fputs("extends: ./p/../p/base.yaml\nname: no files", f); /* no final newline */
+    fclose(f);
+    mr_scenario sc, back;
+    if (mr_scenario_load(child, &sc, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(remove(parent), 0);
+    assert_int_equal(remove(child), 0);
+    assert_int_equal(rmdir(sub), 0);
+    assert_int_equal(rmdir(dir), 0);
+    parse_ok(child, sc.source_text, &back);
+    assert_scenario_equal(&sc, &back);
+    assert_string_equal(back.name, "no files");
+    assert_string_equal(back.source_text, sc.source_text);
+    mr_scenario_free(&sc);
+    mr_scenario_free(&back);
+    mr_scenario_free(&base);
+}
+
+static void test_extends_errors(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    assert_int_equal(mr_scenario_load("tests/bad/extends_cycle.yaml", &sc, &err), -1);
+    assert_string_equal(err.msg,
+                        "tests/bad/extends_cycle.yaml:3:10: extends: cycle: "
+                        "tests/bad/extends_cycle.yaml -> tests/bad/parents/cycle_b.yaml -> "
+                        "tests/bad/extends_cycle.yaml");
+    assert_true(is_zero(&sc));
+    parse_err("tests/bad/self.yaml", "name: x\nextends: self.yaml\n",
+              "tests/bad/self.yaml:2:10: extends: cycle: tests/bad/self.yaml -> "
+              "tests/bad/self.yaml");
+    /* an unknown key in the child: the child's file, line and column */
+    parse_err(
+        "tests/bad/c.yaml",
+        "extends: parents/base.yaml\nname: c\nminerals:\n  gallium:\n    price: {sigmaa: 1}\n",
+        "tests/bad/c.yaml:5:13: minerals.gallium.price.sigmaa: unknown key 'sigmaa' (did "
+        "you mean 'sigma'?)");
+    /* a schema error in a parent (two levels up the chain): the parent's */
+    parse_err("tests/bad/c.yaml", "extends: parents/bad_parent.yaml\nname: c\n",
+              "tests/bad/parents/bad_parent.yaml:5:29: minerals.lithium.price.sigma: must be >= "
+              "0, got -0.4");
+    parse_err("tests/bad/c.yaml", "extends: [a.yaml]\nname: c\n",
+              "tests/bad/c.yaml:1:10: extends: expected the path of a scenario file, got a list");
+    /* a key only the parent has, overridden with a wrong type in the child */
+    parse_err("tests/bad/c.yaml", "extends: parents/base.yaml\nsimulation: {seed: x}\n",
+              "tests/bad/c.yaml:2:20: simulation.seed: expected an integer, got 'x'");
+}
+
+/* Policies (MODEL §10) over an inherited model; the resolved YAML keeps
+   them and reads back to the same scenario. */
+static void test_policies(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    parse_ok("tests/bad/pol.yaml",
+             "extends: parents/base.yaml\n"
+             "name: pol\n"
+             "policies:\n"
+             "  diversification_cap:\n"
+             "    cap: 0.60\n"
+             "    new_source: {country: UK, spare: 0.1,\n"
+             "                 outage: {rate_per_year: 0.05, severity: 0.5, duration_months: 2}}\n"
+             "  domestic_share: 0.10\n"
+             "  recycled_share: 0.20\n"
+             "  stockpile: {months: 3, minerals: [gallium], max_release: 0.5}\n"
+             "  rationing: priority\n",
+             &sc);
+    assert_true(sc.policy_cap == 0.60);
+    const mr_mineral *ga = &sc.minerals[0], *li = &sc.minerals[1];
+    const mr_stage *mi = &ga->stage[MR_STAGE_MINING], *re = &ga->stage[MR_STAGE_REFINING];
+    assert_int_equal(mi->n, 4); /* 0.98/0.01/0.01 -> 0.60/0.01/0.01/0.38 */
+    assert_true(mi->suppliers[0].share == 0.60);
+    assert_true(mi->suppliers[1].share == 0.01 && mi->suppliers[2].share == 0.01);
+    assert_true(fabs(mi->suppliers[3].share - 0.38) < 1e-12);
+    assert_string_equal(country_of(&sc, mi, 3), "UK");
+    assert_true(mi->suppliers[3].spare == 0.1);
+    assert_true(mi->suppliers[3].outage.rate_per_year == 0.05);
+    assert_int_equal(re->n, 2);
+    assert_true(re->suppliers[0].share == 0.60 && fabs(re->suppliers[1].share - 0.4) < 1e-12);
+    assert_int_equal(li->stage[MR_STAGE_MINING].n, 2); /* 0.5/0.5: untouched */
+    assert_true(ga->domestic_share == 0.10 && ga->recycled_share == 0.20);
+    assert_true(li->domestic_share == 0.10 && li->recycled_share == 0.20);
+    assert_true(ga->stockpile.present && ga->stockpile.target_months == 3);
+    assert_true(ga->stockpile.initial_months == 3 && ga->stockpile.max_release == 0.5);
+    assert_false(li->stockpile.present);
+    assert_int_equal(sc.rationing, MR_RATION_PRIORITY);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    /* pro rata: 0.98/0.01/0.01 -> 0.60/0.20/0.20 */
+    parse_ok("tests/bad/pol.yaml",
+             "extends: parents/base.yaml\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    refining: [{country: CN, share: 0.5}, {country: AU, share: 0.5}]\n"
+             "policies: {diversification_cap: 0.6}\n",
+             &sc);
+    mi = &sc.minerals[0].stage[MR_STAGE_MINING];
+    assert_int_equal(mi->n, 3);
+    assert_true(mi->suppliers[0].share == 0.6);
+    assert_true(fabs(mi->suppliers[1].share - 0.2) < 1e-12);
+    assert_true(fabs(mi->suppliers[2].share - 0.2) < 1e-12);
+    assert_true(sc.policies.new_source_country == -1);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+}
+
+/* Certain occurrences: rate, severity and duration become optional. */
+static void test_occurrences(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    parse_ok("tests/bad/occ.yaml",
+             "extends: parents/base.yaml\n"
+             "events:\n"
+             "  cn-controls:\n"
+             "    occurrences: [{start_years: 0, severity: 0.9, duration_months: 12},\n"
+             "                  {start_years: 1.5, severity: 1, duration_months: 0.5}]\n"
+             "  cn-2025:\n"
+             "    country: CN\n"
+             "    minerals: [gallium, lithium]\n"
+             "    occurrences: [{start_years: 0, severity: 1, duration_months: 3}]\n",
+             &sc);
+    assert_int_equal(sc.nevents, 2);
+    const mr_event *e = &sc.events[0];
+    assert_true(e->process.rate_per_year == 0.1); /* the parent's Poisson part kept */
+    assert_int_equal(e->noccurrences, 2);
+    assert_true(e->occurrences[1].start_years == 1.5 && e->occurrences[1].severity == 1);
+    assert_true(e->occurrences[1].duration_months == 0.5);
+    e = &sc.events[1];
+    assert_true(e->process.rate_per_year == 0);
+    assert_int_equal(e->noccurrences, 1);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+    parse_err("tests/bad/occ.yaml",
+              "extends: parents/base.yaml\n"
+              "events:\n"
+              "  cn-2025:\n"
+              "    country: CN\n"
+              "    minerals: [gallium]\n"
+              "    rate_per_year: 1\n"
+              "    occurrences: [{start_years: 0, severity: 1, duration_months: 3}]\n",
+              "tests/bad/occ.yaml:4:5: events.cn-2025.severity: required key is missing");
+}
+
+int main(void)
+{
+    char *root = src_root();
+    if (chdir(root) != 0) {
+        fprintf(stderr, "unit_sim_scenario_loading: cannot enter the source root %s\n", root);
+        free(root);
+        return 1;
+    }
+    free(root);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_inline_errors),
+        cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_extends_override),
+        cmocka_unit_test(test_extends_bundle_without_files),
+        cmocka_unit_test(test_extends_errors),
+        cmocka_unit_test(test_policies),
+        cmocka_unit_test(test_occurrences),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
