@@ -45,29 +45,42 @@ static int pair_node(P *p, const yaml_node_t *v, const char *kp, const Range *r,
     return sc_num_node(p, sc_item_at(p, v, 1), ikp, r, b);
 }
 
+/* The kind of a severity or duration given as a mapping (schema mapping
+   `schema`, one of its keys): *kind, its value *x and its key path ckp.
+   `expected` says what else v could have been. */
+static int form_kind(P *p, const yaml_node_t *v, const char *kp, const char *schema,
+                     const char *expected, const char **kind, const yaml_node_t **x, char *ckp)
+{
+    char d[SHOW_MAX + 16];
+    if (v->type != YAML_MAPPING_NODE)
+        return sc_fail(p, v, kp, "expected %s, got %s", expected, sc_describe(v, d, sizeof d));
+    Map m;
+    if (sc_map_open(p, v, kp, schema, &m))
+        return -1;
+    int which = one_of(p, &m, kp);
+    if (which < 0)
+        return -1;
+    *kind = m.keys[which];
+    *x = m.val[which];
+    sc_kp_key(ckp, kp, *kind);
+    return 0;
+}
+
 /* Severity (MODEL §3): a number in [0,1] or {fixed | uniform | beta}. */
 int sc_severity_node(P *p, const yaml_node_t *v, const char *kp, mr_severity *s)
 {
-    char d[SHOW_MAX + 16], ckp[KP_MAX];
+    char ckp[KP_MAX];
     memset(s, 0, sizeof *s);
     if (v->type == YAML_SCALAR_NODE) {
         s->kind = MR_SEV_FIXED;
         return sc_num_node(p, v, kp, &R_01, &s->a);
     }
-    if (v->type != YAML_MAPPING_NODE)
-        return sc_fail(p, v, kp,
-                       "expected a number in [0,1] or a mapping with one of fixed, uniform, beta, "
-                       "got %s",
-                       sc_describe(v, d, sizeof d));
-    Map m;
-    if (sc_map_open(p, v, kp, "<severity>", &m))
+    const char *kind;
+    const yaml_node_t *x;
+    if (form_kind(p, v, kp, "<severity>",
+                  "a number in [0,1] or a mapping with one of fixed, uniform, beta", &kind, &x,
+                  ckp))
         return -1;
-    int which = one_of(p, &m, kp);
-    if (which < 0)
-        return -1;
-    const char *kind = m.keys[which];
-    const yaml_node_t *x = m.val[which];
-    sc_kp_key(ckp, kp, kind);
     if (!strcmp(kind, "fixed")) {
         s->kind = MR_SEV_FIXED;
         return sc_num_node(p, x, ckp, &R_01, &s->a);
@@ -88,26 +101,18 @@ int sc_severity_node(P *p, const yaml_node_t *v, const char *kp, mr_severity *s)
    lognormal: {median, sigma}}. */
 int sc_duration_node(P *p, const yaml_node_t *v, const char *kp, mr_duration *du)
 {
-    char d[SHOW_MAX + 16], ckp[KP_MAX];
+    char ckp[KP_MAX];
     memset(du, 0, sizeof *du);
     if (v->type == YAML_SCALAR_NODE) {
         du->kind = MR_DUR_FIXED;
         return sc_num_node(p, v, kp, &R_GT0, &du->a);
     }
-    if (v->type != YAML_MAPPING_NODE)
-        return sc_fail(p, v, kp,
-                       "expected a number of months > 0 or a mapping with one of fixed, "
-                       "exponential, lognormal, got %s",
-                       sc_describe(v, d, sizeof d));
-    Map m;
-    if (sc_map_open(p, v, kp, "<duration>", &m))
+    const char *kind;
+    const yaml_node_t *x;
+    if (form_kind(p, v, kp, "<duration>",
+                  "a number of months > 0 or a mapping with one of fixed, exponential, lognormal",
+                  &kind, &x, ckp))
         return -1;
-    int which = one_of(p, &m, kp);
-    if (which < 0)
-        return -1;
-    const char *kind = m.keys[which];
-    const yaml_node_t *x = m.val[which];
-    sc_kp_key(ckp, kp, kind);
     if (!strcmp(kind, "fixed")) {
         du->kind = MR_DUR_FIXED;
         return sc_num_node(p, x, ckp, &R_GT0, &du->a);
