@@ -16,6 +16,14 @@ typedef struct {
     double severity;        /* s, fraction of the affected supply withheld */
 } mr_occurrence;
 
+/* The most occurrences of one process (and price jumps of one mineral) a
+   trial samples. The loader bounds every rate by the time grid and the
+   expected occurrences of a trial by 1e5 (docs/SCENARIO_FORMAT.md,
+   "Limits"), so a valid scenario never comes near it (the chance that a
+   Poisson count of mean 1e5 reaches 1e6 is nil); it only keeps a model
+   built by other means from sampling without end. */
+#define MR_OCCURRENCES_MAX 1000000
+
 /* Next occurrence of process p after *clock (years), drawn from r.
    Returns 1 and fills *occ (advancing *clock) while the occurrence starts
    before horizon_years; returns 0 once the process has left the horizon.

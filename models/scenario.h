@@ -189,6 +189,11 @@ typedef struct {
 
 #define MR_SWEEP_MAX_VARIANTS 1024
 
+/* A file's identity (stat's st_dev, st_ino). */
+typedef struct {
+    uint64_t dev, ino;
+} mr_file_id;
+
 typedef struct {
     /* identity */
     char *name;
@@ -198,6 +203,11 @@ typedef struct {
                           that `extends` others, the bundle of the whole
                           chain (mr_scenario_parse reads it back) */
     size_t source_len;
+    /* the files read (the scenario, then its `extends` chain), by device and
+       inode: an output path may be none of them. Empty when parsed from a
+       buffer (mr_scenario_parse). */
+    mr_file_id *files;
+    size_t nfiles;
 
     /* simulation (MODEL §1) */
     int horizon_years;

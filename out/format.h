@@ -1,9 +1,12 @@
 /* format.h - the fixed points of minrisk's result file (docs/OUTPUT.md):
  * its name and version, and the levels of the statistics in /summary. The
- * writer (out/h5/writer.c) and every reader take them from here.
+ * writer (out/h5/writer.c) and every reader take them from here. Also the
+ * one rule by which a reader prints a name it found in a file.
  */
 #ifndef MR_FORMAT_H
 #define MR_FORMAT_H
+
+#include <stddef.h>
 
 /* Version of the file layout, root attribute format_version. Bump the minor
    number when datasets are added, the major one when any is renamed,
@@ -24,5 +27,20 @@ extern const double mr_output_quantiles[MR_OUTPUT_NQUANTILES];
 extern const double mr_output_es_levels[MR_OUTPUT_NES];
 extern const double mr_output_return_periods[MR_OUTPUT_NRP];
 extern const double mr_output_bands[MR_OUTPUT_NBANDS];
+
+/* A name or id read from a file (or typed by the user), as text that is
+   safe to print on a terminal: every byte below 0x20, 0x7f, every C1
+   control (U+0080..U+009F, which some terminals obey like ESC) and every
+   byte that is not part of valid UTF-8 is written as \xNN (ESC is
+   "\x1b"); everything else, valid UTF-8 included, is kept. At most n - 1
+   bytes into buf (n > 0), never cutting an escape or a character; returns
+   buf. summary, explain, report and the readers' error messages print
+   names through it; export keeps the bytes (CSV is data, docs/EXPORT.md). */
+char *mr_printable(const char *s, char *buf, size_t n);
+
+/* The same in place: s rewritten into a new malloc'ed string (freeing s),
+   for a string kept for printing. NULL, with s freed, when out of memory;
+   NULL in, NULL out. */
+char *mr_printable_own(char *s);
 
 #endif

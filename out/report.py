@@ -241,12 +241,25 @@ def attr(obj, name, default=None):
     return v
 
 
-def index_of(coord, value):
-    """Index of a coordinate value (exact float match after the file's own values)."""
-    hits = np.nonzero(np.isclose(np.asarray(coord, dtype=float), value, rtol=1e-12, atol=0))[0]
+def index_of(coord, value, name):
+    """Index of a coordinate value (exact float match after the file's own
+    values); name: the coordinate's dataset, for the message."""
+    values = np.asarray(coord, dtype=float)
+    hits = np.nonzero(np.isclose(values, value, rtol=1e-12, atol=0))[0]
     if not hits.size:
-        raise InputError("coordinate has no %g" % value)
+        held = ", ".join("%g" % v for v in values.ravel()[:8])
+        raise InputError("damaged or incomplete minrisk file: %s has no level %g (it holds %s)"
+                         % (name, value, held or "nothing"))
     return int(hits[0])
+
+
+def require_finite(value, name):
+    """A run writes finite losses only (it refuses non-finite results): a NaN
+    or infinite mean loss is a damaged file, not a report of n/a."""
+    if not math.isfinite(value):
+        raise InputError("damaged or incomplete minrisk file: %s is %s, but a run writes finite "
+                         "losses only: nothing to report" % (name, value))
+    return value
 
 
 class Series:
@@ -322,7 +335,7 @@ class Run:
             for j, se in enumerate(self.series):
                 se.horizon = ol[:, j] + xc[:, j]
         tot = Series("total", "Total")
-        tot.mean = float(read(s, "total_loss_mean"))
+        tot.mean = require_finite(float(read(s, "total_loss_mean")), s.name + "/total_loss_mean")
         tot.se = float(read(s, "total_loss_se"))
         tot.q = read(s, "total_loss_quantile")
         tot.q_lo = read(s, "total_loss_quantile_ci_low")
@@ -359,9 +372,9 @@ class Run:
                 if name in tr and tr[name].shape == (self.trials, len(self.minerals)):
                     self.mineral_trials[key] = tr[name][()]
         self.indicators = self._read_indicators(g.get("indicators"))
-        self.iq = {p: index_of(self.quantile, p) for p in (0.95, 0.99)}
-        self.ies = index_of(self.es_level, ES_LEVEL)
-        self.irp = index_of(self.return_period, HEADLINE_RP)
+        self.iq = {p: index_of(self.quantile, p, s.name + "/quantile") for p in (0.95, 0.99)}
+        self.ies = index_of(self.es_level, ES_LEVEL, s.name + "/es_level")
+        self.irp = index_of(self.return_period, HEADLINE_RP, s.name + "/return_period")
 
     @staticmethod
     def _read_indicators(ind):
@@ -712,7 +725,7 @@ def fig_fan(run, band, names, ylabel, logy):
     n = len(names)
     T = band.shape[0]
     years = (np.arange(T) + 0.5) * run.months_per_step / 12.0
-    ib = [index_of(run.band, p) for p in (0.05, 0.5, 0.95)]
+    ib = [index_of(run.band, p, "/summary/band") for p in (0.05, 0.5, 0.95)]
     fig, axes = panel_grid(n, ncols=4 if n > 6 else 3, row_in=2.2)
     for i, ax in enumerate(axes):
         lo, med, hi = band[:, i, ib[0]], band[:, i, ib[1]], band[:, i, ib[2]]

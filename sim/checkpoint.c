@@ -1,14 +1,30 @@
 /* checkpoint.c - resumable runs: finished blocks and their rows in one HDF5
- * file, written collectively (a hyperslab per rank) in the MPI build. */
+ * file, written collectively (a hyperslab per rank) in the MPI build.
+ *
+ * Every array carries a CRC-64 (sim/crc64.h) and the header one over all
+ * its attributes, so that --resume refuses a damaged checkpoint instead of
+ * silently changing the results (issue 11, case 3). The checksums are over
+ * the logical values in trial order: one per block of trials and variable
+ * (the table /checksums, [variable][block], 0 for blocks not done), one
+ * per other array, and one over the header; so they do not depend on the
+ * ranks or threads that wrote the file. Layout: docs/HPC.md "Checkpoints".
+ */
+#define _POSIX_C_SOURCE 200809L /* ftruncate, fstatvfs */
 #include "out/scenario_yaml.h"
 #include "sim/checkpoint.h"
 
+#include "sim/crc64.h"
 #include "sim/rng.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <float.h>
 #include <hdf5.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #ifdef MINRISK_HAVE_MPI
@@ -16,7 +32,7 @@
 #endif
 
 #define CKPT_FORMAT "minrisk-checkpoint"
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2 /* 2: checksums */
 
 char *mr_checkpoint_path(const char *output)
 {
@@ -94,6 +110,111 @@ static hssize_t select_blocks(hid_t fs, hid_t ms, const mr_results *r, int cols,
     return n;
 }
 
+/* ---- the header and its checksum ----------------------------------------- */
+
+/* The header's integer attributes, in the order of its checksum. */
+enum {
+    H_VERSION,
+    H_RUN_ID,
+    H_TRIALS,
+    H_BLOCK_TRIALS,
+    H_RANDOM_WORDS,
+    H_CRC_BLOCK_DONE,
+    H_CRC_BAND_Q,
+    H_CRC_BAND_Y,
+    H_CRC_CHECKSUMS,
+    H_N
+};
+static const char *const header_names[H_N] = {"version",      "run_id",       "trials",
+                                              "block_trials", "random_words", "crc_block_done",
+                                              "crc_band_q",   "crc_band_y",   "crc_checksums"};
+
+/* CRC-64 over the format string and every (name, value) of the header. */
+static uint64_t header_crc(const char *format, const uint64_t h[H_N])
+{
+    uint64_t c = mr_crc64(MR_CRC64_INIT, format, strlen(format) + 1);
+    for (int k = 0; k < H_N; k++) {
+        c = mr_crc64(c, header_names[k], strlen(header_names[k]) + 1);
+        c = mr_crc64_u64(c, &h[k], 1);
+    }
+    return c;
+}
+
+static uint64_t nblocks_of(uint64_t N)
+{
+    return (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+}
+
+/* Global trials of block b: [*g0, *g1). */
+static void block_trials(uint64_t b, uint64_t N, uint64_t *g0, uint64_t *g1)
+{
+    *g0 = b * MR_BLOCK_TRIALS;
+    *g1 = *g0 + MR_BLOCK_TRIALS < N ? *g0 + MR_BLOCK_TRIALS : N;
+}
+
+/* The CRC of variable v's rows of (global) block b, from this rank's r. */
+static uint64_t block_crc(const mr_results *r, const mr_trial_var *v, uint64_t b)
+{
+    uint64_t g0, g1;
+    block_trials(b, r->ntrials_total, &g0, &g1);
+    const size_t cols = (size_t)var_cols(r, v);
+    const double *x = mr_results_cvar(r, v) + (g0 - r->first_trial) * cols;
+    return mr_crc64_f64(MR_CRC64_INIT, x, (size_t)(g1 - g0) * cols);
+}
+
+/* A failure on some rank, with the message of the lowest failing rank on
+   every rank: 1, or 0 if none failed. Collective. */
+static int agree(const mr_comm *comm, int fail, mr_error *err)
+{
+    double r = fail ? (double)comm->rank : DBL_MAX;
+    mr_comm_min_f64(comm, &r, 1);
+    if (r == DBL_MAX)
+        return 0;
+    mr_comm_bcast_from(comm, (int)r, err->msg, sizeof err->msg);
+    return 1;
+}
+
+/* HDF5's error stack off (failures are reported through mr_error, one
+   line), and back as it was. */
+typedef struct {
+    H5E_auto2_t func;
+    void *data;
+} h5_quiet;
+
+static void quiet_on(h5_quiet *q)
+{
+    H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+static void quiet_off(const h5_quiet *q)
+{
+    H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* A checkpoint being written: the first failure and its errno. */
+typedef struct {
+    hid_t f, dxpl;
+    const mr_comm *comm;
+    int fail;
+    int err_no;       /* errno of the first failure; 0 = HDF5's own */
+    const char *what; /* the object being written */
+} ckpt_writer;
+
+/* Record a failure (failed != 0) of the call that wrote `what`; errno was
+   cleared before it, so a system error (disk full...) is its cause. */
+static void check(ckpt_writer *w, int failed, const char *what)
+{
+    if (failed && !w->fail) {
+        w->fail = 1;
+        w->err_no = errno;
+        w->what = what;
+    }
+    errno = 0;
+}
+
 static int attr_u64(hid_t obj, const char *name, uint64_t v)
 {
     hid_t sp = H5Screate(H5S_SCALAR);
@@ -116,142 +237,323 @@ static int read_attr_u64(hid_t obj, const char *name, uint64_t *v)
     return rc;
 }
 
-/* Write a 1-D integer dataset of n values; only rank 0's data is written. */
-static int write_counts(hid_t f, const char *name, hid_t ftype, hid_t mtype, const void *data,
-                        hsize_t n, const mr_comm *comm, hid_t dxpl)
+static void write_header(ckpt_writer *w, const uint64_t h[H_N])
+{
+    hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
+    H5Tset_size(st, sizeof CKPT_FORMAT);
+    hid_t a = H5Acreate2(w->f, "format", st, sp, H5P_DEFAULT, H5P_DEFAULT);
+    check(w, a < 0 || H5Awrite(a, st, CKPT_FORMAT) < 0, "the header");
+    if (a >= 0)
+        H5Aclose(a);
+    H5Tclose(st);
+    H5Sclose(sp);
+    for (int k = 0; k < H_N; k++)
+        check(w, attr_u64(w->f, header_names[k], h[k]) != 0, "the header");
+    check(w, attr_u64(w->f, "crc_header", header_crc(CKPT_FORMAT, h)) != 0, "the header");
+}
+
+/* A 1-D dataset of n values; only rank 0's data is written. */
+static void write_counts(ckpt_writer *w, const char *name, hid_t ftype, hid_t mtype,
+                         const void *data, hsize_t n)
 {
     hid_t fs = H5Screate_simple(1, &n, NULL);
-    hid_t ds = H5Dcreate2(f, name, ftype, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t ds = H5Dcreate2(w->f, name, ftype, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t ms = H5Screate_simple(1, &n, NULL);
-    if (comm->rank != 0) {
+    if (w->comm->rank != 0) {
         H5Sselect_none(fs);
         H5Sselect_none(ms);
     }
-    int rc = (ds < 0 || H5Dwrite(ds, mtype, ms, fs, dxpl, data) < 0) ? -1 : 0;
+    check(w, ds < 0 || H5Dwrite(ds, mtype, ms, fs, w->dxpl, data) < 0, name);
     if (ds >= 0)
         H5Dclose(ds);
     H5Sclose(ms);
     H5Sclose(fs);
-    return rc;
+}
+
+/* The per-trial datasets: each rank writes the rows of its done blocks. */
+static void write_rows(ckpt_writer *w, const mr_results *r)
+{
+    for (int k = 0; k < MR_NTRIAL_VARS && !w->fail; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        hsize_t cols = var_cols(r, v);
+        hsize_t dims[2] = {r->ntrials_total, cols}, mdims[2] = {r->ntrials, cols};
+        hid_t fs = H5Screate_simple(2, dims, NULL), ms = H5Screate_simple(2, mdims, NULL);
+        hid_t ds =
+            H5Dcreate2(w->f, v->name, H5T_IEEE_F64LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        select_blocks(fs, ms, r, (int)cols, r->block_done);
+        check(w,
+              ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, w->dxpl, mr_results_cvar(r, v)) < 0,
+              v->name);
+        if (ds >= 0)
+            H5Dclose(ds);
+        H5Sclose(ms);
+        H5Sclose(fs);
+    }
+}
+
+/* The run's arrays, the same on every rank: the band counts (summed over
+   ranks), block_done of every block and the checksum table (each rank's
+   entries, the others' zero: their sum is the gather). 0, or -1 (memory). */
+typedef struct {
+    uint64_t *bq, *by, *done, *table;
+    unsigned char *done8;
+    size_t nq, ny, nblocks;
+} run_arrays;
+
+static void arrays_free(run_arrays *a)
+{
+    free(a->bq);
+    free(a->by);
+    free(a->done);
+    free(a->table);
+    free(a->done8);
+}
+
+static int arrays_gather(const mr_results *r, const mr_comm *comm, run_arrays *a)
+{
+    memset(a, 0, sizeof *a);
+    a->nq = (size_t)r->steps * (size_t)r->nsectors * MR_BAND_Q_BINS;
+    a->ny = (size_t)r->steps * (size_t)r->nminerals * MR_BAND_Y_BINS;
+    a->nblocks = (size_t)nblocks_of(r->ntrials_total);
+    const size_t nb = a->nblocks ? a->nblocks : 1;
+    a->bq = malloc(a->nq * sizeof *a->bq);
+    a->by = malloc(a->ny * sizeof *a->by);
+    a->done = calloc(nb, sizeof *a->done);
+    a->table = calloc(nb * MR_NTRIAL_VARS, sizeof *a->table);
+    a->done8 = calloc(nb, 1);
+    if (mr_comm_any(comm, !a->bq || !a->by || !a->done || !a->table || !a->done8))
+        return -1;
+    memcpy(a->bq, r->band_q, a->nq * sizeof *a->bq);
+    memcpy(a->by, r->band_y, a->ny * sizeof *a->by);
+    for (uint64_t b = 0; b < r->nblocks; b++) {
+        const uint64_t g = r->first_block + b;
+        if (!r->block_done[b])
+            continue;
+        a->done[g] = 1;
+        for (int k = 0; k < MR_NTRIAL_VARS; k++)
+            a->table[(size_t)k * a->nblocks + g] = block_crc(r, &mr_trial_vars[k], g);
+    }
+    if (mr_comm_sum_u64(comm, a->bq, a->nq) || mr_comm_sum_u64(comm, a->by, a->ny) ||
+        mr_comm_sum_u64(comm, a->done, a->nblocks) ||
+        mr_comm_sum_u64(comm, a->table, a->nblocks * MR_NTRIAL_VARS))
+        return -1;
+    for (size_t b = 0; b < a->nblocks; b++)
+        a->done8[b] = (unsigned char)a->done[b];
+    return 0;
+}
+
+/* block_done: each rank writes its slice. */
+static void write_block_done(ckpt_writer *w, const mr_results *r, uint64_t nblocks)
+{
+    hsize_t nb = nblocks, lo = r->first_block, cnt = r->nblocks;
+    hid_t fs = H5Screate_simple(1, &nb, NULL), ms = H5Screate_simple(1, &cnt, NULL);
+    hid_t ds =
+        H5Dcreate2(w->f, "block_done", H5T_STD_U8LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (cnt)
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &lo, NULL, &cnt, NULL);
+    else {
+        H5Sselect_none(fs);
+        H5Sselect_none(ms);
+    }
+    check(w, ds < 0 || H5Dwrite(ds, H5T_NATIVE_UCHAR, ms, fs, w->dxpl, r->block_done) < 0,
+          "block_done");
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Sclose(ms);
+    H5Sclose(fs);
+}
+
+/* Rank 0 makes sure the file can be written before HDF5 writes it: it can
+   grow to its full size (ulimit -f), and the disk has room for what is
+   written (the rows of the finished blocks, the bands, the table; the rest
+   stays a hole). A failure inside HDF5 is still reported, but the parallel
+   HDF5 1.10 library cannot close a file whose close failed (it crashes in
+   MPI_Finalize), so the common failures are caught here. 0, or the errno. */
+static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
+{
+    double full = (double)(a->nq + a->ny + a->nblocks * MR_NTRIAL_VARS + a->nblocks);
+    double written = full;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) {
+        double cols = (double)var_cols(r, &mr_trial_vars[k]);
+        full += (double)r->ntrials_total * cols;
+        for (size_t b = 0; b < a->nblocks; b++)
+            written += a->done[b] ? MR_BLOCK_TRIALS * cols : 0.0;
+    }
+    const double margin = 128 << 10; /* HDF5's metadata: tens of kB in practice */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666), e = 0;
+    if (fd < 0)
+        return errno;
+    struct statvfs vfs;
+    if (ftruncate(fd, (off_t)(full * 8.0 + margin)) != 0)
+        e = errno;
+    else if (fstatvfs(fd, &vfs) == 0 &&
+             (double)vfs.f_bavail * (double)vfs.f_frsize < written * 8.0 + margin)
+        e = ENOSPC;
+    if (ftruncate(fd, 0) != 0 && !e)
+        e = errno;
+    close(fd);
+    return e;
+}
+
+/* Everything into the open file w->f. */
+static void write_all(ckpt_writer *w, const mr_scenario *sc, const mr_results *r,
+                      const run_arrays *a, uint64_t random_words)
+{
+    const size_t ntable = a->nblocks * MR_NTRIAL_VARS;
+    const uint64_t h[H_N] = {
+        [H_VERSION] = CKPT_VERSION,
+        [H_RUN_ID] = mr_checkpoint_run_id(sc),
+        [H_TRIALS] = r->ntrials_total,
+        [H_BLOCK_TRIALS] = MR_BLOCK_TRIALS,
+        [H_RANDOM_WORDS] = random_words,
+        [H_CRC_BLOCK_DONE] = mr_crc64(MR_CRC64_INIT, a->done8, a->nblocks),
+        [H_CRC_BAND_Q] = mr_crc64_u64(MR_CRC64_INIT, a->bq, a->nq),
+        [H_CRC_BAND_Y] = mr_crc64_u64(MR_CRC64_INIT, a->by, a->ny),
+        [H_CRC_CHECKSUMS] = mr_crc64_u64(MR_CRC64_INIT, a->table, ntable),
+    };
+    write_header(w, h);
+    write_block_done(w, r, a->nblocks);
+    write_counts(w, "band_q", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->bq, a->nq);
+    write_counts(w, "band_y", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->by, a->ny);
+    write_counts(w, "checksums", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->table, ntable);
+    write_rows(w, r);
 }
 
 int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_results *r,
                         uint64_t random_words, const mr_comm *comm, mr_error *err)
 {
-    const uint64_t N = r->ntrials_total;
-    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
-    size_t nq = (size_t)r->steps * (size_t)r->nsectors * MR_BAND_Q_BINS;
-    size_t ny = (size_t)r->steps * (size_t)r->nminerals * MR_BAND_Y_BINS;
-    uint64_t *bq = malloc(nq * sizeof *bq), *by = malloc(ny * sizeof *by);
     char tmp[4200];
     /* the same temporary name on every rank: rank 0's pid */
     long pid = (long)getpid();
     mr_comm_bcast(comm, &pid, sizeof pid);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, pid);
-    int fail = !bq || !by;
-    if (!mr_comm_any(comm, fail)) {
-        memcpy(bq, r->band_q, nq * sizeof *bq);
-        memcpy(by, r->band_y, ny * sizeof *by);
-        fail = mr_comm_sum_u64(comm, bq, nq) || mr_comm_sum_u64(comm, by, ny);
+    run_arrays a;
+    ckpt_writer w = {-1, -1, comm, 0, ENOMEM, "the checkpoint"};
+    w.fail = arrays_gather(r, comm, &a) != 0;
+    h5_quiet q;
+    quiet_on(&q);
+    hid_t fapl = file_access(comm);
+    w.dxpl = transfer(comm);
+    if (!mr_comm_any(comm, w.fail) && comm->rank == 0) {
+        w.err_no = probe_room(tmp, r, &a);
+        w.fail = w.err_no != 0;
     }
-    hid_t fapl = file_access(comm), dxpl = transfer(comm);
-    hid_t f = -1;
-    if (!mr_comm_any(comm, fail)) {
-        f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-        fail = f < 0;
+    if (!mr_comm_any(comm, w.fail)) {
+        errno = 0;
+        w.f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        check(&w, w.f < 0, "the checkpoint");
     }
-    if (!mr_comm_any(comm, fail)) {
-        hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
-        H5Tset_size(st, sizeof CKPT_FORMAT);
-        hid_t a = H5Acreate2(f, "format", st, sp, H5P_DEFAULT, H5P_DEFAULT);
-        fail |= a < 0 || H5Awrite(a, st, CKPT_FORMAT) < 0;
-        if (a >= 0)
-            H5Aclose(a);
-        H5Tclose(st);
-        H5Sclose(sp);
-        fail |= attr_u64(f, "version", CKPT_VERSION) ||
-                attr_u64(f, "run_id", mr_checkpoint_run_id(sc)) || attr_u64(f, "trials", N) ||
-                attr_u64(f, "block_trials", MR_BLOCK_TRIALS) ||
-                attr_u64(f, "random_words", random_words);
-        /* block_done: each rank writes its slice */
-        hsize_t nb = nblocks, lo = r->first_block, cnt = r->nblocks;
-        hid_t fs = H5Screate_simple(1, &nb, NULL), ms = H5Screate_simple(1, &cnt, NULL);
-        hid_t ds =
-            H5Dcreate2(f, "block_done", H5T_STD_U8LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (cnt)
-            H5Sselect_hyperslab(fs, H5S_SELECT_SET, &lo, NULL, &cnt, NULL);
-        else {
-            H5Sselect_none(fs);
-            H5Sselect_none(ms);
-        }
-        fail |= ds < 0 || H5Dwrite(ds, H5T_NATIVE_UCHAR, ms, fs, dxpl, r->block_done) < 0;
-        if (ds >= 0)
-            H5Dclose(ds);
-        H5Sclose(ms);
-        H5Sclose(fs);
-        fail |= write_counts(f, "band_q", H5T_STD_U64LE, H5T_NATIVE_UINT64, bq, nq, comm, dxpl) ||
-                write_counts(f, "band_y", H5T_STD_U64LE, H5T_NATIVE_UINT64, by, ny, comm, dxpl);
-        for (int k = 0; k < MR_NTRIAL_VARS && !fail; k++) {
-            const mr_trial_var *v = &mr_trial_vars[k];
-            hsize_t cols = var_cols(r, v);
-            hsize_t dims[2] = {N, cols}, mdims[2] = {r->ntrials, cols};
-            fs = H5Screate_simple(2, dims, NULL);
-            ms = H5Screate_simple(2, mdims, NULL);
-            ds = H5Dcreate2(f, v->name, H5T_IEEE_F64LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            select_blocks(fs, ms, r, (int)cols, r->block_done);
-            fail |=
-                ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_cvar(r, v)) < 0;
-            if (ds >= 0)
-                H5Dclose(ds);
-            H5Sclose(ms);
-            H5Sclose(fs);
-        }
+    if (!mr_comm_any(comm, w.fail))
+        write_all(&w, sc, r, &a, random_words);
+    if (w.f >= 0) {
+        errno = 0;
+        check(&w, H5Fclose(w.f) < 0, "the checkpoint");
     }
-    if (f >= 0 && H5Fclose(f) < 0)
-        fail = 1;
     H5Pclose(fapl);
-    H5Pclose(dxpl);
-    free(bq);
-    free(by);
-    fail = mr_comm_any(comm, fail);
-    if (comm->rank == 0) {
-        if (!fail && rename(tmp, path) != 0)
-            fail = 1;
-        if (fail)
-            unlink(tmp);
+    H5Pclose(w.dxpl);
+    quiet_off(&q);
+    arrays_free(&a);
+    if (w.fail)
+        snprintf(err->msg, sizeof err->msg, "%s: cannot write the checkpoint: %s", path,
+                 w.err_no ? strerror(w.err_no) : "HDF5 error");
+    const int any = mr_comm_any(comm, w.fail);
+    if (!any && comm->rank == 0 && rename(tmp, path) != 0) {
+        w.fail = 1;
+        snprintf(err->msg, sizeof err->msg,
+                 "%.400s: cannot write the checkpoint: cannot rename its temporary to it: %s", path,
+                 strerror(errno));
     }
-    fail = mr_comm_any(comm, fail);
-    if (fail)
-        snprintf(err->msg, sizeof err->msg, "%s: cannot write the checkpoint", path);
+    int fail = agree(comm, w.fail, err);
+    if (fail && comm->rank == 0)
+        unlink(tmp);
     return fail ? -1 : 0;
 }
 
-/* Open a checkpoint and check it belongs to this run. */
-static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm *comm,
-                          mr_error *err)
+/* ---- reading -------------------------------------------------------------- */
+
+/* "PATH: damaged checkpoint: WHAT; delete it and run without --resume" */
+static void damaged(mr_error *err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void damaged(mr_error *err, const char *path, const char *fmt, ...)
 {
-    hid_t fapl = file_access(comm);
-    hid_t f = -1;
-    H5E_BEGIN_TRY
-    {
-        f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    char what[MR_ERRMSG_MAX / 2];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(err->msg, sizeof err->msg,
+             "%s: damaged checkpoint: %s; delete it and run without --resume to start again", path,
+             what);
+}
+
+static void mismatch(mr_error *err, const char *path, const char *what, uint64_t stored,
+                     uint64_t computed)
+{
+    damaged(err, path, "checksum of %s does not match (stored 0x%016llx, computed 0x%016llx)", what,
+            (unsigned long long)stored, (unsigned long long)computed);
+}
+
+/* The header of f into h, checked against its checksum. 0, or -1 with err. */
+static int read_header(hid_t f, const char *path, uint64_t h[H_N], mr_error *err)
+{
+    char format[64] = "";
+    uint64_t stored = 0;
+    int bad = 0;
+    if (H5Aexists(f, "format") > 0) {
+        hid_t a = H5Aopen(f, "format", H5P_DEFAULT), st = H5Tcopy(H5T_C_S1);
+        H5Tset_size(st, sizeof CKPT_FORMAT);
+        bad = a < 0 || H5Aread(a, st, format) < 0;
+        format[sizeof CKPT_FORMAT - 1] = '\0';
+        H5Tclose(st);
+        if (a >= 0)
+            H5Aclose(a);
+    } else
+        bad = 1;
+    for (int k = 0; k < H_N && !bad; k++)
+        bad = read_attr_u64(f, header_names[k], &h[k]) != 0;
+    bad = bad || read_attr_u64(f, "crc_header", &stored) != 0;
+    if (bad) {
+        uint64_t version = 0;
+        if (read_attr_u64(f, "version", &version) == 0 && version != CKPT_VERSION)
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: a checkpoint of format version %llu, this minrisk reads version %d; "
+                     "delete it and run without --resume to start again",
+                     path, (unsigned long long)version, CKPT_VERSION);
+        else
+            damaged(err, path, "not a minrisk checkpoint, or its header is unreadable");
+        return -1;
     }
-    H5E_END_TRY;
-    H5Pclose(fapl);
-    if (f < 0) {
+    const uint64_t computed = header_crc(format, h);
+    if (computed != stored) {
+        mismatch(err, path, "the header (the attributes of /)", stored, computed);
+        return -1;
+    }
+    return 0;
+}
+
+/* Open a checkpoint and check it is whole and belongs to this run. Not
+   collective (the callers agree). */
+static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm *comm,
+                          uint64_t h[H_N], mr_error *err)
+{
+    if (access(path, F_OK) != 0) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: cannot open the checkpoint (no checkpoint to resume)", path);
         return -1;
     }
-    uint64_t id = 0, trials = 0, bt = 0, version = 0;
-    if (read_attr_u64(f, "version", &version) || read_attr_u64(f, "run_id", &id) ||
-        read_attr_u64(f, "trials", &trials) || read_attr_u64(f, "block_trials", &bt) ||
-        version != CKPT_VERSION) {
-        snprintf(err->msg, sizeof err->msg, "%s: not a minrisk checkpoint of this version", path);
+    hid_t fapl = file_access(comm);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (f < 0) {
+        damaged(err, path, "cannot open it as an HDF5 file");
+        return -1;
+    }
+    if (read_header(f, path, h, err)) {
         H5Fclose(f);
         return -1;
     }
-    if (id != mr_checkpoint_run_id(sc) || trials != sc->trials || bt != MR_BLOCK_TRIALS) {
+    if (h[H_RUN_ID] != mr_checkpoint_run_id(sc) || h[H_TRIALS] != sc->trials ||
+        h[H_BLOCK_TRIALS] != MR_BLOCK_TRIALS) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: the checkpoint is of another run (scenario, seed or trials differ)", path);
         H5Fclose(f);
@@ -260,90 +562,270 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
     return f;
 }
 
+/* Dataset name of f, checked to be 1-D of n or 2-D of dims[0] x dims[1]
+   (rank 1 or 2) 8-byte numbers (1 byte if n_bytes is 1). -1 with err. */
+static hid_t open_dataset(hid_t f, const char *path, const char *name, int rank,
+                          const hsize_t *dims, size_t size, mr_error *err)
+{
+    hid_t ds = H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Dopen2(f, name, H5P_DEFAULT) : -1;
+    if (ds < 0) {
+        damaged(err, path, "no dataset /%s", name);
+        return -1;
+    }
+    hid_t sp = H5Dget_space(ds), ty = H5Dget_type(ds);
+    hsize_t d[2] = {0, 0};
+    int ok = sp >= 0 && ty >= 0 && H5Sget_simple_extent_ndims(sp) == rank &&
+             H5Sget_simple_extent_dims(sp, d, NULL) == rank && d[0] == dims[0] &&
+             (rank == 1 || d[1] == dims[1]) && H5Tget_size(ty) == size;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ty >= 0)
+        H5Tclose(ty);
+    if (!ok) {
+        damaged(err, path, "/%s has the wrong shape or type", name);
+        H5Dclose(ds);
+        return -1;
+    }
+    return ds;
+}
+
+/* Read the whole 1-D dataset name (n values of mtype, size bytes each) into
+   buf and check its CRC against stored. 0, or -1 with err. */
+static int read_checked(hid_t f, const char *path, const char *name, hid_t mtype, size_t size,
+                        void *buf, hsize_t n, uint64_t stored, mr_error *err)
+{
+    hid_t ds = open_dataset(f, path, name, 1, &n, size, err);
+    if (ds < 0)
+        return -1;
+    int bad = H5Dread(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0;
+    H5Dclose(ds);
+    if (bad) {
+        damaged(err, path, "cannot read /%s", name);
+        return -1;
+    }
+    uint64_t c = size == 1 ? mr_crc64(MR_CRC64_INIT, buf, (size_t)n)
+                           : mr_crc64_u64(MR_CRC64_INIT, buf, (size_t)n);
+    if (c != stored) {
+        char what[300];
+        snprintf(what, sizeof what, "/%s", name);
+        mismatch(err, path, what, stored, c);
+        return -1;
+    }
+    return 0;
+}
+
+/* Rows g0 .. g1 - 1 of variable v (cols columns) from the open dataset ds
+   into x, and their CRC against stored. 0, or -1 with err. */
+static int read_block(hid_t ds, const char *path, const mr_trial_var *v, uint64_t g0, uint64_t g1,
+                      hsize_t cols, double *x, uint64_t stored, mr_error *err)
+{
+    hsize_t start[2] = {g0, 0}, count[2] = {g1 - g0, cols};
+    hid_t fs = H5Dget_space(ds), ms = H5Screate_simple(2, count, NULL);
+    H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    int bad = H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, x) < 0;
+    H5Sclose(ms);
+    H5Sclose(fs);
+    if (bad) {
+        damaged(err, path, "cannot read /%s", v->name);
+        return -1;
+    }
+    uint64_t c = mr_crc64_f64(MR_CRC64_INIT, x, (size_t)((g1 - g0) * cols));
+    if (c != stored) {
+        char what[300];
+        snprintf(what, sizeof what, "/%s, trials %llu-%llu,", v->name, (unsigned long long)g0,
+                 (unsigned long long)(g1 - 1));
+        mismatch(err, path, what, stored, c);
+        return -1;
+    }
+    return 0;
+}
+
+/* The columns of variable v in a run of sc. */
+static size_t sc_cols(const mr_scenario *sc, const mr_trial_var *v)
+{
+    return mr_cols_count(v->cols, sc->nsectors, sc->nminerals, sc->horizon_years);
+}
+
+/* Check the rows of this rank's share of the done blocks against the
+   checksum table: every value is read once, before the run resumes. */
+static int verify_rows(hid_t f, const char *path, const mr_scenario *sc, const unsigned char *done,
+                       const uint64_t *table, const mr_comm *comm, mr_error *err)
+{
+    const uint64_t N = sc->trials, nb = nblocks_of(N);
+    uint64_t lo, hi;
+    mr_comm_block_range(nb, comm->rank, comm->size, &lo, &hi);
+    size_t maxcols = 1;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++)
+        if (sc_cols(sc, &mr_trial_vars[k]) > maxcols)
+            maxcols = sc_cols(sc, &mr_trial_vars[k]);
+    double *x = malloc(MR_BLOCK_TRIALS * maxcols * sizeof *x);
+    if (!x) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory to check the checkpoint", path);
+        return -1;
+    }
+    int bad = 0;
+    for (int k = 0; k < MR_NTRIAL_VARS && !bad; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        const hsize_t dims[2] = {N, sc_cols(sc, v)};
+        hid_t ds = open_dataset(f, path, v->name, 2, dims, sizeof(double), err);
+        bad = ds < 0;
+        for (uint64_t b = lo; b < hi && !bad; b++) {
+            uint64_t g0, g1;
+            block_trials(b, N, &g0, &g1);
+            if (done[b])
+                bad = read_block(ds, path, v, g0, g1, dims[1], x, table[(size_t)k * nb + b], err) !=
+                      0;
+        }
+        if (ds >= 0)
+            H5Dclose(ds);
+    }
+    free(x);
+    return bad ? -1 : 0;
+}
+
+/* The band counts (rank 0 adds them to its results): checked, into bq and by. */
+static int read_bands(hid_t f, const char *path, const mr_scenario *sc, const uint64_t h[H_N],
+                      uint64_t **bq, uint64_t **by, size_t *nq, size_t *ny, mr_error *err)
+{
+    const size_t T = (size_t)sc->horizon_years * (size_t)sc->steps_per_year;
+    *nq = T * (size_t)sc->nsectors * MR_BAND_Q_BINS;
+    *ny = T * (size_t)sc->nminerals * MR_BAND_Y_BINS;
+    *bq = malloc((*nq ? *nq : 1) * sizeof **bq);
+    *by = malloc((*ny ? *ny : 1) * sizeof **by);
+    if (!*bq || !*by) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
+        return -1;
+    }
+    if (read_checked(f, path, "band_q", H5T_NATIVE_UINT64, 8, *bq, *nq, h[H_CRC_BAND_Q], err) ||
+        read_checked(f, path, "band_y", H5T_NATIVE_UINT64, 8, *by, *ny, h[H_CRC_BAND_Y], err))
+        return -1;
+    return 0;
+}
+
+/* block_done and the checksum table of f, checked. */
+static int read_index(hid_t f, const char *path, const mr_scenario *sc, const uint64_t h[H_N],
+                      unsigned char **done, uint64_t **table, mr_error *err)
+{
+    const uint64_t nb = nblocks_of(sc->trials);
+    *done = calloc(nb ? nb : 1, 1);
+    *table = malloc((nb ? nb : 1) * MR_NTRIAL_VARS * sizeof **table);
+    if (!*done || !*table) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
+        return -1;
+    }
+    if (read_checked(f, path, "block_done", H5T_NATIVE_UCHAR, 1, *done, nb, h[H_CRC_BLOCK_DONE],
+                     err) ||
+        read_checked(f, path, "checksums", H5T_NATIVE_UINT64, 8, *table, nb * MR_NTRIAL_VARS,
+                     h[H_CRC_CHECKSUMS], err))
+        return -1;
+    for (uint64_t b = 0; b < nb; b++)
+        if ((*done)[b] > 1) {
+            damaged(err, path, "/block_done holds %d", (*done)[b]);
+            return -1;
+        }
+    return 0;
+}
+
 int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned char **done,
                             const mr_comm *comm, mr_error *err)
 {
     *done = NULL;
-    hid_t f = open_checked(path, sc, comm, err);
-    if (mr_comm_any(comm, f < 0)) {
-        if (f >= 0)
-            H5Fclose(f);
-        if (!err->msg[0])
-            snprintf(err->msg, sizeof err->msg, "%s: cannot open the checkpoint", path);
+    h5_quiet q;
+    quiet_on(&q);
+    uint64_t h[H_N], *table = NULL, *bq = NULL, *by = NULL;
+    unsigned char *d = NULL;
+    size_t nq, ny;
+    hid_t f = open_checked(path, sc, comm, h, err);
+    int fail = f < 0 || read_index(f, path, sc, h, &d, &table, err) != 0 ||
+               verify_rows(f, path, sc, d, table, comm, err) != 0 ||
+               (comm->rank == 0 && read_bands(f, path, sc, h, &bq, &by, &nq, &ny, err) != 0);
+    if (f >= 0)
+        H5Fclose(f);
+    quiet_off(&q);
+    free(table);
+    free(bq);
+    free(by);
+    if (agree(comm, fail, err)) {
+        free(d);
         return -1;
     }
-    uint64_t nblocks = (sc->trials + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
-    *done = calloc(nblocks ? nblocks : 1, 1);
-    hid_t ds = H5Dopen2(f, "block_done", H5P_DEFAULT);
-    int fail =
-        !*done || ds < 0 || H5Dread(ds, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, *done) < 0;
-    if (ds >= 0)
-        H5Dclose(ds);
-    H5Fclose(f);
-    if (mr_comm_any(comm, fail)) {
-        free(*done);
-        *done = NULL;
-        snprintf(err->msg, sizeof err->msg, "%s: damaged checkpoint (block_done)", path);
-        return -1;
-    }
+    *done = d;
     return 0;
+}
+
+/* The rows of this rank's done blocks (collective reads), checked against
+   the table. */
+static int load_rows(hid_t f, const char *path, mr_results *r, const unsigned char *mine,
+                     const uint64_t *table, const mr_comm *comm, mr_error *err)
+{
+    hid_t dxpl = transfer(comm);
+    const uint64_t nb = nblocks_of(r->ntrials_total);
+    int fail = 0;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        const hsize_t dims[2] = {r->ntrials_total, var_cols(r, v)};
+        hid_t ds = open_dataset(f, path, v->name, 2, dims, sizeof(double), err);
+        if (ds < 0) {
+            fail = 1; /* the same file on every rank: all fail here */
+            break;
+        }
+        hid_t fs = H5Dget_space(ds);
+        hsize_t mdims[2] = {r->ntrials, dims[1]};
+        hid_t ms = H5Screate_simple(2, mdims, NULL);
+        select_blocks(fs, ms, r, (int)mdims[1], mine);
+        if (H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_var(r, v)) < 0 && !fail) {
+            fail = 1;
+            damaged(err, path, "cannot read /%s", v->name);
+        }
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(ds);
+        for (uint64_t b = 0; b < r->nblocks && !fail; b++) {
+            const uint64_t g = r->first_block + b;
+            uint64_t c = mine[b] ? block_crc(r, v, g) : 0, stored = table[(size_t)k * nb + g];
+            if (mine[b] && c != stored) {
+                uint64_t g0, g1;
+                char what[300];
+                block_trials(g, r->ntrials_total, &g0, &g1);
+                snprintf(what, sizeof what, "/%s, trials %llu-%llu,", v->name,
+                         (unsigned long long)g0, (unsigned long long)(g1 - 1));
+                mismatch(err, path, what, stored, c);
+                fail = 1;
+            }
+        }
+    }
+    H5Pclose(dxpl);
+    return fail ? -1 : 0;
 }
 
 int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results *r,
                             const unsigned char *done, uint64_t *random_words, const mr_comm *comm,
                             mr_error *err)
 {
-    hid_t f = open_checked(path, sc, comm, err);
-    if (mr_comm_any(comm, f < 0)) {
-        if (f >= 0)
-            H5Fclose(f);
-        return -1;
+    h5_quiet q;
+    quiet_on(&q);
+    uint64_t h[H_N], *table = NULL, *bq = NULL, *by = NULL;
+    unsigned char *d = NULL;
+    size_t nq = 0, ny = 0;
+    hid_t f = open_checked(path, sc, comm, h, err);
+    int fail = f < 0 || read_index(f, path, sc, h, &d, &table, err) != 0;
+    if (!mr_comm_any(comm, fail))
+        fail = load_rows(f, path, r, done + r->first_block, table, comm, err) != 0 ||
+               read_bands(f, path, sc, h, &bq, &by, &nq, &ny, err) != 0;
+    if (!fail && comm->rank == 0) { /* band counts of the done blocks: added once */
+        for (size_t i = 0; i < nq; i++)
+            r->band_q[i] += bq[i];
+        for (size_t i = 0; i < ny; i++)
+            r->band_y[i] += by[i];
     }
-    hid_t dxpl = transfer(comm);
-    int fail = 0;
-    const unsigned char *mine = done + r->first_block; /* this rank's blocks */
-    for (int k = 0; k < MR_NTRIAL_VARS && !fail; k++) {
-        const mr_trial_var *v = &mr_trial_vars[k];
-        hid_t ds = H5Dopen2(f, v->name, H5P_DEFAULT);
-        if (ds < 0) {
-            fail = 1;
-            break;
-        }
-        hid_t fs = H5Dget_space(ds);
-        hsize_t mdims[2] = {r->ntrials, var_cols(r, v)};
-        hid_t ms = H5Screate_simple(2, mdims, NULL);
-        select_blocks(fs, ms, r, (int)mdims[1], mine);
-        fail |= H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_var(r, v)) < 0;
-        H5Sclose(ms);
-        H5Sclose(fs);
-        H5Dclose(ds);
-    }
-    /* band counts of the done blocks: added once, on rank 0 */
-    size_t nq = (size_t)r->steps * (size_t)r->nsectors * MR_BAND_Q_BINS;
-    size_t ny = (size_t)r->steps * (size_t)r->nminerals * MR_BAND_Y_BINS;
-    uint64_t *buf = malloc((nq > ny ? nq : ny) * sizeof *buf);
-    fail |= !buf;
-    const char *names[2] = {"band_q", "band_y"};
-    uint64_t *dst[2] = {r->band_q, r->band_y};
-    size_t len[2] = {nq, ny};
-    for (int k = 0; k < 2 && !fail; k++) {
-        hid_t ds = H5Dopen2(f, names[k], H5P_DEFAULT);
-        fail |= ds < 0 || H5Dread(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0;
-        if (ds >= 0)
-            H5Dclose(ds);
-        if (!fail && comm->rank == 0)
-            for (size_t i = 0; i < len[k]; i++)
-                dst[k][i] += buf[i];
-    }
-    free(buf);
-    uint64_t words = 0;
-    fail |= read_attr_u64(f, "random_words", &words);
-    *random_words += words;
-    H5Pclose(dxpl);
-    H5Fclose(f);
-    if (mr_comm_any(comm, fail)) {
-        snprintf(err->msg, sizeof err->msg, "%s: damaged checkpoint", path);
-        return -1;
-    }
-    return 0;
+    if (!fail)
+        *random_words += h[H_RANDOM_WORDS];
+    if (f >= 0)
+        H5Fclose(f);
+    quiet_off(&q);
+    free(table);
+    free(d);
+    free(bq);
+    free(by);
+    return agree(comm, fail, err) ? -1 : 0;
 }

@@ -5,19 +5,24 @@
  * the time bands are integer sums, so nothing depends on the number of
  * threads or ranks.
  */
+#define _POSIX_C_SOURCE 200809L /* gethostname */
 #include "sim/engine.h"
 
 #include "models/units.h"
 #include "out/clock.h"
+#include "sim/memory.h"
 #include "sim/model.h"
 #include "sim/rng.h"
 #include "sim/trial.h"
 
+#include <float.h>
+#include <math.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t interrupted = 0;
 
@@ -44,20 +49,188 @@ static void add_bands(uint64_t *dst, const uint32_t *src, int T, int n, int bins
 }
 
 static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
-                            const mr_comm *comm, mr_results *res, mr_run_info *info);
+                            const mr_comm *comm, mr_results *res, mr_run_info *info, mr_error *err);
 
 /* The blocks of res still to do, on md (built from sc). */
 static mr_status continue_on(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
                              mr_results *res, mr_run_info *info, mr_error *err)
 {
     const mr_comm solo = {0, 1, NULL};
-    mr_status rc = run_blocks(sc, md, opts, opts->comm ? opts->comm : &solo, res, info);
-    if (rc < 0) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
-                 sc->source_path);
+    mr_status rc = run_blocks(sc, md, opts, opts->comm ? opts->comm : &solo, res, info, err);
+    if (rc < 0)
         mr_results_free(res);
-    }
     return rc;
+}
+
+/* ---- the memory check ---------------------------------------------------- */
+
+/* One thread's mr_workspace (sim/trial.c): its T-long arrays and histograms. */
+static double workspace_bytes(const mr_model *md)
+{
+    const double M = md->M, S = md->S, T = md->T, ns = md->nslots;
+    double doubles = ns * T + M * T * 2.0 + S * T + 32.0 * (M + S + md->nneeds);
+    double counts = T * S * MR_BAND_Q_BINS + T * M * MR_BAND_Y_BINS; /* uint32 */
+    return doubles * 8.0 + counts * 4.0 + M * 2.0 * T;
+}
+
+/* This rank's results of L trials (out/results.c) and the scratch of the
+   statistics after the run (out/stats: a copy of one column, its radix
+   sort buffer and the selection's candidates: three arrays of L). */
+static double results_bytes(const mr_model *md, uint64_t L)
+{
+    double cols = 0.0;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++)
+        cols += (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
+    double bands = (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
+    return (double)L * (cols + 3.0) * 8.0 + bands;
+}
+
+/* Ranks of comm on this host (a hash of the host name, gathered): a limit
+   of the node (cgroup, MemAvailable) is shared by them. */
+static int ranks_on_node(const mr_comm *comm)
+{
+    if (comm->size == 1)
+        return 1;
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    double mine = (double)(mr_hash64(host) >> 12); /* exact in a double */
+    double *all = malloc((size_t)comm->size * sizeof *all);
+    int n = 1;
+    if (all && mr_comm_allgather_f64(comm, &mine, 1, all) == 0) {
+        n = 0;
+        for (int r = 0; r < comm->size; r++)
+            n += all[r] == mine;
+    }
+    free(all);
+    return n;
+}
+
+/* "SCENARIO: N trials need about ... ; use fewer trials or more ranks" */
+static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, double res, double ws,
+                    size_t analysis, int node, mr_error *err)
+{
+    char b[6][32];
+    snprintf(err->msg, sizeof err->msg,
+             "%s: %llu trials need about %s on this rank (results %s + thread workspaces %s + "
+             "analysis %s)%s; %s of the %s limit is free (%s); use fewer trials or more ranks",
+             sc->source_path, (unsigned long long)sc->trials,
+             mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]),
+             mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
+             mr_memory_format((uint64_t)ws, b[2], sizeof b[2]),
+             mr_memory_format(analysis, b[3], sizeof b[3]),
+             lim->per_node && node > 1 ? ", for each rank on this node" : "",
+             mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
+             mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source);
+}
+
+/* Refuse, before any trial, a run whose estimate on this rank is above what
+   the process may still take: MR_OK, MR_FAILED (too big) or MR_BAD_INPUT
+   (MINRISK_MEMORY_LIMIT is not a number), with err. Collective. */
+static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
+                              const mr_comm *comm, uint64_t L, mr_error *err)
+{
+    const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    const double res = results_bytes(md, L), ws = threads * workspace_bytes(md);
+    const double need = res + ws + (double)opts->analysis_bytes;
+    mr_memory_limit lim;
+    const int unreadable = mr_memory_limit_get(&lim) != 0;
+    const int node = ranks_on_node(comm);
+    int bad = unreadable;
+    if (unreadable)
+        snprintf(err->msg, sizeof err->msg,
+                 "MINRISK_MEMORY_LIMIT: must be a number of bytes, with an optional K, M, G or T, "
+                 "got '%s'",
+                 getenv("MINRISK_MEMORY_LIMIT"));
+    else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
+        too_big(sc, &lim, res, ws, opts->analysis_bytes, node, err);
+        bad = 1;
+    }
+    if (!mr_comm_any(comm, bad))
+        return MR_OK;
+    if (!bad)
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: %llu trials need more memory than another rank may take; use fewer "
+                 "trials or more ranks",
+                 sc->source_path, (unsigned long long)sc->trials);
+    /* the same environment on every rank */
+    return mr_comm_any(comm, unreadable) ? MR_BAD_INPUT : MR_FAILED;
+}
+
+/* ---- non-finite results -------------------------------------------------- */
+
+int mr_results_find_nonfinite(const mr_results *res, uint64_t lo, uint64_t hi, mr_nonfinite *at)
+{
+    uint64_t best = hi; /* the earliest row found so far */
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        const size_t n = mr_cols_count(v->cols, res->nsectors, res->nminerals, res->years);
+        const int nan_ok = v->offset == offsetof(mr_results, mineral_stockpile_empty_month);
+        const double *x = mr_results_cvar(res, v);
+        for (uint64_t i = lo; i < best; i++)
+            for (size_t c = 0; c < n; c++) {
+                double y = x[i * n + c];
+                if (isfinite(y) || (nan_ok && isnan(y)))
+                    continue;
+                best = i;
+                *at = (mr_nonfinite){res->first_trial + i, k, c, y};
+                goto next_var; /* a later variable counts only in an earlier row */
+            }
+    next_var:;
+    }
+    return best < hi;
+}
+
+void mr_nonfinite_message(const mr_scenario *sc, const mr_results *res, const mr_nonfinite *at,
+                          mr_error *err)
+{
+    const mr_trial_var *v = &mr_trial_vars[at->var];
+    const size_t S = (size_t)res->nsectors;
+    char col[300] = "";
+    switch (v->cols) {
+    case MR_COLS_ONE:
+        break;
+    case MR_COLS_SECTOR:
+        snprintf(col, sizeof col, "[%s]", sc->sectors[at->col].id);
+        break;
+    case MR_COLS_MINERAL:
+        snprintf(col, sizeof col, "[%s]", sc->minerals[at->col].id);
+        break;
+    case MR_COLS_YEAR:
+        snprintf(col, sizeof col, "[year %zu]", at->col + 1);
+        break;
+    case MR_COLS_YEAR_SECTOR:
+        snprintf(col, sizeof col, "[year %zu, %s]", at->col / S + 1, sc->sectors[at->col % S].id);
+        break;
+    }
+    snprintf(err->msg, sizeof err->msg,
+             "%s: trial %llu: %s%s is %s (a scenario value too large? see the ranges in "
+             "docs/SCENARIOS.md)",
+             sc->source_path, (unsigned long long)at->trial, v->name, col,
+             isnan(at->value) ? "NaN"
+             : at->value > 0  ? "inf"
+                              : "-inf");
+}
+
+/* The earliest non-finite value any rank found (found: this rank's, if
+   any): 1 with err filled on every rank, or 0. Collective. */
+static int agree_nonfinite(const mr_scenario *sc, const mr_results *res, const mr_comm *comm,
+                           int found, const mr_nonfinite *mine, mr_error *err)
+{
+    double trial = found ? (double)mine->trial : DBL_MAX;
+    mr_comm_min_f64(comm, &trial, 1);
+    if (trial == DBL_MAX)
+        return 0;
+    const int owner = found && (double)mine->trial == trial;
+    double w[3] = {owner ? mine->var : DBL_MAX, owner ? (double)mine->col : DBL_MAX,
+                   !owner               ? DBL_MAX
+                   : isnan(mine->value) ? 0.0
+                   : mine->value > 0    ? 1.0
+                                        : 2.0};
+    mr_comm_min_f64(comm, w, 3);
+    const double values[3] = {NAN, INFINITY, -INFINITY};
+    mr_nonfinite at = {(uint64_t)trial, (int)w[0], (size_t)w[1], values[(int)w[2]]};
+    mr_nonfinite_message(sc, res, &at, err);
+    return 1;
 }
 
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
@@ -82,6 +255,11 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
     mr_comm_block_range(nblocks, comm->rank, comm->size, &blo, &bhi);
     const uint64_t first = blo * MR_BLOCK_TRIALS;
     const uint64_t last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
+    mr_status mem = memory_check(sc, &md, opts, comm, last - first, err);
+    if (mem != MR_OK) {
+        mr_model_free(&md);
+        return mem;
+    }
     int oom = mr_results_alloc(res, last - first, md.S, md.M, md.H, md.T) != 0;
     if (!oom) {
         res->first_trial = first;
@@ -122,9 +300,13 @@ mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, 
 
 /* Run the blocks of res not yet done, on this rank's threads (MODEL §12):
    returns MR_OK when all are done, MR_INTERRUPTED, MR_PAUSED after
-   opts->pause_seconds, MR_FAILED if a workspace could not be allocated. */
+   opts->pause_seconds, MR_FAILED if a workspace could not be allocated,
+   MR_BAD_INPUT if a trial gave a non-finite result (err filled). Each block
+   is scanned as it is finished; once one is bad, only the blocks before it
+   still run, so the earliest bad trial is the one named, for any thread
+   and rank count. */
 static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
-                            const mr_comm *comm, mr_results *res, mr_run_info *info)
+                            const mr_comm *comm, mr_results *res, mr_run_info *info, mr_error *err)
 {
     const uint64_t N = res->ntrials_total;
     const uint64_t blo = res->first_block, bhi = res->first_block + res->nblocks;
@@ -138,6 +320,8 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     int paused = 0;
     uint64_t done = 0, words = 0;
     int failed = 0, nthreads = 1;
+    uint64_t bad_block = UINT64_MAX; /* the earliest block with a non-finite value */
+    mr_nonfinite bad = {0, 0, 0, 0.0};
     double last_print = t0;
     if (opts->threads > 0)
         omp_set_num_threads(opts->threads);
@@ -157,9 +341,12 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
 #pragma omp for schedule(dynamic, 1)
             for (uint64_t b = blo; b < bhi; b++) {
                 int stop_now;
+                uint64_t first_bad;
 #pragma omp atomic read
                 stop_now = paused;
-                if (interrupted || stop_now || res->block_done[b - blo])
+#pragma omp atomic read
+                first_bad = bad_block;
+                if (interrupted || stop_now || b > first_bad || res->block_done[b - blo])
                     continue;
                 if (opts->pause_seconds > 0 && mr_now_seconds() - t0 > opts->pause_seconds) {
 #pragma omp atomic write
@@ -171,6 +358,16 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                 for (uint64_t i = lo; i < hi; i++)
                     mr_trial_run(md, sc->seed, i, &w, res);
                 res->block_done[b - blo] = 1;
+                mr_nonfinite nf;
+                if (mr_results_find_nonfinite(res, lo - res->first_trial, hi - res->first_trial,
+                                              &nf)) {
+#pragma omp critical(mr_nonfinite)
+                    if (b < bad_block) {
+                        bad = nf;
+#pragma omp atomic write
+                        bad_block = b;
+                    }
+                }
                 uint64_t d;
 #pragma omp atomic capture
                 d = done += hi - lo;
@@ -202,8 +399,14 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     }
     double wall = mr_now_seconds() - t0;
     int stop = interrupted;
-    if (mr_comm_any(comm, failed))
+    if (mr_comm_any(comm, failed)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+                 sc->source_path);
         return MR_FAILED;
+    }
+    /* before a checkpoint: a bad row must not be saved and resumed */
+    if (agree_nonfinite(sc, res, comm, bad_block != UINT64_MAX, &bad, err))
+        return MR_BAD_INPUT;
     uint64_t totals[2] = {done, words};
     mr_comm_sum_u64(comm, totals, 2);
     if (opts->progress && comm->rank == 0)

@@ -11,6 +11,7 @@
 #include "out/results.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A counterfactual (issue 5, attribution): disruptions switched off while
@@ -32,21 +33,49 @@ typedef struct {
                                                 (resumed run; the caller fills its rows
                                                 after mr_engine_run returns); NULL = none */
     const mr_counterfactual *counterfactual; /* NULL = the scenario as it is */
+    size_t analysis_bytes; /* memory this rank needs after the simulation (the analyses of
+                              sim/studies/run_extras.h: mr_run_extras_bytes), counted in
+                              the up-front memory check of mr_engine_run; 0 = none */
 } mr_engine_opts;
 
 /* Run this rank's share of sc->trials trials of sc with seed sc->seed
    (collective over opts->comm). Returns MR_OK; MR_INTERRUPTED if
    mr_engine_interrupt was called (on any rank; the blocks finished so far
    are marked in res->block_done); MR_PAUSED after opts->pause_seconds
-   (continue with mr_engine_continue); MR_FAILED (out of memory, more than
-   MR_MAX_TRIALS trials) with err filled. */
+   (continue with mr_engine_continue); MR_FAILED with err filled: more than
+   MR_MAX_TRIALS trials, out of memory, or, before any trial, an estimate
+   of the memory the run takes on a rank (results, thread workspaces,
+   statistics and opts->analysis_bytes) above what the process may still
+   take (sim/memory.h); MR_BAD_INPUT with err filled when a trial gave a
+   non-finite result (mr_results_find_nonfinite; the scenario's values are
+   too large), res freed. */
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                         mr_run_info *info, mr_error *err);
 
-/* Run the blocks of res (from an mr_engine_run that returned 2) still to
-   do. Same return values as mr_engine_run. Collective. */
+/* Run the blocks of res (from an mr_engine_run that returned MR_PAUSED)
+   still to do. Same return values as mr_engine_run. Collective. */
 mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                              mr_run_info *info, mr_error *err);
+
+/* Where a per-trial result is not finite. */
+typedef struct {
+    uint64_t trial; /* global trial number */
+    int var;        /* index in mr_trial_vars */
+    size_t col;     /* column of the variable (mr_cols) */
+    double value;   /* inf, -inf or NaN */
+} mr_nonfinite;
+
+/* The first value of rows lo .. hi - 1 of res that is infinite, or NaN
+   where NaN means nothing (mineral_stockpile_empty_month is NaN when the
+   stockpile never ran empty), in trial order, then variable order, then
+   column: 1 with *at filled, or 0 when every value is finite. One pass over
+   the rows. */
+int mr_results_find_nonfinite(const mr_results *res, uint64_t lo, uint64_t hi, mr_nonfinite *at);
+
+/* err->msg = "SCENARIO: trial 1234: sector_output_loss[automotive] is
+   inf (...)": the value at, its columns named from sc and res's shape. */
+void mr_nonfinite_message(const mr_scenario *sc, const mr_results *res, const mr_nonfinite *at,
+                          mr_error *err);
 
 /* Ask a running engine to stop soon (async-signal-safe). */
 void mr_engine_interrupt(void);

@@ -51,7 +51,9 @@
 #include "sim/model.h"      /* mr_model_: the scenario compiled to flat arrays */
 #include "sim/engine.h"     /* mr_engine_: blocks of trials over threads and ranks */
 #include "sim/replay.h"     /* mr_replayer_, mr_trace_: one trial, step by step */
-#include "sim/checkpoint.h" /* mr_checkpoint_: resumable runs */
+#include "sim/checkpoint.h" /* mr_checkpoint_: resumable runs, checksummed */
+#include "sim/crc64.h"      /* mr_crc64: CRC-64/XZ of the checkpoint's arrays */
+#include "sim/memory.h"     /* mr_memory_: the memory a run may take, checked up front */
 
 /* ---- sim/studies/: what the engine's runs are used for ---------------------- */
 #include "sim/studies/paired.h"      /* mr_paired_: paired differences, bootstrap (compare) */
@@ -61,6 +63,7 @@
 #include "sim/studies/story.h"       /* mr_story_: the story of one trial (explain) */
 
 /* ---- sim/cmd/: the command line ---------------------------------------------- */
-#include "sim/cmd/cli.h" /* mr_cli_, mr_cmd_: shared pieces, one entry per command */
+#include "sim/cmd/cli.h"     /* mr_cli_, mr_cmd_: shared pieces, one entry per command */
+#include "sim/cmd/outpath.h" /* mr_outpath_: the output path's guard, lock, stale temporaries */
 
 #endif

@@ -220,7 +220,9 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         mr_rng_seek(w->rng, seed, md->proc_stream[p], i);
         double clock = 0.0;
         mr_occurrence occ;
-        while (mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ))
+        for (int k = 0; k < MR_OCCURRENCES_MAX &&
+                        mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ);
+             k++)
             apply_occurrence(md, p, &occ, w);
     }
 }
@@ -235,7 +237,7 @@ static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint
         w->words += mr_rng_words_used(w->rng);
         mr_rng_seek(w->rng, seed, md->jump_stream[m], i);
         double clock = 0.0;
-        for (;;) {
+        for (int n = 0; n < MR_OCCURRENCES_MAX; n++) {
             clock += gsl_ran_exponential(w->rng, 1.0 / md->jump_rate[m]);
             if (clock >= horizon)
                 break;

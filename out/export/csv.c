@@ -3,7 +3,8 @@
  * can remove the temporary file (mr_export_remove_partial). Numbers are
  * printed with %.17g, which reads back to the same double; NaN is an empty
  * cell. Strings are quoted as RFC 4180 says (only when they hold a comma, a
- * quote, a line break or surrounding spaces). Lines end with LF. Also the
+ * quote, a line break, surrounding spaces or another control character;
+ * their bytes are kept). Lines end with LF. Also the
  * export's failures, what it made (removed again on failure) and its
  * reading helpers.
  */
@@ -124,12 +125,17 @@ void csv_sep(csv *c)
 }
 
 /* RFC 4180: a field with a comma, a quote or a line break is quoted, its
-   quotes doubled; so is one with surrounding spaces (kept by readers). */
+   quotes doubled; so is one with surrounding spaces (kept by readers) or
+   a control character. */
 void csv_str(csv *c, const char *s)
 {
     csv_sep(c);
     size_t n = strlen(s);
     bool quote = strpbrk(s, ",\"\r\n") != NULL || (n && (s[0] == ' ' || s[n - 1] == ' '));
+    /* CSV is data: a name's bytes are kept, control characters too, but
+       such a field is quoted so that its bounds are plain (docs/EXPORT.md) */
+    for (const char *p = s; *p && !quote; p++)
+        quote = (unsigned char)*p < 0x20 || *p == 0x7f;
     if (!quote) {
         fputs(s, c->f);
         return;

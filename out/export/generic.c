@@ -161,44 +161,45 @@ void ex_free_links(ex_links *l)
 }
 
 /* The groups and datasets in group g, in creation order (by name if it is
-   not tracked); free with free_links. */
+   not tracked; mr_h5r_links); free with free_links. */
 int ex_list_links(ex *x, hid_t g, ex_links *l)
 {
-    H5G_info_t gi;
+    char **names;
+    size_t n;
     memset(l, 0, sizeof *l);
-    if (H5Gget_info(g, &gi) < 0)
+    if (mr_h5r_links(g, &names, &n) < 0)
         return ex_damaged(x, g, "");
-    l->names = malloc((gi.nlinks ? gi.nlinks : 1) * sizeof *l->names);
-    l->group = malloc((gi.nlinks ? gi.nlinks : 1) * sizeof *l->group);
+    l->names = malloc((n ? n : 1) * sizeof *l->names);
+    l->group = malloc((n ? n : 1) * sizeof *l->group);
     if (!l->names || !l->group) {
+        mr_h5r_free_strings(names, n);
         ex_free_links(l);
         return mr_h5r_nomem(&x->r);
     }
-    H5_index_t idx = H5_INDEX_CRT_ORDER;
-    for (hsize_t k = 0; k < gi.nlinks; k++) {
-        char *nm = l->names[l->n];
-        ssize_t len = H5Lget_name_by_idx(g, ".", idx, H5_ITER_INC, k, nm, NAME_LEN, H5P_DEFAULT);
-        if (len < 0) {
-            if (idx == H5_INDEX_NAME || k > 0)
-                return ex_damaged(x, g, "");
-            idx = H5_INDEX_NAME;
-            k--;
+    for (size_t k = 0; k < n && x->r.status == MR_OK; k++) {
+        if (strlen(names[k]) >= NAME_LEN) {
+            ex_fail(x, MR_BAD_INPUT, "%s: an object name of %zu bytes is too long", x->r.path,
+                    strlen(names[k]));
+            break;
+        }
+        hid_t o = H5Oopen(g, names[k], H5P_DEFAULT);
+        if (o < 0) {
+            /* a dangling link is not data; an object there that does not
+               open is damage (and leaves HDF5 unable to close cleanly) */
+            if (H5Oexists_by_name(g, names[k], H5P_DEFAULT) != 0)
+                ex_damaged(x, g, names[k]);
             continue;
         }
-        if (len >= NAME_LEN)
-            return ex_fail(x, MR_BAD_INPUT, "%s: an object name of %zd bytes is too long",
-                           x->r.path, len);
-        hid_t o = H5Oopen(g, nm, H5P_DEFAULT);
-        if (o < 0)
-            continue; /* a dangling link: not data */
         H5I_type_t t = H5Iget_type(o);
         H5Oclose(o);
         if (t == H5I_GROUP || t == H5I_DATASET) {
+            snprintf(l->names[l->n], NAME_LEN, "%s", names[k]);
             l->group[l->n] = t == H5I_GROUP;
             l->n++;
         }
     }
-    return 0;
+    mr_h5r_free_strings(names, n);
+    return x->r.status == MR_OK ? 0 : -1;
 }
 
 typedef struct {
@@ -213,10 +214,10 @@ static herr_t get_scale_name(hid_t did, unsigned dim, hid_t dsid, void *data)
     scale_name *s = data;
     char buf[PATH_MAX_LEN];
     ssize_t len = H5Iget_name(dsid, buf, sizeof buf);
-    if (len > 0) {
-        const char *base = strrchr(buf, '/');
-        snprintf(s->name, s->n, "%s", base ? base + 1 : buf);
-    }
+    if (len <= 0)
+        return -1; /* a scale without a name: the file is damaged */
+    const char *base = strrchr(buf, '/');
+    snprintf(s->name, s->n, "%s", base ? base + 1 : buf);
     return 1; /* the first scale names the dimension */
 }
 
@@ -241,15 +242,22 @@ static int ds_info(ex *x, hid_t g, const char *name, dsinfo *d)
             d->kind = V_F64;
         else
             rc = 1; /* compound, enum...: not exported */
-        d->scale = H5DSis_scale(ds) > 0;
-        for (int k = 0; k < d->rank; k++) {
+        /* every failure here is damage: one passed over in silence leaves
+           HDF5 unable to close cleanly (and the table wrong) */
+        htri_t is_scale = H5DSis_scale(ds);
+        d->scale = is_scale > 0;
+        for (int k = 0; k < d->rank && is_scale >= 0; k++) {
             scale_name s = {d->dim[k], NAME_LEN};
+            int nscales = d->scale && k == 0 ? 0 : H5DSget_num_scales(ds, (unsigned)k);
             if (d->scale && k == 0)
                 snprintf(d->dim[0], NAME_LEN, "%s", name);
-            else if (H5DSget_num_scales(ds, (unsigned)k) > 0)
-                H5DSiterate_scales(ds, (unsigned)k, NULL, get_scale_name, &s);
+            else if (nscales < 0 || (nscales > 0 && H5DSiterate_scales(ds, (unsigned)k, NULL,
+                                                                       get_scale_name, &s) < 0))
+                is_scale = -1;
         }
         d->units = mr_h5r_attr_str(ds, ".", "units");
+        if (is_scale < 0 || (!d->units && H5Aexists(ds, "units") != 0))
+            rc = ex_damaged(x, g, name);
     }
     if (ft >= 0)
         H5Tclose(ft);

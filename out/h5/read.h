@@ -75,19 +75,32 @@ int mr_h5r_fail(mr_h5r *r, const char *fmt, ...)
    MR_H5R_NAMES_FROM_ROOT for how name is shown). Returns -1. */
 int mr_h5r_damaged(mr_h5r *r, hid_t loc, const char *name);
 
+/* "damaged or incomplete minrisk file: <name> <why...>", name shown as by
+   mr_h5r_damaged; e.g. "/trials/total_loss has 3 columns, expected 4
+   (the sectors)". Returns -1. */
+int mr_h5r_damaged_why(mr_h5r *r, hid_t loc, const char *name, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
 /* "out of memory" (MR_FAILED). Returns -1. */
 int mr_h5r_nomem(mr_h5r *r);
 
 /* ---- quiet: -1 (or NULL) when it cannot be read, nothing recorded ---------- */
 
 /* Rank (0..3) of a dataset and its dimensions, those past the rank set to
-   1; -1 when it cannot be read or has a higher rank. */
+   1; -1 when it cannot be read, has a higher rank or more than 2^40
+   elements (a damaged dimension: no product of counts and sizes below
+   overflows). */
 int mr_h5r_shape(hid_t loc, const char *name, hsize_t dims[3]);
 
 /* Number of elements of a dataset (of rank 0..3), or -1. */
 long long mr_h5r_count(hid_t loc, const char *name);
 
-/* Exactly n elements of a dataset, converted to mem_type, into buf. */
+/* Exactly n elements of a dataset, converted to mem_type, into buf. The
+   dataset must hold IEEE floats or standard integers (integers only into
+   an integer mem_type): a damaged datatype is not converted. */
 int mr_h5r_get(hid_t loc, const char *name, hid_t mem_type, size_t n, void *buf);
 
 /* Rows row0 .. row0 + nrows - 1 of a dataset of rank 1 (ncols must be 1),
@@ -103,6 +116,13 @@ char *mr_h5r_attr_str(hid_t loc, const char *obj, const char *name);
 /* A numeric attribute of exactly n elements, converted to mem_type. */
 int mr_h5r_attr_get(hid_t loc, const char *obj, const char *name, hid_t mem_type, size_t n,
                     void *buf);
+
+/* The names of the links of group g (malloc'ed; free with
+   mr_h5r_free_strings), in creation order when the group tracks it, else
+   by name; 0, or -1 (damaged, more than 100,000, out of memory). Use it,
+   not H5Literate or H5Lget_name_by_idx, which crash on a damaged dense
+   group in HDF5 1.10. */
+int mr_h5r_links(hid_t g, char ***names, size_t *n);
 
 /* ---- reported: a failure is recorded in r ----------------------------------- */
 
@@ -120,10 +140,22 @@ int mr_h5r_f64(mr_h5r *r, hid_t loc, const char *name, double *buf, size_t n);
 void *mr_h5r_read_new(mr_h5r *r, hid_t loc, const char *name, hid_t mem_type, size_t size,
                       size_t n);
 
+/* The most strings a dataset of names may hold: a damaged dimension past
+   it is refused before memory for it is asked (no scenario has ten
+   million sectors, minerals, countries or sweep variants). */
+#define MR_H5R_MAX_STRINGS 10000000LL
+
 /* The exactly n strings (variable- or fixed-length) of a dataset, each
    malloc'ed, in a new array; free with mr_h5r_free_strings. NULL on
-   failure. */
+   failure; "has N strings" past MR_H5R_MAX_STRINGS. Variable-length strings are checked in the file
+   before HDF5 reads them (read.c, "variable-length strings"). Strings come as stored: print them
+   through mr_printable (out/format.h). */
 char **mr_h5r_strings(mr_h5r *r, hid_t loc, const char *name, size_t n);
+
+/* Rewrite each of the n strings of s (from mr_h5r_strings) as printable
+   text (mr_printable, out/format.h), for a reader that prints them. 0, or
+   -1 out of memory (recorded; s stays freeable, a lost entry NULL). */
+int mr_h5r_printable(mr_h5r *r, char **s, size_t n);
 
 /* Free an array of n strings (s may be NULL, so may its entries). */
 void mr_h5r_free_strings(char **s, size_t n);

@@ -285,6 +285,36 @@ static void write_file(h5w *w, const char *kind, const mr_output_run *runs, size
     H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
 }
 
+/* ---- the size of a file, before the run -------------------------------------- */
+
+/* One /trials dataset of N rows of `cols` doubles, with its last chunk's
+   slack (h5w_chunk_rows: whole chunks are allocated). */
+static double trials_dataset_bytes(uint64_t N, size_t cols)
+{
+    const double row = 8.0 * (double)cols;
+    return (double)N * row + (double)h5w_chunk_rows(N ? N : 1, (hsize_t)row) * row;
+}
+
+uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns)
+{
+    const int S = sc->nsectors, M = sc->nminerals, H = sc->horizon_years;
+    const uint64_t N = sc->trials;
+    unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
+    double run = 0.0;
+    if (sc->output_trials != MR_OUTPUT_TRIALS_NONE) {
+        run += trials_dataset_bytes(N, 1); /* the trial coordinate */
+        for (int k = 0; k < MR_NTRIAL_VARS; k++) {
+            const mr_trial_var *v = &mr_trial_vars[k];
+            if ((v->where & MR_VAR_FILE) && (v->where & keep) == keep)
+                run += trials_dataset_bytes(N, mr_cols_count(v->cols, S, M, H));
+        }
+    }
+    const double steps = (double)H * (double)sc->steps_per_year;
+    run += 4.0 * 1048576.0 + 2.0 * (double)sc->source_len + 64.0 * steps * (double)(S + M);
+    double total = run * (double)(nruns ? nruns : 1);
+    return total >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)total;
+}
+
 /* ---- entry points ---------------------------------------------------------- */
 
 int mr_output_write(const char *path, const mr_scenario *sc, const mr_results *res,

@@ -88,6 +88,16 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
                           size_t nruns, const mr_output_extra *extras, size_t nextras,
                           const mr_comm *comm, mr_error *err);
 
+/* An upper bound, in bytes, of the file of nruns runs of sc (a plain run:
+   1; a sweep: its variants; a comparison: 2), without /events. Per run:
+   the /trials datasets output.trials keeps, each N rows x its columns x 8
+   bytes plus the slack of its last chunk (one chunk at most), and the trial
+   coordinate (N x 8 bytes, plus a chunk); for the rest (summary, bands,
+   indicators, attribution, the scenario twice, HDF5's own metadata)
+   4 MiB + 2 x the scenario text + 64 bytes x steps x (sectors + minerals).
+   Saturates at UINT64_MAX. For the free-space check before a run. */
+uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
+
 /* Ask a write in progress (or the next one) to stop, and remove its
    temporary file at once. Async-signal-safe: sets a flag and calls
    unlink(2) on a name prepared in advance; for a SIGINT/SIGTERM handler

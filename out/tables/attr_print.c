@@ -56,12 +56,16 @@ static int read_attr(mr_h5r *r, attr *a)
     long long K = mr_h5r_count(f, "attribution/source"), W = mr_h5r_count(f, "attribution/series");
     if (K < 1 || W < 1)
         return mr_h5r_damaged(r, f, "attribution/source");
+    if ((unsigned long long)K > (1ULL << 40) / (unsigned long long)W)
+        return mr_h5r_damaged_why(r, f, "attribution/source", "has %lld sources for %lld series", K,
+                                  W);
     a->K = (size_t)K;
     a->W = (size_t)W;
     const size_t WK = a->W * a->K;
     if (!(a->source = mr_h5r_strings(r, f, "attribution/source", a->K)) ||
         !(a->kind = mr_h5r_strings(r, f, "attribution/source_kind", a->K)) ||
-        !(a->series = mr_h5r_strings(r, f, "attribution/series", a->W)))
+        !(a->series = mr_h5r_strings(r, f, "attribution/series", a->W)) ||
+        mr_h5r_printable(r, a->source, a->K) < 0 || mr_h5r_printable(r, a->series, a->W) < 0)
         return -1;
     a->cf = H5Lexists(f, "attribution/mean_removed", H5P_DEFAULT) > 0;
     enum { NTAIL = 5 }; /* then tail_trials, then the counterfactual datasets */

@@ -27,9 +27,7 @@ static int find_level(mr_h5r *r, const char *coord, const double *values, size_t
     for (size_t i = 0; i < n; i++)
         if (fabs(values[i] - v) <= 1e-9 * fmax(1.0, fabs(v)))
             return (int)i;
-    char what[128];
-    snprintf(what, sizeof what, "%s %g", coord, v);
-    mr_h5r_damaged(r, r->file, what);
+    mr_h5r_damaged_why(r, r->file, coord, "has no level %g", v);
     return -1;
 }
 
@@ -85,8 +83,9 @@ static int read_header(mr_h5r *r, summary *s)
     const hid_t f = r->file;
     s->version[0] = r->version[0];
     s->version[1] = r->version[1];
-    s->scenario = mr_h5r_attr_str(f, ".", "scenario_name");
-    s->software = mr_h5r_attr_str(f, ".", "software_version");
+    /* names from the file are printed as printable text (out/format.h) */
+    s->scenario = mr_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
+    s->software = mr_printable_own(mr_h5r_attr_str(f, ".", "software_version"));
     if (!s->scenario || !s->software)
         return mr_h5r_damaged(r, f, "the scenario_name and software_version attributes");
     if (mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &s->trials) < 0 ||
@@ -129,6 +128,11 @@ static int read_losses(mr_h5r *r, summary *s, const levels *lv)
         mr_h5r_f64(r, r->file, "/summary/total_loss_es", es + S * ne, ne) < 0 ||
         mr_h5r_f64(r, r->file, "/summary/return_period_loss", rp + S * nr, nr) < 0)
         goto out;
+    if (!isfinite(mean[S])) { /* as report.py: a run writes finite losses only */
+        mr_h5r_damaged_why(r, r->file, "/summary/total_loss_mean",
+                           "is %g, but a run writes finite losses only", mean[S]);
+        goto out;
+    }
     for (size_t j = 0; j < rows; j++) {
         double *row = s->loss + j * NLOSSCOLS;
         row[COL_MEAN] = mean[j];
@@ -196,7 +200,9 @@ static int read_indicators(mr_h5r *r, summary *s)
                                                 "/indicators/wgi_assumed"};
     int ok = (s->ind_mineral = mr_h5r_strings(r, r->file, "/indicators/mineral_id", s->R)) &&
              (s->ind_stage = mr_h5r_strings(r, r->file, "/indicators/stage", s->R)) &&
-             (s->ind_top = mr_h5r_strings(r, r->file, "/indicators/top_country", s->R));
+             (s->ind_top = mr_h5r_strings(r, r->file, "/indicators/top_country", s->R)) &&
+             !mr_h5r_printable(r, s->ind_mineral, s->R) &&
+             !mr_h5r_printable(r, s->ind_stage, s->R) && !mr_h5r_printable(r, s->ind_top, s->R);
     for (int c = 0; ok && c < NINDCOLS; c++) {
         ok = mr_h5r_f64(r, r->file, names[c], v, s->R) == 0; /* uint8 flags convert exactly */
         for (size_t k = 0; ok && k < s->R; k++)
@@ -220,7 +226,8 @@ static int read_summary(mr_h5r *r, summary *s)
     if (!s->loss || !s->mineral_fig)
         return mr_h5r_nomem(r);
     if (!(s->sector = mr_h5r_strings(r, r->file, "/summary/sector", s->S)) ||
-        !(s->mineral = mr_h5r_strings(r, r->file, "/summary/mineral", s->M)))
+        !(s->mineral = mr_h5r_strings(r, r->file, "/summary/mineral", s->M)) ||
+        mr_h5r_printable(r, s->sector, s->S) < 0 || mr_h5r_printable(r, s->mineral, s->M) < 0)
         return -1;
 
     double q[MR_OUTPUT_NQUANTILES], es[MR_OUTPUT_NES], rp[MR_OUTPUT_NRP];
@@ -229,12 +236,12 @@ static int read_summary(mr_h5r *r, summary *s)
         mr_h5r_f64(r, r->file, "/summary/return_period", rp, MR_OUTPUT_NRP) < 0)
         return -1;
     levels lv = {
-        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.95),
-        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.99),
-        find_level(r, "quantile", q, MR_OUTPUT_NQUANTILES, 0.995),
-        find_level(r, "es_level", es, MR_OUTPUT_NES, 0.99),
-        find_level(r, "return_period", rp, MR_OUTPUT_NRP, 100),
-        find_level(r, "return_period", rp, MR_OUTPUT_NRP, 200),
+        find_level(r, "/summary/quantile", q, MR_OUTPUT_NQUANTILES, 0.95),
+        find_level(r, "/summary/quantile", q, MR_OUTPUT_NQUANTILES, 0.99),
+        find_level(r, "/summary/quantile", q, MR_OUTPUT_NQUANTILES, 0.995),
+        find_level(r, "/summary/es_level", es, MR_OUTPUT_NES, 0.99),
+        find_level(r, "/summary/return_period", rp, MR_OUTPUT_NRP, 100),
+        find_level(r, "/summary/return_period", rp, MR_OUTPUT_NRP, 200),
     };
     if (r->status)
         return -1;
@@ -401,13 +408,16 @@ static int print_sweep(mr_h5r *r, FILE *out)
     long long V = mr_h5r_extent(r, f, "sweep/variant"), P = mr_h5r_extent(r, f, "sweep/parameter");
     if (V < 1 || P < 1)
         return -1;
+    if (V > MR_H5R_MAX_STRINGS / P) /* and so V * NH, V * 3 */
+        return mr_h5r_damaged_why(r, f, "sweep/variant", "has %lld variants of %lld parameters", V,
+                                  P);
     enum { NH = 7 };
     if (mr_h5r_extent(r, f, "sweep/metric") != NH)
         return mr_h5r_damaged(r, f, "sweep/metric");
     char **param = NULL, **setting = NULL;
     double *head = malloc((size_t)V * NH * sizeof *head);
     double *diff = malloc((size_t)V * 3 * sizeof *diff);
-    char *name = mr_h5r_attr_str(f, ".", "scenario_name");
+    char *name = mr_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
     uint64_t trials = 0, seed = 0;
     int rc = -1;
     if (!head || !diff) {
@@ -416,6 +426,8 @@ static int print_sweep(mr_h5r *r, FILE *out)
     }
     if (!(param = mr_h5r_strings(r, f, "sweep/parameter", (size_t)P)) ||
         !(setting = mr_h5r_strings(r, f, "sweep/setting", (size_t)(V * P))) ||
+        mr_h5r_printable(r, param, (size_t)P) < 0 ||
+        mr_h5r_printable(r, setting, (size_t)(V * P)) < 0 ||
         mr_h5r_f64(r, f, "sweep/headline", head, (size_t)V * NH) ||
         mr_h5r_f64(r, f, "sweep/mean_difference", diff, (size_t)V * 3) ||
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
@@ -484,6 +496,9 @@ static int print_compare(mr_h5r *r, FILE *out)
               K = mr_h5r_extent(r, f, "difference/statistic");
     if (R < 1 || K < 1)
         return -1;
+    if (R > MR_H5R_MAX_STRINGS / K)
+        return mr_h5r_damaged_why(r, f, "difference/series", "has %lld series of %lld statistics",
+                                  R, K);
     const size_t RK = (size_t)(R * K);
     char **series = NULL, **stat = NULL, **name = NULL, **file = NULL;
     double *v[5] = {NULL}; /* estimate, ci_lo, ci_hi, a, b */
@@ -503,6 +518,8 @@ static int print_compare(mr_h5r *r, FILE *out)
         !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
         !(name = mr_h5r_strings(r, f, "difference/scenario_name", 2)) ||
         !(file = mr_h5r_strings(r, f, "difference/scenario_file", 2)) ||
+        mr_h5r_printable(r, series, (size_t)R) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
+        mr_h5r_printable(r, name, 2) < 0 || mr_h5r_printable(r, file, 2) < 0 ||
         mr_h5r_f64(r, f, "difference/variance_reduction", vrf, (size_t)R) ||
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
         mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)

@@ -1,7 +1,10 @@
 /* cli.c - what the minrisk commands share: argument checks, the default
  * output name, loading a scenario on every rank. */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+
 #include "sim/cmd/cli.h"
 
+#include "sim/cmd/outpath.h"
 #include "sim/engine.h"
 #include "out/h5/writer.h"
 
@@ -25,10 +28,11 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return MR_BAD_INPUT;
 }
 
-/* Parse a whole decimal unsigned number; no sign, no trailing text. */
+/* Parse a whole decimal unsigned number: digits only. strtoull alone would
+   skip leading white space and take a sign (" -1" is 2^64-1). */
 int mr_cli_parse_u64(const char *s, unsigned long long *out)
 {
-    if (!*s || *s == '-' || *s == '+')
+    if (*s < '0' || *s > '9')
         return -1;
     char *end;
     errno = 0;
@@ -118,12 +122,14 @@ int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm,
 }
 
 /* A handler cannot return a status: during the write it exits at once with
-   MR_INTERRUPTED's exit status. */
+   MR_INTERRUPTED's exit status, leaving neither the temporary file nor the
+   output's lock file. */
 static void on_interrupt(int sig)
 {
     (void)sig;
     if (mr_output_writing()) {
         mr_output_remove_partial();
+        mr_outpath_release_in_handler();
         _exit(MR_CLI_INTERRUPTED_EXIT);
     }
     mr_engine_interrupt();

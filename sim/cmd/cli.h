@@ -23,7 +23,8 @@ int mr_cli_is_help(const char *a);
    returns MR_BAD_INPUT. cmd NULL: the main command. */
 mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
-/* A whole decimal unsigned number; no sign, no trailing text. 0 or -1. */
+/* A whole decimal unsigned number: digits only (no sign, no white space,
+   no trailing text), at most 2^64-1. 0 or -1. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out);
 
 /* The scenario's base name with .yaml/.yml replaced by .h5, in the current
@@ -41,7 +42,8 @@ void mr_cli_report(const mr_comm *comm, const mr_error *err);
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
 
 /* SIGINT (and SIGTERM when sigterm_too): during the write of a result file
-   (mr_output_writing), remove the temporary file and _exit(130) at once
+   (mr_output_writing), remove the temporary file and the output's lock
+   file (outpath.h) and _exit(130) at once
    (HDF5 is not reentrant); before it, ask the engine to stop
    (mr_engine_interrupt) and the next write to write nothing
    (mr_output_interrupt), so the command exits 130 with nothing at the

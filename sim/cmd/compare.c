@@ -8,6 +8,7 @@
  * mpiexec; the engine and the writer get a NULL comm).
  */
 #include "sim/cmd/cli.h"
+#include "sim/cmd/outpath.h"
 #include "out/clock.h"
 #include "sim/engine.h"
 #include "out/h5/extras.h"
@@ -60,7 +61,8 @@ static const char *const usage_compare =
     "order) and the same horizon. Without --seed/--trials both runs use A's seed\n"
     "and trials (a note says so when B's differ). The file is written under a\n"
     "temporary name and renamed when complete; an interrupted comparison\n"
-    "(Ctrl-C: exit status 130) leaves nothing at the output path.\n"
+    "(Ctrl-C: exit status 130) leaves nothing at the output path. The output\n"
+    "path is checked and locked (FILE.h5.lock) as for 'minrisk run'.\n"
     "\n"
     "example:\n"
     "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml --trials 2000 -o "
@@ -580,6 +582,21 @@ static mr_status write_comparison(const request *q, const mr_scenario sc[2],
     return status;
 }
 
+/* The guard of the output path (outpath.h), then its lock for the rest of
+   the comparison: a file of two runs. */
+static mr_status claim_output(const request *q, const mr_scenario sc[2], const char *output,
+                              mr_error *err)
+{
+    const mr_comm solo = {0, 1, NULL};
+    const char *const names[2] = {q->a, q->b};
+    const mr_scenario *const scs[2] = {&sc[0], &sc[1]};
+    uint64_t bytes = mr_output_size_estimate(&sc[0], 1);
+    uint64_t b = mr_output_size_estimate(&sc[1], 1);
+    bytes = bytes > UINT64_MAX - b ? UINT64_MAX : bytes + b;
+    mr_outpath_req oq = {"compare", output, names, scs, 2, bytes};
+    return mr_outpath_claim(&oq, &solo, err);
+}
+
 static mr_status compare(const request *q)
 {
     mr_scenario sc[2];
@@ -608,13 +625,17 @@ static mr_status compare(const request *q)
     if (!map || !output || !p || !names || !ser) {
         fprintf(stderr, "%s: out of memory\n", q->a);
         status = MR_FAILED;
-    } else if (check_pair(q, &sc[0], &sc[1], map, &err) || mr_cli_check_output_dir(output, &err)) {
+    } else if (check_pair(q, &sc[0], &sc[1], map, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         status = MR_BAD_INPUT;
     } else {
         common_numbers(q, sc, &trials, &seed);
+        status = claim_output(q, sc, output, &err);
+        if (status != MR_OK)
+            fprintf(stderr, "%s\n", err.msg);
         t0 = mr_now_seconds();
-        status = run_both(q, sc, output, res, have_res, info);
+        if (status == MR_OK)
+            status = run_both(q, sc, output, res, have_res, info);
     }
     if (status == MR_OK)
         status = paired_statistics(q, sc, map, res, names, ser, p, &boot_s);
@@ -632,6 +653,7 @@ static mr_status compare(const request *q)
                 "and %d bootstrap resamples %.2f s) on %d threads; wrote %s\n",
                 (unsigned long long)trials, mr_now_seconds() - t0, info[0].wall_seconds,
                 info[1].wall_seconds, (int)q->nboot, boot_s, info[0].threads, output);
+    mr_outpath_release(); /* whatever the outcome: the lock file goes */
     for (int w = 0; w < 2; w++)
         if (have_res[w])
             mr_results_free(&res[w]);

@@ -13,6 +13,7 @@
 #include "sim/cmd/cli.h"
 #include "sim/engine.h"
 #include "sim/replay.h"
+#include "out/format.h"
 #include "out/h5/read.h"
 #include "out/results.h"
 #include "sim/model.h"
@@ -67,69 +68,64 @@ static int damaged(h5in *in, const char *what)
     return mr_h5r_damaged(&in->r, in->r.file, what);
 }
 
-/* Every component of a relative path exists under loc. */
-static int path_exists(hid_t loc, const char *path)
+/* Every component of a relative path exists under loc. An error (not "no
+   such link": HDF5 failing on a damaged group) is recorded as damage and
+   reads as 0: an object that fails is never passed over in silence. */
+static int path_exists(h5in *in, hid_t loc, const char *path)
 {
     char buf[512];
     size_t n = strlen(path);
     if (n >= sizeof buf)
         return 0;
     memcpy(buf, path, n + 1);
-    for (char *p = buf; (p = strchr(p + 1, '/')) != NULL;) {
+    htri_t e = 1;
+    for (char *p = buf; e > 0 && (p = strchr(p + 1, '/')) != NULL;) {
         *p = '\0';
-        int e = H5Lexists(loc, buf, H5P_DEFAULT) > 0;
+        e = H5Lexists(loc, buf, H5P_DEFAULT);
         *p = '/';
-        if (!e)
-            return 0;
     }
-    return H5Lexists(loc, buf, H5P_DEFAULT) > 0;
+    if (e > 0)
+        e = H5Lexists(loc, buf, H5P_DEFAULT);
+    if (e < 0)
+        damaged(in, path);
+    return e > 0;
 }
 
 /* ---- the runs of a comparison or sweep file -------------------------------- */
 
-typedef struct {
-    char *buf;
-    size_t size;
-    const char *parent;
-    int n; /* groups seen */
-} run_list;
-
 #define RUNS_LISTED 4 /* groups named in a message; the rest are counted */
 
-static herr_t add_run(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)info;
-    run_list *l = data;
-    if (l->n++ >= RUNS_LISTED)
-        return 0;
-    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
-    int group = o >= 0 && H5Iget_type(o) == H5I_GROUP;
-    if (o >= 0)
-        H5Oclose(o);
-    if (!group)
-        return 0;
-    size_t len = strlen(l->buf);
-    snprintf(l->buf + len, l->size - len, "%s%s/%s", len ? ", " : "", l->parent, name);
-    return 0;
-}
-
-/* "runs/a, runs/b" or "variants/x, ...": the groups that hold a run. */
+/* "runs/a, runs/b" or "variants/x, ...": the groups that hold a run (names
+   as printable text: they come from the file). */
 static void list_runs(hid_t file, char *buf, size_t size)
 {
     static const char *const parents[] = {"runs", "variants"};
     buf[0] = '\0';
     int n = 0;
     for (size_t k = 0; k < sizeof parents / sizeof parents[0]; k++) {
-        if (H5Lexists(file, parents[k], H5P_DEFAULT) <= 0)
-            continue;
-        hid_t g = H5Gopen2(file, parents[k], H5P_DEFAULT);
-        if (g < 0)
-            continue;
-        run_list l = {buf, size, parents[k], n};
-        hsize_t idx = 0;
-        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, add_run, &l);
-        H5Gclose(g);
-        n = l.n;
+        hid_t g = H5Lexists(file, parents[k], H5P_DEFAULT) > 0
+                      ? H5Gopen2(file, parents[k], H5P_DEFAULT)
+                      : -1;
+        char **names = NULL;
+        size_t nn = 0;
+        if (g < 0 || mr_h5r_links(g, &names, &nn) < 0)
+            nn = 0;
+        for (size_t i = 0; i < nn; i++) {
+            hid_t o = n >= RUNS_LISTED ? -1 : H5Oopen(g, names[i], H5P_DEFAULT);
+            if (n++ >= RUNS_LISTED || o < 0 || H5Iget_type(o) != H5I_GROUP) {
+                if (o >= 0)
+                    H5Oclose(o);
+                continue;
+            }
+            H5Oclose(o);
+            char shown[128];
+            size_t len = strlen(buf);
+            snprintf(buf + len, size - len, "%s%s/%s", len ? ", " : "", parents[k],
+                     mr_printable(names[i], shown, sizeof shown));
+        }
+        mr_h5r_free_strings(names, nn);
+        if (g >= 0)
+            H5Gclose(g);
     }
     if (n > RUNS_LISTED) {
         size_t len = strlen(buf);
@@ -151,6 +147,7 @@ typedef struct {
     uint64_t seed, trials;
     int horizon, steps_per_year;
     bool has_total_loss;
+    double mean, var99; /* of the total loss, from /summary (NaN: none) */
     /* the trial's place among all trials (when total_loss is stored) */
     double loss;
     uint64_t n_greater, n_equal;
@@ -176,7 +173,7 @@ static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
         if (!multi)
             return mr_h5r_fail(&in->r, "--run %s: a file of a single run has no run groups",
                                q->run);
-        if (!g[0] || !path_exists(file, g)) {
+        if (!g[0] || !path_exists(in, file, g)) {
             list_runs(file, runs, sizeof runs);
             return mr_h5r_fail(&in->r, "--run %s: no such run (runs: %s)", q->run,
                                runs[0] ? runs : "none");
@@ -184,7 +181,7 @@ static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
         in->base = H5Gopen2(file, g, H5P_DEFAULT);
         char sub[300];
         snprintf(sub, sizeof sub, "%s/scenario/source", g);
-        if (in->base < 0 || !path_exists(file, sub)) {
+        if (in->base < 0 || !path_exists(in, file, sub)) {
             list_runs(file, runs, sizeof runs);
             return mr_h5r_fail(&in->r, "--run %s: not a run (runs: %s)", q->run,
                                runs[0] ? runs : "none");
@@ -197,7 +194,9 @@ static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
     }
     mr_h5r *r = &in->r;
     const hid_t b = in->base;
-    f->name = mr_h5r_attr_str(b, ".", "scenario_name");
+    /* printed: as printable text (out/format.h) */
+    f->name = mr_printable_own(mr_h5r_attr_str(b, ".", "scenario_name"));
+    f->software = mr_printable_own(f->software);
     if (!f->name)
         return damaged(in, "scenario_name attribute");
     if (mr_h5r_attr_num(r, b, ".", "seed", H5T_NATIVE_UINT64, 1, &f->seed) < 0 ||
@@ -205,9 +204,9 @@ static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
         mr_h5r_attr_num(r, b, ".", "horizon_years", H5T_NATIVE_INT, 1, &f->horizon) < 0 ||
         mr_h5r_attr_num(r, b, ".", "steps_per_year", H5T_NATIVE_INT, 1, &f->steps_per_year) < 0)
         return -1;
-    if (!path_exists(in->base, "scenario/source"))
+    if (!path_exists(in, in->base, "scenario/source"))
         return damaged(in, "scenario/source");
-    f->has_total_loss = path_exists(in->base, "trials/total_loss");
+    f->has_total_loss = path_exists(in, in->base, "trials/total_loss");
     return 0;
 }
 
@@ -262,25 +261,27 @@ static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
     return 0;
 }
 
-/* The mean and 99% VaR of the total loss from /summary, NaN when absent. */
-static void summary_context(hid_t base, double *mean, double *var99)
+/* The mean and 99% VaR of the total loss from /summary, NaN when absent
+   (a file without /summary); -1 when there but damaged: an object that
+   fails to open is never passed over in silence. */
+static int summary_context(h5in *in, double *mean, double *var99)
 {
+    const hid_t base = in->base;
     *mean = *var99 = NAN;
-    hsize_t d[3], dq[3];
-    if (path_exists(base, "summary/total_loss_mean") &&
-        mr_h5r_get(base, "summary/total_loss_mean", H5T_NATIVE_DOUBLE, 1, mean) < 0)
-        *mean = NAN;
-    if (path_exists(base, "summary/quantile") && path_exists(base, "summary/total_loss_quantile") &&
-        mr_h5r_shape(base, "summary/quantile", dq) == 1 &&
-        mr_h5r_shape(base, "summary/total_loss_quantile", d) == 1 && d[0] == dq[0] && d[0] > 0 &&
-        d[0] < 1000) {
-        double q[1000], v[1000];
-        if (mr_h5r_get(base, "summary/quantile", H5T_NATIVE_DOUBLE, d[0], q) == 0 &&
-            mr_h5r_get(base, "summary/total_loss_quantile", H5T_NATIVE_DOUBLE, d[0], v) == 0)
-            for (hsize_t i = 0; i < d[0]; i++)
-                if (fabs(q[i] - 0.99) < 1e-12)
-                    *var99 = v[i];
-    }
+    if (path_exists(in, base, "summary/total_loss_mean") &&
+        mr_h5r_f64(&in->r, base, "summary/total_loss_mean", mean, 1) < 0)
+        return -1;
+    if (!path_exists(in, base, "summary/quantile") ||
+        !path_exists(in, base, "summary/total_loss_quantile"))
+        return 0;
+    double q[MR_OUTPUT_NQUANTILES], v[MR_OUTPUT_NQUANTILES];
+    if (mr_h5r_f64(&in->r, base, "summary/quantile", q, MR_OUTPUT_NQUANTILES) < 0 ||
+        mr_h5r_f64(&in->r, base, "summary/total_loss_quantile", v, MR_OUTPUT_NQUANTILES) < 0)
+        return -1;
+    for (size_t i = 0; i < MR_OUTPUT_NQUANTILES; i++)
+        if (fabs(q[i] - 0.99) < 1e-12)
+            *var99 = v[i];
+    return 0;
 }
 
 /* ---- the check against the stored results ---------------------------------- */
@@ -308,23 +309,36 @@ static void append(char *buf, size_t size, const char *s)
     snprintf(buf + len, size - len, "%s%s", len ? ", " : "", s);
 }
 
-static herr_t note_unknown(hid_t g, const char *name, const H5L_info_t *info, void *data)
+/* The datasets of /trials this minrisk does not know, into c->unchecked. */
+static int note_unknown(h5in *in, check *c)
 {
-    (void)g, (void)info;
-    for (size_t k = 0; k < MR_NTRIAL_VARS; k++)
-        if (checked_var(&mr_trial_vars[k]) && !strcmp(name, mr_trial_vars[k].name))
-            return 0;
-    for (size_t k = 0; k < sizeof trial_coords / sizeof trial_coords[0]; k++)
-        if (!strcmp(name, trial_coords[k]))
-            return 0;
-    append(data, 512, name);
+    hid_t g = H5Gopen2(in->base, "trials", H5P_DEFAULT);
+    char **names = NULL;
+    size_t n = 0;
+    if (g < 0 || mr_h5r_links(g, &names, &n) < 0) {
+        if (g >= 0)
+            H5Gclose(g);
+        return damaged(in, "trials");
+    }
+    H5Gclose(g);
+    for (size_t i = 0; i < n; i++) {
+        bool known = false;
+        for (size_t k = 0; k < MR_NTRIAL_VARS && !known; k++)
+            known = checked_var(&mr_trial_vars[k]) && !strcmp(names[i], mr_trial_vars[k].name);
+        for (size_t k = 0; k < sizeof trial_coords / sizeof trial_coords[0] && !known; k++)
+            known = !strcmp(names[i], trial_coords[k]);
+        char shown[128];
+        if (!known)
+            append(c->unchecked, sizeof c->unchecked, mr_printable(names[i], shown, sizeof shown));
+    }
+    mr_h5r_free_strings(names, n);
     return 0;
 }
 
 /* Compare the replayed row with the stored /trials row of the trial. */
 static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_t N, check *c)
 {
-    if (!path_exists(in->base, "trials"))
+    if (!path_exists(in, in->base, "trials"))
         return 0;
     double *buf = malloc(((size_t)row->nsectors + (size_t)row->nminerals + (size_t)row->years + 1) *
                          sizeof *buf);
@@ -336,7 +350,7 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
             continue;
         char name[96];
         snprintf(name, sizeof name, "trials/%s", tv->name);
-        if (!path_exists(in->base, name))
+        if (!path_exists(in, in->base, name))
             continue;
         hsize_t cols = (hsize_t)mr_cols_count(tv->cols, row->nsectors, row->nminerals, row->years);
         hsize_t dims[3];
@@ -356,13 +370,7 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
         c->datasets++;
     }
     free(buf);
-    hid_t g = H5Gopen2(in->base, "trials", H5P_DEFAULT);
-    if (g >= 0) {
-        hsize_t idx = 0;
-        H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, note_unknown, c->unchecked);
-        H5Gclose(g);
-    }
-    return 0;
+    return note_unknown(in, c);
 }
 
 /* /events rows of the trial against the replayed occurrences (the table is
@@ -374,7 +382,7 @@ static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
         "events/start_years", "events/duration_months", "events/severity"};
     hsize_t dims[3], E = 0;
     for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
-        if (!path_exists(in->base, cols[k]))
+        if (!path_exists(in, in->base, cols[k]))
             return k == 0 ? 0 : damaged(in, cols[k]);
         if (mr_h5r_shape(in->base, cols[k], dims) != 1 || (k > 0 && dims[0] != E))
             return damaged(in, cols[k]);
@@ -449,15 +457,17 @@ static int check_events(h5in *in, const mr_trace *tr, uint64_t trial, check *c)
 /* ---- printing ------------------------------------------------------------- */
 
 static void print_header(const request *q, const run_facts *f, const mr_scenario *sc,
-                         uint64_t trial, const mr_results *row, hid_t base)
+                         uint64_t trial, const mr_results *row)
 {
     printf("Trial %llu of %llu%s - %s\n", (unsigned long long)trial, (unsigned long long)f->trials,
            q->have_trial ? "" : ", the worst (largest total loss)", f->name);
+    char file[512], run[320];
     printf("  file %s%s%s, seed %llu, horizon %d years in %s; months counted from 0 at the start "
            "of the horizon\n",
-           q->file, q->run ? ", run " : "", q->run ? q->run : "", (unsigned long long)f->seed,
+           mr_printable(q->file, file, sizeof file), q->run ? ", run " : "",
+           q->run ? mr_printable(q->run, run, sizeof run) : "", (unsigned long long)f->seed,
            f->horizon, f->steps_per_year == 12 ? "monthly steps" : "steps");
-    char a[64], b[64];
+    char a[64], b[64], pr[256];
     mr_story_gbp_m(a, sizeof a, row->total_loss[0]);
     printf("  total loss GBP %s m over the horizon", a);
     if (f->has_total_loss)
@@ -466,18 +476,16 @@ static void print_header(const request *q, const run_facts *f, const mr_scenario
                (unsigned long long)(f->trials - f->n_greater - f->n_equal),
                (unsigned long long)(f->n_equal - 1));
     printf("\n");
-    double mean, var99;
-    summary_context(base, &mean, &var99);
-    if (!isnan(mean) && !isnan(var99)) {
-        mr_story_gbp_m(a, sizeof a, mean);
-        mr_story_gbp_m(b, sizeof b, var99);
+    if (!isnan(f->mean) && !isnan(f->var99)) {
+        mr_story_gbp_m(a, sizeof a, f->mean);
+        mr_story_gbp_m(b, sizeof b, f->var99);
         printf("  for comparison, over all trials: mean GBP %s m, 99%% VaR GBP %s m\n", a, b);
     }
     if (sc->rationing == MR_RATION_PRIORITY) {
         printf("  allocation: priority rationing (served first: lower number;");
         for (int j = 0; j < sc->nsectors; j++)
-            printf(" %s %d%s", sc->sectors[j].id, sc->sectors[j].priority,
-                   j + 1 < sc->nsectors ? "," : "");
+            printf(" %s %d%s", mr_printable(sc->sectors[j].id, pr, sizeof pr),
+                   sc->sectors[j].priority, j + 1 < sc->nsectors ? "," : "");
         printf("; other uses %d)\n", sc->other_uses_priority);
     } else {
         printf("  allocation: proportional (every user gets the same fraction of supply)\n");
@@ -489,7 +497,8 @@ static void print_header(const request *q, const run_facts *f, const mr_scenario
         printf("  strategic stockpiles (months of demand at the start):");
         for (int m = 0, k = 0; m < sc->nminerals; m++)
             if (sc->minerals[m].stockpile.present)
-                printf("%s %s %.3g", k++ ? "," : "", sc->minerals[m].id,
+                printf("%s %s %.3g", k++ ? "," : "",
+                       mr_printable(sc->minerals[m].id, pr, sizeof pr),
                        sc->minerals[m].stockpile.initial_months);
         printf("\n");
     }
@@ -498,10 +507,13 @@ static void print_header(const request *q, const run_facts *f, const mr_scenario
         while (strcmp(sc->sectors[j].id, q->sector))
             j++;
         mr_story_gbp_m(a, sizeof a, row->sector_output_loss[j] + row->sector_extra_cost[j]);
-        printf("  the story of sector %s (%s) only: its loss GBP %s m; it needs", sc->sectors[j].id,
-               sc->sectors[j].name, a);
+        char id[128], name[256];
+        printf("  the story of sector %s (%s) only: its loss GBP %s m; it needs",
+               mr_printable(sc->sectors[j].id, id, sizeof id),
+               mr_printable(sc->sectors[j].name, name, sizeof name), a);
         for (int k = 0; k < sc->sectors[j].nneeds; k++)
-            printf("%s %s", k ? "," : "", sc->minerals[sc->sectors[j].needs[k].mineral].id);
+            printf("%s %s", k ? "," : "",
+                   mr_printable(sc->minerals[sc->sectors[j].needs[k].mineral].id, id, sizeof id));
         printf("\n");
     }
     printf("\n");
@@ -675,7 +687,7 @@ static mr_status tell(h5in *in, const request *q, const run_facts *f, const mr_s
         mr_h5r_fail(&in->r, "out of memory replaying trial %llu", (unsigned long long)trial);
         return MR_FAILED;
     }
-    print_header(q, f, sc, trial, row, in->base);
+    print_header(q, f, sc, trial, row);
     mr_story story = {sc, md, tr, row, trial, f->trials, sector, q->all_steps != 0, without};
     mr_story_print(&story, stdout);
     free(without);
@@ -781,7 +793,8 @@ mr_status mr_cmd_explain(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.event_rows = -1;
     status = MR_BAD_INPUT;
-    if (check_trials(&in, &row, trial, f.trials, &c) < 0 || check_events(&in, &tr, trial, &c) < 0)
+    if (check_trials(&in, &row, trial, f.trials, &c) < 0 || check_events(&in, &tr, trial, &c) < 0 ||
+        summary_context(&in, &f.mean, &f.var99) < 0 || in.r.status != MR_OK)
         goto done;
     status = tell(&in, &q, &f, &sc, md, &tr, &row, trial, sector);
     if (status == MR_OK)

@@ -4,8 +4,11 @@
  * (sim/checkpoint.c), a checkpoint on SIGTERM or SIGUSR1, the analyses of
  * run_extras.h, and nothing at the output path when interrupted.
  */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+
 #include "sim/checkpoint.h"
 #include "sim/cmd/cli.h"
+#include "sim/cmd/outpath.h"
 #include "out/clock.h"
 #include "out/comm.h"
 #include "sim/engine.h"
@@ -58,8 +61,11 @@ static const char *const usage_run =
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
     "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
-    "path. Under MPI: mpiexec -n R minrisk run ... writes one file, identical\n"
-    "outside /run_info to a one-rank run.\n"
+    "path. The output must be a new name or a regular file, not the scenario;\n"
+    "while a run writes it, FILE.h5.lock keeps a second run from writing it too,\n"
+    "and the next run removes the temporary files a killed run left. Under MPI:\n"
+    "mpiexec -n R minrisk run ... writes one file, identical outside /run_info\n"
+    "to a one-rank run.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 10000 --verbose\n"
@@ -201,6 +207,27 @@ static mr_status write_checkpoint(const mr_scenario *sc, const mr_results *res,
     return MR_CHECKPOINTED;
 }
 
+/* The analysis or the write failed after a complete simulation (out of
+   memory, a full disk): keep the trials in the checkpoint, so that
+   --resume writes the file without simulating them again. One line. */
+static mr_status keep_trials(const mr_scenario *sc, const mr_results *res, const mr_run_info *info,
+                             const char *ckpt, const mr_error *why, const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    if (mr_checkpoint_write(ckpt, sc, res, info->random_words, comm, &err)) {
+        if (comm->rank == 0)
+            fprintf(stderr, "%s; the checkpoint could not be written either (%s)\n", why->msg,
+                    err.msg);
+        return MR_FAILED;
+    }
+    if (comm->rank == 0)
+        fprintf(stderr,
+                "%s; the simulated trials are kept in checkpoint %s: continue with "
+                "'minrisk run --resume' and the same arguments\n",
+                why->msg, ckpt);
+    return MR_FAILED;
+}
+
 /* A complete simulation: the verification number, the analyses
    (attribution, --events), the file, the closing lines; the spent
    checkpoint removed. */
@@ -233,14 +260,24 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     mr_extras_free(&extras);
     if (rc > 0)
         return interrupted(output, comm);
-    if (rc < 0) {
-        mr_cli_report(comm, &err);
-        return MR_FAILED;
-    }
+    if (rc < 0)
+        return keep_trials(sc, res, info, ckpt, &err, comm);
     if (comm->rank == 0)
         unlink(ckpt); /* the run is complete: any checkpoint is spent */
     print_done(q, sc, info, output, comm);
     return MR_OK;
+}
+
+/* The trials of this rank: its whole blocks (mr_comm_block_range), as the
+   engine will give it. */
+static uint64_t rank_trials(uint64_t N, const mr_comm *comm)
+{
+    uint64_t lo, hi;
+    mr_comm_block_range((N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS, comm->rank, comm->size, &lo,
+                        &hi);
+    uint64_t first = lo * MR_BLOCK_TRIALS,
+             last = hi * MR_BLOCK_TRIALS < N ? hi * MR_BLOCK_TRIALS : N;
+    return last > first ? last - first : 0;
 }
 
 /* The simulation of a plain scenario, the blocks in skip (--resume) loaded
@@ -255,12 +292,17 @@ static mr_status simulate(const run_request *q, const mr_scenario *sc, const cha
                            .progress = !q->quiet && isatty(STDERR_FILENO),
                            .comm = comm,
                            .skip_block = skip};
+    mr_run_extras_opts xo = {.events = q->events,
+                             .counterfactual = q->counterfactual,
+                             .threads = q->threads,
+                             .progress = opts.progress};
+    opts.analysis_bytes = mr_run_extras_bytes(sc, rank_trials(sc->trials, comm), &xo);
     mr_results res;
     mr_run_info info;
     mr_status rc = mr_engine_run(sc, &opts, &res, &info, &err);
     if (rc < 0) {
         mr_cli_report(comm, &err);
-        return MR_FAILED;
+        return rc; /* MR_BAD_INPUT: a trial's result is not finite */
     }
     mr_status status;
     if (skip && mr_checkpoint_load_rows(ckpt, sc, &res, skip, &info.random_words, comm, &err)) {
@@ -279,7 +321,7 @@ static mr_status simulate(const run_request *q, const mr_scenario *sc, const cha
         rc = mr_engine_continue(sc, &opts, &res, &info, &err);
         if (rc < 0) {
             mr_cli_report(comm, &err);
-            return MR_FAILED;
+            return rc;
         }
     }
     int want_checkpoint = mr_comm_any(comm, checkpoint_requested); /* all ranks agree */
@@ -294,15 +336,21 @@ free_results:
     return status;
 }
 
-/* The output's directory is writable (checked by rank 0, told to all): fail
-   before a long run, not after it. */
-static bool output_writable(const char *output, const mr_comm *comm, mr_error *err)
+/* The guard of the output path (outpath.h: checked by rank 0, told to
+   all; fail before a long run, not after it), then its lock for the rest
+   of the run. */
+static mr_status claim_output(const run_request *q, const mr_scenario *sc, const char *output,
+                              const mr_comm *comm, mr_error *err)
 {
-    int bad = comm->rank == 0 ? mr_cli_check_output_dir(output, err) : 0;
-    mr_comm_bcast(comm, &bad, sizeof bad);
-    if (bad)
-        mr_comm_bcast(comm, err->msg, sizeof err->msg);
-    return !bad;
+    if (!output) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", q->scenario);
+        return MR_FAILED;
+    }
+    const mr_scenario *scs[1] = {sc};
+    mr_outpath_req oq = {
+        "run", output, &q->scenario,
+        scs,   1,      mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1)};
+    return mr_outpath_claim(&oq, comm, err);
 }
 
 static mr_status run(const run_request *q, const mr_comm *comm)
@@ -319,12 +367,11 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         sc.seed = q->seed;
     char *defout = q->output ? NULL : mr_cli_default_output(q->scenario);
     const char *output = q->output ? q->output : defout;
-    char *ckpt = mr_checkpoint_path(output);
+    char *ckpt = output ? mr_checkpoint_path(output) : NULL;
     unsigned char *skip = NULL;
-    mr_status status;
-    if (!output_writable(output, comm, &err)) {
+    mr_status status = claim_output(q, &sc, ckpt ? output : NULL, comm, &err);
+    if (status != MR_OK) {
         mr_cli_report(comm, &err);
-        status = MR_BAD_INPUT;
     } else {
         if (q->verbose)
             print_settings(q, &sc, output, comm);
@@ -339,6 +386,7 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             status = simulate(q, &sc, output, ckpt, skip, comm);
         }
     }
+    mr_outpath_release(); /* whatever the outcome: the lock file goes */
     free(skip);
     free(ckpt);
     free(defout);

@@ -8,54 +8,88 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ files, paths */
 
-/* The whole file into *buf (NUL-terminated). Returns 0 or an errno. */
-int sc_read_all(const char *path, char **buf, size_t *len)
+/* loader.h: what a file that is not a regular file is, for messages. */
+const char *mr_file_kind(mode_t mode)
 {
-    *buf = NULL;
-    *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno ? errno : EIO;
-    size_t n = 0, cap = 1 << 16;
-    char *b = malloc(cap);
-    int e = 0;
-    while (b) {
-        if (n + 1 >= cap) {
-            char *nb = cap > SIZE_MAX / 2 ? NULL : realloc(b, cap * 2);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-        errno = 0;
-        size_t got = fread(b + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                e = errno ? errno : EIO;
-            break;
-        }
-    }
-    fclose(f);
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISLNK(mode)  ? "a symbolic link"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+                            : "not a regular file";
+}
+
+/* The n bytes of a regular file from fd into *buf (NUL-terminated; a file
+   that shrank while read is taken as read). Returns 0 or an errno. */
+static int read_fd(int fd, size_t n, char **buf, size_t *len)
+{
+    char *b = malloc(n + 1);
+    size_t k = 0;
     if (!b)
         return ENOMEM;
-    if (e) {
-        free(b);
-        return e;
+    while (k < n) {
+        ssize_t got = read(fd, b + k, n - k);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno ? errno : EIO;
+            free(b);
+            return e;
+        }
+        if (got == 0)
+            break;
+        k += (size_t)got;
     }
-    b[n] = '\0';
+    b[k] = '\0';
     *buf = b;
-    *len = n;
+    *len = k;
     return 0;
+}
+
+/* A scenario file is read only if it is a regular file of at most
+   SC_FILE_MAX bytes: a FIFO would block the loader forever and a device
+   (/dev/zero, /dev/urandom) would be read until memory runs out. The file
+   is opened without blocking (opening a FIFO does not wait for a writer)
+   and checked on the descriptor, so what is checked is what is read. */
+int sc_read_file(const char *path, char **buf, size_t *len, mr_file_id *id, char *why, size_t whysz)
+{
+    struct stat st;
+    *buf = NULL;
+    *len = 0;
+    if (!path[0]) {
+        snprintf(why, whysz, "an empty path");
+        return -1;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return errno ? errno : EIO;
+    int e = fstat(fd, &st) ? (errno ? errno : EIO) : 0;
+    if (!e && !S_ISREG(st.st_mode)) {
+        snprintf(why, whysz, "not a regular file (%s)", mr_file_kind(st.st_mode));
+        e = -1;
+    } else if (!e && (uintmax_t)st.st_size > SC_FILE_MAX) {
+        snprintf(why, whysz, "%.1f MiB, above the limit of %zu MiB for a scenario file",
+                 (double)st.st_size / (1 << 20), SC_FILE_MAX >> 20);
+        e = -1;
+    }
+    if (!e) {
+        id->dev = (uint64_t)st.st_dev;
+        id->ino = (uint64_t)st.st_ino;
+        e = read_fd(fd, (size_t)st.st_size, buf, len);
+    }
+    close(fd);
+    return e;
 }
 
 /* A path with "." and empty components dropped and "x/.." folded
@@ -227,7 +261,7 @@ static int open_src(P *p, int k)
         return 0; /* the schema walk reports it */
     for (int i = 0; i < sc_npairs(root); i++) {
         const yaml_node_t *key = sc_pair_key(p, root, i), *v = sc_pair_val(p, root, i);
-        char d[SHOW_MAX + 16];
+        char d[SHOW_BUF];
         if (key->type != YAML_SCALAR_NODE || strcmp(sc_sval(key), "extends") != 0 || sc_is_null(v))
             continue;
         if (s->extends) /* the schema walk reports the duplicate */
@@ -235,8 +269,107 @@ static int open_src(P *p, int k)
         if (v->type != YAML_SCALAR_NODE || strlen(sc_sval(v)) != v->data.scalar.length)
             return sc_fail(p, v, "extends", "expected the path of a scenario file, got %s",
                            sc_describe(v, d, sizeof d));
+        if (v->data.scalar.length == 0)
+            return sc_fail(p, v, "extends", "an empty path");
         s->extends = v;
     }
+    return 0;
+}
+
+/* A parent that is not YAML at all: refused at the `extends` that names
+   it, with where and why libyaml stopped (its text is never printed). */
+static int parent_not_yaml(P *p, int k)
+{
+    char d[4 * SHOW_PATH_MAX + 16];
+    p->file = p->src[k - 1].path;
+    p->doc = &p->src[k - 1].doc;
+    return sc_fail(p, p->src[k - 1].extends, "extends",
+                   "'%s': not a YAML scenario (line %lu, column %lu: %s)",
+                   sc_show_path(p->src[k].path, d, sizeof d), p->syntax.line, p->syntax.col,
+                   p->syntax.problem);
+}
+
+/* The bytes file s takes in the chain's bundle (sc_make_source). */
+static size_t bundle_bytes(const Src *s)
+{
+    return strlen(BUNDLE_HEAD) + strlen(s->path) + 32 + s->len + 1;
+}
+
+/* A parent whose document is not a mapping, or a mapping with no key of a
+   scenario, is not a scenario (a password file reads as one long string,
+   or as a mapping "root:$6$...:::"): refused at the `extends` that names it,
+   saying where it stops being one but echoing none of it. */
+static int parent_is_scenario(P *p, int k)
+{
+    const yaml_node_t *root = yaml_document_get_root_node(&p->src[k].doc), *at = root;
+    char d[4 * SHOW_PATH_MAX + 16], what[SHOW_BUF + 64];
+    if (k == 0 || !root)
+        return 0;
+    if (root->type == YAML_MAPPING_NODE) {
+        /* a mapping with no key of a scenario ("root:$6$...:::" is one) */
+        const char *keys[MAXKEYS + 1];
+        int sk[MAXKEYS], nk = sc_schema_keys("", keys, sk);
+        for (int i = 0; i < sc_npairs(root); i++) {
+            const yaml_node_t *key = sc_pair_key(p, root, i);
+            for (int j = 0; key->type == YAML_SCALAR_NODE && j < nk; j++)
+                if (!strcmp(sc_sval(key), keys[j]))
+                    return 0;
+        }
+        if (!sc_npairs(root))
+            return 0; /* an empty mapping: a parent that sets nothing */
+        /* no token is shown: even 40 characters of a password line are
+           too many (the salt and the start of its hash) */
+        at = sc_pair_key(p, root, 0);
+        snprintf(what, sizeof what, "none of its keys is a scenario's");
+    } else {
+        snprintf(what, sizeof what, "%s, not a mapping of keys",
+                 root->type == YAML_SEQUENCE_NODE ? "a list" : "a text");
+    }
+    p->file = p->src[k - 1].path;
+    p->doc = &p->src[k - 1].doc;
+    return sc_fail(
+        p, p->src[k - 1].extends, "extends", "'%s': not a YAML scenario (line %lu, column %lu: %s)",
+        sc_show_path(p->src[k].path, d, sizeof d), (unsigned long)at->start_mark.line + 1,
+        (unsigned long)at->start_mark.column + 1, what);
+}
+
+/* The text of parent s (src[k + 1], named at ext) from the bundle, or from
+   disk; a chain larger than SC_FILE_MAX in all (total: the bytes before
+   it) is refused, for its bundle is what /scenario/source keeps and what
+   `validate` must read back. */
+static int read_parent(P *p, Src *s, const yaml_node_t *ext, const Section *bundle, int nbundle,
+                       size_t total)
+{
+    char why[160], d[4 * SHOW_PATH_MAX + 16];
+    const char *shown = sc_show_path(s->path, d, sizeof d);
+    if (bundle) {
+        int b = -1;
+        for (int i = 1; i < nbundle && b < 0; i++)
+            if (bundle[i].pathlen == strlen(s->path) &&
+                !memcmp(bundle[i].path, s->path, bundle[i].pathlen))
+                b = i;
+        if (b < 0)
+            return sc_fail(p, ext, "extends", "cannot read '%s': not in the scenario bundle",
+                           shown);
+        if (!(s->text = malloc(bundle[b].len + 1)))
+            return sc_oom(p);
+        memcpy(s->text, bundle[b].text, bundle[b].len);
+        s->text[bundle[b].len] = '\0';
+        s->len = bundle[b].len;
+    } else {
+        int e = sc_read_file(s->path, &s->text, &s->len, &s->id, why, sizeof why);
+        if (e > 0)
+            return sc_fail(p, ext, "extends", "cannot read '%s': %s", shown, strerror(e));
+        if (e < 0)
+            return sc_fail(p, ext, "extends", "'%s': %s", shown, why);
+        s->has_id = true;
+    }
+    total += bundle_bytes(s);
+    if (total > SC_FILE_MAX)
+        return sc_fail(p, ext, "extends",
+                       "'%s': the extends chain holds %.1f MiB, above the limit of %zu MiB for a "
+                       "scenario and its parents",
+                       shown, (double)total / (1 << 20), SC_FILE_MAX >> 20);
     return 0;
 }
 
@@ -244,9 +377,14 @@ static int open_src(P *p, int k)
    bundle when there is one, else from disk. */
 int sc_load_chain(P *p, const Section *bundle, int nbundle)
 {
+    size_t total = 0;
     for (int k = 0;; k++) {
+        p->syntax.line = 0;
         if (open_src(p, k))
+            return k > 0 && p->syntax.line ? parent_not_yaml(p, k) : -1;
+        if (parent_is_scenario(p, k))
             return -1;
+        total += bundle_bytes(&p->src[k]);
         const yaml_node_t *ext = p->src[k].extends;
         if (!ext)
             return 0;
@@ -281,25 +419,8 @@ int sc_load_chain(P *p, const Section *bundle, int nbundle)
         Src *s = &p->src[k + 1];
         s->path = path;
         p->nsrc = k + 2;
-        if (bundle) {
-            int b = -1;
-            for (int i = 1; i < nbundle && b < 0; i++)
-                if (bundle[i].pathlen == strlen(path) &&
-                    !memcmp(bundle[i].path, path, bundle[i].pathlen))
-                    b = i;
-            if (b < 0)
-                return sc_fail(p, ext, "extends", "cannot read '%s': not in the scenario bundle",
-                               path);
-            if (!(s->text = malloc(bundle[b].len + 1)))
-                return sc_oom(p);
-            memcpy(s->text, bundle[b].text, bundle[b].len);
-            s->text[bundle[b].len] = '\0';
-            s->len = bundle[b].len;
-        } else {
-            int e = sc_read_all(path, &s->text, &s->len);
-            if (e)
-                return sc_fail(p, ext, "extends", "cannot read '%s': %s", path, strerror(e));
-        }
+        if (read_parent(p, s, ext, bundle, nbundle, total))
+            return -1;
     }
 }
 

@@ -21,11 +21,30 @@
 
 #include <yaml.h>
 
-#define KP_MAX 512   /* key paths longer than this are cut in messages */
-#define MAXKEYS 16   /* most keys any schema mapping allows */
-#define SUM_TOL 1e-9 /* tolerance of "sums to 1" and "sums to <= 1" checks */
-#define SHOW_MAX 60  /* bytes of a user's scalar echoed in a message */
-#define CHAIN_MAX 16 /* most files in an extends chain */
+#define KP_MAX 512                   /* key paths longer than this are cut in messages */
+#define MAXKEYS 16                   /* most keys any schema mapping allows */
+#define SUM_TOL 1e-9                 /* tolerance of "sums to 1" and "sums to <= 1" checks */
+#define SHOW_MAX 40                  /* characters of a user's text echoed in a message */
+#define SHOW_BUF (4 * SHOW_MAX + 16) /* a shown text: escapes take 4 bytes */
+#define CHAIN_MAX 16                 /* most files in an extends chain */
+
+/* The loader's limits (docs/SCENARIO_FORMAT.md, "Limits"): what a scenario
+   may hold, so that no input makes the loader or a trial slow or large
+   beyond what a real study needs. */
+#define SC_FILE_MAX                                                                                \
+    ((size_t)16 << 20)          /* bytes of a file, and of a whole                                 \
+                                   extends chain (its bundle) */
+#define SC_DEPTH_MAX 64         /* levels of nesting of mappings and lists */
+#define SC_NODES_MAX 2500000    /* YAML nodes of a file (about 160 bytes each) */
+#define SC_ANCHORS_MAX 1000     /* anchors (&a) of a file */
+#define SC_ALIASES_MAX 10000    /* aliases (*a) of a file */
+#define SC_IDS_MAX 1000         /* countries, minerals, sectors, events: each */
+#define SC_ID_LEN_MAX 64        /* characters of an id */
+#define SC_OCCURRENCES_MAX 1000 /* certain occurrences of an event */
+#define SC_SWEEP_PARAMS_MAX 64  /* key paths of a sweep */
+#define SC_EXPECTED_MAX                                                                            \
+    1e5 /* expected random occurrences (disruptions                                                \
+           and price jumps) per trial */
 
 /* One file of an `extends` chain: [0] is the scenario given, [k+1] the
    file [k] extends. */
@@ -37,7 +56,18 @@ typedef struct {
     yaml_document_t doc;
     bool has_doc;
     const yaml_node_t *extends; /* value of the top-level `extends`, or NULL */
+    mr_file_id id;              /* device and inode, when read from disk */
+    bool has_id;
 } Src;
+
+/* Ids by name: an open-addressing hash table over an array of ids (not
+   owned), so that references and duplicates cost O(1) each, not O(n). */
+typedef struct {
+    const char *const *ids;
+    int n;
+    int *slot;  /* cap entries: an index into ids + 1, 0 = empty */
+    size_t cap; /* a power of 2, at least 2n */
+} IdHash;
 
 /* Parser state: where we are reading from and where errors go. */
 typedef struct {
@@ -56,10 +86,24 @@ typedef struct {
     int nchoice;
     mr_scenario *sc;
     mr_error *err;
-    /* ids in index order, pointers into sc (not owned), for references */
+    /* ids in index order, pointers into sc (not owned), for references,
+       and their hash tables */
     const char **cid;
     const char **mid;
     const char **sid;
+    IdHash hcid, hmid, hsid;
+    /* the last YAML syntax error (libyaml's problem: never the file's
+       text), for a parent that is not YAML (extends.c) */
+    struct {
+        unsigned long line, col;
+        char problem[128];
+    } syntax;
+    /* random occurrences (MODEL 3, 5): their expected number per trial,
+       and the rate that contributes the most, where a refusal points */
+    double expected;
+    double top_rate;
+    const yaml_node_t *top_node;
+    char top_kp[KP_MAX];
 } P;
 
 /* A closed/open interval; infinite ends mean unbounded. */
@@ -77,6 +121,24 @@ static const Range R_01_OPENHI = {0, 1, false, true}; /* [0,1) */
 static const Range R_01_OPENLO = {0, 1, true, false}; /* (0,1] */
 static const Range R_WGI = {-2.5, 2.5, false, false};
 static const Range R_CORR = {-1, 1, false, false};
+/* physical ranges (docs/SCENARIO_FORMAT.md, "Ranges") */
+#define SC_GBP_MAX 1e15    /* GBP: a thousand times the UK's GDP */
+#define SC_MONTHS_MAX 1200 /* months: a hundred years */
+static const Range R_GBP_GT0 = {0, SC_GBP_MAX, true, false};
+static const Range R_GBP_GE0 = {0, SC_GBP_MAX, false, false};
+static const Range R_MONTHS = {0, SC_MONTHS_MAX, false, false};
+static const Range R_MONTHS_GT0 = {0, SC_MONTHS_MAX, true, false};
+static const Range R_AMOUNT = {0, 1e15, true, false};   /* demand_t: units a year */
+static const Range R_PRICE = {0, 1e12, true, false};    /* GBP per unit */
+static const Range R_PER_YEAR = {0, 100, false, false}; /* theta: 1/year */
+static const Range R_VOL = {0, 10, false, false};       /* sigmas: ln units */
+static const Range R_LNJUMP = {-10, 10, false, false};  /* jump mu: ln ratio */
+static const Range R_ELAST = {0, 100, true, false};     /* elasticity */
+static const Range R_MULTIPLE = {1, 1e6, true, false};  /* max_multiple */
+static const Range R_SPARE = {0, 100, false, false};    /* spare: own outputs */
+static const Range R_REFILL = {0, 1000, false, false};  /* months per month */
+static const Range R_FACTOR = {0, 1000, true, false};   /* wgi factor_per_unit */
+static const Range R_BETA = {0, 1e6, true, false};      /* Beta shapes */
 
 /* A schema mapping: the keys the schema gives it and, for each key given,
    the key and value node. */
@@ -125,6 +187,14 @@ int sc_schema_word(const char *path, const char *const *names);
 /* ---- yaml.c: errors, node access, key paths, scalars, ids, syntax ---- */
 
 void sc_one_line(char *s);
+/* A user's text for a message: control characters escaped (\n, \t,
+   \xNN), cut after SHOW_MAX characters ("..."); len bytes of s. buf holds
+   SHOW_BUF bytes. */
+const char *sc_show(const char *s, size_t len, char *buf, size_t sz);
+/* A path for a message: escaped as sc_show, but cut only after
+   SHOW_PATH_MAX characters (a path is the user's own name, not content). */
+#define SHOW_PATH_MAX 1024
+const char *sc_show_path(const char *path, char *buf, size_t sz);
 const char *sc_file_of(const P *p, const yaml_node_t *n);
 int sc_fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -152,15 +222,30 @@ int sc_str_node(P *p, const yaml_node_t *v, const char *kp, char **out);
 const char *sc_hint(const char *s, const char *const *cands, int n, bool list_all, char *buf,
                     size_t sz);
 int sc_enum_node(P *p, const yaml_node_t *v, const char *kp, const char *const *names, int *out);
-int sc_find_id(const char *const *ids, int n, const char *s);
-int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
-                int n, int *out);
+int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const IdHash *ids,
+                int *out);
 
-int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
-                   int n);
+/* A mapping keyed by ids: known NULL, new ids (at most SC_IDS_MAX, valid,
+   distinct); else keys among the known ids, distinct. */
+int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what,
+                   const IdHash *known);
+/* A rate (MODEL 3, 5) at node v: at most one occurrence a step on average
+   (steps_per_year a year), added to the expected occurrences per trial. */
+int sc_rate_check(P *p, const yaml_node_t *v, const char *kp, double rate);
 void *sc_zalloc(P *p, size_t n, size_t size);
 /* The document of the YAML text p is reading, or -1 with the syntax error. */
 int sc_load_document(P *p, yaml_document_t *doc);
+
+/* ---- idhash.c: ids by name ---- */
+
+/* An empty table for the n ids (sc_idhash_put adds them). -1: no memory. */
+int sc_idhash_init(IdHash *h, const char *const *ids, int n);
+/* The index of s, or -1. */
+int sc_idhash_find(const IdHash *h, const char *s);
+/* Add ids[i] unless an equal id is there: -1 when added, else the index of
+   the one there (-2: no room, which init's size rules out). */
+int sc_idhash_put(IdHash *h, int i);
+void sc_idhash_free(IdHash *h);
 
 /* ---- mapping.c: mappings checked against the schema ---- */
 
@@ -184,6 +269,12 @@ int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const
 int sc_severity_node(P *p, const yaml_node_t *v, const char *kp, mr_severity *s);
 int sc_duration_node(P *p, const yaml_node_t *v, const char *kp, mr_duration *du);
 int sc_process_map(P *p, const Map *m, mr_process *pr);
+/* Rates (MODEL 3, 5): a rate key of m read and bounded by the grid
+   (sc_rate_check); the rate a refusal of the expected occurrences points
+   at; that refusal, once the scenario is read. */
+int sc_get_rate(P *p, const Map *m, const char *key, bool req, double *out);
+void sc_rate_note(P *p, const yaml_node_t *v, const char *kp, double rate);
+int sc_check_expected(P *p);
 int sc_process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *pr);
 
 /* ---- the section walkers: each fills its part of p->sc ---- */
@@ -211,7 +302,12 @@ int sc_apply_sweep(P *p, int root);
 
 /* ---- extends.c: files, paths, bundles, the chain and its merge ---- */
 
-int sc_read_all(const char *path, char **buf, size_t *len);
+/* A scenario file into *buf (NUL-terminated): only a regular file of at
+   most SC_FILE_MAX bytes, opened without blocking (a FIFO), its identity
+   into *id. Returns 0; an errno; or -1 with why (e.g. "not a regular file
+   (a FIFO)"). */
+int sc_read_file(const char *path, char **buf, size_t *len, mr_file_id *id, char *why,
+                 size_t whysz);
 bool sc_bundle_split(const char *text, size_t len, Section *sec, int *n);
 int sc_make_source(P *p);
 int sc_load_chain(P *p, const Section *bundle, int nbundle);

@@ -107,6 +107,21 @@ static int walk(P *p, const yaml_node_t *root)
     /* a variant's sweep was applied before the walk (sc_apply_sweep) */
     if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
         return -1;
+    return sc_check_expected(p);
+}
+
+/* sc->files: the identities of the files read from disk (the scenario and
+   its parents), so that an output can be refused when it is one of them. */
+static int keep_file_ids(P *p)
+{
+    mr_scenario *sc = p->sc;
+    for (int k = 0; k < p->nsrc; k++) {
+        if (!p->src[k].has_id)
+            continue;
+        if (!sc->files && !(sc->files = sc_zalloc(p, (size_t)p->nsrc, sizeof *sc->files)))
+            return -1;
+        sc->files[sc->nfiles++] = p->src[k].id;
+    }
     return 0;
 }
 
@@ -158,6 +173,8 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
             rc = walk(p, root);
         gsl_set_error_handler(old);
     }
+    if (rc == 0)
+        rc = keep_file_ids(p);
     if (has_merged)
         yaml_document_delete(&merged);
     for (int k = 0; k < p->nsrc; k++) {
@@ -170,6 +187,9 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
     free(p->cid);
     free(p->mid);
     free(p->sid);
+    sc_idhash_free(&p->hcid);
+    sc_idhash_free(&p->hmid);
+    sc_idhash_free(&p->hsid);
     if (rc)
         mr_scenario_free(sc);
     return rc;
@@ -227,11 +247,14 @@ int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
 {
     memset(sc, 0, sizeof *sc);
     err->msg[0] = '\0';
-    char *buf;
+    char *buf, why[160];
     size_t len;
-    int e = sc_read_all(path, &buf, &len);
+    mr_file_id id;
+    int e = sc_read_file(path, &buf, &len, &id, why, sizeof why);
     if (e) {
-        snprintf(err->msg, MR_ERRMSG_MAX, "%s: cannot read: %s", path, strerror(e));
+        snprintf(err->msg, MR_ERRMSG_MAX, "%s: %s%s", path, e > 0 ? "cannot read: " : "",
+                 e > 0 ? strerror(e) : why);
+        sc_one_line(err->msg);
         return -1;
     }
     /* a saved bundle (/scenario/source of a chain) reads like the chain */
@@ -240,6 +263,8 @@ int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
     int nsec;
     int rc = sc_bundle_split(buf, len, sec, &nsec) ? start(&p, path, sec[0].text, sec[0].len)
                                                    : start(&p, path, buf, len);
+    p.src[0].id = id;
+    p.src[0].has_id = true;
     if (rc == 0)
         rc = parse_chain(&p, nsec ? sec : NULL, nsec);
     free(buf);
@@ -254,6 +279,7 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->description);
     free(sc->source_path);
     free(sc->source_text);
+    free(sc->files);
     for (int i = 0; sc->countries && i < sc->ncountries; i++) {
         free(sc->countries[i].id);
         free(sc->countries[i].name);

@@ -20,7 +20,7 @@ static int key_index(const char *const *keys, const char *s)
    schema mapping `schema`) and distinct. */
 int sc_map_open(P *p, const yaml_node_t *v, const char *kp, const char *schema, Map *m)
 {
-    char d[SHOW_MAX + 16], h[512], ckp[KP_MAX];
+    char d[SHOW_BUF], h[512], ckp[KP_MAX];
     memset(m, 0, sizeof *m);
     if (v->type != YAML_MAPPING_NODE)
         return sc_fail(p, v, kp, "expected a mapping, got %s", sc_describe(v, d, sizeof d));
@@ -85,7 +85,7 @@ int sc_get_num(P *p, const Map *m, const char *key, bool req, const Range *r, do
     if (v)
         return sc_num_node(p, v, kp, r, out);
     const char *d = schema_default(m, key);
-    if (!d || !sc_parse_double(d, out))
+    if (!d || !sc_parse_double(d, out) || !isfinite(*out))
         return no_default(p, m, kp);
     return 0;
 }

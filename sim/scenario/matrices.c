@@ -45,23 +45,24 @@ static int spectral_radius(const double *a, int n, double *rho)
 /* A square matrix given as id -> id -> number, into dense row-major `out`
    (which holds the defaults). `given` marks the entries written. */
 static int walk_matrix(P *p, const yaml_node_t *v, const char *kp, const char *what,
-                       const char **ids, int n, const Range *r, double *out, bool *given)
+                       const IdHash *ids, const Range *r, double *out, bool *given)
 {
-    if (sc_idmap_check(p, v, kp, what, ids, n))
+    int n = ids->n;
+    if (sc_idmap_check(p, v, kp, what, ids))
         return -1;
     for (int i = 0; i < sc_npairs(v); i++) {
         const char *rid = sc_sval(sc_pair_key(p, v, i));
         const yaml_node_t *row = sc_pair_val(p, v, i);
-        int a = sc_find_id(ids, n, rid);
+        int a = sc_idhash_find(ids, rid);
         char rkp[KP_MAX], ckp[KP_MAX];
         sc_kp_key(rkp, kp, rid);
         if (sc_is_null(row))
             continue;
-        if (sc_idmap_check(p, row, rkp, what, ids, n))
+        if (sc_idmap_check(p, row, rkp, what, ids))
             return -1;
         for (int j = 0; j < sc_npairs(row); j++) {
             const char *cid = sc_sval(sc_pair_key(p, row, j));
-            int b = sc_find_id(ids, n, cid);
+            int b = sc_idhash_find(ids, cid);
             sc_kp_key(ckp, rkp, cid);
             if (sc_num_node(p, sc_pair_val(p, row, j), ckp, r, &out[a * n + b]))
                 return -1;
@@ -80,7 +81,7 @@ int sc_walk_interdependency(P *p, const yaml_node_t *v, const char *kp)
     bool *given = sc_zalloc(p, (size_t)n * (size_t)n, sizeof *given);
     if (!given)
         return -1;
-    int rc = walk_matrix(p, v, kp, "sector", p->sid, n, &R_01, sc->interdependency, given);
+    int rc = walk_matrix(p, v, kp, "sector", &p->hsid, &R_01, sc->interdependency, given);
     free(given);
     if (rc)
         return -1;
@@ -110,26 +111,27 @@ int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp)
     bool *given = sc_zalloc(p, (size_t)n * (size_t)n, sizeof *given);
     if (!given)
         return -1;
-    if (walk_matrix(p, v, kp, "mineral", p->mid, n, &R_CORR, c, given)) {
+    if (walk_matrix(p, v, kp, "mineral", &p->hmid, &R_CORR, c, given)) {
         free(given);
         return -1;
     }
     /* Check in file order so the message points at the later of a pair. */
     for (int i = 0; i < sc_npairs(v); i++) {
         const yaml_node_t *row = sc_pair_val(p, v, i);
-        int a = sc_find_id(p->mid, n, sc_sval(sc_pair_key(p, v, i)));
+        int a = sc_idhash_find(&p->hmid, sc_sval(sc_pair_key(p, v, i)));
         if (sc_is_null(row))
             continue;
         for (int j = 0; j < sc_npairs(row); j++) {
             const yaml_node_t *val = sc_pair_val(p, row, j);
-            int b = sc_find_id(p->mid, n, sc_sval(sc_pair_key(p, row, j)));
+            int b = sc_idhash_find(&p->hmid, sc_sval(sc_pair_key(p, row, j)));
             char rkp[KP_MAX], ckp[KP_MAX];
             sc_kp_key(rkp, kp, p->mid[a]);
             sc_kp_key(ckp, rkp, p->mid[b]);
             if (a == b && c[a * n + b] != 1) {
                 free(given);
+                char d[SHOW_BUF];
                 return sc_fail(p, val, ckp, "a mineral's correlation with itself must be 1, got %s",
-                               sc_sval(val));
+                               sc_show(sc_sval(val), val->data.scalar.length, d, sizeof d));
             }
             if (a != b && given[b * n + a] && c[b * n + a] != c[a * n + b]) {
                 free(given);

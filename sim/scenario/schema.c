@@ -45,6 +45,8 @@ typedef struct {
 } SchemaKey;
 
 #define NUM(r) .type = "number", .num = &(r)
+/* a rate: >= 0 and at most one occurrence a step on average (sc_rate_check) */
+#define RATE .type = "number", .num = &R_GE0, .range = "[0,steps_per_year]"
 #define INT(lo, hi) .type = "int", .is_int = true, .ilo = (lo), .ihi = (hi)
 #define DEF(v) .def = (v), .def_value = true
 #define REQ .def = "required"
@@ -64,20 +66,20 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "allocation rule (MODEL 6): a `rule` word, or the mapping below"},
     {"policies", "mapping", NULL, "", NONE,
      .meaning = "policy levers applied to the model before the run (MODEL 10)"},
-    {"countries", "mapping of ids", NULL, "", REQ, .range = "at least one",
+    {"countries", "mapping of ids", NULL, "", REQ, .range = "1 to 1000 ids",
      .meaning = "the supplying countries"},
-    {"minerals", "mapping of ids", NULL, "", REQ, .range = "at least one",
+    {"minerals", "mapping of ids", NULL, "", REQ, .range = "1 to 1000 ids",
      .meaning = "the minerals"},
-    {"sectors", "mapping of ids", NULL, "", REQ, .range = "at least one",
+    {"sectors", "mapping of ids", NULL, "", REQ, .range = "1 to 1000 ids",
      .meaning = "the using sectors"},
-    {"events", "mapping of ids", NULL, "", NONE,
+    {"events", "mapping of ids", NULL, "", NONE, .range = "at most 1000 ids",
      .meaning = "named multi-mineral shocks (MODEL 3.3)"},
     {"interdependency", "matrix", NULL, "", .def = "all 0",
      .meaning = "A* of the inoperability model (MODEL 2, 7); spectral radius < 1"},
     {"price_correlation", "matrix", NULL, "", .def = "identity",
      .meaning = "correlation of the price innovations (MODEL 5); positive definite"},
     {"output", "mapping", NULL, "", NONE, .meaning = "what the output file keeps"},
-    {"sweep", "mapping of key paths", NULL, "", NONE,
+    {"sweep", "mapping of key paths", NULL, "", NONE, .range = "1 to 64 key paths",
      .meaning = "a grid of variants run into one file (STUDIES.md Sweeps)"},
     /* simulation */
     {"simulation.horizon_years", INT(1, 1000), .unit = "years", REQ, .meaning = "horizon H"},
@@ -90,15 +92,15 @@ static const SchemaKey SCHEMA[] = {
     /* defaults */
     {"defaults.wgi_rate", "mapping", NULL, "", NONE,
      .meaning = "derives a country outage process from wgi_pv (MODEL 3.1)"},
-    {"defaults.wgi_rate.rate_at_zero_per_year", NUM(R_GE0), .unit = "outages per year", REQ,
+    {"defaults.wgi_rate.rate_at_zero_per_year", RATE, .unit = "outages per year", REQ,
      .meaning = "rate at WGI 0: rate = rate_at_zero x factor_per_unit ^ (-wgi_pv)"},
-    {"defaults.wgi_rate.factor_per_unit", NUM(R_GT0), .unit = "rate multiple", REQ,
+    {"defaults.wgi_rate.factor_per_unit", NUM(R_FACTOR), .unit = "rate multiple", REQ,
      .meaning = "rate multiple per WGI point lower"},
     {"defaults.wgi_rate.severity", "severity", NULL, "fraction of supply", REQ,
      .meaning = "severity of the derived outages (see `<severity>`)"},
     {"defaults.wgi_rate.duration_months", "duration", NULL, "months", REQ,
      .meaning = "duration of the derived outages (see `<duration>`)"},
-    {"defaults.buffer_refill_rate", NUM(R_GE0), .unit = "months of need per month", DEF("0.5"),
+    {"defaults.buffer_refill_rate", NUM(R_REFILL), .unit = "months of need per month", DEF("0.5"),
      .meaning = "how fast sectors' own buffers refill once supply is back (MODEL 6)"},
     /* rationing */
     {"rationing.rule", NULL, sc_rules, "", REQ,
@@ -124,13 +126,13 @@ static const SchemaKey SCHEMA[] = {
     {"minerals.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
     {"minerals.<id>.unit", "string", NULL, "", DEF("t"),
      .meaning = "unit of demand_t and price.ref"},
-    {"minerals.<id>.demand_t", NUM(R_GT0), .unit = "unit per year", REQ,
+    {"minerals.<id>.demand_t", NUM(R_AMOUNT), .unit = "unit per year", REQ,
      .meaning = "annual demand of the modelled economy"},
     {"minerals.<id>.recycled_share", NUM(R_01), .unit = "fraction of demand", DEF("0"),
      .meaning = "met by recycling, without imports; recycled + domestic <= 1"},
     {"minerals.<id>.domestic_share", NUM(R_01), .unit = "fraction of demand", DEF("0"),
      .meaning = "met by domestic supply, without imports"},
-    {"minerals.<id>.spare_ramp_months", NUM(R_GE0), .unit = "months", DEF("0"),
+    {"minerals.<id>.spare_ramp_months", NUM(R_MONTHS), .unit = "months", DEF("0"),
      .meaning = "time for spare capacity to reach full output after a disruption starts"},
     {"minerals.<id>.mining", "list of suppliers", NULL, "", NONE,
      .meaning = "mine stage; mining or refining or both is required"},
@@ -144,7 +146,7 @@ static const SchemaKey SCHEMA[] = {
      .range = "defined, once a stage", .meaning = "supplying country"},
     {"minerals.<id>.mining[].share", NUM(R_01), .unit = "fraction of the stage", REQ,
      .meaning = "its share of the stage's supply; a stage's shares sum to 1"},
-    {"minerals.<id>.mining[].spare", NUM(R_GE0), .unit = "fraction of own output", DEF("0"),
+    {"minerals.<id>.mining[].spare", NUM(R_SPARE), .unit = "fraction of own output", DEF("0"),
      .meaning = "spare capacity it can add when others are disrupted"},
     {"minerals.<id>.mining[].outage", "process", NULL, "", NONE,
      .meaning = "supplier outage: this country, mineral and stage only (MODEL 3.2)"},
@@ -152,39 +154,39 @@ static const SchemaKey SCHEMA[] = {
      .range = "defined, once a stage", .meaning = "supplying country"},
     {"minerals.<id>.refining[].share", NUM(R_01), .unit = "fraction of the stage", REQ,
      .meaning = "its share of the stage's supply; a stage's shares sum to 1"},
-    {"minerals.<id>.refining[].spare", NUM(R_GE0), .unit = "fraction of own output", DEF("0"),
+    {"minerals.<id>.refining[].spare", NUM(R_SPARE), .unit = "fraction of own output", DEF("0"),
      .meaning = "spare capacity it can add when others are disrupted"},
     {"minerals.<id>.refining[].outage", "process", NULL, "", NONE,
      .meaning = "supplier outage: this country, mineral and stage only (MODEL 3.2)"},
     /* stockpile */
-    {"minerals.<id>.stockpile.target_months", NUM(R_GE0), .unit = "months of demand", REQ,
+    {"minerals.<id>.stockpile.target_months", NUM(R_MONTHS), .unit = "months of demand", REQ,
      .meaning = "level the stockpile refills to"},
-    {"minerals.<id>.stockpile.initial_months", NUM(R_GE0), .unit = "months of demand",
+    {"minerals.<id>.stockpile.initial_months", NUM(R_MONTHS), .unit = "months of demand",
      .def = "target_months", .meaning = "level at the start"},
     {"minerals.<id>.stockpile.trigger", NUM(R_01_OPENHI), .unit = "fraction of demand", DEF("0"),
      .meaning = "released only while the supply gap exceeds this"},
     {"minerals.<id>.stockpile.max_release", NUM(R_01_OPENLO), .unit = "fraction of demand",
      DEF("1"), .meaning = "most released in a step"},
-    {"minerals.<id>.stockpile.refill_rate", NUM(R_GE0), .unit = "months of demand per month",
+    {"minerals.<id>.stockpile.refill_rate", NUM(R_REFILL), .unit = "months of demand per month",
      DEF("0.25"), .meaning = "refill speed while there is no gap"},
     /* price */
-    {"minerals.<id>.price.ref", NUM(R_GT0), .unit = "GBP per unit", REQ,
+    {"minerals.<id>.price.ref", NUM(R_PRICE), .unit = "GBP per unit", REQ,
      .meaning = "reference price P0"},
-    {"minerals.<id>.price.theta", NUM(R_GE0), .unit = "1/year", DEF("0.5"),
+    {"minerals.<id>.price.theta", NUM(R_PER_YEAR), .unit = "1/year", DEF("0.5"),
      .meaning = "mean reversion of the log price"},
-    {"minerals.<id>.price.sigma", NUM(R_GE0), .unit = "1/sqrt(year)", DEF("0.3"),
+    {"minerals.<id>.price.sigma", NUM(R_VOL), .unit = "1/sqrt(year)", DEF("0.3"),
      .meaning = "volatility of the log price"},
-    {"minerals.<id>.price.elasticity", NUM(R_GT0), .unit = "", DEF("0.3"),
+    {"minerals.<id>.price.elasticity", NUM(R_ELAST), .unit = "", DEF("0.3"),
      .meaning = "short-run demand elasticity of the scarcity premium"},
-    {"minerals.<id>.price.max_multiple", NUM(R_GT1), .unit = "ratio", DEF("10"),
+    {"minerals.<id>.price.max_multiple", NUM(R_MULTIPLE), .unit = "ratio", DEF("10"),
      .meaning = "cap on the scarcity multiple exp(pi)"},
     {"minerals.<id>.price.jumps", "mapping", NULL, "", NONE,
      .meaning = "price jumps (none: rate 0)"},
-    {"minerals.<id>.price.jumps.rate_per_year", NUM(R_GE0), .unit = "jumps per year", REQ,
+    {"minerals.<id>.price.jumps.rate_per_year", RATE, .unit = "jumps per year", REQ,
      .meaning = "jump rate"},
-    {"minerals.<id>.price.jumps.mu", NUM(R_ANY), .unit = "ln ratio", DEF("0"),
+    {"minerals.<id>.price.jumps.mu", NUM(R_LNJUMP), .unit = "ln ratio", DEF("0"),
      .meaning = "mean of the log jump size"},
-    {"minerals.<id>.price.jumps.sigma", NUM(R_GE0), .unit = "ln ratio", DEF("0"),
+    {"minerals.<id>.price.jumps.sigma", NUM(R_VOL), .unit = "ln ratio", DEF("0"),
      .meaning = "standard deviation of the log jump size"},
     /* policies */
     {"policies.diversification_cap", "number or mapping", NULL, "fraction of a stage", NONE,
@@ -196,8 +198,8 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "the country that takes every capped stage's excess"},
     {"policies.diversification_cap.new_source.country", "country id", NULL, "", REQ,
      .range = "defined", .meaning = "the new source"},
-    {"policies.diversification_cap.new_source.spare", NUM(R_GE0), .unit = "fraction of own output",
-     DEF("0"), .meaning = "its spare capacity"},
+    {"policies.diversification_cap.new_source.spare", NUM(R_SPARE),
+     .unit = "fraction of own output", DEF("0"), .meaning = "its spare capacity"},
     {"policies.diversification_cap.new_source.outage", "process", NULL, "", NONE,
      .meaning = "its own outage process"},
     {"policies.domestic_share", NUM(R_01), .unit = "fraction of demand", NONE,
@@ -206,7 +208,7 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "every mineral's recycled_share becomes at least this"},
     {"policies.stockpile", "mapping", NULL, "", NONE,
      .meaning = "strategic stockpile of the listed minerals"},
-    {"policies.stockpile.months", NUM(R_GE0), .unit = "months of demand", REQ,
+    {"policies.stockpile.months", NUM(R_MONTHS), .unit = "months of demand", REQ,
      .meaning = "target and initial level"},
     {"policies.stockpile.minerals", "list of mineral ids", NULL, "", .def = "every mineral",
      .range = "non-empty, no repeats", .meaning = "the minerals stockpiled"},
@@ -214,7 +216,7 @@ static const SchemaKey SCHEMA[] = {
      .def = "the mineral's, else 0", .meaning = "as `minerals.<id>.stockpile.trigger`"},
     {"policies.stockpile.max_release", NUM(R_01_OPENLO), .unit = "fraction of demand",
      .def = "the mineral's, else 1", .meaning = "as `minerals.<id>.stockpile.max_release`"},
-    {"policies.stockpile.refill_rate", NUM(R_GE0), .unit = "months of demand per month",
+    {"policies.stockpile.refill_rate", NUM(R_REFILL), .unit = "months of demand per month",
      .def = "the mineral's, else 0.25", .meaning = "as `minerals.<id>.stockpile.refill_rate`"},
     {"policies.rationing", "word or mapping", NULL, "", NONE,
      .meaning = "replaces the top-level rationing"},
@@ -224,7 +226,7 @@ static const SchemaKey SCHEMA[] = {
     /* sectors */
     {"sectors.<id>", "mapping", NULL, "", NONE, .meaning = "one sector"},
     {"sectors.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
-    {"sectors.<id>.output_gbp", NUM(R_GT0), .unit = "GBP per year", REQ,
+    {"sectors.<id>.output_gbp", NUM(R_GBP_GT0), .unit = "GBP per year", REQ,
      .meaning = "annual output value Y"},
     {"sectors.<id>.priority", INT(0, INT_MAX), .unit = "rank", DEF("100"),
      .meaning = "rationing priority, lower served first"},
@@ -242,9 +244,9 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "sigma: share substitutable at once"},
     {"sectors.<id>.needs[].demand_share", NUM(R_01), .unit = "fraction of demand", REQ,
      .meaning = "delta: the sector's share of national demand; sums to <= 1 over sectors"},
-    {"sectors.<id>.needs[].spend_gbp", NUM(R_GE0), .unit = "GBP per year", DEF("0"),
+    {"sectors.<id>.needs[].spend_gbp", NUM(R_GBP_GE0), .unit = "GBP per year", DEF("0"),
      .meaning = "w: annual spend on the mineral (extra cost when prices rise)"},
-    {"sectors.<id>.needs[].buffer_months", NUM(R_GE0), .unit = "months of need", DEF("0"),
+    {"sectors.<id>.needs[].buffer_months", NUM(R_MONTHS), .unit = "months of need", DEF("0"),
      .meaning = "b: the sector's own inventory"},
     /* events */
     {"events.<id>", "mapping", NULL, "", NONE,
@@ -256,19 +258,19 @@ static const SchemaKey SCHEMA[] = {
      .range = "non-empty, no repeats, each supplied by country", .meaning = "the minerals it hits"},
     {"events.<id>.stages", "list of words", sc_stages, "", .def = "both",
      .range = "non-empty, no repeats", .meaning = "the stages it hits: mining, refining"},
-    {"events.<id>.rate_per_year", NUM(R_GE0), .unit = "events per year",
+    {"events.<id>.rate_per_year", RATE, .unit = "events per year",
      .def = "required; 0 with occurrences", .meaning = "rate of random occurrences"},
     {"events.<id>.severity", "severity", NULL, "fraction of supply", .def = "required if rate > 0",
      .meaning = "severity of random occurrences (see `<severity>`)"},
     {"events.<id>.duration_months", "duration", NULL, "months", .def = "required if rate > 0",
      .meaning = "duration of random occurrences (see `<duration>`)"},
-    {"events.<id>.occurrences", "list of occurrences", NULL, "", NONE,
+    {"events.<id>.occurrences", "list of occurrences", NULL, "", NONE, .range = "at most 1000",
      .meaning = "occurrences that happen in every trial"},
     {"events.<id>.occurrences[].start_years", "number", NULL, "years", REQ,
      .range = "[0,horizon_years)", .meaning = "start, from the start of the horizon"},
     {"events.<id>.occurrences[].severity", NUM(R_01), .unit = "fraction of supply", REQ,
      .meaning = "fraction withheld"},
-    {"events.<id>.occurrences[].duration_months", NUM(R_GT0), .unit = "months", REQ,
+    {"events.<id>.occurrences[].duration_months", NUM(R_MONTHS_GT0), .unit = "months", REQ,
      .meaning = "duration"},
     /* matrices and sweep */
     {"interdependency.<sector>.<sector>", NUM(R_01), .unit = "fraction", DEF("0"),
@@ -281,7 +283,7 @@ static const SchemaKey SCHEMA[] = {
     /* shared forms */
     {"<process>", "mapping", NULL, "", NONE,
      .meaning = "a marked Poisson process of disruptions (MODEL 3)"},
-    {"<process>.rate_per_year", NUM(R_GE0), .unit = "occurrences per year", REQ, .meaning = "rate"},
+    {"<process>.rate_per_year", RATE, .unit = "occurrences per year", REQ, .meaning = "rate"},
     {"<process>.severity", "severity", NULL, "fraction of supply", REQ,
      .meaning = "severity of each occurrence"},
     {"<process>.duration_months", "duration", NULL, "months", REQ,
@@ -292,22 +294,23 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "fixed fraction"},
     {"<severity>.uniform", "list [a, b]", NULL, "fraction of supply", .def = "one of three",
      .range = "0 <= a <= b <= 1", .meaning = "uniform on [a, b]"},
-    {"<severity>.beta", "list [a, b]", NULL, "", .def = "one of three", .range = "a > 0, b > 0",
-     .meaning = "Beta(a, b) shape parameters"},
-    {"<duration>", "number or mapping", NULL, "months", REQ, .num = &R_GT0,
+    {"<severity>.beta", "list [a, b]", NULL, "", .def = "one of three",
+     .range = "0 < a <= 1e6, 0 < b <= 1e6", .meaning = "Beta(a, b) shape parameters"},
+    {"<duration>", "number or mapping", NULL, "months", REQ, .num = &R_MONTHS_GT0,
      .meaning = "fixed months, or a mapping with one of fixed, exponential, lognormal"},
-    {"<duration>.fixed", NUM(R_GT0), .unit = "months", .def = "one of three",
+    {"<duration>.fixed", NUM(R_MONTHS_GT0), .unit = "months", .def = "one of three",
      .meaning = "fixed duration"},
-    {"<duration>.exponential", NUM(R_GT0), .unit = "months", .def = "one of three",
+    {"<duration>.exponential", NUM(R_MONTHS_GT0), .unit = "months", .def = "one of three",
      .meaning = "exponential with this mean"},
     {"<duration>.lognormal", "mapping", NULL, "", .def = "one of three",
      .meaning = "lognormal duration"},
-    {"<duration>.lognormal.median", NUM(R_GT0), .unit = "months", REQ, .meaning = "median"},
-    {"<duration>.lognormal.sigma", NUM(R_GE0), .unit = "ln months", REQ,
+    {"<duration>.lognormal.median", NUM(R_MONTHS_GT0), .unit = "months", REQ, .meaning = "median"},
+    {"<duration>.lognormal.sigma", NUM(R_VOL), .unit = "ln months", REQ,
      .meaning = "standard deviation of ln months"},
 };
 
 #undef NUM
+#undef RATE
 #undef INT
 #undef DEF
 #undef REQ
@@ -353,7 +356,9 @@ static void schema_build(void)
         } else {
             snprintf(t, sizeof schema_type[i], "%s", k->type);
         }
-        if (k->num && k->num == &R_ANY)
+        if (k->range && k->num) /* a bound the walker checks beyond the Range (RATE) */
+            snprintf(r, sizeof schema_range[i], "%s", k->range);
+        else if (k->num && k->num == &R_ANY)
             snprintf(r, sizeof schema_range[i], "any");
         else if (k->num && isfinite(k->num->lo) && isfinite(k->num->hi))
             snprintf(r, sizeof schema_range[i], "%c%g,%g%c", k->num->lo_open ? '(' : '[',
@@ -425,7 +430,7 @@ double sc_schema_num(const char *path)
 {
     int i = schema_find(path);
     double x;
-    if (i < 0 || !SCHEMA[i].def_value || !sc_parse_double(SCHEMA[i].def, &x))
+    if (i < 0 || !SCHEMA[i].def_value || !sc_parse_double(SCHEMA[i].def, &x) || !isfinite(x))
         return NAN;
     return x;
 }

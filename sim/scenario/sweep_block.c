@@ -47,13 +47,15 @@ static bool valid_sweep_path(const char *s)
 int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
-    char d[SHOW_MAX + 16], ckp[KP_MAX];
+    char d[SHOW_BUF], ckp[KP_MAX];
     if (v->type != YAML_MAPPING_NODE)
         return sc_fail(p, v, kp, "expected a mapping of key paths to lists of values, got %s",
                        sc_describe(v, d, sizeof d));
     int n = sc_npairs(v);
     if (n == 0)
         return sc_fail(p, v, kp, "give at least one key path to sweep");
+    if (n > SC_SWEEP_PARAMS_MAX)
+        return sc_fail(p, v, kp, "%d key paths, above the limit of %d", n, SC_SWEEP_PARAMS_MAX);
     if (!(sc->sweep = sc_zalloc(p, (size_t)n, sizeof *sc->sweep)))
         return -1;
     sc->nsweep = n;
@@ -111,7 +113,8 @@ int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp)
                 if (!strcmp(sp->labels[r], label)) {
                     char vkp[KP_MAX];
                     sc_kp_idx(vkp, ckp, q);
-                    return sc_fail(p, x, vkp, "duplicate value '%s'", label);
+                    return sc_fail(p, x, vkp, "duplicate value '%s'",
+                                   sc_show(label, strlen(label), d, sizeof d));
                 }
             if (!(sp->labels[q] = strdup(label)))
                 return sc_oom(p);

@@ -5,38 +5,44 @@
 
 #include "sim/scenario/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* A list of distinct ids or words, at least one. */
 static int walk_event_minerals(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
 {
     mr_scenario *sc = p->sc;
-    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    char d[SHOW_BUF], ikp[KP_MAX];
     if (v->type != YAML_SEQUENCE_NODE)
         return sc_fail(p, v, kp, "expected a list of mineral ids, got %s",
                        sc_describe(v, d, sizeof d));
     int n = sc_nitems(v);
     if (n == 0)
         return sc_fail(p, v, kp, "list at least one mineral");
-    if (!(e->minerals = sc_zalloc(p, (size_t)n, sizeof *e->minerals)))
+    int *at = sc_zalloc(p, (size_t)sc->nminerals, sizeof *at); /* 1 + index of each */
+    if (!at || !(e->minerals = sc_zalloc(p, (size_t)n, sizeof *e->minerals))) {
+        free(at);
         return -1;
-    e->nminerals = n;
-    for (int i = 0; i < n; i++) {
-        sc_kp_idx(ikp, kp, i);
-        if (sc_ref_node(p, sc_item_at(p, v, i), ikp, "mineral", p->mid, sc->nminerals,
-                        &e->minerals[i]))
-            return -1;
-        for (int j = 0; j < i; j++)
-            if (e->minerals[j] == e->minerals[i])
-                return sc_fail(p, sc_item_at(p, v, i), ikp,
-                               "mineral '%s' is listed twice (at [%d])", p->mid[e->minerals[i]], j);
     }
-    return 0;
+    e->nminerals = n;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        sc_kp_idx(ikp, kp, i);
+        if (sc_ref_node(p, sc_item_at(p, v, i), ikp, "mineral", &p->hmid, &e->minerals[i]))
+            rc = -1;
+        else if (at[e->minerals[i]])
+            rc = sc_fail(p, sc_item_at(p, v, i), ikp, "mineral '%s' is listed twice (at [%d])",
+                         p->mid[e->minerals[i]], at[e->minerals[i]] - 1);
+        else
+            at[e->minerals[i]] = i + 1;
+    }
+    free(at);
+    return rc;
 }
 
 static int walk_event_stages(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
 {
-    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    char d[SHOW_BUF], ikp[KP_MAX];
     if (v->type != YAML_SEQUENCE_NODE)
         return sc_fail(p, v, kp, "expected a list of stages (mining, refining), got %s",
                        sc_describe(v, d, sizeof d));
@@ -59,7 +65,7 @@ static int walk_event_stages(P *p, const yaml_node_t *v, const char *kp, mr_even
    docs/MODEL.md §3): start in [0, horizon), severity, duration > 0. */
 static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
 {
-    char d[SHOW_MAX + 16], ikp[KP_MAX];
+    char d[SHOW_BUF], ikp[KP_MAX];
     if (v->type != YAML_SEQUENCE_NODE)
         return sc_fail(p, v, kp,
                        "expected a list of {start_years, severity, duration_months}, got %s",
@@ -67,6 +73,8 @@ static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event
     int n = sc_nitems(v);
     if (n == 0)
         return 0;
+    if (n > SC_OCCURRENCES_MAX)
+        return sc_fail(p, v, kp, "%d occurrences, above the limit of %d", n, SC_OCCURRENCES_MAX);
     if (!(e->occurrences = sc_zalloc(p, (size_t)n, sizeof *e->occurrences)))
         return -1;
     e->noccurrences = n;
@@ -78,7 +86,7 @@ static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event
         if (sc_map_open(p, sc_item_at(p, v, i), ikp, "events.<id>.occurrences[]", &m) ||
             sc_get_num(p, &m, "start_years", true, &start, &o->start_years) ||
             sc_get_num(p, &m, "severity", true, &R_01, &o->severity) ||
-            sc_get_num(p, &m, "duration_months", true, &R_GT0, &o->duration_months))
+            sc_get_num(p, &m, "duration_months", true, &R_MONTHS_GT0, &o->duration_months))
             return -1;
     }
     return 0;
@@ -88,7 +96,7 @@ static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event
 int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
-    if (sc_idmap_check(p, v, kp, "event", NULL, 0))
+    if (sc_idmap_check(p, v, kp, "event", NULL))
         return -1;
     int n = sc_npairs(v);
     if (!(sc->events = sc_zalloc(p, (size_t)n, sizeof *sc->events)))
@@ -107,7 +115,7 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
             sc_get_str_or(p, &m, "name", id, &e->name))
             return -1;
         if (sc_mget(p, &m, "country", true, &x, ckp) ||
-            sc_ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &e->country))
+            sc_ref_node(p, x, ckp, "country", &p->hcid, &e->country))
             return -1;
         char mkp[KP_MAX];
         if (sc_mget(p, &m, "minerals", true, &mins, mkp) || walk_event_minerals(p, mins, mkp, e))
@@ -124,7 +132,7 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
             return -1;
         if (e->noccurrences > 0) {
             /* certain occurrences: the Poisson part is optional (rate 0) */
-            if (sc_get_num_or(p, &m, "rate_per_year", 0, &R_GE0, &e->process.rate_per_year))
+            if (sc_get_rate(p, &m, "rate_per_year", false, &e->process.rate_per_year))
                 return -1;
             bool need = e->process.rate_per_year > 0;
             if (sc_mget(p, &m, "severity", need, &x, ckp) ||

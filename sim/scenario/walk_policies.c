@@ -48,9 +48,8 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
         if (x) {
             if (sc_map_open(p, x, nkp, "policies.diversification_cap.new_source", &nm) ||
                 sc_mget(p, &nm, "country", true, &x, ckp) ||
-                sc_ref_node(p, x, ckp, "country", p->cid, sc->ncountries,
-                            &pol->new_source_country) ||
-                sc_get_num(p, &nm, "spare", false, &R_GE0, &pol->new_source_spare) ||
+                sc_ref_node(p, x, ckp, "country", &p->hcid, &pol->new_source_country) ||
+                sc_get_num(p, &nm, "spare", false, &R_SPARE, &pol->new_source_spare) ||
                 sc_mget(p, &nm, "outage", false, &x, ckp) ||
                 (x && sc_process_node(p, x, ckp, &pol->new_source_outage)))
                 return -1;
@@ -109,12 +108,12 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
     if (x) {
         Map sm;
         const yaml_node_t *ml;
-        char mkp[KP_MAX], ikp[KP_MAX], d[SHOW_MAX + 16];
+        char mkp[KP_MAX], ikp[KP_MAX], d[SHOW_BUF];
         if (sc_map_open(p, x, ckp, "policies.stockpile", &sm) ||
-            sc_get_num(p, &sm, "months", true, &R_GE0, &pol->stockpile_months) ||
+            sc_get_num(p, &sm, "months", true, &R_MONTHS, &pol->stockpile_months) ||
             sc_get_num_or(p, &sm, "trigger", -1, &R_01_OPENHI, &pol->stockpile_trigger) ||
             sc_get_num_or(p, &sm, "max_release", -1, &R_01_OPENLO, &pol->stockpile_max_release) ||
-            sc_get_num_or(p, &sm, "refill_rate", -1, &R_GE0, &pol->stockpile_refill_rate) ||
+            sc_get_num_or(p, &sm, "refill_rate", -1, &R_REFILL, &pol->stockpile_refill_rate) ||
             sc_mget(p, &sm, "minerals", false, &ml, mkp))
             return -1;
         pol->has_stockpile = true;
@@ -129,7 +128,7 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
             pol->nstockpile_minerals = n;
             for (int i = 0; i < n; i++) {
                 sc_kp_idx(ikp, mkp, i);
-                if (sc_ref_node(p, sc_item_at(p, ml, i), ikp, "mineral", p->mid, sc->nminerals,
+                if (sc_ref_node(p, sc_item_at(p, ml, i), ikp, "mineral", &p->hmid,
                                 &pol->stockpile_minerals[i]))
                     return -1;
                 for (int j = 0; j < i; j++)

@@ -7,16 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, double *dsum)
+/* The needs of sector s; at[m]: 1 + the index of mineral m's need. */
+static int need_items(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, double *dsum,
+                      int *at)
 {
-    mr_scenario *sc = p->sc;
-    char d[SHOW_MAX + 16];
-    if (v->type != YAML_SEQUENCE_NODE)
-        return sc_fail(p, v, kp, "expected a list of needs, got %s", sc_describe(v, d, sizeof d));
-    int n = sc_nitems(v);
-    if (!(s->needs = sc_zalloc(p, (size_t)n, sizeof *s->needs)))
-        return -1;
-    s->nneeds = n;
+    int n = s->nneeds;
     for (int i = 0; i < n; i++) {
         mr_need *nd = &s->needs[i];
         char ikp[KP_MAX], ckp[KP_MAX];
@@ -26,17 +21,17 @@ static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, 
         if (sc_map_open(p, sc_item_at(p, v, i), ikp, "sectors.<id>.needs[]", &m))
             return -1;
         if (sc_mget(p, &m, "mineral", true, &x, ckp) ||
-            sc_ref_node(p, x, ckp, "mineral", p->mid, sc->nminerals, &nd->mineral))
+            sc_ref_node(p, x, ckp, "mineral", &p->hmid, &nd->mineral))
             return -1;
-        for (int j = 0; j < i; j++)
-            if (s->needs[j].mineral == nd->mineral)
-                return sc_fail(p, x, ckp, "mineral '%s' is already needed by this sector (at [%d])",
-                               p->mid[nd->mineral], j);
+        if (at[nd->mineral])
+            return sc_fail(p, x, ckp, "mineral '%s' is already needed by this sector (at [%d])",
+                           p->mid[nd->mineral], at[nd->mineral] - 1);
+        at[nd->mineral] = i + 1;
         if (sc_get_num(p, &m, "dependent_share", true, &R_01, &nd->dependent_share) ||
             sc_get_num(p, &m, "substitutable", false, &R_01, &nd->substitutable) ||
             sc_get_num(p, &m, "demand_share", true, &R_01, &nd->demand_share) ||
-            sc_get_num(p, &m, "spend_gbp", false, &R_GE0, &nd->spend_gbp) ||
-            sc_get_num(p, &m, "buffer_months", false, &R_GE0, &nd->buffer_months))
+            sc_get_num(p, &m, "spend_gbp", false, &R_GBP_GE0, &nd->spend_gbp) ||
+            sc_get_num(p, &m, "buffer_months", false, &R_MONTHS, &nd->buffer_months))
             return -1;
         /* The sectors' shares of national demand leave 1 - sum for "other
            uses" (MODEL §6), which cannot be negative. */
@@ -51,10 +46,27 @@ static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, 
     return 0;
 }
 
+static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, double *dsum)
+{
+    char d[SHOW_BUF];
+    if (v->type != YAML_SEQUENCE_NODE)
+        return sc_fail(p, v, kp, "expected a list of needs, got %s", sc_describe(v, d, sizeof d));
+    int n = sc_nitems(v);
+    int *at = sc_zalloc(p, (size_t)p->sc->nminerals, sizeof *at);
+    if (!at || !(s->needs = sc_zalloc(p, (size_t)n, sizeof *s->needs))) {
+        free(at);
+        return -1;
+    }
+    s->nneeds = n;
+    int rc = need_items(p, v, kp, s, dsum, at);
+    free(at);
+    return rc;
+}
+
 int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
-    if (sc_idmap_check(p, v, kp, "sector", NULL, 0))
+    if (sc_idmap_check(p, v, kp, "sector", NULL))
         return -1;
     int n = sc_npairs(v);
     if (n == 0)
@@ -64,6 +76,10 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
         !(p->sid = sc_zalloc(p, (size_t)n, sizeof *p->sid)) ||
         !(dsum = sc_zalloc(p, (size_t)sc->nminerals, sizeof *dsum)))
         return -1;
+    if (sc_idhash_init(&p->hsid, p->sid, n)) {
+        free(dsum);
+        return sc_oom(p);
+    }
     sc->nsectors = n;
     int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
@@ -79,10 +95,11 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
             break;
         }
         p->sid[i] = s->id;
+        sc_idhash_put(&p->hsid, i);
         sc_kp_key(skp, kp, id);
         if (sc_map_open(p, sc_pair_val(p, v, i), skp, "sectors.<id>", &m) ||
             sc_get_str_or(p, &m, "name", id, &s->name) ||
-            sc_get_num(p, &m, "output_gbp", true, &R_GT0, &s->output_gbp) ||
+            sc_get_num(p, &m, "output_gbp", true, &R_GBP_GT0, &s->output_gbp) ||
             sc_get_int(p, &m, "priority", false, 0, INT_MAX, &u)) {
             rc = -1;
             break;

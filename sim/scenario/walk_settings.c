@@ -40,8 +40,8 @@ int sc_walk_defaults(P *p, const yaml_node_t *v, const char *kp)
         if (sc_map_open(p, wv, wkp, "defaults.wgi_rate", &w))
             return -1;
         sc->has_wgi_rate = true;
-        if (sc_get_num(p, &w, "rate_at_zero_per_year", true, &R_GE0, &sc->wgi_rate_at_zero) ||
-            sc_get_num(p, &w, "factor_per_unit", true, &R_GT0, &sc->wgi_factor_per_unit))
+        if (sc_get_rate(p, &w, "rate_at_zero_per_year", true, &sc->wgi_rate_at_zero) ||
+            sc_get_num(p, &w, "factor_per_unit", true, &R_FACTOR, &sc->wgi_factor_per_unit))
             return -1;
         if (sc_mget(p, &w, "severity", true, &x, ckp) ||
             sc_severity_node(p, x, ckp, &sc->wgi_severity))
@@ -50,7 +50,7 @@ int sc_walk_defaults(P *p, const yaml_node_t *v, const char *kp)
             sc_duration_node(p, x, ckp, &sc->wgi_duration))
             return -1;
     }
-    return sc_get_num(p, &m, "buffer_refill_rate", false, &R_GE0, &sc->buffer_refill_rate);
+    return sc_get_num(p, &m, "buffer_refill_rate", false, &R_REFILL, &sc->buffer_refill_rate);
 }
 
 /* rationing (MODEL §6): a rule word, or {rule, other_uses_priority};

@@ -7,14 +7,31 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* A rate derived from wgi_pv (at node wgi, path kp) is bounded as a
+   written one is (sc_rate_check): an extreme factor_per_unit can make it
+   explode. */
+static int derived_rate_check(P *p, const yaml_node_t *wgi, const char *kp, double rate)
+{
+    int n = p->sc->steps_per_year;
+    if (!(rate <= n))
+        return sc_fail(p, wgi, kp,
+                       "the outage rate derived from defaults.wgi_rate is %.3g a year, above the "
+                       "limit of %d a year (at most one occurrence a step on average: the grid "
+                       "has %d steps a year)",
+                       rate, n, n);
+    sc_rate_note(p, wgi, kp, rate);
+    return 0;
+}
 
 /* countries (MODEL §2, §3.1). The outage process is explicit, derived
    from wgi_pv through defaults.wgi_rate, or absent (rate 0). */
 int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
-    if (sc_idmap_check(p, v, kp, "country", NULL, 0))
+    if (sc_idmap_check(p, v, kp, "country", NULL))
         return -1;
     int n = sc_npairs(v);
     if (n == 0)
@@ -22,6 +39,8 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
     if (!(sc->countries = sc_zalloc(p, (size_t)n, sizeof *sc->countries)) ||
         !(p->cid = sc_zalloc(p, (size_t)n, sizeof *p->cid)))
         return -1;
+    if (sc_idhash_init(&p->hcid, p->cid, n))
+        return sc_oom(p);
     sc->ncountries = n;
     for (int i = 0; i < n; i++) {
         mr_country *c = &sc->countries[i];
@@ -32,6 +51,7 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
         if (!(c->id = strdup(id)))
             return sc_oom(p);
         p->cid[i] = c->id;
+        sc_idhash_put(&p->hcid, i);
         sc_kp_key(ckp, kp, id);
         int agg;
         if (sc_map_open(p, sc_pair_val(p, v, i), ckp, "countries.<id>", &m) ||
@@ -41,6 +61,9 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
         c->aggregate = agg == 1;
         if (sc_mget(p, &m, "wgi_pv", false, &x, okp))
             return -1;
+        const yaml_node_t *wgi = x;
+        char wkp[KP_MAX];
+        snprintf(wkp, sizeof wkp, "%s", okp);
         if (x) {
             c->has_wgi = true;
             if (sc_num_node(p, x, okp, &R_WGI, &c->wgi_pv))
@@ -59,9 +82,43 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
                 sc->wgi_rate_at_zero * pow(sc->wgi_factor_per_unit, -c->wgi_pv);
             c->outage.severity = sc->wgi_severity;
             c->outage.duration = sc->wgi_duration;
+            if (derived_rate_check(p, wgi, wkp, c->outage.rate_per_year))
+                return -1;
         } else {
             c->outage_source = MR_OUTAGE_NONE;
         }
+    }
+    return 0;
+}
+
+/* The suppliers of a stage; at[c]: 1 + the index of country c's item. */
+static int stage_items(P *p, const yaml_node_t *v, const char *kp, const char *schema, mr_stage *st,
+                       int *at, double *sum)
+{
+    int n = st->n;
+    for (int i = 0; i < n; i++) {
+        mr_supplier *s = &st->suppliers[i];
+        char ikp[KP_MAX], ckp[KP_MAX];
+        const yaml_node_t *x;
+        Map m;
+        sc_kp_idx(ikp, kp, i);
+        if (sc_map_open(p, sc_item_at(p, v, i), ikp, schema, &m))
+            return -1;
+        if (sc_mget(p, &m, "country", true, &x, ckp) ||
+            sc_ref_node(p, x, ckp, "country", &p->hcid, &s->country))
+            return -1;
+        if (at[s->country])
+            return sc_fail(p, x, ckp, "country '%s' is already a supplier in this stage (at [%d])",
+                           p->cid[s->country], at[s->country] - 1);
+        at[s->country] = i + 1;
+        if (sc_get_num(p, &m, "share", true, &R_01, &s->share) ||
+            sc_get_num(p, &m, "spare", false, &R_SPARE, &s->spare))
+            return -1;
+        if (sc_mget(p, &m, "outage", false, &x, ckp))
+            return -1;
+        if (x && sc_process_node(p, x, ckp, &s->outage))
+            return -1;
+        *sum += s->share;
     }
     return 0;
 }
@@ -71,7 +128,7 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
 static int walk_stage(P *p, const yaml_node_t *v, const char *kp, const char *schema, mr_stage *st)
 {
     mr_scenario *sc = p->sc;
-    char d[SHOW_MAX + 16];
+    char d[SHOW_BUF];
     if (v->type != YAML_SEQUENCE_NODE)
         return sc_fail(p, v, kp, "expected a list of suppliers, got %s",
                        sc_describe(v, d, sizeof d));
@@ -82,31 +139,13 @@ static int walk_stage(P *p, const yaml_node_t *v, const char *kp, const char *sc
         return -1;
     st->n = n;
     double sum = 0;
-    for (int i = 0; i < n; i++) {
-        mr_supplier *s = &st->suppliers[i];
-        char ikp[KP_MAX], ckp[KP_MAX];
-        const yaml_node_t *x;
-        Map m;
-        sc_kp_idx(ikp, kp, i);
-        if (sc_map_open(p, sc_item_at(p, v, i), ikp, schema, &m))
-            return -1;
-        if (sc_mget(p, &m, "country", true, &x, ckp) ||
-            sc_ref_node(p, x, ckp, "country", p->cid, sc->ncountries, &s->country))
-            return -1;
-        for (int j = 0; j < i; j++)
-            if (st->suppliers[j].country == s->country)
-                return sc_fail(p, x, ckp,
-                               "country '%s' is already a supplier in this stage (at [%d])",
-                               p->cid[s->country], j);
-        if (sc_get_num(p, &m, "share", true, &R_01, &s->share) ||
-            sc_get_num(p, &m, "spare", false, &R_GE0, &s->spare))
-            return -1;
-        if (sc_mget(p, &m, "outage", false, &x, ckp))
-            return -1;
-        if (x && sc_process_node(p, x, ckp, &s->outage))
-            return -1;
-        sum += s->share;
-    }
+    int *at = sc_zalloc(p, (size_t)sc->ncountries, sizeof *at); /* index + 1 of each country */
+    if (!at)
+        return -1;
+    int rc = stage_items(p, v, kp, schema, st, at, &sum);
+    free(at);
+    if (rc)
+        return -1;
     if (fabs(sum - 1) > SUM_TOL)
         return sc_fail(p, v, kp, "shares sum to %.15g, must be 1 within 1e-9", sum);
     return 0;
@@ -118,11 +157,11 @@ static int walk_stockpile(P *p, const yaml_node_t *v, const char *kp, mr_stockpi
     if (sc_map_open(p, v, kp, "minerals.<id>.stockpile", &m))
         return -1;
     s->present = true;
-    if (sc_get_num(p, &m, "target_months", true, &R_GE0, &s->target_months) ||
-        sc_get_num_or(p, &m, "initial_months", s->target_months, &R_GE0, &s->initial_months) ||
+    if (sc_get_num(p, &m, "target_months", true, &R_MONTHS, &s->target_months) ||
+        sc_get_num_or(p, &m, "initial_months", s->target_months, &R_MONTHS, &s->initial_months) ||
         sc_get_num(p, &m, "trigger", false, &R_01_OPENHI, &s->trigger) ||
         sc_get_num(p, &m, "max_release", false, &R_01_OPENLO, &s->max_release) ||
-        sc_get_num(p, &m, "refill_rate", false, &R_GE0, &s->refill_rate))
+        sc_get_num(p, &m, "refill_rate", false, &R_REFILL, &s->refill_rate))
         return -1;
     return 0;
 }
@@ -135,20 +174,20 @@ static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
     char jkp[KP_MAX];
     if (sc_map_open(p, v, kp, "minerals.<id>.price", &m))
         return -1;
-    if (sc_get_num(p, &m, "ref", true, &R_GT0, &pr->ref) ||
-        sc_get_num(p, &m, "theta", false, &R_GE0, &pr->theta) ||
-        sc_get_num(p, &m, "sigma", false, &R_GE0, &pr->sigma) ||
-        sc_get_num(p, &m, "elasticity", false, &R_GT0, &pr->elasticity) ||
-        sc_get_num(p, &m, "max_multiple", false, &R_GT1, &pr->max_multiple))
+    if (sc_get_num(p, &m, "ref", true, &R_PRICE, &pr->ref) ||
+        sc_get_num(p, &m, "theta", false, &R_PER_YEAR, &pr->theta) ||
+        sc_get_num(p, &m, "sigma", false, &R_VOL, &pr->sigma) ||
+        sc_get_num(p, &m, "elasticity", false, &R_ELAST, &pr->elasticity) ||
+        sc_get_num(p, &m, "max_multiple", false, &R_MULTIPLE, &pr->max_multiple))
         return -1;
     if (sc_mget(p, &m, "jumps", false, &x, jkp))
         return -1;
     if (!x)
         return 0; /* no jumps: rate 0 */
     if (sc_map_open(p, x, jkp, "minerals.<id>.price.jumps", &j) ||
-        sc_get_num(p, &j, "rate_per_year", true, &R_GE0, &pr->jump_rate) ||
-        sc_get_num(p, &j, "mu", false, &R_ANY, &pr->jump_mu) ||
-        sc_get_num(p, &j, "sigma", false, &R_GE0, &pr->jump_sigma))
+        sc_get_rate(p, &j, "rate_per_year", true, &pr->jump_rate) ||
+        sc_get_num(p, &j, "mu", false, &R_LNJUMP, &pr->jump_mu) ||
+        sc_get_num(p, &j, "sigma", false, &R_VOL, &pr->jump_sigma))
         return -1;
     return 0;
 }
@@ -156,7 +195,7 @@ static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
 int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
-    if (sc_idmap_check(p, v, kp, "mineral", NULL, 0))
+    if (sc_idmap_check(p, v, kp, "mineral", NULL))
         return -1;
     int n = sc_npairs(v);
     if (n == 0)
@@ -164,6 +203,8 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
     if (!(sc->minerals = sc_zalloc(p, (size_t)n, sizeof *sc->minerals)) ||
         !(p->mid = sc_zalloc(p, (size_t)n, sizeof *p->mid)))
         return -1;
+    if (sc_idhash_init(&p->hmid, p->mid, n))
+        return sc_oom(p);
     sc->nminerals = n;
     for (int i = 0; i < n; i++) {
         mr_mineral *mn = &sc->minerals[i];
@@ -174,11 +215,12 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
         if (!(mn->id = strdup(id)))
             return sc_oom(p);
         p->mid[i] = mn->id;
+        sc_idhash_put(&p->hmid, i);
         sc_kp_key(mkp, kp, id);
         if (sc_map_open(p, sc_pair_val(p, v, i), mkp, "minerals.<id>", &m) ||
             sc_get_str_or(p, &m, "name", id, &mn->name) ||
             sc_get_str(p, &m, "unit", false, &mn->unit) ||
-            sc_get_num(p, &m, "demand_t", true, &R_GT0, &mn->demand_t) ||
+            sc_get_num(p, &m, "demand_t", true, &R_AMOUNT, &mn->demand_t) ||
             sc_get_num(p, &m, "recycled_share", false, &R_01, &mn->recycled_share) ||
             sc_get_num(p, &m, "domestic_share", false, &R_01, &mn->domestic_share))
             return -1;
@@ -188,7 +230,7 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
                            "recycled_share + domestic_share is %.15g, must be <= 1",
                            mn->recycled_share + mn->domestic_share);
         }
-        if (sc_get_num(p, &m, "spare_ramp_months", false, &R_GE0, &mn->spare_ramp_months))
+        if (sc_get_num(p, &m, "spare_ramp_months", false, &R_MONTHS, &mn->spare_ramp_months))
             return -1;
         int nstages = 0;
         for (int s = 0; s < MR_NSTAGES; s++) {

@@ -36,21 +36,39 @@ const char *sc_file_of(const P *p, const yaml_node_t *n)
     return p->file;
 }
 
+static int vfail(P *p, const char *file, unsigned long line, unsigned long col, const char *kp,
+                 const char *fmt, va_list ap)
+{
+    int k = snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: %s: ", file, line, col,
+                     *kp ? kp : "(root)");
+    if (k >= 0 && k < MR_ERRMSG_MAX)
+        vsnprintf(p->err->msg + k, (size_t)(MR_ERRMSG_MAX - k), fmt, ap);
+    sc_one_line(p->err->msg);
+    return -1;
+}
+
 /* Report a problem at node n (NULL: the start of the file). kp "" is the
    document root. Always returns -1 so callers can `return sc_fail(...)`. */
 int sc_fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
 {
     unsigned long line = n ? (unsigned long)n->start_mark.line + 1 : 1;
     unsigned long col = n ? (unsigned long)n->start_mark.column + 1 : 1;
-    int k = snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: %s: ", sc_file_of(p, n), line, col,
-                     *kp ? kp : "(root)");
-    if (k >= 0 && k < MR_ERRMSG_MAX) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(p->err->msg + k, (size_t)(MR_ERRMSG_MAX - k), fmt, ap);
-        va_end(ap);
-    }
-    sc_one_line(p->err->msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(p, sc_file_of(p, n), line, col, kp, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* The same at a mark of the file p reads (the prescan's events). */
+static int fail_at(P *p, yaml_mark_t m, const char *kp, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail_at(P *p, yaml_mark_t m, const char *kp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(p, p->file, (unsigned long)m.line + 1, (unsigned long)m.column + 1, kp, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -105,32 +123,59 @@ bool sc_is_null(const yaml_node_t *n)
     return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
 }
 
-/* A user's scalar, cut to SHOW_MAX bytes at a UTF-8 boundary. */
+/* s[0..len) with control characters escaped (\n, \t, \r, \xNN; a NUL is
+   \x00) and cut after max characters (UTF-8 sequences kept whole), "..."
+   marking the cut: what a message may echo of a user's text, so that it
+   stays one line and never carries more of a file than the token at fault
+   (a file that is not a scenario may hold secrets). */
+static const char *escape(const char *s, size_t len, size_t max, char *buf, size_t sz)
+{
+    size_t k = 0, chars = 0, i = 0;
+    for (; i < len && chars < max && k + 8 < sz; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80)
+            chars++;
+        if (c == '\n' || c == '\t' || c == '\r')
+            k += (size_t)snprintf(buf + k, sz - k, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+        else if (c < 0x20 || c == 0x7f)
+            k += (size_t)snprintf(buf + k, sz - k, "\\x%02x", c);
+        else
+            buf[k++] = (char)c;
+    }
+    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80 && k + 8 < sz)
+        buf[k++] = s[i++]; /* the rest of a cut UTF-8 sequence */
+    if (i < len)
+        k += (size_t)snprintf(buf + k, sz - k, "...");
+    buf[k < sz ? k : sz - 1] = '\0';
+    return buf;
+}
+
+const char *sc_show(const char *s, size_t len, char *buf, size_t sz)
+{
+    return escape(s, len, SHOW_MAX, buf, sz);
+}
+
+const char *sc_show_path(const char *path, char *buf, size_t sz)
+{
+    return escape(path, strlen(path), SHOW_PATH_MAX, buf, sz);
+}
+
 static const char *show(const char *s, char *buf, size_t sz)
 {
-    size_t n = strlen(s);
-    if (n <= SHOW_MAX) {
-        snprintf(buf, sz, "%s", s);
-        return buf;
-    }
-    n = SHOW_MAX;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    snprintf(buf, sz, "%.*s...", (int)n, s);
-    return buf;
+    return sc_show(s, strlen(s), buf, sz);
 }
 
 /* What a node is, for "expected X, got <describe>". */
 const char *sc_describe(const yaml_node_t *n, char *buf, size_t sz)
 {
-    char tmp[SHOW_MAX + 8];
+    char tmp[SHOW_BUF];
     if (n->type == YAML_SEQUENCE_NODE)
         return "a list";
     if (n->type == YAML_MAPPING_NODE)
         return "a mapping";
     if (sc_is_null(n))
         return "null";
-    snprintf(buf, sz, "'%s'", show(sc_sval(n), tmp, sizeof tmp));
+    snprintf(buf, sz, "'%s'", sc_show(sc_sval(n), n->data.scalar.length, tmp, sizeof tmp));
     return buf;
 }
 
@@ -148,9 +193,15 @@ static void kp_join(char *out, const char *parent, const char *sep, const char *
     out[n] = '\0';
 }
 
+static bool valid_id(const char *s);
+
+/* A key as a part of a key path: an id whole, anything else as any text a
+   message shows (sc_show). */
 void sc_kp_key(char *out, const char *parent, const char *key)
 {
-    kp_join(out, parent, *parent ? "." : "", key);
+    char k[SHOW_BUF];
+    kp_join(out, parent, *parent ? "." : "",
+            valid_id(key) ? key : escape(key, strlen(key), SHOW_MAX, k, sizeof k));
 }
 
 void sc_kp_idx(char *out, const char *parent, int i)
@@ -241,7 +292,9 @@ const char *sc_hint(const char *s, const char *const *cands, int n, bool list_al
 
 /* A number as a YAML plain scalar: decimal or exponent notation, '_'
    allowed between digits (YAML 1.1: 78_000_000_000). inf, nan and hex are
-   refused: every figure in a scenario must be a finite decimal. */
+   refused: every figure in a scenario must be a finite decimal. A decimal
+   beyond the doubles (1e999) reads as +-infinity, which every range
+   refuses with the range (in_range). */
 bool sc_parse_double(const char *s, double *out)
 {
     char buf[128];
@@ -264,7 +317,7 @@ bool sc_parse_double(const char *s, double *out)
         return false;
     char *end;
     double x = strtod(buf, &end);
-    if (end == buf || *end || !isfinite(x))
+    if (end == buf || *end || isnan(x))
         return false;
     *out = x;
     return true;
@@ -304,6 +357,8 @@ bool sc_parse_int(const char *s, bool *neg, uint64_t *mag, bool *ovf)
 
 static bool in_range(double x, const Range *r)
 {
+    if (!isfinite(x))
+        return false;
     if (r->lo_open ? !(x > r->lo) : !(x >= r->lo))
         return false;
     if (r->hi_open ? !(x < r->hi) : !(x <= r->hi))
@@ -327,7 +382,7 @@ static const char *range_text(const Range *r, char *buf, size_t sz)
    quotes is refused rather than silently converted. */
 int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *out)
 {
-    char d[SHOW_MAX + 16], rt[64];
+    char d[SHOW_BUF], rt[64];
     if (v->type != YAML_SCALAR_NODE || sc_is_null(v))
         return sc_fail(p, v, kp, "expected a number, got %s", sc_describe(v, d, sizeof d));
     if (v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -346,7 +401,7 @@ int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, doub
 /* An integer node within [lo, hi]. */
 int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    char d[SHOW_MAX + 16];
+    char d[SHOW_BUF];
     bool neg, ovf;
     uint64_t mag;
     if (v->type == YAML_SCALAR_NODE && v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
@@ -368,7 +423,7 @@ int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_
 /* A string node (any scalar style; a plain 2024 is the string "2024"). */
 int sc_str_node(P *p, const yaml_node_t *v, const char *kp, char **out)
 {
-    char d[SHOW_MAX + 16];
+    char d[SHOW_BUF];
     if (v->type != YAML_SCALAR_NODE)
         return sc_fail(p, v, kp, "expected a string, got %s", sc_describe(v, d, sizeof d));
     if (strlen(sc_sval(v)) != v->data.scalar.length)
@@ -384,7 +439,7 @@ int sc_str_node(P *p, const yaml_node_t *v, const char *kp, char **out)
 /* One of a fixed set of words. */
 int sc_enum_node(P *p, const yaml_node_t *v, const char *kp, const char *const *names, int *out)
 {
-    char d[SHOW_MAX + 16], h[256], alts[256];
+    char d[SHOW_BUF], h[256], alts[256];
     size_t k = 0;
     int n = 0;
     while (names[n])
@@ -408,10 +463,11 @@ int sc_enum_node(P *p, const yaml_node_t *v, const char *kp, const char *const *
 
 /* Ids become HDF5 labels and parts of random-stream names such as
    "supplier/gallium/refining/CN" (MODEL §12), so they are kept to letters,
-   digits, '_' and '-', starting with a letter. */
+   digits, '_' and '-', starting with a letter, and to SC_ID_LEN_MAX
+   characters. */
 static bool valid_id(const char *s)
 {
-    if (!isalpha((unsigned char)s[0]))
+    if (!isalpha((unsigned char)s[0]) || strlen(s) > SC_ID_LEN_MAX)
         return false;
     for (; *s; s++)
         if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
@@ -419,60 +475,80 @@ static bool valid_id(const char *s)
     return true;
 }
 
-int sc_find_id(const char *const *ids, int n, const char *s)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(ids[i], s))
-            return i;
-    return -1;
-}
-
 /* A reference to an existing id (`what` = "country", "mineral", "sector"). */
-int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
-                int n, int *out)
+int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const IdHash *ids,
+                int *out)
 {
-    char d[SHOW_MAX + 16], h[128];
+    char d[SHOW_BUF], h[128];
     if (v->type != YAML_SCALAR_NODE || sc_is_null(v))
         return sc_fail(p, v, kp, "expected a %s id, got %s", what, sc_describe(v, d, sizeof d));
-    int i = sc_find_id(ids, n, sc_sval(v));
+    int i = sc_idhash_find(ids, sc_sval(v));
     if (i < 0)
-        return sc_fail(p, v, kp, "unknown %s %s%s", what, sc_describe(v, d, sizeof d),
-                       sc_hint(sc_sval(v), ids, n, false, h, sizeof h));
+        return sc_fail(
+            p, v, kp, "unknown %s %s%s", what, sc_describe(v, d, sizeof d),
+            sc_hint(sc_sval(v), (const char *const *)ids->ids, ids->n, false, h, sizeof h));
     *out = i;
     return 0;
 }
 
-/* A mapping keyed by ids. ids == NULL: the keys define new ids (countries,
-   minerals, ...), which must be valid; otherwise each key must be one of
-   the n ids (interdependency, price_correlation rows and columns). */
-int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what, const char **ids,
-                   int n)
+/* Key i of id mapping v: a known id, or a valid new one. */
+static int id_key(P *p, const yaml_node_t *v, int i, const char *kp, const char *what,
+                  const IdHash *known)
 {
-    char d[SHOW_MAX + 16], h[128], ckp[KP_MAX];
+    char d[SHOW_BUF], h[128], ckp[KP_MAX];
+    const yaml_node_t *k = sc_pair_key(p, v, i);
+    if (k->type != YAML_SCALAR_NODE || sc_is_null(k))
+        return sc_fail(p, k, kp, "expected a %s id, got %s", what, sc_describe(k, d, sizeof d));
+    sc_kp_key(ckp, kp, sc_sval(k));
+    if (!known && !valid_id(sc_sval(k)))
+        return sc_fail(p, k, ckp,
+                       "invalid %s id %s: an id starts with a letter and has only letters, "
+                       "digits, '_' and '-' (at most %d characters)",
+                       what, sc_describe(k, d, sizeof d), SC_ID_LEN_MAX);
+    if (known && sc_idhash_find(known, sc_sval(k)) < 0)
+        return sc_fail(
+            p, k, ckp, "unknown %s %s%s", what, sc_describe(k, d, sizeof d),
+            sc_hint(sc_sval(k), (const char *const *)known->ids, known->n, false, h, sizeof h));
+    return 0;
+}
+
+/* A mapping keyed by ids. known == NULL: the keys define new ids
+   (countries, minerals, ...), which must be valid and at most SC_IDS_MAX;
+   otherwise each key must be a known id (interdependency, price_correlation
+   rows and columns). Keys are distinct either way. */
+int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what,
+                   const IdHash *known)
+{
+    char d[SHOW_BUF], ckp[KP_MAX];
     if (v->type != YAML_MAPPING_NODE)
         return sc_fail(p, v, kp, "expected a mapping of %s ids, got %s", what,
                        sc_describe(v, d, sizeof d));
-    for (int i = 0; i < sc_npairs(v); i++) {
+    int n = sc_npairs(v);
+    if (!known && n > SC_IDS_MAX)
+        return sc_fail(p, v, kp, "%d %s ids, above the limit of %d", n, what, SC_IDS_MAX);
+    const char **keys = sc_zalloc(p, (size_t)n, sizeof *keys);
+    IdHash seen;
+    if (!keys || sc_idhash_init(&seen, keys, n)) {
+        free(keys);
+        return keys ? sc_oom(p) : -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if ((rc = id_key(p, v, i, kp, what, known)))
+            break;
         const yaml_node_t *k = sc_pair_key(p, v, i);
-        if (k->type != YAML_SCALAR_NODE || sc_is_null(k))
-            return sc_fail(p, k, kp, "expected a %s id, got %s", what, sc_describe(k, d, sizeof d));
-        sc_kp_key(ckp, kp, sc_sval(k));
-        if (!ids && !valid_id(sc_sval(k)))
-            return sc_fail(p, k, ckp,
-                           "invalid %s id %s: an id starts with a letter and has only letters, "
-                           "digits, '_' and '-'",
-                           what, sc_describe(k, d, sizeof d));
-        if (ids && sc_find_id(ids, n, sc_sval(k)) < 0)
-            return sc_fail(p, k, ckp, "unknown %s %s%s", what, sc_describe(k, d, sizeof d),
-                           sc_hint(sc_sval(k), ids, n, false, h, sizeof h));
-        for (int j = 0; j < i; j++) {
-            const yaml_node_t *k0 = sc_pair_key(p, v, j);
-            if (k0->type == YAML_SCALAR_NODE && !strcmp(sc_sval(k0), sc_sval(k)))
-                return sc_fail(p, k, ckp, "duplicate key '%s' (first given at line %lu)",
-                               sc_sval(k), (unsigned long)k0->start_mark.line + 1);
+        keys[i] = sc_sval(k);
+        int j = sc_idhash_put(&seen, i);
+        if (j >= 0) {
+            sc_kp_key(ckp, kp, keys[i]);
+            rc = sc_fail(p, k, ckp, "duplicate key %s (first given at line %lu)",
+                         sc_describe(k, d, sizeof d),
+                         (unsigned long)sc_pair_key(p, v, j)->start_mark.line + 1);
         }
     }
-    return 0;
+    sc_idhash_free(&seen);
+    free(keys);
+    return rc;
 }
 
 /* calloc that never returns NULL for n == 0 and reports failure. */
@@ -509,6 +585,157 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
     snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: syntax: %s", p->file, line, col,
              ps->problem ? ps->problem : "invalid YAML");
     sc_one_line(p->err->msg);
+    p->syntax.line = line;
+    p->syntax.col = col;
+    snprintf(p->syntax.problem, sizeof p->syntax.problem, "%s",
+             ps->problem ? ps->problem : "invalid YAML");
+}
+
+/* ---------------------------------------------------------------- prescan */
+
+/* libyaml composes any nesting, tag, NUL or count of nodes it is given.
+   Before composing, one pass over the events refuses what a scenario never
+   needs and what would make the loader slow or large: nesting deeper than
+   SC_DEPTH_MAX (100,000 levels took 77 s), more than SC_NODES_MAX nodes,
+   SC_ANCHORS_MAX anchors or SC_ALIASES_MAX aliases (libyaml looks an alias
+   up among all anchors), any explicit tag (a value's type is its key's:
+   `!!str 100` must not read as a number), and a NUL inside a scalar (a key
+   "A\0U" would read as "A"). A syntax error is left to the composer, which
+   reports it. Each open mapping or list keeps its key path, for messages. */
+typedef struct {
+    bool map, want_key; /* a mapping, whose next node is a key */
+    int idx;            /* a list: the index of its next item */
+    char kp[KP_MAX];    /* the path of this mapping or list */
+    char vkp[KP_MAX];   /* a mapping: the path of the value of the last key */
+} Frame;
+
+typedef struct {
+    P *p;
+    Frame *f; /* SC_DEPTH_MAX + 1 frames */
+    int depth;
+    long nodes, anchors, aliases;
+} Scan;
+
+/* A tag for a message: the core schema's "tag:yaml.org,2002:x" as "!!x". */
+static const char *tag_text(const yaml_char_t *tag, char *buf, size_t sz)
+{
+    const char *t = (const char *)tag, *core = "tag:yaml.org,2002:";
+    char tmp[SHOW_BUF];
+    bool is_core = !strncmp(t, core, strlen(core));
+    if (is_core)
+        t += strlen(core);
+    snprintf(buf, sz, "%s%s", is_core ? "!!" : "", sc_show(t, strlen(t), tmp, sizeof tmp));
+    return buf;
+}
+
+/* The key path of the node an event starts; a key is reported at its
+   mapping. Moves the frame on to the next node. */
+static const char *node_kp(Scan *s, bool *is_key)
+{
+    *is_key = false;
+    if (s->depth == 0)
+        return "";
+    Frame *f = &s->f[s->depth - 1];
+    if (!f->map) {
+        sc_kp_idx(f->vkp, f->kp, f->idx++);
+        return f->vkp;
+    }
+    *is_key = f->want_key;
+    f->want_key = !f->want_key;
+    return *is_key ? f->kp : f->vkp;
+}
+
+static int scan_node(Scan *s, const yaml_event_t *ev, const yaml_char_t *tag,
+                     const yaml_char_t *anchor)
+{
+    P *p = s->p;
+    bool is_key;
+    const char *kp = node_kp(s, &is_key);
+    char t[SHOW_BUF];
+    if (++s->nodes > SC_NODES_MAX)
+        return fail_at(p, ev->start_mark, kp, "more than %d YAML nodes in the file", SC_NODES_MAX);
+    if (anchor && ++s->anchors > SC_ANCHORS_MAX)
+        return fail_at(p, ev->start_mark, kp, "more than %d anchors in the file", SC_ANCHORS_MAX);
+    if (tag)
+        return fail_at(p, ev->start_mark, kp,
+                       "YAML tags are not allowed, got '%s' (a value's type is its key's)",
+                       tag_text(tag, t, sizeof t));
+    if (ev->type == YAML_SCALAR_EVENT) {
+        const char *v = (const char *)ev->data.scalar.value;
+        if (strlen(v) != ev->data.scalar.length)
+            return fail_at(p, ev->start_mark, kp, "a NUL character inside a string is not allowed");
+        if (is_key)
+            sc_kp_key(s->f[s->depth - 1].vkp, kp, v);
+    } else if (is_key) {
+        snprintf(s->f[s->depth - 1].vkp, KP_MAX, "%s", kp);
+    }
+    if (ev->type != YAML_SEQUENCE_START_EVENT && ev->type != YAML_MAPPING_START_EVENT)
+        return 0;
+    if (s->depth == SC_DEPTH_MAX)
+        return fail_at(p, ev->start_mark, kp, "more than %d levels of nesting", SC_DEPTH_MAX);
+    Frame *f = &s->f[s->depth++];
+    f->map = ev->type == YAML_MAPPING_START_EVENT;
+    f->want_key = true;
+    f->idx = 0;
+    snprintf(f->kp, KP_MAX, "%s", kp);
+    return 0;
+}
+
+/* One event: 1 at the end of the stream or at a syntax error (the composer
+   reports it), -1 with the message. */
+static int scan_event(Scan *s, yaml_parser_t *ps)
+{
+    yaml_event_t ev;
+    bool is_key;
+    if (!yaml_parser_parse(ps, &ev))
+        return 1;
+    int rc = 0;
+    switch (ev.type) {
+    case YAML_SCALAR_EVENT:
+        rc = scan_node(s, &ev, ev.data.scalar.tag, ev.data.scalar.anchor);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        rc = scan_node(s, &ev, ev.data.sequence_start.tag, ev.data.sequence_start.anchor);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        rc = scan_node(s, &ev, ev.data.mapping_start.tag, ev.data.mapping_start.anchor);
+        break;
+    case YAML_ALIAS_EVENT:
+        if (++s->aliases > SC_ALIASES_MAX)
+            rc = fail_at(s->p, ev.start_mark, node_kp(s, &is_key),
+                         "more than %d aliases in the file", SC_ALIASES_MAX);
+        else
+            node_kp(s, &is_key);
+        break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        s->depth--;
+        break;
+    case YAML_STREAM_END_EVENT:
+        rc = 1;
+        break;
+    default:
+        break;
+    }
+    yaml_event_delete(&ev);
+    return rc;
+}
+
+static int prescan(P *p)
+{
+    yaml_parser_t ps;
+    Scan s = {.p = p, .f = malloc((SC_DEPTH_MAX + 1) * sizeof(Frame))};
+    if (!s.f || !yaml_parser_initialize(&ps)) {
+        free(s.f);
+        return sc_oom(p);
+    }
+    yaml_parser_set_input_string(&ps, (const unsigned char *)p->text, p->len);
+    int rc;
+    while ((rc = scan_event(&s, &ps)) == 0)
+        ;
+    yaml_parser_delete(&ps);
+    free(s.f);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Compose the (single) document of p->text into doc. */
@@ -517,6 +744,8 @@ int sc_load_document(P *p, yaml_document_t *doc)
     yaml_parser_t ps;
     yaml_document_t extra;
     int rc = 0;
+    if (prescan(p))
+        return -1;
     if (!yaml_parser_initialize(&ps))
         return sc_oom(p);
     yaml_parser_set_input_string(&ps, (const unsigned char *)p->text, p->len);

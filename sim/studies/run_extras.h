@@ -12,6 +12,8 @@
 #include "sim/scenario/loader.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     bool events;         /* run --events: the /events table */
@@ -19,6 +21,15 @@ typedef struct {
     int threads;         /* as for the run (0 = OpenMP default) */
     bool progress;       /* progress lines on stderr (rank 0) */
 } mr_run_extras_opts;
+
+/* About the most memory (bytes) the analyses of a run take at once on one
+   rank, after the simulation, beyond the run's results: the attribution
+   (always), the counterfactual runs and the event table as xo asks (the
+   event table from the expected number of occurrences). ntrials = this
+   rank's trials (sc->trials for one process; more is a safe over-estimate);
+   the counterfactuals also hold whole-run arrays of sc->trials rows on
+   every rank. For mr_engine_opts.analysis_bytes (sim/engine.h). */
+size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo);
 
 /* /attribution: the tail allocation (always) and, with opts->counterfactual,
    the counterfactual runs. Returns MR_INTERRUPTED (on every rank) when a

@@ -10,7 +10,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for sig in INT TERM; do
   rm -f "$tmp"/*
-  "$bin" run "$scen" -o "$tmp/out.h5" --trials 50000000 --quiet &
+  "$bin" run "$scen" -o "$tmp/out.h5" --trials 2000000 --quiet &
   pid=$!
   sleep 1.5
   kill -s "$sig" "$pid"

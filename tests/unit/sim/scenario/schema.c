@@ -140,6 +140,7 @@ static const char *FULL =
     "  m1: {m2: 0.2}\n";
 
 #define HORIZON "5" /* FULL's simulation.horizon_years */
+#define STEPS "12"  /* FULL's simulation.steps_per_year */
 
 /* Only what is required, every optional mapping present so that its
    defaults show in the resolved scenario; POLICIES is appended for the
@@ -385,6 +386,8 @@ static void test_ranges_are_the_loaders(void **state)
         snprintf(rtext, sizeof rtext, "%s", k[i].range);
         if (!strcmp(rtext, "[0,horizon_years)"))
             snprintf(rtext, sizeof rtext, "[0," HORIZON ")");
+        if (!strcmp(rtext, "[0,steps_per_year]")) /* a rate: bounded by the grid */
+            snprintf(rtext, sizeof rtext, "[0," STEPS "]");
         range g;
         if (!parse_range(rtext, &g))
             continue;

@@ -1,0 +1,400 @@
+/* outpath.c - the guard of a result file's path (outpath.h): the checks
+ * before a run, the lock OUTPUT.lock held for its life, and the removal of
+ * the temporary files a killed run left.
+ *
+ * Why each check: the file is written as OUTPUT.tmp.<pid> and renamed over
+ * OUTPUT when complete (out/h5/h5w.c), and a checkpoint likewise over
+ * OUTPUT.ckpt (sim/checkpoint.c). rename(2) replaces whatever the name
+ * held: a FIFO, a socket, a device node (as root), the scenario itself, or
+ * a symbolic link (the link, not its target, which surprises whoever meant
+ * the target). So a path that exists must be a regular file that is none
+ * of the run's inputs, and all of it is checked before the simulation, not
+ * after hours of it.
+ */
+#define _DEFAULT_SOURCE /* flock, gethostname */
+
+#include "sim/cmd/outpath.h"
+
+#include "sim/checkpoint.h"
+#include "sim/cmd/cli.h"
+#include "sim/scenario/loader.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+/* Attempts at the lock when its file is removed under us (the holder
+   finished between our open and our flock): each retry opens the new file. */
+#define LOCK_ATTEMPTS 8
+
+/* ---- the lock, for mr_outpath_release and a signal handler -------------- */
+
+static char lock_name[4096];
+static int lock_fd = -1;
+static volatile sig_atomic_t lock_on;
+static bool lock_exclusive; /* flock succeeded (not a file system without locks) */
+
+void mr_outpath_release(void)
+{
+    if (!lock_on)
+        return;
+    /* unlink first, while still holding it: a run that opened this file
+       and gets the lock after us sees it gone and takes a new one */
+    lock_on = 0;
+    unlink(lock_name);
+    close(lock_fd);
+    lock_fd = -1;
+}
+
+void mr_outpath_release_in_handler(void)
+{
+    if (lock_on)
+        unlink(lock_name);
+}
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+/* err->msg = the message (cut to its size: a path may be long); -1. */
+static int say(mr_error *err, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int say(mr_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ---- names and kinds of files -------------------------------------------- */
+
+/* The directory part of path ("." when none), in dir[n]. 0, or -1 if too long. */
+static int dir_of(const char *path, char *dir, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    if (len >= n)
+        return -1;
+    memcpy(dir, !slash ? "." : path, len);
+    dir[len] = '\0';
+    return 0;
+}
+
+static const char *base_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* s is all decimal digits (and not empty). */
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* ---- the checks (rank 0) ---------------------------------------------------- */
+
+/* The names minrisk gives its side files: the output may be none of them
+   (a run writing x.h5.ckpt would replace the checkpoint of x.h5, a run
+   writing x.h5.tmp.42 a temporary file another run is writing). */
+static int check_name(const char *output, mr_error *err)
+{
+    const char *tmp = strstr(base_of(output), ".tmp.");
+    while (tmp && strstr(tmp + 1, ".tmp."))
+        tmp = strstr(tmp + 1, ".tmp.");
+    const char *what = ends_with(output, ".ckpt")   ? "a minrisk checkpoint (.ckpt)"
+                       : ends_with(output, ".lock") ? "a minrisk lock file (.lock)"
+                       : tmp && all_digits(tmp + 5) ? "a minrisk temporary file (.tmp.<pid>)"
+                                                    : NULL;
+    if (what)
+        say(err, "%s: is named like %s; choose another -o", output, what);
+    return what ? -1 : 0;
+}
+
+/* path, if it exists, is a regular file (not followed if a link). `of` names
+   the output a checkpoint path belongs to (NULL: path is the output). */
+static int check_regular(const char *path, const char *of, mr_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        say(err, "%s: cannot check the output path: %s", path, strerror(errno));
+        return -1;
+    }
+    if (S_ISREG(st.st_mode))
+        return 0;
+    if (of)
+        say(err,
+            "%s: exists and is %s, not a regular file (the checkpoint path of -o "
+            "%s); remove it or choose another -o",
+            path, mr_file_kind(st.st_mode), of);
+    else if (S_ISDIR(st.st_mode))
+        say(err, "%s: is a directory; give a file name, e.g. -o %s/result.h5", path, path);
+    else if (S_ISLNK(st.st_mode))
+        say(err,
+            "%s: is a symbolic link; the file would replace the link, not its target: "
+            "give the target's path or choose another -o",
+            path);
+    else
+        say(err, "%s: exists and is %s, not a regular file; choose another -o", path,
+            mr_file_kind(st.st_mode));
+    return -1;
+}
+
+static bool same_id(const struct stat *st, mr_file_id id)
+{
+    return (uint64_t)st->st_dev == id.dev && (uint64_t)st->st_ino == id.ino;
+}
+
+/* path, if it exists, is none of the scenarios nor a file they extend (by
+   device and inode: a hard link or another spelling is the same file).
+   `of` as for check_regular. */
+static int check_not_input(const char *path, const char *of, const mr_outpath_req *q, mr_error *err)
+{
+    struct stat out, in;
+    if (stat(path, &out) != 0)
+        return 0;
+    for (size_t k = 0; k < q->n; k++) {
+        bool self =
+            stat(q->scenarios[k], &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino;
+        bool parent = false;
+        for (size_t f = 0; !self && q->sc[k] && f < q->sc[k]->nfiles; f++)
+            parent = parent || same_id(&out, q->sc[k]->files[f]);
+        if (self || parent)
+            return say(err, "%s%s%s%s: is %s%s%s; choose another -o", path,
+                       of ? " (the checkpoint path of -o " : "", of ? of : "", of ? ")" : "",
+                       self ? "the scenario file " : "a file that ", q->scenarios[k],
+                       self ? " itself" : " extends");
+    }
+    return 0;
+}
+
+/* "1.2 GB": bytes for a message. */
+static void human(double bytes, char *s, size_t n)
+{
+    static const char *const unit[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
+    int u = 0;
+    while (bytes >= 1000.0 && u < 6) {
+        bytes /= 1000.0;
+        u++;
+    }
+    snprintf(s, n, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
+}
+
+/* The output's directory has room for the file (statvfs: the blocks an
+   unprivileged user may take). A file system that cannot tell is trusted. */
+static int check_space(const char *output, uint64_t bytes, mr_error *err)
+{
+    char dir[4096], need[32], have[32];
+    struct statvfs vs;
+    if (dir_of(output, dir, sizeof dir) || statvfs(dir, &vs) != 0)
+        return 0;
+    double avail = (double)vs.f_bavail * (double)vs.f_frsize;
+    if ((double)bytes <= avail)
+        return 0;
+    human((double)bytes, need, sizeof need);
+    human(avail, have, sizeof have);
+    say(err, "%s: not enough free space: the file needs about %s, '%s' has %s free", output, need,
+        dir, have);
+    return -1;
+}
+
+/* Everything that can be known before the run: MR_OK, MR_BAD_INPUT (the
+   path), MR_FAILED (the disk). */
+static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error *err)
+{
+    if (!*q->output) {
+        say(err, "minrisk %s: the output path is empty (-o '')", q->cmd);
+        return MR_BAD_INPUT;
+    }
+    if (ends_with(q->output, "/")) { /* a folder's name: "not a file name" */
+        mr_cli_check_output_dir(q->output, err);
+        return MR_BAD_INPUT;
+    }
+    if (check_name(q->output, err) || check_regular(q->output, NULL, err) ||
+        check_regular(ckpt, q->output, err) || check_not_input(q->output, NULL, q, err) ||
+        check_not_input(ckpt, q->output, q, err) || mr_cli_check_output_dir(q->output, err))
+        return MR_BAD_INPUT;
+    return check_space(q->output, q->bytes, err) ? MR_FAILED : MR_OK;
+}
+
+/* ---- the lock (rank 0) -------------------------------------------------------- */
+
+/* "pid 1234 on host" of the run holding the lock, from the lock file. */
+static void holder_of(int fd, char *who, size_t n)
+{
+    char buf[320] = {0}, host[256] = {0};
+    long pid = 0;
+    ssize_t got = pread(fd, buf, sizeof buf - 1, 0);
+    if (got > 0 && sscanf(buf, "%ld %255s", &pid, host) >= 1 && pid > 0 && host[0])
+        snprintf(who, n, "pid %ld on %s, ", pid, host);
+    else if (pid > 0)
+        snprintf(who, n, "pid %ld, ", pid);
+    else
+        snprintf(who, n, "%s", ""); /* it has not written its pid yet */
+}
+
+/* Write "<pid> <host>" into the lock file: who holds it, for the message of
+   a run refused. */
+static void write_holder(int fd)
+{
+    char host[256] = {0}, line[320];
+    if (gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    int len = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), host);
+    if (ftruncate(fd, 0) == 0 && len > 0 && write(fd, line, (size_t)len) < 0)
+        return; /* only a message would miss it */
+}
+
+/* One attempt: 0 held, 1 the file was replaced meanwhile (try again), -1 err. */
+static int lock_once(const mr_outpath_req *q, mr_error *err)
+{
+    int fd = open(lock_name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
+    struct stat fs, ps;
+    if (fd < 0 || fstat(fd, &fs) != 0 || !S_ISREG(fs.st_mode)) {
+        say(err, "%s: cannot use the lock file %s: %s", q->output, lock_name,
+            fd < 0 ? strerror(errno) : "not a regular file");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    lock_exclusive = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (!lock_exclusive) {
+        if (errno == EWOULDBLOCK) {
+            char who[300];
+            holder_of(fd, who, sizeof who);
+            say(err,
+                "%s: in use by another minrisk run (%slock %s); wait for it or "
+                "choose another -o",
+                q->output, who, lock_name);
+            close(fd);
+            return -1;
+        }
+        /* a file system without locks (some parallel ones): go on, unprotected */
+        fprintf(stderr,
+                "minrisk %s: warning: %s: cannot lock (%s); nothing keeps another run "
+                "from writing the same output\n",
+                q->cmd, lock_name, strerror(errno));
+    }
+    if (stat(lock_name, &ps) != 0 || ps.st_dev != fs.st_dev || ps.st_ino != fs.st_ino) {
+        close(fd); /* its holder removed it as we came: a new one */
+        return 1;
+    }
+    write_holder(fd);
+    lock_fd = fd;
+    lock_on = 1;
+    return 0;
+}
+
+static int take_lock(const mr_outpath_req *q, mr_error *err)
+{
+    int len = snprintf(lock_name, sizeof lock_name, "%s.lock", q->output);
+    if (len < 0 || (size_t)len >= sizeof lock_name) {
+        say(err, "%s: cannot write: path too long", q->output);
+        return -1;
+    }
+    for (int k = 0; k < LOCK_ATTEMPTS; k++) {
+        int rc = lock_once(q, err);
+        if (rc <= 0)
+            return rc;
+    }
+    say(err, "%s: cannot take the lock %s: it keeps being replaced", q->output, lock_name);
+    return -1;
+}
+
+/* ---- stale temporary files (rank 0, under the lock) --------------------------- */
+
+/* The pid of a temporary file of this output: name is "<base>.tmp.<pid>" or
+   "<base>.ckpt.tmp.<pid>"; else 0. */
+static long temp_pid(const char *name, const char *base)
+{
+    size_t b = strlen(base);
+    if (strncmp(name, base, b) != 0)
+        return 0;
+    const char *rest = name + b;
+    if (!strncmp(rest, ".ckpt", 5))
+        rest += 5;
+    if (strncmp(rest, ".tmp.", 5) || !all_digits(rest + 5) || strlen(rest + 5) > 9)
+        return 0;
+    return strtol(rest + 5, NULL, 10);
+}
+
+/* Remove the temporary files of this output whose process is gone (a run
+   killed by SIGKILL or a crash during a write): a live process's files,
+   or another user's (EPERM), stay. */
+static void remove_stale(const mr_outpath_req *q)
+{
+    char dir[4096], path[4400];
+    const char *base = base_of(q->output);
+    DIR *d = dir_of(q->output, dir, sizeof dir) ? NULL : opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        long pid = temp_pid(e->d_name, base);
+        struct stat st;
+        int len = snprintf(path, sizeof path, "%s%s", q->output, e->d_name + strlen(base));
+        if (pid <= 0 || len < 0 || (size_t)len >= sizeof path || lstat(path, &st) != 0 ||
+            !S_ISREG(st.st_mode) || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        if (unlink(path) == 0)
+            fprintf(stderr, "minrisk %s: removed stale temporary %s (process %ld is gone)\n",
+                    q->cmd, path, pid);
+    }
+    closedir(d);
+}
+
+/* ---- the verdict, on every rank ------------------------------------------------ */
+
+static mr_status claim_root(const mr_outpath_req *q, mr_error *err)
+{
+    char *ckpt = mr_checkpoint_path(q->output);
+    if (!ckpt) {
+        say(err, "%s: out of memory", q->output);
+        return MR_FAILED;
+    }
+    mr_status rc = check_path(q, ckpt, err);
+    free(ckpt);
+    if (rc != MR_OK)
+        return rc;
+    if (take_lock(q, err))
+        return MR_FAILED;
+    /* Only under the lock: then no live run writes these files, wherever
+       it runs (a pid is only known alive on this node). */
+    if (lock_exclusive)
+        remove_stale(q);
+    return MR_OK;
+}
+
+mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_error *err)
+{
+    int rc = comm->rank == 0 ? (int)claim_root(q, err) : 0;
+    mr_comm_bcast(comm, &rc, sizeof rc);
+    if (rc != MR_OK)
+        mr_comm_bcast(comm, err->msg, sizeof err->msg);
+    return (mr_status)rc;
+}

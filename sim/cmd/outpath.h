@@ -1,0 +1,50 @@
+/* outpath.h - the guard of a result file's path (issue 11), for `run`
+ * (plain runs and sweeps) and `compare`: before a long simulation, make
+ * sure its file can be written where the user asked without destroying
+ * anything, and that no other minrisk run writes the same file meanwhile.
+ *
+ * Rank 0 does every check and holds the lock; the verdict is broadcast so
+ * every rank returns the same status. What is refused, and why, is
+ * docs/minrisk.1 (FILES) and docs/HPC.md.
+ */
+#ifndef MR_OUTPATH_H
+#define MR_OUTPATH_H
+
+#include "models/scenario.h"
+#include "models/status.h"
+#include "out/comm.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *cmd;              /* "run", "compare": the prefix of the lines printed */
+    const char *output;           /* the result file */
+    const char *const *scenarios; /* the scenario files named on the command line */
+    const mr_scenario *const *sc; /* their scenarios as loaded (sc->files) */
+    size_t n;                     /* scenarios */
+    uint64_t bytes;               /* the file's estimated size (mr_output_size_estimate) */
+} mr_outpath_req;
+
+/* Collective. Refuse (MR_BAD_INPUT) an output path that is empty, names a
+   directory, exists and is not a regular file (a symbolic link, FIFO,
+   socket, device), ends like minrisk's own side files (.ckpt, .lock,
+   .tmp.<pid>), is the same file as a scenario or a file it extends, or
+   whose checkpoint path is any of these; or whose directory cannot be
+   written. Refuse (MR_FAILED) when the directory's free space is below
+   q->bytes, or when another minrisk run holds the lock OUTPUT.lock. Then
+   hold that lock until mr_outpath_release, and remove the temporary files
+   of this output (OUTPUT.tmp.<pid>, OUTPUT.ckpt.tmp.<pid>) whose process is
+   gone, one line on stderr for each. Returns MR_OK, or the status with
+   err (one line naming the path) on every rank. */
+mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_error *err);
+
+/* Remove the lock file and let go of the lock (rank 0; nothing elsewhere
+   or when none is held). At the end of every run, whatever its outcome. */
+void mr_outpath_release(void);
+
+/* The same, async-signal-safe (unlink(2) of a name prepared in advance):
+   for a signal handler that then _exits. */
+void mr_outpath_release_in_handler(void);
+
+#endif

@@ -1,0 +1,86 @@
+/* run_extras.c - the memory the analyses of run_extras.h take, counted in
+ * the engine's up-front check (issue 11, case 7). The counts follow the
+ * allocations of attribution.c, paired.c and events.c; where a size depends
+ * on chance (the tail, the number of occurrences) they take a margin.
+ */
+#include "sim/studies/run_extras.h"
+
+#include "sim/model.h"
+#include "sim/replay.h"
+#include "sim/studies/attribution.h"
+
+#include <omp.h>
+
+/* Trials in a series' ES 99 tail, as a fraction of the trials, with room
+   for ties at the VaR (a tail holds 1% of the trials plus its ties). */
+#define TAIL_FRACTION 0.02
+
+static size_t threads_of(const mr_run_extras_opts *xo)
+{
+    return (size_t)(xo->threads > 0 ? xo->threads : omp_get_max_threads());
+}
+
+/* Per-trial results of n trials (out/results.c), without the bands. */
+static double rows_bytes(const mr_model *md, double n)
+{
+    double cols = 0.0;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++)
+        cols += (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
+    return n * cols * 8.0;
+}
+
+/* (a) the tail allocation: the series losses [L x W], each series' tail
+   (index, weight, row of K + 3 values), one series' gathered tail, and a
+   replayer with its trace per thread. */
+static double attribution_bytes(const mr_model *md, double L, double N, double K, size_t threads)
+{
+    const double W = md->S + 1, RW = K + MR_ATTR_ROW_HEAD;
+    double loss = L * W * 8.0;
+    double tails = W * TAIL_FRACTION * L * (16.0 + RW * 8.0);
+    double gathered = TAIL_FRACTION * N * RW * 8.0;
+    double TS = (double)md->T * (md->S + md->M);
+    double replay = (double)threads * (TS * 8.0 * 8.0 + W * K * 8.0 + rows_bytes(md, 1.0));
+    return loss + tails + gathered + replay;
+}
+
+/* (b) the counterfactual runs: base and counterfactual losses of the whole
+   run on every rank [N x W] twice, then the larger of one run's results with
+   its losses and the paired statistics (three copies of a series and one
+   resample count per thread). */
+static double counterfactual_bytes(const mr_model *md, double L, double N, size_t threads)
+{
+    const double W = md->S + 1;
+    double base = 2.0 * N * W * 8.0;
+    double run = rows_bytes(md, L) + L * W * 8.0;
+    double paired = 3.0 * N * 8.0 + (double)threads * N * 4.0;
+    return base + (run > paired ? run : paired);
+}
+
+/* /events: every occurrence twice, as the replayer's records (their
+   arrays grow by doubling) and as the table's columns (52 bytes a row). */
+static double events_bytes(const mr_model *md, double L)
+{
+    double per_trial = 0.0;
+    for (int p = 0; p < md->nproc; p++)
+        per_trial += md->proc[p]->rate_per_year * md->H + md->proc_ncertain[p];
+    return L * per_trial * (2.0 * sizeof(mr_occurrence_record) + 52.0);
+}
+
+size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo)
+{
+    mr_model md;
+    mr_error err;
+    if (mr_model_build(sc, &md, &err))
+        return 0; /* the engine refuses the scenario itself */
+    const double L = (double)ntrials, N = (double)sc->trials;
+    const double K = md.M + sc->ncountries + sc->nevents + 1; /* at most (attribution.c) */
+    const size_t threads = threads_of(xo);
+    double a = attribution_bytes(&md, L, N, K, threads);
+    if (xo->counterfactual)
+        a += counterfactual_bytes(&md, L, N, threads);
+    /* the event table comes after the attribution has freed its arrays */
+    double e = xo->events ? events_bytes(&md, L) : 0.0;
+    mr_model_free(&md);
+    double total = a > e ? a : e;
+    return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
+}

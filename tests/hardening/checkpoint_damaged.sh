@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Issue 11, case 3: a damaged checkpoint is refused, naming what failed.
+# Three bytes flipped inside a per-trial array, one byte of a header
+# attribute's value, a block marked done that was not, a band count: each
+# makes the next run with the same arguments and --resume exit 2 with one
+# line naming the array (or the header) and its checksums, before any
+# simulation, and leaves the checkpoint and nothing else. The intact copy
+# still resumes.
+# usage: checkpoint_damaged.sh MINRISK SRC PYTHON
+. "$(dirname "$0")/common.sh" "$@"
+
+trials=200000
+make_checkpoint out.h5 $trials
+cp out.h5.ckpt intact.ckpt
+
+# flip WHAT: damage out.h5.ckpt (a fresh copy of the intact one) in one way
+flip() {
+  cp intact.ckpt out.h5.ckpt
+  "$py" - "$1" <<'PY' || exit 1
+import sys
+import h5py
+what = sys.argv[1]
+path = "out.h5.ckpt"
+with h5py.File(path, "r") as f:
+    done = f["block_done"][:]
+    first = int(done.argmax())       # a block that is done
+    undone = int((done == 0).argmax())  # one that is not
+    assert done[first] == 1 and done[undone] == 0
+    if what == "rows":
+        d = f["sector_output_loss"]
+        cols = d.shape[1]
+        at = [d.id.get_offset() + ((first * 1024 + 7) * cols + k) * 8 + 2 for k in range(3)]
+    elif what == "block_done":
+        at = [f["block_done"].id.get_offset() + undone]
+    elif what == "band_q":
+        at = [f["band_q"].id.get_offset() + 8 * 1000 + 1]
+    elif what == "header":
+        value = int(f.attrs["random_words"]).to_bytes(8, "little")
+        data = open(path, "rb").read()
+        name = data.index(b"random_words\0")
+        at = [data.index(value, name) + 1]
+    assert all(a is not None for a in at)
+with open(path, "r+b") as g:
+    for a in at:
+        g.seek(a)
+        b = g.read(1)[0]
+        g.seek(a)
+        g.write(bytes([b ^ 0xFF]))
+PY
+}
+
+hex='0x[0-9a-f]{16}'
+tail_msg='; delete it and run without --resume to start again'
+for what in rows header block_done band_q; do
+  flip $what
+  case $what in
+  rows) name='/sector_output_loss, trials [0-9]+-[0-9]+,' ;;
+  header) name='the header \(the attributes of /\)' ;;
+  *) name="/$what" ;;
+  esac
+  "$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt
+  status=$?
+  [ $status -eq 2 ] || fail "$what: --resume: exit status $status, expected 2"
+  one_line err.txt "out\.h5\.ckpt: damaged checkpoint: checksum of $name does not match \(stored $hex, computed $hex\)$tail_msg"
+  [ -f out.h5.ckpt ] && [ ! -e out.h5 ] || fail "$what: expected only the checkpoint: $(ls)"
+  cmp -s out.h5.ckpt intact.ckpt && fail "$what: the checkpoint was not damaged"
+done
+
+# the rows of the exact block the message names
+flip rows
+"$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt
+first=$("$py" -c 'import h5py; print(int(h5py.File("intact.ckpt")["block_done"][:].argmax()))')
+grep -q "trials $((first * 1024))-$((first * 1024 + 1023))," err.txt ||
+  fail "rows: the message does not name block $first: $(cat err.txt)"
+
+# the intact checkpoint resumes (no false alarm); stop it again at once
+cp intact.ckpt out.h5.ckpt
+"$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt &
+pid=$!
+sleep 1
+kill -TERM $pid 2>/dev/null
+wait $pid
+status=$?
+[ $status -eq 75 ] || [ $status -eq 0 ] || fail "intact: --resume: exit status $status ($(cat err.txt))"
+grep -q damaged err.txt && fail "intact: $(cat err.txt)"
+
+finish "checkpoint_damaged: every damage refused with its name"

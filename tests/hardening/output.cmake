@@ -1,0 +1,15 @@
+# hardening/output.cmake - issue 11, the output path of `run` and `compare`
+# (sim/cmd/outpath.c): cases 1 2 7 8 9 12 and the command-line half of 14.
+# Each test is the script of its name; common.sh is their shared
+# prelude (a private scratch folder, exact-message checks).
+foreach(t output_special_files      # 1: FIFO, symbolic links, directory; a regular file replaced
+          output_is_input           # 2: the scenario, its hard link, its parent; side-file names
+          output_lock               # 8: a second run, --resume, sweep, compare refused by the lock
+          output_path_checks        # 9: "", a directory, not enough free space
+          output_stale_temporaries  # 12: a dead run's temporaries removed, a live one's kept
+          output_unsigned_options   # 14: no sign, no white space in unsigned options
+          output_full_disk_keeps_trials) # 7: a failed write keeps the trials in the checkpoint
+  add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${t}.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                                ${H5DIFF})
+  set_tests_properties(${t} PROPERTIES LABELS hardening TIMEOUT 120)
+endforeach()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Issue 11, case 8: a run holds the lock OUT.h5.lock for its whole life; a
+# second run (or --resume, a sweep, a comparison) to the same output is
+# refused at once with the holder's pid, exit status 1; the first then
+# finishes normally and removes the lock file. The first run is held still
+# with SIGSTOP, so the timing does not matter.
+# usage: output_lock.sh MINRISK SRC
+. "$(dirname "$0")/common.sh" "$@"
+"$bin" run "$demo" -o out.h5 --trials 3000 --quiet &
+pid=$!
+for _ in $(seq 1000); do # until it holds the lock (its pid is in the file)
+  [ -s out.h5.lock ] && break
+  sleep 0.01
+done
+kill -STOP "$pid"
+[ "$(cut -d' ' -f1 out.h5.lock)" = "$pid" ] || fail "out.h5.lock holds '$(cat out.h5.lock)', expected pid $pid first"
+msg="out.h5: in use by another minrisk run (pid $pid on $(hostname), lock out.h5.lock); wait for it or choose another -o"
+expect 1 "$msg" -- run "$demo" -o out.h5 --trials 64 --quiet
+expect 1 "$msg" -- run "$demo" -o out.h5 --trials 64 --quiet --resume
+expect 1 "$msg" -- run "$src/scenarios/uk-sweep-stockpile-cap.yaml" -o out.h5 --trials 64 --quiet
+expect 1 "$msg" -- compare "$demo" "$demo" -o out.h5 --trials 64 --quiet
+[ -e out.h5 ] && fail "a refused run wrote out.h5"
+kill -CONT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 0 ] || fail "the first run exited with status $status"
+is_hdf5 out.h5 || fail "the first run did not write out.h5"
+only out.h5
+# the lock is free again
+expect 0 "" -- run "$demo" -o out.h5 --trials 64 --quiet
+only out.h5
+finish "a second run, --resume, a sweep and a comparison refused while the first held the lock"
