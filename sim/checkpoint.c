@@ -9,7 +9,8 @@
  * per other array, and one over the header; so they do not depend on the
  * ranks or threads that wrote the file. Layout: docs/HPC.md "Checkpoints".
  */
-#define _POSIX_C_SOURCE 200809L /* ftruncate, fstatvfs */
+#define _POSIX_C_SOURCE 200809L
+#include "out/h5/writer.h"
 #include "out/scenario_yaml.h"
 #include "sim/checkpoint.h"
 
@@ -24,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #ifdef MINRISK_HAVE_MPI
@@ -380,17 +380,10 @@ static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
             written += a->done[b] ? MR_BLOCK_TRIALS * cols : 0.0;
     }
     const double margin = 128 << 10; /* HDF5's metadata: tens of kB in practice */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666), e = 0;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (fd < 0)
         return errno;
-    struct statvfs vfs;
-    if (ftruncate(fd, (off_t)(full * 8.0 + margin)) != 0)
-        e = errno;
-    else if (fstatvfs(fd, &vfs) == 0 &&
-             (double)vfs.f_bavail * (double)vfs.f_frsize < written * 8.0 + margin)
-        e = ENOSPC;
-    if (ftruncate(fd, 0) != 0 && !e)
-        e = errno;
+    int e = mr_output_room(fd, full * 8.0 + margin, written * 8.0 + margin);
     close(fd);
     return e;
 }

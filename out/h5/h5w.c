@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,6 +55,19 @@ void mr_output_interrupt(void)
     mr_output_remove_partial();
 }
 
+int mr_output_room(int fd, double full_bytes, double written_bytes)
+{
+    struct statvfs vfs;
+    int e = 0;
+    if (ftruncate(fd, (off_t)full_bytes) != 0)
+        e = errno;
+    else if (fstatvfs(fd, &vfs) == 0 && (double)vfs.f_bavail * (double)vfs.f_frsize < written_bytes)
+        e = ENOSPC;
+    if (ftruncate(fd, 0) != 0 && !e)
+        e = errno;
+    return e;
+}
+
 /* The temporary file's name, for the HDF5 calls that open it. */
 const char *h5w_partial_name(void)
 {
@@ -63,7 +77,7 @@ const char *h5w_partial_name(void)
 /* Name the temporary file "path.tmp.<pid of rank 0>" (w->path's), the
    same on every rank, and create it. From here on an interrupt removes it.
    0, or -1 (on every rank) when it cannot be made. */
-int h5w_partial_create(h5w *w)
+int h5w_partial_create(h5w *w, double bytes)
 {
     const bool root = w->comm->rank == 0;
     /* The temporary name: rank 0's, the same on every rank. */
@@ -81,14 +95,19 @@ int h5w_partial_create(h5w *w)
        failures (no such directory, permission denied). */
     partial_active = 1;
     if (root) {
-        int fd = open(partial_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fd < 0)
+        int fd = open(partial_path, O_WRONLY | O_CREAT | O_TRUNC, 0666), e;
+        if (fd < 0) {
             h5w_fail(w, "cannot create %s: %s", partial_path, strerror(errno));
-        else
+        } else {
+            if ((e = mr_output_room(fd, bytes, bytes)) != 0)
+                h5w_fail(w, "cannot write the file (about %.3g MB): %s", bytes / 1e6, strerror(e));
             close(fd);
+        }
     }
     if (h5w_sync_state(w) < 0) {
         partial_active = 0;
+        if (root)
+            unlink(partial_path); /* made, but it cannot grow: nothing is left */
         return -1;
     }
     return 0;

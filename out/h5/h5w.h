@@ -95,7 +95,9 @@ typedef struct {
 /* ---- the temporary file and the interrupt (h5w.c) ---------------------------- */
 
 const char *h5w_partial_name(void);
-int h5w_partial_create(h5w *w);
+/* Creates the temporary file (rank 0), after checking that it may grow to
+   bytes (mr_output_room); -1 on every rank when it cannot. */
+int h5w_partial_create(h5w *w, double bytes);
 void h5w_partial_rename(h5w *w);
 void h5w_partial_end(h5w *w, bool created);
 void h5w_interrupt_consume(void);

@@ -368,7 +368,9 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
     if (h5w_sync_state(&w) < 0)
         goto done;
 
-    if (h5w_partial_create(&w) < 0)
+    /* the size estimate is an upper bound (the free-space check before the
+       run used it too); /events, not in it, is left to HDF5's own errors */
+    if (h5w_partial_create(&w, (double)mr_output_size_estimate(runs[0].sc, nruns)) < 0)
         goto done;
     created = true;
     write_file(&w, kind, runs, nruns, st, resolved, extras, nextras, info, &rf);

@@ -98,6 +98,14 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
    Saturates at UINT64_MAX. For the free-space check before a run. */
 uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
 
+/* Whether the file open at fd may grow to full_bytes (the file-size limit,
+   ulimit -f) and the disk has written_bytes free: 0, or the errno (EFBIG,
+   ENOSPC, ...). The file is left empty. Checked before HDF5 writes a file
+   or a checkpoint: a write that fails inside parallel HDF5 1.10 leaves a
+   half-closed file that crashes MPI_Finalize (HDFFV-11052), so the common
+   failures are caught first, with the system's reason. */
+int mr_output_room(int fd, double full_bytes, double written_bytes);
+
 /* Ask a write in progress (or the next one) to stop, and remove its
    temporary file at once. Async-signal-safe: sets a flag and calls
    unlink(2) on a name prepared in advance; for a SIGINT/SIGTERM handler
