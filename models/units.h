@@ -27,4 +27,8 @@
    32-bit words too. */
 #define MR_MAX_TRIALS 4294967295ull
 
+/* threads: the most --threads or OMP_NUM_THREADS may ask for (libgomp
+   crashed creating 100,000) */
+#define MR_MAX_THREADS 4096
+
 #endif

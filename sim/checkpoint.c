@@ -380,7 +380,7 @@ static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
             written += a->done[b] ? MR_BLOCK_TRIALS * cols : 0.0;
     }
     const double margin = 128 << 10; /* HDF5's metadata: tens of kB in practice */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    int fd = mr_output_create_temporary(tmp);
     if (fd < 0)
         return errno;
     int e = mr_output_room(fd, full * 8.0 + margin, written * 8.0 + margin);

@@ -13,11 +13,13 @@
 #include "out/export/ex.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* snprintf whose truncation is accepted (labels and names are cut at the
@@ -98,6 +100,44 @@ int ex_damaged(ex *x, hid_t g, const char *name)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISSOCK(m) ? "a socket"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+                         : "not a regular file";
+}
+
+/* An output name, if it exists, is a regular file (a link is not followed)
+   and not the input file; else the failure (MR_BAD_INPUT), one line. */
+int ex_check_output(ex *x, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        return ex_fail(x, MR_BAD_INPUT, "%s: cannot check the output path: %s", path,
+                       strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode))
+        return ex_fail(x, MR_BAD_INPUT,
+                       "%s: is a symbolic link; export would replace the link, not its "
+                       "target: remove it or choose another --csv",
+                       path);
+    if (!S_ISREG(st.st_mode))
+        return ex_fail(x, MR_BAD_INPUT,
+                       "%s: exists and is %s, not a regular file; remove it or choose another "
+                       "--csv",
+                       path, file_kind(st.st_mode));
+    if (x->have_in && st.st_dev == x->in_dev && st.st_ino == x->in_ino)
+        return ex_fail(x, MR_BAD_INPUT,
+                       "%s: is the input file; export would overwrite it: choose another --csv",
+                       path);
+    return 0;
+}
+
 int csv_open(ex *x, csv *c, const char *dir, const char *name)
 {
     memset(c, 0, sizeof *c);
@@ -106,12 +146,30 @@ int csv_open(ex *x, csv *c, const char *dir, const char *name)
     int b = snprintf(c->tmp, sizeof c->tmp, "%s/.%s.tmp", dir, name);
     if (a < 0 || b < 0 || (size_t)a >= sizeof c->path || (size_t)b >= sizeof c->tmp)
         return ex_fail(x, MR_BAD_INPUT, "%s/%s: path too long", dir, name);
+    if (ex_check_output(x, c->path) < 0)
+        return -1;
+    /* a stale temporary (or anything planted under its name: a link, a
+       FIFO) is removed, never written through; the input is never removed */
+    struct stat st;
+    if (lstat(c->tmp, &st) == 0 && x->have_in && st.st_dev == x->in_dev && st.st_ino == x->in_ino)
+        return ex_fail(x, MR_BAD_INPUT,
+                       "%s: is the input file; export would remove it: choose another --csv",
+                       c->tmp);
+    if (unlink(c->tmp) != 0 && errno != ENOENT)
+        return ex_fail(x, MR_FAILED, "%s: cannot remove the stale temporary file: %s", c->tmp,
+                       strerror(errno));
     memcpy(partial_path, c->tmp, sizeof partial_path);
     partial_active = 1;
-    c->f = fopen(c->tmp, "w");
+    int fd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    c->f = fd < 0 ? NULL : fdopen(fd, "w");
     if (!c->f) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(c->tmp);
+        }
         partial_active = 0;
-        return ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->tmp, strerror(errno));
+        return ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->tmp, strerror(e));
     }
     c->first = true;
     return 0;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -39,6 +40,10 @@ typedef struct {
     char **made;
     bool *made_dir;
     size_t nmade, capmade;
+    /* the input file (device, inode): no output or temporary may be it */
+    bool have_in;
+    dev_t in_dev;
+    ino_t in_ino;
 } ex;
 
 void ex_fmt(char *buf, size_t n, const char *f, ...) PRINTF_LIKE(3, 4);
@@ -46,6 +51,7 @@ void ex_made(ex *x, const char *path, bool dir);
 void ex_undo(ex *x);
 int ex_fail(ex *x, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 int ex_damaged(ex *x, hid_t g, const char *name);
+int ex_check_output(ex *x, const char *path);
 
 /* ---- CSV (csv.c) -------------------------------------------------------------- */
 

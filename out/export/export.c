@@ -28,6 +28,7 @@
 
 #include <hdf5.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,41 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
     return x->r.status == MR_OK ? 0 : -1;
 }
 
+/* Before anything is written: no CSV name in dir (nor in the run
+   subdirectories below it, runs/a, variants/x) is a link, a FIFO or another
+   non-regular file, nor the input file, and no temporary name is the input
+   file; a refusal names the entry. csv_open checks each name again. */
+static int check_dir(ex *x, const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0; /* missing, or not a directory: make_dir says so */
+    struct dirent *e;
+    while (x->r.status == MR_OK && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, ".."))
+            continue;
+        char p[PATH_MAX_LEN];
+        if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, n) >= sizeof p)
+            continue;
+        size_t len = strlen(n);
+        bool is_csv = len > 4 && !strcmp(n + len - 4, ".csv");
+        bool is_tmp = n[0] == '.' && len > 8 && !strcmp(n + len - 8, ".csv.tmp");
+        struct stat st;
+        if (lstat(p, &st) != 0)
+            continue;
+        if (is_csv)
+            ex_check_output(x, p);
+        else if (is_tmp && x->have_in && st.st_dev == x->in_dev && st.st_ino == x->in_ino)
+            ex_fail(x, MR_BAD_INPUT,
+                    "%s: is the input file; export would remove it: choose another --csv", p);
+        else if (S_ISDIR(st.st_mode) && depth > 0)
+            check_dir(x, p, depth - 1);
+    }
+    closedir(d);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
 /* ---- entry points --------------------------------------------------------- */
 
 mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts,
@@ -219,8 +255,16 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
     memset(&x, 0, sizeof x);
     mr_export_opts none = {false, NULL};
     const mr_export_opts *o = opts ? opts : &none;
-    if (mr_h5r_open(&x.r, file, MR_H5R_NAMES_FROM_ROOT, err) == 0)
-        export_file(&x, dir, o);
+    if (mr_h5r_open(&x.r, file, MR_H5R_NAMES_FROM_ROOT, err) == 0) {
+        struct stat st;
+        if (stat(file, &st) == 0) {
+            x.have_in = true;
+            x.in_dev = st.st_dev;
+            x.in_ino = st.st_ino;
+        }
+        if (check_dir(&x, dir, 2) == 0)
+            export_file(&x, dir, o);
+    }
     mr_h5r_close(&x.r);
     if (x.r.status != MR_OK) {
         ex_undo(&x);

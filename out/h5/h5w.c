@@ -55,6 +55,12 @@ void mr_output_interrupt(void)
     mr_output_remove_partial();
 }
 
+int mr_output_create_temporary(const char *path)
+{
+    (void)unlink(path);
+    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+}
+
 int mr_output_room(int fd, double full_bytes, double written_bytes)
 {
     struct statvfs vfs;
@@ -95,7 +101,7 @@ int h5w_partial_create(h5w *w, double bytes)
        failures (no such directory, permission denied). */
     partial_active = 1;
     if (root) {
-        int fd = open(partial_path, O_WRONLY | O_CREAT | O_TRUNC, 0666), e;
+        int fd = mr_output_create_temporary(partial_path), e;
         if (fd < 0) {
             h5w_fail(w, "cannot create %s: %s", partial_path, strerror(errno));
         } else {

@@ -98,6 +98,13 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
    Saturates at UINT64_MAX. For the free-space check before a run. */
 uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
 
+/* Creates the temporary file path (OUTPUT.tmp.<pid>, a checkpoint's) for
+   writing: whatever the name held is removed first (a temporary of a
+   killed run of the same pid, or a planted symbolic link or FIFO, which
+   HDF5 would follow or block on), then the file is made new
+   (O_EXCL | O_NOFOLLOW). The descriptor, or -1 with errno. */
+int mr_output_create_temporary(const char *path);
+
 /* Whether the file open at fd may grow to full_bytes (the file-size limit,
    ulimit -f) and the disk has written_bytes free: 0, or the errno (EFBIG,
    ENOSPC, ...). The file is left empty. Checked before HDF5 writes a file

@@ -694,7 +694,8 @@ mr_status mr_cmd_compare(int argc, char **argv)
                     "compare", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
             q.have_seed = true;
         } else if (!strcmp(a, "--threads")) {
-            if (mr_cli_parse_u64(argv[++i], &q.threads) || q.threads < 1 || q.threads > 4096)
+            if (mr_cli_parse_u64(argv[++i], &q.threads) || q.threads < 1 ||
+                q.threads > MR_MAX_THREADS)
                 return mr_cli_usage_error(
                     "compare", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
         } else if (!strcmp(a, "--bootstrap")) {

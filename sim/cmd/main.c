@@ -3,8 +3,10 @@
  * command returns an mr_status; exit_code below is the one place that turns
  * it into the exit status users see. */
 #include "sim/cmd/cli.h"
+#include "models/units.h"
 
 #include <hdf5.h>
+#include <omp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +133,12 @@ int main(int argc, char **argv)
         c++;
     if (c == ncommands)
         return exit_code(mr_cli_usage_error(NULL, "unknown command '%s'", cmd));
+    /* OMP_NUM_THREADS as --threads is bounded (libgomp crashes on 100,000) */
+    if (omp_get_max_threads() > MR_MAX_THREADS) {
+        fprintf(stderr, "minrisk %s: OMP_NUM_THREADS asks for %d threads, above the limit of %d\n",
+                cmd, omp_get_max_threads(), MR_MAX_THREADS);
+        return exit_code(MR_BAD_INPUT);
+    }
     if (commands[c].signals)
         commands[c].signals();
 #ifdef MINRISK_HAVE_MPI

@@ -8,7 +8,7 @@
  * binary (<bindir>/../share/minrisk/report.py), else in the source tree the
  * binary was built from; the interpreter is $MINRISK_PYTHON, else
  * /usr/bin/python3 (Debian's, which has the modules). */
-#define _POSIX_C_SOURCE 200809L /* readlink, strsignal, posix_spawn */
+#define _XOPEN_SOURCE 700 /* readlink, strsignal, posix_spawn, realpath */
 #include "sim/cmd/cli.h"
 #include "out/h5/read.h"
 
@@ -100,6 +100,26 @@ static int readable_file(const char *path)
 {
     struct stat st;
     return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, R_OK);
+}
+
+/* FILE does not lie inside DIR, the folder that report.py replaces (by
+   real path: links resolved); else -1 with the reason in msg. */
+static int check_not_inside(const char *file, const char *dir, char *msg, size_t len)
+{
+    char *rf = realpath(file, NULL), *rd = realpath(dir, NULL);
+    int inside = 0;
+    if (rf && rd) {
+        size_t n = strlen(rd);
+        inside = !strcmp(rd, "/") || (!strncmp(rf, rd, n) && rf[n] == '/');
+    }
+    free(rf);
+    free(rd);
+    if (inside)
+        snprintf(msg, len,
+                 "%s: lies inside %s, the folder the report would replace; move it or choose "
+                 "another -o",
+                 file, dir);
+    return inside ? -1 : 0;
 }
 
 /* The report script: see the file comment for the order. buf holds the
@@ -276,6 +296,11 @@ mr_status mr_cmd_report(int argc, char **argv)
             return MR_FAILED;
         }
         dir = owned_dir;
+    }
+    if (check_not_inside(file, dir, msg, sizeof msg)) {
+        fprintf(stderr, "%s\n", msg);
+        free(owned_dir);
+        return MR_BAD_INPUT;
     }
     const char *python = getenv("MINRISK_PYTHON");
     if (!python || !*python)

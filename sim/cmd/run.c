@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Default interval of periodic checkpoints: long enough that runs of
@@ -353,6 +354,18 @@ static mr_status claim_output(const run_request *q, const mr_scenario *sc, const
     return mr_outpath_claim(&oq, comm, err);
 }
 
+/* A run without --resume starts again: say so when it will replace the
+   checkpoint an earlier run left (the lock is held: it is no other run's). */
+static void note_unused_checkpoint(const char *ckpt, const mr_comm *comm)
+{
+    struct stat st;
+    if (comm->rank == 0 && lstat(ckpt, &st) == 0 && S_ISREG(st.st_mode))
+        fprintf(stderr,
+                "minrisk run: %s (an earlier run's checkpoint) is not resumed without --resume: "
+                "this run starts again and replaces or removes it\n",
+                ckpt);
+}
+
 static mr_status run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
@@ -375,6 +388,8 @@ static mr_status run(const run_request *q, const mr_comm *comm)
     } else {
         if (q->verbose)
             print_settings(q, &sc, output, comm);
+        if (!q->resume && sc.nsweep == 0)
+            note_unused_checkpoint(ckpt, comm);
         if (sc.nsweep > 0) {
             status = run_sweep(q, &sc, output, comm);
             if (status == MR_OK && q->verbose)
@@ -425,7 +440,7 @@ mr_status mr_cmd_run(int argc, char **argv)
                     "run", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
             have_seed = 1;
         } else if (!strcmp(a, "--threads")) {
-            if (mr_cli_parse_u64(argv[++i], &threads) || threads < 1 || threads > 4096)
+            if (mr_cli_parse_u64(argv[++i], &threads) || threads < 1 || threads > MR_MAX_THREADS)
                 return mr_cli_usage_error(
                     "run", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

@@ -138,7 +138,9 @@ static const Range R_MULTIPLE = {1, 1e6, true, false};  /* max_multiple */
 static const Range R_SPARE = {0, 100, false, false};    /* spare: own outputs */
 static const Range R_REFILL = {0, 1000, false, false};  /* months per month */
 static const Range R_FACTOR = {0, 1000, true, false};   /* wgi factor_per_unit */
-static const Range R_BETA = {0, 1e6, true, false};      /* Beta shapes */
+/* Beta shapes: below 1e-3 the gamma variates of a Beta draw underflow
+   (1e-320 gave NaN severities and zero losses, silently) */
+static const Range R_BETA = {1e-3, 1e6, false, false};
 
 /* A schema mapping: the keys the schema gives it and, for each key given,
    the key and value node. */

@@ -295,7 +295,7 @@ static const SchemaKey SCHEMA[] = {
     {"<severity>.uniform", "list [a, b]", NULL, "fraction of supply", .def = "one of three",
      .range = "0 <= a <= b <= 1", .meaning = "uniform on [a, b]"},
     {"<severity>.beta", "list [a, b]", NULL, "", .def = "one of three",
-     .range = "0 < a <= 1e6, 0 < b <= 1e6", .meaning = "Beta(a, b) shape parameters"},
+     .range = "0.001 <= a <= 1e6, 0.001 <= b <= 1e6", .meaning = "Beta(a, b) shape parameters"},
     {"<duration>", "number or mapping", NULL, "months", REQ, .num = &R_MONTHS_GT0,
      .meaning = "fixed months, or a mapping with one of fixed, exponential, lognormal"},
     {"<duration>.fixed", NUM(R_MONTHS_GT0), .unit = "months", .def = "one of three",

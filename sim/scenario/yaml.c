@@ -421,6 +421,25 @@ int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_
 }
 
 /* A string node (any scalar style; a plain 2024 is the string "2024"). */
+/* The first terminal control in s: a C0 control (but a tab or a newline
+   where white space is allowed, a description), DEL, a C1 control
+   (U+0080-U+009F) or a bidirectional override (U+202A-U+202E,
+   U+2066-U+2069), which printed raw would move the cursor, set a window
+   title or reorder text. Its code point, or -1. */
+static long control_char(const char *s, bool white_ok)
+{
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+        if ((*u < 0x20 && !(white_ok && (*u == '\n' || *u == '\t'))) || *u == 0x7f)
+            return *u;
+        if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+            return u[1];
+        if (u[0] == 0xe2 && ((u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+                             (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9)))
+            return 0x2000 + ((long)(u[1] & 0x3f) << 6) + (u[2] & 0x3f);
+    }
+    return -1;
+}
+
 int sc_str_node(P *p, const yaml_node_t *v, const char *kp, char **out)
 {
     char d[SHOW_BUF];
@@ -428,6 +447,10 @@ int sc_str_node(P *p, const yaml_node_t *v, const char *kp, char **out)
         return sc_fail(p, v, kp, "expected a string, got %s", sc_describe(v, d, sizeof d));
     if (strlen(sc_sval(v)) != v->data.scalar.length)
         return sc_fail(p, v, kp, "must not contain NUL characters");
+    size_t n = strlen(kp);
+    long c = control_char(sc_sval(v), n >= 11 && !strcmp(kp + n - 11, "description"));
+    if (c >= 0)
+        return sc_fail(p, v, kp, "a control character (U+%04lX) is not allowed in a string", c);
     char *s = strdup(sc_is_null(v) ? "" : sc_sval(v));
     if (!s)
         return sc_oom(p);

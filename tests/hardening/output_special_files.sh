@@ -33,4 +33,17 @@ echo old >regular.h5
 expect 0 "" -- "${run[@]}" -o regular.h5
 is_hdf5 regular.h5 || fail "regular.h5 was not replaced by the result file"
 only fifo.h5 target.h5 link.h5 link-fifo.h5 dangling.h5 dir.h5 c.h5.ckpt regular.h5
-finish "a FIFO, symbolic links, a directory and a FIFO checkpoint path refused; a regular file replaced"
+
+# a symbolic link or a FIFO planted at the temporary name of the run's pid
+# (OUT.tmp.<pid>: exec keeps the shell's pid) is removed, never followed or
+# opened: the link's target keeps its bytes, the FIFO does not block
+echo secret >victim
+timeout 20 bash -c 'ln -s victim t1.h5.tmp.$$ && exec "$0" "$@"' "$bin" "${run[@]}" -o t1.h5 ||
+  fail "a link at the temporary name: status $?"
+timeout 20 bash -c 'mkfifo t2.h5.tmp.$$ && exec "$0" "$@"' "$bin" "${run[@]}" -o t2.h5 ||
+  fail "a FIFO at the temporary name: status $?"
+[ "$(cat victim)" = secret ] || fail "the temporary's link was followed"
+is_hdf5 t1.h5 && [ ! -L t1.h5 ] || fail "t1.h5 is not the result file"
+is_hdf5 t2.h5 || fail "t2.h5 is not the result file"
+only fifo.h5 target.h5 link.h5 link-fifo.h5 dangling.h5 dir.h5 c.h5.ckpt regular.h5 victim t1.h5 t2.h5
+finish "a FIFO, symbolic links, a directory and a FIFO checkpoint path refused; a regular file replaced; a link or FIFO at the temporary name removed"

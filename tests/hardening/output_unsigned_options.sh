@@ -21,5 +21,8 @@ expect 2 "minrisk compare: --bootstrap: must be 0 or an integer in [100, 100000]
 expect 0 "" -- run "$demo" -o out.h5 --trials 64 --seed 18446744073709551615 --quiet
 expect 2 "minrisk run: --seed: $seed '18446744073709551616' (see 'minrisk run --help')" -- run "$demo" -o x.h5 --seed 18446744073709551616
 expect 2 "minrisk explain: --trial: must be a trial index 0 .. N-1, got ' 1' (see 'minrisk explain --help')" -- explain out.h5 --trial " 1"
+# OMP_NUM_THREADS is bounded as --threads is (libgomp crashed on 100000)
+OMP_NUM_THREADS=100000 expect 2 "minrisk run: OMP_NUM_THREADS asks for 100000 threads, above the limit of 4096" -- run "$demo" -o x.h5 --trials 64
+OMP_NUM_THREADS=100000 expect 2 "minrisk compare: OMP_NUM_THREADS asks for 100000 threads, above the limit of 4096" -- compare "$demo" "$demo" -o x.h5 --trials 64
 only out.h5
-finish "signs and white space refused in every unsigned option"
+finish "signs and white space refused in every unsigned option; OMP_NUM_THREADS bounded"

@@ -43,3 +43,12 @@ if(MINRISK_PYTHON)
                          ENVIRONMENT "OMP_NUM_THREADS=1;MINRISK_PYTHON=${MINRISK_PYTHON}")
   endforeach()
 endif()
+
+# The outputs of export and report (readers_outputs.sh): a link or FIFO at
+# a temporary name is removed, not followed; a link, FIFO or the input file
+# at a CSV name is refused before anything is written; report refuses an
+# input inside the folder it would replace. Needs no Python.
+add_test(NAME readers_outputs
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_outputs.sh ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(readers_outputs PROPERTIES LABELS hardening TIMEOUT 120
+                     ENVIRONMENT "OMP_NUM_THREADS=1")

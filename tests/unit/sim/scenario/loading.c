@@ -536,7 +536,7 @@ static void test_inline_errors(void **state)
     expect_error(MINIMAL, "sectors:",
                  "events:\n  e: {country: A, minerals: [m], "
                  "rate_per_year: 1, severity: {beta: [0, 1]}, duration_months: 1}\nsectors:",
-                 "t.yaml:14:70: events.e.severity.beta[0]: must be in (0,1e+06], got 0");
+                 "t.yaml:14:70: events.e.severity.beta[0]: must be in [0.001,1e+06], got 0");
     expect_error(MINIMAL, "sectors:",
                  "events:\n  e: {country: A, minerals: [m], "
                  "rate_per_year: 1, severity: 1, duration_months: {lognormal: {median: 2}}}\n"
