@@ -1,10 +1,13 @@
-/* format.c - the levels of the statistics in /summary, and printable names
- * (format.h). */
+/* format.c - the levels of the statistics in /summary, printable names and
+ * what a path is (format.h). */
+#define _POSIX_C_SOURCE 200809L /* S_ISSOCK */
+
 #include "out/format.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const double mr_output_quantiles[MR_OUTPUT_NQUANTILES] = {0.5, 0.9, 0.95, 0.99, 0.995, 0.999};
 const double mr_output_es_levels[MR_OUTPUT_NES] = {0.95, 0.99, 0.995};
@@ -87,4 +90,15 @@ char *mr_printable_own(char *s)
         mr_printable(s, out, n);
     free(s);
     return out;
+}
+
+const char *mr_file_kind(mode_t mode)
+{
+    return S_ISDIR(mode)    ? "a directory"
+           : S_ISLNK(mode)  ? "a symbolic link"
+           : S_ISFIFO(mode) ? "a FIFO"
+           : S_ISSOCK(mode) ? "a socket"
+           : S_ISCHR(mode)  ? "a character device"
+           : S_ISBLK(mode)  ? "a block device"
+                            : "not a regular file";
 }

@@ -7,6 +7,7 @@
 #define MR_FORMAT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Version of the file layout, root attribute format_version. Bump the minor
    number when datasets are added, the major one when any is renamed,
@@ -42,5 +43,11 @@ char *mr_printable(const char *s, char *buf, size_t n);
    for a string kept for printing. NULL, with s freed, when out of memory;
    NULL in, NULL out. */
 char *mr_printable_own(char *s);
+
+/* What a path that is not a regular file is, for messages such as "not a
+   regular file (a FIFO)": "a directory", "a symbolic link" (an lstat mode),
+   "a FIFO", "a socket", "a character device", "a block device", else "not a
+   regular file". `mode` is a st_mode. Static storage. */
+const char *mr_file_kind(mode_t mode);
 
 #endif

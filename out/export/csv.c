@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "out/export/ex.h"
+#include "out/format.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -100,16 +101,6 @@ int ex_damaged(ex *x, hid_t g, const char *name)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-static const char *file_kind(mode_t m)
-{
-    return S_ISDIR(m)    ? "a directory"
-           : S_ISFIFO(m) ? "a FIFO"
-           : S_ISSOCK(m) ? "a socket"
-           : S_ISCHR(m)  ? "a character device"
-           : S_ISBLK(m)  ? "a block device"
-                         : "not a regular file";
-}
-
 /* An output name, if it exists, is a regular file (a link is not followed)
    and not the input file; else the failure (MR_BAD_INPUT), one line. */
 int ex_check_output(ex *x, const char *path)
@@ -130,7 +121,7 @@ int ex_check_output(ex *x, const char *path)
         return ex_fail(x, MR_BAD_INPUT,
                        "%s: exists and is %s, not a regular file; remove it or choose another "
                        "--csv",
-                       path, file_kind(st.st_mode));
+                       path, mr_file_kind(st.st_mode));
     if (x->have_in && st.st_dev == x->in_dev && st.st_ino == x->in_ino)
         return ex_fail(x, MR_BAD_INPUT,
                        "%s: is the input file; export would overwrite it: choose another --csv",

@@ -15,9 +15,9 @@
 
 #include "sim/cmd/outpath.h"
 
+#include "out/format.h"
 #include "sim/checkpoint.h"
 #include "sim/cmd/cli.h"
-#include "sim/scenario/loader.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
+#include "out/format.h"
 #include "sim/scenario/internal.h"
 
 #include <ctype.h>
@@ -17,18 +18,6 @@
 #include <unistd.h>
 
 /* ------------------------------------------------------------ files, paths */
-
-/* loader.h: what a file that is not a regular file is, for messages. */
-const char *mr_file_kind(mode_t mode)
-{
-    return S_ISDIR(mode)    ? "a directory"
-           : S_ISLNK(mode)  ? "a symbolic link"
-           : S_ISFIFO(mode) ? "a FIFO"
-           : S_ISSOCK(mode) ? "a socket"
-           : S_ISCHR(mode)  ? "a character device"
-           : S_ISBLK(mode)  ? "a block device"
-                            : "not a regular file";
-}
 
 /* The n bytes of a regular file from fd into *buf (NUL-terminated; a file
    that shrank while read is taken as read). Returns 0 or an errno. */

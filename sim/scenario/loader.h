@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 /* Parse and validate a scenario from bytes. `path` names it in messages.
    Returns 0, or -1 with err filled ("path:line:col: key.path: message").
@@ -36,12 +35,6 @@ int mr_scenario_parse_variant(const char *path, const char *text, size_t len, co
 int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);
 
 void mr_scenario_free(mr_scenario *sc);
-
-/* What a path that is not a regular file is, for messages such as "not a
-   regular file (a FIFO)": "a directory", "a symbolic link" (an lstat mode),
-   "a FIFO", "a socket", "a character device", "a block device", else "not a
-   regular file". `mode` is a st_mode. Static storage. */
-const char *mr_file_kind(mode_t mode);
 
 /* ---- the schema: every key a scenario may hold (docs/SCENARIOS.md) ---- */
 
