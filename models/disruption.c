@@ -46,6 +46,30 @@ int mr_disruption_next(const mr_process *p, double horizon_years, gsl_rng *r, do
     return 1;
 }
 
+int mr_disruption_next_piecewise(const mr_process *p, int nseg, const double *ends,
+                                 const double *factor, gsl_rng *r, double *clock, int *seg,
+                                 mr_occurrence *occ)
+{
+    if (!(p->rate_per_year > 0.0))
+        return 0;
+    while (*seg < nseg) {
+        double rate = p->rate_per_year * factor[*seg];
+        if (rate > 0.0) {
+            double next = *clock + gsl_ran_exponential(r, 1.0 / rate);
+            if (next < ends[*seg]) {
+                *clock = next;
+                occ->start_years = next;
+                occ->severity = mr_severity_draw(&p->severity, r);
+                occ->duration_months = mr_duration_draw(&p->duration, r);
+                return 1;
+            }
+        }
+        *clock = ends[*seg];
+        ++*seg;
+    }
+    return 0;
+}
+
 int mr_occurrence_steps(const mr_occurrence *o, int steps_per_year, int nsteps, int *first)
 {
     double k0 = floor(o->start_years * steps_per_year);

@@ -31,6 +31,18 @@ typedef struct {
 int mr_disruption_next(const mr_process *p, double horizon_years, gsl_rng *r, double *clock,
                        mr_occurrence *occ);
 
+/* Next occurrence of p when its rate is p->rate_per_year x factor[k] on
+   segment k = [ends[k-1], ends[k]) (ends[-1] = 0; ends[nseg-1] is the
+   horizon), e.g. the states of a tension regime (docs/MODEL.md §3r).
+   *seg is the segment *clock is in; start with *clock = 0, *seg = 0.
+   Exact for a piecewise-constant rate: an inter-arrival time that passes
+   its segment's end is dropped and drawn anew from that end at the next
+   segment's rate (the exponential is memoryless). Marks as in
+   mr_disruption_next. */
+int mr_disruption_next_piecewise(const mr_process *p, int nseg, const double *ends,
+                                 const double *factor, gsl_rng *r, double *clock, int *seg,
+                                 mr_occurrence *occ);
+
 double mr_severity_draw(const mr_severity *s, gsl_rng *r);
 double mr_duration_draw(const mr_duration *d, gsl_rng *r);
 

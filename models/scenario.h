@@ -47,7 +47,11 @@ typedef struct {
                        a diversification cap, no single "country" in the
                        concentration indicators (MODEL §10, §11) */
     mr_outage_source outage_source;
-    mr_process outage; /* country-wide outage (MODEL §3.1) */
+    mr_process outage;              /* country-wide outage (MODEL §3.1) */
+    bool has_regime;                /* a tension regime raises its events' rates together */
+    double regime_tense_multiplier; /* rate multiple when tense, >= 1 */
+    double regime_calm_months;      /* mean months calm */
+    double regime_tense_months;     /* mean months tense (docs/MODEL.md §3r) */
 } mr_country;
 
 typedef struct {
@@ -86,6 +90,25 @@ typedef struct {
     double jump_sigma;   /* sd of ln jump size, >= 0 */
 } mr_price;
 
+/* The market layer of a mineral (docs/MODEL.md §5m, model v2): the open
+   market the UK buys in, cleared each step by its price, with commercial
+   stocks and demand whose elasticity rises with the age of a shortage.
+   present == false: the mineral keeps model v1's scarcity premium and
+   quantity rationing (docs/MODEL.md §5). */
+typedef struct {
+    bool present;
+    double stock_months;         /* K: commercial stocks at rest, months of open-market demand */
+    double stock_adjust_months;  /* tau_s: months to close the gap to the desired stock */
+    double stock_price_response; /* eta_s: desired stock = K P^-eta_s */
+    double elasticity_long_run;  /* eps_LR; the short run is price.elasticity */
+    double substitution_months;  /* tau_e: months for eps to move from short to long run */
+    double world_demand_t;       /* world demand, unit per year; 0 = not given (UK needs
+                                    then take no part in clearing: price takers) */
+    int ndomestic;
+    int *domestic_country; /* [ndomestic] countries with a stated home use */
+    double *domestic_use;  /* [ndomestic] share of world demand consumed at home, 0..1 */
+} mr_market;
+
 typedef struct {
     char *id;
     char *name;
@@ -97,6 +120,7 @@ typedef struct {
     mr_stage stage[MR_NSTAGES];
     mr_stockpile stockpile;
     mr_price price;
+    mr_market market;
 } mr_mineral;
 
 typedef struct {
@@ -113,7 +137,9 @@ typedef enum { MR_COMBINE_LIMITING, MR_COMBINE_INDEPENDENT } mr_combine;
 typedef struct {
     char *id;
     char *name;
-    double output_gbp;    /* Y_j, annual output, GBP per year */
+    double output_gbp;    /* Y_j, annual output (turnover), GBP per year */
+    double gva_gbp;       /* V_j, annual gross value added, GBP per year; 0 = not given
+                             (losses then on output_gbp, flagged as turnover basis) */
     int priority;         /* rationing priority, lower is served first */
     double recovery_rate; /* k_j, per step, in (0, 1] */
     mr_combine combine;
@@ -129,15 +155,32 @@ typedef struct {
     double duration_months; /* d > 0 */
 } mr_certain_occurrence;
 
+/* What an event withholds (docs/MODEL.md §3s). production: the country's
+   output (a world supply loss, the v1 meaning); exports: a share of its
+   exports (the open market loses it, the country's home price does not
+   rise); ore: its ore exports, of which processed_elsewhere is processed
+   in the country or elsewhere within the event, so refined supply loses
+   only the rest. */
+typedef enum { MR_SCOPE_PRODUCTION, MR_SCOPE_EXPORTS, MR_SCOPE_ORE } mr_event_scope;
+
 typedef struct {
     char *id;
     char *name;
     int country; /* index of the country imposing it */
+    mr_event_scope scope;
+    double processed_elsewhere; /* scope ore: fraction of the withheld ore processed anyway */
+    double licensing;           /* scope exports: lambda in [0, 1], the share of the UK's purchases
+                                   from the country that a denied licence leaves without a
+                                   replacement within the event: a physical restriction of
+                                   lambda x s' per unit severity on UK buyers (docs/MODEL.md
+                                   §3s, §6m); 0 = none */
     int nminerals;
-    int *minerals;           /* indices into scenario minerals */
-    bool stages[MR_NSTAGES]; /* which stages it hits */
-    mr_process process;      /* rate, severity, duration (MODEL §3.3);
-                                rate 0 and duration 0 when only certain */
+    int *minerals;               /* indices into scenario minerals */
+    double *mineral_probability; /* [nminerals] chance that an occurrence hits each listed
+                                    mineral (docs/MODEL.md §3r); NULL: every one, always */
+    bool stages[MR_NSTAGES];     /* which stages it hits */
+    mr_process process;          /* rate, severity, duration (MODEL §3.3);
+                                    rate 0 and duration 0 when only certain */
     int noccurrences;
     mr_certain_occurrence *occurrences; /* certain occurrences, in file order */
 } mr_event;

@@ -22,6 +22,14 @@
    exceeds this fraction of output (MODEL §8: sector_inoperability_months). */
 #define MR_INOPERABILITY_THRESHOLD 0.05
 
+/* A market's shortage is over, and its commercial stock back at its rest
+   level, when supply is whole and the stock is within this fraction of the
+   rest level: the stock is set to it, the next step is exactly at rest
+   (price 0, no solve) and the age of the shortage starts again from 0 (the
+   price left out is about 1e-3 Kbar / (tau_s eps + eta Kbar), a few 0.01%;
+   docs/MODEL.md §5m). */
+#define MR_STOCK_AT_REST 1e-3
+
 /* Most trials a run may have, trials: a trial's index is one 32-bit word of
    every Philox counter (sim/rng.h), and paired statistics index trials by
    32-bit words too. */

@@ -50,17 +50,23 @@ typedef enum {
    none of its own), description). GBP unless said otherwise. */
 #define MR_TRIAL_VARS(X)                                                                           \
     X(total_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "total_loss_gbp",               \
-      "total loss over the horizon: sum over sectors of output loss and extra input cost "         \
-      "(MODEL §8)")                                                                                \
+      "headline loss over the horizon: sum over sectors of value added lost (output lost where "   \
+      "a sector has no gva_gbp) and extra input cost (docs/MODEL.md §8)")                          \
+    X(total_gva_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "gva_loss_gbp",             \
+      "value added lost over the horizon, sum over sectors of GL_j, without extra cost "           \
+      "(docs/MODEL.md §8)")                                                                        \
+    X(sector_gva_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "gva_loss_gbp",                         \
+      "value added lost GL_j = sum_t q_j(t) V_j dt over the horizon (docs/MODEL.md §8)")           \
     X(sector_output_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "output_loss_gbp",                   \
-      "output loss OL_j = sum_t q_j(t) Y_j dt over the horizon (MODEL §8)")                        \
+      "gross output (turnover) lost OL_j = sum_t q_j(t) Y_j dt over the horizon, a secondary "     \
+      "figure (MODEL §8)")                                                                         \
     X(sector_extra_cost, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "extra_cost_gbp",                     \
       "extra input cost XC_j = sum_t sum_m w_mj dt f_mj(t) (exp(y_m(t)) - 1) over the "            \
       "horizon; negative when prices fall (MODEL §8)")                                             \
     X(annual_loss, MR_COLS_YEAR, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "loss_gbp",                   \
-      "total loss (all sectors, OL + XC) in each calendar year of the horizon")                    \
-    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", 0, "",                                       \
-      "OL_j + XC_j in each calendar year of the horizon (checkpoint and statistics only)")         \
+      "headline loss (all sectors, GL + XC) in each calendar year of the horizon")                 \
+    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", MR_VAR_FILE, "",                             \
+      "headline loss GL_j + XC_j of each sector in each calendar year of the horizon")             \
     X(mineral_shortfall_mean, MR_COLS_MINERAL, "1", MR_VAR_FILE, "shortfall_mean_fraction",        \
       "mean over steps of the net national shortfall u_m(t), fraction of demand")                  \
     X(mineral_shortfall_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "shortfall_peak_fraction",        \
@@ -73,6 +79,33 @@ typedef enum {
       "stockpile_empty_at_months",                                                                 \
       "month from the start (0 = first month) in which the strategic stockpile first ran "         \
       "empty; NaN if it never did or there is no stockpile")                                       \
+    X(mineral_price_peak_market, MR_COLS_MINERAL, "1", MR_VAR_FILE, "price_peak_market_ratio",     \
+      "maximum over steps of the price ratio without the noise term: the clearing price "          \
+      "(market) or the scarcity premium (v1)")                                                     \
+    X(mineral_home_price_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "home_price_peak_ratio",         \
+      "maximum over steps of the home price ratio of a country restricting exports: the noise "    \
+      "term alone while an exports-scope event is active, else the open-market price")             \
+    X(mineral_market_loss_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "market_loss_peak_fraction",    \
+      "maximum over steps of the open market's supply loss 1 - A_m(t), fraction of its demand")    \
+    X(mineral_stock_drawn_peak, MR_COLS_MINERAL, "months", MR_VAR_FILE, "stock_drawn_peak_months", \
+      "maximum over steps of commercial stock drawn below its rest level, months of demand "       \
+      "(0 without a market)")                                                                      \
+    X(mineral_demand_destroyed, MR_COLS_MINERAL, "months", MR_VAR_FILE, "demand_destroyed_months", \
+      "open-market demand given up at the clearing price, summed over steps, months of demand "    \
+      "(0 without a market)")                                                                      \
+    X(mineral_consumption_fall_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE,                            \
+      "consumption_fall_peak_fraction",                                                            \
+      "maximum over steps of 1 - D(p*): the fall of what the open market consumes, fraction of "   \
+      "its normal demand (0 without a market)")                                                    \
+    X(mineral_price_mean, MR_COLS_MINERAL, "1", MR_VAR_FILE, "price_mean_ratio",                   \
+      "mean over steps of the price ratio P_m(t)/P0_m")                                            \
+    X(mineral_market_short_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "market_short_months",  \
+      "months in which the open market lost more than 1% of its supply (1 - A_m(t) > 0.01)")       \
+    X(mineral_control_actions, MR_COLS_MINERAL, "1", MR_VAR_FILE, "control_actions",               \
+      "occurrences of exports-scope events (export controls) that hit the mineral, certain "       \
+      "ones included")                                                                             \
+    X(mineral_guard_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "guard_months",                \
+      "months in which the price sat on max_multiple, the numerical guard (market) or cap (v1)")   \
     X(sector_inoperability_peak, MR_COLS_SECTOR, "1", MR_VAR_FILE, "inoperability_peak_fraction",  \
       "maximum over steps of the inoperability q_j(t), fraction of output")                        \
     X(sector_inoperability_months, MR_COLS_SECTOR, "months", MR_VAR_FILE, "inoperability_months",  \

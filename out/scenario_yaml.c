@@ -268,10 +268,44 @@ static void put_countries(Buf *b, const mr_scenario *sc)
         default:
             put(b, "    # no country-wide outage process\n");
         }
+        if (c->has_regime) { /* docs/MODEL.md §3r */
+            put(b, "    regime: {tense_multiplier: %s, ",
+                num(x, sizeof x, c->regime_tense_multiplier));
+            put(b, "calm_months: %s, ", num(x, sizeof x, c->regime_calm_months));
+            put(b, "tense_months: %s}\n", num(x, sizeof x, c->regime_tense_months));
+        }
     }
 }
 
-/* minerals: demand, stages and suppliers, stockpile, price */
+/* a mineral's market (docs/MODEL.md §5m), when it has one: every default
+   filled in; world demand and home uses only when given */
+static void put_market(Buf *b, const mr_scenario *sc, const mr_mineral *m)
+{
+    const mr_market *mk = &m->market;
+    char x[32];
+    if (!mk->present)
+        return;
+    put(b, "    market:\n      stock_months: %s  # months of open-market demand\n",
+        num(x, sizeof x, mk->stock_months));
+    put(b, "      stock_adjust_months: %s\n", num(x, sizeof x, mk->stock_adjust_months));
+    put(b, "      stock_price_response: %s\n", num(x, sizeof x, mk->stock_price_response));
+    put(b, "      elasticity_long_run: %s\n", num(x, sizeof x, mk->elasticity_long_run));
+    put(b, "      substitution_months: %s\n", num(x, sizeof x, mk->substitution_months));
+    if (mk->world_demand_t > 0) {
+        put(b, "      world_demand_t: %s  # ", num(x, sizeof x, mk->world_demand_t));
+        put_str(b, m->unit);
+        put(b, " per year\n");
+    }
+    if (mk->ndomestic > 0) {
+        put(b, "      domestic_use: {");
+        for (int k = 0; k < mk->ndomestic; k++)
+            put(b, "%s%s: %s", k ? ", " : "", sc->countries[mk->domestic_country[k]].id,
+                num(x, sizeof x, mk->domestic_use[k]));
+        put(b, "}  # shares of world demand\n");
+    }
+}
+
+/* minerals: demand, stages and suppliers, stockpile, price, market */
 static void put_minerals(Buf *b, const mr_scenario *sc)
 {
     char x[32], y[32];
@@ -321,6 +355,7 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
         put(b, "      jumps: {rate_per_year: %s, mu: %s, ", num(x, sizeof x, pr->jump_rate),
             num(y, sizeof y, pr->jump_mu));
         put(b, "sigma: %s}\n", num(x, sizeof x, pr->jump_sigma));
+        put_market(b, sc, m);
     }
 }
 
@@ -334,6 +369,8 @@ static void put_sectors(Buf *b, const mr_scenario *sc)
         put(b, "  %s:\n    name: ", s->id);
         put_str(b, s->name);
         put(b, "\n    output_gbp: %s\n", num(x, sizeof x, s->output_gbp));
+        if (s->gva_gbp > 0) /* 0: not given */
+            put(b, "    gva_gbp: %s\n", num(x, sizeof x, s->gva_gbp));
         put(b, "    priority: %d\n", s->priority);
         put(b, "    recovery_rate: %s\n", num(x, sizeof x, s->recovery_rate));
         put(b, "    combine: %s\n",
@@ -361,12 +398,30 @@ static void put_events(Buf *b, const mr_scenario *sc)
         const mr_event *e = &sc->events[i];
         put(b, "  %s:\n    name: ", e->id);
         put_str(b, e->name);
-        put(b, "\n    country: %s\n    minerals: [", sc->countries[e->country].id);
-        for (int k = 0; k < e->nminerals; k++)
+        /* minerals: a list, or the mapping of each one's probability
+           (docs/MODEL.md §3r) when the event gave them */
+        const double *pr = e->mineral_probability;
+        put(b, "\n    country: %s\n    minerals: %s", sc->countries[e->country].id, pr ? "{" : "[");
+        for (int k = 0; k < e->nminerals; k++) {
             put(b, "%s%s", k ? ", " : "", sc->minerals[e->minerals[k]].id);
-        put(b, "]\n    stages: [%s%s%s]\n", e->stages[MR_STAGE_MINING] ? "mining" : "",
+            if (pr)
+                put(b, ": %s", num(x, sizeof x, pr[k]));
+        }
+        put(b, "%s\n    stages: [%s%s%s]\n", pr ? "}" : "]",
+            e->stages[MR_STAGE_MINING] ? "mining" : "",
             e->stages[MR_STAGE_MINING] && e->stages[MR_STAGE_REFINING] ? ", " : "",
             e->stages[MR_STAGE_REFINING] ? "refining" : "");
+        /* scope production (the default) is left out, and with it the keys
+           of the other scopes, so a scenario without them reads as before;
+           licensing only when there is some (0: none) */
+        if (e->scope == MR_SCOPE_EXPORTS) {
+            put(b, "    scope: exports\n");
+            if (e->licensing > 0)
+                put(b, "    licensing: %s  # share of UK purchases from the country\n",
+                    num(x, sizeof x, e->licensing));
+        } else if (e->scope == MR_SCOPE_ORE)
+            put(b, "    scope: ore\n    processed_elsewhere: %s\n",
+                num(x, sizeof x, e->processed_elsewhere));
         put(b, "    rate_per_year: %s\n    severity: ", num(x, sizeof x, e->process.rate_per_year));
         put_severity(b, &e->process.severity);
         /* with certain occurrences only, the Poisson part may have no

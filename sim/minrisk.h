@@ -18,8 +18,10 @@
 
 /* ---- models/: equations, in MODEL order --------------------------------- */
 #include "models/disruption.h" /* mr_disruption_, mr_occurrence_: Poisson occurrences (§3) */
+#include "models/regime.h"     /* mr_regime_: a country's tension regime (§3r) */
 #include "models/supply.h"     /* mr_stage_, mr_supply_, mr_spare_, mr_stockpile_ (§3-§4) */
 #include "models/prices.h"     /* mr_ou_, mr_scarcity_, mr_correlate: prices (§5) */
+#include "models/market.h"     /* mr_market_: the market layer, clearing and buyers (§5m-§6m) */
 #include "models/sectors.h"    /* mr_allocate_, mr_buffer_, mr_direct_inoperability_ (§6) */
 #include "models/iim.h"        /* mr_iim_: inoperability propagation (§7) */
 #include "models/policies.h"   /* mr_policy_: policies applied to a scenario (§10) */

@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,8 @@ static void add_process(mr_model *md, int *ntargets, const mr_process *p, char *
     md->proc_kind[i] = kind;
     md->proc_country[i] = country;
     md->proc_index[i] = index;
+    md->proc_sev_scale[i] = 1.0;
+    md->proc_regime[i] = -1;
     md->proc_name[i] = name;
     md->proc_stream[i] = name ? mr_hash64(name) : 0;
     md->proc_first[i] = *ntargets;
@@ -80,6 +83,35 @@ static mr_status oom(const mr_scenario *sc, mr_error *err)
     return MR_FAILED;
 }
 
+/* The product stage of a mineral whose market states home uses
+   (docs/MODEL.md §3s): shares of the open market, the world less what
+   countries consume of their own output. Country c with world share s_c
+   and home use d_c exports e_c = s_c - min(d_c, s_c); the open market's
+   demand is D = 1 - sum_c min(d_c, s_c); its shares are e_c / D, and the
+   spare capacity s_c spare_c / D all serves the open market (a country
+   that exports nothing adds none). */
+static void open_market_shares(const mr_mineral *mi, const mr_stage *st, double *share,
+                               double *spare)
+{
+    double home = 0.0;
+    for (int i = 0; i < st->n; i++)
+        for (int k = 0; k < mi->market.ndomestic; k++)
+            if (mi->market.domestic_country[k] == st->suppliers[i].country) {
+                double d = mi->market.domestic_use[k], s = st->suppliers[i].share;
+                home += d < s ? d : s;
+            }
+    double open = 1.0 - home;
+    for (int i = 0; i < st->n; i++) {
+        double s = st->suppliers[i].share, d = 0.0;
+        for (int k = 0; k < mi->market.ndomestic; k++)
+            if (mi->market.domestic_country[k] == st->suppliers[i].country)
+                d = mi->market.domestic_use[k];
+        double e = s - (d < s ? d : s);
+        share[i] = e / open;
+        spare[i] = e > 0.0 ? st->suppliers[i].spare * s / e : 0.0;
+    }
+}
+
 /* Supply slots, one per (mineral, stage, supplier), and each mineral's
    recycling, domestic share, spare ramp and strategic stockpile (MODEL §4). */
 static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
@@ -93,6 +125,7 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
+    md->slot_product = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->stage_first = zalloc((size_t)M * 2, sizeof(int), &fail);
     md->stage_n = zalloc((size_t)M * 2, sizeof(int), &fail);
     md->recycled = zalloc((size_t)M, sizeof(double), &fail);
@@ -127,7 +160,12 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
                 md->slot_spare[slot] = st->suppliers[i].spare;
                 md->slot_stage[slot] = m * 2 + s;
                 md->slot_country[slot] = st->suppliers[i].country;
+                md->slot_product[slot] = s == MR_STAGE_REFINING || mi->stage[1].n == 0;
             }
+            if (md->slot_product[md->stage_first[m * 2 + s]] && st->n > 0 &&
+                mi->market.ndomestic > 0)
+                open_market_shares(mi, st, md->slot_share + md->stage_first[m * 2 + s],
+                                   md->slot_spare + md->stage_first[m * 2 + s]);
         }
     }
     return MR_OK;
@@ -169,6 +207,13 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
     md->proc_kind = zalloc((size_t)maxproc, sizeof *md->proc_kind, &fail);
     md->proc_country = zalloc((size_t)maxproc, sizeof(int), &fail);
     md->proc_index = zalloc((size_t)maxproc, sizeof(int), &fail);
+    md->proc_sev_scale = zalloc((size_t)maxproc, sizeof(double), &fail);
+    md->proc_exports = zalloc((size_t)maxproc, sizeof(unsigned char), &fail);
+    md->proc_licensing = zalloc((size_t)maxproc, sizeof(double), &fail);
+    md->proc_incl = zalloc((size_t)maxproc, sizeof *md->proc_incl, &fail);
+    md->proc_incl_mineral = zalloc((size_t)maxproc, sizeof *md->proc_incl_mineral, &fail);
+    md->proc_nincl = zalloc((size_t)maxproc, sizeof(int), &fail);
+    md->proc_regime = zalloc((size_t)maxproc, sizeof(int), &fail);
     md->targets = zalloc(maxtargets, sizeof(int), &fail);
     int *hits = zalloc((size_t)md->nslots, sizeof(int), &fail);
     if (fail) {
@@ -212,6 +257,17 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
             /* certain occurrences (docs/MODEL.md §3): no random numbers */
             md->proc_ncertain[md->nproc - 1] = ev->noccurrences;
             md->proc_certain[md->nproc - 1] = ev->occurrences;
+            /* scope (docs/MODEL.md §3s) */
+            if (ev->scope == MR_SCOPE_ORE)
+                md->proc_sev_scale[md->nproc - 1] = 1.0 - ev->processed_elsewhere;
+            md->proc_exports[md->nproc - 1] = ev->scope == MR_SCOPE_EXPORTS;
+            md->proc_licensing[md->nproc - 1] = ev->licensing;
+            /* per-mineral inclusion and the country's regime (docs/MODEL.md §3r) */
+            md->proc_incl[md->nproc - 1] = ev->mineral_probability;
+            md->proc_incl_mineral[md->nproc - 1] = ev->minerals;
+            md->proc_nincl[md->nproc - 1] = ev->nminerals;
+            if (sc->countries[ev->country].has_regime)
+                md->proc_regime[md->nproc - 1] = ev->country;
         }
     }
     free(hits);
@@ -303,6 +359,8 @@ static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->need_buffer = zalloc((size_t)md->nneeds, sizeof(double), &fail);
     md->combine = zalloc((size_t)S, sizeof(int), &fail);
     md->output = zalloc((size_t)S, sizeof(double), &fail);
+    md->gva = zalloc((size_t)S, sizeof(double), &fail);
+    md->need_cost = zalloc((size_t)md->nneeds, sizeof(double), &fail);
     md->k = zalloc((size_t)S, sizeof(double), &fail);
     md->astar = zalloc((size_t)S * (size_t)S, sizeof(double), &fail);
     if (fail)
@@ -315,6 +373,7 @@ static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
         md->need_first[j] = kk;
         md->combine[j] = (int)se->combine;
         md->output[j] = se->output_gbp;
+        md->gva[j] = se->gva_gbp > 0.0 ? se->gva_gbp : se->output_gbp;
         md->k[j] = se->recovery_rate;
         for (int q = 0; q < se->nneeds; q++, kk++) {
             const mr_need *nd = &se->needs[q];
@@ -324,9 +383,109 @@ static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
             md->need_delta[kk] = nd->demand_share;
             md->need_w[kk] = nd->spend_gbp;
             md->need_buffer[kk] = nd->buffer_months;
+            md->need_cost[kk] = nd->spend_gbp / se->output_gbp;
         }
     }
     md->need_first[S] = kk;
+    return MR_OK;
+}
+
+/* The market layer (docs/MODEL.md §5m) of every mineral that has one: its
+   stock rule and guard, its elasticities, the clearing segments (the rest
+   of the world, and each UK need when the world demand is stated), and the
+   half-variance of the OU term at each step, v_0 = 0,
+   v_t = a^2 v_{t-1} + b^2. */
+static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int M = sc->nminerals, T = md->T;
+    md->market = zalloc((size_t)M, sizeof(int), &fail);
+    md->mrule = zalloc((size_t)M, sizeof(mr_market_rule), &fail);
+    md->eps_long = zalloc((size_t)M, sizeof(double), &fail);
+    md->tau_eps = zalloc((size_t)M, sizeof(double), &fail);
+    md->noise_half_var = zalloc((size_t)M * (size_t)T, sizeof(double), &fail);
+    md->seg_first = zalloc((size_t)M + 1, sizeof(int), &fail);
+    md->seg_need = zalloc((size_t)(M + md->nneeds), sizeof(int), &fail);
+    md->seg_weight = zalloc((size_t)(M + md->nneeds), sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    int ns = 0;
+    for (int m = 0; m < M; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        const mr_market *mk = &mi->market;
+        md->seg_first[m] = ns;
+        if (!mk->present)
+            continue;
+        md->any_market = 1;
+        md->market[m] = 1;
+        md->mrule[m] = (mr_market_rule){mk->stock_months, mk->stock_adjust_months,
+                                        mk->stock_price_response, log(mi->price.max_multiple)};
+        md->eps_long[m] = mk->elasticity_long_run;
+        md->tau_eps[m] = mk->substitution_months;
+        double a = md->ou_decay[m], b = md->ou_scale[m], v = 0.0;
+        for (int t = 0; t < T; t++) {
+            if (t > 0)
+                v = a * a * v + b * b;
+            md->noise_half_var[(size_t)m * (size_t)T + (size_t)t] = 0.5 * v;
+        }
+        /* the open market's demand: the world less the home uses */
+        double open = 1.0;
+        for (int k = 0; k < mk->ndomestic; k++)
+            open -= mk->domestic_use[k];
+        int row = ns++;
+        md->seg_need[row] = -1;
+        double rest = 1.0;
+        if (mk->world_demand_t > 0.0)
+            for (int q = 0; q < md->nneeds; q++)
+                if (md->need_mineral[q] == m) {
+                    double wq = mi->demand_t * md->need_delta[q] / (mk->world_demand_t * open);
+                    md->seg_need[ns] = q;
+                    md->seg_weight[ns++] = wq;
+                    rest -= wq;
+                }
+        md->seg_weight[row] = rest > 0.0 ? rest : 0.0;
+    }
+    md->seg_first[M] = ns;
+    md->nseg = ns;
+    return MR_OK;
+}
+
+/* Tension regimes (docs/MODEL.md §3r): each country's chain, its random
+   stream, and room for the switches of a trial: 8 times the expected
+   number plus 64 (the chance of more is nil; beyond it the last state
+   lasts to the horizon). */
+static mr_status build_regimes(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    const int C = sc->ncountries;
+    md->nc = C;
+    md->has_regime = zalloc((size_t)C, sizeof(int), &fail);
+    md->regime = zalloc((size_t)C, sizeof(mr_regime), &fail);
+    md->regime_stream = zalloc((size_t)C, sizeof(uint64_t), &fail);
+    if (fail)
+        return oom(sc, err);
+    double most = 0.0;
+    for (int c = 0; c < C; c++) {
+        const mr_country *co = &sc->countries[c];
+        if (!co->has_regime)
+            continue;
+        md->any_regime = md->has_regime[c] = 1;
+        md->regime[c] = (mr_regime){co->regime_tense_multiplier, co->regime_calm_months,
+                                    co->regime_tense_months};
+        char *nm = name_printf(&fail, "regime/%s", co->id);
+        if (nm)
+            md->regime_stream[c] = mr_hash64(nm);
+        free(nm);
+        double shortest = co->regime_calm_months < co->regime_tense_months
+                              ? co->regime_calm_months
+                              : co->regime_tense_months;
+        double expect = sc->horizon_years * MR_MONTHS_PER_YEAR / shortest;
+        if (expect > most)
+            most = expect;
+    }
+    if (fail)
+        return oom(sc, err);
+    md->regime_max = md->any_regime ? (int)(8.0 * most) + 64 : 0;
     return MR_OK;
 }
 
@@ -400,6 +559,10 @@ mr_status mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
         rc = build_needs(sc, md, err);
     if (rc == MR_OK)
         rc = build_claims(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_market(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_regimes(sc, md, err);
     if (rc != MR_OK)
         mr_model_free(md);
     return rc;
@@ -456,7 +619,28 @@ void mr_model_free(mr_model *md)
                     md->claim_need,
                     md->claim_demand,
                     md->group_first,
-                    md->group_start};
+                    md->group_start,
+                    md->proc_sev_scale,
+                    md->proc_exports,
+                    md->proc_licensing,
+                    md->slot_product,
+                    md->market,
+                    md->mrule,
+                    md->eps_long,
+                    md->tau_eps,
+                    md->noise_half_var,
+                    md->seg_first,
+                    md->seg_need,
+                    md->seg_weight,
+                    md->gva,
+                    md->need_cost,
+                    (void *)md->proc_incl,
+                    (void *)md->proc_incl_mineral,
+                    md->proc_nincl,
+                    md->proc_regime,
+                    md->has_regime,
+                    md->regime,
+                    md->regime_stream};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(md, 0, sizeof *md);

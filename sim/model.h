@@ -6,6 +6,8 @@
 #define MR_MODEL_H
 
 #include "sim/scenario/loader.h"
+#include "models/market.h"
+#include "models/regime.h"
 #include "models/supply.h"
 
 #include <stdint.h>
@@ -44,8 +46,20 @@ typedef struct {
     int *proc_ncertain;                         /* [nproc] certain occurrences (events only) */
     const mr_certain_occurrence **proc_certain; /* [nproc], into the scenario */
     mr_proc_kind *proc_kind;                    /* [nproc] */
-    int *proc_country; /* [nproc] country where it strikes (scenario index) */
-    int *proc_index;   /* [nproc] country index, slot, or event index */
+    int *proc_country;             /* [nproc] country where it strikes (scenario index) */
+    int *proc_index;               /* [nproc] country index, slot, or event index */
+    double *proc_sev_scale;        /* [nproc] severity factor: 1 - processed_elsewhere for an
+                                      ore-scope event, else 1 (docs/MODEL.md §3s) */
+    unsigned char *proc_exports;   /* [nproc] an exports-scope event */
+    double *proc_licensing;        /* [nproc] licences denied that UK buyers cannot
+                                      replace, per unit severity (0: none) */
+    const double **proc_incl;      /* [nproc] an event's per-mineral inclusion probabilities
+                                      (docs/MODEL.md §3r), NULL: it hits all its minerals */
+    const int **proc_incl_mineral; /* [nproc] the event's minerals, in file order */
+    int *proc_nincl;               /* [nproc] how many */
+    int *proc_regime;              /* [nproc] country whose regime scales the rate, or -1 */
+    int *slot_product;             /* [nslots] 1: the slot is at its mineral's product stage
+                                      (refining, or mining when it is the only stage) */
 
     /* prices (MODEL §5) */
     int any_volatility;
@@ -54,6 +68,26 @@ typedef struct {
     uint64_t *price_stream, *jump_stream;                    /* [M] */
     double *chol; /* [M*M] lower Cholesky factor of the price correlation */
 
+    /* tension regimes (docs/MODEL.md §3r), per country */
+    int nc;
+    int any_regime;
+    int *has_regime;         /* [nc] */
+    mr_regime *regime;       /* [nc] */
+    uint64_t *regime_stream; /* [nc] stream "regime/<id>" */
+    int regime_max;          /* most switches sampled in a trial, per country */
+
+    /* market layer (docs/MODEL.md §5m): market[m] == 0 keeps v1's premium */
+    int any_market;
+    int *market;                /* [M] */
+    mr_market_rule *mrule;      /* [M] stocks and the guard */
+    double *eps_long, *tau_eps; /* [M] long-run elasticity, months to reach it */
+    double *noise_half_var;     /* [M*T] half the variance of the OU term at step t,
+                                   subtracted so that E[exp(noise)] = 1 (market minerals) */
+    int *seg_first;             /* [M + 1] clearing segments of each mineral */
+    int *seg_need;              /* [nseg] need index, -1 for the rest of the world */
+    double *seg_weight;         /* [nseg] share of normal open-market demand */
+    int nseg;
+
     /* sector needs, grouped by sector */
     int nneeds;
     int *need_first;                                                 /* [S + 1] */
@@ -61,8 +95,10 @@ typedef struct {
     double *need_a, *need_sigma, *need_delta, *need_w, *need_buffer; /* [nneeds] */
     int *combine;                                                    /* [S] mr_combine */
     double *output;                                                  /* [S] Y_j GBP per year */
-    double *k;     /* [S] recovery rate per step */
-    double *astar; /* [S*S] */
+    double *gva;       /* [S] V_j GBP per year: gva_gbp, or Y_j when not given */
+    double *need_cost; /* [nneeds] cost share w_mj / Y_j */
+    double *k;         /* [S] recovery rate per step */
+    double *astar;     /* [S*S] */
     double buffer_refill_rate;
 
     /* priority rationing: per mineral, claimants sorted by priority */

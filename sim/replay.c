@@ -19,7 +19,7 @@ int mr_trace_alloc(mr_trace *tr, int M, int S, int T)
     tr->T = T;
     size_t tm = (size_t)T * (size_t)(M > 0 ? M : 1), ts = (size_t)T * (size_t)(S > 0 ? S : 1);
     double **pm[] = {&tr->availability, &tr->gap, &tr->release, &tr->level, &tr->u, &tr->ratio};
-    double **ps[] = {&tr->c, &tr->q, &tr->output_loss, &tr->extra_cost};
+    double **ps[] = {&tr->c, &tr->q, &tr->value_loss, &tr->extra_cost};
     int ok = 1;
     for (size_t k = 0; k < sizeof pm / sizeof pm[0]; k++)
         ok = ok && (*pm[k] = calloc(tm, sizeof(double))) != NULL;
@@ -35,7 +35,7 @@ int mr_trace_alloc(mr_trace *tr, int M, int S, int T)
 void mr_trace_free(mr_trace *tr)
 {
     void *ptrs[] = {tr->occ,       tr->availability, tr->gap, tr->release, tr->level,
-                    tr->u,         tr->ratio,        tr->c,   tr->q,       tr->output_loss,
+                    tr->u,         tr->ratio,        tr->c,   tr->q,       tr->value_loss,
                     tr->extra_cost};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);

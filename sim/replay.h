@@ -37,7 +37,7 @@ typedef struct {
     double *ratio;             /* [T*M] price ratio P/P0 */
     double *c;                 /* [T*S] direct inoperability c_j(t) */
     double *q;                 /* [T*S] inoperability q_j(t) */
-    double *output_loss;       /* [T*S] GBP in the step */
+    double *value_loss;        /* [T*S] GBP in the step: value added lost (docs/MODEL.md §8) */
     double *extra_cost;        /* [T*S] GBP in the step */
 } mr_trace;
 

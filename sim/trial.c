@@ -12,6 +12,7 @@
 
 #include "models/disruption.h"
 #include "models/iim.h"
+#include "models/market.h"
 #include "models/prices.h"
 #include "models/sectors.h"
 #include "models/supply.h"
@@ -66,7 +67,33 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->band_q,
                     w->band_y,
                     w->qtraj,
-                    w->ytraj};
+                    w->ytraj,
+                    w->gl,
+                    w->stock,
+                    w->age,
+                    w->pstar,
+                    w->bought,
+                    w->nratio,
+                    w->sratio,
+                    w->mloss_peak,
+                    w->drawn_peak,
+                    w->destroyed,
+                    w->guard_mo,
+                    w->pstar_peak,
+                    w->home_peak,
+                    w->fall_peak,
+                    w->psum,
+                    w->short_mo,
+                    w->actions,
+                    w->seg_eps,
+                    w->eps_need,
+                    w->deny,
+                    w->exp_on,
+                    w->m_touched,
+                    w->reg_nseg,
+                    w->reg_end,
+                    w->reg_factor,
+                    w->incl};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(w, 0, sizeof *w);
@@ -131,6 +158,32 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->band_y, T * M * MR_BAND_Y_BINS);
     Z(w->qtraj, S * T);
     Z(w->ytraj, M * T);
+    Z(w->gl, S);
+    Z(w->stock, M);
+    Z(w->age, M);
+    Z(w->pstar, M);
+    Z(w->bought, M);
+    Z(w->nratio, M);
+    Z(w->sratio, M);
+    Z(w->mloss_peak, M);
+    Z(w->drawn_peak, M);
+    Z(w->destroyed, M);
+    Z(w->guard_mo, M);
+    Z(w->pstar_peak, M);
+    Z(w->home_peak, M);
+    Z(w->fall_peak, M);
+    Z(w->psum, M);
+    Z(w->short_mo, M);
+    Z(w->actions, M);
+    Z(w->seg_eps, (size_t)md->nseg);
+    Z(w->eps_need, nn);
+    Z(w->deny, M * T);
+    Z(w->exp_on, M * T);
+    Z(w->m_touched, M);
+    Z(w->reg_nseg, (size_t)md->nc);
+    Z(w->reg_end, (size_t)md->nc * ((size_t)md->regime_max + 1));
+    Z(w->reg_factor, (size_t)md->nc * ((size_t)md->regime_max + 1));
+    Z(w->incl, M);
 #undef Z
     if (!ok) {
         mr_workspace_free(w, md->M);
@@ -138,6 +191,8 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     }
     for (size_t i = 0; i < ns * T; i++)
         w->surv[i] = 1.0;
+    for (size_t i = 0; i < M * T; i++)
+        w->deny[i] = 1.0;
     return 0;
 }
 
@@ -177,12 +232,17 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
     if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len))
         w->trace_failed = 1;
-    double keep = 1.0 - occ->severity;
+    double sev = occ->severity * md->proc_sev_scale[p]; /* an ore ban: what is not
+                                                          processed elsewhere */
+    double keep = 1.0 - sev;
     const unsigned char *moff = w->cf ? w->cf->mineral_off : NULL;
+    double lic = md->proc_licensing[p];
     for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
         int slot = md->targets[q];
         if (moff && moff[md->slot_stage[slot] / 2])
             continue; /* counterfactual: the mineral is never disrupted */
+        if (w->incl_on && !w->incl[md->slot_stage[slot] / 2])
+            continue; /* this occurrence spares the mineral (docs/MODEL.md §3r) */
         if (!w->slot_touched[slot]) {
             w->slot_touched[slot] = 1;
             w->touched[w->ntouched++] = slot;
@@ -195,17 +255,68 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             row[t] *= keep;
             on[t] = 1;
         }
+        if ((md->proc_exports[p] || lic > 0.0) && md->slot_product[slot]) {
+            /* an export control on the product: the home price does not
+               rise; licences denied restrict UK buyers (docs/MODEL.md §3s) */
+            int m = md->slot_stage[slot] / 2;
+            size_t at = (size_t)m * (size_t)T + (size_t)first;
+            w->m_touched[m] = 1;
+            if (md->proc_exports[p])
+                w->actions[m] += 1.0;
+            double deny_keep = 1.0 - lic * sev * md->slot_share[slot];
+            for (int t = 0; t < len; t++) {
+                w->exp_on[at + (size_t)t] |= md->proc_exports[p];
+                w->deny[at + (size_t)t] *= deny_keep;
+            }
+        }
     }
+}
+
+/* The tension regime of every country that has one (docs/MODEL.md §3r),
+   each from its own stream: segment ends and rate factors. */
+static void sample_regimes(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                           mr_workspace *w)
+{
+    const size_t cap = (size_t)md->regime_max + 1;
+    for (int c = 0; c < md->nc; c++) {
+        if (!md->has_regime[c])
+            continue;
+        double *end = w->reg_end + (size_t)c * cap, *fac = w->reg_factor + (size_t)c * cap;
+        w->words += mr_rng_words_used(w->rng);
+        mr_rng_seek(w->rng, seed, md->regime_stream[c], i);
+        int s0, n = mr_regime_path(&md->regime[c], horizon, w->rng, end, md->regime_max, &s0);
+        end[n] = horizon;
+        for (int k = 0; k <= n; k++)
+            fac[k] = mr_regime_rate_factor(&md->regime[c], (s0 + k) % 2);
+        w->reg_nseg[c] = n + 1;
+    }
+}
+
+/* Which of its minerals an occurrence of event process p hits: one uniform
+   per listed mineral whose probability is below 1, in file order, drawn
+   after the marks from the process's stream (docs/MODEL.md §3r). */
+static void draw_inclusion(const mr_model *md, int p, mr_workspace *w)
+{
+    const double *prob = md->proc_incl[p];
+    for (int k = 0; k < md->proc_nincl[p]; k++) {
+        int m = md->proc_incl_mineral[p][k];
+        w->incl[m] = prob[k] >= 1.0 || gsl_rng_uniform(w->rng) < prob[k];
+    }
+    w->incl_on = 1;
 }
 
 /* Disruptions of trial i (MODEL §3): an event's certain occurrences first
    (the same in every trial, no random numbers, so no stream moves), then
-   each process's Poisson occurrences from its own stream. */
+   each process's Poisson occurrences from its own stream, at a rate its
+   country's regime scales when it has one (docs/MODEL.md §3r). */
 void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
                                  mr_workspace *w)
 {
     const unsigned char *poff = w->cf ? w->cf->proc_off : NULL;
+    const size_t cap = (size_t)md->regime_max + 1;
     w->trial = i;
+    if (md->any_regime)
+        sample_regimes(md, horizon, seed, i, w);
     for (int p = 0; p < md->nproc; p++) {
         if (poff && poff[p])
             continue; /* counterfactual: never occurs (no other stream moves) */
@@ -220,10 +331,19 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         mr_rng_seek(w->rng, seed, md->proc_stream[p], i);
         double clock = 0.0;
         mr_occurrence occ;
-        for (int k = 0; k < MR_OCCURRENCES_MAX &&
-                        mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ);
-             k++)
+        int c = md->proc_regime[p], seg = 0;
+        for (int k = 0; k < MR_OCCURRENCES_MAX; k++) {
+            int more = c < 0 ? mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ)
+                             : mr_disruption_next_piecewise(
+                                   md->proc[p], w->reg_nseg[c], w->reg_end + (size_t)c * cap,
+                                   w->reg_factor + (size_t)c * cap, w->rng, &clock, &seg, &occ);
+            if (!more)
+                break;
+            if (md->proc_incl[p])
+                draw_inclusion(md, p, w);
             apply_occurrence(md, p, &occ, w);
+            w->incl_on = 0;
+        }
     }
 }
 
@@ -268,6 +388,14 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
         }
     }
     w->ntouched = 0;
+    for (int m = 0; m < md->M; m++)
+        if (w->m_touched[m]) {
+            size_t at = (size_t)m * (size_t)T;
+            for (int t = 0; t < T; t++)
+                w->deny[at + (size_t)t] = 1.0;
+            memset(w->exp_on + at, 0, (size_t)T);
+            w->m_touched[m] = 0;
+        }
 }
 
 /* Start of trial `trial`: its disruptions and jumps sampled, the price
@@ -276,6 +404,8 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
                         double *annual)
 {
     const int M = md->M, S = md->S, H = md->H;
+    for (int m = 0; m < M; m++)
+        w->actions[m] = 0.0; /* counted while the disruptions are sampled */
     mr_trial_sample_disruptions(md, (double)H, seed, trial, w);
     sample_jumps(md, (double)H, seed, trial, w);
     if (md->any_volatility)
@@ -291,11 +421,17 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         w->ypeak[m] = -HUGE_VAL;
         w->empty[m] = NAN;
         w->ramp_k[2 * m] = w->ramp_k[2 * m + 1] = 0;
+        w->stock[m] = md->market[m] ? md->mrule[m].rest_months : 0.0;
+        w->age[m] = w->pstar[m] = 0.0;
+        w->bought[m] = 1.0 - md->recycled[m] - md->domestic[m];
+        w->mloss_peak[m] = w->drawn_peak[m] = w->destroyed[m] = w->guard_mo[m] = 0.0;
+        w->fall_peak[m] = w->psum[m] = w->short_mo[m] = 0.0;
+        w->pstar_peak[m] = w->home_peak[m] = -HUGE_VAL;
     }
     for (int k = 0; k < md->nneeds; k++)
         w->buffer[k] = md->need_buffer[k];
     for (int j = 0; j < S; j++)
-        w->q[j] = w->ol[j] = w->xc[j] = w->qpeak[j] = w->qmonths[j] = 0.0;
+        w->q[j] = w->ol[j] = w->gl[j] = w->xc[j] = w->qpeak[j] = w->qmonths[j] = 0.0;
     for (int k = 0; k < H * S; k++)
         annual[k] = 0.0;
 }
@@ -325,14 +461,67 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
     return a;
 }
 
-/* (1)-(2) supply, stockpile and net shortfall u of step t (MODEL §3, §4). */
+/* The open market of mineral m at step t (docs/MODEL.md §5m): clear it
+   with supply a and the commercial stock, unless it is at rest (a = 1, the
+   stock at its rest level: price 0 exactly, nothing moves). Returns the
+   share of demand served (1 unless the guard binds). */
+static inline double step_market(const mr_model *md, mr_workspace *w, int m, double a)
+{
+    const mr_market_rule *r = &md->mrule[m];
+    const double h = md->h;
+    if (a == 1.0 && w->stock[m] == r->rest_months) {
+        w->pstar[m] = 0.0;
+        w->age[m] = 0.0;
+        return 1.0;
+    }
+    double eps =
+        mr_market_elasticity(md->elasticity[m], md->eps_long[m], md->tau_eps[m], w->age[m]);
+    for (int k = md->seg_first[m]; k < md->seg_first[m + 1]; k++) {
+        int q = md->seg_need[k];
+        w->seg_eps[k] = q < 0 ? eps
+                              : mr_market_need_elasticity(md->need_cost[q], md->need_sigma[q],
+                                                          md->elasticity[m], eps);
+    }
+    int k0 = md->seg_first[m];
+    mr_market_step st = mr_market_clear(md->seg_first[m + 1] - k0, md->seg_weight + k0,
+                                        w->seg_eps + k0, a, w->stock[m], r, h, w->pstar[m]);
+    w->pstar[m] = st.p;
+    w->stock[m] = st.release >= w->stock[m] / h ? 0.0 : w->stock[m] - st.release * h;
+    w->age[m] += h;
+    if (a == 1.0 && fabs(w->stock[m] - r->rest_months) <= MR_STOCK_AT_REST * r->rest_months)
+        w->stock[m] = r->rest_months; /* back at rest: the next step is exact */
+    if (r->rest_months - w->stock[m] > w->drawn_peak[m])
+        w->drawn_peak[m] = r->rest_months - w->stock[m];
+    if (st.demand < 1.0) {
+        w->destroyed[m] += (1.0 - st.demand) * h;
+        if (1.0 - st.demand > w->fall_peak[m])
+            w->fall_peak[m] = 1.0 - st.demand;
+    }
+    if (st.guard > 0)
+        w->guard_mo[m] += h;
+    return st.served;
+}
+
+/* (1)-(2) supply, stockpile and net shortfall u of step t (MODEL §3, §4;
+   with a market, docs/MODEL.md §5m: the UK's physical shortfall). */
 static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
 {
-    const int M = md->M;
+    const int M = md->M, T = md->T;
     const double h = md->h;
     for (int m = 0; m < M; m++) {
         double a = step_availability(md, w, m, t);
-        double gap = mr_supply_gap(md->recycled[m], md->domestic[m], a);
+        if (1.0 - a > w->mloss_peak[m])
+            w->mloss_peak[m] = 1.0 - a;
+        if (1.0 - a > MR_SHORTFALL_THRESHOLD)
+            w->short_mo[m] += h;
+        double gap, fphys = 1.0, need = 1.0 - md->recycled[m] - md->domestic[m];
+        if (md->market[m]) {
+            fphys = step_market(md, w, m, a) * w->deny[(size_t)m * (size_t)T + (size_t)t];
+            double short_of = 1.0 - (a < fphys ? a : fphys);
+            gap = short_of > 0.0 ? need * short_of : 0.0;
+        } else {
+            gap = mr_supply_gap(md->recycled[m], md->domestic[m], a);
+        }
         double release = 0.0;
         if (md->has_stockpile[m]) {
             double before = w->level[m];
@@ -341,6 +530,15 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
                 w->empty[m] = t * h;
         }
         double u = gap - release;
+        if (md->market[m]) {
+            /* the stockpile covers the physical shortfall first, then
+               displaces purchases at the market price */
+            double phys = fphys < 1.0 ? need * (1.0 - fphys) : 0.0;
+            u = phys > release ? phys - release : 0.0;
+            double over = release > phys ? release - phys : 0.0;
+            double b = need * fphys - over;
+            w->bought[m] = b > 0.0 ? b : 0.0;
+        }
         if (w->trace) {
             size_t k = (size_t)t * (size_t)M + (size_t)m;
             w->trace->availability[k] = a;
@@ -378,8 +576,29 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
         double *jmp = &w->jump[(size_t)m * (size_t)T + (size_t)t];
         w->z[m] += *jmp;
         *jmp = 0.0;
-        w->y[m] = w->z[m] + mr_scarcity_premium(w->u[m], md->elasticity[m], md->max_multiple[m]);
+        if (md->market[m]) {
+            /* mean-corrected noise plus the clearing price (docs/MODEL.md §5m) */
+            double noise = w->z[m] - md->noise_half_var[(size_t)m * (size_t)T + (size_t)t];
+            w->y[m] = noise + w->pstar[m];
+            w->nratio[m] = exp(noise);                                  /* N, mean 1 */
+            w->sratio[m] = w->pstar[m] == 0.0 ? 1.0 : exp(w->pstar[m]); /* S */
+            if (w->pstar[m] > w->pstar_peak[m])
+                w->pstar_peak[m] = w->pstar[m];
+            double home = w->exp_on[(size_t)m * (size_t)T + (size_t)t] ? noise : w->y[m];
+            if (home > w->home_peak[m])
+                w->home_peak[m] = home;
+        } else {
+            double pi = mr_scarcity_premium(w->u[m], md->elasticity[m], md->max_multiple[m]);
+            w->y[m] = w->z[m] + pi;
+            if (pi > w->pstar_peak[m])
+                w->pstar_peak[m] = pi;
+            if (w->y[m] > w->home_peak[m])
+                w->home_peak[m] = w->y[m];
+            if (w->u[m] > 0.0 && pi >= log(md->max_multiple[m]))
+                w->guard_mo[m] += md->h;
+        }
         w->ratio[m] = exp(w->y[m]);
+        w->psum[m] += w->ratio[m];
         if (w->y[m] > w->ypeak[m])
             w->ypeak[m] = w->y[m];
         w->ytraj[(size_t)m * (size_t)T + (size_t)t] = w->y[m];
@@ -425,6 +644,14 @@ static inline void step_sectors(const mr_model *md, mr_workspace *w)
     }
 }
 
+/* Elasticity of UK need k (mineral m) now (docs/MODEL.md §6m). */
+static inline double need_elasticity(const mr_model *md, const mr_workspace *w, int k, int m)
+{
+    double eps =
+        mr_market_elasticity(md->elasticity[m], md->eps_long[m], md->tau_eps[m], w->age[m]);
+    return mr_market_need_elasticity(md->need_cost[k], md->need_sigma[k], md->elasticity[m], eps);
+}
+
 /* (6) losses of step t into the year's row of annual (MODEL §8). */
 static inline void step_losses(const mr_model *md, mr_workspace *w, int t, double *annual)
 {
@@ -433,12 +660,23 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
     double *ann = annual + (size_t)(t / md->n) * (size_t)S;
     for (int j = 0; j < S; j++) {
         double ol = w->q[j] * md->output[j] * dt;
+        double gl = w->q[j] * md->gva[j] * dt;
         double xc = 0.0;
-        for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++)
-            xc += md->need_w[k] * dt * w->f[k] * (w->ratio[md->need_mineral[k]] - 1.0);
+        for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
+            int m = md->need_mineral[k];
+            if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
+                xc += md->need_w[k] * dt * w->bought[m] *
+                      (w->pstar[m] == 0.0
+                           ? w->nratio[m] - 1.0
+                           : mr_market_buyer_cost(need_elasticity(md, w, k, m), w->pstar[m],
+                                                  w->sratio[m], w->nratio[m]));
+            else
+                xc += md->need_w[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
+        }
         w->ol[j] += ol;
+        w->gl[j] += gl;
         w->xc[j] += xc;
-        ann[j] += ol + xc;
+        ann[j] += gl + xc;
         if (w->q[j] > w->qpeak[j])
             w->qpeak[j] = w->q[j];
         if (w->q[j] > MR_INOPERABILITY_THRESHOLD)
@@ -448,7 +686,7 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
             size_t k = (size_t)t * (size_t)S + (size_t)j;
             w->trace->c[k] = w->c[j];
             w->trace->q[k] = w->q[j];
-            w->trace->output_loss[k] = ol;
+            w->trace->value_loss[k] = gl;
             w->trace->extra_cost[k] = xc;
         }
     }
@@ -479,15 +717,18 @@ static void store_metrics(const mr_model *md, const mr_workspace *w, uint64_t i,
 {
     const int M = md->M, S = md->S, T = md->T, H = md->H;
     size_t iS = (size_t)i * (size_t)S, iM = (size_t)i * (size_t)M;
-    double total = 0.0;
+    double total = 0.0, gva = 0.0;
     for (int j = 0; j < S; j++) {
         res->sector_output_loss[iS + (size_t)j] = w->ol[j];
+        res->sector_gva_loss[iS + (size_t)j] = w->gl[j];
         res->sector_extra_cost[iS + (size_t)j] = w->xc[j];
         res->sector_inoperability_peak[iS + (size_t)j] = w->qpeak[j];
         res->sector_inoperability_months[iS + (size_t)j] = w->qmonths[j];
-        total += w->ol[j] + w->xc[j];
+        total += w->gl[j] + w->xc[j];
+        gva += w->gl[j];
     }
     res->total_loss[i] = total;
+    res->total_gva_loss[i] = gva;
     for (int y = 0; y < H; y++) {
         double a = 0.0;
         for (int j = 0; j < S; j++)
@@ -500,6 +741,16 @@ static void store_metrics(const mr_model *md, const mr_workspace *w, uint64_t i,
         res->mineral_shortfall_months[iM + (size_t)m] = w->umonths[m];
         res->mineral_price_peak[iM + (size_t)m] = exp(w->ypeak[m]);
         res->mineral_stockpile_empty_month[iM + (size_t)m] = w->empty[m];
+        res->mineral_price_peak_market[iM + (size_t)m] = exp(w->pstar_peak[m]);
+        res->mineral_home_price_peak[iM + (size_t)m] = exp(w->home_peak[m]);
+        res->mineral_market_loss_peak[iM + (size_t)m] = w->mloss_peak[m];
+        res->mineral_stock_drawn_peak[iM + (size_t)m] = w->drawn_peak[m];
+        res->mineral_demand_destroyed[iM + (size_t)m] = w->destroyed[m];
+        res->mineral_consumption_fall_peak[iM + (size_t)m] = w->fall_peak[m];
+        res->mineral_price_mean[iM + (size_t)m] = w->psum[m] / T;
+        res->mineral_market_short_months[iM + (size_t)m] = w->short_mo[m];
+        res->mineral_control_actions[iM + (size_t)m] = w->actions[m];
+        res->mineral_guard_months[iM + (size_t)m] = w->guard_mo[m];
     }
 }
 

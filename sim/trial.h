@@ -31,6 +31,25 @@ typedef struct {
     double *claim_f;                                 /* [nclaims] */
     double *f, *fprod, *buffer;                      /* [nneeds] */
     double *c, *q, *tmp, *ol, *xc, *qpeak, *qmonths; /* [S] */
+    double *gl;                                      /* [S] GVA lost */
+    /* market layer (docs/MODEL.md §5m), per mineral: commercial stock
+       (months), shortage age (months), clearing log price, share of UK
+       demand bought on the market, and the trial's market metrics */
+    double *stock, *age, *pstar, *bought, *nratio, *sratio; /* [M] */
+    double *mloss_peak, *drawn_peak, *destroyed, *guard_mo; /* [M] */
+    double *pstar_peak, *home_peak, *fall_peak;             /* [M] */
+    double *psum, *short_mo, *actions;                      /* [M] */
+    double *seg_eps;                                        /* [nseg] */
+    double *eps_need;                                       /* [nneeds] */
+    double *deny;             /* [M*T] prod (1 - licences denied x dependence); 1 untouched */
+    unsigned char *exp_on;    /* [M*T] an exports-scope occurrence is active */
+    unsigned char *m_touched; /* [M] deny / exp_on rows touched this trial */
+    /* tension regimes of the trial (docs/MODEL.md §3r): per country, the
+       segment ends (switch times, then the horizon) and rate factors */
+    int *reg_nseg;                /* [nc] */
+    double *reg_end, *reg_factor; /* [nc * (regime_max + 1)] */
+    unsigned char *incl;          /* [M] the current occurrence hits mineral m */
+    int incl_on;                  /* the current occurrence has an inclusion mask */
     /* Private histograms, laid out [(j * BINS + k) * T + t] (and the same
        with m): a trajectory that stays in one bin walks along memory, which
        keeps the counts in cache. Transposed to mr_results' layout at the end. */

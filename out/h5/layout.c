@@ -53,6 +53,16 @@ static int put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which
 
 /* ---- root, scenario ------------------------------------------------------ */
 
+/* The basis of the headline loss (docs/MODEL.md §8): "value added" when
+   every sector has gva_gbp, "output" when none has, else "mixed". */
+static const char *loss_basis(const mr_scenario *sc)
+{
+    int with = 0;
+    for (int j = 0; j < sc->nsectors; j++)
+        with += sc->sectors[j].gva_gbp > 0.0;
+    return with == sc->nsectors ? "value added" : with == 0 ? "output" : "mixed";
+}
+
 static int write_root(h5w *w, const mr_scenario *sc, const mr_results *res)
 {
     hid_t r = w->base;
@@ -66,7 +76,8 @@ static int write_root(h5w *w, const mr_scenario *sc, const mr_results *res)
         h5w_attr_u64(w, r, "trials", res->ntrials_total) < 0 ||
         h5w_attr_i32(w, r, "horizon_years", sc->horizon_years) < 0 ||
         h5w_attr_i32(w, r, "steps_per_year", sc->steps_per_year) < 0 ||
-        h5w_attr_str(w, r, "rng", "philox4x32-10") < 0)
+        h5w_attr_str(w, r, "rng", "philox4x32-10") < 0 ||
+        h5w_attr_str(w, r, "loss_basis", loss_basis(sc)) < 0)
         return -1;
     if (put_entity_coords(w, r, sc, CO_MINERAL | CO_SECTOR | CO_COUNTRY) < 0)
         return -1;
@@ -486,12 +497,17 @@ static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
     int rc = -1;
     if (write_summary_coords(w, g, sc, res) < 0 ||
         put_loss_stats(w, g, "total_loss", &st->total, 0,
-                       "the total loss over the horizon (all sectors, OL + XC)") < 0 ||
+                       "the headline loss over the horizon (all sectors, value added lost + "
+                       "extra input cost)") < 0 ||
         write_histogram(w, g, st) < 0 || write_annual(w, g, st) < 0 ||
         put_loss_stats(w, g, "sector_loss", st->sector_loss, S,
-                       "the sector's loss over the horizon (output loss + extra input cost)") < 0 ||
+                       "the sector's headline loss over the horizon (value added lost + extra "
+                       "input cost)") < 0 ||
+        put_loss_stats(w, g, "sector_gva_loss", st->sector_gva_loss, S,
+                       "the sector's value added lost over the horizon") < 0 ||
         put_loss_stats(w, g, "sector_output_loss", st->sector_output_loss, S,
-                       "the sector's output loss over the horizon") < 0 ||
+                       "the sector's gross output (turnover) lost over the horizon, a secondary "
+                       "figure") < 0 ||
         put_loss_stats(w, g, "sector_extra_cost", st->sector_extra_cost, S,
                        "the sector's extra input cost over the horizon") < 0 ||
         write_entity_figures(w, g, sc, st) < 0 || write_bands(w, g, st) < 0)

@@ -177,6 +177,7 @@ out:
 void mr_sumstats_free(mr_sumstats *s)
 {
     free(s->sector_loss);
+    free(s->sector_gva_loss);
     free(s->sector_output_loss);
     free(s->sector_extra_cost);
     free(s->sector_aal);
@@ -209,6 +210,7 @@ int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
     double *col = malloc((n ? n : 1) * sizeof *col);
     int oom = !col;
     oom |= ALLOC(sector_loss, S);
+    oom |= ALLOC(sector_gva_loss, S);
     oom |= ALLOC(sector_output_loss, S);
     oom |= ALLOC(sector_extra_cost, S);
     oom |= ALLOC(sector_aal, S);
@@ -242,14 +244,18 @@ int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
                    &s->sector_aal_se[j], s->sector_return_period_loss + j * MR_OUTPUT_NRP) != 0)
             goto out;
 
-    /* sector losses over the horizon: OL + XC, OL, XC */
-    mr_loss_stats *kinds[3] = {s->sector_loss, s->sector_output_loss, s->sector_extra_cost};
-    for (int kind = 0; kind < 3; kind++)
+    /* sector losses over the horizon: GL + XC (the headline), GL, OL, XC */
+    mr_loss_stats *kinds[4] = {s->sector_loss, s->sector_gva_loss, s->sector_output_loss,
+                               s->sector_extra_cost};
+    for (int kind = 0; kind < 4; kind++)
         for (size_t j = 0; j < S; j++) {
             for (size_t i = 0; i < n; i++) {
-                double ol = res->sector_output_loss[i * S + j];
+                double gl = res->sector_gva_loss[i * S + j];
                 double xc = res->sector_extra_cost[i * S + j];
-                col[i] = kind == 0 ? ol + xc : kind == 1 ? ol : xc;
+                col[i] = kind == 0   ? gl + xc
+                         : kind == 1 ? gl
+                         : kind == 2 ? res->sector_output_loss[i * S + j]
+                                     : xc;
             }
             mr_dvar v = {col, n, 1, 1, N};
             if (loss_stats(c, &v, &kinds[kind][j]) != 0)

@@ -28,8 +28,9 @@ typedef struct mr_sumstats {
     int nsectors, nminerals, steps;
 
     mr_loss_stats total;
-    mr_loss_stats *sector_loss;        /* [S] OL + XC */
-    mr_loss_stats *sector_output_loss; /* [S] */
+    mr_loss_stats *sector_loss;        /* [S] GL + XC, the headline */
+    mr_loss_stats *sector_gva_loss;    /* [S] GL */
+    mr_loss_stats *sector_output_loss; /* [S] OL (gross output, secondary) */
     mr_loss_stats *sector_extra_cost;  /* [S] */
 
     uint64_t hist_count[MR_OUTPUT_HIST_BINS];

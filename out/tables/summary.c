@@ -55,6 +55,8 @@ typedef struct {
     size_t S, M;
     char **sector, **mineral;
     double *loss;        /* [(S + 1) * NLOSSCOLS], GBP; row S is the total */
+    double *parts;       /* [(S + 1) * 3] means of GL, XC, OL (format 1.3 on; NULL before) */
+    char *basis;         /* root loss_basis (format 1.3 on; NULL before) */
     double *mineral_fig; /* [M * NMINCOLS] */
     /* /indicators (format 1.1 on; R = 0 and no table in older files) */
     size_t R;
@@ -70,6 +72,8 @@ static void free_summary(summary *s)
     mr_h5r_free_strings(s->sector, s->S);
     mr_h5r_free_strings(s->mineral, s->M);
     free(s->loss);
+    free(s->parts);
+    free(s->basis);
     free(s->mineral_fig);
     mr_h5r_free_strings(s->ind_mineral, s->R);
     mr_h5r_free_strings(s->ind_stage, s->R);
@@ -154,6 +158,44 @@ out:
     free(es);
     free(rp);
     return rc;
+}
+
+/* The headline's parts (format 1.3 on): mean value added lost, extra cost
+   and gross output lost per sector, their sums in row S. */
+static int read_parts(mr_h5r *r, summary *s)
+{
+    if (s->version[0] == 1 && s->version[1] < 3)
+        return 0;
+    const size_t S = s->S;
+    static const char *const name[3] = {"/summary/sector_gva_loss_mean",
+                                        "/summary/sector_extra_cost_mean",
+                                        "/summary/sector_output_loss_mean"};
+    double *v = malloc(S ? S * sizeof *v : 1);
+    if (!v || !(s->parts = calloc((S + 1) * 3, sizeof *s->parts))) {
+        free(v);
+        return mr_h5r_nomem(r);
+    }
+    for (int k = 0; k < 3; k++) {
+        if (mr_h5r_f64(r, r->file, name[k], v, S) < 0) {
+            free(v);
+            return -1;
+        }
+        for (size_t j = 0; j < S; j++) {
+            s->parts[j * 3 + (size_t)k] = v[j];
+            s->parts[S * 3 + (size_t)k] += v[j];
+        }
+    }
+    free(v);
+    s->basis = mr_h5r_attr_str(r->file, ".", "loss_basis");
+    if (!s->basis)
+        return mr_h5r_damaged_why(r, r->file, ".", "has no string attribute loss_basis");
+    char *safe = malloc(64);
+    if (!safe)
+        return mr_h5r_nomem(r);
+    mr_printable(s->basis, safe, 64); /* a name read from a file is printed safely */
+    free(s->basis);
+    s->basis = safe;
+    return 0;
 }
 
 static int read_minerals(mr_h5r *r, summary *s)
@@ -245,7 +287,7 @@ static int read_summary(mr_h5r *r, summary *s)
     };
     if (r->status)
         return -1;
-    if (read_losses(r, s, &lv) < 0 || read_minerals(r, s) < 0)
+    if (read_losses(r, s, &lv) < 0 || read_parts(r, s) < 0 || read_minerals(r, s) < 0)
         return -1;
     return read_indicators(r, s);
 }
@@ -333,6 +375,33 @@ static void print_indicators(FILE *out, const summary *s)
     fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, s->R, 100.0 * s->cap);
 }
 
+/* The headline's parts, means over the horizon (format 1.3 on). */
+static void print_parts(FILE *out, const summary *s, int dec)
+{
+    fprintf(out,
+            "\nHeadline loss = value added lost + extra input cost (basis: %s); gross output "
+            "(turnover)\nlost is a secondary figure, not added. Means over the horizon, GBP m.\n\n",
+            s->basis);
+    static const char *const head[5] = {"sector", "value added lost", "extra cost", "headline",
+                                        "gross output lost"};
+    table t = {s->S + 2, 5, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell)
+        return;
+    for (size_t c = 0; c < 5; c++)
+        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+    for (size_t j = 0; j <= s->S; j++) {
+        const double *p = s->parts + j * 3;
+        snprintf(cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
+        fmt_num(cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, dec, "");
+        fmt_num(cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, dec, "");
+        fmt_num(cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, dec, "");
+        fmt_num(cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, dec, "");
+    }
+    print_table(out, &t);
+    free(t.cell);
+}
+
 static void print_summary(FILE *out, const summary *s)
 {
     fprintf(out, "Scenario   %s\n", s->scenario);
@@ -369,6 +438,8 @@ static void print_summary(FILE *out, const summary *s)
     }
     print_table(out, &t);
     free(t.cell);
+    if (s->parts)
+        print_parts(out, s, dec);
 
     fprintf(out, "\nMinerals: P(short) = probability that the peak shortfall exceeds 1%% of "
                  "demand; mean short =\nmean shortfall over the horizon, %% of demand; months "

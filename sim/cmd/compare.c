@@ -503,7 +503,7 @@ static mr_status paired_statistics(const request *q, const mr_scenario sc[2], co
             for (int j = 0; j < S; j++) {
                 int c = w == 0 ? j : map[j];
                 loss[w][i * (size_t)S + (size_t)j] =
-                    res[w].sector_output_loss[i * (size_t)S + (size_t)c] +
+                    res[w].sector_gva_loss[i * (size_t)S + (size_t)c] +
                     res[w].sector_extra_cost[i * (size_t)S + (size_t)c];
             }
     }

@@ -294,11 +294,10 @@ typedef struct {
 } check;
 
 /* The per-trial variables checked: those of mr_trial_vars (out/results.h)
-   with one value or a row per sector, mineral or year (a year x sector
-   variable is not a dataset of /trials). */
+   that go to /trials (MR_VAR_FILE). */
 static bool checked_var(const mr_trial_var *v)
 {
-    return v->cols != MR_COLS_YEAR_SECTOR;
+    return (v->where & MR_VAR_FILE) != 0;
 }
 
 static const char *const trial_coords[] = {"trial", "year", "mineral", "sector"};
@@ -340,8 +339,8 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
 {
     if (!path_exists(in, in->base, "trials"))
         return 0;
-    double *buf = malloc(((size_t)row->nsectors + (size_t)row->nminerals + (size_t)row->years + 1) *
-                         sizeof *buf);
+    const size_t S = (size_t)row->nsectors, H = (size_t)row->years;
+    double *buf = malloc((S + (size_t)row->nminerals + H + H * S + 1) * sizeof *buf);
     if (!buf)
         return mr_h5r_nomem(&in->r);
     for (size_t v = 0; v < MR_NTRIAL_VARS; v++) {
@@ -355,8 +354,12 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
         hsize_t cols = (hsize_t)mr_cols_count(tv->cols, row->nsectors, row->nminerals, row->years);
         hsize_t dims[3];
         int rank = mr_h5r_shape(in->base, name, dims);
-        if (rank != (tv->cols != MR_COLS_ONE ? 2 : 1) || dims[0] != N || dims[1] != cols ||
-            mr_h5r_rows(in->base, name, H5T_NATIVE_DOUBLE, trial, 1, cols, buf) < 0) {
+        /* [N], [N, cols], or [N, H, S] for a year x sector variable */
+        int want = tv->cols == MR_COLS_ONE ? 1 : tv->cols == MR_COLS_YEAR_SECTOR ? 3 : 2;
+        bool shape_ok = rank == want && dims[0] == N &&
+                        (want == 1 || (want == 2 && dims[1] == cols) ||
+                         (want == 3 && dims[1] == (hsize_t)H && dims[2] == (hsize_t)S));
+        if (!shape_ok || mr_h5r_rows(in->base, name, H5T_NATIVE_DOUBLE, trial, 1, cols, buf) < 0) {
             free(buf);
             return damaged(in, name);
         }
@@ -506,7 +509,7 @@ static void print_header(const request *q, const run_facts *f, const mr_scenario
         int j = 0;
         while (strcmp(sc->sectors[j].id, q->sector))
             j++;
-        mr_story_gbp_m(a, sizeof a, row->sector_output_loss[j] + row->sector_extra_cost[j]);
+        mr_story_gbp_m(a, sizeof a, row->sector_gva_loss[j] + row->sector_extra_cost[j]);
         char id[128], name[256];
         printf("  the story of sector %s (%s) only: its loss GBP %s m; it needs",
                mr_printable(sc->sectors[j].id, id, sizeof id),
@@ -550,7 +553,7 @@ static int losses_without(const mr_scenario *sc, const mr_model *md, const mr_tr
             rc = -1;
         else
             loss[p] = sector < 0 ? row.total_loss[0]
-                                 : row.sector_output_loss[sector] + row.sector_extra_cost[sector];
+                                 : row.sector_gva_loss[sector] + row.sector_extra_cost[sector];
     }
     mr_replayer_free(rp);
     mr_results_free(&row);
@@ -728,8 +731,8 @@ static mr_status print_check(h5in *in, const request *q, const run_facts *f, con
         printf("  The file keeps no per-trial results (output.trials: none): only /events could "
                "be checked.\n");
     else if (c->datasets > 0 && sc->output_trials == MR_OUTPUT_TRIALS_TOTALS)
-        printf("  The file keeps only total_loss and annual_loss per trial (output.trials: "
-               "totals): the rest could not be checked.\n");
+        printf("  The file keeps only total_loss, total_gva_loss and annual_loss per trial "
+               "(output.trials: totals): the rest could not be checked.\n");
     if (c->unchecked[0])
         printf("  Not checked (unknown to this minrisk %s): /trials/%s\n", MINRISK_VERSION,
                c->unchecked);

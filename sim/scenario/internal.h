@@ -138,6 +138,11 @@ static const Range R_MULTIPLE = {1, 1e6, true, false};  /* max_multiple */
 static const Range R_SPARE = {0, 100, false, false};    /* spare: own outputs */
 static const Range R_REFILL = {0, 1000, false, false};  /* months per month */
 static const Range R_FACTOR = {0, 1000, true, false};   /* wgi factor_per_unit */
+static const Range R_RESPONSE = {0, 100, false, false}; /* market stock_price_response */
+/* a country's regime (docs/MODEL.md 3r): tense_multiplier; mean periods,
+   months (a thousand years; at least a step, checked by the walker) */
+static const Range R_REGIME_MULT = {1, 1000, false, false};
+static const Range R_REGIME_MONTHS = {0, 12000, true, false};
 /* Beta shapes: below 1e-3 the gamma variates of a Beta draw underflow
    (1e-320 gave NaN severities and zero losses, silently) */
 static const Range R_BETA = {1e-3, 1e6, false, false};
@@ -174,6 +179,7 @@ extern const char *const sc_output_trials[]; /* mr_output_trials */
 extern const char *const sc_bools[];
 extern const char *const sc_stages[];  /* MR_STAGE_* */
 extern const char *const sc_combine[]; /* mr_combine */
+extern const char *const sc_scopes[];  /* mr_event_scope */
 
 /* The children of schema mapping `parent` ("" the top level), in schema
    order: their last path components into keys (NULL-terminated) and their

@@ -292,6 +292,8 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->unit);
         for (int s = 0; s < MR_NSTAGES; s++)
             free(m->stage[s].suppliers);
+        free(m->market.domestic_country);
+        free(m->market.domestic_use);
     }
     free(sc->minerals);
     for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
@@ -304,6 +306,7 @@ void mr_scenario_free(mr_scenario *sc)
         free(sc->events[i].id);
         free(sc->events[i].name);
         free(sc->events[i].minerals);
+        free(sc->events[i].mineral_probability);
         free(sc->events[i].occurrences);
     }
     free(sc->events);

@@ -16,8 +16,9 @@
 const char *const sc_rules[] = {"proportional", "priority", NULL};      /* mr_rationing_rule */
 const char *const sc_output_trials[] = {"all", "totals", "none", NULL}; /* mr_output_trials */
 const char *const sc_bools[] = {"false", "true", NULL};
-const char *const sc_stages[] = {"mining", "refining", NULL};       /* MR_STAGE_* */
-const char *const sc_combine[] = {"limiting", "independent", NULL}; /* mr_combine */
+const char *const sc_stages[] = {"mining", "refining", NULL};           /* MR_STAGE_* */
+const char *const sc_combine[] = {"limiting", "independent", NULL};     /* mr_combine */
+const char *const sc_scopes[] = {"production", "exports", "ore", NULL}; /* mr_event_scope */
 
 /* Every key a scenario may hold (docs/SCENARIOS.md is this table, printed by
    `minrisk validate --schema`). A mapping's allowed keys are its children
@@ -109,7 +110,8 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "priority of other uses (demand not modelled as a sector)"},
     /* output */
     {"output.trials", NULL, sc_output_trials, "", DEF("all"),
-     .meaning = "per-trial tables kept in /trials: all; only total_loss and annual_loss; none"},
+     .meaning = "per-trial tables kept in /trials: all; only total_loss, total_gva_loss and "
+                "annual_loss; none"},
     /* countries */
     {"countries.<id>", "mapping", NULL, "", NONE,
      .meaning = "one country; the id starts with a letter, then letters, digits, _ and -"},
@@ -121,6 +123,15 @@ static const SchemaKey SCHEMA[] = {
     {"countries.<id>.aggregate", NULL, sc_bools, "", DEF("false"),
      .meaning =
          "stands for many small suppliers (rest of world): never cut by a cap, left out of HHI"},
+    {"countries.<id>.regime", "mapping", NULL, "", NONE,
+     .meaning = "tension regime: calm and tense periods that cluster its events, their long-run "
+                "rates unchanged (MODEL 3r)"},
+    {"countries.<id>.regime.tense_multiplier", NUM(R_REGIME_MULT), .unit = "rate multiple", REQ,
+     .meaning = "m: its events' rate when tense over their rate when calm"},
+    {"countries.<id>.regime.calm_months", NUM(R_REGIME_MONTHS), .unit = "months", REQ,
+     .meaning = "mean length of a calm period; at least a step (12/steps_per_year months)"},
+    {"countries.<id>.regime.tense_months", NUM(R_REGIME_MONTHS), .unit = "months", REQ,
+     .meaning = "mean length of a tense period; at least a step (12/steps_per_year months)"},
     /* minerals */
     {"minerals.<id>", "mapping", NULL, "", NONE, .meaning = "one mineral"},
     {"minerals.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
@@ -141,6 +152,9 @@ static const SchemaKey SCHEMA[] = {
     {"minerals.<id>.stockpile", "mapping", NULL, "", NONE,
      .meaning = "strategic stockpile (MODEL 4)"},
     {"minerals.<id>.price", "mapping", NULL, "", REQ, .meaning = "price model (MODEL 5)"},
+    {"minerals.<id>.market", "mapping", NULL, "", NONE,
+     .meaning = "the open market it is bought in (MODEL 5m); given, even `{}`, shortfalls clear "
+                "through its price"},
     /* supply stages */
     {"minerals.<id>.mining[].country", "country id", NULL, "", REQ,
      .range = "defined, once a stage", .meaning = "supplying country"},
@@ -188,6 +202,25 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "mean of the log jump size"},
     {"minerals.<id>.price.jumps.sigma", NUM(R_VOL), .unit = "ln ratio", DEF("0"),
      .meaning = "standard deviation of the log jump size"},
+    /* market */
+    {"minerals.<id>.market.stock_months", NUM(R_MONTHS), .unit = "months of open-market demand",
+     DEF("0"), .meaning = "K: commercial stocks at rest"},
+    {"minerals.<id>.market.stock_adjust_months", NUM(R_MONTHS_GT0), .unit = "months", DEF("3"),
+     .meaning = "tau_s: time to close the gap to the desired stock"},
+    {"minerals.<id>.market.stock_price_response", NUM(R_RESPONSE), .unit = "", DEF("1"),
+     .meaning = "eta_s: the desired stock is K P^-eta_s"},
+    {"minerals.<id>.market.elasticity_long_run", NUM(R_ELAST), .unit = "",
+     .def = "price.elasticity",
+     .meaning = "long-run demand elasticity; the short run is price.elasticity"},
+    {"minerals.<id>.market.substitution_months", NUM(R_MONTHS_GT0), .unit = "months", DEF("12"),
+     .meaning = "tau_e: time for the elasticity to move from short to long run"},
+    {"minerals.<id>.market.world_demand_t", NUM(R_AMOUNT), .unit = "unit per year", NONE,
+     .meaning = "world demand; none: UK needs take no part in clearing (a price taker)"},
+    {"minerals.<id>.market.domestic_use", "mapping of country ids", NULL, "", NONE,
+     .range = "defined countries, sum < 1",
+     .meaning = "share of world demand consumed in each country"},
+    {"minerals.<id>.market.domestic_use.<country>", NUM(R_01), .unit = "fraction of world demand",
+     NONE, .meaning = "consumed in that country"},
     /* policies */
     {"policies.diversification_cap", "number or mapping", NULL, "fraction of a stage", NONE,
      .num = &R_01_OPENLO,
@@ -228,6 +261,9 @@ static const SchemaKey SCHEMA[] = {
     {"sectors.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
     {"sectors.<id>.output_gbp", NUM(R_GBP_GT0), .unit = "GBP per year", REQ,
      .meaning = "annual output value Y"},
+    {"sectors.<id>.gva_gbp", NUM(R_GBP_GT0), .unit = "GBP per year", NONE,
+     .meaning = "gross value added V, at most output_gbp; none: losses on output_gbp (turnover "
+                "basis)"},
     {"sectors.<id>.priority", INT(0, INT_MAX), .unit = "rank", DEF("100"),
      .meaning = "rationing priority, lower served first"},
     {"sectors.<id>.recovery_rate", NUM(R_01_OPENLO), .unit = "per step", DEF("1"),
@@ -254,10 +290,22 @@ static const SchemaKey SCHEMA[] = {
     {"events.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
     {"events.<id>.country", "country id", NULL, "", REQ, .range = "defined",
      .meaning = "the country imposing it"},
-    {"events.<id>.minerals", "list of mineral ids", NULL, "", REQ,
-     .range = "non-empty, no repeats, each supplied by country", .meaning = "the minerals it hits"},
+    {"events.<id>.minerals", "list or mapping of mineral ids", NULL, "", REQ,
+     .range = "non-empty, no repeats, each supplied by country",
+     .meaning = "the minerals it hits; a mapping gives each the chance an occurrence hits it "
+                "(MODEL 3r)"},
+    {"events.<id>.minerals.<mineral>", NUM(R_01_OPENLO), .unit = "probability", NONE,
+     .meaning = "mapping form: the chance that an occurrence hits the mineral"},
     {"events.<id>.stages", "list of words", sc_stages, "", .def = "both",
      .range = "non-empty, no repeats", .meaning = "the stages it hits: mining, refining"},
+    {"events.<id>.scope", NULL, sc_scopes, "", DEF("production"),
+     .meaning = "what it withholds: the country's output, a share of its exports, or its ore "
+                "exports (MODEL 3s)"},
+    {"events.<id>.processed_elsewhere", NUM(R_01), .unit = "fraction of the withheld ore", DEF("0"),
+     .meaning = "scope ore only: processed anyway, so refined supply loses the rest"},
+    {"events.<id>.licensing", NUM(R_01), .unit = "share of UK purchases from the country", DEF("0"),
+     .meaning = "scope exports only: lambda, the share a denied licence leaves without a "
+                "replacement within the event (MODEL 3s, 6m); 0: none"},
     {"events.<id>.rate_per_year", RATE, .unit = "events per year",
      .def = "required; 0 with occurrences", .meaning = "rate of random occurrences"},
     {"events.<id>.severity", "severity", NULL, "fraction of supply", .def = "required if rate > 0",
@@ -321,8 +369,10 @@ static const SchemaKey SCHEMA[] = {
 /* Parents whose children are ids or free keys, not a key table. */
 static const char *const SCHEMA_OPEN[] = {"countries",
                                           "minerals",
+                                          "minerals.<id>.market.domestic_use",
                                           "sectors",
                                           "events",
+                                          "events.<id>.minerals",
                                           "interdependency",
                                           "interdependency.<sector>",
                                           "price_correlation",

@@ -8,13 +8,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A list of distinct ids or words, at least one. */
+/* The mapping form of minerals (docs/MODEL.md §3r): mineral id -> the
+   chance in (0, 1] that an occurrence hits it, in file order. An entry
+   given as null counts as not given (a child of `extends` drops one of its
+   parent's minerals so). */
+static int walk_event_mineral_map(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    char ikp[KP_MAX];
+    if (sc_idmap_check(p, v, kp, "mineral", &p->hmid))
+        return -1;
+    int n = sc_npairs(v);
+    if (!(e->minerals = sc_zalloc(p, (size_t)n, sizeof *e->minerals)) ||
+        !(e->mineral_probability = sc_zalloc(p, (size_t)n, sizeof *e->mineral_probability)))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        const yaml_node_t *x = sc_pair_val(p, v, i);
+        int k = e->nminerals;
+        if (sc_is_null(x))
+            continue;
+        sc_kp_key(ikp, kp, id);
+        if (sc_num_node(p, x, ikp, &R_01_OPENLO, &e->mineral_probability[k]))
+            return -1;
+        e->minerals[k] = sc_idhash_find(&p->hmid, id);
+        e->nminerals++;
+    }
+    if (e->nminerals == 0)
+        return sc_fail(p, v, kp, "give at least one mineral");
+    return 0;
+}
+
+/* The key of mineral id in the mapping form of minerals v. */
+static const yaml_node_t *mineral_key(P *p, const yaml_node_t *v, const char *id)
+{
+    int n = sc_npairs(v);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(sc_sval(sc_pair_key(p, v, i)), id))
+            return sc_pair_key(p, v, i);
+    return v;
+}
+
+/* minerals: a list of distinct ids, at least one, or the mapping form. */
 static int walk_event_minerals(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
 {
     mr_scenario *sc = p->sc;
     char d[SHOW_BUF], ikp[KP_MAX];
+    if (v->type == YAML_MAPPING_NODE)
+        return walk_event_mineral_map(p, v, kp, e);
     if (v->type != YAML_SEQUENCE_NODE)
-        return sc_fail(p, v, kp, "expected a list of mineral ids, got %s",
+        return sc_fail(p, v, kp,
+                       "expected a list of mineral ids or a mapping of mineral ids to "
+                       "probabilities, got %s",
                        sc_describe(v, d, sizeof d));
     int n = sc_nitems(v);
     if (n == 0)
@@ -92,6 +136,31 @@ static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event
     return 0;
 }
 
+/* scope (docs/MODEL.md §3s): what the event withholds; processed_elsewhere
+   belongs to scope ore and licensing (lambda, a share in [0, 1]) to scope
+   exports, and giving either with another scope is an error, even as 0
+   (it would be ignored). */
+static int walk_event_scope(P *p, const Map *m, mr_event *e)
+{
+    int scope;
+    const yaml_node_t *x;
+    char kp[KP_MAX];
+    if (sc_get_enum(p, m, "scope", false, sc_scopes, &scope) ||
+        sc_get_num(p, m, "processed_elsewhere", false, &R_01, &e->processed_elsewhere) ||
+        sc_get_num(p, m, "licensing", false, &R_01, &e->licensing))
+        return -1;
+    e->scope = (mr_event_scope)scope;
+    if (sc_mget(p, m, "processed_elsewhere", false, &x, kp))
+        return -1;
+    if (x && e->scope != MR_SCOPE_ORE)
+        return sc_fail(p, x, kp, "processed_elsewhere applies to scope: ore only");
+    if (sc_mget(p, m, "licensing", false, &x, kp))
+        return -1;
+    if (x && e->scope != MR_SCOPE_EXPORTS)
+        return sc_fail(p, x, kp, "licensing applies to scope: exports only");
+    return 0;
+}
+
 /* events (MODEL §3.3): named shocks of one country on several minerals. */
 int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
 {
@@ -128,6 +197,8 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
         } else {
             e->stages[MR_STAGE_MINING] = e->stages[MR_STAGE_REFINING] = true;
         }
+        if (walk_event_scope(p, &m, e))
+            return -1;
         if (sc_mget(p, &m, "occurrences", false, &x, ckp) || (x && walk_occurrences(p, x, ckp, e)))
             return -1;
         if (e->noccurrences > 0) {
@@ -154,8 +225,12 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
                     hit |= mn->stage[s].suppliers[j].country == e->country;
             if (!hit) {
                 char ikp[KP_MAX];
-                sc_kp_idx(ikp, mkp, k);
-                return sc_fail(p, sc_item_at(p, mins, k), ikp,
+                bool map = e->mineral_probability != NULL;
+                if (map)
+                    sc_kp_key(ikp, mkp, mn->id);
+                else
+                    sc_kp_idx(ikp, mkp, k);
+                return sc_fail(p, map ? mineral_key(p, mins, mn->id) : sc_item_at(p, mins, k), ikp,
                                "country '%s' does not supply '%s' at the event's stages, so the "
                                "event would have no effect on it",
                                p->cid[e->country], mn->id);

@@ -105,6 +105,17 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
             break;
         }
         s->priority = (int)u;
+        /* gross value added: a part of output (turnover), never more */
+        if (sc_get_num_or(p, &m, "gva_gbp", 0, &R_GBP_GT0, &s->gva_gbp) ||
+            sc_mget(p, &m, "gva_gbp", false, &x, ckp)) {
+            rc = -1;
+            break;
+        }
+        if (s->gva_gbp > s->output_gbp) {
+            rc = sc_fail(p, x, ckp, "gross value added GBP %.15g exceeds output_gbp GBP %.15g",
+                         s->gva_gbp, s->output_gbp);
+            break;
+        }
         if (sc_get_num(p, &m, "recovery_rate", false, &R_01_OPENLO, &s->recovery_rate) ||
             sc_get_enum(p, &m, "combine", false, sc_combine, &comb)) {
             rc = -1;

@@ -1,5 +1,6 @@
 /* walk_supply.c - the supply side: countries (MODEL §2, §3.1) and minerals
- * with their supply stages (MODEL §4), stockpiles and prices (MODEL §5).
+ * with their supply stages (MODEL §4), stockpiles, prices (MODEL §5) and
+ * markets (docs/MODEL.md §5m).
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
@@ -26,8 +27,35 @@ static int derived_rate_check(P *p, const yaml_node_t *wgi, const char *kp, doub
     return 0;
 }
 
+/* regime (docs/MODEL.md §3r): a two-state tension regime, all three keys
+   required. A mean sojourn shorter than a step would switch within a
+   step, which the step grid cannot show: refused. */
+static int walk_regime(P *p, const yaml_node_t *v, const char *kp, mr_country *c)
+{
+    static const char *const months[] = {"calm_months", "tense_months"};
+    double *val[] = {&c->regime_calm_months, &c->regime_tense_months};
+    double step = MR_MONTHS_PER_YEAR / p->sc->steps_per_year;
+    Map m;
+    if (sc_map_open(p, v, kp, "countries.<id>.regime", &m) ||
+        sc_get_num(p, &m, "tense_multiplier", true, &R_REGIME_MULT, &c->regime_tense_multiplier))
+        return -1;
+    for (int k = 0; k < 2; k++) {
+        const yaml_node_t *x;
+        char ckp[KP_MAX];
+        if (sc_get_num(p, &m, months[k], true, &R_REGIME_MONTHS, val[k]) ||
+            sc_mget(p, &m, months[k], true, &x, ckp))
+            return -1;
+        if (*val[k] < step)
+            return sc_fail(p, x, ckp, "%.15g months is shorter than a step of %.15g months",
+                           *val[k], step);
+    }
+    c->has_regime = true;
+    return 0;
+}
+
 /* countries (MODEL §2, §3.1). The outage process is explicit, derived
-   from wgi_pv through defaults.wgi_rate, or absent (rate 0). */
+   from wgi_pv through defaults.wgi_rate, or absent (rate 0); a regime
+   (docs/MODEL.md §3r) is optional. */
 int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -87,6 +115,8 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
         } else {
             c->outage_source = MR_OUTAGE_NONE;
         }
+        if (sc_mget(p, &m, "regime", false, &x, okp) || (x && walk_regime(p, x, okp, c)))
+            return -1;
     }
     return 0;
 }
@@ -192,6 +222,63 @@ static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
     return 0;
 }
 
+/* market.domestic_use (docs/MODEL.md §5m): defined country -> share of
+   world demand consumed there, in file order; an entry given as null counts
+   as not given. The shares leave the open market a part of world demand,
+   so they sum to below 1 (by more than SUM_TOL). */
+static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, mr_market *mk)
+{
+    if (sc_idmap_check(p, v, kp, "country", &p->hcid))
+        return -1;
+    int n = sc_npairs(v);
+    if (!(mk->domestic_country = sc_zalloc(p, (size_t)n, sizeof *mk->domestic_country)) ||
+        !(mk->domestic_use = sc_zalloc(p, (size_t)n, sizeof *mk->domestic_use)))
+        return -1;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        const yaml_node_t *x = sc_pair_val(p, v, i);
+        char ckp[KP_MAX];
+        if (sc_is_null(x))
+            continue;
+        sc_kp_key(ckp, kp, id);
+        int k = mk->ndomestic;
+        if (sc_num_node(p, x, ckp, &R_01, &mk->domestic_use[k]))
+            return -1;
+        mk->domestic_country[k] = sc_idhash_find(&p->hcid, id);
+        mk->ndomestic++;
+        sum += mk->domestic_use[k];
+    }
+    if (!(sum < 1 - SUM_TOL)) /* within 1e-9 of 1 is 1, as in the other sums */
+        return sc_fail(p, v, kp, "domestic use sums to %.15g, must be below 1", sum);
+    return 0;
+}
+
+/* market (docs/MODEL.md §5m): given, even as {}, it is present. The
+   long-run elasticity defaults to the price's short-run one (pr, read
+   first). */
+static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_price *pr,
+                       mr_market *mk)
+{
+    Map m;
+    const yaml_node_t *x;
+    char ckp[KP_MAX];
+    if (sc_map_open(p, v, kp, "minerals.<id>.market", &m))
+        return -1;
+    mk->present = true;
+    if (sc_get_num(p, &m, "stock_months", false, &R_MONTHS, &mk->stock_months) ||
+        sc_get_num(p, &m, "stock_adjust_months", false, &R_MONTHS_GT0, &mk->stock_adjust_months) ||
+        sc_get_num(p, &m, "stock_price_response", false, &R_RESPONSE, &mk->stock_price_response) ||
+        sc_get_num_or(p, &m, "elasticity_long_run", pr->elasticity, &R_ELAST,
+                      &mk->elasticity_long_run) ||
+        sc_get_num(p, &m, "substitution_months", false, &R_MONTHS_GT0, &mk->substitution_months) ||
+        sc_get_num_or(p, &m, "world_demand_t", 0, &R_AMOUNT, &mk->world_demand_t))
+        return -1;
+    if (sc_mget(p, &m, "domestic_use", false, &x, ckp))
+        return -1;
+    return x ? walk_domestic_use(p, x, ckp, mk) : 0;
+}
+
 int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -252,6 +339,9 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
         if (x && walk_stockpile(p, x, ckp, &mn->stockpile))
             return -1;
         if (sc_mget(p, &m, "price", true, &x, ckp) || walk_price(p, x, ckp, &mn->price))
+            return -1;
+        if (sc_mget(p, &m, "market", false, &x, ckp) ||
+            (x && walk_market(p, x, ckp, &mn->price, &mn->market)))
             return -1;
     }
     return 0;

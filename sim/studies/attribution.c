@@ -53,6 +53,7 @@ void mr_attr_plan_free(mr_attr_plan *pl)
     free(pl->hit);
     free(pl->x_out);
     free(pl->x_spend);
+    free(pl->market);
     memset(pl, 0, sizeof *pl);
 }
 
@@ -130,8 +131,11 @@ int mr_attr_plan_build(const mr_scenario *sc, const mr_model *md, mr_attr_plan *
         pl->hit = calloc((size_t)(P * M > 0 ? P * M : 1), sizeof(double));
         pl->x_out = calloc((size_t)(S * M > 0 ? S * M : 1), sizeof(double));
         pl->x_spend = calloc((size_t)(S * M > 0 ? S * M : 1), sizeof(double));
+        pl->market = calloc((size_t)(M > 0 ? M : 1), 1);
         ok = pl->name && pl->kind && pl->ref && pl->proc_country_src && pl->proc_event_src &&
-             pl->hit && pl->x_out && pl->x_spend;
+             pl->hit && pl->x_out && pl->x_spend && pl->market;
+        for (int m = 0; ok && m < M; m++)
+            pl->market[m] = md->market[m] != 0;
     }
     if (ok) {
         int k = 0;
@@ -280,7 +284,7 @@ void mr_attr_allocate(const mr_attr_plan *pl, const mr_trace *tr, const double *
                 continue;
             for (int t = o->first_step; t < o->first_step + o->nsteps && t < T; t++) {
                 size_t tm = (size_t)t * (size_t)M + (size_t)m;
-                double u = tr->u[tm];
+                double u = pl->market[m] ? 1.0 - tr->availability[tm] : tr->u[tm];
                 if (u > 0.0)
                     U[m] += u * (wt / w->den[tm]);
             }
@@ -510,7 +514,8 @@ static int cmp_ref(const void *a, const void *b)
     return x->s < y->s ? -1 : x->s > y->s;
 }
 
-/* Losses of this rank's trials by series: [i * (S+1) + s], sectors OL + XC, then the total. */
+/* Losses of this rank's trials by series: [i * (S+1) + s], sectors GL + XC (the
+   headline, docs/MODEL.md §8), then the total. */
 static double *series_losses(const mr_results *res)
 {
     const size_t N = (size_t)res->ntrials, S = (size_t)res->nsectors, W = S + 1;
@@ -519,7 +524,7 @@ static double *series_losses(const mr_results *res)
         return NULL;
     for (size_t i = 0; i < N; i++) {
         for (size_t j = 0; j < S; j++)
-            l[i * W + j] = res->sector_output_loss[i * S + j] + res->sector_extra_cost[i * S + j];
+            l[i * W + j] = res->sector_gva_loss[i * S + j] + res->sector_extra_cost[i * S + j];
         l[i * W + S] = res->total_loss[i];
     }
     return l;
@@ -607,7 +612,7 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
                 }
                 continue;
             }
-            mr_attr_allocate(pl, &tr, row.sector_output_loss, row.sector_extra_cost, &wk, out);
+            mr_attr_allocate(pl, &tr, row.sector_gva_loss, row.sector_extra_cost, &wk, out);
             for (size_t k = gstart[g]; k < gstart[g + 1]; k++) {
                 const series_tail *t = &tl[ref[k].s];
                 double *dst = t->rows + ref[k].r * RW;

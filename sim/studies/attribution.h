@@ -48,11 +48,14 @@ typedef struct {
     int first_country, first_event, none; /* first source of each family; none = K - 1 */
     int *proc_country_src;                /* [nproc] source of the country the process strikes */
     int *proc_event_src;                  /* [nproc] source of its named event, -1 if it is none */
-    double *hit;     /* [nproc * M] supply share of mineral m the process hits: sum of
-                        slot_share over its target slots of m (both stages add) */
-    double *x_out;   /* [S * M] output exposure of sector j to mineral m, [j*M + m]:
-                        sum_i B_ji a_mi (1 - sigma_mi), B = (I - A*)^-1 (MODEL §6-§7) */
-    double *x_spend; /* [S * M] spend exposure w_mj, GBP per year (MODEL §8) */
+    double *hit;           /* [nproc * M] supply share of mineral m the process hits: sum of
+                              slot_share over its target slots of m (both stages add) */
+    double *x_out;         /* [S * M] output exposure of sector j to mineral m, [j*M + m]:
+                              sum_i B_ji a_mi (1 - sigma_mi), B = (I - A*)^-1 (MODEL §6-§7) */
+    double *x_spend;       /* [S * M] spend exposure w_mj, GBP per year (MODEL §8) */
+    unsigned char *market; /* [M] the mineral has a market layer: its shortfall to
+                              split is the open market's loss 1 - A (docs/MODEL.md §5m),
+                              what its price and so its extra cost follow */
 } mr_attr_plan;
 
 /* Build the plan of a scenario and its compiled model. 0, or -1 with err
@@ -72,7 +75,7 @@ typedef struct {
 int mr_attr_work_alloc(mr_attr_work *w, const mr_attr_plan *pl);
 void mr_attr_work_free(mr_attr_work *w);
 
-/* Allocate one trial's losses (its replay trace tr; ol[j] = OL_j, xc[j] =
+/* Allocate one trial's losses (its replay trace tr; ol[j] = GL_j (value added lost), xc[j] =
    XC_j) to the sources: out[s * K + k] for series s = 0 .. S-1 (sectors)
    and s = S (total, the sum of the sectors' rows in sector order). Within
    a series each family (minerals; countries; none) sums to the series'
@@ -81,7 +84,8 @@ void mr_attr_work_free(mr_attr_work *w);
    Per mineral m and step t with u_m(t) > 0, u_m(t) is split among the
    occurrences e active on m at t in proportion to hit(p_e, m) *
    (-ln(1 - s_e)) (MR_ATTR_FULL_WEIGHT for s_e = 1), giving U_{p,m} summed
-   over steps; U_m = sum_p U_{p,m}. Sector j's output loss OL_j goes to
+   over steps (for a mineral with a market, the open market's loss 1 - A_m(t)
+   in place of u); U_m = sum_p U_{p,m}. Sector j's value added lost GL_j goes to
    process p in proportion to sum_m x_out[j,m] U_{p,m}, its extra cost
    XC_j in proportion to sum_m x_spend[j,m] U_{p,m} (and to mineral m with
    U_m in place of U_{p,m}); a channel with no exposure (the sum is 0:

@@ -247,7 +247,7 @@ static double step_loss(const teller *t, int step)
     double l = 0.0;
     for (int j = 0; j < t->S; j++)
         if (sector_on(t, j))
-            l += t->s->tr->output_loss[(size_t)step * (size_t)t->S + (size_t)j] +
+            l += t->s->tr->value_loss[(size_t)step * (size_t)t->S + (size_t)j] +
                  t->s->tr->extra_cost[(size_t)step * (size_t)t->S + (size_t)j];
     return l;
 }
@@ -258,7 +258,7 @@ static double story_loss(const teller *t)
     const mr_results *r = t->s->row;
     if (t->s->sector < 0)
         return r->total_loss[0];
-    return r->sector_output_loss[t->s->sector] + r->sector_extra_cost[t->s->sector];
+    return r->sector_gva_loss[t->s->sector] + r->sector_extra_cost[t->s->sector];
 }
 
 /* The worst month, the months with output lost, the sources that drove the
@@ -327,7 +327,7 @@ static void print_brief(teller *t)
     /* the sectors' shares of the loss */
     if (s->sector < 0 && t->S > 1) {
         for (int j = 0; j < t->S; j++)
-            t->key[j] = s->row->sector_output_loss[j] + s->row->sector_extra_cost[j];
+            t->key[j] = s->row->sector_gva_loss[j] + s->row->sector_extra_cost[j];
         int n = rank_desc(t->key, t->S, -DBL_MAX, t->ranked);
         fprintf(t->out, "  loss by sector:");
         for (int i = 0; i < n; i++) {
@@ -519,7 +519,7 @@ static void print_step(teller *t, int step, double loss, double ol, double xc)
         for (int i = 0; i < n && !list_ends(line, sizeof line, i, n); i++) {
             int j = t->ranked[i];
             pct(a, sizeof a, q[j]);
-            gbpm(b, sizeof b, tr->output_loss[(size_t)step * (size_t)S + (size_t)j]);
+            gbpm(b, sizeof b, tr->value_loss[(size_t)step * (size_t)S + (size_t)j]);
             app(line, sizeof line, "%s%s %s (GBP %s m)", i ? ", " : "", s->sc->sectors[j].id, a, b);
         }
         fprintf(t->out, "    output: %s\n", line);
@@ -630,7 +630,7 @@ static void print_months(teller *t)
                  100.0 * MR_STORY_CHANGE_MIN);
     fprintf(t->out,
             "\nMonth by month (%s):\n"
-            "  loss   = output loss + extra input cost of %s in the month, GBP m\n"
+            "  loss   = value added lost + extra input cost of %s in the month, GBP m\n"
             "  short  = net shortfall after any stockpile release, %% of demand (price = P/P0)\n"
             "  output = inoperability, %% of the sector's output lost (GBP m in the month)\n"
             "  quiet  = no shortfall above %.2g%% of demand, no sector above %.2g%% inoperable\n",
@@ -642,7 +642,7 @@ static void print_months(teller *t)
         double ol = 0.0, xc = 0.0;
         for (int j = 0; j < t->S; j++)
             if (sector_on(t, j)) {
-                ol += tr->output_loss[(size_t)step * (size_t)t->S + (size_t)j];
+                ol += tr->value_loss[(size_t)step * (size_t)t->S + (size_t)j];
                 xc += tr->extra_cost[(size_t)step * (size_t)t->S + (size_t)j];
             }
         int kind = RUN_NONE; /* RUN_NONE: print the step */
@@ -724,7 +724,8 @@ static void print_sector_totals(teller *t)
     const mr_story *s = t->s;
     const mr_results *r = s->row;
     static const char *const head[2][TOTALS_COLS] = {
-        {"sector", "output loss", "extra input cost", "total", "peak inoperability", "months > 5%"},
+        {"sector", "value added lost", "extra input cost", "total", "peak inoperability",
+         "months > 5%"},
         {"", "GBP m", "GBP m", "GBP m", "% of output", "months"}};
     int n = 0;
     for (int j = 0; j < t->S; j++)
@@ -737,7 +738,7 @@ static void print_sector_totals(teller *t)
     for (int j = 0; j < t->S; j++) {
         if (!sector_on(t, j))
             continue;
-        double ol = r->sector_output_loss[j], xc = r->sector_extra_cost[j];
+        double ol = r->sector_gva_loss[j], xc = r->sector_extra_cost[j];
         sum_ol += ol;
         sum_xc += xc;
         snprintf(cell(&tb, row, 0), CELL, "%s", s->sc->sectors[j].id);

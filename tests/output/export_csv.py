@@ -204,9 +204,9 @@ def expected_tables(g, root, trials):
     if trials and "trials" in g:
         tr = g["trials"]
         trial = tr["trial"][:]
-        cols = [tr["total_loss"][:]]
-        for v in ("sector_output_loss", "sector_extra_cost", "sector_inoperability_peak",
-                  "sector_inoperability_months"):
+        cols = [tr["total_loss"][:], tr["total_gva_loss"][:]]
+        for v in ("sector_gva_loss", "sector_output_loss", "sector_extra_cost",
+                  "sector_inoperability_peak", "sector_inoperability_months"):
             if v in tr:
                 cols += [tr[v][:, j] for j in range(len(S))]
         t["trials.csv"] = [[int(trial[i])] + [c[i] for c in cols] for i in range(len(trial))]
@@ -214,7 +214,11 @@ def expected_tables(g, root, trials):
         t["annual_loss.csv"] = [[int(trial[i]), int(year[y]), al[i, y]]
                                 for i in range(len(trial)) for y in range(len(year))]
         mv = ("mineral_shortfall_mean", "mineral_shortfall_peak", "mineral_shortfall_months",
-              "mineral_price_peak", "mineral_stockpile_empty_month")
+              "mineral_price_peak", "mineral_stockpile_empty_month", "mineral_price_peak_market",
+              "mineral_home_price_peak", "mineral_market_loss_peak", "mineral_stock_drawn_peak",
+              "mineral_demand_destroyed", "mineral_consumption_fall_peak",
+              "mineral_price_mean", "mineral_market_short_months", "mineral_control_actions",
+              "mineral_guard_months")
         if all(v in tr for v in mv):
             arr = [tr[v][:] for v in mv]
             t["mineral_trials.csv"] = [[int(trial[i]), m] + [a[i, k] for a in arr]
@@ -246,9 +250,10 @@ def check_run_export(outdir, g, root, doc, trials, name):
         if f == "trials.csv":
             # the documented columns that the file keeps (output.trials)
             cols = expand(doc[f], subst)
-            keep = {"total_loss_gbp", "trial"}
+            keep = {"total_loss_gbp", "gva_loss_gbp", "trial"}
             tr = g["trials"]
-            for suffix, ds in (("_output_loss_gbp", "sector_output_loss"),
+            for suffix, ds in (("_gva_loss_gbp", "sector_gva_loss"),
+                               ("_output_loss_gbp", "sector_output_loss"),
                                ("_extra_cost_gbp", "sector_extra_cost"),
                                ("_inoperability_peak_fraction", "sector_inoperability_peak"),
                                ("_inoperability_months", "sector_inoperability_months")):
@@ -551,8 +556,8 @@ def main():
             check_run_export(out3, f, f, doc, True, "totals")
         check(not os.path.exists(os.path.join(out3, "mineral_trials.csv")),
               "mineral_trials.csv from a totals file")
-        check(read_csv(os.path.join(out3, "trials.csv"))[0] == ["trial", "total_loss_gbp"],
-              "totals: trials.csv header")
+        check(read_csv(os.path.join(out3, "trials.csv"))[0] ==
+              ["trial", "total_loss_gbp", "gva_loss_gbp"], "totals: trials.csv header")
 
         # 4. a comparison file: the run twice (runs/a, runs/b) and a /difference
         cmp_ = os.path.join(tmp, "compare.h5")
@@ -674,8 +679,11 @@ def main():
                 check(df.shape == (300 * 4, 2) and
                       df.loc[(7, "defence"), "sector_output_loss"] ==
                       f["trials/sector_output_loss"][7, 1], "OUTPUT.md pandas one-liner")
+                # as docs/EXPORT.md reads it: pandas' default parser may be
+                # one ulp off, float_precision="round_trip" is exact
                 loss = pd.read_csv(os.path.join(out, "summary_loss.csv"),
-                                   index_col=["series", "component"])
+                                   index_col=["series", "component"],
+                                   float_precision="round_trip")
                 check(loss.loc[("total", "loss"), "q99_gbp"] ==
                       f["summary/total_loss_quantile"][3], "EXPORT.md pandas line")
                 df2 = pd.DataFrame(h5py.File(h5)["trials/sector_output_loss"][:],

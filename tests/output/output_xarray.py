@@ -35,16 +35,29 @@ RETURN_PERIODS = [2, 5, 10, 20, 50, 100, 200, 500, 1000]
 BANDS = [0.05, 0.5, 0.95]
 HIST_BINS = 50
 
-TRIALS_VARS = {
+TRIALS_VARS = {  # every data variable of /trials (output.trials: all), no more
     "total_loss": ("trial",),
+    "total_gva_loss": ("trial",),
+    "sector_gva_loss": ("trial", "sector"),
     "sector_output_loss": ("trial", "sector"),
     "sector_extra_cost": ("trial", "sector"),
     "annual_loss": ("trial", "year"),
+    "sector_annual_loss": ("trial", "year", "sector"),
     "mineral_shortfall_mean": ("trial", "mineral"),
     "mineral_shortfall_peak": ("trial", "mineral"),
     "mineral_shortfall_months": ("trial", "mineral"),
     "mineral_price_peak": ("trial", "mineral"),
     "mineral_stockpile_empty_month": ("trial", "mineral"),
+    "mineral_price_peak_market": ("trial", "mineral"),
+    "mineral_home_price_peak": ("trial", "mineral"),
+    "mineral_market_loss_peak": ("trial", "mineral"),
+    "mineral_stock_drawn_peak": ("trial", "mineral"),
+    "mineral_demand_destroyed": ("trial", "mineral"),
+    "mineral_consumption_fall_peak": ("trial", "mineral"),
+    "mineral_price_mean": ("trial", "mineral"),
+    "mineral_market_short_months": ("trial", "mineral"),
+    "mineral_control_actions": ("trial", "mineral"),
+    "mineral_guard_months": ("trial", "mineral"),
     "sector_inoperability_peak": ("trial", "sector"),
     "sector_inoperability_months": ("trial", "sector"),
 }
@@ -131,7 +144,7 @@ def check_file(path, sample):
         for key in ("format", "software_version", "scenario_name", "rng"):
             check(isinstance(a[key], str), f"root attribute {key} is {type(a[key])}, not str")
         check(a["format"] == "minrisk", "format is not minrisk")
-        check(list(a["format_version"]) == [1, 2], "format_version is not [1, 2]")
+        check(list(a["format_version"]) == [1, 3], "format_version is not [1, 3]")
         check(a["rng"] == "philox4x32-10", "rng attribute")
         check(a["seed"].dtype == np.uint64 and a["trials"].dtype == np.uint64,
               "seed and trials are not uint64")
@@ -148,18 +161,39 @@ def check_file(path, sample):
 
     trials = open_group(path, "trials")
     check_vars(trials, "trials", TRIALS_VARS)
+    extra = sorted(set(trials.data_vars) - set(TRIALS_VARS))
+    check(not extra, f"/trials has data variables not expected here: {extra}")
     check(list(trials["trial"].values) == list(range(N)), "trial coordinate is not 0..N-1")
     check(trials["trial"].dtype == np.uint64, "trial coordinate is not uint64")
     check(list(trials["year"].values) == list(range(1, H + 1)), "year coordinate is not 1..H")
     check_labels(trials, "trials", "mineral", minerals)
     check_labels(trials, "trials", "sector", sectors)
     check(trials["total_loss"].attrs["units"] == "GBP", "total_loss units")
-    # total loss is the sum of the sectors' output loss and extra cost
-    parts = (trials["sector_output_loss"] + trials["sector_extra_cost"]).sum("sector")
-    check(np.allclose(parts, trials["total_loss"], rtol=1e-9, atol=1e-6),
-          "total_loss != sum over sectors of OL + XC")
+    for name in ("total_gva_loss", "sector_gva_loss", "sector_annual_loss"):
+        check(trials[name].attrs["units"] == "GBP", f"{name} units")
+    for name in ("mineral_stock_drawn_peak", "mineral_demand_destroyed",
+                 "mineral_market_short_months", "mineral_guard_months"):
+        check(trials[name].attrs["units"] == "months", f"{name} units")
+    for name in ("mineral_price_peak_market", "mineral_home_price_peak",
+                 "mineral_market_loss_peak", "mineral_consumption_fall_peak",
+                 "mineral_price_mean", "mineral_control_actions"):
+        check(trials[name].attrs["units"] == "1", f"{name} units")
+    # the headline: total loss is the sum of the sectors' value added lost
+    # (GL, = OL for a sector without gva_gbp) and extra cost
+    gl, ol, xc = (trials[v] for v in ("sector_gva_loss", "sector_output_loss",
+                                      "sector_extra_cost"))
+    check(np.allclose((gl + xc).sum("sector"), trials["total_loss"], rtol=1e-9, atol=1e-6),
+          "total_loss != sum over sectors of GL + XC")
+    check(np.allclose(gl.sum("sector"), trials["total_gva_loss"], rtol=1e-9, atol=1e-6),
+          "total_gva_loss != sum over sectors of GL")
+    check(bool((gl <= ol * (1 + 1e-12) + 1e-6).all()), "value added lost above output lost")
     check(np.allclose(trials["annual_loss"].sum("year"), trials["total_loss"],
                       rtol=1e-9, atol=1e-6), "annual losses do not add up to total_loss")
+    sal = trials["sector_annual_loss"]
+    check(np.allclose(sal.sum("sector"), trials["annual_loss"], rtol=1e-9, atol=1e-6),
+          "sector annual losses do not add up to annual_loss")
+    check(np.allclose(sal.sum("year"), gl + xc, rtol=1e-9, atol=1e-6),
+          "sector annual losses do not add up to the sector's GL + XC")
 
     summ = open_group(path, "summary")
     check_vars(summ, "summary", summary_vars())
@@ -199,6 +233,18 @@ def check_file(path, sample):
         check(list(root["country"].values) == ["CN"], "sample countries")
         check(np.array_equal(trials["total_loss"].values, 300.0 * np.arange(1, N + 1)),
               "sample total_loss")
+        check(np.array_equal(trials["total_gva_loss"].values, 300.0 * np.arange(1, N + 1)),
+              "sample total_gva_loss")
+        check(float(trials["sector_annual_loss"].sel(trial=3, year=2, sector="defence")) == 560.0,
+              "sample sector_annual_loss")
+        check(np.array_equal(trials["mineral_guard_months"].sel(mineral="germanium").values,
+                             2.0 * np.arange(N)), "sample mineral_guard_months")
+        check(np.array_equal(trials["mineral_stock_drawn_peak"].sel(mineral="gallium").values,
+                             0.25 * np.arange(N)), "sample mineral_stock_drawn_peak")
+        check(np.array_equal(trials["mineral_market_short_months"].sel(mineral="gallium").values,
+                             2.0 + np.arange(N)), "sample mineral_market_short_months")
+        check(np.array_equal(trials["mineral_control_actions"].sel(mineral="germanium").values,
+                             6.0 + 2.0 * np.arange(N)), "sample mineral_control_actions")
         check(float(summ["total_loss_quantile"].sel(quantile=0.95)) == 3000.0, "sample VaR 95")
         check(float(summ["sector_aal"].sel(sector="defence")) == 522.5, "sample sector AAL")
         check(float(summ["mineral_shortage_prob"].sel(mineral="gallium")) == 0.7,

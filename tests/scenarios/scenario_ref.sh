@@ -2,6 +2,9 @@
 # Reference-scenario checks (tests/scenarios/tests.cmake).
 #   scenario_ref.sh run MINRISK SCENARIO
 #       SCENARIO validates and runs 2,000 trials.
+#   scenario_ref.sh roundtrip MINRISK SCENARIO
+#       SCENARIO validates, and validating its resolved form gives the same
+#       text again (docs/SCENARIO_FORMAT.md "The resolved scenario").
 #   scenario_ref.sh compare MINRISK BASE POLICY PYTHON
 #       BASE and POLICY run 2,000 trials with the same seed (common random
 #       numbers); POLICY's /summary/total_loss_mean must be lower than BASE's.
@@ -18,6 +21,13 @@ run)
   "$bin" run "$scen" --trials 2000 -o "$tmp/out.h5" --quiet || { echo "FAIL: $scen: run failed" >&2; exit 1; }
   "$bin" summary "$tmp/out.h5" >/dev/null || { echo "FAIL: $scen: summary failed" >&2; exit 1; }
   echo "$scen: validates and runs 2,000 trials"
+  ;;
+roundtrip)
+  scen=$3
+  "$bin" validate "$scen" >"$tmp/a.yaml" || { echo "FAIL: $scen does not validate" >&2; exit 1; }
+  "$bin" validate "$tmp/a.yaml" >"$tmp/b.yaml" || { echo "FAIL: $scen: its resolved form does not validate" >&2; exit 1; }
+  cmp -s "$tmp/a.yaml" "$tmp/b.yaml" || { echo "FAIL: $scen: validating the resolved form changes it" >&2; diff "$tmp/a.yaml" "$tmp/b.yaml" >&2; exit 1; }
+  echo "$scen: validates, and its resolved form validates to itself"
   ;;
 compare)
   base=$3 policy=$4 py=$5
@@ -39,5 +49,5 @@ if not p < b:
 PY
   ;;
 *)
-  echo "usage: $0 run MINRISK SCENARIO | compare MINRISK BASE POLICY PYTHON" >&2; exit 2 ;;
+  echo "usage: $0 run|roundtrip MINRISK SCENARIO | compare MINRISK BASE POLICY PYTHON" >&2; exit 2 ;;
 esac

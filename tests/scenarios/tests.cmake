@@ -10,6 +10,11 @@
 #   same seed (common random numbers, MODEL §12) and 2,000 trials; the
 #   vision's /summary/total_loss_mean must be lower (scenario_ref.sh compare).
 #   Needs `extends:` and `policies:` in the loader.
+# - scenario_ref_roundtrip_<name>: every tests/scenarios/*.yaml (scenarios
+#   that exercise the loader's keys, e.g. market_keys.yaml, rather than
+#   studies) validates, and its resolved form validates to the same text
+#   (scenario_ref.sh roundtrip). tests/unit/sim/scenario/loading.c also
+#   reads them back field by field.
 # The tests run in the source root so that messages carry relative paths.
 
 file(GLOB MINRISK_REF_SCENARIOS CONFIGURE_DEPENDS ${MINRISK_SRC}/scenarios/*.yaml)
@@ -38,3 +43,13 @@ set_tests_properties(scenario_ref_vision_lowers_loss PROPERTIES
 add_test(NAME scenario_demo_validate COMMAND ${MINRISK_BIN} validate scenarios/demo.yaml
          WORKING_DIRECTORY ${MINRISK_SRC})
 set_tests_properties(scenario_demo_validate PROPERTIES LABELS scenario)
+
+file(GLOB MINRISK_TEST_SCENARIOS CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.yaml)
+foreach(scen ${MINRISK_TEST_SCENARIOS})
+  get_filename_component(scen_name ${scen} NAME_WE)
+  add_test(NAME scenario_ref_roundtrip_${scen_name}
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/scenario_ref.sh roundtrip ${MINRISK_BIN}
+                   tests/scenarios/${scen_name}.yaml
+           WORKING_DIRECTORY ${MINRISK_SRC})
+  set_tests_properties(scenario_ref_roundtrip_${scen_name} PROPERTIES LABELS scenario)
+endforeach()

@@ -7,7 +7,7 @@ numpy or worked out by hand, never copied from the program's output:
 - explain on every trial of small runs (the demo; priority rationing with
   stockpiles that run empty, through `extends`; certain events) exits 0 and
   reports a bit-for-bit match of as many values as the file holds for the
-  trial (1 + 4 S + H + 5 M per-trial values plus 6 per /events row), lists
+  trial (2 + 5 S + H + H S + 12 M per-trial values plus 6 per /events row), lists
   as many disruptions as /events holds for the trial, and tells that a
   stockpile ran empty in the month /trials says;
 - the default trial is the argmax of /trials/total_loss (first on ties) and
@@ -63,11 +63,21 @@ def expected_values(f, nrows):
     S = f["sector"].shape[0]
     M = f["mineral"].shape[0]
     H = f.attrs["horizon_years"]
-    per = {"total_loss": 1, "sector_output_loss": S, "sector_extra_cost": S, "annual_loss": H,
+    per = {"total_loss": 1, "total_gva_loss": 1, "sector_gva_loss": S,
+           "sector_output_loss": S, "sector_extra_cost": S, "annual_loss": H,
+           "sector_annual_loss": H * S,
            "mineral_shortfall_mean": M, "mineral_shortfall_peak": M,
            "mineral_shortfall_months": M, "mineral_price_peak": M,
-           "mineral_stockpile_empty_month": M, "sector_inoperability_peak": S,
-           "sector_inoperability_months": S}
+           "mineral_stockpile_empty_month": M, "mineral_price_peak_market": M,
+           "mineral_home_price_peak": M, "mineral_market_loss_peak": M,
+           "mineral_stock_drawn_peak": M, "mineral_demand_destroyed": M,
+           "mineral_consumption_fall_peak": M, "mineral_price_mean": M,
+           "mineral_market_short_months": M, "mineral_control_actions": M,
+           "mineral_guard_months": M,
+           "sector_inoperability_peak": S, "sector_inoperability_months": S}
+    if "trials" in f:  # every per-trial dataset of the file is one explain checks
+        unknown = sorted(set(f["trials"]) - set(per) - {"trial", "year", "mineral", "sector"})
+        check(not unknown, "datasets of /trials not counted here: %s" % unknown)
     n = sum(v for k, v in per.items() if "trials" in f and k in f["trials"])
     return n + 6 * nrows
 
@@ -90,6 +100,8 @@ def explain_every_trial(a, path, label):
         rows = "the trial's %d row%s of /events" % (counts[k], "" if counts[k] == 1 else "s")
         check(rows in p.stdout,
               "%s trial %d: %d rows of /events not checked" % (label, k, counts[k]))
+        check("Not checked" not in p.stdout,
+              "%s trial %d: datasets of /trials left unchecked" % (label, k))
         if counts[k] == 0:
             check("Disruptions: none in this trial." in p.stdout,
                   "%s trial %d: no disruption, not said" % (label, k))
@@ -280,8 +292,11 @@ def test_output_trials(a, tmp):
     with h5py.File(os.path.join(tmp, "totals.h5"), "r") as f:
         H = int(f.attrs["horizon_years"])
     p = run([a.minrisk, "explain", os.path.join(tmp, "totals.h5")])
-    check(p.returncode == 0 and ("bit for bit: %d values (2 datasets of /trials)" % (1 + H))
-          in p.stdout and "output.trials: totals" in p.stdout, "totals: partial check not said")
+    # total_loss, total_gva_loss and annual_loss (MR_VAR_TOTALS)
+    check(p.returncode == 0 and ("bit for bit: %d values (3 datasets of /trials)" % (2 + H))
+          in p.stdout and "output.trials: totals" in p.stdout
+          and "keeps only total_loss, total_gva_loss and annual_loss" in p.stdout,
+          "totals: partial check not said")
     p = run([a.minrisk, "explain", os.path.join(tmp, "none.h5")])
     check(p.returncode == 2 and "give --trial K" in p.stderr and not p.stdout,
           "none: no default trial: %s" % p.stderr)

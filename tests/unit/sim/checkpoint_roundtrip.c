@@ -21,9 +21,11 @@
 #include <unistd.h>
 
 /* 2,500 trials: blocks 0 and 1 of 1,024 trials and block 2 of 452. Two
-   minerals with volatile prices and a stockpile, two sectors, random
-   outages and an event: every per-trial variable has values that differ
-   from trial to trial. */
+   minerals with volatile prices and a stockpile, x bought in an open market
+   (stock, demand destruction) with a low price guard, two sectors (s1 with
+   its value added), random outages and two events (one an export
+   restriction, for the home price): every per-trial variable has values
+   that differ from trial to trial. */
 static const char ckpt_yaml[] =
     "name: checkpoint\n"
     "simulation: {horizon_years: 2, steps_per_year: 12, trials: 2500, seed: 11}\n"
@@ -35,7 +37,8 @@ static const char ckpt_yaml[] =
     "    demand_t: 10\n"
     "    mining: [{country: A, share: 0.7}, {country: B, share: 0.3, spare: 0.2}]\n"
     "    stockpile: {target_months: 1}\n"
-    "    price: {ref: 100, theta: 0.5, sigma: 0.3}\n"
+    "    price: {ref: 100, theta: 0.5, sigma: 0.3, max_multiple: 3}\n"
+    "    market: {stock_months: 1, world_demand_t: 200, domestic_use: {A: 0.3}}\n"
     "  y:\n"
     "    demand_t: 20\n"
     "    refining:\n"
@@ -45,6 +48,7 @@ static const char ckpt_yaml[] =
     "sectors:\n"
     "  s1:\n"
     "    output_gbp: 1.0e9\n"
+    "    gva_gbp: 4.0e8\n"
     "    needs: [{mineral: x, dependent_share: 0.8, demand_share: 0.5, spend_gbp: 1.0e7}]\n"
     "  s2:\n"
     "    output_gbp: 2.0e9\n"
@@ -54,6 +58,8 @@ static const char ckpt_yaml[] =
     "events:\n"
     "  ban: {country: A, minerals: [x], rate_per_year: 0.3, severity: 0.6,\n"
     "        duration_months: 4}\n"
+    "  controls: {country: A, minerals: [x], scope: exports, rate_per_year: 0.4,\n"
+    "             severity: {uniform: [0.3, 0.9]}, duration_months: 5}\n"
     "interdependency:\n"
     "  s1: {s2: 0.2}\n";
 

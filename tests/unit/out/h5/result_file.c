@@ -162,11 +162,17 @@ static size_t y_mid_bin(size_t t, size_t m)
 
 /* Trial i (k = i + 1) of the sample:
      OL = 100k, 200k; XC = 10k, -10k  => sector losses 110k, 190k; total 300k
+     GL = OL (the sample's sectors have no gva_gbp): total GL 300k
      sector annual losses: sector 0 50k, 60k; sector 1 50k, 140k
      annual losses 100k, 200k
      gallium: shortfall mean 0.001 i, peak 0.005 i, months i, price peak 1 + 0.1 i,
               stockpile empty at month 5 in odd trials, never in even ones
      germanium: no shortfall, price peak 2, no stockpile
+     market variables (distinct for every variable, mineral and trial):
+       market price peak 1.5 + 0.01 i and 1.25 + 0.02 i, home price peak 1.125 + 0.03 i
+       and 1.0625 + 0.04 i, market loss peak 0.05 + 0.001 i and 0.07 + 0.002 i,
+       stock drawn peak 0.25 i and 0.5 i, demand destroyed 0.125 i and 0.375 i,
+       consumption fall peak 0.1 + 0.005 i and 0.2 + 0.005 i, guard months i and 2 i
      inoperability peak 0.1 i and 0.05 i, months i and 0 */
 static void make_results(mr_results *r, size_t n)
 {
@@ -179,6 +185,8 @@ static void make_results(mr_results *r, size_t n)
     r->steps = T;
 #define ALLOC(field, count) assert_non_null(r->field = calloc((count), sizeof *r->field))
     ALLOC(total_loss, n);
+    ALLOC(total_gva_loss, n);
+    ALLOC(sector_gva_loss, n * S);
     ALLOC(sector_output_loss, n * S);
     ALLOC(sector_extra_cost, n * S);
     ALLOC(annual_loss, n * H);
@@ -188,6 +196,16 @@ static void make_results(mr_results *r, size_t n)
     ALLOC(mineral_shortfall_months, n * M);
     ALLOC(mineral_price_peak, n * M);
     ALLOC(mineral_stockpile_empty_month, n * M);
+    ALLOC(mineral_price_peak_market, n * M);
+    ALLOC(mineral_home_price_peak, n * M);
+    ALLOC(mineral_market_loss_peak, n * M);
+    ALLOC(mineral_stock_drawn_peak, n * M);
+    ALLOC(mineral_demand_destroyed, n * M);
+    ALLOC(mineral_consumption_fall_peak, n * M);
+    ALLOC(mineral_price_mean, n * M);
+    ALLOC(mineral_market_short_months, n * M);
+    ALLOC(mineral_control_actions, n * M);
+    ALLOC(mineral_guard_months, n * M);
     ALLOC(sector_inoperability_peak, n * S);
     ALLOC(sector_inoperability_months, n * S);
     ALLOC(band_q, (size_t)T * S * MR_BAND_Q_BINS);
@@ -196,6 +214,9 @@ static void make_results(mr_results *r, size_t n)
     for (size_t i = 0; i < n; i++) {
         double k = (double)(i + 1);
         r->total_loss[i] = 300 * k;
+        r->total_gva_loss[i] = 300 * k;
+        r->sector_gva_loss[i * S + 0] = 100 * k;
+        r->sector_gva_loss[i * S + 1] = 200 * k;
         r->sector_output_loss[i * S + 0] = 100 * k;
         r->sector_output_loss[i * S + 1] = 200 * k;
         r->sector_extra_cost[i * S + 0] = 10 * k;
@@ -213,6 +234,19 @@ static void make_results(mr_results *r, size_t n)
         r->mineral_stockpile_empty_month[i * M + 0] = (i % 2) ? 5.0 : NAN;
         r->mineral_price_peak[i * M + 1] = 2.0;
         r->mineral_stockpile_empty_month[i * M + 1] = NAN;
+        for (size_t m = 0; m < M; m++) {
+            double x = (double)i, mm = (double)(m + 1);
+            r->mineral_price_peak_market[i * M + m] = 1.0 + 0.5 / mm + 0.01 * mm * x;
+            r->mineral_home_price_peak[i * M + m] = 1.0 + 0.125 / mm + 0.01 * (mm + 2) * x;
+            r->mineral_market_loss_peak[i * M + m] = 0.03 + 0.02 * mm + 0.001 * mm * x;
+            r->mineral_stock_drawn_peak[i * M + m] = 0.25 * mm * x;
+            r->mineral_demand_destroyed[i * M + m] = 0.125 * (2 * mm - 1) * x;
+            r->mineral_consumption_fall_peak[i * M + m] = 0.1 * mm + 0.005 * x;
+            r->mineral_price_mean[i * M + m] = 1.0 + 0.0625 * mm + 0.003 * x;
+            r->mineral_market_short_months[i * M + m] = 2 * mm + x;
+            r->mineral_control_actions[i * M + m] = 3 * mm + 2 * x;
+            r->mineral_guard_months[i * M + m] = mm * x;
+        }
         r->sector_inoperability_peak[i * S + 0] = 0.1 * (double)i;
         r->sector_inoperability_peak[i * S + 1] = 0.05 * (double)i;
         r->sector_inoperability_months[i * S + 0] = (double)i;
@@ -335,6 +369,15 @@ static double read_scalar(hid_t file, const char *name)
     double v;
     read_f64(file, name, &v, 1);
     return v;
+}
+
+/* Value `col` of row `row` of a dataset of `cols` values a row. */
+static double read_scalar_row(hid_t file, const char *name, size_t row, size_t cols, size_t col)
+{
+    double x[N * H * S];
+    assert_true(cols <= H * S);
+    read_f64(file, name, x, N * cols);
+    return x[row * cols + col];
 }
 
 static void check_shape(hid_t file, const char *name, int rank, const hsize_t *dims)
@@ -487,7 +530,9 @@ static void test_root_attributes(void **state)
     int ver[2] = {0, 0};
     assert_true(H5LTget_attribute_int(file, "/", "format_version", ver) >= 0);
     assert_int_equal(ver[0], 1);
-    assert_int_equal(ver[1], 2);
+    assert_int_equal(ver[1], 3);
+    /* every sector of the sample lacks gva_gbp: losses on output */
+    check_attr_str(file, "/", "loss_basis", "output");
     assert_true(read_attr_u64(file, "/", "seed") == UINT64_C(18446744073709551557));
     assert_true(read_attr_u64(file, "/", "trials") == N);
     int h = 0, npy = 0;
@@ -557,12 +602,139 @@ static void test_coordinates_are_dimension_scales_in_each_group(void **state)
     check_dim(file, "/trials/sector_output_loss", 1, "/trials/sector");
     check_dim(file, "/trials/annual_loss", 1, "/trials/year");
     check_dim(file, "/trials/mineral_price_peak", 1, "/trials/mineral");
+    check_dim(file, "/trials/total_gva_loss", 0, "/trials/trial");
+    check_dim(file, "/trials/sector_gva_loss", 1, "/trials/sector");
+    check_dim(file, "/trials/sector_annual_loss", 0, "/trials/trial");
+    check_dim(file, "/trials/sector_annual_loss", 1, "/trials/year");
+    check_dim(file, "/trials/sector_annual_loss", 2, "/trials/sector");
+    check_dim(file, "/trials/mineral_price_mean", 1, "/trials/mineral");
+    check_dim(file, "/trials/mineral_market_short_months", 1, "/trials/mineral");
+    check_dim(file, "/trials/mineral_control_actions", 1, "/trials/mineral");
+    check_dim(file, "/trials/mineral_guard_months", 1, "/trials/mineral");
     check_dim(file, "/summary/sector_loss_quantile", 0, "/summary/sector");
     check_dim(file, "/summary/sector_loss_quantile", 1, "/summary/quantile");
     check_dim(file, "/summary/price_ratio_band", 0, "/summary/step");
     check_dim(file, "/summary/price_ratio_band", 1, "/summary/mineral");
     check_dim(file, "/summary/price_ratio_band", 2, "/summary/band");
     check_dim(file, "/mineral_name", 0, "/mineral");
+    H5Fclose(file);
+}
+
+/* The datasets of /trials, in the order of MR_TRIAL_VARS, with their shapes:
+   the file's layout (docs/OUTPUT.md), written out here rather than taken
+   from the table, so that a variable dropped from or added to the file is
+   noticed. */
+enum { D_T, D_TS, D_TM, D_TY, D_TYS };
+static const struct {
+    const char *name;
+    int shape;
+} TRIALS_DATA[] = {
+    {"total_loss", D_T},
+    {"total_gva_loss", D_T},
+    {"sector_gva_loss", D_TS},
+    {"sector_output_loss", D_TS},
+    {"sector_extra_cost", D_TS},
+    {"annual_loss", D_TY},
+    {"sector_annual_loss", D_TYS},
+    {"mineral_shortfall_mean", D_TM},
+    {"mineral_shortfall_peak", D_TM},
+    {"mineral_shortfall_months", D_TM},
+    {"mineral_price_peak", D_TM},
+    {"mineral_stockpile_empty_month", D_TM},
+    {"mineral_price_peak_market", D_TM},
+    {"mineral_home_price_peak", D_TM},
+    {"mineral_market_loss_peak", D_TM},
+    {"mineral_stock_drawn_peak", D_TM},
+    {"mineral_demand_destroyed", D_TM},
+    {"mineral_consumption_fall_peak", D_TM},
+    {"mineral_price_mean", D_TM},
+    {"mineral_market_short_months", D_TM},
+    {"mineral_control_actions", D_TM},
+    {"mineral_guard_months", D_TM},
+    {"sector_inoperability_peak", D_TS},
+    {"sector_inoperability_months", D_TS},
+};
+enum { NTRIALS_DATA = sizeof TRIALS_DATA / sizeof TRIALS_DATA[0] };
+
+typedef struct {
+    char names[32][40];
+    int n;
+} name_list;
+
+static herr_t collect_names_cb(hid_t grp, const char *name, const H5L_info_t *li, void *data)
+{
+    (void)grp;
+    (void)li;
+    name_list *l = data;
+    if (l->n >= 32 || strlen(name) >= sizeof l->names[0])
+        return -1;
+    strcpy(l->names[l->n++], name);
+    return 0;
+}
+
+static void test_trials_group_holds_every_variable(void **state)
+{
+    fixture *f = *state;
+    /* every value of every variable distinct (variable v, value e: 1000 (v + 1) + e + 0.25),
+       so that a variable written under another's name, or its rows or columns in another
+       order, is seen */
+    for (int v = 0; v < MR_NTRIAL_VARS; v++) {
+        double *x = mr_results_var(&f->res, &mr_trial_vars[v]);
+        assert_non_null(x);
+        size_t count = N * mr_cols_count(mr_trial_vars[v].cols, S, M, H);
+        for (size_t e = 0; e < count; e++)
+            x[e] = 1000.0 * (v + 1) + (double)e + 0.25;
+    }
+    char path[256];
+    hid_t file = write_and_open(f, path, sizeof path);
+    /* exactly the coordinates and the data above */
+    name_list got = {.n = 0};
+    hid_t g = H5Gopen2(file, "/trials", H5P_DEFAULT);
+    assert_true(g >= 0);
+    assert_true(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_names_cb, &got) >= 0);
+    H5Gclose(g);
+    const char *const coords[] = {"trial", "year", "mineral", "sector"};
+    assert_int_equal(got.n, NTRIALS_DATA + 4);
+    for (int k = 0; k < NTRIALS_DATA + 4; k++) {
+        const char *want = k < NTRIALS_DATA ? TRIALS_DATA[k].name : coords[k - NTRIALS_DATA];
+        bool found = false;
+        for (int l = 0; l < got.n; l++)
+            found = found || !strcmp(got.names[l], want);
+        if (!found) {
+            print_error("/trials has no %s\n", want);
+            fail();
+        }
+    }
+
+    /* the table's order is the file's order, and every variable's values,
+       units and description come back exactly */
+    const hsize_t dims[][3] = {
+        [D_T] = {N}, [D_TS] = {N, S}, [D_TM] = {N, M}, [D_TY] = {N, H}, [D_TYS] = {N, H, S}};
+    const int ranks[] = {[D_T] = 1, [D_TS] = 2, [D_TM] = 2, [D_TY] = 2, [D_TYS] = 3};
+    double x[N * H * S];
+    int k = 0;
+    for (int v = 0; v < MR_NTRIAL_VARS; v++) {
+        const mr_trial_var *tv = &mr_trial_vars[v];
+        if (!(tv->where & MR_VAR_FILE))
+            continue;
+        assert_true(k < NTRIALS_DATA);
+        assert_string_equal(tv->name, TRIALS_DATA[k].name);
+        char name[80];
+        snprintf(name, sizeof name, "/trials/%s", tv->name);
+        int shape = TRIALS_DATA[k].shape;
+        check_shape(file, name, ranks[shape], dims[shape]);
+        size_t count = N * mr_cols_count(tv->cols, S, M, H);
+        assert_true(count <= N * H * S);
+        read_f64(file, name, x, count);
+        if (memcmp(x, mr_results_cvar(&f->res, tv), count * sizeof *x) != 0) {
+            print_error("%s does not hold its results\n", name);
+            fail();
+        }
+        check_attr_str(file, name, "units", tv->units);
+        check_attr_str(file, name, "description", tv->description);
+        k++;
+    }
+    assert_int_equal(k, NTRIALS_DATA);
     H5Fclose(file);
 }
 
@@ -580,6 +752,25 @@ static void test_trials_datasets_hold_the_results(void **state)
     assert_memory_equal(x, f->res.sector_extra_cost, N * S * sizeof *x);
     read_f64(file, "/trials/mineral_stockpile_empty_month", x, N * M);
     assert_true(isnan(x[0]) && x[2] == 5.0 && isnan(x[1]));
+    /* the v2 variables: trial 3 (k = 4) by hand */
+    EXACT(read_scalar_row(file, "/trials/total_gva_loss", 3, 1, 0), 1200.0);
+    EXACT(read_scalar_row(file, "/trials/sector_gva_loss", 3, S, 1), 800.0);
+    EXACT(read_scalar_row(file, "/trials/sector_annual_loss", 3, H * S, 1 * S + 1), 560.0);
+    assert_true(fabs(read_scalar_row(file, "/trials/mineral_price_peak_market", 3, M, 1) -
+                     (1.25 + 0.06)) < 1e-12);
+    assert_true(fabs(read_scalar_row(file, "/trials/mineral_home_price_peak", 3, M, 0) -
+                     (1.125 + 0.09)) < 1e-12);
+    assert_true(fabs(read_scalar_row(file, "/trials/mineral_market_loss_peak", 3, M, 1) -
+                     (0.07 + 0.006)) < 1e-12);
+    EXACT(read_scalar_row(file, "/trials/mineral_stock_drawn_peak", 3, M, 1), 1.5);
+    EXACT(read_scalar_row(file, "/trials/mineral_demand_destroyed", 3, M, 0), 0.375);
+    assert_true(fabs(read_scalar_row(file, "/trials/mineral_consumption_fall_peak", 3, M, 1) -
+                     0.215) < 1e-12);
+    assert_true(fabs(read_scalar_row(file, "/trials/mineral_price_mean", 3, M, 1) -
+                     (1.125 + 0.009)) < 1e-12);
+    EXACT(read_scalar_row(file, "/trials/mineral_market_short_months", 3, M, 0), 5.0);
+    EXACT(read_scalar_row(file, "/trials/mineral_control_actions", 3, M, 1), 12.0);
+    EXACT(read_scalar_row(file, "/trials/mineral_guard_months", 3, M, 1), 6.0);
 
     const hsize_t d_ts[2] = {N, S}, d_tm[2] = {N, M}, d_ty[2] = {N, H}, d_t[1] = {N};
     check_shape(file, "/trials/total_loss", 1, d_t);
@@ -590,6 +781,17 @@ static void test_trials_datasets_hold_the_results(void **state)
     check_attr_str(file, "/trials/total_loss", "units", "GBP");
     check_attr_str(file, "/trials/mineral_shortfall_peak", "units", "1");
     check_attr_str(file, "/trials/mineral_shortfall_months", "units", "months");
+    check_attr_str(file, "/trials/total_gva_loss", "units", "GBP");
+    check_attr_str(file, "/trials/sector_annual_loss", "units", "GBP");
+    check_attr_str(file, "/trials/mineral_price_peak_market", "units", "1");
+    check_attr_str(file, "/trials/mineral_market_loss_peak", "units", "1");
+    check_attr_str(file, "/trials/mineral_stock_drawn_peak", "units", "months");
+    check_attr_str(file, "/trials/mineral_demand_destroyed", "units", "months");
+    check_attr_str(file, "/trials/mineral_consumption_fall_peak", "units", "1");
+    check_attr_str(file, "/trials/mineral_price_mean", "units", "1");
+    check_attr_str(file, "/trials/mineral_market_short_months", "units", "months");
+    check_attr_str(file, "/trials/mineral_control_actions", "units", "1");
+    check_attr_str(file, "/trials/mineral_guard_months", "units", "months");
 
     /* chunked along trials */
     hid_t ds = H5Dopen2(file, "/trials/annual_loss", H5P_DEFAULT);
@@ -1119,6 +1321,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_scenario_texts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_coordinates_are_dimension_scales_in_each_group, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_trials_group_holds_every_variable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trials_datasets_hold_the_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_total_loss_statistics, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary_annual_figures, setup, teardown),

@@ -223,6 +223,11 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_true(x->wgi_pv == y->wgi_pv);
         assert_int_equal(x->outage_source, y->outage_source);
         assert_process_equal(&x->outage, &y->outage);
+        assert_int_equal(x->aggregate, y->aggregate);
+        assert_int_equal(x->has_regime, y->has_regime);
+        assert_true(x->regime_tense_multiplier == y->regime_tense_multiplier);
+        assert_true(x->regime_calm_months == y->regime_calm_months);
+        assert_true(x->regime_tense_months == y->regime_tense_months);
     }
     assert_int_equal(a->nminerals, b->nminerals);
     for (int i = 0; i < a->nminerals; i++) {
@@ -246,6 +251,21 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         }
         assert_memory_equal(&x->stockpile, &y->stockpile, sizeof x->stockpile);
         assert_memory_equal(&x->price, &y->price, sizeof x->price);
+        const mr_market *u = &x->market, *v = &y->market;
+        assert_int_equal(u->present, v->present);
+        assert_true(u->stock_months == v->stock_months);
+        assert_true(u->stock_adjust_months == v->stock_adjust_months);
+        assert_true(u->stock_price_response == v->stock_price_response);
+        assert_true(u->elasticity_long_run == v->elasticity_long_run);
+        assert_true(u->substitution_months == v->substitution_months);
+        assert_true(u->world_demand_t == v->world_demand_t);
+        assert_int_equal(u->ndomestic, v->ndomestic);
+        if (u->ndomestic) {
+            assert_memory_equal(u->domestic_country, v->domestic_country,
+                                (size_t)u->ndomestic * sizeof(int));
+            assert_memory_equal(u->domestic_use, v->domestic_use,
+                                (size_t)u->ndomestic * sizeof(double));
+        }
     }
     assert_int_equal(a->nsectors, b->nsectors);
     for (int i = 0; i < a->nsectors; i++) {
@@ -253,6 +273,7 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_string_equal(x->id, y->id);
         assert_string_equal(x->name, y->name);
         assert_true(x->output_gbp == y->output_gbp);
+        assert_true(x->gva_gbp == y->gva_gbp);
         assert_int_equal(x->priority, y->priority);
         assert_true(x->recovery_rate == y->recovery_rate);
         assert_int_equal(x->combine, y->combine);
@@ -266,8 +287,15 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_string_equal(x->id, y->id);
         assert_string_equal(x->name, y->name);
         assert_int_equal(x->country, y->country);
+        assert_int_equal(x->scope, y->scope);
+        assert_true(x->processed_elsewhere == y->processed_elsewhere);
+        assert_true(x->licensing == y->licensing);
         assert_int_equal(x->nminerals, y->nminerals);
         assert_memory_equal(x->minerals, y->minerals, (size_t)x->nminerals * sizeof(int));
+        assert_int_equal(x->mineral_probability == NULL, y->mineral_probability == NULL);
+        if (x->mineral_probability)
+            assert_memory_equal(x->mineral_probability, y->mineral_probability,
+                                (size_t)x->nminerals * sizeof(double));
         assert_int_equal(x->stages[0], y->stages[0]);
         assert_int_equal(x->stages[1], y->stages[1]);
         assert_process_equal(&x->process, &y->process);
@@ -376,6 +404,8 @@ static void test_defaults(void **state)
     assert_true(m->price.elasticity == 0.3);
     assert_true(m->price.max_multiple == 10);
     assert_true(m->price.jump_rate == 0 && m->price.jump_mu == 0 && m->price.jump_sigma == 0);
+    assert_false(m->market.present); /* no market: model v1 */
+    assert_int_equal(m->market.ndomestic, 0);
 
     assert_int_equal(sc.nsectors, 1);
     const mr_sector *j = &sc.sectors[0];
@@ -392,12 +422,19 @@ static void test_defaults(void **state)
     assert_true(j->needs[0].demand_share == 0.25);
     assert_true(j->needs[0].spend_gbp == 0);
     assert_true(j->needs[0].buffer_months == 0);
+    assert_true(j->gva_gbp == 0); /* not given */
 
     assert_int_equal(sc.nevents, 0);
     assert_null(sc.events);
     assert_true(sc.interdependency[0] == 0);
     assert_true(sc.price_correlation[0] == 1);
 
+    /* a scenario without the market layer's keys resolves as before */
+    char *y = mr_scenario_resolved_yaml(&sc);
+    assert_non_null(y);
+    assert_null(strstr(y, "market"));
+    assert_null(strstr(y, "gva_gbp"));
+    free(y);
     check_round_trip(&sc);
     mr_scenario_free(&sc);
     assert_true(is_zero(&sc));
@@ -674,6 +711,62 @@ static void test_demo(void **state)
     mr_scenario_free(&sc);
 }
 
+/* The market layer's keys (tests/scenarios/market_keys.yaml), with a
+   country's regime, an event's minerals as a mapping of probabilities and
+   a licensing share (docs/MODEL.md §3r, §3s): read into their fields,
+   defaults filled in, and the resolved form reads back. */
+static void test_market_keys(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_error err;
+    if (mr_scenario_load("tests/scenarios/market_keys.yaml", &sc, &err))
+        fail_msg("%s", err.msg);
+    const mr_market *ga = &sc.minerals[0].market, *ni = &sc.minerals[1].market;
+    assert_true(ga->present);
+    assert_true(ga->stock_months == 2.5 && ga->stock_adjust_months == 6);
+    assert_true(ga->stock_price_response == 0.8 && ga->elasticity_long_run == 0.9);
+    assert_true(ga->substitution_months == 24 && ga->world_demand_t == 700);
+    assert_int_equal(ga->ndomestic, 2); /* file order: CN, AU */
+    assert_int_equal(ga->domestic_country[0], 0);
+    assert_int_equal(ga->domestic_country[1], 2);
+    assert_true(ga->domestic_use[0] == 0.6 && ga->domestic_use[1] == 0.01);
+    /* market: {} is present, with every default; the long run is the short */
+    assert_true(ni->present);
+    assert_true(ni->stock_months == 0 && ni->stock_adjust_months == 3);
+    assert_true(ni->stock_price_response == 1 && ni->substitution_months == 12);
+    assert_true(ni->elasticity_long_run == sc.minerals[1].price.elasticity);
+    assert_true(ni->world_demand_t == 0);
+    assert_int_equal(ni->ndomestic, 0);
+    assert_false(sc.minerals[2].market.present);
+    assert_true(sc.sectors[0].gva_gbp == 8e9 && sc.sectors[1].gva_gbp == 0);
+    assert_int_equal(sc.events[0].scope, MR_SCOPE_EXPORTS);
+    assert_true(sc.events[0].licensing == 0.3);
+    assert_null(sc.events[0].mineral_probability); /* the list form */
+    assert_int_equal(sc.events[1].scope, MR_SCOPE_ORE);
+    assert_true(sc.events[1].processed_elsewhere == 0.7);
+    assert_true(sc.events[1].licensing == 0);
+    assert_int_equal(sc.events[2].scope, MR_SCOPE_PRODUCTION);
+    assert_true(sc.events[2].processed_elsewhere == 0);
+    /* minerals as a mapping: file order (nickel, then gallium), each its
+       probability, 1 kept */
+    const mr_event *ev = &sc.events[2];
+    assert_int_equal(ev->nminerals, 2);
+    assert_int_equal(ev->minerals[0], 1);
+    assert_int_equal(ev->minerals[1], 0);
+    assert_non_null(ev->mineral_probability);
+    assert_true(ev->mineral_probability[0] == 0.5 && ev->mineral_probability[1] == 1);
+    /* CN's regime; the others have none */
+    const mr_country *cn = &sc.countries[0];
+    assert_true(cn->has_regime);
+    assert_true(cn->regime_tense_multiplier == 4);
+    assert_true(cn->regime_calm_months == 96 && cn->regime_tense_months == 24);
+    for (int c = 1; c < sc.ncountries; c++)
+        assert_false(sc.countries[c].has_regime);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+}
+
 /* ------------------------------------------------------------ extends */
 
 static void parse_ok(const char *path, const char *text, mr_scenario *sc)
@@ -944,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_market_keys),
         cmocka_unit_test(test_extends_override),
         cmocka_unit_test(test_extends_bundle_without_files),
         cmocka_unit_test(test_extends_errors),

@@ -34,7 +34,7 @@
 #include "sim/minrisk.h"
 #include "sim/scenario/loader.h"
 
-/* Every key given in some instance (ids AA BB CC NS, m1 m2, s1 s2, e1). */
+/* Every key given in some instance (ids AA BB CC NS, m1 m2, s1 s2, e1 e2 e3 e4). */
 static const char *FULL =
     "name: schema test\n"
     "description: every key of the format\n"
@@ -64,6 +64,7 @@ static const char *FULL =
     "      rate_per_year: 0.1\n"
     "      severity: {fixed: 0.3}\n"
     "      duration_months: {lognormal: {median: 2, sigma: 0.5}}\n"
+    "    regime: {tense_multiplier: 4, calm_months: 96, tense_months: 24}\n"
     "  BB:\n"
     "    outage: {rate_per_year: 0.1, severity: {uniform: [0.1, 0.5]},\n"
     "             duration_months: {fixed: 2}}\n"
@@ -96,6 +97,14 @@ static const char *FULL =
     "      elasticity: 0.3\n"
     "      max_multiple: 10\n"
     "      jumps: {rate_per_year: 0.1, mu: 0.1, sigma: 0.2}\n"
+    "    market:\n"
+    "      stock_months: 1\n"
+    "      stock_adjust_months: 3\n"
+    "      stock_price_response: 1\n"
+    "      elasticity_long_run: 0.6\n"
+    "      substitution_months: 12\n"
+    "      world_demand_t: 1000\n"
+    "      domestic_use: {AA: 0.2, BB: 0.1}\n"
     "  m2:\n"
     "    demand_t: 10\n"
     "    mining: [{country: BB, share: 1}]\n"
@@ -114,6 +123,7 @@ static const char *FULL =
     "  s1:\n"
     "    name: Sector one\n"
     "    output_gbp: 1e9\n"
+    "    gva_gbp: 4e8\n"
     "    priority: 1\n"
     "    recovery_rate: 1\n"
     "    combine: limiting\n"
@@ -134,6 +144,28 @@ static const char *FULL =
     "    duration_months: 3\n"
     "    occurrences:\n"
     "      - {start_years: 1, severity: 0.5, duration_months: 2}\n"
+    "  e2:\n"
+    "    country: AA\n"
+    "    minerals: [m1]\n"
+    "    scope: ore\n"
+    "    processed_elsewhere: 0.5\n"
+    "    rate_per_year: 0.1\n"
+    "    severity: 0.5\n"
+    "    duration_months: 3\n"
+    "  e3:\n"
+    "    country: BB\n"
+    "    minerals: [m2]\n"
+    "    scope: exports\n"
+    "    licensing: 0.5\n"
+    "    rate_per_year: 0.1\n"
+    "    severity: 0.5\n"
+    "    duration_months: 3\n"
+    "  e4:\n"
+    "    country: AA\n"
+    "    minerals: {m1: 0.5}\n"
+    "    rate_per_year: 0.1\n"
+    "    severity: 0.5\n"
+    "    duration_months: 3\n"
     "interdependency:\n"
     "  s1: {s2: 0.1}\n"
     "price_correlation:\n"
@@ -159,6 +191,7 @@ static const char *MINIMAL = "name: defaults\n"
                              "    refining: [{country: AA, share: 1}]\n"
                              "    stockpile: {target_months: 3}\n"
                              "    price: {ref: 1000, jumps: {rate_per_year: 0}}\n"
+                             "    market: {}\n"
                              "  m2:\n"
                              "    demand_t: 100\n"
                              "    mining: [{country: AA, share: 1}]\n"
@@ -169,7 +202,10 @@ static const char *MINIMAL = "name: defaults\n"
                              "    needs: [{mineral: m1, dependent_share: 0.5, demand_share: 0.3}]\n"
                              "  s2:\n"
                              "    output_gbp: 1e9\n"
-                             "    needs: []\n";
+                             "    needs: []\n"
+                             "events:\n"
+                             "  e1: {country: AA, minerals: [m1], rate_per_year: 0, severity: 0,\n"
+                             "       duration_months: 1}\n";
 static const char *POLICIES = "policies:\n"
                               "  diversification_cap: {cap: 1, new_source: {country: BB}}\n"
                               "  rationing: {rule: priority}\n";
@@ -266,6 +302,8 @@ static bool concrete(const char *path, char *out, size_t n)
         {"<process>", "countries.AA.outage"},
         {"interdependency.<sector>.<sector>", "interdependency.s1.s2"},
         {"price_correlation.<mineral>.<mineral>", "price_correlation.m1.m2"},
+        {"minerals.<id>.market.domestic_use.<country>", "minerals.m1.market.domestic_use.AA"},
+        {"events.<id>.minerals.<mineral>", "events.e4.minerals.m1"},
         {"countries.<id>", "countries.AA"},
         {"minerals.<id>", "minerals.m1"},
         {"sectors.<id>", "sectors.s1"},
@@ -439,7 +477,7 @@ static void test_words_are_the_loaders(void **state)
             fail_msg("%s: the loader says\n  %s\nthe schema says %s", path, msg, words);
         tested++;
     }
-    assert_int_equal(tested, 6);
+    assert_int_equal(tested, 7);
 }
 
 /* ---- required keys ------------------------------------------------------ */
@@ -561,10 +599,21 @@ static void test_defaults_are_what_the_loader_fills_in(void **state)
         char path[512], rule[520];
         assert_true(concrete(k[i].path, path, sizeof path));
         const char *got;
+        char num[32];
+        static const char *const scopes[] = {"production", "exports", "ore"};
         if (!strcmp(path, "countries.AA.aggregate")) {
             /* the resolved form leaves out aggregate: false */
             assert_null(find_leaf(&plain, path));
             got = a.countries[0].aggregate ? "true" : "false";
+        } else if (!strncmp(path, "events.e1.", 10)) {
+            /* and scope: production, with the keys of the other scopes */
+            assert_null(find_leaf(&plain, path));
+            bool lic = !strcmp(path + 10, "licensing");
+            snprintf(num, sizeof num, "%.17g",
+                     lic ? a.events[0].licensing : a.events[0].processed_elsewhere);
+            got = !strcmp(path + 10, "scope")                        ? scopes[a.events[0].scope]
+                  : lic || !strcmp(path + 10, "processed_elsewhere") ? num
+                                                                     : NULL;
         } else {
             /* a word-or-mapping key resolves to its mapping form {rule: ...} */
             snprintf(rule, sizeof rule, "%s.rule", path);

@@ -214,10 +214,10 @@ static void test_allocation_sums_to_each_trials_loss(void **state)
         if (res.total_loss[i] < cut)
             continue;
         assert_int_equal(mr_replayer_run(rp, i, &row, &tr), 0);
-        mr_attr_allocate(&pl, &tr, row.sector_output_loss, row.sector_extra_cost, &w, out);
+        mr_attr_allocate(&pl, &tr, row.sector_gva_loss, row.sector_extra_cost, &w, out);
         for (int s = 0; s <= S; s++) {
             const double *a = out + (size_t)s * (size_t)K;
-            double L = s < S ? res.sector_output_loss[i * (size_t)S + (size_t)s] +
+            double L = s < S ? res.sector_gva_loss[i * (size_t)S + (size_t)s] +
                                    res.sector_extra_cost[i * (size_t)S + (size_t)s]
                              : res.total_loss[i];
             double sm = a[pl.none], sc_ = a[pl.none], mag = fabs(L);

@@ -88,6 +88,8 @@ static void check_every_trial(mr_scenario *sc)
     } vars[] = {
         {offsetof(mr_results, total_loss), 0, "total_loss"},
         {offsetof(mr_results, sector_output_loss), 'S', "sector_output_loss"},
+        {offsetof(mr_results, sector_gva_loss), 'S', "sector_gva_loss"},
+        {offsetof(mr_results, total_gva_loss), 0, "total_gva_loss"},
         {offsetof(mr_results, sector_extra_cost), 'S', "sector_extra_cost"},
         {offsetof(mr_results, annual_loss), 'H', "annual_loss"},
         {offsetof(mr_results, sector_annual_loss), 'A', "sector_annual_loss"},
@@ -116,10 +118,10 @@ static void check_every_trial(mr_scenario *sc)
         for (size_t j = 0; j < S; j++) {
             double ol = 0.0, xc = 0.0;
             for (size_t t = 0; t < T; t++) {
-                ol += tr.output_loss[t * S + j];
+                ol += tr.value_loss[t * S + j];
                 xc += tr.extra_cost[t * S + j];
             }
-            if (memcmp(&ol, &row.sector_output_loss[j], sizeof ol) ||
+            if (memcmp(&ol, &row.sector_gva_loss[j], sizeof ol) ||
                 memcmp(&xc, &row.sector_extra_cost[j], sizeof xc))
                 fail_msg("trial %llu: the trace's losses of sector %zu do not add up",
                          (unsigned long long)i, j);
@@ -127,7 +129,7 @@ static void check_every_trial(mr_scenario *sc)
         for (size_t t = 0; t < T; t++)
             for (size_t j = 0; j < S; j++)
                 annual[(t / (size_t)md->n) * S + j] +=
-                    tr.output_loss[t * S + j] + tr.extra_cost[t * S + j];
+                    tr.value_loss[t * S + j] + tr.extra_cost[t * S + j];
         for (size_t y = 0; y < H; y++) {
             double a = 0.0;
             for (size_t j = 0; j < S; j++)

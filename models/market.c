@@ -1,0 +1,121 @@
+/* market.c - the market layer of one mineral (docs/MODEL.md §5m). */
+#include "models/market.h"
+
+#include <math.h>
+
+double mr_market_demand(int nseg, const double *w, const double *eps, double p)
+{
+    double d = 0.0;
+    for (int k = 0; k < nseg; k++)
+        d += w[k] * exp(-eps[k] * p);
+    return d;
+}
+
+double mr_market_release(const mr_market_rule *r, double stock, double h, double p)
+{
+    double s = (stock - r->rest_months * exp(-r->response * p)) / r->adjust_months;
+    double most = stock / h;
+    return s < most ? s : most;
+}
+
+/* Excess demand f(p) = D(p) - supply - S(p) and its derivative. */
+static double excess(int nseg, const double *w, const double *eps, double supply, double stock,
+                     const mr_market_rule *r, double h, double p, double *dfdp, double *demand,
+                     double *release)
+{
+    double d = 0.0, dd = 0.0;
+    for (int k = 0; k < nseg; k++) {
+        double x = w[k] * exp(-eps[k] * p);
+        d += x;
+        dd -= eps[k] * x;
+    }
+    double target = r->rest_months * exp(-r->response * p);
+    double s = (stock - target) / r->adjust_months, ds = r->response * target / r->adjust_months;
+    if (s >= stock / h) { /* the whole stock goes: S no longer depends on p */
+        s = stock / h;
+        ds = 0.0;
+    }
+    *dfdp = dd - ds;
+    *demand = d;
+    *release = s;
+    return d - supply - s;
+}
+
+mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
+                               double stock, const mr_market_rule *r, double h, double p0)
+{
+    mr_market_step out = {0.0, 0.0, 0.0, 1.0, 0};
+    double lo = -r->guard, hi = r->guard, df, d, s;
+    double fhi = excess(nseg, w, eps, supply, stock, r, h, hi, &df, &d, &s);
+    if (fhi >= 0.0) { /* short even at the guard price: ration the rest; stockholders
+                         do not rebuild in a rationed market */
+        if (s < 0.0)
+            s = 0.0;
+        out.p = hi;
+        out.demand = d;
+        out.release = s;
+        out.served = d > 0.0 ? (supply + s) / d : 1.0;
+        if (out.served > 1.0)
+            out.served = 1.0;
+        if (out.served < 0.0)
+            out.served = 0.0;
+        out.guard = fhi > 0.0 ? 1 : 0;
+        return out;
+    }
+    double flo = excess(nseg, w, eps, supply, stock, r, h, lo, &df, &d, &s);
+    if (flo <= 0.0) { /* a glut even at the floor price */
+        out.p = lo;
+        out.demand = d;
+        out.release = s;
+        out.guard = flo < 0.0 ? -1 : 0;
+        return out;
+    }
+    /* f(lo) > 0 > f(hi): the root is inside; safeguarded Newton */
+    double p = p0 > lo && p0 < hi ? p0 : 0.5 * (lo + hi);
+    for (int it = 0; it < 200; it++) {
+        double f = excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
+        if (f == 0.0)
+            break;
+        if (f > 0.0)
+            lo = p;
+        else
+            hi = p;
+        double next = df < 0.0 ? p - f / df : 0.5 * (lo + hi);
+        if (!(next > lo && next < hi))
+            next = 0.5 * (lo + hi);
+        double step = fabs(next - p);
+        p = next;
+        if (step <= 1e-13 || hi - lo <= 1e-13)
+            break;
+    }
+    (void)excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
+    out.p = p;
+    out.demand = d;
+    out.release = s;
+    return out;
+}
+
+double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age)
+{
+    if (!(age > 0.0))
+        return eps_short;
+    return eps_long + (eps_short - eps_long) * exp(-age / tau_months);
+}
+
+double mr_market_need_elasticity(double cost_share, double sigma, double eps_short, double eps)
+{
+    return cost_share + sigma * eps_short + (eps - eps_short);
+}
+
+double mr_market_buyer_cost(double eps, double p, double s, double n)
+{
+    return mr_market_extra_cost(eps, p) + (n - 1.0) * (s * exp(-eps * p)); /* S^(1-eps) */
+}
+
+double mr_market_extra_cost(double eps, double y)
+{
+    double k = 1.0 - eps;
+    if (k == 0.0)
+        return y; /* ln P, the limit eps -> 1 (expm1 keeps k y accurate for any other k) */
+    return expm1(k * y) / k;
+}

@@ -1,0 +1,74 @@
+/* market.h - the market layer of one mineral (docs/MODEL.md §5m, model v2):
+ * the open market's price clears supply, commercial stocks and demand
+ * segments of their own elasticity, step by step.
+ *
+ * Quantities are fractions of the open market's normal demand (a flow per
+ * unit time), stocks are months of that demand, prices are log ratios to
+ * the reference price P0. Pure functions of their arguments: no state, no
+ * random numbers, the same result on every thread.
+ */
+#ifndef MR_MARKET_H
+#define MR_MARKET_H
+
+/* Commercial stocks: at rest `rest_months`; stockholders release (S > 0)
+   or rebuild (S < 0) at S(p) = (K - rest e^{-eta p}) / tau, never more than
+   the stock holds in one step (S <= K / h). */
+typedef struct {
+    double rest_months;   /* K-bar, months of demand */
+    double adjust_months; /* tau_s > 0 */
+    double response;      /* eta_s >= 0 */
+    double guard;         /* ln(max_multiple) > 0: |p| <= guard (a numerical guard only) */
+} mr_market_rule;
+
+typedef struct {
+    double p;       /* clearing log price (0 at rest) */
+    double release; /* S(p): stock released (> 0) or rebuilt (< 0), fraction of demand */
+    double demand;  /* D(p) = sum_k w_k e^{-eps_k p}, fraction of normal demand */
+    double served;  /* share of demand served: 1 unless the guard binds at +guard */
+    int guard;      /* +1 the upper guard binds (shortage rationed), -1 the lower
+                       (surplus unsold), 0 the market cleared */
+} mr_market_step;
+
+/* Demand of the segments at log price p: sum_k w_k exp(-eps_k p). */
+double mr_market_demand(int nseg, const double *w, const double *eps, double p);
+
+/* Stock flow S(p) for stock level K (months) and step h (months). */
+double mr_market_release(const mr_market_rule *r, double stock, double h, double p);
+
+/* Clear the market of one step: find p in [-guard, guard] with
+     D(p) = supply + S(p),
+   D decreasing and S increasing in p, so the root is unique; safeguarded
+   Newton from p0 (the previous step's price), bisection when a Newton step
+   leaves the bracket, to |dp| <= 1e-13 (at most 200 iterations). When even
+   the guard price leaves demand above supply, p = guard and the rest is
+   rationed: served = (supply + S) / D. */
+mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
+                               double stock, const mr_market_rule *r, double h, double p0);
+
+/* Elasticity at shortage age a (months): eps_LR + (eps_SR - eps_LR) e^{-a / tau}. */
+double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age);
+
+/* Elasticity of a buyer that is a cost share c of its output and can
+   substitute the fraction sigma of its need at once, when the market's
+   elasticity has moved from eps_short to eps (docs/MODEL.md §6m):
+   c + sigma eps_short + (eps - eps_short). In the short run only its
+   substitutable part responds; the thrifting and substitution that follow
+   a lasting price rise reach every buyer. */
+double mr_market_need_elasticity(double cost_share, double sigma, double eps_short, double eps);
+
+/* Extra cost per unit of normal spend of a buyer of elasticity eps when the
+   scarcity price is S = exp(p) and the noise factor N (mean 1): it adjusts
+   its quantity to S (substitution and thrifting answer a shortage, not the
+   month-to-month noise) and pays N on what it buys:
+     mr_market_extra_cost(eps, p) + (N - 1) S^(1 - eps)
+   (docs/MODEL.md §6m). With no scarcity (p = 0) it is N - 1, so the noise
+   costs nothing on average. */
+double mr_market_buyer_cost(double eps, double p, double s, double n);
+
+/* Extra cost per unit of normal spend of a buyer of elasticity eps at log
+   price y: the change of its consumer surplus, int_1^P x^-eps dx =
+   (P^{1-eps} - 1) / (1 - eps) (ln P when eps = 1): between x(P)(P - 1)
+   and P - 1, so a buyer that cannot substitute (eps = 0) pays P - 1. */
+double mr_market_extra_cost(double eps, double y);
+
+#endif

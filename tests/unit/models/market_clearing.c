@@ -1,0 +1,453 @@
+/* market_clearing.c - the market layer of model v2 (MODEL §5m, §6m, §3s)
+ * against values worked out by hand. Every expected value below is a
+ * closed form derived in the comment above it (the decimals in the comments
+ * are those closed forms evaluated with a calculator), never a number taken
+ * from running models/market.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "models/market.h"
+#include "models/prices.h"
+#include "models/supply.h"
+
+#include <math.h>
+
+#define assert_close(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+/* A market without commercial stocks: K = Kbar = 0, so S(p) = 0 for every p
+   (min(0 / tau, 0 / h) = 0). */
+static mr_market_rule no_stock(double max_multiple)
+{
+    mr_market_rule r = {
+        .rest_months = 0.0, .adjust_months = 3.0, .response = 0.0, .guard = log(max_multiple)};
+    return r;
+}
+
+/* --- the building blocks: D(p) and S(p) --- */
+
+static void test_demand_and_release_by_hand(void **state)
+{
+    (void)state;
+    const double w[] = {0.5, 0.5}, eps[] = {1.0, 2.0};
+    /* D(0) = 0.5 + 0.5 = 1; D(ln 2) = 0.5/2 + 0.5/4 = 0.375 */
+    assert_true(mr_market_demand(2, w, eps, 0.0) == 1.0);
+    assert_close(mr_market_demand(2, w, eps, log(2.0)), 0.375, 1e-15);
+    /* D(-ln 2) = 0.5*2 + 0.5*4 = 3 */
+    assert_close(mr_market_demand(2, w, eps, -log(2.0)), 3.0, 1e-14);
+
+    /* Kbar = 3, tau = 3, eta = 1:
+       K = 3, p = 0:    S = (3 - 3)/3 = 0
+       K = 3, p = ln 2: S = (3 - 3/2)/3 = 0.5  (below K/h = 3)
+       K = 1.5, p = 0:  S = (1.5 - 3)/3 = -0.5 (a rebuild) */
+    mr_market_rule r = {.rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = 5.0};
+    assert_true(mr_market_release(&r, 3.0, 1.0, 0.0) == 0.0);
+    assert_close(mr_market_release(&r, 3.0, 1.0, log(2.0)), 0.5, 1e-15);
+    assert_close(mr_market_release(&r, 1.5, 1.0, 0.0), -0.5, 1e-15);
+    /* The clamp S <= K/h: K = 0.1, p = ln 10: (0.1 - 0.3)/3 < 0, no clamp;
+       Kbar = 0: S = 0.1/3 = 0.0333 < K/h = 0.1 for h = 1, but with h = 0.25
+       K/h = 0.4 and with tau = 0.01 S = 10 > K/h: S = K/h = 0.4 exactly. */
+    assert_close(mr_market_release(&r, 0.1, 1.0, log(10.0)), (0.1 - 0.3) / 3.0, 1e-15);
+    mr_market_rule empty = {
+        .rest_months = 0.0, .adjust_months = 3.0, .response = 1.0, .guard = 5.0};
+    assert_close(mr_market_release(&empty, 0.1, 1.0, 0.7), 0.1 / 3.0, 1e-16);
+    empty.adjust_months = 0.01;
+    assert_true(mr_market_release(&empty, 0.1, 0.25, 0.7) == 0.1 / 0.25);
+}
+
+/* --- 1. two segments, no stock: a quadratic in x = e^{-p} --- */
+
+static void test_two_segments_solve_a_quadratic(void **state)
+{
+    (void)state;
+    /* w = {0.5, 0.5}, eps = {1, 2}: D(p) = 0.5 x + 0.5 x^2 with x = e^{-p}.
+       Supply A = 0.6, S = 0: 0.5 x + 0.5 x^2 = 0.6  <=>  x^2 + x - 1.2 = 0,
+         x = (-1 + sqrt(1 + 4.8)) / 2 = (-1 + sqrt(5.8)) / 2 = 0.70415945787923
+         p = -ln x                                            = 0.35075044580259
+       inside the guard ln 10 = 2.302585. */
+    const double w[] = {0.5, 0.5}, eps[] = {1.0, 2.0};
+    const mr_market_rule r = no_stock(10.0);
+    const double x = (-1.0 + sqrt(5.8)) / 2.0, p = -log(x);
+    /* from the rest price and from the far side: the same root */
+    const double starts[] = {0.0, 2.0, -2.0, 0.35};
+    for (int i = 0; i < 4; i++) {
+        mr_market_step st = mr_market_clear(2, w, eps, 0.6, 0.0, &r, 1.0, starts[i]);
+        assert_close(st.p, p, 1e-12);
+        assert_close(st.demand, 0.6, 1e-12);
+        assert_true(st.release == 0.0);
+        assert_true(st.served == 1.0);
+        assert_int_equal(st.guard, 0);
+    }
+}
+
+/* --- 2. one segment, no stock: v1's scarcity premium --- */
+
+static void test_one_segment_is_v1_scarcity_premium(void **state)
+{
+    (void)state;
+    /* One segment of weight 1 and elasticity eps, A = 1 - u, S = 0:
+         e^{-eps p} = 1 - u  <=>  p = -ln(1 - u) / eps          (MODEL §5)
+       u = 0.36, eps = 0.15: p = -ln 0.64 / 0.15 = 2.97524735085613,
+       inside the guard ln 100 = 4.60517 (ln 10 = 2.30 would bind). */
+    const double w[] = {1.0}, eps[] = {0.15};
+    const mr_market_rule r = no_stock(100.0);
+    const double p = -log(0.64) / 0.15;
+    mr_market_step st = mr_market_clear(1, w, eps, 0.64, 0.0, &r, 1.0, 0.0);
+    assert_close(st.p, p, 1e-12);
+    assert_close(st.p, mr_scarcity_premium(0.36, 0.15, 100.0), 1e-12);
+    assert_close(st.demand, 0.64, 1e-12);
+    assert_true(st.release == 0.0);
+    assert_true(st.served == 1.0);
+    assert_int_equal(st.guard, 0);
+
+    /* u = 0.1, eps = 1: p = -ln 0.9 = 0.105360515657826 */
+    const double one[] = {1.0};
+    st = mr_market_clear(1, w, one, 0.9, 0.0, &r, 1.0, 0.0);
+    assert_close(st.p, -log(0.9), 1e-12);
+    assert_close(st.p, mr_scarcity_premium(0.1, 1.0, 100.0), 1e-12);
+}
+
+/* --- at rest: A = 1, K = Kbar gives p = 0, S = 0, D = 1 exactly --- */
+
+static void test_at_rest_the_price_is_zero(void **state)
+{
+    (void)state;
+    /* D(0) = 0.7 + 0.3 = 1 = A + S(0) = 1 + (3 - 3)/3: p = 0 is the root,
+       and Newton from p0 = 0 sees f(0) = 0 at once. */
+    const double w[] = {0.7, 0.3}, eps[] = {0.2, 1.0};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = log(10.0)};
+    mr_market_step st = mr_market_clear(2, w, eps, 1.0, 3.0, &r, 1.0, 0.0);
+    assert_true(st.p == 0.0);
+    assert_true(st.release == 0.0);
+    assert_true(st.demand == 1.0);
+    assert_true(st.served == 1.0);
+    assert_int_equal(st.guard, 0);
+}
+
+/* --- 3. with commercial stocks --- */
+
+static void test_stock_at_rest_does_not_move(void **state)
+{
+    (void)state;
+    /* eps = 0.5, Kbar = 3, tau = 3, eta = 0 (desired stock constant), h = 1,
+       K = 3, A = 0.7: S(p) = (3 - 3 e^{0})/3 = 0 for every p, so
+         e^{-0.5 p} = 0.7  <=>  p = -ln 0.7 / 0.5 = 0.713349887877465 */
+    const double w[] = {1.0}, eps[] = {0.5};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 0.0, .guard = log(10.0)};
+    mr_market_step st = mr_market_clear(1, w, eps, 0.7, 3.0, &r, 1.0, 0.0);
+    assert_close(st.p, -log(0.7) / 0.5, 1e-12);
+    assert_true(st.release == 0.0);
+    assert_close(st.demand, 0.7, 1e-12);
+    assert_int_equal(st.guard, 0);
+}
+
+static void test_stock_rebuild_is_demand(void **state)
+{
+    (void)state;
+    /* Same rule, K = 1.5 (below rest), A = 1 (supply whole):
+         S = (1.5 - 3)/3 = -0.5 for every p (eta = 0): the rebuild is demand,
+         D(p) = A + S  <=>  e^{-0.5 p} = 1 - 0.5 = 0.5
+                       <=>  p = 2 ln 2 = 1.38629436111989 (> 0: the price rises)
+       inside the guard ln 10 = 2.302585. */
+    const double w[] = {1.0}, eps[] = {0.5};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 0.0, .guard = log(10.0)};
+    mr_market_step st = mr_market_clear(1, w, eps, 1.0, 1.5, &r, 1.0, 0.0);
+    assert_close(st.p, 2.0 * log(2.0), 1e-12);
+    assert_close(st.release, -0.5, 1e-15);
+    assert_close(st.demand, 0.5, 1e-12);
+    assert_true(st.served == 1.0);
+    assert_int_equal(st.guard, 0);
+}
+
+static void test_price_responsive_stock_linear(void **state)
+{
+    (void)state;
+    /* eps = 1, eta = 1, x = e^{-p}: D = x, S = (K - Kbar x)/tau, and
+         x = A + (K - Kbar x)/tau  <=>  x = (A tau + K) / (tau + Kbar),
+       linear in x. Kbar = 3, tau = 3, K = 3, A = 0.8:
+         x = (2.4 + 3) / 6 = 0.9,  p = -ln 0.9 = 0.105360515657826,
+         S = (3 - 2.7)/3 = 0.1 (stock drawn; below K/h = 3),
+       and D = 0.9 = A + S. */
+    const double w[] = {1.0}, eps[] = {1.0};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = log(10.0)};
+    mr_market_step st = mr_market_clear(1, w, eps, 0.8, 3.0, &r, 1.0, 0.0);
+    assert_close(st.p, -log(0.9), 1e-12);
+    assert_close(st.release, 0.1, 1e-12);
+    assert_close(st.demand, 0.9, 1e-12);
+    assert_int_equal(st.guard, 0);
+}
+
+static void test_price_responsive_stock_quadratic(void **state)
+{
+    (void)state;
+    /* eps = 2, eta = 1, x = e^{-p}: D = x^2, S = (K - Kbar x)/tau:
+         x^2 = A + (K - Kbar x)/tau  <=>  x^2 + (Kbar/tau) x - (A + K/tau) = 0.
+       Kbar = 3, tau = 3, K = 2 (below rest), A = 0.9:
+         x^2 + x - c = 0,  c = 0.9 + 2/3 = 1.56666...
+         x = (-1 + sqrt(1 + 4c)) / 2 = 0.847837774610382
+         p = -ln x                   = 0.165065965016580
+         S = (2 - 3x)/3              = -0.181171107943715 (still rebuilding)
+         D = x^2                     = 0.718828892056285 = A + S. */
+    const double w[] = {1.0}, eps[] = {2.0};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = log(10.0)};
+    const double c = 0.9 + 2.0 / 3.0, x = (-1.0 + sqrt(1.0 + 4.0 * c)) / 2.0;
+    mr_market_step st = mr_market_clear(1, w, eps, 0.9, 2.0, &r, 1.0, 0.0);
+    assert_close(st.p, -log(x), 1e-12);
+    assert_close(st.release, (2.0 - 3.0 * x) / 3.0, 1e-12);
+    assert_close(st.demand, x * x, 1e-12);
+    assert_close(st.demand, 0.9 + st.release, 1e-12);
+    assert_int_equal(st.guard, 0);
+}
+
+/* --- 4. the guard --- */
+
+static void test_upper_guard_rations(void **state)
+{
+    (void)state;
+    /* eps = 0.1, guard g = ln 10, no stock, A = 0.5:
+         D(g) = 10^{-0.1} = 0.794328234724281 > 0.5: short even at the guard,
+         p = g, served = A / D(g) = 0.5 * 10^{0.1} = 0.629462705897084. */
+    const double w[] = {1.0}, eps[] = {0.1};
+    const mr_market_rule r = no_stock(10.0);
+    mr_market_step st = mr_market_clear(1, w, eps, 0.5, 0.0, &r, 1.0, 0.0);
+    assert_true(st.p == log(10.0));
+    assert_close(st.demand, pow(10.0, -0.1), 1e-15);
+    assert_close(st.served, 0.5 * pow(10.0, 0.1), 1e-14);
+    assert_true(st.release == 0.0);
+    assert_int_equal(st.guard, 1);
+
+    /* With a stock: Kbar = 3, tau = 3, eta = 1, K = 0.6, h = 1:
+         S(g) = (0.6 - 3/10)/3 = 0.1 (below K/h = 0.6),
+         A + S(g) = 0.6 < D(g) = 0.794: the guard binds,
+         served = 0.6 * 10^{0.1} = 0.755355247076500. */
+    const mr_market_rule rs = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = log(10.0)};
+    st = mr_market_clear(1, w, eps, 0.5, 0.6, &rs, 1.0, 0.0);
+    assert_true(st.p == log(10.0));
+    assert_close(st.release, 0.1, 1e-15);
+    assert_close(st.demand, pow(10.0, -0.1), 1e-15);
+    assert_close(st.served, 0.6 * pow(10.0, 0.1), 1e-14);
+    assert_int_equal(st.guard, 1);
+}
+
+static void test_lower_guard_glut(void **state)
+{
+    (void)state;
+    /* eps = 0.1, guard ln 10, no stock, A = 3 (a glut):
+         D(-g) = 10^{0.1} = 1.258925411794167 < 3: surplus even at the floor,
+         p = -ln 10, guard = -1, demand 10^{0.1}, everyone served. */
+    const double w[] = {1.0}, eps[] = {0.1};
+    const mr_market_rule r = no_stock(10.0);
+    mr_market_step st = mr_market_clear(1, w, eps, 3.0, 0.0, &r, 1.0, 0.0);
+    assert_true(st.p == -log(10.0));
+    assert_close(st.demand, pow(10.0, 0.1), 1e-14);
+    assert_true(st.served == 1.0);
+    assert_true(st.release == 0.0);
+    assert_int_equal(st.guard, -1);
+}
+
+/* --- 5. the release clamp S <= K/h --- */
+
+static void test_release_clamped_to_the_stock(void **state)
+{
+    (void)state;
+    /* eps = 0.5, Kbar = 0.1, tau = 0.05, eta = 1, K = 0.1, h = 1, A = 0.3:
+         unclamped S(p) = (0.1 - 0.1 e^{-p}) / 0.05 = 2 (1 - e^{-p}),
+         which reaches K/h = 0.1 at e^{-p} = 0.95, p = -ln 0.95 = 0.0513.
+       Supposing the clamp binds: e^{-0.5 p} = 0.3 + 0.1 = 0.4,
+         p = -2 ln 0.4 = 1.83258146374831 > 0.0513 (so it does bind) and
+         < ln 10 (inside the guard). release = K/h = 0.1 exactly. */
+    const double w[] = {1.0}, eps[] = {0.5};
+    const mr_market_rule r = {
+        .rest_months = 0.1, .adjust_months = 0.05, .response = 1.0, .guard = log(10.0)};
+    mr_market_step st = mr_market_clear(1, w, eps, 0.3, 0.1, &r, 1.0, 0.0);
+    assert_true(st.release == 0.1 / 1.0);
+    assert_close(st.p, -2.0 * log(0.4), 1e-12);
+    assert_close(st.demand, 0.4, 1e-12);
+    assert_int_equal(st.guard, 0);
+
+    /* h = 0.5: K/h = 0.2, e^{-0.5 p} = 0.5, p = 2 ln 2 = 1.386 (clamped
+       again: 2(1 - 1/4) = 1.5 > 0.2). */
+    st = mr_market_clear(1, w, eps, 0.3, 0.1, &r, 0.5, 0.0);
+    assert_true(st.release == 0.1 / 0.5);
+    assert_close(st.p, 2.0 * log(2.0), 1e-12);
+}
+
+/* --- 6. the elasticity's path from short to long run --- */
+
+static void test_elasticity_short_to_long_run(void **state)
+{
+    (void)state;
+    /* eps_SR = 0.1, eps_LR = 0.5, tau_e = 12 months:
+         a = 0:   0.1 exactly (the short run)
+         a = 12:  0.5 + (0.1 - 0.5)/e = 0.5 - 0.4/e = 0.352848223531423
+         a = 6:   0.5 - 0.4 e^{-1/2}            = 0.257387736...
+         a = 1e4: 0.5 - 0.4 e^{-833}            = 0.5 (e^{-833} underflows to 0) */
+    assert_true(mr_market_elasticity(0.1, 0.5, 12.0, 0.0) == 0.1);
+    assert_close(mr_market_elasticity(0.1, 0.5, 12.0, 12.0), 0.5 - 0.4 / exp(1.0), 1e-15);
+    assert_close(mr_market_elasticity(0.1, 0.5, 12.0, 6.0), 0.5 - 0.4 * exp(-0.5), 1e-15);
+    assert_true(mr_market_elasticity(0.1, 0.5, 12.0, 1e4) == 0.5);
+    /* eps_LR = eps_SR: constant */
+    assert_true(mr_market_elasticity(0.3, 0.3, 12.0, 7.0) == 0.3);
+}
+
+/* --- 7. extra cost: int_1^P x^{-eps} dx --- */
+
+static void test_extra_cost_closed_forms(void **state)
+{
+    (void)state;
+    /* int_1^P x^{-eps} dx with P = e^y:
+         eps = 0:   P - 1          = expm1(y)
+         eps = 1:   ln P           = y
+         eps = 2:   [-1/x]_1^P     = 1 - 1/P
+         eps = 0.5: [2 sqrt x]_1^P = 2 (sqrt P - 1) */
+    const double ys[] = {log(2.0), log(10.0), 0.05, -0.3};
+    for (int i = 0; i < 4; i++) {
+        double y = ys[i], P = exp(y);
+        assert_close(mr_market_extra_cost(0.0, y), expm1(y), 1e-15);
+        assert_true(mr_market_extra_cost(1.0, y) == y);
+        assert_close(mr_market_extra_cost(2.0, y), 1.0 - 1.0 / P, 1e-15);
+        assert_close(mr_market_extra_cost(0.5, y), 2.0 * (sqrt(P) - 1.0), 1e-14);
+    }
+    /* P = 2: eps = 0 -> 1, eps = 1 -> ln 2, eps = 2 -> 1/2,
+       eps = 0.5 -> 2 (sqrt 2 - 1) = 0.828427124746190 */
+    assert_close(mr_market_extra_cost(0.0, log(2.0)), 1.0, 1e-15);
+    assert_close(mr_market_extra_cost(2.0, log(2.0)), 0.5, 1e-15);
+    assert_close(mr_market_extra_cost(0.5, log(2.0)), 2.0 * (sqrt(2.0) - 1.0), 1e-15);
+    /* at P0 nothing */
+    assert_true(mr_market_extra_cost(0.3, 0.0) == 0.0);
+    /* continuous through eps = 1: (P^k - 1)/k = y + k y^2/2 + ..., k = 1 - eps */
+    assert_close(mr_market_extra_cost(1.0 + 1e-8, log(10.0)), log(10.0), 1e-7);
+    assert_close(mr_market_extra_cost(1.0 - 1e-8, log(10.0)), log(10.0), 1e-7);
+}
+
+static void test_extra_cost_between_bounds(void **state)
+{
+    (void)state;
+    /* For P > 1 and eps > 0, x^{-eps} on [1, P] lies between P^{-eps} and 1,
+       so P^{-eps} (P - 1) < int_1^P x^{-eps} dx < P - 1 (MODEL §6m). */
+    const double es[] = {0.0005, 0.05, 0.3, 0.9999999, 1.0, 1.5, 3.0};
+    const double ys[] = {0.01, 0.2, log(2.0), log(10.0)};
+    for (int i = 0; i < 7; i++)
+        for (int j = 0; j < 4; j++) {
+            double P = exp(ys[j]), xc = mr_market_extra_cost(es[i], ys[j]);
+            assert_true(xc > pow(P, -es[i]) * (P - 1.0));
+            assert_true(xc < P - 1.0);
+        }
+}
+
+/* --- 8. monotone and unique --- */
+
+static void test_price_falls_as_supply_rises(void **state)
+{
+    (void)state;
+    /* Two segments and a price-responsive stock below rest. Excess demand
+       f(p) = D(p) - A - S(p) is strictly decreasing in p and in A, so the
+       clearing price falls strictly as A rises (while no guard binds), and
+       does not depend on the starting price. */
+    const double w[] = {0.7, 0.3}, eps[] = {0.2, 1.0};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 6.0, .response = 0.5, .guard = log(10.0)};
+    double last = INFINITY;
+    int cleared = 0;
+    for (int i = 0; i <= 40; i++) {
+        double A = 0.2 + 0.05 * i;
+        mr_market_step st = mr_market_clear(2, w, eps, A, 2.0, &r, 1.0, 0.0);
+        if (st.guard == 0) {
+            assert_true(st.p < last);
+            /* it clears: D(p) = A + S(p) */
+            assert_close(st.demand, A + st.release, 1e-12);
+            assert_close(st.release, mr_market_release(&r, 2.0, 1.0, st.p), 1e-15);
+            assert_close(st.demand, mr_market_demand(2, w, eps, st.p), 1e-15);
+            cleared++;
+        } else {
+            assert_true(st.p <= last);
+        }
+        last = st.p;
+        const double starts[] = {-2.3, -1.0, 1.0, 2.3};
+        for (int k = 0; k < 4; k++) {
+            mr_market_step again = mr_market_clear(2, w, eps, A, 2.0, &r, 1.0, starts[k]);
+            assert_close(again.p, st.p, 1e-12);
+            assert_int_equal(again.guard, st.guard);
+        }
+    }
+    assert_true(cleared >= 30);
+}
+
+/* --- 9. MODEL §3s: the open market's stage, the docs' example --- */
+
+static void test_open_market_stage_example(void **state)
+{
+    (void)state;
+    /* Refining CN 0.9 (spare 0), ROW 0.1 (spare 0.1), CN home use d = 0.6.
+         home  = min(0.6, 0.9) = 0.6, D = 1 - 0.6 = 0.4 (open market)
+         e_CN  = 0.9 - 0.6 = 0.3,     s'_CN  = 0.3 / 0.4 = 0.75
+         e_ROW = 0.1 - 0   = 0.1,     s'_ROW = 0.1 / 0.4 = 0.25
+         spare'_ROW s'_ROW = 0.1 * 0.1 / 0.4 = 0.025 -> spare'_ROW = 0.1
+       An export control withholding 40% of CN exports: loss {0.4, 0}:
+         lost    = 0.75 * 0.4               = 0.3
+         reroute = min(0.3, 1 * 0.25 * 0.1) = 0.025
+         A       = 1 - 0.3 + 0.025          = 0.725
+       The transformation s' = e / D itself (sim/model.c: open_market_shares,
+       static) is tested end to end through whole runs elsewhere; here the
+       transformed shares go through mr_stage_availability (MODEL §4). */
+    const double share[] = {0.75, 0.25}, spare[] = {0.0, 0.1}, loss[] = {0.4, 0.0};
+    assert_close(mr_stage_availability(2, share, spare, loss, 1.0), 0.725, 1e-15);
+    /* half-way up the ramp: reroute 0.0125, A = 0.7125 */
+    assert_close(mr_stage_availability(2, share, spare, loss, 0.5), 0.7125, 1e-15);
+    /* v1's world stage for the same event (no home use, s' = s):
+         lost = 0.9 * 0.4 = 0.36, reroute = 0.1 * 0.1 = 0.01, A = 0.65 */
+    const double world[] = {0.9, 0.1};
+    assert_close(mr_stage_availability(2, world, spare, loss, 1.0), 0.65, 1e-15);
+
+    /* and that open market cleared by one segment of eps = 0.5, no stock:
+         p = -ln(0.725) / 0.5 = 0.643167248254925 */
+    const double w[] = {1.0}, eps[] = {0.5};
+    const mr_market_rule r = no_stock(10.0);
+    mr_market_step st = mr_market_clear(1, w, eps, 0.725, 0.0, &r, 1.0, 0.0);
+    assert_close(st.p, -log(0.725) / 0.5, 1e-12);
+}
+
+/* mr_market_buyer_cost: a buyer that cannot substitute (eps = 0) pays
+   exactly P - 1 = N S - 1, since (S - 1) + (N - 1) S = N S - 1; with no
+   scarcity (p = 0, S = 1) any buyer pays N - 1; with eps = 1 and S = 2,
+   N = 1.5: ln 2 + 0.5 * 2^0 = ln 2 + 0.5. */
+static void test_buyer_cost_by_hand(void **state)
+{
+    (void)state;
+    double p = log(3.0), s = 3.0, n = 1.25;
+    assert_true(fabs(mr_market_buyer_cost(0.0, p, s, n) - (n * s - 1.0)) <= 1e-14);
+    assert_true(fabs(mr_market_buyer_cost(0.7, 0.0, 1.0, n) - (n - 1.0)) <= 1e-15);
+    assert_true(fabs(mr_market_buyer_cost(1.0, log(2.0), 2.0, 1.5) - (log(2.0) + 0.5)) <= 1e-15);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_demand_and_release_by_hand),
+        cmocka_unit_test(test_two_segments_solve_a_quadratic),
+        cmocka_unit_test(test_one_segment_is_v1_scarcity_premium),
+        cmocka_unit_test(test_at_rest_the_price_is_zero),
+        cmocka_unit_test(test_stock_at_rest_does_not_move),
+        cmocka_unit_test(test_stock_rebuild_is_demand),
+        cmocka_unit_test(test_price_responsive_stock_linear),
+        cmocka_unit_test(test_price_responsive_stock_quadratic),
+        cmocka_unit_test(test_upper_guard_rations),
+        cmocka_unit_test(test_lower_guard_glut),
+        cmocka_unit_test(test_release_clamped_to_the_stock),
+        cmocka_unit_test(test_elasticity_short_to_long_run),
+        cmocka_unit_test(test_extra_cost_closed_forms),
+        cmocka_unit_test(test_buyer_cost_by_hand),
+        cmocka_unit_test(test_extra_cost_between_bounds),
+        cmocka_unit_test(test_price_falls_as_supply_rises),
+        cmocka_unit_test(test_open_market_stage_example),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,44 @@
+# validation/tests.cmake - backtests of historical episodes (issue 12, item 6;
+# docs/VALIDATION.md), label `validation`. Included by tests/CMakeLists.txt,
+# which sets MINRISK_BIN (the minrisk binary, a generator expression),
+# MINRISK_SRC (the source root) and MINRISK_PYTHON (/usr/bin/python3, h5py).
+#
+# - validation_<episode>: one per episode of episodes.py: validate.py runs the
+#   episode's scenario (tests/validation/<episode>.yaml) and its checks.
+#   Fails on a failing check, a missing episode file or a failed run; an
+#   episode of role `limit` and one out of scope (no file) pass with their
+#   failures reported as "known failure".
+# - validation_doc: every episode again, and the generated table against the
+#   committed docs/VALIDATION.md (validate.py --check-doc); regenerate it with
+#   tests/validation/validate.py --minrisk BIN --all --table docs/VALIDATION.md
+# The MPI build's binary runs as a singleton, without mpiexec (like the other
+# Python tests). Each test writes its files in its own folder of the build.
+
+set(_val_python ${MINRISK_PYTHON})
+if(NOT _val_python)
+  set(_val_python /usr/bin/python3)
+endif()
+set(_val_dir ${CMAKE_CURRENT_LIST_DIR})
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_val_dir}/episodes.py)
+execute_process(COMMAND ${_val_python} ${_val_dir}/episodes.py --names
+                OUTPUT_VARIABLE _val_episodes RESULT_VARIABLE _val_rc)
+if(NOT _val_rc EQUAL 0)
+  message(FATAL_ERROR "${_val_dir}/episodes.py --names failed (${_val_rc})")
+endif()
+
+foreach(_ep ${_val_episodes})
+  add_test(NAME validation_${_ep}
+           COMMAND ${_val_python} ${_val_dir}/validate.py --minrisk ${MINRISK_BIN}
+                   --episode ${_ep} --out ${CMAKE_CURRENT_BINARY_DIR}/validation/${_ep})
+  set_tests_properties(validation_${_ep} PROPERTIES
+                       LABELS validation TIMEOUT 600
+                       ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+endforeach()
+
+add_test(NAME validation_doc
+         COMMAND ${_val_python} ${_val_dir}/validate.py --minrisk ${MINRISK_BIN} --all
+                 --out ${CMAKE_CURRENT_BINARY_DIR}/validation/doc
+                 --check-doc ${MINRISK_SRC}/docs/VALIDATION.md)
+set_tests_properties(validation_doc PROPERTIES
+                     LABELS validation TIMEOUT 900
+                     ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
