@@ -89,6 +89,9 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->eps_need,
                     w->deny,
                     w->exp_on,
+                    w->xr,
+                    w->spare_now,
+                    w->eps_now,
                     w->m_touched,
                     w->reg_nseg,
                     w->reg_end,
@@ -179,6 +182,9 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->eps_need, nn);
     Z(w->deny, M * T);
     Z(w->exp_on, M * T);
+    Z(w->xr, ns * T);
+    Z(w->spare_now, (size_t)md->max_stage_n);
+    Z(w->eps_now, M);
     Z(w->m_touched, M);
     Z(w->reg_nseg, (size_t)md->nc);
     Z(w->reg_end, (size_t)md->nc * ((size_t)md->regime_max + 1));
@@ -237,6 +243,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
     double keep = 1.0 - sev;
     const unsigned char *moff = w->cf ? w->cf->mineral_off : NULL;
     double lic = md->proc_licensing[p];
+    int counted = -1; /* the mineral whose action this occurrence counted last */
     for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
         int slot = md->targets[q];
         if (moff && moff[md->slot_stage[slot] / 2])
@@ -255,14 +262,23 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             row[t] *= keep;
             on[t] = 1;
         }
+        if (md->proc_exports[p]) {
+            /* an export control: one action on the mineral (targets come
+               mineral by mineral), and the country's spare capacity does
+               not replace what it withholds (docs/MODEL.md §3s) */
+            int m = md->slot_stage[slot] / 2;
+            if (counted != m) {
+                w->actions[m] += 1.0;
+                counted = m;
+            }
+            memset(w->xr + (size_t)slot * (size_t)T + (size_t)first, 1, (size_t)len);
+        }
         if ((md->proc_exports[p] || lic > 0.0) && md->slot_product[slot]) {
             /* an export control on the product: the home price does not
                rise; licences denied restrict UK buyers (docs/MODEL.md §3s) */
             int m = md->slot_stage[slot] / 2;
             size_t at = (size_t)m * (size_t)T + (size_t)first;
             w->m_touched[m] = 1;
-            if (md->proc_exports[p])
-                w->actions[m] += 1.0;
             double deny_keep = 1.0 - lic * sev * md->slot_share[slot];
             for (int t = 0; t < len; t++) {
                 w->exp_on[at + (size_t)t] |= md->proc_exports[p];
@@ -380,6 +396,7 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
         double *row = w->surv + (size_t)slot * (size_t)T;
         for (int t = 0; t < T; t++)
             row[t] = 1.0;
+        memset(w->xr + (size_t)slot * (size_t)T, 0, (size_t)T);
         w->slot_touched[slot] = 0;
         int st = md->slot_stage[slot];
         if (w->stage_touched[st]) {
@@ -423,6 +440,7 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         w->ramp_k[2 * m] = w->ramp_k[2 * m + 1] = 0;
         w->stock[m] = md->market[m] ? md->mrule[m].rest_months : 0.0;
         w->age[m] = w->pstar[m] = 0.0;
+        w->eps_now[m] = md->elasticity[m];
         w->bought[m] = 1.0 - md->recycled[m] - md->domestic[m];
         w->mloss_peak[m] = w->drawn_peak[m] = w->destroyed[m] = w->guard_mo[m] = 0.0;
         w->fall_peak[m] = w->psum[m] = w->short_mo[m] = 0.0;
@@ -448,15 +466,23 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
             w->ramp_k[st] = 0; /* no loss on this step: A = 1 exactly */
             continue;
         }
-        int first = md->stage_first[st], ns = md->stage_n[st], hit = 0;
+        int first = md->stage_first[st], ns = md->stage_n[st], hit = 0, xr = 0;
         for (int c = 0; c < ns; c++) {
-            w->loss[c] = 1.0 - w->surv[(size_t)(first + c) * (size_t)T + (size_t)t];
+            size_t k = (size_t)(first + c) * (size_t)T + (size_t)t;
+            w->loss[c] = 1.0 - w->surv[k];
             hit |= w->loss[c] > 0.0;
+            xr |= w->xr[k];
         }
         w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
         double ramp = mr_spare_ramp(w->ramp_k[st], md->h, md->ramp_months[m]);
-        a *= mr_stage_availability(ns, md->slot_share + first, md->slot_spare + first, w->loss,
-                                   ramp);
+        const double *spare = md->slot_spare + first;
+        if (xr) { /* a country restricting its exports adds no spare capacity */
+            for (int c = 0; c < ns; c++)
+                w->spare_now[c] =
+                    w->xr[(size_t)(first + c) * (size_t)T + (size_t)t] ? 0.0 : spare[c];
+            spare = w->spare_now;
+        }
+        a *= mr_stage_availability(ns, md->slot_share + first, spare, w->loss, ramp);
     }
     return a;
 }
@@ -472,10 +498,12 @@ static inline double step_market(const mr_model *md, mr_workspace *w, int m, dou
     if (a == 1.0 && w->stock[m] == r->rest_months) {
         w->pstar[m] = 0.0;
         w->age[m] = 0.0;
+        w->eps_now[m] = md->elasticity[m];
         return 1.0;
     }
     double eps =
         mr_market_elasticity(md->elasticity[m], md->eps_long[m], md->tau_eps[m], w->age[m]);
+    w->eps_now[m] = eps; /* the buyers' costs of this step use it too (§6m) */
     for (int k = md->seg_first[m]; k < md->seg_first[m + 1]; k++) {
         int q = md->seg_need[k];
         w->seg_eps[k] = q < 0 ? eps
@@ -492,10 +520,11 @@ static inline double step_market(const mr_model *md, mr_workspace *w, int m, dou
         w->stock[m] = r->rest_months; /* back at rest: the next step is exact */
     if (r->rest_months - w->stock[m] > w->drawn_peak[m])
         w->drawn_peak[m] = r->rest_months - w->stock[m];
-    if (st.demand < 1.0) {
-        w->destroyed[m] += (1.0 - st.demand) * h;
-        if (1.0 - st.demand > w->fall_peak[m])
-            w->fall_peak[m] = 1.0 - st.demand;
+    double consumed = st.served * st.demand; /* below D when the guard rations */
+    if (consumed < 1.0) {
+        w->destroyed[m] += (1.0 - consumed) * h;
+        if (1.0 - consumed > w->fall_peak[m])
+            w->fall_peak[m] = 1.0 - consumed;
     }
     if (st.guard > 0)
         w->guard_mo[m] += h;
@@ -647,9 +676,8 @@ static inline void step_sectors(const mr_model *md, mr_workspace *w)
 /* Elasticity of UK need k (mineral m) now (docs/MODEL.md §6m). */
 static inline double need_elasticity(const mr_model *md, const mr_workspace *w, int k, int m)
 {
-    double eps =
-        mr_market_elasticity(md->elasticity[m], md->eps_long[m], md->tau_eps[m], w->age[m]);
-    return mr_market_need_elasticity(md->need_cost[k], md->need_sigma[k], md->elasticity[m], eps);
+    return mr_market_need_elasticity(md->need_cost[k], md->need_sigma[k], md->elasticity[m],
+                                     w->eps_now[m]);
 }
 
 /* (6) losses of step t into the year's row of annual (MODEL §8). */

@@ -43,6 +43,10 @@ typedef struct {
     double *eps_need;                                       /* [nneeds] */
     double *deny;             /* [M*T] prod (1 - licences denied x dependence); 1 untouched */
     unsigned char *exp_on;    /* [M*T] an exports-scope occurrence is active */
+    unsigned char *xr;        /* [nslots*T] the slot's exports are restricted: its spare
+                                 capacity does not replace what it withholds (§3s) */
+    double *spare_now;        /* [max_stage_n] a stage's spare capacities this step */
+    double *eps_now;          /* [M] the market elasticity the step was cleared with */
     unsigned char *m_touched; /* [M] deny / exp_on rows touched this trial */
     /* tension regimes of the trial (docs/MODEL.md §3r): per country, the
        segment ends (switch times, then the horizon) and rate factors */

@@ -158,6 +158,27 @@ static int walk_event_scope(P *p, const Map *m, mr_event *e)
         return -1;
     if (x && e->scope != MR_SCOPE_EXPORTS)
         return sc_fail(p, x, kp, "licensing applies to scope: exports only");
+    if (e->licensing > 0.0) {
+        /* licences deny the product to UK buyers through the market layer
+           (docs/MODEL.md §3s, §6m): each mineral needs a market, and the
+           event must hit the product stage (refining, or mining when it is
+           the only stage), where the country's exports are */
+        const mr_scenario *sc = p->sc;
+        for (int k = 0; k < e->nminerals; k++) {
+            const mr_mineral *mn = &sc->minerals[e->minerals[k]];
+            int product = mn->stage[MR_STAGE_REFINING].n > 0 ? MR_STAGE_REFINING : MR_STAGE_MINING;
+            if (!mn->market.present)
+                return sc_fail(p, x, kp,
+                               "mineral '%s' has no market block: licensing acts on UK buyers "
+                               "through the market layer (docs/MODEL.md §6m)",
+                               mn->id);
+            if (!e->stages[product])
+                return sc_fail(p, x, kp,
+                               "the event's stages leave out the %s stage of '%s', where "
+                               "licences apply (its product stage)",
+                               sc_stages[product], mn->id);
+        }
+    }
     return 0;
 }
 

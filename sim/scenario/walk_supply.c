@@ -222,11 +222,37 @@ static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
     return 0;
 }
 
+/* The mineral's product stage: refining, or mining when it is the only one
+   (docs/MODEL.md §3s). */
+static const mr_stage *product_stage(const mr_mineral *mn)
+{
+    return mn->stage[MR_STAGE_REFINING].n > 0 ? &mn->stage[MR_STAGE_REFINING]
+                                              : &mn->stage[MR_STAGE_MINING];
+}
+
+/* Share of world demand the home uses take out of the open market:
+   sum over the product stage's suppliers of min(d_c, s_c) (as the engine's
+   open_market_shares). */
+static double home_take(const mr_mineral *mn, const mr_market *mk)
+{
+    const mr_stage *st = product_stage(mn);
+    double take = 0.0;
+    for (int i = 0; i < st->n; i++)
+        for (int k = 0; k < mk->ndomestic; k++)
+            if (mk->domestic_country[k] == st->suppliers[i].country) {
+                double d = mk->domestic_use[k], s = st->suppliers[i].share;
+                take += d < s ? d : s;
+            }
+    return take;
+}
+
 /* market.domestic_use (docs/MODEL.md §5m): defined country -> share of
    world demand consumed there, in file order; an entry given as null counts
-   as not given. The shares leave the open market a part of world demand,
-   so they sum to below 1 (by more than SUM_TOL). */
-static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, mr_market *mk)
+   as not given. Each country supplies the product stage (its home use is
+   served from its own output); the shares leave the open market a part of
+   world demand, so they sum to below 1 (by more than SUM_TOL). */
+static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, const mr_mineral *mn,
+                             mr_market *mk)
 {
     if (sc_idmap_check(p, v, kp, "country", &p->hcid))
         return -1;
@@ -246,6 +272,15 @@ static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, mr_mark
         if (sc_num_node(p, x, ckp, &R_01, &mk->domestic_use[k]))
             return -1;
         mk->domestic_country[k] = sc_idhash_find(&p->hcid, id);
+        const mr_stage *st = product_stage(mn);
+        int supplies = 0;
+        for (int j = 0; j < st->n; j++)
+            supplies |= st->suppliers[j].country == mk->domestic_country[k];
+        if (!supplies)
+            return sc_fail(p, x, ckp,
+                           "country '%s' does not supply the product stage (%s) of this mineral; "
+                           "a home use is served from the country's own output",
+                           id, st == &mn->stage[MR_STAGE_REFINING] ? "refining" : "mining");
         mk->ndomestic++;
         sum += mk->domestic_use[k];
     }
@@ -257,9 +292,10 @@ static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, mr_mark
 /* market (docs/MODEL.md §5m): given, even as {}, it is present. The
    long-run elasticity defaults to the price's short-run one (pr, read
    first). */
-static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_price *pr,
+static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mineral *mn,
                        mr_market *mk)
 {
+    const mr_price *pr = &mn->price;
     Map m;
     const yaml_node_t *x;
     char ckp[KP_MAX];
@@ -274,9 +310,26 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_pric
         sc_get_num(p, &m, "substitution_months", false, &R_MONTHS_GT0, &mk->substitution_months) ||
         sc_get_num_or(p, &m, "world_demand_t", 0, &R_AMOUNT, &mk->world_demand_t))
         return -1;
+    if (mk->elasticity_long_run < pr->elasticity) {
+        sc_mget(p, &m, "elasticity_long_run", false, &x, ckp);
+        return sc_fail(p, x, ckp,
+                       "%.15g is below the short-run price.elasticity %.15g: demand becomes "
+                       "more elastic with time, not less (docs/MODEL.md §5m)",
+                       mk->elasticity_long_run, pr->elasticity);
+    }
     if (sc_mget(p, &m, "domestic_use", false, &x, ckp))
         return -1;
-    return x ? walk_domestic_use(p, x, ckp, mk) : 0;
+    if (x && walk_domestic_use(p, x, ckp, mn, mk))
+        return -1;
+    double open = 1.0 - home_take(mn, mk);
+    if (mk->world_demand_t > 0.0 && !(mn->demand_t < mk->world_demand_t * open)) {
+        sc_mget(p, &m, "world_demand_t", false, &x, ckp);
+        return sc_fail(p, x, ckp,
+                       "the open market's demand, %.15g %s a year (world demand less home uses), "
+                       "is not above the UK's demand_t %.15g",
+                       mk->world_demand_t * open, mn->unit ? mn->unit : "units", mn->demand_t);
+    }
+    return 0;
 }
 
 int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
@@ -341,7 +394,7 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
         if (sc_mget(p, &m, "price", true, &x, ckp) || walk_price(p, x, ckp, &mn->price))
             return -1;
         if (sc_mget(p, &m, "market", false, &x, ckp) ||
-            (x && walk_market(p, x, ckp, &mn->price, &mn->market)))
+            (x && walk_market(p, x, ckp, mn, &mn->market)))
             return -1;
     }
     return 0;

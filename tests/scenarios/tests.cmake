@@ -53,3 +53,11 @@ foreach(scen ${MINRISK_TEST_SCENARIOS})
            WORKING_DIRECTORY ${MINRISK_SRC})
   set_tests_properties(scenario_ref_roundtrip_${scen_name} PROPERTIES LABELS scenario)
 endforeach()
+
+# - scenario_market_engine: hand-worked values of the market layer's supply
+#   side on one-trial scenarios (export controls and spare capacity, the
+#   count of control actions, licensing; market_engine.py says how).
+add_test(NAME scenario_market_engine
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/market_engine.py ${MINRISK_BIN})
+set_tests_properties(scenario_market_engine PROPERTIES
+                     LABELS scenarios ENVIRONMENT "OMP_NUM_THREADS=2")

@@ -727,9 +727,9 @@ static void test_market_keys(void **state)
     assert_true(ga->stock_months == 2.5 && ga->stock_adjust_months == 6);
     assert_true(ga->stock_price_response == 0.8 && ga->elasticity_long_run == 0.9);
     assert_true(ga->substitution_months == 24 && ga->world_demand_t == 700);
-    assert_int_equal(ga->ndomestic, 2); /* file order: CN, AU */
+    assert_int_equal(ga->ndomestic, 2); /* file order: CN, ROW */
     assert_int_equal(ga->domestic_country[0], 0);
-    assert_int_equal(ga->domestic_country[1], 2);
+    assert_int_equal(ga->domestic_country[1], 3);
     assert_true(ga->domestic_use[0] == 0.6 && ga->domestic_use[1] == 0.01);
     /* market: {} is present, with every default; the long run is the short */
     assert_true(ni->present);
