@@ -41,58 +41,52 @@ static double excess(int nseg, const double *w, const double *eps, double supply
     return d - supply - s;
 }
 
+/* The market rationed at the guard price (f(g) >= 0, d and s at g):
+   stockholders do not rebuild in a rationed market. */
+static mr_market_step at_guard(double f, double d, double s, double supply, double g)
+{
+    mr_market_step out = {g, s < 0.0 ? 0.0 : s, d, 1.0, f > 0.0 ? 1 : 0};
+    double served = d > 0.0 ? (supply + out.release) / d : 1.0;
+    out.served = served > 1.0 ? 1.0 : served < 0.0 ? 0.0 : served;
+    return out;
+}
+
 mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
                                double stock, const mr_market_rule *r, double h, double p0)
 {
-    mr_market_step out = {0.0, 0.0, 0.0, 1.0, 0};
-    double lo = -r->guard, hi = r->guard, df, d, s;
-    double fhi = excess(nseg, w, eps, supply, stock, r, h, hi, &df, &d, &s);
-    if (fhi >= 0.0) { /* short even at the guard price: ration the rest; stockholders
-                         do not rebuild in a rationed market */
-        if (s < 0.0)
-            s = 0.0;
-        out.p = hi;
-        out.demand = d;
-        out.release = s;
-        out.served = d > 0.0 ? (supply + s) / d : 1.0;
-        if (out.served > 1.0)
-            out.served = 1.0;
-        if (out.served < 0.0)
-            out.served = 0.0;
-        out.guard = fhi > 0.0 ? 1 : 0;
-        return out;
+    double lo = -r->guard, hi = r->guard, df, d, s, dg, dfg, sg;
+    /* start at the previous step's price: the first evaluation brackets the
+       root on one side, and only that side's guard needs checking */
+    double p = p0 > lo && p0 < hi ? p0 : 0.0;
+    double f = excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
+    if (f > 0.0) {
+        double fg = excess(nseg, w, eps, supply, stock, r, h, hi, &dfg, &dg, &sg);
+        if (fg >= 0.0) /* short even at the guard price: ration the rest */
+            return at_guard(fg, dg, sg, supply, hi);
+        lo = p;
+    } else if (f < 0.0) {
+        double fg = excess(nseg, w, eps, supply, stock, r, h, lo, &dfg, &dg, &sg);
+        if (fg <= 0.0) /* a glut even at the floor price */
+            return (mr_market_step){lo, sg, dg, 1.0, fg < 0.0 ? -1 : 0};
+        hi = p;
     }
-    double flo = excess(nseg, w, eps, supply, stock, r, h, lo, &df, &d, &s);
-    if (flo <= 0.0) { /* a glut even at the floor price */
-        out.p = lo;
-        out.demand = d;
-        out.release = s;
-        out.guard = flo < 0.0 ? -1 : 0;
-        return out;
-    }
-    /* f(lo) > 0 > f(hi): the root is inside; safeguarded Newton */
-    double p = p0 > lo && p0 < hi ? p0 : 0.5 * (lo + hi);
-    for (int it = 0; it < 200; it++) {
-        double f = excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
-        if (f == 0.0)
-            break;
-        if (f > 0.0)
-            lo = p;
-        else
-            hi = p;
+    /* f(lo) > 0 > f(hi): safeguarded Newton from p, bisection whenever a
+       step leaves the bracket; d and s are those of the last evaluation */
+    for (int it = 0; it < 200 && f != 0.0; it++) {
         double next = df < 0.0 ? p - f / df : 0.5 * (lo + hi);
         if (!(next > lo && next < hi))
             next = 0.5 * (lo + hi);
         double step = fabs(next - p);
         p = next;
+        f = excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
+        if (f > 0.0)
+            lo = p;
+        else if (f < 0.0)
+            hi = p;
         if (step <= 1e-13 || hi - lo <= 1e-13)
             break;
     }
-    (void)excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
-    out.p = p;
-    out.demand = d;
-    out.release = s;
-    return out;
+    return (mr_market_step){p, s, d, 1.0, 0};
 }
 
 double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age)

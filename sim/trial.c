@@ -611,6 +611,7 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
             w->y[m] = noise + w->pstar[m];
             w->nratio[m] = exp(noise);                                  /* N, mean 1 */
             w->sratio[m] = w->pstar[m] == 0.0 ? 1.0 : exp(w->pstar[m]); /* S */
+            w->ratio[m] = w->nratio[m] * w->sratio[m];                  /* P = N S */
             if (w->pstar[m] > w->pstar_peak[m])
                 w->pstar_peak[m] = w->pstar[m];
             double home = w->exp_on[(size_t)m * (size_t)T + (size_t)t] ? noise : w->y[m];
@@ -625,8 +626,8 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
                 w->home_peak[m] = w->y[m];
             if (w->u[m] > 0.0 && pi >= log(md->max_multiple[m]))
                 w->guard_mo[m] += md->h;
+            w->ratio[m] = exp(w->y[m]);
         }
-        w->ratio[m] = exp(w->y[m]);
         w->psum[m] += w->ratio[m];
         if (w->y[m] > w->ypeak[m])
             w->ypeak[m] = w->y[m];
