@@ -3,6 +3,25 @@
 
 #include <math.h>
 
+int mr_product_stage(const mr_mineral *mi)
+{
+    return mi->stage[MR_STAGE_REFINING].n > 0 ? MR_STAGE_REFINING : MR_STAGE_MINING;
+}
+
+double mr_market_open_demand(const mr_mineral *mi)
+{
+    const mr_stage *st = &mi->stage[mr_product_stage(mi)];
+    const mr_market *mk = &mi->market;
+    double home = 0.0;
+    for (int i = 0; i < st->n; i++)
+        for (int k = 0; k < mk->ndomestic; k++)
+            if (mk->domestic_country[k] == st->suppliers[i].country) {
+                double d = mk->domestic_use[k], s = st->suppliers[i].share;
+                home += d < s ? d : s;
+            }
+    return 1.0 - home;
+}
+
 double mr_market_demand(int nseg, const double *w, const double *eps, double p)
 {
     double d = 0.0;

@@ -10,6 +10,18 @@
 #ifndef MR_MARKET_H
 #define MR_MARKET_H
 
+#include "models/scenario.h"
+
+/* The product stage of a mineral, where its exports and home uses are
+   counted: MR_STAGE_REFINING, or MR_STAGE_MINING when it has no refining
+   (docs/MODEL.md §3s). */
+int mr_product_stage(const mr_mineral *mi);
+
+/* The open market's share of world demand, D = 1 - sum over the product
+   stage's suppliers c of min(d_c, s_c) with d_c their home uses (1 without
+   home uses; docs/MODEL.md §3s). */
+double mr_market_open_demand(const mr_mineral *mi);
+
 /* Commercial stocks: at rest `rest_months`; stockholders release (S > 0)
    or rebuild (S < 0) at S(p) = (K - rest e^{-eta p}) / tau, never more than
    the stock holds in one step (S <= K / h). */

@@ -90,26 +90,10 @@ static mr_status oom(const mr_scenario *sc, mr_error *err)
    demand is D = 1 - sum_c min(d_c, s_c); its shares are e_c / D, and the
    spare capacity s_c spare_c / D all serves the open market (a country
    that exports nothing adds none). */
-/* D = 1 - sum over the product stage's suppliers of min(d_c, s_c): the
-   open market's share of world demand (1 without home uses). */
-static double open_market_demand(const mr_mineral *mi)
-{
-    const mr_stage *st = mi->stage[MR_STAGE_REFINING].n > 0 ? &mi->stage[MR_STAGE_REFINING]
-                                                            : &mi->stage[MR_STAGE_MINING];
-    double home = 0.0;
-    for (int i = 0; i < st->n; i++)
-        for (int k = 0; k < mi->market.ndomestic; k++)
-            if (mi->market.domestic_country[k] == st->suppliers[i].country) {
-                double d = mi->market.domestic_use[k], s = st->suppliers[i].share;
-                home += d < s ? d : s;
-            }
-    return 1.0 - home;
-}
-
 static void open_market_shares(const mr_mineral *mi, const mr_stage *st, double *share,
                                double *spare)
 {
-    double open = open_market_demand(mi);
+    double open = mr_market_open_demand(mi);
     for (int i = 0; i < st->n; i++) {
         double s = st->suppliers[i].share, d = 0.0;
         for (int k = 0; k < mi->market.ndomestic; k++)
@@ -169,7 +153,7 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
                 md->slot_spare[slot] = st->suppliers[i].spare;
                 md->slot_stage[slot] = m * 2 + s;
                 md->slot_country[slot] = st->suppliers[i].country;
-                md->slot_product[slot] = s == MR_STAGE_REFINING || mi->stage[1].n == 0;
+                md->slot_product[slot] = s == mr_product_stage(mi);
             }
             if (st->n > 0 && mi->market.ndomestic > 0 &&
                 md->slot_product[md->stage_first[m * 2 + s]])
@@ -438,7 +422,7 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
             md->noise_half_var[(size_t)m * (size_t)T + (size_t)t] = 0.5 * v;
         }
         /* the open market's demand: the world less the home uses (§3s) */
-        double open = open_market_demand(mi);
+        double open = mr_market_open_demand(mi);
         int row = ns++;
         md->seg_need[row] = -1;
         double rest = 1.0;

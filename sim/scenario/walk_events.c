@@ -5,6 +5,8 @@
 
 #include "sim/scenario/internal.h"
 
+#include "models/market.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,7 +168,7 @@ static int walk_event_scope(P *p, const Map *m, mr_event *e)
         const mr_scenario *sc = p->sc;
         for (int k = 0; k < e->nminerals; k++) {
             const mr_mineral *mn = &sc->minerals[e->minerals[k]];
-            int product = mn->stage[MR_STAGE_REFINING].n > 0 ? MR_STAGE_REFINING : MR_STAGE_MINING;
+            int product = mr_product_stage(mn);
             if (!mn->market.present)
                 return sc_fail(p, x, kp,
                                "mineral '%s' has no market block: licensing acts on UK buyers "

@@ -6,6 +6,8 @@
 
 #include "sim/scenario/internal.h"
 
+#include "models/market.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,30 +224,6 @@ static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
     return 0;
 }
 
-/* The mineral's product stage: refining, or mining when it is the only one
-   (docs/MODEL.md §3s). */
-static const mr_stage *product_stage(const mr_mineral *mn)
-{
-    return mn->stage[MR_STAGE_REFINING].n > 0 ? &mn->stage[MR_STAGE_REFINING]
-                                              : &mn->stage[MR_STAGE_MINING];
-}
-
-/* Share of world demand the home uses take out of the open market:
-   sum over the product stage's suppliers of min(d_c, s_c) (as the engine's
-   open_market_shares). */
-static double home_take(const mr_mineral *mn, const mr_market *mk)
-{
-    const mr_stage *st = product_stage(mn);
-    double take = 0.0;
-    for (int i = 0; i < st->n; i++)
-        for (int k = 0; k < mk->ndomestic; k++)
-            if (mk->domestic_country[k] == st->suppliers[i].country) {
-                double d = mk->domestic_use[k], s = st->suppliers[i].share;
-                take += d < s ? d : s;
-            }
-    return take;
-}
-
 /* market.domestic_use (docs/MODEL.md §5m): defined country -> share of
    world demand consumed there, in file order; an entry given as null counts
    as not given. Each country supplies the product stage (its home use is
@@ -272,7 +250,7 @@ static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, const m
         if (sc_num_node(p, x, ckp, &R_01, &mk->domestic_use[k]))
             return -1;
         mk->domestic_country[k] = sc_idhash_find(&p->hcid, id);
-        const mr_stage *st = product_stage(mn);
+        const mr_stage *st = &mn->stage[mr_product_stage(mn)];
         int supplies = 0;
         for (int j = 0; j < st->n; j++)
             supplies |= st->suppliers[j].country == mk->domestic_country[k];
@@ -321,7 +299,7 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mine
         return -1;
     if (x && walk_domestic_use(p, x, ckp, mn, mk))
         return -1;
-    double open = 1.0 - home_take(mn, mk);
+    double open = mr_market_open_demand(mn); /* mk is mn->market */
     if (mk->world_demand_t > 0.0 && !(mn->demand_t < mk->world_demand_t * open)) {
         sc_mget(p, &m, "world_demand_t", false, &x, ckp);
         return sc_fail(p, x, ckp,
