@@ -17,6 +17,9 @@
    this fraction of demand (MODEL §8: mineral_shortfall_months, and the
    summary's P(shortage)). */
 #define MR_SHORTFALL_THRESHOLD 0.01
+/* A scarce month (docs/MODEL.md §5m, /trials/mineral_scarce_months): the
+   open market's clearing price at least twice its reference, p* >= ln 2. */
+#define MR_SCARCE_LOG_PRICE 0.69314718055994530942
 
 /* A sector counts as inoperable in a step when its inoperability q_j
    exceeds this fraction of output (MODEL §8: sector_inoperability_months). */

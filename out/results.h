@@ -101,6 +101,9 @@ typedef enum {
       "mean over steps of the price ratio P_m(t)/P0_m")                                            \
     X(mineral_market_short_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "market_short_months",  \
       "months in which the open market lost more than 1% of its supply (1 - A_m(t) > 0.01)")       \
+    X(mineral_scarce_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "scarce_months",              \
+      "months in which the open market's clearing price was at least twice its reference "         \
+      "(exp(p*) >= 2: a shortage that moved the price; 0 without a market)")                       \
     X(mineral_control_actions, MR_COLS_MINERAL, "1", MR_VAR_FILE, "control_actions",               \
       "occurrences of exports-scope events (export controls) that hit the mineral, certain "       \
       "ones included")                                                                             \

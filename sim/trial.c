@@ -84,6 +84,7 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->fall_peak,
                     w->psum,
                     w->short_mo,
+                    w->scarce_mo,
                     w->actions,
                     w->seg_eps,
                     w->eps_need,
@@ -177,6 +178,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->fall_peak, M);
     Z(w->psum, M);
     Z(w->short_mo, M);
+    Z(w->scarce_mo, M);
     Z(w->actions, M);
     Z(w->seg_eps, (size_t)md->nseg);
     Z(w->eps_need, nn);
@@ -443,7 +445,7 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         w->eps_now[m] = md->elasticity[m];
         w->bought[m] = 1.0 - md->recycled[m] - md->domestic[m];
         w->mloss_peak[m] = w->drawn_peak[m] = w->destroyed[m] = w->guard_mo[m] = 0.0;
-        w->fall_peak[m] = w->psum[m] = w->short_mo[m] = 0.0;
+        w->fall_peak[m] = w->psum[m] = w->short_mo[m] = w->scarce_mo[m] = 0.0;
         w->pstar_peak[m] = w->home_peak[m] = -HUGE_VAL;
     }
     for (int k = 0; k < md->nneeds; k++)
@@ -546,6 +548,8 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
         double gap, fphys = 1.0, need = 1.0 - md->recycled[m] - md->domestic[m];
         if (md->market[m]) {
             fphys = step_market(md, w, m, a) * w->deny[(size_t)m * (size_t)T + (size_t)t];
+            if (w->pstar[m] >= MR_SCARCE_LOG_PRICE)
+                w->scarce_mo[m] += h;
             double short_of = 1.0 - (a < fphys ? a : fphys);
             gap = short_of > 0.0 ? need * short_of : 0.0;
         } else {
@@ -778,6 +782,7 @@ static void store_metrics(const mr_model *md, const mr_workspace *w, uint64_t i,
         res->mineral_consumption_fall_peak[iM + (size_t)m] = w->fall_peak[m];
         res->mineral_price_mean[iM + (size_t)m] = w->psum[m] / T;
         res->mineral_market_short_months[iM + (size_t)m] = w->short_mo[m];
+        res->mineral_scarce_months[iM + (size_t)m] = w->scarce_mo[m];
         res->mineral_control_actions[iM + (size_t)m] = w->actions[m];
         res->mineral_guard_months[iM + (size_t)m] = w->guard_mo[m];
     }

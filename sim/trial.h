@@ -38,7 +38,7 @@ typedef struct {
     double *stock, *age, *pstar, *bought, *nratio, *sratio; /* [M] */
     double *mloss_peak, *drawn_peak, *destroyed, *guard_mo; /* [M] */
     double *pstar_peak, *home_peak, *fall_peak;             /* [M] */
-    double *psum, *short_mo, *actions;                      /* [M] */
+    double *psum, *short_mo, *scarce_mo, *actions;          /* [M] */
     double *seg_eps;                                        /* [nseg] */
     double *eps_need;                                       /* [nneeds] */
     double *deny;             /* [M*T] prod (1 - licences denied x dependence); 1 untouched */

@@ -217,8 +217,8 @@ def expected_tables(g, root, trials):
               "mineral_price_peak", "mineral_stockpile_empty_month", "mineral_price_peak_market",
               "mineral_home_price_peak", "mineral_market_loss_peak", "mineral_stock_drawn_peak",
               "mineral_demand_destroyed", "mineral_consumption_fall_peak",
-              "mineral_price_mean", "mineral_market_short_months", "mineral_control_actions",
-              "mineral_guard_months")
+              "mineral_price_mean", "mineral_market_short_months", "mineral_scarce_months",
+              "mineral_control_actions", "mineral_guard_months")
         if all(v in tr for v in mv):
             arr = [tr[v][:] for v in mv]
             t["mineral_trials.csv"] = [[int(trial[i]), m] + [a[i, k] for a in arr]

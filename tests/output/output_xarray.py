@@ -56,6 +56,7 @@ TRIALS_VARS = {  # every data variable of /trials (output.trials: all), no more
     "mineral_consumption_fall_peak": ("trial", "mineral"),
     "mineral_price_mean": ("trial", "mineral"),
     "mineral_market_short_months": ("trial", "mineral"),
+    "mineral_scarce_months": ("trial", "mineral"),
     "mineral_control_actions": ("trial", "mineral"),
     "mineral_guard_months": ("trial", "mineral"),
     "sector_inoperability_peak": ("trial", "sector"),
@@ -172,7 +173,8 @@ def check_file(path, sample):
     for name in ("total_gva_loss", "sector_gva_loss", "sector_annual_loss"):
         check(trials[name].attrs["units"] == "GBP", f"{name} units")
     for name in ("mineral_stock_drawn_peak", "mineral_demand_destroyed",
-                 "mineral_market_short_months", "mineral_guard_months"):
+                 "mineral_market_short_months", "mineral_scarce_months",
+                 "mineral_guard_months"):
         check(trials[name].attrs["units"] == "months", f"{name} units")
     for name in ("mineral_price_peak_market", "mineral_home_price_peak",
                  "mineral_market_loss_peak", "mineral_consumption_fall_peak",
@@ -243,6 +245,8 @@ def check_file(path, sample):
                              0.25 * np.arange(N)), "sample mineral_stock_drawn_peak")
         check(np.array_equal(trials["mineral_market_short_months"].sel(mineral="gallium").values,
                              2.0 + np.arange(N)), "sample mineral_market_short_months")
+        check(np.array_equal(trials["mineral_scarce_months"].sel(mineral="germanium").values,
+                             1.0 + np.arange(N)), "sample mineral_scarce_months")
         check(np.array_equal(trials["mineral_control_actions"].sel(mineral="germanium").values,
                              6.0 + 2.0 * np.arange(N)), "sample mineral_control_actions")
         check(float(summ["total_loss_quantile"].sel(quantile=0.95)) == 3000.0, "sample VaR 95")

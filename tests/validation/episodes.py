@@ -275,15 +275,16 @@ EPISODES = [
             check("interval_contains", dataset="mineral_control_actions", mineral="tungsten",
                   observed=1, what="control actions on tungsten, 10-90% interval",
                   source="controls 2025 (FACTS.md)"),
-            check("interval_contains", dataset="mineral_market_short_months",
+            check("interval_contains", dataset="mineral_scarce_months",
                   mineral="ree_heavy", observed=25,
-                  what="months of ex-China heavy REE shortage in 180, 10-90% interval",
-                  source="about 20-30 of 180 months (FACTS.md)",
-                  known="the model counts every month with more than 1% of the open market "
-                        "lost; Myanmar (57% of heavy REE mining) has a governance outage rate "
-                        "of 0.38 a year and the Kachin conflict event 0.15 a year, so small "
-                        "losses make 66 months on average; the observed 20-30 months are "
-                        "months of a shortage that moved prices"),
+                  what="months of ex-China heavy REE shortage in 180 (months with the "
+                       "clearing price at least 2x: a shortage that moved the price), "
+                       "10-90% interval",
+                  source="about 20-30 of 180 months (FACTS.md); a first version counted "
+                         "months with more than 1% of the open market lost, which gives 54 "
+                         "months for the replay of the 2010-2014 quotas alone "
+                         "(ree-quotas-2010.yaml): the quotas stopped binding in 2012, so the "
+                         "observed count is of months whose shortage moved prices"),
         ],
     },
 ]

@@ -72,7 +72,8 @@ def expected_values(f, nrows):
            "mineral_home_price_peak": M, "mineral_market_loss_peak": M,
            "mineral_stock_drawn_peak": M, "mineral_demand_destroyed": M,
            "mineral_consumption_fall_peak": M, "mineral_price_mean": M,
-           "mineral_market_short_months": M, "mineral_control_actions": M,
+           "mineral_market_short_months": M, "mineral_scarce_months": M,
+           "mineral_control_actions": M,
            "mineral_guard_months": M,
            "sector_inoperability_peak": S, "sector_inoperability_months": S}
     if "trials" in f:  # every per-trial dataset of the file is one explain checks

@@ -204,6 +204,7 @@ static void make_results(mr_results *r, size_t n)
     ALLOC(mineral_consumption_fall_peak, n * M);
     ALLOC(mineral_price_mean, n * M);
     ALLOC(mineral_market_short_months, n * M);
+    ALLOC(mineral_scarce_months, n * M);
     ALLOC(mineral_control_actions, n * M);
     ALLOC(mineral_guard_months, n * M);
     ALLOC(sector_inoperability_peak, n * S);
@@ -244,6 +245,7 @@ static void make_results(mr_results *r, size_t n)
             r->mineral_consumption_fall_peak[i * M + m] = 0.1 * mm + 0.005 * x;
             r->mineral_price_mean[i * M + m] = 1.0 + 0.0625 * mm + 0.003 * x;
             r->mineral_market_short_months[i * M + m] = 2 * mm + x;
+            r->mineral_scarce_months[i * M + m] = 0.5 * mm + x;
             r->mineral_control_actions[i * M + m] = 3 * mm + 2 * x;
             r->mineral_guard_months[i * M + m] = mm * x;
         }
@@ -609,6 +611,7 @@ static void test_coordinates_are_dimension_scales_in_each_group(void **state)
     check_dim(file, "/trials/sector_annual_loss", 2, "/trials/sector");
     check_dim(file, "/trials/mineral_price_mean", 1, "/trials/mineral");
     check_dim(file, "/trials/mineral_market_short_months", 1, "/trials/mineral");
+    check_dim(file, "/trials/mineral_scarce_months", 1, "/trials/mineral");
     check_dim(file, "/trials/mineral_control_actions", 1, "/trials/mineral");
     check_dim(file, "/trials/mineral_guard_months", 1, "/trials/mineral");
     check_dim(file, "/summary/sector_loss_quantile", 0, "/summary/sector");
@@ -649,6 +652,7 @@ static const struct {
     {"mineral_consumption_fall_peak", D_TM},
     {"mineral_price_mean", D_TM},
     {"mineral_market_short_months", D_TM},
+    {"mineral_scarce_months", D_TM},
     {"mineral_control_actions", D_TM},
     {"mineral_guard_months", D_TM},
     {"sector_inoperability_peak", D_TS},
@@ -769,6 +773,7 @@ static void test_trials_datasets_hold_the_results(void **state)
     assert_true(fabs(read_scalar_row(file, "/trials/mineral_price_mean", 3, M, 1) -
                      (1.125 + 0.009)) < 1e-12);
     EXACT(read_scalar_row(file, "/trials/mineral_market_short_months", 3, M, 0), 5.0);
+    EXACT(read_scalar_row(file, "/trials/mineral_scarce_months", 3, M, 1), 4.0);
     EXACT(read_scalar_row(file, "/trials/mineral_control_actions", 3, M, 1), 12.0);
     EXACT(read_scalar_row(file, "/trials/mineral_guard_months", 3, M, 1), 6.0);
 
@@ -790,6 +795,7 @@ static void test_trials_datasets_hold_the_results(void **state)
     check_attr_str(file, "/trials/mineral_consumption_fall_peak", "units", "1");
     check_attr_str(file, "/trials/mineral_price_mean", "units", "1");
     check_attr_str(file, "/trials/mineral_market_short_months", "units", "months");
+    check_attr_str(file, "/trials/mineral_scarce_months", "units", "months");
     check_attr_str(file, "/trials/mineral_control_actions", "units", "1");
     check_attr_str(file, "/trials/mineral_guard_months", "units", "months");
 
