@@ -201,6 +201,37 @@ EPISODES = [
         ],
     },
     {
+        "file": "graphite-2023.yaml",
+        "role": "holdout",
+        "title": "China's graphite export permits, 2023 (a fresh hold-out)",
+        "what": "From 1 December 2023 (announced 20 October) China required permits for "
+                "graphite exports; after a rush in November (flake 23,502 t against about "
+                "7,000 t a month) exports fell 78% (flake) and 65% (spherical) in "
+                "January-February 2024 year on year, and the first permits came about 21 "
+                "December (China customs via Fastmarkets; mining.com) [press]; FOB China "
+                "prices kept falling (Fastmarkets) [press]. Added on 2026-12-03 with its "
+                "targets written before the model was first run on it.",
+        "trials": 1,
+        "checks": [
+            check("price_peak", 1.0, 1.2, mineral="graphite",
+                  what="graphite peak outside China, x reference (the month before the "
+                       "permits): prices did not rise",
+                  source="flake 94% -100 mesh FOB China USD 530-575/t (28 Dec 2023), "
+                         "470-510 (Mar 2024); spherical 2,000-2,100, then about -100 "
+                         "(Fastmarkets) [press]; no ex-China spot series found, and FOB "
+                         "China is what buyers outside China pay before freight",
+                  known="first run (2026-12-03): 2.16x at month 2. The rush before the "
+                        "permits (about 2.4 months of flake exports bought in November) "
+                        "cannot be entered, and with the assumed 2 months of stock and the "
+                        "short-run elasticity fitted on 2010 a 65% cut of China's exports "
+                        "for three months doubles the price: the same shape as the other "
+                        "failing hold-outs, on an episode the model had not seen"),
+            check("uk_loss_bn", None, 0.1,
+                  what="UK loss, GBP bn",
+                  source="no UK output loss reported"),
+        ],
+    },
+    {
         "file": "russia-2022.yaml",
         "role": "limit",
         "title": "Russia's invasion of Ukraine, 2022",

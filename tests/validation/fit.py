@@ -46,7 +46,7 @@ GRID = {
     "TE": [24, 36, 48],
     "TAU": [0.5, 1, 2],
     "ETA": [1.5, 2, 3],
-    "KSB": [3, 4],
+    "KSB": [3, 4, 5, 6],
 }
 
 KEYS = {  # parameter -> (regular expression of its value in an episode file)
