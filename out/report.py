@@ -131,6 +131,27 @@ def ms_es(vals, counts, cum, n, p):
     return (ms_top_sum(vals, counts, cum, t) + (wk * xk if wk > 0.0 else 0.0)) / w
 
 
+def quantile_ci(xs, p, level=0.95):
+    """The distribution-free confidence interval [X_(l), X_(u)] of the
+    quantile Q(p) of the values xs sorted ascending, with the ranks of
+    docs/OUTPUT.md "Estimators" (Conover): l the largest rank with
+    P(B <= l - 1) <= a, u the smallest with P(B >= u) <= a, B ~ Bin(n, p),
+    a = (1 - level) / 2; NaN where no rank qualifies (too few values)."""
+    n, a = len(xs), (1.0 - level) / 2
+    if n < 1 or not 0.0 < p < 1.0:
+        return (math.nan, math.nan)
+    i = np.arange(1, n + 1, dtype=float)
+    log_comb = np.concatenate(([0.0], np.cumsum(np.log(n - i + 1) - np.log(i))))
+    k = np.arange(n + 1, dtype=float)
+    pmf = np.exp(log_comb + k * math.log(p) + (n - k) * math.log1p(-p))
+    cdf = np.cumsum(pmf)              # P(B <= k)
+    sf = np.cumsum(pmf[::-1])[::-1]   # P(B >= k)
+    low = int(np.count_nonzero(cdf[:n] <= a))     # ranks 1..low have P(B <= r - 1) <= a
+    up = np.nonzero(sf[1:] <= a)[0]                 # ranks u = 1..n with P(B >= u) <= a
+    return (float(xs[low - 1]) if low >= 1 else math.nan,
+            float(xs[up[0]]) if up.size else math.nan)
+
+
 def ms_return_period(vals, cum, n, period):
     """Q(1 - 1/R) of a multiset of n annual losses."""
     return ms_kth_largest(vals, cum, rp_need(n, period))
@@ -278,6 +299,51 @@ class Series:
         self.rp_boot = None      # {R: (se, lo, hi)} bootstrap of the annual return-period loss
 
 
+def series_of_trials(sid, label, x, quantile, es_level):
+    """A Series of the per-trial losses x [N] (GBP) with the statistics that
+    /summary stores for the total, by the estimators of docs/OUTPUT.md: for
+    a loss the file has per trial but not in /summary (total_gva_loss)."""
+    se = Series(sid, label)
+    se.horizon = x
+    n = x.size
+    xs = np.sort(x)
+    se.mean = float(np.mean(x))
+    se.se = float(np.std(x, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    se.q = np.array([xs[rank(n, p) - 1] for p in quantile])
+    ci = [quantile_ci(xs, p) for p in quantile]
+    se.q_lo = np.array([c[0] for c in ci])
+    se.q_hi = np.array([c[1] for c in ci])
+    vals = xs[::-1]
+    ones = np.ones(n)
+    cum = np.cumsum(ones)
+    se.es = np.array([ms_es(vals, ones, cum, n, p) for p in es_level])
+    return se
+
+
+def mean_se(x):
+    """Mean over the finite values of x and its standard error sd/sqrt(n)
+    (NaN when fewer than two)."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if not x.size:
+        return (math.nan, math.nan)
+    return (float(np.mean(x)), float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan)
+
+
+# The per-mineral market figures of the report (format 1.3 on): key, /trials
+# dataset, column head, unit, scale of the shown value.
+MARKET_COLS = (
+    ("price_peak_market", "mineral_price_peak_market", "market price peak", "x reference", 1.0),
+    ("home_price_peak", "mineral_home_price_peak", "home price peak of a restricting country",
+     "x reference", 1.0),
+    ("market_loss_peak", "mineral_market_loss_peak", "peak open-market supply loss",
+     "% of its demand", 100.0),
+    ("stock_drawn_peak", "mineral_stock_drawn_peak", "peak commercial stock drawn",
+     "months of demand", 1.0),
+    ("demand_destroyed", "mineral_demand_destroyed", "demand destroyed", "months of demand", 1.0),
+)
+
+
 class Run:
     """The run held in one group: the file root of a run file, /runs/a of a
     comparison, /variants/<name> of a sweep."""
@@ -327,11 +393,15 @@ class Run:
             se.aal_se = float(read(s, "sector_aal_se")[j])
             se.rp = read(s, "sector_return_period_loss")[j]
             self.series.append(se)
-        if tr is not None and "sector_output_loss" in tr and "sector_extra_cost" in tr:
-            ol = tr["sector_output_loss"][()]
+        # format 1.3 on (root attribute loss_basis): the headline is value
+        # added lost + extra cost, per sector too (/summary/sector_loss)
+        self.loss_basis = attr(g, "loss_basis", attr(f, "loss_basis"))
+        base = "sector_gva_loss" if self.loss_basis is not None else "sector_output_loss"
+        if tr is not None and base in tr and "sector_extra_cost" in tr:
+            ol = tr[base][()]
             xc = tr["sector_extra_cost"][()]
             if ol.shape != (self.trials, S) or xc.shape != (self.trials, S):
-                raise InputError("%s: shape does not match trials x sectors" % tr["sector_output_loss"].name)
+                raise InputError("%s: shape does not match trials x sectors" % tr[base].name)
             for j, se in enumerate(self.series):
                 se.horizon = ol[:, j] + xc[:, j]
         tot = Series("total", "Total")
@@ -372,6 +442,9 @@ class Run:
                 if name in tr and tr[name].shape == (self.trials, len(self.minerals)):
                     self.mineral_trials[key] = tr[name][()]
         self.indicators = self._read_indicators(g.get("indicators"))
+        self.gva_parts = self.market = None
+        if self.loss_basis is not None:
+            self._read_v2(s, tr)
         self.iq = {p: index_of(self.quantile, p, s.name + "/quantile") for p in (0.95, 0.99)}
         self.ies = index_of(self.es_level, ES_LEVEL, s.name + "/es_level")
         self.irp = index_of(self.return_period, HEADLINE_RP, s.name + "/return_period")
@@ -393,13 +466,43 @@ class Run:
             "wgi_assumed": read(ind, "wgi_assumed") if "wgi_assumed" in ind else None,
         }
 
+    def _read_v2(self, s, tr):
+        """The headline's parts over the horizon (value added lost, extra
+        cost: per trial from /trials, total_loss - total_gva_loss for the
+        latter), the per-sector figures of /summary and the per-mineral
+        market figures of /trials (format 1.3 on)."""
+        N, S, M = self.trials, len(self.sectors), len(self.minerals)
+        if tr is not None and "total_gva_loss" in tr and "total_loss" in tr:
+            gva, tot = tr["total_gva_loss"][()], tr["total_loss"][()]
+            if gva.shape != (N,) or tot.shape != (N,):
+                raise InputError("%s: shape does not match trials" % tr["total_gva_loss"].name)
+            self.gva_parts = [
+                series_of_trials("total_gva_loss", "Value added lost", gva, self.quantile, self.es_level),
+                series_of_trials("total_extra_cost", "Extra input cost", tot - gva, self.quantile,
+                                 self.es_level)]
+        self.sector_parts = {}
+        for v in ("sector_gva_loss", "sector_extra_cost", "sector_loss", "sector_output_loss"):
+            d = {}
+            for stat in ("mean", "se", "quantile", "quantile_ci_low", "quantile_ci_high", "es"):
+                d[stat] = read(s, "%s_%s" % (v, stat))
+                if d[stat].shape[:1] != (S,):
+                    raise InputError("%s/%s_%s: shape does not match sectors" % (s.name, v, stat))
+            self.sector_parts[v] = d
+        if tr is not None and all(ds in tr for _, ds, _, _, _ in MARKET_COLS) and "mineral_guard_months" in tr:
+            self.market = {}
+            for key, ds, _, _, _ in MARKET_COLS + (("guard_months", "mineral_guard_months", 0, 0, 0),):
+                v = tr[ds][()]
+                if v.shape != (N, M):
+                    raise InputError("%s: shape does not match trials x minerals" % tr[ds].name)
+                self.market[key] = v
+
     def total(self):
         return self.series[-1]
 
     def estimate_errors(self, tag):
         """Bootstrap SE of ES 99 (every series with per-trial losses) and of
         the annual return-period losses (total), with percentile 95% CIs."""
-        for se in self.series:
+        for se in self.series + (self.gva_parts or []):
             if se.horizon is None or not np.all(np.isfinite(se.horizon)):
                 continue
             n = se.horizon.size
@@ -477,14 +580,17 @@ def pct(x, digits=1):
     return "{:.{}f}%".format(v, digits)
 
 
-def cell(value_gbp, err_html, cid=None, se=None):
+def cell(value_gbp, err_html, cid=None, se=None, ci=None):
     """A table cell: value in GBP m over its Monte Carlo error; data-gbp holds
     the exact value in GBP, data-se its standard error in GBP when there is
-    one (what the tests compare with independent computations)."""
+    one, data-ci-low/-high the bounds of a confidence interval when given
+    (what the tests compare with independent computations)."""
     idattr = ' id="%s"' % esc(cid) if cid else ""
     data = ' data-gbp="%r"' % float(value_gbp) if value_gbp is not None else ""
     if se is not None and np.isfinite(se):
         data += ' data-se="%r"' % float(se)
+    if ci is not None:
+        data += ' data-ci-low="%r" data-ci-high="%r"' % (float(ci[0]), float(ci[1]))
     return ('<td%s%s><span class="v">%s</span><span class="e">%s</span></td>'
             % (idattr, data, fmt(value_gbp), err_html))
 
@@ -1043,8 +1149,20 @@ def run_meta_rows(run, f, path, version):
     return rows
 
 
-def headline_table(run, tid):
+def loss_cells(run, se, p, ci_data=False):
+    """The cells mean, VaR 95%, VaR 99% and ES 99% of a Series, ids p-<stat>."""
     q95, q99 = run.iq[0.95], run.iq[0.99]
+    es_err = err_se(se.es_se) if np.isfinite(se.es_se) else "not estimated (no per-trial losses)"
+    return "".join((
+        cell(se.mean, err_se(se.se), p + "-mean", se.se),
+        cell(se.q[q95], err_ci(se.q_lo[q95], se.q_hi[q95]), p + "-var95",
+             ci=(se.q_lo[q95], se.q_hi[q95]) if ci_data else None),
+        cell(se.q[q99], err_ci(se.q_lo[q99], se.q_hi[q99]), p + "-var99",
+             ci=(se.q_lo[q99], se.q_hi[q99]) if ci_data else None),
+        cell(se.es[run.ies], es_err, p + "-es99", se.es_se)))
+
+
+def headline_table(run, tid):
     h = ['<table id="%s"><caption>GBP m; over the %d-year horizon, except AAL and the 1-in-%d '
          'loss (annual). Under each figure its Monte Carlo error.</caption>'
          '<tr><th class="l">series</th><th>mean loss<br>&plusmn; SE</th>'
@@ -1063,13 +1181,8 @@ def headline_table(run, tid):
                                              else "fewer than %d trial-years" % HEADLINE_RP)
         else:
             rp_err = "not estimated (no per-sector annual losses)"
-        es_err = err_se(se.es_se) if np.isfinite(se.es_se) else "not estimated (no per-trial losses)"
-        h.append('<tr><td class="l">%s</td>%s%s%s%s%s%s</tr>' % (
-            esc(se.label),
-            cell(se.mean, err_se(se.se), p + "-mean", se.se),
-            cell(se.q[q95], err_ci(se.q_lo[q95], se.q_hi[q95]), p + "-var95"),
-            cell(se.q[q99], err_ci(se.q_lo[q99], se.q_hi[q99]), p + "-var99"),
-            cell(se.es[run.ies], es_err, p + "-es99", se.es_se),
+        h.append('<tr><td class="l">%s</td>%s%s%s</tr>' % (
+            esc(se.label), loss_cells(run, se, p),
             cell(se.aal, err_se(se.aal_se), p + "-aal", se.aal_se),
             cell(rpv, rp_err, p + "-rp%d" % HEADLINE_RP, bse)))
     h.append("</table>")
@@ -1086,9 +1199,8 @@ def mineral_table(run, tid):
     def se_of(key, i, scale):
         if key not in t:
             return "SE not estimated"
-        x = t[key][:, i]
-        x = x[np.isfinite(x)]
-        return "&plusmn; %.3g" % (scale * np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else "n/a"
+        se = mean_se(t[key][:, i])[1]
+        return "&plusmn; %.3g" % (scale * se) if np.isfinite(se) else "n/a"
 
     def stock_empty(i):
         """P(stockpile empty) and its Wilson interval; NaN means the mineral
@@ -1116,6 +1228,100 @@ def mineral_table(run, tid):
                 run.mineral_table["price_peak"][i], se_of("price_peak", i, 1)))
     rows.append("</table>")
     return "".join(rows)
+
+
+def gva_headline_table(run, tid):
+    """The headline on the value-added basis (format 1.3 on): value added
+    lost, extra input cost and their sum, the headline loss, over the
+    horizon, with the statistics and errors of the headline table."""
+    h = ['<table id="%s"><caption>GBP m; over the %d-year horizon. Value added lost: '
+         '/trials/total_gva_loss; extra input cost: total_loss - total_gva_loss of each trial; '
+         'headline: /summary/total_loss. Under each figure its Monte Carlo error.</caption>'
+         '<tr><th class="l">part</th><th>mean loss<br>&plusmn; SE</th><th>VaR 95%%<br>95%% CI</th>'
+         '<th>VaR 99%%<br>95%% CI</th><th>ES 99%%<br>&plusmn; SE (bootstrap)</th></tr>'
+         % (esc(tid), run.horizon_years)]
+    for se in run.gva_parts + [run.total()]:
+        label = se.label if se.id != "total" else "Headline (value added lost + extra input cost)"
+        h.append('<tr><td class="l">%s</td>%s</tr>'
+                 % (esc(label), loss_cells(run, se, "%s-%s" % (tid, se.id), ci_data=True)))
+    h.append("</table>")
+    return "".join(h)
+
+
+def gva_sector_table(run, tid):
+    """Per sector (format 1.3 on, /summary): value added lost with its VaR
+    99% and ES 99%, extra input cost, the headline and gross output lost."""
+    sp = run.sector_parts
+    q99, ies = run.iq[0.99], run.ies
+    h = ['<table id="%s"><caption>GBP m; over the %d-year horizon; from /summary. The headline '
+         'is value added lost + extra input cost; gross output (turnover) lost is a secondary figure, '
+         'not added. ES 99%% of a sector has no error estimate here.</caption>'
+         '<tr><th class="l">sector</th><th>value added lost<br>mean &plusmn; SE</th>'
+         '<th>value added lost<br>VaR 99%%, 95%% CI</th><th>value added lost<br>ES 99%%</th>'
+         '<th>extra input cost<br>mean &plusmn; SE</th><th>headline<br>mean &plusmn; SE</th>'
+         '<th>gross output lost<br>mean &plusmn; SE</th></tr>' % (esc(tid), run.horizon_years)]
+    for j, sid in enumerate(run.sectors):
+        p = "%s-%s" % (tid, sid)
+        g = sp["sector_gva_loss"]
+        cells = [cell(g["mean"][j], err_se(g["se"][j]), p + "-gva-mean", g["se"][j]),
+                 cell(g["quantile"][j, q99], err_ci(g["quantile_ci_low"][j, q99], g["quantile_ci_high"][j, q99]),
+                      p + "-gva-var99"),
+                 cell(g["es"][j, ies], "SE not estimated", p + "-gva-es99")]
+        for v, key in (("sector_extra_cost", "extra-cost"), ("sector_loss", "headline"),
+                       ("sector_output_loss", "output")):
+            d = sp[v]
+            cells.append(cell(d["mean"][j], err_se(d["se"][j]), "%s-%s-mean" % (p, key), d["se"][j]))
+        h.append('<tr><td class="l">%s</td>%s</tr>' % (esc(run.sector_names[j]), "".join(cells)))
+    h.append("</table>")
+    return "".join(h)
+
+
+def market_table(run, tid):
+    """Per mineral (format 1.3 on, /trials): the means over trials of the
+    open market's figures, each with its SE, and the share of trials in
+    which the price sat on the guard (max_multiple), with its Wilson
+    interval. data-value holds the exact mean (data-fraction the share)."""
+    mk, N = run.market, run.trials
+    h = ['<table id="%s"><caption>Means over the trials of each trial\'s figure, &plusmn; SE. Prices '
+         'are multiples of the reference price P0 (x reference): the market price is the clearing price '
+         'without the noise term, the home price that of a country restricting its exports. Minerals '
+         'without a market block show the scarcity premium and no stock or demand figures (0).</caption>'
+         '<tr><th class="l">mineral</th>' % esc(tid)]
+    for _, _, head, unit, _ in MARKET_COLS:
+        h.append("<th>%s<br>(%s)</th>" % (esc(head), esc(unit)))
+    h.append("<th>trials on the guard<br>(%, 95% CI)</th></tr>")
+    for i, m in enumerate(run.minerals):
+        p = "%s-%s" % (tid, m)
+        row = ['<tr><td class="l">%s</td>' % esc(run.mineral_names[i])]
+        for key, _, _, unit, scale in MARKET_COLS:
+            mean, se = mean_se(mk[key][:, i])
+            sign = "x" if unit == "x reference" else "%" if unit.startswith("%") else ""
+            shown = "%.3g%s" % (scale * mean, sign)
+            err = "&plusmn; %.3g%s" % (scale * se, sign) if np.isfinite(se) else "n/a"
+            row.append('<td id="%s-%s" data-value="%r"><span class="v">%s</span><span class="e">%s</span></td>'
+                       % (esc(p), key.replace("_", "-"), mean, shown, err))
+        share = float(np.count_nonzero(mk["guard_months"][:, i] > 0)) / N
+        lo, hi = wilson(share, N)
+        row.append('<td id="%s-guard" data-fraction="%r"><span class="v">%s</span><span class="e">%s &ndash; '
+                   '%s</span></td></tr>' % (esc(p), share, pct(share), pct(lo), pct(hi)))
+        h.append("".join(row))
+    h.append("</table>")
+    return "".join(h)
+
+
+def gva_sections(page, run):
+    """The headline on the value-added basis and per sector (format 1.3 on)."""
+    page.section("value-added", "Headline on value added")
+    page.add('<p class="note">Loss basis of this file: <b>%s</b> (value added: every sector has '
+             '<code>gva_gbp</code>; output: none has; mixed: some). Headline loss = value added lost + '
+             'extra input cost (docs/MODEL.md &sect;8).</p>' % esc(run.loss_basis))
+    if run.gva_parts is not None:
+        page.add(gva_headline_table(run, "gva-headline"))
+    else:
+        page.add('<p class="note">The parts have no per-trial figures in this file (no '
+                 '/trials/total_gva_loss: <code>output.trials: none</code>).</p>')
+    page.add("<h3>Per sector</h3>")
+    page.add(gva_sector_table(run, "gva-sectors"))
 
 
 def indicator_table(run, tid):
@@ -1188,6 +1394,8 @@ def run_sections(page, run, f, att):
     page.section("headline", "Headline losses")
     page.add(headline_table(run, "headline"))
     page.add(MC_NOTE)
+    if run.loss_basis is not None:
+        gva_sections(page, run)
     page.section("exceedance", "Loss exceedance")
     page.figure("exceedance", "Annual loss exceedance curves",
                 "Annual loss (all of a sector's losses in a calendar year of the horizon, GBP m) against the "
@@ -1230,6 +1438,13 @@ def run_sections(page, run, f, att):
                 "step of the horizon, with its 95% Wilson interval (binomial over N trials).",
                 fig_shortage([run], False), "shortage probability per mineral")
     page.add(mineral_table(run, "minerals-table"))
+    if run.loss_basis is not None:
+        page.section("markets", "Open markets per mineral")
+        if run.market is not None:
+            page.add(market_table(run, "market-table"))
+        else:
+            page.add('<p class="note">No per-mineral trial figures in this file (<code>output.trials: '
+                     'totals</code> or <code>none</code>).</p>')
     if att is not None:
         attribution_sections(page, att, run)
     if run.indicators is not None:

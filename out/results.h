@@ -65,7 +65,7 @@ typedef enum {
       "horizon; negative when prices fall (MODEL §8)")                                             \
     X(annual_loss, MR_COLS_YEAR, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "loss_gbp",                   \
       "headline loss (all sectors, GL + XC) in each calendar year of the horizon")                 \
-    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", MR_VAR_FILE, "",                             \
+    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", MR_VAR_FILE, "loss_gbp",                     \
       "headline loss GL_j + XC_j of each sector in each calendar year of the horizon")             \
     X(mineral_shortfall_mean, MR_COLS_MINERAL, "1", MR_VAR_FILE, "shortfall_mean_fraction",        \
       "mean over steps of the net national shortfall u_m(t), fraction of demand")                  \

@@ -18,7 +18,8 @@ int mr_trace_alloc(mr_trace *tr, int M, int S, int T)
     tr->S = S;
     tr->T = T;
     size_t tm = (size_t)T * (size_t)(M > 0 ? M : 1), ts = (size_t)T * (size_t)(S > 0 ? S : 1);
-    double **pm[] = {&tr->availability, &tr->gap, &tr->release, &tr->level, &tr->u, &tr->ratio};
+    double **pm[] = {&tr->availability, &tr->gap,          &tr->release, &tr->level, &tr->u,
+                     &tr->ratio,        &tr->market_price, &tr->stock};
     double **ps[] = {&tr->c, &tr->q, &tr->value_loss, &tr->extra_cost};
     int ok = 1;
     for (size_t k = 0; k < sizeof pm / sizeof pm[0]; k++)
@@ -34,9 +35,9 @@ int mr_trace_alloc(mr_trace *tr, int M, int S, int T)
 
 void mr_trace_free(mr_trace *tr)
 {
-    void *ptrs[] = {tr->occ,       tr->availability, tr->gap, tr->release, tr->level,
-                    tr->u,         tr->ratio,        tr->c,   tr->q,       tr->value_loss,
-                    tr->extra_cost};
+    void *ptrs[] = {tr->occ,        tr->availability, tr->gap,  tr->release, tr->level,
+                    tr->u,          tr->ratio,        tr->c,    tr->q,       tr->value_loss,
+                    tr->extra_cost, tr->market_price, tr->stock};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(tr, 0, sizeof *tr);

@@ -35,10 +35,14 @@ typedef struct {
     double *level;             /* [T*M] stockpile level after the step, months of demand */
     double *u;                 /* [T*M] net shortfall u_m(t) */
     double *ratio;             /* [T*M] price ratio P/P0 */
-    double *c;                 /* [T*S] direct inoperability c_j(t) */
-    double *q;                 /* [T*S] inoperability q_j(t) */
-    double *value_loss;        /* [T*S] GBP in the step: value added lost (docs/MODEL.md §8) */
-    double *extra_cost;        /* [T*S] GBP in the step */
+    /* the open market of a mineral with a market block (docs/MODEL.md §5m);
+       NaN for a mineral without one. Its supply loss is 1 - availability */
+    double *market_price; /* [T*M] clearing price ratio exp(p*), market only (no noise) */
+    double *stock;        /* [T*M] commercial stock K after the step, months of demand */
+    double *c;            /* [T*S] direct inoperability c_j(t) */
+    double *q;            /* [T*S] inoperability q_j(t) */
+    double *value_loss;   /* [T*S] GBP in the step: value added lost (docs/MODEL.md §8) */
+    double *extra_cost;   /* [T*S] GBP in the step */
 } mr_trace;
 
 int mr_trace_alloc(mr_trace *tr, int M, int S, int T);

@@ -578,6 +578,8 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             w->trace->gap[k] = gap;
             w->trace->release[k] = release;
             w->trace->level[k] = w->level[m];
+            w->trace->market_price[k] = md->market[m] ? exp(w->pstar[m]) : NAN;
+            w->trace->stock[k] = md->market[m] ? w->stock[m] : NAN;
         }
         w->u[m] = u;
         w->usum[m] += u;

@@ -437,8 +437,19 @@ static void occurrence_brief(const teller *t, int k, char *buf, size_t size)
     }
 }
 
+/* The open market of mineral m at a step of the trace (docs/MODEL.md §5m):
+   its supply loss 1 - A; false when m has no market block or the market is
+   at rest (no loss, the stock at its rest level, the price at reference). */
+static bool market_moving(const mr_story *s, size_t k, int m, double *loss)
+{
+    const mr_trace *tr = s->tr;
+    *loss = 1.0 - tr->availability[k];
+    return s->md->market[m] && (*loss > 0.0 || tr->market_price[k] != 1.0 ||
+                                tr->stock[k] != s->md->mrule[m].rest_months);
+}
+
 /* One notable step: its loss, what started and ended, the minerals short,
-   the stockpiles, the sectors' inoperability. */
+   the open markets, the stockpiles, the sectors' inoperability. */
 static void print_step(teller *t, int step, double loss, double ol, double xc)
 {
     const mr_story *s = t->s;
@@ -488,6 +499,21 @@ static void print_step(teller *t, int step, double loss, double ol, double xc)
                 i ? "" : "price ", ratio[m]);
         }
         fprintf(t->out, "    short:  %s\n", line);
+    }
+
+    /* open markets that are not at rest: clearing price, commercial stock,
+       supply loss */
+    for (int m = 0; m < M; m++) {
+        size_t k = (size_t)step * (size_t)M + (size_t)m;
+        double mloss;
+        if (!t->mineral_on[m] || !market_moving(s, k, m, &mloss))
+            continue;
+        pct(a, sizeof a, mloss);
+        fprintf(t->out,
+                "    market: %s price x%.4g (market only), stock %.3g months (rest %.3g), "
+                "supply loss %s\n",
+                s->sc->minerals[m].id, tr->market_price[k], tr->stock[k], md->mrule[m].rest_months,
+                a);
     }
 
     /* stockpiles: releases and the month one runs empty */
@@ -543,6 +569,9 @@ static bool step_notable(const teller *t, int step)
         if (tr->u[k] >= MR_STORY_SHORTFALL_MIN || tr->gap[k] >= MR_STORY_SHORTFALL_MIN ||
             tr->release[k] > 0.0)
             return true;
+        double loss;
+        if (market_moving(s, k, m, &loss) && loss >= MR_STORY_SHORTFALL_MIN)
+            return true;
         double before = step > 0 ? tr->level[k - (size_t)t->M] : md->stockpile_initial[m];
         if (md->has_stockpile[m] && before > 0.0 && tr->level[k] <= 0.0)
             return true;
@@ -578,6 +607,11 @@ static bool step_changed(const teller *t, int step, int prev)
         if ((tr->release[k] > 0.0) != (tr->release[p] > 0.0) ||
             (tr->u[k] >= MR_STORY_SHORTFALL_MIN) != (tr->u[p] >= MR_STORY_SHORTFALL_MIN) ||
             fabs(tr->u[k] - tr->u[p]) >= MR_STORY_CHANGE_MIN)
+            return true;
+        double lk, lp;
+        if (md->market[m] && (market_moving(s, k, m, &lk) | market_moving(s, p, m, &lp)) &&
+            ((lk >= MR_STORY_SHORTFALL_MIN) != (lp >= MR_STORY_SHORTFALL_MIN) ||
+             fabs(lk - lp) >= MR_STORY_CHANGE_MIN))
             return true;
     }
     for (int j = 0; j < t->S; j++) {
@@ -632,8 +666,13 @@ static void print_months(teller *t)
             "\nMonth by month (%s):\n"
             "  loss   = value added lost + extra input cost of %s in the month, GBP m\n"
             "  short  = net shortfall after any stockpile release, %% of demand (price = P/P0)\n"
+            "  market = the open market of a mineral with a market block, when not at rest:\n"
+            "           clearing price exp(p*) = P*/P0 (market only, no noise), commercial\n"
+            "           stock K after the month in months of demand (its rest level), and\n"
+            "           supply loss 1 - A, %% of the open market's demand\n"
             "  output = inoperability, %% of the sector's output lost (GBP m in the month)\n"
-            "  quiet  = no shortfall above %.2g%% of demand, no sector above %.2g%% inoperable\n",
+            "  quiet  = no shortfall or open-market supply loss above %.2g%% of demand, no\n"
+            "           sector above %.2g%% inoperable\n",
             title, s->sector >= 0 ? s->sc->sectors[s->sector].id : "all sectors",
             100.0 * MR_STORY_SHORTFALL_MIN, 100.0 * MR_STORY_INOPERABILITY_MIN);
     int run = RUN_NONE, run_from = 0, printed = -1;

@@ -211,7 +211,13 @@ def expected_tables(g, root, trials):
                 cols += [tr[v][:, j] for j in range(len(S))]
         t["trials.csv"] = [[int(trial[i])] + [c[i] for c in cols] for i in range(len(trial))]
         year, al = tr["year"][:], tr["annual_loss"][:]
-        t["annual_loss.csv"] = [[int(trial[i]), int(year[y]), al[i, y]]
+        # the sector columns: /trials/sector_annual_loss [trial, year, sector], when stored
+        sal = tr["sector_annual_loss"][:] if "sector_annual_loss" in tr else None
+        if sal is not None:
+            check(sal.shape == (len(trial), len(year), len(S)),
+                  "sector_annual_loss has shape %s" % (sal.shape,))
+        t["annual_loss.csv"] = [[int(trial[i]), int(year[y]), al[i, y]] +
+                                ([] if sal is None else list(sal[i, y, :]))
                                 for i in range(len(trial)) for y in range(len(year))]
         mv = ("mineral_shortfall_mean", "mineral_shortfall_peak", "mineral_shortfall_months",
               "mineral_price_peak", "mineral_stockpile_empty_month", "mineral_price_peak_market",
@@ -260,6 +266,9 @@ def check_run_export(outdir, g, root, doc, trials, name):
                 if ds in tr:
                     keep |= {s + suffix for s in subst["sector"]}
             cols = [c for c in cols if c in keep]
+        elif f == "annual_loss.csv" and "sector_annual_loss" not in g["trials"]:
+            # output.trials: totals keeps no per-sector annual losses
+            cols = ["trial", "year", "loss_gbp"]
         else:
             cols = expand(doc[f], subst)
         check(header == cols, "%s/%s: header %s, documented %s" % (name, f, header, cols))
@@ -498,6 +507,16 @@ def main():
                     check_generic(out, f[grp], grp, "demo")
                     study = [s for s in study if not s.startswith(grp)]
             check(not study, "demo: undocumented files %s" % study)
+            # annual_loss.csv: the column <sector>_loss_gbp, row (trial, year), is
+            # /trials/sector_annual_loss[trial, year, sector] bit for bit
+            head, rows = read_csv(os.path.join(out, "annual_loss.csv"))
+            sal = f["trials/sector_annual_loss"][()]
+            for j, sid in enumerate(strs(f["sector"])):
+                col = head.index(sid + "_loss_gbp") if sid + "_loss_gbp" in head else None
+                got = np.array([float(r[col]) for r in rows]) if col is not None else None
+                check(got is not None and np.array_equal(got, sal[:, :, j].ravel()),
+                      "annual_loss.csv: %s_loss_gbp is not /trials/sector_annual_loss[:, :, %d]"
+                      % (sid, j))
             # the quoted description (commas) reads back exactly
             info = dict(read_csv(os.path.join(out, "info.csv"))[1])
             check(info.get("scenario_description") == f.attrs["scenario_description"],
@@ -558,6 +577,8 @@ def main():
               "mineral_trials.csv from a totals file")
         check(read_csv(os.path.join(out3, "trials.csv"))[0] ==
               ["trial", "total_loss_gbp", "gva_loss_gbp"], "totals: trials.csv header")
+        check(read_csv(os.path.join(out3, "annual_loss.csv"))[0] == ["trial", "year", "loss_gbp"],
+              "totals: annual_loss.csv header")
 
         # 4. a comparison file: the run twice (runs/a, runs/b) and a /difference
         cmp_ = os.path.join(tmp, "compare.h5")

@@ -10,7 +10,13 @@ MODE
             /summary (read here with h5py); the bootstrap errors of ES 99 and of
             the 1-in-100 annual loss agree with a plain bootstrap written here;
             the estimators of report.py against hand-worked values; the same
-            file gives byte-identical reports. A uk-2035-stockpile run: "no
+            file gives byte-identical reports. Model v2 (format 1.3): the
+            headline on value added (value added lost, extra input cost, the
+            headline: mean, SE, VaR with its order-statistic interval, ES)
+            against numpy computations from /trials, the per-sector table
+            against /summary, the market table against means and counts of
+            /trials; the same file cut down to format 1.2 has none of them,
+            one cut to output.trials: totals no market table. A uk-2035-stockpile run: "no
             stockpile" where the file holds NaN, the others counted from
             /trials; the Run row with the analysis time.
   errors    exit status 2, one line on stderr naming the file and nothing left
@@ -34,6 +40,7 @@ import glob
 import html.parser
 import importlib.util
 import json
+import math
 import os
 import re
 import shutil
@@ -106,7 +113,7 @@ class PageParser(html.parser.HTMLParser):
             self.figures.append(a["id"][4:])
         elif tag == "img":
             self.imgs[a.get("id") or "(img without id %d)" % len(self.imgs)] = a
-        elif tag == "td" and "data-gbp" in a:
+        elif tag == "td" and ("data-gbp" in a or "data-value" in a or "data-fraction" in a):
             self.cells[a.get("id")] = a
         elif tag == "table" and "id" in a:
             self.tables.append(a["id"])
@@ -315,7 +322,10 @@ def check_headline(page, h5path, what="run"):
         t = f["trials"]
         total = t["total_loss"][()]
         annual = t["annual_loss"][()]
-        sector_loss = t["sector_output_loss"][()] + t["sector_extra_cost"][()]
+        # the sector's headline loss: value added lost (format 1.3 on) or
+        # output lost (before), plus extra cost, as /summary/sector_loss
+        base = "sector_gva_loss" if "loss_basis" in f.attrs else "sector_output_loss"
+        sector_loss = t[base][()] + t["sector_extra_cost"][()]
     for sid, stats in want.items():
         for stat, (value, se) in stats.items():
             cid = "headline-%s-%s" % (sid, stat)
@@ -342,6 +352,144 @@ def check_headline(page, h5path, what="run"):
           "gives %r" % (what, got, se))
     check("data-se" not in page.cells["headline-%s-rp100" % sectors[0]],
           "%s: a sector's 1-in-100 loss has an SE, but per-sector annual losses are not stored" % what)
+
+
+def order_ranks(n, p, a=0.025):
+    """The ranks (l, u) of the distribution-free 95% interval of Q(p)
+    (docs/OUTPUT.md "Estimators"), the binomial terms from math.lgamma;
+    None where no rank qualifies."""
+    def pmf(k):
+        return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                        + k * math.log(p) + (n - k) * math.log(1 - p))
+    terms = [pmf(k) for k in range(n + 1)]
+    cdf, acc = [], 0.0
+    for t in terms:
+        acc += t
+        cdf.append(acc)
+    low = max((r for r in range(1, n + 1) if cdf[r - 1] <= a), default=None)
+    up = min((r for r in range(1, n + 1) if math.fsum(terms[r:]) <= a), default=None)
+    return low, up
+
+
+def near(a, b, rel=1e-12):
+    return abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+def check_value_added(args, page, text, h5path):
+    """Format 1.3: the headline on value added, per sector and the market
+    table, each against an independent computation from the file."""
+    rp = load_report_module(args)
+    with h5py.File(h5path, "r") as f:
+        t, s = f["trials"], f["summary"]
+        gva, tot = t["total_gva_loss"][()], t["total_loss"][()]
+        minerals = list(f["mineral"].asstr()[()])
+        sectors = list(f["sector"].asstr()[()])
+        basis = f.attrs["loss_basis"]
+        summ = {k: s[k][()] for k in s if k.startswith(("sector_gva_loss", "sector_extra_cost",
+                                                         "sector_loss", "sector_output_loss", "total_loss"))}
+        qlev, elev = s["quantile"][()], s["es_level"][()]
+        market = {k: t[k][()] for k in t if k.startswith("mineral_")}
+    N = gva.size
+    check("Loss basis of this file: <b>%s</b>" % basis in text, "value added: the basis is not stated")
+    # report.py's interval of a quantile is the file's own (GSL) for the total
+    xs = np.sort(tot)
+    for i, p in enumerate(qlev):
+        got = rp.quantile_ci(xs, p)
+        want = (summ["total_loss_quantile_ci_low"][i], summ["total_loss_quantile_ci_high"][i])
+        check(all((math.isnan(g) and math.isnan(w)) or g == w for g, w in zip(got, want)),
+              "quantile_ci(total_loss, %g) = %r, /summary has %r" % (p, got, want))
+    # the parts: value added lost and extra cost per trial
+    for sid, x in (("total_gva_loss", gva), ("total_extra_cost", tot - gva)):
+        xs = np.sort(x)
+        c = page.cells.get("gva-headline-%s-mean" % sid)
+        if not check(c is not None, "value added: no cell %s" % sid):
+            continue
+        mean = math.fsum(x) / N
+        sd = math.sqrt(math.fsum((v - mean) ** 2 for v in x) / (N - 1))
+        check(near(float(c["data-gbp"]), mean) and near(float(c["data-se"]), sd / math.sqrt(N), 1e-9),
+              "value added: %s mean %s +- %s, numpy gives %r +- %r"
+              % (sid, c["data-gbp"], c.get("data-se"), mean, sd / math.sqrt(N)))
+        for stat, p in (("var95", 0.95), ("var99", 0.99)):
+            c = page.cells["gva-headline-%s-%s" % (sid, stat)]
+            lo, up = order_ranks(N, p)
+            want = (xs[k_rank(N, p) - 1], xs[lo - 1] if lo else math.nan, xs[up - 1] if up else math.nan)
+            got = (float(c["data-gbp"]), float(c["data-ci-low"]), float(c["data-ci-high"]))
+            check(all((math.isnan(g) and math.isnan(w)) or g == w for g, w in zip(got, want)),
+                  "value added: %s %s and its interval %r, from the sorted trials %r" % (sid, stat, got, want))
+        c = page.cells["gva-headline-%s-es99" % sid]
+        check(near(float(c["data-gbp"]), es_sorted(xs, 0.99), 1e-12) and float(c.get("data-se", "nan")) > 0,
+              "value added: %s ES 99 %s, from the sorted trials %r" % (sid, c["data-gbp"], es_sorted(xs, 0.99)))
+    # the headline row is the file's total
+    iq99 = int(np.argmin(abs(qlev - 0.99)))
+    for stat, want in (("mean", summ["total_loss_mean"]), ("var99", summ["total_loss_quantile"][iq99]),
+                       ("es99", summ["total_loss_es"][int(np.argmin(abs(elev - 0.99)))])):
+        c = page.cells.get("gva-headline-total-%s" % stat)
+        check(c is not None and float(c["data-gbp"]) == float(want),
+              "value added: headline %s is %s, /summary has %r" % (stat, c and c["data-gbp"], float(want)))
+    # per sector: /summary as stored
+    for j, sid in enumerate(sectors):
+        for cid, want in (("gva-mean", summ["sector_gva_loss_mean"][j]),
+                          ("gva-var99", summ["sector_gva_loss_quantile"][j, iq99]),
+                          ("extra-cost-mean", summ["sector_extra_cost_mean"][j]),
+                          ("headline-mean", summ["sector_loss_mean"][j]),
+                          ("output-mean", summ["sector_output_loss_mean"][j])):
+            c = page.cells.get("gva-sectors-%s-%s" % (sid, cid))
+            check(c is not None and float(c["data-gbp"]) == float(want),
+                  "value added: %s %s is %s, /summary has %r" % (sid, cid, c and c["data-gbp"], float(want)))
+    # the market table: means over the trials, and the share of trials on the guard
+    for i, m in enumerate(minerals):
+        for key in ("price_peak_market", "home_price_peak", "market_loss_peak", "stock_drawn_peak",
+                    "demand_destroyed"):
+            x = market["mineral_" + key][:, i]
+            c = page.cells.get("market-table-%s-%s" % (m, key.replace("_", "-")))
+            check(c is not None and near(float(c["data-value"]), math.fsum(x) / N),
+                  "market: %s %s is %s, the mean of /trials is %r" % (m, key, c and c["data-value"],
+                                                                    math.fsum(x) / N))
+        share = sum(1 for v in market["mineral_guard_months"][:, i] if v > 0) / N
+        c = page.cells.get("market-table-%s-guard" % m)
+        check(c is not None and float(c["data-fraction"]) == share,
+              "market: %s on the guard in %s of trials, /trials says %r" % (m, c and c["data-fraction"], share))
+    for head in ("(x reference)", "(% of its demand)", "(months of demand)", "(%, 95% CI)"):
+        check(head in html.unescape(text), "market: no unit %r in the table's head" % head)
+
+
+def check_older_formats(args, tmp, h5):
+    """The demo file cut down to format 1.2 (no loss_basis, no v2 datasets):
+    no value-added or market section, the headline as /summary; cut down to
+    output.trials: totals: the parts, no market table."""
+    old = os.path.join(tmp, "format12.h5")
+    shutil.copy(h5, old)
+    with h5py.File(old, "r+") as f:
+        del f.attrs["loss_basis"]
+        f.attrs["format_version"] = np.array([1, 2], dtype=np.int32)
+        for n in list(f["trials"]):
+            if n in ("total_gva_loss", "sector_gva_loss", "sector_annual_loss") or (
+                    n.startswith("mineral_") and n not in ("mineral_shortfall_mean", "mineral_shortfall_peak",
+                                                          "mineral_shortfall_months", "mineral_price_peak",
+                                                          "mineral_stockpile_empty_month")):
+                del f["trials"][n]
+        for n in [n for n in f["summary"] if n.startswith("sector_gva_loss")]:
+            del f["summary"][n]
+    out = os.path.join(tmp, "format12-report")
+    r = report(args, old, out)
+    if check(r.returncode == 0, "report of a format 1.2 file failed: %s" % r.stderr):
+        page, text = parse_page(os.path.join(out, "report.html"))
+        check(not any(x in text for x in ('id="value-added"', 'id="markets"', "gva-headline", "market-table")),
+              "format 1.2: the page has a value-added or market section")
+        check_headline(page, old, "format 1.2")
+    tot = os.path.join(tmp, "totals.h5")
+    shutil.copy(h5, tot)
+    with h5py.File(tot, "r+") as f:
+        for n in list(f["trials"]):
+            if n.startswith(("sector_", "mineral_")):
+                del f["trials"][n]
+    out = os.path.join(tmp, "totals-report")
+    r = report(args, tot, out)
+    if check(r.returncode == 0, "report of a totals file failed: %s" % r.stderr):
+        page, text = parse_page(os.path.join(out, "report.html"))
+        check("gva-headline-total_gva_loss-mean" in page.cells and "market-table" not in text
+              and "No per-mineral trial figures in this file" in text,
+              "totals: the value-added parts without the market table expected")
 
 
 def stockpiled_minerals(path):
@@ -417,6 +565,8 @@ def mode_figures(args, tmp):
     page, text = parse_page(os.path.join(out, "report.html"))
     check_figures(page, out, run_figures(h5), "run")
     check_headline(page, h5)
+    check_value_added(args, page, text, h5)
+    check_older_formats(args, tmp, h5)
     with h5py.File(h5, "r") as f:
         for needle in (f.attrs["scenario_name"], "20261126", "1,000", f.attrs["software_version"],
                        f["run_info"].attrs["date"]):

@@ -18,6 +18,8 @@ numpy or worked out by hand, never copied from the program's output:
   certain.yaml at quarterly steps): durations as the whole steps the model
   ran (MODEL §3) with the sampled duration beside them, a one-month fold
   without a per-month figure, whole months printed as integers;
+- the open markets' lines (clearing price, commercial stock, supply loss) of
+  a deterministic market episode against the trial's peaks in /trials;
 - output.trials totals and none (with and without /events: one consistent
   account of what was checked), a comparison file (--run), the --help
   example as written, and the error cases (exit status 2, one line on
@@ -253,6 +255,46 @@ def test_certain_more(a, tmp):
         check(line in p.stdout, "quarterly: line %r not in the story" % line)
 
 
+def test_market_trace(a, tmp):
+    """The open markets of explain --all-steps on a deterministic market
+    episode (tests/validation/ree-quotas-2010.yaml: one trial, no noise, both
+    minerals with a market block, stock_months 3): a market line at month 0,
+    and over the steps the largest clearing price, the lowest stock and the
+    largest supply loss printed are /trials mineral_price_peak_market,
+    rest - mineral_stock_drawn_peak and mineral_market_loss_peak, as printed
+    (4 significant digits, 3, and 0.1%)."""
+    path = os.path.join(tmp, "ree.h5")
+    minrisk_run(a, os.path.join(a.src, "tests/validation/ree-quotas-2010.yaml"), path, 1)
+    with h5py.File(path, "r") as f:
+        minerals = [m.decode() for m in f["mineral"][()]]
+        peak = f["trials/mineral_price_peak_market"][0]
+        drawn = f["trials/mineral_stock_drawn_peak"][0]
+        loss = f["trials/mineral_market_loss_peak"][0]
+    rest = 3.0
+    p = run([a.minrisk, "explain", path, "--all-steps"])
+    check(p.returncode == 0, "ree-quotas explain: exit %d: %s" % (p.returncode, p.stderr))
+    pat = (r"^    market: (\S+) price x(\S+) \(market only\), stock (\S+) months \(rest (\S+)\), "
+           r"supply loss (\S+)%$")
+    lines = re.findall(pat, p.stdout, re.M)
+    first = re.search(r"^month 0 \(.*?(?=^month 1 )", p.stdout, re.S | re.M)
+    for j, m in enumerate(minerals):
+        mine = [x for x in lines if x[0] == m]
+        check(first is not None and ("    market: %s price x" % m) in first.group(0),
+              "ree-quotas: no market line for %s in month 0" % m)
+        if not check(mine, "ree-quotas: no market line for %s" % m):
+            continue
+        check(all(float(x[3]) == rest for x in mine), "ree-quotas %s: rest level not %g" % (m, rest))
+        got = max(float(x[1]) for x in mine)
+        check(got == float("%.4g" % peak[j]),
+              "ree-quotas %s: largest price x%r, /trials says x%r" % (m, got, peak[j]))
+        got = min(float(x[2]) for x in mine)
+        check(got == float("%.3g" % (rest - drawn[j])),
+              "ree-quotas %s: lowest stock %r months, /trials says %r drawn" % (m, got, drawn[j]))
+        got = max(float(x[4]) for x in mine)
+        check(got == float("%.1f" % (100 * loss[j])),
+              "ree-quotas %s: largest supply loss %r%%, /trials says %r" % (m, got, loss[j]))
+
+
 def test_threads(a, tmp):
     one, two = os.path.join(tmp, "t1.h5"), os.path.join(tmp, "t2.h5")
     scen = os.path.join(a.src, "scenarios/demo.yaml")
@@ -395,6 +437,7 @@ def main():
             test_worst_and_rank(a, demo)
             test_certain(a, tmp)
             test_certain_more(a, tmp)
+            test_market_trace(a, tmp)
             test_threads(a, tmp)
             test_output_trials(a, tmp)
             test_compare_file(a, tmp)
