@@ -37,75 +37,166 @@ double mr_market_release(const mr_market_rule *r, double stock, double h, double
     return s < most ? s : most;
 }
 
-/* Excess demand f(p) = D(p) - supply - S(p) and its derivative. */
-static double excess(int nseg, const double *w, const double *eps, double supply, double stock,
-                     const mr_market_rule *r, double h, double p, double *dfdp, double *demand,
-                     double *release)
+/* Excess demand f(p) = D(p) - supply - S(p) at one price, with what a
+   step of higher order needs: the first three derivatives of D and of the
+   stockholders' flow u(p) = (K - Kbar e^{-eta p}) / tau_s before its cap
+   (S = min(u, K / h)). D is convex and u concave, so f'' > 0. */
+typedef struct {
+    double f, df, d2f, d3f; /* f and its first three derivatives */
+    double d, d1, d2, d3;   /* D and its derivatives */
+    double u, u1, u2, u3;   /* u and its derivatives */
+    double s;               /* S(p) */
+    int capped;             /* u >= K / h: the whole stock goes, S = K / h */
+} excess_at;
+
+static inline excess_at excess(int nseg, const double *w, const double *eps, double supply,
+                               double stock, double cap, const mr_market_rule *r, double p)
 {
-    double d = 0.0, dd = 0.0;
+    double d = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
     for (int k = 0; k < nseg; k++) {
-        double x = w[k] * exp(-eps[k] * p);
+        double x = w[k] * exp(-eps[k] * p), x1 = eps[k] * x, x2 = eps[k] * x1;
         d += x;
-        dd -= eps[k] * x;
+        d1 -= x1;
+        d2 += x2;
+        d3 -= eps[k] * x2;
     }
     double target = r->rest_months * exp(-r->response * p);
-    double s = (stock - target) / r->adjust_months, ds = r->response * target / r->adjust_months;
-    if (s >= stock / h) { /* the whole stock goes: S no longer depends on p */
-        s = stock / h;
-        ds = 0.0;
-    }
-    *dfdp = dd - ds;
-    *demand = d;
-    *release = s;
-    return d - supply - s;
+    excess_at e = {.d = d, .d1 = d1, .d2 = d2, .d3 = d3};
+    e.u = (stock - target) / r->adjust_months;
+    e.u1 = r->response * target / r->adjust_months;
+    e.u2 = -r->response * e.u1;
+    e.u3 = -r->response * e.u2;
+    e.capped = e.u >= cap;
+    e.s = e.capped ? cap : e.u; /* capped, S no longer depends on p */
+    e.f = d - supply - e.s;
+    e.df = e.capped ? d1 : d1 - e.u1;
+    e.d2f = e.capped ? d2 : d2 - e.u2;
+    e.d3f = e.capped ? d3 : d3 - e.u3;
+    return e;
 }
 
-/* The market rationed at the guard price (f(g) >= 0, d and s at g):
-   stockholders do not rebuild in a rationed market. */
-static mr_market_step at_guard(double f, double d, double s, double supply, double g)
+/* A Newton step delta = -f / f' with |delta| (1 + |f''/(2f')|) below this
+   ends the solve with one step of fourth order from the last evaluation,
+   not evaluated again (the root's series in delta to delta^3: its error, of
+   order delta^4 < 1e-18, is below the round-off of f itself), with D and S
+   from their own series. */
+#define MR_MARKET_FINISH 4e-5
+/* Bisection stops when the bracket is this narrow. */
+#define MR_MARKET_TOL 1e-13
+/* A root within this of a guard that no evaluation has shown to lie
+   beyond the root has the guard evaluated before it is accepted. */
+#define MR_MARKET_NEAR_GUARD 1e-4
+
+/* Evaluate the guard g (+guard or -guard). Returns 1 with *out set when the
+   market does not clear inside the guards: short even at +guard (rationed,
+   stockholders do not rebuild in a rationed market) or a glut even at
+   -guard; else 0 (the root lies inside). */
+static int guard_binds(int nseg, const double *w, const double *eps, double supply, double stock,
+                       double cap, const mr_market_rule *r, double g, mr_market_step *out)
 {
-    mr_market_step out = {g, s < 0.0 ? 0.0 : s, d, 1.0, f > 0.0 ? 1 : 0};
-    double served = d > 0.0 ? (supply + out.release) / d : 1.0;
-    out.served = served > 1.0 ? 1.0 : served < 0.0 ? 0.0 : served;
-    return out;
+    excess_at e = excess(nseg, w, eps, supply, stock, cap, r, g);
+    if (g > 0.0 && e.f >= 0.0) {
+        *out =
+            (mr_market_step){g, e.s < 0.0 ? 0.0 : e.s, e.d, 1.0, e.f > 0.0 ? 1 : 0, 0.0, 0.0, 0.0};
+        double served = e.d > 0.0 ? (supply + out->release) / e.d : 1.0;
+        out->served = served > 1.0 ? 1.0 : served < 0.0 ? 0.0 : served;
+        return 1;
+    }
+    if (g < 0.0 && e.f <= 0.0) {
+        *out = (mr_market_step){g, e.s, e.d, 1.0, e.f < 0.0 ? -1 : 0, 0.0, 0.0, 0.0};
+        return 1;
+    }
+    return 0;
 }
 
 mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
                                double stock, const mr_market_rule *r, double h, double p0)
 {
-    double lo = -r->guard, hi = r->guard, df, d, s, dg, dfg, sg;
-    /* start at the previous step's price: the first evaluation brackets the
-       root on one side, and only that side's guard needs checking */
+    const double cap = stock / h;
+    /* lo and hi bracket the root once an evaluation has shown it (f(lo) >
+       0 > f(hi)); until then they are the guards, evaluated only when the
+       iteration reaches one */
+    double lo = -r->guard, hi = r->guard;
+    int lo_shown = 0, hi_shown = 0;
     double p = p0 > lo && p0 < hi ? p0 : 0.0;
-    double f = excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
-    if (f > 0.0) {
-        double fg = excess(nseg, w, eps, supply, stock, r, h, hi, &dfg, &dg, &sg);
-        if (fg >= 0.0) /* short even at the guard price: ration the rest */
-            return at_guard(fg, dg, sg, supply, hi);
-        lo = p;
-    } else if (f < 0.0) {
-        double fg = excess(nseg, w, eps, supply, stock, r, h, lo, &dfg, &dg, &sg);
-        if (fg <= 0.0) /* a glut even at the floor price */
-            return (mr_market_step){lo, sg, dg, 1.0, fg < 0.0 ? -1 : 0};
-        hi = p;
-    }
-    /* f(lo) > 0 > f(hi): safeguarded Newton from p, bisection whenever a
-       step leaves the bracket; d and s are those of the last evaluation */
-    for (int it = 0; it < 200 && f != 0.0; it++) {
-        double next = df < 0.0 ? p - f / df : 0.5 * (lo + hi);
-        if (!(next > lo && next < hi))
-            next = 0.5 * (lo + hi);
-        double step = fabs(next - p);
-        p = next;
-        f = excess(nseg, w, eps, supply, stock, r, h, p, &df, &d, &s);
-        if (f > 0.0)
+    mr_market_step out;
+    for (int it = 0;; it++) {
+        excess_at e = excess(nseg, w, eps, supply, stock, cap, r, p);
+        if (e.f == 0.0 || it == 200)
+            return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
+        if (e.f > 0.0) {
             lo = p;
-        else if (f < 0.0)
+            lo_shown = 1;
+        } else {
             hi = p;
-        if (step <= 1e-13 || hi - lo <= 1e-13)
-            break;
+            hi_shown = 1;
+        }
+        if (lo_shown && hi_shown && hi - lo <= MR_MARKET_TOL)
+            return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
+        double next = 0.5 * (lo + hi); /* bisection unless f' < 0 */
+        if (e.df < 0.0) {
+            double inv = 1.0 / e.df, step = -e.f * inv, c = 0.5 * e.d2f * inv; /* f''/(2f') < 0 */
+            if (fabs(step) * (1.0 - c) <= MR_MARKET_FINISH) {
+                /* the last step: Delta = delta - c2 delta^2 + (2 c2^2 - c3)
+                   delta^3 (c_k = f^(k) / (k! f')), with D and u to third
+                   order in Delta */
+                double c3 = e.d3f * inv / 6.0;
+                double dp = step * (1.0 + step * (-c + step * (2.0 * c * c - c3))), q = p + dp;
+                double u = e.u + dp * (e.u1 + dp * (0.5 * e.u2 + dp * e.u3 / 6.0));
+                if ((!hi_shown && q >= hi - MR_MARKET_NEAR_GUARD &&
+                     guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out)) ||
+                    (!lo_shown && q <= lo + MR_MARKET_NEAR_GUARD &&
+                     guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out)))
+                    return out;
+                if ((u >= cap) == e.capped && q > -r->guard && q < r->guard) {
+                    out = (mr_market_step){q, e.capped ? cap : u, 0.0, 1.0, 0, 0.0, 0.0, 0.0};
+                    out.demand = e.d + dp * (e.d1 + dp * (0.5 * e.d2 + dp * e.d3 / 6.0));
+                    out.demand_slope = e.d1 + dp * (e.d2 + 0.5 * dp * e.d3);
+                    out.slope = e.df + dp * (e.d2f + 0.5 * dp * e.d3f);
+                    out.curve = e.d2f + dp * e.d3f;
+                    return out;
+                }
+                next = q; /* it crosses the stock's cap: evaluate there */
+            } else {
+                /* Halley's step, Newton's when the correction is large */
+                double den = 1.0 + c * step;
+                next = p + (den >= 0.5 ? step / den : step);
+            }
+        }
+        if (!(next > lo && next < hi)) {
+            /* the step leaves the bracket: a guard not yet shown to lie
+               beyond the root is evaluated, then bisection */
+            if (next >= hi && !hi_shown) {
+                if (guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out))
+                    return out;
+                hi_shown = 1;
+            } else if (next <= lo && !lo_shown) {
+                if (guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out))
+                    return out;
+                lo_shown = 1;
+            }
+            next = 0.5 * (lo + hi);
+        }
+        p = next;
     }
-    return (mr_market_step){p, s, d, 1.0, 0};
+}
+
+double mr_market_start(const mr_market_step *last, const mr_market_rule *r, double dsupply,
+                       double dstock, double deps)
+{
+    const double p = last->p, dd = last->demand;
+    if (!(last->slope < 0.0))
+        return p;
+    /* f(p + dp) = 0 to second order in dp and the changes of the inputs:
+       f_a = -1, f_K = -1 / tau_s, f_e = -p D, f_ee = p^2 D, f_pe = -D - p D' */
+    double f =
+        -dsupply - dstock / r->adjust_months - p * dd * deps + 0.5 * p * p * dd * deps * deps;
+    double fp = last->slope - (dd + p * last->demand_slope) * deps;
+    if (!(fp < 0.0))
+        return p;
+    double inv = 1.0 / fp, dp = -f * inv;
+    double q = p + dp - 0.5 * last->curve * dp * dp * inv;
+    return q > -r->guard && q < r->guard ? q : p;
 }
 
 double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age)
@@ -115,14 +206,13 @@ double mr_market_elasticity(double eps_short, double eps_long, double tau_months
     return eps_long + (eps_short - eps_long) * exp(-age / tau_months);
 }
 
-double mr_market_need_elasticity(double cost_share, double sigma, double eps_short, double eps)
+double mr_market_buyer_cost(double eps, double p, double n)
 {
-    return cost_share + sigma * eps_short + (eps - eps_short);
-}
-
-double mr_market_buyer_cost(double eps, double p, double s, double n)
-{
-    return mr_market_extra_cost(eps, p) + (n - 1.0) * (s * exp(-eps * p)); /* S^(1-eps) */
+    double k = 1.0 - eps;
+    if (k == 0.0)
+        return p + (n - 1.0); /* ln S, and S^0 = 1 */
+    double g = expm1(k * p);  /* S^(1-eps) - 1: one call for both terms */
+    return g / k + (n - 1.0) * (1.0 + g);
 }
 
 double mr_market_extra_cost(double eps, double y)

@@ -39,6 +39,11 @@ typedef struct {
     double served;  /* share of demand served: 1 unless the guard binds at +guard */
     int guard;      /* +1 the upper guard binds (shortage rationed), -1 the lower
                        (surplus unsold), 0 the market cleared */
+    /* where it cleared, for the next step's start (mr_market_start), to the
+       accuracy a start needs; 0 on a guard: */
+    double slope;        /* f'(p) = D'(p) - S'(p) < 0 */
+    double curve;        /* f''(p) > 0 */
+    double demand_slope; /* D'(p) */
 } mr_market_step;
 
 /* Demand of the segments at log price p: sum_k w_k exp(-eps_k p). */
@@ -49,13 +54,24 @@ double mr_market_release(const mr_market_rule *r, double stock, double h, double
 
 /* Clear the market of one step: find p in [-guard, guard] with
      D(p) = supply + S(p),
-   D decreasing and S increasing in p, so the root is unique; safeguarded
-   Newton from p0 (the previous step's price), bisection when a Newton step
-   leaves the bracket, to |dp| <= 1e-13 (at most 200 iterations). When even
-   the guard price leaves demand above supply, p = guard and the rest is
-   rationed: served = (supply + S) / D. */
+   D decreasing and convex, S increasing and concave in p, so the root is
+   unique; safeguarded Halley iteration from p0 (a predicted price),
+   bisection when a step leaves the bracket; once a Newton step is below
+   1e-7 one Chebyshev step from that evaluation ends it (its error is below
+   the round-off of D and S; at most 200 evaluations). A guard is evaluated
+   only when the iteration reaches it. When even the guard price leaves
+   demand above supply, p = guard and the rest is rationed:
+   served = (supply + S) / D. */
 mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
                                double stock, const mr_market_rule *r, double h, double p0);
+
+/* A starting price for the next step's solve: the price of the last
+   clearing `last` moved to second order for the changes of the supply, the
+   stock and the elasticity (which moves every segment alike) since it; the
+   last price itself after a guard, or when the prediction leaves the
+   guards. */
+double mr_market_start(const mr_market_step *last, const mr_market_rule *r, double dsupply,
+                       double dstock, double deps);
 
 /* Elasticity at shortage age a (months): eps_LR + (eps_SR - eps_LR) e^{-a / tau}. */
 double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age);
@@ -65,8 +81,13 @@ double mr_market_elasticity(double eps_short, double eps_long, double tau_months
    elasticity has moved from eps_short to eps (docs/MODEL.md §6m):
    c + sigma eps_short + (eps - eps_short). In the short run only its
    substitutable part responds; the thrifting and substitution that follow
-   a lasting price rise reach every buyer. */
-double mr_market_need_elasticity(double cost_share, double sigma, double eps_short, double eps);
+   a lasting price rise reach every buyer. (Inline: the buyers' costs use
+   it for every need at every step.) */
+static inline double mr_market_need_elasticity(double cost_share, double sigma, double eps_short,
+                                               double eps)
+{
+    return cost_share + sigma * eps_short + (eps - eps_short);
+}
 
 /* Extra cost per unit of normal spend of a buyer of elasticity eps when the
    scarcity price is S = exp(p) and the noise factor N (mean 1): it adjusts
@@ -74,8 +95,9 @@ double mr_market_need_elasticity(double cost_share, double sigma, double eps_sho
    month-to-month noise) and pays N on what it buys:
      mr_market_extra_cost(eps, p) + (N - 1) S^(1 - eps)
    (docs/MODEL.md §6m). With no scarcity (p = 0) it is N - 1, so the noise
-   costs nothing on average. */
-double mr_market_buyer_cost(double eps, double p, double s, double n);
+   costs nothing on average. One expm1 serves both terms:
+   S^(1 - eps) = 1 + expm1((1 - eps) p). */
+double mr_market_buyer_cost(double eps, double p, double n);
 
 /* Extra cost per unit of normal spend of a buyer of elasticity eps at log
    price y: the change of its consumer surplus, int_1^P x^-eps dx =

@@ -396,6 +396,7 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
     md->mrule = zalloc((size_t)M, sizeof(mr_market_rule), &fail);
     md->eps_long = zalloc((size_t)M, sizeof(double), &fail);
     md->tau_eps = zalloc((size_t)M, sizeof(double), &fail);
+    md->eps_age = zalloc((size_t)M * (size_t)T, sizeof(double), &fail);
     md->noise_half_var = zalloc((size_t)M * (size_t)T, sizeof(double), &fail);
     md->seg_first = zalloc((size_t)M + 1, sizeof(int), &fail);
     md->seg_need = zalloc((size_t)(M + md->nneeds), sizeof(int), &fail);
@@ -415,6 +416,10 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
                                         mk->stock_price_response, log(mi->price.max_multiple)};
         md->eps_long[m] = mk->elasticity_long_run;
         md->tau_eps[m] = mk->substitution_months;
+        double age = 0.0; /* a shortage lasts at most T steps */
+        for (int t = 0; t < T; t++, age += md->h)
+            md->eps_age[(size_t)m * (size_t)T + (size_t)t] =
+                mr_market_elasticity(md->elasticity[m], md->eps_long[m], md->tau_eps[m], age);
         double a = md->ou_decay[m], b = md->ou_scale[m], v = 0.0;
         for (int t = 0; t < T; t++) {
             if (t > 0)
@@ -619,6 +624,7 @@ void mr_model_free(mr_model *md)
                     md->mrule,
                     md->eps_long,
                     md->tau_eps,
+                    md->eps_age,
                     md->noise_half_var,
                     md->seg_first,
                     md->seg_need,

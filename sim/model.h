@@ -81,6 +81,8 @@ typedef struct {
     int *market;                /* [M] */
     mr_market_rule *mrule;      /* [M] stocks and the guard */
     double *eps_long, *tau_eps; /* [M] long-run elasticity, months to reach it */
+    double *eps_age;            /* [M*T] the elasticity eps(a) at a shortage age of k steps,
+                                   a = h + h + ... (k terms), as the step loop counts it */
     double *noise_half_var;     /* [M*T] half the variance of the OU term at step t,
                                    subtracted so that E[exp(noise)] = 1 (market minerals) */
     int *seg_first;             /* [M + 1] clearing segments of each mineral */

@@ -93,6 +93,7 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->xr,
                     w->spare_now,
                     w->eps_now,
+                    w->last,
                     w->m_touched,
                     w->reg_nseg,
                     w->reg_end,
@@ -187,6 +188,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->xr, ns * T);
     Z(w->spare_now, (size_t)md->max_stage_n);
     Z(w->eps_now, M);
+    Z(w->last, M);
     Z(w->m_touched, M);
     Z(w->reg_nseg, (size_t)md->nc);
     Z(w->reg_end, (size_t)md->nc * ((size_t)md->regime_max + 1));
@@ -441,8 +443,10 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         w->empty[m] = NAN;
         w->ramp_k[2 * m] = w->ramp_k[2 * m + 1] = 0;
         w->stock[m] = md->market[m] ? md->mrule[m].rest_months : 0.0;
-        w->age[m] = w->pstar[m] = 0.0;
+        w->age[m] = 0;
+        w->pstar[m] = 0.0;
         w->eps_now[m] = md->elasticity[m];
+        w->last[m].st = (mr_market_step){0};
         w->bought[m] = 1.0 - md->recycled[m] - md->domestic[m];
         w->mloss_peak[m] = w->drawn_peak[m] = w->destroyed[m] = w->guard_mo[m] = 0.0;
         w->fall_peak[m] = w->psum[m] = w->short_mo[m] = w->scarce_mo[m] = 0.0;
@@ -499,12 +503,14 @@ static inline double step_market(const mr_model *md, mr_workspace *w, int m, dou
     const double h = md->h;
     if (a == 1.0 && w->stock[m] == r->rest_months) {
         w->pstar[m] = 0.0;
-        w->age[m] = 0.0;
+        w->age[m] = 0;
         w->eps_now[m] = md->elasticity[m];
+        w->last[m].st = (mr_market_step){0};
         return 1.0;
     }
-    double eps =
-        mr_market_elasticity(md->elasticity[m], md->eps_long[m], md->tau_eps[m], w->age[m]);
+    double eps = md->eps_age[(size_t)m * (size_t)md->T + (size_t)w->age[m]];
+    mr_market_last *l = &w->last[m];
+    double p0 = mr_market_start(&l->st, r, a - l->supply, w->stock[m] - l->stock, eps - l->eps);
     w->eps_now[m] = eps; /* the buyers' costs of this step use it too (§6m) */
     for (int k = md->seg_first[m]; k < md->seg_first[m + 1]; k++) {
         int q = md->seg_need[k];
@@ -514,10 +520,11 @@ static inline double step_market(const mr_model *md, mr_workspace *w, int m, dou
     }
     int k0 = md->seg_first[m];
     mr_market_step st = mr_market_clear(md->seg_first[m + 1] - k0, md->seg_weight + k0,
-                                        w->seg_eps + k0, a, w->stock[m], r, h, w->pstar[m]);
+                                        w->seg_eps + k0, a, w->stock[m], r, h, p0);
+    *l = (mr_market_last){st, a, w->stock[m], eps};
     w->pstar[m] = st.p;
     w->stock[m] = st.release >= w->stock[m] / h ? 0.0 : w->stock[m] - st.release * h;
-    w->age[m] += h;
+    w->age[m]++;
     if (a == 1.0 && fabs(w->stock[m] - r->rest_months) <= MR_STOCK_AT_REST * r->rest_months)
         w->stock[m] = r->rest_months; /* back at rest: the next step is exact */
     if (r->rest_months - w->stock[m] > w->drawn_peak[m])
@@ -701,10 +708,9 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
             int m = md->need_mineral[k];
             if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
                 xc += md->need_w[k] * dt * w->bought[m] *
-                      (w->pstar[m] == 0.0
-                           ? w->nratio[m] - 1.0
-                           : mr_market_buyer_cost(need_elasticity(md, w, k, m), w->pstar[m],
-                                                  w->sratio[m], w->nratio[m]));
+                      (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
+                                          : mr_market_buyer_cost(need_elasticity(md, w, k, m),
+                                                                 w->pstar[m], w->nratio[m]));
             else
                 xc += md->need_w[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
         }

@@ -5,6 +5,7 @@
 #ifndef MR_TRIAL_H
 #define MR_TRIAL_H
 
+#include "models/market.h"
 #include "out/results.h"
 #include "sim/engine.h"
 #include "sim/model.h"
@@ -12,6 +13,13 @@
 
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
+
+/* A market's last clearing (docs/MODEL.md §5m) and its inputs, where the
+   next step's solve starts from (slope 0: none, the market was at rest). */
+typedef struct {
+    mr_market_step st;
+    double supply, stock, eps;
+} mr_market_last;
 
 /* One thread's scratch space, sized once per run. */
 typedef struct {
@@ -35,7 +43,8 @@ typedef struct {
     /* market layer (docs/MODEL.md §5m), per mineral: commercial stock
        (months), shortage age (months), clearing log price, share of UK
        demand bought on the market, and the trial's market metrics */
-    double *stock, *age, *pstar, *bought, *nratio, *sratio; /* [M] */
+    double *stock, *pstar, *bought, *nratio, *sratio;       /* [M] */
+    int *age;                                               /* [M] shortage age in steps */
     double *mloss_peak, *drawn_peak, *destroyed, *guard_mo; /* [M] */
     double *pstar_peak, *home_peak, *fall_peak;             /* [M] */
     double *psum, *short_mo, *scarce_mo, *actions;          /* [M] */
@@ -47,6 +56,7 @@ typedef struct {
                                  capacity does not replace what it withholds (§3s) */
     double *spare_now;        /* [max_stage_n] a stage's spare capacities this step */
     double *eps_now;          /* [M] the market elasticity the step was cleared with */
+    mr_market_last *last;     /* [M] the market's last clearing */
     unsigned char *m_touched; /* [M] deny / exp_on rows touched this trial */
     /* tension regimes of the trial (docs/MODEL.md §3r): per country, the
        segment ends (switch times, then the horizon) and rate factors */

@@ -418,14 +418,74 @@ static void test_open_market_stage_example(void **state)
 /* mr_market_buyer_cost: a buyer that cannot substitute (eps = 0) pays
    exactly P - 1 = N S - 1, since (S - 1) + (N - 1) S = N S - 1; with no
    scarcity (p = 0, S = 1) any buyer pays N - 1; with eps = 1 and S = 2,
-   N = 1.5: ln 2 + 0.5 * 2^0 = ln 2 + 0.5. */
+   N = 1.5: ln 2 + 0.5 * 2^0 = ln 2 + 0.5; with eps = 0.5, S = 4, N = 1.25:
+   (4^0.5 - 1) / 0.5 + 0.25 * 4^0.5 = 2.5. */
 static void test_buyer_cost_by_hand(void **state)
 {
     (void)state;
     double p = log(3.0), s = 3.0, n = 1.25;
-    assert_true(fabs(mr_market_buyer_cost(0.0, p, s, n) - (n * s - 1.0)) <= 1e-14);
-    assert_true(fabs(mr_market_buyer_cost(0.7, 0.0, 1.0, n) - (n - 1.0)) <= 1e-15);
-    assert_true(fabs(mr_market_buyer_cost(1.0, log(2.0), 2.0, 1.5) - (log(2.0) + 0.5)) <= 1e-15);
+    assert_true(fabs(mr_market_buyer_cost(0.0, p, n) - (n * s - 1.0)) <= 1e-14);
+    assert_true(fabs(mr_market_buyer_cost(0.7, 0.0, n) - (n - 1.0)) <= 1e-15);
+    assert_true(fabs(mr_market_buyer_cost(1.0, log(2.0), 1.5) - (log(2.0) + 0.5)) <= 1e-15);
+    assert_true(fabs(mr_market_buyer_cost(0.5, log(4.0), n) - 2.5) <= 1e-15);
+}
+
+/* --- 10. the solver's start and its accuracy --- */
+
+static void test_start_predicts_to_second_order(void **state)
+{
+    (void)state;
+    /* One segment of eps = 0.5, no stock: D(p) = e^{-p/2} = A, so
+       p = -2 ln A. Cleared at A = 0.5 (p = 2 ln 2, D = 0.5, f' = -0.25,
+       f'' = 0.125, D' = -0.25). */
+    const double w[] = {1.0}, eps[] = {0.5}, eps2[] = {0.52};
+    const mr_market_rule r = no_stock(100.0);
+    mr_market_step last = mr_market_clear(1, w, eps, 0.5, 0.0, &r, 1.0, 0.0);
+    /* (series from the last evaluation: as accurate as a start needs) */
+    assert_close(last.slope, -0.25, 1e-9);
+    assert_close(last.curve, 0.125, 1e-9);
+    assert_close(last.demand_slope, -0.25, 1e-9);
+    /* supply up to 0.51: p = -2 ln 0.51; to second order
+         dp = -0.04 - 0.5 * 0.125 * 0.04^2 / -0.25 = -0.0396,
+       against -2 ln 1.02 = -0.0396053: off by 5.3e-6 (third order) */
+    double exact = -2.0 * log(0.51), q = mr_market_start(&last, &r, 0.01, 0.0, 0.0);
+    assert_true(fabs(q - exact) < 1e-5);
+    assert_close(q, last.p - 0.0396, 1e-12);
+    /* the elasticity up to 0.52 at A = 0.5: p = ln 2 / 0.52, from 2 ln 2 by
+       -0.0533190; the start (f_e = -p D, f_ee = p^2 D, f_pe = -D - p D')
+       is off by about 2e-5 */
+    exact = log(2.0) / 0.52;
+    q = mr_market_start(&last, &r, 0.0, 0.0, 0.02);
+    assert_true(fabs(q - exact) < 1e-4 && fabs(q - exact) < 0.01 * fabs(last.p - exact));
+    /* and the solve from there lands on the root */
+    mr_market_step st = mr_market_clear(1, w, eps2, 0.5, 0.0, &r, 1.0, q);
+    assert_close(st.p, exact, 2e-15);
+    /* no slope (a guard, or at rest): the last price itself */
+    mr_market_step none = {.p = 0.7};
+    assert_true(mr_market_start(&none, &r, 0.1, 0.0, 0.0) == 0.7);
+}
+
+static void test_root_to_round_off(void **state)
+{
+    (void)state;
+    /* D(p) = e^{-p/2} = A: p = -2 ln A, from any start, to the round-off of
+       f (|f'| = A / 2 >= 0.15, so 2e-15 in p), and D(p) = A to 1e-15 */
+    const double w[] = {1.0}, eps[] = {0.5};
+    const mr_market_rule r = no_stock(100.0);
+    const double starts[] = {-4.0, -0.3, 0.0, 0.2, 1.0, 3.0, 4.5};
+    for (int i = 0; i <= 26; i++) {
+        double A = 0.3 + 0.025 * i;
+        for (int k = 0; k < 7; k++) {
+            double p0 = starts[k];
+            for (int near = 0; near < 2; near++) {
+                mr_market_step st = mr_market_clear(1, w, eps, A, 0.0, &r, 1.0, p0);
+                assert_int_equal(st.guard, 0);
+                assert_close(st.p, -2.0 * log(A), 2e-15);
+                assert_close(st.demand, A, 1e-15);
+                p0 = -2.0 * log(A) + 1e-6; /* then a start next to the root */
+            }
+        }
+    }
 }
 
 int main(void)
@@ -448,6 +508,8 @@ int main(void)
         cmocka_unit_test(test_extra_cost_between_bounds),
         cmocka_unit_test(test_price_falls_as_supply_rises),
         cmocka_unit_test(test_open_market_stage_example),
+        cmocka_unit_test(test_start_predicts_to_second_order),
+        cmocka_unit_test(test_root_to_round_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
