@@ -133,7 +133,11 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
         }
         if (lo_shown && hi_shown && hi - lo <= MR_MARKET_TOL)
             return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
-        double next = 0.5 * (lo + hi); /* bisection unless f' < 0 */
+        /* bisection unless f' < 0; a guard not yet shown is tried first, so
+           that a market short (or glutted) at every price reaches the guard
+           branch below instead of creeping towards the guard (f' < 0
+           whenever an elasticity is positive, so this is a safeguard) */
+        double next = e.f > 0.0 && !hi_shown ? hi : e.f < 0.0 && !lo_shown ? lo : 0.5 * (lo + hi);
         if (e.df < 0.0) {
             double inv = 1.0 / e.df, step = -e.f * inv, c = 0.5 * e.d2f * inv; /* f''/(2f') < 0 */
             if (fabs(step) * (1.0 - c) <= MR_MARKET_FINISH) {

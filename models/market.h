@@ -56,9 +56,11 @@ double mr_market_release(const mr_market_rule *r, double stock, double h, double
      D(p) = supply + S(p),
    D decreasing and convex, S increasing and concave in p, so the root is
    unique; safeguarded Halley iteration from p0 (a predicted price),
-   bisection when a step leaves the bracket; once a Newton step is below
-   1e-7 one Chebyshev step from that evaluation ends it (its error is below
-   the round-off of D and S; at most 200 evaluations). A guard is evaluated
+   bisection when a step leaves the bracket; once the Newton step delta
+   satisfies |delta| (1 + |f''/2f'|) <= 4e-5, one fourth-order step from
+   that evaluation ends it, with D and S at the root from their series (its
+   error is below the round-off of D and S; a step that crosses the stock's
+   cap K/h is evaluated instead; at most 200 evaluations). A guard is evaluated
    only when the iteration reaches it. When even the guard price leaves
    demand above supply, p = guard and the rest is rationed:
    served = (supply + S) / D. */

@@ -1385,8 +1385,8 @@ MC_NOTE = (
     'in the file (NaN, shown n/a, when there are too few trials). ES 99%% and the 1-in-%d annual loss: '
     'the standard error (and for the latter a percentile 95%% interval) of a bootstrap over the trials '
     'with %d replicates, each trial resampled with all its years, computed by this report from '
-    '/trials; per-sector annual losses are not stored, so the sector return-period losses have no '
-    'error estimate. All losses in GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
+    '/trials; the sector return-period losses have no error estimate (files before format 1.3 do '
+    'not store per-sector annual losses, and the report does not bootstrap them yet). All losses in GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
     % (HEADLINE_RP, BOOT_REPS))
 
 

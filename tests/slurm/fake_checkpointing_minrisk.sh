@@ -34,10 +34,13 @@ if [ "$resume" = 1 ]; then
     exit 0
 fi
 
-: >"$output.ckpt"
+# The trap first, then the marker: slurm_local.sh signals as soon as the
+# marker exists, and a USR1 before the trap would kill this script (138).
+sleeper=""
+trap 'kill "$sleeper" 2>/dev/null; echo "fake minrisk: checkpoint at $output.ckpt"; exit 75' USR1 TERM
 sleep 300 &
 sleeper=$!
-trap 'kill "$sleeper" 2>/dev/null; echo "fake minrisk: checkpoint at $output.ckpt"; exit 75' USR1 TERM
+: >"$output.ckpt"
 echo "fake minrisk: running; checkpoints on SIGUSR1 or SIGTERM"
 wait "$sleeper"
 echo "fake minrisk: no signal within 300 s" >&2

@@ -227,7 +227,8 @@ EPISODES = [
                          "(Fastmarkets) [press]; no ex-China spot series found, and FOB "
                          "China is what buyers outside China pay before freight",
                   known="first run (2026-12-03, first fit's parameters): 2.16x at month 2; "
-                        "2.08x with the second fit's (1.55-2.25x over the 29 parameter "
+                        "2.08x with the third (current) fit's (1.55-2.25x over the 29 "
+                        "parameter "
                         "sets that pass the fit). The rush before the "
                         "permits (about 2.4 months of flake exports bought in November) "
                         "cannot be entered, and with the assumed 2 months of stock and the "

@@ -37,9 +37,10 @@ sys.path.insert(0, HERE)
 import episodes  # noqa: E402
 import validate  # noqa: E402
 
-# The grid of 2026-12-03 (second fit): the first grid's best point had three
-# values on its edge (EPS 0.08, LR 1.0, TE 24) and TAU and ETA at an end, so
-# the grid extends past each of them (docs/VALIDATION.md, "The fit").
+# The grid of 2026-12-03 (third fit, 1,296 points): the first grid's best
+# point had three values on its edge (EPS 0.08, LR 1.0, TE 24) and TAU and
+# ETA at an end; the second extended past those and left antimony's stock
+# (KSB) on its edge; this one extends that too (docs/VALIDATION.md, "The fit").
 GRID = {
     "EPS": [0.04, 0.06, 0.08, 0.12],
     "LR": [0.6, 0.8, 1.0],

@@ -253,6 +253,74 @@ static void test_lower_guard_glut(void **state)
     assert_int_equal(st.guard, -1);
 }
 
+/* Roots within 1e-6 of a guard: the finishing step's near-guard check.
+   One segment, eps = 0.1, no stock, guard g = ln 100, D(p) = e^{-0.1 p}:
+   with A = e^{-0.1 q} the root is p = q exactly. q = g - 1e-6: it clears
+   just inside; q = g + 1e-6: short at the guard, served = A / D(g) =
+   e^{-1e-7}. The same at the lower guard: q = -g + 1e-6 clears, q = -g -
+   1e-6 is a glut at -g. From several starts. */
+static void test_roots_next_to_the_guards(void **state)
+{
+    (void)state;
+    const double w[] = {1.0}, eps[] = {0.1}, g = log(100.0);
+    const mr_market_rule r = no_stock(100.0);
+    const double starts[] = {0.0, 2.0, 4.6, -4.6, g - 1e-5};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        double p0 = starts[i];
+        mr_market_step st = mr_market_clear(1, w, eps, exp(-0.1 * (g - 1e-6)), 0.0, &r, 1.0, p0);
+        assert_int_equal(st.guard, 0);
+        assert_close(st.p, g - 1e-6, 1e-12);
+        assert_true(st.served == 1.0);
+        st = mr_market_clear(1, w, eps, exp(-0.1 * (g + 1e-6)), 0.0, &r, 1.0, p0);
+        assert_int_equal(st.guard, 1);
+        assert_true(st.p == g);
+        assert_close(st.served, exp(-1e-7), 1e-15);
+        st = mr_market_clear(1, w, eps, exp(-0.1 * (-g + 1e-6)), 0.0, &r, 1.0, p0);
+        assert_int_equal(st.guard, 0);
+        assert_close(st.p, -g + 1e-6, 1e-12);
+        st = mr_market_clear(1, w, eps, exp(-0.1 * (-g - 1e-6)), 0.0, &r, 1.0, p0);
+        assert_int_equal(st.guard, -1);
+        assert_true(st.p == -g);
+    }
+}
+
+/* Roots either side of the stock's cap kink. D(p) = 2.4 e^{-p/2}, Kbar =
+   2, K = 1, tau = 0.5, eta = 1, h = 1: the uncapped release 2 - 4 e^{-p}
+   reaches the cap K/h = 1 at p_k = ln 4, where D = 1.2, so A = 0.2 clears
+   exactly at the kink.
+   - A = 0.2 + d (d > 0): the root is below the kink, uncapped: with x =
+     e^{-p/2}, 2.4 x = A + 2 - 4 x^2, x = (-2.4 + sqrt(5.76 + 16 (A + 2))) / 8,
+     p = -2 ln x, release 2 - 4 x^2;
+   - A = 0.2 - d: above the kink, capped: 2.4 e^{-p/2} = A + 1,
+     p = -2 ln((A + 1) / 2.4), release exactly 1.
+   For d = 1e-6 and 1e-9, from several starts. */
+static void test_roots_next_to_the_stock_cap(void **state)
+{
+    (void)state;
+    const double w[] = {2.4}, eps[] = {0.5};
+    const mr_market_rule r = {
+        .rest_months = 2.0, .adjust_months = 0.5, .response = 1.0, .guard = log(100.0)};
+    const double ds[] = {1e-6, 1e-9}, starts[] = {0.0, log(4.0), 1.0, 2.0, -1.0};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; j < sizeof starts / sizeof starts[0]; j++) {
+            double a = 0.2 + ds[i];
+            double x = (-2.4 + sqrt(5.76 + 16.0 * (a + 2.0))) / 8.0;
+            mr_market_step st = mr_market_clear(1, w, eps, a, 1.0, &r, 1.0, starts[j]);
+            assert_int_equal(st.guard, 0);
+            assert_close(st.p, -2.0 * log(x), 1e-12);
+            assert_true(st.p < log(4.0));
+            assert_close(st.release, 2.0 - 4.0 * x * x, 1e-12);
+            assert_true(st.release < 1.0);
+
+            a = 0.2 - ds[i];
+            st = mr_market_clear(1, w, eps, a, 1.0, &r, 1.0, starts[j]);
+            assert_int_equal(st.guard, 0);
+            assert_close(st.p, -2.0 * log((a + 1.0) / 2.4), 1e-12);
+            assert_true(st.p > log(4.0));
+            assert_true(st.release == 1.0);
+        }
+}
+
 /* --- 5. the release clamp S <= K/h --- */
 
 static void test_release_clamped_to_the_stock(void **state)
@@ -501,6 +569,8 @@ int main(void)
         cmocka_unit_test(test_price_responsive_stock_quadratic),
         cmocka_unit_test(test_upper_guard_rations),
         cmocka_unit_test(test_lower_guard_glut),
+        cmocka_unit_test(test_roots_next_to_the_guards),
+        cmocka_unit_test(test_roots_next_to_the_stock_cap),
         cmocka_unit_test(test_release_clamped_to_the_stock),
         cmocka_unit_test(test_elasticity_short_to_long_run),
         cmocka_unit_test(test_extra_cost_closed_forms),
