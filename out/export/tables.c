@@ -77,7 +77,9 @@ static void put_lossrow(csv *c, const lossvar *v, size_t j, size_t nq, size_t ne
     csv_row(c);
 }
 
-/* summary_loss.csv: one row per sector x component, then the total. */
+/* summary_loss.csv: one row per sector x component, then the total. The
+   component gva_loss (value added lost, GL) is there when the file has it
+   (format 1.3 on). */
 static int export_summary_loss(ex *x, const ex_run *r, const char *dir)
 {
     const size_t S = r->S;
@@ -91,11 +93,16 @@ static int export_summary_loss(ex *x, const ex_run *r, const char *dir)
     double *saal_se = ex_read_f64(x, r->g, "summary/sector_aal_se", S);
     double *aal = ex_read_f64(x, r->g, "summary/aal", 1);
     double *aal_se = ex_read_f64(x, r->g, "summary/aal_se", 1);
-    static const char *const comp[3] = {"loss", "output_loss", "extra_cost"};
-    lossvar v[3], tot;
+    static const char *const all[4] = {"loss", "gva_loss", "output_loss", "extra_cost"};
+    const char *comp[4];
+    int nc = 0;
+    for (int k = 0; k < 4; k++)
+        if (k != 1 || ex_exists(r->g, "summary/sector_gva_loss_mean"))
+            comp[nc++] = all[k];
+    lossvar v[4], tot;
     memset(v, 0, sizeof v);
     memset(&tot, 0, sizeof tot);
-    for (int k = 0; k < 3 && x->r.status == MR_OK; k++) {
+    for (int k = 0; k < nc && x->r.status == MR_OK; k++) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "sector_%s", comp[k]);
         load_lossvar(x, r->g, prefix, S, (size_t)nq, (size_t)ne, &v[k]);
@@ -125,7 +132,7 @@ static int export_summary_loss(ex *x, const ex_run *r, const char *dir)
         csv_str(&c, "aal_se_gbp");
         csv_row(&c);
         for (size_t j = 0; j < S; j++)
-            for (int k = 0; k < 3; k++) {
+            for (int k = 0; k < nc; k++) {
                 csv_str(&c, r->sector[j]);
                 csv_str(&c, comp[k]);
                 put_lossrow(&c, &v[k], j, (size_t)nq, (size_t)ne, k == 0 ? &saal[j] : NULL,
@@ -136,7 +143,7 @@ static int export_summary_loss(ex *x, const ex_run *r, const char *dir)
         put_lossrow(&c, &tot, 0, (size_t)nq, (size_t)ne, aal, aal_se);
         csv_close(&c);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < nc; k++)
         free_lossvar(&v[k]);
     free_lossvar(&tot);
     free(q);

@@ -461,7 +461,7 @@ static void print_step(teller *t, int step, double loss, double ol, double xc)
     gbpm(a, sizeof a, loss);
     gbpm(b, sizeof b, ol);
     gbpm(c, sizeof c, xc);
-    fprintf(t->out, "%s: loss GBP %s m (output %s m, extra input cost %s m)\n", when, a, b, c);
+    fprintf(t->out, "%s: loss GBP %s m (value added %s m, extra input cost %s m)\n", when, a, b, c);
 
     for (int i = 0; i < tr->nocc; i++) {
         int k = t->order[i];

@@ -159,7 +159,9 @@ def expected_tables(g, root, trials):
 
     rows = []
     for j, s in enumerate(S):
-        for comp in ("loss", "output_loss", "extra_cost"):
+        comps = ("loss", "gva_loss", "output_loss", "extra_cost") \
+            if "sector_gva_loss_mean" in sm else ("loss", "output_loss", "extra_cost")
+        for comp in comps:
             v = "sector_" + comp
             row = [s, comp, sm[v + "_mean"][j], sm[v + "_sd"][j], sm[v + "_se"][j]]
             for part in ("quantile", "quantile_ci_low", "quantile_ci_high"):

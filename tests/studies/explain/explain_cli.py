@@ -224,7 +224,7 @@ def test_certain_more(a, tmp):
                  "    starts: Second cut on Y, 30% withheld for 1 month (month 15 only; sampled "
                  "0.2 months)\n",
                  "    ends:   Second cut on Y (from month 15)\n",
-                 "month 15 (year 2, month 4): loss GBP 800.0 m (output 800.0 m, extra input cost "
+                 "month 15 (year 2, month 4): loss GBP 800.0 m (value added 800.0 m, extra input cost "
                  "0.000 m)\n",
                  "month 19: much as month 18 (all within 2 points); loss GBP 1,500 m\n",
                  "months 21-23: much as month 20 (all within 2 points); loss GBP 3,000 m, GBP "
