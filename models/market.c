@@ -210,19 +210,27 @@ double mr_market_elasticity(double eps_short, double eps_long, double tau_months
     return eps_long + (eps_short - eps_long) * exp(-age / tau_months);
 }
 
-double mr_market_buyer_cost(double eps, double p, double n)
+/* The consumer-surplus loss (P^{1-eps} - 1) / (1 - eps) at log price y,
+   and *g = P^{1-eps} - 1 (one expm1 for both). */
+static inline double surplus_loss(double eps, double y, double *g)
 {
     double k = 1.0 - eps;
-    if (k == 0.0)
-        return p + (n - 1.0); /* ln S, and S^0 = 1 */
-    double g = expm1(k * p);  /* S^(1-eps) - 1: one call for both terms */
-    return g / k + (n - 1.0) * (1.0 + g);
+    if (k == 0.0) {
+        *g = 0.0; /* P^0 = 1 */
+        return y; /* ln P, the limit eps -> 1 (expm1 keeps k y accurate for any other k) */
+    }
+    *g = expm1(k * y);
+    return *g / k;
+}
+
+double mr_market_buyer_cost(double eps, double p, double n)
+{
+    double g, cs = surplus_loss(eps, p, &g);
+    return cs + (n - 1.0) * (1.0 + g);
 }
 
 double mr_market_extra_cost(double eps, double y)
 {
-    double k = 1.0 - eps;
-    if (k == 0.0)
-        return y; /* ln P, the limit eps -> 1 (expm1 keeps k y accurate for any other k) */
-    return expm1(k * y) / k;
+    double g;
+    return surplus_loss(eps, y, &g);
 }

@@ -408,6 +408,8 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
         const mr_mineral *mi = &sc->minerals[m];
         const mr_market *mk = &mi->market;
         md->seg_first[m] = ns;
+        /* every mineral's guard: v1's premium cap counts its guard months */
+        md->mrule[m].guard = log(mi->price.max_multiple);
         if (!mk->present)
             continue;
         md->any_market = 1;

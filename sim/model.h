@@ -79,7 +79,8 @@ typedef struct {
     /* market layer (docs/MODEL.md §5m): market[m] == 0 keeps v1's premium */
     int any_market;
     int *market;                /* [M] */
-    mr_market_rule *mrule;      /* [M] stocks and the guard */
+    mr_market_rule *mrule;      /* [M] stocks and the guard (the guard, ln max_multiple, for
+                                   every mineral; the stocks only with a market) */
     double *eps_long, *tau_eps; /* [M] long-run elasticity, months to reach it */
     double *eps_age;            /* [M*T] the elasticity eps(a) at a shortage age of k steps,
                                    a = h + h + ... (k terms), as the step loop counts it */

@@ -87,7 +87,6 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->scarce_mo,
                     w->actions,
                     w->seg_eps,
-                    w->eps_need,
                     w->deny,
                     w->exp_on,
                     w->xr,
@@ -182,7 +181,6 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->scarce_mo, M);
     Z(w->actions, M);
     Z(w->seg_eps, (size_t)md->nseg);
-    Z(w->eps_need, nn);
     Z(w->deny, M * T);
     Z(w->exp_on, M * T);
     Z(w->xr, ns * T);
@@ -637,7 +635,7 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
                 w->pstar_peak[m] = pi;
             if (w->y[m] > w->home_peak[m])
                 w->home_peak[m] = w->y[m];
-            if (w->u[m] > 0.0 && pi >= log(md->max_multiple[m]))
+            if (w->u[m] > 0.0 && pi >= md->mrule[m].guard)
                 w->guard_mo[m] += md->h;
             w->ratio[m] = exp(w->y[m]);
         }

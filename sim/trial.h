@@ -49,7 +49,6 @@ typedef struct {
     double *pstar_peak, *home_peak, *fall_peak;             /* [M] */
     double *psum, *short_mo, *scarce_mo, *actions;          /* [M] */
     double *seg_eps;                                        /* [nseg] */
-    double *eps_need;                                       /* [nneeds] */
     double *deny;             /* [M*T] prod (1 - licences denied x dependence); 1 untouched */
     unsigned char *exp_on;    /* [M*T] an exports-scope occurrence is active */
     unsigned char *xr;        /* [nslots*T] the slot's exports are restricted: its spare
