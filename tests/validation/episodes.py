@@ -241,6 +241,112 @@ EPISODES = [
         ],
     },
     {
+        "file": "bismuth-2025.yaml",
+        "role": "holdout",
+        "title": "China's bismuth export licensing, 2025 (a fresh hold-out)",
+        "what": "From 4 February 2025, with no announcement window, China licensed exports of "
+                "bismuth metal (not the trioxide); its metal exports fell from 293 t in January to "
+                "39 t in February (customs via SMM) [press]; Rotterdam bismuth went from about "
+                "USD 6/lb (late January) to USD 30-39.50 on 19 March (Fastmarkets; Reuters: $40) "
+                "[press] while the Chinese price about doubled (Wuxi +105%, feedstock shortage and "
+                "speculation) [press]. Added on 2026-12-03 with its targets written before the "
+                "model was first run on it (no model run in the commit that adds it).",
+        "trials": 1,
+        "checks": [
+            check("price_peak", 4.0, 7.0, mineral="bismuth", months=3,
+                  what="bismuth metal peak outside China over February-April 2025, x reference "
+                       "(late January 2025)",
+                  source="Rotterdam 99.99% USD 6/lb in late January (Reuters, 19 Mar 2025) to "
+                         "12-18 (21 Feb, Reuters), 30-39.50 (19 Mar, Fastmarkets; Reuters spot "
+                         "40), 30-36 (21 Mar, Fastmarkets), 25-32 (30 Apr, Fastmarkets "
+                         "correction) [press]: 4.2-6.7x; the model steps monthly, so the lower "
+                         "bound is about the March-April average (4x) and the upper one is above "
+                         "the highest spot quote (40/6 = 6.7x); the window stops at April "
+                         "because no export figure after February was found (March and April "
+                         "are an assumption)"),
+            check("uk_loss_bn", None, 0.05,
+                  what="UK loss, GBP bn",
+                  source="no UK output loss reported (none found); the UK need is an "
+                         "assumption (bismuth-2025.yaml)"),
+        ],
+    },
+    {
+        "file": "tungsten-2025.yaml",
+        "role": "holdout",
+        "title": "China's tungsten export licensing and quota cut, 2025 (a fresh hold-out)",
+        "what": "From 4 February 2025, with no announcement window, China licensed exports of "
+                "APT, tungsten oxides and carbide; its tungsten product exports fell 13.1% in "
+                "January-August (customs) [secondary] and APT exports 69% (GACC via Fastmarkets) "
+                "[press], while its mining quota was cut about 6% (Fastmarkets) [press]; European "
+                "APT rose from about USD 330/mtu to 850 by 12 December 2025 and 1,025 in January "
+                "2026, and China's APT price rose as much (SMM) [press]. Added on 2026-12-03 with "
+                "its targets written before the model was first run on it (no model run in the "
+                "commit that adds it).",
+        "trials": 1,
+        "checks": [
+            check("price_peak", 1.15, 1.6, mineral="tungsten", months=6,
+                  what="APT peak outside China over February-July 2025, x reference (about "
+                       "USD 330/mtu at the start of 2025)",
+                  source="APT Rotterdam about 330 at the start of 2025 (implied by +30.3% to "
+                         "430 on 18 Jun, SMM; +18% since February to 400 in mid-May, Reuters via "
+                         "mining.com; 395-405 in July, +20% since January, Argus via "
+                         "metalnomist) [press]: 1.2-1.3x by June-July; the upper bound allows "
+                         "the 'above USD 500, nearly +50% YTD' quote (undated social-media relay, "
+                         "probably July-August 2025) [secondary]"),
+            check("price_peak", 2.3, 3.3, mineral="tungsten", months=12,
+                  what="APT peak outside China over February 2025-January 2026, x reference",
+                  source="APT Rotterdam 580-650 (30 Sep 2025, +86.4% YTD, sscollege.cn) "
+                         "[secondary], 780-820 (5 Dec), 830-870 (12 Dec), 1,000-1,050 (mid-"
+                         "January 2026) (SMM) [press]: 2.4x-3.2x; weekly quotes around a monthly "
+                         "model, so the range spans the December and January levels"),
+            check("home_price_peak", 2.3, None, mineral="tungsten",
+                  what="China's domestic APT price peak over the year, x reference",
+                  source="APT in China about 210,500 yuan/t at the start of 2025 (implied by "
+                         "252,000 on 20 Jun = +19.7% YTD, SMM) to 555,000 in December 2025 "
+                         "(SMM) [press]: 2.64x, and still rising in January 2026 (SMM) [press]; "
+                         "no upper bound: no January 2026 domestic figure was found. The rise "
+                         "came from quota cuts, smuggling crackdowns and demand, not from "
+                         "export controls"),
+            check("uk_loss_bn", None, 0.1,
+                  what="UK loss, GBP bn",
+                  source="no UK output loss reported (none found)"),
+        ],
+    },
+    {
+        "file": "indonesia-nickel-2014.yaml",
+        "role": "holdout",
+        "title": "Indonesia's nickel ore export ban, 2014 (a fresh hold-out)",
+        "what": "From 12 January 2014 Indonesia banned unprocessed ore exports; it had shipped "
+                "41.1 Mt of nickel ore to China in 2013 (customs) [press]; Chinese port stocks "
+                "of ore (more than 24 Mt) and Philippine ore (+23%) replaced it in 2014 [press]; "
+                "LME nickel rose from USD 13,715 (13 Jan) to a 27-month high of 21,625 in May and "
+                "was back at 15,895 in November 2014 with the ban in force (Reuters, Bloomberg, "
+                "Metal Bulletin) [press]. Added on 2026-12-03 with its targets written before the "
+                "model was first run on it (no model run in the commit that adds it).",
+        "trials": 1,
+        "checks": [
+            check("price_peak", 1.3, 1.6, mineral="nickel", months=12,
+                  what="nickel peak within the first year, x reference (LME 3-month, 13 Jan "
+                       "2014)",
+                  source="LME 3-month USD 13,715 (13 Jan 2014) to 18,550 (6 May, Bloomberg), "
+                         "20,870 (12 May, Bloomberg) and a 27-month high of 21,625 in May 2014 "
+                         "(Reuters via ABS-CBN, 5 Sep 2014) [press]: 1.58x at the intraday "
+                         "high; the model steps monthly, so the lower bound (1.3x) allows a May "
+                         "average below the high, and the upper one (1.6x) is just above it"),
+            check("months_below_after_peak", 7, 12, mineral="nickel", level=1.2,
+                  what="month (from January 2014) the nickel price was first back below 1.2x "
+                       "after its peak, the ban still on",
+                  source="LME 3-month 19,075-19,395 on 3-4 Sep 2014 (Bloomberg) and 18,925 in "
+                         "mid-September [press], 1.38-1.41x: above 1.2x through month 8; 15,895 "
+                         "(1.16x) in November 2014 (month 10; mining.com) and 15,900 on 19 Nov "
+                         "(Metal Bulletin) [press]: below by month 10; the range allows a "
+                         "month either side of the monthly grid"),
+            check("uk_loss_bn", None, 0.01,
+                  what="UK loss, GBP bn: about nil",
+                  source="no UK output loss reported (as indonesia-nickel-2020)"),
+        ],
+    },
+    {
         "file": "russia-2022.yaml",
         "role": "limit",
         "title": "Russia's invasion of Ukraine, 2022",
