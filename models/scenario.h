@@ -153,6 +153,8 @@ typedef struct {
     double start_years;     /* tau in [0, horizon) */
     double severity;        /* s in [0, 1] */
     double duration_months; /* d > 0 */
+    double rush_months;     /* scope exports: months of the country's normal exports bought
+                               ahead of the start (docs/MODEL.md §3s); the event's by default */
 } mr_certain_occurrence;
 
 /* What an event withholds (docs/MODEL.md §3s). production: the country's
@@ -174,6 +176,10 @@ typedef struct {
                                    replacement within the event: a physical restriction of
                                    lambda x s' per unit severity on UK buyers (docs/MODEL.md
                                    §3s, §6m); 0 = none */
+    double rush_months;         /* scope exports: months of the country's normal exports that
+                                   buyers in the open market buy ahead of each occurrence,
+                                   announced before it starts, and hold in the commercial stock
+                                   until it starts (docs/MODEL.md §3s); 0 = none */
     int nminerals;
     int *minerals;               /* indices into scenario minerals */
     double *mineral_probability; /* [nminerals] chance that an occurrence hits each listed

@@ -419,6 +419,9 @@ static void put_events(Buf *b, const mr_scenario *sc)
             if (e->licensing > 0)
                 put(b, "    licensing: %s  # share of UK purchases from the country\n",
                     num(x, sizeof x, e->licensing));
+            if (e->rush_months > 0)
+                put(b, "    rush_months: %s  # months of the country's exports bought ahead\n",
+                    num(x, sizeof x, e->rush_months));
         } else if (e->scope == MR_SCOPE_ORE)
             put(b, "    scope: ore\n    processed_elsewhere: %s\n",
                 num(x, sizeof x, e->processed_elsewhere));
@@ -437,7 +440,10 @@ static void put_events(Buf *b, const mr_scenario *sc)
             const mr_certain_occurrence *o = &e->occurrences[k];
             put(b, "      - {start_years: %s, ", num(x, sizeof x, o->start_years));
             put(b, "severity: %s, ", num(x, sizeof x, o->severity));
-            put(b, "duration_months: %s}\n", num(x, sizeof x, o->duration_months));
+            put(b, "duration_months: %s", num(x, sizeof x, o->duration_months));
+            if (o->rush_months > 0)
+                put(b, ", rush_months: %s", num(x, sizeof x, o->rush_months));
+            put(b, "}\n");
         }
     }
 }

@@ -203,6 +203,7 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
     md->proc_sev_scale = zalloc((size_t)maxproc, sizeof(double), &fail);
     md->proc_exports = zalloc((size_t)maxproc, sizeof(unsigned char), &fail);
     md->proc_licensing = zalloc((size_t)maxproc, sizeof(double), &fail);
+    md->proc_rush = zalloc((size_t)maxproc, sizeof(double), &fail);
     md->proc_incl = zalloc((size_t)maxproc, sizeof *md->proc_incl, &fail);
     md->proc_incl_mineral = zalloc((size_t)maxproc, sizeof *md->proc_incl_mineral, &fail);
     md->proc_nincl = zalloc((size_t)maxproc, sizeof(int), &fail);
@@ -255,6 +256,7 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
                 md->proc_sev_scale[md->nproc - 1] = 1.0 - ev->processed_elsewhere;
             md->proc_exports[md->nproc - 1] = ev->scope == MR_SCOPE_EXPORTS;
             md->proc_licensing[md->nproc - 1] = ev->licensing;
+            md->proc_rush[md->nproc - 1] = ev->rush_months;
             /* per-mineral inclusion and the country's regime (docs/MODEL.md §3r) */
             md->proc_incl[md->nproc - 1] = ev->mineral_probability;
             md->proc_incl_mineral[md->nproc - 1] = ev->minerals;
@@ -621,6 +623,7 @@ void mr_model_free(mr_model *md)
                     md->proc_sev_scale,
                     md->proc_exports,
                     md->proc_licensing,
+                    md->proc_rush,
                     md->slot_product,
                     md->market,
                     md->mrule,

@@ -53,6 +53,8 @@ typedef struct {
     unsigned char *proc_exports;   /* [nproc] an exports-scope event */
     double *proc_licensing;        /* [nproc] licences denied that UK buyers cannot
                                       replace, per unit severity (0: none) */
+    double *proc_rush;             /* [nproc] months of the country's exports bought ahead of
+                                      each random occurrence (docs/MODEL.md §3s; 0: none) */
     const double **proc_incl;      /* [nproc] an event's per-mineral inclusion probabilities
                                       (docs/MODEL.md §3r), NULL: it hits all its minerals */
     const int **proc_incl_mineral; /* [nproc] the event's minerals, in file order */

@@ -41,6 +41,7 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->loss,
                     w->ramp_k,
                     w->jump,
+                    w->rush,
                     w->z,
                     w->y,
                     w->ratio,
@@ -135,6 +136,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->loss, (size_t)md->max_stage_n);
     Z(w->ramp_k, M * 2);
     Z(w->jump, M * T);
+    Z(w->rush, M * T);
     Z(w->z, M);
     Z(w->y, M);
     Z(w->ratio, M);
@@ -234,7 +236,8 @@ static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurr
     return 0;
 }
 
-static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, mr_workspace *w)
+static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, double rush,
+                             mr_workspace *w)
 {
     const int T = md->T;
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
@@ -286,6 +289,11 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                 w->exp_on[at + (size_t)t] |= md->proc_exports[p];
                 w->deny[at + (size_t)t] *= deny_keep;
             }
+            /* bought ahead after the announcement: rush months of the
+               country's exports, s' of the open market's demand a month,
+               held until the control starts (docs/MODEL.md §3s) */
+            if (rush > 0.0 && len > 0 && md->market[m])
+                w->rush[at] += rush * md->slot_share[slot];
         }
     }
 }
@@ -341,7 +349,7 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         for (int k = 0; k < md->proc_ncertain[p]; k++) {
             const mr_certain_occurrence *c = &md->proc_certain[p][k];
             mr_occurrence occ = {c->start_years, c->duration_months, c->severity};
-            apply_occurrence(md, p, &occ, w);
+            apply_occurrence(md, p, &occ, c->rush_months, w);
         }
         if (!(md->proc[p]->rate_per_year > 0.0))
             continue;
@@ -359,7 +367,7 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
                 break;
             if (md->proc_incl[p])
                 draw_inclusion(md, p, w);
-            apply_occurrence(md, p, &occ, w);
+            apply_occurrence(md, p, &occ, md->proc_rush[p], w);
             w->incl_on = 0;
         }
     }
@@ -552,6 +560,11 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             w->short_mo[m] += h;
         double gap, fphys = 1.0, need = 1.0 - md->recycled[m] - md->domestic[m];
         if (md->market[m]) {
+            double *rush = &w->rush[(size_t)m * (size_t)T + (size_t)t];
+            if (*rush != 0.0) { /* stock bought ahead of a control that starts now */
+                w->stock[m] += *rush;
+                *rush = 0.0;
+            }
             fphys = step_market(md, w, m, a) * w->deny[(size_t)m * (size_t)T + (size_t)t];
             if (w->pstar[m] >= MR_SCARCE_LOG_PRICE)
                 w->scarce_mo[m] += h;

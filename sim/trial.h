@@ -34,6 +34,9 @@ typedef struct {
     double *loss;                 /* [max_stage_n] L_c of one stage at one step */
     int *ramp_k;                  /* [M*2] consecutive disrupted steps per stage */
     double *jump; /* [M*T] ln jump sizes landing on each step; zero between trials */
+    double *rush; /* [M*T] stock bought ahead of an export control, months of the open
+                     market's demand, added on the step it starts (docs/MODEL.md §3s); zero
+                     between trials */
     double *z, *y, *ratio, *u, *x, *e, *level;       /* [M] */
     double *usum, *upeak, *umonths, *ypeak, *empty;  /* [M] */
     double *claim_f;                                 /* [nclaims] */

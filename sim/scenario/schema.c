@@ -306,6 +306,9 @@ static const SchemaKey SCHEMA[] = {
     {"events.<id>.licensing", NUM(R_01), .unit = "share of UK purchases from the country", DEF("0"),
      .meaning = "scope exports only: lambda, the share a denied licence leaves without a "
                 "replacement within the event (MODEL 3s, 6m); 0: none"},
+    {"events.<id>.rush_months", NUM(R_MONTHS), .unit = "months of the country's exports", DEF("0"),
+     .meaning = "scope exports only: bought ahead of each occurrence after its announcement and "
+                "held in the open market's commercial stock until it starts (MODEL 3s); 0: none"},
     {"events.<id>.rate_per_year", RATE, .unit = "events per year",
      .def = "required; 0 with occurrences", .meaning = "rate of random occurrences"},
     {"events.<id>.severity", "severity", NULL, "fraction of supply", .def = "required if rate > 0",
@@ -320,6 +323,9 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "fraction withheld"},
     {"events.<id>.occurrences[].duration_months", NUM(R_MONTHS_GT0), .unit = "months", REQ,
      .meaning = "duration"},
+    {"events.<id>.occurrences[].rush_months", NUM(R_MONTHS),
+     .unit = "months of the country's exports", .def = "the event's",
+     .meaning = "scope exports only: bought ahead of this occurrence"},
     /* matrices and sweep */
     {"interdependency.<sector>.<sector>", NUM(R_01), .unit = "fraction", DEF("0"),
      .meaning = "row i, column j: fraction of j's inoperability passed to i"},

@@ -107,6 +107,30 @@ static int walk_event_stages(P *p, const yaml_node_t *v, const char *kp, mr_even
     return 0;
 }
 
+/* The checks of a key that acts through the market layer (licensing,
+   rush_months; docs/MODEL.md §3s): every mineral of the event needs a
+   market block, and the event's stages must include the mineral's product
+   stage (refining, or mining when it is the only stage), where the
+   country's exports are. */
+#define RUSH_ACTS "rush_months fills the open market's commercial stock (docs/MODEL.md §3s)"
+static int needs_market(P *p, const mr_event *e, const yaml_node_t *x, const char *kp,
+                        const char *acts, const char *applies)
+{
+    const mr_scenario *sc = p->sc;
+    for (int k = 0; k < e->nminerals; k++) {
+        const mr_mineral *mn = &sc->minerals[e->minerals[k]];
+        int product = mr_product_stage(mn);
+        if (!mn->market.present)
+            return sc_fail(p, x, kp, "mineral '%s' has no market block: %s", mn->id, acts);
+        if (!e->stages[product])
+            return sc_fail(p, x, kp,
+                           "the event's stages leave out the %s stage of '%s', where %s "
+                           "(its product stage)",
+                           sc_stages[product], mn->id, applies);
+    }
+    return 0;
+}
+
 /* occurrences: certain occurrences of an event, in every trial (MODEL §3,
    docs/MODEL.md §3): start in [0, horizon), severity, duration > 0. */
 static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
@@ -134,6 +158,15 @@ static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event
             sc_get_num(p, &m, "severity", true, &R_01, &o->severity) ||
             sc_get_num(p, &m, "duration_months", true, &R_MONTHS_GT0, &o->duration_months))
             return -1;
+        const yaml_node_t *x;
+        char xkp[KP_MAX];
+        if (sc_get_num_or(p, &m, "rush_months", e->rush_months, &R_MONTHS, &o->rush_months) ||
+            sc_mget(p, &m, "rush_months", false, &x, xkp))
+            return -1;
+        if (x && e->scope != MR_SCOPE_EXPORTS)
+            return sc_fail(p, x, xkp, "rush_months applies to scope: exports only");
+        if (o->rush_months > 0.0 && x && needs_market(p, e, x, xkp, RUSH_ACTS, "its exports are"))
+            return -1;
     }
     return 0;
 }
@@ -160,27 +193,18 @@ static int walk_event_scope(P *p, const Map *m, mr_event *e)
         return -1;
     if (x && e->scope != MR_SCOPE_EXPORTS)
         return sc_fail(p, x, kp, "licensing applies to scope: exports only");
-    if (e->licensing > 0.0) {
-        /* licences deny the product to UK buyers through the market layer
-           (docs/MODEL.md §3s, §6m): each mineral needs a market, and the
-           event must hit the product stage (refining, or mining when it is
-           the only stage), where the country's exports are */
-        const mr_scenario *sc = p->sc;
-        for (int k = 0; k < e->nminerals; k++) {
-            const mr_mineral *mn = &sc->minerals[e->minerals[k]];
-            int product = mr_product_stage(mn);
-            if (!mn->market.present)
-                return sc_fail(p, x, kp,
-                               "mineral '%s' has no market block: licensing acts on UK buyers "
-                               "through the market layer (docs/MODEL.md §6m)",
-                               mn->id);
-            if (!e->stages[product])
-                return sc_fail(p, x, kp,
-                               "the event's stages leave out the %s stage of '%s', where "
-                               "licences apply (its product stage)",
-                               sc_stages[product], mn->id);
-        }
-    }
+    if (e->licensing > 0.0 &&
+        needs_market(p, e, x, kp,
+                     "licensing acts on UK buyers through the market layer (docs/MODEL.md §6m)",
+                     "licences apply"))
+        return -1;
+    if (sc_get_num(p, m, "rush_months", false, &R_MONTHS, &e->rush_months) ||
+        sc_mget(p, m, "rush_months", false, &x, kp))
+        return -1;
+    if (x && e->scope != MR_SCOPE_EXPORTS)
+        return sc_fail(p, x, kp, "rush_months applies to scope: exports only");
+    if (e->rush_months > 0.0 && needs_market(p, e, x, kp, RUSH_ACTS, "its exports are"))
+        return -1;
     return 0;
 }
 

@@ -14,6 +14,15 @@ noise: usage: market_engine.py MINRISK
 3. Licensing 1 on the same export control denies UK buyers 1 x 0.5 x 0.9
    = 0.45 of their need, whatever the price: the UK's peak physical
    shortfall is 0.45 (no recycling, no stockpile).
+4. A rush before the same export control (rush_months 2 on the
+   occurrence): 2 x 0.9 = 1.8 months of the open market's demand join x's
+   commercial stock on the control's first step. With no stock at rest
+   (K-bar = 0) the stockholders release S = K / tau_s whatever the price
+   (tau_s = 2 months, under the cap K / h), so consumption is 0.56 + 0.9
+   on step 0 (stock 0.9 left), 0.56 + 0.45 on step 1 (0.45 left) and
+   0.56 + 0.225 on step 2: only step 2 falls short of demand, by 0.215
+   month-fractions (mineral_demand_destroyed, months). Without the rush
+   every step of the control consumes 0.56: 3 x 0.44 = 1.32.
 """
 import os
 import subprocess
@@ -35,7 +44,7 @@ minerals:
       - {country: CN, share: 0.9, spare: 0.3}
       - {country: ROW, share: 0.1, spare: 0.1}
     price: {ref: 1000, sigma: 0, elasticity: 0.5, max_multiple: 1000}
-    market: {stock_months: 0}
+    market: {stock_months: 0, stock_adjust_months: 2}
   y:
     demand_t: 100
     mining:
@@ -62,7 +71,7 @@ events:
     rate_per_year: 0
     severity: 0.5
     duration_months: 3
-    occurrences: [{start_years: 0, severity: 0.5, duration_months: 3}]
+    occurrences: [{start_years: 0, severity: 0.5, duration_months: 3RUSH}]
   cd-y:
     country: CD
     minerals: [y]
@@ -75,9 +84,10 @@ events:
 """
 
 
-def run(minrisk, tmp, scope, licensing):
+def run(minrisk, tmp, scope, licensing, rush=None):
     text = BASE.replace("SCOPE", scope).replace(
-        "LICENSING", f"licensing: {licensing}" if licensing else "")
+        "LICENSING", f"licensing: {licensing}" if licensing else "").replace(
+        "RUSH", f", rush_months: {rush}" if rush else "")
     y, h = os.path.join(tmp, "s.yaml"), os.path.join(tmp, "s.h5")
     with open(y, "w") as f:
         f.write(text)
@@ -86,7 +96,8 @@ def run(minrisk, tmp, scope, licensing):
     subprocess.run([minrisk, "run", y, "-o", h, "-q"], check=True)
     with h5py.File(h, "r") as f:
         return {k: f["trials/" + k][0] for k in
-                ("mineral_market_loss_peak", "mineral_control_actions", "mineral_shortfall_peak")}
+                ("mineral_market_loss_peak", "mineral_control_actions", "mineral_shortfall_peak",
+                 "mineral_demand_destroyed")}
 
 
 def main():
@@ -109,10 +120,14 @@ def main():
         near("production: control actions on x", p["mineral_control_actions"][0], 0)
         lic = run(minrisk, tmp, "exports", 1)
         near("licensing 1: UK physical shortfall of x", lic["mineral_shortfall_peak"][0], 0.45)
+        near("no rush: demand destroyed of x, months", e["mineral_demand_destroyed"][0], 1.32)
+        r = run(minrisk, tmp, "exports", None, rush=2)
+        near("rush 2 months: demand destroyed of x, months", r["mineral_demand_destroyed"][0],
+             0.215)
     for b in bad:
         print("FAIL:", b)
     if not bad:
-        print("market engine: 7 hand-worked values match")
+        print("market engine: 9 hand-worked values match")
     return 1 if bad else 0
 
 

@@ -106,19 +106,24 @@ EPISODES = [
                   what="gallium peak outside China, x reference",
                   source="issue 12 target; Rotterdam USD 250-265/kg (Jun 2023) to 500-600 "
                          "(Dec 2023), Fastmarkets [press]",
-                  known="China's exports are 90% of the open market, so two months of zero "
-                        "exports take 90% of it; the short-run elasticity fitted on 2010 and "
-                        "2 months of stock give 54x (100x, the guard, with the first "
-                        "fit's parameters); at none of the 29 parameter sets that pass "
-                        "the fit does it pass (43-100x); "
-                        "leakage through third countries, the stock build before 1 August and "
-                        "restarts outside China are not modelled"),
+                  known="first run (first fit): 100x, the guard; 54x with the third fit "
+                        "(43-100x over its 29 passing parameter sets): China's exports were "
+                        "90% of the open market. After those failures (2026-12-03, session "
+                        "3) Japan's secondary gallium (65 t, a lower bound; docs/DATA.md) "
+                        "entered the open market, so China's share of it is 0.54, and the "
+                        "peak is 3.19x at month 3 (fourth fit): no longer a blind test. "
+                        "Still above 2.5x: two months of zero exports against 2 months of "
+                        "stock (assumed); leakage through third countries and restarts "
+                        "outside China are not modelled"),
             check("price_peak", 1.2, 2.0, mineral="germanium",
                   what="germanium peak outside China, x reference",
                   source="issue 12 target; germanium about +50% (FACTS.md)",
-                  known="as gallium: China's exports are 69% of the open market and the "
-                        "short-run elasticity fitted on the 2010 rare earths, with 2 months of "
-                        "stock, leaves too little to clear a near-total loss"),
+                  known="first run (first fit): 18.4x; 13.6x with the third fit. After "
+                        "those failures (2026-12-03, session 3) the rush of July 2023 (2.0 "
+                        "months of exports bought ahead, customs; docs/DATA.md §8.3) was "
+                        "entered: 2.27x at month 3 (fourth fit), no longer a blind test; "
+                        "China's exports are 69% of the open market, and after the rush is "
+                        "spent a near-total loss still outruns 2 months of stock"),
             check("uk_loss_bn", None, 0.1,
                   what="UK loss, GBP bn",
                   source="issue 12 target; no UK disruption reported"),
@@ -138,9 +143,10 @@ EPISODES = [
                   what="cobalt peak, x reference",
                   source="issue 12 target; metal +50-60%, sulphate +90% (FACTS.md)",
                   known="the stock is drawn at the pace fitted on the rare earths (2 months "
-                        "to close a gap) and is gone by the quotas: 2.59x at month 21 (2.34x "
-                        "with the first fit's parameters); it passes at 7 of the 29 "
-                        "parameter sets that pass the fit (2.01-2.64x). By December 2025, "
+                        "to close a gap) and is gone by the quotas: 2.34x at month 17 with "
+                        "the fourth fit (the first fit's point again; 2.59x with the third "
+                        "fit's, which passes at 7 of its 29 passing parameter sets, "
+                        "2.01-2.64x). By December 2025, "
                         "ten months in, cobalt in Europe stood at about 2.4x "
                         "(docs/research/holdouts-2026-12.md)"),
             check("consumption_fall_peak", None, 0.10, mineral="cobalt",
@@ -193,8 +199,9 @@ EPISODES = [
                   source="issue 12 target: ex-China Dy/Tb 2-4x (Argus) [press]",
                   known="China's exports are 93% of the open market; 75% of them withheld "
                         "for three months with the short-run elasticity fitted on 2010 give "
-                        "8.5x (11.8x with the first fit's parameters; 5.2-16.9x over the "
-                        "29 parameter sets that pass the fit); in 2025 the trade was thin ('actual transactions were not "
+                        "11.8x with the fourth fit (the first fit's point again; 8.5x with "
+                        "the third fit's, 5.2-16.9x over its 29 passing parameter sets); "
+                        "in 2025 the trade was thin ('actual transactions were not "
                         "many', Argus) and buyers waited for licences rather than bid"),
             check("sector_loss_bn", None, 0.5, sector="automotive",
                   what="UK automotive loss, GBP bn",
@@ -225,16 +232,12 @@ EPISODES = [
                   source="flake 94% -100 mesh FOB China USD 530-575/t (28 Dec 2023), "
                          "470-510 (Mar 2024); spherical 2,000-2,100, then about -100 "
                          "(Fastmarkets) [press]; no ex-China spot series found, and FOB "
-                         "China is what buyers outside China pay before freight",
-                  known="first run (2026-12-03, first fit's parameters): 2.16x at month 2; "
-                        "2.08x with the third (current) fit's (1.55-2.25x over the 29 "
-                        "parameter "
-                        "sets that pass the fit). The rush before the "
-                        "permits (about 2.4 months of flake exports bought in November) "
-                        "cannot be entered, and with the assumed 2 months of stock and the "
-                        "short-run elasticity fitted on 2010 a 65% cut of China's exports "
-                        "for three months doubles the price: the same shape as the other "
-                        "failing hold-outs, on an episode the model had not seen"),
+                         "China is what buyers outside China pay before freight. Record: "
+                         "the first run (first fit, no rush key) failed at 2.16x, 2.08x with "
+                         "the third fit; the November rush (2.4 months of exports, customs) "
+                         "was entered once the model had rush_months (session 3, after the "
+                         "failure), and it passes at 1.03x (fourth fit): a pass after a change "
+                         "the failure prompted, so no longer a blind test"),
             check("uk_loss_bn", None, 0.1,
                   what="UK loss, GBP bn",
                   source="no UK output loss reported"),
@@ -263,7 +266,13 @@ EPISODES = [
                          "bound is about the March-April average (4x) and the upper one is above "
                          "the highest spot quote (40/6 = 6.7x); the window stops at April "
                          "because no export figure after February was found (March and April "
-                         "are an assumption)"),
+                         "are an assumption)",
+                  known="first run (blind, fourth fit): 2.46x at month 2, too LOW: 87% of "
+                        "China's exports (0.54 of the open market) withheld against 2 months "
+                        "of stock (assumed) clears at 2.5x; in 2025 a small market with no "
+                        "warning and no rush bid far more. With the other failures, the "
+                        "model is not biased one way: too high where buyers were warned or "
+                        "held stock, too low here"),
             check("uk_loss_bn", None, 0.05,
                   what="UK loss, GBP bn",
                   source="no UK output loss reported (none found); the UK need is an "
@@ -298,7 +307,13 @@ EPISODES = [
                   source="APT Rotterdam 580-650 (30 Sep 2025, +86.4% YTD, sscollege.cn) "
                          "[secondary], 780-820 (5 Dec), 830-870 (12 Dec), 1,000-1,050 (mid-"
                          "January 2026) (SMM) [press]: 2.4x-3.2x; weekly quotes around a monthly "
-                         "model, so the range spans the December and January levels"),
+                         "model, so the range spans the December and January levels",
+                  known="first run (blind, fourth fit): 1.34x at month 7, too low: about "
+                        "15% of China's exports withheld and a 6% quota cut move the open "
+                        "market little; the 2025 rise came mostly from inside China (quota "
+                        "cuts, smuggling crackdowns, demand: China's own price rose as "
+                        "much), which a model of supply withheld from the open market does "
+                        "not make"),
             check("home_price_peak", 2.3, None, mineral="tungsten",
                   what="China's domestic APT price peak over the year, x reference",
                   source="APT in China about 210,500 yuan/t at the start of 2025 (implied by "
@@ -306,7 +321,11 @@ EPISODES = [
                          "(SMM) [press]: 2.64x, and still rising in January 2026 (SMM) [press]; "
                          "no upper bound: no January 2026 domestic figure was found. The rise "
                          "came from quota cuts, smuggling crackdowns and demand, not from "
-                         "export controls"),
+                         "export controls",
+                  known="first run (blind): 1.00x, by design: docs/MODEL.md §5m holds "
+                        "China's home price at its noise (none here) while an export "
+                        "control is on; China's own shortage (quota cuts) is not in the "
+                        "model, a limit of its two-price design"),
             check("uk_loss_bn", None, 0.1,
                   what="UK loss, GBP bn",
                   source="no UK output loss reported (none found)"),
@@ -332,7 +351,10 @@ EPISODES = [
                          "20,870 (12 May, Bloomberg) and a 27-month high of 21,625 in May 2014 "
                          "(Reuters via ABS-CBN, 5 Sep 2014) [press]: 1.58x at the intraday "
                          "high; the model steps monthly, so the lower bound (1.3x) allows a May "
-                         "average below the high, and the upper one (1.6x) is just above it"),
+                         "average below the high, and the upper one (1.6x) is just above it",
+                  known="first run (blind, fourth fit): 1.21x at month 6, a little low; "
+                        "the May 2014 high also had fears of sanctions on Russia and Vale's "
+                        "New Caledonia outage, which the episode leaves out"),
             check("months_below_after_peak", 7, 12, mineral="nickel", level=1.2,
                   what="month (from January 2014) the nickel price was first back below 1.2x "
                        "after its peak, the ban still on",
@@ -343,7 +365,13 @@ EPISODES = [
                          "month either side of the monthly grid"),
             check("uk_loss_bn", None, 0.01,
                   what="UK loss, GBP bn: about nil",
-                  source="no UK output loss reported (as indonesia-nickel-2020)"),
+                  source="no UK output loss reported (as indonesia-nickel-2020)",
+                  known="first run (blind): GBP 0.031bn, all extra cost, none value "
+                        "added: the target does not fit the episode's own price target, "
+                        "since 1.3-1.6x for most of a year on the episode's UK nickel "
+                        "spend (GBP 104m a year) costs about GBP 20-50m; left as written "
+                        "(targets are "
+                        "not changed after a run)"),
         ],
     },
     {

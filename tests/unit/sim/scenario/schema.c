@@ -157,6 +157,7 @@ static const char *FULL =
     "    minerals: [m1]\n"
     "    scope: exports\n"
     "    licensing: 0.5\n"
+    "    rush_months: 0.5\n"
     "    rate_per_year: 0.1\n"
     "    severity: 0.5\n"
     "    duration_months: 3\n"
@@ -608,12 +609,14 @@ static void test_defaults_are_what_the_loader_fills_in(void **state)
         } else if (!strncmp(path, "events.e1.", 10)) {
             /* and scope: production, with the keys of the other scopes */
             assert_null(find_leaf(&plain, path));
-            bool lic = !strcmp(path + 10, "licensing");
+            bool lic = !strcmp(path + 10, "licensing"), rush = !strcmp(path + 10, "rush_months");
             snprintf(num, sizeof num, "%.17g",
-                     lic ? a.events[0].licensing : a.events[0].processed_elsewhere);
-            got = !strcmp(path + 10, "scope")                        ? scopes[a.events[0].scope]
-                  : lic || !strcmp(path + 10, "processed_elsewhere") ? num
-                                                                     : NULL;
+                     lic    ? a.events[0].licensing
+                     : rush ? a.events[0].rush_months
+                            : a.events[0].processed_elsewhere);
+            got = !strcmp(path + 10, "scope") ? scopes[a.events[0].scope]
+                  : lic || rush || !strcmp(path + 10, "processed_elsewhere") ? num
+                                                                             : NULL;
         } else {
             /* a word-or-mapping key resolves to its mapping form {rule: ...} */
             snprintf(rule, sizeof rule, "%s.rule", path);
