@@ -22,21 +22,6 @@ double mr_market_open_demand(const mr_mineral *mi)
     return 1.0 - home;
 }
 
-double mr_market_demand(int nseg, const double *w, const double *eps, double p)
-{
-    double d = 0.0;
-    for (int k = 0; k < nseg; k++)
-        d += w[k] * exp(-eps[k] * p);
-    return d;
-}
-
-double mr_market_release(const mr_market_rule *r, double stock, double h, double p)
-{
-    double s = (stock - r->rest_months * exp(-r->response * p)) / r->adjust_months;
-    double most = stock / h;
-    return s < most ? s : most;
-}
-
 /* Excess demand f(p) = D(p) - supply - S(p) at one price, with what a
    step of higher order needs: the first three derivatives of D and of the
    stockholders' flow u(p) = (K - Kbar e^{-eta p}) / tau_s before its cap
@@ -50,8 +35,10 @@ typedef struct {
 } excess_at;
 
 static inline excess_at excess(int nseg, const double *w, const double *eps, double supply,
-                               double stock, double cap, const mr_market_rule *r, double p)
+                               double stock, double cap, const mr_market_rule *r, double rtau,
+                               double p)
 {
+    double target = r->rest_months * exp(-r->response * p);
     double d = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
     for (int k = 0; k < nseg; k++) {
         double x = w[k] * exp(-eps[k] * p), x1 = eps[k] * x, x2 = eps[k] * x1;
@@ -60,10 +47,9 @@ static inline excess_at excess(int nseg, const double *w, const double *eps, dou
         d2 += x2;
         d3 -= eps[k] * x2;
     }
-    double target = r->rest_months * exp(-r->response * p);
     excess_at e = {.d = d, .d1 = d1, .d2 = d2, .d3 = d3};
-    e.u = (stock - target) / r->adjust_months;
-    e.u1 = r->response * target / r->adjust_months;
+    e.u = (stock - target) * rtau;
+    e.u1 = r->response * target * rtau;
     e.u2 = -r->response * e.u1;
     e.u3 = -r->response * e.u2;
     e.capped = e.u >= cap;
@@ -94,7 +80,7 @@ static inline excess_at excess(int nseg, const double *w, const double *eps, dou
 static int guard_binds(int nseg, const double *w, const double *eps, double supply, double stock,
                        double cap, const mr_market_rule *r, double g, mr_market_step *out)
 {
-    excess_at e = excess(nseg, w, eps, supply, stock, cap, r, g);
+    excess_at e = excess(nseg, w, eps, supply, stock, cap, r, 1.0 / r->adjust_months, g);
     if (g > 0.0 && e.f >= 0.0) {
         *out =
             (mr_market_step){g, e.s < 0.0 ? 0.0 : e.s, e.d, 1.0, e.f > 0.0 ? 1 : 0, 0.0, 0.0, 0.0};
@@ -112,7 +98,7 @@ static int guard_binds(int nseg, const double *w, const double *eps, double supp
 mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
                                double stock, const mr_market_rule *r, double h, double p0)
 {
-    const double cap = stock / h;
+    const double cap = stock / h, rtau = 1.0 / r->adjust_months;
     /* lo and hi bracket the root once an evaluation has shown it (f(lo) >
        0 > f(hi)); until then they are the guards, evaluated only when the
        iteration reaches one */
@@ -121,40 +107,44 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
     double p = p0 > lo && p0 < hi ? p0 : 0.0;
     mr_market_step out;
     for (int it = 0;; it++) {
-        excess_at e = excess(nseg, w, eps, supply, stock, cap, r, p);
+        excess_at e = excess(nseg, w, eps, supply, stock, cap, r, rtau, p);
         if (e.f == 0.0 || it == 200)
             return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
-        if (e.f > 0.0) {
-            lo = p;
-            lo_shown = 1;
-        } else {
-            hi = p;
-            hi_shown = 1;
-        }
-        if (lo_shown && hi_shown && hi - lo <= MR_MARKET_TOL)
+        /* written without branches: the sign of f at the start is a coin
+           toss for the branch predictor */
+        const int above = e.f > 0.0;
+        lo = above ? p : lo;
+        hi = above ? hi : p;
+        lo_shown |= above;
+        hi_shown |= !above;
+        if ((lo_shown & hi_shown) && hi - lo <= MR_MARKET_TOL)
             return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
         /* bisection unless f' < 0; a guard not yet shown is tried first, so
            that a market short (or glutted) at every price reaches the guard
            branch below instead of creeping towards the guard (f' < 0
            whenever an elasticity is positive, so this is a safeguard) */
-        double next = e.f > 0.0 && !hi_shown ? hi : e.f < 0.0 && !lo_shown ? lo : 0.5 * (lo + hi);
+        double next = above && !hi_shown ? hi : e.f < 0.0 && !lo_shown ? lo : 0.5 * (lo + hi);
         if (e.df < 0.0) {
             double inv = 1.0 / e.df, step = -e.f * inv, c = 0.5 * e.d2f * inv; /* f''/(2f') < 0 */
             if (fabs(step) * (1.0 - c) <= MR_MARKET_FINISH) {
                 /* the last step: Delta = delta - c2 delta^2 + (2 c2^2 - c3)
                    delta^3 (c_k = f^(k) / (k! f')), with D and u to third
                    order in Delta */
-                double c3 = e.d3f * inv / 6.0;
+                double c3 = e.d3f * inv * (1.0 / 6.0);
                 double dp = step * (1.0 + step * (-c + step * (2.0 * c * c - c3))), q = p + dp;
-                double u = e.u + dp * (e.u1 + dp * (0.5 * e.u2 + dp * e.u3 / 6.0));
-                if ((!hi_shown && q >= hi - MR_MARKET_NEAR_GUARD &&
-                     guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out)) ||
-                    (!lo_shown && q <= lo + MR_MARKET_NEAR_GUARD &&
-                     guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out)))
+                double u = e.u + dp * (e.u1 + dp * (0.5 * e.u2 + dp * e.u3 * (1.0 / 6.0)));
+                /* a guard not yet shown beyond the root is evaluated when q
+                   comes near it (hi and lo are the guards until shown) */
+                if (!(q < r->guard - MR_MARKET_NEAR_GUARD &&
+                      q > -r->guard + MR_MARKET_NEAR_GUARD) &&
+                    ((!hi_shown && q >= hi - MR_MARKET_NEAR_GUARD &&
+                      guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out)) ||
+                     (!lo_shown && q <= lo + MR_MARKET_NEAR_GUARD &&
+                      guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out))))
                     return out;
                 if ((u >= cap) == e.capped && q > -r->guard && q < r->guard) {
                     out = (mr_market_step){q, e.capped ? cap : u, 0.0, 1.0, 0, 0.0, 0.0, 0.0};
-                    out.demand = e.d + dp * (e.d1 + dp * (0.5 * e.d2 + dp * e.d3 / 6.0));
+                    out.demand = e.d + dp * (e.d1 + dp * (0.5 * e.d2 + dp * e.d3 * (1.0 / 6.0)));
                     out.demand_slope = e.d1 + dp * (e.d2 + 0.5 * dp * e.d3);
                     out.slope = e.df + dp * (e.d2f + 0.5 * dp * e.d3f);
                     out.curve = e.d2f + dp * e.d3f;
@@ -210,27 +200,8 @@ double mr_market_elasticity(double eps_short, double eps_long, double tau_months
     return eps_long + (eps_short - eps_long) * exp(-age / tau_months);
 }
 
-/* The consumer-surplus loss (P^{1-eps} - 1) / (1 - eps) at log price y,
-   and *g = P^{1-eps} - 1 (one expm1 for both). */
-static inline double surplus_loss(double eps, double y, double *g)
-{
-    double k = 1.0 - eps;
-    if (k == 0.0) {
-        *g = 0.0; /* P^0 = 1 */
-        return y; /* ln P, the limit eps -> 1 (expm1 keeps k y accurate for any other k) */
-    }
-    *g = expm1(k * y);
-    return *g / k;
-}
-
-double mr_market_buyer_cost(double eps, double p, double n)
-{
-    double g, cs = surplus_loss(eps, p, &g);
-    return cs + (n - 1.0) * (1.0 + g);
-}
-
 double mr_market_extra_cost(double eps, double y)
 {
     double g;
-    return surplus_loss(eps, y, &g);
+    return mr_market_surplus_loss(eps, y, &g);
 }

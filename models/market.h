@@ -12,6 +12,8 @@
 
 #include "models/scenario.h"
 
+#include <math.h>
+
 /* The product stage of a mineral, where its exports and home uses are
    counted: MR_STAGE_REFINING, or MR_STAGE_MINING when it has no refining
    (docs/MODEL.md §3s). */
@@ -45,12 +47,6 @@ typedef struct {
     double curve;        /* f''(p) > 0 */
     double demand_slope; /* D'(p) */
 } mr_market_step;
-
-/* Demand of the segments at log price p: sum_k w_k exp(-eps_k p). */
-double mr_market_demand(int nseg, const double *w, const double *eps, double p);
-
-/* Stock flow S(p) for stock level K (months) and step h (months). */
-double mr_market_release(const mr_market_rule *r, double stock, double h, double p);
 
 /* Clear the market of one step: find p in [-guard, guard] with
      D(p) = supply + S(p),
@@ -91,6 +87,21 @@ static inline double mr_market_need_elasticity(double cost_share, double sigma, 
     return cost_share + sigma * eps_short + (eps - eps_short);
 }
 
+/* The consumer-surplus loss (P^{1-eps} - 1) / (1 - eps) at log price y
+   (mr_market_extra_cost below), and *g = P^{1-eps} - 1: one expm1 for
+   both. (Inline, as the next: the buyers' costs use it for every need at
+   every step.) */
+static inline double mr_market_surplus_loss(double eps, double y, double *g)
+{
+    double k = 1.0 - eps;
+    if (k == 0.0) {
+        *g = 0.0; /* P^0 = 1 */
+        return y; /* ln P, the limit eps -> 1 (expm1 keeps k y accurate for any other k) */
+    }
+    *g = expm1(k * y);
+    return *g / k;
+}
+
 /* Extra cost per unit of normal spend of a buyer of elasticity eps when the
    scarcity price is S = exp(p) and the noise factor N (mean 1): it adjusts
    its quantity to S (substitution and thrifting answer a shortage, not the
@@ -99,7 +110,11 @@ static inline double mr_market_need_elasticity(double cost_share, double sigma, 
    (docs/MODEL.md §6m). With no scarcity (p = 0) it is N - 1, so the noise
    costs nothing on average. One expm1 serves both terms:
    S^(1 - eps) = 1 + expm1((1 - eps) p). */
-double mr_market_buyer_cost(double eps, double p, double n);
+static inline double mr_market_buyer_cost(double eps, double p, double n)
+{
+    double g, cs = mr_market_surplus_loss(eps, p, &g);
+    return cs + (n - 1.0) * (1.0 + g);
+}
 
 /* Extra cost per unit of normal spend of a buyer of elasticity eps at log
    price y: the change of its consumer surplus, int_1^P x^-eps dx =

@@ -26,35 +26,68 @@ static mr_market_rule no_stock(double max_multiple)
     return r;
 }
 
-/* --- the building blocks: D(p) and S(p) --- */
+/* --- the building blocks: D(p) and S(p), as the clearing returns them --- */
 
-static void test_demand_and_release_by_hand(void **state)
+/* D(p) by hand, read at a price where the market clears: with no stock,
+   supply A clears at the p where D(p) = A, and the clearing returns
+   demand = D(p). */
+static void test_demand_by_hand(void **state)
 {
     (void)state;
     const double w[] = {0.5, 0.5}, eps[] = {1.0, 2.0};
-    /* D(0) = 0.5 + 0.5 = 1; D(ln 2) = 0.5/2 + 0.5/4 = 0.375 */
-    assert_true(mr_market_demand(2, w, eps, 0.0) == 1.0);
-    assert_close(mr_market_demand(2, w, eps, log(2.0)), 0.375, 1e-15);
+    const mr_market_rule r = no_stock(10.0);
+    /* D(0) = 0.5 + 0.5 = 1: A = 1 clears at the start p = 0 exactly */
+    mr_market_step st = mr_market_clear(2, w, eps, 1.0, 0.0, &r, 1.0, 0.0);
+    assert_true(st.p == 0.0 && st.demand == 1.0 && st.release == 0.0);
+    /* D(ln 2) = 0.5/2 + 0.5/4 = 0.375 */
+    st = mr_market_clear(2, w, eps, 0.375, 0.0, &r, 1.0, 0.0);
+    assert_close(st.p, log(2.0), 1e-15);
+    assert_close(st.demand, 0.375, 1e-15);
+    assert_true(st.release == 0.0 && st.guard == 0);
     /* D(-ln 2) = 0.5*2 + 0.5*4 = 3 */
-    assert_close(mr_market_demand(2, w, eps, -log(2.0)), 3.0, 1e-14);
+    st = mr_market_clear(2, w, eps, 3.0, 0.0, &r, 1.0, 0.0);
+    assert_close(st.p, -log(2.0), 1e-15);
+    assert_close(st.demand, 3.0, 1e-14);
+}
 
+/* S(p) by hand, read the same way: with demand 1 at every price (eps = 0),
+   supply A clears where S(p) = 1 - A. */
+static void test_release_by_hand(void **state)
+{
+    (void)state;
+    const double one[] = {1.0}, flat[] = {0.0}, unit[] = {1.0};
     /* Kbar = 3, tau = 3, eta = 1:
-       K = 3, p = 0:    S = (3 - 3)/3 = 0
-       K = 3, p = ln 2: S = (3 - 3/2)/3 = 0.5  (below K/h = 3)
-       K = 1.5, p = 0:  S = (1.5 - 3)/3 = -0.5 (a rebuild) */
+       K = 3, p = 0:    S = (3 - 3)/3 = 0: A = 1 clears at p = 0 exactly
+       K = 3, p = ln 2: S = (3 - 3/2)/3 = 0.5 (below K/h = 3): A = 0.5
+       K = 1.5, p = 0:  S = (1.5 - 3)/3 = -0.5 (a rebuild): A = 1.5 */
     mr_market_rule r = {.rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = 5.0};
-    assert_true(mr_market_release(&r, 3.0, 1.0, 0.0) == 0.0);
-    assert_close(mr_market_release(&r, 3.0, 1.0, log(2.0)), 0.5, 1e-15);
-    assert_close(mr_market_release(&r, 1.5, 1.0, 0.0), -0.5, 1e-15);
-    /* The clamp S <= K/h: K = 0.1, p = ln 10: (0.1 - 0.3)/3 < 0, no clamp;
-       Kbar = 0: S = 0.1/3 = 0.0333 < K/h = 0.1 for h = 1, but with h = 0.25
-       K/h = 0.4 and with tau = 0.01 S = 10 > K/h: S = K/h = 0.4 exactly. */
-    assert_close(mr_market_release(&r, 0.1, 1.0, log(10.0)), (0.1 - 0.3) / 3.0, 1e-15);
+    mr_market_step st = mr_market_clear(1, one, flat, 1.0, 3.0, &r, 1.0, 0.0);
+    assert_true(st.p == 0.0 && st.release == 0.0);
+    st = mr_market_clear(1, one, flat, 0.5, 3.0, &r, 1.0, 0.0);
+    assert_close(st.p, log(2.0), 1e-15);
+    assert_close(st.release, 0.5, 1e-15);
+    assert_true(st.demand == 1.0);
+    st = mr_market_clear(1, one, flat, 1.5, 1.5, &r, 1.0, 0.3);
+    assert_close(st.p, 0.0, 1e-15);
+    assert_close(st.release, -0.5, 1e-15);
+    /* The clamp S <= K/h: K = 0.1, p = ln 10: (0.1 - 0.3)/3 < 0, no clamp
+       (A = 1 + 0.2/3 clears there) */
+    st = mr_market_clear(1, one, flat, 1.0 + 0.2 / 3.0, 0.1, &r, 1.0, 0.0);
+    assert_close(st.p, log(10.0), 1e-14);
+    assert_close(st.release, (0.1 - 0.3) / 3.0, 1e-15);
+    /* Kbar = 0: S = 0.1/3 = 0.0333 < K/h = 0.1 for h = 1, whatever p; with
+       D = e^{-p}, A = e^{-0.7} - 0.1/3 clears at p = 0.7 */
     mr_market_rule empty = {
         .rest_months = 0.0, .adjust_months = 3.0, .response = 1.0, .guard = 5.0};
-    assert_close(mr_market_release(&empty, 0.1, 1.0, 0.7), 0.1 / 3.0, 1e-16);
+    st = mr_market_clear(1, one, unit, exp(-0.7) - 0.1 / 3.0, 0.1, &empty, 1.0, 0.0);
+    assert_close(st.p, 0.7, 1e-14);
+    assert_close(st.release, 0.1 / 3.0, 1e-16);
+    /* but with h = 0.25 K/h = 0.4 and with tau = 0.01 S = 10 > K/h:
+       S = K/h = 0.4 exactly, and A = e^{-0.7} - 0.4 clears at 0.7 */
     empty.adjust_months = 0.01;
-    assert_true(mr_market_release(&empty, 0.1, 0.25, 0.7) == 0.1 / 0.25);
+    st = mr_market_clear(1, one, unit, exp(-0.7) - 0.4, 0.1, &empty, 0.25, 0.0);
+    assert_close(st.p, 0.7, 1e-14);
+    assert_true(st.release == 0.1 / 0.25);
 }
 
 /* --- 1. two segments, no stock: a quadratic in x = e^{-p} --- */
@@ -432,8 +465,10 @@ static void test_price_falls_as_supply_rises(void **state)
             assert_true(st.p < last);
             /* it clears: D(p) = A + S(p) */
             assert_close(st.demand, A + st.release, 1e-12);
-            assert_close(st.release, mr_market_release(&r, 2.0, 1.0, st.p), 1e-15);
-            assert_close(st.demand, mr_market_demand(2, w, eps, st.p), 1e-15);
+            /* S(p) = (K - Kbar e^{-eta p}) / tau below K / h = 2, and
+               D(p) = sum_k w_k e^{-eps_k p} */
+            assert_close(st.release, (2.0 - 3.0 * exp(-0.5 * st.p)) / 6.0, 1e-15);
+            assert_close(st.demand, 0.7 * exp(-0.2 * st.p) + 0.3 * exp(-st.p), 1e-15);
             cleared++;
         } else {
             assert_true(st.p <= last);
@@ -559,7 +594,8 @@ static void test_root_to_round_off(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_demand_and_release_by_hand),
+        cmocka_unit_test(test_demand_by_hand),
+        cmocka_unit_test(test_release_by_hand),
         cmocka_unit_test(test_two_segments_solve_a_quadratic),
         cmocka_unit_test(test_one_segment_is_v1_scarcity_premium),
         cmocka_unit_test(test_at_rest_the_price_is_zero),
