@@ -257,6 +257,9 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
             md->proc_exports[md->nproc - 1] = ev->scope == MR_SCOPE_EXPORTS;
             md->proc_licensing[md->nproc - 1] = ev->licensing;
             md->proc_rush[md->nproc - 1] = ev->rush_months;
+            md->any_rush |= ev->rush_months > 0.0;
+            for (int k = 0; k < ev->noccurrences; k++)
+                md->any_rush |= ev->occurrences[k].rush_months > 0.0;
             /* per-mineral inclusion and the country's regime (docs/MODEL.md §3r) */
             md->proc_incl[md->nproc - 1] = ev->mineral_probability;
             md->proc_incl_mineral[md->nproc - 1] = ev->minerals;

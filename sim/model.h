@@ -73,7 +73,8 @@ typedef struct {
     /* tension regimes (docs/MODEL.md §3r), per country */
     int nc;
     int any_regime;
-    int *has_regime;         /* [nc] */
+    int any_rush;    /* some event or occurrence buys ahead (rush_months > 0, docs/MODEL.md §3s) */
+    int *has_regime; /* [nc] */
     mr_regime *regime;       /* [nc] */
     uint64_t *regime_stream; /* [nc] stream "regime/<id>" */
     int regime_max;          /* most switches sampled in a trial, per country */

@@ -561,7 +561,8 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
         double gap, fphys = 1.0, need = 1.0 - md->recycled[m] - md->domestic[m];
         if (md->market[m]) {
             double *rush = &w->rush[(size_t)m * (size_t)T + (size_t)t];
-            if (*rush != 0.0) { /* stock bought ahead of a control that starts now */
+            /* stock bought ahead of a control that starts now (§3s) */
+            if (md->any_rush && *rush != 0.0) {
                 w->stock[m] += *rush;
                 *rush = 0.0;
             }
