@@ -20,6 +20,7 @@ typedef struct {
     double start_years;     /* tau */
     double duration_months; /* d, before the cut at the horizon */
     double severity;        /* s, fraction of the supply withheld */
+    double rush_months;     /* r, months of exports bought ahead (MODEL §3s); 0 for none */
 } mr_occurrence_record;
 
 /* What happened in one trial, step by step (for `explain` and the tail

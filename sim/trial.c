@@ -221,7 +221,7 @@ static inline int band_bin(double v, double lo, double width, int nbins)
 /* One occurrence of process p on the step grid (MODEL §3): the survival
    factor 1 - s on its active steps of every slot it hits. */
 static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurrence *occ,
-                            int first, int len)
+                            int first, int len, double rush)
 {
     if (tr->nocc == tr->cap) {
         int cap = tr->cap ? 2 * tr->cap : 64;
@@ -232,7 +232,7 @@ static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurr
         tr->cap = cap;
     }
     tr->occ[tr->nocc++] = (mr_occurrence_record){
-        trial, p, first, len, occ->start_years, occ->duration_months, occ->severity};
+        trial, p, first, len, occ->start_years, occ->duration_months, occ->severity, rush};
     return 0;
 }
 
@@ -241,7 +241,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
 {
     const int T = md->T;
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
-    if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len))
+    if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len, rush))
         w->trace_failed = 1;
     double sev = occ->severity * md->proc_sev_scale[p]; /* an ore ban: what is not
                                                           processed elsewhere */

@@ -20,6 +20,9 @@ numpy or worked out by hand, never copied from the program's output:
   without a per-month figure, whole months printed as integers;
 - the open markets' lines (clearing price, commercial stock, supply loss) of
   a deterministic market episode against the trial's peaks in /trials;
+- a rush before an export control (tests/validation/graphite-2023.yaml:
+  rush_months 2.4 on its one occurrence) said on the occurrence's line, and
+  on no line of an occurrence without one (the REE 2010 episode);
 - output.trials totals and none (with and without /events: one consistent
   account of what was checked), a comparison file (--run), the --help
   example as written, and the error cases (exit status 2, one line on
@@ -420,6 +423,24 @@ def test_errors(a, tmp, demo):
     bad([demo, "--trial"], "option '--trial' needs a value")
 
 
+def test_rush(a, tmp):
+    """The occurrence line names the rush bought ahead (docs/MODEL.md §3s):
+    graphite-2023's one occurrence, 65% for 3 months with rush_months 2.4,
+    as written in the episode file; the REE 2010 episode has none."""
+    path = os.path.join(tmp, "graphite.h5")
+    minrisk_run(a, os.path.join(a.src, "tests/validation/graphite-2023.yaml"), path, 1)
+    p = run([a.minrisk, "explain", path])
+    check(p.returncode == 0, "graphite explain: exit %d: %s" % (p.returncode, p.stderr))
+    lines = [x for x in p.stdout.splitlines() if "bought ahead" in x]
+    check(len(lines) == 1 and re.search(r": 65% for 3 months.*; 2\.4 months of its exports "
+                                        r"bought ahead$", lines[0]) is not None,
+          "graphite: rush line %r" % lines)
+    path = os.path.join(tmp, "ree-rush.h5")
+    minrisk_run(a, os.path.join(a.src, "tests/validation/ree-quotas-2010.yaml"), path, 1)
+    p = run([a.minrisk, "explain", path])
+    check(p.returncode == 0 and "bought ahead" not in p.stdout, "ree-quotas: a rush printed")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--minrisk", required=True)
@@ -438,6 +459,7 @@ def main():
             test_certain(a, tmp)
             test_certain_more(a, tmp)
             test_market_trace(a, tmp)
+            test_rush(a, tmp)
             test_threads(a, tmp)
             test_output_trials(a, tmp)
             test_compare_file(a, tmp)
