@@ -21,6 +21,11 @@ double mr_supply_gap(double recycled, double domestic, double availability)
     return g > 0.0 ? g : 0.0;
 }
 
+double mr_chain_stages(double a_mining, double a_refining)
+{
+    return a_mining < a_refining ? a_mining : a_refining;
+}
+
 double mr_spare_ramp(int k, double h_months, double ramp_months)
 {
     if (!(ramp_months > 0.0))

@@ -10,6 +10,14 @@
 double mr_stage_availability(int n, const double *share, const double *spare, const double *loss,
                              double ramp);
 
+/* Availability of a mineral from its two stages (MODEL §4): refiners draw on
+   the world's mine output, so refined supply is bounded by whichever stage is
+   shorter, min(A_mining, A_refining), not their product: ore that a stopped
+   refinery would have taken goes to the ones still running, and a country's
+   lost mines and lost refineries are one loss, not two. A missing stage
+   counts as 1. */
+double mr_chain_stages(double a_mining, double a_refining);
+
 /* Supply gap as a fraction of demand, g = max(0, 1 - S) with
    S = r + d + (1 - r - d) A, computed as (1 - r - d)(1 - A): the same in exact
    arithmetic, but exactly 0 when A = 1 for every r and d (1 - S is not: for

@@ -466,8 +466,8 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         annual[k] = 0.0;
 }
 
-/* Availability A_m(t) of mineral m, both stages (MODEL §3): 1 exactly on a
-   step no occurrence touches. */
+/* Availability A_m(t) of mineral m, both stages chained as the shorter of
+   the two (MODEL §4): 1 exactly on a step no occurrence touches. */
 static inline double step_availability(const mr_model *md, mr_workspace *w, int m, int t)
 {
     const int T = md->T;
@@ -494,7 +494,8 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
                     w->xr[(size_t)(first + c) * (size_t)T + (size_t)t] ? 0.0 : spare[c];
             spare = w->spare_now;
         }
-        a *= mr_stage_availability(ns, md->slot_share + first, spare, w->loss, ramp);
+        a = mr_chain_stages(
+            a, mr_stage_availability(ns, md->slot_share + first, spare, w->loss, ramp));
     }
     return a;
 }

@@ -23,6 +23,13 @@ noise: usage: market_engine.py MINRISK
    0.56 + 0.225 on step 2: only step 2 falls short of demand, by 0.215
    month-fractions (mineral_demand_destroyed, months). Without the rush
    every step of the control consumes 0.56: 3 x 0.44 = 1.32.
+5. Two stages hit at once (docs/MODEL.md §4): y's mining loses the DRC's
+   0.7 (the ban, no spare: A_mining = 0.3) while a production loss of 0.5
+   hits China's refining (its only refiner: A_refining = 0.5). Refiners
+   draw on the world's ore, so the shorter stage bounds supply: the peak
+   open-market loss is 1 - min(0.3, 0.5) = 0.7 (the product of the two
+   stages, which model v1 used, would give 1 - 0.15 = 0.85). Without the
+   refining loss it is 0.7 too: 1 - 0.3.
 """
 import os
 import subprocess
@@ -81,11 +88,22 @@ events:
     severity: 1
     duration_months: 2
     occurrences: [{start_years: 0, severity: 1, duration_months: 2}]
+EXTRA"""
+
+CN_Y = """  cn-y:
+    country: CN
+    minerals: [y]
+    stages: [refining]
+    scope: production
+    rate_per_year: 0
+    severity: 0.5
+    duration_months: 2
+    occurrences: [{start_years: 0, severity: 0.5, duration_months: 2}]
 """
 
 
-def run(minrisk, tmp, scope, licensing, rush=None):
-    text = BASE.replace("SCOPE", scope).replace(
+def run(minrisk, tmp, scope, licensing, rush=None, extra=""):
+    text = BASE.replace("EXTRA", extra).replace("SCOPE", scope).replace(
         "LICENSING", f"licensing: {licensing}" if licensing else "").replace(
         "RUSH", f", rush_months: {rush}" if rush else "")
     y, h = os.path.join(tmp, "s.yaml"), os.path.join(tmp, "s.h5")
@@ -124,10 +142,13 @@ def main():
         r = run(minrisk, tmp, "exports", None, rush=2)
         near("rush 2 months: demand destroyed of x, months", r["mineral_demand_destroyed"][0],
              0.215)
+        near("mining ban alone: peak open-market loss of y", e["mineral_market_loss_peak"][1], 0.7)
+        two = run(minrisk, tmp, "exports", None, extra=CN_Y)
+        near("both stages: peak open-market loss of y", two["mineral_market_loss_peak"][1], 0.7)
     for b in bad:
         print("FAIL:", b)
     if not bad:
-        print("market engine: 9 hand-worked values match")
+        print("market engine: 11 hand-worked values match")
     return 1 if bad else 0
 
 

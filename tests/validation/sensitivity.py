@@ -39,7 +39,8 @@ PARAMS = {
     "market.domestic_use": (r"(domestic_use: \{CN: )([0-9.e+-]+)",
                             "China's home use, 7 minerals (x0.9 and x1.1: 0.85 x 1.2 > 1)"),
     "needs spend_gbp": (r"(spend_gbp: )([0-9.e+-]+)", "every need"),
-    "China export-control rate": (r"(rate_per_year: )(0\.33)(   # 1/year: five)", "cn-export-controls"),
+    "China export-control rate": (r"(rate_per_year: )(0\.1)(    # 1/year: historic 0\.07-0\.13 per mineral)",
+                                  "the five cn-controls-* events"),
     "China regime tense_multiplier": (r"(tense_multiplier: )([0-9.e+-]+)", "CN"),
     "price.sigma (noise)": (r"(\n      sigma: )([0-9.e+-]+)", "every mineral"),
 }
