@@ -48,6 +48,9 @@ HISTORY = {
                  "about 3 by January 2026 (docs/research)"),
     "antimony": (3.5, 5.3, "3.5 (2024) to about 5.3 (2025 plateau; Reuters) [press]"),
     "palladium": (1.76, 1.76, "1.76 (2022, +76% ytd; Reuters) [press]"),
+    "magnesium": (2.6, 5.0, "China's power rationing, September 2021: about 2.6 in China (27,000 "
+                  "to 70,000 yuan/t; dailynewsbrief.com, 29 Dec 2021) to about 5 in Europe (USD "
+                  "2,000 to 10,000/t; matzavreview.com, 27 Oct 2021) [press]"),
 }
 
 
