@@ -34,14 +34,17 @@ typedef struct {
     int capped;             /* u >= K / h: the whole stock goes, S = K / h */
 } excess_at;
 
-static inline excess_at excess(int nseg, const double *w, const double *eps, double supply,
-                               double stock, double cap, const mr_market_rule *r, double rtau,
-                               double p)
+static inline excess_at excess_(int nseg, const double *w, const double *eps, double supply,
+                                double stock, double cap, const mr_market_rule *r, double rtau,
+                                double p, int small)
 {
-    double target = r->rest_months * exp(-r->response * p);
+    /* small: every exponent is known to lie within 1/4 (the refill) */
+    double target = r->rest_months *
+                    (small ? 1.0 + mr_expm1_small(-r->response * p) : mr_exp(-r->response * p));
     double d = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
     for (int k = 0; k < nseg; k++) {
-        double x = w[k] * exp(-eps[k] * p), x1 = eps[k] * x, x2 = eps[k] * x1;
+        double x = w[k] * (small ? 1.0 + mr_expm1_small(-eps[k] * p) : mr_exp(-eps[k] * p)),
+               x1 = eps[k] * x, x2 = eps[k] * x1;
         d += x;
         d1 -= x1;
         d2 += x2;
@@ -59,6 +62,37 @@ static inline excess_at excess(int nseg, const double *w, const double *eps, dou
     e.d2f = e.capped ? d2 : d2 - e.u2;
     e.d3f = e.capped ? d3 : d3 - e.u3;
     return e;
+}
+
+static inline excess_at excess(int nseg, const double *w, const double *eps, double supply,
+                               double stock, double cap, const mr_market_rule *r, double rtau,
+                               double p)
+{
+    return excess_(nseg, w, eps, supply, stock, cap, r, rtau, p, 0);
+}
+
+/* The last step from an evaluation e whose Newton step `step` is small
+   (c = f''/(2f'), inv = 1/f'): Delta = delta - c2 delta^2 + (2 c2^2 - c3)
+   delta^3 (c_k = f^(k) / (k! f')), and the stockholders' u to third order
+   in Delta (*u). */
+static inline double finish_dp(const excess_at *e, double step, double c, double inv, double *u)
+{
+    double c3 = e->d3f * inv * (1.0 / 6.0);
+    double dp = step * (1.0 + step * (-c + step * (2.0 * c * c - c3)));
+    *u = e->u + dp * (e->u1 + dp * (0.5 * e->u2 + dp * e->u3 * (1.0 / 6.0)));
+    return dp;
+}
+
+/* The clearing at q = p + dp from the evaluation e at p: D and the slopes
+   from their series, S = s. */
+static inline mr_market_step finish_out(const excess_at *e, double q, double dp, double s)
+{
+    mr_market_step out = {q, s, 0.0, 1.0, 0, 0.0, 0.0, 0.0};
+    out.demand = e->d + dp * (e->d1 + dp * (0.5 * e->d2 + dp * e->d3 * (1.0 / 6.0)));
+    out.demand_slope = e->d1 + dp * (e->d2 + 0.5 * dp * e->d3);
+    out.slope = e->df + dp * (e->d2f + 0.5 * dp * e->d3f);
+    out.curve = e->d2f + dp * e->d3f;
+    return out;
 }
 
 /* A Newton step delta = -f / f' with |delta| (1 + |f''/(2f')|) below this
@@ -127,12 +161,8 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
         if (e.df < 0.0) {
             double inv = 1.0 / e.df, step = -e.f * inv, c = 0.5 * e.d2f * inv; /* f''/(2f') < 0 */
             if (fabs(step) * (1.0 - c) <= MR_MARKET_FINISH) {
-                /* the last step: Delta = delta - c2 delta^2 + (2 c2^2 - c3)
-                   delta^3 (c_k = f^(k) / (k! f')), with D and u to third
-                   order in Delta */
-                double c3 = e.d3f * inv * (1.0 / 6.0);
-                double dp = step * (1.0 + step * (-c + step * (2.0 * c * c - c3))), q = p + dp;
-                double u = e.u + dp * (e.u1 + dp * (0.5 * e.u2 + dp * e.u3 * (1.0 / 6.0)));
+                /* the last step, with D and u to third order in Delta */
+                double u, dp = finish_dp(&e, step, c, inv, &u), q = p + dp;
                 /* a guard not yet shown beyond the root is evaluated when q
                    comes near it (hi and lo are the guards until shown) */
                 if (!(q < r->guard - MR_MARKET_NEAR_GUARD &&
@@ -142,14 +172,8 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
                      (!lo_shown && q <= lo + MR_MARKET_NEAR_GUARD &&
                       guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out))))
                     return out;
-                if ((u >= cap) == e.capped && q > -r->guard && q < r->guard) {
-                    out = (mr_market_step){q, e.capped ? cap : u, 0.0, 1.0, 0, 0.0, 0.0, 0.0};
-                    out.demand = e.d + dp * (e.d1 + dp * (0.5 * e.d2 + dp * e.d3 * (1.0 / 6.0)));
-                    out.demand_slope = e.d1 + dp * (e.d2 + 0.5 * dp * e.d3);
-                    out.slope = e.df + dp * (e.d2f + 0.5 * dp * e.d3f);
-                    out.curve = e.d2f + dp * e.d3f;
-                    return out;
-                }
+                if ((u >= cap) == e.capped && q > -r->guard && q < r->guard)
+                    return finish_out(&e, q, dp, e.capped ? cap : u);
                 next = q; /* it crosses the stock's cap: evaluate there */
             } else {
                 /* Halley's step, Newton's when the correction is large */
@@ -175,6 +199,21 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
     }
 }
 
+int mr_market_refill(int nseg, const double *w, const double *eps, double stock,
+                     const mr_market_rule *r, double h, double p0, mr_market_step *out)
+{
+    const double cap = stock / h;
+    excess_at e = excess_(nseg, w, eps, 1.0, stock, cap, r, 1.0 / r->adjust_months, p0, 1);
+    double inv = 1.0 / e.df, step = -e.f * inv, c = 0.5 * e.d2f * inv;
+    if (!(e.df < 0.0 && fabs(step) * (1.0 - c) <= MR_MARKET_FINISH))
+        return 0;
+    double u, dp = finish_dp(&e, step, c, inv, &u), q = p0 + dp;
+    if (e.capped || !(u < cap) || !(fabs(q) < r->guard - MR_MARKET_NEAR_GUARD))
+        return 0;
+    *out = finish_out(&e, q, dp, u);
+    return 1;
+}
+
 double mr_market_start(const mr_market_step *last, const mr_market_rule *r, double dsupply,
                        double dstock, double deps)
 {
@@ -191,6 +230,38 @@ double mr_market_start(const mr_market_step *last, const mr_market_rule *r, doub
     double inv = 1.0 / fp, dp = -f * inv;
     double q = p + dp - 0.5 * last->curve * dp * dp * inv;
     return q > -r->guard && q < r->guard ? q : p;
+}
+
+void mr_market_refill_coef(int nseg, const double *w, const double *eps, const mr_market_rule *r,
+                           double b[MR_REFILL_COEF])
+{
+    /* the refill's evaluation at p0 needs |e p0| <= 1/4 for every rate e,
+       and q = p0 + dp (|dp| <= 4e-5) inside the guards less 1e-4 */
+    double most = r->response;
+    for (int k = 0; k < nseg; k++)
+        most = eps[k] > most ? eps[k] : most;
+    double lim = r->guard - 2.0 * MR_MARKET_NEAR_GUARD;
+    b[4] = most > 0.0 && 0.25 / most < lim ? 0.25 / most : lim;
+    /* moments m_n = sum_k w_k eps_k^n + (Kbar / tau_s) eta^n; g(p) = a1 p
+       + a2 p^2 + a3 p^3 + a4 p^4 + ..., a_n = (-1)^(n+1) m_n / n! */
+    double mom[5] = {0.0, 0.0, 0.0, 0.0, 0.0};
+    for (int k = 0; k <= nseg; k++) {
+        double wk = k < nseg ? w[k] : r->rest_months / r->adjust_months;
+        double e = k < nseg ? eps[k] : r->response, x = wk;
+        for (int n = 1; n <= 4; n++) {
+            x *= e;
+            mom[n] += x;
+        }
+    }
+    b[0] = b[1] = b[2] = b[3] = 0.0;
+    if (!(mom[1] > 0.0))
+        return;
+    double a1 = mom[1], a2 = -mom[2] / 2.0, a3 = mom[3] / 6.0, a4 = -mom[4] / 24.0;
+    double i1 = 1.0 / a1, i2 = i1 * i1, i3 = i2 * i1, i5 = i3 * i2, i7 = i5 * i2;
+    b[0] = i1;
+    b[1] = -a2 * i3;
+    b[2] = (2.0 * a2 * a2 - a1 * a3) * i5;
+    b[3] = (5.0 * a1 * a2 * a3 - a1 * a1 * a4 - 5.0 * a2 * a2 * a2) * i7;
 }
 
 double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age)

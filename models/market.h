@@ -71,8 +71,75 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
 double mr_market_start(const mr_market_step *last, const mr_market_rule *r, double dsupply,
                        double dstock, double deps);
 
+/* The refill after a shortage (docs/MODEL.md §5m): the supply is whole (A
+   = 1) and the stock below its rest level, so the price is small. The
+   root of D(p) = 1 + S(p) solves g(p) = y with g(p) = F(0) - F(p), F(p) =
+   D(p) + (Kbar / tau_s) e^{-eta p} and y = D(0) - 1 + (Kbar - K) / tau_s;
+   its series in y to fourth order, p0 = y (b1 + y (b2 + y (b3 + y b4))),
+   from the moments of the segments' and the stockholders' elasticities,
+   starts the solve. mr_market_refill_coef sets b[0..3] (all 0 when g'(0)
+   = 0: the start is then 0) and b[4], the largest |p0| mr_market_refill
+   takes: every exponent e p0 within 1/4, and p0 at least 2e-4 inside the
+   guards. */
+#define MR_REFILL_COEF 5
+void mr_market_refill_coef(int nseg, const double *w, const double *eps, const mr_market_rule *r,
+                           double b[MR_REFILL_COEF]);
+
+/* The refill's solve when |p0| <= b[4]: one evaluation at p0, with e^x
+   from mr_expm1_small (no branch, no library call), and mr_market_clear's
+   last step from it. Returns 1 with *out (what mr_market_clear from p0
+   returns, but for the last bits of the exponentials) when that step ends
+   the solve, the root lies more than 1e-4 inside the guards and the stock
+   is not capped; else 0, and the caller solves with mr_market_clear. */
+int mr_market_refill(int nseg, const double *w, const double *eps, double stock,
+                     const mr_market_rule *r, double h, double p0, mr_market_step *out);
+
+static inline double mr_market_refill_start(const double b[MR_REFILL_COEF], double y)
+{
+    double y2 = y * y;
+    return y * ((b[0] + b[1] * y) + y2 * (b[2] + b[3] * y));
+}
+
 /* Elasticity at shortage age a (months): eps_LR + (eps_SR - eps_LR) e^{-a / tau}. */
 double mr_market_elasticity(double eps_short, double eps_long, double tau_months, double age);
+
+/* e^x - 1 = x + x^2 Q(x) for |x| <= 1/4 without a library call: Q is the
+   Taylor polynomial of degree 11 of (e^x - 1 - x) / x^2, by Estrin's
+   scheme (docs/MODEL.md §5m), so the whole is e^x - 1 to degree 13. Its
+   truncation error is below |x|^14 / 14! e^{1/4} < 5e-20 |x|, and the
+   rounding of the evaluation below 1 ulp (tests/unit/models/market_clearing.c
+   checks mr_expm1_small and mr_exprel_small against expm1l). */
+static inline double mr_expm1_q(double x)
+{
+    double x2 = x * x, x4 = x2 * x2, x8 = x4 * x4;
+    double a0 = 1.0 / 2 + x * (1.0 / 6), a1 = 1.0 / 24 + x * (1.0 / 120),
+           a2 = 1.0 / 720 + x * (1.0 / 5040), a3 = 1.0 / 40320 + x * (1.0 / 362880),
+           a4 = 1.0 / 3628800 + x * (1.0 / 39916800),
+           a5 = 1.0 / 479001600 + x * (1.0 / 6227020800.0);
+    double b0 = a0 + a1 * x2, b1 = a2 + a3 * x2, b2 = a4 + a5 * x2;
+    return (b0 + b1 * x4) + b2 * x8;
+}
+static inline double mr_expm1_small(double x)
+{
+    return x + (x * x) * mr_expm1_q(x);
+}
+/* (e^x - 1) / x for |x| <= 1/4 (1 at x = 0), with no division. */
+static inline double mr_exprel_small(double x)
+{
+    return 1.0 + x * mr_expm1_q(x);
+}
+
+/* e^x and e^x - 1 as the market uses them: the polynomial above where
+   |x| <= 1/4 (the refill after a shortage, and small price moves), the C
+   library elsewhere. The same arithmetic on every thread and rank. */
+static inline double mr_expm1(double x)
+{
+    return fabs(x) <= 0.25 ? mr_expm1_small(x) : expm1(x);
+}
+static inline double mr_exp(double x)
+{
+    return fabs(x) <= 0.25 ? 1.0 + mr_expm1_small(x) : exp(x);
+}
 
 /* Elasticity of a buyer that is a cost share c of its output and can
    substitute the fraction sigma of its need at once, when the market's
@@ -88,17 +155,21 @@ static inline double mr_market_need_elasticity(double cost_share, double sigma, 
 }
 
 /* The consumer-surplus loss (P^{1-eps} - 1) / (1 - eps) at log price y
-   (mr_market_extra_cost below), and *g = P^{1-eps} - 1: one expm1 for
-   both. (Inline, as the next: the buyers' costs use it for every need at
-   every step.) */
+   (mr_market_extra_cost below), and *g = P^{1-eps} - 1: one exponential
+   for both, from mr_exprel_small where |(1 - eps) y| <= 1/4 (docs/MODEL.md
+   §5m), else expm1. (Inline, as the next: the buyers' costs use it for
+   every need at every step.) */
 static inline double mr_market_surplus_loss(double eps, double y, double *g)
 {
-    double k = 1.0 - eps;
-    if (k == 0.0) {
-        *g = 0.0; /* P^0 = 1 */
-        return y; /* ln P, the limit eps -> 1 (expm1 keeps k y accurate for any other k) */
+    double k = 1.0 - eps, x = k * y;
+    if (fabs(x) <= 0.25) {
+        /* (P^k - 1) / k = y (e^x - 1) / x: no division, and at k = 0
+           (eps = 1) exactly ln P = y with *g = 0 (P^0 = 1) */
+        double e = mr_exprel_small(x);
+        *g = x * e;
+        return y * e;
     }
-    *g = expm1(k * y);
+    *g = expm1(x); /* |x| > 1/4, so k != 0 */
     return *g / k;
 }
 
@@ -108,8 +179,8 @@ static inline double mr_market_surplus_loss(double eps, double y, double *g)
    month-to-month noise) and pays N on what it buys:
      mr_market_extra_cost(eps, p) + (N - 1) S^(1 - eps)
    (docs/MODEL.md §6m). With no scarcity (p = 0) it is N - 1, so the noise
-   costs nothing on average. One expm1 serves both terms:
-   S^(1 - eps) = 1 + expm1((1 - eps) p). */
+   costs nothing on average. One exponential serves both terms:
+   S^(1 - eps) = 1 + (S^(1 - eps) - 1). */
 static inline double mr_market_buyer_cost(double eps, double p, double n)
 {
     double g, cs = mr_market_surplus_loss(eps, p, &g);

@@ -388,6 +388,29 @@ static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
     return MR_OK;
 }
 
+/* The refill start's series of mineral m at every shortage age (its
+   clearing segments are rows k0..k1-1; docs/MODEL.md §5m). */
+static void refill_table(mr_model *md, int m, int k0, int k1)
+{
+    const int T = md->T;
+    double eps[k1 - k0], d0 = 0.0;
+    for (int k = k0; k < k1; k++)
+        d0 += md->seg_weight[k];
+    md->refill_y[2 * m] = d0 - 1.0;
+    md->refill_y[2 * m + 1] = 1.0 / md->mrule[m].adjust_months;
+    for (int t = 0; t < T; t++) {
+        double e = md->eps_age[(size_t)m * (size_t)T + (size_t)t];
+        for (int k = k0; k < k1; k++) {
+            int q = md->seg_need[k];
+            eps[k - k0] = q < 0 ? e
+                                : mr_market_need_elasticity(md->need_cost[q], md->need_sigma[q],
+                                                            md->elasticity[m], e);
+        }
+        mr_market_refill_coef(k1 - k0, md->seg_weight + k0, eps, &md->mrule[m],
+                              md->refill_b + ((size_t)m * (size_t)T + (size_t)t) * MR_REFILL_COEF);
+    }
+}
+
 /* The market layer (docs/MODEL.md §5m) of every mineral that has one: its
    stock rule and guard, its elasticities, the clearing segments (the rest
    of the world, and each UK need when the world demand is stated), and the
@@ -403,6 +426,8 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
     md->tau_eps = zalloc((size_t)M, sizeof(double), &fail);
     md->eps_age = zalloc((size_t)M * (size_t)T, sizeof(double), &fail);
     md->noise_half_var = zalloc((size_t)M * (size_t)T, sizeof(double), &fail);
+    md->refill_b = zalloc((size_t)M * (size_t)T * MR_REFILL_COEF, sizeof(double), &fail);
+    md->refill_y = zalloc((size_t)M * 2, sizeof(double), &fail);
     md->seg_first = zalloc((size_t)M + 1, sizeof(int), &fail);
     md->seg_need = zalloc((size_t)(M + md->nneeds), sizeof(int), &fail);
     md->seg_weight = zalloc((size_t)(M + md->nneeds), sizeof(double), &fail);
@@ -447,6 +472,7 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
                     rest -= wq;
                 }
         md->seg_weight[row] = rest > 0.0 ? rest : 0.0;
+        refill_table(md, m, row, ns);
     }
     md->seg_first[M] = ns;
     md->nseg = ns;
@@ -634,6 +660,8 @@ void mr_model_free(mr_model *md)
                     md->tau_eps,
                     md->eps_age,
                     md->noise_half_var,
+                    md->refill_b,
+                    md->refill_y,
                     md->seg_first,
                     md->seg_need,
                     md->seg_weight,

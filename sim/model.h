@@ -89,6 +89,9 @@ typedef struct {
                                    a = h + h + ... (k terms), as the step loop counts it */
     double *noise_half_var;     /* [M*T] half the variance of the OU term at step t,
                                    subtracted so that E[exp(noise)] = 1 (market minerals) */
+    double *refill_b;           /* [M*T*MR_REFILL_COEF] the refill's start and limit at each
+                                   shortage age (mr_market_refill_coef) */
+    double *refill_y;           /* [M*2] D(0) - 1 and 1 / tau_s: the refill start's y */
     int *seg_first;             /* [M + 1] clearing segments of each mineral */
     int *seg_need;              /* [nseg] need index, -1 for the rest of the world */
     double *seg_weight;         /* [nseg] share of normal open-market demand */

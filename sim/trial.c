@@ -93,6 +93,10 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->xr,
                     w->spare_now,
                     w->eps_now,
+                    w->avail,
+                    w->served,
+                    w->refill_m,
+                    w->refill_p0,
                     w->last,
                     w->m_touched,
                     w->reg_nseg,
@@ -188,6 +192,10 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->xr, ns * T);
     Z(w->spare_now, (size_t)md->max_stage_n);
     Z(w->eps_now, M);
+    Z(w->avail, M);
+    Z(w->served, M);
+    Z(w->refill_m, M);
+    Z(w->refill_p0, M);
     Z(w->last, M);
     Z(w->m_touched, M);
     Z(w->reg_nseg, (size_t)md->nc);
@@ -500,24 +508,24 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
     return a;
 }
 
-/* The open market of mineral m at step t (docs/MODEL.md §5m): clear it
-   with supply a and the commercial stock, unless it is at rest (a = 1, the
-   stock at its rest level: price 0 exactly, nothing moves). Returns the
-   share of demand served (1 unless the guard binds). */
-static inline double step_market(const mr_model *md, mr_workspace *w, int m, double a)
+/* The open market of mineral m at step t (docs/MODEL.md §5m), before its
+   solve: at rest (a = 1, the stock at its rest level: price 0 exactly,
+   nothing moves) returns 0 with everything set; else the step's
+   elasticities and the solve's start *p0, and returns 2 for the refill
+   after a shortage that mr_market_refill takes (a = 1, the stock below
+   rest, |p0| within the refill's limit), 1 for any other step. */
+static inline int market_begin(const mr_model *md, mr_workspace *w, int m, double a, double *p0)
 {
     const mr_market_rule *r = &md->mrule[m];
-    const double h = md->h;
     if (a == 1.0 && w->stock[m] == r->rest_months) {
         w->pstar[m] = 0.0;
         w->age[m] = 0;
         w->eps_now[m] = md->elasticity[m];
         w->last[m].st = (mr_market_step){0};
-        return 1.0;
+        return 0;
     }
-    double eps = md->eps_age[(size_t)m * (size_t)md->T + (size_t)w->age[m]];
-    mr_market_last *l = &w->last[m];
-    double p0 = mr_market_start(&l->st, r, a - l->supply, w->stock[m] - l->stock, eps - l->eps);
+    const size_t ma = (size_t)m * (size_t)md->T + (size_t)w->age[m];
+    double eps = md->eps_age[ma];
     w->eps_now[m] = eps; /* the buyers' costs of this step use it too (§6m) */
     for (int k = md->seg_first[m]; k < md->seg_first[m + 1]; k++) {
         int q = md->seg_need[k];
@@ -525,10 +533,35 @@ static inline double step_market(const mr_model *md, mr_workspace *w, int m, dou
                               : mr_market_need_elasticity(md->need_cost[q], md->need_sigma[q],
                                                           md->elasticity[m], eps);
     }
-    int k0 = md->seg_first[m];
-    mr_market_step st = mr_market_clear(md->seg_first[m + 1] - k0, md->seg_weight + k0,
-                                        w->seg_eps + k0, a, w->stock[m], r, h, p0);
-    *l = (mr_market_last){st, a, w->stock[m], eps};
+    if (a == 1.0 && w->stock[m] < r->rest_months) {
+        /* the refill starts from its own series (no division, nothing
+           from the last step) */
+        const double *b = md->refill_b + ma * MR_REFILL_COEF;
+        *p0 = mr_market_refill_start(b, md->refill_y[2 * m] + (r->rest_months - w->stock[m]) *
+                                                                  md->refill_y[2 * m + 1]);
+        if (fabs(*p0) <= b[MR_REFILL_COEF - 1])
+            return 2;
+        return 1;
+    }
+    const mr_market_last *l = &w->last[m];
+    *p0 = mr_market_start(&l->st, r, a - l->supply, w->stock[m] - l->stock, eps - l->eps);
+    return 1;
+}
+
+/* Solve the market of mineral m from p0 (by mr_market_refill when refill,
+   else or when it declines by mr_market_clear) and move its stock and
+   metrics. Returns the share of demand served (1 unless the guard binds). */
+static inline double market_solve(const mr_model *md, mr_workspace *w, int m, double a, double p0,
+                                  int refill)
+{
+    const mr_market_rule *r = &md->mrule[m];
+    const double h = md->h;
+    const int k0 = md->seg_first[m], nseg = md->seg_first[m + 1] - k0;
+    mr_market_step st;
+    if (!refill ||
+        !mr_market_refill(nseg, md->seg_weight + k0, w->seg_eps + k0, w->stock[m], r, h, p0, &st))
+        st = mr_market_clear(nseg, md->seg_weight + k0, w->seg_eps + k0, a, w->stock[m], r, h, p0);
+    w->last[m] = (mr_market_last){st, a, w->stock[m], w->eps_now[m]};
     w->pstar[m] = st.p;
     w->stock[m] = st.release >= w->stock[m] / h ? 0.0 : w->stock[m] - st.release * h;
     w->age[m]++;
@@ -553,21 +586,47 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
 {
     const int M = md->M, T = md->T;
     const double h = md->h;
+    /* in three passes, so that the markets' solves (independent across
+       minerals) follow each other and the processor overlaps them */
+    for (int m = 0; m < M; m++)
+        w->avail[m] = step_availability(md, w, m, t);
+    if (md->any_market) {
+        /* the refills after a shortage last: each is the same short chain
+           of arithmetic with no branch to mispredict, so the processor runs
+           them side by side (the minerals' markets are independent: the
+           order changes no result) */
+        int nrefill = 0;
+        for (int m = 0; m < M; m++)
+            if (md->market[m]) {
+                double *rush = &w->rush[(size_t)m * (size_t)T + (size_t)t];
+                /* stock bought ahead of a control that starts now (§3s) */
+                if (md->any_rush && *rush != 0.0) {
+                    w->stock[m] += *rush;
+                    *rush = 0.0;
+                }
+                double p0 = 0.0;
+                int kind = market_begin(md, w, m, w->avail[m], &p0);
+                if (kind == 2) {
+                    w->refill_m[nrefill] = m;
+                    w->refill_p0[nrefill++] = p0;
+                } else {
+                    w->served[m] = kind ? market_solve(md, w, m, w->avail[m], p0, 0) : 1.0;
+                }
+            }
+        for (int i = 0; i < nrefill; i++) {
+            int m = w->refill_m[i];
+            w->served[m] = market_solve(md, w, m, 1.0, w->refill_p0[i], 1);
+        }
+    }
     for (int m = 0; m < M; m++) {
-        double a = step_availability(md, w, m, t);
+        double a = w->avail[m];
         if (1.0 - a > w->mloss_peak[m])
             w->mloss_peak[m] = 1.0 - a;
         if (1.0 - a > MR_SHORTFALL_THRESHOLD)
             w->short_mo[m] += h;
         double gap, fphys = 1.0, need = 1.0 - md->recycled[m] - md->domestic[m];
         if (md->market[m]) {
-            double *rush = &w->rush[(size_t)m * (size_t)T + (size_t)t];
-            /* stock bought ahead of a control that starts now (§3s) */
-            if (md->any_rush && *rush != 0.0) {
-                w->stock[m] += *rush;
-                *rush = 0.0;
-            }
-            fphys = step_market(md, w, m, a) * w->deny[(size_t)m * (size_t)T + (size_t)t];
+            fphys = w->served[m] * w->deny[(size_t)m * (size_t)T + (size_t)t];
             if (w->pstar[m] >= MR_SCARCE_LOG_PRICE)
                 w->scarce_mo[m] += h;
             double short_of = 1.0 - (a < fphys ? a : fphys);
@@ -635,9 +694,9 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
             /* mean-corrected noise plus the clearing price (docs/MODEL.md §5m) */
             double noise = w->z[m] - md->noise_half_var[(size_t)m * (size_t)T + (size_t)t];
             w->y[m] = noise + w->pstar[m];
-            w->nratio[m] = exp(noise);                                  /* N, mean 1 */
-            w->sratio[m] = w->pstar[m] == 0.0 ? 1.0 : exp(w->pstar[m]); /* S */
-            w->ratio[m] = w->nratio[m] * w->sratio[m];                  /* P = N S */
+            w->nratio[m] = exp(noise);                                     /* N, mean 1 */
+            w->sratio[m] = w->pstar[m] == 0.0 ? 1.0 : mr_exp(w->pstar[m]); /* S */
+            w->ratio[m] = w->nratio[m] * w->sratio[m];                     /* P = N S */
             if (w->pstar[m] > w->pstar_peak[m])
                 w->pstar_peak[m] = w->pstar[m];
             double home = w->exp_on[(size_t)m * (size_t)T + (size_t)t] ? noise : w->y[m];

@@ -58,6 +58,10 @@ typedef struct {
                                  capacity does not replace what it withholds (§3s) */
     double *spare_now;        /* [max_stage_n] a stage's spare capacities this step */
     double *eps_now;          /* [M] the market elasticity the step was cleared with */
+    double *avail, *served;   /* [M] this step's open-market availability A and share
+                                 of demand served (step_supply's passes) */
+    int *refill_m;            /* [M] this step's refills (docs/MODEL.md §5m), solved last */
+    double *refill_p0;        /* [M] and their starts */
     mr_market_last *last;     /* [M] the market's last clearing */
     unsigned char *m_touched; /* [M] deny / exp_on rows touched this trial */
     /* tension regimes of the trial (docs/MODEL.md §3r): per country, the

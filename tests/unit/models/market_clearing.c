@@ -13,6 +13,7 @@
 #include "models/prices.h"
 #include "models/supply.h"
 
+#include <float.h>
 #include <math.h>
 
 #define assert_close(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
@@ -591,6 +592,181 @@ static void test_root_to_round_off(void **state)
     }
 }
 
+/* --- 11. the refill after a shortage (A = 1, K below rest) --- */
+
+/* eps = 1, eta = 1, x = e^{-p}, A = 1: D = x, S = (K - Kbar x)/tau, and
+     x = 1 + (K - Kbar x)/tau  <=>  x = (tau + K) / (tau + Kbar).
+   Kbar = 3, tau = 3, K = 2.7:
+     x = 5.7 / 6 = 0.95,  p = -ln 0.95 = 0.0512932943875505,
+     S = (2.7 - 2.85)/3 = -0.05 (rebuilding: demand), D = 0.95 = 1 + S.
+   eps = 2, eta = 1, K = 2.5: x^2 + x - c = 0, c = 1 + 2.5/3 = 1.8333...,
+     x = (-1 + sqrt(1 + 4c)) / 2 = 0.943375672974065,
+     p = -ln x = 0.0582915130566560, S = (2.5 - 3x)/3 = -0.110042339640731.
+   The start's series y (b1 + y (b2 + y (b3 + y b4))), y = (Kbar - K)/tau,
+   is the root to fourth order: for eps = eta = 1, g(p) = 2 (1 - e^{-p}), so
+   p = -ln(1 - y/2) = y/2 + y^2/8 + y^3/24 + y^4/64 + ...: b = 1/2, 1/8,
+   1/24, 1/64 exactly, and the limit is 1/4 / max(eps, eta) = 1/4. */
+static void test_refill_by_hand(void **state)
+{
+    (void)state;
+    const double w[] = {1.0}, eps1[] = {1.0}, eps2[] = {2.0};
+    const mr_market_rule r = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = log(10.0)};
+    double b[MR_REFILL_COEF];
+    mr_market_refill_coef(1, w, eps1, &r, b);
+    assert_close(b[0], 0.5, 1e-16);
+    assert_close(b[1], 1.0 / 8.0, 1e-16);
+    assert_close(b[2], 1.0 / 24.0, 1e-16);
+    assert_close(b[3], 1.0 / 64.0, 1e-16);
+    assert_true(b[4] == 0.25);
+    double y = (3.0 - 2.7) / 3.0, p0 = mr_market_refill_start(b, y), exact = -log(0.95);
+    /* fifth order: y^5 / 160 = 6.25e-8 */
+    assert_true(fabs(p0 - exact) < 1e-7);
+    mr_market_step st;
+    assert_int_equal(mr_market_refill(1, w, eps1, 2.7, &r, 1.0, p0, &st), 1);
+    assert_close(st.p, exact, 2e-16);
+    assert_close(st.release, -0.05, 1e-15);
+    assert_close(st.demand, 0.95, 1e-15);
+    assert_true(st.served == 1.0);
+    assert_int_equal(st.guard, 0);
+    /* what mr_market_clear finds from the same start, to the round-off */
+    mr_market_step cl = mr_market_clear(1, w, eps1, 1.0, 2.7, &r, 1.0, p0);
+    assert_close(st.p, cl.p, 1e-16);
+
+    mr_market_refill_coef(1, w, eps2, &r, b);
+    assert_true(b[4] == 0.125); /* 1/4 / eps */
+    const double c = 1.0 + 2.5 / 3.0, x = (-1.0 + sqrt(1.0 + 4.0 * c)) / 2.0;
+    p0 = mr_market_refill_start(b, 0.5 / 3.0);
+    assert_true(fabs(p0 + log(x)) < 1e-4);
+    assert_int_equal(mr_market_refill(1, w, eps2, 2.5, &r, 1.0, p0, &st), 1);
+    assert_close(st.p, -log(x), 2e-16);
+    assert_close(st.release, (2.5 - 3.0 * x) / 3.0, 1e-15);
+    assert_close(st.demand, x * x, 1e-15);
+
+    /* a start too far from the root for one evaluation: declined (the
+       caller solves with mr_market_clear) */
+    assert_int_equal(mr_market_refill(1, w, eps2, 2.5, &r, 1.0, 0.0, &st), 0);
+    /* a root next to the guard: declined */
+    const mr_market_rule tight = {
+        .rest_months = 3.0, .adjust_months = 3.0, .response = 1.0, .guard = -log(x) + 5e-5};
+    assert_int_equal(mr_market_refill(1, w, eps2, 2.5, &tight, 1.0, -log(x), &st), 0);
+    mr_market_refill_coef(1, w, eps2, &tight, b);
+    assert_true(b[4] == tight.guard - 2e-4); /* the guard, not 1/8, limits */
+}
+
+/* The refill against a reference in long double (Newton on expl from
+   bisection, to the round-off of long double): 20,000 markets of two
+   segments and a price-responsive stock, drawn by a fixed LCG, K below
+   rest and A = 1; where the refill takes the market (its start within the
+   limit, one evaluation enough: more than half of them) the root agrees with the reference to the
+   round-off of f: |p - p_true| |f'| <= 2e-15, and S and D to 1e-15. */
+static long double f_ref(int n, const double *w, const double *eps, double K,
+                         const mr_market_rule *r, long double p, long double *df)
+{
+    long double f = -1.0L - (K - r->rest_months * expl(-(long double)r->response * p)) /
+                                (long double)r->adjust_months,
+                d = -(long double)r->response * r->rest_months *
+                    expl(-(long double)r->response * p) / (long double)r->adjust_months;
+    for (int k = 0; k < n; k++) {
+        long double x = w[k] * expl(-(long double)eps[k] * p);
+        f += x;
+        d -= eps[k] * x;
+    }
+    *df = d;
+    return f;
+}
+
+/* a fixed LCG: uniform on [0, 1) */
+static double u01(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*s >> 11) * 0x1p-53;
+}
+
+static void test_refill_to_round_off(void **state)
+{
+    (void)state;
+    uint64_t s = 12345;
+    int taken = 0;
+    for (int i = 0; i < 20000; i++) {
+        /* one draw a statement: the order of the draws is fixed */
+        double w[2], eps[2], v, h = 1.0;
+        mr_market_rule r;
+        w[0] = 0.98 + 0.02 * u01(&s);
+        w[1] = 1.0 - w[0];
+        eps[0] = 0.02 + 1.5 * u01(&s);
+        eps[1] = 0.005 + 0.5 * u01(&s);
+        r.rest_months = 0.5 + 5.0 * u01(&s);
+        r.adjust_months = 0.5 + 5.0 * u01(&s);
+        r.response = 3.0 * u01(&s);
+        r.guard = log(2.0 + 50.0 * u01(&s));
+        v = u01(&s);
+        double K = r.rest_months * (1.0 - 0.999 * v * v);
+        double b[MR_REFILL_COEF];
+        mr_market_refill_coef(2, w, eps, &r, b);
+        double p0 =
+            mr_market_refill_start(b, (w[0] + w[1] - 1.0) + (r.rest_months - K) / r.adjust_months);
+        mr_market_step st;
+        if (!(fabs(p0) <= b[4]) || !mr_market_refill(2, w, eps, K, &r, h, p0, &st))
+            continue;
+        taken++;
+        /* reference: bisection on [0, 1] (f(0) > 0 > f(1) here), then Newton */
+        long double lo = 0.0L, hi = 1.0L, d;
+        while (f_ref(2, w, eps, K, &r, hi, &d) > 0.0L)
+            hi *= 2.0L;
+        for (int it = 0; it < 40; it++) {
+            long double mid = 0.5L * (lo + hi);
+            if (f_ref(2, w, eps, K, &r, mid, &d) > 0.0L)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        long double pt = 0.5L * (lo + hi);
+        for (int it = 0; it < 5; it++) {
+            long double f = f_ref(2, w, eps, K, &r, pt, &d);
+            pt -= f / d;
+        }
+        f_ref(2, w, eps, K, &r, pt, &d);
+        assert_true(fabsl((long double)st.p - pt) * fabsl(d) <= 2e-15L);
+        long double S = (K - r.rest_months * expl(-(long double)r.response * pt)) /
+                        (long double)r.adjust_months;
+        assert_true(fabsl((long double)st.release - S) <= 1e-15L);
+        assert_true(fabsl((long double)st.demand - (1.0L + S)) <= 1e-15L);
+    }
+    assert_true(taken > 10000); /* the refill takes 11,109 of them (the rest start too far) */
+}
+
+/* mr_expm1_small, mr_exprel_small and mr_exp against expm1l and expl on
+   |x| <= 1/4: within 1 ulp (relative DBL_EPSILON); exactly 0, 1 and 1 at 0. */
+static void test_small_exponentials(void **state)
+{
+    (void)state;
+    assert_true(mr_expm1_small(0.0) == 0.0 && mr_exprel_small(0.0) == 1.0 && mr_exp(0.0) == 1.0);
+    for (int i = -100000; i <= 100000; i++) {
+        double x = 0.25 * i / 100000.0;
+        long double t = expm1l((long double)x), e = expl((long double)x);
+        assert_true(fabsl(((long double)mr_exp(x) - e) / e) <= DBL_EPSILON);
+        if (i == 0)
+            continue;
+        assert_true(fabsl(((long double)mr_expm1_small(x) - t) / t) <= DBL_EPSILON);
+        assert_true(fabsl(((long double)mr_exprel_small(x) - t / x) / (t / x)) <= DBL_EPSILON);
+    }
+    /* beyond 1/4 the C library */
+    assert_true(mr_exp(0.3) == exp(0.3) && mr_expm1(-0.3) == expm1(-0.3));
+}
+
+/* The buyer's cost on the small path ((1 - eps) p within 1/4, no
+   division): eps = 0.5, S = 1.21 (p = ln 1.21), N = 1.25:
+   (1.1 - 1) / 0.5 + 0.25 * 1.1 = 0.2 + 0.275 = 0.475. */
+static void test_buyer_cost_small_path(void **state)
+{
+    (void)state;
+    assert_close(mr_market_buyer_cost(0.5, log(1.21), 1.25), 0.475, 1e-15);
+    double g;
+    assert_close(mr_market_surplus_loss(0.5, log(1.21), &g), 0.2, 1e-16);
+    assert_close(g, 0.1, 1e-16);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +792,10 @@ int main(void)
         cmocka_unit_test(test_open_market_stage_example),
         cmocka_unit_test(test_start_predicts_to_second_order),
         cmocka_unit_test(test_root_to_round_off),
+        cmocka_unit_test(test_refill_by_hand),
+        cmocka_unit_test(test_refill_to_round_off),
+        cmocka_unit_test(test_small_exponentials),
+        cmocka_unit_test(test_buyer_cost_small_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
