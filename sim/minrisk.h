@@ -34,6 +34,7 @@
 #include "out/stats/stats.h"    /* mr_stats_: quantiles, ES, return periods */
 #include "out/stats/dstats.h"   /* mr_dstats_: the same over ranks, in trial order */
 #include "out/stats/sumstats.h" /* mr_sumstats_: the /summary statistics of a run */
+#include "out/stats/sobol.h"    /* mr_sobol_: Sobol indices, bootstrap intervals (§9) */
 
 /* ---- out/: files and tables ---------------------------------------------- */
 #include "out/format.h"            /* MR_FORMAT_*, mr_output_*: fixed points of the file */
