@@ -148,7 +148,7 @@ static const SchemaKey SCHEMA[] = {
     {"minerals.<id>.mining", "list of suppliers", NULL, "", NONE,
      .meaning = "mine stage; mining or refining or both is required"},
     {"minerals.<id>.refining", "list of suppliers", NULL, "", NONE,
-     .meaning = "refining stage; with both stages available supply is their product"},
+     .meaning = "refining stage; with both stages available supply is the smaller of the two"},
     {"minerals.<id>.stockpile", "mapping", NULL, "", NONE,
      .meaning = "strategic stockpile (MODEL 4)"},
     {"minerals.<id>.price", "mapping", NULL, "", REQ, .meaning = "price model (MODEL 5)"},

@@ -411,8 +411,7 @@ static void print_disruptions(teller *t)
         mr_story_process(s->sc, s->md, o->process, what, sizeof what);
         char rush[96] = "";
         if (o->rush_months > 0.0) /* docs/MODEL.md §3s: stock bought ahead of the control */
-            snprintf(rush, sizeof rush, "; %.3g months of its exports bought ahead",
-                     o->rush_months);
+            snprintf(rush, sizeof rush, "; %g months of its exports bought ahead", o->rush_months);
         fprintf(t->out, "  %s: %.0f%% for %s%s\n      %s\n", when, 100.0 * o->severity, span, rush,
                 what);
     }

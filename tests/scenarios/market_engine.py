@@ -29,7 +29,9 @@ noise: usage: market_engine.py MINRISK
    draw on the world's ore, so the shorter stage bounds supply: the peak
    open-market loss is 1 - min(0.3, 0.5) = 0.7 (the product of the two
    stages, which model v1 used, would give 1 - 0.15 = 0.85). Without the
-   refining loss it is 0.7 too: 1 - 0.3.
+   refining loss it is 0.7 too: 1 - 0.3. With a refining loss of 0.9
+   instead, refining is the shorter stage: 1 - min(0.3, 0.1) = 0.9 (the
+   product: 0.97).
 """
 import os
 import subprocess
@@ -96,9 +98,9 @@ CN_Y = """  cn-y:
     stages: [refining]
     scope: production
     rate_per_year: 0
-    severity: 0.5
+    severity: SEV
     duration_months: 2
-    occurrences: [{start_years: 0, severity: 0.5, duration_months: 2}]
+    occurrences: [{start_years: 0, severity: SEV, duration_months: 2}]
 """
 
 
@@ -143,12 +145,15 @@ def main():
         near("rush 2 months: demand destroyed of x, months", r["mineral_demand_destroyed"][0],
              0.215)
         near("mining ban alone: peak open-market loss of y", e["mineral_market_loss_peak"][1], 0.7)
-        two = run(minrisk, tmp, "exports", None, extra=CN_Y)
+        two = run(minrisk, tmp, "exports", None, extra=CN_Y.replace("SEV", "0.5"))
         near("both stages: peak open-market loss of y", two["mineral_market_loss_peak"][1], 0.7)
+        two = run(minrisk, tmp, "exports", None, extra=CN_Y.replace("SEV", "0.9"))
+        near("both stages, refining shorter: peak open-market loss of y",
+             two["mineral_market_loss_peak"][1], 0.9)
     for b in bad:
         print("FAIL:", b)
     if not bad:
-        print("market engine: 11 hand-worked values match")
+        print("market engine: 12 hand-worked values match")
     return 1 if bad else 0
 
 

@@ -46,13 +46,18 @@ PARAMS = {
 }
 
 
-def scaled(text, rx, f):
+# parameters whose pattern must match an exact number of places
+EXPECT = {"China export-control rate": 5}
+
+
+def scaled(text, rx, f, name=None):
     def rep(m):
         v = float(m.group(2)) * f
         return m.group(1) + repr(v) + (m.group(3) if m.lastindex and m.lastindex >= 3 else "")
     out, n = re.subn(rx, rep, text)
-    if n == 0:
-        raise SystemExit(f"sensitivity.py: no match for {rx}")
+    if n == 0 or (name in EXPECT and n != EXPECT[name]):
+        raise SystemExit(f"sensitivity.py: {n} matches for {rx}"
+                         + (f", expected {EXPECT[name]}" if name in EXPECT else ""))
     return out
 
 
@@ -81,8 +86,8 @@ def main():
         m0 = x0.mean()
         for name, (rx, what) in PARAMS.items():
             step = 0.1 if name == "market.domestic_use" else 0.2
-            lo = run(a.minrisk, scaled(base, rx, 1 - step), tmp, "lo", a.trials)
-            hi = run(a.minrisk, scaled(base, rx, 1 + step), tmp, "hi", a.trials)
+            lo = run(a.minrisk, scaled(base, rx, 1 - step, name), tmp, "lo", a.trials)
+            hi = run(a.minrisk, scaled(base, rx, 1 + step, name), tmp, "hi", a.trials)
             ml, mh = lo.mean(), hi.mean()
             d = math.log(1 + step) - math.log(1 - step)
             e = (math.log(mh) - math.log(ml)) / d
