@@ -21,9 +21,21 @@ double mr_supply_gap(double recycled, double domestic, double availability)
     return g > 0.0 ? g : 0.0;
 }
 
-double mr_chain_stages(double a_mining, double a_refining)
+/* A stage's export-control factor a / p: exactly 1 without export
+   controls (a == p), 0 when its physical availability is 0. */
+static double export_factor(double a, double p)
 {
-    return a_mining < a_refining ? a_mining : a_refining;
+    return a == p ? 1.0 : p > 0.0 ? a / p : 0.0;
+}
+
+double mr_chain_stages(double a_mining, double p_mining, double a_refining, double p_refining)
+{
+    /* min(p_m, p_r) (a_m / p_m) (a_r / p_r), with the shorter stage's own
+       factor cancelled exactly: no export control gives min(p_m, p_r), and
+       a stage that is 1 leaves the other's availability exactly */
+    if (p_mining <= p_refining)
+        return a_mining * export_factor(a_refining, p_refining);
+    return a_refining * export_factor(a_mining, p_mining);
 }
 
 double mr_spare_ramp(int k, double h_months, double ramp_months)

@@ -10,13 +10,18 @@
 double mr_stage_availability(int n, const double *share, const double *spare, const double *loss,
                              double ramp);
 
-/* Availability of a mineral from its two stages (MODEL §4): refiners draw on
-   the world's mine output, so refined supply is bounded by whichever stage is
-   shorter, min(A_mining, A_refining), not their product: ore that a stopped
-   refinery would have taken goes to the ones still running, and a country's
-   lost mines and lost refineries are one loss, not two. A missing stage
-   counts as 1. */
-double mr_chain_stages(double a_mining, double a_refining);
+/* Availability of a mineral from its two stages (MODEL §4). p_s is stage
+   s's availability from its physical losses alone (scope production or
+   ore), a_s with its export controls too (a_s <= p_s). Refiners draw on the
+   world's mine output, so physical losses bind at the shorter stage,
+   min(p_mining, p_refining), not their product: ore that a stopped refinery
+   would have taken goes to the ones still running, and a country's lost
+   mines and lost refineries are one loss, not two. An export control does
+   not stop anything, it withholds; its factor a_s / p_s compounds:
+     A = min(p_m, p_r) (a_m / p_m) (a_r / p_r).
+   Without export controls this is min(a_m, a_r) exactly; a missing stage
+   counts as 1 (a = p = 1). */
+double mr_chain_stages(double a_mining, double p_mining, double a_refining, double p_refining);
 
 /* Supply gap as a fraction of demand, g = max(0, 1 - S) with
    S = r + d + (1 - r - d) A, computed as (1 - r - d)(1 - A): the same in exact

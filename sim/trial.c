@@ -34,6 +34,7 @@ void mr_workspace_free(mr_workspace *w, int M)
         gsl_rng_free(w->rng);
     void *ptrs[] = {w->price_rng,
                     w->surv,
+                    w->survx,
                     w->slot_touched,
                     w->touched,
                     w->stage_touched,
@@ -133,6 +134,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
         ok = ok && w->price_rng[m];
     }
     Z(w->surv, ns * T);
+    Z(w->survx, ns * T);
     Z(w->slot_touched, ns);
     Z(w->touched, ns);
     Z(w->stage_touched, M * 2);
@@ -208,7 +210,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
         return -1;
     }
     for (size_t i = 0; i < ns * T; i++)
-        w->surv[i] = 1.0;
+        w->surv[i] = w->survx[i] = 1.0;
     for (size_t i = 0; i < M * T; i++)
         w->deny[i] = 1.0;
     return 0;
@@ -268,7 +270,11 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             w->touched[w->ntouched++] = slot;
             w->stage_touched[md->slot_stage[slot]] = 1;
         }
-        double *row = w->surv + (size_t)slot * (size_t)T + (size_t)first;
+        /* an export control on the product stage withholds what refineries
+           still make, and chains with the other stage differently from a
+           physical loss or an ore ban (docs/MODEL.md §4): kept apart */
+        double *row = (md->proc_exports[p] && md->slot_product[slot] ? w->survx : w->surv) +
+                      (size_t)slot * (size_t)T + (size_t)first;
         unsigned char *on =
             w->stage_active + (size_t)md->slot_stage[slot] * (size_t)T + (size_t)first;
         for (int t = 0; t < len; t++) {
@@ -412,8 +418,9 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
     for (int k = 0; k < w->ntouched; k++) {
         int slot = w->touched[k];
         double *row = w->surv + (size_t)slot * (size_t)T;
+        double *rowx = w->survx + (size_t)slot * (size_t)T;
         for (int t = 0; t < T; t++)
-            row[t] = 1.0;
+            row[t] = rowx[t] = 1.0;
         memset(w->xr + (size_t)slot * (size_t)T, 0, (size_t)T);
         w->slot_touched[slot] = 0;
         int st = md->slot_stage[slot];
@@ -474,38 +481,56 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         annual[k] = 0.0;
 }
 
-/* Availability A_m(t) of mineral m, both stages chained as the shorter of
-   the two (MODEL §4): 1 exactly on a step no occurrence touches. */
+/* Availability A_m(t) of mineral m, both stages (MODEL §4): the shorter
+   stage of physical losses (ore bans included), with export controls on
+   the product compounding on top; 1 exactly on a step no occurrence
+   touches. */
 static inline double step_availability(const mr_model *md, mr_workspace *w, int m, int t)
 {
     const int T = md->T;
-    double a = 1.0;
+    double a[MR_NSTAGES], phys[MR_NSTAGES];
     for (int s = 0; s < MR_NSTAGES; s++) {
         int st = 2 * m + s;
+        a[s] = phys[s] = 1.0;
         if (!w->stage_touched[st] || !w->stage_active[(size_t)st * (size_t)T + (size_t)t]) {
             w->ramp_k[st] = 0; /* no loss on this step: A = 1 exactly */
             continue;
         }
-        int first = md->stage_first[st], ns = md->stage_n[st], hit = 0, xr = 0;
+        int first = md->stage_first[st], ns = md->stage_n[st], hit = 0, xr = 0, xo = 0;
         for (int c = 0; c < ns; c++) {
             size_t k = (size_t)(first + c) * (size_t)T + (size_t)t;
-            w->loss[c] = 1.0 - w->surv[k];
+            double keep = w->surv[k];
+            if (w->xr[k]) {
+                xr = 1;
+                if (md->slot_product[first + c]) {
+                    keep *= w->survx[k];
+                    xo = 1;
+                }
+            }
+            w->loss[c] = 1.0 - keep;
             hit |= w->loss[c] > 0.0;
-            xr |= w->xr[k];
         }
         w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
         double ramp = mr_spare_ramp(w->ramp_k[st], md->h, md->ramp_months[m]);
-        const double *spare = md->slot_spare + first;
+        const double *spare = md->slot_spare + first, *share = md->slot_share + first;
         if (xr) { /* a country restricting its exports adds no spare capacity */
             for (int c = 0; c < ns; c++)
                 w->spare_now[c] =
                     w->xr[(size_t)(first + c) * (size_t)T + (size_t)t] ? 0.0 : spare[c];
-            spare = w->spare_now;
+            a[s] = mr_stage_availability(ns, share, w->spare_now, w->loss, ramp);
+        } else {
+            a[s] = mr_stage_availability(ns, share, spare, w->loss, ramp);
         }
-        a = mr_chain_stages(
-            a, mr_stage_availability(ns, md->slot_share + first, spare, w->loss, ramp));
+        if (!xo) { /* no export control on the product: all losses are physical */
+            phys[s] = a[s];
+            continue;
+        }
+        for (int c = 0; c < ns; c++) /* the product stage without its export controls */
+            w->loss[c] = 1.0 - w->surv[(size_t)(first + c) * (size_t)T + (size_t)t];
+        phys[s] = mr_stage_availability(ns, share, spare, w->loss, ramp);
     }
-    return a;
+    return mr_chain_stages(a[MR_STAGE_MINING], phys[MR_STAGE_MINING], a[MR_STAGE_REFINING],
+                           phys[MR_STAGE_REFINING]);
 }
 
 /* The open market of mineral m at step t (docs/MODEL.md §5m), before its

@@ -25,7 +25,9 @@ typedef struct {
 typedef struct {
     gsl_rng *rng;        /* disruption and jump streams, sought per process */
     gsl_rng **price_rng; /* [M] one innovation stream per mineral */
-    double *surv;        /* [nslots*T] prod (1 - s) of active occurrences; 1 when untouched */
+    double *surv;        /* [nslots*T] prod (1 - s) of active occurrences but export controls on
+                            the product stage; 1 when untouched */
+    double *survx;       /* [nslots*T] the same for export controls on the product stage */
     unsigned char *slot_touched; /* [nslots] */
     int *touched;                /* [nslots] slots whose surv row is not all ones */
     int ntouched;

@@ -313,9 +313,7 @@ EPISODES = [
                         "market little; the 2025 rise came mostly from inside China (quota "
                         "cuts, smuggling crackdowns, demand: China's own price rose as "
                         "much), which a model of supply withheld from the open market does "
-                        "not make. Since session 4 (stages chained as the shorter of the two, "
-                        "docs/MODEL.md §4) the 6% quota on mining no longer counts beside the "
-                        "export control on refining: 1.21x, a known limit of that rule"),
+                        "not make"),
             check("home_price_peak", 2.3, None, mineral="tungsten",
                   what="China's domestic APT price peak over the year, x reference",
                   source="APT in China about 210,500 yuan/t at the start of 2025 (implied by "

@@ -123,10 +123,26 @@ static void test_two_stages_chain_with_recycled_and_domestic(void **state)
     const double lm[] = {0.2}, lr[] = {0.5};
     /* mining 0.8, refining 0.5: refiners draw on the world's ore, so the
        shorter stage bounds refined supply (0.5, not 0.8 x 0.5 = 0.4) */
-    double a = mr_chain_stages(mr_stage_availability(1, share, spare, lm, 1.0),
-                               mr_stage_availability(1, share, spare, lr, 1.0));
+    double pm = mr_stage_availability(1, share, spare, lm, 1.0),
+           pr = mr_stage_availability(1, share, spare, lr, 1.0);
+    double a = mr_chain_stages(pm, pm, pr, pr);
     assert_true(a == 0.5);
-    assert_true(mr_chain_stages(0.8, 1.0) == 0.8 && mr_chain_stages(1.0, 1.0) == 1.0);
+    assert_true(mr_chain_stages(0.8, 0.8, 1.0, 1.0) == 0.8);
+    assert_true(mr_chain_stages(1.0, 1.0, 1.0, 1.0) == 1.0);
+    /* an export control (refining 0.6 with it, 1 without) beside a mine
+       loss (0.8): two losses, 0.8 x 0.6 = 0.48, not min = 0.6 */
+    assert_close(mr_chain_stages(0.8, 0.8, 0.6, 1.0), 0.48, 1e-15);
+    /* an export control and a physical loss on refining (0.3 with both,
+       0.5 physical) beside mining 0.8: min(0.8, 0.5) x 0.3 / 0.5 = 0.3 */
+    assert_close(mr_chain_stages(0.8, 0.8, 0.3, 0.5), 0.3, 1e-15);
+    /* mining shorter physically (0.4) with refining's export factor 0.5 */
+    assert_close(mr_chain_stages(0.4, 0.4, 0.45, 0.9), 0.2, 1e-15);
+    /* single-stage mineral: exactly the stage's availability */
+    assert_true(mr_chain_stages(1.0, 1.0, 0.37, 0.9) == 0.37);
+    assert_true(mr_chain_stages(1.0, 1.0, 0.37, 1.0) == 0.37);
+    /* nothing left physically: 0, not NaN */
+    assert_true(mr_chain_stages(0.0, 0.0, 0.0, 0.0) == 0.0);
+    assert_true(mr_chain_stages(0.5, 0.5, 0.0, 0.0) == 0.0);
     double g = mr_supply_gap(0.2, 0.1, a); /* 1 - (0.3 + 0.7 * 0.5) */
     assert_close(g, 0.35, 1e-15);
 }
