@@ -612,8 +612,13 @@ static bool step_changed(const teller *t, int step, int prev)
             (tr->u[k] >= MR_STORY_SHORTFALL_MIN) != (tr->u[p] >= MR_STORY_SHORTFALL_MIN) ||
             fabs(tr->u[k] - tr->u[p]) >= MR_STORY_CHANGE_MIN)
             return true;
+        if (!md->market[m])
+            continue;
+        /* Both calls run: each fills its own loss. */
         double lk, lp;
-        if (md->market[m] && (market_moving(s, k, m, &lk) | market_moving(s, p, m, &lp)) &&
+        bool moving_k = market_moving(s, k, m, &lk);
+        bool moving_p = market_moving(s, p, m, &lp);
+        if ((moving_k || moving_p) &&
             ((lk >= MR_STORY_SHORTFALL_MIN) != (lp >= MR_STORY_SHORTFALL_MIN) ||
              fabs(lk - lp) >= MR_STORY_CHANGE_MIN))
             return true;
