@@ -9,6 +9,8 @@
 #ifndef MR_MODELS_SCENARIO_H
 #define MR_MODELS_SCENARIO_H
 
+#include "models/paths.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -140,6 +142,9 @@ typedef struct {
     double output_gbp;    /* Y_j, annual output (turnover), GBP per year */
     double gva_gbp;       /* V_j, annual gross value added, GBP per year; 0 = not given
                              (losses then on output_gbp, flagged as turnover basis) */
+    mr_path *output_path; /* Y_j over calendar years, or NULL: output_gbp throughout
+                             (output_gbp is then the path's value at the start) */
+    mr_path *gva_path;    /* V_j likewise, or NULL */
     int priority;         /* rationing priority, lower is served first */
     double recovery_rate; /* k_j, per step, in (0, 1] */
     mr_combine combine;
@@ -261,6 +266,7 @@ typedef struct {
     /* simulation (MODEL §1) */
     int horizon_years;
     int steps_per_year;
+    int start_year; /* calendar year of the first step (1 January); 0: not given */
     uint64_t trials;
     uint64_t seed;
 

@@ -215,6 +215,8 @@ static void put_settings(Buf *b, const mr_scenario *sc)
     put_str(b, sc->description);
     put(b, "\nsimulation:\n  horizon_years: %d\n  steps_per_year: %d\n", sc->horizon_years,
         sc->steps_per_year);
+    if (sc->start_year)
+        put(b, "  start_year: %d\n", sc->start_year);
     put(b, "  trials: %" PRIu64 "\n  seed: %" PRIu64 "\n", sc->trials, sc->seed);
 
     put(b, "defaults:\n");
@@ -359,6 +361,20 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
     }
 }
 
+/* A sector key that takes a number or a time path, as given. */
+static void put_num_or_path(Buf *b, const char *key, double value, const mr_path *path)
+{
+    char x[32];
+    if (!path) {
+        put(b, "    %s: %s\n", key, num(x, sizeof x, value));
+        return;
+    }
+    put(b, "    %s: {", key);
+    for (int i = 0; i < path->n; i++)
+        put(b, "%s%d: %s", i ? ", " : "", (int)path->year[i], num(x, sizeof x, path->value[i]));
+    put(b, "}\n");
+}
+
 /* sectors and their needs */
 static void put_sectors(Buf *b, const mr_scenario *sc)
 {
@@ -368,9 +384,10 @@ static void put_sectors(Buf *b, const mr_scenario *sc)
         const mr_sector *s = &sc->sectors[i];
         put(b, "  %s:\n    name: ", s->id);
         put_str(b, s->name);
-        put(b, "\n    output_gbp: %s\n", num(x, sizeof x, s->output_gbp));
+        put(b, "\n");
+        put_num_or_path(b, "output_gbp", s->output_gbp, s->output_path);
         if (s->gva_gbp > 0) /* 0: not given */
-            put(b, "    gva_gbp: %s\n", num(x, sizeof x, s->gva_gbp));
+            put_num_or_path(b, "gva_gbp", s->gva_gbp, s->gva_path);
         put(b, "    priority: %d\n", s->priority);
         put(b, "    recovery_rate: %s\n", num(x, sizeof x, s->recovery_rate));
         put(b, "    combine: %s\n",

@@ -340,6 +340,38 @@ static mr_status build_prices(const mr_scenario *sc, mr_model *md, mr_error *err
     return MR_OK;
 }
 
+/* Y_j and V_j at every step (docs/MODEL.md §8, time paths) when some
+   sector gives either as a time path; else output_t and gva_t stay NULL
+   and every step takes output and gva. V_j follows Y_j's path where
+   gva_gbp is not given (turnover basis). */
+static mr_status sector_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    const int S = md->S, T = md->T;
+    bool any = false;
+    for (int j = 0; j < S; j++)
+        any |= sc->sectors[j].output_path || sc->sectors[j].gva_path;
+    if (!any)
+        return MR_OK;
+    int fail = 0;
+    md->output_t = zalloc((size_t)T * (size_t)S, sizeof(double), &fail);
+    md->gva_t = zalloc((size_t)T * (size_t)S, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    for (int t = 0; t < T; t++) {
+        double year = mr_path_step_time(sc->start_year, md->n, t);
+        for (int j = 0; j < S; j++) {
+            const mr_sector *se = &sc->sectors[j];
+            size_t k = (size_t)t * (size_t)S + (size_t)j;
+            double y = se->output_path ? mr_path_at(se->output_path, year) : se->output_gbp;
+            md->output_t[k] = y;
+            md->gva_t[k] = se->gva_path        ? mr_path_at(se->gva_path, year)
+                           : se->gva_gbp > 0.0 ? se->gva_gbp
+                                               : y;
+        }
+    }
+    return MR_OK;
+}
+
 /* Sectors (MODEL §6, §7): their needs of minerals, grouped by sector, their
    output, recovery and the interdependency matrix A*. */
 static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
@@ -385,7 +417,7 @@ static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
         }
     }
     md->need_first[S] = kk;
-    return MR_OK;
+    return sector_paths(sc, md, err);
 }
 
 /* The refill start's series of mineral m at every shortage age (its
@@ -666,6 +698,8 @@ void mr_model_free(mr_model *md)
                     md->seg_need,
                     md->seg_weight,
                     md->gva,
+                    md->output_t,
+                    md->gva_t,
                     md->need_cost,
                     (void *)md->proc_incl,
                     (void *)md->proc_incl_mineral,

@@ -105,6 +105,9 @@ typedef struct {
     int *combine;                                                    /* [S] mr_combine */
     double *output;                                                  /* [S] Y_j GBP per year */
     double *gva;       /* [S] V_j GBP per year: gva_gbp, or Y_j when not given */
+    double *output_t;  /* [T*S] Y_j at step t, [t*S + j], when some sector has a time
+                          path (docs/MODEL.md §8); NULL: output throughout */
+    double *gva_t;     /* [T*S] V_j at step t likewise; NULL: gva throughout */
     double *need_cost; /* [nneeds] cost share w_mj / Y_j */
     double *k;         /* [S] recovery rate per step */
     double *astar;     /* [S*S] */

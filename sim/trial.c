@@ -797,9 +797,12 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
     const int S = md->S, T = md->T;
     const double dt = md->dt;
     double *ann = annual + (size_t)(t / md->n) * (size_t)S;
+    /* Y_j and V_j of this step: a time path's, or the constant */
+    const double *output = md->output_t ? md->output_t + (size_t)t * (size_t)S : md->output;
+    const double *gva = md->gva_t ? md->gva_t + (size_t)t * (size_t)S : md->gva;
     for (int j = 0; j < S; j++) {
-        double ol = w->q[j] * md->output[j] * dt;
-        double gl = w->q[j] * md->gva[j] * dt;
+        double ol = w->q[j] * output[j] * dt;
+        double gl = w->q[j] * gva[j] * dt;
         double xc = 0.0;
         for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
             int m = md->need_mineral[k];

@@ -504,16 +504,38 @@ static bool same_key(const yaml_node_t *a, const yaml_node_t *b)
            !memcmp(a->data.scalar.value, b->data.scalar.value, a->data.scalar.length);
 }
 
+/* A time path {year: value} (docs/SCENARIO_FORMAT.md): a mapping whose
+   keys are all plain integers. Ids start with a letter, so no mapping of
+   ids is one. */
+static bool is_path(const yaml_document_t *d, const yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE || n->data.mapping.pairs.top == n->data.mapping.pairs.start)
+        return false;
+    for (const yaml_node_pair_t *q = n->data.mapping.pairs.start; q < n->data.mapping.pairs.top;
+         q++) {
+        const yaml_node_t *k = yaml_document_get_node((yaml_document_t *)d, q->key);
+        bool neg, ovf;
+        uint64_t mag;
+        if (!k || k->type != YAML_SCALAR_NODE || k->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+            !sc_parse_int((const char *)k->data.scalar.value, &neg, &mag, &ovf))
+            return false;
+    }
+    return true;
+}
+
 /* Node cid of file g->k laid over node base of the merged document:
    mappings merge key by key (the base's keys keep their order, new keys
    follow in the file's order; a merged mapping keeps the position of its
-   first definition), anything else replaces the base whole. */
+   first definition), anything else replaces the base whole, and so does a
+   time path: a child's path is the whole path, not points added to its
+   parent's. */
 static int merge_node(Merge *g, int base, int cid, int depth)
 {
     yaml_document_t *d = &g->p->src[g->k].doc;
     const yaml_node_t *c = yaml_document_get_node(d, cid);
     const yaml_node_t *b = base ? yaml_document_get_node(g->out, base) : NULL;
-    if (!b || b->type != YAML_MAPPING_NODE || c->type != YAML_MAPPING_NODE || depth > 64)
+    if (!b || b->type != YAML_MAPPING_NODE || c->type != YAML_MAPPING_NODE || depth > 64 ||
+        is_path(d, c) || is_path(g->out, b))
         return copy_node(g, cid);
     int nb = (int)(b->data.mapping.pairs.top - b->data.mapping.pairs.start);
     int nc = (int)(c->data.mapping.pairs.top - c->data.mapping.pairs.start);

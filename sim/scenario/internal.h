@@ -42,6 +42,9 @@
 #define SC_ID_LEN_MAX 64        /* characters of an id */
 #define SC_OCCURRENCES_MAX 1000 /* certain occurrences of an event */
 #define SC_SWEEP_PARAMS_MAX 64  /* key paths of a sweep */
+#define SC_PATH_POINTS_MAX 1000 /* points of a time path */
+#define SC_YEAR_MIN 1900        /* calendar years: start_year, time paths */
+#define SC_YEAR_MAX 2200
 #define SC_EXPECTED_MAX                                                                            \
     1e5 /* expected random occurrences (disruptions                                                \
            and price jumps) per trial */
@@ -271,6 +274,16 @@ int sc_get_int(P *p, const Map *m, const char *key, bool req, uint64_t lo, uint6
 int sc_get_str(P *p, const Map *m, const char *key, bool req, char **out);
 int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **out);
 int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const *names, int *out);
+
+/* ---- paths.c: time paths (docs/SCENARIO_FORMAT.md, "Time paths") ---- */
+
+/* A key that takes a number or a time path: a number into *out (*path
+   NULL); a path {year: value} into *path (owned by the caller, one
+   allocation) and its value at the start of simulation.start_year into
+   *out. Absent and optional: *out and *path as the caller set them (the
+   caller's default), *path NULL. */
+int sc_get_num_path(P *p, const Map *m, const char *key, bool req, const Range *r, double *out,
+                    mr_path **path);
 
 /* ---- walk_forms.c: the shared forms (MODEL §3) ---- */
 

@@ -300,6 +300,8 @@ void mr_scenario_free(mr_scenario *sc)
         free(sc->sectors[i].id);
         free(sc->sectors[i].name);
         free(sc->sectors[i].needs);
+        free(sc->sectors[i].output_path);
+        free(sc->sectors[i].gva_path);
     }
     free(sc->sectors);
     for (int i = 0; sc->events && i < sc->nevents; i++) {

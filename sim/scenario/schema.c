@@ -48,6 +48,8 @@ typedef struct {
 #define NUM(r) .type = "number", .num = &(r)
 /* a rate: >= 0 and at most one occurrence a step on average (sc_rate_check) */
 #define RATE .type = "number", .num = &R_GE0, .range = "[0,steps_per_year]"
+/* a number or a time path {year: value} (SCENARIO_FORMAT.md, "Time paths") */
+#define NUMP(r) .type = "number or path", .num = &(r)
 #define INT(lo, hi) .type = "int", .is_int = true, .ilo = (lo), .ihi = (hi)
 #define DEF(v) .def = (v), .def_value = true
 #define REQ .def = "required"
@@ -86,6 +88,9 @@ static const SchemaKey SCHEMA[] = {
     {"simulation.horizon_years", INT(1, 1000), .unit = "years", REQ, .meaning = "horizon H"},
     {"simulation.steps_per_year", INT(1, 366), .unit = "steps per year", DEF("12"),
      .meaning = "time steps a year n"},
+    {"simulation.start_year", INT(SC_YEAR_MIN, SC_YEAR_MAX), .unit = "calendar year", NONE,
+     .meaning = "calendar year of the first step (from 1 January); required by time paths "
+                "(SCENARIO_FORMAT.md)"},
     {"simulation.trials", INT(1, MR_MAX_TRIALS), .unit = "trials", DEF("10000"),
      .meaning = "Monte Carlo trials N (run --trials overrides)"},
     {"simulation.seed", INT(0, UINT64_MAX), .unit = "", DEF("1"),
@@ -259,9 +264,9 @@ static const SchemaKey SCHEMA[] = {
     /* sectors */
     {"sectors.<id>", "mapping", NULL, "", NONE, .meaning = "one sector"},
     {"sectors.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
-    {"sectors.<id>.output_gbp", NUM(R_GBP_GT0), .unit = "GBP per year", REQ,
+    {"sectors.<id>.output_gbp", NUMP(R_GBP_GT0), .unit = "GBP per year", REQ,
      .meaning = "annual output value Y"},
-    {"sectors.<id>.gva_gbp", NUM(R_GBP_GT0), .unit = "GBP per year", NONE,
+    {"sectors.<id>.gva_gbp", NUMP(R_GBP_GT0), .unit = "GBP per year", NONE,
      .meaning = "gross value added V, at most output_gbp; none: losses on output_gbp (turnover "
                 "basis)"},
     {"sectors.<id>.priority", INT(0, INT_MAX), .unit = "rank", DEF("100"),

@@ -63,6 +63,31 @@ static int walk_needs(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, 
     return rc;
 }
 
+/* V_j <= Y_j at every time: both are linear between the years of their
+   points and constant outside them, so their points' years (or the one
+   value of a number) are all the check needs. */
+static int gva_within_output(P *p, const yaml_node_t *x, const char *kp, const mr_sector *s)
+{
+    const mr_path *pa[2] = {s->output_path, s->gva_path};
+    for (int w = 0; w < 2; w++) {
+        int n = pa[w] ? pa[w]->n : 1;
+        for (int i = 0; i < n; i++) {
+            double y = pa[w] ? pa[w]->year[i] : (double)p->sc->start_year;
+            double out = s->output_path ? mr_path_at(s->output_path, y) : s->output_gbp;
+            double gva = s->gva_path ? mr_path_at(s->gva_path, y) : s->gva_gbp;
+            if (gva <= out)
+                continue;
+            if (!s->output_path && !s->gva_path)
+                return sc_fail(p, x, kp, "gross value added GBP %.15g exceeds output_gbp GBP %.15g",
+                               gva, out);
+            return sc_fail(p, x, kp,
+                           "gross value added GBP %.15g exceeds output_gbp GBP %.15g in %d", gva,
+                           out, (int)y);
+        }
+    }
+    return 0;
+}
+
 int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -99,21 +124,18 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
         sc_kp_key(skp, kp, id);
         if (sc_map_open(p, sc_pair_val(p, v, i), skp, "sectors.<id>", &m) ||
             sc_get_str_or(p, &m, "name", id, &s->name) ||
-            sc_get_num(p, &m, "output_gbp", true, &R_GBP_GT0, &s->output_gbp) ||
+            sc_get_num_path(p, &m, "output_gbp", true, &R_GBP_GT0, &s->output_gbp,
+                            &s->output_path) ||
             sc_get_int(p, &m, "priority", false, 0, INT_MAX, &u)) {
             rc = -1;
             break;
         }
         s->priority = (int)u;
         /* gross value added: a part of output (turnover), never more */
-        if (sc_get_num_or(p, &m, "gva_gbp", 0, &R_GBP_GT0, &s->gva_gbp) ||
-            sc_mget(p, &m, "gva_gbp", false, &x, ckp)) {
+        s->gva_gbp = 0;
+        if (sc_get_num_path(p, &m, "gva_gbp", false, &R_GBP_GT0, &s->gva_gbp, &s->gva_path) ||
+            sc_mget(p, &m, "gva_gbp", false, &x, ckp) || (x && gva_within_output(p, x, ckp, s))) {
             rc = -1;
-            break;
-        }
-        if (s->gva_gbp > s->output_gbp) {
-            rc = sc_fail(p, x, ckp, "gross value added GBP %.15g exceeds output_gbp GBP %.15g",
-                         s->gva_gbp, s->output_gbp);
             break;
         }
         if (sc_get_num(p, &m, "recovery_rate", false, &R_01_OPENLO, &s->recovery_rate) ||

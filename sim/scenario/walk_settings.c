@@ -20,6 +20,12 @@ int sc_walk_simulation(P *p, const yaml_node_t *v, const char *kp)
     if (sc_get_int(p, &m, "steps_per_year", false, 1, 366, &u))
         return -1;
     sc->steps_per_year = (int)u;
+    const yaml_node_t *x;
+    char ykp[KP_MAX];
+    if (sc_mget(p, &m, "start_year", false, &x, ykp) ||
+        (x && sc_int_node(p, x, ykp, SC_YEAR_MIN, SC_YEAR_MAX, &u)))
+        return -1;
+    sc->start_year = x ? (int)u : 0; /* none: no time path may be given */
     if (sc_get_int(p, &m, "trials", false, 1, MR_MAX_TRIALS, &sc->trials))
         return -1;
     return sc_get_int(p, &m, "seed", false, 0, UINT64_MAX, &sc->seed);

@@ -383,6 +383,10 @@ static const char *range_text(const Range *r, char *buf, size_t sz)
 int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *out)
 {
     char d[SHOW_BUF], rt[64];
+    if (v->type == YAML_MAPPING_NODE) /* a time path where none is taken */
+        return sc_fail(p, v, kp,
+                       "expected a number, got a mapping (time paths {year: value} are taken only "
+                       "by keys of type \"number or path\", docs/SCENARIOS.md)");
     if (v->type != YAML_SCALAR_NODE || sc_is_null(v))
         return sc_fail(p, v, kp, "expected a number, got %s", sc_describe(v, d, sizeof d));
     if (v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)

@@ -61,3 +61,9 @@ add_test(NAME scenario_market_engine
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/market_engine.py ${MINRISK_BIN})
 set_tests_properties(scenario_market_engine PROPERTIES
                      LABELS scenarios ENVIRONMENT "OMP_NUM_THREADS=2")
+
+# - scenario_time_paths: a sector's output and value added as time paths,
+#   through the engine, against hand-worked losses (time_paths.py says how).
+add_test(NAME scenario_time_paths
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/time_paths.py ${MINRISK_BIN})
+set_tests_properties(scenario_time_paths PROPERTIES LABELS scenarios)

@@ -279,6 +279,82 @@ static void test_proportional_and_identity(void **state)
     free(yaml);
 }
 
+/* A copy of text with its first `from` replaced by `to` (the caller frees it). */
+static char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t k = (size_t)(at - text), n = strlen(text) - strlen(from) + strlen(to);
+    char *out = malloc(n + 1);
+    assert_non_null(out);
+    memcpy(out, text, k);
+    memcpy(out + k, to, strlen(to));
+    strcpy(out + k + strlen(to), at + strlen(from));
+    return out;
+}
+
+/* Column j of a [12 x 3] per-step array: want[t] at every step, or the
+   constant c where want is NULL. */
+static void check_step_column(const double *a, int j, const double *want, double c,
+                              const char *what)
+{
+    double got[12];
+    for (int t = 0; t < 12; t++)
+        got[t] = a[t * 3 + j];
+    if (want)
+        assert_doubles(got, want, 12, 1e-6, what);
+    else
+        for (int t = 0; t < 12; t++)
+            if (got[t] != c)
+                fail_msg("%s[%d][%d] = %.17g, expected %.17g", what, t, j, got[t], c);
+}
+
+/* Time paths of sector output and value added (docs/MODEL.md §8): 4 steps
+   a year from 1 January 2024, each step at its middle, 2024 + (t + 0.5)/4.
+   s1's output {2024: 1e9, 2034: 2e9}, the issue's {2024: 1, 2034: 2} in GBP
+   bn: 1e9 (1 + (t + 0.5)/40), 1.0125e9 at t = 0 up to 1.2875e9 at t = 11;
+   its value added, not given, follows it. s2's value added {2025: 1e9,
+   2026: 0.5e9}: 1e9 through 2024 (t = 0-3), then 1e9 - 0.5e9 (t - 3.5)/4:
+   0.9375e9, 0.8125e9, 0.6875e9, 0.5625e9 (t = 4-7), 0.5e9 after (t = 8-11);
+   its output stays 2e9. s3 has no path: 3e9 both. */
+static void test_sector_time_paths(void **state)
+{
+    (void)state;
+    const char *sim = "simulation: {horizon_years: 3, steps_per_year: 4, trials: 10, seed: 3}\n";
+    const char *s1 = "    output_gbp: 1.0e9\n", *s2 = "    output_gbp: 2.0e9\n";
+    char *yaml = replace(layout_yaml, sim,
+                         "simulation: {horizon_years: 3, steps_per_year: 4, trials: 10, seed: 3,\n"
+                         "             start_year: 2024}\n");
+    char *y2 = replace(yaml, s1, "    output_gbp: {2024: 1.0e9, 2034: 2.0e9}\n");
+    free(yaml);
+    yaml = replace(y2, s2, "    output_gbp: 2.0e9\n    gva_gbp: {2025: 1.0e9, 2026: 0.5e9}\n");
+    free(y2);
+    mr_scenario sc;
+    mr_model md;
+    build(yaml, &sc, &md);
+    assert_int_equal(md.T, 12);
+    assert_non_null(md.output_t);
+    assert_non_null(md.gva_t);
+    const double s1_y[12] = {1.0125e9, 1.0375e9, 1.0625e9, 1.0875e9, 1.1125e9, 1.1375e9,
+                             1.1625e9, 1.1875e9, 1.2125e9, 1.2375e9, 1.2625e9, 1.2875e9};
+    const double s2_v[12] = {1e9,      1e9,      1e9,   1e9,   0.9375e9, 0.8125e9,
+                             0.6875e9, 0.5625e9, 0.5e9, 0.5e9, 0.5e9,    0.5e9};
+    for (int j = 0; j < 3; j++) {
+        check_step_column(md.output_t, j, j == 0 ? s1_y : NULL, j == 1 ? 2e9 : 3e9, "output_t");
+        check_step_column(md.gva_t, j, j == 0 ? s1_y : j == 1 ? s2_v : NULL, 3e9, "gva_t");
+    }
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+    free(yaml);
+
+    /* without a path, no per-step arrays: every step takes output and gva */
+    build(layout_yaml, &sc, &md);
+    assert_null(md.output_t);
+    assert_null(md.gva_t);
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_cholesky_of_two_by_two),
         cmocka_unit_test(test_priority_claims),
         cmocka_unit_test(test_proportional_and_identity),
+        cmocka_unit_test(test_sector_time_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

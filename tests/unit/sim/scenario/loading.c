@@ -196,12 +196,25 @@ static void assert_process_equal(const mr_process *a, const mr_process *b)
 }
 
 /* Field by field, everything but the source path and text. */
+
+/* Two time paths (or two NULLs) with the same points. */
+static void assert_path_equal(const mr_path *a, const mr_path *b)
+{
+    assert_true((a == NULL) == (b == NULL));
+    if (!a)
+        return;
+    assert_int_equal(a->n, b->n);
+    assert_memory_equal(a->year, b->year, (size_t)a->n * sizeof(double));
+    assert_memory_equal(a->value, b->value, (size_t)a->n * sizeof(double));
+}
+
 static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
 {
     assert_string_equal(a->name, b->name);
     assert_string_equal(a->description, b->description);
     assert_int_equal(a->horizon_years, b->horizon_years);
     assert_int_equal(a->steps_per_year, b->steps_per_year);
+    assert_int_equal(a->start_year, b->start_year);
     assert_true(a->trials == b->trials);
     assert_true(a->seed == b->seed);
     assert_int_equal(a->has_wgi_rate, b->has_wgi_rate);
@@ -274,6 +287,8 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_string_equal(x->name, y->name);
         assert_true(x->output_gbp == y->output_gbp);
         assert_true(x->gva_gbp == y->gva_gbp);
+        assert_path_equal(x->output_path, y->output_path);
+        assert_path_equal(x->gva_path, y->gva_path);
         assert_int_equal(x->priority, y->priority);
         assert_true(x->recovery_rate == y->recovery_rate);
         assert_int_equal(x->combine, y->combine);
@@ -924,6 +939,72 @@ static void test_extends_errors(void **state)
               "tests/bad/c.yaml:2:20: simulation.seed: expected an integer, got 'x'");
 }
 
+/* ------------------------------------------------------------ time paths */
+
+/* A copy of text with its first `from` replaced by `to` (the caller frees it). */
+static char *edited(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t k = (size_t)(at - text), lt = strlen(to);
+    char *out = malloc(strlen(text) - strlen(from) + lt + 1);
+    assert_non_null(out);
+    memcpy(out, text, k);
+    memcpy(out + k, to, lt);
+    strcpy(out + k + lt, at + strlen(from));
+    return out;
+}
+
+/* A sector's output and value added as time paths (docs/SCENARIO_FORMAT.md,
+   "Time paths"): the points as given, the value at 1 January of start_year
+   in output_gbp (1e9 + (3e9 - 1e9) x 1/10 = 1.2e9), the
+   resolved text reading back to the same paths; over `extends`, a child's
+   path replaces its parent's whole (one point, not three). */
+static void test_time_paths(void **state)
+{
+    (void)state;
+    char *t1 = edited(MINIMAL, "  horizon_years: 3\n", "  horizon_years: 3\n  start_year: 2024\n");
+    char *text = edited(t1, "    output_gbp: 1e9\n",
+                        "    output_gbp: {2023: 1e9, 2033: 3e9}\n"
+                        "    gva_gbp: {2024: 0.5e9, 2030: 0.25e9}\n");
+    free(t1);
+    mr_scenario sc;
+    parse_ok("t.yaml", text, &sc);
+    const mr_sector *se = &sc.sectors[0];
+    assert_int_equal(sc.start_year, 2024);
+    assert_non_null(se->output_path);
+    assert_int_equal(se->output_path->n, 2);
+    assert_true(se->output_path->year[0] == 2023 && se->output_path->year[1] == 2033);
+    assert_true(se->output_path->value[0] == 1e9 && se->output_path->value[1] == 3e9);
+    assert_true(fabs(se->output_gbp - 1.2e9) <= 1e-6);
+    assert_true(se->gva_gbp == 0.5e9);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    char dir[] = "/tmp/minrisk-paths-XXXXXX", parent[256], child[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    FILE *f = fopen(parent, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    parse_ok(child,
+             "extends: parent.yaml\n"
+             "sectors:\n"
+             "  s:\n"
+             "    gva_gbp: {2026: 0.75e9}\n",
+             &sc);
+    se = &sc.sectors[0];
+    assert_int_equal(se->gva_path->n, 1);
+    assert_true(se->gva_path->year[0] == 2026 && se->gva_path->value[0] == 0.75e9);
+    assert_int_equal(se->output_path->n, 2); /* inherited */
+    mr_scenario_free(&sc);
+    assert_int_equal(unlink(parent), 0);
+    assert_int_equal(rmdir(dir), 0);
+    free(text);
+}
+
 /* Policies (MODEL §10) over an inherited model; the resolved YAML keeps
    them and reads back to the same scenario. */
 static void test_policies(void **state)
@@ -1038,6 +1119,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_demo),
         cmocka_unit_test(test_market_keys),
+        cmocka_unit_test(test_time_paths),
         cmocka_unit_test(test_extends_override),
         cmocka_unit_test(test_extends_bundle_without_files),
         cmocka_unit_test(test_extends_errors),

@@ -41,6 +41,7 @@ static const char *FULL =
     "simulation:\n"
     "  horizon_years: 5\n"
     "  steps_per_year: 12\n"
+    "  start_year: 2024\n"
     "  trials: 100\n"
     "  seed: 7\n"
     "defaults:\n"
