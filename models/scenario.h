@@ -118,6 +118,10 @@ typedef struct {
     double demand_t;          /* annual demand of the modelled economy, in unit */
     double recycled_share;    /* r_m, met without imports */
     double domestic_share;    /* d_m, met without imports */
+    mr_path *recycled_path;   /* r_m over calendar years, or NULL: recycled_share throughout
+                                 (recycled_share is then its value at the start, after any
+                                 policy floor) */
+    mr_path *domestic_path;   /* d_m likewise, or NULL */
     double spare_ramp_months; /* months for spare capacity to reach full output; 0 = at once */
     mr_stage stage[MR_NSTAGES];
     mr_stockpile stockpile;
@@ -126,12 +130,14 @@ typedef struct {
 } mr_mineral;
 
 typedef struct {
-    int mineral;            /* index into scenario minerals */
-    double dependent_share; /* a_mj: share of output that needs the mineral, 0..1 */
-    double substitutable;   /* sigma_mj: fraction substitutable at once, 0..1 */
-    double demand_share;    /* delta_mj: sector's share of national demand, 0..1 */
-    double spend_gbp;       /* w_mj: annual spend on the mineral, GBP per year */
-    double buffer_months;   /* b_mj: sector's own inventory, months of its need */
+    int mineral;             /* index into scenario minerals */
+    double dependent_share;  /* a_mj: share of output that needs the mineral, 0..1 */
+    double substitutable;    /* sigma_mj: fraction substitutable at once, 0..1 */
+    double demand_share;     /* delta_mj: sector's share of national demand, 0..1 */
+    double spend_gbp;        /* w_mj: annual spend on the mineral, GBP per year */
+    double buffer_months;    /* b_mj: sector's own inventory, months of its need */
+    mr_path *dependent_path; /* a_mj over calendar years, or NULL: dependent_share throughout
+                                (dependent_share is then its value at the start) */
 } mr_need;
 
 typedef enum { MR_COMBINE_LIMITING, MR_COMBINE_INDEPENDENT } mr_combine;

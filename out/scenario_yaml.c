@@ -307,6 +307,28 @@ static void put_market(Buf *b, const mr_scenario *sc, const mr_mineral *m)
     }
 }
 
+/* The value of a key that takes a number or a time path, as given. */
+static void put_value(Buf *b, double value, const mr_path *path)
+{
+    char x[32];
+    if (!path) {
+        put(b, "%s", num(x, sizeof x, value));
+        return;
+    }
+    put(b, "{");
+    for (int i = 0; i < path->n; i++)
+        put(b, "%s%d: %s", i ? ", " : "", (int)path->year[i], num(x, sizeof x, path->value[i]));
+    put(b, "}");
+}
+
+/* "    key: value" of a mineral or sector key that takes a time path. */
+static void put_num_or_path(Buf *b, const char *key, double value, const mr_path *path)
+{
+    put(b, "    %s: ", key);
+    put_value(b, value, path);
+    put(b, "\n");
+}
+
 /* minerals: demand, stages and suppliers, stockpile, price, market */
 static void put_minerals(Buf *b, const mr_scenario *sc)
 {
@@ -319,8 +341,8 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
         put(b, "\n    unit: ");
         put_str(b, m->unit);
         put(b, "\n    demand_t: %s\n", num(x, sizeof x, m->demand_t));
-        put(b, "    recycled_share: %s\n", num(x, sizeof x, m->recycled_share));
-        put(b, "    domestic_share: %s\n", num(x, sizeof x, m->domestic_share));
+        put_num_or_path(b, "recycled_share", m->recycled_share, m->recycled_path);
+        put_num_or_path(b, "domestic_share", m->domestic_share, m->domestic_path);
         put(b, "    spare_ramp_months: %s\n", num(x, sizeof x, m->spare_ramp_months));
         for (int s = 0; s < MR_NSTAGES; s++) {
             const mr_stage *st = &m->stage[s];
@@ -361,20 +383,6 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
     }
 }
 
-/* A sector key that takes a number or a time path, as given. */
-static void put_num_or_path(Buf *b, const char *key, double value, const mr_path *path)
-{
-    char x[32];
-    if (!path) {
-        put(b, "    %s: %s\n", key, num(x, sizeof x, value));
-        return;
-    }
-    put(b, "    %s: {", key);
-    for (int i = 0; i < path->n; i++)
-        put(b, "%s%d: %s", i ? ", " : "", (int)path->year[i], num(x, sizeof x, path->value[i]));
-    put(b, "}\n");
-}
-
 /* sectors and their needs */
 static void put_sectors(Buf *b, const mr_scenario *sc)
 {
@@ -395,8 +403,9 @@ static void put_sectors(Buf *b, const mr_scenario *sc)
         put(b, "    needs:%s\n", s->nneeds ? "" : " []");
         for (int k = 0; k < s->nneeds; k++) {
             const mr_need *n = &s->needs[k];
-            put(b, "      - {mineral: %s, dependent_share: %s, ", sc->minerals[n->mineral].id,
-                num(x, sizeof x, n->dependent_share));
+            put(b, "      - {mineral: %s, dependent_share: ", sc->minerals[n->mineral].id);
+            put_value(b, n->dependent_share, n->dependent_path);
+            put(b, ", ");
             put(b, "substitutable: %s, ", num(x, sizeof x, n->substitutable));
             put(b, "demand_share: %s,\n         ", num(x, sizeof x, n->demand_share));
             put(b, "spend_gbp: %s, ", num(x, sizeof x, n->spend_gbp));

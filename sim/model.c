@@ -340,6 +340,66 @@ static mr_status build_prices(const mr_scenario *sc, mr_model *md, mr_error *err
     return MR_OK;
 }
 
+/* The value of a number or time path at every step: out[t*stride + k]
+   for t = 0..T-1, each at least floor (a policy's share; -1: none). */
+static void per_step(const mr_model *md, int start_year, const mr_path *path, double value,
+                     double floor, double *out, size_t stride, size_t k)
+{
+    for (int t = 0; t < md->T; t++) {
+        double v = path ? mr_path_at(path, mr_path_step_time(start_year, md->n, t)) : value;
+        out[(size_t)t * stride + k] = v < floor ? floor : v;
+    }
+}
+
+/* r_m and d_m at every step (docs/MODEL.md §4, time paths) when some
+   mineral gives either as a time path, with the policies' floors (MODEL
+   §10) applied step by step; else recycled_t and domestic_t stay NULL. */
+static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    const int M = md->M;
+    bool any = false;
+    for (int m = 0; m < M; m++)
+        any |= sc->minerals[m].recycled_path || sc->minerals[m].domestic_path;
+    if (!any)
+        return MR_OK;
+    int fail = 0;
+    md->recycled_t = zalloc((size_t)md->T * (size_t)M, sizeof(double), &fail);
+    md->domestic_t = zalloc((size_t)md->T * (size_t)M, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    for (int m = 0; m < M; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        per_step(md, sc->start_year, mi->recycled_path, mi->recycled_share,
+                 sc->policies.recycled_share, md->recycled_t, (size_t)M, (size_t)m);
+        per_step(md, sc->start_year, mi->domestic_path, mi->domestic_share,
+                 sc->policies.domestic_share, md->domestic_t, (size_t)M, (size_t)m);
+    }
+    return MR_OK;
+}
+
+/* a_mj at every step (docs/MODEL.md §6, time paths) when some need gives
+   it as a time path; else need_a_t stays NULL. */
+static mr_status need_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    bool any = false;
+    for (int j = 0; j < md->S; j++)
+        for (int q = 0; q < sc->sectors[j].nneeds; q++)
+            any |= sc->sectors[j].needs[q].dependent_path != NULL;
+    if (!any)
+        return MR_OK;
+    int fail = 0;
+    md->need_a_t = zalloc((size_t)md->T * (size_t)md->nneeds, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    for (int j = 0, kk = 0; j < md->S; j++)
+        for (int q = 0; q < sc->sectors[j].nneeds; q++, kk++) {
+            const mr_need *nd = &sc->sectors[j].needs[q];
+            per_step(md, sc->start_year, nd->dependent_path, nd->dependent_share, -1.0,
+                     md->need_a_t, (size_t)md->nneeds, (size_t)kk);
+        }
+    return MR_OK;
+}
+
 /* Y_j and V_j at every step (docs/MODEL.md §8, time paths) when some
    sector gives either as a time path; else output_t and gva_t stay NULL
    and every step takes output and gva. V_j follows Y_j's path where
@@ -417,7 +477,12 @@ static mr_status build_needs(const mr_scenario *sc, mr_model *md, mr_error *err)
         }
     }
     md->need_first[S] = kk;
-    return sector_paths(sc, md, err);
+    mr_status rc = sector_paths(sc, md, err);
+    if (rc == MR_OK)
+        rc = need_paths(sc, md, err);
+    if (rc == MR_OK)
+        rc = mineral_paths(sc, md, err);
+    return rc;
 }
 
 /* The refill start's series of mineral m at every shortage age (its
@@ -700,6 +765,9 @@ void mr_model_free(mr_model *md)
                     md->gva,
                     md->output_t,
                     md->gva_t,
+                    md->recycled_t,
+                    md->domestic_t,
+                    md->need_a_t,
                     md->need_cost,
                     (void *)md->proc_incl,
                     (void *)md->proc_incl_mineral,

@@ -32,9 +32,12 @@ typedef struct {
     int max_stage_n;
 
     double *recycled, *domestic, *ramp_months; /* [M] */
-    int *has_stockpile;                        /* [M] */
-    mr_stockpile_rule *stockpile;              /* [M] */
-    double *stockpile_initial;                 /* [M] months */
+    double *recycled_t, *domestic_t; /* [T*M] r_m, d_m at step t, [t*M + m], when some mineral
+                                        has a time path (docs/MODEL.md §4); NULL: recycled and
+                                        domestic throughout */
+    int *has_stockpile;              /* [M] */
+    mr_stockpile_rule *stockpile;    /* [M] */
+    double *stockpile_initial;       /* [M] months */
 
     /* disruption processes with their target slots */
     int nproc;
@@ -102,8 +105,10 @@ typedef struct {
     int *need_first;                                                 /* [S + 1] */
     int *need_mineral;                                               /* [nneeds] */
     double *need_a, *need_sigma, *need_delta, *need_w, *need_buffer; /* [nneeds] */
-    int *combine;                                                    /* [S] mr_combine */
-    double *output;                                                  /* [S] Y_j GBP per year */
+    double *need_a_t;  /* [T*nneeds] a_mj at step t, [t*nneeds + k], when some need has a time
+                          path (docs/MODEL.md §6); NULL: need_a throughout */
+    int *combine;      /* [S] mr_combine */
+    double *output;    /* [S] Y_j GBP per year */
     double *gva;       /* [S] V_j GBP per year: gva_gbp, or Y_j when not given */
     double *output_t;  /* [T*S] Y_j at step t, [t*S + j], when some sector has a time
                           path (docs/MODEL.md §8); NULL: output throughout */

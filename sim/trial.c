@@ -468,7 +468,8 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
         w->pstar[m] = 0.0;
         w->eps_now[m] = md->elasticity[m];
         w->last[m].st = (mr_market_step){0};
-        w->bought[m] = 1.0 - md->recycled[m] - md->domestic[m];
+        w->bought[m] = 1.0 - (md->recycled_t ? md->recycled_t[m] + md->domestic_t[m]
+                                             : md->recycled[m] + md->domestic[m]);
         w->mloss_peak[m] = w->drawn_peak[m] = w->destroyed[m] = w->guard_mo[m] = 0.0;
         w->fall_peak[m] = w->psum[m] = w->short_mo[m] = w->scarce_mo[m] = 0.0;
         w->pstar_peak[m] = w->home_peak[m] = -HUGE_VAL;
@@ -643,13 +644,16 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             w->served[m] = market_solve(md, w, m, 1.0, w->refill_p0[i], 1);
         }
     }
+    /* r_m and d_m of this step: a time path's, or the constant */
+    const double *recycled = md->recycled_t ? md->recycled_t + (size_t)t * (size_t)M : md->recycled;
+    const double *domestic = md->domestic_t ? md->domestic_t + (size_t)t * (size_t)M : md->domestic;
     for (int m = 0; m < M; m++) {
         double a = w->avail[m];
         if (1.0 - a > w->mloss_peak[m])
             w->mloss_peak[m] = 1.0 - a;
         if (1.0 - a > MR_SHORTFALL_THRESHOLD)
             w->short_mo[m] += h;
-        double gap, fphys = 1.0, need = 1.0 - md->recycled[m] - md->domestic[m];
+        double gap, fphys = 1.0, need = 1.0 - recycled[m] - domestic[m];
         if (md->market[m]) {
             fphys = w->served[m] * w->deny[(size_t)m * (size_t)T + (size_t)t];
             if (w->pstar[m] >= MR_SCARCE_LOG_PRICE)
@@ -657,7 +661,7 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             double short_of = 1.0 - (a < fphys ? a : fphys);
             gap = short_of > 0.0 ? need * short_of : 0.0;
         } else {
-            gap = mr_supply_gap(md->recycled[m], md->domestic[m], a);
+            gap = mr_supply_gap(recycled[m], domestic[m], a);
         }
         double release = 0.0;
         if (md->has_stockpile[m]) {
@@ -750,7 +754,7 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
 }
 
 /* (4) allocation, buffers and direct inoperability c_j (MODEL §6). */
-static inline void step_sectors(const mr_model *md, mr_workspace *w)
+static inline void step_sectors(const mr_model *md, mr_workspace *w, int t)
 {
     const int M = md->M, S = md->S;
     if (md->priority) {
@@ -774,12 +778,15 @@ static inline void step_sectors(const mr_model *md, mr_workspace *w)
     for (int k = 0; k < md->nneeds; k++)
         w->fprod[k] = mr_buffer_step(w->f[k], &w->buffer[k], md->need_buffer[k],
                                      md->buffer_refill_rate, md->h);
+    /* a_mj of this step: a time path's, or the constant */
+    const double *need_a =
+        md->need_a_t ? md->need_a_t + (size_t)t * (size_t)md->nneeds : md->need_a;
     for (int j = 0; j < S; j++) {
         int k0 = md->need_first[j], nk = md->need_first[j + 1] - k0;
         w->c[j] = md->combine[j] == MR_COMBINE_INDEPENDENT
-                      ? mr_direct_inoperability_independent(nk, md->need_a + k0,
-                                                            md->need_sigma + k0, w->fprod + k0)
-                      : mr_direct_inoperability_limiting(nk, md->need_a + k0, md->need_sigma + k0,
+                      ? mr_direct_inoperability_independent(nk, need_a + k0, md->need_sigma + k0,
+                                                            w->fprod + k0)
+                      : mr_direct_inoperability_limiting(nk, need_a + k0, md->need_sigma + k0,
                                                          w->fprod + k0);
     }
 }
@@ -905,9 +912,9 @@ void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspac
 
     trial_start(md, seed, trial, w, annual);
     for (int t = 0; t < md->T; t++) {
-        step_supply(md, w, t); /* (1)-(2) supply, stockpile, shortfall u */
-        step_prices(md, w, t); /* (3) prices */
-        step_sectors(md, w);   /* (4) allocation, buffers, direct c */
+        step_supply(md, w, t);  /* (1)-(2) supply, stockpile, shortfall u */
+        step_prices(md, w, t);  /* (3) prices */
+        step_sectors(md, w, t); /* (4) allocation, buffers, direct c */
         mr_iim_step(md->S, md->astar, md->k, w->c, w->q, w->tmp); /* (5) propagation (MODEL §7) */
         step_losses(md, w, t, annual);                            /* (6) losses */
     }

@@ -284,6 +284,11 @@ int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const
    caller's default), *path NULL. */
 int sc_get_num_path(P *p, const Map *m, const char *key, bool req, const Range *r, double *out,
                     mr_path **path);
+/* recycled_share + domestic_share <= 1 at every time (their paths, each
+   floored at a policy's share where that is >= 0): refused at node x,
+   key path kp, "minerals.<who>: " before the message when who is not "". */
+int sc_shares_within_one(P *p, const yaml_node_t *x, const char *kp, const mr_mineral *mn,
+                         double dom_floor, double rec_floor, const char *who);
 
 /* ---- walk_forms.c: the shared forms (MODEL §3) ---- */
 

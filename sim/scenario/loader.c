@@ -294,11 +294,15 @@ void mr_scenario_free(mr_scenario *sc)
             free(m->stage[s].suppliers);
         free(m->market.domestic_country);
         free(m->market.domestic_use);
+        free(m->recycled_path);
+        free(m->domestic_path);
     }
     free(sc->minerals);
     for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
         free(sc->sectors[i].id);
         free(sc->sectors[i].name);
+        for (int k = 0; sc->sectors[i].needs && k < sc->sectors[i].nneeds; k++)
+            free(sc->sectors[i].needs[k].dependent_path);
         free(sc->sectors[i].needs);
         free(sc->sectors[i].output_path);
         free(sc->sectors[i].gva_path);

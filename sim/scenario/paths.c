@@ -4,6 +4,7 @@
  */
 #include "sim/scenario/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* A time path at mapping node v into *out (one allocation: free(*out)
@@ -66,5 +67,41 @@ int sc_get_num_path(P *p, const Map *m, const char *key, bool req, const Range *
     if (path_node(p, v, kp, r, path))
         return -1;
     *out = mr_path_at(*path, (double)p->sc->start_year);
+    return 0;
+}
+
+/* A share at calendar time y: the path's (or the number), at least floor. */
+static double share_at(const mr_path *path, double value, double floor, double y)
+{
+    double v = path ? mr_path_at(path, y) : value;
+    return v < floor ? floor : v;
+}
+
+/* Each share is linear between its points (or constant), so floored it is
+   convex there, and so is the sum: its largest value between two
+   consecutive points of the two paths is at one of them. Those points (or
+   the one value of two numbers) are all the check needs. */
+int sc_shares_within_one(P *p, const yaml_node_t *x, const char *kp, const mr_mineral *mn,
+                         double dom_floor, double rec_floor, const char *who)
+{
+    const mr_path *pa[2] = {mn->recycled_path, mn->domestic_path};
+    bool paths = pa[0] || pa[1];
+    for (int w = 0; w < 2; w++) {
+        int n = pa[w] ? pa[w]->n : 1;
+        for (int i = 0; i < n; i++) {
+            double y = pa[w] ? pa[w]->year[i] : (double)p->sc->start_year;
+            double sum = share_at(mn->recycled_path, mn->recycled_share, rec_floor, y) +
+                         share_at(mn->domestic_path, mn->domestic_share, dom_floor, y);
+            if (sum <= 1 + SUM_TOL)
+                continue;
+            char when[32] = "", whom[SC_ID_LEN_MAX + 16] = "";
+            if (paths)
+                snprintf(when, sizeof when, " in %d", (int)y);
+            if (*who)
+                snprintf(whom, sizeof whom, "minerals.%s: ", who);
+            return sc_fail(p, x, kp, "%srecycled_share + domestic_share is %.15g%s%s, must be <= 1",
+                           whom, sum, when, *who ? " after the policy" : "");
+        }
+    }
     return 0;
 }

@@ -96,11 +96,9 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
         for (int i = 0; i < sc->nminerals; i++) {
             mr_mineral *mn = &sc->minerals[i];
             mr_policy_share_floor(mn, pol->domestic_share, pol->recycled_share);
-            if (mn->recycled_share + mn->domestic_share > 1 + SUM_TOL)
-                return sc_fail(p, rn ? rn : dn, rn ? rkp : dkp,
-                               "minerals.%s: recycled_share + domestic_share is %.15g after the "
-                               "policy, must be <= 1",
-                               mn->id, mn->recycled_share + mn->domestic_share);
+            if (sc_shares_within_one(p, rn ? rn : dn, rn ? rkp : dkp, mn, pol->domestic_share,
+                                     pol->recycled_share, mn->id))
+                return -1;
         }
 
     if (sc_mget(p, &m, "stockpile", false, &x, ckp))

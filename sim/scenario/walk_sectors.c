@@ -27,7 +27,8 @@ static int need_items(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, 
             return sc_fail(p, x, ckp, "mineral '%s' is already needed by this sector (at [%d])",
                            p->mid[nd->mineral], at[nd->mineral] - 1);
         at[nd->mineral] = i + 1;
-        if (sc_get_num(p, &m, "dependent_share", true, &R_01, &nd->dependent_share) ||
+        if (sc_get_num_path(p, &m, "dependent_share", true, &R_01, &nd->dependent_share,
+                            &nd->dependent_path) ||
             sc_get_num(p, &m, "substitutable", false, &R_01, &nd->substitutable) ||
             sc_get_num(p, &m, "demand_share", true, &R_01, &nd->demand_share) ||
             sc_get_num(p, &m, "spend_gbp", false, &R_GBP_GE0, &nd->spend_gbp) ||

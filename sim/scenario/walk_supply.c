@@ -339,15 +339,14 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
             sc_get_str_or(p, &m, "name", id, &mn->name) ||
             sc_get_str(p, &m, "unit", false, &mn->unit) ||
             sc_get_num(p, &m, "demand_t", true, &R_AMOUNT, &mn->demand_t) ||
-            sc_get_num(p, &m, "recycled_share", false, &R_01, &mn->recycled_share) ||
-            sc_get_num(p, &m, "domestic_share", false, &R_01, &mn->domestic_share))
+            sc_get_num_path(p, &m, "recycled_share", false, &R_01, &mn->recycled_share,
+                            &mn->recycled_path) ||
+            sc_get_num_path(p, &m, "domestic_share", false, &R_01, &mn->domestic_share,
+                            &mn->domestic_path))
             return -1;
-        if (mn->recycled_share + mn->domestic_share > 1 + SUM_TOL) {
-            sc_mget(p, &m, "domestic_share", false, &x, ckp);
-            return sc_fail(p, x ? x : m.node, ckp,
-                           "recycled_share + domestic_share is %.15g, must be <= 1",
-                           mn->recycled_share + mn->domestic_share);
-        }
+        sc_mget(p, &m, "domestic_share", false, &x, ckp);
+        if (sc_shares_within_one(p, x ? x : m.node, ckp, mn, -1, -1, ""))
+            return -1;
         if (sc_get_num(p, &m, "spare_ramp_months", false, &R_MONTHS, &mn->spare_ramp_months))
             return -1;
         int nstages = 0;

@@ -176,11 +176,19 @@ int mr_attr_plan_build(const mr_scenario *sc, const mr_model *md, mr_attr_plan *
             }
         }
         /* exposures (MODEL §6-§8): direct need a (1 - sigma), passed on
-           through the static IIM, and the annual spend */
+           through the static IIM, and the annual spend; a need whose a is
+           a time path takes its mean over the steps */
         for (int j = 0; j < S; j++)
             for (int q = md->need_first[j]; q < md->need_first[j + 1]; q++) {
                 size_t jm = (size_t)j * (size_t)M + (size_t)md->need_mineral[q];
-                d[jm] += md->need_a[q] * (1.0 - md->need_sigma[q]);
+                double a = md->need_a[q];
+                if (md->need_a_t) {
+                    a = 0.0;
+                    for (int t = 0; t < md->T; t++)
+                        a += md->need_a_t[(size_t)t * (size_t)md->nneeds + (size_t)q];
+                    a /= md->T;
+                }
+                d[jm] += a * (1.0 - md->need_sigma[q]);
                 pl->x_spend[jm] += md->need_w[q];
             }
         if (S > 0 && leontief_inverse(S, md->astar, b)) {

@@ -251,6 +251,8 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_true(x->demand_t == y->demand_t);
         assert_true(x->recycled_share == y->recycled_share);
         assert_true(x->domestic_share == y->domestic_share);
+        assert_path_equal(x->recycled_path, y->recycled_path);
+        assert_path_equal(x->domestic_path, y->domestic_path);
         assert_true(x->spare_ramp_months == y->spare_ramp_months);
         for (int s = 0; s < MR_NSTAGES; s++) {
             assert_int_equal(x->stage[s].n, y->stage[s].n);
@@ -293,8 +295,16 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
         assert_true(x->recovery_rate == y->recovery_rate);
         assert_int_equal(x->combine, y->combine);
         assert_int_equal(x->nneeds, y->nneeds);
-        if (x->nneeds)
-            assert_memory_equal(x->needs, y->needs, (size_t)x->nneeds * sizeof *x->needs);
+        for (int k = 0; k < x->nneeds; k++) {
+            const mr_need *u = &x->needs[k], *v = &y->needs[k];
+            assert_int_equal(u->mineral, v->mineral);
+            assert_true(u->dependent_share == v->dependent_share);
+            assert_path_equal(u->dependent_path, v->dependent_path);
+            assert_true(u->substitutable == v->substitutable);
+            assert_true(u->demand_share == v->demand_share);
+            assert_true(u->spend_gbp == v->spend_gbp);
+            assert_true(u->buffer_months == v->buffer_months);
+        }
     }
     assert_int_equal(a->nevents, b->nevents);
     for (int i = 0; i < a->nevents; i++) {
