@@ -16,6 +16,11 @@ double mr_path_at(const mr_path *p, double year)
     return p->value[k - 1] + w * (p->value[k] - p->value[k - 1]);
 }
 
+double mr_path_or(const mr_path *path, double value, double year)
+{
+    return path ? mr_path_at(path, year) : value;
+}
+
 double mr_path_step_time(int start_year, int n, int t)
 {
     return (double)start_year + ((double)t + 0.5) / (double)n;

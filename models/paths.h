@@ -17,6 +17,10 @@ typedef struct {
    between two points. */
 double mr_path_at(const mr_path *p, double year);
 
+/* A key that takes a number or a path, at calendar time `year`: the
+   path's value there, or `value` where path is NULL. */
+double mr_path_or(const mr_path *path, double value, double year);
+
 /* The calendar time whose value step t of a grid of n steps a year that
    starts on 1 January of start_year takes: the middle of the step, so that
    a linear piece gives the step its mean over the step. */

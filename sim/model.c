@@ -346,7 +346,7 @@ static void per_step(const mr_model *md, int start_year, const mr_path *path, do
                      double floor, double *out, size_t stride, size_t k)
 {
     for (int t = 0; t < md->T; t++) {
-        double v = path ? mr_path_at(path, mr_path_step_time(start_year, md->n, t)) : value;
+        double v = mr_path_or(path, value, mr_path_step_time(start_year, md->n, t));
         out[(size_t)t * stride + k] = v < floor ? floor : v;
     }
 }
@@ -417,17 +417,17 @@ static mr_status sector_paths(const mr_scenario *sc, mr_model *md, mr_error *err
     md->gva_t = zalloc((size_t)T * (size_t)S, sizeof(double), &fail);
     if (fail)
         return oom(sc, err);
-    for (int t = 0; t < T; t++) {
-        double year = mr_path_step_time(sc->start_year, md->n, t);
-        for (int j = 0; j < S; j++) {
-            const mr_sector *se = &sc->sectors[j];
-            size_t k = (size_t)t * (size_t)S + (size_t)j;
-            double y = se->output_path ? mr_path_at(se->output_path, year) : se->output_gbp;
-            md->output_t[k] = y;
-            md->gva_t[k] = se->gva_path        ? mr_path_at(se->gva_path, year)
-                           : se->gva_gbp > 0.0 ? se->gva_gbp
-                                               : y;
-        }
+    for (int j = 0; j < S; j++) {
+        const mr_sector *se = &sc->sectors[j];
+        per_step(md, sc->start_year, se->output_path, se->output_gbp, -1.0, md->output_t, (size_t)S,
+                 (size_t)j);
+        if (se->gva_path || se->gva_gbp > 0.0)
+            per_step(md, sc->start_year, se->gva_path, se->gva_gbp, -1.0, md->gva_t, (size_t)S,
+                     (size_t)j);
+        else /* turnover basis: V_j is Y_j */
+            for (int t = 0; t < T; t++)
+                md->gva_t[(size_t)t * (size_t)S + (size_t)j] =
+                    md->output_t[(size_t)t * (size_t)S + (size_t)j];
     }
     return MR_OK;
 }

@@ -73,7 +73,7 @@ int sc_get_num_path(P *p, const Map *m, const char *key, bool req, const Range *
 /* A share at calendar time y: the path's (or the number), at least floor. */
 static double share_at(const mr_path *path, double value, double floor, double y)
 {
-    double v = path ? mr_path_at(path, y) : value;
+    double v = mr_path_or(path, value, y);
     return v < floor ? floor : v;
 }
 

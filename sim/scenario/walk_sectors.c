@@ -74,8 +74,8 @@ static int gva_within_output(P *p, const yaml_node_t *x, const char *kp, const m
         int n = pa[w] ? pa[w]->n : 1;
         for (int i = 0; i < n; i++) {
             double y = pa[w] ? pa[w]->year[i] : (double)p->sc->start_year;
-            double out = s->output_path ? mr_path_at(s->output_path, y) : s->output_gbp;
-            double gva = s->gva_path ? mr_path_at(s->gva_path, y) : s->gva_gbp;
+            double out = mr_path_or(s->output_path, s->output_gbp, y);
+            double gva = mr_path_or(s->gva_path, s->gva_gbp, y);
             if (gva <= out)
                 continue;
             if (!s->output_path && !s->gva_path)
