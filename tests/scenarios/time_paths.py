@@ -18,6 +18,16 @@ q = 0.5 in 2025 and 0 in 2024.
   A step at the start of the year (2025.0) would give 5.5e8 and 6e9, one at
   the end (2026.0) 6e8 and 7e9: the check tells the three apart.
 - Annual losses [0, 5.75e8]; the mineral's own figures do not move.
+
+The shares take paths too (docs/MODEL.md §4, §6), on the constant sector:
+the shortfall is g = (1 - r - d)(1 - A) with A = 0.5 in 2025.
+- recycled_share {2024: 0, 2034: 0.5}: r = 0.075 at 2025.5, g = 0.925 x 0.5
+  = 0.4625 (the mineral's shortfall peak), value added lost 4.625e8;
+- domestic_share {2024: 0.2, 2026: 0}: d = 0.2 - 0.2 x 0.75 = 0.05 at
+  2025.5, g = 0.475, value added lost 4.75e8 (a step at 2025.0 would give
+  d = 0.1 and 4.5e8);
+- dependent_share {2024: 1, 2034: 0.5}: a = 0.925 at 2025.5, g = 0.5, value
+  added lost 0.925 x 0.5 x 1e9 = 4.625e8, the shortfall peak stays 0.5.
 """
 import os
 import subprocess
@@ -51,6 +61,10 @@ events:
 PATHS = BASE.replace("    output_gbp: 10.0e9", "    output_gbp: {2024: 10.0e9, 2034: 30.0e9}").replace(
     "    gva_gbp: 1.0e9", "    gva_gbp: {2024: 1.0e9, 2034: 2.0e9}")
 
+RECYCLED = BASE.replace("    refining:", "    recycled_share: {2024: 0, 2034: 0.5}\n    refining:")
+DOMESTIC = BASE.replace("    refining:", "    domestic_share: {2024: 0.2, 2026: 0}\n    refining:")
+DEPENDENT = BASE.replace("dependent_share: 1,", "dependent_share: {2024: 1, 2034: 0.5},")
+
 failures = []
 
 
@@ -74,9 +88,13 @@ def run(minrisk, tmp, name, text):
 def main():
     minrisk = sys.argv[1]
     assert PATHS != BASE and PATHS.count("{2024:") == 2
+    assert all(t.count("{2024:") == 1 for t in (RECYCLED, DOMESTIC, DEPENDENT))
     with tempfile.TemporaryDirectory(prefix="time-paths-") as tmp:
         c = run(minrisk, tmp, "constant", BASE)
         p = run(minrisk, tmp, "paths", PATHS)
+        shares = {name: run(minrisk, tmp, name, text)
+                  for name, text in (("recycled", RECYCLED), ("domestic", DOMESTIC),
+                                     ("dependent", DEPENDENT))}
     close(c["sector_gva_loss"][0, 0], 5e8, "constant: value added lost")
     close(c["sector_output_loss"][0, 0], 5e9, "constant: output lost")
     close(p["sector_gva_loss"][0, 0], 5.75e8, "paths: value added lost")
@@ -86,12 +104,18 @@ def main():
     for k in ("mineral_shortfall_peak", "mineral_price_peak"):
         if not (c[k] == p[k]).all():
             failures.append(f"{k} moved with the sector's paths: {c[k]} against {p[k]}")
+    for name, gva, peak in (("recycled", 4.625e8, 0.4625), ("domestic", 4.75e8, 0.475),
+                            ("dependent", 4.625e8, 0.5)):
+        close(shares[name]["sector_gva_loss"][0, 0], gva, f"{name} share path: value added lost")
+        close(shares[name]["annual_loss"][0, 1], gva, f"{name} share path: 2025's loss")
+        close(shares[name]["mineral_shortfall_peak"][0, 0], peak,
+              f"{name} share path: shortfall peak")
     for f in failures:
         print("FAIL:", f)
     if failures:
         return 1
-    print("time_paths: value added and output lost on the paths at each step's middle, as "
-          "worked by hand")
+    print("time_paths: value added and output lost, and the shares' shortfalls, on the paths "
+          "at each step's middle, as worked by hand")
     return 0
 
 

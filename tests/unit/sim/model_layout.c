@@ -293,14 +293,14 @@ static char *replace(const char *text, const char *from, const char *to)
     return out;
 }
 
-/* Column j of a [12 x 3] per-step array: want[t] at every step, or the
+/* Column j of a [12 x n] per-step array: want[t] at every step, or the
    constant c where want is NULL. */
-static void check_step_column(const double *a, int j, const double *want, double c,
+static void check_step_column(const double *a, int n, int j, const double *want, double c,
                               const char *what)
 {
     double got[12];
     for (int t = 0; t < 12; t++)
-        got[t] = a[t * 3 + j];
+        got[t] = a[t * n + j];
     if (want)
         assert_doubles(got, want, 12, 1e-6, what);
     else
@@ -340,8 +340,8 @@ static void test_sector_time_paths(void **state)
     const double s2_v[12] = {1e9,      1e9,      1e9,   1e9,   0.9375e9, 0.8125e9,
                              0.6875e9, 0.5625e9, 0.5e9, 0.5e9, 0.5e9,    0.5e9};
     for (int j = 0; j < 3; j++) {
-        check_step_column(md.output_t, j, j == 0 ? s1_y : NULL, j == 1 ? 2e9 : 3e9, "output_t");
-        check_step_column(md.gva_t, j, j == 0 ? s1_y : j == 1 ? s2_v : NULL, 3e9, "gva_t");
+        check_step_column(md.output_t, 3, j, j == 0 ? s1_y : NULL, j == 1 ? 2e9 : 3e9, "output_t");
+        check_step_column(md.gva_t, 3, j, j == 0 ? s1_y : j == 1 ? s2_v : NULL, 3e9, "gva_t");
     }
     mr_model_free(&md);
     mr_scenario_free(&sc);
@@ -355,6 +355,60 @@ static void test_sector_time_paths(void **state)
     mr_scenario_free(&sc);
 }
 
+/* Time paths of the shares (docs/MODEL.md §4, §6, time paths), steps at
+   2024 + (t + 0.5)/4 as above, with a policy floor of 0.1 on every
+   mineral's recycled share (MODEL §10), applied step by step:
+   - x's recycled share {2024: 0, 2030: 0.6} is (t + 0.5)/40 before the
+     floor: 0.0125 ... 0.0875 (t = 0-3) become 0.1, then 0.1125, 0.1375,
+     ... 0.2875 (t = 4-11, +0.025 a step); its domestic share stays 0;
+   - y's recycled share, fixed, takes the floor 0.1 at every step; its
+     domestic share {2025: 0.05, 2027: 0.25} is 0.05 through 2024 (t = 0-3),
+     then 0.05 + 0.1 (t - 3.5)/4: 0.0625, 0.0875, ... 0.2375 (t = 4-11);
+   - s3's dependence on x {2024: 0.25, 2027: 1} is 0.25 + 0.75 (t + 0.5)/12:
+     0.28125, 0.34375, ... 0.96875 (+0.0625 a step); it is need 3 (s1 has
+     needs 0 and 1, s2 need 2), the other needs keep their fixed values. */
+static void test_share_time_paths(void **state)
+{
+    (void)state;
+    const char *sim = "simulation: {horizon_years: 3, steps_per_year: 4, trials: 10, seed: 3}\n";
+    char *a = replace(layout_yaml, sim,
+                      "simulation: {horizon_years: 3, steps_per_year: 4, trials: 10, seed: 3,\n"
+                      "             start_year: 2024}\n"
+                      "policies: {recycled_share: 0.1}\n");
+    char *b = replace(a, "    recycled_share: 0.1\n", "    recycled_share: {2024: 0, 2030: 0.6}\n");
+    free(a);
+    a = replace(b, "    domestic_share: 0.05\n", "    domestic_share: {2025: 0.05, 2027: 0.25}\n");
+    free(b);
+    b = replace(a, "{mineral: x, dependent_share: 0.25, demand_share: 0.4}",
+                "{mineral: x, dependent_share: {2024: 0.25, 2027: 1}, demand_share: 0.4}");
+    free(a);
+    mr_scenario sc;
+    mr_model md;
+    build(b, &sc, &md);
+    assert_non_null(md.recycled_t);
+    assert_non_null(md.domestic_t);
+    assert_non_null(md.need_a_t);
+    assert_null(md.output_t);
+    assert_int_equal(md.nneeds, 4);
+    double x_r[12], y_d[12], s3_a[12];
+    for (int t = 0; t < 12; t++) {
+        x_r[t] = t < 4 ? 0.1 : 0.1125 + 0.025 * (t - 4);
+        y_d[t] = t < 4 ? 0.05 : 0.0625 + 0.025 * (t - 4);
+        s3_a[t] = 0.28125 + 0.0625 * t;
+    }
+    check_step_column(md.recycled_t, 2, 0, x_r, 0, "recycled_t");
+    check_step_column(md.recycled_t, 2, 1, NULL, 0.1, "recycled_t");
+    check_step_column(md.domestic_t, 2, 0, NULL, 0, "domestic_t");
+    check_step_column(md.domestic_t, 2, 1, y_d, 0, "domestic_t");
+    const double fixed[3] = {1, 0.5, 1};
+    for (int k = 0; k < 3; k++)
+        check_step_column(md.need_a_t, 4, k, NULL, fixed[k], "need_a_t");
+    check_step_column(md.need_a_t, 4, 3, s3_a, 0, "need_a_t");
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_priority_claims),
         cmocka_unit_test(test_proportional_and_identity),
         cmocka_unit_test(test_sector_time_paths),
+        cmocka_unit_test(test_share_time_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
