@@ -22,6 +22,28 @@ double mr_market_open_demand(const mr_mineral *mi)
     return 1.0 - home;
 }
 
+/* The product stage of a mineral whose market states home uses
+   (docs/MODEL.md §3s): shares of the open market, the world less what
+   countries consume of their own output. Country c with world share s_c
+   and home use d_c exports e_c = s_c - min(d_c, s_c); the open market's
+   demand is D = 1 - sum_c min(d_c, s_c); its shares are e_c / D, and the
+   spare capacity s_c spare_c / D all serves the open market (a country
+   that exports nothing adds none). */
+void mr_market_open_shares(const mr_mineral *mi, double *share, double *spare)
+{
+    const mr_stage *st = &mi->stage[mr_product_stage(mi)];
+    double open = mr_market_open_demand(mi);
+    for (int i = 0; i < st->n; i++) {
+        double s = st->suppliers[i].share, d = 0.0;
+        for (int k = 0; k < mi->market.ndomestic; k++)
+            if (mi->market.domestic_country[k] == st->suppliers[i].country)
+                d = mi->market.domestic_use[k];
+        double e = s - (d < s ? d : s);
+        share[i] = e / open;
+        spare[i] = e > 0.0 ? st->suppliers[i].spare * s / e : 0.0;
+    }
+}
+
 /* Excess demand f(p) = D(p) - supply - S(p) at one price, with what a
    step of higher order needs: the first three derivatives of D and of the
    stockholders' flow u(p) = (K - Kbar e^{-eta p}) / tau_s before its cap

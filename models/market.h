@@ -24,6 +24,12 @@ int mr_product_stage(const mr_mineral *mi);
    home uses; docs/MODEL.md §3s). */
 double mr_market_open_demand(const mr_mineral *mi);
 
+/* The product stage's suppliers as shares of the open market, share[i] =
+   e_i / D with e_i = s_i - min(d_i, s_i) (their exports), and their spare
+   capacity spare_i s_i / e_i (0 for a country that exports nothing); with
+   no home uses, share[i] = s_i exactly (docs/MODEL.md §3s). */
+void mr_market_open_shares(const mr_mineral *mi, double *share, double *spare);
+
 /* Commercial stocks: at rest `rest_months`; stockholders release (S > 0)
    or rebuild (S < 0) at S(p) = (K - rest e^{-eta p}) / tau, never more than
    the stock holds in one step (S <= K / h). */

@@ -89,6 +89,56 @@ int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
     return 0;
 }
 
+/* docs/MODEL.md §3u: the whole excess to the offtake countries by weight. */
+int mr_policy_cap_to_offtake(mr_stage *st, double cap, int n, const int *country,
+                             const double *weight, const bool *exempt)
+{
+    const int n0 = st->n;
+    double excess = 0.0;
+    int add = 0;
+    for (int i = 0; i < n0; i++) {
+        bool off = false;
+        for (int k = 0; k < n; k++)
+            off |= st->suppliers[i].country == country[k];
+        if (!off && !(exempt && exempt[i]) && st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
+            excess += st->suppliers[i].share - cap;
+    }
+    if (excess == 0.0)
+        return 0;
+    for (int k = 0; k < n; k++) {
+        bool there = false;
+        for (int i = 0; i < n0; i++)
+            there |= st->suppliers[i].country == country[k];
+        add += !there;
+    }
+    if (add > 0) {
+        mr_supplier *ns = realloc(st->suppliers, (size_t)(n0 + add) * sizeof *ns);
+        if (!ns)
+            return -1;
+        st->suppliers = ns;
+    }
+    for (int i = 0; i < n0; i++) {
+        bool off = false;
+        for (int k = 0; k < n; k++)
+            off |= st->suppliers[i].country == country[k];
+        if (!off && !(exempt && exempt[i]) && st->suppliers[i].share > cap + MR_POLICY_CAP_TOL)
+            st->suppliers[i].share = cap;
+    }
+    for (int k = 0; k < n; k++) {
+        int at = -1;
+        for (int i = 0; i < st->n; i++)
+            if (st->suppliers[i].country == country[k])
+                at = i;
+        if (at < 0) {
+            at = st->n++;
+            memset(&st->suppliers[at], 0, sizeof st->suppliers[at]);
+            st->suppliers[at].country = country[k];
+        }
+        st->suppliers[at].share += weight[k] * excess;
+    }
+    return 0;
+}
+
 /* MODEL §10: domestic and recycled shares at least the policy's. */
 void mr_policy_share_floor(mr_mineral *m, double domestic, double recycled)
 {

@@ -34,6 +34,15 @@ int mr_policy_cap_pro_rata(mr_stage *st, double cap, const bool *exempt);
 int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
                             const mr_process *outage, const bool *exempt);
 
+/* docs/MODEL.md §3u, the cap on UK sourcing to ring-fenced offtake: every
+   source other than the n offtake countries is cut to cap (exempt ones
+   never), and the excess E goes to offtake country k as weight[k] E
+   (appended at the end of the list, or added to its share there). The
+   weights sum to 1; the offtake countries are not capped. Returns 0, or -1
+   when out of memory (list unchanged). */
+int mr_policy_cap_to_offtake(mr_stage *st, double cap, int n, const int *country,
+                             const double *weight, const bool *exempt);
+
 /* MODEL §10, domestic and recycled supply: each share becomes at least the
    policy's (max of the two). A negative policy value means not given. The
    caller checks recycled + domestic <= 1 afterwards. */

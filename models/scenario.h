@@ -111,6 +111,15 @@ typedef struct {
     double *domestic_use;  /* [ndomestic] share of world demand consumed at home, 0..1 */
 } mr_market;
 
+/* Where the UK's purchases of a mineral come from (docs/MODEL.md §3u). */
+typedef enum {
+    MR_UK_OPEN_MARKET, /* no UK data: the open market's shares of the product stage
+                          (§3s), recomputed whenever the world's shares change */
+    MR_UK_DATA,        /* uk_sourcing given, from import data (its source stated) */
+    MR_UK_OPEN_MARKET_FIXED /* the open-market fallback written out after a cap
+                               (uk_sourcing with fallback: true): not recomputed */
+} mr_uk_basis;
+
 typedef struct {
     char *id;
     char *name;
@@ -124,6 +133,13 @@ typedef struct {
     mr_path *domestic_path;   /* d_m likewise, or NULL */
     double spare_ramp_months; /* months for spare capacity to reach full output; 0 = at once */
     mr_stage stage[MR_NSTAGES];
+    mr_stage uk;         /* UK sourcing (docs/MODEL.md §3u): countries and their shares of
+                            the UK's purchases (sum 1), after any cap; every country in it
+                            supplies the product stage (with a world share of 0 if need be) */
+    mr_uk_basis uk_basis;
+    char *uk_source;     /* uk_sourcing.source: where the shares come from; NULL when the
+                            basis is the open market */
+    bool uk_capped;      /* a diversification cap on UK sourcing changed uk */
     mr_stockpile stockpile;
     mr_price price;
     mr_market market;
@@ -208,8 +224,14 @@ typedef enum { MR_RATION_PROPORTIONAL, MR_RATION_PRIORITY } mr_rationing_rule;
    applied them to the model (models/policies.c). Kept so the resolved
    scenario can state them (re-applying them is a no-op). */
 typedef struct {
-    /* diversification_cap: sc->policy_cap; the excess goes to a new source
-       when new_source_country >= 0, else pro rata to the other suppliers */
+    /* diversification_cap: sc->policy_cap, on UK sourcing (docs/MODEL.md
+       §3u) unless cap_on_world; the excess goes to the offtake countries
+       (UK sourcing) or to a new source (world) when given, else pro rata
+       to the other suppliers */
+    bool cap_on_world;
+    int noftake;
+    int *offtake_country;   /* [noftake] */
+    double *offtake_weight; /* [noftake] fraction of the excess, sum 1 */
     int new_source_country; /* -1: none */
     double new_source_spare;
     mr_process new_source_outage; /* all zero: none */

@@ -166,7 +166,15 @@ static void put_policies(Buf *b, const mr_scenario *sc)
            "# them again changes nothing\n"
            "policies:\n");
     if (sc->policy_cap > 0) {
-        put(b, "  diversification_cap: {cap: %s", num(x, sizeof x, sc->policy_cap));
+        put(b, "  diversification_cap: {cap: %s, on: %s", num(x, sizeof x, sc->policy_cap),
+            pol->cap_on_world ? "world" : "uk_sourcing");
+        if (pol->noftake > 0) {
+            put(b, ",\n    offtake: {");
+            for (int k = 0; k < pol->noftake; k++)
+                put(b, "%s%s: %s", k ? ", " : "", sc->countries[pol->offtake_country[k]].id,
+                    num(y, sizeof y, pol->offtake_weight[k]));
+            put(b, "}");
+        }
         if (pol->new_source_country >= 0) {
             put(b, ",\n    new_source: {country: %s, spare: %s",
                 sc->countries[pol->new_source_country].id, num(y, sizeof y, pol->new_source_spare));
@@ -307,6 +315,27 @@ static void put_market(Buf *b, const mr_scenario *sc, const mr_mineral *m)
     }
 }
 
+/* uk_sourcing (docs/MODEL.md §3u), when it is not the open market's shares
+   recomputed on reading: data (with its source), or the fallback after a
+   cap (fallback: true). Shares after any cap. */
+static void put_uk_sourcing(Buf *b, const mr_scenario *sc, const mr_mineral *m)
+{
+    char x[32];
+    if (m->uk_basis == MR_UK_OPEN_MARKET)
+        return;
+    put(b, "    uk_sourcing:\n      shares: {");
+    for (int k = 0; k < m->uk.n; k++)
+        put(b, "%s%s: %s", k ? ", " : "", sc->countries[m->uk.suppliers[k].country].id,
+            num(x, sizeof x, m->uk.suppliers[k].share));
+    put(b, "}  # of UK purchases%s\n", m->uk_capped ? ", after the cap" : "");
+    if (m->uk_source) {
+        put(b, "      source: ");
+        put_str(b, m->uk_source);
+        put(b, "\n");
+    }
+    put(b, "      fallback: %s\n", m->uk_basis == MR_UK_DATA ? "false" : "true");
+}
+
 /* The value of a key that takes a number or a time path, as given. */
 static void put_value(Buf *b, double value, const mr_path *path)
 {
@@ -380,6 +409,7 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
             num(y, sizeof y, pr->jump_mu));
         put(b, "sigma: %s}\n", num(x, sizeof x, pr->jump_sigma));
         put_market(b, sc, m);
+        put_uk_sourcing(b, sc, m);
     }
 }
 

@@ -83,28 +83,6 @@ static mr_status oom(const mr_scenario *sc, mr_error *err)
     return MR_FAILED;
 }
 
-/* The product stage of a mineral whose market states home uses
-   (docs/MODEL.md §3s): shares of the open market, the world less what
-   countries consume of their own output. Country c with world share s_c
-   and home use d_c exports e_c = s_c - min(d_c, s_c); the open market's
-   demand is D = 1 - sum_c min(d_c, s_c); its shares are e_c / D, and the
-   spare capacity s_c spare_c / D all serves the open market (a country
-   that exports nothing adds none). */
-static void open_market_shares(const mr_mineral *mi, const mr_stage *st, double *share,
-                               double *spare)
-{
-    double open = mr_market_open_demand(mi);
-    for (int i = 0; i < st->n; i++) {
-        double s = st->suppliers[i].share, d = 0.0;
-        for (int k = 0; k < mi->market.ndomestic; k++)
-            if (mi->market.domestic_country[k] == st->suppliers[i].country)
-                d = mi->market.domestic_use[k];
-        double e = s - (d < s ? d : s);
-        share[i] = e / open;
-        spare[i] = e > 0.0 ? st->suppliers[i].spare * s / e : 0.0;
-    }
-}
-
 /* Supply slots, one per (mineral, stage, supplier), and each mineral's
    recycling, domestic share, spare ramp and strategic stockpile (MODEL §4). */
 static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
@@ -116,6 +94,7 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
             md->nslots += sc->minerals[m].stage[s].n;
     md->slot_share = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->slot_uk = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_product = zalloc((size_t)md->nslots, sizeof(int), &fail);
@@ -154,11 +133,14 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
                 md->slot_stage[slot] = m * 2 + s;
                 md->slot_country[slot] = st->suppliers[i].country;
                 md->slot_product[slot] = s == mr_product_stage(mi);
+                for (int k = 0; k < mi->uk.n && md->slot_product[slot]; k++)
+                    if (mi->uk.suppliers[k].country == st->suppliers[i].country)
+                        md->slot_uk[slot] = mi->uk.suppliers[k].share;
             }
             if (st->n > 0 && mi->market.ndomestic > 0 &&
                 md->slot_product[md->stage_first[m * 2 + s]])
-                open_market_shares(mi, st, md->slot_share + md->stage_first[m * 2 + s],
-                                   md->slot_spare + md->stage_first[m * 2 + s]);
+                mr_market_open_shares(mi, md->slot_share + md->stage_first[m * 2 + s],
+                                      md->slot_spare + md->stage_first[m * 2 + s]);
         }
     }
     return MR_OK;
@@ -699,6 +681,7 @@ void mr_model_free(mr_model *md)
     for (int i = 0; i < md->nproc; i++)
         free(md->proc_name[i]);
     void *ptrs[] = {md->slot_share,
+                    md->slot_uk,
                     md->slot_spare,
                     md->slot_stage,
                     md->stage_first,

@@ -24,6 +24,8 @@ typedef struct {
     /* supply slots: one per (mineral, stage, supplier), stage by stage */
     int nslots;
     double *slot_share; /* [nslots] */
+    double *slot_uk;    /* [nslots] the UK's share of purchases from the slot's country: its
+                           uk_sourcing share on the product stage, else 0 (docs/MODEL.md §3u) */
     double *slot_spare; /* [nslots] */
     int *slot_stage;    /* [nslots] stage index m*2 + s */
     int *slot_country;  /* [nslots] index into scenario countries */

@@ -298,7 +298,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             int m = md->slot_stage[slot] / 2;
             size_t at = (size_t)m * (size_t)T + (size_t)first;
             w->m_touched[m] = 1;
-            double deny_keep = 1.0 - lic * sev * md->slot_share[slot];
+            double deny_keep = 1.0 - lic * sev * md->slot_uk[slot];
             for (int t = 0; t < len; t++) {
                 w->exp_on[at + (size_t)t] |= md->proc_exports[p];
                 w->deny[at + (size_t)t] *= deny_keep;

@@ -183,6 +183,7 @@ extern const char *const sc_bools[];
 extern const char *const sc_stages[];  /* MR_STAGE_* */
 extern const char *const sc_combine[]; /* mr_combine */
 extern const char *const sc_scopes[];  /* mr_event_scope */
+extern const char *const sc_cap_on[]; /* diversification_cap.on: uk_sourcing, world */
 
 /* The children of schema mapping `parent` ("" the top level), in schema
    order: their last path components into keys (NULL-terminated) and their
@@ -313,6 +314,12 @@ int sc_walk_output(P *p, const yaml_node_t *v, const char *kp);
 /* walk_supply.c */
 int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp);
 int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
+/* walk_uk.c (docs/MODEL.md §3u): a mineral's uk_sourcing; the open-market
+   fallback of every mineral without one (again after a cap on the world);
+   after the policies, the fallback and every UK source a supplier */
+int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn);
+int sc_uk_fallback(P *p);
+int sc_uk_sourcing_finish(P *p);
 /* walk_policies.c, walk_sectors.c, walk_events.c */
 int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp);
 int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp);

@@ -88,6 +88,8 @@ static int walk(P *p, const yaml_node_t *root)
     sc->policies.domestic_share = sc->policies.recycled_share = -1;
     if (sc_mget(p, &m, "policies", false, &x, kp) || (x && sc_walk_policies(p, x, kp)))
         return -1;
+    if (sc_uk_sourcing_finish(p)) /* the open-market fallback; every UK source a supplier */
+        return -1;
     if (sc_mget(p, &m, "sectors", true, &x, kp) || sc_walk_sectors(p, x, kp))
         return -1;
     if (sc_mget(p, &m, "events", false, &x, kp) || (x && sc_walk_events(p, x, kp)))
@@ -296,6 +298,8 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->market.domestic_use);
         free(m->recycled_path);
         free(m->domestic_path);
+        free(m->uk.suppliers);
+        free(m->uk_source);
     }
     free(sc->minerals);
     for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
@@ -319,6 +323,8 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->interdependency);
     free(sc->price_correlation);
     free(sc->policies.stockpile_minerals);
+    free(sc->policies.offtake_country);
+    free(sc->policies.offtake_weight);
     for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
         free(sc->sweep[i].path);
         for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)

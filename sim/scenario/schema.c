@@ -19,6 +19,7 @@ const char *const sc_bools[] = {"false", "true", NULL};
 const char *const sc_stages[] = {"mining", "refining", NULL};           /* MR_STAGE_* */
 const char *const sc_combine[] = {"limiting", "independent", NULL};     /* mr_combine */
 const char *const sc_scopes[] = {"production", "exports", "ore", NULL}; /* mr_event_scope */
+const char *const sc_cap_on[] = {"uk_sourcing", "world", NULL};         /* policies.cap_on_world */
 
 /* Every key a scenario may hold (docs/SCENARIOS.md is this table, printed by
    `minrisk validate --schema`). A mapping's allowed keys are its children
@@ -226,14 +227,33 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "share of world demand consumed in each country"},
     {"minerals.<id>.market.domestic_use.<country>", NUM(R_01), .unit = "fraction of world demand",
      NONE, .meaning = "consumed in that country"},
+    {"minerals.<id>.uk_sourcing", "mapping", NULL, "", .def = "the open market's shares, flagged",
+     .meaning = "where the UK's purchases come from (MODEL 3u)"},
+    {"minerals.<id>.uk_sourcing.shares", "mapping of country ids", NULL, "", REQ,
+     .range = "defined countries, sum 1", .meaning = "each country's share of UK purchases"},
+    {"minerals.<id>.uk_sourcing.shares.<country>", NUM(R_01), .unit = "fraction of UK purchases",
+     NONE, .meaning = "bought from that country (by origin)"},
+    {"minerals.<id>.uk_sourcing.source", "string", NULL, "", .def = "required unless fallback",
+     .meaning = "where the shares come from: publication, year, trade codes"},
+    {"minerals.<id>.uk_sourcing.fallback", NULL, sc_bools, "", DEF("false"),
+     .meaning = "true: the open market's shares after a cap, as `minrisk validate` writes them"},
     /* policies */
-    {"policies.diversification_cap", "number or mapping", NULL, "fraction of a stage", NONE,
+    {"policies.diversification_cap", "number or mapping", NULL, "fraction", NONE,
      .num = &R_01_OPENLO,
-     .meaning = "no country above this share of any stage; the excess pro rata to the others"},
-    {"policies.diversification_cap.cap", NUM(R_01_OPENLO), .unit = "fraction of a stage", REQ,
-     .meaning = "the cap, when the excess goes to a new source"},
+     .meaning = "no country above this share of any mineral's UK sourcing (or, on: world, of "
+                "any stage); the excess pro rata to the others"},
+    {"policies.diversification_cap.cap", NUM(R_01_OPENLO), .unit = "fraction", REQ,
+     .meaning = "the cap, when the mapping is given"},
+    {"policies.diversification_cap.on", NULL, sc_cap_on, "", DEF("uk_sourcing"),
+     .meaning = "uk_sourcing: where the UK buys (MODEL 3u); world: every supply stage (a "
+                "what-if of world diversification)"},
+    {"policies.diversification_cap.offtake", "mapping of country ids", NULL, "", NONE,
+     .range = "defined countries, weights sum 1",
+     .meaning = "on: uk_sourcing: the countries that take the excess as ring-fenced offtake"},
+    {"policies.diversification_cap.offtake.<country>", NUM(R_01_OPENLO),
+     .unit = "fraction of the excess", NONE, .meaning = "its part of every mineral's excess"},
     {"policies.diversification_cap.new_source", "mapping", NULL, "", NONE,
-     .meaning = "the country that takes every capped stage's excess"},
+     .meaning = "on: world: the country that takes every capped stage's excess"},
     {"policies.diversification_cap.new_source.country", "country id", NULL, "", REQ,
      .range = "defined", .meaning = "the new source"},
     {"policies.diversification_cap.new_source.spare", NUM(R_SPARE),
@@ -381,6 +401,8 @@ static const SchemaKey SCHEMA[] = {
 static const char *const SCHEMA_OPEN[] = {"countries",
                                           "minerals",
                                           "minerals.<id>.market.domestic_use",
+                                          "minerals.<id>.uk_sourcing.shares",
+                                          "policies.diversification_cap.offtake",
                                           "sectors",
                                           "events",
                                           "events.<id>.minerals",

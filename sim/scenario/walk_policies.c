@@ -28,7 +28,90 @@ static int cap_stage(P *p, mr_stage *st, double cap, const mr_policies *pol)
     return rc;
 }
 
-/* policies.diversification_cap (MODEL §10): a number, or {cap, new_source}. */
+/* policies.diversification_cap.offtake: country -> weight (> 0), in file
+   order, the weights summing to 1. */
+static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies *pol)
+{
+    if (sc_idmap_check(p, v, kp, "country", &p->hcid))
+        return -1;
+    int n = sc_npairs(v);
+    if (!(pol->offtake_country = sc_zalloc(p, (size_t)n, sizeof *pol->offtake_country)) ||
+        !(pol->offtake_weight = sc_zalloc(p, (size_t)n, sizeof *pol->offtake_weight)))
+        return -1;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        const yaml_node_t *x = sc_pair_val(p, v, i);
+        char ckp[KP_MAX];
+        if (sc_is_null(x))
+            continue;
+        sc_kp_key(ckp, kp, id);
+        int k = pol->noftake;
+        if (sc_num_node(p, x, ckp, &R_01_OPENLO, &pol->offtake_weight[k]))
+            return -1;
+        pol->offtake_country[k] = sc_idhash_find(&p->hcid, id);
+        sum += pol->offtake_weight[k];
+        pol->noftake++;
+    }
+    if (pol->noftake == 0)
+        return sc_fail(p, v, kp, "name at least one offtake country");
+    if (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL)
+        return sc_fail(p, v, kp, "the weights sum to %.15g, must sum to 1 (of the excess)", sum);
+    return 0;
+}
+
+/* The cap on every mineral's UK sourcing (docs/MODEL.md §3u), after the
+   open-market fallback: to the offtake countries when given, else pro rata
+   among the other sources (aggregates never cut). A fallback that the cap
+   changes is fixed (not recomputed from the world's shares). */
+static int cap_uk(P *p, const yaml_node_t *at, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    const mr_policies *pol = &sc->policies;
+    if (sc_uk_fallback(p))
+        return -1;
+    for (int i = 0; i < sc->nminerals; i++) {
+        mr_mineral *mn = &sc->minerals[i];
+        mr_stage *uk = &mn->uk;
+        bool *exempt = calloc((size_t)uk->n, sizeof *exempt);
+        double *before = calloc((size_t)uk->n, sizeof *before);
+        if (!exempt || !before) {
+            free(exempt);
+            free(before);
+            return sc_oom(p);
+        }
+        const int n0 = uk->n;
+        for (int k = 0; k < n0; k++) {
+            exempt[k] = sc->countries[uk->suppliers[k].country].aggregate;
+            before[k] = uk->suppliers[k].share;
+        }
+        int rc = pol->noftake > 0
+                     ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake,
+                                                pol->offtake_country, pol->offtake_weight, exempt)
+                     : mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt);
+        bool changed = uk->n != n0;
+        for (int k = 0; k < n0 && !changed; k++)
+            changed = uk->suppliers[k].share != before[k];
+        free(exempt);
+        free(before);
+        if (rc < 0 && pol->noftake > 0)
+            return sc_oom(p);
+        if (rc < 0)
+            return sc_fail(p, at, kp,
+                           "minerals.%s: the UK buys from %d countr%s; a cap of %g needs "
+                           "offtake countries to take the excess",
+                           mn->id, uk->n, uk->n == 1 ? "y" : "ies", sc->policy_cap);
+        if (changed) {
+            mn->uk_capped = true;
+            if (mn->uk_basis == MR_UK_OPEN_MARKET)
+                mn->uk_basis = MR_UK_OPEN_MARKET_FIXED;
+        }
+    }
+    return 0;
+}
+
+/* policies.diversification_cap (MODEL §10, docs/MODEL.md §3u): a number,
+   or {cap, on, offtake} (UK sourcing), or {cap, on: world, new_source}. */
 static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -39,12 +122,27 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
             return -1;
     } else {
         Map m, nm;
-        const yaml_node_t *x;
-        char ckp[KP_MAX], nkp[KP_MAX];
+        const yaml_node_t *x, *ox;
+        char ckp[KP_MAX], nkp[KP_MAX], okp[KP_MAX];
+        int on = 0;
         if (sc_map_open(p, v, kp, "policies.diversification_cap", &m) ||
             sc_get_num(p, &m, "cap", true, &R_01_OPENLO, &sc->policy_cap) ||
-            sc_mget(p, &m, "cap", true, &at, ckp) || sc_mget(p, &m, "new_source", false, &x, nkp))
+            sc_mget(p, &m, "cap", true, &at, ckp) ||
+            sc_get_enum(p, &m, "on", false, sc_cap_on, &on) ||
+            sc_mget(p, &m, "new_source", false, &x, nkp) ||
+            sc_mget(p, &m, "offtake", false, &ox, okp))
             return -1;
+        pol->cap_on_world = on == 1;
+        if (ox && walk_offtake(p, ox, okp, pol))
+            return -1;
+        if (x && !pol->cap_on_world)
+            return sc_fail(p, x, nkp,
+                           "a new source of world supply needs on: world; the cap on UK "
+                           "sourcing moves the excess to offtake countries (offtake:)");
+        if (ox && pol->cap_on_world)
+            return sc_fail(p, ox, okp,
+                           "offtake moves UK sourcing, not world supply: drop on: world, or "
+                           "name a new_source");
         if (x) {
             if (sc_map_open(p, x, nkp, "policies.diversification_cap.new_source", &nm) ||
                 sc_mget(p, &nm, "country", true, &x, ckp) ||
@@ -55,6 +153,8 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
                 return -1;
         }
     }
+    if (!pol->cap_on_world)
+        return cap_uk(p, at, kp);
     for (int i = 0; i < sc->nminerals; i++)
         for (int s = 0; s < MR_NSTAGES; s++) {
             mr_stage *st = &sc->minerals[i].stage[s];

@@ -373,6 +373,9 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
         if (sc_mget(p, &m, "market", false, &x, ckp) ||
             (x && walk_market(p, x, ckp, mn, &mn->market)))
             return -1;
+        if (sc_mget(p, &m, "uk_sourcing", false, &x, ckp) ||
+            (x && sc_walk_uk_sourcing(p, x, ckp, mn)))
+            return -1;
     }
     return 0;
 }

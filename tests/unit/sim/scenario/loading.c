@@ -1027,6 +1027,7 @@ static void test_policies(void **state)
              "policies:\n"
              "  diversification_cap:\n"
              "    cap: 0.60\n"
+             "    on: world\n"
              "    new_source: {country: UK, spare: 0.1,\n"
              "                 outage: {rate_per_year: 0.05, severity: 0.5, duration_months: 2}}\n"
              "  domestic_share: 0.10\n"
@@ -1062,7 +1063,7 @@ static void test_policies(void **state)
              "minerals:\n"
              "  gallium:\n"
              "    refining: [{country: CN, share: 0.5}, {country: AU, share: 0.5}]\n"
-             "policies: {diversification_cap: 0.6}\n",
+             "policies: {diversification_cap: {cap: 0.6, on: world}}\n",
              &sc);
     mi = &sc.minerals[0].stage[MR_STAGE_MINING];
     assert_int_equal(mi->n, 3);

@@ -106,6 +106,7 @@ static const char *FULL =
     "      substitution_months: 12\n"
     "      world_demand_t: 1000\n"
     "      domestic_use: {AA: 0.2, CC: 0.1}\n"
+    "    uk_sourcing: {shares: {AA: 0.5, CC: 0.5}, source: UK imports (test)}\n"
     "  m2:\n"
     "    demand_t: 10\n"
     "    mining: [{country: BB, share: 1}]\n"
@@ -113,6 +114,7 @@ static const char *FULL =
     "policies:\n"
     "  diversification_cap:\n"
     "    cap: 0.9\n"
+    "    on: world\n"
     "    new_source: {country: NS, spare: 0.1,\n"
     "                 outage: {rate_per_year: 0.1, severity: 0.2, duration_months: 2}}\n"
     "  domestic_share: 0.1\n"
@@ -208,9 +210,10 @@ static const char *MINIMAL = "name: defaults\n"
                              "events:\n"
                              "  e1: {country: AA, minerals: [m1], rate_per_year: 0, severity: 0,\n"
                              "       duration_months: 1}\n";
-static const char *POLICIES = "policies:\n"
-                              "  diversification_cap: {cap: 1, new_source: {country: BB}}\n"
-                              "  rationing: {rule: priority}\n";
+static const char *POLICIES =
+    "policies:\n"
+    "  diversification_cap: {cap: 1, on: world, new_source: {country: BB}}\n"
+    "  rationing: {rule: priority}\n";
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -305,6 +308,9 @@ static bool concrete(const char *path, char *out, size_t n)
         {"interdependency.<sector>.<sector>", "interdependency.s1.s2"},
         {"price_correlation.<mineral>.<mineral>", "price_correlation.m1.m2"},
         {"minerals.<id>.market.domestic_use.<country>", "minerals.m1.market.domestic_use.AA"},
+        {"minerals.<id>.uk_sourcing.shares.<country>", "minerals.m1.uk_sourcing.shares.AA"},
+        {"policies.diversification_cap.offtake.<country>",
+         "policies.diversification_cap.offtake.BB"},
         {"events.<id>.minerals.<mineral>", "events.e4.minerals.m1"},
         {"countries.<id>", "countries.AA"},
         {"minerals.<id>", "minerals.m1"},
@@ -479,7 +485,7 @@ static void test_words_are_the_loaders(void **state)
             fail_msg("%s: the loader says\n  %s\nthe schema says %s", path, msg, words);
         tested++;
     }
-    assert_int_equal(tested, 7);
+    assert_int_equal(tested, 9);
 }
 
 /* ---- required keys ------------------------------------------------------ */
@@ -603,7 +609,24 @@ static void test_defaults_are_what_the_loader_fills_in(void **state)
         const char *got;
         char num[32];
         static const char *const scopes[] = {"production", "exports", "ore"};
-        if (!strcmp(path, "countries.AA.aggregate")) {
+        if (!strcmp(path, "minerals.m1.uk_sourcing.fallback")) {
+            /* the open market's shares, recomputed on reading, are left out */
+            assert_null(find_leaf(&plain, path));
+            got = a.minerals[0].uk_basis == MR_UK_OPEN_MARKET_FIXED ? "true" : "false";
+        } else if (!strcmp(path, "policies.diversification_cap.on")) {
+            /* POLICIES names a new source (on: world); a cap alone is on UK sourcing */
+            got = b.policies.cap_on_world ? "world" : "uk_sourcing";
+            assert_string_equal(got, "world");
+            mr_scenario c;
+            leaves capped = {0};
+            char *with_cap = cat(MINIMAL, "policies: {diversification_cap: 1}\n", "");
+            resolved_leaves(with_cap, &capped, &c);
+            got = find_leaf(&capped, path) ? "uk_sourcing" : NULL;
+            assert_string_equal(find_leaf(&capped, path), "uk_sourcing");
+            free(with_cap);
+            free(capped.v);
+            mr_scenario_free(&c);
+        } else if (!strcmp(path, "countries.AA.aggregate")) {
             /* the resolved form leaves out aggregate: false */
             assert_null(find_leaf(&plain, path));
             got = a.countries[0].aggregate ? "true" : "false";

@@ -94,12 +94,19 @@ static void test_variant_values(void **state)
     assert_int_equal(v.nsweep, 0);
     assert_true(v.minerals[0].stockpile.target_months == 12.0);
     assert_true(v.policy_cap == 0.75);
-    /* refining[1] is BB; with the cap of 0.75 AA (0.8) gives 0.05 to BB pro rata */
+    /* refining[1] is BB; the cap acts on UK sourcing (docs/MODEL.md §3u),
+       the open market's shares 0.8/0.2 with no UK data: AA (0.8) gives 0.05
+       to BB pro rata; world supply is untouched */
     const mr_stage *st = &v.minerals[0].stage[MR_STAGE_REFINING];
     assert_int_equal(st->n, 2);
     assert_true(st->suppliers[1].spare == 0.3);
-    assert_true(fabs(st->suppliers[0].share - 0.75) < 1e-12);
-    assert_true(fabs(st->suppliers[1].share - 0.25) < 1e-12);
+    assert_true(st->suppliers[0].share == 0.8 && st->suppliers[1].share == 0.2);
+    const mr_stage *uk = &v.minerals[0].uk;
+    assert_int_equal(uk->n, 2);
+    assert_true(fabs(uk->suppliers[0].share - 0.75) < 1e-12);
+    assert_true(fabs(uk->suppliers[1].share - 0.25) < 1e-12);
+    assert_true(v.minerals[0].uk_capped);
+    assert_int_equal(v.minerals[0].uk_basis, MR_UK_OPEN_MARKET_FIXED);
     /* a key absent from the base is added: the domestic floor */
     assert_true(v.minerals[0].domestic_share == 0.25);
     mr_scenario_free(&v);

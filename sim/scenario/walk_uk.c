@@ -1,0 +1,124 @@
+/* walk_uk.c - UK sourcing (docs/MODEL.md §3u): where the UK's purchases of
+ * each mineral come from, from import data (minerals.<id>.uk_sourcing) or,
+ * where none is given, the open market's shares of the product stage
+ * (§3s), flagged as a fallback. Every country the UK buys from supplies the
+ * product stage, with a world share of 0 if it supplies none of the world,
+ * so that its outages and events reach the UK's purchases from it.
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+
+#include "sim/scenario/internal.h"
+
+#include "models/market.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* minerals.<id>.uk_sourcing: {shares: {country: share}, source, fallback}.
+   The shares (of the UK's purchases, null entries not given) sum to 1;
+   source is required from data, and fallback: true marks the open
+   market's shares written out after a cap (the resolved scenario). */
+int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn)
+{
+    Map m;
+    const yaml_node_t *sh, *x;
+    char skp[KP_MAX], ckp[KP_MAX];
+    int fallback = 0;
+    if (sc_map_open(p, v, kp, "minerals.<id>.uk_sourcing", &m) ||
+        sc_get_enum(p, &m, "fallback", false, sc_bools, &fallback) ||
+        sc_get_str(p, &m, "source", !fallback, &mn->uk_source) ||
+        sc_mget(p, &m, "shares", true, &sh, skp) || sc_idmap_check(p, sh, skp, "country", &p->hcid))
+        return -1;
+    int n = sc_npairs(sh);
+    if (!(mn->uk.suppliers = sc_zalloc(p, (size_t)n, sizeof *mn->uk.suppliers)))
+        return -1;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const char *id = sc_sval(sc_pair_key(p, sh, i));
+        x = sc_pair_val(p, sh, i);
+        if (sc_is_null(x))
+            continue;
+        sc_kp_key(ckp, skp, id);
+        mr_supplier *su = &mn->uk.suppliers[mn->uk.n];
+        if (sc_num_node(p, x, ckp, &R_01, &su->share))
+            return -1;
+        su->country = sc_idhash_find(&p->hcid, id);
+        sum += su->share;
+        mn->uk.n++;
+    }
+    if (mn->uk.n == 0)
+        return sc_fail(p, sh, skp, "give at least one country's share");
+    if (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL)
+        return sc_fail(p, sh, skp, "the shares sum to %.15g, must sum to 1 (of the UK's purchases)",
+                       sum);
+    mn->uk_basis = fallback ? MR_UK_OPEN_MARKET_FIXED : MR_UK_DATA;
+    if (fallback) {
+        free(mn->uk_source);
+        mn->uk_source = NULL;
+    }
+    return 0;
+}
+
+/* The open market's shares of the product stage as the UK's sourcing, for
+   every mineral without UK data (recomputed after a cap on the world). */
+int sc_uk_fallback(P *p)
+{
+    mr_scenario *sc = p->sc;
+    for (int i = 0; i < sc->nminerals; i++) {
+        mr_mineral *mn = &sc->minerals[i];
+        if (mn->uk_basis != MR_UK_OPEN_MARKET)
+            continue;
+        const mr_stage *st = &mn->stage[mr_product_stage(mn)];
+        free(mn->uk.suppliers);
+        mn->uk.n = 0;
+        if (!(mn->uk.suppliers = sc_zalloc(p, (size_t)st->n, sizeof *mn->uk.suppliers)))
+            return -1;
+        double *share = sc_zalloc(p, (size_t)st->n, sizeof *share);
+        double *spare = sc_zalloc(p, (size_t)st->n, sizeof *spare);
+        if (!share || !spare) {
+            free(share);
+            free(spare);
+            return -1;
+        }
+        if (mn->market.ndomestic > 0)
+            mr_market_open_shares(mn, share, spare);
+        else /* s' = s (exactly what the model takes) */
+            for (int k = 0; k < st->n; k++)
+                share[k] = st->suppliers[k].share;
+        for (int k = 0; k < st->n; k++)
+            if (share[k] > 0.0)
+                mn->uk.suppliers[mn->uk.n++] =
+                    (mr_supplier){.country = st->suppliers[k].country, .share = share[k]};
+        free(share);
+        free(spare);
+    }
+    return 0;
+}
+
+/* After the policies: the fallback where no data is given, and every
+   country of the UK's sourcing a supplier of the product stage (with a
+   world share of 0 when it is not one), so that events and outages on it
+   reach what the UK buys from it. */
+int sc_uk_sourcing_finish(P *p)
+{
+    mr_scenario *sc = p->sc;
+    if (sc_uk_fallback(p))
+        return -1;
+    for (int i = 0; i < sc->nminerals; i++) {
+        mr_mineral *mn = &sc->minerals[i];
+        mr_stage *st = &mn->stage[mr_product_stage(mn)];
+        for (int k = 0; k < mn->uk.n; k++) {
+            int c = mn->uk.suppliers[k].country, found = 0;
+            for (int j = 0; j < st->n; j++)
+                found |= st->suppliers[j].country == c;
+            if (found)
+                continue;
+            mr_supplier *ns = realloc(st->suppliers, (size_t)(st->n + 1) * sizeof *ns);
+            if (!ns)
+                return sc_oom(p);
+            st->suppliers = ns;
+            ns[st->n++] = (mr_supplier){.country = c}; /* share 0, no spare, no outage */
+        }
+    }
+    return 0;
+}
