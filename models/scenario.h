@@ -113,9 +113,9 @@ typedef struct {
 
 /* Where the UK's purchases of a mineral come from (docs/MODEL.md §3u). */
 typedef enum {
-    MR_UK_OPEN_MARKET, /* no UK data: the open market's shares of the product stage
-                          (§3s), recomputed whenever the world's shares change */
-    MR_UK_DATA,        /* uk_sourcing given, from import data (its source stated) */
+    MR_UK_OPEN_MARKET,      /* no UK data: the open market's shares of the product stage
+                               (§3s), recomputed whenever the world's shares change */
+    MR_UK_DATA,             /* uk_sourcing given, from import data (its source stated) */
     MR_UK_OPEN_MARKET_FIXED /* the open-market fallback written out after a cap
                                (uk_sourcing with fallback: true): not recomputed */
 } mr_uk_basis;
@@ -133,13 +133,13 @@ typedef struct {
     mr_path *domestic_path;   /* d_m likewise, or NULL */
     double spare_ramp_months; /* months for spare capacity to reach full output; 0 = at once */
     mr_stage stage[MR_NSTAGES];
-    mr_stage uk;         /* UK sourcing (docs/MODEL.md §3u): countries and their shares of
-                            the UK's purchases (sum 1), after any cap; every country in it
-                            supplies the product stage (with a world share of 0 if need be) */
+    mr_stage uk; /* UK sourcing (docs/MODEL.md §3u): countries and their shares of
+                    the UK's purchases (sum 1), after any cap; every country in it
+                    supplies the product stage (with a world share of 0 if need be) */
     mr_uk_basis uk_basis;
-    char *uk_source;     /* uk_sourcing.source: where the shares come from; NULL when the
-                            basis is the open market */
-    bool uk_capped;      /* a diversification cap on UK sourcing changed uk */
+    char *uk_source; /* uk_sourcing.source: where the shares come from; NULL when the
+                        basis is the open market */
+    bool uk_capped;  /* a diversification cap on UK sourcing changed uk */
     mr_stockpile stockpile;
     mr_price price;
     mr_market market;

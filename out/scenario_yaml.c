@@ -327,13 +327,15 @@ static void put_uk_sourcing(Buf *b, const mr_scenario *sc, const mr_mineral *m)
     for (int k = 0; k < m->uk.n; k++)
         put(b, "%s%s: %s", k ? ", " : "", sc->countries[m->uk.suppliers[k].country].id,
             num(x, sizeof x, m->uk.suppliers[k].share));
-    put(b, "}  # of UK purchases%s\n", m->uk_capped ? ", after the cap" : "");
+    put(b, "}  # of UK purchases, after any cap\n");
     if (m->uk_source) {
         put(b, "      source: ");
         put_str(b, m->uk_source);
         put(b, "\n");
     }
-    put(b, "      fallback: %s\n", m->uk_basis == MR_UK_DATA ? "false" : "true");
+    put(b, "      fallback: %s\n",
+        m->uk_basis == MR_UK_DATA ? "false"
+                                  : "true  # the open market's shares (no UK import data)");
 }
 
 /* The value of a key that takes a number or a time path, as given. */

@@ -68,8 +68,8 @@ static mr_status continue_on(const mr_scenario *sc, const mr_model *md, const mr
 static double workspace_bytes(const mr_model *md)
 {
     const double M = md->M, S = md->S, T = md->T, ns = md->nslots;
-    double doubles =
-        ns * T + M * T * 4.0 + S * T + 32.0 * (M + S + md->nneeds);  /* jump, rush, deny, ytraj */
+    double doubles = ns * T * 2.0 + M * T * 4.0 + S * T +
+                     32.0 * (M + S + md->nneeds); /* lic, jump, rush, deny, ytraj */
     double counts = T * S * MR_BAND_Q_BINS + T * M * MR_BAND_Y_BINS; /* uint32 */
     return doubles * 8.0 + counts * 4.0 + M * 2.0 * T;
 }

@@ -90,6 +90,9 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->actions,
                     w->seg_eps,
                     w->deny,
+                    w->lic,
+                    w->lic_slots,
+                    w->lic_on,
                     w->exp_on,
                     w->xr,
                     w->spare_now,
@@ -190,6 +193,9 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->actions, M);
     Z(w->seg_eps, (size_t)md->nseg);
     Z(w->deny, M * T);
+    Z(w->lic, ns * T);
+    Z(w->lic_slots, ns);
+    Z(w->lic_on, ns);
     Z(w->exp_on, M * T);
     Z(w->xr, ns * T);
     Z(w->spare_now, (size_t)md->max_stage_n);
@@ -210,7 +216,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
         return -1;
     }
     for (size_t i = 0; i < ns * T; i++)
-        w->surv[i] = w->survx[i] = 1.0;
+        w->surv[i] = w->survx[i] = w->lic[i] = 1.0;
     for (size_t i = 0; i < M * T; i++)
         w->deny[i] = 1.0;
     return 0;
@@ -298,10 +304,19 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             int m = md->slot_stage[slot] / 2;
             size_t at = (size_t)m * (size_t)T + (size_t)first;
             w->m_touched[m] = 1;
-            double deny_keep = 1.0 - lic * sev * md->slot_uk[slot];
-            for (int t = 0; t < len; t++) {
+            for (int t = 0; t < len; t++)
                 w->exp_on[at + (size_t)t] |= md->proc_exports[p];
-                w->deny[at + (size_t)t] *= deny_keep;
+            if (lic > 0.0 && md->slot_uk[slot] > 0.0) {
+                /* licences denied on the UK's purchases from this country
+                   (docs/MODEL.md §3u); deny is made from them once the
+                   trial's occurrences are all in (licensing_to_deny) */
+                double *lrow = w->lic + (size_t)slot * (size_t)T + (size_t)first;
+                for (int t = 0; t < len; t++)
+                    lrow[t] *= 1.0 - lic * sev;
+                if (!w->lic_on[slot]) {
+                    w->lic_on[slot] = 1;
+                    w->lic_slots[w->nlic++] = slot;
+                }
             }
             /* bought ahead after the announcement: rush months of the
                country's exports, s' of the open market's demand a month,
@@ -309,6 +324,23 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             if (rush > 0.0 && len > 0 && md->market[m])
                 w->rush[at] += rush * md->slot_share[slot];
         }
+    }
+}
+
+/* The share of the UK's purchases of each mineral not denied a licence
+   (docs/MODEL.md §3u): deny = 1 - sum_c u_c (1 - prod_e (1 - lambda_e x_e))
+   over the countries c the UK buys from, in the order they were first hit. */
+static void licensing_to_deny(const mr_model *md, mr_workspace *w)
+{
+    const size_t T = (size_t)md->T;
+    for (int k = 0; k < w->nlic; k++) {
+        int slot = w->lic_slots[k];
+        double u = md->slot_uk[slot];
+        double *d = w->deny + (size_t)(md->slot_stage[slot] / 2) * T;
+        const double *l = w->lic + (size_t)slot * T;
+        for (size_t t = 0; t < T; t++)
+            if (l[t] != 1.0)
+                d[t] -= u * (1.0 - l[t]);
     }
 }
 
@@ -385,6 +417,7 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
             w->incl_on = 0;
         }
     }
+    licensing_to_deny(md, w);
 }
 
 /* Price jumps of trial i, by step of arrival (MODEL §5). */
@@ -430,6 +463,14 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
         }
     }
     w->ntouched = 0;
+    for (int k = 0; k < w->nlic; k++) {
+        int slot = w->lic_slots[k];
+        double *l = w->lic + (size_t)slot * (size_t)T;
+        for (int t = 0; t < T; t++)
+            l[t] = 1.0;
+        w->lic_on[slot] = 0;
+    }
+    w->nlic = 0;
     for (int m = 0; m < md->M; m++)
         if (w->m_touched[m]) {
             size_t at = (size_t)m * (size_t)T;

@@ -54,7 +54,12 @@ typedef struct {
     double *pstar_peak, *home_peak, *fall_peak;             /* [M] */
     double *psum, *short_mo, *scarce_mo, *actions;          /* [M] */
     double *seg_eps;                                        /* [nseg] */
-    double *deny;             /* [M*T] prod (1 - licences denied x dependence); 1 untouched */
+    double *deny;             /* [M*T] 1 - sum_c u_c (1 - prod (1 - lambda x)): the share of
+                                 the UK's purchases not denied a licence; 1 untouched */
+    double *lic;              /* [nslots*T] prod (1 - lambda x) of the licensing occurrences on
+                                 the slot's country (product slots); 1 untouched */
+    int *lic_slots, nlic;     /* the slots lic holds this trial, in the order first hit */
+    unsigned char *lic_on;    /* [nslots] the slot is in lic_slots */
     unsigned char *exp_on;    /* [M*T] an exports-scope occurrence is active */
     unsigned char *xr;        /* [nslots*T] the slot's exports are restricted: its spare
                                  capacity does not replace what it withholds (§3s) */

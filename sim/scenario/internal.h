@@ -183,7 +183,7 @@ extern const char *const sc_bools[];
 extern const char *const sc_stages[];  /* MR_STAGE_* */
 extern const char *const sc_combine[]; /* mr_combine */
 extern const char *const sc_scopes[];  /* mr_event_scope */
-extern const char *const sc_cap_on[]; /* diversification_cap.on: uk_sourcing, world */
+extern const char *const sc_cap_on[];  /* diversification_cap.on: uk_sourcing, world */
 
 /* The children of schema mapping `parent` ("" the top level), in schema
    order: their last path components into keys (NULL-terminated) and their

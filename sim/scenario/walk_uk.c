@@ -26,8 +26,9 @@ int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *
     int fallback = 0;
     if (sc_map_open(p, v, kp, "minerals.<id>.uk_sourcing", &m) ||
         sc_get_enum(p, &m, "fallback", false, sc_bools, &fallback) ||
-        sc_get_str(p, &m, "source", !fallback, &mn->uk_source) ||
-        sc_mget(p, &m, "shares", true, &sh, skp) || sc_idmap_check(p, sh, skp, "country", &p->hcid))
+        sc_mget(p, &m, "source", !fallback, &x, ckp) ||
+        (x && sc_str_node(p, x, ckp, &mn->uk_source)) || sc_mget(p, &m, "shares", true, &sh, skp) ||
+        sc_idmap_check(p, sh, skp, "country", &p->hcid))
         return -1;
     int n = sc_npairs(sh);
     if (!(mn->uk.suppliers = sc_zalloc(p, (size_t)n, sizeof *mn->uk.suppliers)))

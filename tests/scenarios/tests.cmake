@@ -67,3 +67,10 @@ set_tests_properties(scenario_market_engine PROPERTIES
 add_test(NAME scenario_time_paths
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/time_paths.py ${MINRISK_BIN})
 set_tests_properties(scenario_time_paths PROPERTIES LABELS scenarios)
+
+# - scenario_uk_sourcing: UK sourcing and the cap on it (docs/MODEL.md §3u):
+#   certain controls against hand-worked losses, and random ones with the
+#   same risk (no change) or none (0.6 of the loss), world prices untouched.
+add_test(NAME scenario_uk_sourcing
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_sourcing.py ${MINRISK_BIN})
+set_tests_properties(scenario_uk_sourcing PROPERTIES LABELS scenarios)

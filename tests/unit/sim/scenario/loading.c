@@ -264,6 +264,15 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
                 assert_process_equal(&u->outage, &v->outage);
             }
         }
+        assert_int_equal(x->uk.n, y->uk.n);
+        for (int k = 0; k < x->uk.n; k++) {
+            assert_int_equal(x->uk.suppliers[k].country, y->uk.suppliers[k].country);
+            assert_true(x->uk.suppliers[k].share == y->uk.suppliers[k].share);
+        }
+        assert_int_equal(x->uk_basis, y->uk_basis);
+        assert_int_equal(x->uk_source == NULL, y->uk_source == NULL);
+        if (x->uk_source)
+            assert_string_equal(x->uk_source, y->uk_source);
         assert_memory_equal(&x->stockpile, &y->stockpile, sizeof x->stockpile);
         assert_memory_equal(&x->price, &y->price, sizeof x->price);
         const mr_market *u = &x->market, *v = &y->market;
@@ -1113,6 +1122,82 @@ static void test_occurrences(void **state)
               "tests/bad/occ.yaml:4:5: events.cn-2025.severity: required key is missing");
 }
 
+/* UK sourcing (docs/MODEL.md §3u), worked by hand on parents/base.yaml:
+   gallium refines in CN only (1.0), lithium mines in AU and CN (0.5 each).
+   - Given data: gallium's UK purchases CN 0.9, AU 0.1 (AU is not a
+     refiner: it joins the refining stage with a world share of 0). A cap
+     of 0.6 with offtake {AU: 0.75, CA: 0.25}: the excess 0.3 goes 0.225 to
+     AU (0.1 + 0.225 = 0.325) and 0.075 to CA (appended); CN 0.6. World
+     refining: CN 1.0 unchanged, AU and CA added at 0.
+   - Lithium, no data: the open market's shares, AU 0.5 and CN 0.5, are
+     within the cap: unchanged, still recomputed on reading.
+   - Pro rata instead (no offtake): gallium CN 0.6, AU 0.1 + 0.3 = 0.4. */
+static void test_uk_sourcing(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    parse_ok("tests/bad/uk.yaml",
+             "extends: parents/base.yaml\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    uk_sourcing: {shares: {CN: 0.9, AU: 0.1}, source: 'HMRC 2024 (test)'}\n"
+             "policies:\n"
+             "  diversification_cap: {cap: 0.6, offtake: {AU: 0.75, CA: 0.25}}\n",
+             &sc);
+    const mr_mineral *ga = &sc.minerals[0], *li = &sc.minerals[1];
+    assert_false(sc.policies.cap_on_world);
+    assert_int_equal(ga->uk_basis, MR_UK_DATA);
+    assert_string_equal(ga->uk_source, "HMRC 2024 (test)");
+    assert_true(ga->uk_capped);
+    assert_int_equal(ga->uk.n, 3);
+    assert_string_equal(sc.countries[ga->uk.suppliers[0].country].id, "CN");
+    assert_string_equal(sc.countries[ga->uk.suppliers[1].country].id, "AU");
+    assert_string_equal(sc.countries[ga->uk.suppliers[2].country].id, "CA");
+    assert_true(ga->uk.suppliers[0].share == 0.6);
+    assert_true(fabs(ga->uk.suppliers[1].share - 0.325) < 1e-15);
+    assert_true(fabs(ga->uk.suppliers[2].share - 0.075) < 1e-15);
+    const mr_stage *re = &ga->stage[MR_STAGE_REFINING];
+    assert_int_equal(re->n, 3);
+    assert_true(re->suppliers[0].share == 1.0);
+    assert_true(re->suppliers[1].share == 0.0 && re->suppliers[2].share == 0.0);
+    assert_int_equal(ga->stage[MR_STAGE_MINING].n, 3); /* mining is not the product */
+    assert_int_equal(li->uk_basis, MR_UK_OPEN_MARKET);
+    assert_false(li->uk_capped);
+    assert_int_equal(li->uk.n, 2);
+    assert_true(li->uk.suppliers[0].share == 0.5 && li->uk.suppliers[1].share == 0.5);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    parse_ok("tests/bad/uk.yaml",
+             "extends: parents/base.yaml\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    uk_sourcing: {shares: {CN: 0.9, AU: 0.1}, source: 'HMRC 2024 (test)'}\n"
+             "policies: {diversification_cap: 0.6}\n",
+             &sc);
+    ga = &sc.minerals[0];
+    assert_int_equal(ga->uk.n, 2);
+    assert_true(ga->uk.suppliers[0].share == 0.6);
+    assert_true(fabs(ga->uk.suppliers[1].share - 0.4) < 1e-15);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    /* bad input: shares that do not sum to 1; offtake on the world */
+    parse_err("tests/bad/uk.yaml",
+              "extends: parents/base.yaml\n"
+              "minerals:\n"
+              "  gallium:\n"
+              "    uk_sourcing: {shares: {CN: 0.9, AU: 0.2}, source: x}\n",
+              "tests/bad/uk.yaml:4:27: minerals.gallium.uk_sourcing.shares: the shares sum to "
+              "1.1, must sum to 1 (of the UK's purchases)");
+    parse_err("tests/bad/uk.yaml",
+              "extends: parents/base.yaml\n"
+              "policies:\n"
+              "  diversification_cap: {cap: 0.6, on: world, offtake: {AU: 1}}\n",
+              "tests/bad/uk.yaml:3:55: policies.diversification_cap.offtake: offtake moves UK "
+              "sourcing, not world supply: drop on: world, or name a new_source");
+}
+
 int main(void)
 {
     char *root = src_root();
@@ -1135,6 +1220,7 @@ int main(void)
         cmocka_unit_test(test_extends_bundle_without_files),
         cmocka_unit_test(test_extends_errors),
         cmocka_unit_test(test_policies),
+        cmocka_unit_test(test_uk_sourcing),
         cmocka_unit_test(test_occurrences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
