@@ -30,11 +30,11 @@ the shortfall is g = (1 - r - d)(1 - A) with A = 0.5 in 2025.
   added lost 0.925 x 0.5 x 1e9 = 4.625e8, the shortfall peak stays 0.5.
 """
 import os
-import subprocess
 import sys
 import tempfile
 
-import h5py
+from engine_run import run_trials
+
 
 BASE = """name: time path check
 simulation: {horizon_years: 2, steps_per_year: 1, trials: 1, seed: 1, start_year: 2024}
@@ -65,6 +65,9 @@ RECYCLED = BASE.replace("    refining:", "    recycled_share: {2024: 0, 2034: 0.
 DOMESTIC = BASE.replace("    refining:", "    domestic_share: {2024: 0.2, 2026: 0}\n    refining:")
 DEPENDENT = BASE.replace("dependent_share: 1,", "dependent_share: {2024: 1, 2034: 0.5},")
 
+KEYS = ("sector_gva_loss", "sector_output_loss", "annual_loss", "mineral_shortfall_peak",
+        "mineral_price_peak")
+
 failures = []
 
 
@@ -73,26 +76,14 @@ def close(got, want, what):
         failures.append(f"{what}: got {got!r}, expected {want!r}")
 
 
-def run(minrisk, tmp, name, text):
-    path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write(text)
-    out = os.path.join(tmp, name + ".h5")
-    subprocess.run([minrisk, "run", path, "-o", out, "-q"], check=True)
-    with h5py.File(out, "r") as f:
-        t = f["trials"]
-        return {k: t[k][()] for k in ("sector_gva_loss", "sector_output_loss", "annual_loss",
-                                       "mineral_shortfall_peak", "mineral_price_peak")}
-
-
 def main():
     minrisk = sys.argv[1]
     assert PATHS != BASE and PATHS.count("{2024:") == 2
     assert all(t.count("{2024:") == 1 for t in (RECYCLED, DOMESTIC, DEPENDENT))
     with tempfile.TemporaryDirectory(prefix="time-paths-") as tmp:
-        c = run(minrisk, tmp, "constant", BASE)
-        p = run(minrisk, tmp, "paths", PATHS)
-        shares = {name: run(minrisk, tmp, name, text)
+        c = run_trials(minrisk, tmp, "constant", BASE, KEYS)
+        p = run_trials(minrisk, tmp, "paths", PATHS, KEYS)
+        shares = {name: run_trials(minrisk, tmp, name, text, KEYS)
                   for name, text in (("recycled", RECYCLED), ("domestic", DOMESTIC),
                                      ("dependent", DEPENDENT))}
     close(c["sector_gva_loss"][0, 0], 5e8, "constant: value added lost")

@@ -28,11 +28,11 @@ no A*). China's export control denies licences (lambda 0.5).
 """
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
-import h5py
+from engine_run import run_trials
+
 import numpy as np
 
 BASE = """name: uk sourcing check
@@ -83,24 +83,18 @@ def variants(process, trials):
     return {"base": base, "same": same, "free": free}
 
 
-def run(minrisk, tmp, name, text):
-    path = os.path.join(tmp, name + ".yaml")
-    with open(path, "w") as f:
-        f.write(text)
-    out = os.path.join(tmp, name + ".h5")
-    subprocess.run([minrisk, "run", path, "-o", out, "-q"], check=True)
-    with h5py.File(out, "r") as f:
-        t = f["trials"]
-        return {"gva": t["sector_gva_loss"][:, 0], "peak": t["mineral_price_peak"][:, 0]}
+def trials(minrisk, tmp, name, text):
+    t = run_trials(minrisk, tmp, name, text, ("sector_gva_loss", "mineral_price_peak"))
+    return {"gva": t["sector_gva_loss"][:, 0], "peak": t["mineral_price_peak"][:, 0]}
 
 
 def main():
     minrisk = sys.argv[1]
     failures = []
     with tempfile.TemporaryDirectory(prefix="uk-sourcing-") as tmp:
-        certain = {k: run(minrisk, tmp, "certain-" + k, v)
+        certain = {k: trials(minrisk, tmp, "certain-" + k, v)
                    for k, v in variants(CERTAIN, 1).items()}
-        rand = {k: run(minrisk, tmp, "random-" + k, v)
+        rand = {k: trials(minrisk, tmp, "random-" + k, v)
                 for k, v in variants(RANDOM, 4000).items()}
     for name, want in (("base", 2.5e8), ("free", 1.5e8), ("same", 2.5e8)):
         got = certain[name]["gva"][0]
