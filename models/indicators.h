@@ -13,6 +13,13 @@
  * tie); the row is above the cap when that share is strictly greater than
  * the cap: the scenario's diversification cap if it has one, else 0.60 (the
  * UK Vision 2035 target).
+ *
+ * The same indicators of UK sourcing (docs/MODEL.md §3u): one row per
+ * mineral on mr_mineral.uk (the countries' shares of the UK's purchases,
+ * after any cap), beside the world row of the mineral's product stage
+ * (refining if present, else mining), with the basis of the shares (import
+ * data, or the open market's shares as a fallback) and whether a cap
+ * changed them.
  */
 #ifndef MR_INDICATORS_H
 #define MR_INDICATORS_H
@@ -62,15 +69,30 @@ typedef struct {
     bool wgi_assumed;    /* some supplier has no wgi_pv: g = 5 assumed for it */
 } mr_indicator_row;
 
+/* One mineral's UK sourcing (mr_mineral.uk), beside the world. */
 typedef struct {
-    double cap;             /* the cap of the flags */
-    bool cap_from_policy;   /* the scenario's diversification cap, not the default */
-    int nrows;              /* mineral-stage pairs present */
-    int nabove;             /* rows above the cap */
-    mr_indicator_row *rows; /* nrows, minerals in scenario order, mining first */
+    mr_indicator_row ind; /* the indicators of mr_mineral.uk; ind.stage is the product stage;
+                             ind.top_country is -1 when the mineral has no UK sourcing
+                             (uk.n == 0: never in a loaded scenario) */
+    int world_row;        /* index into mr_indicators.rows of the product stage's world row;
+                             -1 when there is none */
+    mr_uk_basis basis;    /* MR_UK_DATA: import data; else the open-market fallback */
+    bool capped;          /* a diversification cap changed the UK's sourcing */
+} mr_uk_indicator_row;
+
+typedef struct {
+    double cap;              /* the cap of the flags */
+    bool cap_from_policy;    /* the scenario's diversification cap, not the default */
+    int nrows;               /* mineral-stage pairs present */
+    int nabove;              /* rows above the cap */
+    mr_indicator_row *rows;  /* nrows, minerals in scenario order, mining first */
+    int nuk;                 /* UK rows: the scenario's nminerals */
+    int nuk_above;           /* UK rows above the cap */
+    mr_uk_indicator_row *uk; /* nuk, one per mineral, in scenario order */
 } mr_indicators;
 
-/* The indicators of every stage of every mineral. Returns 0, or -1 when out
+/* The indicators of every stage of every mineral and of every mineral's UK
+   sourcing. Returns 0, or -1 when out
    of memory (*ind then empty). */
 int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind);
 
@@ -79,8 +101,17 @@ void mr_indicators_free(mr_indicators *ind);
 /* "mining" or "refining". */
 const char *mr_indicators_stage_name(mr_stage_kind stage);
 
-/* Print the indicators as a column-aligned table, every line starting with
-   `prefix` (validate uses "# " so that its output stays valid YAML). */
+/* true for UK sourcing from import data, false for the open-market
+   fallback (MR_UK_OPEN_MARKET, MR_UK_OPEN_MARKET_FIXED). */
+bool mr_indicators_uk_from_data(mr_uk_basis basis);
+
+/* "data" or "fallback". */
+const char *mr_indicators_uk_basis_name(mr_uk_basis basis);
+
+/* Print the indicators as column-aligned tables, every line starting with
+   `prefix` (validate uses "# " so that its output stays valid YAML): the
+   world's per mineral and stage, then UK sourcing beside the world's
+   product stage per mineral. */
 void mr_indicators_print(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
                          FILE *out);
 

@@ -464,6 +464,25 @@ class Run:
             "top_share": read(ind, "top_share"),
             "above_cap": read(ind, "above_cap"),
             "wgi_assumed": read(ind, "wgi_assumed") if "wgi_assumed" in ind else None,
+            "uk": Run._read_uk_indicators(ind.get("uk")),
+        }
+
+    @staticmethod
+    def _read_uk_indicators(uk):
+        """/indicators/uk (format 1.4): UK sourcing per mineral, beside the
+        world's row of the same mineral and stage; None before."""
+        if uk is None:
+            return None
+        return {
+            "mineral": strings(uk, "mineral"),
+            "stage": strings(uk, "stage"),
+            "top_country": strings(uk, "top_country"),
+            "basis": strings(uk, "basis"),
+            "source": strings(uk, "source"),
+            "hhi": read(uk, "hhi"),
+            "top_share": read(uk, "top_share"),
+            "above_cap": read(uk, "above_cap"),
+            "capped": read(uk, "capped"),
         }
 
     def _read_v2(self, s, tr):
@@ -1348,6 +1367,55 @@ def indicator_table(run, tid):
     return "".join(rows)
 
 
+def uk_sourcing_table(run, tid):
+    """UK sourcing top share (after any policy cap) beside the world's top
+    share of the same mineral's product stage (/indicators/uk, /indicators)."""
+    ind = run.indicators
+    uk = ind["uk"]
+    world = {(ind["mineral"][i], ind["stage"][i]): i for i in range(len(ind["mineral"]))}
+
+    def flag(on):
+        return '<td class="l flag side">ABOVE CAP</td>' if on else '<td class="l"></td>'
+
+    rows = ['<table id="%s"><tr><th class="l">mineral</th><th class="l">stage</th>'
+            '<th class="l">UK top country</th><th>UK top share<br>after policy</th><th>UK HHI (x10<sup>4</sup>)</th>'
+            '<th class="l">UK flag</th><th class="l">world top country</th><th>world top share</th>'
+            '<th>world HHI (x10<sup>4</sup>)</th><th class="l">world flag</th><th class="l">UK basis</th></tr>'
+            % esc(tid)]
+    n_fallback = 0
+    for k in range(len(uk["mineral"])):
+        w = world.get((uk["mineral"][k], uk["stage"][k]))
+        if uk["basis"][k] == "data":
+            basis = "UK data: " + esc(uk["source"][k])
+        else:
+            basis = "open-market fallback (no UK import data)"
+            n_fallback += 1
+        if uk["capped"][k]:
+            basis += ", capped"
+        rows.append('<tr%s><td class="l">%s</td><td class="l">%s</td><td class="l">%s</td><td>%s</td>'
+                    '<td>%.0f</td>%s' % (
+                        ' class="flag"' if uk["above_cap"][k] else "", esc(uk["mineral"][k]),
+                        esc(uk["stage"][k]), esc(uk["top_country"][k]), pct(uk["top_share"][k]),
+                        1e4 * uk["hhi"][k], flag(bool(uk["above_cap"][k]))))
+        if w is None:
+            rows.append('<td class="l">&ndash;</td><td></td><td></td><td class="l"></td>')
+        else:
+            rows.append('<td class="l">%s</td><td>%s</td><td>%.0f</td>%s' % (
+                esc(ind["top_country"][w]), pct(ind["top_share"][w]), 1e4 * ind["hhi"][w],
+                flag(bool(ind["above_cap"][w]))))
+        rows.append('<td class="l">%s</td></tr>' % basis)
+    rows.append("</table>")
+    n_above = int(np.sum(np.asarray(uk["above_cap"]) != 0))
+    rows.append('<p class="note">%d of %d minerals\' UK sourcing above the cap of %s; %d of %d on the '
+                'open-market fallback: without UK import data the open market\'s shares of the product '
+                'stage (refining if present, else mining) stand in for the UK\'s, so those rows say '
+                'nothing about where the UK actually buys. UK shares are after any diversification cap '
+                '("capped": the cap changed them; the shares before it are not in the file). No '
+                'sampling.</p>' % (n_above, len(uk["mineral"]), pct(ind["cap"], 0), n_fallback,
+                                   len(uk["mineral"])))
+    return "".join(rows)
+
+
 def attribution_table(att, tid):
     s = len(att["series"]) - 1  # the total
     key = "tail_share"
@@ -1391,6 +1459,9 @@ MC_NOTE = (
 
 
 def run_sections(page, run, f, att):
+    if run.indicators is not None and run.indicators["uk"] is not None:
+        page.section("uk-sourcing", "UK sourcing and world top share")
+        page.add(uk_sourcing_table(run, "uk-sourcing"))
     page.section("headline", "Headline losses")
     page.add(headline_table(run, "headline"))
     page.add(MC_NOTE)

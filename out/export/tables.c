@@ -330,56 +330,152 @@ static int export_band(ex *x, const ex_run *r, const char *dir, const char *file
     return x->r.status == MR_OK ? 0 : -1;
 }
 
-/* indicators.csv: the static indicators (MODEL §11), when the file has them. */
+/* The columns of an indicator group: /indicators (the world's rows, per
+   mineral and stage) or /indicators/uk (UK sourcing, per mineral; basis,
+   source and capped only there). */
+typedef struct {
+    size_t n;
+    char **min, **stage, **top, **basis, **source;
+    double *hhi, *wgi, *share;
+    unsigned long long *above, *assumed, *capped;
+} ex_ind;
+
+static void free_ex_ind(ex_ind *t)
+{
+    mr_h5r_free_strings(t->min, t->n);
+    mr_h5r_free_strings(t->stage, t->n);
+    mr_h5r_free_strings(t->top, t->n);
+    mr_h5r_free_strings(t->basis, t->n);
+    mr_h5r_free_strings(t->source, t->n);
+    free(t->hhi);
+    free(t->wgi);
+    free(t->share);
+    free(t->above);
+    free(t->assumed);
+    free(t->capped);
+}
+
+/* Group g's columns, rows along `dim`, mineral ids in `ids`; uk: also
+   basis, source and capped. 0, or -1 (x's status says why). */
+static int read_ex_ind(ex *x, hid_t loc, const char *g, const char *dim, const char *ids, bool uk,
+                       ex_ind *t)
+{
+    char name[64];
+#define IND_NAME(ds) (snprintf(name, sizeof name, "%s/%s", g, ds), name)
+    long long n = ex_extent(x, loc, IND_NAME(dim));
+    if (n < 0)
+        return -1;
+    t->n = (size_t)n;
+    t->min = mr_h5r_strings(&x->r, loc, IND_NAME(ids), t->n);
+    t->stage = t->min ? mr_h5r_strings(&x->r, loc, IND_NAME("stage"), t->n) : NULL;
+    t->top = t->stage ? mr_h5r_strings(&x->r, loc, IND_NAME("top_country"), t->n) : NULL;
+    t->hhi = t->top ? ex_read_f64(x, loc, IND_NAME("hhi"), t->n) : NULL;
+    t->wgi = t->hhi ? ex_read_f64(x, loc, IND_NAME("hhi_wgi"), t->n) : NULL;
+    t->share = t->wgi ? ex_read_f64(x, loc, IND_NAME("top_share"), t->n) : NULL;
+    t->above = t->share ? ex_read_u64(x, loc, IND_NAME("above_cap"), t->n) : NULL;
+    t->assumed = t->above ? ex_read_u64(x, loc, IND_NAME("wgi_assumed"), t->n) : NULL;
+    if (uk) {
+        t->basis = t->assumed ? mr_h5r_strings(&x->r, loc, IND_NAME("basis"), t->n) : NULL;
+        t->source = t->basis ? mr_h5r_strings(&x->r, loc, IND_NAME("source"), t->n) : NULL;
+        t->capped = t->source ? ex_read_u64(x, loc, IND_NAME("capped"), t->n) : NULL;
+    }
+#undef IND_NAME
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+/* indicators_uk.csv: UK sourcing beside the world's product stage, one row
+   per mineral (/indicators/uk, format 1.4 on; docs/MODEL.md §3u). */
+static void write_uk_csv(ex *x, const char *dir, const ex_ind *w, const ex_ind *u, double cap)
+{
+    csv c;
+    if (csv_open(x, &c, dir, "indicators_uk.csv") != 0)
+        return;
+    static const char *const head[] = {"mineral",
+                                       "stage",
+                                       "world_top_country",
+                                       "world_top_share_fraction",
+                                       "world_hhi_index",
+                                       "world_above_cap",
+                                       "uk_top_country",
+                                       "uk_top_share_fraction",
+                                       "uk_hhi_index",
+                                       "uk_hhi_wgi_index",
+                                       "uk_above_cap",
+                                       "uk_wgi_assumed",
+                                       "basis",
+                                       "source",
+                                       "capped",
+                                       "cap_fraction"};
+    for (size_t k = 0; k < sizeof head / sizeof *head; k++)
+        csv_str(&c, head[k]);
+    csv_row(&c);
+    for (size_t k = 0; k < u->n; k++) {
+        size_t at = w->n; /* the world's row of the same mineral and stage */
+        for (size_t i = 0; i < w->n && at == w->n; i++)
+            if (!strcmp(w->min[i], u->min[k]) && !strcmp(w->stage[i], u->stage[k]))
+                at = i;
+        csv_str(&c, u->min[k]);
+        csv_str(&c, u->stage[k]);
+        csv_str(&c, at < w->n ? w->top[at] : "");
+        csv_f64(&c, at < w->n ? w->share[at] : NAN);
+        csv_f64(&c, at < w->n ? w->hhi[at] : NAN);
+        if (at < w->n)
+            csv_u64(&c, w->above[at]);
+        else
+            csv_str(&c, "");
+        csv_str(&c, u->top[k]);
+        csv_f64(&c, u->share[k]);
+        csv_f64(&c, u->hhi[k]);
+        csv_f64(&c, u->wgi[k]);
+        csv_u64(&c, u->above[k]);
+        csv_u64(&c, u->assumed[k]);
+        csv_str(&c, u->basis[k]);
+        csv_str(&c, u->source[k]);
+        csv_u64(&c, u->capped[k]);
+        csv_f64(&c, cap);
+        csv_row(&c);
+    }
+    csv_close(&c);
+}
+
+/* indicators.csv: the static indicators (MODEL §11), when the file has
+   them, and indicators_uk.csv when it has /indicators/uk. */
 static int export_indicators(ex *x, const ex_run *r, const char *dir)
 {
     if (!ex_exists(r->g, "indicators"))
         return 0;
-    long long R = ex_extent(x, r->g, "indicators/stage_row");
-    if (R < 0)
-        return -1;
-    const size_t n = (size_t)R;
     double cap = 0;
     if (mr_h5r_attr_num(&x->r, r->g, "indicators", "cap", H5T_NATIVE_DOUBLE, 1, &cap) < 0)
         return -1;
-    char **min = mr_h5r_strings(&x->r, r->g, "indicators/mineral_id", n);
-    char **stage = min ? mr_h5r_strings(&x->r, r->g, "indicators/stage", n) : NULL;
-    char **top = stage ? mr_h5r_strings(&x->r, r->g, "indicators/top_country", n) : NULL;
-    double *hhi = top ? ex_read_f64(x, r->g, "indicators/hhi", n) : NULL;
-    double *wgi = hhi ? ex_read_f64(x, r->g, "indicators/hhi_wgi", n) : NULL;
-    double *share = wgi ? ex_read_f64(x, r->g, "indicators/top_share", n) : NULL;
-    unsigned long long *above = share ? ex_read_u64(x, r->g, "indicators/above_cap", n) : NULL;
-    unsigned long long *assumed = above ? ex_read_u64(x, r->g, "indicators/wgi_assumed", n) : NULL;
+    ex_ind w = {0}, u = {0};
     csv c;
-    if (x->r.status == MR_OK && csv_open(x, &c, dir, "indicators.csv") == 0) {
+    if (read_ex_ind(x, r->g, "indicators", "stage_row", "mineral_id", false, &w) == 0 &&
+        csv_open(x, &c, dir, "indicators.csv") == 0) {
         static const char *const head[] = {"mineral",   "stage",         "top_country",
                                            "hhi_index", "hhi_wgi_index", "top_share_fraction",
                                            "above_cap", "wgi_assumed",   "cap_fraction"};
         for (size_t k = 0; k < sizeof head / sizeof *head; k++)
             csv_str(&c, head[k]);
         csv_row(&c);
-        for (size_t k = 0; k < n; k++) {
-            csv_str(&c, min[k]);
-            csv_str(&c, stage[k]);
-            csv_str(&c, top[k]);
-            csv_f64(&c, hhi[k]);
-            csv_f64(&c, wgi[k]);
-            csv_f64(&c, share[k]);
-            csv_u64(&c, above[k]);
-            csv_u64(&c, assumed[k]);
+        for (size_t k = 0; k < w.n; k++) {
+            csv_str(&c, w.min[k]);
+            csv_str(&c, w.stage[k]);
+            csv_str(&c, w.top[k]);
+            csv_f64(&c, w.hhi[k]);
+            csv_f64(&c, w.wgi[k]);
+            csv_f64(&c, w.share[k]);
+            csv_u64(&c, w.above[k]);
+            csv_u64(&c, w.assumed[k]);
             csv_f64(&c, cap);
             csv_row(&c);
         }
         csv_close(&c);
     }
-    mr_h5r_free_strings(min, n);
-    mr_h5r_free_strings(stage, n);
-    mr_h5r_free_strings(top, n);
-    free(hhi);
-    free(wgi);
-    free(share);
-    free(above);
-    free(assumed);
+    if (x->r.status == MR_OK && ex_exists(r->g, "indicators/uk") &&
+        read_ex_ind(x, r->g, "indicators/uk", "mineral", "mineral", true, &u) == 0)
+        write_uk_csv(x, dir, &w, &u, cap);
+    free_ex_ind(&w);
+    free_ex_ind(&u);
     return x->r.status == MR_OK ? 0 : -1;
 }
 

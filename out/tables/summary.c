@@ -46,7 +46,17 @@ enum {
     NLOSSCOLS
 };
 enum { MCOL_PSHORT, MCOL_SHORT, MCOL_MONTHS, MCOL_PEMPTY, MCOL_PRICE, NMINCOLS };
-enum { ICOL_HHI, ICOL_HHI_WGI, ICOL_SHARE, ICOL_ABOVE, ICOL_ASSUMED, NINDCOLS };
+/* the figures of an indicator row; capped: UK rows only */
+enum { ICOL_HHI, ICOL_HHI_WGI, ICOL_SHARE, ICOL_ABOVE, ICOL_ASSUMED, ICOL_CAPPED, NINDCOLS };
+
+/* The rows of /indicators (the world's: per mineral and stage) or of
+   /indicators/uk (UK sourcing: per mineral, at its product stage). */
+typedef struct {
+    size_t n;
+    char **mineral, **stage, **top; /* [n] */
+    char **basis, **source;         /* [n], UK rows only */
+    double *fig;                    /* [n * NINDCOLS] */
+} ind_table;
 
 typedef struct {
     char *scenario, *software;
@@ -58,12 +68,21 @@ typedef struct {
     double *parts;       /* [(S + 1) * 3] means of GL, XC, OL (format 1.3 on; NULL before) */
     char *basis;         /* root loss_basis (format 1.3 on; NULL before) */
     double *mineral_fig; /* [M * NMINCOLS] */
-    /* /indicators (format 1.1 on; R = 0 and no table in older files) */
-    size_t R;
+    /* /indicators (format 1.1 on; n = 0 and no table in older files) */
     double cap;
-    char **ind_mineral, **ind_stage, **ind_top; /* [R] */
-    double *ind_fig;                            /* [R * NINDCOLS] */
+    ind_table ind;
+    ind_table uk; /* /indicators/uk (format 1.4 on; n = 0 and no table before) */
 } summary;
+
+static void free_ind_table(ind_table *t)
+{
+    mr_h5r_free_strings(t->mineral, t->n);
+    mr_h5r_free_strings(t->stage, t->n);
+    mr_h5r_free_strings(t->top, t->n);
+    mr_h5r_free_strings(t->basis, t->n);
+    mr_h5r_free_strings(t->source, t->n);
+    free(t->fig);
+}
 
 static void free_summary(summary *s)
 {
@@ -75,10 +94,8 @@ static void free_summary(summary *s)
     free(s->parts);
     free(s->basis);
     free(s->mineral_fig);
-    mr_h5r_free_strings(s->ind_mineral, s->R);
-    mr_h5r_free_strings(s->ind_stage, s->R);
-    mr_h5r_free_strings(s->ind_top, s->R);
-    free(s->ind_fig);
+    free_ind_table(&s->ind);
+    free_ind_table(&s->uk);
 }
 
 /* The root attributes of a file mr_h5r_open checked. */
@@ -219,39 +236,55 @@ static int read_minerals(mr_h5r *r, summary *s)
     return 0;
 }
 
-/* The static indicators (MODEL §11), when the file has them (format 1.1). */
+/* The rows of the indicator group `g` (names `g`/<dataset>), their row
+   coordinate `dim` and mineral ids `ids`; uk: also basis, source and
+   capped. */
+static int read_ind_table(mr_h5r *r, const char *g, const char *dim, const char *ids, bool uk,
+                          ind_table *t)
+{
+    char name[64];
+#define IND_NAME(ds) (snprintf(name, sizeof name, "%s/%s", g, ds), name)
+    long long n = mr_h5r_extent(r, r->file, IND_NAME(dim));
+    if (n < 0)
+        return -1;
+    const size_t alloc = n ? (size_t)n : 1;
+    t->fig = calloc(alloc * NINDCOLS, sizeof *t->fig);
+    double *v = malloc(alloc * sizeof *v);
+    if (!t->fig || !v) {
+        free(v);
+        return mr_h5r_nomem(r);
+    }
+    t->n = (size_t)n;
+    char ***strs[] = {&t->mineral, &t->stage, &t->top, &t->basis, &t->source};
+    const char *const snames[] = {ids, "stage", "top_country", "basis", "source"};
+    int ok = 1;
+    for (size_t k = 0; ok && k < (uk ? 5u : 3u); k++)
+        ok = (*strs[k] = mr_h5r_strings(r, r->file, IND_NAME(snames[k]), t->n)) &&
+             !mr_h5r_printable(r, *strs[k], t->n);
+    static const char *const names[NINDCOLS] = {"hhi",       "hhi_wgi",     "top_share",
+                                                "above_cap", "wgi_assumed", "capped"};
+    for (int c = 0; ok && c < (uk ? NINDCOLS : ICOL_CAPPED); c++) {
+        ok = mr_h5r_f64(r, r->file, IND_NAME(names[c]), v, t->n) == 0; /* uint8 flags exact */
+        for (size_t k = 0; ok && k < t->n; k++)
+            t->fig[k * NINDCOLS + (size_t)c] = v[k];
+    }
+#undef IND_NAME
+    free(v);
+    return ok ? 0 : -1;
+}
+
+/* The static indicators (MODEL §11), when the file has them (format 1.1),
+   and those of UK sourcing (format 1.4). */
 static int read_indicators(mr_h5r *r, summary *s)
 {
     if (H5Lexists(r->file, "/indicators", H5P_DEFAULT) <= 0)
         return 0;
-    long long R = mr_h5r_extent(r, r->file, "/indicators/stage_row");
-    if (R < 0)
+    if (mr_h5r_attr_num(r, r->file, "/indicators", "cap", H5T_NATIVE_DOUBLE, 1, &s->cap) < 0 ||
+        read_ind_table(r, "/indicators", "stage_row", "mineral_id", false, &s->ind) < 0)
         return -1;
-    if (mr_h5r_attr_num(r, r->file, "/indicators", "cap", H5T_NATIVE_DOUBLE, 1, &s->cap) < 0)
-        return -1;
-    const size_t n = R ? (size_t)R : 1;
-    s->ind_fig = calloc(n * NINDCOLS, sizeof *s->ind_fig);
-    double *v = malloc(n * sizeof *v);
-    if (!s->ind_fig || !v) {
-        free(v);
-        return mr_h5r_nomem(r);
-    }
-    s->R = (size_t)R;
-    static const char *const names[NINDCOLS] = {"/indicators/hhi", "/indicators/hhi_wgi",
-                                                "/indicators/top_share", "/indicators/above_cap",
-                                                "/indicators/wgi_assumed"};
-    int ok = (s->ind_mineral = mr_h5r_strings(r, r->file, "/indicators/mineral_id", s->R)) &&
-             (s->ind_stage = mr_h5r_strings(r, r->file, "/indicators/stage", s->R)) &&
-             (s->ind_top = mr_h5r_strings(r, r->file, "/indicators/top_country", s->R)) &&
-             !mr_h5r_printable(r, s->ind_mineral, s->R) &&
-             !mr_h5r_printable(r, s->ind_stage, s->R) && !mr_h5r_printable(r, s->ind_top, s->R);
-    for (int c = 0; ok && c < NINDCOLS; c++) {
-        ok = mr_h5r_f64(r, r->file, names[c], v, s->R) == 0; /* uint8 flags convert exactly */
-        for (size_t k = 0; ok && k < s->R; k++)
-            s->ind_fig[k * NINDCOLS + (size_t)c] = v[k];
-    }
-    free(v);
-    return ok ? 0 : -1;
+    if (H5Lexists(r->file, "/indicators/uk", H5P_DEFAULT) <= 0)
+        return 0;
+    return read_ind_table(r, "/indicators/uk", "mineral", "mineral", true, &s->uk);
 }
 
 /* After read_header. */
@@ -341,6 +374,18 @@ static int decimals_for(double maxabs)
     return maxabs >= 1000.0 ? 0 : maxabs >= 100.0 ? 1 : maxabs >= 1.0 ? 2 : 3;
 }
 
+/* t's cells (t->rows x t->cols), empty but the first row, the heading
+   `head`: 0, or -1 when out of memory. */
+static int headed_table(table *t, const char *const *head)
+{
+    t->cell = calloc(t->rows * t->cols, sizeof *t->cell);
+    if (!t->cell)
+        return -1;
+    for (size_t c = 0; c < t->cols; c++)
+        snprintf(cell(t, 0, c), CELL, "%s", head[c]);
+    return 0;
+}
+
 /* The static indicators, as `minrisk validate` shows them (MODEL §11). */
 static void print_indicators(FILE *out, const summary *s)
 {
@@ -352,27 +397,73 @@ static void print_indicators(FILE *out, const summary *s)
             100.0 * s->cap);
     static const char *const head[] = {"mineral",     "stage",       "HHI (x10^4)", "HHI_WGI",
                                        "top country", "top share %", "flag"};
-    table t = {s->R + 1, 7, NULL};
-    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
-    if (!t.cell)
+    const ind_table *it = &s->ind;
+    table t = {it->n + 1, 7, NULL};
+    if (headed_table(&t, head) < 0)
         return;
-    for (size_t c = 0; c < t.cols; c++)
-        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
     size_t nabove = 0;
-    for (size_t k = 0; k < s->R; k++) {
-        const double *f = s->ind_fig + k * NINDCOLS;
-        snprintf(cell(&t, k + 1, 0), CELL, "%s", s->ind_mineral[k]);
-        snprintf(cell(&t, k + 1, 1), CELL, "%s", s->ind_stage[k]);
+    for (size_t k = 0; k < it->n; k++) {
+        const double *f = it->fig + k * NINDCOLS;
+        snprintf(cell(&t, k + 1, 0), CELL, "%s", it->mineral[k]);
+        snprintf(cell(&t, k + 1, 1), CELL, "%s", it->stage[k]);
         fmt_num(cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
         fmt_num(cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2, f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
-        snprintf(cell(&t, k + 1, 4), CELL, "%s", s->ind_top[k]);
+        snprintf(cell(&t, k + 1, 4), CELL, "%s", it->top[k]);
         fmt_num(cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
         snprintf(cell(&t, k + 1, 6), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
         nabove += f[ICOL_ABOVE] != 0.0;
     }
     print_table(out, &t);
     free(t.cell);
-    fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, s->R, 100.0 * s->cap);
+    fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, it->n, 100.0 * s->cap);
+}
+
+/* UK sourcing beside the world's product stage (/indicators/uk, format
+   1.4; docs/MODEL.md §3u). */
+static void print_uk_indicators(FILE *out, const summary *s)
+{
+    fprintf(out, "\nUK sourcing top share vs world top share (no sampling): world = the mineral's "
+                 "product\nstage; UK = shares of the UK's purchases after any cap (+ = the cap "
+                 "changed them); basis\ndata = UK import data (sources below), fallback = no UK "
+                 "import data, the open market's\nshares stand in.\n\n");
+    static const char *const head[] = {"mineral",   "stage",      "world top", "world share %",
+                                       "world HHI", "world flag", "UK top",    "UK share %",
+                                       "UK HHI",    "UK flag",    "basis"};
+    const ind_table *u = &s->uk;
+    table t = {u->n + 1, 11, NULL};
+    if (headed_table(&t, head) < 0)
+        return;
+    size_t nabove = 0, nfallback = 0;
+    for (size_t k = 0; k < u->n; k++) {
+        const double *f = u->fig + k * NINDCOLS;
+        snprintf(cell(&t, k + 1, 0), CELL, "%s", u->mineral[k]);
+        snprintf(cell(&t, k + 1, 1), CELL, "%s", u->stage[k]);
+        for (size_t w = 0; w < s->ind.n; w++) /* the world's row of the same stage */
+            if (!strcmp(s->ind.mineral[w], u->mineral[k]) &&
+                !strcmp(s->ind.stage[w], u->stage[k])) {
+                const double *g = s->ind.fig + w * NINDCOLS;
+                snprintf(cell(&t, k + 1, 2), CELL, "%s", s->ind.top[w]);
+                fmt_num(cell(&t, k + 1, 3), 100.0 * g[ICOL_SHARE], 1, "");
+                fmt_num(cell(&t, k + 1, 4), 1e4 * g[ICOL_HHI], 0, "");
+                snprintf(cell(&t, k + 1, 5), CELL, "%s", g[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+            }
+        snprintf(cell(&t, k + 1, 6), CELL, "%s", u->top[k]);
+        fmt_num(cell(&t, k + 1, 7), 100.0 * f[ICOL_SHARE], 1, f[ICOL_CAPPED] != 0.0 ? "+" : " ");
+        fmt_num(cell(&t, k + 1, 8), 1e4 * f[ICOL_HHI], 0, "");
+        snprintf(cell(&t, k + 1, 9), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+        snprintf(cell(&t, k + 1, 10), CELL, "%s", u->basis[k]);
+        nabove += f[ICOL_ABOVE] != 0.0;
+        nfallback += strcmp(u->basis[k], "data") != 0;
+    }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out,
+            "\n%zu of %zu minerals' UK sourcing above the cap of %.4g%%; %zu of %zu on the "
+            "open-market fallback\n",
+            nabove, u->n, 100.0 * s->cap, nfallback, u->n);
+    for (size_t k = 0; k < u->n; k++)
+        if (!strcmp(u->basis[k], "data"))
+            fprintf(out, "  %s: UK data: %s\n", u->mineral[k], u->source[k]);
 }
 
 /* The headline's parts, means over the horizon (format 1.3 on). */
@@ -464,8 +555,10 @@ static void print_summary(FILE *out, const summary *s)
     }
     print_table(out, &m);
     free(m.cell);
-    if (s->R > 0)
+    if (s->ind.n > 0)
         print_indicators(out, s);
+    if (s->uk.n > 0 && s->ind.n > 0) /* beside the world's rows */
+        print_uk_indicators(out, s);
 }
 
 /* ---- entry point ------------------------------------------------------------ */

@@ -203,6 +203,20 @@ def expected_tables(g, root, trials):
         t["indicators.csv"] = [[mi[k], st[k], top[k], ind["hhi"][k], ind["hhi_wgi"][k],
                                 ind["top_share"][k], int(ind["above_cap"][k]),
                                 int(ind["wgi_assumed"][k]), cap] for k in range(len(mi))]
+        if "uk" in ind:  # format 1.4: UK sourcing beside the world's product stage
+            uk = ind["uk"]
+            um, ust, utop = strs(uk["mineral"]), strs(uk["stage"]), strs(uk["top_country"])
+            basis, source = strs(uk["basis"]), strs(uk["source"])
+            world = {(mi[k], st[k]): k for k in range(len(mi))}
+            rows = []
+            for k in range(len(um)):
+                w = world[(um[k], ust[k])]
+                rows.append([um[k], ust[k], top[w], ind["top_share"][w], ind["hhi"][w],
+                             int(ind["above_cap"][w]), utop[k], uk["top_share"][k],
+                             uk["hhi"][k], uk["hhi_wgi"][k], int(uk["above_cap"][k]),
+                             int(uk["wgi_assumed"][k]), basis[k], source[k],
+                             int(uk["capped"][k]), cap])
+            t["indicators_uk.csv"] = rows
     if trials and "trials" in g:
         tr = g["trials"]
         trial = tr["trial"][:]

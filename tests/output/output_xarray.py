@@ -71,6 +71,14 @@ INDICATOR_VARS = {  # numeric variables of /indicators, over stage_row
     "above_cap": ("stage_row",),
     "wgi_assumed": ("stage_row",),
 }
+UK_INDICATOR_VARS = {  # numeric variables of /indicators/uk, over mineral
+    "hhi": ("mineral",),
+    "hhi_wgi": ("mineral",),
+    "top_share": ("mineral",),
+    "above_cap": ("mineral",),
+    "wgi_assumed": ("mineral",),
+    "capped": ("mineral",),
+}
 DEFAULT_CAP = 0.60  # UK Vision 2035, when the scenario sets no diversification_cap
 
 
@@ -145,7 +153,7 @@ def check_file(path, sample):
         for key in ("format", "software_version", "scenario_name", "rng"):
             check(isinstance(a[key], str), f"root attribute {key} is {type(a[key])}, not str")
         check(a["format"] == "minrisk", "format is not minrisk")
-        check(list(a["format_version"]) == [1, 3], "format_version is not [1, 3]")
+        check(list(a["format_version"]) == [1, 4], "format_version is not [1, 4]")
         check(a["rng"] == "philox4x32-10", "rng attribute")
         check(a["seed"].dtype == np.uint64 and a["trials"].dtype == np.uint64,
               "seed and trials are not uint64")
@@ -225,6 +233,8 @@ def check_file(path, sample):
 
     ind = open_group(path, "indicators")
     check_indicators(ind, resolved)
+    uk = open_group(path, "indicators/uk")
+    check_uk_indicators(uk, ind, resolved)
 
     for g in ("scenario", "run_info"):
         open_group(path, g)  # opens
@@ -254,9 +264,26 @@ def check_file(path, sample):
         check(float(summ["mineral_shortage_prob"].sel(mineral="gallium")) == 0.7,
               "sample shortage probability")
         check(ind.sizes["stage_row"] == 0, "the sample has no stages, but /indicators has rows")
-    for ds in (root, trials, summ, ind):
+    for ds in (root, trials, summ, ind, uk):
         ds.close()
     return N
+
+
+def indicator_row(countries, sup):
+    """MODEL §11 of one list of {country, share}: hhi, hhi_wgi, top country,
+    top share, wgi_assumed ("" and zeros for an empty list)."""
+    if not sup:
+        return 0.0, 0.0, "", 0.0, 0
+    # an aggregate (rest of the world) counts as share 0: out of HHI, never top
+    agg = [countries[x["country"]].get("aggregate") == "true" for x in sup]
+    share = np.array([0.0 if a else float(x["share"]) for x, a in zip(sup, agg)])
+    g = np.array([10 - 2 * (float(countries[x["country"]]["wgi_pv"]) + 2.5)
+                  if "wgi_pv" in countries[x["country"]] else 5.0 for x in sup])
+    top = int(np.argmax(share))  # the first on a tie
+    return (float((share ** 2).sum()), float((share ** 2 * g).sum()), sup[top]["country"],
+            float(share[top]),
+            int(any("wgi_pv" not in countries[x["country"]] and not a
+                    for x, a in zip(sup, agg))))
 
 
 def expected_indicators(resolved):
@@ -268,19 +295,37 @@ def expected_indicators(resolved):
     for mid, m in (sc.get("minerals") or {}).items():
         for stage in ("mining", "refining"):
             sup = m.get(stage) or []
-            if not sup:
-                continue
-            # an aggregate (rest of the world) counts as share 0: out of HHI, never top
-            agg = [countries[x["country"]].get("aggregate") == "true" for x in sup]
-            share = np.array([0.0 if a else float(x["share"]) for x, a in zip(sup, agg)])
-            g = np.array([10 - 2 * (float(countries[x["country"]]["wgi_pv"]) + 2.5)
-                          if "wgi_pv" in countries[x["country"]] else 5.0 for x in sup])
-            top = int(np.argmax(share))  # the first on a tie
-            rows.append((mid, stage, float((share ** 2).sum()), float((share ** 2 * g).sum()),
-                         sup[top]["country"], float(share[top]),
-                         int(any("wgi_pv" not in countries[x["country"]] and not a
-                                 for x, a in zip(sup, agg)))))
+            if sup:
+                rows.append((mid, stage) + indicator_row(countries, sup))
     return rows, "policies" in sc
+
+
+def expected_uk_indicators(resolved):
+    """The UK rows of MODEL §11 (docs/MODEL.md §3u) recomputed from the
+    resolved scenario text: uk_sourcing where it is written out (data, or a
+    fallback fixed by a cap), else the open market's shares of the product
+    stage, e_c / D with e_c = s_c - min(d_c, s_c), D = 1 - sum_c min(d_c, s_c)
+    (s_c without home uses), countries of share 0 left out."""
+    sc = yaml.load(resolved, Loader=yaml.BaseLoader)
+    countries = sc.get("countries") or {}
+    rows = []
+    for mid, m in (sc.get("minerals") or {}).items():
+        stage = "refining" if m.get("refining") else "mining"
+        us = m.get("uk_sourcing")
+        if us:
+            sup = [{"country": c, "share": v} for c, v in us["shares"].items() if v != "null"]
+            basis = "fallback" if us.get("fallback") == "true" else "data"
+            source = us.get("source", "") if basis == "data" else ""
+        else:
+            prod = m.get(stage) or []
+            home = (m.get("market") or {}).get("domestic_use") or {}
+            held = [min(float(home.get(x["country"], 0.0)), float(x["share"])) for x in prod]
+            D = 1.0 - sum(held)
+            sup = [{"country": x["country"], "share": (float(x["share"]) - h) / D}
+                   for x, h in zip(prod, held) if float(x["share"]) - h > 0.0]
+            basis, source = "fallback", ""
+        rows.append((mid, stage) + indicator_row(countries, sup) + (basis, source))
+    return rows
 
 
 def check_indicators(ind, resolved):
@@ -325,6 +370,43 @@ def check_indicators(ind, resolved):
         by = ind.set_index(stage_row=["mineral_id", "stage"])
         check(float(by["hhi"].sel(mineral_id=mid, stage=stage)) == float(ind["hhi"][-1]),
               "/indicators: .sel(mineral_id=, stage=) after set_index")
+
+
+def check_uk_indicators(uk, ind, resolved):
+    """/indicators/uk: one row per mineral over the mineral coordinate, units
+    and descriptions, the values recomputed from /scenario/resolved, and the
+    stage naming the world's row of /indicators beside it."""
+    check_vars(uk, "indicators/uk", UK_INDICATOR_VARS)
+    for name in ("stage", "top_country", "basis", "source"):
+        check(uk[name].dims == ("mineral",), f"/indicators/uk/{name} dims")
+        check(uk[name].attrs.get("description"), f"/indicators/uk/{name} has no description")
+        check(all(isinstance(x, str) for x in uk[name].values),
+              f"/indicators/uk/{name} labels are not str")
+    for name in ("above_cap", "wgi_assumed", "capped"):
+        check(uk[name].dtype == np.uint8, f"/indicators/uk/{name} is {uk[name].dtype}, not uint8")
+    check(uk.attrs.get("description"), "/indicators/uk has no description")
+    cap = float(uk.attrs["cap"])
+    check(cap == float(ind.attrs["cap"]), "/indicators/uk cap is not /indicators' cap")
+    rows = expected_uk_indicators(resolved)
+    check(list(uk["mineral"].values) == [r[0] for r in rows],
+          f"/indicators/uk minerals {list(uk['mineral'].values)}")
+    world = {(str(a), str(b)) for a, b in zip(ind["mineral_id"].values, ind["stage"].values)}
+    for r, (mid, stage, hhi, hhi_wgi, top, share, assumed, basis, source) in enumerate(rows):
+        got = uk.sel(mineral=mid)
+        what = f"/indicators/uk {mid}"
+        check(str(got["stage"].values) == stage, f"{what}: stage {got['stage'].values}")
+        check(top == "" or (mid, stage) in world, f"{what}: no world row of {stage}")
+        check(np.isclose(float(got["hhi"]), hhi, rtol=1e-12, atol=1e-15), f"{what}: hhi")
+        check(np.isclose(float(got["hhi_wgi"]), hhi_wgi, rtol=1e-12, atol=1e-15),
+              f"{what}: hhi_wgi {float(got['hhi_wgi'])}, want {hhi_wgi}")
+        check(str(got["top_country"].values) == top, f"{what}: top_country")
+        check(np.isclose(float(got["top_share"]), share, rtol=1e-12, atol=1e-15),
+              f"{what}: top_share {float(got['top_share'])}, want {share}")
+        check(int(got["above_cap"]) == int(float(got["top_share"]) > cap + 1e-9),
+              f"{what}: above_cap")
+        check(int(got["wgi_assumed"]) == assumed, f"{what}: wgi_assumed")
+        check(str(got["basis"].values) == basis, f"{what}: basis {got['basis'].values}")
+        check(str(got["source"].values) == source, f"{what}: source")
 
 
 def run(cmd, **kw):

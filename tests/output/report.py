@@ -575,6 +575,20 @@ def mode_figures(args, tmp):
         n_above = int(np.sum(ind["above_cap"][()] != 0))
         flagged = len(re.findall(r'<td class="l flag">ABOVE CAP</td>', text))
         check(flagged == n_above, "%d stages flagged ABOVE CAP in the page, the file has %d" % (flagged, n_above))
+        if "uk" in ind:  # format 1.4: UK sourcing beside the world, the first table
+            uk = ind["uk"]
+            check(page.tables[:1] == ["uk-sourcing"],
+                  "the first table is %s, not uk-sourcing" % page.tables[:1])
+            world = {(m, st): k for k, (m, st) in enumerate(
+                zip(ind["mineral_id"].asstr()[()], ind["stage"].asstr()[()]))}
+            want = sum(int(uk["above_cap"][k] != 0) + int(ind["above_cap"][world[(m, st)]] != 0)
+                       for k, (m, st) in enumerate(zip(uk["mineral"].asstr()[()],
+                                                       uk["stage"].asstr()[()])))
+            got = len(re.findall(r'<td class="l flag side">ABOVE CAP</td>', text))
+            check(got == want, "%d UK sourcing/world flags in the page, the file has %d" % (got, want))
+            n_fallback = int(np.sum(uk["basis"].asstr()[()] == "fallback"))
+            check(len(re.findall(r"open-market fallback \(no UK import data\)", text)) == n_fallback,
+                  "the UK sourcing table does not flag the %d fallback rows" % n_fallback)
     check("<script" not in text and "http://" not in text and "https://" not in text,
           "the page has a script or a network address")
     # Same file, same report, byte for byte; written over the first one

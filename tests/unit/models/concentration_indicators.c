@@ -1,6 +1,7 @@
 /* concentration_indicators.c - the static indicators (MODEL §11) against values worked
  * out by hand: HHI, governance-weighted HHI, top country, the cap flag at its
- * boundary, countries without WGI, and the printed table. */
+ * boundary, countries without WGI, and the printed table; the same for
+ * UK sourcing, one row per mineral beside the world's product stage. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,12 +82,15 @@ static void test_cap_boundary_is_not_above(void **state)
 
 /* A scenario of two minerals: "ga" with mining (CN 0.6, AU 0.3, CD 0.1)
    and refining (CN 0.98, ROW 0.02; ROW has no WGI), "ge" with refining only
-   (CN 0.6, ROW 0.4). */
+   (CN 0.6, ROW 0.4). UK sourcing (docs/MODEL.md §3u): ga from import data
+   (CN 0.5, AU 0.3, CD 0.2), ge the open-market fallback (CN 0.7, ROW 0.3:
+   not ge's world shares, as the open market's differ with home uses). */
 typedef struct {
     mr_scenario sc;
     mr_country countries[4];
     mr_mineral minerals[2];
     mr_supplier ga_mining[3], ga_refining[2], ge_refining[2];
+    mr_supplier ga_uk[3], ge_uk[2];
 } fixture;
 
 static void make_fixture(fixture *f)
@@ -110,10 +114,30 @@ static void make_fixture(fixture *f)
     f->minerals[0].stage[MR_STAGE_REFINING] = (mr_stage){2, f->ga_refining};
     f->minerals[1].id = "ge";
     f->minerals[1].stage[MR_STAGE_REFINING] = (mr_stage){2, f->ge_refining};
+    static const double ga_uk[3] = {0.5, 0.3, 0.2};
+    for (int i = 0; i < 3; i++)
+        f->ga_uk[i] = (mr_supplier){.country = i, .share = ga_uk[i]};
+    f->ge_uk[0] = (mr_supplier){.country = 0, .share = 0.7};
+    f->ge_uk[1] = (mr_supplier){.country = 3, .share = 0.3};
+    static char ga_source[] = "HMRC OTS 2024";
+    f->minerals[0].uk = (mr_stage){3, f->ga_uk};
+    f->minerals[0].uk_basis = MR_UK_DATA;
+    f->minerals[0].uk_source = ga_source;
+    f->minerals[1].uk = (mr_stage){2, f->ge_uk};
+    f->minerals[1].uk_basis = MR_UK_OPEN_MARKET;
     f->sc.ncountries = 4;
     f->sc.countries = f->countries;
     f->sc.nminerals = 2;
     f->sc.minerals = f->minerals;
+}
+
+/* Country 3 (ROW) an aggregate, holding 1 - cn of a two-supplier list
+   whose first supplier, CN, holds cn. */
+static void aggregate_pair(fixture *f, mr_supplier *pair, double cn)
+{
+    f->countries[3].aggregate = true;
+    pair[0].share = cn;
+    pair[1].share = 1.0 - cn;
 }
 
 static void test_compute_rows_and_default_cap(void **state)
@@ -181,9 +205,7 @@ static void test_aggregate_is_not_a_country(void **state)
     (void)state;
     fixture f;
     make_fixture(&f);
-    f.countries[3].aggregate = true;
-    f.ge_refining[0].share = 0.4;
-    f.ge_refining[1].share = 0.6;
+    aggregate_pair(&f, f.ge_refining, 0.4);
     mr_indicators ind;
     assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
     const mr_indicator_row *r = &ind.rows[2];
@@ -194,8 +216,9 @@ static void test_aggregate_is_not_a_country(void **state)
     mr_indicators_free(&ind);
 }
 
-/* Every line of the table starts with the prefix (validate's "# " keeps
-   its output valid YAML); the rows show the figures and the flags. */
+/* Every line of the tables starts with the prefix (validate's "# " keeps
+   its output valid YAML); the rows show the figures and the flags. The
+   world's table comes first, then the UK's. */
 static void test_table_is_prefixed_and_flags_rows(void **state)
 {
     (void)state;
@@ -208,13 +231,32 @@ static void test_table_is_prefixed_and_flags_rows(void **state)
     mr_indicators_print(&f.sc, &ind, "# ", tmp);
     rewind(tmp);
     char line[1024];
-    int rows = 0, above = 0, nowgi = 0, total = 0;
-    bool cap_line = false, count_line = false;
+    int rows = 0, above = 0, nowgi = 0, total = 0, uk_rows = 0;
+    bool cap_line = false, count_line = false, uk_head = false, uk_count = false, in_uk = false;
+    bool ga_uk = false, ge_uk = false;
     while (fgets(line, sizeof line, tmp)) {
         assert_true(line[0] == '#' && (line[1] == ' ' || line[1] == '\n'));
         total++;
-        if (!strncmp(line, "# ga ", 5) || !strncmp(line, "# ge ", 5))
-            rows++;
+        in_uk |= !strncmp(line, "# UK sourcing top share vs world top share", 42);
+        bool row = !strncmp(line, "# ga ", 5) || !strncmp(line, "# ge ", 5);
+        if (in_uk) {
+            uk_head |= strstr(line, "# mineral  world stage  world top  world share %") == line;
+            uk_rows += row;
+            uk_count |= !strcmp(line, "# 1 of 2 minerals' UK sourcing above the cap of 60%; 1 of "
+                                      "2 on the open-market fallback (1 of them above the cap)\n");
+            /* ga: world refining CN 98.0, HHI 9608, above; UK CN 50.0, HHI 3800 */
+            if (!strncmp(line, "# ga ", 5))
+                ga_uk = strstr(line, "refining") && strstr(line, " 98.0 ") &&
+                        strstr(line, " 9608  ABOVE CAP ") && strstr(line, " 50.0 ") &&
+                        strstr(line, " 3800  ") && strstr(line, "UK data: HMRC OTS 2024\n");
+            /* ge: world CN 60.0, HHI 5200, not above; UK CN 70.0, HHI 5800, above */
+            if (!strncmp(line, "# ge ", 5))
+                ge_uk = strstr(line, " 60.0 ") && strstr(line, " 5200  ") &&
+                        strstr(line, " 70.0 ") && strstr(line, " 5800  ABOVE CAP  ") &&
+                        strstr(line, "open-market fallback (no UK import data)\n");
+            continue;
+        }
+        rows += row;
         above += strstr(line, "ABOVE CAP  ") != NULL || (strstr(line, "ABOVE CAP\n") != NULL);
         nowgi += strstr(line, "no WGI: 5 assumed (ROW)") != NULL;
         cap_line |= strstr(line, "60%: the UK Vision 2035 target") != NULL;
@@ -229,6 +271,120 @@ static void test_table_is_prefixed_and_flags_rows(void **state)
     assert_int_equal(above, 1);
     assert_int_equal(nowgi, 2);
     assert_true(cap_line && count_line && total > rows);
+    assert_int_equal(uk_rows, 2);
+    assert_true(uk_head && uk_count && ga_uk && ge_uk);
+    mr_indicators_free(&ind);
+}
+
+/* UK sourcing (docs/MODEL.md §3u), one row per mineral beside the world row
+   of its product stage (refining here for both).
+   ga, from data: CN 0.5, AU 0.3, CD 0.2
+     HHI     = 0.25 + 0.09 + 0.04 = 0.38
+     HHI_WGI = 0.25 x 5.88 + 0.09 x 3.16 + 0.04 x 9.24
+             = 1.47 + 0.2844 + 0.3696 = 2.124
+     top CN 0.5, not above 0.60 (the world's refining: CN 0.98, above)
+   ge, the open-market fallback: CN 0.7, ROW 0.3 (ROW without WGI)
+     HHI     = 0.49 + 0.09 = 0.58
+     HHI_WGI = 0.49 x 5.88 + 0.09 x 5 = 2.8812 + 0.45 = 3.3312
+     top CN 0.7, above 0.60 (the world's: CN 0.6, not above) */
+static void test_uk_rows_beside_the_world(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    assert_int_equal(ind.nrows, 3); /* the world's rows are unchanged */
+    assert_int_equal(ind.nabove, 1);
+    assert_int_equal(ind.nuk, 2);
+    assert_int_equal(ind.nuk_above, 1);
+
+    const mr_uk_indicator_row *u = ind.uk;
+    assert_int_equal(u[0].ind.mineral, 0);
+    assert_int_equal(u[0].ind.stage, MR_STAGE_REFINING);
+    assert_int_equal(u[0].world_row, 1); /* ga refining */
+    assert_close(u[0].ind.hhi, 0.38, 1e-12);
+    assert_close(u[0].ind.hhi_wgi, 2.124, 1e-12);
+    assert_int_equal(u[0].ind.top_country, 0);
+    assert_true(u[0].ind.top_share == 0.5 && !u[0].ind.above_cap && !u[0].ind.wgi_assumed);
+    assert_true(u[0].basis == MR_UK_DATA && mr_indicators_uk_from_data(u[0].basis));
+    assert_string_equal(mr_indicators_uk_basis_name(u[0].basis), "data");
+    assert_false(u[0].capped);
+    assert_true(ind.rows[u[0].world_row].above_cap);
+
+    assert_int_equal(u[1].ind.mineral, 1);
+    assert_int_equal(u[1].world_row, 2); /* ge refining */
+    assert_close(u[1].ind.hhi, 0.58, 1e-12);
+    assert_close(u[1].ind.hhi_wgi, 3.3312, 1e-12);
+    assert_int_equal(u[1].ind.top_country, 0);
+    assert_true(u[1].ind.top_share == 0.7 && u[1].ind.above_cap && u[1].ind.wgi_assumed);
+    assert_false(mr_indicators_uk_from_data(u[1].basis));
+    assert_string_equal(mr_indicators_uk_basis_name(u[1].basis), "fallback");
+    assert_string_equal(mr_indicators_uk_basis_name(MR_UK_OPEN_MARKET_FIXED), "fallback");
+    assert_false(ind.rows[u[1].world_row].above_cap);
+    mr_indicators_free(&ind);
+}
+
+/* The UK rows follow the same rules as the world's: an aggregate is out of
+   HHI and never top, the policy cap replaces the default, and a cap that
+   changed the sourcing is carried. ge's UK sourcing CN 0.3, ROW 0.7 with ROW
+   an aggregate: HHI = 0.09, HHI_WGI = 0.09 x 5.88 = 0.5292, top CN 0.3. ga's
+   UK top 0.5 is above a cap of 0.45. A mineral without UK sourcing (not
+   filled in: never after the loader) has no top country. */
+static void test_uk_rows_aggregate_cap_and_capped(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    aggregate_pair(&f, f.ge_uk, 0.3);
+    f.minerals[1].uk_basis = MR_UK_OPEN_MARKET_FIXED;
+    f.minerals[1].uk_capped = true;
+    f.sc.policy_cap = 0.45;
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    const mr_uk_indicator_row *u = ind.uk;
+    assert_true(ind.cap == 0.45 && u[0].ind.above_cap);
+    assert_close(u[1].ind.hhi, 0.09, 1e-12);
+    assert_close(u[1].ind.hhi_wgi, 0.5292, 1e-12);
+    assert_int_equal(u[1].ind.top_country, 0);
+    assert_true(u[1].ind.top_share == 0.3 && !u[1].ind.above_cap && !u[1].ind.wgi_assumed);
+    assert_true(u[1].capped && u[1].basis == MR_UK_OPEN_MARKET_FIXED);
+    assert_int_equal(ind.nuk_above, 1);
+    mr_indicators_free(&ind);
+
+    f.minerals[1].uk = (mr_stage){0, NULL};
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    assert_int_equal(ind.uk[1].ind.top_country, -1);
+    assert_true(ind.uk[1].ind.hhi == 0.0 && !ind.uk[1].ind.above_cap);
+    mr_indicators_free(&ind);
+}
+
+/* The source is free text: in the table it stays on one comment line (a
+   newline would end the YAML comment), and a capped row says so. */
+static void test_uk_table_source_one_line(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    static char src[] = "HMRC OTS\n2024, CN8 2805";
+    f.minerals[0].uk_source = src;
+    f.minerals[1].uk_basis = MR_UK_OPEN_MARKET_FIXED;
+    f.minerals[1].uk_capped = true;
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    mr_indicators_print(&f.sc, &ind, "# ", tmp);
+    rewind(tmp);
+    char line[1024];
+    bool one = false, capped = false;
+    while (fgets(line, sizeof line, tmp)) {
+        assert_true(line[0] == '#');
+        one |= strstr(line, "UK data: HMRC OTS 2024, CN8 2805\n") != NULL;
+        capped |= strstr(line, "open-market fallback (no UK import data), after the cap\n") != NULL;
+    }
+    fclose(tmp);
+    assert_true(one && capped);
     mr_indicators_free(&ind);
 }
 
@@ -244,6 +400,9 @@ int main(void)
         cmocka_unit_test(test_policy_cap_replaces_the_default),
         cmocka_unit_test(test_aggregate_is_not_a_country),
         cmocka_unit_test(test_table_is_prefixed_and_flags_rows),
+        cmocka_unit_test(test_uk_rows_beside_the_world),
+        cmocka_unit_test(test_uk_rows_aggregate_cap_and_capped),
+        cmocka_unit_test(test_uk_table_source_one_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
