@@ -150,6 +150,14 @@ int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind)
                 u->world_row = r;
         u->basis = mn->uk_basis;
         u->capped = mn->uk_capped;
+        u->top_country_before = u->ind.top_country;
+        u->top_share_before = u->ind.top_share;
+        if (mn->uk_before.n > 0) {
+            mr_indicator_row before = u->ind;
+            stage_row(sc, &mn->uk_before, ind->cap, share, g, &before);
+            u->top_country_before = before.top_country;
+            u->top_share_before = before.top_share;
+        }
         ind->nuk_above += u->ind.above_cap;
     }
     free(share);
@@ -186,6 +194,7 @@ enum {
     UK_WORLD_SHARE,
     UK_WORLD_HHI,
     UK_WORLD_FLAG,
+    UK_BEFORE,
     UK_TOP,
     UK_SHARE,
     UK_HHI,
@@ -341,11 +350,20 @@ static void print_world(const mr_scenario *sc, const mr_indicators *ind, const c
    (docs/MODEL.md §3u). */
 static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char *prefix, FILE *out)
 {
-    static const char *const head[UK_NCOLS] = {
-        "mineral", "world stage", "world top", "world share %", "world HHI", "world flag",
-        "UK top",  "UK share %",  "UK HHI",    "UK flag",       "UK basis"};
-    static const bool right[UK_NCOLS] = {false, false, false, true,  true, false,
-                                         false, true,  true,  false, false};
+    static const char *const head[UK_NCOLS] = {"mineral",
+                                               "world stage",
+                                               "world top",
+                                               "world share %",
+                                               "world HHI",
+                                               "world flag",
+                                               "UK before policy %",
+                                               "UK top",
+                                               "UK share %",
+                                               "UK HHI",
+                                               "UK flag",
+                                               "UK basis"};
+    static const bool right[UK_NCOLS] = {false, false, false, true, true,  false,
+                                         true,  false, true,  true, false, false};
     const size_t rows = (size_t)ind->nuk + 1;
     char(*cell)[CELL] = new_cells(rows, UK_NCOLS, head, prefix, "UK sourcing", out);
     if (!cell)
@@ -365,6 +383,9 @@ static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char
             snprintf(line[UK_WORLD_FLAG], CELL, "%s", w->above_cap ? "ABOVE CAP" : "");
         } else
             snprintf(line[UK_WORLD_TOP], CELL, "-");
+        if (u->top_country_before >= 0)
+            snprintf(line[UK_BEFORE], CELL, "%s %.1f", sc->countries[u->top_country_before].id,
+                     100.0 * u->top_share_before);
         if (u->ind.top_country >= 0) {
             snprintf(line[UK_TOP], CELL, "%s", sc->countries[u->ind.top_country].id);
             snprintf(line[UK_SHARE], CELL, "%.1f", 100.0 * u->ind.top_share);
@@ -392,13 +413,14 @@ static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char
             "%s  world    world production of the product stage (refining if present,\n"
             "%s           else mining), as in the table above\n"
             "%s  UK       the countries' shares of the UK's purchases, after any policy\n"
-            "%s           cap (\"after the cap\" where the cap changed them)\n"
+            "%s           cap (\"after the cap\" where the cap changed them); before\n"
+            "%s           policy: the top country and its share before the cap\n"
             "%s  HHI      x10^4; flag ABOVE CAP when the top share exceeds the cap of %.4g%%\n"
             "%s  basis    UK data: from UK import data (its source); open-market fallback:\n"
             "%s           no UK import data, the open market's shares of the product\n"
             "%s           stage stand in for the UK's\n",
-            prefix, prefix, prefix, prefix, prefix, prefix, prefix, 100.0 * ind->cap, prefix,
-            prefix, prefix);
+            prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, 100.0 * ind->cap,
+            prefix, prefix, prefix);
     blank_line(prefix, out);
     put_cells(prefix, (const char(*)[CELL])cell, rows, UK_NCOLS, right, out);
     blank_line(prefix, out);

@@ -71,13 +71,16 @@ typedef struct {
 
 /* One mineral's UK sourcing (mr_mineral.uk), beside the world. */
 typedef struct {
-    mr_indicator_row ind; /* the indicators of mr_mineral.uk; ind.stage is the product stage;
-                             ind.top_country is -1 when the mineral has no UK sourcing
-                             (uk.n == 0: never in a loaded scenario) */
-    int world_row;        /* index into mr_indicators.rows of the product stage's world row;
-                             -1 when there is none */
-    mr_uk_basis basis;    /* MR_UK_DATA: import data; else the open-market fallback */
-    bool capped;          /* a diversification cap changed the UK's sourcing */
+    mr_indicator_row ind;    /* the indicators of mr_mineral.uk; ind.stage is the product stage;
+                                ind.top_country is -1 when the mineral has no UK sourcing
+                                (uk.n == 0: never in a loaded scenario) */
+    int world_row;           /* index into mr_indicators.rows of the product stage's world row;
+                                -1 when there is none */
+    mr_uk_basis basis;       /* MR_UK_DATA: import data; else the open-market fallback */
+    int top_country_before;  /* the top country and share of the UK's sourcing before the
+                                policy's cap (mr_mineral.uk_before); the same as ind's when */
+    double top_share_before; /* the cap did not change it */
+    bool capped;             /* a diversification cap changed the UK's sourcing */
 } mr_uk_indicator_row;
 
 typedef struct {

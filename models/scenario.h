@@ -137,9 +137,11 @@ typedef struct {
                     the UK's purchases (sum 1), after any cap; every country in it
                     supplies the product stage (with a world share of 0 if need be) */
     mr_uk_basis uk_basis;
-    char *uk_source; /* uk_sourcing.source: where the shares come from; NULL when the
-                        basis is the open market */
-    bool uk_capped;  /* a diversification cap on UK sourcing changed uk */
+    char *uk_source;    /* uk_sourcing.source: where the shares come from; NULL when the
+                           basis is the open market */
+    bool uk_capped;     /* a diversification cap on UK sourcing changed uk */
+    mr_stage uk_before; /* when uk_capped: UK sourcing before the cap (the same countries
+                           first, in the same order); else n == 0 */
     mr_stockpile stockpile;
     mr_price price;
     mr_market market;

@@ -483,6 +483,11 @@ class Run:
             "top_share": read(uk, "top_share"),
             "above_cap": read(uk, "above_cap"),
             "capped": read(uk, "capped"),
+            # before the cap: files of format 1.4 written before it was kept have none
+            "top_country_before": (strings(uk, "top_country_before_policy")
+                                   if "top_country_before_policy" in uk else None),
+            "top_share_before": (read(uk, "top_share_before_policy")
+                                 if "top_share_before_policy" in uk else None),
         }
 
     def _read_v2(self, s, tr):
@@ -1377,11 +1382,12 @@ def uk_sourcing_table(run, tid):
     def flag(on):
         return '<td class="l flag side">ABOVE CAP</td>' if on else '<td class="l"></td>'
 
-    rows = ['<table id="%s"><tr><th class="l">mineral</th><th class="l">stage</th>'
+    before = uk.get("top_share_before") is not None
+    rows = [('<table id="%s"><tr><th class="l">mineral</th><th class="l">stage</th>' % esc(tid))
+            + ('<th class="l">UK top before policy</th>' if before else "") +
             '<th class="l">UK top country</th><th>UK top share<br>after policy</th><th>UK HHI (x10<sup>4</sup>)</th>'
             '<th class="l">UK flag</th><th class="l">world top country</th><th>world top share</th>'
-            '<th>world HHI (x10<sup>4</sup>)</th><th class="l">world flag</th><th class="l">UK basis</th></tr>'
-            % esc(tid)]
+            '<th>world HHI (x10<sup>4</sup>)</th><th class="l">world flag</th><th class="l">UK basis</th></tr>']
     n_fallback = 0
     for k in range(len(uk["mineral"])):
         w = world.get((uk["mineral"][k], uk["stage"][k]))
@@ -1392,11 +1398,15 @@ def uk_sourcing_table(run, tid):
             n_fallback += 1
         if uk["capped"][k]:
             basis += ", capped"
-        rows.append('<tr%s><td class="l">%s</td><td class="l">%s</td><td class="l">%s</td><td>%s</td>'
-                    '<td>%.0f</td>%s' % (
-                        ' class="flag"' if uk["above_cap"][k] else "", esc(uk["mineral"][k]),
-                        esc(uk["stage"][k]), esc(uk["top_country"][k]), pct(uk["top_share"][k]),
-                        1e4 * uk["hhi"][k], flag(bool(uk["above_cap"][k]))))
+        rows.append('<tr%s><td class="l">%s</td><td class="l">%s</td>' % (
+            ' class="flag"' if uk["above_cap"][k] else "", esc(uk["mineral"][k]),
+            esc(uk["stage"][k])))
+        if before:
+            rows.append('<td class="l">%s %s</td>' % (esc(uk["top_country_before"][k]),
+                                                     pct(uk["top_share_before"][k])))
+        rows.append('<td class="l">%s</td><td>%s</td><td>%.0f</td>%s' % (
+            esc(uk["top_country"][k]), pct(uk["top_share"][k]), 1e4 * uk["hhi"][k],
+            flag(bool(uk["above_cap"][k]))))
         if w is None:
             rows.append('<td class="l">&ndash;</td><td></td><td></td><td class="l"></td>')
         else:
@@ -1410,8 +1420,8 @@ def uk_sourcing_table(run, tid):
                 'open-market fallback: without UK import data the open market\'s shares of the product '
                 'stage (refining if present, else mining) stand in for the UK\'s, so those rows say '
                 'nothing about where the UK actually buys. UK shares are after any diversification cap '
-                '("capped": the cap changed them; the shares before it are not in the file). No '
-                'sampling.</p>' % (n_above, len(uk["mineral"]), pct(ind["cap"], 0), n_fallback,
+                '("capped": the cap changed them; "before policy" gives the top country and share '
+                'before it). No sampling.</p>' % (n_above, len(uk["mineral"]), pct(ind["cap"], 0), n_fallback,
                                    len(uk["mineral"])))
     return "".join(rows)
 

@@ -328,6 +328,13 @@ static void put_uk_sourcing(Buf *b, const mr_scenario *sc, const mr_mineral *m)
         put(b, "%s%s: %s", k ? ", " : "", sc->countries[m->uk.suppliers[k].country].id,
             num(x, sizeof x, m->uk.suppliers[k].share));
     put(b, "}  # of UK purchases, after any cap\n");
+    if (m->uk_before.n > 0) {
+        put(b, "      before_policy: {");
+        for (int k = 0; k < m->uk_before.n; k++)
+            put(b, "%s%s: %s", k ? ", " : "", sc->countries[m->uk_before.suppliers[k].country].id,
+                num(x, sizeof x, m->uk_before.suppliers[k].share));
+        put(b, "}  # before the cap\n");
+    }
     if (m->uk_source) {
         put(b, "      source: ");
         put_str(b, m->uk_source);

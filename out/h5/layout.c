@@ -525,8 +525,8 @@ out:
    (stage names, bases): they outlive the write, as the deferred strings
    need. basis, source and capped: UK rows only. */
 typedef struct {
-    const char **mineral, **stage, **top, **basis, **source;
-    double *hhi, *hhi_wgi, *share;
+    const char **mineral, **stage, **top, **basis, **source, **top_before;
+    double *hhi, *hhi_wgi, *share, *share_before;
     uint8_t *above, *assumed, *capped;
 } ind_cols;
 
@@ -537,6 +537,8 @@ static void free_ind_cols(ind_cols *c)
     free(c->top);
     free(c->basis);
     free(c->source);
+    free(c->top_before);
+    free(c->share_before);
     free(c->hhi);
     free(c->hhi_wgi);
     free(c->share);
@@ -558,14 +560,17 @@ static int make_ind_cols(h5w *w, const mr_scenario *sc, const void *base, size_t
     c->top = malloc(n * sizeof *c->top);
     c->basis = malloc(n * sizeof *c->basis);
     c->source = malloc(n * sizeof *c->source);
+    c->top_before = malloc(n * sizeof *c->top_before);
+    c->share_before = malloc(n * sizeof *c->share_before);
     c->hhi = malloc(n * sizeof *c->hhi);
     c->hhi_wgi = malloc(n * sizeof *c->hhi_wgi);
     c->share = malloc(n * sizeof *c->share);
     c->above = malloc(n);
     c->assumed = malloc(n);
     c->capped = malloc(n);
-    if (!c->mineral || !c->stage || !c->top || !c->basis || !c->source || !c->hhi || !c->hhi_wgi ||
-        !c->share || !c->above || !c->assumed || !c->capped)
+    if (!c->mineral || !c->stage || !c->top || !c->basis || !c->source || !c->top_before ||
+        !c->share_before || !c->hhi || !c->hhi_wgi || !c->share || !c->above || !c->assumed ||
+        !c->capped)
         h5w_fail(w, "out of memory for the indicators");
     if (h5w_sync_state(w) < 0)
         return -1;
@@ -584,6 +589,9 @@ static int make_ind_cols(h5w *w, const mr_scenario *sc, const void *base, size_t
         c->basis[r] = uk ? mr_indicators_uk_basis_name(uk[r].basis) : "";
         c->source[r] = uk && mr_indicators_uk_from_data(uk[r].basis) && src ? src : "";
         c->capped[r] = uk && uk[r].capped;
+        c->top_before[r] =
+            uk && uk[r].top_country_before >= 0 ? sc->countries[uk[r].top_country_before].id : "";
+        c->share_before[r] = uk ? uk[r].top_share_before : 0.0;
     }
     return 0;
 }
@@ -659,6 +667,12 @@ static const ind_desc ind_descs[] = {
     {"capped", NULL,
      "1 when the diversification cap changed the UK's sourcing (the shares are after it), "
      "else 0"},
+    {"top_country_before_policy", NULL,
+     "the top country of the UK's sourcing before the diversification cap (top_country where "
+     "capped is 0)"},
+    {"top_share_before_policy", NULL,
+     "share of the UK's purchases from top_country_before_policy before the diversification "
+     "cap, fraction (top_share where capped is 0)"},
 };
 
 static const char *ind_desc_of(const char *name, bool uk)
@@ -678,8 +692,9 @@ static int put_ind_cols(h5w *w, hid_t g, size_t R, const ind_cols *c, const char
         const char *name;
         const char **v;
     } strs[] = {
-        {"mineral_id", c->mineral}, {"stage", c->stage},   {"top_country", c->top},
-        {"basis", c->basis},        {"source", c->source},
+        {"mineral_id", c->mineral}, {"stage", c->stage},
+        {"top_country", c->top},    {"basis", c->basis},
+        {"source", c->source},      {"top_country_before_policy", c->top_before},
     };
     for (size_t k = 0; k < sizeof strs / sizeof strs[0]; k++) {
         const char *desc = ind_desc_of(strs[k].name, uk);
@@ -690,11 +705,15 @@ static int put_ind_cols(h5w *w, hid_t g, size_t R, const ind_cols *c, const char
     const struct {
         const char *name;
         const double *v;
-    } nums[] = {{"hhi", c->hhi}, {"hhi_wgi", c->hhi_wgi}, {"top_share", c->share}};
-    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++)
-        if (h5w_put_1d(w, g, nums[k].name, nums[k].v, R, dim, "1", ind_desc_of(nums[k].name, uk)) <
-            0)
+    } nums[] = {{"hhi", c->hhi},
+                {"hhi_wgi", c->hhi_wgi},
+                {"top_share", c->share},
+                {"top_share_before_policy", c->share_before}};
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+        const char *desc = ind_desc_of(nums[k].name, uk);
+        if (desc && h5w_put_1d(w, g, nums[k].name, nums[k].v, R, dim, "1", desc) < 0)
             return -1;
+    }
     const struct {
         const char *name;
         const uint8_t *v;

@@ -299,6 +299,7 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->recycled_path);
         free(m->domestic_path);
         free(m->uk.suppliers);
+        free(m->uk_before.suppliers);
         free(m->uk_source);
     }
     free(sc->minerals);

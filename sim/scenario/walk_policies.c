@@ -93,6 +93,17 @@ static int cap_uk(P *p, const yaml_node_t *at, const char *kp)
         for (int k = 0; k < n0 && !changed; k++)
             changed = uk->suppliers[k].share != before[k];
         free(exempt);
+        if (changed && mn->uk_before.n == 0) { /* the first cap's before (a re-read keeps it) */
+            mn->uk_before.suppliers = calloc((size_t)n0, sizeof *mn->uk_before.suppliers);
+            if (!mn->uk_before.suppliers) {
+                free(before);
+                return sc_oom(p);
+            }
+            for (int k = 0; k < n0; k++)
+                mn->uk_before.suppliers[k] =
+                    (mr_supplier){.country = uk->suppliers[k].country, .share = before[k]};
+            mn->uk_before.n = n0;
+        }
         free(before);
         if (rc < 0 && pol->noftake > 0)
             return sc_oom(p);

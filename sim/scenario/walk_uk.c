@@ -14,44 +14,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* minerals.<id>.uk_sourcing: {shares: {country: share}, source, fallback}.
-   The shares (of the UK's purchases, null entries not given) sum to 1;
-   source is required from data, and fallback: true marks the open
-   market's shares written out after a cap (the resolved scenario). */
+/* A mapping country -> share of the UK's purchases (null entries not
+   given) at node sh, path skp, into st: at least one, summing to 1. */
+static int walk_shares(P *p, const yaml_node_t *sh, const char *skp, mr_stage *st)
+{
+    char ckp[KP_MAX];
+    if (sc_idmap_check(p, sh, skp, "country", &p->hcid))
+        return -1;
+    int n = sc_npairs(sh);
+    if (!(st->suppliers = sc_zalloc(p, (size_t)n, sizeof *st->suppliers)))
+        return -1;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        const char *id = sc_sval(sc_pair_key(p, sh, i));
+        const yaml_node_t *x = sc_pair_val(p, sh, i);
+        if (sc_is_null(x))
+            continue;
+        sc_kp_key(ckp, skp, id);
+        mr_supplier *su = &st->suppliers[st->n];
+        if (sc_num_node(p, x, ckp, &R_01, &su->share))
+            return -1;
+        su->country = sc_idhash_find(&p->hcid, id);
+        sum += su->share;
+        st->n++;
+    }
+    if (st->n == 0)
+        return sc_fail(p, sh, skp, "give at least one country's share");
+    if (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL)
+        return sc_fail(p, sh, skp, "the shares sum to %.15g, must sum to 1 (of the UK's purchases)",
+                       sum);
+    return 0;
+}
+
+/* minerals.<id>.uk_sourcing: {shares: {country: share}, source, fallback,
+   before_policy}. The shares (of the UK's purchases) sum to 1; source is
+   required from data; fallback: true marks the open market's shares
+   written out after a cap, and before_policy the shares before that cap
+   (both as the resolved scenario writes them). */
 int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn)
 {
     Map m;
-    const yaml_node_t *sh, *x;
-    char skp[KP_MAX], ckp[KP_MAX];
+    const yaml_node_t *sh, *x, *bx;
+    char skp[KP_MAX], ckp[KP_MAX], bkp[KP_MAX];
     int fallback = 0;
     if (sc_map_open(p, v, kp, "minerals.<id>.uk_sourcing", &m) ||
         sc_get_enum(p, &m, "fallback", false, sc_bools, &fallback) ||
         sc_mget(p, &m, "source", !fallback, &x, ckp) ||
         (x && sc_str_node(p, x, ckp, &mn->uk_source)) || sc_mget(p, &m, "shares", true, &sh, skp) ||
-        sc_idmap_check(p, sh, skp, "country", &p->hcid))
+        walk_shares(p, sh, skp, &mn->uk) || sc_mget(p, &m, "before_policy", false, &bx, bkp) ||
+        (bx && walk_shares(p, bx, bkp, &mn->uk_before)))
         return -1;
-    int n = sc_npairs(sh);
-    if (!(mn->uk.suppliers = sc_zalloc(p, (size_t)n, sizeof *mn->uk.suppliers)))
-        return -1;
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        const char *id = sc_sval(sc_pair_key(p, sh, i));
-        x = sc_pair_val(p, sh, i);
-        if (sc_is_null(x))
-            continue;
-        sc_kp_key(ckp, skp, id);
-        mr_supplier *su = &mn->uk.suppliers[mn->uk.n];
-        if (sc_num_node(p, x, ckp, &R_01, &su->share))
-            return -1;
-        su->country = sc_idhash_find(&p->hcid, id);
-        sum += su->share;
-        mn->uk.n++;
-    }
-    if (mn->uk.n == 0)
-        return sc_fail(p, sh, skp, "give at least one country's share");
-    if (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL)
-        return sc_fail(p, sh, skp, "the shares sum to %.15g, must sum to 1 (of the UK's purchases)",
-                       sum);
+    mn->uk_capped = bx != NULL;
     mn->uk_basis = fallback ? MR_UK_OPEN_MARKET_FIXED : MR_UK_DATA;
     if (fallback) {
         free(mn->uk_source);

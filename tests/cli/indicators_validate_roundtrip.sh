@@ -15,7 +15,7 @@ grep -q '^# mineral  *stage  *HHI (x10^4)  *HHI_WGI (0-10)  *top country  *top s
 grep -Eq '^# [0-9]+ of [0-9]+ stages above the cap of [0-9.]+%$' "$tmp/a.yaml" ||
   fail "no count of flagged stages"
 # UK sourcing beside the world's product stage (docs/MODEL.md §3u), one row per mineral
-grep -q '^# mineral  *world stage  *world top  *world share %  *world HHI  *world flag  *UK top  *UK share %  *UK HHI  *UK flag  *UK basis$' \
+grep -q '^# mineral  *world stage  *world top  *world share %  *world HHI  *world flag  *UK before policy %  *UK top  *UK share %  *UK HHI  *UK flag  *UK basis$' \
   "$tmp/a.yaml" || fail "no UK sourcing table header"
 grep -Eq '^# [0-9]+ of [0-9]+ minerals. UK sourcing above the cap of [0-9.]+%; [0-9]+ of [0-9]+ on the open-market fallback' \
   "$tmp/a.yaml" || fail "no count of flagged minerals' UK sourcing"

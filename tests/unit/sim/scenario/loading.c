@@ -270,6 +270,12 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
             assert_true(x->uk.suppliers[k].share == y->uk.suppliers[k].share);
         }
         assert_int_equal(x->uk_basis, y->uk_basis);
+        assert_int_equal(x->uk_capped, y->uk_capped);
+        assert_int_equal(x->uk_before.n, y->uk_before.n);
+        for (int k = 0; k < x->uk_before.n; k++) {
+            assert_int_equal(x->uk_before.suppliers[k].country, y->uk_before.suppliers[k].country);
+            assert_true(x->uk_before.suppliers[k].share == y->uk_before.suppliers[k].share);
+        }
         assert_int_equal(x->uk_source == NULL, y->uk_source == NULL);
         if (x->uk_source)
             assert_string_equal(x->uk_source, y->uk_source);
@@ -1155,6 +1161,9 @@ static void test_uk_sourcing(void **state)
     assert_string_equal(sc.countries[ga->uk.suppliers[2].country].id, "CA");
     assert_true(ga->uk.suppliers[0].share == 0.6);
     assert_true(fabs(ga->uk.suppliers[1].share - 0.325) < 1e-15);
+    assert_int_equal(ga->uk_before.n, 2); /* CN 0.9, AU 0.1 before the cap */
+    assert_true(ga->uk_before.suppliers[0].share == 0.9 && ga->uk_before.suppliers[1].share == 0.1);
+    assert_int_equal(li->uk_before.n, 0);
     assert_true(fabs(ga->uk.suppliers[2].share - 0.075) < 1e-15);
     const mr_stage *re = &ga->stage[MR_STAGE_REFINING];
     assert_int_equal(re->n, 3);

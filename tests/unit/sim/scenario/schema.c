@@ -106,7 +106,8 @@ static const char *FULL =
     "      substitution_months: 12\n"
     "      world_demand_t: 1000\n"
     "      domestic_use: {AA: 0.2, CC: 0.1}\n"
-    "    uk_sourcing: {shares: {AA: 0.5, CC: 0.5}, source: UK imports (test)}\n"
+    "    uk_sourcing: {shares: {AA: 0.5, CC: 0.5}, source: UK imports (test),\n"
+    "                  before_policy: {AA: 0.9, CC: 0.1}}\n"
     "  m2:\n"
     "    demand_t: 10\n"
     "    mining: [{country: BB, share: 1}]\n"
@@ -309,6 +310,8 @@ static bool concrete(const char *path, char *out, size_t n)
         {"price_correlation.<mineral>.<mineral>", "price_correlation.m1.m2"},
         {"minerals.<id>.market.domestic_use.<country>", "minerals.m1.market.domestic_use.AA"},
         {"minerals.<id>.uk_sourcing.shares.<country>", "minerals.m1.uk_sourcing.shares.AA"},
+        {"minerals.<id>.uk_sourcing.before_policy.<country>",
+         "minerals.m1.uk_sourcing.before_policy.AA"},
         {"policies.diversification_cap.offtake.<country>",
          "policies.diversification_cap.offtake.BB"},
         {"events.<id>.minerals.<mineral>", "events.e4.minerals.m1"},
