@@ -6,7 +6,7 @@
 #
 # - scenario_ref_<name>: every scenarios/*.yaml validates and runs 2,000
 #   trials (scenario_ref.sh run).
-# - scenario_ref_vision_lowers_loss: uk-2024 and uk-2035-vision run with the
+# - scenario_ref_vision_lowers_loss: uk-2035-baseline and uk-2035-vision run with the
 #   same seed (common random numbers, MODEL §12) and 2,000 trials; the
 #   vision's /summary/total_loss_mean must be lower (scenario_ref.sh compare).
 #   Needs `extends:` and `policies:` in the loader.
@@ -34,7 +34,7 @@ if(NOT _ref_python)
 endif()
 add_test(NAME scenario_ref_vision_lowers_loss
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/scenario_ref.sh compare ${MINRISK_BIN}
-                 scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml ${_ref_python}
+                 scenarios/uk-2035-baseline.yaml scenarios/uk-2035-vision.yaml ${_ref_python}
          WORKING_DIRECTORY ${MINRISK_SRC})
 set_tests_properties(scenario_ref_vision_lowers_loss PROPERTIES
                      LABELS scenarios ENVIRONMENT "OMP_NUM_THREADS=2")
