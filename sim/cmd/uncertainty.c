@@ -40,9 +40,8 @@ static const char *const usage_uncertainty =
     "  -q, --quiet         no progress line and no tables\n"
     "\n"
     "example:\n"
-    "  minrisk uncertainty tests/studies/uncertainty/two_keys.yaml -o unc.h5 --rows 32\n"
-    "  minrisk uncertainty scenarios/uk-2024-uncertain.yaml -o unc.h5 --rows 16 "
-    "--block-trials 500\n";
+    "  minrisk uncertainty scenarios/uk-2024-uncertain.yaml -o unc.h5 --rows 4 "
+    "--block-trials 50\n";
 
 static int parse_count(const char *opt, const char *v, unsigned long long lo, unsigned long long hi,
                        unsigned long long *out)
