@@ -273,6 +273,33 @@ typedef struct {
 
 #define MR_SWEEP_MAX_VARIANTS 1024
 
+/* The distributions of an `uncertain:` key (docs/STUDIES.md "Uncertainty"). */
+typedef enum {
+    MR_DIST_UNIFORM,    /* a = lo, b = hi */
+    MR_DIST_TRIANGULAR, /* a = lo, b = mode, c = hi */
+    MR_DIST_LOGNORMAL,  /* a = median, b = sigma (of the log) */
+    MR_DIST_BETA,       /* a, b = shapes; c = lo, d = hi */
+    MR_DIST_CHOICE      /* nvalues values with their weights (a logic tree) */
+} mr_dist_kind;
+
+/* One uncertain key: a key path of the scenario (written as a sweep's) and
+   the distribution of its value. */
+typedef struct {
+    char *path; /* e.g. "minerals.ree_heavy.market.stock_months" */
+    mr_dist_kind kind;
+    double a, b, c, d;
+    int nvalues;                          /* choice */
+    double *values;                       /* [nvalues] choice: the values, in file order */
+    double *weights;                      /* [nvalues] choice: their weights, summing to 1 */
+    double lo, hi;                        /* the smallest and largest value a draw can take */
+    int line, col;                        /* where the key path is written (from 1) */
+    int lo_line, lo_col, hi_line, hi_col; /* where lo and hi come from (messages) */
+    int *vline, *vcol;                    /* [nvalues] choice: where each value is written */
+    char *file;                           /* the file the uncertain block is in */
+} mr_uncertain_param;
+
+#define MR_UNCERTAIN_MAX_KEYS 64
+
 /* A file's identity (stat's st_dev, st_ino). */
 typedef struct {
     uint64_t dev, ino;
@@ -335,6 +362,13 @@ typedef struct {
     int nsweep;
     mr_sweep_param *sweep;
     uint64_t nvariants; /* product of the nvalues; 0 without a sweep */
+
+    /* uncertain (distributions of key paths; empty in a row's scenario and
+       in a plain scenario) */
+    int nuncertain;
+    mr_uncertain_param *uncertain;
+    uint64_t uncertain_rows;         /* uncertain.rows: design rows N */
+    uint64_t uncertain_block_trials; /* uncertain.block_trials: trials per row L */
 
     double *interdependency;   /* A*, nsectors x nsectors, row-major: [i*S + j] */
     double *price_correlation; /* nminerals x nminerals, row-major, unit diagonal */

@@ -554,6 +554,21 @@ static void put_sweep_comment(Buf *b, const mr_scenario *sc)
     }
 }
 
+/* the uncertain keys, as a comment (each row's resolved form is its own) */
+static void put_uncertain_comment(Buf *b, const mr_scenario *sc)
+{
+    static const char *const kinds[] = {"uniform", "triangular", "lognormal", "beta", "choice"};
+    if (sc->nuncertain <= 0)
+        return;
+    put(b, "# uncertain: %llu rows x %llu trials over", (unsigned long long)sc->uncertain_rows,
+        (unsigned long long)sc->uncertain_block_trials);
+    for (int i = 0; i < sc->nuncertain; i++) {
+        const mr_uncertain_param *q = &sc->uncertain[i];
+        put(b, "%s %s %s in [%.17g, %.17g]", i ? "," : "", q->path, kinds[q->kind], q->lo, q->hi);
+    }
+    put(b, "\n");
+}
+
 char *mr_scenario_resolved_yaml(const mr_scenario *sc)
 {
     Buf b = {.s = malloc(4096), .cap = 4096};
@@ -567,6 +582,7 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
     put_events(&b, sc);
     put_matrices(&b, sc);
     put_sweep_comment(&b, sc);
+    put_uncertain_comment(&b, sc);
     if (b.oom) {
         free(b.s);
         return NULL;

@@ -26,6 +26,7 @@
 #include "models/iim.h"        /* mr_iim_: inoperability propagation (§7) */
 #include "models/policies.h"   /* mr_policy_: policies applied to a scenario (§10) */
 #include "models/indicators.h" /* mr_indicators_: concentration indicators (§11) */
+#include "models/uncertain.h"  /* mr_dist_: quantiles of the uncertain: distributions */
 
 /* ---- out/: results and statistics --------------------------------------- */
 #include "out/results.h"        /* mr_results_, mr_trial_vars: per-trial results, run info */
@@ -61,6 +62,7 @@
 /* ---- sim/studies/: what the engine's runs are used for ---------------------- */
 #include "sim/studies/paired.h"      /* mr_paired_: paired differences, bootstrap (compare) */
 #include "sim/studies/sweep.h"       /* mr_sweep_: a grid of variants (sweep) */
+#include "sim/studies/uncertainty.h" /* mr_uncertainty_: the uncertain block's study */
 #include "sim/studies/attribution.h" /* mr_attr_: tail attribution, counterfactuals */
 #include "sim/studies/run_extras.h"  /* mr_attribution_collect, mr_events_collect */
 #include "sim/studies/story.h"       /* mr_story_: the story of one trial (explain) */

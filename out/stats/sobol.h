@@ -1,6 +1,6 @@
 /* sobol.h - Sobol sensitivity indices from a Saltelli design, with bootstrap
  * intervals (MODEL §9 "Sobol indices"; used by issue 13's `uncertain:`
- * block, not yet wired).
+ * block and minrisk uncertainty, sim/studies/uncertainty.c).
  *
  * The design: A and B are two independent N x k matrices of inputs (row j is
  * one point of the k uncertain inputs), and AB_i (i = 0 .. k-1) is A with its

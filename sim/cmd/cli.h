@@ -52,13 +52,15 @@ void mr_cli_install_interrupt(bool sigterm_too);
 
 /* The commands: argv[0] is the first argument after the command name; --help
    is MR_OK. */
-mr_status mr_cmd_run(int argc, char **argv);      /* run.c */
-mr_status mr_cmd_validate(int argc, char **argv); /* validate.c */
-mr_status mr_cmd_summary(int argc, char **argv);  /* summary.c */
-mr_status mr_cmd_compare(int argc, char **argv);  /* compare.c */
-mr_status mr_cmd_explain(int argc, char **argv);  /* explain.c */
-mr_status mr_cmd_report(int argc, char **argv);   /* report.c */
-mr_status mr_cmd_export(int argc, char **argv);   /* export.c */
+mr_status mr_cmd_run(int argc, char **argv);         /* run.c */
+mr_status mr_cmd_validate(int argc, char **argv);    /* validate.c */
+mr_status mr_cmd_summary(int argc, char **argv);     /* summary.c */
+mr_status mr_cmd_compare(int argc, char **argv);     /* compare.c */
+mr_status mr_cmd_explain(int argc, char **argv);     /* explain.c */
+mr_status mr_cmd_report(int argc, char **argv);      /* report.c */
+mr_status mr_cmd_export(int argc, char **argv);      /* export.c */
+mr_status mr_cmd_uncertainty(int argc, char **argv); /* uncertainty.c */
+void mr_cmd_uncertainty_signals(void);
 
 /* run's signal handlers (run.c), installed by main before MPI_Init (a signal
    in start-up must not kill a rank): SIGINT as mr_cli_install_interrupt,

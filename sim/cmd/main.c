@@ -41,6 +41,10 @@ static const char *const usage_main =
     "  export FILE.h5 --csv DIR [--trials] [--run GROUP]\n"
     "                      the file's tables as CSV files with units in the column\n"
     "                      names, for spreadsheets (docs/EXPORT.md)\n"
+    "  uncertainty SCENARIO.yaml [-o FILE.h5] [--rows N] [--block-trials L]\n"
+    "                      the uncertainty of the scenario's assumptions (its\n"
+    "                      uncertain: block): predictive distribution and Sobol\n"
+    "                      indices per key with bootstrap intervals\n"
     "\n"
     "options:\n"
     "  -h, --help          this text (also: minrisk COMMAND --help)\n"
@@ -60,13 +64,14 @@ static const struct {
     void (*signals)(void); /* signal handlers to install first (before MPI_Init:
                               a signal in start-up must not kill a rank); or NULL */
 } commands[] = {
-    {"run", mr_cmd_run, true, mr_cmd_run_signals}, /* run.c */
-    {"validate", mr_cmd_validate, false, NULL},    /* validate.c */
-    {"summary", mr_cmd_summary, false, NULL},      /* summary.c */
-    {"compare", mr_cmd_compare, false, NULL},      /* compare.c */
-    {"explain", mr_cmd_explain, false, NULL},      /* explain.c */
-    {"report", mr_cmd_report, false, NULL},        /* report.c */
-    {"export", mr_cmd_export, false, NULL},        /* export.c */
+    {"run", mr_cmd_run, true, mr_cmd_run_signals},                         /* run.c */
+    {"validate", mr_cmd_validate, false, NULL},                            /* validate.c */
+    {"summary", mr_cmd_summary, false, NULL},                              /* summary.c */
+    {"compare", mr_cmd_compare, false, NULL},                              /* compare.c */
+    {"explain", mr_cmd_explain, false, NULL},                              /* explain.c */
+    {"report", mr_cmd_report, false, NULL},                                /* report.c */
+    {"export", mr_cmd_export, false, NULL},                                /* export.c */
+    {"uncertainty", mr_cmd_uncertainty, true, mr_cmd_uncertainty_signals}, /* uncertainty.c */
 };
 
 /* The exit status of a command's outcome (usage_main, docs/minrisk.1): 0

@@ -18,6 +18,7 @@
 #include "sim/studies/run_extras.h"
 #include "sim/scenario/loader.h"
 #include "sim/studies/sweep.h"
+#include "sim/studies/uncertainty.h"
 
 #include <omp.h>
 #include <signal.h>
@@ -373,6 +374,21 @@ static mr_status run(const run_request *q, const mr_comm *comm)
     if (mr_cli_load_scenario(q->scenario, &sc, comm, &err)) {
         mr_cli_report(comm, &err);
         return MR_BAD_INPUT;
+    }
+    /* an uncertain block: its values checked as validate does, then sent
+       to the command that samples it */
+    if (sc.nuncertain > 0) {
+        mr_status u = mr_uncertainty_check(&sc, &err);
+        if (u == MR_OK) {
+            snprintf(err.msg, sizeof err.msg,
+                     "%s: has an uncertain block, which minrisk run does not sample: use "
+                     "'minrisk uncertainty %s', or remove the block to run the values as written",
+                     q->scenario, q->scenario);
+            u = MR_BAD_INPUT;
+        }
+        mr_cli_report(comm, &err);
+        mr_scenario_free(&sc);
+        return u;
     }
     if (q->have_trials)
         sc.trials = q->trials;

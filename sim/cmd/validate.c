@@ -7,6 +7,7 @@
 #include "out/scenario_yaml.h"
 #include "sim/scenario/loader.h"
 #include "sim/studies/sweep.h"
+#include "sim/studies/uncertainty.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,8 @@ static const char *const usage_validate =
     "diversification cap; MODEL section 11) as a table in YAML comments, so\n"
     "the output is itself a valid scenario. Errors are one line:\n"
     "file:line:col: key.path: message. A scenario with a sweep has every\n"
-    "variant checked. Only regular files of at most 16 MiB are read, and\n"
+    "variant checked, and a scenario with an uncertain block the extreme values of\n"
+    "each key. Only regular files of at most 16 MiB are read, and\n"
     "counts, rates and nesting have limits (docs/SCENARIO_FORMAT.md, Limits).\n"
     "\n"
     "  --schema            print every scenario key (type, unit, default, range,\n"
@@ -60,6 +62,12 @@ mr_status mr_cmd_validate(int argc, char **argv)
     }
     /* every variant must load (out of memory in the check too: bad input) */
     if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        mr_scenario_free(&sc);
+        return MR_BAD_INPUT;
+    }
+    /* every value an uncertain key can take must load too */
+    if (sc.nuncertain > 0 && mr_uncertainty_check(&sc, &err) != MR_OK) {
         fprintf(stderr, "%s\n", err.msg);
         mr_scenario_free(&sc);
         return MR_BAD_INPUT;

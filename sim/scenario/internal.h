@@ -87,6 +87,10 @@ typedef struct {
     size_t norigin;    /* entries of origin (nodes of doc when merged) */
     const int *choice; /* a sweep variant: value index per parameter; NULL: the base */
     int nchoice;
+    const double *values; /* a row of an uncertainty study: each uncertain key's
+                             number (NaN: as written); NULL: the base */
+    const int *marks;     /* [2 nvalues] line and column a bad value is reported at */
+    int nvalues;
     mr_scenario *sc;
     mr_error *err;
     /* ids in index order, pointers into sc (not owned), for references,
@@ -332,6 +336,24 @@ int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp);
 
 int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp);
 int sc_apply_sweep(P *p, int root);
+/* sweep_block.c's toolkit, shared with uncertain_block.c: a key path's
+   syntax (a.b[0].c); the pair index of a key in a mapping (-1: none); a
+   node added to the document taking the marks and file of node `like`
+   (returns id, 0 when id is 0 or out of memory); the node at the key path
+   written at node keyid set to node valid (missing mappings made). */
+bool sc_valid_key_path(const char *s);
+/* The key path written at node k of mapping kp (its key path into ckp), or
+   NULL with the error: not a scalar, or not a key path ("such as
+   <examples>"). */
+const char *sc_key_path_at(P *p, const yaml_node_t *k, const char *kp, char *ckp,
+                           const char *examples);
+int sc_find_key(yaml_document_t *d, int map, const char *name, size_t len);
+int sc_added_node(P *p, int id, int like);
+int sc_set_path(P *p, int root, int keyid, int valid);
+/* uncertain_block.c: the `uncertain` block (after the sweep's: a key may
+   not be both); a row's numbers set into the document before the walk. */
+int sc_walk_uncertain(P *p, const yaml_node_t *v, const char *kp);
+int sc_apply_uncertain(P *p, int root);
 
 /* ---- extends.c: files, paths, bundles, the chain and its merge ---- */
 

@@ -109,6 +109,10 @@ static int walk(P *p, const yaml_node_t *root)
     /* a variant's sweep was applied before the walk (sc_apply_sweep) */
     if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
         return -1;
+    /* a row's numbers were set before the walk (sc_apply_uncertain) */
+    if (!p->values &&
+        (sc_mget(p, &m, "uncertain", false, &x, kp) || (x && sc_walk_uncertain(p, x, kp))))
+        return -1;
     return sc_check_expected(p);
 }
 
@@ -171,6 +175,11 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
             rc = sc_apply_sweep(p, rootid);
             root = yaml_document_get_node(p->doc, rootid); /* nodes may have moved */
         }
+        if (root && rc == 0 && p->values) {
+            int rootid = (int)(root - p->doc->nodes.start) + 1;
+            rc = sc_apply_uncertain(p, rootid);
+            root = yaml_document_get_node(p->doc, rootid);
+        }
         if (root && rc == 0)
             rc = walk(p, root);
         gsl_set_error_handler(old);
@@ -216,6 +225,8 @@ static int start(P *p, const char *path, const char *text, size_t len)
     return 0;
 }
 
+static int parse_text(P *p, const char *text, size_t len);
+
 int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
                       mr_error *err)
 {
@@ -232,6 +243,27 @@ int mr_scenario_parse_variant(const char *path, const char *text, size_t len, co
            .err = err,
            .choice = choice,
            .nchoice = nchoice};
+    return parse_text(&p, text, len);
+}
+
+int mr_scenario_parse_values(const char *path, const char *text, size_t len, const double *values,
+                             const int *marks, int nvalues, mr_scenario *sc, mr_error *err)
+{
+    P p = {.file = path ? path : "(scenario)",
+           .text = text,
+           .len = len,
+           .sc = sc,
+           .err = err,
+           .values = values,
+           .marks = marks,
+           .nvalues = nvalues};
+    return parse_text(&p, text, len);
+}
+
+static int parse_text(P *p, const char *text, size_t len)
+{
+    mr_scenario *sc = p->sc;
+    mr_error *err = p->err;
     Section sec[CHAIN_MAX];
     int nsec;
     memset(sc, 0, sizeof *sc);
@@ -240,9 +272,9 @@ int mr_scenario_parse_variant(const char *path, const char *text, size_t len, co
         text = sec[0].text;
         len = sec[0].len;
     }
-    if (start(&p, p.file, text, len))
+    if (start(p, p->file, text, len))
         return -1;
-    return parse_chain(&p, nsec ? sec : NULL, nsec);
+    return parse_chain(p, nsec ? sec : NULL, nsec);
 }
 
 int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
@@ -336,5 +368,15 @@ void mr_scenario_free(mr_scenario *sc)
         free(sc->sweep[i].file);
     }
     free(sc->sweep);
+    for (int i = 0; sc->uncertain && i < sc->nuncertain; i++) {
+        mr_uncertain_param *q = &sc->uncertain[i];
+        free(q->path);
+        free(q->file);
+        free(q->values);
+        free(q->weights);
+        free(q->vline);
+        free(q->vcol);
+    }
+    free(sc->uncertain);
     memset(sc, 0, sizeof *sc);
 }

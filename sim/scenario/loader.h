@@ -31,6 +31,15 @@ int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenari
 int mr_scenario_parse_variant(const char *path, const char *text, size_t len, const int *choice,
                               int nchoice, mr_scenario *sc, mr_error *err);
 
+/* Parse one row of an uncertainty study (docs/STUDIES.md "Uncertainty"):
+   the text as for mr_scenario_parse, with uncertain key i (i < nvalues, the
+   base's nuncertain) set to the number values[i] (NaN: left as written), as
+   a sweep sets a value. marks (NULL: none) gives for each key the line and
+   column, from 1, where a bad value is reported (marks[2i], marks[2i+1];
+   0: at the key path in the block). The row has no uncertain block. */
+int mr_scenario_parse_values(const char *path, const char *text, size_t len, const double *values,
+                             const int *marks, int nvalues, mr_scenario *sc, mr_error *err);
+
 /* Read the file and parse it. Unreadable file: "path: cannot read: reason". */
 int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);
 

@@ -18,7 +18,7 @@
 static const char *const SWEEP_FIXED[] = {"simulation.seed", "simulation.trials", "name",
                                           "description",     "extends",           NULL};
 
-static bool valid_sweep_path(const char *s)
+bool sc_valid_key_path(const char *s)
 {
     if (!*s || *s == '.' || *s == '[')
         return false;
@@ -39,6 +39,23 @@ static bool valid_sweep_path(const char *s)
         return false;
     }
     return true;
+}
+
+const char *sc_key_path_at(P *p, const yaml_node_t *k, const char *kp, char *ckp,
+                           const char *examples)
+{
+    char d[SHOW_BUF];
+    if (k->type != YAML_SCALAR_NODE) {
+        sc_fail(p, k, kp, "expected a key path, got %s", sc_describe(k, d, sizeof d));
+        return NULL;
+    }
+    const char *path = sc_sval(k);
+    sc_kp_key(ckp, kp, path);
+    if (!sc_valid_key_path(path)) {
+        sc_fail(p, k, ckp, "expected a key path such as %s", examples);
+        return NULL;
+    }
+    return path;
 }
 
 /* sweep: {key path: [values...]} (docs/STUDIES.md "Sweeps"). Records the
@@ -62,14 +79,11 @@ int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp)
     uint64_t nvar = 1;
     for (int i = 0; i < n; i++) {
         const yaml_node_t *k = sc_pair_key(p, v, i), *vals = sc_pair_val(p, v, i);
-        if (k->type != YAML_SCALAR_NODE)
-            return sc_fail(p, k, kp, "expected a key path, got %s", sc_describe(k, d, sizeof d));
-        const char *path = sc_sval(k);
-        sc_kp_key(ckp, kp, path);
-        if (!valid_sweep_path(path))
-            return sc_fail(p, k, ckp,
-                           "expected a key path such as policies.stockpile.months or "
-                           "minerals.gallium.refining[0].spare");
+        const char *path = sc_key_path_at(p, k, kp, ckp,
+                                          "policies.stockpile.months or "
+                                          "minerals.gallium.refining[0].spare");
+        if (!path)
+            return -1;
         if (!strncmp(path, "sweep", 5) && (!path[5] || path[5] == '.' || path[5] == '['))
             return sc_fail(p, k, ckp, "a sweep cannot vary itself");
         for (int f = 0; SWEEP_FIXED[f]; f++)
@@ -130,7 +144,7 @@ int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp)
 }
 
 /* A node added to the document for a sweep: marks (and file) of `like`. */
-static int sweep_node(P *p, int id, int like)
+int sc_added_node(P *p, int id, int like)
 {
     if (!id)
         return 0;
@@ -152,7 +166,7 @@ static int sweep_node(P *p, int id, int like)
 }
 
 /* The pair index of key name[0..len) in mapping id, or -1. */
-static int sweep_find(yaml_document_t *d, int map, const char *name, size_t len)
+int sc_find_key(yaml_document_t *d, int map, const char *name, size_t len)
 {
     const yaml_node_t *m = yaml_document_get_node(d, map);
     int n = (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
@@ -168,7 +182,7 @@ static int sweep_find(yaml_document_t *d, int map, const char *name, size_t len)
 /* Set the node at key path `path` (written at node keyid) to node valid,
    making missing mappings on the way. Node pointers move when nodes are
    added, so only ids are kept across additions. */
-static int sweep_set(P *p, int root, int keyid, int valid)
+int sc_set_path(P *p, int root, int keyid, int valid)
 {
     yaml_document_t *d = p->doc;
     char path[KP_MAX], here[KP_MAX] = "";
@@ -186,7 +200,7 @@ static int sweep_set(P *p, int root, int keyid, int valid)
         char next_here[KP_MAX];
         sc_kp_key(next_here, here, name);
         memcpy(here, next_here, sizeof here);
-        int j = sweep_find(d, cur, s, len);
+        int j = sc_find_key(d, cur, s, len);
         const char *rest = s + len;
         int next;
         if (j >= 0) {
@@ -200,11 +214,12 @@ static int sweep_set(P *p, int root, int keyid, int valid)
             if (*rest == '[')
                 return sc_fail(p, yaml_document_get_node(d, keyid), path, "%s: no such list", here);
             yaml_char_t *kv = (yaml_char_t *)name;
-            int key = sweep_node(
+            int key = sc_added_node(
                 p, yaml_document_add_scalar(d, NULL, kv, (int)len, YAML_PLAIN_SCALAR_STYLE), keyid);
-            next = !*rest
-                       ? valid
-                       : sweep_node(p, yaml_document_add_mapping(d, NULL, YAML_BLOCK_MAPPING_STYLE),
+            next =
+                !*rest
+                    ? valid
+                    : sc_added_node(p, yaml_document_add_mapping(d, NULL, YAML_BLOCK_MAPPING_STYLE),
                                     keyid);
             if (!key || !next || !yaml_document_append_mapping_pair(d, cur, key, next))
                 return sc_oom(p);
@@ -234,7 +249,7 @@ static int sweep_set(P *p, int root, int keyid, int valid)
             }
             next = *it;
         }
-        s = rest + 1; /* past the '.' (valid_sweep_path) */
+        s = rest + 1; /* past the '.' (sc_valid_key_path) */
         cur = next;
     }
 }
@@ -246,7 +261,7 @@ int sc_apply_sweep(P *p, int root)
     const yaml_node_t *r = yaml_document_get_node(d, root);
     if (!r || r->type != YAML_MAPPING_NODE)
         return 0; /* the walk reports it */
-    int j = sweep_find(d, root, "sweep", 5);
+    int j = sc_find_key(d, root, "sweep", 5);
     const yaml_node_t *sw =
         j < 0 ? NULL : yaml_document_get_node(d, r->data.mapping.pairs.start[j].value);
     if (!sw || sw->type != YAML_MAPPING_NODE || sc_npairs(sw) != p->nchoice) {
@@ -263,7 +278,7 @@ int sc_apply_sweep(P *p, int root)
             return -1;
         }
         int valid = vals->data.sequence.items.start[p->choice[i]];
-        if (sweep_set(p, root, pr.key, valid))
+        if (sc_set_path(p, root, pr.key, valid))
             return -1;
     }
     return 0;

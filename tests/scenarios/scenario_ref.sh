@@ -18,6 +18,12 @@ case $mode in
 run)
   scen=$3
   "$bin" validate "$scen" >"$tmp/resolved.txt" || { echo "FAIL: $scen does not validate" >&2; exit 1; }
+  if grep -q '^uncertain:' "$scen"; then # an uncertainty study (docs/STUDIES.md): a small design
+    "$bin" uncertainty "$scen" --rows 2 --block-trials 100 -o "$tmp/out.h5" --quiet ||
+      { echo "FAIL: $scen: uncertainty failed" >&2; exit 1; }
+    echo "$scen: validates and its uncertainty study runs (2 rows x 100 trials)"
+    exit 0
+  fi
   "$bin" run "$scen" --trials 2000 -o "$tmp/out.h5" --quiet || { echo "FAIL: $scen: run failed" >&2; exit 1; }
   "$bin" summary "$tmp/out.h5" >/dev/null || { echo "FAIL: $scen: summary failed" >&2; exit 1; }
   echo "$scen: validates and runs 2,000 trials"

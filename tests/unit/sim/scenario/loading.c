@@ -26,6 +26,7 @@
 #include "sim/minrisk.h"
 #include "sim/scenario/loader.h"
 #include "sim/studies/sweep.h"
+#include "sim/studies/uncertainty.h"
 
 /* Every key left to its default. */
 static const char *MINIMAL = "name: minimal\n"
@@ -637,10 +638,11 @@ static void test_inline_errors(void **state)
                  "t.yaml:13:12: rationing: must be 'proportional' or 'priority', got "
                  "'proportionnal' (did you mean 'proportional'?)");
     /* a message stays one line whatever the key holds */
-    expect_error(MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
-                 "t.yaml:2:1: bad\\nkey: unknown key 'bad\\nkey' (expected one of: name, "
-                 "description, extends, simulation, defaults, rationing, policies, countries, "
-                 "minerals, sectors, events, interdependency, price_correlation, output, sweep)");
+    expect_error(
+        MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
+        "t.yaml:2:1: bad\\nkey: unknown key 'bad\\nkey' (expected one of: name, "
+        "description, extends, simulation, defaults, rationing, policies, countries, "
+        "minerals, sectors, events, interdependency, price_correlation, output, sweep, uncertain)");
 }
 
 static void test_load_errors(void **state)
@@ -701,6 +703,12 @@ static void test_bad_files(void **state)
             memset(&sc, 0, sizeof sc);
             if (rc == 0)
                 fail_msg("%s: every variant parsed without error", path);
+        } else if (rc == 0 && sc.nuncertain > 0) { /* a bad value of an uncertain key */
+            rc = mr_uncertainty_check(&sc, &err);
+            mr_scenario_free(&sc);
+            memset(&sc, 0, sizeof sc);
+            if (rc == 0)
+                fail_msg("%s: every extreme value parsed without error", path);
         } else if (rc == 0) {
             mr_scenario_free(&sc);
             fail_msg("%s: parsed without error", path);

@@ -1,0 +1,168 @@
+/* uncertainty.c - `minrisk uncertainty SCENARIO.yaml`: the uncertainty of
+ * the scenario's assumptions, its `uncertain:` keys sampled on a Saltelli
+ * design (sim/studies/uncertainty.c; docs/STUDIES.md "Uncertainty").
+ */
+#include "sim/cmd/cli.h"
+#include "sim/cmd/outpath.h"
+#include "out/h5/writer.h"
+#include "models/units.h"
+#include "sim/studies/uncertainty.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const usage_uncertainty =
+    "usage: minrisk uncertainty SCENARIO.yaml [-o FILE.h5] [--rows N] [--block-trials L]\n"
+    "                           [--seed S] [--resamples B] [--threads T] [--quiet]\n"
+    "\n"
+    "The uncertainty of a scenario's assumptions. Each key of its `uncertain:`\n"
+    "block has a distribution; A and B, two N x k samples of the k keys, and\n"
+    "the k matrices AB_i (A with key i's column from B) make N (k + 2) design\n"
+    "rows. Each row is the scenario with its values, run on trials 0 .. L-1\n"
+    "(the same trials for every row: common random numbers). Written: the\n"
+    "design, each row's mean and ES 99 of the total loss and mean value added\n"
+    "lost, their first-order and total Sobol indices per key with 95%\n"
+    "bootstrap intervals, and the predictive distribution of the total loss\n"
+    "(the A and B rows' trials pooled) beside the base scenario's (the values\n"
+    "as written, same trials, in /base). Printed: the indices ranked by ST,\n"
+    "and the predictive distribution, GBP m. The same seed and options give\n"
+    "the same file for any number of threads and MPI ranks.\n"
+    "\n"
+    "  -o, --output FILE   output file (default: the scenario's base name + .h5)\n"
+    "  --rows N            rows of A and of B (default uncertain.rows, 64), 2..4096\n"
+    "  --block-trials L    trials per row (default uncertain.block_trials, 1000)\n"
+    "  --seed S            random seed (overrides simulation.seed): the trials,\n"
+    "                      the design and the bootstrap\n"
+    "  --resamples B       bootstrap resamples of the intervals (default 1000)\n"
+    "  --threads T         OpenMP threads: rows run in parallel, one thread each\n"
+    "  -q, --quiet         no progress line and no tables\n"
+    "\n"
+    "example:\n"
+    "  minrisk uncertainty scenarios/uk-2024-uncertain.yaml -o unc.h5 --rows 4 "
+    "--block-trials 50\n";
+
+static int parse_count(const char *opt, const char *v, unsigned long long lo, unsigned long long hi,
+                       unsigned long long *out)
+{
+    if (mr_cli_parse_u64(v, out) || *out < lo || *out > hi) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: must be an integer in [%llu, %llu], got '%%s'", opt, lo, hi);
+        mr_cli_usage_error("uncertainty", msg, v);
+        return -1;
+    }
+    return 0;
+}
+
+static mr_status study(const char *scenario, const char *output, const mr_uncertainty_opts *o,
+                       bool have_seed, unsigned long long seed, bool quiet, const mr_comm *comm)
+{
+    mr_scenario sc;
+    mr_error err = {{0}};
+    if (mr_cli_load_scenario(scenario, &sc, comm, &err)) {
+        mr_cli_report(comm, &err);
+        return MR_BAD_INPUT;
+    }
+    mr_status st = MR_BAD_INPUT;
+    char *defout = output ? NULL : mr_cli_default_output(scenario);
+    const char *out = output ? output : defout;
+    if (sc.nuncertain == 0) {
+        snprintf(err.msg, sizeof err.msg,
+                 "%s: has no uncertain block: nothing to study (docs/STUDIES.md, Uncertainty)",
+                 scenario);
+    } else if (sc.nsweep > 0) {
+        snprintf(err.msg, sizeof err.msg,
+                 "%s: has a sweep: study the uncertainty of one variant at a time", scenario);
+    } else if ((st = mr_uncertainty_check(&sc, &err)) == MR_OK) {
+        if (have_seed)
+            sc.seed = seed;
+        const mr_scenario *scs[1] = {&sc};
+        mr_outpath_req oq = {"uncertainty", out, &scenario,
+                             scs,           1,   mr_output_size_estimate(&sc, 1)};
+        st = out ? mr_outpath_claim(&oq, comm, &err) : MR_FAILED;
+        if (!out)
+            snprintf(err.msg, sizeof err.msg, "%s: out of memory", scenario);
+        if (st == MR_OK) {
+            mr_uncertainty_result r;
+            st = mr_uncertainty_run(&sc, out, o, comm, &r, &err);
+            if (st == MR_OK && comm->rank == 0 && !quiet) {
+                mr_uncertainty_print(stdout, &sc, &r);
+                fprintf(stderr, "minrisk: %llu rows x %llu trials in %.1f s; wrote %s\n",
+                        (unsigned long long)(r.n * (uint64_t)(r.k + 2)), (unsigned long long)r.l,
+                        r.seconds, out);
+            }
+            mr_uncertainty_result_free(&r);
+            if (st == MR_INTERRUPTED && comm->rank == 0)
+                fprintf(stderr, "minrisk uncertainty: interrupted; nothing written to %s\n", out);
+        }
+        mr_outpath_release();
+    }
+    if (st < 0)
+        mr_cli_report(comm, &err);
+    free(defout);
+    mr_scenario_free(&sc);
+    return st;
+}
+
+mr_status mr_cmd_uncertainty(int argc, char **argv)
+{
+    const char *scenario = NULL, *output = NULL;
+    unsigned long long rows = 0, trials = 0, seed = 0, resamples = 1000, threads = 0;
+    bool have_seed = false, quiet = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (mr_cli_is_help(a)) {
+            fputs(usage_uncertainty, stdout);
+            return MR_OK;
+        }
+        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--rows") ||
+                    !strcmp(a, "--block-trials") || !strcmp(a, "--seed") ||
+                    !strcmp(a, "--resamples") || !strcmp(a, "--threads");
+        if (takes && i + 1 >= argc)
+            return mr_cli_usage_error("uncertainty", "option '%s' needs a value", a);
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            output = argv[++i];
+        } else if (!strcmp(a, "--rows")) {
+            if (parse_count("--rows", argv[++i], 2, 4096, &rows))
+                return MR_BAD_INPUT;
+        } else if (!strcmp(a, "--block-trials")) {
+            if (parse_count("--block-trials", argv[++i], 1, 1000000, &trials))
+                return MR_BAD_INPUT;
+        } else if (!strcmp(a, "--resamples")) {
+            if (parse_count("--resamples", argv[++i], 0, 100000, &resamples))
+                return MR_BAD_INPUT;
+        } else if (!strcmp(a, "--threads")) {
+            if (parse_count("--threads", argv[++i], 1, MR_MAX_THREADS, &threads))
+                return MR_BAD_INPUT;
+        } else if (!strcmp(a, "--seed")) {
+            if (mr_cli_parse_u64(argv[++i], &seed))
+                return mr_cli_usage_error(
+                    "uncertainty", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
+            have_seed = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_cli_usage_error("uncertainty", "unknown option '%s'", a);
+        } else if (!scenario) {
+            scenario = a;
+        } else {
+            return mr_cli_usage_error("uncertainty", "unexpected argument '%s'", a);
+        }
+    }
+    if (!scenario)
+        return mr_cli_usage_error("uncertainty", "%s", "missing SCENARIO.yaml");
+    mr_comm comm = mr_comm_world();
+    mr_uncertainty_opts o = {.rows = rows,
+                             .block_trials = trials,
+                             .resamples = resamples,
+                             .threads = (int)threads,
+                             .progress = !quiet && isatty(STDERR_FILENO)};
+    return study(scenario, output, &o, have_seed, seed, quiet, &comm);
+}
+
+/* SIGINT and SIGTERM: stop the rows, write nothing. */
+void mr_cmd_uncertainty_signals(void)
+{
+    mr_cli_install_interrupt(true);
+}

@@ -1,0 +1,79 @@
+#!/bin/sh
+# uncertainty_cli.sh MINRISK_BIN SRC [MPIEXEC]
+#
+# `minrisk uncertainty` (docs/STUDIES.md "Uncertainty"):
+# - zero width: zero_width.yaml's keys (uniform [5, 5], lognormal sigma 0, a
+#   one-item choice on a list item) give rows whose per-trial total losses are
+#   bit for bit those of `minrisk run` on fixed.yaml (the values written out),
+#   trial by trial, and whose statistics are all equal;
+# - two_keys.yaml: the key with no effect (simulation.start_year, no time
+#   paths) gets S = ST = 0 exactly, with intervals [0, 0]; the event rate that
+#   drives the loss gets ST above 0.5 with its interval above 0;
+# - 1 and 2 threads (and, with MPIEXEC, 2 ranks) give identical files
+#   outside /run_info; the file's kind is "uncertainty";
+# - `minrisk run` on a scenario with an uncertain block refuses (status 2).
+set -u
+bin=$1
+src=$2
+mpiexec=${3:-}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+dir=$src/tests/studies/uncertainty
+# the values of dataset $2 of file $1 (hyperslab start $3, count $4; its
+# first DATA block, not an attribute's), one a line,
+# 17 significant digits (a round trip: equal text is equal bits)
+values() {
+    if [ -n "${3:-}" ]; then
+        h5dump -y -w 0 -m %.17g -d "$2" -s "$3" -c "$4" "$1"
+    else
+        h5dump -y -w 0 -m %.17g -d "$2" "$1"
+    fi | sed -n '/DATA {/,/}/{p;/}/q;}' | sed '1d;$d' | tr -d ' ,' | grep -v '^$'
+}
+
+# zero width
+"$bin" uncertainty "$dir/zero_width.yaml" -o "$tmp/z.h5" -q || fail "zero-width study"
+"$bin" run "$dir/fixed.yaml" -o "$tmp/f.h5" -q --trials 300 || fail "fixed run"
+values "$tmp/f.h5" /trials/total_loss >"$tmp/fixed" || fail "h5dump fixed"
+[ "$(wc -l <"$tmp/fixed")" -eq 300 ] || fail "fixed run: expected 300 values"
+for j in 0 1 2 3 4 5 6 7; do
+    values "$tmp/z.h5" /uncertainty/sample_total_loss "$j,0" "1,300" >"$tmp/row" ||
+        fail "h5dump row $j"
+    cmp -s "$tmp/fixed" "$tmp/row" || { diff "$tmp/fixed" "$tmp/row" | head; fail "row $j differs from the fixed run"; }
+done
+values "$tmp/z.h5" /uncertainty/row_statistic >"$tmp/st"
+[ "$(wc -l <"$tmp/st")" -eq 60 ] || fail "row_statistic: expected 20 x 3 values"
+paste - - - <"$tmp/st" | sort -u >"$tmp/stu"
+[ "$(wc -l <"$tmp/stu")" -eq 1 ] || { cat "$tmp/stu"; fail "zero width: the rows' statistics differ"; }
+mean=$(values "$tmp/f.h5" /summary/total_loss_mean) || fail "fixed mean"
+[ "$(cut -f1 "$tmp/stu")" = "$mean" ] || fail "zero width: row mean $(cut -f1 "$tmp/stu") is not the run's $mean"
+
+# one key with no effect, one that drives the loss
+OMP_NUM_THREADS=1 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/u1.h5" --rows 64 >"$tmp/out" ||
+    fail "two-key study"
+OMP_NUM_THREADS=2 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/u2.h5" --rows 64 -q ||
+    fail "two-key study (2 threads)"
+h5diff -c --exclude-path /run_info "$tmp/u1.h5" "$tmp/u2.h5" >"$tmp/d" || { cat "$tmp/d"; fail "1 vs 2 threads differ"; }
+if [ -n "$mpiexec" ]; then
+    OMP_NUM_THREADS=1 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 "$bin" uncertainty \
+        "$dir/two_keys.yaml" -o "$tmp/um.h5" --rows 64 -q || fail "two-key study (2 ranks)"
+    h5diff -c --exclude-path /run_info "$tmp/u1.h5" "$tmp/um.h5" >"$tmp/d" ||
+        { cat "$tmp/d"; fail "1 vs 2 ranks differ"; }
+fi
+kind=$(h5dump -a /kind "$tmp/u1.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
+[ "$kind" = uncertainty ] || fail "root attribute kind is '$kind', expected uncertainty"
+# first_order and total_order [key, statistic, bound]: key 1 (start_year) all 0
+for d in first_order total_order; do
+    values "$tmp/u1.h5" /uncertainty/$d "1,0,0" "1,3,3" >"$tmp/k1"
+    [ "$(sort -u "$tmp/k1")" = 0 ] || { cat "$tmp/k1"; fail "$d of the key with no effect is not 0"; }
+done
+values "$tmp/u1.h5" /uncertainty/total_order "0,0,0" "1,1,3" >"$tmp/k0"
+awk 'NR == 1 && $1 <= 0.5 { exit 1 } NR == 2 && $1 <= 0 { exit 1 }' "$tmp/k0" ||
+    { cat "$tmp/k0"; fail "the event rate's ST of the mean loss is not above 0.5 (interval above 0)"; }
+grep -q '^  events.cn-controls.rate_per_year ' "$tmp/out" || { cat "$tmp/out"; fail "no ranked table"; }
+grep -q 'with parameter uncertainty' "$tmp/out" || fail "no predictive distribution"
+
+# run refuses an uncertain block
+"$bin" run "$dir/two_keys.yaml" -o "$tmp/r.h5" 2>"$tmp/e" && fail "run accepted an uncertain block"
+grep -q "minrisk uncertainty" "$tmp/e" || { cat "$tmp/e"; fail "run's refusal does not name the command"; }
+echo "uncertainty: OK"
