@@ -49,7 +49,7 @@ static void estimate(const double *fa, const double *fb, const double *fab, size
         for (size_t j = 0; j < n; j++) {
             size_t r = rows ? rows[j] : j;
             double d = fa[r] - fi[r];
-            first += fb[r] * (fi[r] - fa[r]);
+            first += (fb[r] - mean) * (fi[r] - fa[r]); /* centred: see sobol.h */
             total += d * d;
         }
         s[i] = first / (double)n / v;

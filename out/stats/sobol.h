@@ -8,7 +8,12 @@
  * passes f(A) [N], f(B) [N] and f(AB_i) [k][N]; this module never sees the
  * model. Estimators (Saltelli et al. 2010; Jansen 1999):
  *   V   = pooled variance of the 2N values f(A), f(B) (divisor 2N)
- *   S_i = mean_j f(B)_j (f(AB_i)_j - f(A)_j) / V       (Saltelli et al. 2010)
+ *   S_i = mean_j (f(B)_j - m) (f(AB_i)_j - f(A)_j) / V (Saltelli et al. 2010,
+ *         with f(B) centred on m, the pooled mean of f(A), f(B): the term
+ *         m mean_j (f(AB_i)_j - f(A)_j) it drops has expectation 0, and
+ *         without it the estimator's noise grows with the mean of f, as
+ *         for a loss that is large against its spread; SALib centres its
+ *         outputs the same way)
  *   ST_i = mean_j (f(A)_j - f(AB_i)_j)^2 / 2 / V        (Jansen 1999)
  * Intervals: percentile bootstrap over the N rows (MODEL §9).
  *
