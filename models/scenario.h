@@ -237,8 +237,10 @@ typedef struct {
     int new_source_country; /* -1: none */
     double new_source_spare;
     mr_process new_source_outage; /* all zero: none */
-    double domestic_share;        /* < 0: not given */
-    double recycled_share;        /* < 0: not given */
+    double domestic_share;        /* < 0: not given; with a path, its value at the start */
+    double recycled_share;        /* < 0: not given; likewise */
+    mr_path *domestic_path;       /* the floor over calendar years (a phase-in), or NULL */
+    mr_path *recycled_path;       /* likewise */
     bool has_stockpile;
     double stockpile_months;
     int nstockpile_minerals;  /* 0: every mineral */

@@ -154,6 +154,8 @@ static void put_matrix(Buf *b, const char *key, const double *a, int n, char *co
    below are already the transformed ones; the block is written as given so
    that the policy stays on record (and sc->policy_cap reads back):
    applying it again changes nothing. */
+static void put_value(Buf *b, double value, const mr_path *path);
+
 static void put_policies(Buf *b, const mr_scenario *sc)
 {
     const mr_policies *pol = &sc->policies;
@@ -186,10 +188,16 @@ static void put_policies(Buf *b, const mr_scenario *sc)
         }
         put(b, "}\n");
     }
-    if (pol->domestic_share >= 0)
-        put(b, "  domestic_share: %s\n", num(x, sizeof x, pol->domestic_share));
-    if (pol->recycled_share >= 0)
-        put(b, "  recycled_share: %s\n", num(x, sizeof x, pol->recycled_share));
+    if (pol->domestic_share >= 0) {
+        put(b, "  domestic_share: ");
+        put_value(b, pol->domestic_share, pol->domestic_path);
+        put(b, "\n");
+    }
+    if (pol->recycled_share >= 0) {
+        put(b, "  recycled_share: ");
+        put_value(b, pol->recycled_share, pol->recycled_path);
+        put(b, "\n");
+    }
     if (pol->has_stockpile) {
         put(b, "  stockpile:\n    months: %s\n", num(x, sizeof x, pol->stockpile_months));
         if (pol->nstockpile_minerals > 0) {

@@ -325,11 +325,12 @@ static mr_status build_prices(const mr_scenario *sc, mr_model *md, mr_error *err
 /* The value of a number or time path at every step: out[t*stride + k]
    for t = 0..T-1, each at least floor (a policy's share; -1: none). */
 static void per_step(const mr_model *md, int start_year, const mr_path *path, double value,
-                     double floor, double *out, size_t stride, size_t k)
+                     const mr_path *floor_path, double floor, double *out, size_t stride, size_t k)
 {
     for (int t = 0; t < md->T; t++) {
-        double v = mr_path_or(path, value, mr_path_step_time(start_year, md->n, t));
-        out[(size_t)t * stride + k] = v < floor ? floor : v;
+        double y = mr_path_step_time(start_year, md->n, t);
+        double v = mr_path_or(path, value, y), f = mr_path_or(floor_path, floor, y);
+        out[(size_t)t * stride + k] = v < f ? f : v;
     }
 }
 
@@ -342,6 +343,7 @@ static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *er
     bool any = false;
     for (int m = 0; m < M; m++)
         any |= sc->minerals[m].recycled_path || sc->minerals[m].domestic_path;
+    any |= sc->policies.recycled_path || sc->policies.domestic_path;
     if (!any)
         return MR_OK;
     int fail = 0;
@@ -352,9 +354,11 @@ static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *er
     for (int m = 0; m < M; m++) {
         const mr_mineral *mi = &sc->minerals[m];
         per_step(md, sc->start_year, mi->recycled_path, mi->recycled_share,
-                 sc->policies.recycled_share, md->recycled_t, (size_t)M, (size_t)m);
+                 sc->policies.recycled_path, sc->policies.recycled_share, md->recycled_t, (size_t)M,
+                 (size_t)m);
         per_step(md, sc->start_year, mi->domestic_path, mi->domestic_share,
-                 sc->policies.domestic_share, md->domestic_t, (size_t)M, (size_t)m);
+                 sc->policies.domestic_path, sc->policies.domestic_share, md->domestic_t, (size_t)M,
+                 (size_t)m);
     }
     return MR_OK;
 }
@@ -376,7 +380,7 @@ static mr_status need_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
     for (int j = 0, kk = 0; j < md->S; j++)
         for (int q = 0; q < sc->sectors[j].nneeds; q++, kk++) {
             const mr_need *nd = &sc->sectors[j].needs[q];
-            per_step(md, sc->start_year, nd->dependent_path, nd->dependent_share, -1.0,
+            per_step(md, sc->start_year, nd->dependent_path, nd->dependent_share, NULL, -1.0,
                      md->need_a_t, (size_t)md->nneeds, (size_t)kk);
         }
     return MR_OK;
@@ -401,11 +405,11 @@ static mr_status sector_paths(const mr_scenario *sc, mr_model *md, mr_error *err
         return oom(sc, err);
     for (int j = 0; j < S; j++) {
         const mr_sector *se = &sc->sectors[j];
-        per_step(md, sc->start_year, se->output_path, se->output_gbp, -1.0, md->output_t, (size_t)S,
-                 (size_t)j);
+        per_step(md, sc->start_year, se->output_path, se->output_gbp, NULL, -1.0, md->output_t,
+                 (size_t)S, (size_t)j);
         if (se->gva_path || se->gva_gbp > 0.0)
-            per_step(md, sc->start_year, se->gva_path, se->gva_gbp, -1.0, md->gva_t, (size_t)S,
-                     (size_t)j);
+            per_step(md, sc->start_year, se->gva_path, se->gva_gbp, NULL, -1.0, md->gva_t,
+                     (size_t)S, (size_t)j);
         else /* turnover basis: V_j is Y_j */
             for (int t = 0; t < T; t++)
                 md->gva_t[(size_t)t * (size_t)S + (size_t)j] =

@@ -293,7 +293,7 @@ int sc_get_num_path(P *p, const Map *m, const char *key, bool req, const Range *
    floored at a policy's share where that is >= 0): refused at node x,
    key path kp, "minerals.<who>: " before the message when who is not "". */
 int sc_shares_within_one(P *p, const yaml_node_t *x, const char *kp, const mr_mineral *mn,
-                         double dom_floor, double rec_floor, const char *who);
+                         const mr_policies *pol, const char *who);
 
 /* ---- walk_forms.c: the shared forms (MODEL §3) ---- */
 

@@ -357,6 +357,8 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->price_correlation);
     free(sc->policies.stockpile_minerals);
     free(sc->policies.offtake_country);
+    free(sc->policies.domestic_path);
+    free(sc->policies.recycled_path);
     free(sc->policies.offtake_weight);
     for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
         free(sc->sweep[i].path);

@@ -77,21 +77,27 @@ static double share_at(const mr_path *path, double value, double floor, double y
     return v < floor ? floor : v;
 }
 
-/* Each share is linear between its points (or constant), so floored it is
-   convex there, and so is the sum: its largest value between two
-   consecutive points of the two paths is at one of them. Those points (or
-   the one value of two numbers) are all the check needs. */
+/* Each share and each floor is linear between its points (or constant), so
+   a floored share is convex there, and so is the sum: its largest value
+   between two consecutive points of the paths is at one of them. Those
+   points (or the one value when all are numbers) are all the check needs;
+   pol (may be NULL) gives the policies' floors, a number or a path each. */
 int sc_shares_within_one(P *p, const yaml_node_t *x, const char *kp, const mr_mineral *mn,
-                         double dom_floor, double rec_floor, const char *who)
+                         const mr_policies *pol, const char *who)
 {
-    const mr_path *pa[2] = {mn->recycled_path, mn->domestic_path};
-    bool paths = pa[0] || pa[1];
-    for (int w = 0; w < 2; w++) {
+    double dom = pol ? pol->domestic_share : -1, rec = pol ? pol->recycled_share : -1;
+    const mr_path *dp = pol ? pol->domestic_path : NULL, *rp = pol ? pol->recycled_path : NULL;
+    const mr_path *pa[4] = {mn->recycled_path, mn->domestic_path, rp, dp};
+    bool paths = pa[0] || pa[1] || pa[2] || pa[3];
+    for (int w = 0; w < 4; w++) {
+        if (!pa[w] && (w > 0 || paths))
+            continue; /* the start alone, once, when nothing is a path */
         int n = pa[w] ? pa[w]->n : 1;
         for (int i = 0; i < n; i++) {
             double y = pa[w] ? pa[w]->year[i] : (double)p->sc->start_year;
-            double sum = share_at(mn->recycled_path, mn->recycled_share, rec_floor, y) +
-                         share_at(mn->domestic_path, mn->domestic_share, dom_floor, y);
+            double sum =
+                share_at(mn->recycled_path, mn->recycled_share, mr_path_or(rp, rec, y), y) +
+                share_at(mn->domestic_path, mn->domestic_share, mr_path_or(dp, dom, y), y);
             if (sum <= 1 + SUM_TOL)
                 continue;
             char when[32] = "", whom[SC_ID_LEN_MAX + 16] = "";

@@ -198,8 +198,11 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
     if (sc_mget(p, &m, "diversification_cap", false, &x, ckp) || (x && walk_cap(p, x, ckp)))
         return -1;
 
-    if (sc_get_num_or(p, &m, "domestic_share", -1, &R_01, &pol->domestic_share) ||
-        sc_get_num_or(p, &m, "recycled_share", -1, &R_01, &pol->recycled_share) ||
+    pol->domestic_share = pol->recycled_share = -1; /* not given */
+    if (sc_get_num_path(p, &m, "domestic_share", false, &R_01, &pol->domestic_share,
+                        &pol->domestic_path) ||
+        sc_get_num_path(p, &m, "recycled_share", false, &R_01, &pol->recycled_share,
+                        &pol->recycled_path) ||
         sc_mget(p, &m, "domestic_share", false, &dn, dkp) ||
         sc_mget(p, &m, "recycled_share", false, &rn, rkp))
         return -1;
@@ -207,8 +210,7 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
         for (int i = 0; i < sc->nminerals; i++) {
             mr_mineral *mn = &sc->minerals[i];
             mr_policy_share_floor(mn, pol->domestic_share, pol->recycled_share);
-            if (sc_shares_within_one(p, rn ? rn : dn, rn ? rkp : dkp, mn, pol->domestic_share,
-                                     pol->recycled_share, mn->id))
+            if (sc_shares_within_one(p, rn ? rn : dn, rn ? rkp : dkp, mn, pol, mn->id))
                 return -1;
         }
 

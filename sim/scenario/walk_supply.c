@@ -345,7 +345,7 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
                             &mn->domestic_path))
             return -1;
         sc_mget(p, &m, "domestic_share", false, &x, ckp);
-        if (sc_shares_within_one(p, x ? x : m.node, ckp, mn, -1, -1, ""))
+        if (sc_shares_within_one(p, x ? x : m.node, ckp, mn, NULL, ""))
             return -1;
         if (sc_get_num(p, &m, "spare_ramp_months", false, &R_MONTHS, &mn->spare_ramp_months))
             return -1;

@@ -406,6 +406,21 @@ static void test_share_time_paths(void **state)
     check_step_column(md.need_a_t, 4, 3, s3_a, 0, "need_a_t");
     mr_model_free(&md);
     mr_scenario_free(&sc);
+
+    /* the policy's floor as a path, a phase-in {2024: 0.1, 2027: 0.4}:
+       0.1 + 0.3 (t + 0.5)/12 = 0.1125 + 0.025 t, above x's own path
+       0.0125 + 0.025 t at every step, and above y's fixed 0 */
+    a = replace(b, "policies: {recycled_share: 0.1}", "policies: {recycled_share: {2024: 0.1, 2027: 0.4}}");
+    build(a, &sc, &md);
+    for (int t = 0; t < 12; t++)
+        x_r[t] = 0.1125 + 0.025 * t;
+    check_step_column(md.recycled_t, 2, 0, x_r, 0, "recycled_t (floor path)");
+    check_step_column(md.recycled_t, 2, 1, x_r, 0, "recycled_t (floor path)");
+    assert_true(sc.policies.recycled_path != NULL);
+    assert_true(sc.minerals[1].recycled_share == 0.1); /* the floor at the start, 2024.0 */
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+    free(a);
     free(b);
 }
 

@@ -348,6 +348,8 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
     assert_true(a->policy_cap == b->policy_cap);
     const mr_policies *pa_ = &a->policies, *pb_ = &b->policies;
     assert_int_equal(pa_->new_source_country, pb_->new_source_country);
+    assert_path_equal(pa_->domestic_path, pb_->domestic_path);
+    assert_path_equal(pa_->recycled_path, pb_->recycled_path);
     assert_true(pa_->new_source_spare == pb_->new_source_spare);
     assert_process_equal(&pa_->new_source_outage, &pb_->new_source_outage);
     assert_true(pa_->domestic_share == pb_->domestic_share);
@@ -1013,6 +1015,25 @@ static void test_time_paths(void **state)
     assert_true(se->gva_gbp == 0.5e9);
     check_round_trip(&sc);
     mr_scenario_free(&sc);
+
+    /* a policy's floor as a phase-in path: read, its start value, round trip;
+       with a mineral's own domestic share it may not pass 1 at any point */
+    char *tp = edited(text, "sectors:\n",
+                      "policies: {recycled_share: {2025: 0, 2035: 0.2}, domestic_share: 0.05}\n"
+                      "sectors:\n");
+    parse_ok("t.yaml", tp, &sc);
+    assert_non_null(sc.policies.recycled_path);
+    assert_int_equal(sc.policies.recycled_path->n, 2);
+    assert_true(sc.policies.recycled_share == 0.0); /* 2024 is before 2025: the first value */
+    assert_null(sc.policies.domestic_path);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+    char *tb = edited(tp, "domestic_share: 0.05}", "domestic_share: 0.85}");
+    parse_err("t.yaml", tb,
+              "t.yaml:14:28: policies.recycled_share: minerals.m: recycled_share + "
+              "domestic_share is 1.05 in 2035 after the policy, must be <= 1");
+    free(tb);
+    free(tp);
 
     char dir[] = "/tmp/minrisk-paths-XXXXXX", parent[256], child[256];
     assert_non_null(mkdtemp(dir));
