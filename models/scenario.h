@@ -154,6 +154,7 @@ typedef struct {
     double demand_share;     /* delta_mj: sector's share of national demand, 0..1 */
     double spend_gbp;        /* w_mj: annual spend on the mineral, GBP per year */
     double buffer_months;    /* b_mj: sector's own inventory, months of its need */
+    mr_path *spend_path;     /* w_mj over calendar years, or NULL: spend_gbp throughout */
     mr_path *dependent_path; /* a_mj over calendar years, or NULL: dependent_share throughout
                                 (dependent_share is then its value at the start) */
 } mr_need;

@@ -455,7 +455,9 @@ static void put_sectors(Buf *b, const mr_scenario *sc)
             put(b, ", ");
             put(b, "substitutable: %s, ", num(x, sizeof x, n->substitutable));
             put(b, "demand_share: %s,\n         ", num(x, sizeof x, n->demand_share));
-            put(b, "spend_gbp: %s, ", num(x, sizeof x, n->spend_gbp));
+            put(b, "spend_gbp: ");
+            put_value(b, n->spend_gbp, n->spend_path);
+            put(b, ", ");
             put(b, "buffer_months: %s}\n", num(x, sizeof x, n->buffer_months));
         }
     }

@@ -367,13 +367,26 @@ static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *er
    it as a time path; else need_a_t stays NULL. */
 static mr_status need_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
 {
-    bool any = false;
+    bool any = false, spend = false;
     for (int j = 0; j < md->S; j++)
-        for (int q = 0; q < sc->sectors[j].nneeds; q++)
+        for (int q = 0; q < sc->sectors[j].nneeds; q++) {
             any |= sc->sectors[j].needs[q].dependent_path != NULL;
+            spend |= sc->sectors[j].needs[q].spend_path != NULL;
+        }
+    int fail = 0;
+    if (spend) { /* w_mj, the spend the extra cost is paid on (MODEL §8) */
+        md->need_w_t = zalloc((size_t)md->T * (size_t)md->nneeds, sizeof(double), &fail);
+        if (fail)
+            return oom(sc, err);
+        for (int j = 0, kk = 0; j < md->S; j++)
+            for (int q = 0; q < sc->sectors[j].nneeds; q++, kk++) {
+                const mr_need *nd = &sc->sectors[j].needs[q];
+                per_step(md, sc->start_year, nd->spend_path, nd->spend_gbp, NULL, -1.0,
+                         md->need_w_t, (size_t)md->nneeds, (size_t)kk);
+            }
+    }
     if (!any)
         return MR_OK;
-    int fail = 0;
     md->need_a_t = zalloc((size_t)md->T * (size_t)md->nneeds, sizeof(double), &fail);
     if (fail)
         return oom(sc, err);
@@ -755,6 +768,7 @@ void mr_model_free(mr_model *md)
                     md->recycled_t,
                     md->domestic_t,
                     md->need_a_t,
+                    md->need_w_t,
                     md->need_cost,
                     (void *)md->proc_incl,
                     (void *)md->proc_incl_mineral,

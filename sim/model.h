@@ -107,6 +107,8 @@ typedef struct {
     int *need_first;                                                 /* [S + 1] */
     int *need_mineral;                                               /* [nneeds] */
     double *need_a, *need_sigma, *need_delta, *need_w, *need_buffer; /* [nneeds] */
+    double *need_w_t;  /* [T*nneeds] w_mj at step t, [t*nneeds + k], when some need has a time
+                          path of spend_gbp; else NULL: need_w at every step */
     double *need_a_t;  /* [T*nneeds] a_mj at step t, [t*nneeds + k], when some need has a time
                           path (docs/MODEL.md §6); NULL: need_a throughout */
     int *combine;      /* [S] mr_combine */

@@ -848,6 +848,7 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
     /* Y_j and V_j of this step: a time path's, or the constant */
     const double *output = md->output_t ? md->output_t + (size_t)t * (size_t)S : md->output;
     const double *gva = md->gva_t ? md->gva_t + (size_t)t * (size_t)S : md->gva;
+    const double *spend = md->need_w_t ? md->need_w_t + (size_t)t * (size_t)md->nneeds : md->need_w;
     for (int j = 0; j < S; j++) {
         double ol = w->q[j] * output[j] * dt;
         double gl = w->q[j] * gva[j] * dt;
@@ -855,12 +856,12 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
         for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
             int m = md->need_mineral[k];
             if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
-                xc += md->need_w[k] * dt * w->bought[m] *
+                xc += spend[k] * dt * w->bought[m] *
                       (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
                                           : mr_market_buyer_cost(need_elasticity(md, w, k, m),
                                                                  w->pstar[m], w->nratio[m]));
             else
-                xc += md->need_w[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
+                xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
         }
         w->ol[j] += ol;
         w->gl[j] += gl;

@@ -338,8 +338,10 @@ void mr_scenario_free(mr_scenario *sc)
     for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
         free(sc->sectors[i].id);
         free(sc->sectors[i].name);
-        for (int k = 0; sc->sectors[i].needs && k < sc->sectors[i].nneeds; k++)
+        for (int k = 0; sc->sectors[i].needs && k < sc->sectors[i].nneeds; k++) {
             free(sc->sectors[i].needs[k].dependent_path);
+            free(sc->sectors[i].needs[k].spend_path);
+        }
         free(sc->sectors[i].needs);
         free(sc->sectors[i].output_path);
         free(sc->sectors[i].gva_path);

@@ -313,7 +313,7 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "sigma: share substitutable at once"},
     {"sectors.<id>.needs[].demand_share", NUM(R_01), .unit = "fraction of demand", REQ,
      .meaning = "delta: the sector's share of national demand; sums to <= 1 over sectors"},
-    {"sectors.<id>.needs[].spend_gbp", NUM(R_GBP_GE0), .unit = "GBP per year", DEF("0"),
+    {"sectors.<id>.needs[].spend_gbp", NUMP(R_GBP_GE0), .unit = "GBP per year", DEF("0"),
      .meaning = "w: annual spend on the mineral (extra cost when prices rise)"},
     {"sectors.<id>.needs[].buffer_months", NUM(R_MONTHS), .unit = "months of need", DEF("0"),
      .meaning = "b: the sector's own inventory"},

@@ -31,7 +31,8 @@ static int need_items(P *p, const yaml_node_t *v, const char *kp, mr_sector *s, 
                             &nd->dependent_path) ||
             sc_get_num(p, &m, "substitutable", false, &R_01, &nd->substitutable) ||
             sc_get_num(p, &m, "demand_share", true, &R_01, &nd->demand_share) ||
-            sc_get_num(p, &m, "spend_gbp", false, &R_GBP_GE0, &nd->spend_gbp) ||
+            sc_get_num_path(p, &m, "spend_gbp", false, &R_GBP_GE0, &nd->spend_gbp,
+                            &nd->spend_path) ||
             sc_get_num(p, &m, "buffer_months", false, &R_MONTHS, &nd->buffer_months))
             return -1;
         /* The sectors' shares of national demand leave 1 - sum for "other

@@ -189,7 +189,14 @@ int mr_attr_plan_build(const mr_scenario *sc, const mr_model *md, mr_attr_plan *
                     a /= md->T;
                 }
                 d[jm] += a * (1.0 - md->need_sigma[q]);
-                pl->x_spend[jm] += md->need_w[q];
+                double w = md->need_w[q]; /* spend: a path's mean likewise */
+                if (md->need_w_t) {
+                    w = 0.0;
+                    for (int t = 0; t < md->T; t++)
+                        w += md->need_w_t[(size_t)t * (size_t)md->nneeds + (size_t)q];
+                    w /= md->T;
+                }
+                pl->x_spend[jm] += w;
             }
         if (S > 0 && leontief_inverse(S, md->astar, b)) {
             snprintf(err->msg, sizeof err->msg, "%s: attribution: I - interdependency is singular",

@@ -28,6 +28,12 @@ the shortfall is g = (1 - r - d)(1 - A) with A = 0.5 in 2025.
   d = 0.1 and 4.5e8);
 - dependent_share {2024: 1, 2034: 0.5}: a = 0.925 at 2025.5, g = 0.5, value
   added lost 0.925 x 0.5 x 1e9 = 4.625e8, the shortfall peak stays 0.5.
+
+And the spend the extra cost is paid on (docs/MODEL.md §8): with spend_gbp
+1e8 a year the shortage of 2025 costs some extra C (2024 costs none: no
+noise, no shortage); with spend_gbp {2024: 1e8, 2034: 3e8} the 2025 step
+spends 1e8 (1 + 2 x 0.15) = 1.3e8, so the extra cost is exactly 1.3 C and
+the value added lost does not move.
 """
 import os
 import sys
@@ -64,9 +70,11 @@ PATHS = BASE.replace("    output_gbp: 10.0e9", "    output_gbp: {2024: 10.0e9, 2
 RECYCLED = BASE.replace("    refining:", "    recycled_share: {2024: 0, 2034: 0.5}\n    refining:")
 DOMESTIC = BASE.replace("    refining:", "    domestic_share: {2024: 0.2, 2026: 0}\n    refining:")
 DEPENDENT = BASE.replace("dependent_share: 1,", "dependent_share: {2024: 1, 2034: 0.5},")
+SPEND = BASE.replace("demand_share: 0.5}", "demand_share: 0.5, spend_gbp: 1.0e8}")
+SPEND_PATH = BASE.replace("demand_share: 0.5}", "demand_share: 0.5, spend_gbp: {2024: 1.0e8, 2034: 3.0e8}}")
 
 KEYS = ("sector_gva_loss", "sector_output_loss", "annual_loss", "mineral_shortfall_peak",
-        "mineral_price_peak")
+        "mineral_price_peak", "sector_extra_cost")
 
 failures = []
 
@@ -85,7 +93,8 @@ def main():
         p = run_trials(minrisk, tmp, "paths", PATHS, KEYS)
         shares = {name: run_trials(minrisk, tmp, name, text, KEYS)
                   for name, text in (("recycled", RECYCLED), ("domestic", DOMESTIC),
-                                     ("dependent", DEPENDENT))}
+                                     ("dependent", DEPENDENT), ("spend", SPEND),
+                                     ("spend_path", SPEND_PATH))}
     close(c["sector_gva_loss"][0, 0], 5e8, "constant: value added lost")
     close(c["sector_output_loss"][0, 0], 5e9, "constant: output lost")
     close(p["sector_gva_loss"][0, 0], 5.75e8, "paths: value added lost")
@@ -101,6 +110,12 @@ def main():
         close(shares[name]["annual_loss"][0, 1], gva, f"{name} share path: 2025's loss")
         close(shares[name]["mineral_shortfall_peak"][0, 0], peak,
               f"{name} share path: shortfall peak")
+    c_spend = shares["spend"]["sector_extra_cost"][0, 0]
+    if not c_spend > 0:
+        failures.append(f"spend: no extra cost ({c_spend!r}), the check would be empty")
+    close(shares["spend_path"]["sector_extra_cost"][0, 0], 1.3 * c_spend, "spend path: extra cost")
+    close(shares["spend_path"]["sector_gva_loss"][0, 0], shares["spend"]["sector_gva_loss"][0, 0],
+          "spend path: value added lost")
     for f in failures:
         print("FAIL:", f)
     if failures:

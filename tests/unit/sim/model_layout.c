@@ -410,7 +410,8 @@ static void test_share_time_paths(void **state)
     /* the policy's floor as a path, a phase-in {2024: 0.1, 2027: 0.4}:
        0.1 + 0.3 (t + 0.5)/12 = 0.1125 + 0.025 t, above x's own path
        0.0125 + 0.025 t at every step, and above y's fixed 0 */
-    a = replace(b, "policies: {recycled_share: 0.1}", "policies: {recycled_share: {2024: 0.1, 2027: 0.4}}");
+    a = replace(b, "policies: {recycled_share: 0.1}",
+                "policies: {recycled_share: {2024: 0.1, 2027: 0.4}}");
     build(a, &sc, &md);
     for (int t = 0; t < 12; t++)
         x_r[t] = 0.1125 + 0.025 * t;
