@@ -363,40 +363,39 @@ static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *er
     return MR_OK;
 }
 
-/* a_mj at every step (docs/MODEL.md §6, time paths) when some need gives
-   it as a time path; else need_a_t stays NULL. */
-static mr_status need_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+/* One per-step column of every need, [T*nneeds], when some need gives it
+   as a time path (spend: w_mj, else a_mj); else *out stays NULL. */
+static mr_status need_column(const mr_scenario *sc, mr_model *md, bool spend, double **out,
+                             mr_error *err)
 {
-    bool any = false, spend = false;
+    bool any = false;
     for (int j = 0; j < md->S; j++)
         for (int q = 0; q < sc->sectors[j].nneeds; q++) {
-            any |= sc->sectors[j].needs[q].dependent_path != NULL;
-            spend |= sc->sectors[j].needs[q].spend_path != NULL;
+            const mr_need *nd = &sc->sectors[j].needs[q];
+            any |= (spend ? nd->spend_path : nd->dependent_path) != NULL;
         }
-    int fail = 0;
-    if (spend) { /* w_mj, the spend the extra cost is paid on (MODEL §8) */
-        md->need_w_t = zalloc((size_t)md->T * (size_t)md->nneeds, sizeof(double), &fail);
-        if (fail)
-            return oom(sc, err);
-        for (int j = 0, kk = 0; j < md->S; j++)
-            for (int q = 0; q < sc->sectors[j].nneeds; q++, kk++) {
-                const mr_need *nd = &sc->sectors[j].needs[q];
-                per_step(md, sc->start_year, nd->spend_path, nd->spend_gbp, NULL, -1.0,
-                         md->need_w_t, (size_t)md->nneeds, (size_t)kk);
-            }
-    }
     if (!any)
         return MR_OK;
-    md->need_a_t = zalloc((size_t)md->T * (size_t)md->nneeds, sizeof(double), &fail);
+    int fail = 0;
+    *out = zalloc((size_t)md->T * (size_t)md->nneeds, sizeof(double), &fail);
     if (fail)
         return oom(sc, err);
     for (int j = 0, kk = 0; j < md->S; j++)
         for (int q = 0; q < sc->sectors[j].nneeds; q++, kk++) {
             const mr_need *nd = &sc->sectors[j].needs[q];
-            per_step(md, sc->start_year, nd->dependent_path, nd->dependent_share, NULL, -1.0,
-                     md->need_a_t, (size_t)md->nneeds, (size_t)kk);
+            per_step(md, sc->start_year, spend ? nd->spend_path : nd->dependent_path,
+                     spend ? nd->spend_gbp : nd->dependent_share, NULL, -1.0, *out,
+                     (size_t)md->nneeds, (size_t)kk);
         }
     return MR_OK;
+}
+
+/* a_mj (docs/MODEL.md §6) and w_mj, the spend the extra cost is paid on
+   (§8), at every step where some need gives them as time paths. */
+static mr_status need_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    mr_status rc = need_column(sc, md, false, &md->need_a_t, err);
+    return rc == MR_OK ? need_column(sc, md, true, &md->need_w_t, err) : rc;
 }
 
 /* Y_j and V_j at every step (docs/MODEL.md §8, time paths) when some
