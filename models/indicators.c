@@ -144,6 +144,8 @@ int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind)
         u->ind.mineral = m;
         u->ind.stage = (mr_stage_kind)mr_product_stage(mn);
         stage_row(sc, &mn->uk, ind->cap, share, g, &u->ind);
+        if (!(u->ind.top_share > 0.0)) /* all from aggregates: no top country */
+            u->ind.top_country = -1;
         u->world_row = -1;
         for (int r = 0; r < ind->nrows; r++)
             if (ind->rows[r].mineral == m && ind->rows[r].stage == u->ind.stage)
@@ -155,7 +157,7 @@ int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind)
         if (mn->uk_before.n > 0) {
             mr_indicator_row before = u->ind;
             stage_row(sc, &mn->uk_before, ind->cap, share, g, &before);
-            u->top_country_before = before.top_country;
+            u->top_country_before = before.top_share > 0.0 ? before.top_country : -1;
             u->top_share_before = before.top_share;
         }
         ind->nuk_above += u->ind.above_cap;

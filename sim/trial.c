@@ -339,8 +339,11 @@ static void licensing_to_deny(const mr_model *md, mr_workspace *w)
         double *d = w->deny + (size_t)(md->slot_stage[slot] / 2) * T;
         const double *l = w->lic + (size_t)slot * T;
         for (size_t t = 0; t < T; t++)
-            if (l[t] != 1.0)
+            if (l[t] != 1.0) {
                 d[t] -= u * (1.0 - l[t]);
+                if (d[t] < 0.0) /* shares summing to 1 + 1e-9, all denied */
+                    d[t] = 0.0;
+            }
     }
 }
 

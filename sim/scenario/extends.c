@@ -523,6 +523,20 @@ static bool is_path(const yaml_document_t *d, const yaml_node_t *n)
     return true;
 }
 
+/* Keys whose mapping is a set of shares or weights that must sum to 1
+   (uk_sourcing.shares and before_policy, diversification_cap.offtake,
+   market.domestic_use): a child's replaces its parent's whole. */
+static bool whole_map(const yaml_node_t *k)
+{
+    static const char *const keys[] = {"shares", "before_policy", "offtake", "domestic_use"};
+    if (!k || k->type != YAML_SCALAR_NODE)
+        return false;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (!strcmp((const char *)k->data.scalar.value, keys[i]))
+            return true;
+    return false;
+}
+
 /* Node cid of file g->k laid over node base of the merged document:
    mappings merge key by key (the base's keys keep their order, new keys
    follow in the file's order; a merged mapping keeps the position of its
@@ -565,7 +579,10 @@ static int merge_node(Merge *g, int base, int cid, int depth)
         if (!key)
             break;
         if (j >= 0) {
-            int val = merge_node(g, pairs[j].value, cp.value, depth + 1);
+            /* a map of shares that sum to 1 (or of weights) is replaced
+               whole, as a path is: a child's shares are all the shares */
+            int val = whole_map(ck) ? copy_node(g, cp.value)
+                                    : merge_node(g, pairs[j].value, cp.value, depth + 1);
             pairs[j] = (yaml_node_pair_t){key, val};
             over[j] = true;
         } else {

@@ -111,6 +111,9 @@ typedef struct {
     double top_rate;
     const yaml_node_t *top_node;
     char top_kp[KP_MAX];
+    /* per mineral (walk_uk.c): its uk_sourcing node, for the checks made
+       once the policies are read; NULL where none is given */
+    const yaml_node_t **uk_at;
 } P;
 
 /* A closed/open interval; infinite ends mean unbounded. */
@@ -324,6 +327,8 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
 int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn);
 int sc_uk_fallback(P *p);
 int sc_uk_sourcing_finish(P *p);
+/* The same countries in the same order with the same shares, within 1e-12. */
+bool sc_uk_same_shares(const mr_stage *a, const mr_stage *b);
 /* walk_policies.c, walk_sectors.c, walk_events.c */
 int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp);
 int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp);

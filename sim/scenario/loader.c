@@ -198,6 +198,7 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
     free(p->cid);
     free(p->mid);
     free(p->sid);
+    free(p->uk_at);
     sc_idhash_free(&p->hcid);
     sc_idhash_free(&p->hmid);
     sc_idhash_free(&p->hsid);

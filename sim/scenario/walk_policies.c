@@ -5,7 +5,9 @@
 
 #include "models/policies.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The cap of policies.diversification_cap on one stage, with the stage's
    aggregate suppliers (rest of the world) exempt from the cut: to the new
@@ -50,6 +52,11 @@ static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies 
         if (sc_num_node(p, x, ckp, &R_01_OPENLO, &pol->offtake_weight[k]))
             return -1;
         pol->offtake_country[k] = sc_idhash_find(&p->hcid, id);
+        if (p->sc->countries[pol->offtake_country[k]].aggregate)
+            return sc_fail(p, x, ckp,
+                           "'%s' is an aggregate (many small suppliers): ring-fenced offtake "
+                           "is bought from a named country",
+                           id);
         sum += pol->offtake_weight[k];
         pol->noftake++;
     }
@@ -60,10 +67,41 @@ static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies 
     return 0;
 }
 
+/* The cap of the policies on one list of UK sources: to the offtake
+   countries when given, else pro rata (aggregates never cut). 0; 1 when
+   the excess cannot be placed pro rata; -1 out of memory. */
+static int cap_one(const mr_scenario *sc, mr_stage *uk)
+{
+    const mr_policies *pol = &sc->policies;
+    bool *exempt = calloc((size_t)uk->n + 1, sizeof *exempt);
+    if (!exempt)
+        return -1;
+    for (int k = 0; k < uk->n; k++)
+        exempt[k] = sc->countries[uk->suppliers[k].country].aggregate;
+    int rc = pol->noftake > 0
+                 ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake, pol->offtake_country,
+                                            pol->offtake_weight, exempt)
+                 : (mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt) ? 1 : 0);
+    free(exempt);
+    return rc;
+}
+
+/* A copy of a list of sources (n + 1 entries, room for none). */
+static int copy_stage(P *p, const mr_stage *from, mr_stage *to)
+{
+    to->n = from->n;
+    if (!(to->suppliers = sc_zalloc(p, (size_t)from->n + 1, sizeof *to->suppliers)))
+        return -1;
+    memcpy(to->suppliers, from->suppliers, (size_t)from->n * sizeof *from->suppliers);
+    return 0;
+}
+
 /* The cap on every mineral's UK sourcing (docs/MODEL.md §3u), after the
-   open-market fallback: to the offtake countries when given, else pro rata
-   among the other sources (aggregates never cut). A fallback that the cap
-   changes is fixed (not recomputed from the world's shares). */
+   open-market fallback. An offtake country must not already supply more
+   than the cap (the cap would leave it so and say nothing). A fallback
+   that the cap changes is fixed (not recomputed from the world's shares);
+   the first cap's before-shares are kept, and before-shares read from the
+   file (a resolved scenario) must give the shares when capped. */
 static int cap_uk(P *p, const yaml_node_t *at, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -72,47 +110,56 @@ static int cap_uk(P *p, const yaml_node_t *at, const char *kp)
         return -1;
     for (int i = 0; i < sc->nminerals; i++) {
         mr_mineral *mn = &sc->minerals[i];
-        mr_stage *uk = &mn->uk;
-        bool *exempt = calloc((size_t)uk->n, sizeof *exempt);
-        double *before = calloc((size_t)uk->n, sizeof *before);
-        if (!exempt || !before) {
-            free(exempt);
-            free(before);
+        mr_stage *uk = &mn->uk, before;
+        /* before any cap: the shares read as before_policy when given */
+        const mr_stage *pre = mn->uk_before.n > 0 ? &mn->uk_before : uk;
+        for (int k = 0; k < pre->n; k++)
+            for (int o = 0; o < pol->noftake; o++)
+                if (pre->suppliers[k].country == pol->offtake_country[o] &&
+                    pre->suppliers[k].share > sc->policy_cap + MR_POLICY_CAP_TOL)
+                    return sc_fail(p, at, kp,
+                                   "offtake country '%s' already supplies %.4g of the UK's "
+                                   "purchases of %s, above the cap of %g",
+                                   sc->countries[pol->offtake_country[o]].id,
+                                   pre->suppliers[k].share, mn->id, sc->policy_cap);
+        if (copy_stage(p, uk, &before))
+            return -1;
+        int rc = cap_one(sc, uk);
+        if (rc < 0) {
+            free(before.suppliers);
             return sc_oom(p);
         }
-        const int n0 = uk->n;
-        for (int k = 0; k < n0; k++) {
-            exempt[k] = sc->countries[uk->suppliers[k].country].aggregate;
-            before[k] = uk->suppliers[k].share;
-        }
-        int rc = pol->noftake > 0
-                     ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake,
-                                                pol->offtake_country, pol->offtake_weight, exempt)
-                     : mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt);
-        bool changed = uk->n != n0;
-        for (int k = 0; k < n0 && !changed; k++)
-            changed = uk->suppliers[k].share != before[k];
-        free(exempt);
-        if (changed && mn->uk_before.n == 0) { /* the first cap's before (a re-read keeps it) */
-            mn->uk_before.suppliers = calloc((size_t)n0, sizeof *mn->uk_before.suppliers);
-            if (!mn->uk_before.suppliers) {
-                free(before);
-                return sc_oom(p);
-            }
-            for (int k = 0; k < n0; k++)
-                mn->uk_before.suppliers[k] =
-                    (mr_supplier){.country = uk->suppliers[k].country, .share = before[k]};
-            mn->uk_before.n = n0;
-        }
-        free(before);
-        if (rc < 0 && pol->noftake > 0)
-            return sc_oom(p);
-        if (rc < 0)
+        if (rc > 0) {
+            free(before.suppliers);
             return sc_fail(p, at, kp,
                            "minerals.%s: the UK buys from %d countr%s; a cap of %g needs "
                            "offtake countries to take the excess",
                            mn->id, uk->n, uk->n == 1 ? "y" : "ies", sc->policy_cap);
-        if (changed) {
+        }
+        bool changed = !sc_uk_same_shares(uk, &before);
+        if (mn->uk_before.n > 0) { /* read from the file: it must give the shares */
+            free(before.suppliers);
+            if (copy_stage(p, &mn->uk_before, &before))
+                return -1;
+            rc = cap_one(sc, &before);
+            bool ok = rc == 0 && sc_uk_same_shares(&before, uk);
+            free(before.suppliers);
+            if (rc < 0)
+                return sc_oom(p);
+            if (!ok) {
+                char ukp[KP_MAX];
+                snprintf(ukp, sizeof ukp, "minerals.%s.uk_sourcing.before_policy", mn->id);
+                return sc_fail(p, p->uk_at ? p->uk_at[i] : at, ukp,
+                               "capped at %g these shares do not give uk_sourcing.shares: "
+                               "before_policy is what a cap on UK sourcing started from",
+                               sc->policy_cap);
+            }
+        } else if (changed) {
+            mn->uk_before = before; /* the first cap's before (a re-read keeps it) */
+        } else {
+            free(before.suppliers);
+        }
+        if (changed || mn->uk_before.n > 0) {
             mn->uk_capped = true;
             if (mn->uk_basis == MR_UK_OPEN_MARKET)
                 mn->uk_basis = MR_UK_OPEN_MARKET_FIXED;
@@ -209,7 +256,10 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
     if (dn || rn)
         for (int i = 0; i < sc->nminerals; i++) {
             mr_mineral *mn = &sc->minerals[i];
-            mr_policy_share_floor(mn, pol->domestic_share, pol->recycled_share);
+            /* a floor given as a path applies step by step (sim/model.c), not
+               as its start value held for good */
+            mr_policy_share_floor(mn, pol->domestic_path ? -1 : pol->domestic_share,
+                                  pol->recycled_path ? -1 : pol->recycled_share);
             if (sc_shares_within_one(p, rn ? rn : dn, rn ? rkp : dkp, mn, pol, mn->id))
                 return -1;
         }

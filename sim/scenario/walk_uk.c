@@ -11,6 +11,7 @@
 
 #include "models/market.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,8 @@ static int walk_shares(P *p, const yaml_node_t *sh, const char *skp, mr_stage *s
             continue;
         sc_kp_key(ckp, skp, id);
         mr_supplier *su = &st->suppliers[st->n];
-        if (sc_num_node(p, x, ckp, &R_01, &su->share))
+        if (sc_num_node(p, x, ckp, &R_01_OPENLO, &su->share)) /* a country not bought from
+                                                                  is left out */
             return -1;
         su->country = sc_idhash_find(&p->hcid, id);
         sum += su->share;
@@ -65,6 +67,9 @@ int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *
         (bx && walk_shares(p, bx, bkp, &mn->uk_before)))
         return -1;
     mn->uk_capped = bx != NULL;
+    if (!p->uk_at && !(p->uk_at = sc_zalloc(p, (size_t)p->sc->nminerals, sizeof *p->uk_at)))
+        return -1;
+    p->uk_at[mn - p->sc->minerals] = v;
     mn->uk_basis = fallback ? MR_UK_OPEN_MARKET_FIXED : MR_UK_DATA;
     if (fallback) {
         free(mn->uk_source);
@@ -113,9 +118,64 @@ int sc_uk_fallback(P *p)
    country of the UK's sourcing a supplier of the product stage (with a
    world share of 0 when it is not one), so that events and outages on it
    reach what the UK buys from it. */
+/* Shares a and b the same countries in the same order, within 1e-12? */
+bool sc_uk_same_shares(const mr_stage *a, const mr_stage *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (int k = 0; k < a->n; k++)
+        if (a->suppliers[k].country != b->suppliers[k].country ||
+            fabs(a->suppliers[k].share - b->suppliers[k].share) > 1e-12)
+            return false;
+    return true;
+}
+
+/* A written fallback (fallback: true) is the open market's shares: those
+   before the cap (before_policy, else shares) must be what the fallback
+   gives now. 0, or -1 refused at the mineral's uk_sourcing. */
+static int check_fallback(P *p, int m)
+{
+    mr_mineral *mn = &p->sc->minerals[m];
+    const mr_stage *given = mn->uk_before.n > 0 ? &mn->uk_before : &mn->uk;
+    mr_stage want = {0};
+    mr_uk_basis basis = mn->uk_basis;
+    mr_stage keep = mn->uk;
+    mn->uk = (mr_stage){0};
+    mn->uk_basis = MR_UK_OPEN_MARKET;
+    int rc = sc_uk_fallback(p); /* fills mn->uk from the world, this mineral only changes */
+    want = mn->uk;
+    mn->uk = keep;
+    mn->uk_basis = basis;
+    if (rc)
+        return -1;
+    bool ok = sc_uk_same_shares(given, &want);
+    free(want.suppliers);
+    if (ok)
+        return 0;
+    char kp[KP_MAX];
+    snprintf(kp, sizeof kp, "minerals.%s.uk_sourcing", mn->id);
+    return sc_fail(p, p->uk_at[m], kp,
+                   "fallback: true, but %s not the open market's shares of the product stage; "
+                   "give UK import data with its source instead",
+                   mn->uk_before.n > 0 ? "before_policy is" : "the shares are");
+}
+
 int sc_uk_sourcing_finish(P *p)
 {
     mr_scenario *sc = p->sc;
+    const bool uk_cap = sc->policy_cap > 0 && !sc->policies.cap_on_world;
+    for (int i = 0; i < sc->nminerals; i++) {
+        mr_mineral *mn = &sc->minerals[i];
+        char kp[KP_MAX];
+        snprintf(kp, sizeof kp, "minerals.%s.uk_sourcing", mn->id);
+        if (mn->uk_before.n > 0 && !uk_cap && p->uk_at && p->uk_at[i])
+            return sc_fail(p, p->uk_at[i], kp,
+                           "before_policy gives the shares before a cap on UK sourcing, and "
+                           "the scenario has none (policies.diversification_cap)");
+        if (mn->uk_basis == MR_UK_OPEN_MARKET_FIXED && p->uk_at && p->uk_at[i] &&
+            check_fallback(p, i))
+            return -1;
+    }
     if (sc_uk_fallback(p))
         return -1;
     for (int i = 0; i < sc->nminerals; i++) {

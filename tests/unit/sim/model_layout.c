@@ -418,7 +418,7 @@ static void test_share_time_paths(void **state)
     check_step_column(md.recycled_t, 2, 0, x_r, 0, "recycled_t (floor path)");
     check_step_column(md.recycled_t, 2, 1, x_r, 0, "recycled_t (floor path)");
     assert_true(sc.policies.recycled_path != NULL);
-    assert_true(sc.minerals[1].recycled_share == 0.1); /* the floor at the start, 2024.0 */
+    assert_true(sc.minerals[1].recycled_share == 0.0); /* its own: a path floor is per step */
     mr_model_free(&md);
     mr_scenario_free(&sc);
     free(a);

@@ -1033,6 +1033,18 @@ static void test_time_paths(void **state)
               "t.yaml:14:28: policies.recycled_share: minerals.m: recycled_share + "
               "domestic_share is 1.05 in 2035 after the policy, must be <= 1");
     free(tb);
+    /* a floor path is not its start value held for good: the mineral keeps
+       its own share (the floor applies step by step, sim/model.c), and two
+       floors that cross stay within 1 (0.6 at most) */
+    char *tf = edited(tp, "policies: {recycled_share: {2025: 0, 2035: 0.2}, domestic_share: 0.05}",
+                      "policies: {domestic_share: {2024: 0.6, 2034: 0}, "
+                      "recycled_share: {2024: 0, 2034: 0.6}}");
+    parse_ok("t.yaml", tf, &sc);
+    assert_true(sc.minerals[0].domestic_share == 0.0 && sc.minerals[0].recycled_share == 0.0);
+    assert_true(sc.policies.domestic_share == 0.6 && sc.policies.domestic_path != NULL);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+    free(tf);
     free(tp);
 
     char dir[] = "/tmp/minrisk-paths-XXXXXX", parent[256], child[256];

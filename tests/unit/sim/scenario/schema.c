@@ -106,8 +106,7 @@ static const char *FULL =
     "      substitution_months: 12\n"
     "      world_demand_t: 1000\n"
     "      domestic_use: {AA: 0.2, CC: 0.1}\n"
-    "    uk_sourcing: {shares: {AA: 0.5, CC: 0.5}, source: UK imports (test),\n"
-    "                  before_policy: {AA: 0.9, CC: 0.1}}\n"
+    "    uk_sourcing: {shares: {AA: 0.5, CC: 0.5}, source: UK imports (test)}\n"
     "  m2:\n"
     "    demand_t: 10\n"
     "    mining: [{country: BB, share: 1}]\n"
@@ -296,10 +295,13 @@ static int load_with(const char *path, const char *value, char *msg, size_t n)
 
 /* The uncertain block's keys (a study's settings and distributions, not
    the model's) are tested by tests/bad/uncertain_*.yaml and
-   tests/studies/uncertainty/, not through the one-value sweep here. */
+   tests/studies/uncertainty/, not through the one-value sweep here; so is
+   uk_sourcing.before_policy, which needs a cap on UK sourcing that FULL
+   (a cap on the world, with a new source) cannot have: tests/bad/uk_before_*
+   and tests/unit/sim/scenario/loading.c test it. */
 static bool study_block(const char *path)
 {
-    return !strncmp(path, "uncertain", 9);
+    return !strncmp(path, "uncertain", 9) || strstr(path, ".uk_sourcing.before_policy");
 }
 
 /* A schema path made concrete in FULL (and MINIMAL): ids, the first list
