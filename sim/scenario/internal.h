@@ -283,6 +283,20 @@ int sc_get_str(P *p, const Map *m, const char *key, bool req, char **out);
 int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **out);
 int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const *names, int *out);
 
+/* One entry of a mapping of country ids to numbers. */
+typedef struct {
+    int country;           /* index into the scenario's countries */
+    double value;          /* in the caller's range */
+    const yaml_node_t *at; /* its value's node, and its key path, for further checks */
+    char kp[KP_MAX];
+} sc_country_value;
+/* The mapping {country id: number} at node v, path kp (ids defined and
+   distinct; null entries count as not given): the entries in file order
+   into *out (allocated; the caller frees it), their count and sum. Each
+   value in r. 0, or -1 refused or out of memory (*out NULL). */
+int sc_country_values(P *p, const yaml_node_t *v, const char *kp, const Range *r,
+                      sc_country_value **out, int *n, double *sum);
+
 /* ---- paths.c: time paths (docs/SCENARIO_FORMAT.md, "Time paths") ---- */
 
 /* A key that takes a number or a time path: a number into *out (*path

@@ -167,3 +167,34 @@ int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const
     *out = w;
     return 0;
 }
+
+int sc_country_values(P *p, const yaml_node_t *v, const char *kp, const Range *r,
+                      sc_country_value **out, int *n, double *sum)
+{
+    *out = NULL;
+    *n = 0;
+    *sum = 0.0;
+    if (sc_idmap_check(p, v, kp, "country", &p->hcid))
+        return -1;
+    int np = sc_npairs(v);
+    if (!(*out = sc_zalloc(p, (size_t)np + 1, sizeof **out)))
+        return -1;
+    for (int i = 0; i < np; i++) {
+        const char *id = sc_sval(sc_pair_key(p, v, i));
+        const yaml_node_t *x = sc_pair_val(p, v, i);
+        if (sc_is_null(x))
+            continue;
+        sc_country_value *e = &(*out)[*n];
+        sc_kp_key(e->kp, kp, id);
+        if (sc_num_node(p, x, e->kp, r, &e->value)) {
+            free(*out);
+            *out = NULL;
+            return -1;
+        }
+        e->country = sc_idhash_find(&p->hcid, id);
+        e->at = x;
+        *sum += e->value;
+        (*n)++;
+    }
+    return 0;
+}

@@ -34,37 +34,33 @@ static int cap_stage(P *p, mr_stage *st, double cap, const mr_policies *pol)
    order, the weights summing to 1. */
 static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies *pol)
 {
-    if (sc_idmap_check(p, v, kp, "country", &p->hcid))
+    sc_country_value *e;
+    int n;
+    double sum;
+    if (sc_country_values(p, v, kp, &R_01_OPENLO, &e, &n, &sum))
         return -1;
-    int n = sc_npairs(v);
-    if (!(pol->offtake_country = sc_zalloc(p, (size_t)n, sizeof *pol->offtake_country)) ||
-        !(pol->offtake_weight = sc_zalloc(p, (size_t)n, sizeof *pol->offtake_weight)))
-        return -1;
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        const char *id = sc_sval(sc_pair_key(p, v, i));
-        const yaml_node_t *x = sc_pair_val(p, v, i);
-        char ckp[KP_MAX];
-        if (sc_is_null(x))
-            continue;
-        sc_kp_key(ckp, kp, id);
-        int k = pol->noftake;
-        if (sc_num_node(p, x, ckp, &R_01_OPENLO, &pol->offtake_weight[k]))
-            return -1;
-        pol->offtake_country[k] = sc_idhash_find(&p->hcid, id);
-        if (p->sc->countries[pol->offtake_country[k]].aggregate)
-            return sc_fail(p, x, ckp,
-                           "'%s' is an aggregate (many small suppliers): ring-fenced offtake "
-                           "is bought from a named country",
-                           id);
-        sum += pol->offtake_weight[k];
-        pol->noftake++;
+    int rc = 0;
+    for (int k = 0; k < n && !rc; k++)
+        if (p->sc->countries[e[k].country].aggregate)
+            rc = sc_fail(p, e[k].at, e[k].kp,
+                         "'%s' is an aggregate (many small suppliers): ring-fenced offtake "
+                         "is bought from a named country",
+                         p->sc->countries[e[k].country].id);
+    if (!rc && n == 0)
+        rc = sc_fail(p, v, kp, "name at least one offtake country");
+    if (!rc && (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL))
+        rc = sc_fail(p, v, kp, "the weights sum to %.15g, must sum to 1 (of the excess)", sum);
+    if (!rc && (!(pol->offtake_country = sc_zalloc(p, (size_t)n, sizeof *pol->offtake_country)) ||
+                !(pol->offtake_weight = sc_zalloc(p, (size_t)n, sizeof *pol->offtake_weight))))
+        rc = -1;
+    for (int k = 0; k < n && !rc; k++) {
+        pol->offtake_country[k] = e[k].country;
+        pol->offtake_weight[k] = e[k].value;
     }
-    if (pol->noftake == 0)
-        return sc_fail(p, v, kp, "name at least one offtake country");
-    if (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL)
-        return sc_fail(p, v, kp, "the weights sum to %.15g, must sum to 1 (of the excess)", sum);
-    return 0;
+    if (!rc)
+        pol->noftake = n;
+    free(e);
+    return rc;
 }
 
 /* The cap of the policies on one list of UK sources: to the offtake

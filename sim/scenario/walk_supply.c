@@ -232,39 +232,38 @@ static int walk_price(P *p, const yaml_node_t *v, const char *kp, mr_price *pr)
 static int walk_domestic_use(P *p, const yaml_node_t *v, const char *kp, const mr_mineral *mn,
                              mr_market *mk)
 {
-    if (sc_idmap_check(p, v, kp, "country", &p->hcid))
+    sc_country_value *e;
+    int n;
+    double sum;
+    if (sc_country_values(p, v, kp, &R_01, &e, &n, &sum))
         return -1;
-    int n = sc_npairs(v);
-    if (!(mk->domestic_country = sc_zalloc(p, (size_t)n, sizeof *mk->domestic_country)) ||
-        !(mk->domestic_use = sc_zalloc(p, (size_t)n, sizeof *mk->domestic_use)))
-        return -1;
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-        const char *id = sc_sval(sc_pair_key(p, v, i));
-        const yaml_node_t *x = sc_pair_val(p, v, i);
-        char ckp[KP_MAX];
-        if (sc_is_null(x))
-            continue;
-        sc_kp_key(ckp, kp, id);
-        int k = mk->ndomestic;
-        if (sc_num_node(p, x, ckp, &R_01, &mk->domestic_use[k]))
-            return -1;
-        mk->domestic_country[k] = sc_idhash_find(&p->hcid, id);
-        const mr_stage *st = &mn->stage[mr_product_stage(mn)];
+    const mr_stage *st = &mn->stage[mr_product_stage(mn)];
+    int rc = 0;
+    for (int k = 0; k < n && !rc; k++) {
         int supplies = 0;
         for (int j = 0; j < st->n; j++)
-            supplies |= st->suppliers[j].country == mk->domestic_country[k];
+            supplies |= st->suppliers[j].country == e[k].country;
         if (!supplies)
-            return sc_fail(p, x, ckp,
-                           "country '%s' does not supply the product stage (%s) of this mineral; "
-                           "a home use is served from the country's own output",
-                           id, st == &mn->stage[MR_STAGE_REFINING] ? "refining" : "mining");
-        mk->ndomestic++;
-        sum += mk->domestic_use[k];
+            rc = sc_fail(p, e[k].at, e[k].kp,
+                         "country '%s' does not supply the product stage (%s) of this mineral; "
+                         "a home use is served from the country's own output",
+                         p->sc->countries[e[k].country].id,
+                         st == &mn->stage[MR_STAGE_REFINING] ? "refining" : "mining");
     }
-    if (!(sum < 1 - SUM_TOL)) /* within 1e-9 of 1 is 1, as in the other sums */
-        return sc_fail(p, v, kp, "domestic use sums to %.15g, must be below 1", sum);
-    return 0;
+    if (!rc && !(sum < 1 - SUM_TOL)) /* within 1e-9 of 1 is 1, as in the other sums */
+        rc = sc_fail(p, v, kp, "domestic use sums to %.15g, must be below 1", sum);
+    if (!rc &&
+        (!(mk->domestic_country = sc_zalloc(p, (size_t)n + 1, sizeof *mk->domestic_country)) ||
+         !(mk->domestic_use = sc_zalloc(p, (size_t)n + 1, sizeof *mk->domestic_use))))
+        rc = -1;
+    for (int k = 0; k < n && !rc; k++) {
+        mk->domestic_country[k] = e[k].country;
+        mk->domestic_use[k] = e[k].value;
+    }
+    if (!rc)
+        mk->ndomestic = n;
+    free(e);
+    return rc;
 }
 
 /* market (docs/MODEL.md §5m): given, even as {}, it is present. The

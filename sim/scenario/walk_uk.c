@@ -19,32 +19,27 @@
    given) at node sh, path skp, into st: at least one, summing to 1. */
 static int walk_shares(P *p, const yaml_node_t *sh, const char *skp, mr_stage *st)
 {
-    char ckp[KP_MAX];
-    if (sc_idmap_check(p, sh, skp, "country", &p->hcid))
+    sc_country_value *e;
+    int n;
+    double sum;
+    /* (0,1]: a country not bought from is left out */
+    if (sc_country_values(p, sh, skp, &R_01_OPENLO, &e, &n, &sum))
         return -1;
-    int n = sc_npairs(sh);
-    if (!(st->suppliers = sc_zalloc(p, (size_t)n, sizeof *st->suppliers)))
-        return -1;
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) {
-        const char *id = sc_sval(sc_pair_key(p, sh, i));
-        const yaml_node_t *x = sc_pair_val(p, sh, i);
-        if (sc_is_null(x))
-            continue;
-        sc_kp_key(ckp, skp, id);
-        mr_supplier *su = &st->suppliers[st->n];
-        if (sc_num_node(p, x, ckp, &R_01_OPENLO, &su->share)) /* a country not bought from
-                                                                  is left out */
-            return -1;
-        su->country = sc_idhash_find(&p->hcid, id);
-        sum += su->share;
-        st->n++;
+    if (n == 0 || sum < 1 - SUM_TOL || sum > 1 + SUM_TOL) {
+        free(e);
+        return n == 0
+                   ? sc_fail(p, sh, skp, "give at least one country's share")
+                   : sc_fail(p, sh, skp,
+                             "the shares sum to %.15g, must sum to 1 (of the UK's purchases)", sum);
     }
-    if (st->n == 0)
-        return sc_fail(p, sh, skp, "give at least one country's share");
-    if (sum < 1 - SUM_TOL || sum > 1 + SUM_TOL)
-        return sc_fail(p, sh, skp, "the shares sum to %.15g, must sum to 1 (of the UK's purchases)",
-                       sum);
+    if (!(st->suppliers = sc_zalloc(p, (size_t)n, sizeof *st->suppliers))) {
+        free(e);
+        return -1;
+    }
+    for (int k = 0; k < n; k++)
+        st->suppliers[k] = (mr_supplier){.country = e[k].country, .share = e[k].value};
+    st->n = n;
+    free(e);
     return 0;
 }
 
@@ -78,8 +73,38 @@ int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *
     return 0;
 }
 
-/* The open market's shares of the product stage as the UK's sourcing, for
-   every mineral without UK data (recomputed after a cap on the world). */
+/* The open market's shares of the product stage of mn (those above 0), in
+   the stage's order, into out (allocated): the UK's sourcing without data. */
+static int open_market_uk(P *p, const mr_mineral *mn, mr_stage *out)
+{
+    const mr_stage *st = &mn->stage[mr_product_stage(mn)];
+    *out = (mr_stage){0};
+    double *share = sc_zalloc(p, (size_t)st->n + 1, sizeof *share);
+    double *spare = sc_zalloc(p, (size_t)st->n + 1, sizeof *spare);
+    out->suppliers = sc_zalloc(p, (size_t)st->n + 1, sizeof *out->suppliers);
+    if (!share || !spare || !out->suppliers) {
+        free(share);
+        free(spare);
+        free(out->suppliers);
+        out->suppliers = NULL;
+        return -1;
+    }
+    if (mn->market.ndomestic > 0)
+        mr_market_open_shares(mn, share, spare);
+    else /* s' = s (exactly what the model takes) */
+        for (int k = 0; k < st->n; k++)
+            share[k] = st->suppliers[k].share;
+    for (int k = 0; k < st->n; k++)
+        if (share[k] > 0.0)
+            out->suppliers[out->n++] =
+                (mr_supplier){.country = st->suppliers[k].country, .share = share[k]};
+    free(share);
+    free(spare);
+    return 0;
+}
+
+/* The open market's shares as the UK's sourcing, for every mineral without
+   UK data (recomputed after a cap on the world). */
 int sc_uk_fallback(P *p)
 {
     mr_scenario *sc = p->sc;
@@ -87,37 +112,15 @@ int sc_uk_fallback(P *p)
         mr_mineral *mn = &sc->minerals[i];
         if (mn->uk_basis != MR_UK_OPEN_MARKET)
             continue;
-        const mr_stage *st = &mn->stage[mr_product_stage(mn)];
+        mr_stage fresh;
+        if (open_market_uk(p, mn, &fresh))
+            return -1;
         free(mn->uk.suppliers);
-        mn->uk.n = 0;
-        if (!(mn->uk.suppliers = sc_zalloc(p, (size_t)st->n, sizeof *mn->uk.suppliers)))
-            return -1;
-        double *share = sc_zalloc(p, (size_t)st->n, sizeof *share);
-        double *spare = sc_zalloc(p, (size_t)st->n, sizeof *spare);
-        if (!share || !spare) {
-            free(share);
-            free(spare);
-            return -1;
-        }
-        if (mn->market.ndomestic > 0)
-            mr_market_open_shares(mn, share, spare);
-        else /* s' = s (exactly what the model takes) */
-            for (int k = 0; k < st->n; k++)
-                share[k] = st->suppliers[k].share;
-        for (int k = 0; k < st->n; k++)
-            if (share[k] > 0.0)
-                mn->uk.suppliers[mn->uk.n++] =
-                    (mr_supplier){.country = st->suppliers[k].country, .share = share[k]};
-        free(share);
-        free(spare);
+        mn->uk = fresh;
     }
     return 0;
 }
 
-/* After the policies: the fallback where no data is given, and every
-   country of the UK's sourcing a supplier of the product stage (with a
-   world share of 0 when it is not one), so that events and outages on it
-   reach what the UK buys from it. */
 /* Shares a and b the same countries in the same order, within 1e-12? */
 bool sc_uk_same_shares(const mr_stage *a, const mr_stage *b)
 {
@@ -137,16 +140,8 @@ static int check_fallback(P *p, int m)
 {
     mr_mineral *mn = &p->sc->minerals[m];
     const mr_stage *given = mn->uk_before.n > 0 ? &mn->uk_before : &mn->uk;
-    mr_stage want = {0};
-    mr_uk_basis basis = mn->uk_basis;
-    mr_stage keep = mn->uk;
-    mn->uk = (mr_stage){0};
-    mn->uk_basis = MR_UK_OPEN_MARKET;
-    int rc = sc_uk_fallback(p); /* fills mn->uk from the world, this mineral only changes */
-    want = mn->uk;
-    mn->uk = keep;
-    mn->uk_basis = basis;
-    if (rc)
+    mr_stage want;
+    if (open_market_uk(p, mn, &want))
         return -1;
     bool ok = sc_uk_same_shares(given, &want);
     free(want.suppliers);
@@ -160,6 +155,10 @@ static int check_fallback(P *p, int m)
                    mn->uk_before.n > 0 ? "before_policy is" : "the shares are");
 }
 
+/* After the policies: before_policy and a written fallback checked, the
+   fallback where no data is given, and every country of the UK's sourcing
+   a supplier of the product stage (with a world share of 0 when it is not
+   one), so that events and outages on it reach what the UK buys from it. */
 int sc_uk_sourcing_finish(P *p)
 {
     mr_scenario *sc = p->sc;
