@@ -235,7 +235,16 @@ typedef struct {
     int noftake;
     int *offtake_country;   /* [noftake] */
     double *offtake_weight; /* [noftake] fraction of the excess, sum 1 */
-    int new_source_country; /* -1: none */
+    /* on UK sourcing (docs/MODEL.md §3u): the fraction of the cap's shift
+       realised (ramp-up), a number or a path over calendar years (ramp_path
+       NULL: the number throughout; 1 when not given), and the premium over
+       the market price paid on the shifted share: premium for every
+       country the excess goes to, or per offtake country */
+    double ramp;
+    mr_path *ramp_path;
+    double premium;          /* 0 when not given */
+    double *offtake_premium; /* [noftake] when given per offtake country, else NULL */
+    int new_source_country;  /* -1: none */
     double new_source_spare;
     mr_process new_source_outage; /* all zero: none */
     double domestic_share;        /* < 0: not given; with a path, its value at the start */

@@ -177,6 +177,19 @@ static void put_policies(Buf *b, const mr_scenario *sc)
                     num(y, sizeof y, pol->offtake_weight[k]));
             put(b, "}");
         }
+        if (pol->ramp_path || pol->ramp != 1.0) {
+            put(b, ",\n    ramp: ");
+            put_value(b, pol->ramp, pol->ramp_path);
+        }
+        if (pol->offtake_premium) {
+            put(b, ",\n    premium: {");
+            for (int k = 0; k < pol->noftake; k++)
+                put(b, "%s%s: %s", k ? ", " : "", sc->countries[pol->offtake_country[k]].id,
+                    num(y, sizeof y, pol->offtake_premium[k]));
+            put(b, "}");
+        } else if (pol->premium > 0) {
+            put(b, ",\n    premium: %s", num(y, sizeof y, pol->premium));
+        }
         if (pol->new_source_country >= 0) {
             put(b, ",\n    new_source: {country: %s, spare: %s",
                 sc->countries[pol->new_source_country].id, num(y, sizeof y, pol->new_source_spare));

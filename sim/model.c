@@ -83,6 +83,31 @@ static mr_status oom(const mr_scenario *sc, mr_error *err)
     return MR_FAILED;
 }
 
+/* The premium paid on a mineral's UK purchases once the cap's shift is
+   whole (docs/MODEL.md §3u): sum over the countries whose share of the
+   UK's purchases the cap raised of their premium times the rise. */
+static double uk_premium(const mr_scenario *sc, const mr_mineral *mi)
+{
+    const mr_policies *pol = &sc->policies;
+    double sum = 0.0;
+    for (int k = 0; k < mi->uk.n; k++) {
+        int c = mi->uk.suppliers[k].country;
+        double before = 0.0, premium = pol->premium;
+        for (int i = 0; i < mi->uk_before.n; i++)
+            if (mi->uk_before.suppliers[i].country == c)
+                before = mi->uk_before.suppliers[i].share;
+        if (pol->offtake_premium) {
+            premium = 0.0;
+            for (int o = 0; o < pol->noftake; o++)
+                if (pol->offtake_country[o] == c)
+                    premium = pol->offtake_premium[o];
+        }
+        if (mi->uk.suppliers[k].share > before)
+            sum += premium * (mi->uk.suppliers[k].share - before);
+    }
+    return sum;
+}
+
 /* Supply slots, one per (mineral, stage, supplier), and each mineral's
    recycling, domestic share, spare ramp and strategic stockpile (MODEL §4). */
 static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
@@ -95,6 +120,8 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->slot_share = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_uk = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->slot_uk_before = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->uk_premium = zalloc((size_t)M, sizeof(double), &fail);
     md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_product = zalloc((size_t)md->nslots, sizeof(int), &fail);
@@ -136,12 +163,19 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
                 for (int k = 0; k < mi->uk.n && md->slot_product[slot]; k++)
                     if (mi->uk.suppliers[k].country == st->suppliers[i].country)
                         md->slot_uk[slot] = mi->uk.suppliers[k].share;
+                md->slot_uk_before[slot] = mi->uk_capped ? 0.0 : md->slot_uk[slot];
+                for (int k = 0; k < mi->uk_before.n && md->slot_product[slot]; k++)
+                    if (mi->uk_before.suppliers[k].country == st->suppliers[i].country)
+                        md->slot_uk_before[slot] = mi->uk_before.suppliers[k].share;
             }
             if (st->n > 0 && mi->market.ndomestic > 0 &&
                 md->slot_product[md->stage_first[m * 2 + s]])
                 mr_market_open_shares(mi, md->slot_share + md->stage_first[m * 2 + s],
                                       md->slot_spare + md->stage_first[m * 2 + s]);
         }
+        if (mi->uk_capped)
+            md->uk_premium[m] = uk_premium(sc, mi);
+        md->any_premium |= md->uk_premium[m] > 0.0;
     }
     return MR_OK;
 }
@@ -334,12 +368,21 @@ static void per_step(const mr_model *md, int start_year, const mr_path *path, do
     }
 }
 
-/* r_m and d_m at every step (docs/MODEL.md §4, time paths) when some
+/* The ramp-up of a cap on UK sourcing at every step (docs/MODEL.md §3u),
+   when it has one; r_m and d_m at every step (docs/MODEL.md §4, time paths) when some
    mineral gives either as a time path, with the policies' floors (MODEL
    §10) applied step by step; else recycled_t and domestic_t stay NULL. */
 static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
 {
     const int M = md->M;
+    const mr_policies *pol = &sc->policies;
+    if (pol->ramp_path || pol->ramp != 1.0) { /* the cap's shift ramps up (§3u) */
+        int fail = 0;
+        md->uk_ramp_t = zalloc((size_t)md->T, sizeof(double), &fail);
+        if (fail)
+            return oom(sc, err);
+        per_step(md, sc->start_year, pol->ramp_path, pol->ramp, NULL, -1.0, md->uk_ramp_t, 1, 0);
+    }
     bool any = false;
     for (int m = 0; m < M; m++)
         any |= sc->minerals[m].recycled_path || sc->minerals[m].domestic_path;
@@ -698,6 +741,9 @@ void mr_model_free(mr_model *md)
         free(md->proc_name[i]);
     void *ptrs[] = {md->slot_share,
                     md->slot_uk,
+                    md->slot_uk_before,
+                    md->uk_ramp_t,
+                    md->uk_premium,
                     md->slot_spare,
                     md->slot_stage,
                     md->stage_first,

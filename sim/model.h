@@ -23,9 +23,18 @@ typedef struct {
 
     /* supply slots: one per (mineral, stage, supplier), stage by stage */
     int nslots;
-    double *slot_share; /* [nslots] */
-    double *slot_uk;    /* [nslots] the UK's share of purchases from the slot's country: its
-                           uk_sourcing share on the product stage, else 0 (docs/MODEL.md §3u) */
+    double *slot_share;     /* [nslots] */
+    double *slot_uk;        /* [nslots] the UK's share of purchases from the slot's country: its
+                               uk_sourcing share on the product stage, else 0 (docs/MODEL.md §3u) */
+    double *slot_uk_before; /* [nslots] the same before a cap on UK sourcing (slot_uk when
+                               uncapped); with uk_ramp_t, the UK's share at step t is
+                               before + ramp(t) (slot_uk - before) (docs/MODEL.md §3u) */
+    double *uk_ramp_t;      /* [T] the share of the cap's shift realised at step t, or NULL:
+                               all of it throughout */
+    double *uk_premium;     /* [M] sum_c premium_c x (share shifted to c): the premium paid on
+                               UK purchases of the mineral, a fraction of their value, when
+                               the shift is whole (times ramp(t) on the way) */
+    int any_premium;
     double *slot_spare; /* [nslots] */
     int *slot_stage;    /* [nslots] stage index m*2 + s */
     int *slot_country;  /* [nslots] index into scenario countries */

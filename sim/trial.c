@@ -292,7 +292,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                mineral by mineral), and the country's spare capacity does
                not replace what it withholds (docs/MODEL.md §3s) */
             int m = md->slot_stage[slot] / 2;
-            if (counted != m) {
+            if (counted != m && md->slot_share[slot] > 0.0) {
                 w->actions[m] += 1.0;
                 counted = m;
             }
@@ -304,9 +304,11 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             int m = md->slot_stage[slot] / 2;
             size_t at = (size_t)m * (size_t)T + (size_t)first;
             w->m_touched[m] = 1;
-            for (int t = 0; t < len; t++)
-                w->exp_on[at + (size_t)t] |= md->proc_exports[p];
-            if (lic > 0.0 && md->slot_uk[slot] > 0.0) {
+            if (md->slot_share[slot] > 0.0) /* not a UK-only offtake partner */
+                for (int t = 0; t < len; t++)
+                    w->exp_on[at + (size_t)t] |= md->proc_exports[p];
+            if (lic > 0.0 && (md->slot_share[slot] > 0.0 || md->slot_uk[slot] > 0.0 ||
+                              md->slot_uk_before[slot] > 0.0)) {
                 /* licences denied on the UK's purchases from this country
                    (docs/MODEL.md §3u); deny is made from them once the
                    trial's occurrences are all in (licensing_to_deny) */
@@ -327,23 +329,50 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
     }
 }
 
+/* The UK's share of purchases from slot's country at step t (docs/MODEL.md
+   §3u): after any cap, or on the cap's ramp-up from the share before it. */
+static inline double uk_share(const mr_model *md, int slot, size_t t)
+{
+    double after = md->slot_uk[slot];
+    if (!md->uk_ramp_t)
+        return after;
+    double before = md->slot_uk_before[slot];
+    return before + md->uk_ramp_t[t] * (after - before);
+}
+
 /* The share of the UK's purchases of each mineral not denied a licence
-   (docs/MODEL.md §3u): deny = 1 - sum_c u_c (1 - prod_e (1 - lambda_e x_e))
-   over the countries c the UK buys from, in the order they were first hit. */
+   (docs/MODEL.md §3u), for the minerals some licensing occurrence hit:
+   deny = 1 - sum_c u_c [k_c (1 - l_c) + (1 - k_c) Phi_open], where l_c =
+   prod_e (1 - lambda_e x_e) over the licensing occurrences on country c,
+   k_c what c still produces (its outages and production events: what
+   it withholds from export is what lambda is about), and
+   Phi_open = sum_c s'_c (1 - l_c) the share denied of what the UK buys on
+   the open market instead of what c does not deliver. */
 static void licensing_to_deny(const mr_model *md, mr_workspace *w)
 {
     const size_t T = (size_t)md->T;
     for (int k = 0; k < w->nlic; k++) {
-        int slot = w->lic_slots[k];
-        double u = md->slot_uk[slot];
-        double *d = w->deny + (size_t)(md->slot_stage[slot] / 2) * T;
-        const double *l = w->lic + (size_t)slot * T;
-        for (size_t t = 0; t < T; t++)
-            if (l[t] != 1.0) {
-                d[t] -= u * (1.0 - l[t]);
-                if (d[t] < 0.0) /* shares summing to 1 + 1e-9, all denied */
-                    d[t] = 0.0;
+        int st = md->slot_stage[w->lic_slots[k]], seen = 0;
+        for (int j = 0; j < k && !seen; j++)
+            seen = md->slot_stage[w->lic_slots[j]] == st;
+        if (seen) /* the mineral is done */
+            continue;
+        const int first = md->stage_first[st], ns = md->stage_n[st];
+        double *d = w->deny + (size_t)(st / 2) * T;
+        for (size_t t = 0; t < T; t++) {
+            double open = 0.0, phi = 0.0;
+            for (int c = first; c < first + ns; c++)
+                open += md->slot_share[c] * (1.0 - w->lic[(size_t)c * T + t]);
+            for (int c = first; c < first + ns; c++) {
+                double u = uk_share(md, c, t);
+                if (u == 0.0)
+                    continue;
+                size_t at = (size_t)c * T + t;
+                double kc = w->surv[at];
+                phi += u * (kc * (1.0 - w->lic[at]) + (1.0 - kc) * open);
             }
+            d[t] = phi < 1.0 ? 1.0 - phi : 0.0; /* shares summing to 1 + 1e-9, all denied */
+        }
     }
 }
 
@@ -865,6 +894,9 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
                                                                  w->pstar[m], w->nratio[m]));
             else
                 xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
+            if (md->any_premium && md->uk_premium[m] > 0.0) /* offtake premium (§3u) */
+                xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * md->uk_premium[m] *
+                      (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
         }
         w->ol[j] += ol;
         w->gl[j] += gl;

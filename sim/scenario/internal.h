@@ -155,6 +155,7 @@ static const Range R_REGIME_MULT = {1, 1000, false, false};
 static const Range R_REGIME_MONTHS = {0, 12000, true, false};
 /* Beta shapes: below 1e-3 the gamma variates of a Beta draw underflow
    (1e-320 gave NaN severities and zero losses, silently) */
+static const Range R_PREMIUM = {0, 10, false, false}; /* offtake premium: of the price */
 static const Range R_BETA = {1e-3, 1e6, false, false};
 
 /* A schema mapping: the keys the schema gives it and, for each key given,

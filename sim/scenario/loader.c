@@ -86,6 +86,7 @@ static int walk(P *p, const yaml_node_t *root)
         return -1;
     sc->policies.new_source_country = -1;
     sc->policies.domestic_share = sc->policies.recycled_share = -1;
+    sc->policies.ramp = 1.0;
     if (sc_mget(p, &m, "policies", false, &x, kp) || (x && sc_walk_policies(p, x, kp)))
         return -1;
     if (sc_uk_sourcing_finish(p)) /* the open-market fallback; every UK source a supplier */
@@ -363,6 +364,8 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->policies.domestic_path);
     free(sc->policies.recycled_path);
     free(sc->policies.offtake_weight);
+    free(sc->policies.ramp_path);
+    free(sc->policies.offtake_premium);
     for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
         free(sc->sweep[i].path);
         for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)

@@ -63,6 +63,48 @@ static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies 
     return rc;
 }
 
+/* policies.diversification_cap.ramp and .premium (docs/MODEL.md §3u): on
+   UK sourcing only; a premium per country names offtake countries. */
+static int walk_ramp_premium(P *p, const Map *m, mr_policies *pol)
+{
+    const yaml_node_t *rx, *px;
+    char rkp[KP_MAX], pkp[KP_MAX];
+    if (sc_mget(p, m, "ramp", false, &rx, rkp) || sc_mget(p, m, "premium", false, &px, pkp) ||
+        sc_get_num_path(p, m, "ramp", false, &R_01, &pol->ramp, &pol->ramp_path))
+        return -1;
+    sc_country_value *e = NULL;
+    int n = 0;
+    double sum;
+    if (px && px->type != YAML_MAPPING_NODE
+            ? sc_num_node(p, px, pkp, &R_PREMIUM, &pol->premium)
+            : px && sc_country_values(p, px, pkp, &R_PREMIUM, &e, &n, &sum))
+        return -1;
+    const yaml_node_t *bad = rx ? rx : px;
+    int rc = 0;
+    if (bad && pol->cap_on_world)
+        rc = sc_fail(p, bad, rx ? rkp : pkp,
+                     "a ramp-up or premium belongs to offtake for UK buyers: on: world moves "
+                     "world supply");
+    else if (e && pol->noftake == 0)
+        rc = sc_fail(p, px, pkp,
+                     "a premium per country names offtake countries: give offtake:, or one "
+                     "premium for every source the excess goes to");
+    else if (e && !(pol->offtake_premium = sc_zalloc(p, (size_t)pol->noftake, sizeof(double))))
+        rc = -1;
+    for (int k = 0; k < n && !rc; k++) {
+        int o = 0;
+        while (o < pol->noftake && pol->offtake_country[o] != e[k].country)
+            o++;
+        if (o == pol->noftake)
+            rc = sc_fail(p, e[k].at, e[k].kp, "'%s' is not an offtake country",
+                         p->sc->countries[e[k].country].id);
+        else
+            pol->offtake_premium[o] = e[k].value;
+    }
+    free(e);
+    return rc;
+}
+
 /* The cap of the policies on one list of UK sources: to the offtake
    countries when given, else pro rata (aggregates never cut). 0; 1 when
    the excess cannot be placed pro rata; -1 out of memory. */
@@ -188,6 +230,8 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
             return -1;
         pol->cap_on_world = on == 1;
         if (ox && walk_offtake(p, ox, okp, pol))
+            return -1;
+        if (walk_ramp_premium(p, &m, pol))
             return -1;
         if (x && !pol->cap_on_world)
             return sc_fail(p, x, nkp,

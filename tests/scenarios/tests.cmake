@@ -75,3 +75,10 @@ set_tests_properties(scenario_time_paths PROPERTIES LABELS scenarios)
 add_test(NAME scenario_uk_sourcing
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_sourcing.py ${MINRISK_BIN})
 set_tests_properties(scenario_uk_sourcing PROPERTIES LABELS scenarios)
+
+# - scenario_uk_offtake: the offtake of a cap on UK sourcing (docs/MODEL.md
+#   §3u): the partner's outage sends its share to the open market, the
+#   ramp-up and the premium, each against a hand-worked value.
+add_test(NAME scenario_uk_offtake
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_offtake.py ${MINRISK_BIN})
+set_tests_properties(scenario_uk_offtake PROPERTIES LABELS scenarios)

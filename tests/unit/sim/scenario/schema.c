@@ -324,6 +324,8 @@ static bool concrete(const char *path, char *out, size_t n)
          "minerals.m1.uk_sourcing.before_policy.AA"},
         {"policies.diversification_cap.offtake.<country>",
          "policies.diversification_cap.offtake.BB"},
+        {"policies.diversification_cap.premium.<country>",
+         "policies.diversification_cap.premium.BB"},
         {"events.<id>.minerals.<mineral>", "events.e4.minerals.m1"},
         {"countries.<id>", "countries.AA"},
         {"minerals.<id>", "minerals.m1"},
@@ -636,6 +638,21 @@ static void test_defaults_are_what_the_loader_fills_in(void **state)
             resolved_leaves(with_cap, &capped, &c);
             got = find_leaf(&capped, path) ? "uk_sourcing" : NULL;
             assert_string_equal(find_leaf(&capped, path), "uk_sourcing");
+            free(with_cap);
+            free(capped.v);
+            mr_scenario_free(&c);
+        } else if (!strcmp(path, "policies.diversification_cap.ramp") ||
+                   !strcmp(path, "policies.diversification_cap.premium")) {
+            /* on UK sourcing only, and left out of the resolved form at
+               their defaults: read from a cap alone */
+            mr_scenario c;
+            leaves capped = {0};
+            char *with_cap = cat(MINIMAL, "policies: {diversification_cap: 1}\n", "");
+            resolved_leaves(with_cap, &capped, &c);
+            assert_null(find_leaf(&capped, path));
+            snprintf(num, sizeof num, "%.17g",
+                     strstr(path, ".ramp") ? c.policies.ramp : c.policies.premium);
+            got = num;
             free(with_cap);
             free(capped.v);
             mr_scenario_free(&c);
