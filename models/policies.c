@@ -168,3 +168,19 @@ void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double ma
     if (refill_rate >= 0.0)
         s->refill_rate = refill_rate;
 }
+
+int mr_policy_cap_uk(const mr_scenario *sc, mr_stage *uk)
+{
+    const mr_policies *pol = &sc->policies;
+    bool *exempt = calloc((size_t)uk->n + 1, sizeof *exempt);
+    if (!exempt)
+        return -1;
+    for (int k = 0; k < uk->n; k++)
+        exempt[k] = sc->countries[uk->suppliers[k].country].aggregate;
+    int rc = pol->noftake > 0
+                 ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake, pol->offtake_country,
+                                            pol->offtake_weight, exempt)
+                 : (mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt) ? 1 : 0);
+    free(exempt);
+    return rc;
+}

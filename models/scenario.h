@@ -57,10 +57,14 @@ typedef struct {
 } mr_country;
 
 typedef struct {
-    int country;       /* index into scenario countries */
-    double share;      /* share of the stage's supply, 0..1 */
-    double spare;      /* spare capacity as a fraction of own output, >= 0 */
-    mr_process outage; /* supplier outage (MODEL §3.2); rate 0 = none */
+    int country;         /* index into scenario countries */
+    double share;        /* share of the stage's supply, 0..1 (with a path: its value at
+                            the start) */
+    double spare;        /* spare capacity as a fraction of own output, >= 0 */
+    mr_process outage;   /* supplier outage (MODEL §3.2); rate 0 = none */
+    mr_path *share_path; /* the share over calendar years (docs/MODEL.md §4), or NULL;
+                            owned by the stage's first holder (copies of a stage made
+                            by the policies share it: freed with the mineral's stages) */
 } mr_supplier;
 
 typedef enum { MR_STAGE_MINING = 0, MR_STAGE_REFINING = 1, MR_NSTAGES = 2 } mr_stage_kind;

@@ -410,8 +410,9 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
             put(b, "    %s:\n", s == MR_STAGE_MINING ? "mining" : "refining");
             for (int k = 0; k < st->n; k++) {
                 const mr_supplier *su = &st->suppliers[k];
-                put(b, "      - {country: %s, share: %s, spare: %s", sc->countries[su->country].id,
-                    num(x, sizeof x, su->share), num(y, sizeof y, su->spare));
+                put(b, "      - {country: %s, share: ", sc->countries[su->country].id);
+                put_value(b, su->share, su->share_path);
+                put(b, ", spare: %s", num(y, sizeof y, su->spare));
                 if (process_given(&su->outage)) {
                     put(b, ",\n         outage: ");
                     put_process(b, &su->outage);

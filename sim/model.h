@@ -35,11 +35,20 @@ typedef struct {
                                UK purchases of the mineral, a fraction of their value, when
                                the shift is whole (times ramp(t) on the way) */
     int any_premium;
-    double *slot_spare; /* [nslots] */
-    int *slot_stage;    /* [nslots] stage index m*2 + s */
-    int *slot_country;  /* [nslots] index into scenario countries */
-    int *stage_first;   /* [M*2] first slot of the stage */
-    int *stage_n;       /* [M*2] suppliers in the stage, 0 if absent */
+    double *slot_spare;        /* [nslots] */
+    unsigned char *slot_world; /* [nslots] the slot's country supplies the world (a share
+                                  > 0 at some step), not only the UK (an offtake partner) */
+    /* world supply shares along time paths (docs/MODEL.md §4), [t*nslots + slot], when
+       some share has one; else NULL and the constants above hold throughout */
+    double *slot_share_t, *slot_spare_t;  /* open-market shares and spare at step t */
+    double *slot_uk_t, *slot_uk_before_t; /* the UK's sourcing after and before the cap at
+                                             step t (following the open market where
+                                             there is no UK data) */
+    double *uk_premium_t;                 /* [T*M] uk_premium at step t, [t*M + m] */
+    int *slot_stage;                      /* [nslots] stage index m*2 + s */
+    int *slot_country;                    /* [nslots] index into scenario countries */
+    int *stage_first;                     /* [M*2] first slot of the stage */
+    int *stage_n;                         /* [M*2] suppliers in the stage, 0 if absent */
     int max_stage_n;
 
     double *recycled, *domestic, *ramp_months; /* [M] */

@@ -252,6 +252,13 @@ static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurr
     return 0;
 }
 
+/* The open market's share of slot at step t (docs/MODEL.md §3s, §4). */
+static inline double slot_share_at(const mr_model *md, int slot, size_t t)
+{
+    return md->slot_share_t ? md->slot_share_t[t * (size_t)md->nslots + (size_t)slot]
+                            : md->slot_share[slot];
+}
+
 static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, double rush,
                              mr_workspace *w)
 {
@@ -292,7 +299,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                mineral by mineral), and the country's spare capacity does
                not replace what it withholds (docs/MODEL.md §3s) */
             int m = md->slot_stage[slot] / 2;
-            if (counted != m && md->slot_share[slot] > 0.0) {
+            if (counted != m && md->slot_world[slot]) {
                 w->actions[m] += 1.0;
                 counted = m;
             }
@@ -304,11 +311,10 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             int m = md->slot_stage[slot] / 2;
             size_t at = (size_t)m * (size_t)T + (size_t)first;
             w->m_touched[m] = 1;
-            if (md->slot_share[slot] > 0.0) /* not a UK-only offtake partner */
+            if (md->slot_world[slot]) /* not a UK-only offtake partner */
                 for (int t = 0; t < len; t++)
                     w->exp_on[at + (size_t)t] |= md->proc_exports[p];
-            if (lic > 0.0 && (md->slot_share[slot] > 0.0 || md->slot_uk[slot] > 0.0 ||
-                              md->slot_uk_before[slot] > 0.0)) {
+            if (lic > 0.0) {
                 /* licences denied on the UK's purchases from this country
                    (docs/MODEL.md §3u); deny is made from them once the
                    trial's occurrences are all in (licensing_to_deny) */
@@ -324,7 +330,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                country's exports, s' of the open market's demand a month,
                held until the control starts (docs/MODEL.md §3s) */
             if (rush > 0.0 && len > 0 && md->market[m])
-                w->rush[at] += rush * md->slot_share[slot];
+                w->rush[at] += rush * slot_share_at(md, slot, (size_t)first);
         }
     }
 }
@@ -333,10 +339,11 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
    §3u): after any cap, or on the cap's ramp-up from the share before it. */
 static inline double uk_share(const mr_model *md, int slot, size_t t)
 {
-    double after = md->slot_uk[slot];
+    const size_t at = t * (size_t)md->nslots + (size_t)slot;
+    double after = md->slot_uk_t ? md->slot_uk_t[at] : md->slot_uk[slot];
     if (!md->uk_ramp_t)
         return after;
-    double before = md->slot_uk_before[slot];
+    double before = md->slot_uk_t ? md->slot_uk_before_t[at] : md->slot_uk_before[slot];
     return before + md->uk_ramp_t[t] * (after - before);
 }
 
@@ -362,7 +369,7 @@ static void licensing_to_deny(const mr_model *md, mr_workspace *w)
         for (size_t t = 0; t < T; t++) {
             double open = 0.0, phi = 0.0;
             for (int c = first; c < first + ns; c++)
-                open += md->slot_share[c] * (1.0 - w->lic[(size_t)c * T + t]);
+                open += slot_share_at(md, c, t) * (1.0 - w->lic[(size_t)c * T + t]);
             for (int c = first; c < first + ns; c++) {
                 double u = uk_share(md, c, t);
                 if (u == 0.0)
@@ -586,7 +593,9 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
         }
         w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
         double ramp = mr_spare_ramp(w->ramp_k[st], md->h, md->ramp_months[m]);
-        const double *spare = md->slot_spare + first, *share = md->slot_share + first;
+        const size_t row = md->slot_share_t ? (size_t)t * (size_t)md->nslots : 0;
+        const double *spare = (md->slot_share_t ? md->slot_spare_t + row : md->slot_spare) + first;
+        const double *share = (md->slot_share_t ? md->slot_share_t + row : md->slot_share) + first;
         if (xr) { /* a country restricting its exports adds no spare capacity */
             for (int c = 0; c < ns; c++)
                 w->spare_now[c] =
@@ -894,9 +903,14 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
                                                                  w->pstar[m], w->nratio[m]));
             else
                 xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
-            if (md->any_premium && md->uk_premium[m] > 0.0) /* offtake premium (§3u) */
-                xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * md->uk_premium[m] *
-                      (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+            if (md->any_premium) { /* offtake premium (§3u) */
+                double pi = md->uk_premium_t
+                                ? md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m]
+                                : md->uk_premium[m];
+                if (pi > 0.0)
+                    xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * pi *
+                          (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+            }
         }
         w->ol[j] += ol;
         w->gl[j] += gl;

@@ -340,6 +340,10 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
    fallback of every mineral without one (again after a cap on the world);
    after the policies, the fallback and every UK source a supplier */
 int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn);
+/* The open-market fallback of mineral mn at calendar time `year`, with its
+   product stage's shares along their time paths, into *out (allocated; the
+   caller frees out->suppliers). 0, or -1 out of memory. */
+int sc_uk_fallback_at(P *p, const mr_mineral *mn, double year, mr_stage *out);
 int sc_uk_fallback(P *p);
 int sc_uk_sourcing_finish(P *p);
 /* The same countries in the same order with the same shares, within 1e-12. */

@@ -326,8 +326,11 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->id);
         free(m->name);
         free(m->unit);
-        for (int s = 0; s < MR_NSTAGES; s++)
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            for (int k = 0; m->stage[s].suppliers && k < m->stage[s].n; k++)
+                free(m->stage[s].suppliers[k].share_path);
             free(m->stage[s].suppliers);
+        }
         free(m->market.domestic_country);
         free(m->market.domestic_use);
         free(m->recycled_path);

@@ -166,7 +166,7 @@ static const SchemaKey SCHEMA[] = {
     /* supply stages */
     {"minerals.<id>.mining[].country", "country id", NULL, "", REQ,
      .range = "defined, once a stage", .meaning = "supplying country"},
-    {"minerals.<id>.mining[].share", NUM(R_01), .unit = "fraction of the stage", REQ,
+    {"minerals.<id>.mining[].share", NUMP(R_01), .unit = "fraction of the stage", REQ,
      .meaning = "its share of the stage's supply; a stage's shares sum to 1"},
     {"minerals.<id>.mining[].spare", NUM(R_SPARE), .unit = "fraction of own output", DEF("0"),
      .meaning = "spare capacity it can add when others are disrupted"},
@@ -174,7 +174,7 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "supplier outage: this country, mineral and stage only (MODEL 3.2)"},
     {"minerals.<id>.refining[].country", "country id", NULL, "", REQ,
      .range = "defined, once a stage", .meaning = "supplying country"},
-    {"minerals.<id>.refining[].share", NUM(R_01), .unit = "fraction of the stage", REQ,
+    {"minerals.<id>.refining[].share", NUMP(R_01), .unit = "fraction of the stage", REQ,
      .meaning = "its share of the stage's supply; a stage's shares sum to 1"},
     {"minerals.<id>.refining[].spare", NUM(R_SPARE), .unit = "fraction of own output", DEF("0"),
      .meaning = "spare capacity it can add when others are disrupted"},

@@ -82,3 +82,10 @@ set_tests_properties(scenario_uk_sourcing PROPERTIES LABELS scenarios)
 add_test(NAME scenario_uk_offtake
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_offtake.py ${MINRISK_BIN})
 set_tests_properties(scenario_uk_offtake PROPERTIES LABELS scenarios)
+
+# - scenario_share_paths: world supply shares as time paths (docs/MODEL.md
+#   §4): world availability, UK sourcing that follows the open market, and
+#   the cap on it applied step by step, against hand-worked losses.
+add_test(NAME scenario_share_paths
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/share_paths.py ${MINRISK_BIN})
+set_tests_properties(scenario_share_paths PROPERTIES LABELS scenarios)
