@@ -1915,8 +1915,9 @@ def unc_index_table(u, s, tid):
 
     def idx(a, i):
         v, lo, hi = (float(a[i, s, j]) for j in (ie, il, ih))
-        return ('<td data-value="%r" data-ci-low="%r" data-ci-high="%r"><span class="v">%.3f</span>'
-                '<span class="e">[%.3f, %.3f]</span></td>' % (v, lo, hi, v, lo, hi))
+        t3 = ["n/a" if math.isnan(x) else "%.3f" % x for x in (v, lo, hi)]
+        return ('<td data-value="%r" data-ci-low="%r" data-ci-high="%r"><span class="v">%s</span>'
+                '<span class="e">[%s, %s]</span></td>' % (v, lo, hi, t3[0], t3[1], t3[2]))
 
     for r, i in enumerate(unc_ranked(u, s)):
         h.append('<tr id="%s-%d"><td class="l">%d</td><td class="l">%s</td><td class="l small">%s</td>%s%s</tr>'

@@ -13,6 +13,19 @@
 const char *const mr_unc_stat_names[MR_UNC_NSTAT] = {"mean_loss", "es99_loss", "mean_gva_loss"};
 const char *const mr_unc_measure_names[MR_UNC_NP] = {"mean", "q50", "q90", "q95", "q99", "es99"};
 
+/* "0.123 [0.010, 0.456]"; NaN as n/a (not printf's "nan" or "-nan"). */
+static void index_cell(char *dst, size_t len, double v, double lo, double hi)
+{
+    char x[3][24];
+    const double y[3] = {v, lo, hi};
+    for (int i = 0; i < 3; i++)
+        if (isnan(y[i]))
+            snprintf(x[i], sizeof x[i], "n/a");
+        else
+            snprintf(x[i], sizeof x[i], "%.3f", y[i]);
+    snprintf(dst, len, "%s [%s, %s]", x[0], x[1], x[2]);
+}
+
 void mr_unc_print(FILE *f, const mr_unc_tables *t)
 {
     const int k = t->k;
@@ -54,9 +67,9 @@ void mr_unc_print(FILE *f, const mr_unc_tables *t)
         fprintf(f, "  %-*s  %24s  %24s\n", (int)w, "key", "S_i [95% CI]", "ST_i [95% CI]");
         for (int o = 0; o < k; o++) {
             const mr_sobol_index *q = &t->index[order[o] * MR_UNC_NSTAT + s];
-            char a[64], b[64];
-            snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", q->s, q->s_lo, q->s_hi);
-            snprintf(b, sizeof b, "%.3f [%.3f, %.3f]", q->st, q->st_lo, q->st_hi);
+            char a[96], b[96];
+            index_cell(a, sizeof a, q->s, q->s_lo, q->s_hi);
+            index_cell(b, sizeof b, q->st, q->st_lo, q->st_hi);
             fprintf(f, "  %-*s  %24s  %24s\n", (int)w, t->key[order[o]], a, b);
         }
         if (!(t->variance[s] > 0))
