@@ -75,3 +75,11 @@ set_tests_properties(scenario_time_paths PROPERTIES LABELS scenarios)
 add_test(NAME scenario_uk_sourcing
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_sourcing.py ${MINRISK_BIN})
 set_tests_properties(scenario_uk_sourcing PROPERTIES LABELS scenarios)
+
+# - scenario_supply_at_risk: domestic outages and recycling refined abroad
+#   (docs/MODEL.md §4, "Domestic and recycled supply at risk") through the
+#   engine, against hand-worked losses; keys that change nothing leave
+#   every trial as it was (supply_at_risk.py says how).
+add_test(NAME scenario_supply_at_risk
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/supply_at_risk.py ${MINRISK_BIN})
+set_tests_properties(scenario_supply_at_risk PROPERTIES LABELS scenarios)
