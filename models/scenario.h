@@ -115,6 +115,36 @@ typedef struct {
     double *domestic_use;  /* [ndomestic] share of world demand consumed at home, 0..1 */
 } mr_market;
 
+/* A certain occurrence of a named event: it happens in every trial, in
+   addition to the event's Poisson occurrences (MODEL §3; docs/MODEL.md §3). */
+typedef struct {
+    double start_years;     /* tau in [0, horizon) */
+    double severity;        /* s in [0, 1] */
+    double duration_months; /* d > 0 */
+    double rush_months;     /* scope exports: months of the country's normal exports bought
+                               ahead of the start (docs/MODEL.md §3s); the event's by default */
+} mr_certain_occurrence;
+
+/* A disruption of the UK's domestic supply of a mineral (docs/MODEL.md §4,
+   "Domestic and recycled supply at risk"): a marked Poisson process,
+   certain occurrences, or both. present == false: none. */
+typedef struct {
+    bool present;
+    mr_process process; /* rate 0 (and duration 0) when only certain */
+    int noccurrences;
+    mr_certain_occurrence *occurrences; /* in file order; rush_months unused (0) */
+} mr_disruption;
+
+/* Where the UK's recycled material of a mineral is refined abroad
+   (docs/MODEL.md §4): country k refines share[k] of it (shares in (0, 1],
+   summing to at most 1); n == 0: all at home. */
+typedef struct {
+    int n;
+    int *country;  /* [n] indices into scenario countries, each a supplier of the
+                      mineral's product stage (with a world share of 0 if need be) */
+    double *share; /* [n] */
+} mr_refined_abroad;
+
 /* Where the UK's purchases of a mineral come from (docs/MODEL.md §3u). */
 typedef enum {
     MR_UK_OPEN_MARKET,      /* no UK data: the open market's shares of the product stage
@@ -149,6 +179,8 @@ typedef struct {
     mr_stockpile stockpile;
     mr_price price;
     mr_market market;
+    mr_disruption domestic_outage;    /* outages of d_m (its own, else the policy's) */
+    mr_refined_abroad refined_abroad; /* recycled_refined_abroad (its own, else the policy's) */
 } mr_mineral;
 
 typedef struct {
@@ -180,16 +212,6 @@ typedef struct {
     int nneeds;
     mr_need *needs;
 } mr_sector;
-
-/* A certain occurrence of a named event: it happens in every trial, in
-   addition to the event's Poisson occurrences (MODEL §3; docs/MODEL.md §3). */
-typedef struct {
-    double start_years;     /* tau in [0, horizon) */
-    double severity;        /* s in [0, 1] */
-    double duration_months; /* d > 0 */
-    double rush_months;     /* scope exports: months of the country's normal exports bought
-                               ahead of the start (docs/MODEL.md §3s); the event's by default */
-} mr_certain_occurrence;
 
 /* What an event withholds (docs/MODEL.md §3s). production: the country's
    output (a world supply loss, the v1 meaning); exports: a share of its
@@ -265,6 +287,11 @@ typedef struct {
     bool has_rationing;
     mr_rationing_rule rationing;
     int other_uses_priority;
+    /* the mapping forms of domestic_share and recycled_share (docs/MODEL.md
+       §10): an outage of every mineral's domestic supply, and where every
+       mineral's recycled material is refined abroad; a mineral's own key wins */
+    mr_disruption domestic_outage;    /* present false: none */
+    mr_refined_abroad refined_abroad; /* n == 0: none */
 } mr_policies;
 
 /* Which per-trial tables the output file keeps (output.trials). The summary

@@ -302,6 +302,46 @@ static mr_status share_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
     return rc;
 }
 
+/* Where each mineral's recycled material is refined abroad (docs/MODEL.md
+   §4): the product slot of each refining country (the loader made each a
+   supplier of the product stage) and its share. */
+static mr_status build_refined_abroad(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0, n = 0;
+    const int M = sc->nminerals;
+    for (int m = 0; m < M; m++)
+        n += sc->minerals[m].refined_abroad.n;
+    md->ra_first = zalloc((size_t)M + 1, sizeof(int), &fail);
+    md->ra_slot = zalloc((size_t)n, sizeof(int), &fail);
+    md->ra_share = zalloc((size_t)n, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    int q = 0;
+    for (int m = 0; m < M; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        const int st = m * 2 + mr_product_stage(mi);
+        md->ra_first[m] = q;
+        for (int k = 0; k < mi->refined_abroad.n; k++) {
+            int slot = -1;
+            for (int j = md->stage_first[st]; j < md->stage_first[st] + md->stage_n[st]; j++)
+                if (md->slot_country[j] == mi->refined_abroad.country[k])
+                    slot = j;
+            if (slot < 0) { /* the loader adds it: a scenario not from the loader */
+                snprintf(err->msg, sizeof err->msg,
+                         "%s: minerals.%s.recycled_refined_abroad: country '%s' does not supply "
+                         "the product stage",
+                         sc->source_path, mi->id, sc->countries[mi->refined_abroad.country[k]].id);
+                return MR_FAILED;
+            }
+            md->ra_slot[q] = slot;
+            md->ra_share[q++] = mi->refined_abroad.share[k];
+            md->any_supply_risk = 1;
+        }
+    }
+    md->ra_first[M] = q;
+    return MR_OK;
+}
+
 /* The slots named event ev hits: its country's, of its minerals and
    stages. Their count; the slots in hits. */
 static int event_hits(const mr_model *md, const mr_event *ev, int *hits)
@@ -320,6 +360,24 @@ static int event_hits(const mr_model *md, const mr_event *ev, int *hits)
     return nh;
 }
 
+/* The outages of each mineral's domestic supply (docs/MODEL.md §4), after
+   every other process (their indices and streams unchanged): no target
+   slot, stream "domestic/<mineral id>", certain occurrences as an event's. */
+static void domestic_processes(const mr_scenario *sc, mr_model *md, int *ntargets, int *fail)
+{
+    for (int m = 0; m < sc->nminerals; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        const mr_disruption *d = &mi->domestic_outage;
+        if (!d->present || (!(d->process.rate_per_year > 0.0) && d->noccurrences == 0))
+            continue;
+        add_process(md, ntargets, &d->process, name_printf(fail, "domestic/%s", mi->id), NULL, 0,
+                    MR_PROC_DOMESTIC, -1, m);
+        md->proc_ncertain[md->nproc - 1] = d->noccurrences;
+        md->proc_certain[md->nproc - 1] = d->occurrences;
+        md->any_supply_risk = 1;
+    }
+}
+
 /* Disruption processes (MODEL §3), each with its target slots: every
    country outage, every supplier outage, every named event that can occur;
    stream = hash of the process's name. */
@@ -327,7 +385,7 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
 {
     int fail = 0;
     const int M = sc->nminerals;
-    int maxproc = sc->ncountries + md->nslots + sc->nevents;
+    int maxproc = sc->ncountries + md->nslots + sc->nevents + M;
     size_t maxtargets = (size_t)md->nslots * (size_t)(2 + sc->nevents);
     md->proc = zalloc((size_t)maxproc, sizeof *md->proc, &fail);
     md->proc_stream = zalloc((size_t)maxproc, sizeof(uint64_t), &fail);
@@ -407,6 +465,7 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
         }
     }
     free(hits);
+    domestic_processes(sc, md, &ntargets, &fail);
     if (fail)
         return oom(sc, err);
     for (int i = 0; i < md->nproc; i++)
@@ -843,6 +902,8 @@ mr_status mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     if (rc == MR_OK)
         rc = share_paths(sc, md, err);
     if (rc == MR_OK)
+        rc = build_refined_abroad(sc, md, err);
+    if (rc == MR_OK)
         rc = build_processes(sc, md, err);
     if (rc == MR_OK)
         rc = build_prices(sc, md, err);
@@ -951,7 +1012,10 @@ void mr_model_free(mr_model *md)
                     md->proc_regime,
                     md->has_regime,
                     md->regime,
-                    md->regime_stream};
+                    md->regime_stream,
+                    md->ra_first,
+                    md->ra_slot,
+                    md->ra_share};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(md, 0, sizeof *md);

@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 /* What a disruption process is (MODEL §3), in the order mr_model_build lists
-   them: every country outage, then every supplier outage, then every event. */
-typedef enum { MR_PROC_COUNTRY, MR_PROC_SUPPLIER, MR_PROC_EVENT } mr_proc_kind;
+   them: every country outage, then every supplier outage, then every event,
+   then every outage of a mineral's domestic supply (docs/MODEL.md §4: no
+   target slots, no country: proc_country -1, proc_index the mineral). */
+typedef enum { MR_PROC_COUNTRY, MR_PROC_SUPPLIER, MR_PROC_EVENT, MR_PROC_DOMESTIC } mr_proc_kind;
 
 typedef struct {
     int M, S, T, H, n; /* minerals, sectors, steps, years, steps per year */
@@ -147,6 +149,13 @@ typedef struct {
     double *claim_demand; /* [nclaims] */
     int *group_first;     /* [M + 1] into group_start */
     int *group_start;     /* per mineral, ngroups + 1 boundaries relative to claim_first[m] */
+
+    /* domestic and recycled supply at risk (docs/MODEL.md §4) */
+    int any_supply_risk; /* some mineral has a domestic outage process or recycled
+                            material refined abroad; 0: r and d as given, untouched */
+    int *ra_first;       /* [M + 1] each mineral's entries of ra_slot and ra_share */
+    int *ra_slot;        /* the product slot of a country refining recycled material */
+    double *ra_share;    /* the share of the mineral's recycled material refined there */
 } mr_model;
 
 /* Compile sc into md: MR_OK, or MR_FAILED with err (out of memory; two

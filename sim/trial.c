@@ -106,7 +106,9 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->reg_nseg,
                     w->reg_end,
                     w->reg_factor,
-                    w->incl};
+                    w->incl,
+                    w->keep_dom,
+                    w->dom_touched};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(w, 0, sizeof *w);
@@ -210,6 +212,8 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->reg_end, (size_t)md->nc * ((size_t)md->regime_max + 1));
     Z(w->reg_factor, (size_t)md->nc * ((size_t)md->regime_max + 1));
     Z(w->incl, M);
+    Z(w->keep_dom, M * T);
+    Z(w->dom_touched, M);
 #undef Z
     if (!ok) {
         mr_workspace_free(w, md->M);
@@ -218,7 +222,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     for (size_t i = 0; i < ns * T; i++)
         w->surv[i] = w->survx[i] = w->lic[i] = 1.0;
     for (size_t i = 0; i < M * T; i++)
-        w->deny[i] = 1.0;
+        w->deny[i] = w->keep_dom[i] = 1.0;
     return 0;
 }
 
@@ -259,6 +263,20 @@ static inline double slot_share_at(const mr_model *md, int slot, size_t t)
                             : md->slot_share[slot];
 }
 
+/* An occurrence of an outage of mineral m's domestic supply (process p,
+   docs/MODEL.md §4) on steps first .. first + len - 1: keep_dom *= 1 - s. */
+static void apply_domestic(const mr_model *md, int p, int first, int len, double sev,
+                           mr_workspace *w)
+{
+    const int m = md->proc_index[p];
+    if (w->cf && w->cf->mineral_off && w->cf->mineral_off[m])
+        return; /* counterfactual: the mineral is never disrupted */
+    double *row = w->keep_dom + (size_t)m * (size_t)md->T + (size_t)first;
+    for (int t = 0; t < len; t++)
+        row[t] *= 1.0 - sev;
+    w->dom_touched[m] = 1;
+}
+
 static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, double rush,
                              mr_workspace *w)
 {
@@ -266,6 +284,10 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
     if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len, rush))
         w->trace_failed = 1;
+    if (md->proc_kind[p] == MR_PROC_DOMESTIC) { /* no slot: the mineral's domestic supply */
+        apply_domestic(md, p, first, len, occ->severity, w);
+        return;
+    }
     double sev = occ->severity * md->proc_sev_scale[p]; /* an ore ban: what is not
                                                           processed elsewhere */
     double keep = 1.0 - sev;
@@ -482,6 +504,19 @@ static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint
     }
 }
 
+/* The keep_dom rows a trial touched all ones again. */
+static void reset_domestic(const mr_model *md, mr_workspace *w)
+{
+    const size_t T = (size_t)md->T;
+    for (int m = 0; m < md->M; m++)
+        if (w->dom_touched[m]) {
+            double *row = w->keep_dom + (size_t)m * T;
+            for (size_t t = 0; t < T; t++)
+                row[t] = 1.0;
+            w->dom_touched[m] = 0;
+        }
+}
+
 /* Leave the survival rows and stage flags touched by a trial all ones and
    zeros again, for the next trial. */
 void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
@@ -518,6 +553,8 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
             memset(w->exp_on + at, 0, (size_t)T);
             w->m_touched[m] = 0;
         }
+    if (md->any_supply_risk)
+        reset_domestic(md, w);
 }
 
 /* Start of trial `trial`: its disruptions and jumps sampled, the price
@@ -688,6 +725,37 @@ static inline double market_solve(const mr_model *md, mr_workspace *w, int m, do
     return st.served;
 }
 
+/* Recycled supply r of mineral m at step t less what is lost abroad
+   (docs/MODEL.md §4): r (1 - sum_k a_k (1 - keep_k)), keep_k the survival
+   of country k's product slot, its export controls included (a tolling
+   return is an export); r itself on a step that touches none of them. */
+static inline double recycled_at_risk(const mr_model *md, const mr_workspace *w, int m, int t,
+                                      double r)
+{
+    double lost = 0.0;
+    for (int q = md->ra_first[m]; q < md->ra_first[m + 1]; q++) {
+        int slot = md->ra_slot[q];
+        if (!w->slot_touched[slot])
+            continue;
+        size_t k = (size_t)slot * (size_t)md->T + (size_t)t;
+        double keep = w->surv[k] * (w->xr[k] ? w->survx[k] : 1.0);
+        lost += md->ra_share[q] * (1.0 - keep);
+    }
+    return lost > 0.0 ? r * (1.0 - lost) : r;
+}
+
+/* The recycled and domestic supply of mineral m at step t after their own
+   risks (docs/MODEL.md §4): *d times the survival of the domestic
+   outages, *r less what is lost where it is refined abroad. */
+static inline void supply_at_risk(const mr_model *md, const mr_workspace *w, int m, int t,
+                                  double *r, double *d)
+{
+    if (w->dom_touched[m])
+        *d *= w->keep_dom[(size_t)m * (size_t)md->T + (size_t)t];
+    if (md->ra_first[m + 1] > md->ra_first[m])
+        *r = recycled_at_risk(md, w, m, t, *r);
+}
+
 /* (1)-(2) supply, stockpile and net shortfall u of step t (MODEL §3, §4;
    with a market, docs/MODEL.md §5m: the UK's physical shortfall). */
 static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
@@ -735,7 +803,10 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             w->mloss_peak[m] = 1.0 - a;
         if (1.0 - a > MR_SHORTFALL_THRESHOLD)
             w->short_mo[m] += h;
-        double gap, fphys = 1.0, need = 1.0 - recycled[m] - domestic[m];
+        double r = recycled[m], d = domestic[m]; /* after their own risks */
+        if (md->any_supply_risk)
+            supply_at_risk(md, w, m, t, &r, &d);
+        double gap, fphys = 1.0, need = 1.0 - r - d;
         if (md->market[m]) {
             fphys = w->served[m] * w->deny[(size_t)m * (size_t)T + (size_t)t];
             if (w->pstar[m] >= MR_SCARCE_LOG_PRICE)
@@ -743,7 +814,7 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             double short_of = 1.0 - (a < fphys ? a : fphys);
             gap = short_of > 0.0 ? need * short_of : 0.0;
         } else {
-            gap = mr_supply_gap(recycled[m], domestic[m], a);
+            gap = mr_supply_gap(r, d, a);
         }
         double release = 0.0;
         if (md->has_stockpile[m]) {

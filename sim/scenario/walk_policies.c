@@ -308,10 +308,11 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
         return -1;
 
     pol->domestic_share = pol->recycled_share = -1; /* not given */
-    if (sc_get_num_path(p, &m, "domestic_share", false, &R_01, &pol->domestic_share,
-                        &pol->domestic_path) ||
-        sc_get_num_path(p, &m, "recycled_share", false, &R_01, &pol->recycled_share,
-                        &pol->recycled_path) ||
+    /* a number, a path, or a mapping with the supply's risks (walk_domestic.c) */
+    if (sc_policy_share(p, &m, "domestic_share", &pol->domestic_share, &pol->domestic_path,
+                        &pol->domestic_outage, NULL) ||
+        sc_policy_share(p, &m, "recycled_share", &pol->recycled_share, &pol->recycled_path, NULL,
+                        &pol->refined_abroad) ||
         sc_mget(p, &m, "domestic_share", false, &dn, dkp) ||
         sc_mget(p, &m, "recycled_share", false, &rn, rkp))
         return -1;

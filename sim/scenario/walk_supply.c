@@ -394,6 +394,8 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
         if (sc_mget(p, &m, "uk_sourcing", false, &x, ckp) ||
             (x && sc_walk_uk_sourcing(p, x, ckp, mn)))
             return -1;
+        if (sc_walk_domestic_risk(p, &m, i)) /* docs/MODEL.md §4 */
+            return -1;
     }
     return 0;
 }

@@ -89,3 +89,11 @@ set_tests_properties(scenario_uk_offtake PROPERTIES LABELS scenarios)
 add_test(NAME scenario_share_paths
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/share_paths.py ${MINRISK_BIN})
 set_tests_properties(scenario_share_paths PROPERTIES LABELS scenarios)
+
+# - scenario_supply_at_risk: domestic outages and recycling refined abroad
+#   (docs/MODEL.md §4, "Domestic and recycled supply at risk") through the
+#   engine, against hand-worked losses; keys that change nothing leave
+#   every trial as it was (supply_at_risk.py says how).
+add_test(NAME scenario_supply_at_risk
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/supply_at_risk.py ${MINRISK_BIN})
+set_tests_properties(scenario_supply_at_risk PROPERTIES LABELS scenarios)
