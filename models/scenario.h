@@ -109,7 +109,9 @@ typedef struct {
     double elasticity_long_run;  /* eps_LR; the short run is price.elasticity */
     double substitution_months;  /* tau_e: months for eps to move from short to long run */
     double world_demand_t;       /* world demand, unit per year; 0 = not given (UK needs
-                                    then take no part in clearing: price takers) */
+                                    then take no part in clearing: price takers); with a
+                                    path, its value at the start */
+    mr_path *world_demand_path;  /* world demand over calendar years, or NULL */
     int ndomestic;
     int *domestic_country; /* [ndomestic] countries with a stated home use */
     double *domestic_use;  /* [ndomestic] share of world demand consumed at home, 0..1 */
@@ -158,7 +160,10 @@ typedef struct {
     char *id;
     char *name;
     char *unit;               /* e.g. "t" */
-    double demand_t;          /* annual demand of the modelled economy, in unit */
+    double demand_t;          /* annual demand of the modelled economy, in unit (with a
+                                 path, its value at the start) */
+    mr_path *demand_path;     /* demand_t over calendar years, or NULL (docs/MODEL.md §5m:
+                                 the UK's weight in the market's clearing) */
     double recycled_share;    /* r_m, met without imports */
     double domestic_share;    /* d_m, met without imports */
     mr_path *recycled_path;   /* r_m over calendar years, or NULL: recycled_share throughout

@@ -386,7 +386,9 @@ static void put_market(Buf *b, const mr_scenario *sc, const mr_mineral *m)
     put(b, "      elasticity_long_run: %s\n", num(x, sizeof x, mk->elasticity_long_run));
     put(b, "      substitution_months: %s\n", num(x, sizeof x, mk->substitution_months));
     if (mk->world_demand_t > 0) {
-        put(b, "      world_demand_t: %s  # ", num(x, sizeof x, mk->world_demand_t));
+        put(b, "      world_demand_t: ");
+        put_value(b, mk->world_demand_t, mk->world_demand_path);
+        put(b, "  # ");
         put_str(b, m->unit);
         put(b, " per year\n");
     }
@@ -462,7 +464,8 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
         put_str(b, m->name);
         put(b, "\n    unit: ");
         put_str(b, m->unit);
-        put(b, "\n    demand_t: %s\n", num(x, sizeof x, m->demand_t));
+        put(b, "\n");
+        put_num_or_path(b, "demand_t", m->demand_t, m->demand_path);
         put_num_or_path(b, "recycled_share", m->recycled_share, m->recycled_path);
         put_num_or_path(b, "domestic_share", m->domestic_share, m->domestic_path);
         if (m->domestic_outage.present) {

@@ -730,6 +730,45 @@ static void refill_table(mr_model *md, int m, int k0, int k1)
     }
 }
 
+/* The clearing weights at every step (docs/MODEL.md §5m) of the minerals
+   whose UK or world demand follows a time path: each UK need's
+   w_q(t) = D_UK(t) delta_q / (D_world(t) open), the rest of the world the
+   remainder. Nothing when no mineral's weights move. */
+static mr_status seg_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    const int M = md->M, T = md->T;
+    int any = 0, fail = 0;
+    for (int m = 0; m < M; m++)
+        any |= md->seg_moves[m];
+    if (!any)
+        return MR_OK;
+    md->seg_weight_t = zalloc((size_t)T * (size_t)md->nseg, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    for (int t = 0; t < T; t++) {
+        const double y = mr_path_step_time(sc->start_year, md->n, t);
+        double *wt = md->seg_weight_t + (size_t)t * (size_t)md->nseg;
+        for (int m = 0; m < M; m++) {
+            const mr_mineral *mi = &sc->minerals[m];
+            const int k0 = md->seg_first[m], k1 = md->seg_first[m + 1];
+            if (!md->seg_moves[m]) {
+                for (int k = k0; k < k1; k++)
+                    wt[k] = md->seg_weight[k];
+                continue;
+            }
+            double uk = mr_path_or(mi->demand_path, mi->demand_t, y),
+                   world = mr_path_or(mi->market.world_demand_path, mi->market.world_demand_t, y);
+            double open = mr_market_open_demand(mi), rest = 1.0;
+            for (int k = k0 + 1; k < k1; k++) {
+                wt[k] = uk * md->need_delta[md->seg_need[k]] / (world * open);
+                rest -= wt[k];
+            }
+            wt[k0] = rest > 0.0 ? rest : 0.0;
+        }
+    }
+    return MR_OK;
+}
+
 /* The market layer (docs/MODEL.md §5m) of every mineral that has one: its
    stock rule and guard, its elasticities, the clearing segments (the rest
    of the world, and each UK need when the world demand is stated), and the
@@ -750,6 +789,7 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
     md->seg_first = zalloc((size_t)M + 1, sizeof(int), &fail);
     md->seg_need = zalloc((size_t)(M + md->nneeds), sizeof(int), &fail);
     md->seg_weight = zalloc((size_t)(M + md->nneeds), sizeof(double), &fail);
+    md->seg_moves = zalloc((size_t)M, sizeof(int), &fail);
     if (fail)
         return oom(sc, err);
     int ns = 0;
@@ -792,10 +832,12 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
                 }
         md->seg_weight[row] = rest > 0.0 ? rest : 0.0;
         refill_table(md, m, row, ns);
+        md->seg_moves[m] =
+            mk->world_demand_t > 0.0 && ns > row + 1 && (mi->demand_path || mk->world_demand_path);
     }
     md->seg_first[M] = ns;
     md->nseg = ns;
-    return MR_OK;
+    return seg_paths(sc, md, err);
 }
 
 /* Tension regimes (docs/MODEL.md §3r): each country's chain, its random
@@ -998,6 +1040,8 @@ void mr_model_free(mr_model *md)
                     md->seg_first,
                     md->seg_need,
                     md->seg_weight,
+                    md->seg_moves,
+                    md->seg_weight_t,
                     md->gva,
                     md->output_t,
                     md->gva_t,

@@ -120,6 +120,10 @@ typedef struct {
     int *seg_first;             /* [M + 1] clearing segments of each mineral */
     int *seg_need;              /* [nseg] need index, -1 for the rest of the world */
     double *seg_weight;         /* [nseg] share of normal open-market demand */
+    int *seg_moves;             /* [M] the weights follow the UK's or the world's demand
+                                   along a time path (no refill shortcut then) */
+    double *seg_weight_t;       /* [T*nseg] the weights at step t, [t*nseg + k], when some
+                                   mineral's move; else NULL */
     int nseg;
 
     /* sector needs, grouped by sector */

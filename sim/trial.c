@@ -684,8 +684,8 @@ static inline int market_begin(const mr_model *md, mr_workspace *w, int m, doubl
         const double *b = md->refill_b + ma * MR_REFILL_COEF;
         *p0 = mr_market_refill_start(b, md->refill_y[2 * m] + (r->rest_months - w->stock[m]) *
                                                                   md->refill_y[2 * m + 1]);
-        if (fabs(*p0) <= b[MR_REFILL_COEF - 1])
-            return 2;
+        if (fabs(*p0) <= b[MR_REFILL_COEF - 1] && !md->seg_moves[m])
+            return 2; /* its table is the constant weights' */
         return 1;
     }
     const mr_market_last *l = &w->last[m];
@@ -696,16 +696,18 @@ static inline int market_begin(const mr_model *md, mr_workspace *w, int m, doubl
 /* Solve the market of mineral m from p0 (by mr_market_refill when refill,
    else or when it declines by mr_market_clear) and move its stock and
    metrics. Returns the share of demand served (1 unless the guard binds). */
-static inline double market_solve(const mr_model *md, mr_workspace *w, int m, double a, double p0,
-                                  int refill)
+static inline double market_solve(const mr_model *md, mr_workspace *w, int m, int t, double a,
+                                  double p0, int refill)
 {
     const mr_market_rule *r = &md->mrule[m];
     const double h = md->h;
     const int k0 = md->seg_first[m], nseg = md->seg_first[m + 1] - k0;
+    /* the clearing weights: along the demands' paths, or constant */
+    const double *wt =
+        (md->seg_moves[m] ? md->seg_weight_t + (size_t)t * (size_t)md->nseg : md->seg_weight) + k0;
     mr_market_step st;
-    if (!refill ||
-        !mr_market_refill(nseg, md->seg_weight + k0, w->seg_eps + k0, w->stock[m], r, h, p0, &st))
-        st = mr_market_clear(nseg, md->seg_weight + k0, w->seg_eps + k0, a, w->stock[m], r, h, p0);
+    if (!refill || !mr_market_refill(nseg, wt, w->seg_eps + k0, w->stock[m], r, h, p0, &st))
+        st = mr_market_clear(nseg, wt, w->seg_eps + k0, a, w->stock[m], r, h, p0);
     w->last[m] = (mr_market_last){st, a, w->stock[m], w->eps_now[m]};
     w->pstar[m] = st.p;
     w->stock[m] = st.release >= w->stock[m] / h ? 0.0 : w->stock[m] - st.release * h;
@@ -786,12 +788,12 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
                     w->refill_m[nrefill] = m;
                     w->refill_p0[nrefill++] = p0;
                 } else {
-                    w->served[m] = kind ? market_solve(md, w, m, w->avail[m], p0, 0) : 1.0;
+                    w->served[m] = kind ? market_solve(md, w, m, t, w->avail[m], p0, 0) : 1.0;
                 }
             }
         for (int i = 0; i < nrefill; i++) {
             int m = w->refill_m[i];
-            w->served[m] = market_solve(md, w, m, 1.0, w->refill_p0[i], 1);
+            w->served[m] = market_solve(md, w, m, t, 1.0, w->refill_p0[i], 1);
         }
     }
     /* r_m and d_m of this step: a time path's, or the constant */

@@ -338,6 +338,8 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->market.domestic_country);
         free(m->market.domestic_use);
         free(m->recycled_path);
+        free(m->demand_path);
+        free(m->market.world_demand_path);
         free(m->domestic_path);
         free(m->uk.suppliers);
         free(m->uk_before.suppliers);

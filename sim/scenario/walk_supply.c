@@ -304,7 +304,8 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mine
         sc_get_num_or(p, &m, "elasticity_long_run", pr->elasticity, &R_ELAST,
                       &mk->elasticity_long_run) ||
         sc_get_num(p, &m, "substitution_months", false, &R_MONTHS_GT0, &mk->substitution_months) ||
-        sc_get_num_or(p, &m, "world_demand_t", 0, &R_AMOUNT, &mk->world_demand_t))
+        sc_get_num_path(p, &m, "world_demand_t", false, &R_AMOUNT, &mk->world_demand_t,
+                        &mk->world_demand_path))
         return -1;
     if (mk->elasticity_long_run < pr->elasticity) {
         sc_mget(p, &m, "elasticity_long_run", false, &x, ckp);
@@ -318,13 +319,25 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mine
     if (x && walk_domestic_use(p, x, ckp, mn, mk))
         return -1;
     double open = mr_market_open_demand(mn); /* mk is mn->market */
-    if (mk->world_demand_t > 0.0 && !(mn->demand_t < mk->world_demand_t * open)) {
-        sc_mget(p, &m, "world_demand_t", false, &x, ckp);
-        return sc_fail(p, x, ckp,
-                       "the open market's demand, %.15g %s a year (world demand less home uses), "
-                       "is not above the UK's demand_t %.15g",
-                       mk->world_demand_t * open, mn->unit ? mn->unit : "units", mn->demand_t);
-    }
+    /* at the start, and at every point of either path (the ratio of two
+       linear pieces is monotone between their points) */
+    const mr_path *pa[2] = {mn->demand_path, mk->world_demand_path};
+    for (int w = -1; w < 2 && mk->world_demand_t > 0.0; w++)
+        for (int k = 0; k < (w < 0 ? 1 : pa[w] ? pa[w]->n : 0); k++) {
+            double y = w < 0 ? (double)p->sc->start_year : pa[w]->year[k];
+            double uk = mr_path_or(mn->demand_path, mn->demand_t, y),
+                   world = mr_path_or(mk->world_demand_path, mk->world_demand_t, y);
+            if (uk < world * open)
+                continue;
+            char when[32] = "";
+            if (w >= 0)
+                snprintf(when, sizeof when, " in %g", y);
+            sc_mget(p, &m, "world_demand_t", false, &x, ckp);
+            return sc_fail(p, x, ckp,
+                           "the open market's demand, %.15g %s a year (world demand less home "
+                           "uses), is not above the UK's demand_t %.15g%s",
+                           world * open, mn->unit ? mn->unit : "units", uk, when);
+        }
     return 0;
 }
 
@@ -356,7 +369,7 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
         if (sc_map_open(p, sc_pair_val(p, v, i), mkp, "minerals.<id>", &m) ||
             sc_get_str_or(p, &m, "name", id, &mn->name) ||
             sc_get_str(p, &m, "unit", false, &mn->unit) ||
-            sc_get_num(p, &m, "demand_t", true, &R_AMOUNT, &mn->demand_t) ||
+            sc_get_num_path(p, &m, "demand_t", true, &R_AMOUNT, &mn->demand_t, &mn->demand_path) ||
             sc_get_num_path(p, &m, "recycled_share", false, &R_01, &mn->recycled_share,
                             &mn->recycled_path) ||
             sc_get_num_path(p, &m, "domestic_share", false, &R_01, &mn->domestic_share,

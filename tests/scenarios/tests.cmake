@@ -90,6 +90,13 @@ add_test(NAME scenario_share_paths
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/share_paths.py ${MINRISK_BIN})
 set_tests_properties(scenario_share_paths PROPERTIES LABELS scenarios)
 
+# - scenario_demand_paths: the UK's and the world's demand as time paths
+#   (docs/MODEL.md §5m): the clearing weights at the step's middle, bit for
+#   bit those of the constant demands there.
+add_test(NAME scenario_demand_paths
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/demand_paths.py ${MINRISK_BIN})
+set_tests_properties(scenario_demand_paths PROPERTIES LABELS scenarios)
+
 # - scenario_supply_at_risk: domestic outages and recycling refined abroad
 #   (docs/MODEL.md §4, "Domestic and recycled supply at risk") through the
 #   engine, against hand-worked losses; keys that change nothing leave
