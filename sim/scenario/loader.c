@@ -363,6 +363,10 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->policies.domestic_path);
     free(sc->policies.recycled_path);
     free(sc->policies.offtake_weight);
+    for (int k = 0; k < MR_NLEVERS; k++) {
+        free(sc->policies.cost[k].path);
+        free(sc->policies.cost[k].source);
+    }
     for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
         free(sc->sweep[i].path);
         for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)
