@@ -194,8 +194,9 @@ int mr_policy_per_pound(const double d[3], double cost_a, double cost_b, double 
         out[0] = out[1] = out[2] = NAN;
         return 1;
     }
-    out[0] = -d[0] / dc;
-    out[1] = -d[2] / dc;
-    out[2] = -d[1] / dc;
+    /* 0 - d, not -d: no loss avoided is 0, not -0 */
+    out[0] = (0.0 - d[0]) / dc;
+    out[1] = (0.0 - d[2]) / dc;
+    out[2] = (0.0 - d[1]) / dc;
     return 0;
 }

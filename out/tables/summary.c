@@ -628,6 +628,51 @@ static void print_summary(FILE *out, const summary *s)
 
 /* ---- files of several runs (kind = "sweep" or "compare") ------------------ */
 
+/* A sweep's policy costs and loss avoided per pound against the first
+   variant (format 1.5 on, when a variant states a cost). */
+static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, char **param,
+                             char **setting)
+{
+    const hid_t f = r->file;
+    if (H5Lexists(f, "sweep/policy_cost", H5P_DEFAULT) <= 0)
+        return 0;
+    double *cost = malloc((size_t)V * sizeof *cost), *pp = malloc((size_t)V * 3 * sizeof *pp);
+    table t = {(size_t)V + 1, (size_t)P + 2, NULL};
+    int rc = -1;
+    if (!cost || !pp || !(t.cell = calloc(t.rows * t.cols, sizeof *t.cell)))
+        mr_h5r_nomem(r);
+    else if (!mr_h5r_f64(r, f, "sweep/policy_cost", cost, (size_t)V) &&
+             !mr_h5r_f64(r, f, "sweep/loss_avoided_per_pound", pp, (size_t)V * 3)) {
+        fprintf(out, "\nPolicy cost over the horizon, GBP m (policies.cost: stated, not sampled; "
+                     "undiscounted), and\nloss avoided per pound of the extra cost over the first "
+                     "variant: (mean of the first - mean)\n/ (cost - cost of the first), with the "
+                     "95%% interval of vs first over the cost difference\n(n/a: no more cost than "
+                     "the first).\n\n");
+        for (long long k = 0; k < P; k++) {
+            const char *dot = strrchr(param[k], '.');
+            snprintf(cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+            for (long long v = 0; v < V; v++)
+                snprintf(cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+        }
+        snprintf(cell(&t, 0, (size_t)P), CELL, "policy cost");
+        snprintf(cell(&t, 0, (size_t)P + 1), CELL, "per pound vs first [95%% CI]");
+        for (long long v = 0; v < V; v++) {
+            fmt_num(cell(&t, (size_t)v + 1, (size_t)P), cost[v] / MR_GBP_PER_MILLION, 1, "");
+            if (v == 0)
+                snprintf(cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
+            else
+                mr_policy_cost_fmt_per_pound(cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
+                                             pp + v * 3);
+        }
+        print_table(out, &t);
+        rc = 0;
+    }
+    free(t.cell);
+    free(cost);
+    free(pp);
+    return rc;
+}
+
 /* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
 static int print_sweep(mr_h5r *r, FILE *out)
 {
@@ -703,6 +748,8 @@ static int print_sweep(mr_h5r *r, FILE *out)
     }
     print_table(out, &t);
     free(t.cell);
+    if (print_sweep_costs(r, out, V, P, param, setting) < 0)
+        goto out;
     fprintf(out, "\nEach variant's full tables: minrisk export, or h5py/xarray on "
                  "/variants/<variant>/summary.\n");
     rc = 0;
