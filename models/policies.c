@@ -2,6 +2,7 @@
 #include "models/policies.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,4 +200,32 @@ int mr_policy_per_pound(const double d[3], double cost_a, double cost_b, double 
     out[1] = (0.0 - d[2]) / dc;
     out[2] = (0.0 - d[1]) / dc;
     return 0;
+}
+
+bool mr_policy_lever_used(const mr_scenario *sc, mr_lever k)
+{
+    const mr_policies *pol = &sc->policies;
+    switch (k) {
+    case MR_LEVER_CAP:
+        return sc->policy_cap > 0;
+    case MR_LEVER_DOMESTIC:
+        return pol->domestic_share >= 0;
+    case MR_LEVER_RECYCLED:
+        return pol->recycled_share >= 0;
+    case MR_LEVER_STOCKPILE:
+        return pol->has_stockpile;
+    case MR_LEVER_RATIONING:
+        return pol->has_rationing;
+    default:
+        return false;
+    }
+}
+
+void mr_policy_uncosted(const mr_scenario *sc, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < MR_NLEVERS; k++)
+        if (mr_policy_lever_used(sc, (mr_lever)k) && !sc->policies.cost[k].given && len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mr_lever_names[k]);
 }

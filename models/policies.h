@@ -10,6 +10,7 @@
 #include "models/scenario.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* A share counts as above the cap only when it exceeds it by more than
    this, so applying a cap to an already capped stage (after a round trip
@@ -57,6 +58,15 @@ void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double ma
 /* The keys of policies.cost, indexed by mr_lever: "diversification_cap",
    "domestic_share", "recycled_share", "stockpile", "rationing", "other". */
 extern const char *const mr_lever_names[MR_NLEVERS];
+
+/* Whether the scenario's policies use lever k (MODEL §10): the lever's key
+   is given in `policies`. MR_LEVER_OTHER: false (a cost not tied to a
+   lever). */
+bool mr_policy_lever_used(const mr_scenario *sc, mr_lever k);
+
+/* The levers the policies use without a stated cost, "a, b" in lever order
+   ("" when none), into buf of n bytes (cut when longer). */
+void mr_policy_uncosted(const mr_scenario *sc, char *buf, size_t n);
 
 /* MODEL §10, a policy's cost over the horizon, GBP, undiscounted: the sum
    over the steps t of the grid (steps_per_year a year, horizon_years

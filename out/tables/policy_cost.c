@@ -26,7 +26,8 @@ void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double pp[3])
 }
 
 void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2],
-                               const bool stated[2], const double pp[3])
+                               const bool stated[2], const char *const uncosted[2],
+                               const double pp[3])
 {
     const double m = MR_GBP_PER_MILLION, dc = cost[1] - cost[0];
     char buf[160];
@@ -39,7 +40,10 @@ void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2
     fprintf(out, "%12s  %12s  %12s\n", "A", "B", "B - A");
     fprintf(out, "%12.1f  %12.1f  %12.1f\n", cost[0] / m, cost[1] / m, dc / m);
     for (int w = 0; w < 2; w++)
-        if (!stated[w])
+        if (uncosted[w][0])
+            fprintf(out, "(%c uses levers with no stated cost, counted as 0: %s)\n", w ? 'B' : 'A',
+                    uncosted[w]);
+        else if (!stated[w])
             fprintf(out, "(%c states no policy cost: counted as 0)\n", w ? 'B' : 'A');
     mr_policy_cost_fmt_per_pound(buf, sizeof buf, pp);
     fprintf(out, "\nLoss avoided per pound  %s", buf);

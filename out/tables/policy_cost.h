@@ -11,9 +11,11 @@
 /* The costs of A and B over the horizon (GBP; stated[w] false: scenario w
    states none, counted as 0), B - A, and the loss avoided per pound
    per_pound = {estimate, lo, hi} (NaN: n/a, the reason printed from the
-   costs), in GBP m. */
+   costs), in GBP m; uncosted[w]: the levers scenario w uses without a
+   stated cost, "" when none (a note says they count as 0). */
 void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2],
-                               const bool stated[2], const double per_pound[3]);
+                               const bool stated[2], const char *const uncosted[2],
+                               const double per_pound[3]);
 
 /* "0.41 [0.39, 0.43]" (two significant decimals at least), or "n/a". */
 void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double per_pound[3]);

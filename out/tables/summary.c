@@ -778,7 +778,14 @@ static int print_compare_costs(mr_h5r *r, FILE *out)
         return -1;
     const bool stated[2] = {H5Lexists(f, "runs/a/policies", H5P_DEFAULT) > 0,
                             H5Lexists(f, "runs/b/policies", H5P_DEFAULT) > 0};
-    mr_policy_cost_print_pair(out, horizon, cost, stated, pp);
+    char **unc = mr_h5r_strings(r, f, "difference/uncosted_levers", 2);
+    if (!unc || mr_h5r_printable(r, unc, 2) < 0) {
+        mr_h5r_free_strings(unc, 2);
+        return -1;
+    }
+    const char *const u[2] = {unc[0], unc[1]};
+    mr_policy_cost_print_pair(out, horizon, cost, stated, u, pp);
+    mr_h5r_free_strings(unc, 2);
     return 0;
 }
 

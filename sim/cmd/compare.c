@@ -429,17 +429,23 @@ static int difference_runs(mr_extras *x, const difference_data *d, uint64_t uP)
 typedef struct {
     double cost[2], diff, per_pound[3];
     bool stated[2];
+    char uncosted[2][160]; /* levers used without a stated cost */
+    const char *unc[2];    /* uncosted[w], as the extras and the printer take them */
 } pair_cost;
 
-static pair_cost costs_of(const mr_scenario *a, const mr_scenario *b, const mr_paired *total)
+static void costs_of(const mr_scenario *a, const mr_scenario *b, const mr_paired *total,
+                     pair_cost *c)
 {
-    pair_cost c = {.cost = {a->policies.cost_horizon_gbp, b->policies.cost_horizon_gbp},
-                   .stated = {a->policies.has_cost, b->policies.has_cost}};
+    *c = (pair_cost){.cost = {a->policies.cost_horizon_gbp, b->policies.cost_horizon_gbp},
+                     .stated = {a->policies.has_cost, b->policies.has_cost}};
+    mr_policy_uncosted(a, c->uncosted[0], sizeof c->uncosted[0]);
+    mr_policy_uncosted(b, c->uncosted[1], sizeof c->uncosted[1]);
+    c->unc[0] = c->uncosted[0];
+    c->unc[1] = c->uncosted[1];
     const mr_ci *m = &total->diff[MR_PAIRED_MEAN];
     const double d[3] = {m->est, m->lo, m->hi};
-    c.diff = c.cost[1] - c.cost[0];
-    mr_policy_per_pound(d, c.cost[0], c.cost[1], c.per_pound);
-    return c;
+    c->diff = c->cost[1] - c->cost[0];
+    mr_policy_per_pound(d, c->cost[0], c->cost[1], c->per_pound);
 }
 
 /* /difference's policy costs, when A or B states any (docs/OUTPUT.md). */
@@ -450,6 +456,8 @@ static int difference_costs(mr_extras *x, const pair_cost *c0)
     if (!c || !bound)
         return -1;
     *c = *c0;
+    c->unc[0] = c->uncosted[0]; /* into this copy */
+    c->unc[1] = c->uncosted[1];
     bound[0] = "estimate";
     bound[1] = "ci_lo";
     bound[2] = "ci_hi";
@@ -469,6 +477,16 @@ static int difference_costs(mr_extras *x, const pair_cost *c0)
                           .data = &c->diff,
                           .units = "GBP",
                           .description = "policy cost of B minus that of A, over the horizon"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/uncosted_levers",
+                          .type = MR_EXTRA_STR,
+                          .rank = 1,
+                          .dims = {2},
+                          .dim_names = {"run"},
+                          .data = c->unc,
+                          .description = "the levers each scenario's policies use without a "
+                                         "stated cost (counted as 0), \"a, b\"; empty when "
+                                         "none"};
     rc = add(x, &e, rc);
     e = (mr_output_extra){.path = "difference/bound",
                           .type = MR_EXTRA_STR,
@@ -504,7 +522,8 @@ static int difference_extras(mr_extras *x, const request *q, const mr_scenario *
         return -1;
     int rc = difference_tables(x, &d, (uint64_t)P);
     rc = rc ? rc : difference_runs(x, &d, (uint64_t)P);
-    const pair_cost c = costs_of(a, b, &p[P - 1]);
+    pair_cost c;
+    costs_of(a, b, &p[P - 1], &c);
     return rc || !(c.stated[0] || c.stated[1]) ? rc : difference_costs(x, &c);
 }
 
@@ -624,9 +643,11 @@ static mr_status print_comparison(const request *q, const mr_scenario sc[2],
     memcpy(shown, names, (size_t)P * sizeof *shown);
     shown[P - 1] = "Total";
     print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot, shown, p, P);
-    const pair_cost c = costs_of(&sc[0], &sc[1], &p[P - 1]);
+    pair_cost c;
+    costs_of(&sc[0], &sc[1], &p[P - 1], &c);
     if (c.stated[0] || c.stated[1])
-        mr_policy_cost_print_pair(stdout, sc[0].horizon_years, c.cost, c.stated, c.per_pound);
+        mr_policy_cost_print_pair(stdout, sc[0].horizon_years, c.cost, c.stated, c.unc,
+                                  c.per_pound);
     fflush(stdout);
     free(shown);
     return MR_OK;

@@ -227,27 +227,6 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
     return 0;
 }
 
-/* Whether the policies use lever k (MODEL §10); `other` is any cost not
-   tied to a lever modelled here, always allowed. */
-static bool lever_used(const mr_scenario *sc, mr_lever k)
-{
-    const mr_policies *pol = &sc->policies;
-    switch (k) {
-    case MR_LEVER_CAP:
-        return sc->policy_cap > 0;
-    case MR_LEVER_DOMESTIC:
-        return pol->domestic_share >= 0;
-    case MR_LEVER_RECYCLED:
-        return pol->recycled_share >= 0;
-    case MR_LEVER_STOCKPILE:
-        return pol->has_stockpile;
-    case MR_LEVER_RATIONING:
-        return pol->has_rationing;
-    default:
-        return true;
-    }
-}
-
 /* policies.cost (MODEL §10): {lever: {gbp_per_year, source}}, each lever
    one the policies use, each cost a number or a time path >= 0 with its
    source stated; the total over the horizon computed here, once. Read
@@ -268,7 +247,7 @@ static int walk_cost(P *p, const yaml_node_t *v, const char *kp)
             return -1;
         if (!x)
             continue;
-        if (!lever_used(sc, (mr_lever)k))
+        if (k != MR_LEVER_OTHER && !mr_policy_lever_used(sc, (mr_lever)k))
             return sc_fail(p, x, ckp,
                            "a cost for a lever the policies do not use (no policies.%s): cost "
                            "only the levers given, or state it as other",

@@ -8,7 +8,8 @@
 # - the two the other way round: B costs less, so n/a with the reason;
 # - a sweep with a stated cost (tests/studies/sweep/cost_grid.yaml): each
 #   variant's cost and per pound figure against the first variant;
-# - a run's /policies printed by `minrisk summary`.
+# - a run's /policies printed by `minrisk summary`;
+# - the HTML report's table of them (compare and sweep pages).
 # usage: policy_cost.sh MINRISK SRC PYTHON
 set -uo pipefail
 bin=$1 src=$2 py=$3
@@ -37,6 +38,16 @@ sed -n '/^Policy cost over/,$p' "$tmp/ab.sum" >"$tmp/sum.tail"
 grep -q '^Loss avoided per pound  n/a (B costs less than A: no extra cost to divide by)$' \
   "$tmp/ba.out" || fail "reversed: no n/a line: $(tail -3 "$tmp/ba.out")"
 
+# a lever used without a stated cost is named: it counts as free
+cp "$c/crn_base.yaml" "$c/crn_stockpile.yaml" "$tmp/"
+printf 'extends: crn_stockpile.yaml\npolicies: {recycled_share: 0.1}\n' >"$tmp/more.yaml"
+"$bin" compare "$tmp/crn_base.yaml" "$tmp/more.yaml" --trials 200 --bootstrap 0 \
+  -o "$tmp/more.h5" --quiet >"$tmp/more.out" || fail "uncosted: status $?"
+grep -q '^(B uses levers with no stated cost, counted as 0: recycled_share)$' "$tmp/more.out" ||
+  fail "uncosted: no note: $(tail -5 "$tmp/more.out")"
+"$bin" summary "$tmp/more.h5" | grep -q '^(B uses levers with no stated cost, counted as 0: recycled_share)$' ||
+  fail "uncosted: summary has no note"
+
 # a comparison without costs has no policy-cost lines nor datasets
 "$bin" compare "$c/crn_base.yaml" "$c/crn_doubled.yaml" --trials 200 --bootstrap 0 \
   -o "$tmp/none.h5" --quiet >"$tmp/none.out" || fail "no costs: status $?"
@@ -54,6 +65,14 @@ grep -qE '^6 +1e6 +5\.0 +n/a$' "$tmp/sw.sum" || fail "sweep summary: no n/a row 
 "$bin" summary "$tmp/run.h5" >"$tmp/run.sum" || fail "run summary: status $?"
 grep -qE '^stockpile +0\.8  assumption: a test figure$' "$tmp/run.sum" || fail "run summary: $(cat "$tmp/run.sum")"
 grep -qE '^Total +0\.8$' "$tmp/run.sum" || fail "run summary: no total cost"
+
+# the HTML report shows the stored figures (the same text as compare's)
+pp=$(sed -n 's/^Loss avoided per pound  //p' "$tmp/ab.out")
+"$bin" report "$tmp/ab.h5" -o "$tmp/rep" --quiet || fail "report: status $?"
+grep -q 'id="policy-cost-table"' "$tmp/rep/report.html" || fail "report: no policy-cost table"
+grep -qF "<td>$pp</td>" "$tmp/rep/report.html" || fail "report: no per pound figure '$pp'"
+"$bin" report "$tmp/sw.h5" -o "$tmp/rep2" --quiet || fail "sweep report: status $?"
+grep -q 'id="policy-cost-table"' "$tmp/rep2/report.html" || fail "sweep report: no policy-cost table"
 
 [ "$fails" -eq 0 ] && echo "policy costs: OK"
 exit "$fails"

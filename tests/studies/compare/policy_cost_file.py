@@ -46,6 +46,7 @@ def compare(f, reverse):
     check(("runs/b" if reverse else "runs/a") + "/policies" not in f, "a /policies without costs")
     check(d["policy_cost_difference"][()] == cost[1] - cost[0], "policy_cost_difference")
     check(list(d["bound"].asstr()[:]) == ["estimate", "ci_lo", "ci_hi"], "bound")
+    check(list(d["uncosted_levers"].asstr()[:]) == ["", ""], "uncosted_levers")
     pp = d["loss_avoided_per_pound"][:]
     check(d["loss_avoided_per_pound"].attrs["units"] == "1", "units")
     if reverse:
