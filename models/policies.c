@@ -208,10 +208,10 @@ bool mr_policy_lever_used(const mr_scenario *sc, mr_lever k)
     switch (k) {
     case MR_LEVER_CAP:
         return sc->policy_cap > 0;
-    case MR_LEVER_DOMESTIC:
-        return pol->domestic_share >= 0;
+    case MR_LEVER_DOMESTIC: /* a floor, or the mapping form's supply risks alone */
+        return pol->domestic_share >= 0 || pol->domestic_outage.present;
     case MR_LEVER_RECYCLED:
-        return pol->recycled_share >= 0;
+        return pol->recycled_share >= 0 || pol->refined_abroad.n > 0;
     case MR_LEVER_STOCKPILE:
         return pol->has_stockpile;
     case MR_LEVER_RATIONING:
@@ -228,4 +228,20 @@ void mr_policy_uncosted(const mr_scenario *sc, char *buf, size_t n)
     for (int k = 0; k < MR_NLEVERS; k++)
         if (mr_policy_lever_used(sc, (mr_lever)k) && !sc->policies.cost[k].given && len < n)
             len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mr_lever_names[k]);
+}
+
+int mr_policy_cap_uk(const mr_scenario *sc, mr_stage *uk)
+{
+    const mr_policies *pol = &sc->policies;
+    bool *exempt = calloc((size_t)uk->n + 1, sizeof *exempt);
+    if (!exempt)
+        return -1;
+    for (int k = 0; k < uk->n; k++)
+        exempt[k] = sc->countries[uk->suppliers[k].country].aggregate;
+    int rc = pol->noftake > 0
+                 ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake, pol->offtake_country,
+                                            pol->offtake_weight, exempt)
+                 : (mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt) ? 1 : 0);
+    free(exempt);
+    return rc;
 }

@@ -44,6 +44,12 @@ int mr_policy_cap_to_source(mr_stage *st, double cap, int country, double spare,
 int mr_policy_cap_to_offtake(mr_stage *st, double cap, int n, const int *country,
                              const double *weight, const bool *exempt);
 
+/* docs/MODEL.md §3u, the scenario's cap on one list of UK sources
+   (sc->policy_cap, on UK sourcing): to its offtake countries when given,
+   else pro rata; aggregates are never cut. Returns 0; 1 when the excess
+   cannot be placed pro rata (list unchanged); -1 out of memory. */
+int mr_policy_cap_uk(const mr_scenario *sc, mr_stage *uk);
+
 /* MODEL §10, domestic and recycled supply: each share becomes at least the
    policy's (max of the two). A negative policy value means not given. The
    caller checks recycled + domestic <= 1 afterwards. */
@@ -60,7 +66,8 @@ void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double ma
 extern const char *const mr_lever_names[MR_NLEVERS];
 
 /* Whether the scenario's policies use lever k (MODEL §10): the lever's key
-   is given in `policies`. MR_LEVER_OTHER: false (a cost not tied to a
+   is given in `policies` (domestic_share and recycled_share in either
+   form). MR_LEVER_OTHER: false (a cost not tied to a
    lever). */
 bool mr_policy_lever_used(const mr_scenario *sc, mr_lever k);
 

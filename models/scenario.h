@@ -57,10 +57,14 @@ typedef struct {
 } mr_country;
 
 typedef struct {
-    int country;       /* index into scenario countries */
-    double share;      /* share of the stage's supply, 0..1 */
-    double spare;      /* spare capacity as a fraction of own output, >= 0 */
-    mr_process outage; /* supplier outage (MODEL §3.2); rate 0 = none */
+    int country;         /* index into scenario countries */
+    double share;        /* share of the stage's supply, 0..1 (with a path: its value at
+                            the start) */
+    double spare;        /* spare capacity as a fraction of own output, >= 0 */
+    mr_process outage;   /* supplier outage (MODEL §3.2); rate 0 = none */
+    mr_path *share_path; /* the share over calendar years (docs/MODEL.md §4), or NULL;
+                            owned by the stage's first holder (copies of a stage made
+                            by the policies share it: freed with the mineral's stages) */
 } mr_supplier;
 
 typedef enum { MR_STAGE_MINING = 0, MR_STAGE_REFINING = 1, MR_NSTAGES = 2 } mr_stage_kind;
@@ -111,6 +115,36 @@ typedef struct {
     double *domestic_use;  /* [ndomestic] share of world demand consumed at home, 0..1 */
 } mr_market;
 
+/* A certain occurrence of a named event: it happens in every trial, in
+   addition to the event's Poisson occurrences (MODEL §3; docs/MODEL.md §3). */
+typedef struct {
+    double start_years;     /* tau in [0, horizon) */
+    double severity;        /* s in [0, 1] */
+    double duration_months; /* d > 0 */
+    double rush_months;     /* scope exports: months of the country's normal exports bought
+                               ahead of the start (docs/MODEL.md §3s); the event's by default */
+} mr_certain_occurrence;
+
+/* A disruption of the UK's domestic supply of a mineral (docs/MODEL.md §4,
+   "Domestic and recycled supply at risk"): a marked Poisson process,
+   certain occurrences, or both. present == false: none. */
+typedef struct {
+    bool present;
+    mr_process process; /* rate 0 (and duration 0) when only certain */
+    int noccurrences;
+    mr_certain_occurrence *occurrences; /* in file order; rush_months unused (0) */
+} mr_disruption;
+
+/* Where the UK's recycled material of a mineral is refined abroad
+   (docs/MODEL.md §4): country k refines share[k] of it (shares in (0, 1],
+   summing to at most 1); n == 0: all at home. */
+typedef struct {
+    int n;
+    int *country;  /* [n] indices into scenario countries, each a supplier of the
+                      mineral's product stage (with a world share of 0 if need be) */
+    double *share; /* [n] */
+} mr_refined_abroad;
+
 /* Where the UK's purchases of a mineral come from (docs/MODEL.md §3u). */
 typedef enum {
     MR_UK_OPEN_MARKET,      /* no UK data: the open market's shares of the product stage
@@ -145,6 +179,8 @@ typedef struct {
     mr_stockpile stockpile;
     mr_price price;
     mr_market market;
+    mr_disruption domestic_outage;    /* outages of d_m (its own, else the policy's) */
+    mr_refined_abroad refined_abroad; /* recycled_refined_abroad (its own, else the policy's) */
 } mr_mineral;
 
 typedef struct {
@@ -176,16 +212,6 @@ typedef struct {
     int nneeds;
     mr_need *needs;
 } mr_sector;
-
-/* A certain occurrence of a named event: it happens in every trial, in
-   addition to the event's Poisson occurrences (MODEL §3; docs/MODEL.md §3). */
-typedef struct {
-    double start_years;     /* tau in [0, horizon) */
-    double severity;        /* s in [0, 1] */
-    double duration_months; /* d > 0 */
-    double rush_months;     /* scope exports: months of the country's normal exports bought
-                               ahead of the start (docs/MODEL.md §3s); the event's by default */
-} mr_certain_occurrence;
 
 /* What an event withholds (docs/MODEL.md §3s). production: the country's
    output (a world supply loss, the v1 meaning); exports: a share of its
@@ -258,7 +284,16 @@ typedef struct {
     int noftake;
     int *offtake_country;   /* [noftake] */
     double *offtake_weight; /* [noftake] fraction of the excess, sum 1 */
-    int new_source_country; /* -1: none */
+    /* on UK sourcing (docs/MODEL.md §3u): the fraction of the cap's shift
+       realised (ramp-up), a number or a path over calendar years (ramp_path
+       NULL: the number throughout; 1 when not given), and the premium over
+       the market price paid on the shifted share: premium for every
+       country the excess goes to, or per offtake country */
+    double ramp;
+    mr_path *ramp_path;
+    double premium;          /* 0 when not given */
+    double *offtake_premium; /* [noftake] when given per offtake country, else NULL */
+    int new_source_country;  /* -1: none */
     double new_source_spare;
     mr_process new_source_outage; /* all zero: none */
     double domestic_share;        /* < 0: not given; with a path, its value at the start */
@@ -275,6 +310,11 @@ typedef struct {
     bool has_rationing;
     mr_rationing_rule rationing;
     int other_uses_priority;
+    /* the mapping forms of domestic_share and recycled_share (docs/MODEL.md
+       §10): an outage of every mineral's domestic supply, and where every
+       mineral's recycled material is refined abroad; a mineral's own key wins */
+    mr_disruption domestic_outage;    /* present false: none */
+    mr_refined_abroad refined_abroad; /* n == 0: none */
     /* policies.cost: the stated cost of each lever, and their total over
        the horizon (GBP, undiscounted; 0 when none is stated) */
     bool has_cost;

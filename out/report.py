@@ -5,8 +5,9 @@ minrisk result file, with its figures also written as PNG and SVG files.
     report.py FILE.h5 -o DIR [--quiet] [--minrisk-version V]
 
 Normally started by `minrisk report` (sim/cmd/report.c), which checks the
-arguments first. Reads run files and the comparison ("compare") and sweep
-("sweep") files of docs/OUTPUT.md; what the page shows and how every Monte
+arguments first. Reads run files, the comparison ("compare") and sweep
+("sweep") files of docs/OUTPUT.md and the uncertainty studies
+("uncertainty") of docs/STUDIES.md; what the page shows and how every Monte
 Carlo error is computed is docs/REPORT.md. Only the standard library,
 numpy, h5py and matplotlib (Agg backend), as Debian packages them.
 
@@ -1749,6 +1750,344 @@ def policy_cost_section(page, f, kind, runs):
     page.add("".join(rows))
 
 
+# ---- UK sourcing of each run of a comparison or sweep (/runs/*/indicators/uk,
+# /variants/*/indicators/uk) ----------------------------------------------------
+
+def uk_world_row(ind, k):
+    """Index of the world row of /indicators beside UK row k, or None."""
+    uk = ind["uk"]
+    for i in range(len(ind["mineral"])):
+        if ind["mineral"][i] == uk["mineral"][k] and ind["stage"][i] == uk["stage"][k]:
+            return i
+    return None
+
+
+def uk_top_cell(top, share, cls="", capped=False, flag=False):
+    """A cell "CN 65.0%" with the share's exact value in data-share."""
+    c = "l nw" + (" flag" if flag else "") + (" " + cls if cls else "")
+    return '<td class="%s" data-share="%r">%s %s%s</td>' % (
+        c, float(share), esc(top), pct(share), "+" if capped else "")
+
+
+def uk_compare_table(runs, tid):
+    """A and B side by side, per mineral (A's order): the world's top share
+    of the product stage, the UK's top country and share before and after
+    any cap, the flag, and the change B - A of the UK's top share."""
+    a, b = runs[0], runs[1]
+    before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
+    per = 4 if before else 3
+    h = ['<div class="wide"><table id="%s"><caption>Top country and its share: of the world\'s product '
+         'stage (refining if present, else mining) and of the UK\'s purchases, %safter any diversification '
+         'cap (+: the cap changed them); flag: UK share above the run\'s cap. No sampling.</caption>'
+         '<tr><th class="l" rowspan="2">mineral</th><th class="l" rowspan="2">stage</th>'
+         % (esc(tid), "before and " if before else "")]
+    for r in runs:
+        h.append('<th colspan="%d">%s: %s (cap %s)</th>' % (per, esc(r.label), esc(r.name),
+                                                            pct(r.indicators["cap"], 0)))
+    h.append('<th rowspan="2">UK top share<br>B &minus; A</th></tr><tr>')
+    for r in runs:
+        h.append('<th class="l">world top</th>' + ('<th class="l">UK before policy</th>' if before else "")
+                 + '<th class="l">UK after policy</th><th class="l">UK flag</th>')
+    h.append("</tr>")
+    ua = a.indicators["uk"]
+    for k, mid in enumerate(ua["mineral"]):
+        row = ['<tr id="%s-%s"><td class="l">%s</td><td class="l">%s</td>'
+               % (esc(tid), esc(mid), esc(mid), esc(ua["stage"][k]))]
+        share = []
+        for r in runs:
+            ind = r.indicators
+            uk = ind["uk"]
+            u = uk["mineral"].index(mid) if mid in uk["mineral"] else None
+            w = uk_world_row(ind, u) if u is not None else None
+            row.append(uk_top_cell(ind["top_country"][w], ind["top_share"][w], "world")
+                       if w is not None else '<td class="l">&ndash;</td>')
+            if u is None:
+                row.append('<td class="l">&ndash;</td>' * (per - 1))
+                continue
+            if before:
+                row.append(uk_top_cell(uk["top_country_before"][u], uk["top_share_before"][u], "before"))
+            above = bool(uk["above_cap"][u])
+            row.append(uk_top_cell(uk["top_country"][u], uk["top_share"][u], "after", bool(uk["capped"][u])))
+            row.append('<td class="l flag">ABOVE CAP</td>' if above else '<td class="l"></td>')
+            share.append(float(uk["top_share"][u]))
+        if len(share) == 2:
+            d = 100 * (share[1] - share[0])
+            row.append('<td data-pp="%r">%+.1f pp</td>' % (d, 0.0 if abs(d) < 0.05 else d))
+        else:
+            row.append("<td>&ndash;</td>")
+        h.append("".join(row) + "</tr>")
+    h.append("</table></div>")
+    n_above = ["%s %d of %d" % (esc(r.label), int(np.sum(np.asarray(r.indicators["uk"]["above_cap"]) != 0)),
+                                len(r.indicators["uk"]["mineral"])) for r in runs]
+    h.append('<p class="note">Minerals whose UK sourcing is above the cap: %s. The UK rows without UK '
+             'import data use the open market\'s shares of the product stage (the run report\'s UK '
+             'sourcing table says which). pp: percentage points.</p>' % "; ".join(n_above))
+    return "".join(h)
+
+
+def uk_sweep_grid(runs, tid):
+    """Mineral x variant: the UK's top share after any cap in each variant
+    (+: capped; red: above the variant's cap), with the world's top share
+    (and the UK's before the cap, when no variant changes it) once."""
+    first = runs[0].indicators
+    u0 = first["uk"]
+
+    def same(get):
+        return all(get(r) == get(runs[0]) for r in runs[1:])
+
+    h = ['<div class="wide"><table id="%s" class="sweep"><caption>UK top share after any diversification '
+         'cap, per mineral and variant (+: the cap changed it; red: above the variant\'s cap); the world\'s '
+         'top share of the product stage and the UK\'s before the cap once (the first variant\'s; * where '
+         'a variant\'s differs). No sampling.</caption><tr><th class="l">mineral</th><th class="l">stage</th>'
+         '<th class="l">world top</th>' % esc(tid)]
+    before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
+    if before:
+        h.append('<th class="l">UK before policy</th>')
+    if runs[0].legend_title:  # the variants' settings, as the column heads give them
+        h[0] = h[0].replace("No sampling.</caption>", "No sampling. Variants: %s.</caption>"
+                            % esc(runs[0].legend_title))
+    for r in runs:
+        h.append('<th title="%s">%s</th>' % (esc(r.label), breakable(r.legend, "/")))
+    h.append("</tr>")
+
+    def uk_of(r, mid):
+        uk = r.indicators["uk"]
+        return (uk, uk["mineral"].index(mid)) if mid in uk["mineral"] else (uk, None)
+
+    for k, mid in enumerate(u0["mineral"]):
+        w0 = uk_world_row(first, k)
+
+        def world(r):
+            uk, u = uk_of(r, mid)
+            w = uk_world_row(r.indicators, u) if u is not None else None
+            return None if w is None else (r.indicators["top_country"][w], float(r.indicators["top_share"][w]))
+
+        row = ['<tr id="%s-%s"><td class="l">%s</td><td class="l">%s</td>'
+               % (esc(tid), esc(mid), esc(mid), esc(u0["stage"][k]))]
+        mark = "" if same(world) else "*"
+        if w0 is None:
+            row.append('<td class="l">&ndash;</td>')
+        else:
+            row.append('<td class="l nw world" data-share="%r">%s %s%s</td>' % (
+                float(first["top_share"][w0]), esc(first["top_country"][w0]), pct(first["top_share"][w0]), mark))
+        if before:
+            def bef(r):
+                uk, u = uk_of(r, mid)
+                return None if u is None else (uk["top_country_before"][u], float(uk["top_share_before"][u]))
+            row.append('<td class="l nw before" data-share="%r">%s %s%s</td>' % (
+                float(u0["top_share_before"][k]), esc(u0["top_country_before"][k]),
+                pct(u0["top_share_before"][k]), "" if same(bef) else "*"))
+        for r in runs:
+            uk, u = uk_of(r, mid)
+            if u is None:
+                row.append("<td>&ndash;</td>")
+                continue
+            above = bool(uk["above_cap"][u])
+            row.append('<td class="%s" data-share="%r" title="%s">%s%s</td>' % (
+                "flag" if above else "", float(uk["top_share"][u]), esc(uk["top_country"][u]),
+                pct(uk["top_share"][u]), "+" if uk["capped"][u] else ""))
+        h.append("".join(row) + "</tr>")
+    h.append("</table></div>")
+    counts = ", ".join("%s: %d" % (esc(r.legend), int(np.sum(np.asarray(r.indicators["uk"]["above_cap"]) != 0)))
+                       for r in runs)
+    h.append('<p class="note">Minerals whose UK sourcing is above the variant\'s cap, of %d: %s. Hover a '
+             'share for its top country.</p>' % (len(u0["mineral"]), counts))
+    return "".join(h)
+
+
+def multi_uk_sections(page, kind, runs):
+    """The UK sourcing section of a comparison or sweep, first on the page,
+    when every run has /indicators/uk (format 1.4)."""
+    if not runs or any(r.indicators is None or r.indicators["uk"] is None for r in runs):
+        return
+    page.section("uk-sourcing", "UK sourcing and world top share")
+    if kind == "compare" and len(runs) == 2:
+        page.add(uk_compare_table(runs, "uk-sourcing-compare"))
+    elif kind == "sweep":
+        page.add(uk_sweep_grid(runs, "uk-sourcing-sweep"))
+
+
+# ---- an uncertainty study (kind "uncertainty": /uncertainty and /base) -------------
+
+UNC_STAT_LABEL = {"mean_loss": "mean total loss", "es99_loss": "ES 99% of the total loss",
+                  "mean_gva_loss": "mean value added lost"}
+UNC_MEASURE_LABEL = {"mean": "mean", "q50": "VaR 50%", "q90": "VaR 90%", "q95": "VaR 95%",
+                     "q99": "VaR 99%", "es99": "ES 99%"}
+
+
+def read_uncertainty(f):
+    """/uncertainty (docs/STUDIES.md "Uncertainty"), shapes checked."""
+    g = req(f, "uncertainty")
+    u = {n: strings(g, n) for n in ("key", "statistic", "bound", "measure", "distribution", "setting",
+                                    "row", "sample_row", "distribution_of_key")}
+    for n in ("first_order", "total_order", "design", "row_statistic", "variance", "predictive",
+              "settings", "sample_total_loss"):
+        u[n] = read(g, n)
+    k, ns, nb = len(u["key"]), len(u["statistic"]), len(u["bound"])
+    want = {"first_order": (k, ns, nb), "total_order": (k, ns, nb), "design": (len(u["row"]), k),
+            "row_statistic": (len(u["row"]), ns), "variance": (ns,),
+            "predictive": (len(u["distribution"]), len(u["measure"])), "settings": (len(u["setting"]),),
+            "distribution_of_key": (k,)}
+    for n, shape in want.items():
+        if np.shape(u[n]) != shape:
+            raise InputError("damaged or incomplete minrisk file: /uncertainty/%s has shape %s, expected %s"
+                             % (n, np.shape(u[n]), shape))
+    for n, names in (("bound", ("estimate", "ci_lo", "ci_hi")),
+                     ("distribution", ("with_parameter_uncertainty", "base"))):
+        for v in names:
+            if v not in u[n]:
+                raise InputError("damaged or incomplete minrisk file: /uncertainty/%s has no %s" % (n, v))
+    u["ib"] = [u["bound"].index(b) for b in ("estimate", "ci_lo", "ci_hi")]
+    u["setting_value"] = {name: int(v) for name, v in zip(u["setting"], u["settings"])}
+    return u
+
+
+def unc_ranked(u, s):
+    """Key indices ranked by ST of statistic s, largest first, NaN last, ties
+    in key order (as `minrisk uncertainty` and `minrisk summary` rank them)."""
+    st = u["total_order"][:, s, u["ib"][0]]
+    return sorted(range(len(u["key"])), key=lambda i: (math.isnan(st[i]), -st[i] if not math.isnan(st[i]) else 0, i))
+
+
+def unc_index_table(u, s, tid):
+    """The ranked indices of statistic s: S1 and ST with their 95% intervals,
+    printed as `minrisk uncertainty` prints them (3 decimals)."""
+    ie, il, ih = u["ib"]
+    h = ['<table id="%s"><caption>Sobol indices of the %s (sd over the A and B rows GBP %s m), ranked by '
+         'the total index; 95%% percentile bootstrap intervals over the design rows.</caption><tr>'
+         '<th class="l">rank</th><th class="l">key</th><th class="l">distribution</th>'
+         '<th>first order S<sub>i</sub><br><span class="sub">95%% CI</span></th>'
+         '<th>total S<sub>Ti</sub><br><span class="sub">95%% CI</span></th></tr>'
+         % (esc(tid), esc(UNC_STAT_LABEL.get(u["statistic"][s], u["statistic"][s])),
+            "%.4g" % (math.sqrt(u["variance"][s]) / GBP_M) if u["variance"][s] >= 0 else "n/a")]
+
+    def idx(a, i):
+        v, lo, hi = (float(a[i, s, j]) for j in (ie, il, ih))
+        t3 = ["n/a" if math.isnan(x) else "%.3f" % x for x in (v, lo, hi)]
+        return ('<td data-value="%r" data-ci-low="%r" data-ci-high="%r"><span class="v">%s</span>'
+                '<span class="e">[%s, %s]</span></td>' % (v, lo, hi, t3[0], t3[1], t3[2]))
+
+    for r, i in enumerate(unc_ranked(u, s)):
+        h.append('<tr id="%s-%d"><td class="l">%d</td><td class="l">%s</td><td class="l small">%s</td>%s%s</tr>'
+                 % (esc(tid), i, r + 1, breakable(u["key"][i], "."), esc(u["distribution_of_key"][i]),
+                    idx(u["first_order"], i), idx(u["total_order"], i)))
+    h.append("</table>")
+    return "".join(h)
+
+
+def fig_unc_indices(u, shown):
+    """Per statistic a panel: S1 and ST per key (ranked by ST) as bars with
+    their 95% intervals as whiskers."""
+    ie, il, ih = u["ib"]
+    fig, axes = panel_grid(len(shown), ncols=min(len(shown), 2), row_in=max(2.2, 0.45 * len(u["key"]) + 1.2))
+    for s, ax in zip(shown, axes):
+        order = unc_ranked(u, s)[::-1]  # largest at the top
+        y = np.arange(len(order))
+        for off, arr, label, color in ((0.2, u["first_order"], "first order S$_i$", COLORS[0]),
+                                       (-0.2, u["total_order"], "total S$_{Ti}$", COLORS[1])):
+            v = np.array([arr[i, s, ie] for i in order], dtype=float)
+            ax.barh(y + off, np.nan_to_num(v), height=0.38, color=color, label=label, alpha=0.85)
+            whiskers(ax, y + off, [arr[i, s, il] for i in order], [arr[i, s, ih] for i in order], along="x")
+        ax.set_yticks(y)
+        ax.set_yticklabels([u["key"][i] for i in order], fontsize=6.5)
+        ax.axvline(0, color="0.4", lw=0.6)
+        ax.set_title(UNC_STAT_LABEL.get(u["statistic"][s], u["statistic"][s]), fontsize=9)
+        ax.set_xlabel("Sobol index (share of the variance over the rows)", fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, axis="x", color="0.92")
+        ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def unc_predictive_table(u, tid):
+    """The predictive distribution of the total loss with parameter
+    uncertainty beside the base scenario's, GBP m (the file's values)."""
+    h = ['<table id="%s"><caption>Total loss over the horizon, GBP m. With parameter uncertainty: the %s '
+         'trials of the A and B rows pooled; base: the scenario as written on the same %s trials. VaR: '
+         'empirical quantile; ES: expected shortfall.</caption><tr><th class="l">distribution</th>'
+         % (esc(tid), "{:,}".format(len(u["sample_row"]) * u["setting_value"].get("block_trials", 0)),
+            "{:,}".format(u["setting_value"].get("block_trials", 0)))]
+    h += ["<th>%s</th>" % esc(UNC_MEASURE_LABEL.get(m, m)) for m in u["measure"]]
+    h.append("</tr>")
+    label = {"with_parameter_uncertainty": "with parameter uncertainty", "base": "base (values as written)"}
+    for d in ("with_parameter_uncertainty", "base"):
+        i = u["distribution"].index(d)
+        h.append('<tr id="%s-%s"><td class="l">%s</td>' % (esc(tid), esc(d), esc(label[d])))
+        for m, name in enumerate(u["measure"]):
+            v = float(u["predictive"][i, m])
+            h.append('<td id="%s-%s-%s" data-gbp="%r">%s</td>' % (esc(tid), esc(d), esc(name), v, fmt(v)))
+        h.append("</tr>")
+    h.append("</table>")
+    return "".join(h)
+
+
+def fig_unc_predictive(u, base):
+    """Exceedance curves of the total loss: the pooled A and B rows' trials
+    and the base scenario's."""
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH_IN * 0.6, 3.4), layout="constrained")
+    pooled = np.sort(np.ravel(u["sample_total_loss"]))[::-1] / GBP_M
+    ax.plot(pooled, np.arange(1, pooled.size + 1) / pooled.size, color=COLORS[1],
+            label="with parameter uncertainty (%d trials)" % pooled.size)
+    x = base.total().horizon
+    if x is not None:
+        b = np.sort(x)[::-1] / GBP_M
+        ax.plot(b, np.arange(1, b.size + 1) / b.size, color=COLORS[0], label="base (%d trials)" % b.size)
+    ax.set_yscale("log")
+    ax.set_xlabel("total loss over the horizon (GBP m)", fontsize=8)
+    ax.set_ylabel("probability of exceeding", fontsize=8)
+    thousands(ax, "x")
+    ax.tick_params(labelsize=7)
+    ax.grid(True, color="0.92")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def uncertainty_meta_rows(u, run, f, path, version):
+    rows = run_meta_rows(run, f, path, version)
+    sv = u["setting_value"]
+    n, L = sv.get("rows", 0), sv.get("block_trials", 0)
+    k = len(u["key"])
+    rows[0] = ("Scenario", esc(attr(f, "scenario_name", "") or run.name))
+    rows.insert(1, ("Kind", "uncertainty study of %d key%s: %d rows each of A and B, %d rows in all, each "
+                    "run on trials 0..%d (common random numbers); %s bootstrap resamples"
+                    % (k, "" if k == 1 else "s", n, n * (k + 2), L - 1,
+                       "{:,}".format(sv.get("bootstrap_resamples", 0)))))
+    rows = [r for r in rows if r[0] != "Trials"]
+    return rows
+
+
+def uncertainty_sections(page, u, base):
+    """The page of an uncertainty file: the ranked indices (figure and
+    tables), the predictive distribution against the base, the keys, and
+    the base run's UK sourcing and headline losses."""
+    page.section("sobol", "Sobol indices")
+    shown = [s for s in range(len(u["statistic"])) if u["variance"][s] > 0]
+    flat = [u["statistic"][s] for s in range(len(u["statistic"])) if s not in shown]
+    if shown:
+        page.figure("uncertainty-indices", "Sobol indices per key",
+                    "First-order (S<sub>i</sub>) and total (S<sub>Ti</sub>) Sobol indices of each statistic "
+                    "of a design row's trials, per uncertain key, ranked by the total index, with their 95% "
+                    "percentile bootstrap intervals (whiskers). Estimates may fall outside [0, 1] and an "
+                    "interval need not contain its estimate; with few rows only the total indices say much "
+                    "(docs/STUDIES.md, Uncertainty).", fig_unc_indices(u, shown), "Sobol indices per key")
+    for s in shown:
+        page.add(unc_index_table(u, s, "uncertainty-indices-" + u["statistic"][s]))
+    if flat:
+        page.add('<p class="note">No indices for %s: the statistic does not vary over the design rows.</p>'
+                 % ", ".join(esc(UNC_STAT_LABEL.get(v, v)) for v in flat))
+    page.section("predictive", "Predictive distribution vs base")
+    page.add(unc_predictive_table(u, "uncertainty-predictive"))
+    page.figure("uncertainty-predictive", "Exceedance of the total loss",
+                "Probability that the total loss over the horizon exceeds a value (log scale): the trials of "
+                "the A and B rows pooled (parameter uncertainty included) and the base scenario on the same "
+                "trials.", fig_unc_predictive(u, base), "predictive exceedance curves")
+    if base.indicators is not None and base.indicators["uk"] is not None:
+        page.section("uk-sourcing", "UK sourcing and world top share (base)")
+        page.add(uk_sourcing_table(base, "uk-sourcing"))
+    page.section("headline", "Headline losses of the base")
+    page.add(headline_table(base, "headline"))
+    page.add(MC_NOTE)
+
 def stored_mean_differences(sweep, runs):
     """The sweep's own /sweep/mean_difference [variant, bound], if stored."""
     if sweep is None or sweep.get("mean_difference") is None:
@@ -1956,8 +2295,12 @@ def build(path, quiet, version, tmp):
                 for i, r in enumerate(runs):
                     r.legend = " / ".join(str(v) for v in sweep["setting"][i])
                     r.legend_title = title
+        elif kind == "uncertainty":
+            unc = read_uncertainty(f)
+            runs = [Run(f, req(f, "base"), "base")]
         else:
-            raise InputError("unknown file kind '%s' (this report reads run, compare, sweep)" % kind)
+            raise InputError("unknown file kind '%s' (this report reads run, compare, sweep, uncertainty)"
+                             % kind)
         for run in runs:
             progress(quiet, "bootstrap errors of %s" % run.label)
             run.estimate_errors(run.path)
@@ -1966,6 +2309,8 @@ def build(path, quiet, version, tmp):
             title = runs[0].name
         elif kind == "compare":
             title = "Comparison: " + " vs ".join(r.name for r in runs[:4])
+        elif kind == "uncertainty":
+            title = "Uncertainty: " + (attr(f, "scenario_name", "") or runs[0].name)
         else:  # every variant has the sweep's scenario name: say it once
             title = "Sweep: " + (attr(f, "scenario_name", "") or runs[0].name)
         page = Page("minrisk report: " + title)
@@ -1982,11 +2327,16 @@ def build(path, quiet, version, tmp):
                     if sweep is not None and sweep["parameter"] else "")
             rows.insert(1, ("Kind", "sweep of %d variants%s" % (len(runs), over)))
             rows.insert(2, ("Variants", sweep_variant_list(sweep, names, runs)))
+        if kind == "uncertainty":
+            rows = uncertainty_meta_rows(unc, runs[0], f, path, version)
         head.append(meta_table(rows))
         head.append("</header>")
         if kind == "run":
             run_sections(page, runs[0], f, att)
+        elif kind == "uncertainty":
+            uncertainty_sections(page, unc, runs[0])
         else:
+            multi_uk_sections(page, kind, runs)
             multi_sections(page, f, kind, runs, read_difference(f) if kind == "compare" else None,
                            sweep if kind == "sweep" else None)
             if att is not None:

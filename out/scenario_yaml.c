@@ -140,6 +140,43 @@ static bool process_given(const mr_process *pr)
            pr->duration.kind != MR_DUR_FIXED;
 }
 
+/* A disruption of domestic supply (docs/MODEL.md §4) on one line: its
+   process (severity and duration when given: a given duration is > 0) and
+   its certain occurrences. */
+static void put_disruption(Buf *b, const mr_disruption *d)
+{
+    char x[32], y[32], z[32];
+    put(b, "{rate_per_year: %s", num(x, sizeof x, d->process.rate_per_year));
+    if (d->process.duration.a > 0) {
+        put(b, ", severity: ");
+        put_severity(b, &d->process.severity);
+        put(b, ", duration_months: ");
+        put_duration(b, &d->process.duration);
+    }
+    if (d->noccurrences > 0) {
+        put(b, ", occurrences: [");
+        for (int k = 0; k < d->noccurrences; k++) {
+            const mr_certain_occurrence *o = &d->occurrences[k];
+            put(b, "%s{start_years: %s, severity: %s, duration_months: %s}", k ? ", " : "",
+                num(x, sizeof x, o->start_years), num(y, sizeof y, o->severity),
+                num(z, sizeof z, o->duration_months));
+        }
+        put(b, "]");
+    }
+    put(b, "}");
+}
+
+/* {country: share} of recycled material refined abroad (docs/MODEL.md §4). */
+static void put_refined_abroad(Buf *b, const mr_scenario *sc, const mr_refined_abroad *ra)
+{
+    char x[32];
+    put(b, "{");
+    for (int k = 0; k < ra->n; k++)
+        put(b, "%s%s: %s", k ? ", " : "", sc->countries[ra->country[k]].id,
+            num(x, sizeof x, ra->share[k]));
+    put(b, "}");
+}
+
 static void put_matrix(Buf *b, const char *key, const double *a, int n, char *const *ids)
 {
     char x[32];
@@ -177,12 +214,47 @@ static void put_policy_costs(Buf *b, const mr_policies *pol)
     }
 }
 
+/* policies.domestic_share and recycled_share: a number or a path, or the
+   mapping form with the supply's risks (docs/MODEL.md §10). */
+static void put_policy_shares(Buf *b, const mr_scenario *sc)
+{
+    const mr_policies *pol = &sc->policies;
+    for (int r = 0; r < 2; r++) {
+        double share = r ? pol->recycled_share : pol->domestic_share;
+        const mr_path *path = r ? pol->recycled_path : pol->domestic_path;
+        bool form = r ? pol->refined_abroad.n > 0 : pol->domestic_outage.present;
+        if (share < 0 && !form)
+            continue;
+        put(b, "  %s_share: ", r ? "recycled" : "domestic");
+        if (!form) {
+            put_value(b, share, path);
+            put(b, "\n");
+            continue;
+        }
+        put(b, "{");
+        if (share >= 0) {
+            put(b, "share: ");
+            put_value(b, share, path);
+            put(b, ",\n    ");
+        }
+        if (r) {
+            put(b, "refined_abroad: ");
+            put_refined_abroad(b, sc, &pol->refined_abroad);
+        } else {
+            put(b, "outage: ");
+            put_disruption(b, &pol->domestic_outage);
+        }
+        put(b, "}\n");
+    }
+}
+
 static void put_policies(Buf *b, const mr_scenario *sc)
 {
     const mr_policies *pol = &sc->policies;
     char x[32], y[32];
+    bool dom_form = pol->domestic_outage.present, rec_form = pol->refined_abroad.n > 0;
     bool any = sc->policy_cap > 0 || pol->domestic_share >= 0 || pol->recycled_share >= 0 ||
-               pol->has_stockpile || pol->has_rationing || pol->has_cost;
+               pol->has_stockpile || pol->has_rationing || dom_form || rec_form || pol->has_cost;
     if (!any)
         return;
     put(b, "# policies (MODEL §10), already applied to the model below; applying\n"
@@ -198,6 +270,19 @@ static void put_policies(Buf *b, const mr_scenario *sc)
                     num(y, sizeof y, pol->offtake_weight[k]));
             put(b, "}");
         }
+        if (pol->ramp_path || pol->ramp != 1.0) {
+            put(b, ",\n    ramp: ");
+            put_value(b, pol->ramp, pol->ramp_path);
+        }
+        if (pol->offtake_premium) {
+            put(b, ",\n    premium: {");
+            for (int k = 0; k < pol->noftake; k++)
+                put(b, "%s%s: %s", k ? ", " : "", sc->countries[pol->offtake_country[k]].id,
+                    num(y, sizeof y, pol->offtake_premium[k]));
+            put(b, "}");
+        } else if (pol->premium > 0) {
+            put(b, ",\n    premium: %s", num(y, sizeof y, pol->premium));
+        }
         if (pol->new_source_country >= 0) {
             put(b, ",\n    new_source: {country: %s, spare: %s",
                 sc->countries[pol->new_source_country].id, num(y, sizeof y, pol->new_source_spare));
@@ -209,16 +294,7 @@ static void put_policies(Buf *b, const mr_scenario *sc)
         }
         put(b, "}\n");
     }
-    if (pol->domestic_share >= 0) {
-        put(b, "  domestic_share: ");
-        put_value(b, pol->domestic_share, pol->domestic_path);
-        put(b, "\n");
-    }
-    if (pol->recycled_share >= 0) {
-        put(b, "  recycled_share: ");
-        put_value(b, pol->recycled_share, pol->recycled_path);
-        put(b, "\n");
-    }
+    put_policy_shares(b, sc);
     if (pol->has_stockpile) {
         put(b, "  stockpile:\n    months: %s\n", num(x, sizeof x, pol->stockpile_months));
         if (pol->nstockpile_minerals > 0) {
@@ -411,6 +487,16 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
         put(b, "\n    demand_t: %s\n", num(x, sizeof x, m->demand_t));
         put_num_or_path(b, "recycled_share", m->recycled_share, m->recycled_path);
         put_num_or_path(b, "domestic_share", m->domestic_share, m->domestic_path);
+        if (m->domestic_outage.present) {
+            put(b, "    domestic_outage: ");
+            put_disruption(b, &m->domestic_outage);
+            put(b, "\n");
+        }
+        if (m->refined_abroad.n > 0) {
+            put(b, "    recycled_refined_abroad: ");
+            put_refined_abroad(b, sc, &m->refined_abroad);
+            put(b, "\n");
+        }
         put(b, "    spare_ramp_months: %s\n", num(x, sizeof x, m->spare_ramp_months));
         for (int s = 0; s < MR_NSTAGES; s++) {
             const mr_stage *st = &m->stage[s];
@@ -419,8 +505,9 @@ static void put_minerals(Buf *b, const mr_scenario *sc)
             put(b, "    %s:\n", s == MR_STAGE_MINING ? "mining" : "refining");
             for (int k = 0; k < st->n; k++) {
                 const mr_supplier *su = &st->suppliers[k];
-                put(b, "      - {country: %s, share: %s, spare: %s", sc->countries[su->country].id,
-                    num(x, sizeof x, su->share), num(y, sizeof y, su->spare));
+                put(b, "      - {country: %s, share: ", sc->countries[su->country].id);
+                put_value(b, su->share, su->share_path);
+                put(b, ", spare: %s", num(y, sizeof y, su->spare));
                 if (process_given(&su->outage)) {
                     put(b, ",\n         outage: ");
                     put_process(b, &su->outage);

@@ -1,6 +1,7 @@
 /* model.c - compile a validated scenario into flat arrays for the trial loop. */
 #include "sim/model.h"
 
+#include "models/policies.h"
 #include "models/prices.h"
 #include "models/units.h"
 #include "sim/rng.h"
@@ -83,6 +84,36 @@ static mr_status oom(const mr_scenario *sc, mr_error *err)
     return MR_FAILED;
 }
 
+/* The premium paid on a mineral's UK purchases once the cap's shift is
+   whole (docs/MODEL.md §3u): sum over the countries whose share of the
+   UK's purchases the cap raised of their premium times the rise. */
+static double uk_premium_of(const mr_scenario *sc, const mr_stage *after, const mr_stage *pre)
+{
+    const mr_policies *pol = &sc->policies;
+    double sum = 0.0;
+    for (int k = 0; k < after->n; k++) {
+        int c = after->suppliers[k].country;
+        double before = 0.0, premium = pol->premium;
+        for (int i = 0; i < pre->n; i++)
+            if (pre->suppliers[i].country == c)
+                before = pre->suppliers[i].share;
+        if (pol->offtake_premium) {
+            premium = 0.0;
+            for (int o = 0; o < pol->noftake; o++)
+                if (pol->offtake_country[o] == c)
+                    premium = pol->offtake_premium[o];
+        }
+        if (after->suppliers[k].share > before)
+            sum += premium * (after->suppliers[k].share - before);
+    }
+    return sum;
+}
+
+static double uk_premium(const mr_scenario *sc, const mr_mineral *mi)
+{
+    return uk_premium_of(sc, &mi->uk, &mi->uk_before);
+}
+
 /* Supply slots, one per (mineral, stage, supplier), and each mineral's
    recycling, domestic share, spare ramp and strategic stockpile (MODEL §4). */
 static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
@@ -95,6 +126,9 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->slot_share = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_spare = zalloc((size_t)md->nslots, sizeof(double), &fail);
     md->slot_uk = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->slot_uk_before = zalloc((size_t)md->nslots, sizeof(double), &fail);
+    md->slot_world = zalloc((size_t)md->nslots, sizeof(unsigned char), &fail);
+    md->uk_premium = zalloc((size_t)M, sizeof(double), &fail);
     md->slot_stage = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_country = zalloc((size_t)md->nslots, sizeof(int), &fail);
     md->slot_product = zalloc((size_t)md->nslots, sizeof(int), &fail);
@@ -136,13 +170,175 @@ static mr_status build_slots(const mr_scenario *sc, mr_model *md, mr_error *err)
                 for (int k = 0; k < mi->uk.n && md->slot_product[slot]; k++)
                     if (mi->uk.suppliers[k].country == st->suppliers[i].country)
                         md->slot_uk[slot] = mi->uk.suppliers[k].share;
+                md->slot_uk_before[slot] = mi->uk_capped ? 0.0 : md->slot_uk[slot];
+                for (int k = 0; k < mi->uk_before.n && md->slot_product[slot]; k++)
+                    if (mi->uk_before.suppliers[k].country == st->suppliers[i].country)
+                        md->slot_uk_before[slot] = mi->uk_before.suppliers[k].share;
             }
             if (st->n > 0 && mi->market.ndomestic > 0 &&
                 md->slot_product[md->stage_first[m * 2 + s]])
                 mr_market_open_shares(mi, md->slot_share + md->stage_first[m * 2 + s],
                                       md->slot_spare + md->stage_first[m * 2 + s]);
         }
+        for (int k = md->stage_first[2 * m]; k < slot; k++)
+            md->slot_world[k] = md->slot_share[k] > 0.0;
+        if (mi->uk_capped)
+            md->uk_premium[m] = uk_premium(sc, mi);
+        md->any_premium |= md->uk_premium[m] > 0.0;
     }
+    return MR_OK;
+}
+
+/* The UK's sourcing of mineral m at step t where it follows the open
+   market (docs/MODEL.md §3u): before the cap, the open market's shares
+   s'(t) of the product slots; after it, those capped as the policy says,
+   and the premium on what the cap moved. MR_OK, or MR_FAILED when the
+   excess cannot be placed or out of memory (err set). */
+static mr_status uk_step(const mr_scenario *sc, mr_model *md, int m, int t, mr_error *err)
+{
+    const mr_mineral *mi = &sc->minerals[m];
+    const size_t N = (size_t)md->nslots, at = (size_t)t * N;
+    const int st = 2 * m + mr_product_stage(mi), first = md->stage_first[st], ns = md->stage_n[st];
+    for (int c = first; c < first + ns; c++)
+        md->slot_uk_before_t[at + (size_t)c] = md->slot_uk_t[at + (size_t)c] =
+            md->slot_share_t[at + (size_t)c];
+    if (!(sc->policy_cap > 0.0 && !sc->policies.cap_on_world) || ns == 0)
+        return MR_OK;
+    mr_stage pre = {ns, malloc((size_t)ns * sizeof(mr_supplier))};
+    mr_stage after = {ns, malloc((size_t)ns * sizeof(mr_supplier))};
+    int rc = pre.suppliers && after.suppliers ? 0 : -1;
+    for (int c = 0; c < ns && !rc; c++)
+        pre.suppliers[c] = after.suppliers[c] =
+            (mr_supplier){.country = md->slot_country[first + c],
+                          .share = md->slot_share_t[at + (size_t)(first + c)]};
+    if (!rc)
+        rc = mr_policy_cap_uk(sc, &after); /* may grow after.suppliers */
+    for (int k = 0; k < after.n && !rc; k++)
+        for (int c = 0; c < ns; c++)
+            if (md->slot_country[first + c] == after.suppliers[k].country)
+                md->slot_uk_t[at + (size_t)(first + c)] = after.suppliers[k].share;
+    if (!rc)
+        md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m] = uk_premium_of(sc, &after, &pre);
+    free(pre.suppliers);
+    free(after.suppliers);
+    if (rc < 0)
+        return oom(sc, err);
+    if (rc > 0) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: minerals.%s: in %.4g the UK buys from too few countries for a cap of %g "
+                 "on its sourcing: name offtake countries (policies.diversification_cap.offtake)",
+                 sc->source_path, mi->id, mr_path_step_time(sc->start_year, md->n, t),
+                 sc->policy_cap);
+        return MR_FAILED;
+    }
+    return MR_OK;
+}
+
+/* World supply shares along their time paths (docs/MODEL.md §4): each
+   slot's share at the middle of every step (the open market's on a
+   product stage with home uses, §3s) and spare, and the UK's sourcing at
+   every step, which follows the open market where there is no UK data
+   (§3u). Nothing when no share has a path. */
+static mr_status share_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    const int M = md->M, T = md->T;
+    const size_t N = (size_t)md->nslots;
+    bool any = false;
+    for (int m = 0; m < M; m++)
+        for (int s = 0; s < MR_NSTAGES; s++)
+            for (int i = 0; i < sc->minerals[m].stage[s].n; i++)
+                any |= sc->minerals[m].stage[s].suppliers[i].share_path != NULL;
+    if (!any)
+        return MR_OK;
+    int fail = 0;
+    md->slot_share_t = zalloc((size_t)T * N, sizeof(double), &fail);
+    md->slot_spare_t = zalloc((size_t)T * N, sizeof(double), &fail);
+    md->slot_uk_t = zalloc((size_t)T * N, sizeof(double), &fail);
+    md->slot_uk_before_t = zalloc((size_t)T * N, sizeof(double), &fail);
+    md->uk_premium_t = zalloc((size_t)T * (size_t)M, sizeof(double), &fail);
+    mr_supplier *buf = zalloc((size_t)md->max_stage_n + 1, sizeof *buf, &fail);
+    if (fail) {
+        free(buf);
+        return oom(sc, err);
+    }
+    mr_status rc = MR_OK;
+    for (int t = 0; t < T && rc == MR_OK; t++) {
+        const double y = mr_path_step_time(sc->start_year, md->n, t);
+        const size_t row = (size_t)t * N;
+        double *share = md->slot_share_t + row, *spare = md->slot_spare_t + row;
+        for (int m = 0; m < M && rc == MR_OK; m++) {
+            const mr_mineral *mi = &sc->minerals[m];
+            for (int s = 0; s < MR_NSTAGES; s++) {
+                const mr_stage *st = &mi->stage[s];
+                const int first = md->stage_first[2 * m + s];
+                for (int i = 0; i < st->n; i++) {
+                    buf[i] = st->suppliers[i];
+                    buf[i].share = mr_path_or(st->suppliers[i].share_path, buf[i].share, y);
+                    share[first + i] = buf[i].share;
+                    spare[first + i] = buf[i].spare;
+                    md->slot_world[first + i] |= buf[i].share > 0.0;
+                }
+                if (st->n > 0 && mi->market.ndomestic > 0 && md->slot_product[first]) {
+                    mr_mineral here = *mi; /* its product stage at y */
+                    here.stage[s] = (mr_stage){st->n, buf};
+                    mr_market_open_shares(&here, share + first, spare + first);
+                }
+            }
+            if (mi->uk_basis != MR_UK_DATA) {
+                rc = uk_step(sc, md, m, t, err);
+                md->any_premium |= md->uk_premium_t[(size_t)t * (size_t)M + (size_t)m] > 0.0;
+                continue;
+            }
+            /* from import data: as given throughout */
+            const int ps = 2 * m + mr_product_stage(mi);
+            for (int c = md->stage_first[ps]; c < md->stage_first[ps] + md->stage_n[ps]; c++) {
+                md->slot_uk_t[row + (size_t)c] = md->slot_uk[c];
+                md->slot_uk_before_t[row + (size_t)c] = md->slot_uk_before[c];
+            }
+            md->uk_premium_t[(size_t)t * (size_t)M + (size_t)m] = md->uk_premium[m];
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+/* Where each mineral's recycled material is refined abroad (docs/MODEL.md
+   §4): the product slot of each refining country (the loader made each a
+   supplier of the product stage) and its share. */
+static mr_status build_refined_abroad(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0, n = 0;
+    const int M = sc->nminerals;
+    for (int m = 0; m < M; m++)
+        n += sc->minerals[m].refined_abroad.n;
+    md->ra_first = zalloc((size_t)M + 1, sizeof(int), &fail);
+    md->ra_slot = zalloc((size_t)n, sizeof(int), &fail);
+    md->ra_share = zalloc((size_t)n, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    int q = 0;
+    for (int m = 0; m < M; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        const int st = m * 2 + mr_product_stage(mi);
+        md->ra_first[m] = q;
+        for (int k = 0; k < mi->refined_abroad.n; k++) {
+            int slot = -1;
+            for (int j = md->stage_first[st]; j < md->stage_first[st] + md->stage_n[st]; j++)
+                if (md->slot_country[j] == mi->refined_abroad.country[k])
+                    slot = j;
+            if (slot < 0) { /* the loader adds it: a scenario not from the loader */
+                snprintf(err->msg, sizeof err->msg,
+                         "%s: minerals.%s.recycled_refined_abroad: country '%s' does not supply "
+                         "the product stage",
+                         sc->source_path, mi->id, sc->countries[mi->refined_abroad.country[k]].id);
+                return MR_FAILED;
+            }
+            md->ra_slot[q] = slot;
+            md->ra_share[q++] = mi->refined_abroad.share[k];
+            md->any_supply_risk = 1;
+        }
+    }
+    md->ra_first[M] = q;
     return MR_OK;
 }
 
@@ -164,6 +360,24 @@ static int event_hits(const mr_model *md, const mr_event *ev, int *hits)
     return nh;
 }
 
+/* The outages of each mineral's domestic supply (docs/MODEL.md §4), after
+   every other process (their indices and streams unchanged): no target
+   slot, stream "domestic/<mineral id>", certain occurrences as an event's. */
+static void domestic_processes(const mr_scenario *sc, mr_model *md, int *ntargets, int *fail)
+{
+    for (int m = 0; m < sc->nminerals; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        const mr_disruption *d = &mi->domestic_outage;
+        if (!d->present || (!(d->process.rate_per_year > 0.0) && d->noccurrences == 0))
+            continue;
+        add_process(md, ntargets, &d->process, name_printf(fail, "domestic/%s", mi->id), NULL, 0,
+                    MR_PROC_DOMESTIC, -1, m);
+        md->proc_ncertain[md->nproc - 1] = d->noccurrences;
+        md->proc_certain[md->nproc - 1] = d->occurrences;
+        md->any_supply_risk = 1;
+    }
+}
+
 /* Disruption processes (MODEL §3), each with its target slots: every
    country outage, every supplier outage, every named event that can occur;
    stream = hash of the process's name. */
@@ -171,7 +385,7 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
 {
     int fail = 0;
     const int M = sc->nminerals;
-    int maxproc = sc->ncountries + md->nslots + sc->nevents;
+    int maxproc = sc->ncountries + md->nslots + sc->nevents + M;
     size_t maxtargets = (size_t)md->nslots * (size_t)(2 + sc->nevents);
     md->proc = zalloc((size_t)maxproc, sizeof *md->proc, &fail);
     md->proc_stream = zalloc((size_t)maxproc, sizeof(uint64_t), &fail);
@@ -251,6 +465,7 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
         }
     }
     free(hits);
+    domestic_processes(sc, md, &ntargets, &fail);
     if (fail)
         return oom(sc, err);
     for (int i = 0; i < md->nproc; i++)
@@ -334,12 +549,21 @@ static void per_step(const mr_model *md, int start_year, const mr_path *path, do
     }
 }
 
-/* r_m and d_m at every step (docs/MODEL.md §4, time paths) when some
+/* The ramp-up of a cap on UK sourcing at every step (docs/MODEL.md §3u),
+   when it has one; r_m and d_m at every step (docs/MODEL.md §4, time paths) when some
    mineral gives either as a time path, with the policies' floors (MODEL
    §10) applied step by step; else recycled_t and domestic_t stay NULL. */
 static mr_status mineral_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
 {
     const int M = md->M;
+    const mr_policies *pol = &sc->policies;
+    if (pol->ramp_path || pol->ramp != 1.0) { /* the cap's shift ramps up (§3u) */
+        int fail = 0;
+        md->uk_ramp_t = zalloc((size_t)md->T, sizeof(double), &fail);
+        if (fail)
+            return oom(sc, err);
+        per_step(md, sc->start_year, pol->ramp_path, pol->ramp, NULL, -1.0, md->uk_ramp_t, 1, 0);
+    }
     bool any = false;
     for (int m = 0; m < M; m++)
         any |= sc->minerals[m].recycled_path || sc->minerals[m].domestic_path;
@@ -676,6 +900,10 @@ mr_status mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     md->h = MR_MONTHS_PER_YEAR / n;
     mr_status rc = build_slots(sc, md, err);
     if (rc == MR_OK)
+        rc = share_paths(sc, md, err);
+    if (rc == MR_OK)
+        rc = build_refined_abroad(sc, md, err);
+    if (rc == MR_OK)
         rc = build_processes(sc, md, err);
     if (rc == MR_OK)
         rc = build_prices(sc, md, err);
@@ -698,6 +926,15 @@ void mr_model_free(mr_model *md)
         free(md->proc_name[i]);
     void *ptrs[] = {md->slot_share,
                     md->slot_uk,
+                    md->slot_uk_before,
+                    md->slot_world,
+                    md->slot_share_t,
+                    md->slot_spare_t,
+                    md->slot_uk_t,
+                    md->slot_uk_before_t,
+                    md->uk_premium_t,
+                    md->uk_ramp_t,
+                    md->uk_premium,
                     md->slot_spare,
                     md->slot_stage,
                     md->stage_first,
@@ -775,7 +1012,10 @@ void mr_model_free(mr_model *md)
                     md->proc_regime,
                     md->has_regime,
                     md->regime,
-                    md->regime_stream};
+                    md->regime_stream,
+                    md->ra_first,
+                    md->ra_slot,
+                    md->ra_share};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(md, 0, sizeof *md);

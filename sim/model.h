@@ -13,8 +13,10 @@
 #include <stdint.h>
 
 /* What a disruption process is (MODEL §3), in the order mr_model_build lists
-   them: every country outage, then every supplier outage, then every event. */
-typedef enum { MR_PROC_COUNTRY, MR_PROC_SUPPLIER, MR_PROC_EVENT } mr_proc_kind;
+   them: every country outage, then every supplier outage, then every event,
+   then every outage of a mineral's domestic supply (docs/MODEL.md §4: no
+   target slots, no country: proc_country -1, proc_index the mineral). */
+typedef enum { MR_PROC_COUNTRY, MR_PROC_SUPPLIER, MR_PROC_EVENT, MR_PROC_DOMESTIC } mr_proc_kind;
 
 typedef struct {
     int M, S, T, H, n; /* minerals, sectors, steps, years, steps per year */
@@ -23,14 +25,32 @@ typedef struct {
 
     /* supply slots: one per (mineral, stage, supplier), stage by stage */
     int nslots;
-    double *slot_share; /* [nslots] */
-    double *slot_uk;    /* [nslots] the UK's share of purchases from the slot's country: its
-                           uk_sourcing share on the product stage, else 0 (docs/MODEL.md §3u) */
-    double *slot_spare; /* [nslots] */
-    int *slot_stage;    /* [nslots] stage index m*2 + s */
-    int *slot_country;  /* [nslots] index into scenario countries */
-    int *stage_first;   /* [M*2] first slot of the stage */
-    int *stage_n;       /* [M*2] suppliers in the stage, 0 if absent */
+    double *slot_share;     /* [nslots] */
+    double *slot_uk;        /* [nslots] the UK's share of purchases from the slot's country: its
+                               uk_sourcing share on the product stage, else 0 (docs/MODEL.md §3u) */
+    double *slot_uk_before; /* [nslots] the same before a cap on UK sourcing (slot_uk when
+                               uncapped); with uk_ramp_t, the UK's share at step t is
+                               before + ramp(t) (slot_uk - before) (docs/MODEL.md §3u) */
+    double *uk_ramp_t;      /* [T] the share of the cap's shift realised at step t, or NULL:
+                               all of it throughout */
+    double *uk_premium;     /* [M] sum_c premium_c x (share shifted to c): the premium paid on
+                               UK purchases of the mineral, a fraction of their value, when
+                               the shift is whole (times ramp(t) on the way) */
+    int any_premium;
+    double *slot_spare;        /* [nslots] */
+    unsigned char *slot_world; /* [nslots] the slot's country supplies the world (a share
+                                  > 0 at some step), not only the UK (an offtake partner) */
+    /* world supply shares along time paths (docs/MODEL.md §4), [t*nslots + slot], when
+       some share has one; else NULL and the constants above hold throughout */
+    double *slot_share_t, *slot_spare_t;  /* open-market shares and spare at step t */
+    double *slot_uk_t, *slot_uk_before_t; /* the UK's sourcing after and before the cap at
+                                             step t (following the open market where
+                                             there is no UK data) */
+    double *uk_premium_t;                 /* [T*M] uk_premium at step t, [t*M + m] */
+    int *slot_stage;                      /* [nslots] stage index m*2 + s */
+    int *slot_country;                    /* [nslots] index into scenario countries */
+    int *stage_first;                     /* [M*2] first slot of the stage */
+    int *stage_n;                         /* [M*2] suppliers in the stage, 0 if absent */
     int max_stage_n;
 
     double *recycled, *domestic, *ramp_months; /* [M] */
@@ -129,6 +149,13 @@ typedef struct {
     double *claim_demand; /* [nclaims] */
     int *group_first;     /* [M + 1] into group_start */
     int *group_start;     /* per mineral, ngroups + 1 boundaries relative to claim_first[m] */
+
+    /* domestic and recycled supply at risk (docs/MODEL.md §4) */
+    int any_supply_risk; /* some mineral has a domestic outage process or recycled
+                            material refined abroad; 0: r and d as given, untouched */
+    int *ra_first;       /* [M + 1] each mineral's entries of ra_slot and ra_share */
+    int *ra_slot;        /* the product slot of a country refining recycled material */
+    double *ra_share;    /* the share of the mineral's recycled material refined there */
 } mr_model;
 
 /* Compile sc into md: MR_OK, or MR_FAILED with err (out of memory; two

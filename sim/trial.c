@@ -106,7 +106,9 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->reg_nseg,
                     w->reg_end,
                     w->reg_factor,
-                    w->incl};
+                    w->incl,
+                    w->keep_dom,
+                    w->dom_touched};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(w, 0, sizeof *w);
@@ -210,6 +212,8 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->reg_end, (size_t)md->nc * ((size_t)md->regime_max + 1));
     Z(w->reg_factor, (size_t)md->nc * ((size_t)md->regime_max + 1));
     Z(w->incl, M);
+    Z(w->keep_dom, M * T);
+    Z(w->dom_touched, M);
 #undef Z
     if (!ok) {
         mr_workspace_free(w, md->M);
@@ -218,7 +222,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     for (size_t i = 0; i < ns * T; i++)
         w->surv[i] = w->survx[i] = w->lic[i] = 1.0;
     for (size_t i = 0; i < M * T; i++)
-        w->deny[i] = 1.0;
+        w->deny[i] = w->keep_dom[i] = 1.0;
     return 0;
 }
 
@@ -252,6 +256,27 @@ static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurr
     return 0;
 }
 
+/* The open market's share of slot at step t (docs/MODEL.md §3s, §4). */
+static inline double slot_share_at(const mr_model *md, int slot, size_t t)
+{
+    return md->slot_share_t ? md->slot_share_t[t * (size_t)md->nslots + (size_t)slot]
+                            : md->slot_share[slot];
+}
+
+/* An occurrence of an outage of mineral m's domestic supply (process p,
+   docs/MODEL.md §4) on steps first .. first + len - 1: keep_dom *= 1 - s. */
+static void apply_domestic(const mr_model *md, int p, int first, int len, double sev,
+                           mr_workspace *w)
+{
+    const int m = md->proc_index[p];
+    if (w->cf && w->cf->mineral_off && w->cf->mineral_off[m])
+        return; /* counterfactual: the mineral is never disrupted */
+    double *row = w->keep_dom + (size_t)m * (size_t)md->T + (size_t)first;
+    for (int t = 0; t < len; t++)
+        row[t] *= 1.0 - sev;
+    w->dom_touched[m] = 1;
+}
+
 static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ, double rush,
                              mr_workspace *w)
 {
@@ -259,6 +284,10 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
     if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len, rush))
         w->trace_failed = 1;
+    if (md->proc_kind[p] == MR_PROC_DOMESTIC) { /* no slot: the mineral's domestic supply */
+        apply_domestic(md, p, first, len, occ->severity, w);
+        return;
+    }
     double sev = occ->severity * md->proc_sev_scale[p]; /* an ore ban: what is not
                                                           processed elsewhere */
     double keep = 1.0 - sev;
@@ -292,7 +321,7 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                mineral by mineral), and the country's spare capacity does
                not replace what it withholds (docs/MODEL.md §3s) */
             int m = md->slot_stage[slot] / 2;
-            if (counted != m) {
+            if (counted != m && md->slot_world[slot]) {
                 w->actions[m] += 1.0;
                 counted = m;
             }
@@ -304,9 +333,10 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             int m = md->slot_stage[slot] / 2;
             size_t at = (size_t)m * (size_t)T + (size_t)first;
             w->m_touched[m] = 1;
-            for (int t = 0; t < len; t++)
-                w->exp_on[at + (size_t)t] |= md->proc_exports[p];
-            if (lic > 0.0 && md->slot_uk[slot] > 0.0) {
+            if (md->slot_world[slot]) /* not a UK-only offtake partner */
+                for (int t = 0; t < len; t++)
+                    w->exp_on[at + (size_t)t] |= md->proc_exports[p];
+            if (lic > 0.0) {
                 /* licences denied on the UK's purchases from this country
                    (docs/MODEL.md §3u); deny is made from them once the
                    trial's occurrences are all in (licensing_to_deny) */
@@ -322,28 +352,56 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                country's exports, s' of the open market's demand a month,
                held until the control starts (docs/MODEL.md §3s) */
             if (rush > 0.0 && len > 0 && md->market[m])
-                w->rush[at] += rush * md->slot_share[slot];
+                w->rush[at] += rush * slot_share_at(md, slot, (size_t)first);
         }
     }
 }
 
+/* The UK's share of purchases from slot's country at step t (docs/MODEL.md
+   §3u): after any cap, or on the cap's ramp-up from the share before it. */
+static inline double uk_share(const mr_model *md, int slot, size_t t)
+{
+    const size_t at = t * (size_t)md->nslots + (size_t)slot;
+    double after = md->slot_uk_t ? md->slot_uk_t[at] : md->slot_uk[slot];
+    if (!md->uk_ramp_t)
+        return after;
+    double before = md->slot_uk_t ? md->slot_uk_before_t[at] : md->slot_uk_before[slot];
+    return before + md->uk_ramp_t[t] * (after - before);
+}
+
 /* The share of the UK's purchases of each mineral not denied a licence
-   (docs/MODEL.md §3u): deny = 1 - sum_c u_c (1 - prod_e (1 - lambda_e x_e))
-   over the countries c the UK buys from, in the order they were first hit. */
+   (docs/MODEL.md §3u), for the minerals some licensing occurrence hit:
+   deny = 1 - sum_c u_c [k_c (1 - l_c) + (1 - k_c) Phi_open], where l_c =
+   prod_e (1 - lambda_e x_e) over the licensing occurrences on country c,
+   k_c what c still produces (its outages and production events: what
+   it withholds from export is what lambda is about), and
+   Phi_open = sum_c s'_c (1 - l_c) the share denied of what the UK buys on
+   the open market instead of what c does not deliver. */
 static void licensing_to_deny(const mr_model *md, mr_workspace *w)
 {
     const size_t T = (size_t)md->T;
     for (int k = 0; k < w->nlic; k++) {
-        int slot = w->lic_slots[k];
-        double u = md->slot_uk[slot];
-        double *d = w->deny + (size_t)(md->slot_stage[slot] / 2) * T;
-        const double *l = w->lic + (size_t)slot * T;
-        for (size_t t = 0; t < T; t++)
-            if (l[t] != 1.0) {
-                d[t] -= u * (1.0 - l[t]);
-                if (d[t] < 0.0) /* shares summing to 1 + 1e-9, all denied */
-                    d[t] = 0.0;
+        int st = md->slot_stage[w->lic_slots[k]], seen = 0;
+        for (int j = 0; j < k && !seen; j++)
+            seen = md->slot_stage[w->lic_slots[j]] == st;
+        if (seen) /* the mineral is done */
+            continue;
+        const int first = md->stage_first[st], ns = md->stage_n[st];
+        double *d = w->deny + (size_t)(st / 2) * T;
+        for (size_t t = 0; t < T; t++) {
+            double open = 0.0, phi = 0.0;
+            for (int c = first; c < first + ns; c++)
+                open += slot_share_at(md, c, t) * (1.0 - w->lic[(size_t)c * T + t]);
+            for (int c = first; c < first + ns; c++) {
+                double u = uk_share(md, c, t);
+                if (u == 0.0)
+                    continue;
+                size_t at = (size_t)c * T + t;
+                double kc = w->surv[at];
+                phi += u * (kc * (1.0 - w->lic[at]) + (1.0 - kc) * open);
             }
+            d[t] = phi < 1.0 ? 1.0 - phi : 0.0; /* shares summing to 1 + 1e-9, all denied */
+        }
     }
 }
 
@@ -446,6 +504,19 @@ static void sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint
     }
 }
 
+/* The keep_dom rows a trial touched all ones again. */
+static void reset_domestic(const mr_model *md, mr_workspace *w)
+{
+    const size_t T = (size_t)md->T;
+    for (int m = 0; m < md->M; m++)
+        if (w->dom_touched[m]) {
+            double *row = w->keep_dom + (size_t)m * T;
+            for (size_t t = 0; t < T; t++)
+                row[t] = 1.0;
+            w->dom_touched[m] = 0;
+        }
+}
+
 /* Leave the survival rows and stage flags touched by a trial all ones and
    zeros again, for the next trial. */
 void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
@@ -482,6 +553,8 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
             memset(w->exp_on + at, 0, (size_t)T);
             w->m_touched[m] = 0;
         }
+    if (md->any_supply_risk)
+        reset_domestic(md, w);
 }
 
 /* Start of trial `trial`: its disruptions and jumps sampled, the price
@@ -557,7 +630,9 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
         }
         w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
         double ramp = mr_spare_ramp(w->ramp_k[st], md->h, md->ramp_months[m]);
-        const double *spare = md->slot_spare + first, *share = md->slot_share + first;
+        const size_t row = md->slot_share_t ? (size_t)t * (size_t)md->nslots : 0;
+        const double *spare = (md->slot_share_t ? md->slot_spare_t + row : md->slot_spare) + first;
+        const double *share = (md->slot_share_t ? md->slot_share_t + row : md->slot_share) + first;
         if (xr) { /* a country restricting its exports adds no spare capacity */
             for (int c = 0; c < ns; c++)
                 w->spare_now[c] =
@@ -650,6 +725,37 @@ static inline double market_solve(const mr_model *md, mr_workspace *w, int m, do
     return st.served;
 }
 
+/* Recycled supply r of mineral m at step t less what is lost abroad
+   (docs/MODEL.md §4): r (1 - sum_k a_k (1 - keep_k)), keep_k the survival
+   of country k's product slot, its export controls included (a tolling
+   return is an export); r itself on a step that touches none of them. */
+static inline double recycled_at_risk(const mr_model *md, const mr_workspace *w, int m, int t,
+                                      double r)
+{
+    double lost = 0.0;
+    for (int q = md->ra_first[m]; q < md->ra_first[m + 1]; q++) {
+        int slot = md->ra_slot[q];
+        if (!w->slot_touched[slot])
+            continue;
+        size_t k = (size_t)slot * (size_t)md->T + (size_t)t;
+        double keep = w->surv[k] * (w->xr[k] ? w->survx[k] : 1.0);
+        lost += md->ra_share[q] * (1.0 - keep);
+    }
+    return lost > 0.0 ? r * (1.0 - lost) : r;
+}
+
+/* The recycled and domestic supply of mineral m at step t after their own
+   risks (docs/MODEL.md §4): *d times the survival of the domestic
+   outages, *r less what is lost where it is refined abroad. */
+static inline void supply_at_risk(const mr_model *md, const mr_workspace *w, int m, int t,
+                                  double *r, double *d)
+{
+    if (w->dom_touched[m])
+        *d *= w->keep_dom[(size_t)m * (size_t)md->T + (size_t)t];
+    if (md->ra_first[m + 1] > md->ra_first[m])
+        *r = recycled_at_risk(md, w, m, t, *r);
+}
+
 /* (1)-(2) supply, stockpile and net shortfall u of step t (MODEL §3, §4;
    with a market, docs/MODEL.md §5m: the UK's physical shortfall). */
 static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
@@ -697,7 +803,10 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             w->mloss_peak[m] = 1.0 - a;
         if (1.0 - a > MR_SHORTFALL_THRESHOLD)
             w->short_mo[m] += h;
-        double gap, fphys = 1.0, need = 1.0 - recycled[m] - domestic[m];
+        double r = recycled[m], d = domestic[m]; /* after their own risks */
+        if (md->any_supply_risk)
+            supply_at_risk(md, w, m, t, &r, &d);
+        double gap, fphys = 1.0, need = 1.0 - r - d;
         if (md->market[m]) {
             fphys = w->served[m] * w->deny[(size_t)m * (size_t)T + (size_t)t];
             if (w->pstar[m] >= MR_SCARCE_LOG_PRICE)
@@ -705,7 +814,7 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
             double short_of = 1.0 - (a < fphys ? a : fphys);
             gap = short_of > 0.0 ? need * short_of : 0.0;
         } else {
-            gap = mr_supply_gap(recycled[m], domestic[m], a);
+            gap = mr_supply_gap(r, d, a);
         }
         double release = 0.0;
         if (md->has_stockpile[m]) {
@@ -865,6 +974,14 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
                                                                  w->pstar[m], w->nratio[m]));
             else
                 xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
+            if (md->any_premium) { /* offtake premium (§3u) */
+                double pi = md->uk_premium_t
+                                ? md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m]
+                                : md->uk_premium[m];
+                if (pi > 0.0)
+                    xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * pi *
+                          (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+            }
         }
         w->ol[j] += ol;
         w->gl[j] += gl;

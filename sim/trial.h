@@ -87,6 +87,10 @@ typedef struct {
     mr_trace *trace;             /* NULL: no trace (a run) */
     int trace_failed;            /* out of memory recording occurrences */
     uint64_t trial;              /* trial being sampled (for the trace) */
+    /* domestic supply at risk (docs/MODEL.md §4) */
+    double *keep_dom;           /* [M*T] prod (1 - s) of the outages of mineral m's domestic
+                                   supply active on step t; 1 untouched */
+    unsigned char *dom_touched; /* [M] the mineral's keep_dom row is touched this trial */
 } mr_workspace;
 
 /* Allocate w for md (0, or -1 when out of memory: nothing left allocated);

@@ -106,4 +106,10 @@ int ex_list_links(ex *x, hid_t g, ex_links *l);
 void ex_free_links(ex_links *l);
 int ex_study(ex *x, hid_t g, const char *name, const char *dir);
 
+/* ---- an uncertainty study's /uncertainty (uncertainty.c) ----------------------- */
+
+/* Its tables into dir (uncertainty_*.csv; with trials the predictive
+   sample too). */
+int ex_uncertainty(ex *x, const char *dir, bool trials);
+
 #endif

@@ -12,7 +12,8 @@
  * (tables.c), the per-trial tables theirs from MR_TRIAL_VARS (trials.c).
  * The study tables that other commands add (/attribution, /events, a
  * comparison's /difference, a sweep's /sweep) are exported by one generic
- * rule (generic.c).
+ * rule (generic.c); an uncertainty study's /uncertainty by hand-made
+ * tables (uncertainty.c).
  *
  * Every CSV is written as DIR/.NAME.tmp and renamed to DIR/NAME when
  * complete; a signal handler can remove the temporary file
@@ -208,6 +209,8 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
         ex_study(x, x->r.file, study[k], dir);
     if (x->r.status == MR_OK && o->trials)
         ex_study(x, x->r.file, "events", dir);
+    if (x->r.status == MR_OK && ex_exists(x->r.file, "uncertainty")) /* minrisk uncertainty */
+        ex_uncertainty(x, dir, o->trials);
     return x->r.status == MR_OK ? 0 : -1;
 }
 

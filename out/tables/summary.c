@@ -14,6 +14,7 @@
 #include "out/format.h"
 #include "out/tables/policy_cost.h"
 #include "out/tables/summary.h"
+#include "out/tables/unc_print.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -61,6 +62,8 @@ typedef struct {
     char **mineral, **stage, **top; /* [n] */
     char **basis, **source;         /* [n], UK rows only */
     double *fig;                    /* [n * NINDCOLS] */
+    char **top_before;              /* [n], UK rows of files that keep it; else NULL */
+    double *share_before;           /* [n], with top_before */
 } ind_table;
 
 typedef struct {
@@ -91,7 +94,9 @@ static void free_ind_table(ind_table *t)
     mr_h5r_free_strings(t->top, t->n);
     mr_h5r_free_strings(t->basis, t->n);
     mr_h5r_free_strings(t->source, t->n);
+    mr_h5r_free_strings(t->top_before, t->n);
     free(t->fig);
+    free(t->share_before);
 }
 
 static void free_summary(summary *s)
@@ -255,7 +260,7 @@ static int read_minerals(mr_h5r *r, summary *s)
 static int read_ind_table(mr_h5r *r, const char *g, const char *dim, const char *ids, bool uk,
                           ind_table *t)
 {
-    char name[64];
+    char name[1024];
 #define IND_NAME(ds) (snprintf(name, sizeof name, "%s/%s", g, ds), name)
     long long n = mr_h5r_extent(r, r->file, IND_NAME(dim));
     if (n < 0)
@@ -281,23 +286,43 @@ static int read_ind_table(mr_h5r *r, const char *g, const char *dim, const char 
         for (size_t k = 0; ok && k < t->n; k++)
             t->fig[k * NINDCOLS + (size_t)c] = v[k];
     }
+    /* before the cap (kept from format 1.4 on, not in the first 1.4 files) */
+    if (ok && uk && H5Lexists(r->file, IND_NAME("top_share_before_policy"), H5P_DEFAULT) > 0) {
+        ok = (t->share_before = malloc(alloc * sizeof *t->share_before)) != NULL;
+        if (!ok)
+            mr_h5r_nomem(r);
+        ok = ok && mr_h5r_f64(r, r->file, name, t->share_before, t->n) == 0 &&
+             (t->top_before =
+                  mr_h5r_strings(r, r->file, IND_NAME("top_country_before_policy"), t->n)) &&
+             !mr_h5r_printable(r, t->top_before, t->n);
+    }
 #undef IND_NAME
     free(v);
     return ok ? 0 : -1;
 }
 
-/* The static indicators (MODEL §11), when the file has them (format 1.1),
-   and those of UK sourcing (format 1.4). */
+/* The static indicators (MODEL §11) of the run in group `run` ("" for the
+   root of a run file, "/runs/a" of a comparison), when the file has them
+   (format 1.1), and those of UK sourcing (format 1.4). */
+static int read_indicators_at(mr_h5r *r, const char *run, summary *s)
+{
+    char g[768], gu[800];
+    if ((size_t)snprintf(g, sizeof g, "%s/indicators", run) >= sizeof g)
+        return mr_h5r_damaged_why(r, r->file, run, "is a group name too long to read");
+    snprintf(gu, sizeof gu, "%s/uk", g);
+    if (H5Lexists(r->file, g, H5P_DEFAULT) <= 0)
+        return 0;
+    if (mr_h5r_attr_num(r, r->file, g, "cap", H5T_NATIVE_DOUBLE, 1, &s->cap) < 0 ||
+        read_ind_table(r, g, "stage_row", "mineral_id", false, &s->ind) < 0)
+        return -1;
+    if (H5Lexists(r->file, gu, H5P_DEFAULT) <= 0)
+        return 0;
+    return read_ind_table(r, gu, "mineral", "mineral", true, &s->uk);
+}
+
 static int read_indicators(mr_h5r *r, summary *s)
 {
-    if (H5Lexists(r->file, "/indicators", H5P_DEFAULT) <= 0)
-        return 0;
-    if (mr_h5r_attr_num(r, r->file, "/indicators", "cap", H5T_NATIVE_DOUBLE, 1, &s->cap) < 0 ||
-        read_ind_table(r, "/indicators", "stage_row", "mineral_id", false, &s->ind) < 0)
-        return -1;
-    if (H5Lexists(r->file, "/indicators/uk", H5P_DEFAULT) <= 0)
-        return 0;
-    return read_ind_table(r, "/indicators/uk", "mineral", "mineral", true, &s->uk);
+    return read_indicators_at(r, "", s);
 }
 
 /* The stated policy costs (/policies), when the file has them. */
@@ -892,15 +917,253 @@ out:
     return rc;
 }
 
-/* 1 when the file holds several runs (kind sweep or compare): printed here. */
+/* ---- UK sourcing of each run of a comparison or sweep ---------------------- */
+
+/* The indicators of every run (cap, ind, uk of each summary), read before
+   anything is printed. */
+typedef struct {
+    size_t n;
+    char **label; /* [n] printable: "a", "b", or the variant's group name */
+    summary *run; /* [n] */
+} multi_uk;
+
+static void free_multi_uk(multi_uk *m)
+{
+    for (size_t i = 0; m->run && i < m->n; i++)
+        free_summary(&m->run[i]);
+    free(m->run);
+    mr_h5r_free_strings(m->label, m->n);
+}
+
+/* compare: /runs/a and /runs/b; else the sweep's /variants/<name> in the
+   order of /sweep/variant. */
+static int read_multi_uk(mr_h5r *r, bool compare, multi_uk *m)
+{
+    memset(m, 0, sizeof *m);
+    long long n = compare ? 2 : mr_h5r_extent(r, r->file, "sweep/variant");
+    if (n < 1)
+        return n < 0 ? -1 : 0;
+    if (n > MR_H5R_MAX_STRINGS)
+        return mr_h5r_damaged_why(r, r->file, "sweep/variant", "has %lld variants", n);
+    static const char *const ab[2] = {"a", "b"};
+    m->label = compare ? calloc(2, sizeof *m->label)
+                       : mr_h5r_strings(r, r->file, "sweep/variant", (size_t)n);
+    if (!m->label)
+        return r->status ? -1 : mr_h5r_nomem(r);
+    m->n = (size_t)n;
+    if (!(m->run = calloc(m->n, sizeof *m->run)))
+        return mr_h5r_nomem(r);
+    for (size_t i = 0; i < m->n; i++) {
+        if (compare && !(m->label[i] = strdup(ab[i])))
+            return mr_h5r_nomem(r);
+        char g[600];
+        if ((size_t)snprintf(g, sizeof g, "/%s/%s", compare ? "runs" : "variants", m->label[i]) >=
+            sizeof g)
+            return mr_h5r_damaged_why(r, r->file, "sweep/variant", "has a name of %zu bytes",
+                                      strlen(m->label[i]));
+        if (read_indicators_at(r, g, &m->run[i]) < 0)
+            return -1;
+    }
+    return mr_h5r_printable(r, m->label, m->n);
+}
+
+/* Row of mineral `id` in t, or -1. */
+static long uk_row(const ind_table *t, const char *id)
+{
+    for (size_t k = 0; k < t->n; k++)
+        if (!strcmp(t->mineral[k], id))
+            return (long)k;
+    return -1;
+}
+
+/* The world's row of the UK row k of s (same mineral and stage), or -1. */
+static long world_row(const summary *s, size_t k)
+{
+    for (size_t w = 0; w < s->ind.n; w++)
+        if (!strcmp(s->ind.mineral[w], s->uk.mineral[k]) &&
+            !strcmp(s->ind.stage[w], s->uk.stage[k]))
+            return (long)w;
+    return -1;
+}
+
+/* "CN 65.0" (+ when capped); "-" without a row. */
+static void top_cell(char *dst, const char *top, double share, bool capped)
+{
+    snprintf(dst, CELL, "%s %.1f%s", top, 100.0 * share, capped ? "+" : "");
+}
+
+/* A and B side by side: the world's top share, the UK's before and after
+   any cap, the flags and the change of the UK's top share. */
+static void print_compare_uk(FILE *out, const multi_uk *m)
+{
+    const summary *a = &m->run[0], *b = &m->run[1];
+    const bool before = a->uk.share_before && b->uk.share_before;
+    fprintf(out,
+            "\nUK sourcing top share, A vs B (no sampling): top country and share %% of the "
+            "world's product\nstage and of the UK's purchases (%safter any cap, + = the cap "
+            "changed them); flag: UK share\nabove the run's cap (A %.4g%%, B %.4g%%); B - A "
+            "in percentage points.\n\n",
+            before ? "before and " : "", 100.0 * a->cap, 100.0 * b->cap);
+    const char *head[11];
+    size_t nc = 0;
+    head[nc++] = "mineral";
+    head[nc++] = "stage";
+    for (int x = 0; x < 2; x++) {
+        head[nc++] = x ? "world B" : "world A";
+        if (before)
+            head[nc++] = x ? "UK B before" : "UK A before";
+        head[nc++] = x ? "UK B" : "UK A";
+        head[nc++] = x ? "B flag" : "A flag";
+    }
+    head[nc++] = "UK B - A";
+    table t = {a->uk.n + 1, nc, NULL};
+    if (headed_table(&t, head) < 0)
+        return;
+    size_t nabove[2] = {0, 0};
+    for (size_t k = 0; k < a->uk.n; k++) {
+        size_t c = 0;
+        snprintf(cell(&t, k + 1, c++), CELL, "%s", a->uk.mineral[k]);
+        snprintf(cell(&t, k + 1, c++), CELL, "%s", a->uk.stage[k]);
+        double share[2] = {NAN, NAN};
+        for (int x = 0; x < 2; x++) {
+            const summary *s = x ? b : a;
+            long u = x ? uk_row(&b->uk, a->uk.mineral[k]) : (long)k;
+            long w = u < 0 ? -1 : world_row(s, (size_t)u);
+            if (w >= 0)
+                top_cell(cell(&t, k + 1, c), s->ind.top[w],
+                         s->ind.fig[(size_t)w * NINDCOLS + ICOL_SHARE], false);
+            else
+                snprintf(cell(&t, k + 1, c), CELL, "-");
+            c++;
+            if (u < 0) {
+                snprintf(cell(&t, k + 1, c++), CELL, "-");
+                if (before)
+                    snprintf(cell(&t, k + 1, c++), CELL, "-");
+                c++;
+                continue;
+            }
+            const double *f = s->uk.fig + (size_t)u * NINDCOLS;
+            if (before)
+                top_cell(cell(&t, k + 1, c++), s->uk.top_before[u], s->uk.share_before[u], false);
+            top_cell(cell(&t, k + 1, c++), s->uk.top[u], f[ICOL_SHARE], f[ICOL_CAPPED] != 0.0);
+            snprintf(cell(&t, k + 1, c++), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+            nabove[x] += f[ICOL_ABOVE] != 0.0;
+            share[x] = f[ICOL_SHARE];
+        }
+        if (isnan(share[0]) || isnan(share[1]))
+            snprintf(cell(&t, k + 1, c), CELL, "-");
+        else
+            snprintf(cell(&t, k + 1, c), CELL, "%+.1f", 100.0 * share[1] - 100.0 * share[0]);
+    }
+    print_table(out, &t);
+    free(t.cell);
+    fprintf(out, "\nUK sourcing above the cap: A %zu of %zu minerals, B %zu of %zu\n", nabove[0],
+            a->uk.n, nabove[1], b->uk.n);
+}
+
+#define GRID_VARIANTS 12 /* variant columns of one block of the sweep's grid */
+
+/* A mineral x variant grid of the UK's top share after any cap, the
+   world's top share once (the first variant's; * where a variant's
+   differs), in blocks of GRID_VARIANTS variants. */
+static void print_sweep_uk(FILE *out, const multi_uk *m)
+{
+    const summary *s0 = &m->run[0];
+    fprintf(out, "\nUK sourcing top share per variant (no sampling), %% of the UK's purchases "
+                 "after any cap: + = the\ncap changed them, ! = above the variant's cap; world "
+                 "and UK top = the first variant's top\ncountry and share of the product stage "
+                 "(* = some variant's differs).\n\n");
+    for (size_t v0 = 0; v0 < m->n; v0 += GRID_VARIANTS) {
+        const size_t nv = m->n - v0 < GRID_VARIANTS ? m->n - v0 : GRID_VARIANTS;
+        table t = {s0->uk.n + 1, 4 + nv, NULL};
+        if (!(t.cell = calloc(t.rows * t.cols, sizeof *t.cell)))
+            return;
+        static const char *const head[4] = {"mineral", "stage", "world top", "UK top"};
+        for (size_t c = 0; c < 4; c++)
+            snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+        for (size_t v = 0; v < nv; v++)
+            snprintf(cell(&t, 0, 4 + v), CELL, "v%zu", v0 + v + 1);
+        for (size_t k = 0; k < s0->uk.n; k++) {
+            const char *id = s0->uk.mineral[k];
+            long w0 = world_row(s0, k);
+            bool wdiff = false, udiff = false;
+            for (size_t v = 1; v < m->n; v++) {
+                const summary *s = &m->run[v];
+                long u = uk_row(&s->uk, id), w = u < 0 ? -1 : world_row(s, (size_t)u);
+                wdiff = wdiff || w < 0 || w0 < 0 || strcmp(s->ind.top[w], s0->ind.top[w0]) ||
+                        s->ind.fig[(size_t)w * NINDCOLS + ICOL_SHARE] !=
+                            s0->ind.fig[(size_t)w0 * NINDCOLS + ICOL_SHARE];
+                udiff = udiff || u < 0 || strcmp(s->uk.top[u], s0->uk.top[k]);
+            }
+            snprintf(cell(&t, k + 1, 0), CELL, "%s", id);
+            snprintf(cell(&t, k + 1, 1), CELL, "%s", s0->uk.stage[k]);
+            if (w0 >= 0)
+                snprintf(cell(&t, k + 1, 2), CELL, "%s %.1f%s", s0->ind.top[w0],
+                         100.0 * s0->ind.fig[(size_t)w0 * NINDCOLS + ICOL_SHARE], wdiff ? "*" : "");
+            else
+                snprintf(cell(&t, k + 1, 2), CELL, "-");
+            snprintf(cell(&t, k + 1, 3), CELL, "%s%s", s0->uk.top[k], udiff ? "*" : "");
+            for (size_t v = 0; v < nv; v++) {
+                const summary *s = &m->run[v0 + v];
+                long u = uk_row(&s->uk, id);
+                if (u < 0) {
+                    snprintf(cell(&t, k + 1, 4 + v), CELL, "-");
+                    continue;
+                }
+                const double *f = s->uk.fig + (size_t)u * NINDCOLS;
+                snprintf(cell(&t, k + 1, 4 + v), CELL, "%.1f%s%s", 100.0 * f[ICOL_SHARE],
+                         f[ICOL_CAPPED] != 0.0 ? "+" : "", f[ICOL_ABOVE] != 0.0 ? "!" : "");
+            }
+        }
+        if (v0)
+            fputc('\n', out);
+        print_table(out, &t);
+        free(t.cell);
+    }
+    fputc('\n', out);
+    for (size_t v = 0; v < m->n; v++) {
+        size_t nabove = 0;
+        for (size_t k = 0; k < m->run[v].uk.n; k++)
+            nabove += m->run[v].uk.fig[k * NINDCOLS + ICOL_ABOVE] != 0.0;
+        fprintf(out, "  v%-3zu %s (cap %.4g%%: %zu of %zu above)\n", v + 1, m->label[v],
+                100.0 * m->run[v].cap, nabove, m->run[v].uk.n);
+    }
+}
+
+/* After the comparison's or sweep's own table: the UK rows of each run,
+   when every run has them (format 1.4). */
+static void print_multi_uk(FILE *out, const multi_uk *m, bool compare)
+{
+    if (m->n < 1 || (compare && m->n != 2))
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->run[i].uk.n == 0 || m->run[i].ind.n == 0)
+            return;
+    if (compare)
+        print_compare_uk(out, m);
+    else
+        print_sweep_uk(out, m);
+}
+
+/* 1 when the file holds several runs (kind sweep or compare) or is an
+   uncertainty study: printed here. */
 static int print_multi(mr_h5r *r, FILE *out)
 {
     char *kind = mr_h5r_attr_str(r->file, ".", "kind");
     int rc = 0;
-    if (kind && !strcmp(kind, "sweep"))
-        rc = print_sweep(r, out) < 0 ? -1 : 1;
-    else if (kind && !strcmp(kind, "compare"))
-        rc = print_compare(r, out) < 0 ? -1 : 1;
+    const bool sweep = kind && !strcmp(kind, "sweep"), compare = kind && !strcmp(kind, "compare");
+    if (sweep || compare) {
+        multi_uk m; /* read first: a damaged run prints nothing */
+        rc = read_multi_uk(r, compare, &m) < 0 ||
+                     (compare ? print_compare(r, out) : print_sweep(r, out)) < 0
+                 ? -1
+                 : 1;
+        if (rc == 1)
+            print_multi_uk(out, &m, compare);
+        free_multi_uk(&m);
+    } else if (kind && !strcmp(kind, "uncertainty")) {
+        rc = mr_unc_summary_print(r, out) < 0 ? -1 : 1;
+    }
     free(kind);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* summary.c - `minrisk summary FILE.h5`: the risk tables of a finished run,
- * sweep or comparison (out/tables/summary.c). */
+ * sweep or comparison, or an uncertainty study's tables (out/tables/summary.c). */
 #include "sim/cmd/cli.h"
 #include "out/tables/summary.h"
 
@@ -14,8 +14,11 @@ static const char *const usage_summary =
     "production and of UK sourcing side by side; and the tail\n"
     "attribution (/attribution: the sources of each sector's ES 99, and with\n"
     "run --counterfactual the risk each source removes). For a sweep file, the\n"
-    "table of variants; for a comparison file (minrisk compare), the paired\n"
-    "differences. All money in GBP m.\n"
+    "table of variants and each variant's UK sourcing top shares; for a\n"
+    "comparison file (minrisk compare), the paired differences and the UK\n"
+    "sourcing of A and B side by side; for an uncertainty study (minrisk\n"
+    "uncertainty), the ranked Sobol indices and the predictive distribution\n"
+    "against the base. All money in GBP m.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 1000 --quiet\n"

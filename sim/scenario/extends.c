@@ -523,12 +523,15 @@ static bool is_path(const yaml_document_t *d, const yaml_node_t *n)
     return true;
 }
 
-/* Keys whose mapping is a set of shares or weights that must sum to 1
-   (uk_sourcing.shares and before_policy, diversification_cap.offtake,
-   market.domestic_use): a child's replaces its parent's whole. */
+/* Keys whose mapping is a set of shares or weights that must sum to 1 (or
+   to at most 1) (uk_sourcing.shares and before_policy,
+   diversification_cap.offtake, market.domestic_use, a mineral's
+   recycled_refined_abroad and the policy's refined_abroad): a child's
+   replaces its parent's whole. */
 static bool whole_map(const yaml_node_t *k)
 {
-    static const char *const keys[] = {"shares", "before_policy", "offtake", "domestic_use"};
+    static const char *const keys[] = {"shares",       "before_policy",           "offtake",
+                                       "domestic_use", "recycled_refined_abroad", "refined_abroad"};
     if (!k || k->type != YAML_SCALAR_NODE)
         return false;
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)

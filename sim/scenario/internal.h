@@ -114,6 +114,10 @@ typedef struct {
     /* per mineral (walk_uk.c): its uk_sourcing node, for the checks made
        once the policies are read; NULL where none is given */
     const yaml_node_t **uk_at;
+    /* per mineral (walk_domestic.c): its own domestic_outage and
+       recycled_refined_abroad nodes, checked once the policies are read;
+       NULL where none is given */
+    const yaml_node_t **dom_at, **rra_at;
 } P;
 
 /* A closed/open interval; infinite ends mean unbounded. */
@@ -155,6 +159,7 @@ static const Range R_REGIME_MULT = {1, 1000, false, false};
 static const Range R_REGIME_MONTHS = {0, 12000, true, false};
 /* Beta shapes: below 1e-3 the gamma variates of a Beta draw underflow
    (1e-320 gave NaN severities and zero losses, silently) */
+static const Range R_PREMIUM = {0, 10, false, false}; /* offtake premium: of the price */
 static const Range R_BETA = {1e-3, 1e6, false, false};
 
 /* A schema mapping: the keys the schema gives it and, for each key given,
@@ -324,6 +329,39 @@ int sc_get_rate(P *p, const Map *m, const char *key, bool req, double *out);
 void sc_rate_note(P *p, const yaml_node_t *v, const char *kp, double rate);
 int sc_check_expected(P *p);
 int sc_process_node(P *p, const yaml_node_t *v, const char *kp, mr_process *pr);
+/* The process of mapping m (rate_per_year, severity, duration_months);
+   with certain occurrences (certain), the rate is optional and severity
+   and duration are required only when the rate is above 0. */
+int sc_process_or_certain(P *p, const Map *m, bool certain, mr_process *pr);
+
+/* ---- walk_events.c: certain occurrences (MODEL 3) ---- */
+
+/* A list of certain occurrences at node v: at most SC_OCCURRENCES_MAX,
+   allocated into *out (NULL when the list is empty), their count in *n. */
+int sc_certain_list(P *p, const yaml_node_t *v, const char *kp, mr_certain_occurrence **out,
+                    int *n);
+/* Item i of that list (schema: the item's schema path): start_years in
+   [0, horizon), severity, duration_months > 0 into o; its mapping left
+   open in m for further keys. */
+int sc_certain_item(P *p, const yaml_node_t *v, const char *kp, int i, const char *schema,
+                    mr_certain_occurrence *o, Map *m);
+
+/* ---- walk_domestic.c: domestic and recycled supply at risk (docs/MODEL.md
+   §4, §10) ---- */
+
+/* minerals.<id>.domestic_outage and recycled_refined_abroad of mineral i
+   (mapping m of the mineral). */
+int sc_walk_domestic_risk(P *p, const Map *m, int i);
+/* policies.<key> (domestic_share or recycled_share): a number, a time path,
+   or the mapping form {share, outage} (outage non-NULL) or {share,
+   refined_abroad} (ra non-NULL). */
+int sc_policy_share(P *p, const Map *m, const char *key, double *share, mr_path **path,
+                    mr_disruption *outage, mr_refined_abroad *ra);
+/* After the policies: a mineral's own keys checked against its supply, the
+   policy's given to every mineral with that supply and without its own,
+   and every country refining recycled material a supplier of the product
+   stage (with a world share of 0 when it is not one). */
+int sc_domestic_finish(P *p);
 
 /* ---- the section walkers: each fills its part of p->sc ---- */
 
@@ -339,6 +377,10 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
    fallback of every mineral without one (again after a cap on the world);
    after the policies, the fallback and every UK source a supplier */
 int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn);
+/* The open-market fallback of mineral mn at calendar time `year`, with its
+   product stage's shares along their time paths, into *out (allocated; the
+   caller frees out->suppliers). 0, or -1 out of memory. */
+int sc_uk_fallback_at(P *p, const mr_mineral *mn, double year, mr_stage *out);
 int sc_uk_fallback(P *p);
 int sc_uk_sourcing_finish(P *p);
 /* The same countries in the same order with the same shares, within 1e-12. */

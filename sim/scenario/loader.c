@@ -86,9 +86,12 @@ static int walk(P *p, const yaml_node_t *root)
         return -1;
     sc->policies.new_source_country = -1;
     sc->policies.domestic_share = sc->policies.recycled_share = -1;
+    sc->policies.ramp = 1.0;
     if (sc_mget(p, &m, "policies", false, &x, kp) || (x && sc_walk_policies(p, x, kp)))
         return -1;
     if (sc_uk_sourcing_finish(p)) /* the open-market fallback; every UK source a supplier */
+        return -1;
+    if (sc_domestic_finish(p)) /* domestic and recycled supply at risk (docs/MODEL.md §4) */
         return -1;
     if (sc_mget(p, &m, "sectors", true, &x, kp) || sc_walk_sectors(p, x, kp))
         return -1;
@@ -199,6 +202,8 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
     free(p->mid);
     free(p->sid);
     free(p->uk_at);
+    free(p->dom_at);
+    free(p->rra_at);
     sc_idhash_free(&p->hcid);
     sc_idhash_free(&p->hmid);
     sc_idhash_free(&p->hsid);
@@ -325,8 +330,11 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->id);
         free(m->name);
         free(m->unit);
-        for (int s = 0; s < MR_NSTAGES; s++)
+        for (int s = 0; s < MR_NSTAGES; s++) {
+            for (int k = 0; m->stage[s].suppliers && k < m->stage[s].n; k++)
+                free(m->stage[s].suppliers[k].share_path);
             free(m->stage[s].suppliers);
+        }
         free(m->market.domestic_country);
         free(m->market.domestic_use);
         free(m->recycled_path);
@@ -334,6 +342,9 @@ void mr_scenario_free(mr_scenario *sc)
         free(m->uk.suppliers);
         free(m->uk_before.suppliers);
         free(m->uk_source);
+        free(m->domestic_outage.occurrences);
+        free(m->refined_abroad.country);
+        free(m->refined_abroad.share);
     }
     free(sc->minerals);
     for (int i = 0; sc->sectors && i < sc->nsectors; i++) {
@@ -367,6 +378,11 @@ void mr_scenario_free(mr_scenario *sc)
         free(sc->policies.cost[k].path);
         free(sc->policies.cost[k].source);
     }
+    free(sc->policies.ramp_path);
+    free(sc->policies.offtake_premium);
+    free(sc->policies.domestic_outage.occurrences);
+    free(sc->policies.refined_abroad.country);
+    free(sc->policies.refined_abroad.share);
     for (int i = 0; sc->sweep && i < sc->nsweep; i++) {
         free(sc->sweep[i].path);
         for (int k = 0; sc->sweep[i].labels && k < sc->sweep[i].nvalues; k++)

@@ -131,32 +131,55 @@ static int needs_market(P *p, const mr_event *e, const yaml_node_t *x, const cha
     return 0;
 }
 
-/* occurrences: certain occurrences of an event, in every trial (MODEL §3,
-   docs/MODEL.md §3): start in [0, horizon), severity, duration > 0. */
-static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+/* A list of certain occurrences (MODEL §3, docs/MODEL.md §3) at node v:
+   at most SC_OCCURRENCES_MAX, allocated into *out (NULL when empty). */
+int sc_certain_list(P *p, const yaml_node_t *v, const char *kp, mr_certain_occurrence **out, int *n)
 {
-    char d[SHOW_BUF], ikp[KP_MAX];
+    char d[SHOW_BUF];
+    *out = NULL;
+    *n = 0;
     if (v->type != YAML_SEQUENCE_NODE)
         return sc_fail(p, v, kp,
                        "expected a list of {start_years, severity, duration_months}, got %s",
                        sc_describe(v, d, sizeof d));
-    int n = sc_nitems(v);
-    if (n == 0)
+    int k = sc_nitems(v);
+    if (k == 0)
         return 0;
-    if (n > SC_OCCURRENCES_MAX)
-        return sc_fail(p, v, kp, "%d occurrences, above the limit of %d", n, SC_OCCURRENCES_MAX);
-    if (!(e->occurrences = sc_zalloc(p, (size_t)n, sizeof *e->occurrences)))
+    if (k > SC_OCCURRENCES_MAX)
+        return sc_fail(p, v, kp, "%d occurrences, above the limit of %d", k, SC_OCCURRENCES_MAX);
+    if (!(*out = sc_zalloc(p, (size_t)k, sizeof **out)))
         return -1;
-    e->noccurrences = n;
+    *n = k;
+    return 0;
+}
+
+/* Item i of a list of certain occurrences (schema: its item's schema
+   path), its mapping left open in m: start in [0, horizon), severity,
+   duration > 0. */
+int sc_certain_item(P *p, const yaml_node_t *v, const char *kp, int i, const char *schema,
+                    mr_certain_occurrence *o, Map *m)
+{
+    char ikp[KP_MAX];
     const Range start = {0, (double)p->sc->horizon_years, false, true};
-    for (int i = 0; i < n; i++) {
+    sc_kp_idx(ikp, kp, i);
+    if (sc_map_open(p, sc_item_at(p, v, i), ikp, schema, m) ||
+        sc_get_num(p, m, "start_years", true, &start, &o->start_years) ||
+        sc_get_num(p, m, "severity", true, &R_01, &o->severity) ||
+        sc_get_num(p, m, "duration_months", true, &R_MONTHS_GT0, &o->duration_months))
+        return -1;
+    return 0;
+}
+
+/* occurrences: certain occurrences of an event, in every trial (MODEL §3,
+   docs/MODEL.md §3), each with its rush_months (scope exports). */
+static int walk_occurrences(P *p, const yaml_node_t *v, const char *kp, mr_event *e)
+{
+    if (sc_certain_list(p, v, kp, &e->occurrences, &e->noccurrences))
+        return -1;
+    for (int i = 0; i < e->noccurrences; i++) {
         mr_certain_occurrence *o = &e->occurrences[i];
         Map m;
-        sc_kp_idx(ikp, kp, i);
-        if (sc_map_open(p, sc_item_at(p, v, i), ikp, "events.<id>.occurrences[]", &m) ||
-            sc_get_num(p, &m, "start_years", true, &start, &o->start_years) ||
-            sc_get_num(p, &m, "severity", true, &R_01, &o->severity) ||
-            sc_get_num(p, &m, "duration_months", true, &R_MONTHS_GT0, &o->duration_months))
+        if (sc_certain_item(p, v, kp, i, "events.<id>.occurrences[]", o, &m))
             return -1;
         const yaml_node_t *x;
         char xkp[KP_MAX];
@@ -248,20 +271,9 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
             return -1;
         if (sc_mget(p, &m, "occurrences", false, &x, ckp) || (x && walk_occurrences(p, x, ckp, e)))
             return -1;
-        if (e->noccurrences > 0) {
-            /* certain occurrences: the Poisson part is optional (rate 0) */
-            if (sc_get_rate(p, &m, "rate_per_year", false, &e->process.rate_per_year))
-                return -1;
-            bool need = e->process.rate_per_year > 0;
-            if (sc_mget(p, &m, "severity", need, &x, ckp) ||
-                (x && sc_severity_node(p, x, ckp, &e->process.severity)))
-                return -1;
-            if (sc_mget(p, &m, "duration_months", need, &x, ckp) ||
-                (x && sc_duration_node(p, x, ckp, &e->process.duration)))
-                return -1;
-        } else if (sc_process_map(p, &m, &e->process)) {
+        /* certain occurrences: the Poisson part is optional (rate 0) */
+        if (sc_process_or_certain(p, &m, e->noccurrences > 0, &e->process))
             return -1;
-        }
         /* An event on a mineral its country does not supply at any of the
            event's stages does nothing: almost surely a mistake in the file. */
         for (int k = 0; k < e->nminerals; k++) {

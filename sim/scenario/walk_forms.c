@@ -199,6 +199,10 @@ int sc_check_expected(P *p)
         rate += sc->events[e].process.rate_per_year;
         certain += sc->events[e].noccurrences;
     }
+    for (int m = 0; m < sc->nminerals; m++) { /* domestic outages (docs/MODEL.md §4) */
+        rate += sc->minerals[m].domestic_outage.process.rate_per_year;
+        certain += sc->minerals[m].domestic_outage.noccurrences;
+    }
     double expected = rate * sc->horizon_years + certain;
     if (!(expected > SC_EXPECTED_MAX))
         return 0;
@@ -218,6 +222,23 @@ int sc_process_map(P *p, const Map *m, mr_process *pr)
     if (sc_mget(p, m, "severity", true, &v, kp) || sc_severity_node(p, v, kp, &pr->severity))
         return -1;
     if (sc_mget(p, m, "duration_months", true, &v, kp) || sc_duration_node(p, v, kp, &pr->duration))
+        return -1;
+    return 0;
+}
+
+int sc_process_or_certain(P *p, const Map *m, bool certain, mr_process *pr)
+{
+    if (!certain)
+        return sc_process_map(p, m, pr);
+    const yaml_node_t *x;
+    char kp[KP_MAX];
+    if (sc_get_rate(p, m, "rate_per_year", false, &pr->rate_per_year))
+        return -1;
+    bool need = pr->rate_per_year > 0;
+    if (sc_mget(p, m, "severity", need, &x, kp) || (x && sc_severity_node(p, x, kp, &pr->severity)))
+        return -1;
+    if (sc_mget(p, m, "duration_months", need, &x, kp) ||
+        (x && sc_duration_node(p, x, kp, &pr->duration)))
         return -1;
     return 0;
 }

@@ -3,6 +3,7 @@
  */
 #include "sim/scenario/internal.h"
 
+#include "models/market.h"
 #include "models/policies.h"
 
 #include <math.h>
@@ -28,6 +29,14 @@ static int cap_stage(P *p, mr_stage *st, double cap, const mr_policies *pol)
         rc = mr_policy_cap_pro_rata(st, cap, exempt) ? 1 : 0;
     free(exempt);
     return rc;
+}
+
+static bool stage_has_paths(const mr_stage *st)
+{
+    for (int k = 0; k < st->n; k++)
+        if (st->suppliers[k].share_path)
+            return true;
+    return false;
 }
 
 /* policies.diversification_cap.offtake: country -> weight (> 0), in file
@@ -63,22 +72,45 @@ static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies 
     return rc;
 }
 
-/* The cap of the policies on one list of UK sources: to the offtake
-   countries when given, else pro rata (aggregates never cut). 0; 1 when
-   the excess cannot be placed pro rata; -1 out of memory. */
-static int cap_one(const mr_scenario *sc, mr_stage *uk)
+/* policies.diversification_cap.ramp and .premium (docs/MODEL.md §3u): on
+   UK sourcing only; a premium per country names offtake countries. */
+static int walk_ramp_premium(P *p, const Map *m, mr_policies *pol)
 {
-    const mr_policies *pol = &sc->policies;
-    bool *exempt = calloc((size_t)uk->n + 1, sizeof *exempt);
-    if (!exempt)
+    const yaml_node_t *rx, *px;
+    char rkp[KP_MAX], pkp[KP_MAX];
+    if (sc_mget(p, m, "ramp", false, &rx, rkp) || sc_mget(p, m, "premium", false, &px, pkp) ||
+        sc_get_num_path(p, m, "ramp", false, &R_01, &pol->ramp, &pol->ramp_path))
         return -1;
-    for (int k = 0; k < uk->n; k++)
-        exempt[k] = sc->countries[uk->suppliers[k].country].aggregate;
-    int rc = pol->noftake > 0
-                 ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake, pol->offtake_country,
-                                            pol->offtake_weight, exempt)
-                 : (mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt) ? 1 : 0);
-    free(exempt);
+    sc_country_value *e = NULL;
+    int n = 0;
+    double sum;
+    if (px && px->type != YAML_MAPPING_NODE
+            ? sc_num_node(p, px, pkp, &R_PREMIUM, &pol->premium)
+            : px && sc_country_values(p, px, pkp, &R_PREMIUM, &e, &n, &sum))
+        return -1;
+    const yaml_node_t *bad = rx ? rx : px;
+    int rc = 0;
+    if (bad && pol->cap_on_world)
+        rc = sc_fail(p, bad, rx ? rkp : pkp,
+                     "a ramp-up or premium belongs to offtake for UK buyers: on: world moves "
+                     "world supply");
+    else if (e && pol->noftake == 0)
+        rc = sc_fail(p, px, pkp,
+                     "a premium per country names offtake countries: give offtake:, or one "
+                     "premium for every source the excess goes to");
+    else if (e && !(pol->offtake_premium = sc_zalloc(p, (size_t)pol->noftake, sizeof(double))))
+        rc = -1;
+    for (int k = 0; k < n && !rc; k++) {
+        int o = 0;
+        while (o < pol->noftake && pol->offtake_country[o] != e[k].country)
+            o++;
+        if (o == pol->noftake)
+            rc = sc_fail(p, e[k].at, e[k].kp, "'%s' is not an offtake country",
+                         p->sc->countries[e[k].country].id);
+        else
+            pol->offtake_premium[o] = e[k].value;
+    }
+    free(e);
     return rc;
 }
 
@@ -89,6 +121,33 @@ static int copy_stage(P *p, const mr_stage *from, mr_stage *to)
     if (!(to->suppliers = sc_zalloc(p, (size_t)from->n + 1, sizeof *to->suppliers)))
         return -1;
     memcpy(to->suppliers, from->suppliers, (size_t)from->n * sizeof *from->suppliers);
+    return 0;
+}
+
+/* A fallback that follows the open market along the shares' time paths
+   (docs/MODEL.md §4) is capped step by step by the model: the cap must be
+   placeable at every step, as at the start. */
+static int cap_uk_along_paths(P *p, const yaml_node_t *at, const char *kp, const mr_mineral *mn)
+{
+    const mr_scenario *sc = p->sc;
+    if (mn->uk_basis == MR_UK_DATA || !stage_has_paths(&mn->stage[mr_product_stage(mn)]))
+        return 0;
+    for (int t = 0; t < sc->horizon_years * sc->steps_per_year; t++) {
+        double y = mr_path_step_time(sc->start_year, sc->steps_per_year, t);
+        mr_stage uk = {0, NULL};
+        if (sc_uk_fallback_at(p, mn, y, &uk))
+            return -1;
+        int n = uk.n, rc = mr_policy_cap_uk(sc, &uk);
+        free(uk.suppliers);
+        if (rc < 0)
+            return sc_oom(p);
+        if (rc > 0)
+            return sc_fail(p, at, kp,
+                           "minerals.%s: in %.4g the UK buys from %d countr%s (the open market "
+                           "along the shares' time paths); a cap of %g needs offtake countries "
+                           "to take the excess",
+                           mn->id, y, n, n == 1 ? "y" : "ies", sc->policy_cap);
+    }
     return 0;
 }
 
@@ -118,9 +177,9 @@ static int cap_uk(P *p, const yaml_node_t *at, const char *kp)
                                    "purchases of %s, above the cap of %g",
                                    sc->countries[pol->offtake_country[o]].id,
                                    pre->suppliers[k].share, mn->id, sc->policy_cap);
-        if (copy_stage(p, uk, &before))
+        if (cap_uk_along_paths(p, at, kp, mn) || copy_stage(p, uk, &before))
             return -1;
-        int rc = cap_one(sc, uk);
+        int rc = mr_policy_cap_uk(sc, uk);
         if (rc < 0) {
             free(before.suppliers);
             return sc_oom(p);
@@ -137,7 +196,7 @@ static int cap_uk(P *p, const yaml_node_t *at, const char *kp)
             free(before.suppliers);
             if (copy_stage(p, &mn->uk_before, &before))
                 return -1;
-            rc = cap_one(sc, &before);
+            rc = mr_policy_cap_uk(sc, &before);
             bool ok = rc == 0 && sc_uk_same_shares(&before, uk);
             free(before.suppliers);
             if (rc < 0)
@@ -189,6 +248,8 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
         pol->cap_on_world = on == 1;
         if (ox && walk_offtake(p, ox, okp, pol))
             return -1;
+        if (walk_ramp_premium(p, &m, pol))
+            return -1;
         if (x && !pol->cap_on_world)
             return sc_fail(p, x, nkp,
                            "a new source of world supply needs on: world; the cap on UK "
@@ -212,8 +273,13 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
     for (int i = 0; i < sc->nminerals; i++)
         for (int s = 0; s < MR_NSTAGES; s++) {
             mr_stage *st = &sc->minerals[i].stage[s];
-            if (st->n == 0)
+            if (st->n <= 0)
                 continue;
+            if (stage_has_paths(st))
+                return sc_fail(p, at, kp,
+                               "minerals.%s.%s: a cap on world supply takes shares as they "
+                               "are, not time paths: give the capped shares as paths",
+                               sc->minerals[i].id, sc_stages[s]);
             int rc = cap_stage(p, st, sc->policy_cap, pol);
             if (rc < 0)
                 return sc_oom(p);
@@ -284,10 +350,11 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
         return -1;
 
     pol->domestic_share = pol->recycled_share = -1; /* not given */
-    if (sc_get_num_path(p, &m, "domestic_share", false, &R_01, &pol->domestic_share,
-                        &pol->domestic_path) ||
-        sc_get_num_path(p, &m, "recycled_share", false, &R_01, &pol->recycled_share,
-                        &pol->recycled_path) ||
+    /* a number, a path, or a mapping with the supply's risks (walk_domestic.c) */
+    if (sc_policy_share(p, &m, "domestic_share", &pol->domestic_share, &pol->domestic_path,
+                        &pol->domestic_outage, NULL) ||
+        sc_policy_share(p, &m, "recycled_share", &pol->recycled_share, &pol->recycled_path, NULL,
+                        &pol->refined_abroad) ||
         sc_mget(p, &m, "domestic_share", false, &dn, dkp) ||
         sc_mget(p, &m, "recycled_share", false, &rn, rkp))
         return -1;

@@ -143,7 +143,7 @@ static int stage_items(P *p, const yaml_node_t *v, const char *kp, const char *s
             return sc_fail(p, x, ckp, "country '%s' is already a supplier in this stage (at [%d])",
                            p->cid[s->country], at[s->country] - 1);
         at[s->country] = i + 1;
-        if (sc_get_num(p, &m, "share", true, &R_01, &s->share) ||
+        if (sc_get_num_path(p, &m, "share", true, &R_01, &s->share, &s->share_path) ||
             sc_get_num(p, &m, "spare", false, &R_SPARE, &s->spare))
             return -1;
         if (sc_mget(p, &m, "outage", false, &x, ckp))
@@ -151,6 +151,25 @@ static int stage_items(P *p, const yaml_node_t *v, const char *kp, const char *s
         if (x && sc_process_node(p, x, ckp, &s->outage))
             return -1;
         *sum += s->share;
+    }
+    return 0;
+}
+
+/* Shares given as time paths (docs/MODEL.md §4) sum to 1 at every time:
+   the sum is linear between the paths' points and constant outside them,
+   so it is checked at each point. */
+static int stage_paths_sum(P *p, const yaml_node_t *v, const char *kp, const mr_stage *st)
+{
+    for (int i = 0; i < st->n; i++) {
+        const mr_path *pa = st->suppliers[i].share_path;
+        for (int k = 0; pa && k < pa->n; k++) {
+            double sum = 0.0;
+            for (int j = 0; j < st->n; j++)
+                sum += mr_path_or(st->suppliers[j].share_path, st->suppliers[j].share, pa->year[k]);
+            if (fabs(sum - 1) > SUM_TOL)
+                return sc_fail(p, v, kp, "shares sum to %.15g in %g, must be 1 within 1e-9", sum,
+                               pa->year[k]);
+        }
     }
     return 0;
 }
@@ -180,7 +199,7 @@ static int walk_stage(P *p, const yaml_node_t *v, const char *kp, const char *sc
         return -1;
     if (fabs(sum - 1) > SUM_TOL)
         return sc_fail(p, v, kp, "shares sum to %.15g, must be 1 within 1e-9", sum);
-    return 0;
+    return stage_paths_sum(p, v, kp, st);
 }
 
 static int walk_stockpile(P *p, const yaml_node_t *v, const char *kp, mr_stockpile *s)
@@ -374,6 +393,8 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
             return -1;
         if (sc_mget(p, &m, "uk_sourcing", false, &x, ckp) ||
             (x && sc_walk_uk_sourcing(p, x, ckp, mn)))
+            return -1;
+        if (sc_walk_domestic_risk(p, &m, i)) /* docs/MODEL.md §4 */
             return -1;
     }
     return 0;

@@ -103,6 +103,24 @@ static int open_market_uk(P *p, const mr_mineral *mn, mr_stage *out)
     return 0;
 }
 
+int sc_uk_fallback_at(P *p, const mr_mineral *mn, double year, mr_stage *out)
+{
+    const int ps = mr_product_stage(mn);
+    const mr_stage *st = &mn->stage[ps];
+    mr_mineral at = *mn; /* shallow: its product stage's shares at year */
+    mr_supplier *su = malloc(((size_t)st->n + 1) * sizeof *su);
+    if (!su)
+        return sc_oom(p);
+    for (int k = 0; k < st->n; k++) {
+        su[k] = st->suppliers[k];
+        su[k].share = mr_path_or(su[k].share_path, su[k].share, year);
+    }
+    at.stage[ps] = (mr_stage){st->n, su};
+    int rc = open_market_uk(p, &at, out);
+    free(su);
+    return rc;
+}
+
 /* The open market's shares as the UK's sourcing, for every mineral without
    UK data (recomputed after a cap on the world). */
 int sc_uk_fallback(P *p)

@@ -113,7 +113,7 @@ int mr_attr_plan_build(const mr_scenario *sc, const mr_model *md, mr_attr_plan *
     int ok = struck && csrc && b && d;
     int nc = 0;
     for (int p = 0; ok && p < P; p++)
-        if (!struck[md->proc_country[p]]) {
+        if (md->proc_country[p] >= 0 && !struck[md->proc_country[p]]) {
             struck[md->proc_country[p]] = 1;
             nc++;
         }
@@ -166,7 +166,11 @@ int mr_attr_plan_build(const mr_scenario *sc, const mr_model *md, mr_attr_plan *
     }
     if (ok) {
         for (int p = 0; p < P; p++) {
-            pl->proc_country_src[p] = csrc[md->proc_country[p]];
+            /* a domestic outage (docs/MODEL.md §4) strikes no country and
+               hits no slot: nothing of a trial's loss is allocated to it
+               (its weight is 0), so its source is none */
+            pl->proc_country_src[p] =
+                md->proc_country[p] >= 0 ? csrc[md->proc_country[p]] : pl->none;
             pl->proc_event_src[p] =
                 md->proc_kind[p] == MR_PROC_EVENT ? pl->first_event + md->proc_index[p] : -1;
             for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
@@ -746,7 +750,8 @@ static int source_masks(const mr_attr_plan *pl, const mr_model *md, int k, unsig
     case MR_SRC_MINERAL:
         mineral_off[pl->ref[k]] = 1;
         for (int p = 0; p < pl->nproc; p++)
-            any |= pl->hit[(size_t)p * (size_t)pl->M + (size_t)pl->ref[k]] > 0.0;
+            any |= pl->hit[(size_t)p * (size_t)pl->M + (size_t)pl->ref[k]] > 0.0 ||
+                   (md->proc_kind[p] == MR_PROC_DOMESTIC && md->proc_index[p] == pl->ref[k]);
         break;
     case MR_SRC_COUNTRY:
         for (int p = 0; p < pl->nproc; p++)

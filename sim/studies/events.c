@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = {"country", "supplier", "event"};
+static const char *const kind_names[] = {"country", "supplier", "event", "domestic"};
 
 /* The table's columns on this rank (rows row0 .. row0 + n - 1 of the run). */
 typedef struct {
@@ -141,7 +141,8 @@ static int add_processes(const mr_scenario *sc, const mr_model *md, mr_extras *x
     for (size_t p = 0; p < P; p++) {
         name[p] = md->proc_name[p] ? mr_extras_strdup(x, md->proc_name[p]) : "";
         kind[p] = kind_names[md->proc_kind[p]];
-        country[p] = sc->countries[md->proc_country[p]].id;
+        /* a domestic outage strikes no country of the scenario: "" */
+        country[p] = md->proc_country[p] >= 0 ? sc->countries[md->proc_country[p]].id : "";
         if (!name[p])
             return -1;
     }
@@ -154,7 +155,8 @@ static int add_processes(const mr_scenario *sc, const mr_model *md, mr_extras *x
         .data = name,
         .is_coord = true,
         .description = "disruption process: country/<country>, supplier/<mineral>/<stage>/"
-                       "<country> or event/<event id> (the name its random stream is keyed "
+                       "<country>, event/<event id> or domestic/<mineral> (the name its random "
+                       "stream is keyed "
                        "by, MODEL §12), in the engine's order"};
     const mr_output_extra kinds = {
         .path = "events/process_kind",
@@ -164,15 +166,17 @@ static int add_processes(const mr_scenario *sc, const mr_model *md, mr_extras *x
         .dim_names = {"process"},
         .data = kind,
         .description = "country (country-wide outage, MODEL §3.1), supplier (one country's "
-                       "supply of one mineral at one stage, §3.2) or event (named event, §3.3)"};
-    const mr_output_extra countries = {.path = "events/process_country",
-                                       .type = MR_EXTRA_STR,
-                                       .rank = 1,
-                                       .dims = {P},
-                                       .dim_names = {"process"},
-                                       .data = country,
-                                       .description =
-                                           "id of the country whose supply the process withholds"};
+                       "supply of one mineral at one stage, §3.2), event (named event, §3.3) or "
+                       "domestic (an outage of the UK's domestic supply of one mineral, §4)"};
+    const mr_output_extra countries = {
+        .path = "events/process_country",
+        .type = MR_EXTRA_STR,
+        .rank = 1,
+        .dims = {P},
+        .dim_names = {"process"},
+        .data = country,
+        .description = "id of the country whose supply the process withholds; empty for a "
+                       "domestic outage"};
     return mr_extras_add(x, &coord) || mr_extras_add(x, &kinds) || mr_extras_add(x, &countries) ? -1
                                                                                                 : 0;
 }

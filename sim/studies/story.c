@@ -154,7 +154,8 @@ static void mineral_list(const mr_scenario *sc, const unsigned char *hit, char *
 void mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *buf, size_t size)
 {
     buf[0] = '\0';
-    const mr_country *c = &sc->countries[md->proc_country[p]];
+    /* a domestic outage (docs/MODEL.md §4) strikes no country: NULL */
+    const mr_country *c = md->proc_country[p] >= 0 ? &sc->countries[md->proc_country[p]] : NULL;
     unsigned char *hit = calloc((size_t)(sc->nminerals > 0 ? sc->nminerals : 1), 1);
     switch (md->proc_kind[p]) {
     case MR_PROC_COUNTRY:
@@ -185,6 +186,10 @@ void mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *bu
             e->stages[MR_STAGE_REFINING] ? "refining" : "");
         break;
     }
+    case MR_PROC_DOMESTIC:
+        app(buf, size, "outage of the UK's domestic supply of %s [%s]",
+            sc->minerals[md->proc_index[p]].id, md->proc_name[p]);
+        break;
     }
     free(hit);
 }
@@ -423,7 +428,8 @@ static void occurrence_brief(const teller *t, int k, char *buf, size_t size)
     const mr_story *s = t->s;
     const mr_occurrence_record *o = &s->tr->occ[k];
     const mr_model *md = s->md;
-    const mr_country *c = &s->sc->countries[md->proc_country[o->process]];
+    const int pc = md->proc_country[o->process]; /* -1: a domestic outage */
+    const mr_country *c = pc >= 0 ? &s->sc->countries[pc] : NULL;
     buf[0] = '\0';
     switch (md->proc_kind[o->process]) {
     case MR_PROC_COUNTRY:
@@ -437,6 +443,10 @@ static void occurrence_brief(const teller *t, int k, char *buf, size_t size)
     }
     case MR_PROC_EVENT:
         app(buf, size, "%s", s->sc->events[md->proc_index[o->process]].name);
+        break;
+    case MR_PROC_DOMESTIC:
+        app(buf, size, "outage of the UK's domestic %s",
+            s->sc->minerals[md->proc_index[o->process]].id);
         break;
     }
 }

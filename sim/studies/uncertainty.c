@@ -28,8 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const mr_unc_stat_names[MR_UNC_NSTAT] = {"mean_loss", "es99_loss", "mean_gva_loss"};
-const char *const mr_unc_measure_names[MR_UNC_NP] = {"mean", "q50", "q90", "q95", "q99", "es99"};
 static const double measure_p[MR_UNC_NP] = {NAN, 0.50, 0.90, 0.95, 0.99, 0.99};
 
 #define LEVEL 0.95
@@ -541,69 +539,14 @@ done:
 
 void mr_uncertainty_print(FILE *f, const mr_scenario *base, const mr_uncertainty_result *r)
 {
-    const int k = r->k;
-    fprintf(f, "Uncertainty  %s\n", base->name);
-    fprintf(f,
-            "Design       %d uncertain keys; %llu rows each of A and B, %llu rows in all, each "
-            "run on trials 0..%llu (common random numbers), seed %llu\n\n",
-            k, (unsigned long long)r->n, (unsigned long long)(r->n * (uint64_t)(k + 2)),
-            (unsigned long long)r->l - 1, (unsigned long long)base->seed);
-    static const char *const title[MR_UNC_NSTAT] = {"mean total loss over the horizon",
-                                                    "ES 99 of the total loss over the horizon",
-                                                    "mean value added lost over the horizon"};
-    int *order = malloc((size_t)(k ? k : 1) * sizeof *order);
-    if (!order)
+    const char **key = malloc((size_t)(r->k ? r->k : 1) * sizeof *key);
+    if (!key)
         return;
-    for (int s = 0; s < MR_UNC_NSTAT; s++) {
-        fprintf(f,
-                "Sobol indices of the %s (GBP; sd over rows GBP %.4g m); 95%% bootstrap "
-                "intervals; ranked by ST\n",
-                title[s], sqrt(r->variance[s]) / 1e6);
-        for (int i = 0; i < k; i++)
-            order[i] = i;
-        /* insertion sort by ST, largest first; NaN last; ties in key order */
-        for (int i = 1; i < k; i++) {
-            int v = order[i], j = i;
-            double sv = r->index[v * MR_UNC_NSTAT + s].st;
-            while (j > 0) {
-                double su = r->index[order[j - 1] * MR_UNC_NSTAT + s].st;
-                if (!(sv > su) && !(isnan(su) && !isnan(sv)))
-                    break;
-                order[j] = order[j - 1];
-                j--;
-            }
-            order[j] = v;
-        }
-        size_t w = 3;
-        for (int i = 0; i < k; i++)
-            w = strlen(base->uncertain[i].path) > w ? strlen(base->uncertain[i].path) : w;
-        fprintf(f, "  %-*s  %24s  %24s\n", (int)w, "key", "S_i [95% CI]", "ST_i [95% CI]");
-        for (int o = 0; o < k; o++) {
-            const mr_sobol_index *q = &r->index[order[o] * MR_UNC_NSTAT + s];
-            char a[64], b[64];
-            snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", q->s, q->s_lo, q->s_hi);
-            snprintf(b, sizeof b, "%.3f [%.3f, %.3f]", q->st, q->st_lo, q->st_hi);
-            fprintf(f, "  %-*s  %24s  %24s\n", (int)w, base->uncertain[order[o]].path, a, b);
-        }
-        if (!(r->variance[s] > 0))
-            fprintf(f, "  (the statistic does not vary over the rows: no indices)\n");
-        fputs("\n", f);
-    }
-    free(order);
-    fprintf(f, "Predictive distribution of the total loss over the horizon, GBP m\n");
-    fprintf(f, "  %-34s", "");
-    for (int m = 0; m < MR_UNC_NP; m++)
-        fprintf(f, " %10s", mr_unc_measure_names[m]);
-    fputs("\n", f);
-    static const char *const rowt[2] = {"with parameter uncertainty", "base (values as written)"};
-    for (int d = 0; d < 2; d++) {
-        fprintf(f, "  %-34s", rowt[d]);
-        for (int m = 0; m < MR_UNC_NP; m++)
-            fprintf(f, " %10.1f", r->predictive[d][m] / 1e6);
-        fputs("\n", f);
-    }
-    fprintf(f,
-            "  (with: the %llu trials of the A and B rows pooled; base: the same %llu "
-            "trials)\n",
-            (unsigned long long)(2 * r->n * r->l), (unsigned long long)r->l);
+    for (int i = 0; i < r->k; i++)
+        key[i] = base->uncertain[i].path;
+    mr_unc_tables t = {base->name, base->seed,  r->n,
+                       r->l,       r->k,        key,
+                       r->index,   r->variance, (const double(*)[MR_UNC_NP])r->predictive};
+    mr_unc_print(f, &t);
+    free(key);
 }

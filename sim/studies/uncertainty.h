@@ -9,15 +9,12 @@
 
 #include "out/comm.h"
 #include "out/stats/sobol.h"
+#include "out/tables/unc_print.h" /* the statistics and measures, the printer */
 #include "sim/scenario/loader.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-
-/* The statistics of a row's L trials whose indices are computed. */
-enum { MR_UNC_MEAN, MR_UNC_ES99, MR_UNC_GVA_MEAN, MR_UNC_NSTAT };
-extern const char *const mr_unc_stat_names[MR_UNC_NSTAT];
 
 /* The Philox stream of the design (MODEL §12): mr_hash64("uncertain_design"). */
 #define MR_UNC_STREAM_NAME "uncertain_design"
@@ -29,18 +26,6 @@ typedef struct {
     int threads;           /* OpenMP threads (rows run in parallel); 0 = default */
     bool progress;         /* a progress line on stderr (rank 0) */
 } mr_uncertainty_opts;
-
-/* The predictive distribution's figures (/uncertainty/predictive). */
-enum {
-    MR_UNC_P_MEAN,
-    MR_UNC_P_Q50,
-    MR_UNC_P_Q90,
-    MR_UNC_P_Q95,
-    MR_UNC_P_Q99,
-    MR_UNC_P_ES99,
-    MR_UNC_NP
-};
-extern const char *const mr_unc_measure_names[MR_UNC_NP];
 
 /* What the command prints. */
 typedef struct {
@@ -71,7 +56,8 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
 void mr_uncertainty_result_free(mr_uncertainty_result *r);
 
 /* The ranked table of indices (by ST of the mean loss) and the predictive
-   distribution, GBP m. */
+   distribution, GBP m (mr_unc_print: `minrisk summary` prints the same from
+   the file). */
 void mr_uncertainty_print(FILE *f, const mr_scenario *base, const mr_uncertainty_result *r);
 
 #endif

@@ -69,3 +69,14 @@ if(MINRISK_PYTHON)
                          ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
   endforeach()
 endif()
+
+# The UK sourcing of each run of a comparison (uk-2024 vs uk-2035-vision) and
+# of a sweep (uk-sweep-stockpile-cap) in `minrisk summary` and `minrisk
+# report`, against /runs/*/indicators/uk and /variants/*/indicators/uk read
+# with h5py (uk_multi.py).
+if(MINRISK_PYTHON)
+  add_test(NAME report_uk_multi
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/uk_multi.py ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(report_uk_multi PROPERTIES LABELS report TIMEOUT 600
+                       ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+endif()

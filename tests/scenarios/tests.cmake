@@ -75,3 +75,25 @@ set_tests_properties(scenario_time_paths PROPERTIES LABELS scenarios)
 add_test(NAME scenario_uk_sourcing
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_sourcing.py ${MINRISK_BIN})
 set_tests_properties(scenario_uk_sourcing PROPERTIES LABELS scenarios)
+
+# - scenario_uk_offtake: the offtake of a cap on UK sourcing (docs/MODEL.md
+#   §3u): the partner's outage sends its share to the open market, the
+#   ramp-up and the premium, each against a hand-worked value.
+add_test(NAME scenario_uk_offtake
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/uk_offtake.py ${MINRISK_BIN})
+set_tests_properties(scenario_uk_offtake PROPERTIES LABELS scenarios)
+
+# - scenario_share_paths: world supply shares as time paths (docs/MODEL.md
+#   §4): world availability, UK sourcing that follows the open market, and
+#   the cap on it applied step by step, against hand-worked losses.
+add_test(NAME scenario_share_paths
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/share_paths.py ${MINRISK_BIN})
+set_tests_properties(scenario_share_paths PROPERTIES LABELS scenarios)
+
+# - scenario_supply_at_risk: domestic outages and recycling refined abroad
+#   (docs/MODEL.md §4, "Domestic and recycled supply at risk") through the
+#   engine, against hand-worked losses; keys that change nothing leave
+#   every trial as it was (supply_at_risk.py says how).
+add_test(NAME scenario_supply_at_risk
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/supply_at_risk.py ${MINRISK_BIN})
+set_tests_properties(scenario_supply_at_risk PROPERTIES LABELS scenarios)

@@ -27,8 +27,8 @@ grep -qE '^ +0\.0 +0\.8 +0\.8$' "$tmp/ab.out" || fail "compare: costs line: $(ca
 grep -qE '^Loss avoided per pound  [0-9.]+ \[[0-9.]+, [0-9.]+\]$' "$tmp/ab.out" ||
   fail "compare: no per pound line"
 "$bin" summary "$tmp/ab.h5" >"$tmp/ab.sum" || fail "summary of the comparison: status $?"
-sed -n '/^Policy cost over/,$p' "$tmp/ab.out" >"$tmp/ab.tail"
-sed -n '/^Policy cost over/,$p' "$tmp/ab.sum" >"$tmp/sum.tail"
+sed -n '/^Policy cost over/,/^Loss avoided per pound/p' "$tmp/ab.out" >"$tmp/ab.tail"
+sed -n '/^Policy cost over/,/^Loss avoided per pound/p' "$tmp/ab.sum" >"$tmp/sum.tail"
 [ -s "$tmp/ab.tail" ] && cmp -s "$tmp/ab.tail" "$tmp/sum.tail" ||
   fail "summary prints other policy-cost lines than compare: $(diff "$tmp/ab.tail" "$tmp/sum.tail")"
 

@@ -8,3 +8,12 @@ endif()
 add_test(NAME uncertainty_cli
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/uncertainty_cli.sh ${MINRISK_BIN} ${MINRISK_SRC} ${_unc_mpi})
 set_tests_properties(uncertainty_cli PROPERTIES LABELS uncertainty)
+# summary, export and report of an uncertainty file, against h5py
+# (uncertainty_readers.py: a 24-row study of scenarios/uk-2024-uncertain.yaml).
+if(MINRISK_PYTHON)
+  add_test(NAME uncertainty_readers
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/uncertainty_readers.py
+                   ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(uncertainty_readers PROPERTIES LABELS uncertainty TIMEOUT 300
+                       ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+endif()

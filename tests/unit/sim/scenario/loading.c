@@ -196,6 +196,26 @@ static void assert_process_equal(const mr_process *a, const mr_process *b)
     assert_true(a->duration.a == b->duration.a && a->duration.b == b->duration.b);
 }
 
+/* docs/MODEL.md §4: a domestic outage, where recycled material is refined */
+static void assert_disruption_equal(const mr_disruption *a, const mr_disruption *b)
+{
+    assert_int_equal(a->present, b->present);
+    assert_process_equal(&a->process, &b->process);
+    assert_int_equal(a->noccurrences, b->noccurrences);
+    if (a->noccurrences)
+        assert_memory_equal(a->occurrences, b->occurrences,
+                            (size_t)a->noccurrences * sizeof *a->occurrences);
+}
+
+static void assert_refined_abroad_equal(const mr_refined_abroad *a, const mr_refined_abroad *b)
+{
+    assert_int_equal(a->n, b->n);
+    if (a->n) {
+        assert_memory_equal(a->country, b->country, (size_t)a->n * sizeof(int));
+        assert_memory_equal(a->share, b->share, (size_t)a->n * sizeof(double));
+    }
+}
+
 /* Field by field, everything but the source path and text. */
 
 /* Two time paths (or two NULLs) with the same points. */
@@ -297,6 +317,8 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
             assert_memory_equal(u->domestic_use, v->domestic_use,
                                 (size_t)u->ndomestic * sizeof(double));
         }
+        assert_disruption_equal(&x->domestic_outage, &y->domestic_outage);
+        assert_refined_abroad_equal(&x->refined_abroad, &y->refined_abroad);
     }
     assert_int_equal(a->nsectors, b->nsectors);
     for (int i = 0; i < a->nsectors; i++) {
@@ -353,6 +375,8 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
     assert_true(pa_->new_source_spare == pb_->new_source_spare);
     assert_process_equal(&pa_->new_source_outage, &pb_->new_source_outage);
     assert_true(pa_->domestic_share == pb_->domestic_share);
+    assert_disruption_equal(&pa_->domestic_outage, &pb_->domestic_outage);
+    assert_refined_abroad_equal(&pa_->refined_abroad, &pb_->refined_abroad);
     assert_true(pa_->recycled_share == pb_->recycled_share);
     assert_int_equal(pa_->has_stockpile, pb_->has_stockpile);
     assert_true(pa_->stockpile_months == pb_->stockpile_months);
@@ -1351,6 +1375,96 @@ static void test_uk_sourcing(void **state)
               "sourcing, not world supply: drop on: world, or name a new_source");
 }
 
+/* Domestic and recycled supply at risk (docs/MODEL.md §4, §10) on
+   parents/base.yaml (gallium refined in CN only; lithium mined in AU and
+   CN). Gallium's own keys; the policy's outage reaches lithium, which has
+   domestic supply only from the policy's floor, and its refined_abroad
+   only lithium (gallium keeps its own); AU joins gallium's refining with
+   a world share of 0 and is already a lithium miner. A certain-only
+   domestic outage has rate 0. */
+static void test_supply_at_risk(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    const char *text =
+        "extends: parents/base.yaml\n"
+        "simulation: {start_year: 2024}\n"
+        "minerals:\n"
+        "  gallium:\n"
+        "    domestic_share: 0.2\n"
+        "    recycled_share: 0.3\n"
+        "    domestic_outage: {occurrences: [{start_years: 1, severity: 1,\n"
+        "                                     duration_months: 12}]}\n"
+        "    recycled_refined_abroad: {CN: 0.6, AU: 0.3}\n"
+        "policies:\n"
+        "  domestic_share: {share: 0.1, outage: {rate_per_year: 0.5, severity: 0.4,\n"
+        "                                       duration_months: 6}}\n"
+        "  recycled_share: {share: {2024: 0, 2030: 0.2}, refined_abroad: {CA: 0.5}}\n";
+    parse_ok("tests/bad/risk.yaml", text, &sc);
+    const mr_mineral *ga = &sc.minerals[0], *li = &sc.minerals[1];
+    assert_true(ga->domestic_outage.present);
+    assert_true(ga->domestic_outage.process.rate_per_year == 0);
+    assert_int_equal(ga->domestic_outage.noccurrences, 1);
+    assert_true(ga->domestic_outage.occurrences[0].duration_months == 12);
+    assert_int_equal(ga->refined_abroad.n, 2);
+    assert_string_equal(sc.countries[ga->refined_abroad.country[1]].id, "AU");
+    assert_true(ga->refined_abroad.share[1] == 0.3);
+    const mr_stage *re = &ga->stage[MR_STAGE_REFINING];
+    assert_int_equal(re->n, 2); /* CN, and AU added at 0 */
+    assert_string_equal(sc.countries[re->suppliers[1].country].id, "AU");
+    assert_true(re->suppliers[1].share == 0.0);
+    assert_true(li->domestic_share == 0.1); /* the policy's floor */
+    assert_true(li->domestic_outage.present);
+    assert_true(li->domestic_outage.process.rate_per_year == 0.5);
+    assert_int_equal(li->domestic_outage.noccurrences, 0);
+    assert_int_equal(li->refined_abroad.n, 1); /* the policy's, from its path's supply */
+    assert_string_equal(sc.countries[li->refined_abroad.country[0]].id, "CA");
+    const mr_stage *mi = &li->stage[MR_STAGE_MINING];
+    assert_int_equal(mi->n, 3); /* AU, CN, and CA added at 0 */
+    assert_true(sc.policies.recycled_path != NULL && sc.policies.recycled_share == 0);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    /* a child's refined_abroad replaces its parent's whole (shares that
+       would sum above 1 if merged) */
+    char dir[] = "/tmp/minrisk-risk-XXXXXX", parent[256], child[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    FILE *f = fopen(parent, "w");
+    assert_non_null(f);
+    char cwd[1024]; /* the source root (main) */
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    fprintf(f, "extends: %s/tests/bad/parents/base.yaml\n", cwd);
+    fputs("minerals:\n  gallium:\n    recycled_share: 0.3\n"
+          "    recycled_refined_abroad: {CN: 0.9}\n",
+          f);
+    fclose(f);
+    parse_ok(child,
+             "extends: parent.yaml\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    recycled_refined_abroad: {AU: 0.5}\n",
+             &sc);
+    assert_int_equal(sc.minerals[0].refined_abroad.n, 1);
+    assert_string_equal(sc.countries[sc.minerals[0].refined_abroad.country[0]].id, "AU");
+    mr_scenario_free(&sc);
+    assert_int_equal(unlink(parent), 0);
+    assert_int_equal(rmdir(dir), 0);
+
+    /* a domestic outage given its share by a policy path only: accepted */
+    parse_ok("tests/bad/risk.yaml",
+             "extends: parents/base.yaml\n"
+             "simulation: {start_year: 2024}\n"
+             "minerals:\n"
+             "  gallium:\n"
+             "    domestic_outage: {rate_per_year: 0.2, severity: 1, duration_months: 3}\n"
+             "policies: {domestic_share: {2024: 0, 2030: 0.1}}\n",
+             &sc);
+    assert_true(sc.minerals[0].domestic_outage.present);
+    mr_scenario_free(&sc);
+}
+
 int main(void)
 {
     char *root = src_root();
@@ -1376,6 +1490,7 @@ int main(void)
         cmocka_unit_test(test_policy_costs),
         cmocka_unit_test(test_uk_sourcing),
         cmocka_unit_test(test_occurrences),
+        cmocka_unit_test(test_supply_at_risk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,6 +107,12 @@ static const char *FULL =
     "      world_demand_t: 1000\n"
     "      domestic_use: {AA: 0.2, CC: 0.1}\n"
     "    uk_sourcing: {shares: {AA: 0.5, CC: 0.5}, source: UK imports (test)}\n"
+    "    domestic_outage:\n"
+    "      rate_per_year: 0.1\n"
+    "      severity: 0.5\n"
+    "      duration_months: 3\n"
+    "      occurrences: [{start_years: 1, severity: 1, duration_months: 6}]\n"
+    "    recycled_refined_abroad: {AA: 0.5}\n"
     "  m2:\n"
     "    demand_t: 10\n"
     "    mining: [{country: BB, share: 1}]\n"
@@ -117,8 +123,10 @@ static const char *FULL =
     "    on: world\n"
     "    new_source: {country: NS, spare: 0.1,\n"
     "                 outage: {rate_per_year: 0.1, severity: 0.2, duration_months: 2}}\n"
-    "  domestic_share: 0.1\n"
-    "  recycled_share: 0.1\n"
+    "  domestic_share:\n"
+    "    share: 0.1\n"
+    "    outage: {rate_per_year: 0.1, severity: 0.2, duration_months: 2}\n"
+    "  recycled_share: {share: 0.1, refined_abroad: {CC: 0.5}}\n"
     "  stockpile: {months: 1, minerals: [m1], trigger: 0.01, max_release: 0.5,\n"
     "              refill_rate: 0.25}\n"
     "  rationing: {rule: priority, other_uses_priority: 1000}\n"
@@ -318,6 +326,11 @@ static bool concrete(const char *path, char *out, size_t n)
         {"<severity>", "countries.AA.outage.severity"},
         {"<process>", "countries.AA.outage"},
         {"<cost>", "policies.cost.stockpile"},
+        {"<disruption>", "minerals.m1.domestic_outage"},
+        {"minerals.<id>.recycled_refined_abroad.<country>",
+         "minerals.m1.recycled_refined_abroad.AA"},
+        {"policies.recycled_share.refined_abroad.<country>",
+         "policies.recycled_share.refined_abroad.CC"},
         {"interdependency.<sector>.<sector>", "interdependency.s1.s2"},
         {"price_correlation.<mineral>.<mineral>", "price_correlation.m1.m2"},
         {"minerals.<id>.market.domestic_use.<country>", "minerals.m1.market.domestic_use.AA"},
@@ -326,6 +339,8 @@ static bool concrete(const char *path, char *out, size_t n)
          "minerals.m1.uk_sourcing.before_policy.AA"},
         {"policies.diversification_cap.offtake.<country>",
          "policies.diversification_cap.offtake.BB"},
+        {"policies.diversification_cap.premium.<country>",
+         "policies.diversification_cap.premium.BB"},
         {"events.<id>.minerals.<mineral>", "events.e4.minerals.m1"},
         {"countries.<id>", "countries.AA"},
         {"minerals.<id>", "minerals.m1"},
@@ -638,6 +653,21 @@ static void test_defaults_are_what_the_loader_fills_in(void **state)
             resolved_leaves(with_cap, &capped, &c);
             got = find_leaf(&capped, path) ? "uk_sourcing" : NULL;
             assert_string_equal(find_leaf(&capped, path), "uk_sourcing");
+            free(with_cap);
+            free(capped.v);
+            mr_scenario_free(&c);
+        } else if (!strcmp(path, "policies.diversification_cap.ramp") ||
+                   !strcmp(path, "policies.diversification_cap.premium")) {
+            /* on UK sourcing only, and left out of the resolved form at
+               their defaults: read from a cap alone */
+            mr_scenario c;
+            leaves capped = {0};
+            char *with_cap = cat(MINIMAL, "policies: {diversification_cap: 1}\n", "");
+            resolved_leaves(with_cap, &capped, &c);
+            assert_null(find_leaf(&capped, path));
+            snprintf(num, sizeof num, "%.17g",
+                     strstr(path, ".ramp") ? c.policies.ramp : c.policies.premium);
+            got = num;
             free(with_cap);
             free(capped.v);
             mr_scenario_free(&c);

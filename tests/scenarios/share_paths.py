@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""share_paths.py - world supply shares as time paths, through the engine
+(docs/MODEL.md §4 "Shares along time paths"), worked by hand: usage:
+share_paths.py MINRISK
+
+One trial, monthly steps over 2024-2025. Mineral x is refined by China and
+Australia with shares {2024: 0.9, 2026: 0.5} and {2024: 0.1, 2026: 0.5}: at
+step t (its middle, 2024 + (t + 0.5)/12) China's share is
+s(t) = 0.9 - 0.4 (t + 0.5)/24, and sum_t s(t) = 21.6 - 0.4 x 288/24 = 16.8
+over the 24 steps. A sector needs x for all its output (value added 1e9 GBP a
+year, no buffer, recovery_rate 1, no A*).
+
+1. World supply (no market): China loses all its output over both years,
+   so availability is Australia's share and the shortfall is s(t): value
+   added lost 1e9 x 16.8/12 = 1.4e9 GBP (1.8e9 with the shares held at
+   their 2024 values).
+2. UK sourcing follows the open market (a market; no UK data): China's
+   export control of severity 0.5 with licensing 0.5 denies 0.25 of what
+   the UK buys from China, s(t) of its purchases: 0.25 x 1e9 x 16.8/12 =
+   3.5e8 GBP.
+3. The same with a cap of 0.6 on UK sourcing, applied step by step:
+   u(t) = min(s(t), 0.6); s(t) > 0.6 while t + 0.5 < 18, so 18 steps at
+   0.6 and s(t) = 0.9 - (t + 0.5)/60 for t = 18..23, 5.4 - 126/60 = 3.3:
+   0.25 x 1e9 x 14.1/12 = 2.9375e8 GBP (a cap at the 2024 shares alone,
+   0.6 throughout, would give 3e8).
+"""
+import sys
+import tempfile
+
+from engine_run import run_trials
+
+HEAD = """name: share path check
+simulation: {horizon_years: 2, steps_per_year: 12, trials: 1, seed: 3, start_year: 2024}
+countries:
+  CN: {name: China}
+  AU: {name: Australia}
+minerals:
+  x:
+    demand_t: 100
+    refining:
+      - {country: CN, share: CN_SHARE}
+      - {country: AU, share: AU_SHARE}
+    price: {ref: 1000, sigma: 0, elasticity: 1}
+MARKET
+sectors:
+  s:
+    output_gbp: 10.0e9
+    gva_gbp: 1.0e9
+    needs: [{mineral: x, dependent_share: 1, demand_share: 0.5}]
+events:
+  cn:
+    country: CN
+    minerals: [x]
+    rate_per_year: 0
+"""
+PATHS = {"CN_SHARE": "{2024: 0.9, 2026: 0.5}", "AU_SHARE": "{2024: 0.1, 2026: 0.5}"}
+FIXED = {"CN_SHARE": "0.9", "AU_SHARE": "0.1"}
+LOSS = "    occurrences: [{start_years: 0, severity: 1, duration_months: 24}]\n"
+CONTROL = ("    scope: exports\n    licensing: 0.5\n"
+           "    occurrences: [{start_years: 0, severity: 0.5, duration_months: 24}]\n")
+
+
+def scenario(shares, market, event, cap=None):
+    text = HEAD.replace("MARKET", "    market: {stock_months: 1, world_demand_t: 100000}"
+                        if market else "")
+    for k, v in shares.items():
+        text = text.replace(k, v)
+    text += event
+    if cap:
+        text += "policies:\n  diversification_cap: %s\n" % cap
+    return text
+
+
+def main():
+    minrisk = sys.argv[1]
+    s = [0.9 - 0.4 * (t + 0.5) / 24 for t in range(24)]
+    capped = sum(min(x, 0.6) for x in s)
+    cases = {
+        "world, paths": (scenario(PATHS, False, LOSS), 1e9 * sum(s) / 12),
+        "world, fixed": (scenario(FIXED, False, LOSS), 1.8e9),
+        "UK follows": (scenario(PATHS, True, CONTROL), 0.25e9 * sum(s) / 12),
+        "UK capped": (scenario(PATHS, True, CONTROL, "0.6"), 0.25e9 * capped / 12),
+    }
+    by_hand = {"world, paths": 1.4e9, "UK follows": 3.5e8, "UK capped": 2.9375e8}
+    failures = []
+    for name, want in by_hand.items():  # the closed forms against the sums
+        if abs(cases[name][1] - want) > 1e-6 * want:
+            failures.append(f"{name}: the sum {cases[name][1]!r} is not the hand value {want!r}")
+    got = {}
+    with tempfile.TemporaryDirectory(prefix="share-paths-") as tmp:
+        for k, (name, (text, want)) in enumerate(cases.items()):
+            value = run_trials(minrisk, tmp, "case%d" % k, text, ("sector_gva_loss",))
+            got[name] = value["sector_gva_loss"][0, 0]
+            if abs(got[name] - want) > 1e-9 * want:
+                failures.append(f"{name}: value added lost {got[name]!r}, expected {want!r}")
+    for f in failures:
+        print("FAIL:", f)
+    if failures:
+        return 1
+    print("share_paths: " + "; ".join(f"{k} {v:.9g}" for k, v in got.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+"""uncertainty_readers.py MINRISK_BIN SRC - summary, export and report read
+an uncertainty file (docs/STUDIES.md "Uncertainty", docs/EXPORT.md
+"Uncertainty files", docs/REPORT.md).
+
+A small study of scenarios/uk-2024-uncertain.yaml (4 keys; 4 rows of A and
+B, 30 trials a row, 50 resamples: 24 rows, about two seconds; its value
+added lost does not vary, so that statistic has NaN indices, and the keys'
+ranking by ST is not their order) is read three ways, each against the
+file read independently with h5py:
+- `minrisk summary`: prints exactly what `minrisk uncertainty` printed (one
+  printer), and every printed index, interval and predictive figure equals
+  the file's value at the printed precision (%.3f, GBP m %.1f), the keys
+  ranked by the file's ST (largest first, NaN last, ties in key order);
+- `minrisk export --trials`: every number of uncertainty_indices.csv,
+  _design.csv, _predictive.csv, _statistics.csv, _settings.csv and
+  _sample.csv equals the file's double (float(cell) ==, NaN an empty cell),
+  with the documented headers;
+- `minrisk report`: the page's index tables hold each key's S1 and ST with
+  their intervals (data attributes equal to the file's doubles, text at
+  %.3f), ranked as above, and the predictive table's data-gbp values equal
+  the file's.
+"""
+import csv
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def run(args, **kw):
+    p = subprocess.run(args, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        fail("%s: exit %d: %s" % (" ".join(args), p.returncode, p.stderr.strip()))
+    return p.stdout
+
+
+def f3(x):
+    return "n/a" if math.isnan(x) else "%.3f" % x
+
+
+def ranked(st):
+    """Keys by ST, largest first, NaN last, ties in key order."""
+    return sorted(range(len(st)), key=lambda i: (math.isnan(st[i]), -st[i] if not math.isnan(st[i]) else 0, i))
+
+
+def main():
+    mr, src = sys.argv[1], sys.argv[2]
+    scen = os.path.join(src, "scenarios/uk-2024-uncertain.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        h5 = os.path.join(tmp, "u.h5")
+        printed = run([mr, "uncertainty", scen, "-o", h5, "--rows", "4", "--block-trials", "30",
+                       "--resamples", "50", "--threads", "2"])
+        f = h5py.File(h5, "r")
+        u = f["uncertainty"]
+        keys = [k for k in u["key"].asstr()[()]]
+        stats = [s for s in u["statistic"].asstr()[()]]
+        bounds = list(u["bound"].asstr()[()])
+        ie, il, ih = (bounds.index(b) for b in ("estimate", "ci_lo", "ci_hi"))
+        fo, to = u["first_order"][()], u["total_order"][()]
+        var = u["variance"][()]
+        measures = list(u["measure"].asstr()[()])
+        dists = list(u["distribution"].asstr()[()])
+        pred = u["predictive"][()]
+        settings = dict(zip(u["setting"].asstr()[()], u["settings"][()]))
+        if settings["rows"] != 4 or settings["block_trials"] != 30 or settings["bootstrap_resamples"] != 50:
+            fail("settings %s" % settings)
+        if stats != ["mean_loss", "es99_loss", "mean_gva_loss"]:
+            fail("statistics %s" % stats)
+        if not var[0] > 0 or var[2] != 0 or ranked(to[:, 0, ie]) == list(range(len(keys))):
+            fail("the test needs a mean loss that varies over the rows, ranked otherwise than the keys, "
+                 "and a value added lost that does not (variance %s)" % list(var))
+
+        # ---- summary ------------------------------------------------------
+        out = run([mr, "summary", h5])
+        if not out.startswith(printed):
+            fail("summary does not print what minrisk uncertainty printed:\n%s\n---\n%s" % (printed, out))
+        blocks = out.split("Sobol indices of the ")[1:]
+        if len(blocks) != 3:
+            fail("summary: %d index blocks, expected 3" % len(blocks))
+        line = re.compile(r"^  (\S+)\s+(\S+) \[(\S+), (\S+)\]\s+(\S+) \[(\S+), (\S+)\]$")
+        for s, block in enumerate(blocks):
+            sd = re.search(r"sd over rows GBP (\S+) m", block).group(1)
+            if sd != "%.4g" % (math.sqrt(var[s]) / 1e6):
+                fail("summary: sd of %s printed %s, file %r" % (stats[s], sd, var[s]))
+            rows = [m.groups() for m in map(line.match, block.splitlines()) if m]
+            if len(rows) != len(keys):
+                fail("summary: %d key rows for %s, expected %d" % (len(rows), stats[s], len(keys)))
+            order = ranked(to[:, s, ie])
+            for r, i in zip(rows, order):
+                want = (keys[i], f3(fo[i, s, ie]), f3(fo[i, s, il]), f3(fo[i, s, ih]),
+                        f3(to[i, s, ie]), f3(to[i, s, il]), f3(to[i, s, ih]))
+                if r != want:
+                    fail("summary: %s row %s, file %s" % (stats[s], r, want))
+        pl = {m.group(1): m.group(2).split() for m in
+              re.finditer(r"^  (with parameter uncertainty|base \(values as written\))\s+(.*)$", out, re.M)}
+        for label, d in (("with parameter uncertainty", "with_parameter_uncertainty"),
+                         ("base (values as written)", "base")):
+            want = ["%.1f" % (pred[dists.index(d), m] / 1e6) for m in range(len(measures))]
+            if pl.get(label) != want:
+                fail("summary: predictive %s %s, file %s" % (label, pl.get(label), want))
+        print("summary: %d keys x 3 statistics and the predictive table match the file" % len(keys))
+
+        # ---- export -------------------------------------------------------
+        csvdir = os.path.join(tmp, "csv")
+        run([mr, "export", h5, "--csv", csvdir, "--trials", "--quiet"])
+
+        def table(name):
+            with open(os.path.join(csvdir, name), newline="") as fh:
+                return list(csv.reader(fh))
+
+        def same(cell, v):
+            return cell == "" if math.isnan(v) else float(cell) == v
+
+        t = table("uncertainty_indices.csv")
+        if t[0] != ["statistic", "key", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"]:
+            fail("uncertainty_indices.csv header %s" % t[0])
+        if len(t) != 1 + len(stats) * len(keys):
+            fail("uncertainty_indices.csv: %d rows" % (len(t) - 1))
+        n = 0
+        for s in range(len(stats)):
+            for i in range(len(keys)):
+                row = t[1 + s * len(keys) + i]
+                want = [fo[i, s, ie], fo[i, s, il], fo[i, s, ih], to[i, s, ie], to[i, s, il], to[i, s, ih]]
+                if row[:2] != [stats[s], keys[i]] or not all(same(c, v) for c, v in zip(row[2:], want)):
+                    fail("uncertainty_indices.csv row %s, file %s %s %s" % (row, stats[s], keys[i], want))
+                n += 6
+        design, rowst, rows = u["design"][()], u["row_statistic"][()], list(u["row"].asstr()[()])
+        t = table("uncertainty_design.csv")
+        if t[0] != ["row"] + keys + [s + "_gbp" for s in stats] or len(t) != 1 + len(rows):
+            fail("uncertainty_design.csv header %s, %d rows" % (t[0], len(t) - 1))
+        for j, row in enumerate(t[1:]):
+            want = list(design[j]) + list(rowst[j])
+            if row[0] != rows[j] or not all(same(c, v) for c, v in zip(row[1:], want)):
+                fail("uncertainty_design.csv row %d: %s, file %s" % (j, row, want))
+            n += len(want)
+        t = table("uncertainty_predictive.csv")
+        if t[0] != ["distribution"] + [m + "_gbp" for m in measures]:
+            fail("uncertainty_predictive.csv header %s" % t[0])
+        for d, row in enumerate(t[1:]):
+            if row[0] != dists[d] or not all(same(c, v) for c, v in zip(row[1:], pred[d])):
+                fail("uncertainty_predictive.csv row %s, file %s" % (row, list(pred[d])))
+        t = table("uncertainty_statistics.csv")
+        if t[0] != ["statistic", "variance_gbp2"] or [r[0] for r in t[1:]] != stats or \
+                not all(same(r[1], v) for r, v in zip(t[1:], var)):
+            fail("uncertainty_statistics.csv %s, file %s" % (t, list(var)))
+        t = table("uncertainty_settings.csv")
+        if {r[0]: int(r[1]) for r in t[1:]} != {k: int(v) for k, v in settings.items()}:
+            fail("uncertainty_settings.csv %s" % t)
+        sample, srows = u["sample_total_loss"][()], list(u["sample_row"].asstr()[()])
+        t = table("uncertainty_sample.csv")
+        if t[0] != ["sample_row", "trial", "total_loss_gbp"] or len(t) != 1 + sample.size:
+            fail("uncertainty_sample.csv header %s, %d rows" % (t[0], len(t) - 1))
+        for e, row in enumerate(t[1:]):
+            j, k = divmod(e, sample.shape[1])
+            if row[0] != srows[j] or int(row[1]) != k or float(row[2]) != sample[j, k]:
+                fail("uncertainty_sample.csv row %d %s, file %r" % (e, row, sample[j, k]))
+        if not os.path.isfile(os.path.join(csvdir, "base", "summary_loss.csv")):
+            fail("export: no base/summary_loss.csv")
+        print("export: %d numbers of the indices and design tables, the predictive table and %d "
+              "sample trials equal the file's" % (n, sample.size))
+
+        # ---- report -------------------------------------------------------
+        rep = os.path.join(tmp, "rep")
+        run([mr, "report", h5, "-o", rep, "--quiet"])
+        page = open(os.path.join(rep, "report.html"), encoding="utf-8").read()
+        cell = re.compile(r'<td data-value="([^"]+)" data-ci-low="([^"]+)" data-ci-high="([^"]+)">'
+                          r'<span class="v">([^<]+)</span><span class="e">\[([^,]+), ([^\]]+)\]</span></td>')
+        for s in range(len(stats)):
+            tid = "uncertainty-indices-" + stats[s]
+            m = re.search(r'<table id="%s">.*?</table>' % tid, page, re.S)
+            if not var[s] > 0:
+                if m:
+                    fail("report: a table of indices for %s, which does not vary" % stats[s])
+                continue
+            if not m:
+                fail("report: no table %s" % tid)
+            trs = re.findall(r'<tr id="%s-(\d+)">(.*?)</tr>' % tid, m.group(0), re.S)
+            if [int(i) for i, _ in trs] != ranked(to[:, s, ie]):
+                fail("report: %s ranked %s, file by ST %s" % (tid, [i for i, _ in trs], ranked(to[:, s, ie])))
+            for i, tr in trs:
+                i = int(i)
+                cells = cell.findall(tr)
+                if len(cells) != 2:
+                    fail("report: %s row %d has %d index cells" % (tid, i, len(cells)))
+                for c, arr in zip(cells, (fo, to)):
+                    want = (arr[i, s, ie], arr[i, s, il], arr[i, s, ih])
+                    if [float(v) for v in c[:3]] != [float(v) for v in want] or \
+                            list(c[3:]) != [f3(v) for v in want]:
+                        fail("report: %s key %s cell %s, file %s" % (tid, keys[i], c, want))
+        for d in ("with_parameter_uncertainty", "base"):
+            for m, name in enumerate(measures):
+                mm = re.search(r'id="uncertainty-predictive-%s-%s" data-gbp="([^"]+)"' % (d, name), page)
+                if not mm or float(mm.group(1)) != pred[dists.index(d), m]:
+                    fail("report: predictive %s %s %s, file %r" % (d, name, mm and mm.group(1),
+                                                                   pred[dists.index(d), m]))
+        if 'id="fig-uncertainty-indices"' not in page or not os.path.isfile(
+                os.path.join(rep, "fig-uncertainty-indices.svg")):
+            fail("report: no figure of the indices")
+        print("report: the ranked index tables and the predictive table match the file")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
