@@ -1,6 +1,8 @@
 /* policies.c - policy levers as scenario transforms (MODEL §10). */
 #include "models/policies.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +169,65 @@ void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double ma
         s->max_release = max_release;
     if (refill_rate >= 0.0)
         s->refill_rate = refill_rate;
+}
+
+const char *const mr_lever_names[MR_NLEVERS] = {
+    "diversification_cap", "domestic_share", "recycled_share", "stockpile", "rationing", "other"};
+
+double mr_policy_cost_horizon(const mr_path *path, double gbp_per_year, int start_year,
+                              int horizon_years, int steps_per_year)
+{
+    if (!path)
+        return gbp_per_year * (double)horizon_years;
+    /* the per-year costs summed, then divided by the steps a year: a cost
+       that is a whole number of pounds a year sums exactly */
+    const int T = horizon_years * steps_per_year;
+    double sum = 0.0;
+    for (int t = 0; t < T; t++)
+        sum += mr_path_at(path, mr_path_step_time(start_year, steps_per_year, t));
+    return sum / (double)steps_per_year;
+}
+
+int mr_policy_per_pound(const double d[3], double cost_a, double cost_b, double out[3])
+{
+    const double dc = cost_b - cost_a;
+    if (!(dc > 0.0)) {
+        out[0] = out[1] = out[2] = NAN;
+        return 1;
+    }
+    /* 0 - d, not -d: no loss avoided is 0, not -0 */
+    out[0] = (0.0 - d[0]) / dc;
+    out[1] = (0.0 - d[2]) / dc;
+    out[2] = (0.0 - d[1]) / dc;
+    return 0;
+}
+
+bool mr_policy_lever_used(const mr_scenario *sc, mr_lever k)
+{
+    const mr_policies *pol = &sc->policies;
+    switch (k) {
+    case MR_LEVER_CAP:
+        return sc->policy_cap > 0;
+    case MR_LEVER_DOMESTIC: /* a floor, or the mapping form's supply risks alone */
+        return pol->domestic_share >= 0 || pol->domestic_outage.present;
+    case MR_LEVER_RECYCLED:
+        return pol->recycled_share >= 0 || pol->refined_abroad.n > 0;
+    case MR_LEVER_STOCKPILE:
+        return pol->has_stockpile;
+    case MR_LEVER_RATIONING:
+        return pol->has_rationing;
+    default:
+        return false;
+    }
+}
+
+void mr_policy_uncosted(const mr_scenario *sc, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < MR_NLEVERS; k++)
+        if (mr_policy_lever_used(sc, (mr_lever)k) && !sc->policies.cost[k].given && len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", mr_lever_names[k]);
 }
 
 int mr_policy_cap_uk(const mr_scenario *sc, mr_stage *uk)

@@ -10,6 +10,7 @@
 #include "models/scenario.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* A share counts as above the cap only when it exceeds it by more than
    this, so applying a cap to an already capped stage (after a round trip
@@ -59,5 +60,35 @@ void mr_policy_share_floor(mr_mineral *m, double domestic, double recycled);
    the mineral's own stockpile, else the format's defaults (0, 1, 0.25). */
 void mr_policy_stockpile(mr_mineral *m, double months, double trigger, double max_release,
                          double refill_rate);
+
+/* The keys of policies.cost, indexed by mr_lever: "diversification_cap",
+   "domestic_share", "recycled_share", "stockpile", "rationing", "other". */
+extern const char *const mr_lever_names[MR_NLEVERS];
+
+/* Whether the scenario's policies use lever k (MODEL §10): the lever's key
+   is given in `policies` (domestic_share and recycled_share in either
+   form). MR_LEVER_OTHER: false (a cost not tied to a
+   lever). */
+bool mr_policy_lever_used(const mr_scenario *sc, mr_lever k);
+
+/* The levers the policies use without a stated cost, "a, b" in lever order
+   ("" when none), into buf of n bytes (cut when longer). */
+void mr_policy_uncosted(const mr_scenario *sc, char *buf, size_t n);
+
+/* MODEL §10, a policy's cost over the horizon, GBP, undiscounted: the sum
+   over the steps t of the grid (steps_per_year a year, horizon_years
+   years, from 1 January of start_year) of the cost a year at the middle of
+   step t (mr_path_step_time) times the step's length, 1/steps_per_year
+   years. Without a path: gbp_per_year x horizon_years. */
+double mr_policy_cost_horizon(const mr_path *path, double gbp_per_year, int start_year,
+                              int horizon_years, int steps_per_year);
+
+/* MODEL §10, loss avoided per pound of policy cost, from the change B - A
+   in the mean loss d = {estimate, lo, hi} (GBP, its 95% interval) and the
+   two costs over the horizon (GBP): out = {-d.estimate, -d.hi, -d.lo} /
+   (cost_b - cost_a), i.e. (mean_A - mean_B) / (cost_B - cost_A) with its
+   interval (the costs are not random). Returns 0; 1 with out all NaN when
+   cost_b - cost_a <= 0 (no extra cost to divide by). */
+int mr_policy_per_pound(const double d[3], double cost_a, double cost_b, double out[3]);
 
 #endif

@@ -254,6 +254,29 @@ typedef struct {
 
 typedef enum { MR_RATION_PROPORTIONAL, MR_RATION_PRIORITY } mr_rationing_rule;
 
+/* The levers of policies.cost (MODEL §10), in the order the loader, the
+   resolved scenario and the output file list them (mr_lever_names,
+   models/policies.h). other: a cost not tied to a lever modelled here. */
+typedef enum {
+    MR_LEVER_CAP,       /* diversification_cap */
+    MR_LEVER_DOMESTIC,  /* domestic_share */
+    MR_LEVER_RECYCLED,  /* recycled_share */
+    MR_LEVER_STOCKPILE, /* stockpile */
+    MR_LEVER_RATIONING, /* rationing */
+    MR_LEVER_OTHER,     /* other */
+    MR_NLEVERS
+} mr_lever;
+
+/* The stated cost of one lever (policies.cost.<lever>): an input, not part
+   of a trial. */
+typedef struct {
+    bool given;
+    double gbp_per_year; /* GBP per year; with a path, its value at the start */
+    mr_path *path;       /* GBP per year over calendar years, or NULL: gbp_per_year throughout */
+    char *source;        /* where the figure comes from, or "assumption: ..." */
+    double horizon_gbp;  /* over the horizon, undiscounted (mr_policy_cost_horizon) */
+} mr_policy_cost;
+
 /* policies (MODEL §10) as given in the scenario; the loader has already
    applied them to the model (models/policies.c). Kept so the resolved
    scenario can state them (re-applying them is a no-op). */
@@ -297,6 +320,11 @@ typedef struct {
        mineral's recycled material is refined abroad; a mineral's own key wins */
     mr_disruption domestic_outage;    /* present false: none */
     mr_refined_abroad refined_abroad; /* n == 0: none */
+    /* policies.cost: the stated cost of each lever, and their total over
+       the horizon (GBP, undiscounted; 0 when none is stated) */
+    bool has_cost;
+    mr_policy_cost cost[MR_NLEVERS];
+    double cost_horizon_gbp;
 } mr_policies;
 
 /* Which per-trial tables the output file keeps (output.trials). The summary

@@ -1680,6 +1680,7 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                         % (who, esc(runs[0].label), how),
                         fig_paired(names, est, lo, hi, "difference in mean total loss (GBP m; 95% CI)"),
                         "paired difference of the mean loss")
+    policy_cost_section(page, f, kind, runs)
     page.section("minerals", "Shortages per mineral")
     if len(runs) > SHORTAGE_BARS_MAX:  # a heat map: no room for intervals, state their size
         cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
@@ -1700,6 +1701,53 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                 run, "indicators-" + run.path.strip("/").replace("/", "-"))))
         page.add("</div>")
 
+
+def per_pound_text(v):
+    """Loss avoided per pound [estimate, ci_lo, ci_hi] as stored (NaN: n/a)."""
+    if not np.isfinite(v[0]):
+        return "n/a"
+    d = 0 if abs(v[0]) >= 100 else 1 if abs(v[0]) >= 10 else 2 if abs(v[0]) >= 1 else 3
+    if not (np.isfinite(v[1]) and np.isfinite(v[2])):
+        return "%.*f" % (d, v[0])
+    return "%.*f [%.*f, %.*f]" % (d, v[0], d, v[1], d, v[2])
+
+
+def policy_cost_section(page, f, kind, runs):
+    """The stated policy costs and the loss avoided per pound (docs/STUDIES.md
+    "Compare", "Sweeps"), as stored in /difference or /sweep: shown only
+    where the file has them, never recomputed here."""
+    g = f.get("difference" if kind == "compare" else "sweep")
+    if g is None or "policy_cost" not in g or "loss_avoided_per_pound" not in g:
+        return
+    cost, pp = read(g, "policy_cost"), read(g, "loss_avoided_per_pound")
+    if pp.ndim == 1:
+        pp = pp[np.newaxis, :]
+    if kind == "compare":
+        labels = ["A", "B"]
+        pp = np.vstack([np.full(3, np.nan), pp])  # the per pound figure is B's, against A
+        notes = ["" if "runs/%s/policies" % w in f else " (none stated: 0)" for w in ("a", "b")]
+    else:
+        labels = [r.label for r in runs]
+        notes = [""] * len(labels)
+    if cost.shape[0] != len(labels) or pp.shape != (len(labels), 3):
+        raise InputError("%s: policy_cost %s and loss_avoided_per_pound %s do not match the %d runs"
+                         % (g.name, cost.shape, pp.shape, len(labels)))
+    who = "run" if kind == "compare" else "variant"
+    ref = "A" if kind == "compare" else "the first variant"
+    page.section("policy-cost", "Policy cost and loss avoided per pound")
+    rows = ['<table id="policy-cost-table"><caption>Stated policy cost over the horizon (policies.cost: '
+            'an input, not sampled; undiscounted), GBP m, and loss avoided per pound of the extra cost '
+            'over %s: (mean loss of %s - mean loss) / (cost - cost of %s), with the 95%% interval of the '
+            'change in the mean divided by the cost difference; n/a where the %s costs no more. As '
+            'stored in %s.</caption>' % (ref, ref, ref, who, g.name)]
+    rows.append('<tr><th class="l">%s</th><th>policy cost</th><th>loss avoided per pound<br>95%% CI</th></tr>'
+                % who)
+    for i, lab in enumerate(labels):
+        rows.append('<tr><td class="l">%s</td><td>%s%s</td><td>%s</td></tr>'
+                    % (esc(lab), fmt(cost[i]), esc(notes[i]),
+                       "(reference)" if i == 0 else esc(per_pound_text(pp[i]))))
+    rows.append("</table>")
+    page.add("".join(rows))
 
 
 # ---- UK sourcing of each run of a comparison or sweep (/runs/*/indicators/uk,

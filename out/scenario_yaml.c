@@ -16,6 +16,8 @@
  */
 #include "out/scenario_yaml.h"
 
+#include "models/policies.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -193,6 +195,25 @@ static void put_matrix(Buf *b, const char *key, const double *a, int n, char *co
    applying it again changes nothing. */
 static void put_value(Buf *b, double value, const mr_path *path);
 
+/* policies.cost: each stated cost, as given (a number or a path), with its
+   source; the horizon totals are derived again on reading. */
+static void put_policy_costs(Buf *b, const mr_policies *pol)
+{
+    if (!pol->has_cost)
+        return;
+    put(b, "  cost:   # GBP per year (MODEL §10)\n");
+    for (int k = 0; k < MR_NLEVERS; k++) {
+        const mr_policy_cost *c = &pol->cost[k];
+        if (!c->given)
+            continue;
+        put(b, "    %s:\n      gbp_per_year: ", mr_lever_names[k]);
+        put_value(b, c->gbp_per_year, c->path);
+        put(b, "\n      source: ");
+        put_str(b, c->source);
+        put(b, "\n");
+    }
+}
+
 /* policies.domestic_share and recycled_share: a number or a path, or the
    mapping form with the supply's risks (docs/MODEL.md §10). */
 static void put_policy_shares(Buf *b, const mr_scenario *sc)
@@ -233,7 +254,7 @@ static void put_policies(Buf *b, const mr_scenario *sc)
     char x[32], y[32];
     bool dom_form = pol->domestic_outage.present, rec_form = pol->refined_abroad.n > 0;
     bool any = sc->policy_cap > 0 || pol->domestic_share >= 0 || pol->recycled_share >= 0 ||
-               pol->has_stockpile || pol->has_rationing || dom_form || rec_form;
+               pol->has_stockpile || pol->has_rationing || dom_form || rec_form || pol->has_cost;
     if (!any)
         return;
     put(b, "# policies (MODEL §10), already applied to the model below; applying\n"
@@ -293,6 +314,7 @@ static void put_policies(Buf *b, const mr_scenario *sc)
         put(b, "  rationing: {rule: %s, other_uses_priority: %d}\n",
             pol->rationing == MR_RATION_PRIORITY ? "priority" : "proportional",
             pol->other_uses_priority);
+    put_policy_costs(b, pol);
 }
 
 /* name, description, simulation, defaults, rationing, policies, output */

@@ -13,6 +13,7 @@
 #include "out/h5/h5w.h"
 
 #include "models/indicators.h"
+#include "models/policies.h"
 #include "models/units.h" /* MR_MONTHS_PER_YEAR */
 #include "out/format.h"
 
@@ -797,6 +798,49 @@ static int write_indicators(h5w *w, const mr_scenario *sc)
     return rc;
 }
 
+/* ---- /policies ------------------------------------------------------------ */
+
+typedef struct {
+    const char *lever, *source;
+} cost_row;
+
+/* The stated policy costs (MODEL §10), when the scenario states any: per
+   lever over dimension lever, and their total; inputs, not sampled. */
+static int write_policy_costs(h5w *w, const mr_scenario *sc)
+{
+    const mr_policies *pol = &sc->policies;
+    cost_row row[MR_NLEVERS];
+    double cost[MR_NLEVERS];
+    size_t n = 0;
+    for (int k = 0; k < MR_NLEVERS; k++)
+        if (pol->cost[k].given) {
+            row[n].lever = mr_lever_names[k];
+            row[n].source = pol->cost[k].source;
+            cost[n++] = pol->cost[k].horizon_gbp;
+        }
+    hid_t g = h5w_make_group(w, w->base, "policies");
+    if (g < 0)
+        return -1;
+    int rc =
+        h5w_attr_str(w, g, "description",
+                     "the policy costs the scenario states (policies.cost, MODEL §10): inputs, not "
+                     "part of a trial; over the horizon, undiscounted") < 0 ||
+                h5w_put_strings(w, g, "lever", row, sizeof *row, offsetof(cost_row, lever), n,
+                                "lever", "policy lever with a stated cost", true) < 0 ||
+                h5w_put_1d(w, g, "cost_gbp", cost, n, "lever", "GBP",
+                           "the lever's cost over the horizon, undiscounted: the sum over steps "
+                           "of its cost a year at the step's middle x the step's length") < 0 ||
+                h5w_put_strings(w, g, "source", row, sizeof *row, offsetof(cost_row, source), n,
+                                "lever", "where the figure comes from, or 'assumption: ...'",
+                                false) < 0 ||
+                h5w_put_scalar(w, g, "total_cost_gbp", pol->cost_horizon_gbp, "GBP",
+                               "the levers' costs over the horizon, summed") < 0
+            ? -1
+            : 0;
+    h5w_close_id(g);
+    return rc;
+}
+
 /* ---- one run ---------------------------------------------------------------- */
 
 /* One run's groups under w->base (docs/OUTPUT.md): the root attributes and
@@ -806,7 +850,8 @@ int h5w_write_run(h5w *w, const mr_scenario *sc, const mr_results *res, const mr
 {
     if (write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
         (sc->output_trials != MR_OUTPUT_TRIALS_NONE && write_trials(w, sc, res) < 0) ||
-        write_summary(w, sc, res, st) < 0 || write_indicators(w, sc) < 0)
+        write_summary(w, sc, res, st) < 0 || write_indicators(w, sc) < 0 ||
+        (sc->policies.has_cost && write_policy_costs(w, sc) < 0))
         return -1;
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "models/units.h" /* MR_GBP_PER_MILLION */
 #include "out/h5/read.h"
 #include "out/format.h"
+#include "out/tables/policy_cost.h"
 #include "out/tables/summary.h"
 #include "out/tables/unc_print.h"
 
@@ -21,6 +22,10 @@
 #include <string.h>
 
 /* ---- reading (read.h; names from the root, as the file has them) --------- */
+
+/* Most levers /policies may list (models/scenario.h MR_NLEVERS; a damaged
+   dimension past it is refused). */
+#define MR_NLEVERS_MAX 64
 
 /* Index of value v in a coordinate (to 1e-9), or -1 with an error. */
 static int find_level(mr_h5r *r, const char *coord, const double *values, size_t n, double v)
@@ -75,6 +80,11 @@ typedef struct {
     double cap;
     ind_table ind;
     ind_table uk; /* /indicators/uk (format 1.4 on; n = 0 and no table before) */
+    /* /policies (format 1.5 on, when the scenario states costs; else ncost = 0) */
+    size_t ncost;
+    char **lever, **source; /* [ncost] */
+    double *cost;           /* [ncost] GBP over the horizon */
+    double cost_total;
 } summary;
 
 static void free_ind_table(ind_table *t)
@@ -101,6 +111,9 @@ static void free_summary(summary *s)
     free(s->mineral_fig);
     free_ind_table(&s->ind);
     free_ind_table(&s->uk);
+    mr_h5r_free_strings(s->lever, s->ncost);
+    mr_h5r_free_strings(s->source, s->ncost);
+    free(s->cost);
 }
 
 /* The root attributes of a file mr_h5r_open checked. */
@@ -312,6 +325,36 @@ static int read_indicators(mr_h5r *r, summary *s)
     return read_indicators_at(r, "", s);
 }
 
+/* The stated policy costs (/policies), when the file has them. */
+static int read_policy_costs(mr_h5r *r, summary *s)
+{
+    const hid_t f = r->file;
+    if (H5Lexists(f, "/policies", H5P_DEFAULT) <= 0)
+        return 0;
+    long long n = mr_h5r_extent(r, f, "/policies/lever");
+    if (n < 0)
+        return -1;
+    if (n > MR_NLEVERS_MAX)
+        return mr_h5r_damaged_why(r, f, "/policies/lever", "has %lld levers", n);
+    s->cost = malloc((size_t)(n ? n : 1) * sizeof *s->cost);
+    if (!s->cost)
+        return mr_h5r_nomem(r);
+    if (!(s->lever = mr_h5r_strings(r, f, "/policies/lever", (size_t)n)))
+        return -1;
+    if (!(s->source = mr_h5r_strings(r, f, "/policies/source", (size_t)n))) {
+        mr_h5r_free_strings(s->lever, (size_t)n);
+        s->lever = NULL;
+        return -1;
+    }
+    s->ncost = (size_t)n;
+    if (mr_h5r_printable(r, s->lever, s->ncost) < 0 ||
+        mr_h5r_printable(r, s->source, s->ncost) < 0 ||
+        mr_h5r_f64(r, f, "/policies/cost_gbp", s->cost, s->ncost) ||
+        mr_h5r_f64(r, f, "/policies/total_cost_gbp", &s->cost_total, 1))
+        return -1;
+    return 0;
+}
+
 /* After read_header. */
 static int read_summary(mr_h5r *r, summary *s)
 {
@@ -345,7 +388,8 @@ static int read_summary(mr_h5r *r, summary *s)
     };
     if (r->status)
         return -1;
-    if (read_losses(r, s, &lv) < 0 || read_parts(r, s) < 0 || read_minerals(r, s) < 0)
+    if (read_losses(r, s, &lv) < 0 || read_parts(r, s) < 0 || read_minerals(r, s) < 0 ||
+        read_policy_costs(r, s) < 0)
         return -1;
     return read_indicators(r, s);
 }
@@ -518,6 +562,23 @@ static void print_parts(FILE *out, const summary *s, int dec)
     free(t.cell);
 }
 
+/* The stated policy costs, each with its source (MODEL §10). */
+static void print_policy_costs(FILE *out, const summary *s)
+{
+    fprintf(out,
+            "\nPolicy costs stated by the scenario (policies.cost: inputs, not sampled), GBP m "
+            "over the\n%d-year horizon, undiscounted:\n\n",
+            s->horizon);
+    int w = 5;
+    for (size_t k = 0; k < s->ncost; k++)
+        if ((int)strlen(s->lever[k]) > w)
+            w = (int)strlen(s->lever[k]);
+    for (size_t k = 0; k < s->ncost; k++)
+        fprintf(out, "%-*s  %10.1f  %s\n", w, s->lever[k], s->cost[k] / MR_GBP_PER_MILLION,
+                s->source[k]);
+    fprintf(out, "%-*s  %10.1f\n", w, "Total", s->cost_total / MR_GBP_PER_MILLION);
+}
+
 static void print_summary(FILE *out, const summary *s)
 {
     fprintf(out, "Scenario   %s\n", s->scenario);
@@ -556,6 +617,8 @@ static void print_summary(FILE *out, const summary *s)
     free(t.cell);
     if (s->parts)
         print_parts(out, s, dec);
+    if (s->ncost > 0)
+        print_policy_costs(out, s);
 
     fprintf(out, "\nMinerals: P(short) = probability that the peak shortfall exceeds 1%% of "
                  "demand; mean short =\nmean shortfall over the horizon, %% of demand; months "
@@ -589,6 +652,51 @@ static void print_summary(FILE *out, const summary *s)
 /* ---- entry point ------------------------------------------------------------ */
 
 /* ---- files of several runs (kind = "sweep" or "compare") ------------------ */
+
+/* A sweep's policy costs and loss avoided per pound against the first
+   variant (format 1.5 on, when a variant states a cost). */
+static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, char **param,
+                             char **setting)
+{
+    const hid_t f = r->file;
+    if (H5Lexists(f, "sweep/policy_cost", H5P_DEFAULT) <= 0)
+        return 0;
+    double *cost = malloc((size_t)V * sizeof *cost), *pp = malloc((size_t)V * 3 * sizeof *pp);
+    table t = {(size_t)V + 1, (size_t)P + 2, NULL};
+    int rc = -1;
+    if (!cost || !pp || !(t.cell = calloc(t.rows * t.cols, sizeof *t.cell)))
+        mr_h5r_nomem(r);
+    else if (!mr_h5r_f64(r, f, "sweep/policy_cost", cost, (size_t)V) &&
+             !mr_h5r_f64(r, f, "sweep/loss_avoided_per_pound", pp, (size_t)V * 3)) {
+        fprintf(out, "\nPolicy cost over the horizon, GBP m (policies.cost: stated, not sampled; "
+                     "undiscounted), and\nloss avoided per pound of the extra cost over the first "
+                     "variant: (mean of the first - mean)\n/ (cost - cost of the first), with the "
+                     "95%% interval of vs first over the cost difference\n(n/a: no more cost than "
+                     "the first).\n\n");
+        for (long long k = 0; k < P; k++) {
+            const char *dot = strrchr(param[k], '.');
+            snprintf(cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+            for (long long v = 0; v < V; v++)
+                snprintf(cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+        }
+        snprintf(cell(&t, 0, (size_t)P), CELL, "policy cost");
+        snprintf(cell(&t, 0, (size_t)P + 1), CELL, "per pound vs first [95%% CI]");
+        for (long long v = 0; v < V; v++) {
+            fmt_num(cell(&t, (size_t)v + 1, (size_t)P), cost[v] / MR_GBP_PER_MILLION, 1, "");
+            if (v == 0)
+                snprintf(cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
+            else
+                mr_policy_cost_fmt_per_pound(cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
+                                             pp + v * 3);
+        }
+        print_table(out, &t);
+        rc = 0;
+    }
+    free(t.cell);
+    free(cost);
+    free(pp);
+    return rc;
+}
 
 /* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
 static int print_sweep(mr_h5r *r, FILE *out)
@@ -665,6 +773,8 @@ static int print_sweep(mr_h5r *r, FILE *out)
     }
     print_table(out, &t);
     free(t.cell);
+    if (print_sweep_costs(r, out, V, P, param, setting) < 0)
+        goto out;
     fprintf(out, "\nEach variant's full tables: minrisk export, or h5py/xarray on "
                  "/variants/<variant>/summary.\n");
     rc = 0;
@@ -675,6 +785,33 @@ out:
     free(diff);
     free(name);
     return rc;
+}
+
+/* The policy costs of a comparison file and the loss avoided per pound
+   (format 1.5 on, when A or B states a cost), as `minrisk compare` prints
+   them. */
+static int print_compare_costs(mr_h5r *r, FILE *out)
+{
+    const hid_t f = r->file;
+    if (H5Lexists(f, "difference/policy_cost", H5P_DEFAULT) <= 0)
+        return 0;
+    double cost[2], pp[3];
+    int horizon = 0;
+    if (mr_h5r_f64(r, f, "difference/policy_cost", cost, 2) ||
+        mr_h5r_f64(r, f, "difference/loss_avoided_per_pound", pp, 3) ||
+        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &horizon) < 0)
+        return -1;
+    const bool stated[2] = {H5Lexists(f, "runs/a/policies", H5P_DEFAULT) > 0,
+                            H5Lexists(f, "runs/b/policies", H5P_DEFAULT) > 0};
+    char **unc = mr_h5r_strings(r, f, "difference/uncosted_levers", 2);
+    if (!unc || mr_h5r_printable(r, unc, 2) < 0) {
+        mr_h5r_free_strings(unc, 2);
+        return -1;
+    }
+    const char *const u[2] = {unc[0], unc[1]};
+    mr_policy_cost_print_pair(out, horizon, cost, stated, u, pp);
+    mr_h5r_free_strings(unc, 2);
+    return 0;
 }
 
 /* The paired differences of a comparison file (/difference). */
@@ -768,7 +905,7 @@ static int print_compare(mr_h5r *r, FILE *out)
     for (long long i = 0; i < R; i++)
         fprintf(out, "  %-20s %s%.1f\n", series[i], isinf(vrf[i]) ? "" : " ",
                 isinf(vrf[i]) ? INFINITY : vrf[i]);
-    rc = 0;
+    rc = print_compare_costs(r, out);
 out:
     mr_h5r_free_strings(series, (size_t)R);
     mr_h5r_free_strings(stat, (size_t)K);

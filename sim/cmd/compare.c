@@ -13,6 +13,8 @@
 #include "sim/engine.h"
 #include "out/h5/extras.h"
 #include "out/h5/writer.h"
+#include "out/tables/policy_cost.h"
+#include "models/policies.h"
 #include "sim/studies/paired.h"
 #include "sim/scenario/loader.h"
 #include "models/units.h"
@@ -43,7 +45,10 @@ static const char *const usage_compare =
     "loss, each with a 95% interval from the paired per-trial differences (the\n"
     "mean's from the paired standard error, the others by a bootstrap over\n"
     "trials), and the variance-reduction factor of the pairing against\n"
-    "independent seeds. Losses are printed in GBP m.\n"
+    "independent seeds. Losses are printed in GBP m. When either scenario states\n"
+    "policy costs (policies.cost), also both costs over the horizon and the loss\n"
+    "avoided per pound of B's extra cost, (mean A - mean B) / (cost B - cost A),\n"
+    "with the interval of the mean's change divided by the cost difference.\n"
     "\n"
     "  -o, --output FILE   output file (default: A-vs-B.h5 from the two base\n"
     "                      names, in the current directory): both runs in\n"
@@ -421,6 +426,94 @@ static int difference_runs(mr_extras *x, const difference_data *d, uint64_t uP)
     return rc;
 }
 
+/* The policy costs of A and B over the horizon, whether each states any,
+   and the loss avoided per pound of B's extra cost from the change in the
+   total's mean (p: the total's paired statistics). */
+typedef struct {
+    double cost[2], diff, per_pound[3];
+    bool stated[2];
+    char uncosted[2][160]; /* levers used without a stated cost */
+    const char *unc[2];    /* uncosted[w], as the extras and the printer take them */
+} pair_cost;
+
+static void costs_of(const mr_scenario *a, const mr_scenario *b, const mr_paired *total,
+                     pair_cost *c)
+{
+    *c = (pair_cost){.cost = {a->policies.cost_horizon_gbp, b->policies.cost_horizon_gbp},
+                     .stated = {a->policies.has_cost, b->policies.has_cost}};
+    mr_policy_uncosted(a, c->uncosted[0], sizeof c->uncosted[0]);
+    mr_policy_uncosted(b, c->uncosted[1], sizeof c->uncosted[1]);
+    c->unc[0] = c->uncosted[0];
+    c->unc[1] = c->uncosted[1];
+    const mr_ci *m = &total->diff[MR_PAIRED_MEAN];
+    const double d[3] = {m->est, m->lo, m->hi};
+    c->diff = c->cost[1] - c->cost[0];
+    mr_policy_per_pound(d, c->cost[0], c->cost[1], c->per_pound);
+}
+
+/* /difference's policy costs, when A or B states any (docs/OUTPUT.md). */
+static int difference_costs(mr_extras *x, const pair_cost *c0)
+{
+    pair_cost *c = mr_extras_keep(x, malloc(sizeof *c));
+    const char **bound = mr_extras_keep(x, malloc(3 * sizeof *bound));
+    if (!c || !bound)
+        return -1;
+    *c = *c0;
+    c->unc[0] = c->uncosted[0]; /* into this copy */
+    c->unc[1] = c->uncosted[1];
+    bound[0] = "estimate";
+    bound[1] = "ci_lo";
+    bound[2] = "ci_hi";
+    mr_output_extra e = {.path = "difference/policy_cost",
+                         .type = MR_EXTRA_F64,
+                         .rank = 1,
+                         .dims = {2},
+                         .dim_names = {"run"},
+                         .data = c->cost,
+                         .units = "GBP",
+                         .description = "each scenario's stated policy cost over the horizon "
+                                        "(policies.cost, undiscounted; 0 when it states none)"};
+    int rc = add(x, &e, 0);
+    e = (mr_output_extra){.path = "difference/policy_cost_difference",
+                          .type = MR_EXTRA_F64,
+                          .rank = 0,
+                          .data = &c->diff,
+                          .units = "GBP",
+                          .description = "policy cost of B minus that of A, over the horizon"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/uncosted_levers",
+                          .type = MR_EXTRA_STR,
+                          .rank = 1,
+                          .dims = {2},
+                          .dim_names = {"run"},
+                          .data = c->unc,
+                          .description = "the levers each scenario's policies use without a "
+                                         "stated cost (counted as 0), \"a, b\"; empty when "
+                                         "none"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/bound",
+                          .type = MR_EXTRA_STR,
+                          .rank = 1,
+                          .dims = {3},
+                          .dim_names = {"bound"},
+                          .data = bound,
+                          .is_coord = true,
+                          .description = "estimate and 95% interval bounds"};
+    rc = add(x, &e, rc);
+    e = (mr_output_extra){.path = "difference/loss_avoided_per_pound",
+                          .type = MR_EXTRA_F64,
+                          .rank = 1,
+                          .dims = {3},
+                          .dim_names = {"bound"},
+                          .data = c->per_pound,
+                          .units = "1",
+                          .description = "loss avoided per pound of policy cost, (mean A - mean "
+                                         "B) / (cost B - cost A), GBP per GBP, with the 95% "
+                                         "interval of the mean's change divided by the cost "
+                                         "difference; NaN when B costs no more than A"};
+    return add(x, &e, rc);
+}
+
 /* /difference: coordinates series, statistic, run; the paired statistics;
    which scenario is A and which B. */
 static int difference_extras(mr_extras *x, const request *q, const mr_scenario *a,
@@ -431,7 +524,10 @@ static int difference_extras(mr_extras *x, const request *q, const mr_scenario *
     if (difference_arrays(x, q, a, b, names, p, P, nboot, &d))
         return -1;
     int rc = difference_tables(x, &d, (uint64_t)P);
-    return rc ? rc : difference_runs(x, &d, (uint64_t)P);
+    rc = rc ? rc : difference_runs(x, &d, (uint64_t)P);
+    pair_cost c;
+    costs_of(a, b, &p[P - 1], &c);
+    return rc || !(c.stated[0] || c.stated[1]) ? rc : difference_costs(x, &c);
 }
 
 /* ---- the command ---------------------------------------------------------- */
@@ -550,6 +646,11 @@ static mr_status print_comparison(const request *q, const mr_scenario sc[2],
     memcpy(shown, names, (size_t)P * sizeof *shown);
     shown[P - 1] = "Total";
     print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot, shown, p, P);
+    pair_cost c;
+    costs_of(&sc[0], &sc[1], &p[P - 1], &c);
+    if (c.stated[0] || c.stated[1])
+        mr_policy_cost_print_pair(stdout, sc[0].horizon_years, c.cost, c.stated, c.unc,
+                                  c.per_pound);
     fflush(stdout);
     free(shown);
     return MR_OK;

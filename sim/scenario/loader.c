@@ -376,6 +376,10 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->policies.domestic_path);
     free(sc->policies.recycled_path);
     free(sc->policies.offtake_weight);
+    for (int k = 0; k < MR_NLEVERS; k++) {
+        free(sc->policies.cost[k].path);
+        free(sc->policies.cost[k].source);
+    }
     free(sc->policies.ramp_path);
     free(sc->policies.offtake_premium);
     free(sc->policies.domestic_outage.occurrences);

@@ -293,6 +293,48 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
     return 0;
 }
 
+/* policies.cost (MODEL §10): {lever: {gbp_per_year, source}}, each lever
+   one the policies use, each cost a number or a time path >= 0 with its
+   source stated; the total over the horizon computed here, once. Read
+   after the levers. */
+static int walk_cost(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    mr_policies *pol = &sc->policies;
+    Map m;
+    if (sc_map_open(p, v, kp, "policies.cost", &m))
+        return -1;
+    for (int k = 0; k < MR_NLEVERS; k++) {
+        const yaml_node_t *x, *sn;
+        char ckp[KP_MAX], skp[KP_MAX];
+        Map cm;
+        mr_policy_cost *c = &pol->cost[k];
+        if (sc_mget(p, &m, mr_lever_names[k], false, &x, ckp))
+            return -1;
+        if (!x)
+            continue;
+        if (k != MR_LEVER_OTHER && !mr_policy_lever_used(sc, (mr_lever)k))
+            return sc_fail(p, x, ckp,
+                           "a cost for a lever the policies do not use (no policies.%s): cost "
+                           "only the levers given, or state it as other",
+                           mr_lever_names[k]);
+        if (sc_map_open(p, x, ckp, "<cost>", &cm) ||
+            sc_get_num_path(p, &cm, "gbp_per_year", true, &R_GBP_GE0, &c->gbp_per_year, &c->path) ||
+            sc_mget(p, &cm, "source", true, &sn, skp) || sc_str_node(p, sn, skp, &c->source))
+            return -1;
+        if (!c->source[strspn(c->source, " ")])
+            return sc_fail(p, sn, skp,
+                           "say where the figure comes from (publication, year) or "
+                           "'assumption: the reasoning'");
+        c->given = true;
+        c->horizon_gbp = mr_policy_cost_horizon(c->path, c->gbp_per_year, sc->start_year,
+                                                sc->horizon_years, sc->steps_per_year);
+        pol->cost_horizon_gbp += c->horizon_gbp;
+        pol->has_cost = true;
+    }
+    return 0;
+}
+
 /* policies (MODEL §10): transforms of the minerals just read, applied
    before sectors and events are read (an event may hit a new source). */
 int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
@@ -381,5 +423,7 @@ int sc_walk_policies(P *p, const yaml_node_t *v, const char *kp)
         pol->rationing = sc->rationing;
         pol->other_uses_priority = sc->other_uses_priority;
     }
+    if (sc_mget(p, &m, "cost", false, &x, ckp) || (x && walk_cost(p, x, ckp)))
+        return -1;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "out/scenario_yaml.h"
 #include "sim/studies/sweep.h"
 #include "sim/studies/paired.h"
+#include "models/policies.h"
 
 #include "out/stats/dstats.h"
 #include "out/h5/extras.h"
@@ -131,6 +132,41 @@ static int add_table(mr_extras *x, const char *name, int rank, const uint64_t *d
     return e.path ? mr_extras_add(x, &e) : -1;
 }
 
+/* /sweep's policy costs, when a variant states any (docs/STUDIES.md
+   "Sweeps"): each variant's cost over the horizon and, against the first
+   variant (the reference of mean_difference), the loss avoided per pound
+   of its extra cost; NaN for the first and wherever the variant costs no
+   more than it. dmean: mean_difference [V x 3]. */
+static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double *dmean)
+{
+    bool any = false;
+    for (uint64_t v = 0; v < V; v++)
+        any |= vs[v].sc.policies.has_cost;
+    if (!any)
+        return 0;
+    double *cost = mr_extras_keep(x, malloc((size_t)V * sizeof *cost));
+    double *pp = mr_extras_keep(x, malloc((size_t)V * 3 * sizeof *pp));
+    if (!cost || !pp)
+        return -1;
+    for (uint64_t v = 0; v < V; v++)
+        cost[v] = vs[v].sc.policies.cost_horizon_gbp;
+    for (uint64_t v = 0; v < V; v++)
+        mr_policy_per_pound(dmean + v * 3, cost[0], cost[v], pp + v * 3);
+    const uint64_t dV[1] = {V}, dV3[2] = {V, 3};
+    const char *nv[1] = {"variant"}, *nvb[2] = {"variant", "bound"};
+    return add_table(x, "policy_cost", 1, dV, nv, cost, false, "GBP",
+                     "the variant's stated policy cost over the horizon (policies.cost, "
+                     "undiscounted; 0 when it states none)") ||
+                   add_table(x, "loss_avoided_per_pound", 2, dV3, nvb, pp, false, "1",
+                             "loss avoided per pound of the variant's extra policy cost over the "
+                             "first variant's: (mean loss of the first - the variant's) / (its "
+                             "cost - the first's), GBP per GBP, with mean_difference's 95% "
+                             "interval divided by the cost difference; NaN for the first variant "
+                             "and where the variant costs no more than it")
+               ? -1
+               : 0;
+}
+
 /* The /sweep table (collective: statistics over ranks). */
 static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const mr_comm *comm,
                        mr_extras *x)
@@ -239,6 +275,7 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
                          "mean total loss of the variant minus that of the first variant, from "
                          "the paired per-trial differences (common random numbers), with its 95% "
                          "interval (normal, paired standard error)");
+    rc = rc || sweep_costs(x, vs, V, dmean);
     return rc ? -1 : 0;
 }
 

@@ -29,3 +29,11 @@ if(VALGRIND AND NOT MINRISK_SANITIZE AND NOT MINRISK_WITH_MPI)
   set_tests_properties(compare_valgrind PROPERTIES LABELS "compare;memcheck"
                        ENVIRONMENT "OMP_NUM_THREADS=2")
 endif()
+
+# Policy costs and loss avoided per pound: compare (both ways), a sweep, a
+# run's summary (policy_cost.sh, checked by policy_cost_file.py).
+add_test(NAME compare_policy_cost
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/policy_cost.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${MINRISK_PYTHON})
+set_tests_properties(compare_policy_cost PROPERTIES LABELS "compare;sweep"
+                     ENVIRONMENT "OMP_NUM_THREADS=2")

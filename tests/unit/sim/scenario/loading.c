@@ -390,6 +390,18 @@ static void assert_scenario_equal(const mr_scenario *a, const mr_scenario *b)
     assert_int_equal(pa_->has_rationing, pb_->has_rationing);
     assert_int_equal(pa_->rationing, pb_->rationing);
     assert_int_equal(pa_->other_uses_priority, pb_->other_uses_priority);
+    assert_int_equal(pa_->has_cost, pb_->has_cost);
+    assert_true(pa_->cost_horizon_gbp == pb_->cost_horizon_gbp);
+    for (int k = 0; k < MR_NLEVERS; k++) {
+        const mr_policy_cost *u = &pa_->cost[k], *v = &pb_->cost[k];
+        assert_int_equal(u->given, v->given);
+        assert_true(u->gbp_per_year == v->gbp_per_year);
+        assert_path_equal(u->path, v->path);
+        assert_true(u->horizon_gbp == v->horizon_gbp);
+        assert_int_equal(u->source == NULL, v->source == NULL);
+        if (u->source)
+            assert_string_equal(u->source, v->source);
+    }
     size_t S = (size_t)a->nsectors, M = (size_t)a->nminerals;
     assert_memory_equal(a->interdependency, b->interdependency, S * S * sizeof(double));
     assert_memory_equal(a->price_correlation, b->price_correlation, M * M * sizeof(double));
@@ -1155,6 +1167,97 @@ static void test_policies(void **state)
     mr_scenario_free(&sc);
 }
 
+/* policies.cost (MODEL §10): the total over the horizon worked by hand,
+   per lever and in all; the resolved text reads back to the same costs;
+   over `extends` the cost map merges key by key. */
+static void test_policy_costs(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    static const char *text =
+        "extends: parents/base.yaml\n"
+        "name: costs\n"
+        "simulation: {horizon_years: 10, steps_per_year: 12, start_year: 2024}\n"
+        "policies:\n"
+        "  stockpile: {months: 3}\n"
+        "  recycled_share: 0.1\n"
+        "  cost:\n"
+        "    stockpile: {gbp_per_year: {2024: 10e6, 2034: 20e6}, source: 'assumption: test'}\n"
+        "    recycled_share: {gbp_per_year: 7.2e6, source: 'a study (2025)'}\n";
+    parse_ok("tests/bad/cost.yaml", text, &sc);
+    const mr_policies *pol = &sc.policies;
+    /* Step t (0..119) takes the path at its middle, 2024 + (t + 0.5)/12:
+       10e6 + 10e6 (t + 0.5)/120 a year, for 1/12 of a year. The sum over t
+       of (t + 0.5) is 120^2/2 = 7200, so the total is (120 x 10e6 + 10e6 x
+       7200/120) / 12 = (1.2e9 + 0.6e9) / 12 = 150e6: the mean of the path
+       over the ten years, 15e6, times 10. */
+    assert_true(pol->has_cost);
+    assert_true(pol->cost[MR_LEVER_STOCKPILE].given);
+    assert_true(pol->cost[MR_LEVER_STOCKPILE].gbp_per_year == 10e6); /* at the start */
+    assert_true(fabs(pol->cost[MR_LEVER_STOCKPILE].horizon_gbp - 150e6) <= 1e-4);
+    assert_string_equal(pol->cost[MR_LEVER_STOCKPILE].source, "assumption: test");
+    /* a number: 7.2e6 a year x 10 years, exactly */
+    assert_true(pol->cost[MR_LEVER_RECYCLED].horizon_gbp == 72e6);
+    assert_false(pol->cost[MR_LEVER_CAP].given || pol->cost[MR_LEVER_OTHER].given);
+    assert_true(fabs(pol->cost_horizon_gbp - 222e6) <= 1e-4);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+
+    /* the same path on a grid of 4 steps a year from 2025 over 11 years:
+       from 2034 on it stays at 20e6; steps 0..35 are on the slope, at
+       2025 + (t + 0.5)/4, 11e6 + 1e6 (t + 0.5)/4 a year; the 8 steps of
+       2034 and 2035 at 20e6. (36 x 11e6 + 1e6 x 648/4 + 8 x 20e6) / 4 =
+       (396e6 + 162e6 + 160e6) / 4 = 179.5e6. */
+    char *t2 = edited(text, "{horizon_years: 10, steps_per_year: 12, start_year: 2024}",
+                      "{horizon_years: 11, steps_per_year: 4, start_year: 2025}");
+    parse_ok("tests/bad/cost.yaml", t2, &sc);
+    assert_true(fabs(sc.policies.cost[MR_LEVER_STOCKPILE].horizon_gbp - 179.5e6) <= 1e-4);
+    assert_true(sc.policies.cost[MR_LEVER_STOCKPILE].gbp_per_year == 11e6);
+    assert_true(sc.policies.cost[MR_LEVER_RECYCLED].horizon_gbp == 79.2e6);
+    mr_scenario_free(&sc);
+    free(t2);
+
+    /* no cost stated: nothing, and the total 0 */
+    parse_ok("tests/bad/cost.yaml",
+             "extends: parents/base.yaml\npolicies: {stockpile: {months: 3}}\n", &sc);
+    assert_false(sc.policies.has_cost);
+    assert_true(sc.policies.cost_horizon_gbp == 0);
+    mr_scenario_free(&sc);
+
+    /* extends: the child's cost map merges with its parent's */
+    char dir[] = "/tmp/minrisk-cost-XXXXXX", parent[256], child[256], base[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    snprintf(base, sizeof base, "%s/tests/bad/parents/base.yaml",
+             getenv("MINRISK_SRC") ? getenv("MINRISK_SRC") : MINRISK_SOURCE_DIR);
+    char *t4 = edited(text, "extends: parents/base.yaml\n", "");
+    FILE *f = fopen(parent, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: %s\n%s", base, t4);
+    fclose(f);
+    parse_ok(child,
+             "extends: parent.yaml\n"
+             "policies:\n"
+             "  rationing: priority\n"
+             "  cost:\n"
+             "    rationing: {gbp_per_year: 1e6, source: 'assumption: child'}\n"
+             "    stockpile: {gbp_per_year: 5e6}\n",
+             &sc);
+    pol = &sc.policies;
+    assert_true(pol->cost[MR_LEVER_RATIONING].horizon_gbp == 10e6);
+    assert_true(pol->cost[MR_LEVER_RECYCLED].horizon_gbp == 72e6); /* inherited */
+    assert_null(pol->cost[MR_LEVER_STOCKPILE].path);               /* the child's number */
+    assert_true(pol->cost[MR_LEVER_STOCKPILE].horizon_gbp == 50e6);
+    assert_string_equal(pol->cost[MR_LEVER_STOCKPILE].source, "assumption: test");
+    assert_true(pol->cost_horizon_gbp == 132e6);
+    check_round_trip(&sc);
+    mr_scenario_free(&sc);
+    free(t4);
+    assert_int_equal(unlink(parent), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 /* Certain occurrences: rate, severity and duration become optional. */
 static void test_occurrences(void **state)
 {
@@ -1384,6 +1487,7 @@ int main(void)
         cmocka_unit_test(test_extends_bundle_without_files),
         cmocka_unit_test(test_extends_errors),
         cmocka_unit_test(test_policies),
+        cmocka_unit_test(test_policy_costs),
         cmocka_unit_test(test_uk_sourcing),
         cmocka_unit_test(test_occurrences),
         cmocka_unit_test(test_supply_at_risk),

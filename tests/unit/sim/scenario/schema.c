@@ -130,6 +130,7 @@ static const char *FULL =
     "  stockpile: {months: 1, minerals: [m1], trigger: 0.01, max_release: 0.5,\n"
     "              refill_rate: 0.25}\n"
     "  rationing: {rule: priority, other_uses_priority: 1000}\n"
+    "  cost: {stockpile: {gbp_per_year: 1e6, source: a test figure}}\n"
     "sectors:\n"
     "  s1:\n"
     "    name: Sector one\n"
@@ -324,6 +325,7 @@ static bool concrete(const char *path, char *out, size_t n)
         {"<severity>.beta", "countries.CC.outage.severity.beta"},
         {"<severity>", "countries.AA.outage.severity"},
         {"<process>", "countries.AA.outage"},
+        {"<cost>", "policies.cost.stockpile"},
         {"<disruption>", "minerals.m1.domestic_outage"},
         {"minerals.<id>.recycled_refined_abroad.<country>",
          "minerals.m1.recycled_refined_abroad.AA"},

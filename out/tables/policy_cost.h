@@ -1,0 +1,23 @@
+/* policy_cost.h - the policy costs of a comparison or a sweep as text
+ * (docs/STUDIES.md "Compare", "Sweeps"; MODEL §10): printed by
+ * `minrisk compare` from its runs and by `minrisk summary` from the file,
+ * the same lines either way. */
+#ifndef MR_POLICY_COST_PRINT_H
+#define MR_POLICY_COST_PRINT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* The costs of A and B over the horizon (GBP; stated[w] false: scenario w
+   states none, counted as 0), B - A, and the loss avoided per pound
+   per_pound = {estimate, lo, hi} (NaN: n/a, the reason printed from the
+   costs), in GBP m; uncosted[w]: the levers scenario w uses without a
+   stated cost, "" when none (a note says they count as 0). */
+void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2],
+                               const bool stated[2], const char *const uncosted[2],
+                               const double per_pound[3]);
+
+/* "0.41 [0.39, 0.43]" (two significant decimals at least), or "n/a". */
+void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double per_pound[3]);
+
+#endif

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Policy costs and loss avoided per pound (docs/STUDIES.md "Compare",
+# "Sweeps"; MODEL §10) through the command line:
+# - crn_base against crn_stockpile (a stockpile with a stated cost): the
+#   file's costs and per pound figure against policy_cost_file.py's own
+#   computation; compare prints them, and `minrisk summary` of the file
+#   prints the same lines;
+# - the two the other way round: B costs less, so n/a with the reason;
+# - a sweep with a stated cost (tests/studies/sweep/cost_grid.yaml): each
+#   variant's cost and per pound figure against the first variant;
+# - a run's /policies printed by `minrisk summary`;
+# - the HTML report's table of them (compare and sweep pages).
+# usage: policy_cost.sh MINRISK SRC PYTHON
+set -uo pipefail
+bin=$1 src=$2 py=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+c=$src/tests/studies/compare
+
+"$bin" compare "$c/crn_base.yaml" "$c/crn_stockpile.yaml" --trials 2000 --bootstrap 100 \
+  -o "$tmp/ab.h5" --quiet >"$tmp/ab.out" || fail "compare: status $?"
+"$py" "$c/policy_cost_file.py" "$tmp/ab.h5" compare || fail "compare: file"
+grep -q '^(A states no policy cost: counted as 0)$' "$tmp/ab.out" || fail "compare: no note on A"
+grep -qE '^ +0\.0 +0\.8 +0\.8$' "$tmp/ab.out" || fail "compare: costs line: $(cat "$tmp/ab.out")"
+grep -qE '^Loss avoided per pound  [0-9.]+ \[[0-9.]+, [0-9.]+\]$' "$tmp/ab.out" ||
+  fail "compare: no per pound line"
+"$bin" summary "$tmp/ab.h5" >"$tmp/ab.sum" || fail "summary of the comparison: status $?"
+sed -n '/^Policy cost over/,/^Loss avoided per pound/p' "$tmp/ab.out" >"$tmp/ab.tail"
+sed -n '/^Policy cost over/,/^Loss avoided per pound/p' "$tmp/ab.sum" >"$tmp/sum.tail"
+[ -s "$tmp/ab.tail" ] && cmp -s "$tmp/ab.tail" "$tmp/sum.tail" ||
+  fail "summary prints other policy-cost lines than compare: $(diff "$tmp/ab.tail" "$tmp/sum.tail")"
+
+"$bin" compare "$c/crn_stockpile.yaml" "$c/crn_base.yaml" --trials 500 --bootstrap 100 \
+  -o "$tmp/ba.h5" --quiet >"$tmp/ba.out" || fail "reversed: status $?"
+"$py" "$c/policy_cost_file.py" "$tmp/ba.h5" reversed || fail "reversed: file"
+grep -q '^Loss avoided per pound  n/a (B costs less than A: no extra cost to divide by)$' \
+  "$tmp/ba.out" || fail "reversed: no n/a line: $(tail -3 "$tmp/ba.out")"
+
+# a lever used without a stated cost is named: it counts as free
+cp "$c/crn_base.yaml" "$c/crn_stockpile.yaml" "$tmp/"
+printf 'extends: crn_stockpile.yaml\npolicies: {recycled_share: 0.1}\n' >"$tmp/more.yaml"
+"$bin" compare "$tmp/crn_base.yaml" "$tmp/more.yaml" --trials 200 --bootstrap 0 \
+  -o "$tmp/more.h5" --quiet >"$tmp/more.out" || fail "uncosted: status $?"
+grep -q '^(B uses levers with no stated cost, counted as 0: recycled_share)$' "$tmp/more.out" ||
+  fail "uncosted: no note: $(tail -5 "$tmp/more.out")"
+"$bin" summary "$tmp/more.h5" | grep -q '^(B uses levers with no stated cost, counted as 0: recycled_share)$' ||
+  fail "uncosted: summary has no note"
+
+# a comparison without costs has no policy-cost lines nor datasets
+"$bin" compare "$c/crn_base.yaml" "$c/crn_doubled.yaml" --trials 200 --bootstrap 0 \
+  -o "$tmp/none.h5" --quiet >"$tmp/none.out" || fail "no costs: status $?"
+grep -q 'Policy cost' "$tmp/none.out" && fail "no costs: policy-cost lines printed"
+"$py" -c 'import h5py, sys; f = h5py.File(sys.argv[1], "r"); sys.exit("difference/policy_cost" in f or "runs/a/policies" in f)' \
+  "$tmp/none.h5" || fail "no costs: policy-cost datasets written"
+
+"$bin" run "$src/tests/studies/sweep/cost_grid.yaml" -o "$tmp/sw.h5" -q || fail "sweep: status $?"
+"$py" "$c/policy_cost_file.py" "$tmp/sw.h5" sweep || fail "sweep: file"
+"$bin" summary "$tmp/sw.h5" >"$tmp/sw.sum" || fail "sweep summary: status $?"
+grep -qE '^6 +2e6 +10\.0 +[0-9.]+ \[[0-9.]+, [0-9.]+\]$' "$tmp/sw.sum" || fail "sweep summary: $(cat "$tmp/sw.sum")"
+grep -qE '^6 +1e6 +5\.0 +n/a$' "$tmp/sw.sum" || fail "sweep summary: no n/a row for an equal cost"
+
+"$bin" run "$c/crn_stockpile.yaml" --trials 100 -o "$tmp/run.h5" -q || fail "run: status $?"
+"$bin" summary "$tmp/run.h5" >"$tmp/run.sum" || fail "run summary: status $?"
+grep -qE '^stockpile +0\.8  assumption: a test figure$' "$tmp/run.sum" || fail "run summary: $(cat "$tmp/run.sum")"
+grep -qE '^Total +0\.8$' "$tmp/run.sum" || fail "run summary: no total cost"
+
+# the HTML report shows the stored figures (the same text as compare's)
+pp=$(sed -n 's/^Loss avoided per pound  //p' "$tmp/ab.out")
+"$bin" report "$tmp/ab.h5" -o "$tmp/rep" --quiet || fail "report: status $?"
+grep -q 'id="policy-cost-table"' "$tmp/rep/report.html" || fail "report: no policy-cost table"
+grep -qF "<td>$pp</td>" "$tmp/rep/report.html" || fail "report: no per pound figure '$pp'"
+"$bin" report "$tmp/sw.h5" -o "$tmp/rep2" --quiet || fail "sweep report: status $?"
+grep -q 'id="policy-cost-table"' "$tmp/rep2/report.html" || fail "sweep report: no policy-cost table"
+
+[ "$fails" -eq 0 ] && echo "policy costs: OK"
+exit "$fails"
