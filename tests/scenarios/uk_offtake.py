@@ -27,6 +27,8 @@ offtake partner YY, which supplies the world nothing.
    1e6 x 3 x 0.04 = 1.2e5 GBP; with the ramp {2024: 0, 2027: 1} the mean
    of r over the 36 months is 0.5: 6.0e4; with offtake {XX: 0.5, YY: 0.5}
    and a premium on YY only, 0.1 x 0.2: 6.0e4.
+4. An export control by YY, which supplies the world nothing, withholds
+   nothing from the open market: 0 control actions on x (China's: 1).
 """
 import sys
 import tempfile
@@ -66,6 +68,14 @@ YY_OUT = """  yy:
     occurrences: [{start_years: 1, severity: SEV, duration_months: 12}]
 """
 
+YY_CONTROL = """  yy:
+    country: YY
+    minerals: [x]
+    scope: exports
+    rate_per_year: 0
+    occurrences: [{start_years: 1, severity: 0.5, duration_months: 12}]
+"""
+
 
 def scenario(events="", cap="{cap: 0.6, offtake: {YY: 1}}"):
     text = HEAD + ("events:\n" + events if events else "")
@@ -87,6 +97,10 @@ CASES = {
     "premium per country": (scenario(cap="{cap: 0.6, offtake: {XX: 0.5, YY: 0.5}, "
                                      "premium: {YY: 0.1}}"), "sector_extra_cost", 6.0e4),
     "no premium": (scenario(), "sector_extra_cost", 0.0),
+    # an export control by the partner, which supplies the world nothing:
+    # not a control action on the mineral (China's is one)
+    "partner control actions": (scenario(YY_CONTROL), "mineral_control_actions", 0.0),
+    "China control actions": (scenario(CN), "mineral_control_actions", 1.0),
 }
 
 
