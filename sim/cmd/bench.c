@@ -82,7 +82,7 @@ static const char *const usage_bench =
     "To compare machines: the same commit, the same options, the JSON of each.\n"
     "\n"
     "example:\n"
-    "  minrisk bench --trials 2000 --reps 3 --threads 1,2\n"
+    "  minrisk bench --trials 1000 --reps 3 --threads 1,2\n"
     "  minrisk bench --minerals 5 --countries 6 --sectors 2 --years 2 --trials 500 --reps 1 "
     "--json bench.json --quiet\n";
 
