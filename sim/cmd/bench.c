@@ -55,9 +55,10 @@ static const char *const usage_bench =
     "output file): for each thread count, R runs interleaved across the thread\n"
     "counts; medians of trials/s, ns per trial-step (run time / (trials x steps)),\n"
     "run / RNG floor (the time the same generator takes to draw the run's random\n"
-    "words alone, on as many threads) and parallel efficiency (speed-up over the\n"
-    "fewest threads / thread ratio); the CPU, the compiler and the verification\n"
-    "number, which must be the same for every run (else exit status 1).\n"
+    "words alone, on as many threads), parallel efficiency (speed-up over the\n"
+    "fewest threads / thread ratio) and CPU seconds; the CPU model, the compiler,\n"
+    "the load average and the verification number, which must be the same for\n"
+    "every run (else exit status 1).\n"
     "The defaults are bench/synthetic.yaml: the scenario is that file.\n"
     "\n"
     "  --minerals N        minerals, 1..200 (default 20)\n"
@@ -97,6 +98,7 @@ typedef struct {
 
 typedef struct {
     double run, floor; /* seconds */
+    double cpu;        /* CPU seconds of the process (all threads) during the run */
     uint64_t words, verification;
 } bench_run;
 
@@ -104,13 +106,15 @@ typedef struct {
     int threads;
     bench_run *runs;                        /* [reps] */
     double run, floor, tps, ns, ratio, eff; /* medians (eff from the median run times) */
+    double cpu;                             /* median CPU seconds */
 } bench_point;
 
 /* The machine and the build. */
 typedef struct {
     char cpu[256];
     int cores;
-    char date[32]; /* UTC, ISO 8601 */
+    char date[32];  /* UTC, ISO 8601 */
+    double load[2]; /* 1-minute load average before and after the runs; -1: unknown */
 } bench_host;
 
 void mr_cmd_bench_signals(void)
@@ -183,6 +187,18 @@ static void default_threads(bench_request *q, int cores)
 
 /* ---- the machine ------------------------------------------------------------ */
 
+/* The 1-minute load average (/proc/loadavg), or -1. */
+static double load_average(void)
+{
+    double l = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f && fscanf(f, "%lf", &l) != 1)
+        l = -1;
+    if (f)
+        fclose(f);
+    return l;
+}
+
 static void host_info(bench_host *h)
 {
     snprintf(h->cpu, sizeof h->cpu, "unknown");
@@ -201,6 +217,8 @@ static void host_info(bench_host *h)
     if (f)
         fclose(f);
     h->cores = omp_get_num_procs();
+    h->load[0] = load_average();
+    h->load[1] = -1;
     time_t now = time(NULL);
     struct tm tm;
     if (gmtime_r(&now, &tm))
@@ -226,6 +244,14 @@ static double median(const double *v, int n)
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
+/* CPU seconds of the process so far, all threads. */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* One run of sc on `threads` threads, in memory, then the RNG floor of its
    words on as many threads. */
 static mr_status one_run(const mr_scenario *sc, int threads, bench_run *out, mr_error *err)
@@ -233,7 +259,9 @@ static mr_status one_run(const mr_scenario *sc, int threads, bench_run *out, mr_
     mr_engine_opts opts = {.threads = threads};
     mr_results res;
     mr_run_info info;
+    double c0 = cpu_seconds();
     mr_status rc = mr_engine_run(sc, &opts, &res, &info, err);
+    out->cpu = cpu_seconds() - c0;
     if (rc == MR_INTERRUPTED)
         mr_results_free(&res);
     if (rc != MR_OK)
@@ -275,9 +303,12 @@ static void summarise(bench_point *pt, int np, int reps, uint64_t trials, int st
         pt[p].floor = median(v[1], reps);
         pt[p].tps = median(v[2], reps);
         pt[p].ns = median(v[3], reps);
-        for (int r = 0; r < reps; r++)
+        for (int r = 0; r < reps; r++) {
             v[0][r] = pt[p].runs[r].run / pt[p].runs[r].floor;
+            v[1][r] = pt[p].runs[r].cpu;
+        }
         pt[p].ratio = median(v[0], reps);
+        pt[p].cpu = median(v[1], reps);
         if (pt[p].threads < pt[base].threads)
             base = p;
     }
@@ -356,12 +387,16 @@ static void print_table(FILE *f, const bench_request *q, const bench_host *h, co
     fprintf(f, "cpu:   %s (%d cores)\n", h->cpu, h->cores);
     fprintf(f, "build: minrisk %s, commit %s; %s, %s, %s\n", MINRISK_VERSION, MINRISK_COMMIT,
             MINRISK_C_COMPILER, MINRISK_BUILD_TYPE, MINRISK_C_FLAGS);
-    fprintf(f, "date:  %s\n\n", h->date);
-    fprintf(f, "%7s %10s %18s %9s %14s %14s %16s\n", "threads", "trials/s", "ns per trial-step",
-            "run (s)", "RNG floor (s)", "run/floor (x)", "efficiency (x)");
+    fprintf(f, "date:  %s\n", h->date);
+    fprintf(f,
+            "load:  %.2f before the runs, %.2f after them (1-minute load average; above about "
+            "0.5 before, other work shared the cores)\n\n",
+            h->load[0], h->load[1]);
+    fprintf(f, "%7s %10s %18s %9s %9s %14s %14s %15s\n", "threads", "trials/s", "ns per trial-step",
+            "run (s)", "CPU (s)", "RNG floor (s)", "run/floor (x)", "efficiency (x)");
     for (int p = 0; p < q->npoints; p++)
-        fprintf(f, "%7d %10.0f %18.1f %9.4f %14.4f %14.2f %16.3f\n", pt[p].threads, pt[p].tps,
-                pt[p].ns, pt[p].run, pt[p].floor, pt[p].ratio, pt[p].eff);
+        fprintf(f, "%7d %10.0f %18.1f %9.4f %9.4f %14.4f %14.2f %15.3f\n", pt[p].threads, pt[p].tps,
+                pt[p].ns, pt[p].run, pt[p].cpu, pt[p].floor, pt[p].ratio, pt[p].eff);
     fprintf(f, "\nverification number %016llx (the same in all %d runs)\n",
             (unsigned long long)verification, q->reps * q->npoints);
 }
@@ -400,7 +435,8 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
     json_str(f, MINRISK_C_FLAGS);
     fputs("},\n  \"machine\": {\"cpu\": ", f);
     json_str(f, h->cpu);
-    fprintf(f, ", \"cores\": %d},\n", h->cores);
+    fprintf(f, ", \"cores\": %d, \"load_before\": %.2f, \"load_after\": %.2f},\n", h->cores,
+            h->load[0], h->load[1]);
     fprintf(f,
             "  \"scenario\": {\"minerals\": %d, \"countries\": %d, \"sectors\": %d, \"years\": "
             "%d, \"steps\": %d, \"density\": %.17g, \"processes\": %d, "
@@ -415,14 +451,15 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
         const bench_point *u = &pt[p];
         fprintf(f,
                 "    {\"threads\": %d, \"trials_per_second\": %.17g, \"ns_per_trial_step\": "
-                "%.17g, \"run_seconds\": %.17g, \"floor_seconds\": %.17g, "
+                "%.17g, \"run_seconds\": %.17g, \"cpu_seconds\": %.17g, \"floor_seconds\": %.17g, "
                 "\"run_floor_ratio\": %.17g, \"parallel_efficiency\": %.17g,\n     \"runs\": [",
-                u->threads, u->tps, u->ns, u->run, u->floor, u->ratio, u->eff);
+                u->threads, u->tps, u->ns, u->run, u->cpu, u->floor, u->ratio, u->eff);
         for (int r = 0; r < q->reps; r++)
             fprintf(f,
-                    "%s\n       {\"run_seconds\": %.17g, \"floor_seconds\": %.17g, "
+                    "%s\n       {\"run_seconds\": %.17g, \"cpu_seconds\": %.17g, "
+                    "\"floor_seconds\": %.17g, "
                     "\"random_words\": %llu, \"verification\": \"%016llx\"}",
-                    r ? "," : "", u->runs[r].run, u->runs[r].floor,
+                    r ? "," : "", u->runs[r].run, u->runs[r].cpu, u->runs[r].floor,
                     (unsigned long long)u->runs[r].words,
                     (unsigned long long)u->runs[r].verification);
         fprintf(f, "]}%s\n", p + 1 < q->npoints ? "," : "");
@@ -475,7 +512,7 @@ static mr_status load_of(const mr_scenario *sc, bench_load *ld, mr_error *err)
     return MR_OK;
 }
 
-static mr_status bench(const bench_request *q, const bench_host *h)
+static mr_status bench(const bench_request *q, bench_host *h)
 {
     size_t len;
     char *text = mr_synthetic_yaml(&q->size, &len);
@@ -520,6 +557,7 @@ static mr_status bench(const bench_request *q, const bench_host *h)
     }
     uint64_t verification = 0;
     rc = measure(q, &sc, pt, &verification);
+    h->load[1] = load_average();
     if (rc == MR_OK) {
         summarise(pt, q->npoints, q->reps, q->trials, ld.steps);
         print_table(stdout, q, h, &ld, pt, verification);

@@ -88,7 +88,7 @@ got=$(sed -n 's/^verification number \([0-9a-f]\{16\}\) .*/\1/p' "$tmp/out")
     fail "tiny bench: exit status $?: $(cat "$tmp/err")"
 [ "$(grep -c '^minrisk bench: run [1-4] of 4: ' "$tmp/err")" -eq 4 ] ||
     fail "tiny bench: not 4 progress lines on stderr: $(cat "$tmp/err")"
-grep -q '^threads   trials/s  ns per trial-step   run (s)  RNG floor (s)  run/floor (x)   efficiency (x)$' "$tmp/out" ||
+grep -q '^threads   trials/s  ns per trial-step   run (s)   CPU (s)  RNG floor (s)  run/floor (x)  efficiency (x)$' "$tmp/out" ||
     fail "tiny bench: no column heads: $(cat "$tmp/out")"
 grep -q '^ *1 .* 1\.000$' "$tmp/out" || fail "tiny bench: no row for 1 thread of efficiency 1"
 grep -q '^ *2 ' "$tmp/out" || fail "tiny bench: no row for 2 threads"
@@ -112,7 +112,11 @@ check((z["minerals"], z["countries"], z["sectors"], z["years"], z["steps"], z["d
 # ev1 on C1, each hitting m0 and m1): 10
 check(z["processes"] == 10, "processes %r" % z["processes"])
 check(d["trials"] == 200 and d["reps"] == 2 and d["seed"] == 12345, "trials, reps, seed")
-check(d["machine"]["cores"] >= 1 and d["machine"]["cpu"], "machine")
+m = d["machine"]
+check(m["cores"] >= 1 and m["cpu"] and all(isinstance(m[k], float) for k in ("load_before",
+      "load_after")), "machine %r" % m)
+check(all(d["minrisk"][k] for k in ("version", "commit", "compiler", "build_type", "flags")),
+      "build %r" % d["minrisk"])
 pts = d["points"]
 check([p["threads"] for p in pts] == [1, 2], "threads %r" % [p["threads"] for p in pts])
 ver = {r["verification"] for p in pts for r in p["runs"]}
@@ -128,6 +132,7 @@ for p in pts:
     med = lambda f: statistics.median([f(r) for r in runs])
     for key, f in [("run_seconds", lambda r: r["run_seconds"]),
                    ("floor_seconds", lambda r: r["floor_seconds"]),
+                   ("cpu_seconds", lambda r: r["cpu_seconds"]),
                    ("trials_per_second", lambda r: 200 / r["run_seconds"]),
                    ("ns_per_trial_step", lambda r: 1e9 * r["run_seconds"] / (200 * 12)),
                    ("run_floor_ratio", lambda r: r["run_seconds"] / r["floor_seconds"])]:
