@@ -36,6 +36,7 @@ expect 2 "minrisk bench: --density: must be a number in (0, 50], got '0' $see" -
 expect 2 "minrisk bench: --density: must be a number in (0, 50], got '-1' $see" -- --density -1
 expect 2 "minrisk bench: --density: must be a number in (0, 50], got 'nan' $see" -- --density nan
 expect 2 "minrisk bench: --density: must be a number in (0, 50], got '50.5' $see" -- --density 50.5
+expect 2 "minrisk bench: --density: must be a number in (0, 50], got '0x10' $see" -- --density 0x10
 expect 2 "minrisk bench: --trials: must be an integer in [1, 4294967295], got '4294967296' $see" -- --trials 4294967296
 expect 2 "minrisk bench: --seed: must be an integer in [0, 2^64-1], got '-1' $see" -- --seed -1
 threads_msg="must be thread counts in [1, 4096], comma-separated, no repeats, at most 64"
