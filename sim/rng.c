@@ -1,7 +1,10 @@
 /* rng.c - Philox4x32-10 as a gsl_rng_type (MODEL §12). */
 #include "sim/rng.h"
 
+#include "out/clock.h"
+
 #include <Random123/philox.h>
+#include <omp.h>
 #include <string.h>
 
 typedef struct {
@@ -87,4 +90,30 @@ void mr_philox_block(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[
     philox4x32_key_t k = {{key[0], key[1]}};
     philox4x32_ctr_t o = philox4x32(c, k);
     memcpy(out, o.v, sizeof o.v);
+}
+
+double mr_rng_floor_seconds(uint64_t words, int threads, uint64_t *checksum)
+{
+    uint64_t sink = 0;
+    int failed = 0;
+    double t0 = mr_now_seconds();
+#pragma omp parallel num_threads(threads) reduction(^ : sink) reduction(| : failed)
+    {
+        gsl_rng *r = gsl_rng_alloc(mr_rng_philox);
+        uint64_t nt = (uint64_t)omp_get_num_threads(), id = (uint64_t)omp_get_thread_num();
+        uint64_t lo = words / nt * id + words % nt * id / nt;
+        uint64_t hi = words / nt * (id + 1) + words % nt * (id + 1) / nt;
+        if (!r)
+            failed = 1;
+        for (uint64_t k = lo; r && k < hi; k++) {
+            if ((k & 63) == 0)
+                mr_rng_seek(r, 1, k >> 6, k);
+            sink ^= gsl_rng_get(r);
+        }
+        gsl_rng_free(r);
+    }
+    double s = mr_now_seconds() - t0;
+    if (checksum)
+        *checksum = sink;
+    return failed ? -1.0 : s;
 }

@@ -30,6 +30,14 @@ void mr_rng_seek(gsl_rng *r, uint64_t seed, uint64_t stream, uint64_t trial);
 /* 32-bit words handed out by r since its last seek (for the RNG-floor benchmark). */
 uint64_t mr_rng_words_used(const gsl_rng *r);
 
+/* The RNG floor (bench/RESULTS.md): the seconds this generator takes to
+   hand out `words` 32-bit words split evenly over `threads` OpenMP threads,
+   with a stream seek every 64 words (about what a trial's processes do),
+   and nothing else. *checksum (if not NULL): the XOR of the words, so that
+   the compiler cannot drop the draws. -1 when a thread's generator cannot
+   be allocated. */
+double mr_rng_floor_seconds(uint64_t words, int threads, uint64_t *checksum);
+
 /* One raw Philox4x32-10 block: out = philox(ctr, key). For known-answer tests. */
 void mr_philox_block(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
 

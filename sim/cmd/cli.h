@@ -61,6 +61,8 @@ mr_status mr_cmd_report(int argc, char **argv);      /* report.c */
 mr_status mr_cmd_export(int argc, char **argv);      /* export.c */
 mr_status mr_cmd_uncertainty(int argc, char **argv); /* uncertainty.c */
 void mr_cmd_uncertainty_signals(void);
+mr_status mr_cmd_bench(int argc, char **argv); /* bench.c */
+void mr_cmd_bench_signals(void);               /* SIGINT, SIGTERM: stop, exit 130 */
 
 /* run's signal handlers (run.c), installed by main before MPI_Init (a signal
    in start-up must not kill a rank): SIGINT as mr_cli_install_interrupt,

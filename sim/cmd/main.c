@@ -45,6 +45,11 @@ static const char *const usage_main =
     "                      the uncertainty of the scenario's assumptions (its\n"
     "                      uncertain: block): predictive distribution and Sobol\n"
     "                      indices per key with bootstrap intervals\n"
+    "  bench [--minerals N] [--countries N] [--sectors N] [--years N] [--density D]\n"
+    "        [--trials N] [--threads LIST] [--reps R] [--json FILE] [--seed S]\n"
+    "                      benchmark this machine on a built-in synthetic scenario:\n"
+    "                      trials/s, ns per trial-step, run / RNG floor and parallel\n"
+    "                      efficiency over a thread sweep (bench/RESULTS.md)\n"
     "\n"
     "options:\n"
     "  -h, --help          this text (also: minrisk COMMAND --help)\n"
@@ -72,6 +77,7 @@ static const struct {
     {"report", mr_cmd_report, false, NULL},                                /* report.c */
     {"export", mr_cmd_export, false, NULL},                                /* export.c */
     {"uncertainty", mr_cmd_uncertainty, true, mr_cmd_uncertainty_signals}, /* uncertainty.c */
+    {"bench", mr_cmd_bench, false, mr_cmd_bench_signals},                  /* bench.c */
 };
 
 /* The exit status of a command's outcome (usage_main, docs/minrisk.1): 0

@@ -17,7 +17,7 @@
 #     (`man -l` when groff is missing); it has the sections of a manual page,
 #     and names every command and every option each command's --help lists.
 set -uo pipefail
-COMMANDS=("" run validate summary compare explain report export uncertainty)
+COMMANDS=("" run validate summary compare explain report export uncertainty bench)
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 

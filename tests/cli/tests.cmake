@@ -61,3 +61,11 @@ add_test(NAME verification_number
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/verification_number.sh ${MINRISK_BIN} ${MINRISK_SRC}
                  ${MINRISK_PYTHON})
 set_tests_properties(verification_number PROPERTIES LABELS verification)
+
+# `minrisk bench` (bench.sh, label `cli`): bad options, the built-in
+# scenario against bench/synthetic.yaml (its text and the verification
+# number of `minrisk run` on it), a tiny benchmark's table and JSON.
+add_test(NAME cli_bench
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/bench.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${MINRISK_PYTHON})
+set_tests_properties(cli_bench PROPERTIES LABELS cli ENVIRONMENT "OMP_NUM_THREADS=2")
