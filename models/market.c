@@ -8,7 +8,9 @@ int mr_product_stage(const mr_mineral *mi)
     return mi->stage[MR_STAGE_REFINING].n > 0 ? MR_STAGE_REFINING : MR_STAGE_MINING;
 }
 
-double mr_market_open_demand(const mr_mineral *mi)
+/* The open market's demand with the product stage's shares at calendar
+   time year (NAN: the shares as stored). */
+static double open_demand(const mr_mineral *mi, double year)
 {
     const mr_stage *st = &mi->stage[mr_product_stage(mi)];
     const mr_market *mk = &mi->market;
@@ -17,9 +19,21 @@ double mr_market_open_demand(const mr_mineral *mi)
         for (int k = 0; k < mk->ndomestic; k++)
             if (mk->domestic_country[k] == st->suppliers[i].country) {
                 double d = mk->domestic_use[k], s = st->suppliers[i].share;
+                if (!isnan(year))
+                    s = mr_path_or(st->suppliers[i].share_path, s, year);
                 home += d < s ? d : s;
             }
     return 1.0 - home;
+}
+
+double mr_market_open_demand(const mr_mineral *mi)
+{
+    return open_demand(mi, NAN);
+}
+
+double mr_market_open_demand_at(const mr_mineral *mi, double year)
+{
+    return open_demand(mi, year);
 }
 
 /* The product stage of a mineral whose market states home uses

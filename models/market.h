@@ -23,6 +23,9 @@ int mr_product_stage(const mr_mineral *mi);
    stage's suppliers c of min(d_c, s_c) with d_c their home uses (1 without
    home uses; docs/MODEL.md §3s). */
 double mr_market_open_demand(const mr_mineral *mi);
+/* The same with the product stage's shares at calendar time year, along
+   their time paths (docs/MODEL.md §4). */
+double mr_market_open_demand_at(const mr_mineral *mi, double year);
 
 /* The product stage's suppliers as shares of the open market, share[i] =
    e_i / D with e_i = s_i - min(d_i, s_i) (their exports), and their spare

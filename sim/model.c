@@ -213,16 +213,29 @@ static mr_status uk_step(const mr_scenario *sc, mr_model *md, int m, int t, mr_e
                           .share = md->slot_share_t[at + (size_t)(first + c)]};
     if (!rc)
         rc = mr_policy_cap_uk(sc, &after); /* may grow after.suppliers */
-    for (int k = 0; k < after.n && !rc; k++)
+    for (int k = 0; k < after.n && !rc; k++) {
+        int found = 0;
         for (int c = 0; c < ns; c++)
-            if (md->slot_country[first + c] == after.suppliers[k].country)
+            if (md->slot_country[first + c] == after.suppliers[k].country) {
                 md->slot_uk_t[at + (size_t)(first + c)] = after.suppliers[k].share;
+                found = 1;
+            }
+        if (!found && after.suppliers[k].share > 0.0)
+            rc = 2; /* the loader makes every offtake country a supplier */
+    }
     if (!rc)
         md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m] = uk_premium_of(sc, &after, &pre);
     free(pre.suppliers);
     free(after.suppliers);
     if (rc < 0)
         return oom(sc, err);
+    if (rc == 2) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: minerals.%s: in %.4g the cap moves UK purchases to a country that does "
+                 "not supply the product stage",
+                 sc->source_path, mi->id, mr_path_step_time(sc->start_year, md->n, t));
+        return MR_FAILED;
+    }
     if (rc > 0) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: minerals.%s: in %.4g the UK buys from too few countries for a cap of %g "
@@ -276,13 +289,14 @@ static mr_status share_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
                     buf[i].share = mr_path_or(st->suppliers[i].share_path, buf[i].share, y);
                     share[first + i] = buf[i].share;
                     spare[first + i] = buf[i].spare;
-                    md->slot_world[first + i] |= buf[i].share > 0.0;
                 }
                 if (st->n > 0 && mi->market.ndomestic > 0 && md->slot_product[first]) {
                     mr_mineral here = *mi; /* its product stage at y */
                     here.stage[s] = (mr_stage){st->n, buf};
                     mr_market_open_shares(&here, share + first, spare + first);
                 }
+                for (int i = 0; i < st->n; i++) /* as build_slots: the open market's share */
+                    md->slot_world[first + i] |= share[first + i] > 0.0;
             }
             if (mi->uk_basis != MR_UK_DATA) {
                 rc = uk_step(sc, md, m, t, err);
@@ -731,9 +745,10 @@ static void refill_table(mr_model *md, int m, int k0, int k1)
 }
 
 /* The clearing weights at every step (docs/MODEL.md §5m) of the minerals
-   whose UK or world demand follows a time path: each UK need's
-   w_q(t) = D_UK(t) delta_q / (D_world(t) open), the rest of the world the
-   remainder. Nothing when no mineral's weights move. */
+   whose UK or world demand, or whose open market (shares on paths with
+   home uses), follows a time path: each UK need's
+   w_q(t) = D_UK(t) delta_q / (D_world(t) D_open(t)), the rest of the world
+   the remainder. Nothing when no mineral's weights move. */
 static mr_status seg_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
 {
     const int M = md->M, T = md->T;
@@ -758,7 +773,7 @@ static mr_status seg_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
             }
             double uk = mr_path_or(mi->demand_path, mi->demand_t, y),
                    world = mr_path_or(mi->market.world_demand_path, mi->market.world_demand_t, y);
-            double open = mr_market_open_demand(mi), rest = 1.0;
+            double open = mr_market_open_demand_at(mi, y), rest = 1.0;
             for (int k = k0 + 1; k < k1; k++) {
                 wt[k] = uk * md->need_delta[md->seg_need[k]] / (world * open);
                 rest -= wt[k];
@@ -832,8 +847,12 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
                 }
         md->seg_weight[row] = rest > 0.0 ? rest : 0.0;
         refill_table(md, m, row, ns);
-        md->seg_moves[m] =
-            mk->world_demand_t > 0.0 && ns > row + 1 && (mi->demand_path || mk->world_demand_path);
+        bool shares_move = false; /* the open market's demand moves with them (§3s) */
+        const mr_stage *ps = &mi->stage[mr_product_stage(mi)];
+        for (int i = 0; i < ps->n && mk->ndomestic > 0; i++)
+            shares_move |= ps->suppliers[i].share_path != NULL;
+        md->seg_moves[m] = mk->world_demand_t > 0.0 && ns > row + 1 &&
+                           (mi->demand_path || mk->world_demand_path || shares_move);
     }
     md->seg_first[M] = ns;
     md->nseg = ns;

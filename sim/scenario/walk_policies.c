@@ -137,6 +137,19 @@ static int cap_uk_along_paths(P *p, const yaml_node_t *at, const char *kp, const
         mr_stage uk = {0, NULL};
         if (sc_uk_fallback_at(p, mn, y, &uk))
             return -1;
+        for (int k = 0; k < uk.n; k++)
+            for (int o = 0; o < sc->policies.noftake; o++)
+                if (uk.suppliers[k].country == sc->policies.offtake_country[o] &&
+                    uk.suppliers[k].share > sc->policy_cap + MR_POLICY_CAP_TOL) {
+                    double share = uk.suppliers[k].share;
+                    free(uk.suppliers);
+                    return sc_fail(p, at, kp,
+                                   "offtake country '%s' supplies %.4g of the UK's purchases of "
+                                   "%s in %.4g (the open market along the shares' time paths), "
+                                   "above the cap of %g",
+                                   sc->countries[sc->policies.offtake_country[o]].id, share, mn->id,
+                                   y, sc->policy_cap);
+                }
         int n = uk.n, rc = mr_policy_cap_uk(sc, &uk);
         free(uk.suppliers);
         if (rc < 0)

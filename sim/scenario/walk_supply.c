@@ -319,19 +319,31 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mine
     if (x && walk_domestic_use(p, x, ckp, mn, mk))
         return -1;
     double open = mr_market_open_demand(mn); /* mk is mn->market */
-    /* at the start, and at every point of either path (the ratio of two
-       linear pieces is monotone between their points) */
+    /* at the start, at every point of either path, and at the middle of
+       every step (the open market's share D_open moves with shares on
+       paths, with kinks where a share crosses its home use) */
     const mr_path *pa[2] = {mn->demand_path, mk->world_demand_path};
-    for (int w = -1; w < 2 && mk->world_demand_t > 0.0; w++)
-        for (int k = 0; k < (w < 0 ? 1 : pa[w] ? pa[w]->n : 0); k++) {
-            double y = w < 0 ? (double)p->sc->start_year : pa[w]->year[k];
+    const mr_scenario *sc = p->sc;
+    const mr_stage *ps = &mn->stage[mr_product_stage(mn)];
+    bool shares_move = false;
+    for (int i = 0; i < ps->n; i++)
+        shares_move |= ps->suppliers[i].share_path != NULL;
+    const int T = shares_move ? sc->horizon_years * sc->steps_per_year : 0;
+    static const int order[] = {-1, 0, 1, -2}; /* the start first, the steps last */
+    for (int o = 0; o < 4 && mk->world_demand_t > 0.0; o++)
+        for (int w = order[o], k = 0; k < (w == -1 ? 1 : w == -2 ? T : pa[w] ? pa[w]->n : 0); k++) {
+            double y = w == -1   ? (double)sc->start_year
+                       : w == -2 ? mr_path_step_time(sc->start_year, sc->steps_per_year, k)
+                                 : pa[w]->year[k];
             double uk = mr_path_or(mn->demand_path, mn->demand_t, y),
                    world = mr_path_or(mk->world_demand_path, mk->world_demand_t, y);
+            if (w != -1)
+                open = mr_market_open_demand_at(mn, y);
             if (uk < world * open)
                 continue;
             char when[32] = "";
-            if (w >= 0)
-                snprintf(when, sizeof when, " in %g", y);
+            if (w != -1)
+                snprintf(when, sizeof when, " in %.4g", y);
             sc_mget(p, &m, "world_demand_t", false, &x, ckp);
             return sc_fail(p, x, ckp,
                            "the open market's demand, %.15g %s a year (world demand less home "

@@ -198,8 +198,17 @@ int sc_uk_sourcing_finish(P *p)
     for (int i = 0; i < sc->nminerals; i++) {
         mr_mineral *mn = &sc->minerals[i];
         mr_stage *st = &mn->stage[mr_product_stage(mn)];
-        for (int k = 0; k < mn->uk.n; k++) {
-            int c = mn->uk.suppliers[k].country, found = 0;
+        /* a sourcing that follows the open market along share paths is
+           capped step by step (sim/model.c): every offtake country may take
+           a share at some step, so each is a supplier from the start */
+        bool paths = false;
+        for (int j = 0; j < st->n; j++)
+            paths |= st->suppliers[j].share_path != NULL;
+        const int noff = uk_cap && paths && mn->uk_basis != MR_UK_DATA ? sc->policies.noftake : 0;
+        for (int k = 0; k < mn->uk.n + noff; k++) {
+            int c = k < mn->uk.n ? mn->uk.suppliers[k].country
+                                 : sc->policies.offtake_country[k - mn->uk.n],
+                found = 0;
             for (int j = 0; j < st->n; j++)
                 found |= st->suppliers[j].country == c;
             if (found)

@@ -175,8 +175,14 @@ int mr_attr_plan_build(const mr_scenario *sc, const mr_model *md, mr_attr_plan *
                 md->proc_kind[p] == MR_PROC_EVENT ? pl->first_event + md->proc_index[p] : -1;
             for (int q = md->proc_first[p]; q < md->proc_first[p + 1]; q++) {
                 int slot = md->targets[q];
-                pl->hit[(size_t)p * (size_t)M + (size_t)(md->slot_stage[slot] / 2)] +=
-                    md->slot_share[slot];
+                double share = md->slot_share[slot];
+                if (md->slot_share_t) { /* shares on time paths: their mean over the steps */
+                    share = 0.0;
+                    for (int t = 0; t < md->T; t++)
+                        share += md->slot_share_t[(size_t)t * (size_t)md->nslots + (size_t)slot];
+                    share /= md->T;
+                }
+                pl->hit[(size_t)p * (size_t)M + (size_t)(md->slot_stage[slot] / 2)] += share;
             }
         }
         /* exposures (MODEL §6-§8): direct need a (1 - sigma), passed on

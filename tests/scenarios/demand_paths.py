@@ -15,6 +15,11 @@ from rest):
   world_demand_t 300000;
 - and the weights matter: demand_t 30000 gives another price, so the check
   can fail.
+The open market's demand D_open moves with shares on paths where a country
+has a home use (docs/MODEL.md §3s, §4): China's refining share {2024: 0.5,
+2026: 0.9} with a home use of 0.6 is 0.6 at 2024.5, D_open = 1 - 0.6 = 0.4
+there (0.5 at the start): the path run equals the run with China at 0.6
+and differs from the one at 0.5.
 """
 import sys
 import tempfile
@@ -48,6 +53,30 @@ events:
     occurrences: [{start_years: 0, severity: 0.5, duration_months: 12}]
 """
 KEYS = ("mineral_price_peak", "total_loss", "sector_extra_cost")
+OPEN = """name: open market along share paths
+simulation: {horizon_years: 1, steps_per_year: 1, trials: 1, seed: 5, start_year: 2024}
+countries:
+  CN: {name: China}
+  RW: {name: rest of world}
+minerals:
+  x:
+    demand_t: 30000
+    refining: [{country: CN, share: CNS}, {country: RW, share: RWS}]
+    price: {ref: 1000, sigma: 0, elasticity: 0.3}
+    market: {stock_months: 1, world_demand_t: 200000, domestic_use: {CN: 0.6}}
+sectors:
+  s:
+    output_gbp: 1.0e9
+    gva_gbp: 0.5e9
+    needs: [{mineral: x, dependent_share: 1, substitutable: 0, demand_share: 1,
+             spend_gbp: 1.0e8}]
+events:
+  rw:
+    country: RW
+    minerals: [x]
+    rate_per_year: 0
+    occurrences: [{start_years: 0, severity: 0.5, duration_months: 12}]
+"""
 
 
 def run(minrisk, tmp, name, demand, world):
@@ -64,6 +93,10 @@ def main():
         uk_low = run(minrisk, tmp, "uk-low", "30000", "200000")
         w_path = run(minrisk, tmp, "world-path", "45000", "{2024: 200000, 2026: 600000}")
         w_mid = run(minrisk, tmp, "world-mid", "45000", "300000")
+        opened = {name: run_trials(minrisk, tmp, "open-" + name,
+                                   OPEN.replace("CNS", cn).replace("RWS", rw), KEYS)
+                  for name, cn, rw in (("path", "{2024: 0.5, 2026: 0.9}", "{2024: 0.5, 2026: 0.1}"),
+                                       ("mid", "0.6", "0.4"), ("start", "0.5", "0.5"))}
     for k in KEYS:
         if not np.array_equal(uk_path[k], uk_mid[k]):
             failures.append(f"demand_t path: {k} {uk_path[k]} differs from demand_t 45000's "
@@ -71,6 +104,11 @@ def main():
         if not np.array_equal(w_path[k], w_mid[k]):
             failures.append(f"world_demand_t path: {k} {w_path[k]} differs from 300000's "
                             f"{w_mid[k]}")
+    if not np.array_equal(opened["path"]["total_loss"], opened["mid"]["total_loss"]):
+        failures.append("shares on paths: D_open not taken at the step's middle: %r against %r"
+                        % (opened["path"]["total_loss"], opened["mid"]["total_loss"]))
+    if np.array_equal(opened["start"]["total_loss"], opened["mid"]["total_loss"]):
+        failures.append("D_open does not move the loss: the check is empty")
     if np.array_equal(uk_low["mineral_price_peak"], uk_mid["mineral_price_peak"]):
         failures.append("the UK's demand does not move the clearing price: the check is empty")
     for f in failures:
