@@ -26,6 +26,14 @@ static double open_demand(const mr_mineral *mi, double year)
     return 1.0 - home;
 }
 
+bool mr_stage_has_paths(const mr_stage *st)
+{
+    for (int i = 0; i < st->n; i++)
+        if (st->suppliers[i].share_path)
+            return true;
+    return false;
+}
+
 double mr_market_open_demand(const mr_mineral *mi)
 {
     return open_demand(mi, NAN);

@@ -12,12 +12,17 @@
 
 #include "models/scenario.h"
 
+#include <stdbool.h>
+
 #include <math.h>
 
 /* The product stage of a mineral, where its exports and home uses are
    counted: MR_STAGE_REFINING, or MR_STAGE_MINING when it has no refining
    (docs/MODEL.md §3s). */
 int mr_product_stage(const mr_mineral *mi);
+
+/* Some supplier of the stage has its share on a time path (docs/MODEL.md §4). */
+bool mr_stage_has_paths(const mr_stage *st);
 
 /* The open market's share of world demand, D = 1 - sum over the product
    stage's suppliers c of min(d_c, s_c) with d_c their home uses (1 without

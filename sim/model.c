@@ -259,8 +259,7 @@ static mr_status share_paths(const mr_scenario *sc, mr_model *md, mr_error *err)
     bool any = false;
     for (int m = 0; m < M; m++)
         for (int s = 0; s < MR_NSTAGES; s++)
-            for (int i = 0; i < sc->minerals[m].stage[s].n; i++)
-                any |= sc->minerals[m].stage[s].suppliers[i].share_path != NULL;
+            any |= mr_stage_has_paths(&sc->minerals[m].stage[s]);
     if (!any)
         return MR_OK;
     int fail = 0;
@@ -847,10 +846,9 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
                 }
         md->seg_weight[row] = rest > 0.0 ? rest : 0.0;
         refill_table(md, m, row, ns);
-        bool shares_move = false; /* the open market's demand moves with them (§3s) */
-        const mr_stage *ps = &mi->stage[mr_product_stage(mi)];
-        for (int i = 0; i < ps->n && mk->ndomestic > 0; i++)
-            shares_move |= ps->suppliers[i].share_path != NULL;
+        /* the open market's demand moves with shares on paths where there are home uses (§3s) */
+        bool shares_move =
+            mk->ndomestic > 0 && mr_stage_has_paths(&mi->stage[mr_product_stage(mi)]);
         md->seg_moves[m] = mk->world_demand_t > 0.0 && ns > row + 1 &&
                            (mi->demand_path || mk->world_demand_path || shares_move);
     }

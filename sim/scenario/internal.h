@@ -377,6 +377,11 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
    fallback of every mineral without one (again after a cap on the world);
    after the policies, the fallback and every UK source a supplier */
 int sc_walk_uk_sourcing(P *p, const yaml_node_t *v, const char *kp, mr_mineral *mn);
+/* Country c a supplier of mn's product stage: as it is, or added with a
+   world share of 0 (no spare, no outage of its own), so that its outages
+   and events reach what the UK buys or recycles through it. 0, or -1 out
+   of memory. */
+int sc_product_supplier(P *p, mr_mineral *mn, int c);
 /* The open-market fallback of mineral mn at calendar time `year`, with its
    product stage's shares along their time paths, into *out (allocated; the
    caller frees out->suppliers). 0, or -1 out of memory. */

@@ -163,22 +163,6 @@ static int copy_refined_abroad(P *p, const mr_refined_abroad *from, mr_refined_a
     return 0;
 }
 
-/* Country c a supplier of mn's product stage: as it is, or added with a
-   world share of 0 (no spare, no outage of its own). */
-static int product_supplier(P *p, mr_mineral *mn, int c)
-{
-    mr_stage *st = &mn->stage[mr_product_stage(mn)];
-    for (int j = 0; j < st->n; j++)
-        if (st->suppliers[j].country == c)
-            return 0;
-    mr_supplier *ns = realloc(st->suppliers, (size_t)(st->n + 1) * sizeof *ns);
-    if (!ns)
-        return sc_oom(p);
-    st->suppliers = ns;
-    ns[st->n++] = (mr_supplier){.country = c};
-    return 0;
-}
-
 int sc_domestic_finish(P *p)
 {
     mr_scenario *sc = p->sc;
@@ -210,7 +194,7 @@ int sc_domestic_finish(P *p)
             copy_refined_abroad(p, &pol->refined_abroad, &mn->refined_abroad))
             return -1;
         for (int k = 0; k < mn->refined_abroad.n; k++)
-            if (product_supplier(p, mn, mn->refined_abroad.country[k]))
+            if (sc_product_supplier(p, mn, mn->refined_abroad.country[k]))
                 return -1;
     }
     return 0;

@@ -31,14 +31,6 @@ static int cap_stage(P *p, mr_stage *st, double cap, const mr_policies *pol)
     return rc;
 }
 
-static bool stage_has_paths(const mr_stage *st)
-{
-    for (int k = 0; k < st->n; k++)
-        if (st->suppliers[k].share_path)
-            return true;
-    return false;
-}
-
 /* policies.diversification_cap.offtake: country -> weight (> 0), in file
    order, the weights summing to 1. */
 static int walk_offtake(P *p, const yaml_node_t *v, const char *kp, mr_policies *pol)
@@ -130,7 +122,7 @@ static int copy_stage(P *p, const mr_stage *from, mr_stage *to)
 static int cap_uk_along_paths(P *p, const yaml_node_t *at, const char *kp, const mr_mineral *mn)
 {
     const mr_scenario *sc = p->sc;
-    if (mn->uk_basis == MR_UK_DATA || !stage_has_paths(&mn->stage[mr_product_stage(mn)]))
+    if (mn->uk_basis == MR_UK_DATA || !mr_stage_has_paths(&mn->stage[mr_product_stage(mn)]))
         return 0;
     for (int t = 0; t < sc->horizon_years * sc->steps_per_year; t++) {
         double y = mr_path_step_time(sc->start_year, sc->steps_per_year, t);
@@ -288,7 +280,7 @@ static int walk_cap(P *p, const yaml_node_t *v, const char *kp)
             mr_stage *st = &sc->minerals[i].stage[s];
             if (st->n <= 0)
                 continue;
-            if (stage_has_paths(st))
+            if (mr_stage_has_paths(st))
                 return sc_fail(p, at, kp,
                                "minerals.%s.%s: a cap on world supply takes shares as they "
                                "are, not time paths: give the capped shares as paths",

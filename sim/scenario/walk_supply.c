@@ -324,11 +324,9 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mine
        paths, with kinks where a share crosses its home use) */
     const mr_path *pa[2] = {mn->demand_path, mk->world_demand_path};
     const mr_scenario *sc = p->sc;
-    const mr_stage *ps = &mn->stage[mr_product_stage(mn)];
-    bool shares_move = false;
-    for (int i = 0; i < ps->n; i++)
-        shares_move |= ps->suppliers[i].share_path != NULL;
-    const int T = shares_move ? sc->horizon_years * sc->steps_per_year : 0;
+    const int T = mr_stage_has_paths(&mn->stage[mr_product_stage(mn)])
+                      ? sc->horizon_years * sc->steps_per_year
+                      : 0;
     static const int order[] = {-1, 0, 1, -2}; /* the start first, the steps last */
     for (int o = 0; o < 4 && mk->world_demand_t > 0.0; o++)
         for (int w = order[o], k = 0; k < (w == -1 ? 1 : w == -2 ? T : pa[w] ? pa[w]->n : 0); k++) {

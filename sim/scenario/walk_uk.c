@@ -177,6 +177,20 @@ static int check_fallback(P *p, int m)
    fallback where no data is given, and every country of the UK's sourcing
    a supplier of the product stage (with a world share of 0 when it is not
    one), so that events and outages on it reach what the UK buys from it. */
+int sc_product_supplier(P *p, mr_mineral *mn, int c)
+{
+    mr_stage *st = &mn->stage[mr_product_stage(mn)];
+    for (int j = 0; j < st->n; j++)
+        if (st->suppliers[j].country == c)
+            return 0;
+    mr_supplier *ns = realloc(st->suppliers, (size_t)(st->n + 1) * sizeof *ns);
+    if (!ns)
+        return sc_oom(p);
+    st->suppliers = ns;
+    ns[st->n++] = (mr_supplier){.country = c}; /* share 0, no spare, no outage */
+    return 0;
+}
+
 int sc_uk_sourcing_finish(P *p)
 {
     mr_scenario *sc = p->sc;
@@ -197,28 +211,18 @@ int sc_uk_sourcing_finish(P *p)
         return -1;
     for (int i = 0; i < sc->nminerals; i++) {
         mr_mineral *mn = &sc->minerals[i];
-        mr_stage *st = &mn->stage[mr_product_stage(mn)];
         /* a sourcing that follows the open market along share paths is
            capped step by step (sim/model.c): every offtake country may take
            a share at some step, so each is a supplier from the start */
-        bool paths = false;
-        for (int j = 0; j < st->n; j++)
-            paths |= st->suppliers[j].share_path != NULL;
-        const int noff = uk_cap && paths && mn->uk_basis != MR_UK_DATA ? sc->policies.noftake : 0;
-        for (int k = 0; k < mn->uk.n + noff; k++) {
-            int c = k < mn->uk.n ? mn->uk.suppliers[k].country
-                                 : sc->policies.offtake_country[k - mn->uk.n],
-                found = 0;
-            for (int j = 0; j < st->n; j++)
-                found |= st->suppliers[j].country == c;
-            if (found)
-                continue;
-            mr_supplier *ns = realloc(st->suppliers, (size_t)(st->n + 1) * sizeof *ns);
-            if (!ns)
-                return sc_oom(p);
-            st->suppliers = ns;
-            ns[st->n++] = (mr_supplier){.country = c}; /* share 0, no spare, no outage */
-        }
+        const int noff = uk_cap && mr_stage_has_paths(&mn->stage[mr_product_stage(mn)]) &&
+                                 mn->uk_basis != MR_UK_DATA
+                             ? sc->policies.noftake
+                             : 0;
+        for (int k = 0; k < mn->uk.n + noff; k++)
+            if (sc_product_supplier(p, mn,
+                                    k < mn->uk.n ? mn->uk.suppliers[k].country
+                                                 : sc->policies.offtake_country[k - mn->uk.n]))
+                return -1;
     }
     return 0;
 }
