@@ -1094,24 +1094,28 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
         double ol = w->q[j] * output[j] * dt;
         double gl = w->q[j] * gva[j] * dt;
         double xc = 0.0;
-        for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
-            int m = md->need_mineral[k];
-            if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
-                xc += spend[k] * dt * w->bought[m] *
-                      (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
-                                          : mr_market_buyer_cost(need_elasticity(md, w, k, m),
-                                                                 w->pstar[m], w->nratio[m]));
-            else
-                xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
-            if (md->any_premium) { /* offtake premium (§3u) */
-                double pi = md->uk_premium_t
-                                ? md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m]
-                                : md->uk_premium[m];
-                if (pi > 0.0)
-                    xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * pi *
-                          (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+        if (!md->any_market && !md->any_premium) /* the loop below without its branches */
+            for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++)
+                xc += spend[k] * dt * w->f[k] * (w->ratio[md->need_mineral[k]] - 1.0);
+        else
+            for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
+                int m = md->need_mineral[k];
+                if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
+                    xc += spend[k] * dt * w->bought[m] *
+                          (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
+                                              : mr_market_buyer_cost(need_elasticity(md, w, k, m),
+                                                                     w->pstar[m], w->nratio[m]));
+                else
+                    xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
+                if (md->any_premium) { /* offtake premium (§3u) */
+                    double pi = md->uk_premium_t
+                                    ? md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m]
+                                    : md->uk_premium[m];
+                    if (pi > 0.0)
+                        xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * pi *
+                              (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+                }
             }
-        }
         w->ol[j] += ol;
         w->gl[j] += gl;
         w->xc[j] += xc;
