@@ -72,7 +72,8 @@ static double workspace_bytes(const mr_model *md)
     double doubles = ns * T * 2.0 + M * T * 4.0 + S * T +
                      32.0 * (M + S + md->nneeds); /* lic, jump, rush, deny, ytraj */
     double counts = T * S * MR_BAND_Q_BINS + T * M * MR_BAND_Y_BINS; /* uint32 */
-    return doubles * 8.0 + counts * 4.0 + M * 2.0 * T;
+    double bins = (double)mr_workspace_band_rows(md) * (M + S) * T;  /* uint16, waiting */
+    return doubles * 8.0 + counts * 4.0 + bins * 2.0 + M * 3.0 * T;
 }
 
 /* This rank's results of L trials (out/results.c) and the scratch of the

@@ -126,6 +126,14 @@ void mr_workspace_free(mr_workspace *w, int M)
     memset(w, 0, sizeof *w);
 }
 
+int mr_workspace_band_rows(const mr_model *md)
+{
+    /* at most MR_BAND_BUFFER_BYTES of waiting rows, at least one */
+    size_t row = ((size_t)md->S + (size_t)md->M) * (size_t)md->T * sizeof(uint16_t);
+    size_t cap = row > 0 ? MR_BAND_BUFFER_BYTES / row : 1;
+    return cap < 1 ? 1 : cap > MR_BLOCK_TRIALS ? MR_BLOCK_TRIALS : (int)cap;
+}
+
 /* calloc of at least one element, so an empty array is not mistaken for a failure. */
 static void *calloc_min1(size_t n, size_t size)
 {
@@ -185,13 +193,8 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->qmonths, S);
     Z(w->band_q, T * S * MR_BAND_Q_BINS);
     Z(w->band_y, T * M * MR_BAND_Y_BINS);
-    {
-        /* at most MR_BAND_BUFFER_BYTES of waiting rows, at least one */
-        size_t row = (S + M) * T * sizeof *w->bband;
-        size_t cap = row > 0 ? MR_BAND_BUFFER_BYTES / row : 1;
-        w->bband_cap = cap < 1 ? 1 : cap > MR_BLOCK_TRIALS ? MR_BLOCK_TRIALS : (int)cap;
-        Z(w->bband, (size_t)w->bband_cap * (S + M) * T);
-    }
+    w->bband_cap = mr_workspace_band_rows(md);
+    Z(w->bband, (size_t)w->bband_cap * (S + M) * T);
     Z(w->qtraj, S * T);
     Z(w->ytraj, M * T);
     Z(w->gl, S);

@@ -122,6 +122,10 @@ typedef struct {
 int mr_workspace_alloc(mr_workspace *w, const mr_model *md);
 void mr_workspace_free(mr_workspace *w, int M);
 
+/* Trials whose band bins a workspace of md holds before counting them
+   (w->bband_cap; the memory check counts them). */
+int mr_workspace_band_rows(const mr_model *md);
+
 /* Trial `trial` of md with seed `seed`: MODEL §7a steps (1)-(6), then the
    metrics of §8 into row trial - res->first_trial of res. Counts the
    trial's trajectories into w's private time bands (some of them only once
