@@ -17,7 +17,11 @@ void mr_ou_coefficients(double theta, double sigma, double dt, double *decay, do
 
 double mr_scarcity_premium(double u, double elasticity, double max_multiple)
 {
-    double cap = log(max_multiple);
+    return mr_scarcity_premium_capped(u, elasticity, log(max_multiple));
+}
+
+double mr_scarcity_premium_capped(double u, double elasticity, double cap)
+{
     if (!(u > 0.0))
         return 0.0;
     if (u >= 1.0)

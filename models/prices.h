@@ -12,6 +12,9 @@ void mr_ou_coefficients(double theta, double sigma, double dt, double *decay, do
    the cap also applies at u = 1. */
 double mr_scarcity_premium(double u, double elasticity, double max_multiple);
 
+/* The same with cap = ln(max_multiple) computed once (the step loop's). */
+double mr_scarcity_premium_capped(double u, double elasticity, double cap);
+
 /* Correlated innovations e = L x for the lower-triangular Cholesky factor L
    (n x n, row-major) of the correlation matrix. */
 void mr_correlate(int n, const double *chol_lower, const double *x, double *e);

@@ -36,15 +36,16 @@ int mr_engine_interrupted(void)
     return interrupted != 0;
 }
 
-/* dst[(t * n + j) * bins + k] += src[(j * bins + k) * T + t]: integer sums,
+/* dst[(t * n + j) * bins + k] += src[(j * T + t) * bins + k]: integer sums,
    exact in any order, so the bands do not depend on the thread count. */
 static void add_bands(uint64_t *dst, const uint32_t *src, int T, int n, int bins)
 {
     for (int j = 0; j < n; j++)
-        for (int k = 0; k < bins; k++) {
-            const uint32_t *row = src + ((size_t)j * (size_t)bins + (size_t)k) * (size_t)T;
-            for (int t = 0; t < T; t++)
-                dst[((size_t)t * (size_t)n + (size_t)j) * (size_t)bins + (size_t)k] += row[t];
+        for (int t = 0; t < T; t++) {
+            const uint32_t *row = src + ((size_t)j * (size_t)T + (size_t)t) * (size_t)bins;
+            uint64_t *d = dst + ((size_t)t * (size_t)n + (size_t)j) * (size_t)bins;
+            for (int k = 0; k < bins; k++)
+                d[k] += row[k];
         }
 }
 
@@ -71,7 +72,8 @@ static double workspace_bytes(const mr_model *md)
     double doubles = ns * T * 2.0 + M * T * 4.0 + S * T +
                      32.0 * (M + S + md->nneeds); /* lic, jump, rush, deny, ytraj */
     double counts = T * S * MR_BAND_Q_BINS + T * M * MR_BAND_Y_BINS; /* uint32 */
-    return doubles * 8.0 + counts * 4.0 + M * 2.0 * T;
+    double bins = (double)mr_workspace_band_rows(md) * (M + S) * T;  /* uint16, waiting */
+    return doubles * 8.0 + counts * 4.0 + bins * 2.0 + M * 3.0 * T;
 }
 
 /* This rank's results of L trials (out/results.c) and the scratch of the
@@ -385,6 +387,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                 }
             }
             /* Sum the private histograms: integer sums, exact in any order. */
+            mr_trial_flush_bands(md, &w);
             w.words += mr_rng_words_used(w.rng);
             for (int m = 0; m < md->M; m++)
                 w.words += mr_rng_words_used(w.price_rng[m]);

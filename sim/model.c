@@ -547,6 +547,24 @@ static mr_status build_prices(const mr_scenario *sc, mr_model *md, mr_error *err
             for (int j = i + 1; j < M; j++)
                 md->chol[i * M + j] = 0.0;
     }
+    int nnz = 0;
+    for (int i = 0; i < M * M; i++)
+        nnz += md->chol[i] != 0.0;
+    md->chol_first = zalloc((size_t)M + 1, sizeof(int), &fail);
+    md->chol_col = zalloc((size_t)nnz + 1, sizeof(int), &fail);
+    md->chol_val = zalloc((size_t)nnz + 1, sizeof(double), &fail);
+    if (fail)
+        return oom(sc, err);
+    nnz = 0;
+    for (int i = 0; i < M; i++) {
+        md->chol_first[i] = nnz;
+        for (int j = 0; j <= i; j++)
+            if (md->chol[i * M + j] != 0.0) {
+                md->chol_col[nnz] = j;
+                md->chol_val[nnz++] = md->chol[i * M + j];
+            }
+    }
+    md->chol_first[M] = nnz;
     return MR_OK;
 }
 
@@ -1025,6 +1043,9 @@ void mr_model_free(mr_model *md)
                     md->price_stream,
                     md->jump_stream,
                     md->chol,
+                    md->chol_first,
+                    md->chol_col,
+                    md->chol_val,
                     md->need_first,
                     md->need_mineral,
                     md->need_a,

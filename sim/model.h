@@ -94,6 +94,11 @@ typedef struct {
     double *jump_rate, *jump_mu, *jump_sigma;                /* [M] */
     uint64_t *price_stream, *jump_stream;                    /* [M] */
     double *chol; /* [M*M] lower Cholesky factor of the price correlation */
+    /* its entries that are not 0, row by row in column order: row i is
+       chol_col/chol_val[chol_first[i] .. chol_first[i + 1] - 1] (the step
+       loop's product; the zeros it leaves out add exactly nothing) */
+    int *chol_first, *chol_col; /* [M + 1], [nonzeros] */
+    double *chol_val;           /* [nonzeros] */
 
     /* tension regimes (docs/MODEL.md §3r), per country */
     int nc;

@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of trajectory bins a thread holds before it counts them (w->bband):
+   4 MiB, about 670 trials of bench/synthetic.yaml. */
+#define MR_BAND_BUFFER_BYTES (4u << 20)
+
 void mr_workspace_free(mr_workspace *w, int M)
 {
     if (w->price_rng)
@@ -68,6 +72,7 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->qmonths,
                     w->band_q,
                     w->band_y,
+                    w->bband,
                     w->qtraj,
                     w->ytraj,
                     w->gl,
@@ -108,10 +113,25 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->reg_factor,
                     w->incl,
                     w->keep_dom,
-                    w->dom_touched};
+                    w->dom_touched,
+                    w->f_one,
+                    w->st_a,
+                    w->st_phys,
+                    w->st_ramp,
+                    w->st_hit,
+                    w->st_last,
+                    w->m_active};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(w, 0, sizeof *w);
+}
+
+int mr_workspace_band_rows(const mr_model *md)
+{
+    /* at most MR_BAND_BUFFER_BYTES of waiting rows, at least one */
+    size_t row = ((size_t)md->S + (size_t)md->M) * (size_t)md->T * sizeof(uint16_t);
+    size_t cap = row > 0 ? MR_BAND_BUFFER_BYTES / row : 1;
+    return cap < 1 ? 1 : cap > MR_BLOCK_TRIALS ? MR_BLOCK_TRIALS : (int)cap;
 }
 
 /* calloc of at least one element, so an empty array is not mistaken for a failure. */
@@ -173,6 +193,8 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->qmonths, S);
     Z(w->band_q, T * S * MR_BAND_Q_BINS);
     Z(w->band_y, T * M * MR_BAND_Y_BINS);
+    w->bband_cap = mr_workspace_band_rows(md);
+    Z(w->bband, (size_t)w->bband_cap * (S + M) * T);
     Z(w->qtraj, S * T);
     Z(w->ytraj, M * T);
     Z(w->gl, S);
@@ -214,6 +236,13 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->incl, M);
     Z(w->keep_dom, M * T);
     Z(w->dom_touched, M);
+    Z(w->f_one, M);
+    Z(w->st_a, M * 2);
+    Z(w->st_phys, M * 2);
+    Z(w->st_ramp, M * 2);
+    Z(w->st_hit, M * 2);
+    Z(w->st_last, M * 2);
+    Z(w->m_active, M * T);
 #undef Z
     if (!ok) {
         mr_workspace_free(w, md->M);
@@ -223,19 +252,23 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
         w->surv[i] = w->survx[i] = w->lic[i] = 1.0;
     for (size_t i = 0; i < M * T; i++)
         w->deny[i] = w->keep_dom[i] = 1.0;
+    for (size_t i = 0; i < M * 2; i++)
+        w->st_last[i] = -2; /* no step computed */
     return 0;
 }
 
 /* Bin k of a band histogram holds [(k - 0.5) w, (k + 0.5) w) + lo; values
-   outside go to the end bins. */
-static inline int band_bin(double v, double lo, double width, int nbins)
+   outside go to the end bins. Branch-free over a row of n values, so that
+   the compiler vectorises it. */
+static void band_bins(const double *v, int n, double lo, double width, int nbins, uint16_t *bin)
 {
-    double x = (v - lo) / width + 0.5;
-    if (!(x >= 1.0)) /* also NaN */
-        return 0;
-    if (x >= (double)nbins)
-        return nbins - 1;
-    return (int)x; /* x >= 1: truncation is floor */
+    const double top = (double)(nbins - 1);
+    for (int i = 0; i < n; i++) {
+        double x = (v[i] - lo) / width + 0.5;
+        x = x >= 1.0 ? x : 0.0; /* below bin 1, and NaN: bin 0 */
+        x = x < top ? x : top;  /* x >= 1: truncation is floor */
+        bin[i] = (uint16_t)(int)x;
+    }
 }
 
 /* One occurrence of process p on the step grid (MODEL §3): the survival
@@ -312,9 +345,17 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
                       (size_t)slot * (size_t)T + (size_t)first;
         unsigned char *on =
             w->stage_active + (size_t)md->slot_stage[slot] * (size_t)T + (size_t)first;
+        unsigned char *mon =
+            w->m_active + (size_t)(md->slot_stage[slot] / 2) * (size_t)T + (size_t)first;
         for (int t = 0; t < len; t++) {
             row[t] *= keep;
-            on[t] = 1;
+            on[t] |= 1;
+            mon[t] = 1;
+        }
+        if (len > 0) { /* the stage's losses change where the occurrence starts and ends */
+            on[0] |= 2;
+            if (first + len < T)
+                on[len] |= 2;
         }
         if (md->proc_exports[p]) {
             /* an export control: one action on the mineral (targets come
@@ -533,7 +574,9 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w)
         int st = md->slot_stage[slot];
         if (w->stage_touched[st]) {
             memset(w->stage_active + (size_t)st * (size_t)T, 0, (size_t)T);
+            memset(w->m_active + (size_t)(st / 2) * (size_t)T, 0, (size_t)T);
             w->stage_touched[st] = 0;
+            w->st_last[st] = -2;
         }
     }
     w->ntouched = 0;
@@ -593,8 +636,14 @@ static void trial_start(const mr_model *md, uint64_t seed, uint64_t trial, mr_wo
     }
     for (int k = 0; k < md->nneeds; k++)
         w->buffer[k] = md->need_buffer[k];
+    for (int k = 0; k < md->nneeds; k++)
+        w->f[k] = w->fprod[k] = 1.0;
+    for (int m = 0; m < M; m++)
+        w->f_one[m] = 1;
+    w->nlow = 0; /* every buffer full */
+    w->sect_rest = w->c_zero = w->q_zero = 1;
     for (int j = 0; j < S; j++)
-        w->q[j] = w->ol[j] = w->gl[j] = w->xc[j] = w->qpeak[j] = w->qmonths[j] = 0.0;
+        w->c[j] = w->q[j] = w->ol[j] = w->gl[j] = w->xc[j] = w->qpeak[j] = w->qmonths[j] = 0.0;
     for (int k = 0; k < H * S; k++)
         annual[k] = 0.0;
 }
@@ -610,9 +659,24 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
     for (int s = 0; s < MR_NSTAGES; s++) {
         int st = 2 * m + s;
         a[s] = phys[s] = 1.0;
-        if (!w->stage_touched[st] || !w->stage_active[(size_t)st * (size_t)T + (size_t)t]) {
+        const unsigned char on =
+            w->stage_touched[st] ? w->stage_active[(size_t)st * (size_t)T + (size_t)t] : 0;
+        if (!(on & 1)) {
             w->ramp_k[st] = 0; /* no loss on this step: A = 1 exactly */
             continue;
+        }
+        if (!(on & 2) && w->st_last[st] == t - 1 && !md->slot_share_t) {
+            /* no occurrence starts or ends here, and the shares stay: the
+               losses are those of the last step, so A is too unless the
+               spare capacity's ramp moved */
+            int k = w->st_hit[st] ? w->ramp_k[st] + 1 : 0;
+            if (mr_spare_ramp(k, md->h, md->ramp_months[m]) == w->st_ramp[st]) {
+                w->ramp_k[st] = k;
+                a[s] = w->st_a[st];
+                phys[s] = w->st_phys[st];
+                w->st_last[st] = t;
+                continue;
+            }
         }
         int first = md->stage_first[st], ns = md->stage_n[st], hit = 0, xr = 0, xo = 0;
         for (int c = 0; c < ns; c++) {
@@ -643,11 +707,16 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
         }
         if (!xo) { /* no export control on the product: all losses are physical */
             phys[s] = a[s];
-            continue;
+        } else {
+            for (int c = 0; c < ns; c++) /* the product stage without its export controls */
+                w->loss[c] = 1.0 - w->surv[(size_t)(first + c) * (size_t)T + (size_t)t];
+            phys[s] = mr_stage_availability(ns, share, spare, w->loss, ramp);
         }
-        for (int c = 0; c < ns; c++) /* the product stage without its export controls */
-            w->loss[c] = 1.0 - w->surv[(size_t)(first + c) * (size_t)T + (size_t)t];
-        phys[s] = mr_stage_availability(ns, share, spare, w->loss, ramp);
+        w->st_a[st] = a[s];
+        w->st_phys[st] = phys[s];
+        w->st_hit[st] = (unsigned char)hit;
+        w->st_ramp[st] = ramp;
+        w->st_last[st] = t;
     }
     return mr_chain_stages(a[MR_STAGE_MINING], phys[MR_STAGE_MINING], a[MR_STAGE_REFINING],
                            phys[MR_STAGE_REFINING]);
@@ -766,8 +835,14 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
     const double h = md->h;
     /* in three passes, so that the markets' solves (independent across
        minerals) follow each other and the processor overlaps them */
-    for (int m = 0; m < M; m++)
-        w->avail[m] = step_availability(md, w, m, t);
+    for (int m = 0; m < M; m++) {
+        if (w->m_active[(size_t)m * (size_t)T + (size_t)t]) {
+            w->avail[m] = step_availability(md, w, m, t);
+        } else { /* no occurrence hits the mineral: A = 1 exactly, no ramp */
+            w->ramp_k[2 * m] = w->ramp_k[2 * m + 1] = 0;
+            w->avail[m] = 1.0;
+        }
+    }
     if (md->any_market) {
         /* the refills after a shortage last: each is the same short chain
            of arithmetic with no branch to mispredict, so the processor runs
@@ -799,8 +874,17 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
     /* r_m and d_m of this step: a time path's, or the constant */
     const double *recycled = md->recycled_t ? md->recycled_t + (size_t)t * (size_t)M : md->recycled;
     const double *domestic = md->domestic_t ? md->domestic_t + (size_t)t * (size_t)M : md->domestic;
+    int nshort = 0;
     for (int m = 0; m < M; m++) {
         double a = w->avail[m];
+        if (a == 1.0 && !md->market[m] && !w->trace) {
+            /* nothing lost: the gap is 0 (whatever r and d are), so is u;
+               the stockpile only refills (what the steps below give) */
+            if (md->has_stockpile[m])
+                mr_stockpile_step(&md->stockpile[m], &w->level[m], 0.0, h);
+            w->u[m] = 0.0;
+            continue;
+        }
         if (1.0 - a > w->mloss_peak[m])
             w->mloss_peak[m] = 1.0 - a;
         if (1.0 - a > MR_SHORTFALL_THRESHOLD)
@@ -846,11 +930,13 @@ static inline void step_supply(const mr_model *md, mr_workspace *w, int t)
         }
         w->u[m] = u;
         w->usum[m] += u;
+        nshort += u > 0.0;
         if (u > w->upeak[m])
             w->upeak[m] = u;
         if (u > MR_SHORTFALL_THRESHOLD)
             w->umonths[m] += h;
     }
+    w->nshort = nshort;
 }
 
 /* (3) prices of step t: z(0) = 0, z(t) = decay z(t-1) + scale (L x)(t) +
@@ -865,7 +951,14 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
         if (md->any_volatility) {
             for (int m = 0; m < M; m++)
                 w->x[m] = gsl_ran_gaussian_ziggurat(w->price_rng[m], 1.0);
-            mr_correlate(M, md->chol, w->x, w->e);
+            /* e = L x over L's entries that are not 0: the same sums as
+               mr_correlate's, whose other terms are exact zeros */
+            for (int m = 0; m < M; m++) {
+                double e = 0.0;
+                for (int q = md->chol_first[m]; q < md->chol_first[m + 1]; q++)
+                    e += md->chol_val[q] * w->x[md->chol_col[q]];
+                w->e[m] = e;
+            }
             for (int m = 0; m < M; m++)
                 w->z[m] += md->ou_scale[m] * w->e[m];
         }
@@ -887,7 +980,9 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
             if (home > w->home_peak[m])
                 w->home_peak[m] = home;
         } else {
-            double pi = mr_scarcity_premium(w->u[m], md->elasticity[m], md->max_multiple[m]);
+            double pi = w->u[m] > 0.0 ? mr_scarcity_premium_capped(w->u[m], md->elasticity[m],
+                                                                   md->mrule[m].guard)
+                                      : 0.0;
             w->y[m] = w->z[m] + pi;
             if (pi > w->pstar_peak[m])
                 w->pstar_peak[m] = pi;
@@ -912,38 +1007,73 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
 static inline void step_sectors(const mr_model *md, mr_workspace *w, int t)
 {
     const int M = md->M, S = md->S;
-    if (md->priority) {
-        for (int m = 0; m < M; m++) {
-            int c0 = md->claim_first[m], g0 = md->group_first[m];
-            int ngroups = md->group_first[m + 1] - g0 - 1;
-            if (w->u[m] > 0.0)
+    /* f of the minerals short now; back to 1 for those short no longer
+       (f = 1 is what both rules give a mineral with u = 0) */
+    int changed = 0;
+    for (int m = 0; m < M; m++) {
+        const int c0 = md->claim_first[m], c1 = md->claim_first[m + 1];
+        if (w->u[m] > 0.0) {
+            if (md->priority) {
+                int g0 = md->group_first[m], ngroups = md->group_first[m + 1] - g0 - 1;
                 mr_allocate_priority(ngroups, md->group_start + g0, md->claim_demand + c0,
                                      1.0 - w->u[m], w->claim_f + c0);
-            else /* everyone is served in full: what mr_allocate_priority gives */
-                for (int c = c0; c < md->claim_first[m + 1]; c++)
-                    w->claim_f[c] = 1.0;
-            for (int c = c0; c < md->claim_first[m + 1]; c++)
+                for (int c = c0; c < c1; c++)
+                    if (md->claim_need[c] >= 0)
+                        w->f[md->claim_need[c]] = w->claim_f[c];
+            } else {
+                for (int c = c0; c < c1; c++)
+                    if (md->claim_need[c] >= 0)
+                        w->f[md->claim_need[c]] = 1.0 - w->u[m];
+            }
+            w->f_one[m] = 0;
+            changed = 1;
+        } else if (!w->f_one[m]) {
+            for (int c = c0; c < c1; c++)
                 if (md->claim_need[c] >= 0)
-                    w->f[md->claim_need[c]] = w->claim_f[c];
+                    w->f[md->claim_need[c]] = 1.0;
+            w->f_one[m] = 1;
+            changed = 1;
         }
-    } else {
-        for (int k = 0; k < md->nneeds; k++)
-            w->f[k] = 1.0 - w->u[md->need_mineral[k]];
     }
-    for (int k = 0; k < md->nneeds; k++)
-        w->fprod[k] = mr_buffer_step(w->f[k], &w->buffer[k], md->need_buffer[k],
-                                     md->buffer_refill_rate, md->h);
+    /* at rest (no mineral short, nothing changed, every buffer full, and
+       fprod = 1, c = 0 from a step with f = 1): the steps below would give
+       the same again */
+    if (w->nshort == 0 && !changed && w->nlow == 0 && w->sect_rest)
+        return;
+    /* a need served in full with its buffer full passes f = 1 on and
+       refills nothing (what mr_buffer_step gives) */
+    int nlow = 0;
+    for (int k = 0; k < md->nneeds; k++) {
+        if (w->f[k] < 1.0 || w->buffer[k] < md->need_buffer[k]) {
+            w->fprod[k] = mr_buffer_step(w->f[k], &w->buffer[k], md->need_buffer[k],
+                                         md->buffer_refill_rate, md->h);
+            nlow += w->buffer[k] < md->need_buffer[k];
+        } else {
+            w->fprod[k] = w->f[k];
+        }
+    }
+    w->nlow = nlow;
     /* a_mj of this step: a time path's, or the constant */
     const double *need_a =
         md->need_a_t ? md->need_a_t + (size_t)t * (size_t)md->nneeds : md->need_a;
+    int c_zero = 1;
     for (int j = 0; j < S; j++) {
-        int k0 = md->need_first[j], nk = md->need_first[j + 1] - k0;
+        int k0 = md->need_first[j], nk = md->need_first[j + 1] - k0, short_of = 0;
+        for (int k = k0; k < k0 + nk; k++)
+            short_of |= w->fprod[k] < 1.0;
+        if (!short_of) { /* every input in full: c = 0 under either rule */
+            w->c[j] = 0.0;
+            continue;
+        }
         w->c[j] = md->combine[j] == MR_COMBINE_INDEPENDENT
                       ? mr_direct_inoperability_independent(nk, need_a + k0, md->need_sigma + k0,
                                                             w->fprod + k0)
                       : mr_direct_inoperability_limiting(nk, need_a + k0, md->need_sigma + k0,
                                                          w->fprod + k0);
+        c_zero &= w->c[j] == 0.0;
     }
+    w->c_zero = c_zero;
+    w->sect_rest = w->nshort == 0; /* f = 1, so fprod = 1 and c = 0 */
 }
 
 /* Elasticity of UK need k (mineral m) now (docs/MODEL.md §6m). */
@@ -967,24 +1097,28 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
         double ol = w->q[j] * output[j] * dt;
         double gl = w->q[j] * gva[j] * dt;
         double xc = 0.0;
-        for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
-            int m = md->need_mineral[k];
-            if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
-                xc += spend[k] * dt * w->bought[m] *
-                      (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
-                                          : mr_market_buyer_cost(need_elasticity(md, w, k, m),
-                                                                 w->pstar[m], w->nratio[m]));
-            else
-                xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
-            if (md->any_premium) { /* offtake premium (§3u) */
-                double pi = md->uk_premium_t
-                                ? md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m]
-                                : md->uk_premium[m];
-                if (pi > 0.0)
-                    xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * pi *
-                          (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+        if (!md->any_market && !md->any_premium) /* the loop below without its branches */
+            for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++)
+                xc += spend[k] * dt * w->f[k] * (w->ratio[md->need_mineral[k]] - 1.0);
+        else
+            for (int k = md->need_first[j]; k < md->need_first[j + 1]; k++) {
+                int m = md->need_mineral[k];
+                if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
+                    xc += spend[k] * dt * w->bought[m] *
+                          (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
+                                              : mr_market_buyer_cost(need_elasticity(md, w, k, m),
+                                                                     w->pstar[m], w->nratio[m]));
+                else
+                    xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
+                if (md->any_premium) { /* offtake premium (§3u) */
+                    double pi = md->uk_premium_t
+                                    ? md->uk_premium_t[(size_t)t * (size_t)md->M + (size_t)m]
+                                    : md->uk_premium[m];
+                    if (pi > 0.0)
+                        xc += spend[k] * dt * (md->market[m] ? w->bought[m] : w->f[k]) * pi *
+                              (md->uk_ramp_t ? md->uk_ramp_t[t] : 1.0);
+                }
             }
-        }
         w->ol[j] += ol;
         w->gl[j] += gl;
         w->xc[j] += xc;
@@ -1004,23 +1138,38 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
     }
 }
 
-/* Time bands: count the trial's trajectories in a tight loop of independent
-   increments, so the processor overlaps the cache misses. */
+/* Time bands: the trial's bins into a row of w->bband; counted when the
+   rows are full (or on mr_trial_flush_bands). */
 static void count_bands(const mr_model *md, mr_workspace *w)
 {
     const int M = md->M, S = md->S, T = md->T;
-    for (int j = 0; j < S; j++)
-        for (int t = 0; t < T; t++) {
-            int k = band_bin(w->qtraj[(size_t)j * (size_t)T + (size_t)t], 0.0, MR_BAND_Q_WIDTH,
-                             MR_BAND_Q_BINS);
-            w->band_q[((size_t)j * MR_BAND_Q_BINS + (size_t)k) * (size_t)T + (size_t)t]++;
+    uint16_t *row = w->bband + (size_t)w->bband_n * (size_t)(S + M) * (size_t)T;
+    band_bins(w->qtraj, S * T, 0.0, MR_BAND_Q_WIDTH, MR_BAND_Q_BINS, row);
+    band_bins(w->ytraj, M * T, MR_BAND_Y_MIN, MR_BAND_Y_WIDTH, MR_BAND_Y_BINS,
+              row + (size_t)S * (size_t)T);
+    if (++w->bband_n == w->bband_cap)
+        mr_trial_flush_bands(md, w);
+}
+
+void mr_trial_flush_bands(const mr_model *md, mr_workspace *w)
+{
+    const int M = md->M, S = md->S, T = md->T, n = w->bband_n;
+    const size_t R = (size_t)(S + M) * (size_t)T;
+    enum { CHUNK = 32 }; /* steps a pass: their histogram rows stay in cache */
+    for (int s = 0; s < S + M; s++) {
+        const int bins = s < S ? MR_BAND_Q_BINS : MR_BAND_Y_BINS;
+        uint32_t *hist = s < S ? w->band_q + (size_t)s * (size_t)T * MR_BAND_Q_BINS
+                               : w->band_y + (size_t)(s - S) * (size_t)T * MR_BAND_Y_BINS;
+        for (int t0 = 0; t0 < T; t0 += CHUNK) {
+            const int t1 = t0 + CHUNK < T ? t0 + CHUNK : T;
+            for (int k = 0; k < n; k++) {
+                const uint16_t *row = w->bband + (size_t)k * R + (size_t)s * (size_t)T;
+                for (int t = t0; t < t1; t++)
+                    hist[(size_t)t * (size_t)bins + row[t]]++;
+            }
         }
-    for (int m = 0; m < M; m++)
-        for (int t = 0; t < T; t++) {
-            int k = band_bin(w->ytraj[(size_t)m * (size_t)T + (size_t)t], MR_BAND_Y_MIN,
-                             MR_BAND_Y_WIDTH, MR_BAND_Y_BINS);
-            w->band_y[((size_t)m * MR_BAND_Y_BINS + (size_t)k) * (size_t)T + (size_t)t]++;
-        }
+    }
+    w->bband_n = 0;
 }
 
 /* The metrics of the trial (MODEL §8) into row i of res. */
@@ -1076,11 +1225,18 @@ void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspac
 
     trial_start(md, seed, trial, w, annual);
     for (int t = 0; t < md->T; t++) {
-        step_supply(md, w, t);  /* (1)-(2) supply, stockpile, shortfall u */
-        step_prices(md, w, t);  /* (3) prices */
-        step_sectors(md, w, t); /* (4) allocation, buffers, direct c */
-        mr_iim_step(md->S, md->astar, md->k, w->c, w->q, w->tmp); /* (5) propagation (MODEL §7) */
-        step_losses(md, w, t, annual);                            /* (6) losses */
+        step_supply(md, w, t);           /* (1)-(2) supply, stockpile, shortfall u */
+        step_prices(md, w, t);           /* (3) prices */
+        step_sectors(md, w, t);          /* (4) allocation, buffers, direct c */
+        if (!(w->c_zero && w->q_zero)) { /* else q stays 0 */
+            mr_iim_step(md->S, md->astar, md->k, w->c, w->q,
+                        w->tmp); /* (5) propagation (MODEL §7) */
+            int z = 1;
+            for (int j = 0; j < md->S; j++)
+                z &= w->q[j] == 0.0;
+            w->q_zero = z;
+        }
+        step_losses(md, w, t, annual); /* (6) losses */
     }
     count_bands(md, w);
     store_metrics(md, w, i, annual, res);

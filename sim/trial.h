@@ -32,7 +32,8 @@ typedef struct {
     int *touched;                /* [nslots] slots whose surv row is not all ones */
     int ntouched;
     unsigned char *stage_touched; /* [M*2] */
-    unsigned char *stage_active;  /* [M*2*T] some occurrence hits the stage on the step */
+    unsigned char *stage_active;  /* [M*2*T] bit 1: some occurrence hits the stage on the
+                                     step; bit 2: one starts or ends there */
     double *loss;                 /* [max_stage_n] L_c of one stage at one step */
     int *ramp_k;                  /* [M*2] consecutive disrupted steps per stage */
     double *jump; /* [M*T] ln jump sizes landing on each step; zero between trials */
@@ -77,16 +78,39 @@ typedef struct {
     double *reg_end, *reg_factor; /* [nc * (regime_max + 1)] */
     unsigned char *incl;          /* [M] the current occurrence hits mineral m */
     int incl_on;                  /* the current occurrence has an inclusion mask */
-    /* Private histograms, laid out [(j * BINS + k) * T + t] (and the same
-       with m): a trajectory that stays in one bin walks along memory, which
-       keeps the counts in cache. Transposed to mr_results' layout at the end. */
-    uint32_t *band_q, *band_y;   /* a thread counts at most N < 2^32 trials */
-    double *qtraj, *ytraj;       /* [S*T], [M*T] this trial's q and y */
-    uint64_t words;              /* random words drawn so far */
-    const mr_counterfactual *cf; /* NULL: the scenario as it is */
-    mr_trace *trace;             /* NULL: no trace (a run) */
-    int trace_failed;            /* out of memory recording occurrences */
-    uint64_t trial;              /* trial being sampled (for the trace) */
+    /* Private histograms, laid out [(j * T + t) * BINS + k] (and the same
+       with m), counted from bband (mr_trial_flush_bands) and transposed to
+       mr_results' layout at the end. */
+    uint32_t *band_q, *band_y; /* a thread counts at most N < 2^32 trials */
+    double *qtraj, *ytraj;     /* [S*T], [M*T] this trial's q and y */
+    /* The bins of the last bband_n trials' trajectories, row [(S + M) * T]
+       per trial (q of each sector, then y of each mineral, step by step),
+       counted into band_q/band_y when bband_cap rows are full or on
+       mr_trial_flush_bands: then each histogram row is counted over many
+       trials while it is in cache, where one trial's counts would each
+       miss it (bench/RESULTS.md). */
+    uint16_t *bband;
+    int bband_n, bband_cap;
+    /* what lets steps (4)-(5) skip the work whose result is known
+       (step_sectors): nshort minerals with u > 0 this step; f_one[m]: f = 1
+       for mineral m's needs; nlow buffers below their capacity; sect_rest:
+       fprod = 1 and c = 0 from a step with f = 1; c_zero, q_zero: c = 0,
+       q = 0 for every sector */
+    int nshort, nlow, sect_rest, c_zero, q_zero;
+    unsigned char *f_one; /* [M] */
+    /* each stage's availability at the step it was last computed (step_
+       availability), kept while its losses and ramp stay: st_a, st_phys
+       (A and A without export controls), st_ramp the ramp, st_hit some
+       loss > 0, st_last the step (-2: none this trial) */
+    double *st_a, *st_phys, *st_ramp; /* [M*2] */
+    unsigned char *st_hit;            /* [M*2] */
+    int *st_last;                     /* [M*2] */
+    unsigned char *m_active;          /* [M*T] some occurrence hits a stage of the mineral */
+    uint64_t words;                   /* random words drawn so far */
+    const mr_counterfactual *cf;      /* NULL: the scenario as it is */
+    mr_trace *trace;                  /* NULL: no trace (a run) */
+    int trace_failed;                 /* out of memory recording occurrences */
+    uint64_t trial;                   /* trial being sampled (for the trace) */
     /* domestic supply at risk (docs/MODEL.md §4) */
     double *keep_dom;           /* [M*T] prod (1 - s) of the outages of mineral m's domestic
                                    supply active on step t; 1 untouched */
@@ -98,11 +122,19 @@ typedef struct {
 int mr_workspace_alloc(mr_workspace *w, const mr_model *md);
 void mr_workspace_free(mr_workspace *w, int M);
 
+/* Trials whose band bins a workspace of md holds before counting them
+   (w->bband_cap; the memory check counts them). */
+int mr_workspace_band_rows(const mr_model *md);
+
 /* Trial `trial` of md with seed `seed`: MODEL §7a steps (1)-(6), then the
    metrics of §8 into row trial - res->first_trial of res. Counts the
-   trial's trajectories into w's private time bands. */
+   trial's trajectories into w's private time bands (some of them only once
+   mr_trial_flush_bands is called). */
 void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspace *w,
                   mr_results *res);
+
+/* Count the trajectories still waiting in w->bband into w's time bands. */
+void mr_trial_flush_bands(const mr_model *md, mr_workspace *w);
 
 /* Only the disruption occurrences of trial i (MODEL §3), into w's survival
    rows (and w->trace); mr_trial_reset_survival clears them again. */

@@ -48,7 +48,7 @@
 
 static const char *const usage_bench =
     "usage: minrisk bench [--minerals N] [--countries N] [--sectors N] [--years N]\n"
-    "                     [--density D] [--trials N] [--seed S] [--threads LIST]\n"
+    "                     [--density D] [--dense] [--trials N] [--seed S] [--threads LIST]\n"
     "                     [--reps R] [--json FILE] [--quiet] [--print-scenario]\n"
     "\n"
     "Benchmark the engine on a built-in synthetic scenario (no input file, no\n"
@@ -56,7 +56,9 @@ static const char *const usage_bench =
     "counts; medians of trials/s, ns per trial-step (run time / (trials x steps)),\n"
     "run / RNG floor (the time the same generator takes to draw the run's random\n"
     "words alone, on as many threads), parallel efficiency (speed-up over the\n"
-    "fewest threads / thread ratio) and CPU seconds; the CPU model, the compiler,\n"
+    "fewest threads / thread ratio), CPU seconds and the speed-up as the median of\n"
+    "the rep-by-rep pairs (run r on the fewest threads / run r here, run one\n"
+    "after the other); the CPU model, the compiler,\n"
     "the load average and the verification number, which must be the same for\n"
     "every run (else exit status 1).\n"
     "The defaults are bench/synthetic.yaml: the scenario is that file.\n"
@@ -69,6 +71,10 @@ static const char *const usage_bench =
     "                      outages, the countries' WGI-derived outages, the events),\n"
     "                      so the expected occurrences a trial scale with it; in\n"
     "                      (0, 50] (default 1; the header prints the expectation)\n"
+    "  --dense             every supplier has its own outage process: those the\n"
+    "                      template leaves without one get 0.15 a year (times D)\n"
+    "                      with their stage's severity and duration; with the\n"
+    "                      default sizes this is bench/dense.yaml\n"
     "  --trials N          trials a run, 1..4294967295 (default 20000)\n"
     "  --seed S            random seed, 0..2^64-1 (default 12345, the file's)\n"
     "  --threads LIST      thread counts, comma-separated, each 1..4096 (default\n"
@@ -106,7 +112,9 @@ typedef struct {
     int threads;
     bench_run *runs;                        /* [reps] */
     double run, floor, tps, ns, ratio, eff; /* medians (eff from the median run times) */
-    double cpu;                             /* median CPU seconds */
+    double speedup; /* median over reps of the pair ratio: run r of the fewest threads /
+                       run r of this point (the runs of a rep follow each other) */
+    double cpu;     /* median CPU seconds */
 } bench_point;
 
 /* The machine and the build. */
@@ -312,8 +320,12 @@ static void summarise(bench_point *pt, int np, int reps, uint64_t trials, int st
         if (pt[p].threads < pt[base].threads)
             base = p;
     }
-    for (int p = 0; p < np; p++)
+    for (int p = 0; p < np; p++) {
         pt[p].eff = pt[base].run / pt[p].run * pt[base].threads / pt[p].threads;
+        for (int r = 0; r < reps; r++)
+            v[0][r] = pt[base].runs[r].run / pt[p].runs[r].run;
+        pt[p].speedup = median(v[0], reps);
+    }
 }
 
 /* The runs, rep by rep, each rep over every thread count in turn; stops at
@@ -378,8 +390,9 @@ static void print_table(FILE *f, const bench_request *q, const bench_host *h, co
     const mr_synthetic_size *z = &q->size;
     fprintf(f,
             "minrisk bench: synthetic scenario: minerals %d, countries %d, sectors %d, years %d "
-            "(%d monthly steps), density %g\n",
-            z->minerals, z->countries, z->sectors, z->years, ld->steps, z->density);
+            "(%d monthly steps), density %g%s\n",
+            z->minerals, z->countries, z->sectors, z->years, ld->steps, z->density,
+            z->dense ? ", an outage process per supplier (--dense)" : "");
     fprintf(f,
             "  %d disruption processes, %.2f occurrences a trial expected; %llu trials a run, "
             "seed %llu; each figure the median of %d run%s\n",
@@ -392,11 +405,13 @@ static void print_table(FILE *f, const bench_request *q, const bench_host *h, co
             "load:  %.2f before the runs, %.2f after them (1-minute load average; above about "
             "0.5 before, other work shared the cores)\n\n",
             h->load[0], h->load[1]);
-    fprintf(f, "%7s %10s %18s %9s %9s %14s %14s %15s\n", "threads", "trials/s", "ns per trial-step",
-            "run (s)", "CPU (s)", "RNG floor (s)", "run/floor (x)", "efficiency (x)");
+    fprintf(f, "%7s %10s %18s %9s %9s %14s %14s %15s %13s\n", "threads", "trials/s",
+            "ns per trial-step", "run (s)", "CPU (s)", "RNG floor (s)", "run/floor (x)",
+            "efficiency (x)", "speed-up (x)");
     for (int p = 0; p < q->npoints; p++)
-        fprintf(f, "%7d %10.0f %18.1f %9.4f %9.4f %14.4f %14.2f %15.3f\n", pt[p].threads, pt[p].tps,
-                pt[p].ns, pt[p].run, pt[p].cpu, pt[p].floor, pt[p].ratio, pt[p].eff);
+        fprintf(f, "%7d %10.0f %18.1f %9.4f %9.4f %14.4f %14.2f %15.3f %13.3f\n", pt[p].threads,
+                pt[p].tps, pt[p].ns, pt[p].run, pt[p].cpu, pt[p].floor, pt[p].ratio, pt[p].eff,
+                pt[p].speedup);
     fprintf(f, "\nverification number %016llx (the same in all %d runs)\n",
             (unsigned long long)verification, q->reps * q->npoints);
 }
@@ -439,10 +454,10 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
             h->load[0], h->load[1]);
     fprintf(f,
             "  \"scenario\": {\"minerals\": %d, \"countries\": %d, \"sectors\": %d, \"years\": "
-            "%d, \"steps\": %d, \"density\": %.17g, \"processes\": %d, "
+            "%d, \"steps\": %d, \"density\": %.17g, \"dense\": %s, \"processes\": %d, "
             "\"occurrences_per_trial\": %.17g},\n",
-            z->minerals, z->countries, z->sectors, z->years, ld->steps, z->density, ld->nproc,
-            ld->occurrences);
+            z->minerals, z->countries, z->sectors, z->years, ld->steps, z->density,
+            z->dense ? "true" : "false", ld->nproc, ld->occurrences);
     fprintf(f, "  \"trials\": %llu,\n  \"seed\": %llu,\n  \"reps\": %d,\n", q->trials, q->seed,
             q->reps);
     fprintf(f, "  \"verification\": \"%016llx\",\n  \"points\": [\n",
@@ -452,8 +467,9 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
         fprintf(f,
                 "    {\"threads\": %d, \"trials_per_second\": %.17g, \"ns_per_trial_step\": "
                 "%.17g, \"run_seconds\": %.17g, \"cpu_seconds\": %.17g, \"floor_seconds\": %.17g, "
-                "\"run_floor_ratio\": %.17g, \"parallel_efficiency\": %.17g,\n     \"runs\": [",
-                u->threads, u->tps, u->ns, u->run, u->cpu, u->floor, u->ratio, u->eff);
+                "\"run_floor_ratio\": %.17g, \"parallel_efficiency\": %.17g, \"speedup\": "
+                "%.17g,\n     \"runs\": [",
+                u->threads, u->tps, u->ns, u->run, u->cpu, u->floor, u->ratio, u->eff, u->speedup);
         for (int r = 0; r < q->reps; r++)
             fprintf(f,
                     "%s\n       {\"run_seconds\": %.17g, \"cpu_seconds\": %.17g, "
@@ -598,6 +614,10 @@ mr_status mr_cmd_bench(int argc, char **argv)
         }
         if (!strcmp(a, "--print-scenario")) {
             q.print_scenario = 1;
+            continue;
+        }
+        if (!strcmp(a, "--dense")) {
+            q.size.dense = 1;
             continue;
         }
         int takes = !strcmp(a, "--density") || !strcmp(a, "--trials") || !strcmp(a, "--seed") ||

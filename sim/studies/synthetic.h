@@ -16,7 +16,12 @@ typedef struct {
     double density; /* multiplies every disruption rate: supplier outages,
                        the WGI-derived country outages, the events;
                        (0, MR_SYNTHETIC_MAX_DENSITY] */
+    int dense;      /* every supplier has its own outage process (bench/dense.yaml):
+                       the template's suppliers without one get MR_SYNTHETIC_DENSE_RATE
+                       a year, with their stage's severity and duration */
 } mr_synthetic_size;
+
+#define MR_SYNTHETIC_DENSE_RATE "0.15"
 
 /* bench/synthetic.yaml: 20 minerals, 12 countries, 6 sectors, 10 years, density 1 */
 #define MR_SYNTHETIC_DEFAULT                                                                       \

@@ -2,7 +2,9 @@
 # bench.sh - `minrisk bench` (tests/cli/tests.cmake, label `cli`):
 # - bad options: exit status 2 and the one expected line on stderr;
 # - --print-scenario with the default sizes is bench/synthetic.yaml byte for
-#   byte, and the scenarios of small and odd sizes all validate;
+#   byte (with --dense, bench/dense.yaml, whose 203.08 occurrences a trial
+#   are worked out here), and the scenarios of small and odd sizes all
+#   validate;
 # - the default scenario's verification number is that of `minrisk run
 #   bench/synthetic.yaml` with the same trials and seed;
 # - a tiny bench (1 and 2 threads, 2 repetitions): exit 0, the table on
@@ -56,6 +58,16 @@ expect 2 "minrisk bench: these sizes give a scenario minrisk refuses (see --prin
 "$bin" bench --print-scenario >"$tmp/synthetic.yaml" || fail "--print-scenario: exit status $?"
 cmp -s "$tmp/synthetic.yaml" bench/synthetic.yaml ||
     fail "--print-scenario differs from bench/synthetic.yaml: $(diff "$tmp/synthetic.yaml" bench/synthetic.yaml | head -3)"
+# --dense is bench/dense.yaml: every supplier with an outage process, about
+# 200 occurrences a trial (155 processes: 75 of synthetic.yaml, 80 more at
+# 0.15 a year over 10 years)
+"$bin" bench --dense --print-scenario >"$tmp/dense.yaml" || fail "--dense --print-scenario: exit status $?"
+cmp -s "$tmp/dense.yaml" bench/dense.yaml ||
+    fail "--dense --print-scenario differs from bench/dense.yaml: $(diff "$tmp/dense.yaml" bench/dense.yaml | head -3)"
+"$bin" bench --dense --trials 1 --reps 1 --threads 1 --quiet >"$tmp/out" 2>&1 ||
+    fail "bench --dense: $(cat "$tmp/out")"
+grep -q '^  155 disruption processes, 203.08 occurrences a trial expected' "$tmp/out" ||
+    fail "bench --dense: not 155 processes and 203.08 occurrences a trial: $(sed -n 2p "$tmp/out")"
 # ... and what make_synthetic.sh writes
 bash bench/make_synthetic.sh | cmp -s - bench/synthetic.yaml ||
     fail "bench/make_synthetic.sh does not write bench/synthetic.yaml"
@@ -89,9 +101,9 @@ got=$(sed -n 's/^verification number \([0-9a-f]\{16\}\) .*/\1/p' "$tmp/out")
     fail "tiny bench: exit status $?: $(cat "$tmp/err")"
 [ "$(grep -c '^minrisk bench: run [1-4] of 4: ' "$tmp/err")" -eq 4 ] ||
     fail "tiny bench: not 4 progress lines on stderr: $(cat "$tmp/err")"
-grep -q '^threads   trials/s  ns per trial-step   run (s)   CPU (s)  RNG floor (s)  run/floor (x)  efficiency (x)$' "$tmp/out" ||
+grep -q '^threads   trials/s  ns per trial-step   run (s)   CPU (s)  RNG floor (s)  run/floor (x)  efficiency (x)  speed-up (x)$' "$tmp/out" ||
     fail "tiny bench: no column heads: $(cat "$tmp/out")"
-grep -q '^ *1 .* 1\.000$' "$tmp/out" || fail "tiny bench: no row for 1 thread of efficiency 1"
+grep -q '^ *1 .* 1\.000 \+1\.000$' "$tmp/out" || fail "tiny bench: no row for 1 thread of efficiency and speed-up 1"
 grep -q '^ *2 ' "$tmp/out" || fail "tiny bench: no row for 2 threads"
 grep -q '^cpu: ' "$tmp/out" && grep -q '^build: minrisk ' "$tmp/out" ||
     fail "tiny bench: no cpu: or build: line"
@@ -140,6 +152,10 @@ for p in pts:
         want = med(f)
         check(abs(p[key] - want) <= 1e-12 * abs(want), "%d threads: %s %r, the runs' median %r"
               % (p["threads"], key, p[key], want))
+    pairs = statistics.median([b["run_seconds"] / r["run_seconds"]
+                               for b, r in zip(pts[0]["runs"], runs)])
+    check(abs(p["speedup"] - pairs) <= 1e-12 * pairs,
+          "%d threads: speed-up %r, the median of the pairs' %r" % (p["threads"], p["speedup"], pairs))
     eff = base / p["run_seconds"] / p["threads"]
     check(abs(p["parallel_efficiency"] - eff) <= 1e-12 * eff,
           "%d threads: efficiency %r, expected %r" % (p["threads"], p["parallel_efficiency"], eff))
