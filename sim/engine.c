@@ -126,15 +126,15 @@ static int ranks_on_node(const mr_comm *comm)
 }
 
 /* "SCENARIO: N trials need about ... ; use fewer trials or more ranks" */
-static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, double res, double ws,
-                    size_t analysis, int node, mr_error *err)
+static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const char *what, double res,
+                    double ws, size_t analysis, int node, mr_error *err)
 {
     char b[6][32];
     snprintf(err->msg, sizeof err->msg,
-             "%s: %llu trials need about %s on this rank (results %s + thread workspaces %s + "
+             "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
              "analysis %s)%s; %s of the %s limit is free (%s); use fewer trials or more ranks",
              sc->source_path, (unsigned long long)sc->trials,
-             mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]),
+             mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]), what,
              mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
              mr_memory_format((uint64_t)ws, b[2], sizeof b[2]),
              mr_memory_format(analysis, b[3], sizeof b[3]),
@@ -163,7 +163,8 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                  "got '%s'",
                  getenv("MINRISK_MEMORY_LIMIT"));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
-        too_big(sc, &lim, res, ws, opts->analysis_bytes, node, err);
+        too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
+                node, err);
         bad = 1;
     }
     if (!mr_comm_any(comm, bad))
@@ -254,33 +255,43 @@ static int agree_nonfinite(const mr_scenario *sc, const mr_results *res, const m
     return 1;
 }
 
+/* The model of sc and this rank's blocks [*blo, *bhi): a contiguous range,
+   so its trials [*first, *last) are one slab of every per-trial array; then
+   the memory check. MR_OK, or the failure with err (md freed). */
+static mr_status rank_blocks(const mr_scenario *sc, const mr_engine_opts *opts, const mr_comm *comm,
+                             int stream, mr_model *md, uint64_t *blo, uint64_t *bhi,
+                             uint64_t *first, uint64_t *last, mr_error *err)
+{
+    if (mr_model_build(sc, md, err))
+        return MR_FAILED;
+    const uint64_t N = sc->trials;
+    if (N > MR_MAX_TRIALS) {
+        snprintf(err->msg, sizeof err->msg, "%s: simulation.trials: at most %llu, got %llu",
+                 sc->source_path, (unsigned long long)MR_MAX_TRIALS, (unsigned long long)N);
+        mr_model_free(md);
+        return MR_FAILED;
+    }
+    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+    mr_comm_block_range(nblocks, comm->rank, comm->size, blo, bhi);
+    *first = *blo * MR_BLOCK_TRIALS;
+    *last = *bhi * MR_BLOCK_TRIALS < N ? *bhi * MR_BLOCK_TRIALS : N;
+    mr_status mem = memory_check(sc, md, opts, comm, *last - *first, stream, err);
+    if (mem != MR_OK)
+        mr_model_free(md);
+    return mem;
+}
+
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                         mr_run_info *info, mr_error *err)
 {
     const mr_comm solo = {0, 1, NULL};
     const mr_comm *comm = opts->comm ? opts->comm : &solo;
     mr_model md;
-    if (mr_model_build(sc, &md, err))
-        return MR_FAILED;
     const uint64_t N = sc->trials;
-    if (N > MR_MAX_TRIALS) {
-        snprintf(err->msg, sizeof err->msg, "%s: simulation.trials: at most %llu, got %llu",
-                 sc->source_path, (unsigned long long)MR_MAX_TRIALS, (unsigned long long)N);
-        mr_model_free(&md);
-        return MR_FAILED;
-    }
-    /* This rank's blocks: a contiguous range, so its trials are one slab of
-       every per-trial array. */
-    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
-    uint64_t blo, bhi;
-    mr_comm_block_range(nblocks, comm->rank, comm->size, &blo, &bhi);
-    const uint64_t first = blo * MR_BLOCK_TRIALS;
-    const uint64_t last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
-    mr_status mem = memory_check(sc, &md, opts, comm, last - first, 0, err);
-    if (mem != MR_OK) {
-        mr_model_free(&md);
+    uint64_t blo, bhi, first, last;
+    mr_status mem = rank_blocks(sc, opts, comm, 0, &md, &blo, &bhi, &first, &last, err);
+    if (mem != MR_OK)
         return mem;
-    }
     int oom = mr_results_alloc(res, last - first, md.S, md.M, md.H, md.T) != 0;
     if (!oom) {
         res->first_trial = first;
@@ -478,6 +489,12 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
         mr_results blk;
         int wok = mr_workspace_alloc(&w, md) == 0;
         int bok = mr_results_alloc(&blk, MR_BLOCK_TRIALS, md->S, md->M, md->H, md->T) == 0;
+        if (bok) { /* the trials count their bands in the workspace */
+            free(blk.band_q);
+            free(blk.band_y);
+            blk.band_q = NULL;
+            blk.band_y = NULL;
+        }
         mr_stream_worker *sw = mr_stream_worker_new(st);
         if (wok)
             w.cf = NULL;
@@ -573,25 +590,11 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     memset(res, 0, sizeof *res);
     *stp = NULL;
     mr_model md;
-    if (mr_model_build(sc, &md, err))
-        return MR_FAILED;
     const uint64_t N = sc->trials;
-    if (N > MR_MAX_TRIALS) {
-        snprintf(err->msg, sizeof err->msg, "%s: simulation.trials: at most %llu, got %llu",
-                 sc->source_path, (unsigned long long)MR_MAX_TRIALS, (unsigned long long)N);
-        mr_model_free(&md);
-        return MR_FAILED;
-    }
-    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
-    uint64_t blo, bhi;
-    mr_comm_block_range(nblocks, comm->rank, comm->size, &blo, &bhi);
-    const uint64_t first = blo * MR_BLOCK_TRIALS;
-    const uint64_t last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
-    mr_status rc = memory_check(sc, &md, opts, comm, last - first, 1, err);
-    if (rc != MR_OK) {
-        mr_model_free(&md);
+    uint64_t blo, bhi, first, last;
+    mr_status rc = rank_blocks(sc, opts, comm, 1, &md, &blo, &bhi, &first, &last, err);
+    if (rc != MR_OK)
         return rc;
-    }
     /* the dimensions, the trial range and the bands; no per-trial arrays */
     res->ntrials = last > first ? last - first : 0;
     res->first_trial = first;
@@ -618,7 +621,8 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
         rc = stream_pass(sc, &md, opts, comm, res, st, &verif, &words, &nthreads, err);
         if (rc != MR_OK)
             goto fail;
-        if (getenv("MR_STREAM_TRACE"))
+        /* a test hook: the passes and their times */
+        if (getenv("MINRISK_STREAM_TRACE") && comm->rank == 0)
             fprintf(stderr, "pass %d: %.2f s\n", mr_stream_pass(st), mr_now_seconds() - t0);
         int more = mr_stream_end_pass(st);
         if (more < 0) {

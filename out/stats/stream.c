@@ -18,7 +18,7 @@
 #define FIRST_BINS ((size_t)1 << FIRST_BITS)
 #define REF_BITS 12
 #define REF_BINS ((size_t)1 << REF_BITS)
-#define BUDGET_MIN ((uint64_t)1 << 21) /* values kept at least (16 MB) */
+#define BUDGET ((uint64_t)1 << 21) /* values kept at most a pass (16 MB) */
 /* worker counts are 32-bit: flushed before they could overflow */
 #define FLUSH_AT ((uint64_t)1 << 31)
 
@@ -103,7 +103,7 @@ struct mr_stream {
     double *part;
     size_t K1, K2;
     double *sum1, *sum2;
-    uint64_t *hist1; /* [nov * FIRST_BINS] (pass 1) */
+    uint64_t *hist1;   /* [nov * FIRST_BINS] (pass 1) */
     uint64_t *ent_cnt; /* [2M]: shortfall peak above the threshold; stockpile month NaN */
     double hmin, hmax; /* total loss, finite */
     int hist_ok;
@@ -167,20 +167,6 @@ static inline uint64_t key_of(double d)
     return mr_stats_key(d);
 }
 
-/* The digit whose bin holds the *rem-th element; *rem becomes the rank in it. */
-static size_t pick_digit(const uint64_t *h, size_t nbins, uint64_t *rem)
-{
-    uint64_t cum = 0;
-    for (size_t d = 0; d < nbins; d++) {
-        if (h[d] >= *rem - cum) {
-            *rem -= cum;
-            return d;
-        }
-        cum += h[d];
-    }
-    return nbins - 1;
-}
-
 static inline double ov_x(const ovar *o, const mr_results *b, size_t S, size_t H, size_t i,
                           size_t e)
 {
@@ -205,8 +191,7 @@ static inline double ov_x(const ovar *o, const mr_results *b, size_t S, size_t H
 }
 
 /* mr_stats_trial_mean of trial i's annual losses */
-static inline double ov_trial_mean(const ovar *o, const mr_results *b, size_t S, size_t H,
-                                   size_t i)
+static inline double ov_trial_mean(const ovar *o, const mr_results *b, size_t S, size_t H, size_t i)
 {
     if (!H)
         return NAN;
@@ -272,8 +257,7 @@ mr_stream *mr_stream_new(const mr_comm *c, uint64_t N, uint64_t first_block, uin
     st->H = H;
     st->tails = tails;
     st->pass = 1;
-    uint64_t per_rank = N / (uint64_t)(st->comm.size > 0 ? st->comm.size : 1);
-    st->budget = per_rank > BUDGET_MIN ? per_rank : BUDGET_MIN;
+    st->budget = BUDGET;
     /* a test hook: a smaller budget, so that small runs take the refining
        passes of large ones (tests/stream) */
     const char *b = getenv("MINRISK_STREAM_BUDGET");
@@ -459,10 +443,18 @@ static void flush_hist1(mr_stream *st, mr_stream_worker *w)
 
 /* ---- one block ------------------------------------------------------------------- */
 
+/* x[0] + x[stride] + ... (n of them) from 0.0, in order */
+static double column_sum(const double *x, size_t n, size_t stride)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += x[i * stride];
+    return s;
+}
+
 static void block_pass1(mr_stream *st, mr_stream_worker *w, const mr_results *b, double *part)
 {
-    const size_t n = (size_t)b->ntrials, S = (size_t)st->S, M = (size_t)st->M,
-                 H = (size_t)st->H;
+    const size_t n = (size_t)b->ntrials, S = (size_t)st->S, M = (size_t)st->M, H = (size_t)st->H;
     size_t q = 0;
     /* sums: loss variables, annual (all values; trial means), entity means */
     for (int v = 0; v < st->nov; v++) {
@@ -490,20 +482,12 @@ static void block_pass1(mr_stream *st, mr_stream_worker *w, const mr_results *b,
     const double *mv[3] = {b->mineral_shortfall_mean, b->mineral_shortfall_months,
                            b->mineral_price_peak};
     for (size_t a = 0; a < 3; a++)
-        for (size_t m = 0; m < M; m++) {
-            double s = 0.0;
-            for (size_t i = 0; i < n; i++)
-                s += mv[a][i * M + m];
-            part[q++] = s;
-        }
+        for (size_t m = 0; m < M; m++)
+            part[q++] = column_sum(mv[a] + m, n, M);
     const double *sv[2] = {b->sector_inoperability_peak, b->sector_inoperability_months};
     for (size_t a = 0; a < 2; a++)
-        for (size_t j = 0; j < S; j++) {
-            double s = 0.0;
-            for (size_t i = 0; i < n; i++)
-                s += sv[a][i * S + j];
-            part[q++] = s;
-        }
+        for (size_t j = 0; j < S; j++)
+            part[q++] = column_sum(sv[a] + j, n, S);
     /* counts */
     for (size_t m = 0; m < M; m++)
         for (size_t i = 0; i < n; i++) {
@@ -869,13 +853,11 @@ static int plan(mr_stream *st)
             }
             tg->grp = g;
             /* an ES bin also keeps the tail values of blocks that hold its
-               values; the attribution's bin its tail trials (16 bytes) */
+               values (the attribution's tail trials are kept anyway) */
             if (t >= 3 * NQ && o->loss && o->es_mode[t - 3 * NQ] == 0) {
                 uint64_t from = count_from(st, o, tg);
                 uint64_t lim = tg->count * MR_BLOCK_TRIALS;
                 cd[g].cost += from < lim ? from : lim;
-                if (o->series >= 0 && o->attr_mode == 0 && mr_output_es_levels[t - 3 * NQ] == 0.99)
-                    cd[g].cost += 2 * from;
             }
         }
     }
@@ -956,8 +938,8 @@ static int sort_tail(ovar *o)
 static int end_pass1(mr_stream *st)
 {
     const mr_comm *c = &st->comm;
-    if (mr_dstats_reduce_blocks(c, st->part, (size_t)st->nblocks, st->nb_total, st->K1,
-                                st->sum1) != 0 ||
+    if (mr_dstats_reduce_blocks(c, st->part, (size_t)st->nblocks, st->nb_total, st->K1, st->sum1) !=
+            0 ||
         mr_comm_sum_u64(c, st->hist1, (size_t)st->nov * FIRST_BINS) != 0 ||
         mr_comm_sum_u64(c, st->ent_cnt, 2 * (size_t)st->M) != 0 ||
         mr_comm_min_f64(c, &st->hmin, 1) != 0 || mr_comm_max_f64(c, &st->hmax, 1) != 0)
@@ -986,7 +968,7 @@ static int end_pass1(mr_stream *st)
             target *tg = &o->tg[t];
             if (tg->done)
                 continue;
-            tg->prefix = pick_digit(h, FIRST_BINS, &tg->rem);
+            tg->prefix = mr_dstats_pick_digit(h, FIRST_BINS, &tg->rem);
             tg->bits = FIRST_BITS;
             tg->count = h[tg->prefix];
             check_atom(o, tg, NAN, NAN);
@@ -1002,10 +984,9 @@ static int end_pass1(mr_stream *st)
 static int end_later(mr_stream *st)
 {
     const mr_comm *c = &st->comm;
-    if (st->pass == 2 &&
-        (mr_dstats_reduce_blocks(c, st->part, (size_t)st->nblocks, st->nb_total, st->K2,
-                                 st->sum2) != 0 ||
-         mr_comm_sum_u64(c, st->hist_count, MR_OUTPUT_HIST_BINS) != 0))
+    if (st->pass == 2 && (mr_dstats_reduce_blocks(c, st->part, (size_t)st->nblocks, st->nb_total,
+                                                  st->K2, st->sum2) != 0 ||
+                          mr_comm_sum_u64(c, st->hist_count, MR_OUTPUT_HIST_BINS) != 0))
         return -1;
     /* the bins: refined, or selected among their kept values */
     for (int g = 0; g < st->ngrp; g++) {
@@ -1019,7 +1000,7 @@ static int end_later(mr_stream *st)
                 target *tg = &o->tg[t];
                 if (tg->done || tg->grp != g)
                     continue;
-                size_t d = pick_digit(gr->hist, REF_BINS, &tg->rem);
+                size_t d = mr_dstats_pick_digit(gr->hist, REF_BINS, &tg->rem);
                 tg->prefix = (tg->prefix << REF_BITS) | d;
                 tg->bits += REF_BITS;
                 tg->count = gr->hist[d];
@@ -1146,8 +1127,7 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
     for (; v < st->nov && rc == 0; v++) {
         ovar *o = &st->ov[v];
         if (o->loss) {
-            mr_loss_stats *ls = o->kind == OV_TOTAL ? &s->total
-                                                    : &kinds[o->kind - OV_SLOSS][o->j];
+            mr_loss_stats *ls = o->kind == OV_TOTAL ? &s->total : &kinds[o->kind - OV_SLOSS][o->j];
             rc = loss_out(st, o, ls, st->sum1[ql], st->sum2[ql]);
             ql++;
             continue;
@@ -1174,13 +1154,11 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
         s->mineral_shortfall_months_avg[m] = N ? st->sum1[qe + M + m] / (double)N : NAN;
         s->mineral_price_peak_avg[m] = N ? st->sum1[qe + 2 * M + m] / (double)N : NAN;
         s->mineral_shortage_prob[m] = N ? (double)st->ent_cnt[m] / (double)N : NAN;
-        s->mineral_stockpile_empty_prob[m] =
-            N ? (double)(N - st->ent_cnt[M + m]) / (double)N : NAN;
+        s->mineral_stockpile_empty_prob[m] = N ? (double)(N - st->ent_cnt[M + m]) / (double)N : NAN;
     }
     for (size_t j = 0; j < S; j++) {
         s->sector_inoperability_peak_avg[j] = N ? st->sum1[qe + 3 * M + j] / (double)N : NAN;
-        s->sector_inoperability_months_avg[j] =
-            N ? st->sum1[qe + 3 * M + S + j] / (double)N : NAN;
+        s->sector_inoperability_months_avg[j] = N ? st->sum1[qe + 3 * M + S + j] / (double)N : NAN;
     }
     if (mr_sumstats_bands(c, res, s) != 0) {
         mr_sumstats_free(s);
@@ -1189,8 +1167,8 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
     return 0;
 }
 
-int mr_stream_series_tail(const mr_stream *st, int s, const uint64_t **trials,
-                          const double **loss, size_t *n, double *xk, double *es99)
+int mr_stream_series_tail(const mr_stream *st, int s, const uint64_t **trials, const double **loss,
+                          size_t *n, double *xk, double *es99)
 {
     for (int v = 0; v < st->nov; v++) {
         const ovar *o = &st->ov[v];

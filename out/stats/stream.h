@@ -21,10 +21,10 @@
  *
  * Memory on a rank: a fixed working set (first-digit counts, 256 KB a
  * thread for each of the 2 + 5S ordered variables; 32 KB for each refined
- * bin), plus about 1 byte a trial for the block partials, plus the kept
- * bin values within a budget of max(2^21, trials per rank) values (8 bytes
- * each) and the attribution's tail trials (about 1% of the trials of each
- * of the S + 1 series, 16 bytes each).
+ * bin; the kept bin values, within a budget of 2^21 values, 16 MB, a pass),
+ * plus about 1 byte a trial for the block partials and the attribution's
+ * tail trials (about 1% of the trials of each of the S + 1 series, 16 bytes
+ * each).
  *
  * Use: mr_stream_new; then per pass: per thread mr_stream_worker_new,
  * mr_stream_block for each of the rank's blocks, mr_stream_merge (one
@@ -43,11 +43,11 @@
 #include <stdint.h>
 
 /* Bytes a trial of a rank at most, beyond the fixed working set, for S
-   sectors and M minerals: the kept values (8), the block partials and ES
-   partials, and the attribution's tails (2% of the trials, 16 bytes, for
-   each of the S + 1 series). For the engine's memory check. */
+   sectors and M minerals: the block partials of the sums and of the ES, and
+   the attribution's tails (2% of the trials with ties, 16 bytes, for each
+   of the S + 1 series). For the engine's memory check. */
 #define MR_STREAM_BYTES_PER_TRIAL(S, M)                                                            \
-    (8.0 + (3.0 + 8.0 * (S) + 3.0 * (M) + 3.0 * (1.0 + 4.0 * (S))) * 8.0 / MR_BLOCK_TRIALS +    \
+    ((3.0 + 8.0 * (S) + 3.0 * (M) + 3.0 * (1.0 + 4.0 * (S))) * 8.0 / MR_BLOCK_TRIALS +             \
      ((S) + 1.0) * 0.02 * 16.0)
 
 typedef struct mr_stream mr_stream;
@@ -93,7 +93,7 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *out);
    mr_stats_rank(N, MR_OUTPUT ES level 0.99), in trial order (global trial
    numbers and losses), with X_(k) and the ES 99. Valid until
    mr_stream_free. -1 when the stream was made without tails. */
-int mr_stream_series_tail(const mr_stream *st, int s, const uint64_t **trials,
-                          const double **loss, size_t *n, double *xk, double *es99);
+int mr_stream_series_tail(const mr_stream *st, int s, const uint64_t **trials, const double **loss,
+                          size_t *n, double *xk, double *es99);
 
 #endif

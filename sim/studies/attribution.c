@@ -599,21 +599,21 @@ static double *series_losses(const mr_results *res)
 /* Replay this rank's tail trials (each once) and fill the series' rows.
    0, -1 with err. Not collective. */
 static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_attr_plan *pl,
-                        const double *loss, const mr_stream *st, series_tail *tl, int threads,
-                        mr_error *err)
+                        const double *loss, const mr_stream *st, series_tail *tl, int only,
+                        int threads, mr_error *err)
 {
     const int S = pl->S, K = pl->K, W = S + 1;
     const size_t RW = (size_t)K + MR_ATTR_ROW_HEAD;
     size_t nref = 0;
     for (int s = 0; s < W; s++)
-        nref += tl[s].nt;
+        nref += s == only ? tl[s].nt : 0;
     tail_ref *ref = malloc((nref ? nref : 1) * sizeof *ref);
     if (!ref) {
         snprintf(err->msg, sizeof err->msg, "%s: attribution: out of memory", sc->source_path);
         return -1;
     }
     size_t q = 0;
-    for (int s = 0; s < W; s++) {
+    for (int s = only; s == only; s++) {
         const uint64_t *trials = NULL;
         const double *sl = NULL;
         size_t ns;
@@ -622,8 +622,9 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
             mr_stream_series_tail(st, s, &trials, &sl, &ns, &xk, &es);
         for (size_t r = 0; r < tl[s].nt; r++) {
             const size_t i = tl[s].idx[r];
-            ref[q++] = st ? (tail_ref){trials[i], s, r, 0, sl[i]}
-                          : (tail_ref){res->first_trial + i, s, r, i, loss[i * (size_t)W + (size_t)s]};
+            ref[q++] =
+                st ? (tail_ref){trials[i], s, r, 0, sl[i]}
+                   : (tail_ref){res->first_trial + i, s, r, i, loss[i * (size_t)W + (size_t)s]};
         }
     }
     qsort(ref, nref, sizeof *ref, cmp_ref);
@@ -748,10 +749,10 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
                 goto oom;
             t->nan = 0;
         }
-        int r = st ? 0
-                   : mr_attr_tail(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
-                                  MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt, &t->ntail, &t->xk,
-                                  &t->wsum);
+        int r =
+            st ? 0
+               : mr_attr_tail(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
+                              MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt, &t->ntail, &t->xk, &t->wsum);
         if (r < 0)
             goto oom;
         t->nan = r == 1;
@@ -763,20 +764,21 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
             if (mr_dstats_es(comm, &v, &lev, &t->xk, 1, &t->es))
                 goto oom;
         }
-        t->rows = malloc((t->nt ? t->nt : 1) * RW * sizeof(double));
-        bad = bad || !t->rows;
     }
-    if (mr_comm_any(comm, bad))
-        goto oom;
-    bad = replay_tails(sc, res, pl, loss, st, tl, threads, err) != 0;
-    if (mr_comm_any(comm, bad)) {
-        if (!bad)
-            snprintf(err->msg, sizeof err->msg, "%s: attribution failed on another rank",
-                     sc->source_path);
-        goto out;
-    }
+    /* one series at a time: its tail's rows, then the whole tail's (a trial
+       in several tails is replayed for each) */
     for (int s = 0; s < W; s++) {
         series_tail *t = &tl[s];
+        t->rows = malloc((t->nt ? t->nt : 1) * RW * sizeof(double));
+        if (mr_comm_any(comm, !t->rows))
+            goto oom;
+        bad = replay_tails(sc, res, pl, loss, st, tl, s, threads, err) != 0;
+        if (mr_comm_any(comm, bad)) {
+            if (!bad)
+                snprintf(err->msg, sizeof err->msg, "%s: attribution failed on another rank",
+                         sc->source_path);
+            goto out;
+        }
         double *all = malloc((t->ntail ? t->ntail : 1) * RW * sizeof *all);
         bad = !all;
         if (mr_comm_any(comm, bad) || mr_comm_allgather_f64(comm, t->rows, t->nt * RW, all) != 0) {
@@ -788,6 +790,8 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
                            tb->share + (size_t)s * (size_t)K, tb->lo + (size_t)s * (size_t)K,
                            tb->hi + (size_t)s * (size_t)K);
         free(all);
+        free(t->rows);
+        t->rows = NULL;
         tb->es[s] = t->es;
         tb->ntail[s] = t->ntail;
     }
@@ -1122,8 +1126,9 @@ static mr_status collect(const mr_scenario *sc, const mr_results *res, const mr_
     if (opts->progress && comm->rank == 0)
         fprintf(stderr, "attribution: ES 99 tails of %d series allocated in %.2f s\n", (int)W,
                 mr_now_seconds() - t0);
-    int cf =
-        opts->counterfactual && !st ? counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err) : 0;
+    int cf = opts->counterfactual && !st
+                 ? counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err)
+                 : 0;
     if (cf != 0) {
         rc = cf > 0 ? MR_INTERRUPTED : MR_FAILED;
         goto out;

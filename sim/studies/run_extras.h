@@ -45,9 +45,8 @@ mr_status mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
    from st, after mr_stream_sumstats. No counterfactual runs. */
 struct mr_stream;
 mr_status mr_attribution_collect_stream(const mr_scenario *sc, const mr_results *res,
-                                        const struct mr_stream *st,
-                                        const mr_run_extras_opts *opts, const mr_comm *comm,
-                                        mr_extras *extras, mr_error *err);
+                                        const struct mr_stream *st, const mr_run_extras_opts *opts,
+                                        const mr_comm *comm, mr_extras *extras, mr_error *err);
 
 /* /events: every disruption occurrence of the run's trials (opts->events). */
 mr_status mr_events_collect(const mr_scenario *sc, const mr_results *res, const mr_comm *comm,
