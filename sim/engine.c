@@ -88,20 +88,26 @@ static double results_bytes(const mr_model *md, uint64_t L)
 }
 
 /* A streamed run of L trials a rank (out/stats/stream.h): the bands, the
-   first-digit counts (the run's, and 32-bit ones per thread), each thread's
-   block of rows, and per trial the block partials (under 1 byte), the kept
-   bin values (8 bytes a trial at most, 16 MB at least) and the
-   attribution's tails (2% of the S + 1 series, 16 bytes each). */
-static double stream_bytes(const mr_model *md, uint64_t L, int threads)
+   first-digit counts (the run's, and 32-bit ones per thread), the refined
+   bins' counts, each thread's block of rows, the kept bin values (16 MB),
+   and per trial MR_STREAM_BYTES_PER_TRIAL and the columns output.trials:
+   totals keeps (keep = MR_VAR_TOTALS; 0 for none). */
+static double stream_bytes(const mr_model *md, uint64_t L, int threads, unsigned keep)
 {
     double cols = 0.0;
     for (int k = 0; k < MR_NTRIAL_VARS; k++)
         cols += (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
     double bands = (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
     double nov = 2.0 + 5.0 * md->S;
+    /* refined bins: 32 kB of counts each, and one a thread; about 8 a
+       variable at once (at most one per wanted rank, 21 a loss variable) */
     double fixed = bands + nov * 65536.0 * (8.0 + 4.0 * threads) +
+                   nov * 8.0 * 4096.0 * 8.0 * (1.0 + threads) +
                    threads * MR_BLOCK_TRIALS * cols * 8.0 + (double)(1 << 21) * 8.0;
     double per_trial = MR_STREAM_BYTES_PER_TRIAL(md->S, md->M);
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) /* output.trials: totals keeps its columns */
+        if (mr_trial_vars[k].where & keep)
+            per_trial += 8.0 * (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
     return fixed + (double)L * per_trial;
 }
 
@@ -150,7 +156,8 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                               const mr_comm *comm, uint64_t L, int stream, mr_error *err)
 {
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
-    const double res = stream ? stream_bytes(md, L, threads) : results_bytes(md, L),
+    const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
+    const double res = stream ? stream_bytes(md, L, threads, keep) : results_bytes(md, L),
                  ws = threads * workspace_bytes(md);
     const double need = res + ws + (double)opts->analysis_bytes;
     mr_memory_limit lim;
@@ -464,6 +471,20 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
 
 /* ---- streamed runs (output.trials: none) ------------------------------------ */
 
+/* The block's rows of the variables of MR_TRIAL_VARS marked keep into res
+   (output.trials: totals; the arrays that res holds). */
+static void keep_rows(mr_results *res, const mr_results *blk, unsigned keep)
+{
+    for (int k = 0; keep && k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        if (!(v->where & keep))
+            continue;
+        const size_t cols = mr_cols_count(v->cols, res->nsectors, res->nminerals, res->years);
+        memcpy(mr_results_var(res, v) + (blk->first_trial - res->first_trial) * cols,
+               mr_results_cvar(blk, v), blk->ntrials * cols * sizeof(double));
+    }
+}
+
 /* One pass of a streamed run over this rank's blocks: each block's rows into
    the thread's block of rows, then to the stream. Pass 1 also checks the
    rows (non-finite values, as run_blocks), adds their verification hashes
@@ -475,6 +496,7 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
     const uint64_t N = res->ntrials_total;
     const uint64_t blo = res->first_block, bhi = res->first_block + res->nblocks;
     const int pass = mr_stream_pass(st);
+    const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
     const double t0 = mr_now_seconds();
     uint64_t done = 0, words = 0, sum = 0;
     int failed = 0, nthreads = 1;
@@ -530,6 +552,7 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
                         continue;
                     }
                     my_sum += mr_results_verification(&blk);
+                    keep_rows(res, &blk, keep);
                 }
                 mr_stream_block(st, sw, &blk);
                 uint64_t d;
@@ -607,8 +630,19 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     res->nblocks = bhi - blo;
     res->band_q = calloc((size_t)md.T * (size_t)md.S * MR_BAND_Q_BINS, sizeof(uint64_t));
     res->band_y = calloc((size_t)md.T * (size_t)md.M * MR_BAND_Y_BINS, sizeof(uint64_t));
+    int oom = !res->band_q || !res->band_y;
+    /* output.trials: totals: the columns the file keeps */
+    for (int k = 0; k < MR_NTRIAL_VARS && sc->output_trials == MR_OUTPUT_TRIALS_TOTALS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        if (!(v->where & MR_VAR_TOTALS))
+            continue;
+        const size_t cols = mr_cols_count(v->cols, md.S, md.M, md.H);
+        double *p = calloc(res->ntrials * cols > 0 ? res->ntrials * cols : 1, sizeof *p);
+        memcpy((char *)res + v->offset, &p, sizeof p);
+        oom |= !p;
+    }
     mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails);
-    if (mr_comm_any(comm, !res->band_q || !res->band_y || !st)) {
+    if (mr_comm_any(comm, oom || !st)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the statistics of %llu trials",
                  sc->source_path, (unsigned long long)N);
         rc = MR_FAILED;

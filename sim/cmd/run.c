@@ -340,12 +340,13 @@ free_results:
     return status;
 }
 
-/* output.trials: none, without --counterfactual or --resume: the trials
-   are streamed (sim/engine.h mr_engine_stream), so the memory does not grow
-   with their number; no checkpoints. */
+/* output.trials: none or totals, without --counterfactual or --resume: the
+   trials are streamed (sim/engine.h mr_engine_stream), so the memory does
+   not grow with their number (totals: but for the columns the file keeps);
+   no checkpoints. */
 static int streamed(const run_request *q, const mr_scenario *sc)
 {
-    return sc->output_trials == MR_OUTPUT_TRIALS_NONE && !q->counterfactual && !q->resume;
+    return sc->output_trials != MR_OUTPUT_TRIALS_ALL && !q->counterfactual && !q->resume;
 }
 
 /* A streamed run: the statistics from the stream, the attribution from its
@@ -366,8 +367,8 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
     mr_status rc = mr_engine_stream(sc, &opts, 1, &res, &st, &info, &err);
     if (rc > 0) {
         if (comm->rank == 0 && mr_comm_any(comm, checkpoint_requested))
-            fprintf(stderr, "minrisk run: stopped; output.trials: none keeps no trials, so no "
-                            "checkpoint either\n");
+            fprintf(stderr, "minrisk run: stopped; a run with output.trials: none or totals "
+                            "keeps no checkpoint\n");
         return interrupted(output, comm);
     }
     if (rc < 0) {
