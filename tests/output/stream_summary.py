@@ -10,8 +10,13 @@ in-memory path (output.trials: all) refuses before its first trial ("trials
 need about"), while the streamed run fits and gives the summary of the
 in-memory run without the limit.
 
+With --mpiexec MPIEXEC TRIALS: the streamed runs on 2 and 3 ranks (1 and 2
+threads, default and small budgets) against one process with
+output.trials: all.
+
 usage: stream_summary.py MINRISK SCENARIO.yaml [TRIALS]
        stream_summary.py MINRISK SCENARIO.yaml --ulimit TRIALS KB
+       stream_summary.py MINRISK SCENARIO.yaml --mpiexec MPIEXEC TRIALS
 """
 import os
 import resource
@@ -23,15 +28,17 @@ import h5py
 import numpy as np
 
 minrisk, scenario = sys.argv[1], sys.argv[2]
-limit_kb = None
+limit_kb = mpiexec = None
 if len(sys.argv) > 3 and sys.argv[3] == "--ulimit":
     trials, limit_kb = sys.argv[4], int(sys.argv[5])
+elif len(sys.argv) > 3 and sys.argv[3] == "--mpiexec":
+    mpiexec, trials = sys.argv[4], sys.argv[5]
 else:
     trials = sys.argv[3] if len(sys.argv) > 3 else "6000"
 failures = []
 
 
-def run(mode, out, threads, budget=None, expect_passes=None, limited=False):
+def run(mode, out, threads, budget=None, expect_passes=None, limited=False, ranks=0):
     yaml = os.path.join(tmp, f"{mode}.yaml")
     with open(scenario) as f, open(yaml, "w") as g:
         text = f.read()
@@ -45,9 +52,14 @@ def run(mode, out, threads, budget=None, expect_passes=None, limited=False):
     def limit():
         if limited:
             resource.setrlimit(resource.RLIMIT_AS, (limit_kb * 1024, limit_kb * 1024))
-    p = subprocess.run([minrisk, "run", yaml, "-o", out, "--trials", trials, "--threads",
-                        str(threads), "--quiet"], env=env, capture_output=True, text=True,
-                       preexec_fn=limit)
+    cmd = [minrisk, "run", yaml, "-o", out, "--trials", trials, "--threads", str(threads),
+           "--quiet"]
+    if ranks:
+        cmd = [mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(ranks)] + cmd
+        for k in ("MINRISK_STREAM_TRACE", "MINRISK_STREAM_BUDGET"):
+            if k in env:
+                cmd[1:1] = ["-x", k]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, preexec_fn=limit)
     if limited and mode == "all":
         if p.returncode == 0 or "trials need about" not in p.stderr:
             failures.append(f"output.trials: all under ulimit -v {limit_kb}: not refused "
@@ -74,6 +86,14 @@ def datasets(f, group):
     return out
 
 
+def identical(x, y):
+    """The same shape and values, bit for bit (NaN equal to the same NaN)."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind == "f":
+        return x.shape == y.shape and np.array_equal(x.view(np.uint64), y.view(np.uint64))
+    return np.array_equal(x, y)
+
+
 def compare(ref, other, label):
     a, b = h5py.File(ref), h5py.File(other)
     n = 0
@@ -84,13 +104,8 @@ def compare(ref, other, label):
         for k in da:
             if k not in db:
                 continue
-            x, y = np.asarray(da[k]), np.asarray(db[k])
             n += 1
-            if x.dtype.kind == "f":
-                same = x.shape == y.shape and np.array_equal(x.view(np.uint64), y.view(np.uint64))
-            else:
-                same = np.array_equal(x, y)
-            if not same:
+            if not identical(da[k], db[k]):
                 failures.append(f"{label}: {k} differs")
     for attr in ("verification", "random_words"):
         if a["run_info"].attrs[attr] != b["run_info"].attrs[attr]:
@@ -105,13 +120,7 @@ def compare(ref, other, label):
     ref_trials = datasets(a, "trials")
     for k, y in kept.items():
         n += 1
-        x = np.asarray(ref_trials[k])
-        y = np.asarray(y)
-        if x.dtype.kind == "f":
-            same = x.shape == y.shape and np.array_equal(x.view(np.uint64), y.view(np.uint64))
-        else:
-            same = np.array_equal(x, y)
-        if not same:
+        if not identical(ref_trials[k], y):
             failures.append(f"{label}: {k} differs")
     if n < 60:
         failures.append(f"{label}: only {n} datasets compared")
@@ -131,6 +140,17 @@ def ulimit_case():
     n = compare(ref, out, f"none under ulimit -v {limit_kb}")
     return (f"{trials} trials under ulimit -v {limit_kb} kB: refused in memory, streamed; "
             f"{n} datasets identical to the in-memory run")
+
+
+def mpi_case():
+    ref = run("all", os.path.join(tmp, "all.h5"), 2)
+    for ranks, threads, budget in ((2, 1, None), (3, 2, None), (2, 2, 3000), (3, 1, 3000)):
+        out = run("none", os.path.join(tmp, f"none_r{ranks}.h5"), threads, budget, any_,
+                  ranks=ranks)
+        n = compare(ref, out, f"none, {ranks} ranks x {threads} threads, budget {budget}")
+        print(f"none, {ranks} ranks x {threads} threads, budget {budget}: {n} datasets "
+              "identical to all" if not failures else failures[-1])
+    return "output.trials: none on 2 and 3 ranks = all on one, bit for bit"
 
 
 def modes_case():
@@ -154,7 +174,8 @@ def modes_case():
 
 
 try:
-    message = ulimit_case() if limit_kb is not None else modes_case()
+    message = (ulimit_case() if limit_kb is not None else
+               mpi_case() if mpiexec is not None else modes_case())
 finally:
     for f in os.listdir(tmp):
         os.remove(os.path.join(tmp, f))
