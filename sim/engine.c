@@ -14,6 +14,7 @@
 #include "sim/model.h"
 #include "sim/rng.h"
 #include "sim/trial.h"
+#include "out/stats/stream.h"
 
 #include <float.h>
 #include <math.h>
@@ -88,6 +89,30 @@ static double results_bytes(const mr_model *md, uint64_t L)
     return (double)L * (cols + 3.0) * 8.0 + bands;
 }
 
+/* A streamed run of L trials a rank (out/stats/stream.h): the bands, the
+   first-digit counts (the run's, and 32-bit ones per thread), the refined
+   bins' counts, each thread's block of rows, the kept bin values (16 MB),
+   and per trial MR_STREAM_BYTES_PER_TRIAL and the columns output.trials:
+   totals keeps (keep = MR_VAR_TOTALS; 0 for none). */
+static double stream_bytes(const mr_model *md, uint64_t L, int threads, unsigned keep)
+{
+    double cols = 0.0;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++)
+        cols += (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
+    double bands = (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
+    double nov = 2.0 + 5.0 * md->S;
+    /* refined bins: 32 kB of counts each, and one a thread; about 8 a
+       variable at once (at most one per wanted rank, 21 a loss variable) */
+    double fixed = bands + nov * 65536.0 * (8.0 + 4.0 * threads) +
+                   nov * 8.0 * 4096.0 * 8.0 * (1.0 + threads) +
+                   threads * MR_BLOCK_TRIALS * cols * 8.0 + (double)(1 << 21) * 8.0;
+    double per_trial = MR_STREAM_BYTES_PER_TRIAL(md->S, md->M);
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) /* output.trials: totals keeps its columns */
+        if (mr_trial_vars[k].where & keep)
+            per_trial += 8.0 * (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
+    return fixed + (double)L * per_trial;
+}
+
 /* Ranks of comm on this host (a hash of the host name, gathered): a limit
    of the node (cgroup, MemAvailable) is shared by them. */
 static int ranks_on_node(const mr_comm *comm)
@@ -109,15 +134,15 @@ static int ranks_on_node(const mr_comm *comm)
 }
 
 /* "SCENARIO: N trials need about ... ; use fewer trials or more ranks" */
-static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, double res, double ws,
-                    size_t analysis, int node, mr_error *err)
+static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const char *what, double res,
+                    double ws, size_t analysis, int node, mr_error *err)
 {
     char b[6][32];
     snprintf(err->msg, sizeof err->msg,
-             "%s: %llu trials need about %s on this rank (results %s + thread workspaces %s + "
+             "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
              "analysis %s)%s; %s of the %s limit is free (%s); use fewer trials or more ranks",
              sc->source_path, (unsigned long long)sc->trials,
-             mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]),
+             mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]), what,
              mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
              mr_memory_format((uint64_t)ws, b[2], sizeof b[2]),
              mr_memory_format(analysis, b[3], sizeof b[3]),
@@ -130,10 +155,12 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, double re
    the process may still take: MR_OK, MR_FAILED (too big) or MR_BAD_INPUT
    (MINRISK_MEMORY_LIMIT is not a number), with err. Collective. */
 static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
-                              const mr_comm *comm, uint64_t L, mr_error *err)
+                              const mr_comm *comm, uint64_t L, int stream, mr_error *err)
 {
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
-    const double res = results_bytes(md, L), ws = threads * workspace_bytes(md);
+    const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
+    const double res = stream ? stream_bytes(md, L, threads, keep) : results_bytes(md, L),
+                 ws = threads * workspace_bytes(md);
     const double need = res + ws + (double)opts->analysis_bytes;
     mr_memory_limit lim;
     const int unreadable = mr_memory_limit_get(&lim) != 0;
@@ -145,7 +172,8 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                  "got '%s'",
                  getenv("MINRISK_MEMORY_LIMIT"));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
-        too_big(sc, &lim, res, ws, opts->analysis_bytes, node, err);
+        too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
+                node, err);
         bad = 1;
     }
     if (!mr_comm_any(comm, bad))
@@ -236,33 +264,43 @@ static int agree_nonfinite(const mr_scenario *sc, const mr_results *res, const m
     return 1;
 }
 
+/* The model of sc and this rank's blocks [*blo, *bhi): a contiguous range,
+   so its trials [*first, *last) are one slab of every per-trial array; then
+   the memory check. MR_OK, or the failure with err (md freed). */
+static mr_status rank_blocks(const mr_scenario *sc, const mr_engine_opts *opts, const mr_comm *comm,
+                             int stream, mr_model *md, uint64_t *blo, uint64_t *bhi,
+                             uint64_t *first, uint64_t *last, mr_error *err)
+{
+    if (mr_model_build(sc, md, err))
+        return MR_FAILED;
+    const uint64_t N = sc->trials;
+    if (N > MR_MAX_TRIALS) {
+        snprintf(err->msg, sizeof err->msg, "%s: simulation.trials: at most %llu, got %llu",
+                 sc->source_path, (unsigned long long)MR_MAX_TRIALS, (unsigned long long)N);
+        mr_model_free(md);
+        return MR_FAILED;
+    }
+    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+    mr_comm_block_range(nblocks, comm->rank, comm->size, blo, bhi);
+    *first = *blo * MR_BLOCK_TRIALS;
+    *last = *bhi * MR_BLOCK_TRIALS < N ? *bhi * MR_BLOCK_TRIALS : N;
+    mr_status mem = memory_check(sc, md, opts, comm, *last - *first, stream, err);
+    if (mem != MR_OK)
+        mr_model_free(md);
+    return mem;
+}
+
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                         mr_run_info *info, mr_error *err)
 {
     const mr_comm solo = {0, 1, NULL};
     const mr_comm *comm = opts->comm ? opts->comm : &solo;
     mr_model md;
-    if (mr_model_build(sc, &md, err))
-        return MR_FAILED;
     const uint64_t N = sc->trials;
-    if (N > MR_MAX_TRIALS) {
-        snprintf(err->msg, sizeof err->msg, "%s: simulation.trials: at most %llu, got %llu",
-                 sc->source_path, (unsigned long long)MR_MAX_TRIALS, (unsigned long long)N);
-        mr_model_free(&md);
-        return MR_FAILED;
-    }
-    /* This rank's blocks: a contiguous range, so its trials are one slab of
-       every per-trial array. */
-    const uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
-    uint64_t blo, bhi;
-    mr_comm_block_range(nblocks, comm->rank, comm->size, &blo, &bhi);
-    const uint64_t first = blo * MR_BLOCK_TRIALS;
-    const uint64_t last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
-    mr_status mem = memory_check(sc, &md, opts, comm, last - first, err);
-    if (mem != MR_OK) {
-        mr_model_free(&md);
+    uint64_t blo, bhi, first, last;
+    mr_status mem = rank_blocks(sc, opts, comm, 0, &md, &blo, &bhi, &first, &last, err);
+    if (mem != MR_OK)
         return mem;
-    }
     int oom = mr_results_alloc(res, last - first, md.S, md.M, md.H, md.T) != 0;
     if (!oom) {
         res->first_trial = first;
@@ -432,4 +470,229 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     if (mr_comm_any(comm, stop))
         return MR_INTERRUPTED;
     return mr_comm_any(comm, paused) ? MR_PAUSED : MR_OK;
+}
+
+/* ---- streamed runs (output.trials: none) ------------------------------------ */
+
+/* The block's rows of the variables of MR_TRIAL_VARS marked keep into res
+   (output.trials: totals; the arrays that res holds). */
+static void keep_rows(mr_results *res, const mr_results *blk, unsigned keep)
+{
+    for (int k = 0; keep && k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        if (!(v->where & keep))
+            continue;
+        const size_t cols = mr_cols_count(v->cols, res->nsectors, res->nminerals, res->years);
+        memcpy(mr_results_var(res, v) + (blk->first_trial - res->first_trial) * cols,
+               mr_results_cvar(blk, v), blk->ntrials * cols * sizeof(double));
+    }
+}
+
+/* One pass of a streamed run over this rank's blocks: each block's rows into
+   the thread's block of rows, then to the stream. Pass 1 also checks the
+   rows (non-finite values, as run_blocks), adds their verification hashes
+   to *verif and the bands to res. */
+static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
+                             const mr_comm *comm, mr_results *res, mr_stream *st, uint64_t *verif,
+                             uint64_t *words_out, int *nthreads_out, mr_error *err)
+{
+    const uint64_t N = res->ntrials_total;
+    const uint64_t blo = res->first_block, bhi = res->first_block + res->nblocks;
+    const int pass = mr_stream_pass(st);
+    const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
+    const double t0 = mr_now_seconds();
+    uint64_t done = 0, words = 0, sum = 0;
+    int failed = 0, nthreads = 1;
+    uint64_t bad_block = UINT64_MAX;
+    mr_nonfinite bad = {0, 0, 0, 0.0};
+    double last_print = t0;
+    if (opts->threads > 0)
+        omp_set_num_threads(opts->threads);
+#pragma omp parallel
+    {
+        mr_workspace w;
+        mr_results blk;
+        int wok = mr_workspace_alloc(&w, md) == 0;
+        int bok = mr_results_alloc(&blk, MR_BLOCK_TRIALS, md->S, md->M, md->H, md->T) == 0;
+        if (bok) { /* the trials count their bands in the workspace */
+            free(blk.band_q);
+            free(blk.band_y);
+            blk.band_q = NULL;
+            blk.band_y = NULL;
+        }
+        mr_stream_worker *sw = mr_stream_worker_new(st);
+        if (wok)
+            w.cf = NULL;
+#pragma omp atomic
+        failed += !wok || !bok || !sw;
+#pragma omp barrier
+#pragma omp single
+        nthreads = omp_get_num_threads();
+        uint64_t my_sum = 0;
+        if (!failed) {
+#pragma omp for schedule(dynamic, 1)
+            for (uint64_t b = blo; b < bhi; b++) {
+                uint64_t first_bad;
+#pragma omp atomic read
+                first_bad = bad_block;
+                if (interrupted || b > first_bad)
+                    continue;
+                const uint64_t lo = b * MR_BLOCK_TRIALS;
+                const uint64_t hi = lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N;
+                blk.first_trial = lo;
+                blk.ntrials = hi - lo;
+                for (uint64_t i = lo; i < hi; i++)
+                    mr_trial_run(md, sc->seed, i, &w, &blk);
+                if (pass == 1) {
+                    mr_nonfinite nf;
+                    if (mr_results_find_nonfinite(&blk, 0, hi - lo, &nf)) {
+#pragma omp critical(mr_nonfinite)
+                        if (b < bad_block) {
+                            bad = nf;
+#pragma omp atomic write
+                            bad_block = b;
+                        }
+                        continue;
+                    }
+                    my_sum += mr_results_verification(&blk);
+                    keep_rows(res, &blk, keep);
+                }
+                mr_stream_block(st, sw, &blk);
+                uint64_t d;
+#pragma omp atomic capture
+                d = done += hi - lo;
+                if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
+                    double t = mr_now_seconds();
+                    if (t - last_print > 0.5) {
+                        double rate = (double)d / (t - t0) * comm->size;
+                        fprintf(stderr, "\rpass %d: %.0f / %llu trials  %.0f trials/s   ", pass,
+                                (double)d * comm->size, (unsigned long long)N, rate);
+                        last_print = t;
+                    }
+                }
+            }
+            if (pass == 1) {
+                mr_trial_flush_bands(md, &w); /* the bins still waiting (sim/trial.c) */
+                w.words += mr_rng_words_used(w.rng);
+                for (int m = 0; m < md->M; m++)
+                    w.words += mr_rng_words_used(w.price_rng[m]);
+            }
+#pragma omp critical(mr_bands)
+            {
+                sum += my_sum;
+                if (pass == 1) {
+                    words += w.words;
+                    add_bands(res->band_q, w.band_q, md->T, md->S, MR_BAND_Q_BINS);
+                    add_bands(res->band_y, w.band_y, md->T, md->M, MR_BAND_Y_BINS);
+                }
+                failed += mr_stream_merge(st, sw) != 0;
+            }
+        }
+        mr_stream_worker_free(sw);
+        if (bok)
+            mr_results_free(&blk);
+        if (wok)
+            mr_workspace_free(&w, md->M);
+    }
+    if (mr_comm_any(comm, failed)) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: out of memory for the thread workspaces or the statistics", sc->source_path);
+        return MR_FAILED;
+    }
+    if (pass == 1 && agree_nonfinite(sc, res, comm, bad_block != UINT64_MAX, &bad, err))
+        return MR_BAD_INPUT;
+    *verif += sum;
+    *words_out += words;
+    *nthreads_out = nthreads;
+    if (mr_comm_any(comm, interrupted))
+        return MR_INTERRUPTED;
+    return MR_OK;
+}
+
+mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, int tails,
+                           mr_results *res, mr_stream **stp, mr_run_info *info, mr_error *err)
+{
+    const mr_comm solo = {0, 1, NULL};
+    const mr_comm *comm = opts->comm ? opts->comm : &solo;
+    memset(res, 0, sizeof *res);
+    *stp = NULL;
+    mr_model md;
+    const uint64_t N = sc->trials;
+    uint64_t blo, bhi, first, last;
+    mr_status rc = rank_blocks(sc, opts, comm, 1, &md, &blo, &bhi, &first, &last, err);
+    if (rc != MR_OK)
+        return rc;
+    /* the dimensions, the trial range and the bands; no per-trial arrays */
+    res->ntrials = last > first ? last - first : 0;
+    res->first_trial = first;
+    res->ntrials_total = N;
+    res->nsectors = md.S;
+    res->nminerals = md.M;
+    res->years = md.H;
+    res->steps = md.T;
+    res->first_block = blo;
+    res->nblocks = bhi - blo;
+    res->band_q = calloc((size_t)md.T * (size_t)md.S * MR_BAND_Q_BINS, sizeof(uint64_t));
+    res->band_y = calloc((size_t)md.T * (size_t)md.M * MR_BAND_Y_BINS, sizeof(uint64_t));
+    int oom = !res->band_q || !res->band_y;
+    /* output.trials: totals: the columns the file keeps */
+    for (int k = 0; k < MR_NTRIAL_VARS && sc->output_trials == MR_OUTPUT_TRIALS_TOTALS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        if (!(v->where & MR_VAR_TOTALS))
+            continue;
+        const size_t cols = mr_cols_count(v->cols, md.S, md.M, md.H);
+        double *p = calloc(res->ntrials * cols > 0 ? res->ntrials * cols : 1, sizeof *p);
+        memcpy((char *)res + v->offset, &p, sizeof p);
+        oom |= !p;
+    }
+    mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails);
+    if (mr_comm_any(comm, oom || !st)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the statistics of %llu trials",
+                 sc->source_path, (unsigned long long)N);
+        rc = MR_FAILED;
+        goto fail;
+    }
+    const double t0 = mr_now_seconds();
+    uint64_t verif = 0, words = 0;
+    int nthreads = 1;
+    for (;;) {
+        rc = stream_pass(sc, &md, opts, comm, res, st, &verif, &words, &nthreads, err);
+        if (rc != MR_OK)
+            goto fail;
+        /* a test hook: the passes and their times */
+        if (getenv("MINRISK_STREAM_TRACE") && comm->rank == 0)
+            fprintf(stderr, "pass %d: %.2f s\n", mr_stream_pass(st), mr_now_seconds() - t0);
+        int more = mr_stream_end_pass(st);
+        if (more < 0) {
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory for the statistics",
+                     sc->source_path);
+            rc = MR_FAILED;
+            goto fail;
+        }
+        if (!more)
+            break;
+    }
+    const double wall = mr_now_seconds() - t0;
+    uint64_t totals[2] = {verif, words};
+    mr_comm_sum_u64(comm, totals, 2);
+    if (opts->progress && comm->rank == 0)
+        fprintf(stderr, "\r%llu trials in %.2f s (%d passes, %.0f trials/s)%20s\n",
+                (unsigned long long)N, wall, mr_stream_pass(st), (double)N / wall, "");
+    info->threads = nthreads;
+    info->ranks = comm->size;
+    info->analysis_seconds = 0.0;
+    info->wall_seconds = wall;
+    info->random_words = totals[1];
+    info->verification = totals[0];
+    info->trials_per_second = (double)N / wall;
+    res->trials_run = N;
+    res->calls = 1;
+    *stp = st;
+    mr_model_free(&md);
+    return MR_OK;
+fail:
+    mr_stream_free(st);
+    mr_results_free(res);
+    mr_model_free(&md);
+    return rc;
 }

@@ -52,6 +52,23 @@ typedef struct {
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                         mr_run_info *info, mr_error *err);
 
+/* output.trials: none without holding the trials (out/stats/stream.h):
+   pass 1 runs this rank's blocks as mr_engine_run does, each block into a
+   thread's rows of MR_BLOCK_TRIALS trials given to the stream, and further
+   passes replay them (the trials are deterministic) until the stream has
+   every statistic; about 2 to 3 times the run time of mr_engine_run, and
+   memory independent of the trial count. res gets the dimensions, the
+   rank's trial range and the bands but no per-trial arrays; *st the stream
+   (mr_stream_sumstats; tails: the attribution's tails too; free with
+   mr_stream_free); info->verification is set (summed over ranks).
+   opts->pause_seconds, skip_block and counterfactual are not used. Same
+   return values as mr_engine_run, without MR_PAUSED; on failure res and *st
+   are freed. Collective. */
+struct mr_stream;
+mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, int tails,
+                           mr_results *res, struct mr_stream **st, mr_run_info *info,
+                           mr_error *err);
+
 /* Run the blocks of res (from an mr_engine_run that returned MR_PAUSED)
    still to do. Same return values as mr_engine_run. Collective. */
 mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,

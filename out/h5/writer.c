@@ -45,12 +45,18 @@ static const mr_comm solo = {0, 1, NULL};
 
 /* ---- checks --------------------------------------------------------------- */
 
-/* Every per-trial array of MR_TRIAL_VARS is there. */
-static bool has_all_vars(const mr_results *res)
+/* Every per-trial array of MR_TRIAL_VARS that output.trials writes is there
+   (a streamed run, sim/engine.h mr_engine_stream, holds only those). */
+static bool has_all_vars(const mr_scenario *sc, const mr_results *res)
 {
-    for (int k = 0; k < MR_NTRIAL_VARS; k++)
-        if (!mr_results_cvar(res, &mr_trial_vars[k]))
+    if (sc->output_trials == MR_OUTPUT_TRIALS_NONE)
+        return true;
+    const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
+    for (int k = 0; k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = &mr_trial_vars[k];
+        if ((v->where & MR_VAR_FILE) && (v->where & keep) == keep && !mr_results_cvar(res, v))
             return false;
+    }
     return true;
 }
 
@@ -65,7 +71,7 @@ static int check_results(h5w *w, const mr_scenario *sc, const mr_results *res)
              res->years != sc->horizon_years ||
              res->steps != sc->horizon_years * sc->steps_per_year)
         h5w_fail(w, "internal error: results do not match the scenario's dimensions");
-    else if (!has_all_vars(res))
+    else if (!has_all_vars(sc, res))
         h5w_fail(w, "internal error: results are missing per-trial arrays");
     if (h5w_sync_state(w) < 0)
         return -1;

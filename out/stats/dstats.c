@@ -323,9 +323,7 @@ typedef struct {
     int valid;
 } target;
 
-/* The digit whose bucket holds the *rem-th key of a histogram; *rem becomes
-   the rank within that bucket. */
-static size_t pick_digit(const uint64_t *h, size_t nbins, uint64_t *rem)
+size_t mr_dstats_pick_digit(const uint64_t *h, size_t nbins, uint64_t *rem)
 {
     uint64_t cum = 0;
     for (size_t d = 0; d < nbins; d++) {
@@ -392,7 +390,7 @@ int mr_dstats_select(const mr_comm *c, const mr_dvar *v, const uint64_t *ranks, 
         goto out;
     for (size_t t = 0; t < nranks; t++)
         if (tg[t].valid)
-            tg[t].prefix = pick_digit(hist, FIRST_BINS, &tg[t].rem);
+            tg[t].prefix = mr_dstats_pick_digit(hist, FIRST_BINS, &tg[t].rem);
 
     size_t ncand = 0;
     for (int bits = FIRST_BITS; bits < 64; bits += DIGIT_BITS) {
@@ -429,7 +427,7 @@ int mr_dstats_select(const mr_comm *c, const mr_dvar *v, const uint64_t *ranks, 
             if (!tg[t].valid)
                 continue;
             size_t g = (size_t)find_group(groups, ng, tg[t].prefix);
-            size_t d = pick_digit(hist + g * DIGIT_BINS, DIGIT_BINS, &tg[t].rem);
+            size_t d = mr_dstats_pick_digit(hist + g * DIGIT_BINS, DIGIT_BINS, &tg[t].rem);
             tg[t].prefix = (tg[t].prefix << DIGIT_BITS) | d;
         }
     }

@@ -83,6 +83,12 @@ int mr_dstats_select(const mr_comm *c, const mr_dvar *v, const uint64_t *ranks, 
 int mr_dstats_tail(const mr_comm *c, const mr_dvar *v, const double *thresholds, size_t nt,
                    double *sum_gt, uint64_t *count_gt, uint64_t *count_nan);
 
+/* The digit d whose bin of the counts h[0..nbins-1] holds the *rem-th
+   element (1-based, counting from bin 0); *rem becomes its rank within
+   that bin. A step of the radix selection (mr_dstats_select,
+   out/stats/stream.h). */
+size_t mr_dstats_pick_digit(const uint64_t *h, size_t nbins, uint64_t *rem);
+
 /* Expected shortfall at the nlev levels p (stats.h, mr_stats_es_sorted) from
    xk[l] = X_(mr_stats_rank(count, p[l])) (found by mr_dstats_select): NaN
    when any element is NaN or there is none. */

@@ -132,7 +132,7 @@ out:
 }
 
 /* Band quantiles from the run's histograms (the ranks' counts summed). */
-static int bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
 {
     const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
     const size_t nb = MR_OUTPUT_NBANDS;
@@ -195,20 +195,16 @@ void mr_sumstats_free(mr_sumstats *s)
     memset(s, 0, sizeof *s);
 }
 
-int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+int mr_sumstats_alloc(mr_sumstats *s, uint64_t N, int nsectors, int nminerals, int steps)
 {
-    c = c ? c : &solo;
     memset(s, 0, sizeof *s);
-    const size_t n = (size_t)res->ntrials, S = (size_t)res->nsectors, M = (size_t)res->nminerals,
-                 T = (size_t)res->steps;
-    const uint64_t N = res->ntrials_total;
+    const size_t S = (size_t)nsectors, M = (size_t)nminerals, T = (size_t)steps;
     s->ntrials = N;
-    s->nsectors = res->nsectors;
-    s->nminerals = res->nminerals;
-    s->steps = res->steps;
+    s->nsectors = nsectors;
+    s->nminerals = nminerals;
+    s->steps = steps;
+    int oom = 0;
 #define ALLOC(f, count) (s->f = malloc(one_or(count) * sizeof *s->f)) == NULL
-    double *col = malloc((n ? n : 1) * sizeof *col);
-    int oom = !col;
     oom |= ALLOC(sector_loss, S);
     oom |= ALLOC(sector_gva_loss, S);
     oom |= ALLOC(sector_output_loss, S);
@@ -226,6 +222,19 @@ int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
     oom |= ALLOC(inoperability_band, T * S * MR_OUTPUT_NBANDS);
     oom |= ALLOC(price_ratio_band, T * M * MR_OUTPUT_NBANDS);
 #undef ALLOC
+    if (oom)
+        mr_sumstats_free(s);
+    return oom ? -1 : 0;
+}
+
+int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+{
+    c = c ? c : &solo;
+    memset(s, 0, sizeof *s);
+    const size_t n = (size_t)res->ntrials, S = (size_t)res->nsectors;
+    const uint64_t N = res->ntrials_total;
+    double *col = malloc((n ? n : 1) * sizeof *col);
+    int oom = !col || mr_sumstats_alloc(s, N, res->nsectors, res->nminerals, res->steps) != 0;
     int rc = -1;
     if (mr_comm_any(c, oom))
         goto out;
@@ -262,7 +271,7 @@ int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
                 goto out;
         }
 
-    if (entity_figures(c, res, s) != 0 || bands(c, res, s) != 0)
+    if (entity_figures(c, res, s) != 0 || mr_sumstats_bands(c, res, s) != 0)
         goto out;
     rc = 0;
 out:

@@ -60,4 +60,12 @@ int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *ou
 
 void mr_sumstats_free(mr_sumstats *s);
 
+/* The arrays of s for S sectors, M minerals, T steps (N trials), not
+   filled: 0, or -1 (nothing left allocated). Not collective. */
+int mr_sumstats_alloc(mr_sumstats *s, uint64_t N, int nsectors, int nminerals, int steps);
+
+/* The band quantiles of s from res's time-band histograms (collective;
+   res needs only its dimensions and bands). */
+int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s);
+
 #endif

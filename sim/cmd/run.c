@@ -19,6 +19,8 @@
 #include "sim/scenario/loader.h"
 #include "sim/studies/sweep.h"
 #include "sim/studies/uncertainty.h"
+#include "out/stats/stream.h"
+#include "out/stats/sumstats.h"
 
 #include <omp.h>
 #include <signal.h>
@@ -338,6 +340,75 @@ free_results:
     return status;
 }
 
+/* output.trials: none or totals, without --counterfactual or --resume: the
+   trials are streamed (sim/engine.h mr_engine_stream), so the memory does
+   not grow with their number (totals: but for the columns the file keeps);
+   no checkpoints. */
+static int streamed(const run_request *q, const mr_scenario *sc)
+{
+    return sc->output_trials != MR_OUTPUT_TRIALS_ALL && !q->counterfactual && !q->resume;
+}
+
+/* A streamed run: the statistics from the stream, the attribution from its
+   tails, then the file. Stopped by a signal: nothing written (no
+   checkpoint: the trials are not kept). */
+static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, const char *output,
+                                 const mr_comm *comm)
+{
+    mr_error err = {{0}};
+    mr_engine_opts opts = {
+        .threads = q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = comm};
+    mr_run_extras_opts xo = {
+        .events = q->events, .threads = q->threads, .progress = opts.progress, .stream = true};
+    opts.analysis_bytes = mr_run_extras_bytes(sc, rank_trials(sc->trials, comm), &xo);
+    mr_results res;
+    mr_run_info info;
+    mr_stream *st = NULL;
+    mr_status rc = mr_engine_stream(sc, &opts, 1, &res, &st, &info, &err);
+    if (rc > 0) {
+        if (comm->rank == 0 && mr_comm_any(comm, checkpoint_requested))
+            fprintf(stderr, "minrisk run: stopped; a run with output.trials: none or totals "
+                            "keeps no checkpoint\n");
+        return interrupted(output, comm);
+    }
+    if (rc < 0) {
+        mr_cli_report(comm, &err);
+        return rc;
+    }
+    mr_sumstats ss;
+    mr_extras extras = {0};
+    double ta = mr_now_seconds();
+    if (mr_stream_sumstats(st, &res, &ss) != 0) {
+        snprintf(err.msg, sizeof err.msg, "%s: out of memory for the statistics", sc->source_path);
+        rc = MR_FAILED;
+        memset(&ss, 0, sizeof ss);
+    }
+    if (rc == MR_OK)
+        rc = mr_attribution_collect_stream(sc, &res, st, &xo, comm, &extras, &err);
+    if (rc == MR_OK && q->events)
+        rc = mr_events_collect(sc, &res, comm, &extras, &err);
+    info.analysis_seconds = mr_now_seconds() - ta;
+    if (rc == MR_OK && mr_comm_any(comm, mr_engine_interrupted()))
+        rc = MR_INTERRUPTED;
+    if (rc == MR_OK) {
+        mr_output_run one = {NULL, sc, &res, &info, &ss};
+        int w = mr_output_write_multi(output, "run", &one, 1, extras.x, extras.n, comm, &err);
+        rc = w > 0 ? MR_INTERRUPTED : w < 0 ? MR_FAILED : MR_OK;
+    }
+    mr_extras_free(&extras);
+    mr_sumstats_free(&ss);
+    mr_stream_free(st);
+    mr_results_free(&res);
+    if (rc > 0)
+        return interrupted(output, comm);
+    if (rc < 0) {
+        mr_cli_report(comm, &err);
+        return rc;
+    }
+    print_done(q, sc, &info, output, comm);
+    return MR_OK;
+}
+
 /* The guard of the output path (outpath.h: checked by rank 0, told to
    all; fail before a long run, not after it), then its lock for the rest
    of the run. */
@@ -413,6 +484,8 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         } else if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
             mr_cli_report(comm, &err);
             status = MR_BAD_INPUT;
+        } else if (streamed(q, &sc)) {
+            status = simulate_stream(q, &sc, output, comm);
         } else {
             status = simulate(q, &sc, output, ckpt, skip, comm);
         }

@@ -19,6 +19,7 @@
 
 #include "out/clock.h"
 #include "out/stats/dstats.h"
+#include "out/stats/stream.h"
 #include "sim/studies/paired.h"
 #include "sim/studies/run_extras.h"
 #include "out/stats/stats.h"
@@ -373,6 +374,10 @@ void mr_attr_allocate(const mr_attr_plan *pl, const mr_trace *tr, const double *
 
 /* ---- the tail ------------------------------------------------------------ */
 
+static int tail_from(const mr_comm *comm, const double *x, size_t stride, uint64_t n_local,
+                     uint64_t ntotal, double p, double xk_, size_t **idx, double **wt, size_t *nt,
+                     uint64_t *ntail, double *wsum);
+
 int mr_attr_tail(const mr_comm *comm, const double *x, size_t stride, uint64_t n_local,
                  uint64_t ntotal, double p, size_t **idx, double **wt, size_t *nt, uint64_t *ntail,
                  double *xk, double *wsum)
@@ -398,6 +403,17 @@ int mr_attr_tail(const mr_comm *comm, const double *x, size_t stride, uint64_t n
     uint64_t rk = k;
     if (mr_dstats_select(comm, &v, &rk, 1, xk))
         return -1;
+    return tail_from(comm, x, stride, n_local, ntotal, p, *xk, idx, wt, nt, ntail, wsum);
+}
+
+/* mr_attr_tail once X_(k) = xk is known: x holds at least this rank's values
+   from X_(k) up, in trial order (all of its values, or only those). */
+static int tail_from(const mr_comm *comm, const double *x, size_t stride, uint64_t n_local,
+                     uint64_t ntotal, double p, double xk_, size_t **idx, double **wt, size_t *nt,
+                     uint64_t *ntail, double *wsum)
+{
+    const uint64_t n = ntotal, k = mr_stats_rank((size_t)n, p);
+    const double *xk = &xk_;
     /* the ties of X_(k) on each rank, and the values above it */
     const int R = comm->size;
     uint64_t *cnt = calloc((size_t)R + 1, sizeof *cnt);
@@ -524,19 +540,44 @@ typedef struct {
     int nan;      /* some loss is NaN: no tail */
 } series_tail;
 
-/* A (local trial, series, row) triple, for replaying each trial once. */
+/* A (trial, series, row) triple, for replaying each trial once: the trial's
+   row i of res (in memory) and its loss in the series. */
 typedef struct {
-    size_t i;
+    uint64_t trial;
     int s;
     size_t r;
+    size_t i;
+    double loss;
 } tail_ref;
 
 static int cmp_ref(const void *a, const void *b)
 {
     const tail_ref *x = a, *y = b;
-    if (x->i != y->i)
-        return x->i < y->i ? -1 : 1;
+    if (x->trial != y->trial)
+        return x->trial < y->trial ? -1 : 1;
     return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* The replay of a trial is the run's (sim/replay.h), bit for bit: its rows
+   against res's (in memory), or its series losses against the stream's. */
+static int replay_differs(const mr_results *res, const mr_results *row, const tail_ref *ref,
+                          size_t nref, int S)
+{
+    if (res->sector_output_loss) {
+        const size_t i = ref[0].i;
+        for (int j = 0; j < S; j++)
+            if (row->sector_output_loss[j] != res->sector_output_loss[i * (size_t)S + (size_t)j] ||
+                row->sector_extra_cost[j] != res->sector_extra_cost[i * (size_t)S + (size_t)j])
+                return 1;
+        return 0;
+    }
+    for (size_t k = 0; k < nref; k++) {
+        const int s = ref[k].s;
+        double l = s < S ? row->sector_gva_loss[s] + row->sector_extra_cost[s] : row->total_loss[0];
+        if (l != ref[k].loss)
+            return 1;
+    }
+    return 0;
 }
 
 /* Losses of this rank's trials by series: [i * (S+1) + s], sectors GL + XC (the
@@ -558,22 +599,34 @@ static double *series_losses(const mr_results *res)
 /* Replay this rank's tail trials (each once) and fill the series' rows.
    0, -1 with err. Not collective. */
 static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_attr_plan *pl,
-                        const double *loss, series_tail *tl, int threads, mr_error *err)
+                        const double *loss, const mr_stream *st, series_tail *tl, int only,
+                        int threads, mr_error *err)
 {
     const int S = pl->S, K = pl->K, W = S + 1;
     const size_t RW = (size_t)K + MR_ATTR_ROW_HEAD;
     size_t nref = 0;
     for (int s = 0; s < W; s++)
-        nref += tl[s].nt;
+        nref += s == only ? tl[s].nt : 0;
     tail_ref *ref = malloc((nref ? nref : 1) * sizeof *ref);
     if (!ref) {
         snprintf(err->msg, sizeof err->msg, "%s: attribution: out of memory", sc->source_path);
         return -1;
     }
     size_t q = 0;
-    for (int s = 0; s < W; s++)
-        for (size_t r = 0; r < tl[s].nt; r++)
-            ref[q++] = (tail_ref){tl[s].idx[r], s, r};
+    for (int s = only; s == only; s++) {
+        const uint64_t *trials = NULL;
+        const double *sl = NULL;
+        size_t ns;
+        double xk, es;
+        if (st)
+            mr_stream_series_tail(st, s, &trials, &sl, &ns, &xk, &es);
+        for (size_t r = 0; r < tl[s].nt; r++) {
+            const size_t i = tl[s].idx[r];
+            ref[q++] =
+                st ? (tail_ref){trials[i], s, r, 0, sl[i]}
+                   : (tail_ref){res->first_trial + i, s, r, i, loss[i * (size_t)W + (size_t)s]};
+        }
+    }
     qsort(ref, nref, sizeof *ref, cmp_ref);
     /* groups of refs sharing a trial */
     size_t ngroups = 0;
@@ -584,7 +637,7 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
         return -1;
     }
     for (size_t k = 0; k < nref; k++)
-        if (k == 0 || ref[k].i != ref[k - 1].i)
+        if (k == 0 || ref[k].trial != ref[k - 1].trial)
             gstart[ngroups++] = k;
     gstart[ngroups] = nref;
 
@@ -618,14 +671,9 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
             stop = failed;
             if (stop)
                 continue;
-            const size_t i = ref[gstart[g]].i;
-            const uint64_t trial = res->first_trial + i;
-            int bad = mr_replayer_run(rp, trial, &row, &tr) != 0;
-            /* the replay is the run's trial, bit for bit (sim/replay.h) */
-            for (int j = 0; j < S && !bad; j++)
-                bad = row.sector_output_loss[j] !=
-                          res->sector_output_loss[i * (size_t)S + (size_t)j] ||
-                      row.sector_extra_cost[j] != res->sector_extra_cost[i * (size_t)S + (size_t)j];
+            const uint64_t trial = ref[gstart[g]].trial;
+            int bad = mr_replayer_run(rp, trial, &row, &tr) != 0 ||
+                      replay_differs(res, &row, ref + gstart[g], gstart[g + 1] - gstart[g], S);
             if (bad) {
 #pragma omp critical(mr_attr_err)
                 if (!failed) {
@@ -643,7 +691,7 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
                 double *dst = t->rows + ref[k].r * RW;
                 dst[0] = (double)trial;
                 dst[1] = t->wt[ref[k].r];
-                dst[2] = loss[i * (size_t)W + (size_t)ref[k].s];
+                dst[2] = ref[k].loss;
                 memcpy(dst + MR_ATTR_ROW_HEAD, out + (size_t)ref[k].s * (size_t)K,
                        (size_t)K * sizeof *dst);
             }
@@ -679,8 +727,8 @@ static void free_table(attr_table *t)
 
 /* (a) every series' tail: select, replay, gather, reduce. Collective. */
 static int tail_allocation(const mr_scenario *sc, const mr_results *res, const mr_attr_plan *pl,
-                           const double *loss, int threads, const mr_comm *comm, attr_table *tb,
-                           mr_error *err)
+                           const double *loss, const mr_stream *st, int threads,
+                           const mr_comm *comm, attr_table *tb, mr_error *err)
 {
     const int S = pl->S, K = pl->K, W = S + 1;
     const size_t RW = (size_t)K + MR_ATTR_ROW_HEAD;
@@ -690,32 +738,47 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
         goto oom;
     for (int s = 0; s < W; s++) {
         series_tail *t = &tl[s];
-        int r = mr_attr_tail(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
-                             MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt, &t->ntail, &t->xk, &t->wsum);
+        if (st) {
+            /* the stream's tail: every value from X_(k) up, in trial order */
+            const uint64_t *trials;
+            const double *sl;
+            size_t ns;
+            if (mr_stream_series_tail(st, s, &trials, &sl, &ns, &t->xk, &t->es) != 0 ||
+                tail_from(comm, sl, 1, ns, res->ntrials_total, MR_ATTR_LEVEL, t->xk, &t->idx,
+                          &t->wt, &t->nt, &t->ntail, &t->wsum) != 0)
+                goto oom;
+            t->nan = 0;
+        }
+        int r =
+            st ? 0
+               : mr_attr_tail(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
+                              MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt, &t->ntail, &t->xk, &t->wsum);
         if (r < 0)
             goto oom;
         t->nan = r == 1;
-        t->es = NAN;
-        if (!t->nan) {
+        if (!st)
+            t->es = NAN;
+        if (!t->nan && !st) {
             const mr_dvar v = {loss + s, (size_t)res->ntrials, 1, (size_t)W, res->ntrials_total};
             const double lev = MR_ATTR_LEVEL;
             if (mr_dstats_es(comm, &v, &lev, &t->xk, 1, &t->es))
                 goto oom;
         }
-        t->rows = malloc((t->nt ? t->nt : 1) * RW * sizeof(double));
-        bad = bad || !t->rows;
     }
-    if (mr_comm_any(comm, bad))
-        goto oom;
-    bad = replay_tails(sc, res, pl, loss, tl, threads, err) != 0;
-    if (mr_comm_any(comm, bad)) {
-        if (!bad)
-            snprintf(err->msg, sizeof err->msg, "%s: attribution failed on another rank",
-                     sc->source_path);
-        goto out;
-    }
+    /* one series at a time: its tail's rows, then the whole tail's (a trial
+       in several tails is replayed for each) */
     for (int s = 0; s < W; s++) {
         series_tail *t = &tl[s];
+        t->rows = malloc((t->nt ? t->nt : 1) * RW * sizeof(double));
+        if (mr_comm_any(comm, !t->rows))
+            goto oom;
+        bad = replay_tails(sc, res, pl, loss, st, tl, s, threads, err) != 0;
+        if (mr_comm_any(comm, bad)) {
+            if (!bad)
+                snprintf(err->msg, sizeof err->msg, "%s: attribution failed on another rank",
+                         sc->source_path);
+            goto out;
+        }
         double *all = malloc((t->ntail ? t->ntail : 1) * RW * sizeof *all);
         bad = !all;
         if (mr_comm_any(comm, bad) || mr_comm_allgather_f64(comm, t->rows, t->nt * RW, all) != 0) {
@@ -727,6 +790,8 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
                            tb->share + (size_t)s * (size_t)K, tb->lo + (size_t)s * (size_t)K,
                            tb->hi + (size_t)s * (size_t)K);
         free(all);
+        free(t->rows);
+        t->rows = NULL;
         tb->es[s] = t->es;
         tb->ntail[s] = t->ntail;
     }
@@ -1007,9 +1072,9 @@ static int add_datasets(const mr_scenario *sc, const mr_attr_plan *pl, attr_tabl
                : 0;
 }
 
-mr_status mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
-                                 const mr_run_extras_opts *opts, const mr_comm *comm,
-                                 mr_extras *extras, mr_error *err)
+static mr_status collect(const mr_scenario *sc, const mr_results *res, const mr_stream *st,
+                         const mr_run_extras_opts *opts, const mr_comm *comm, mr_extras *extras,
+                         mr_error *err)
 {
     const mr_comm solo = {0, 1, NULL};
     if (!comm)
@@ -1049,20 +1114,21 @@ mr_status mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
         bad =
             bad || !tb.mean_rm || !tb.mean_lo || !tb.mean_hi || !tb.es_rm || !tb.es_lo || !tb.es_hi;
     }
-    double *loss = bad ? NULL : series_losses(res);
+    double *loss = bad || st ? NULL : series_losses(res);
     mr_status rc = MR_FAILED;
-    if (mr_comm_any(comm, bad || !loss)) {
+    if (mr_comm_any(comm, bad || (!loss && !st))) {
         snprintf(err->msg, sizeof err->msg, "%s: attribution: out of memory", sc->source_path);
         goto out;
     }
     const double t0 = mr_now_seconds();
-    if (tail_allocation(sc, res, &pl, loss, opts->threads, comm, &tb, err))
+    if (tail_allocation(sc, res, &pl, loss, st, opts->threads, comm, &tb, err))
         goto out;
     if (opts->progress && comm->rank == 0)
         fprintf(stderr, "attribution: ES 99 tails of %d series allocated in %.2f s\n", (int)W,
                 mr_now_seconds() - t0);
-    int cf =
-        opts->counterfactual ? counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err) : 0;
+    int cf = opts->counterfactual && !st
+                 ? counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err)
+                 : 0;
     if (cf != 0) {
         rc = cf > 0 ? MR_INTERRUPTED : MR_FAILED;
         goto out;
@@ -1079,4 +1145,18 @@ out:
     mr_attr_plan_free(&pl);
     mr_model_free(&md);
     return rc;
+}
+
+mr_status mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
+                                 const mr_run_extras_opts *opts, const mr_comm *comm,
+                                 mr_extras *extras, mr_error *err)
+{
+    return collect(sc, res, NULL, opts, comm, extras, err);
+}
+
+mr_status mr_attribution_collect_stream(const mr_scenario *sc, const mr_results *res,
+                                        const mr_stream *st, const mr_run_extras_opts *opts,
+                                        const mr_comm *comm, mr_extras *extras, mr_error *err)
+{
+    return collect(sc, res, st, opts, comm, extras, err);
 }

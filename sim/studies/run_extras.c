@@ -75,7 +75,9 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
     const double L = (double)ntrials, N = (double)sc->trials;
     const double K = md.M + sc->ncountries + sc->nevents + 1; /* at most (attribution.c) */
     const size_t threads = threads_of(xo);
-    double a = attribution_bytes(&md, L, N, K, threads);
+    double a = attribution_bytes(&md, xo->stream ? 0.0 : L, N, K, threads);
+    if (xo->stream) /* each series' tail (index, weight); one series' rows at a time */
+        a += TAIL_FRACTION * L * ((double)(md.S + 1) * 16.0 + (K + MR_ATTR_ROW_HEAD) * 8.0);
     if (xo->counterfactual)
         a += counterfactual_bytes(&md, L, N, threads);
     /* the event table comes after the attribution has freed its arrays */

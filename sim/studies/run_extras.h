@@ -20,6 +20,8 @@ typedef struct {
     bool counterfactual; /* run --counterfactual: attribution (b), one extra run per source */
     int threads;         /* as for the run (0 = OpenMP default) */
     bool progress;       /* progress lines on stderr (rank 0) */
+    bool stream;         /* a streamed run (mr_attribution_collect_stream): no series
+                            losses of every trial, no counterfactuals */
 } mr_run_extras_opts;
 
 /* About the most memory (bytes) the analyses of a run take at once on one
@@ -37,6 +39,14 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
 mr_status mr_attribution_collect(const mr_scenario *sc, const mr_results *res,
                                  const mr_run_extras_opts *opts, const mr_comm *comm,
                                  mr_extras *extras, mr_error *err);
+
+/* mr_attribution_collect for a streamed run (sim/engine.h mr_engine_stream,
+   made with tails): res has no per-trial arrays; the tails and ES 99 come
+   from st, after mr_stream_sumstats. No counterfactual runs. */
+struct mr_stream;
+mr_status mr_attribution_collect_stream(const mr_scenario *sc, const mr_results *res,
+                                        const struct mr_stream *st, const mr_run_extras_opts *opts,
+                                        const mr_comm *comm, mr_extras *extras, mr_error *err);
 
 /* /events: every disruption occurrence of the run's trials (opts->events). */
 mr_status mr_events_collect(const mr_scenario *sc, const mr_results *res, const mr_comm *comm,

@@ -25,4 +25,10 @@ if(MINRISK_WITH_MPI)
            COMMAND ${MINRISK_SRC}/tests/cli/resume_after_sigterm.sh ${MINRISK_BIN}
                    ${MINRISK_SRC}/scenarios/demo.yaml 300000 ${MPIEXEC_EXECUTABLE})
   set_tests_properties(mpi_resume PROPERTIES LABELS mpi ENVIRONMENT "STOP_AFTER=2")
+  # output.trials: none streamed over ranks (out/stats/stream.h)
+  add_test(NAME mpi_stream_summary
+           COMMAND ${MINRISK_PYTHON} ${MINRISK_SRC}/tests/output/stream_summary.py
+                   ${MINRISK_BIN} ${MINRISK_SRC}/scenarios/demo.yaml --mpiexec
+                   ${MPIEXEC_EXECUTABLE} 7000)
+  set_tests_properties(mpi_stream_summary PROPERTIES LABELS mpi)
 endif()

@@ -80,3 +80,19 @@ if(MINRISK_PYTHON)
   set_tests_properties(report_uk_multi PROPERTIES LABELS report TIMEOUT 600
                        ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
 endif()
+
+# output.trials: none streams the trials (out/stats/stream.h): the same
+# /summary, /attribution and /indicators as output.trials: all, bit for bit,
+# on 1 and 2 threads, with and without refining passes; and a run that the
+# in-memory path refuses under ulimit -v fits when streamed (one malloc
+# arena: glibc reserves 64 MB of address space for each thread's arena, so
+# that ulimit -v measures the arenas' reservations more than the memory).
+add_test(NAME output_stream_summary
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/stream_summary.py ${MINRISK_BIN}
+                 ${MINRISK_SRC}/scenarios/demo.yaml 6000)
+set_tests_properties(output_stream_summary PROPERTIES LABELS output)
+add_test(NAME output_stream_ulimit
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/stream_summary.py ${MINRISK_BIN}
+                 ${MINRISK_SRC}/scenarios/demo.yaml --ulimit 150000 286720)
+set_tests_properties(output_stream_ulimit PROPERTIES LABELS output
+                     ENVIRONMENT "MALLOC_ARENA_MAX=1")

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""output.trials: none streams the trials (out/stats/stream.h): its file's
+/summary, /attribution and /indicators must be those of output.trials: all
+on the same trials, bit for bit, whatever the threads and however many
+refining passes the stream takes (MINRISK_STREAM_BUDGET, its test hook, makes
+a small run take the passes of a large one).
+
+With --ulimit TRIALS KB: TRIALS trials under ulimit -v KB, which the
+in-memory path (output.trials: all) refuses before its first trial ("trials
+need about"), while the streamed run fits and gives the summary of the
+in-memory run without the limit.
+
+With --mpiexec MPIEXEC TRIALS: the streamed runs on 2 and 3 ranks (1 and 2
+threads, default and small budgets) against one process with
+output.trials: all.
+
+usage: stream_summary.py MINRISK SCENARIO.yaml [TRIALS]
+       stream_summary.py MINRISK SCENARIO.yaml --ulimit TRIALS KB
+       stream_summary.py MINRISK SCENARIO.yaml --mpiexec MPIEXEC TRIALS
+"""
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+minrisk, scenario = sys.argv[1], sys.argv[2]
+limit_kb = mpiexec = None
+if len(sys.argv) > 3 and sys.argv[3] == "--ulimit":
+    trials, limit_kb = sys.argv[4], int(sys.argv[5])
+elif len(sys.argv) > 3 and sys.argv[3] == "--mpiexec":
+    mpiexec, trials = sys.argv[4], sys.argv[5]
+else:
+    trials = sys.argv[3] if len(sys.argv) > 3 else "6000"
+failures = []
+
+
+def run(mode, out, threads, budget=None, expect_passes=None, limited=False, ranks=0):
+    yaml = os.path.join(tmp, f"{mode}.yaml")
+    with open(scenario) as f, open(yaml, "w") as g:
+        text = f.read()
+        if "\noutput:" in text:
+            sys.exit("the scenario has an output block already")
+        g.write(text + f"\noutput:\n  trials: {mode}\n")
+    env = dict(os.environ, MINRISK_STREAM_TRACE="1")
+    env.pop("MINRISK_STREAM_BUDGET", None)
+    if budget is not None:
+        env["MINRISK_STREAM_BUDGET"] = str(budget)
+    def limit():
+        if limited:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_kb * 1024, limit_kb * 1024))
+    cmd = [minrisk, "run", yaml, "-o", out, "--trials", trials, "--threads", str(threads),
+           "--quiet"]
+    if ranks:
+        cmd = [mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(ranks)] + cmd
+        for k in ("MINRISK_STREAM_TRACE", "MINRISK_STREAM_BUDGET"):
+            if k in env:
+                cmd[1:1] = ["-x", k]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, preexec_fn=limit)
+    if limited and mode == "all":
+        if p.returncode == 0 or "trials need about" not in p.stderr:
+            failures.append(f"output.trials: all under ulimit -v {limit_kb}: not refused "
+                            f"(exit {p.returncode}: {p.stderr.strip()})")
+        return None
+    if p.returncode != 0:
+        sys.exit(f"{mode} run failed: {p.stderr}")
+    passes = [l for l in p.stderr.splitlines() if l.startswith("pass ")]
+    if mode != "all":
+        if not expect_passes(len(passes)):
+            failures.append(f"{out}: {len(passes)} passes")
+    elif passes:
+        failures.append(f"output.trials: {mode} was streamed")
+    return out
+
+
+def datasets(f, group):
+    out = {}
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            out[f"/{group}/{name}"] = obj[()]
+    if group in f:
+        f[group].visititems(visit)
+    return out
+
+
+def identical(x, y):
+    """The same shape and values, bit for bit (NaN equal to the same NaN)."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind == "f":
+        return x.shape == y.shape and np.array_equal(x.view(np.uint64), y.view(np.uint64))
+    return np.array_equal(x, y)
+
+
+def compare(ref, other, label):
+    a, b = h5py.File(ref), h5py.File(other)
+    n = 0
+    for group in ("summary", "attribution", "indicators"):
+        da, db = datasets(a, group), datasets(b, group)
+        if set(da) != set(db):
+            failures.append(f"{label}: {group} datasets differ: {sorted(set(da) ^ set(db))}")
+        for k in da:
+            if k not in db:
+                continue
+            n += 1
+            if not identical(da[k], db[k]):
+                failures.append(f"{label}: {k} differs")
+    for attr in ("verification", "random_words"):
+        if a["run_info"].attrs[attr] != b["run_info"].attrs[attr]:
+            failures.append(f"{label}: /run_info {attr} differs")
+    kept = datasets(b, "trials")
+    if label.startswith("none") and kept:
+        failures.append(f"{label}: output.trials: none wrote /trials")
+    if label.startswith("totals") and sorted(kept) != sorted(
+            f"/trials/{k}" for k in ("trial", "year", "mineral", "sector", "total_loss",
+                                     "total_gva_loss", "annual_loss")):
+        failures.append(f"{label}: /trials holds {sorted(kept)}")
+    ref_trials = datasets(a, "trials")
+    for k, y in kept.items():
+        n += 1
+        if not identical(ref_trials[k], y):
+            failures.append(f"{label}: {k} differs")
+    if n < 60:
+        failures.append(f"{label}: only {n} datasets compared")
+    return n
+
+
+tmp = tempfile.mkdtemp()
+two = lambda n: n == 2  # the run, then the second moments; every bin kept
+more = lambda n: n >= 3  # bins refined before they are kept
+any_ = lambda n: n >= 2
+
+
+def ulimit_case():
+    run("all", os.path.join(tmp, "refused.h5"), 2, limited=True)
+    out = run("none", os.path.join(tmp, "none.h5"), 2, None, any_, limited=True)
+    ref = run("all", os.path.join(tmp, "all.h5"), 2)
+    n = compare(ref, out, f"none under ulimit -v {limit_kb}")
+    return (f"{trials} trials under ulimit -v {limit_kb} kB: refused in memory, streamed; "
+            f"{n} datasets identical to the in-memory run")
+
+
+def mpi_case():
+    ref = run("all", os.path.join(tmp, "all.h5"), 2)
+    for ranks, threads, budget in ((2, 1, None), (3, 2, None), (2, 2, 3000), (3, 1, 3000)):
+        out = run("none", os.path.join(tmp, f"none_r{ranks}.h5"), threads, budget, any_,
+                  ranks=ranks)
+        n = compare(ref, out, f"none, {ranks} ranks x {threads} threads, budget {budget}")
+        print(f"none, {ranks} ranks x {threads} threads, budget {budget}: {n} datasets "
+              "identical to all" if not failures else failures[-1])
+    return "output.trials: none on 2 and 3 ranks = all on one, bit for bit"
+
+
+def modes_case():
+    ref = run("all", os.path.join(tmp, "all.h5"), 2)
+    cases = [(1, None, two), (2, None, two), (2, 0, more), (1, 3000, more), (2, 3000, more)]
+    for threads, budget, passes in cases:
+        out = run("none", os.path.join(tmp, f"none_t{threads}_b{budget}.h5"), threads, budget,
+                  passes)
+        n = compare(ref, out, f"none, {threads} threads, budget {budget}")
+        print(f"none, {threads} threads, budget {budget}: {n} datasets identical to all"
+              if not failures else failures[-1])
+    # totals: streamed too, its /trials tables written from the kept columns
+    for threads, budget in ((2, None), (1, 3000)):
+        out = run("totals", os.path.join(tmp, f"totals_t{threads}_b{budget}.h5"), threads,
+                  budget, any_)
+        n = compare(ref, out, f"totals, {threads} threads, budget {budget}")
+        print(f"totals, {threads} threads, budget {budget}: {n} datasets identical to all"
+              if not failures else failures[-1])
+    return (f"output.trials: none and totals = all, bit for bit, in {len(cases) + 2} streamed "
+            "runs")
+
+
+try:
+    message = (ulimit_case() if limit_kb is not None else
+               mpi_case() if mpiexec is not None else modes_case())
+finally:
+    for f in os.listdir(tmp):
+        os.remove(os.path.join(tmp, f))
+    os.rmdir(tmp)
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print(message)
