@@ -355,17 +355,32 @@ class Sweep(_Multi):
     def to_grid(self, ds):
         """ds (with a `variant` dimension in the order of the sweep table)
         with `variant` unfolded into one dimension per swept key, values in
-        sweep order. Every combination must be there (a sweep is a full
-        grid)."""
+        sweep order; `variant` stays as a coordinate on the grid (the
+        variant's name in each cell). Values are picked, not recomputed
+        (dtypes kept). A grid cell no variant fills raises ValueError (a
+        sweep is a full grid)."""
         dims = list(self.grid)
         tab = self.table
-        ds = ds.assign_coords({d: ("variant", tab[d].values) for d in dims})
-        ds = ds.set_index(variant=dims).unstack("variant")
-        return ds.reindex({d: self.grid[d] for d in dims})
+        shape = tuple(len(self.grid[d]) for d in dims)
+        where = np.full(shape, -1, dtype=np.int64)
+        for i in range(tab.sizes["variant"]):
+            cell = tuple(self.grid[d].index(tab[d].values[i].item() if hasattr(tab[d].values[i], "item")
+                                            else tab[d].values[i]) for d in dims)
+            where[cell] = i
+        if (where < 0).any():
+            raise ValueError("the variants do not fill the grid of %s" % ", ".join(dims))
+        ds = ds.drop_vars([d for d in dims if d in ds.variables])
+        pick = xr.DataArray(where, dims=dims, coords={d: np.array(self.grid[d], dtype=object
+                                                                   if any(isinstance(v, str) for v in self.grid[d])
+                                                                   else None) for d in dims})
+        out = ds.isel(variant=pick)
+        for d in dims:
+            out[d].attrs.update({"key_path": self.key_paths[d], "long_name": self.key_paths[d]})
+        return out
 
     def sweep_grid(self):
         """The sweep table on the grid of swept keys."""
-        return self.to_grid(self.table.drop_vars([d for d in self.grid if d in self.table.coords]))
+        return self.to_grid(self.table)
 
     def combine(self, group="summary"):
         """The group of every variant on the grid of swept keys
