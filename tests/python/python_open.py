@@ -30,13 +30,7 @@ import tempfile
 import h5py
 import numpy as np
 
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
+from checks import check, finish, setup
 
 
 def same_values(a, b):
@@ -101,9 +95,7 @@ def check_run(run, f, tag):
 
 
 def main():
-    src = sys.argv[1]
-    if len(sys.argv) > 2:
-        os.environ["MINRISK_BIN"] = sys.argv[2]
+    src = setup()
     import minrisk
     from minrisk.files import long_name
 
@@ -203,8 +195,7 @@ def main():
         check(False, "open of a non-HDF5 file: no error")
     except OSError:
         pass
-    print("python_open: %d failures" % len(FAILS))
-    return 1 if FAILS else 0
+    return finish("python_open")
 
 
 if __name__ == "__main__":

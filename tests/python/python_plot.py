@@ -24,13 +24,7 @@ import h5py
 import matplotlib
 import numpy as np
 
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
+from checks import check, finish, setup
 
 
 def visible(fig):
@@ -38,9 +32,7 @@ def visible(fig):
 
 
 def main():
-    src = sys.argv[1]
-    if len(sys.argv) > 2:
-        os.environ["MINRISK_BIN"] = sys.argv[2]
+    src = setup()
     import minrisk
     matplotlib.use("svg")  # any backend but the report's Agg: the import must not switch it
     import minrisk.plot as P
@@ -100,8 +92,7 @@ def main():
             pass
         r.close()
         c.close()
-    print("python_plot: %d failures" % len(FAILS))
-    return 1 if FAILS else 0
+    return finish("python_plot")
 
 
 if __name__ == "__main__":

@@ -23,19 +23,11 @@ import tempfile
 
 import h5py
 
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
+from checks import check, finish, setup
 
 
 def main():
-    src = sys.argv[1]
-    if len(sys.argv) > 2:
-        os.environ["MINRISK_BIN"] = sys.argv[2]
+    src = setup()
     import minrisk
     from minrisk import parse_key_path
 
@@ -117,8 +109,7 @@ def main():
 
     y = minrisk.Scenario.from_yaml("countries:\n  no: {name: Norway}\nflag: on\nyes_no: true\n")
     check(list(y.countries.keys()) == ["no"] and y.flag == "on" and y.yes_no is True, "YAML 1.1 words")
-    print("python_scenario: %d failures" % len(FAILS))
-    return 1 if FAILS else 0
+    return finish("python_scenario")
 
 
 if __name__ == "__main__":
