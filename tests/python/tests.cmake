@@ -20,6 +20,8 @@
 #   `import minrisk` there with PYTHONPATH=<prefix>/lib/python3/dist-packages
 #   (its _report.py a copy of out/report.py, the binary found beside it),
 #   and `pip install --no-build-isolation --no-deps` of python/ offline.
+# - python_tutorial: docs/tutorial.ipynb has no outputs in git, executes
+#   with nbconvert, and its printed figures equal the files it wrote.
 set(_py_python ${MINRISK_PYTHON})
 if(NOT _py_python)
   set(_py_python /usr/bin/python3)
@@ -30,6 +32,12 @@ foreach(_t open scenario plot)
            COMMAND ${_py_python} ${CMAKE_CURRENT_LIST_DIR}/python_${_t}.py ${MINRISK_SRC} ${MINRISK_BIN})
   set_tests_properties(python_${_t} PROPERTIES LABELS python TIMEOUT 600 ENVIRONMENT "${_py_env}")
 endforeach()
+# docs/tutorial.ipynb executed with nbconvert (python_tutorial.py; skipped,
+# status 77, without Debian's python3-nbconvert and python3-ipykernel).
+add_test(NAME python_tutorial
+         COMMAND ${_py_python} ${CMAKE_CURRENT_LIST_DIR}/python_tutorial.py ${MINRISK_SRC} ${MINRISK_BIN})
+set_tests_properties(python_tutorial PROPERTIES LABELS python TIMEOUT 900 SKIP_RETURN_CODE 77
+                     ENVIRONMENT "${_py_env}")
 add_test(NAME python_install
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/python_install.sh ${CMAKE_BINARY_DIR} ${MINRISK_SRC} ${_py_python})
 set_tests_properties(python_install PROPERTIES LABELS python TIMEOUT 600
