@@ -29,8 +29,6 @@ import xarray as xr
 
 __all__ = ["open", "Run", "Comparison", "Sweep", "Uncertainty", "long_name"]
 
-_open_builtin = open
-
 
 def long_name(description):
     """A short display name from a dataset's description: its text up to
