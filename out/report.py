@@ -46,7 +46,8 @@ try:
     import numpy as np
     import h5py
     import matplotlib
-    matplotlib.use("Agg")
+    if __name__ == "__main__":  # the report draws off screen; imported (minrisk.plot), the caller's backend stays
+        matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "minrisk-report"  # reproducible SVG ids
     import matplotlib.pyplot as plt
 except ImportError as _e:

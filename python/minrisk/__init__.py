@@ -1,0 +1,123 @@
+"""minrisk from Python (docs/PYTHON.md).
+
+    import minrisk
+    r = minrisk.run("scenarios/demo.yaml", "demo.h5", trials=2000, threads=1)
+    r["summary"].sector_loss_mean.to_series()      # GBP, by sector id
+    s = minrisk.Scenario.load("scenarios/demo.yaml")
+    s.simulation.trials = 500
+    s.validate()                                   # MinriskError if refused
+    minrisk.plot.exceedance_annual(r)
+
+- open(path): a result file as xarray Datasets (Run, Comparison, Sweep,
+  Uncertainty; minrisk.files).
+- Scenario: load, change, dump, validate (minrisk.scenario).
+- run, compare, sweep: the minrisk binary (MINRISK_BIN or minrisk on PATH),
+  its progress passed through to sys.stderr; each returns the opened result.
+- plot: the report's figures from Datasets (imported on first use: it needs
+  matplotlib).
+- MinriskError: the binary refused or failed; str(e) is its one-line message.
+"""
+
+import os
+import tempfile
+
+from ._binary import MinriskError, binary
+from .files import Comparison, Run, Sweep, Uncertainty, open
+from .scenario import Scenario, parse_key_path
+
+__version__ = "0.1.0"
+__all__ = ["open", "run", "compare", "sweep", "Scenario", "MinriskError", "Run", "Comparison",
+           "Sweep", "Uncertainty", "binary", "parse_key_path", "plot"]
+
+
+def __getattr__(name):
+    if name == "plot":  # matplotlib is loaded only when a figure is wanted
+        import importlib
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError("module 'minrisk' has no attribute %r" % name)
+
+
+class _ScenarioFile:
+    """A scenario argument as a path for the binary: a path as given, or a
+    Scenario written to a temporary directory (extends kept resolvable)."""
+
+    def __init__(self, scenario, tmp, tag):
+        if isinstance(scenario, Scenario):
+            name = "%s-%s" % (tag, os.path.basename(scenario.path) if scenario.path else "scenario.yaml")
+            self.path = scenario.dump(os.path.join(tmp, name))
+        elif isinstance(scenario, (str, os.PathLike)):
+            self.path = os.fspath(scenario)
+        else:
+            raise TypeError("a scenario is a path or a minrisk.Scenario, got %s" % type(scenario).__name__)
+
+
+def _options(trials, seed, threads, quiet=False):
+    args = []
+    for flag, v in (("--trials", trials), ("--seed", seed), ("--threads", threads)):
+        if v is not None:
+            args += [flag, str(int(v))]
+    if quiet:
+        args.append("--quiet")
+    return args
+
+
+def run(scenario, out, trials=None, threads=None, seed=None, events=False, counterfactual=False,
+        progress=True):
+    """`minrisk run`: simulate scenario (a path or a Scenario) into out (an
+    HDF5 file) and return minrisk.open(out): a Run, or a Sweep when the
+    scenario has a sweep block. trials, seed override the scenario's;
+    threads: OpenMP threads (default: all cores). events, counterfactual:
+    the /events table and the counterfactual attribution. progress: the
+    binary's progress and closing lines on sys.stderr. The binary's
+    standard output (closing lines, verification number) is the result's
+    `stdout` attribute. A refusal raises MinriskError with its message."""
+    with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
+        path = _ScenarioFile(scenario, tmp, "run").path
+        args = ["run", path, "-o", os.fspath(out)] + _options(trials, seed, threads, quiet=not progress)
+        if events:
+            args.append("--events")
+        if counterfactual:
+            args.append("--counterfactual")
+        text = binary_call(args, progress)
+    result = open(out)
+    result.stdout = text
+    return result
+
+
+def compare(a, b, out, trials=None, threads=None, seed=None, bootstrap=None, progress=True):
+    """`minrisk compare A B -o out`: both scenarios (paths or Scenarios) on
+    common random numbers (A's seed and trials unless given); returns the
+    opened Comparison (runs a and b, the difference B - A with intervals).
+    bootstrap: resamples behind the intervals (binary's default 1000)."""
+    with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
+        pa = _ScenarioFile(a, tmp, "a").path
+        pb = _ScenarioFile(b, tmp, "b").path
+        args = ["compare", pa, pb, "-o", os.fspath(out)] + _options(trials, seed, threads, quiet=not progress)
+        if bootstrap is not None:
+            args += ["--bootstrap", str(int(bootstrap))]
+        text = binary_call(args, progress)
+    result = open(out)
+    result.stdout = text
+    return result
+
+
+def sweep(scenario, out, grid=None, trials=None, threads=None, seed=None, progress=True):
+    """A sweep: scenario (a path or a Scenario) with grid {key path: [values]}
+    as its sweep block (replacing any it has; None for a value removes the
+    key: its default applies), run into out with `minrisk run`; returns the
+    opened Sweep. Without grid the scenario's own sweep block is run."""
+    sc = scenario.copy() if isinstance(scenario, Scenario) else Scenario.load(scenario)
+    if grid is not None:
+        if not grid:
+            raise ValueError("an empty grid: give at least one key path and its values")
+        sc["sweep"] = {str(k): list(v) for k, v in grid.items()}
+    elif "sweep" not in sc:
+        raise ValueError("the scenario has no sweep block and no grid was given")
+    return run(sc, out, trials=trials, threads=threads, seed=seed, progress=progress)
+
+
+def binary_call(args, progress=True):
+    """Run `minrisk ARGS` (a list of strings), progress on sys.stderr; return
+    its standard output; MinriskError on a non-zero exit status."""
+    from ._binary import call
+    return call(args, progress=progress)

@@ -1,0 +1,133 @@
+"""Running the minrisk binary: finding it, passing its progress through to
+sys.stderr, and turning a failure into MinriskError with its one-line
+message."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+__all__ = ["MinriskError", "binary", "call"]
+
+
+class MinriskError(Exception):
+    """The minrisk binary refused or failed.
+
+    str(e) and e.message are the binary's one-line message (for a bad
+    scenario `file:line:col: key.path: message`); e.returncode is its exit
+    status (2: bad input, 1: other failure, 130: interrupted), e.command the
+    command line, e.stderr everything it wrote on stderr. For a bad scenario
+    e.path, e.line, e.column and e.key are the parts of the message (None
+    when the message has no such form)."""
+
+    def __init__(self, message, returncode=None, command=None, stderr=""):
+        super().__init__(message)
+        self.message = message
+        self.returncode = returncode
+        self.command = command
+        self.stderr = stderr
+        self.path = self.line = self.column = self.key = None
+        m = re.match(r"^(.+?):(\d+):(\d+): (.*)$", message)
+        if m:
+            self.path, self.line, self.column = m.group(1), int(m.group(2)), int(m.group(3))
+            rest = m.group(4)
+            self.key = rest.split(": ", 1)[0] if ": " in rest else None
+
+
+def binary():
+    """The minrisk binary: $MINRISK_BIN if set, else `minrisk` on PATH, else
+    the one installed beside this package (<prefix>/bin/minrisk when the
+    package is under <prefix>/lib/python3/dist-packages)."""
+    env = os.environ.get("MINRISK_BIN")
+    if env:
+        if not (os.path.isfile(env) and os.access(env, os.X_OK)):
+            raise MinriskError("MINRISK_BIN=%s: not an executable file" % env)
+        return env
+    found = shutil.which("minrisk")
+    if found:
+        return found
+    here = os.path.dirname(os.path.abspath(__file__))
+    beside = os.path.normpath(os.path.join(here, "..", "..", "..", "..", "bin", "minrisk"))
+    if os.path.isfile(beside) and os.access(beside, os.X_OK):
+        return beside
+    raise MinriskError("cannot find the minrisk binary: put it on PATH or set MINRISK_BIN")
+
+
+def _last_line(text):
+    """The binary's message: the last non-empty line of its stderr (a
+    progress line overwritten with \\r counts as its last part only)."""
+    for line in reversed(text.replace("\r\n", "\n").split("\n")):
+        line = line.split("\r")[-1].strip()
+        if line:
+            return line
+    return ""
+
+
+def call(args, progress=True):
+    """Run `minrisk ARGS`; return its stdout (str). Its stderr (progress,
+    notes, closing lines) goes to sys.stderr as it comes unless progress is
+    False. The binary shows its progress line only on a terminal, so its
+    stderr is a pseudo-terminal whose output is copied to sys.stderr (a
+    terminal, a Jupyter cell, a log); a pipe where no pseudo-terminal can be
+    had. Exit status not 0:
+    MinriskError with the last line of stderr."""
+    cmd = [binary()] + [str(a) for a in args]
+    master = slave = None
+    if progress:
+        try:
+            import pty
+            master, slave = pty.openpty()
+        except (ImportError, OSError):
+            master = slave = None
+    if slave is not None:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        err_r = master
+    else:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err_r = None
+    return _finish(proc, cmd, progress, pty_fd=err_r)
+
+
+def _finish(proc, cmd, progress, pty_fd=None):
+    import threading
+    out_chunks = []
+
+    def read_stdout():
+        out_chunks.append(proc.stdout.read())
+
+    t = threading.Thread(target=read_stdout, daemon=True)
+    t.start()
+    err = bytearray()
+    fd = pty_fd if pty_fd is not None else proc.stderr.fileno()
+    try:
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # a pseudo-terminal reports EIO once the child has closed it
+                chunk = b""
+            if not chunk:
+                break
+            err += chunk
+            if progress:
+                text = chunk.decode("utf-8", "replace")
+                if pty_fd is not None:
+                    text = text.replace("\r\n", "\n")
+                sys.stderr.write(text)
+                sys.stderr.flush()
+        rc = proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+        raise
+    finally:
+        if pty_fd is not None:
+            os.close(pty_fd)
+    t.join()
+    out = (out_chunks[0] if out_chunks else b"").decode("utf-8", "replace")
+    err_text = err.decode("utf-8", "replace")
+    if rc != 0:
+        msg = _last_line(err_text) or "minrisk %s: exit status %d" % (cmd[1] if len(cmd) > 1 else "", rc)
+        raise MinriskError(msg, returncode=rc, command=cmd, stderr=err_text)
+    return out

@@ -1,0 +1,420 @@
+"""minrisk.open: a minrisk result file (docs/OUTPUT.md) as xarray Datasets.
+
+A run file gives a Run: a read-only mapping from the run's group names
+("root", "summary", "trials", "indicators", "indicators/uk", "attribution",
+"events", "policies", as the file has them) to Datasets. A comparison file
+gives a Comparison (`runs` {"a": Run, "b": Run} and the "difference"
+Dataset), a sweep file a Sweep (`variants` {name: Run} and the "sweep"
+Dataset, with the grid of swept keys as coordinates), an uncertainty study
+an Uncertainty ("base" Run and the "uncertainty" Dataset).
+
+Every Dataset is opened by xarray (engine h5netcdf, lazily: values are read
+when used, exactly as stored) and then given:
+- a `long_name` attribute on every variable: the file's own, else the
+  first clause of its `description` (which is kept); `units` as stored;
+- display names beside the ids: a coordinate `<dim>_name` along `mineral`,
+  `sector` and `country` (from the run's `mineral_name`, `sector_name`,
+  `country_name`), `mineral_name` along the indicator rows, `source_name`
+  along the attribution sources, `series_name` along the loss series;
+- `month` along `step` (the step's start, months from the start).
+"""
+
+import collections.abc
+import os
+import re
+
+import h5py
+import numpy as np
+import xarray as xr
+
+__all__ = ["open", "Run", "Comparison", "Sweep", "Uncertainty", "long_name"]
+
+
+def long_name(description):
+    """A short display name from a dataset's description: its text up to
+    the first ':' or ';' outside parentheses, without parentheses, first
+    letter capitalised (`mean over trials of the headline loss over the
+    horizon (all sectors, ...)` -> `Mean over trials of the headline loss
+    over the horizon`)."""
+    out, depth = [], 0
+    for ch in str(description):
+        if ch == "(":
+            depth += 1
+            continue
+        if ch == ")":
+            depth = max(0, depth - 1)
+            continue
+        if depth:
+            continue
+        if ch in ":;":
+            break
+        out.append(ch)
+    text = re.sub(r"\s+", " ", "".join(out)).strip().rstrip(",. ")
+    text = re.sub(r"\s+([,.])", r"\1", text)
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _text(v):
+    if isinstance(v, bytes):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.ndarray) and v.dtype.kind in "OSU":
+        return [_text(x) for x in v.tolist()]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _attrs(obj):
+    return {k: _text(v) for k, v in obj.attrs.items()
+            if k not in ("CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid")}
+
+
+_ID_DIMS = ("mineral", "sector", "country")
+
+
+class Run(collections.abc.Mapping):
+    """One run (the root of a run file, /runs/a of a comparison,
+    /variants/<name> of a sweep): a mapping from group name to Dataset.
+
+    Attributes: `attrs` (the run's attributes: scenario_name, seed, trials,
+    horizon_years, ...), `group` (its HDF5 path), `names` ({"mineral": {id:
+    name}, "sector": ..., "country": ...}), `run_info` (dict, None inside a
+    comparison or sweep, whose /run_info is the file's), `scenario_source`
+    and `scenario_resolved` (the scenario text as read and as resolved)."""
+
+    def __init__(self, path, h5group, run_info=True):
+        self.path = path
+        self.group = h5group.name
+        self.attrs = _attrs(h5group)
+        self.name = self.attrs.get("scenario_name", "")
+        self.run_info = _attrs(h5group["run_info"]) if run_info and "run_info" in h5group else None
+        sc = h5group.get("scenario")
+        self.scenario_source = self.scenario_resolved = None
+        if isinstance(sc, h5py.Group):
+            if "source" in sc:
+                self.scenario_source = _text(sc["source"][()])
+            if "resolved" in sc:
+                self.scenario_resolved = _text(sc["resolved"][()])
+        self.names = {}
+        for d in _ID_DIMS:
+            if d in h5group and d + "_name" in h5group:
+                ids = [str(x) for x in h5group[d].asstr()[()]]
+                names = [str(x) for x in h5group[d + "_name"].asstr()[()]]
+                self.names[d] = dict(zip(ids, names))
+        self._groups = {"root": ""}
+        self._find_groups(h5group, "")
+        self._cache = {}
+
+    def _find_groups(self, g, prefix):
+        for key in g:
+            try:
+                obj = g[key]
+            except KeyError:
+                continue
+            if not isinstance(obj, h5py.Group) or key in ("scenario", "run_info", "runs", "variants"):
+                continue
+            rel = prefix + key
+            if any(isinstance(obj[k], h5py.Dataset) for k in obj):
+                self._groups[rel] = rel
+            self._find_groups(obj, rel + "/")
+
+    def __getitem__(self, key):
+        if key not in self._groups:
+            raise KeyError("%s has no group %r (it has %s)" % (self.group, key, ", ".join(self._groups)))
+        if key not in self._cache:
+            rel = self._groups[key]
+            full = (self.group.rstrip("/") + "/" + rel).strip("/") if rel else self.group.strip("/")
+            ds = xr.open_dataset(self.path, engine="h5netcdf", group=full or None,
+                                 decode_times=False, decode_timedelta=False)
+            self._cache[key] = _dress(ds, self.names, key)
+        return self._cache[key]
+
+    def __iter__(self):
+        return iter(self._groups)
+
+    def __len__(self):
+        return len(self._groups)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        key = name.replace("__", "/")  # run.indicators__uk
+        if key in self._groups:
+            return self[key]
+        raise AttributeError("%s has no group or attribute %r" % (self.group, name))
+
+    def close(self):
+        for ds in self._cache.values():
+            ds.close()
+        self._cache.clear()
+
+    def __repr__(self):
+        return "<minrisk.Run %s of %s: %r, %s trials; groups %s>" % (
+            self.group, os.path.basename(self.path), self.name, self.attrs.get("trials"), ", ".join(self._groups))
+
+
+def _dress(ds, names, key):
+    """Display names, long_name and the month coordinate (module docstring)."""
+    coords = {}
+    for d in _ID_DIMS:
+        if d in ds.coords and d in names and ds[d].dims == (d,):
+            ids = [str(x) for x in ds[d].values]
+            coords[d + "_name"] = (d, [names[d].get(i, i) for i in ids],
+                                   {"long_name": "%s name" % d})
+    if "mineral_id" in ds.coords and "mineral" in names:
+        dim = ds["mineral_id"].dims
+        coords["mineral_name"] = (dim, [names["mineral"].get(str(i), str(i)) for i in ds["mineral_id"].values],
+                                  {"long_name": "mineral name"})
+    if "source" in ds.coords and "source_kind" in ds and ds["source"].dims == ("source",):
+        coords["source_name"] = ("source", [_source_name(str(s), names) for s in ds["source"].values],
+                                 {"long_name": "source"})
+    if "series" in ds.coords and ds["series"].dims == ("series",):
+        sec = names.get("sector", {})
+        coords["series_name"] = ("series", ["Total" if s == "total" else sec.get(str(s), str(s))
+                                            for s in ds["series"].values], {"long_name": "loss series"})
+    if "step" in ds.coords and ds["step"].dims == ("step",):
+        mps = float(ds["step"].attrs.get("months_per_step", 1.0))
+        coords["month"] = ("step", ds["step"].values.astype(float) * mps,
+                           {"units": "months", "long_name": "start of the step, months from the start"})
+    if coords:
+        ds = ds.assign_coords(coords)
+    for name, var in ds.variables.items():
+        if "long_name" not in var.attrs:
+            if "description" in var.attrs:
+                var.attrs["long_name"] = long_name(var.attrs["description"])
+            elif name in _ID_DIMS:
+                var.attrs["long_name"] = "%s id" % name
+            elif name.endswith("_name") and name[:-5] in _ID_DIMS:
+                var.attrs["long_name"] = "%s name" % name[:-5]
+    ds.attrs.setdefault("minrisk_group", key)
+    return ds
+
+
+def _concat(dsets, dim):
+    """dsets concatenated along a new dimension dim. Runs with different
+    entities (a comparison of scenarios with other minerals) are aligned on
+    the union of the ids, in the order of their first appearance, NaN where
+    a run has none; the `<id>_name` coordinates are merged."""
+    out = list(dsets)
+    for d in sorted(set().union(*[set(ds.indexes) for ds in out])):
+        seqs = [list(ds.indexes[d]) if d in ds.indexes else None for ds in out]
+        if all(q is not None and q == seqs[0] for q in seqs):
+            continue
+        union = []
+        for q in seqs:
+            for v in q or []:
+                if v not in union:
+                    union.append(v)
+        merged = {}
+        for ds in out:
+            for c, var in ds.coords.items():
+                if c != d and var.dims == (d,):
+                    m = merged.setdefault(c, {})
+                    for i, v in zip(ds[d].values.tolist(), var.values.tolist()):
+                        m.setdefault(i, v)
+        out = [ds.reindex({d: union}) if d in ds.indexes else ds for ds in out]
+        out = [ds.assign_coords({c: (d, [m.get(i) for i in union], ds[c].attrs)
+                                 for c, m in merged.items() if c in ds.coords}) for ds in out]
+    return xr.concat(out, dim=dim, data_vars="all", coords="minimal", compat="override", join="override")
+
+
+def _source_name(source, names):
+    kind, _, ident = source.partition("/")
+    if kind in ("mineral", "country"):
+        return names.get(kind, {}).get(ident, ident)
+    if kind == "none":
+        return ident.replace("-", " ")
+    return ident or source
+
+
+def _setting_values(raw):
+    """A swept key's settings as written: numbers when every one is a number
+    (int when every one is an integer), else the strings ("none": null)."""
+    if all(re.fullmatch(r"[+-]?\d+", s) for s in raw):
+        return np.array([int(s) for s in raw])
+    try:
+        return np.array([float(s) for s in raw])
+    except ValueError:
+        return np.array(raw, dtype=object)
+
+
+class _Multi(collections.abc.Mapping):
+    """A file of several runs: a mapping of its parts; `attrs`, `run_info`,
+    `kind`, `path`."""
+
+    kind = None
+
+    def __init__(self, path, f):
+        self.path = path
+        self.attrs = _attrs(f)
+        self.run_info = _attrs(f["run_info"]) if "run_info" in f else None
+        self._parts = {}
+
+    def __getitem__(self, key):
+        return self._parts[key]
+
+    def __iter__(self):
+        return iter(self._parts)
+
+    def __len__(self):
+        return len(self._parts)
+
+    def _table(self, group):
+        ds = xr.open_dataset(self.path, engine="h5netcdf", group=group,
+                             decode_times=False, decode_timedelta=False)
+        first = next(iter(self.runs.values())) if self.runs else None
+        return _dress(ds, first.names if first else {}, group)
+
+    def close(self):
+        for v in self._parts.values():
+            if isinstance(v, xr.Dataset):
+                v.close()
+        for r in self.runs.values():
+            r.close()
+
+    def __repr__(self):
+        return "<minrisk.%s of %s: runs %s; parts %s>" % (
+            type(self).__name__, os.path.basename(self.path), ", ".join(self.runs), ", ".join(self._parts))
+
+
+class Comparison(_Multi):
+    """`minrisk compare` file: `runs` {"a": Run, "b": Run}, the "difference"
+    Dataset (also `.difference`), `combine(group)` one group of every run
+    along a new dimension `run`."""
+
+    kind = "compare"
+
+    def __init__(self, path, f):
+        super().__init__(path, f)
+        self.runs = {k: Run(path, f["runs"][k], run_info=False) for k in f["runs"]}
+        self._parts["runs"] = self.runs
+        if "difference" in f:
+            self._parts["difference"] = self._table("difference")
+
+    @property
+    def difference(self):
+        return self._parts["difference"]
+
+    def combine(self, group="summary"):
+        """The group of every run, concatenated along `run` (a, b), with the
+        runs' scenario names as coordinate `scenario_name`."""
+        keys = list(self.runs)
+        ds = _concat([self.runs[k][group] for k in keys], "run")
+        return ds.assign_coords(run=keys, scenario_name=("run", [self.runs[k].name for k in keys]))
+
+
+class Sweep(_Multi):
+    """Sweep file: `variants` {name: Run}, the "sweep" Dataset (also
+    `.table`) with a coordinate along `variant` for each swept key (its
+    short name: the last part of the key path; attribute `key_path`), the
+    `grid` {short name: values in sweep order} and `combine(group)`: one
+    group of every variant with the variant dimension unfolded into one
+    dimension per swept key, so that `.sel(months=6, diversification_cap=
+    "0.60")` picks a variant. Settings are numbers when every value of the
+    key is a number, else the strings as written (`none` for null)."""
+
+    kind = "sweep"
+
+    def __init__(self, path, f):
+        super().__init__(path, f)
+        tab = self._table_raw(f)
+        names = [str(n) for n in tab["variant"].asstr()[()]] if tab is not None else sorted(f["variants"])
+        self.runs = self.variants = {str(n): Run(path, f["variants"][str(n)], run_info=False) for n in names}
+        self._parts["variants"] = self.variants
+        self.grid = {}
+        self.key_paths = {}
+        if tab is not None:
+            table = self._table("sweep")
+            params = [str(p) for p in table["parameter"].values]
+            short = [re.sub(r"\[\d+\]$", "", p.split(".")[-1]) for p in params]
+            if len(set(short)) < len(short):
+                short = params
+            settings = np.asarray(table["setting"].values)
+            coords = {}
+            for j, (s, p) in enumerate(zip(short, params)):
+                vals = _setting_values([str(x) for x in settings[:, j]])
+                coords[s] = ("variant", vals, {"key_path": p, "long_name": p})
+                order = []
+                for v in vals.tolist():
+                    if v not in order:
+                        order.append(v)
+                self.grid[s] = order
+                self.key_paths[s] = p
+            table = table.assign_coords(coords)
+            self._parts["sweep"] = table
+
+    def _table_raw(self, f):
+        return f["sweep"] if "sweep" in f else None
+
+    @property
+    def table(self):
+        return self._parts.get("sweep")
+
+    def to_grid(self, ds):
+        """ds (with a `variant` dimension in the order of the sweep table)
+        with `variant` unfolded into one dimension per swept key, values in
+        sweep order; `variant` stays as a coordinate on the grid (the
+        variant's name in each cell). Values are picked, not recomputed
+        (dtypes kept). A grid cell no variant fills raises ValueError (a
+        sweep is a full grid)."""
+        dims = list(self.grid)
+        tab = self.table
+        shape = tuple(len(self.grid[d]) for d in dims)
+        where = np.full(shape, -1, dtype=np.int64)
+        for i in range(tab.sizes["variant"]):
+            cell = tuple(self.grid[d].index(tab[d].values[i].item() if hasattr(tab[d].values[i], "item")
+                                            else tab[d].values[i]) for d in dims)
+            where[cell] = i
+        if (where < 0).any():
+            raise ValueError("the variants do not fill the grid of %s" % ", ".join(dims))
+        ds = ds.drop_vars([d for d in dims if d in ds.variables])
+        pick = xr.DataArray(where, dims=dims, coords={d: np.array(self.grid[d], dtype=object
+                                                                   if any(isinstance(v, str) for v in self.grid[d])
+                                                                   else None) for d in dims})
+        out = ds.isel(variant=pick)
+        for d in dims:
+            out[d].attrs.update({"key_path": self.key_paths[d], "long_name": self.key_paths[d]})
+        return out
+
+    def sweep_grid(self):
+        """The sweep table on the grid of swept keys."""
+        return self.to_grid(self.table)
+
+    def combine(self, group="summary"):
+        """The group of every variant on the grid of swept keys
+        (`combine("summary").total_loss_mean.sel(months=6)`)."""
+        names = list(self.variants)
+        ds = _concat([self.variants[n][group] for n in names], "variant").assign_coords(variant=names)
+        return self.to_grid(ds)
+
+
+class Uncertainty(_Multi):
+    """`minrisk uncertainty` file: the "base" Run and the "uncertainty"
+    Dataset."""
+
+    kind = "uncertainty"
+
+    def __init__(self, path, f):
+        super().__init__(path, f)
+        self.runs = {"base": Run(path, f["base"], run_info=False)}
+        self._parts["base"] = self.runs["base"]
+        if "uncertainty" in f:
+            self._parts["uncertainty"] = self._table("uncertainty")
+
+
+def open(path):  # noqa: A001 (the package's name for it)
+    """Open a minrisk result file: a Run (run file), Comparison, Sweep or
+    Uncertainty, by the root attribute `kind`. Raises ValueError for a file
+    that is not a minrisk file."""
+    path = os.fspath(path)
+    with h5py.File(path, "r") as f:
+        fmt = _text(f.attrs.get("format"))
+        if fmt != "minrisk":
+            raise ValueError("%s: not a minrisk result file (no root attribute format = minrisk)" % path)
+        kind = _text(f.attrs.get("kind"))
+        if kind is None:
+            return Run(path, f)
+        cls = {"compare": Comparison, "sweep": Sweep, "uncertainty": Uncertainty}.get(kind)
+        if cls is None:
+            raise ValueError("%s: unknown kind of minrisk file %r" % (path, kind))
+        return cls(path, f)

@@ -1,0 +1,266 @@
+"""minrisk.plot: the figures of `minrisk report`, drawn from Datasets.
+
+Each function takes what minrisk.open returns (a Run: a mapping of group
+name to xarray Dataset, with "root", "summary" and, when stored, "trials";
+a plain dict of Datasets with those keys does as well; or the one Dataset
+it needs) and returns a matplotlib Figure. The drawing is the report's own
+(out/report.py, shipped in this package as minrisk/_report.py): the same
+input gives the same figure as in the report, in GBP m. Runs to overlay are
+given as a list, or as a Comparison or Sweep (all its runs, with the
+report's legends).
+
+    exceedance_annual(runs, errors=True)   annual loss vs return period, per series
+    exceedance_horizon(runs)               loss over the horizon vs 1-in-R horizons
+    histograms(run)                        loss over the horizon, per series
+    fan(run, "inoperability" | "price")    5-50-95% bands over time
+    shortage(runs)                         shortage probability per mineral
+    indicators(run_or_dataset)             largest supplier's share per stage vs the cap
+    attribution(run_or_dataset, key)       tail attribution per series
+    difference(comparison_or_dataset)      change B - A per statistic and series
+"""
+
+import numpy as np
+
+from . import _report as _r
+from .files import Comparison, Sweep, Uncertainty
+
+if _r._MISSING:
+    raise ImportError("minrisk.plot needs %s (Debian: python3-%s)" % (_r._MISSING, _r._MISSING))
+
+__all__ = ["exceedance_annual", "exceedance_horizon", "histograms", "fan", "shortage",
+           "indicators", "attribution", "difference", "report_run"]
+
+
+# ---- Datasets seen as the h5py groups out/report.py reads ------------------------
+
+class _Strings:
+    def __init__(self, var):
+        self._var = var
+
+    def __getitem__(self, key):
+        v = np.asarray(self._var._da.values)
+        out = np.array([x.decode("utf-8", "replace") if isinstance(x, bytes) else str(x) for x in v.ravel()],
+                       dtype=object).reshape(v.shape)
+        return out[key]
+
+
+class _Var:
+    """A DataArray as an h5py dataset: ds[()] values, .asstr(), .shape,
+    .attrs, .name."""
+
+    def __init__(self, da, name):
+        self._da = da
+        self.name = name
+        self.attrs = dict(da.attrs)
+        self.shape = tuple(da.shape)
+
+    def __getitem__(self, key):
+        return np.asarray(self._da.values)[key]
+
+    def asstr(self):
+        return _Strings(self)
+
+
+class _Group:
+    """Datasets as an h5py group: members by name, .get, in, .attrs, .name."""
+
+    def __init__(self, name, attrs):
+        self.name = name
+        self.attrs = dict(attrs)
+        self._m = {}
+
+    def add_dataset(self, ds):
+        for v in ds.variables:
+            self._m[v] = _Var(ds[v], "%s/%s" % (self.name.rstrip("/"), v))
+        return self
+
+    def child(self, key, attrs=None):
+        if key not in self._m:
+            self._m[key] = _Group("%s/%s" % (self.name.rstrip("/"), key), attrs or {})
+        return self._m[key]
+
+    def __getitem__(self, key):
+        cur = self
+        for part in key.split("/"):
+            cur = cur._m[part]
+        return cur
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except (KeyError, AttributeError):
+            return default
+
+    def __contains__(self, key):
+        return self.get(key) is not None
+
+    def keys(self):
+        return self._m.keys()
+
+    def __iter__(self):
+        return iter(self._m)
+
+
+def _clean(attrs):
+    return {k: v for k, v in attrs.items() if k != "minrisk_group"}
+
+
+def _view(run, name=None):
+    """A run (mapping of group name to Dataset, "root" for the ids) as the
+    h5py group of that run."""
+    root = run["root"] if "root" in run else None
+    attrs = dict(getattr(run, "attrs", None) or (_clean(root.attrs) if root is not None else {}))
+    attrs.setdefault("format", "minrisk")  # a sweep's variants carry it at the file's root
+    g = _Group(name or getattr(run, "group", "/"), attrs)
+    if root is not None:
+        g.add_dataset(root)
+    for key in sorted((k for k in run if k != "root"), key=lambda k: k.count("/")):
+        ds = run[key]
+        parts = key.split("/")
+        parent = g
+        for p in parts[:-1]:
+            parent = parent.child(p)
+        parent.child(parts[-1], _clean(ds.attrs)).add_dataset(ds)
+    return g
+
+
+def _single(ds, key):
+    """One Dataset as the group `key` under an otherwise empty run."""
+    g = _Group("/", {"format": "minrisk"})
+    g.child(key, _clean(ds.attrs)).add_dataset(ds)
+    return g
+
+
+def _report_run(run, label="run"):
+    g = _view(run)
+    return _r.Run(g, g, label)
+
+
+def report_run(run, label="run", errors=False):
+    """The report's own Run object (out/report.py) of a run: its series,
+    statistics and, with errors=True, the bootstrap errors the report draws
+    (the same Philox streams, so the same values as the report's)."""
+    rr = _report_run(run, label)
+    if errors:
+        rr.estimate_errors(rr.path)
+    return rr
+
+
+def _runs(runs):
+    """[report Run] with the report's labels and legends."""
+    if isinstance(runs, Comparison):
+        out = []
+        for k, r in runs.runs.items():
+            rr = _report_run(r, k)
+            rr.legend = "%s: %s" % (k, rr.name if len(rr.name) <= 40 else rr.name[:38] + "...")
+            out.append(rr)
+        return out
+    if isinstance(runs, Sweep):
+        out = []
+        title = " / ".join(runs.grid)
+        for i, (name, r) in enumerate(runs.variants.items()):
+            rr = _report_run(r, name)
+            if runs.grid:
+                rr.legend = " / ".join(str(runs.table[d].values[i]) for d in runs.grid)
+                rr.label = ", ".join("%s=%s" % (d, runs.table[d].values[i]) for d in runs.grid)
+                rr.legend_title = title
+            out.append(rr)
+        return out
+    if isinstance(runs, Uncertainty):
+        return [_report_run(runs.runs["base"], "base")]
+    if isinstance(runs, (list, tuple)):
+        out = []
+        for i, r in enumerate(runs):
+            rr = _report_run(r, getattr(r, "name", None) or "run %d" % (i + 1))
+            rr.legend = rr.label
+            out.append(rr)
+        return out
+    return [_report_run(runs)]
+
+
+# ---- the figures -------------------------------------------------------------------
+
+def exceedance_annual(runs, errors=True):
+    """Annual loss (GBP m) against its return period (years), one panel per
+    sector and the total: the file's return-period losses (/summary), the
+    empirical curve of the annual losses (/trials) and, with errors=True,
+    the report's bootstrap 95% band of the total's return-period losses
+    (its Philox streams: the report's values). Several runs: overlaid, a
+    band per run."""
+    rs = _runs(runs)
+    if errors:
+        for rr in rs:
+            rr.estimate_errors(rr.path)
+    return _r.fig_exceedance_annual(rs, "exceedance", len(rs) > 1)
+
+
+def exceedance_horizon(runs):
+    """Loss over the horizon (GBP m) against 1-in-R horizons, one panel per
+    series: VaR with its distribution-free 95% interval (/summary) and the
+    empirical curve (/trials)."""
+    rs = _runs(runs)
+    return _r.fig_exceedance_horizon(rs, "exceedance-horizon", len(rs) > 1)
+
+
+def histograms(run):
+    """Histogram of the loss over the horizon per series (log counts), mean
+    and VaR 99% marked; the stored histogram of the total without /trials."""
+    return _r.fig_histograms(_runs(run)[0])
+
+
+def fan(run, what="inoperability"):
+    """Fan chart over time of the 5%, 50% and 95% quantiles over trials:
+    what="inoperability" per sector (fraction), "price" per mineral (price
+    ratio P/P0, log axis)."""
+    rr = _runs(run)[0]
+    if what == "inoperability":
+        return _r.fig_fan(rr, rr.inop_band, rr.sector_names, "inoperability (fraction)", False)
+    if what == "price":
+        return _r.fig_fan(rr, rr.price_band, rr.mineral_names, "price ratio P/P0", True)
+    raise ValueError("what is 'inoperability' or 'price', got %r" % (what,))
+
+
+def shortage(runs):
+    """Probability that a mineral's peak shortfall exceeds 1% of demand,
+    with 95% Wilson intervals; several runs side by side (a heat map beyond
+    four)."""
+    rs = _runs(runs)
+    return _r.fig_shortage(rs, len(rs) > 1)
+
+
+def indicators(run_or_dataset):
+    """Largest supplier's share of each mineral's stage, red above the
+    diversification cap (a Run, or its "indicators" Dataset)."""
+    ds = run_or_dataset["indicators"] if "indicators" in run_or_dataset else run_or_dataset
+    ind = _r.Run._read_indicators(_single(ds, "indicators")["indicators"])
+    holder = type("IndicatorRun", (), {"indicators": ind})()
+    return _r.fig_indicators(holder)
+
+
+def attribution(run_or_dataset, key="tail_share"):
+    """Tail attribution per series: the top sources of each kind (mineral,
+    country, event, none) with 95% intervals. key: "tail_share" (fraction),
+    or with --counterfactual "mean_removed" or "es99_removed" (GBP m)."""
+    ds = run_or_dataset["attribution"] if "attribution" in run_or_dataset else run_or_dataset
+    att = _r.read_attribution(_single(ds, "attribution"))
+    if att is None:
+        raise ValueError("no tail attribution in this Dataset")
+    if key not in att:
+        raise ValueError("the attribution holds no %r (it has %s)"
+                         % (key, ", ".join(k for k in att if k.endswith(("share", "removed")))))
+    names = {}
+    if "series_name" in ds.coords:
+        names = dict(zip((str(s) for s in ds["series"].values), (str(n) for n in ds["series_name"].values)))
+    if key == "tail_share":
+        return _r.fig_attribution(att, key, "tail share (fraction)", 1.0, names)
+    label = {"mean_removed": "mean loss removed (GBP m)", "es99_removed": "ES 99% removed (GBP m)"}.get(key, key)
+    return _r.fig_attribution(att, key, label, _r.GBP_M, names)
+
+
+def difference(comparison_or_dataset):
+    """The change B - A of each statistic (mean, VaR 95/99, ES 99, 1-in-100)
+    per series with its 95% interval (GBP m), from a Comparison or its
+    "difference" Dataset."""
+    ds = (comparison_or_dataset["difference"] if "difference" in comparison_or_dataset
+          else comparison_or_dataset)
+    return _r.fig_difference(_r.read_difference(_single(ds, "difference")))

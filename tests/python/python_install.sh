@@ -1,0 +1,52 @@
+#!/bin/sh
+# python_install.sh BUILD SRC PYTHON - the Python package installed
+# (tests/python/tests.cmake, test python_install):
+# 1. `cmake --install BUILD --prefix TMP`, then, with
+#    PYTHONPATH=TMP/lib/python3/dist-packages and PATH without minrisk,
+#    `import minrisk` is the installed copy, its _report.py a regular file
+#    equal to SRC/out/report.py, minrisk.binary() the installed
+#    TMP/bin/minrisk, minrisk.plot imports, and minrisk.run of
+#    SRC/scenarios/demo.yaml (100 trials) runs and opens;
+# 2. `pip install --no-build-isolation --no-deps --no-index --target` of a
+#    copy of python/ (with out/report.py beside it, for the link): offline,
+#    the same files, _report.py a regular copy.
+set -eu
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) py=$3
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/python_install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install"; }
+site=$tmp/prefix/lib/python3/dist-packages
+[ -f "$site/minrisk/__init__.py" ] || fail "no $site/minrisk/__init__.py"
+[ -f "$site/minrisk/_report.py" ] && [ ! -L "$site/minrisk/_report.py" ] || fail "_report.py not a regular file"
+cmp -s "$site/minrisk/_report.py" "$src/out/report.py" || fail "_report.py differs from out/report.py"
+for f in "$src"/python/minrisk/*.py; do
+  cmp -s "$f" "$site/minrisk/$(basename "$f")" || fail "installed $(basename "$f") differs"
+done
+cd "$tmp"
+out=$(env -u MINRISK_BIN PATH=/usr/bin:/bin PYTHONPATH="$site" "$py" -c "
+import os, minrisk, minrisk.plot
+print(os.path.realpath(minrisk.__file__))
+print(os.path.realpath(minrisk.binary()))
+r = minrisk.run('$src/scenarios/demo.yaml', 'x.h5', trials=100, threads=1, progress=False)
+print(r.attrs['trials'], float(r['summary'].total_loss_mean) >= 0)
+") || fail "import minrisk from the prefix"
+echo "$out"
+[ "$(echo "$out" | sed -n 1p)" = "$(realpath "$site/minrisk/__init__.py")" ] || fail "imported another minrisk"
+[ "$(echo "$out" | sed -n 2p)" = "$(realpath "$tmp/prefix/bin/minrisk")" ] || fail "not the installed binary"
+[ "$(echo "$out" | sed -n 3p)" = "100 True" ] || fail "run from the prefix"
+
+mkdir -p "$tmp/src/out"
+cp -a "$src/python" "$tmp/src/python"
+cp "$src/out/report.py" "$tmp/src/out/report.py"
+"$py" -m pip install --no-build-isolation --no-deps --no-index --target "$tmp/pip" "$tmp/src/python" \
+  >"$tmp/pip.log" 2>&1 || { cat "$tmp/pip.log"; fail "pip install"; }
+[ -f "$tmp/pip/minrisk/_report.py" ] && [ ! -L "$tmp/pip/minrisk/_report.py" ] || fail "pip: _report.py not a regular file"
+cmp -s "$tmp/pip/minrisk/_report.py" "$src/out/report.py" || fail "pip: _report.py differs"
+for f in "$src"/python/minrisk/*.py; do
+  cmp -s "$f" "$tmp/pip/minrisk/$(basename "$f")" || fail "pip: $(basename "$f") differs"
+done
+env PYTHONPATH="$tmp/pip" "$py" -c "import minrisk, minrisk.plot; assert minrisk.__file__.startswith('$tmp/pip/')" \
+  || fail "import the pip copy"
+echo "python_install: ok"

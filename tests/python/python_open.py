@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""python_open.py SRC [BIN] - minrisk.open against h5py (tests/python/tests.cmake).
+
+Makes a run (scenarios/demo.yaml, 2,000 trials, --events), a comparison
+(demo against stress-drc-cobalt, 500 trials) and a sweep (demo, stockpile
+months [0, 6] x diversification cap [null, 0.60, 0.50], 200 trials) with
+minrisk.run/compare/sweep on 1 thread, then checks, for every run group
+of every file:
+- each variable of each Dataset minrisk.open gives (coordinates included)
+  equals the HDF5 dataset of that name read with h5py: same shape, values
+  bit for bit (NaN where NaN; strings equal), and no dataset of the group
+  is missing;
+- `units` is the file's attribute wherever the file has one, and every
+  variable has a non-empty `long_name` (the description's first clause,
+  checked on hand-made descriptions too);
+- display names: `<dim>_name` along mineral/sector/country equals the
+  run's /mineral_name..., `source_name` and `series_name` of the
+  attribution; `month` along step;
+- the sweep's grid: coordinates months = [0, 6] (integers) and
+  diversification_cap = [none, 0.60, 0.50] (strings as written), taken
+  from /sweep/setting, and combine("summary") picks each variant's own
+  /variants/<name>/summary values by them.
+Exit status 0 when every check passes, 1 otherwise (each failure printed).
+"""
+
+import os
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+from checks import check, finish, setup
+
+
+def same_values(a, b):
+    """a from xarray, b from h5py: exact."""
+    a = np.asarray(a)
+    b = np.asarray(b)
+    if a.shape != b.shape:
+        return False
+    if b.dtype.kind in "OSU" or a.dtype.kind in "OSU":
+        conv = np.vectorize(lambda x: x.decode("utf-8") if isinstance(x, bytes) else str(x), otypes=[object])
+        return a.size == 0 or bool(np.all(conv(a) == conv(b)))
+    if a.dtype != b.dtype:
+        return False
+    if a.dtype.kind == "f":
+        return bool(np.array_equal(a.view(np.uint64 if a.itemsize == 8 else np.uint32),
+                                   b.view(np.uint64 if b.itemsize == 8 else np.uint32)))
+    return bool(np.array_equal(a, b))
+
+
+def h5_text(v):
+    return v.decode("utf-8") if isinstance(v, bytes) else str(v)
+
+
+def check_run(run, f, tag):
+    """Every group of the Run against the h5py group of the same path."""
+    g = f[run.group]
+    expected = {"root"}
+    for key in g:
+        obj = g[key]
+        if isinstance(obj, h5py.Group) and key not in ("scenario", "run_info"):
+            expected.add(key)
+            for sub in obj:
+                if isinstance(obj[sub], h5py.Group):
+                    expected.add(key + "/" + sub)
+    check(set(run) == expected, "%s: groups %s, expected %s" % (tag, sorted(run), sorted(expected)))
+    for key in run:
+        ds = run[key]
+        hg = g if key == "root" else g[key]
+        names = [k for k in hg if isinstance(hg[k], h5py.Dataset)]
+        check(len(names) > 0, "%s/%s: no datasets" % (tag, key))
+        for name in names:
+            hd = hg[name]
+            if name not in ds.variables:
+                check(False, "%s/%s: %s missing" % (tag, key, name))
+                continue
+            v = ds[name]
+            raw = hd.asstr()[()] if hd.dtype.kind == "O" else hd[()]
+            check(same_values(v.values, raw), "%s/%s/%s: values differ from h5py" % (tag, key, name))
+            if "units" in hd.attrs:
+                check(v.attrs.get("units") == h5_text(hd.attrs["units"]),
+                      "%s/%s/%s: units %r, file %r" % (tag, key, name, v.attrs.get("units"), hd.attrs["units"]))
+            check(bool(v.attrs.get("long_name")), "%s/%s/%s: no long_name" % (tag, key, name))
+        for dim in ("mineral", "sector", "country"):
+            if dim in ds.coords and dim + "_name" in g and ds[dim].dims == (dim,):
+                want = dict(zip(g[dim].asstr()[()], g[dim + "_name"].asstr()[()]))
+                got = [str(x) for x in ds[dim + "_name"].values]
+                check(got == [want[str(i)] for i in ds[dim].values], "%s/%s: %s_name" % (tag, key, dim))
+        if "step" in ds.coords:
+            mps = float(hg["step"].attrs["months_per_step"])
+            check(np.array_equal(ds["month"].values, hg["step"][()] * mps), "%s/%s: month" % (tag, key))
+    return g
+
+
+def main():
+    src = setup()
+    import minrisk
+    from minrisk.files import long_name
+
+    # long_name by hand
+    check(long_name("mean over trials of the headline loss over the horizon (all sectors, value added "
+                    "lost + extra input cost)") == "Mean over trials of the headline loss over the horizon",
+          "long_name: parentheses")
+    check(long_name("standard deviation (divisor N-1) over trials of x") == "Standard deviation over trials of x",
+          "long_name: inner parentheses")
+    check(long_name("headline loss over the horizon: sum over sectors") == "Headline loss over the horizon",
+          "long_name: colon")
+
+    demo = os.path.join(src, "scenarios", "demo.yaml")
+    with tempfile.TemporaryDirectory(prefix="python_open-") as tmp:
+        run = minrisk.run(demo, os.path.join(tmp, "run.h5"), trials=2000, threads=1, events=True,
+                          progress=False)
+        check(isinstance(run, minrisk.Run), "run: a Run")
+        check(run.attrs["trials"] == 2000, "run: trials attribute")
+        with h5py.File(run.path, "r") as f:
+            check_run(run, f, "run")
+            check(run.scenario_source == f["scenario/source"].asstr()[()], "run: scenario source")
+            check(run.run_info is not None and run.run_info["threads"] == 1, "run: run_info")
+            att = run["attribution"]
+            mins = dict(zip(f["mineral"].asstr()[()], f["mineral_name"].asstr()[()]))
+            ctry = dict(zip(f["country"].asstr()[()], f["country_name"].asstr()[()]))
+            for s, n in zip(att["source"].values, att["source_name"].values):
+                kind, _, ident = str(s).partition("/")
+                want = mins[ident] if kind == "mineral" else ctry[ident] if kind == "country" else \
+                    ident.replace("-", " ") if kind == "none" else ident
+                check(str(n) == want, "attribution: source_name of %s is %r, expected %r" % (s, n, want))
+            secs = dict(zip(f["sector"].asstr()[()], f["sector_name"].asstr()[()]))
+            check([str(n) for n in att["series_name"].values] ==
+                  [secs.get(str(s), "Total") for s in att["series"].values], "attribution: series_name")
+            check(run["summary"]["total_loss_mean"].attrs["units"] == "GBP", "summary: GBP")
+            check("events" in run and run["events"].sizes["event"] == f["events/trial"].shape[0], "events rows")
+
+        cmp_ = minrisk.compare(demo, os.path.join(src, "scenarios", "stress-drc-cobalt.yaml"),
+                               os.path.join(tmp, "cmp.h5"), trials=500, threads=1, progress=False)
+        check(isinstance(cmp_, minrisk.Comparison) and list(cmp_.runs) == ["a", "b"], "compare: runs a, b")
+        with h5py.File(cmp_.path, "r") as f:
+            for k, r in cmp_.runs.items():
+                check_run(r, f, "compare/" + k)
+            d = cmp_.difference
+            for name in f["difference"]:
+                hd = f["difference"][name]
+                raw = hd.asstr()[()] if hd.dtype.kind == "O" else hd[()]
+                check(same_values(d[name].values, raw), "difference/%s: values" % name)
+            both = cmp_.combine("summary")
+            check(same_values(both["total_loss_mean"].values,
+                              np.array([f["runs/a/summary/total_loss_mean"][()],
+                                        f["runs/b/summary/total_loss_mean"][()]])), "compare: combine")
+
+        sc = minrisk.Scenario.load(demo)
+        sw = minrisk.sweep(sc, os.path.join(tmp, "sweep.h5"),
+                           {"policies.stockpile.months": [0, 6], "policies.diversification_cap": [None, 0.60, 0.50]},
+                           trials=200, threads=1, progress=False)
+        check(isinstance(sw, minrisk.Sweep), "sweep: a Sweep")
+        check(sw.grid == {"months": [0, 6], "diversification_cap": ["none", "0.6", "0.5"]},
+              "sweep: grid %r" % (sw.grid,))
+        check(sw.key_paths == {"months": "policies.stockpile.months",
+                               "diversification_cap": "policies.diversification_cap"}, "sweep: key paths")
+        with h5py.File(sw.path, "r") as f:
+            setting = f["sweep/setting"].asstr()[()]
+            variants = list(f["sweep/variant"].asstr()[()])
+            check(list(sw.variants) == variants, "sweep: variants in table order")
+            check([str(x) for x in sw.table["months"].values] == list(setting[:, 0]), "sweep: months coordinate")
+            check([str(x) for x in sw.table["diversification_cap"].values] == list(setting[:, 1]),
+                  "sweep: cap coordinate")
+            check(sw.table["months"].dtype.kind == "i", "sweep: months are integers")
+            for name in f["sweep"]:
+                hd = f["sweep"][name]
+                raw = hd.asstr()[()] if hd.dtype.kind == "O" else hd[()]
+                check(same_values(sw.table[name].values, raw), "sweep/%s: values" % name)
+            for name, r in sw.variants.items():
+                check_run(r, f, "sweep/" + name)
+            grid = sw.combine("summary")
+            check(grid["total_loss_mean"].dims == ("months", "diversification_cap"), "sweep: grid dims %s"
+                  % (grid["total_loss_mean"].dims,))
+            for i, name in enumerate(variants):
+                m, c = int(setting[i, 0]), str(setting[i, 1])
+                got = grid["total_loss_mean"].sel(months=m, diversification_cap=c).values
+                want = f["variants/%s/summary/total_loss_mean" % name][()]
+                check(same_values(got, want), "sweep: combine at months=%d cap=%s" % (m, c))
+                got = grid["sector_loss_es"].sel(months=m, diversification_cap=c).values
+                check(same_values(got, f["variants/%s/summary/sector_loss_es" % name][()]),
+                      "sweep: sector_loss_es at months=%d cap=%s" % (m, c))
+            tg = sw.sweep_grid()
+            check(tg["headline"].dims == ("months", "diversification_cap", "metric"),
+                  "sweep_grid dims %s" % (tg["headline"].dims,))
+            k = variants.index("months_6__diversification_cap_0.5")
+            check(same_values(tg["headline"].sel(months=6, diversification_cap="0.5").values,
+                              f["sweep/headline"][k]), "sweep_grid: a variant's headline")
+        for x in (run, cmp_, sw):
+            x.close()
+    try:
+        minrisk.open(__file__)
+        check(False, "open of a non-HDF5 file: no error")
+    except OSError:
+        pass
+    return finish("python_open")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""python_plot.py SRC [BIN] - minrisk.plot (tests/python/tests.cmake).
+
+Runs scenarios/demo.yaml (500 trials) and a comparison with
+stress-drc-cobalt (300 trials) through the package, then draws every
+figure of minrisk.plot from the Datasets of minrisk.open and checks:
+- each returns a matplotlib Figure with one visible panel per series
+  (sectors + total) where the report draws one per series, per mineral
+  for the price fan, per statistic for the difference;
+- the exceedance figure's markers of the total are /summary's
+  return_period_loss in GBP m (read with h5py) at its return periods;
+- the difference figure's bars are /difference/estimate in GBP m;
+- the panels carry the sectors' display names (sector_name), not ids;
+- the figures from a plain dict of Datasets equal those from the Run;
+- importing minrisk.plot leaves the matplotlib backend as it was.
+Exit status 0 when every check passes, 1 otherwise.
+"""
+
+import os
+import sys
+import tempfile
+
+import h5py
+import matplotlib
+import numpy as np
+
+from checks import check, finish, setup
+
+
+def visible(fig):
+    return [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+
+
+def main():
+    src = setup()
+    import minrisk
+    matplotlib.use("svg")  # any backend but the report's Agg: the import must not switch it
+    import minrisk.plot as P
+    check(matplotlib.get_backend().lower() == "svg", "backend switched to %s" % matplotlib.get_backend())
+    from matplotlib.figure import Figure
+
+    with tempfile.TemporaryDirectory(prefix="python_plot-") as tmp:
+        demo = os.path.join(src, "scenarios", "demo.yaml")
+        r = minrisk.run(demo, os.path.join(tmp, "run.h5"), trials=500, threads=1, progress=False)
+        c = minrisk.compare(demo, os.path.join(src, "scenarios", "stress-drc-cobalt.yaml"),
+                            os.path.join(tmp, "cmp.h5"), trials=300, threads=1, progress=False)
+        with h5py.File(r.path, "r") as f:
+            S = f["sector"].shape[0]
+            M = f["mineral"].shape[0]
+            names = list(f["sector_name"].asstr()[()])
+            rp = f["summary/return_period"][()]
+            rpl = f["summary/return_period_loss"][()]
+        figs = {
+            "exceedance_annual": (P.exceedance_annual(r, errors=False), S + 1),
+            "exceedance_horizon": (P.exceedance_horizon(r), S + 1),
+            "histograms": (P.histograms(r), S + 1),
+            "fan": (P.fan(r), S),
+            "fan_price": (P.fan(r, "price"), M),
+            "shortage": (P.shortage(r), 1),
+            "indicators": (P.indicators(r["indicators"]), 1),
+            "attribution": (P.attribution(r["attribution"]), S + 1),
+            "difference": (P.difference(c.difference), 5),
+            "overlay": (P.exceedance_annual(c, errors=False), S + 1),
+        }
+        for k, (fig, n) in figs.items():
+            check(isinstance(fig, Figure), "%s: a Figure" % k)
+            check(len(visible(fig)) == n, "%s: %d panels, expected %d" % (k, len(visible(fig)), n))
+        fig = figs["exceedance_annual"][0]
+        titles = [ax.get_title() for ax in visible(fig)]
+        check(titles == names + ["Total"], "exceedance: titles %s" % titles)
+        total = visible(fig)[S]
+        line = total.get_lines()[0]  # the file's points, drawn first
+        ok = np.isfinite(rpl)
+        check(np.array_equal(line.get_xdata(), rp[ok]) and np.array_equal(line.get_ydata(), rpl[ok] / 1e6),
+              "exceedance: the total's points are /summary/return_period_loss in GBP m")
+        with h5py.File(c.path, "r") as f:
+            est = f["difference/estimate"][()]
+        dfig = figs["difference"][0]
+        for k, ax in enumerate(visible(dfig)):
+            widths = np.array([p.get_width() for p in ax.patches])
+            check(np.array_equal(widths, est[:, k] / 1e6), "difference panel %d: bars are estimate / 1e6" % k)
+        plain = {k: r[k] for k in ("root", "summary", "trials")}
+        f2 = P.exceedance_annual(plain, errors=False)
+        l2 = visible(f2)[S].get_lines()[0]
+        check(np.array_equal(l2.get_ydata(), line.get_ydata()), "a dict of Datasets draws the same")
+        rb = P.report_run(r, errors=True)
+        check(rb.total().rp_boot is not None and len(rb.total().rp_boot) > 0, "report_run: bootstrap errors")
+        try:
+            P.fan(r, "prices")
+            check(False, "fan: a bad 'what' accepted")
+        except ValueError:
+            pass
+        r.close()
+        c.close()
+    return finish("python_plot")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

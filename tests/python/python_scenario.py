@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""python_scenario.py SRC [BIN] - minrisk.Scenario (tests/python/tests.cmake).
+
+- parse_key_path on good and bad paths;
+- load scenarios/demo.yaml, change three keys (by attribute, by key path,
+  by item), dump, load the dump back (the same tree), validate (the
+  resolved scenario has the changes), run 300 trials: the file's
+  horizon_years, steps, sector_name and /scenario/resolved show them;
+- a bad key (simulation.trails) raises MinriskError whose message is the
+  one line the binary prints for the dumped file, run directly (exit
+  status 2, key simulation.trails, the line of `trails:` in the text);
+  minrisk.run of it raises the same message;
+- a scenario whose relative extends (uk-sweep-stockpile-cap.yaml) is
+  dumped elsewhere still validates, and its extends names the parent;
+- YAML 1.1 words: a country `no` and a value `on` stay strings.
+Exit status 0 when every check passes, 1 otherwise.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+from checks import check, finish, setup
+
+
+def main():
+    src = setup()
+    import minrisk
+    from minrisk import parse_key_path
+
+    check(parse_key_path("minerals.gallium.refining[0].spare") == ["minerals", "gallium", "refining", 0, "spare"],
+          "key path with an index")
+    check(parse_key_path("events.cn-controls.rate_per_year") == ["events", "cn-controls", "rate_per_year"],
+          "key path with a dash")
+    for bad in ("a..b", "a.", ".a", "[0]", "a[x]", ""):
+        try:
+            parse_key_path(bad)
+            check(False, "key path %r accepted" % bad)
+        except KeyError:
+            pass
+
+    demo = os.path.join(src, "scenarios", "demo.yaml")
+    s = minrisk.Scenario.load(demo)
+    check(s.path == demo and s.simulation.horizon_years == 10, "load: demo's horizon 10")
+    s.simulation.horizon_years = 5                                   # attribute
+    s["sectors.defence.name"] = "Defence (changed in Python)"        # key path
+    s["minerals"]["gallium"]["stockpile"]["target_months"] = 3       # items
+    s.minerals.gallium.stockpile.initial_months = 3
+    check(s["simulation.horizon_years"] == 5 and s.minerals.gallium.stockpile.target_months == 3,
+          "changes read back")
+    with tempfile.TemporaryDirectory(prefix="python_scenario-") as tmp:
+        path = s.dump(os.path.join(tmp, "changed.yaml"))
+        back = minrisk.Scenario.load(path)
+        check(back == s, "dump -> load: the same tree")
+        res = back.validate()
+        check(res.simulation.horizon_years == 5, "validate: resolved horizon 5")
+        check(res.sectors.defence.name == "Defence (changed in Python)", "validate: resolved sector name")
+        check(res.minerals.gallium.stockpile.target_months == 3, "validate: resolved stockpile")
+        r = minrisk.run(back, os.path.join(tmp, "changed.h5"), trials=300, threads=1, progress=False)
+        with h5py.File(r.path, "r") as f:
+            check(int(f.attrs["horizon_years"]) == 5, "run: horizon_years 5")
+            check(f["summary/step"].shape == (60,), "run: 60 steps")
+            names = dict(zip(f["sector"].asstr()[()], f["sector_name"].asstr()[()]))
+            check(names["defence"] == "Defence (changed in Python)", "run: sector_name")
+            resolved = minrisk.Scenario.from_yaml(f["scenario/resolved"].asstr()[()])
+            check(resolved.minerals.gallium.stockpile.target_months == 3, "run: resolved stockpile")
+        check(r["summary"].sizes["step"] == 60 and r["trials"].sizes["year"] == 5, "run: Datasets of 5 years")
+        check(list(r["root"].sector_name.values).count("Defence (changed in Python)") == 1, "run: root names")
+        r.close()
+
+        # a bad key: the binary's own message
+        bad = minrisk.Scenario.load(demo)
+        bad["simulation.trails"] = 5
+        try:
+            bad.validate()
+            check(False, "bad key: no error")
+        except minrisk.MinriskError as e:
+            direct = bad.dump(os.path.join(tmp, "demo.yaml"))
+            p = subprocess.run([os.environ["MINRISK_BIN"], "validate", direct], capture_output=True, text=True)
+            check(p.returncode == 2, "binary: exit 2 on the bad key")
+            want = p.stderr.strip().replace(direct, e.path or "?")
+            check(str(e) == want and e.message == want, "bad key: %r, binary %r" % (str(e), want))
+            check("simulation.trails: unknown key 'trails'" in str(e), "bad key: message %r" % str(e))
+            check(e.returncode == 2 and e.key == "simulation.trails", "bad key: status, key")
+            lines = e.text.splitlines()
+            check(e.line is not None and lines[e.line - 1].strip().startswith("trails:"),
+                  "bad key: line %s points at trails" % e.line)
+            check(os.path.basename(e.path) == "demo.yaml", "bad key: file named after the scenario")
+        try:
+            minrisk.run(bad, os.path.join(tmp, "bad.h5"), trials=10, threads=1, progress=False)
+            check(False, "run of a bad key: no error")
+        except minrisk.MinriskError as e:
+            check(e.returncode == 2 and e.message.endswith(
+                "simulation.trails: unknown key 'trails' (did you mean 'trials'?)"), "run: %r" % e.message)
+            check(not os.path.exists(os.path.join(tmp, "bad.h5")), "run: no file")
+
+        # extends from elsewhere
+        sw = minrisk.Scenario.load(os.path.join(src, "scenarios", "uk-sweep-stockpile-cap.yaml"))
+        moved = sw.dump(os.path.join(tmp, "moved.yaml"))
+        ext = minrisk.Scenario.load(moved).extends
+        check(os.path.samefile(os.path.join(tmp, ext), os.path.join(src, "scenarios", "uk-2035-stockpile.yaml")),
+              "extends rewritten: %s" % ext)
+        del sw["sweep"]
+        sw.simulation = {"trials": 100}
+        check(sw.validate().simulation.trials == 100, "extends: validates from a temporary copy")
+
+    y = minrisk.Scenario.from_yaml("countries:\n  no: {name: Norway}\nflag: on\nyes_no: true\n")
+    check(list(y.countries.keys()) == ["no"] and y.flag == "on" and y.yes_no is True, "YAML 1.1 words")
+    return finish("python_scenario")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
