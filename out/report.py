@@ -2346,6 +2346,8 @@ def build(path, quiet, version, tmp):
                  'docs/REPORT.md explains every figure and error estimate.</p></footer>'
                  % (esc(version), esc(os.path.basename(path))))
         for i, fg in enumerate(page.figures):
+            if _SIGNALLED:  # a signal whose exception a library swallowed
+                raise KeyboardInterrupt()
             progress(quiet, "figure %d/%d: %s" % (i + 1, len(page.figures), fg.id))
             buf = io.BytesIO()
             fg.fig.savefig(buf, format="png", dpi=FIG_DPI, metadata={"Software": None})
@@ -2411,12 +2413,26 @@ def parse_args(argv):
     return path, out_dir, quiet, version
 
 
+# A signal seen, even where a library swallows the exception it raises (a
+# KeyboardInterrupt raised inside h5py's Cython logging callback is printed
+# as "Exception ignored" and the report went on; main checks this flag
+# before it installs the report).
+_SIGNALLED = []
+
+
 def on_term(signum, frame):
+    _SIGNALLED.append(signum)
     raise Interrupted()
+
+
+def on_int(signum, frame):
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt()
 
 
 def main(argv):
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_int)
     try:
         path, out_dir, quiet, version = parse_args(argv)
     except InputError as e:
@@ -2440,6 +2456,12 @@ def main(argv):
         tmp = "%s.tmp.%d" % (out_dir, os.getpid())
         os.mkdir(tmp)
         nfig, nbytes = build(path, quiet, version, tmp)
+        # From here a signal can no longer interrupt: either it came before
+        # (the flag) and nothing is installed, or the report is installed
+        # whole and a later one is dropped (ignored in `finally`).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        if _SIGNALLED:
+            raise KeyboardInterrupt()
         install(tmp, out_dir)
         tmp = None
         if not quiet:
