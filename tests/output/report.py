@@ -675,6 +675,15 @@ def mode_errors(args, tmp):
     err = p.communicate(timeout=120)[1]
     check(p.returncode == 130, "interrupted report: exit %d, expected 130 (%s)" % (p.returncode, err))
     check(not glob.glob(out + "*"), "interrupted report left %s" % glob.glob(out + "*"))
+    # ... and a signal whose exception a library swallowed (h5py's Cython
+    # logging callback prints "Exception ignored" and goes on): recorded by
+    # the handler, it still stops the report, 130 and nothing left
+    out = os.path.join(tmp, "swallowed")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import report; "
+            "report._SIGNALLED.append(2); sys.exit(report.main(sys.argv[2:]))")
+    r = run([sys.executable, "-c", code, os.path.join(args.src, "out"), h5, "-o", out, "--quiet"])
+    check(r.returncode == 130, "swallowed interrupt: exit %d, expected 130 (%s)" % (r.returncode, r.stderr))
+    check(not glob.glob(out + "*"), "swallowed interrupt left %s" % glob.glob(out + "*"))
 
     # --help, and its example exactly as written (minrisk on the PATH, run
     # from a directory with the scenarios).
