@@ -142,4 +142,9 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
                                  mr_workspace *w);
 void mr_trial_reset_survival(const mr_model *md, mr_workspace *w);
 
+/* The price jumps of trial i (MODEL §5), by step of arrival, into w->jump
+   (sim/disrupt.c, with the disruptions). */
+void mr_trial_sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
+                           mr_workspace *w);
+
 #endif
