@@ -135,7 +135,7 @@ void mr_cmd_bench_signals(void)
 static mr_status bad_value(const char *opt, const char *range, const char *got)
 {
     char fmt[160];
-    snprintf(fmt, sizeof fmt, "%s: must be %s, got '%%s'", opt, range);
+    snprintf(fmt, sizeof fmt, "--%s: must be %s, got '%%s'", opt, range);
     return mr_cli_usage_error("bench", fmt, got);
 }
 
@@ -589,79 +589,104 @@ static mr_status bench(const bench_request *q, bench_host *h)
 
 mr_status mr_cmd_bench(int argc, char **argv)
 {
+    enum {
+        MINERALS = MR_CLI_LONG,
+        COUNTRIES,
+        SECTORS,
+        YEARS,
+        DENSITY,
+        DENSE,
+        TRIALS,
+        SEED,
+        THREADS,
+        REPS,
+        JSON,
+        PRINT_SCENARIO
+    };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"minerals", required_argument, NULL, MINERALS},
+                                             {"countries", required_argument, NULL, COUNTRIES},
+                                             {"sectors", required_argument, NULL, SECTORS},
+                                             {"years", required_argument, NULL, YEARS},
+                                             {"density", required_argument, NULL, DENSITY},
+                                             {"dense", no_argument, NULL, DENSE},
+                                             {"trials", required_argument, NULL, TRIALS},
+                                             {"seed", required_argument, NULL, SEED},
+                                             {"threads", required_argument, NULL, THREADS},
+                                             {"reps", required_argument, NULL, REPS},
+                                             {"json", required_argument, NULL, JSON},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"print-scenario", no_argument, NULL, PRINT_SCENARIO},
+                                             {NULL, 0, NULL, 0}};
     bench_request q = {.size = MR_SYNTHETIC_DEFAULT,
                        .trials = BENCH_DEFAULT_TRIALS,
                        .seed = BENCH_DEFAULT_SEED,
                        .reps = BENCH_DEFAULT_REPS};
     int have_threads = 0;
-    static const struct {
-        const char *name;
-        unsigned long long hi;
-    } sizes[] = {{"--minerals", MR_SYNTHETIC_MAX_SIZE},
-                 {"--countries", MR_SYNTHETIC_MAX_SIZE},
-                 {"--sectors", MR_SYNTHETIC_MAX_SIZE},
-                 {"--years", MR_SYNTHETIC_MAX_YEARS}};
+    /* the size options in longopts[1..4]: their upper bounds, their fields */
+    static const unsigned long long size_hi[] = {MR_SYNTHETIC_MAX_SIZE, MR_SYNTHETIC_MAX_SIZE,
+                                                 MR_SYNTHETIC_MAX_SIZE, MR_SYNTHETIC_MAX_YEARS};
     int *size_of[] = {&q.size.minerals, &q.size.countries, &q.size.sectors, &q.size.years};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            fputs(usage_bench, stdout);
-            return MR_OK;
-        }
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            q.quiet = 1;
-            continue;
-        }
-        if (!strcmp(a, "--print-scenario")) {
-            q.print_scenario = 1;
-            continue;
-        }
-        if (!strcmp(a, "--dense")) {
-            q.size.dense = 1;
-            continue;
-        }
-        int takes = !strcmp(a, "--density") || !strcmp(a, "--trials") || !strcmp(a, "--seed") ||
-                    !strcmp(a, "--threads") || !strcmp(a, "--reps") || !strcmp(a, "--json");
-        int s = 0;
-        while (s < 4 && strcmp(a, sizes[s].name))
-            s++;
-        if (!takes && s == 4)
-            return mr_cli_usage_error(
-                "bench", a[0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'", a);
-        if (i + 1 >= argc)
-            return mr_cli_usage_error("bench", "option '%s' needs a value", a);
-        const char *v = argv[++i];
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "bench", usage_bench, "q", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
         unsigned long long n;
-        if (s < 4) {
+        switch (c) {
+        case MR_CLI_ARG:
+            return mr_cli_usage_error("bench", "unexpected argument '%s'", v);
+        case 'q':
+            q.quiet = 1;
+            break;
+        case PRINT_SCENARIO:
+            q.print_scenario = 1;
+            break;
+        case DENSE:
+            q.size.dense = 1;
+            break;
+        case MINERALS:
+        case COUNTRIES:
+        case SECTORS:
+        case YEARS: {
+            int s = c - MINERALS;
             char range[64];
-            snprintf(range, sizeof range, "an integer in [1, %llu]", sizes[s].hi);
-            if (parse_int(v, 1, sizes[s].hi, &n))
-                return bad_value(a, range, v);
+            snprintf(range, sizeof range, "an integer in [1, %llu]", size_hi[s]);
+            if (parse_int(v, 1, size_hi[s], &n))
+                return bad_value(longopts[1 + s].name, range, v);
             *size_of[s] = (int)n;
-        } else if (!strcmp(a, "--density")) {
+            break;
+        }
+        case DENSITY:
             if (parse_density(v, &q.size.density))
-                return bad_value(a, "a number in (0, 50]", v);
-        } else if (!strcmp(a, "--trials")) {
+                return bad_value("density", "a number in (0, 50]", v);
+            break;
+        case TRIALS:
             if (parse_int(v, 1, MR_MAX_TRIALS, &q.trials))
-                return bad_value(a, "an integer in [1, 4294967295]", v);
-        } else if (!strcmp(a, "--seed")) {
+                return bad_value("trials", "an integer in [1, 4294967295]", v);
+            break;
+        case SEED:
             if (mr_cli_parse_u64(v, &q.seed))
-                return bad_value(a, "an integer in [0, 2^64-1]", v);
-        } else if (!strcmp(a, "--threads")) {
+                return bad_value("seed", "an integer in [0, 2^64-1]", v);
+            break;
+        case THREADS:
             if (parse_threads(v, &q))
-                return bad_value(a,
+                return bad_value("threads",
                                  "thread counts in [1, 4096], comma-separated, no repeats, at "
                                  "most 64",
                                  v);
             have_threads = 1;
-        } else if (!strcmp(a, "--reps")) {
+            break;
+        case REPS:
             if (parse_int(v, 1, BENCH_MAX_REPS, &n))
-                return bad_value(a, "an integer in [1, 1000]", v);
+                return bad_value("reps", "an integer in [1, 1000]", v);
             q.reps = (int)n;
-        } else {
+            break;
+        default: /* JSON */
             q.json = v;
         }
     }
+    if (p.stop)
+        return p.status;
     mr_error err = {{0}};
     if (q.json && !q.print_scenario && mr_cli_check_output_dir(q.json, &err)) {
         fprintf(stderr, "%s\n", err.msg);

@@ -15,9 +15,125 @@
 #include <string.h>
 #include <unistd.h>
 
-int mr_cli_is_help(const char *a)
+const char *mr_cli_nearest(const char *word, const void *table, size_t n, size_t stride)
 {
-    return !strcmp(a, "-h") || !strcmp(a, "--help");
+    const char *names[64];
+    size_t k = 0;
+    for (; k < n && k < 64; k++) {
+        names[k] = *(const char *const *)(const void *)((const char *)table + k * stride);
+        if (!names[k])
+            break;
+    }
+    return mr_nearest(word, names, (int)k);
+}
+
+void mr_cli_opts_init(mr_cli_opts *p, const char *cmd, const char *usage, const char *shortopts,
+                      const struct option *longopts, int argc, char **argv)
+{
+    memset(p, 0, sizeof *p);
+    p->cmd = cmd;
+    p->usage = usage;
+    /* "-": arguments returned in order as MR_CLI_ARG (argv is never
+       permuted, whatever POSIXLY_CORRECT says); ":": a missing value is ':' */
+    snprintf(p->shortopts, sizeof p->shortopts, "-:h%s", shortopts);
+    p->longopts = longopts;
+    p->argc = argc;
+    p->argv = argv;
+    optind = 0; /* glibc: start afresh (a command may be parsed twice in a process) */
+    opterr = 0; /* the messages are ours */
+}
+
+static size_t count_longopts(const struct option *o)
+{
+    size_t n = 0;
+    while (o[n].name)
+        n++;
+    return n;
+}
+
+/* One line for the option getopt_long refused in elem. */
+static int refuse(mr_cli_opts *p, int c, const char *elem)
+{
+    char msg[512], name[128];
+    size_t n = count_longopts(p->longopts);
+    if (!strncmp(elem, "--", 2)) {
+        size_t len = strcspn(elem + 2, "=");
+        snprintf(name, sizeof name, "%.*s", len < 100 ? (int)len : 100, elem + 2);
+    } else {
+        name[0] = '\0';
+    }
+    if (c == ':') { /* a value is missing */
+        if (name[0])
+            snprintf(msg, sizeof msg, "option '--%s' needs a value", name);
+        else
+            snprintf(msg, sizeof msg, "option '-%c' needs a value", optopt);
+    } else if (name[0] && optopt) { /* --quiet=1 */
+        snprintf(msg, sizeof msg, "option '--%s' takes no value", name);
+    } else if (name[0]) {
+        /* an ambiguous prefix, or unknown */
+        size_t len = strlen(name), w = 0, matches = 0;
+        char list[256] = "";
+        for (size_t k = 0; k < n; k++)
+            if (!strncmp(p->longopts[k].name, name, len) && w < sizeof list) {
+                w += (size_t)snprintf(list + w, sizeof list - w, "%s--%s", matches ? ", " : "",
+                                      p->longopts[k].name);
+                matches++;
+            }
+        const char *near = mr_cli_nearest(name, p->longopts, n, sizeof *p->longopts);
+        if (matches > 1)
+            snprintf(msg, sizeof msg, "option '--%s' is ambiguous: %s", name, list);
+        else if (near)
+            snprintf(msg, sizeof msg, "unknown option '--%s'; did you mean --%s?", name, near);
+        else
+            snprintf(msg, sizeof msg, "unknown option '--%s'", name);
+    } else {
+        /* a short option; -trials for --trials gets the long one */
+        const char *near = elem[0] == '-' && strlen(elem) > 2
+                               ? mr_cli_nearest(elem + 1, p->longopts, n, sizeof *p->longopts)
+                               : NULL;
+        if (near)
+            snprintf(msg, sizeof msg, "unknown option '%.100s'; did you mean --%s?", elem, near);
+        else if (optopt > ' ' && optopt < 127)
+            snprintf(msg, sizeof msg, "unknown option '-%c'", optopt);
+        else
+            snprintf(msg, sizeof msg, "unknown option in '%.100s'", elem);
+    }
+    p->stop = true;
+    p->status = mr_cli_usage_error(p->cmd, "%s", msg);
+    return 0;
+}
+
+int mr_cli_next(mr_cli_opts *p, const char **arg)
+{
+    *arg = NULL;
+    if (p->rest) { /* after -- */
+        if (p->rest >= p->argc)
+            return 0;
+        p->last = p->rest++;
+        *arg = p->argv[p->last];
+        return MR_CLI_ARG;
+    }
+    /* the element getopt_long reads now (a bundle stays at optind until done) */
+    int at = optind > 0 ? optind : 1;
+    int c = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL);
+    if (c == -1) {
+        if (optind >= p->argc)
+            return 0;
+        p->rest = optind; /* the first argument after -- */
+        return mr_cli_next(p, arg);
+    }
+    if (c == '?' || c == ':')
+        return refuse(p, c, at < p->argc ? p->argv[at] : "");
+    if (c == 'h' && p->usage) {
+        fputs(p->usage, stdout);
+        p->stop = true;
+        p->status = MR_OK;
+        return 0;
+    }
+    if (c == MR_CLI_ARG)
+        p->last = optind - 1; /* in order: the element just read */
+    *arg = optarg;
+    return c;
 }
 
 mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)

@@ -10,14 +10,60 @@
 
 #include "models/status.h"
 
+#include <getopt.h>
 #include <stdbool.h>
 
 /* The exit status of MR_INTERRUPTED (main.c), for the signal handlers that
    _exit while a file is being written: a handler cannot return a status. */
 #define MR_CLI_INTERRUPTED_EXIT 130
 
-/* -h or --help */
-int mr_cli_is_help(const char *a);
+/* The options of a command, parsed with getopt_long (cli.c): --opt=value
+   and --opt value, a unique prefix of a long option (--thr for --threads),
+   bundled short options (-qo FILE), -- ends the options; options and
+   arguments in any order. shortopts is getopt's string without the leading
+   "-:h" (added here); every option's val is its short letter or a code of
+   at least MR_CLI_LONG (1 is taken: an argument); longopts names --help
+   with the val 'h'. The loop:
+
+       mr_cli_opts p;
+       mr_cli_opts_init(&p, "run", usage_run, "o:q", longopts, argc, argv);
+       for (int c; (c = mr_cli_next(&p, &v)) > 0;)
+           switch (c) { case 'o': ...; case MR_CLI_ARG: ... }
+       if (p.stop)
+           return p.status;  (--help printed, or bad usage) */
+#define MR_CLI_LONG 256
+#define MR_CLI_ARG 1
+
+typedef struct {
+    const char *cmd;               /* "run"; NULL: the main command */
+    const char *usage;             /* printed on stdout for -h, --help; NULL: 'h' returned */
+    char shortopts[64];            /* "-:h" + the command's */
+    const struct option *longopts; /* ends with {0} */
+    int argc;                      /* argv[0] is the command's name */
+    char **argv;
+    int rest;         /* after --: the next argument's index */
+    int last;         /* the index of the last MR_CLI_ARG */
+    bool stop;        /* mr_cli_next ended early: */
+    mr_status status; /* MR_OK after --help, MR_BAD_INPUT after bad usage */
+} mr_cli_opts;
+
+/* Start parsing argv[1..argc-1] (argv[0]: the command's name). */
+void mr_cli_opts_init(mr_cli_opts *p, const char *cmd, const char *usage, const char *shortopts,
+                      const struct option *longopts, int argc, char **argv);
+
+/* The next option's val (its value, if it takes one, in *arg), or
+   MR_CLI_ARG with an argument in *arg; 0 at the end, and 0 with p->stop
+   after printing the usage (-h, --help: p->status MR_OK) or one line of
+   bad usage (MR_BAD_INPUT): an unknown option with the nearest known one
+   ("minrisk run: unknown option '--trails'; did you mean --trials? (see
+   'minrisk run --help')"), an ambiguous prefix, a missing value, a value
+   given to an option that takes none. */
+int mr_cli_next(mr_cli_opts *p, const char **arg);
+
+/* The name in table[] (n entries of stride bytes, each starting with its
+   name; a NULL name ends it) nearest to word by the loader's did-you-mean
+   rule (mr_nearest, sim/scenario/loader.h); NULL if none is near. */
+const char *mr_cli_nearest(const char *word, const void *table, size_t n, size_t stride);
 
 /* "minrisk CMD: <fmt with arg> (see 'minrisk CMD --help')" on stderr;
    returns MR_BAD_INPUT. cmd NULL: the main command. */
@@ -50,8 +96,8 @@ int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm,
    output path wherever the signal falls. */
 void mr_cli_install_interrupt(bool sigterm_too);
 
-/* The commands: argv[0] is the first argument after the command name; --help
-   is MR_OK. */
+/* The commands: argv[0] is the command's name, its arguments follow (as a
+   program's main); --help is MR_OK. */
 mr_status mr_cmd_run(int argc, char **argv);         /* run.c */
 mr_status mr_cmd_validate(int argc, char **argv);    /* validate.c */
 mr_status mr_cmd_summary(int argc, char **argv);     /* summary.c */

@@ -770,61 +770,70 @@ static mr_status compare(const request *q)
 
 mr_status mr_cmd_compare(int argc, char **argv)
 {
+    enum { TRIALS = MR_CLI_LONG, SEED, THREADS, BOOTSTRAP };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"trials", required_argument, NULL, TRIALS},
+                                             {"seed", required_argument, NULL, SEED},
+                                             {"threads", required_argument, NULL, THREADS},
+                                             {"bootstrap", required_argument, NULL, BOOTSTRAP},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {NULL, 0, NULL, 0}};
     request q = {.nboot = DEFAULT_BOOTSTRAP};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            fputs(usage_compare, stdout);
-            return MR_OK;
-        }
-        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--trials") ||
-                    !strcmp(a, "--seed") || !strcmp(a, "--threads") || !strcmp(a, "--bootstrap");
-        if (takes && i + 1 >= argc)
-            return mr_cli_usage_error("compare", "option '%s' needs a value", a);
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            q.output = argv[++i];
-        } else if (!strcmp(a, "--trials")) {
-            if (mr_cli_parse_u64(argv[++i], &q.trials) || q.trials < 1 || q.trials > MR_MAX_TRIALS)
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "compare", usage_compare, "o:q", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case 'o':
+            q.output = v;
+            break;
+        case TRIALS:
+            if (mr_cli_parse_u64(v, &q.trials) || q.trials < 1 || q.trials > MR_MAX_TRIALS)
                 return mr_cli_usage_error(
-                    "compare", "--trials: must be an integer in [1, 4294967295], got '%s'",
-                    argv[i]);
+                    "compare", "--trials: must be an integer in [1, 4294967295], got '%s'", v);
             q.have_trials = true;
-        } else if (!strcmp(a, "--seed")) {
-            if (mr_cli_parse_u64(argv[++i], &q.seed))
-                return mr_cli_usage_error(
-                    "compare", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
+            break;
+        case SEED:
+            if (mr_cli_parse_u64(v, &q.seed))
+                return mr_cli_usage_error("compare",
+                                          "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
             q.have_seed = true;
-        } else if (!strcmp(a, "--threads")) {
-            if (mr_cli_parse_u64(argv[++i], &q.threads) || q.threads < 1 ||
-                q.threads > MR_MAX_THREADS)
+            break;
+        case THREADS:
+            if (mr_cli_parse_u64(v, &q.threads) || q.threads < 1 || q.threads > MR_MAX_THREADS)
                 return mr_cli_usage_error(
-                    "compare", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
-        } else if (!strcmp(a, "--bootstrap")) {
-            if (mr_cli_parse_u64(argv[++i], &q.nboot) || q.nboot > MAX_BOOTSTRAP ||
+                    "compare", "--threads: must be an integer in [1, 4096], got '%s'", v);
+            break;
+        case BOOTSTRAP:
+            if (mr_cli_parse_u64(v, &q.nboot) || q.nboot > MAX_BOOTSTRAP ||
                 (q.nboot > 0 && q.nboot < MR_PAIRED_MIN_BOOT))
                 return mr_cli_usage_error(
                     "compare", "--bootstrap: must be 0 or an integer in [100, 100000], got '%s'",
-                    argv[i]);
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+                    v);
+            break;
+        case 'q':
             q.quiet = true;
-        } else if (a[0] == '-' && a[1]) {
-            return mr_cli_usage_error("compare", "unknown option '%s'", a);
-        } else if (!q.a) {
-            q.a = a;
-        } else if (!q.b) {
-            q.b = a;
-        } else {
-            return mr_cli_usage_error("compare", "unexpected argument '%s'", a);
+            break;
+        default: /* MR_CLI_ARG */
+            if (!q.a)
+                q.a = v;
+            else if (!q.b)
+                q.b = v;
+            else
+                return mr_cli_usage_error("compare", "unexpected argument '%s'", v);
         }
     }
+    if (p.stop)
+        return p.status;
     if (!q.a || !q.b)
         return mr_cli_usage_error("compare", "%s", "needs two scenarios: A.yaml B.yaml");
     /* Started by mpiexec with several ranks, every rank would run the whole
        comparison and write the same file: refuse. */
     const char *const size_vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};
     for (size_t k = 0; k < sizeof size_vars / sizeof *size_vars; k++) {
-        const char *v = getenv(size_vars[k]);
-        if (v && atoi(v) > 1)
+        const char *env = getenv(size_vars[k]);
+        if (env && atoi(env) > 1)
             return mr_cli_usage_error("compare", "%s",
                                       "runs as one process with OpenMP threads: start it "
                                       "without mpiexec");

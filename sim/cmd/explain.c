@@ -568,35 +568,44 @@ static int losses_without(const mr_scenario *sc, const mr_model *md, const mr_tr
 /* MR_OK, or MR_BAD_INPUT with the usage error printed. */
 static mr_status parse_args(int argc, char **argv, request *q, int *help)
 {
+    enum { TRIAL = MR_CLI_LONG, SECTOR, RUN, ALL_STEPS };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"trial", required_argument, NULL, TRIAL},
+                                             {"sector", required_argument, NULL, SECTOR},
+                                             {"run", required_argument, NULL, RUN},
+                                             {"all-steps", no_argument, NULL, ALL_STEPS},
+                                             {NULL, 0, NULL, 0}};
     memset(q, 0, sizeof *q);
     *help = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            *help = 1;
-            return MR_OK;
-        }
-        int takes = !strcmp(a, "--trial") || !strcmp(a, "--sector") || !strcmp(a, "--run");
-        if (takes && i + 1 >= argc)
-            return mr_cli_usage_error("explain", "option '%s' needs a value", a);
-        if (!strcmp(a, "--trial")) {
-            if (mr_cli_parse_u64(argv[++i], &q->trial))
-                return mr_cli_usage_error(
-                    "explain", "--trial: must be a trial index 0 .. N-1, got '%s'", argv[i]);
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "explain", usage_explain, "", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case TRIAL:
+            if (mr_cli_parse_u64(v, &q->trial))
+                return mr_cli_usage_error("explain",
+                                          "--trial: must be a trial index 0 .. N-1, got '%s'", v);
             q->have_trial = 1;
-        } else if (!strcmp(a, "--sector")) {
-            q->sector = argv[++i];
-        } else if (!strcmp(a, "--run")) {
-            q->run = argv[++i];
-        } else if (!strcmp(a, "--all-steps")) {
+            break;
+        case SECTOR:
+            q->sector = v;
+            break;
+        case RUN:
+            q->run = v;
+            break;
+        case ALL_STEPS:
             q->all_steps = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return mr_cli_usage_error("explain", "unknown option '%s'", a);
-        } else if (!q->file) {
-            q->file = a;
-        } else {
-            return mr_cli_usage_error("explain", "unexpected argument '%s'", a);
+            break;
+        default: /* MR_CLI_ARG */
+            if (q->file)
+                return mr_cli_usage_error("explain", "unexpected argument '%s'", v);
+            q->file = v;
         }
+    }
+    if (p.stop) {
+        *help = p.status == MR_OK;
+        return p.status;
     }
     if (!q->file)
         return mr_cli_usage_error("explain", "%s", "missing FILE.h5");
@@ -748,10 +757,8 @@ mr_status mr_cmd_explain(int argc, char **argv)
     mr_status rc = parse_args(argc, argv, &q, &help);
     if (rc)
         return rc;
-    if (help) {
-        fputs(usage_explain, stdout);
+    if (help) /* the usage is printed */
         return MR_OK;
-    }
     mr_error err = {{0}};
     h5in in = {.base = -1};
     run_facts f;

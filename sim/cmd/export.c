@@ -50,33 +50,39 @@ static void on_signal(int sig)
 
 mr_status mr_cmd_export(int argc, char **argv)
 {
+    enum { CSV = MR_CLI_LONG, TRIALS, RUN };
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},      {"csv", required_argument, NULL, CSV},
+        {"trials", no_argument, NULL, TRIALS}, {"run", required_argument, NULL, RUN},
+        {"quiet", no_argument, NULL, 'q'},     {NULL, 0, NULL, 0}};
     const char *file = NULL, *dir = NULL;
     mr_export_opts o = {false, NULL};
     int quiet = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            fputs(usage_export, stdout);
-            return MR_OK;
-        }
-        int takes = !strcmp(a, "--csv") || !strcmp(a, "--run");
-        if (takes && i + 1 >= argc)
-            return mr_cli_usage_error("export", "option '%s' needs a value", a);
-        if (!strcmp(a, "--csv"))
-            dir = argv[++i];
-        else if (!strcmp(a, "--run"))
-            o.run = argv[++i];
-        else if (!strcmp(a, "--trials"))
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "export", usage_export, "q", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case CSV:
+            dir = v;
+            break;
+        case RUN:
+            o.run = v;
+            break;
+        case TRIALS:
             o.trials = true;
-        else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+            break;
+        case 'q':
             quiet = 1;
-        else if (a[0] == '-' && a[1])
-            return mr_cli_usage_error("export", "unknown option '%s'", a);
-        else if (!file)
-            file = a;
-        else
-            return mr_cli_usage_error("export", "unexpected argument '%s'", a);
+            break;
+        default: /* MR_CLI_ARG */
+            if (file)
+                return mr_cli_usage_error("export", "unexpected argument '%s'", v);
+            file = v;
+        }
     }
+    if (p.stop)
+        return p.status;
     if (!file)
         return mr_cli_usage_error("export", "%s", "missing FILE.h5");
     if (!dir)

@@ -2,14 +2,22 @@
  * --version and the table of commands (one file each under sim/cmd/). A
  * command returns an mr_status; exit_code below is the one place that turns
  * it into the exit status users see. */
+#define _XOPEN_SOURCE 700 /* readlink, realpath */
 #include "sim/cmd/cli.h"
 #include "models/units.h"
 
 #include <hdf5.h>
+#include <limits.h>
 #include <omp.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#ifndef MINRISK_SOURCE_DIR
+#define MINRISK_SOURCE_DIR ""
+#endif
 
 #ifdef MINRISK_HAVE_MPI
 #include <mpi.h>
@@ -55,8 +63,16 @@ static const char *const usage_main =
     "  -h, --help          this text (also: minrisk COMMAND --help)\n"
     "  --version           version and build\n"
     "\n"
+    "Options take a value as --opt VALUE or --opt=VALUE, a long option may be\n"
+    "shortened to a unique prefix, short options bundle (-qo FILE.h5 is -q -o\n"
+    "FILE.h5), options and arguments come in any order, and -- ends the options\n"
+    "(for a file whose name starts with -).\n"
+    "\n"
     "Exit status: 0 success; 1 failure; 2 bad usage or input; 75 run stopped\n"
-    "with a checkpoint; 130 interrupted. The manual: man minrisk.\n"
+    "with a checkpoint; 130 interrupted. The manual: man minrisk.\n";
+
+/* after usage_main's first part: where the example scenarios are */
+static const char *const usage_example =
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 && minrisk summary demo.h5\n";
@@ -101,6 +117,39 @@ static int exit_code(mr_status status)
     return 1;
 }
 
+/* The example scenarios: installed with the binary
+   (<bindir>/../share/minrisk/scenarios), else the source tree's; NULL when
+   neither is there. */
+static const char *scenarios_dir(char *buf, size_t len)
+{
+    char exe[PATH_MAX], path[PATH_MAX + 64];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash) {
+        *slash = '\0';
+        snprintf(path, sizeof path, "%s/../share/minrisk/scenarios", exe);
+        if (len >= PATH_MAX && realpath(path, buf) && !access(buf, R_OK | X_OK))
+            return buf;
+    }
+    if (MINRISK_SOURCE_DIR[0]) {
+        snprintf(buf, len, "%s/scenarios", MINRISK_SOURCE_DIR);
+        if (!access(buf, R_OK | X_OK))
+            return buf;
+    }
+    return NULL;
+}
+
+/* minrisk --help: usage_main, the example scenarios' directory, the example */
+static void print_usage(FILE *out)
+{
+    char buf[PATH_MAX];
+    const char *dir = scenarios_dir(buf, sizeof buf);
+    fputs(usage_main, out);
+    if (dir)
+        fprintf(out, "\nExample scenarios: %s (demo.yaml, uk-2024.yaml, ...).\n", dir);
+    fputs(usage_example, out);
+}
+
 /* --version: the version and the build (MPI or serial, HDF5, the generator). */
 static void print_version(void)
 {
@@ -121,29 +170,57 @@ static void print_version(void)
 #endif
 }
 
+/* The command's index in argv (main's options before it: --help, --version,
+   --); 0 when main's options settle it (*status then the outcome). */
+static int find_command(int argc, char **argv, mr_status *status)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, NULL, NULL, "", longopts, argc, argv);
+    const char *v;
+    int c = mr_cli_next(&p, &v);
+    *status = MR_OK;
+    switch (c) {
+    case 'h':
+        print_usage(stdout);
+        return 0;
+    case 'V':
+        print_version();
+        return 0;
+    case MR_CLI_ARG: /* the command */
+        return p.last;
+    default: /* the end, or bad usage (the line is printed) */
+        if (!p.stop)
+            print_usage(stderr);
+        break;
+    }
+    *status = MR_BAD_INPUT;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     /* Before any other HDF5 call: HDF5 1.10's exit handler can crash on a
        file left half-closed by a failed write (HDFFV-11052). */
     H5dont_atexit();
-    if (argc < 2) {
-        fputs(usage_main, stderr);
-        return exit_code(MR_BAD_INPUT);
-    }
-    const char *cmd = argv[1];
-    if (mr_cli_is_help(cmd)) {
-        fputs(usage_main, stdout);
-        return exit_code(MR_OK);
-    }
-    if (!strcmp(cmd, "--version")) {
-        print_version();
-        return exit_code(MR_OK);
-    }
+    mr_status status;
+    int at = find_command(argc, argv, &status);
+    if (!at)
+        return exit_code(status);
+    const char *cmd = argv[at];
     size_t c = 0, ncommands = sizeof commands / sizeof commands[0];
     while (c < ncommands && strcmp(cmd, commands[c].name))
         c++;
-    if (c == ncommands)
+    if (c == ncommands) {
+        const char *near = mr_cli_nearest(cmd, commands, ncommands, sizeof commands[0]);
+        if (near) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "unknown command '%.100s'; did you mean %s?", cmd, near);
+            return exit_code(mr_cli_usage_error(NULL, "%s", msg));
+        }
         return exit_code(mr_cli_usage_error(NULL, "unknown command '%s'", cmd));
+    }
     /* OMP_NUM_THREADS as --threads is bounded (libgomp crashes on 100,000) */
     if (omp_get_max_threads() > MR_MAX_THREADS) {
         fprintf(stderr, "minrisk %s: OMP_NUM_THREADS asks for %d threads, above the limit of %d\n",
@@ -159,7 +236,7 @@ int main(int argc, char **argv)
         MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     }
 #endif
-    mr_status status = commands[c].run(argc - 2, argv + 2);
+    status = commands[c].run(argc - at, argv + at);
 #ifdef MINRISK_HAVE_MPI
     if (commands[c].mpi)
         MPI_Finalize();

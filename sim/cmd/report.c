@@ -253,30 +253,33 @@ static mr_status run_child(char *const argv[])
 
 mr_status mr_cmd_report(int argc, char **argv)
 {
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {NULL, 0, NULL, 0}};
     const char *file = NULL, *dir = NULL;
     int quiet = 0;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            fputs(usage_report, stdout);
-            return MR_OK;
-        }
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (i + 1 >= argc)
-                return mr_cli_usage_error("report", "option '%s' needs a value", a);
-            dir = argv[++i];
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "report", usage_report, "o:q", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case 'o':
+            dir = v;
             if (!*dir)
                 return mr_cli_usage_error("report", "%s", "-o: empty directory name");
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            break;
+        case 'q':
             quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return mr_cli_usage_error("report", "unknown option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            return mr_cli_usage_error("report", "unexpected argument '%s'", a);
+            break;
+        default: /* MR_CLI_ARG */
+            if (file)
+                return mr_cli_usage_error("report", "unexpected argument '%s'", v);
+            file = v;
         }
     }
+    if (p.stop)
+        return p.status;
     if (!file)
         return mr_cli_usage_error("report", "%s", "missing FILE.h5");
 

@@ -500,61 +500,77 @@ static mr_status run(const run_request *q, const mr_comm *comm)
 
 mr_status mr_cmd_run(int argc, char **argv)
 {
+    enum { TRIALS = MR_CLI_LONG, SEED, THREADS, EVERY, RESUME, EVENTS, COUNTERFACTUAL };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"output", required_argument, NULL, 'o'},
+                                             {"trials", required_argument, NULL, TRIALS},
+                                             {"seed", required_argument, NULL, SEED},
+                                             {"threads", required_argument, NULL, THREADS},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {"checkpoint-every", required_argument, NULL, EVERY},
+                                             {"resume", no_argument, NULL, RESUME},
+                                             {"events", no_argument, NULL, EVENTS},
+                                             {"counterfactual", no_argument, NULL, COUNTERFACTUAL},
+                                             {NULL, 0, NULL, 0}};
     const char *scenario = NULL, *output = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
     int have_trials = 0, have_seed = 0, quiet = 0, resume = 0, events = 0, counterfactual = 0;
     int verbose = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            fputs(usage_run, stdout);
-            return MR_OK;
-        }
-        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--trials") ||
-                    !strcmp(a, "--seed") || !strcmp(a, "--threads") ||
-                    !strcmp(a, "--checkpoint-every");
-        if (takes && i + 1 >= argc)
-            return mr_cli_usage_error("run", "option '%s' needs a value", a);
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            output = argv[++i];
-        } else if (!strcmp(a, "--trials")) {
-            if (mr_cli_parse_u64(argv[++i], &trials) || trials < 1 || trials > MR_MAX_TRIALS)
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "run", usage_run, "o:qv", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case 'o':
+            output = v;
+            break;
+        case TRIALS:
+            if (mr_cli_parse_u64(v, &trials) || trials < 1 || trials > MR_MAX_TRIALS)
                 return mr_cli_usage_error(
-                    "run", "--trials: must be an integer in [1, 4294967295], got '%s'", argv[i]);
+                    "run", "--trials: must be an integer in [1, 4294967295], got '%s'", v);
             have_trials = 1;
-        } else if (!strcmp(a, "--seed")) {
-            if (mr_cli_parse_u64(argv[++i], &seed))
-                return mr_cli_usage_error(
-                    "run", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
+            break;
+        case SEED:
+            if (mr_cli_parse_u64(v, &seed))
+                return mr_cli_usage_error("run",
+                                          "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
             have_seed = 1;
-        } else if (!strcmp(a, "--threads")) {
-            if (mr_cli_parse_u64(argv[++i], &threads) || threads < 1 || threads > MR_MAX_THREADS)
+            break;
+        case THREADS:
+            if (mr_cli_parse_u64(v, &threads) || threads < 1 || threads > MR_MAX_THREADS)
                 return mr_cli_usage_error(
-                    "run", "--threads: must be an integer in [1, 4096], got '%s'", argv[i]);
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+                    "run", "--threads: must be an integer in [1, 4096], got '%s'", v);
+            break;
+        case 'q':
             quiet = 1;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            break;
+        case 'v':
             verbose = 1;
-        } else if (!strcmp(a, "--checkpoint-every")) {
-            if (mr_cli_parse_u64(argv[++i], &every) || every > 31536000ull)
+            break;
+        case EVERY:
+            if (mr_cli_parse_u64(v, &every) || every > 31536000ull)
                 return mr_cli_usage_error(
-                    "run", "--checkpoint-every: must be seconds in [0, 31536000], got '%s'",
-                    argv[i]);
-        } else if (!strcmp(a, "--resume")) {
+                    "run", "--checkpoint-every: must be seconds in [0, 31536000], got '%s'", v);
+            break;
+        case RESUME:
             resume = 1;
-        } else if (!strcmp(a, "--events")) {
+            break;
+        case EVENTS:
             events = 1;
-        } else if (!strcmp(a, "--counterfactual")) {
+            break;
+        case COUNTERFACTUAL:
             counterfactual = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return mr_cli_usage_error("run", "unknown option '%s'", a);
-        } else if (!scenario) {
-            scenario = a;
-        } else {
-            return mr_cli_usage_error("run", "unexpected argument '%s'", a);
+            break;
+        default: /* MR_CLI_ARG */
+            if (scenario)
+                return mr_cli_usage_error("run", "unexpected argument '%s'", v);
+            scenario = v;
         }
     }
+    if (p.stop)
+        return p.status;
     if (!scenario)
         return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();

@@ -26,18 +26,18 @@ static const char *const usage_summary =
 
 mr_status mr_cmd_summary(int argc, char **argv)
 {
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *file = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (mr_cli_is_help(argv[i])) {
-            fputs(usage_summary, stdout);
-            return MR_OK;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            return mr_cli_usage_error("summary", "unknown option '%s'", argv[i]);
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "summary", usage_summary, "", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
         if (file)
-            return mr_cli_usage_error("summary", "unexpected argument '%s'", argv[i]);
-        file = argv[i];
+            return mr_cli_usage_error("summary", "unexpected argument '%s'", v);
+        file = v;
     }
+    if (p.stop)
+        return p.status;
     if (!file)
         return mr_cli_usage_error("summary", "%s", "missing FILE.h5");
     mr_error err = {{0}};

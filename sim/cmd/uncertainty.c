@@ -107,49 +107,61 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
 
 mr_status mr_cmd_uncertainty(int argc, char **argv)
 {
+    enum { ROWS = MR_CLI_LONG, BLOCK_TRIALS, SEED, RESAMPLES, THREADS };
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'},
+        {"rows", required_argument, NULL, ROWS},
+        {"block-trials", required_argument, NULL, BLOCK_TRIALS},
+        {"seed", required_argument, NULL, SEED},
+        {"resamples", required_argument, NULL, RESAMPLES},
+        {"threads", required_argument, NULL, THREADS},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
     const char *scenario = NULL, *output = NULL;
     unsigned long long rows = 0, trials = 0, seed = 0, resamples = 1000, threads = 0;
     bool have_seed = false, quiet = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (mr_cli_is_help(a)) {
-            fputs(usage_uncertainty, stdout);
-            return MR_OK;
-        }
-        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--rows") ||
-                    !strcmp(a, "--block-trials") || !strcmp(a, "--seed") ||
-                    !strcmp(a, "--resamples") || !strcmp(a, "--threads");
-        if (takes && i + 1 >= argc)
-            return mr_cli_usage_error("uncertainty", "option '%s' needs a value", a);
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            output = argv[++i];
-        } else if (!strcmp(a, "--rows")) {
-            if (parse_count("--rows", argv[++i], 2, 4096, &rows))
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "uncertainty", usage_uncertainty, "o:q", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case 'o':
+            output = v;
+            break;
+        case ROWS:
+            if (parse_count("--rows", v, 2, 4096, &rows))
                 return MR_BAD_INPUT;
-        } else if (!strcmp(a, "--block-trials")) {
-            if (parse_count("--block-trials", argv[++i], 1, 1000000, &trials))
+            break;
+        case BLOCK_TRIALS:
+            if (parse_count("--block-trials", v, 1, 1000000, &trials))
                 return MR_BAD_INPUT;
-        } else if (!strcmp(a, "--resamples")) {
-            if (parse_count("--resamples", argv[++i], 0, 100000, &resamples))
+            break;
+        case RESAMPLES:
+            if (parse_count("--resamples", v, 0, 100000, &resamples))
                 return MR_BAD_INPUT;
-        } else if (!strcmp(a, "--threads")) {
-            if (parse_count("--threads", argv[++i], 1, MR_MAX_THREADS, &threads))
+            break;
+        case THREADS:
+            if (parse_count("--threads", v, 1, MR_MAX_THREADS, &threads))
                 return MR_BAD_INPUT;
-        } else if (!strcmp(a, "--seed")) {
-            if (mr_cli_parse_u64(argv[++i], &seed))
-                return mr_cli_usage_error(
-                    "uncertainty", "--seed: must be an integer in [0, 2^64-1], got '%s'", argv[i]);
+            break;
+        case SEED:
+            if (mr_cli_parse_u64(v, &seed))
+                return mr_cli_usage_error("uncertainty",
+                                          "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
             have_seed = true;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            break;
+        case 'q':
             quiet = true;
-        } else if (a[0] == '-' && a[1]) {
-            return mr_cli_usage_error("uncertainty", "unknown option '%s'", a);
-        } else if (!scenario) {
-            scenario = a;
-        } else {
-            return mr_cli_usage_error("uncertainty", "unexpected argument '%s'", a);
+            break;
+        default: /* MR_CLI_ARG */
+            if (scenario)
+                return mr_cli_usage_error("uncertainty", "unexpected argument '%s'", v);
+            scenario = v;
         }
     }
+    if (p.stop)
+        return p.status;
     if (!scenario)
         return mr_cli_usage_error("uncertainty", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();

@@ -36,21 +36,33 @@ static const char *const usage_validate =
 
 mr_status mr_cmd_validate(int argc, char **argv)
 {
+    enum { SCHEMA = MR_CLI_LONG };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"schema", no_argument, NULL, SCHEMA},
+                                             {NULL, 0, NULL, 0}};
     const char *scenario = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (mr_cli_is_help(argv[i])) {
-            fputs(usage_validate, stdout);
-            return MR_OK;
+    int schema = 0;
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "validate", usage_validate, "", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case SCHEMA:
+            schema = 1;
+            break;
+        default: /* MR_CLI_ARG */
+            if (scenario)
+                return mr_cli_usage_error("validate", "unexpected argument '%s'", v);
+            scenario = v;
         }
-        if (!strcmp(argv[i], "--schema")) { /* docs/SCENARIOS.md's table */
-            mr_scenario_schema_print(stdout);
-            return MR_OK;
-        }
-        if (argv[i][0] == '-' && argv[i][1])
-            return mr_cli_usage_error("validate", "unknown option '%s'", argv[i]);
+    }
+    if (p.stop)
+        return p.status;
+    if (schema) { /* docs/SCENARIOS.md's table */
         if (scenario)
-            return mr_cli_usage_error("validate", "unexpected argument '%s'", argv[i]);
-        scenario = argv[i];
+            return mr_cli_usage_error("validate", "--schema takes no scenario, got '%s'", scenario);
+        mr_scenario_schema_print(stdout);
+        return MR_OK;
     }
     if (!scenario)
         return mr_cli_usage_error("validate", "%s", "missing SCENARIO.yaml");

@@ -73,4 +73,11 @@ int mr_scenario_schema_check(char *msg, size_t n);
 /* The schema as the Markdown table of docs/SCENARIOS.md. */
 void mr_scenario_schema_print(FILE *out);
 
+/* The did-you-mean rule of the loader's messages, shared with the command
+   line's (sim/cmd/cli.c): the candidate closest to s within 2 edits (a swap
+   of neighbours is one), fewer than the candidate has letters, a
+   difference of case alone first; NULL if none. n < 0: cands ends with
+   NULL. */
+const char *mr_nearest(const char *s, const char *const *cands, int n);
+
 #endif

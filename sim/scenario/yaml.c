@@ -253,8 +253,8 @@ static bool same_ignoring_case(const char *a, const char *b)
 /* The candidate closest to s within 2 edits, or NULL. A suggestion needs
    fewer edits than the candidate has letters: otherwise "xy" would be
    "close" to every two-letter key. Case-only differences always match.
-   n < 0: cands is NULL-terminated. */
-static const char *nearest(const char *s, const char *const *cands, int n)
+   n < 0: cands is NULL-terminated. (loader.h) */
+const char *mr_nearest(const char *s, const char *const *cands, int n)
 {
     const char *best = NULL;
     size_t bestd = SIZE_MAX;
@@ -274,7 +274,7 @@ static const char *nearest(const char *s, const char *const *cands, int n)
 const char *sc_hint(const char *s, const char *const *cands, int n, bool list_all, char *buf,
                     size_t sz)
 {
-    const char *near = nearest(s, cands, n);
+    const char *near = mr_nearest(s, cands, n);
     buf[0] = '\0';
     if (near) {
         snprintf(buf, sz, " (did you mean '%s'?)", near);

@@ -48,7 +48,7 @@ expect 2 "minrisk bench: --threads: $threads_msg, got '0' $see" -- --threads 0
 expect 2 "minrisk bench: --threads: $threads_msg, got '1,' $see" -- --threads 1,
 expect 2 "minrisk bench: --reps: must be an integer in [1, 1000], got '0' $see" -- --reps 0
 expect 2 "minrisk bench: option '--json' needs a value $see" -- --json
-expect 2 "minrisk bench: unknown option '--trails' $see" -- --trails 5
+expect 2 "minrisk bench: unknown option '--trails'; did you mean --trials? $see" -- --trails 5
 expect 2 "minrisk bench: unexpected argument 'x.yaml' $see" -- x.yaml
 expect 2 "$tmp/no/b.json: cannot write to directory '$tmp/no': No such file or directory" -- --json "$tmp/no/b.json"
 # the product of the sizes past a limit of the loader: refused before any run

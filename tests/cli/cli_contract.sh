@@ -29,9 +29,10 @@ for c in "" run validate summary; do
 done
 expect 0 "" -- --version
 grep -q '^minrisk [0-9]' "$tmp/out" || { echo "FAIL: --version" >&2; fails=$((fails + 1)); }
-expect 2 "minrisk: unknown command 'rnu' (see 'minrisk --help')" -- rnu
+expect 2 "minrisk: unknown command 'rnu'; did you mean run? (see 'minrisk --help')" -- rnu
+expect 2 "minrisk: unknown command 'frobnicate' (see 'minrisk --help')" -- frobnicate
 expect 2 "minrisk run: missing SCENARIO.yaml (see 'minrisk run --help')" -- run
-expect 2 "minrisk run: unknown option '--trails' (see 'minrisk run --help')" -- run scenarios/demo.yaml --trails 5
+expect 2 "minrisk run: unknown option '--trails'; did you mean --trials? (see 'minrisk run --help')" -- run scenarios/demo.yaml --trails 5
 expect 2 "minrisk run: --trials: must be an integer in [1, 4294967295], got 'many' (see 'minrisk run --help')" -- run scenarios/demo.yaml --trials many
 expect 2 "minrisk run: --seed: must be an integer in [0, 2^64-1], got '-1' (see 'minrisk run --help')" -- run scenarios/demo.yaml --seed -1
 expect 2 "minrisk run: option '-o' needs a value (see 'minrisk run --help')" -- run scenarios/demo.yaml -o

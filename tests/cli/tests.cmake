@@ -30,6 +30,20 @@ endif()
 # The command line's contract (docs/INTERFACE.md), label `cli`.
 add_test(NAME cli_contract COMMAND ${CMAKE_CURRENT_LIST_DIR}/cli_contract.sh ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(cli_contract PROPERTIES LABELS cli)
+# The option conventions of every command (getopt_long: --opt=value,
+# bundles, --, prefixes, did-you-mean), conventions.sh; the bash completion
+# (completion.sh); what `cmake --install` puts beside the binary: the
+# completion and the example scenarios (install.sh).
+add_test(NAME cli_conventions
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/conventions.sh ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(cli_conventions PROPERTIES LABELS cli ENVIRONMENT "OMP_NUM_THREADS=2")
+add_test(NAME cli_completion COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/completion.sh
+                                     ${MINRISK_SRC}/sim/cmd/completion.bash ${MINRISK_BIN})
+set_tests_properties(cli_completion PROPERTIES LABELS cli)
+add_test(NAME cli_install
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/install.sh ${CMAKE_COMMAND} ${CMAKE_BINARY_DIR}
+                 ${MINRISK_SRC})
+set_tests_properties(cli_install PROPERTIES LABELS cli ENVIRONMENT "OMP_NUM_THREADS=2")
 
 # The manual, label `help` (help.sh): every command's --help examples run as
 # written; the man page installs with `cmake --install` and renders without

@@ -207,15 +207,16 @@ static void check_stderr(const char *cmd, mr_status st, const char *text, size_t
 /* Run `minrisk cmd INPUT [--run group]` with fd 2 caught in `capture`. */
 static void run_command(const char *cmd, mr_status (*entry)(int, char **), const char *group)
 {
-    char opt[] = "--run", grp[32];
+    char name[16], opt[] = "--run", grp[32];
+    snprintf(name, sizeof name, "%s", cmd);
     snprintf(grp, sizeof grp, "%s", group ? group : "");
-    char *argv[] = {input, opt, grp, NULL};
+    char *argv[] = {name, input, opt, grp, NULL}; /* argv[0]: the command (cli.h) */
     char text[1024];
     fflush(stderr);
     int saved = dup(STDERR_FILENO);
     if (saved < 0 || ftruncate(capture, 0) != 0 || dup2(capture, STDERR_FILENO) < 0)
         abort();
-    mr_status st = entry(group ? 3 : 1, argv);
+    mr_status st = entry(group ? 4 : 2, argv);
     fflush(stderr);
     dup2(saved, STDERR_FILENO);
     close(saved);

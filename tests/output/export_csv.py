@@ -559,7 +559,8 @@ def main():
                  " is not a directory"),
                 ([h5], "minrisk export: missing --csv DIR (see 'minrisk export --help')"),
                 ([h5, "--csv", os.path.join(tmp, "x4"), "--trails"],
-                 "minrisk export: unknown option '--trails' (see 'minrisk export --help')")):
+                 "minrisk export: unknown option '--trails'; did you mean --trials? "
+                 "(see 'minrisk export --help')")):
             r = run([a.minrisk, "export"] + args)
             check(r.returncode == 2, "export %s: status %d" % (args, r.returncode))
             check(r.stderr.rstrip("\n") == line, "export %s: stderr %r, expected %r"

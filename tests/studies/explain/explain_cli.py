@@ -418,7 +418,7 @@ def test_errors(a, tmp, demo):
     bad([demo, "--trial", "-1"], "--trial: must be a trial index")
     bad([demo, "--sector", "shipbuilding"], "--sector shipbuilding: no such sector")
     bad([demo, "--run", "runs/a"], "a file of a single run has no run groups")
-    bad([demo, "--trails", "3"], "unknown option '--trails'")
+    bad([demo, "--trails", "3"], "unknown option '--trails'; did you mean --trial?")
     bad([], "missing FILE.h5")
     bad([demo, "--trial"], "option '--trial' needs a value")
 
