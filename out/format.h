@@ -13,8 +13,10 @@
    number when datasets are added, the major one when any is renamed,
    removed or changes meaning. */
 #define MR_FORMAT_NAME "minrisk"
+/* The root attribute Conventions (docs/OUTPUT.md "Conventions"). */
+#define MR_CONVENTIONS "CF-1.8"
 #define MR_FORMAT_MAJOR 1
-#define MR_FORMAT_MINOR 5
+#define MR_FORMAT_MINOR 6
 
 /* Statistics written to /summary (MODEL §9). */
 #define MR_OUTPUT_NQUANTILES 6 /* 0.5 0.9 0.95 0.99 0.995 0.999 */

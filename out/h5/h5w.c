@@ -18,6 +18,7 @@
 #endif
 #include <hdf5_hl.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -276,12 +277,55 @@ int h5w_attr_u64(h5w *w, hid_t obj, const char *name, uint64_t v)
     return h5w_attr_write(w, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, &v);
 }
 
-/* units and description: on every dataset. */
+size_t h5w_long_name(const char *description, char *buf, size_t size)
+{
+    size_t n = 0;
+    int depth = 0;
+    bool space = false;
+    if (!size)
+        return 0;
+    for (const char *c = description ? description : ""; *c; c++) {
+        if (*c == '(') {
+            depth++;
+            continue;
+        }
+        if (*c == ')') {
+            depth = depth ? depth - 1 : 0;
+            continue;
+        }
+        if (depth)
+            continue;
+        if (*c == ':' || *c == ';')
+            break;
+        if (isspace((unsigned char)*c)) {
+            space = n > 0; /* collapsed; none at the start */
+            continue;
+        }
+        /* no space before a comma or a full stop */
+        if (space && *c != ',' && *c != '.' && n + 1 < size)
+            buf[n++] = ' ';
+        space = false;
+        if (n + 1 < size)
+            buf[n++] = *c;
+    }
+    while (n && (buf[n - 1] == ',' || buf[n - 1] == '.' || buf[n - 1] == ' '))
+        n--;
+    buf[n] = '\0';
+    if (n)
+        buf[0] = (char)toupper((unsigned char)buf[0]);
+    return n;
+}
+
+/* units, description and long_name: on every dataset. */
 static int attr_meta(h5w *w, hid_t obj, const char *units, const char *description)
 {
+    char name[H5W_LONG_NAME_MAX];
     if (units && h5w_attr_str(w, obj, "units", units) < 0)
         return -1;
-    return h5w_attr_str(w, obj, "description", description);
+    if (h5w_attr_str(w, obj, "description", description) < 0)
+        return -1;
+    h5w_long_name(description, name, sizeof name);
+    return h5w_attr_str(w, obj, "long_name", name);
 }
 
 /* ---- datasets ----------------------------------------------------------- */

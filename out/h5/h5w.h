@@ -60,6 +60,15 @@ typedef struct {
     char *resolved; /* the resolved scenario text (deferred string) */
 } h5w;
 
+/* The long_name attribute written beside every description (CF): the
+   description up to its first ':' or ';' outside parentheses, parenthesised
+   text dropped, white space collapsed, no space before ',' or '.', no
+   trailing ',', '.' or space, the first letter upper case; cut to size - 1
+   bytes. python/minrisk/files.py long_name() is the same rule. Returns the
+   length. */
+#define H5W_LONG_NAME_MAX 512
+size_t h5w_long_name(const char *description, char *buf, size_t size);
+
 /* A dataset of `rank` dims (0 = scalar) in grp, with its dimensions attached
    to the coordinate variables dimnames[] of the same group, and units and
    description. */

@@ -341,6 +341,83 @@ out:
     return rc;
 }
 
+static bool leap(long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1 January of year y0 to 1 January of year y (y >= y0). */
+static double days_to_year(long y0, long y)
+{
+    double d = 0.0;
+    for (long k = y0; k < y; k++)
+        d += leap(k) ? 366.0 : 365.0;
+    return d;
+}
+
+/* Days from 1 January of y0 to the first of month m (0-based, any m >= 0). */
+static double days_to_month(long y0, long m)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    long y = y0 + m / 12;
+    double d = days_to_year(y0, y);
+    for (long k = 0; k < m % 12; k++)
+        d += mdays[k] + (k == 1 && leap(y));
+    return d;
+}
+
+/* The time coordinate of the step dimension (docs/OUTPUT.md "Conventions"):
+   the start of each step, as days since 1 January of simulation.start_year
+   on the standard calendar (a step of whole months starts on the first of a
+   month; other steps divide the calendar year evenly), or as months from
+   the start of the horizon when the scenario gives no start year. */
+static int write_time_coord(h5w *w, hid_t g, const mr_scenario *sc, size_t T)
+{
+    const int n = sc->steps_per_year;
+    double *v = malloc((T ? T : 1) * sizeof *v);
+    char units[64];
+    if (!v) {
+        h5w_fail(w, "out of memory");
+        return h5w_sync_state(w);
+    }
+    for (size_t t = 0; t < T; t++) {
+        long y = (long)t / n, k = (long)t % n;
+        if (!sc->start_year)
+            v[t] = (double)t * MR_MONTHS_PER_YEAR / n;
+        else if (12 % n == 0)
+            v[t] = days_to_month(sc->start_year, (long)t * (12 / n));
+        else
+            v[t] = days_to_year(sc->start_year, sc->start_year + y) +
+                   (double)k * (leap(sc->start_year + y) ? 366.0 : 365.0) / n;
+    }
+    if (sc->start_year)
+        snprintf(units, sizeof units, "days since %04d-01-01 00:00:00", sc->start_year);
+    else
+        snprintf(units, sizeof units, "months");
+    const char *dn[1] = {"step"};
+    hsize_t dims[1] = {T};
+    int rc = h5w_put_f64(w, g, "time", v, 1, dims, dn, units,
+                         sc->start_year ? "start of the step (the standard calendar)"
+                                        : "start of the step: months from the start of the "
+                                          "horizon (the scenario gives no simulation.start_year)");
+    free(v);
+    if (rc < 0)
+        return -1;
+    hid_t ds = H5Dopen2(g, "time", H5P_DEFAULT);
+    if (ds < 0)
+        h5w_fail_h5(w, "time");
+    rc = h5w_sync_state(w);
+    if (!rc && sc->start_year)
+        rc = (h5w_attr_str(w, ds, "standard_name", "time") < 0 ||
+              h5w_attr_str(w, ds, "calendar", "standard") < 0)
+                 ? -1
+                 : 0;
+    if (!rc)
+        rc = h5w_attr_str(w, ds, "axis", "T");
+    h5w_close_id(ds);
+    return rc;
+}
+
 static int write_summary_coords(h5w *w, hid_t g, const mr_scenario *sc, const mr_results *res)
 {
     double months_per_step = MR_MONTHS_PER_YEAR / (double)sc->steps_per_year;
@@ -367,7 +444,7 @@ static int write_summary_coords(h5w *w, hid_t g, const mr_scenario *sc, const mr
         h5w_fail_h5(w, "step");
     int rc = h5w_attr_f64(w, step, "months_per_step", months_per_step);
     h5w_close_id(step);
-    return rc;
+    return rc < 0 ? -1 : write_time_coord(w, g, sc, (size_t)res->steps);
 }
 
 /* AAL and return-period losses: total and per sector. */
@@ -418,6 +495,17 @@ static int write_histogram(h5w *w, hid_t g, const mr_sumstats *st)
                       "maximum over trials");
 }
 
+/* coordinates = "time" on a step-indexed dataset (CF auxiliary coordinate). */
+static int time_coordinate(h5w *w, hid_t g, const char *name)
+{
+    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+    if (ds < 0)
+        h5w_fail_h5(w, name);
+    int rc = h5w_sync_state(w) < 0 ? -1 : h5w_attr_str(w, ds, "coordinates", "time");
+    h5w_close_id(ds);
+    return rc;
+}
+
 static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
 {
     const size_t T = (size_t)st->steps, S = (size_t)st->nsectors, M = (size_t)st->nminerals;
@@ -429,7 +517,9 @@ static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
              "quantile over trials of the sector inoperability q_j(t) at each step, at "
              "probability `band`; from a histogram of bin width %g (values are bin centres)",
              MR_BAND_Q_WIDTH);
-    if (h5w_put_f64(w, g, "inoperability_band", st->inoperability_band, 3, dq, dnq, "1", desc) < 0)
+    if (h5w_put_f64(w, g, "inoperability_band", st->inoperability_band, 3, dq, dnq, "1", desc) <
+            0 ||
+        time_coordinate(w, g, "inoperability_band") < 0)
         return -1;
     snprintf(desc, sizeof desc,
              "quantile over trials of the price ratio P_m(t)/P0_m at each step, at probability "
@@ -437,7 +527,9 @@ static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
              "[%g, %g] (values are bin centres; beyond the range they are clamped)",
              MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
              MR_BAND_Y_MIN + (MR_BAND_Y_BINS - 1) * MR_BAND_Y_WIDTH);
-    return h5w_put_f64(w, g, "price_ratio_band", st->price_ratio_band, 3, dy, dny, "1", desc);
+    if (h5w_put_f64(w, g, "price_ratio_band", st->price_ratio_band, 3, dy, dny, "1", desc) < 0)
+        return -1;
+    return time_coordinate(w, g, "price_ratio_band");
 }
 
 /* Per mineral and per sector figures that are not losses. */
@@ -916,7 +1008,8 @@ int h5w_write_file_root(h5w *w, const char *kind, const mr_output_run *runs, siz
     hid_t r = w->file;
     int version[2] = {MR_FORMAT_MAJOR, MR_FORMAT_MINOR};
     const mr_scenario *sc = runs[0].sc;
-    return (h5w_attr_str(w, r, "format", MR_FORMAT_NAME) < 0 ||
+    return (h5w_attr_str(w, r, "Conventions", MR_CONVENTIONS) < 0 ||
+            h5w_attr_str(w, r, "format", MR_FORMAT_NAME) < 0 ||
             h5w_attr_write(w, r, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT, 2, version) < 0 ||
             h5w_attr_str(w, r, "software_version", MINRISK_VERSION) < 0 ||
             h5w_attr_str(w, r, "kind", kind) < 0 || h5w_attr_i32(w, r, "runs", (int)nruns) < 0 ||

@@ -30,6 +30,7 @@
 
 #include "out/clock.h"
 #include "out/h5/h5w.h"
+#include "out/format.h"
 #include "out/scenario_yaml.h"
 #include "out/stats/sumstats.h"
 
@@ -116,6 +117,8 @@ static void write_collective(h5w *w, const char *kind, const mr_output_run *runs
     bool plain = !strcmp(kind, "run");
     if (h5w_sync_state(w) == 0 && !plain)
         (void)(h5w_write_file_root(w, kind, runs, nruns) < 0);
+    else if (h5w_sync_state(w) == 0) /* a run's root: the file's own */
+        (void)(h5w_attr_str(w, w->file, "Conventions", MR_CONVENTIONS) < 0);
     for (size_t k = 0; k < nruns && h5w_sync_state(w) == 0; k++) {
         const mr_output_run *ru = &runs[k];
         w->base = h5w_make_path(w, plain ? NULL : ru->group, true);

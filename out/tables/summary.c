@@ -579,7 +579,7 @@ static void print_policy_costs(FILE *out, const summary *s)
     fprintf(out, "%-*s  %10.1f\n", w, "Total", s->cost_total / MR_GBP_PER_MILLION);
 }
 
-static void print_summary(FILE *out, const summary *s)
+static void print_summary(FILE *out, const summary *s, bool brief)
 {
     fprintf(out, "Scenario   %s\n", s->scenario);
     fprintf(out, "Trials     %llu (seed %llu)\n", (unsigned long long)s->trials,
@@ -615,6 +615,8 @@ static void print_summary(FILE *out, const summary *s)
     }
     print_table(out, &t);
     free(t.cell);
+    if (brief)
+        return;
     if (s->parts)
         print_parts(out, s, dec);
     if (s->ncost > 0)
@@ -1170,6 +1172,11 @@ static int print_multi(mr_h5r *r, FILE *out)
 
 int mr_summary_print(const char *path, FILE *out, mr_error *err)
 {
+    return mr_summary_print_brief(path, out, false, err);
+}
+
+int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *err)
+{
     mr_h5r r;
     summary s;
     memset(&s, 0, sizeof s);
@@ -1180,9 +1187,9 @@ int mr_summary_print(const char *path, FILE *out, mr_error *err)
     mr_h5r_close(&r);
 
     if (!r.status && !multi)
-        print_summary(out, &s);
+        print_summary(out, &s, brief);
     free_summary(&s);
-    if (!r.status && !multi && mr_attr_print(path, out, err)) /* /attribution, if any */
+    if (!r.status && !multi && !brief && mr_attr_print(path, out, err)) /* /attribution */
         return -1;
     return r.status ? -1 : 0;
 }

@@ -4,6 +4,7 @@
 
 #include "models/status.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Print the risk tables of a finished file (header; losses per sector and in
@@ -11,5 +12,9 @@
    Returns 0, or -1 with err = "path: reason" (not found, not a minrisk file,
    unsupported format_version, damaged). Nothing is printed on failure. */
 int mr_summary_print(const char *path, FILE *out, mr_error *err);
+
+/* As mr_summary_print; with brief, a run file's header and headline loss
+   table only (sweep and comparison files print in full). */
+int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *err);
 
 #endif

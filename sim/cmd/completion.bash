@@ -19,7 +19,7 @@ _minrisk_options() {
   run) echo "-h --help -o --output --trials --seed --threads -q --quiet -v --verbose
              --checkpoint-every --resume --events --counterfactual" ;;
   validate) echo "-h --help --schema" ;;
-  summary) echo "-h --help" ;;
+  summary) echo "-b --brief -h --help" ;;
   compare) echo "-h --help -o --output --trials --seed --threads --bootstrap -q --quiet" ;;
   explain) echo "-h --help --trial --sector --all-steps --run" ;;
   report) echo "-h --help -o --output -q --quiet" ;;

@@ -3,10 +3,11 @@
 #include "sim/cmd/cli.h"
 #include "out/tables/summary.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 static const char *const usage_summary =
-    "usage: minrisk summary FILE.h5\n"
+    "usage: minrisk summary [--brief] FILE.h5\n"
     "\n"
     "Print the risk tables of a finished run: per sector and in total, mean loss,\n"
     "VaR 95/99/99.5, ES 99, average annual loss, 1-in-100 and 1-in-200 annual loss;\n"
@@ -20,18 +21,28 @@ static const char *const usage_summary =
     "uncertainty), the ranked Sobol indices and the predictive distribution\n"
     "against the base. All money in GBP m.\n"
     "\n"
+    "options:\n"
+    "  -b, --brief   a run file's header and headline loss table only\n"
+    "  -h, --help    this help\n"
+    "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 1000 --quiet\n"
     "  minrisk summary demo.h5\n";
 
 mr_status mr_cmd_summary(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"brief", no_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *file = NULL;
+    bool brief = false;
     mr_cli_opts p;
-    mr_cli_opts_init(&p, "summary", usage_summary, "", longopts, argc, argv);
+    mr_cli_opts_init(&p, "summary", usage_summary, "b", longopts, argc, argv);
     const char *v;
     for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        if (c == 'b') {
+            brief = true;
+            continue;
+        }
         if (file)
             return mr_cli_usage_error("summary", "unexpected argument '%s'", v);
         file = v;
@@ -41,7 +52,7 @@ mr_status mr_cmd_summary(int argc, char **argv)
     if (!file)
         return mr_cli_usage_error("summary", "%s", "missing FILE.h5");
     mr_error err = {{0}};
-    if (mr_summary_print(file, stdout, &err)) {
+    if (mr_summary_print_brief(file, stdout, brief, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return MR_BAD_INPUT;
     }

@@ -29,6 +29,16 @@ add_test(NAME output_xarray_studies
                  ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(output_xarray_studies PROPERTIES LABELS output)
 
+# The file as netCDF tools see it: ncdump -h and netCDF4.Dataset against
+# xarray in every group of a run, a comparison and a sweep; Conventions,
+# long_name (against python/minrisk's rule) and the time coordinate by hand.
+if(MINRISK_PYTHON)
+  add_test(NAME output_netcdf
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/output_netcdf.py
+                   ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(output_netcdf PROPERTIES LABELS output)
+endif()
+
 # output.trials all/totals/none: what /trials holds.
 add_test(NAME output_trials_modes
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/output_trials_modes.sh ${MINRISK_BIN}
