@@ -466,6 +466,12 @@ def main():
         r = run(summary_cmd)
         check(r.returncode == 0, f"{' '.join(summary_cmd)} failed: {r.stderr}")
         check("\nTotal " in r.stdout and "GBP m" in r.stdout, "summary has no Total row")
+        if args.minrisk:  # --brief: the full output up to the end of the loss table
+            full = r.stdout
+            r = run([args.minrisk, "summary", "--brief", a])
+            check(r.returncode == 0 and r.stdout.rstrip("\n").splitlines()[-1].startswith("Total ")
+                  and full.startswith(r.stdout) and "Minerals:" in full and "Minerals:" not in r.stdout,
+                  "summary --brief is not the header and the loss table: %r" % r.stdout[-300:])
 
         bad = os.path.join(tmp, "not-a-result.h5")
         with open(bad, "w") as f:
