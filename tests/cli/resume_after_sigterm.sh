@@ -53,8 +53,13 @@ done
 rm -f "$tmp/out.h5" "$tmp/out.h5.ckpt"
 launch 2 run "$scen" -o "$tmp/out.h5" --trials "$trials" --quiet --checkpoint-every 1 &
 pid=$!
-sleep "${STOP_AFTER:-1}"
-sleep 1.2
+# wait for the first periodic checkpoint (a fixed sleep failed on a loaded
+# machine, load 12 on 2 cores: no checkpoint yet after 2.2 s), at most 120 s
+for _ in $(seq 1200); do
+  [ -f "$tmp/out.h5.ckpt" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
 for p in $(pgrep -f -- "$tmp/out.h5"); do
   [ "$(cat "/proc/$p/comm" 2>/dev/null)" = minrisk ] && kill -KILL "$p"
 done
