@@ -446,6 +446,8 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         mr_cli_report(comm, &err);
         return MR_BAD_INPUT;
     }
+    if (!q->quiet) /* a scenario that may give no loss (docs/SCENARIO_FORMAT.md) */
+        mr_cli_warnings(comm, &sc);
     /* an uncertain block: its values checked as validate does, then sent
        to the command that samples it */
     if (sc.nuncertain > 0) {

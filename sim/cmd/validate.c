@@ -34,6 +34,9 @@ static const char *const usage_validate =
     "  minrisk validate scenarios/demo.yaml\n"
     "  minrisk validate --schema\n";
 
+/* errors printed at most; then "... and N more errors" */
+#define VALIDATE_ERRORS_MAX 20
+
 mr_status mr_cmd_validate(int argc, char **argv)
 {
     enum { SCHEMA = MR_CLI_LONG };
@@ -68,10 +71,21 @@ mr_status mr_cmd_validate(int argc, char **argv)
         return mr_cli_usage_error("validate", "%s", "missing SCENARIO.yaml");
     mr_scenario sc;
     mr_error err = {{0}};
-    if (mr_scenario_load(scenario, &sc, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
+    mr_errors errs;
+    if (mr_scenario_load_all(scenario, &sc, &errs, VALIDATE_ERRORS_MAX)) {
+        for (int k = 0; k < errs.n; k++)
+            fprintf(stderr, "%s\n", errs.e[k].msg);
+        if (errs.more)
+            fprintf(stderr, "%s: ... and %s%d more error%s\n", scenario,
+                    errs.capped ? "at least " : "", errs.more, errs.more == 1 ? "" : "s");
+        if (!errs.n)
+            fprintf(stderr, "%s: out of memory\n", scenario);
+        mr_errors_free(&errs);
         return MR_BAD_INPUT;
     }
+    /* warnings: the scenario loads but may give no loss (exit 0) */
+    for (int k = 0; k < sc.nwarnings; k++)
+        fprintf(stderr, "warning: %s\n", sc.warnings[k]);
     /* every variant must load (out of memory in the check too: bad input) */
     if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
         fprintf(stderr, "%s\n", err.msg);

@@ -1,0 +1,11 @@
+# authoring/tests.cmake - scenario authoring (issue 15, deliverable 4), label
+# `scenario`: `minrisk init`, every error of `minrisk validate` in file
+# order, the warnings of a scenario that can give no loss, and the JSON
+# Schema of `minrisk validate --json-schema` (scenario_authoring.sh, scenario_json_schema.py).
+# Included by tests/CMakeLists.txt (MINRISK_BIN, MINRISK_SRC).
+foreach(part errors warnings init)
+  add_test(NAME scenario_authoring_${part}
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/scenario_authoring.sh ${MINRISK_BIN} ${part}
+           WORKING_DIRECTORY ${MINRISK_SRC})
+  set_tests_properties(scenario_authoring_${part} PROPERTIES LABELS scenario)
+endforeach()
