@@ -446,8 +446,6 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         mr_cli_report(comm, &err);
         return MR_BAD_INPUT;
     }
-    if (!q->quiet) /* a scenario that may give no loss (docs/SCENARIO_FORMAT.md) */
-        mr_cli_warnings(comm, &sc);
     /* an uncertain block: its values checked as validate does, then sent
        to the command that samples it */
     if (sc.nuncertain > 0) {
@@ -462,6 +460,17 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         mr_cli_report(comm, &err);
         mr_scenario_free(&sc);
         return u;
+    }
+    /* warnings of a scenario that may give no loss (docs/SCENARIO_FORMAT.md),
+       once it is known to load whole: a sweep's variants are checked first
+       (only then: the run parses them again) */
+    if (!q->quiet && sc.nwarnings) {
+        if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
+            mr_cli_report(comm, &err);
+            mr_scenario_free(&sc);
+            return MR_BAD_INPUT;
+        }
+        mr_cli_warnings(comm, &sc);
     }
     if (q->have_trials)
         sc.trials = q->trials;

@@ -16,6 +16,7 @@
 static const char *const usage_validate =
     "usage: minrisk validate SCENARIO.yaml\n"
     "       minrisk validate --schema\n"
+    "       minrisk validate --json-schema\n"
     "\n"
     "Parse and check a scenario; print the resolved model (every default filled\n"
     "in, policies applied) as YAML, then the static indicators of its supply\n"
@@ -39,9 +40,10 @@ static const char *const usage_validate =
 
 mr_status mr_cmd_validate(int argc, char **argv)
 {
-    enum { SCHEMA = MR_CLI_LONG };
+    enum { SCHEMA = MR_CLI_LONG, JSON_SCHEMA };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"schema", no_argument, NULL, SCHEMA},
+                                             {"json-schema", no_argument, NULL, JSON_SCHEMA},
                                              {NULL, 0, NULL, 0}};
     const char *scenario = NULL;
     int schema = 0;
@@ -53,6 +55,9 @@ mr_status mr_cmd_validate(int argc, char **argv)
         case SCHEMA:
             schema = 1;
             break;
+        case JSON_SCHEMA:
+            schema = 2;
+            break;
         default: /* MR_CLI_ARG */
             if (scenario)
                 return mr_cli_usage_error("validate", "unexpected argument '%s'", v);
@@ -61,10 +66,16 @@ mr_status mr_cmd_validate(int argc, char **argv)
     }
     if (p.stop)
         return p.status;
-    if (schema) { /* docs/SCENARIOS.md's table */
+    if (schema) { /* docs/SCENARIOS.md's table, or the JSON Schema */
         if (scenario)
-            return mr_cli_usage_error("validate", "--schema takes no scenario, got '%s'", scenario);
-        mr_scenario_schema_print(stdout);
+            return mr_cli_usage_error("validate",
+                                      schema == 1 ? "--schema takes no scenario, got '%s'"
+                                                  : "--json-schema takes no scenario, got '%s'",
+                                      scenario);
+        if (schema == 1)
+            mr_scenario_schema_print(stdout);
+        else
+            mr_scenario_json_schema_print(stdout);
         return MR_OK;
     }
     if (!scenario)
@@ -83,9 +94,6 @@ mr_status mr_cmd_validate(int argc, char **argv)
         mr_errors_free(&errs);
         return MR_BAD_INPUT;
     }
-    /* warnings: the scenario loads but may give no loss (exit 0) */
-    for (int k = 0; k < sc.nwarnings; k++)
-        fprintf(stderr, "warning: %s\n", sc.warnings[k]);
     /* every variant must load (out of memory in the check too: bad input) */
     if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
         fprintf(stderr, "%s\n", err.msg);
@@ -98,6 +106,9 @@ mr_status mr_cmd_validate(int argc, char **argv)
         mr_scenario_free(&sc);
         return MR_BAD_INPUT;
     }
+    /* warnings: the scenario loads but may give no loss (exit 0) */
+    for (int k = 0; k < sc.nwarnings; k++)
+        fprintf(stderr, "warning: %s\n", sc.warnings[k]);
     char *yaml = mr_scenario_resolved_yaml(&sc);
     mr_indicators ind;
     mr_status status = MR_OK;

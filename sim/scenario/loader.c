@@ -142,7 +142,9 @@ static int walk(P *p, const yaml_node_t *root)
     if (!p->values &&
         (sc_mget(p, &m, "uncertain", false, &x, kp) || (x && sc_walk_uncertain(p, x, kp))))
         return -1;
-    return sc_check_expected(p) || sc_warnings(p, root);
+    if (sc_check_expected(p))
+        return -1;
+    return sc_warnings(p, root);
 }
 
 /* sc->files: the identities of the files read from disk (the scenario and

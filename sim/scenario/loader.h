@@ -92,6 +92,11 @@ int mr_scenario_schema_check(char *msg, size_t n);
 /* The schema as the Markdown table of docs/SCENARIOS.md. */
 void mr_scenario_schema_print(FILE *out);
 
+/* The schema as a JSON Schema (draft 7), one line, for editors and other
+   validators (docs/SCENARIO_FORMAT.md, "JSON Schema"): keys, types, words,
+   required keys, no other keys, id syntax and the ranges the table knows. */
+void mr_scenario_json_schema_print(FILE *out);
+
 /* An id of a country, mineral, sector or event: a letter, then letters,
    digits, _ and -, at most 64 characters (docs/SCENARIO_FORMAT.md). */
 bool mr_scenario_valid_id(const char *s);

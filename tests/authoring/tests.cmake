@@ -9,3 +9,8 @@ foreach(part errors warnings init)
            WORKING_DIRECTORY ${MINRISK_SRC})
   set_tests_properties(scenario_authoring_${part} PROPERTIES LABELS scenario)
 endforeach()
+# The JSON Schema against Debian's python3-jsonschema (.ci/install-deps).
+add_test(NAME scenario_json_schema
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/scenario_json_schema.py ${MINRISK_BIN}
+         WORKING_DIRECTORY ${MINRISK_SRC})
+set_tests_properties(scenario_json_schema PROPERTIES LABELS scenario)
