@@ -14,30 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The value of key `key` in mapping n, or NULL. */
-static const yaml_node_t *get(P *p, const yaml_node_t *n, const char *key)
+/* The pair of key `key` in mapping n: its value, or with want_key its key
+   node; NULL if none. */
+static const yaml_node_t *pair(P *p, const yaml_node_t *n, const char *key, bool want_key)
 {
     if (!n || n->type != YAML_MAPPING_NODE)
         return NULL;
     for (int i = 0; i < sc_npairs(n); i++) {
         const yaml_node_t *k = sc_pair_key(p, n, i);
         if (k->type == YAML_SCALAR_NODE && !strcmp(sc_sval(k), key))
-            return sc_pair_val(p, n, i);
+            return want_key ? k : sc_pair_val(p, n, i);
     }
     return NULL;
 }
 
-/* The key node of `key` in mapping n, or NULL. */
-static const yaml_node_t *get_key(P *p, const yaml_node_t *n, const char *key)
+static const yaml_node_t *get(P *p, const yaml_node_t *n, const char *key)
 {
-    if (!n || n->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (int i = 0; i < sc_npairs(n); i++) {
-        const yaml_node_t *k = sc_pair_key(p, n, i);
-        if (k->type == YAML_SCALAR_NODE && !strcmp(sc_sval(k), key))
-            return k;
-    }
-    return NULL;
+    return pair(p, n, key, false);
 }
 
 /* Add a warning at node n (NULL: no place), key path kp. */
@@ -133,7 +126,7 @@ int sc_warnings(P *p, const yaml_node_t *root)
     for (int m = 0; m < sc->nminerals && rc == 0; m++)
         if (!used[m]) {
             sc_kp_key(kp, "minerals", sc->minerals[m].id);
-            rc = warn(p, get_key(p, mins, sc->minerals[m].id), kp,
+            rc = warn(p, pair(p, mins, sc->minerals[m].id, true), kp,
                       "no sector needs this mineral, so its shortfalls cost nothing");
         }
     free(used);
