@@ -281,7 +281,13 @@ mr_status mr_cmd_init(int argc, char **argv)
                 close(fd);
             st = MR_FAILED;
         } else {
-            write_scenario(f, file, mins, nm, secs, ns);
+            /* the name in the comments: one line whatever it holds */
+            char shown[512];
+            snprintf(shown, sizeof shown, "%s", file);
+            for (char *c = shown; *c; c++)
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                    *c = '?';
+            write_scenario(f, shown, mins, nm, secs, ns);
             if (ferror(f) | fclose(f)) {
                 fprintf(stderr, "minrisk init: cannot write %s: %s\n", file, strerror(errno));
                 st = MR_FAILED;

@@ -109,6 +109,9 @@ init)
 --minerals null,yes,on --sectors no,true
 -f --sectors defence
 EOF
+    # a file name with a newline stays in its comments (the file still loads)
+    nl="$tmp/a"$'\n'"b.yaml"
+    "$bin" init "$nl" && "$bin" validate "$nl" >/dev/null 2>&1 || fail "init with a newline in the name"
     # the default file runs to a loss
     "$bin" init "$tmp/run.yaml" || fail "init"
     "$bin" run "$tmp/run.yaml" -o "$tmp/run.h5" --trials 300 --threads 1 --quiet || fail "run init output"
