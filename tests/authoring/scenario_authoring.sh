@@ -51,6 +51,19 @@ errors)
         [ -e "$tmp/out.h5" ] && fail "run $f left an output"
         [ $status -eq 0 ] && echo "ok: $f ($(wc -l <"$tmp/want") lines)"
     done
+    # beyond 1000 errors the check stops: the count is a floor
+    {
+        sed -n '1,/^simulation:/p' tests/authoring/errors/three_errors.yaml | grep -v '^#'
+        for k in $(seq 1100); do echo "  k$k: 1"; done
+        sed -n '/^simulation:/,$p' tests/authoring/errors/three_errors.yaml | sed 1d
+    } >"$tmp/cap.yaml"
+    "$bin" validate "$tmp/cap.yaml" >/dev/null 2>"$tmp/got"
+    [ "$(wc -l <"$tmp/got")" -eq 21 ] || fail "1100 errors: $(wc -l <"$tmp/got") lines, expected 21"
+    [ "$(tail -1 "$tmp/got")" = "$tmp/cap.yaml: ... and at least 980 more errors" ] ||
+        fail "1100 errors: last line '$(tail -1 "$tmp/got")'"
+    [ "$(head -1 "$tmp/got")" = "$tmp/cap.yaml:6:3: simulation.k1: unknown key 'k1' (expected one of: horizon_years, steps_per_year, start_year, trials, seed)" ] ||
+        fail "1100 errors: first line '$(head -1 "$tmp/got")'"
+    [ $status -eq 0 ] && echo "ok: 1100 errors: 20 lines, then '... and at least 980 more errors'"
     ;;
 warnings)
     for f in tests/authoring/warnings/*.yaml; do
