@@ -448,6 +448,13 @@ typedef struct {
 
     double *interdependency;   /* A*, nsectors x nsectors, row-major: [i*S + j] */
     double *price_correlation; /* nminerals x nminerals, row-major, unit diagonal */
+
+    /* warnings of a scenario that loads but may give no loss
+       (docs/SCENARIO_FORMAT.md, "Warnings"): each "file:line:col: key.path:
+       message", or "file: message" where there is no place; the commands
+       print them after "warning: " */
+    int nwarnings;
+    char **warnings;
 } mr_scenario;
 
 #endif

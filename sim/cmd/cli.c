@@ -208,6 +208,13 @@ void mr_cli_report(const mr_comm *comm, const mr_error *err)
         fprintf(stderr, "%s\n", err->msg);
 }
 
+/* The scenario's warnings (sc->warnings), once: from rank 0. */
+void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc)
+{
+    for (int k = 0; comm->rank == 0 && k < sc->nwarnings; k++)
+        fprintf(stderr, "warning: %s\n", sc->warnings[k]);
+}
+
 /* Rank 0 reads the scenario file once and broadcasts its bytes; every rank
    parses the same bytes. */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err)

@@ -83,6 +83,8 @@ int mr_cli_check_output_dir(const char *path, mr_error *err);
 /* Print err once (from rank 0). */
 void mr_cli_report(const mr_comm *comm, const mr_error *err);
 
+/* The scenario's warnings ("warning: " and the line) on stderr, from rank 0. */
+void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc);
 /* Rank 0 reads the scenario, every rank parses the same bytes. 0 or -1
    with err on every rank. */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
@@ -99,6 +101,7 @@ void mr_cli_install_interrupt(bool sigterm_too);
 /* The commands: argv[0] is the command's name, its arguments follow (as a
    program's main); --help is MR_OK. */
 mr_status mr_cmd_run(int argc, char **argv);         /* run.c */
+mr_status mr_cmd_init(int argc, char **argv);        /* init.c */
 mr_status mr_cmd_validate(int argc, char **argv);    /* validate.c */
 mr_status mr_cmd_summary(int argc, char **argv);     /* summary.c */
 mr_status mr_cmd_compare(int argc, char **argv);     /* compare.c */

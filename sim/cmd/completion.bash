@@ -10,7 +10,7 @@
 # The options mirror the tables of sim/cmd/*.c (getopt_long);
 # tests/cli/completion.sh checks them against every command's --help.
 
-_minrisk_commands="run validate summary compare explain report export uncertainty bench"
+_minrisk_commands="run validate init summary compare explain report export uncertainty bench"
 
 # The options of command $1 ("" for minrisk itself), and those that take a value.
 _minrisk_options() {
@@ -18,7 +18,8 @@ _minrisk_options() {
   "") echo "-h --help --version" ;;
   run) echo "-h --help -o --output --trials --seed --threads -q --quiet -v --verbose
              --checkpoint-every --resume --events --counterfactual" ;;
-  validate) echo "-h --help --schema" ;;
+  validate) echo "-h --help --schema --json-schema" ;;
+  init) echo "-h --help --minerals --sectors -f --force" ;;
   summary) echo "-b --brief -h --help" ;;
   compare) echo "-h --help -o --output --trials --seed --threads --bootstrap -q --quiet" ;;
   explain) echo "-h --help --trial --sector --all-steps --run" ;;
@@ -46,7 +47,7 @@ _minrisk_value() {
     uncertainty:--block-trials | uncertainty:--seed | uncertainty:--resamples | \
     uncertainty:--threads | bench:--minerals | bench:--countries | bench:--sectors | \
     bench:--years | bench:--density | bench:--trials | bench:--seed | bench:--threads | \
-    bench:--reps)
+    bench:--reps | init:--minerals | init:--sectors)
     echo none ;;
   esac
 }
@@ -54,7 +55,7 @@ _minrisk_value() {
 # What the arguments of command $1 are: yaml (scenarios), h5 or none.
 _minrisk_args() {
   case $1 in
-  run | validate | compare | uncertainty) echo yaml ;;
+  run | validate | compare | uncertainty | init) echo yaml ;;
   summary | explain | report | export) echo h5 ;;
   *) echo none ;;
   esac

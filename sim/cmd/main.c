@@ -31,9 +31,13 @@ static const char *const usage_main =
     "commands:\n"
     "  run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] [--quiet]\n"
     "                      simulate and write loss distributions to HDF5\n"
-    "  validate SCENARIO.yaml\n"
-    "                      check a scenario; print the resolved model and its\n"
-    "                      static indicators\n"
+    "  validate SCENARIO.yaml [--json-schema]\n"
+    "                      check a scenario (every error, and warnings of a\n"
+    "                      scenario that can give no loss); print the resolved\n"
+    "                      model and its static indicators\n"
+    "  init [--minerals LIST] [--sectors LIST] [--force] FILE.yaml\n"
+    "                      write a commented starting scenario that validates\n"
+    "                      and runs; every invented figure marked to replace\n"
     "  summary FILE.h5     print the risk tables of a finished run\n"
     "  compare A.yaml B.yaml [-o FILE.h5] [--trials N] [--seed S] [--bootstrap B]\n"
     "                      run two scenarios on common random numbers; the change\n"
@@ -87,6 +91,7 @@ static const struct {
 } commands[] = {
     {"run", mr_cmd_run, true, mr_cmd_run_signals},                         /* run.c */
     {"validate", mr_cmd_validate, false, NULL},                            /* validate.c */
+    {"init", mr_cmd_init, false, NULL},                                    /* init.c */
     {"summary", mr_cmd_summary, false, NULL},                              /* summary.c */
     {"compare", mr_cmd_compare, false, NULL},                              /* compare.c */
     {"explain", mr_cmd_explain, false, NULL},                              /* explain.c */

@@ -41,13 +41,16 @@ static const char *const usage_run =
     "                   [--counterfactual]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
+    "A bad scenario stops the run at the first error found (minrisk validate\n"
+    "lists them all); a scenario that can give no loss is flagged with the\n"
+    "warnings minrisk validate prints.\n"
     "\n"
     "  -o, --output FILE   output file (default: the scenario's base name + .h5,\n"
     "                      in the current directory)\n"
     "  --trials N          number of trials (overrides simulation.trials)\n"
     "  --seed S            random seed, 0..2^64-1 (overrides simulation.seed)\n"
     "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
-    "  -q, --quiet         no progress line and no closing line\n"
+    "  -q, --quiet         no progress line, no closing line and no warnings\n"
     "  -v, --verbose       print the settings at the start (scenario, trials, seed,\n"
     "                      ranks, threads, output) and the timings at the end\n"
     "                      (simulation wall time, statistics, write; /run_info)\n"
@@ -460,6 +463,17 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         mr_cli_report(comm, &err);
         mr_scenario_free(&sc);
         return u;
+    }
+    /* warnings of a scenario that may give no loss (docs/SCENARIO_FORMAT.md),
+       once it is known to load whole: a sweep's variants are checked first
+       (only then: the run parses them again) */
+    if (!q->quiet && sc.nwarnings) {
+        if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
+            mr_cli_report(comm, &err);
+            mr_scenario_free(&sc);
+            return MR_BAD_INPUT;
+        }
+        mr_cli_warnings(comm, &sc);
     }
     if (q->have_trials)
         sc.trials = q->trials;

@@ -16,29 +16,44 @@
 static const char *const usage_validate =
     "usage: minrisk validate SCENARIO.yaml\n"
     "       minrisk validate --schema\n"
+    "       minrisk validate --json-schema\n"
     "\n"
     "Parse and check a scenario; print the resolved model (every default filled\n"
     "in, policies applied) as YAML, then the static indicators of its supply\n"
     "(HHI, governance-weighted HHI, top country and share, flagged above the\n"
     "diversification cap; MODEL section 11) as a table in YAML comments, so\n"
-    "the output is itself a valid scenario. Errors are one line:\n"
-    "file:line:col: key.path: message. A scenario with a sweep has every\n"
-    "variant checked, and a scenario with an uncertain block the extreme values of\n"
-    "each key. Only regular files of at most 16 MiB are read, and\n"
-    "counts, rates and nesting have limits (docs/SCENARIO_FORMAT.md, Limits).\n"
+    "the output is itself a valid scenario. Every error found is printed (the\n"
+    "first 20 in file order, then how many more), each one line:\n"
+    "file:line:col: key.path: message; the check goes on after an error where\n"
+    "that is safe (each key, country, mineral, sector, event and section) and\n"
+    "leaves out what depends on a part that failed. A scenario that loads but\n"
+    "can give no loss is flagged with warnings on stderr (exit 0): governance\n"
+    "scores without defaults.wgi_rate, no disruption with a positive rate and no\n"
+    "certain occurrence, a sector with no needs, a mineral no need uses. A\n"
+    "scenario with a sweep has every variant checked, and a scenario with an\n"
+    "uncertain block the extreme values of each key. Only regular files of at\n"
+    "most 16 MiB are read, and counts, rates and nesting have limits\n"
+    "(docs/SCENARIO_FORMAT.md, Limits).\n"
     "\n"
     "  --schema            print every scenario key (type, unit, default, range,\n"
     "                      meaning) as the Markdown table of docs/SCENARIOS.md\n"
+    "  --json-schema       print the same table as a JSON Schema (draft 7) for\n"
+    "                      editors and validators (docs/SCENARIO_FORMAT.md)\n"
     "\n"
     "example:\n"
     "  minrisk validate scenarios/demo.yaml\n"
-    "  minrisk validate --schema\n";
+    "  minrisk validate --schema\n"
+    "  minrisk validate --json-schema > minrisk.schema.json\n";
+
+/* errors printed at most; then "... and N more errors" */
+#define VALIDATE_ERRORS_MAX 20
 
 mr_status mr_cmd_validate(int argc, char **argv)
 {
-    enum { SCHEMA = MR_CLI_LONG };
+    enum { SCHEMA = MR_CLI_LONG, JSON_SCHEMA };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"schema", no_argument, NULL, SCHEMA},
+                                             {"json-schema", no_argument, NULL, JSON_SCHEMA},
                                              {NULL, 0, NULL, 0}};
     const char *scenario = NULL;
     int schema = 0;
@@ -50,6 +65,9 @@ mr_status mr_cmd_validate(int argc, char **argv)
         case SCHEMA:
             schema = 1;
             break;
+        case JSON_SCHEMA:
+            schema = 2;
+            break;
         default: /* MR_CLI_ARG */
             if (scenario)
                 return mr_cli_usage_error("validate", "unexpected argument '%s'", v);
@@ -58,18 +76,32 @@ mr_status mr_cmd_validate(int argc, char **argv)
     }
     if (p.stop)
         return p.status;
-    if (schema) { /* docs/SCENARIOS.md's table */
+    if (schema) { /* docs/SCENARIOS.md's table, or the JSON Schema */
         if (scenario)
-            return mr_cli_usage_error("validate", "--schema takes no scenario, got '%s'", scenario);
-        mr_scenario_schema_print(stdout);
+            return mr_cli_usage_error("validate",
+                                      schema == 1 ? "--schema takes no scenario, got '%s'"
+                                                  : "--json-schema takes no scenario, got '%s'",
+                                      scenario);
+        if (schema == 1)
+            mr_scenario_schema_print(stdout);
+        else
+            mr_scenario_json_schema_print(stdout);
         return MR_OK;
     }
     if (!scenario)
         return mr_cli_usage_error("validate", "%s", "missing SCENARIO.yaml");
     mr_scenario sc;
     mr_error err = {{0}};
-    if (mr_scenario_load(scenario, &sc, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
+    mr_errors errs;
+    if (mr_scenario_load_all(scenario, &sc, &errs, VALIDATE_ERRORS_MAX)) {
+        for (int k = 0; k < errs.n; k++)
+            fprintf(stderr, "%s\n", errs.e[k].msg);
+        if (errs.more)
+            fprintf(stderr, "%s: ... and %s%d more error%s\n", scenario,
+                    errs.capped ? "at least " : "", errs.more, errs.more == 1 ? "" : "s");
+        if (!errs.n)
+            fprintf(stderr, "%s: out of memory\n", scenario);
+        mr_errors_free(&errs);
         return MR_BAD_INPUT;
     }
     /* every variant must load (out of memory in the check too: bad input) */
@@ -84,6 +116,9 @@ mr_status mr_cmd_validate(int argc, char **argv)
         mr_scenario_free(&sc);
         return MR_BAD_INPUT;
     }
+    /* warnings: the scenario loads but may give no loss (exit 0) */
+    for (int k = 0; k < sc.nwarnings; k++)
+        fprintf(stderr, "warning: %s\n", sc.warnings[k]);
     char *yaml = mr_scenario_resolved_yaml(&sc);
     mr_indicators ind;
     mr_status status = MR_OK;

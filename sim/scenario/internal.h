@@ -27,6 +27,7 @@
 #define SHOW_MAX 40                  /* characters of a user's text echoed in a message */
 #define SHOW_BUF (4 * SHOW_MAX + 16) /* a shown text: escapes take 4 bytes */
 #define CHAIN_MAX 16                 /* most files in an extends chain */
+#define SC_DROPPED_MAX 64            /* mappings with a key left out remembered */
 
 /* The loader's limits (docs/SCENARIO_FORMAT.md, "Limits"): what a scenario
    may hold, so that no input makes the loader or a trial slow or large
@@ -118,7 +119,30 @@ typedef struct {
        recycled_refined_abroad nodes, checked once the policies are read;
        NULL where none is given */
     const yaml_node_t **dom_at, **rra_at;
+    /* every error (mr_scenario_load_all): collect keeps the walk going
+       where that is safe (sc_recover); errs holds what was reported, in
+       the order found, nerrs of them; fatal (out of memory, too many
+       errors) stops it */
+    bool collect;
+    bool fatal;
+    int nerrs;
+    struct sc_err *errs;
+    /* mappings with an unknown or repeated key left out (collecting): a
+       later error at such a mapping (a required key missing, "give one
+       of") is taken for a consequence and not reported */
+    const yaml_node_t *dropped[SC_DROPPED_MAX];
+    int ndropped;
 } P;
+
+/* One collected error: where (the file's index in the chain, line,
+   column) for the file order, and the order found for ties. */
+struct sc_err {
+    int file;
+    unsigned long line, col;
+    int seq;
+    char msg[MR_ERRMSG_MAX];
+};
+#define SC_ERRORS_MAX 1000 /* errors collected before the walk stops */
 
 /* A closed/open interval; infinite ends mean unbounded. */
 typedef struct {
@@ -223,6 +247,12 @@ const char *sc_file_of(const P *p, const yaml_node_t *n);
 int sc_fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 int sc_oom(P *p);
+/* After a walker's failure: true when collecting every error and it is
+   safe to go on (not out of memory, fewer than SC_ERRORS_MAX errors); the
+   caller then skips what failed and walks on. */
+bool sc_recover(const P *p);
+/* Collecting: mapping `map` had a key left out (see P.dropped). */
+void sc_dropped(P *p, const yaml_node_t *map);
 
 const char *sc_sval(const yaml_node_t *n);
 int sc_npairs(const yaml_node_t *n);
@@ -397,6 +427,12 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp);
 /* matrices.c */
 int sc_walk_interdependency(P *p, const yaml_node_t *v, const char *kp);
 int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp);
+
+/* ---- warnings.c: a scenario that loads but may give no loss ---- */
+
+/* Once the scenario is read (root: its document's root): sc->warnings. 0,
+   or -1 out of memory. */
+int sc_warnings(P *p, const yaml_node_t *root);
 
 /* ---- sweep_block.c ---- */
 

@@ -54,49 +54,72 @@ static int section_defaults(P *p)
     return 0;
 }
 
-/* The schema walk, in dependency order (see the top of this file). */
+/* The schema walk, in dependency order (see the top of this file).
+   Collecting every error (mr_scenario_load_all), a section that fails is
+   passed over and the walk goes on with the sections that do not need
+   what it fills in: the countries' and minerals' ids are known even when
+   one of them failed, their data are not. What needs a section that
+   failed is not walked, so that no error is a consequence of another. */
 static int walk(P *p, const yaml_node_t *root)
 {
     mr_scenario *sc = p->sc;
     Map m;
     const yaml_node_t *x;
     char kp[KP_MAX];
-    if (sc_map_open(p, root, "", "", &m) || sc_get_str(p, &m, "name", true, &sc->name) ||
-        sc_mget(p, &m, "name", true, &x, kp))
+/* a section failed: go on (collecting) or stop */
+#define FAILED(ok)                                                                                 \
+    do {                                                                                           \
+        (ok) = false;                                                                              \
+        if (!sc_recover(p))                                                                        \
+            return -1;                                                                             \
+    } while (0)
+    bool ok = true, sim_ok = true, def_ok = true, cou_ok = true, min_ok = true, pol_ok = true;
+    bool sec_ok = true, ev_ok = true;
+    if (sc_map_open(p, root, "", "", &m))
         return -1;
-    if (!sc->name[0])
-        return sc_fail(p, x, "name", "must not be empty");
+    if (sc_get_str(p, &m, "name", true, &sc->name) || sc_mget(p, &m, "name", true, &x, kp) ||
+        (!sc->name[0] && sc_fail(p, x, "name", "must not be empty")))
+        FAILED(ok);
     if (sc_get_str_or(p, &m, "description", "", &sc->description))
-        return -1;
+        FAILED(ok);
     if (sc_mget(p, &m, "simulation", true, &x, kp) || sc_walk_simulation(p, x, kp))
-        return -1;
+        FAILED(sim_ok);
     if (section_defaults(p))
         return -1;
-    if (sc_mget(p, &m, "defaults", false, &x, kp) || (x && sc_walk_defaults(p, x, kp)))
-        return -1;
+    if (sim_ok && (sc_mget(p, &m, "defaults", false, &x, kp) || (x && sc_walk_defaults(p, x, kp))))
+        FAILED(def_ok);
     if (sc_mget(p, &m, "rationing", false, &x, kp) ||
         (x && sc_walk_rationing(p, x, kp, "rationing")))
-        return -1;
+        FAILED(ok);
     if (sc_mget(p, &m, "output", false, &x, kp) || (x && sc_walk_output(p, x, kp)))
-        return -1;
+        FAILED(ok);
+    if (!sim_ok || !def_ok)
+        return -1; /* the rest needs the time grid and the defaults */
 
     if (sc_mget(p, &m, "countries", true, &x, kp) || sc_walk_countries(p, x, kp))
-        return -1;
+        FAILED(cou_ok);
+    if (!sc->ncountries)
+        return -1; /* no country ids */
     if (sc_mget(p, &m, "minerals", true, &x, kp) || sc_walk_minerals(p, x, kp))
-        return -1;
+        FAILED(min_ok);
+    if (!sc->nminerals)
+        return -1; /* no mineral ids */
     sc->policies.new_source_country = -1;
     sc->policies.domestic_share = sc->policies.recycled_share = -1;
     sc->policies.ramp = 1.0;
-    if (sc_mget(p, &m, "policies", false, &x, kp) || (x && sc_walk_policies(p, x, kp)))
-        return -1;
-    if (sc_uk_sourcing_finish(p)) /* the open-market fallback; every UK source a supplier */
-        return -1;
-    if (sc_domestic_finish(p)) /* domestic and recycled supply at risk (docs/MODEL.md §4) */
-        return -1;
+    /* the policies and what follows them read the minerals' supply */
+    if (min_ok && cou_ok) {
+        if (sc_mget(p, &m, "policies", false, &x, kp) || (x && sc_walk_policies(p, x, kp)) ||
+            sc_uk_sourcing_finish(p) || /* the open-market fallback; every UK source a supplier */
+            sc_domestic_finish(p))      /* domestic and recycled supply at risk (MODEL §4) */
+            FAILED(pol_ok);
+    }
+    /* sectors need the minerals' ids only */
     if (sc_mget(p, &m, "sectors", true, &x, kp) || sc_walk_sectors(p, x, kp))
-        return -1;
-    if (sc_mget(p, &m, "events", false, &x, kp) || (x && sc_walk_events(p, x, kp)))
-        return -1;
+        FAILED(sec_ok);
+    if (min_ok && cou_ok && pol_ok &&
+        (sc_mget(p, &m, "events", false, &x, kp) || (x && sc_walk_events(p, x, kp))))
+        FAILED(ev_ok);
 
     size_t S = (size_t)sc->nsectors, M = (size_t)sc->nminerals;
     if (!(sc->interdependency = sc_zalloc(p, S * S, sizeof(double))) ||
@@ -104,11 +127,14 @@ static int walk(P *p, const yaml_node_t *root)
         return -1;
     for (size_t i = 0; i < M; i++)
         sc->price_correlation[i * M + i] = 1;
-    if (sc_mget(p, &m, "interdependency", false, &x, kp) ||
-        (x && sc_walk_interdependency(p, x, kp)))
-        return -1;
+    if (S && (sc_mget(p, &m, "interdependency", false, &x, kp) ||
+              (x && sc_walk_interdependency(p, x, kp))))
+        FAILED(ok);
     if (sc_mget(p, &m, "price_correlation", false, &x, kp) || (x && sc_walk_correlation(p, x, kp)))
-        return -1;
+        FAILED(ok);
+#undef FAILED
+    if (p->nerrs || !(ok && cou_ok && min_ok && pol_ok && sec_ok && ev_ok))
+        return -1; /* the sweep and the uncertain block read the whole scenario */
     /* a variant's sweep was applied before the walk (sc_apply_sweep) */
     if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
         return -1;
@@ -116,7 +142,9 @@ static int walk(P *p, const yaml_node_t *root)
     if (!p->values &&
         (sc_mget(p, &m, "uncertain", false, &x, kp) || (x && sc_walk_uncertain(p, x, kp))))
         return -1;
-    return sc_check_expected(p);
+    if (sc_check_expected(p))
+        return -1;
+    return sc_warnings(p, root);
 }
 
 /* sc->files: the identities of the files read from disk (the scenario and
@@ -283,7 +311,9 @@ static int parse_text(P *p, const char *text, size_t len)
     return parse_chain(p, nsec ? sec : NULL, nsec);
 }
 
-int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
+/* Read the file and parse it, collecting every error into p->errs when
+   collect. */
+static int load(const char *path, mr_scenario *sc, mr_error *err, bool collect, P *pout)
 {
     memset(sc, 0, sizeof *sc);
     err->msg[0] = '\0';
@@ -298,7 +328,7 @@ int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
         return -1;
     }
     /* a saved bundle (/scenario/source of a chain) reads like the chain */
-    P p = {.file = path, .text = buf, .len = len, .sc = sc, .err = err};
+    P p = {.file = path, .text = buf, .len = len, .sc = sc, .err = err, .collect = collect};
     Section sec[CHAIN_MAX];
     int nsec;
     int rc = sc_bundle_split(buf, len, sec, &nsec) ? start(&p, path, sec[0].text, sec[0].len)
@@ -308,7 +338,61 @@ int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
     if (rc == 0)
         rc = parse_chain(&p, nsec ? sec : NULL, nsec);
     free(buf);
+    *pout = p;
     return rc;
+}
+
+int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
+{
+    P p = {0};
+    return load(path, sc, err, false, &p);
+}
+
+/* File order: the file's place in the extends chain, line, column; then
+   the order found. */
+static int err_order(const void *a, const void *b)
+{
+    const struct sc_err *x = a, *y = b;
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int mr_scenario_load_all(const char *path, mr_scenario *sc, mr_errors *errs, int max)
+{
+    mr_error err = {{0}};
+    P p = {0};
+    memset(errs, 0, sizeof *errs);
+    int rc = load(path, sc, &err, true, &p);
+    if (rc == 0) {
+        free(p.errs);
+        return 0;
+    }
+    /* out of memory, or a failure that is not the user's: its one line */
+    bool one = p.nerrs == 0 || (p.fatal && p.nerrs < SC_ERRORS_MAX);
+    int n = one ? 1 : p.nerrs;
+    if (!one)
+        qsort(p.errs, (size_t)n, sizeof *p.errs, err_order);
+    int keep = n < max ? n : max > 0 ? max : 1;
+    if ((errs->e = calloc((size_t)keep, sizeof *errs->e))) {
+        for (int k = 0; k < keep; k++)
+            memcpy(errs->e[k].msg, one ? err.msg : p.errs[k].msg, sizeof err.msg);
+        errs->n = keep;
+        errs->more = n - keep;
+        errs->capped = !one && p.fatal;
+    }
+    free(p.errs);
+    return -1;
+}
+
+void mr_errors_free(mr_errors *errs)
+{
+    free(errs->e);
+    memset(errs, 0, sizeof *errs);
 }
 
 void mr_scenario_free(mr_scenario *sc)
@@ -371,6 +455,9 @@ void mr_scenario_free(mr_scenario *sc)
     free(sc->events);
     free(sc->interdependency);
     free(sc->price_correlation);
+    for (int k = 0; sc->warnings && k < sc->nwarnings; k++)
+        free(sc->warnings[k]);
+    free(sc->warnings);
     free(sc->policies.stockpile_minerals);
     free(sc->policies.offtake_country);
     free(sc->policies.domestic_path);

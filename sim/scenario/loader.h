@@ -43,6 +43,25 @@ int mr_scenario_parse_values(const char *path, const char *text, size_t len, con
 /* Read the file and parse it. Unreadable file: "path: cannot read: reason". */
 int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err);
 
+/* Every error of a scenario (`minrisk validate`): the walk goes on after
+   an error where that is safe - every unknown or repeated key, each
+   country, mineral, sector and event on its own, each top-level section
+   whose inputs loaded - and stops what depends on a part that failed, so
+   that no error reported is a consequence of another. */
+typedef struct {
+    mr_error *e; /* the first n errors in file order (the extends chain's
+                    files in turn, then line and column) */
+    int n;
+    int more;    /* errors found beyond the n given */
+    bool capped; /* the walk stopped after too many errors: more is a floor */
+} mr_errors;
+
+/* mr_scenario_load collecting every error: 0, or -1 with at most max
+   (>= 1) errors in errs (free it with mr_errors_free). A file with one
+   error gives the line mr_scenario_load gives. */
+int mr_scenario_load_all(const char *path, mr_scenario *sc, mr_errors *errs, int max);
+void mr_errors_free(mr_errors *errs);
+
 void mr_scenario_free(mr_scenario *sc);
 
 /* ---- the schema: every key a scenario may hold (docs/SCENARIOS.md) ---- */
@@ -72,6 +91,15 @@ int mr_scenario_schema_check(char *msg, size_t n);
 
 /* The schema as the Markdown table of docs/SCENARIOS.md. */
 void mr_scenario_schema_print(FILE *out);
+
+/* The schema as a JSON Schema (draft 7), one line, for editors and other
+   validators (docs/SCENARIO_FORMAT.md, "JSON Schema"): keys, types, words,
+   required keys, no other keys, id syntax and the ranges the table knows. */
+void mr_scenario_json_schema_print(FILE *out);
+
+/* An id of a country, mineral, sector or event: a letter, then letters,
+   digits, _ and -, at most 64 characters (docs/SCENARIO_FORMAT.md). */
+bool mr_scenario_valid_id(const char *s);
 
 /* The did-you-mean rule of the loader's messages, shared with the command
    line's (sim/cmd/cli.c): the candidate closest to s within 2 edits (a swap

@@ -34,12 +34,24 @@ int sc_map_open(P *p, const yaml_node_t *v, const char *kp, const char *schema, 
             return sc_fail(p, k, kp, "expected a key, got %s", sc_describe(k, d, sizeof d));
         sc_kp_key(ckp, kp, sc_sval(k));
         int j = key_index(m->keys, sc_sval(k));
-        if (j < 0)
-            return sc_fail(p, k, ckp, "unknown key %s%s", sc_describe(k, d, sizeof d),
-                           sc_hint(sc_sval(k), m->keys, -1, true, h, sizeof h));
-        if (m->key[j])
-            return sc_fail(p, k, ckp, "duplicate key '%s' (first given at line %lu)", m->keys[j],
-                           (unsigned long)m->key[j]->start_mark.line + 1);
+        /* collecting every error: an unknown or repeated key is left out
+           and the mapping read without it */
+        if (j < 0) {
+            sc_fail(p, k, ckp, "unknown key %s%s", sc_describe(k, d, sizeof d),
+                    sc_hint(sc_sval(k), m->keys, -1, true, h, sizeof h));
+            if (!sc_recover(p))
+                return -1;
+            sc_dropped(p, v);
+            continue;
+        }
+        if (m->key[j]) {
+            sc_fail(p, k, ckp, "duplicate key '%s' (first given at line %lu)", m->keys[j],
+                    (unsigned long)m->key[j]->start_mark.line + 1);
+            if (!sc_recover(p))
+                return -1;
+            sc_dropped(p, v);
+            continue;
+        }
         m->key[j] = k;
         m->val[j] = sc_pair_val(p, v, i);
     }

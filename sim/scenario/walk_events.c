@@ -231,6 +231,66 @@ static int walk_event_scope(P *p, const Map *m, mr_event *e)
     return 0;
 }
 
+/* Event i of the mapping v (kp: events). */
+static int event_entry(P *p, const yaml_node_t *v, const char *kp, int i)
+{
+    mr_scenario *sc = p->sc;
+    mr_event *e = &sc->events[i];
+    const char *id = sc_sval(sc_pair_key(p, v, i));
+    char ekp[KP_MAX], ckp[KP_MAX];
+    const yaml_node_t *x, *mins;
+    Map m;
+    if (!(e->id = strdup(id)))
+        return sc_oom(p);
+    sc_kp_key(ekp, kp, id);
+    if (sc_map_open(p, sc_pair_val(p, v, i), ekp, "events.<id>", &m) ||
+        sc_get_str_or(p, &m, "name", id, &e->name))
+        return -1;
+    if (sc_mget(p, &m, "country", true, &x, ckp) ||
+        sc_ref_node(p, x, ckp, "country", &p->hcid, &e->country))
+        return -1;
+    char mkp[KP_MAX];
+    if (sc_mget(p, &m, "minerals", true, &mins, mkp) || walk_event_minerals(p, mins, mkp, e))
+        return -1;
+    if (sc_mget(p, &m, "stages", false, &x, ckp))
+        return -1;
+    if (x) {
+        if (walk_event_stages(p, x, ckp, e))
+            return -1;
+    } else {
+        e->stages[MR_STAGE_MINING] = e->stages[MR_STAGE_REFINING] = true;
+    }
+    if (walk_event_scope(p, &m, e))
+        return -1;
+    if (sc_mget(p, &m, "occurrences", false, &x, ckp) || (x && walk_occurrences(p, x, ckp, e)))
+        return -1;
+    /* certain occurrences: the Poisson part is optional (rate 0) */
+    if (sc_process_or_certain(p, &m, e->noccurrences > 0, &e->process))
+        return -1;
+    /* An event on a mineral its country does not supply at any of the
+       event's stages does nothing: almost surely a mistake in the file. */
+    for (int k = 0; k < e->nminerals; k++) {
+        const mr_mineral *mn = &sc->minerals[e->minerals[k]];
+        bool hit = false;
+        for (int s = 0; s < MR_NSTAGES; s++)
+            for (int j = 0; e->stages[s] && j < mn->stage[s].n; j++)
+                hit |= mn->stage[s].suppliers[j].country == e->country;
+        if (!hit) {
+            char ikp[KP_MAX];
+            bool map = e->mineral_probability != NULL;
+            if (map)
+                sc_kp_key(ikp, mkp, mn->id);
+            else
+                sc_kp_idx(ikp, mkp, k);
+            return sc_fail(p, map ? mineral_key(p, mins, mn->id) : sc_item_at(p, mins, k), ikp,
+                           "country '%s' does not supply '%s' at the event's stages, so the "
+                           "event would have no effect on it",
+                           p->cid[e->country], mn->id);
+        }
+    }
+    return 0;
+}
+
 /* events (MODEL §3.3): named shocks of one country on several minerals. */
 int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
 {
@@ -241,60 +301,10 @@ int sc_walk_events(P *p, const yaml_node_t *v, const char *kp)
     if (!(sc->events = sc_zalloc(p, (size_t)n, sizeof *sc->events)))
         return -1;
     sc->nevents = n;
-    for (int i = 0; i < n; i++) {
-        mr_event *e = &sc->events[i];
-        const char *id = sc_sval(sc_pair_key(p, v, i));
-        char ekp[KP_MAX], ckp[KP_MAX];
-        const yaml_node_t *x, *mins;
-        Map m;
-        if (!(e->id = strdup(id)))
-            return sc_oom(p);
-        sc_kp_key(ekp, kp, id);
-        if (sc_map_open(p, sc_pair_val(p, v, i), ekp, "events.<id>", &m) ||
-            sc_get_str_or(p, &m, "name", id, &e->name))
+    /* collecting every error: each event on its own */
+    bool bad = false;
+    for (int i = 0; i < n; i++)
+        if (event_entry(p, v, kp, i) && (bad = true, !sc_recover(p)))
             return -1;
-        if (sc_mget(p, &m, "country", true, &x, ckp) ||
-            sc_ref_node(p, x, ckp, "country", &p->hcid, &e->country))
-            return -1;
-        char mkp[KP_MAX];
-        if (sc_mget(p, &m, "minerals", true, &mins, mkp) || walk_event_minerals(p, mins, mkp, e))
-            return -1;
-        if (sc_mget(p, &m, "stages", false, &x, ckp))
-            return -1;
-        if (x) {
-            if (walk_event_stages(p, x, ckp, e))
-                return -1;
-        } else {
-            e->stages[MR_STAGE_MINING] = e->stages[MR_STAGE_REFINING] = true;
-        }
-        if (walk_event_scope(p, &m, e))
-            return -1;
-        if (sc_mget(p, &m, "occurrences", false, &x, ckp) || (x && walk_occurrences(p, x, ckp, e)))
-            return -1;
-        /* certain occurrences: the Poisson part is optional (rate 0) */
-        if (sc_process_or_certain(p, &m, e->noccurrences > 0, &e->process))
-            return -1;
-        /* An event on a mineral its country does not supply at any of the
-           event's stages does nothing: almost surely a mistake in the file. */
-        for (int k = 0; k < e->nminerals; k++) {
-            const mr_mineral *mn = &sc->minerals[e->minerals[k]];
-            bool hit = false;
-            for (int s = 0; s < MR_NSTAGES; s++)
-                for (int j = 0; e->stages[s] && j < mn->stage[s].n; j++)
-                    hit |= mn->stage[s].suppliers[j].country == e->country;
-            if (!hit) {
-                char ikp[KP_MAX];
-                bool map = e->mineral_probability != NULL;
-                if (map)
-                    sc_kp_key(ikp, mkp, mn->id);
-                else
-                    sc_kp_idx(ikp, mkp, k);
-                return sc_fail(p, map ? mineral_key(p, mins, mn->id) : sc_item_at(p, mins, k), ikp,
-                               "country '%s' does not supply '%s' at the event's stages, so the "
-                               "event would have no effect on it",
-                               p->cid[e->country], mn->id);
-            }
-        }
-    }
-    return 0;
+    return bad ? -1 : 0;
 }

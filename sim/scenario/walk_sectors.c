@@ -90,6 +90,42 @@ static int gva_within_output(P *p, const yaml_node_t *x, const char *kp, const m
     return 0;
 }
 
+/* Sector i of the mapping v (kp: sectors); dsum as walk_needs. */
+static int sector_entry(P *p, const yaml_node_t *v, const char *kp, int i, double *dsum)
+{
+    mr_scenario *sc = p->sc;
+    mr_sector *s = &sc->sectors[i];
+    const char *id = sc_sval(sc_pair_key(p, v, i));
+    char skp[KP_MAX], ckp[KP_MAX];
+    const yaml_node_t *x;
+    uint64_t u;
+    int comb;
+    Map m;
+    if (!(s->id = strdup(id)))
+        return sc_oom(p);
+    p->sid[i] = s->id;
+    sc_idhash_put(&p->hsid, i);
+    sc_kp_key(skp, kp, id);
+    if (sc_map_open(p, sc_pair_val(p, v, i), skp, "sectors.<id>", &m) ||
+        sc_get_str_or(p, &m, "name", id, &s->name) ||
+        sc_get_num_path(p, &m, "output_gbp", true, &R_GBP_GT0, &s->output_gbp, &s->output_path) ||
+        sc_get_int(p, &m, "priority", false, 0, INT_MAX, &u))
+        return -1;
+    s->priority = (int)u;
+    /* gross value added: a part of output (turnover), never more */
+    s->gva_gbp = 0;
+    if (sc_get_num_path(p, &m, "gva_gbp", false, &R_GBP_GT0, &s->gva_gbp, &s->gva_path) ||
+        sc_mget(p, &m, "gva_gbp", false, &x, ckp) || (x && gva_within_output(p, x, ckp, s)))
+        return -1;
+    if (sc_get_num(p, &m, "recovery_rate", false, &R_01_OPENLO, &s->recovery_rate) ||
+        sc_get_enum(p, &m, "combine", false, sc_combine, &comb))
+        return -1;
+    s->combine = (mr_combine)comb;
+    if (sc_mget(p, &m, "needs", true, &x, ckp) || walk_needs(p, x, ckp, s, dsum))
+        return -1;
+    return 0;
+}
+
 int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -108,47 +144,11 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
         return sc_oom(p);
     }
     sc->nsectors = n;
+    /* collecting every error: each sector on its own (its id is known) */
     int rc = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-        mr_sector *s = &sc->sectors[i];
-        const char *id = sc_sval(sc_pair_key(p, v, i));
-        char skp[KP_MAX], ckp[KP_MAX];
-        const yaml_node_t *x;
-        uint64_t u;
-        int comb;
-        Map m;
-        if (!(s->id = strdup(id))) {
-            rc = sc_oom(p);
+    for (int i = 0; i < n; i++)
+        if (sector_entry(p, v, kp, i, dsum) && (rc = -1, !sc_recover(p)))
             break;
-        }
-        p->sid[i] = s->id;
-        sc_idhash_put(&p->hsid, i);
-        sc_kp_key(skp, kp, id);
-        if (sc_map_open(p, sc_pair_val(p, v, i), skp, "sectors.<id>", &m) ||
-            sc_get_str_or(p, &m, "name", id, &s->name) ||
-            sc_get_num_path(p, &m, "output_gbp", true, &R_GBP_GT0, &s->output_gbp,
-                            &s->output_path) ||
-            sc_get_int(p, &m, "priority", false, 0, INT_MAX, &u)) {
-            rc = -1;
-            break;
-        }
-        s->priority = (int)u;
-        /* gross value added: a part of output (turnover), never more */
-        s->gva_gbp = 0;
-        if (sc_get_num_path(p, &m, "gva_gbp", false, &R_GBP_GT0, &s->gva_gbp, &s->gva_path) ||
-            sc_mget(p, &m, "gva_gbp", false, &x, ckp) || (x && gva_within_output(p, x, ckp, s))) {
-            rc = -1;
-            break;
-        }
-        if (sc_get_num(p, &m, "recovery_rate", false, &R_01_OPENLO, &s->recovery_rate) ||
-            sc_get_enum(p, &m, "combine", false, sc_combine, &comb)) {
-            rc = -1;
-            break;
-        }
-        s->combine = (mr_combine)comb;
-        if (sc_mget(p, &m, "needs", true, &x, ckp) || walk_needs(p, x, ckp, s, dsum))
-            rc = -1;
-    }
     free(dsum);
     return rc;
 }

@@ -55,6 +55,58 @@ static int walk_regime(P *p, const yaml_node_t *v, const char *kp, mr_country *c
     return 0;
 }
 
+/* Country i of the mapping v (kp: countries). */
+static int country_entry(P *p, const yaml_node_t *v, const char *kp, int i)
+{
+    mr_scenario *sc = p->sc;
+    mr_country *c = &sc->countries[i];
+    const char *id = sc_sval(sc_pair_key(p, v, i));
+    char ckp[KP_MAX], okp[KP_MAX];
+    const yaml_node_t *x;
+    Map m;
+    if (!(c->id = strdup(id)))
+        return sc_oom(p);
+    p->cid[i] = c->id;
+    sc_idhash_put(&p->hcid, i);
+    sc_kp_key(ckp, kp, id);
+    int agg;
+    if (sc_map_open(p, sc_pair_val(p, v, i), ckp, "countries.<id>", &m) ||
+        sc_get_str_or(p, &m, "name", id, &c->name) ||
+        sc_get_enum(p, &m, "aggregate", false, sc_bools, &agg))
+        return -1;
+    c->aggregate = agg == 1;
+    if (sc_mget(p, &m, "wgi_pv", false, &x, okp))
+        return -1;
+    const yaml_node_t *wgi = x;
+    char wkp[KP_MAX];
+    snprintf(wkp, sizeof wkp, "%s", okp);
+    if (x) {
+        c->has_wgi = true;
+        if (sc_num_node(p, x, okp, &R_WGI, &c->wgi_pv))
+            return -1;
+    }
+    if (sc_mget(p, &m, "outage", false, &x, okp))
+        return -1;
+    if (x) {
+        c->outage_source = MR_OUTAGE_EXPLICIT;
+        if (sc_process_node(p, x, okp, &c->outage))
+            return -1;
+    } else if (c->has_wgi && sc->has_wgi_rate) {
+        /* MODEL §3.1: rate = rate_at_zero * factor_per_unit ^ (-wgi_pv) */
+        c->outage_source = MR_OUTAGE_FROM_WGI;
+        c->outage.rate_per_year = sc->wgi_rate_at_zero * pow(sc->wgi_factor_per_unit, -c->wgi_pv);
+        c->outage.severity = sc->wgi_severity;
+        c->outage.duration = sc->wgi_duration;
+        if (derived_rate_check(p, wgi, wkp, c->outage.rate_per_year))
+            return -1;
+    } else {
+        c->outage_source = MR_OUTAGE_NONE;
+    }
+    if (sc_mget(p, &m, "regime", false, &x, okp) || (x && walk_regime(p, x, okp, c)))
+        return -1;
+    return 0;
+}
+
 /* countries (MODEL §2, §3.1). The outage process is explicit, derived
    from wgi_pv through defaults.wgi_rate, or absent (rate 0); a regime
    (docs/MODEL.md §3r) is optional. */
@@ -72,55 +124,12 @@ int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp)
     if (sc_idhash_init(&p->hcid, p->cid, n))
         return sc_oom(p);
     sc->ncountries = n;
-    for (int i = 0; i < n; i++) {
-        mr_country *c = &sc->countries[i];
-        const char *id = sc_sval(sc_pair_key(p, v, i));
-        char ckp[KP_MAX], okp[KP_MAX];
-        const yaml_node_t *x;
-        Map m;
-        if (!(c->id = strdup(id)))
-            return sc_oom(p);
-        p->cid[i] = c->id;
-        sc_idhash_put(&p->hcid, i);
-        sc_kp_key(ckp, kp, id);
-        int agg;
-        if (sc_map_open(p, sc_pair_val(p, v, i), ckp, "countries.<id>", &m) ||
-            sc_get_str_or(p, &m, "name", id, &c->name) ||
-            sc_get_enum(p, &m, "aggregate", false, sc_bools, &agg))
+    /* collecting every error: each country on its own (its id is known) */
+    bool bad = false;
+    for (int i = 0; i < n; i++)
+        if (country_entry(p, v, kp, i) && (bad = true, !sc_recover(p)))
             return -1;
-        c->aggregate = agg == 1;
-        if (sc_mget(p, &m, "wgi_pv", false, &x, okp))
-            return -1;
-        const yaml_node_t *wgi = x;
-        char wkp[KP_MAX];
-        snprintf(wkp, sizeof wkp, "%s", okp);
-        if (x) {
-            c->has_wgi = true;
-            if (sc_num_node(p, x, okp, &R_WGI, &c->wgi_pv))
-                return -1;
-        }
-        if (sc_mget(p, &m, "outage", false, &x, okp))
-            return -1;
-        if (x) {
-            c->outage_source = MR_OUTAGE_EXPLICIT;
-            if (sc_process_node(p, x, okp, &c->outage))
-                return -1;
-        } else if (c->has_wgi && sc->has_wgi_rate) {
-            /* MODEL §3.1: rate = rate_at_zero * factor_per_unit ^ (-wgi_pv) */
-            c->outage_source = MR_OUTAGE_FROM_WGI;
-            c->outage.rate_per_year =
-                sc->wgi_rate_at_zero * pow(sc->wgi_factor_per_unit, -c->wgi_pv);
-            c->outage.severity = sc->wgi_severity;
-            c->outage.duration = sc->wgi_duration;
-            if (derived_rate_check(p, wgi, wkp, c->outage.rate_per_year))
-                return -1;
-        } else {
-            c->outage_source = MR_OUTAGE_NONE;
-        }
-        if (sc_mget(p, &m, "regime", false, &x, okp) || (x && walk_regime(p, x, okp, c)))
-            return -1;
-    }
-    return 0;
+    return bad ? -1 : 0;
 }
 
 /* The suppliers of a stage; at[c]: 1 + the index of country c's item. */
@@ -351,6 +360,63 @@ static int walk_market(P *p, const yaml_node_t *v, const char *kp, const mr_mine
     return 0;
 }
 
+/* Mineral i of the mapping v (kp: minerals). */
+static int mineral_entry(P *p, const yaml_node_t *v, const char *kp, int i)
+{
+    mr_scenario *sc = p->sc;
+    mr_mineral *mn = &sc->minerals[i];
+    const char *id = sc_sval(sc_pair_key(p, v, i));
+    char mkp[KP_MAX], ckp[KP_MAX];
+    const yaml_node_t *x;
+    Map m;
+    if (!(mn->id = strdup(id)))
+        return sc_oom(p);
+    p->mid[i] = mn->id;
+    sc_idhash_put(&p->hmid, i);
+    sc_kp_key(mkp, kp, id);
+    if (sc_map_open(p, sc_pair_val(p, v, i), mkp, "minerals.<id>", &m) ||
+        sc_get_str_or(p, &m, "name", id, &mn->name) ||
+        sc_get_str(p, &m, "unit", false, &mn->unit) ||
+        sc_get_num_path(p, &m, "demand_t", true, &R_AMOUNT, &mn->demand_t, &mn->demand_path) ||
+        sc_get_num_path(p, &m, "recycled_share", false, &R_01, &mn->recycled_share,
+                        &mn->recycled_path) ||
+        sc_get_num_path(p, &m, "domestic_share", false, &R_01, &mn->domestic_share,
+                        &mn->domestic_path))
+        return -1;
+    sc_mget(p, &m, "domestic_share", false, &x, ckp);
+    if (sc_shares_within_one(p, x ? x : m.node, ckp, mn, NULL, ""))
+        return -1;
+    if (sc_get_num(p, &m, "spare_ramp_months", false, &R_MONTHS, &mn->spare_ramp_months))
+        return -1;
+    int nstages = 0;
+    for (int s = 0; s < MR_NSTAGES; s++) {
+        if (sc_mget(p, &m, sc_stages[s], false, &x, ckp))
+            return -1;
+        if (x) {
+            char schema[64]; /* "minerals.<id>.mining[]" */
+            snprintf(schema, sizeof schema, "minerals.<id>.%s[]", sc_stages[s]);
+            nstages++;
+            if (walk_stage(p, x, ckp, schema, &mn->stage[s]))
+                return -1;
+        }
+    }
+    if (nstages == 0)
+        return sc_fail(p, m.node, mkp, "give a 'mining' or a 'refining' supplier list, or both");
+    if (sc_mget(p, &m, "stockpile", false, &x, ckp))
+        return -1;
+    if (x && walk_stockpile(p, x, ckp, &mn->stockpile))
+        return -1;
+    if (sc_mget(p, &m, "price", true, &x, ckp) || walk_price(p, x, ckp, &mn->price))
+        return -1;
+    if (sc_mget(p, &m, "market", false, &x, ckp) || (x && walk_market(p, x, ckp, mn, &mn->market)))
+        return -1;
+    if (sc_mget(p, &m, "uk_sourcing", false, &x, ckp) || (x && sc_walk_uk_sourcing(p, x, ckp, mn)))
+        return -1;
+    if (sc_walk_domestic_risk(p, &m, i)) /* docs/MODEL.md §4 */
+        return -1;
+    return 0;
+}
+
 int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
@@ -365,60 +431,10 @@ int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp)
     if (sc_idhash_init(&p->hmid, p->mid, n))
         return sc_oom(p);
     sc->nminerals = n;
-    for (int i = 0; i < n; i++) {
-        mr_mineral *mn = &sc->minerals[i];
-        const char *id = sc_sval(sc_pair_key(p, v, i));
-        char mkp[KP_MAX], ckp[KP_MAX];
-        const yaml_node_t *x;
-        Map m;
-        if (!(mn->id = strdup(id)))
-            return sc_oom(p);
-        p->mid[i] = mn->id;
-        sc_idhash_put(&p->hmid, i);
-        sc_kp_key(mkp, kp, id);
-        if (sc_map_open(p, sc_pair_val(p, v, i), mkp, "minerals.<id>", &m) ||
-            sc_get_str_or(p, &m, "name", id, &mn->name) ||
-            sc_get_str(p, &m, "unit", false, &mn->unit) ||
-            sc_get_num_path(p, &m, "demand_t", true, &R_AMOUNT, &mn->demand_t, &mn->demand_path) ||
-            sc_get_num_path(p, &m, "recycled_share", false, &R_01, &mn->recycled_share,
-                            &mn->recycled_path) ||
-            sc_get_num_path(p, &m, "domestic_share", false, &R_01, &mn->domestic_share,
-                            &mn->domestic_path))
+    /* collecting every error: each mineral on its own (its id is known) */
+    bool bad = false;
+    for (int i = 0; i < n; i++)
+        if (mineral_entry(p, v, kp, i) && (bad = true, !sc_recover(p)))
             return -1;
-        sc_mget(p, &m, "domestic_share", false, &x, ckp);
-        if (sc_shares_within_one(p, x ? x : m.node, ckp, mn, NULL, ""))
-            return -1;
-        if (sc_get_num(p, &m, "spare_ramp_months", false, &R_MONTHS, &mn->spare_ramp_months))
-            return -1;
-        int nstages = 0;
-        for (int s = 0; s < MR_NSTAGES; s++) {
-            if (sc_mget(p, &m, sc_stages[s], false, &x, ckp))
-                return -1;
-            if (x) {
-                char schema[64]; /* "minerals.<id>.mining[]" */
-                snprintf(schema, sizeof schema, "minerals.<id>.%s[]", sc_stages[s]);
-                nstages++;
-                if (walk_stage(p, x, ckp, schema, &mn->stage[s]))
-                    return -1;
-            }
-        }
-        if (nstages == 0)
-            return sc_fail(p, m.node, mkp,
-                           "give a 'mining' or a 'refining' supplier list, or both");
-        if (sc_mget(p, &m, "stockpile", false, &x, ckp))
-            return -1;
-        if (x && walk_stockpile(p, x, ckp, &mn->stockpile))
-            return -1;
-        if (sc_mget(p, &m, "price", true, &x, ckp) || walk_price(p, x, ckp, &mn->price))
-            return -1;
-        if (sc_mget(p, &m, "market", false, &x, ckp) ||
-            (x && walk_market(p, x, ckp, mn, &mn->market)))
-            return -1;
-        if (sc_mget(p, &m, "uk_sourcing", false, &x, ckp) ||
-            (x && sc_walk_uk_sourcing(p, x, ckp, mn)))
-            return -1;
-        if (sc_walk_domestic_risk(p, &m, i)) /* docs/MODEL.md §4 */
-            return -1;
-    }
-    return 0;
+    return bad ? -1 : 0;
 }

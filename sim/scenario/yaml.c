@@ -36,6 +36,55 @@ const char *sc_file_of(const P *p, const yaml_node_t *n)
     return p->file;
 }
 
+/* Keep the message just written (p->err->msg) when collecting every error. */
+static void collect(P *p, const char *file, unsigned long line, unsigned long col)
+{
+    if (p->fatal)
+        return;
+    if (p->nerrs >= SC_ERRORS_MAX) {
+        p->fatal = true;
+        return;
+    }
+    if (p->nerrs % 16 == 0) {
+        struct sc_err *e = realloc(p->errs, (size_t)(p->nerrs + 16) * sizeof *e);
+        if (!e) {
+            p->fatal = true;
+            return;
+        }
+        p->errs = e;
+    }
+    struct sc_err *e = &p->errs[p->nerrs];
+    e->file = 0;
+    for (int k = 0; k < p->nsrc; k++)
+        if (file == p->src[k].path)
+            e->file = k;
+    e->line = line;
+    e->col = col;
+    e->seq = p->nerrs;
+    memcpy(e->msg, p->err->msg, sizeof e->msg);
+    p->nerrs++;
+}
+
+bool sc_recover(const P *p)
+{
+    return p->collect && !p->fatal && p->nerrs > 0;
+}
+
+void sc_dropped(P *p, const yaml_node_t *map)
+{
+    if (p->ndropped < SC_DROPPED_MAX)
+        p->dropped[p->ndropped++] = map;
+}
+
+/* An error at a mapping whose key was left out: a consequence. */
+static bool consequence(const P *p, const yaml_node_t *n)
+{
+    for (int k = 0; p->collect && n && k < p->ndropped; k++)
+        if (p->dropped[k] == n)
+            return true;
+    return false;
+}
+
 static int vfail(P *p, const char *file, unsigned long line, unsigned long col, const char *kp,
                  const char *fmt, va_list ap)
 {
@@ -44,6 +93,8 @@ static int vfail(P *p, const char *file, unsigned long line, unsigned long col, 
     if (k >= 0 && k < MR_ERRMSG_MAX)
         vsnprintf(p->err->msg + k, (size_t)(MR_ERRMSG_MAX - k), fmt, ap);
     sc_one_line(p->err->msg);
+    if (p->collect)
+        collect(p, file, line, col);
     return -1;
 }
 
@@ -51,6 +102,8 @@ static int vfail(P *p, const char *file, unsigned long line, unsigned long col, 
    document root. Always returns -1 so callers can `return sc_fail(...)`. */
 int sc_fail(P *p, const yaml_node_t *n, const char *kp, const char *fmt, ...)
 {
+    if (consequence(p, n))
+        return -1; /* reported already: the walk stops here (nerrs > 0) */
     unsigned long line = n ? (unsigned long)n->start_mark.line + 1 : 1;
     unsigned long col = n ? (unsigned long)n->start_mark.column + 1 : 1;
     va_list ap;
@@ -76,6 +129,7 @@ int sc_oom(P *p)
 {
     snprintf(p->err->msg, MR_ERRMSG_MAX, "%s: out of memory", p->file);
     sc_one_line(p->err->msg);
+    p->fatal = true;
     return -1;
 }
 
@@ -502,6 +556,11 @@ static bool valid_id(const char *s)
     return true;
 }
 
+bool mr_scenario_valid_id(const char *s)
+{
+    return valid_id(s);
+}
+
 /* A reference to an existing id (`what` = "country", "mineral", "sector"). */
 int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, const IdHash *ids,
                 int *out)
@@ -612,6 +671,8 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
     snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: syntax: %s", p->file, line, col,
              ps->problem ? ps->problem : "invalid YAML");
     sc_one_line(p->err->msg);
+    if (p->collect)
+        collect(p, p->file, line, col);
     p->syntax.line = line;
     p->syntax.col = col;
     snprintf(p->syntax.problem, sizeof p->syntax.problem, "%s",

@@ -40,14 +40,18 @@ comp() {
   [ "$got" = "$want" ] || fail "completing '$line': got '$got', expected '$want'"
 }
 
-comp "minrisk " "bench compare explain export report run summary uncertainty validate"
+comp "minrisk " "bench compare explain export init report run summary uncertainty validate"
 comp "minrisk r" "report run"
 comp "minrisk --v" "--version"
 comp "minrisk -- s" "summary"
 comp "minrisk run --tr" "--trials"
 comp "minrisk run --t" "--threads --trials"
 comp "minrisk run --c" "--checkpoint-every --counterfactual"
-comp "minrisk validate --" "--help --schema"
+comp "minrisk validate --" "--help --json-schema --schema"
+comp "minrisk init --" "--force --help --minerals --sectors"
+comp "minrisk init --minerals " ""
+comp "minrisk init --sectors=" ""
+comp "minrisk init --force " "a.yaml b.yml sub"
 comp "minrisk run " "a.yaml b.yml sub"
 comp "minrisk run a.yaml " "a.yaml b.yml sub"
 comp "minrisk run sub/" "sub/d.yaml"
@@ -71,7 +75,7 @@ comp "minrisk run -- " "a.yaml b.yml sub"
 
 # every command's options against its --help (the option lines of the
 # usage text, as tests/cli/help.sh reads them)
-for cmd in "" run validate summary compare explain report export uncertainty bench; do
+for cmd in "" run validate init summary compare explain report export uncertainty bench; do
   want=$( (
     echo --help
     "$bin" $cmd --help | grep -oE '^  +(-[a-z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z][a-z-]*'

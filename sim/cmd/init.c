@@ -1,0 +1,302 @@
+/* init.c - `minrisk init [--minerals a,b] [--sectors x,y] [--force] FILE`:
+ * write a commented starting scenario that validates and runs (with a
+ * loss), every invented figure marked as an assumption to replace
+ * (docs/SCENARIO_FORMAT.md, "Starting a scenario").
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "sim/cmd/cli.h"
+#include "sim/scenario/loader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const usage_init =
+    "usage: minrisk init [--minerals ID,ID,...] [--sectors ID,ID,...] [--force] FILE.yaml\n"
+    "\n"
+    "Write a starting scenario to FILE.yaml: every block commented (what it is,\n"
+    "its units, where real figures come from: docs/DATA.md), every invented\n"
+    "figure marked 'assumption: replace'. It validates and runs as written, with\n"
+    "a loss, so that it can be changed a step at a time. The ids are yours: an\n"
+    "id starts with a letter, then letters, digits, _ and - (at most 64).\n"
+    "An existing FILE is not replaced without --force.\n"
+    "\n"
+    "  --minerals LIST     the minerals, comma-separated (default: lithium,cobalt)\n"
+    "  --sectors LIST      the sectors, comma-separated (default: automotive,electronics)\n"
+    "  -f, --force         replace FILE if it exists\n"
+    "\n"
+    "example:\n"
+    "  minrisk init --minerals lithium,cobalt,gallium --sectors automotive my.yaml\n"
+    "  minrisk validate my.yaml && minrisk run my.yaml -o my.h5\n";
+
+#define INIT_IDS_MAX 1000 /* as the loader's limit of ids (SC_IDS_MAX) */
+
+/* A comma-separated list of ids into ids[] (pointers into buf, which is
+   modified). 0, or MR_BAD_INPUT after one line. */
+static mr_status split_ids(char *buf, const char *what, const char **ids, int *n)
+{
+    *n = 0;
+    for (char *s = buf, *next; s; s = next) {
+        next = strchr(s, ',');
+        if (next)
+            *next++ = '\0';
+        if (!mr_scenario_valid_id(s)) {
+            fprintf(stderr,
+                    "minrisk init: --%s: '%.80s' is not an id (a letter, then letters, digits, _ "
+                    "and -, at most 64)\n",
+                    what, s);
+            return MR_BAD_INPUT;
+        }
+        for (int k = 0; k < *n; k++)
+            if (!strcmp(ids[k], s)) {
+                fprintf(stderr, "minrisk init: --%s: '%s' is given twice\n", what, s);
+                return MR_BAD_INPUT;
+            }
+        if (*n == INIT_IDS_MAX) {
+            fprintf(stderr, "minrisk init: --%s: more than %d ids\n", what, INIT_IDS_MAX);
+            return MR_BAD_INPUT;
+        }
+        ids[(*n)++] = s;
+    }
+    return MR_OK;
+}
+
+/* An id as a YAML value: quoted where YAML would read a word as something
+   else (null, true, no, ...). */
+static const char *value_id(const char *id, char *buf, size_t n)
+{
+    static const char *const special[] = {"null",  "Null",  "NULL", "true", "True", "TRUE", "false",
+                                          "False", "FALSE", "yes",  "Yes",  "YES",  "no",   "No",
+                                          "NO",    "on",    "On",   "ON",   "off",  "Off",  "OFF",
+                                          "y",     "Y",     "n",    "N",    NULL};
+    for (int k = 0; special[k]; k++)
+        if (!strcmp(id, special[k])) {
+            snprintf(buf, n, "\"%s\"", id);
+            return buf;
+        }
+    return id;
+}
+
+static void write_scenario(FILE *f, const char *file, const char *const *mins, int nm,
+                           const char *const *secs, int ns)
+{
+    char q[80], q2[80];
+    fprintf(f,
+            "# %s - a starting scenario written by `minrisk init`.\n"
+            "#\n"
+            "# The format is docs/SCENARIO_FORMAT.md (every key: `minrisk validate --schema`),\n"
+            "# the model docs/MODEL.md (MODEL n below), and where real figures come from\n"
+            "# docs/DATA.md (USGS shares, World Bank governance scores, prices, sector\n"
+            "# outputs). Every figure marked 'assumption: replace' is invented so that the\n"
+            "# file runs: replace each with a sourced figure and name the source in a\n"
+            "# comment, as scenarios/uk-2024.yaml does.\n"
+            "#\n"
+            "#   minrisk validate %s        # check it: every error, and warnings\n"
+            "#   minrisk run %s -o out.h5   # simulate\n"
+            "#   minrisk summary out.h5\n"
+            "#\n"
+            "# Editors: a JSON Schema of this format is `minrisk validate --json-schema`;\n"
+            "# with it saved as minrisk.schema.json, this line lets the YAML language\n"
+            "# server (VS Code, Neovim, ...) complete and check keys as you type:\n"
+            "# yaml-language-server: $schema=minrisk.schema.json\n"
+            "\n"
+            "name: \"new scenario\"       # shown in every output: say what it is\n"
+            "description: >-\n"
+            "  A starting point written by minrisk init; every figure is an assumption\n"
+            "  until replaced.\n"
+            "\n"
+            "simulation:                 # the time grid and the trials (MODEL 1)\n"
+            "  horizon_years: 10         # years simulated\n"
+            "  steps_per_year: 12        # monthly steps\n"
+            "  trials: 10000             # Monte Carlo trials (run --trials overrides)\n"
+            "  seed: 1                   # random seed (run --seed overrides)\n"
+            "\n"
+            "defaults:\n"
+            "  # A country's outage process from its governance score (MODEL 3.1):\n"
+            "  #   rate_per_year = rate_at_zero_per_year * factor_per_unit ^ (-wgi_pv)\n"
+            "  # Without this block wgi_pv below sets no outage at all (validate warns).\n"
+            "  wgi_rate:\n"
+            "    rate_at_zero_per_year: 0.05     # outages a year at WGI 0; assumption: replace\n"
+            "    factor_per_unit: 2.5            # rate multiple per WGI point lower; assumption: "
+            "replace\n"
+            "    severity: {uniform: [0.1, 0.5]} # fraction of the country's supply withheld; "
+            "assumption: replace\n"
+            "    duration_months:                # months; assumption: replace\n"
+            "      lognormal: {median: 3, sigma: 1.0}\n"
+            "\n"
+            "rationing: proportional      # every user gets the same fraction of what there is "
+            "(MODEL 6)\n"
+            "\n"
+            "countries:\n"
+            "  # The supplying countries. wgi_pv: World Bank WGI Political Stability,\n"
+            "  # -2.5..2.5 (docs/DATA.md section 2); an explicit `outage:` replaces the\n"
+            "  # derived one. Ids: a letter, then letters, digits, _ and -.\n"
+            "  CN:\n"
+            "    name: China\n"
+            "    wgi_pv: -0.44             # WGI 2022, as scenarios/demo.yaml; check the latest "
+            "year\n"
+            "  AU:\n"
+            "    name: Australia\n"
+            "    wgi_pv: 0.92              # WGI 2023, as scenarios/demo.yaml; check the latest "
+            "year\n"
+            "  ROW:\n"
+            "    name: Rest of world       # the suppliers the sources do not name\n"
+            "    aggregate: true           # many small suppliers: no country-wide outage, never "
+            "cut by a cap\n"
+            "\n"
+            "minerals:\n"
+            "  # Each mineral: the modelled economy's demand, the world supply by stage\n"
+            "  # and country (shares of a stage sum to 1; docs/DATA.md section 1), and\n"
+            "  # its price (MODEL 5; section 3).\n",
+            file, file, file);
+    for (int i = 0; i < nm; i++)
+        fprintf(f,
+                "  %s:\n"
+                "    name: %s\n"
+                "    unit: t                   # unit of demand_t and price.ref\n"
+                "    demand_t: 1000            # t a year used by the modelled economy; "
+                "assumption: replace\n"
+                "    recycled_share: 0         # fraction of demand met by recycling; "
+                "assumption: replace\n"
+                "    domestic_share: 0         # fraction met by domestic supply; assumption: "
+                "replace\n"
+                "    mining:                   # world mine supply; assumption: replace (USGS)\n"
+                "      - {country: AU, share: 0.5, spare: 0.05}  # spare: fraction of own "
+                "output it can add\n"
+                "      - {country: CN, share: 0.2}\n"
+                "      - {country: ROW, share: 0.3, spare: 0.05}\n"
+                "    refining:                 # world refining; assumption: replace (IEA)\n"
+                "      - {country: CN, share: 0.7}\n"
+                "      - {country: ROW, share: 0.3, spare: 0.05}\n"
+                "    price:\n"
+                "      ref: 10000              # GBP per unit (t); assumption: replace\n"
+                "      theta: 0.5              # 1/year: mean reversion of the log price; "
+                "assumption\n"
+                "      sigma: 0.3              # 1/sqrt(year): volatility; assumption\n",
+                value_id(mins[i], q, sizeof q), value_id(mins[i], q2, sizeof q2));
+    fprintf(f, "\n"
+               "sectors:\n"
+               "  # The using sectors: their output, and for each mineral they need the\n"
+               "  # share of output that depends on it and their share of its demand\n"
+               "  # (over sectors at most 1; docs/DATA.md section 5).\n");
+    /* each sector an equal part of each mineral's demand, at most 1 in all */
+    double share = (double)(int)(1000.0 / ns) / 1000.0;
+    for (int i = 0; i < ns; i++) {
+        fprintf(f,
+                "  %s:\n"
+                "    name: %s\n"
+                "    output_gbp: 1.0e+10       # GBP a year of output; assumption: replace (ONS)\n"
+                "    needs:\n",
+                value_id(secs[i], q, sizeof q), value_id(secs[i], q2, sizeof q2));
+        for (int k = 0; k < nm; k++)
+            fprintf(f,
+                    "      - mineral: %s\n"
+                    "        dependent_share: 0.2  # fraction of output that needs it; "
+                    "assumption: replace\n"
+                    "        demand_share: %.3g     # the sector's part of its demand; "
+                    "assumption: replace\n"
+                    "        buffer_months: 1      # months of own inventory; assumption: "
+                    "replace\n",
+                    value_id(mins[k], q, sizeof q), share);
+    }
+    fprintf(f, "\n"
+               "events:\n"
+               "  # Named shocks: one country withholding several minerals at once\n"
+               "  # (MODEL 3.3); docs/DATA.md section 4 has the events behind uk-2024.\n"
+               "  export-controls:\n"
+               "    name: Export controls\n"
+               "    country: CN\n"
+               "    minerals: [");
+    for (int k = 0; k < nm; k++)
+        fprintf(f, "%s%s", k ? ", " : "", value_id(mins[k], q, sizeof q));
+    fprintf(f,
+            "]\n"
+            "    stages: [refining]\n"
+            "    rate_per_year: 0.1         # events a year; assumption: replace\n"
+            "    severity: {uniform: [0.2, 0.6]}  # fraction of the country's supply; "
+            "assumption: replace\n"
+            "    duration_months: {lognormal: {median: 6, sigma: 0.5}}  # assumption: replace\n");
+}
+
+mr_status mr_cmd_init(int argc, char **argv)
+{
+    enum { MINERALS = MR_CLI_LONG, SECTORS };
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                             {"minerals", required_argument, NULL, MINERALS},
+                                             {"sectors", required_argument, NULL, SECTORS},
+                                             {"force", no_argument, NULL, 'f'},
+                                             {NULL, 0, NULL, 0}};
+    const char *file = NULL, *minerals = "lithium,cobalt", *sectors = "automotive,electronics";
+    int force = 0;
+    mr_cli_opts p;
+    mr_cli_opts_init(&p, "init", usage_init, "f", longopts, argc, argv);
+    const char *v;
+    for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
+        switch (c) {
+        case MINERALS:
+            minerals = v;
+            break;
+        case SECTORS:
+            sectors = v;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        default: /* MR_CLI_ARG */
+            if (file)
+                return mr_cli_usage_error("init", "unexpected argument '%s'", v);
+            file = v;
+        }
+    }
+    if (p.stop)
+        return p.status;
+    if (!file)
+        return mr_cli_usage_error("init", "%s", "missing FILE.yaml");
+    char *mbuf = strdup(minerals), *sbuf = strdup(sectors);
+    const char **mins = calloc(INIT_IDS_MAX, sizeof *mins);
+    const char **secs = calloc(INIT_IDS_MAX, sizeof *secs);
+    mr_status st = MR_OK;
+    int nm = 0, ns = 0;
+    if (!mbuf || !sbuf || !mins || !secs) {
+        fprintf(stderr, "minrisk init: out of memory\n");
+        st = MR_FAILED;
+    }
+    if (st == MR_OK)
+        st = split_ids(mbuf, "minerals", mins, &nm);
+    if (st == MR_OK)
+        st = split_ids(sbuf, "sectors", secs, &ns);
+    if (st == MR_OK) {
+        /* without --force, never replace: O_EXCL, so no race either */
+        int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | (force ? 0 : O_EXCL), 0666);
+        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (fd < 0 && errno == EEXIST) {
+            fprintf(stderr, "minrisk init: %s exists; use --force to replace it\n", file);
+            st = MR_BAD_INPUT;
+        } else if (!f) {
+            fprintf(stderr, "minrisk init: cannot write %s: %s\n", file, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            st = MR_FAILED;
+        } else {
+            /* the name in the comments: one line whatever it holds */
+            char shown[512];
+            snprintf(shown, sizeof shown, "%s", file);
+            for (char *c = shown; *c; c++)
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                    *c = '?';
+            write_scenario(f, shown, mins, nm, secs, ns);
+            if (ferror(f) | fclose(f)) {
+                fprintf(stderr, "minrisk init: cannot write %s: %s\n", file, strerror(errno));
+                st = MR_FAILED;
+            }
+        }
+    }
+    free(mbuf);
+    free(sbuf);
+    free(mins);
+    free(secs);
+    return st;
+}
