@@ -9,6 +9,9 @@ here with numpy from other datasets, never copied from the program:
   year 1 and 3.0e9 in year 2;
 - overlap.yaml: two overlapping occurrences split in proportion to what
   they withhold (0.6 and 0.2 of the mineral): 3.6e9 and 1.2e9 GBP;
+- aftermath.yaml: one occurrence and the sector's recovery after it
+  (k = 0.5), all carried to it, in the year each loss falls in:
+  1.999267578125e9 GBP in year 1, 732243.06 GBP in year 2;
 - scenarios/demo.yaml with --events: per trial and sector, the trial's
   rows of /events/loss plus /loss_tables/sector_unallocated_loss equal
   /trials/sector_gva_loss + sector_extra_cost to a relative 1e-9 (absolute
@@ -103,7 +106,18 @@ def hand_cases(a, tmp):
                               "%s: trial %d year %d series %d: largest occurrence loss %r, by "
                               "hand %r" % (name, i, y + 1, k, om[i, y, k], ymax[y][0]))
             check(list(lt["series"].asstr()[:]) == ["s1", "total"], "%s: series" % name)
-    print("hand cases: two occurrences apart and two overlapping as worked by hand")
+    # the aftermath: one occurrence, its losses while the sector recovers carried to it
+    out = os.path.join(tmp, "aftermath.h5")
+    minrisk_run(a, os.path.join(here, "aftermath.yaml"), out, 4, "--events")
+    y1, y2 = 1.999267578125e9, 732243.0610656738
+    with h5py.File(out, "r") as f:
+        loss, om = f["events/loss"][:], f["loss_tables/annual_occurrence_max"][:]
+        check(loss.shape == (4, 1) and all(near(v, y1 + y2) for v in loss[:, 0]),
+              "aftermath: occurrence losses %s, by hand %r" % (loss.ravel(), y1 + y2))
+        check(np.all(f["loss_tables/sector_unallocated_loss"][:] == 0.0), "aftermath: unallocated")
+        check(all(near(om[i, 0, k], y1) and near(om[i, 1, k], y2) for i in range(4) for k in range(2)),
+              "aftermath: largest occurrence loss by year %s, by hand %r %r" % (om[0], y1, y2))
+    print("hand cases: two occurrences apart, two overlapping and the aftermath as worked by hand")
 
 
 def demo_checks(a, tmp):
@@ -166,8 +180,21 @@ def demo_checks(a, tmp):
             check(np.all(width >= 0) and np.all(width[:, -1] > 0), "%s: zero-width intervals" % c)
         # total series: the largest occurrence loss over all sectors is that of some occurrence
         check(np.all(om[:, :, S] >= 0) and np.all(om[:, :, :S] >= 0), "negative largest occurrence loss")
+    # a streamed run (output.trials: none) has no /trials but the same loss tables
+    none_yaml = os.path.join(tmp, "none.yaml")
+    with open(none_yaml, "w") as fh:
+        fh.write("extends: %s\noutput:\n  trials: none\n" % demo)
+    none = os.path.join(tmp, "none.h5")
+    minrisk_run(a, none_yaml, none, N, "--events", env={"OMP_NUM_THREADS": "2"})
+    with h5py.File(none, "r") as f, h5py.File(ev2, "r") as g:
+        check("trials" not in f, "output.trials none wrote /trials")
+        for grp in ("events", "loss_tables"):
+            for n in g[grp]:
+                x, y = f[grp][n][()], g[grp][n][()]
+                same = np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y)
+                check(same, "/%s/%s differs with output.trials: none" % (grp, n))
     print("demo: additivity (worst %.3g GBP), aep == /summary, oep from its table, OEP <= AEP, "
-          "1 vs 2 threads identical" % err.max())
+          "1 vs 2 threads and output.trials none identical" % err.max())
     return ev1
 
 

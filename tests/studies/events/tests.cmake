@@ -3,9 +3,10 @@
 # docs/EXPORT.md year_loss.csv, event_loss.csv, exceedance.csv). Included by
 # tests/CMakeLists.txt, which defines MINRISK_BIN, MINRISK_SRC and MINRISK_PYTHON.
 
-# Two scenarios worked by hand (two certain occurrences apart; two that
-# overlap, split in proportion), additivity on the demo, AEP against
-# /summary, OEP against its own table and OEP <= AEP, threads, the CSVs.
+# Three scenarios worked by hand (two certain occurrences apart; two that
+# overlap, split in proportion; one occurrence and the sector's recovery
+# after it), additivity on the demo, AEP against /summary, OEP against its
+# own table and OEP <= AEP, threads, output.trials none, the CSVs.
 add_test(NAME events_loss_tables
          COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/event_loss.py
                  --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC})
