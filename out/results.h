@@ -49,23 +49,23 @@ typedef enum {
    X(name, columns, units, where, CSV column (its unit in the name; "" =
    none of its own), description). GBP unless said otherwise. */
 #define MR_TRIAL_VARS(X)                                                                           \
-    X(total_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "total_loss_gbp",               \
+    X(total_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "total_loss_gbp_m",             \
       "headline loss over the horizon: sum over sectors of value added lost (output lost where "   \
       "a sector has no gva_gbp) and extra input cost (docs/MODEL.md §8)")                          \
-    X(total_gva_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "gva_loss_gbp",             \
+    X(total_gva_loss, MR_COLS_ONE, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "gva_loss_gbp_m",           \
       "value added lost over the horizon, sum over sectors of GL_j, without extra cost "           \
       "(docs/MODEL.md §8)")                                                                        \
-    X(sector_gva_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "gva_loss_gbp",                         \
+    X(sector_gva_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "gva_loss_gbp_m",                       \
       "value added lost GL_j = sum_t q_j(t) V_j dt over the horizon (docs/MODEL.md §8)")           \
-    X(sector_output_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "output_loss_gbp",                   \
+    X(sector_output_loss, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "output_loss_gbp_m",                 \
       "gross output (turnover) lost OL_j = sum_t q_j(t) Y_j dt over the horizon, a secondary "     \
       "figure (MODEL §8)")                                                                         \
-    X(sector_extra_cost, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "extra_cost_gbp",                     \
+    X(sector_extra_cost, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "extra_cost_gbp_m",                   \
       "extra input cost XC_j = sum_t sum_m w_mj dt f_mj(t) (exp(y_m(t)) - 1) over the "            \
       "horizon; negative when prices fall (MODEL §8)")                                             \
-    X(annual_loss, MR_COLS_YEAR, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "loss_gbp",                   \
+    X(annual_loss, MR_COLS_YEAR, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "loss_gbp_m",                 \
       "headline loss (all sectors, GL + XC) in each calendar year of the horizon")                 \
-    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", MR_VAR_FILE, "loss_gbp",                     \
+    X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", MR_VAR_FILE, "loss_gbp_m",                   \
       "headline loss GL_j + XC_j of each sector in each calendar year of the horizon")             \
     X(mineral_shortfall_mean, MR_COLS_MINERAL, "1", MR_VAR_FILE, "shortfall_mean_fraction",        \
       "mean over steps of the net national shortfall u_m(t), fraction of demand")                  \

@@ -26,8 +26,17 @@ static int trace_occurrence(mr_trace *tr, uint64_t trial, int p, const mr_occurr
         if (!o)
             return -1;
         tr->occ = o;
+        if (tr->M > 0) {
+            double *h = realloc(tr->hit, (size_t)cap * 2 * (size_t)tr->M * sizeof *h);
+            if (!h)
+                return -1;
+            tr->hit = h;
+        }
         tr->cap = cap;
     }
+    if (tr->M > 0)
+        memset(tr->hit + (size_t)tr->nocc * 2 * (size_t)tr->M, 0,
+               2 * (size_t)tr->M * sizeof(double));
     tr->occ[tr->nocc++] = (mr_occurrence_record){
         trial, p, first, len, occ->start_years, occ->duration_months, occ->severity, rush};
     return 0;
@@ -59,10 +68,22 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
 {
     const int T = md->T;
     int first, len = mr_occurrence_steps(occ, md->n, T, &first);
-    if (w->trace && trace_occurrence(w->trace, w->trial, p, occ, first, len, rush))
-        w->trace_failed = 1;
+    /* the trace's row of what the occurrence withholds (replay.h), or NULL */
+    double *hit = NULL;
+    if (w->trace) {
+        if (trace_occurrence(w->trace, w->trial, p, occ, first, len, rush))
+            w->trace_failed = 1;
+        else if (w->trace->M > 0)
+            hit = w->trace->hit + (size_t)(w->trace->nocc - 1) * 2 * (size_t)md->M;
+    }
     if (md->proc_kind[p] == MR_PROC_DOMESTIC) { /* no slot: the mineral's domestic supply */
         apply_domestic(md, p, first, len, occ->severity, w);
+        if (hit && !(w->cf && w->cf->mineral_off && w->cf->mineral_off[md->proc_index[p]])) {
+            const int m = md->proc_index[p];
+            double d = md->domestic_t ? md->domestic_t[(size_t)first * (size_t)md->M + (size_t)m]
+                                      : md->domestic[m];
+            hit[2 * m] = hit[2 * m + 1] = occ->severity * d;
+        }
         return;
     }
     double sev = occ->severity * md->proc_sev_scale[p]; /* an ore ban: what is not
@@ -81,6 +102,12 @@ static void apply_occurrence(const mr_model *md, int p, const mr_occurrence *occ
             w->slot_touched[slot] = 1;
             w->touched[w->ntouched++] = slot;
             w->stage_touched[md->slot_stage[slot]] = 1;
+        }
+        if (hit) {
+            double sh = slot_share_at(md, slot, (size_t)first);
+            if (md->slot_uk[slot] > sh)
+                sh = md->slot_uk[slot];
+            hit[md->slot_stage[slot]] += sev * sh;
         }
         /* an export control on the product stage withholds what refineries
            still make, and chains with the other stage differently from a

@@ -35,9 +35,9 @@ int mr_trace_alloc(mr_trace *tr, int M, int S, int T)
 
 void mr_trace_free(mr_trace *tr)
 {
-    void *ptrs[] = {tr->occ,        tr->availability, tr->gap,  tr->release, tr->level,
-                    tr->u,          tr->ratio,        tr->c,    tr->q,       tr->value_loss,
-                    tr->extra_cost, tr->market_price, tr->stock};
+    void *ptrs[] = {tr->occ,        tr->hit,        tr->availability, tr->gap,  tr->release,
+                    tr->level,      tr->u,          tr->ratio,        tr->c,    tr->q,
+                    tr->value_loss, tr->extra_cost, tr->market_price, tr->stock};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(tr, 0, sizeof *tr);

@@ -30,12 +30,19 @@ typedef struct {
     int M, S, T;
     int nocc, cap;
     mr_occurrence_record *occ; /* in the order they were sampled */
-    double *availability;      /* [T*M] A_m(t), both stages */
-    double *gap;               /* [T*M] g_m(t), fraction of demand */
-    double *release;           /* [T*M] stockpile release R_m(t), fraction of demand */
-    double *level;             /* [T*M] stockpile level after the step, months of demand */
-    double *u;                 /* [T*M] net shortfall u_m(t) */
-    double *ratio;             /* [T*M] price ratio P/P0 */
+    /* [cap * 2M] when M > 0: what occurrence e withholds, by stage:
+       hit[e * 2M + 2m + s] = sum over the slots of stage s of mineral m it
+       strikes of severity x the slot's share (the larger of the open
+       market's and the UK's share); an outage of the domestic supply puts
+       severity x the domestic share on both stages. The weights of the
+       event loss table (sim/studies/event_loss.h) */
+    double *hit;
+    double *availability; /* [T*M] A_m(t), both stages */
+    double *gap;          /* [T*M] g_m(t), fraction of demand */
+    double *release;      /* [T*M] stockpile release R_m(t), fraction of demand */
+    double *level;        /* [T*M] stockpile level after the step, months of demand */
+    double *u;            /* [T*M] net shortfall u_m(t) */
+    double *ratio;        /* [T*M] price ratio P/P0 */
     /* the open market of a mineral with a market block (docs/MODEL.md §5m);
        NaN for a mineral without one. Its supply loss is 1 - availability */
     double *market_price; /* [T*M] clearing price ratio exp(p*), market only (no noise) */

@@ -206,6 +206,11 @@ void csv_f64(csv *c, double v)
         fprintf(c->f, "%.17g", v);
 }
 
+void csv_gbp_m(csv *c, double gbp)
+{
+    csv_f64(c, gbp / 1e6);
+}
+
 void csv_u64(csv *c, unsigned long long v)
 {
     csv_sep(c);

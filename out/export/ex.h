@@ -66,6 +66,8 @@ int csv_open(ex *x, csv *c, const char *dir, const char *name);
 void csv_sep(csv *c);
 void csv_str(csv *c, const char *s);
 void csv_f64(csv *c, double v);
+/* A money value given in GBP, written in GBP m (the unit of columns named _gbp_m). */
+void csv_gbp_m(csv *c, double gbp);
 void csv_u64(csv *c, unsigned long long v);
 void csv_i64(csv *c, long long v);
 void csv_row(csv *c);
@@ -93,6 +95,14 @@ typedef struct {
 
 int ex_summary_tables(ex *x, const ex_run *r, const char *dir);
 int ex_trial_tables(ex *x, const ex_run *r, const char *dir);
+/* year_loss.csv (long: trial, year, sector, loss_gbp_m, from
+   /trials/sector_annual_loss) when the file has that table, and
+   event_loss.csv (long: event, trial, sector, loss_gbp_m, from
+   /events/loss) when it has that one (trials.c). */
+int ex_long_tables(ex *x, const ex_run *r, const char *dir);
+/* exceedance.csv (long: series, return_period_years, aep/oep with their
+   intervals in GBP m) from /loss_tables, when the file has it (tables.c). */
+int ex_exceedance_table(ex *x, const ex_run *r, const char *dir);
 
 /* ---- the generic rule, for the study tables (generic.c) ------------------------ */
 

@@ -3,7 +3,7 @@
  *
  * The file is read with the HDF5 C API, dataset by dataset, and each table
  * is written as one CSV (csv.c): a header row of column names that carry
- * their unit (_gbp, _fraction, _ratio, _months, _years), then one row per
+ * their unit (_gbp_m, _fraction, _ratio, _months, _years), then one row per
  * record. Numbers are printed with %.17g, which reads back to the same
  * double; NaN (a statistic that needs more trials, a stockpile that never
  * ran empty, a mineral without a stockpile) is an empty cell.
@@ -87,6 +87,10 @@ static int export_run(ex *x, hid_t g, const char *dir, bool trials)
                ex_study(x, g, "attribution", dir) < 0);
     if (x->r.status == MR_OK && trials && ex_exists(g, "trials"))
         (void)(ex_trial_tables(x, &r, dir) < 0 || ex_study(x, g, "events", dir) < 0);
+    if (x->r.status == MR_OK && trials)
+        (void)ex_long_tables(x, &r, dir);
+    if (x->r.status == MR_OK)
+        (void)ex_exceedance_table(x, &r, dir);
     mr_h5r_free_strings(r.sector, r.S);
     mr_h5r_free_strings(r.mineral, r.M);
     return x->r.status == MR_OK ? 0 : -1;

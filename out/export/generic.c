@@ -70,6 +70,9 @@ static int read_vals(ex *x, hid_t g, const dsinfo *d, vals *v)
     if (x->r.status != MR_OK)
         return -1;
     v->n = n;
+    if (v->f && d->units && !strcmp(d->units, "GBP")) /* money in GBP m, named _gbp_m */
+        for (size_t k = 0; k < n; k++)
+            v->f[k] /= 1e6;
     return 0;
 }
 
@@ -118,7 +121,7 @@ static bool is_ratio_name(const char *name)
            strstr(name, "variance_reduction");
 }
 
-/* The unit suffix of a column: GBP -> "_gbp", months -> "_months", year(s)
+/* The unit suffix of a column: GBP -> "_gbp_m" (GBP m), months -> "_months", year(s)
    -> "_years", 1 -> "_fraction" (or "_ratio" for a ratio, is_ratio_name;
    none for integers: counts and indices); anything else lower-cased with
    non-alphanumerics as '_'. None when the name already ends with it (or
@@ -136,6 +139,8 @@ static void unit_suffix(const dsinfo *d, char *buf, size_t n)
                                           : "fraction");
     else if (!strcmp(u, "year") || !strcmp(u, "years"))
         strcpy(s, "years");
+    else if (!strcmp(u, "GBP"))
+        strcpy(s, "gbp_m"); /* the values are divided by 1e6 (read_vals) */
     else {
         size_t k = 0;
         for (const char *p = u; *p && k + 1 < sizeof s; p++)

@@ -1,8 +1,8 @@
 /* tables.c - a run's summary tables as CSV (`minrisk export`;
  * docs/EXPORT.md): info.csv, summary_loss.csv, return_periods.csv,
  * histogram.csv, minerals.csv, sectors.csv, inoperability_bands.csv,
- * price_bands.csv and indicators.csv, each with hand-made columns that
- * carry their unit (_gbp, _fraction, _ratio, _months, _years).
+ * price_bands.csv, indicators.csv and (a run with --events) exceedance.csv, each with hand-made
+ * columns that carry their unit (_gbp_m, _fraction, _ratio, _months, _years).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -56,20 +56,20 @@ static int load_lossvar(ex *x, hid_t g, const char *prefix, size_t rows, size_t 
 static void put_lossrow(csv *c, const lossvar *v, size_t j, size_t nq, size_t ne, const double *aal,
                         const double *aal_se)
 {
-    csv_f64(c, v->mean[j]);
-    csv_f64(c, v->sd[j]);
-    csv_f64(c, v->se[j]);
+    csv_gbp_m(c, v->mean[j]);
+    csv_gbp_m(c, v->sd[j]);
+    csv_gbp_m(c, v->se[j]);
     for (size_t k = 0; k < nq; k++)
-        csv_f64(c, v->q[j * nq + k]);
+        csv_gbp_m(c, v->q[j * nq + k]);
     for (size_t k = 0; k < nq; k++)
-        csv_f64(c, v->lo[j * nq + k]);
+        csv_gbp_m(c, v->lo[j * nq + k]);
     for (size_t k = 0; k < nq; k++)
-        csv_f64(c, v->hi[j * nq + k]);
+        csv_gbp_m(c, v->hi[j * nq + k]);
     for (size_t k = 0; k < ne; k++)
-        csv_f64(c, v->es[j * ne + k]);
+        csv_gbp_m(c, v->es[j * ne + k]);
     if (aal) {
-        csv_f64(c, *aal);
-        csv_f64(c, *aal_se);
+        csv_gbp_m(c, *aal);
+        csv_gbp_m(c, *aal_se);
     } else {
         csv_sep(c);
         csv_sep(c);
@@ -113,23 +113,23 @@ static int export_summary_loss(ex *x, const ex_run *r, const char *dir)
     if (x->r.status == MR_OK && csv_open(x, &c, dir, "summary_loss.csv") == 0) {
         csv_str(&c, "series");
         csv_str(&c, "component");
-        csv_str(&c, "mean_gbp");
-        csv_str(&c, "sd_gbp");
-        csv_str(&c, "se_gbp");
+        csv_str(&c, "mean_gbp_m");
+        csv_str(&c, "sd_gbp_m");
+        csv_str(&c, "se_gbp_m");
         static const char *const qcol[3] = {"", "_ci_low", "_ci_high"};
         for (int b = 0; b < 3; b++)
             for (long long k = 0; k < nq; k++) {
                 char l[40];
                 ex_level_label(q[k], l, sizeof l);
-                csv_head(&c, "q%s%s_gbp", l, qcol[b]);
+                csv_head(&c, "q%s%s_gbp_m", l, qcol[b]);
             }
         for (long long k = 0; k < ne; k++) {
             char l[40];
             ex_level_label(es[k], l, sizeof l);
-            csv_head(&c, "es%s_gbp", l);
+            csv_head(&c, "es%s_gbp_m", l);
         }
-        csv_str(&c, "aal_gbp");
-        csv_str(&c, "aal_se_gbp");
+        csv_str(&c, "aal_gbp_m");
+        csv_str(&c, "aal_se_gbp_m");
         csv_row(&c);
         for (size_t j = 0; j < S; j++)
             for (int k = 0; k < nc; k++) {
@@ -168,15 +168,15 @@ static int export_return_periods(ex *x, const ex_run *r, const char *dir)
     csv c;
     if (x->r.status == MR_OK && csv_open(x, &c, dir, "return_periods.csv") == 0) {
         csv_str(&c, "return_period_years");
-        csv_str(&c, "total_loss_gbp");
+        csv_str(&c, "total_loss_gbp_m");
         for (size_t j = 0; j < S; j++)
-            csv_head(&c, "%s_loss_gbp", r->sector[j]);
+            csv_head(&c, "%s_loss_gbp_m", r->sector[j]);
         csv_row(&c);
         for (size_t k = 0; k < n; k++) {
             csv_f64(&c, rp[k]);
-            csv_f64(&c, tot[k]);
+            csv_gbp_m(&c, tot[k]);
             for (size_t j = 0; j < S; j++)
-                csv_f64(&c, sec[j * n + k]);
+                csv_gbp_m(&c, sec[j * n + k]);
             csv_row(&c);
         }
         csv_close(&c);
@@ -198,14 +198,14 @@ static int export_histogram(ex *x, const ex_run *r, const char *dir)
     csv c;
     if (x->r.status == MR_OK && csv_open(x, &c, dir, "histogram.csv") == 0) {
         csv_str(&c, "bin");
-        csv_str(&c, "lower_gbp");
-        csv_str(&c, "upper_gbp");
+        csv_str(&c, "lower_gbp_m");
+        csv_str(&c, "upper_gbp_m");
         csv_str(&c, "trials");
         csv_row(&c);
         for (long long k = 0; k < nb; k++) {
             csv_i64(&c, k);
-            csv_f64(&c, edge[k]);
-            csv_f64(&c, edge[k + 1]);
+            csv_gbp_m(&c, edge[k]);
+            csv_gbp_m(&c, edge[k + 1]);
             csv_u64(&c, count[k]);
             csv_row(&c);
         }
@@ -591,4 +591,47 @@ int ex_summary_tables(ex *x, const ex_run *r, const char *dir)
         export_indicators(x, r, dir) < 0)
         return -1;
     return 0;
+}
+
+int ex_exceedance_table(ex *x, const ex_run *r, const char *dir)
+{
+    if (!ex_exists(r->g, "loss_tables/aep"))
+        return 0;
+    long long K = ex_extent(x, r->g, "loss_tables/series"),
+              R = ex_extent(x, r->g, "loss_tables/return_period");
+    if (K < 0 || R < 0)
+        return -1;
+    static const char *const name[6] = {"aep", "aep_lo", "aep_hi", "oep", "oep_lo", "oep_hi"};
+    const size_t n = (size_t)K * (size_t)R;
+    double *v[6] = {NULL};
+    char ds[64];
+    for (int k = 0; k < 6; k++) {
+        snprintf(ds, sizeof ds, "loss_tables/%s", name[k]);
+        v[k] = ex_read_f64(x, r->g, ds, n);
+    }
+    double *rp = ex_read_f64(x, r->g, "loss_tables/return_period", (size_t)R);
+    char **series =
+        x->r.status == MR_OK ? mr_h5r_strings(&x->r, r->g, "loss_tables/series", (size_t)K) : NULL;
+    csv c;
+    if (x->r.status == MR_OK && csv_open(x, &c, dir, "exceedance.csv") == 0) {
+        csv_str(&c, "series");
+        csv_str(&c, "return_period_years");
+        for (int k = 0; k < 6; k++)
+            csv_head(&c, "%s_gbp_m", name[k]);
+        csv_row(&c);
+        for (long long s = 0; s < K; s++)
+            for (long long p = 0; p < R; p++) {
+                csv_str(&c, series[s]);
+                csv_f64(&c, rp[p]);
+                for (int k = 0; k < 6; k++)
+                    csv_gbp_m(&c, v[k][(size_t)s * (size_t)R + (size_t)p]);
+                csv_row(&c);
+            }
+        csv_close(&c);
+    }
+    for (int k = 0; k < 6; k++)
+        free(v[k]);
+    free(rp);
+    mr_h5r_free_strings(series, series ? (size_t)K : 0);
+    return x->r.status == MR_OK ? 0 : -1;
 }

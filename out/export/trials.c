@@ -1,5 +1,6 @@
 /* trials.c - a run's per-trial tables as CSV (`minrisk export --trials`;
- * docs/EXPORT.md): trials.csv, annual_loss.csv and mineral_trials.csv.
+ * docs/EXPORT.md): trials.csv, annual_loss.csv and mineral_trials.csv
+ * (money in GBP m), and the long tables year_loss.csv and event_loss.csv.
  *
  * Their columns are the per-trial variables of MR_TRIAL_VARS
  * (out/results.h) that go to the file, in its order, each under its CSV
@@ -126,8 +127,14 @@ static void put_rows(csv *c, const ttable *t, hsize_t nr, const unsigned long lo
                 csv_str(c, t->ids[e]);
             for (size_t k = 0; k < t->nv; k++) {
                 const tvar *tv = &t->v[k];
-                for (size_t j = 0; j < tv->per; j++)
-                    csv_f64(c, tv->buf[((size_t)i * t->E + e) * tv->per + j]);
+                const bool gbp = !strcmp(tv->v->units, "GBP"); /* written in GBP m */
+                for (size_t j = 0; j < tv->per; j++) {
+                    double val = tv->buf[((size_t)i * t->E + e) * tv->per + j];
+                    if (gbp)
+                        csv_gbp_m(c, val);
+                    else
+                        csv_f64(c, val);
+                }
             }
             csv_row(c);
         }
@@ -197,5 +204,75 @@ int ex_trial_tables(ex *x, const ex_run *r, const char *dir)
     for (size_t k = 0; k < sizeof tables / sizeof *tables; k++)
         if (export_trial_table(x, r, dir, k) < 0)
             return -1;
+    return 0;
+}
+
+/* A long table: one row per (row r, sector j) of the [n, S] or [n, H, S]
+   dataset ds (leading column `lead` from lead_ds, the trial, the year when
+   H > 0, the sector, the value in GBP m), ROWS_PER_READ rows at a time. */
+static int long_table(ex *x, const ex_run *r, const char *dir, const char *file,
+                      const char *lead_ds, const char *lead, const char *trial_ds, const char *ds,
+                      long long n, size_t H)
+{
+    const size_t S = r->S, E = H ? H : 1, B = ROWS_PER_READ;
+    if (ex_extent(x, r->g, ds) != n * (long long)(E * S))
+        return ex_damaged(x, r->g, ds);
+    unsigned long long *id = malloc(B * sizeof *id), *trial = malloc(B * sizeof *trial);
+    double *v = malloc(B * E * (S ? S : 1) * sizeof *v);
+    csv c;
+    if (!id || !trial || !v)
+        mr_h5r_nomem(&x->r);
+    else if (csv_open(x, &c, dir, file) == 0) {
+        if (lead)
+            csv_str(&c, lead);
+        csv_str(&c, "trial");
+        if (H)
+            csv_str(&c, "year");
+        csv_str(&c, "sector");
+        csv_str(&c, "loss_gbp_m");
+        csv_row(&c);
+        for (long long r0 = 0; r0 < n && x->r.status == MR_OK; r0 += (long long)B) {
+            hsize_t nr = (hsize_t)(n - r0 < (long long)B ? n - r0 : (long long)B);
+            if ((lead &&
+                 ex_read_rows(x, r->g, lead_ds, (hsize_t)r0, nr, 1, H5T_NATIVE_ULLONG, id)) ||
+                ex_read_rows(x, r->g, trial_ds, (hsize_t)r0, nr, 1, H5T_NATIVE_ULLONG, trial) ||
+                ex_read_rows(x, r->g, ds, (hsize_t)r0, nr, E * S, H5T_NATIVE_DOUBLE, v))
+                break;
+            for (hsize_t i = 0; i < nr; i++)
+                for (size_t y = 0; y < E; y++)
+                    for (size_t j = 0; j < S; j++) {
+                        if (lead)
+                            csv_u64(&c, id[i]);
+                        csv_u64(&c, trial[i]);
+                        if (H)
+                            csv_u64(&c, y + 1);
+                        csv_str(&c, r->sector[j]);
+                        csv_gbp_m(&c, v[((size_t)i * E + y) * S + j]);
+                        csv_row(&c);
+                    }
+        }
+        csv_close(&c);
+    }
+    free(id);
+    free(trial);
+    free(v);
+    return x->r.status == MR_OK ? 0 : -1;
+}
+
+int ex_long_tables(ex *x, const ex_run *r, const char *dir)
+{
+    if (ex_exists(r->g, "trials/sector_annual_loss")) {
+        long long N = ex_extent(x, r->g, "trials/trial"), H = ex_extent(x, r->g, "trials/year");
+        if (N < 0 || H < 0 ||
+            long_table(x, r, dir, "year_loss.csv", NULL, NULL, "trials/trial",
+                       "trials/sector_annual_loss", N, (size_t)H) < 0)
+            return -1;
+    }
+    if (ex_exists(r->g, "events/loss")) {
+        long long E = ex_extent(x, r->g, "events/event");
+        if (E < 0 || long_table(x, r, dir, "event_loss.csv", "events/event", "event",
+                                "events/trial", "events/loss", E, 0) < 0)
+            return -1;
+    }
     return 0;
 }

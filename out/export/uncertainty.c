@@ -117,7 +117,7 @@ static int indices_csv(ex *x, hid_t g, const unc *u, const char *dir)
     return csv_close(&c);
 }
 
-/* uncertainty_design.csv: row, each key's value, each statistic (GBP). */
+/* uncertainty_design.csv: row, each key's value, each statistic (GBP m). */
 static int design_csv(ex *x, const unc *u, const char *dir)
 {
     csv c;
@@ -127,20 +127,20 @@ static int design_csv(ex *x, const unc *u, const char *dir)
     for (size_t i = 0; i < u->k; i++)
         csv_str(&c, u->key[i]);
     for (size_t s = 0; s < u->ns; s++)
-        csv_head(&c, "%s_gbp", u->stat[s]);
+        csv_head(&c, "%s_gbp_m", u->stat[s]);
     csv_row(&c);
     for (size_t j = 0; j < u->nr; j++) {
         csv_str(&c, u->row[j]);
         for (size_t i = 0; i < u->k; i++)
             csv_f64(&c, u->design[j * u->k + i]);
         for (size_t s = 0; s < u->ns; s++)
-            csv_f64(&c, u->rowst[j * u->ns + s]);
+            csv_gbp_m(&c, u->rowst[j * u->ns + s]);
         csv_row(&c);
     }
     return csv_close(&c);
 }
 
-/* uncertainty_predictive.csv: distribution, each measure (GBP). */
+/* uncertainty_predictive.csv: distribution, each measure (GBP m). */
 static int predictive_csv(ex *x, const unc *u, const char *dir)
 {
     csv c;
@@ -148,19 +148,19 @@ static int predictive_csv(ex *x, const unc *u, const char *dir)
         return -1;
     csv_str(&c, "distribution");
     for (size_t m = 0; m < u->nm; m++)
-        csv_head(&c, "%s_gbp", u->measure[m]);
+        csv_head(&c, "%s_gbp_m", u->measure[m]);
     csv_row(&c);
     for (size_t d = 0; d < u->nd; d++) {
         csv_str(&c, u->dist[d]);
         for (size_t m = 0; m < u->nm; m++)
-            csv_f64(&c, u->pred[d * u->nm + m]);
+            csv_gbp_m(&c, u->pred[d * u->nm + m]);
         csv_row(&c);
     }
     return csv_close(&c);
 }
 
 /* uncertainty_keys.csv (key, distribution), uncertainty_statistics.csv
-   (statistic, variance_gbp2 over the A and B rows) and
+   (statistic, variance_gbp_m2 over the A and B rows) and
    uncertainty_settings.csv (setting, value). */
 static int small_csvs(ex *x, const unc *u, const char *dir)
 {
@@ -178,11 +178,11 @@ static int small_csvs(ex *x, const unc *u, const char *dir)
     if (csv_close(&c) < 0 || csv_open(x, &c, dir, "uncertainty_statistics.csv") < 0)
         return -1;
     csv_str(&c, "statistic");
-    csv_str(&c, "variance_gbp2");
+    csv_str(&c, "variance_gbp_m2");
     csv_row(&c);
     for (size_t s = 0; s < u->ns; s++) {
         csv_str(&c, u->stat[s]);
-        csv_f64(&c, u->var[s]);
+        csv_f64(&c, u->var[s] / 1e12); /* GBP^2 -> (GBP m)^2 */
         csv_row(&c);
     }
     if (csv_close(&c) < 0 || csv_open(x, &c, dir, "uncertainty_settings.csv") < 0)
@@ -198,7 +198,7 @@ static int small_csvs(ex *x, const unc *u, const char *dir)
     return csv_close(&c);
 }
 
-/* uncertainty_sample.csv (--trials): sample_row, trial, total_loss_gbp,
+/* uncertainty_sample.csv (--trials): sample_row, trial, total_loss_gbp_m,
    one row per trial of each A and B row, read a sample row at a time. */
 static int sample_csv(ex *x, hid_t g, const unc *u, const char *dir)
 {
@@ -209,7 +209,7 @@ static int sample_csv(ex *x, hid_t g, const unc *u, const char *dir)
     if (csv_open(x, &c, dir, "uncertainty_sample.csv") == 0) {
         csv_str(&c, "sample_row");
         csv_str(&c, "trial");
-        csv_str(&c, "total_loss_gbp");
+        csv_str(&c, "total_loss_gbp_m");
         csv_row(&c);
         for (size_t j = 0; j < u->nsr && x->r.status == MR_OK; j++) {
             if (ex_read_rows(x, g, "sample_total_loss", j, 1, u->nt, H5T_NATIVE_DOUBLE, v) < 0)
@@ -217,7 +217,7 @@ static int sample_csv(ex *x, hid_t g, const unc *u, const char *dir)
             for (size_t t = 0; t < u->nt; t++) {
                 csv_str(&c, u->sample_row[j]);
                 csv_u64(&c, t);
-                csv_f64(&c, v[t]);
+                csv_gbp_m(&c, v[t]);
                 csv_row(&c);
             }
         }

@@ -2,7 +2,7 @@
 
 A run file gives a Run: a read-only mapping from the run's group names
 ("root", "summary", "trials", "indicators", "indicators/uk", "attribution",
-"events", "policies", as the file has them) to Datasets. A comparison file
+"events", "loss_tables", "policies", as the file has them) to Datasets. A comparison file
 gives a Comparison (`runs` {"a": Run, "b": Run} and the "difference"
 Dataset), a sweep file a Sweep (`variants` {name: Run} and the "sweep"
 Dataset, with the grid of swept keys as coordinates), an uncertainty study

@@ -57,13 +57,23 @@ static double counterfactual_bytes(const mr_model *md, double L, double N, size_
 }
 
 /* /events: every occurrence twice, as the replayer's records (their
-   arrays grow by doubling) and as the table's columns (52 bytes a row). */
-static double events_bytes(const mr_model *md, double L)
+   arrays grow by doubling) with their loss rows (S values) and as the
+   table's columns (60 bytes and S values a row); the per-trial loss tables
+   (S + 2 H (S + 1) values a trial) and, on every rank, the run's annual
+   tables gathered for the exceedance curves (2 N H (S + 1) values, sorted
+   with their trials: 16 bytes a value); a replayer per thread. */
+static double events_bytes(const mr_model *md, double L, double N, size_t threads)
 {
     double per_trial = 0.0;
     for (int p = 0; p < md->nproc; p++)
         per_trial += md->proc[p]->rate_per_year * md->H + md->proc_ncertain[p];
-    return L * per_trial * (2.0 * sizeof(mr_occurrence_record) + 52.0);
+    const double S = md->S, HK = (double)md->H * (S + 1.0);
+    double rows = L * per_trial * (2.0 * (sizeof(mr_occurrence_record) + S * 8.0) + 60.0 + S * 8.0);
+    double tables = L * (S + 2.0 * HK) * 8.0 * 2.0;
+    double gathered = N * HK * (2.0 * 8.0 + 16.0);
+    double TS = (double)md->T * (md->S + md->M);
+    double replay = (double)threads * (TS * 8.0 * 8.0 + rows_bytes(md, 1.0));
+    return rows + tables + gathered + replay;
 }
 
 size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo)
@@ -81,7 +91,7 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
     if (xo->counterfactual)
         a += counterfactual_bytes(&md, L, N, threads);
     /* the event table comes after the attribution has freed its arrays */
-    double e = xo->events ? events_bytes(&md, L) : 0.0;
+    double e = xo->events ? events_bytes(&md, L, N, threads) : 0.0;
     mr_model_free(&md);
     double total = a > e ? a : e;
     return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;

@@ -131,6 +131,11 @@ def compare_rows(name, rows, expected):
 
 # ---- the expected tables, from h5py -------------------------------------------
 
+def gbp_m(v):
+    """A money value stored in GBP as the CSVs write it: GBP m (v / 1e6)."""
+    return np.float64(v) / 1e6
+
+
 def expected_tables(g, root, trials):
     """{file: rows} computed from the HDF5 group g of one run."""
     S = strs(g["summary/sector"])
@@ -163,25 +168,30 @@ def expected_tables(g, root, trials):
             if "sector_gva_loss_mean" in sm else ("loss", "output_loss", "extra_cost")
         for comp in comps:
             v = "sector_" + comp
-            row = [s, comp, sm[v + "_mean"][j], sm[v + "_sd"][j], sm[v + "_se"][j]]
+            row = [s, comp, gbp_m(sm[v + "_mean"][j]), gbp_m(sm[v + "_sd"][j]),
+                   gbp_m(sm[v + "_se"][j])]
             for part in ("quantile", "quantile_ci_low", "quantile_ci_high"):
-                row += list(sm["%s_%s" % (v, part)][j, :])
-            row += list(sm[v + "_es"][j, :])
-            row += [sm["sector_aal"][j], sm["sector_aal_se"][j]] if comp == "loss" else ["", ""]
+                row += [gbp_m(x) for x in sm["%s_%s" % (v, part)][j, :]]
+            row += [gbp_m(x) for x in sm[v + "_es"][j, :]]
+            row += [gbp_m(sm["sector_aal"][j]), gbp_m(sm["sector_aal_se"][j])] \
+                if comp == "loss" else ["", ""]
             rows.append(row)
-    row = ["total", "loss", sm["total_loss_mean"][()], sm["total_loss_sd"][()],
-           sm["total_loss_se"][()]]
+    row = ["total", "loss", gbp_m(sm["total_loss_mean"][()]), gbp_m(sm["total_loss_sd"][()]),
+           gbp_m(sm["total_loss_se"][()])]
     for part in ("quantile", "quantile_ci_low", "quantile_ci_high"):
-        row += list(sm["total_loss_" + part][:])
-    row += list(sm["total_loss_es"][:]) + [sm["aal"][()], sm["aal_se"][()]]
+        row += [gbp_m(x) for x in sm["total_loss_" + part][:]]
+    row += [gbp_m(x) for x in sm["total_loss_es"][:]] + [gbp_m(sm["aal"][()]),
+                                                         gbp_m(sm["aal_se"][()])]
     rows.append(row)
     t["summary_loss.csv"] = rows
 
     rp = sm["return_period"][:]
-    t["return_periods.csv"] = [[rp[k], sm["return_period_loss"][k]] +
-                               list(sm["sector_return_period_loss"][:, k]) for k in range(len(rp))]
+    t["return_periods.csv"] = [[rp[k], gbp_m(sm["return_period_loss"][k])] +
+                               [gbp_m(x) for x in sm["sector_return_period_loss"][:, k]]
+                               for k in range(len(rp))]
     cnt, edge = sm["total_loss_hist_count"][:], sm["total_loss_hist_edges"][:]
-    t["histogram.csv"] = [[b, edge[b], edge[b + 1], int(cnt[b])] for b in range(len(cnt))]
+    t["histogram.csv"] = [[b, gbp_m(edge[b]), gbp_m(edge[b + 1]), int(cnt[b])]
+                          for b in range(len(cnt))]
     names, units = strs(g["mineral_name"]), strs(g["mineral_unit"])
     t["minerals.csv"] = [[m, names[i], units[i], sm["mineral_shortage_prob"][i],
                           sm["mineral_shortfall_mean_avg"][i], sm["mineral_shortfall_months_avg"][i],
@@ -220,11 +230,12 @@ def expected_tables(g, root, trials):
     if trials and "trials" in g:
         tr = g["trials"]
         trial = tr["trial"][:]
-        cols = [tr["total_loss"][:], tr["total_gva_loss"][:]]
+        cols = [gbp_m(tr["total_loss"][:]), gbp_m(tr["total_gva_loss"][:])]
         for v in ("sector_gva_loss", "sector_output_loss", "sector_extra_cost",
                   "sector_inoperability_peak", "sector_inoperability_months"):
             if v in tr:
-                cols += [tr[v][:, j] for j in range(len(S))]
+                money = tr[v].attrs["units"] in (b"GBP", "GBP")
+                cols += [gbp_m(tr[v][:, j]) if money else tr[v][:, j] for j in range(len(S))]
         t["trials.csv"] = [[int(trial[i])] + [c[i] for c in cols] for i in range(len(trial))]
         year, al = tr["year"][:], tr["annual_loss"][:]
         # the sector columns: /trials/sector_annual_loss [trial, year, sector], when stored
@@ -232,9 +243,14 @@ def expected_tables(g, root, trials):
         if sal is not None:
             check(sal.shape == (len(trial), len(year), len(S)),
                   "sector_annual_loss has shape %s" % (sal.shape,))
-        t["annual_loss.csv"] = [[int(trial[i]), int(year[y]), al[i, y]] +
-                                ([] if sal is None else list(sal[i, y, :]))
+        t["annual_loss.csv"] = [[int(trial[i]), int(year[y]), gbp_m(al[i, y])] +
+                                ([] if sal is None else [gbp_m(x) for x in sal[i, y, :]])
                                 for i in range(len(trial)) for y in range(len(year))]
+        # the long year loss table: one row per trial, year and sector
+        if sal is not None:
+            t["year_loss.csv"] = [[int(trial[i]), int(year[y]), S[j], gbp_m(sal[i, y, j])]
+                                  for i in range(len(trial)) for y in range(len(year))
+                                  for j in range(len(S))]
         mv = ("mineral_shortfall_mean", "mineral_shortfall_peak", "mineral_shortfall_months",
               "mineral_price_peak", "mineral_stockpile_empty_month", "mineral_price_peak_market",
               "mineral_home_price_peak", "mineral_market_loss_peak", "mineral_stock_drawn_peak",
@@ -245,6 +261,17 @@ def expected_tables(g, root, trials):
             arr = [tr[v][:] for v in mv]
             t["mineral_trials.csv"] = [[int(trial[i]), m] + [a[i, k] for a in arr]
                                        for i in range(len(trial)) for k, m in enumerate(M)]
+    if trials and "events" in g and "loss" in g["events"]:
+        ev = g["events"]
+        eid, etr, el = ev["event"][:], ev["trial"][:], ev["loss"][:]
+        t["event_loss.csv"] = [[int(eid[e]), int(etr[e]), S[j], gbp_m(el[e, j])]
+                               for e in range(len(eid)) for j in range(len(S))]
+    if "loss_tables" in g:
+        lt = g["loss_tables"]
+        ser, rpl = strs(lt["series"]), lt["return_period"][:]
+        cur = [lt[n][:] for n in ("aep", "aep_lo", "aep_hi", "oep", "oep_lo", "oep_hi")]
+        t["exceedance.csv"] = [[ser[k], rpl[p]] + [gbp_m(c[k, p]) for c in cur]
+                               for k in range(len(ser)) for p in range(len(rpl))]
     return t
 
 
@@ -272,11 +299,11 @@ def check_run_export(outdir, g, root, doc, trials, name):
         if f == "trials.csv":
             # the documented columns that the file keeps (output.trials)
             cols = expand(doc[f], subst)
-            keep = {"total_loss_gbp", "gva_loss_gbp", "trial"}
+            keep = {"total_loss_gbp_m", "gva_loss_gbp_m", "trial"}
             tr = g["trials"]
-            for suffix, ds in (("_gva_loss_gbp", "sector_gva_loss"),
-                               ("_output_loss_gbp", "sector_output_loss"),
-                               ("_extra_cost_gbp", "sector_extra_cost"),
+            for suffix, ds in (("_gva_loss_gbp_m", "sector_gva_loss"),
+                               ("_output_loss_gbp_m", "sector_output_loss"),
+                               ("_extra_cost_gbp_m", "sector_extra_cost"),
                                ("_inoperability_peak_fraction", "sector_inoperability_peak"),
                                ("_inoperability_months", "sector_inoperability_months")):
                 if ds in tr:
@@ -284,7 +311,9 @@ def check_run_export(outdir, g, root, doc, trials, name):
             cols = [c for c in cols if c in keep]
         elif f == "annual_loss.csv" and "sector_annual_loss" not in g["trials"]:
             # output.trials: totals keeps no per-sector annual losses
-            cols = ["trial", "year", "loss_gbp"]
+            cols = ["trial", "year", "loss_gbp_m"]
+        elif f == "exceedance.csv":
+            cols = doc[f]  # one row per series and return period
         else:
             cols = expand(doc[f], subst)
         check(header == cols, "%s/%s: header %s, documented %s" % (name, f, header, cols))
@@ -333,6 +362,8 @@ def generic_expected(grp):
                 "ratio" if any(w in name for w in RATIO_WORDS) else "fraction")
         elif u in ("year", "years"):
             s = "years"
+        elif u == "GBP":  # money: GBP m, the values divided by 1e6
+            s = "gbp_m"
         else:
             s = "".join(c.lower() if c.isascii() and c.isalnum() else "_" for c in u)
         return "" if not s or name.endswith("_" + s) or name.endswith("_" + s + "s") else "_" + s
@@ -340,7 +371,10 @@ def generic_expected(grp):
     def values(ds):
         if ds.dtype.kind in "OS":
             return strs(ds)
-        return list(ds[()].reshape(-1)) if ds.ndim else [ds[()]]
+        v = list(ds[()].reshape(-1)) if ds.ndim else [ds[()]]
+        if ds.attrs.get("units") in (b"GBP", "GBP") and ds.dtype.kind == "f":
+            v = [gbp_m(x) for x in v]
+        return v
 
     def lab(ds, k, grp):
         d = dims(ds)[k]
@@ -523,15 +557,15 @@ def main():
                     check_generic(out, f[grp], grp, "demo")
                     study = [s for s in study if not s.startswith(grp)]
             check(not study, "demo: undocumented files %s" % study)
-            # annual_loss.csv: the column <sector>_loss_gbp, row (trial, year), is
-            # /trials/sector_annual_loss[trial, year, sector] bit for bit
+            # annual_loss.csv: the column <sector>_loss_gbp_m, row (trial, year), is
+            # /trials/sector_annual_loss[trial, year, sector] / 1e6 bit for bit
             head, rows = read_csv(os.path.join(out, "annual_loss.csv"))
             sal = f["trials/sector_annual_loss"][()]
             for j, sid in enumerate(strs(f["sector"])):
-                col = head.index(sid + "_loss_gbp") if sid + "_loss_gbp" in head else None
+                col = head.index(sid + "_loss_gbp_m") if sid + "_loss_gbp_m" in head else None
                 got = np.array([float(r[col]) for r in rows]) if col is not None else None
-                check(got is not None and np.array_equal(got, sal[:, :, j].ravel()),
-                      "annual_loss.csv: %s_loss_gbp is not /trials/sector_annual_loss[:, :, %d]"
+                check(got is not None and np.array_equal(got, sal[:, :, j].ravel() / 1e6),
+                      "annual_loss.csv: %s_loss_gbp_m is not /trials/sector_annual_loss[:, :, %d]"
                       % (sid, j))
             # the quoted description (commas) reads back exactly
             info = dict(read_csv(os.path.join(out, "info.csv"))[1])
@@ -593,8 +627,9 @@ def main():
         check(not os.path.exists(os.path.join(out3, "mineral_trials.csv")),
               "mineral_trials.csv from a totals file")
         check(read_csv(os.path.join(out3, "trials.csv"))[0] ==
-              ["trial", "total_loss_gbp", "gva_loss_gbp"], "totals: trials.csv header")
-        check(read_csv(os.path.join(out3, "annual_loss.csv"))[0] == ["trial", "year", "loss_gbp"],
+              ["trial", "total_loss_gbp_m", "gva_loss_gbp_m"], "totals: trials.csv header")
+        check(read_csv(os.path.join(out3, "annual_loss.csv"))[0] ==
+              ["trial", "year", "loss_gbp_m"],
               "totals: annual_loss.csv header")
 
         # 4. a comparison file: the run twice (runs/a, runs/b) and a /difference
@@ -634,7 +669,7 @@ def main():
                 check_run_export(os.path.join(out4, grp), f[grp], f, doc, False, grp)
             check_generic(out4, f["difference"], "difference", "compare")
             h, rows = read_csv(os.path.join(out4, "difference.csv"))
-            check(h == ["statistic", "estimate_gbp"] +
+            check(h == ["statistic", "estimate_gbp_m"] +
                   ["sector_share_%s_fraction" % s for s in strs(f["runs/a/sector"])] + ["count"],
                   "difference.csv header %s" % h)
             check(rows[1][0] == "q99, tail", "difference.csv: quoted label %r" % rows[1][0])
@@ -722,8 +757,8 @@ def main():
                 loss = pd.read_csv(os.path.join(out, "summary_loss.csv"),
                                    index_col=["series", "component"],
                                    float_precision="round_trip")
-                check(loss.loc[("total", "loss"), "q99_gbp"] ==
-                      f["summary/total_loss_quantile"][3], "EXPORT.md pandas line")
+                check(loss.loc[("total", "loss"), "q99_gbp_m"] ==
+                      f["summary/total_loss_quantile"][3] / 1e6, "EXPORT.md pandas line")
                 df2 = pd.DataFrame(h5py.File(h5)["trials/sector_output_loss"][:],
                                    columns=h5py.File(h5)["sector"].asstr()[:])
                 check(df2.loc[7, "defence"] == f["trials/sector_output_loss"][7, 1],

@@ -137,33 +137,33 @@ def main():
                 n += 6
         design, rowst, rows = u["design"][()], u["row_statistic"][()], list(u["row"].asstr()[()])
         t = table("uncertainty_design.csv")
-        if t[0] != ["row"] + keys + [s + "_gbp" for s in stats] or len(t) != 1 + len(rows):
+        if t[0] != ["row"] + keys + [s + "_gbp_m" for s in stats] or len(t) != 1 + len(rows):
             fail("uncertainty_design.csv header %s, %d rows" % (t[0], len(t) - 1))
         for j, row in enumerate(t[1:]):
-            want = list(design[j]) + list(rowst[j])
+            want = list(design[j]) + [v / 1e6 for v in rowst[j]]  # GBP m
             if row[0] != rows[j] or not all(same(c, v) for c, v in zip(row[1:], want)):
                 fail("uncertainty_design.csv row %d: %s, file %s" % (j, row, want))
             n += len(want)
         t = table("uncertainty_predictive.csv")
-        if t[0] != ["distribution"] + [m + "_gbp" for m in measures]:
+        if t[0] != ["distribution"] + [m + "_gbp_m" for m in measures]:
             fail("uncertainty_predictive.csv header %s" % t[0])
         for d, row in enumerate(t[1:]):
-            if row[0] != dists[d] or not all(same(c, v) for c, v in zip(row[1:], pred[d])):
+            if row[0] != dists[d] or not all(same(c, v) for c, v in zip(row[1:], pred[d] / 1e6)):
                 fail("uncertainty_predictive.csv row %s, file %s" % (row, list(pred[d])))
         t = table("uncertainty_statistics.csv")
-        if t[0] != ["statistic", "variance_gbp2"] or [r[0] for r in t[1:]] != stats or \
-                not all(same(r[1], v) for r, v in zip(t[1:], var)):
+        if t[0] != ["statistic", "variance_gbp_m2"] or [r[0] for r in t[1:]] != stats or \
+                not all(same(r[1], v / 1e12) for r, v in zip(t[1:], var)):
             fail("uncertainty_statistics.csv %s, file %s" % (t, list(var)))
         t = table("uncertainty_settings.csv")
         if {r[0]: int(r[1]) for r in t[1:]} != {k: int(v) for k, v in settings.items()}:
             fail("uncertainty_settings.csv %s" % t)
         sample, srows = u["sample_total_loss"][()], list(u["sample_row"].asstr()[()])
         t = table("uncertainty_sample.csv")
-        if t[0] != ["sample_row", "trial", "total_loss_gbp"] or len(t) != 1 + sample.size:
+        if t[0] != ["sample_row", "trial", "total_loss_gbp_m"] or len(t) != 1 + sample.size:
             fail("uncertainty_sample.csv header %s, %d rows" % (t[0], len(t) - 1))
         for e, row in enumerate(t[1:]):
             j, k = divmod(e, sample.shape[1])
-            if row[0] != srows[j] or int(row[1]) != k or float(row[2]) != sample[j, k]:
+            if row[0] != srows[j] or int(row[1]) != k or float(row[2]) != sample[j, k] / 1e6:
                 fail("uncertainty_sample.csv row %d %s, file %r" % (e, row, sample[j, k]))
         if not os.path.isfile(os.path.join(csvdir, "base", "summary_loss.csv")):
             fail("export: no base/summary_loss.csv")

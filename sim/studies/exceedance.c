@@ -1,0 +1,124 @@
+/* exceedance.c - return-period losses with bootstrap intervals
+ * (exceedance.h). Each series is sorted once with its trial indices; a
+ * resample's return-period losses are found by walking the sorted values
+ * from the top, each weighted by its trial's count in the resample, until
+ * each wanted rank is reached (the method of paired.c).
+ */
+#include "sim/studies/exceedance.h"
+
+#include "models/units.h"
+#include "out/stats/stats.h"
+#include "sim/studies/paired.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fewest values beyond a return period's level for an interval. */
+#define MIN_TAIL_VALUES 10.0
+
+typedef struct {
+    double v;
+    uint32_t trial;
+} item;
+
+static int cmp_item(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    return x->v < y->v ? -1 : x->v > y->v ? 1 : (x->trial > y->trial) - (x->trial < y->trial);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *periods, size_t np,
+                  uint64_t seed, const char *label, int nboot, double *est, double *lo, double *hi)
+{
+    if (n > MR_MAX_TRIALS)
+        return -1;
+    const size_t m = n * H;
+    for (size_t q = 0; q < K * np; q++)
+        est[q] = lo[q] = hi[q] = NAN;
+    if (m == 0 || K == 0 || np == 0)
+        return 0;
+    item *it = malloc(K * m * sizeof *it);
+    double *sorted = malloc(m * sizeof *sorted);
+    uint64_t *top = malloc(np * sizeof *top); /* wanted position from the top, 1-based */
+    int boot = nboot >= MR_PAIRED_MIN_BOOT;
+    double *stat = boot ? malloc(K * np * (size_t)nboot * sizeof *stat) : NULL;
+    int rc = -1, failed = 0;
+    if (!it || !sorted || !top || (boot && !stat))
+        goto out;
+    for (size_t k = 0; k < K; k++) {
+        item *s = it + k * m;
+        for (size_t i = 0; i < n; i++)
+            for (size_t y = 0; y < H; y++)
+                s[i * H + y] = (item){x[(i * H + y) * K + k], (uint32_t)i};
+        qsort(s, m, sizeof *s, cmp_item);
+        for (size_t a = 0; a < m; a++)
+            sorted[a] = s[a].v;
+        for (size_t p = 0; p < np; p++)
+            est[k * np + p] = mr_stats_return_period_sorted(sorted, m, periods[p]);
+    }
+    if (!boot) {
+        rc = 0;
+        goto out;
+    }
+    for (size_t p = 0; p < np; p++)
+        top[p] = (periods[p] > 1.0 && (double)m >= periods[p])
+                     ? (uint64_t)m - mr_stats_rank(m, 1.0 - 1.0 / periods[p]) + 1
+                     : 0;
+#pragma omp parallel
+    {
+        uint32_t *cnt = malloc(n * sizeof *cnt);
+        if (!cnt) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(dynamic, 8)
+        for (int r = 0; r < nboot; r++) {
+            if (!cnt || mr_paired_resample_counts(seed, label, (uint64_t)r, n, cnt)) {
+#pragma omp atomic write
+                failed = 1;
+                continue;
+            }
+            for (size_t k = 0; k < K; k++) {
+                const item *s = it + k * m;
+                uint64_t cum = 0;
+                size_t a = m;
+                /* the periods from the largest (the fewest values from the top) */
+                for (size_t pp = np; pp-- > 0;) {
+                    double v = NAN;
+                    if (top[pp] > 0) {
+                        while (cum < top[pp] && a > 0)
+                            cum += cnt[s[--a].trial];
+                        v = s[a].v;
+                    }
+                    stat[(k * np + pp) * (size_t)nboot + (size_t)r] = v;
+                }
+            }
+        }
+        free(cnt);
+    }
+    if (failed)
+        goto out;
+    for (size_t q = 0; q < K * np; q++) {
+        double R = periods[q % np];
+        if (isnan(est[q]) || (double)m / R < MIN_TAIL_VALUES)
+            continue;
+        double *b = stat + q * (size_t)nboot;
+        qsort(b, (size_t)nboot, sizeof *b, cmp_double);
+        lo[q] = mr_stats_quantile_sorted(b, (size_t)nboot, 0.025);
+        hi[q] = mr_stats_quantile_sorted(b, (size_t)nboot, 0.975);
+    }
+    rc = 0;
+out:
+    free(it);
+    free(sorted);
+    free(top);
+    free(stat);
+    return rc;
+}

@@ -1,0 +1,138 @@
+/* exceedance_curves.c - the return-period losses and their bootstrap
+ * intervals of the AEP and OEP curves (sim/studies/exceedance.h): the
+ * estimate by hand, the intervals against a brute-force loop written out
+ * here (every resample built from mr_paired_resample_counts, sorted with
+ * qsort and measured with the stats.h estimator), the NaN rules, and the
+ * same result on 1 and 2 threads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "out/stats/stats.h"
+#include "sim/studies/exceedance.h"
+#include "sim/studies/paired.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 4 trials x 2 years, one series: 0 5 | 1 0 | 7 2 | 3 4. Sorted: 0 0 1 2 3
+   4 5 7. R = 2: rank ceil(8 x 0.5) = 4 -> 2; R = 5: ceil(6.4) = 7 -> 5;
+   R = 10 > 8 values: NaN. Intervals need 10 values beyond the level and
+   100 resamples: none here (nboot 0). */
+static void test_estimate_by_hand(void **state)
+{
+    (void)state;
+    const double x[8] = {0, 5, 1, 0, 7, 2, 3, 4};
+    const double R[3] = {2, 5, 10};
+    double est[3], lo[3], hi[3];
+    assert_int_equal(mr_exceedance(x, 4, 2, 1, R, 3, 1, "t", 0, est, lo, hi), 0);
+    assert_true(est[0] == 2.0);
+    assert_true(est[1] == 5.0);
+    assert_true(isnan(est[2]));
+    for (int p = 0; p < 3; p++)
+        assert_true(isnan(lo[p]) && isnan(hi[p]));
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+enum { N = 50, H = 3, K = 2, NP = 4, B = 100 };
+
+static void fill(double *x)
+{
+    /* values with ties and zeros, different per series */
+    for (int i = 0; i < N; i++)
+        for (int y = 0; y < H; y++)
+            for (int k = 0; k < K; k++) {
+                unsigned v = (unsigned)(i * 7919 + y * 104729 + k * 1299709) % 97u;
+                x[(i * H + y) * K + k] = v < 30 ? 0.0 : (double)(v % 40) * (k ? 1.5 : 1.0);
+            }
+}
+
+/* The intervals against every resample built in full. */
+static void test_intervals_brute_force(void **state)
+{
+    (void)state;
+    double x[N * H * K];
+    fill(x);
+    const double R[NP] = {2, 5, 10, 20}; /* N H = 150: R = 20 leaves 7.5 < 10 values */
+    double est[K * NP], lo[K * NP], hi[K * NP];
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 42, "exceedance-test", B, est, lo, hi), 0);
+    uint32_t counts[N];
+    double stat[K * NP][B], sample[N * H * N];
+    for (int r = 0; r < B; r++) {
+        assert_int_equal(mr_paired_resample_counts(42, "exceedance-test", (uint64_t)r, N, counts),
+                         0);
+        for (int k = 0; k < K; k++) {
+            size_t m = 0;
+            for (int i = 0; i < N; i++)
+                for (uint32_t c = 0; c < counts[i]; c++)
+                    for (int y = 0; y < H; y++)
+                        sample[m++] = x[(i * H + y) * K + k];
+            assert_int_equal((int)m, N * H);
+            qsort(sample, m, sizeof *sample, cmp);
+            for (int p = 0; p < NP; p++)
+                stat[k * NP + p][r] = mr_stats_return_period_sorted(sample, m, R[p]);
+        }
+    }
+    double s[N * H];
+    for (int k = 0; k < K; k++) {
+        for (size_t a = 0; a < (size_t)(N * H); a++)
+            s[a] = x[a * K + (size_t)k];
+        qsort(s, N * H, sizeof *s, cmp);
+        for (int p = 0; p < NP; p++) {
+            const int q = k * NP + p;
+            assert_true(est[q] == mr_stats_return_period_sorted(s, N * H, R[p]));
+            if (p == NP - 1) {
+                assert_true(isnan(lo[q]) && isnan(hi[q]));
+                continue;
+            }
+            qsort(stat[q], B, sizeof(double), cmp);
+            double want_lo = mr_stats_quantile_sorted(stat[q], B, 0.025);
+            double want_hi = mr_stats_quantile_sorted(stat[q], B, 0.975);
+            if (!(lo[q] == want_lo && hi[q] == want_hi))
+                fail_msg("series %d R %g: [%.17g, %.17g], brute force [%.17g, %.17g]", k, R[p],
+                         lo[q], hi[q], want_lo, want_hi);
+            assert_true(lo[q] <= hi[q]);
+        }
+    }
+}
+
+/* Fewer than MR_PAIRED_MIN_BOOT resamples: estimates, no intervals; and 1
+   and 2 threads give the same bits. */
+static void test_too_few_resamples_and_threads(void **state)
+{
+    (void)state;
+    double x[N * H * K];
+    fill(x);
+    const double R[NP] = {2, 5, 10, 20};
+    double e1[K * NP], l1[K * NP], h1[K * NP], e2[K * NP], l2[K * NP], h2[K * NP];
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 42, "t", MR_PAIRED_MIN_BOOT - 1, e1, l1, h1),
+                     0);
+    for (int q = 0; q < K * NP; q++)
+        assert_true(isnan(l1[q]) && isnan(h1[q]) && (q % NP == NP - 1 || !isnan(e1[q])));
+    omp_set_num_threads(1);
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 7, "t", 300, e1, l1, h1), 0);
+    omp_set_num_threads(2);
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 7, "t", 300, e2, l2, h2), 0);
+    assert_memory_equal(e1, e2, sizeof e1);
+    assert_memory_equal(l1, l2, sizeof l1);
+    assert_memory_equal(h1, h2, sizeof h1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_estimate_by_hand),
+        cmocka_unit_test(test_intervals_brute_force),
+        cmocka_unit_test(test_too_few_resamples_and_threads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
