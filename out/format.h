@@ -14,7 +14,7 @@
    removed or changes meaning. */
 #define MR_FORMAT_NAME "minrisk"
 #define MR_FORMAT_MAJOR 1
-#define MR_FORMAT_MINOR 5
+#define MR_FORMAT_MINOR 6
 
 /* Statistics written to /summary (MODEL §9). */
 #define MR_OUTPUT_NQUANTILES 6 /* 0.5 0.9 0.95 0.99 0.995 0.999 */

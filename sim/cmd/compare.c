@@ -990,7 +990,7 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
 }
 
 /* The file: every run (runs/a, runs/b, ...) and /difference (two runs:
-   the layout of format 1.5; more: docs/OUTPUT.md "Comparison files"). */
+   the layout of format 1.5; three or more: format 1.6: docs/OUTPUT.md "Comparison files"). */
 static mr_status write_comparison(const request *q, const mr_scenario *sc, const mr_results *res,
                                   const mr_run_info *info, const char *const *names,
                                   const mr_paired *p, int P, const char *output)
