@@ -16,6 +16,7 @@
 #include "out/tables/policy_cost.h"
 #include "models/policies.h"
 #include "sim/studies/paired.h"
+#include "sim/studies/run_extras.h"
 #include "sim/scenario/loader.h"
 #include "models/units.h"
 
@@ -989,6 +990,33 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
     return MR_OK;
 }
 
+/* Each run's tail attribution (/runs/<r>/attribution), as `minrisk run`
+   writes it at the root of a run file (docs/STUDIES.md "Attribution"):
+   the report's per-mineral table reads it. */
+static mr_status attribution_all(const request *q, const mr_scenario *sc, const mr_results *res,
+                                 mr_extras *extras)
+{
+    const mr_comm solo = {0, 1, NULL};
+    mr_run_extras_opts xo = {.threads = (int)q->threads};
+    for (int w = 0; w < q->n; w++) {
+        mr_extras one = {0};
+        mr_error err = {{0}};
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%s/", run_groups[w]);
+        mr_status rc = mr_attribution_collect(&sc[w], &res[w], &xo, &solo, &one, &err);
+        if (rc == MR_OK && mr_extras_move(extras, &one, prefix)) {
+            snprintf(err.msg, sizeof err.msg, "%s: out of memory", q->scen[w]);
+            rc = MR_FAILED;
+        }
+        mr_extras_free(&one);
+        if (rc != MR_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            return rc;
+        }
+    }
+    return MR_OK;
+}
+
 /* The file: every run (runs/a, runs/b, ...) and /difference (two runs:
    the layout of format 1.5; three or more: format 1.6: docs/OUTPUT.md "Comparison files"). */
 static mr_status write_comparison(const request *q, const mr_scenario *sc, const mr_results *res,
@@ -999,6 +1027,11 @@ static mr_status write_comparison(const request *q, const mr_scenario *sc, const
     mr_extras extras = {0};
     mr_status status = MR_OK;
     mr_output_run runs[MAX_SCENARIOS];
+    status = attribution_all(q, sc, res, &extras);
+    if (status != MR_OK) {
+        mr_extras_free(&extras);
+        return status;
+    }
     int bad = q->n == 2 ? difference_extras(&extras, q, &sc[0], &sc[1], names, p, P, (int)q->nboot)
                         : difference_extras_many(&extras, q, sc, names, p, P, (int)q->nboot);
     if (bad) {
