@@ -1853,7 +1853,7 @@ def multi_sections(page, f, kind, runs, diff, sweep):
         page.figure("compare-difference", "Changes against A with 95% intervals",
                     "Each statistic's change of every run against A per series (GBP m), one bar per run, with "
                     "its stored 95%% interval (the mean's from the paired standard error, the others a paired "
-                    "bootstrap, the same resamples for every pair). %s" % esc(diff["description"]),
+                    "bootstrap, the same resamples for every pair).",
                     fig_difference_many(diff, legends), "changes against A per series and statistic")
         for (label, d), v in zip(diff["pairs"], diff["versus"]):
             page.add("<h3>%s</h3>" % esc(label))
@@ -2024,7 +2024,7 @@ def uk_compare_table(runs, tid):
     return "".join(h)
 
 
-def uk_sweep_grid(runs, tid):
+def uk_sweep_grid(runs, tid, who="variant"):
     """Mineral x variant: the UK's top share after any cap in each variant
     (+: capped; red: above the variant's cap), with the world's top share
     (and the UK's before the cap, when no variant changes it) once."""
@@ -2034,11 +2034,12 @@ def uk_sweep_grid(runs, tid):
     def same(get):
         return all(get(r) == get(runs[0]) for r in runs[1:])
 
-    h = ['<div class="wide"><table id="%s" class="sweep"><caption>UK top share after any diversification '
-         'cap, per mineral and variant (+: the cap changed it; red: above the variant\'s cap); the world\'s '
-         'top share of the product stage and the UK\'s before the cap once (the first variant\'s; * where '
-         'a variant\'s differs). No sampling.</caption><tr><th class="l">mineral</th><th class="l">stage</th>'
-         '<th class="l">world top</th>' % esc(tid)]
+    caption = ('UK top share after any diversification cap, per mineral and variant (+: the cap changed it; '
+               'red: above the variant\'s cap); the world\'s top share of the product stage and the UK\'s '
+               'before the cap once (the first variant\'s; * where a variant\'s differs). No sampling.'
+               ).replace("variant", who)
+    h = ['<div class="wide"><table id="%s" class="sweep"><caption>%s</caption><tr><th class="l">mineral</th>'
+         '<th class="l">stage</th><th class="l">world top</th>' % (esc(tid), caption)]
     before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
     if before:
         h.append('<th class="l">UK before policy</th>')
@@ -2089,8 +2090,8 @@ def uk_sweep_grid(runs, tid):
     h.append("</table></div>")
     counts = ", ".join("%s: %d" % (esc(r.legend), int(np.sum(np.asarray(r.indicators["uk"]["above_cap"]) != 0)))
                        for r in runs)
-    h.append('<p class="note">Minerals whose UK sourcing is above the variant\'s cap, of %d: %s. Hover a '
-             'share for its top country.</p>' % (len(u0["mineral"]), counts))
+    h.append(('<p class="note">Minerals whose UK sourcing is above the variant\'s cap, of %d: %s. Hover a '
+              'share for its top country.</p>' % (len(u0["mineral"]), counts)).replace("variant", who))
     return "".join(h)
 
 
@@ -2103,7 +2104,7 @@ def multi_uk_sections(page, kind, runs):
     if kind == "compare" and len(runs) == 2:
         page.add(uk_compare_table(runs, "uk-sourcing-compare"))
     elif kind == "compare":  # three or more: the grid of the sweep, one column per run
-        page.add(uk_sweep_grid(runs, "uk-sourcing-compare"))
+        page.add(uk_sweep_grid(runs, "uk-sourcing-compare", "run"))
     elif kind == "sweep":
         page.add(uk_sweep_grid(runs, "uk-sourcing-sweep"))
 
