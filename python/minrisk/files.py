@@ -364,8 +364,8 @@ class Sweep(_Multi):
         if tab is not None:
             table = self._table("sweep")
             params = [str(p) for p in table["parameter"].values]
-            if "dimension" in tab:  # format 1.6: the names of /sweep/grid's dimensions
-                short = [str(x) for x in tab["dimension"].asstr()[()]]
+            if "grid" in tab and "dimension" in tab["grid"]:  # format 1.6: /sweep/grid's dimensions
+                short = [str(x) for x in tab["grid"]["dimension"].asstr()[()]]
             else:
                 short = [re.sub(r"\[\d+\]$", "", p.split(".")[-1]) for p in params]
                 if len(set(short)) < len(short):

@@ -315,7 +315,7 @@ static int grid_table(mr_extras *x, const mr_scenario *base, const char *const *
     return e.path ? mr_extras_add(x, &e) : -1;
 }
 
-/* /sweep/dimension and the group /sweep/grid (docs/STUDIES.md "Sweeps"),
+/* The group /sweep/grid (docs/STUDIES.md "Sweeps"),
    when the grid has at most MR_EXTRA_MAX_RANK - 1 keys. The arrays are
    those of the flat table (already kept by x). */
 static int sweep_grid(mr_extras *x, const mr_scenario *base, uint64_t S, const char *const *vname,
@@ -329,10 +329,20 @@ static int sweep_grid(mr_extras *x, const mr_scenario *base, uint64_t S, const c
     const char **dim = mr_extras_keep(x, malloc((size_t)P * sizeof *dim));
     if (!dim || grid_dim_names(x, base, dim))
         return -1;
-    const uint64_t dP[1] = {(uint64_t)P};
-    const char *np[1] = {"parameter"};
-    int rc = add_table(x, "dimension", 1, dP, np, dim, false, NULL,
-                       "the swept key's dimension in /sweep/grid");
+    const char **pname = mr_extras_keep(x, malloc((size_t)P * sizeof *pname));
+    if (!pname)
+        return -1;
+    for (int i = 0; i < P; i++)
+        pname[i] = base->sweep[i].path;
+    int rc = grid_coord(x, "parameter", (uint64_t)P, pname, "swept key path");
+    mr_output_extra e = {.path = "sweep/grid/dimension",
+                         .type = MR_EXTRA_STR,
+                         .rank = 1,
+                         .dims = {(uint64_t)P},
+                         .dim_names = {"parameter"},
+                         .data = dim,
+                         .description = "the swept key's dimension in this group"};
+    rc = rc || mr_extras_add(x, &e);
     for (int i = 0; i < P && !rc; i++) {
         char path[160], *desc = NULL;
         snprintf(path, sizeof path, "sweep/grid/%s", dim[i]);

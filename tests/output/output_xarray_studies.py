@@ -46,13 +46,13 @@ EXPECTED = {  # group -> {variable: dims}
         "setting": ("variant", "parameter"),
         "mean_difference": ("variant", "bound"),
         "sector_es99": ("variant", "sector"),
-        "dimension": ("parameter",),
     },
     "grid": {  # /sweep/grid of grid.yaml (format 1.6)
         "headline": ("months", "diversification_cap", "metric"),
         "mean_difference": ("months", "diversification_cap", "bound"),
         "sector_es99": ("months", "diversification_cap", "sector"),
         "variant": ("months", "diversification_cap"),
+        "dimension": ("parameter",),
     },
 }
 # A comparison's runs have the tail attribution, not the counterfactuals

@@ -11,12 +11,13 @@ Three sweeps of tests/studies/sweep/base.yaml:
   1e6, 2e6, so float64), the policy cost and the loss avoided per pound;
 - three keys, two of them ending in demand_t (so every dimension is named
   by its whole key path), 2 x 2 x 2: arrays of rank 4.
-Checks: /sweep/dimension; each key's coordinate (type and values);
+Checks: /sweep/grid/dimension and parameter; each key's coordinate (type and values);
 every array of the grid at the cell of each variant (found from its
 /sweep/setting, not from the grid order) equals the flat table's row bit
 for bit; xarray's .sel at a variant's settings gives the variant's own
 /summary/total_loss_mean; minrisk.open's Sweep returns the stored grid and
-to_grid of the flat table agrees with it.
+to_grid of the flat table agrees with it; minrisk export writes the flat
+table alone (sweep.csv).
 """
 import os
 import subprocess
@@ -52,7 +53,9 @@ def coord_index(coord, setting):
 def check_sweep(path, dims, kinds, values):
     with h5py.File(path, "r") as f:
         s, g = f["sweep"], f["sweep/grid"]
-        check(strs(s["dimension"]) == dims, "%s: dimension %s, expected %s" % (path, strs(s["dimension"]), dims))
+        check(strs(g["dimension"]) == dims, "%s: dimension %s, expected %s" % (path, strs(g["dimension"]), dims))
+        check(strs(g["parameter"]) == strs(s["parameter"]), "%s: grid/parameter is not /sweep/parameter" % path)
+        check("dimension" not in s, "%s: /sweep/dimension: the flat table has no parameter table" % path)
         for d, k, v in zip(dims, kinds, values):
             c = g[d]
             check(c.dtype.kind == k[0] and c.dtype.itemsize == k[1] if k[0] != "O" else c.dtype.kind == "O",
@@ -105,6 +108,11 @@ def main():
         check_sweep(files["three"], ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
                                      "policies.stockpile.months"], [("i", 4)] * 3,
                     [[10, 12], [5000, 6000], [0, 3]])
+        # minrisk export writes the flat table once (sweep.csv), not the grid
+        ex = os.path.join(tmp, "csv")
+        subprocess.run([minrisk, "export", files["grid"], "--csv", ex], check=True, stdout=subprocess.DEVNULL)
+        top = sorted(n for n in os.listdir(ex) if n.endswith(".csv"))
+        check(top == ["sweep.csv"], "export: CSV files beside the variants %s, expected sweep.csv" % top)
         import xarray as xr
         g = xr.open_dataset(files["grid"], engine="h5netcdf", group="sweep/grid")
         with h5py.File(files["grid"], "r") as f:
