@@ -994,7 +994,7 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
    writes it at the root of a run file (docs/STUDIES.md "Attribution"):
    the report's per-mineral table reads it. */
 static mr_status attribution_all(const request *q, const mr_scenario *sc, const mr_results *res,
-                                 mr_extras *extras)
+                                 mr_run_info *info, mr_extras *extras)
 {
     const mr_comm solo = {0, 1, NULL};
     mr_run_extras_opts xo = {.threads = (int)q->threads};
@@ -1003,7 +1003,9 @@ static mr_status attribution_all(const request *q, const mr_scenario *sc, const 
         mr_error err = {{0}};
         char prefix[16];
         snprintf(prefix, sizeof prefix, "%s/", run_groups[w]);
+        const double t0 = mr_now_seconds();
         mr_status rc = mr_attribution_collect(&sc[w], &res[w], &xo, &solo, &one, &err);
+        info[w].analysis_seconds = mr_now_seconds() - t0;
         if (rc == MR_OK && mr_extras_move(extras, &one, prefix)) {
             snprintf(err.msg, sizeof err.msg, "%s: out of memory", q->scen[w]);
             rc = MR_FAILED;
@@ -1020,14 +1022,14 @@ static mr_status attribution_all(const request *q, const mr_scenario *sc, const 
 /* The file: every run (runs/a, runs/b, ...) and /difference (two runs:
    the layout of format 1.5; three or more: format 1.6: docs/OUTPUT.md "Comparison files"). */
 static mr_status write_comparison(const request *q, const mr_scenario *sc, const mr_results *res,
-                                  const mr_run_info *info, const char *const *names,
-                                  const mr_paired *p, int P, const char *output)
+                                  mr_run_info *info, const char *const *names, const mr_paired *p,
+                                  int P, const char *output)
 {
     mr_error err = {{0}};
     mr_extras extras = {0};
     mr_status status = MR_OK;
     mr_output_run runs[MAX_SCENARIOS];
-    status = attribution_all(q, sc, res, &extras);
+    status = attribution_all(q, sc, res, info, &extras);
     if (status != MR_OK) {
         mr_extras_free(&extras);
         return status;
