@@ -76,8 +76,8 @@ static const char *const usage_compare =
     "examples:\n"
     "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml --trials 2000 -o "
     "vision.h5\n"
-    "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml \\\n"
-    "                  scenarios/uk-2035-stockpile.yaml --trials 2000 -o uk3.h5\n";
+    "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-baseline.yaml "
+    "scenarios/uk-2035-vision.yaml --trials 2000 -o uk3.h5\n";
 
 /* At most 26 scenarios: runs a .. z. */
 #define MAX_SCENARIOS 26
