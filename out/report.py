@@ -1028,17 +1028,23 @@ def fig_difference(diff):
         cols = [COLORS[1] if e > 0 else COLORS[2] for e in est]
         ax.barh(y, est, color=cols, alpha=0.8)
         whiskers(ax, y, lo, hi)
-        ax.axvline(0, color="0.3", lw=0.7)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-        thousands(ax, "x")
-        ax.set_yticks(y)
-        ax.set_yticklabels(series, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_title(STAT_LABEL.get(stats[k], stats[k]), fontsize=9)
-        ax.set_xlabel("difference (GBP m; 95% CI)", fontsize=7)
-        ax.tick_params(labelsize=6.5)
-        ax.grid(True, axis="x", color="0.92")
+        difference_axes(ax, y, series, stats[k], "difference (GBP m; 95% CI)")
     return fig
+
+
+def difference_axes(ax, y, series, stat, xlabel):
+    """The axes of one statistic's panel of the differences: series down
+    the side, zero marked."""
+    ax.axvline(0, color="0.3", lw=0.7)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+    thousands(ax, "x")
+    ax.set_yticks(y)
+    ax.set_yticklabels(series, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_title(STAT_LABEL.get(stat, stat), fontsize=9)
+    ax.set_xlabel(xlabel, fontsize=7)
+    ax.tick_params(labelsize=6.5)
+    ax.grid(True, axis="x", color="0.92")
 
 
 def fig_difference_many(diff, legends):
@@ -1055,16 +1061,7 @@ def fig_difference_many(diff, legends):
             ax.barh(pos, d["estimate"][:, k] / GBP_M, height=h * 0.9, color=run_color(v + 1, nv + 1),
                     alpha=0.85, label=legends[v] if v < len(legends) else label)
             whiskers(ax, pos, d["ci_lo"][:, k] / GBP_M, d["ci_hi"][:, k] / GBP_M)
-        ax.axvline(0, color="0.3", lw=0.7)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-        thousands(ax, "x")
-        ax.set_yticks(y)
-        ax.set_yticklabels(series, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_title(STAT_LABEL.get(stats[k], stats[k]), fontsize=9)
-        ax.set_xlabel("change against A (GBP m; 95% CI)", fontsize=7)
-        ax.tick_params(labelsize=6.5)
-        ax.grid(True, axis="x", color="0.92")
+        difference_axes(ax, y, series, stats[k], "change against A (GBP m; 95% CI)")
     put_legend(fig, axes[0], "run - A")
     return fig
 
