@@ -1028,16 +1028,41 @@ def fig_difference(diff):
         cols = [COLORS[1] if e > 0 else COLORS[2] for e in est]
         ax.barh(y, est, color=cols, alpha=0.8)
         whiskers(ax, y, lo, hi)
-        ax.axvline(0, color="0.3", lw=0.7)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-        thousands(ax, "x")
-        ax.set_yticks(y)
-        ax.set_yticklabels(series, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_title(STAT_LABEL.get(stats[k], stats[k]), fontsize=9)
-        ax.set_xlabel("difference (GBP m; 95% CI)", fontsize=7)
-        ax.tick_params(labelsize=6.5)
-        ax.grid(True, axis="x", color="0.92")
+        difference_axes(ax, y, series, stats[k], "difference (GBP m; 95% CI)")
+    return fig
+
+
+def difference_axes(ax, y, series, stat, xlabel):
+    """The axes of one statistic's panel of the differences: series down
+    the side, zero marked."""
+    ax.axvline(0, color="0.3", lw=0.7)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+    thousands(ax, "x")
+    ax.set_yticks(y)
+    ax.set_yticklabels(series, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_title(STAT_LABEL.get(stat, stat), fontsize=9)
+    ax.set_xlabel(xlabel, fontsize=7)
+    ax.tick_params(labelsize=6.5)
+    ax.grid(True, axis="x", color="0.92")
+
+
+def fig_difference_many(diff, legends):
+    """Each statistic's change against A per series, one bar per run compared
+    (B - A, C - A, ...), with the stored 95% intervals."""
+    stats, series, pairs = diff["statistic"], diff["series"], diff["pairs"]
+    nv = len(pairs)
+    fig, axes = panel_grid(len(stats), ncols=3, row_in=0.22 * len(series) * nv + 1.4)
+    y = np.arange(len(series))
+    h = 0.8 / nv
+    for k, ax in enumerate(axes):
+        for v, (label, d) in enumerate(pairs):
+            pos = y - 0.4 + h * (v + 0.5)
+            ax.barh(pos, d["estimate"][:, k] / GBP_M, height=h * 0.9, color=run_color(v + 1, nv + 1),
+                    alpha=0.85, label=legends[v] if v < len(legends) else label)
+            whiskers(ax, pos, d["ci_lo"][:, k] / GBP_M, d["ci_hi"][:, k] / GBP_M)
+        difference_axes(ax, y, series, stats[k], "change against A (GBP m; 95% CI)")
+    put_legend(fig, axes[0], "run - A")
     return fig
 
 
@@ -1564,18 +1589,39 @@ def attribution_sections(page, att, run):
 
 
 def read_difference(f):
+    """/difference: {series, statistic, estimate, ci_lo, ci_hi [series,
+    statistic], variance_reduction [series] or None, description}. A
+    comparison of three or more runs (a `versus` dimension) gives the same
+    for each run compared with A in "pairs" [(label, dict)], and the first
+    pair's arrays at the top level."""
     d = f.get("difference")
     if d is None:
         return None
     out = {"series": strings(d, "series"), "statistic": strings(d, "statistic")}
     shape = (len(out["series"]), len(out["statistic"]))
+    versus = strings(d, "versus") if "versus" in d else None
+    if versus is not None:
+        shape = (len(versus),) + shape
     for k in ("estimate", "ci_lo", "ci_hi"):
         v = read(d, k)
         if v.shape != shape:
-            raise InputError("%s/%s: shape %s, expected [series, statistic] %s" % (d.name, k, v.shape, shape))
+            raise InputError("%s/%s: shape %s, expected [%sseries, statistic] %s"
+                             % (d.name, k, v.shape, "versus, " if versus is not None else "", shape))
         out[k] = v
-    out["variance_reduction"] = read(d, "variance_reduction") if "variance_reduction" in d else None
+    vr = read(d, "variance_reduction") if "variance_reduction" in d else None
+    if vr is not None and vr.shape != shape[:-1]:
+        raise InputError("%s/variance_reduction: shape %s, expected %s" % (d.name, vr.shape, shape[:-1]))
+    out["variance_reduction"] = vr
     out["description"] = attr(d["estimate"], "description", "")
+    if versus is None:
+        out["pairs"] = [("B - A", out)]
+        return out
+    out["versus"] = versus
+    out["pairs"] = []
+    for i, v in enumerate(versus):
+        one = dict(out, estimate=out["estimate"][i], ci_lo=out["ci_lo"][i], ci_hi=out["ci_hi"][i],
+                   variance_reduction=vr[i] if vr is not None else None, versus=None, pairs=None)
+        out["pairs"].append(("%s - A" % v.upper(), one))
     return out
 
 
@@ -1596,6 +1642,136 @@ def difference_table(diff, tid):
         rows.append(r + "</tr>")
     rows.append("</table>")
     return "".join(rows)
+
+
+def compare_headline_table(runs, tid):
+    """The headline figures side by side, one column per run: per series
+    (A's, by id) the mean loss over the horizon, VaR 95% and 99%, ES 99%,
+    AAL and the 1-in-100 annual loss, each over its Monte Carlo error."""
+    h = ['<div class="wide"><table id="%s"><caption>GBP m; over the %d-year horizon, except AAL and the '
+         '1-in-%d loss (annual). One column per scenario, all on the same trials (common random numbers); '
+         'under each figure its own Monte Carlo error (the errors of the changes between scenarios are '
+         'much smaller: see Differences).</caption><tr><th class="l">series</th><th class="l">statistic</th>'
+         % (esc(tid), runs[0].horizon_years, HEADLINE_RP)]
+    for r in runs:
+        h.append('<th title="%s">%s<br><span class="sub">%s</span></th>'
+                 % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32] + "...")))
+    h.append("</tr>")
+    rows = (("mean", "mean loss &plusmn; SE"), ("var95", "VaR 95% (95% CI)"), ("var99", "VaR 99% (95% CI)"),
+            ("es99", "ES 99% &plusmn; SE"), ("aal", "AAL &plusmn; SE"),
+            ("rp%d" % HEADLINE_RP, "1-in-%d annual &plusmn; SE" % HEADLINE_RP))
+    for se0 in runs[0].series:
+        for k, (key, label) in enumerate(rows):
+            row = ['<tr><td class="l">%s</td><td class="l">%s</td>' % (esc(se0.label) if k == 0 else "", label)]
+            for r in runs:
+                se = next((x for x in r.series if x.id == se0.id), None)
+                cid = "%s-%s-%s-%s" % (tid, se0.id, key, r.label)
+                if se is None:
+                    row.append('<td id="%s">&ndash;</td>' % esc(cid))
+                elif key == "mean":
+                    row.append(cell(se.mean, err_se(se.se), cid, se.se))
+                elif key in ("var95", "var99"):
+                    q = r.iq[0.95 if key == "var95" else 0.99]
+                    row.append(cell(se.q[q], err_ci(se.q_lo[q], se.q_hi[q]), cid, ci=(se.q_lo[q], se.q_hi[q])))
+                elif key == "es99":
+                    row.append(cell(se.es[r.ies], err_se(se.es_se) if np.isfinite(se.es_se)
+                                    else "SE not estimated", cid, se.es_se))
+                elif key == "aal":
+                    row.append(cell(se.aal, err_se(se.aal_se), cid, se.aal_se))
+                else:
+                    b = se.rp_boot.get(float(HEADLINE_RP)) if se.rp_boot else None
+                    row.append(cell(se.rp[r.irp], err_se(b[0]) if b else "SE not estimated", cid,
+                                    b[0] if b else None))
+            h.append("".join(row) + "</tr>")
+    h.append("</table></div>")
+    return "".join(h)
+
+
+def tail_loss_by_mineral(run):
+    """{mineral id: (co-ES 99 of the total, lo, hi)} from the run's
+    /attribution (the mineral's part of the total's ES 99, GBP, with the
+    tail share's 95% interval times ES 99), or None without one."""
+    a = run.group.get("attribution")
+    if a is None or not all(k in a for k in ("source", "series", "tail_co_es", "tail_share_lo",
+                                             "tail_share_hi", "es99")):
+        return None
+    src, ser = strings(a, "source"), strings(a, "series")
+    co, lo, hi, es = (read(a, k) for k in ("tail_co_es", "tail_share_lo", "tail_share_hi", "es99"))
+    if "total" not in ser or co.shape != (len(ser), len(src)) or es.shape != (len(ser),):
+        return None
+    t = ser.index("total")
+    return {s.split("/", 1)[1]: (float(co[t, k]), float(lo[t, k] * es[t]), float(hi[t, k] * es[t]))
+            for k, s in enumerate(src) if s.startswith("mineral/")}
+
+
+def compare_mineral_table(runs, tid):
+    """Per mineral, the scenarios side by side: the UK's top supplier and
+    its share after any cap (the world's where a run has no UK rows), the
+    shortage probability with its Wilson interval, and the mineral's part of
+    the total's ES 99 (co-ES, /runs/*/attribution)."""
+    order = []
+    for r in runs:
+        for m in r.minerals:
+            if m not in order:
+                order.append(m)
+    names = {}
+    for r in runs:
+        for m, n in zip(r.minerals, r.mineral_names):
+            names.setdefault(m, n)
+    tails = [tail_loss_by_mineral(r) for r in runs]
+    h = ['<div class="wide"><table id="%s" class="sweep"><caption>Per mineral and scenario: top supplier '
+         'and its share of the UK\'s purchases after any diversification cap (world: the world\'s product '
+         'stage, where the run has no UK sourcing rows; red: above the run\'s cap; no sampling); P(short): '
+         'probability that the peak shortfall exceeds 1%% of demand, with its 95%% Wilson interval; tail '
+         'loss: the mineral\'s part of the total loss beyond VaR 99 (co-ES 99, GBP m, the tail '
+         'attribution of docs/STUDIES.md, with the tail share\'s 95%% interval). A mean loss per mineral is '
+         'not in the file: a trial\'s loss is split by mineral only for the tail trials the attribution '
+         'replays (minrisk run --counterfactual gives the mean loss removed with a mineral, one scenario '
+         'at a time).</caption><tr><th class="l" rowspan="2">mineral</th>' % esc(tid)]
+    for r in runs:
+        h.append('<th colspan="3" title="%s">%s: %s</th>'
+                 % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32] + "...")))
+    h.append("</tr><tr>")
+    for _ in runs:
+        h.append("<th>top share</th><th>P(short)</th><th>tail loss</th>")
+    h.append("</tr>")
+    for m in order:
+        row = ['<tr id="%s-%s"><td class="l">%s</td>' % (esc(tid), esc(m), esc(names.get(m, m)))]
+        for r, tail in zip(runs, tails):
+            cid = "%s-%s-%s" % (tid, m, r.label)
+            if m not in r.minerals:
+                row.append('<td class="na">&ndash;</td>' * 3)
+                continue
+            i = r.minerals.index(m)
+            ind = r.indicators
+            top = None
+            if ind is not None and ind.get("uk") is not None and m in ind["uk"]["mineral"]:
+                uk = ind["uk"]
+                u = uk["mineral"].index(m)
+                top = (uk["top_country"][u], float(uk["top_share"][u]), bool(uk["above_cap"][u]),
+                       "UK" + ("+" if uk["capped"][u] else ""))
+            elif ind is not None and m in ind["mineral"]:
+                rows_m = [k for k, x in enumerate(ind["mineral"]) if x == m]
+                k = max(rows_m, key=lambda j: float(ind["top_share"][j]))
+                top = (ind["top_country"][k], float(ind["top_share"][k]), bool(ind["above_cap"][k]), "world")
+            if top is None:
+                row.append('<td class="na">&ndash;</td>')
+            else:
+                row.append('<td id="%s-top" class="nw%s" data-share="%r"><span class="v">%s %s</span>'
+                           '<span class="e">%s</span></td>' % (esc(cid), " flag" if top[2] else "", top[1],
+                                                               esc(top[0]), pct(top[1]), esc(top[3])))
+            p = float(r.shortage_prob[i])
+            lo, hi = wilson(p, r.trials)
+            row.append('<td id="%s-short" data-fraction="%r"><span class="v">%s</span>'
+                       '<span class="e">%s &ndash; %s</span></td>' % (esc(cid), p, pct(p), pct(lo), pct(hi)))
+            t = tail.get(m) if tail else None
+            if t is None:
+                row.append('<td id="%s-tail" class="na">n/a</td>' % esc(cid))
+            else:
+                row.append(cell(t[0], err_ci(t[1], t[2]), cid + "-tail", ci=(t[1], t[2])))
+        h.append("".join(row) + "</tr>")
+    h.append("</table></div>")
+    return "".join(h)
 
 
 def metric_base(metric):
@@ -1631,12 +1807,16 @@ def multi_sections(page, f, kind, runs, diff, sweep):
     who = "run" if kind == "compare" else "variant"
     if kind == "compare":
         page.section("runs", "Runs")
+        page.add("<h3>Headline figures side by side</h3>")
+        page.add(compare_headline_table(runs, "headline-compare"))
+        page.add(MC_NOTE)
+        page.add("<details><summary>Each run's headline table, with its description</summary>")
         for run in runs:
             page.add("<h3>%s: %s</h3>" % (esc(run.label), esc(run.name)))
             if run.description:
                 page.add('<p class="desc">%s</p>' % esc(run.description))
             page.add(headline_table(run, "headline-" + run.path.strip("/").replace("/", "-")))
-        page.add(MC_NOTE)
+        page.add("</details>")
     else:
         page.section("sweep", "Sweep")
         if runs[0].description:
@@ -1663,7 +1843,19 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                 fig_exceedance_horizon(runs, kind + "-exceedance-horizon", True),
                 "horizon loss exceedance overlay")
     page.section("differences", "Differences")
-    if diff is not None:
+    if diff is not None and diff.get("versus") is not None:
+        page.add('<p class="note">%s</p>' % esc(diff["description"]))
+        legends = ["%s - A: %s" % (v.upper(), next((r.name for r in runs if r.label == v), v))
+                   for v in diff["versus"]]
+        page.figure("compare-difference", "Changes against A with 95% intervals",
+                    "Each statistic's change of every run against A per series (GBP m), one bar per run, with "
+                    "its stored 95%% interval (the mean's from the paired standard error, the others a paired "
+                    "bootstrap, the same resamples for every pair).",
+                    fig_difference_many(diff, legends), "changes against A per series and statistic")
+        for (label, d), v in zip(diff["pairs"], diff["versus"]):
+            page.add("<h3>%s</h3>" % esc(label))
+            page.add(difference_table(d, "difference-table-%s" % v))
+    elif diff is not None:
         page.add('<p class="note">%s</p>' % esc(diff["description"] or "Paired differences stored in /difference "
                                                 "(same random numbers in both runs)."))
         page.figure("compare-difference", "Differences with 95% intervals",
@@ -1682,6 +1874,9 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                         fig_paired(names, est, lo, hi, "difference in mean total loss (GBP m; 95% CI)"),
                         "paired difference of the mean loss")
     policy_cost_section(page, f, kind, runs)
+    if kind == "compare":
+        page.section("minerals-compare", "Per mineral, side by side")
+        page.add(compare_mineral_table(runs, "minerals-compare"))
     page.section("minerals", "Shortages per mineral")
     if len(runs) > SHORTAGE_BARS_MAX:  # a heat map: no room for intervals, state their size
         cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
@@ -1724,9 +1919,9 @@ def policy_cost_section(page, f, kind, runs):
     if pp.ndim == 1:
         pp = pp[np.newaxis, :]
     if kind == "compare":
-        labels = ["A", "B"]
-        pp = np.vstack([np.full(3, np.nan), pp])  # the per pound figure is B's, against A
-        notes = ["" if "runs/%s/policies" % w in f else " (none stated: 0)" for w in ("a", "b")]
+        labels = [r.label.upper() for r in runs]
+        pp = np.vstack([np.full(3, np.nan), pp])  # the per pound figures are against A
+        notes = ["" if "runs/%s/policies" % r.label in f else " (none stated: 0)" for r in runs]
     else:
         labels = [r.label for r in runs]
         notes = [""] * len(labels)
@@ -1826,7 +2021,7 @@ def uk_compare_table(runs, tid):
     return "".join(h)
 
 
-def uk_sweep_grid(runs, tid):
+def uk_sweep_grid(runs, tid, who="variant"):
     """Mineral x variant: the UK's top share after any cap in each variant
     (+: capped; red: above the variant's cap), with the world's top share
     (and the UK's before the cap, when no variant changes it) once."""
@@ -1836,11 +2031,12 @@ def uk_sweep_grid(runs, tid):
     def same(get):
         return all(get(r) == get(runs[0]) for r in runs[1:])
 
-    h = ['<div class="wide"><table id="%s" class="sweep"><caption>UK top share after any diversification '
-         'cap, per mineral and variant (+: the cap changed it; red: above the variant\'s cap); the world\'s '
-         'top share of the product stage and the UK\'s before the cap once (the first variant\'s; * where '
-         'a variant\'s differs). No sampling.</caption><tr><th class="l">mineral</th><th class="l">stage</th>'
-         '<th class="l">world top</th>' % esc(tid)]
+    caption = ('UK top share after any diversification cap, per mineral and variant (+: the cap changed it; '
+               'red: above the variant\'s cap); the world\'s top share of the product stage and the UK\'s '
+               'before the cap once (the first variant\'s; * where a variant\'s differs). No sampling.'
+               ).replace("variant", who)
+    h = ['<div class="wide"><table id="%s" class="sweep"><caption>%s</caption><tr><th class="l">mineral</th>'
+         '<th class="l">stage</th><th class="l">world top</th>' % (esc(tid), caption)]
     before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
     if before:
         h.append('<th class="l">UK before policy</th>')
@@ -1891,8 +2087,8 @@ def uk_sweep_grid(runs, tid):
     h.append("</table></div>")
     counts = ", ".join("%s: %d" % (esc(r.legend), int(np.sum(np.asarray(r.indicators["uk"]["above_cap"]) != 0)))
                        for r in runs)
-    h.append('<p class="note">Minerals whose UK sourcing is above the variant\'s cap, of %d: %s. Hover a '
-             'share for its top country.</p>' % (len(u0["mineral"]), counts))
+    h.append(('<p class="note">Minerals whose UK sourcing is above the variant\'s cap, of %d: %s. Hover a '
+              'share for its top country.</p>' % (len(u0["mineral"]), counts)).replace("variant", who))
     return "".join(h)
 
 
@@ -1904,6 +2100,8 @@ def multi_uk_sections(page, kind, runs):
     page.section("uk-sourcing", "UK sourcing and world top share")
     if kind == "compare" and len(runs) == 2:
         page.add(uk_compare_table(runs, "uk-sourcing-compare"))
+    elif kind == "compare":  # three or more: the grid of the sweep, one column per run
+        page.add(uk_sweep_grid(runs, "uk-sourcing-compare", "run"))
     elif kind == "sweep":
         page.add(uk_sweep_grid(runs, "uk-sourcing-sweep"))
 

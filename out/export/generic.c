@@ -494,6 +494,10 @@ static int export_generic(ex *x, hid_t g, const char *dir, const char *base)
     for (size_t k = 0; k < l->n && x->r.status == MR_OK; k++) {
         if (!l->group[k])
             continue;
+        /* /sweep/grid is /sweep's table on the grid of the swept keys: the
+           same values, exported once as the flat table */
+        if (!strcmp(base, "sweep") && !strcmp(l->names[k], "grid"))
+            continue;
         hid_t sub = H5Gopen2(g, l->names[k], H5P_DEFAULT);
         if (sub < 0) {
             ex_damaged(x, g, l->names[k]);

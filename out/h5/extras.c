@@ -53,3 +53,27 @@ void mr_extras_free(mr_extras *e)
     free(e->x);
     memset(e, 0, sizeof *e);
 }
+
+int mr_extras_move(mr_extras *dst, mr_extras *src, const char *prefix)
+{
+    size_t lp = strlen(prefix);
+    while (src->nowned > 0) /* the buffers: dst frees them (or keep does, failing) */
+        if (!mr_extras_keep(dst, src->owned[--src->nowned]))
+            return -1;
+    for (size_t i = 0; i < src->n; i++) {
+        mr_output_extra x = src->x[i];
+        size_t l = strlen(x.path);
+        char *p = mr_extras_keep(dst, malloc(lp + l + 1));
+        if (!p)
+            return -1;
+        memcpy(p, prefix, lp);
+        memcpy(p + lp, x.path, l + 1);
+        x.path = p;
+        if (mr_extras_add(dst, &x))
+            return -1;
+    }
+    free(src->x);
+    free(src->owned);
+    memset(src, 0, sizeof *src);
+    return 0;
+}

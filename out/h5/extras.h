@@ -27,4 +27,10 @@ char *mr_extras_strdup(mr_extras *e, const char *s);
 
 void mr_extras_free(mr_extras *e);
 
+/* Move every dataset of src to the end of dst, its path under prefix
+   ("runs/a/" + "attribution/es99"), and the buffers src owns to dst; src
+   is left empty. 0, or -1 when out of memory (src then still holds what
+   was not moved; free both). */
+int mr_extras_move(mr_extras *dst, mr_extras *src, const char *prefix);
+
 #endif

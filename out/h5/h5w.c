@@ -389,7 +389,7 @@ static herr_t write_data(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, cons
     if (H5Sget_simple_extent_npoints(space) == 0)
         return 0;
     if (r && (w->par || r->nrows != d->dims[0])) {
-        hsize_t start[3] = {r->row0, 0, 0}, count[3] = {r->nrows, 1, 1};
+        hsize_t start[MR_EXTRA_MAX_RANK] = {r->row0}, count[MR_EXTRA_MAX_RANK] = {r->nrows};
         for (int k = 1; k < d->rank; k++)
             count[k] = d->dims[k];
         fsel = H5Scopy(space);
@@ -428,7 +428,7 @@ int h5w_put_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, const 
         if (sp < 0)
             goto made;
         if (r && r->chunk_rows > 0) {
-            hsize_t chunk[3];
+            hsize_t chunk[MR_EXTRA_MAX_RANK];
             chunk[0] = r->chunk_rows;
             for (int k = 1; k < d->rank; k++)
                 chunk[k] = d->dims[k];

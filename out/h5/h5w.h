@@ -76,8 +76,8 @@ typedef struct {
     const char *name;
     hid_t file_type, mem_type;
     int rank;
-    hsize_t dims[3];
-    const char *dimnames[3];
+    hsize_t dims[MR_EXTRA_MAX_RANK];
+    const char *dimnames[MR_EXTRA_MAX_RANK];
     const char *units;
     const char *description;
 } h5w_dsdef;

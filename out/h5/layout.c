@@ -975,7 +975,7 @@ int h5w_write_extra(h5w *w, const mr_output_extra *x)
         break;
     }
     h5w_dsdef d = {name, ft, mt, x->rank, {0}, {NULL}, x->units, x->description};
-    for (int k = 0; k < x->rank && k < 3; k++) {
+    for (int k = 0; k < x->rank && k < MR_EXTRA_MAX_RANK; k++) {
         d.dims[k] = x->dims[k];
         d.dimnames[k] = x->dim_names[k];
     }

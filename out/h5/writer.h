@@ -54,22 +54,26 @@ typedef struct {
                                         the same comm); NULL: computed here */
 } mr_output_run;
 
+/* The most dimensions of a further dataset (a sweep's grid: 7 swept keys
+   and one more). */
+#define MR_EXTRA_MAX_RANK 8
+
 typedef enum { MR_EXTRA_F64, MR_EXTRA_U64, MR_EXTRA_I32, MR_EXTRA_STR } mr_extra_type;
 
 /* A further dataset (attribution, paired differences, a sweep's table,
    the event table). Written after the runs, in the order given, so a
    coordinate variable must come before the datasets that use it. */
 typedef struct {
-    const char *path;         /* from the file root, e.g. "attribution/tail_share";
-                                 missing groups are made */
-    mr_extra_type type;       /* MR_EXTRA_STR: data is const char *const [product of dims],
-                                 the same on every rank (not distributed) */
-    int rank;                 /* 0..3 */
-    uint64_t dims[3];         /* the whole dataset's dimensions */
-    const char *dim_names[3]; /* each a coordinate variable in the same group
+    const char *path;                 /* from the file root, e.g. "attribution/tail_share";
+                                         missing groups are made */
+    mr_extra_type type;               /* MR_EXTRA_STR: data is const char *const [product of dims],
+                                         the same on every rank (not distributed) */
+    int rank;                         /* 0..MR_EXTRA_MAX_RANK */
+    uint64_t dims[MR_EXTRA_MAX_RANK]; /* the whole dataset's dimensions */
+    const char *dim_names[MR_EXTRA_MAX_RANK]; /* each a coordinate variable in the same group
                                  (or the dataset itself when is_coord) */
-    const void *data;         /* the same on every rank; or, when distributed,
-                                 this rank's rows row0 .. row0 + nrows - 1 */
+    const void *data;                         /* the same on every rank; or, when distributed,
+                                                 this rank's rows row0 .. row0 + nrows - 1 */
     bool distributed;
     uint64_t row0, nrows;
     bool is_coord;     /* make it a dimension scale (rank 1, named as its dimension) */

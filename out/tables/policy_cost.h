@@ -17,6 +17,13 @@ void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2
                                const bool stated[2], const char *const uncosted[2],
                                const double per_pound[3]);
 
+/* The same for n >= 3 runs A, B, C, ...: one row per run with its cost,
+   its cost minus A's and the loss avoided per pound of that extra cost,
+   per_pound[3 (w - 1) + i] for run w >= 1 (estimate, lo, hi). */
+void mr_policy_cost_print_many(FILE *out, int horizon_years, int n, const double *cost,
+                               const bool *stated, const char *const *uncosted,
+                               const double *per_pound);
+
 /* "0.41 [0.39, 0.43]" (two significant decimals at least), or "n/a". */
 void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double per_pound[3]);
 

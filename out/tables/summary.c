@@ -816,9 +816,192 @@ static int print_compare_costs(mr_h5r *r, FILE *out)
     return 0;
 }
 
+/* A statistic of /difference as the tables print it ("var95": "VaR 95%"). */
+static const char *stat_label(const char *stat)
+{
+    static const char *const pretty[][2] = {{"mean", "mean"},
+                                            {"var95", "VaR 95%"},
+                                            {"var99", "VaR 99%"},
+                                            {"es99", "ES 99%"},
+                                            {"annual_1in100", "1-in-100"}};
+    for (size_t q = 0; q < sizeof pretty / sizeof pretty[0]; q++)
+        if (!strcmp(stat, pretty[q][0]))
+            return pretty[q][1];
+    return stat;
+}
+
+/* The policy costs of a comparison of three or more runs, when stored. */
+static int print_compare_many_costs(mr_h5r *r, FILE *out, size_t R, char **runs)
+{
+    const hid_t f = r->file;
+    if (H5Lexists(f, "difference/policy_cost", H5P_DEFAULT) <= 0)
+        return 0;
+    double *cost = malloc(R * sizeof *cost), *pp = malloc(3 * (R - 1) * sizeof *pp);
+    bool *stated = calloc(R, sizeof *stated);
+    char **unc = NULL;
+    int horizon = 0, rc = -1;
+    if (!cost || !pp || !stated) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    if (mr_h5r_f64(r, f, "difference/policy_cost", cost, R) ||
+        mr_h5r_f64(r, f, "difference/loss_avoided_per_pound", pp, 3 * (R - 1)) ||
+        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &horizon) < 0 ||
+        !(unc = mr_h5r_strings(r, f, "difference/uncosted_levers", R)) ||
+        mr_h5r_printable(r, unc, R) < 0)
+        goto out;
+    for (size_t w = 0; w < R; w++) {
+        char g[64];
+        snprintf(g, sizeof g, "runs/%.20s/policies", runs[w]);
+        stated[w] = H5Lexists(f, g, H5P_DEFAULT) > 0;
+    }
+    mr_policy_cost_print_many(out, horizon, (int)R, cost, stated, (const char *const *)unc, pp);
+    rc = 0;
+out:
+    mr_h5r_free_strings(unc, R);
+    free(cost);
+    free(pp);
+    free(stated);
+    return rc;
+}
+
+/* The differences of a comparison of three or more runs (/difference with
+   a `versus` dimension): every run's statistic, then each run's change
+   against A with its interval, as `minrisk compare` prints them. */
+static int print_compare_many(mr_h5r *r, FILE *out)
+{
+    const hid_t f = r->file;
+    long long P = mr_h5r_extent(r, f, "difference/series"),
+              K = mr_h5r_extent(r, f, "difference/statistic"),
+              R = mr_h5r_extent(r, f, "difference/run");
+    if (P < 1 || K < 1 || R < 3)
+        return R < 0 || P < 0 || K < 0 ? -1
+                                       : mr_h5r_damaged_why(r, f, "difference/run",
+                                                            "has %lld runs, expected 3 or more", R);
+    if (R > 26 || P > MR_H5R_MAX_STRINGS / K / R)
+        return mr_h5r_damaged_why(r, f, "difference/series",
+                                  "has %lld series of %lld statistics of %lld runs", P, K, R);
+    const size_t V = (size_t)R - 1, PK = (size_t)(P * K);
+    char **series = NULL, **stat = NULL, **name = NULL, **file = NULL, **runs = NULL;
+    double *val = malloc((size_t)R * PK * sizeof *val), *vrf = malloc(V * (size_t)P * sizeof *vrf);
+    double *v[3] = {NULL}; /* estimate, ci_lo, ci_hi */
+    static const char *const dsn[3] = {"difference/estimate", "difference/ci_lo",
+                                       "difference/ci_hi"};
+    uint64_t trials = 0, seed = 0;
+    int rc = -1;
+    bool oom = !val || !vrf;
+    for (int k = 0; k < 3; k++)
+        oom = oom || !(v[k] = malloc(V * PK * sizeof(double)));
+    table t = {0, 0, NULL};
+    if (oom) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)P)) ||
+        !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
+        !(runs = mr_h5r_strings(r, f, "difference/run", (size_t)R)) ||
+        !(name = mr_h5r_strings(r, f, "difference/scenario_name", (size_t)R)) ||
+        !(file = mr_h5r_strings(r, f, "difference/scenario_file", (size_t)R)) ||
+        mr_h5r_printable(r, series, (size_t)P) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
+        mr_h5r_printable(r, runs, (size_t)R) < 0 || mr_h5r_printable(r, name, (size_t)R) < 0 ||
+        mr_h5r_printable(r, file, (size_t)R) < 0 ||
+        mr_h5r_f64(r, f, "difference/variance_reduction", vrf, V * (size_t)P) ||
+        mr_h5r_f64(r, f, "difference/value", val, (size_t)R * PK) ||
+        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+        goto out;
+    for (int k = 0; k < 3; k++)
+        if (mr_h5r_f64(r, f, dsn[k], v[k], V * PK))
+            goto out;
+    for (long long w = 0; w < R; w++)
+        fprintf(out, "Scenario %c  %s (%s)\n", (char)('A' + w), name[w], file[w]);
+    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): X - A < 0: X loses less "
+                 "than A; 95%%\ninterval of X - A from the paired per-trial differences (n/a: "
+                 "not estimated).\n\n");
+    t = (table){PK + 1, 2 + (size_t)R + 2 * V, NULL};
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
+    if (!t.cell) {
+        mr_h5r_nomem(r);
+        goto out;
+    }
+    snprintf(cell(&t, 0, 0), CELL, "series");
+    snprintf(cell(&t, 0, 1), CELL, "statistic");
+    for (long long w = 0; w < R; w++) {
+        snprintf(cell(&t, 0, 2 + (size_t)w), CELL, "%c", (char)('A' + w));
+        if (w) {
+            snprintf(cell(&t, 0, (size_t)(R + 2 * w)), CELL, "%c - A", (char)('A' + w));
+            snprintf(cell(&t, 0, (size_t)(R + 2 * w + 1)), CELL, "95%% interval");
+        }
+    }
+    double big = 0.0;
+    for (size_t e = 0; e < (size_t)R * PK; e++)
+        if (isfinite(val[e]) && fabs(val[e]) / MR_GBP_PER_MILLION > big)
+            big = fabs(val[e]) / MR_GBP_PER_MILLION;
+    const int dec = decimals_for(big);
+    const double m = MR_GBP_PER_MILLION;
+    for (long long i = 0; i < P; i++)
+        for (long long k = 0; k < K; k++) {
+            size_t e = (size_t)(i * K + k), row = e + 1;
+            snprintf(cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
+            snprintf(cell(&t, row, 1), CELL, "%s", stat_label(stat[k]));
+            for (long long w = 0; w < R; w++) {
+                fmt_num(cell(&t, row, 2 + (size_t)w), val[(size_t)w * PK + e] / m, dec, "");
+                if (!w)
+                    continue;
+                size_t d = (size_t)(w - 1) * PK + e;
+                fmt_num(cell(&t, row, (size_t)(R + 2 * w)), v[0][d] / m, dec, "");
+                if (isnan(v[1][d]) || isnan(v[2][d]))
+                    snprintf(cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "n/a");
+                else
+                    snprintf(cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "[%.*f, %.*f]", dec,
+                             v[1][d] / m, dec, v[2][d] / m);
+            }
+        }
+    print_table(out, &t);
+    fprintf(out,
+            "\nVariance reduction by common random numbers: VRF = (var A + var X) / "
+            "var(X - A)\n\n  %-20s",
+            "series");
+    for (size_t w = 1; w < (size_t)R; w++)
+        fprintf(out, "  VRF %c", (char)('A' + w));
+    fputc('\n', out);
+    for (long long i = 0; i < P; i++) {
+        fprintf(out, "  %-20s", series[i]);
+        for (size_t w = 1; w < (size_t)R; w++) {
+            double x = vrf[(w - 1) * (size_t)P + (size_t)i];
+            char b[32];
+            if (isinf(x))
+                snprintf(b, sizeof b, "inf");
+            else if (isnan(x))
+                snprintf(b, sizeof b, "n/a");
+            else
+                snprintf(b, sizeof b, "%.1f", x);
+            fprintf(out, "  %5s", b);
+        }
+        fputc('\n', out);
+    }
+    rc = print_compare_many_costs(r, out, (size_t)R, runs);
+out:
+    free(t.cell);
+    mr_h5r_free_strings(series, (size_t)P);
+    mr_h5r_free_strings(stat, (size_t)K);
+    mr_h5r_free_strings(runs, (size_t)R);
+    mr_h5r_free_strings(name, (size_t)R);
+    mr_h5r_free_strings(file, (size_t)R);
+    for (int k = 0; k < 3; k++)
+        free(v[k]);
+    free(val);
+    free(vrf);
+    return rc;
+}
+
 /* The paired differences of a comparison file (/difference). */
 static int print_compare(mr_h5r *r, FILE *out)
 {
+    if (H5Lexists(r->file, "difference/versus", H5P_DEFAULT) > 0)
+        return print_compare_many(r, out);
     const hid_t f = r->file;
     long long R = mr_h5r_extent(r, f, "difference/series"),
               K = mr_h5r_extent(r, f, "difference/statistic");
@@ -880,15 +1063,7 @@ static int print_compare(mr_h5r *r, FILE *out)
     for (long long i = 0; i < R; i++)
         for (long long k = 0; k < K; k++) {
             size_t e = (size_t)(i * K + k), row = e + 1;
-            static const char *const pretty[][2] = {{"mean", "mean"},
-                                                    {"var95", "VaR 95%"},
-                                                    {"var99", "VaR 99%"},
-                                                    {"es99", "ES 99%"},
-                                                    {"annual_1in100", "1-in-100"}};
-            const char *sn = stat[k];
-            for (size_t q = 0; q < sizeof pretty / sizeof pretty[0]; q++)
-                if (!strcmp(stat[k], pretty[q][0]))
-                    sn = pretty[q][1];
+            const char *sn = stat_label(stat[k]);
             snprintf(cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
             snprintf(cell(&t, row, 1), CELL, "%s", sn);
             fmt_num(cell(&t, row, 2), v[3][e] / MR_GBP_PER_MILLION, dec, "");
@@ -942,22 +1117,19 @@ static void free_multi_uk(multi_uk *m)
 static int read_multi_uk(mr_h5r *r, bool compare, multi_uk *m)
 {
     memset(m, 0, sizeof *m);
-    long long n = compare ? 2 : mr_h5r_extent(r, r->file, "sweep/variant");
+    const char *list = compare ? "difference/run" : "sweep/variant";
+    long long n = mr_h5r_extent(r, r->file, list);
     if (n < 1)
         return n < 0 ? -1 : 0;
-    if (n > MR_H5R_MAX_STRINGS)
-        return mr_h5r_damaged_why(r, r->file, "sweep/variant", "has %lld variants", n);
-    static const char *const ab[2] = {"a", "b"};
-    m->label = compare ? calloc(2, sizeof *m->label)
-                       : mr_h5r_strings(r, r->file, "sweep/variant", (size_t)n);
+    if (n > MR_H5R_MAX_STRINGS || (compare && n > 26))
+        return mr_h5r_damaged_why(r, r->file, list, "has %lld runs", n);
+    m->label = mr_h5r_strings(r, r->file, list, (size_t)n);
     if (!m->label)
         return r->status ? -1 : mr_h5r_nomem(r);
     m->n = (size_t)n;
     if (!(m->run = calloc(m->n, sizeof *m->run)))
         return mr_h5r_nomem(r);
     for (size_t i = 0; i < m->n; i++) {
-        if (compare && !(m->label[i] = strdup(ab[i])))
-            return mr_h5r_nomem(r);
         char g[600];
         if ((size_t)snprintf(g, sizeof g, "/%s/%s", compare ? "runs" : "variants", m->label[i]) >=
             sizeof g)
@@ -1136,15 +1308,15 @@ static void print_sweep_uk(FILE *out, const multi_uk *m)
    when every run has them (format 1.4). */
 static void print_multi_uk(FILE *out, const multi_uk *m, bool compare)
 {
-    if (m->n < 1 || (compare && m->n != 2))
+    if (m->n < 1)
         return;
     for (size_t i = 0; i < m->n; i++)
         if (m->run[i].uk.n == 0 || m->run[i].ind.n == 0)
             return;
-    if (compare)
+    if (compare && m->n == 2)
         print_compare_uk(out, m);
     else
-        print_sweep_uk(out, m);
+        print_sweep_uk(out, m); /* three or more runs: the grid of the sweep */
 }
 
 /* 1 when the file holds several runs (kind sweep or compare) or is an

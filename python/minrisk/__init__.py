@@ -84,15 +84,25 @@ def run(scenario, out, trials=None, threads=None, seed=None, events=False, count
     return result
 
 
-def compare(a, b, out, trials=None, threads=None, seed=None, bootstrap=None, progress=True):
-    """`minrisk compare A B -o out`: both scenarios (paths or Scenarios) on
-    common random numbers (A's seed and trials unless given); returns the
-    opened Comparison (runs a and b, the difference B - A with intervals).
-    bootstrap: resamples behind the intervals (binary's default 1000)."""
+def compare(*scenarios, out=None, trials=None, threads=None, seed=None, bootstrap=None, progress=True):
+    """`minrisk compare A B [C ...] -o out`: two or more scenarios (paths or
+    Scenarios, at most 26) on common random numbers (A's seed and trials
+    unless given); returns the opened Comparison (runs a, b, c, ..., the
+    changes against A with intervals). Called as compare(a, b, out) or
+    compare(a, b, c, out=...): without out=, the last argument is the
+    output file. bootstrap: resamples behind the intervals (binary's
+    default 1000)."""
+    scenarios = list(scenarios)
+    if out is None:
+        if len(scenarios) < 3:
+            raise TypeError("compare(a, b, ..., out): give two or more scenarios and the output file")
+        out = scenarios.pop()
+    if len(scenarios) < 2:
+        raise TypeError("compare needs two or more scenarios, got %d" % len(scenarios))
     with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
-        pa = _ScenarioFile(a, tmp, "a").path
-        pb = _ScenarioFile(b, tmp, "b").path
-        args = ["compare", pa, pb, "-o", os.fspath(out)] + _options(trials, seed, threads, quiet=not progress)
+        paths = [_ScenarioFile(sc, tmp, chr(ord("a") + i)).path for i, sc in enumerate(scenarios)]
+        args = ["compare"] + paths + ["-o", os.fspath(out)] + _options(trials, seed, threads,
+                                                                         quiet=not progress)
         if bootstrap is not None:
             args += ["--bootstrap", str(int(bootstrap))]
         text = binary_call(args, progress)

@@ -3,9 +3,12 @@
 A run file gives a Run: a read-only mapping from the run's group names
 ("root", "summary", "trials", "indicators", "indicators/uk", "attribution",
 "events", "loss_tables", "policies", as the file has them) to Datasets. A comparison file
-gives a Comparison (`runs` {"a": Run, "b": Run} and the "difference"
-Dataset), a sweep file a Sweep (`variants` {name: Run} and the "sweep"
-Dataset, with the grid of swept keys as coordinates), an uncertainty study
+gives a Comparison (`runs` {"a": Run, "b": Run, ...} in command-line
+order and the "difference" Dataset; `changes()` the changes against the
+first run along a `versus` dimension for any number of runs), a sweep file
+a Sweep (`variants` {name: Run}, the "sweep" Dataset with the grid of swept
+keys as coordinates and, from format 1.6, the "grid" Dataset: the table
+with one dimension per swept key, as stored in /sweep/grid), an uncertainty study
 an Uncertainty ("base" Run and the "uncertainty" Dataset).
 
 Every Dataset is opened by xarray (engine h5netcdf, lazily: values are read
@@ -278,15 +281,24 @@ class _Multi(collections.abc.Mapping):
 
 
 class Comparison(_Multi):
-    """`minrisk compare` file: `runs` {"a": Run, "b": Run}, the "difference"
-    Dataset (also `.difference`), `combine(group)` one group of every run
-    along a new dimension `run`."""
+    """`minrisk compare` file: `runs` {"a": Run, "b": Run, "c": Run, ...} in
+    the order of the command line (A first), the "difference" Dataset (also
+    `.difference`: as stored, [series, statistic] for two runs, with a
+    leading `versus` dimension for three or more), `changes()` the changes
+    against A with a `versus` dimension for any number of runs, and
+    `combine(group)` one group of every run along a new dimension `run`."""
 
     kind = "compare"
 
     def __init__(self, path, f):
         super().__init__(path, f)
-        self.runs = {k: Run(path, f["runs"][k], run_info=False) for k in f["runs"]}
+        keys = sorted(f["runs"])
+        d = f.get("difference")
+        if isinstance(d, h5py.Group) and "run" in d:
+            order = [str(k) for k in d["run"].asstr()[()]]
+            if sorted(order) == keys:
+                keys = order
+        self.runs = {k: Run(path, f["runs"][k], run_info=False) for k in keys}
         self._parts["runs"] = self.runs
         if "difference" in f:
             self._parts["difference"] = self._table("difference")
@@ -294,6 +306,32 @@ class Comparison(_Multi):
     @property
     def difference(self):
         return self._parts["difference"]
+
+    def changes(self):
+        """The changes of every run against the first, the same for two runs
+        as for more: `estimate`, `ci_lo`, `ci_hi` [versus, series,
+        statistic] (GBP), `variance_reduction` [versus, series], `value`
+        [run, series, statistic] (each run's statistic) and, when stored,
+        `policy_cost` [run] and `loss_avoided_per_pound` [versus, bound].
+        A file of two runs has them without `versus` (and `a`, `b` for
+        `value`): they are given one here (versus = ["b"])."""
+        d = self.difference
+        if "versus" in d.dims:
+            return d
+        keys = list(self.runs)
+        out = d[["estimate", "ci_lo", "ci_hi", "variance_reduction"]].expand_dims(versus=keys[1:2])
+        value = xr.concat([d["a"], d["b"]], dim="run").assign_coords(run=keys[:2])
+        value.attrs = {"units": "GBP", "long_name": "the statistic of each run"}
+        out = out.assign(value=value)
+        for name in ("policy_cost", "uncosted_levers", "scenario_name", "scenario_file", "run_group"):
+            if name in d:
+                out[name] = d[name].assign_coords(run=keys[:2])
+        if "loss_avoided_per_pound" in d:
+            out["loss_avoided_per_pound"] = d["loss_avoided_per_pound"].expand_dims(versus=keys[1:2])
+        if "policy_cost_difference" in d:
+            out["policy_cost_difference"] = d["policy_cost_difference"].expand_dims(versus=keys[1:2])
+        out.attrs = dict(d.attrs)
+        return out
 
     def combine(self, group="summary"):
         """The group of every run, concatenated along `run` (a, b), with the
@@ -326,9 +364,12 @@ class Sweep(_Multi):
         if tab is not None:
             table = self._table("sweep")
             params = [str(p) for p in table["parameter"].values]
-            short = [re.sub(r"\[\d+\]$", "", p.split(".")[-1]) for p in params]
-            if len(set(short)) < len(short):
-                short = params
+            if "grid" in tab and "dimension" in tab["grid"]:  # format 1.6: /sweep/grid's dimensions
+                short = [str(x) for x in tab["grid"]["dimension"].asstr()[()]]
+            else:
+                short = [re.sub(r"\[\d+\]$", "", p.split(".")[-1]) for p in params]
+                if len(set(short)) < len(short):
+                    short = params
             settings = np.asarray(table["setting"].values)
             coords = {}
             for j, (s, p) in enumerate(zip(short, params)):
@@ -340,8 +381,15 @@ class Sweep(_Multi):
                         order.append(v)
                 self.grid[s] = order
                 self.key_paths[s] = p
-            table = table.assign_coords(coords)
+            table = table.drop_vars([s for s in short if s in table.variables]).assign_coords(coords)
             self._parts["sweep"] = table
+            if isinstance(tab.get("grid"), h5py.Group):
+                g = self._table("sweep/grid")
+                g = g.set_coords([v for v in ("variant",) if v in g.data_vars])
+                for s, p in zip(short, params):
+                    if s in g.coords:
+                        g[s].attrs.update({"key_path": p, "long_name": p})
+                self._parts["grid"] = g
 
     def _table_raw(self, f):
         return f["sweep"] if "sweep" in f else None
@@ -377,7 +425,12 @@ class Sweep(_Multi):
         return out
 
     def sweep_grid(self):
-        """The sweep table on the grid of swept keys."""
+        """The sweep table on the grid of swept keys: the file's own
+        /sweep/grid when it has one (format 1.6; `variant` a coordinate:
+        the variant in each cell), else the flat table unfolded by
+        to_grid."""
+        if "grid" in self._parts:
+            return self._parts["grid"]
         return self.to_grid(self.table)
 
     def combine(self, group="summary"):

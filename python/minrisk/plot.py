@@ -16,7 +16,7 @@ report's legends).
     shortage(runs)                         shortage probability per mineral
     indicators(run_or_dataset)             largest supplier's share per stage vs the cap
     attribution(run_or_dataset, key)       tail attribution per series
-    difference(comparison_or_dataset)      change B - A per statistic and series
+    difference(comparison_or_dataset)      change B - A (C - A, ...) per statistic and series
 """
 
 import numpy as np
@@ -260,7 +260,15 @@ def attribution(run_or_dataset, key="tail_share"):
 def difference(comparison_or_dataset):
     """The change B - A of each statistic (mean, VaR 95/99, ES 99, 1-in-100)
     per series with its 95% interval (GBP m), from a Comparison or its
-    "difference" Dataset."""
+    "difference" Dataset; for three or more runs (a `versus` dimension) one
+    bar per run compared with A, as in the report."""
     ds = (comparison_or_dataset["difference"] if "difference" in comparison_or_dataset
           else comparison_or_dataset)
-    return _r.fig_difference(_r.read_difference(_single(ds, "difference")))
+    diff = _r.read_difference(_single(ds, "difference"))
+    if diff.get("versus") is None:
+        return _r.fig_difference(diff)
+    names = {}
+    if "scenario_name" in ds and "run" in ds.coords:
+        names = dict(zip((str(r) for r in ds["run"].values), (str(n) for n in ds["scenario_name"].values)))
+    legends = ["%s - A: %s" % (v.upper(), names.get(v, v)) for v in diff["versus"]]
+    return _r.fig_difference_many(diff, legends)

@@ -16,6 +16,7 @@
 #include "out/tables/policy_cost.h"
 #include "models/policies.h"
 #include "sim/studies/paired.h"
+#include "sim/studies/run_extras.h"
 #include "sim/scenario/loader.h"
 #include "models/units.h"
 
@@ -35,26 +36,29 @@
 #define BOOTSTRAP_LABEL "compare"
 
 static const char *const usage_compare =
-    "usage: minrisk compare A.yaml B.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T]\n"
-    "                       [--bootstrap B] [--quiet]\n"
+    "usage: minrisk compare A.yaml B.yaml [C.yaml ...] [-o FILE.h5] [--trials N] [--seed S]\n"
+    "                       [--threads T] [--bootstrap B] [--quiet]\n"
     "\n"
-    "Run two scenarios on common random numbers (the same seed and trials: trial i\n"
-    "of both draws the same random numbers for every disruption process and price\n"
-    "they share) and report, per sector and in total, the change B - A in the mean\n"
+    "Run two or more scenarios (at most 26) on common random numbers (the same\n"
+    "seed and trials: trial i of every run draws the same random numbers for every\n"
+    "disruption process and price they share) and report, per sector and in total,\n"
+    "the change of each scenario against the first, B - A, C - A, ..., in the mean\n"
     "loss, VaR 95%, VaR 99% and ES 99% over the horizon and in the 1-in-100 annual\n"
     "loss, each with a 95% interval from the paired per-trial differences (the\n"
     "mean's from the paired standard error, the others by a bootstrap over\n"
-    "trials), and the variance-reduction factor of the pairing against\n"
-    "independent seeds. Losses are printed in GBP m. When either scenario states\n"
-    "policy costs (policies.cost), also both costs over the horizon and the loss\n"
-    "avoided per pound of B's extra cost, (mean A - mean B) / (cost B - cost A),\n"
-    "with the interval of the mean's change divided by the cost difference.\n"
+    "trials, the same resamples for every pair), and the variance-reduction factor\n"
+    "of the pairing against independent seeds. Losses are printed in GBP m. When\n"
+    "any scenario states policy costs (policies.cost), also the costs over the\n"
+    "horizon and the loss avoided per pound of each scenario's extra cost over A's,\n"
+    "(mean A - mean B) / (cost B - cost A), with the interval of the mean's change\n"
+    "divided by the cost difference.\n"
     "\n"
-    "  -o, --output FILE   output file (default: A-vs-B.h5 from the two base\n"
-    "                      names, in the current directory): both runs in\n"
-    "                      /runs/a and /runs/b, the differences in /difference\n"
-    "  --trials N          trials of both runs (default: A's simulation.trials)\n"
-    "  --seed S            seed of both runs, 0..2^64-1 (default: A's simulation.seed)\n"
+    "  -o, --output FILE   output file (default: A-vs-B.h5, A-vs-B-vs-C.h5, ... from\n"
+    "                      the base names, in the current directory): the runs in\n"
+    "                      /runs/a, /runs/b, /runs/c, ..., the differences against\n"
+    "                      A in /difference\n"
+    "  --trials N          trials of every run (default: A's simulation.trials)\n"
+    "  --seed S            seed of every run, 0..2^64-1 (default: A's simulation.seed)\n"
     "  --threads T         OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
     "  --bootstrap B       bootstrap resamples, 100..100000 (default 1000; 0: no\n"
     "                      intervals for VaR, ES and the annual loss); an interval\n"
@@ -62,54 +66,83 @@ static const char *const usage_compare =
     "                      (1,000 trials for VaR and ES 99%), else n/a\n"
     "  -q, --quiet         no progress line or notes on stderr\n"
     "\n"
-    "A and B must have the same sectors (by id, in any order; rows follow A's\n"
-    "order) and the same horizon. Without --seed/--trials both runs use A's seed\n"
-    "and trials (a note says so when B's differ). The file is written under a\n"
+    "Every scenario must have A's sectors (by id, in any order; rows follow A's\n"
+    "order) and A's horizon. Without --seed/--trials every run uses A's seed and\n"
+    "trials (a note says so when another's differ). The file is written under a\n"
     "temporary name and renamed when complete; an interrupted comparison\n"
     "(Ctrl-C: exit status 130) leaves nothing at the output path. The output\n"
     "path is checked and locked (FILE.h5.lock) as for 'minrisk run'.\n"
     "\n"
-    "example:\n"
+    "examples:\n"
     "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-vision.yaml --trials 2000 -o "
-    "vision.h5\n";
+    "vision.h5\n"
+    "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-baseline.yaml "
+    "scenarios/uk-2035-vision.yaml --trials 2000 -o uk3.h5\n";
+
+/* At most 26 scenarios: runs a .. z. */
+#define MAX_SCENARIOS 26
 
 typedef struct {
-    const char *a, *b, *output;
+    const char *scen[MAX_SCENARIOS]; /* the scenario files; scen[0] is A */
+    int n;                           /* how many, 2 .. MAX_SCENARIOS */
+    const char *output;
     unsigned long long trials, seed, threads, nboot;
     bool have_trials, have_seed, quiet;
 } request;
 
-/* "<A base>-vs-<B base>.h5" in the current directory (NULL: out of memory). */
-static char *default_output(const char *a, const char *b)
+/* Run w's name in the file ("a", "b", ...) and in the table ("A", "B", ...). */
+static const char *const run_ids[MAX_SCENARIOS] = {"a", "b", "c", "d", "e", "f", "g", "h", "i",
+                                                   "j", "k", "l", "m", "n", "o", "p", "q", "r",
+                                                   "s", "t", "u", "v", "w", "x", "y", "z"};
+static const char *const run_groups[MAX_SCENARIOS] = {
+    "runs/a", "runs/b", "runs/c", "runs/d", "runs/e", "runs/f", "runs/g", "runs/h", "runs/i",
+    "runs/j", "runs/k", "runs/l", "runs/m", "runs/n", "runs/o", "runs/p", "runs/q", "runs/r",
+    "runs/s", "runs/t", "runs/u", "runs/v", "runs/w", "runs/x", "runs/y", "runs/z"};
+#define RUN_LETTER(w) ((char)('A' + (w)))
+
+/* "<A base>-vs-<B base>[-vs-<C base> ...].h5" in the current directory
+   (NULL: out of memory). */
+static char *default_output(const request *q)
 {
-    char *da = mr_cli_default_output(a), *db = mr_cli_default_output(b);
-    char *out = NULL;
-    if (da && db) {
-        size_t la = strlen(da) - 3; /* without ".h5" */
-        size_t lb = strlen(db);
-        out = malloc(la + 4 + lb + 1);
-        if (out) {
-            memcpy(out, da, la);
-            memcpy(out + la, "-vs-", 4);
-            memcpy(out + la + 4, db, lb + 1);
-        }
+    size_t len = 1;
+    char *base[MAX_SCENARIOS] = {NULL};
+    bool ok = true;
+    for (int w = 0; w < q->n; w++) {
+        base[w] = mr_cli_default_output(q->scen[w]);
+        ok = ok && base[w];
+        if (base[w])
+            len += strlen(base[w]) + 4;
     }
-    free(da);
-    free(db);
+    char *out = ok ? malloc(len) : NULL;
+    if (out) {
+        size_t at = 0;
+        for (int w = 0; w < q->n; w++) {
+            size_t l = strlen(base[w]) - 3; /* without ".h5" */
+            if (w) {
+                memcpy(out + at, "-vs-", 4);
+                at += 4;
+            }
+            memcpy(out + at, base[w], l);
+            at += l;
+        }
+        memcpy(out + at, ".h5", 4);
+    }
+    for (int w = 0; w < q->n; w++)
+        free(base[w]);
     return out;
 }
 
-/* The two scenarios can be compared: plain scenarios, the same horizon,
-   the same sectors. map[j] = B's index of A's sector j. 0, or -1 with err. */
-static int check_pair(const request *q, const mr_scenario *a, const mr_scenario *b, int *map,
-                      mr_error *err)
+/* Scenario w can be compared with A: a plain scenario, the same horizon,
+   the same sectors. map[j] = w's index of A's sector j. 0, or -1 with err. */
+static int check_pair(const char *pa, const char *pb, const mr_scenario *a, const mr_scenario *b,
+                      int *map, mr_error *err)
 {
     const mr_scenario *sc[2] = {a, b};
-    const char *path[2] = {q->a, q->b};
+    const char *path[2] = {pa, pb};
     for (int w = 0; w < 2; w++)
         if (sc[w]->nsweep > 0) {
             snprintf(err->msg, sizeof err->msg,
-                     "%s: a sweep scenario; compare takes two plain scenarios (run the sweep "
+                     "%s: a sweep scenario; compare takes plain scenarios (run the sweep "
                      "with 'minrisk run')",
                      path[w]);
             return -1;
@@ -118,7 +151,7 @@ static int check_pair(const request *q, const mr_scenario *a, const mr_scenario 
         snprintf(err->msg, sizeof err->msg,
                  "%s: simulation.horizon_years is %d years, but %d in %s: compare needs the "
                  "same horizon",
-                 q->b, b->horizon_years, a->horizon_years, q->a);
+                 pb, b->horizon_years, a->horizon_years, pa);
         return -1;
     }
     for (int j = 0; j < a->nsectors; j++) {
@@ -128,9 +161,9 @@ static int check_pair(const request *q, const mr_scenario *a, const mr_scenario 
                 map[j] = k;
         if (map[j] < 0) {
             snprintf(err->msg, sizeof err->msg,
-                     "%s: no sector '%s' (it is in %s): compare needs the same sectors in both "
+                     "%s: no sector '%s' (it is in %s): compare needs the same sectors in all "
                      "scenarios",
-                     q->b, a->sectors[j].id, q->a);
+                     pb, a->sectors[j].id, pa);
             return -1;
         }
     }
@@ -140,9 +173,9 @@ static int check_pair(const request *q, const mr_scenario *a, const mr_scenario 
             found = !strcmp(a->sectors[j].id, b->sectors[k].id);
         if (!found) {
             snprintf(err->msg, sizeof err->msg,
-                     "%s: sector '%s' is not in %s: compare needs the same sectors in both "
+                     "%s: sector '%s' is not in %s: compare needs the same sectors in all "
                      "scenarios",
-                     q->b, b->sectors[k].id, q->a);
+                     pb, b->sectors[k].id, pa);
             return -1;
         }
     }
@@ -170,8 +203,8 @@ static void print_table(FILE *f, const request *q, const mr_scenario *a, const m
                         uint64_t trials, uint64_t seed, int nboot, const char *const *names,
                         const mr_paired *p, int P)
 {
-    fprintf(f, "Scenario A  %s (%s)\n", a->name, q->a);
-    fprintf(f, "Scenario B  %s (%s)\n", b->name, q->b);
+    fprintf(f, "Scenario A  %s (%s)\n", a->name, q->scen[0]);
+    fprintf(f, "Scenario B  %s (%s)\n", b->name, q->scen[1]);
     fprintf(f, "Trials      %llu each, seed %llu: common random numbers\n",
             (unsigned long long)trials, (unsigned long long)seed);
     fprintf(f, "Horizon     %d years\n\n", a->horizon_years);
@@ -246,6 +279,117 @@ static void print_table(FILE *f, const request *q, const mr_scenario *a, const m
     }
 }
 
+/* The table of three or more scenarios: every run's statistic, then each
+   run's change against A with its interval. p[(w - 1) P + s]: series s of
+   run w against A. */
+static void print_table_many(FILE *f, const request *q, const mr_scenario *sc, uint64_t trials,
+                             uint64_t seed, int nboot, const char *const *names, const mr_paired *p,
+                             int P)
+{
+    const int R = q->n;
+    for (int w = 0; w < R; w++)
+        fprintf(f, "Scenario %c  %s (%s)\n", RUN_LETTER(w), sc[w].name, q->scen[w]);
+    fprintf(f, "Trials      %llu each, seed %llu: common random numbers\n",
+            (unsigned long long)trials, (unsigned long long)seed);
+    fprintf(f, "Horizon     %d years\n\n", sc[0].horizon_years);
+    fprintf(f,
+            "Losses in GBP m over the %d-year horizon (mean; VaR = empirical quantile; ES =\n"
+            "expected shortfall) and 1-in-100 = annual loss at a return period of 100 years.\n"
+            "X - A < 0: X loses less than A. 95%% interval of each change from the paired\n"
+            "per-trial differences: the mean's from their standard error, the others by\n"
+            "bootstrap (%d resamples of the trials, the same for every pair); n/a where\n"
+            "fewer than 10 trials lie beyond the statistic's level (VaR and ES 99%% need\n"
+            "1,000 trials).\n\n",
+            sc[0].horizon_years, nboot);
+    /* the statistic of run w: A's from the first pair, the others from their own */
+#define VAL(w, s, k)                                                                               \
+    ((w) == 0 ? p[(s)].a[(k)] : p[(size_t)((w)-1) * (size_t)P + (size_t)(s)].b[(k)])
+#define DIF(w, s, k) (p[(size_t)((w)-1) * (size_t)P + (size_t)(s)].diff[(k)])
+    double big = 0.0;
+    for (int w = 0; w < R; w++)
+        for (int s = 0; s < P; s++)
+            for (int k = 0; k < MR_PAIRED_NSTAT; k++)
+                if (fabs(VAL(w, s, k)) > big)
+                    big = fabs(VAL(w, s, k));
+    big /= MR_GBP_PER_MILLION;
+    int dec = big >= 1000.0 ? 0 : big >= 10.0 ? 1 : big >= 0.1 ? 2 : 4;
+    int wname = 6, wnum = 6, wiv = 12;
+    char v[64], lo[64], hi[64], iv[160];
+    for (int s = 0; s < P; s++) {
+        if ((int)strlen(names[s]) > wname)
+            wname = (int)strlen(names[s]);
+        for (int k = 0; k < MR_PAIRED_NSTAT; k++)
+            for (int w = 0; w < R; w++) {
+                fmt_m(v, sizeof v, VAL(w, s, k), dec);
+                if ((int)strlen(v) > wnum)
+                    wnum = (int)strlen(v);
+                if (w == 0)
+                    continue;
+                fmt_m(v, sizeof v, DIF(w, s, k).est, dec);
+                fmt_m(lo, sizeof lo, DIF(w, s, k).lo, dec);
+                fmt_m(hi, sizeof hi, DIF(w, s, k).hi, dec);
+                snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+                if ((int)strlen(v) > wnum)
+                    wnum = (int)strlen(v);
+                if ((int)strlen(iv) > wiv)
+                    wiv = (int)strlen(iv);
+            }
+    }
+    fprintf(f, "%-*s  %-9s", wname, "series", "statistic");
+    for (int w = 0; w < R; w++)
+        fprintf(f, "  %*c", wnum, RUN_LETTER(w));
+    for (int w = 1; w < R; w++) {
+        snprintf(v, sizeof v, "%c - A", RUN_LETTER(w));
+        fprintf(f, "  %*s  %-*s", wnum, v, w + 1 < R ? wiv : 0, "95% interval");
+    }
+    fputc('\n', f);
+    for (int s = 0; s < P; s++)
+        for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+            fprintf(f, "%-*s  %-9s", wname, k == 0 ? names[s] : "", stat_labels[k]);
+            for (int w = 0; w < R; w++) {
+                fmt_m(v, sizeof v, VAL(w, s, k), dec);
+                fprintf(f, "  %*s", wnum, v);
+            }
+            for (int w = 1; w < R; w++) {
+                const mr_ci *c = &DIF(w, s, k);
+                fmt_m(v, sizeof v, c->est, dec);
+                fmt_m(lo, sizeof lo, c->lo, dec);
+                fmt_m(hi, sizeof hi, c->hi, dec);
+                if (isnan(c->lo) && isnan(c->hi))
+                    snprintf(iv, sizeof iv, "n/a");
+                else
+                    snprintf(iv, sizeof iv, "[%s, %s]", lo, hi);
+                fprintf(f, "  %*s  %-*s", wnum, v, w + 1 < R ? wiv : 0, iv);
+            }
+            fputc('\n', f);
+        }
+    fprintf(f, "\nVariance reduction by common random numbers: VRF = (var A + var X) / var(X - A)\n"
+               "of the per-trial losses, how many times more trials independent seeds would\n"
+               "need for the same precision of the change in the mean (inf: X - A is the same\n"
+               "in every trial).\n\n");
+    fprintf(f, "%-*s", wname, "series");
+    for (int w = 1; w < R; w++) {
+        snprintf(v, sizeof v, "VRF %c", RUN_LETTER(w));
+        fprintf(f, "  %10s", v);
+    }
+    fputc('\n', f);
+    for (int s = 0; s < P; s++) {
+        fprintf(f, "%-*s", wname, names[s]);
+        for (int w = 1; w < R; w++) {
+            double x = p[(size_t)(w - 1) * (size_t)P + (size_t)s].vrf;
+            if (isnan(x))
+                fprintf(f, "  %10s", "n/a");
+            else if (isinf(x))
+                fprintf(f, "  %10s", "inf");
+            else
+                fprintf(f, "  %10.1f", x);
+        }
+        fputc('\n', f);
+    }
+#undef VAL
+#undef DIF
+}
+
 /* ---- the file ------------------------------------------------------------- */
 
 static int add(mr_extras *x, const mr_output_extra *e, int rc)
@@ -306,8 +450,8 @@ static int difference_arrays(mr_extras *x, const request *q, const mr_scenario *
     grp[1] = "runs/b";
     sname[0] = mr_extras_strdup(x, a->name);
     sname[1] = mr_extras_strdup(x, b->name);
-    sfile[0] = mr_extras_strdup(x, q->a);
-    sfile[1] = mr_extras_strdup(x, q->b);
+    sfile[0] = mr_extras_strdup(x, q->scen[0]);
+    sfile[1] = mr_extras_strdup(x, q->scen[1]);
     if (!sname[0] || !sname[1] || !sfile[0] || !sfile[1])
         return -1;
     return 0;
@@ -530,36 +674,184 @@ static int difference_extras(mr_extras *x, const request *q, const mr_scenario *
     return rc || !(c.stated[0] || c.stated[1]) ? rc : difference_costs(x, &c);
 }
 
+/* /difference of three or more runs (docs/OUTPUT.md "Comparison files"):
+   coordinates series, statistic, run [R] and versus [R - 1] (the runs
+   compared with A); the changes [versus, series, statistic], every run's
+   statistic value [run, series, statistic], the VRF [versus, series], the
+   runs and, when any states a cost, the policy costs. p as for
+   print_table_many. 0, or -1 (memory). */
+static int difference_extras_many(mr_extras *x, const request *q, const mr_scenario *sc,
+                                  const char *const *names, const mr_paired *p, int P, int nboot)
+{
+    const int R = q->n, V = R - 1;
+    const uint64_t uP = (uint64_t)P, NS = MR_PAIRED_NSTAT, uR = (uint64_t)R, uV = (uint64_t)V;
+    const size_t cells = (size_t)V * (size_t)P * MR_PAIRED_NSTAT;
+    const char **ser = mr_extras_keep(x, malloc((size_t)P * sizeof *ser));
+    double *est = mr_extras_keep(x, malloc(cells * sizeof *est));
+    double *lo = mr_extras_keep(x, malloc(cells * sizeof *lo));
+    double *hi = mr_extras_keep(x, malloc(cells * sizeof *hi));
+    double *val = mr_extras_keep(x, malloc((size_t)R * (size_t)P * NS * sizeof *val));
+    double *vrf = mr_extras_keep(x, malloc((size_t)V * (size_t)P * sizeof *vrf));
+    uint64_t *nb = mr_extras_keep(x, malloc(sizeof *nb));
+    double *level = mr_extras_keep(x, malloc(sizeof *level));
+    const char **sname = mr_extras_keep(x, malloc((size_t)R * sizeof *sname));
+    const char **sfile = mr_extras_keep(x, malloc((size_t)R * sizeof *sfile));
+    double *cost = mr_extras_keep(x, malloc((size_t)R * sizeof *cost));
+    double *dcost = mr_extras_keep(x, malloc((size_t)V * sizeof *dcost));
+    double *pp = mr_extras_keep(x, malloc((size_t)V * 3 * sizeof *pp));
+    const char **unc = mr_extras_keep(x, malloc((size_t)R * sizeof *unc));
+    if (!ser || !est || !lo || !hi || !val || !vrf || !nb || !level || !sname || !sfile || !cost ||
+        !dcost || !pp || !unc)
+        return -1;
+    bool any_cost = false;
+    for (int w = 0; w < R; w++) {
+        char buf[160];
+        mr_policy_uncosted(&sc[w], buf, sizeof buf);
+        if (!(sname[w] = mr_extras_strdup(x, sc[w].name)) ||
+            !(sfile[w] = mr_extras_strdup(x, q->scen[w])) || !(unc[w] = mr_extras_strdup(x, buf)))
+            return -1;
+        cost[w] = sc[w].policies.cost_horizon_gbp;
+        any_cost = any_cost || sc[w].policies.has_cost;
+    }
+    for (int s = 0; s < P; s++)
+        if (!(ser[s] = mr_extras_strdup(x, names[s])))
+            return -1;
+    for (int w = 0; w < R; w++)
+        for (int s = 0; s < P; s++)
+            for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+                const mr_paired *pw = &p[(size_t)(w ? w - 1 : 0) * (size_t)P + (size_t)s];
+                val[((size_t)w * (size_t)P + (size_t)s) * NS + (size_t)k] = w ? pw->b[k] : pw->a[k];
+            }
+    for (int v = 0; v < V; v++) {
+        for (int s = 0; s < P; s++) {
+            const mr_paired *pw = &p[(size_t)v * (size_t)P + (size_t)s];
+            for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+                size_t i = ((size_t)v * (size_t)P + (size_t)s) * NS + (size_t)k;
+                est[i] = pw->diff[k].est;
+                lo[i] = pw->diff[k].lo;
+                hi[i] = pw->diff[k].hi;
+            }
+            vrf[(size_t)v * (size_t)P + (size_t)s] = pw->vrf;
+        }
+        const mr_ci *m = &p[(size_t)v * (size_t)P + (size_t)(P - 1)].diff[MR_PAIRED_MEAN];
+        const double d[3] = {m->est, m->lo, m->hi};
+        dcost[v] = cost[v + 1] - cost[0];
+        mr_policy_per_pound(d, cost[0], cost[v + 1], pp + 3 * v);
+    }
+    *nb = (uint64_t)nboot;
+    *level = 0.95;
+    static const char *const bound[3] = {"estimate", "ci_lo", "ci_hi"};
+    int rc = 0;
+    mr_output_extra e;
+#define COORD(path_, n_, data_, desc_)                                                             \
+    e = (mr_output_extra){.path = "difference/" path_,                                             \
+                          .type = MR_EXTRA_STR,                                                    \
+                          .rank = 1,                                                               \
+                          .dims = {n_},                                                            \
+                          .dim_names = {path_},                                                    \
+                          .data = data_,                                                           \
+                          .is_coord = true,                                                        \
+                          .description = desc_};                                                   \
+    rc = add(x, &e, rc)
+#define ARR(path_, type_, rank_, d0, d1, d2, n0, n1, n2, data_, units_, desc_)                     \
+    e = (mr_output_extra){.path = "difference/" path_,                                             \
+                          .type = type_,                                                           \
+                          .rank = rank_,                                                           \
+                          .dims = {d0, d1, d2},                                                    \
+                          .dim_names = {n0, n1, n2},                                               \
+                          .data = data_,                                                           \
+                          .units = units_,                                                         \
+                          .description = desc_};                                                   \
+    rc = add(x, &e, rc)
+    COORD("series", uP, ser,
+          "the losses compared: each sector's (output loss + extra input cost), in "
+          "scenario A's order, then the total");
+    COORD("statistic", NS, mr_paired_stat_names,
+          "mean: mean loss over the horizon; var95, var99: its empirical quantile (VaR) at "
+          "0.95, 0.99; es99: its expected shortfall at 0.99; annual_1in100: the annual loss at "
+          "a return period of 100 years");
+    COORD("run", uR, run_ids,
+          "the scenarios in command-line order: a (A, the reference), b, c, ...");
+    COORD("versus", uV, run_ids + 1, "the runs compared with run a: b, c, ...");
+    ARR("estimate", MR_EXTRA_F64, 3, uV, uP, NS, "versus", "series", "statistic", est, "GBP",
+        "change X - A of the statistic: statistic of run X (versus) minus the same statistic "
+        "of run a, on the same trials (common random numbers)");
+    ARR("ci_lo", MR_EXTRA_F64, 3, uV, uP, NS, "versus", "series", "statistic", lo, "GBP",
+        "lower bound of the 95% interval of the change: mean from the paired standard error "
+        "(estimate - 1.96 sd(X - A)/sqrt(N)), the others the 2.5% percentile of the "
+        "bootstrap changes (the same resamples for every pair); NaN when not computed");
+    ARR("ci_hi", MR_EXTRA_F64, 3, uV, uP, NS, "versus", "series", "statistic", hi, "GBP",
+        "upper bound of the 95% interval of the change (mean: estimate + 1.96 sd(X - "
+        "A)/sqrt(N); the others: the 97.5% percentile of the bootstrap changes)");
+    ARR("value", MR_EXTRA_F64, 3, uR, uP, NS, "run", "series", "statistic", val, "GBP",
+        "the statistic of each run (runs/<run>)");
+    ARR("variance_reduction", MR_EXTRA_F64, 2, uV, uP, 0, "versus", "series", NULL, vrf, "1",
+        "variance-reduction factor of common random numbers: (var A + var X) / var(X - A) of "
+        "the per-trial losses; inf when X - A is the same in every trial");
+    ARR("run_group", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, run_groups, NULL,
+        "the group holding the run");
+    ARR("scenario_name", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, sname, NULL,
+        "the scenario's name");
+    ARR("scenario_file", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, sfile, NULL,
+        "the scenario file, as given on the command line");
+    ARR("bootstrap_resamples", MR_EXTRA_U64, 0, 0, 0, 0, NULL, NULL, NULL, nb, "1",
+        "bootstrap resamples of the trials behind the intervals of var95, var99, es99 and "
+        "annual_1in100 (Philox stream bootstrap/" BOOTSTRAP_LABEL ", the same for every pair)");
+    ARR("confidence_level", MR_EXTRA_F64, 0, 0, 0, 0, NULL, NULL, NULL, level, "1",
+        "level of the intervals ci_lo .. ci_hi");
+    if (any_cost) {
+        ARR("policy_cost", MR_EXTRA_F64, 1, uR, 0, 0, "run", NULL, NULL, cost, "GBP",
+            "each scenario's stated policy cost over the horizon (policies.cost, undiscounted; "
+            "0 when it states none)");
+        ARR("policy_cost_difference", MR_EXTRA_F64, 1, uV, 0, 0, "versus", NULL, NULL, dcost, "GBP",
+            "policy cost of run X minus that of run a, over the horizon");
+        ARR("uncosted_levers", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, unc, NULL,
+            "the levers each scenario's policies use without a stated cost (counted as 0), "
+            "\"a, b\"; empty when none");
+        COORD("bound", 3, bound, "estimate and 95% interval bounds");
+        ARR("loss_avoided_per_pound", MR_EXTRA_F64, 2, uV, 3, 0, "versus", "bound", NULL, pp, "1",
+            "loss avoided per pound of policy cost, (mean A - mean X) / (cost X - cost A), GBP "
+            "per GBP, with the 95% interval of the mean's change divided by the cost "
+            "difference; NaN when X costs no more than A");
+    }
+#undef COORD
+#undef ARR
+    return rc;
+}
+
 /* ---- the command ---------------------------------------------------------- */
 
-/* Common random numbers: one seed and one trial count for both runs (the
-   command line's, else A's; a note when B's differ). */
-static void common_numbers(const request *q, mr_scenario sc[2], uint64_t *trials, uint64_t *seed)
+/* Common random numbers: one seed and one trial count for every run (the
+   command line's, else A's; a note for each run whose own differ). */
+static void common_numbers(const request *q, mr_scenario *sc, uint64_t *trials, uint64_t *seed)
 {
     *trials = q->have_trials ? q->trials : sc[0].trials;
     *seed = q->have_seed ? q->seed : sc[0].seed;
-    if (!q->quiet &&
-        ((!q->have_seed && sc[1].seed != *seed) || (!q->have_trials && sc[1].trials != *trials)))
-        fprintf(stderr,
-                "minrisk compare: note: %s has seed %llu and %llu trials; both runs use seed %llu "
-                "(%s) and %llu trials (%s)\n",
-                q->b, (unsigned long long)sc[1].seed, (unsigned long long)sc[1].trials,
-                (unsigned long long)*seed, q->have_seed ? "--seed" : q->a,
-                (unsigned long long)*trials, q->have_trials ? "--trials" : q->a);
-    for (int w = 0; w < 2; w++) {
+    for (int w = 1; w < q->n; w++)
+        if (!q->quiet && ((!q->have_seed && sc[w].seed != *seed) ||
+                          (!q->have_trials && sc[w].trials != *trials)))
+            fprintf(stderr,
+                    "minrisk compare: note: %s has seed %llu and %llu trials; %s use seed %llu "
+                    "(%s) and %llu trials (%s)\n",
+                    q->scen[w], (unsigned long long)sc[w].seed, (unsigned long long)sc[w].trials,
+                    q->n == 2 ? "both runs" : "all runs", (unsigned long long)*seed,
+                    q->have_seed ? "--seed" : q->scen[0], (unsigned long long)*trials,
+                    q->have_trials ? "--trials" : q->scen[0]);
+    for (int w = 0; w < q->n; w++) {
         sc[w].seed = *seed;
         sc[w].trials = *trials;
     }
 }
 
-/* The two runs; have_res[w] once res[w] holds results to free. */
-static mr_status run_both(const request *q, const mr_scenario sc[2], const char *output,
-                          mr_results res[2], bool have_res[2], mr_run_info info[2])
+/* The runs, one after another; have_res[w] once res[w] holds results to
+   free. */
+static mr_status run_all(const request *q, const mr_scenario *sc, const char *output,
+                         mr_results *res, bool *have_res, mr_run_info *info)
 {
     mr_error err = {{0}};
     mr_engine_opts opts = {
         .threads = (int)q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = NULL};
-    for (int w = 0; w < 2; w++) {
+    for (int w = 0; w < q->n; w++) {
         mr_status rc = mr_engine_run(&sc[w], &opts, &res[w], &info[w], &err);
         if (rc < 0) {
             fprintf(stderr, "%s\n", err.msg);
@@ -574,106 +866,186 @@ static mr_status run_both(const request *q, const mr_scenario sc[2], const char 
     return MR_OK;
 }
 
-/* The series, each sector's OL + XC (B's column of the same id, map) and
-   the total, and their paired statistics p with the bootstrap's time in
-   *boot_s; names[s] the series' ids. */
-static mr_status paired_statistics(const request *q, const mr_scenario sc[2], const int *map,
-                                   const mr_results res[2], const char **names,
-                                   mr_paired_series *ser, mr_paired *p, double *boot_s)
+/* The series of every run against A, each sector's OL + XC (run w's column
+   of the same id, map[w]) and the total, and their paired statistics: one
+   call for all pairs, so that every pair uses the same resamples (and a
+   pair's statistics are those of a comparison of the two alone).
+   p[(w - 1) P + s], names[s] the series' ids, the bootstrap's time in
+   *boot_s. The losses OL + XC of every run are kept at once: R N S doubles
+   beside the runs' own results. */
+static mr_status paired_statistics(const request *q, const mr_scenario *sc, int *const *map,
+                                   const mr_results *res, const char **names, mr_paired *p,
+                                   double *boot_s)
 {
-    const char *path[2] = {q->a, q->b};
-    const int S = sc[0].nsectors, H = sc[0].horizon_years;
+    const int R = q->n, S = sc[0].nsectors, H = sc[0].horizon_years, P = S + 1;
     const uint64_t trials = sc[0].trials, seed = sc[0].seed;
     const size_t N = (size_t)trials;
-    double *loss[2] = {NULL, NULL};
-    mr_status status = MR_OK;
-    for (int w = 0; w < 2 && status == MR_OK; w++) {
+    double *loss[MAX_SCENARIOS] = {NULL};
+    mr_paired_series *ser = calloc((size_t)(R - 1) * (size_t)P, sizeof *ser);
+    mr_status status = ser ? MR_OK : MR_FAILED;
+    if (!ser)
+        fprintf(stderr, "%s: out of memory\n", q->scen[0]);
+    for (int w = 0; w < R && status == MR_OK; w++) {
         loss[w] = malloc(N * (size_t)(S ? S : 1) * sizeof **loss);
         if (!loss[w]) {
-            fprintf(stderr, "%s: out of memory for %llu trials\n", path[w],
+            fprintf(stderr, "%s: out of memory for %llu trials\n", q->scen[w],
                     (unsigned long long)trials);
             status = MR_FAILED;
             break;
         }
         for (size_t i = 0; i < N; i++)
             for (int j = 0; j < S; j++) {
-                int c = w == 0 ? j : map[j];
+                int c = w == 0 ? j : map[w][j];
                 loss[w][i * (size_t)S + (size_t)j] =
                     res[w].sector_gva_loss[i * (size_t)S + (size_t)c] +
                     res[w].sector_extra_cost[i * (size_t)S + (size_t)c];
             }
     }
     if (status == MR_OK) {
-        for (int j = 0; j < S; j++) {
+        for (int j = 0; j < S; j++)
             names[j] = sc[0].sectors[j].id;
-            ser[j] = (mr_paired_series){loss[0] + j,
-                                        loss[1] + j,
-                                        (size_t)S,
-                                        res[0].sector_annual_loss + j,
-                                        res[1].sector_annual_loss + map[j],
-                                        (size_t)H * (size_t)S,
-                                        (size_t)S};
-        }
         names[S] = "total";
-        ser[S] = (mr_paired_series){res[0].total_loss,  res[1].total_loss, 1, res[0].annual_loss,
-                                    res[1].annual_loss, (size_t)H,         1};
+        for (int w = 1; w < R; w++) {
+            mr_paired_series *sw = ser + (size_t)(w - 1) * (size_t)P;
+            for (int j = 0; j < S; j++)
+                sw[j] = (mr_paired_series){loss[0] + j,
+                                           loss[w] + j,
+                                           (size_t)S,
+                                           res[0].sector_annual_loss + j,
+                                           res[w].sector_annual_loss + map[w][j],
+                                           (size_t)H * (size_t)S,
+                                           (size_t)S};
+            sw[S] = (mr_paired_series){res[0].total_loss,  res[w].total_loss, 1, res[0].annual_loss,
+                                       res[w].annual_loss, (size_t)H,         1};
+        }
         const double t1 = mr_now_seconds();
-        if (mr_paired_compute_many(ser, (size_t)S + 1, N, (size_t)H, seed, BOOTSTRAP_LABEL,
-                                   (int)q->nboot, p)) {
-            fprintf(stderr, "%s: out of memory for the paired statistics of %llu trials\n", q->a,
-                    (unsigned long long)trials);
+        const size_t npairs = (size_t)(R - 1) * (size_t)P;
+        if (mr_paired_compute_many(ser, npairs, N, (size_t)H, seed, BOOTSTRAP_LABEL, (int)q->nboot,
+                                   p)) {
+            fprintf(stderr, "%s: out of memory for the paired statistics of %llu trials\n",
+                    q->scen[0], (unsigned long long)trials);
             status = MR_FAILED;
         } else {
             *boot_s = mr_now_seconds() - t1;
-            for (int k = 0; k <= S; k++) /* n/a where the bootstrap has too little to go on */
+            for (size_t k = 0; k < npairs; k++) /* n/a where the bootstrap has too little */
                 mr_paired_drop_weak_intervals(&p[k], N, (size_t)H, (int)q->nboot);
         }
     }
-    free(loss[0]);
-    free(loss[1]);
+    for (int w = 0; w < R; w++)
+        free(loss[w]);
+    free(ser);
     return status;
 }
 
+/* The policy costs of every run as compare prints them (three or more). */
+static void print_costs_many(const request *q, const mr_scenario *sc, const mr_paired *p, int P)
+{
+    const int R = q->n;
+    double cost[MAX_SCENARIOS], pp[MAX_SCENARIOS][3];
+    bool stated[MAX_SCENARIOS], any = false;
+    char unc[MAX_SCENARIOS][160];
+    const char *u[MAX_SCENARIOS];
+    for (int w = 0; w < R; w++) {
+        cost[w] = sc[w].policies.cost_horizon_gbp;
+        stated[w] = sc[w].policies.has_cost;
+        any = any || stated[w];
+        mr_policy_uncosted(&sc[w], unc[w], sizeof unc[w]);
+        u[w] = unc[w];
+    }
+    if (!any)
+        return;
+    for (int w = 1; w < R; w++) {
+        const mr_ci *m = &p[(size_t)(w - 1) * (size_t)P + (size_t)(P - 1)].diff[MR_PAIRED_MEAN];
+        const double d[3] = {m->est, m->lo, m->hi};
+        mr_policy_per_pound(d, cost[0], cost[w], pp[w]);
+    }
+    mr_policy_cost_print_many(stdout, sc[0].horizon_years, R, cost, stated, u, pp[1]);
+}
+
 /* The table on stdout, the series named as in `minrisk summary` ("Total"). */
-static mr_status print_comparison(const request *q, const mr_scenario sc[2],
-                                  const char *const *names, const mr_paired *p, int P)
+static mr_status print_comparison(const request *q, const mr_scenario *sc, const char *const *names,
+                                  const mr_paired *p, int P)
 {
     const char **shown = calloc((size_t)P, sizeof *shown);
     if (!shown) {
-        fprintf(stderr, "%s: out of memory\n", q->a);
+        fprintf(stderr, "%s: out of memory\n", q->scen[0]);
         return MR_FAILED;
     }
     memcpy(shown, names, (size_t)P * sizeof *shown);
     shown[P - 1] = "Total";
-    print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot, shown, p, P);
-    pair_cost c;
-    costs_of(&sc[0], &sc[1], &p[P - 1], &c);
-    if (c.stated[0] || c.stated[1])
-        mr_policy_cost_print_pair(stdout, sc[0].horizon_years, c.cost, c.stated, c.unc,
-                                  c.per_pound);
+    if (q->n == 2) {
+        print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot, shown, p,
+                    P);
+        pair_cost c;
+        costs_of(&sc[0], &sc[1], &p[P - 1], &c);
+        if (c.stated[0] || c.stated[1])
+            mr_policy_cost_print_pair(stdout, sc[0].horizon_years, c.cost, c.stated, c.unc,
+                                      c.per_pound);
+    } else {
+        print_table_many(stdout, q, sc, sc[0].trials, sc[0].seed, (int)q->nboot, shown, p, P);
+        print_costs_many(q, sc, p, P);
+    }
     fflush(stdout);
     free(shown);
     return MR_OK;
 }
 
-/* The file: both runs (runs/a, runs/b) and /difference. */
-static mr_status write_comparison(const request *q, const mr_scenario sc[2],
-                                  const mr_results res[2], const mr_run_info info[2],
-                                  const char *const *names, const mr_paired *p, int P,
-                                  const char *output)
+/* Each run's tail attribution (/runs/<r>/attribution), as `minrisk run`
+   writes it at the root of a run file (docs/STUDIES.md "Attribution"):
+   the report's per-mineral table reads it. */
+static mr_status attribution_all(const request *q, const mr_scenario *sc, const mr_results *res,
+                                 mr_run_info *info, mr_extras *extras)
+{
+    const mr_comm solo = {0, 1, NULL};
+    mr_run_extras_opts xo = {.threads = (int)q->threads};
+    for (int w = 0; w < q->n; w++) {
+        mr_extras one = {0};
+        mr_error err = {{0}};
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%s/", run_groups[w]);
+        const double t0 = mr_now_seconds();
+        mr_status rc = mr_attribution_collect(&sc[w], &res[w], &xo, &solo, &one, &err);
+        info[w].analysis_seconds = mr_now_seconds() - t0;
+        if (rc == MR_OK && mr_extras_move(extras, &one, prefix)) {
+            snprintf(err.msg, sizeof err.msg, "%s: out of memory", q->scen[w]);
+            rc = MR_FAILED;
+        }
+        mr_extras_free(&one);
+        if (rc != MR_OK) {
+            fprintf(stderr, "%s\n", err.msg);
+            return rc;
+        }
+    }
+    return MR_OK;
+}
+
+/* The file: every run (runs/a, runs/b, ...) and /difference (two runs:
+   the layout of format 1.5; three or more: format 1.6: docs/OUTPUT.md "Comparison files"). */
+static mr_status write_comparison(const request *q, const mr_scenario *sc, const mr_results *res,
+                                  mr_run_info *info, const char *const *names, const mr_paired *p,
+                                  int P, const char *output)
 {
     mr_error err = {{0}};
     mr_extras extras = {0};
     mr_status status = MR_OK;
-    if (difference_extras(&extras, q, &sc[0], &sc[1], names, p, P, (int)q->nboot)) {
+    mr_output_run runs[MAX_SCENARIOS];
+    status = attribution_all(q, sc, res, info, &extras);
+    if (status != MR_OK) {
+        mr_extras_free(&extras);
+        return status;
+    }
+    int bad = q->n == 2 ? difference_extras(&extras, q, &sc[0], &sc[1], names, p, P, (int)q->nboot)
+                        : difference_extras_many(&extras, q, sc, names, p, P, (int)q->nboot);
+    if (bad) {
         fprintf(stderr, "%s: out of memory\n", output);
         status = MR_FAILED;
     } else {
-        mr_output_run runs[2] = {{"runs/a", &sc[0], &res[0], &info[0], NULL},
-                                 {"runs/b", &sc[1], &res[1], &info[1], NULL}};
+        for (int w = 0; w < q->n; w++)
+            runs[w] = (mr_output_run){run_groups[w], &sc[w], &res[w], &info[w], NULL};
         /* An interrupt before the write makes it write nothing (rc 1); during
            it, the handler exits (mr_cli_install_interrupt). */
-        int rc = mr_output_write_multi(output, "compare", runs, 2, extras.x, extras.n, NULL, &err);
+        int rc = mr_output_write_multi(output, "compare", runs, (size_t)q->n, extras.x, extras.n,
+                                       NULL, &err);
         if (rc) {
             fprintf(stderr, "%s\n", err.msg);
             status = rc > 0 ? MR_INTERRUPTED : MR_FAILED;
@@ -684,62 +1056,70 @@ static mr_status write_comparison(const request *q, const mr_scenario sc[2],
 }
 
 /* The guard of the output path (outpath.h), then its lock for the rest of
-   the comparison: a file of two runs. */
-static mr_status claim_output(const request *q, const mr_scenario sc[2], const char *output,
+   the comparison: a file of R runs. */
+static mr_status claim_output(const request *q, const mr_scenario *sc, const char *output,
                               mr_error *err)
 {
     const mr_comm solo = {0, 1, NULL};
-    const char *const names[2] = {q->a, q->b};
-    const mr_scenario *const scs[2] = {&sc[0], &sc[1]};
-    uint64_t bytes = mr_output_size_estimate(&sc[0], 1);
-    uint64_t b = mr_output_size_estimate(&sc[1], 1);
-    bytes = bytes > UINT64_MAX - b ? UINT64_MAX : bytes + b;
-    mr_outpath_req oq = {"compare", output, names, scs, 2, bytes};
+    const mr_scenario *scs[MAX_SCENARIOS];
+    uint64_t bytes = 0;
+    for (int w = 0; w < q->n; w++) {
+        scs[w] = &sc[w];
+        uint64_t b = mr_output_size_estimate(&sc[w], 1);
+        bytes = bytes > UINT64_MAX - b ? UINT64_MAX : bytes + b;
+    }
+    mr_outpath_req oq = {"compare", output, q->scen, scs, (size_t)q->n, bytes};
     return mr_outpath_claim(&oq, &solo, err);
 }
 
 static mr_status compare(const request *q)
 {
-    mr_scenario sc[2];
+    const int R = q->n;
+    mr_scenario sc[MAX_SCENARIOS];
     mr_error err = {{0}};
-    const char *path[2] = {q->a, q->b};
-    for (int w = 0; w < 2; w++)
-        if (mr_scenario_load(path[w], &sc[w], &err)) {
+    memset(sc, 0, sizeof sc);
+    for (int w = 0; w < R; w++)
+        if (mr_scenario_load(q->scen[w], &sc[w], &err)) {
             fprintf(stderr, "%s\n", err.msg);
-            if (w == 1)
-                mr_scenario_free(&sc[0]);
+            for (int v = 0; v < w; v++)
+                mr_scenario_free(&sc[v]);
             return MR_BAD_INPUT;
         }
     mr_status status = MR_OK;
     const int S = sc[0].nsectors, P = S + 1;
-    int *map = malloc((size_t)(S ? S : 1) * sizeof *map);
-    char *defout = q->output ? NULL : default_output(q->a, q->b);
+    int *map[MAX_SCENARIOS] = {NULL};
+    bool oom = false;
+    for (int w = 1; w < R; w++)
+        oom = oom || !(map[w] = malloc((size_t)(S ? S : 1) * sizeof **map));
+    char *defout = q->output ? NULL : default_output(q);
     const char *output = q->output ? q->output : defout;
-    mr_results res[2];
-    bool have_res[2] = {false, false};
-    mr_run_info info[2];
-    mr_paired *p = calloc((size_t)P, sizeof *p);
+    mr_results res[MAX_SCENARIOS];
+    bool have_res[MAX_SCENARIOS] = {false};
+    mr_run_info info[MAX_SCENARIOS];
+    mr_paired *p = calloc((size_t)(R - 1) * (size_t)P, sizeof *p);
     const char **names = calloc((size_t)P, sizeof *names);
-    mr_paired_series *ser = calloc((size_t)P, sizeof *ser);
     uint64_t trials = 0, seed = 0;
     double t0 = 0.0, boot_s = 0.0;
-    if (!map || !output || !p || !names || !ser) {
-        fprintf(stderr, "%s: out of memory\n", q->a);
+    if (oom || !output || !p || !names) {
+        fprintf(stderr, "%s: out of memory\n", q->scen[0]);
         status = MR_FAILED;
-    } else if (check_pair(q, &sc[0], &sc[1], map, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        status = MR_BAD_INPUT;
-    } else {
+    }
+    for (int w = 1; w < R && status == MR_OK; w++)
+        if (check_pair(q->scen[0], q->scen[w], &sc[0], &sc[w], map[w], &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            status = MR_BAD_INPUT;
+        }
+    if (status == MR_OK) {
         common_numbers(q, sc, &trials, &seed);
         status = claim_output(q, sc, output, &err);
         if (status != MR_OK)
             fprintf(stderr, "%s\n", err.msg);
         t0 = mr_now_seconds();
         if (status == MR_OK)
-            status = run_both(q, sc, output, res, have_res, info);
+            status = run_all(q, sc, output, res, have_res, info);
     }
     if (status == MR_OK)
-        status = paired_statistics(q, sc, map, res, names, ser, p, &boot_s);
+        status = paired_statistics(q, sc, map, res, names, p, &boot_s);
     if (status == MR_OK && mr_engine_interrupted()) {
         fprintf(stderr, "minrisk compare: interrupted; nothing written to %s\n", output);
         status = MR_INTERRUPTED;
@@ -748,23 +1128,29 @@ static mr_status compare(const request *q)
         status = print_comparison(q, sc, names, p, P);
     if (status == MR_OK)
         status = write_comparison(q, sc, res, info, names, p, P, output);
-    if (status == MR_OK && !q->quiet)
+    if (status == MR_OK && !q->quiet) {
+        char runs[64 * MAX_SCENARIOS];
+        size_t at = 0;
+        for (int w = 0; w < R && at < sizeof runs; w++)
+            at += (size_t)snprintf(runs + at, sizeof runs - at, "%s%.2f", w ? " + " : "",
+                                   info[w].wall_seconds);
         fprintf(stderr,
-                "minrisk compare: 2 x %llu trials in %.2f s (runs %.2f + %.2f s, paired statistics "
+                "minrisk compare: %d x %llu trials in %.2f s (runs %s s, paired statistics "
                 "and %d bootstrap resamples %.2f s) on %d threads; wrote %s\n",
-                (unsigned long long)trials, mr_now_seconds() - t0, info[0].wall_seconds,
-                info[1].wall_seconds, (int)q->nboot, boot_s, info[0].threads, output);
+                R, (unsigned long long)trials, mr_now_seconds() - t0, runs, (int)q->nboot, boot_s,
+                info[0].threads, output);
+    }
     mr_outpath_release(); /* whatever the outcome: the lock file goes */
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < R; w++)
         if (have_res[w])
             mr_results_free(&res[w]);
-    free(ser);
     free(names);
     free(p);
     free(defout);
-    free(map);
-    mr_scenario_free(&sc[0]);
-    mr_scenario_free(&sc[1]);
+    for (int w = 0; w < R; w++) {
+        free(map[w]);
+        mr_scenario_free(&sc[w]);
+    }
     return status;
 }
 
@@ -816,18 +1202,17 @@ mr_status mr_cmd_compare(int argc, char **argv)
             q.quiet = true;
             break;
         default: /* MR_CLI_ARG */
-            if (!q.a)
-                q.a = v;
-            else if (!q.b)
-                q.b = v;
-            else
-                return mr_cli_usage_error("compare", "unexpected argument '%s'", v);
+            if (q.n == MAX_SCENARIOS)
+                return mr_cli_usage_error("compare",
+                                          "at most 26 scenarios (runs a .. z), got more: '%s'", v);
+            q.scen[q.n++] = v;
         }
     }
     if (p.stop)
         return p.status;
-    if (!q.a || !q.b)
-        return mr_cli_usage_error("compare", "%s", "needs two scenarios: A.yaml B.yaml");
+    if (q.n < 2)
+        return mr_cli_usage_error("compare", "%s",
+                                  "needs two or more scenarios: A.yaml B.yaml [C.yaml ...]");
     /* Started by mpiexec with several ranks, every rank would run the whole
        comparison and write the same file: refuse. */
     const char *const size_vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};

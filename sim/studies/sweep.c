@@ -19,7 +19,9 @@
 #include "sim/rng.h"
 #include "out/stats/sumstats.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,12 +134,31 @@ static int add_table(mr_extras *x, const char *name, int rank, const uint64_t *d
     return e.path ? mr_extras_add(x, &e) : -1;
 }
 
+/* A coordinate of /sweep/grid (strings), repeated there so that the group
+   opens with labelled dimensions (docs/OUTPUT.md "Conventions"). */
+static int grid_coord(mr_extras *x, const char *name, uint64_t n, const char *const *data,
+                      const char *description)
+{
+    char path[128];
+    snprintf(path, sizeof path, "sweep/grid/%s", name);
+    mr_output_extra e = {.path = mr_extras_strdup(x, path),
+                         .type = MR_EXTRA_STR,
+                         .rank = 1,
+                         .dims = {n},
+                         .dim_names = {name},
+                         .data = data,
+                         .is_coord = true,
+                         .description = description};
+    return e.path ? mr_extras_add(x, &e) : -1;
+}
+
 /* /sweep's policy costs, when a variant states any (docs/STUDIES.md
    "Sweeps"): each variant's cost over the horizon and, against the first
    variant (the reference of mean_difference), the loss avoided per pound
    of its extra cost; NaN for the first and wherever the variant costs no
    more than it. dmean: mean_difference [V x 3]. */
-static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double *dmean)
+static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double *dmean,
+                       double **costp, double **ppp)
 {
     bool any = false;
     for (uint64_t v = 0; v < V; v++)
@@ -152,6 +173,8 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
         cost[v] = vs[v].sc.policies.cost_horizon_gbp;
     for (uint64_t v = 0; v < V; v++)
         mr_policy_per_pound(dmean + v * 3, cost[0], cost[v], pp + v * 3);
+    *costp = cost;
+    *ppp = pp;
     const uint64_t dV[1] = {V}, dV3[2] = {V, 3};
     const char *nv[1] = {"variant"}, *nvb[2] = {"variant", "bound"};
     return add_table(x, "policy_cost", 1, dV, nv, cost, false, "GBP",
@@ -165,6 +188,199 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
                              "and where the variant costs no more than it")
                ? -1
                : 0;
+}
+
+/* ---- /sweep/grid: the table with the swept keys as dimensions ------------ */
+
+/* Datasets and coordinates of /sweep and /sweep/grid: a key's dimension
+   may not take one of their names. */
+static const char *const reserved_names[] = {"variant",     "parameter",
+                                             "dimension",   "metric",
+                                             "sector",      "bound",
+                                             "label",       "setting",
+                                             "headline",    "sector_mean_loss",
+                                             "sector_es99", "mean_difference",
+                                             "policy_cost", "loss_avoided_per_pound"};
+
+/* The dimension name of each swept key in /sweep/grid: the last part of its
+   path without an index ("policies.stockpile.months" -> "months",
+   "refining[0]" -> "refining"); the whole paths ('/' made '_') when two
+   keys share it or one is a name of the table. Into dim[i] (owned by x).
+   0, or -1 (memory). */
+static int grid_dim_names(mr_extras *x, const mr_scenario *base, const char **dim)
+{
+    const int P = base->nsweep;
+    bool whole = false;
+    for (int i = 0; i < P && !whole; i++) {
+        const char *k = last_key(base->sweep[i].path);
+        size_t len = strcspn(k, "[");
+        char *d = mr_extras_keep(x, malloc(len + 1));
+        if (!d)
+            return -1;
+        memcpy(d, k, len);
+        d[len] = '\0';
+        dim[i] = d;
+        whole = len == 0;
+        for (size_t r = 0; r < sizeof reserved_names / sizeof *reserved_names; r++)
+            whole = whole || !strcmp(d, reserved_names[r]);
+        for (int j = 0; j < i; j++)
+            whole = whole || !strcmp(d, dim[j]);
+    }
+    for (int i = 0; whole && i < P; i++) {
+        char *d = mr_extras_strdup(x, base->sweep[i].path);
+        if (!d)
+            return -1;
+        for (char *c = d; *c; c++)
+            if (*c == '/')
+                *c = '_';
+        dim[i] = d;
+    }
+    return 0;
+}
+
+/* The settings of key i as numbers when every one is: int32 when every one
+   is a decimal integer in range, else float64 when every one is a
+   (decimal) number; else the strings as written ("none" for null). */
+static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *path, const char *dim,
+                          const char *desc)
+{
+    const int n = sp->nvalues;
+    bool ints = true, nums = true;
+    for (int k = 0; k < n; k++) {
+        const char *l = sp->labels[k];
+        char *end;
+        errno = 0;
+        long v = strtol(l, &end, 10);
+        ints = ints && *l && !*end && errno == 0 && v >= INT32_MIN && v <= INT32_MAX &&
+               l[strspn(l, "+-0123456789")] == '\0';
+        (void)strtod(l, &end);
+        nums = nums && *l && !*end && !strpbrk(l, "xXpP \t") &&
+               strspn(l, "+-.0123456789eE") == strlen(l);
+    }
+    mr_output_extra e = {.path = path,
+                         .rank = 1,
+                         .dims = {(uint64_t)n},
+                         .dim_names = {dim},
+                         .is_coord = true,
+                         .description = desc};
+    if (ints) {
+        int32_t *v = mr_extras_keep(x, malloc((size_t)n * sizeof *v));
+        if (!v)
+            return -1;
+        for (int k = 0; k < n; k++)
+            v[k] = (int32_t)strtol(sp->labels[k], NULL, 10);
+        e.type = MR_EXTRA_I32;
+        e.data = v;
+        e.units = "1";
+    } else if (nums) {
+        double *v = mr_extras_keep(x, malloc((size_t)n * sizeof *v));
+        if (!v)
+            return -1;
+        for (int k = 0; k < n; k++)
+            v[k] = strtod(sp->labels[k], NULL);
+        e.type = MR_EXTRA_F64;
+        e.data = v;
+        e.units = "1";
+    } else {
+        e.type = MR_EXTRA_STR;
+        e.data = (const char *const *)sp->labels;
+    }
+    return mr_extras_add(x, &e);
+}
+
+/* One array of /sweep/grid: the flat table's data [V, (n)] on the grid
+   [n_1, ..., n_P, (n)] (variants are in grid order, the last key varying
+   fastest, so the data are the same in the same order). */
+static int grid_table(mr_extras *x, const mr_scenario *base, const char *const *dim,
+                      const char *name, const void *data, uint64_t n, const char *nname,
+                      const char *units, const char *description)
+{
+    char path[128];
+    snprintf(path, sizeof path, "sweep/grid/%s", name);
+    const int P = base->nsweep;
+    mr_output_extra e = {.path = mr_extras_strdup(x, path),
+                         .type = units ? MR_EXTRA_F64 : MR_EXTRA_STR,
+                         .rank = P + (nname ? 1 : 0),
+                         .data = data,
+                         .units = units,
+                         .description = description};
+    for (int i = 0; i < P; i++) {
+        e.dims[i] = (uint64_t)base->sweep[i].nvalues;
+        e.dim_names[i] = dim[i];
+    }
+    if (nname) {
+        e.dims[P] = n;
+        e.dim_names[P] = nname;
+    }
+    return e.path ? mr_extras_add(x, &e) : -1;
+}
+
+/* The group /sweep/grid (docs/STUDIES.md "Sweeps"),
+   when the grid has at most MR_EXTRA_MAX_RANK - 1 keys. The arrays are
+   those of the flat table (already kept by x). */
+static int sweep_grid(mr_extras *x, const mr_scenario *base, uint64_t S, const char *const *vname,
+                      const char *const *mname, const char *const *sname, const char *const *bname,
+                      const double *head, const double *smean, const double *ses99,
+                      const double *dmean, const double *cost, const double *pp)
+{
+    const int P = base->nsweep;
+    if (P < 1 || P > MR_EXTRA_MAX_RANK - 1)
+        return 0;
+    const char **dim = mr_extras_keep(x, malloc((size_t)P * sizeof *dim));
+    if (!dim || grid_dim_names(x, base, dim))
+        return -1;
+    const char **pname = mr_extras_keep(x, malloc((size_t)P * sizeof *pname));
+    if (!pname)
+        return -1;
+    for (int i = 0; i < P; i++)
+        pname[i] = base->sweep[i].path;
+    int rc = grid_coord(x, "parameter", (uint64_t)P, pname, "swept key path");
+    mr_output_extra e = {.path = "sweep/grid/dimension",
+                         .type = MR_EXTRA_STR,
+                         .rank = 1,
+                         .dims = {(uint64_t)P},
+                         .dim_names = {"parameter"},
+                         .data = dim,
+                         .description = "the swept key's dimension in this group"};
+    rc = rc || mr_extras_add(x, &e);
+    for (int i = 0; i < P && !rc; i++) {
+        char path[160], *desc = NULL;
+        snprintf(path, sizeof path, "sweep/grid/%s", dim[i]);
+        size_t len = strlen(base->sweep[i].path) + 96;
+        desc = mr_extras_keep(x, malloc(len));
+        if (!desc)
+            return -1;
+        snprintf(desc, len, "swept key %s: its values in sweep order, as written (none: null)",
+                 base->sweep[i].path);
+        const char *p = mr_extras_strdup(x, path);
+        rc = !p || grid_key_coord(x, &base->sweep[i], p, dim[i], desc);
+    }
+#define COORD(name_, n_, data_, desc_) rc = rc || grid_coord(x, name_, n_, data_, desc_)
+    COORD("metric", H_NMETRIC, mname, "headline figure of the total loss (docs/STUDIES.md)");
+    COORD("sector", S, sname, "sector id, in scenario order");
+    COORD("bound", 3, bname, "estimate and 95% interval bounds");
+#undef COORD
+    rc = rc || grid_table(x, base, dim, "variant", vname, 0, NULL, NULL,
+                          "the variant in each cell of the grid: its group under /variants");
+    rc = rc || grid_table(x, base, dim, "headline", head, H_NMETRIC, "metric", "GBP",
+                          "headline figures of the total loss per variant, as /sweep/headline");
+    rc = rc || grid_table(x, base, dim, "sector_mean_loss", smean, S, "sector", "GBP",
+                          "mean loss per trial of each sector, as /sweep/sector_mean_loss");
+    rc = rc || grid_table(x, base, dim, "sector_es99", ses99, S, "sector", "GBP",
+                          "expected shortfall at 99% of each sector's loss, as "
+                          "/sweep/sector_es99");
+    rc = rc || grid_table(x, base, dim, "mean_difference", dmean, 3, "bound", "GBP",
+                          "mean total loss minus that of the first variant with its 95% "
+                          "interval, as /sweep/mean_difference");
+    if (cost) {
+        rc = rc || grid_table(x, base, dim, "policy_cost", cost, 0, NULL, "GBP",
+                              "the variant's stated policy cost over the horizon, as "
+                              "/sweep/policy_cost");
+        rc = rc || grid_table(x, base, dim, "loss_avoided_per_pound", pp, 3, "bound", "1",
+                              "loss avoided per pound against the first variant, as "
+                              "/sweep/loss_avoided_per_pound");
+    }
+    return rc ? -1 : 0;
 }
 
 /* The /sweep table (collective: statistics over ranks). */
@@ -275,7 +491,10 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
                          "mean total loss of the variant minus that of the first variant, from "
                          "the paired per-trial differences (common random numbers), with its 95% "
                          "interval (normal, paired standard error)");
-    rc = rc || sweep_costs(x, vs, V, dmean);
+    double *cost = NULL, *pp = NULL;
+    rc = rc || sweep_costs(x, vs, V, dmean, &cost, &pp);
+    rc = rc || sweep_grid(x, base, (uint64_t)S, vname, mname, sname, bname, head, smean, ses99,
+                          dmean, cost, pp);
     return rc ? -1 : 0;
 }
 

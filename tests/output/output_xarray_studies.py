@@ -47,7 +47,26 @@ EXPECTED = {  # group -> {variable: dims}
         "mean_difference": ("variant", "bound"),
         "sector_es99": ("variant", "sector"),
     },
+    "grid": {  # /sweep/grid of grid.yaml (format 1.6)
+        "headline": ("months", "diversification_cap", "metric"),
+        "mean_difference": ("months", "diversification_cap", "bound"),
+        "sector_es99": ("months", "diversification_cap", "sector"),
+        "variant": ("months", "diversification_cap"),
+        "dimension": ("parameter",),
+    },
 }
+# A comparison's runs have the tail attribution, not the counterfactuals
+# (compare has no --counterfactual).
+COMPARE = dict(EXPECTED, attribution={k: v for k, v in EXPECTED["attribution"].items()
+                                      if not k.endswith("_removed")})
+# Three or more scenarios: the changes against A along `versus` (format 1.6).
+COMPARE_MANY = dict(COMPARE, difference={
+    "estimate": ("versus", "series", "statistic"),
+    "ci_lo": ("versus", "series", "statistic"),
+    "value": ("run", "series", "statistic"),
+    "variance_reduction": ("versus", "series"),
+    "scenario_name": ("run",),
+})
 
 failures = []
 
@@ -68,7 +87,7 @@ def groups_with_data(path):
     return out
 
 
-def check_file(path):
+def check_file(path, expected=EXPECTED):
     for g in groups_with_data(path):
         ds = xr.open_dataset(path, engine="h5netcdf", group=g)
         for d in ds.dims:
@@ -77,7 +96,7 @@ def check_file(path):
             if var.dtype.kind in "fiu":
                 check("units" in var.attrs, f"{path}:{g}/{name}: no units attribute")
         leaf = g.split("/")[-1]
-        for name, dims in EXPECTED.get(leaf, {}).items():
+        for name, dims in expected.get(leaf, {}).items():
             if name in ds.variables:
                 check(ds[name].dims == dims,
                       f"{path}:{g}/{name}: dims {ds[name].dims}, expected {dims}")
@@ -96,15 +115,25 @@ def main():
         run = os.path.join(tmp, "run.h5")
         cmp_ = os.path.join(tmp, "cmp.h5")
         sweep = os.path.join(tmp, "sweep.h5")
+        cmp3 = os.path.join(tmp, "cmp3.h5")
         subprocess.run([minrisk, "run", demo, "-o", run, "--trials", "300", "--events",
                         "--counterfactual", "-q"], check=True)
         subprocess.run([minrisk, "compare", demo, demo, "-o", cmp_, "--trials", "300",
                         "--bootstrap", "100", "-q"], check=True,
                        stdout=subprocess.DEVNULL)
+        subprocess.run([minrisk, "compare", demo, demo, demo, "-o", cmp3, "--trials", "300",
+                        "--bootstrap", "100", "-q"], check=True, stdout=subprocess.DEVNULL)
         subprocess.run([minrisk, "run", os.path.join(src, "tests", "studies", "sweep", "grid.yaml"),
                         "-o", sweep, "--trials", "100", "-q"], check=True)
-        for f in (run, cmp_, sweep):
-            check_file(f)
+        check_file(run)
+        check_file(cmp_, COMPARE)
+        check_file(cmp3, COMPARE_MANY)
+        check_file(sweep)
+        for f, groups in ((cmp3, ("runs/a/attribution", "runs/c/attribution", "difference")),
+                          (sweep, ("sweep/grid",))):
+            have = groups_with_data(f)
+            for g in groups:
+                check(g in have, f"{f}: no /{g}")
         with h5py.File(run, "r") as f:
             for g in ("attribution", "events"):
                 check(g in f, f"{run}: no /{g}")

@@ -1132,6 +1132,32 @@ def mode_chromium(args, tmp):
         shot = os.path.join(keep, "sweep-screenshot.png")
         chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,1400", url])
         print("sweep screenshot: %s" % shot)
+
+    # The three UK scenarios compared in one file (issue 15): the UK grid,
+    # the headline and per-mineral tables side by side and the tables of
+    # the changes fit 1280 px with every interval on one line.
+    cmp3 = os.path.join(tmp, "uk3.h5")
+    sc = [os.path.join(args.src, "scenarios", n) for n in ("uk-2024.yaml", "uk-2035-baseline.yaml",
+                                                            "uk-2035-vision.yaml")]
+    r = run([args.minrisk, "compare"] + sc + ["-o", cmp3, "--trials", "300", "--quiet", "--threads", "2"])
+    if check(r.returncode == 0, "compare of three UK scenarios failed: %s" % r.stderr):
+        out = os.path.join(keep, "compare3-report")
+        r = report(args, cmp3, out)
+        if check(r.returncode == 0, "compare3 report failed: %s" % r.stderr):
+            url = "file://" + os.path.abspath(os.path.join(out, "report.html"))
+            res = harness(binary, profile, tmp, url, "compare3")
+            if res is not None:
+                tables = [t["id"] for t in res["tables"]]
+                check(tables[:2] == ["uk-sourcing-compare", "headline-compare"] and
+                      "minerals-compare" in tables and "difference-table-c" in tables,
+                      "compare3: tables %s" % tables)
+                check_fit(res, "compare3")
+                check(sorted(i["id"] for i in res["images"]) ==
+                      sorted("img-compare-" + f for f in ("exceedance", "exceedance-horizon", "difference",
+                                                          "shortage")), "compare3: images %s" % res["images"])
+            shot = os.path.join(keep, "compare3-screenshot.png")
+            chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,3000", url])
+            print("compare3 screenshot: %s" % shot)
     return 0
 
 

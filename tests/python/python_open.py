@@ -147,6 +147,18 @@ def main():
             check(same_values(both["total_loss_mean"].values,
                               np.array([f["runs/a/summary/total_loss_mean"][()],
                                         f["runs/b/summary/total_loss_mean"][()]])), "compare: combine")
+        # three scenarios, the output as out=: runs a, b, c; the changes along versus
+        cmp3 = minrisk.compare(demo, os.path.join(src, "scenarios", "stress-drc-cobalt.yaml"), demo,
+                               out=os.path.join(tmp, "cmp3.h5"), trials=500, threads=1, progress=False)
+        check(list(cmp3.runs) == ["a", "b", "c"], "compare of three: runs %s" % list(cmp3.runs))
+        ch = cmp3.changes()
+        check(list(ch.versus.values) == ["b", "c"], "compare of three: versus %s" % list(ch.versus.values))
+        check(same_values(ch.estimate.sel(versus="b").values, cmp_.changes().estimate.sel(versus="b").values),
+              "compare of three: b - a is the two-scenario comparison's")
+        check(bool((ch.estimate.sel(versus="c") == 0).all()), "compare of three: demo against demo is 0")
+        both3 = cmp3.combine("summary")
+        check(list(both3.run.values) == ["a", "b", "c"], "compare of three: combine along run")
+        cmp3.close()
 
         sc = minrisk.Scenario.load(demo)
         sw = minrisk.sweep(sc, os.path.join(tmp, "sweep.h5"),
@@ -167,6 +179,8 @@ def main():
             check(sw.table["months"].dtype.kind == "i", "sweep: months are integers")
             for name in f["sweep"]:
                 hd = f["sweep"][name]
+                if isinstance(hd, h5py.Group):  # /sweep/grid: sw["grid"], checked below
+                    continue
                 raw = hd.asstr()[()] if hd.dtype.kind == "O" else hd[()]
                 check(same_values(sw.table[name].values, raw), "sweep/%s: values" % name)
             for name, r in sw.variants.items():
@@ -185,6 +199,7 @@ def main():
             tg = sw.sweep_grid()
             check(tg["headline"].dims == ("months", "diversification_cap", "metric"),
                   "sweep_grid dims %s" % (tg["headline"].dims,))
+            check(tg is sw["grid"] and "variant" in tg.coords, "sweep_grid() is the stored /sweep/grid")
             k = variants.index("months_6__diversification_cap_0.5")
             check(same_values(tg["headline"].sel(months=6, diversification_cap="0.5").values,
                               f["sweep/headline"][k]), "sweep_grid: a variant's headline")

@@ -55,8 +55,10 @@ printf 'extends: crn_base.yaml\nsectors:\n  s3:\n    output_gbp: 1.0e9\n    need
 expect2 "other sectors" "more.yaml: sector 's3' is not in" -- "$tmp/crn_base.yaml" "$tmp/more.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "other sectors" "crn_base.yaml: no sector 's3' (it is in" -- "$tmp/more.yaml" "$tmp/crn_base.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "other horizon" "compare needs the same horizon" -- "$demo" "$src/tests/studies/compare/cov_a.yaml" --trials 10 -o "$tmp/bad.h5"
-expect2 "one scenario" "needs two scenarios" -- "$demo"
-expect2 "three scenarios" "unexpected argument" -- "$demo" "$demo" "$demo"
+expect2 "one scenario" "needs two or more scenarios" -- "$demo"
+expect2 "27 scenarios" "at most 26 scenarios (runs a .. z), got more: '$demo'" -- \
+  $(for i in $(seq 27); do printf '%s ' "$demo"; done)
+expect2 "other sectors, third" "more.yaml: sector 's3' is not in" -- "$tmp/crn_base.yaml" "$tmp/crn_base.yaml" "$tmp/more.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "bad --bootstrap" "--bootstrap: must be 0 or an integer in .100, 100000., got '-5'" -- "$demo" "$demo" --bootstrap -5
 expect2 "too few resamples" "--bootstrap: must be 0 or an integer in .100, 100000., got '10'" -- "$demo" "$demo" --bootstrap 10
 expect2 "bad --trials" "--trials: must be an integer" -- "$demo" "$demo" --trials 0
@@ -67,7 +69,7 @@ expect2 "no directory" "cannot write to directory" -- "$demo" "$demo" --trials 1
 #    where scenarios/ is the project's; it writes there).
 "$bin" compare --help >"$tmp/help" || fail "--help: status $?"
 grep -q '^usage: minrisk compare' "$tmp/help" || fail "--help: no usage line"
-example=$(grep -A1 '^example:' "$tmp/help" | tail -1 | sed 's/^ *minrisk //')
+example=$(grep -A1 '^examples:' "$tmp/help" | tail -1 | sed 's/^ *minrisk //')
 mkdir "$tmp/ex" && ln -s "$src/scenarios" "$tmp/ex/scenarios"
 (cd "$tmp/ex" && eval "\"$bin\" $example --quiet" >/dev/null) || fail "--help example: status $?"
 [ -n "$(ls "$tmp/ex"/*.h5 2>/dev/null)" ] || fail "--help example: no file written"

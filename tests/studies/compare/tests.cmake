@@ -17,6 +17,14 @@ add_test(NAME compare_cli
                  ${MINRISK_PYTHON} ${H5DIFF})
 set_tests_properties(compare_cli PROPERTIES LABELS compare ENVIRONMENT "OMP_NUM_THREADS=2")
 
+# Three and four scenarios in one file (compare_many.sh): each run a plain
+# run of its scenario, each pair the two-scenario comparison, 1 vs 2
+# threads, summary and report of the file (compare_many.py).
+add_test(NAME compare_many
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/compare_many.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${MINRISK_PYTHON} ${H5DIFF})
+set_tests_properties(compare_many PROPERTIES LABELS compare ENVIRONMENT "OMP_NUM_THREADS=2")
+
 # No leaks and no memory errors in a whole comparison (serial build; see
 # tests/cli/tests.cmake for why not under MPI or the sanitizers).
 if(VALGRIND AND NOT MINRISK_SANITIZE AND NOT MINRISK_WITH_MPI)

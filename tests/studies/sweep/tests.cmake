@@ -9,3 +9,13 @@ add_test(NAME sweep_cli
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/sweep_cli.sh ${MINRISK_BIN} ${MINRISK_SRC} ${_sweep_mpi})
 set_tests_properties(sweep_cli PROPERTIES LABELS sweep)
 minrisk_unit_test(unit_sim_scenario_sweep_variants SOURCE_ROOT LABELS sweep)
+
+# /sweep/grid, the table with the swept keys as dimensions (format 1.6):
+# every cell against the flat table's row of its variant, the keys'
+# coordinates, three keys (rank 4, whole key paths as names), xarray .sel
+# against the variants' own /summary, minrisk.open (sweep_grid.py).
+if(MINRISK_PYTHON)
+  add_test(NAME sweep_grid
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/sweep_grid.py ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(sweep_grid PROPERTIES LABELS sweep ENVIRONMENT "OMP_NUM_THREADS=1")
+endif()

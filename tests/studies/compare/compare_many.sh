@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `minrisk compare A B C` (docs/STUDIES.md "Compare", three or more
+# scenarios): one file whose runs are each a plain `minrisk run` of that
+# scenario with the same seed and trials (h5diff of /summary, /trials and
+# /attribution: identical), whose /difference is checked against those runs
+# and against the two-scenario comparisons A B and A C (compare_many.py);
+# identical for 1 and 2 threads; `minrisk summary` and `minrisk report` of
+# the file (the report's tables against the file, compare_many.py report).
+# usage: compare_many.sh MINRISK SRC PYTHON [H5DIFF]
+set -uo pipefail
+bin=$1 src=$2 py=$3 h5diff=${4:-h5diff}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+d=$src/tests/studies/compare
+a=$d/crn_base.yaml b=$d/crn_doubled.yaml c=$d/crn_stockpile.yaml
+opts=(--trials 1500 --seed 99 --bootstrap 200 --quiet)
+
+# 1. The three-scenario file, on 1 and 2 threads: identical outside /run_info.
+for t in 1 2; do
+  "$bin" compare "$a" "$b" "$c" "${opts[@]}" --threads $t -o "$tmp/abc$t.h5" >"$tmp/out$t" ||
+    fail "compare A B C --threads $t: status $?"
+done
+"$h5diff" --exclude-path /run_info "$tmp/abc1.h5" "$tmp/abc2.h5" >/dev/null ||
+  fail "compare A B C: 1 and 2 threads give other files"
+cmp -s "$tmp/out1" "$tmp/out2" || fail "compare A B C: 1 and 2 threads print other tables"
+head -3 "$tmp/out1" | grep -q '^Scenario C  crn with a stockpile of x' || fail "no 'Scenario C' line"
+grep -q '^series  *statistic  *A  *B  *C  *B - A  *95% interval  *C - A  *95% interval$' "$tmp/out1" ||
+  fail "the table's header is not 'series statistic A B C B - A 95% interval C - A 95% interval'"
+grep -q '^series  *VRF B  *VRF C$' "$tmp/out1" || fail "no VRF table with a column per run"
+grep -q '^C  .*0\.8  *0\.8  ' "$tmp/out1" || fail "no policy cost row of C"
+
+# 2. Each run equals a plain run of its scenario with the same seed and trials.
+for r in a b c; do
+  eval "sc=\$$r"
+  "$bin" run "$sc" --trials 1500 --seed 99 --quiet --threads 2 -o "$tmp/run_$r.h5" >/dev/null ||
+    fail "run $r: status $?"
+  for g in summary trials attribution indicators scenario; do
+    "$h5diff" "$tmp/abc1.h5" "$tmp/run_$r.h5" "/runs/$r/$g" "/$g" >/dev/null ||
+      fail "/runs/$r/$g differs from /$g of a plain run of $(basename "$sc")"
+  done
+done
+
+# 3. The two-scenario comparisons A B and A C: their /difference is the
+#    three-scenario file's pair (the same resamples for every pair).
+"$bin" compare "$a" "$b" "${opts[@]}" -o "$tmp/ab.h5" >/dev/null || fail "compare A B: status $?"
+"$bin" compare "$a" "$c" "${opts[@]}" -o "$tmp/ac.h5" >"$tmp/out_ac" || fail "compare A C: status $?"
+"$py" "$d/compare_many.py" file "$tmp/abc1.h5" "$tmp/ab.h5" "$tmp/ac.h5" || fail "the file"
+
+# 4. minrisk summary of the file: the same table as compare printed.
+"$bin" summary "$tmp/abc1.h5" >"$tmp/summary" || fail "summary: status $?"
+grep -q '^Scenario C  crn with a stockpile of x' "$tmp/summary" || fail "summary: no 'Scenario C' line"
+grep -Eq '^total +mean +[0-9.]+ +[0-9.]+ +[0-9.]+ +[-0-9.]+ +\[[-0-9., ]+\] +[-0-9.]+ +\[' "$tmp/summary" ||
+  fail "summary: no total mean row with A, B, C and two changes"
+grep -q '^C  .*0\.8  *0\.8  ' "$tmp/summary" || fail "summary: no policy cost row of C"
+
+# 5. The report: overlays, headline and per-mineral tables side by side.
+"$bin" report "$tmp/abc1.h5" -o "$tmp/rep" --quiet >/dev/null 2>"$tmp/rep.err" ||
+  fail "report: status $? $(cat "$tmp/rep.err")"
+"$py" "$d/compare_many.py" report "$tmp/abc1.h5" "$tmp/rep/report.html" || fail "the report"
+
+# 6. Four scenarios: runs a .. d, versus b .. d; the default name.
+(cd "$tmp" && "$bin" compare "$a" "$b" "$c" "$a" --trials 200 --bootstrap 0 --quiet >/dev/null) ||
+  fail "four scenarios: status $?"
+[ -f "$tmp/crn_base-vs-crn_doubled-vs-crn_stockpile-vs-crn_base.h5" ] || fail "four: default name"
+"$py" "$d/compare_many.py" four "$tmp/crn_base-vs-crn_doubled-vs-crn_stockpile-vs-crn_base.h5" ||
+  fail "four scenarios: the file"
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,147 @@
+"""/sweep/grid, a sweep's table with the swept keys as dimensions
+(docs/STUDIES.md "Sweeps", format 1.6), against the flat table /sweep and
+the variants' own /summary.
+
+  sweep_grid.py MINRISK SRC
+
+Three sweeps of tests/studies/sweep/base.yaml:
+- grid.yaml, 2 x 3 (months: integers, diversification_cap: null and
+  numbers, so strings as written);
+- cost_grid.yaml, 2 x 2 with a stated cost (gbp_per_year: numbers written
+  1e6, 2e6, so float64), the policy cost and the loss avoided per pound;
+- three keys, two of them ending in demand_t (so every dimension is named
+  by its whole key path), 2 x 2 x 2: arrays of rank 4.
+Checks: /sweep/grid/dimension and parameter; each key's coordinate (type and values);
+every array of the grid at the cell of each variant (found from its
+/sweep/setting, not from the grid order) equals the flat table's row bit
+for bit; xarray's .sel at a variant's settings gives the variant's own
+/summary/total_loss_mean; minrisk.open's Sweep returns the stored grid and
+to_grid of the flat table agrees with it; minrisk export writes the flat
+table alone (sweep.csv).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+FAILS = []
+
+
+def check(cond, msg):
+    if not cond:
+        FAILS.append(msg)
+        print("FAIL: " + msg, file=sys.stderr)
+    return cond
+
+
+def strs(d):
+    return [str(s) for s in d.asstr()[()]]
+
+
+def coord_index(coord, setting):
+    """Index of the setting (as written) among a key's coordinate values."""
+    vals = coord[()]
+    if coord.dtype.kind in "OS":
+        return strs(coord).index(setting)
+    hits = [i for i, v in enumerate(vals.tolist()) if v == float(setting)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def check_sweep(path, dims, kinds, values):
+    with h5py.File(path, "r") as f:
+        s, g = f["sweep"], f["sweep/grid"]
+        check(strs(g["dimension"]) == dims, "%s: dimension %s, expected %s" % (path, strs(g["dimension"]), dims))
+        check(strs(g["parameter"]) == strs(s["parameter"]), "%s: grid/parameter is not /sweep/parameter" % path)
+        check("dimension" not in s, "%s: /sweep/dimension: the flat table has no parameter table" % path)
+        for d, k, v in zip(dims, kinds, values):
+            c = g[d]
+            check(c.dtype.kind == k[0] and c.dtype.itemsize == k[1] if k[0] != "O" else c.dtype.kind == "O",
+                  "%s: %s has type %s, expected %s" % (path, d, c.dtype, k))
+            got = strs(c) if k[0] == "O" else c[()].tolist()
+            check(got == v, "%s: %s values %s, expected %s" % (path, d, got, v))
+        names = strs(s["variant"])
+        setting = s["setting"].asstr()[()]
+        shape = tuple(len(v) for v in values)
+        check(len(names) == int(np.prod(shape)), "%s: %d variants for the grid %s" % (path, len(names), shape))
+        seen = set()
+        for i, name in enumerate(names):
+            cell = tuple(coord_index(g[d], str(setting[i][j])) for j, d in enumerate(dims))
+            if not check(None not in cell, "%s: variant %s has no cell" % (path, name)):
+                continue
+            seen.add(cell)
+            check(str(g["variant"].asstr()[cell]) == name, "%s: grid variant at %s is %s, expected %s"
+                  % (path, cell, g["variant"].asstr()[cell], name))
+            for t in ("headline", "sector_mean_loss", "sector_es99", "mean_difference", "policy_cost",
+                      "loss_avoided_per_pound"):
+                if t not in s:
+                    check(t not in g, "%s: grid/%s without /sweep/%s" % (path, t, t))
+                    continue
+                check(np.array_equal(g[t][cell], s[t][i], equal_nan=True),
+                      "%s: grid/%s at %s is not /sweep/%s of %s" % (path, t, cell, t, name))
+            check(g["headline"].shape == shape + (7,), "%s: grid/headline shape %s" % (path, g["headline"].shape))
+        check(len(seen) == len(names), "%s: two variants in one cell" % path)
+    return names
+
+
+def main():
+    minrisk, src = sys.argv[1], sys.argv[2]
+    d = os.path.join(src, "tests", "studies", "sweep")
+    sys.path.insert(0, os.path.join(src, "python"))
+    with tempfile.TemporaryDirectory() as tmp:
+        three = os.path.join(tmp, "three.yaml")
+        with open(three, "w") as fh:
+            fh.write("extends: %s\nsweep:\n  minerals.gallium.demand_t: [10, 12]\n"
+                     "  minerals.lithium.demand_t: [5000, 6000]\n  policies.stockpile.months: [0, 3]\n"
+                     % os.path.join(d, "base.yaml"))
+        files = {}
+        for name, yaml in (("grid", os.path.join(d, "grid.yaml")), ("cost", os.path.join(d, "cost_grid.yaml")),
+                           ("three", three)):
+            files[name] = os.path.join(tmp, name + ".h5")
+            subprocess.run([minrisk, "run", yaml, "-o", files[name], "--trials", "200", "--threads", "1", "-q"],
+                           check=True, stdout=subprocess.DEVNULL)
+        check_sweep(files["grid"], ["months", "diversification_cap"], [("i", 4), ("O",)],
+                    [[0, 6], ["none", "0.70", "0.5"]])
+        check_sweep(files["cost"], ["months", "gbp_per_year"], [("i", 4), ("f", 8)], [[0, 6], [1e6, 2e6]])
+        check_sweep(files["three"], ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
+                                     "policies.stockpile.months"], [("i", 4)] * 3,
+                    [[10, 12], [5000, 6000], [0, 3]])
+        # minrisk export writes the flat table once (sweep.csv), not the grid
+        ex = os.path.join(tmp, "csv")
+        subprocess.run([minrisk, "export", files["grid"], "--csv", ex], check=True, stdout=subprocess.DEVNULL)
+        top = sorted(n for n in os.listdir(ex) if n.endswith(".csv"))
+        check(top == ["sweep.csv"], "export: CSV files beside the variants %s, expected sweep.csv" % top)
+        import xarray as xr
+        g = xr.open_dataset(files["grid"], engine="h5netcdf", group="sweep/grid")
+        with h5py.File(files["grid"], "r") as f:
+            want = f["variants/months_6__diversification_cap_0.70/summary/total_loss_mean"][()]
+            want_es = f["variants/months_0__diversification_cap_none/summary/total_loss_es"][1]
+        got = g.headline.sel(months=6, diversification_cap="0.70", metric="mean_loss").item()
+        check(got == want, "xarray: headline at months=6, cap 0.70 is %r, the variant's mean %r" % (got, want))
+        got = g.headline.sel(months=0, diversification_cap="none", metric="es99").item()
+        check(got == want_es, "xarray: es99 at months=0, no cap is %r, the variant's %r" % (got, want_es))
+        g3 = xr.open_dataset(files["three"], engine="h5netcdf", group="sweep/grid")
+        check(g3.headline.dims == ("minerals.gallium.demand_t", "minerals.lithium.demand_t",
+                                   "policies.stockpile.months", "metric"), "xarray: three-key dims %s"
+              % (g3.headline.dims,))
+        import minrisk
+        sw = minrisk.open(files["grid"])
+        sg = sw.sweep_grid()
+        check("variant" in sg.coords and sg.headline.dims == ("months", "diversification_cap", "metric"),
+              "minrisk.open: sweep_grid() is not the stored grid: %s" % (sg.headline.dims,))
+        tg = sw.to_grid(sw.table)
+        check(np.array_equal(tg.headline.transpose("months", "diversification_cap", "metric").values,
+                             sg.headline.values), "minrisk.open: to_grid(table) differs from /sweep/grid")
+        check(sw.grid == {"months": [0, 6], "diversification_cap": ["none", "0.70", "0.5"]},
+              "minrisk.open: grid %r" % (sw.grid,))
+        s3 = minrisk.open(files["three"])
+        check(list(s3.grid) == ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
+                                "policies.stockpile.months"], "minrisk.open: three-key grid %s" % list(s3.grid))
+    print("%d failed" % len(FAILS))
+    return 1 if FAILS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
