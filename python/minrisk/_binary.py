@@ -19,14 +19,18 @@ class MinriskError(Exception):
     status (2: bad input, 1: other failure, 130: interrupted), e.command the
     command line, e.stderr everything it wrote on stderr. For a bad scenario
     e.path, e.line, e.column and e.key are the parts of the message (None
-    when the message has no such form)."""
+    when the message has no such form). `minrisk validate` reports every
+    error it finds, in file order: e.errors lists those lines (the
+    `file:line:col: ...` lines of stderr, without the warnings), and the
+    message is the first of them; [] when there are none."""
 
-    def __init__(self, message, returncode=None, command=None, stderr=""):
+    def __init__(self, message, returncode=None, command=None, stderr="", errors=None):
         super().__init__(message)
         self.message = message
         self.returncode = returncode
         self.command = command
         self.stderr = stderr
+        self.errors = list(errors or [])
         self.path = self.line = self.column = self.key = None
         m = re.match(r"^(.+?):(\d+):(\d+): (.*)$", message)
         if m:
@@ -52,6 +56,17 @@ def binary():
     if os.path.isfile(beside) and os.access(beside, os.X_OK):
         return beside
     raise MinriskError("cannot find the minrisk binary: put it on PATH or set MINRISK_BIN")
+
+
+def _error_lines(text):
+    """The `file:line:col: key: message` lines of a bad input's stderr, in
+    order (warnings, progress and `... and N more` lines left out)."""
+    out = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = line.split("\r")[-1].strip()
+        if re.match(r"^.+?:\d+:\d+: ", line) and not line.startswith("warning:"):
+            out.append(line)
+    return out
 
 
 def _last_line(text):
@@ -128,6 +143,8 @@ def _finish(proc, cmd, progress, pty_fd=None):
     out = (out_chunks[0] if out_chunks else b"").decode("utf-8", "replace")
     err_text = err.decode("utf-8", "replace")
     if rc != 0:
-        msg = _last_line(err_text) or "minrisk %s: exit status %d" % (cmd[1] if len(cmd) > 1 else "", rc)
-        raise MinriskError(msg, returncode=rc, command=cmd, stderr=err_text)
+        errors = _error_lines(err_text) if rc == 2 else []
+        msg = (errors[0] if errors else _last_line(err_text)) or \
+            "minrisk %s: exit status %d" % (cmd[1] if len(cmd) > 1 else "", rc)
+        raise MinriskError(msg, returncode=rc, command=cmd, stderr=err_text, errors=errors)
     return out

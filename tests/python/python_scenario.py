@@ -89,6 +89,19 @@ def main():
             check(e.line is not None and lines[e.line - 1].strip().startswith("trails:"),
                   "bad key: line %s points at trails" % e.line)
             check(os.path.basename(e.path) == "demo.yaml", "bad key: file named after the scenario")
+        # two errors: validate reports both, in file order; the message is the first
+        bad2 = minrisk.Scenario.load(demo)
+        bad2["simulation.trails"] = 5
+        bad2["simulation.steps_per_year"] = 0
+        try:
+            bad2.validate()
+            check(False, "two errors: no error")
+        except minrisk.MinriskError as e:
+            lines = [int(x.split(":")[1]) for x in e.errors]
+            check(len(e.errors) == 2 and str(e) == e.errors[0] and lines[0] < lines[1] and
+                  ": simulation.steps_per_year: " in e.errors[0] and e.key == "simulation.steps_per_year" and
+                  e.errors[1].endswith("simulation.trails: unknown key 'trails' (did you mean 'trials'?)"),
+                  "two errors: %r %r" % (str(e), e.errors))
         try:
             minrisk.run(bad, os.path.join(tmp, "bad.h5"), trials=10, threads=1, progress=False)
             check(False, "run of a bad key: no error")
