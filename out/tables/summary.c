@@ -1240,13 +1240,28 @@ static void print_compare_uk(FILE *out, const multi_uk *m)
 /* A mineral x variant grid of the UK's top share after any cap, the
    world's top share once (the first variant's; * where a variant's
    differs), in blocks of GRID_VARIANTS variants. */
-static void print_sweep_uk(FILE *out, const multi_uk *m)
+/* A run's column label: v1, v2, ... in a sweep; A, B, ... in a comparison
+   (as `minrisk compare` prints them; at most 26 runs). */
+static void run_label(char *buf, size_t v, bool compare)
+{
+    if (compare)
+        snprintf(buf, CELL, "%c", (char)('A' + (int)(v % 26)));
+    else
+        snprintf(buf, CELL, "v%zu", v + 1);
+}
+
+/* The UK rows of every run side by side: a sweep's variants (v1, v2, ...) or
+   the scenarios of a comparison of three or more (A, B, C, ...). */
+static void print_sweep_uk(FILE *out, const multi_uk *m, bool compare)
 {
     const summary *s0 = &m->run[0];
-    fprintf(out, "\nUK sourcing top share per variant (no sampling), %% of the UK's purchases "
-                 "after any cap: + = the\ncap changed them, ! = above the variant's cap; world "
-                 "and UK top = the first variant's top\ncountry and share of the product stage "
-                 "(* = some variant's differs).\n\n");
+    const char *what = compare ? "scenario" : "variant";
+    fprintf(out,
+            "\nUK sourcing top share per %s (no sampling), %% of the UK's purchases "
+            "after any cap: + = the\ncap changed them, ! = above the %s's cap; world "
+            "and UK top = the first %s's top\ncountry and share of the product stage "
+            "(* = some %s's differs).\n\n",
+            what, what, what, what);
     for (size_t v0 = 0; v0 < m->n; v0 += GRID_VARIANTS) {
         const size_t nv = m->n - v0 < GRID_VARIANTS ? m->n - v0 : GRID_VARIANTS;
         table t = {s0->uk.n + 1, 4 + nv, NULL};
@@ -1256,7 +1271,7 @@ static void print_sweep_uk(FILE *out, const multi_uk *m)
         for (size_t c = 0; c < 4; c++)
             snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
         for (size_t v = 0; v < nv; v++)
-            snprintf(cell(&t, 0, 4 + v), CELL, "v%zu", v0 + v + 1);
+            run_label(cell(&t, 0, 4 + v), v0 + v, compare);
         for (size_t k = 0; k < s0->uk.n; k++) {
             const char *id = s0->uk.mineral[k];
             long w0 = world_row(s0, k);
@@ -1299,8 +1314,11 @@ static void print_sweep_uk(FILE *out, const multi_uk *m)
         size_t nabove = 0;
         for (size_t k = 0; k < m->run[v].uk.n; k++)
             nabove += m->run[v].uk.fig[k * NINDCOLS + ICOL_ABOVE] != 0.0;
-        fprintf(out, "  v%-3zu %s (cap %.4g%%: %zu of %zu above)\n", v + 1, m->label[v],
-                100.0 * m->run[v].cap, nabove, m->run[v].uk.n);
+        char lab[CELL];
+        run_label(lab, v, compare);
+        /* a comparison's scenarios are named at the top of its table */
+        fprintf(out, "  %-4s %s%s(cap %.4g%%: %zu of %zu above)\n", lab, compare ? "" : m->label[v],
+                compare ? "" : " ", 100.0 * m->run[v].cap, nabove, m->run[v].uk.n);
     }
 }
 
@@ -1316,7 +1334,7 @@ static void print_multi_uk(FILE *out, const multi_uk *m, bool compare)
     if (compare && m->n == 2)
         print_compare_uk(out, m);
     else
-        print_sweep_uk(out, m); /* three or more runs: the grid of the sweep */
+        print_sweep_uk(out, m, compare); /* a sweep, or three or more scenarios */
 }
 
 /* 1 when the file holds several runs (kind sweep or compare) or is an

@@ -67,5 +67,17 @@ grep -q '^C  .*0\.8  *0\.8  ' "$tmp/summary" || fail "summary: no policy cost ro
 "$py" "$d/compare_many.py" four "$tmp/crn_base-vs-crn_doubled-vs-crn_stockpile-vs-crn_base.h5" ||
   fail "four scenarios: the file"
 
+# 7. The UK sourcing grid of three UK scenarios (no sampling: 20 trials do):
+# one column per scenario, A B C, worded for scenarios, not sweep variants;
+# Vision 2035 caps every mineral (none above the cap).
+uk=$src/scenarios
+"$bin" compare "$uk/uk-2024.yaml" "$uk/uk-2035-baseline.yaml" "$uk/uk-2035-vision.yaml" --trials 20 \
+  --bootstrap 0 --quiet -o "$tmp/uk3.h5" >/dev/null || fail "three UK scenarios: status $?"
+"$bin" summary "$tmp/uk3.h5" >"$tmp/uk3" || fail "summary of three UK scenarios: status $?"
+grep -q '^UK sourcing top share per scenario ' "$tmp/uk3" || fail "uk grid: not worded per scenario"
+grep -Eq '^mineral +stage +world top +UK top +A +B +C$' "$tmp/uk3" || fail "uk grid: no A B C header"
+grep -Eq '^  C +\(cap 60%: 0 of [0-9]+ above\)$' "$tmp/uk3" || fail "uk grid: no legend line of C"
+! grep -q 'variant' "$tmp/uk3" || fail "uk grid: says variant"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
