@@ -288,6 +288,22 @@ static size_t bundle_bytes(const Src *s)
    scenario, is not a scenario (a password file reads as one long string,
    or as a mapping "root:$6$...:::"): refused at the `extends` that names it,
    saying where it stops being one but echoing none of it. */
+/* A mapping with keys, none of them a scenario's ("root:$6$...:::" is one). */
+static bool no_scenario_key(P *p, const yaml_node_t *root)
+{
+    const char *keys[MAXKEYS + 1];
+    int sk[MAXKEYS], nk = sc_schema_keys("", keys, sk);
+    if (!root || root->type != YAML_MAPPING_NODE || !sc_npairs(root))
+        return false; /* an empty mapping: a parent that sets nothing */
+    for (int i = 0; i < sc_npairs(root); i++) {
+        const yaml_node_t *key = sc_pair_key(p, root, i);
+        for (int j = 0; key->type == YAML_SCALAR_NODE && j < nk; j++)
+            if (!strcmp(sc_sval(key), keys[j]))
+                return false;
+    }
+    return true;
+}
+
 static int parent_is_scenario(P *p, int k)
 {
     const yaml_node_t *root = yaml_document_get_root_node(&p->src[k].doc), *at = root;
@@ -295,17 +311,8 @@ static int parent_is_scenario(P *p, int k)
     if (k == 0 || !root)
         return 0;
     if (root->type == YAML_MAPPING_NODE) {
-        /* a mapping with no key of a scenario ("root:$6$...:::" is one) */
-        const char *keys[MAXKEYS + 1];
-        int sk[MAXKEYS], nk = sc_schema_keys("", keys, sk);
-        for (int i = 0; i < sc_npairs(root); i++) {
-            const yaml_node_t *key = sc_pair_key(p, root, i);
-            for (int j = 0; key->type == YAML_SCALAR_NODE && j < nk; j++)
-                if (!strcmp(sc_sval(key), keys[j]))
-                    return 0;
-        }
-        if (!sc_npairs(root))
-            return 0; /* an empty mapping: a parent that sets nothing */
+        if (!no_scenario_key(p, root))
+            return 0;
         /* no token is shown: even 40 characters of a password line are
            too many (the salt and the start of its hash) */
         at = sc_pair_key(p, root, 0);
@@ -368,9 +375,19 @@ int sc_load_chain(P *p, const Section *bundle, int nbundle)
 {
     size_t total = 0;
     for (int k = 0;; k++) {
+        int before = p->nerrs;
         p->syntax.line = 0;
-        if (open_src(p, k))
-            return k > 0 && p->syntax.line ? parent_not_yaml(p, k) : -1;
+        if (open_src(p, k)) {
+            if (k == 0 || !p->syntax.line)
+                return -1;
+            p->nerrs = before; /* the parent's syntax error: reported at its extends */
+            return parent_not_yaml(p, k);
+        }
+        /* a file given to validate that is no scenario at all (a password
+           file): its first error only, for every further one would quote
+           another of its lines (tests/hardening/loader_no_echo.sh) */
+        if (k == 0 && no_scenario_key(p, yaml_document_get_root_node(&p->src[0].doc)))
+            p->collect = false;
         if (parent_is_scenario(p, k))
             return -1;
         total += bundle_bytes(&p->src[k]);
