@@ -972,6 +972,38 @@ def check_real_sweep(args, tmp):
         check(("sweep-table-%s-mean_loss" % v) in page.cells, "real sweep: no table cell of %s" % v)
     check("stages above cap" not in text and "<th>above<br>cap</th>" in text,
           "real sweep: the table's last header is not the short 'above cap'")
+    # the headline chart is the grid of /sweep/grid: a heat map per figure
+    # (2 keys), each cell the file's value; the overlays highlight the
+    # reference and the variants of the lowest and highest 1-in-100 loss
+    check("Headline figures on the grid of the swept keys" in text and
+          "sweep-headline" in page.figures, "real sweep: no grid chart of the headline figures")
+    rp = load_report_module(args)
+    import matplotlib.pyplot as plt
+    with h5py.File(path, "r") as f:
+        sweep = rp.read_sweep(f)
+        runs = [rp.Run(f, f["variants"][v], v) for v in variants]
+        g = f["sweep/grid"]
+        head = g["headline"][()]
+        metrics = list(g["metric"].asstr()[()])
+        shown = [k for k, m in enumerate(sweep["metric"]) if not m.endswith("_se")]
+        errs = [[rp.metric_error(runs[i], sweep["metric"][k], sweep, i) for k in shown] for i in range(len(runs))]
+        fig = rp.fig_sweep_grid(sweep, shown, errs, runs)
+        panels = [ax for ax in fig.axes if ax.images]
+        check(len(panels) == len(shown), "real sweep: %d heat maps for %d figures" % (len(panels), len(shown)))
+        for ax, k in zip(panels, shown):
+            img = np.asarray(ax.images[0].get_array())
+            want = head[:, :, metrics.index(sweep["metric"][k])] / 1e6
+            check(img.shape == want.shape and np.allclose(img, want, rtol=1e-15, atol=0),
+                  "real sweep: heat map of %s is not /sweep/grid/headline" % sweep["metric"][k])
+        plt.close(fig)
+        rp100 = [float(r.total().rp[r.irp]) for r in runs]
+        styles = rp.overlay_styles(runs)
+        lo = min(range(1, len(runs)), key=lambda i: (rp100[i], i))
+        hi = max(range(1, len(runs)), key=lambda i: (rp100[i], -i))
+        coloured = [i for i, st in enumerate(styles) if st[1] is not None and "the other" not in st[1]]
+        check(coloured == sorted({0, lo, hi}) and "reference" in styles[0][1],
+              "real sweep: overlays highlight %s, expected the reference, %d (lowest) and %d (highest)"
+              % (coloured, lo, hi))
 
 
 def mode_studies(args, tmp):
@@ -1012,6 +1044,7 @@ def mode_studies(args, tmp):
         page, text = parse_page(os.path.join(out, "report.html"))
         check_figures(page, out, ["sweep-headline", "sweep-exceedance", "sweep-exceedance-horizon",
                                   "sweep-paired-mean", "sweep-shortage"], "sweep")
+        check("Headline figures across the sweep" in text, "sweep without /sweep/grid: not the line chart")
         for i, v in enumerate(names):
             for k, m in enumerate(["mean", "var99", "es99"]):
                 c = page.cells.get("sweep-table-%s-%s" % (v, m))
@@ -1030,14 +1063,31 @@ def mode_studies(args, tmp):
         check_figures(page, out, run_figures(att_path), "attribution")
         check("attribution-es99-removed" in page.figures and "attribution-mean-removed" in page.figures,
               "attribution: no counterfactual figures")
-        # the table: the 15 largest tail shares of the total, largest first (18 sources)
-        m = re.search(r'<table id="attribution-table">(.*?)</table>', text, re.S)
-        ranked = re.findall(r'<tr><td class="l">([^<]+)</td>', m.group(1)) if m else []
-        want = [sources[i] for i in np.argsort(-total_share, kind="stable")[:15]]
-        check(ranked == want, "attribution: the ranking is %s, the 15 largest tail shares of the total are %s"
-              % (ranked, want))
-        check(m is not None and "The 15 largest of the 18 sources" in m.group(1),
-              "attribution: the table does not say it shows the 15 largest of 18 sources")
+        # three ranking tables of the total, one per breakdown: the sources of
+        # the kind by tail share, largest first, then the remainder rows, the
+        # sum (the kind's shares + none; events: + the outages' part = 100%)
+        kinds = [x.split("/")[0] for x in sources]
+        none = total_share[kinds.index("none")]
+        for kind in ("mineral", "country", "event"):
+            tid = "attribution-table-" + kind
+            m = re.search(r'<table id="%s">(.*?)</table>' % tid, text, re.S)
+            if not check(m is not None, "attribution: no table %s" % tid):
+                continue
+            ranked = re.findall(r'<tr id="%s-([^"]+)">' % tid, m.group(1))
+            idx = [i for i, k in enumerate(kinds) if k == kind]
+            want = [sources[i] for i in sorted(idx, key=lambda i: (-total_share[i], sources[i]))]
+            check(ranked == want, "attribution: %s ranks %s, the tail shares of the total give %s"
+                  % (tid, ranked, want))
+            c = page.cells.get(tid + "-sum")
+            kind_sum = sum(total_share[i] for i in idx)
+            want_sum = 1.0 if kind == "event" else kind_sum + none
+            check(c is not None and abs(float(c["data-fraction"]) - want_sum) < 1e-12,
+                  "attribution: %s sums to %s, expected %r" % (tid, c and c["data-fraction"], want_sum))
+            check("mineral/" not in re.sub(r'(id|title)="[^"]*"', "", m.group(1)),
+                  "attribution: %s shows raw ids" % tid)
+        m = re.search(r'<table id="attribution-table-mineral">(.*?)</table>', text, re.S)
+        check(m is not None and ">Ree heavy<" in m.group(1) and ">Cobalt<" in m.group(1),
+              "attribution: a mineral without a name in the file is not prettified (ree_heavy -> Ree heavy)")
         # the counterfactual captions name the statistic (not "es 99% removed falls")
         for fid, what in (("attribution-mean-removed", "mean loss"), ("attribution-es99-removed", "ES 99%")):
             cap = figure_caption(text, fid)
