@@ -66,7 +66,7 @@ ATTR_BARS = 8                    # attribution: sources shown per breakdown and 
 SHORTAGE_BARS_MAX = 4            # shortage bars side by side for up to this many runs, else a heat map
 TABLE_TOP = 15                   # attribution: sources in each ranking table of the total
 HIGHLIGHT_OVER = 4               # sweeps of more variants: curves drawn grey but the reference and extremes
-COLLAPSE_ROWS = 8                # tables of more rows are folded (<details>) by default
+COLLAPSE_ROWS = 5                # tables of more rows are folded (<details>) by default
 FIG_WIDTH_IN = 11.0              # figure width, inches (1100 px at FIG_DPI)
 FIG_DPI = 100
 MARKER = ".minrisk-report"       # marks a directory this script wrote (safe to replace)
@@ -1164,6 +1164,7 @@ def breakdown_rows(att, s_idx, kind):
     return rows
 
 
+ATTR_LABEL = 34  # characters of a source's name on the breakdown charts' axes
 PLURAL = {"mineral": "minerals", "country": "countries", "event": "events"}
 ROLE_COLOR = {"source": COLORS[0], "rest": "#9ecae1", "outages": COLORS[7], "none": "0.75"}
 
@@ -1174,7 +1175,7 @@ def fig_breakdown(att, kind):
     order = [len(att["series"]) - 1] + list(range(len(att["series"]) - 1))
     per = [breakdown_rows(att, s, kind) for s in order]
     nmax = max([len(p) for p in per] + [1])
-    fig, axes = panel_grid(len(order), ncols=2 if len(order) > 1 else 1, row_in=0.22 * nmax + 1.1)
+    fig, axes = panel_grid(len(order), ncols=min(3, len(order)), row_in=0.2 * nmax + 1.0)
     for ax, s, rows in zip(axes, order, per):
         y = np.arange(len(rows))
         val = 100 * np.array([r[1] for r in rows])
@@ -1184,11 +1185,12 @@ def fig_breakdown(att, kind):
         for yy, vv, tt in zip(y, val, tops):
             ax.text(max(tt if np.isfinite(tt) else vv, 0) + 1.5, yy, "%.0f%%" % vv, va="center", fontsize=6)
         ax.set_yticks(y)
-        ax.set_yticklabels([short(r[0]) for r in rows], fontsize=6.5)
+        ax.set_yticklabels([short(r[0], ATTR_LABEL) for r in rows], fontsize=6.5)
         ax.invert_yaxis()
-        ax.set_xlim(min(0, float(np.nanmin(val)) * 1.1 if val.size else 0), 112)
+        ax.set_xlim(min(0, float(np.nanmin(val)) * 1.1 if val.size else 0), 118)
         ax.axvline(0, color="0.4", lw=0.6)
-        ax.set_title("%s (bars add up to %.0f%%)" % (att["series_name"][s], float(np.sum(val))), fontsize=9)
+        ax.set_title("%s (bars add up to %.0f%%)" % (short(att["series_name"][s], 30), float(np.sum(val))),
+                     fontsize=8.5)
         ax.set_xlabel("share of the tail loss beyond VaR 99 (%)", fontsize=7)
         ax.tick_params(labelsize=6.5)
         ax.grid(True, axis="x", color="0.92")
@@ -1270,14 +1272,16 @@ STAT_LABEL = {"mean": "mean loss over the horizon", "var95": "VaR 95%", "var99":
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;
- margin:0 auto;max-width:1400px;padding:0 20px 40px;line-height:1.4;font-size:14px;
- display:grid;grid-template-columns:190px minmax(0,1fr);column-gap:24px}
-nav.toc{position:sticky;top:0;align-self:start;max-height:100vh;overflow-y:auto;padding:16px 0;
- font-size:13px;border-right:1px solid #ddd}
-nav.toc b{display:block;margin-bottom:6px}nav.toc a{display:block;padding:2px 8px 2px 0;color:#1a4f8b;
- text-decoration:none}nav.toc a:hover{text-decoration:underline}
-main{min-width:0;padding-top:16px}
-@media (max-width:900px){body{display:block}nav.toc{position:static;max-height:none;border:none}}
+ margin:0 auto;max-width:1140px;padding:0 20px 40px;line-height:1.4;font-size:14px}
+nav.toc{position:sticky;top:0;z-index:10;background:#fff;border-bottom:1px solid #ccc;padding:6px 0;
+ font-size:12.5px;display:flex;flex-wrap:wrap;gap:2px 14px}
+nav.toc b{font-weight:600}nav.toc a{color:#1a4f8b;text-decoration:none;white-space:nowrap}
+nav.toc a:hover{text-decoration:underline}
+main{min-width:0;padding-top:8px}h2,figure,table{scroll-margin-top:64px}
+@media (min-width:1560px){body{max-width:1420px;display:grid;grid-template-columns:200px minmax(0,1140px);
+ column-gap:32px}nav.toc{display:block;align-self:start;max-height:100vh;overflow-y:auto;border-bottom:none;
+ border-right:1px solid #ddd;padding:16px 8px 16px 0;font-size:13px}nav.toc b,nav.toc a{display:block;padding:2px 0}
+ h2,figure,table{scroll-margin-top:8px}}
 details{margin:6px 0 12px}details>summary{cursor:pointer;color:#1a4f8b;font-size:13.5px}
 tr.sum td,tr.sum th{border-top:2px solid #999}
 h1{font-size:24px;margin:8px 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #ccc;
@@ -1299,7 +1303,7 @@ figcaption{font-size:12.5px;color:#444;margin-top:4px}
 .small,td.small{font-size:12px}span.sub{font-size:11px;font-weight:400;color:#555}
 div.wide{overflow-x:auto;max-width:100%}
 table.sweep{font-size:13px}table.sweep th{font-size:12.5px}
-table.sweep span.e,td.nw{white-space:nowrap}
+table.sweep span.e,table.diff span.e,td.nw{white-space:nowrap}td.top{min-width:7em}
 """
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -1329,8 +1333,10 @@ class Page:
         self.toc.append((sid, title))
         self.add('<h2 id="%s">%s</h2>' % (esc(sid), esc(title)))
 
-    def figure(self, fid, title, caption, fig, alt):
+    def figure(self, fid, title, caption, fig, alt, fold=False):
+        """A figure; fold: inside a <details>, closed (a secondary figure)."""
         f = Figure(fid, title, caption, fig, alt)
+        f.fold = fold
         self.figures.append(f)
         self.add(("\x00FIG%d\x00" % (len(self.figures) - 1)))
         return f
@@ -1341,12 +1347,15 @@ class Page:
             if p.startswith("\x00FIG"):
                 f = self.figures[int(p[4:-1])]
                 uri = "data:image/png;base64," + base64.b64encode(f.png).decode("ascii")
-                body.append(
+                html_fig = (
                     '<figure id="fig-%s"><h3>%s</h3><img id="img-%s" src="%s" width="%d" height="%d" '
                     'alt="%s"><figcaption>%s Files: <a href="fig-%s.svg">SVG</a>, '
                     '<a href="fig-%s.png">PNG</a>.</figcaption></figure>'
                     % (esc(f.id), esc(f.title), esc(f.id), uri, f.size[0], f.size[1], esc(f.alt),
                        f.caption, esc(f.id), esc(f.id)))
+                if getattr(f, "fold", False):
+                    html_fig = "<details><summary>Figure: %s</summary>%s</details>" % (esc(f.title), html_fig)
+                body.append(html_fig)
             else:
                 body.append(p)
         nav = '<nav class="toc" id="toc"><b>Contents</b><a href="#top">Top</a>%s</nav>' % "".join(
@@ -1517,7 +1526,7 @@ def gva_sector_table(run, tid):
         cells = [cell(g["mean"][j], err_se(g["se"][j]), p + "-gva-mean", g["se"][j]),
                  cell(g["quantile"][j, q99], err_ci(g["quantile_ci_low"][j, q99], g["quantile_ci_high"][j, q99]),
                       p + "-gva-var99"),
-                 cell(g["es"][j, ies], "SE not estimated", p + "-gva-es99")]
+                 cell(g["es"][j, ies], "no interval in the file", p + "-gva-es99")]
         for v, key in (("sector_extra_cost", "extra-cost"), ("sector_loss", "headline"),
                        ("sector_output_loss", "output")):
             d = sp[v]
@@ -1753,13 +1762,13 @@ def run_sections(page, run, f, att):
                 "interval; band: the same intervals joined. Dotted lines at R = %s."
                 % (run.horizon_years, ", ".join(str(r) for r in RP_MARKS)),
                 fig_exceedance_horizon([run], "exceedance-horizon", False),
-                "horizon loss exceedance curves per sector and in total with confidence bands")
+                "horizon loss exceedance curves per sector and in total with confidence bands", fold=True)
     page.section("histograms", "Loss distributions")
     page.figure("histograms", "Loss histograms",
                 "Distribution of the loss over the horizon over the trials (GBP m; 50 equal bins, "
                 "counts on a log scale, so single extreme trials are visible). Solid line: mean; "
                 "dashed: VaR 99%. Losses below zero are trials where input prices fell.",
-                fig_histograms(run), "histograms of the loss over the horizon")
+                fig_histograms(run), "histograms of the loss over the horizon", fold=True)
     page.section("fans", "Over time")
     if run.inop_hit is not None and not np.any(np.asarray(run.inop_hit) > 0):
         page.add('<p class="note" id="fan-inoperability-none">No sector is disrupted (inoperability q at least '
@@ -1813,7 +1822,7 @@ def run_sections(page, run, f, att):
                     "Share of the largest supplier of each mineral and stage (fraction), red above the "
                     "diversification cap (dashed line); the label is the top country. From the resolved "
                     "scenario: no sampling.", fig_indicators(run),
-                    "largest supplier share per mineral and stage against the cap")
+                    "largest supplier share per mineral and stage against the cap", fold=True)
         n = len(run.indicators["mineral"])
         page.table(indicator_table(run, "indicators-table"), "Concentration per mineral and stage (%d rows)" % n, n)
 
@@ -1894,7 +1903,7 @@ def read_difference(f):
 
 
 def difference_table(diff, tid):
-    rows = ['<table id="%s"><tr><th class="l">series</th>' % esc(tid)]
+    rows = ['<table id="%s" class="diff"><tr><th class="l">series</th>' % esc(tid)]
     rows += ["<th>%s<br>95%% CI</th>" % esc(STAT_LABEL.get(s, s)) for s in diff["statistic"]]
     if diff["variance_reduction"] is not None:
         rows.append("<th>variance reduction<br>(common random numbers)</th>")
@@ -2022,7 +2031,7 @@ def compare_mineral_table(runs, tid):
             if top is None:
                 row.append('<td class="na">&ndash;</td>')
             else:
-                row.append('<td id="%s-top" class="nw%s" data-share="%r"><span class="v">%s %s</span>'
+                row.append('<td id="%s-top" class="top%s" data-share="%r"><span class="v">%s&nbsp;%s</span>'
                            '<span class="e">%s</span></td>' % (esc(cid), " flag" if top[2] else "", top[1],
                                                                esc(top[0]), pct(top[1]), esc(top[3])))
             p = float(r.shortage_prob[i])
@@ -2132,7 +2141,7 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                 "Loss over the horizon (GBP m) exceeded in 1 of R horizons, with the 95%% bands of the "
                 "VaR confidence intervals, one colour per %s." % who,
                 fig_exceedance_horizon(runs, kind + "-exceedance-horizon", True),
-                "horizon loss exceedance overlay")
+                "horizon loss exceedance overlay", fold=True)
     page.section("differences", "Differences")
     if diff is not None and diff.get("versus") is not None:
         page.add('<p class="note">%s</p>' % esc(diff["description"]))
@@ -2753,14 +2762,16 @@ def fig_sweep_grid(sweep, shown, errs, runs):
         if P == 2:
             m = v[index]
             im = ax.imshow(m, cmap="YlOrRd", aspect="auto")
-            top = np.nanmax(m) if np.any(np.isfinite(m)) else 0
+            fin = m[np.isfinite(m)]
+            vmin, vmax = (float(fin.min()), float(fin.max())) if fin.size else (0.0, 0.0)
             for a in range(m.shape[0]):
                 for b in range(m.shape[1]):
                     i = index[a, b]
                     ci = ("\n%s\u2013%s" % (fmt(lo[i] * GBP_M), fmt(hi[i] * GBP_M))
                           if np.isfinite(lo[i]) and np.isfinite(hi[i]) else "")
                     ax.text(b, a, fmt(v[i] * GBP_M) + ci, ha="center", va="center", fontsize=6.5,
-                            color="w" if np.isfinite(m[a, b]) and m[a, b] > 0.7 * top else "k")
+                            color="w" if vmax > vmin and np.isfinite(m[a, b])
+                            and (m[a, b] - vmin) / (vmax - vmin) > 0.6 else "k")
             ax.set_xticks(np.arange(len(values[1])))
             ax.set_xticklabels(values[1], fontsize=7)
             ax.set_yticks(np.arange(len(values[0])))

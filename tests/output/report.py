@@ -409,7 +409,7 @@ def check_figure_data(args, h5path):
                 check(abs(sum(widths) - 100.0) < 1e-9, "attribution-%s, %s: bars add up to %r%%, not 100%%"
                       % (kind, series[si], sum(widths)))
                 idx = sorted((i for i, k in enumerate(kinds) if k == kind), key=lambda i: (-share[si, i], src[i]))
-                want = [rp.short(names[i]) for i in idx[:rp.ATTR_BARS]]
+                want = [rp.short(names[i], rp.ATTR_LABEL) for i in idx[:rp.ATTR_BARS]]
                 check(labels[:len(want)] == want, "attribution-%s, %s: labels %r, the file's names %r"
                       % (kind, series[si], labels[:len(want)], want))
                 check(all(abs(w - 100 * share[si, i]) < 1e-9 for w, i in zip(widths, idx[:rp.ATTR_BARS])),
@@ -1130,6 +1130,23 @@ document.getElementById('f').addEventListener('load', function () {
     }
     var figs = d.querySelectorAll('figure');
     for (var j = 0; j < figs.length; j++) out.figures.push(figs[j].id);
+    // the page: its height at 1280 px, the contents that stay on screen
+    // (sticky: still at the top of the view after scrolling to the end),
+    // the tables folded by default
+    out.height = d.documentElement.scrollHeight;
+    var nav = d.getElementById('toc');
+    out.navPosition = nav ? d.defaultView.getComputedStyle(nav).position : null;
+    out.navLinks = nav ? nav.querySelectorAll('a').length : 0;
+    this.contentWindow.scrollTo(0, out.height);
+    out.scrolled = this.contentWindow.scrollY;
+    out.navTop = nav ? nav.getBoundingClientRect().top : null;
+    out.navBottom = nav ? nav.getBoundingClientRect().bottom : null;
+    out.folded = d.querySelectorAll('details:not([open])').length;
+    out.foldedTables = d.querySelectorAll('details:not([open]) table[id]').length;
+    this.contentWindow.scrollTo(0, 0);
+    // every folded section opened: what a reader sees on opening them
+    var dets = d.querySelectorAll('details');
+    for (var o = 0; o < dets.length; o++) dets[o].open = true;
     // layout at 1280 px: every table's right edge against the body's content
     // box, and the interval lines (span.e) that wrap onto more than one line
     var cs = d.defaultView.getComputedStyle(d.body);
@@ -1175,6 +1192,24 @@ def harness(binary, profile, tmp, url, what):
         return None
     check(res.get("error") is None, "%s harness: %s" % (what, res.get("error")))
     return res
+
+
+# The page heights at 1280 px are at most these (px; measured: see docs/REPORT.md).
+PAGE_MAX = {"demo": 7500, "sweep": 5000, "compare3": 6500}
+
+
+def check_layout(res, what, max_height):
+    """The contents stay on screen (sticky, at the top of the view after a
+    scroll to the end), long tables are folded, the page is not a long scroll."""
+    print("%s: page %d px high at 1280 px, contents %s with %d links (top %s px after scrolling %s px), "
+          "%d folded sections holding %d tables" % (what, res["height"], res["navPosition"], res["navLinks"],
+                                                    res["navTop"], res["scrolled"], res["folded"], res["foldedTables"]))
+    check(res["navPosition"] == "sticky" and res["navLinks"] >= 5, "%s: contents %s with %d links"
+          % (what, res["navPosition"], res["navLinks"]))
+    check(res["scrolled"] > 1000 and res["navTop"] is not None and 0 <= res["navTop"] <= 2,
+          "%s: after scrolling %s px the contents are at %s px, not at the top of the view"
+          % (what, res["scrolled"], res["navTop"]))
+    check(res["height"] <= max_height, "%s: the page is %d px high, more than %d" % (what, res["height"], max_height))
 
 
 def check_fit(res, what, wrap_ok=()):
@@ -1252,6 +1287,7 @@ def mode_chromium(args, tmp):
     res = harness(binary, profile, tmp, url, "demo")
     if res is not None:
         check_fit(res, "demo")
+        check_layout(res, "demo", PAGE_MAX["demo"])
         ids = sorted(i["id"] for i in res["images"])
         check(ids == sorted("img-" + f for f in want), "harness: images %s" % ids)
         for i in res["images"]:
@@ -1273,6 +1309,7 @@ def mode_chromium(args, tmp):
             check([t["id"] for t in res["tables"]][:2] == ["uk-sourcing-sweep", "sweep-table"],
                   "sweep: tables %s" % res["tables"])
             check_fit(res, "sweep")
+            check_layout(res, "sweep", PAGE_MAX["sweep"])
         shot = os.path.join(keep, "sweep-screenshot.png")
         chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,1400", url])
         print("sweep screenshot: %s" % shot)
@@ -1296,6 +1333,7 @@ def mode_chromium(args, tmp):
                       "minerals-compare" in tables and "difference-table-c" in tables,
                       "compare3: tables %s" % tables)
                 check_fit(res, "compare3")
+                check_layout(res, "compare3", PAGE_MAX["compare3"])
                 check(sorted(i["id"] for i in res["images"]) ==
                       sorted("img-compare-" + f for f in ("exceedance", "exceedance-horizon", "difference",
                                                           "shortage")), "compare3: images %s" % res["images"])
