@@ -564,16 +564,18 @@ def read_attribution(g):
     return out
 
 
-def name_attribution(att, run):
+def name_attribution(att, run, series_names=None):
     """att["name"]: each source's display name (the file's source_name, else
     the run's mineral and country names, an event's id prettified);
-    att["series_name"]: the series' ("Total" for total)."""
+    att["series_name"]: the series' ("Total" for total). run may be None
+    (then ids prettified; series_names: {series id: name} to use)."""
+    names_of = run.names if run is not None else {"mineral": {}, "country": {}, "sector": series_names or {}}
     if att["name"] is None:
         names = []
         for src in att["source"]:
             kind, _, ident = src.partition("/")
             if kind in ("mineral", "country"):
-                names.append(run.names[kind].get(ident, pretty_id(ident)))
+                names.append(names_of[kind].get(ident, pretty_id(ident)))
             elif kind == "none":
                 names.append("not attributed (price noise)")
             else:
@@ -581,7 +583,7 @@ def name_attribution(att, run):
         att["name"] = names
     att["name"] = [n if n != s else pretty_id(s.partition("/")[2] or s)
                    for n, s in zip(att["name"], att["source"])]
-    att["series_name"] = ["Total" if x == "total" else run.names["sector"].get(x, pretty_id(x))
+    att["series_name"] = ["Total" if x == "total" else names_of["sector"].get(x, pretty_id(x))
                           for x in att["series"]]
 
 
@@ -964,6 +966,7 @@ def fig_inoperability(run):
         ax.set_ylim(bottom=0)
         ax.set_xlim(0, T * run.months_per_step / 12.0)
         ax2 = ax.twinx()
+        ax2.set_label("twin")  # the right axis of a panel, not a panel
         ax2.fill_between(years, 0, 100 * hit, step="mid", color="0.5", alpha=0.18, lw=0,
                          label="trials disrupted (right axis)")
         top = np.nanmax(hit) if np.any(np.isfinite(hit)) else 0.0
@@ -1057,7 +1060,9 @@ def fig_shortage(runs, overlay):
 
 def fig_indicators(run):
     ind = run.indicators
-    rows = ["%s, %s" % (m, s) for m, s in zip(ind["mineral_name"], ind["stage"])]
+    mnames = ind.get("mineral_name") or [pretty_id(m) for m in ind["mineral"]]
+    cnames = ind.get("top_country_name") or ind["top_country"]
+    rows = ["%s, %s" % (m, s) for m, s in zip(mnames, ind["stage"])]
     y = np.arange(len(rows))
     share = np.asarray(ind["top_share"], float)
     above = np.asarray(ind["above_cap"]).astype(bool)
@@ -1065,7 +1070,7 @@ def fig_indicators(run):
     ax = axes[0]
     ax.barh(y, share, color=[COLORS[1] if a else COLORS[0] for a in above], alpha=0.8)
     for i in range(len(rows)):
-        ax.text(min(share[i], 1.0) + 0.01, y[i], ind["top_country_name"][i], va="center", fontsize=6.5)
+        ax.text(min(share[i], 1.0) + 0.01, y[i], cnames[i], va="center", fontsize=6.5)
     ax.axvline(ind["cap"], color="k", lw=1.0, ls="--")
     ax.text(ind["cap"], -0.9, " cap %s" % pct(ind["cap"], 0), fontsize=7, va="bottom")
     ax.set_yticks(y)
