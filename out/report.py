@@ -219,8 +219,8 @@ class Series:
         self.es = None           # [3] GBP
         self.aal = self.aal_se = math.nan
         self.rp = None           # [9] GBP
-        self.es_ci = NO_CI       # 95% bootstrap interval of ES 99, as stored in /summary
-        self.rp_ci = NO_CI       # ... of the 1-in-100 annual loss, as stored in /summary
+        self.es_ci = None        # 95% bootstrap interval of ES 99, as stored in /summary (None: not stored)
+        self.rp_ci = None        # ... of the 1-in-100 annual loss, as stored in /summary
         self.rp_band = None      # (lo [9], hi [9]): /loss_tables aep_lo, aep_hi of the series
 
 
@@ -229,10 +229,11 @@ NO_CI = (math.nan, math.nan)
 
 def stored_ci(s, name, j=None):
     """(low, high) of /summary/<name>_ci_low/_high (element j of a per-sector
-    pair), or NO_CI when the file has none (before format 1.6, or a streamed
-    run without the per-trial losses the bootstrap needs)."""
+    pair; NaN as stored when too few trials), or None when the file has none
+    (before format 1.6, or a streamed run without the per-trial losses the
+    bootstrap needs)."""
     if name + "_ci_low" not in s or name + "_ci_high" not in s:
-        return NO_CI
+        return None
     lo, hi = s[name + "_ci_low"][()], s[name + "_ci_high"][()]
     if j is not None:
         if np.ndim(lo) != 1 or j >= len(lo) or np.shape(hi) != np.shape(lo):
@@ -1426,15 +1427,17 @@ def loss_cells(run, se, p, ci_data=False):
 
 
 def ci_text(ci):
-    """A stored bootstrap interval, or why there is none."""
-    if np.isfinite(ci[0]) or np.isfinite(ci[1]):
-        return err_ci(ci[0], ci[1])
-    return "CI not stored"
+    """A stored bootstrap interval, or why there is none: not in the file
+    (None), or too few trials (NaN as stored)."""
+    if ci is None:
+        return "CI not stored"
+    return err_ci(ci[0], ci[1])
 
 
 def stored_ci_cell(value, ci, cid):
     """A cell with a stored bootstrap interval (data-ci-low/-high: the file's values)."""
-    return cell(value, ci_text(ci), cid, ci=ci if (np.isfinite(ci[0]) or np.isfinite(ci[1])) else None)
+    return cell(value, ci_text(ci), cid,
+                ci=ci if ci is not None and (np.isfinite(ci[0]) or np.isfinite(ci[1])) else None)
 
 
 def headline_table(run, tid):
@@ -2074,11 +2077,11 @@ def metric_error(run, metric, sweep, i):
         k = run.iq[0.95 if m == "var95" else 0.99]
         return (t.q_lo[k], t.q_hi[k])
     if m == "es99":
-        return t.es_ci
+        return t.es_ci or NO_CI
     if m == "aal":
         return (t.aal - CI_Z * t.aal_se, t.aal + CI_Z * t.aal_se)
     if m == "annual_1in100":
-        return t.rp_ci
+        return t.rp_ci or NO_CI
     return (math.nan, math.nan)
 
 

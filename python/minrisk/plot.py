@@ -149,7 +149,7 @@ def report_run(run, label="run", errors=True):
 
 def _drop_errors(rr):
     for se in rr.series + (rr.gva_parts or []):
-        se.es_ci = se.rp_ci = _r.NO_CI
+        se.es_ci = se.rp_ci = None
         se.rp_band = None
 
 
