@@ -2119,7 +2119,9 @@ def multi_sections(page, f, kind, runs, diff, sweep):
             if grid is not None:
                 P = len(grid["dims"])
                 how = ("a heat map per figure, %s down the side and %s across; each cell the value over its "
-                       "95%% interval" % (esc(grid["dims"][0]), esc(grid["dims"][1])) if P == 2 else
+                       "95%% interval; each map has its own colour scale, so read the numbers: a dark cell "
+                       "may differ from a light one by less than its interval"
+                       % (esc(grid["dims"][0]), esc(grid["dims"][1])) if P == 2 else
                        "one panel per figure along %s, with 95%% intervals" % esc(grid["dims"][0]) if P == 1 else
                        "one panel per figure along %s, a line for each setting of the other keys, with 95%% "
                        "intervals" % esc(grid["dims"][0]))
