@@ -19,10 +19,14 @@
 #define MR_FORMAT_MINOR 6
 
 /* Statistics written to /summary (MODEL §9). */
-#define MR_OUTPUT_NQUANTILES 6 /* 0.5 0.9 0.95 0.99 0.995 0.999 */
-#define MR_OUTPUT_NES 3        /* 0.95 0.99 0.995 */
-#define MR_OUTPUT_NRP 9        /* 2 5 10 20 50 100 200 500 1000 years */
-#define MR_OUTPUT_NBANDS 3     /* 0.05 0.5 0.95 */
+#define MR_OUTPUT_NQUANTILES 6  /* 0.5 0.9 0.95 0.99 0.995 0.999 */
+#define MR_OUTPUT_NES 3         /* 0.95 0.99 0.995 */
+#define MR_OUTPUT_NRP 9         /* 2 5 10 20 50 100 200 500 1000 years */
+#define MR_OUTPUT_NBANDS 3      /* 0.05 0.5 0.95 */
+#define MR_OUTPUT_NTAIL_BANDS 2 /* 0.9 0.99: the upper tail of the time bands */
+/* Inoperability at least this (bin centre; to half a bin): a sector is
+   "disrupted" at a step (/summary/inoperability_disrupted_*). */
+#define MR_OUTPUT_DISRUPTED_Q 0.01
 #define MR_OUTPUT_HIST_BINS 50
 #define MR_OUTPUT_CI_LEVEL 0.95
 
@@ -30,6 +34,7 @@ extern const double mr_output_quantiles[MR_OUTPUT_NQUANTILES];
 extern const double mr_output_es_levels[MR_OUTPUT_NES];
 extern const double mr_output_return_periods[MR_OUTPUT_NRP];
 extern const double mr_output_bands[MR_OUTPUT_NBANDS];
+extern const double mr_output_tail_bands[MR_OUTPUT_NTAIL_BANDS];
 
 /* A name or id read from a file (or typed by the user), as text that is
    safe to print on a terminal: every byte below 0x20, 0x7f, every C1

@@ -13,8 +13,10 @@ numpy, h5py and matplotlib (Agg backend), as Debian packages them.
 
 The page embeds every figure as a PNG data URI and loads nothing else (its
 Content-Security-Policy forbids it), so the single report.html works offline.
-The same input gives the same files: the bootstrap draws come from Philox
-streams keyed by the statistic's name, and no time stamp is written.
+The same input gives the same files (no time stamp is written). Every
+Monte Carlo error shown is read from the file: the C side computes and
+stores every bootstrap interval (docs/OUTPUT.md); this script resamples
+nothing.
 
 Exit status: 0 done; 2 bad input (not a minrisk file, damaged, bad output
 directory); 1 any other failure; 130 interrupted. Every error is one line
@@ -32,7 +34,6 @@ import signal
 import sys
 import tempfile
 import warnings
-import zlib
 
 # matplotlib wants a writable configuration directory and warns on stderr
 # without one: give it a private one when the user's home is not writable.
@@ -56,15 +57,16 @@ except ImportError as _e:
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 GBP_M = 1e6                      # GBP per GBP m: every loss is printed in GBP m
-BOOT_REPS = 400                  # bootstrap replicates (SE known to about 1/sqrt(2*400) = 3.5%)
-BAND_MAX_VALUES = 250_000        # largest values one bootstrap band point may need (cost bound)
 RP_MARKS = (10, 50, 100, 200)    # return periods marked on the exceedance curves (years)
 HEADLINE_RP = 100                # the "1-in-100" annual loss of the headline table (years)
 ES_LEVEL = 0.99                  # the ES of the headline table
 CI_Z = 1.959963984540054         # standard normal 97.5% point (95% two-sided intervals)
-TOP_PER_KIND = 5                 # attribution: top sources shown per kind and series
+TOP_PER_KIND = 5                 # attribution (counterfactuals): top sources shown per kind and series
+ATTR_BARS = 8                    # attribution: sources shown per breakdown and series (the rest summed)
 SHORTAGE_BARS_MAX = 4            # shortage bars side by side for up to this many runs, else a heat map
-TABLE_TOP = 15                   # attribution: sources in the ranking table of the total
+TABLE_TOP = 15                   # attribution: sources in each ranking table of the total
+HIGHLIGHT_OVER = 4               # sweeps of more variants: curves drawn grey but the reference and extremes
+COLLAPSE_ROWS = 5                # tables of more rows are folded (<details>) by default
 FIG_WIDTH_IN = 11.0              # figure width, inches (1100 px at FIG_DPI)
 FIG_DPI = 100
 MARKER = ".minrisk-report"       # marks a directory this script wrote (safe to replace)
@@ -93,18 +95,8 @@ def rank(n, p):
     return int(min(max(math.ceil(rank_position(n, p)), 1), n))
 
 
-def es_need(n, p):
-    """How many of the largest values ES_p of n values uses."""
-    return n - rank(n, p) + 1
-
-
-def rp_need(n, period):
-    """How many of the largest of n annual losses the return-period loss uses."""
-    return n - rank(n, 1.0 - 1.0 / period) + 1
-
-
 # A multiset of values is held as vals (descending), counts (int, >= 0) and
-# cum = cumsum(counts): a bootstrap resample seen through its largest values.
+# cum = cumsum(counts) (all ones for the sorted values of a sample).
 
 def ms_kth_largest(vals, cum, j):
     """The j-th largest value (j >= 1, j <= cum[-1])."""
@@ -152,76 +144,6 @@ def quantile_ci(xs, p, level=0.95):
     up = np.nonzero(sf[1:] <= a)[0]                 # ranks u = 1..n with P(B >= u) <= a
     return (float(xs[low - 1]) if low >= 1 else math.nan,
             float(xs[up[0]]) if up.size else math.nan)
-
-
-def ms_return_period(vals, cum, n, period):
-    """Q(1 - 1/R) of a multiset of n annual losses."""
-    return ms_kth_largest(vals, cum, rp_need(n, period))
-
-
-class TailResampler:
-    """Bootstrap resamples of N independent trials (drawn with replacement,
-    each with all its values: its H annual losses stay together, as the
-    years of one trial are not independent), seen through the largest
-    values only. values: [N] or [N, H]. A resample's `need` largest values
-    all lie among the data's m = 2 need + 100 largest whenever the resample
-    holds at least `need` copies of those (checked every draw; the rare
-    draw that fails is redone on the whole data), so one replicate costs
-    O(m) instead of O(N H)."""
-
-    def __init__(self, values, need, full=False):
-        self.data = np.asarray(values, dtype=np.float64)
-        self.ntrials = self.data.shape[0]
-        flat = self.data.reshape(-1)
-        self.n = flat.size
-        per_trial = self.n // self.ntrials
-        self.need = need
-        m = self.n if full else min(self.n, 2 * need + 100)
-        if m < self.n:
-            idx = np.argpartition(-flat, m - 1)[:m]
-        else:
-            idx = np.arange(self.n)
-        idx = idx[np.argsort(-flat[idx], kind="stable")]
-        self.vals = flat[idx]
-        self.trial = idx // per_trial
-        self.uniq, self.inv = np.unique(self.trial, return_inverse=True)
-        self._full = None
-
-    def counts_for(self, trial_counts):
-        """The counts of the held values when trial i is drawn trial_counts[i] times."""
-        return np.asarray(trial_counts)[self.trial]
-
-    def draw(self, rng):
-        """One resample: (vals, counts, cum) of its largest values."""
-        d = self.uniq.size
-        pv = np.full(d + 1, 1.0 / self.ntrials)
-        pv[d] = max(0.0, 1.0 - d / self.ntrials)
-        c = rng.multinomial(self.ntrials, pv)[:d][self.inv].astype(np.float64)
-        cum = np.cumsum(c)
-        if cum.size and cum[-1] >= self.need:
-            return self.vals, c, cum
-        if self._full is None:  # too few draws fell in the held tail: whole data
-            self._full = TailResampler(self.data, self.need, full=True)
-        return self._full.draw(rng)
-
-
-def stream(name):
-    """A Philox stream keyed by the statistic's name: the report's bootstrap
-    draws depend on nothing else (same file, same report)."""
-    return np.random.Generator(np.random.Philox(key=zlib.crc32(name.encode("utf-8"))))
-
-
-def bootstrap(values, stats, need, name, reps=BOOT_REPS):
-    """Replicates [reps, len(stats)] of stats(vals, counts, cum, n) over
-    bootstrap resamples of the trials of values ([N] or [N, H])."""
-    rs = TailResampler(values, need)
-    rng = stream(name)
-    out = np.empty((reps, len(stats)))
-    for b in range(reps):
-        vals, c, cum = rs.draw(rng)
-        for s, f in enumerate(stats):
-            out[b, s] = f(vals, c, cum, rs.n)
-    return out
 
 
 def wilson(p, n):
@@ -297,8 +219,43 @@ class Series:
         self.es = None           # [3] GBP
         self.aal = self.aal_se = math.nan
         self.rp = None           # [9] GBP
-        self.es_se = math.nan    # bootstrap
-        self.rp_boot = None      # {R: (se, lo, hi)} bootstrap of the annual return-period loss
+        self.es_ci = None        # 95% bootstrap interval of ES 99, as stored in /summary (None: not stored)
+        self.rp_ci = None        # ... of the 1-in-100 annual loss, as stored in /summary
+        self.rp_band = None      # (lo [9], hi [9]): /loss_tables aep_lo, aep_hi of the series
+
+
+NO_CI = (math.nan, math.nan)
+
+
+def stored_ci(s, name, j=None):
+    """(low, high) of /summary/<name>_ci_low/_high (element j of a per-sector
+    pair; NaN as stored when too few trials), or None when the file has none
+    (before format 1.6, or a streamed run without the per-trial losses the
+    bootstrap needs)."""
+    if name + "_ci_low" not in s or name + "_ci_high" not in s:
+        return None
+    lo, hi = s[name + "_ci_low"][()], s[name + "_ci_high"][()]
+    if j is not None:
+        if np.ndim(lo) != 1 or j >= len(lo) or np.shape(hi) != np.shape(lo):
+            raise InputError("%s/%s_ci_low: shape does not match sectors" % (s.name, name))
+        return (float(lo[j]), float(hi[j]))
+    return (float(lo), float(hi))
+
+
+def pretty_id(ident):
+    """An id as a display name when the scenario gives none: ree_light ->
+    "Ree light"; short upper-case codes (country codes) stay as they are."""
+    t = str(ident)
+    if t.isupper() or not t:
+        return t
+    t = t.replace("_", " ").replace("-", " ").strip()
+    return t[:1].upper() + t[1:]
+
+
+def display_names(ids, names):
+    """Display names: the file's <kind>_name, prettified where it is the id
+    (the loader's default when a scenario gives no name:)."""
+    return [n if n != i else pretty_id(i) for i, n in zip(ids, names)]
 
 
 def series_of_trials(sid, label, x, quantile, es_level):
@@ -369,9 +326,16 @@ class Run:
         if "trials" not in a or self.trials < 1 or self.horizon_years < 1:
             raise InputError("%s: missing or bad root attributes (trials, horizon_years)" % g.name)
         self.sectors = strings(g, "sector")
-        self.sector_names = strings(g, "sector_name") if "sector_name" in g else self.sectors
+        self.sector_names = display_names(self.sectors, strings(g, "sector_name") if "sector_name" in g
+                                          else self.sectors)
         self.minerals = strings(g, "mineral")
-        self.mineral_names = strings(g, "mineral_name") if "mineral_name" in g else self.minerals
+        self.mineral_names = display_names(self.minerals, strings(g, "mineral_name") if "mineral_name" in g
+                                           else self.minerals)
+        countries = strings(g, "country") if "country" in g else []
+        cnames = strings(g, "country_name") if "country_name" in g and len(countries) else countries
+        self.names = {"sector": dict(zip(self.sectors, self.sector_names)),
+                      "mineral": dict(zip(self.minerals, self.mineral_names)),
+                      "country": dict(zip(countries, display_names(countries, cnames)))}
         s = req(g, "summary")
         self.summary = s
         self.quantile = read(s, "quantile")
@@ -394,6 +358,8 @@ class Run:
             se.aal = float(read(s, "sector_aal")[j])
             se.aal_se = float(read(s, "sector_aal_se")[j])
             se.rp = read(s, "sector_return_period_loss")[j]
+            se.es_ci = stored_ci(s, "sector_loss_es99", j)
+            se.rp_ci = stored_ci(s, "sector_return_period_loss_1in100", j)
             self.series.append(se)
         # format 1.3 on (root attribute loss_basis): the headline is value
         # added lost + extra cost, per sector too (/summary/sector_loss)
@@ -416,6 +382,8 @@ class Run:
         tot.aal = float(read(s, "aal"))
         tot.aal_se = float(read(s, "aal_se"))
         tot.rp = read(s, "return_period_loss")
+        tot.es_ci = stored_ci(s, "total_loss_es99")
+        tot.rp_ci = stored_ci(s, "return_period_loss_1in100")
         if tr is not None and "total_loss" in tr:
             tot.horizon = tr["total_loss"][()]
             if tot.horizon.shape != (self.trials,):
@@ -425,10 +393,19 @@ class Run:
             if tot.annual.shape != (self.trials, self.horizon_years):
                 raise InputError("%s: shape does not match trials x years" % tr["annual_loss"].name)
         self.series.append(tot)
+        self._read_loss_tables(g.get("loss_tables"))
         self.hist_count = read(s, "total_loss_hist_count")
         self.hist_edges = read(s, "total_loss_hist_edges")
         self.inop_band = read(s, "inoperability_band")
         self.price_band = read(s, "price_ratio_band")
+        # format 1.6 on: the upper tail (0.9, 0.99) and the bands given a
+        # disruption at the step (docs/OUTPUT.md); None before
+        self.tail_band = read(s, "tail_band") if "tail_band" in s else None
+        self.inop_tail = read(s, "inoperability_tail_band") if "inoperability_tail_band" in s else None
+        self.price_tail = read(s, "price_ratio_tail_band") if "price_ratio_tail_band" in s else None
+        self.inop_hit = read(s, "inoperability_disrupted_prob") if "inoperability_disrupted_prob" in s else None
+        self.inop_hit_band = (read(s, "inoperability_disrupted_band")
+                              if "inoperability_disrupted_band" in s else None)
         self.shortage_prob = read(s, "mineral_shortage_prob")
         self.mineral_table = {
             "shortfall_mean": read(s, "mineral_shortfall_mean_avg"),
@@ -444,12 +421,30 @@ class Run:
                 if name in tr and tr[name].shape == (self.trials, len(self.minerals)):
                     self.mineral_trials[key] = tr[name][()]
         self.indicators = self._read_indicators(g.get("indicators"))
+        self._name_indicators()
         self.gva_parts = self.market = None
         if self.loss_basis is not None:
             self._read_v2(s, tr)
         self.iq = {p: index_of(self.quantile, p, s.name + "/quantile") for p in (0.95, 0.99)}
         self.ies = index_of(self.es_level, ES_LEVEL, s.name + "/es_level")
         self.irp = index_of(self.return_period, HEADLINE_RP, s.name + "/return_period")
+
+    def mineral_name(self, m):
+        return self.names["mineral"].get(m) or pretty_id(m)
+
+    def country_name(self, c):
+        return self.names["country"].get(c) or pretty_id(c)
+
+    def _name_indicators(self):
+        """Display names beside the ids of /indicators and /indicators/uk:
+        mineral_name, top_country_name (and top_country_before_name)."""
+        for d in (self.indicators, (self.indicators or {}).get("uk")):
+            if d is None:
+                continue
+            d["mineral_name"] = [self.mineral_name(m) for m in d["mineral"]]
+            d["top_country_name"] = [self.country_name(c) for c in d["top_country"]]
+            if d.get("top_country_before") is not None:
+                d["top_country_before_name"] = [self.country_name(c) for c in d["top_country_before"]]
 
     @staticmethod
     def _read_indicators(ind):
@@ -506,6 +501,8 @@ class Run:
                 series_of_trials("total_gva_loss", "Value added lost", gva, self.quantile, self.es_level),
                 series_of_trials("total_extra_cost", "Extra input cost", tot - gva, self.quantile,
                                  self.es_level)]
+            for part in self.gva_parts:
+                part.es_ci = stored_ci(s, part.id + "_es99")
         self.sector_parts = {}
         for v in ("sector_gva_loss", "sector_extra_cost", "sector_loss", "sector_output_loss"):
             d = {}
@@ -522,36 +519,23 @@ class Run:
                     raise InputError("%s: shape does not match trials x minerals" % tr[ds].name)
                 self.market[key] = v
 
+    def _read_loss_tables(self, lt):
+        """The exceedance intervals of /loss_tables (run --events): each
+        series' aep_lo, aep_hi over the return periods."""
+        if lt is None or not all(k in lt for k in ("series", "aep_lo", "aep_hi")):
+            return
+        ser = strings(lt, "series")
+        lo, hi = read(lt, "aep_lo"), read(lt, "aep_hi")
+        if lo.shape != (len(ser), len(self.return_period)) or hi.shape != lo.shape:
+            raise InputError("%s/aep_lo: shape %s, expected [series %d, return_period %d]"
+                             % (lt.name, lo.shape, len(ser), len(self.return_period)))
+        for se in self.series:
+            if se.id in ser:
+                k = ser.index(se.id)
+                se.rp_band = (lo[k], hi[k])
+
     def total(self):
         return self.series[-1]
-
-    def estimate_errors(self, tag):
-        """Bootstrap SE of ES 99 (every series with per-trial losses) and of
-        the annual return-period losses (total), with percentile 95% CIs."""
-        for se in self.series + (self.gva_parts or []):
-            if se.horizon is None or not np.all(np.isfinite(se.horizon)):
-                continue
-            n = se.horizon.size
-            reps = bootstrap(se.horizon, [lambda v, c, cu, nn: ms_es(v, c, cu, nn, ES_LEVEL)],
-                             es_need(n, ES_LEVEL), "%s/%s/es99" % (tag, se.id))
-            se.es_se = float(np.std(reps[:, 0], ddof=1))
-        tot = self.total()
-        if tot.annual is None or not np.all(np.isfinite(tot.annual)):
-            return
-        n = tot.annual.size
-        periods = [float(r) for r in self.return_period
-                   if n >= r and (rp_need(n, r) <= BAND_MAX_VALUES or r == HEADLINE_RP)]
-        if not periods:
-            return
-        need = max(rp_need(n, r) for r in periods)
-        stats = [(lambda R: (lambda v, c, cu, nn: ms_return_period(v, cu, nn, R)))(r) for r in periods]
-        reps = bootstrap(tot.annual, stats, need, "%s/total/return_period" % tag)
-        tot.rp_boot = {}
-        for i, r in enumerate(periods):
-            col = reps[:, i]
-            tot.rp_boot[r] = (float(np.std(col, ddof=1)), float(np.quantile(col, 0.025)),
-                              float(np.quantile(col, 0.975)))
-
 
 def read_attribution(g):
     a = g.get("attribution")
@@ -561,6 +545,7 @@ def read_attribution(g):
         "source": strings(a, "source"),
         "series": strings(a, "series"),
         "kind": strings(a, "source_kind") if "source_kind" in a else None,
+        "name": strings(a, "source_name") if "source_name" in a else None,  # format 1.6 on
         "description": attr(a["tail_share"], "description", ""),
     }
     K, S1 = len(out["source"]), len(out["series"])
@@ -575,7 +560,32 @@ def read_attribution(g):
                 out[key] = v
     if out["kind"] is None or len(out["kind"]) != K:
         out["kind"] = ["none"] * K
+    if out["name"] is not None and len(out["name"]) != K:
+        raise InputError("%s/source_name: %d names for %d sources" % (a.name, len(out["name"]), K))
     return out
+
+
+def name_attribution(att, run, series_names=None):
+    """att["name"]: each source's display name (the file's source_name, else
+    the run's mineral and country names, an event's id prettified);
+    att["series_name"]: the series' ("Total" for total). run may be None
+    (then ids prettified; series_names: {series id: name} to use)."""
+    names_of = run.names if run is not None else {"mineral": {}, "country": {}, "sector": series_names or {}}
+    if att["name"] is None:
+        names = []
+        for src in att["source"]:
+            kind, _, ident = src.partition("/")
+            if kind in ("mineral", "country"):
+                names.append(names_of[kind].get(ident, pretty_id(ident)))
+            elif kind == "none":
+                names.append("not attributed (price noise)")
+            else:
+                names.append(pretty_id(ident))
+        att["name"] = names
+    att["name"] = [n if n != s else pretty_id(s.partition("/")[2] or s)
+                   for n, s in zip(att["name"], att["source"])]
+    att["series_name"] = ["Total" if x == "total" else names_of["sector"].get(x, pretty_id(x))
+                          for x in att["series"]]
 
 
 # ---- formatting ----------------------------------------------------------------
@@ -729,6 +739,38 @@ def run_color(i, n):
     return matplotlib.colormaps["viridis"](i / max(1, n - 1))
 
 
+HIGHLIGHT_NOTE = (" With more than %d %%ss only three are drawn in colour: the first (the reference, "
+                  "black), the one with the lowest 1-in-%d annual loss of the total (green) and the one with "
+                  "the highest (red); the others are the thin grey lines." % (HIGHLIGHT_OVER, HEADLINE_RP))
+
+
+def overlay_styles(runs):
+    """(colour, legend label or None, line width, z-order) per run: every run
+    in its colour, or, beyond HIGHLIGHT_OVER runs, the reference and the
+    extremes of the total's 1-in-100 annual loss in colour and the rest grey."""
+    n = len(runs)
+    if n <= HIGHLIGHT_OVER:
+        return [(run_color(i, n), r.legend, 1.4, 3) for i, r in enumerate(runs)]
+    rp = [float(r.total().rp[r.irp]) for r in runs]
+    order = [i for i in range(1, n) if np.isfinite(rp[i])]
+    lo = min(order, key=lambda i: (rp[i], i)) if order else None
+    hi = max(order, key=lambda i: (rp[i], -i)) if order else None
+    out = []
+    grey_named = False
+    for i, r in enumerate(runs):
+        if i == 0:
+            out.append(("k", "%s (reference)" % r.legend, 1.8, 5))
+        elif i == hi:
+            out.append((COLORS[1], "%s (highest 1-in-%d)" % (r.legend, HEADLINE_RP), 1.6, 4))
+        elif i == lo:
+            out.append((COLORS[2], "%s (lowest 1-in-%d)" % (r.legend, HEADLINE_RP), 1.6, 4))
+        else:
+            out.append(("0.72", None if grey_named else "the other %d" % (n - 1 - (lo is not None) - (hi is not None)),
+                        0.8, 2))
+            grey_named = True
+    return out
+
+
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
           "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
@@ -738,26 +780,28 @@ def fig_exceedance_annual(runs, fid, overlay):
     base = runs[0]
     labels = [s.label for s in base.series]
     fig, axes = panel_grid(len(labels))
+    styles = overlay_styles(runs) if overlay else [(COLORS[0], "file (/summary)", 1.4, 3)]
+    many = overlay and len(runs) > HIGHLIGHT_OVER
     for k, ax in enumerate(axes):
         for r_i, run in enumerate(runs):
             if k >= len(run.series):
                 continue
             se = run.series[k]
-            col = run_color(r_i, len(runs)) if overlay else COLORS[0]
+            col, name, lw, z = styles[r_i]
             rp = np.asarray(run.return_period, float)
             ok = np.isfinite(se.rp)
-            name = run.legend if overlay else "file (/summary)"
-            ax.plot(rp[ok], se.rp[ok] / GBP_M, "o-", color=col, ms=3.5, lw=1.4, label=name)
+            ax.plot(rp[ok], se.rp[ok] / GBP_M, "o-" if lw > 1 else "-", color=col, ms=3.5, lw=lw, label=name,
+                    zorder=z)
+            if many and lw <= 1:
+                continue
             if se.annual is not None:
                 xr, yr = empirical_curve(se.annual, 1.0)
                 keep = xr >= 1.5
                 ax.plot(xr[keep], yr[keep] / GBP_M, "-", color=col, lw=0.7, alpha=0.6)
-            if se.rp_boot:
-                rs = sorted(se.rp_boot)
-                lo = [se.rp_boot[r][1] / GBP_M for r in rs]
-                hi = [se.rp_boot[r][2] / GBP_M for r in rs]
-                ax.fill_between(rs, lo, hi, color=col, alpha=0.18, lw=0,
-                                label=None if overlay else "95% CI (bootstrap)")
+            if se.rp_band is not None:  # /loss_tables aep_lo, aep_hi (run --events)
+                okb = np.isfinite(se.rp_band[0]) & np.isfinite(se.rp_band[1])
+                ax.fill_between(rp[okb], se.rp_band[0][okb] / GBP_M, se.rp_band[1][okb] / GBP_M, color=col,
+                                alpha=0.18, lw=0, label=None if overlay else "95% CI (bootstrap, /loss_tables)")
             if not overlay:
                 for r in RP_MARKS:
                     i = np.nonzero(np.isclose(rp, r))[0]
@@ -774,7 +818,7 @@ def fig_exceedance_annual(runs, fid, overlay):
         ax.tick_params(labelsize=7)
         ax.grid(True, axis="y", color="0.92")
     put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
-               many=len(runs) > 4)
+               many=len(runs) > 4 and not many)
     return fig
 
 
@@ -783,12 +827,19 @@ def fig_exceedance_horizon(runs, fid, overlay):
     base = runs[0]
     labels = [s.label for s in base.series]
     fig, axes = panel_grid(len(labels))
+    styles = overlay_styles(runs) if overlay else [(COLORS[0], None, 1.0, 3)]
+    many = overlay and len(runs) > HIGHLIGHT_OVER
     for k, ax in enumerate(axes):
         for r_i, run in enumerate(runs):
             if k >= len(run.series):
                 continue
             se = run.series[k]
-            col = run_color(r_i, len(runs)) if overlay else COLORS[0]
+            col, name, lw, z = styles[r_i]
+            if many and lw <= 1:  # a grey one: its curve only
+                if se.horizon is not None:
+                    xr, yr = empirical_curve(se.horizon, 1.0)
+                    ax.plot(xr, yr / GBP_M, "-", color=col, lw=lw, label=name, zorder=z)
+                continue
             q = np.asarray(run.quantile, float)
             R = 1.0 / (1.0 - q)
             lo, hi = np.asarray(se.q_lo, float), np.asarray(se.q_hi, float)
@@ -797,8 +848,8 @@ def fig_exceedance_horizon(runs, fid, overlay):
                             label=None if overlay else "95% CI of VaR")
             if se.horizon is not None:
                 xr, yr = empirical_curve(se.horizon, 1.0)
-                ax.plot(xr, yr / GBP_M, "-", color=col, lw=1.0,
-                        label=run.legend if overlay else "empirical (/trials)")
+                ax.plot(xr, yr / GBP_M, "-", color=col, lw=1.0 if not overlay else lw, zorder=z,
+                        label=name if overlay else "empirical (/trials)")
             ok = np.isfinite(se.q)
             ax.plot(R[ok], se.q[ok] / GBP_M, "o", color=col, ms=3.5,
                     label=None if overlay else "VaR and its 95% CI (/summary)")
@@ -813,7 +864,7 @@ def fig_exceedance_horizon(runs, fid, overlay):
         ax.tick_params(labelsize=7)
         ax.grid(True, axis="y", color="0.92")
     put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
-               many=len(runs) > 4)
+               many=len(runs) > 4 and not many)
     return fig
 
 
@@ -853,17 +904,24 @@ def fig_histograms(run):
     return fig
 
 
-def fig_fan(run, band, names, ylabel, logy):
+def fig_fan(run, band, names, ylabel, logy, tail=None):
+    """Median and 5-95% band per panel; tail [T, n, 2]: the 90% and 99%
+    quantiles (format 1.6) as dotted and dashed lines."""
     n = len(names)
     T = band.shape[0]
     years = (np.arange(T) + 0.5) * run.months_per_step / 12.0
     ib = [index_of(run.band, p, "/summary/band") for p in (0.05, 0.5, 0.95)]
+    it = ([index_of(run.tail_band, p, "/summary/tail_band") for p in (0.9, 0.99)]
+          if tail is not None and run.tail_band is not None else None)
     fig, axes = panel_grid(n, ncols=4 if n > 6 else 3, row_in=2.2)
     for i, ax in enumerate(axes):
         lo, med, hi = band[:, i, ib[0]], band[:, i, ib[1]], band[:, i, ib[2]]
         ax.fill_between(years, lo, hi, color=COLORS[0], alpha=0.25, lw=0, label="5-95%")
         ax.plot(years, med, color=COLORS[0], lw=1.3, label="median")
         ax.plot(years, hi, color=COLORS[0], lw=0.6)
+        if it is not None:
+            ax.plot(years, tail[:, i, it[0]], color=COLORS[1], lw=0.8, ls=":", label="90%")
+            ax.plot(years, tail[:, i, it[1]], color=COLORS[1], lw=0.9, ls="--", label="99%")
         if logy:
             ax.set_yscale("log")
             ratio_axis(ax)
@@ -878,6 +936,56 @@ def fig_fan(run, band, names, ylabel, logy):
         ax.grid(True, color="0.93")
         if i == 0:
             ax.legend(fontsize=6.5, loc="upper left")
+    return fig
+
+
+def fig_inoperability(run):
+    """Per sector: the bands of q given a disruption at the step (5-95% and
+    median over the trials with q >= 1% then), the unconditional 90% and 99%
+    quantiles, and the share of trials so disrupted (right axis)."""
+    names = run.sector_names
+    T = run.inop_band.shape[0]
+    years = (np.arange(T) + 0.5) * run.months_per_step / 12.0
+    ib = [index_of(run.band, p, "/summary/band") for p in (0.05, 0.5, 0.95)]
+    it = [index_of(run.tail_band, p, "/summary/tail_band") for p in (0.9, 0.99)]
+    fig, axes = panel_grid(len(names), ncols=2, row_in=2.3)
+    for i, ax in enumerate(axes):
+        cb = run.inop_hit_band[:, i, :]
+        hit = run.inop_hit[:, i]
+        if not np.any(hit > 0):
+            ax.text(0.5, 0.5, "no trial disrupted (q at least 1%) at any step", ha="center", va="center",
+                    fontsize=8, color="0.4", transform=ax.transAxes)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_title(names[i], fontsize=9)
+            continue
+        ax.fill_between(years, cb[:, ib[0]], cb[:, ib[2]], color=COLORS[0], alpha=0.25, lw=0,
+                        label="given a disruption: 5-95%")
+        ax.plot(years, cb[:, ib[1]], "o-", color=COLORS[0], lw=1.3, ms=1.8, label="given a disruption: median")
+        ax.plot(years, run.inop_tail[:, i, it[1]], color=COLORS[1], lw=0.9, ls="--", label="all trials: 99%")
+        ax.plot(years, run.inop_tail[:, i, it[0]], color=COLORS[1], lw=0.8, ls=":", label="all trials: 90%")
+        ax.set_ylim(bottom=0)
+        ax.set_xlim(0, T * run.months_per_step / 12.0)
+        ax2 = ax.twinx()
+        ax2.set_label("twin")  # the right axis of a panel, not a panel
+        ax2.fill_between(years, 0, 100 * hit, step="mid", color="0.5", alpha=0.18, lw=0,
+                         label="trials disrupted (right axis)")
+        top = np.nanmax(hit) if np.any(np.isfinite(hit)) else 0.0
+        ax2.set_ylim(0, max(1e-9, 100 * top) * 3.0)
+        ax2.tick_params(labelsize=6, colors="0.45")
+        ax2.set_ylabel("trials disrupted (%)", fontsize=6.5, color="0.45")
+        ax.set_zorder(ax2.get_zorder() + 1)
+        ax.patch.set_visible(False)
+        ax.set_title("%s (at most %s of trials disrupted at a step)" % (short(names[i], 34), pct(top, 2)),
+                     fontsize=8.5)
+        ax.set_xlabel("years from start", fontsize=7)
+        ax.set_ylabel("inoperability (fraction)", fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, color="0.93")
+        if i == 0:
+            h1, l1 = ax.get_legend_handles_labels()
+            h2, l2 = ax2.get_legend_handles_labels()
+            ax.legend(h1 + h2, l1 + l2, fontsize=6, loc="upper left")
     return fig
 
 
@@ -953,7 +1061,9 @@ def fig_shortage(runs, overlay):
 
 def fig_indicators(run):
     ind = run.indicators
-    rows = ["%s %s" % (m, s) for m, s in zip(ind["mineral"], ind["stage"])]
+    mnames = ind.get("mineral_name") or [pretty_id(m) for m in ind["mineral"]]
+    cnames = ind.get("top_country_name") or ind["top_country"]
+    rows = ["%s, %s" % (m, s) for m, s in zip(mnames, ind["stage"])]
     y = np.arange(len(rows))
     share = np.asarray(ind["top_share"], float)
     above = np.asarray(ind["above_cap"]).astype(bool)
@@ -961,7 +1071,7 @@ def fig_indicators(run):
     ax = axes[0]
     ax.barh(y, share, color=[COLORS[1] if a else COLORS[0] for a in above], alpha=0.8)
     for i in range(len(rows)):
-        ax.text(min(share[i], 1.0) + 0.01, y[i], ind["top_country"][i], va="center", fontsize=6.5)
+        ax.text(min(share[i], 1.0) + 0.01, y[i], cnames[i], va="center", fontsize=6.5)
     ax.axvline(ind["cap"], color="k", lw=1.0, ls="--")
     ax.text(ind["cap"], -0.9, " cap %s" % pct(ind["cap"], 0), fontsize=7, va="bottom")
     ax.set_yticks(y)
@@ -984,7 +1094,7 @@ def attribution_rows(att, s_idx, key):
         idx = [i for i, k in enumerate(att["kind"]) if k == kind and np.isfinite(v[i])]
         idx.sort(key=lambda i: (-abs(v[i]), att["source"][i]))
         for i in idx[:TOP_PER_KIND]:
-            rows.append((kind, att["source"][i], float(v[i]),
+            rows.append((kind, att["name"][i], float(v[i]),
                          float(lo[s_idx][i]) if lo is not None else math.nan,
                          float(hi[s_idx][i]) if hi is not None else math.nan))
     return rows
@@ -1005,12 +1115,89 @@ def fig_attribution(att, key, xlabel, scale, names):
         ax.barh(y, val, color=[kcol[r[0]] for r in rows], alpha=0.85)
         whiskers(ax, y, lo, hi)
         ax.set_yticks(y)
-        ax.set_yticklabels([r[1] if r[1].startswith(r[0] + "/") else "%s (%s)" % (r[1], r[0])
-                            for r in rows], fontsize=6.5)
+        ax.set_yticklabels([short("%s (%s)" % (r[1], r[0]) if r[0] != "none" else r[1]) for r in rows],
+                           fontsize=6.5)
         ax.invert_yaxis()
         ax.axvline(0, color="0.4", lw=0.6)
-        ax.set_title(names.get(series[s], series[s]), fontsize=9)
+        ax.set_title(att["series_name"][s], fontsize=9)
         ax.set_xlabel(xlabel, fontsize=7)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, axis="x", color="0.92")
+    return fig
+
+
+def short(text, n=46):
+    """text cut to n characters with an ellipsis (a long event name on an axis)."""
+    text = str(text)
+    return text if len(text) <= n else text[:n - 1].rstrip() + "\u2026"
+
+
+# The three breakdowns of the tail share (docs/OUTPUT.md /attribution): kind,
+# figure and table id suffix, title, the question it answers.
+ATTR_BREAKDOWNS = (
+    ("mineral", "By mineral", "Which minerals' disruptions make the tail loss?"),
+    ("country", "By country", "Which supplying countries' disruptions make the tail loss?"),
+    ("event", "By named event", "How much of the tail loss do the scenario's named events make?"),
+)
+
+
+def breakdown_rows(att, s_idx, kind):
+    """One breakdown of series s_idx's tail share, adding up to 1: [(label,
+    share, lo, hi, role)] with role "source" (the kind's sources by share,
+    the largest ATTR_BARS), "rest" (the others summed), "outages" (events
+    only: the part owed to country and supplier outages, 1 - events - none,
+    docs/OUTPUT.md) and "none" (not attributed); all from /attribution."""
+    v = att["tail_share"][s_idx]
+    lo, hi = att.get("tail_share_lo"), att.get("tail_share_hi")
+    nan2 = (math.nan, math.nan)
+
+    def ci(i):
+        return (float(lo[s_idx][i]), float(hi[s_idx][i])) if lo is not None and hi is not None else nan2
+
+    idx = [i for i, k in enumerate(att["kind"]) if k == kind and np.isfinite(v[i])]
+    idx.sort(key=lambda i: (-v[i], att["source"][i]))
+    rows = [(att["name"][i], float(v[i])) + ci(i) + ("source",) for i in idx[:ATTR_BARS]]
+    rest = idx[ATTR_BARS:]
+    if rest:
+        rows.append(("%d other %s" % (len(rest), PLURAL[kind]), float(np.sum(v[rest]))) + nan2 + ("rest",))
+    none = [i for i, k in enumerate(att["kind"]) if k == "none" and np.isfinite(v[i])]
+    none_share = float(np.sum(v[none])) if none else 0.0
+    if kind == "event":
+        rows.append(("country and supplier outages (no named event)",
+                     1.0 - float(np.sum(v[idx])) - none_share) + nan2 + ("outages",))
+    for i in none:
+        rows.append((att["name"][i], float(v[i])) + ci(i) + ("none",))
+    return rows
+
+
+ATTR_LABEL = 34  # characters of a source's name on the breakdown charts' axes
+PLURAL = {"mineral": "minerals", "country": "countries", "event": "events"}
+ROLE_COLOR = {"source": COLORS[0], "rest": "#9ecae1", "outages": COLORS[7], "none": "0.75"}
+
+
+def fig_breakdown(att, kind):
+    """The tail share of every series by one kind of source: one panel per
+    series (the total first), bars adding up to 100%."""
+    order = [len(att["series"]) - 1] + list(range(len(att["series"]) - 1))
+    per = [breakdown_rows(att, s, kind) for s in order]
+    nmax = max([len(p) for p in per] + [1])
+    fig, axes = panel_grid(len(order), ncols=min(3, len(order)), row_in=0.2 * nmax + 1.0)
+    for ax, s, rows in zip(axes, order, per):
+        y = np.arange(len(rows))
+        val = 100 * np.array([r[1] for r in rows])
+        ax.barh(y, val, color=[ROLE_COLOR[r[4]] for r in rows], alpha=0.9)
+        whiskers(ax, y, 100 * np.array([r[2] for r in rows]), 100 * np.array([r[3] for r in rows]))
+        tops = np.fmax(val, 100 * np.array([r[3] for r in rows], dtype=float))
+        for yy, vv, tt in zip(y, val, tops):
+            ax.text(max(tt if np.isfinite(tt) else vv, 0) + 1.5, yy, "%.0f%%" % vv, va="center", fontsize=6)
+        ax.set_yticks(y)
+        ax.set_yticklabels([short(r[0], ATTR_LABEL) for r in rows], fontsize=6.5)
+        ax.invert_yaxis()
+        ax.set_xlim(min(0, float(np.nanmin(val)) * 1.1 if val.size else 0), 118)
+        ax.axvline(0, color="0.4", lw=0.6)
+        ax.set_title("%s (bars add up to %.0f%%)" % (short(att["series_name"][s], 30), float(np.sum(val))),
+                     fontsize=8.5)
+        ax.set_xlabel("share of the tail loss beyond VaR 99 (%)", fontsize=7)
         ax.tick_params(labelsize=6.5)
         ax.grid(True, axis="x", color="0.92")
     return fig
@@ -1018,7 +1205,7 @@ def fig_attribution(att, key, xlabel, scale, names):
 
 def fig_difference(diff):
     stats = diff["statistic"]
-    series = diff["series"]
+    series = diff.get("series_name", diff["series"])
     fig, axes = panel_grid(len(stats), ncols=3, row_in=0.3 * len(series) + 1.2)
     y = np.arange(len(series))
     for k, ax in enumerate(axes):
@@ -1050,7 +1237,7 @@ def difference_axes(ax, y, series, stat, xlabel):
 def fig_difference_many(diff, legends):
     """Each statistic's change against A per series, one bar per run compared
     (B - A, C - A, ...), with the stored 95% intervals."""
-    stats, series, pairs = diff["statistic"], diff["series"], diff["pairs"]
+    stats, series, pairs = diff["statistic"], diff.get("series_name", diff["series"]), diff["pairs"]
     nv = len(pairs)
     fig, axes = panel_grid(len(stats), ncols=3, row_in=0.22 * len(series) * nv + 1.4)
     y = np.arange(len(series))
@@ -1091,7 +1278,18 @@ STAT_LABEL = {"mean": "mean loss over the horizon", "var95": "VaR 95%", "var99":
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;
- margin:0 auto;max-width:1140px;padding:16px 20px 40px;line-height:1.4;font-size:14px}
+ margin:0 auto;max-width:1140px;padding:0 20px 40px;line-height:1.4;font-size:14px}
+nav.toc{position:sticky;top:0;z-index:10;background:#fff;border-bottom:1px solid #ccc;padding:6px 0;
+ font-size:12.5px;display:flex;flex-wrap:wrap;gap:2px 14px}
+nav.toc b{font-weight:600}nav.toc a{color:#1a4f8b;text-decoration:none;white-space:nowrap}
+nav.toc a:hover{text-decoration:underline}
+main{min-width:0;padding-top:8px}h2,figure,table{scroll-margin-top:64px}
+@media (min-width:1560px){body{max-width:1420px;display:grid;grid-template-columns:200px minmax(0,1140px);
+ column-gap:32px}nav.toc{display:block;align-self:start;max-height:100vh;overflow-y:auto;border-bottom:none;
+ border-right:1px solid #ddd;padding:16px 8px 16px 0;font-size:13px}nav.toc b,nav.toc a{display:block;padding:2px 0}
+ h2,figure,table{scroll-margin-top:8px}}
+details{margin:6px 0 12px}details>summary{cursor:pointer;color:#1a4f8b;font-size:13.5px}
+tr.sum td,tr.sum th{border-top:2px solid #999}
 h1{font-size:24px;margin:8px 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #ccc;
  padding-bottom:3px}h3{font-size:15px;margin:16px 0 6px}
 p.desc{color:#444;margin:2px 0 10px}
@@ -1106,12 +1304,12 @@ td.na{color:#777}
 tr.flag td{background:#fdecea}td.flag{color:#b3261e;font-weight:600}
 figure{margin:10px 0 22px}figure img{max-width:100%;height:auto;display:block}
 figcaption{font-size:12.5px;color:#444;margin-top:4px}
-nav a{margin-right:12px}.note{font-size:12.5px;color:#555}
+.note{font-size:12.5px;color:#555}
 .cols{display:flex;gap:24px;flex-wrap:wrap}
 .small,td.small{font-size:12px}span.sub{font-size:11px;font-weight:400;color:#555}
 div.wide{overflow-x:auto;max-width:100%}
 table.sweep{font-size:13px}table.sweep th{font-size:12.5px}
-table.sweep span.e,td.nw{white-space:nowrap}
+table.sweep span.e,table.diff span.e,td.nw{white-space:nowrap}td.top{min-width:7em}
 """
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -1127,12 +1325,24 @@ class Page:
     def add(self, s):
         self.parts.append(s)
 
+    def table(self, html_text, summary, rows, fold=None):
+        """A table, folded in a <details> (closed) when it has more than
+        COLLAPSE_ROWS rows (fold: force either way)."""
+        if fold is None:
+            fold = rows > COLLAPSE_ROWS
+        if fold:
+            self.add("<details><summary>%s</summary>%s</details>" % (esc(summary), html_text))
+        else:
+            self.add(html_text)
+
     def section(self, sid, title):
         self.toc.append((sid, title))
         self.add('<h2 id="%s">%s</h2>' % (esc(sid), esc(title)))
 
-    def figure(self, fid, title, caption, fig, alt):
+    def figure(self, fid, title, caption, fig, alt, fold=False):
+        """A figure; fold: inside a <details>, closed (a secondary figure)."""
         f = Figure(fid, title, caption, fig, alt)
+        f.fold = fold
         self.figures.append(f)
         self.add(("\x00FIG%d\x00" % (len(self.figures) - 1)))
         return f
@@ -1143,20 +1353,24 @@ class Page:
             if p.startswith("\x00FIG"):
                 f = self.figures[int(p[4:-1])]
                 uri = "data:image/png;base64," + base64.b64encode(f.png).decode("ascii")
-                body.append(
+                html_fig = (
                     '<figure id="fig-%s"><h3>%s</h3><img id="img-%s" src="%s" width="%d" height="%d" '
                     'alt="%s"><figcaption>%s Files: <a href="fig-%s.svg">SVG</a>, '
                     '<a href="fig-%s.png">PNG</a>.</figcaption></figure>'
                     % (esc(f.id), esc(f.title), esc(f.id), uri, f.size[0], f.size[1], esc(f.alt),
                        f.caption, esc(f.id), esc(f.id)))
+                if getattr(f, "fold", False):
+                    html_fig = "<details><summary>Figure: %s</summary>%s</details>" % (esc(f.title), html_fig)
+                body.append(html_fig)
             else:
                 body.append(p)
-        nav = "<nav>%s</nav>" % " ".join('<a href="#%s">%s</a>' % (esc(i), esc(t)) for i, t in self.toc)
+        nav = '<nav class="toc" id="toc"><b>Contents</b><a href="#top">Top</a>%s</nav>' % "".join(
+            '<a href="#%s">%s</a>' % (esc(i), esc(t)) for i, t in self.toc)
         return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
                 '<meta http-equiv="Content-Security-Policy" content="%s">\n'
                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                '<title>%s</title>\n<style>%s</style></head>\n<body>\n%s\n%s\n%s\n</body></html>\n'
-                % (CSP, esc(self.title), CSS, header, nav, "\n".join(body)))
+                '<title>%s</title>\n<style>%s</style></head>\n<body>\n%s\n<main id="top">\n%s\n%s\n</main>\n'
+                '</body></html>\n' % (CSP, esc(self.title), CSS, nav, header, "\n".join(body)))
 
 
 def meta_table(rows):
@@ -1203,39 +1417,42 @@ def run_meta_rows(run, f, path, version):
 def loss_cells(run, se, p, ci_data=False):
     """The cells mean, VaR 95%, VaR 99% and ES 99% of a Series, ids p-<stat>."""
     q95, q99 = run.iq[0.95], run.iq[0.99]
-    es_err = err_se(se.es_se) if np.isfinite(se.es_se) else "not estimated (no per-trial losses)"
     return "".join((
         cell(se.mean, err_se(se.se), p + "-mean", se.se),
         cell(se.q[q95], err_ci(se.q_lo[q95], se.q_hi[q95]), p + "-var95",
              ci=(se.q_lo[q95], se.q_hi[q95]) if ci_data else None),
         cell(se.q[q99], err_ci(se.q_lo[q99], se.q_hi[q99]), p + "-var99",
              ci=(se.q_lo[q99], se.q_hi[q99]) if ci_data else None),
-        cell(se.es[run.ies], es_err, p + "-es99", se.es_se)))
+        stored_ci_cell(se.es[run.ies], se.es_ci, p + "-es99")))
+
+
+def ci_text(ci):
+    """A stored bootstrap interval, or why there is none: not in the file
+    (None), or too few trials (NaN as stored)."""
+    if ci is None:
+        return "CI not stored"
+    return err_ci(ci[0], ci[1])
+
+
+def stored_ci_cell(value, ci, cid):
+    """A cell with a stored bootstrap interval (data-ci-low/-high: the file's values)."""
+    return cell(value, ci_text(ci), cid,
+                ci=ci if ci is not None and (np.isfinite(ci[0]) or np.isfinite(ci[1])) else None)
 
 
 def headline_table(run, tid):
     h = ['<table id="%s"><caption>GBP m; over the %d-year horizon, except AAL and the 1-in-%d '
          'loss (annual). Under each figure its Monte Carlo error.</caption>'
          '<tr><th class="l">series</th><th>mean loss<br>&plusmn; SE</th>'
-         '<th>VaR 95%%<br>95%% CI</th><th>VaR 99%%<br>95%% CI</th><th>ES 99%%<br>&plusmn; SE (bootstrap)</th>'
-         '<th>AAL<br>&plusmn; SE</th><th>1-in-%d annual loss<br>&plusmn; SE; 95%% CI (bootstrap)</th></tr>'
+         '<th>VaR 95%%<br>95%% CI</th><th>VaR 99%%<br>95%% CI</th><th>ES 99%%<br>95%% CI (bootstrap)</th>'
+         '<th>AAL<br>&plusmn; SE</th><th>1-in-%d annual loss<br>95%% CI (bootstrap)</th></tr>'
          % (esc(tid), run.horizon_years, HEADLINE_RP, HEADLINE_RP)]
     for se in run.series:
         p = "%s-%s" % (tid, se.id)
-        rpv = se.rp[run.irp]
-        bse = None
-        if se.rp_boot and float(HEADLINE_RP) in se.rp_boot:
-            bse, blo, bhi = se.rp_boot[float(HEADLINE_RP)]
-            rp_err = "%s; %s" % (err_se(bse), err_ci(blo, bhi))
-        elif se.id == "total":
-            rp_err = "not estimated (%s)" % ("no /trials/annual_loss" if se.annual is None
-                                             else "fewer than %d trial-years" % HEADLINE_RP)
-        else:
-            rp_err = "not estimated (no per-sector annual losses)"
         h.append('<tr><td class="l">%s</td>%s%s%s</tr>' % (
             esc(se.label), loss_cells(run, se, p),
             cell(se.aal, err_se(se.aal_se), p + "-aal", se.aal_se),
-            cell(rpv, rp_err, p + "-rp%d" % HEADLINE_RP, bse)))
+            stored_ci_cell(se.rp[run.irp], se.rp_ci, p + "-rp%d" % HEADLINE_RP)))
     h.append("</table>")
     return "".join(h)
 
@@ -1289,7 +1506,7 @@ def gva_headline_table(run, tid):
          '/trials/total_gva_loss; extra input cost: total_loss - total_gva_loss of each trial; '
          'headline: /summary/total_loss. Under each figure its Monte Carlo error.</caption>'
          '<tr><th class="l">part</th><th>mean loss<br>&plusmn; SE</th><th>VaR 95%%<br>95%% CI</th>'
-         '<th>VaR 99%%<br>95%% CI</th><th>ES 99%%<br>&plusmn; SE (bootstrap)</th></tr>'
+         '<th>VaR 99%%<br>95%% CI</th><th>ES 99%%<br>95%% CI (bootstrap)</th></tr>'
          % (esc(tid), run.horizon_years)]
     for se in run.gva_parts + [run.total()]:
         label = se.label if se.id != "total" else "Headline (value added lost + extra input cost)"
@@ -1317,7 +1534,7 @@ def gva_sector_table(run, tid):
         cells = [cell(g["mean"][j], err_se(g["se"][j]), p + "-gva-mean", g["se"][j]),
                  cell(g["quantile"][j, q99], err_ci(g["quantile_ci_low"][j, q99], g["quantile_ci_high"][j, q99]),
                       p + "-gva-var99"),
-                 cell(g["es"][j, ies], "SE not estimated", p + "-gva-es99")]
+                 cell(g["es"][j, ies], "no interval in the file", p + "-gva-es99")]
         for v, key in (("sector_extra_cost", "extra-cost"), ("sector_loss", "headline"),
                        ("sector_output_loss", "output")):
             d = sp[v]
@@ -1372,7 +1589,8 @@ def gva_sections(page, run):
         page.add('<p class="note">The parts have no per-trial figures in this file (no '
                  '/trials/total_gva_loss: <code>output.trials: none</code>).</p>')
     page.add("<h3>Per sector</h3>")
-    page.add(gva_sector_table(run, "gva-sectors"))
+    page.table(gva_sector_table(run, "gva-sectors"), "Per sector: value added lost, extra input cost, headline "
+               "and gross output lost (%d sectors)" % len(run.sectors), len(run.sectors))
 
 
 def indicator_table(run, tid):
@@ -1385,9 +1603,9 @@ def indicator_table(run, tid):
         assumed = ind["wgi_assumed"] is not None and bool(ind["wgi_assumed"][i])
         rows.append('<tr%s><td class="l">%s</td><td class="l">%s</td><td>%.0f</td><td>%.2f%s</td>'
                     '<td class="l">%s</td><td>%s</td><td class="l%s">%s</td></tr>' % (
-                        ' class="flag"' if flag else "", esc(ind["mineral"][i]), esc(ind["stage"][i]),
+                        ' class="flag"' if flag else "", esc(ind["mineral_name"][i]), esc(ind["stage"][i]),
                         1e4 * ind["hhi"][i], ind["hhi_wgi"][i], "*" if assumed else "",
-                        esc(ind["top_country"][i]), pct(ind["top_share"][i]),
+                        esc(ind["top_country_name"][i]), pct(ind["top_share"][i]),
                         " flag" if flag else "", "ABOVE CAP" if flag else ""))
     rows.append("</table>")
     n_above = int(np.sum(np.asarray(ind["above_cap"]) != 0))
@@ -1426,19 +1644,19 @@ def uk_sourcing_table(run, tid):
         if uk["capped"][k]:
             basis += ", capped"
         rows.append('<tr%s><td class="l">%s</td><td class="l">%s</td>' % (
-            ' class="flag"' if uk["above_cap"][k] else "", esc(uk["mineral"][k]),
+            ' class="flag"' if uk["above_cap"][k] else "", esc(uk["mineral_name"][k]),
             esc(uk["stage"][k])))
         if before:
-            rows.append('<td class="l">%s %s</td>' % (esc(uk["top_country_before"][k]),
+            rows.append('<td class="l">%s %s</td>' % (esc(uk["top_country_before_name"][k]),
                                                      pct(uk["top_share_before"][k])))
         rows.append('<td class="l">%s</td><td>%s</td><td>%.0f</td>%s' % (
-            esc(uk["top_country"][k]), pct(uk["top_share"][k]), 1e4 * uk["hhi"][k],
+            esc(uk["top_country_name"][k]), pct(uk["top_share"][k]), 1e4 * uk["hhi"][k],
             flag(bool(uk["above_cap"][k]))))
         if w is None:
             rows.append('<td class="l">&ndash;</td><td></td><td></td><td class="l"></td>')
         else:
             rows.append('<td class="l">%s</td><td>%s</td><td>%.0f</td>%s' % (
-                esc(ind["top_country"][w]), pct(ind["top_share"][w]), 1e4 * ind["hhi"][w],
+                esc(ind["top_country_name"][w]), pct(ind["top_share"][w]), 1e4 * ind["hhi"][w],
                 flag(bool(ind["above_cap"][w]))))
         rows.append('<td class="l">%s</td></tr>' % basis)
     rows.append("</table>")
@@ -1453,52 +1671,80 @@ def uk_sourcing_table(run, tid):
     return "".join(rows)
 
 
-def attribution_table(att, tid):
+def attribution_table(att, tid, kind):
+    """The total's breakdown by one kind of source: every source of the kind
+    by tail share (the TABLE_TOP largest; the rest summed in one row), the
+    remainder rows and the sum (100%), with the counterfactual columns."""
     s = len(att["series"]) - 1  # the total
-    key = "tail_share"
-    order = [i for i in range(len(att["source"])) if np.isfinite(att[key][s][i])]
-    order.sort(key=lambda i: (-att[key][s][i], att["source"][i]))
-    shown = order[:TABLE_TOP]
-    head = ('<table id="%s"><caption>The %s of the %d sources with a tail share, by their share of '
-            'the tail loss of the total; every source of every series is in /attribution '
-            '(<code>minrisk export</code>: attribution_series.csv).</caption><tr><th class="l">source</th>'
-            '<th class="l">kind</th><th>tail share<br>95%% CI</th>'
-            % (esc(tid), "%d largest" % len(shown) if len(shown) < len(order) else "all", len(order)))
+    rows_all = breakdown_rows(dict(att), s, kind)
+    v = att["tail_share"][s]
+    idx = [i for i, k in enumerate(att["kind"]) if k == kind and np.isfinite(v[i])]
+    idx.sort(key=lambda i: (-v[i], att["source"][i]))
+    shown = idx[:TABLE_TOP]
     extra = [k for k in ("mean_removed", "es99_removed") if k in att]
+    head = ('<table id="%s"><caption>%s Share of the total\'s tail loss (the expected loss beyond its VaR '
+            '99) by %s: %s; the rows add up to 100%%.%s</caption><tr><th class="l">rank</th>'
+            '<th class="l">%s</th><th>tail share<br>95%% CI</th>'
+            % (esc(tid), esc(dict((k, q) for k, _, q in ATTR_BREAKDOWNS)[kind]), esc(kind),
+               "all %d" % len(idx) if len(shown) == len(idx) else "the %d largest of %d, the rest in one row"
+               % (len(shown), len(idx)),
+               " Counterfactual columns: how much the mean loss and the ES 99 fall when the source never "
+               "disrupts (GBP m; they do not add up: sources interact)." if extra else "", esc(kind)))
     for k in extra:
         head += "<th>%s (GBP m)<br>95%% CI</th>" % ("mean loss removed" if k == "mean_removed" else "ES 99% removed")
-    rows = [head + "</tr>"]
+    out = [head + "</tr>"]
 
-    for i in shown:
-        r = '<tr><td class="l">%s</td><td class="l">%s</td><td><span class="v">%s</span><span class="e">%s</span></td>' % (
-            esc(att["source"][i]), esc(att["kind"][i]), pct(att[key][s][i]),
-            ("%s &ndash; %s" % (pct(att["tail_share_lo"][s][i]), pct(att["tail_share_hi"][s][i])))
-            if "tail_share_lo" in att and "tail_share_hi" in att else "CI not stored")
+    def share_cells(share, lo, hi):
+        return '<td data-fraction="%r"><span class="v">%s</span><span class="e">%s</span></td>' % (
+            share, pct(share), ("%s &ndash; %s" % (pct(lo), pct(hi))) if np.isfinite(lo) or np.isfinite(hi)
+            else "&nbsp;")
+
+    lo, hi = att.get("tail_share_lo"), att.get("tail_share_hi")
+    for r, i in enumerate(shown):
+        row = '<tr id="%s-%s"><td class="l">%d</td><td class="l" title="%s">%s</td>%s' % (
+            esc(tid), esc(att["source"][i]), r + 1, esc(att["source"][i]), esc(att["name"][i]),
+            share_cells(float(v[i]), float(lo[s][i]) if lo is not None else math.nan,
+                        float(hi[s][i]) if hi is not None else math.nan))
         for k in extra:
-            lo, hi = att.get(k + "_lo"), att.get(k + "_hi")
-            e = err_ci(lo[s][i], hi[s][i]) if lo is not None and hi is not None else "CI not stored"
-            r += cell(att[k][s][i], e)
-        rows.append(r + "</tr>")
-    rows.append("</table>")
-    return "".join(rows)
+            klo, khi = att.get(k + "_lo"), att.get(k + "_hi")
+            e = err_ci(klo[s][i], khi[s][i]) if klo is not None and khi is not None else "CI not stored"
+            row += cell(att[k][s][i], e)
+        out.append(row + "</tr>")
+    blank = "<td></td>" * len(extra)
+    rest = idx[TABLE_TOP:]
+    if rest:
+        out.append('<tr><td class="l"></td><td class="l">%d other %s</td>%s%s</tr>'
+                   % (len(rest), PLURAL[kind], share_cells(float(np.sum(v[rest])), math.nan, math.nan), blank))
+    total = float(np.sum(v[idx]))
+    for label, share, slo, shi, role in rows_all:
+        if role in ("outages", "none"):
+            out.append('<tr><td class="l"></td><td class="l">%s</td>%s%s</tr>'
+                       % (esc(label), share_cells(share, slo, shi), blank))
+            total += share
+    out.append('<tr class="sum"><td class="l"></td><th class="l">sum</th><td id="%s-sum" data-fraction="%r">'
+               '<b>%s</b></td>%s</tr></table>' % (esc(tid), total, pct(total), blank))
+    return "".join(out)
 
 
 MC_NOTE = (
-    '<p class="note"><b>Monte Carlo error.</b> Mean and AAL: &plusmn; the standard error stored in the '
-    'file (sd/&radic;N; for the AAL over the per-trial mean annual losses, as the years of one trial are '
-    'not independent). VaR: the distribution-free 95%% confidence interval from order statistics stored '
-    'in the file (NaN, shown n/a, when there are too few trials). ES 99%% and the 1-in-%d annual loss: '
-    'the standard error (and for the latter a percentile 95%% interval) of a bootstrap over the trials '
-    'with %d replicates, each trial resampled with all its years, computed by this report from '
-    '/trials; the sector return-period losses have no error estimate (files before format 1.3 do '
-    'not store per-sector annual losses, and the report does not bootstrap them yet). All losses in GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
-    % (HEADLINE_RP, BOOT_REPS))
+    '<p class="note"><b>Monte Carlo error</b>, every one read from the file. Mean and AAL: &plusmn; the '
+    'standard error (sd/&radic;N; for the AAL over the per-trial mean annual losses, as the years of one '
+    'trial are not independent). VaR: the distribution-free 95%% confidence interval from order '
+    'statistics (n/a with too few trials). ES 99%% and the 1-in-%d annual loss: the 95%% percentile '
+    'interval of a bootstrap over the trials (1,000 resamples, each trial with all its years) that the '
+    'run computed and stored in /summary (<code>*_es99_ci_low/high</code>, '
+    '<code>*_return_period_loss_1in100_ci_low/high</code>; n/a with fewer than 1,000 trials, "CI not '
+    'stored" in files without them: before format 1.6, or <code>output.trials: none</code>). All losses in '
+    'GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
+    % HEADLINE_RP)
 
 
 def run_sections(page, run, f, att):
     if run.indicators is not None and run.indicators["uk"] is not None:
         page.section("uk-sourcing", "UK sourcing and world top share")
-        page.add(uk_sourcing_table(run, "uk-sourcing"))
+        n = len(run.indicators["uk"]["mineral"])
+        page.table(uk_sourcing_table(run, "uk-sourcing"), "UK sourcing beside the world's top share "
+                   "(%d minerals)" % n, n)
     page.section("headline", "Headline losses")
     page.add(headline_table(run, "headline"))
     page.add(MC_NOTE)
@@ -1509,9 +1755,12 @@ def run_sections(page, run, f, att):
                 "Annual loss (all of a sector's losses in a calendar year of the horizon, GBP m) against the "
                 "return period in years (log scale): the loss exceeded on average once in R years. Points: "
                 "the file's return-period losses (/summary); the thin line for the total is the empirical "
-                "curve of all N x H annual losses, the shaded band its 95%% bootstrap interval (where "
-                "estimated). Dotted lines mark %s years; the labels give the loss there."
-                % ", ".join(str(r) for r in RP_MARKS),
+                "curve of all N x H annual losses. %s Dotted lines mark %s years; the labels give the loss "
+                "there." % ("The shaded bands are the 95%% bootstrap intervals stored in /loss_tables "
+                            "(aep_lo, aep_hi; n/a where N H / R &lt; 10)." if run.total().rp_band is not None
+                            else "No bands: the file has no /loss_tables (<code>minrisk run --events</code> "
+                            "stores the intervals at every return period).",
+                            ", ".join(str(r) for r in RP_MARKS)),
                 fig_exceedance_annual([run], "exceedance", False),
                 "annual loss exceedance curves per sector and in total")
     page.figure("exceedance-horizon", "Horizon loss exceedance curves",
@@ -1521,35 +1770,55 @@ def run_sections(page, run, f, att):
                 "interval; band: the same intervals joined. Dotted lines at R = %s."
                 % (run.horizon_years, ", ".join(str(r) for r in RP_MARKS)),
                 fig_exceedance_horizon([run], "exceedance-horizon", False),
-                "horizon loss exceedance curves per sector and in total with confidence bands")
+                "horizon loss exceedance curves per sector and in total with confidence bands", fold=True)
     page.section("histograms", "Loss distributions")
     page.figure("histograms", "Loss histograms",
                 "Distribution of the loss over the horizon over the trials (GBP m; 50 equal bins, "
                 "counts on a log scale, so single extreme trials are visible). Solid line: mean; "
                 "dashed: VaR 99%. Losses below zero are trials where input prices fell.",
-                fig_histograms(run), "histograms of the loss over the horizon")
+                fig_histograms(run), "histograms of the loss over the horizon", fold=True)
     page.section("fans", "Over time")
-    page.figure("fan-inoperability", "Sector inoperability",
-                "Inoperability q (fraction of the sector's output lost) at each step of the horizon: "
-                "median and 5-95% band over the trials (quantiles exact to 0.0005). A median of zero "
-                "with a wide band means most trials have no disruption at that time.",
-                fig_fan(run, run.inop_band, run.sector_names, "inoperability (fraction)", False),
-                "fan charts of sector inoperability over time")
+    if run.inop_hit is not None and not np.any(np.asarray(run.inop_hit) > 0):
+        page.add('<p class="note" id="fan-inoperability-none">No sector is disrupted (inoperability q at least '
+                 '1%%) at any step of any trial (/summary/inoperability_disrupted_prob is 0 throughout): no '
+                 'output is lost, and the losses are extra input costs, the price rises shown below.</p>')
+    elif run.inop_hit_band is not None and run.inop_tail is not None and run.tail_band is not None:
+        page.figure("fan-inoperability", "Sector inoperability when disrupted",
+                    "Inoperability q (fraction of the sector's output lost) at each step of the horizon. "
+                    "Blue: the path given a disruption, the median and 5-95% band over the trials in which "
+                    "the sector is disrupted at that step (q at least 1%), so how deep a disruption is when "
+                    "there is one (/summary/inoperability_disrupted_band; gaps where no trial is). Grey "
+                    "area, right axis: the share of trials disrupted at the step "
+                    "(inoperability_disrupted_prob). Red: the 90% (dotted) and 99% (dashed) quantiles over "
+                    "all trials (inoperability_tail_band). All computed by the run from its histograms, "
+                    "exact to 0.0005 in q.",
+                    fig_inoperability(run), "sector inoperability given a disruption, over time")
+    else:  # files before format 1.6
+        page.figure("fan-inoperability", "Sector inoperability",
+                    "Inoperability q (fraction of the sector's output lost) at each step of the horizon: "
+                    "median and 5-95% band over the trials (quantiles exact to 0.0005). A median of zero "
+                    "with a wide band means most trials have no disruption at that time (this file has no "
+                    "bands given a disruption: format 1.6 adds them).",
+                    fig_fan(run, run.inop_band, run.sector_names, "inoperability (fraction)", False),
+                    "fan charts of sector inoperability over time")
     page.figure("fan-price", "Price ratios",
                 "Price relative to the reference price, P/P0 (log scale), at each step: median and "
-                "5-95% band over the trials (quantiles of ln P/P0 exact to 0.005).",
-                fig_fan(run, run.price_band, run.mineral_names, "price ratio P/P0", True),
+                "5-95%% band over the trials%s (quantiles of ln P/P0 exact to 0.005)."
+                % (", and the 90% (dotted) and 99% (dashed) quantiles" if run.price_tail is not None else ""),
+                fig_fan(run, run.price_band, run.mineral_names, "price ratio P/P0", True, run.price_tail),
                 "fan charts of the price ratio per mineral over time")
     page.section("minerals", "Shortages per mineral")
     page.figure("shortage", "Shortage probability",
                 "Probability that the national shortfall of a mineral exceeds 1% of demand at some "
                 "step of the horizon, with its 95% Wilson interval (binomial over N trials).",
                 fig_shortage([run], False), "shortage probability per mineral")
-    page.add(mineral_table(run, "minerals-table"))
+    page.table(mineral_table(run, "minerals-table"), "Shortages, shortfall, stockpile and price per mineral "
+               "(%d minerals)" % len(run.minerals), len(run.minerals))
     if run.loss_basis is not None:
         page.section("markets", "Open markets per mineral")
         if run.market is not None:
-            page.add(market_table(run, "market-table"))
+            page.table(market_table(run, "market-table"), "Open-market figures per mineral (%d minerals)"
+                       % len(run.minerals), len(run.minerals))
         else:
             page.add('<p class="note">No per-mineral trial figures in this file (<code>output.trials: '
                      'totals</code> or <code>none</code>).</p>')
@@ -1561,20 +1830,32 @@ def run_sections(page, run, f, att):
                     "Share of the largest supplier of each mineral and stage (fraction), red above the "
                     "diversification cap (dashed line); the label is the top country. From the resolved "
                     "scenario: no sampling.", fig_indicators(run),
-                    "largest supplier share per mineral and stage against the cap")
-        page.add(indicator_table(run, "indicators-table"))
+                    "largest supplier share per mineral and stage against the cap", fold=True)
+        n = len(run.indicators["mineral"])
+        page.table(indicator_table(run, "indicators-table"), "Concentration per mineral and stage (%d rows)" % n, n)
 
 
 def attribution_sections(page, att, run):
-    names = {se.id: se.label for se in run.series}
+    name_attribution(att, run)
     page.section("attribution", "Attribution")
     desc = (" The file: <i>%s</i>." % esc(att["description"].rstrip("."))) if att["description"] else ""
-    page.figure("attribution", "Tail attribution",
-                "Share of the tail loss attributed to each source, the top %d of each kind (mineral, "
-                "country, named event, none = not attributed) per series, with 95%% intervals where the "
-                "file stores them (fraction).%s" % (TOP_PER_KIND, desc),
-                fig_attribution(att, "tail_share", "tail share (fraction)", 1.0, names),
-                "tail attribution ranking per series")
+    page.add('<p class="note">The tail loss of a series is its expected loss beyond its VaR 99 (ES 99). '
+             'It is broken down three ways, each adding up to 100%%: by mineral, by supplying country and '
+             'by named event; a source appears in one breakdown only, so compare bars within a chart, '
+             'not across them. Whiskers: the 95%% intervals stored in /attribution.%s</p>' % desc)
+    for kind, title, question in ATTR_BREAKDOWNS:
+        if not any(k == kind for k in att["kind"]):
+            continue
+        extra = {"mineral": "Each mineral's share plus the part not attributed (no disruption exposure: "
+                            "price noise) makes 100%.",
+                 "country": "Each country's share (its country and supplier outages and the events it "
+                            "imposes) plus the part not attributed makes 100%.",
+                 "event": "The named events' shares, the part owed to country and supplier outages "
+                          "(1 - events - not attributed) and the part not attributed make 100%."}[kind]
+        page.figure("attribution-" + kind, "Tail loss %s" % title.lower(),
+                    "%s %s Per series (the total first), the largest %d sources of the kind, the others summed "
+                    "(light blue)." % (esc(question), extra, ATTR_BARS),
+                    fig_breakdown(att, kind), "tail loss by %s, per series" % kind)
     for key, title, what, label in (
             ("mean_removed", "Mean loss removed", "mean loss", "mean loss removed (GBP m)"),
             ("es99_removed", "ES 99% removed", "ES 99%", "ES 99% removed (GBP m)")):
@@ -1582,10 +1863,14 @@ def attribution_sections(page, att, run):
             page.figure("attribution-" + key.replace("_", "-"), "Counterfactual: " + title,
                         "How much each series' %s over the horizon falls when the source never "
                         "disrupts (the same random numbers), GBP m: the top %d sources of each kind, "
-                        "with 95%% intervals where the file stores them." % (what, TOP_PER_KIND),
-                        fig_attribution(att, key, label, GBP_M, names), title.lower() + " per source")
-    page.add('<h3>Ranking: the total, top %d</h3>' % TABLE_TOP)
-    page.add(attribution_table(att, "attribution-table"))
+                        "with 95%% intervals where the file stores them. Amounts, not shares: they do "
+                        "not add up (sources interact)." % (what, TOP_PER_KIND),
+                        fig_attribution(att, key, label, GBP_M, None), title.lower() + " per source")
+    for kind, title, _ in ATTR_BREAKDOWNS:
+        if any(k == kind for k in att["kind"]):
+            n = sum(1 for k in att["kind"] if k == kind)
+            page.table(attribution_table(att, "attribution-table-" + kind, kind),
+                       "Ranking of the total's tail loss %s (%d sources)" % (title.lower(), n), n + 3)
 
 
 def read_difference(f):
@@ -1626,13 +1911,13 @@ def read_difference(f):
 
 
 def difference_table(diff, tid):
-    rows = ['<table id="%s"><tr><th class="l">series</th>' % esc(tid)]
+    rows = ['<table id="%s" class="diff"><tr><th class="l">series</th>' % esc(tid)]
     rows += ["<th>%s<br>95%% CI</th>" % esc(STAT_LABEL.get(s, s)) for s in diff["statistic"]]
     if diff["variance_reduction"] is not None:
         rows.append("<th>variance reduction<br>(common random numbers)</th>")
     rows.append("</tr>")
     for i, s in enumerate(diff["series"]):
-        r = '<tr><td class="l">%s</td>' % esc(s)
+        r = '<tr><td class="l">%s</td>' % esc(diff.get("series_name", diff["series"])[i])
         for k in range(len(diff["statistic"])):
             r += cell(diff["estimate"][i, k], err_ci(diff["ci_lo"][i, k], diff["ci_hi"][i, k]),
                       "%s-%s-%s" % (tid, s, diff["statistic"][k]))
@@ -1658,8 +1943,8 @@ def compare_headline_table(runs, tid):
                  % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32] + "...")))
     h.append("</tr>")
     rows = (("mean", "mean loss &plusmn; SE"), ("var95", "VaR 95% (95% CI)"), ("var99", "VaR 99% (95% CI)"),
-            ("es99", "ES 99% &plusmn; SE"), ("aal", "AAL &plusmn; SE"),
-            ("rp%d" % HEADLINE_RP, "1-in-%d annual &plusmn; SE" % HEADLINE_RP))
+            ("es99", "ES 99% (95% CI)"), ("aal", "AAL &plusmn; SE"),
+            ("rp%d" % HEADLINE_RP, "1-in-%d annual (95%% CI)" % HEADLINE_RP))
     for se0 in runs[0].series:
         for k, (key, label) in enumerate(rows):
             row = ['<tr><td class="l">%s</td><td class="l">%s</td>' % (esc(se0.label) if k == 0 else "", label)]
@@ -1674,14 +1959,11 @@ def compare_headline_table(runs, tid):
                     q = r.iq[0.95 if key == "var95" else 0.99]
                     row.append(cell(se.q[q], err_ci(se.q_lo[q], se.q_hi[q]), cid, ci=(se.q_lo[q], se.q_hi[q])))
                 elif key == "es99":
-                    row.append(cell(se.es[r.ies], err_se(se.es_se) if np.isfinite(se.es_se)
-                                    else "SE not estimated", cid, se.es_se))
+                    row.append(stored_ci_cell(se.es[r.ies], se.es_ci, cid))
                 elif key == "aal":
                     row.append(cell(se.aal, err_se(se.aal_se), cid, se.aal_se))
                 else:
-                    b = se.rp_boot.get(float(HEADLINE_RP)) if se.rp_boot else None
-                    row.append(cell(se.rp[r.irp], err_se(b[0]) if b else "SE not estimated", cid,
-                                    b[0] if b else None))
+                    row.append(stored_ci_cell(se.rp[r.irp], se.rp_ci, cid))
             h.append("".join(row) + "</tr>")
     h.append("</table></div>")
     return "".join(h)
@@ -1748,16 +2030,16 @@ def compare_mineral_table(runs, tid):
             if ind is not None and ind.get("uk") is not None and m in ind["uk"]["mineral"]:
                 uk = ind["uk"]
                 u = uk["mineral"].index(m)
-                top = (uk["top_country"][u], float(uk["top_share"][u]), bool(uk["above_cap"][u]),
+                top = (uk["top_country_name"][u], float(uk["top_share"][u]), bool(uk["above_cap"][u]),
                        "UK" + ("+" if uk["capped"][u] else ""))
             elif ind is not None and m in ind["mineral"]:
                 rows_m = [k for k, x in enumerate(ind["mineral"]) if x == m]
                 k = max(rows_m, key=lambda j: float(ind["top_share"][j]))
-                top = (ind["top_country"][k], float(ind["top_share"][k]), bool(ind["above_cap"][k]), "world")
+                top = (ind["top_country_name"][k], float(ind["top_share"][k]), bool(ind["above_cap"][k]), "world")
             if top is None:
                 row.append('<td class="na">&ndash;</td>')
             else:
-                row.append('<td id="%s-top" class="nw%s" data-share="%r"><span class="v">%s %s</span>'
+                row.append('<td id="%s-top" class="top%s" data-share="%r"><span class="v">%s&nbsp;%s</span>'
                            '<span class="e">%s</span></td>' % (esc(cid), " flag" if top[2] else "", top[1],
                                                                esc(top[0]), pct(top[1]), esc(top[3])))
             p = float(r.shortage_prob[i])
@@ -1794,17 +2076,25 @@ def metric_error(run, metric, sweep, i):
     if m in ("var95", "var99"):
         k = run.iq[0.95 if m == "var95" else 0.99]
         return (t.q_lo[k], t.q_hi[k])
-    if m == "es99" and np.isfinite(t.es_se):
-        return (t.es[run.ies] - CI_Z * t.es_se, t.es[run.ies] + CI_Z * t.es_se)
+    if m == "es99":
+        return t.es_ci or NO_CI
     if m == "aal":
         return (t.aal - CI_Z * t.aal_se, t.aal + CI_Z * t.aal_se)
-    if m == "annual_1in100" and t.rp_boot and float(HEADLINE_RP) in t.rp_boot:
-        return t.rp_boot[float(HEADLINE_RP)][1:]
+    if m == "annual_1in100":
+        return t.rp_ci or NO_CI
     return (math.nan, math.nan)
+
+
+def series_names(run, ids):
+    """Display names of loss series ids (sector ids and total)."""
+    return ["Total" if x == "total" else run.names["sector"].get(x) or pretty_id(x) for x in ids]
 
 
 def multi_sections(page, f, kind, runs, diff, sweep):
     who = "run" if kind == "compare" else "variant"
+    if diff is not None:
+        for d in [diff] + [d for _, d in diff["pairs"]]:
+            d["series_name"] = series_names(runs[0], d["series"])
     if kind == "compare":
         page.section("runs", "Runs")
         page.add("<h3>Headline figures side by side</h3>")
@@ -1825,23 +2115,43 @@ def multi_sections(page, f, kind, runs, diff, sweep):
             shown = [k for k, m in enumerate(sweep["metric"]) if not m.endswith("_se")]
             errs = [[metric_error(runs[i], sweep["metric"][k], sweep, i) for k in shown]
                     for i in range(len(runs))]
-            page.add(sweep_table(sweep, shown, errs, runs, "sweep-table"))
+            grid = sweep.get("grid")
+            if grid is not None:
+                P = len(grid["dims"])
+                how = ("a heat map per figure, %s down the side and %s across; each cell the value over its "
+                       "95%% interval; each map has its own colour scale, so read the numbers: a dark cell "
+                       "may differ from a light one by less than its interval"
+                       % (esc(grid["dims"][0]), esc(grid["dims"][1])) if P == 2 else
+                       "one panel per figure along %s, with 95%% intervals" % esc(grid["dims"][0]) if P == 1 else
+                       "one panel per figure along %s, a line for each setting of the other keys, with 95%% "
+                       "intervals" % esc(grid["dims"][0]))
+                page.figure("sweep-headline", "Headline figures on the grid of the swept keys",
+                            "Each headline figure of the total (GBP m) on the grid of /sweep/grid: %s (a stored "
+                            "standard error as &plusmn;1.96 SE, else the variant's own interval stored in "
+                            "its /summary, see the note below)." % how,
+                            fig_sweep_grid(sweep, shown, errs, runs), "headline figures on the sweep grid")
+            else:
+                page.figure("sweep-headline", "Headline figures across the sweep",
+                            "Each headline figure of the total (GBP m) per variant, with the 95% interval of "
+                            "its Monte Carlo error (a stored standard error, else the variant's own, see "
+                            "the note below).", fig_sweep(sweep, shown, errs, runs),
+                            "headline figures per variant")
+            page.table(sweep_table(sweep, shown, errs, runs, "sweep-table"),
+                       "The sweep table: every variant's settings and headline figures (%d variants)"
+                       % len(runs), len(runs))
             page.add(MC_NOTE)
-            page.figure("sweep-headline", "Headline figures across the sweep",
-                        "Each headline figure of the total (GBP m) per variant, with the 95% interval of "
-                        "its Monte Carlo error (a stored standard error, else the variant's own, see "
-                        "the note above).", fig_sweep(sweep, shown, errs, runs), "headline figures per variant")
     page.section("overlay", "Exceedance curves overlaid")
     page.figure(kind + "-exceedance", "Annual loss exceedance curves",
                 "Annual loss (GBP m) against the return period (years, log scale) of each %s, with the "
-                "bootstrap 95%% band of the total where estimated; dotted lines at %s years."
-                % (who, ", ".join(str(r) for r in RP_MARKS)),
+                "95%% bootstrap bands of /loss_tables where the file has them; dotted lines at %s years.%s"
+                % (who, ", ".join(str(r) for r in RP_MARKS), HIGHLIGHT_NOTE % who if len(runs) > HIGHLIGHT_OVER
+                   else ""),
                 fig_exceedance_annual(runs, kind + "-exceedance", True), "annual loss exceedance overlay")
     page.figure(kind + "-exceedance-horizon", "Horizon loss exceedance curves",
                 "Loss over the horizon (GBP m) exceeded in 1 of R horizons, with the 95%% bands of the "
                 "VaR confidence intervals, one colour per %s." % who,
                 fig_exceedance_horizon(runs, kind + "-exceedance-horizon", True),
-                "horizon loss exceedance overlay")
+                "horizon loss exceedance overlay", fold=True)
     page.section("differences", "Differences")
     if diff is not None and diff.get("versus") is not None:
         page.add('<p class="note">%s</p>' % esc(diff["description"]))
@@ -1876,7 +2186,9 @@ def multi_sections(page, f, kind, runs, diff, sweep):
     policy_cost_section(page, f, kind, runs)
     if kind == "compare":
         page.section("minerals-compare", "Per mineral, side by side")
-        page.add(compare_mineral_table(runs, "minerals-compare"))
+        n = len(set(m for r in runs for m in r.minerals))
+        page.table(compare_mineral_table(runs, "minerals-compare"), "Per mineral and scenario: top supplier, "
+                   "P(short), tail loss (%d minerals)" % n, n)
     page.section("minerals", "Shortages per mineral")
     if len(runs) > SHORTAGE_BARS_MAX:  # a heat map: no room for intervals, state their size
         cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
@@ -1891,11 +2203,11 @@ def multi_sections(page, f, kind, runs, diff, sweep):
     withind = [r for r in runs if r.indicators is not None]
     if withind and kind == "compare":
         page.section("indicators", "Static indicators")
-        page.add('<div class="cols">')
+        page.add('<details><summary>Each run\'s indicator table</summary><div class="cols">')
         for run in withind:
             page.add("<div><h3>%s</h3>%s</div>" % (esc(run.label), indicator_table(
                 run, "indicators-" + run.path.strip("/").replace("/", "-"))))
-        page.add("</div>")
+        page.add("</div></details>")
 
 
 def per_pound_text(v):
@@ -1988,22 +2300,22 @@ def uk_compare_table(runs, tid):
     ua = a.indicators["uk"]
     for k, mid in enumerate(ua["mineral"]):
         row = ['<tr id="%s-%s"><td class="l">%s</td><td class="l">%s</td>'
-               % (esc(tid), esc(mid), esc(mid), esc(ua["stage"][k]))]
+               % (esc(tid), esc(mid), esc(ua["mineral_name"][k]), esc(ua["stage"][k]))]
         share = []
         for r in runs:
             ind = r.indicators
             uk = ind["uk"]
             u = uk["mineral"].index(mid) if mid in uk["mineral"] else None
             w = uk_world_row(ind, u) if u is not None else None
-            row.append(uk_top_cell(ind["top_country"][w], ind["top_share"][w], "world")
+            row.append(uk_top_cell(ind["top_country_name"][w], ind["top_share"][w], "world")
                        if w is not None else '<td class="l">&ndash;</td>')
             if u is None:
                 row.append('<td class="l">&ndash;</td>' * (per - 1))
                 continue
             if before:
-                row.append(uk_top_cell(uk["top_country_before"][u], uk["top_share_before"][u], "before"))
+                row.append(uk_top_cell(uk["top_country_before_name"][u], uk["top_share_before"][u], "before"))
             above = bool(uk["above_cap"][u])
-            row.append(uk_top_cell(uk["top_country"][u], uk["top_share"][u], "after", bool(uk["capped"][u])))
+            row.append(uk_top_cell(uk["top_country_name"][u], uk["top_share"][u], "after", bool(uk["capped"][u])))
             row.append('<td class="l flag">ABOVE CAP</td>' if above else '<td class="l"></td>')
             share.append(float(uk["top_share"][u]))
         if len(share) == 2:
@@ -2060,7 +2372,7 @@ def uk_sweep_grid(runs, tid, who="variant"):
             return None if w is None else (r.indicators["top_country"][w], float(r.indicators["top_share"][w]))
 
         row = ['<tr id="%s-%s"><td class="l">%s</td><td class="l">%s</td>'
-               % (esc(tid), esc(mid), esc(mid), esc(u0["stage"][k]))]
+               % (esc(tid), esc(mid), esc(u0["mineral_name"][k]), esc(u0["stage"][k]))]
         mark = "" if same(world) else "*"
         if w0 is None:
             row.append('<td class="l">&ndash;</td>')
@@ -2070,7 +2382,7 @@ def uk_sweep_grid(runs, tid, who="variant"):
         if before:
             def bef(r):
                 uk, u = uk_of(r, mid)
-                return None if u is None else (uk["top_country_before"][u], float(uk["top_share_before"][u]))
+                return None if u is None else (uk["top_country_before_name"][u], float(uk["top_share_before"][u]))
             row.append('<td class="l nw before" data-share="%r">%s %s%s</td>' % (
                 float(u0["top_share_before"][k]), esc(u0["top_country_before"][k]),
                 pct(u0["top_share_before"][k]), "" if same(bef) else "*"))
@@ -2081,7 +2393,7 @@ def uk_sweep_grid(runs, tid, who="variant"):
                 continue
             above = bool(uk["above_cap"][u])
             row.append('<td class="%s" data-share="%r" title="%s">%s%s</td>' % (
-                "flag" if above else "", float(uk["top_share"][u]), esc(uk["top_country"][u]),
+                "flag" if above else "", float(uk["top_share"][u]), esc(uk["top_country_name"][u]),
                 pct(uk["top_share"][u]), "+" if uk["capped"][u] else ""))
         h.append("".join(row) + "</tr>")
     h.append("</table></div>")
@@ -2098,12 +2410,14 @@ def multi_uk_sections(page, kind, runs):
     if not runs or any(r.indicators is None or r.indicators["uk"] is None for r in runs):
         return
     page.section("uk-sourcing", "UK sourcing and world top share")
+    n = len(runs[0].indicators["uk"]["mineral"])
+    what = "UK sourcing per mineral (%d minerals) and %s" % (n, "run" if kind == "compare" else "variant")
     if kind == "compare" and len(runs) == 2:
-        page.add(uk_compare_table(runs, "uk-sourcing-compare"))
+        page.table(uk_compare_table(runs, "uk-sourcing-compare"), what, n)
     elif kind == "compare":  # three or more: the grid of the sweep, one column per run
-        page.add(uk_sweep_grid(runs, "uk-sourcing-compare", "run"))
+        page.table(uk_sweep_grid(runs, "uk-sourcing-compare", "run"), what, n)
     elif kind == "sweep":
-        page.add(uk_sweep_grid(runs, "uk-sourcing-sweep"))
+        page.table(uk_sweep_grid(runs, "uk-sourcing-sweep"), what, n)
 
 
 # ---- an uncertainty study (kind "uncertainty": /uncertainty and /base) -------------
@@ -2341,7 +2655,34 @@ def read_sweep(f):
     out["mean_difference"] = None
     if "mean_difference" in s and s["mean_difference"].shape == (len(out["variant"]), len(out["bound"])):
         out["mean_difference"] = read(s, "mean_difference")
+    out["grid"] = read_grid(s.get("grid"), out["variant"])
     return out
+
+
+def read_grid(g, variants):
+    """/sweep/grid (format 1.6): {"dims": the swept keys' dimension names,
+    "keys": their full paths, "values": each key's settings as labels,
+    "index": [k1, ..., kP] array of the variants' positions in /sweep/variant}, or None."""
+    if g is None or "dimension" not in g or "variant" not in g:
+        return None
+    dims = strings(g, "dimension")
+    keys = strings(g, "parameter") if "parameter" in g else dims
+    values = []
+    for d in dims:
+        if d not in g:
+            raise InputError("%s has no coordinate %s (listed in %s/dimension)" % (g.name, d, g.name))
+        v = g[d][()]
+        values.append([x.decode("utf-8") if isinstance(x, bytes) else ("%g" % x if isinstance(x, float) else str(x))
+                       for x in v.tolist()])
+    names = strings2(g, "variant")
+    if names.shape != tuple(len(v) for v in values):
+        raise InputError("%s/variant: shape %s, expected %s" % (g.name, names.shape, tuple(len(v) for v in values)))
+    pos = {v: i for i, v in enumerate(variants)}
+    try:
+        index = np.vectorize(lambda n: pos[n], otypes=[int])(names)
+    except KeyError as e:
+        raise InputError("%s/variant names %s, not in /sweep/variant" % (g.name, e)) from None
+    return {"dims": dims, "keys": keys, "values": values, "index": index}
 
 
 def variant_label(sweep, i):
@@ -2411,6 +2752,66 @@ def sweep_table(sweep, shown, errs, runs, tid):
         rows.append(r + "</tr>")
     rows.append("</table></div>")
     return "".join(rows)
+
+
+def fig_sweep_grid(sweep, shown, errs, runs):
+    """The headline figures on the grid of the swept keys (/sweep/grid): a
+    line along the key for one key, a heat map per figure for two (cell:
+    the value over its 95% interval), small multiples (a line per setting
+    of the other keys along the first) for more."""
+    grid = sweep["grid"]
+    dims, values, index = grid["dims"], grid["values"], grid["index"]
+    P = len(dims)
+    fig, axes = panel_grid(len(shown), ncols=2 if P == 2 else 3, row_in=(0.42 * len(values[0]) + 1.6) if P == 2
+                           else 3.0)
+    for c, (k, ax) in enumerate(zip(shown, axes)):
+        v = sweep["headline"][:, k] / GBP_M
+        lo = np.array([errs[i][c][0] for i in range(len(runs))]) / GBP_M
+        hi = np.array([errs[i][c][1] for i in range(len(runs))]) / GBP_M
+        title = STAT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k]) + " (GBP m)"
+        if P == 2:
+            m = v[index]
+            im = ax.imshow(m, cmap="YlOrRd", aspect="auto")
+            fin = m[np.isfinite(m)]
+            vmin, vmax = (float(fin.min()), float(fin.max())) if fin.size else (0.0, 0.0)
+            for a in range(m.shape[0]):
+                for b in range(m.shape[1]):
+                    i = index[a, b]
+                    ci = ("\n%s\u2013%s" % (fmt(lo[i] * GBP_M), fmt(hi[i] * GBP_M))
+                          if np.isfinite(lo[i]) and np.isfinite(hi[i]) else "")
+                    ax.text(b, a, fmt(v[i] * GBP_M) + ci, ha="center", va="center", fontsize=6.5,
+                            color="w" if vmax > vmin and np.isfinite(m[a, b])
+                            and (m[a, b] - vmin) / (vmax - vmin) > 0.6 else "k")
+            ax.set_xticks(np.arange(len(values[1])))
+            ax.set_xticklabels(values[1], fontsize=7)
+            ax.set_yticks(np.arange(len(values[0])))
+            ax.set_yticklabels(values[0], fontsize=7)
+            ax.set_xlabel(dims[1], fontsize=7.5)
+            ax.set_ylabel(dims[0], fontsize=7.5)
+            fig.colorbar(im, ax=ax, shrink=0.85).ax.tick_params(labelsize=6)
+        else:
+            x = np.arange(len(values[0]))
+            flat = index.reshape(len(values[0]), -1)
+            rest = [()] if P == 1 else list(np.ndindex(*[len(vv) for vv in values[1:]]))
+            for j, combo in enumerate(rest):
+                ii = flat[:, j]
+                col = COLORS[0] if P == 1 else run_color(j, len(rest))
+                lab = None if P == 1 else ", ".join("%s=%s" % (dims[1 + q], values[1 + q][t])
+                                                    for q, t in enumerate(combo))
+                off = 0 if P == 1 else (j - (len(rest) - 1) / 2) * 0.06
+                ax.plot(x + off, v[ii], "o-", color=col, ms=4, lw=1.2, label=lab)
+                whiskers(ax, x + off, lo[ii], hi[ii], along="y", color=col)
+            ax.set_xticks(x)
+            ax.set_xticklabels(values[0], fontsize=7)
+            ax.set_xlabel(dims[0], fontsize=7.5)
+            ax.set_ylabel("GBP m", fontsize=7)
+            thousands(ax)
+            ax.grid(True, color="0.92")
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(labelsize=6.5)
+    if P > 2:
+        put_legend(fig, axes[0], many=True)
+    return fig
 
 
 def fig_sweep(sweep, shown, errs, runs):
@@ -2500,9 +2901,6 @@ def build(path, quiet, version, tmp):
         else:
             raise InputError("unknown file kind '%s' (this report reads run, compare, sweep, uncertainty)"
                              % kind)
-        for run in runs:
-            progress(quiet, "bootstrap errors of %s" % run.label)
-            run.estimate_errors(run.path)
         att = read_attribution(f)
         if kind == "run":
             title = runs[0].name

@@ -432,6 +432,9 @@ static int write_summary_coords(h5w *w, hid_t g, const mr_scenario *sc, const mr
         h5w_put_coord_f64(w, g, "band", mr_output_bands, MR_OUTPUT_NBANDS, "1",
                           "probability level of a time band (quantile over trials at each step)") <
             0 ||
+        h5w_put_coord_f64(w, g, "tail_band", mr_output_tail_bands, MR_OUTPUT_NTAIL_BANDS, "1",
+                          "probability level of an upper-tail time band (quantile over trials at "
+                          "each step)") < 0 ||
         h5w_put_coord_range(w, g, "bin", 0, MR_OUTPUT_HIST_BINS, "1", "histogram bin index") < 0 ||
         h5w_put_coord_range(w, g, "bin_edge", 0, MR_OUTPUT_HIST_BINS + 1, "1",
                             "histogram bin edge index; bin b lies between edges b and b+1") < 0 ||
@@ -527,9 +530,42 @@ static int write_bands(h5w *w, hid_t g, const mr_sumstats *st)
              "[%g, %g] (values are bin centres; beyond the range they are clamped)",
              MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
              MR_BAND_Y_MIN + (MR_BAND_Y_BINS - 1) * MR_BAND_Y_WIDTH);
-    if (h5w_put_f64(w, g, "price_ratio_band", st->price_ratio_band, 3, dy, dny, "1", desc) < 0)
+    if (h5w_put_f64(w, g, "price_ratio_band", st->price_ratio_band, 3, dy, dny, "1", desc) < 0 ||
+        time_coordinate(w, g, "price_ratio_band") < 0)
         return -1;
-    return time_coordinate(w, g, "price_ratio_band");
+    const size_t nt = MR_OUTPUT_NTAIL_BANDS;
+    hsize_t tq[3] = {T, S, nt}, ty[3] = {T, M, nt}, d2[2] = {T, S};
+    const char *tnq[3] = {"step", "sector", "tail_band"},
+               *tny[3] = {"step", "mineral", "tail_band"};
+    if (h5w_put_f64(w, g, "inoperability_tail_band", st->inoperability_tail_band, 3, tq, tnq, "1",
+                    "quantile over trials of the sector inoperability q_j(t) at each step, at "
+                    "the upper-tail probability `tail_band` (0.9, 0.99); as inoperability_band") <
+            0 ||
+        time_coordinate(w, g, "inoperability_tail_band") < 0 ||
+        h5w_put_f64(w, g, "price_ratio_tail_band", st->price_ratio_tail_band, 3, ty, tny, "1",
+                    "quantile over trials of the price ratio P_m(t)/P0_m at each step, at the "
+                    "upper-tail probability `tail_band` (0.9, 0.99); as price_ratio_band") < 0 ||
+        time_coordinate(w, g, "price_ratio_tail_band") < 0)
+        return -1;
+    snprintf(desc, sizeof desc,
+             "fraction of trials in which the sector is disrupted at the step: inoperability "
+             "q_j(t) at least %g (the histogram's bins from the one centred on %g up, so to half "
+             "a bin, %g)",
+             MR_OUTPUT_DISRUPTED_Q, MR_OUTPUT_DISRUPTED_Q, MR_BAND_Q_WIDTH / 2);
+    if (h5w_put_f64(w, g, "inoperability_disrupted_prob", st->inoperability_disrupted_prob, 2, d2,
+                    dnq, "1", desc) < 0 ||
+        time_coordinate(w, g, "inoperability_disrupted_prob") < 0)
+        return -1;
+    snprintf(desc, sizeof desc,
+             "quantile of the sector inoperability q_j(t) at probability `band` over the trials "
+             "in which the sector is disrupted at the step (q_j(t) at least %g, as "
+             "inoperability_disrupted_prob): how deep a disruption is when there is one; NaN "
+             "where no trial is disrupted",
+             MR_OUTPUT_DISRUPTED_Q);
+    if (h5w_put_f64(w, g, "inoperability_disrupted_band", st->inoperability_disrupted_band, 3, dq,
+                    dnq, "1", desc) < 0)
+        return -1;
+    return time_coordinate(w, g, "inoperability_disrupted_band");
 }
 
 /* Per mineral and per sector figures that are not losses. */

@@ -167,6 +167,38 @@ int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
                                                     p))
                        : NAN;
         }
+    /* the upper tail, and the bands given a disruption at the step: the
+       histogram's bins from the one centred on MR_OUTPUT_DISRUPTED_Q up */
+    const size_t nt = MR_OUTPUT_NTAIL_BANDS;
+    const size_t k0 = (size_t)lround(MR_OUTPUT_DISRUPTED_Q / MR_BAND_Q_WIDTH);
+    for (size_t t = 0; t < T; t++) {
+        for (size_t j = 0; j < S; j++) {
+            const uint64_t *h = hq ? hq + (t * S + j) * MR_BAND_Q_BINS : NULL;
+            for (size_t b = 0; b < nt; b++)
+                s->inoperability_tail_band[(t * S + j) * nt + b] =
+                    h ? mr_stats_band_quantile(h, MR_BAND_Q_BINS, MR_BAND_Q_WIDTH, 0.0,
+                                               mr_output_tail_bands[b])
+                      : NAN;
+            uint64_t hit = 0, all = 0;
+            for (size_t k = 0; h && k < MR_BAND_Q_BINS; k++) {
+                all += h[k];
+                hit += k >= k0 ? h[k] : 0;
+            }
+            s->inoperability_disrupted_prob[t * S + j] = h && all ? (double)hit / (double)all : NAN;
+            for (size_t b = 0; b < nb; b++)
+                s->inoperability_disrupted_band[(t * S + j) * nb + b] =
+                    h ? mr_stats_band_quantile(h + k0, MR_BAND_Q_BINS - k0, MR_BAND_Q_WIDTH,
+                                               (double)k0 * MR_BAND_Q_WIDTH, mr_output_bands[b])
+                      : NAN;
+        }
+        for (size_t m = 0; m < M; m++)
+            for (size_t b = 0; b < nt; b++)
+                s->price_ratio_tail_band[(t * M + m) * nt + b] =
+                    hy ? exp(mr_stats_band_quantile(hy + (t * M + m) * MR_BAND_Y_BINS,
+                                                    MR_BAND_Y_BINS, MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
+                                                    mr_output_tail_bands[b]))
+                       : NAN;
+    }
     rc = 0;
 out:
     free(hq);
@@ -192,6 +224,10 @@ void mr_sumstats_free(mr_sumstats *s)
     free(s->sector_inoperability_months_avg);
     free(s->inoperability_band);
     free(s->price_ratio_band);
+    free(s->inoperability_tail_band);
+    free(s->price_ratio_tail_band);
+    free(s->inoperability_disrupted_prob);
+    free(s->inoperability_disrupted_band);
     memset(s, 0, sizeof *s);
 }
 
@@ -221,6 +257,10 @@ int mr_sumstats_alloc(mr_sumstats *s, uint64_t N, int nsectors, int nminerals, i
     oom |= ALLOC(sector_inoperability_months_avg, S);
     oom |= ALLOC(inoperability_band, T * S * MR_OUTPUT_NBANDS);
     oom |= ALLOC(price_ratio_band, T * M * MR_OUTPUT_NBANDS);
+    oom |= ALLOC(inoperability_tail_band, T * S * MR_OUTPUT_NTAIL_BANDS);
+    oom |= ALLOC(price_ratio_tail_band, T * M * MR_OUTPUT_NTAIL_BANDS);
+    oom |= ALLOC(inoperability_disrupted_prob, T * S);
+    oom |= ALLOC(inoperability_disrupted_band, T * S * MR_OUTPUT_NBANDS);
 #undef ALLOC
     if (oom)
         mr_sumstats_free(s);

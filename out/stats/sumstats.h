@@ -50,6 +50,14 @@ typedef struct mr_sumstats {
 
     double *inoperability_band; /* [T * S * NBANDS] */
     double *price_ratio_band;   /* [T * M * NBANDS] */
+    /* the upper tail at mr_output_tail_bands (0.9, 0.99) */
+    double *inoperability_tail_band; /* [T * S * NTAIL_BANDS] */
+    double *price_ratio_tail_band;   /* [T * M * NTAIL_BANDS] */
+    /* given a disruption at the step (q >= MR_OUTPUT_DISRUPTED_Q): the
+       fraction of trials so disrupted, and the quantiles of q over them at
+       mr_output_bands (NaN when no trial is) */
+    double *inoperability_disrupted_prob; /* [T * S] */
+    double *inoperability_disrupted_band; /* [T * S * NBANDS] */
 } mr_sumstats;
 
 /* Compute every statistic (collective over c; NULL = this process alone).

@@ -168,7 +168,9 @@ def _dress(ds, names, key):
         dim = ds["mineral_id"].dims
         coords["mineral_name"] = (dim, [names["mineral"].get(str(i), str(i)) for i in ds["mineral_id"].values],
                                   {"long_name": "mineral name"})
-    if "source" in ds.coords and "source_kind" in ds and ds["source"].dims == ("source",):
+    if "source_name" in ds.variables and "source_name" not in ds.coords:  # the file's (format 1.6 on)
+        coords["source_name"] = ds["source_name"]
+    elif "source" in ds.coords and "source_kind" in ds and ds["source"].dims == ("source",):
         coords["source_name"] = ("source", [_source_name(str(s), names) for s in ds["source"].values],
                                  {"long_name": "source"})
     if "series" in ds.coords and ds["series"].dims == ("series",):

@@ -12,10 +12,10 @@ report's legends).
     exceedance_annual(runs, errors=True)   annual loss vs return period, per series
     exceedance_horizon(runs)               loss over the horizon vs 1-in-R horizons
     histograms(run)                        loss over the horizon, per series
-    fan(run, "inoperability" | "price")    5-50-95% bands over time
+    fan(run, "inoperability" | "price")    bands over time (inoperability: given a disruption)
     shortage(runs)                         shortage probability per mineral
     indicators(run_or_dataset)             largest supplier's share per stage vs the cap
-    attribution(run_or_dataset, key)       tail attribution per series
+    attribution(run_or_dataset, key, kind) tail attribution per series (one breakdown: 100%)
     difference(comparison_or_dataset)      change B - A (C - A, ...) per statistic and series
 """
 
@@ -136,14 +136,21 @@ def _report_run(run, label="run"):
     return _r.Run(g, g, label)
 
 
-def report_run(run, label="run", errors=False):
-    """The report's own Run object (out/report.py) of a run: its series,
-    statistics and, with errors=True, the bootstrap errors the report draws
-    (the same Philox streams, so the same values as the report's)."""
+def report_run(run, label="run", errors=True):
+    """The report's own Run object (out/report.py) of a run: its series and
+    statistics with the bootstrap intervals the run stored (/summary, and
+    /loss_tables' bands when present: the report's values, read, not
+    recomputed). errors=False drops the intervals."""
     rr = _report_run(run, label)
-    if errors:
-        rr.estimate_errors(rr.path)
+    if not errors:
+        _drop_errors(rr)
     return rr
+
+
+def _drop_errors(rr):
+    for se in rr.series + (rr.gva_parts or []):
+        se.es_ci = se.rp_ci = None
+        se.rp_band = None
 
 
 def _runs(runs):
@@ -184,13 +191,13 @@ def exceedance_annual(runs, errors=True):
     """Annual loss (GBP m) against its return period (years), one panel per
     sector and the total: the file's return-period losses (/summary), the
     empirical curve of the annual losses (/trials) and, with errors=True,
-    the report's bootstrap 95% band of the total's return-period losses
-    (its Philox streams: the report's values). Several runs: overlaid, a
+    the 95% bootstrap band of every series' return-period losses stored in
+    /loss_tables (run --events; none without it). Several runs: overlaid, a
     band per run."""
     rs = _runs(runs)
-    if errors:
+    if not errors:
         for rr in rs:
-            rr.estimate_errors(rr.path)
+            _drop_errors(rr)
     return _r.fig_exceedance_annual(rs, "exceedance", len(rs) > 1)
 
 
@@ -209,14 +216,18 @@ def histograms(run):
 
 
 def fan(run, what="inoperability"):
-    """Fan chart over time of the 5%, 50% and 95% quantiles over trials:
-    what="inoperability" per sector (fraction), "price" per mineral (price
-    ratio P/P0, log axis)."""
+    """Charts over time: what="inoperability" per sector, the bands of the
+    inoperability given a disruption at the step, the share of trials
+    disrupted and the 90% and 99% quantiles (format 1.6; the 5-50-95% fan
+    over all trials for older files); "price" per mineral, the 5-50-95% fan
+    of the price ratio P/P0 (log axis) with its 90% and 99% quantiles."""
     rr = _runs(run)[0]
     if what == "inoperability":
+        if rr.inop_hit_band is not None and rr.inop_tail is not None and rr.tail_band is not None:
+            return _r.fig_inoperability(rr)
         return _r.fig_fan(rr, rr.inop_band, rr.sector_names, "inoperability (fraction)", False)
     if what == "price":
-        return _r.fig_fan(rr, rr.price_band, rr.mineral_names, "price ratio P/P0", True)
+        return _r.fig_fan(rr, rr.price_band, rr.mineral_names, "price ratio P/P0", True, rr.price_tail)
     raise ValueError("what is 'inoperability' or 'price', got %r" % (what,))
 
 
@@ -233,14 +244,18 @@ def indicators(run_or_dataset):
     diversification cap (a Run, or its "indicators" Dataset)."""
     ds = run_or_dataset["indicators"] if "indicators" in run_or_dataset else run_or_dataset
     ind = _r.Run._read_indicators(_single(ds, "indicators")["indicators"])
+    if "mineral_name" in ds.coords and ds["mineral_name"].shape == (len(ind["mineral"]),):
+        ind["mineral_name"] = _r.display_names(ind["mineral"], [str(n) for n in ds["mineral_name"].values])
     holder = type("IndicatorRun", (), {"indicators": ind})()
     return _r.fig_indicators(holder)
 
 
-def attribution(run_or_dataset, key="tail_share"):
-    """Tail attribution per series: the top sources of each kind (mineral,
-    country, event, none) with 95% intervals. key: "tail_share" (fraction),
-    or with --counterfactual "mean_removed" or "es99_removed" (GBP m)."""
+def attribution(run_or_dataset, key="tail_share", kind="mineral"):
+    """Tail attribution per series, with the file's 95% intervals. key
+    "tail_share": one breakdown of the tail loss, kind "mineral", "country"
+    or "event", its bars adding up to 100% (as the report's three charts);
+    with --counterfactual, key "mean_removed" or "es99_removed" (GBP m):
+    the top sources of each kind."""
     ds = run_or_dataset["attribution"] if "attribution" in run_or_dataset else run_or_dataset
     att = _r.read_attribution(_single(ds, "attribution"))
     if att is None:
@@ -251,8 +266,11 @@ def attribution(run_or_dataset, key="tail_share"):
     names = {}
     if "series_name" in ds.coords:
         names = dict(zip((str(s) for s in ds["series"].values), (str(n) for n in ds["series_name"].values)))
+    _r.name_attribution(att, None, names)
     if key == "tail_share":
-        return _r.fig_attribution(att, key, "tail share (fraction)", 1.0, names)
+        if kind not in _r.PLURAL:
+            raise ValueError("kind is 'mineral', 'country' or 'event', got %r" % (kind,))
+        return _r.fig_breakdown(att, kind)
     label = {"mean_removed": "mean loss removed (GBP m)", "es99_removed": "ES 99% removed (GBP m)"}.get(key, key)
     return _r.fig_attribution(att, key, label, _r.GBP_M, names)
 

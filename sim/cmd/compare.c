@@ -17,6 +17,7 @@
 #include "models/policies.h"
 #include "sim/studies/paired.h"
 #include "sim/studies/run_extras.h"
+#include "sim/studies/summary_errors.h"
 #include "sim/scenario/loader.h"
 #include "models/units.h"
 
@@ -1005,6 +1006,8 @@ static mr_status attribution_all(const request *q, const mr_scenario *sc, const 
         snprintf(prefix, sizeof prefix, "%s/", run_groups[w]);
         const double t0 = mr_now_seconds();
         mr_status rc = mr_attribution_collect(&sc[w], &res[w], &xo, &solo, &one, &err);
+        if (rc == MR_OK)
+            rc = mr_summary_errors_collect(&sc[w], &res[w], &solo, &one, &err);
         info[w].analysis_seconds = mr_now_seconds() - t0;
         if (rc == MR_OK && mr_extras_move(extras, &one, prefix)) {
             snprintf(err.msg, sizeof err.msg, "%s: out of memory", q->scen[w]);

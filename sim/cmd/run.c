@@ -16,6 +16,7 @@
 #include "out/h5/writer.h"
 #include "models/units.h"
 #include "sim/studies/run_extras.h"
+#include "sim/studies/summary_errors.h"
 #include "sim/scenario/loader.h"
 #include "sim/studies/sweep.h"
 #include "sim/studies/uncertainty.h"
@@ -253,6 +254,8 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     mr_comm_sum_u64(comm, &info->verification, 1);
     double ta = mr_now_seconds();
     mr_status rc = mr_attribution_collect(sc, res, &xo, comm, &extras, &err);
+    if (rc == MR_OK)
+        rc = mr_summary_errors_collect(sc, res, comm, &extras, &err);
     if (rc == MR_OK && q->events)
         rc = mr_events_collect(sc, res, comm, &extras, &err);
     info->analysis_seconds = mr_now_seconds() - ta;
@@ -388,6 +391,8 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
     }
     if (rc == MR_OK)
         rc = mr_attribution_collect_stream(sc, &res, st, &xo, comm, &extras, &err);
+    if (rc == MR_OK)
+        rc = mr_summary_errors_collect(sc, &res, comm, &extras, &err);
     if (rc == MR_OK && q->events)
         rc = mr_events_collect(sc, &res, comm, &extras, &err);
     info.analysis_seconds = mr_now_seconds() - ta;

@@ -963,11 +963,18 @@ static int add_datasets(const mr_scenario *sc, const mr_attr_plan *pl, attr_tabl
     const char **src = mr_extras_keep(x, calloc((size_t)K, sizeof *src));
     const char **kind = mr_extras_keep(x, calloc((size_t)K, sizeof *kind));
     const char **ser = mr_extras_keep(x, calloc((size_t)W, sizeof *ser));
-    if (!src || !kind || !ser)
+    const char **label = mr_extras_keep(x, calloc((size_t)K, sizeof *label));
+    if (!src || !kind || !ser || !label)
         return -1;
     for (int k = 0; k < K; k++) {
         src[k] = mr_extras_strdup(x, pl->name[k]);
         kind[k] = kind_names[pl->kind[k]];
+        const int r = pl->ref[k];
+        const char *nm = pl->kind[k] == MR_SRC_MINERAL   ? sc->minerals[r].name
+                         : pl->kind[k] == MR_SRC_COUNTRY ? sc->countries[r].name
+                         : pl->kind[k] == MR_SRC_EVENT   ? sc->events[r].name
+                                                         : "not attributed (price noise)";
+        label[k] = nm && *nm ? nm : src[k];
         if (!src[k])
             return -1;
     }
@@ -1015,6 +1022,15 @@ static int add_datasets(const mr_scenario *sc, const mr_attr_plan *pl, attr_tabl
          .dim_names = {"source"},
          .data = kind,
          .description = "family of the source: mineral, country, event or none"},
+        {.path = "attribution/source_name",
+         .type = MR_EXTRA_STR,
+         .rank = 1,
+         .dims = {uK},
+         .dim_names = {"source"},
+         .data = label,
+         .description = "display name of the source: the scenario's name of the mineral, "
+                        "country or event (its id when it gives none), or 'not attributed "
+                        "(price noise)' for none/price-noise"},
     };
     for (size_t c = 0; c < sizeof coords / sizeof coords[0]; c++)
         if (mr_extras_add(x, &coords[c]))

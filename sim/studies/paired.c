@@ -365,6 +365,7 @@ static int full_resample(const tail *t, const uint32_t *counts, full_ws *ws)
 typedef struct {
     tail x, y, ax, ay;
     bool annual;
+    bool one; /* one-sample (x NULL): the statistics of x are 0 */
 } series_tails;
 
 static int resample_series(const series_tails *st, const uint32_t *counts, size_t k95, size_t k99,
@@ -373,6 +374,10 @@ static int resample_series(const series_tails *st, const uint32_t *counts, size_
     double v[2][4];
     const tail *loss[2] = {&st->x, &st->y}, *ann[2] = {&st->ax, &st->ay};
     for (int w = 0; w < 2; w++) {
+        if (w == 0 && st->one) {
+            v[0][0] = v[0][1] = v[0][2] = v[0][3] = 0.0;
+            continue;
+        }
         if (!walk_losses(loss[w], counts, k95, k99, v[w])) {
             if (full_resample(loss[w], counts, ws))
                 return -1;
@@ -400,7 +405,7 @@ static void moments(const mr_paired_series *s, size_t n, double *xc, double *yc,
                     mr_paired *out)
 {
     for (size_t i = 0; i < n; i++) {
-        xc[i] = s->x[i * s->stride];
+        xc[i] = s->x ? s->x[i * s->stride] : 0.0;
         yc[i] = s->y[i * s->stride];
         d[i] = yc[i] - xc[i];
     }
@@ -425,29 +430,34 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
                  mr_paired *out)
 {
     const size_t k95 = mr_stats_rank(n, P_VAR95);
+    st->one = s->x == NULL;
     st->x = (tail){s->x, n, 1, s->stride, 0, n, 0, NULL, NULL};
     st->y = (tail){s->y, n, 1, s->stride, 0, n, 0, NULL, NULL};
     const size_t want = tail_size(n, n - k95 + 1);
-    if (tail_sort(&st->x, want) || tail_sort(&st->y, want))
+    if ((!st->one && tail_sort(&st->x, want)) || tail_sort(&st->y, want))
         return -1;
     const tail *xy[2] = {&st->x, &st->y};
     double *ab[2] = {out->a, out->b};
     for (int w = 0; w < 2; w++) {
+        if (w == 0 && st->one) {
+            ab[0][MR_PAIRED_VAR95] = ab[0][MR_PAIRED_VAR99] = ab[0][MR_PAIRED_ES99] = 0.0;
+            continue;
+        }
         ab[w][MR_PAIRED_VAR95] = tail_rank(xy[w], k95);
         ab[w][MR_PAIRED_VAR99] = tail_rank(xy[w], mr_stats_rank(n, P_VAR99));
         ab[w][MR_PAIRED_ES99] = tail_es(xy[w], P_ES99);
     }
     const size_t m = n * years;
-    st->annual = s->ax && s->ay && years > 0 && (double)m >= MR_PAIRED_RETURN_PERIOD;
+    st->annual = (s->ax || st->one) && s->ay && years > 0 && (double)m >= MR_PAIRED_RETURN_PERIOD;
     if (st->annual) {
         st->ax = (tail){s->ax, n, years, s->astride, s->ystride, m, 0, NULL, NULL};
         st->ay = (tail){s->ay, n, years, s->astride, s->ystride, m, 0, NULL, NULL};
         const size_t ka = mr_stats_rank(m, P_ANNUAL);
-        if (tail_sort(&st->ax, tail_size(m, m - ka + 1)) ||
+        if ((!st->one && tail_sort(&st->ax, tail_size(m, m - ka + 1))) ||
             tail_sort(&st->ay, tail_size(m, m - ka + 1)))
             return -1;
         /* mr_stats_return_period_sorted: the quantile at 1 - 1/R */
-        out->a[MR_PAIRED_ANNUAL100] = tail_rank(&st->ax, ka);
+        out->a[MR_PAIRED_ANNUAL100] = st->one ? 0.0 : tail_rank(&st->ax, ka);
         out->b[MR_PAIRED_ANNUAL100] = tail_rank(&st->ay, ka);
     }
     for (int k = 1; k < MR_PAIRED_NSTAT; k++)

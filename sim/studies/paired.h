@@ -74,6 +74,10 @@ typedef struct {
      is NaN.
    - ANNUAL100 is NaN when ax or ay is NULL, years == 0 or n * years < 100.
    - vrf: NaN when n < 2.
+   - One-sample form: x == NULL (and ax ignored) stands for a series of
+     zeros, so a[s] = 0, diff[s].est = b[s] and each bootstrap interval is
+     the percentile interval of the statistic of y itself (stored in
+     /summary by summary_errors.h); no x tail is kept.
    - n must be at most MR_MAX_TRIALS (2^32 - 1); larger n returns -1. n == 0
      gives NaN everywhere. */
 int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride, const double *ax,

@@ -92,7 +92,14 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
         a += counterfactual_bytes(&md, L, N, threads);
     /* the event table comes after the attribution has freed its arrays */
     double e = xo->events ? events_bytes(&md, L, N, threads) : 0.0;
+    /* the summary's bootstrap (summary_errors.c), after the attribution:
+       the series' horizon losses [L, S+3] and, with several ranks, every
+       trial's horizon and annual losses gathered; the sorted tails are
+       smaller */
+    const double H = (double)sc->horizon_years, S = (double)md.S;
+    double b = 8.0 * L * (S + 3.0) + (L < N ? 8.0 * N * (S + 3.0 + H * (S + 1.0)) : 0.0);
     mr_model_free(&md);
     double total = a > e ? a : e;
+    total = total > b ? total : b;
     return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
 }

@@ -15,6 +15,7 @@
 
 #include "out/stats/dstats.h"
 #include "out/h5/extras.h"
+#include "sim/studies/summary_errors.h"
 #include "out/h5/writer.h"
 #include "sim/rng.h"
 #include "out/stats/sumstats.h"
@@ -641,6 +642,22 @@ mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_eng
         }
         snprintf(groups[v], len, "variants/%s", vs[v].name);
         runs[v] = (mr_output_run){groups[v], &vs[v].sc, &vs[v].res, &vs[v].info, &vs[v].st};
+    }
+    /* each variant's bootstrap intervals in its /variants/<name>/summary */
+    for (uint64_t v = 0; v < V; v++) {
+        mr_extras one = {0};
+        char prefix[600];
+        snprintf(prefix, sizeof prefix, "%s/", groups[v]);
+        mr_status r = mr_summary_errors_collect(&vs[v].sc, &vs[v].res, comm, &one, err);
+        if (r == MR_OK && mr_extras_move(&x, &one, prefix)) {
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory", output);
+            r = MR_FAILED;
+        }
+        mr_extras_free(&one);
+        if (r != MR_OK) {
+            free(groups);
+            goto done;
+        }
     }
     free(groups);
     int w = mr_output_write_multi(output, "sweep", runs, (size_t)V, x.x, x.n, comm, err);

@@ -53,6 +53,25 @@ def uk_of(g):
     return out
 
 
+def pretty(ident):
+    """The report's display name of an id without a name (docs/REPORT.md):
+    upper-case codes as they are, else '_' and '-' as spaces, capitalised."""
+    if ident.isupper():
+        return ident
+    t = ident.replace("_", " ").replace("-", " ")
+    return t[:1].upper() + t[1:]
+
+
+def display(g):
+    """{id: display name} of a run group's minerals and countries (the
+    file's <kind>_name; the id prettified where the name is the id)."""
+    out = {}
+    for kind in ("mineral", "country"):
+        for i, n in zip(g[kind].asstr()[()], g[kind + "_name"].asstr()[()]):
+            out[i] = n if n != i else pretty(i)
+    return out
+
+
 def table_rows(page, tid):
     m = re.search(r'<table id="%s".*?</table>' % re.escape(tid), page, re.S)
     if not m:
@@ -106,16 +125,18 @@ def check_compare(mr, src, tmp):
         changed += x["share"] != y["share"]
     if not changed:
         fail("the comparison changes no UK share: the test needs one that does")
-    # report: the comparison's UK table, first on the page
+    # report: the comparison's UK table, first on the page, with display names
     rows = report_uk_rows(mr, h5, os.path.join(tmp, "cmp-report"), "runs", "uk-sourcing-compare", order)
+    name = display(f["runs/a"])
+    nm = lambda i: name.get(i, i)
     for m in order:
         tds = rows[m]
         got = [html.unescape(re.sub("<[^>]+>", "", t)) for _, t in tds]
-        want = [m, a[m]["stage"]]
+        want = [nm(m), a[m]["stage"]]
         shares = []
         for r in (a[m], b[m]):
-            want += ["%s %s%%" % (r["wtop"], p1(r["wshare"])), "%s %s%%" % (r["top_b"], p1(r["share_b"])),
-                     "%s %s%%%s" % (r["top"], p1(r["share"]), "+" if r["capped"] else ""),
+            want += ["%s %s%%" % (nm(r["wtop"]), p1(r["wshare"])), "%s %s%%" % (nm(r["top_b"]), p1(r["share_b"])),
+                     "%s %s%%%s" % (nm(r["top"]), p1(r["share"]), "+" if r["capped"] else ""),
                      "ABOVE CAP" if r["above"] else ""]
             shares += [r["wshare"], r["share_b"], r["share"], None]
         d = 100.0 * (b[m]["share"] - a[m]["share"])
@@ -158,9 +179,12 @@ def check_sweep(mr, src, tmp):
         if not re.search(r"^  v%-3d %s \(cap " % (i + 1, re.escape(n)), part, re.M):
             fail("summary: no legend line for v%d = %s" % (i + 1, n))
     rows = report_uk_rows(mr, h5, os.path.join(tmp, "sweep-report"), "sweep", "uk-sourcing-sweep", order)
+    name = display(f["variants/" + names[0]])
     for m in order:
         tds = rows[m]
         r0 = runs[0][m]
+        if html.unescape(re.sub("<[^>]+>", "", tds[0][1])) != name[m]:
+            fail("report: sweep row %s is named %r, expected the display name %r" % (m, tds[0][1], name[m]))
         if share_attr(tds[2][0]) != r0["wshare"] or share_attr(tds[3][0]) != r0["share_b"]:
             fail("report: %s world/before %s" % (m, tds[2:4]))
         cells = tds[4:]

@@ -121,10 +121,13 @@ def main():
             att = run["attribution"]
             mins = dict(zip(f["mineral"].asstr()[()], f["mineral_name"].asstr()[()]))
             ctry = dict(zip(f["country"].asstr()[()], f["country_name"].asstr()[()]))
+            # /attribution/source_name (format 1.6): the scenario's names, events' too
+            evs = {"cn-export-controls": "China export controls on gallium, germanium and graphite",
+                   "cn-ree-licensing": "China rare-earth export licensing"}  # scenarios/demo.yaml
             for s, n in zip(att["source"].values, att["source_name"].values):
                 kind, _, ident = str(s).partition("/")
                 want = mins[ident] if kind == "mineral" else ctry[ident] if kind == "country" else \
-                    ident.replace("-", " ") if kind == "none" else ident
+                    "not attributed (price noise)" if kind == "none" else evs[ident]
                 check(str(n) == want, "attribution: source_name of %s is %r, expected %r" % (s, n, want))
             secs = dict(zip(f["sector"].asstr()[()], f["sector_name"].asstr()[()]))
             check([str(n) for n in att["series_name"].values] ==

@@ -11,6 +11,7 @@
 
 #include "sim/minrisk.h"
 #include "sim/studies/paired.h"
+#include "sim/studies/exceedance.h"
 #include "sim/rng.h"
 #include "out/stats/stats.h"
 
@@ -416,6 +417,49 @@ static void test_small_n(void **state)
     assert_string_equal(mr_paired_stat_names[MR_PAIRED_ANNUAL100], "annual_1in100");
 }
 
+/* The one-sample form (x NULL, summary_errors.h): the same as paired with
+   an explicit series of zeros, bit for bit, without a tail of x; its
+   1-in-100 interval is mr_exceedance's at R = 100 on the same resamples
+   (what /summary and /loss_tables store). */
+static void test_one_sample(void **state)
+{
+    (void)state;
+    enum { N = 2500, H = 4, B = 200 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    double *y = malloc(N * sizeof *y), *ay = malloc(N * H * sizeof *ay);
+    double *zx = calloc(N, sizeof *zx), *zax = calloc(N * H, sizeof *zax);
+    fill_losses(r, ay, N * H, 0.7);
+    for (size_t i = 0; i < N; i++) {
+        y[i] = 0.0;
+        for (size_t k = 0; k < H; k++)
+            y[i] += ay[i * H + k];
+    }
+    mr_paired one, zero;
+    assert_int_equal(mr_paired_compute(NULL, y, N, 1, NULL, ay, H, H, 42, "exceedance", B, &one),
+                     0);
+    assert_int_equal(mr_paired_compute(zx, y, N, 1, zax, ay, H, H, 42, "exceedance", B, &zero), 0);
+    for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
+        assert_true(one.a[k] == 0.0);
+        assert_true(one.b[k] == zero.b[k]);
+        assert_true(one.diff[k].est == zero.diff[k].est);
+        assert_true(one.diff[k].lo == zero.diff[k].lo);
+        assert_true(one.diff[k].hi == zero.diff[k].hi);
+        assert_true(isfinite(one.diff[k].lo) && one.diff[k].lo <= one.diff[k].hi);
+    }
+    double period = 100.0, est, lo, hi;
+    assert_int_equal(mr_exceedance(ay, N, H, 1, &period, 1, 42, "exceedance", B, &est, &lo, &hi),
+                     0);
+    assert_true(est == one.diff[MR_PAIRED_ANNUAL100].est);
+    assert_true(lo == one.diff[MR_PAIRED_ANNUAL100].lo);
+    assert_true(hi == one.diff[MR_PAIRED_ANNUAL100].hi);
+    free(y);
+    free(ay);
+    free(zx);
+    free(zax);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -424,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_identical_inputs_give_zero),
         cmocka_unit_test(test_resample_counts_are_the_rng_stream),
         cmocka_unit_test(test_bootstrap_equals_brute_force),
+        cmocka_unit_test(test_one_sample),
         cmocka_unit_test(test_bootstrap_beyond_the_tail),
         cmocka_unit_test(test_deterministic_and_label_keyed),
         cmocka_unit_test(test_many_equals_one_at_a_time),

@@ -1,0 +1,33 @@
+/* summary_errors.h - the bootstrap intervals of a run's tail statistics,
+ * stored in /summary beside the statistics (docs/OUTPUT.md "/summary",
+ * "Bootstrap intervals"): ES 99 of every sector, the total, value added
+ * lost and extra input cost over the horizon, and the 1-in-100 annual loss
+ * of every sector and the total. `minrisk report` shows them as stored; it
+ * computes no error of its own.
+ *
+ * The resamples are those of paired.h (mr_paired_resample_counts, stream
+ * "bootstrap/exceedance", MR_EXCEEDANCE_BOOT of them), the same as
+ * /loss_tables' (run --events), so the 1-in-100 interval here equals
+ * /loss_tables/aep_lo, aep_hi at R = 100 bit for bit. Collective over
+ * comm; the same on every thread and rank count.
+ */
+#ifndef MR_SUMMARY_ERRORS_H
+#define MR_SUMMARY_ERRORS_H
+
+#include "out/comm.h"
+#include "out/h5/extras.h"
+#include "sim/engine.h"
+#include "sim/scenario/loader.h"
+
+/* Label of the resamples (stream "bootstrap/<label>"). */
+#define MR_SUMMARY_BOOT_LABEL "exceedance"
+
+/* Appends summary/<series>_es99_ci_low, _high and
+   summary/<series>_return_period_loss_1in100_ci_low, _high (see
+   docs/OUTPUT.md) for the series whose per-trial losses res holds (none
+   for a streamed run with output.trials: none). MR_OK, or MR_FAILED with
+   err (out of memory) on every rank. */
+mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
+                                    const mr_comm *comm, mr_extras *extras, mr_error *err);
+
+#endif
