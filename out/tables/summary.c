@@ -14,6 +14,7 @@
 #include "out/format.h"
 #include "out/tables/policy_cost.h"
 #include "out/tables/summary.h"
+#include "out/tables/summary_internal.h"
 #include "out/tables/unc_print.h"
 
 #include <math.h>
@@ -39,54 +40,6 @@ static int find_level(mr_h5r *r, const char *coord, const double *values, size_t
 
 /* ---- what is printed ------------------------------------------------------ */
 
-enum {
-    COL_MEAN,
-    COL_SE,
-    COL_VAR95,
-    COL_VAR99,
-    COL_VAR995,
-    COL_ES99,
-    COL_AAL,
-    COL_RP100,
-    COL_RP200,
-    NLOSSCOLS
-};
-enum { MCOL_PSHORT, MCOL_SHORT, MCOL_MONTHS, MCOL_PEMPTY, MCOL_PRICE, NMINCOLS };
-/* the figures of an indicator row; capped: UK rows only */
-enum { ICOL_HHI, ICOL_HHI_WGI, ICOL_SHARE, ICOL_ABOVE, ICOL_ASSUMED, ICOL_CAPPED, NINDCOLS };
-
-/* The rows of /indicators (the world's: per mineral and stage) or of
-   /indicators/uk (UK sourcing: per mineral, at its product stage). */
-typedef struct {
-    size_t n;
-    char **mineral, **stage, **top; /* [n] */
-    char **basis, **source;         /* [n], UK rows only */
-    double *fig;                    /* [n * NINDCOLS] */
-    char **top_before;              /* [n], UK rows of files that keep it; else NULL */
-    double *share_before;           /* [n], with top_before */
-} ind_table;
-
-typedef struct {
-    char *scenario, *software;
-    uint64_t trials, seed;
-    int horizon, steps_per_year, version[2];
-    size_t S, M;
-    char **sector, **mineral;
-    double *loss;        /* [(S + 1) * NLOSSCOLS], GBP; row S is the total */
-    double *parts;       /* [(S + 1) * 3] means of GL, XC, OL (format 1.3 on; NULL before) */
-    char *basis;         /* root loss_basis (format 1.3 on; NULL before) */
-    double *mineral_fig; /* [M * NMINCOLS] */
-    /* /indicators (format 1.1 on; n = 0 and no table in older files) */
-    double cap;
-    ind_table ind;
-    ind_table uk; /* /indicators/uk (format 1.4 on; n = 0 and no table before) */
-    /* /policies (format 1.5 on, when the scenario states costs; else ncost = 0) */
-    size_t ncost;
-    char **lever, **source; /* [ncost] */
-    double *cost;           /* [ncost] GBP over the horizon */
-    double cost_total;
-} summary;
-
 static void free_ind_table(ind_table *t)
 {
     mr_h5r_free_strings(t->mineral, t->n);
@@ -99,7 +52,7 @@ static void free_ind_table(ind_table *t)
     free(t->share_before);
 }
 
-static void free_summary(summary *s)
+void mr_summary_free(summary *s)
 {
     free(s->scenario);
     free(s->software);
@@ -304,7 +257,7 @@ static int read_ind_table(mr_h5r *r, const char *g, const char *dim, const char 
 /* The static indicators (MODEL §11) of the run in group `run` ("" for the
    root of a run file, "/runs/a" of a comparison), when the file has them
    (format 1.1), and those of UK sourcing (format 1.4). */
-static int read_indicators_at(mr_h5r *r, const char *run, summary *s)
+int mr_summary_read_indicators_at(mr_h5r *r, const char *run, summary *s)
 {
     char g[768], gu[800];
     if ((size_t)snprintf(g, sizeof g, "%s/indicators", run) >= sizeof g)
@@ -322,7 +275,7 @@ static int read_indicators_at(mr_h5r *r, const char *run, summary *s)
 
 static int read_indicators(mr_h5r *r, summary *s)
 {
-    return read_indicators_at(r, "", s);
+    return mr_summary_read_indicators_at(r, "", s);
 }
 
 /* The stated policy costs (/policies), when the file has them. */
@@ -396,34 +349,27 @@ static int read_summary(mr_h5r *r, summary *s)
 
 /* ---- printing: column-aligned text tables -------------------------------- */
 
-#define CELL 48
-
-typedef struct {
-    size_t rows, cols; /* rows include the header row */
-    char (*cell)[CELL];
-} table;
-
-static char *cell(table *t, size_t row, size_t col)
+char *mr_tab_cell(table *t, size_t row, size_t col)
 {
     return t->cell[row * t->cols + col];
 }
 
 /* First column left-aligned, the others right-aligned, two spaces apart. */
-static void print_table(FILE *out, table *t)
+void mr_tab_print(FILE *out, table *t)
 {
     size_t width[16] = {0};
     for (size_t c = 0; c < t->cols && c < 16; c++)
         for (size_t r = 0; r < t->rows; r++) {
-            size_t w = strlen(cell(t, r, c));
+            size_t w = strlen(mr_tab_cell(t, r, c));
             if (w > width[c])
                 width[c] = w;
         }
     for (size_t r = 0; r < t->rows; r++) {
         for (size_t c = 0; c < t->cols; c++) {
             if (c == 0)
-                fprintf(out, "%-*s", (int)width[c], cell(t, r, c));
+                fprintf(out, "%-*s", (int)width[c], mr_tab_cell(t, r, c));
             else
-                fprintf(out, "  %*s", (int)width[c], cell(t, r, c));
+                fprintf(out, "  %*s", (int)width[c], mr_tab_cell(t, r, c));
         }
         fputc('\n', out);
     }
@@ -445,13 +391,13 @@ static int decimals_for(double maxabs)
 
 /* t's cells (t->rows x t->cols), empty but the first row, the heading
    `head`: 0, or -1 when out of memory. */
-static int headed_table(table *t, const char *const *head)
+int mr_tab_headed(table *t, const char *const *head)
 {
     t->cell = calloc(t->rows * t->cols, sizeof *t->cell);
     if (!t->cell)
         return -1;
     for (size_t c = 0; c < t->cols; c++)
-        snprintf(cell(t, 0, c), CELL, "%s", head[c]);
+        snprintf(mr_tab_cell(t, 0, c), CELL, "%s", head[c]);
     return 0;
 }
 
@@ -468,21 +414,21 @@ static void print_indicators(FILE *out, const summary *s)
                                        "top country", "top share %", "flag"};
     const ind_table *it = &s->ind;
     table t = {it->n + 1, 7, NULL};
-    if (headed_table(&t, head) < 0)
+    if (mr_tab_headed(&t, head) < 0)
         return;
     size_t nabove = 0;
     for (size_t k = 0; k < it->n; k++) {
         const double *f = it->fig + k * NINDCOLS;
-        snprintf(cell(&t, k + 1, 0), CELL, "%s", it->mineral[k]);
-        snprintf(cell(&t, k + 1, 1), CELL, "%s", it->stage[k]);
-        fmt_num(cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
-        fmt_num(cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2, f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
-        snprintf(cell(&t, k + 1, 4), CELL, "%s", it->top[k]);
-        fmt_num(cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
-        snprintf(cell(&t, k + 1, 6), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+        snprintf(mr_tab_cell(&t, k + 1, 0), CELL, "%s", it->mineral[k]);
+        snprintf(mr_tab_cell(&t, k + 1, 1), CELL, "%s", it->stage[k]);
+        fmt_num(mr_tab_cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
+        fmt_num(mr_tab_cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2, f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
+        snprintf(mr_tab_cell(&t, k + 1, 4), CELL, "%s", it->top[k]);
+        fmt_num(mr_tab_cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
+        snprintf(mr_tab_cell(&t, k + 1, 6), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
         nabove += f[ICOL_ABOVE] != 0.0;
     }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     free(t.cell);
     fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, it->n, 100.0 * s->cap);
 }
@@ -500,31 +446,33 @@ static void print_uk_indicators(FILE *out, const summary *s)
                                        "UK HHI",    "UK flag",    "basis"};
     const ind_table *u = &s->uk;
     table t = {u->n + 1, 11, NULL};
-    if (headed_table(&t, head) < 0)
+    if (mr_tab_headed(&t, head) < 0)
         return;
     size_t nabove = 0, nfallback = 0;
     for (size_t k = 0; k < u->n; k++) {
         const double *f = u->fig + k * NINDCOLS;
-        snprintf(cell(&t, k + 1, 0), CELL, "%s", u->mineral[k]);
-        snprintf(cell(&t, k + 1, 1), CELL, "%s", u->stage[k]);
+        snprintf(mr_tab_cell(&t, k + 1, 0), CELL, "%s", u->mineral[k]);
+        snprintf(mr_tab_cell(&t, k + 1, 1), CELL, "%s", u->stage[k]);
         for (size_t w = 0; w < s->ind.n; w++) /* the world's row of the same stage */
             if (!strcmp(s->ind.mineral[w], u->mineral[k]) &&
                 !strcmp(s->ind.stage[w], u->stage[k])) {
                 const double *g = s->ind.fig + w * NINDCOLS;
-                snprintf(cell(&t, k + 1, 2), CELL, "%s", s->ind.top[w]);
-                fmt_num(cell(&t, k + 1, 3), 100.0 * g[ICOL_SHARE], 1, "");
-                fmt_num(cell(&t, k + 1, 4), 1e4 * g[ICOL_HHI], 0, "");
-                snprintf(cell(&t, k + 1, 5), CELL, "%s", g[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+                snprintf(mr_tab_cell(&t, k + 1, 2), CELL, "%s", s->ind.top[w]);
+                fmt_num(mr_tab_cell(&t, k + 1, 3), 100.0 * g[ICOL_SHARE], 1, "");
+                fmt_num(mr_tab_cell(&t, k + 1, 4), 1e4 * g[ICOL_HHI], 0, "");
+                snprintf(mr_tab_cell(&t, k + 1, 5), CELL, "%s",
+                         g[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
             }
-        snprintf(cell(&t, k + 1, 6), CELL, "%s", u->top[k]);
-        fmt_num(cell(&t, k + 1, 7), 100.0 * f[ICOL_SHARE], 1, f[ICOL_CAPPED] != 0.0 ? "+" : " ");
-        fmt_num(cell(&t, k + 1, 8), 1e4 * f[ICOL_HHI], 0, "");
-        snprintf(cell(&t, k + 1, 9), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
-        snprintf(cell(&t, k + 1, 10), CELL, "%s", u->basis[k]);
+        snprintf(mr_tab_cell(&t, k + 1, 6), CELL, "%s", u->top[k]);
+        fmt_num(mr_tab_cell(&t, k + 1, 7), 100.0 * f[ICOL_SHARE], 1,
+                f[ICOL_CAPPED] != 0.0 ? "+" : " ");
+        fmt_num(mr_tab_cell(&t, k + 1, 8), 1e4 * f[ICOL_HHI], 0, "");
+        snprintf(mr_tab_cell(&t, k + 1, 9), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
+        snprintf(mr_tab_cell(&t, k + 1, 10), CELL, "%s", u->basis[k]);
         nabove += f[ICOL_ABOVE] != 0.0;
         nfallback += strcmp(u->basis[k], "data") != 0;
     }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     free(t.cell);
     fprintf(out,
             "\n%zu of %zu minerals' UK sourcing above the cap of %.4g%%; %zu of %zu on the "
@@ -549,16 +497,16 @@ static void print_parts(FILE *out, const summary *s, int dec)
     if (!t.cell)
         return;
     for (size_t c = 0; c < 5; c++)
-        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+        snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", head[c]);
     for (size_t j = 0; j <= s->S; j++) {
         const double *p = s->parts + j * 3;
-        snprintf(cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
-        fmt_num(cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, dec, "");
-        fmt_num(cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, dec, "");
-        fmt_num(cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, dec, "");
-        fmt_num(cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, dec, "");
+        snprintf(mr_tab_cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
+        fmt_num(mr_tab_cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, dec, "");
+        fmt_num(mr_tab_cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, dec, "");
+        fmt_num(mr_tab_cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, dec, "");
+        fmt_num(mr_tab_cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, dec, "");
     }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     free(t.cell);
 }
 
@@ -606,14 +554,14 @@ static void print_summary(FILE *out, const summary *s, bool brief)
             maxabs = fmax(maxabs, fabs(s->loss[i]) / MR_GBP_PER_MILLION);
     int dec = decimals_for(maxabs);
     for (size_t c = 0; c <= NLOSSCOLS; c++)
-        snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
+        snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", head[c]);
     for (size_t j = 0; j <= s->S; j++) {
-        snprintf(cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
+        snprintf(mr_tab_cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
         for (size_t c = 0; c < NLOSSCOLS; c++)
-            fmt_num(cell(&t, j + 1, c + 1), s->loss[j * NLOSSCOLS + c] / MR_GBP_PER_MILLION, dec,
-                    "");
+            fmt_num(mr_tab_cell(&t, j + 1, c + 1), s->loss[j * NLOSSCOLS + c] / MR_GBP_PER_MILLION,
+                    dec, "");
     }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     free(t.cell);
     if (brief)
         return;
@@ -633,17 +581,17 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     if (!m.cell)
         return;
     for (size_t c = 0; c <= NMINCOLS; c++)
-        snprintf(cell(&m, 0, c), CELL, "%s", mhead[c]);
+        snprintf(mr_tab_cell(&m, 0, c), CELL, "%s", mhead[c]);
     for (size_t k = 0; k < s->M; k++) {
         const double *f = s->mineral_fig + k * NMINCOLS;
-        snprintf(cell(&m, k + 1, 0), CELL, "%s", s->mineral[k]);
-        fmt_num(cell(&m, k + 1, 1), 100.0 * f[MCOL_PSHORT], 1, "%");
-        fmt_num(cell(&m, k + 1, 2), 100.0 * f[MCOL_SHORT], 2, "%");
-        fmt_num(cell(&m, k + 1, 3), f[MCOL_MONTHS], 1, "");
-        fmt_num(cell(&m, k + 1, 4), 100.0 * f[MCOL_PEMPTY], 1, "%");
-        fmt_num(cell(&m, k + 1, 5), f[MCOL_PRICE], 2, "x");
+        snprintf(mr_tab_cell(&m, k + 1, 0), CELL, "%s", s->mineral[k]);
+        fmt_num(mr_tab_cell(&m, k + 1, 1), 100.0 * f[MCOL_PSHORT], 1, "%");
+        fmt_num(mr_tab_cell(&m, k + 1, 2), 100.0 * f[MCOL_SHORT], 2, "%");
+        fmt_num(mr_tab_cell(&m, k + 1, 3), f[MCOL_MONTHS], 1, "");
+        fmt_num(mr_tab_cell(&m, k + 1, 4), 100.0 * f[MCOL_PEMPTY], 1, "%");
+        fmt_num(mr_tab_cell(&m, k + 1, 5), f[MCOL_PRICE], 2, "x");
     }
-    print_table(out, &m);
+    mr_tab_print(out, &m);
     free(m.cell);
     if (s->ind.n > 0)
         print_indicators(out, s);
@@ -677,21 +625,21 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
                      "the first).\n\n");
         for (long long k = 0; k < P; k++) {
             const char *dot = strrchr(param[k], '.');
-            snprintf(cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+            snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
             for (long long v = 0; v < V; v++)
-                snprintf(cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+                snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
         }
-        snprintf(cell(&t, 0, (size_t)P), CELL, "policy cost");
-        snprintf(cell(&t, 0, (size_t)P + 1), CELL, "per pound vs first [95%% CI]");
+        snprintf(mr_tab_cell(&t, 0, (size_t)P), CELL, "policy cost");
+        snprintf(mr_tab_cell(&t, 0, (size_t)P + 1), CELL, "per pound vs first [95%% CI]");
         for (long long v = 0; v < V; v++) {
-            fmt_num(cell(&t, (size_t)v + 1, (size_t)P), cost[v] / MR_GBP_PER_MILLION, 1, "");
+            fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)P), cost[v] / MR_GBP_PER_MILLION, 1, "");
             if (v == 0)
-                snprintf(cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
+                snprintf(mr_tab_cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
             else
-                mr_policy_cost_fmt_per_pound(cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
+                mr_policy_cost_fmt_per_pound(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
                                              pp + v * 3);
         }
-        print_table(out, &t);
+        mr_tab_print(out, &t);
         rc = 0;
     }
     free(t.cell);
@@ -748,12 +696,12 @@ static int print_sweep(mr_h5r *r, FILE *out)
     }
     for (long long k = 0; k < P; k++) {
         const char *dot = strrchr(param[k], '.');
-        snprintf(cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+        snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
     }
     static const char *const hd[8] = {"mean",   "se",  "VaR 95%",  "VaR 99%",
                                       "ES 99%", "AAL", "1-in-100", "vs first [95% CI]"};
     for (size_t c = 0; c < 8; c++)
-        snprintf(cell(&t, 0, (size_t)P + c), CELL, "%s", hd[c]);
+        snprintf(mr_tab_cell(&t, 0, (size_t)P + c), CELL, "%s", hd[c]);
     double maxabs = 0.0;
     for (long long i = 0; i < V * NH; i++)
         if (isfinite(head[i]) && fabs(head[i]) / MR_GBP_PER_MILLION > maxabs)
@@ -761,19 +709,19 @@ static int print_sweep(mr_h5r *r, FILE *out)
     int dec = decimals_for(maxabs);
     for (long long v = 0; v < V; v++) {
         for (long long k = 0; k < P; k++)
-            snprintf(cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
         for (size_t c = 0; c < NH; c++)
-            fmt_num(cell(&t, (size_t)v + 1, (size_t)P + c),
+            fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + c),
                     head[v * NH + (long long)c] / MR_GBP_PER_MILLION, dec, "");
         const double *d = diff + v * 3;
         if (v == 0)
-            snprintf(cell(&t, 1, (size_t)P + 7), CELL, "(reference)");
+            snprintf(mr_tab_cell(&t, 1, (size_t)P + 7), CELL, "(reference)");
         else
-            snprintf(cell(&t, (size_t)v + 1, (size_t)P + 7), CELL, "%+.*f [%+.*f, %+.*f]", dec,
-                     d[0] / MR_GBP_PER_MILLION, dec, d[1] / MR_GBP_PER_MILLION, dec,
+            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 7), CELL, "%+.*f [%+.*f, %+.*f]",
+                     dec, d[0] / MR_GBP_PER_MILLION, dec, d[1] / MR_GBP_PER_MILLION, dec,
                      d[2] / MR_GBP_PER_MILLION);
     }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     free(t.cell);
     if (print_sweep_costs(r, out, V, P, param, setting) < 0)
         goto out;
@@ -926,13 +874,13 @@ static int print_compare_many(mr_h5r *r, FILE *out)
         mr_h5r_nomem(r);
         goto out;
     }
-    snprintf(cell(&t, 0, 0), CELL, "series");
-    snprintf(cell(&t, 0, 1), CELL, "statistic");
+    snprintf(mr_tab_cell(&t, 0, 0), CELL, "series");
+    snprintf(mr_tab_cell(&t, 0, 1), CELL, "statistic");
     for (long long w = 0; w < R; w++) {
-        snprintf(cell(&t, 0, 2 + (size_t)w), CELL, "%c", (char)('A' + w));
+        snprintf(mr_tab_cell(&t, 0, 2 + (size_t)w), CELL, "%c", (char)('A' + w));
         if (w) {
-            snprintf(cell(&t, 0, (size_t)(R + 2 * w)), CELL, "%c - A", (char)('A' + w));
-            snprintf(cell(&t, 0, (size_t)(R + 2 * w + 1)), CELL, "95%% interval");
+            snprintf(mr_tab_cell(&t, 0, (size_t)(R + 2 * w)), CELL, "%c - A", (char)('A' + w));
+            snprintf(mr_tab_cell(&t, 0, (size_t)(R + 2 * w + 1)), CELL, "95%% interval");
         }
     }
     double big = 0.0;
@@ -944,22 +892,22 @@ static int print_compare_many(mr_h5r *r, FILE *out)
     for (long long i = 0; i < P; i++)
         for (long long k = 0; k < K; k++) {
             size_t e = (size_t)(i * K + k), row = e + 1;
-            snprintf(cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
-            snprintf(cell(&t, row, 1), CELL, "%s", stat_label(stat[k]));
+            snprintf(mr_tab_cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
+            snprintf(mr_tab_cell(&t, row, 1), CELL, "%s", stat_label(stat[k]));
             for (long long w = 0; w < R; w++) {
-                fmt_num(cell(&t, row, 2 + (size_t)w), val[(size_t)w * PK + e] / m, dec, "");
+                fmt_num(mr_tab_cell(&t, row, 2 + (size_t)w), val[(size_t)w * PK + e] / m, dec, "");
                 if (!w)
                     continue;
                 size_t d = (size_t)(w - 1) * PK + e;
-                fmt_num(cell(&t, row, (size_t)(R + 2 * w)), v[0][d] / m, dec, "");
+                fmt_num(mr_tab_cell(&t, row, (size_t)(R + 2 * w)), v[0][d] / m, dec, "");
                 if (isnan(v[1][d]) || isnan(v[2][d]))
-                    snprintf(cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "n/a");
+                    snprintf(mr_tab_cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "n/a");
                 else
-                    snprintf(cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "[%.*f, %.*f]", dec,
-                             v[1][d] / m, dec, v[2][d] / m);
+                    snprintf(mr_tab_cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "[%.*f, %.*f]",
+                             dec, v[1][d] / m, dec, v[2][d] / m);
             }
         }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     fprintf(out,
             "\nVariance reduction by common random numbers: VRF = (var A + var X) / "
             "var(X - A)\n\n  %-20s",
@@ -1053,7 +1001,7 @@ static int print_compare(mr_h5r *r, FILE *out)
     }
     static const char *const hd[6] = {"series", "statistic", "A", "B", "B - A", "95% interval"};
     for (size_t c = 0; c < 6; c++)
-        snprintf(cell(&t, 0, c), CELL, "%s", hd[c]);
+        snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", hd[c]);
     double big = 0.0;
     for (size_t e = 0; e < RK; e++)
         for (int k = 3; k < 5; k++)
@@ -1064,18 +1012,18 @@ static int print_compare(mr_h5r *r, FILE *out)
         for (long long k = 0; k < K; k++) {
             size_t e = (size_t)(i * K + k), row = e + 1;
             const char *sn = stat_label(stat[k]);
-            snprintf(cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
-            snprintf(cell(&t, row, 1), CELL, "%s", sn);
-            fmt_num(cell(&t, row, 2), v[3][e] / MR_GBP_PER_MILLION, dec, "");
-            fmt_num(cell(&t, row, 3), v[4][e] / MR_GBP_PER_MILLION, dec, "");
-            fmt_num(cell(&t, row, 4), v[0][e] / MR_GBP_PER_MILLION, dec, "");
+            snprintf(mr_tab_cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
+            snprintf(mr_tab_cell(&t, row, 1), CELL, "%s", sn);
+            fmt_num(mr_tab_cell(&t, row, 2), v[3][e] / MR_GBP_PER_MILLION, dec, "");
+            fmt_num(mr_tab_cell(&t, row, 3), v[4][e] / MR_GBP_PER_MILLION, dec, "");
+            fmt_num(mr_tab_cell(&t, row, 4), v[0][e] / MR_GBP_PER_MILLION, dec, "");
             if (isnan(v[1][e]) || isnan(v[2][e]))
-                snprintf(cell(&t, row, 5), CELL, "n/a");
+                snprintf(mr_tab_cell(&t, row, 5), CELL, "n/a");
             else
-                snprintf(cell(&t, row, 5), CELL, "[%.*f, %.*f]", dec, v[1][e] / MR_GBP_PER_MILLION,
-                         dec, v[2][e] / MR_GBP_PER_MILLION);
+                snprintf(mr_tab_cell(&t, row, 5), CELL, "[%.*f, %.*f]", dec,
+                         v[1][e] / MR_GBP_PER_MILLION, dec, v[2][e] / MR_GBP_PER_MILLION);
         }
-    print_table(out, &t);
+    mr_tab_print(out, &t);
     free(t.cell);
     fprintf(out, "\nVariance reduction by common random numbers: VRF = (var A + var B) / "
                  "var(B - A)\n\n");
@@ -1094,249 +1042,6 @@ out:
     return rc;
 }
 
-/* ---- UK sourcing of each run of a comparison or sweep ---------------------- */
-
-/* The indicators of every run (cap, ind, uk of each summary), read before
-   anything is printed. */
-typedef struct {
-    size_t n;
-    char **label; /* [n] printable: "a", "b", or the variant's group name */
-    summary *run; /* [n] */
-} multi_uk;
-
-static void free_multi_uk(multi_uk *m)
-{
-    for (size_t i = 0; m->run && i < m->n; i++)
-        free_summary(&m->run[i]);
-    free(m->run);
-    mr_h5r_free_strings(m->label, m->n);
-}
-
-/* compare: /runs/a and /runs/b; else the sweep's /variants/<name> in the
-   order of /sweep/variant. */
-static int read_multi_uk(mr_h5r *r, bool compare, multi_uk *m)
-{
-    memset(m, 0, sizeof *m);
-    const char *list = compare ? "difference/run" : "sweep/variant";
-    long long n = mr_h5r_extent(r, r->file, list);
-    if (n < 1)
-        return n < 0 ? -1 : 0;
-    if (n > MR_H5R_MAX_STRINGS || (compare && n > 26))
-        return mr_h5r_damaged_why(r, r->file, list, "has %lld runs", n);
-    m->label = mr_h5r_strings(r, r->file, list, (size_t)n);
-    if (!m->label)
-        return r->status ? -1 : mr_h5r_nomem(r);
-    m->n = (size_t)n;
-    if (!(m->run = calloc(m->n, sizeof *m->run)))
-        return mr_h5r_nomem(r);
-    for (size_t i = 0; i < m->n; i++) {
-        char g[600];
-        if ((size_t)snprintf(g, sizeof g, "/%s/%s", compare ? "runs" : "variants", m->label[i]) >=
-            sizeof g)
-            return mr_h5r_damaged_why(r, r->file, "sweep/variant", "has a name of %zu bytes",
-                                      strlen(m->label[i]));
-        if (read_indicators_at(r, g, &m->run[i]) < 0)
-            return -1;
-    }
-    return mr_h5r_printable(r, m->label, m->n);
-}
-
-/* Row of mineral `id` in t, or -1. */
-static long uk_row(const ind_table *t, const char *id)
-{
-    for (size_t k = 0; k < t->n; k++)
-        if (!strcmp(t->mineral[k], id))
-            return (long)k;
-    return -1;
-}
-
-/* The world's row of the UK row k of s (same mineral and stage), or -1. */
-static long world_row(const summary *s, size_t k)
-{
-    for (size_t w = 0; w < s->ind.n; w++)
-        if (!strcmp(s->ind.mineral[w], s->uk.mineral[k]) &&
-            !strcmp(s->ind.stage[w], s->uk.stage[k]))
-            return (long)w;
-    return -1;
-}
-
-/* "CN 65.0" (+ when capped); "-" without a row. */
-static void top_cell(char *dst, const char *top, double share, bool capped)
-{
-    snprintf(dst, CELL, "%s %.1f%s", top, 100.0 * share, capped ? "+" : "");
-}
-
-/* A and B side by side: the world's top share, the UK's before and after
-   any cap, the flags and the change of the UK's top share. */
-static void print_compare_uk(FILE *out, const multi_uk *m)
-{
-    const summary *a = &m->run[0], *b = &m->run[1];
-    const bool before = a->uk.share_before && b->uk.share_before;
-    fprintf(out,
-            "\nUK sourcing top share, A vs B (no sampling): top country and share %% of the "
-            "world's product\nstage and of the UK's purchases (%safter any cap, + = the cap "
-            "changed them); flag: UK share\nabove the run's cap (A %.4g%%, B %.4g%%); B - A "
-            "in percentage points.\n\n",
-            before ? "before and " : "", 100.0 * a->cap, 100.0 * b->cap);
-    const char *head[11];
-    size_t nc = 0;
-    head[nc++] = "mineral";
-    head[nc++] = "stage";
-    for (int x = 0; x < 2; x++) {
-        head[nc++] = x ? "world B" : "world A";
-        if (before)
-            head[nc++] = x ? "UK B before" : "UK A before";
-        head[nc++] = x ? "UK B" : "UK A";
-        head[nc++] = x ? "B flag" : "A flag";
-    }
-    head[nc++] = "UK B - A";
-    table t = {a->uk.n + 1, nc, NULL};
-    if (headed_table(&t, head) < 0)
-        return;
-    size_t nabove[2] = {0, 0};
-    for (size_t k = 0; k < a->uk.n; k++) {
-        size_t c = 0;
-        snprintf(cell(&t, k + 1, c++), CELL, "%s", a->uk.mineral[k]);
-        snprintf(cell(&t, k + 1, c++), CELL, "%s", a->uk.stage[k]);
-        double share[2] = {NAN, NAN};
-        for (int x = 0; x < 2; x++) {
-            const summary *s = x ? b : a;
-            long u = x ? uk_row(&b->uk, a->uk.mineral[k]) : (long)k;
-            long w = u < 0 ? -1 : world_row(s, (size_t)u);
-            if (w >= 0)
-                top_cell(cell(&t, k + 1, c), s->ind.top[w],
-                         s->ind.fig[(size_t)w * NINDCOLS + ICOL_SHARE], false);
-            else
-                snprintf(cell(&t, k + 1, c), CELL, "-");
-            c++;
-            if (u < 0) {
-                snprintf(cell(&t, k + 1, c++), CELL, "-");
-                if (before)
-                    snprintf(cell(&t, k + 1, c++), CELL, "-");
-                c++;
-                continue;
-            }
-            const double *f = s->uk.fig + (size_t)u * NINDCOLS;
-            if (before)
-                top_cell(cell(&t, k + 1, c++), s->uk.top_before[u], s->uk.share_before[u], false);
-            top_cell(cell(&t, k + 1, c++), s->uk.top[u], f[ICOL_SHARE], f[ICOL_CAPPED] != 0.0);
-            snprintf(cell(&t, k + 1, c++), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
-            nabove[x] += f[ICOL_ABOVE] != 0.0;
-            share[x] = f[ICOL_SHARE];
-        }
-        if (isnan(share[0]) || isnan(share[1]))
-            snprintf(cell(&t, k + 1, c), CELL, "-");
-        else
-            snprintf(cell(&t, k + 1, c), CELL, "%+.1f", 100.0 * share[1] - 100.0 * share[0]);
-    }
-    print_table(out, &t);
-    free(t.cell);
-    fprintf(out, "\nUK sourcing above the cap: A %zu of %zu minerals, B %zu of %zu\n", nabove[0],
-            a->uk.n, nabove[1], b->uk.n);
-}
-
-#define GRID_VARIANTS 12 /* variant columns of one block of the sweep's grid */
-
-/* A mineral x variant grid of the UK's top share after any cap, the
-   world's top share once (the first variant's; * where a variant's
-   differs), in blocks of GRID_VARIANTS variants. */
-/* A run's column label: v1, v2, ... in a sweep; A, B, ... in a comparison
-   (as `minrisk compare` prints them; at most 26 runs). */
-static void run_label(char *buf, size_t v, bool compare)
-{
-    if (compare)
-        snprintf(buf, CELL, "%c", (char)('A' + (int)(v % 26)));
-    else
-        snprintf(buf, CELL, "v%zu", v + 1);
-}
-
-/* The UK rows of every run side by side: a sweep's variants (v1, v2, ...) or
-   the scenarios of a comparison of three or more (A, B, C, ...). */
-static void print_sweep_uk(FILE *out, const multi_uk *m, bool compare)
-{
-    const summary *s0 = &m->run[0];
-    const char *what = compare ? "scenario" : "variant";
-    fprintf(out,
-            "\nUK sourcing top share per %s (no sampling), %% of the UK's purchases "
-            "after any cap: + = the\ncap changed them, ! = above the %s's cap; world "
-            "and UK top = the first %s's top\ncountry and share of the product stage "
-            "(* = some %s's differs).\n\n",
-            what, what, what, what);
-    for (size_t v0 = 0; v0 < m->n; v0 += GRID_VARIANTS) {
-        const size_t nv = m->n - v0 < GRID_VARIANTS ? m->n - v0 : GRID_VARIANTS;
-        table t = {s0->uk.n + 1, 4 + nv, NULL};
-        if (!(t.cell = calloc(t.rows * t.cols, sizeof *t.cell)))
-            return;
-        static const char *const head[4] = {"mineral", "stage", "world top", "UK top"};
-        for (size_t c = 0; c < 4; c++)
-            snprintf(cell(&t, 0, c), CELL, "%s", head[c]);
-        for (size_t v = 0; v < nv; v++)
-            run_label(cell(&t, 0, 4 + v), v0 + v, compare);
-        for (size_t k = 0; k < s0->uk.n; k++) {
-            const char *id = s0->uk.mineral[k];
-            long w0 = world_row(s0, k);
-            bool wdiff = false, udiff = false;
-            for (size_t v = 1; v < m->n; v++) {
-                const summary *s = &m->run[v];
-                long u = uk_row(&s->uk, id), w = u < 0 ? -1 : world_row(s, (size_t)u);
-                wdiff = wdiff || w < 0 || w0 < 0 || strcmp(s->ind.top[w], s0->ind.top[w0]) ||
-                        s->ind.fig[(size_t)w * NINDCOLS + ICOL_SHARE] !=
-                            s0->ind.fig[(size_t)w0 * NINDCOLS + ICOL_SHARE];
-                udiff = udiff || u < 0 || strcmp(s->uk.top[u], s0->uk.top[k]);
-            }
-            snprintf(cell(&t, k + 1, 0), CELL, "%s", id);
-            snprintf(cell(&t, k + 1, 1), CELL, "%s", s0->uk.stage[k]);
-            if (w0 >= 0)
-                snprintf(cell(&t, k + 1, 2), CELL, "%s %.1f%s", s0->ind.top[w0],
-                         100.0 * s0->ind.fig[(size_t)w0 * NINDCOLS + ICOL_SHARE], wdiff ? "*" : "");
-            else
-                snprintf(cell(&t, k + 1, 2), CELL, "-");
-            snprintf(cell(&t, k + 1, 3), CELL, "%s%s", s0->uk.top[k], udiff ? "*" : "");
-            for (size_t v = 0; v < nv; v++) {
-                const summary *s = &m->run[v0 + v];
-                long u = uk_row(&s->uk, id);
-                if (u < 0) {
-                    snprintf(cell(&t, k + 1, 4 + v), CELL, "-");
-                    continue;
-                }
-                const double *f = s->uk.fig + (size_t)u * NINDCOLS;
-                snprintf(cell(&t, k + 1, 4 + v), CELL, "%.1f%s%s", 100.0 * f[ICOL_SHARE],
-                         f[ICOL_CAPPED] != 0.0 ? "+" : "", f[ICOL_ABOVE] != 0.0 ? "!" : "");
-            }
-        }
-        if (v0)
-            fputc('\n', out);
-        print_table(out, &t);
-        free(t.cell);
-    }
-    fputc('\n', out);
-    for (size_t v = 0; v < m->n; v++) {
-        size_t nabove = 0;
-        for (size_t k = 0; k < m->run[v].uk.n; k++)
-            nabove += m->run[v].uk.fig[k * NINDCOLS + ICOL_ABOVE] != 0.0;
-        char lab[CELL];
-        run_label(lab, v, compare);
-        /* a comparison's scenarios are named at the top of its table */
-        fprintf(out, "  %-4s %s%s(cap %.4g%%: %zu of %zu above)\n", lab, compare ? "" : m->label[v],
-                compare ? "" : " ", 100.0 * m->run[v].cap, nabove, m->run[v].uk.n);
-    }
-}
-
-/* After the comparison's or sweep's own table: the UK rows of each run,
-   when every run has them (format 1.4). */
-static void print_multi_uk(FILE *out, const multi_uk *m, bool compare)
-{
-    if (m->n < 1)
-        return;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->run[i].uk.n == 0 || m->run[i].ind.n == 0)
-            return;
-    if (compare && m->n == 2)
-        print_compare_uk(out, m);
-    else
-        print_sweep_uk(out, m, compare); /* a sweep, or three or more scenarios */
-}
-
 /* 1 when the file holds several runs (kind sweep or compare) or is an
    uncertainty study: printed here. */
 static int print_multi(mr_h5r *r, FILE *out)
@@ -1346,13 +1051,13 @@ static int print_multi(mr_h5r *r, FILE *out)
     const bool sweep = kind && !strcmp(kind, "sweep"), compare = kind && !strcmp(kind, "compare");
     if (sweep || compare) {
         multi_uk m; /* read first: a damaged run prints nothing */
-        rc = read_multi_uk(r, compare, &m) < 0 ||
+        rc = mr_multi_uk_read(r, compare, &m) < 0 ||
                      (compare ? print_compare(r, out) : print_sweep(r, out)) < 0
                  ? -1
                  : 1;
         if (rc == 1)
-            print_multi_uk(out, &m, compare);
-        free_multi_uk(&m);
+            mr_multi_uk_print(out, &m, compare);
+        mr_multi_uk_free(&m);
     } else if (kind && !strcmp(kind, "uncertainty")) {
         rc = mr_unc_summary_print(r, out) < 0 ? -1 : 1;
     }
@@ -1378,7 +1083,7 @@ int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *er
 
     if (!r.status && !multi)
         print_summary(out, &s, brief);
-    free_summary(&s);
+    mr_summary_free(&s);
     if (!r.status && !multi && !brief && mr_attr_print(path, out, err)) /* /attribution */
         return -1;
     return r.status ? -1 : 0;
