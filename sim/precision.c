@@ -42,7 +42,7 @@ static int parse_stat(const char *s, size_t n, const mr_scenario *sc, mr_prec_ta
 {
     char name[96];
     if (n == 0 || n >= sizeof name) {
-        snprintf(msg, msgsize, "--target-precision: empty or too long statistic name");
+        snprintf(msg, msgsize, "empty or too long statistic name");
         return -1;
     }
     memcpy(name, s, n);
@@ -66,9 +66,7 @@ static int parse_stat(const char *s, size_t n, const mr_scenario *sc, mr_prec_ta
             t->p = (double)r;
             return 0;
         }
-        snprintf(msg, msgsize,
-                 "--target-precision: %s: a return period rpR needs an integer R in [2, 1000000]",
-                 name);
+        snprintf(msg, msgsize, "%s: a return period rpR needs an integer R in [2, 1000000]", name);
         return -1;
     }
     int var = !strncmp(name, "var", 3), es = !strncmp(name, "es", 2);
@@ -84,14 +82,14 @@ static int parse_stat(const char *s, size_t n, const mr_scenario *sc, mr_prec_ta
                 sector = j;
         if (p <= 0.0) {
             snprintf(msg, msgsize,
-                     "--target-precision: %s: the level after %s must be 1 to 4 digits (99 = "
+                     "%s: the level after %s must be 1 to 4 digits (99 = "
                      "0.99, 995 = 0.995)",
                      name, var ? "var" : "es");
             return -1;
         }
         if (sector == -2) {
             snprintf(msg, msgsize,
-                     "--target-precision: %s: '%s' is neither 'total' nor a sector of the "
+                     "%s: '%s' is neither 'total' nor a sector of the "
                      "scenario",
                      name, what);
             return -1;
@@ -102,7 +100,7 @@ static int parse_stat(const char *s, size_t n, const mr_scenario *sc, mr_prec_ta
         return 0;
     }
     snprintf(msg, msgsize,
-             "--target-precision: unknown statistic '%s' (mean_total, varP_total, esP_total, "
+             "unknown statistic '%s' (mean_total, varP_total, esP_total, "
              "varP_SECTOR, esP_SECTOR, aal, rpR)",
              name);
     return -1;
@@ -117,13 +115,11 @@ int mr_precision_parse(const char *text, const mr_scenario *sc, mr_prec_spec *sp
         const char *comma = strchr(s, ','), *end = comma ? comma : s + strlen(s);
         const char *eq = memchr(s, '=', (size_t)(end - s));
         if (!eq) {
-            snprintf(msg, msgsize, "--target-precision: expected STAT=REL, got '%.*s'",
-                     (int)(end - s), s);
+            snprintf(msg, msgsize, "expected STAT=REL, got '%.*s'", (int)(end - s), s);
             return -1;
         }
         if (spec->ntargets == MR_PRECISION_MAX_TARGETS) {
-            snprintf(msg, msgsize, "--target-precision: at most %d targets",
-                     MR_PRECISION_MAX_TARGETS);
+            snprintf(msg, msgsize, "at most %d targets", MR_PRECISION_MAX_TARGETS);
             return -1;
         }
         mr_prec_target *t = &spec->t[spec->ntargets];
@@ -131,23 +127,20 @@ int mr_precision_parse(const char *text, const mr_scenario *sc, mr_prec_spec *sp
             return -1;
         for (int k = 0; k < spec->ntargets; k++)
             if (!strcmp(spec->t[k].name, t->name)) {
-                snprintf(msg, msgsize, "--target-precision: %s: given twice", t->name);
+                snprintf(msg, msgsize, "%s: given twice", t->name);
                 return -1;
             }
         char num[64], *nend;
         size_t nl = (size_t)(end - eq - 1);
         if (nl == 0 || nl >= sizeof num) {
-            snprintf(msg, msgsize, "--target-precision: %s: REL must be a number in (0, 1]",
-                     t->name);
+            snprintf(msg, msgsize, "%s: REL must be a number in (0, 1]", t->name);
             return -1;
         }
         memcpy(num, eq + 1, nl);
         num[nl] = '\0';
         double rel = strtod(num, &nend);
         if (*nend != '\0' || !(rel > 0.0 && rel <= 1.0)) {
-            snprintf(msg, msgsize,
-                     "--target-precision: %s: REL must be a number in (0, 1], got '%s'", t->name,
-                     num);
+            snprintf(msg, msgsize, "%s: REL must be a number in (0, 1], got '%s'", t->name, num);
             return -1;
         }
         t->target = rel;

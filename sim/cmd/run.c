@@ -74,7 +74,9 @@ static const char *const usage_run =
     "                      <= REL: mean_total, varP_total, esP_total (P: 99, 995...),\n"
     "                      varP_SECTOR, esP_SECTOR, aal, rpR (annual loss at return\n"
     "                      period R); /precision records the checks\n"
-    "  --max-trials N      the cap of --target-precision (default: the trials)\n"
+    "                      (overrides simulation.target_precision)\n"
+    "  --max-trials N      the cap of --target-precision (default: --trials, else\n"
+    "                      simulation.max_trials, else simulation.trials)\n"
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
     "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
@@ -603,14 +605,18 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         sc.trials = q->trials;
     if (q->have_seed)
         sc.seed = q->seed;
-    /* --target-precision: the stages start at the first check point */
+    /* --target-precision (else simulation.target_precision, checked by the
+       loader): the stages start at the first check point */
     mr_prec_spec spec;
-    const int have_spec = q->target_precision != NULL;
+    const char *targets = q->target_precision ? q->target_precision : sc.target_precision;
+    const int have_spec = targets != NULL;
     if (have_spec) {
         mr_status ps = MR_OK;
-        if (mr_precision_parse(q->target_precision, &sc, &spec, err.msg, sizeof err.msg))
+        char why[sizeof err.msg - 32];
+        if (mr_precision_parse(targets, &sc, &spec, why, sizeof why)) {
+            snprintf(err.msg, sizeof err.msg, "--target-precision: %s", why);
             ps = MR_BAD_INPUT;
-        else if (sc.nsweep > 0) {
+        } else if (sc.nsweep > 0) {
             snprintf(err.msg, sizeof err.msg,
                      "--target-precision: not available for a scenario with a sweep (%s)",
                      q->scenario);
@@ -622,7 +628,12 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             mr_scenario_free(&sc);
             return ps;
         }
-        spec.max_trials = q->have_max ? q->max_trials : sc.trials;
+        /* the cap: --max-trials, else --trials, else simulation.max_trials,
+           else simulation.trials */
+        spec.max_trials = q->have_max      ? q->max_trials
+                          : q->have_trials ? q->trials
+                          : sc.max_trials  ? sc.max_trials
+                                           : sc.trials;
         sc.trials = mr_precision_next(0, spec.max_trials);
         if (q->have_max && q->have_trials) {
             if (comm->rank == 0)

@@ -82,6 +82,16 @@ h5diff --exclude-path /run_info --exclude-path /precision "$tmp/t1.h5" "$tmp/pla
   fail "differs from a plain run of $n trials"
 echo "the file of a plain run of $n trials, plus /precision"
 
+# the same targets as scenario keys (simulation.target_precision, max_trials):
+# the same stop, trials and /precision
+printf 'extends: %s\nsimulation:\n  target_precision: "var99_total=0.05,mean_total=0.02"\n  max_trials: 100000\n' \
+  "$(cd "$(dirname "$scen")" && pwd)/$(basename "$scen")" >"$tmp/keys.yaml"
+"$bin" run "$tmp/keys.yaml" -o "$tmp/keys.h5" --quiet || fail "scenario keys run"
+for g in /precision /trials /summary; do
+  h5diff "$tmp/t1.h5" "$tmp/keys.h5" "$g" "$g" || fail "scenario keys: $g differs from --target-precision"
+done
+echo "simulation.target_precision: the same stop as --target-precision"
+
 # SIGTERM during the stages, then --resume: the same file
 OMP_NUM_THREADS=1 "$bin" run "$scen" -o "$tmp/s.h5" "${T[@]}" &
 pid=$!
