@@ -104,6 +104,32 @@ st=$?
 OMP_NUM_THREADS=2 "$bin" run "$scen" -o "$tmp/s.h5" "${T[@]}" --resume || fail "resumed run"
 h5diff --exclude-path /run_info "$tmp/t1.h5" "$tmp/s.h5" || fail "resumed run differs"
 echo "stopped by SIGTERM and resumed: identical"
+if [ -n "$mpiexec" ]; then # stopped on 2 ranks, resumed on 3
+  rm -f "$tmp/s.h5" "$tmp/s.h5.ckpt"
+  OMP_NUM_THREADS=1 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
+    "$bin" run "$scen" -o "$tmp/s.h5" "${T[@]}" &
+  pid=$!
+  sleep "${STOP_AFTER:-1.5}"
+  for p in $(pgrep -f -- "$tmp/s.h5"); do
+    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = minrisk ] && kill -TERM "$p"
+  done
+  wait "$pid"
+  st=$?
+  [ "$st" -eq 75 ] || fail "stopped 2-rank run: exit status $st, expected 75"
+  OMP_NUM_THREADS=1 "$mpiexec" --oversubscribe --allow-run-as-root -n 3 \
+    "$bin" run "$scen" -o "$tmp/s.h5" "${T[@]}" --resume || fail "resumed on 3 ranks"
+  h5diff --exclude-path /run_info "$tmp/t1.h5" "$tmp/s.h5" || fail "resumed on 3 ranks differs"
+  echo "stopped on 2 ranks, resumed on 3: identical"
+fi
+
+# output.trials: none (held in memory, not streamed): the same /summary and /precision
+printf 'extends: %s\noutput:\n  trials: none\n' \
+  "$(cd "$(dirname "$scen")" && pwd)/$(basename "$scen")" >"$tmp/none.yaml"
+"$bin" run "$tmp/none.yaml" -o "$tmp/none.h5" "${T[@]}" || fail "output.trials: none"
+for g in /precision /summary; do
+  h5diff "$tmp/t1.h5" "$tmp/none.h5" "$g" "$g" || fail "output.trials: none: $g differs"
+done
+echo "output.trials: none: the same /summary and /precision"
 
 # a target that cannot be met: stops at --max-trials (3000: checks 1024,
 # 2048, 3000) and says so
