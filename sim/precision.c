@@ -253,6 +253,8 @@ static int annual_figures(const mr_comm *c, const mr_prec_target *t, const doubl
 int mr_precision_eval(const mr_comm *comm, const mr_results *res, uint64_t prefix,
                       const mr_prec_spec *spec, mr_prec_check *out)
 {
+    static const mr_comm solo = {0, 1, NULL};
+    comm = comm ? comm : &solo;
     const uint64_t first = res->first_trial;
     const size_t n = prefix > first
                          ? (size_t)(prefix - first < res->ntrials ? prefix - first : res->ntrials)

@@ -81,7 +81,7 @@ int mr_precision_is_check(uint64_t trials, uint64_t max_trials);
 
 /* The figures of every target over the first `prefix` trials of the run
    (res: this rank's slab; every rank's rows below prefix are final).
-   Collective. 0, or -1 when out of memory (on any rank). */
+   Collective (comm NULL: this process alone). 0, or -1 when out of memory (on any rank). */
 int mr_precision_eval(const mr_comm *comm, const mr_results *res, uint64_t prefix,
                       const mr_prec_spec *spec, mr_prec_check *out);
 
