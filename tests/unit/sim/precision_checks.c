@@ -48,16 +48,22 @@ static mr_scenario one_sector(void)
     return sc;
 }
 
+/* spec of text, which must parse, over one_sector() */
+static void parse_ok(const char *text, mr_prec_spec *s)
+{
+    mr_scenario sc = one_sector();
+    char msg[300];
+    if (mr_precision_parse(text, &sc, s, msg, sizeof msg))
+        fail_msg("%s: %s", text, msg);
+}
+
 static void test_parse(void **state)
 {
     (void)state;
     mr_scenario sc = one_sector();
     mr_prec_spec s;
     char msg[300];
-    assert_int_equal(mr_precision_parse("var995_total=0.02,es99_automotive=0.1,rp200=0.5,aal=1,"
-                                        "mean_total=0.001",
-                                        &sc, &s, msg, sizeof msg),
-                     0);
+    parse_ok("var995_total=0.02,es99_automotive=0.1,rp200=0.5,aal=1,mean_total=0.001", &s);
     assert_int_equal(s.ntargets, 5);
     assert_int_equal(s.t[0].kind, MR_PREC_VAR);
     assert_true(s.t[0].p == 0.995 && s.t[0].sector == -1 && s.t[0].target == 0.02);
@@ -91,13 +97,10 @@ static void twenty(mr_results *r)
 static void test_figures(void **state)
 {
     (void)state;
-    mr_scenario sc = one_sector();
     mr_prec_spec s;
-    char msg[300];
-    assert_int_equal(mr_precision_parse("mean_total=0.5,var50_total=0.5,var95_total=0.5,"
-                                        "es90_total=0.5,aal=0.1,rp2=0.5,es90_automotive=0.5",
-                                        &sc, &s, msg, sizeof msg),
-                     0);
+    parse_ok("mean_total=0.5,var50_total=0.5,var95_total=0.5,es90_total=0.5,aal=0.1,rp2=0.5,"
+             "es90_automotive=0.5",
+             &s);
     mr_results r;
     twenty(&r);
     mr_prec_check c;
@@ -133,10 +136,8 @@ static void test_figures(void **state)
 static void test_binding(void **state)
 {
     (void)state;
-    mr_scenario sc = one_sector();
     mr_prec_spec s;
-    char msg[300];
-    assert_int_equal(mr_precision_parse("mean_total=0.1,aal=0.02", &sc, &s, msg, sizeof msg), 0);
+    parse_ok("mean_total=0.1,aal=0.02", &s);
     mr_prec_check c = {.trials = 1024, .relative = {0.05, 0.015}};
     assert_true(mr_precision_met(&s, &c));
     assert_int_equal(mr_precision_binding(&s, &c), 1); /* 0.75 of its target against 0.5 */
