@@ -402,6 +402,9 @@ typedef struct {
     int start_year; /* calendar year of the first step (1 January); 0: not given */
     uint64_t trials;
     uint64_t seed;
+    char *target_precision; /* simulation.target_precision: STAT=REL[,...] (sim/precision.h);
+                               NULL = none (run --target-precision overrides) */
+    uint64_t max_trials;    /* simulation.max_trials: its cap; 0 = none (the trials) */
 
     /* defaults.wgi_rate: country outage rate derived from WGI (MODEL §3.1):
        rate_per_year = rate_at_zero * factor_per_unit ^ (-wgi_pv) */

@@ -332,6 +332,13 @@ static void put_settings(Buf *b, const mr_scenario *sc)
     if (sc->start_year)
         put(b, "  start_year: %d\n", sc->start_year);
     put(b, "  trials: %" PRIu64 "\n  seed: %" PRIu64 "\n", sc->trials, sc->seed);
+    if (sc->target_precision) {
+        put(b, "  target_precision: ");
+        put_str(b, sc->target_precision);
+        put(b, "\n");
+    }
+    if (sc->max_trials)
+        put(b, "  max_trials: %" PRIu64 "\n", sc->max_trials);
 
     put(b, "defaults:\n");
     if (sc->has_wgi_rate) {

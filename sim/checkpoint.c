@@ -822,3 +822,33 @@ int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results 
     free(by);
     return agree(comm, fail, err) ? -1 : 0;
 }
+
+int mr_checkpoint_read_trials(const char *path, uint64_t *trials, const mr_comm *comm,
+                              mr_error *err)
+{
+    h5_quiet q;
+    quiet_on(&q);
+    uint64_t h[H_N];
+    int fail = 0;
+    if (access(path, F_OK) != 0) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: cannot open the checkpoint (no checkpoint to resume)", path);
+        fail = 1;
+    } else {
+        hid_t fapl = file_access(comm);
+        hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+        H5Pclose(fapl);
+        if (f < 0) {
+            damaged(err, path, "cannot open it as an HDF5 file");
+            fail = 1;
+        } else {
+            fail = read_header(f, path, h, err) != 0;
+            H5Fclose(f);
+        }
+    }
+    quiet_off(&q);
+    if (agree(comm, fail, err))
+        return -1;
+    *trials = h[H_TRIALS];
+    return 0;
+}

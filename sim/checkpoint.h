@@ -30,6 +30,13 @@ int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_result
 int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned char **done,
                             const mr_comm *comm, mr_error *err);
 
+/* The trial count of the run the checkpoint at path is of (its header,
+   checked), for a run whose trial count is not known before (--target-
+   precision: the check point it had reached). Collective. 0, or -1 with
+   err. */
+int mr_checkpoint_read_trials(const char *path, uint64_t *trials, const mr_comm *comm,
+                              mr_error *err);
+
 /* Fill the rows of this rank's done blocks (res->block_done set by the
    engine from the skip list) from the checkpoint, and add its band counts
    on rank 0 and its random-word count to *random_words. Collective. */

@@ -1070,6 +1070,56 @@ int mr_summary_print(const char *path, FILE *out, mr_error *err)
     return mr_summary_print_brief(path, out, false, err);
 }
 
+/* /precision (minrisk run --target-precision): what stopped the run, the
+   precision reached per target and the check points. 0, or -1 (r->status). */
+static int print_precision(mr_h5r *r, FILE *out)
+{
+    const hid_t f = r->file;
+    if (H5Lexists(f, "/precision", H5P_DEFAULT) <= 0)
+        return 0;
+    long long T = mr_h5r_extent(r, f, "precision/target"),
+              K = mr_h5r_extent(r, f, "precision/check_trials");
+    if (T < 1 || K < 1 || T > 64 || K > 64)
+        return mr_h5r_damaged(r, f, "precision/target");
+    char **name = mr_h5r_strings(r, f, "precision/target", (size_t)T);
+    char *stop = mr_h5r_text(r, f, "precision/stopped_by");
+    uint64_t *ct =
+        mr_h5r_read_new(r, f, "precision/check_trials", H5T_NATIVE_UINT64, sizeof *ct, (size_t)K);
+    double *want = mr_h5r_read_new(r, f, "precision/target_relative_half_width", H5T_NATIVE_DOUBLE,
+                                   sizeof(double), (size_t)T);
+    double *est = mr_h5r_read_new(r, f, "precision/estimate", H5T_NATIVE_DOUBLE, sizeof(double),
+                                  (size_t)(K * T));
+    double *rel = mr_h5r_read_new(r, f, "precision/relative_half_width", H5T_NATIVE_DOUBLE,
+                                  sizeof(double), (size_t)(K * T));
+    int rc = -1;
+    stop = mr_printable_own(stop);
+    if (name && stop && ct && want && est && rel && mr_h5r_printable(r, name, (size_t)T) == 0) {
+        fprintf(out, "\nPrecision (--target-precision): stopped at %llu trials by %s\n",
+                (unsigned long long)ct[K - 1], stop);
+        fprintf(out, "  %-20s %10s %10s %16s\n", "target", "wanted", "reached", "estimate GBP m");
+        for (long long k = 0; k < T; k++) {
+            const double reached = rel[(K - 1) * T + k];
+            fprintf(out, "  %-20s %10.4f %10.4f %16.2f%s\n", name[k], want[k], reached,
+                    est[(K - 1) * T + k] / 1e6, reached <= want[k] ? "" : "  not met");
+        }
+        fprintf(out, "  check points (trials: relative half-width of each target):\n");
+        for (long long c = 0; c < K; c++) {
+            fprintf(out, "  %10llu:", (unsigned long long)ct[c]);
+            for (long long k = 0; k < T; k++)
+                fprintf(out, " %.4f", rel[c * T + k]);
+            fprintf(out, "\n");
+        }
+        rc = 0;
+    }
+    mr_h5r_free_strings(name, (size_t)(T > 0 ? T : 0));
+    free(stop);
+    free(ct);
+    free(want);
+    free(est);
+    free(rel);
+    return rc;
+}
+
 int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *err)
 {
     mr_h5r r;
@@ -1083,6 +1133,10 @@ int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *er
 
     if (!r.status && !multi)
         print_summary(out, &s, brief);
+    if (!r.status && !multi && !brief && mr_h5r_open(&r, path, 0, err) == 0) {
+        print_precision(&r, out);
+        mr_h5r_close(&r);
+    }
     mr_summary_free(&s);
     if (!r.status && !multi && !brief && mr_attr_print(path, out, err)) /* /attribution */
         return -1;

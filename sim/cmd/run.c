@@ -7,12 +7,14 @@
 #define _POSIX_C_SOURCE 200809L /* sigaction */
 
 #include "sim/checkpoint.h"
+#include "sim/precision.h"
 #include "sim/cmd/cli.h"
 #include "sim/cmd/outpath.h"
 #include "out/clock.h"
 #include "out/comm.h"
 #include "sim/engine.h"
 #include "out/export/export.h"
+#include "out/h5/extras.h"
 #include "out/h5/writer.h"
 #include "models/units.h"
 #include "sim/studies/run_extras.h"
@@ -39,7 +41,8 @@ static const char *const usage_run =
     "usage: minrisk run SCENARIO.yaml [-o FILE.h5] [--trials N] [--seed S] [--threads T] "
     "[--quiet]\n"
     "                   [--verbose] [--checkpoint-every SECONDS] [--resume] [--events]\n"
-    "                   [--counterfactual]\n"
+    "                   [--counterfactual] [--target-precision STAT=REL[,...]]\n"
+    "                   [--max-trials N]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
     "A bad scenario stops the run at the first error found (minrisk validate\n"
@@ -66,6 +69,15 @@ static const char *const usage_run =
     "  --counterfactual    also run the scenario once more per disruption source\n"
     "                      (mineral, country, named event) with that source switched\n"
     "                      off, same random numbers: the risk each source removes\n"
+    "  --target-precision STAT=REL[,STAT=REL...]\n"
+    "                      stop at the first check point (2^k blocks of 1024 trials)\n"
+    "                      where every STAT's 95% interval has a relative half-width\n"
+    "                      <= REL: mean_total, varP_total, esP_total (P: 99, 995...),\n"
+    "                      varP_SECTOR, esP_SECTOR, aal, rpR (annual loss at return\n"
+    "                      period R); /precision records the checks\n"
+    "                      (overrides simulation.target_precision)\n"
+    "  --max-trials N      the cap of --target-precision (default: --trials, else\n"
+    "                      simulation.max_trials, else simulation.trials)\n"
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
     "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
@@ -97,8 +109,11 @@ typedef struct {
     const char *scenario, *output;
     unsigned long long trials, seed;
     int have_trials, have_seed, threads, quiet, resume, events, counterfactual;
-    double checkpoint_every; /* seconds; 0 = only on a signal */
-    int verbose;             /* --verbose: settings at the start, timings at the end */
+    double checkpoint_every;      /* seconds; 0 = only on a signal */
+    int verbose;                  /* --verbose: settings at the start, timings at the end */
+    const char *target_precision; /* --target-precision; NULL = a fixed trial count */
+    unsigned long long max_trials;
+    int have_max;
 } run_request;
 
 /* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. */
@@ -241,7 +256,7 @@ static mr_status keep_trials(const mr_scenario *sc, const mr_results *res, const
    checkpoint removed. */
 static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr_results *res,
                            mr_run_info *info, bool progress, const char *output, const char *ckpt,
-                           const mr_comm *comm)
+                           const mr_prec_spec *spec, const mr_prec_record *rec, const mr_comm *comm)
 {
     mr_error err = {{0}};
     mr_extras extras = {0};
@@ -258,6 +273,10 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
         rc = mr_summary_errors_collect(sc, res, comm, &extras, &err);
     if (rc == MR_OK && q->events)
         rc = mr_events_collect(sc, res, comm, &extras, &err);
+    if (rc == MR_OK && spec && mr_precision_extras(&extras, spec, rec)) {
+        snprintf(err.msg, sizeof err.msg, "%s: out of memory", sc->source_path);
+        rc = MR_FAILED;
+    }
     info->analysis_seconds = mr_now_seconds() - ta;
     /* Ctrl-C during the analysis: stop before the write (all ranks agree) */
     if (rc == MR_OK && mr_comm_any(comm, mr_engine_interrupted() && !checkpoint_requested))
@@ -278,6 +297,60 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     return MR_OK;
 }
 
+/* "minrisk: stopped at N trials: ..." (rank 0; none with --quiet). */
+static void print_precision(const run_request *q, const mr_prec_spec *spec,
+                            const mr_prec_record *rec, const mr_comm *comm)
+{
+    if (q->quiet || comm->rank != 0)
+        return;
+    const mr_prec_check *c = &rec->check[rec->ncheck - 1];
+    fprintf(stderr, "minrisk: stopped at %llu trials (check %d): %s\n",
+            (unsigned long long)c->trials, rec->ncheck,
+            rec->stopped_by >= 0 ? "every target met" : "--max-trials reached, a target unmet");
+    for (int k = 0; k < spec->ntargets; k++)
+        fprintf(stderr, "minrisk:   %-20s %.6g +- %.4g  relative %.4f (target %.4f)%s\n",
+                spec->t[k].name, c->estimate[k], c->half_width[k], c->relative[k],
+                spec->t[k].target,
+                c->relative[k] <= spec->t[k].target
+                    ? (k == rec->stopped_by ? "  met, stopped the run" : "  met")
+                    : "  NOT met");
+}
+
+/* The check points of spec up to res's trials not yet in rec, each over
+   the trials up to it: *stop = 1 when the last is where the run stops
+   (every target met, or max_trials). MR_OK, MR_FAILED (out of memory) or
+   MR_BAD_INPUT (a resumed checkpoint went past where these targets stop). */
+static mr_status precision_checks(const mr_scenario *sc, const mr_results *res,
+                                  const mr_prec_spec *spec, mr_prec_record *rec, int *stop,
+                                  const mr_comm *comm, mr_error *err)
+{
+    const uint64_t N = res->ntrials_total;
+    *stop = 0;
+    for (uint64_t c = rec->ncheck ? rec->check[rec->ncheck - 1].trials : 0; c < N;) {
+        c = mr_precision_next(c, spec->max_trials);
+        mr_prec_check *ck = &rec->check[rec->ncheck];
+        if (mr_precision_eval(comm, res, c, spec, ck)) {
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory for the precision checks",
+                     sc->source_path);
+            return MR_FAILED;
+        }
+        rec->ncheck++;
+        const int met = mr_precision_met(spec, ck);
+        if ((met || c == spec->max_trials) && c < N) {
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: the checkpoint went on past %llu trials, where these targets stop the "
+                     "run: resume with the arguments of the run that wrote it",
+                     sc->source_path, (unsigned long long)c);
+            return MR_BAD_INPUT;
+        }
+        if (met || c == spec->max_trials) {
+            rec->stopped_by = mr_precision_binding(spec, ck);
+            *stop = 1;
+        }
+    }
+    return MR_OK;
+}
+
 /* The trials of this rank: its whole blocks (mr_comm_block_range), as the
    engine will give it. */
 static uint64_t rank_trials(uint64_t N, const mr_comm *comm)
@@ -293,9 +366,11 @@ static uint64_t rank_trials(uint64_t N, const mr_comm *comm)
 /* The simulation of a plain scenario, the blocks in skip (--resume) loaded
    from the checkpoint; then a checkpoint when stopped by SIGTERM or SIGUSR1,
    else the file. */
-static mr_status simulate(const run_request *q, const mr_scenario *sc, const char *output,
-                          const char *ckpt, const unsigned char *skip, const mr_comm *comm)
+static mr_status simulate(const run_request *q, mr_scenario *sc, const char *output,
+                          const char *ckpt, const unsigned char *skip, const mr_prec_spec *spec,
+                          const mr_comm *comm)
 {
+    mr_prec_record rec = {.ncheck = 0, .stopped_by = -1};
     mr_error err = {{0}};
     mr_engine_opts opts = {.threads = q->threads,
                            .pause_seconds = q->checkpoint_every,
@@ -320,14 +395,42 @@ static mr_status simulate(const run_request *q, const mr_scenario *sc, const cha
         status = MR_FAILED;
         goto free_results;
     }
-    /* Periodic checkpoints: the engine pauses every --checkpoint-every
-       seconds, so that a crash loses at most that much work. */
-    while (rc == MR_PAUSED) {
-        if (mr_checkpoint_write(ckpt, sc, &res, info.random_words, comm, &err)) {
-            mr_cli_report(comm, &err);
+    for (;;) {
+        /* Periodic checkpoints: the engine pauses every --checkpoint-every
+           seconds, so that a crash loses at most that much work. */
+        while (rc == MR_PAUSED) {
+            if (mr_checkpoint_write(ckpt, sc, &res, info.random_words, comm, &err)) {
+                mr_cli_report(comm, &err);
+                status = MR_FAILED;
+                goto free_results;
+            }
+            rc = mr_engine_continue(sc, &opts, &res, &info, &err);
+            if (rc < 0) {
+                mr_cli_report(comm, &err);
+                return rc;
+            }
+        }
+        if (rc != MR_OK || !spec)
+            break;
+        /* --target-precision: the check point reached; stop, or on to the
+           next with the rows re-laid for its trial count */
+        int stop;
+        status = precision_checks(sc, &res, spec, &rec, &stop, comm, &err);
+        if (status == MR_OK && !stop &&
+            mr_precision_grow(&res, mr_precision_next(sc->trials, spec->max_trials), comm)) {
+            snprintf(err.msg, sizeof err.msg, "%s: out of memory for %llu trials on a rank",
+                     sc->source_path,
+                     (unsigned long long)mr_precision_next(sc->trials, spec->max_trials));
             status = MR_FAILED;
+        }
+        if (status != MR_OK) {
+            mr_cli_report(comm, &err);
             goto free_results;
         }
+        if (stop)
+            break;
+        sc->trials = res.ntrials_total;
+        opts.skip_block = NULL;
         rc = mr_engine_continue(sc, &opts, &res, &info, &err);
         if (rc < 0) {
             mr_cli_report(comm, &err);
@@ -339,8 +442,11 @@ static mr_status simulate(const run_request *q, const mr_scenario *sc, const cha
         status = interrupted(output, comm);
     else if (rc > 0)
         status = write_checkpoint(sc, &res, &info, ckpt, comm);
-    else
-        status = write_run(q, sc, &res, &info, opts.progress, output, ckpt, comm);
+    else {
+        status = write_run(q, sc, &res, &info, opts.progress, output, ckpt, spec, &rec, comm);
+        if (status == MR_OK && spec)
+            print_precision(q, spec, &rec, comm);
+    }
 free_results:
     mr_results_free(&res);
     return status;
@@ -352,7 +458,8 @@ free_results:
    no checkpoints. */
 static int streamed(const run_request *q, const mr_scenario *sc)
 {
-    return sc->output_trials != MR_OUTPUT_TRIALS_ALL && !q->counterfactual && !q->resume;
+    return sc->output_trials != MR_OUTPUT_TRIALS_ALL && !q->counterfactual && !q->resume &&
+           !q->target_precision;
 }
 
 /* A streamed run: the statistics from the stream, the attribution from its
@@ -446,6 +553,25 @@ static void note_unused_checkpoint(const char *ckpt, const mr_comm *comm)
                 ckpt);
 }
 
+/* --resume with --target-precision: the check point the checkpoint's run
+   had reached becomes the trial count (sc->trials). 0, or -1 with err. */
+static int resume_check_point(const char *ckpt, mr_scenario *sc, const mr_prec_spec *spec,
+                              const mr_comm *comm, mr_error *err)
+{
+    uint64_t trials;
+    if (mr_checkpoint_read_trials(ckpt, &trials, comm, err))
+        return -1;
+    if (!mr_precision_is_check(trials, spec->max_trials)) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: the checkpoint is of another run (%llu trials is no check point of "
+                 "--max-trials %llu)",
+                 ckpt, (unsigned long long)trials, (unsigned long long)spec->max_trials);
+        return -1;
+    }
+    sc->trials = trials;
+    return 0;
+}
+
 static mr_status run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
@@ -484,6 +610,49 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         sc.trials = q->trials;
     if (q->have_seed)
         sc.seed = q->seed;
+    /* --target-precision (else simulation.target_precision, checked by the
+       loader): the stages start at the first check point */
+    mr_prec_spec spec;
+    const char *targets = q->target_precision ? q->target_precision : sc.target_precision;
+    const int have_spec = targets != NULL;
+    if (have_spec) {
+        mr_status ps = MR_OK;
+        char why[sizeof err.msg - 32];
+        if (mr_precision_parse(targets, &sc, &spec, why, sizeof why)) {
+            snprintf(err.msg, sizeof err.msg, "--target-precision: %s", why);
+            ps = MR_BAD_INPUT;
+        } else if (sc.nsweep > 0) {
+            snprintf(err.msg, sizeof err.msg,
+                     "--target-precision: not available for a scenario with a sweep (%s)",
+                     q->scenario);
+            ps = MR_BAD_INPUT;
+        }
+        if (ps != MR_OK) {
+            if (comm->rank == 0)
+                fprintf(stderr, "minrisk run: %s\n", err.msg);
+            mr_scenario_free(&sc);
+            return ps;
+        }
+        /* the cap: --max-trials, else --trials, else simulation.max_trials,
+           else simulation.trials */
+        spec.max_trials = q->have_max      ? q->max_trials
+                          : q->have_trials ? q->trials
+                          : sc.max_trials  ? sc.max_trials
+                                           : sc.trials;
+        sc.trials = mr_precision_next(0, spec.max_trials);
+        if (q->have_max && q->have_trials) {
+            if (comm->rank == 0)
+                fprintf(stderr, "minrisk run: --trials and --max-trials: give one (the cap of "
+                                "--target-precision)\n");
+            mr_scenario_free(&sc);
+            return MR_BAD_INPUT;
+        }
+    } else if (q->have_max) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: --max-trials: only with --target-precision\n");
+        mr_scenario_free(&sc);
+        return MR_BAD_INPUT;
+    }
     char *defout = q->output ? NULL : mr_cli_default_output(q->scenario);
     const char *output = q->output ? q->output : defout;
     char *ckpt = output ? mr_checkpoint_path(output) : NULL;
@@ -500,13 +669,16 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             status = run_sweep(q, &sc, output, comm);
             if (status == MR_OK && q->verbose)
                 print_timings(output, comm);
+        } else if (q->resume && have_spec && resume_check_point(ckpt, &sc, &spec, comm, &err)) {
+            mr_cli_report(comm, &err);
+            status = MR_BAD_INPUT;
         } else if (q->resume && mr_checkpoint_read_done(ckpt, &sc, &skip, comm, &err)) {
             mr_cli_report(comm, &err);
             status = MR_BAD_INPUT;
         } else if (streamed(q, &sc)) {
             status = simulate_stream(q, &sc, output, comm);
         } else {
-            status = simulate(q, &sc, output, ckpt, skip, comm);
+            status = simulate(q, &sc, output, ckpt, skip, have_spec ? &spec : NULL, comm);
         }
     }
     mr_outpath_release(); /* whatever the outcome: the lock file goes */
@@ -519,7 +691,17 @@ static mr_status run(const run_request *q, const mr_comm *comm)
 
 mr_status mr_cmd_run(int argc, char **argv)
 {
-    enum { TRIALS = MR_CLI_LONG, SEED, THREADS, EVERY, RESUME, EVENTS, COUNTERFACTUAL };
+    enum {
+        TRIALS = MR_CLI_LONG,
+        SEED,
+        THREADS,
+        EVERY,
+        RESUME,
+        EVENTS,
+        COUNTERFACTUAL,
+        TARGET,
+        MAXT
+    };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"output", required_argument, NULL, 'o'},
                                              {"trials", required_argument, NULL, TRIALS},
@@ -531,11 +713,15 @@ mr_status mr_cmd_run(int argc, char **argv)
                                              {"resume", no_argument, NULL, RESUME},
                                              {"events", no_argument, NULL, EVENTS},
                                              {"counterfactual", no_argument, NULL, COUNTERFACTUAL},
+                                             {"target-precision", required_argument, NULL, TARGET},
+                                             {"max-trials", required_argument, NULL, MAXT},
                                              {NULL, 0, NULL, 0}};
     const char *scenario = NULL, *output = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
     int have_trials = 0, have_seed = 0, quiet = 0, resume = 0, events = 0, counterfactual = 0;
-    int verbose = 0;
+    int verbose = 0, have_max = 0;
+    const char *target = NULL;
+    unsigned long long max_trials = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "run", usage_run, "o:qv", longopts, argc, argv);
@@ -582,6 +768,15 @@ mr_status mr_cmd_run(int argc, char **argv)
         case COUNTERFACTUAL:
             counterfactual = 1;
             break;
+        case TARGET:
+            target = v;
+            break;
+        case MAXT:
+            if (mr_cli_parse_u64(v, &max_trials) || max_trials < 1 || max_trials > MR_MAX_TRIALS)
+                return mr_cli_usage_error(
+                    "run", "--max-trials: must be an integer in [1, 4294967295], got '%s'", v);
+            have_max = 1;
+            break;
         default: /* MR_CLI_ARG */
             if (scenario)
                 return mr_cli_usage_error("run", "unexpected argument '%s'", v);
@@ -593,8 +788,8 @@ mr_status mr_cmd_run(int argc, char **argv)
     if (!scenario)
         return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();
-    run_request req = {scenario,       output,        trials, seed,   have_trials,
-                       have_seed,      (int)threads,  quiet,  resume, events,
-                       counterfactual, (double)every, verbose};
+    run_request req = {scenario,     output, trials,     seed,    have_trials,    have_seed,
+                       (int)threads, quiet,  resume,     events,  counterfactual, (double)every,
+                       verbose,      target, max_trials, have_max};
     return run(&req, &comm);
 }

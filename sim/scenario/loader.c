@@ -25,6 +25,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
+#include "sim/precision.h"
 #include "sim/scenario/internal.h"
 
 #include <math.h>
@@ -51,6 +52,29 @@ static int section_defaults(P *p)
     sc->rationing = (mr_rationing_rule)rule;
     sc->other_uses_priority = (int)other;
     sc->output_trials = (mr_output_trials)trials;
+    return 0;
+}
+
+/* simulation.target_precision (its statistics, sector ids among them:
+   sim/precision.h) and simulation.max_trials, which needs it. */
+static int check_precision(P *p, const Map *root)
+{
+    mr_scenario *sc = p->sc;
+    if (!sc->target_precision && !sc->max_trials)
+        return 0;
+    const yaml_node_t *x, *t, *mt;
+    char kp[KP_MAX], tkp[KP_MAX], mkp[KP_MAX];
+    Map m;
+    if (sc_mget(p, root, "simulation", true, &x, kp) || sc_map_open(p, x, kp, "simulation", &m) ||
+        sc_mget(p, &m, "target_precision", false, &t, tkp) ||
+        sc_mget(p, &m, "max_trials", false, &mt, mkp))
+        return -1;
+    if (!t)
+        return sc_fail(p, mt, mkp, "only with simulation.target_precision");
+    mr_prec_spec spec;
+    char msg[400];
+    if (mr_precision_parse(sc->target_precision, sc, &spec, msg, sizeof msg))
+        return sc_fail(p, t, tkp, "%s", msg);
     return 0;
 }
 
@@ -117,6 +141,8 @@ static int walk(P *p, const yaml_node_t *root)
     /* sectors need the minerals' ids only */
     if (sc_mget(p, &m, "sectors", true, &x, kp) || sc_walk_sectors(p, x, kp))
         FAILED(sec_ok);
+    if (sec_ok && check_precision(p, &m))
+        FAILED(ok);
     if (min_ok && cou_ok && pol_ok &&
         (sc_mget(p, &m, "events", false, &x, kp) || (x && sc_walk_events(p, x, kp))))
         FAILED(ev_ok);
@@ -400,6 +426,7 @@ void mr_scenario_free(mr_scenario *sc)
     if (!sc)
         return;
     free(sc->name);
+    free(sc->target_precision);
     free(sc->description);
     free(sc->source_path);
     free(sc->source_text);

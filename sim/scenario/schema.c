@@ -98,6 +98,13 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "Monte Carlo trials N (run --trials overrides)"},
     {"simulation.seed", INT(0, UINT64_MAX), .unit = "", DEF("1"),
      .meaning = "seed of the Philox streams (run --seed overrides)"},
+    {"simulation.target_precision", "string", NULL, "", NONE,
+     .meaning = "STAT=REL[,STAT=REL...]: stop at the first check point where every statistic's "
+                "95% interval has a relative half-width <= REL (docs/STUDIES.md; run "
+                "--target-precision overrides)"},
+    {"simulation.max_trials", INT(1, MR_MAX_TRIALS), .unit = "trials", NONE,
+     .meaning = "the cap of target_precision (default: trials; run --max-trials, else --trials, "
+                "overrides)"},
     /* defaults */
     {"defaults.wgi_rate", "mapping", NULL, "", NONE,
      .meaning = "derives a country outage process from wgi_pv (MODEL 3.1)"},

@@ -28,6 +28,14 @@ int sc_walk_simulation(P *p, const yaml_node_t *v, const char *kp)
     sc->start_year = x ? (int)u : 0; /* none: no time path may be given */
     if (sc_get_int(p, &m, "trials", false, 1, MR_MAX_TRIALS, &sc->trials))
         return -1;
+    /* precision-targeted stopping (sim/precision.h): the statistics are
+       checked against the sectors once they are read (loader.c) */
+    if (sc_mget(p, &m, "target_precision", false, &x, ykp) ||
+        (x && sc_str_node(p, x, ykp, &sc->target_precision)))
+        return -1;
+    if (sc_mget(p, &m, "max_trials", false, &x, ykp) ||
+        (x && sc_int_node(p, x, ykp, 1, MR_MAX_TRIALS, &sc->max_trials)))
+        return -1;
     return sc_get_int(p, &m, "seed", false, 0, UINT64_MAX, &sc->seed);
 }
 

@@ -36,6 +36,11 @@ SEMANTIC = {
     "market_domestic_unknown_country": "a country id the scenario does not define",
     "need_mineral_typo": "a mineral id the scenario does not define",
     "recycled_abroad_unknown_country": "a country id the scenario does not define",
+    # simulation.target_precision: a grammar of statistics, sector ids among them
+    "precision_max_alone": "a rule between keys (max_trials needs target_precision)",
+    "precision_rel_range": "a number inside the target_precision string",
+    "precision_unknown_sector": "a sector id the scenario does not define",
+    "precision_unknown_stat": "a statistic name inside the target_precision string",
     # sums and matrices
     "correlation_asymmetric": "a matrix property (symmetry)",
     "correlation_diagonal": "a matrix property (unit diagonal)",

@@ -18,6 +18,12 @@ add_test(NAME resume_after_sigterm
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/resume_after_sigterm.sh ${MINRISK_BIN}
                  ${MINRISK_SRC}/scenarios/demo.yaml 400000)
 set_tests_properties(resume_after_sigterm PROPERTIES LABELS engine ENVIRONMENT "STOP_AFTER=1.5")
+# --target-precision (issue 16): the stop, the same on 1 and 2 threads, the
+# recorded figures recomputed, SIGTERM and --resume, --max-trials, bad arguments
+add_test(NAME determinism_precision
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/precision_stop.sh ${MINRISK_BIN}
+                 ${MINRISK_SRC}/scenarios/demo.yaml ${MINRISK_PYTHON})
+set_tests_properties(determinism_precision PROPERTIES LABELS engine ENVIRONMENT "STOP_AFTER=1.5")
 
 # Open MPI's own components leak at MPI_Finalize (frames in dlopened plugins that
 # the shipped suppressions miss): memcheck runs on the serial build.

@@ -25,6 +25,11 @@ if(MINRISK_WITH_MPI)
            COMMAND ${MINRISK_SRC}/tests/cli/resume_after_sigterm.sh ${MINRISK_BIN}
                    ${MINRISK_SRC}/scenarios/demo.yaml 300000 ${MPIEXEC_EXECUTABLE})
   set_tests_properties(mpi_resume PROPERTIES LABELS mpi ENVIRONMENT "STOP_AFTER=2")
+  # --target-precision over 1, 2 and 3 ranks (issue 16): the same stop and file
+  add_test(NAME mpi_precision
+           COMMAND ${MINRISK_SRC}/tests/cli/precision_stop.sh ${MINRISK_BIN}
+                   ${MINRISK_SRC}/scenarios/demo.yaml ${MINRISK_PYTHON} ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(mpi_precision PROPERTIES LABELS mpi ENVIRONMENT "STOP_AFTER=1.5")
   # output.trials: none streamed over ranks (out/stats/stream.h)
   add_test(NAME mpi_stream_summary
            COMMAND ${MINRISK_PYTHON} ${MINRISK_SRC}/tests/output/stream_summary.py

@@ -44,6 +44,8 @@ static const char *FULL =
     "  start_year: 2024\n"
     "  trials: 100\n"
     "  seed: 7\n"
+    "  target_precision: \"mean_total=0.5\"\n"
+    "  max_trials: 1000\n"
     "defaults:\n"
     "  wgi_rate:\n"
     "    rate_at_zero_per_year: 0.1\n"
