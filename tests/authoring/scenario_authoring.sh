@@ -61,7 +61,7 @@ errors)
     [ "$(wc -l <"$tmp/got")" -eq 21 ] || fail "1100 errors: $(wc -l <"$tmp/got") lines, expected 21"
     [ "$(tail -1 "$tmp/got")" = "$tmp/cap.yaml: ... and at least 980 more errors" ] ||
         fail "1100 errors: last line '$(tail -1 "$tmp/got")'"
-    [ "$(head -1 "$tmp/got")" = "$tmp/cap.yaml:6:3: simulation.k1: unknown key 'k1' (expected one of: horizon_years, steps_per_year, start_year, trials, seed)" ] ||
+    [ "$(head -1 "$tmp/got")" = "$tmp/cap.yaml:6:3: simulation.k1: unknown key 'k1' (expected one of: horizon_years, steps_per_year, start_year, trials, seed, target_precision, max_trials)" ] ||
         fail "1100 errors: first line '$(head -1 "$tmp/got")'"
     [ $status -eq 0 ] && echo "ok: 1100 errors: 20 lines, then '... and at least 980 more errors'"
     ;;
