@@ -264,6 +264,10 @@ static int ds_info(ex *x, hid_t g, const char *name, dsinfo *d)
         if (is_scale < 0 || (!d->units && H5Aexists(ds, "units") != 0))
             rc = ex_damaged(x, g, name);
     }
+    if (rc != 0) { /* not counted by the caller: nothing of it kept */
+        free(d->units);
+        d->units = NULL;
+    }
     if (ft >= 0)
         H5Tclose(ft);
     if (ds >= 0)
