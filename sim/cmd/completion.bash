@@ -17,7 +17,7 @@ _minrisk_options() {
   case $1 in
   "") echo "-h --help --version" ;;
   run) echo "-h --help -o --output --trials --seed --threads -q --quiet -v --verbose
-             --checkpoint-every --resume --events --counterfactual" ;;
+             --checkpoint-every --resume --events --counterfactual --importance --target" ;;
   validate) echo "-h --help --schema --json-schema" ;;
   init) echo "-h --help --minerals --sectors -f --force" ;;
   summary) echo "-b --brief -h --help" ;;
@@ -41,7 +41,8 @@ _minrisk_value() {
     echo h5 ;;
   report:-o | report:--output | export:--csv) echo dir ;;
   bench:--json) echo file ;;
-  run:--trials | run:--seed | run:--threads | run:--checkpoint-every | compare:--trials | \
+  run:--trials | run:--seed | run:--threads | run:--checkpoint-every | run:--importance | \
+    run:--target | compare:--trials | \
     compare:--seed | compare:--threads | compare:--bootstrap | explain:--trial | \
     explain:--sector | explain:--run | export:--run | uncertainty:--rows | \
     uncertainty:--block-trials | uncertainty:--seed | uncertainty:--resamples | \

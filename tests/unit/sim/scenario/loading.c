@@ -680,7 +680,7 @@ static void test_inline_errors(void **state)
         MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
         "t.yaml:2:1: bad\\nkey: unknown key 'bad\\nkey' (expected one of: name, "
         "description, extends, simulation, defaults, rationing, policies, countries, "
-        "minerals, sectors, events, interdependency, price_correlation, output, sweep, uncertain)");
+        "minerals, sectors, events, interdependency, price_correlation, output, sweep, uncertain, importance)");
 }
 
 static void test_load_errors(void **state)
