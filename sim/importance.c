@@ -6,8 +6,9 @@
  * N_ip and exposure E_ip (the integral of its regime factor; H without a
  * regime) per trial. The stage's target event is a loss at or above gamma,
  * the smaller of the stage's weighted estimate of VaR_p and the (1 - rho)
- * quantile of its unweighted losses (rho = 0.1: multi-level, so an early
- * stage far from the tail still has elite trials); elite trial i counts
+ * quantile of its unweighted losses, rho = max(1 - p, 100 / (L H)):
+ * multi-level, so that a stage whose sample holds fewer than 100 elements
+ * beyond VaR_p fits the rates to its top 100 instead; elite trial i counts
  * with W_i = w_i h_i, h_i = the number of its elements (years, for an
  * annual target) at or above gamma, times their loss for an ES target.
  * The cross-entropy update for a Poisson rate f lambda over exposure E is
@@ -30,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CE_RHO 0.1    /* elite fraction of an early stage */
+#define CE_ELITE 100  /* elements (trials, or trial-years) of the smallest elite */
 #define CE_SMOOTH 0.7 /* weight of the new factor */
 #define CE_FMIN 0.2
 #define CE_FMAX 100.0
@@ -86,8 +87,13 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
     double est = imp->target == MR_TARGET_ES
                      ? mr_wstats_es(pl->loss, pl->we, NH, blk, pl->xs, pl->ws, p, NULL)
                      : var;
-    /* the unweighted (1 - rho) quantile: pl->xs sorted, any weights */
-    double top = pl->xs[mr_stats_rank(NH, 1.0 - CE_RHO) - 1];
+    /* the unweighted (1 - rho) quantile: pl->xs sorted, any weights; rho
+       the target's tail mass, or the top CE_ELITE elements when that is
+       more (an elite too small to fit the rates to) */
+    double rho = 1.0 - p > (double)CE_ELITE / (double)NH ? 1.0 - p : (double)CE_ELITE / (double)NH;
+    if (rho > 0.5)
+        rho = 0.5;
+    double top = pl->xs[mr_stats_rank(NH, 1.0 - rho) - 1];
     double gamma = var < top ? var : top;
     if (!(gamma > 0.0)) /* no loss in the tail yet: the losses above 0 are elite */
         gamma = nextafter(0.0, 1.0);
