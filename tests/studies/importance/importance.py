@@ -16,6 +16,8 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
   sd(w x) / sqrt(N), the quantiles = the weighted quantile of the
   definition (smallest v with sum_{x > v} w <= N - N p) computed here,
   and ES by its formula, from /trials;
+- the scenario's importance block: the same /trials, /summary and
+  /importance as --importance; compare refuses it;
 - 1 and 2 threads, and (--mpiexec) 1, 2 and 3 ranks: identical files
   outside /run_info, for a fixed tilt and for --importance auto;
 - bad options: exit 2 with one line.
@@ -171,6 +173,26 @@ def main():
                 check(s["total_loss_es_ci_low"][k] <= s["total_loss_es"][k] <=
                       s["total_loss_es_ci_high"][k], "ES %g outside its interval" % p)
             check(f["importance"].attrs["weighted"] == 1, "weighted attribute")
+
+        # the scenario's importance block: the same trials and statistics as --importance
+        blk = os.path.join(d, "block.yaml")
+        with open(yaml) as src, open(blk, "w") as dst:
+            dst.write(src.read() + "importance:\n  rates:\n    supplier/x/mining/A: %g\n"
+                      "    supplier/x/mining/B: %g\n" % (fa, fb))
+        r = run([mr, "run", blk, "--trials", str(N), "-q", "-o", "block.h5"], d)
+        check(r.returncode == 0, "block run: " + r.stderr)
+        A = contents(os.path.join(d, "tilt.h5"), skip=("/run_info", "/scenario", "/events",
+                                                          "/loss_tables", "/attribution"))
+        B = contents(os.path.join(d, "block.h5"), skip=("/run_info", "/scenario", "/attribution"))
+        diff = [k for k in sorted(set(A) | set(B)) if k.startswith(("/trials", "/summary",
+                                                                      "/importance"))
+                and (k not in A or k not in B or not np.array_equal(A[k], B[k], equal_nan=True)
+                     if isinstance(A.get(k), np.ndarray) and A[k].dtype.kind == "f"
+                     else (k not in A or k not in B or str(A[k]) != str(B[k])))]
+        check(not diff, "the block and --importance differ at %s" % diff)
+        r = run([mr, "compare", blk, yaml, "--trials", "100", "-o", "cmp.h5"], d)
+        check(r.returncode == 2 and "an importance block" in r.stderr,
+              "compare with an importance block: %d %r" % (r.returncode, r.stderr))
 
         # common random numbers: B untilted draws what it draws in a plain run
         run(base + ["-o", "pev.h5", "--events"], d)
