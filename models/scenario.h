@@ -336,6 +336,36 @@ typedef enum {
     MR_OUTPUT_TRIALS_NONE
 } mr_output_trials;
 
+/* Importance sampling (docs/MODEL.md §12i): one rate factor of the tilt. */
+typedef struct {
+    char *pattern; /* a process name ("event/cn-gallium"); '*' matches any characters */
+    double factor; /* lambda' / lambda, in (0, 1000] */
+    int line, col; /* where it is written (0: on the command line) */
+} mr_tilt_rate;
+
+/* What the cross-entropy method tunes the tilt for (--target). */
+typedef enum { MR_TARGET_NONE, MR_TARGET_VAR, MR_TARGET_ES } mr_target_kind;
+
+typedef struct {
+    int nrates;
+    mr_tilt_rate *rates;   /* in file order: a later match overrides an earlier one */
+    char *file;            /* the file the block is in ("" on the command line) */
+    int present;           /* an importance block or --importance: /trials/weight is written */
+    mr_target_kind target; /* MR_TARGET_NONE: the rates as given */
+    double target_level;   /* p of VaR_p or ES_p, e.g. 0.999 */
+    int target_annual;     /* on the annual total loss (else the horizon's total loss) */
+    uint64_t pilot_stages; /* cross-entropy stages before the main one */
+    uint64_t pilot_trials; /* trials of each pilot stage; 0 = max(1000, trials / 10) */
+    /* what the cross-entropy stages found (sim/importance.c; written to
+       /importance): per stage MR_IMPORTANCE_STAGE_FIGS figures */
+    int nstages;
+    double *stage_figs;
+} mr_importance;
+
+/* Figures of a cross-entropy stage: trials, level gamma, elite trials,
+   effective sample size of the stage's weights, its estimate of the target. */
+#define MR_IMPORTANCE_STAGE_FIGS 5
+
 /* One parameter of a sweep (docs/STUDIES.md "Sweeps"): a key path of the
    scenario and the values it takes, in file order. */
 typedef struct {
@@ -448,6 +478,9 @@ typedef struct {
     mr_uncertain_param *uncertain;
     uint64_t uncertain_rows;         /* uncertain.rows: design rows N */
     uint64_t uncertain_block_trials; /* uncertain.block_trials: trials per row L */
+
+    /* importance (docs/MODEL.md §12i): the tilt of the disruption processes */
+    mr_importance importance;
 
     double *interdependency;   /* A*, nsectors x nsectors, row-major: [i*S + j] */
     double *price_correlation; /* nminerals x nminerals, row-major, unit diagonal */

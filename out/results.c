@@ -105,5 +105,8 @@ void mr_results_free(mr_results *r)
     free(r->band_q);
     free(r->band_y);
     free(r->block_done);
+    free(r->weight);
+    free(r->tilt_count);
+    free(r->tilt_expo);
     memset(r, 0, sizeof *r);
 }

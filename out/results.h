@@ -139,6 +139,15 @@ typedef struct {
     uint64_t trials_run;       /* trials computed by the engine calls so far (all ranks) */
     int calls;                 /* engine calls so far (a paused run continues) */
 
+    /* importance sampling (docs/MODEL.md §12i), NULL without a tilt: the
+       likelihood ratio w_i of each trial's disruptions ([ntrials]); and,
+       for the cross-entropy pilot stages, each process's occurrences and
+       exposure (integral of its untilted rate's regime factor, years) in
+       each trial ([ntrials * ntilt]) */
+    double *weight;
+    double *tilt_count, *tilt_expo;
+    int ntilt;
+
     /* time bands: counts over all trials */
     uint64_t *band_q; /* [T*S*MR_BAND_Q_BINS], [(t*S + j)*BINS + k] */
     uint64_t *band_y; /* [T*M*MR_BAND_Y_BINS], [(t*M + m)*BINS + k] */

@@ -260,9 +260,12 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
     const unsigned char *poff = w->cf ? w->cf->proc_off : NULL;
     const size_t cap = (size_t)md->regime_max + 1;
     w->trial = i;
+    w->logw = 0.0;
     if (md->any_regime)
         sample_regimes(md, horizon, seed, i, w);
     for (int p = 0; p < md->nproc; p++) {
+        w->pcount[p] = 0.0;
+        w->pexpo[p] = 0.0;
         if (poff && poff[p])
             continue; /* counterfactual: never occurs (no other stream moves) */
         for (int k = 0; k < md->proc_ncertain[p]; k++) {
@@ -272,23 +275,49 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         }
         if (!(md->proc[p]->rate_per_year > 0.0))
             continue;
+        /* a tilted process (docs/MODEL.md §12i): rate f lambda, from a
+           stream of its own; its marks as the process's */
+        const double f = md->proc_tilt[p];
+        mr_process tilted;
+        const mr_process *proc = md->proc[p];
+        if (f != 1.0) {
+            tilted = *proc;
+            tilted.rate_per_year *= f;
+            proc = &tilted;
+        }
         w->words += mr_rng_words_used(w->rng);
-        mr_rng_seek(w->rng, seed, md->proc_stream[p], i);
+        mr_rng_seek(w->rng, seed, f != 1.0 ? md->proc_tilt_stream[p] : md->proc_stream[p], i);
         double clock = 0.0;
         mr_occurrence occ;
-        int c = md->proc_regime[p], seg = 0;
+        int c = md->proc_regime[p], seg = 0, nocc = 0;
         for (int k = 0; k < MR_OCCURRENCES_MAX; k++) {
-            int more = c < 0 ? mr_disruption_next(md->proc[p], horizon, w->rng, &clock, &occ)
+            int more = c < 0 ? mr_disruption_next(proc, horizon, w->rng, &clock, &occ)
                              : mr_disruption_next_piecewise(
-                                   md->proc[p], w->reg_nseg[c], w->reg_end + (size_t)c * cap,
+                                   proc, w->reg_nseg[c], w->reg_end + (size_t)c * cap,
                                    w->reg_factor + (size_t)c * cap, w->rng, &clock, &seg, &occ);
             if (!more)
                 break;
+            nocc++;
             if (md->proc_incl[p])
                 draw_inclusion(md, p, w);
             apply_occurrence(md, p, &occ, md->proc_rush[p], w);
             w->incl_on = 0;
         }
+        /* exposure: the integral over the horizon of the rate's regime
+           factor (H without a regime); the likelihood ratio of the count
+           N on it, (lambda / lambda')^N exp((lambda' - lambda) E) */
+        double expo = horizon;
+        if (c >= 0) {
+            const double *end = w->reg_end + (size_t)c * cap,
+                         *fac = w->reg_factor + (size_t)c * cap;
+            expo = 0.0;
+            for (int k = 0; k < w->reg_nseg[c]; k++)
+                expo += fac[k] * (end[k] - (k ? end[k - 1] : 0.0));
+        }
+        w->pcount[p] = nocc;
+        w->pexpo[p] = expo;
+        if (f != 1.0)
+            w->logw += -(double)nocc * log(f) + (f - 1.0) * md->proc[p]->rate_per_year * expo;
     }
     licensing_to_deny(md, w);
 }

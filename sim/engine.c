@@ -309,6 +309,16 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
         res->nblocks = bhi - blo;
         res->block_done = calloc(bhi - blo > 0 ? bhi - blo : 1, 1);
         oom = !res->block_done;
+        /* an importance tilt (docs/MODEL.md §12i): each trial's weight */
+        const size_t n = last - first ? (size_t)(last - first) : 1;
+        if (!oom && sc->importance.present)
+            oom = !(res->weight = calloc(n, sizeof(double)));
+        if (!oom && opts->tilt_counts) {
+            res->ntilt = md.nproc;
+            res->tilt_count = calloc(n * (size_t)(md.nproc ? md.nproc : 1), sizeof(double));
+            res->tilt_expo = calloc(n * (size_t)(md.nproc ? md.nproc : 1), sizeof(double));
+            oom = !res->tilt_count || !res->tilt_expo;
+        }
     }
     if (mr_comm_any(comm, oom)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for %llu trials on a rank",

@@ -36,6 +36,9 @@ typedef struct {
     size_t analysis_bytes; /* memory this rank needs after the simulation (the analyses of
                               sim/studies/run_extras.h: mr_run_extras_bytes), counted in
                               the up-front memory check of mr_engine_run; 0 = none */
+    bool tilt_counts;      /* also keep each process's occurrences and exposure per trial
+                              (res->tilt_count, tilt_expo: the cross-entropy pilots of
+                              sim/importance.c) */
 } mr_engine_opts;
 
 /* Run this rank's share of sc->trials trials of sc with seed sc->seed

@@ -5,6 +5,7 @@
 #include "models/prices.h"
 #include "models/units.h"
 #include "sim/rng.h"
+#include "sim/scenario/loader.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -489,6 +490,38 @@ static mr_status build_processes(const mr_scenario *sc, mr_model *md, mr_error *
                          sc->source_path, md->proc_name[i], md->proc_name[j]);
                 return MR_FAILED;
             }
+    return MR_OK;
+}
+
+/* The importance tilt (docs/MODEL.md §12i): each process's rate factor,
+   the last of sc->importance.rates whose pattern matches its name (1 when
+   none does), and the stream a tilted process draws from: a stream of its
+   own, so every untilted process draws exactly what it draws in a plain
+   run. A process with certain occurrences only is never tilted. */
+static mr_status build_tilt(const mr_scenario *sc, mr_model *md, mr_error *err)
+{
+    int fail = 0;
+    md->proc_tilt = zalloc((size_t)md->nproc, sizeof(double), &fail);
+    md->proc_tilt_stream = zalloc((size_t)md->nproc, sizeof(uint64_t), &fail);
+    if (fail)
+        return oom(sc, err);
+    md->any_tilt = 0;
+    const mr_importance *imp = &sc->importance;
+    for (int p = 0; p < md->nproc; p++) {
+        double f = 1.0;
+        for (int k = 0; k < imp->nrates; k++)
+            if (mr_importance_match(imp->rates[k].pattern, md->proc_name[p]))
+                f = imp->rates[k].factor;
+        if (!(md->proc[p]->rate_per_year > 0.0))
+            f = 1.0;
+        md->proc_tilt[p] = f;
+        md->any_tilt |= f != 1.0;
+        char *nm = name_printf(&fail, "importance/%s", md->proc_name[p]);
+        if (fail)
+            return oom(sc, err);
+        md->proc_tilt_stream[p] = mr_hash64(nm);
+        free(nm);
+    }
     return MR_OK;
 }
 
@@ -983,6 +1016,8 @@ mr_status mr_model_build(const mr_scenario *sc, mr_model *md, mr_error *err)
     if (rc == MR_OK)
         rc = build_processes(sc, md, err);
     if (rc == MR_OK)
+        rc = build_tilt(sc, md, err);
+    if (rc == MR_OK)
         rc = build_prices(sc, md, err);
     if (rc == MR_OK)
         rc = build_needs(sc, md, err);
@@ -1024,6 +1059,8 @@ void mr_model_free(mr_model *md)
                     md->stockpile_initial,
                     (void *)md->proc,
                     md->proc_stream,
+                    md->proc_tilt,
+                    md->proc_tilt_stream,
                     md->proc_first,
                     md->targets,
                     md->proc_name,

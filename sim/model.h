@@ -85,8 +85,14 @@ typedef struct {
     const int **proc_incl_mineral; /* [nproc] the event's minerals, in file order */
     int *proc_nincl;               /* [nproc] how many */
     int *proc_regime;              /* [nproc] country whose regime scales the rate, or -1 */
-    int *slot_product;             /* [nslots] 1: the slot is at its mineral's product stage
-                                      (refining, or mining when it is the only stage) */
+    /* the importance tilt (docs/MODEL.md §12i): rate factor of each process
+       (1: untilted, drawn from its own stream as in a plain run) and the
+       stream a tilted process draws from instead ("importance/<name>") */
+    double *proc_tilt;          /* [nproc] */
+    uint64_t *proc_tilt_stream; /* [nproc] */
+    int any_tilt;               /* some factor is not 1 */
+    int *slot_product;          /* [nslots] 1: the slot is at its mineral's product stage
+                                   (refining, or mining when it is the only stage) */
 
     /* prices (MODEL §5) */
     int any_volatility;

@@ -120,7 +120,9 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->st_ramp,
                     w->st_hit,
                     w->st_last,
-                    w->m_active};
+                    w->m_active,
+                    w->pcount,
+                    w->pexpo};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(w, 0, sizeof *w);
@@ -243,6 +245,8 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->st_hit, M * 2);
     Z(w->st_last, M * 2);
     Z(w->m_active, M * T);
+    Z(w->pcount, (size_t)md->nproc);
+    Z(w->pexpo, (size_t)md->nproc);
 #undef Z
     if (!ok) {
         mr_workspace_free(w, md->M);
@@ -911,5 +915,12 @@ void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspac
     }
     count_bands(md, w);
     store_metrics(md, w, i, annual, res);
+    if (res->weight)
+        res->weight[i] = exp(w->logw);
+    if (res->tilt_count)
+        for (int p = 0; p < md->nproc; p++) {
+            res->tilt_count[(size_t)i * (size_t)md->nproc + (size_t)p] = w->pcount[p];
+            res->tilt_expo[(size_t)i * (size_t)md->nproc + (size_t)p] = w->pexpo[p];
+        }
     mr_trial_reset_survival(md, w); /* all ones again for the next trial */
 }

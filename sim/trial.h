@@ -115,6 +115,10 @@ typedef struct {
     double *keep_dom;           /* [M*T] prod (1 - s) of the outages of mineral m's domestic
                                    supply active on step t; 1 untouched */
     unsigned char *dom_touched; /* [M] the mineral's keep_dom row is touched this trial */
+    /* importance sampling (docs/MODEL.md §12i): the log likelihood ratio of
+       the trial's disruptions, and each process's occurrences and exposure */
+    double logw;
+    double *pcount, *pexpo; /* [nproc] */
 } mr_workspace;
 
 /* Allocate w for md (0, or -1 when out of memory: nothing left allocated);

@@ -261,6 +261,21 @@ static int write_trials(h5w *w, const mr_scenario *sc, const mr_results *res)
         if (h5w_put_rows(w, g, &d, mr_results_cvar(res, v), &rows) < 0)
             goto out;
     }
+    if (res->weight) { /* importance sampling (docs/MODEL.md §12i) */
+        h5w_dsdef d = {"weight",
+                       H5T_IEEE_F64LE,
+                       H5T_NATIVE_DOUBLE,
+                       1,
+                       {N, 0, 0},
+                       {"trial", NULL, NULL},
+                       "1",
+                       "likelihood ratio of the trial's disruptions under the importance tilt "
+                       "(docs/MODEL.md §12i): every statistic of /summary weights the trial by "
+                       "it (docs/OUTPUT.md, Weighted estimators)"};
+        h5w_dsrows rows = {true, res->first_trial, n, h5w_chunk_rows(N, 8)};
+        if (h5w_put_rows(w, g, &d, res->weight, &rows) < 0)
+            goto out;
+    }
     rc = 0;
 out:
     free(ids);
@@ -616,6 +631,88 @@ static int write_entity_figures(h5w *w, hid_t g, const mr_scenario *sc, const mr
     return 0;
 }
 
+/* An importance-sampled run's bootstrap intervals of the ES of the total
+   loss and of the return-period losses (docs/OUTPUT.md "Weighted
+   estimators"). */
+static int write_weighted_intervals(h5w *w, hid_t g, const mr_sumstats *st)
+{
+    static const char *const what[4] = {"total_loss_es_ci_low", "total_loss_es_ci_high",
+                                        "return_period_loss_ci_low", "return_period_loss_ci_high"};
+    const double *v[4] = {st->total_es_ci_lo, st->total_es_ci_hi, st->rp_ci_lo, st->rp_ci_hi};
+    for (int k = 0; k < 4; k++) {
+        char desc[256];
+        snprintf(desc, sizeof desc,
+                 "%s end of the 95%% percentile-bootstrap interval (400 resamples of the trials) "
+                 "of %s",
+                 k % 2 ? "upper" : "lower", k < 2 ? "total_loss_es" : "return_period_loss");
+        if (h5w_put_1d(w, g, what[k], v[k], k < 2 ? MR_OUTPUT_NES : MR_OUTPUT_NRP,
+                       k < 2 ? "es_level" : "return_period", "GBP", desc) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* /importance (docs/OUTPUT.md): the tilt's rates, the weights' figures,
+   the cross-entropy stages. */
+static int write_importance(h5w *w, const mr_scenario *sc, const mr_sumstats *st)
+{
+    const mr_importance *imp = &sc->importance;
+    hid_t g = h5w_make_group(w, w->base, "importance");
+    if (g < 0)
+        return -1;
+    int rc = -1;
+    char target[64] = "none";
+    if (imp->target != MR_TARGET_NONE)
+        snprintf(target, sizeof target, "%s%g_%s", imp->target == MR_TARGET_VAR ? "var" : "es",
+                 imp->target_level * 100.0, imp->target_annual ? "annual" : "total");
+    if (h5w_attr_str(w, g, "target", target) < 0 ||
+        h5w_attr_i32(w, g, "weighted", st->weighted) < 0)
+        goto out;
+    if (imp->nrates > 0) {
+        double *f = malloc((size_t)imp->nrates * sizeof *f);
+        if (!f)
+            h5w_fail(w, "out of memory");
+        if (h5w_sync_state(w) < 0) {
+            free(f);
+            goto out;
+        }
+        for (int k = 0; k < imp->nrates; k++)
+            f[k] = imp->rates[k].factor;
+        int r = h5w_put_strings(w, g, "process", imp->rates, sizeof *imp->rates,
+                                offsetof(mr_tilt_rate, pattern), (size_t)imp->nrates, "process",
+                                "process name or pattern ('*': any characters) of each rate "
+                                "factor; a later one overrides an earlier one",
+                                true) < 0 ||
+                h5w_put_1d(w, g, "factor", f, (size_t)imp->nrates, "process", "1",
+                           "rate factor lambda' / lambda of the processes the name matches") < 0;
+        free(f);
+        if (r)
+            goto out;
+    }
+    if (h5w_put_scalar(w, g, "ess", st->ess, "trials",
+                       "effective sample size (sum w)^2 / sum w^2 of the weights") < 0 ||
+        h5w_put_scalar(w, g, "weight_max_share", st->weight_max_share, "1",
+                       "the largest weight's share of the sum of the weights") < 0 ||
+        h5w_put_scalar(w, g, "weight_mean", st->weight_mean, "1",
+                       "mean weight (1 in expectation; far from 1: the tilt is too strong)") < 0)
+        goto out;
+    if (imp->nstages > 0 &&
+        (h5w_put_coord_range(w, g, "stage", 1, (size_t)imp->nstages, "1",
+                             "cross-entropy pilot stage, 1 .. K (docs/MODEL.md §12i)") < 0 ||
+         h5w_put_coord_range(w, g, "figure", 1, MR_IMPORTANCE_STAGE_FIGS, "1",
+                             "1 trials, 2 level gamma (GBP), 3 elite trials (loss >= gamma), "
+                             "4 effective sample size, 5 estimate of the target (GBP)") < 0 ||
+         h5w_put_2d(w, g, "stage_figures", imp->stage_figs, (size_t)imp->nstages, "stage",
+                    MR_IMPORTANCE_STAGE_FIGS, "figure", "1",
+                    "per cross-entropy stage: trials, gamma, elite trials, ESS of its weights, "
+                    "its estimate of the target (see `figure`)") < 0))
+        goto out;
+    rc = 0;
+out:
+    h5w_close_id(g);
+    return rc;
+}
+
 static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
                          const mr_sumstats *st)
 {
@@ -639,7 +736,8 @@ static int write_summary(h5w *w, const mr_scenario *sc, const mr_results *res,
                        "figure") < 0 ||
         put_loss_stats(w, g, "sector_extra_cost", st->sector_extra_cost, S,
                        "the sector's extra input cost over the horizon") < 0 ||
-        write_entity_figures(w, g, sc, st) < 0 || write_bands(w, g, st) < 0)
+        write_entity_figures(w, g, sc, st) < 0 || write_bands(w, g, st) < 0 ||
+        (st->weighted && write_weighted_intervals(w, g, st) < 0))
         goto out;
     rc = 0;
 out:
@@ -978,8 +1076,8 @@ int h5w_write_run(h5w *w, const mr_scenario *sc, const mr_results *res, const mr
 {
     if (write_root(w, sc, res) < 0 || write_scenario(w, sc) < 0 ||
         (sc->output_trials != MR_OUTPUT_TRIALS_NONE && write_trials(w, sc, res) < 0) ||
-        write_summary(w, sc, res, st) < 0 || write_indicators(w, sc) < 0 ||
-        (sc->policies.has_cost && write_policy_costs(w, sc) < 0))
+        write_summary(w, sc, res, st) < 0 || (res->weight && write_importance(w, sc, st) < 0) ||
+        write_indicators(w, sc) < 0 || (sc->policies.has_cost && write_policy_costs(w, sc) < 0))
         return -1;
     return 0;
 }

@@ -267,6 +267,19 @@ int mr_sumstats_alloc(mr_sumstats *s, uint64_t N, int nsectors, int nminerals, i
     return oom ? -1 : 0;
 }
 
+void mr_sumstats_sector_column(const mr_results *res, int kind, size_t j, double *col)
+{
+    const size_t n = (size_t)res->ntrials, S = (size_t)res->nsectors;
+    for (size_t i = 0; i < n; i++) {
+        double gl = res->sector_gva_loss[i * S + j];
+        double xc = res->sector_extra_cost[i * S + j];
+        col[i] = kind == 0   ? gl + xc
+                 : kind == 1 ? gl
+                 : kind == 2 ? res->sector_output_loss[i * S + j]
+                             : xc;
+    }
+}
+
 int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
 {
     c = c ? c : &solo;
@@ -298,20 +311,15 @@ int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *s)
                                s->sector_extra_cost};
     for (int kind = 0; kind < 4; kind++)
         for (size_t j = 0; j < S; j++) {
-            for (size_t i = 0; i < n; i++) {
-                double gl = res->sector_gva_loss[i * S + j];
-                double xc = res->sector_extra_cost[i * S + j];
-                col[i] = kind == 0   ? gl + xc
-                         : kind == 1 ? gl
-                         : kind == 2 ? res->sector_output_loss[i * S + j]
-                                     : xc;
-            }
+            mr_sumstats_sector_column(res, kind, j, col);
             mr_dvar v = {col, n, 1, 1, N};
             if (loss_stats(c, &v, &kinds[kind][j]) != 0)
                 goto out;
         }
 
     if (entity_figures(c, res, s) != 0 || mr_sumstats_bands(c, res, s) != 0)
+        goto out;
+    if (res->weight && mr_sumstats_reweight(c, res, s) != 0)
         goto out;
     rc = 0;
 out:

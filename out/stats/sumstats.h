@@ -58,6 +58,19 @@ typedef struct mr_sumstats {
        mr_output_bands (NaN when no trial is) */
     double *inoperability_disrupted_prob; /* [T * S] */
     double *inoperability_disrupted_band; /* [T * S * NBANDS] */
+
+    /* importance sampling (docs/OUTPUT.md "Weighted estimators"): with
+       weights (res->weight) the effective sample size, the largest weight's
+       share and the mean weight; weighted = 1 when some weight is not 1,
+       and then every statistic above but the histogram and the bands (the
+       tilted sample's) is its weighted form, the quantile intervals of the
+       total loss and the return periods are bootstrap intervals (those of
+       the sectors NaN), and the ES and return-period intervals below are
+       set (NaN otherwise) */
+    int has_weights, weighted;
+    double ess, weight_max_share, weight_mean;
+    double total_es_ci_lo[MR_OUTPUT_NES], total_es_ci_hi[MR_OUTPUT_NES];
+    double rp_ci_lo[MR_OUTPUT_NRP], rp_ci_hi[MR_OUTPUT_NRP];
 } mr_sumstats;
 
 /* Compute every statistic (collective over c; NULL = this process alone).
@@ -67,6 +80,19 @@ typedef struct mr_sumstats {
 int mr_sumstats_compute(const mr_comm *c, const mr_results *res, mr_sumstats *out);
 
 void mr_sumstats_free(mr_sumstats *s);
+
+/* The weighted forms of s's statistics from res->weight (wsumstats.c;
+   collective; called by mr_sumstats_compute when res has weights). Every
+   rank gathers one variable of all trials at a time. 0, or -1 on every
+   rank when any rank ran out of memory. */
+int mr_sumstats_reweight(const mr_comm *c, const mr_results *res, mr_sumstats *s);
+
+/* This rank's sector column j of kind 0 (GL + XC), 1 (GL), 2 (OL) or 3
+   (XC) into col[0 .. res->ntrials - 1]. */
+void mr_sumstats_sector_column(const mr_results *res, int kind, size_t j, double *col);
+
+/* Bootstrap resamples of the weighted intervals (docs/OUTPUT.md). */
+#define MR_SUMSTATS_BOOTSTRAP 400
 
 /* The arrays of s for S sectors, M minerals, T steps (N trials), not
    filled: 0, or -1 (nothing left allocated). Not collective. */

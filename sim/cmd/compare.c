@@ -136,6 +136,12 @@ static int check_pair(const char *pa, const char *pb, const mr_scenario *a, cons
                      "with 'minrisk run')",
                      path[w]);
             return -1;
+        } else if (sc[w]->importance.present) {
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: an importance block; compare's paired differences are unweighted: "
+                     "compare plain scenarios (docs/STUDIES.md, Importance sampling)",
+                     path[w]);
+            return -1;
         }
     if (a->horizon_years != b->horizon_years) {
         snprintf(err->msg, sizeof err->msg,

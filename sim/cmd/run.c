@@ -13,6 +13,7 @@
 #include "out/clock.h"
 #include "out/comm.h"
 #include "sim/engine.h"
+#include "sim/importance.h"
 #include "out/export/export.h"
 #include "out/h5/extras.h"
 #include "out/h5/writer.h"
@@ -25,6 +26,7 @@
 #include "out/stats/stream.h"
 #include "out/stats/sumstats.h"
 
+#include <math.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,7 +44,7 @@ static const char *const usage_run =
     "[--quiet]\n"
     "                   [--verbose] [--checkpoint-every SECONDS] [--resume] [--events]\n"
     "                   [--counterfactual] [--target-precision STAT=REL[,...]]\n"
-    "                   [--max-trials N]\n"
+    "                   [--max-trials N] [--importance SPEC] [--target STAT]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
     "A bad scenario stops the run at the first error found (minrisk validate\n"
@@ -78,6 +80,16 @@ static const char *const usage_run =
     "                      (overrides simulation.target_precision)\n"
     "  --max-trials N      the cap of --target-precision (default: --trials, else\n"
     "                      simulation.max_trials, else simulation.trials)\n"
+    "  --importance SPEC   importance sampling (docs/STUDIES.md): tilt the rates of\n"
+    "                      disruption processes, PROCESS=FACTOR[,...] with process\n"
+    "                      names as in /events ('*' matches any characters, e.g.\n"
+    "                      'event/*=4,country/CN=2'), or auto: chosen by the\n"
+    "                      cross-entropy method for --target; each trial's likelihood\n"
+    "                      ratio goes to /trials/weight and every statistic is\n"
+    "                      weighted; overrides the scenario's importance block\n"
+    "  --target STAT       what --importance auto tunes for: var<P> or es<P> of the\n"
+    "                      horizon's total loss (var99.9, es99.5) or, with _annual,\n"
+    "                      of the annual total loss (var99.9_annual)\n"
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
     "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
@@ -89,7 +101,8 @@ static const char *const usage_run =
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 10000 --verbose\n"
-    "  minrisk run scenarios/demo.yaml -o demo-7.h5 --trials 2000 --seed 7 --threads 2 --quiet\n";
+    "  minrisk run scenarios/demo.yaml -o demo-7.h5 --trials 2000 --seed 7 --threads 2 --quiet\n"
+    "  minrisk run scenarios/uk-2024.yaml --importance auto --target var99.9_annual\n";
 
 /* SIGTERM or SIGUSR1 (what a batch scheduler sends before the wall-time
    limit): finish the current blocks, write a checkpoint, exit 75. During the
@@ -114,6 +127,8 @@ typedef struct {
     const char *target_precision; /* --target-precision; NULL = a fixed trial count */
     unsigned long long max_trials;
     int have_max;
+    const char *importance; /* --importance SPEC, or NULL */
+    const char *target;     /* --target STAT, or NULL */
 } run_request;
 
 /* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. */
@@ -141,10 +156,11 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
                            const mr_comm *comm)
 {
     mr_error err = {{0}};
-    const char *bad = q->resume           ? "--resume"
-                      : q->events         ? "--events"
-                      : q->counterfactual ? "--counterfactual"
-                                          : NULL;
+    const char *bad = q->resume                ? "--resume"
+                      : q->events              ? "--events"
+                      : q->counterfactual      ? "--counterfactual"
+                      : sc->importance.present ? "importance sampling"
+                                               : NULL;
     if (bad) {
         if (comm->rank == 0)
             fprintf(stderr, "minrisk run: %s: not available for a scenario with a sweep (%s)\n",
@@ -251,6 +267,16 @@ static mr_status keep_trials(const mr_scenario *sc, const mr_results *res, const
     return MR_FAILED;
 }
 
+/* 1 when some trial's weight is not 1 on some rank (an importance-sampled
+   run whose statistics are weighted: mr_sumstats.weighted). */
+static int weighted_run(const mr_results *res, const mr_comm *comm)
+{
+    int w = 0;
+    for (uint64_t i = 0; res->weight && i < res->ntrials && !w; i++)
+        w = res->weight[i] != 1.0;
+    return mr_comm_any(comm, w);
+}
+
 /* A complete simulation: the verification number, the analyses
    (attribution, --events), the file, the closing lines; the spent
    checkpoint removed. */
@@ -269,7 +295,10 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     mr_comm_sum_u64(comm, &info->verification, 1);
     double ta = mr_now_seconds();
     mr_status rc = mr_attribution_collect(sc, res, &xo, comm, &extras, &err);
-    if (rc == MR_OK)
+    /* an importance-sampled run has its own, weighted, ES and return-period
+       intervals (/summary total_loss_es_ci_*, return_period_loss_ci_*): the
+       unweighted bootstrap of summary_errors.c would be of the tilted law */
+    if (rc == MR_OK && !weighted_run(res, comm))
         rc = mr_summary_errors_collect(sc, res, comm, &extras, &err);
     if (rc == MR_OK && q->events)
         rc = mr_events_collect(sc, res, comm, &extras, &err);
@@ -294,6 +323,8 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     if (comm->rank == 0)
         unlink(ckpt); /* the run is complete: any checkpoint is spent */
     print_done(q, sc, info, output, comm);
+    if (res->weight && mr_importance_report(res, comm, q->quiet, NULL) != 0 && comm->rank == 0)
+        fprintf(stderr, "minrisk run: out of memory for the importance report\n");
     return MR_OK;
 }
 
@@ -373,7 +404,7 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
     mr_prec_record rec = {.ncheck = 0, .stopped_by = -1};
     mr_error err = {{0}};
     mr_engine_opts opts = {.threads = q->threads,
-                           .pause_seconds = q->checkpoint_every,
+                           .pause_seconds = sc->importance.present ? 0 : q->checkpoint_every,
                            .progress = !q->quiet && isatty(STDERR_FILENO),
                            .comm = comm,
                            .skip_block = skip};
@@ -438,7 +469,12 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
         }
     }
     int want_checkpoint = mr_comm_any(comm, checkpoint_requested); /* all ranks agree */
-    if (rc > 0 && !want_checkpoint)
+    if (rc > 0 && want_checkpoint && sc->importance.present) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: stopped; an importance-sampled run keeps no "
+                            "checkpoint\n");
+        status = interrupted(output, comm);
+    } else if (rc > 0 && !want_checkpoint)
         status = interrupted(output, comm);
     else if (rc > 0)
         status = write_checkpoint(sc, &res, &info, ckpt, comm);
@@ -459,7 +495,8 @@ free_results:
 static int streamed(const run_request *q, const mr_scenario *sc)
 {
     return sc->output_trials != MR_OUTPUT_TRIALS_ALL && !q->counterfactual && !q->resume &&
-           !q->target_precision;
+           !q->target_precision &&
+           !sc->importance.present; /* weighted statistics need the trials */
 }
 
 /* A streamed run: the statistics from the stream, the attribution from its
@@ -572,6 +609,89 @@ static int resume_check_point(const char *ckpt, mr_scenario *sc, const mr_prec_s
     return 0;
 }
 
+/* --importance and --target over the scenario's importance block, and
+   what importance sampling does not go with: one line, exit 2. */
+static mr_status importance_options(const run_request *q, mr_scenario *sc, const mr_comm *comm)
+{
+    mr_importance *imp = &sc->importance;
+    char why[512];
+    if (q->importance) {
+        mr_importance keep = *imp; /* the pilot settings of the block stay */
+        mr_importance cli = {0};
+        cli.pilot_stages = keep.pilot_stages;
+        cli.pilot_trials = keep.pilot_trials;
+        cli.target = keep.target;
+        cli.target_level = keep.target_level;
+        cli.target_annual = keep.target_annual;
+        if (mr_importance_parse_spec(sc, q->importance, &cli, why, sizeof why)) {
+            mr_importance_free(&cli);
+            mr_cli_usage_error("run", "--importance: %s", why);
+            return MR_BAD_INPUT;
+        }
+        mr_importance_free(imp);
+        *imp = cli;
+        if (!strcmp(q->importance, "auto") && imp->target == MR_TARGET_NONE && !q->target) {
+            mr_cli_usage_error("run", "%s", "--importance auto: give --target (e.g. var99.9)");
+            return MR_BAD_INPUT;
+        }
+    }
+    if (q->target) {
+        if (!imp->present) {
+            mr_cli_usage_error("run", "%s",
+                               "--target: only with --importance auto or an importance block");
+            return MR_BAD_INPUT;
+        }
+        if (mr_importance_parse_target(q->target, imp)) {
+            mr_cli_usage_error("run",
+                               "--target: expected var<P> or es<P> with P in [50,100), "
+                               "optionally _total or _annual (var99.9, es99.5_annual), got '%s'",
+                               q->target);
+            return MR_BAD_INPUT;
+        }
+    }
+    const char *bad = !imp->present                                   ? NULL
+                      : q->resume                                     ? "--resume"
+                      : q->counterfactual                             ? "--counterfactual"
+                      : (q->target_precision || sc->target_precision) ? "--target-precision"
+                                                                      : NULL;
+    if (bad) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk run: %s: not available with importance sampling (%s)\n", bad,
+                    q->scenario);
+        return MR_BAD_INPUT;
+    }
+    return MR_OK;
+}
+
+/* An importance target: the cross-entropy pilot stages choose the tilt
+   (sim/importance.h) before the main run. */
+static mr_status choose_tilt(const run_request *q, mr_scenario *sc, const mr_comm *comm)
+{
+    if (!sc->importance.present || sc->importance.target == MR_TARGET_NONE)
+        return MR_OK;
+    mr_error err = {{0}};
+    mr_engine_opts opts = {.threads = q->threads, .comm = comm};
+    double secs = 0.0;
+    mr_status rc = mr_importance_choose(sc, &opts, &secs, &err);
+    if (rc != MR_OK) {
+        if (rc > 0)
+            return interrupted(q->output ? q->output : sc->source_path, comm);
+        mr_cli_report(comm, &err);
+        return rc;
+    }
+    if (!q->quiet && comm->rank == 0) {
+        const mr_importance *imp = &sc->importance;
+        fprintf(stderr, "minrisk: importance: %d cross-entropy stages of %.0f trials in %.2f s;",
+                imp->nstages, imp->stage_figs[0], secs);
+        int shown = 0;
+        for (int k = 0; k < imp->nrates; k++)
+            if (fabs(imp->rates[k].factor - 1.0) > 0.05 && shown++ < 6)
+                fprintf(stderr, " %s x%.3g", imp->rates[k].pattern, imp->rates[k].factor);
+        fprintf(stderr, "%s\n", shown > 6 ? " ..." : shown ? "" : " no factor away from 1");
+    }
+    return MR_OK;
+}
+
 static mr_status run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
@@ -653,6 +773,10 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         mr_scenario_free(&sc);
         return MR_BAD_INPUT;
     }
+    if (importance_options(q, &sc, comm) != MR_OK) {
+        mr_scenario_free(&sc);
+        return MR_BAD_INPUT;
+    }
     char *defout = q->output ? NULL : mr_cli_default_output(q->scenario);
     const char *output = q->output ? q->output : defout;
     char *ckpt = output ? mr_checkpoint_path(output) : NULL;
@@ -677,7 +801,7 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             status = MR_BAD_INPUT;
         } else if (streamed(q, &sc)) {
             status = simulate_stream(q, &sc, output, comm);
-        } else {
+        } else if ((status = choose_tilt(q, &sc, comm)) == MR_OK) {
             status = simulate(q, &sc, output, ckpt, skip, have_spec ? &spec : NULL, comm);
         }
     }
@@ -699,28 +823,33 @@ mr_status mr_cmd_run(int argc, char **argv)
         RESUME,
         EVENTS,
         COUNTERFACTUAL,
-        TARGET,
-        MAXT
+        PRECISION,
+        MAXT,
+        IMPORTANCE,
+        TARGET
     };
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {"output", required_argument, NULL, 'o'},
-                                             {"trials", required_argument, NULL, TRIALS},
-                                             {"seed", required_argument, NULL, SEED},
-                                             {"threads", required_argument, NULL, THREADS},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"verbose", no_argument, NULL, 'v'},
-                                             {"checkpoint-every", required_argument, NULL, EVERY},
-                                             {"resume", no_argument, NULL, RESUME},
-                                             {"events", no_argument, NULL, EVENTS},
-                                             {"counterfactual", no_argument, NULL, COUNTERFACTUAL},
-                                             {"target-precision", required_argument, NULL, TARGET},
-                                             {"max-trials", required_argument, NULL, MAXT},
-                                             {NULL, 0, NULL, 0}};
-    const char *scenario = NULL, *output = NULL;
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"output", required_argument, NULL, 'o'},
+        {"trials", required_argument, NULL, TRIALS},
+        {"seed", required_argument, NULL, SEED},
+        {"threads", required_argument, NULL, THREADS},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"checkpoint-every", required_argument, NULL, EVERY},
+        {"resume", no_argument, NULL, RESUME},
+        {"events", no_argument, NULL, EVENTS},
+        {"counterfactual", no_argument, NULL, COUNTERFACTUAL},
+        {"target-precision", required_argument, NULL, PRECISION},
+        {"max-trials", required_argument, NULL, MAXT},
+        {"importance", required_argument, NULL, IMPORTANCE},
+        {"target", required_argument, NULL, TARGET},
+        {NULL, 0, NULL, 0}};
+    const char *scenario = NULL, *output = NULL, *importance = NULL, *target = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
     int have_trials = 0, have_seed = 0, quiet = 0, resume = 0, events = 0, counterfactual = 0;
     int verbose = 0, have_max = 0;
-    const char *target = NULL;
+    const char *precision = NULL;
     unsigned long long max_trials = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
     mr_cli_opts p;
@@ -768,14 +897,20 @@ mr_status mr_cmd_run(int argc, char **argv)
         case COUNTERFACTUAL:
             counterfactual = 1;
             break;
-        case TARGET:
-            target = v;
+        case PRECISION:
+            precision = v;
             break;
         case MAXT:
             if (mr_cli_parse_u64(v, &max_trials) || max_trials < 1 || max_trials > MR_MAX_TRIALS)
                 return mr_cli_usage_error(
                     "run", "--max-trials: must be an integer in [1, 4294967295], got '%s'", v);
             have_max = 1;
+            break;
+        case IMPORTANCE:
+            importance = v;
+            break;
+        case TARGET:
+            target = v;
             break;
         default: /* MR_CLI_ARG */
             if (scenario)
@@ -788,8 +923,8 @@ mr_status mr_cmd_run(int argc, char **argv)
     if (!scenario)
         return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();
-    run_request req = {scenario,     output, trials,     seed,    have_trials,    have_seed,
-                       (int)threads, quiet,  resume,     events,  counterfactual, (double)every,
-                       verbose,      target, max_trials, have_max};
+    run_request req = {scenario,     output,    trials,     seed,     have_trials,    have_seed,
+                       (int)threads, quiet,     resume,     events,   counterfactual, (double)every,
+                       verbose,      precision, max_trials, have_max, importance,     target};
     return run(&req, &comm);
 }

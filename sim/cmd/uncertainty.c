@@ -74,6 +74,11 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
     } else if (sc.nsweep > 0) {
         snprintf(err.msg, sizeof err.msg,
                  "%s: has a sweep: study the uncertainty of one variant at a time", scenario);
+    } else if (sc.importance.present) {
+        snprintf(err.msg, sizeof err.msg,
+                 "%s: has an importance block, which the uncertainty study does not weight: "
+                 "remove it (docs/STUDIES.md, Importance sampling)",
+                 scenario);
     } else if ((st = mr_uncertainty_check(&sc, &err)) == MR_OK) {
         if (have_seed)
             sc.seed = seed;

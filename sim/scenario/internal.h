@@ -22,7 +22,7 @@
 #include <yaml.h>
 
 #define KP_MAX 512                   /* key paths longer than this are cut in messages */
-#define MAXKEYS 16                   /* most keys any schema mapping allows */
+#define MAXKEYS 20                   /* most keys any schema mapping allows */
 #define SUM_TOL 1e-9                 /* tolerance of "sums to 1" and "sums to <= 1" checks */
 #define SHOW_MAX 40                  /* characters of a user's text echoed in a message */
 #define SHOW_BUF (4 * SHOW_MAX + 16) /* a shown text: escapes take 4 bytes */
@@ -433,6 +433,10 @@ int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp);
 /* Once the scenario is read (root: its document's root): sc->warnings. 0,
    or -1 out of memory. */
 int sc_warnings(P *p, const yaml_node_t *root);
+
+/* ---- importance_block.c ---- */
+
+int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp);
 
 /* ---- sweep_block.c ---- */
 

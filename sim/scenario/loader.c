@@ -161,6 +161,8 @@ static int walk(P *p, const yaml_node_t *root)
 #undef FAILED
     if (p->nerrs || !(ok && cou_ok && min_ok && pol_ok && sec_ok && ev_ok))
         return -1; /* the sweep and the uncertain block read the whole scenario */
+    if (sc_mget(p, &m, "importance", false, &x, kp) || (x && sc_walk_importance(p, x, kp)))
+        return -1;
     /* a variant's sweep was applied before the walk (sc_apply_sweep) */
     if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
         return -1;
@@ -519,5 +521,6 @@ void mr_scenario_free(mr_scenario *sc)
         free(q->vcol);
     }
     free(sc->uncertain);
+    mr_importance_free(&sc->importance);
     memset(sc, 0, sizeof *sc);
 }

@@ -108,4 +108,28 @@ bool mr_scenario_valid_id(const char *s);
    NULL. */
 const char *mr_nearest(const char *s, const char *const *cands, int n);
 
+/* ---- importance sampling (docs/MODEL.md §12i; importance_block.c) ---- */
+
+/* Whether a tilt's process pattern ('*': any characters) matches name. */
+bool mr_importance_match(const char *pattern, const char *name);
+
+/* NULL when pattern is well formed and matches some disruption process of
+   sc with a rate; else why (the reason, in why's sz bytes). */
+const char *mr_importance_check_pattern(const mr_scenario *sc, const char *pattern, char *why,
+                                        size_t sz);
+
+/* "var99.9", "es99.5_annual", "var99_total": imp's target. 0, or -1. */
+int mr_importance_parse_target(const char *s, mr_importance *imp);
+
+/* --importance SPEC: "auto" or "PROCESS=FACTOR[,...]", each pattern
+   checked against sc; the rates appended to imp. 0, or -1 with why. */
+int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importance *imp, char *why,
+                             size_t sz);
+
+/* Append a rate (pattern copied): 0, or -1 when out of memory. */
+int mr_importance_add_rate(mr_importance *imp, const char *pattern, double factor, int line,
+                           int col);
+
+void mr_importance_free(mr_importance *imp);
+
 #endif

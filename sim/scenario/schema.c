@@ -87,6 +87,9 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "a grid of variants run into one file (STUDIES.md Sweeps)"},
     {"uncertain", "mapping", NULL, "", NONE,
      .meaning = "distributions of key paths, for `minrisk uncertainty` (STUDIES.md Uncertainty)"},
+    {"importance", "mapping", NULL, "", NONE,
+     .meaning = "importance sampling: a tilt of the disruption processes, each trial weighted by "
+                "its likelihood ratio (MODEL 12i)"},
     /* simulation */
     {"simulation.horizon_years", INT(1, 1000), .unit = "years", REQ, .meaning = "horizon H"},
     {"simulation.steps_per_year", INT(1, 366), .unit = "steps per year", DEF("12"),
@@ -426,6 +429,21 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "symmetric (a pair given once is mirrored); diagonal 1"},
     {"sweep.<key path>", "list of values", NULL, "", NONE, .range = "1 to 64 values",
      .meaning = "values of a key path (a.b[0].c); null removes the key"},
+    /* importance (MODEL 12i, STUDIES.md Importance sampling) */
+    {"importance.rates", "mapping of process names", NULL, "", NONE, .range = "1 to 1000 names",
+     .meaning = "rate factors: country/<id>, supplier/<mineral>/<stage>/<country>, event/<id>, "
+                "domestic/<mineral>; * matches any characters; a later name overrides an "
+                "earlier one"},
+    {"importance.rates.<process name>", NUM(R_FACTOR), .unit = "", REQ,
+     .meaning = "lambda' / lambda of every process the name matches"},
+    {"importance.target", "string", NULL, "", NONE,
+     .range = "var<P> or es<P>, P in [50,100), optional _total or _annual",
+     .meaning = "choose the rates by the cross-entropy method for this statistic (rates: the "
+                "start)"},
+    {"importance.pilot_stages", INT(1, 10), .unit = "stages", DEF("3"),
+     .meaning = "cross-entropy pilot stages before the main run"},
+    {"importance.pilot_trials", INT(100, 4294967295u), .unit = "trials",
+     .def = "max(1000, trials / 10)", .meaning = "trials of each pilot stage"},
     /* uncertain (STUDIES.md Uncertainty) */
     {"uncertain.rows", INT(2, 4096), .unit = "design rows", DEF("64"),
      .meaning = "N: rows of each Saltelli matrix A and B; N (k + 2) rows are run"},
@@ -538,6 +556,7 @@ static const char *const SCHEMA_OPEN[] = {"countries",
                                           "price_correlation.<mineral>",
                                           "sweep",
                                           "uncertain.keys",
+                                          "importance.rates",
                                           NULL};
 
 static mr_schema_key schema_out[NSCHEMA];
@@ -848,7 +867,9 @@ static void js_mapping(JS *j, const char *path, int min, int max)
     if (idchild >= 0) {
         /* ids, or key paths (a.b[0].c: checked by the loader) */
         const char *l = strrchr(SCHEMA[idchild].path, '<');
-        if (strcmp(l, "<key path>"))
+        if (!strcmp(l, "<process name>")) /* importance.rates: names with '*' */
+            fputs(",\"propertyNames\":{\"pattern\":\"^[A-Za-z0-9_./*-]+$\"}", out);
+        else if (strcmp(l, "<key path>"))
             fputs(",\"propertyNames\":{\"pattern\":\"" ID_PATTERN "\"}", out);
         fputs(",\"additionalProperties\":", out);
         js_key(j, idchild);
@@ -960,6 +981,8 @@ static void js_value(JS *j, int i)
         js_mapping(j, k->path, 0, SC_IDS_MAX);
     else if (!strcmp(t, "mapping of key paths"))
         js_mapping(j, k->path, 1, SC_SWEEP_PARAMS_MAX);
+    else if (!strcmp(t, "mapping of process names"))
+        js_mapping(j, k->path, 1, 1000);
     else if (!strcmp(t, "matrix"))
         js_matrix(j, k->path);
     else if (!strcmp(t, "word or mapping")) { /* rationing: the rule's word, or the mapping */

@@ -29,6 +29,11 @@ import jsonschema
 import yaml
 
 SEMANTIC = {
+    # importance sampling (docs/MODEL.md §12i): the loader's own checks
+    "importance_unknown_process": "a process name matched against the scenario's processes",
+    "importance_bad_target": "the target's grammar (var<P>, es<P>, P in [50,100)), the loader's",
+    "importance_duplicate": "a YAML duplicate key, which a JSON Schema cannot see",
+    "importance_empty": "rates or a target: one of two optional keys, the loader's rule",
     # references to ids, checked against what the scenario defines
     "event_minerals_map_unknown": "a mineral id the scenario does not define",
     "event_unknown_mineral": "a mineral id the scenario does not define",

@@ -108,7 +108,7 @@ POSIXLY_CORRECT=1 expect 2 "minrisk validate: unknown option '--bogus' $(see val
 
 # 4. bad values: ambiguous prefix, missing value (long, short, bundled),
 # a value to an option that takes none, the value check still applies
-expect 2 "minrisk run: option '--t' is ambiguous: --trials, --threads, --target-precision $(see run)" -- run "$demo" --t 5
+expect 2 "minrisk run: option '--t' is ambiguous: --trials, --threads, --target-precision, --target $(see run)" -- run "$demo" --t 5
 expect 2 "minrisk run: option '--output' needs a value $(see run)" -- run "$demo" --output
 expect 2 "minrisk run: option '-o' needs a value $(see run)" -- run "$demo" -qo
 expect 2 "minrisk run: option '--quiet' takes no value $(see run)" -- run "$demo" --quiet=yes

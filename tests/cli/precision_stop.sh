@@ -171,5 +171,6 @@ bad "var99_total: given twice" --target-precision var99_total=0.1,var99_total=0.
 bad "--max-trials: only with --target-precision" --max-trials 5000
 bad "--max-trials: must be an integer in [1, 4294967295], got '0'" --target-precision aal=0.1 --max-trials 0
 bad "--trials and --max-trials: give one" --target-precision aal=0.1 --max-trials 5000 --trials 100
+bad "minrisk run: --target-precision: not available with importance sampling" --target-precision aal=0.1 --importance 'event/*=2'
 [ ! -e "$tmp/bad.h5" ] || fail "a bad argument left a file"
 echo "bad arguments: one line each, exit status 2"

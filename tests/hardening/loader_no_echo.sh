@@ -31,6 +31,6 @@ if grep -q 'Zq8sVt3kYp\|TOPSECRET\|4711\|private' all.txt; then
     fail "a secret was printed: $(cat all.txt)"
 fi
 # the scenario itself: the key cut at 40 characters, in the key path too
-expect 2 "etc/shadow:1:1: $cut40: unknown key '$cut40' (expected one of: name, description, extends, simulation, defaults, rationing, policies, countries, minerals, sectors, events, interdependency, price_correlation, output, sweep, uncertain)" \
+expect 2 "etc/shadow:1:1: $cut40: unknown key '$cut40' (expected one of: name, description, extends, simulation, defaults, rationing, policies, countries, minerals, sectors, events, interdependency, price_correlation, output, sweep, uncertain, importance)" \
     validate etc/shadow
 finish

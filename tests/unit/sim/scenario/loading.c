@@ -676,11 +676,11 @@ static void test_inline_errors(void **state)
                  "t.yaml:13:12: rationing: must be 'proportional' or 'priority', got "
                  "'proportionnal' (did you mean 'proportional'?)");
     /* a message stays one line whatever the key holds */
-    expect_error(
-        MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
-        "t.yaml:2:1: bad\\nkey: unknown key 'bad\\nkey' (expected one of: name, "
-        "description, extends, simulation, defaults, rationing, policies, countries, "
-        "minerals, sectors, events, interdependency, price_correlation, output, sweep, uncertain)");
+    expect_error(MINIMAL, "name: minimal", "name: minimal\n\"bad\\nkey\": 1",
+                 "t.yaml:2:1: bad\\nkey: unknown key 'bad\\nkey' (expected one of: name, "
+                 "description, extends, simulation, defaults, rationing, policies, countries, "
+                 "minerals, sectors, events, interdependency, price_correlation, output, sweep, "
+                 "uncertain, importance)");
 }
 
 static void test_load_errors(void **state)

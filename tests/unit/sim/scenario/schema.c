@@ -306,13 +306,16 @@ static int load_with(const char *path, const char *value, char *msg, size_t n)
 
 /* The uncertain block's keys (a study's settings and distributions, not
    the model's) are tested by tests/bad/uncertain_*.yaml and
-   tests/studies/uncertainty/, not through the one-value sweep here; so is
+   tests/studies/uncertainty/, not through the one-value sweep here; the
+   importance block's by tests/bad/importance_*.yaml and
+   tests/studies/importance/; so is
    uk_sourcing.before_policy, which needs a cap on UK sourcing that FULL
    (a cap on the world, with a new source) cannot have: tests/bad/uk_before_*
    and tests/unit/sim/scenario/loading.c test it. */
 static bool study_block(const char *path)
 {
-    return !strncmp(path, "uncertain", 9) || strstr(path, ".uk_sourcing.before_policy");
+    return !strncmp(path, "uncertain", 9) || !strncmp(path, "importance", 10) ||
+           strstr(path, ".uk_sourcing.before_policy");
 }
 
 /* A schema path made concrete in FULL (and MINIMAL): ids, the first list
@@ -351,7 +354,7 @@ static bool concrete(const char *path, char *out, size_t n)
     };
     char buf[512];
     snprintf(buf, sizeof buf, "%s", path);
-    if (!strncmp(path, "sweep", 5))
+    if (!strncmp(path, "sweep", 5) || !strncmp(path, "importance", 10))
         return false;
     for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
         size_t l = strlen(map[i][0]);

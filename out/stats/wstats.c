@@ -1,0 +1,354 @@
+/* wstats.c - weighted estimators (wstats.h; definitions in docs/OUTPUT.md
+ * "Weighted estimators").
+ */
+#include "out/stats/wstats.h"
+
+#include "out/stats/dstats.h"
+#include "out/stats/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* n p closer than this (relative) to an integer is taken as that integer
+   (as stats.c's ranks). */
+#define RANK_REL_TOL 1e-12
+
+static double wt(const double *w, size_t k)
+{
+    return w ? w[k] : 1.0;
+}
+
+/* Blocks of blk elements in n (blk 0: one block). */
+static size_t nblocks(size_t n, size_t *blk)
+{
+    if (*blk == 0)
+        *blk = n ? n : 1;
+    return (n + *blk - 1) / *blk;
+}
+
+/* The k sums of the block partials part[b * k + q] over dstats.h's fixed
+   pairwise tree of the nb blocks (the file's block-ordered sums); frees
+   part. NaN when part is NULL (out of memory). */
+static void reduce(double *part, size_t nb, size_t k, double *out)
+{
+    if (!part || mr_dstats_reduce_blocks(NULL, part, nb, nb, k, out) != 0)
+        for (size_t q = 0; q < k; q++)
+            out[q] = NAN;
+    free(part);
+}
+
+static double *partials(size_t nb, size_t k)
+{
+    return calloc((nb ? nb : 1) * k, sizeof(double));
+}
+
+/* Block-ordered sum over the elements with x[k] > above (x NULL: all) of
+   w[k] x[k] (times_x; x[k] when w is NULL) or of w[k]. */
+static double sum_above(const double *x, const double *w, size_t n, size_t blk, double above,
+                        int times_x)
+{
+    const size_t nb = nblocks(n, &blk);
+    double *part = partials(nb, 1), total;
+    for (size_t b = 0; part && b < nb; b++) {
+        size_t b1 = (b + 1) * blk < n ? (b + 1) * blk : n;
+        double sum = 0.0;
+        for (size_t k = b * blk; k < b1; k++) {
+            if (x && !(x[k] > above))
+                continue;
+            sum += times_x && x ? (w ? w[k] * x[k] : x[k]) : wt(w, k);
+        }
+        part[b] = sum;
+    }
+    reduce(part, nb, 1, &total);
+    return total;
+}
+
+double mr_wstats_sum(const double *x, const double *w, size_t n, size_t blk, double above)
+{
+    return sum_above(x, w, n, blk, above, 1);
+}
+
+double mr_wstats_weight_above(const double *x, const double *w, size_t n, size_t blk, double above)
+{
+    return sum_above(x, w, n, blk, above, 0);
+}
+
+void mr_wstats_moments(const double *x, const double *w, size_t n, size_t blk, double *mean,
+                       double *sd, double *se)
+{
+    const size_t nb = nblocks(n, &blk);
+    double m = n ? mr_wstats_sum(x, w, n, blk, -INFINITY) / (double)n : NAN;
+    *mean = m;
+    if (!sd && !se)
+        return;
+    /* second passes, block-ordered: sum w (x - m)^2 and sum (w x - m)^2 */
+    double *part = partials(nb, 2), ss[2];
+    for (size_t b = 0; part && b < nb; b++) {
+        size_t b1 = (b + 1) * blk < n ? (b + 1) * blk : n;
+        double ps = 0.0, pp = 0.0;
+        for (size_t k = b * blk; k < b1; k++) {
+            double d = x[k] - m, e = wt(w, k) * x[k] - m;
+            ps += wt(w, k) * d * d;
+            pp += e * e;
+        }
+        part[2 * b] = ps;
+        part[2 * b + 1] = pp;
+    }
+    reduce(part, nb, 2, ss);
+    if (sd)
+        *sd = n >= 2 ? sqrt(ss[0] / (double)n) : NAN;
+    if (se)
+        *se = n >= 2 ? sqrt(ss[1] / (double)(n - 1)) / sqrt((double)n) : NAN;
+}
+
+double mr_wstats_exceedance(const double *x, const double *w, size_t n, size_t blk, double t,
+                            double *se)
+{
+    if (n == 0) {
+        if (se)
+            *se = NAN;
+        return NAN;
+    }
+    const size_t nb = nblocks(n, &blk);
+    const double p = mr_wstats_weight_above(x, w, n, blk, t) / (double)n;
+    if (se) {
+        double *part = partials(nb, 1), ss;
+        for (size_t b = 0; part && b < nb; b++) {
+            size_t b1 = (b + 1) * blk < n ? (b + 1) * blk : n;
+            double sum = 0.0;
+            for (size_t k = b * blk; k < b1; k++) {
+                double e = (x[k] > t ? wt(w, k) : 0.0) - p;
+                sum += e * e;
+            }
+            part[b] = sum;
+        }
+        reduce(part, nb, 1, &ss);
+        *se = n >= 2 ? sqrt(ss / (double)(n - 1)) / sqrt((double)n) : NAN;
+    }
+    return p;
+}
+
+double mr_wstats_ess(const double *w, size_t n, size_t blk)
+{
+    if (n == 0)
+        return NAN;
+    if (!w)
+        return (double)n;
+    double s = mr_wstats_sum(NULL, w, n, blk, -INFINITY);
+    double s2 = mr_wstats_sum(w, w, n, blk, -INFINITY);
+    return s * s / s2;
+}
+
+double mr_wstats_max_share(const double *w, size_t n, size_t blk)
+{
+    if (n == 0)
+        return NAN;
+    if (!w)
+        return 1.0 / (double)n;
+    double mx = 0.0;
+    for (size_t k = 0; k < n; k++)
+        if (w[k] > mx)
+            mx = w[k];
+    return mx / mr_wstats_sum(NULL, w, n, blk, -INFINITY);
+}
+
+int mr_wstats_sort(const double *x, const double *w, size_t n, double *xs, double *ws,
+                   uint32_t *idx)
+{
+    uint64_t *key = malloc((n ? n : 1) * 2 * sizeof *key);
+    uint32_t *ix = malloc((n ? n : 1) * 2 * sizeof *ix);
+    size_t *count = malloc(256 * sizeof *count);
+    if (!key || !ix || !count) {
+        free(key);
+        free(ix);
+        free(count);
+        return -1;
+    }
+    uint64_t *ka = key, *kb = key + n;
+    uint32_t *ia = ix, *ib = ix + n;
+    for (size_t k = 0; k < n; k++) {
+        ka[k] = mr_stats_key(x[k]);
+        ia[k] = (uint32_t)k;
+    }
+    /* LSD radix sort, 8 bits a pass: stable, so ties keep index order */
+    for (int shift = 0; shift < 64; shift += 8) {
+        memset(count, 0, 256 * sizeof *count);
+        for (size_t k = 0; k < n; k++)
+            count[(ka[k] >> shift) & 0xff]++;
+        if (n && count[(ka[0] >> shift) & 0xff] == n)
+            continue; /* one digit for all: the pass changes nothing */
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = pos;
+            pos += c;
+        }
+        for (size_t k = 0; k < n; k++) {
+            size_t at = count[(ka[k] >> shift) & 0xff]++;
+            kb[at] = ka[k];
+            ib[at] = ia[k];
+        }
+        uint64_t *kt = ka;
+        ka = kb;
+        kb = kt;
+        uint32_t *it = ia;
+        ia = ib;
+        ib = it;
+    }
+    for (size_t k = 0; k < n; k++) {
+        xs[k] = mr_stats_key_value(ka[k]);
+        ws[k] = wt(w, ia[k]);
+        if (idx)
+            idx[k] = ia[k];
+    }
+    free(key);
+    free(ix);
+    free(count);
+    return 0;
+}
+
+/* nnorm - nnorm p, with nnorm p snapped to an integer within RANK_REL_TOL */
+static double tail_mass(double nnorm, double p)
+{
+    double x = nnorm * p, r = nearbyint(x);
+    if (fabs(x - r) <= RANK_REL_TOL * fmax(1.0, fabs(x)))
+        x = r;
+    return nnorm - x;
+}
+
+/* The weighted VaR from sorted pairs with weights ws[k] * (c ? c[tri[k]] : 1). */
+static double quantile_counted(const double *xs, const double *ws, const uint32_t *tri,
+                               const uint32_t *c, size_t n, double nnorm, double p, double *tail)
+{
+    if (n == 0) {
+        if (tail)
+            *tail = NAN;
+        return NAN;
+    }
+    const double limit = tail_mass(nnorm, p);
+    double above = 0.0, v = xs[n - 1], at = 0.0;
+    size_t k = n;
+    while (k > 0) {
+        /* the tie group of xs[k - 1]: [j, k) */
+        size_t j = k - 1;
+        while (j > 0 && xs[j - 1] == xs[k - 1])
+            j--;
+        if (!(above <= limit))
+            break;
+        v = xs[k - 1];
+        at = above;
+        double g = 0.0;
+        for (size_t q = j; q < k; q++)
+            g += c ? ws[q] * (double)c[tri[q]] : ws[q];
+        above += g;
+        k = j;
+    }
+    if (tail)
+        *tail = at;
+    return v;
+}
+
+double mr_wstats_quantile_sorted(const double *xs, const double *ws, size_t n, double nnorm,
+                                 double p, double *tail)
+{
+    return quantile_counted(xs, ws, NULL, NULL, n, nnorm, p, tail);
+}
+
+double mr_wstats_es_tail(double nnorm, double p, double v, double sw, double swx)
+{
+    double mass = tail_mass(nnorm, p);
+    if (!(mass > 0.0))
+        return v;
+    double rest = mass - sw;
+    return (rest != 0.0 ? swx + rest * v : swx) / mass;
+}
+
+double mr_wstats_es(const double *x, const double *w, size_t n, size_t blk, const double *xs,
+                    const double *ws, double p, double *var)
+{
+    double v = mr_wstats_quantile_sorted(xs, ws, n, (double)n, p, NULL);
+    if (var)
+        *var = v;
+    if (n == 0)
+        return NAN;
+    for (size_t k = 0; k < n; k++)
+        if (isnan(x[k]))
+            return NAN;
+    return mr_wstats_es_tail((double)n, p, v, mr_wstats_weight_above(x, w, n, blk, v),
+                             mr_wstats_sum(x, w, n, blk, v));
+}
+
+/* SplitMix64's finaliser: the bootstrap's counter-based generator. */
+static uint64_t mix64(uint64_t z)
+{
+    z += UINT64_C(0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* ES of the resample, from the sorted pairs weighted by the counts, its
+   sums above v in sorted order (a replicate only needs to be reproducible). */
+static double es_counted(const double *xs, const double *ws, const uint32_t *tri, const uint32_t *c,
+                         size_t n, double nnorm, double p, double v)
+{
+    double sw = 0.0, swx = 0.0;
+    for (size_t k = n; k > 0 && xs[k - 1] > v; k--) {
+        double g = ws[k - 1] * (double)c[tri[k - 1]];
+        sw += g;
+        swx += g * xs[k - 1];
+    }
+    return mr_wstats_es_tail(nnorm, p, v, sw, swx);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
+                        size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
+                        double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,
+                        double *es_hi)
+{
+    uint32_t *c = malloc((ntrials ? ntrials : 1) * sizeof *c);
+    double *rep = malloc((size_t)(B > 0 ? B : 1) * 2 * (nlev ? nlev : 1) * sizeof *rep);
+    if (!c || !rep) {
+        free(c);
+        free(rep);
+        return -1;
+    }
+    const size_t nb = (size_t)(B > 0 ? B : 0);
+    for (size_t b = 0; b < nb; b++) {
+        memset(c, 0, ntrials * sizeof *c);
+        uint64_t base = mix64(seed ^ mix64(UINT64_C(0x626f6f74) + b)); /* "boot" */
+        for (size_t j = 0; j < ntrials; j++) {
+            uint64_t u = mix64(base + j) >> 32; /* 32 uniform bits */
+            c[(size_t)((u * (uint64_t)ntrials) >> 32)]++;
+        }
+        for (size_t l = 0; l < nlev; l++) {
+            double v = quantile_counted(xs, ws, tri, c, n, nnorm, p[l], NULL);
+            rep[(2 * l) * nb + b] = v;
+            rep[(2 * l + 1) * nb + b] = es_counted(xs, ws, tri, c, n, nnorm, p[l], v);
+        }
+    }
+    size_t lo = mr_stats_rank(nb, (1.0 - level) / 2.0), hi = mr_stats_rank(nb, (1.0 + level) / 2.0);
+    for (size_t l = 0; l < nlev; l++)
+        for (int e = 0; e < 2; e++) {
+            double *r = rep + (2 * l + (size_t)e) * nb;
+            qsort(r, nb, sizeof *r, cmp_double);
+            double a = nb ? r[lo - 1] : NAN, z = nb ? r[hi - 1] : NAN;
+            if (e == 0) {
+                var_lo[l] = a;
+                var_hi[l] = z;
+            } else {
+                es_lo[l] = a;
+                es_hi[l] = z;
+            }
+        }
+    free(c);
+    free(rep);
+    return 0;
+}

@@ -1,0 +1,277 @@
+/* importance_block.c - the `importance` block (docs/MODEL.md §12i,
+ * docs/SCENARIO_FORMAT.md "Importance sampling"): rate factors of the
+ * disruption processes by name (with '*' wildcards), the target of the
+ * cross-entropy method, its pilot stages; and the same from the command
+ * line (--importance SPEC, --target STAT).
+ */
+#define _POSIX_C_SOURCE 200809L /* strdup, fnmatch */
+
+#include "sim/scenario/internal.h"
+#include "sim/scenario/loader.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMPORTANCE_MAX_RATES 1000
+
+static const char *const stage_word[MR_NSTAGES] = {"mining", "refining"};
+
+/* Call f(name, ctx) for the name of every disruption process of sc with a
+   positive rate (sim/model.c names them so): country/<id>,
+   supplier/<mineral>/<stage>/<country>, event/<id>, domestic/<mineral>.
+   Stops at the first f that returns nonzero and returns that. */
+static int each_process(const mr_scenario *sc, int (*f)(const char *, void *), void *ctx)
+{
+    char name[4 * 65 + 32];
+    int r = 0;
+    for (int c = 0; c < sc->ncountries && !r; c++)
+        if (sc->countries[c].outage.rate_per_year > 0.0) {
+            snprintf(name, sizeof name, "country/%s", sc->countries[c].id);
+            r = f(name, ctx);
+        }
+    for (int m = 0; m < sc->nminerals && !r; m++)
+        for (int s = 0; s < MR_NSTAGES && !r; s++) {
+            const mr_stage *st = &sc->minerals[m].stage[s];
+            for (int i = 0; i < st->n && !r; i++)
+                if (st->suppliers[i].outage.rate_per_year > 0.0) {
+                    snprintf(name, sizeof name, "supplier/%s/%s/%s", sc->minerals[m].id,
+                             stage_word[s], sc->countries[st->suppliers[i].country].id);
+                    r = f(name, ctx);
+                }
+        }
+    for (int e = 0; e < sc->nevents && !r; e++)
+        if (sc->events[e].process.rate_per_year > 0.0) {
+            snprintf(name, sizeof name, "event/%s", sc->events[e].id);
+            r = f(name, ctx);
+        }
+    for (int m = 0; m < sc->nminerals && !r; m++) {
+        const mr_disruption *d = &sc->minerals[m].domestic_outage;
+        if (d->present && d->process.rate_per_year > 0.0) {
+            snprintf(name, sizeof name, "domestic/%s", sc->minerals[m].id);
+            r = f(name, ctx);
+        }
+    }
+    return r;
+}
+
+bool mr_importance_match(const char *pattern, const char *name)
+{
+    return fnmatch(pattern, name, 0) == 0;
+}
+
+static int matches(const char *name, void *pattern)
+{
+    return mr_importance_match(pattern, name);
+}
+
+/* The process names of sc nearest to pattern, for a hint. */
+typedef struct {
+    const char *pattern;
+    char best[4 * 65 + 32];
+    size_t bestd;
+} nearest_ctx;
+
+static int nearer(const char *name, void *vctx)
+{
+    nearest_ctx *c = vctx;
+    const char *cands[1] = {name};
+    if (mr_nearest(c->pattern, cands, 1) && c->bestd != 0) {
+        snprintf(c->best, sizeof c->best, "%s", name);
+        c->bestd = 0;
+    }
+    return 0;
+}
+
+/* A pattern's own syntax: the characters of ids, '/' and '*'. */
+static bool valid_pattern(const char *s)
+{
+    if (!*s)
+        return false;
+    for (const char *c = s; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '/' || *c == '*' ||
+              *c == '.'))
+            return false;
+    return true;
+}
+
+const char *mr_importance_check_pattern(const mr_scenario *sc, const char *pattern, char *why,
+                                        size_t sz)
+{
+    if (!valid_pattern(pattern)) {
+        snprintf(why, sz,
+                 "expected a process name such as country/CN, event/cn-gallium-controls or "
+                 "supplier/gallium/refining/CN ('*' matches any characters)");
+        return why;
+    }
+    if (each_process(sc, matches, (void *)pattern))
+        return NULL;
+    nearest_ctx c = {pattern, "", SIZE_MAX};
+    each_process(sc, nearer, &c);
+    snprintf(why, sz, "matches no disruption process with a rate%s%s%s",
+             c.best[0] ? " (did you mean '" : "", c.best, c.best[0] ? "'?)" : "");
+    return why;
+}
+
+int mr_importance_parse_target(const char *s, mr_importance *imp)
+{
+    mr_target_kind k;
+    if (!strncmp(s, "var", 3))
+        k = MR_TARGET_VAR;
+    else if (!strncmp(s, "es", 2))
+        k = MR_TARGET_ES;
+    else
+        return -1;
+    const char *num = s + (k == MR_TARGET_VAR ? 3 : 2);
+    char *end;
+    if (!isdigit((unsigned char)*num))
+        return -1;
+    double pct = strtod(num, &end);
+    int annual = 0;
+    if (!strcmp(end, "_annual"))
+        annual = 1;
+    else if (*end && strcmp(end, "_total"))
+        return -1;
+    if (!(pct >= 50.0 && pct < 100.0))
+        return -1;
+    imp->target = k;
+    imp->target_level = pct / 100.0;
+    imp->target_annual = annual;
+    return 0;
+}
+
+void mr_importance_free(mr_importance *imp)
+{
+    for (int i = 0; imp->rates && i < imp->nrates; i++)
+        free(imp->rates[i].pattern);
+    free(imp->rates);
+    free(imp->file);
+    free(imp->stage_figs);
+    memset(imp, 0, sizeof *imp);
+}
+
+int mr_importance_add_rate(mr_importance *imp, const char *pattern, double factor, int line,
+                           int col)
+{
+    mr_tilt_rate *r = realloc(imp->rates, ((size_t)imp->nrates + 1) * sizeof *r);
+    if (!r)
+        return -1;
+    imp->rates = r;
+    char *pat = strdup(pattern);
+    if (!pat)
+        return -1;
+    r[imp->nrates++] = (mr_tilt_rate){pat, factor, line, col};
+    return 0;
+}
+
+int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importance *imp, char *why,
+                             size_t sz)
+{
+    imp->present = 1;
+    if (!strcmp(spec, "auto"))
+        return 0; /* the target comes with --target */
+    char *copy = strdup(spec);
+    if (!copy) {
+        snprintf(why, sz, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    char *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strrchr(item, '=');
+        double f = 0.0;
+        char *end = NULL;
+        if (eq) {
+            *eq = '\0';
+            f = strtod(eq + 1, &end);
+        }
+        char pw[256];
+        if (!eq || end == eq + 1 || *end || !(f > 0.0 && f <= 1000.0)) {
+            snprintf(why, sz,
+                     "'%s': expected PROCESS=FACTOR with a factor in (0,1000], e.g. "
+                     "event/*=5,country/CN=2, or auto",
+                     item);
+            rc = -1;
+        } else if (mr_importance_check_pattern(sc, item, pw, sizeof pw)) {
+            snprintf(why, sz, "'%s': %s", item, pw);
+            rc = -1;
+        } else if (mr_importance_add_rate(imp, item, f, 0, 0)) {
+            snprintf(why, sz, "out of memory");
+            rc = -1;
+        }
+    }
+    if (!rc && imp->nrates == 0) {
+        snprintf(why, sz, "expected PROCESS=FACTOR[,...] or auto, got '%s'", spec);
+        rc = -1;
+    }
+    free(copy);
+    return rc;
+}
+
+/* importance: {rates: {process: factor}, target: STAT, pilot_stages: K,
+   pilot_trials: L}. Run after the whole walk: the processes are known. */
+int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
+{
+    mr_scenario *sc = p->sc;
+    mr_importance *imp = &sc->importance;
+    char d[SHOW_BUF], rkp[KP_MAX], ckp[KP_MAX], why[512];
+    Map m;
+    const yaml_node_t *rates, *target, *pt;
+    if (sc_map_open(p, v, kp, "importance", &m) ||
+        sc_get_int(p, &m, "pilot_stages", false, 1, 10, &imp->pilot_stages) ||
+        sc_mget(p, &m, "rates", false, &rates, rkp) ||
+        sc_mget(p, &m, "target", false, &target, ckp))
+        return -1;
+    imp->present = 1;
+    if (!(imp->file = strdup(sc_file_of(p, v))))
+        return sc_oom(p);
+    if (target) {
+        if (target->type != YAML_SCALAR_NODE ||
+            mr_importance_parse_target(sc_sval(target), imp) != 0)
+            return sc_fail(p, target, ckp,
+                           "expected var<P> or es<P> with P in [50,100), optionally _total or "
+                           "_annual (var99.9, es99.5_annual), got %s",
+                           sc_describe(target, d, sizeof d));
+    }
+    char pkp[KP_MAX];
+    if (sc_mget(p, &m, "pilot_trials", false, &pt, pkp))
+        return -1;
+    if (pt && sc_int_node(p, pt, pkp, 100, 4294967295u, &imp->pilot_trials))
+        return -1;
+    if (!rates && !target)
+        return sc_fail(p, v, kp, "give rates, a target, or both");
+    if (!rates)
+        return 0;
+    if (rates->type != YAML_MAPPING_NODE)
+        return sc_fail(p, rates, rkp, "expected a mapping of process names to rate factors, got %s",
+                       sc_describe(rates, d, sizeof d));
+    int n = sc_npairs(rates);
+    if (n == 0)
+        return sc_fail(p, rates, rkp, "give at least one process name");
+    if (n > IMPORTANCE_MAX_RATES)
+        return sc_fail(p, rates, rkp, "%d process names, above the limit of %d", n,
+                       IMPORTANCE_MAX_RATES);
+    for (int i = 0; i < n; i++) {
+        const yaml_node_t *k = sc_pair_key(p, rates, i), *x = sc_pair_val(p, rates, i);
+        if (k->type != YAML_SCALAR_NODE)
+            return sc_fail(p, k, rkp, "expected a process name, got %s",
+                           sc_describe(k, d, sizeof d));
+        const char *pat = sc_sval(k);
+        sc_kp_key(ckp, rkp, pat);
+        if (mr_importance_check_pattern(sc, pat, why, sizeof why))
+            return sc_fail(p, k, ckp, "%s", why);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(imp->rates[j].pattern, pat))
+                return sc_fail(p, k, ckp, "duplicate process name");
+        double f;
+        if (sc_num_node(p, x, ckp, &R_FACTOR, &f))
+            return -1;
+        if (mr_importance_add_rate(imp, pat, f, (int)x->start_mark.line + 1,
+                                   (int)x->start_mark.column + 1))
+            return sc_oom(p);
+    }
+    return 0;
+}

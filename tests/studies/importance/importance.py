@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""importance.py - importance sampling through the command line
+(docs/MODEL.md §12i, docs/OUTPUT.md "Weighted estimators"); label `engine`.
+
+On tests/studies/importance/binomial.yaml (two supplier processes):
+- identity: `--importance 'supplier/*=1'` writes the plain run's file but
+  for /trials/weight (all exactly 1), /importance and /run_info;
+- the likelihood ratio: with supplier A tilted by fA = 2.5 and B by
+  fB = 0.5, every /trials/weight equals the closed form
+  fA^-NA exp((fA - 1) 1.5 H) fB^-NB exp((fB - 1) 0.8 H), H = 5, with NA, NB
+  the trial's occurrences counted here from /events (relative 1e-12);
+- common random numbers: with A alone tilted, B's occurrences (/events
+  rows of supplier/x/mining/B: trial, start, duration, severity) are the
+  plain run's exactly;
+- the weighted /summary: total_loss_mean = sum w x / N, its se =
+  sd(w x) / sqrt(N), the quantiles = the weighted quantile of the
+  definition (smallest v with sum_{x > v} w <= N - N p) computed here,
+  and ES by its formula, from /trials;
+- the scenario's importance block: the same /trials, /summary and
+  /importance as --importance; compare refuses it;
+- 1 and 2 threads, and (--mpiexec) 1, 2 and 3 ranks: identical files
+  outside /run_info, for a fixed tilt and for --importance auto;
+- bad options: exit 2 with one line.
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+FAILS = []
+
+
+def check(ok, what):
+    if not ok:
+        FAILS.append(what)
+        print("FAIL:", what)
+
+
+def run(args, cwd, mpiexec=None, ranks=1):
+    cmd = list(args)
+    if mpiexec:
+        cmd = [mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(ranks)] + cmd
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
+                       env=dict(os.environ, OMP_NUM_THREADS="1"))
+    return p
+
+
+def contents(path, skip=("/run_info",)):
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, o):
+            n = "/" + name
+            if any(n == s or n.startswith(s + "/") for s in skip):
+                return
+            if isinstance(o, h5py.Dataset):
+                out[n] = o[()]
+            out[n + "@"] = sorted((k, str(o.attrs[k])) for k in o.attrs
+                                  if k not in ("DIMENSION_LIST", "REFERENCE_LIST"))
+        f.visititems(visit)
+        out["/@"] = sorted((k, str(f.attrs[k])) for k in f.attrs)
+    return out
+
+
+def same(a, b):
+    A, B = contents(a), contents(b)
+    if set(A) != set(B):
+        return sorted(set(A) ^ set(B))
+    bad = []
+    for k in A:
+        x, y = A[k], B[k]
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            if x.shape != y.shape or not np.array_equal(x, y, equal_nan=True):
+                bad.append(k)
+        elif isinstance(x, np.ndarray):
+            if x.shape != y.shape or not np.array_equal(x, y):
+                bad.append(k)
+        elif not (x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))):
+            bad.append(k)
+    return bad
+
+
+def counts(path, nproc, N):
+    with h5py.File(path, "r") as f:
+        c = np.zeros((N, nproc))
+        np.add.at(c, (f["events/trial"][()], f["events/process_index"][()]), 1)
+        names = [s.decode() for s in f["events/process"][()]]
+    return c, names
+
+
+def weighted_quantile(x, w, p):
+    o = np.lexsort((np.arange(len(x)), x))
+    xs, ws = x[o], w[o]
+    n = len(x)
+    limit = n - n * p
+    if abs(n * p - round(n * p)) <= 1e-12 * max(1.0, n * p):
+        limit = n - round(n * p)
+    above, v, k = 0.0, xs[-1], n
+    while k > 0:
+        j = k - 1
+        while j > 0 and xs[j - 1] == xs[k - 1]:
+            j -= 1
+        if not above <= limit:
+            break
+        v = xs[k - 1]
+        above += ws[j:k].sum()
+        k = j
+    return v
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minrisk", required=True)
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--mpiexec")
+    a = ap.parse_args()
+    mr = os.path.abspath(a.minrisk)
+    yaml = os.path.join(a.src, "tests/studies/importance/binomial.yaml")
+    N, H = 4000, 5
+    with tempfile.TemporaryDirectory() as d:
+        base = [mr, "run", yaml, "--trials", str(N), "-q"]
+
+        # identity
+        r1 = run(base + ["-o", "plain.h5"], d)
+        r2 = run(base + ["-o", "one.h5", "--importance", "supplier/*=1"], d)
+        check(r1.returncode == 0 and r2.returncode == 0, "identity runs: " + r1.stderr + r2.stderr)
+        diff = same(os.path.join(d, "plain.h5"), os.path.join(d, "one.h5"))
+        check(diff == ["/importance/ess", "/importance/ess@", "/importance/factor",
+                       "/importance/factor@", "/importance/process", "/importance/process@",
+                       "/importance/weight_max_share", "/importance/weight_max_share@",
+                       "/importance/weight_mean", "/importance/weight_mean@",
+                       "/importance@", "/trials/weight", "/trials/weight@"],
+              "identity tilt: files differ at %s" % diff)
+        with h5py.File(os.path.join(d, "one.h5"), "r") as f:
+            check(np.all(f["trials/weight"][()] == 1.0), "identity weights are not all 1")
+            check(f["importance/ess"][()] == N, "identity ESS is not N")
+
+        # the likelihood ratio, from /events
+        fa, fb = 2.5, 0.5
+        spec = "supplier/x/mining/A=%g,supplier/x/mining/B=%g" % (fa, fb)
+        r = run(base + ["-o", "tilt.h5", "--events", "--importance", spec], d)
+        check(r.returncode == 0, "tilted run: " + r.stderr)
+        c, names = counts(os.path.join(d, "tilt.h5"), 2, N)
+        check(names == ["supplier/x/mining/A", "supplier/x/mining/B"], "process names %s" % names)
+        want = (fa ** -c[:, 0] * math.exp((fa - 1) * 1.5 * H) *
+                fb ** -c[:, 1] * math.exp((fb - 1) * 0.8 * H))
+        with h5py.File(os.path.join(d, "tilt.h5"), "r") as f:
+            w = f["trials/weight"][()]
+            x = f["trials/total_loss"][()]
+            s = f["summary"]
+            check(np.max(np.abs(w / want - 1)) < 1e-12,
+                  "weights differ from the closed form by %g" % np.max(np.abs(w / want - 1)))
+            check(c[:, 0].mean() > 1.5 * H * fa * 0.9, "A is not drawn at the tilted rate")
+            m = np.sum(w * x) / N
+            check(abs(s["total_loss_mean"][()] - m) <= 1e-12 * abs(m), "weighted mean")
+            se = np.std(w * x, ddof=1) / math.sqrt(N)
+            check(abs(s["total_loss_se"][()] - se) <= 1e-9 * se, "weighted se")
+            qs = s["quantile"][()]
+            for k, p in enumerate(qs):
+                v = weighted_quantile(x, w, p)
+                check(s["total_loss_quantile"][k] == v,
+                      "weighted quantile %g: %r, want %r" % (p, s["total_loss_quantile"][k], v))
+            for k, p in enumerate(s["es_level"][()]):
+                v = weighted_quantile(x, w, p)
+                mass = N - N * p
+                sw, swx = w[x > v].sum(), (w * x)[x > v].sum()
+                es = (swx + (mass - sw) * v) / mass
+                check(abs(s["total_loss_es"][k] - es) <= 1e-9 * es, "weighted ES %g" % p)
+                check(s["total_loss_es_ci_low"][k] <= s["total_loss_es"][k] <=
+                      s["total_loss_es_ci_high"][k], "ES %g outside its interval" % p)
+            check(f["importance"].attrs["weighted"] == 1, "weighted attribute")
+
+        # the scenario's importance block: the same trials and statistics as --importance
+        blk = os.path.join(d, "block.yaml")
+        with open(yaml) as src, open(blk, "w") as dst:
+            dst.write(src.read() + "importance:\n  rates:\n    supplier/x/mining/A: %g\n"
+                      "    supplier/x/mining/B: %g\n" % (fa, fb))
+        r = run([mr, "run", blk, "--trials", str(N), "-q", "-o", "block.h5"], d)
+        check(r.returncode == 0, "block run: " + r.stderr)
+        A = contents(os.path.join(d, "tilt.h5"), skip=("/run_info", "/scenario", "/events",
+                                                          "/loss_tables", "/attribution"))
+        B = contents(os.path.join(d, "block.h5"), skip=("/run_info", "/scenario", "/attribution"))
+        diff = [k for k in sorted(set(A) | set(B)) if k.startswith(("/trials", "/summary",
+                                                                      "/importance"))
+                and (k not in A or k not in B or not np.array_equal(A[k], B[k], equal_nan=True)
+                     if isinstance(A.get(k), np.ndarray) and A[k].dtype.kind == "f"
+                     else (k not in A or k not in B or str(A[k]) != str(B[k])))]
+        check(not diff, "the block and --importance differ at %s" % diff)
+        r = run([mr, "compare", blk, yaml, "--trials", "100", "-o", "cmp.h5"], d)
+        check(r.returncode == 2 and "an importance block" in r.stderr,
+              "compare with an importance block: %d %r" % (r.returncode, r.stderr))
+
+        # common random numbers: B untilted draws what it draws in a plain run
+        run(base + ["-o", "pev.h5", "--events"], d)
+        run(base + ["-o", "aev.h5", "--events", "--importance", "supplier/x/mining/A=3"], d)
+
+        def rows_of(path, p):
+            with h5py.File(path, "r") as f:
+                sel = f["events/process_index"][()] == p
+                return np.stack([f["events/" + k][()][sel] for k in
+                                 ("trial", "start_years", "duration_months", "severity")])
+        pb, ab = rows_of(os.path.join(d, "pev.h5"), 1), rows_of(os.path.join(d, "aev.h5"), 1)
+        check(pb.shape == ab.shape and np.array_equal(pb, ab),
+              "supplier B's occurrences change when A alone is tilted")
+        pa, aa = rows_of(os.path.join(d, "pev.h5"), 0), rows_of(os.path.join(d, "aev.h5"), 0)
+        check(pa.shape != aa.shape, "supplier A is not drawn anew when tilted")
+
+        # threads and ranks
+        for tag, extra in (("fixed", ["--importance", spec]),
+                           ("auto", ["--importance", "auto", "--target", "var99.9"])):
+            ref = None
+            for threads in (1, 2):
+                out = "%s_t%d.h5" % (tag, threads)
+                r = run(base + ["-o", out, "--threads", str(threads)] + extra, d)
+                check(r.returncode == 0, "%s threads %d: %s" % (tag, threads, r.stderr))
+                if ref is None:
+                    ref = out
+                else:
+                    diff = same(os.path.join(d, ref), os.path.join(d, out))
+                    check(not diff, "%s: 1 and %d threads differ at %s" % (tag, threads, diff))
+            if a.mpiexec:
+                for ranks in (1, 2, 3):
+                    out = "%s_r%d.h5" % (tag, ranks)
+                    r = run(base + ["-o", out, "--threads", "1"] + extra, d, a.mpiexec, ranks)
+                    check(r.returncode == 0, "%s ranks %d: %s" % (tag, ranks, r.stderr))
+                    diff = same(os.path.join(d, ref), os.path.join(d, out))
+                    check(not diff, "%s: 1 thread and %d ranks differ at %s" % (tag, ranks, diff))
+        with h5py.File(os.path.join(d, "auto_t1.h5"), "r") as f:
+            g = f["importance"]
+            check(g.attrs["target"] == "var99.9_total", "auto target %r" % g.attrs["target"])
+            check(g["stage_figures"].shape == (3, 5), "three stages of five figures")
+            check(all(v > 1.0 for v in g["factor"][()]), "auto does not raise the rates")
+
+        # bad options: one line, exit 2
+        for extra, msg in ((["--importance", "auto"], "--importance auto: give --target"),
+                           (["--importance", "supplier/y=2"], "matches no disruption process"),
+                           (["--importance", "supplier/*=0"], "factor in (0,1000]"),
+                           (["--target", "var99.9"], "--target: only with"),
+                           (["--importance", "auto", "--target", "var100"], "--target: expected"),
+                           (["--importance", "supplier/*=2", "--resume"], "--resume: not available")):
+            r = run(base + ["-o", "bad.h5"] + extra, d)
+            check(r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1,
+                  "%s: status %d, %r" % (extra, r.returncode, r.stderr))
+    if FAILS:
+        print("%d failure(s)" % len(FAILS))
+        return 1
+    print("importance: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+# studies/importance/tests.cmake - importance sampling through the command
+# line (docs/MODEL.md §12i): identity tilt, likelihood ratios, common random
+# numbers, the weighted summary, threads (and ranks). Included by
+# tests/CMakeLists.txt, which defines MINRISK_BIN, MINRISK_SRC and MINRISK_PYTHON.
+add_test(NAME engine_importance
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/importance.py
+                 --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC})
+set_tests_properties(engine_importance PROPERTIES LABELS engine)
+if(MINRISK_WITH_MPI AND MPIEXEC_EXECUTABLE)
+  add_test(NAME engine_importance_mpi
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/importance.py
+                   --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC} --mpiexec ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(engine_importance_mpi PROPERTIES LABELS "engine;mpi")
+endif()
