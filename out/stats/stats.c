@@ -95,6 +95,47 @@ double mr_stats_key_value(uint64_t k)
     return d;
 }
 
+int mr_stats_sort_pairs(uint64_t **key, uint32_t **idx, uint64_t **key2, uint32_t **idx2, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t(*count)[256] = calloc(8, sizeof *count);
+    if (!count)
+        return -1;
+    uint64_t *ka = *key, *kb = *key2;
+    uint32_t *ia = *idx, *ib = *idx2;
+    for (size_t j = 0; j < n; j++)
+        for (int d = 0; d < 8; d++)
+            count[d][(ka[j] >> (8 * d)) & 255u]++;
+    for (int d = 0; d < 8; d++) {
+        if (count[d][(ka[0] >> (8 * d)) & 255u] == n)
+            continue; /* one digit for all: the pass changes nothing */
+        size_t pos = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = count[d][b];
+            count[d][b] = pos;
+            pos += c;
+        }
+        for (size_t j = 0; j < n; j++) {
+            size_t to = count[d][(ka[j] >> (8 * d)) & 255u]++;
+            kb[to] = ka[j];
+            ib[to] = ia[j];
+        }
+        uint64_t *kt = ka;
+        ka = kb;
+        kb = kt;
+        uint32_t *it = ia;
+        ia = ib;
+        ib = it;
+    }
+    free(count);
+    *key = ka;
+    *key2 = kb;
+    *idx = ia;
+    *idx2 = ib;
+    return 0;
+}
+
 /* Keys live in untyped buffers (one of them is the caller's double array),
    read and written through memcpy so that no aliasing rule is broken. */
 static uint64_t key_get(const unsigned char *buf, size_t i)

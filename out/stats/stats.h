@@ -53,6 +53,13 @@ int mr_stats_sort_copy(const double *x, size_t n, size_t stride, double *sorted)
 uint64_t mr_stats_key(double d);
 double mr_stats_key_value(uint64_t key);
 
+/* Sort n (key, index) pairs by key, ascending and stable (ties keep their
+   order): LSD radix sort, 8-bit digits, a digit shared by every key skipped.
+   *key2 and *idx2 are scratch arrays of n; the sorted pairs are left in
+   *key and *idx, the four pointers swapped as the passes require (each
+   still one of the four arrays given). 0, or -1 when out of memory. */
+int mr_stats_sort_pairs(uint64_t **key, uint32_t **idx, uint64_t **key2, uint32_t **idx2, size_t n);
+
 /* ---- quantiles and tail measures, on sorted data ---------------------- */
 
 /* Rank of the p-quantile: k = ceil(n p), clamped to [1, n]. When n p is

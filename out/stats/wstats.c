@@ -158,43 +158,17 @@ int mr_wstats_sort(const double *x, const double *w, size_t n, double *xs, doubl
 {
     uint64_t *key = malloc((n ? n : 1) * 2 * sizeof *key);
     uint32_t *ix = malloc((n ? n : 1) * 2 * sizeof *ix);
-    size_t *count = malloc(256 * sizeof *count);
-    if (!key || !ix || !count) {
-        free(key);
-        free(ix);
-        free(count);
-        return -1;
-    }
-    uint64_t *ka = key, *kb = key + n;
-    uint32_t *ia = ix, *ib = ix + n;
-    for (size_t k = 0; k < n; k++) {
+    uint64_t *ka = key, *kb = key ? key + n : NULL;
+    uint32_t *ia = ix, *ib = ix ? ix + n : NULL;
+    for (size_t k = 0; key && ix && k < n; k++) {
         ka[k] = mr_stats_key(x[k]);
         ia[k] = (uint32_t)k;
     }
-    /* LSD radix sort, 8 bits a pass: stable, so ties keep index order */
-    for (int shift = 0; shift < 64; shift += 8) {
-        memset(count, 0, 256 * sizeof *count);
-        for (size_t k = 0; k < n; k++)
-            count[(ka[k] >> shift) & 0xff]++;
-        if (n && count[(ka[0] >> shift) & 0xff] == n)
-            continue; /* one digit for all: the pass changes nothing */
-        size_t pos = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = count[d];
-            count[d] = pos;
-            pos += c;
-        }
-        for (size_t k = 0; k < n; k++) {
-            size_t at = count[(ka[k] >> shift) & 0xff]++;
-            kb[at] = ka[k];
-            ib[at] = ia[k];
-        }
-        uint64_t *kt = ka;
-        ka = kb;
-        kb = kt;
-        uint32_t *it = ia;
-        ia = ib;
-        ib = it;
+    /* stable: ties keep index order */
+    if (!key || !ix || mr_stats_sort_pairs(&ka, &ia, &kb, &ib, n)) {
+        free(key);
+        free(ix);
+        return -1;
     }
     for (size_t k = 0; k < n; k++) {
         xs[k] = mr_stats_key_value(ka[k]);
@@ -204,7 +178,6 @@ int mr_wstats_sort(const double *x, const double *w, size_t n, double *xs, doubl
     }
     free(key);
     free(ix);
-    free(count);
     return 0;
 }
 

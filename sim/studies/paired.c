@@ -195,10 +195,9 @@ static int tail_sort(tail *t, size_t want)
 
     uint64_t *key = malloc(c * sizeof *key), *key2 = malloc(c * sizeof *key2);
     uint32_t *tr = malloc(c * sizeof *tr), *tr2 = malloc(c * sizeof *tr2);
-    size_t(*dh)[256] = calloc(8, sizeof *dh);
     t->val = malloc(c * sizeof *t->val);
     int rc = -1;
-    if (!key || !key2 || !tr || !tr2 || !dh || !t->val)
+    if (!key || !key2 || !tr || !tr2 || !t->val)
         goto out;
     size_t j = 0;
     for (size_t i = 0; i < t->n; i++)
@@ -209,30 +208,8 @@ static int tail_sort(tail *t, size_t want)
                 tr[j++] = (uint32_t)i;
             }
         }
-    for (j = 0; j < c; j++)
-        for (int d = 0; d < 8; d++)
-            dh[d][(key[j] >> (8 * d)) & 255u]++;
-    for (int d = 0; d < 8; d++) {
-        if (dh[d][(key[0] >> (8 * d)) & 255u] == c)
-            continue;
-        size_t pos = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t cnt = dh[d][b];
-            dh[d][b] = pos;
-            pos += cnt;
-        }
-        for (j = 0; j < c; j++) {
-            size_t to = dh[d][(key[j] >> (8 * d)) & 255u]++;
-            key2[to] = key[j];
-            tr2[to] = tr[j];
-        }
-        uint64_t *tk = key;
-        key = key2;
-        key2 = tk;
-        uint32_t *tt = tr;
-        tr = tr2;
-        tr2 = tt;
-    }
+    if (mr_stats_sort_pairs(&key, &tr, &key2, &tr2, c))
+        goto out;
     for (j = 0; j < c; j++)
         t->val[j] = mr_stats_key_value(key[j]);
     t->trial = tr;
@@ -244,7 +221,6 @@ out:
     free(key2);
     free(tr);
     free(tr2);
-    free(dh);
     if (rc)
         tail_free(t);
     return rc;

@@ -139,6 +139,39 @@ static void test_sort_with_stride_takes_one_column(void **state)
     EXACT(s[2], 9.0);
 }
 
+/* Pairs: keys differing in the low byte only (one pass), in the high byte
+   only (every lower digit shared: skipped), and ties kept in index order. */
+static void test_sort_pairs_is_stable_and_swaps_buffers(void **state)
+{
+    (void)state;
+    uint64_t k[6] = {0x0300000000000005u, 0x0100000000000005u, 0x0300000000000005u,
+                     0x0100000000000002u, 0x0200000000000005u, 0x0100000000000005u};
+    uint32_t i[6] = {0, 1, 2, 3, 4, 5};
+    uint64_t k2[6];
+    uint32_t i2[6];
+    uint64_t *ka = k, *kb = k2;
+    uint32_t *ia = i, *ib = i2;
+    assert_int_equal(mr_stats_sort_pairs(&ka, &ia, &kb, &ib, 6), 0);
+    /* by key: 0x01..02 (3), 0x01..05 (1, 5), 0x02..05 (4), 0x03..05 (0, 2) */
+    const uint32_t want[6] = {3, 1, 5, 4, 0, 2};
+    for (int j = 0; j < 6; j++)
+        assert_int_equal(ia[j], want[j]);
+    assert_true(ka[0] == 0x0100000000000002u && ka[5] == 0x0300000000000005u);
+    /* two passes (digits 0 and 7): back in the arrays given first */
+    assert_ptr_equal(ka, k);
+    assert_ptr_equal(ia, i);
+    assert_ptr_equal(kb, k2);
+    uint64_t one[1] = {7};
+    uint32_t oi[1] = {0};
+    ka = one;
+    ia = oi;
+    kb = k2;
+    ib = i2;
+    assert_int_equal(mr_stats_sort_pairs(&ka, &ia, &kb, &ib, 1), 0);
+    assert_ptr_equal(ka, one); /* every digit shared: no pass */
+    assert_int_equal(mr_stats_sort_pairs(&ka, &ia, &kb, &ib, 0), 0);
+}
+
 /* ---- quantiles -------------------------------------------------------- */
 
 static void test_quantile_is_order_statistic_ceil_np(void **state)
@@ -481,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_sort_matches_qsort_and_leaves_input),
         cmocka_unit_test(test_sort_orders_signs_zeros_and_nan_last),
         cmocka_unit_test(test_sort_with_stride_takes_one_column),
+        cmocka_unit_test(test_sort_pairs_is_stable_and_swaps_buffers),
         cmocka_unit_test(test_quantile_is_order_statistic_ceil_np),
         cmocka_unit_test(test_rank_takes_p_as_the_decimal_written),
         cmocka_unit_test(test_ci_ranks_median_of_100_are_40_and_61),
