@@ -364,6 +364,8 @@ typedef struct {
     mr_focus_kind focus;   /* where the factors act (mr_importance_focus_year) */
     double defensive;      /* year focus: the probability alpha of no tilted year */
     int defensive_set;     /* defensive given (else MR_DEFENSIVE_DEFAULT) */
+    uint64_t focus_years;  /* year focus: the window's years, the focus year and the K - 1
+                              before it (0 = not given: 1) */
     /* what the cross-entropy stages found (sim/importance.c; written to
        /importance): per stage MR_IMPORTANCE_STAGE_FIGS figures */
     int nstages;

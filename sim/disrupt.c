@@ -253,8 +253,8 @@ static void draw_inclusion(const mr_model *md, int p, mr_workspace *w)
 
 /* A year-focused tilt (docs/MODEL.md §12i): the segments of process p's
    rate factor in w->fseg_*: its regime's (one segment of factor 1 without
-   one), split at the focus year fy and fy + 1 and times f inside it
-   (fy < 0: no year tilted). The number of segments. */
+   one), split at the focus window's ends max(0, fy - K + 1) and fy + 1 and
+   times f inside it (fy < 0: nothing tilted). The number of segments. */
 static int focus_segments(const mr_model *md, int p, double horizon, int fy, double f,
                           mr_workspace *w)
 {
@@ -264,7 +264,7 @@ static int focus_segments(const mr_model *md, int p, double horizon, int fy, dou
     const int nb = c < 0 ? 1 : w->reg_nseg[c];
     const double *end = c < 0 ? &horizon : w->reg_end + (size_t)c * cap;
     const double *fac = c < 0 ? &one : w->reg_factor + (size_t)c * cap;
-    const double lo = fy, hi = fy + 1.0;
+    const double lo = fy - md->focus_window + 1 > 0 ? fy - md->focus_window + 1 : 0, hi = fy + 1.0;
     int n = 0;
     for (int k = 0; k < nb; k++) {
         const double a = k ? end[k - 1] : 0.0, b = end[k];
@@ -333,7 +333,7 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         mr_rng_seek(w->rng, seed, md->focus_stream, i);
         if (!(gsl_rng_uniform(w->rng) < md->focus_alpha))
             fy = (int)gsl_rng_uniform_int(w->rng, (unsigned long)H);
-        for (int y = 0; y < H; y++)
+        for (int y = 0; y < 2 * H; y++)
             w->ly[y] = 0.0;
     }
     for (int p = 0; p < md->nproc; p++) {
@@ -395,12 +395,12 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         }
         const double lam = md->proc[p]->rate_per_year;
         if (focus) {
-            /* each year's count and exposure; log dQ_y/dP of the focus
-               year y adds N_py log f - (f - 1) lambda E_py */
+            /* each year's count and exposure; year y' of a focus window
+               adds N_py' log f - (f - 1) lambda E_py' to log dQ_y/dP */
             year_exposure(md, p, w, ex);
             if (f != 1.0)
                 for (int y = 0; y < H; y++)
-                    w->ly[y] += cnt[y] * log(f) - (f - 1.0) * lam * ex[y];
+                    w->ly[H + y] += cnt[y] * log(f) - (f - 1.0) * lam * ex[y];
             continue;
         }
         /* exposure: the integral over the horizon of the rate's regime
@@ -419,8 +419,12 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         if (f != 1.0)
             w->logw += -(double)nocc * log(f) + (f - 1.0) * lam * expo;
     }
-    if (focus && md->any_tilt) /* the mixture's weight (docs/MODEL.md §12i) */
+    if (focus && md->any_tilt) {    /* the mixture's weight (docs/MODEL.md §12i) */
+        for (int y = 0; y < H; y++) /* log dQ_y/dP: the sum over y's window */
+            for (int v = y - md->focus_window + 1 > 0 ? y - md->focus_window + 1 : 0; v <= y; v++)
+                w->ly[y] += w->ly[H + v];
         w->logw = mr_focus_log_weight(H, md->focus_alpha, w->ly);
+    }
     licensing_to_deny(md, w);
 }
 

@@ -96,6 +96,7 @@ static void pilot_free(pilot *p)
 static int update(const mr_importance *imp, const mr_model *md, pilot *pl, double *f, double *fig)
 {
     const size_t N = pl->N, H = pl->H, NH = N * H, P = pl->P;
+    const size_t K = imp->focus_years ? (size_t)imp->focus_years : 1; /* the focus window */
     const size_t blk = MR_BLOCK_TRIALS * H;
     if (mr_wstats_sort(pl->loss, pl->we, NH, pl->xs, pl->ws, NULL) != 0)
         return -1;
@@ -154,8 +155,15 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
                 const double *c = pl->cnt + (i * P + q) * H, *e = pl->expo + (i * P + q) * H;
                 double sc = 0.0, se = 0.0;
                 for (size_t y = 0; y < H; y++) {
-                    sc += pl->h[i * H + y] * c[y];
-                    se += pl->h[i * H + y] * e[y];
+                    double hy = pl->h[i * H + y], wc = 0.0, we = 0.0;
+                    if (hy == 0.0)
+                        continue;
+                    for (size_t v = y + 1 > K ? y + 1 - K : 0; v <= y; v++) {
+                        wc += c[v];
+                        we += e[v];
+                    }
+                    sc += hy * wc;
+                    se += hy * we;
                 }
                 cn[i] = pl->w[i] * sc;
                 ex[i] = pl->w[i] * se;

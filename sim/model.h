@@ -95,6 +95,7 @@ typedef struct {
        year of each trial, drawn from the stream "importance/focus", none
        with probability focus_alpha */
     int focus_year;
+    int focus_window; /* K: the factors act in [y - K + 1, y + 1) (from 0) */
     double focus_alpha;
     uint64_t focus_stream;
     int *slot_product; /* [nslots] 1: the slot is at its mineral's product stage

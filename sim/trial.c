@@ -252,7 +252,7 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     const size_t py = (size_t)md->nproc * (md->focus_year ? (size_t)md->H : 1);
     Z(w->pcount, py);
     Z(w->pexpo, py);
-    Z(w->ly, md->focus_year ? (size_t)md->H : 1);
+    Z(w->ly, md->focus_year ? 2 * (size_t)md->H : 1);
     Z(w->fseg_end, (size_t)md->regime_max + 3);
     Z(w->fseg_factor, (size_t)md->regime_max + 3);
 #undef Z

@@ -83,7 +83,8 @@ static const char *const usage_run =
     "  --importance SPEC   importance sampling (docs/STUDIES.md): PROCESS=FACTOR,...\n"
     "                      tilts rates (names as in /events, '*' any characters:\n"
     "                      'event/*=4,country/CN=2'); auto: chosen by cross-entropy\n"
-    "                      for --target; focus=year|horizon, defensive=A. Weights in\n"
+    "                      for --target; focus=year|horizon, focus_years=K,\n"
+    "                      defensive=A. Weights in\n"
     "                      /trials/weight, statistics weighted; overrides the\n"
     "                      scenario's importance block\n"
     "  --target STAT       what --importance auto tunes for: var<P> or es<P> of the\n"
@@ -625,6 +626,7 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
         cli.focus = keep.focus;
         cli.defensive = keep.defensive;
         cli.defensive_set = keep.defensive_set;
+        cli.focus_years = keep.focus_years;
         if (mr_importance_parse_spec(sc, q->importance, &cli, why, sizeof why)) {
             mr_importance_free(&cli);
             mr_cli_usage_error("run", "--importance: %s", why);

@@ -150,6 +150,8 @@ const char *mr_importance_check_focus(const mr_importance *imp)
                "(var99.9_annual, es99.9_annual), or use focus: horizon";
     if (imp->defensive_set && !mr_importance_focus_year(imp))
         return "a defensive share goes with a year focus (focus: year, or an annual target)";
+    if (imp->focus_years && !mr_importance_focus_year(imp))
+        return "focus_years goes with a year focus (focus: year, or an annual target)";
     return NULL;
 }
 
@@ -203,6 +205,19 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
             rc = -1;
             break;
         }
+        if (!strncmp(item, "focus_years=", 12)) {
+            char *e = NULL;
+            unsigned long k = strtoul(item + 12, &e, 10);
+            if (isdigit((unsigned char)item[12]) && !*e && k >= 1 &&
+                k <= (unsigned long)sc->horizon_years) {
+                imp->focus_years = k;
+                continue;
+            }
+            snprintf(why, sz, "'%s': expected focus_years=K with K in [1,%d] (the horizon)", item,
+                     sc->horizon_years);
+            rc = -1;
+            break;
+        }
         if (!strncmp(item, "defensive=", 10)) {
             char *e = NULL;
             double a = strtod(item + 10, &e);
@@ -246,7 +261,7 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
 }
 
 /* importance: {rates: {process: factor}, target: STAT, pilot_stages: K,
-   pilot_trials: L, focus: year|horizon, defensive: alpha}. Run after the
+   pilot_trials: L, focus: year|horizon, focus_years: K, defensive: alpha}. Run after the
    whole walk: the processes are known. */
 int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
 {
@@ -260,7 +275,8 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
         sc_get_int(p, &m, "pilot_stages", false, 1, 10, &imp->pilot_stages) ||
         sc_mget(p, &m, "rates", false, &rates, rkp) ||
         sc_mget(p, &m, "target", false, &target, ckp) || sc_mget(p, &m, "focus", false, &fo, fkp) ||
-        sc_mget(p, &m, "defensive", false, &de, dkp))
+        sc_mget(p, &m, "defensive", false, &de, dkp) ||
+        sc_get_int(p, &m, "focus_years", false, 1, (uint64_t)sc->horizon_years, &imp->focus_years))
         return -1;
     int fw;
     if (fo) {
@@ -294,6 +310,12 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
     const char *bad = mr_importance_check_focus(imp);
     if (bad) { /* a year focus with a total target, else a defensive share without it */
         bool on_focus = imp->focus == MR_FOCUS_YEAR && !imp->target_annual;
+        if (!on_focus && !de) { /* focus_years without a year focus */
+            char ykp[KP_MAX];
+            const yaml_node_t *fy;
+            sc_mget(p, &m, "focus_years", false, &fy, ykp);
+            return sc_fail(p, fy, ykp, "%s", bad);
+        }
         return sc_fail(p, on_focus ? fo : de, on_focus ? fkp : dkp, "%s", bad);
     }
     if (!rates)

@@ -448,6 +448,9 @@ static const SchemaKey SCHEMA[] = {
     {"importance.focus", NULL, sc_focus, "", .def = "year for an annual target, else horizon",
      .meaning = "where the rates are tilted: the whole horizon, or one year of each trial drawn "
                 "uniformly (a mixture over the years, MODEL 12i)"},
+    {"importance.focus_years", INT(1, 1000), .unit = "years", DEF("1"),
+     .meaning = "year focus: the window tilted, the focus year and the K - 1 years before it "
+                "(occurrences that start earlier and last into it; at most the horizon)"},
     {"importance.defensive", NUM(R_01_OPENHI), .unit = "probability", DEF("0.1"),
      .meaning = "year focus: the share alpha of trials with no tilted year (their weight is at "
                 "most 1 / alpha)"},
