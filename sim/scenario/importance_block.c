@@ -269,14 +269,15 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
     mr_importance *imp = &sc->importance;
     char d[SHOW_BUF], rkp[KP_MAX], ckp[KP_MAX], why[512];
     Map m;
-    const yaml_node_t *rates, *target, *pt, *fo, *de;
-    char fkp[KP_MAX], dkp[KP_MAX];
+    const yaml_node_t *rates, *target, *pt, *fo, *de, *fy;
+    char fkp[KP_MAX], dkp[KP_MAX], ykp[KP_MAX];
     if (sc_map_open(p, v, kp, "importance", &m) ||
         sc_get_int(p, &m, "pilot_stages", false, 1, 10, &imp->pilot_stages) ||
         sc_mget(p, &m, "rates", false, &rates, rkp) ||
         sc_mget(p, &m, "target", false, &target, ckp) || sc_mget(p, &m, "focus", false, &fo, fkp) ||
         sc_mget(p, &m, "defensive", false, &de, dkp) ||
-        sc_get_int(p, &m, "focus_years", false, 1, (uint64_t)sc->horizon_years, &imp->focus_years))
+        sc_mget(p, &m, "focus_years", false, &fy, ykp) ||
+        (fy && sc_int_node(p, fy, ykp, 1, (uint64_t)sc->horizon_years, &imp->focus_years)))
         return -1;
     int fw;
     if (fo) {
@@ -310,12 +311,8 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
     const char *bad = mr_importance_check_focus(imp);
     if (bad) { /* a year focus with a total target, else a defensive share without it */
         bool on_focus = imp->focus == MR_FOCUS_YEAR && !imp->target_annual;
-        if (!on_focus && !de) { /* focus_years without a year focus */
-            char ykp[KP_MAX];
-            const yaml_node_t *fy;
-            sc_mget(p, &m, "focus_years", false, &fy, ykp);
+        if (!on_focus && !de) /* focus_years without a year focus */
             return sc_fail(p, fy, ykp, "%s", bad);
-        }
         return sc_fail(p, on_focus ? fo : de, on_focus ? fkp : dkp, "%s", bad);
     }
     if (!rates)
