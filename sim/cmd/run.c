@@ -692,6 +692,9 @@ static mr_status choose_tilt(const run_request *q, mr_scenario *sc, const mr_com
         const mr_importance *imp = &sc->importance;
         fprintf(stderr, "minrisk: importance: %d cross-entropy stages of %.0f trials in %.2f s;",
                 imp->nstages, imp->stage_figs[0], secs);
+        if (mr_importance_focus_year(imp)) /* docs/MODEL.md §12i, "A year focus" */
+            fprintf(stderr, " year focus (%d-year window, defensive %g);",
+                    imp->focus_years ? (int)imp->focus_years : 1, mr_importance_defensive(imp));
         int shown = 0;
         for (int k = 0; k < imp->nrates; k++)
             if (fabs(imp->rates[k].factor - 1.0) > 0.05 && shown++ < 6)
