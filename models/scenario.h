@@ -343,6 +343,11 @@ typedef struct {
     int line, col; /* where it is written (0: on the command line) */
 } mr_tilt_rate;
 
+/* Where the rate factors act (docs/MODEL.md §12i): over the whole horizon,
+   or in one focus year a trial (a mixture over the years, for an annual
+   target). MR_FOCUS_DEFAULT: the year for an annual target, else the horizon. */
+typedef enum { MR_FOCUS_DEFAULT, MR_FOCUS_HORIZON, MR_FOCUS_YEAR } mr_focus_kind;
+
 /* What the cross-entropy method tunes the tilt for (--target). */
 typedef enum { MR_TARGET_NONE, MR_TARGET_VAR, MR_TARGET_ES } mr_target_kind;
 
@@ -356,6 +361,11 @@ typedef struct {
     int target_annual;     /* on the annual total loss (else the horizon's total loss) */
     uint64_t pilot_stages; /* cross-entropy stages before the main one */
     uint64_t pilot_trials; /* trials of each pilot stage; 0 = max(1000, trials / 10) */
+    mr_focus_kind focus;   /* where the factors act (mr_importance_focus_year) */
+    double defensive;      /* year focus: the probability alpha of no tilted year */
+    int defensive_set;     /* defensive given (else MR_DEFENSIVE_DEFAULT) */
+    uint64_t focus_years;  /* year focus: the window's years, the focus year and the K - 1
+                              before it (0 = not given: 1) */
     /* what the cross-entropy stages found (sim/importance.c; written to
        /importance): per stage MR_IMPORTANCE_STAGE_FIGS figures */
     int nstages;
@@ -365,6 +375,24 @@ typedef struct {
 /* Figures of a cross-entropy stage: trials, level gamma, elite trials,
    effective sample size of the stage's weights, its estimate of the target. */
 #define MR_IMPORTANCE_STAGE_FIGS 5
+
+/* The defensive share alpha of a year-focused tilt when none is given. */
+#define MR_DEFENSIVE_DEFAULT 0.1
+
+/* Whether imp's factors act in one focus year a trial (docs/MODEL.md §12i):
+   focus: year, or no focus given and an annual target. */
+static inline bool mr_importance_focus_year(const mr_importance *imp)
+{
+    return imp->focus == MR_FOCUS_YEAR ||
+           (imp->focus == MR_FOCUS_DEFAULT && imp->target != MR_TARGET_NONE && imp->target_annual);
+}
+
+/* The defensive share alpha of a year-focused tilt (given, else
+   MR_DEFENSIVE_DEFAULT). */
+static inline double mr_importance_defensive(const mr_importance *imp)
+{
+    return imp->defensive_set ? imp->defensive : MR_DEFENSIVE_DEFAULT;
+}
 
 /* One parameter of a sweep (docs/STUDIES.md "Sweeps"): a key path of the
    scenario and the values it takes, in file order. */

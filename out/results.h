@@ -147,6 +147,7 @@ typedef struct {
     double *weight;
     double *tilt_count, *tilt_expo;
     int ntilt;
+    int tilt_years; /* 1; H with a year focus: [ntrials * ntilt * H], by year */
 
     /* time bands: counts over all trials */
     uint64_t *band_q; /* [T*S*MR_BAND_Q_BINS], [(t*S + j)*BINS + k] */

@@ -8,6 +8,7 @@
 
 #include "models/disruption.h"
 #include "models/units.h"
+#include "sim/importance.h"
 #include "sim/rng.h"
 
 #include <gsl/gsl_randist.h>
@@ -250,6 +251,65 @@ static void draw_inclusion(const mr_model *md, int p, mr_workspace *w)
     w->incl_on = 1;
 }
 
+/* A year-focused tilt (docs/MODEL.md §12i): the segments of process p's
+   rate factor in w->fseg_*: its regime's (one segment of factor 1 without
+   one), split at the focus window's ends max(0, fy - K + 1) and fy + 1 and
+   times f inside it (fy < 0: nothing tilted). The number of segments. */
+static int focus_segments(const mr_model *md, int p, double horizon, int fy, double f,
+                          mr_workspace *w)
+{
+    const size_t cap = (size_t)md->regime_max + 1;
+    const int c = md->proc_regime[p];
+    const double one = 1.0;
+    const int nb = c < 0 ? 1 : w->reg_nseg[c];
+    const double *end = c < 0 ? &horizon : w->reg_end + (size_t)c * cap;
+    const double *fac = c < 0 ? &one : w->reg_factor + (size_t)c * cap;
+    const double lo = fy - md->focus_window + 1 > 0 ? fy - md->focus_window + 1 : 0, hi = fy + 1.0;
+    int n = 0;
+    for (int k = 0; k < nb; k++) {
+        const double a = k ? end[k - 1] : 0.0, b = end[k];
+        /* the pieces before, inside and after [lo, hi) */
+        const double cut[4] = {a,
+                               fy < 0 || lo < a ? a
+                               : lo > b         ? b
+                                                : lo,
+                               fy < 0 || hi < a ? a
+                               : hi > b         ? b
+                                                : hi,
+                               b}; /* fy < 0: all after */
+        for (int j = 0; j < 3; j++)
+            if (cut[j + 1] > cut[j]) {
+                w->fseg_end[n] = cut[j + 1];
+                w->fseg_factor[n++] = j == 1 && fy >= 0 ? fac[k] * f : fac[k];
+            }
+    }
+    return n;
+}
+
+/* Each year's exposure of process p (the integral over [y, y + 1) of its
+   regime's rate factor; 1 without a regime) into ex[0 .. H-1]. */
+static void year_exposure(const mr_model *md, int p, mr_workspace *w, double *ex)
+{
+    const int c = md->proc_regime[p];
+    if (c < 0) {
+        for (int y = 0; y < md->H; y++)
+            ex[y] = 1.0;
+        return;
+    }
+    const size_t cap = (size_t)md->regime_max + 1;
+    const double *end = w->reg_end + (size_t)c * cap, *fac = w->reg_factor + (size_t)c * cap;
+    for (int y = 0; y < md->H; y++)
+        ex[y] = 0.0;
+    for (int k = 0; k < w->reg_nseg[c]; k++) {
+        const double a = k ? end[k - 1] : 0.0, b = end[k];
+        for (int y = (int)floor(a); y < md->H && y < b; y++) {
+            const double lo = a > y ? a : y, hi = b < y + 1.0 ? b : y + 1.0;
+            if (hi > lo)
+                ex[y] += fac[k] * (hi - lo);
+        }
+    }
+}
+
 /* Disruptions of trial i (MODEL §3): an event's certain occurrences first
    (the same in every trial, no random numbers, so no stream moves), then
    each process's Poisson occurrences from its own stream, at a rate its
@@ -259,13 +319,28 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
 {
     const unsigned char *poff = w->cf ? w->cf->proc_off : NULL;
     const size_t cap = (size_t)md->regime_max + 1;
+    const int focus = md->focus_year, H = md->H;
     w->trial = i;
     w->logw = 0.0;
     if (md->any_regime)
         sample_regimes(md, horizon, seed, i, w);
+    /* a year focus: the trial's focus year from its own stream, none with
+       probability alpha (docs/MODEL.md §12i); drawn only when some factor
+       is not 1, so that an identity tilt moves no stream */
+    int fy = -1;
+    if (focus && md->any_tilt) {
+        w->words += mr_rng_words_used(w->rng);
+        mr_rng_seek(w->rng, seed, md->focus_stream, i);
+        if (!(gsl_rng_uniform(w->rng) < md->focus_alpha))
+            fy = (int)gsl_rng_uniform_int(w->rng, (unsigned long)H);
+        for (int y = 0; y < 2 * H; y++)
+            w->ly[y] = 0.0;
+    }
     for (int p = 0; p < md->nproc; p++) {
-        w->pcount[p] = 0.0;
-        w->pexpo[p] = 0.0;
+        double *cnt = w->pcount + (size_t)p * (focus ? (size_t)H : 1);
+        double *ex = w->pexpo + (size_t)p * (focus ? (size_t)H : 1);
+        for (int y = 0; y < (focus ? H : 1); y++)
+            cnt[y] = ex[y] = 0.0;
         if (poff && poff[p])
             continue; /* counterfactual: never occurs (no other stream moves) */
         for (int k = 0; k < md->proc_ncertain[p]; k++) {
@@ -275,12 +350,13 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         }
         if (!(md->proc[p]->rate_per_year > 0.0))
             continue;
-        /* a tilted process (docs/MODEL.md §12i): rate f lambda, from a
-           stream of its own; its marks as the process's */
+        /* a tilted process (docs/MODEL.md §12i): rate f lambda (in the
+           focus year alone with a year focus), from a stream of its own;
+           its marks as the process's */
         const double f = md->proc_tilt[p];
         mr_process tilted;
         const mr_process *proc = md->proc[p];
-        if (f != 1.0) {
+        if (f != 1.0 && !focus) {
             tilted = *proc;
             tilted.rate_per_year *= f;
             proc = &tilted;
@@ -290,18 +366,42 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
         double clock = 0.0;
         mr_occurrence occ;
         int c = md->proc_regime[p], seg = 0, nocc = 0;
+        int nseg = 0;
+        const double *send = NULL, *sfac = NULL;
+        if (focus && f != 1.0) { /* the focus year's segments, over the regime's if any */
+            nseg = focus_segments(md, p, horizon, fy, f, w);
+            send = w->fseg_end;
+            sfac = w->fseg_factor;
+        } else if (c >= 0) {
+            nseg = w->reg_nseg[c];
+            send = w->reg_end + (size_t)c * cap;
+            sfac = w->reg_factor + (size_t)c * cap;
+        }
         for (int k = 0; k < MR_OCCURRENCES_MAX; k++) {
-            int more = c < 0 ? mr_disruption_next(proc, horizon, w->rng, &clock, &occ)
-                             : mr_disruption_next_piecewise(
-                                   proc, w->reg_nseg[c], w->reg_end + (size_t)c * cap,
-                                   w->reg_factor + (size_t)c * cap, w->rng, &clock, &seg, &occ);
+            int more = !send ? mr_disruption_next(proc, horizon, w->rng, &clock, &occ)
+                             : mr_disruption_next_piecewise(proc, nseg, send, sfac, w->rng, &clock,
+                                                            &seg, &occ);
             if (!more)
                 break;
             nocc++;
+            if (focus) { /* counted in the year it starts */
+                int y = (int)occ.start_years;
+                cnt[y < H ? y : H - 1] += 1.0;
+            }
             if (md->proc_incl[p])
                 draw_inclusion(md, p, w);
             apply_occurrence(md, p, &occ, md->proc_rush[p], w);
             w->incl_on = 0;
+        }
+        const double lam = md->proc[p]->rate_per_year;
+        if (focus) {
+            /* each year's count and exposure; year y' of a focus window
+               adds N_py' log f - (f - 1) lambda E_py' to log dQ_y/dP */
+            year_exposure(md, p, w, ex);
+            if (f != 1.0)
+                for (int y = 0; y < H; y++)
+                    w->ly[H + y] += cnt[y] * log(f) - (f - 1.0) * lam * ex[y];
+            continue;
         }
         /* exposure: the integral over the horizon of the rate's regime
            factor (H without a regime); the likelihood ratio of the count
@@ -314,10 +414,16 @@ void mr_trial_sample_disruptions(const mr_model *md, double horizon, uint64_t se
             for (int k = 0; k < w->reg_nseg[c]; k++)
                 expo += fac[k] * (end[k] - (k ? end[k - 1] : 0.0));
         }
-        w->pcount[p] = nocc;
-        w->pexpo[p] = expo;
+        cnt[0] = nocc;
+        ex[0] = expo;
         if (f != 1.0)
-            w->logw += -(double)nocc * log(f) + (f - 1.0) * md->proc[p]->rate_per_year * expo;
+            w->logw += -(double)nocc * log(f) + (f - 1.0) * lam * expo;
+    }
+    if (focus && md->any_tilt) {    /* the mixture's weight (docs/MODEL.md §12i) */
+        for (int y = 0; y < H; y++) /* log dQ_y/dP: the sum over y's window */
+            for (int v = y - md->focus_window + 1 > 0 ? y - md->focus_window + 1 : 0; v <= y; v++)
+                w->ly[y] += w->ly[H + v];
+        w->logw = mr_focus_log_weight(H, md->focus_alpha, w->ly);
     }
     licensing_to_deny(md, w);
 }

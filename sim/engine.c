@@ -314,9 +314,12 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
         if (!oom && sc->importance.present)
             oom = !(res->weight = calloc(n, sizeof(double)));
         if (!oom && opts->tilt_counts) {
+            /* by year with a year focus (docs/MODEL.md §12i) */
+            const size_t k = (size_t)(md.nproc ? md.nproc : 1) * (md.focus_year ? (size_t)md.H : 1);
             res->ntilt = md.nproc;
-            res->tilt_count = calloc(n * (size_t)(md.nproc ? md.nproc : 1), sizeof(double));
-            res->tilt_expo = calloc(n * (size_t)(md.nproc ? md.nproc : 1), sizeof(double));
+            res->tilt_years = md.focus_year ? md.H : 1;
+            res->tilt_count = calloc(n * k, sizeof(double));
+            res->tilt_expo = calloc(n * k, sizeof(double));
             oom = !res->tilt_count || !res->tilt_expo;
         }
     }

@@ -43,6 +43,20 @@ uint64_t mr_importance_pilot_seed(uint64_t seed, int s)
     return seed ^ mr_hash64(name);
 }
 
+double mr_focus_log_weight(int H, double alpha, const double *ly)
+{
+    /* terms log alpha and log((1 - alpha) / H) + ly[y]; their log-sum-exp */
+    const double lb = log1p(-alpha) - log((double)H);
+    double m = alpha > 0.0 ? log(alpha) : -INFINITY;
+    for (int y = 0; y < H; y++)
+        if (lb + ly[y] > m)
+            m = lb + ly[y];
+    double s = alpha > 0.0 ? exp(log(alpha) - m) : 0.0;
+    for (int y = 0; y < H; y++)
+        s += exp(lb + ly[y] - m);
+    return -(m + log(s));
+}
+
 static const mr_comm solo = {0, 1, NULL};
 
 /* Gather n local doubles a trial (per_trial each) into all (N per_trial). */
@@ -53,10 +67,12 @@ static int gather(const mr_comm *c, const double *mine, size_t n, double *all)
 
 typedef struct {
     size_t N, H, P;     /* trials, elements a trial, processes */
+    size_t Y;           /* years the counts are kept by: 1, or H with a year focus */
     double *loss;       /* [N * H] the target's variable */
     double *w;          /* [N] weights */
     double *we;         /* [N * H] element weights */
-    double *cnt, *expo; /* [N * P] */
+    double *cnt, *expo; /* [N * P * Y] */
+    double *h;          /* [N * H] each element's part in the target event */
     double *xs, *ws;    /* [N * H] sorted */
     double *num, *den;  /* [N] scratch */
 } pilot;
@@ -68,6 +84,7 @@ static void pilot_free(pilot *p)
     free(p->we);
     free(p->cnt);
     free(p->expo);
+    free(p->h);
     free(p->xs);
     free(p->ws);
     free(p->num);
@@ -79,6 +96,7 @@ static void pilot_free(pilot *p)
 static int update(const mr_importance *imp, const mr_model *md, pilot *pl, double *f, double *fig)
 {
     const size_t N = pl->N, H = pl->H, NH = N * H, P = pl->P;
+    const size_t K = imp->focus_years ? (size_t)imp->focus_years : 1; /* the focus window */
     const size_t blk = MR_BLOCK_TRIALS * H;
     if (mr_wstats_sort(pl->loss, pl->we, NH, pl->xs, pl->ws, NULL) != 0)
         return -1;
@@ -101,11 +119,13 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
     for (size_t i = 0; i < N; i++) {
         double h = 0.0;
         for (size_t y = 0; y < H; y++) {
-            double a = pl->loss[i * H + y];
+            double a = pl->loss[i * H + y], hy = 0.0;
             if (a >= gamma) {
-                h += imp->target == MR_TARGET_ES ? a : 1.0;
+                hy = imp->target == MR_TARGET_ES ? a : 1.0;
                 elite += 1.0;
             }
+            pl->h[i * H + y] = hy;
+            h += hy;
         }
         pl->num[i] = pl->w[i] * h; /* W_i */
     }
@@ -125,10 +145,29 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
     for (size_t q = 0; q < P; q++) {
         if (!(md->proc[q]->rate_per_year > 0.0))
             continue;
-        for (size_t i = 0; i < N; i++) {
-            cn[i] = pl->num[i] * pl->cnt[i * P + q];
-            ex[i] = pl->num[i] * pl->expo[i * P + q];
-        }
+        if (pl->Y == 1)
+            for (size_t i = 0; i < N; i++) {
+                cn[i] = pl->num[i] * pl->cnt[i * P + q];
+                ex[i] = pl->num[i] * pl->expo[i * P + q];
+            }
+        else /* a year focus: the elite years' own counts and exposures */
+            for (size_t i = 0; i < N; i++) {
+                const double *c = pl->cnt + (i * P + q) * H, *e = pl->expo + (i * P + q) * H;
+                double sc = 0.0, se = 0.0;
+                for (size_t y = 0; y < H; y++) {
+                    double hy = pl->h[i * H + y], wc = 0.0, we = 0.0;
+                    if (hy == 0.0)
+                        continue;
+                    for (size_t v = y + 1 > K ? y + 1 - K : 0; v <= y; v++) {
+                        wc += c[v];
+                        we += e[v];
+                    }
+                    sc += hy * wc;
+                    se += hy * we;
+                }
+                cn[i] = pl->w[i] * sc;
+                ex[i] = pl->w[i] * se;
+            }
         double a = mr_wstats_sum(cn, NULL, N, MR_BLOCK_TRIALS, -INFINITY);
         double b = mr_wstats_sum(ex, NULL, N, MR_BLOCK_TRIALS, -INFINITY);
         if (!(b > 0.0))
@@ -180,24 +219,27 @@ static mr_status run_stage(const mr_scenario *sc, const mr_model *md, const doub
     }
     const size_t n = (size_t)res.ntrials, N = (size_t)L;
     const size_t H = sc->importance.target_annual ? (size_t)res.years : 1;
+    const size_t Y = (size_t)res.tilt_years; /* H with a year focus (an annual target) */
     pl->N = N;
     pl->H = H;
     pl->P = P;
+    pl->Y = Y;
     pl->loss = malloc(N * H * sizeof(double));
     pl->w = malloc(N * sizeof(double));
     pl->we = malloc(N * H * sizeof(double));
-    pl->cnt = malloc(N * (P ? P : 1) * sizeof(double));
-    pl->expo = malloc(N * (P ? P : 1) * sizeof(double));
+    pl->h = malloc(N * H * sizeof(double));
+    pl->cnt = malloc(N * (P ? P : 1) * Y * sizeof(double));
+    pl->expo = malloc(N * (P ? P : 1) * Y * sizeof(double));
     pl->xs = malloc(N * H * sizeof(double));
     pl->ws = malloc(N * H * sizeof(double));
     pl->num = malloc(N * sizeof(double));
     pl->den = malloc(N * sizeof(double));
-    int bad = !pl->loss || !pl->w || !pl->we || !pl->cnt || !pl->expo || !pl->xs || !pl->ws ||
-              !pl->num || !pl->den;
+    int bad = !pl->loss || !pl->w || !pl->we || !pl->h || !pl->cnt || !pl->expo || !pl->xs ||
+              !pl->ws || !pl->num || !pl->den || (Y != 1 && Y != H);
     if (mr_comm_any(c, bad) ||
         gather(c, H > 1 ? res.annual_loss : res.total_loss, n * H, pl->loss) ||
-        gather(c, res.weight, n, pl->w) || gather(c, res.tilt_count, n * P, pl->cnt) ||
-        gather(c, res.tilt_expo, n * P, pl->expo)) {
+        gather(c, res.weight, n, pl->w) || gather(c, res.tilt_count, n * P * Y, pl->cnt) ||
+        gather(c, res.tilt_expo, n * P * Y, pl->expo)) {
         mr_results_free(&res);
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the pilot stages",
                  sc->source_path);

@@ -14,6 +14,12 @@
    main run (docs/MODEL.md §12). */
 uint64_t mr_importance_pilot_seed(uint64_t seed, int s);
 
+/* The log weight of a trial under a year-focused tilt (docs/MODEL.md §12i):
+   log w = -log(alpha + (1 - alpha) (1/H) sum_y exp(ly[y])), ly[y] = log
+   dQ_y/dP of the trial, Q_y the law with the factors acting in year y
+   alone; by log-sum-exp. 0 <= alpha < 1; w <= 1 / alpha. */
+double mr_focus_log_weight(int H, double alpha, const double *ly);
+
 /* Run sc->importance.pilot_stages cross-entropy stages of
    sc->importance.pilot_trials trials each (0: max(1000, trials / 10)) for
    sc->importance's target, starting from its rates, and replace the rates

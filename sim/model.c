@@ -522,6 +522,10 @@ static mr_status build_tilt(const mr_scenario *sc, mr_model *md, mr_error *err)
         md->proc_tilt_stream[p] = mr_hash64(nm);
         free(nm);
     }
+    md->focus_year = imp->present && mr_importance_focus_year(imp);
+    md->focus_alpha = md->focus_year ? mr_importance_defensive(imp) : 0.0;
+    md->focus_window = imp->focus_years ? (int)imp->focus_years : 1;
+    md->focus_stream = mr_hash64("importance/focus");
     return MR_OK;
 }
 

@@ -91,8 +91,15 @@ typedef struct {
     double *proc_tilt;          /* [nproc] */
     uint64_t *proc_tilt_stream; /* [nproc] */
     int any_tilt;               /* some factor is not 1 */
-    int *slot_product;          /* [nslots] 1: the slot is at its mineral's product stage
-                                   (refining, or mining when it is the only stage) */
+    /* a year-focused tilt (docs/MODEL.md §12i): the factors act in one
+       year of each trial, drawn from the stream "importance/focus", none
+       with probability focus_alpha */
+    int focus_year;
+    int focus_window; /* K: the factors act in [y - K + 1, y + 1) (from 0) */
+    double focus_alpha;
+    uint64_t focus_stream;
+    int *slot_product; /* [nslots] 1: the slot is at its mineral's product stage
+                          (refining, or mining when it is the only stage) */
 
     /* prices (MODEL §5) */
     int any_volatility;

@@ -122,7 +122,10 @@ void mr_workspace_free(mr_workspace *w, int M)
                     w->st_last,
                     w->m_active,
                     w->pcount,
-                    w->pexpo};
+                    w->pexpo,
+                    w->ly,
+                    w->fseg_end,
+                    w->fseg_factor};
     for (size_t i = 0; i < sizeof ptrs / sizeof ptrs[0]; i++)
         free(ptrs[i]);
     memset(w, 0, sizeof *w);
@@ -245,8 +248,13 @@ int mr_workspace_alloc(mr_workspace *w, const mr_model *md)
     Z(w->st_hit, M * 2);
     Z(w->st_last, M * 2);
     Z(w->m_active, M * T);
-    Z(w->pcount, (size_t)md->nproc);
-    Z(w->pexpo, (size_t)md->nproc);
+    /* a year focus keeps them by year: [nproc * H] (docs/MODEL.md §12i) */
+    const size_t py = (size_t)md->nproc * (md->focus_year ? (size_t)md->H : 1);
+    Z(w->pcount, py);
+    Z(w->pexpo, py);
+    Z(w->ly, md->focus_year ? 2 * (size_t)md->H : 1);
+    Z(w->fseg_end, (size_t)md->regime_max + 3);
+    Z(w->fseg_factor, (size_t)md->regime_max + 3);
 #undef Z
     if (!ok) {
         mr_workspace_free(w, md->M);
@@ -917,10 +925,10 @@ void mr_trial_run(const mr_model *md, uint64_t seed, uint64_t trial, mr_workspac
     store_metrics(md, w, i, annual, res);
     if (res->weight)
         res->weight[i] = exp(w->logw);
-    if (res->tilt_count)
-        for (int p = 0; p < md->nproc; p++) {
-            res->tilt_count[(size_t)i * (size_t)md->nproc + (size_t)p] = w->pcount[p];
-            res->tilt_expo[(size_t)i * (size_t)md->nproc + (size_t)p] = w->pexpo[p];
-        }
+    if (res->tilt_count) { /* [nproc] a trial, [nproc * H] with a year focus */
+        const size_t k = (size_t)md->nproc * (md->focus_year ? (size_t)md->H : 1);
+        memcpy(res->tilt_count + (size_t)i * k, w->pcount, k * sizeof(double));
+        memcpy(res->tilt_expo + (size_t)i * k, w->pexpo, k * sizeof(double));
+    }
     mr_trial_reset_survival(md, w); /* all ones again for the next trial */
 }

@@ -118,7 +118,11 @@ typedef struct {
     /* importance sampling (docs/MODEL.md §12i): the log likelihood ratio of
        the trial's disruptions, and each process's occurrences and exposure */
     double logw;
-    double *pcount, *pexpo; /* [nproc] */
+    double *pcount, *pexpo; /* [nproc], or [nproc * H] by year with a year focus */
+    double *ly;             /* [2H] year focus: log dQ_y/dP of the trial, focus year y; then each
+                               year's own part */
+    double *fseg_end, *fseg_factor; /* [regime_max + 3] a tilted process's rate factor
+                                       segments: the regime's, times f in the focus year */
 } mr_workspace;
 
 /* Allocate w for md (0, or -1 when out of memory: nothing left allocated);

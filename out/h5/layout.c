@@ -665,8 +665,13 @@ static int write_importance(h5w *w, const mr_scenario *sc, const mr_sumstats *st
     if (imp->target != MR_TARGET_NONE)
         snprintf(target, sizeof target, "%s%g_%s", imp->target == MR_TARGET_VAR ? "var" : "es",
                  imp->target_level * 100.0, imp->target_annual ? "annual" : "total");
+    const bool year = mr_importance_focus_year(imp);
     if (h5w_attr_str(w, g, "target", target) < 0 ||
-        h5w_attr_i32(w, g, "weighted", st->weighted) < 0)
+        h5w_attr_i32(w, g, "weighted", st->weighted) < 0 ||
+        h5w_attr_str(w, g, "focus", year ? "year" : "horizon") < 0 ||
+        h5w_attr_f64(w, g, "defensive", year ? mr_importance_defensive(imp) : 0.0) < 0 ||
+        h5w_attr_i32(w, g, "focus_years",
+                     year ? (imp->focus_years ? (int)imp->focus_years : 1) : 0) < 0)
         goto out;
     if (imp->nrates > 0) {
         double *f = malloc((size_t)imp->nrates * sizeof *f);

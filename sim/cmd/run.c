@@ -80,13 +80,13 @@ static const char *const usage_run =
     "                      (overrides simulation.target_precision)\n"
     "  --max-trials N      the cap of --target-precision (default: --trials, else\n"
     "                      simulation.max_trials, else simulation.trials)\n"
-    "  --importance SPEC   importance sampling (docs/STUDIES.md): tilt the rates of\n"
-    "                      disruption processes, PROCESS=FACTOR[,...] with process\n"
-    "                      names as in /events ('*' matches any characters, e.g.\n"
-    "                      'event/*=4,country/CN=2'), or auto: chosen by the\n"
-    "                      cross-entropy method for --target; each trial's likelihood\n"
-    "                      ratio goes to /trials/weight and every statistic is\n"
-    "                      weighted; overrides the scenario's importance block\n"
+    "  --importance SPEC   importance sampling (docs/STUDIES.md): PROCESS=FACTOR,...\n"
+    "                      tilts rates (names as in /events, '*' any characters:\n"
+    "                      'event/*=4,country/CN=2'); auto: chosen by cross-entropy\n"
+    "                      for --target; focus=year|horizon, focus_years=K,\n"
+    "                      defensive=A. Weights in\n"
+    "                      /trials/weight, statistics weighted; overrides the\n"
+    "                      scenario's importance block\n"
     "  --target STAT       what --importance auto tunes for: var<P> or es<P> of the\n"
     "                      horizon's total loss (var99.9, es99.5) or, with _annual,\n"
     "                      of the annual total loss (var99.9_annual)\n"
@@ -623,6 +623,10 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
         cli.target = keep.target;
         cli.target_level = keep.target_level;
         cli.target_annual = keep.target_annual;
+        cli.focus = keep.focus;
+        cli.defensive = keep.defensive;
+        cli.defensive_set = keep.defensive_set;
+        cli.focus_years = keep.focus_years;
         if (mr_importance_parse_spec(sc, q->importance, &cli, why, sizeof why)) {
             mr_importance_free(&cli);
             mr_cli_usage_error("run", "--importance: %s", why);
@@ -630,7 +634,7 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
         }
         mr_importance_free(imp);
         *imp = cli;
-        if (!strcmp(q->importance, "auto") && imp->target == MR_TARGET_NONE && !q->target) {
+        if (imp->nrates == 0 && imp->target == MR_TARGET_NONE && !q->target) {
             mr_cli_usage_error("run", "%s", "--importance auto: give --target (e.g. var99.9)");
             return MR_BAD_INPUT;
         }
@@ -648,6 +652,11 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
                                q->target);
             return MR_BAD_INPUT;
         }
+    }
+    const char *mix = imp->present ? mr_importance_check_focus(imp) : NULL;
+    if (mix) {
+        mr_cli_usage_error("run", "--importance: %s", mix);
+        return MR_BAD_INPUT;
     }
     const char *bad = !imp->present                                   ? NULL
                       : q->resume                                     ? "--resume"
@@ -683,6 +692,9 @@ static mr_status choose_tilt(const run_request *q, mr_scenario *sc, const mr_com
         const mr_importance *imp = &sc->importance;
         fprintf(stderr, "minrisk: importance: %d cross-entropy stages of %.0f trials in %.2f s;",
                 imp->nstages, imp->stage_figs[0], secs);
+        if (mr_importance_focus_year(imp)) /* docs/MODEL.md §12i, "A year focus" */
+            fprintf(stderr, " year focus (%d-year window, defensive %g);",
+                    imp->focus_years ? (int)imp->focus_years : 1, mr_importance_defensive(imp));
         int shown = 0;
         for (int k = 0; k < imp->nrates; k++)
             if (fabs(imp->rates[k].factor - 1.0) > 0.05 && shown++ < 6)

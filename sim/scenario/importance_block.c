@@ -143,6 +143,18 @@ int mr_importance_parse_target(const char *s, mr_importance *imp)
     return 0;
 }
 
+const char *mr_importance_check_focus(const mr_importance *imp)
+{
+    if (imp->focus == MR_FOCUS_YEAR && imp->target != MR_TARGET_NONE && !imp->target_annual)
+        return "a year focus tilts one year of each trial: its target is an annual one "
+               "(var99.9_annual, es99.9_annual), or use focus: horizon";
+    if (imp->defensive_set && !mr_importance_focus_year(imp))
+        return "a defensive share goes with a year focus (focus: year, or an annual target)";
+    if (imp->focus_years && !mr_importance_focus_year(imp))
+        return "focus_years goes with a year focus (focus: year, or an annual target)";
+    return NULL;
+}
+
 void mr_importance_free(mr_importance *imp)
 {
     for (int i = 0; imp->rates && i < imp->nrates; i++)
@@ -171,8 +183,6 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
                              size_t sz)
 {
     imp->present = 1;
-    if (!strcmp(spec, "auto"))
-        return 0; /* the target comes with --target */
     char *copy = strdup(spec);
     if (!copy) {
         snprintf(why, sz, "out of memory");
@@ -180,7 +190,46 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
     }
     int rc = 0;
     char *save = NULL;
+    int is_auto = 0;
     for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(item, "auto")) {
+            is_auto = 1; /* the target comes with --target */
+            continue;
+        }
+        if (!strncmp(item, "focus=", 6)) {
+            if (!strcmp(item + 6, "year") || !strcmp(item + 6, "horizon")) {
+                imp->focus = item[6] == 'y' ? MR_FOCUS_YEAR : MR_FOCUS_HORIZON;
+                continue;
+            }
+            snprintf(why, sz, "'%s': expected focus=year or focus=horizon", item);
+            rc = -1;
+            break;
+        }
+        if (!strncmp(item, "focus_years=", 12)) {
+            char *e = NULL;
+            unsigned long k = strtoul(item + 12, &e, 10);
+            if (isdigit((unsigned char)item[12]) && !*e && k >= 1 &&
+                k <= (unsigned long)sc->horizon_years) {
+                imp->focus_years = k;
+                continue;
+            }
+            snprintf(why, sz, "'%s': expected focus_years=K with K in [1,%d] (the horizon)", item,
+                     sc->horizon_years);
+            rc = -1;
+            break;
+        }
+        if (!strncmp(item, "defensive=", 10)) {
+            char *e = NULL;
+            double a = strtod(item + 10, &e);
+            if (e != item + 10 && !*e && a >= 0.0 && a < 1.0) {
+                imp->defensive = a;
+                imp->defensive_set = 1;
+                continue;
+            }
+            snprintf(why, sz, "'%s': expected defensive=ALPHA with ALPHA in [0,1)", item);
+            rc = -1;
+            break;
+        }
         char *eq = strrchr(item, '=');
         double f = 0.0;
         char *end = NULL;
@@ -203,7 +252,7 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
             rc = -1;
         }
     }
-    if (!rc && imp->nrates == 0) {
+    if (!rc && !is_auto && imp->nrates == 0) {
         snprintf(why, sz, "expected PROCESS=FACTOR[,...] or auto, got '%s'", spec);
         rc = -1;
     }
@@ -212,19 +261,35 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
 }
 
 /* importance: {rates: {process: factor}, target: STAT, pilot_stages: K,
-   pilot_trials: L}. Run after the whole walk: the processes are known. */
+   pilot_trials: L, focus: year|horizon, focus_years: K, defensive: alpha}. Run after the
+   whole walk: the processes are known. */
 int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
 {
     mr_scenario *sc = p->sc;
     mr_importance *imp = &sc->importance;
     char d[SHOW_BUF], rkp[KP_MAX], ckp[KP_MAX], why[512];
     Map m;
-    const yaml_node_t *rates, *target, *pt;
+    const yaml_node_t *rates, *target, *pt, *fo, *de, *fy;
+    char fkp[KP_MAX], dkp[KP_MAX], ykp[KP_MAX];
     if (sc_map_open(p, v, kp, "importance", &m) ||
         sc_get_int(p, &m, "pilot_stages", false, 1, 10, &imp->pilot_stages) ||
         sc_mget(p, &m, "rates", false, &rates, rkp) ||
-        sc_mget(p, &m, "target", false, &target, ckp))
+        sc_mget(p, &m, "target", false, &target, ckp) || sc_mget(p, &m, "focus", false, &fo, fkp) ||
+        sc_mget(p, &m, "defensive", false, &de, dkp) ||
+        sc_mget(p, &m, "focus_years", false, &fy, ykp) ||
+        (fy && sc_int_node(p, fy, ykp, 1, (uint64_t)sc->horizon_years, &imp->focus_years)))
         return -1;
+    int fw;
+    if (fo) {
+        if (sc_enum_node(p, fo, fkp, sc_focus, &fw))
+            return -1;
+        imp->focus = fw == 1 ? MR_FOCUS_YEAR : MR_FOCUS_HORIZON;
+    }
+    if (de) {
+        if (sc_num_node(p, de, dkp, &R_01_OPENHI, &imp->defensive))
+            return -1;
+        imp->defensive_set = 1;
+    }
     imp->present = 1;
     if (!(imp->file = strdup(sc_file_of(p, v))))
         return sc_oom(p);
@@ -243,6 +308,13 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
         return -1;
     if (!rates && !target)
         return sc_fail(p, v, kp, "give rates, a target, or both");
+    const char *bad = mr_importance_check_focus(imp);
+    if (bad) { /* a year focus with a total target, else a defensive share without it */
+        bool on_focus = imp->focus == MR_FOCUS_YEAR && !imp->target_annual;
+        if (!on_focus && !de) /* focus_years without a year focus */
+            return sc_fail(p, fy, ykp, "%s", bad);
+        return sc_fail(p, on_focus ? fo : de, on_focus ? fkp : dkp, "%s", bad);
+    }
     if (!rates)
         return 0;
     if (rates->type != YAML_MAPPING_NODE)

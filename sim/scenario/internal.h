@@ -219,6 +219,7 @@ extern const char *const sc_bools[];
 extern const char *const sc_stages[];  /* MR_STAGE_* */
 extern const char *const sc_combine[]; /* mr_combine */
 extern const char *const sc_scopes[];  /* mr_event_scope */
+extern const char *const sc_focus[];   /* importance.focus: horizon, year */
 extern const char *const sc_cap_on[];  /* diversification_cap.on: uk_sourcing, world */
 
 /* The children of schema mapping `parent` ("" the top level), in schema

@@ -121,8 +121,9 @@ const char *mr_importance_check_pattern(const mr_scenario *sc, const char *patte
 /* "var99.9", "es99.5_annual", "var99_total": imp's target. 0, or -1. */
 int mr_importance_parse_target(const char *s, mr_importance *imp);
 
-/* --importance SPEC: "auto" or "PROCESS=FACTOR[,...]", each pattern
-   checked against sc; the rates appended to imp. 0, or -1 with why. */
+/* --importance SPEC: comma-separated items "auto", "PROCESS=FACTOR",
+   "focus=year|horizon", "defensive=ALPHA"; each pattern checked against
+   sc; the rates appended to imp. 0, or -1 with why. */
 int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importance *imp, char *why,
                              size_t sz);
 
@@ -131,5 +132,10 @@ int mr_importance_add_rate(mr_importance *imp, const char *pattern, double facto
                            int col);
 
 void mr_importance_free(mr_importance *imp);
+
+/* NULL when imp's focus, defensive share and target go together; else
+   why: a year focus with a total-loss target, a defensive share without a
+   year focus. */
+const char *mr_importance_check_focus(const mr_importance *imp);
 
 #endif

@@ -19,6 +19,7 @@ const char *const sc_bools[] = {"false", "true", NULL};
 const char *const sc_stages[] = {"mining", "refining", NULL};           /* MR_STAGE_* */
 const char *const sc_combine[] = {"limiting", "independent", NULL};     /* mr_combine */
 const char *const sc_scopes[] = {"production", "exports", "ore", NULL}; /* mr_event_scope */
+const char *const sc_focus[] = {"horizon", "year", NULL};               /* importance.focus */
 const char *const sc_cap_on[] = {"uk_sourcing", "world", NULL};         /* policies.cap_on_world */
 
 /* Every key a scenario may hold (docs/SCENARIOS.md is this table, printed by
@@ -444,6 +445,15 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "cross-entropy pilot stages before the main run"},
     {"importance.pilot_trials", INT(100, 4294967295u), .unit = "trials",
      .def = "max(1000, trials / 10)", .meaning = "trials of each pilot stage"},
+    {"importance.focus", NULL, sc_focus, "", .def = "year for an annual target, else horizon",
+     .meaning = "where the rates are tilted: the whole horizon, or one year of each trial drawn "
+                "uniformly (a mixture over the years, MODEL 12i)"},
+    {"importance.focus_years", INT(1, 1000), .unit = "years", DEF("1"),
+     .meaning = "year focus: the window tilted, the focus year and the K - 1 years before it "
+                "(occurrences that start earlier and last into it; at most the horizon)"},
+    {"importance.defensive", NUM(R_01_OPENHI), .unit = "probability", DEF("0.1"),
+     .meaning = "year focus: the share alpha of trials with no tilted year (their weight is at "
+                "most 1 / alpha)"},
     /* uncertain (STUDIES.md Uncertainty) */
     {"uncertain.rows", INT(2, 4096), .unit = "design rows", DEF("64"),
      .meaning = "N: rows of each Saltelli matrix A and B; N (k + 2) rows are run"},

@@ -34,6 +34,9 @@ SEMANTIC = {
     "importance_bad_target": "the target's grammar (var<P>, es<P>, P in [50,100)), the loader's",
     "importance_duplicate": "a YAML duplicate key, which a JSON Schema cannot see",
     "importance_empty": "rates or a target: one of two optional keys, the loader's rule",
+    "importance_focus_total": "a rule between keys (a year focus needs an annual target)",
+    "importance_defensive_horizon": "a rule between keys (defensive needs a year focus)",
+    "importance_focus_years": "a bound that is another key (simulation.horizon_years)",
     # references to ids, checked against what the scenario defines
     "event_minerals_map_unknown": "a mineral id the scenario does not define",
     "event_unknown_mineral": "a mineral id the scenario does not define",

@@ -18,8 +18,17 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
   and ES by its formula, from /trials;
 - the scenario's importance block: the same /trials, /summary and
   /importance as --importance; compare refuses it;
+- the year focus (docs/MODEL.md §12i): an identity tilt with focus=year
+  writes the plain run's file too (but for the same groups); with A x2.5,
+  B x0.5, focus_years=2, defensive=0.2 every weight equals the mixture
+  1 / (alpha + (1 - alpha)/H sum_y prod_p f_p^N_pW(y) e^-(f_p-1) lambda_p |W(y)|),
+  W(y) = [y-1, y+1) from 0, N_pW(y) counted here from /events by start
+  year (relative 1e-12), is at most 1 / alpha, and /importance says
+  focus year, defensive 0.2, focus_years 2; an annual auto target takes
+  the year focus by default (defensive 0.1);
 - 1 and 2 threads, and (--mpiexec) 1, 2 and 3 ranks: identical files
-  outside /run_info, for a fixed tilt and for --importance auto;
+  outside /run_info, for a fixed tilt, for --importance auto, for a fixed
+  year-focused tilt and for auto with an annual target;
 - bad options: exit 2 with one line.
 """
 import argparse
@@ -138,6 +147,13 @@ def main():
         with h5py.File(os.path.join(d, "one.h5"), "r") as f:
             check(np.all(f["trials/weight"][()] == 1.0), "identity weights are not all 1")
             check(f["importance/ess"][()] == N, "identity ESS is not N")
+        r3 = run(base + ["-o", "onefocus.h5", "--importance", "supplier/*=1,focus=year"], d)
+        check(r3.returncode == 0, "identity year focus: " + r3.stderr)
+        diff3 = same(os.path.join(d, "plain.h5"), os.path.join(d, "onefocus.h5"))
+        check(diff3 == diff, "identity year focus: files differ at %s" % diff3)
+        with h5py.File(os.path.join(d, "onefocus.h5"), "r") as f:
+            check(np.all(f["trials/weight"][()] == 1.0), "identity focus weights are not all 1")
+            check(f["importance"].attrs["focus"] == "year", "identity focus attribute")
 
         # the likelihood ratio, from /events
         fa, fb = 2.5, 0.5
@@ -173,6 +189,26 @@ def main():
                 check(s["total_loss_es_ci_low"][k] <= s["total_loss_es"][k] <=
                       s["total_loss_es_ci_high"][k], "ES %g outside its interval" % p)
             check(f["importance"].attrs["weighted"] == 1, "weighted attribute")
+
+        # the year focus: the mixture's weight, from /events
+        al, K = 0.2, 2
+        fspec = spec + ",focus=year,focus_years=%d,defensive=%g" % (K, al)
+        r = run(base + ["-o", "focus.h5", "--events", "--importance", fspec], d)
+        check(r.returncode == 0, "year-focused run: " + r.stderr)
+        with h5py.File(os.path.join(d, "focus.h5"), "r") as f:
+            w = f["trials/weight"][()]
+            c = np.zeros((N, 2, H))
+            np.add.at(c, (f["events/trial"][()], f["events/process_index"][()],
+                          np.minimum(np.floor(f["events/start_years"][()]).astype(int), H - 1)), 1)
+            g = f["importance"]
+            check(g.attrs["focus"] == "year" and g.attrs["defensive"] == al and
+                  g.attrs["focus_years"] == K, "focus attributes %r" % dict(g.attrs))
+        d1 = c[:, 0, :] * math.log(fa) - (fa - 1) * 1.5 + c[:, 1, :] * math.log(fb) - (fb - 1) * 0.8
+        ly = np.stack([d1[:, max(0, y - K + 1):y + 1].sum(1) for y in range(H)], 1)
+        want = 1.0 / (al + (1 - al) / H * np.exp(ly).sum(1))
+        check(np.max(np.abs(w / want - 1)) < 1e-12,
+              "focus weights differ from the mixture by %g" % np.max(np.abs(w / want - 1)))
+        check(np.all(w <= 1 / al) and np.all(w > 0), "a focus weight above 1 / alpha")
 
         # the scenario's importance block: the same trials and statistics as --importance
         blk = os.path.join(d, "block.yaml")
@@ -211,7 +247,9 @@ def main():
 
         # threads and ranks
         for tag, extra in (("fixed", ["--importance", spec]),
-                           ("auto", ["--importance", "auto", "--target", "var99.9"])):
+                           ("auto", ["--importance", "auto", "--target", "var99.9"]),
+                           ("focus", ["--importance", fspec]),
+                           ("autoyear", ["--importance", "auto", "--target", "var99_annual"])):
             ref = None
             for threads in (1, 2):
                 out = "%s_t%d.h5" % (tag, threads)
@@ -234,6 +272,12 @@ def main():
             check(g.attrs["target"] == "var99.9_total", "auto target %r" % g.attrs["target"])
             check(g["stage_figures"].shape == (3, 5), "three stages of five figures")
             check(all(v > 1.0 for v in g["factor"][()]), "auto does not raise the rates")
+            check(g.attrs["focus"] == "horizon", "a total target's focus %r" % g.attrs["focus"])
+        with h5py.File(os.path.join(d, "autoyear_t1.h5"), "r") as f:
+            g = f["importance"]
+            check(g.attrs["target"] == "var99_annual" and g.attrs["focus"] == "year" and
+                  g.attrs["defensive"] == 0.1 and g.attrs["focus_years"] == 1,
+                  "annual auto: %r" % dict(g.attrs))
 
         # bad options: one line, exit 2
         for extra, msg in ((["--importance", "auto"], "--importance auto: give --target"),
@@ -241,7 +285,15 @@ def main():
                            (["--importance", "supplier/*=0"], "factor in (0,1000]"),
                            (["--target", "var99.9"], "--target: only with"),
                            (["--importance", "auto", "--target", "var100"], "--target: expected"),
-                           (["--importance", "supplier/*=2", "--resume"], "--resume: not available")):
+                           (["--importance", "supplier/*=2", "--resume"], "--resume: not available"),
+                           (["--importance", "supplier/*=2,focus=month"], "expected focus=year or"),
+                           (["--importance", "supplier/*=2,focus=year,defensive=1"], "in [0,1)"),
+                           (["--importance", "supplier/*=2,focus=year,focus_years=6"], "in [1,5]"),
+                           (["--importance", "supplier/*=2,defensive=0.1"],
+                            "a defensive share goes with a year focus"),
+                           (["--importance", "auto,focus=year", "--target", "var99.9"],
+                            "its target is an annual one"),
+                           (["--importance", "focus=year"], "expected PROCESS=FACTOR")):
             r = run(base + ["-o", "bad.h5"] + extra, d)
             check(r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1,
                   "%s: status %d, %r" % (extra, r.returncode, r.stderr))
