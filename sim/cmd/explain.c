@@ -13,6 +13,7 @@
 #include "sim/cmd/cli.h"
 #include "sim/engine.h"
 #include "sim/replay.h"
+#include "sim/scenario/loader.h"
 #include "out/format.h"
 #include "out/h5/read.h"
 #include "out/results.h"
@@ -612,6 +613,66 @@ static mr_status parse_args(int argc, char **argv, request *q, int *help)
     return MR_OK;
 }
 
+/* An importance-sampled run (/importance): the tilt it ran with, read
+   back into sc->importance, so that the replay draws what the run drew.
+   The stored scenario may have no importance block (--importance on the
+   command line), or one whose target the cross-entropy stages turned into
+   other factors: the file's factors and focus are the ones that ran
+   (docs/MODEL.md §12i). 0, or -1 with the error in in->r. */
+static int load_tilt(h5in *in, mr_scenario *sc)
+{
+    if (!path_exists(in, in->base, "importance"))
+        return in->r.status ? -1 : 0;
+    mr_importance *imp = &sc->importance;
+    mr_importance_free(imp);
+    memset(imp, 0, sizeof *imp);
+    imp->present = 1;
+    imp->target = MR_TARGET_NONE;
+    hid_t g = H5Gopen2(in->base, "importance", H5P_DEFAULT);
+    if (g < 0)
+        return damaged(in, "importance");
+    int rc = -1, years = 0;
+    double alpha = 0.0;
+    char *focus = mr_h5r_attr_str(g, ".", "focus");
+    long long n = path_exists(in, g, "process") ? mr_h5r_extent(&in->r, g, "process") : 0;
+    char **names = n > 0 ? mr_h5r_strings(&in->r, g, "process", (size_t)n) : NULL;
+    double *factor =
+        n > 0 ? mr_h5r_read_new(&in->r, g, "factor", H5T_NATIVE_DOUBLE, sizeof *factor, (size_t)n)
+              : NULL;
+    if (!focus || n < 0 || (n > 0 && (!names || !factor)) ||
+        mr_h5r_attr_num(&in->r, g, ".", "defensive", H5T_NATIVE_DOUBLE, 1, &alpha) ||
+        mr_h5r_attr_num(&in->r, g, ".", "focus_years", H5T_NATIVE_INT, 1, &years)) {
+        if (!in->r.status)
+            damaged(in, "importance");
+        goto out;
+    }
+    const int year = !strcmp(focus, "year");
+    if ((!year && strcmp(focus, "horizon")) ||
+        (year && (years < 1 || !(alpha >= 0.0 && alpha < 1.0)))) {
+        damaged(in, "importance focus attributes");
+        goto out;
+    }
+    imp->focus = year ? MR_FOCUS_YEAR : MR_FOCUS_HORIZON;
+    imp->defensive = year ? alpha : 0.0;
+    imp->defensive_set = year;
+    imp->focus_years = year ? (uint64_t)years : 0;
+    for (long long k = 0; k < n; k++)
+        if (!(factor[k] > 0.0) || mr_importance_add_rate(imp, names[k], factor[k], 0, 0)) {
+            if (factor[k] > 0.0)
+                mr_h5r_nomem(&in->r);
+            else
+                damaged(in, "importance/factor");
+            goto out;
+        }
+    rc = 0;
+out:
+    free(focus);
+    free(factor);
+    mr_h5r_free_strings(names, n > 0 ? (size_t)n : 0);
+    H5Gclose(g);
+    return rc;
+}
+
 /* Parse the run's scenario as stored, with the file's seed and trials. */
 static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
 {
@@ -643,6 +704,10 @@ static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
                            dset, perr.msg);
     sc->seed = f->seed;
     sc->trials = f->trials;
+    if (load_tilt(in, sc)) {
+        mr_scenario_free(sc);
+        return -1;
+    }
     if (sc->horizon_years != f->horizon || sc->steps_per_year != f->steps_per_year) {
         mr_scenario_free(sc);
         return mr_h5r_fail(&in->r,

@@ -210,6 +210,15 @@ def main():
               "focus weights differ from the mixture by %g" % np.max(np.abs(w / want - 1)))
         check(np.all(w <= 1 / al) and np.all(w > 0), "a focus weight above 1 / alpha")
 
+        # explain replays a tilted trial as it ran (the file's /importance:
+        # --importance on the command line is not in the stored scenario)
+        for fn in ("tilt.h5", "focus.h5"):
+            for t in (0, 1, N - 1):
+                r = run([mr, "explain", fn, "--trial", str(t)], d)
+                check(r.returncode == 0 and "matches the stored results bit for bit" in r.stdout,
+                      "explain %s --trial %d: status %d, %r" % (fn, t, r.returncode,
+                                                              r.stdout[-300:] + r.stderr))
+
         # the scenario's importance block: the same trials and statistics as --importance
         blk = os.path.join(d, "block.yaml")
         with open(yaml) as src, open(blk, "w") as dst:
