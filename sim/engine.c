@@ -15,6 +15,7 @@
 #include "sim/rng.h"
 #include "sim/trial.h"
 #include "out/stats/stream.h"
+#include "sim/studies/summary_errors.h"
 
 #include <float.h>
 #include <math.h>
@@ -655,7 +656,12 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
         memcpy((char *)res + v->offset, &p, sizeof p);
         oom |= !p;
     }
-    mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails);
+    mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails & 1);
+    if (st && (tails & 2)) { /* the summary's bootstrap intervals */
+        uint64_t kl, ka;
+        mr_summary_errors_tail_sizes(N, md.H, &kl, &ka);
+        oom |= mr_stream_want_boot(st, kl, ka) != 0;
+    }
     if (mr_comm_any(comm, oom || !st)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the statistics of %llu trials",
                  sc->source_path, (unsigned long long)N);

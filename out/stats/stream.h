@@ -37,6 +37,7 @@
 
 #include "out/comm.h"
 #include "out/results.h"
+#include "out/stats/btails.h"
 #include "out/stats/sumstats.h"
 
 #include <stddef.h>
@@ -93,6 +94,14 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *out);
    mr_stats_rank(N, MR_OUTPUT ES level 0.99), in trial order (global trial
    numbers and losses), with X_(k) and the ES 99. Valid until
    mr_stream_free. -1 when the stream was made without tails. */
+/* Keep the top tails of the summary's bootstrap series too (btails.h: the
+   top kl of each horizon series, ka of each annual one). Before pass 1
+   only; 0, or -1 out of memory. */
+int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka);
+
+/* Those tails (after the last pass), or NULL when not wanted. */
+const mr_btails *mr_stream_boot_tails(const mr_stream *st);
+
 int mr_stream_series_tail(const mr_stream *st, int s, const uint64_t **trials, const double **loss,
                           size_t *n, double *xk, double *es99);
 

@@ -30,4 +30,19 @@
 mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
                                     const mr_comm *comm, mr_extras *extras, mr_error *err);
 
+/* The tails a streamed run keeps for mr_summary_errors_collect_stream
+   (out/stats/btails.h, mr_stream_want_boot): kl of each horizon series, ka
+   of each annual one (0: no annual statistic), mr_paired_tail_size of the
+   walk's depth to ES 99 and to the 1-in-100 annual loss. */
+void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka);
+
+/* mr_summary_errors_collect for a streamed run, from the tails st kept
+   (mr_stream_boot_tails): the same datasets, bit for bit (paired.h
+   mr_paired_compute_tails). An interval whose resamples ran below a kept
+   tail (never in practice) is NaN, with a warning on stderr. */
+struct mr_stream;
+mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
+                                           const struct mr_stream *st, const mr_comm *comm,
+                                           mr_extras *extras, mr_error *err);
+
 #endif
