@@ -261,26 +261,28 @@ int mr_btails_merge(mr_btails *bt, mr_btails_worker *w)
     return w->failed ? -1 : 0;
 }
 
-/* Pass 2's end for series s: every rank's kept pairs gathered, sorted, the
-   top k kept as the result. 0, -1. */
+/* Pass 2's end for series s: every rank's kept pairs gathered (key, trial
+   as two doubles' bits), sorted, the top k kept as the result, written
+   over the gathered pairs. 0, -1. */
 static int gather(series *s, const mr_comm *c)
 {
     uint64_t total = s->n;
     if (mr_comm_sum_u64(c, &total, 1) != 0)
         return -1;
-    double *mine = malloc(2 * (s->n ? s->n : 1) * sizeof *mine);
+    double *mine = c->size > 1 ? malloc(2 * (s->n ? s->n : 1) * sizeof *mine) : NULL;
     double *all = malloc(2 * (total ? total : 1) * sizeof *all);
-    int bad = !mine || !all;
-    for (size_t j = 0; !bad && j < s->n; j++) { /* bit patterns, moved as doubles */
+    double *to = c->size > 1 ? mine : all;
+    int bad = !all || !to;
+    for (size_t j = 0; !bad && j < s->n; j++) {
         uint64_t t = s->trial[j];
-        memcpy(&mine[2 * j], &s->key[j], sizeof(double));
-        memcpy(&mine[2 * j + 1], &t, sizeof(double));
+        memcpy(&to[2 * j], &s->key[j], sizeof(double));
+        memcpy(&to[2 * j + 1], &t, sizeof(double));
     }
     free(s->key);
     free(s->trial);
     s->key = NULL;
     s->trial = NULL;
-    if (mr_comm_any(c, bad) || mr_comm_allgather_f64(c, mine, 2 * s->n, all) != 0) {
+    if (mr_comm_any(c, bad) || (c->size > 1 && mr_comm_allgather_f64(c, mine, 2 * s->n, all))) {
         free(mine);
         free(all);
         return -1;
@@ -289,23 +291,29 @@ static int gather(series *s, const mr_comm *c)
     s->n = s->cap = 0;
     qsort(all, (size_t)total, 2 * sizeof(double), cmp_pair);
     const size_t k = total < s->k ? (size_t)total : (size_t)s->k, off = (size_t)total - k;
-    s->val = malloc((k ? k : 1) * sizeof *s->val);
     s->rtrial = malloc((k ? k : 1) * sizeof *s->rtrial);
-    bad = !s->val || !s->rtrial;
-    for (size_t j = 0; !bad && j < k; j++) {
+    if (!s->rtrial) {
+        free(all);
+        return -1;
+    }
+    for (size_t j = 0; j < k; j++) { /* all[j] is written after all[2 (off + j)] is read */
         uint64_t key, t;
         memcpy(&key, &all[2 * (off + j)], sizeof key);
         memcpy(&t, &all[2 * (off + j) + 1], sizeof t);
-        s->val[j] = mr_stats_key_value(key);
+        all[j] = mr_stats_key_value(key);
         s->rtrial[j] = (uint32_t)t;
     }
+    double *v = realloc(all, (k ? k : 1) * sizeof *v);
+    s->val = v ? v : all;
     s->c = k;
-    free(all);
-    return bad ? -1 : 0;
+    return 0;
 }
 
 int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass)
 {
+    const mr_comm one = {0, 1, NULL};
+    if (!c)
+        c = &one;
     if (pass == 1) {
         if (mr_comm_sum_u64(c, bt->hist, (size_t)bt->ns * BINS) != 0)
             return -1;

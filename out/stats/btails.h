@@ -50,7 +50,7 @@ void mr_btails_block(mr_btails *bt, mr_btails_worker *w, const mr_results *blk);
    out of memory. */
 int mr_btails_merge(mr_btails *bt, mr_btails_worker *w);
 
-/* Close pass 1 or 2 (collective); 0, or -1 out of memory on some rank. */
+/* Close pass 1 or 2 (collective over c; NULL: one process); 0, or -1 out of memory on some rank. */
 int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass);
 
 /* Series q's kept values after pass 2: val[c] ascending (key order), equal
