@@ -9,7 +9,10 @@
  * series is kept sorted (about twice the walk's depth: the top 10% for VaR
  * 95, 2% of the annual values); a resample that would walk below it (with
  * n of a few thousand or more: never in practice) is computed in full from
- * the inputs, so the result is exact either way.
+ * the inputs, so the result is exact either way. mr_paired_compute_tails
+ * walks tails given by the caller (a streamed run's, out/stats/btails.h):
+ * there the counts are kept only for the trials of some tail, and a walk
+ * that runs out gives NaN, as there are no inputs to resample in full.
  */
 #include "sim/studies/paired.h"
 

@@ -9,7 +9,9 @@
  * "bootstrap/exceedance", MR_EXCEEDANCE_BOOT of them), the same as
  * /loss_tables' (run --events), so the 1-in-100 interval here equals
  * /loss_tables/aep_lo, aep_hi at R = 100 bit for bit. Collective over
- * comm; the same on every thread and rank count.
+ * comm; the same on every thread and rank count. A streamed run
+ * (output.trials: none or totals) computes the same intervals from the top
+ * tails its stream kept (mr_summary_errors_collect_stream).
  */
 #ifndef MR_SUMMARY_ERRORS_H
 #define MR_SUMMARY_ERRORS_H
@@ -24,8 +26,8 @@
 
 /* Appends summary/<series>_es99_ci_low, _high and
    summary/<series>_return_period_loss_1in100_ci_low, _high (see
-   docs/OUTPUT.md) for the series whose per-trial losses res holds (none
-   for a streamed run with output.trials: none). MR_OK, or MR_FAILED with
+   docs/OUTPUT.md) for the series whose per-trial losses res holds.
+   MR_OK, or MR_FAILED with
    err (out of memory) on every rank. */
 mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
                                     const mr_comm *comm, mr_extras *extras, mr_error *err);
