@@ -337,7 +337,7 @@ int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass)
     return mr_comm_any(c, bad) ? -1 : 0;
 }
 
-int mr_btails_get(const mr_btails *bt, int q, const double **val, const uint32_t **trial, size_t *c)
+int mr_btails_get(mr_btails *bt, int q, const double **val, uint32_t **trial, size_t *c)
 {
     if (!bt || q < 0 || q >= bt->ns)
         return -1;

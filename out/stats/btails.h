@@ -54,8 +54,8 @@ int mr_btails_merge(mr_btails *bt, mr_btails_worker *w);
 int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass);
 
 /* Series q's kept values after pass 2: val[c] ascending (key order), equal
-   values in trial order, trial[c] their trials. -1 when q is not kept. */
-int mr_btails_get(const mr_btails *bt, int q, const double **val, const uint32_t **trial,
-                  size_t *c);
+   values in trial order, trial[c] their trials (the caller may overwrite
+   them: mr_paired_compute_tails does). -1 when q is not kept. */
+int mr_btails_get(mr_btails *bt, int q, const double **val, uint32_t **trial, size_t *c);
 
 #endif

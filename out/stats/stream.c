@@ -358,7 +358,7 @@ int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka)
     return st->bt ? 0 : -1;
 }
 
-const mr_btails *mr_stream_boot_tails(const mr_stream *st)
+mr_btails *mr_stream_boot_tails(mr_stream *st)
 {
     return st->bt;
 }

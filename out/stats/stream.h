@@ -113,7 +113,7 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *out);
 int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka);
 
 /* Those tails (after the last pass), or NULL when not wanted. */
-const mr_btails *mr_stream_boot_tails(const mr_stream *st);
+mr_btails *mr_stream_boot_tails(mr_stream *st);
 
 int mr_stream_series_tail(const mr_stream *st, int s, const uint64_t **trials, const double **loss,
                           size_t *n, double *xk, double *es99);

@@ -180,14 +180,15 @@ typedef struct {
     size_t c;
     double *val;     /* [c] */
     uint32_t *trial; /* [c]: the slot of the value's trial in a resample's counts */
-    bool borrowed;   /* val is the caller's (mr_paired_compute_tails) */
+    bool borrowed;   /* val and trial are the caller's (mr_paired_compute_tails) */
 } tail;
 
 static void tail_free(tail *t)
 {
-    if (!t->borrowed)
+    if (!t->borrowed) {
         free(t->val);
-    free(t->trial);
+        free(t->trial);
+    }
     t->val = NULL;
     t->trial = NULL;
 }
@@ -684,18 +685,9 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
             if (w == 1 && !s->annual)
                 break;
             const size_t mw = w ? m : n, c = src[w]->c < mw ? src[w]->c : mw;
-            *dst[w] = (tail){NULL,
-                             n,
-                             w ? years : 1,
-                             0,
-                             0,
-                             mw,
-                             c,
-                             (double *)src[w]->val,
-                             malloc((c ? c : 1) * sizeof(uint32_t)),
-                             true};
-            if (!dst[w]->trial)
-                goto out;
+            /* the caller's trials become slots, in place */
+            *dst[w] = (tail){NULL,          n,   w ? years : 1, 0, 0, mw, c, (double *)src[w]->val,
+                             src[w]->trial, true};
             for (size_t j = 0; j < c; j++) {
                 const uint32_t u = src[w]->trial[j];
                 dst[w]->trial[j] =

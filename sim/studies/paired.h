@@ -121,10 +121,10 @@ int mr_paired_resample_counts(uint64_t seed, const char *label, uint64_t r, size
    ascending stats.h key order (mr_stats_key: NaNs last), equal values in
    ascending trial order (so in the order paired.c sorts a whole series),
    each with its trial (0 .. n - 1); the series has m values (n, or n *
-   years for annual losses). */
+   years for annual losses). Each tail has its own trial array. */
 typedef struct {
     const double *val;
-    const uint32_t *trial;
+    uint32_t *trial; /* mr_paired_compute_tails overwrites it (scratch) */
     size_t c, m;
 } mr_paired_tail;
 
@@ -144,7 +144,8 @@ size_t mr_paired_tail_size(size_t m, size_t depth, size_t per);
    estimate is NaN). The mean, VaR 95 and vrf are NaN (they need every
    value). Each resample's n draws are made as there, but only draws that
    land on a trial of some tail are counted (one bit a trial, a 32-bit rank
-   per 64 trials, a count per kept trial a thread). A resample whose walk
+   per 64 trials, a count per kept trial a thread); the tails' trial arrays
+   are overwritten with the trials' places among those counts (no copy). A resample whose walk
    runs below a tail cannot be computed in full: its statistic is NaN and
    so is that interval (with mr_paired_tail_size: never in practice);
    *short_ci counts such intervals. Returns 0, -1 out of memory, n >= 2^32

@@ -217,10 +217,10 @@ void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka)
 }
 
 mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
-                                           const struct mr_stream *st, const mr_comm *comm,
+                                           struct mr_stream *st, const mr_comm *comm,
                                            mr_extras *extras, mr_error *err)
 {
-    const mr_btails *bt = mr_stream_boot_tails(st);
+    mr_btails *bt = mr_stream_boot_tails(st);
     const size_t S = (size_t)sc->nsectors, H = (size_t)res->years, N = (size_t)res->ntrials_total;
     if (!bt || N == 0)
         return MR_OK;

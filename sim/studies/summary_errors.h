@@ -44,7 +44,7 @@ void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka)
    tail (never in practice) is NaN, with a warning on stderr. */
 struct mr_stream;
 mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
-                                           const struct mr_stream *st, const mr_comm *comm,
+                                           struct mr_stream *st, const mr_comm *comm,
                                            mr_extras *extras, mr_error *err);
 
 #endif

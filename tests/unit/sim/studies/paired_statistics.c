@@ -521,12 +521,12 @@ static void test_tails_equal_whole_series(void **state)
         {mr_paired_tail_size(N, N - k99 + 1, 1), mr_paired_tail_size(N * H, N * H - ka + 1, H)},
         {N, N * H}};
     assert_true(sizes[0][0] < N / 10 && sizes[0][1] < N * H / 10); /* tails, not the series */
-    double *val = malloc(2 * N * H * sizeof *val);
-    uint32_t *tr = malloc(2 * N * H * sizeof *tr);
+    double *val = malloc(3 * N * H * sizeof *val);
+    uint32_t *tr = malloc(3 * N * H * sizeof *tr);
     for (int z = 0; z < 2; z++) {
         mr_paired_tail loss[2], ann[2];
         loss[0] = top_of(y, N, 1, sizes[z][0], val, tr);
-        loss[1] = loss[0];
+        loss[1] = top_of(y, N, 1, sizes[z][0], val + N + N * H, tr + N + N * H);
         ann[0] = top_of(ay, N, H, sizes[z][1], val + N, tr + N);
         ann[1] = (mr_paired_tail){NULL, NULL, 0, 0};
         mr_paired got[2];
