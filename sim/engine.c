@@ -163,7 +163,8 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
 {
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
     const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
-    const double res = stream ? stream_bytes(md, L, sc->trials, threads, keep) : results_bytes(md, L),
+    const double res =
+                     stream ? stream_bytes(md, L, sc->trials, threads, keep) : results_bytes(md, L),
                  ws = threads * workspace_bytes(md);
     const double need = res + ws + (double)opts->analysis_bytes;
     mr_memory_limit lim;
