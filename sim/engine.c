@@ -15,6 +15,7 @@
 #include "sim/rng.h"
 #include "sim/trial.h"
 #include "out/stats/stream.h"
+#include "sim/studies/summary_errors.h"
 
 #include <float.h>
 #include <math.h>
@@ -93,8 +94,10 @@ static double results_bytes(const mr_model *md, uint64_t L)
    first-digit counts (the run's, and 32-bit ones per thread), the refined
    bins' counts, each thread's block of rows, the kept bin values (16 MB),
    and per trial MR_STREAM_BYTES_PER_TRIAL and the columns output.trials:
-   totals keeps (keep = MR_VAR_TOTALS; 0 for none). */
-static double stream_bytes(const mr_model *md, uint64_t L, int threads, unsigned keep)
+   totals keeps (keep = MR_VAR_TOTALS; 0 for none); the bootstrap's tails
+   (out/stats/btails.h): their first-digit counts, and on every rank
+   MR_STREAM_BOOT_BYTES_PER_TRIAL for each of the run's N trials. */
+static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threads, unsigned keep)
 {
     double cols = 0.0;
     for (int k = 0; k < MR_NTRIAL_VARS; k++)
@@ -105,12 +108,13 @@ static double stream_bytes(const mr_model *md, uint64_t L, int threads, unsigned
        variable at once (at most one per wanted rank, 21 a loss variable) */
     double fixed = bands + nov * 65536.0 * (8.0 + 4.0 * threads) +
                    nov * 8.0 * 4096.0 * 8.0 * (1.0 + threads) +
-                   threads * MR_BLOCK_TRIALS * cols * 8.0 + (double)(1 << 21) * 8.0;
+                   threads * MR_BLOCK_TRIALS * cols * 8.0 + (double)(1 << 21) * 8.0 +
+                   (2.0 * md->S + 4.0) * 65536.0 * (8.0 + 4.0 * threads);
     double per_trial = MR_STREAM_BYTES_PER_TRIAL(md->S, md->M);
     for (int k = 0; k < MR_NTRIAL_VARS; k++) /* output.trials: totals keeps its columns */
         if (mr_trial_vars[k].where & keep)
             per_trial += 8.0 * (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
-    return fixed + (double)L * per_trial;
+    return fixed + (double)L * per_trial + (double)N * MR_STREAM_BOOT_BYTES_PER_TRIAL(md->S, md->H);
 }
 
 /* Ranks of comm on this host (a hash of the host name, gathered): a limit
@@ -159,7 +163,8 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
 {
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
     const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
-    const double res = stream ? stream_bytes(md, L, threads, keep) : results_bytes(md, L),
+    const double res =
+                     stream ? stream_bytes(md, L, sc->trials, threads, keep) : results_bytes(md, L),
                  ws = threads * workspace_bytes(md);
     const double need = res + ws + (double)opts->analysis_bytes;
     mr_memory_limit lim;
@@ -658,7 +663,12 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
         memcpy((char *)res + v->offset, &p, sizeof p);
         oom |= !p;
     }
-    mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails);
+    mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails & 1);
+    if (st && (tails & 2)) { /* the summary's bootstrap intervals */
+        uint64_t kl, ka;
+        mr_summary_errors_tail_sizes(N, md.H, &kl, &ka);
+        oom |= mr_stream_want_boot(st, kl, ka) != 0;
+    }
     if (mr_comm_any(comm, oom || !st)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the statistics of %llu trials",
                  sc->source_path, (unsigned long long)N);

@@ -62,7 +62,8 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
    every statistic; about 2 to 3 times the run time of mr_engine_run, and
    memory independent of the trial count. res gets the dimensions, the
    rank's trial range and the bands but no per-trial arrays; *st the stream
-   (mr_stream_sumstats; tails: the attribution's tails too; free with
+   (mr_stream_sumstats; tails & 1: the attribution's tails too, tails & 2:
+   the summary's bootstrap tails (mr_summary_errors_collect_stream); free with
    mr_stream_free); info->verification is set (summed over ranks).
    opts->pause_seconds, skip_block and counterfactual are not used. Same
    return values as mr_engine_run, without MR_PAUSED; on failure res and *st

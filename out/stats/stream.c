@@ -7,6 +7,7 @@
 
 #include "models/units.h" /* MR_SHORTFALL_THRESHOLD */
 #include "out/format.h"
+#include "out/stats/btails.h"
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
 
@@ -115,6 +116,7 @@ struct mr_stream {
     size_t ndef, def_cap;
     double *pool;
     size_t npool, pool_cap;
+    mr_btails *bt; /* the bootstrap's tails, or NULL */
     int failed;
 };
 
@@ -138,6 +140,7 @@ struct mr_stream_worker {
     uint64_t **at;
     double **al;
     size_t *an, *acap;
+    mr_btails_worker *bw;
     int failed;
 };
 
@@ -343,7 +346,21 @@ void mr_stream_free(mr_stream *st)
     free(st->ent_cnt);
     free(st->part);
     free_groups(st);
+    mr_btails_free(st->bt);
     free(st);
+}
+
+int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka)
+{
+    if (st->pass != 1 || st->bt)
+        return -1;
+    st->bt = mr_btails_new(st->N, st->S, st->H, kl, ka);
+    return st->bt ? 0 : -1;
+}
+
+mr_btails *mr_stream_boot_tails(mr_stream *st)
+{
+    return st->bt;
 }
 
 int mr_stream_pass(const mr_stream *st)
@@ -386,6 +403,7 @@ void mr_stream_worker_free(mr_stream_worker *w)
     free(w->al);
     free(w->an);
     free(w->acap);
+    mr_btails_worker_free(w->bw);
     free(w);
 }
 
@@ -423,6 +441,8 @@ mr_stream_worker *mr_stream_worker_new(mr_stream *st)
             w->gmax[g] = -INFINITY;
         }
     }
+    if (ok && st->bt)
+        ok = (w->bw = mr_btails_worker_new(st->bt, st->pass)) != NULL;
     if (!ok) {
         mr_stream_worker_free(w);
         return NULL;
@@ -680,13 +700,15 @@ void mr_stream_block(mr_stream *st, mr_stream_worker *w, const mr_results *b)
         block_pass1(st, w, b, part);
     else
         block_later(st, w, b, lb, part);
+    if (w->bw)
+        mr_btails_block(st->bt, w->bw, b);
 }
 
 /* ---- merging a worker ------------------------------------------------------------- */
 
 int mr_stream_merge(mr_stream *st, mr_stream_worker *w)
 {
-    int bad = w->failed;
+    int bad = w->failed || (w->bw && mr_btails_merge(st->bt, w->bw) != 0);
     const size_t M = (size_t)st->M;
     if (st->pass == 1) {
         flush_hist1(st, w);
@@ -1063,6 +1085,8 @@ int mr_stream_end_pass(mr_stream *st)
     if (mr_comm_any(c, st->failed))
         return -1;
     int rc = st->pass == 1 ? end_pass1(st) : end_later(st);
+    if (st->bt && mr_btails_end_pass(st->bt, c, st->pass) != 0)
+        rc = -1;
     if (mr_comm_any(c, rc != 0))
         return -1;
     /* the block partials of the next pass: pass 2's second moments */

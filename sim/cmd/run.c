@@ -514,7 +514,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
     mr_results res;
     mr_run_info info;
     mr_stream *st = NULL;
-    mr_status rc = mr_engine_stream(sc, &opts, 1, &res, &st, &info, &err);
+    mr_status rc = mr_engine_stream(sc, &opts, 3, &res, &st, &info, &err);
     if (rc > 0) {
         if (comm->rank == 0 && mr_comm_any(comm, checkpoint_requested))
             fprintf(stderr, "minrisk run: stopped; a run with output.trials: none or totals "
@@ -536,7 +536,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
     if (rc == MR_OK)
         rc = mr_attribution_collect_stream(sc, &res, st, &xo, comm, &extras, &err);
     if (rc == MR_OK)
-        rc = mr_summary_errors_collect(sc, &res, comm, &extras, &err);
+        rc = mr_summary_errors_collect_stream(sc, &res, st, comm, &extras, &err);
     if (rc == MR_OK && q->events)
         rc = mr_events_collect(sc, &res, comm, &extras, &err);
     info.analysis_seconds = mr_now_seconds() - ta;

@@ -9,7 +9,10 @@
  * series is kept sorted (about twice the walk's depth: the top 10% for VaR
  * 95, 2% of the annual values); a resample that would walk below it (with
  * n of a few thousand or more: never in practice) is computed in full from
- * the inputs, so the result is exact either way.
+ * the inputs, so the result is exact either way. mr_paired_compute_tails
+ * walks tails given by the caller (a streamed run's, out/stats/btails.h):
+ * there the counts are kept only for the trials of some tail, and a walk
+ * that runs out gives NaN, as there are no inputs to resample in full.
  */
 #include "sim/studies/paired.h"
 
@@ -122,6 +125,35 @@ static void draw_counts(uint64_t seed, uint64_t stream, uint64_t rsm, uint32_t n
         counts[draw_below(&w, n)]++;
 }
 
+/* Which trials a resample's counts are kept for: all n (bits NULL), or
+   only the kept ones, trial u at slot rank[u / 64] + (the bits of
+   bits[u / 64] below u % 64): one bit a trial and a 32-bit rank a word. */
+typedef struct {
+    const uint64_t *bits;
+    const uint32_t *rank;
+    size_t slots; /* counts kept: n, or the kept trials */
+} count_map;
+
+/* draw_counts, counting only the draws that land on a kept trial of map
+   (the same n draws, so the kept trials' counts are the same). */
+static void draw_counts_map(uint64_t seed, uint64_t stream, uint64_t rsm, uint32_t n,
+                            const count_map *map, uint32_t *counts)
+{
+    if (!map->bits) {
+        draw_counts(seed, stream, rsm, n, counts);
+        return;
+    }
+    word_stream w;
+    stream_seek(&w, seed, stream, rsm);
+    memset(counts, 0, map->slots * sizeof *counts);
+    for (uint32_t j = 0; j < n; j++) {
+        const uint32_t u = draw_below(&w, n);
+        const uint64_t word = map->bits[u >> 6], below = (UINT64_C(1) << (u & 63)) - 1;
+        if ((word >> (u & 63)) & 1)
+            counts[map->rank[u >> 6] + (uint32_t)__builtin_popcountll(word & below)]++;
+    }
+}
+
 int mr_paired_resample_counts(uint64_t seed, const char *label, uint64_t r, size_t n,
                               uint32_t *counts)
 {
@@ -147,13 +179,16 @@ typedef struct {
     size_t n, per, tstride, ystride, m;
     size_t c;
     double *val;     /* [c] */
-    uint32_t *trial; /* [c] */
+    uint32_t *trial; /* [c]: the slot of the value's trial in a resample's counts */
+    bool borrowed;   /* val and trial are the caller's (mr_paired_compute_tails) */
 } tail;
 
 static void tail_free(tail *t)
 {
-    free(t->val);
-    free(t->trial);
+    if (!t->borrowed) {
+        free(t->val);
+        free(t->trial);
+    }
     t->val = NULL;
     t->trial = NULL;
 }
@@ -260,8 +295,9 @@ static double tail_es(const tail *t, double p)
    statistic Z_(k) is the value at which the counts summed from the top
    first reach n - k + 1; the values above it give ES through
    mr_stats_es_tail (sum and count of the values strictly above Z_(k)).
-   Returns false when the tail runs out first. */
-static bool walk_losses(const tail *t, const uint32_t *counts, size_t k95, size_t k99,
+   Returns false when the tail runs out first. need95 false: only VaR 99
+   and ES 99 are wanted (out[0] NaN), the walk stops at Z_(k99). */
+static bool walk_losses(const tail *t, const uint32_t *counts, size_t k95, size_t k99, bool need95,
                         double out[3])
 {
     const uint64_t n = t->n, t99 = n - k99 + 1, t95 = n - k95 + 1; /* t99 <= t95 */
@@ -284,6 +320,10 @@ static bool walk_losses(const tail *t, const uint32_t *counts, size_t k95, size_
             out[1] = v;
             out[2] = mr_stats_es_tail((size_t)n, P_ES99, v, run_sum, run_cum);
             have99 = true;
+            if (!need95) {
+                out[0] = NAN;
+                return true;
+            }
         }
         if (cum >= t95) {
             out[0] = v;
@@ -341,12 +381,24 @@ static int full_resample(const tail *t, const uint32_t *counts, full_ws *ws)
 typedef struct {
     tail x, y, ax, ay;
     bool annual;
-    bool one; /* one-sample (x NULL): the statistics of x are 0 */
+    bool one;      /* one-sample (x NULL): the statistics of x are 0 */
+    bool external; /* tails given by the caller: VaR 95 not wanted, and a walk
+                      that runs out gives NaN (no inputs to resample in full) */
 } series_tails;
 
 static int resample_series(const series_tails *st, const uint32_t *counts, size_t k95, size_t k99,
                            size_t ka, full_ws *ws, double d[NB])
 {
+    if (st->external) { /* one-sample: the statistics of y */
+        double v[4] = {NAN, NAN, NAN, NAN};
+        if (!walk_losses(&st->y, counts, k95, k99, false, v))
+            v[1] = v[2] = NAN;
+        if (st->annual && !walk_annual(&st->ay, counts, ka, &v[3]))
+            v[3] = NAN;
+        for (int s = 0; s < NB; s++)
+            d[s] = v[s];
+        return 0;
+    }
     double v[2][4];
     const tail *loss[2] = {&st->x, &st->y}, *ann[2] = {&st->ax, &st->ay};
     for (int w = 0; w < 2; w++) {
@@ -354,7 +406,7 @@ static int resample_series(const series_tails *st, const uint32_t *counts, size_
             v[0][0] = v[0][1] = v[0][2] = v[0][3] = 0.0;
             continue;
         }
-        if (!walk_losses(loss[w], counts, k95, k99, v[w])) {
+        if (!walk_losses(loss[w], counts, k95, k99, true, v[w])) {
             if (full_resample(loss[w], counts, ws))
                 return -1;
             v[w][0] = mr_stats_quantile_sorted(ws->sorted, loss[w]->m, P_VAR95);
@@ -407,8 +459,8 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
 {
     const size_t k95 = mr_stats_rank(n, P_VAR95);
     st->one = s->x == NULL;
-    st->x = (tail){s->x, n, 1, s->stride, 0, n, 0, NULL, NULL};
-    st->y = (tail){s->y, n, 1, s->stride, 0, n, 0, NULL, NULL};
+    st->x = (tail){s->x, n, 1, s->stride, 0, n, 0, NULL, NULL, false};
+    st->y = (tail){s->y, n, 1, s->stride, 0, n, 0, NULL, NULL, false};
     const size_t want = tail_size(n, n - k95 + 1);
     if ((!st->one && tail_sort(&st->x, want)) || tail_sort(&st->y, want))
         return -1;
@@ -426,8 +478,8 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
     const size_t m = n * years;
     st->annual = (s->ax || st->one) && s->ay && years > 0 && (double)m >= MR_PAIRED_RETURN_PERIOD;
     if (st->annual) {
-        st->ax = (tail){s->ax, n, years, s->astride, s->ystride, m, 0, NULL, NULL};
-        st->ay = (tail){s->ay, n, years, s->astride, s->ystride, m, 0, NULL, NULL};
+        st->ax = (tail){s->ax, n, years, s->astride, s->ystride, m, 0, NULL, NULL, false};
+        st->ay = (tail){s->ay, n, years, s->astride, s->ystride, m, 0, NULL, NULL, false};
         const size_t ka = mr_stats_rank(m, P_ANNUAL);
         if ((!st->one && tail_sort(&st->ax, tail_size(m, m - ka + 1))) ||
             tail_sort(&st->ay, tail_size(m, m - ka + 1)))
@@ -439,6 +491,77 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
     for (int k = 1; k < MR_PAIRED_NSTAT; k++)
         out->diff[k].est = out->b[k] - out->a[k];
     return 0;
+}
+
+/* The bootstrap of nseries series whose tails st holds, over B resamples of
+   the n trials (counts kept for the trials of map): resample r's
+   differences of series q, statistic s into boot[(q * NB + s) * B + r];
+   each resample from its own counter, so no result depends on which thread
+   drew it. Then the percentile intervals into out. 0, -1 out of memory. */
+static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t years, uint64_t seed,
+                     const char *label, size_t B, const count_map *map, mr_paired *out,
+                     size_t *short_walks)
+{
+    uint64_t stream;
+    const size_t nboot_values = nseries * NB * B;
+    double *boot = malloc((nboot_values > 0 ? nboot_values : 1) * sizeof *boot);
+    if (!boot || bootstrap_stream(label, &stream)) {
+        free(boot);
+        return -1;
+    }
+    const size_t k95 = mr_stats_rank(n, P_VAR95), k99 = mr_stats_rank(n, P_VAR99);
+    const size_t ka = years ? mr_stats_rank(n * years, P_ANNUAL) : 0;
+    int failed = 0;
+#pragma omp parallel
+    {
+        uint32_t *counts = malloc((map->slots ? map->slots : 1) * sizeof *counts);
+        full_ws ws = {NULL, NULL, 0};
+        int bad = !counts;
+#pragma omp for schedule(dynamic, 4)
+        for (size_t r = 0; r < B; r++) {
+            if (bad)
+                continue;
+            draw_counts_map(seed, stream, r, (uint32_t)n, map, counts);
+            for (size_t q = 0; q < nseries && !bad; q++) {
+                double dv[NB] = {NAN, NAN, NAN, NAN};
+                bad = resample_series(&st[q], counts, k95, k99, ka, &ws, dv) != 0;
+                for (int s = 0; s < NB; s++)
+                    boot[(q * NB + (size_t)s) * B + r] = dv[s];
+            }
+        }
+        if (bad) {
+#pragma omp atomic write
+            failed = 1;
+        }
+        free(counts);
+        free(ws.buf);
+        free(ws.sorted);
+    }
+    /* Percentile intervals: the 2.5% and 97.5% quantiles (stats.h) of the
+       B resampled differences. */
+    double *tmp = failed ? NULL : malloc(B * sizeof *tmp);
+    for (size_t q = 0; tmp && q < nseries; q++)
+        for (int s = 0; s < NB; s++) {
+            mr_ci *ci = &out[q].diff[s + 1];
+            if (isnan(ci->est))
+                continue;
+            if (mr_stats_sort_copy(boot + (q * NB + (size_t)s) * B, B, 1, tmp)) {
+                free(tmp);
+                tmp = NULL;
+                break;
+            }
+            /* a given tail a resample ran out of: NaN (sorted last) */
+            if (st[q].external && isnan(tmp[B - 1])) {
+                ++*short_walks;
+                continue;
+            }
+            ci->lo = mr_stats_quantile_sorted(tmp, B, CI_TAIL);
+            ci->hi = mr_stats_quantile_sorted(tmp, B, 1.0 - CI_TAIL);
+        }
+    int rc = tmp ? 0 : -1;
+    free(tmp);
+    free(boot);
+    return rc;
 }
 
 int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
@@ -460,9 +583,7 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
     const size_t B = nboot > 0 ? (size_t)nboot : 0;
     series_tails *st = calloc(nseries, sizeof *st);
     double *xc = malloc(n * sizeof *xc), *yc = malloc(n * sizeof *yc), *d = malloc(n * sizeof *d);
-    const size_t nboot_values = nseries * NB * B;
-    double *boot = malloc((nboot_values > 0 ? nboot_values : 1) * sizeof *boot);
-    if (!st || !xc || !yc || !d || !boot)
+    if (!st || !xc || !yc || !d)
         goto out;
     for (size_t q = 0; q < nseries; q++) {
         moments(&series[q], n, xc, yc, d, &out[q]);
@@ -478,67 +599,15 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
         goto out;
     }
 
-    /* The bootstrap: resample r's differences of series q, statistic s into
-       boot[(q * NB + s) * B + r]; each resample from its own counter, so
-       no result depends on which thread drew it. */
-    uint64_t stream;
-    if (bootstrap_stream(label, &stream))
+    const count_map all = {NULL, NULL, n};
+    size_t none = 0;
+    if (bootstrap(st, nseries, n, years, seed, label, B, &all, out, &none))
         goto out;
-    const size_t k95 = mr_stats_rank(n, P_VAR95), k99 = mr_stats_rank(n, P_VAR99);
-    const size_t ka = years ? mr_stats_rank(n * years, P_ANNUAL) : 0;
-    int failed = 0;
-#pragma omp parallel
-    {
-        uint32_t *counts = malloc(n * sizeof *counts);
-        full_ws ws = {NULL, NULL, 0};
-        int bad = !counts;
-#pragma omp for schedule(dynamic, 4)
-        for (size_t r = 0; r < B; r++) {
-            if (bad)
-                continue;
-            draw_counts(seed, stream, r, (uint32_t)n, counts);
-            for (size_t q = 0; q < nseries && !bad; q++) {
-                double dv[NB] = {NAN, NAN, NAN, NAN};
-                bad = resample_series(&st[q], counts, k95, k99, ka, &ws, dv) != 0;
-                for (int s = 0; s < NB; s++)
-                    boot[(q * NB + (size_t)s) * B + r] = dv[s];
-            }
-        }
-        if (bad) {
-#pragma omp atomic write
-            failed = 1;
-        }
-        free(counts);
-        free(ws.buf);
-        free(ws.sorted);
-    }
-    if (failed)
-        goto out;
-
-    /* Percentile intervals: the 2.5% and 97.5% quantiles (stats.h) of the
-       B resampled differences. */
-    double *tmp = malloc(B * sizeof *tmp);
-    if (!tmp)
-        goto out;
-    for (size_t q = 0; q < nseries; q++)
-        for (int s = 0; s < NB; s++) {
-            mr_ci *ci = &out[q].diff[s + 1];
-            if (isnan(ci->est))
-                continue;
-            if (mr_stats_sort_copy(boot + (q * NB + (size_t)s) * B, B, 1, tmp)) {
-                free(tmp);
-                goto out;
-            }
-            ci->lo = mr_stats_quantile_sorted(tmp, B, CI_TAIL);
-            ci->hi = mr_stats_quantile_sorted(tmp, B, 1.0 - CI_TAIL);
-        }
-    free(tmp);
     rc = 0;
 out:
     free(xc);
     free(yc);
     free(d);
-    free(boot);
     for (size_t q = 0; st && q < nseries; q++) {
         tail_free(&st[q].x);
         tail_free(&st[q].y);
@@ -565,4 +634,99 @@ int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride,
 {
     mr_paired_series s = {x, y, stride, ax, ay, astride, 1};
     return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out);
+}
+
+int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *annual,
+                            size_t nseries, size_t n, size_t years, uint64_t seed,
+                            const char *label, int nboot, mr_paired *out, size_t *short_ci)
+{
+    *short_ci = 0;
+    for (size_t q = 0; q < nseries; q++) {
+        for (int s = 0; s < MR_PAIRED_NSTAT; s++) {
+            out[q].diff[s] = (mr_ci){NAN, NAN, NAN};
+            out[q].a[s] = out[q].b[s] = NAN;
+        }
+        out[q].vrf = NAN;
+    }
+    if (n == 0 || nseries == 0)
+        return 0;
+    if (n > MR_MAX_TRIALS)
+        return -1;
+    const size_t words = n / 64 + 1, m = n * years;
+    uint64_t *bits = calloc(words, sizeof *bits);
+    uint32_t *rank = malloc(words * sizeof *rank);
+    series_tails *st = calloc(nseries, sizeof *st);
+    int rc = -1;
+    if (!bits || !rank || !st)
+        goto out;
+    /* the kept trials: those of any tail */
+    for (size_t q = 0; q < nseries; q++)
+        for (int w = 0; w < 2; w++) {
+            const mr_paired_tail *t = w ? (annual && annual[q].val ? &annual[q] : NULL) : &loss[q];
+            for (size_t j = 0; t && j < t->c; j++) {
+                if (t->trial[j] >= n)
+                    goto out;
+                bits[t->trial[j] >> 6] |= UINT64_C(1) << (t->trial[j] & 63);
+            }
+        }
+    size_t slots = 0;
+    for (size_t k = 0; k < words; k++) {
+        rank[k] = (uint32_t)slots;
+        slots += (size_t)__builtin_popcountll(bits[k]);
+    }
+    const size_t k99 = mr_stats_rank(n, P_VAR99), ka = m ? mr_stats_rank(m, P_ANNUAL) : 0;
+    for (size_t q = 0; q < nseries; q++) {
+        series_tails *s = &st[q];
+        s->one = s->external = true;
+        const mr_paired_tail *src[2] = {&loss[q], annual && annual[q].val ? &annual[q] : NULL};
+        tail *dst[2] = {&s->y, &s->ay};
+        s->annual = src[1] && years > 0 && (double)m >= MR_PAIRED_RETURN_PERIOD;
+        for (int w = 0; w < 2; w++) {
+            if (w == 1 && !s->annual)
+                break;
+            const size_t mw = w ? m : n, c = src[w]->c < mw ? src[w]->c : mw;
+            /* the caller's trials become slots, in place */
+            *dst[w] = (tail){NULL,          n,   w ? years : 1, 0, 0, mw, c, (double *)src[w]->val,
+                             src[w]->trial, true};
+            for (size_t j = 0; j < c; j++) {
+                const uint32_t u = src[w]->trial[j];
+                dst[w]->trial[j] =
+                    rank[u >> 6] +
+                    (uint32_t)__builtin_popcountll(bits[u >> 6] & ((UINT64_C(1) << (u & 63)) - 1));
+            }
+        }
+        /* the estimates, as tails() finds them, when the tail reaches their rank */
+        out[q].a[MR_PAIRED_VAR99] = out[q].a[MR_PAIRED_ES99] = 0.0;
+        if (s->y.c >= n - k99 + 1) {
+            out[q].b[MR_PAIRED_VAR99] = tail_rank(&s->y, k99);
+            out[q].b[MR_PAIRED_ES99] = tail_es(&s->y, P_ES99);
+        }
+        if (s->annual) {
+            out[q].a[MR_PAIRED_ANNUAL100] = 0.0;
+            if (s->ay.c >= m - ka + 1)
+                out[q].b[MR_PAIRED_ANNUAL100] = tail_rank(&s->ay, ka);
+        }
+        for (int k = 1; k < MR_PAIRED_NSTAT; k++)
+            out[q].diff[k].est = out[q].b[k] - out[q].a[k];
+    }
+    const size_t B = nboot > 0 ? (size_t)nboot : 0;
+    const count_map map = {bits, rank, slots};
+    rc = B ? bootstrap(st, nseries, n, years, seed, label, B, &map, out, short_ci) : 0;
+out:
+    for (size_t q = 0; st && q < nseries; q++) {
+        tail_free(&st[q].y);
+        tail_free(&st[q].ay);
+    }
+    free(st);
+    free(bits);
+    free(rank);
+    return rc;
+}
+
+size_t mr_paired_tail_size(size_t m, size_t depth, size_t per)
+{
+    /* the resampled count of the top c values has mean c and variance at
+       most per * c (a trial's values go together): 12 sd of margin */
+    double want = (double)depth + 12.0 * sqrt((double)per * (double)(depth + 1)) + 64.0;
+    return want >= (double)m ? m : (size_t)want;
 }

@@ -117,6 +117,43 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
 int mr_paired_resample_counts(uint64_t seed, const char *label, uint64_t r, size_t n,
                               uint32_t *counts);
 
+/* The top of one series, for mr_paired_compute_tails: its top c values in
+   ascending stats.h key order (mr_stats_key: NaNs last), equal values in
+   ascending trial order (so in the order paired.c sorts a whole series),
+   each with its trial (0 .. n - 1); the series has m values (n, or n *
+   years for annual losses). Each tail has its own trial array. */
+typedef struct {
+    const double *val;
+    uint32_t *trial; /* mr_paired_compute_tails overwrites it (scratch) */
+    size_t c, m;
+} mr_paired_tail;
+
+/* How many of the top values of a series of m values (per a trial) to keep
+   for mr_paired_compute_tails when its statistic is the depth-th from the
+   top: depth + 12 sd of the resampled count of the top values (at most
+   sqrt(per * depth)) + 64, at most m. */
+size_t mr_paired_tail_size(size_t m, size_t depth, size_t per);
+
+/* The one-sample bootstrap (x NULL) of mr_paired_compute_many, for nseries
+   series of n trials given by their top tails only (loss[q]: the horizon
+   losses, m = n; annual NULL, or annual[q]: the annual losses, m = n *
+   years; annual[q].val NULL: none for series q): the ES 99, VaR 99 and ANNUAL100 estimates and
+   intervals are bit for bit those mr_paired_compute_many gives the whole series (the same
+   resamples, the same walks from the top), when each tail reaches the
+   statistic's rank (mr_paired_tail_size of depth n - k + 1: else the
+   estimate is NaN). The mean, VaR 95 and vrf are NaN (they need every
+   value). Each resample's n draws are made as there, but only draws that
+   land on a trial of some tail are counted (one bit a trial, a 32-bit rank
+   per 64 trials, a count per kept trial a thread); the tails' trial arrays
+   are overwritten with the trials' places among those counts (no copy). A resample whose walk
+   runs below a tail cannot be computed in full: its statistic is NaN and
+   so is that interval (with mr_paired_tail_size: never in practice);
+   *short_ci counts such intervals. Returns 0, -1 out of memory, n >= 2^32
+   or a trial >= n. */
+int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *annual,
+                            size_t nseries, size_t n, size_t years, uint64_t seed,
+                            const char *label, int nboot, mr_paired *out, size_t *short_ci);
+
 /* What the command line reports: drop (NaN) the bootstrap intervals that
    rest on too little, those of a tail statistic with fewer than 10 of the n
    trials (n * years annual values for the 1-in-100 annual loss) beyond its

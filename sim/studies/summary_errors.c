@@ -6,6 +6,9 @@
 
 #include "sim/studies/exceedance.h"
 #include "sim/studies/paired.h"
+#include "out/clock.h"
+#include "out/stats/stats.h"
+#include "out/stats/stream.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +56,70 @@ static const char RP_DESC[] =
     "return-period loss at R = 100): the 2.5%% (97.5%%) quantile over the resamples of the "
     "ES 99 interval, whole trials (a trial's years together); equal to /loss_tables/aep_lo "
     "(aep_hi) at R = 100; NaN when N H / 100 < 10";
+
+/* The stored datasets from pv, in the order sectors (when `sectors`),
+   total, value added lost, extra input cost (when `parts`). 0, or 1 out
+   of memory. */
+static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann, int tann,
+                 mr_extras *extras)
+{
+    int bad = 0;
+    const mr_paired *ps = sectors ? pv : NULL;
+    const mr_paired *pt = pv + (sectors ? S : 0);
+    const mr_paired *pg = parts ? pt + 1 : NULL;
+    char desc[1024];
+    for (int b = 0; !bad && b < 2; b++) {
+        const char *lh = b ? "high" : "low";
+        char path[96];
+#define PICK(p, stat) (b ? (p)->diff[stat].hi : (p)->diff[stat].lo)
+        if (sectors) {
+            double *v = malloc(S * sizeof *v), *r = malloc(S * sizeof *r);
+            for (size_t j = 0; v && r && j < S; j++) {
+                v[j] = PICK(&ps[j], MR_PAIRED_ES99);
+                r[j] = PICK(&ps[j], MR_PAIRED_ANNUAL100);
+            }
+            snprintf(path, sizeof path, "summary/sector_loss_es99_ci_%s", lh);
+            snprintf(desc, sizeof desc, ES_DESC, "each sector's loss (sector_loss)");
+            bad = bad || !v || !r ||
+                  put(extras, mr_extras_strdup(extras, path), 1, S, v,
+                      mr_extras_strdup(extras, desc));
+            if (!bad && sann) {
+                snprintf(path, sizeof path, "summary/sector_return_period_loss_1in100_ci_%s", lh);
+                snprintf(desc, sizeof desc, RP_DESC, "each sector");
+                bad = put(extras, mr_extras_strdup(extras, path), 1, S, r,
+                          mr_extras_strdup(extras, desc));
+            } else {
+                free(r);
+            }
+        }
+        struct {
+            const mr_paired *p;
+            int stat;
+            const char *name, *what;
+            int want;
+        } one[] = {
+            {pt, MR_PAIRED_ES99, "total_loss_es99", "the total loss", 1},
+            {pt, MR_PAIRED_ANNUAL100, "return_period_loss_1in100", "the total", tann},
+            {pg, MR_PAIRED_ES99, "total_gva_loss_es99", "value added lost (total_gva_loss)", parts},
+            {pg ? pg + 1 : NULL, MR_PAIRED_ES99, "total_extra_cost_es99",
+             "the extra input cost (total_loss - total_gva_loss)", parts},
+        };
+        for (size_t k = 0; !bad && k < sizeof one / sizeof one[0]; k++) {
+            if (!one[k].want)
+                continue;
+            double *v = malloc(sizeof *v);
+            if (v)
+                *v = PICK(one[k].p, one[k].stat);
+            snprintf(path, sizeof path, "summary/%s_ci_%s", one[k].name, lh);
+            snprintf(desc, sizeof desc, one[k].stat == MR_PAIRED_ES99 ? ES_DESC : RP_DESC,
+                     one[k].what);
+            bad = !v || put(extras, mr_extras_strdup(extras, path), 0, 0, v,
+                            mr_extras_strdup(extras, desc));
+        }
+#undef PICK
+    }
+    return bad;
+}
 
 mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
                                     const mr_comm *comm, mr_extras *extras, mr_error *err)
@@ -128,62 +195,66 @@ mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res
                  sc->source_path);
         return MR_FAILED;
     }
-    /* the stored datasets: pv[q] in the order of sv (sectors, total, parts) */
-    const mr_paired *ps = sectors ? pv : NULL;
-    const mr_paired *pt = pv + (sectors ? S : 0);
-    const mr_paired *pg = parts ? pt + 1 : NULL;
-    char desc[1024];
-    for (int b = 0; !bad && b < 2; b++) {
-        const char *lh = b ? "high" : "low";
-        char path[96];
-#define PICK(p, stat) (b ? (p)->diff[stat].hi : (p)->diff[stat].lo)
-        if (sectors) {
-            double *v = malloc(S * sizeof *v), *r = malloc(S * sizeof *r);
-            for (size_t j = 0; v && r && j < S; j++) {
-                v[j] = PICK(&ps[j], MR_PAIRED_ES99);
-                r[j] = PICK(&ps[j], MR_PAIRED_ANNUAL100);
-            }
-            snprintf(path, sizeof path, "summary/sector_loss_es99_ci_%s", lh);
-            snprintf(desc, sizeof desc, ES_DESC, "each sector's loss (sector_loss)");
-            bad = bad || !v || !r ||
-                  put(extras, mr_extras_strdup(extras, path), 1, S, v,
-                      mr_extras_strdup(extras, desc));
-            if (!bad && sann) {
-                snprintf(path, sizeof path, "summary/sector_return_period_loss_1in100_ci_%s", lh);
-                snprintf(desc, sizeof desc, RP_DESC, "each sector");
-                bad = put(extras, mr_extras_strdup(extras, path), 1, S, r,
-                          mr_extras_strdup(extras, desc));
-            } else {
-                free(r);
-            }
-        }
-        struct {
-            const mr_paired *p;
-            int stat;
-            const char *name, *what;
-            int want;
-        } one[] = {
-            {pt, MR_PAIRED_ES99, "total_loss_es99", "the total loss", 1},
-            {pt, MR_PAIRED_ANNUAL100, "return_period_loss_1in100", "the total", tann},
-            {pg, MR_PAIRED_ES99, "total_gva_loss_es99", "value added lost (total_gva_loss)", parts},
-            {pg ? pg + 1 : NULL, MR_PAIRED_ES99, "total_extra_cost_es99",
-             "the extra input cost (total_loss - total_gva_loss)", parts},
-        };
-        for (size_t k = 0; !bad && k < sizeof one / sizeof one[0]; k++) {
-            if (!one[k].want)
-                continue;
-            double *v = malloc(sizeof *v);
-            if (v)
-                *v = PICK(one[k].p, one[k].stat);
-            snprintf(path, sizeof path, "summary/%s_ci_%s", one[k].name, lh);
-            snprintf(desc, sizeof desc, one[k].stat == MR_PAIRED_ES99 ? ES_DESC : RP_DESC,
-                     one[k].what);
-            bad = !v || put(extras, mr_extras_strdup(extras, path), 0, 0, v,
-                            mr_extras_strdup(extras, desc));
-        }
-#undef PICK
-    }
+    bad = store(pv, S, sectors, parts, sann, tann, extras);
     free(sv);
+    free(pv);
+    if (mr_comm_any(comm, bad)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the summary's bootstrap",
+                 sc->source_path);
+        return MR_FAILED;
+    }
+    return MR_OK;
+}
+
+void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka)
+{
+    const size_t n = (size_t)N, m = n * (size_t)(H > 0 ? H : 0);
+    *kl = n ? mr_paired_tail_size(n, n - mr_stats_rank(n, 0.99) + 1, 1) : 0;
+    *ka = (double)m >= MR_PAIRED_RETURN_PERIOD
+              ? mr_paired_tail_size(
+                    m, m - mr_stats_rank(m, 1.0 - 1.0 / MR_PAIRED_RETURN_PERIOD) + 1, (size_t)H)
+              : 0;
+}
+
+mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
+                                           struct mr_stream *st, const mr_comm *comm,
+                                           mr_extras *extras, mr_error *err)
+{
+    mr_btails *bt = mr_stream_boot_tails(st);
+    const size_t S = (size_t)sc->nsectors, H = (size_t)res->years, N = (size_t)res->ntrials_total;
+    if (!bt || N == 0)
+        return MR_OK;
+    const size_t W = S + 3; /* the sectors, total, value added lost, extra input cost */
+    mr_paired_tail *loss = calloc(W, sizeof *loss), *ann = calloc(W, sizeof *ann);
+    mr_paired *pv = calloc(W, sizeof *pv);
+    int bad = !loss || !ann || !pv;
+    for (size_t q = 0; !bad && q < W; q++) {
+        bad = mr_btails_get(bt, (int)q, &loss[q].val, &loss[q].trial, &loss[q].c) != 0;
+        loss[q].m = N;
+        const int qa = q < S ? (int)(S + 3 + q) : q == S ? (int)(2 * S + 3) : -1;
+        if (qa >= 0 && mr_btails_get(bt, qa, &ann[q].val, &ann[q].trial, &ann[q].c) == 0)
+            ann[q].m = N * H;
+    }
+    size_t short_ci = 0;
+    const double t0 = mr_now_seconds();
+    if (!bad) {
+        bad = mr_paired_compute_tails(loss, ann, W, N, H, sc->seed, MR_SUMMARY_BOOT_LABEL,
+                                      MR_EXCEEDANCE_BOOT, pv, &short_ci) != 0;
+        for (size_t q = 0; !bad && q < W; q++)
+            mr_paired_drop_weak_intervals(&pv[q], N, H, MR_EXCEEDANCE_BOOT);
+    }
+    /* a test hook (out/stats/stream.h): the bootstrap's time */
+    if (!bad && getenv("MINRISK_STREAM_TRACE") && comm->rank == 0)
+        fprintf(stderr, "summary bootstrap from the tails: %.2f s\n", mr_now_seconds() - t0);
+    if (!bad && short_ci && comm->rank == 0)
+        fprintf(stderr,
+                "minrisk run: warning: %zu bootstrap interval(s) of /summary left NaN: a "
+                "resample ran below the kept tail (docs/OUTPUT.md \"Bootstrap intervals\")\n",
+                short_ci);
+    if (!bad)
+        bad = store(pv, S, S > 0, 1, S > 0 && H > 0, H > 0, extras);
+    free(loss);
+    free(ann);
     free(pv);
     if (mr_comm_any(comm, bad)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the summary's bootstrap",

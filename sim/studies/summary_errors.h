@@ -9,7 +9,9 @@
  * "bootstrap/exceedance", MR_EXCEEDANCE_BOOT of them), the same as
  * /loss_tables' (run --events), so the 1-in-100 interval here equals
  * /loss_tables/aep_lo, aep_hi at R = 100 bit for bit. Collective over
- * comm; the same on every thread and rank count.
+ * comm; the same on every thread and rank count. A streamed run
+ * (output.trials: none or totals) computes the same intervals from the top
+ * tails its stream kept (mr_summary_errors_collect_stream).
  */
 #ifndef MR_SUMMARY_ERRORS_H
 #define MR_SUMMARY_ERRORS_H
@@ -24,10 +26,25 @@
 
 /* Appends summary/<series>_es99_ci_low, _high and
    summary/<series>_return_period_loss_1in100_ci_low, _high (see
-   docs/OUTPUT.md) for the series whose per-trial losses res holds (none
-   for a streamed run with output.trials: none). MR_OK, or MR_FAILED with
+   docs/OUTPUT.md) for the series whose per-trial losses res holds.
+   MR_OK, or MR_FAILED with
    err (out of memory) on every rank. */
 mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
                                     const mr_comm *comm, mr_extras *extras, mr_error *err);
+
+/* The tails a streamed run keeps for mr_summary_errors_collect_stream
+   (out/stats/btails.h, mr_stream_want_boot): kl of each horizon series, ka
+   of each annual one (0: no annual statistic), mr_paired_tail_size of the
+   walk's depth to ES 99 and to the 1-in-100 annual loss. */
+void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka);
+
+/* mr_summary_errors_collect for a streamed run, from the tails st kept
+   (mr_stream_boot_tails): the same datasets, bit for bit (paired.h
+   mr_paired_compute_tails). An interval whose resamples ran below a kept
+   tail (never in practice) is NaN, with a warning on stderr. */
+struct mr_stream;
+mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
+                                           struct mr_stream *st, const mr_comm *comm,
+                                           mr_extras *extras, mr_error *err);
 
 #endif

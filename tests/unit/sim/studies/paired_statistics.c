@@ -460,6 +460,119 @@ static void test_one_sample(void **state)
     gsl_rng_free(r);
 }
 
+/* The top c values of v[i * per + k] (trial i, k < per) in ascending
+   (mr_stats_key, trial) order, written out here with qsort. */
+typedef struct {
+    uint64_t key;
+    uint32_t trial;
+} keyed;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->trial > y->trial) - (x->trial < y->trial);
+}
+
+static mr_paired_tail top_of(const double *v, size_t n, size_t per, size_t c, double *val,
+                             uint32_t *trial)
+{
+    keyed *all = malloc(n * per * sizeof *all);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < per; k++)
+            all[i * per + k] = (keyed){mr_stats_key(v[i * per + k]), (uint32_t)i};
+    qsort(all, n * per, sizeof *all, cmp_keyed);
+    for (size_t j = 0; j < c; j++) {
+        val[j] = mr_stats_key_value(all[n * per - c + j].key);
+        trial[j] = all[n * per - c + j].trial;
+    }
+    free(all);
+    return (mr_paired_tail){val, trial, c, n * per};
+}
+
+/* mr_paired_compute_tails on the top tails of series (ties: losses rounded
+   to 10^5 and 60% zeros) gives the one-sample mr_paired_compute_many's
+   ES 99, VaR 99 and 1-in-100 estimates and intervals bit for bit, with
+   mr_paired_tail_size's tails and with whole series; a series without an
+   annual tail has none. A tail that just reaches ES 99's rank keeps the
+   estimate, but resamples walk below it: those intervals are NaN and
+   counted; one value shorter, the estimate is NaN too. */
+static void test_tails_equal_whole_series(void **state)
+{
+    (void)state;
+    enum { N = 3000, H = 4, B = 150 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    double *y = malloc(N * sizeof *y), *ay = malloc(N * H * sizeof *ay);
+    fill_losses(r, ay, N * H, 0.6);
+    for (size_t i = 0; i < N; i++) {
+        y[i] = 0.0;
+        for (size_t k = 0; k < H; k++) {
+            ay[i * H + k] = 1.0e5 * round(ay[i * H + k] / 1.0e5);
+            y[i] += ay[i * H + k];
+        }
+    }
+    mr_paired_series ser[2] = {{NULL, y, 1, NULL, ay, H, 1}, {NULL, y, 1, NULL, NULL, 0, 0}};
+    mr_paired whole[2];
+    assert_int_equal(mr_paired_compute_many(ser, 2, N, H, 9, "tails", B, whole), 0);
+    const size_t k99 = mr_stats_rank(N, 0.99), ka = mr_stats_rank(N * H, 0.99);
+    const size_t sizes[2][2] = {
+        {mr_paired_tail_size(N, N - k99 + 1, 1), mr_paired_tail_size(N * H, N * H - ka + 1, H)},
+        {N, N * H}};
+    assert_true(sizes[0][0] < N / 10 && sizes[0][1] < N * H / 10); /* tails, not the series */
+    double *val = malloc(3 * N * H * sizeof *val);
+    uint32_t *tr = malloc(3 * N * H * sizeof *tr);
+    for (int z = 0; z < 2; z++) {
+        mr_paired_tail loss[2], ann[2];
+        loss[0] = top_of(y, N, 1, sizes[z][0], val, tr);
+        loss[1] = top_of(y, N, 1, sizes[z][0], val + N + N * H, tr + N + N * H);
+        ann[0] = top_of(ay, N, H, sizes[z][1], val + N, tr + N);
+        ann[1] = (mr_paired_tail){NULL, NULL, 0, 0};
+        mr_paired got[2];
+        size_t short_ci = 99;
+        assert_int_equal(mr_paired_compute_tails(loss, ann, 2, N, H, 9, "tails", B, got, &short_ci),
+                         0);
+        assert_int_equal(short_ci, 0);
+        const int stats[3] = {MR_PAIRED_VAR99, MR_PAIRED_ES99, MR_PAIRED_ANNUAL100};
+        for (int q = 0; q < 2; q++)
+            for (int k = 0; k < 3; k++) {
+                const mr_ci *a = &got[q].diff[stats[k]], *b = &whole[q].diff[stats[k]];
+                if (q == 1 && stats[k] == MR_PAIRED_ANNUAL100) {
+                    assert_true(isnan(a->est) && isnan(b->est) && isnan(a->lo) && isnan(a->hi));
+                    continue;
+                }
+                assert_true(isfinite(a->lo) && a->lo < a->hi);
+                assert_memory_equal(a, b, sizeof *a);
+            }
+        assert_true(isnan(got[0].diff[MR_PAIRED_MEAN].est) &&
+                    isnan(got[0].diff[MR_PAIRED_VAR95].lo));
+    }
+    /* too short */
+    mr_paired_tail loss = top_of(y, N, 1, N - k99 + 1, val, tr);
+    mr_paired got;
+    size_t short_ci = 0;
+    assert_int_equal(mr_paired_compute_tails(&loss, NULL, 1, N, H, 9, "tails", B, &got, &short_ci),
+                     0);
+    assert_true(got.diff[MR_PAIRED_ES99].est == whole[0].diff[MR_PAIRED_ES99].est);
+    assert_true(isnan(got.diff[MR_PAIRED_ES99].lo) && isnan(got.diff[MR_PAIRED_ES99].hi));
+    assert_int_equal(short_ci, 2); /* VaR 99 and ES 99 */
+    loss = top_of(y, N, 1, N - k99, val, tr);
+    assert_int_equal(mr_paired_compute_tails(&loss, NULL, 1, N, H, 9, "tails", B, &got, &short_ci),
+                     0);
+    assert_true(isnan(got.diff[MR_PAIRED_ES99].est) && isnan(got.diff[MR_PAIRED_ES99].lo));
+    /* a trial out of range */
+    tr[0] = N;
+    loss = (mr_paired_tail){val, tr, 5, N};
+    assert_int_equal(mr_paired_compute_tails(&loss, NULL, 1, N, H, 9, "tails", B, &got, &short_ci),
+                     -1);
+    free(val);
+    free(tr);
+    free(y);
+    free(ay);
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_resample_counts_are_the_rng_stream),
         cmocka_unit_test(test_bootstrap_equals_brute_force),
         cmocka_unit_test(test_one_sample),
+        cmocka_unit_test(test_tails_equal_whole_series),
         cmocka_unit_test(test_bootstrap_beyond_the_tail),
         cmocka_unit_test(test_deterministic_and_label_keyed),
         cmocka_unit_test(test_many_equals_one_at_a_time),

@@ -1,0 +1,348 @@
+/* btails.c - the top tails of the bootstrap's loss series, streamed
+ * (btails.h).
+ */
+#include "out/stats/btails.h"
+
+#include "out/stats/stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BINS ((size_t)1 << 16)
+#define CHUNK 4096
+#define FLUSH_AT ((uint64_t)1 << 31) /* worker counts are 32-bit */
+
+typedef struct {
+    uint64_t k;      /* wanted (at most the series' values) */
+    uint64_t from;   /* keep keys >= from (pass 2) */
+    uint64_t *key;   /* pass 2: the rank's kept keys */
+    uint32_t *trial; /* and trials */
+    size_t n, cap;
+    double *val; /* the result: [c] */
+    uint32_t *rtrial;
+    size_t c;
+} series;
+
+struct mr_btails {
+    uint64_t N;
+    int S, H, ns;
+    uint64_t *hist; /* [ns * BINS] pass 1 */
+    series *s;
+};
+
+struct mr_btails_worker {
+    int pass;
+    uint32_t *hist;  /* [ns * BINS] */
+    uint64_t since;  /* values counted since the last flush */
+    uint64_t *key;   /* [ns * CHUNK] */
+    uint32_t *trial; /* [ns * CHUNK] */
+    size_t *n;       /* [ns] */
+    int failed;
+};
+
+static size_t per(const mr_btails *bt, int q)
+{
+    return q < bt->S + 3 ? 1 : (size_t)bt->H;
+}
+
+mr_btails *mr_btails_new(uint64_t N, int S, int H, uint64_t kl, uint64_t ka)
+{
+    mr_btails *bt = calloc(1, sizeof *bt);
+    if (!bt)
+        return NULL;
+    bt->N = N;
+    bt->S = S;
+    bt->H = H;
+    bt->ns = ka && H > 0 ? 2 * S + 4 : S + 3;
+    bt->s = calloc((size_t)bt->ns, sizeof *bt->s);
+    bt->hist = calloc((size_t)bt->ns * BINS, sizeof *bt->hist);
+    if (!bt->s || !bt->hist) {
+        mr_btails_free(bt);
+        return NULL;
+    }
+    for (int q = 0; q < bt->ns; q++) {
+        const uint64_t m = N * per(bt, q), k = q < S + 3 ? kl : ka;
+        bt->s[q].k = k < m ? k : m;
+    }
+    return bt;
+}
+
+void mr_btails_free(mr_btails *bt)
+{
+    if (!bt)
+        return;
+    for (int q = 0; bt->s && q < bt->ns; q++) {
+        free(bt->s[q].key);
+        free(bt->s[q].trial);
+        free(bt->s[q].val);
+        free(bt->s[q].rtrial);
+    }
+    free(bt->s);
+    free(bt->hist);
+    free(bt);
+}
+
+mr_btails_worker *mr_btails_worker_new(mr_btails *bt, int pass)
+{
+    mr_btails_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->pass = pass;
+    const size_t ns = (size_t)bt->ns;
+    int ok = 1;
+    if (pass == 1) {
+        w->hist = calloc(ns * BINS, sizeof *w->hist);
+        ok = w->hist != NULL;
+    } else if (pass == 2) {
+        w->key = malloc(ns * CHUNK * sizeof *w->key);
+        w->trial = malloc(ns * CHUNK * sizeof *w->trial);
+        w->n = calloc(ns, sizeof *w->n);
+        ok = w->key && w->trial && w->n;
+    }
+    if (!ok) {
+        mr_btails_worker_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void mr_btails_worker_free(mr_btails_worker *w)
+{
+    if (!w)
+        return;
+    free(w->hist);
+    free(w->key);
+    free(w->trial);
+    free(w->n);
+    free(w);
+}
+
+/* Value e (< per) of trial i of the block in series q. */
+static inline double bt_x(const mr_btails *bt, int q, const mr_results *b, size_t i, size_t e)
+{
+    const size_t S = (size_t)bt->S, H = (size_t)bt->H;
+    if (q < bt->S)
+        return b->sector_gva_loss[i * S + (size_t)q] + b->sector_extra_cost[i * S + (size_t)q];
+    if (q == bt->S)
+        return b->total_loss[i];
+    if (q == bt->S + 1)
+        return b->total_gva_loss[i];
+    if (q == bt->S + 2)
+        return b->total_loss[i] - b->total_gva_loss[i];
+    if (q < 2 * bt->S + 3)
+        return b->sector_annual_loss[(i * H + e) * S + (size_t)(q - bt->S - 3)];
+    return b->annual_loss[i * H + e];
+}
+
+static void flush_hist(mr_btails *bt, mr_btails_worker *w)
+{
+    const size_t n = (size_t)bt->ns * BINS;
+#pragma omp critical(mr_btails)
+    for (size_t k = 0; k < n; k++)
+        bt->hist[k] += w->hist[k];
+    memset(w->hist, 0, n * sizeof *w->hist);
+    w->since = 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint64_t *x = a, *y = b;
+    if (x[0] != y[0])
+        return (x[0] > y[0]) - (x[0] < y[0]);
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* Keep the top k of the rank's values of series s (pairs sorted). 0, -1. */
+static int trim(series *s)
+{
+    uint64_t *pair = malloc(2 * (s->n ? s->n : 1) * sizeof *pair);
+    if (!pair)
+        return -1;
+    for (size_t j = 0; j < s->n; j++) {
+        pair[2 * j] = s->key[j];
+        pair[2 * j + 1] = s->trial[j];
+    }
+    qsort(pair, s->n, 2 * sizeof *pair, cmp_pair);
+    const size_t k = s->n < s->k ? s->n : (size_t)s->k, off = s->n - k;
+    for (size_t j = 0; j < k; j++) {
+        s->key[j] = pair[2 * (off + j)];
+        s->trial[j] = (uint32_t)pair[2 * (off + j) + 1];
+    }
+    s->n = k;
+    if (k) /* nothing below the rank's k-th is wanted */
+#pragma omp atomic write
+        s->from = s->key[0];
+    free(pair);
+    return 0;
+}
+
+/* The worker's chunk of series q into bt (shared: one thread at a time). */
+static void flush_chunk(mr_btails *bt, mr_btails_worker *w, int q)
+{
+    const size_t nq = w->n[q];
+    const uint64_t *key = w->key + (size_t)q * CHUNK;
+    const uint32_t *tr = w->trial + (size_t)q * CHUNK;
+    int bad = 0;
+#pragma omp critical(mr_btails)
+    {
+        series *s = &bt->s[q];
+        if (s->n + nq > s->cap) {
+            size_t cap = s->n + nq + (s->n + nq) / 2 + CHUNK;
+            uint64_t *k2 = realloc(s->key, cap * sizeof *k2);
+            if (k2)
+                s->key = k2;
+            uint32_t *t2 = realloc(s->trial, cap * sizeof *t2);
+            if (t2)
+                s->trial = t2;
+            if (k2 && t2)
+                s->cap = cap;
+            else
+                bad = 1;
+        }
+        if (!bad) {
+            for (size_t j = 0; j < nq; j++)
+                if (key[j] >= s->from) {
+                    s->key[s->n] = key[j];
+                    s->trial[s->n++] = tr[j];
+                }
+            if (s->n > 2 * s->k + CHUNK)
+                bad = trim(s) != 0;
+        }
+    }
+    w->n[q] = 0;
+    w->failed |= bad;
+}
+
+void mr_btails_block(mr_btails *bt, mr_btails_worker *w, const mr_results *b)
+{
+    const size_t n = (size_t)b->ntrials;
+    if (w->pass == 1) {
+        for (int q = 0; q < bt->ns; q++) {
+            uint32_t *h = w->hist + (size_t)q * BINS;
+            const size_t pe = per(bt, q);
+            for (size_t i = 0; i < n; i++)
+                for (size_t e = 0; e < pe; e++)
+                    h[mr_stats_key(bt_x(bt, q, b, i, e)) >> 48]++;
+            w->since += n * pe;
+        }
+        if (w->since > FLUSH_AT)
+            flush_hist(bt, w);
+        return;
+    }
+    if (w->pass != 2)
+        return;
+    for (int q = 0; q < bt->ns; q++) {
+        const size_t pe = per(bt, q);
+        uint64_t from;
+#pragma omp atomic read
+        from = bt->s[q].from;
+        uint64_t *key = w->key + (size_t)q * CHUNK;
+        uint32_t *tr = w->trial + (size_t)q * CHUNK;
+        for (size_t i = 0; i < n; i++)
+            for (size_t e = 0; e < pe; e++) {
+                const uint64_t k = mr_stats_key(bt_x(bt, q, b, i, e));
+                if (k < from)
+                    continue;
+                if (w->n[q] == CHUNK)
+                    flush_chunk(bt, w, q);
+                key[w->n[q]] = k;
+                tr[w->n[q]++] = (uint32_t)(b->first_trial + i);
+            }
+    }
+}
+
+int mr_btails_merge(mr_btails *bt, mr_btails_worker *w)
+{
+    if (w->pass == 1)
+        flush_hist(bt, w);
+    else if (w->pass == 2)
+        for (int q = 0; q < bt->ns; q++)
+            flush_chunk(bt, w, q);
+    return w->failed ? -1 : 0;
+}
+
+/* Pass 2's end for series s: every rank's kept pairs gathered (key, trial
+   as two doubles' bits), sorted, the top k kept as the result, written
+   over the gathered pairs. 0, -1. */
+static int gather(series *s, const mr_comm *c)
+{
+    uint64_t total = s->n;
+    if (mr_comm_sum_u64(c, &total, 1) != 0)
+        return -1;
+    double *mine = c->size > 1 ? malloc(2 * (s->n ? s->n : 1) * sizeof *mine) : NULL;
+    double *all = malloc(2 * (total ? total : 1) * sizeof *all);
+    double *to = c->size > 1 ? mine : all;
+    int bad = !all || !to;
+    for (size_t j = 0; !bad && j < s->n; j++) {
+        uint64_t t = s->trial[j];
+        memcpy(&to[2 * j], &s->key[j], sizeof(double));
+        memcpy(&to[2 * j + 1], &t, sizeof(double));
+    }
+    free(s->key);
+    free(s->trial);
+    s->key = NULL;
+    s->trial = NULL;
+    if (mr_comm_any(c, bad) || (c->size > 1 && mr_comm_allgather_f64(c, mine, 2 * s->n, all))) {
+        free(mine);
+        free(all);
+        return -1;
+    }
+    free(mine);
+    s->n = s->cap = 0;
+    qsort(all, (size_t)total, 2 * sizeof(double), cmp_pair);
+    const size_t k = total < s->k ? (size_t)total : (size_t)s->k, off = (size_t)total - k;
+    s->rtrial = malloc((k ? k : 1) * sizeof *s->rtrial);
+    if (!s->rtrial) {
+        free(all);
+        return -1;
+    }
+    for (size_t j = 0; j < k; j++) { /* all[j] is written after all[2 (off + j)] is read */
+        uint64_t key, t;
+        memcpy(&key, &all[2 * (off + j)], sizeof key);
+        memcpy(&t, &all[2 * (off + j) + 1], sizeof t);
+        all[j] = mr_stats_key_value(key);
+        s->rtrial[j] = (uint32_t)t;
+    }
+    double *v = realloc(all, (k ? k : 1) * sizeof *v);
+    s->val = v ? v : all;
+    s->c = k;
+    return 0;
+}
+
+int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass)
+{
+    const mr_comm one = {0, 1, NULL};
+    if (!c)
+        c = &one;
+    if (pass == 1) {
+        if (mr_comm_sum_u64(c, bt->hist, (size_t)bt->ns * BINS) != 0)
+            return -1;
+        for (int q = 0; q < bt->ns; q++) { /* the bins from the top holding k */
+            const uint64_t *h = bt->hist + (size_t)q * BINS;
+            uint64_t got = 0;
+            size_t from = BINS;
+            while (from > 0 && got < bt->s[q].k)
+                got += h[--from];
+            bt->s[q].from = (uint64_t)from << 48;
+        }
+        free(bt->hist);
+        bt->hist = NULL;
+        return 0;
+    }
+    if (pass != 2)
+        return 0;
+    int bad = 0;
+    for (int q = 0; q < bt->ns && !bad; q++)
+        bad = gather(&bt->s[q], c) != 0;
+    return mr_comm_any(c, bad) ? -1 : 0;
+}
+
+int mr_btails_get(mr_btails *bt, int q, const double **val, uint32_t **trial, size_t *c)
+{
+    if (!bt || q < 0 || q >= bt->ns)
+        return -1;
+    *val = bt->s[q].val;
+    *trial = bt->s[q].rtrial;
+    *c = bt->s[q].c;
+    return 0;
+}
