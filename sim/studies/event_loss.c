@@ -91,8 +91,10 @@ int mr_event_loss_trial(const mr_model *md, const mr_trace *tr, mr_event_loss_ws
         }
         ws->wall[e] = all;
     }
-    memset(occ_loss, 0, (size_t)nocc * (size_t)S * sizeof *occ_loss);
-    memset(ws->year, 0, (size_t)nocc * (size_t)S * sizeof *ws->year);
+    if (nocc > 0) { /* with none, occ_loss and ws->year may be NULL */
+        memset(occ_loss, 0, (size_t)nocc * (size_t)S * sizeof *occ_loss);
+        memset(ws->year, 0, (size_t)nocc * (size_t)S * sizeof *ws->year);
+    }
     memset(unalloc, 0, (size_t)S * sizeof *unalloc);
     memset(omax, 0, (size_t)H * (size_t)S * sizeof *omax);
     memset(omax_tot, 0, (size_t)H * sizeof *omax_tot);

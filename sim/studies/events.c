@@ -67,6 +67,8 @@ static void block_free(block *b)
 static int block_push(block *b, const mr_trace *tr, const double *loss, size_t S)
 {
     size_t n = (size_t)tr->nocc;
+    if (n == 0) /* b->occ and the trace's arrays may still be NULL */
+        return 0;
     if (b->nocc + n > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
         while (cap < b->nocc + n)

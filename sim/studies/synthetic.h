@@ -23,10 +23,11 @@ typedef struct {
 
 #define MR_SYNTHETIC_DENSE_RATE "0.15"
 
-/* bench/synthetic.yaml: 20 minerals, 12 countries, 6 sectors, 10 years, density 1 */
+/* bench/synthetic.yaml: 20 minerals, 12 countries, 6 sectors, 10 years, density 1,
+   not dense */
 #define MR_SYNTHETIC_DEFAULT                                                                       \
     {                                                                                              \
-        20, 12, 6, 10, 1.0                                                                         \
+        20, 12, 6, 10, 1.0, 0                                                                      \
     }
 #define MR_SYNTHETIC_MAX_SIZE 200
 #define MR_SYNTHETIC_MAX_YEARS 100
