@@ -339,8 +339,9 @@ static void print_precision(const run_request *q, const mr_prec_spec *spec,
             (unsigned long long)c->trials, rec->ncheck,
             rec->stopped_by >= 0 ? "every target met" : "--max-trials reached, a target unmet");
     for (int k = 0; k < spec->ntargets; k++)
-        fprintf(stderr, "minrisk:   %-20s %.6g +- %.4g  relative %.4f (target %.4f)%s\n",
-                spec->t[k].name, c->estimate[k], c->half_width[k], c->relative[k],
+        fprintf(stderr,
+                "minrisk:   %-20s %.6g GBP m +- %.4g (95%%)  relative %.4f (target %.4f)%s\n",
+                spec->t[k].name, c->estimate[k] / 1e6, c->half_width[k] / 1e6, c->relative[k],
                 spec->t[k].target,
                 c->relative[k] <= spec->t[k].target
                     ? (k == rec->stopped_by ? "  met, stopped the run" : "  met")
