@@ -564,8 +564,9 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
     return rc;
 }
 
-int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
-                           uint64_t seed, const char *label, int nboot, mr_paired *out)
+/* Every figure of out[0 .. nseries-1] NaN; then 1 to go on, 0 when there
+   is nothing to compute (no trials or no series), -1 for too many trials. */
+static int paired_start(mr_paired *out, size_t nseries, size_t n)
 {
     for (size_t q = 0; q < nseries; q++) {
         for (int s = 0; s < MR_PAIRED_NSTAT; s++) {
@@ -576,8 +577,15 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
     }
     if (n == 0 || nseries == 0)
         return 0;
-    if (n > MR_MAX_TRIALS)
-        return -1;
+    return n > MR_MAX_TRIALS ? -1 : 1;
+}
+
+int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
+                           uint64_t seed, const char *label, int nboot, mr_paired *out)
+{
+    const int start = paired_start(out, nseries, n);
+    if (start <= 0)
+        return start;
 
     int rc = -1;
     const size_t B = nboot > 0 ? (size_t)nboot : 0;
@@ -641,17 +649,9 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
                             const char *label, int nboot, mr_paired *out, size_t *short_ci)
 {
     *short_ci = 0;
-    for (size_t q = 0; q < nseries; q++) {
-        for (int s = 0; s < MR_PAIRED_NSTAT; s++) {
-            out[q].diff[s] = (mr_ci){NAN, NAN, NAN};
-            out[q].a[s] = out[q].b[s] = NAN;
-        }
-        out[q].vrf = NAN;
-    }
-    if (n == 0 || nseries == 0)
-        return 0;
-    if (n > MR_MAX_TRIALS)
-        return -1;
+    const int start = paired_start(out, nseries, n);
+    if (start <= 0)
+        return start;
     const size_t words = n / 64 + 1, m = n * years;
     uint64_t *bits = calloc(words, sizeof *bits);
     uint32_t *rank = malloc(words * sizeof *rank);
