@@ -303,7 +303,8 @@ static bool checked_var(const mr_trial_var *v)
     return (v->where & MR_VAR_FILE) != 0;
 }
 
-static const char *const trial_coords[] = {"trial", "year", "mineral", "sector"};
+/* the coordinates, and the importance weight (checked by check_trials) */
+static const char *const trial_coords[] = {"trial", "year", "mineral", "sector", "weight"};
 
 static void append(char *buf, size_t size, const char *s)
 {
@@ -376,6 +377,20 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
         c->datasets++;
     }
     free(buf);
+    /* an importance-sampled run: the trial's likelihood ratio (docs/MODEL.md §12i) */
+    if (row->weight && path_exists(in, in->base, "trials/weight")) {
+        hsize_t dims[3];
+        double w;
+        if (mr_h5r_shape(in->base, "trials/weight", dims) != 1 || dims[0] != N ||
+            mr_h5r_rows(in->base, "trials/weight", H5T_NATIVE_DOUBLE, trial, 1, 1, &w) < 0)
+            return damaged(in, "trials/weight");
+        if (!c->mismatch[0] && memcmp(&w, &row->weight[0], sizeof w) != 0)
+            snprintf(c->mismatch, sizeof c->mismatch,
+                     "/trials/weight[%llu]: stored %.17g, replayed %.17g",
+                     (unsigned long long)trial, w, row->weight[0]);
+        c->values++;
+        c->datasets++;
+    }
     return note_unknown(in, c);
 }
 
@@ -860,6 +875,10 @@ mr_status mr_cmd_explain(int argc, char **argv)
         goto done;
     }
     have_row = have_tr = 1;
+    if (sc.importance.present && !(row.weight = calloc(1, sizeof *row.weight))) {
+        mr_h5r_nomem(&in.r);
+        goto done;
+    }
     if (mr_replayer_run(rp, trial, &row, &tr)) {
         mr_h5r_fail(&in.r, "out of memory replaying trial %llu", (unsigned long long)trial);
         goto done;

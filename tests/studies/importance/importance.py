@@ -218,6 +218,15 @@ def main():
                 check(r.returncode == 0 and "matches the stored results bit for bit" in r.stdout,
                       "explain %s --trial %d: status %d, %r" % (fn, t, r.returncode,
                                                               r.stdout[-300:] + r.stderr))
+        # ... and checks the trial's weight: one weight changed in its last bit is found
+        with h5py.File(os.path.join(d, "focus.h5"), "r+") as f:
+            w1 = f["trials/weight"][1]
+            f["trials/weight"][1] = np.nextafter(w1, 2 * w1)
+        r = run([mr, "explain", "focus.h5", "--trial", "1"], d)
+        check(r.returncode == 1 and "/trials/weight[1]: stored" in r.stderr,
+              "explain of a changed weight: status %d, %r" % (r.returncode, r.stderr))
+        r = run([mr, "explain", "focus.h5", "--trial", "0"], d)
+        check(r.returncode == 0, "explain of an unchanged trial: %r" % r.stderr)
 
         # the scenario's importance block: the same trials and statistics as --importance
         blk = os.path.join(d, "block.yaml")
