@@ -357,6 +357,10 @@ mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, 
     return rc;
 }
 
+/* Trials a thread takes at a time (run_blocks): a divisor of MR_BLOCK_TRIALS. */
+#define MR_CHUNK_TRIALS 64
+_Static_assert(MR_BLOCK_TRIALS % MR_CHUNK_TRIALS == 0, "chunks tile a block");
+
 /* Run the blocks of res not yet done, on this rank's threads (MODEL §12):
    returns MR_OK when all are done, MR_INTERRUPTED, MR_PAUSED after
    opts->pause_seconds, MR_FAILED if a workspace could not be allocated,
@@ -376,10 +380,31 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
             uint64_t lo = b * MR_BLOCK_TRIALS;
             todo_local += (lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N) - lo;
         }
+    /* Threads take chunks of MR_CHUNK_TRIALS trials, not whole blocks, so
+       that the last chunks leave them idle for a short time only (a
+       2-thread run of 20 blocks waited up to a block's time at the end);
+       a block is done when its last chunk is. Each trial's results are its
+       own, so the chunks change no number. */
+    const uint64_t per = MR_BLOCK_TRIALS / MR_CHUNK_TRIALS;
+    uint16_t *left = malloc((bhi > blo ? bhi - blo : 1) * sizeof *left);
+    unsigned char *state = calloc(bhi > blo ? bhi - blo : 1, 1); /* 1 begun, 2 closed */
+    if (mr_comm_any(comm, !left || !state)) {
+        free(left);
+        free(state);
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+                 sc->source_path);
+        return MR_FAILED;
+    }
+    for (uint64_t b = blo; b < bhi; b++) {
+        const uint64_t lo = b * MR_BLOCK_TRIALS,
+                       n = N - lo < MR_BLOCK_TRIALS ? N - lo : MR_BLOCK_TRIALS;
+        left[b - blo] = (uint16_t)((n + MR_CHUNK_TRIALS - 1) / MR_CHUNK_TRIALS);
+    }
     int paused = 0;
     uint64_t done = 0, words = 0;
     int failed = 0, nthreads = 1;
     uint64_t bad_block = UINT64_MAX; /* the earliest block with a non-finite value */
+    uint64_t bad_lo = UINT64_MAX;    /* and the first trial of its earliest such chunk */
     mr_nonfinite bad = {0, 0, 0, 0.0};
     double last_print = t0;
     if (opts->threads > 0)
@@ -398,35 +423,61 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         nthreads = omp_get_num_threads();
         if (!failed) {
 #pragma omp for schedule(dynamic, 1)
-            for (uint64_t b = blo; b < bhi; b++) {
+            for (uint64_t u = blo * per; u < bhi * per; u++) {
+                const uint64_t b = u / per;
                 int stop_now;
                 uint64_t first_bad;
 #pragma omp atomic read
                 stop_now = paused;
 #pragma omp atomic read
                 first_bad = bad_block;
-                if (interrupted || stop_now || b > first_bad || res->block_done[b - blo])
+                unsigned char was_done;
+#pragma omp atomic read
+                was_done = res->block_done[b - blo];
+                uint64_t lo = b * MR_BLOCK_TRIALS + (u % per) * MR_CHUNK_TRIALS;
+                if (b > first_bad || was_done || lo >= N) /* lo: a short last block */
                     continue;
-                if (opts->pause_seconds > 0 && mr_now_seconds() - t0 > opts->pause_seconds) {
+                if (!stop_now && opts->pause_seconds > 0 &&
+                    mr_now_seconds() - t0 > opts->pause_seconds) {
 #pragma omp atomic write
                     paused = 1;
-                    continue;
+                    stop_now = 1;
                 }
-                uint64_t lo = b * MR_BLOCK_TRIALS;
-                uint64_t hi = lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N;
+                /* A block once begun is finished, even after a pause or a
+                   signal: its trials are in the thread's time bands, and a
+                   checkpoint keeps whole blocks only. One not begun is
+                   closed, and runs again after a resume. */
+                int run_it;
+#pragma omp critical(mr_chunks)
+                {
+                    if (!state[b - blo])
+                        state[b - blo] = interrupted || stop_now ? 2 : 1;
+                    run_it = state[b - blo] == 1;
+                }
+                if (!run_it)
+                    continue;
+                uint64_t hi = lo + MR_CHUNK_TRIALS < N ? lo + MR_CHUNK_TRIALS : N;
                 for (uint64_t i = lo; i < hi; i++)
                     mr_trial_run(md, sc->seed, i, &w, res);
-                res->block_done[b - blo] = 1;
                 mr_nonfinite nf;
                 if (mr_results_find_nonfinite(res, lo - res->first_trial, hi - res->first_trial,
                                               &nf)) {
+                    /* the earliest chunk's: chunks of the earliest bad block still
+                       run, so the trial named is the same for any thread count */
 #pragma omp critical(mr_nonfinite)
-                    if (b < bad_block) {
+                    if (b < bad_block || (b == bad_block && lo < bad_lo)) {
                         bad = nf;
+                        bad_lo = lo;
 #pragma omp atomic write
                         bad_block = b;
                     }
                 }
+                uint16_t still;
+#pragma omp atomic capture
+                still = --left[b - blo];
+                if (still == 0)
+#pragma omp atomic write
+                    res->block_done[b - blo] = 1;
                 uint64_t d;
 #pragma omp atomic capture
                 d = done += hi - lo;
@@ -458,6 +509,8 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
             mr_workspace_free(&w, md->M);
     }
     double wall = mr_now_seconds() - t0;
+    free(left);
+    free(state);
     int stop = interrupted;
     if (mr_comm_any(comm, failed)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
