@@ -196,13 +196,15 @@ EPISODES = [
         "checks": [
             check("price_peak", 2, 4, mineral="ree_heavy",
                   what="heavy REE peak outside China, x reference",
-                  source="issue 12 target: ex-China Dy/Tb 2-4x (Argus) [press]",
-                  known="China's exports are 93% of the open market; 75% of them withheld "
-                        "for three months with the short-run elasticity fitted on 2010 give "
-                        "11.8x with the fourth fit (the first fit's point again; 8.5x with "
-                        "the third fit's, 5.2-16.9x over its 29 passing parameter sets); "
-                        "in 2025 the trade was thin ('actual transactions were not "
-                        "many', Argus) and buyers waited for licences rather than bid"),
+                  source="issue 12 target: ex-China Dy/Tb 2-4x (Argus) [press]. Record: "
+                         "failed on every run until 2026-12-05 (11.8x with the first and "
+                         "fourth fits, 8.5x with the third) with a commercial stock of 2 "
+                         "months, the generic assumption for a mineral with no stock figure; "
+                         "heavy REE has one, 3 months (Japan Times 2011; docs/DATA.md §8.2), "
+                         "which uk-2024 and the fit episode ree-quotas-2010 use. Corrected to "
+                         "3 after the failure, so no longer a blind test; the peak is steep "
+                         "in that figure (2.5 months: 4.44x; 2: 11.8x; 3.5: 2.89x), because "
+                         "the stock's release is capped at K/h as it runs out"),
             check("sector_loss_bn", None, 0.5, sector="automotive",
                   what="UK automotive loss, GBP bn",
                   source="issue 12 target"),
@@ -210,7 +212,8 @@ EPISODES = [
                   what="UK automotive peak inoperability",
                   source="issue 12 target; no UK plant stop reported",
                   known="with licensing 0.5 (assumption) the 2-month magnet buffer is spent "
-                        "after about 6 months and output falls 4.7% at the worst"),
+                        "by month 8 and output falls 4.7% at the worst (month 11); the "
+                        "open market's stock does not serve buyers denied a licence"),
         ],
     },
     {
