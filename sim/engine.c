@@ -391,7 +391,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     if (mr_comm_any(comm, !left || !state)) {
         free(left);
         free(state);
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the run's schedule",
                  sc->source_path);
         return MR_FAILED;
     }
