@@ -377,8 +377,12 @@ static int check_trials(h5in *in, const mr_results *row, uint64_t trial, uint64_
         c->datasets++;
     }
     free(buf);
-    /* an importance-sampled run: the trial's likelihood ratio (docs/MODEL.md §12i) */
-    if (row->weight && path_exists(in, in->base, "trials/weight")) {
+    /* an importance-sampled run: the trial's likelihood ratio (docs/MODEL.md §12i);
+       a weight without the tilt (/importance) that made it cannot be replayed */
+    const bool weighted = path_exists(in, in->base, "trials/weight");
+    if (weighted && !row->weight)
+        return damaged(in, "importance (the file has /trials/weight)");
+    if (weighted) {
         hsize_t dims[3];
         double w;
         if (mr_h5r_shape(in->base, "trials/weight", dims) != 1 || dims[0] != N ||

@@ -227,6 +227,13 @@ def main():
               "explain of a changed weight: status %d, %r" % (r.returncode, r.stderr))
         r = run([mr, "explain", "focus.h5", "--trial", "0"], d)
         check(r.returncode == 0, "explain of an unchanged trial: %r" % r.stderr)
+        # ... and refuses weights without the tilt that made them (no /importance)
+        with h5py.File(os.path.join(d, "focus.h5"), "r+") as f:
+            del f["importance"]
+        r = run([mr, "explain", "focus.h5", "--trial", "0"], d)
+        check(r.returncode == 2 and "cannot read /importance (the file has /trials/weight)"
+              in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+              "explain of weights without /importance: status %d, %r" % (r.returncode, r.stderr))
 
         # the scenario's importance block: the same trials and statistics as --importance
         blk = os.path.join(d, "block.yaml")
