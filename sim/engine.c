@@ -374,12 +374,6 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     const uint64_t N = res->ntrials_total;
     const uint64_t blo = res->first_block, bhi = res->first_block + res->nblocks;
     const double t0 = mr_now_seconds();
-    uint64_t todo_local = 0;
-    for (uint64_t b = blo; b < bhi; b++)
-        if (!res->block_done[b - blo]) {
-            uint64_t lo = b * MR_BLOCK_TRIALS;
-            todo_local += (lo + MR_BLOCK_TRIALS < N ? lo + MR_BLOCK_TRIALS : N) - lo;
-        }
     /* Threads take chunks of MR_CHUNK_TRIALS trials, not whole blocks, so
        that the last chunks leave them idle for a short time only (a
        2-thread run of 20 blocks waited up to a block's time at the end);
@@ -395,10 +389,12 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                  sc->source_path);
         return MR_FAILED;
     }
+    uint64_t todo_local = 0; /* the trials of the blocks not yet done */
     for (uint64_t b = blo; b < bhi; b++) {
         const uint64_t lo = b * MR_BLOCK_TRIALS,
                        n = N - lo < MR_BLOCK_TRIALS ? N - lo : MR_BLOCK_TRIALS;
         left[b - blo] = (uint16_t)((n + MR_CHUNK_TRIALS - 1) / MR_CHUNK_TRIALS);
+        todo_local += res->block_done[b - blo] ? 0 : n;
     }
     int paused = 0;
     uint64_t done = 0, words = 0;
