@@ -405,13 +405,27 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
                            phys[MR_STAGE_REFINING]);
 }
 
+/* The market step's functions: inline, or out of line for a profile that
+   measures their share of the run (bench/market_share.sh). */
+#ifdef MR_PROFILE_MARKET
+#define MARKET_FN static __attribute__((noinline))
+#else
+#define MARKET_FN static inline
+#endif
+
+/* The scarcity factor S = exp(p*) of a market's price (docs/MODEL.md §5m). */
+MARKET_FN double scarcity_ratio(double p)
+{
+    return mr_exp(p);
+}
+
 /* The open market of mineral m at step t (docs/MODEL.md §5m), before its
    solve: at rest (a = 1, the stock at its rest level: price 0 exactly,
    nothing moves) returns 0 with everything set; else the step's
    elasticities and the solve's start *p0, and returns 2 for the refill
    after a shortage that mr_market_refill takes (a = 1, the stock below
    rest, |p0| within the refill's limit), 1 for any other step. */
-static inline int market_begin(const mr_model *md, mr_workspace *w, int m, double a, double *p0)
+MARKET_FN int market_begin(const mr_model *md, mr_workspace *w, int m, double a, double *p0)
 {
     const mr_market_rule *r = &md->mrule[m];
     if (a == 1.0 && w->stock[m] == r->rest_months) {
@@ -448,8 +462,8 @@ static inline int market_begin(const mr_model *md, mr_workspace *w, int m, doubl
 /* Solve the market of mineral m from p0 (by mr_market_refill when refill,
    else or when it declines by mr_market_clear) and move its stock and
    metrics. Returns the share of demand served (1 unless the guard binds). */
-static inline double market_solve(const mr_model *md, mr_workspace *w, int m, int t, double a,
-                                  double p0, int refill)
+MARKET_FN double market_solve(const mr_model *md, mr_workspace *w, int m, int t, double a,
+                              double p0, int refill)
 {
     const mr_market_rule *r = &md->mrule[m];
     const double h = md->h;
@@ -654,9 +668,9 @@ static inline void step_prices(const mr_model *md, mr_workspace *w, int t)
             /* mean-corrected noise plus the clearing price (docs/MODEL.md §5m) */
             double noise = w->z[m] - md->noise_half_var[(size_t)m * (size_t)T + (size_t)t];
             w->y[m] = noise + w->pstar[m];
-            w->nratio[m] = exp(noise);                                     /* N, mean 1 */
-            w->sratio[m] = w->pstar[m] == 0.0 ? 1.0 : mr_exp(w->pstar[m]); /* S */
-            w->ratio[m] = w->nratio[m] * w->sratio[m];                     /* P = N S */
+            w->nratio[m] = exp(noise);                                             /* N, mean 1 */
+            w->sratio[m] = w->pstar[m] == 0.0 ? 1.0 : scarcity_ratio(w->pstar[m]); /* S */
+            w->ratio[m] = w->nratio[m] * w->sratio[m];                             /* P = N S */
             if (w->pstar[m] > w->pstar_peak[m])
                 w->pstar_peak[m] = w->pstar[m];
             double home = w->exp_on[(size_t)m * (size_t)T + (size_t)t] ? noise : w->y[m];
@@ -766,6 +780,13 @@ static inline double need_elasticity(const mr_model *md, const mr_workspace *w, 
                                      w->eps_now[m]);
 }
 
+/* UK need k's extra cost per unit of spend on the market of mineral m
+   (docs/MODEL.md §6m). */
+MARKET_FN double buyer_cost(const mr_model *md, const mr_workspace *w, int k, int m)
+{
+    return mr_market_buyer_cost(need_elasticity(md, w, k, m), w->pstar[m], w->nratio[m]);
+}
+
 /* (6) losses of step t into the year's row of annual (MODEL §8). */
 static inline void step_losses(const mr_model *md, mr_workspace *w, int t, double *annual)
 {
@@ -788,9 +809,7 @@ static inline void step_losses(const mr_model *md, mr_workspace *w, int t, doubl
                 int m = md->need_mineral[k];
                 if (md->market[m]) /* what it buys on the market (docs/MODEL.md §6m) */
                     xc += spend[k] * dt * w->bought[m] *
-                          (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0
-                                              : mr_market_buyer_cost(need_elasticity(md, w, k, m),
-                                                                     w->pstar[m], w->nratio[m]));
+                          (w->pstar[m] == 0.0 ? w->nratio[m] - 1.0 : buyer_cost(md, w, k, m));
                 else
                     xc += spend[k] * dt * w->f[k] * (w->ratio[m] - 1.0);
                 if (md->any_premium) { /* offtake premium (§3u) */
