@@ -42,3 +42,17 @@ add_test(NAME validation_doc
 set_tests_properties(validation_doc PROPERTIES
                      LABELS validation TIMEOUT 900
                      ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+
+# validation_recompute_market: an independent re-computation (in Python, from
+# docs/MODEL.md alone) of the deterministic episodes' market paths and of a
+# synthetic scenario that reaches the rest of the market layer, against the
+# engine's /trials (1e-9 relative) and `explain --all-steps` (as rounded).
+add_test(NAME validation_recompute_market
+         COMMAND ${_val_python} ${_val_dir}/recompute_market.py --minrisk ${MINRISK_BIN}
+                 --out ${CMAKE_CURRENT_BINARY_DIR}/validation/recompute_market
+                 ${_val_dir}/heavy-ree-licensing-2025.yaml ${_val_dir}/drc-cobalt-2025.yaml
+                 ${_val_dir}/gallium-germanium-2023.yaml ${_val_dir}/ree-quotas-2010.yaml
+                 ${_val_dir}/recompute-market-synthetic.yaml)
+set_tests_properties(validation_recompute_market PROPERTIES
+                     LABELS validation TIMEOUT 120
+                     ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")

@@ -1,0 +1,620 @@
+#!/usr/bin/env python3
+"""recompute_market.py - an independent re-computation of one deterministic
+trial of a market scenario from docs/MODEL.md alone (§1, §3, §3s, §3u, §4,
+§5m, §6, §6m, §7, §8), compared with the engine's own results.
+
+    recompute_market.py --minrisk BIN [--out DIR] [--trace TRACE.txt] SCENARIO.yaml ...
+
+For each scenario (one trial, no price noise, certain occurrences only) the
+script reads the YAML itself and computes the path step by step: the open
+market's shares with home uses (§3s), the stages' losses with the spare
+ramp, the restricting country's spare left out and the export controls
+compounding on the bottleneck (§4), the rush (§3s), the clearing price
+solved by plain bisection on the documented equation D(p) = A + S(p) with
+its demand segments (the rest of the world and, with world_demand_t, the
+UK's needs), the guards and the stock's cap K/h (§5m; not the engine's
+Halley/series solver), the stock's draw and rebuild and its return to rest,
+the elasticity's age, licences denied (§3u), recycled and domestic supply,
+the strategic stockpile against g = n (1 - min(A, f_phys)), the UK buyers'
+share bought and extra cost (§6m), buffers, inoperability (§6), the
+dynamic IIM (§7) and value added lost (§8). Then it runs
+`BIN run SCENARIO -o DIR/x.h5 --trials 1` and checks
+
+- every per-trial result of /trials it re-computes (prices, stocks, demand
+  destroyed, guard, scarce and short months, shortfalls, the stockpile's
+  empty month, each sector's value added and output lost, extra cost, peak
+  inoperability, annual losses by sector): relative difference at most
+  1e-9 (1e-12 absolute near 0, GBP 1 for money): the engine's solver stops
+  at its own tolerance, about 2e-15 in p |f'|, so round-off is all that
+  should differ (it is below 1e-13 on every scenario tried);
+- every figure of `BIN explain --all-steps` (per step: the loss, its value
+  added and extra cost, and each open market's price, stock and supply
+  loss): the re-computed value rounded as printed.
+
+--trace FILE (for a review): a per-step dump of the engine's trace at full
+precision, lines `m t m A .. P .. K ..` and `s t j c .. q .. VL .. XC ..`
+(a harness around sim/replay.h's mr_replayer_run); every step is compared.
+
+Two readings are the engine's where docs/MODEL.md is loose, each with a
+switch for the other: the home price splits from the market's only while an
+export control is on the mineral's *product* stage (§5m says "on the
+mineral"; --doc-home-rule), and the stock snaps back to rest after the
+step's solve, the shortage's age being reset only on the next step if that
+one is at rest (--rest-rule).
+
+What it covers: stages mining/refining with spare and a spare ramp, home
+uses, events of scope `exports` (licensing, rush_months) or `production`
+(not both on one country at once), certain occurrences, world_demand_t,
+constant recycled and domestic shares, a stockpile, proportional
+allocation, `limiting` inoperability, no links between sectors. A scenario
+that uses anything else is refused rather than re-computed wrongly.
+"""
+
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import yaml
+
+DOC_HOME_RULE = False
+REST_RULE = "after"  # see --rest-rule
+STOCK_AT_REST = 1e-3  # MODEL §5m: |K - Kbar| <= 1e-3 Kbar ends a shortage
+
+
+class Loader(yaml.SafeLoader):
+    """YAML 1.2 floats: PyYAML's 1.1 rules read 10.5e6 (no dot-less exponent
+    sign) as a string."""
+
+
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?=[^0-9]*[0-9])[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$"
+               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
+    list("-+0123456789."))
+
+
+def round_half_away(x):
+    return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
+
+
+class Unsupported(Exception):
+    pass
+
+
+def check_supported(sc):
+    for m, mi in sc["minerals"].items():
+        for k in ("domestic_outage", "recycled_refined_abroad", "uk_sourcing"):
+            if mi.get(k):
+                raise Unsupported(f"{m}.{k}")
+        for k in ("recycled_share", "domestic_share", "demand_t"):
+            if isinstance(mi.get(k, 0), dict):
+                raise Unsupported(f"{m}.{k}: a path")
+        if "market" not in mi:
+            raise Unsupported(f"{m}: no market block")
+        mk = mi["market"] or {}
+        if isinstance(mk.get("world_demand_t", 0), dict):
+            raise Unsupported(f"{m}.market.world_demand_t: a path")
+        pr = mi["price"]
+        if pr.get("sigma", 0.3) != 0 or pr.get("jumps"):
+            raise Unsupported(f"{m}.price: noise")
+        for st in ("mining", "refining"):
+            for s in mi.get(st) or []:
+                if s.get("outage") or isinstance(s["share"], dict):
+                    raise Unsupported(f"{m}.{st}: an outage or a share path")
+    for c, ci in sc["countries"].items():
+        if ci.get("outage") or ci.get("regime") or ci.get("wgi_pv") is not None:
+            raise Unsupported(f"countries.{c}")
+    for j, sj in sc["sectors"].items():
+        if sj.get("combine", "limiting") != "limiting" or sj.get("links"):
+            raise Unsupported(f"sectors.{j}")
+        for nd in sj["needs"]:
+            if any(isinstance(v, dict) for v in nd.values()):
+                raise Unsupported(f"sectors.{j}.needs: a path")
+    for e, ev in sc.get("events", {}).items():
+        if ev.get("rate_per_year", 0) != 0 or ev.get("scope", "production") not in ("exports",
+                                                                                   "production"):
+            raise Unsupported(f"events.{e}")
+        if not isinstance(ev["minerals"], list):
+            raise Unsupported(f"events.{e}.minerals")
+    if sc.get("policies") or sc.get("rationing") or sc.get("links"):
+        raise Unsupported("policies/rationing/links")
+    for j, sj in sc["sectors"].items():
+        for k in ("output_gbp", "gva_gbp"):
+            if isinstance(sj.get(k, 0), dict):
+                raise Unsupported(f"sectors.{j}.{k}: a path")
+
+
+def recompute(sc):
+    """The trial's path and its per-trial results, from the documented model."""
+    check_supported(sc)
+    sim = sc["simulation"]
+    H = int(sim["horizon_years"])
+    n = int(sim.get("steps_per_year", 12))
+    T = H * n
+    dt = 1.0 / n
+    h = 12.0 / n
+    buffer_refill = (sc.get("defaults") or {}).get("buffer_refill_rate", 0.5)
+
+    # §3: certain occurrences on the step grid
+    occs = []  # (event, mineral list, stages, country, k0, L, severity, licensing, rush)
+    for e, ev in (sc.get("events") or {}).items():
+        for oc in ev.get("occurrences") or []:
+            k0 = min(math.floor(oc["start_years"] * n), T - 1)
+            L = max(1, round_half_away(oc["duration_months"] * n / 12.0))
+            last = min(k0 + L - 1, T - 1)
+            occs.append(dict(event=e, minerals=ev["minerals"],
+                             stages=ev.get("stages", ["mining", "refining"]),
+                             country=ev["country"], k0=k0, last=last,
+                             sev=oc["severity"], lic=ev.get("licensing", 0.0),
+                             exports=ev.get("scope", "production") == "exports",
+                             rush=oc.get("rush_months", ev.get("rush_months", 0.0))))
+
+    mineral_state = {}
+    for m, mi in sc["minerals"].items():
+        mk = mi["market"] or {}
+        pr = mi["price"]
+        eps_sr = pr.get("elasticity", 0.3)
+        eps_lr = mk.get("elasticity_long_run", eps_sr)
+        tau_e = mk.get("substitution_months", 12.0)
+        Kbar = mk.get("stock_months", 0.0)
+        tau_s = mk.get("stock_adjust_months", 3.0)
+        eta = mk.get("stock_price_response", 1.0)
+        gmax = math.log(pr.get("max_multiple", 10.0))
+        ramp_R = mi.get("spare_ramp_months", 0.0)
+        stages = [s for s in ("mining", "refining") if mi.get(s)]
+        product = "refining" if "refining" in stages else "mining"
+        home = mk.get("domestic_use") or {}
+
+        # §3s: the product stage in open-market terms
+        sup = {}
+        for st in stages:
+            rows = []
+            if st == product and home:
+                Dopen = 1.0 - sum(min(home.get(s["country"], 0.0), s["share"]) for s in mi[st])
+                for s in mi[st]:
+                    e_c = s["share"] - min(home.get(s["country"], 0.0), s["share"])
+                    rows.append((s["country"], e_c / Dopen, s.get("spare", 0.0) * s["share"] / Dopen))
+            else:
+                for s in mi[st]:
+                    rows.append((s["country"], s["share"], s.get("spare", 0.0) * s["share"]))
+            sup[st] = rows  # (country, share', spare' x share')
+        sprime = {c: sh for c, sh, _ in sup[product]}
+
+        # per step: losses by (stage, country), export-restricted flags, licensing products
+        A = []
+        lic_deny = []
+        rush_add = [0.0] * T
+        exp_active = [False] * T
+        run_len = {st: 0 for st in stages}
+        for t in range(T):
+            act = [o for o in occs if m in o["minerals"] and o["k0"] <= t <= o["last"]]
+            for o in occs:
+                if m in o["minerals"] and o["k0"] == t and o["rush"] and product in o["stages"]:
+                    rush_add[t] += o["rush"] * sprime[o["country"]]
+            # the home price is split from the market's while an export
+            # control on the mineral's product stage is on (sim/disrupt.c:
+            # exp_on; docs/MODEL.md §3u); §5m and OUTPUT.md say "on the
+            # mineral", any stage: --doc-home-rule takes that reading
+            exp_active[t] = any(o["exports"] and (DOC_HOME_RULE or product in o["stages"])
+                                for o in act)
+            Ast, Pst = {}, {}
+            for st in stages:
+                keep, keep_phys, restricted, produced = {}, {}, set(), set()
+                for o in act:
+                    if st in o["stages"]:
+                        c = o["country"]
+                        keep[c] = keep.get(c, 1.0) * (1.0 - o["sev"])
+                        (restricted if o["exports"] else produced).add(c)
+                        if not (o["exports"] and st == product):
+                            keep_phys[c] = keep_phys.get(c, 1.0) * (1.0 - o["sev"])
+                if restricted & produced:
+                    raise Unsupported(f"{m}.{st}: a country with both kinds of loss at once")
+                Lc = {c: 1.0 - keep.get(c, 1.0) for c, _, _ in sup[st]}
+                disrupted = any(v > 0 for v in Lc.values())
+                run_len[st] = run_len[st] + 1 if disrupted else 0
+                rho = 1.0 if ramp_R == 0 else min(1.0, run_len[st] * h / ramp_R)
+
+                def avail(Lmap, excluded):
+                    lost = sum(sh * Lmap[c] for c, sh, _ in sup[st])
+                    spare = sum(sp * (1.0 - Lmap[c]) for c, _, sp in sup[st] if c not in excluded)
+                    return 1.0 - lost + min(lost, rho * spare)
+
+                Ast[st] = avail(Lc, restricted)
+                if st == product:  # P: without the export controls on the product stage
+                    Pst[st] = avail({c: 1.0 - keep_phys.get(c, 1.0) for c in Lc}, set())
+                else:  # controls on another stage are physical losses of it (§4)
+                    Pst[st] = Ast[st]
+            if len(stages) == 1:
+                A.append(Ast[stages[0]])
+            else:
+                Pm, Pr = Pst["mining"], Pst["refining"]
+                if Pm == 0 or Pr == 0:
+                    A.append(0.0)
+                else:
+                    A.append(min(Pm, Pr) * (Ast["mining"] / Pm) * (Ast["refining"] / Pr))
+            # §3u: licences denied to UK buyers, u_c = s'_c (no UK data)
+            rho_c = {}
+            for o in act:
+                if o["lic"] and product in o["stages"]:
+                    rho_c[o["country"]] = rho_c.get(o["country"], 1.0) * (1.0 - o["lic"] * o["sev"])
+            phi = sum(sprime[c] * (1.0 - v) for c, v in rho_c.items())
+            lic_deny.append(1.0 - phi)
+
+        # §5m: the demand segments, (weight, elasticity less eps(a)): the rest
+        # of the world, and the UK's needs when world_demand_t is given
+        segs = []
+        wdem = mk.get("world_demand_t", 0.0)
+        if wdem:
+            Dopen_w = 1.0 - sum(min(home.get(s["country"], 0.0), s["share"]) for s in mi[product])
+            for j, sj in sc["sectors"].items():
+                for nd in sj["needs"]:
+                    if nd["mineral"] == m:
+                        wj = mi["demand_t"] * nd["demand_share"] / (wdem * Dopen_w)
+                        cj = nd.get("spend_gbp", 0.0) / sj["output_gbp"]
+                        segs.append((wj, cj + nd.get("substitutable", 0.0) * eps_sr - eps_sr))
+        segs.insert(0, (1.0 - sum(w for w, _ in segs), 0.0))
+
+        # §5m: clearing step by step
+        K = Kbar
+        age = 0.0
+        path = []
+        for t in range(T):
+            K += rush_add[t]
+            if REST_RULE == "before" and A[t] == 1.0 and abs(K - Kbar) <= STOCK_AT_REST * Kbar:
+                K = Kbar
+            if A[t] == 1.0 and K == Kbar:
+                age = 0.0
+                path.append(dict(A=A[t], p=0.0, S=0.0, D=1.0, served=1.0, K=K, eps=eps_sr, guard=False))
+                continue
+            eps = eps_lr + (eps_sr - eps_lr) * math.exp(-age / tau_e)
+
+            def Sfun(p, K=K):
+                return min((K - Kbar * math.exp(-eta * p)) / tau_s, K / h)
+
+            def Dfun(p, eps=eps):
+                return sum(w * math.exp(-(eps + x) * p) for w, x in segs)
+
+            def f(p):
+                return Dfun(p) - A[t] - Sfun(p)
+
+            guard = False
+            served = 1.0
+            if f(gmax) > 0:
+                p = gmax
+                S = max(0.0, Sfun(p))
+                served = min(1.0, (A[t] + S) / Dfun(p))
+                guard = True
+            elif f(-gmax) < 0:
+                p = -gmax
+                S = Sfun(p)
+            else:
+                lo, hi = -gmax, gmax
+                for _ in range(400):
+                    mid = 0.5 * (lo + hi)
+                    if mid == lo or mid == hi:
+                        break
+                    if f(mid) > 0:
+                        lo = mid
+                    else:
+                        hi = mid
+                p = hi if abs(f(hi)) < abs(f(lo)) else lo
+                S = Sfun(p)
+            D = Dfun(p)
+            Knew = K - S * h
+            if S * h >= K:
+                Knew = 0.0
+            K = Knew
+            if REST_RULE != "before" and A[t] == 1.0 and abs(K - Kbar) <= STOCK_AT_REST * Kbar:
+                K = Kbar  # back at rest after this step's solve
+            path.append(dict(A=A[t], p=p, S=S, D=D, served=served, K=K, eps=eps, guard=guard))
+            age += h
+            if REST_RULE == "after-reset" and K == Kbar and A[t] == 1.0:
+                age = 0.0  # at rest: the next shortage starts from the short run
+        mineral_state[m] = dict(path=path, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=Kbar, gmax=gmax,
+                                exp_active=exp_active)
+
+    # §6m, §6, §7, §8: the UK
+    sectors = sc["sectors"]
+    buf = {}
+    for j, sj in sectors.items():
+        for nd in sj["needs"]:
+            buf[(j, nd["mineral"])] = nd.get("buffer_months", 0.0)
+    q = {j: 0.0 for j in sectors}
+    stock = {}
+    for m, mi in sc["minerals"].items():
+        sp = mi.get("stockpile")
+        if sp:
+            stock[m] = dict(Q=sp.get("initial_months", sp["target_months"]), target=sp["target_months"],
+                            trigger=sp.get("trigger", 0.0), maxr=sp.get("max_release", 1.0),
+                            refill=sp.get("refill_rate", 0.25), empty=float("nan"))
+    steps = []
+    for t in range(T):
+        row = {"m": {}, "s": {}}
+        ub = {}
+        for m, ms in mineral_state.items():
+            st = ms["path"][t]
+            f_phys = st["served"] * ms["lic_deny"][t]
+            mi = sc["minerals"][m]
+            nneed = 1.0 - mi.get("recycled_share", 0.0) - mi.get("domestic_share", 0.0)
+            R = 0.0
+            if m in stock:  # §4 strategic stockpile, §6m: against g = n (1 - min(A, f_phys))
+                sp = stock[m]
+                g = nneed * (1.0 - min(st["A"], f_phys))
+                if g > sp["trigger"]:
+                    R = min(g, sp["Q"] / h, sp["maxr"])
+                    before = sp["Q"]
+                    sp["Q"] = sp["Q"] - R * h
+                    if R * h >= before:
+                        sp["Q"] = 0.0
+                    if before > 0 and sp["Q"] == 0.0 and sp["empty"] != sp["empty"]:
+                        sp["empty"] = t * h
+                elif g == 0:
+                    sp["Q"] = min(sp["target"], sp["Q"] + sp["refill"] * h)
+            u = max(0.0, nneed * (1.0 - f_phys) - R)
+            b = max(0.0, nneed * f_phys - max(0.0, R - nneed * (1.0 - f_phys)))
+            ub[m] = (u, b)
+            row["m"][m] = dict(A=st["A"], P=math.exp(st["p"]), K=st["K"], u=u, b=b)
+        for j, sj in sectors.items():
+            Y = sj["output_gbp"]
+            V = sj.get("gva_gbp", Y)
+            k = sj.get("recovery_rate", 1.0)
+            cj = 0.0
+            xc = 0.0
+            for nd in sj["needs"]:
+                m = nd["mineral"]
+                u, b = ub[m]
+                fmj = 1.0 - u
+                B = buf[(j, m)]
+                bmax = nd.get("buffer_months", 0.0)
+                if fmj < 1.0:
+                    fp = min(1.0, fmj + B / h)
+                    B = B - (fp - fmj) * h
+                else:
+                    fp = 1.0
+                    B = min(bmax, B + buffer_refill * h)
+                buf[(j, m)] = B
+                a = nd["dependent_share"]
+                sig = nd.get("substitutable", 0.0)
+                cj = max(cj, a * (1.0 - sig) * (1.0 - fp))
+                # extra cost (§6m), N = 1 (no noise)
+                ms = mineral_state[m]
+                st = ms["path"][t]
+                w = nd.get("spend_gbp", 0.0)
+                eps_j = w / Y + sig * ms["eps_sr"] + (st["eps"] - ms["eps_sr"])
+                p = st["p"]
+                if p == 0.0:
+                    surplus = 0.0
+                elif eps_j == 1.0:
+                    surplus = p
+                else:
+                    surplus = math.expm1((1.0 - eps_j) * p) / (1.0 - eps_j)
+                xc += w * dt * b * surplus
+            q[j] = min(1.0, max(0.0, (1.0 - k) * q[j] + k * cj))
+            row["s"][j] = dict(c=cj, q=q[j], VL=q[j] * V * dt, XC=xc, OL=q[j] * Y * dt)
+        steps.append(row)
+
+    # per-trial results
+    res = {}
+    mins = list(sc["minerals"])
+    for m in mins:
+        ms = mineral_state[m]
+        P = [math.exp(s["p"]) for s in ms["path"]]
+        res[("mineral_price_peak_market", m)] = max(P)
+        res[("mineral_price_peak", m)] = max(P)
+        res[("mineral_price_mean", m)] = sum(P) / T
+        res[("mineral_home_price_peak", m)] = max(1.0 if ms["exp_active"][t] else P[t] for t in range(T))
+        res[("mineral_market_loss_peak", m)] = max(1.0 - s["A"] for s in ms["path"])
+        res[("mineral_stock_drawn_peak", m)] = max(ms["Kbar"] - s["K"] for s in ms["path"])
+        res[("mineral_demand_destroyed", m)] = sum(max(0.0, 1.0 - s["served"] * s["D"]) * h
+                                                   for s in ms["path"])
+        res[("mineral_consumption_fall_peak", m)] = max(max(0.0, 1.0 - s["served"] * s["D"])
+                                                        for s in ms["path"])
+        res[("mineral_scarce_months", m)] = sum(h for s in ms["path"] if s["p"] >= math.log(2.0))
+        res[("mineral_market_short_months", m)] = sum(h for s in ms["path"] if 1.0 - s["A"] > 0.01)
+        res[("mineral_guard_months", m)] = sum(h for s in ms["path"] if s["guard"])
+        us = [steps[t]["m"][m]["u"] for t in range(T)]
+        res[("mineral_shortfall_mean", m)] = sum(us) / T
+        res[("mineral_shortfall_peak", m)] = max(us)
+        res[("mineral_shortfall_months", m)] = sum(h for x in us if x > 0.01)
+        res[("mineral_stockpile_empty_month", m)] = stock[m]["empty"] if m in stock else float("nan")
+    for j in sectors:
+        res[("sector_gva_loss", j)] = sum(steps[t]["s"][j]["VL"] for t in range(T))
+        res[("sector_output_loss", j)] = sum(steps[t]["s"][j]["OL"] for t in range(T))
+        res[("sector_extra_cost", j)] = sum(steps[t]["s"][j]["XC"] for t in range(T))
+        res[("sector_inoperability_peak", j)] = max(steps[t]["s"][j]["q"] for t in range(T))
+        res[("sector_inoperability_months", j)] = sum(h for t in range(T) if steps[t]["s"][j]["q"] > 0.05)
+    for y in range(H):
+        yl = 0.0
+        for j in sectors:
+            v = sum(steps[t]["s"][j]["VL"] + steps[t]["s"][j]["XC"] for t in range(y * n, (y + 1) * n))
+            res[("sector_annual_loss", (y, j))] = v
+            yl += v
+        res[("annual_loss", y)] = yl
+    res[("total_gva_loss", None)] = sum(res[("sector_gva_loss", j)] for j in sectors)
+    res[("total_loss", None)] = res[("total_gva_loss", None)] + sum(res[("sector_extra_cost", j)]
+                                                                    for j in sectors)
+    return steps, res, mins, list(sectors)
+
+
+def rel(a, b, floor=1e-12):
+    if a == b:
+        return 0.0
+    return abs(a - b) / max(abs(a), abs(b), floor)
+
+
+def h5_path(path, outdir):
+    return os.path.join(outdir, os.path.basename(path).replace(".yaml", ".h5"))
+
+
+def engine_results(minrisk, path, outdir):
+    h5 = h5_path(path, outdir)
+    subprocess.run([minrisk, "run", path, "-o", h5, "--trials", "1", "--quiet", "--threads", "1"],
+                   check=True)
+    with h5py.File(h5, "r") as f:
+        tr = f["trials"]
+        mins = [x.decode() for x in f["mineral"][()]]
+        secs = [x.decode() for x in f["sector"][()]]
+        out = {}
+        for name in tr:
+            d = tr[name]
+            if name.startswith("mineral_") and d.ndim == 2:
+                for i, m in enumerate(mins):
+                    out[(name, m)] = float(d[0, i])
+            elif name.startswith("sector_") and d.ndim == 2:
+                for i, j in enumerate(secs):
+                    out[(name, j)] = float(d[0, i])
+            elif name in ("total_loss", "total_gva_loss"):
+                out[(name, None)] = float(d[0])
+            elif name == "annual_loss":
+                for y in range(d.shape[1]):
+                    out[(name, y)] = float(d[0, y])
+            elif name == "sector_annual_loss":
+                for y in range(d.shape[1]):
+                    for i, j in enumerate(secs):
+                        out[(name, (y, j))] = float(d[0, y, i])
+    return out
+
+
+def within_print(value, text):
+    """Whether value rounds to text (a number printed with as many decimals)."""
+    dec = len(text.split(".")[1]) if "." in text else 0
+    return abs(value - float(text)) <= 0.5 * 10.0 ** (-dec) * (1 + 1e-9) + 1e-12 * abs(value)
+
+
+MONTH = re.compile(r"^month (\d+) .*: loss GBP ([0-9.]+) m \(value added ([0-9.]+) m, "
+                   r"extra input cost (-?[0-9.]+) m\)")
+MARKET = re.compile(r"^\s+market: (\S+) price x([0-9.]+) \(market only\), stock ([0-9.]+) months "
+                    r"\(rest [0-9.]+\), supply loss ([0-9.]+)%")
+
+
+def compare_explain(minrisk, h5, steps, secs):
+    """The per-step lines of `explain --all-steps` (rounded figures) against
+    the re-computed path: each printed number must be the recomputed one
+    rounded. Returns (numbers checked, mismatches)."""
+    txt = subprocess.run([minrisk, "explain", h5, "--trial", "0", "--all-steps"], check=True,
+                         capture_output=True, text=True).stdout
+    t = None
+    checked, bad = 0, []
+    for line in txt.splitlines():
+        mo = MONTH.match(line)
+        if mo:
+            t = int(mo.group(1))
+            vl = sum(steps[t]["s"][j]["VL"] for j in secs) / 1e6
+            xc = sum(steps[t]["s"][j]["XC"] for j in secs) / 1e6
+            for v, txtv, what in ((vl + xc, mo.group(2), "loss"), (vl, mo.group(3), "value added"),
+                                  (xc, mo.group(4), "extra cost")):
+                checked += 1
+                if not within_print(v, txtv):
+                    bad.append(f"month {t} {what}: recomputed {v:.6g}, explain {txtv}")
+            continue
+        mk = MARKET.match(line)
+        if mk and t is not None:
+            m = mk.group(1)
+            st = steps[t]["m"][m]
+            for v, txtv, what in ((st["P"], mk.group(2), "price"), (st["K"], mk.group(3), "stock"),
+                                  (100 * (1 - st["A"]), mk.group(4), "supply loss %")):
+                checked += 1
+                if not within_print(v, txtv):
+                    bad.append(f"month {t} {m} {what}: recomputed {v:.6g}, explain {txtv}")
+    return checked, bad
+
+
+def read_trace(path, mins, secs):
+    steps = {}
+    with open(path) as fh:
+        for line in fh:
+            w = line.split()
+            if w[0] == "m":
+                t, i = int(w[1]), int(w[2])
+                vals = dict(zip(w[3::2], map(float, w[4::2])))
+                steps.setdefault(t, {"m": {}, "s": {}})["m"][mins[i]] = vals
+            elif w[0] == "s":
+                t, i = int(w[1]), int(w[2])
+                vals = dict(zip(w[3::2], map(float, w[4::2])))
+                steps.setdefault(t, {"m": {}, "s": {}})["s"][secs[i]] = vals
+    return steps
+
+
+def compare_trace(steps, eng, mins, secs):
+    """Max relative difference per quantity over the steps, and where."""
+    worst = {}
+
+    def note(key, a, b, t, who, floor):
+        r = rel(a, b, floor)
+        if key not in worst or r > worst[key][0]:
+            worst[key] = (r, t, who, a, b)
+
+    # (row kind, names, quantity, floor of the relative difference)
+    quantities = [("m", mins, "A", 1e-300), ("m", mins, "P", 1e-300), ("m", mins, "K", 1e-300),
+                  ("m", mins, "u", 1e-12), ("s", secs, "c", 1e-12), ("s", secs, "q", 1e-12),
+                  ("s", secs, "VL", 1e-3), ("s", secs, "XC", 1e-3)]
+    for t, row in enumerate(steps):
+        for kind, names, key, floor in quantities:
+            for who in names:
+                note(key, row[kind][who][key], eng[t][kind][who][key], t, who, floor)
+    return worst
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--minrisk", required=True)
+    ap.add_argument("--out")
+    ap.add_argument("--trace", help="engine trace of the (single) episode, full precision")
+    ap.add_argument("--tol", type=float, default=1e-9)
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--rest-rule", choices=("after", "before", "after-reset"), default="after",
+                    help="where the stock snaps back to rest (MODEL §5m): after the step's solve "
+                         "(the engine), or before the next step's; after-reset also restarts "
+                         "the shortage's age at the snap")
+    ap.add_argument("--doc-home-rule", action="store_true",
+                    help="home price split by an export control at any stage (MODEL §5m's wording)")
+    ap.add_argument("episodes", nargs="+")
+    a = ap.parse_args()
+    global DOC_HOME_RULE
+    DOC_HOME_RULE = a.doc_home_rule
+    global REST_RULE
+    REST_RULE = a.rest_rule
+    outdir = a.out or tempfile.mkdtemp(prefix="recompute_market.")
+    os.makedirs(outdir, exist_ok=True)
+    failed = 0
+    for path in a.episodes:
+        with open(path) as fh:
+            sc = yaml.load(fh, Loader=Loader)
+        steps, mine, mins, secs = recompute(sc)
+        eng = engine_results(a.minrisk, path, outdir)
+        name = os.path.basename(path)
+        worst = 0.0
+        for key, v in sorted(mine.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
+            if key not in eng:
+                print(f"{name}: {key[0]}[{key[1]}]: not in the engine's /trials")
+                failed += 1
+                continue
+            floor = 1.0 if key[0].endswith("loss") or key[0].endswith("cost") else 1e-12
+            r = rel(v, eng[key], floor)
+            worst = max(worst, r)
+            bad = r > a.tol
+            if bad or a.verbose:
+                print(f"{name}: {key[0]}[{key[1]}]: recomputed {v:.17g}, engine {eng[key]:.17g}, "
+                      f"rel {r:.2e}{'  FAIL' if bad else ''}")
+            failed += bad
+        print(f"{name}: {len(mine)} per-trial values, max relative difference {worst:.2e}")
+        nchk, bad = compare_explain(a.minrisk, h5_path(path, outdir), steps, secs)
+        for b in bad:
+            print(f"{name}: explain: {b}  FAIL")
+        failed += len(bad)
+        print(f"{name}: explain --all-steps: {nchk} rounded figures, {len(bad)} off")
+        if a.trace:
+            w = compare_trace(steps, read_trace(a.trace, mins, secs), mins, secs)
+            for q_, (r, t, who, x, y) in sorted(w.items()):
+                print(f"  step max rel {q_:3s} {r:.2e} (step {t}, {who}: mine {x:.17g}, engine {y:.17g})")
+    print("FAILED" if failed else "OK")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
