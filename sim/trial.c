@@ -478,8 +478,12 @@ MARKET_FN double market_solve(const mr_model *md, mr_workspace *w, int m, int t,
     w->pstar[m] = st.p;
     w->stock[m] = st.release >= w->stock[m] / h ? 0.0 : w->stock[m] - st.release * h;
     w->age[m]++;
-    if (a == 1.0 && fabs(w->stock[m] - r->rest_months) <= MR_STOCK_AT_REST * r->rest_months)
-        w->stock[m] = r->rest_months; /* back at rest: the next step is exact */
+    if (a == 1.0 && fabs(w->stock[m] - r->rest_months) <= MR_STOCK_AT_REST * r->rest_months) {
+        /* back at rest: the next step is exact, and a shortage that starts
+           on it starts again from the short-run elasticity (age 0) */
+        w->stock[m] = r->rest_months;
+        w->age[m] = 0;
+    }
     if (r->rest_months - w->stock[m] > w->drawn_peak[m])
         w->drawn_peak[m] = r->rest_months - w->stock[m];
     double consumed = st.served * st.demand; /* below D when the guard rations */

@@ -39,8 +39,9 @@ Two readings are the engine's where docs/MODEL.md is loose, each with a
 switch for the other: the home price splits from the market's only while an
 export control is on the mineral's *product* stage (§5m says "on the
 mineral"; --doc-home-rule), and the stock snaps back to rest after the
-step's solve, the shortage's age being reset only on the next step if that
-one is at rest (--rest-rule).
+step's solve, the shortage's age reset to 0 with it (--rest-rule; until
+2026-12-05 the engine reset the age only on the next step if that one was
+at rest, so a shock on that step met an older elasticity: `after`).
 
 What it covers: stages mining/refining with spare and a spare ramp, home
 uses, events of scope `exports` (licensing, rush_months) or `production`
@@ -62,7 +63,7 @@ import h5py
 import yaml
 
 DOC_HOME_RULE = False
-REST_RULE = "after"  # see --rest-rule
+REST_RULE = "after-reset"  # see --rest-rule
 STOCK_AT_REST = 1e-3  # MODEL §5m: |K - Kbar| <= 1e-3 Kbar ends a shortage
 
 
@@ -567,10 +568,10 @@ def main():
     ap.add_argument("--trace", help="engine trace of the (single) episode, full precision")
     ap.add_argument("--tol", type=float, default=1e-9)
     ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("--rest-rule", choices=("after", "before", "after-reset"), default="after",
+    ap.add_argument("--rest-rule", choices=("after", "before", "after-reset"), default="after-reset",
                     help="where the stock snaps back to rest (MODEL §5m): after the step's solve "
-                         "(the engine), or before the next step's; after-reset also restarts "
-                         "the shortage's age at the snap")
+                         "with the shortage's age restarted (after-reset, the engine), without "
+                         "(after, the engine until 2026-12-05), or before the next step's")
     ap.add_argument("--doc-home-rule", action="store_true",
                     help="home price split by an export control at any stage (MODEL §5m's wording)")
     ap.add_argument("episodes", nargs="+")
