@@ -345,6 +345,17 @@ class Run:
         self.months_per_step = float(attr(req(s, "step"), "months_per_step", 12.0 / max(1, self.steps_per_year)))
         tr = g.get("trials")
         self.trials_group = tr
+        # an importance-sampled run (/importance, attribute weighted = 1):
+        # /summary holds the weighted estimators; the empirical curves drawn
+        # from /trials take the weights too, and /loss_tables' intervals,
+        # which are of the sampled years unweighted, are not drawn
+        imp = g.get("importance")
+        self.weighted = imp is not None and int(attr(imp, "weighted", 0)) == 1
+        self.weights = None
+        if self.weighted and tr is not None and "weight" in tr:
+            self.weights = tr["weight"][()]
+            if self.weights.shape != (self.trials,):
+                raise InputError("%s: shape does not match trials" % tr["weight"].name)
         self.series = []
         S = len(self.sectors)
         for j, sid in enumerate(self.sectors):
@@ -393,7 +404,11 @@ class Run:
             if tot.annual.shape != (self.trials, self.horizon_years):
                 raise InputError("%s: shape does not match trials x years" % tr["annual_loss"].name)
         self.series.append(tot)
-        self._read_loss_tables(g.get("loss_tables"))
+        if self.weighted:  # the weighted bootstrap intervals of /summary (total only)
+            if "return_period_loss_ci_low" in s and "return_period_loss_ci_high" in s:
+                tot.rp_band = (read(s, "return_period_loss_ci_low"), read(s, "return_period_loss_ci_high"))
+        else:
+            self._read_loss_tables(g.get("loss_tables"))
         self.hist_count = read(s, "total_loss_hist_count")
         self.hist_edges = read(s, "total_loss_hist_edges")
         self.inop_band = read(s, "inoperability_band")
@@ -720,16 +735,33 @@ def rp_ticks(ax):
     ax.minorticks_off()
 
 
-def empirical_curve(x, period_scale, max_points=1500):
+def empirical_curve(x, period_scale, max_points=1500, weights=None):
     """(R, value) of an empirical exceedance curve: the j-th largest of n
     values is exceeded with probability about (j - 1/2) / n, so it is drawn
-    at return period n / (j - 1/2) (in period_scale units)."""
-    x = np.sort(np.asarray(x, dtype=float)[np.isfinite(x)])[::-1]
+    at return period n / (j - 1/2) (in period_scale units). With weights
+    (an importance-sampled run, docs/OUTPUT.md "Weighted estimators") the
+    j-th largest counts w_j times: its exceedance probability is about
+    (w_1 + ... + w_j - w_j / 2) / n, still over n (not over sum w)."""
+    x = np.asarray(x, dtype=float).ravel()  # [N, H] annual losses: trial by trial
+    ok = np.isfinite(x)
+    if weights is None:
+        x = np.sort(x[ok])[::-1]
+        n = x.size
+        if n < 2:
+            return np.array([]), np.array([])
+        j = np.unique(np.geomspace(1, max(1, n // 2), max_points).astype(np.int64))
+        return period_scale * n / (j - 0.5), x[j - 1]
+    w = np.asarray(weights, dtype=float).ravel()[ok]
+    x = x[ok]
     n = x.size
     if n < 2:
         return np.array([]), np.array([])
-    j = np.unique(np.geomspace(1, max(1, n // 2), max_points).astype(np.int64))
-    return period_scale * n / (j - 0.5), x[j - 1]
+    order = np.argsort(-x, kind="stable")
+    x, w = x[order], w[order]
+    p = (np.cumsum(w) - 0.5 * w) / n
+    j = np.unique(np.geomspace(1, n, max_points).astype(np.int64))
+    j = j[(p[j - 1] > 0) & (p[j - 1] <= 0.5)]
+    return period_scale / p[j - 1], x[j - 1]
 
 
 def run_color(i, n):
@@ -795,13 +827,16 @@ def fig_exceedance_annual(runs, fid, overlay):
             if many and lw <= 1:
                 continue
             if se.annual is not None:
-                xr, yr = empirical_curve(se.annual, 1.0)
+                xr, yr = empirical_curve(se.annual, 1.0, weights=None if run.weights is None
+                                         else np.repeat(run.weights, se.annual.shape[1]))
                 keep = xr >= 1.5
                 ax.plot(xr[keep], yr[keep] / GBP_M, "-", color=col, lw=0.7, alpha=0.6)
-            if se.rp_band is not None:  # /loss_tables aep_lo, aep_hi (run --events)
+            if se.rp_band is not None:  # /loss_tables aep_lo, aep_hi (run --events), or weighted /summary
                 okb = np.isfinite(se.rp_band[0]) & np.isfinite(se.rp_band[1])
                 ax.fill_between(rp[okb], se.rp_band[0][okb] / GBP_M, se.rp_band[1][okb] / GBP_M, color=col,
-                                alpha=0.18, lw=0, label=None if overlay else "95% CI (bootstrap, /loss_tables)")
+                                alpha=0.18, lw=0, label=None if overlay else
+                                "95% CI (weighted bootstrap, /summary)" if run.weighted else
+                                "95% CI (bootstrap, /loss_tables)")
             if not overlay:
                 for r in RP_MARKS:
                     i = np.nonzero(np.isclose(rp, r))[0]
@@ -837,7 +872,7 @@ def fig_exceedance_horizon(runs, fid, overlay):
             col, name, lw, z = styles[r_i]
             if many and lw <= 1:  # a grey one: its curve only
                 if se.horizon is not None:
-                    xr, yr = empirical_curve(se.horizon, 1.0)
+                    xr, yr = empirical_curve(se.horizon, 1.0, weights=run.weights)
                     ax.plot(xr, yr / GBP_M, "-", color=col, lw=lw, label=name, zorder=z)
                 continue
             q = np.asarray(run.quantile, float)
@@ -847,7 +882,7 @@ def fig_exceedance_horizon(runs, fid, overlay):
             ax.fill_between(R[okb], lo[okb] / GBP_M, hi[okb] / GBP_M, color=col, alpha=0.18, lw=0,
                             label=None if overlay else "95% CI of VaR")
             if se.horizon is not None:
-                xr, yr = empirical_curve(se.horizon, 1.0)
+                xr, yr = empirical_curve(se.horizon, 1.0, weights=run.weights)
                 ax.plot(xr, yr / GBP_M, "-", color=col, lw=1.0 if not overlay else lw, zorder=z,
                         label=name if overlay else "empirical (/trials)")
             ok = np.isfinite(se.q)
@@ -1756,7 +1791,11 @@ def run_sections(page, run, f, att):
                 "return period in years (log scale): the loss exceeded on average once in R years. Points: "
                 "the file's return-period losses (/summary); the thin line for the total is the empirical "
                 "curve of all N x H annual losses. %s Dotted lines mark %s years; the labels give the loss "
-                "there." % ("The shaded bands are the 95%% bootstrap intervals stored in /loss_tables "
+                "there." % ("Importance-sampled run: the points and the empirical curve are weighted "
+                            "(docs/OUTPUT.md, \"Weighted estimators\"); the total's band is its weighted "
+                            "bootstrap interval (/summary return_period_loss_ci_low, _high), and the "
+                            "sectors have none." if run.weighted else
+                            "The shaded bands are the 95%% bootstrap intervals stored in /loss_tables "
                             "(aep_lo, aep_hi; n/a where N H / R &lt; 10)." if run.total().rp_band is not None
                             else "No bands: the file has no /loss_tables (<code>minrisk run --events</code> "
                             "stores the intervals at every return period).",

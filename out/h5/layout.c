@@ -695,7 +695,7 @@ static int write_importance(h5w *w, const mr_scenario *sc, const mr_sumstats *st
             goto out;
     }
     if (h5w_put_scalar(w, g, "ess", st->ess, "trials",
-                       "effective sample size (sum w)^2 / sum w^2 of the weights") < 0 ||
+                       "effective sample size of the weights: (sum w)^2 / sum w^2") < 0 ||
         h5w_put_scalar(w, g, "weight_max_share", st->weight_max_share, "1",
                        "the largest weight's share of the sum of the weights") < 0 ||
         h5w_put_scalar(w, g, "weight_mean", st->weight_mean, "1",

@@ -15,6 +15,7 @@
 #include "out/stats/wstats.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,25 @@ static int gather_col(wctx *w, const double *base, size_t stride)
     return gather(w, w->loc, w->n, w->x);
 }
 
+/* Fewer sampled values than this above a weighted point estimate: its
+   bootstrap interval is NaN (it would rest on those few values alone; the
+   unweighted rule is the same count of values beyond the level). */
+#define MIN_BEYOND 10
+
+/* The sampled values of the ascending xs[0..n) (NaN last) above v. */
+static size_t count_above(const double *xs, size_t n, double v)
+{
+    size_t c = 0;
+    for (size_t k = n; k-- > 0;) {
+        if (isnan(xs[k]))
+            continue;
+        if (!(xs[k] > v))
+            break;
+        c++;
+    }
+    return c;
+}
+
 /* Weighted moments, quantiles and ES of w->x (one element a trial); with
    boot, the bootstrap intervals of the quantiles and the ES (es_lo, es_hi),
    else the quantile intervals NaN. */
@@ -77,12 +97,16 @@ static int loss_wstats(wctx *w, mr_loss_stats *ls, int boot, double *es_lo, doub
                             ehi) != 0)
         return -1;
     for (int k = 0; k < NQ; k++) {
-        ls->ci_lo[k] = vlo[k];
-        ls->ci_hi[k] = vhi[k];
+        bool few = count_above(w->xs, N, ls->q[k]) < MIN_BEYOND;
+        ls->ci_lo[k] = few ? NAN : vlo[k];
+        ls->ci_hi[k] = few ? NAN : vhi[k];
     }
     for (int k = 0; k < NE; k++) {
-        es_lo[k] = elo[NQ + k];
-        es_hi[k] = ehi[NQ + k];
+        double v =
+            mr_wstats_quantile_sorted(w->xs, w->ws, N, (double)N, mr_output_es_levels[k], NULL);
+        bool few = count_above(w->xs, N, v) < MIN_BEYOND;
+        es_lo[k] = few ? NAN : elo[NQ + k];
+        es_hi[k] = few ? NAN : ehi[NQ + k];
     }
     return 0;
 }
@@ -129,7 +153,7 @@ static int annual_w(wctx *w, const double *a, size_t stride, double *aal, double
                             ehi) != 0)
         return -1;
     for (int k = 0; k < MR_OUTPUT_NRP; k++)
-        if (isnan(rp[k]))
+        if (isnan(rp[k]) || count_above(w->xs, NH, rp[k]) < MIN_BEYOND)
             rp_lo[k] = rp_hi[k] = NAN;
     return 0;
 }

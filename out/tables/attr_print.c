@@ -27,6 +27,7 @@ typedef struct {
     double *share, *lo, *hi, *co_es, *es; /* [W*K], [W] */
     uint64_t *ntail;                      /* [W] */
     bool cf;
+    bool weighted; /* an importance-sampled run: /attribution is of the sampled trials */
     double *mean, *mean_lo, *mean_hi, *esr, *esr_lo, *esr_hi; /* [W*K] */
 } attr;
 
@@ -68,6 +69,11 @@ static int read_attr(mr_h5r *r, attr *a)
         mr_h5r_printable(r, a->source, a->K) < 0 || mr_h5r_printable(r, a->series, a->W) < 0)
         return -1;
     a->cf = H5Lexists(f, "attribution/mean_removed", H5P_DEFAULT) > 0;
+    int weighted = 0; /* /importance's attribute: 0 for a tilt that is the identity */
+    if (H5Lexists(f, "importance", H5P_DEFAULT) > 0 &&
+        mr_h5r_attr_num(r, f, "importance", "weighted", H5T_NATIVE_INT, 1, &weighted) < 0)
+        return -1;
+    a->weighted = weighted != 0;
     enum { NTAIL = 5 }; /* then tail_trials, then the counterfactual datasets */
     const struct {
         double **dst;
@@ -295,6 +301,10 @@ static int print_tail(FILE *out, const attr *a, ranked *r)
             "(+ none) sum to 100%%, countries (+ none) too; events to the\npart owed to "
             "named events.\n",
             MR_ATTR_PRINT_TOP);
+    if (a->weighted)
+        fprintf(out, "Importance-sampled run: the attribution is of the sampled trials, "
+                     "unweighted (docs/OUTPUT.md,\n/importance), so its ES 99 is not the "
+                     "weighted ES 99 of the loss table above.\n");
     for (size_t s = 0; s < a->W; s++) {
         const double *sh = a->share + s * a->K;
         char es[CELL];

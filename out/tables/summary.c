@@ -85,6 +85,13 @@ static int read_header(mr_h5r *r, summary *s)
         mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &s->horizon) < 0 ||
         mr_h5r_attr_num(r, f, ".", "steps_per_year", H5T_NATIVE_INT, 1, &s->steps_per_year) < 0)
         return -1;
+    if (H5Lexists(f, "importance", H5P_DEFAULT) > 0) {
+        if (mr_h5r_attr_num(r, f, "importance", "weighted", H5T_NATIVE_INT, 1, &s->weighted) < 0)
+            return -1;
+        if (s->weighted && (mr_h5r_f64(r, f, "importance/ess", &s->ess, 1) < 0 ||
+                            mr_h5r_f64(r, f, "importance/weight_max_share", &s->wmax_share, 1) < 0))
+            return -1;
+    }
     return 0;
 }
 
@@ -532,6 +539,12 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     fprintf(out, "Scenario   %s\n", s->scenario);
     fprintf(out, "Trials     %llu (seed %llu)\n", (unsigned long long)s->trials,
             (unsigned long long)s->seed);
+    if (s->weighted)
+        fprintf(out,
+                "Weights    importance-sampled (/importance): the statistics are weighted; "
+                "effective sample\n           size %.0f of %llu trials, the largest weight %.2g%% "
+                "of their sum\n",
+                s->ess, (unsigned long long)s->trials, 100.0 * s->wmax_share);
     fprintf(out, "Horizon    %d years, %d steps a year\n", s->horizon, s->steps_per_year);
     fprintf(out, "Software   minrisk %s, file format %d.%d\n\n", s->software, s->version[0],
             s->version[1]);

@@ -44,6 +44,10 @@ typedef struct {
     char *scenario, *software;
     uint64_t trials, seed;
     int horizon, steps_per_year, version[2];
+    /* /importance of an importance-sampled run (weighted = 0: none, or the
+       identity tilt): its effective sample size and largest weight share */
+    int weighted;
+    double ess, wmax_share;
     size_t S, M;
     char **sector, **mineral;
     double *loss;        /* [(S + 1) * NLOSSCOLS], GBP; row S is the total */

@@ -80,6 +80,21 @@ if(MINRISK_PYTHON)
   endforeach()
 endif()
 
+# Importance-sampled runs in `minrisk report` and `minrisk summary`
+# (report_weighted.py): the weighted empirical exceedance curve against a
+# hand-worked sample, the total's band from /summary's weighted interval
+# (not /loss_tables' unweighted one), the summary's weights line with the
+# effective sample size and its note that the attribution is unweighted.
+if(MINRISK_PYTHON)
+  add_test(NAME report_weighted
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report_weighted.py
+                   --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC})
+  set_tests_properties(report_weighted PROPERTIES
+                       LABELS report
+                       TIMEOUT 300
+                       ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+endif()
+
 # The UK sourcing of each run of a comparison (uk-2024 vs uk-2035-vision) and
 # of a sweep (uk-sweep-stockpile-cap) in `minrisk summary` and `minrisk
 # report`, against /runs/*/indicators/uk and /variants/*/indicators/uk read
