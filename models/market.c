@@ -152,16 +152,20 @@ static inline mr_market_step finish_out(const excess_at *e, double q, double dp,
 #define MR_MARKET_NEAR_GUARD 1e-4
 
 /* Evaluate the guard g (+guard or -guard). Returns 1 with *out set when the
-   market does not clear inside the guards: short even at +guard (rationed,
-   stockholders do not rebuild in a rationed market) or a glut even at
-   -guard; else 0 (the root lies inside). */
+   market does not clear inside the guards: short even at +guard or a glut
+   even at -guard; else 0 (the root lies inside). At +guard stockholders
+   release what their rule gives, or, when it asks to rebuild (S(g) < 0),
+   buy only what supply leaves over after the buyers, at most what they ask
+   (docs/MODEL.md §5m): nothing from a rationed market, and no surplus
+   left unsold while they want to rebuild. */
 static int guard_binds(int nseg, const double *w, const double *eps, double supply, double stock,
                        double cap, const mr_market_rule *r, double g, mr_market_step *out)
 {
     excess_at e = excess(nseg, w, eps, supply, stock, cap, r, 1.0 / r->adjust_months, g);
     if (g > 0.0 && e.f >= 0.0) {
-        *out =
-            (mr_market_step){g, e.s < 0.0 ? 0.0 : e.s, e.d, 1.0, e.f > 0.0 ? 1 : 0, 0.0, 0.0, 0.0};
+        double left = supply - e.d; /* supply beyond the buyers' demand at g */
+        double s = e.s >= 0.0 ? e.s : left > 0.0 ? -(left < -e.s ? left : -e.s) : 0.0;
+        *out = (mr_market_step){g, s, e.d, 1.0, e.f > 0.0 ? 1 : 0, 0.0, 0.0, 0.0};
         double served = e.d > 0.0 ? (supply + out->release) / e.d : 1.0;
         out->served = served > 1.0 ? 1.0 : served < 0.0 ? 0.0 : served;
         return 1;

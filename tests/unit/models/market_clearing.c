@@ -269,6 +269,27 @@ static void test_upper_guard_rations(void **state)
     assert_close(st.demand, pow(10.0, -0.1), 1e-15);
     assert_close(st.served, 0.6 * pow(10.0, 0.1), 1e-14);
     assert_int_equal(st.guard, 1);
+
+    /* An empty stock that wants to rebuild, supply whole: Kbar = 3, tau = 1,
+       eta = 1, K = 0, A = 1:
+         S(g) = (0 - 3/10)/1 = -0.3 (stockholders would buy 0.3),
+         D(g) - A - S(g) = 0.794328 - 1 + 0.3 > 0: the guard binds,
+         buyers are served whole and stockholders take what is left,
+         A - D(g) = 1 - 10^{-0.1} = 0.205671765275719 (less than the 0.3
+         they ask): release -0.205671765275719, served 1 (until 2026-12-05
+         the release was 0 and the surplus unsold, so the stock stayed
+         empty and the price on the guard). */
+    const mr_market_rule re = {
+        .rest_months = 3.0, .adjust_months = 1.0, .response = 1.0, .guard = log(10.0)};
+    st = mr_market_clear(1, w, eps, 1.0, 0.0, &re, 1.0, 0.0);
+    assert_true(st.p == log(10.0));
+    assert_int_equal(st.guard, 1);
+    assert_close(st.release, -(1.0 - pow(10.0, -0.1)), 1e-15);
+    assert_close(st.served, 1.0, 1e-15);
+    /* rationed (A = 0.5 < D(g)): nothing left over, no rebuild */
+    st = mr_market_clear(1, w, eps, 0.5, 0.0, &re, 1.0, 0.0);
+    assert_true(st.release == 0.0);
+    assert_close(st.served, 0.5 * pow(10.0, 0.1), 1e-14);
 }
 
 static void test_lower_guard_glut(void **state)
