@@ -671,6 +671,14 @@ int mr_h5r_attr_num(mr_h5r *r, hid_t loc, const char *obj, const char *name, hid
     return mr_h5r_damaged(r, loc, what);
 }
 
+int mr_h5r_weighted(mr_h5r *r, hid_t loc, int *weighted)
+{
+    *weighted = 0;
+    if (H5Lexists(loc, "importance", H5P_DEFAULT) <= 0)
+        return 0;
+    return mr_h5r_attr_num(r, loc, "importance", "weighted", H5T_NATIVE_INT, 1, weighted);
+}
+
 /* ---- the links of a group ------------------------------------------------------ */
 
 #define MAX_LINKS 100000 /* a group with more is damaged (a run has dozens) */

@@ -169,4 +169,10 @@ char *mr_h5r_text(mr_h5r *r, hid_t loc, const char *name);
 int mr_h5r_attr_num(mr_h5r *r, hid_t loc, const char *obj, const char *name, hid_t mem_type,
                     size_t n, void *buf);
 
+/* Whether the run at loc is importance-sampled with weights that are not
+   all 1: /importance's attribute `weighted` (0 for a tilt that is the
+   identity, and with no /importance). 0 with *weighted set, or -1 when the
+   attribute cannot be read (recorded). */
+int mr_h5r_weighted(mr_h5r *r, hid_t loc, int *weighted);
+
 #endif

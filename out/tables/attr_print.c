@@ -69,9 +69,8 @@ static int read_attr(mr_h5r *r, attr *a)
         mr_h5r_printable(r, a->source, a->K) < 0 || mr_h5r_printable(r, a->series, a->W) < 0)
         return -1;
     a->cf = H5Lexists(f, "attribution/mean_removed", H5P_DEFAULT) > 0;
-    int weighted = 0; /* /importance's attribute: 0 for a tilt that is the identity */
-    if (H5Lexists(f, "importance", H5P_DEFAULT) > 0 &&
-        mr_h5r_attr_num(r, f, "importance", "weighted", H5T_NATIVE_INT, 1, &weighted) < 0)
+    int weighted;
+    if (mr_h5r_weighted(r, f, &weighted) < 0)
         return -1;
     a->weighted = weighted != 0;
     enum { NTAIL = 5 }; /* then tail_trials, then the counterfactual datasets */

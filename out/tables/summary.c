@@ -85,13 +85,11 @@ static int read_header(mr_h5r *r, summary *s)
         mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &s->horizon) < 0 ||
         mr_h5r_attr_num(r, f, ".", "steps_per_year", H5T_NATIVE_INT, 1, &s->steps_per_year) < 0)
         return -1;
-    if (H5Lexists(f, "importance", H5P_DEFAULT) > 0) {
-        if (mr_h5r_attr_num(r, f, "importance", "weighted", H5T_NATIVE_INT, 1, &s->weighted) < 0)
-            return -1;
-        if (s->weighted && (mr_h5r_f64(r, f, "importance/ess", &s->ess, 1) < 0 ||
-                            mr_h5r_f64(r, f, "importance/weight_max_share", &s->wmax_share, 1) < 0))
-            return -1;
-    }
+    if (mr_h5r_weighted(r, f, &s->weighted) < 0)
+        return -1;
+    if (s->weighted && (mr_h5r_f64(r, f, "importance/ess", &s->ess, 1) < 0 ||
+                        mr_h5r_f64(r, f, "importance/weight_max_share", &s->wmax_share, 1) < 0))
+        return -1;
     return 0;
 }
 

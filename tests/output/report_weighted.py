@@ -28,14 +28,9 @@ import tempfile
 import h5py
 import numpy as np
 
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
+# check(ok, what) and finish(name): tests/python/checks.py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402
 
 
 def main():
@@ -99,8 +94,7 @@ def main():
               "summary says the attribution is unweighted")
         sp = subprocess.run([a.minrisk, "summary", pf], capture_output=True, text=True, check=True).stdout
         check("Weights" not in sp and "Importance-sampled" not in sp, "plain summary: no weights line")
-    print("report_weighted: %s" % ("FAIL (%d)" % failures if failures else "ok"))
-    return 1 if failures else 0
+    return finish("report_weighted")
 
 
 if __name__ == "__main__":

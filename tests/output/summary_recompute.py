@@ -41,15 +41,12 @@ import tempfile
 import h5py
 import numpy as np
 
+# check(ok, what) and its list of failures: tests/python/checks.py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import FAILS, check  # noqa: E402
+
 BLOCK = 1024
 N = 1537
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
 
 
 def block_sum(x):
