@@ -27,7 +27,7 @@ typedef struct {
     double *share, *lo, *hi, *co_es, *es; /* [W*K], [W] */
     uint64_t *ntail;                      /* [W] */
     bool cf;
-    bool weighted; /* an importance-sampled run: /attribution is of the sampled trials */
+    bool weighted; /* an importance-sampled run: /attribution's tails are weighted */
     double *mean, *mean_lo, *mean_hi, *esr, *esr_lo, *esr_hi; /* [W*K] */
 } attr;
 
@@ -301,9 +301,10 @@ static int print_tail(FILE *out, const attr *a, ranked *r)
             "named events.\n",
             MR_ATTR_PRINT_TOP);
     if (a->weighted)
-        fprintf(out, "Importance-sampled run: the attribution is of the sampled trials, "
-                     "unweighted (docs/OUTPUT.md,\n/importance), so its ES 99 is not the "
-                     "weighted ES 99 of the loss table above.\n");
+        fprintf(out, "Importance-sampled run: the tail and its shares are weighted, each "
+                     "trial counted with its\nlikelihood ratio (docs/STUDIES.md, "
+                     "Attribution), so ES 99 is the loss table's weighted ES 99;\nthe tail "
+                     "trials are the sampled trials in that tail.\n");
     for (size_t s = 0; s < a->W; s++) {
         const double *sh = a->share + s * a->K;
         char es[CELL];

@@ -20,6 +20,7 @@
 #include "out/clock.h"
 #include "out/stats/dstats.h"
 #include "out/stats/stream.h"
+#include "out/stats/wstats.h"
 #include "sim/studies/paired.h"
 #include "sim/studies/run_extras.h"
 #include "out/stats/stats.h"
@@ -498,6 +499,112 @@ static int tail_from(const mr_comm *comm, const double *x, size_t stride, uint64
     return 0;
 }
 
+int mr_attr_tail_weighted(const mr_comm *comm, const double *x, size_t stride, uint64_t n_local,
+                          uint64_t ntotal, const double *weight, double p, size_t **idx,
+                          double **wt, size_t *nt, uint64_t *ntail, double *var, double *wsum,
+                          double *es)
+{
+    const mr_comm solo = {0, 1, NULL};
+    if (!comm)
+        comm = &solo;
+    *idx = NULL;
+    *wt = NULL;
+    *nt = 0;
+    *ntail = 0;
+    *var = *wsum = *es = NAN;
+    const size_t N = (size_t)ntotal, R = (size_t)comm->size;
+    double *loc = malloc((n_local ? n_local : 1) * sizeof *loc);
+    double *xa = malloc((N ? N : 1) * sizeof *xa);
+    double *wa = malloc((N ? N : 1) * sizeof *wa);
+    double *xs = malloc((N ? N : 1) * sizeof *xs);
+    double *ws = malloc((N ? N : 1) * sizeof *ws);
+    double *om = malloc((N ? N : 1) * sizeof *om);
+    uint64_t *off = calloc(R + 1, sizeof *off);
+    size_t *ix = NULL;
+    double *w = NULL;
+    int rc = -1;
+    if (mr_comm_any(comm, !loc || !xa || !wa || !xs || !ws || !om || !off))
+        goto out;
+    for (uint64_t i = 0; i < n_local; i++)
+        loc[i] = x[i * stride];
+    off[comm->rank] = n_local;
+    if (mr_comm_allgather_f64(comm, loc, (size_t)n_local, xa) != 0 ||
+        mr_comm_allgather_f64(comm, weight, (size_t)n_local, wa) != 0 ||
+        mr_comm_sum_u64(comm, off, R))
+        goto out;
+    int nan = 0;
+    for (size_t i = 0; i < N && !nan; i++)
+        nan = isnan(xa[i]);
+    if (nan) {
+        rc = 1;
+        goto out;
+    }
+    rc = 0;
+    if (N == 0)
+        goto out;
+    if (mr_comm_any(comm, mr_wstats_sort(xa, wa, N, xs, ws, NULL) != 0)) {
+        rc = -1;
+        goto out;
+    }
+    /* VaR and ES as /summary computes them (wsumstats.c) */
+    double v;
+    *es = mr_wstats_es(xa, wa, N, MR_BLOCK_TRIALS, xs, ws, p, &v);
+    *var = v;
+    double np = (double)N * p, r0 = nearbyint(np);
+    if (fabs(np - r0) <= MR_ATTR_RANK_TOL * fmax(1.0, fabs(np)))
+        np = r0;
+    *wsum = (double)N - np;
+    /* the weight at v that fills the tail mass, from the latest trial back */
+    double rest = *wsum - mr_wstats_weight_above(xa, wa, N, MR_BLOCK_TRIALS, v);
+    uint64_t tot = 0;
+    for (size_t i = N; i-- > 0;) {
+        om[i] = 0.0;
+        if (xa[i] > v)
+            om[i] = wa[i];
+        else if (xa[i] == v && rest > 0.0) {
+            om[i] = wa[i] < rest ? wa[i] : rest;
+            rest -= om[i];
+        }
+        tot += om[i] > 0.0;
+    }
+    uint64_t first = 0;
+    for (int r = 0; r < comm->rank; r++)
+        first += off[r];
+    size_t m = 0;
+    for (uint64_t i = 0; i < n_local; i++)
+        m += om[first + i] > 0.0;
+    ix = malloc((m ? m : 1) * sizeof *ix);
+    w = malloc((m ? m : 1) * sizeof *w);
+    if (mr_comm_any(comm, !ix || !w)) {
+        rc = -1;
+        goto out;
+    }
+    m = 0;
+    for (uint64_t i = 0; i < n_local; i++)
+        if (om[first + i] > 0.0) {
+            ix[m] = (size_t)i;
+            w[m++] = om[first + i];
+        }
+    *idx = ix;
+    *wt = w;
+    *nt = m;
+    *ntail = tot;
+    ix = NULL;
+    w = NULL;
+out:
+    rc = mr_comm_any(comm, rc < 0) ? -1 : rc;
+    free(loc);
+    free(xa);
+    free(wa);
+    free(xs);
+    free(ws);
+    free(om);
+    free(off);
+    free(ix);
+    free(w);
+    return rc;
+}
+
 void mr_attr_tail_stats(const double *rows, size_t m, int K, double wsum, double *co_es,
                         double *share, double *lo, double *hi)
 {
@@ -736,6 +843,11 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
     int rc = -1, bad = !tl;
     if (mr_comm_any(comm, bad))
         goto oom;
+    /* an importance-sampled run (some weight not 1): the weighted tails */
+    int weighted = 0;
+    for (uint64_t i = 0; !st && res->weight && i < res->ntrials && !weighted; i++)
+        weighted = res->weight[i] != 1.0;
+    weighted = mr_comm_any(comm, weighted);
     for (int s = 0; s < W; s++) {
         series_tail *t = &tl[s];
         if (st) {
@@ -751,14 +863,18 @@ static int tail_allocation(const mr_scenario *sc, const mr_results *res, const m
         }
         int r =
             st ? 0
-               : mr_attr_tail(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
-                              MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt, &t->ntail, &t->xk, &t->wsum);
+            : weighted
+                ? mr_attr_tail_weighted(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
+                                        res->weight, MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt,
+                                        &t->ntail, &t->xk, &t->wsum, &t->es)
+                : mr_attr_tail(comm, loss + s, (size_t)W, res->ntrials, res->ntrials_total,
+                               MR_ATTR_LEVEL, &t->idx, &t->wt, &t->nt, &t->ntail, &t->xk, &t->wsum);
         if (r < 0)
             goto oom;
         t->nan = r == 1;
-        if (!st)
+        if (!st && !weighted)
             t->es = NAN;
-        if (!t->nan && !st) {
+        if (!t->nan && !st && !weighted) {
             const mr_dvar v = {loss + s, (size_t)res->ntrials, 1, (size_t)W, res->ntrials_total};
             const double lev = MR_ATTR_LEVEL;
             if (mr_dstats_es(comm, &v, &lev, &t->xk, 1, &t->es))

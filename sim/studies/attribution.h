@@ -111,6 +111,24 @@ int mr_attr_tail(const mr_comm *comm, const double *x, size_t stride, uint64_t n
                  uint64_t ntotal, double p, size_t **idx, double **wt, size_t *nt, uint64_t *ntail,
                  double *xk, double *wsum);
 
+/* mr_attr_tail for an importance-sampled run: trial i of the run carries
+   its likelihood ratio weight[i] (this rank's, in trial order), and the
+   tail is that of the weighted empirical law (docs/OUTPUT.md "Weighted
+   estimators"). With v = VaR_p (mr_wstats_quantile_sorted, normalised by
+   n = ntotal) every trial above v has its weight w_i, and the trials tied
+   at v share what fills the tail mass n - n p, the latest trial first,
+   each min(w_i, what is left) (with all weights 1 this is mr_attr_tail's
+   tail: the later tied trial ranks higher, the one of rank k gets
+   k - n p). So ES_p = sum_tail w_i x_i / (n - n p). Every rank gathers the
+   series and the weights (memory: a few arrays of ntotal doubles). Fills
+   *idx, *wt, *nt, *ntail and *wsum as mr_attr_tail, *var = v, and *es =
+   the weighted ES_p exactly as /summary computes it (mr_wstats_es).
+   Collective. 0; 1 when some value is NaN; -1 out of memory. */
+int mr_attr_tail_weighted(const mr_comm *comm, const double *x, size_t stride, uint64_t n_local,
+                          uint64_t ntotal, const double *weight, double p, size_t **idx,
+                          double **wt, size_t *nt, uint64_t *ntail, double *var, double *wsum,
+                          double *es);
+
 /* A tail row: trial, weight w, loss L, then the K allocations a_k. */
 #define MR_ATTR_ROW_HEAD 3
 

@@ -15,7 +15,7 @@ usage: report_weighted.py --minrisk BIN --src SOURCE_ROOT
   unweighted aep_lo, aep_hi, and the sectors have none; a plain run keeps
   /loss_tables' band. The report of the weighted run is written.
 - `minrisk summary` of the weighted run names the weights with the effective
-  sample size of /importance, and says the tail attribution is unweighted;
+  sample size of /importance, and says the tail attribution is weighted;
   the plain run's says neither.
 """
 import argparse
@@ -90,8 +90,8 @@ def main():
         sw = subprocess.run([a.minrisk, "summary", wf], capture_output=True, text=True, check=True).stdout
         check("Weights    importance-sampled (/importance): the statistics are weighted; effective sample\n"
               "           size %.0f of 1200 trials" % ess in sw, "summary names the weights and the ESS")
-        check("Importance-sampled run: the attribution is of the sampled trials, unweighted" in sw,
-              "summary says the attribution is unweighted")
+        check("Importance-sampled run: the tail and its shares are weighted" in sw,
+              "summary says the attribution is weighted")
         sp = subprocess.run([a.minrisk, "summary", pf], capture_output=True, text=True, check=True).stdout
         check("Weights" not in sp and "Importance-sampled" not in sp, "plain summary: no weights line")
     return finish("report_weighted")

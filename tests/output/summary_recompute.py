@@ -29,8 +29,9 @@ not an integer, so ES takes X_(k) with a fractional weight):
   sd(w m) / sqrt(N), the weighted return periods, the weighted
   probabilities and _avg, for the total and every sector; the sectors'
   quantile intervals NaN; the histogram unweighted; /attribution es99 the
-  unweighted ES 99 of the sampled trials (docs/OUTPUT.md, /importance: the
-  attribution is computed on the sampled trials), so not the summary's.
+  summary's weighted ES 99 and tail_trials the trials of the weighted tail
+  (docs/STUDIES.md, Attribution (a)); in both runs each family's co-ES add
+  up to es99.
 """
 import math
 import os
@@ -127,6 +128,21 @@ def wes(x, w, p, n):
     sw, swx = block_sum(np.where(gt, ww, 0.0)), block_sum(np.where(gt, ww * x, 0.0))
     limit = n - snap(n * p)
     return (swx + (limit - sw) * v) / limit
+
+
+def wtail(x, w, p):
+    """docs/STUDIES.md (a), weighted: each trial's weight in the ES tail; above
+    VaR its own weight, the ties at VaR filling the rest of the tail mass
+    n - n p from the latest trial back."""
+    x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
+    v = wquantile(x, w, p, N)
+    om = np.where(x > v, w, 0.0)
+    rest = N - snap(N * p) - block_sum(om)
+    for i in range(N - 1, -1, -1):
+        if x[i] == v and rest > 0:
+            om[i] = min(w[i], rest)
+            rest -= om[i]
+    return om
 
 
 def eq(name, got, want, rtol=0.0):
@@ -256,15 +272,27 @@ def check_file(path, weighted):
             X = t[tv][()]
             eq(tag + var, s[var][()], [avg(X[:, j]) for j in range(X.shape[1])])
 
-        # /attribution: the ES 99 of the sampled trials, unweighted
+        # /attribution: the ES 99 of the tail it divides, the summary's (weighted
+        # in a weighted run), over the tail trials of docs/STUDIES.md (a)
         a = f["attribution"]
-        plain = [es_plain(gl[:, j] + xc[:, j], 0.99) for j in range(S)] + [es_plain(tl, 0.99)]
-        eq("attribution es99 (unweighted ES 99 of the trials)", a["es99"][()], plain)
-        eq("attribution tail_trials", a["tail_trials"][()], [math.floor(N - snap(N * 0.99)) + 1] * (S + 1))
+        series = [gl[:, j] + xc[:, j] for j in range(S)] + [tl]
         i99 = int(np.argmin(abs(E - 0.99)))
         summ99 = np.r_[s["sector_loss_es"][:, i99], s["total_loss_es"][i99]]
-        check(np.array_equal(a["es99"][()], summ99) != weighted,
-              "attribution es99 %s the summary's ES 99" % ("equals" if weighted else "differs from"))
+        if weighted:
+            eq("attribution es99 (weighted ES 99)", a["es99"][()], [wes(x, w, 0.99, N) for x in series])
+            eq("attribution tail_trials (weighted tail)", a["tail_trials"][()],
+               [int((wtail(x, w, 0.99) > 0).sum()) for x in series])
+        else:
+            eq("attribution es99", a["es99"][()], [es_plain(x, 0.99) for x in series])
+            eq("attribution tail_trials", a["tail_trials"][()],
+               [math.floor(N - snap(N * 0.99)) + 1] * (S + 1))
+        check(np.array_equal(a["es99"][()], summ99), "attribution es99 differs from the summary's ES 99")
+        kind = np.array([k.decode() if isinstance(k, bytes) else k for k in a["source_kind"][()]])
+        co = a["tail_co_es"][()]
+        for fam in ("mineral", "country"):
+            tot = co[:, (kind == fam) | (kind == "none")].sum(axis=1)
+            check(np.allclose(tot, a["es99"][()], rtol=1e-12, atol=0),
+                  "attribution: the %s family's co-ES do not add up to ES 99" % fam)
 
         if not weighted:
             lt = f["loss_tables"]

@@ -301,6 +301,94 @@ static void test_tail_takes_the_latest_ties_with_es_weights(void **state)
     assert_int_equal(ntail, 0);
 }
 
+/* The weighted tail (mr_attr_tail_weighted), on docs/OUTPUT.md's weighted
+   sample: values 1, 3, 3, 3, 5, 7 with weights 2, 1, 1.5, 0.75, 0.5, 0.25,
+   n = 6, worked by hand:
+   - p = 0.9: tail mass 0.6, VaR 5 (G(5) = 0.25 <= 0.6 < G(3) = 0.75); the 7
+     keeps 0.25, the 5 fills the rest, 0.35; ES = (1.75 + 0.35 * 5) / 0.6
+     = 35/6;
+   - p = 0.875 (the weight boundary): mass 0.75 = G(3), VaR 3; the 5 and the
+     7 with their weights, nothing left for the ties at 3; ES = 17/3;
+   - p = 0.5: mass 3, VaR 3, 0.75 above it; the ties at 3 fill 2.25 from
+     the latest back: trial 3 its 0.75, trial 2 its 1.5, trial 1 nothing;
+     ES = (4.5 + 2.25 + 2.5 + 1.75) / 3 = 11/3.
+   And with all weights 1 the tail is mr_attr_tail's, bit for bit. */
+static void test_weighted_tail_by_hand_and_at_unit_weights(void **state)
+{
+    (void)state;
+    const double x[6] = {1, 3, 3, 3, 5, 7}, w[6] = {2, 1, 1.5, 0.75, 0.5, 0.25};
+    const struct {
+        double p, var, wsum, es;
+        size_t nt, idx[4];
+        double wt[4];
+    } want[3] = {{0.9, 5, 0.6, 35.0 / 6.0, 2, {4, 5}, {0.35, 0.25}},
+                 {0.875, 3, 0.75, 17.0 / 3.0, 2, {4, 5}, {0.5, 0.25}},
+                 {0.5, 3, 3, 11.0 / 3.0, 4, {2, 3, 4, 5}, {1.5, 0.75, 0.5, 0.25}}};
+    for (int c = 0; c < 3; c++) {
+        size_t *idx, nt;
+        double *wt, var, wsum, es;
+        uint64_t ntail;
+        assert_int_equal(mr_attr_tail_weighted(NULL, x, 1, 6, 6, w, want[c].p, &idx, &wt, &nt,
+                                               &ntail, &var, &wsum, &es),
+                         0);
+        assert_int_equal(nt, want[c].nt);
+        assert_int_equal(ntail, want[c].nt);
+        assert_true(var == want[c].var);
+        assert_double_equal(wsum, want[c].wsum, 1e-14);
+        assert_double_equal(es, want[c].es, 1e-14);
+        double swx = 0.0;
+        for (size_t r = 0; r < nt; r++) {
+            assert_int_equal(idx[r], want[c].idx[r]);
+            assert_double_equal(wt[r], want[c].wt[r], 1e-14);
+            swx += wt[r] * x[idx[r]];
+        }
+        assert_double_equal(swx / wsum, want[c].es, 1e-14);
+        free(idx);
+        free(wt);
+    }
+
+    /* unit weights: the tail of mr_attr_tail (ties, strides, n p integer or not) */
+    double y[2 * 250], ones[250];
+    for (int i = 0; i < 250; i++) {
+        y[2 * i] = (double)((37 * i) % 23);
+        y[2 * i + 1] = -1.0;
+        ones[i] = 1.0;
+    }
+    const uint64_t ns[2] = {250, 100};
+    for (int c = 0; c < 2; c++) {
+        size_t *i0, *i1, n0, n1;
+        double *w0, *w1, xk, ws0, var, ws1, es;
+        uint64_t t0, t1;
+        assert_int_equal(
+            mr_attr_tail(NULL, y, 2, ns[c], ns[c], 0.99, &i0, &w0, &n0, &t0, &xk, &ws0), 0);
+        assert_int_equal(mr_attr_tail_weighted(NULL, y, 2, ns[c], ns[c], ones, 0.99, &i1, &w1, &n1,
+                                               &t1, &var, &ws1, &es),
+                         0);
+        assert_int_equal(n0, n1);
+        assert_int_equal(t0, t1);
+        assert_true(xk == var && ws0 == ws1);
+        for (size_t r = 0; r < n0; r++) {
+            assert_int_equal(i0[r], i1[r]);
+            assert_true(w0[r] == w1[r]);
+        }
+        free(i0);
+        free(w0);
+        free(i1);
+        free(w1);
+    }
+
+    /* a NaN loss: no tail */
+    y[40] = NAN;
+    size_t *idx, nt;
+    double *wt, var, wsum, es;
+    uint64_t ntail;
+    assert_int_equal(mr_attr_tail_weighted(NULL, y, 2, 100, 100, ones, 0.99, &idx, &wt, &nt, &ntail,
+                                           &var, &wsum, &es),
+                     1);
+    assert_int_equal(ntail, 0);
+    assert_true(isnan(es));
+}
+
 /* Three tail rows (w, L; a_0, a_1): (1, 10; 10, 0), (0.5, 4; 2, 2),
    (1, 6; 0, 6). sum w L = 18; share_0 = 11/18, share_1 = 7/18; co-ES =
    11/2.5, 7/2.5. Residuals of share_0, w (a - share L): 70/18, -4/18,
@@ -411,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_total_outage_has_a_finite_weight),
         cmocka_unit_test(test_allocation_sums_to_each_trials_loss),
         cmocka_unit_test(test_tail_takes_the_latest_ties_with_es_weights),
+        cmocka_unit_test(test_weighted_tail_by_hand_and_at_unit_weights),
         cmocka_unit_test(test_tail_shares_and_delta_method_interval),
         cmocka_unit_test(test_table_identical_for_any_thread_count),
     };
