@@ -347,8 +347,9 @@ class Run:
         self.trials_group = tr
         # an importance-sampled run (/importance, attribute weighted = 1):
         # /summary holds the weighted estimators; the empirical curves drawn
-        # from /trials take the weights too, and /loss_tables' intervals,
-        # which are of the sampled years unweighted, are not drawn
+        # from /trials take the weights too; /loss_tables' intervals are
+        # weighted from format 1.8 (before, of the sampled years unweighted,
+        # and not drawn)
         imp = g.get("importance")
         self.weighted = imp is not None and int(attr(imp, "weighted", 0)) == 1
         self.weights = None
@@ -404,7 +405,9 @@ class Run:
             if tot.annual.shape != (self.trials, self.horizon_years):
                 raise InputError("%s: shape does not match trials x years" % tr["annual_loss"].name)
         self.series.append(tot)
-        if self.weighted:  # the weighted bootstrap intervals of /summary (total only)
+        fv = [int(v) for v in np.ravel(attr(f, "format_version", [1, 0]))]
+        self.weighted_tables = self.weighted and tuple(fv[:2]) >= (1, 8) and g.get("loss_tables") is not None
+        if self.weighted and not self.weighted_tables:  # /summary's weighted intervals (total only)
             if "return_period_loss_ci_low" in s and "return_period_loss_ci_high" in s:
                 tot.rp_band = (read(s, "return_period_loss_ci_low"), read(s, "return_period_loss_ci_high"))
         else:
@@ -835,6 +838,7 @@ def fig_exceedance_annual(runs, fid, overlay):
                 okb = np.isfinite(se.rp_band[0]) & np.isfinite(se.rp_band[1])
                 ax.fill_between(rp[okb], se.rp_band[0][okb] / GBP_M, se.rp_band[1][okb] / GBP_M, color=col,
                                 alpha=0.18, lw=0, label=None if overlay else
+                                "95% CI (weighted bootstrap, /loss_tables)" if run.weighted_tables else
                                 "95% CI (weighted bootstrap, /summary)" if run.weighted else
                                 "95% CI (bootstrap, /loss_tables)")
             if not overlay:
@@ -1791,7 +1795,11 @@ def run_sections(page, run, f, att):
                 "return period in years (log scale): the loss exceeded on average once in R years. Points: "
                 "the file's return-period losses (/summary); the thin line for the total is the empirical "
                 "curve of all N x H annual losses. %s Dotted lines mark %s years; the labels give the loss "
-                "there." % ("Importance-sampled run: the points and the empirical curve are weighted "
+                "there." % ("Importance-sampled run: the points, the empirical curve and the bands are "
+                            "weighted (docs/OUTPUT.md, \"Weighted estimators\"): the bands are the weighted "
+                            "bootstrap intervals of /loss_tables (aep_lo, aep_hi; the total's is /summary's; "
+                            "n/a where fewer than 10 sampled values lie above)." if run.weighted_tables else
+                            "Importance-sampled run: the points and the empirical curve are weighted "
                             "(docs/OUTPUT.md, \"Weighted estimators\"); the total's band is its weighted "
                             "bootstrap interval (/summary return_period_loss_ci_low, _high), and the "
                             "sectors have none." if run.weighted else

@@ -325,3 +325,16 @@ int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri,
     free(rep);
     return 0;
 }
+
+size_t mr_wstats_count_above(const double *xs, size_t n, double v)
+{
+    size_t c = 0;
+    for (size_t k = n; k-- > 0;) {
+        if (isnan(xs[k]))
+            continue;
+        if (!(xs[k] > v))
+            break;
+        c++;
+    }
+    return c;
+}

@@ -92,6 +92,17 @@ double mr_wstats_es(const double *x, const double *w, size_t n, size_t blk, cons
    (1 + level)/2 quantiles (stats.h ranks) of
    the B replicates, [nlev] for VaR (var_lo, var_hi) and ES (es_lo, es_hi).
    nnorm as above. Returns 0, or -1 when out of memory. */
+/* The sampled values of the ascending xs[0..n) (NaN last) above v: fewer
+   than 10 above a weighted estimate and its bootstrap interval is NaN
+   (docs/OUTPUT.md "Weighted estimators"). */
+size_t mr_wstats_count_above(const double *xs, size_t n, double v);
+
+/* The seed of the weighted bootstrap of /summary (out/stats/wsumstats.c)
+   and of /loss_tables in a weighted run (sim/studies/exceedance.c): fixed,
+   so that the intervals depend on the trials alone, and the same resamples
+   give /loss_tables' total AEP interval /summary's bit for bit. */
+#define MR_WSTATS_BOOT_SEED UINT64_C(0x6d696e7269736b16)
+
 int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
                         size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
                         double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,

@@ -19,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Seed of the bootstrap's generator (wstats.h): fixed, so that the
-   intervals depend on the trials alone. */
-#define BOOT_SEED UINT64_C(0x6d696e7269736b16)
+/* Seed of the bootstrap's generator: MR_WSTATS_BOOT_SEED (wstats.h). */
+#define BOOT_SEED MR_WSTATS_BOOT_SEED
 
 typedef struct {
     const mr_comm *c;
@@ -55,20 +54,6 @@ static int gather_col(wctx *w, const double *base, size_t stride)
    unweighted rule is the same count of values beyond the level). */
 #define MIN_BEYOND 10
 
-/* The sampled values of the ascending xs[0..n) (NaN last) above v. */
-static size_t count_above(const double *xs, size_t n, double v)
-{
-    size_t c = 0;
-    for (size_t k = n; k-- > 0;) {
-        if (isnan(xs[k]))
-            continue;
-        if (!(xs[k] > v))
-            break;
-        c++;
-    }
-    return c;
-}
-
 /* Weighted moments, quantiles and ES of w->x (one element a trial); with
    boot, the bootstrap intervals of the quantiles and the ES (es_lo, es_hi),
    else the quantile intervals NaN. */
@@ -97,14 +82,14 @@ static int loss_wstats(wctx *w, mr_loss_stats *ls, int boot, double *es_lo, doub
                             ehi) != 0)
         return -1;
     for (int k = 0; k < NQ; k++) {
-        bool few = count_above(w->xs, N, ls->q[k]) < MIN_BEYOND;
+        bool few = mr_wstats_count_above(w->xs, N, ls->q[k]) < MIN_BEYOND;
         ls->ci_lo[k] = few ? NAN : vlo[k];
         ls->ci_hi[k] = few ? NAN : vhi[k];
     }
     for (int k = 0; k < NE; k++) {
         double v =
             mr_wstats_quantile_sorted(w->xs, w->ws, N, (double)N, mr_output_es_levels[k], NULL);
-        bool few = count_above(w->xs, N, v) < MIN_BEYOND;
+        bool few = mr_wstats_count_above(w->xs, N, v) < MIN_BEYOND;
         es_lo[k] = few ? NAN : elo[NQ + k];
         es_hi[k] = few ? NAN : ehi[NQ + k];
     }
@@ -153,7 +138,7 @@ static int annual_w(wctx *w, const double *a, size_t stride, double *aal, double
                             ehi) != 0)
         return -1;
     for (int k = 0; k < MR_OUTPUT_NRP; k++)
-        if (isnan(rp[k]) || count_above(w->xs, NH, rp[k]) < MIN_BEYOND)
+        if (isnan(rp[k]) || mr_wstats_count_above(w->xs, NH, rp[k]) < MIN_BEYOND)
             rp_lo[k] = rp_hi[k] = NAN;
     return 0;
 }

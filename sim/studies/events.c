@@ -21,6 +21,8 @@
 #include "sim/replay.h"
 #include "sim/studies/event_loss.h"
 #include "sim/studies/exceedance.h"
+#include "out/stats/sumstats.h"
+#include "out/stats/wstats.h"
 #include "out/format.h"
 
 #include <math.h>
@@ -448,10 +450,31 @@ static int add_loss_tables(const mr_scenario *sc, const mr_results *res, block *
     if (mr_comm_any(comm, bad) || mr_comm_allgather_f64(comm, ann, n * H * K, all_ann) ||
         mr_comm_allgather_f64(comm, omax, n * H * K, all_omax))
         goto fail;
-    bad = mr_exceedance(all_ann, N, H, K, mr_output_return_periods, R, sc->seed, "exceedance",
-                        MR_EXCEEDANCE_BOOT, curve[0], curve[1], curve[2]) != 0 ||
-          mr_exceedance(all_omax, N, H, K, mr_output_return_periods, R, sc->seed, "exceedance",
-                        MR_EXCEEDANCE_BOOT, curve[3], curve[4], curve[5]) != 0;
+    /* an importance-sampled run (some weight not 1): the weighted curves
+       and /summary's weighted bootstrap (docs/OUTPUT.md "/loss_tables") */
+    int weighted = 0;
+    for (size_t i = 0; res->weight && i < n && !weighted; i++)
+        weighted = res->weight[i] != 1.0;
+    weighted = mr_comm_any(comm, weighted);
+    if (weighted) {
+        double *all_w = malloc((N ? N : 1) * sizeof *all_w);
+        bad = !all_w;
+        if (mr_comm_any(comm, bad) || mr_comm_allgather_f64(comm, res->weight, n, all_w)) {
+            free(all_w);
+            goto fail;
+        }
+        bad = mr_exceedance_weighted(all_ann, N, H, K, all_w, mr_output_return_periods, R,
+                                     MR_WSTATS_BOOT_SEED, MR_SUMSTATS_BOOTSTRAP, curve[0], curve[1],
+                                     curve[2]) != 0 ||
+              mr_exceedance_weighted(all_omax, N, H, K, all_w, mr_output_return_periods, R,
+                                     MR_WSTATS_BOOT_SEED, MR_SUMSTATS_BOOTSTRAP, curve[3], curve[4],
+                                     curve[5]) != 0;
+        free(all_w);
+    } else
+        bad = mr_exceedance(all_ann, N, H, K, mr_output_return_periods, R, sc->seed, "exceedance",
+                            MR_EXCEEDANCE_BOOT, curve[0], curve[1], curve[2]) != 0 ||
+              mr_exceedance(all_omax, N, H, K, mr_output_return_periods, R, sc->seed, "exceedance",
+                            MR_EXCEEDANCE_BOOT, curve[3], curve[4], curve[5]) != 0;
     free(all_ann);
     free(all_omax);
     all_ann = all_omax = NULL;

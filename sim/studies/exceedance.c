@@ -7,7 +7,9 @@
 #include "sim/studies/exceedance.h"
 
 #include "models/units.h"
+#include "out/format.h"
 #include "out/stats/stats.h"
+#include "out/stats/wstats.h"
 #include "sim/studies/paired.h"
 
 #include <math.h>
@@ -120,5 +122,62 @@ out:
     free(sorted);
     free(top);
     free(stat);
+    return rc;
+}
+
+int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const double *w,
+                           const double *periods, size_t np, uint64_t seed, int nboot, double *est,
+                           double *lo, double *hi)
+{
+    const size_t m = n * H;
+    if (m >= UINT32_MAX)
+        return -1;
+    for (size_t q = 0; q < K * np; q++)
+        est[q] = lo[q] = hi[q] = NAN;
+    if (m == 0 || K == 0 || np == 0)
+        return 0;
+    double *col = malloc(m * sizeof *col), *we = malloc(m * sizeof *we);
+    double *xs = malloc(m * sizeof *xs), *ws = malloc(m * sizeof *ws);
+    uint32_t *tri = malloc(m * sizeof *tri);
+    double *p = malloc(np * sizeof *p), *elo = malloc(np * sizeof *elo);
+    double *ehi = malloc(np * sizeof *ehi);
+    int rc = -1;
+    if (!col || !we || !xs || !ws || !tri || !p || !elo || !ehi)
+        goto out;
+    for (size_t a = 0; a < m; a++)
+        we[a] = w[a / H];
+    for (size_t q = 0; q < np; q++)
+        p[q] = 1.0 - 1.0 / periods[q];
+    for (size_t k = 0; k < K; k++) {
+        for (size_t a = 0; a < m; a++)
+            col[a] = x[a * K + k];
+        if (mr_wstats_sort(col, we, m, xs, ws, tri) != 0)
+            goto out;
+        for (size_t a = 0; a < m; a++)
+            tri[a] /= (uint32_t)H; /* element -> its trial */
+        double *e = est + k * np, *l = lo + k * np, *h = hi + k * np;
+        for (size_t q = 0; q < np; q++)
+            e[q] = (periods[q] > 1.0 && (double)m >= periods[q])
+                       ? mr_wstats_quantile_sorted(xs, ws, m, (double)m, p[q], NULL)
+                       : NAN;
+        if (nboot < 1)
+            continue;
+        if (mr_wstats_bootstrap(xs, ws, tri, m, n, (double)m, p, np, nboot, MR_OUTPUT_CI_LEVEL,
+                                seed, l, h, elo, ehi) != 0)
+            goto out;
+        for (size_t q = 0; q < np; q++)
+            if (isnan(e[q]) || mr_wstats_count_above(xs, m, e[q]) < (size_t)MIN_TAIL_VALUES)
+                l[q] = h[q] = NAN;
+    }
+    rc = 0;
+out:
+    free(col);
+    free(we);
+    free(xs);
+    free(ws);
+    free(tri);
+    free(p);
+    free(elo);
+    free(ehi);
     return rc;
 }

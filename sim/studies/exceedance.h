@@ -27,4 +27,19 @@
 int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *periods, size_t np,
                   uint64_t seed, const char *label, int nboot, double *est, double *lo, double *hi);
 
+/* mr_exceedance for an importance-sampled run: trial i carries its
+   likelihood ratio w[i], and every year of it that weight (docs/OUTPUT.md
+   "Weighted estimators", n = n H). est: the weighted quantile at 1 - 1/R
+   of the series' n H values (mr_wstats_quantile_sorted; NaN when R <= 1
+   or n H < R), as /summary's weighted return-period losses; lo, hi: the
+   weighted percentile bootstrap of mr_wstats_bootstrap (nboot resamples of
+   the trials, the generator keyed by seed), NaN when fewer than 10 sampled
+   values lie above the estimate (wsumstats.c's rule). With nboot =
+   MR_SUMSTATS_BOOTSTRAP and seed = MR_WSTATS_BOOT_SEED the total's curve
+   and interval are /summary's bit for bit. 0, or -1 when out of memory or
+   n H >= 2^32. */
+int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const double *w,
+                           const double *periods, size_t np, uint64_t seed, int nboot, double *est,
+                           double *lo, double *hi);
+
 #endif

@@ -10,10 +10,12 @@ usage: report_weighted.py --minrisk BIN --src SOURCE_ROOT
   beyond the curve's p <= 0.5), so return periods 16, 16/3, 8/3 at 7, 5, 3;
   with unit weights it is the unweighted curve.
 - a demo run with --importance 'event/*=3' --events: the Run read by
-  report.py is weighted, its total's exceedance band is /summary's weighted
-  bootstrap interval (return_period_loss_ci_low, _high), not /loss_tables'
-  unweighted aep_lo, aep_hi, and the sectors have none; a plain run keeps
-  /loss_tables' band. The report of the weighted run is written.
+  report.py is weighted; its bands are /loss_tables' aep_lo, aep_hi (format
+  1.8: weighted), the total's equal to /summary's weighted bootstrap
+  interval (return_period_loss_ci_low, _high), every sector with one; the
+  same file marked format 1.7 (whose /loss_tables were unweighted) gets
+  /summary's band for the total and none for the sectors; a plain run
+  keeps /loss_tables' band. The report of the weighted run is written.
 - `minrisk summary` of the weighted run names the weights with the effective
   sample size of /importance, and says the tail attribution is weighted;
   the plain run's says neither.
@@ -69,10 +71,22 @@ def main():
                                                              equal_nan=True)
                   and np.array_equal(tot.rp_band[1], s["return_period_loss_ci_high"][()], equal_nan=True),
                   "weighted: the total's band is /summary's weighted interval")
-            check(not np.array_equal(tot.rp_band[0], f["loss_tables/aep_lo"][-1], equal_nan=True),
-                  "weighted: the band is not /loss_tables' unweighted one")
-            check(all(se.rp_band is None for se in run.series[:-1]), "weighted: no sector bands")
+            lo, hi = f["loss_tables/aep_lo"][()], f["loss_tables/aep_hi"][()]
+            check(all(se.rp_band is not None and np.array_equal(se.rp_band[0], lo[k], equal_nan=True)
+                      and np.array_equal(se.rp_band[1], hi[k], equal_nan=True)
+                      for k, se in enumerate(run.series)), "weighted: every band is /loss_tables' (1.8)")
             ess = float(f["importance/ess"][()])
+        old = os.path.join(tmp, "w17.h5")
+        with open(wf, "rb") as src, open(old, "wb") as dst:
+            dst.write(src.read())
+        with h5py.File(old, "r+") as f:
+            f.attrs["format_version"] = np.array([1, 7], dtype=np.int32)
+        with h5py.File(old) as f:
+            run = rep.Run(f, f, "w17")
+            s = f["summary"]
+            check(np.array_equal(run.total().rp_band[0], s["return_period_loss_ci_low"][()], equal_nan=True),
+                  "weighted 1.7: the total's band is /summary's")
+            check(all(se.rp_band is None for se in run.series[:-1]), "weighted 1.7: no sector bands")
         with h5py.File(pf) as f:
             run = rep.Run(f, f, "p")
             check(not run.weighted and run.weights is None, "plain run read as plain")
@@ -85,7 +99,8 @@ def main():
         check(r.returncode == 0 and os.path.isfile(html), "report of the weighted run: %s" % r.stderr)
         if os.path.isfile(html):
             with open(html, encoding="utf-8") as fh:
-                check("Importance-sampled run: the points and the empirical curve are weighted" in fh.read(),
+                check("Importance-sampled run: the points, the empirical curve and the bands are weighted"
+                      in fh.read(),
                       "the report's caption names the weights")
         sw = subprocess.run([a.minrisk, "summary", wf], capture_output=True, text=True, check=True).stdout
         check("Weights    importance-sampled (/importance): the statistics are weighted; effective sample\n"

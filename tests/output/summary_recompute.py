@@ -30,8 +30,11 @@ not an integer, so ES takes X_(k) with a fractional weight):
   probabilities and _avg, for the total and every sector; the sectors'
   quantile intervals NaN; the histogram unweighted; /attribution es99 the
   summary's weighted ES 99 and tail_trials the trials of the weighted tail
-  (docs/STUDIES.md, Attribution (a)); in both runs each family's co-ES add
-  up to es99.
+  (docs/STUDIES.md, Attribution (a)); /loss_tables (--events) weighted too:
+  aep equal to the summary's return periods, the total's interval the
+  summary's weighted bootstrap, oep the weighted quantile of
+  annual_occurrence_max, oep_lo NaN where fewer than 10 values lie above;
+  in both runs each family's co-ES add up to es99.
 """
 import math
 import os
@@ -294,6 +297,25 @@ def check_file(path, weighted):
             check(np.allclose(tot, a["es99"][()], rtol=1e-12, atol=0),
                   "attribution: the %s family's co-ES do not add up to ES 99" % fam)
 
+        if weighted:
+            # /loss_tables, weighted: each year with its trial's weight, n = N H
+            lt = f["loss_tables"]
+            am = lt["annual_occurrence_max"][()]
+            wy = np.repeat(w, H)
+            oep = [[wquantile(am[:, :, j].ravel(), wy, 1 - 1 / r, N * H) if N * H >= r else np.nan
+                    for r in R] for j in range(S + 1)]
+            eq("loss_tables oep (weighted)", lt["oep"][()], oep)
+            eq("loss_tables aep (weighted)", lt["aep"][()],
+               np.vstack([s["sector_return_period_loss"][()], s["return_period_loss"][()][None]]))
+            eq("loss_tables total aep_lo (weighted bootstrap, /summary's)", lt["aep_lo"][()][S],
+               s["return_period_loss_ci_low"][()])
+            eq("loss_tables total aep_hi (weighted bootstrap, /summary's)", lt["aep_hi"][()][S],
+               s["return_period_loss_ci_high"][()])
+            for j in range(S + 1):
+                x = ordered(am[:, :, j])
+                few = [np.isnan(v) or (x > v).sum() < 10 for v in lt["oep"][()][j]]
+                check(np.array_equal(np.isnan(lt["oep_lo"][()][j]), np.array(few)),
+                      "oep_lo of series %d not NaN exactly where fewer than 10 values lie above" % j)
         if not weighted:
             lt = f["loss_tables"]
             am = lt["annual_occurrence_max"][()]
@@ -319,7 +341,7 @@ def main():
     env = dict(os.environ, OMP_NUM_THREADS="2")
     with tempfile.TemporaryDirectory() as d:
         plain, weighted = os.path.join(d, "plain.h5"), os.path.join(d, "weighted.h5")
-        for out, extra in ((plain, ["--events"]), (weighted, ["--importance", "event/*=3"])):
+        for out, extra in ((plain, ["--events"]), (weighted, ["--events", "--importance", "event/*=3"])):
             r = subprocess.run([minrisk, "run", demo, "--trials", str(N), "-q", "-o", out] + extra,
                                capture_output=True, text=True, env=env)
             if r.returncode != 0:

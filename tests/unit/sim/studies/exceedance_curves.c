@@ -37,6 +37,44 @@ static void test_estimate_by_hand(void **state)
         assert_true(isnan(lo[p]) && isnan(hi[p]));
 }
 
+/* The weighted curve (mr_exceedance_weighted) on the same values, trial
+   weights 2, 0.5, 0.5, 1, each year with its trial's: (0, 2) (5, 2) | (1,
+   .5) (0, .5) | (7, .5) (2, .5) | (3, 1) (4, 1); n = 8. The weight above v,
+   G(v): G(5) = .5, G(4) = 2.5, G(3) = 3.5, G(2) = 4.5. R = 2: the tail mass
+   8 / 2 = 4, the smallest v with G(v) <= 4 is 3 (unweighted: 2); R = 3.2:
+   mass 2.5 = G(4) exactly, so 4 (the weight boundary); R = 5: mass 1.6, 5;
+   R = 10 > 8 values: NaN. With all weights 1 the estimates are
+   mr_exceedance's. */
+static void test_weighted_estimate_by_hand(void **state)
+{
+    (void)state;
+    const double x[8] = {0, 5, 1, 0, 7, 2, 3, 4}, w[4] = {2, 0.5, 0.5, 1};
+    const double R[4] = {2, 3.2, 5, 10};
+    double est[4], lo[4], hi[4];
+    assert_int_equal(mr_exceedance_weighted(x, 4, 2, 1, w, R, 4, 7, 0, est, lo, hi), 0);
+    assert_true(est[0] == 3.0);
+    assert_true(est[1] == 4.0);
+    assert_true(est[2] == 5.0);
+    assert_true(isnan(est[3]));
+    for (int p = 0; p < 4; p++)
+        assert_true(isnan(lo[p]) && isnan(hi[p]));
+
+    enum { n = 50, h = 3, k = 2 };
+    double y[n * h * k], ones[n], e0[k * 4], e1[k * 4], l0[k * 4], h0[k * 4], l1[k * 4], h1[k * 4];
+    for (int i = 0; i < n; i++) {
+        ones[i] = 1.0;
+        for (int a = 0; a < h * k; a++) {
+            unsigned v = (unsigned)(i * 7919 + a * 104729) % 97u;
+            y[i * h * k + a] = v < 30 ? 0.0 : (double)(v % 40);
+        }
+    }
+    const double R2[4] = {2, 5, 10, 100};
+    assert_int_equal(mr_exceedance(y, n, h, k, R2, 4, 1, "t", 0, e0, l0, h0), 0);
+    assert_int_equal(mr_exceedance_weighted(y, n, h, k, ones, R2, 4, 7, 0, e1, l1, h1), 0);
+    for (int q = 0; q < k * 4; q++)
+        assert_true(e0[q] == e1[q] || (isnan(e0[q]) && isnan(e1[q])));
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -131,6 +169,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_estimate_by_hand),
+        cmocka_unit_test(test_weighted_estimate_by_hand),
         cmocka_unit_test(test_intervals_brute_force),
         cmocka_unit_test(test_too_few_resamples_and_threads),
     };
