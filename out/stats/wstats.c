@@ -281,6 +281,18 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The counts c[0..ntrials) of resample b: ntrials draws of a trial, each
+   from 32 bits of SplitMix64 keyed by (seed, b, the draw's index). */
+static void draw_counts(uint64_t seed, size_t b, size_t ntrials, uint32_t *c)
+{
+    memset(c, 0, ntrials * sizeof *c);
+    uint64_t base = mix64(seed ^ mix64(UINT64_C(0x626f6f74) + b)); /* "boot" */
+    for (size_t j = 0; j < ntrials; j++) {
+        uint64_t u = mix64(base + j) >> 32; /* 32 uniform bits */
+        c[(size_t)((u * (uint64_t)ntrials) >> 32)]++;
+    }
+}
+
 int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
                         size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
                         double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,
@@ -295,12 +307,7 @@ int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri,
     }
     const size_t nb = (size_t)(B > 0 ? B : 0);
     for (size_t b = 0; b < nb; b++) {
-        memset(c, 0, ntrials * sizeof *c);
-        uint64_t base = mix64(seed ^ mix64(UINT64_C(0x626f6f74) + b)); /* "boot" */
-        for (size_t j = 0; j < ntrials; j++) {
-            uint64_t u = mix64(base + j) >> 32; /* 32 uniform bits */
-            c[(size_t)((u * (uint64_t)ntrials) >> 32)]++;
-        }
+        draw_counts(seed, b, ntrials, c);
         for (size_t l = 0; l < nlev; l++) {
             double v = quantile_counted(xs, ws, tri, c, n, nnorm, p[l], NULL);
             rep[(2 * l) * nb + b] = v;
@@ -337,4 +344,35 @@ size_t mr_wstats_count_above(const double *xs, size_t n, double v)
         c++;
     }
     return c;
+}
+
+int mr_wstats_bootstrap_es_diff(const double *xs_a, const double *ws_a, const uint32_t *tri_a,
+                                const double *xs_b, const double *ws_b, const uint32_t *tri_b,
+                                size_t n, size_t ntrials, double nnorm, double p, int B,
+                                double level, uint64_t seed, double *lo, double *hi)
+{
+    const size_t nb = (size_t)(B > 0 ? B : 0);
+    uint32_t *c = malloc((ntrials ? ntrials : 1) * sizeof *c);
+    double *rep = malloc((nb ? nb : 1) * sizeof *rep);
+    if (!c || !rep) {
+        free(c);
+        free(rep);
+        return -1;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        draw_counts(seed, b, ntrials, c);
+        double vb = quantile_counted(xs_b, ws_b, tri_b, c, n, nnorm, p, NULL);
+        double eb = es_counted(xs_b, ws_b, tri_b, c, n, nnorm, p, vb), ea = 0.0;
+        if (xs_a) {
+            double va = quantile_counted(xs_a, ws_a, tri_a, c, n, nnorm, p, NULL);
+            ea = es_counted(xs_a, ws_a, tri_a, c, n, nnorm, p, va);
+        }
+        rep[b] = eb - ea;
+    }
+    qsort(rep, nb, sizeof *rep, cmp_double);
+    *lo = nb ? rep[mr_stats_rank(nb, (1.0 - level) / 2.0) - 1] : NAN;
+    *hi = nb ? rep[mr_stats_rank(nb, (1.0 + level) / 2.0) - 1] : NAN;
+    free(c);
+    free(rep);
+    return 0;
 }

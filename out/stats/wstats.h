@@ -92,6 +92,19 @@ double mr_wstats_es(const double *x, const double *w, size_t n, size_t blk, cons
    (1 + level)/2 quantiles (stats.h ranks) of
    the B replicates, [nlev] for VaR (var_lo, var_hi) and ES (es_lo, es_hi).
    nnorm as above. Returns 0, or -1 when out of memory. */
+/* The paired form of mr_wstats_bootstrap for a difference ES_p(b) - ES_p(a)
+   of two variables of the same trials (a counterfactual and its run): each
+   resample (the same counts as mr_wstats_bootstrap's with this seed) gives
+   the weighted ES of b minus that of a, both on the resampled trials; lo,
+   hi: the (1 -+ level)/2 quantiles of the B differences. Each variable as
+   sorted pairs with the trial of each element; xs_a NULL stands for zeros
+   (then the interval is mr_wstats_bootstrap's ES interval of b). 0, or -1
+   out of memory. */
+int mr_wstats_bootstrap_es_diff(const double *xs_a, const double *ws_a, const uint32_t *tri_a,
+                                const double *xs_b, const double *ws_b, const uint32_t *tri_b,
+                                size_t n, size_t ntrials, double nnorm, double p, int B,
+                                double level, uint64_t seed, double *lo, double *hi);
+
 /* The sampled values of the ascending xs[0..n) (NaN last) above v: fewer
    than 10 above a weighted estimate and its bootstrap interval is NaN
    (docs/OUTPUT.md "Weighted estimators"). */

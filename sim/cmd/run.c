@@ -661,7 +661,6 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
     }
     const char *bad = !imp->present                                   ? NULL
                       : q->resume                                     ? "--resume"
-                      : q->counterfactual                             ? "--counterfactual"
                       : (q->target_precision || sc->target_precision) ? "--target-precision"
                                                                       : NULL;
     if (bad) {

@@ -21,6 +21,8 @@
 #include "out/stats/dstats.h"
 #include "out/stats/stream.h"
 #include "out/stats/wstats.h"
+#include "out/format.h"
+#include "sim/rng.h"
 #include "sim/studies/paired.h"
 #include "sim/studies/run_extras.h"
 #include "out/stats/stats.h"
@@ -956,6 +958,79 @@ static int source_masks(const mr_attr_plan *pl, const mr_model *md, int k, unsig
     return any;
 }
 
+/* The weighted removals of an importance-sampled run (docs/STUDIES.md
+   "Attribution" (b)): every trial's weight and the work arrays. */
+typedef struct {
+    size_t n;
+    double *w;                     /* [n] the run's likelihood ratios */
+    double *d, *ys, *yw, *xs, *xw; /* [n] */
+    uint32_t *yt, *xt;             /* [n] */
+} cf_weights;
+
+static void cf_weights_free(cf_weights *c)
+{
+    void *p[] = {c->w, c->d, c->ys, c->yw, c->xs, c->xw, c->yt, c->xt};
+    for (size_t k = 0; k < sizeof p / sizeof p[0]; k++)
+        free(p[k]);
+    memset(c, 0, sizeof *c);
+}
+
+/* 0, or 1 when out of memory (c freed). */
+static int cf_weights_alloc(cf_weights *c, size_t n)
+{
+    const size_t m = n ? n : 1;
+    c->n = n;
+    c->w = malloc(m * sizeof *c->w);
+    c->d = malloc(m * sizeof *c->d);
+    c->ys = malloc(m * sizeof *c->ys);
+    c->yw = malloc(m * sizeof *c->yw);
+    c->xs = malloc(m * sizeof *c->xs);
+    c->xw = malloc(m * sizeof *c->xw);
+    c->yt = malloc(m * sizeof *c->yt);
+    c->xt = malloc(m * sizeof *c->xt);
+    if (c->w && c->d && c->ys && c->yw && c->xs && c->xw && c->yt && c->xt)
+        return 0;
+    cf_weights_free(c);
+    return 1;
+}
+
+/* One series' weighted removals, x the counterfactual's and y the run's
+   losses x[i * stride]: mean (1/n) sum w (y - x) with the normal interval
+   of its standard error sd(w (y - x)) / sqrt(n) (wstats.h), and ES99_w(y) -
+   ES99_w(x) with the paired weighted percentile bootstrap (MR_ATTR_NBOOT
+   resamples, the generator keyed by seed), NaN when fewer than 10 sampled
+   losses of the run lie above its weighted VaR 99. Into tb at `at`. 0, or 1
+   when out of memory. */
+static int cf_weighted(cf_weights *c, const double *x, const double *y, size_t stride,
+                       uint64_t seed, attr_table *tb, size_t at)
+{
+    const size_t n = c->n;
+    for (size_t i = 0; i < n; i++)
+        c->d[i] = y[i * stride] - x[i * stride];
+    double mean, se;
+    mr_wstats_moments(c->d, c->w, n, MR_BLOCK_TRIALS, &mean, NULL, &se);
+    tb->mean_rm[at] = mean;
+    tb->mean_lo[at] = mean - MR_PAIRED_Z95 * se;
+    tb->mean_hi[at] = mean + MR_PAIRED_Z95 * se;
+    for (size_t i = 0; i < n; i++)
+        c->d[i] = y[i * stride];
+    if (mr_wstats_sort(c->d, c->w, n, c->ys, c->yw, c->yt) != 0)
+        return 1;
+    double vy, esy = mr_wstats_es(c->d, c->w, n, MR_BLOCK_TRIALS, c->ys, c->yw, MR_ATTR_LEVEL, &vy);
+    for (size_t i = 0; i < n; i++)
+        c->d[i] = x[i * stride];
+    if (mr_wstats_sort(c->d, c->w, n, c->xs, c->xw, c->xt) != 0)
+        return 1;
+    double esx = mr_wstats_es(c->d, c->w, n, MR_BLOCK_TRIALS, c->xs, c->xw, MR_ATTR_LEVEL, NULL);
+    tb->es_rm[at] = esy - esx;
+    tb->es_lo[at] = tb->es_hi[at] = NAN;
+    if (isnan(tb->es_rm[at]) || mr_wstats_count_above(c->ys, n, vy) < 10)
+        return 0;
+    return mr_wstats_bootstrap_es_diff(c->xs, c->xw, c->xt, c->ys, c->yw, c->yt, n, n, (double)n,
+                                       MR_ATTR_LEVEL, MR_ATTR_NBOOT, MR_OUTPUT_CI_LEVEL, seed,
+                                       &tb->es_lo[at], &tb->es_hi[at]) != 0;
+}
+
 /* (b) one run per source with the source switched off. Collective. */
 static int counterfactuals(const mr_scenario *sc, const mr_results *res, const mr_attr_plan *pl,
                            const mr_model *md, const double *loss, const mr_run_extras_opts *opts,
@@ -971,8 +1046,17 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
     unsigned char *mineral_off = malloc((size_t)(pl->M > 0 ? pl->M : 1));
     int rc = -1;
     int bad = !base || !cf || !proc_off || !mineral_off;
+    /* an importance-sampled run (some weight not 1): weighted removals */
+    int weighted = 0;
+    for (uint64_t i = 0; res->weight && i < res->ntrials && !weighted; i++)
+        weighted = res->weight[i] != 1.0;
+    weighted = mr_comm_any(comm, weighted);
+    cf_weights wt = {0};
+    if (weighted)
+        bad |= cf_weights_alloc(&wt, (size_t)N);
     if (mr_comm_any(comm, bad) ||
-        mr_comm_allgather_f64(comm, loss, (size_t)res->ntrials * (size_t)W, base) != 0)
+        mr_comm_allgather_f64(comm, loss, (size_t)res->ntrials * (size_t)W, base) != 0 ||
+        (weighted && mr_comm_allgather_f64(comm, res->weight, (size_t)res->ntrials, wt.w) != 0))
         goto oom;
     int nruns = 0;
     for (int k = 0; k < K; k++)
@@ -1023,13 +1107,18 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
                drawn on the same resamples of the trials */
             char label[512];
             snprintf(label, sizeof label, "attribution/%s", s < S ? sc->sectors[s].id : "total");
+            size_t at = (size_t)s * (size_t)K + (size_t)k;
+            if (weighted) {
+                nomem = cf_weighted(&wt, x + s, base + s, (size_t)W, sc->seed ^ mr_hash64(label),
+                                    tb, at);
+                continue;
+            }
             mr_paired pr;
             if (mr_paired_compute(x + s, base + s, (size_t)N, (size_t)W, NULL, NULL, 0, 0, sc->seed,
                                   label, MR_ATTR_NBOOT, &pr)) {
                 nomem = 1;
                 continue;
             }
-            size_t at = (size_t)s * (size_t)K + (size_t)k;
             tb->mean_rm[at] = pr.diff[MR_PAIRED_MEAN].est;
             tb->mean_lo[at] = pr.diff[MR_PAIRED_MEAN].lo;
             tb->mean_hi[at] = pr.diff[MR_PAIRED_MEAN].hi;
@@ -1048,6 +1137,7 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
 oom:
     snprintf(err->msg, sizeof err->msg, "%s: --counterfactual: out of memory", sc->source_path);
 out:
+    cf_weights_free(&wt);
     free(cf_local);
     free(base);
     free(cf);

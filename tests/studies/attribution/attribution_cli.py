@@ -8,6 +8,8 @@ computations over the stored per-trial data (tests/studies/attribution/tests.cma
                    mean (with the paired interval of y - 0) and ES 99.
   two_events.yaml  two independent identical events: each event's share
                    is inside its 95% interval around 0.5, and they sum to 1.
+  one_event.yaml importance-sampled with --counterfactual: the weighted
+                   removals are /summary's weighted mean and ES 99.
 Both: es99 and tail_trials equal the ES 99 of /trials computed here with
 numpy; `minrisk summary` prints the ranking; the file is the same for 1 and
 2 threads.
@@ -302,6 +304,49 @@ def check_mpi(args, tmp):
         same_file(args, ref, out, f"demo --counterfactual, {r} ranks x {th} threads")
 
 
+def check_one_event_weighted(args, tmp):
+    """one_event.yaml importance-sampled (--importance event/cn-controls=1.5):
+    without the event every loss is 0, so each series' weighted removals are
+    its weighted mean (1/N) sum w y and ES 99 (docs/OUTPUT.md "Weighted
+    estimators"), /summary's bit for bit; the mean's interval is the mean
+    -+ z sd(w y) / sqrt(N) (numpy here); the ES interval (paired weighted
+    bootstrap) holds the removal; the tail shares are still 1; 1 and 2
+    threads give the same file."""
+    scen = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
+    f1, f2 = os.path.join(tmp, "onew1.h5"), os.path.join(tmp, "onew2.h5")
+    imp = ("--importance", "event/cn-controls=1.5", "--counterfactual", "--trials", "3000")
+    run(args, scen, f1, *imp, "--threads", "1")
+    run(args, scen, f2, *imp, "--threads", "2")
+    same_file(args, f1, f2, "one_event weighted, 1 vs 2 threads")
+    with h5py.File(f2) as f:
+        a, sm = f["attribution"], f["summary"]
+        src = list(a["source"].asstr()[:])
+        ser = list(a["series"].asstr()[:])
+        X, w = series(f), f["trials/weight"][:]
+        check((w != 1.0).any(), "one_event weighted: weights")
+        N = len(w)
+        i99 = int(np.argmin(abs(sm["es_level"][:] - 0.99)))
+        mean = np.r_[sm["sector_loss_mean"][:], sm["total_loss_mean"][()]]
+        es = np.r_[sm["sector_loss_es"][:, i99], sm["total_loss_es"][i99]]
+        ev, li = src.index("event/cn-controls"), src.index("mineral/lithium")
+        for s, name in enumerate(ser):
+            wy = w * X[:, s]
+            half = Z95 * np.std(wy, ddof=1) / math.sqrt(N)
+            check(a["es99"][s] == es[s], f"weighted es99[{name}] is /summary's")
+            close(a["tail_share"][s, ev], 1.0, 1e-12, f"weighted tail share of the event, {name}")
+            check(a["mean_removed"][s, ev] == mean[s], f"weighted mean_removed {name}: "
+                  f"{a['mean_removed'][s, ev]!r} != /summary's {mean[s]!r}")
+            close(a["mean_removed"][s, ev], math.fsum(wy) / N, 1e-12, f"weighted mean {name}")
+            close(a["mean_removed_lo"][s, ev], mean[s] - half, 1e-9, f"weighted mean_removed_lo {name}")
+            close(a["mean_removed_hi"][s, ev], mean[s] + half, 1e-9, f"weighted mean_removed_hi {name}")
+            check(a["es99_removed"][s, ev] == es[s], f"weighted es99_removed {name} is /summary's ES 99")
+            check(a["es99_removed_lo"][s, ev] <= es[s] <= a["es99_removed_hi"][s, ev],
+                  f"weighted es99_removed interval {name}: [{a['es99_removed_lo'][s, ev]}, "
+                  f"{a['es99_removed_hi'][s, ev]}] misses {es[s]}")
+            check(a["mean_removed"][s, li] == 0.0 and a["es99_removed_hi"][s, li] == 0.0,
+                  f"weighted: lithium removes nothing in {name}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minrisk", required=True)
@@ -315,6 +360,7 @@ def main():
             check_mpi(args, tmp)
         else:
             check_one_event(args, tmp)
+            check_one_event_weighted(args, tmp)
             check_two_events(args, tmp)
             check_printing(args, tmp)
     if FAILS:

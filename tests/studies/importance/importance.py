@@ -27,8 +27,9 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
   focus year, defensive 0.2, focus_years 2; an annual auto target takes
   the year focus by default (defensive 0.1);
 - 1 and 2 threads, and (--mpiexec) 1, 2 and 3 ranks: identical files
-  outside /run_info, for a fixed tilt (with --events: the weighted
-  /loss_tables and /attribution too), for --importance auto, for a fixed
+  outside /run_info, for a fixed tilt (with --events and --counterfactual:
+  the weighted /loss_tables, tail attribution and removals too), for
+  --importance auto, for a fixed
   year-focused tilt and for auto with an annual target;
 - bad options: exit 2 with one line.
 """
@@ -272,7 +273,7 @@ def main():
         check(pa.shape != aa.shape, "supplier A is not drawn anew when tilted")
 
         # threads and ranks
-        for tag, extra in (("fixed", ["--importance", spec, "--events"]),
+        for tag, extra in (("fixed", ["--importance", spec, "--events", "--counterfactual"]),
                            ("auto", ["--importance", "auto", "--target", "var99.9"]),
                            ("focus", ["--importance", fspec]),
                            ("autoyear", ["--importance", "auto", "--target", "var99_annual"])):

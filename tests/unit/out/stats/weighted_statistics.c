@@ -176,6 +176,42 @@ static void test_bootstrap_intervals(void **state)
     assert_memory_equal(eh, eh2, sizeof eh);
 }
 
+/* The paired bootstrap of an ES difference (mr_wstats_bootstrap_es_diff):
+   against zeros (a = NULL) it is mr_wstats_bootstrap's ES interval of b
+   (the same resamples); a variable against itself gives [0, 0]; b = a + 5
+   gives 5 on every resample (the same trials in both tails). */
+static void test_bootstrap_es_difference(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    double x[N], y[N], w[N], xs[N], ws[N], ys[N], yw[N];
+    uint32_t xi[N], yi[N];
+    for (size_t i = 0; i < N; i++) {
+        x[i] = (double)((i * 37) % N);
+        y[i] = x[i] + 5.0;
+        w[i] = 0.5 + (double)(i % 3);
+    }
+    assert_int_equal(mr_wstats_sort(x, w, N, xs, ws, xi), 0);
+    assert_int_equal(mr_wstats_sort(y, w, N, ys, yw, yi), 0);
+    const double p[1] = {0.99};
+    double vl, vh, el, eh, lo, hi;
+    assert_int_equal(
+        mr_wstats_bootstrap(xs, ws, xi, N, N, N, p, 1, 200, 0.95, 7, &vl, &vh, &el, &eh), 0);
+    assert_int_equal(mr_wstats_bootstrap_es_diff(NULL, NULL, NULL, xs, ws, xi, N, N, N, 0.99, 200,
+                                                 0.95, 7, &lo, &hi),
+                     0);
+    assert_true(lo == el && hi == eh && lo < hi);
+    assert_int_equal(
+        mr_wstats_bootstrap_es_diff(xs, ws, xi, xs, ws, xi, N, N, N, 0.99, 200, 0.95, 7, &lo, &hi),
+        0);
+    assert_true(lo == 0.0 && hi == 0.0);
+    assert_int_equal(
+        mr_wstats_bootstrap_es_diff(xs, ws, xi, ys, yw, yi, N, N, N, 0.99, 200, 0.95, 7, &lo, &hi),
+        0);
+    assert_close(lo, 5.0, 1e-12);
+    assert_close(hi, 5.0, 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_sums_are_block_ordered),
         cmocka_unit_test(test_unit_weights_are_the_unweighted_estimators),
         cmocka_unit_test(test_bootstrap_intervals),
+        cmocka_unit_test(test_bootstrap_es_difference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
