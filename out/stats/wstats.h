@@ -92,6 +92,11 @@ double mr_wstats_es(const double *x, const double *w, size_t n, size_t blk, cons
    (1 + level)/2 quantiles (stats.h ranks) of
    the B replicates, [nlev] for VaR (var_lo, var_hi) and ES (es_lo, es_hi).
    nnorm as above. Returns 0, or -1 when out of memory. */
+int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
+                        size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
+                        double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,
+                        double *es_hi);
+
 /* The paired form of mr_wstats_bootstrap for a difference ES_p(b) - ES_p(a)
    of two variables of the same trials (a counterfactual and its run): each
    resample (the same counts as mr_wstats_bootstrap's with this seed) gives
@@ -115,10 +120,5 @@ size_t mr_wstats_count_above(const double *xs, size_t n, double v);
    so that the intervals depend on the trials alone, and the same resamples
    give /loss_tables' total AEP interval /summary's bit for bit. */
 #define MR_WSTATS_BOOT_SEED UINT64_C(0x6d696e7269736b16)
-
-int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
-                        size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
-                        double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,
-                        double *es_hi);
 
 #endif

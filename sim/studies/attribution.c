@@ -556,16 +556,31 @@ int mr_attr_tail_weighted(const mr_comm *comm, const double *x, size_t stride, u
     if (fabs(np - r0) <= MR_ATTR_RANK_TOL * fmax(1.0, fabs(np)))
         np = r0;
     *wsum = (double)N - np;
-    /* the weight at v that fills the tail mass, from the latest trial back */
+    /* the weight at v that fills the tail mass, from the latest trial back;
+       what rounding leaves (below 1e-12 of the mass) is nothing. When the
+       ties hold no more than it (v the smallest value, with too little
+       weight above it), each tie takes its share w_i rest / (their weight),
+       so the tail's weight is still the mass and the allocation adds up to
+       ES (docs/STUDIES.md). */
     double rest = *wsum - mr_wstats_weight_above(xa, wa, N, MR_BLOCK_TRIALS, v);
+    if (rest <= MR_ATTR_RANK_TOL * *wsum)
+        rest = 0.0;
+    double tied = 0.0;
+    for (size_t i = 0; i < N && rest > 0.0; i++)
+        tied += xa[i] == v ? wa[i] : 0.0;
+    const double scale = rest > 0.0 && tied <= rest && tied > 0.0 ? rest / tied : 0.0;
     uint64_t tot = 0;
     for (size_t i = N; i-- > 0;) {
         om[i] = 0.0;
         if (xa[i] > v)
             om[i] = wa[i];
+        else if (xa[i] == v && scale > 0.0)
+            om[i] = wa[i] * scale;
         else if (xa[i] == v && rest > 0.0) {
             om[i] = wa[i] < rest ? wa[i] : rest;
             rest -= om[i];
+            if (rest <= MR_ATTR_RANK_TOL * *wsum)
+                rest = 0.0;
         }
         tot += om[i] > 0.0;
     }

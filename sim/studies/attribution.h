@@ -117,9 +117,12 @@ int mr_attr_tail(const mr_comm *comm, const double *x, size_t stride, uint64_t n
    estimators"). With v = VaR_p (mr_wstats_quantile_sorted, normalised by
    n = ntotal) every trial above v has its weight w_i, and the trials tied
    at v share what fills the tail mass n - n p, the latest trial first,
-   each min(w_i, what is left) (with all weights 1 this is mr_attr_tail's
-   tail: the later tied trial ranks higher, the one of rank k gets
-   k - n p). So ES_p = sum_tail w_i x_i / (n - n p). Every rank gathers the
+   each min(w_i, what is left), a remainder below 1e-12 of the mass being
+   nothing (with all weights 1 this is mr_attr_tail's tail: the later tied
+   trial ranks higher, the one of rank k gets k - n p; -0.0 and +0.0 tie
+   here, not there); when the ties' weight is at most what is left (v the
+   smallest value), each takes w_i times what is left over their weight.
+   So ES_p = sum_tail w_i x_i / (n - n p). Every rank gathers the
    series and the weights (memory: a few arrays of ntotal doubles). Fills
    *idx, *wt, *nt, *ntail and *wsum as mr_attr_tail, *var = v, and *es =
    the weighted ES_p exactly as /summary computes it (mr_wstats_es).

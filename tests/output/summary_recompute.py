@@ -136,15 +136,23 @@ def wes(x, w, p, n):
 def wtail(x, w, p):
     """docs/STUDIES.md (a), weighted: each trial's weight in the ES tail; above
     VaR its own weight, the ties at VaR filling the rest of the tail mass
-    n - n p from the latest trial back."""
+    n - n p from the latest trial back (a rest below 1e-12 of the mass is
+    nothing; ties holding no more than the rest share it in proportion)."""
     x, w = np.asarray(x, dtype=np.float64), np.asarray(w, dtype=np.float64)
     v = wquantile(x, w, p, N)
     om = np.where(x > v, w, 0.0)
-    rest = N - snap(N * p) - block_sum(om)
+    mass = N - snap(N * p)
+    rest = mass - block_sum(om)
+    rest = 0.0 if rest <= 1e-12 * mass else rest
+    tied = w[x == v].sum()
+    if 0 < tied <= rest:
+        om[x == v] = w[x == v] * (rest / tied)
+        return om
     for i in range(N - 1, -1, -1):
         if x[i] == v and rest > 0:
             om[i] = min(w[i], rest)
             rest -= om[i]
+            rest = 0.0 if rest <= 1e-12 * mass else rest
     return om
 
 

@@ -38,25 +38,27 @@ static void test_estimate_by_hand(void **state)
 }
 
 /* The weighted curve (mr_exceedance_weighted) on the same values, trial
-   weights 2, 0.5, 0.5, 1, each year with its trial's: (0, 2) (5, 2) | (1,
-   .5) (0, .5) | (7, .5) (2, .5) | (3, 1) (4, 1); n = 8. The weight above v,
-   G(v): G(5) = .5, G(4) = 2.5, G(3) = 3.5, G(2) = 4.5. R = 2: the tail mass
-   8 / 2 = 4, the smallest v with G(v) <= 4 is 3 (unweighted: 2); R = 3.2:
-   mass 2.5 = G(4) exactly, so 4 (the weight boundary); R = 5: mass 1.6, 5;
-   R = 10 > 8 values: NaN. With all weights 1 the estimates are
-   mr_exceedance's. */
+   weights 2, 0.5, 0.5, 1.5, each year with its trial's: (0, 2) (5, 2) | (1,
+   .5) (0, .5) | (7, .5) (2, .5) | (3, 1.5) (4, 1.5); n = 8, the weights sum
+   to 9. The weight above v, G(v): G(5) = .5, G(4) = 2.5, G(3) = 4, G(2) =
+   5.5. R = 2: the tail mass 8 / 2 = 4 = G(3), so 3 (a weight boundary;
+   unweighted: 2); R = 2.1: mass 3.81, 4 (normalised by the weights' sum, 9
+   / 2.1 = 4.29, it would be 3); R = 3.2: mass 2.5 = G(4), so 4; R = 5:
+   mass 1.6, 5; R = 10 > 8 values: NaN. With all weights 1 the estimates
+   are mr_exceedance's. */
 static void test_weighted_estimate_by_hand(void **state)
 {
     (void)state;
-    const double x[8] = {0, 5, 1, 0, 7, 2, 3, 4}, w[4] = {2, 0.5, 0.5, 1};
-    const double R[4] = {2, 3.2, 5, 10};
-    double est[4], lo[4], hi[4];
-    assert_int_equal(mr_exceedance_weighted(x, 4, 2, 1, w, R, 4, 7, 0, est, lo, hi), 0);
+    const double x[8] = {0, 5, 1, 0, 7, 2, 3, 4}, w[4] = {2, 0.5, 0.5, 1.5};
+    const double R[5] = {2, 2.1, 3.2, 5, 10};
+    double est[5], lo[5], hi[5];
+    assert_int_equal(mr_exceedance_weighted(x, 4, 2, 1, w, R, 5, 7, 0, est, lo, hi), 0);
     assert_true(est[0] == 3.0);
     assert_true(est[1] == 4.0);
-    assert_true(est[2] == 5.0);
-    assert_true(isnan(est[3]));
-    for (int p = 0; p < 4; p++)
+    assert_true(est[2] == 4.0);
+    assert_true(est[3] == 5.0);
+    assert_true(isnan(est[4]));
+    for (int p = 0; p < 5; p++)
         assert_true(isnan(lo[p]) && isnan(hi[p]));
 
     enum { n = 50, h = 3, k = 2 };

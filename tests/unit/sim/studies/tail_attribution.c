@@ -302,34 +302,54 @@ static void test_tail_takes_the_latest_ties_with_es_weights(void **state)
 }
 
 /* The weighted tail (mr_attr_tail_weighted), on docs/OUTPUT.md's weighted
-   sample: values 1, 3, 3, 3, 5, 7 with weights 2, 1, 1.5, 0.75, 0.5, 0.25,
-   n = 6, worked by hand:
-   - p = 0.9: tail mass 0.6, VaR 5 (G(5) = 0.25 <= 0.6 < G(3) = 0.75); the 7
-     keeps 0.25, the 5 fills the rest, 0.35; ES = (1.75 + 0.35 * 5) / 0.6
-     = 35/6;
-   - p = 0.875 (the weight boundary): mass 0.75 = G(3), VaR 3; the 5 and the
-     7 with their weights, nothing left for the ties at 3; ES = 17/3;
-   - p = 0.5: mass 3, VaR 3, 0.75 above it; the ties at 3 fill 2.25 from
-     the latest back: trial 3 its 0.75, trial 2 its 1.5, trial 1 nothing;
-     ES = (4.5 + 2.25 + 2.5 + 1.75) / 3 = 11/3.
-   And with all weights 1 the tail is mr_attr_tail's, bit for bit. */
+   sample and a seventh trial: values 1, 3, 3, 3, 5, 7, 0 with weights 2, 1,
+   1.5, 0.75, 0.5, 0.25, 0.5, n = 7 (the weights sum to 6.5, so a tail
+   normalised by sum w rather than n fails), worked by hand:
+   - p = 0.9: tail mass 7 - 6.3 = 0.7, VaR 5 (G(5) = 0.25 <= 0.7 < G(3) =
+     0.75); the 7 keeps 0.25, the 5 fills the rest, 0.45; ES = (1.75 + 0.45
+     * 5) / 0.7 = 40/7;
+   - p = 6.25/7 (the weight boundary): mass 0.75 = G(3), VaR 3; the 5 and
+     the 7 with their weights, nothing left for the ties at 3; ES = 17/3;
+   - p = 0.5: mass 3.5, VaR 3 (G(1) = 4 > 3.5), 0.75 above it; the ties at
+     3 fill 2.75 from the latest back: trial 3 its 0.75, trial 2 its 1.5,
+     trial 1 the last 0.5; ES = (1.5 + 4.5 + 2.25 + 2.5 + 1.75) / 3.5 =
+     25/7.
+   And the ties short of the mass (the reviewer's case): nine 1s and a 9,
+   every weight 0.1, p = 0.5: mass 5, VaR 1 (the smallest value), 0.1
+   above it; the nine ties hold 0.9 < 4.9, so each takes 0.1 * 4.9 / 0.9
+   and the tail still adds up to ES = (0.9 + 4.9) / 5 = 1.16. With all
+   weights 1 the tail is mr_attr_tail's, bit for bit. */
 static void test_weighted_tail_by_hand_and_at_unit_weights(void **state)
 {
     (void)state;
-    const double x[6] = {1, 3, 3, 3, 5, 7}, w[6] = {2, 1, 1.5, 0.75, 0.5, 0.25};
+    const double x[7] = {1, 3, 3, 3, 5, 7, 0}, w[7] = {2, 1, 1.5, 0.75, 0.5, 0.25, 0.5};
+    const double f = 0.1 * 4.9 / 0.9;
     const struct {
+        const double *x, *w;
+        uint64_t n;
         double p, var, wsum, es;
-        size_t nt, idx[4];
-        double wt[4];
-    } want[3] = {{0.9, 5, 0.6, 35.0 / 6.0, 2, {4, 5}, {0.35, 0.25}},
-                 {0.875, 3, 0.75, 17.0 / 3.0, 2, {4, 5}, {0.5, 0.25}},
-                 {0.5, 3, 3, 11.0 / 3.0, 4, {2, 3, 4, 5}, {1.5, 0.75, 0.5, 0.25}}};
-    for (int c = 0; c < 3; c++) {
+        size_t nt, idx[10];
+        double wt[10];
+    } want[4] = {
+        {x, w, 7, 0.9, 5, 0.7, 40.0 / 7.0, 2, {4, 5}, {0.45, 0.25}},
+        {x, w, 7, 6.25 / 7.0, 3, 0.75, 17.0 / 3.0, 2, {4, 5}, {0.5, 0.25}},
+        {x, w, 7, 0.5, 3, 3.5, 25.0 / 7.0, 5, {1, 2, 3, 4, 5}, {0.5, 1.5, 0.75, 0.5, 0.25}},
+        {(const double[10]){1, 1, 1, 1, 1, 1, 1, 1, 1, 9},
+         (const double[10]){0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1},
+         10,
+         0.5,
+         1,
+         5,
+         1.16,
+         10,
+         {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+         {f, f, f, f, f, f, f, f, f, 0.1}}};
+    for (int c = 0; c < 4; c++) {
         size_t *idx, nt;
         double *wt, var, wsum, es;
         uint64_t ntail;
-        assert_int_equal(mr_attr_tail_weighted(NULL, x, 1, 6, 6, w, want[c].p, &idx, &wt, &nt,
-                                               &ntail, &var, &wsum, &es),
+        assert_int_equal(mr_attr_tail_weighted(NULL, want[c].x, 1, want[c].n, want[c].n, want[c].w,
+                                               want[c].p, &idx, &wt, &nt, &ntail, &var, &wsum, &es),
                          0);
         assert_int_equal(nt, want[c].nt);
         assert_int_equal(ntail, want[c].nt);
@@ -340,9 +360,32 @@ static void test_weighted_tail_by_hand_and_at_unit_weights(void **state)
         for (size_t r = 0; r < nt; r++) {
             assert_int_equal(idx[r], want[c].idx[r]);
             assert_double_equal(wt[r], want[c].wt[r], 1e-14);
-            swx += wt[r] * x[idx[r]];
+            swx += wt[r] * want[c].x[idx[r]];
         }
         assert_double_equal(swx / wsum, want[c].es, 1e-14);
+        free(idx);
+        free(wt);
+    }
+
+    /* rounding: mass 1 = 0.7 above VaR + 0.3 of the latest tie, where 1 -
+       0.7 - 0.3 leaves 5.6e-17 in floating point: no third tail trial */
+    {
+        double v[100] = {0}, u[100];
+        for (int i = 0; i < 100; i++)
+            u[i] = 1.0;
+        v[10] = 5;
+        u[10] = 0.7;
+        v[20] = v[30] = 3;
+        u[30] = 0.3;
+        size_t *idx, nt;
+        double *wt, var, wsum, es;
+        uint64_t ntail;
+        assert_int_equal(mr_attr_tail_weighted(NULL, v, 1, 100, 100, u, 0.99, &idx, &wt, &nt,
+                                               &ntail, &var, &wsum, &es),
+                         0);
+        assert_int_equal(nt, 2);
+        assert_int_equal(idx[0], 10);
+        assert_int_equal(idx[1], 30);
         free(idx);
         free(wt);
     }
