@@ -350,6 +350,9 @@ static int print_counterfactual(FILE *out, const attr *a, ranked *r)
             "disrupts (the run\nagain on the same random numbers), GBP m, with 95%% "
             "paired intervals; top %d per family\nby ES 99 removed.\n",
             MR_ATTR_PRINT_TOP);
+    if (a->weighted)
+        fprintf(out, "Importance-sampled run: the removals are weighted with the run's likelihood "
+                     "ratios\n(docs/STUDIES.md, Attribution (b)).\n");
     for (size_t s = 0; s < a->W; s++) {
         const double *key = a->esr + s * a->K, *also = a->mean + s * a->K;
         int dec = decimals_gbpm(key, a->K);

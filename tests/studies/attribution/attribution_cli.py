@@ -348,6 +348,10 @@ def check_one_event_weighted(args, tmp):
                   f"{a['es99_removed_hi'][s, ev]}] misses {es[s]}")
             check(a["mean_removed"][s, li] == 0.0 and a["es99_removed_hi"][s, li] == 0.0,
                   f"weighted: lithium removes nothing in {name}")
+    out = subprocess.run([args.minrisk, "summary", f2], check=True, capture_output=True,
+                         text=True).stdout
+    check("Importance-sampled run: the removals are weighted with the run's likelihood ratios"
+          in out.replace("\n", " "), "summary of the weighted counterfactuals says they are weighted")
 
 
 def wes99(x, w):
