@@ -406,7 +406,8 @@ class Run:
                 raise InputError("%s: shape does not match trials x years" % tr["annual_loss"].name)
         self.series.append(tot)
         fv = [int(v) for v in np.ravel(attr(f, "format_version", [1, 0]))]
-        self.weighted_tables = self.weighted and tuple(fv[:2]) >= (1, 8) and g.get("loss_tables") is not None
+        self.format_version = tuple(fv[:2])
+        self.weighted_tables = self.weighted and self.format_version >= (1, 8) and g.get("loss_tables") is not None
         if self.weighted and not self.weighted_tables:  # /summary's weighted intervals (total only)
             if "return_period_loss_ci_low" in s and "return_period_loss_ci_high" in s:
                 tot.rp_band = (read(s, "return_period_loss_ci_low"), read(s, "return_period_loss_ci_high"))
@@ -1889,7 +1890,13 @@ def attribution_sections(page, att, run):
     page.add('<p class="note">The tail loss of a series is its expected loss beyond its VaR 99 (ES 99). '
              'It is broken down three ways, each adding up to 100%%: by mineral, by supplying country and '
              'by named event; a source appears in one breakdown only, so compare bars within a chart, '
-             'not across them. Whiskers: the 95%% intervals stored in /attribution.%s</p>' % desc)
+             'not across them. Whiskers: the 95%% intervals stored in /attribution.%s%s</p>'
+             % (desc, "" if not run.weighted else
+                " Importance-sampled run: the tail, its shares and the counterfactual removals are "
+                "weighted by each trial's likelihood ratio (docs/STUDIES.md, Attribution)."
+                if run.format_version >= (1, 8) else
+                " Importance-sampled run, format 1.7: these are of the sampled trials, unweighted "
+                "(the tilted law); format 1.8 weights them."))
     for kind, title, question in ATTR_BREAKDOWNS:
         if not any(k == kind for k in att["kind"]):
             continue

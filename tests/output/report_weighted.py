@@ -99,8 +99,11 @@ def main():
         check(r.returncode == 0 and os.path.isfile(html), "report of the weighted run: %s" % r.stderr)
         if os.path.isfile(html):
             with open(html, encoding="utf-8") as fh:
+                html_text = fh.read()
+                check("Importance-sampled run: the tail, its shares and the counterfactual removals are "
+                      "weighted" in html_text, "the report's attribution section names the weights")
                 check("Importance-sampled run: the points, the empirical curve and the bands are weighted"
-                      in fh.read(),
+                      in html_text,
                       "the report's caption names the weights")
         sw = subprocess.run([a.minrisk, "summary", wf], capture_output=True, text=True, check=True).stdout
         check("Weights    importance-sampled (/importance): the statistics are weighted; effective sample\n"
