@@ -267,16 +267,6 @@ static mr_status keep_trials(const mr_scenario *sc, const mr_results *res, const
     return MR_FAILED;
 }
 
-/* 1 when some trial's weight is not 1 on some rank (an importance-sampled
-   run whose statistics are weighted: mr_sumstats.weighted). */
-static int weighted_run(const mr_results *res, const mr_comm *comm)
-{
-    int w = 0;
-    for (uint64_t i = 0; res->weight && i < res->ntrials && !w; i++)
-        w = res->weight[i] != 1.0;
-    return mr_comm_any(comm, w);
-}
-
 /* A complete simulation: the verification number, the analyses
    (attribution, --events), the file, the closing lines; the spent
    checkpoint removed. */
@@ -298,7 +288,7 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     /* an importance-sampled run has its own, weighted, ES and return-period
        intervals (/summary total_loss_es_ci_*, return_period_loss_ci_*): the
        unweighted bootstrap of summary_errors.c would be of the tilted law */
-    if (rc == MR_OK && !weighted_run(res, comm))
+    if (rc == MR_OK && !mr_results_weighted(res, comm))
         rc = mr_summary_errors_collect(sc, res, comm, &extras, &err);
     if (rc == MR_OK && q->events)
         rc = mr_events_collect(sc, res, comm, &extras, &err);

@@ -111,6 +111,14 @@ int mr_attr_tail(const mr_comm *comm, const double *x, size_t stride, uint64_t n
                  uint64_t ntotal, double p, size_t **idx, double **wt, size_t *nt, uint64_t *ntail,
                  double *xk, double *wsum);
 
+/* mr_attr_tail once X_(k) = xk is known: x holds at least this rank's
+   values from X_(k) up, in trial order (all of its values, or only those:
+   the streamed tail). The same outputs but *xk. Collective. 0, or -1 out
+   of memory (on any rank). */
+int mr_attr_tail_from(const mr_comm *comm, const double *x, size_t stride, uint64_t n_local,
+                      uint64_t ntotal, double p, double xk, size_t **idx, double **wt, size_t *nt,
+                      uint64_t *ntail, double *wsum);
+
 /* mr_attr_tail for an importance-sampled run: trial i of the run carries
    its likelihood ratio weight[i] (this rank's, in trial order), and the
    tail is that of the weighted empirical law (docs/OUTPUT.md "Weighted

@@ -452,11 +452,7 @@ static int add_loss_tables(const mr_scenario *sc, const mr_results *res, block *
         goto fail;
     /* an importance-sampled run (some weight not 1): the weighted curves
        and /summary's weighted bootstrap (docs/OUTPUT.md "/loss_tables") */
-    int weighted = 0;
-    for (size_t i = 0; res->weight && i < n && !weighted; i++)
-        weighted = res->weight[i] != 1.0;
-    weighted = mr_comm_any(comm, weighted);
-    if (weighted) {
+    if (mr_results_weighted(res, comm)) {
         double *all_w = malloc((N ? N : 1) * sizeof *all_w);
         bad = !all_w;
         if (mr_comm_any(comm, bad) || mr_comm_allgather_f64(comm, res->weight, n, all_w)) {

@@ -103,3 +103,11 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
     total = total > b ? total : b;
     return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
 }
+
+int mr_results_weighted(const mr_results *res, const mr_comm *comm)
+{
+    int w = 0;
+    for (uint64_t i = 0; res->weight && i < res->ntrials && !w; i++)
+        w = res->weight[i] != 1.0;
+    return mr_comm_any(comm, w);
+}

@@ -52,4 +52,10 @@ mr_status mr_attribution_collect_stream(const mr_scenario *sc, const mr_results 
 mr_status mr_events_collect(const mr_scenario *sc, const mr_results *res, const mr_comm *comm,
                             mr_extras *extras, mr_error *err);
 
+/* 1 when some trial's weight is not 1 on some rank: an importance-sampled
+   run whose statistics, tables and attribution are weighted (docs/OUTPUT.md
+   "Weighted estimators"); 0 for a plain run or a tilt that is the
+   identity. Collective. */
+int mr_results_weighted(const mr_results *res, const mr_comm *comm);
+
 #endif
