@@ -156,6 +156,8 @@ double mr_wstats_max_share(const double *w, size_t n, size_t blk)
 int mr_wstats_sort(const double *x, const double *w, size_t n, double *xs, double *ws,
                    uint32_t *idx)
 {
+    if (n >= UINT32_MAX) /* the indices are 32-bit */
+        return -1;
     uint64_t *key = malloc((n ? n : 1) * 2 * sizeof *key);
     uint32_t *ix = malloc((n ? n : 1) * 2 * sizeof *ix);
     uint64_t *ka = key, *kb = key ? key + n : NULL;

@@ -52,7 +52,7 @@ double mr_wstats_max_share(const double *w, size_t n, size_t blk);
 /* Sort the pairs (x[k], w[k]) by x ascending (the order of stats.h's keys:
    -0.0 before +0.0, NaN last), ties in index order (stable): xs, ws (and
    idx, the original index of each, if not NULL). w NULL: ws all 1. Returns
-   0, or -1 when out of memory. */
+   0, or -1 when out of memory or n >= UINT32_MAX (32-bit indices). */
 int mr_wstats_sort(const double *x, const double *w, size_t n, double *xs, double *ws,
                    uint32_t *idx);
 

@@ -649,6 +649,18 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
         mr_cli_usage_error("run", "--importance: %s", mix);
         return MR_BAD_INPUT;
     }
+    /* the weighted statistics sort the N H annual values with 32-bit
+       indices (out/stats/wstats.h), and every rank holds them */
+    const uint64_t nh = sc->trials * (uint64_t)(sc->horizon_years > 0 ? sc->horizon_years : 1);
+    if (imp->present && nh > UINT32_MAX - 1) {
+        if (comm->rank == 0)
+            fprintf(stderr,
+                    "minrisk run: importance sampling: %llu trials of %d years: the weighted "
+                    "statistics take at most %llu trial-years (%s)\n",
+                    (unsigned long long)sc->trials, sc->horizon_years,
+                    (unsigned long long)UINT32_MAX - 1ULL, q->scenario);
+        return MR_BAD_INPUT;
+    }
     const char *bad = !imp->present                                   ? NULL
                       : q->resume                                     ? "--resume"
                       : (q->target_precision || sc->target_precision) ? "--target-precision"

@@ -320,7 +320,10 @@ def main():
                             "a defensive share goes with a year focus"),
                            (["--importance", "auto,focus=year", "--target", "var99.9"],
                             "its target is an annual one"),
-                           (["--importance", "focus=year"], "expected PROCESS=FACTOR")):
+                           (["--importance", "focus=year"], "expected PROCESS=FACTOR"),
+                           # 858993459 x 5 years = 2^32 - 1 trial-years, one too many
+                           (["--importance", "supplier/*=2", "--trials", "858993459"],
+                            "take at most 4294967294 trial-years")):
             r = run(base + ["-o", "bad.h5"] + extra, d)
             check(r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1,
                   "%s: status %d, %r" % (extra, r.returncode, r.stderr))
