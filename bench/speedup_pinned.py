@@ -19,9 +19,12 @@ repetition:
             speed
   raw       the plain ratios t0 / t2 and t1 / t2
 
-and the medians over the repetitions. Standard library only.
+and the medians over the repetitions. `--scenario FILE` times whole
+`minrisk run`s of a scenario file instead (the engine's wall time,
+/run_info wall_seconds, as bench/run.sh does). Standard library and
+h5dump only.
 
-usage: bench/speedup_pinned.py [--dense] [--trials N] [--reps R]
+usage: bench/speedup_pinned.py [--dense | --scenario FILE] [--trials N] [--reps R]
                                [--minrisk build/minrisk] [--json FILE]
 """
 import argparse
@@ -33,7 +36,31 @@ import sys
 import tempfile
 
 
-def one(minrisk, cpus, threads, trials, dense, tmp):
+def attr(h5, name):
+    """One attribute of /run_info, read with h5dump (hdf5-tools)."""
+    r = subprocess.run(["h5dump", "-a", "/run_info/" + name, h5], capture_output=True,
+                       text=True, check=True)
+    for line in r.stdout.splitlines():
+        if "(0):" in line:
+            return line.split("(0):")[1].strip().strip('"')
+    sys.exit("speedup_pinned: no /run_info/%s in %s" % (name, h5))
+
+
+def one_scenario(minrisk, cpus, threads, trials, scenario, tmp):
+    """A whole `minrisk run` of a scenario file: the engine's wall time
+    (/run_info wall_seconds, as bench/run.sh reads it)."""
+    out = os.path.join(tmp, "r.h5")
+    cmd = ["taskset", "-c", cpus, minrisk, "run", scenario, "-o", out, "--trials", str(trials),
+           "--threads", str(threads), "--quiet"]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("speedup_pinned: %s failed: %s" % (" ".join(cmd), r.stderr.strip()))
+    return float(attr(out, "wall_seconds")), attr(out, "verification"), None
+
+
+def one(minrisk, cpus, threads, trials, dense, tmp, scenario=None):
+    if scenario:
+        return one_scenario(minrisk, cpus, threads, trials, scenario, tmp)
     out = os.path.join(tmp, "b.json")
     cmd = ["taskset", "-c", cpus, minrisk, "bench", "--threads", str(threads), "--reps", "1",
            "--trials", str(trials), "--json", out]
@@ -52,6 +79,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--minrisk", default="build/minrisk")
     ap.add_argument("--dense", action="store_true", help="the dense synthetic scenario")
+    ap.add_argument("--scenario", help="a scenario file, run whole (minrisk run) instead")
     ap.add_argument("--trials", type=int, default=20000)
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--json", help="write the repetitions and medians here")
@@ -67,7 +95,8 @@ def main():
             t = {}
             for j in range(3):  # rotate the order: no run always first
                 cpus, threads = order[(j + k) % 3]
-                secs, v, meta = one(mr, cpus, threads, a.trials, a.dense, tmp)
+                secs, v, m = one(mr, cpus, threads, a.trials, a.dense, tmp, a.scenario)
+                meta = m or meta
                 t[cpus] = secs
                 verif.add(v)
             r0, r1, r2 = (a.trials / t[c] for c in ("0", "1", "0,1"))
@@ -84,15 +113,16 @@ def main():
         sys.exit("speedup_pinned: verification numbers differ: %s" % sorted(verif))
     med = {key: statistics.median(r[key] for r in reps)
            for key in ("r0", "r1", "r2", "eff", "speedup_equal_cores", "raw0", "raw1")}
+    name = a.scenario or ("dense" if a.dense else "synthetic")
     print("%s, %d trials, median of %d repetitions (verification %s):" %
-          ("dense" if a.dense else "synthetic", a.trials, a.reps, verif.pop()))
+          (name, a.trials, a.reps, verif.pop()))
     print("  core 1 / core 0 speed %.3f; efficiency %.3f; speed-up on equal cores %.3f; "
           "raw speed-up %.3f (1 thread on core 0), %.3f (on core 1)" %
           (med["r1"] / med["r0"], med["eff"], med["speedup_equal_cores"], med["raw0"],
            med["raw1"]))
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"scenario": "dense" if a.dense else "synthetic", "trials": a.trials,
+            json.dump({"scenario": name, "trials": a.trials,
                        "machine": meta.get("machine") if meta else None,
                        "minrisk": meta.get("minrisk") if meta else None,
                        "reps": reps, "median": med}, f, indent=1)
