@@ -15,7 +15,10 @@ __all__ = ["Scenario", "parse_key_path"]
 
 # YAML as the minrisk loader reads it: true/false are booleans, but not
 # yes/no/on/off (YAML 1.1), so that a country id `no` stays a string; no
-# dates either. Everything else is PyYAML's safe loader.
+# dates either; and a number with an exponent but no sign after the e
+# (80.0e9, 1e6: YAML 1.2, and the minrisk loader) is a float, where PyYAML's
+# YAML 1.1 rules read it as the string '80.0e9'. Everything else is
+# PyYAML's safe loader.
 class _Loader(yaml.SafeLoader):
     pass
 
@@ -26,6 +29,9 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                              re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
+                              list("-+0123456789."))
 
 
 class _Dumper(yaml.SafeDumper):

@@ -13,7 +13,8 @@
 # - python_scenario: key paths, Scenario load -> change -> dump ->
 #   validate -> run gives the change in the file; a bad key raises
 #   MinriskError with the binary's own one-line message on the dumped file;
-#   extends resolved from a dump elsewhere; YAML 1.1 words stay strings.
+#   extends resolved from a dump elsewhere; YAML 1.1 words stay strings;
+#   80.0e9 and 1e6 are floats, as the binary reads them.
 # - python_plot: every minrisk.plot function draws from Datasets; the
 #   total's return-period points are /summary's values in GBP m.
 # - python_install: `cmake --install` into a temporary prefix, then
