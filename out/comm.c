@@ -63,32 +63,61 @@ int mr_comm_max_f64(const mr_comm *c, double *buf, size_t n)
     return minmax(c, buf, n, MPI_MAX);
 }
 
+/* The most doubles one MPI_Allgatherv moves (its counts and displacements
+   are int); a test may lower it (comm.h). */
+size_t mr_comm_gather_limit = MR_MPI_CHUNK;
+
 int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, double *all)
 {
     if (!c->mpi || c->size == 1) {
         memmove(all, mine, n_mine * sizeof(double));
         return 0;
     }
+    const size_t lim = mr_comm_gather_limit > 0 && mr_comm_gather_limit <= MR_MPI_CHUNK
+                           ? mr_comm_gather_limit
+                           : MR_MPI_CHUNK;
+    uint64_t *cnt = malloc(sizeof *cnt * (size_t)c->size);
     int *counts = malloc(sizeof(int) * (size_t)c->size);
     int *displs = malloc(sizeof(int) * (size_t)c->size);
     int rc = -1;
-    if (!counts || !displs || n_mine > (size_t)1 << 30)
+    uint64_t m = n_mine;
+    int ok = cnt && counts && displs, all_ok = 0; /* agreed, so no rank is left waiting */
+    if (MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, COMM(c)) != MPI_SUCCESS || !all_ok)
         goto out;
-    int mine_i = (int)n_mine;
-    if (MPI_Allgather(&mine_i, 1, MPI_INT, counts, 1, MPI_INT, COMM(c)) != MPI_SUCCESS)
+    /* every rank learns every count, so all take the same path below */
+    if (MPI_Allgather(&m, 1, MPI_UINT64_T, cnt, 1, MPI_UINT64_T, COMM(c)) != MPI_SUCCESS)
         goto out;
-    long total = 0;
-    for (int r = 0; r < c->size; r++) {
-        displs[r] = (int)total;
-        total += counts[r];
+    uint64_t total = 0;
+    for (int r = 0; r < c->size; r++)
+        total += cnt[r];
+    if (total <= lim) { /* one Allgatherv */
+        for (int r = 0; r < c->size; r++) {
+            counts[r] = (int)cnt[r];
+            displs[r] = r ? displs[r - 1] + counts[r - 1] : 0;
+        }
+        rc = MPI_Allgatherv(mine, (int)n_mine, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE,
+                            COMM(c)) == MPI_SUCCESS
+                 ? 0
+                 : -1;
+        goto out;
     }
-    if (total > (long)1 << 30)
-        goto out;
-    rc = MPI_Allgatherv(mine, mine_i, MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, COMM(c)) ==
-                 MPI_SUCCESS
-             ? 0
-             : -1;
+    /* larger: each rank's values broadcast from it, in chunks of at most
+       lim (the counts are known everywhere, so every rank makes the same
+       calls in the same order) */
+    rc = 0;
+    size_t off = 0;
+    for (int r = 0; r < c->size && rc == 0; r++) {
+        if (r == c->rank)
+            memmove(all + off, mine, n_mine * sizeof(double));
+        for (uint64_t done = 0; done < cnt[r] && rc == 0; done += lim) {
+            size_t k = cnt[r] - done < lim ? (size_t)(cnt[r] - done) : lim;
+            if (MPI_Bcast(all + off + done, (int)k, MPI_DOUBLE, r, COMM(c)) != MPI_SUCCESS)
+                rc = -1;
+        }
+        off += (size_t)cnt[r];
+    }
 out:
+    free(cnt);
     free(counts);
     free(displs);
     return rc;
@@ -152,6 +181,8 @@ int mr_comm_max_f64(const mr_comm *c, double *buf, size_t n)
     (void)c, (void)buf, (void)n;
     return 0;
 }
+
+size_t mr_comm_gather_limit = (size_t)1 << 28;
 
 int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, double *all)
 {

@@ -30,8 +30,16 @@ int mr_comm_min_f64(const mr_comm *c, double *buf, size_t n);
 int mr_comm_max_f64(const mr_comm *c, double *buf, size_t n);
 
 /* Gather every rank's n_mine doubles, in rank order, into all (size: the
-   sum of n_mine over ranks) on every rank. */
+   sum of n_mine over ranks) on every rank. Any size: above
+   mr_comm_gather_limit doubles in all (2^28) each rank's values are
+   broadcast from it in chunks of at most that many (MPI's counts are int;
+   until 2026-12-05 a gather of more than 2^30 failed). Returns 0, or -1 on
+   every rank. */
 int mr_comm_allgather_f64(const mr_comm *c, const double *mine, size_t n_mine, double *all);
+
+/* The chunk of mr_comm_allgather_f64, in doubles (default 2^28, at most
+   that): a test lowers it to take the chunked path with small arrays. */
+extern size_t mr_comm_gather_limit;
 
 /* Broadcast n bytes from rank 0. */
 int mr_comm_bcast(const mr_comm *c, void *buf, size_t n);
