@@ -181,6 +181,13 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
     return 0;
 }
 
+uint64_t mr_importance_pilot_trials(const mr_scenario *sc)
+{
+    const mr_importance *imp = &sc->importance;
+    uint64_t L = imp->pilot_trials ? imp->pilot_trials : sc->trials / 10;
+    return L < 1000 ? 1000 : L;
+}
+
 /* Stage s: L trials under factors f (the rates given as md's exact
    names), gathered into pl. */
 static mr_status run_stage(const mr_scenario *sc, const mr_model *md, const double *f, int s,
@@ -262,9 +269,7 @@ mr_status mr_importance_choose(mr_scenario *sc, const mr_engine_opts *opts, doub
         return rc;
     const size_t P = (size_t)md.nproc;
     const int K = imp->pilot_stages ? (int)imp->pilot_stages : 3;
-    uint64_t L = imp->pilot_trials ? imp->pilot_trials : sc->trials / 10;
-    if (L < 1000)
-        L = 1000;
+    const uint64_t L = mr_importance_pilot_trials(sc);
     double *f = malloc((P ? P : 1) * sizeof *f);
     double *figs = calloc((size_t)K * MR_IMPORTANCE_STAGE_FIGS, sizeof *figs);
     mr_tilt_rate *chosen = calloc(P ? P : 1, sizeof *chosen);

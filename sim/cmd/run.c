@@ -649,16 +649,20 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
         mr_cli_usage_error("run", "--importance: %s", mix);
         return MR_BAD_INPUT;
     }
-    /* the weighted statistics sort the N H annual values with 32-bit
-       indices (out/stats/wstats.h), and every rank holds them */
-    const uint64_t nh = sc->trials * (uint64_t)(sc->horizon_years > 0 ? sc->horizon_years : 1);
-    if (imp->present && nh > UINT32_MAX - 1) {
+    /* the weighted statistics (and the pilot stages') sort the N H annual
+       values with 32-bit indices (out/stats/wstats.h) */
+    const uint64_t H = (uint64_t)(sc->horizon_years > 0 ? sc->horizon_years : 1);
+    const uint64_t most = (uint64_t)UINT32_MAX - 1;
+    const uint64_t pilot =
+        imp->present && imp->target != MR_TARGET_NONE ? mr_importance_pilot_trials(sc) : 0;
+    const uint64_t big = pilot > sc->trials ? pilot : sc->trials;
+    if (imp->present && big * H > most) {
         if (comm->rank == 0)
             fprintf(stderr,
-                    "minrisk run: importance sampling: %llu trials of %d years: the weighted "
+                    "minrisk run: importance sampling: %llu %s of %d years: the weighted "
                     "statistics take at most %llu trial-years (%s)\n",
-                    (unsigned long long)sc->trials, sc->horizon_years,
-                    (unsigned long long)UINT32_MAX - 1ULL, q->scenario);
+                    (unsigned long long)big, big == sc->trials ? "trials" : "pilot trials",
+                    sc->horizon_years, (unsigned long long)most, q->scenario);
         return MR_BAD_INPUT;
     }
     const char *bad = !imp->present                                   ? NULL

@@ -98,12 +98,15 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
        smaller */
     const double H = (double)sc->horizon_years, S = (double)md.S;
     double b = 8.0 * L * (S + 3.0) + (L < N ? 8.0 * N * (S + 3.0 + H * (S + 1.0)) : 0.0);
-    /* an importance-sampled run's weighted statistics instead (wsumstats.c):
+    /* an importance-sampled run's weighted statistics (wsumstats.c):
        on every rank the weights and, per trial-year, the gathered values,
        their weights, the sorted copy and its weights and indices, and the
        sort's keys and indices (two of each) */
-    if (sc->importance.present)
-        b = 8.0 * N + N * (H > 0.0 ? H : 1.0) * (4.0 * 8.0 + 4.0 + 2.0 * (8.0 + 4.0)) + 8.0 * L * H;
+    if (sc->importance.present) { /* or the unweighted one, if every weight is 1 */
+        double bw =
+            8.0 * N + N * (H > 0.0 ? H : 1.0) * (4.0 * 8.0 + 4.0 + 2.0 * (8.0 + 4.0)) + 8.0 * L * H;
+        b = bw > b ? bw : b;
+    }
     mr_model_free(&md);
     double total = a > e ? a : e;
     total = total > b ? total : b;

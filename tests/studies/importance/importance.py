@@ -327,6 +327,14 @@ def main():
             r = run(base + ["-o", "bad.h5"] + extra, d)
             check(r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1,
                   "%s: status %d, %r" % (extra, r.returncode, r.stderr))
+        # a pilot stage too large for the 32-bit sort, from the block
+        big = os.path.join(d, "big_pilot.yaml")
+        with open(big, "w") as f:
+            f.write("extends: %s\nimportance: {target: var99, pilot_trials: 858993459}\n" % yaml)
+        r = run([mr, "run", big, "--trials", str(N), "-q", "-o", "bad.h5"], d)
+        check(r.returncode == 2 and "858993459 pilot trials of 5 years" in r.stderr and
+              not os.path.exists(os.path.join(d, "bad.h5")),
+              "big pilot: status %d, %r" % (r.returncode, r.stderr))
     if FAILS:
         print("%d failure(s)" % len(FAILS))
         return 1
