@@ -29,13 +29,20 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:float",
-                              re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
-                              list("-+0123456789."))
+# an exponent form: '_' only between two digits, as sc_parse_double
+# (sim/scenario/yaml.c) takes it
+_EXP_FLOAT = re.compile(r"^[-+]?(?:[0-9](?:_?[0-9])*(?:\.(?:[0-9](?:_?[0-9])*)?)?|\.[0-9](?:_?[0-9])*)"
+                        r"[eE][-+]?[0-9](?:_?[0-9])*$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _EXP_FLOAT, list("-+0123456789."))
 
 
 class _Dumper(yaml.SafeDumper):
     pass
+
+
+# the same rule when writing: a string '1e6' is quoted, so it reads back as
+# the string it was
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:float", _EXP_FLOAT, list("-+0123456789."))
 
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]|(\.)")

@@ -13,10 +13,11 @@
 - a scenario whose relative extends (uk-sweep-stockpile-cap.yaml) is
   dumped elsewhere still validates, and its extends names the parent;
 - YAML 1.1 words: a country `no` and a value `on` stay strings;
-- numbers as the minrisk loader reads them: 80.0e9, 1e6, -2.5E-3 and .5e2
-  are floats (PyYAML's YAML 1.1 rules alone made them strings), 1_000 an
-  int, and demo.yaml's output_gbp (80.0e9) takes arithmetic and writes back
-  as a number the binary reads.
+- numbers as the minrisk loader reads them: 80.0e9, 1e6, -2.5E-3, .5e2,
+  1.e5 and 1e1_0 are floats (PyYAML's YAML 1.1 rules alone made them
+  strings), 1_000 an int, 1_e3 and 1._5e2 strings ('_' only between
+  digits), a quoted '1e6' a string that is written back quoted; and
+  demo.yaml's output_gbp (80.0e9) takes arithmetic and validates.
 Exit status 0 when every check passes, 1 otherwise.
 """
 
@@ -126,9 +127,13 @@ def main():
 
     y = minrisk.Scenario.from_yaml("countries:\n  no: {name: Norway}\nflag: on\nyes_no: true\n")
     check(list(y.countries.keys()) == ["no"] and y.flag == "on" and y.yes_no is True, "YAML 1.1 words")
-    n = minrisk.Scenario.from_yaml("a: 80.0e9\nb: 1e6\nc: -2.5E-3\nd: .5e2\ne: 1_000\nf: 'x1e6'\ng: 1.5\n")
-    check([n.a, n.b, n.c, n.d, n.e, n.f, n.g] == [80.0e9, 1e6, -2.5e-3, 50.0, 1000, "x1e6", 1.5] and
-          all(isinstance(v, float) for v in (n.a, n.b, n.c, n.d)), "numbers: %r" % n.data)
+    n = minrisk.Scenario.from_yaml("a: 80.0e9\nb: 1e6\nc: -2.5E-3\nd: .5e2\ne: 1_000\nf: '1e6'\ng: 1.5\n"
+                                   "h: 1e1_0\ni: 1_e3\nj: 1._5e2\nk: 1.e5\n")
+    check([n.a, n.b, n.c, n.d, n.e, n.f, n.g, n.h, n.i, n.j, n.k] ==
+          [80.0e9, 1e6, -2.5e-3, 50.0, 1000, "1e6", 1.5, 1e10, "1_e3", "1._5e2", 1e5] and
+          all(isinstance(v, float) for v in (n.a, n.b, n.c, n.d, n.h, n.k)), "numbers: %r" % n.data)
+    back = minrisk.Scenario.from_yaml(n.to_yaml())
+    check(back.f == "1e6" and back.i == "1_e3" and back.a == 80.0e9, "numbers written back: %r" % back.data)
     d = minrisk.Scenario.load(demo)
     check(d["sectors.automotive.output_gbp"] == 80.0e9, "demo output_gbp %r" % d["sectors.automotive.output_gbp"])
     d["sectors.automotive.output_gbp"] *= 1.1
