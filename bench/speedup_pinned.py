@@ -8,8 +8,8 @@ time. When one core is slower than the other, that ratio depends on where
 the 1-thread run lands: on the slow core it overstates the speed-up (above
 2 is possible), on the fast core it understates it. This script measures,
 in each repetition, a 1-thread run pinned to core 0, one pinned to core 1
-and a 2-thread run on both (in a rotating order), and reports per
-repetition:
+and a 2-thread run on both (in a rotating order: balanced when the
+repetitions are a multiple of 3), and reports per repetition:
 
   r0, r1    the 1-thread rates (trials/s) on core 0 and on core 1
   r2        the 2-thread rate
@@ -84,8 +84,11 @@ def main():
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--json", help="write the repetitions and medians here")
     a = ap.parse_args()
-    if os.cpu_count() is None or os.cpu_count() < 2:
-        sys.exit("speedup_pinned: needs two cores")
+    if not {0, 1} <= os.sched_getaffinity(0):
+        sys.exit("speedup_pinned: needs cores 0 and 1 (this process may use %s)" %
+                 sorted(os.sched_getaffinity(0)))
+    if a.reps < 1 or a.trials < 1:
+        sys.exit("speedup_pinned: --reps and --trials must be at least 1")
     mr = os.path.abspath(a.minrisk)
     order = [("0", 1), ("1", 1), ("0,1", 2)]
     reps, verif = [], set()
