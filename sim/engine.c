@@ -38,37 +38,37 @@ int mr_engine_interrupted(void)
     return interrupted != 0;
 }
 
-/* Step t of the threads' histograms src[0..nth) added into dst:
-   dst[(t * n + j) * bins + k] += src[p][(j * T + t) * bins + k] for the n
-   rows j. Integer sums, exact in any order, so the bands do not depend on
-   the thread count. */
-static void add_bands_step(uint64_t *dst, uint32_t *const *src, int nth, int t, int T, int n,
-                           int bins)
+/* Step t of the threads' histograms (ws[p]->band_q, or band_y when y)
+   added into dst: dst[(t * n + j) * bins + k] += src_p[(j * T + t) * bins +
+   k] for the n rows j and every thread p < nth. Integer sums, exact in any order, so the bands do
+   not depend on the thread count. */
+static void add_bands_step(uint64_t *dst, mr_workspace *const *ws, int y, int nth, int t, int T,
+                           int n, int bins)
 {
     for (int j = 0; j < n; j++) {
         uint64_t *d = dst + ((size_t)t * (size_t)n + (size_t)j) * (size_t)bins;
         for (int p = 0; p < nth; p++) {
-            const uint32_t *row = src[p] + ((size_t)j * (size_t)T + (size_t)t) * (size_t)bins;
+            const uint32_t *src = y ? ws[p]->band_y : ws[p]->band_q;
+            const uint32_t *row = src + ((size_t)j * (size_t)T + (size_t)t) * (size_t)bins;
             for (int k = 0; k < bins; k++)
                 d[k] += row[k];
         }
     }
 }
 
-/* Every thread's histograms (hq, hy: [nth], each thread's own, set before
+/* Every thread's histograms (ws: [nth], each thread's workspace, set before
    a barrier) into res, the steps shared out among the threads of the team:
    every thread calls it, and each step of res is written by one thread.
    Until 2026-12-05 each thread added its own under a lock, one after
    another (10.6 MB read and 21 MB written a thread for
    bench/synthetic.yaml), a serial part that grew with the thread count
    (bench/RESULTS.md, session 14). */
-static void merge_bands(const mr_model *md, mr_results *res, uint32_t *const *hq,
-                        uint32_t *const *hy, int nth)
+static void merge_bands(const mr_model *md, mr_results *res, mr_workspace *const *ws, int nth)
 {
 #pragma omp for schedule(static)
     for (int t = 0; t < md->T; t++) {
-        add_bands_step(res->band_q, hq, nth, t, md->T, md->S, MR_BAND_Q_BINS);
-        add_bands_step(res->band_y, hy, nth, t, md->T, md->M, MR_BAND_Y_BINS);
+        add_bands_step(res->band_q, ws, 0, nth, t, md->T, md->S, MR_BAND_Q_BINS);
+        add_bands_step(res->band_y, ws, 1, nth, t, md->T, md->M, MR_BAND_Y_BINS);
     }
 }
 
@@ -428,7 +428,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         omp_set_num_threads(opts->threads);
     /* each thread's histograms, for merge_bands */
     const int maxth = omp_get_max_threads();
-    uint32_t **hq = calloc((size_t)maxth * 2, sizeof *hq), **hy = hq ? hq + maxth : NULL;
+    mr_workspace **hq = calloc((size_t)maxth, sizeof *hq);
     if (mr_comm_any(comm, !hq)) {
         free(left);
         free(state);
@@ -527,10 +527,9 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                 w.words += mr_rng_words_used(w.price_rng[m]);
 #pragma omp atomic
             words += w.words;
-            hq[omp_get_thread_num()] = w.band_q;
-            hy[omp_get_thread_num()] = w.band_y;
+            hq[omp_get_thread_num()] = &w;
 #pragma omp barrier
-            merge_bands(md, res, hq, hy, nthreads);
+            merge_bands(md, res, hq, nthreads);
         }
         if (wok)
             mr_workspace_free(&w, md->M);
@@ -609,7 +608,7 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
         omp_set_num_threads(opts->threads);
     /* each thread's histograms, for merge_bands */
     const int maxth = omp_get_max_threads();
-    uint32_t **hq = calloc((size_t)maxth * 2, sizeof *hq), **hy = hq ? hq + maxth : NULL;
+    mr_workspace **hq = calloc((size_t)maxth, sizeof *hq);
     if (mr_comm_any(comm, !hq)) {
         free(hq);
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
@@ -693,10 +692,9 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
                 failed += mr_stream_merge(st, sw) != 0;
             }
             if (pass == 1) {
-                hq[omp_get_thread_num()] = w.band_q;
-                hy[omp_get_thread_num()] = w.band_y;
+                hq[omp_get_thread_num()] = &w;
 #pragma omp barrier
-                merge_bands(md, res, hq, hy, nthreads);
+                merge_bands(md, res, hq, nthreads);
             }
         }
         mr_stream_worker_free(sw);
