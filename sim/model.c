@@ -872,7 +872,8 @@ static mr_status build_market(const mr_scenario *sc, mr_model *md, mr_error *err
             continue;
         md->any_market = 1;
         md->market[m] = 1;
-        md->mrule[m] = (mr_market_rule){mk->stock_months, mk->stock_adjust_months,
+        /* tau = max(tau_s, h): a faster rule overshoots within a step (§5m) */
+        md->mrule[m] = (mr_market_rule){mk->stock_months, fmax(mk->stock_adjust_months, md->h),
                                         mk->stock_price_response, log(mi->price.max_multiple)};
         md->eps_long[m] = mk->elasticity_long_run;
         md->tau_eps[m] = mk->substitution_months;

@@ -130,8 +130,9 @@ int sc_warnings(P *p, const yaml_node_t *root)
                       "no sector needs this mineral, so its shortfalls cost nothing");
         }
     free(used);
-    /* a market whose stock moves faster than a step: the stock rule's
-       draw and rebuild overshoot within the step (docs/MODEL.md §5m) */
+    /* a market whose stock would move faster than a step: the engine closes
+       the gap in one step instead (tau = max(tau_s, h), docs/MODEL.md §5m),
+       so the figure given is not the one used */
     const double step_months = 12.0 / sc->steps_per_year;
     for (int m = 0; m < sc->nminerals && rc == 0; m++) {
         const mr_market *mk = &sc->minerals[m].market;
@@ -143,9 +144,9 @@ int sc_warnings(P *p, const yaml_node_t *root)
         rc = warn(p,
                   get(p, get(p, get(p, mins, sc->minerals[m].id), "market"), "stock_adjust_months"),
                   kp,
-                  "the stock closes its gap in %g months, less than a step (%g month%s), so its "
-                  "draw and rebuild overshoot within a step and the prices with them (MODEL 5m): "
-                  "use more steps a year or a longer stock_adjust_months",
+                  "%g months is less than a step (%g month%s): the stock closes its gap in one "
+                  "step instead (MODEL 5m: a faster rule would overshoot): use more steps a year "
+                  "or a stock_adjust_months of at least a step",
                   mk->stock_adjust_months, step_months, step_months == 1.0 ? "" : "s");
     }
     return rc;

@@ -163,7 +163,8 @@ def recompute(sc):
         eps_lr = mk.get("elasticity_long_run", eps_sr)
         tau_e = mk.get("substitution_months", 12.0)
         Kbar = mk.get("stock_months", 0.0)
-        tau_s = mk.get("stock_adjust_months", 3.0)
+        # §5m: a stock cannot close its gap faster than in one step
+        tau_s = max(mk.get("stock_adjust_months", 3.0), h)
         eta = mk.get("stock_price_response", 1.0)
         gmax = math.log(pr.get("max_multiple", 10.0))
         ramp_R = mi.get("spare_ramp_months", 0.0)
