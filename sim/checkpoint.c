@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <minrisk_commit.h> /* MINRISK_COMMIT, written by the build (sim/cmd/commit.cmake) */
 #include <float.h>
 #include <hdf5.h>
 #include <stdarg.h>
@@ -32,7 +33,10 @@
 #endif
 
 #define CKPT_FORMAT "minrisk-checkpoint"
-#define CKPT_VERSION 2 /* 2: checksums */
+#define CKPT_VERSION 3 /* 2: checksums; 3: the build */
+/* The program that writes or resumes a checkpoint: a checkpoint of another
+   build would mix rows of two programs (or models) in one file. */
+#define CKPT_BUILD "minrisk " MINRISK_VERSION " (" MINRISK_COMMIT ")"
 
 char *mr_checkpoint_path(const char *output)
 {
@@ -123,11 +127,12 @@ enum {
     H_CRC_BAND_Q,
     H_CRC_BAND_Y,
     H_CRC_CHECKSUMS,
+    H_BUILD,
     H_N
 };
-static const char *const header_names[H_N] = {"version",      "run_id",       "trials",
-                                              "block_trials", "random_words", "crc_block_done",
-                                              "crc_band_q",   "crc_band_y",   "crc_checksums"};
+static const char *const header_names[H_N] = {
+    "version",        "run_id",     "trials",     "block_trials",  "random_words",
+    "crc_block_done", "crc_band_q", "crc_band_y", "crc_checksums", "build"};
 
 /* CRC-64 over the format string and every (name, value) of the header. */
 static uint64_t header_crc(const char *format, const uint64_t h[H_N])
@@ -237,16 +242,22 @@ static int read_attr_u64(hid_t obj, const char *name, uint64_t *v)
     return rc;
 }
 
-static void write_header(ckpt_writer *w, const uint64_t h[H_N])
+static void attr_str(ckpt_writer *w, const char *name, const char *text)
 {
     hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
-    H5Tset_size(st, sizeof CKPT_FORMAT);
-    hid_t a = H5Acreate2(w->f, "format", st, sp, H5P_DEFAULT, H5P_DEFAULT);
-    check(w, a < 0 || H5Awrite(a, st, CKPT_FORMAT) < 0, "the header");
+    H5Tset_size(st, strlen(text) + 1);
+    hid_t a = H5Acreate2(w->f, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
+    check(w, a < 0 || H5Awrite(a, st, text) < 0, "the header");
     if (a >= 0)
         H5Aclose(a);
     H5Tclose(st);
     H5Sclose(sp);
+}
+
+static void write_header(ckpt_writer *w, const uint64_t h[H_N])
+{
+    attr_str(w, "format", CKPT_FORMAT);
+    attr_str(w, "written_by", CKPT_BUILD); /* for the message; h[H_BUILD] is checked */
     for (int k = 0; k < H_N; k++)
         check(w, attr_u64(w->f, header_names[k], h[k]) != 0, "the header");
     check(w, attr_u64(w->f, "crc_header", header_crc(CKPT_FORMAT, h)) != 0, "the header");
@@ -403,6 +414,7 @@ static void write_all(ckpt_writer *w, const mr_scenario *sc, const mr_results *r
         [H_CRC_BAND_Q] = mr_crc64_u64(MR_CRC64_INIT, a->bq, a->nq),
         [H_CRC_BAND_Y] = mr_crc64_u64(MR_CRC64_INIT, a->by, a->ny),
         [H_CRC_CHECKSUMS] = mr_crc64_u64(MR_CRC64_INIT, a->table, ntable),
+        [H_BUILD] = mr_hash64(CKPT_BUILD),
     };
     write_header(w, h);
     write_block_done(w, r, a->nblocks);
@@ -542,6 +554,25 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
         return -1;
     }
     if (read_header(f, path, h, err)) {
+        H5Fclose(f);
+        return -1;
+    }
+    if (h[H_BUILD] != mr_hash64(CKPT_BUILD)) {
+        char by[200] = "another build";
+        if (H5Aexists(f, "written_by") > 0) {
+            hid_t a = H5Aopen(f, "written_by", H5P_DEFAULT), st = H5Tcopy(H5T_C_S1);
+            H5Tset_size(st, sizeof by);
+            if (a < 0 || H5Aread(a, st, by) < 0)
+                snprintf(by, sizeof by, "another build");
+            by[sizeof by - 1] = '\0';
+            H5Tclose(st);
+            if (a >= 0)
+                H5Aclose(a);
+        }
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: the checkpoint was written by %s, this is %s: resume with that build, or "
+                 "delete it and run without --resume to start again",
+                 path, by, CKPT_BUILD);
         H5Fclose(f);
         return -1;
     }

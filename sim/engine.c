@@ -371,8 +371,10 @@ mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, 
                              mr_run_info *info, mr_error *err)
 {
     mr_model md;
-    if (mr_model_build(sc, &md, err))
+    if (mr_model_build(sc, &md, err)) {
+        mr_results_free(res); /* as continue_on on a failure */
         return MR_FAILED;
+    }
     mr_status rc = continue_on(sc, &md, opts, res, info, err);
     mr_model_free(&md);
     return rc;

@@ -64,8 +64,8 @@ typedef struct {
 typedef struct {
     int ncheck;
     mr_prec_check check[MR_PRECISION_MAX_CHECKS];
-    int stopped_by; /* the target that met last (the first unmet at the check before),
-                       -1: max_trials reached with a target unmet */
+    int stopped_by; /* the binding target at the stop (mr_precision_binding: the
+                       nearest its limit), -1: max_trials reached with a target unmet */
 } mr_prec_record;
 
 /* Parse "STAT=REL[,STAT=REL...]" (the sectors of sc name var<P>_<sector>

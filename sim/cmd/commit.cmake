@@ -2,7 +2,7 @@
 # tree's commit (`git describe --always --dirty`), or "unknown" outside a
 # git checkout. Run by the target minrisk_commit on every build
 # (CMakeLists.txt); the file is rewritten only when the commit changes, so
-# only sim/cmd/bench.c recompiles then.
+# only sim/cmd/bench.c and sim/checkpoint.c recompile then.
 # usage: cmake -DSRC=DIR -DOUT=FILE -P commit.cmake
 set(commit unknown)
 find_package(Git QUIET)

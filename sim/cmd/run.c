@@ -246,13 +246,36 @@ static mr_status write_checkpoint(const mr_scenario *sc, const mr_results *res,
     return MR_CHECKPOINTED;
 }
 
+/* A run stopped by a signal: by SIGTERM or SIGUSR1 (want_checkpoint, all
+   ranks agree) its finished blocks into the checkpoint, but for an
+   importance-sampled run (a checkpoint keeps no weights); by Ctrl-C
+   nothing. */
+static mr_status stop_run(const mr_scenario *sc, const mr_results *res, const mr_run_info *info,
+                          const char *output, const char *ckpt, int want_checkpoint,
+                          const mr_comm *comm)
+{
+    if (want_checkpoint && sc->importance.present && comm->rank == 0)
+        fprintf(stderr, "minrisk run: stopped; an importance-sampled run keeps no checkpoint\n");
+    if (!want_checkpoint || sc->importance.present)
+        return interrupted(output, comm);
+    return write_checkpoint(sc, res, info, ckpt, comm);
+}
+
 /* The analysis or the write failed after a complete simulation (out of
    memory, a full disk): keep the trials in the checkpoint, so that
-   --resume writes the file without simulating them again. One line. */
+   --resume writes the file without simulating them again. One line. Not
+   an importance-sampled run: a checkpoint keeps no weights, and --resume
+   refuses one. */
 static mr_status keep_trials(const mr_scenario *sc, const mr_results *res, const mr_run_info *info,
                              const char *ckpt, const mr_error *why, const mr_comm *comm)
 {
     mr_error err = {{0}};
+    if (sc->importance.present) {
+        if (comm->rank == 0)
+            fprintf(stderr, "%s; an importance-sampled run keeps no checkpoint: run it again\n",
+                    why->msg);
+        return MR_FAILED;
+    }
     if (mr_checkpoint_write(ckpt, sc, res, info->random_words, comm, &err)) {
         if (comm->rank == 0)
             fprintf(stderr, "%s; the checkpoint could not be written either (%s)\n", why->msg,
@@ -306,8 +329,12 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
         rc = w > 0 ? MR_INTERRUPTED : w < 0 ? MR_FAILED : MR_OK;
     }
     mr_extras_free(&extras);
+    /* SIGTERM or SIGUSR1 that stopped an analysis's own engine runs (the
+       counterfactuals) or the write: the simulation is complete, so it goes
+       into the checkpoint and --resume redoes only the analysis and the
+       write */
     if (rc > 0)
-        return interrupted(output, comm);
+        return stop_run(sc, res, info, output, ckpt, mr_comm_any(comm, checkpoint_requested), comm);
     if (rc < 0)
         return keep_trials(sc, res, info, ckpt, &err, comm);
     if (comm->rank == 0)
@@ -429,7 +456,8 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
             rc = mr_engine_continue(sc, &opts, &res, &info, &err);
             if (rc < 0) {
                 mr_cli_report(comm, &err);
-                return rc;
+                status = rc;
+                goto free_results;
             }
         }
         if (rc != MR_OK || !spec)
@@ -456,19 +484,13 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
         rc = mr_engine_continue(sc, &opts, &res, &info, &err);
         if (rc < 0) {
             mr_cli_report(comm, &err);
-            return rc;
+            status = rc;
+            goto free_results;
         }
     }
-    int want_checkpoint = mr_comm_any(comm, checkpoint_requested); /* all ranks agree */
-    if (rc > 0 && want_checkpoint && sc->importance.present) {
-        if (comm->rank == 0)
-            fprintf(stderr, "minrisk run: stopped; an importance-sampled run keeps no "
-                            "checkpoint\n");
-        status = interrupted(output, comm);
-    } else if (rc > 0 && !want_checkpoint)
-        status = interrupted(output, comm);
-    else if (rc > 0)
-        status = write_checkpoint(sc, &res, &info, ckpt, comm);
+    if (rc > 0)
+        status =
+            stop_run(sc, &res, &info, output, ckpt, mr_comm_any(comm, checkpoint_requested), comm);
     else {
         status = write_run(q, sc, &res, &info, opts.progress, output, ckpt, spec, &rec, comm);
         if (status == MR_OK && spec)
@@ -479,22 +501,24 @@ free_results:
     return status;
 }
 
-/* output.trials: none or totals, without --counterfactual or --resume: the
-   trials are streamed (sim/engine.h mr_engine_stream), so the memory does
-   not grow with their number (totals: but for the columns the file keeps);
-   no checkpoints. */
+/* output.trials: none or totals, without --counterfactual, --resume or a
+   precision target (the option or simulation.target_precision: the checks
+   need the trials): the trials are streamed (sim/engine.h
+   mr_engine_stream), so the memory does not grow with their number
+   (totals: but for the columns the file keeps); no checkpoints. */
 static int streamed(const run_request *q, const mr_scenario *sc)
 {
     return sc->output_trials != MR_OUTPUT_TRIALS_ALL && !q->counterfactual && !q->resume &&
-           !q->target_precision &&
+           !q->target_precision && !sc->target_precision &&
            !sc->importance.present; /* weighted statistics need the trials */
 }
 
 /* A streamed run: the statistics from the stream, the attribution from its
    tails, then the file. Stopped by a signal: nothing written (no
-   checkpoint: the trials are not kept). */
+   checkpoint: the trials are not kept). Written: an earlier run's
+   checkpoint at ckpt goes, as after any complete run. */
 static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, const char *output,
-                                 const mr_comm *comm)
+                                 const char *ckpt, const mr_comm *comm)
 {
     mr_error err = {{0}};
     mr_engine_opts opts = {
@@ -548,6 +572,8 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
         mr_cli_report(comm, &err);
         return rc;
     }
+    if (comm->rank == 0)
+        unlink(ckpt); /* an earlier run's (note_unused_checkpoint): spent */
     print_done(q, sc, &info, output, comm);
     return MR_OK;
 }
@@ -818,7 +844,7 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             mr_cli_report(comm, &err);
             status = MR_BAD_INPUT;
         } else if (streamed(q, &sc)) {
-            status = simulate_stream(q, &sc, output, comm);
+            status = simulate_stream(q, &sc, output, ckpt, comm);
         } else if ((status = choose_tilt(q, &sc, comm)) == MR_OK) {
             status = simulate(q, &sc, output, ckpt, skip, have_spec ? &spec : NULL, comm);
         }

@@ -130,6 +130,15 @@ for g in /precision /summary; do
   h5diff "$tmp/t1.h5" "$tmp/none.h5" "$g" "$g" || fail "output.trials: none: $g differs"
 done
 echo "output.trials: none: the same /summary and /precision"
+# and with the targets as scenario keys (until 2026-12-05 such a run was
+# streamed: 1024 trials, no /precision, exit 0)
+printf 'extends: %s\noutput:\n  trials: none\n' "$tmp/keys.yaml" >"$tmp/keys-none.yaml"
+"$bin" run "$tmp/keys-none.yaml" -o "$tmp/keys-none.h5" --quiet || fail "keys, output.trials: none"
+for g in /precision /summary; do
+  h5diff "$tmp/t1.h5" "$tmp/keys-none.h5" "$g" "$g" ||
+    fail "simulation.target_precision with output.trials: none: $g differs"
+done
+echo "simulation.target_precision with output.trials: none: the same /summary and /precision"
 
 # a target that cannot be met: stops at --max-trials (3000: checks 1024,
 # 2048, 3000) and says so

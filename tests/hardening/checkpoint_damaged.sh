@@ -4,8 +4,9 @@
 # attribute's value, a block marked done that was not, a band count: each
 # makes the next run with the same arguments and --resume exit 2 with one
 # line naming the array (or the header) and its checksums, before any
-# simulation, and leaves the checkpoint and nothing else. The intact copy
-# still resumes.
+# simulation, and leaves the checkpoint and nothing else. A checkpoint of
+# another build is refused, naming both builds. The intact copy still
+# resumes.
 # usage: checkpoint_damaged.sh MINRISK SRC PYTHON
 . "$(dirname "$0")/common.sh" "$@"
 
@@ -72,6 +73,50 @@ flip rows
 first=$("$py" -c 'import h5py; print(int(h5py.File("intact.ckpt")["block_done"][:].argmax()))')
 grep -q "trials $((first * 1024))-$((first * 1024 + 1023))," err.txt ||
   fail "rows: the message does not name block $first: $(cat err.txt)"
+
+# a checkpoint of another build (another minrisk version or commit: its
+# rows could be of another model), its header intact: the build and the
+# header's CRC-64/XZ rewritten here (the CRC recomputed independently, and
+# first checked against the one minrisk stored)
+cp intact.ckpt out.h5.ckpt
+"$py" - <<'PY' || exit 1
+import h5py
+import numpy as np
+
+def crc64(data, crc=0):  # CRC-64/XZ, bit by bit (sim/crc64.h)
+    crc ^= 0xFFFFFFFFFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0xC96C5795D7870F42 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFFFFFFFFFF
+
+names = ["version", "run_id", "trials", "block_trials", "random_words", "crc_block_done",
+         "crc_band_q", "crc_band_y", "crc_checksums", "build"]
+
+def header_crc(a):
+    c = 0
+    data = a["format"] + b"\0"
+    for k in names:
+        data += k.encode() + b"\0" + int(a[k]).to_bytes(8, "little")
+    return crc64(data, c)
+
+with h5py.File("out.h5.ckpt", "r+") as f:
+    a = dict(f.attrs)
+    assert int(a["version"]) == 3, a["version"]
+    assert header_crc(a) == int(a["crc_header"]), "the stored header CRC is not CRC-64/XZ"
+    other = b"minrisk 0.0.9 (0123456789ab)"
+    a["build"] = crc64(other) ^ 1  # any other value
+    f.attrs.modify("build", np.uint64(a["build"]))
+    f.attrs.modify("crc_header", np.uint64(header_crc(a)))
+    del f.attrs["written_by"]
+    f.attrs.create("written_by", np.bytes_(other))
+PY
+"$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt
+status=$?
+[ $status -eq 2 ] || fail "another build: --resume: exit status $status, expected 2"
+one_line err.txt "out\.h5\.ckpt: the checkpoint was written by minrisk 0\.0\.9 \(0123456789ab\), this is minrisk [^ ]+ \([^)]+\): resume with that build, or delete it and run without --resume to start again"
+[ -f out.h5.ckpt ] && [ ! -e out.h5 ] || fail "another build: expected only the checkpoint: $(ls)"
 
 # the intact checkpoint resumes (no false alarm); stop it again at once
 cp intact.ckpt out.h5.ckpt
