@@ -2274,6 +2274,23 @@ def per_pound_text(v):
     return "%.*f [%.*f, %.*f]" % (d, v[0], d, v[1], d, v[2])
 
 
+def uncosted_note(unc, i, who):
+    """The note on run i's levers without a stated cost, against A's (as
+    out/tables/policy_cost.c prints it)."""
+    if not unc[i]:
+        return ""
+    note = " (uses levers with no stated cost, counted as 0: %s" % unc[i]
+    if i == 0:
+        return note + ")"
+    ref = [x.strip() for x in unc[0].split(",") if x.strip()]
+    extra = [x.strip() for x in unc[i].split(",") if x.strip() and x.strip() not in ref]
+    if extra:
+        return note + "; %s: not used without a cost in A, so %s's loss avoided per pound " \
+            "credits their effect to %s's stated cost)" % (", ".join(extra), who, who)
+    return note + "; A uses them without a cost too: the figure is sound only if they are " \
+        "set alike in both)"
+
+
 def policy_cost_section(page, f, kind, runs):
     """The stated policy costs and the loss avoided per pound (docs/STUDIES.md
     "Compare", "Sweeps"), as stored in /difference or /sweep: shown only
@@ -2288,6 +2305,10 @@ def policy_cost_section(page, f, kind, runs):
         labels = [r.label.upper() for r in runs]
         pp = np.vstack([np.full(3, np.nan), pp])  # the per pound figures are against A
         notes = ["" if "runs/%s/policies" % r.label in f else " (none stated: 0)" for r in runs]
+        if "uncosted_levers" in g:  # levers used without a stated cost (policy_cost.c's notes)
+            unc = strings(g, "uncosted_levers")
+            if len(unc) == len(runs):
+                notes = [n + uncosted_note(unc, i, labels[i]) for i, n in enumerate(notes)]
     else:
         labels = [r.label for r in runs]
         notes = [""] * len(labels)

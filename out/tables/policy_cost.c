@@ -4,6 +4,69 @@
 #include "models/units.h" /* MR_GBP_PER_MILLION */
 
 #include <math.h>
+#include <string.h>
+
+/* A cost in GBP m, 12 wide: one decimal from GBP 1m, three below (a GBP
+   45,000 lever is 0.045, not 0.0), then an exponent. */
+static void cost_cell(FILE *out, double m)
+{
+    double a = fabs(m);
+    if (a >= 1.0 || a == 0.0)
+        fprintf(out, "%12.1f", m);
+    else if (a >= 0.001)
+        fprintf(out, "%12.3f", m);
+    else
+        fprintf(out, "%12.1e", m);
+}
+
+/* The names of list ("a, b, c") that are not in ref, into buf ("" when
+   none): run w's uncosted levers that A does not also use without a cost. */
+static void names_not_in(const char *list, const char *ref, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        bool found = false;
+        for (const char *r = ref; *r && !found;) {
+            size_t k = strcspn(r, ",");
+            found = k == l && !strncmp(p, r, l);
+            r += k;
+            r += strspn(r, ", ");
+        }
+        if (!found && len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%.*s", len ? ", " : "", (int)l, p);
+        p += l;
+        p += strspn(p, ", ");
+    }
+}
+
+/* The notes on run w's levers without a stated cost (w >= 1: against A's,
+   since the per pound figure divides the whole change by the stated
+   costs' difference). */
+static void uncosted_notes(FILE *out, char who, int w, const char *const *uncosted, bool stated)
+{
+    if (!uncosted[w][0]) {
+        if (!stated)
+            fprintf(out, "(%c states no policy cost: counted as 0)\n", who);
+        return;
+    }
+    fprintf(out, "(%c uses levers with no stated cost, counted as 0: %s)\n", who, uncosted[w]);
+    if (w == 0)
+        return;
+    char extra[200];
+    names_not_in(uncosted[w], uncosted[0], extra, sizeof extra);
+    if (extra[0])
+        fprintf(out,
+                "(%s: not used without a cost in A, so %c's loss avoided per pound credits "
+                "their effect to %c's stated cost)\n",
+                extra, who, who);
+    else
+        fprintf(out,
+                "(A uses them without a cost too: %c's loss avoided per pound is sound only if "
+                "they are set alike in both)\n",
+                who);
+}
 
 /* Decimals that show a ratio to about three significant digits. */
 static int ratio_decimals(double x)
@@ -38,13 +101,14 @@ void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2
             "difference.\n\n",
             horizon_years);
     fprintf(out, "%12s  %12s  %12s\n", "A", "B", "B - A");
-    fprintf(out, "%12.1f  %12.1f  %12.1f\n", cost[0] / m, cost[1] / m, dc / m);
+    cost_cell(out, cost[0] / m);
+    fputs("  ", out);
+    cost_cell(out, cost[1] / m);
+    fputs("  ", out);
+    cost_cell(out, dc / m);
+    fputc('\n', out);
     for (int w = 0; w < 2; w++)
-        if (uncosted[w][0])
-            fprintf(out, "(%c uses levers with no stated cost, counted as 0: %s)\n", w ? 'B' : 'A',
-                    uncosted[w]);
-        else if (!stated[w])
-            fprintf(out, "(%c states no policy cost: counted as 0)\n", w ? 'B' : 'A');
+        uncosted_notes(out, w ? 'B' : 'A', w, uncosted, stated[w]);
     mr_policy_cost_fmt_per_pound(buf, sizeof buf, pp);
     fprintf(out, "\nLoss avoided per pound  %s", buf);
     if (!(dc > 0.0))
@@ -67,21 +131,21 @@ void mr_policy_cost_print_many(FILE *out, int horizon_years, int n, const double
     fprintf(out, "%-3s  %12s  %12s  %s\n", "run", "cost", "X - A", "loss avoided per pound");
     for (int w = 0; w < n; w++) {
         const double dc = cost[w] - cost[0];
+        fprintf(out, "%-3c  ", 'A' + w);
+        cost_cell(out, cost[w] / m);
         if (w == 0) {
-            fprintf(out, "%-3c  %12.1f  %12s  %s\n", 'A', cost[0] / m, "", "(reference)");
+            fprintf(out, "  %12s  %s\n", "", "(reference)");
             continue;
         }
+        fputs("  ", out);
+        cost_cell(out, dc / m);
         mr_policy_cost_fmt_per_pound(buf, sizeof buf, pp + 3 * (w - 1));
-        fprintf(out, "%-3c  %12.1f  %12.1f  %s", 'A' + w, cost[w] / m, dc / m, buf);
+        fprintf(out, "  %s", buf);
         if (!(dc > 0.0))
             fprintf(out, " (costs %s A: no extra cost to divide by)",
                     dc == 0.0 ? "the same as" : "less than");
         fputc('\n', out);
     }
     for (int w = 0; w < n; w++)
-        if (uncosted[w][0])
-            fprintf(out, "(%c uses levers with no stated cost, counted as 0: %s)\n", 'A' + w,
-                    uncosted[w]);
-        else if (!stated[w])
-            fprintf(out, "(%c states no policy cost: counted as 0)\n", 'A' + w);
+        uncosted_notes(out, (char)('A' + w), w, uncosted, stated[w]);
 }

@@ -142,6 +142,15 @@ static int check_pair(const char *pa, const char *pb, const mr_scenario *a, cons
                      "compare plain scenarios (docs/STUDIES.md, Importance sampling)",
                      path[w]);
             return -1;
+        } else if (sc[w]->nuncertain > 0) {
+            /* run refuses it too: run as written, its spread would read as
+               "no change" */
+            snprintf(err->msg, sizeof err->msg,
+                     "%s: has an uncertain block, which compare does not sample: use "
+                     "'minrisk uncertainty %s', or remove the block to compare the values as "
+                     "written",
+                     path[w], path[w]);
+            return -1;
         }
     if (a->horizon_years != b->horizon_years) {
         snprintf(err->msg, sizeof err->msg,
@@ -629,6 +638,22 @@ static void common_numbers(const request *q, mr_scenario *sc, uint64_t *trials, 
         sc[w].seed = *seed;
         sc[w].trials = *trials;
     }
+    for (int w = 0; w < q->n && !q->quiet; w++)
+        if (sc[w].target_precision)
+            fprintf(stderr,
+                    "minrisk compare: note: %s has simulation.target_precision; compare runs a "
+                    "fixed %llu trials (%s) and does not stop on precision\n",
+                    q->scen[w], (unsigned long long)*trials,
+                    q->have_trials ? "--trials" : q->scen[0]);
+    /* the grid is part of the model (docs/MODEL.md §1): B - A then holds
+       its effect as well as the policies' */
+    for (int w = 1; w < q->n && !q->quiet; w++)
+        if (sc[w].steps_per_year != sc[0].steps_per_year)
+            fprintf(stderr,
+                    "minrisk compare: note: %s has %d steps a year, %s %d: the time grid "
+                    "changes results by itself (docs/MODEL.md §1), so the differences include "
+                    "its effect\n",
+                    q->scen[w], sc[w].steps_per_year, q->scen[0], sc[0].steps_per_year);
 }
 
 /* The runs, one after another; have_res[w] once res[w] holds results to

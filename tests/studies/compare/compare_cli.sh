@@ -55,6 +55,11 @@ printf 'extends: crn_base.yaml\nsectors:\n  s3:\n    output_gbp: 1.0e9\n    need
 expect2 "other sectors" "more.yaml: sector 's3' is not in" -- "$tmp/crn_base.yaml" "$tmp/more.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "other sectors" "crn_base.yaml: no sector 's3' (it is in" -- "$tmp/more.yaml" "$tmp/crn_base.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "other horizon" "compare needs the same horizon" -- "$demo" "$src/tests/studies/compare/cov_a.yaml" --trials 10 -o "$tmp/bad.h5"
+# an uncertain block is not sampled by compare (nor by run): run as written,
+# its spread read as "no change" (until 2026-12-05 it was)
+printf 'extends: crn_base.yaml\nuncertain:\n  rows: 4\n  keys:\n    minerals.x.price.elasticity: {uniform: [0.2, 0.4]}\n' >"$tmp/unc.yaml"
+"$bin" validate "$tmp/unc.yaml" >/dev/null || fail "unc.yaml does not load"
+expect2 "uncertain block" "unc.yaml: has an uncertain block, which compare does not sample" -- "$tmp/crn_base.yaml" "$tmp/unc.yaml" --trials 10 -o "$tmp/bad.h5"
 expect2 "one scenario" "needs two or more scenarios" -- "$demo"
 expect2 "27 scenarios" "at most 26 scenarios (runs a .. z), got more: '$demo'" -- \
   $(for i in $(seq 27); do printf '%s ' "$demo"; done)
@@ -64,6 +69,20 @@ expect2 "too few resamples" "--bootstrap: must be 0 or an integer in .100, 10000
 expect2 "bad --trials" "--trials: must be an integer" -- "$demo" "$demo" --trials 0
 expect2 "unknown option" "unknown option '--bogus'" -- "$demo" "$demo" --bogus
 expect2 "no directory" "cannot write to directory" -- "$demo" "$demo" --trials 10 -o "$tmp/no/such/bad.h5"
+
+# 3b. Notes (stderr, the comparison goes on): another time grid, whose
+#     effect the differences hold (MODEL §1); a precision target, which
+#     compare does not stop on.
+printf 'extends: crn_base.yaml\nsimulation: {steps_per_year: 4}\n' >"$tmp/grid.yaml"
+"$bin" compare "$tmp/crn_base.yaml" "$tmp/grid.yaml" --trials 100 --bootstrap 0 -o "$tmp/grid.h5" \
+  >/dev/null 2>"$tmp/err" || fail "other grid: status $?"
+grep -q "^minrisk compare: note: $tmp/grid.yaml has 4 steps a year, $tmp/crn_base.yaml 12: the time grid changes results by itself" \
+  "$tmp/err" || fail "other grid: no note: $(cat "$tmp/err")"
+printf 'extends: crn_base.yaml\nsimulation: {target_precision: "mean_total=0.5"}\n' >"$tmp/prec.yaml"
+"$bin" compare "$tmp/crn_base.yaml" "$tmp/prec.yaml" --trials 100 --bootstrap 0 -o "$tmp/prec.h5" \
+  >/dev/null 2>"$tmp/err" || fail "precision target: status $?"
+grep -q "^minrisk compare: note: $tmp/prec.yaml has simulation.target_precision; compare runs a fixed 100 trials (--trials)" \
+  "$tmp/err" || fail "precision target: no note: $(cat "$tmp/err")"
 
 # 4. --help: usage and an example that runs as written (from a directory
 #    where scenarios/ is the project's; it writes there).

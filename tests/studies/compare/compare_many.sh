@@ -29,7 +29,7 @@ head -3 "$tmp/out1" | grep -q '^Scenario C  crn with a stockpile of x' || fail "
 grep -q '^series  *statistic  *A  *B  *C  *B - A  *95% interval  *C - A  *95% interval$' "$tmp/out1" ||
   fail "the table's header is not 'series statistic A B C B - A 95% interval C - A 95% interval'"
 grep -q '^series  *VRF B  *VRF C$' "$tmp/out1" || fail "no VRF table with a column per run"
-grep -q '^C  .*0\.8  *0\.8  ' "$tmp/out1" || fail "no policy cost row of C"
+grep -q '^C  .*0\.750  *0\.750  ' "$tmp/out1" || fail "no policy cost row of C"
 
 # 2. Each run equals a plain run of its scenario with the same seed and trials.
 for r in a b c; do
@@ -53,7 +53,7 @@ done
 grep -q '^Scenario C  crn with a stockpile of x' "$tmp/summary" || fail "summary: no 'Scenario C' line"
 grep -Eq '^total +mean +[0-9.]+ +[0-9.]+ +[0-9.]+ +[-0-9.]+ +\[[-0-9., ]+\] +[-0-9.]+ +\[' "$tmp/summary" ||
   fail "summary: no total mean row with A, B, C and two changes"
-grep -q '^C  .*0\.8  *0\.8  ' "$tmp/summary" || fail "summary: no policy cost row of C"
+grep -q '^C  .*0\.750  *0\.750  ' "$tmp/summary" || fail "summary: no policy cost row of C"
 
 # 5. The report: overlays, headline and per-mineral tables side by side.
 "$bin" report "$tmp/abc1.h5" -o "$tmp/rep" --quiet >/dev/null 2>"$tmp/rep.err" ||

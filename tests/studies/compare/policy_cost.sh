@@ -23,7 +23,7 @@ c=$src/tests/studies/compare
   -o "$tmp/ab.h5" --quiet >"$tmp/ab.out" || fail "compare: status $?"
 "$py" "$c/policy_cost_file.py" "$tmp/ab.h5" compare || fail "compare: file"
 grep -q '^(A states no policy cost: counted as 0)$' "$tmp/ab.out" || fail "compare: no note on A"
-grep -qE '^ +0\.0 +0\.8 +0\.8$' "$tmp/ab.out" || fail "compare: costs line: $(cat "$tmp/ab.out")"
+grep -qE '^ +0\.0 +0\.750 +0\.750$' "$tmp/ab.out" || fail "compare: costs line: $(cat "$tmp/ab.out")"
 grep -qE '^Loss avoided per pound  [0-9.]+ \[[0-9.]+, [0-9.]+\]$' "$tmp/ab.out" ||
   fail "compare: no per pound line"
 "$bin" summary "$tmp/ab.h5" >"$tmp/ab.sum" || fail "summary of the comparison: status $?"
@@ -38,15 +38,26 @@ sed -n '/^Policy cost over/,/^Loss avoided per pound/p' "$tmp/ab.sum" >"$tmp/sum
 grep -q '^Loss avoided per pound  n/a (B costs less than A: no extra cost to divide by)$' \
   "$tmp/ba.out" || fail "reversed: no n/a line: $(tail -3 "$tmp/ba.out")"
 
-# a lever used without a stated cost is named: it counts as free
+# a lever used without a stated cost is named: it counts as free; when A
+# does not use it so, the per pound figure credits its effect to B's cost
 cp "$c/crn_base.yaml" "$c/crn_stockpile.yaml" "$tmp/"
 printf 'extends: crn_stockpile.yaml\npolicies: {recycled_share: 0.1}\n' >"$tmp/more.yaml"
 "$bin" compare "$tmp/crn_base.yaml" "$tmp/more.yaml" --trials 200 --bootstrap 0 \
   -o "$tmp/more.h5" --quiet >"$tmp/more.out" || fail "uncosted: status $?"
-grep -q '^(B uses levers with no stated cost, counted as 0: recycled_share)$' "$tmp/more.out" ||
-  fail "uncosted: no note: $(tail -5 "$tmp/more.out")"
-"$bin" summary "$tmp/more.h5" | grep -q '^(B uses levers with no stated cost, counted as 0: recycled_share)$' ||
+note1='^(B uses levers with no stated cost, counted as 0: recycled_share)$'
+note2="^(recycled_share: not used without a cost in A, so B's loss avoided per pound credits their effect to B's stated cost)$"
+grep -q "$note1" "$tmp/more.out" || fail "uncosted: no note: $(tail -5 "$tmp/more.out")"
+grep -q "$note2" "$tmp/more.out" || fail "uncosted: no caveat: $(tail -5 "$tmp/more.out")"
+"$bin" summary "$tmp/more.h5" >"$tmp/more.sum" || fail "uncosted: summary status $?"
+grep -q "$note1" "$tmp/more.sum" && grep -q "$note2" "$tmp/more.sum" ||
   fail "uncosted: summary has no note"
+# the same uncosted lever in A: the figure holds if it is set alike
+printf 'extends: crn_base.yaml\npolicies: {recycled_share: 0.1}\n' >"$tmp/base-rec.yaml"
+"$bin" compare "$tmp/base-rec.yaml" "$tmp/more.yaml" --trials 200 --bootstrap 0 \
+  -o "$tmp/both.h5" --quiet >"$tmp/both.out" || fail "uncosted in both: status $?"
+grep -q "^(A uses them without a cost too: B's loss avoided per pound is sound only if they are set alike in both)$" \
+  "$tmp/both.out" || fail "uncosted in both: no note: $(tail -5 "$tmp/both.out")"
+grep -q "not used without a cost in A" "$tmp/both.out" && fail "uncosted in both: a caveat"
 
 # a comparison without costs has no policy-cost lines nor datasets
 "$bin" compare "$c/crn_base.yaml" "$c/crn_doubled.yaml" --trials 200 --bootstrap 0 \
@@ -73,6 +84,9 @@ grep -q 'id="policy-cost-table"' "$tmp/rep/report.html" || fail "report: no poli
 grep -qF "<td>$pp</td>" "$tmp/rep/report.html" || fail "report: no per pound figure '$pp'"
 "$bin" report "$tmp/sw.h5" -o "$tmp/rep2" --quiet || fail "sweep report: status $?"
 grep -q 'id="policy-cost-table"' "$tmp/rep2/report.html" || fail "sweep report: no policy-cost table"
+"$bin" report "$tmp/more.h5" -o "$tmp/rep3" --quiet || fail "uncosted report: status $?"
+grep -q 'counted as 0: recycled_share; recycled_share: not used without a cost in A' \
+  "$tmp/rep3/report.html" || fail "uncosted report: no caveat"
 
 [ "$fails" -eq 0 ] && echo "policy costs: OK"
 exit "$fails"
