@@ -44,6 +44,44 @@ static inline uint64_t key_of(double d)
     return mr_stats_key(d);
 }
 
+static int cmp_u64d(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Of a tail's values at key lo (the *ties of a known X_(k)), keep those of
+   the cap latest trials and every other value, in their order; *n and
+   *ties updated. Only the latest ties can be in the tail, on any rank
+   (ovar attr_trim), so a run whose X_(k) is a value many trials share
+   (a loss of exactly 0) keeps O(cap) of them, not all. 0, or -1 (memory:
+   nothing changed). */
+static int trim_ties(uint64_t *trial, double *loss, size_t *n, size_t *ties, uint64_t lo,
+                     uint64_t cap)
+{
+    if (*ties <= cap)
+        return 0;
+    uint64_t *tt = malloc(*ties * sizeof *tt);
+    if (!tt)
+        return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (key_of(loss[i]) == lo)
+            tt[m++] = trial[i];
+    qsort(tt, m, sizeof *tt, cmp_u64d);
+    const uint64_t from = tt[m - cap]; /* the cap-th latest (trials are distinct) */
+    free(tt);
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (key_of(loss[i]) != lo || trial[i] >= from) {
+            trial[k] = trial[i];
+            loss[k++] = loss[i];
+        }
+    *n = k;
+    *ties = (size_t)cap;
+    return 0;
+}
+
 static inline double ov_x(const ovar *o, const mr_results *b, size_t S, size_t H, size_t i,
                           size_t e)
 {
@@ -242,12 +280,6 @@ int mr_stream_pass(const mr_stream *st)
     return st->pass;
 }
 
-void mr_stream_figures(const mr_stream *st, int *passes, uint64_t *kept_max)
-{
-    *passes = st->pass;
-    *kept_max = st->kept_max;
-}
-
 /* ---- workers --------------------------------------------------------------------- */
 
 void mr_stream_worker_free(mr_stream_worker *w)
@@ -277,6 +309,7 @@ void mr_stream_worker_free(mr_stream_worker *w)
     free(w->al);
     free(w->an);
     free(w->acap);
+    free(w->aties);
     mr_btails_worker_free(w->bw);
     free(w);
 }
@@ -308,8 +341,9 @@ mr_stream_worker *mr_stream_worker_new(mr_stream *st)
         w->al = calloc(nov, sizeof *w->al);
         w->an = calloc(nov, sizeof *w->an);
         w->acap = calloc(nov, sizeof *w->acap);
+        w->aties = calloc(nov, sizeof *w->aties);
         ok = w->ghist && w->gmin && w->gmax && w->gvals && w->gnv && w->gcap && w->es_cnt &&
-             w->at && w->al && w->an && w->acap;
+             w->at && w->al && w->an && w->acap && w->aties;
         for (size_t g = 0; ok && g < ng; g++) {
             w->gmin[g] = INFINITY;
             w->gmax[g] = -INFINITY;
@@ -562,6 +596,13 @@ static void block_later(mr_stream *st, mr_stream_worker *w, const mr_results *b,
                 }
                 w->at[v][w->an[v]] = b->first_trial + i;
                 w->al[v][w->an[v]++] = x;
+                if (o->attr_trim && key_of(x) == o->attr_lo &&
+                    ++w->aties[v] > 2 * o->attr_tie_cap &&
+                    trim_ties(w->at[v], w->al[v], &w->an[v], &w->aties[v], o->attr_lo,
+                              o->attr_tie_cap) != 0) {
+                    w->failed = 1;
+                    break;
+                }
             }
     }
 }
@@ -642,6 +683,11 @@ int mr_stream_merge(mr_stream *st, mr_stream_worker *w)
             memcpy(o->attr_loss + o->attr_n, w->al[v], w->an[v] * sizeof *x);
             o->attr_n = need;
             o->attr_cap = need;
+            o->attr_ties += w->aties[v];
+            if (o->attr_trim && o->attr_ties > 2 * o->attr_tie_cap &&
+                trim_ties(o->attr_trial, o->attr_loss, &o->attr_n, &o->attr_ties, o->attr_lo,
+                          o->attr_tie_cap) != 0)
+                bad = 1;
         }
     }
     /* deferred partials: their values into the stream's pool */
@@ -765,8 +811,6 @@ static int plan(mr_stream *st)
             used += cd[k].cost;
             st->grp[cd[k].g].keep = 1;
         }
-    if (used > st->kept_max)
-        st->kept_max = used;
     free(cd);
     for (int g = 0; g < ng; g++) {
         group *gr = &st->grp[g];
@@ -792,9 +836,16 @@ static int plan(mr_stream *st)
                     l99 = l;
             const target *t = &o->tg[3 * NQ + l99];
             o->attr_mode = 0;
+            o->attr_trim = 0;
+            o->attr_ties = 0;
             if (t->done) {
                 o->attr_mode = 1;
                 o->attr_lo = key_of(t->value);
+                const uint64_t n = st->N * o->per_trial;
+                if (t->rank >= 1 && t->rank <= n) {
+                    o->attr_trim = 1;
+                    o->attr_tie_cap = n - t->rank + 1;
+                }
             } else if (st->grp[t->grp].keep) {
                 o->attr_mode = 1;
                 o->attr_lo = t->prefix << (64 - t->bits);
@@ -803,12 +854,6 @@ static int plan(mr_stream *st)
         }
     }
     return more;
-}
-
-static int cmp_u64d(const void *a, const void *b)
-{
-    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
 }
 
 /* Sort a series' tail by trial (pairs moved together). */

@@ -24,7 +24,9 @@
  * bin; the kept bin values, within a budget of 2^21 values, 16 MB, a pass),
  * plus about 1 byte a trial for the block partials and the attribution's
  * tail trials (about 1% of the trials of each of the S + 1 series, 16 bytes
- * each); with mr_stream_want_boot, the bootstrap's tails (btails.h): 256 KB
+ * each; when the ES 99 threshold is a value many trials share, such as a
+ * loss of exactly 0, at most twice the tail's count of those ties, the
+ * latest trials: stream.c trim_ties); with mr_stream_want_boot, the bootstrap's tails (btails.h): 256 KB
  * a thread and 512 KB for each of its 2S + 4 series in pass 1, then about
  * 1.1% of each series' values at 12 bytes, on every rank the whole run's
  * (MR_STREAM_BOOT_BYTES_PER_TRIAL).
@@ -94,9 +96,6 @@ int mr_stream_merge(mr_stream *st, mr_stream_worker *w);
 /* Close the pass (collective): 1 = run another pass, 0 = done, -1 = out of
    memory on some rank (every rank gets -1). */
 int mr_stream_end_pass(mr_stream *st);
-
-/* Passes run and values kept at most (for the record); after the end. */
-void mr_stream_figures(const mr_stream *st, int *passes, uint64_t *kept_max);
 
 /* The statistics (after the last pass; collective): bands from res's
    histograms (res needs its dimensions and bands only). 0, or -1. */

@@ -60,6 +60,13 @@ typedef struct {
     int series;
     int attr_mode; /* 0 = wait, 1 = collecting this pass, 2 = done */
     uint64_t attr_lo;
+    /* X_(k) known (attr_lo its key): of its ties only the attr_tie_cap =
+       n - k + 1 latest trials can be in the tail (mr_attr_tail_from takes
+       ties from the last trial back), so no more than twice that are kept;
+       attr_ties: the ties in attr_trial */
+    int attr_trim;
+    uint64_t attr_tie_cap;
+    size_t attr_ties;
     uint64_t *attr_trial;
     double *attr_loss;
     size_t attr_n, attr_cap;
@@ -90,7 +97,7 @@ struct mr_stream {
     uint64_t N, first_block, nblocks, nb_total;
     int S, M, H, tails;
     int pass;
-    uint64_t budget, kept_max;
+    uint64_t budget;
     int nov;
     ovar *ov;
     size_t K; /* block partials this pass */
@@ -133,6 +140,7 @@ struct mr_stream_worker {
     uint64_t **at;
     double **al;
     size_t *an, *acap;
+    size_t *aties; /* ties of a known X_(k) in at (ovar attr_trim) */
     mr_btails_worker *bw;
     int failed;
 };

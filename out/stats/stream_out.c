@@ -44,8 +44,12 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
     const mr_comm *c = &st->comm;
     const size_t S = (size_t)st->S, M = (size_t)st->M, H = (size_t)st->H;
     const uint64_t N = st->N;
-    if (mr_comm_any(c, mr_sumstats_alloc(s, N, st->S, st->M, res->steps) != 0))
+    const int oom = mr_sumstats_alloc(s, N, st->S, st->M, res->steps) != 0;
+    if (mr_comm_any(c, oom)) {
+        if (!oom) /* another rank's failure: this rank's are freed here */
+            mr_sumstats_free(s);
         return -1;
+    }
     const size_t nl = 1 + 4 * S, qa = nl, qe = nl + 2 * (1 + S);
     int v = 0, ql = 0, qan = 0, rc = 0;
     mr_loss_stats *kinds[4] = {s->sector_loss, s->sector_gva_loss, s->sector_output_loss,

@@ -14,9 +14,15 @@ With --mpiexec MPIEXEC TRIALS: the streamed runs on 2 and 3 ranks (1 and 2
 threads, default and small budgets) against one process with
 output.trials: all.
 
-usage: stream_summary.py MINRISK SCENARIO.yaml [TRIALS]
+With --growth SMALL LARGE: streamed runs of SMALL and then LARGE trials on
+one thread, whose peak resident sizes (getrusage of the children) must
+differ by less than 10% of the first plus 16 bytes a trial of the
+difference (issue 14's bound).
+
+usage: stream_summary.py MINRISK SCENARIO.yaml [TRIALS [any-passes]]
        stream_summary.py MINRISK SCENARIO.yaml --ulimit TRIALS KB
        stream_summary.py MINRISK SCENARIO.yaml --mpiexec MPIEXEC TRIALS
+       stream_summary.py MINRISK SCENARIO.yaml --growth SMALL LARGE
 """
 import os
 import resource
@@ -28,13 +34,19 @@ import h5py
 import numpy as np
 
 minrisk, scenario = sys.argv[1], sys.argv[2]
-limit_kb = mpiexec = None
-if len(sys.argv) > 3 and sys.argv[3] == "--ulimit":
+limit_kb = mpiexec = growth = None
+if len(sys.argv) > 3 and sys.argv[3] == "--growth":
+    growth = (int(sys.argv[4]), int(sys.argv[5]))
+    trials = sys.argv[4]
+elif len(sys.argv) > 3 and sys.argv[3] == "--ulimit":
     trials, limit_kb = sys.argv[4], int(sys.argv[5])
 elif len(sys.argv) > 3 and sys.argv[3] == "--mpiexec":
     mpiexec, trials = sys.argv[4], sys.argv[5]
 else:
     trials = sys.argv[3] if len(sys.argv) > 3 else "6000"
+# any-passes: a scenario whose few distinct losses need no refining pass at
+# budget 3000 (the expected counts of modes_case are demo's)
+any_passes = len(sys.argv) > 4 and sys.argv[4] == "any-passes"
 failures = []
 
 
@@ -156,6 +168,26 @@ def ulimit_case():
             f"{n} datasets identical to the in-memory run")
 
 
+def growth_case():
+    global trials
+    small, large = growth
+    peak = []
+    for n in (small, large):
+        trials = str(n)
+        out = run("none", os.path.join(tmp, f"none_{n}.h5"), 1, None, any_)
+        os.remove(out)
+        # kB; the largest of the children so far: the small run's, then
+        # the larger of the two
+        peak.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    grow_kb = peak[1] - peak[0]
+    allowed_kb = 0.1 * peak[0] + 16.0 * (large - small) / 1024.0
+    if grow_kb > allowed_kb:
+        failures.append(f"peak resident {peak[0]} kB at {small} trials, {peak[1]} kB at {large}: "
+                        f"{grow_kb} kB more, above 10% + 16 bytes a trial ({allowed_kb:.0f} kB)")
+    return (f"peak resident {peak[0]} kB at {small} trials, {peak[1]} kB at {large} "
+            f"(at most {peak[0] + allowed_kb:.0f} kB allowed)")
+
+
 def mpi_case():
     ref = run("all", os.path.join(tmp, "all.h5"), 2)
     for ranks, threads, budget in ((2, 1, None), (3, 2, None), (2, 2, 3000), (3, 1, 3000)):
@@ -170,6 +202,8 @@ def mpi_case():
 def modes_case():
     ref = run("all", os.path.join(tmp, "all.h5"), 2)
     cases = [(1, None, two), (2, None, two), (2, 0, more), (1, 3000, more), (2, 3000, more)]
+    if any_passes:
+        cases = [(t, b, any_) for t, b, _ in cases]
     for threads, budget, passes in cases:
         out = run("none", os.path.join(tmp, f"none_t{threads}_b{budget}.h5"), threads, budget,
                   passes)
@@ -188,7 +222,8 @@ def modes_case():
 
 
 try:
-    message = (ulimit_case() if limit_kb is not None else
+    message = (growth_case() if growth is not None else
+               ulimit_case() if limit_kb is not None else
                mpi_case() if mpiexec is not None else modes_case())
 finally:
     for f in os.listdir(tmp):
