@@ -21,8 +21,9 @@ double mr_dist_u(uint64_t k);
 
 /* The value at probability u in (0, 1) of q's distribution (its inverse
    CDF): uniform lo + (hi - lo) u; triangular the two square-root branches;
-   lognormal median exp(sigma Phi^-1(u)); beta lo + (hi - lo) times GSL's
-   Beta quantile (clamped to [lo, hi]); choice the first value whose
+   lognormal median exp(sigma Phi^-1(u)); beta lo + (hi - lo) times the
+   Beta quantile (clamped to [lo, hi]; GSL's where it is accurate, else
+   bisection on GSL's CDF: finite for every shape the schema accepts); choice the first value whose
    cumulative weight, in file order, exceeds u times the weights' sum.
    A distribution of zero width (lo = hi, sigma 0, one alternative) gives
    its one value bit for bit, whatever u. Non-decreasing in u. */
