@@ -144,8 +144,15 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
             rc = MR_FAILED;
             break;
         }
-        double lo = mr_stats_quantile_sorted(sorted, nb, p_lo);
-        double hi = mr_stats_quantile_sorted(sorted, nb, p_hi);
+        /* a resample whose rows all give one value has no variance, so no
+           index: the percentiles of the others would be of another
+           distribution (and the upper one fell on the NaNs, sorted last),
+           so the interval is n/a (raise the rows) */
+        int undefined = 0;
+        for (size_t r = 0; r < nb && !undefined; r++)
+            undefined = isnan(boot[q * nb + r]);
+        double lo = undefined ? NAN : mr_stats_quantile_sorted(sorted, nb, p_lo);
+        double hi = undefined ? NAN : mr_stats_quantile_sorted(sorted, nb, p_hi);
         mr_sobol_index *o = out + q / 2;
         if (q % 2 == 0)
             o->s_lo = lo, o->s_hi = hi;
