@@ -26,10 +26,10 @@
  * tail trials (about 1% of the trials of each of the S + 1 series, 16 bytes
  * each; when the ES 99 threshold is a value many trials share, such as a
  * loss of exactly 0, at most twice the tail's count of those ties, the
- * latest trials: stream.c trim_ties); with mr_stream_want_boot, the bootstrap's tails (btails.h): 256 KB
- * a thread and 512 KB for each of its 2S + 4 series in pass 1, then about
- * 1.1% of each series' values at 12 bytes, on every rank the whole run's
- * (MR_STREAM_BOOT_BYTES_PER_TRIAL).
+ * latest trials: stream.c trim_ties); with mr_stream_want_boot, the
+ * bootstrap's tails (btails.h): 256 KB a thread and 512 KB for each of its
+ * 2S + 4 series in pass 1, then about 1.1% of each series' values at 12
+ * bytes, on every rank the whole run's (MR_STREAM_BOOT_BYTES_PER_TRIAL).
  *
  * Use: mr_stream_new; then per pass: per thread mr_stream_worker_new,
  * mr_stream_block for each of the rank's blocks, mr_stream_merge (one
