@@ -499,21 +499,27 @@ static void mismatch(mr_error *err, const char *path, const char *what, uint64_t
 }
 
 /* The header of f into h, checked against its checksum. 0, or -1 with err. */
+/* String attribute name of f into buf (n bytes, NUL-terminated; a longer
+   one cut). 0, or -1 when it is missing or unreadable. */
+static int read_attr_str(hid_t f, const char *name, char *buf, size_t n)
+{
+    if (H5Aexists(f, name) <= 0)
+        return -1;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT), st = H5Tcopy(H5T_C_S1);
+    H5Tset_size(st, n);
+    int bad = a < 0 || H5Aread(a, st, buf) < 0;
+    buf[n - 1] = '\0';
+    H5Tclose(st);
+    if (a >= 0)
+        H5Aclose(a);
+    return bad ? -1 : 0;
+}
+
 static int read_header(hid_t f, const char *path, uint64_t h[H_N], mr_error *err)
 {
-    char format[64] = "";
+    char format[sizeof CKPT_FORMAT] = "";
     uint64_t stored = 0;
-    int bad = 0;
-    if (H5Aexists(f, "format") > 0) {
-        hid_t a = H5Aopen(f, "format", H5P_DEFAULT), st = H5Tcopy(H5T_C_S1);
-        H5Tset_size(st, sizeof CKPT_FORMAT);
-        bad = a < 0 || H5Aread(a, st, format) < 0;
-        format[sizeof CKPT_FORMAT - 1] = '\0';
-        H5Tclose(st);
-        if (a >= 0)
-            H5Aclose(a);
-    } else
-        bad = 1;
+    int bad = read_attr_str(f, "format", format, sizeof format) != 0;
     for (int k = 0; k < H_N && !bad; k++)
         bad = read_attr_u64(f, header_names[k], &h[k]) != 0;
     bad = bad || read_attr_u64(f, "crc_header", &stored) != 0;
@@ -558,17 +564,9 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
         return -1;
     }
     if (h[H_BUILD] != mr_hash64(CKPT_BUILD)) {
-        char by[200] = "another build";
-        if (H5Aexists(f, "written_by") > 0) {
-            hid_t a = H5Aopen(f, "written_by", H5P_DEFAULT), st = H5Tcopy(H5T_C_S1);
-            H5Tset_size(st, sizeof by);
-            if (a < 0 || H5Aread(a, st, by) < 0)
-                snprintf(by, sizeof by, "another build");
-            by[sizeof by - 1] = '\0';
-            H5Tclose(st);
-            if (a >= 0)
-                H5Aclose(a);
-        }
+        char by[200];
+        if (read_attr_str(f, "written_by", by, sizeof by) != 0)
+            snprintf(by, sizeof by, "another build");
         snprintf(err->msg, sizeof err->msg,
                  "%s: the checkpoint was written by %s, this is %s: resume with that build, or "
                  "delete it and run without --resume to start again",

@@ -39,9 +39,9 @@ int mr_engine_interrupted(void)
 }
 
 /* Step t of the threads' histograms (ws[p]->band_q, or band_y when y)
-   added into dst: dst[(t * n + j) * bins + k] += src_p[(j * T + t) * bins +
-   k] for the n rows j and every thread p < nth. Integer sums, exact in any order, so the bands do
-   not depend on the thread count. */
+   added into dst: dst[(t * n + j) * bins + k] += src_p[(j * T + t) * bins
+   + k] for the n rows j and every thread p < nth. Integer sums, exact in
+   any order, so the bands do not depend on the thread count. */
 static void add_bands_step(uint64_t *dst, mr_workspace *const *ws, int y, int nth, int t, int T,
                            int n, int bins)
 {
@@ -430,11 +430,11 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         omp_set_num_threads(opts->threads);
     /* each thread's histograms, for merge_bands */
     const int maxth = omp_get_max_threads();
-    mr_workspace **hq = calloc((size_t)maxth, sizeof *hq);
-    if (mr_comm_any(comm, !hq)) {
+    mr_workspace **ws = calloc((size_t)maxth, sizeof *ws);
+    if (mr_comm_any(comm, !ws)) {
         free(left);
         free(state);
-        free(hq);
+        free(ws);
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the run's schedule",
                  sc->source_path);
         return MR_FAILED;
@@ -529,9 +529,9 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                 w.words += mr_rng_words_used(w.price_rng[m]);
 #pragma omp atomic
             words += w.words;
-            hq[omp_get_thread_num()] = &w;
+            ws[omp_get_thread_num()] = &w;
 #pragma omp barrier
-            merge_bands(md, res, hq, nthreads);
+            merge_bands(md, res, ws, nthreads);
         }
         if (wok)
             mr_workspace_free(&w, md->M);
@@ -539,7 +539,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     double wall = mr_now_seconds() - t0;
     free(left);
     free(state);
-    free(hq);
+    free(ws);
     int stop = interrupted;
     if (mr_comm_any(comm, failed)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
@@ -610,9 +610,9 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
         omp_set_num_threads(opts->threads);
     /* each thread's histograms, for merge_bands */
     const int maxth = omp_get_max_threads();
-    mr_workspace **hq = calloc((size_t)maxth, sizeof *hq);
-    if (mr_comm_any(comm, !hq)) {
-        free(hq);
+    mr_workspace **ws = calloc((size_t)maxth, sizeof *ws);
+    if (mr_comm_any(comm, !ws)) {
+        free(ws);
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the thread workspaces",
                  sc->source_path);
         return MR_FAILED;
@@ -694,9 +694,9 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
                 failed += mr_stream_merge(st, sw) != 0;
             }
             if (pass == 1) {
-                hq[omp_get_thread_num()] = &w;
+                ws[omp_get_thread_num()] = &w;
 #pragma omp barrier
-                merge_bands(md, res, hq, nthreads);
+                merge_bands(md, res, ws, nthreads);
             }
         }
         mr_stream_worker_free(sw);
@@ -705,7 +705,7 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
         if (wok)
             mr_workspace_free(&w, md->M);
     }
-    free(hq);
+    free(ws);
     if (mr_comm_any(comm, failed)) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: out of memory for the thread workspaces or the statistics", sc->source_path);

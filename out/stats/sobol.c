@@ -148,9 +148,7 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
            index: the percentiles of the others would be of another
            distribution (and the upper one fell on the NaNs, sorted last),
            so the interval is n/a (raise the rows) */
-        int undefined = 0;
-        for (size_t r = 0; r < nb && !undefined; r++)
-            undefined = isnan(boot[q * nb + r]);
+        const int undefined = isnan(sorted[nb - 1]); /* NaNs sort last */
         double lo = undefined ? NAN : mr_stats_quantile_sorted(sorted, nb, p_lo);
         double hi = undefined ? NAN : mr_stats_quantile_sorted(sorted, nb, p_hi);
         mr_sobol_index *o = out + q / 2;

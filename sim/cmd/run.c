@@ -207,10 +207,14 @@ static void print_timings(const char *output, const mr_comm *comm)
         fprintf(stderr, "%s\n", err.msg);
 }
 
-/* The closing lines of a written run (rank 0; none with --quiet). */
-static void print_done(const run_request *q, const mr_scenario *sc, const mr_run_info *info,
-                       const char *output, const mr_comm *comm)
+/* A run written whole: any checkpoint beside it is spent (its own, or an
+   earlier run's: note_unused_checkpoint), then the closing lines (rank 0;
+   none with --quiet). */
+static void run_done(const run_request *q, const mr_scenario *sc, const mr_run_info *info,
+                     const char *output, const char *ckpt, const mr_comm *comm)
 {
+    if (comm->rank == 0)
+        unlink(ckpt);
     if (!q->quiet && comm->rank == 0)
         fprintf(stderr,
                 "minrisk: %llu trials in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
@@ -337,9 +341,7 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
         return stop_run(sc, res, info, output, ckpt, mr_comm_any(comm, checkpoint_requested), comm);
     if (rc < 0)
         return keep_trials(sc, res, info, ckpt, &err, comm);
-    if (comm->rank == 0)
-        unlink(ckpt); /* the run is complete: any checkpoint is spent */
-    print_done(q, sc, info, output, comm);
+    run_done(q, sc, info, output, ckpt, comm);
     if (res->weight && mr_importance_report(res, comm, q->quiet, NULL) != 0 && comm->rank == 0)
         fprintf(stderr, "minrisk run: out of memory for the importance report\n");
     return MR_OK;
@@ -572,9 +574,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
         mr_cli_report(comm, &err);
         return rc;
     }
-    if (comm->rank == 0)
-        unlink(ckpt); /* an earlier run's (note_unused_checkpoint): spent */
-    print_done(q, sc, &info, output, comm);
+    run_done(q, sc, &info, output, ckpt, comm);
     return MR_OK;
 }
 
