@@ -355,6 +355,7 @@ typedef struct {
     int nrates;
     mr_tilt_rate *rates;   /* in file order: a later match overrides an earlier one */
     char *file;            /* the file the block is in ("" on the command line) */
+    int line, col;         /* where the block begins in it (0: on the command line) */
     int present;           /* an importance block or --importance: /trials/weight is written */
     mr_target_kind target; /* MR_TARGET_NONE: the rates as given */
     double target_level;   /* p of VaR_p or ES_p, e.g. 0.999 */
@@ -399,10 +400,11 @@ static inline double mr_importance_defensive(const mr_importance *imp)
 typedef struct {
     char *path; /* e.g. "policies.stockpile.months" */
     int nvalues;
-    char **labels;   /* each value as text: the scalar, "none" for null,
-                        "value<k>" for a mapping or list (k from 1) */
-    int *line, *col; /* [nvalues] where each value is written (from 1) */
-    char *file;      /* the file the sweep block is in */
+    char **labels;         /* each value as text: the scalar, "none" for null,
+                              "value<k>" for a mapping or list (k from 1) */
+    int *line, *col;       /* [nvalues] where each value is written (from 1) */
+    char *file;            /* the file the sweep block is in */
+    int key_line, key_col; /* where the key path is written (from 1) */
 } mr_sweep_param;
 
 #define MR_SWEEP_MAX_VARIANTS 1024

@@ -72,13 +72,16 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
                  "%s: has no uncertain block: nothing to study (docs/STUDIES.md, Uncertainty)",
                  scenario);
     } else if (sc.nsweep > 0) {
+        const mr_sweep_param *sp = &sc.sweep[0];
         snprintf(err.msg, sizeof err.msg,
-                 "%s: has a sweep: study the uncertainty of one variant at a time", scenario);
+                 "%s:%d:%d: sweep.%s: a sweep and an uncertain block in one scenario: study the "
+                 "uncertainty of one variant at a time",
+                 sp->file, sp->key_line, sp->key_col, sp->path);
     } else if (sc.importance.present) {
         snprintf(err.msg, sizeof err.msg,
-                 "%s: has an importance block, which the uncertainty study does not weight: "
-                 "remove it (docs/STUDIES.md, Importance sampling)",
-                 scenario);
+                 "%s:%d:%d: importance: the uncertainty study does not weight trials: remove the "
+                 "importance block (docs/STUDIES.md, Importance sampling)",
+                 sc.importance.file, sc.importance.line, sc.importance.col);
     } else if ((st = mr_uncertainty_check(&sc, &err)) == MR_OK) {
         if (have_seed)
             sc.seed = seed;

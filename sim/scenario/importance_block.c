@@ -291,6 +291,8 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
         imp->defensive_set = 1;
     }
     imp->present = 1;
+    imp->line = (int)v->start_mark.line + 1;
+    imp->col = (int)v->start_mark.column + 1;
     if (!(imp->file = strdup(sc_file_of(p, v))))
         return sc_oom(p);
     if (target) {

@@ -232,6 +232,10 @@ const char *sc_schema_default(int i);
    the index of its word in names; NAN or -1 if it has no value. */
 double sc_schema_num(const char *path);
 int sc_schema_word(const char *path, const char *const *names);
+/* Whether the value at concrete key path `path` ("minerals.gallium.price.ref")
+   is a number (1) or not (0, its schema type in *type), or -1 when the path
+   is not in the schema (the walk then reports it). */
+int sc_schema_numeric(const char *path, const char **type);
 
 /* ---- yaml.c: errors, node access, key paths, scalars, ids, syntax ---- */
 

@@ -683,6 +683,85 @@ int sc_schema_word(const char *path, const char *const *names)
     return -1;
 }
 
+/* ---- a concrete key path's entry (the uncertain block's check) ---- */
+
+/* Whether some schema path is `path` or lies under it. */
+static bool schema_has(const char *path)
+{
+    size_t l = strlen(path);
+    for (size_t i = 0; i < NSCHEMA; i++)
+        if (!strncmp(SCHEMA[i].path, path, l) &&
+            (!SCHEMA[i].path[l] || SCHEMA[i].path[l] == '.' || SCHEMA[i].path[l] == '['))
+            return true;
+    return false;
+}
+
+/* The shared form a type names ("severity" -> "<severity>"), or NULL. */
+static const char *shared_form(const char *type)
+{
+    static const char *const forms[] = {"process", "severity",   "duration",
+                                        "cost",    "disruption", NULL};
+    static const char *const roots[] = {"<process>", "<severity>", "<duration>", "<cost>",
+                                        "<disruption>"};
+    for (int f = 0; type && forms[f]; f++)
+        if (!strcmp(type, forms[f]))
+            return roots[f];
+    return NULL;
+}
+
+static bool numeric_type(const char *type)
+{
+    return type && (!strncmp(type, "number", 6) || !strcmp(type, "int"));
+}
+
+int sc_schema_numeric(const char *path, const char **type)
+{
+    static const char *const ids[] = {"<id>", "<country>", "<mineral>", "<sector>", NULL};
+    char at[KP_MAX] = "", cand[KP_MAX];
+    *type = NULL;
+    for (const char *s = path; *s;) {
+        int e = schema_find(at);
+        if (*s == '[') { /* an item: of a list of mappings, or of a list of numbers */
+            snprintf(cand, sizeof cand, "%s[]", at);
+            s = strchr(s, ']') + 1;
+            if (schema_has(cand)) {
+                memcpy(at, cand, sizeof at);
+                continue;
+            }
+            if (e >= 0 && !*s && SCHEMA[e].type && !strncmp(SCHEMA[e].type, "list [", 6))
+                return 1;
+            return -1;
+        }
+        if (*s == '.')
+            s++;
+        size_t len = strcspn(s, ".[");
+        if (e >= 0 && !strcmp(SCHEMA[e].type ? SCHEMA[e].type : "", "number or path"))
+            return 1; /* a year of a time path */
+        if (e >= 0 && shared_form(SCHEMA[e].type))
+            snprintf(at, sizeof at, "%s", shared_form(SCHEMA[e].type));
+        snprintf(cand, sizeof cand, "%s%s%.*s", at, *at ? "." : "", (int)len, s);
+        if (!schema_has(cand)) {
+            int f = 0;
+            for (; ids[f]; f++) {
+                snprintf(cand, sizeof cand, "%s%s%s", at, *at ? "." : "", ids[f]);
+                if (schema_has(cand))
+                    break;
+            }
+            if (!ids[f])
+                return -1;
+        }
+        memcpy(at, cand, sizeof at);
+        s += len;
+    }
+    int e = schema_find(at);
+    if (e >= 0 && shared_form(SCHEMA[e].type)) /* a severity: a number or a mapping */
+        e = schema_find(shared_form(SCHEMA[e].type));
+    if (e < 0)
+        return -1;
+    *type = SCHEMA[e].type ? SCHEMA[e].type : "word";
+    return numeric_type(SCHEMA[e].type);
+}
+
 /* ---- the check ---- */
 
 /* A default that is a value must be one the walker can fill in: a number

@@ -111,6 +111,8 @@ int sc_walk_sweep(P *p, const yaml_node_t *v, const char *kp)
             !(sp->file = strdup(sc_file_of(p, k))))
             return sc_oom(p);
         sp->nvalues = nv;
+        sp->key_line = (int)k->start_mark.line + 1;
+        sp->key_col = (int)k->start_mark.column + 1;
         for (int q = 0; q < nv; q++) {
             const yaml_node_t *x = sc_item_at(p, vals, q);
             sp->line[q] = (int)x->start_mark.line + 1;
@@ -179,6 +181,41 @@ int sc_find_key(yaml_document_t *d, int map, const char *name, size_t len)
     return -1;
 }
 
+/* The top-level mappings of ids: a key path may set a key of an entry
+   but not add one (a typo in an id would otherwise make a new, incomplete
+   entry and a message about a missing key). */
+static bool is_collection(const char *name)
+{
+    static const char *const ids[] = {"countries", "minerals", "sectors", "events", NULL};
+    for (int i = 0; ids[i]; i++)
+        if (!strcmp(name, ids[i]))
+            return true;
+    return false;
+}
+
+/* The failure for id `name`, not in collection `coll` (mapping node map). */
+static int no_such_id(P *p, int keyid, const char *path, const char *coll, const char *name,
+                      int map)
+{
+    char list[SHOW_BUF] = "", d[SHOW_BUF];
+    const yaml_node_t *m = yaml_document_get_node(p->doc, map);
+    int n = (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        const yaml_node_t *k = yaml_document_get_node(p->doc, m->data.mapping.pairs.start[i].key);
+        if (k->type != YAML_SCALAR_NODE)
+            continue;
+        const char *id = sc_sval(k);
+        if (used + strlen(id) + 8 > sizeof list) { /* room for ", ..." and the NUL */
+            snprintf(list + used, sizeof list - used, ", ...");
+            break;
+        }
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", id);
+    }
+    return sc_fail(p, yaml_document_get_node(p->doc, keyid), path, "%s has no '%s' (it has %s)",
+                   coll, sc_show(name, strlen(name), d, sizeof d), used ? list : "none");
+}
+
 /* Set the node at key path `path` (written at node keyid) to node valid,
    making missing mappings on the way. Node pointers move when nodes are
    added, so only ids are kept across additions. */
@@ -187,7 +224,8 @@ int sc_set_path(P *p, int root, int keyid, int valid)
     yaml_document_t *d = p->doc;
     char path[KP_MAX], here[KP_MAX] = "";
     snprintf(path, sizeof path, "%s", sc_sval(yaml_document_get_node(d, keyid)));
-    int cur = root;
+    int cur = root, top = 0; /* top: the value of the path's first key */
+    char top_name[KP_MAX] = "";
     const char *s = path;
     for (;;) {
         size_t len = strcspn(s, ".[");
@@ -213,6 +251,8 @@ int sc_set_path(P *p, int root, int keyid, int valid)
         } else {
             if (*rest == '[')
                 return sc_fail(p, yaml_document_get_node(d, keyid), path, "%s: no such list", here);
+            if (cur != root && cur == top && is_collection(top_name))
+                return no_such_id(p, keyid, path, top_name, name, cur);
             yaml_char_t *kv = (yaml_char_t *)name;
             int key = sc_added_node(
                 p, yaml_document_add_scalar(d, NULL, kv, (int)len, YAML_PLAIN_SCALAR_STYLE), keyid);
@@ -250,6 +290,10 @@ int sc_set_path(P *p, int root, int keyid, int valid)
             next = *it;
         }
         s = rest + 1; /* past the '.' (sc_valid_key_path) */
+        if (cur == root) {
+            top = next;
+            snprintf(top_name, sizeof top_name, "%s", name);
+        }
         cur = next;
     }
 }

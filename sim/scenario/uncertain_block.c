@@ -220,6 +220,9 @@ int sc_walk_uncertain(P *p, const yaml_node_t *v, const char *kp)
                                "cannot be uncertain: every row shares the scenario's %s "
                                "(common random numbers, one study)",
                                FIXED[f]);
+        const char *type;
+        if (sc_schema_numeric(path, &type) == 0)
+            return sc_fail(p, k, ckp, "cannot be uncertain: its value is a %s, not a number", type);
         for (int j = 0; j < i; j++)
             if (!strcmp(sc->uncertain[j].path, path))
                 return sc_fail(p, k, ckp, "duplicate key path");

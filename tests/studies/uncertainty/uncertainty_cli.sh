@@ -11,7 +11,8 @@
 #   drives the loss gets ST above 0.5 with its interval above 0;
 # - 1 and 2 threads (and, with MPIEXEC, 2 ranks) give identical files
 #   outside /run_info; the file's kind is "uncertainty";
-# - `minrisk run` on a scenario with an uncertain block refuses (status 2).
+# - `minrisk run` on a scenario with an uncertain block refuses (status 2);
+# - a sweep or an importance block beside it is refused at its line:column.
 set -u
 bin=$1
 src=$2
@@ -76,4 +77,18 @@ grep -q 'with parameter uncertainty' "$tmp/out" || fail "no predictive distribut
 # run refuses an uncertain block
 "$bin" run "$dir/two_keys.yaml" -o "$tmp/r.h5" 2>"$tmp/e" && fail "run accepted an uncertain block"
 grep -q "minrisk uncertainty" "$tmp/e" || { cat "$tmp/e"; fail "run's refusal does not name the command"; }
+# a sweep or an importance block beside the uncertain block: refused at the
+# block, with file, line and column, status 2, nothing written
+printf 'extends: %s\nsweep:\n  simulation.horizon_years: [2, 3]\n' "$dir/two_keys.yaml" >"$tmp/sw.yaml"
+printf 'extends: %s\nimportance:\n  target: var99\n' "$dir/two_keys.yaml" >"$tmp/is.yaml"
+for case in "sw|$tmp/sw.yaml:3:3: sweep.simulation.horizon_years: a sweep and an uncertain block in one scenario: study the uncertainty of one variant at a time" \
+    "is|$tmp/is.yaml:3:3: importance: the uncertainty study does not weight trials: remove the importance block (docs/STUDIES.md, Importance sampling)"; do
+    f=${case%%|*}
+    "$bin" uncertainty "$tmp/$f.yaml" -o "$tmp/$f.h5" 2>"$tmp/e"
+    rc=$?
+    [ "$rc" -eq 2 ] || fail "$f: status $rc, expected 2"
+    [ "$(cat "$tmp/e")" = "${case#*|}" ] ||
+        { cat "$tmp/e"; fail "$f: not the expected message"; }
+    [ ! -e "$tmp/$f.h5" ] || fail "$f: an output file was left"
+done
 echo "uncertainty: OK"

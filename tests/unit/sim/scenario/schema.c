@@ -32,6 +32,7 @@
 #include <yaml.h>
 
 #include "sim/minrisk.h"
+#include "sim/scenario/internal.h" /* sc_schema_numeric */
 #include "sim/scenario/loader.h"
 
 /* Every key given in some instance (ids AA BB CC NS, m1 m2, s1 s2, e1 e2 e3 e4). */
@@ -786,6 +787,85 @@ static void test_docs_table_is_the_schema(void **state)
                  k[row].path);
 }
 
+/* sc_schema_numeric (the uncertain block's check that a key holds a
+   number): every schema key written as a concrete path, ids as "x" and
+   list items as [0], is a number exactly when its type says so (a
+   severity or duration is a number or a mapping); a list of
+   numbers [a, b] is one at its items; paths through the shared forms, into
+   a time path, and off the schema. */
+static void test_numeric_key_paths(void **state)
+{
+    (void)state;
+    size_t n;
+    const mr_schema_key *k = mr_scenario_schema(&n);
+    int checked = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = k[i].path;
+        if (s[0] == '<' || strstr(s, "<key path>") || strstr(s, "<process name>"))
+            continue; /* shared forms below; the studies' own blocks */
+        char path[512] = "";
+        size_t o = 0;
+        while (*s && o + 8 < sizeof path) {
+            if (*s == '<') {
+                path[o++] = 'x';
+                s = strchr(s, '>') + 1;
+            } else if (!strncmp(s, "[]", 2)) {
+                memcpy(path + o, "[0]", 3);
+                o += 3;
+                s += 2;
+            } else {
+                path[o++] = *s++;
+            }
+        }
+        path[o] = '\0';
+        const char *type;
+        int got = sc_schema_numeric(path, &type);
+        int want = !strncmp(k[i].type, "number", 6) || !strcmp(k[i].type, "int") ||
+                   !strcmp(k[i].type, "severity") || !strcmp(k[i].type, "duration");
+        if (got != want)
+            fail_msg("%s (%s, type %s): sc_schema_numeric gave %d, expected %d", path, k[i].path,
+                     k[i].type, got, want);
+        if (!strncmp(k[i].type, "list [", 6)) {
+            strcat(path, "[1]");
+            if (sc_schema_numeric(path, &type) != 1)
+                fail_msg("%s: an item of a list of numbers is not a number", path);
+        }
+        checked++;
+    }
+    assert_true(checked > 150);
+    static const struct {
+        const char *path;
+        int want;
+    } cases[] = {
+        {"countries.CN.outage.rate_per_year", 1},
+        {"countries.CN.outage.severity", 1},
+        {"countries.CN.outage.severity.uniform[1]", 1},
+        {"minerals.ga.refining[2].outage.duration_months.lognormal.sigma", 1},
+        {"events.e1.severity.beta[0]", 1},
+        {"events.e1.occurrences[3].start_years", 1},
+        {"policies.cost.stockpile.gbp_per_year", 1},
+        {"policies.cost.stockpile.gbp_per_year.2030", 1},
+        {"minerals.ga.demand_t.2030", 1},
+        {"interdependency.auto.defence", 1},
+        {"price_correlation.ga.ge", 1},
+        {"policies.cost.stockpile.source", 0},
+        {"countries.CN.name", 0},
+        {"rationing.rule", 0},
+        {"minerals.ga.mining[0].country", 0},
+        {"countries.CN.outage", 0},
+        {"policies.stockpil.months", -1},
+        {"minerals.ga.price.ref.x", -1},
+        {"minerals.ga.mining.share", -1},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const char *type;
+        int got = sc_schema_numeric(cases[c].path, &type);
+        if (got != cases[c].want)
+            fail_msg("%s: sc_schema_numeric gave %d, expected %d", cases[c].path, got,
+                     cases[c].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -795,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_required_keys_are_required),
         cmocka_unit_test(test_defaults_are_what_the_loader_fills_in),
         cmocka_unit_test(test_docs_table_is_the_schema),
+        cmocka_unit_test(test_numeric_key_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
