@@ -2321,8 +2321,10 @@ def policy_cost_section(page, f, kind, runs):
     rows = ['<table id="policy-cost-table"><caption>Stated policy cost over the horizon (policies.cost: '
             'an input, not sampled; undiscounted), GBP m, and loss avoided per pound of the extra cost '
             'over %s: (mean loss of %s - mean loss) / (cost - cost of %s), with the 95%% interval of the '
-            'change in the mean divided by the cost difference; n/a where the %s costs no more. As '
-            'stored in %s.</caption>' % (ref, ref, ref, who, g.name)]
+            'change in the mean divided by the cost difference; n/a where the %s costs no more%s. As '
+            'stored in %s.</caption>' % (ref, ref, ref, who,
+                                         "" if kind == "compare" else " or has another horizon",
+                                         g.name)]
     rows.append('<tr><th class="l">%s</th><th>policy cost</th><th>loss avoided per pound<br>95%% CI</th></tr>'
                 % who)
     for i, lab in enumerate(labels):

@@ -633,7 +633,7 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
                      "undiscounted), and\nloss avoided per pound of the extra cost over the first "
                      "variant: (mean of the first - mean)\n/ (cost - cost of the first), with the "
                      "95%% interval of vs first over the cost difference\n(n/a: no more cost than "
-                     "the first).\n\n");
+                     "the first, or another horizon).\n\n");
         for (long long k = 0; k < P; k++) {
             const char *dot = strrchr(param[k], '.');
             snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
@@ -646,6 +646,9 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
             fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)P), cost[v] / MR_GBP_PER_MILLION, 1, "");
             if (v == 0)
                 snprintf(mr_tab_cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
+            else if (cost[v] > cost[0] && isnan(pp[v * 3])) /* sweep.c: another horizon */
+                snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
+                         "n/a (another horizon than the first)");
             else
                 mr_policy_cost_fmt_per_pound(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
                                              pp + v * 3);

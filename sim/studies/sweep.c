@@ -156,8 +156,10 @@ static int grid_coord(mr_extras *x, const char *name, uint64_t n, const char *co
 /* /sweep's policy costs, when a variant states any (docs/STUDIES.md
    "Sweeps"): each variant's cost over the horizon and, against the first
    variant (the reference of mean_difference), the loss avoided per pound
-   of its extra cost; NaN for the first and wherever the variant costs no
-   more than it. dmean: mean_difference [V x 3]. */
+   of its extra cost; NaN for the first, wherever the variant costs no
+   more than it, and where its horizon is not the first's (MODEL §10: loss
+   and cost over the same horizon; compare refuses two horizons).
+   dmean: mean_difference [V x 3]. */
 static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double *dmean,
                        double **costp, double **ppp)
 {
@@ -173,7 +175,10 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
     for (uint64_t v = 0; v < V; v++)
         cost[v] = vs[v].sc.policies.cost_horizon_gbp;
     for (uint64_t v = 0; v < V; v++)
-        mr_policy_per_pound(dmean + v * 3, cost[0], cost[v], pp + v * 3);
+        if (vs[v].sc.horizon_years == vs[0].sc.horizon_years)
+            mr_policy_per_pound(dmean + v * 3, cost[0], cost[v], pp + v * 3);
+        else
+            pp[v * 3] = pp[v * 3 + 1] = pp[v * 3 + 2] = NAN;
     *costp = cost;
     *ppp = pp;
     const uint64_t dV[1] = {V}, dV3[2] = {V, 3};
@@ -185,8 +190,9 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
                              "loss avoided per pound of the variant's extra policy cost over the "
                              "first variant's: (mean loss of the first - the variant's) / (its "
                              "cost - the first's), GBP per GBP, with mean_difference's 95% "
-                             "interval divided by the cost difference; NaN for the first variant "
-                             "and where the variant costs no more than it")
+                             "interval divided by the cost difference; NaN for the first variant, "
+                             "where the variant costs no more than it, and where its horizon is "
+                             "not the first's")
                ? -1
                : 0;
 }

@@ -8,6 +8,8 @@
 # - the two the other way round: B costs less, so n/a with the reason;
 # - a sweep with a stated cost (tests/studies/sweep/cost_grid.yaml): each
 #   variant's cost and per pound figure against the first variant;
+# - a sweep of the horizon with a stated cost (cost_horizon.yaml): n/a for
+#   the variant whose horizon is not the first's;
 # - a run's /policies printed by `minrisk summary`;
 # - the HTML report's table of them (compare and sweep pages).
 # usage: policy_cost.sh MINRISK SRC PYTHON
@@ -71,6 +73,14 @@ grep -q 'Policy cost' "$tmp/none.out" && fail "no costs: policy-cost lines print
 "$bin" summary "$tmp/sw.h5" >"$tmp/sw.sum" || fail "sweep summary: status $?"
 grep -qE '^6 +2e6 +10\.0 +[0-9.]+ \[[0-9.]+, [0-9.]+\]$' "$tmp/sw.sum" || fail "sweep summary: $(cat "$tmp/sw.sum")"
 grep -qE '^6 +1e6 +5\.0 +n/a$' "$tmp/sw.sum" || fail "sweep summary: no n/a row for an equal cost"
+
+# a sweep of the horizon: the variants' losses and costs are over different
+# horizons, so no per pound figure (compare refuses two horizons)
+"$bin" run "$src/tests/studies/sweep/cost_horizon.yaml" -o "$tmp/hz.h5" -q || fail "horizon sweep: status $?"
+"$py" "$c/policy_cost_file.py" "$tmp/hz.h5" horizon || fail "horizon sweep: file"
+"$bin" summary "$tmp/hz.h5" >"$tmp/hz.sum" || fail "horizon sweep summary: status $?"
+grep -qE '^10 +10\.0 +n/a \(another horizon than the first\)$' "$tmp/hz.sum" ||
+  fail "horizon sweep summary: $(sed -n '/^Policy cost/,/^Each/p' "$tmp/hz.sum")"
 
 "$bin" run "$c/crn_stockpile.yaml" --trials 100 -o "$tmp/run.h5" -q || fail "run: status $?"
 "$bin" summary "$tmp/run.h5" >"$tmp/run.sum" || fail "run summary: status $?"

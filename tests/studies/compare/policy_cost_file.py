@@ -12,6 +12,9 @@ reversed: the same two, B first: B - A costs less, so n/a (NaN).
 sweep: cost_grid.yaml, 4 variants; each variant's cost (5 years x 1e6 or
   2e6 a year) and its per pound figure from /sweep/mean_difference over
   the cost difference; NaN for the first variant and for equal costs.
+horizon: cost_horizon.yaml, a sweep of the horizon (5 and 10 years at 1e6
+  a year): the costs 5e6 and 1e7, but the 10-year variant's per pound
+  figure NaN, since its loss and cost are not over the first's horizon.
 """
 import math
 import sys
@@ -79,11 +82,24 @@ def sweep(f):
     check(pp[3][0] > 0, "the stockpile avoids no loss")
 
 
+def horizon(f):
+    s = f["sweep"]
+    cost = s["policy_cost"][:]
+    check(list(cost) == [5e6, 10e6], "horizon sweep policy_cost %s" % cost)
+    check(s["mean_difference"][1][0] > 0, "the longer horizon loses no more")
+    pp = s["loss_avoided_per_pound"][:]
+    check(all(math.isnan(x) for x in pp[0]), "the first variant's per pound is not NaN")
+    check(all(math.isnan(x) for x in pp[1]),
+          "another horizon: per pound %s, expected NaN (not over the same horizon)" % pp[1])
+
+
 def main():
     path, what = sys.argv[1], sys.argv[2]
     with h5py.File(path, "r") as f:
         if what == "sweep":
             sweep(f)
+        elif what == "horizon":
+            horizon(f)
         else:
             compare(f, what == "reversed")
     print("policy costs (%s): OK" % what)
