@@ -448,7 +448,7 @@ static int difference_costs(mr_extras *x, const pair_cost *c0)
                           .dim_names = {"bound"},
                           .data = c->per_pound,
                           .units = "1",
-                          .description = "loss avoided per pound of policy cost, (mean A - mean "
+                          .description = "loss avoided per pound of policy cost: (mean A - mean "
                                          "B) / (cost B - cost A), GBP per GBP, with the 95% "
                                          "interval of the mean's change divided by the cost "
                                          "difference; NaN when B costs no more than A"};
@@ -607,7 +607,7 @@ static int difference_extras_many(mr_extras *x, const request *q, const mr_scena
             "\"a, b\"; empty when none");
         COORD("bound", 3, bound, "estimate and 95% interval bounds");
         ARR("loss_avoided_per_pound", MR_EXTRA_F64, 2, uV, 3, 0, "versus", "bound", NULL, pp, "1",
-            "loss avoided per pound of policy cost, (mean A - mean X) / (cost X - cost A), GBP "
+            "loss avoided per pound of policy cost: (mean A - mean X) / (cost X - cost A), GBP "
             "per GBP, with the 95% interval of the mean's change divided by the cost "
             "difference; NaN when X costs no more than A");
     }

@@ -52,6 +52,11 @@ def compare(f, reverse):
     check(list(d["uncosted_levers"].asstr()[:]) == ["", ""], "uncosted_levers")
     pp = d["loss_avoided_per_pound"][:]
     check(d["loss_avoided_per_pound"].attrs["units"] == "1", "units")
+    # the long name is the description up to its first ':' without its
+    # parentheses (h5w_long_name): a formula in parentheses left ", /,"
+    name = d["loss_avoided_per_pound"].attrs["long_name"]
+    name = name.decode() if isinstance(name, bytes) else name
+    check(name == "Loss avoided per pound of policy cost", "long_name %r" % name)
     if reverse:
         check(all(math.isnan(x) for x in pp), "per pound %s, expected NaN (B costs less)" % pp)
         return
