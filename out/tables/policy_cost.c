@@ -6,17 +6,22 @@
 #include <math.h>
 #include <string.h>
 
-/* A cost in GBP m, 12 wide: one decimal from GBP 1m, three below (a GBP
-   45,000 lever is 0.045, not 0.0), then an exponent. */
-static void cost_cell(FILE *out, double m)
+void mr_policy_cost_fmt(char *buf, size_t n, int width, double m)
 {
     double a = fabs(m);
     if (a >= 1.0 || a == 0.0)
-        fprintf(out, "%12.1f", m);
+        snprintf(buf, n, "%*.1f", width, m);
     else if (a >= 0.001)
-        fprintf(out, "%12.3f", m);
+        snprintf(buf, n, "%*.3f", width, m);
     else
-        fprintf(out, "%12.1e", m);
+        snprintf(buf, n, "%*.1e", width, m);
+}
+
+static void cost_cell(FILE *out, double m)
+{
+    char b[64];
+    mr_policy_cost_fmt(b, sizeof b, 12, m);
+    fputs(b, out);
 }
 
 /* The names of list ("a, b, c") that are not in ref, into buf ("" when

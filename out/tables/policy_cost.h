@@ -6,6 +6,7 @@
 #define MR_POLICY_COST_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* The costs of A and B over the horizon (GBP; stated[w] false: scenario w
@@ -23,6 +24,11 @@ void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2
 void mr_policy_cost_print_many(FILE *out, int horizon_years, int n, const double *cost,
                                const bool *stated, const char *const *uncosted,
                                const double *per_pound);
+
+/* A cost in GBP m, right-aligned in width (0: no padding): one decimal from
+   GBP 1m, three below (a GBP 45,000 lever is 0.045, not 0.0), then an
+   exponent. */
+void mr_policy_cost_fmt(char *buf, size_t n, int width, double gbp_m);
 
 /* "0.41 [0.39, 0.43]" (two significant decimals at least), or "n/a". */
 void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double per_pound[3]);

@@ -526,10 +526,13 @@ static void print_policy_costs(FILE *out, const summary *s)
     for (size_t k = 0; k < s->ncost; k++)
         if ((int)strlen(s->lever[k]) > w)
             w = (int)strlen(s->lever[k]);
-    for (size_t k = 0; k < s->ncost; k++)
-        fprintf(out, "%-*s  %10.1f  %s\n", w, s->lever[k], s->cost[k] / MR_GBP_PER_MILLION,
-                s->source[k]);
-    fprintf(out, "%-*s  %10.1f\n", w, "Total", s->cost_total / MR_GBP_PER_MILLION);
+    char c[64];
+    for (size_t k = 0; k < s->ncost; k++) {
+        mr_policy_cost_fmt(c, sizeof c, 10, s->cost[k] / MR_GBP_PER_MILLION);
+        fprintf(out, "%-*s  %s  %s\n", w, s->lever[k], c, s->source[k]);
+    }
+    mr_policy_cost_fmt(c, sizeof c, 10, s->cost_total / MR_GBP_PER_MILLION);
+    fprintf(out, "%-*s  %s\n", w, "Total", c);
 }
 
 static void print_summary(FILE *out, const summary *s, bool brief)
@@ -643,7 +646,8 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
         snprintf(mr_tab_cell(&t, 0, (size_t)P), CELL, "policy cost");
         snprintf(mr_tab_cell(&t, 0, (size_t)P + 1), CELL, "per pound vs first [95%% CI]");
         for (long long v = 0; v < V; v++) {
-            fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)P), cost[v] / MR_GBP_PER_MILLION, 1, "");
+            mr_policy_cost_fmt(mr_tab_cell(&t, (size_t)v + 1, (size_t)P), CELL, 0,
+                               cost[v] / MR_GBP_PER_MILLION);
             if (v == 0)
                 snprintf(mr_tab_cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
             else if (cost[v] > cost[0] && isnan(pp[v * 3])) /* sweep.c: another horizon */
