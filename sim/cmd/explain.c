@@ -47,7 +47,8 @@ static const char *const usage_explain =
     "  --sector ID   only what touches one sector: the minerals it needs, the\n"
     "                disruptions that hit them, its own losses\n"
     "  --all-steps   a line for every step, quiet ones too\n"
-    "  --run GROUP   the run of a comparison or sweep file (e.g. runs/b)\n"
+    "  --run GROUP   the run of a comparison or sweep file (e.g. runs/b); of an\n"
+    "                uncertainty file, its one run, base (the default)\n"
     "\n"
     "Months are counted from 0 at the start of the horizon (scenarios have no\n"
     "calendar dates). Exit status: 0 told (and checked, as far as the file keeps\n"
@@ -99,12 +100,16 @@ static int path_exists(h5in *in, hid_t loc, const char *path)
 #define RUNS_LISTED 4 /* groups named in a message; the rest are counted */
 
 /* "runs/a, runs/b" or "variants/x, ...": the groups that hold a run (names
-   as printable text: they come from the file). */
+   as printable text: they come from the file); "base", the run of an
+   uncertainty file. */
 static void list_runs(hid_t file, char *buf, size_t size)
 {
     static const char *const parents[] = {"runs", "variants"};
     buf[0] = '\0';
     int n = 0;
+    if (H5Lexists(file, "base", H5P_DEFAULT) > 0 &&
+        H5Lexists(file, "base/scenario", H5P_DEFAULT) > 0)
+        n += snprintf(buf, size, "base") > 0;
     for (size_t k = 0; k < sizeof parents / sizeof parents[0]; k++) {
         hid_t g = H5Lexists(file, parents[k], H5P_DEFAULT) > 0
                       ? H5Gopen2(file, parents[k], H5P_DEFAULT)
@@ -157,7 +162,7 @@ typedef struct {
 } run_facts;
 
 /* Open the file (mr_h5r_open) and its run group; read the root facts. */
-static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
+static int open_run(h5in *in, request *q, run_facts *f, mr_error *err)
 {
     if (mr_h5r_open(&in->r, q->file, MR_H5R_NAMES_FROM_ROOT | MR_H5R_RESULT_FILE, err) < 0)
         return -1;
@@ -165,6 +170,9 @@ static int open_run(h5in *in, const request *q, run_facts *f, mr_error *err)
     f->kind = mr_h5r_attr_str(file, ".", "kind");
     f->software = mr_h5r_attr_str(file, ".", "software_version");
     bool multi = f->kind && strcmp(f->kind, "run") != 0;
+    /* an uncertainty file holds one run, the base scenario's: told by default */
+    if (multi && !q->run && !strcmp(f->kind, "uncertainty"))
+        q->run = "base";
     char runs[1024];
     if (multi && !q->run) {
         list_runs(file, runs, sizeof runs);

@@ -19,7 +19,11 @@ file read independently with h5py:
 - `minrisk report`: the page's index tables hold each key's S1 and ST with
   their intervals (data attributes equal to the file's doubles, text at
   %.3f), ranked as above, and the predictive table's data-gbp values equal
-  the file's.
+  the file's;
+- `minrisk explain`: tells the base run's worst trial without --run (the
+  file's one run; until 2026-12-05 it was refused as "a uncertainty file
+  holds several runs ... (none found)"), exactly as with --run base, and
+  names base among the runs when --run names none.
 """
 import csv
 import math
@@ -208,6 +212,18 @@ def main():
                 os.path.join(rep, "fig-uncertainty-indices.svg")):
             fail("report: no figure of the indices")
         print("report: the ranked index tables and the predictive table match the file")
+
+        # ---- explain ------------------------------------------------------
+        told = run([mr, "explain", h5])
+        worst = int(np.argmax(f["base/trials/total_loss"][()]))
+        if not told.startswith("Trial %d of 30, the worst" % worst) or ", run base," not in told:
+            fail("explain: not the base run's worst trial %d:\n%s" % (worst, told[:400]))
+        if told != run([mr, "explain", h5, "--run", "base"]):
+            fail("explain without --run differs from --run base")
+        p = subprocess.run([mr, "explain", h5, "--run", "runs/a"], capture_output=True, text=True)
+        if p.returncode != 2 or p.stderr != "%s: --run runs/a: no such run (runs: base)\n" % h5:
+            fail("explain --run runs/a: exit %d, %r" % (p.returncode, p.stderr))
+        print("explain: the base run's worst trial (trial %d), as with --run base" % worst)
     return 0
 
 
