@@ -8,7 +8,8 @@ endif()
 add_test(NAME uncertainty_cli
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/uncertainty_cli.sh ${MINRISK_BIN} ${MINRISK_SRC} ${_unc_mpi})
 set_tests_properties(uncertainty_cli PROPERTIES LABELS uncertainty)
-# summary, export and report of an uncertainty file, against h5py
+# summary, export, report and explain of an uncertainty file, against h5py,
+# and docs/OUTPUT.md "Uncertainty files" against the file
 # (uncertainty_readers.py: a 24-row study of scenarios/uk-2024-uncertain.yaml).
 if(MINRISK_PYTHON)
   add_test(NAME uncertainty_readers

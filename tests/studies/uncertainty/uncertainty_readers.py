@@ -20,6 +20,9 @@ file read independently with h5py:
   their intervals (data attributes equal to the file's doubles, text at
   %.3f), ranked as above, and the predictive table's data-gbp values equal
   the file's;
+- docs/OUTPUT.md "Uncertainty files": its tables of /uncertainty name
+  every dataset of the group, no other, each with the file's type and
+  units attribute, and its dims those of the dataset's dimension scales;
 - `minrisk explain`: tells the base run's worst trial without --run (the
   file's one run; until 2026-12-05 it was refused as "a uncertainty file
   holds several runs ... (none found)"), exactly as with --run base, and
@@ -212,6 +215,27 @@ def main():
                 os.path.join(rep, "fig-uncertainty-indices.svg")):
             fail("report: no figure of the indices")
         print("report: the ranked index tables and the predictive table match the file")
+
+        # ---- docs/OUTPUT.md "Uncertainty files" ---------------------------
+        doc = open(os.path.join(src, "docs", "OUTPUT.md"), encoding="utf-8").read()
+        sec = doc.split("\n## Uncertainty files\n", 1)[1].split("\n## ", 1)[0]
+        documented = {}
+        for m in re.finditer(r"^\| `(\w+)` \| \[([^\]]*)\](?: ([\w, ]+))? \| (\w+) \| ?`?([^|`]*?)`? ?\|", sec, re.M):
+            documented[m.group(1)] = (m.group(3), m.group(4), m.group(5).strip())
+        if set(documented) != set(u.keys()):
+            fail("docs/OUTPUT.md documents %s, the file's /uncertainty holds %s"
+                 % (sorted(documented), sorted(u.keys())))
+        for name, (dims, typ, units) in documented.items():
+            d = u[name]
+            ftype = "string" if d.dtype.kind == "O" else str(d.dtype)
+            funits = d.attrs.get("units", "")
+            if ftype != typ or funits != units:
+                fail("docs/OUTPUT.md: %s %s, units %r; the file: %s, units %r" % (name, typ, units, ftype, funits))
+            if dims is not None:
+                fdims = [f[ref[0]].name.rsplit("/", 1)[1] for ref in d.attrs["DIMENSION_LIST"]]
+                if [x.strip() for x in dims.split(",")] != fdims:
+                    fail("docs/OUTPUT.md: %s dims %s, the file's %s" % (name, dims, fdims))
+        print("docs/OUTPUT.md: the %d datasets of /uncertainty with their types, units and dims" % len(documented))
 
         # ---- explain ------------------------------------------------------
         told = run([mr, "explain", h5])
