@@ -171,6 +171,21 @@ def read(group, name):
     return req(group, name)[()]
 
 
+def numbers(group, name, shape):
+    """A dataset of numbers (floats or integers) of the given shape (None:
+    any extent along that axis); a damaged file else (exit status 2, as the
+    C readers: not an IndexError or ValueError from deep in the report)."""
+    ds = req(group, name)
+    if ds.dtype.kind not in "fiu":
+        raise InputError("damaged or incomplete minrisk file: %s holds %s, not numbers"
+                         % (ds.name, "strings" if ds.dtype.kind in "OSU" else ds.dtype))
+    want = tuple(shape)
+    if len(ds.shape) != len(want) or any(w is not None and d != w for d, w in zip(ds.shape, want)):
+        raise InputError("damaged or incomplete minrisk file: %s has shape %s, expected %s"
+                         % (ds.name, list(ds.shape), ["any" if w is None else w for w in want]))
+    return ds[()]
+
+
 def strings(group, name):
     ds = req(group, name)
     try:
@@ -338,10 +353,14 @@ class Run:
                       "country": dict(zip(countries, display_names(countries, cnames)))}
         s = req(g, "summary")
         self.summary = s
-        self.quantile = read(s, "quantile")
-        self.es_level = read(s, "es_level")
-        self.return_period = read(s, "return_period")
-        self.band = read(s, "band")
+        self.quantile = numbers(s, "quantile", (None,))
+        self.es_level = numbers(s, "es_level", (None,))
+        self.return_period = numbers(s, "return_period", (None,))
+        self.band = numbers(s, "band", (None,))
+        S, M = len(self.sectors), len(self.minerals)
+        Q, E, R, B = (len(self.quantile), len(self.es_level), len(self.return_period),
+                      len(self.band))
+        T = numbers(s, "step", (None,)).shape[0]
         self.months_per_step = float(attr(req(s, "step"), "months_per_step", 12.0 / max(1, self.steps_per_year)))
         tr = g.get("trials")
         self.trials_group = tr
@@ -358,18 +377,23 @@ class Run:
             if self.weights.shape != (self.trials,):
                 raise InputError("%s: shape does not match trials" % tr["weight"].name)
         self.series = []
-        S = len(self.sectors)
+        sec = {name: numbers(s, name, shape) for name, shape in (
+            ("sector_loss_mean", (S,)), ("sector_loss_se", (S,)),
+            ("sector_loss_quantile", (S, Q)), ("sector_loss_quantile_ci_low", (S, Q)),
+            ("sector_loss_quantile_ci_high", (S, Q)), ("sector_loss_es", (S, E)),
+            ("sector_aal", (S,)), ("sector_aal_se", (S,)),
+            ("sector_return_period_loss", (S, R)))}
         for j, sid in enumerate(self.sectors):
             se = Series(sid, self.sector_names[j])
-            se.mean = float(read(s, "sector_loss_mean")[j])
-            se.se = float(read(s, "sector_loss_se")[j])
-            se.q = read(s, "sector_loss_quantile")[j]
-            se.q_lo = read(s, "sector_loss_quantile_ci_low")[j]
-            se.q_hi = read(s, "sector_loss_quantile_ci_high")[j]
-            se.es = read(s, "sector_loss_es")[j]
-            se.aal = float(read(s, "sector_aal")[j])
-            se.aal_se = float(read(s, "sector_aal_se")[j])
-            se.rp = read(s, "sector_return_period_loss")[j]
+            se.mean = float(sec["sector_loss_mean"][j])
+            se.se = float(sec["sector_loss_se"][j])
+            se.q = sec["sector_loss_quantile"][j]
+            se.q_lo = sec["sector_loss_quantile_ci_low"][j]
+            se.q_hi = sec["sector_loss_quantile_ci_high"][j]
+            se.es = sec["sector_loss_es"][j]
+            se.aal = float(sec["sector_aal"][j])
+            se.aal_se = float(sec["sector_aal_se"][j])
+            se.rp = sec["sector_return_period_loss"][j]
             se.es_ci = stored_ci(s, "sector_loss_es99", j)
             se.rp_ci = stored_ci(s, "sector_return_period_loss_1in100", j)
             self.series.append(se)
@@ -385,15 +409,15 @@ class Run:
             for j, se in enumerate(self.series):
                 se.horizon = ol[:, j] + xc[:, j]
         tot = Series("total", "Total")
-        tot.mean = require_finite(float(read(s, "total_loss_mean")), s.name + "/total_loss_mean")
-        tot.se = float(read(s, "total_loss_se"))
-        tot.q = read(s, "total_loss_quantile")
-        tot.q_lo = read(s, "total_loss_quantile_ci_low")
-        tot.q_hi = read(s, "total_loss_quantile_ci_high")
-        tot.es = read(s, "total_loss_es")
-        tot.aal = float(read(s, "aal"))
-        tot.aal_se = float(read(s, "aal_se"))
-        tot.rp = read(s, "return_period_loss")
+        tot.mean = require_finite(float(numbers(s, "total_loss_mean", ())), s.name + "/total_loss_mean")
+        tot.se = float(numbers(s, "total_loss_se", ()))
+        tot.q = numbers(s, "total_loss_quantile", (Q,))
+        tot.q_lo = numbers(s, "total_loss_quantile_ci_low", (Q,))
+        tot.q_hi = numbers(s, "total_loss_quantile_ci_high", (Q,))
+        tot.es = numbers(s, "total_loss_es", (E,))
+        tot.aal = float(numbers(s, "aal", ()))
+        tot.aal_se = float(numbers(s, "aal_se", ()))
+        tot.rp = numbers(s, "return_period_loss", (R,))
         tot.es_ci = stored_ci(s, "total_loss_es99")
         tot.rp_ci = stored_ci(s, "return_period_loss_1in100")
         if tr is not None and "total_loss" in tr:
@@ -413,10 +437,10 @@ class Run:
                 tot.rp_band = (read(s, "return_period_loss_ci_low"), read(s, "return_period_loss_ci_high"))
         else:
             self._read_loss_tables(g.get("loss_tables"))
-        self.hist_count = read(s, "total_loss_hist_count")
-        self.hist_edges = read(s, "total_loss_hist_edges")
-        self.inop_band = read(s, "inoperability_band")
-        self.price_band = read(s, "price_ratio_band")
+        self.hist_count = numbers(s, "total_loss_hist_count", (None,))
+        self.hist_edges = numbers(s, "total_loss_hist_edges", (len(self.hist_count) + 1,))
+        self.inop_band = numbers(s, "inoperability_band", (T, S, B))
+        self.price_band = numbers(s, "price_ratio_band", (T, M, B))
         # format 1.6 on: the upper tail (0.9, 0.99) and the bands given a
         # disruption at the step (docs/OUTPUT.md); None before
         self.tail_band = read(s, "tail_band") if "tail_band" in s else None
@@ -425,12 +449,12 @@ class Run:
         self.inop_hit = read(s, "inoperability_disrupted_prob") if "inoperability_disrupted_prob" in s else None
         self.inop_hit_band = (read(s, "inoperability_disrupted_band")
                               if "inoperability_disrupted_band" in s else None)
-        self.shortage_prob = read(s, "mineral_shortage_prob")
+        self.shortage_prob = numbers(s, "mineral_shortage_prob", (M,))
         self.mineral_table = {
-            "shortfall_mean": read(s, "mineral_shortfall_mean_avg"),
-            "shortfall_months": read(s, "mineral_shortfall_months_avg"),
-            "stock_empty": read(s, "mineral_stockpile_empty_prob"),
-            "price_peak": read(s, "mineral_price_peak_avg"),
+            "shortfall_mean": numbers(s, "mineral_shortfall_mean_avg", (M,)),
+            "shortfall_months": numbers(s, "mineral_shortfall_months_avg", (M,)),
+            "stock_empty": numbers(s, "mineral_stockpile_empty_prob", (M,)),
+            "price_peak": numbers(s, "mineral_price_peak_avg", (M,)),
         }
         self.mineral_trials = {}
         if tr is not None:
@@ -1774,7 +1798,8 @@ MC_NOTE = (
     'interval of a bootstrap over the trials (1,000 resamples, each trial with all its years) that the '
     'run computed and stored in /summary (<code>*_es99_ci_low/high</code>, '
     '<code>*_return_period_loss_1in100_ci_low/high</code>; n/a with fewer than 1,000 trials, "CI not '
-    'stored" in files without them: before format 1.6, or <code>output.trials: none</code>). All losses in '
+    'stored" in files without them: before format 1.6, a weighted run, or the base run of an uncertainty '
+    'file). All losses in '
     'GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
     % HEADLINE_RP)
 

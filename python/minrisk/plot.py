@@ -46,13 +46,14 @@ class _Strings:
 
 class _Var:
     """A DataArray as an h5py dataset: ds[()] values, .asstr(), .shape,
-    .attrs, .name."""
+    .dtype, .attrs, .name."""
 
     def __init__(self, da, name):
         self._da = da
         self.name = name
         self.attrs = dict(da.attrs)
         self.shape = tuple(da.shape)
+        self.dtype = da.dtype
 
     def __getitem__(self, key):
         return np.asarray(self._da.values)[key]

@@ -742,6 +742,22 @@ def mode_errors(args, tmp):
     with h5py.File(hollow, "a") as f:
         del f["summary"]
     expect_error(args, [hollow, "-o", out], 2, hollow, [out], "a file without /summary")
+    # /summary datasets of the wrong type or shape: a damaged file, status 2
+    # and a line saying so, as from the C readers (until 2026-12-05 status 1,
+    # "report failed: IndexError: ... (report.py line N)")
+    for name, data, why in (("total_loss_mean", "abc", "holds strings, not numbers"),
+                            ("total_loss_quantile", np.zeros(3), "has shape [3], expected [6]"),
+                            ("sector_loss_mean", np.zeros(2), "has shape [2], expected [4]"),
+                            ("price_ratio_band", np.zeros((120, 6, 2)),
+                             "has shape [120, 6, 2], expected [120, 6, 3]")):
+        bad = os.path.join(tmp, "bad-%s.h5" % name)
+        shutil.copy(h5, bad)
+        with h5py.File(bad, "a") as f:
+            del f["summary"][name]
+            f["summary"][name] = data
+        expect_error(args, [bad, "-o", out], 2,
+                     "%s: damaged or incomplete minrisk file: /summary/%s %s" % (bad, name, why),
+                     [out], "/summary/%s damaged" % name)
     expect_error(args, [h5, "-o", os.path.join(tmp, "no", "such", "dir")], 2, "no/such", [out],
                  "output in a missing directory")
     keep = os.path.join(tmp, "precious")
