@@ -457,15 +457,24 @@ class Uncertainty(_Multi):
             self._parts["uncertainty"] = self._table("uncertainty")
 
 
+FORMAT_MAJOR = 1  # the format_version major number this package reads (docs/OUTPUT.md "Versioned")
+
+
 def open(path):  # noqa: A001 (the package's name for it)
     """Open a minrisk result file: a Run (run file), Comparison, Sweep or
     Uncertainty, by the root attribute `kind`. Raises ValueError for a file
-    that is not a minrisk file."""
+    that is not a minrisk file or is of another major format_version."""
     path = os.fspath(path)
     with h5py.File(path, "r") as f:
         fmt = _text(f.attrs.get("format"))
         if fmt != "minrisk":
             raise ValueError("%s: not a minrisk result file (no root attribute format = minrisk)" % path)
+        ver = np.ravel(f.attrs.get("format_version", []))
+        if ver.size != 2 or ver.dtype.kind not in "iu":
+            raise ValueError("%s: not a minrisk file (no format_version of two integers)" % path)
+        if int(ver[0]) != FORMAT_MAJOR:
+            raise ValueError("%s: unsupported format_version %d.%d (this minrisk reads %d.x)"
+                             % (path, int(ver[0]), int(ver[1]), FORMAT_MAJOR))
         kind = _text(f.attrs.get("kind"))
         if kind is None:
             return Run(path, f)

@@ -213,6 +213,21 @@ def main():
         check(False, "open of a non-HDF5 file: no error")
     except OSError:
         pass
+    # a file of another major format_version is refused, as by the binary's
+    # readers (until 2026-12-05 it opened, to be read with the wrong layout)
+    with tempfile.TemporaryDirectory() as tmp:
+        for ver, want in (([2, 0], "unsupported format_version 2.0 (this minrisk reads 1.x)"),
+                          (None, "no format_version")):
+            path = os.path.join(tmp, "v.h5")
+            with h5py.File(path, "w") as f:
+                f.attrs["format"] = "minrisk"
+                if ver is not None:
+                    f.attrs["format_version"] = np.array(ver, dtype=np.int32)
+            try:
+                minrisk.open(path)
+                check(False, "open of a file of format_version %s: no error" % ver)
+            except ValueError as e:
+                check(want in str(e), "format_version %s: %s" % (ver, e))
     return finish("python_open")
 
 
