@@ -338,8 +338,8 @@ static int tables(const mr_scenario *base, uint64_t N, uint64_t L, const double 
     rc = rc || add(x, "variance", MR_EXTRA_F64, 1, dS, nS, var, false, "GBP2",
                    "variance of each statistic over the 2N rows of A and B (divisor 2N)");
     rc = rc || add(x, "first_order", MR_EXTRA_F64, 3, dkS3, nkS3, ind, false, "1",
-                   "first-order Sobol index S_i (Saltelli et al. 2010) with its 95% percentile "
-                   "bootstrap interval");
+                   "first-order Sobol index S_i (Saltelli et al. 2010 with f(B) centred on the "
+                   "pooled mean: docs/MODEL.md §9) with its 95% percentile bootstrap interval");
     rc = rc ||
          add(x, "total_order", MR_EXTRA_F64, 3, dkS3, nkS3, ind + k * MR_UNC_NSTAT * 3, false, "1",
              "total Sobol index ST_i (Jansen 1999) with its 95% percentile bootstrap "
