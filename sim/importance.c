@@ -184,8 +184,9 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
 uint64_t mr_importance_pilot_trials(const mr_scenario *sc)
 {
     const mr_importance *imp = &sc->importance;
-    uint64_t L = imp->pilot_trials ? imp->pilot_trials : sc->trials / 10;
-    return L < 1000 ? 1000 : L;
+    if (imp->pilot_trials) /* as given (at least 100, the schema's bound) */
+        return imp->pilot_trials;
+    return sc->trials / 10 < 1000 ? 1000 : sc->trials / 10; /* the default */
 }
 
 /* Stage s: L trials under factors f (the rates given as md's exact

@@ -20,8 +20,8 @@ uint64_t mr_importance_pilot_seed(uint64_t seed, int s);
    alone; by log-sum-exp. 0 <= alpha < 1; w <= 1 / alpha. */
 double mr_focus_log_weight(int H, double alpha, const double *ly);
 
-/* The trials of each pilot stage: sc->importance.pilot_trials, else
-   trials / 10, and at least 1000. */
+/* The trials of each pilot stage: sc->importance.pilot_trials when given,
+   else max(1000, trials / 10). */
 uint64_t mr_importance_pilot_trials(const mr_scenario *sc);
 
 /* Run sc->importance.pilot_stages cross-entropy stages of
