@@ -362,6 +362,9 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
             }
         }
         int first = md->stage_first[st], ns = md->stage_n[st], hit = 0, xr = 0, xo = 0;
+        const size_t row = md->slot_share_t ? (size_t)t * (size_t)md->nslots : 0;
+        const double *spare = (md->slot_share_t ? md->slot_spare_t + row : md->slot_spare) + first;
+        const double *share = (md->slot_share_t ? md->slot_share_t + row : md->slot_share) + first;
         for (int c = 0; c < ns; c++) {
             size_t k = (size_t)(first + c) * (size_t)T + (size_t)t;
             double keep = w->surv[k];
@@ -373,13 +376,14 @@ static inline double step_availability(const mr_model *md, mr_workspace *w, int 
                 }
             }
             w->loss[c] = 1.0 - keep;
-            hit |= w->loss[c] > 0.0;
+            /* the stage is disrupted (the spare capacity's ramp runs) only
+               where supply is lost: a supplier with no share now (a UK-only
+               partner, a country refining UK recycling, a path at 0) loses
+               none (docs/MODEL.md §4) */
+            hit |= share[c] * w->loss[c] > 0.0;
         }
         w->ramp_k[st] = hit ? w->ramp_k[st] + 1 : 0;
         double ramp = mr_spare_ramp(w->ramp_k[st], md->h, md->ramp_months[m]);
-        const size_t row = md->slot_share_t ? (size_t)t * (size_t)md->nslots : 0;
-        const double *spare = (md->slot_share_t ? md->slot_spare_t + row : md->slot_spare) + first;
-        const double *share = (md->slot_share_t ? md->slot_share_t + row : md->slot_share) + first;
         if (xr) { /* a country restricting its exports adds no spare capacity */
             for (int c = 0; c < ns; c++)
                 w->spare_now[c] =

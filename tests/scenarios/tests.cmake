@@ -104,3 +104,11 @@ set_tests_properties(scenario_demand_paths PROPERTIES LABELS scenarios)
 add_test(NAME scenario_supply_at_risk
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/supply_at_risk.py ${MINRISK_BIN})
 set_tests_properties(scenario_supply_at_risk PROPERTIES LABELS scenarios)
+
+# - scenario_spare_ramp: the spare capacity's ramp (docs/MODEL.md §4): it
+#   starts with the first loss of supply (a supplier of share 0 losing its
+#   output is none), and the product stage's P takes the stage's ramp,
+#   against hand-worked losses (spare_ramp.py says how).
+add_test(NAME scenario_spare_ramp
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/spare_ramp.py ${MINRISK_BIN})
+set_tests_properties(scenario_spare_ramp PROPERTIES LABELS scenarios)
