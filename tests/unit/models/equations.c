@@ -180,6 +180,10 @@ static void test_stockpile_drawn_to_empty_and_refilled(void **state)
     level = 6.0;
     assert_close(mr_stockpile_step(&cap, &level, 0.5, 1.0), 0.3, 1e-15);
     assert_close(level, 5.7, 1e-15);
+    /* a level above the target (initial_months > target_months) is kept
+       when there is no gap, not cut to the target (MODEL §4) */
+    level = 3.0;
+    assert_true(mr_stockpile_step(&rule, &level, 0.0, 1.0) == 0.0 && level == 3.0);
 }
 
 /* --- MODEL §6: allocation, buffers, direct inoperability --- */
