@@ -2299,9 +2299,10 @@ def per_pound_text(v):
     return "%.*f [%.*f, %.*f]" % (d, v[0], d, v[1], d, v[2])
 
 
-def uncosted_note(unc, i, who):
-    """The note on run i's levers without a stated cost, against A's (as
-    out/tables/policy_cost.c prints it)."""
+def uncosted_note(unc, i, who, first="A"):
+    """The note on run i's levers without a stated cost, against the first
+    run's (A's, as out/tables/policy_cost.c prints it; a sweep's first
+    variant)."""
     if not unc[i]:
         return ""
     note = " (uses levers with no stated cost, counted as 0: %s" % unc[i]
@@ -2310,10 +2311,10 @@ def uncosted_note(unc, i, who):
     ref = [x.strip() for x in unc[0].split(",") if x.strip()]
     extra = [x.strip() for x in unc[i].split(",") if x.strip() and x.strip() not in ref]
     if extra:
-        return note + "; %s: not used without a cost in A, so %s's loss avoided per pound " \
-            "credits their effect to %s's stated cost)" % (", ".join(extra), who, who)
-    return note + "; A uses them without a cost too: the figure is sound only if they are " \
-        "set alike in both)"
+        return note + "; %s: not used without a cost in %s, so %s's loss avoided per pound " \
+            "credits their effect to %s's stated cost)" % (", ".join(extra), first, who, who)
+    return note + "; %s uses them without a cost too: the figure is sound only if they are " \
+        "set alike in both)" % first
 
 
 def policy_cost_section(page, f, kind, runs):
@@ -2337,6 +2338,11 @@ def policy_cost_section(page, f, kind, runs):
     else:
         labels = [r.label for r in runs]
         notes = [""] * len(labels)
+        if "uncosted_levers" in g:  # levers used without a stated cost (summary.c's column)
+            unc = strings(g, "uncosted_levers")
+            if len(unc) == len(runs):
+                notes = [uncosted_note(unc, i, "this variant", "the first variant")
+                         for i in range(len(runs))]
     if cost.shape[0] != len(labels) or pp.shape != (len(labels), 3):
         raise InputError("%s: policy_cost %s and loss_avoided_per_pound %s do not match the %d runs"
                          % (g.name, cost.shape, pp.shape, len(labels)))

@@ -625,8 +625,21 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
     const hid_t f = r->file;
     if (H5Lexists(f, "sweep/policy_cost", H5P_DEFAULT) <= 0)
         return 0;
+    /* levers used without a stated cost (format 1.x files of this release
+       on): a column when some variant has any */
+    char **unc = NULL;
+    bool any_unc = false;
+    if (H5Lexists(f, "sweep/uncosted_levers", H5P_DEFAULT) > 0) {
+        if (!(unc = mr_h5r_strings(r, f, "sweep/uncosted_levers", (size_t)V)) ||
+            mr_h5r_printable(r, unc, (size_t)V) < 0) {
+            mr_h5r_free_strings(unc, (size_t)V);
+            return -1;
+        }
+        for (long long v = 0; v < V; v++)
+            any_unc |= unc[v][0] != '\0';
+    }
     double *cost = malloc((size_t)V * sizeof *cost), *pp = malloc((size_t)V * 3 * sizeof *pp);
-    table t = {(size_t)V + 1, (size_t)P + 2, NULL};
+    table t = {(size_t)V + 1, (size_t)P + 2 + (any_unc ? 1 : 0), NULL};
     int rc = -1;
     if (!cost || !pp || !(t.cell = calloc(t.rows * t.cols, sizeof *t.cell)))
         mr_h5r_nomem(r);
@@ -657,9 +670,20 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
                 mr_policy_cost_fmt_per_pound(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
                                              pp + v * 3);
         }
+        if (any_unc) {
+            snprintf(mr_tab_cell(&t, 0, (size_t)P + 2), CELL, "levers with no stated cost");
+            for (long long v = 0; v < V; v++)
+                snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 2), CELL, "%s",
+                         unc[v][0] ? unc[v] : "-");
+        }
         mr_tab_print(out, &t);
+        if (any_unc)
+            fprintf(out, "(levers with no stated cost count as 0: a variant's loss avoided per "
+                         "pound credits\nto its stated cost the effect of any such lever set "
+                         "otherwise than in the first variant)\n");
         rc = 0;
     }
+    mr_h5r_free_strings(unc, unc ? (size_t)V : 0);
     free(t.cell);
     free(cost);
     free(pp);

@@ -172,8 +172,16 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
     double *pp = mr_extras_keep(x, malloc((size_t)V * 3 * sizeof *pp));
     if (!cost || !pp)
         return -1;
-    for (uint64_t v = 0; v < V; v++)
+    const char **unc = mr_extras_keep(x, malloc((size_t)V * sizeof *unc));
+    if (!unc)
+        return -1;
+    for (uint64_t v = 0; v < V; v++) {
+        char buf[256];
         cost[v] = vs[v].sc.policies.cost_horizon_gbp;
+        mr_policy_uncosted(&vs[v].sc, buf, sizeof buf);
+        if (!(unc[v] = mr_extras_strdup(x, buf)))
+            return -1;
+    }
     for (uint64_t v = 0; v < V; v++)
         if (vs[v].sc.horizon_years == vs[0].sc.horizon_years)
             mr_policy_per_pound(dmean + v * 3, cost[0], cost[v], pp + v * 3);
@@ -192,7 +200,10 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
                              "cost - the first's), GBP per GBP, with mean_difference's 95% "
                              "interval divided by the cost difference; NaN for the first variant, "
                              "where the variant costs no more than it, and where its horizon is "
-                             "not the first's")
+                             "not the first's") ||
+                   add_table(x, "uncosted_levers", 1, dV, nv, unc, false, NULL,
+                             "the levers the variant's policies use without a stated cost "
+                             "(counted as 0), \"a, b\"; empty when none")
                ? -1
                : 0;
 }
@@ -201,13 +212,14 @@ static int sweep_costs(mr_extras *x, const variant *vs, uint64_t V, const double
 
 /* Datasets and coordinates of /sweep and /sweep/grid: a key's dimension
    may not take one of their names. */
-static const char *const reserved_names[] = {"variant",     "parameter",
-                                             "dimension",   "metric",
-                                             "sector",      "bound",
-                                             "label",       "setting",
-                                             "headline",    "sector_mean_loss",
-                                             "sector_es99", "mean_difference",
-                                             "policy_cost", "loss_avoided_per_pound"};
+static const char *const reserved_names[] = {"variant",        "parameter",
+                                             "dimension",      "metric",
+                                             "sector",         "bound",
+                                             "label",          "setting",
+                                             "headline",       "sector_mean_loss",
+                                             "sector_es99",    "mean_difference",
+                                             "policy_cost",    "loss_avoided_per_pound",
+                                             "uncosted_levers"};
 
 /* The dimension name of each swept key in /sweep/grid: the last part of its
    path without an index ("policies.stockpile.months" -> "months",

@@ -11,6 +11,8 @@
 # - a sweep of the horizon with a stated cost (cost_horizon.yaml): n/a for
 #   the variant whose horizon is not the first's;
 # - a run's /policies printed by `minrisk summary`;
+# - a sweep variant's levers with no stated cost: /sweep/uncosted_levers,
+#   summary's column and note, the report's note;
 # - the HTML report's table of them (compare and sweep pages).
 # usage: policy_cost.sh MINRISK SRC PYTHON
 set -uo pipefail
@@ -73,6 +75,23 @@ grep -q 'Policy cost' "$tmp/none.out" && fail "no costs: policy-cost lines print
 "$bin" summary "$tmp/sw.h5" >"$tmp/sw.sum" || fail "sweep summary: status $?"
 grep -qE '^6 +2e6 +10\.0 +[0-9.]+ \[[0-9.]+, [0-9.]+\]$' "$tmp/sw.sum" || fail "sweep summary: $(cat "$tmp/sw.sum")"
 grep -qE '^6 +1e6 +5\.0 +n/a$' "$tmp/sw.sum" || fail "sweep summary: no n/a row for an equal cost"
+
+# a variant with a lever of no stated cost: /sweep/uncosted_levers, a column
+# and a note (its per pound figure credits that lever's effect to the cost)
+"$bin" run "$src/tests/studies/sweep/cost_uncosted.yaml" -o "$tmp/su.h5" -q || fail "uncosted sweep: status $?"
+"$py" -c 'import h5py, sys; f = h5py.File(sys.argv[1], "r"); sys.exit(list(f["sweep/uncosted_levers"].asstr()[:]) != ["", "recycled_share"])' \
+  "$tmp/su.h5" || fail "uncosted sweep: /sweep/uncosted_levers"
+"$py" -c 'import h5py, sys; f = h5py.File(sys.argv[1], "r"); sys.exit(list(f["sweep/uncosted_levers"].asstr()[:]) != ["", "", "", ""])' \
+  "$tmp/sw.h5" || fail "sweep: /sweep/uncosted_levers is not empty"
+"$bin" summary "$tmp/su.h5" >"$tmp/su.sum" || fail "uncosted sweep summary: status $?"
+grep -qE '^value1 +5\.0 +\(reference\) +-$' "$tmp/su.sum" || fail "uncosted sweep summary: $(cat "$tmp/su.sum")"
+grep -qE '^value2 +10\.0 +[0-9.]+ \[[0-9.]+, [0-9.]+\] +recycled_share$' "$tmp/su.sum" ||
+  fail "uncosted sweep summary: no uncosted column"
+grep -q '^(levers with no stated cost count as 0: ' "$tmp/su.sum" || fail "uncosted sweep summary: no note"
+grep -q 'levers with no stated cost' "$tmp/sw.sum" && fail "sweep summary: an uncosted column with none"
+"$bin" report "$tmp/su.h5" -o "$tmp/rep3" --quiet || fail "uncosted sweep report: status $?"
+grep -q "recycled_share: not used without a cost in the first variant" "$tmp/rep3/report.html" ||
+  fail "uncosted sweep report: no note"
 
 # a sweep of the horizon: the variants' losses and costs are over different
 # horizons, so no per pound figure (compare refuses two horizons)
