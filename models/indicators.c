@@ -97,8 +97,9 @@ static void stage_row(const mr_scenario *sc, const mr_stage *st, double cap, dou
     row->hhi = mr_indicators_hhi(st->n, share);
     row->hhi_wgi = mr_indicators_hhi_wgi(st->n, share, g);
     int top = mr_indicators_top(st->n, share);
-    row->top_country = st->suppliers[top].country;
     row->top_share = share[top];
+    /* all from aggregates (or shares of 0): no top country */
+    row->top_country = row->top_share > 0.0 ? st->suppliers[top].country : -1;
     row->above_cap = mr_indicators_above_cap(row->top_share, cap);
 }
 
@@ -144,8 +145,6 @@ int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind)
         u->ind.mineral = m;
         u->ind.stage = (mr_stage_kind)mr_product_stage(mn);
         stage_row(sc, &mn->uk, ind->cap, share, g, &u->ind);
-        if (!(u->ind.top_share > 0.0)) /* all from aggregates: no top country */
-            u->ind.top_country = -1;
         u->world_row = -1;
         for (int r = 0; r < ind->nrows; r++)
             if (ind->rows[r].mineral == m && ind->rows[r].stage == u->ind.stage)
@@ -157,7 +156,7 @@ int mr_indicators_compute(const mr_scenario *sc, mr_indicators *ind)
         if (mn->uk_before.n > 0) {
             mr_indicator_row before = u->ind;
             stage_row(sc, &mn->uk_before, ind->cap, share, g, &before);
-            u->top_country_before = before.top_share > 0.0 ? before.top_country : -1;
+            u->top_country_before = before.top_country;
             u->top_share_before = before.top_share;
         }
         ind->nuk_above += u->ind.above_cap;
@@ -207,14 +206,15 @@ enum {
 #define CELL 160
 #define MAX_COLS 16
 
-/* The ids of a stage's suppliers without wgi_pv, "A, B". */
+/* The ids of a stage's suppliers for which g = 5 was assumed, "A, B": those
+   without wgi_pv, except aggregates (left out of HHI_WGI, stage_row). */
 static void no_wgi_ids(const mr_scenario *sc, const mr_stage *st, char *dst, size_t size)
 {
     size_t len = 0;
     dst[0] = '\0';
     for (int i = 0; i < st->n && len < size; i++) {
         const mr_country *c = &sc->countries[st->suppliers[i].country];
-        if (c->has_wgi)
+        if (c->has_wgi || c->aggregate)
             continue;
         int w = snprintf(dst + len, size - len, "%s%s", len ? ", " : "", c->id);
         len += w > 0 ? (size_t)w : 0;
@@ -313,7 +313,8 @@ static void print_world(const mr_scenario *sc, const mr_indicators *ind, const c
         snprintf(line[COL_STAGE], CELL, "%s", mr_indicators_stage_name(row->stage));
         snprintf(line[COL_HHI], CELL, "%.0f", row->hhi * 1e4);
         snprintf(line[COL_HHI_WGI], CELL, "%.2f", row->hhi_wgi);
-        snprintf(line[COL_TOP], CELL, "%s", sc->countries[row->top_country].id);
+        snprintf(line[COL_TOP], CELL, "%s",
+                 row->top_country >= 0 ? sc->countries[row->top_country].id : "-");
         snprintf(line[COL_SHARE], CELL, "%.1f", 100.0 * row->top_share);
         snprintf(line[COL_FLAG], CELL, "%s", row->above_cap ? "ABOVE CAP" : "");
         if (row->wgi_assumed) {
@@ -379,7 +380,8 @@ static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char
         snprintf(line[UK_STAGE], CELL, "%s", mr_indicators_stage_name(u->ind.stage));
         if (u->world_row >= 0) {
             const mr_indicator_row *w = &ind->rows[u->world_row];
-            snprintf(line[UK_WORLD_TOP], CELL, "%s", sc->countries[w->top_country].id);
+            snprintf(line[UK_WORLD_TOP], CELL, "%s",
+                     w->top_country >= 0 ? sc->countries[w->top_country].id : "-");
             snprintf(line[UK_WORLD_SHARE], CELL, "%.1f", 100.0 * w->top_share);
             snprintf(line[UK_WORLD_HHI], CELL, "%.0f", w->hhi * 1e4);
             snprintf(line[UK_WORLD_FLAG], CELL, "%s", w->above_cap ? "ABOVE CAP" : "");

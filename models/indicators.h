@@ -63,7 +63,8 @@ typedef struct {
     mr_stage_kind stage; /* MR_STAGE_MINING or MR_STAGE_REFINING */
     double hhi;          /* 0..1 */
     double hhi_wgi;      /* 0..10 */
-    int top_country;     /* index into the scenario's countries */
+    int top_country;     /* index into the scenario's countries; -1 when no supplier but
+                            aggregates has a share (no top country) */
     double top_share;    /* 0..1 */
     bool above_cap;      /* top_share > cap */
     bool wgi_assumed;    /* some supplier has no wgi_pv: g = 5 assumed for it */
@@ -73,7 +74,8 @@ typedef struct {
 typedef struct {
     mr_indicator_row ind;    /* the indicators of mr_mineral.uk; ind.stage is the product stage;
                                 ind.top_country is -1 when the mineral has no UK sourcing
-                                (uk.n == 0: never in a loaded scenario) */
+                                (uk.n == 0: never in a loaded scenario) or buys from
+                                aggregates only */
     int world_row;           /* index into mr_indicators.rows of the product stage's world row;
                                 -1 when there is none */
     mr_uk_basis basis;       /* MR_UK_DATA: import data; else the open-market fallback */

@@ -867,9 +867,11 @@ static const ind_desc ind_descs[] = {
     {"stage", "supply stage of the row: \"mining\" or \"refining\"",
      "the mineral's product stage, whose world row in /indicators the row stands beside: "
      "\"refining\" if the mineral has it, else \"mining\""},
-    {"top_country", "country id of the largest share of the stage (the first listed on a tie)",
-     "country id of the largest share of the UK's purchases (the first listed on a tie; \"\" "
-     "when the mineral has no UK sourcing)"},
+    {"top_country",
+     "country id of the largest share of the stage (the first listed on a tie; never an "
+     "aggregate: \"\" when only aggregates supply the stage)",
+     "country id of the largest share of the UK's purchases (the first listed on a tie; never "
+     "an aggregate: \"\" when the UK buys from aggregates only)"},
     {"hhi",
      "Herfindahl-Hirschman index of the stage: sum over suppliers of share^2, shares as "
      "fractions (0..1; x 10^4 for the customary scale)",

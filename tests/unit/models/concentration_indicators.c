@@ -388,6 +388,84 @@ static void test_uk_table_source_one_line(void **state)
     mr_indicators_free(&ind);
 }
 
+/* A stage held by aggregates only (refining: ROW 1 with ROW an aggregate)
+   has no top country, in the world's row as in the UK's: HHI 0, top -1,
+   "-" in the table ("" in the file). Before the fix the world's row named
+   the aggregate ROW as its top country with a share of 0. */
+static void test_aggregate_only_stage_has_no_top(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    aggregate_pair(&f, f.ge_refining, 0.0);
+    aggregate_pair(&f, f.ge_uk, 0.0);
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    const mr_indicator_row *r = &ind.rows[2];
+    assert_true(r->hhi == 0.0 && r->hhi_wgi == 0.0 && r->top_share == 0.0);
+    assert_int_equal(r->top_country, -1);
+    assert_false(r->above_cap || r->wgi_assumed);
+    assert_int_equal(ind.uk[1].ind.top_country, -1);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    mr_indicators_print(&f.sc, &ind, "# ", tmp);
+    rewind(tmp);
+    char line[1024];
+    int ge = 0;
+    while (fgets(line, sizeof line, tmp)) {
+        if (strncmp(line, "# ge ", 5))
+            continue;
+        ge++;
+        assert_null(strstr(line, "ROW")); /* never named as top */
+        assert_non_null(strstr(line, " - "));
+    }
+    fclose(tmp);
+    assert_int_equal(ge, 2); /* the world's row and the UK's */
+    mr_indicators_free(&ind);
+}
+
+/* The note "no WGI: 5 assumed (ids)" names the suppliers for which g = 5
+   was used: an aggregate without wgi_pv is left out of HHI_WGI, so it is
+   not among them. ga refining CN 0.98 (WGI), JP 0.01 (no WGI), ROW 0.01
+   (aggregate, no WGI): the note names JP only. Before the fix it read
+   "(JP, ROW)", as uk-2024's nickel, gallium, germanium and titanium rows
+   did. */
+static void test_no_wgi_note_leaves_out_aggregates(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    mr_country countries[5];
+    memcpy(countries, f.countries, sizeof f.countries);
+    countries[3].aggregate = true; /* ROW */
+    countries[4] = (mr_country){.id = "JP", .name = "JP"};
+    f.sc.countries = countries;
+    f.sc.ncountries = 5;
+    mr_supplier refining[3] = {{.country = 0, .share = 0.98},
+                               {.country = 4, .share = 0.01},
+                               {.country = 3, .share = 0.01}};
+    f.minerals[0].stage[MR_STAGE_REFINING] = (mr_stage){3, refining};
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    assert_true(ind.rows[1].wgi_assumed);
+    /* HHI_WGI = 0.9604 x 5.88 + 0.0001 x 5 = 5.647152 + 0.0005 */
+    assert_close(ind.rows[1].hhi_wgi, 5.647652, 1e-12);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    mr_indicators_print(&f.sc, &ind, "# ", tmp);
+    rewind(tmp);
+    char line[1024];
+    bool note = false;
+    while (fgets(line, sizeof line, tmp))
+        if (!strncmp(line, "# ga ", 5) && strstr(line, "refining")) {
+            note = strstr(line, "no WGI: 5 assumed (JP)\n") != NULL;
+            break;
+        }
+    fclose(tmp);
+    assert_true(note);
+    mr_indicators_free(&ind);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +481,8 @@ int main(void)
         cmocka_unit_test(test_uk_rows_beside_the_world),
         cmocka_unit_test(test_uk_rows_aggregate_cap_and_capped),
         cmocka_unit_test(test_uk_table_source_one_line),
+        cmocka_unit_test(test_aggregate_only_stage_has_no_top),
+        cmocka_unit_test(test_no_wgi_note_leaves_out_aggregates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
