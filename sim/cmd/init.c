@@ -165,17 +165,17 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
                 "replace\n"
                 "    mining:                   # world mine supply; assumption: replace (USGS)\n"
                 "      - {country: AU, share: 0.5, spare: 0.05}  # spare: fraction of own "
-                "output it can add\n"
+                "output it can add; assumption: replace\n"
                 "      - {country: CN, share: 0.2}\n"
-                "      - {country: ROW, share: 0.3, spare: 0.05}\n"
+                "      - {country: ROW, share: 0.3, spare: 0.05}  # spare: assumption: replace\n"
                 "    refining:                 # world refining; assumption: replace (IEA)\n"
                 "      - {country: CN, share: 0.7}\n"
-                "      - {country: ROW, share: 0.3, spare: 0.05}\n"
+                "      - {country: ROW, share: 0.3, spare: 0.05}  # spare: assumption: replace\n"
                 "    price:\n"
                 "      ref: 10000              # GBP per unit (t); assumption: replace\n"
                 "      theta: 0.5              # 1/year: mean reversion of the log price; "
-                "assumption\n"
-                "      sigma: 0.3              # 1/sqrt(year): volatility; assumption\n",
+                "assumption: replace\n"
+                "      sigma: 0.3              # 1/sqrt(year): volatility; assumption: replace\n",
                 value_id(mins[i], q, sizeof q), value_id(mins[i], q2, sizeof q2));
     fprintf(f, "\n"
                "sectors:\n"
@@ -219,6 +219,50 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
             "    severity: {uniform: [0.2, 0.6]}  # fraction of the country's supply; "
             "assumption: replace\n"
             "    duration_months: {lognormal: {median: 6, sigma: 0.5}}  # assumption: replace\n");
+}
+
+/* The length of the UTF-8 character at s that a YAML comment may hold (not
+   C1, whose U+0085 would end the comment, nor U+2028/U+2029, line breaks too,
+   nor U+FFFE/U+FFFF, which libyaml refuses); 0 when s does not start one:
+   a bad or overlong sequence, a surrogate, a character beyond U+10FFFF. */
+static int comment_char(const unsigned char *s)
+{
+    int n = s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
+    unsigned long c = n == 2 ? s[0] & 0x1Fu : n == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
+    for (int k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[k] & 0x3Fu);
+    }
+    if (n == 0 || (n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF) || c < 0xA0 || c == 0x2028 || c == 0x2029 || c == 0xFFFE ||
+        c == 0xFFFF)
+        return 0;
+    return n;
+}
+
+/* The file's name as shown in its comments: one line of valid UTF-8 that
+   YAML reads as part of the comment, at most size - 1 bytes (cut between
+   characters); every control byte and every byte that does not start such
+   a character a '?'. A name the file system takes may hold any byte but /
+   and NUL; written raw into a comment, a newline, a NEL or a byte that is
+   not UTF-8 made a file that does not load. */
+static void shown_name(const char *file, char *dst, size_t size)
+{
+    const unsigned char *s = (const unsigned char *)file;
+    size_t len = 0;
+    while (*s) {
+        int n = *s >= 0x20 && *s < 0x7f ? 1 : comment_char(s);
+        if (len + (size_t)(n ? n : 1) >= size)
+            break;
+        if (n)
+            memcpy(dst + len, s, (size_t)n);
+        else
+            dst[len] = '?';
+        len += n ? (size_t)n : 1;
+        s += n ? n : 1;
+    }
+    dst[len] = '\0';
 }
 
 mr_status mr_cmd_init(int argc, char **argv)
@@ -268,6 +312,28 @@ mr_status mr_cmd_init(int argc, char **argv)
         st = split_ids(mbuf, "minerals", mins, &nm);
     if (st == MR_OK)
         st = split_ids(sbuf, "sectors", secs, &ns);
+    /* the scenario in memory first: one the loader would refuse for its
+       size (many minerals times many sectors) is not written */
+    char *text = NULL;
+    size_t size = 0;
+    if (st == MR_OK) {
+        FILE *m = open_memstream(&text, &size);
+        char shown[512]; /* the name in the comments */
+        shown_name(file, shown, sizeof shown);
+        if (m)
+            write_scenario(m, shown, mins, nm, secs, ns);
+        if (!m || ferror(m) | fclose(m)) {
+            fprintf(stderr, "minrisk init: out of memory\n");
+            st = MR_FAILED;
+        } else if (size > MR_SCENARIO_FILE_MAX) {
+            fprintf(stderr,
+                    "minrisk init: %d minerals and %d sectors make a file of %.1f MiB, above the "
+                    "limit of %zu MiB for a scenario file (docs/SCENARIO_FORMAT.md, Limits): "
+                    "give fewer\n",
+                    nm, ns, (double)size / (1 << 20), MR_SCENARIO_FILE_MAX >> 20);
+            st = MR_BAD_INPUT;
+        }
+    }
     if (st == MR_OK) {
         /* without --force, never replace: O_EXCL, so no race either */
         int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | (force ? 0 : O_EXCL), 0666);
@@ -281,19 +347,14 @@ mr_status mr_cmd_init(int argc, char **argv)
                 close(fd);
             st = MR_FAILED;
         } else {
-            /* the name in the comments: one line whatever it holds */
-            char shown[512];
-            snprintf(shown, sizeof shown, "%s", file);
-            for (char *c = shown; *c; c++)
-                if ((unsigned char)*c < 0x20 || *c == 0x7f)
-                    *c = '?';
-            write_scenario(f, shown, mins, nm, secs, ns);
+            fwrite(text, 1, size, f);
             if (ferror(f) | fclose(f)) {
                 fprintf(stderr, "minrisk init: cannot write %s: %s\n", file, strerror(errno));
                 st = MR_FAILED;
             }
         }
     }
+    free(text);
     free(mbuf);
     free(sbuf);
     free(mins);

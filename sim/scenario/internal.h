@@ -33,8 +33,7 @@
    may hold, so that no input makes the loader or a trial slow or large
    beyond what a real study needs. */
 #define SC_FILE_MAX                                                                                \
-    ((size_t)16 << 20)          /* bytes of a file, and of a whole                                 \
-                                   extends chain (its bundle) */
+    MR_SCENARIO_FILE_MAX        /* bytes of a file, and of a whole extends chain (its bundle) */
 #define SC_DEPTH_MAX 64         /* levels of nesting of mappings and lists */
 #define SC_NODES_MAX 2500000    /* YAML nodes of a file (about 160 bytes each) */
 #define SC_ANCHORS_MAX 1000     /* anchors (&a) of a file */

@@ -97,6 +97,10 @@ void mr_scenario_schema_print(FILE *out);
    required keys, no other keys, id syntax and the ranges the table knows. */
 void mr_scenario_json_schema_print(FILE *out);
 
+/* The largest scenario file the loader reads, bytes (docs/SCENARIO_FORMAT.md,
+   "Limits"; also the limit of a whole extends chain). */
+#define MR_SCENARIO_FILE_MAX ((size_t)16 << 20)
+
 /* An id of a country, mineral, sector or event: a letter, then letters,
    digits, _ and -, at most 64 characters (docs/SCENARIO_FORMAT.md). */
 bool mr_scenario_valid_id(const char *s);

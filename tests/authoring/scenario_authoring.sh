@@ -16,7 +16,9 @@
 #             that validates without a warning; its default runs 300 trials
 #             to a positive mean loss; an existing file is not replaced
 #             without --force (exit 2, one line, the file unchanged); bad
-#             ids and repeats are refused
+#             ids and repeats are refused; every invented figure is marked
+#             'assumption: replace'; any file name gives a file that loads;
+#             a file above the loader's 16 MiB is refused, not written
 set -u
 bin=$1
 part=$2
@@ -109,9 +111,13 @@ init)
         "$bin" init $opts "$tmp/i$n.yaml" || fail "init $opts"
         "$bin" validate "$tmp/i$n.yaml" >"$tmp/v.out" 2>"$tmp/v.err" || fail "init $opts: invalid: $(cat "$tmp/v.err")"
         [ -s "$tmp/v.err" ] && fail "init $opts: warns: $(cat "$tmp/v.err")"
-        # every figure it invents is marked (figures: lines with a number after ':')
-        unmarked=$(grep -E '^ *[a-z_]+: *-?[0-9]' "$tmp/i$n.yaml" |
-            grep -vE 'assumption|horizon_years|steps_per_year|trials|seed|wgi_pv' || true)
+        # every figure it invents is marked 'assumption: replace', the words
+        # SCENARIO_FORMAT.md tells to grep for (figures: lines with a number
+        # after ':', in a block or a flow mapping; a list item carrying a
+        # spare as well as a share, since the list's own line marks the shares)
+        unmarked=$( (grep -E '^ *[a-z_]+: *-?[0-9]' "$tmp/i$n.yaml"
+            grep -E '^ *- \{.*spare: *[0-9]' "$tmp/i$n.yaml") |
+            grep -vE 'assumption: replace|horizon_years|steps_per_year|trials|seed|wgi_pv' || true)
         [ -n "$unmarked" ] && fail "init $opts: figures not marked: $unmarked"
         echo "ok: init $opts"
     done <<'EOF'
@@ -125,6 +131,31 @@ EOF
     # a file name with a newline stays in its comments (the file still loads)
     nl="$tmp/a"$'\n'"b.yaml"
     "$bin" init "$nl" && "$bin" validate "$nl" >/dev/null 2>&1 || fail "init with a newline in the name"
+    # so does one with bytes that are not UTF-8, a NEL or U+2028 (YAML line
+    # breaks), a C1 control, U+FFFE, and one longer than the comment's room
+    # made of 2-byte characters (cut between characters); until 2026-12 the
+    # name went raw into the comments and the file did not load (a byte
+    # 0xff: "syntax: invalid leading UTF-8 octet")
+    d200=$(printf 'd%.0s' $(seq 1 200))
+    mkdir -p "$tmp/$d200/$d200"
+    for name in $'x\xff.yaml' $'a\xc2\x85b: 1.yaml' $'a\xe2\x80\xa8b.yaml' $'a\xc2\x9bb.yaml' \
+        $'a\xef\xbf\xbeb.yaml' $'x\xed\xa0\x80.yaml' $'\xc3\xa9t\xc3\xa9.yaml' \
+        "$d200/$d200/$(printf '\xc3\xa9%.0s' $(seq 1 100)).yaml"; do
+        "$bin" init "$tmp/$name" || fail "init $(printf %q "$name")"
+        "$bin" validate "$tmp/$name" >/dev/null 2>"$tmp/v.err" ||
+            fail "init $(printf %q "$name"): the file does not load: $(cat "$tmp/v.err")"
+    done
+    echo "ok: init with names that are not UTF-8, hold YAML line breaks or are long"
+    # a file the loader would refuse for its size (16 MiB) is not written
+    many=$(seq -s, -f "m%g" 1 300)
+    "$bin" init --minerals "$many" --sectors "${many//m/s}" "$tmp/big.yaml" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "init of 300 minerals x 300 sectors exited $rc, expected 2"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "init 300 x 300: not one line"
+    grep -qE "^minrisk init: 300 minerals and 300 sectors make a file of 2[0-9]\.[0-9] MiB, above the limit of 16 MiB for a scenario file" "$tmp/err" ||
+        fail "init 300 x 300: '$(cat "$tmp/err")'"
+    [ -e "$tmp/big.yaml" ] && fail "init 300 x 300 wrote a file the loader refuses"
+    echo "ok: init refuses a file above the loader's 16 MiB"
     # the default file runs to a loss
     "$bin" init "$tmp/run.yaml" || fail "init"
     "$bin" run "$tmp/run.yaml" -o "$tmp/run.h5" --trials 300 --threads 1 --quiet || fail "run init output"
