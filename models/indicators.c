@@ -91,7 +91,7 @@ static void stage_row(const mr_scenario *sc, const mr_stage *st, double cap, dou
            squared share is negligible and it is nobody's "top country" */
         share[i] = c->aggregate ? 0.0 : st->suppliers[i].share;
         g[i] = c->has_wgi ? mr_indicators_governance(c->wgi_pv) : MR_INDICATORS_NO_WGI_SCORE;
-        if (!c->has_wgi && !c->aggregate)
+        if (!c->has_wgi && share[i] > 0.0) /* g = 5 counts: not an aggregate, a share */
             row->wgi_assumed = true;
     }
     row->hhi = mr_indicators_hhi(st->n, share);
@@ -207,14 +207,15 @@ enum {
 #define MAX_COLS 16
 
 /* The ids of a stage's suppliers for which g = 5 was assumed, "A, B": those
-   without wgi_pv, except aggregates (left out of HHI_WGI, stage_row). */
+   without wgi_pv that count in HHI_WGI (not an aggregate, a share above 0;
+   as stage_row's wgi_assumed). */
 static void no_wgi_ids(const mr_scenario *sc, const mr_stage *st, char *dst, size_t size)
 {
     size_t len = 0;
     dst[0] = '\0';
     for (int i = 0; i < st->n && len < size; i++) {
         const mr_country *c = &sc->countries[st->suppliers[i].country];
-        if (c->has_wgi || c->aggregate)
+        if (c->has_wgi || c->aggregate || !(st->suppliers[i].share > 0.0))
             continue;
         int w = snprintf(dst + len, size - len, "%s%s", len ? ", " : "", c->id);
         len += w > 0 ? (size_t)w : 0;

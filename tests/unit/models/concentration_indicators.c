@@ -466,6 +466,40 @@ static void test_no_wgi_note_leaves_out_aggregates(void **state)
     mr_indicators_free(&ind);
 }
 
+/* A supplier of share 0 (an offtake partner joins the product stage with a
+   world share of 0, docs/MODEL.md §3u) adds nothing to HHI_WGI, so no g = 5
+   is assumed for it: ge refining CN 0.6, AU 0.4, JP 0 (no WGI) is not
+   flagged and the note is empty. Before the fix the row was flagged "no
+   WGI: 5 assumed (JP)" (validate of a scenario with offtake to JP). */
+static void test_zero_share_without_wgi_not_flagged(void **state)
+{
+    (void)state;
+    fixture f;
+    make_fixture(&f);
+    mr_country countries[5];
+    memcpy(countries, f.countries, sizeof f.countries);
+    countries[4] = (mr_country){.id = "JP", .name = "JP"};
+    f.sc.countries = countries;
+    f.sc.ncountries = 5;
+    mr_supplier refining[3] = {
+        {.country = 0, .share = 0.6}, {.country = 1, .share = 0.4}, {.country = 4, .share = 0.0}};
+    f.minerals[1].stage[MR_STAGE_REFINING] = (mr_stage){3, refining};
+    mr_indicators ind;
+    assert_int_equal(mr_indicators_compute(&f.sc, &ind), 0);
+    /* HHI_WGI = 0.36 x 5.88 + 0.16 x 3.16 = 2.1168 + 0.5056 */
+    assert_close(ind.rows[2].hhi_wgi, 2.6224, 1e-12);
+    assert_false(ind.rows[2].wgi_assumed);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    mr_indicators_print(&f.sc, &ind, "# ", tmp);
+    rewind(tmp);
+    char line[1024];
+    while (fgets(line, sizeof line, tmp))
+        assert_null(strstr(line, "(JP)"));
+    fclose(tmp);
+    mr_indicators_free(&ind);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_uk_table_source_one_line),
         cmocka_unit_test(test_aggregate_only_stage_has_no_top),
         cmocka_unit_test(test_no_wgi_note_leaves_out_aggregates),
+        cmocka_unit_test(test_zero_share_without_wgi_not_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
