@@ -722,9 +722,9 @@ int sc_schema_numeric(const char *path, const char **type)
     for (const char *s = path; *s;) {
         int e = schema_find(at);
         if (*s == '[') { /* an item: of a list of mappings, or of a list of numbers */
-            snprintf(cand, sizeof cand, "%s[]", at);
+            int w = snprintf(cand, sizeof cand, "%s[]", at);
             s = strchr(s, ']') + 1;
-            if (schema_has(cand)) {
+            if (w > 0 && (size_t)w < sizeof cand && schema_has(cand)) {
                 memcpy(at, cand, sizeof at);
                 continue;
             }
@@ -739,12 +739,14 @@ int sc_schema_numeric(const char *path, const char **type)
             return 1; /* a year of a time path */
         if (e >= 0 && shared_form(SCHEMA[e].type))
             snprintf(at, sizeof at, "%s", shared_form(SCHEMA[e].type));
-        snprintf(cand, sizeof cand, "%s%s%.*s", at, *at ? "." : "", (int)len, s);
+        int w = snprintf(cand, sizeof cand, "%s%s%.*s", at, *at ? "." : "", (int)len, s);
+        if (w < 0 || (size_t)w >= sizeof cand)
+            return -1; /* longer than any schema path */
         if (!schema_has(cand)) {
             int f = 0;
             for (; ids[f]; f++) {
-                snprintf(cand, sizeof cand, "%s%s%s", at, *at ? "." : "", ids[f]);
-                if (schema_has(cand))
+                w = snprintf(cand, sizeof cand, "%s%s%s", at, *at ? "." : "", ids[f]);
+                if (w > 0 && (size_t)w < sizeof cand && schema_has(cand))
                     break;
             }
             if (!ids[f])
