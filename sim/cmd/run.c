@@ -533,7 +533,10 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
     mr_stream *st = NULL;
     mr_status rc = mr_engine_stream(sc, &opts, 3, &res, &st, &info, &err);
     if (rc > 0) {
-        if (comm->rank == 0 && mr_comm_any(comm, checkpoint_requested))
+        /* collective: every rank calls it, then rank 0 alone prints
+           (called by rank 0 alone, it waited for ever) */
+        const int signalled = mr_comm_any(comm, checkpoint_requested);
+        if (comm->rank == 0 && signalled)
             fprintf(stderr, "minrisk run: stopped; a run with output.trials: none or totals "
                             "keeps no checkpoint\n");
         return interrupted(output, comm);

@@ -40,7 +40,9 @@ static const double *gather(const mr_comm *comm, const double *mine, size_t n, s
     if (comm->size <= 1 || *bad)
         return mine;
     *own = malloc((N * w > 0 ? N * w : 1) * sizeof **own);
-    if (!*own || mr_comm_allgather_f64(comm, mine, n * w, *own)) {
+    /* agreed before the gather: a rank short of memory must not leave the
+       others waiting in it */
+    if (mr_comm_any(comm, !*own) || mr_comm_allgather_f64(comm, mine, n * w, *own)) {
         *bad = 1;
         return NULL;
     }

@@ -36,4 +36,10 @@ if(MINRISK_WITH_MPI)
                    ${MINRISK_BIN} ${MINRISK_SRC}/scenarios/demo.yaml --mpiexec
                    ${MPIEXEC_EXECUTABLE} 7000)
   set_tests_properties(mpi_stream_summary PROPERTIES LABELS mpi)
+  # a stop of a streamed run, and one rank out of memory: no hang, one line
+  add_library(mpi_failmalloc MODULE ${CMAKE_CURRENT_LIST_DIR}/failmalloc.c)
+  add_test(NAME mpi_failures
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_failures.sh ${MPIEXEC_EXECUTABLE} ${MINRISK_BIN}
+                   ${MINRISK_SRC}/scenarios/demo.yaml $<TARGET_FILE:mpi_failmalloc>)
+  set_tests_properties(mpi_failures PROPERTIES LABELS mpi TIMEOUT 600)
 endif()

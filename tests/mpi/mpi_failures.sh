@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Failures of a run on several ranks end, with one error line and nothing
+# at the output path (INTERFACE.md), instead of leaving ranks waiting in a
+# collective that another rank never calls:
+#  1. a streamed run (output.trials: none) stopped by SIGUSR1 (what Slurm's
+#     --signal=B:USR1 and docs/hpc/minrisk.sbatch send): exit status 130,
+#     one "keeps no checkpoint" line, nothing left. Until this test rank 0
+#     alone called the collective "was it a checkpoint signal?" and waited
+#     for ever.
+#  2. one rank out of memory when the summary's bootstrap gathers the
+#     trials (FAILMALLOC, an LD_PRELOAD shim, fails that rank's malloc of
+#     the gathered array): exit status 1, one line, the trials kept in the
+#     checkpoint. Until this test that rank skipped the gather the others
+#     were in and the run hung.
+# Each run is under `timeout`: a hang fails the test.
+# usage: mpi_failures.sh MPIEXEC MINRISK SCENARIO FAILMALLOC_SO
+set -uo pipefail
+mpiexec=$1 bin=$2 scen=$3 shim=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+mpirun() { # mpirun RANKS ARGS...: minrisk under mpiexec, one thread a rank
+  local r=$1
+  shift
+  OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n "$r" "$@"
+}
+# minrisk's own lines (not mpiexec's notes) in FILE
+lines() { grep -c -e '^minrisk' -e "^$scen" -e "^$tmp" "$1"; }
+left() { (cd "$tmp/out" && ls -A | tr '\n' ' ' | sed 's/ $//'); }
+
+# 1. a streamed run stopped by SIGUSR1 on 3 ranks
+mkdir -p "$tmp/out"
+{ cat "$scen"; printf '\noutput:\n  trials: none\n'; } > "$tmp/none.yaml"
+OMP_NUM_THREADS=1 "$mpiexec" --oversubscribe --allow-run-as-root -n 3 \
+  "$bin" run "$tmp/none.yaml" -o "$tmp/out/s.h5" --trials 2000000 --quiet 2> "$tmp/s.err" &
+pid=$!
+# signal once the ranks are simulating (the lock is taken before the first
+# trial), then a little later
+for _ in $(seq 600); do
+  [ -e "$tmp/out/s.h5.lock" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+sleep "${STOP_AFTER:-1}"
+kill -USR1 "$pid"
+# at most 120 s to stop
+for _ in $(seq 1200); do
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$pid" 2>/dev/null; then
+  kill -TERM "$pid"
+  sleep 5
+  kill -KILL "$pid" 2>/dev/null
+  fail "streamed run stopped by SIGUSR1: still running 120 s later (hung)"
+fi
+wait "$pid"
+status=$?
+cat "$tmp/s.err" >&2
+[ "$status" -eq 130 ] || fail "streamed run stopped by SIGUSR1: exit status $status, expected 130"
+[ "$(grep -c 'keeps no checkpoint' "$tmp/s.err")" -eq 1 ] || fail "expected one 'keeps no checkpoint' line"
+[ -z "$(left)" ] || fail "streamed run stopped by SIGUSR1 left '$(left)'"
+echo "streamed run on 3 ranks stopped by SIGUSR1: exit 130, one line, nothing left"
+
+# 2. rank 2 of 3 out of memory in the summary's bootstrap: its gathered
+# array holds N (S + 3) doubles (sim/studies/summary_errors.c), S = 4 in
+# the demo scenario; N odd, so that no other array of the run has its size
+N=3001 S=4
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+mpirun 3 -x LD_PRELOAD="$shim" -x MR_FAILMALLOC_RANK=2 -x MR_FAILMALLOC_SIZE=$((N * (S + 3) * 8)) \
+  "$bin" run "$scen" -o "$tmp/out/o.h5" --trials "$N" --quiet 2> "$tmp/o.err"
+status=$?
+cat "$tmp/o.err" >&2
+[ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "one rank out of memory: hung (timeout)"
+[ "$status" -eq 1 ] || fail "one rank out of memory: exit status $status, expected 1"
+grep -q "out of memory for the summary's bootstrap" "$tmp/o.err" ||
+  fail "one rank out of memory: not the summary's bootstrap (has the array another size now?)"
+[ "$(lines "$tmp/o.err")" -eq 1 ] || fail "one rank out of memory: expected one error line"
+[ "$(left)" = "o.h5.ckpt" ] || fail "one rank out of memory left '$(left)', expected the checkpoint"
+echo "one rank of 3 out of memory in the summary's bootstrap: exit 1, one line, the checkpoint"
