@@ -43,6 +43,9 @@ void mr_cli_opts_init(mr_cli_opts *p, const char *cmd, const char *usage, const 
     opterr = 0; /* the messages are ours */
 }
 
+/* this process's MPI rank (mr_cli_set_rank): only rank 0 prints usage */
+static int cli_rank = 0;
+
 static size_t count_longopts(const struct option *o)
 {
     size_t n = 0;
@@ -125,7 +128,8 @@ int mr_cli_next(mr_cli_opts *p, const char **arg)
     if (c == '?' || c == ':')
         return refuse(p, c, at < p->argc ? p->argv[at] : "");
     if (c == 'h' && p->usage) {
-        fputs(p->usage, stdout);
+        if (cli_rank == 0)
+            fputs(p->usage, stdout);
         p->stop = true;
         p->status = MR_OK;
         return 0;
@@ -136,8 +140,15 @@ int mr_cli_next(mr_cli_opts *p, const char **arg)
     return c;
 }
 
+void mr_cli_set_rank(int rank)
+{
+    cli_rank = rank;
+}
+
 mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
+    if (cli_rank != 0)
+        return MR_BAD_INPUT;
     fprintf(stderr, "minrisk%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see 'minrisk%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");

@@ -69,6 +69,11 @@ const char *mr_cli_nearest(const char *word, const void *table, size_t n, size_t
    returns MR_BAD_INPUT. cmd NULL: the main command. */
 mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
+/* This process's MPI rank (main, after MPI_Init): on a rank other than 0
+   mr_cli_usage_error and --help print nothing, so that a bad command line
+   under mpiexec -n R is one line, not R. Default 0 (one process). */
+void mr_cli_set_rank(int rank);
+
 /* A whole decimal unsigned number: digits only (no sign, no white space,
    no trailing text), at most 2^64-1. 0 or -1. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out);

@@ -244,6 +244,9 @@ int main(int argc, char **argv)
     if (commands[c].mpi) {
         int provided;
         MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+        int rank = 0;
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        mr_cli_set_rank(rank); /* a bad command line: one line, from rank 0 */
     }
 #endif
     status = commands[c].run(argc - at, argv + at);

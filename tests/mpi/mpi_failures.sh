@@ -78,3 +78,30 @@ grep -q "out of memory for the summary's bootstrap" "$tmp/o.err" ||
 [ "$(lines "$tmp/o.err")" -eq 1 ] || fail "one rank out of memory: expected one error line"
 [ "$(left)" = "o.h5.ckpt" ] || fail "one rank out of memory left '$(left)', expected the checkpoint"
 echo "one rank of 3 out of memory in the summary's bootstrap: exit 1, one line, the checkpoint"
+
+# 3. bad input on 3 ranks: exit status 2 and one line, not one per rank
+# (until this test a bad command line, found before any collective, was
+# printed by every rank); nothing left at the output path
+rm -rf "$tmp/out" && mkdir -p "$tmp/out" "$tmp/out/dir"
+sed 's/share: 0\.367,/share: 1.367,/' "$scen" > "$tmp/bad.yaml"
+cmp -s "$scen" "$tmp/bad.yaml" && fail "could not make a bad scenario from $scen"
+check_bad() { # check_bad WHAT ARGS...
+  local what=$1
+  shift
+  mpirun 3 "$bin" run "$@" 2> "$tmp/b.err"
+  local status=$?
+  cat "$tmp/b.err" >&2
+  [ "$status" -eq 2 ] || fail "$what: exit status $status, expected 2"
+  [ "$(lines "$tmp/b.err")" -eq 1 ] || fail "$what: $(lines "$tmp/b.err") error lines, expected 1"
+  [ "$(left)" = dir ] || fail "$what: left '$(left)'"
+}
+check_bad "an unknown option" "$scen" -o "$tmp/out/x.h5" --bogus
+check_bad "a bad --trials" "$scen" -o "$tmp/out/x.h5" --trials abc
+check_bad "no scenario" -o "$tmp/out/x.h5"
+check_bad "a bad scenario" "$tmp/bad.yaml" -o "$tmp/out/x.h5" --trials 100
+check_bad "a missing scenario" "$tmp/missing.yaml" -o "$tmp/out/x.h5" --trials 100
+check_bad "an output that is a directory" "$scen" -o "$tmp/out/dir" --trials 100
+n=$(OMP_NUM_THREADS=1 timeout 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 3 "$bin" run --help |
+  grep -c '^usage:')
+[ "$n" -eq 1 ] || fail "run --help on 3 ranks: $n usage texts, expected 1"
+echo "bad input on 3 ranks: exit 2, one line each, nothing left; --help once"
