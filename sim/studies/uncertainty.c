@@ -380,7 +380,10 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     mr_extras x = {0};
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     out->index = calloc(k * MR_UNC_NSTAT, sizeof *out->index);
-    if (!design || !rowst || !abloss || !out->index || make_design(base, N, base->seed, design)) {
+    /* a failure on one rank is agreed by all before they part (each later
+       step has a collective the others would wait in) */
+    if (mr_comm_any(comm, !design || !rowst || !abloss || !out->index ||
+                              make_design(base, N, base->seed, design))) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
         goto done;
     }
@@ -403,7 +406,7 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     const uint64_t ablo = lo < 2 * N ? lo : 2 * N, abhi = hi < 2 * N ? hi : 2 * N;
     mine = calloc((nmine ? nmine : 1) * MR_UNC_NSTAT, sizeof *mine);
     mineloss = calloc(((abhi - ablo) ? (abhi - ablo) : 1) * L, sizeof *mineloss);
-    if (!mine || !mineloss) {
+    if (mr_comm_any(comm, !mine || !mineloss)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
         goto done;
     }
@@ -480,7 +483,8 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     binfo.verification = mr_results_verification(&bres);
     mr_comm_sum_u64(comm, &binfo.verification, 1);
     double *baseloss = mr_extras_keep(&x, malloc(L * sizeof *baseloss));
-    if (!baseloss || mr_comm_allgather_f64(comm, bres.total_loss, bres.ntrials, baseloss)) {
+    if (mr_comm_any(comm, !baseloss) ||
+        mr_comm_allgather_f64(comm, bres.total_loss, bres.ntrials, baseloss)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
         goto done;
     }
@@ -506,15 +510,15 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     free(fab);
     free(fa);
     free(one);
-    if (bad || predictive(abloss, 2 * N * L, out->predictive[0]) ||
-        predictive(baseloss, L, out->predictive[1])) {
+    if (mr_comm_any(comm, bad || predictive(abloss, 2 * N * L, out->predictive[0]) ||
+                              predictive(baseloss, L, out->predictive[1]))) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", base->source_path);
         goto done;
     }
     out->k = (int)k;
     out->n = N;
     out->l = L;
-    if (tables(base, N, L, design, rowst, abloss, out, opts->resamples, &x)) {
+    if (mr_comm_any(comm, tables(base, N, L, design, rowst, abloss, out, opts->resamples, &x))) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the tables", output);
         goto done;
     }

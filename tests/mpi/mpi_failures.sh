@@ -12,6 +12,10 @@
 #     the gathered array): exit status 1, one line, the trials kept in the
 #     checkpoint. Until this test that rank skipped the gather the others
 #     were in and the run hung.
+#  3. bad input on 3 ranks: one line, exit status 2, nothing left.
+#  4. one rank out of memory in `minrisk uncertainty` after its rows ran:
+#     exit status 1, one line, nothing written (that rank went to its end
+#     alone, the others waited in the collective write).
 # Each run is under `timeout`: a hang fails the test.
 # usage: mpi_failures.sh MPIEXEC MINRISK SCENARIO FAILMALLOC_SO
 set -uo pipefail
@@ -105,3 +109,21 @@ n=$(OMP_NUM_THREADS=1 timeout 120 "$mpiexec" --oversubscribe --allow-run-as-root
   grep -c '^usage:')
 [ "$n" -eq 1 ] || fail "run --help on 3 ranks: $n usage texts, expected 1"
 echo "bad input on 3 ranks: exit 2, one line each, nothing left; --help once"
+
+# 4. rank 2 of 3 out of memory in `minrisk uncertainty` after the rows ran
+# (the Sobol indices' arrays: 2 keys x 37 rows, 592 bytes; 37 odd, so that
+# no earlier array of the study has that size): exit status 1, one line,
+# nothing written. Until this test that rank left for its end while the
+# others waited in the collective write.
+two=$(dirname "$scen")/../tests/studies/uncertainty/two_keys.yaml
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+mpirun 3 -x LD_PRELOAD="$shim" -x MR_FAILMALLOC_RANK=2 -x MR_FAILMALLOC_SIZE=592 \
+  "$bin" uncertainty "$two" -o "$tmp/out/u.h5" --rows 37 --block-trials 50 --quiet 2> "$tmp/u.err"
+status=$?
+cat "$tmp/u.err" >&2
+[ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "uncertainty, one rank out of memory: hung (timeout)"
+[ "$status" -eq 1 ] || fail "uncertainty, one rank out of memory: exit status $status, expected 1"
+[ "$(grep -c 'out of memory' "$tmp/u.err")" -eq 1 ] ||
+  fail "uncertainty, one rank out of memory: expected one 'out of memory' line"
+[ -z "$(left)" ] || fail "uncertainty, one rank out of memory left '$(left)'"
+echo "uncertainty, one rank of 3 out of memory in the indices: exit 1, one line, nothing left"
