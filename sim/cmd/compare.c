@@ -1032,12 +1032,18 @@ mr_status mr_cmd_compare(int argc, char **argv)
     /* Started by mpiexec with several ranks, every rank would run the whole
        comparison and write the same file: refuse. */
     const char *const size_vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};
+    const char *const rank_vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"};
     for (size_t k = 0; k < sizeof size_vars / sizeof *size_vars; k++) {
-        const char *env = getenv(size_vars[k]);
-        if (env && atoi(env) > 1)
+        const char *env = getenv(size_vars[k]), *rank = getenv(rank_vars[k]);
+        if (env && atoi(env) > 1) {
+            if (rank && atoi(rank) > 0)
+                return 0; /* rank 0 says it, once, and gives the job's status 2
+                             (a rank ending 2 first would have mpiexec kill rank 0
+                             before it says why) */
             return mr_cli_usage_error("compare", "%s",
                                       "runs as one process with OpenMP threads: start it "
                                       "without mpiexec");
+        }
     }
     mr_cli_install_interrupt(true);
     return compare(&q);

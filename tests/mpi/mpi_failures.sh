@@ -108,7 +108,16 @@ check_bad "an output that is a directory" "$scen" -o "$tmp/out/dir" --trials 100
 n=$(OMP_NUM_THREADS=1 timeout 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 3 "$bin" run --help |
   grep -c '^usage:')
 [ "$n" -eq 1 ] || fail "run --help on 3 ranks: $n usage texts, expected 1"
-echo "bad input on 3 ranks: exit 2, one line each, nothing left; --help once"
+# compare runs as one process: refused under mpiexec -n 3, by rank 0 only
+cmpdir=$(dirname "$scen")/../tests/studies/compare
+mpirun 3 "$bin" compare "$cmpdir/crn_base.yaml" "$cmpdir/crn_stockpile.yaml" -o "$tmp/out/c.h5" \
+  2> "$tmp/c.err"
+status=$?
+cat "$tmp/c.err" >&2
+[ "$status" -eq 2 ] || fail "compare on 3 ranks: exit status $status, expected 2"
+[ "$(grep -c 'without mpiexec' "$tmp/c.err")" -eq 1 ] || fail "compare on 3 ranks: expected one line"
+[ "$(left)" = dir ] || fail "compare on 3 ranks: left '$(left)'"
+echo "bad input on 3 ranks: exit 2, one line each, nothing left; --help once; compare refused once"
 
 # 4. rank 2 of 3 out of memory in `minrisk uncertainty` after the rows ran
 # (the Sobol indices' arrays: 2 keys x 37 rows, 592 bytes; 37 odd, so that
