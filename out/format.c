@@ -46,8 +46,7 @@ static size_t utf8_len(const unsigned char *s)
     return len;
 }
 
-/* The bytes at s to copy as they are (1..4), or 0: escape the byte. */
-static size_t keep_len(const unsigned char *s)
+size_t mr_printable_len(const unsigned char *s)
 {
     if (s[0] < 0x80)
         return s[0] >= 0x20 && s[0] != 0x7f;
@@ -63,7 +62,7 @@ char *mr_printable(const char *s, char *buf, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t k = 0;
     while (*p) {
-        size_t keep = keep_len(p), need = keep ? keep : 4;
+        size_t keep = mr_printable_len(p), need = keep ? keep : 4;
         if (k + need >= n)
             break;
         if (keep) {

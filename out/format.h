@@ -46,6 +46,11 @@ extern const double mr_output_tail_bands[MR_OUTPUT_NTAIL_BANDS];
    names through it; export keeps the bytes (CSV is data, docs/EXPORT.md). */
 char *mr_printable(const char *s, char *buf, size_t n);
 
+/* The bytes at s that mr_printable keeps as they are (1..4: a printable
+   ASCII byte, or a valid UTF-8 character that is not a C1 control), or 0:
+   the byte is escaped. */
+size_t mr_printable_len(const unsigned char *s);
+
 /* The same in place: s rewritten into a new malloc'ed string (freeing s),
    for a string kept for printing. NULL, with s freed, when out of memory;
    NULL in, NULL out. */

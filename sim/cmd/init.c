@@ -4,6 +4,7 @@
  * (docs/SCENARIO_FORMAT.md, "Starting a scenario").
  */
 #define _POSIX_C_SOURCE 200809L
+#include "out/format.h"
 #include "sim/cmd/cli.h"
 #include "sim/scenario/loader.h"
 
@@ -221,22 +222,15 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
             "    duration_months: {lognormal: {median: 6, sigma: 0.5}}  # assumption: replace\n");
 }
 
-/* The length of the UTF-8 character at s that a YAML comment may hold (not
-   C1, whose U+0085 would end the comment, nor U+2028/U+2029, line breaks too,
-   nor U+FFFE/U+FFFF, which libyaml refuses); 0 when s does not start one:
-   a bad or overlong sequence, a surrogate, a character beyond U+10FFFF. */
-static int comment_char(const unsigned char *s)
+/* The bytes at s that a YAML comment may hold as they are: what a terminal
+   may print (mr_printable_len: printable ASCII, valid UTF-8 but C1, whose
+   U+0085 would end the comment) less U+2028/U+2029, line breaks too, and
+   U+FFFE/U+FFFF, which libyaml refuses; 0 for a byte to replace. */
+static size_t comment_len(const unsigned char *s)
 {
-    int n = s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
-    unsigned long c = n == 2 ? s[0] & 0x1Fu : n == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
-    for (int k = 1; k < n; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-        c = c << 6 | (s[k] & 0x3Fu);
-    }
-    if (n == 0 || (n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF) || c < 0xA0 || c == 0x2028 || c == 0x2029 || c == 0xFFFE ||
-        c == 0xFFFF)
+    size_t n = mr_printable_len(s);
+    if (n == 3 && ((s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9)) ||
+                   (s[0] == 0xEF && s[1] == 0xBF && s[2] >= 0xBE)))
         return 0;
     return n;
 }
@@ -252,14 +246,14 @@ static void shown_name(const char *file, char *dst, size_t size)
     const unsigned char *s = (const unsigned char *)file;
     size_t len = 0;
     while (*s) {
-        int n = *s >= 0x20 && *s < 0x7f ? 1 : comment_char(s);
-        if (len + (size_t)(n ? n : 1) >= size)
+        size_t n = comment_len(s);
+        if (len + (n ? n : 1) >= size)
             break;
         if (n)
-            memcpy(dst + len, s, (size_t)n);
+            memcpy(dst + len, s, n);
         else
             dst[len] = '?';
-        len += n ? (size_t)n : 1;
+        len += n ? n : 1;
         s += n ? n : 1;
     }
     dst[len] = '\0';
