@@ -1,15 +1,19 @@
 /* prices.c - log price ratio y = z + pi (MODEL §5). */
 #include "models/prices.h"
 
+#include <float.h>
 #include <math.h>
 
 void mr_ou_coefficients(double theta, double sigma, double dt, double *decay, double *scale)
 {
-    if (theta > 0.0) {
+    if (theta > 0.0 && 2.0 * theta * dt >= DBL_MIN) {
         *decay = exp(-theta * dt);
         /* -expm1(-2 theta dt) keeps precision when theta dt is small */
         *scale = sigma * sqrt(-expm1(-2.0 * theta * dt) / (2.0 * theta));
     } else {
+        /* theta = 0, or 2 theta dt subnormal (or rounded to 0, where the
+           formula above gave scale 0): a random walk to double precision,
+           the exact scale's relative difference 2 theta dt / 4 < 1e-308 */
         *decay = 1.0;
         *scale = sigma * sqrt(dt);
     }

@@ -5,7 +5,8 @@
 /* Exact discretisation of dz = -theta z dt + sigma dW over dt years:
      z' = decay z + scale e,  e ~ N(0, 1)
      decay = exp(-theta dt), scale = sigma sqrt((1 - exp(-2 theta dt)) / (2 theta)),
-   which tends to sigma sqrt(dt) as theta -> 0 (random walk). */
+   which tends to sigma sqrt(dt) as theta -> 0 (random walk): sigma sqrt(dt)
+   when theta = 0 or 2 theta dt is below the normal doubles (DBL_MIN). */
 void mr_ou_coefficients(double theta, double sigma, double dt, double *decay, double *scale);
 
 /* Scarcity premium pi = -ln(1 - u) / eps, capped at ln(max_multiple);

@@ -240,6 +240,27 @@ static void test_ou_exact_coefficients(void **state)
     assert_close(s, 0.15, 1e-15);
 }
 
+/* A theta the loader accepts (any number in [0, 100]) so small that
+   2 theta dt is subnormal or rounds to 0: the step is a random walk to
+   double precision, scale = sigma sqrt(dt) (the relative error of the
+   exact formula, 2 theta dt / 4, is below 1e-300), not 0. theta = 5e-324
+   on monthly steps: 2 theta dt = 8.3e-325 rounds to 0, and
+   -expm1(-0) / (2 theta) = 0 gave an OU term with no noise at all. */
+static void test_ou_theta_below_the_normal_range(void **state)
+{
+    (void)state;
+    const double thetas[] = {5e-324, 1e-320, 1e-310};
+    for (int k = 0; k < 3; k++) {
+        double d, s;
+        mr_ou_coefficients(thetas[k], 0.3, 1.0 / 12, &d, &s);
+        assert_true(d == 1.0);
+        assert_close(s, 0.3 * sqrt(1.0 / 12), 1e-15);
+        mr_ou_coefficients(thetas[k], 0.5, 1.0 / 366, &d, &s);
+        assert_true(d == 1.0);
+        assert_close(s, 0.5 * sqrt(1.0 / 366), 1e-15);
+    }
+}
+
 static void test_scarcity_premium_and_cap(void **state)
 {
     (void)state;
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_sector_buffer_delays_the_shortfall),
         cmocka_unit_test(test_direct_inoperability_limiting_and_independent),
         cmocka_unit_test(test_ou_exact_coefficients),
+        cmocka_unit_test(test_ou_theta_below_the_normal_range),
         cmocka_unit_test(test_scarcity_premium_and_cap),
         cmocka_unit_test(test_correlate_with_cholesky),
         cmocka_unit_test(test_occurrence_step_range),
