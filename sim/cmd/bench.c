@@ -17,6 +17,7 @@
 #include "sim/scenario/loader.h"
 #include "sim/studies/synthetic.h"
 #include "models/units.h"
+#include "out/format.h"
 
 #include <minrisk_commit.h> /* MINRISK_COMMIT, written by the build (sim/cmd/commit.cmake) */
 
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* the build, from CMakeLists.txt */
@@ -487,6 +489,32 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
     fputs("  ]\n}\n", f);
 }
 
+/* --json FILE, before any run: its directory can be written, and FILE, if
+   it exists, is a regular file (the rename of save_json would replace a
+   symbolic link, a FIFO or a device, not write into it; a directory would
+   refuse only after the runs). */
+static int check_json_path(const char *path, mr_error *err)
+{
+    struct stat st;
+    if (path[strlen(path) - 1] != '/' && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            snprintf(err->msg, sizeof err->msg,
+                     "%.480s: is a directory; give a file name, e.g. --json %.480s/bench.json",
+                     path, path);
+        else if (S_ISLNK(st.st_mode))
+            snprintf(err->msg, sizeof err->msg,
+                     "%.900s: is a symbolic link; the file would replace the link, not its "
+                     "target: give the target's path or choose another --json",
+                     path);
+        else
+            snprintf(err->msg, sizeof err->msg,
+                     "%.900s: exists and is %s, not a regular file; choose another --json", path,
+                     mr_file_kind(st.st_mode));
+        return -1;
+    }
+    return mr_cli_check_output_dir(path, err);
+}
+
 /* --json: written under a temporary name beside it, then renamed. */
 static mr_status save_json(const bench_request *q, const bench_host *h, const bench_load *ld,
                            const bench_point *pt, uint64_t verification)
@@ -692,7 +720,9 @@ mr_status mr_cmd_bench(int argc, char **argv)
     if (p.stop)
         return p.status;
     mr_error err = {{0}};
-    if (q.json && !q.print_scenario && mr_cli_check_output_dir(q.json, &err)) {
+    if (q.json && !q.print_scenario && !*q.json)
+        return mr_cli_usage_error("bench", "%s", "--json: the file name is empty");
+    if (q.json && !q.print_scenario && check_json_path(q.json, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return MR_BAD_INPUT;
     }

@@ -51,6 +51,22 @@ expect 2 "minrisk bench: option '--json' needs a value $see" -- --json
 expect 2 "minrisk bench: unknown option '--trails'; did you mean --trials? $see" -- --trails 5
 expect 2 "minrisk bench: unexpected argument 'x.yaml' $see" -- x.yaml
 expect 2 "$tmp/no/b.json: cannot write to directory '$tmp/no': No such file or directory" -- --json "$tmp/no/b.json"
+# --json paths that cannot be the file: refused before any run (the
+# sizes keep a run short should one start), nothing left there
+tiny="--minerals 1 --countries 1 --sectors 1 --years 1 --trials 1 --reps 1 --threads 1 --quiet"
+expect 2 "minrisk bench: --json: the file name is empty $see" -- $tiny --json ''
+mkdir "$tmp/dir"
+expect 2 "$tmp/dir: is a directory; give a file name, e.g. --json $tmp/dir/bench.json" -- $tiny --json "$tmp/dir"
+[ -z "$(ls -A "$tmp/dir")" ] || fail "--json DIR: left $(ls -A "$tmp/dir") in it"
+echo keep >"$tmp/target.json"
+ln -s "$tmp/target.json" "$tmp/link.json"
+expect 2 "$tmp/link.json: is a symbolic link; the file would replace the link, not its target: give the target's path or choose another --json" -- $tiny --json "$tmp/link.json"
+[ -L "$tmp/link.json" ] && [ "$(cat "$tmp/target.json")" = keep ] || fail "--json LINK: the link or its target changed"
+mkfifo "$tmp/fifo"
+expect 2 "$tmp/fifo: exists and is a FIFO, not a regular file; choose another --json" -- $tiny --json "$tmp/fifo"
+[ -p "$tmp/fifo" ] || fail "--json FIFO: the FIFO was replaced"
+rm -f "$tmp/link.json" "$tmp/target.json" "$tmp/fifo"
+rmdir "$tmp/dir"
 # the product of the sizes past a limit of the loader: refused before any run
 expect 2 "minrisk bench: these sizes give a scenario minrisk refuses (see --print-scenario): synthetic.yaml:30:35: countries.C11.wgi_pv: expected 125423 random occurrences (disruptions and price jumps) per trial over 100 years, above the limit of 100000 (this is the largest rate)" -- --density 50 --years 100 --countries 200
 
