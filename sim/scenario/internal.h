@@ -243,6 +243,10 @@ void sc_one_line(char *s);
    \xNN), cut after SHOW_MAX characters ("..."); len bytes of s. buf holds
    SHOW_BUF bytes. */
 const char *sc_show(const char *s, size_t len, char *buf, size_t sz);
+/* The shortest decimal that reads back as x (%.15g to %.17g), so that a
+   message shows 0.6, not 0.59999999999999998, and two different numbers
+   never print alike. buf: at least 32 bytes. */
+const char *sc_shortest(double x, char *buf, size_t sz);
 /* A path for a message: escaped as sc_show, but cut only after
    SHOW_PATH_MAX characters (a path is the user's own name, not content). */
 #define SHOW_PATH_MAX 1024

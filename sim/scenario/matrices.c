@@ -115,7 +115,7 @@ int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp)
         free(given);
         return -1;
     }
-    /* Check in file order so the message points at the later of a pair. */
+    /* Check in file order: the message points at the first of a pair. */
     for (int i = 0; i < sc_npairs(v); i++) {
         const yaml_node_t *row = sc_pair_val(p, v, i);
         int a = sc_idhash_find(&p->hmid, sc_sval(sc_pair_key(p, v, i)));
@@ -135,8 +135,11 @@ int sc_walk_correlation(P *p, const yaml_node_t *v, const char *kp)
             }
             if (a != b && given[b * n + a] && c[b * n + a] != c[a * n + b]) {
                 free(given);
-                return sc_fail(p, val, ckp, "not symmetric: %.15g here but %.15g at %s.%s.%s",
-                               c[a * n + b], c[b * n + a], kp, p->mid[b], p->mid[a]);
+                char here[32], there[32];
+                return sc_fail(p, val, ckp, "not symmetric: %s here but %s at %s.%s.%s",
+                               sc_shortest(c[a * n + b], here, sizeof here),
+                               sc_shortest(c[b * n + a], there, sizeof there), kp, p->mid[b],
+                               p->mid[a]);
             }
         }
     }

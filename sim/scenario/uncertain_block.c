@@ -240,17 +240,6 @@ int sc_walk_uncertain(P *p, const yaml_node_t *v, const char *kp)
     return 0;
 }
 
-/* The shortest decimal that reads back as x (%.15g to %.17g), so that a
-   message shows 0.6, not 0.59999999999999998. */
-static void shortest(double x, char *buf, size_t sz)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sz, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
-}
-
 /* A row: every uncertain key with a number (p->values[i] not NaN) set to
    that number, a plain scalar marked where p->marks says. */
 int sc_apply_uncertain(P *p, int root)
@@ -275,7 +264,7 @@ int sc_apply_uncertain(P *p, int root)
             continue;
         int keyid = yaml_document_get_node(d, kid)->data.mapping.pairs.start[i].key;
         char num[40];
-        shortest(p->values[i], num, sizeof num);
+        sc_shortest(p->values[i], num, sizeof num);
         int id = sc_added_node(p,
                                yaml_document_add_scalar(d, NULL, (yaml_char_t *)num,
                                                         (int)strlen(num), YAML_PLAIN_SCALAR_STYLE),

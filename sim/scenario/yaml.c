@@ -204,6 +204,16 @@ static const char *escape(const char *s, size_t len, size_t max, char *buf, size
     return buf;
 }
 
+const char *sc_shortest(double x, char *buf, size_t sz)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sz, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    return buf;
+}
+
 const char *sc_show(const char *s, size_t len, char *buf, size_t sz)
 {
     return escape(s, len, SHOW_MAX, buf, sz);
