@@ -3,7 +3,8 @@
  * slots stage by stage, the disruption processes in their order (every
  * country outage, then every supplier outage, then every event) with their
  * targets, the needs grouped by sector, the time step, the Cholesky factor
- * of the price correlation, and the claims of priority rationing. */
+ * of the price correlation, the OU coefficients and the half variance of
+ * the price noise (quarterly steps), and the claims of priority rationing. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -293,6 +294,39 @@ static char *replace(const char *text, const char *from, const char *to)
     return out;
 }
 
+/* The OU coefficients of a quarterly step (dt = 0.25) and, for a mineral
+   with a market, the half variance of its noise term at each step, against
+   the closed form v(t) = sigma^2 (1 - exp(-2 theta t dt)) / (2 theta)
+   (docs/MODEL.md §5, §5m), not the recursion the model uses: x (theta 0.5,
+   sigma 0.2, given a market) has v(t) = 0.04 (1 - exp(-0.25 t)); y
+   (theta 0, sigma 0, no market) has decay 1, scale 0 and no correction. */
+static void test_ou_steps_and_noise_variance(void **state)
+{
+    (void)state;
+    const char *price = "    price: {ref: 10, theta: 0.5, sigma: 0.2}\n";
+    char *yaml = replace(layout_yaml, price,
+                         "    price: {ref: 10, theta: 0.5, sigma: 0.2}\n"
+                         "    market: {stock_months: 0}\n");
+    mr_scenario sc;
+    mr_model md;
+    build(yaml, &sc, &md);
+    assert_int_equal(md.T, 12);
+    assert_doubles(md.ou_decay, (double[]){exp(-0.125), 1.0}, 2, 1e-15, "ou_decay");
+    assert_doubles(md.ou_scale, (double[]){0.2 * sqrt(1.0 - exp(-0.25)), 0.0}, 2, 1e-15,
+                   "ou_scale");
+    assert_int_equal(md.market[0], 1);
+    assert_int_equal(md.market[1], 0);
+    double want[12];
+    for (int t = 0; t < 12; t++)
+        want[t] = 0.5 * 0.04 * (1.0 - exp(-0.25 * t));
+    assert_doubles(md.noise_half_var, want, 12, 1e-15, "noise_half_var of x");
+    for (int t = 0; t < 12; t++)
+        assert_true(md.noise_half_var[12 + t] == 0.0);
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+    free(yaml);
+}
+
 /* Column j of a [12 x n] per-step array: want[t] at every step, or the
    constant c where want is NULL. */
 static void check_step_column(const double *a, int n, int j, const double *want, double c,
@@ -435,6 +469,7 @@ int main(void)
         cmocka_unit_test(test_cholesky_of_two_by_two),
         cmocka_unit_test(test_priority_claims),
         cmocka_unit_test(test_proportional_and_identity),
+        cmocka_unit_test(test_ou_steps_and_noise_variance),
         cmocka_unit_test(test_sector_time_paths),
         cmocka_unit_test(test_share_time_paths),
     };
