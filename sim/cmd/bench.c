@@ -571,6 +571,9 @@ static mr_status bench(const bench_request *q, bench_host *h)
     if (q->print_scenario) {
         int bad = fwrite(text, 1, len, stdout) != len || fflush(stdout);
         free(text);
+        if (bad)
+            fprintf(stderr, "minrisk bench: cannot write the scenario to standard output: %s\n",
+                    strerror(errno));
         return bad ? MR_FAILED : MR_OK;
     }
     mr_scenario sc;
@@ -609,10 +612,14 @@ static mr_status bench(const bench_request *q, bench_host *h)
     if (rc == MR_OK) {
         summarise(pt, q->npoints, q->reps, q->trials, ld.steps);
         print_table(stdout, q, h, &ld, pt, verification);
-        if (fflush(stdout))
+        /* the JSON even when the table is lost: the runs took their time */
+        if (fflush(stdout) || ferror(stdout)) {
+            fprintf(stderr, "minrisk bench: cannot write the table to standard output: %s\n",
+                    strerror(errno ? errno : EIO));
             rc = MR_FAILED;
-        if (rc == MR_OK && q->json)
-            rc = save_json(q, h, &ld, pt, verification);
+        }
+        if (q->json && save_json(q, h, &ld, pt, verification) != MR_OK)
+            rc = MR_FAILED;
     }
     free(runs);
     mr_scenario_free(&sc);

@@ -67,6 +67,23 @@ expect 2 "$tmp/fifo: exists and is a FIFO, not a regular file; choose another --
 [ -p "$tmp/fifo" ] || fail "--json FIFO: the FIFO was replaced"
 rm -f "$tmp/link.json" "$tmp/target.json" "$tmp/fifo"
 rmdir "$tmp/dir"
+# standard output that cannot be written (/dev/full): status 1 and one
+# line saying so, not a silent status 1; the JSON is still written
+if [ -w /dev/full ]; then
+    "$bin" bench $tiny --json "$tmp/full.json" >/dev/full 2>"$tmp/err"
+    st=$?
+    [ "$st" -eq 1 ] || fail "bench >/dev/full: status $st, expected 1"
+    [ "$(cat "$tmp/err")" = "minrisk bench: cannot write the table to standard output: No space left on device" ] ||
+        fail "bench >/dev/full: stderr '$(cat "$tmp/err")'"
+    "$py" -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/full.json" ||
+        fail "bench >/dev/full: no JSON file"
+    rm -f "$tmp/full.json"
+    "$bin" bench --print-scenario >/dev/full 2>"$tmp/err"
+    st=$?
+    [ "$st" -eq 1 ] || fail "bench --print-scenario >/dev/full: status $st, expected 1"
+    [ "$(cat "$tmp/err")" = "minrisk bench: cannot write the scenario to standard output: No space left on device" ] ||
+        fail "bench --print-scenario >/dev/full: stderr '$(cat "$tmp/err")'"
+fi
 # the product of the sizes past a limit of the loader: refused before any run
 expect 2 "minrisk bench: these sizes give a scenario minrisk refuses (see --print-scenario): synthetic.yaml:30:35: countries.C11.wgi_pv: expected 125423 random occurrences (disruptions and price jumps) per trial over 100 years, above the limit of 100000 (this is the largest rate)" -- --density 50 --years 100 --countries 200
 
