@@ -6,6 +6,7 @@
 #include "sim/cmd/cli.h"
 #include "models/units.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <limits.h>
 #include <omp.h>
@@ -209,6 +210,21 @@ static int find_command(int argc, char **argv, mr_status *status)
     return 0;
 }
 
+/* A command that succeeded but whose standard output could not be written
+   (a full disk, a closed pipe's EPIPE when SIGPIPE is ignored, /dev/full)
+   fails with one line, as coreutils' close_stdout does: a table or a
+   listing lost without a word would look like a success. A command that
+   failed has said why already. */
+static mr_status check_stdout(const char *cmd, mr_status status)
+{
+    int e = fflush(stdout) ? errno : ferror(stdout) ? EIO : 0;
+    if (!e || status != MR_OK)
+        return status;
+    fprintf(stderr, "minrisk%s%s: cannot write to standard output: %s\n", cmd ? " " : "",
+            cmd ? cmd : "", strerror(e));
+    return MR_FAILED;
+}
+
 int main(int argc, char **argv)
 {
     /* Before any other HDF5 call: HDF5 1.10's exit handler can crash on a
@@ -217,7 +233,7 @@ int main(int argc, char **argv)
     mr_status status;
     int at = find_command(argc, argv, &status);
     if (!at)
-        return exit_code(status);
+        return exit_code(check_stdout(NULL, status));
     const char *cmd = argv[at];
     size_t c = 0, ncommands = sizeof commands / sizeof commands[0];
     while (c < ncommands && strcmp(cmd, commands[c].name))
@@ -254,6 +270,7 @@ int main(int argc, char **argv)
     if (commands[c].mpi)
         MPI_Finalize();
 #endif
+    status = check_stdout(cmd, status);
     /* Release HDF5's memory after a clean run (see H5dont_atexit above). */
     if (status == MR_OK)
         H5close();

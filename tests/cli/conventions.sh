@@ -125,5 +125,29 @@ expect 2 "minrisk validate: unknown option '--bogus' $(see validate)" -- validat
 expect 2 "minrisk validate: unknown option '--bogus' $(see validate)" -- validate --bogus --schema
 expect 2 "minrisk validate: --schema takes no scenario, got '$demo' $(see validate)" -- validate --schema "$demo"
 
+# 6. a standard output that cannot be written (/dev/full): status 1 and
+# the reason as the last line on stderr, whatever the command (a table,
+# help or a listing lost without a word would look like a success)
+if [ -w /dev/full ]; then
+  full() {
+    local line=$1
+    shift
+    "$bin" "$@" >/dev/full 2>"$tmp/err"
+    local got=$?
+    [ "$got" -eq 1 ] || fail "minrisk $* >/dev/full: status $got, expected 1"
+    [ "$(tail -1 "$tmp/err")" = "$line" ] ||
+      fail "minrisk $* >/dev/full: stderr '$(cat "$tmp/err")', expected '$line'"
+  }
+  nospc="cannot write to standard output: No space left on device"
+  full "minrisk: $nospc" --help
+  full "minrisk: $nospc" --version
+  full "minrisk validate: $nospc" validate --schema
+  full "minrisk validate: $nospc" validate "$demo"
+  full "minrisk summary: $nospc" summary ./-d.h5
+  # run writes nothing on standard output when it is not a terminal
+  "$bin" run -q "$demo" --trials 50 -o full.h5 >/dev/full 2>"$tmp/err" ||
+    fail "run -q >/dev/full: status $?, expected 0: $(cat "$tmp/err")"
+fi
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
