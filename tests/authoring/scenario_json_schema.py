@@ -51,6 +51,7 @@ SEMANTIC = {
     "precision_unknown_stat": "a statistic name inside the target_precision string",
     # sums and matrices
     "correlation_asymmetric": "a matrix property (symmetry)",
+    "correlation_asymmetric_close": "a matrix property (symmetry)",
     "correlation_diagonal": "a matrix property (unit diagonal)",
     "correlation_not_pd": "a matrix property (positive definite)",
     "demand_share_sum": "a sum over sectors",
