@@ -38,8 +38,9 @@ static const supplier refining[] = {
     {1, 0.7, 0.02, "0.15"}, {4, 0.2, 0.1, NULL}, {8, 0.1, 0.1, NULL}};
 enum { NMINE = 4, NREFINE = 3, NNEEDS = 6, NEVENTS = 3 };
 
-/* A rate of the template times the density, shortest decimal form that
-   reads back as the product ("0.1" at density 1). */
+/* A rate of the template times the density, in 15 significant digits, so
+   the scenario's text holds clean decimals: "0.3" at density 3, which
+   reads back as 0.3, one ulp from the product 0.30000000000000004. */
 static void rate(char *buf, size_t n, const char *base, double density)
 {
     snprintf(buf, n, "%.15g", strtod(base, NULL) * density);
