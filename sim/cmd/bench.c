@@ -530,10 +530,16 @@ static mr_status save_json(const bench_request *q, const bench_host *h, const be
         return MR_FAILED;
     }
     write_json(f, q, h, ld, pt, verification);
-    int bad = fflush(f) || ferror(f) || fsync(fileno(f));
-    int e = errno;
-    bad |= fclose(f) != 0;
-    if (!bad && rename(tmp, q->json) == 0)
+    /* e: the reason of the first step that failed (errno is not reset by
+       calls that succeed, so it is read only after a failure) */
+    int e = 0;
+    if (fflush(f) || fsync(fileno(f)))
+        e = errno ? errno : EIO;
+    else if (ferror(f))
+        e = EIO;
+    if (fclose(f) && !e)
+        e = errno ? errno : EIO;
+    if (!e && rename(tmp, q->json) == 0)
         return MR_OK;
     if (!e)
         e = errno;
