@@ -66,7 +66,8 @@ typedef struct {
      D(p) = supply + S(p),
    D decreasing and convex, S increasing and concave in p, so the root is
    unique; safeguarded Halley iteration from p0 (a predicted price),
-   bisection when a step leaves the bracket; once the Newton step delta
+   bisection when a step leaves the bracket and, past 16 evaluations, on
+   every other step (a start far from the root of a steep curve); once the Newton step delta
    satisfies |delta| (1 + |f''/2f'|) <= 4e-5, one fourth-order step from
    that evaluation ends it, with D and S at the root from their series (its
    error is below the round-off of D and S; a step that crosses the stock's

@@ -613,6 +613,31 @@ static void test_root_to_round_off(void **state)
     }
 }
 
+/* A steep demand curve, started far from its root. One segment of eps = 50
+   (the loader takes elasticities up to 100), no stock, guard ln 1e6 (the
+   largest max_multiple it takes), A = 0.5:
+     e^{-50 p} = 0.5  <=>  p = ln 2 / 50 = 0.0138629436111989,
+   |f'| = 50 * 0.5 = 25 there, so the round-off of f is 1e-16 / 25 in p.
+   From a start on the flat side (p0 = 13: f = e^{-650} - 0.5, f' = -50
+   e^{-650}) Halley's step is 1/|f''/2f'| = 2/50 = 0.04 a step, so 325
+   steps to the root; from p0 = -13 (f = e^{650}) it is the same 0.04 the
+   other way. Until 2026-12-06 the solve stopped at its 200th evaluation
+   and returned the price it had reached (p = 5.0 from p0 = 13) as if it
+   had cleared. */
+static void test_steep_demand_from_far_starts(void **state)
+{
+    (void)state;
+    const double w[] = {1.0}, eps[] = {50.0};
+    const mr_market_rule r = no_stock(1e6);
+    const double starts[] = {13.0, 10.0, 6.0, -6.0, -10.0, -13.0, 0.0};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        mr_market_step st = mr_market_clear(1, w, eps, 0.5, 0.0, &r, 1.0, starts[i]);
+        assert_int_equal(st.guard, 0);
+        assert_close(st.p, log(2.0) / 50.0, 1e-16);
+        assert_close(st.demand, 0.5, 1e-15);
+    }
+}
+
 /* --- 11. the refill after a shortage (A = 1, K below rest) --- */
 
 /* eps = 1, eta = 1, x = e^{-p}, A = 1: D = x, S = (K - Kbar x)/tau, and
@@ -813,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_open_market_stage_example),
         cmocka_unit_test(test_start_predicts_to_second_order),
         cmocka_unit_test(test_root_to_round_off),
+        cmocka_unit_test(test_steep_demand_from_far_starts),
         cmocka_unit_test(test_refill_by_hand),
         cmocka_unit_test(test_refill_to_round_off),
         cmocka_unit_test(test_small_exponentials),
