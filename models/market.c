@@ -78,16 +78,33 @@ typedef struct {
     int capped;             /* u >= K / h: the whole stock goes, S = K / h */
 } excess_at;
 
+/* The largest exponent the excess demand takes: e^700 = 1e304 is finite
+   (e^710 is not). Only a market whose elasticity or stock response times
+   ln(max_multiple) exceeds it (the loader allows 100 x ln 1e6 = 1381)
+   reaches it, near the lower guard; there the held exponent only makes
+   f smaller (D smaller, the rebuild smaller), and f stays positive unless
+   a weight is below 1e-300. The reference scenarios' exponents stay below
+   about 7 (eps_LR 1, eta 1.5, max_multiple 100). */
+#define MR_MARKET_EXP_MAX 700.0
+/* x held below MR_MARKET_EXP_MAX: a comparison (minsd), not a call to fmin */
+static inline double exp_arg(double x)
+{
+    return x < MR_MARKET_EXP_MAX ? x : MR_MARKET_EXP_MAX;
+}
+
 static inline excess_at excess_(int nseg, const double *w, const double *eps, double supply,
                                 double stock, double cap, const mr_market_rule *r, double rtau,
                                 double p, int small)
 {
-    /* small: every exponent is known to lie within 1/4 (the refill) */
-    double target = r->rest_months *
-                    (small ? 1.0 + mr_expm1_small(-r->response * p) : mr_exp(-r->response * p));
+    /* small: every exponent is known to lie within 1/4 (the refill);
+       else each is held below MR_MARKET_EXP_MAX, so that a weight or rest
+       stock of 0 times it is 0, not 0 x inf = NaN */
+    double target = r->rest_months * (small ? 1.0 + mr_expm1_small(-r->response * p)
+                                            : mr_exp(exp_arg(-r->response * p)));
     double d = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0;
     for (int k = 0; k < nseg; k++) {
-        double x = w[k] * (small ? 1.0 + mr_expm1_small(-eps[k] * p) : mr_exp(-eps[k] * p)),
+        double x = w[k] *
+                   (small ? 1.0 + mr_expm1_small(-eps[k] * p) : mr_exp(exp_arg(-eps[k] * p))),
                x1 = eps[k] * x, x2 = eps[k] * x1;
         d += x;
         d1 -= x1;

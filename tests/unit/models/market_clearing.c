@@ -638,6 +638,46 @@ static void test_steep_demand_from_far_starts(void **state)
     }
 }
 
+/* Exponents beyond the range of a double at the lower guard, where a
+   weight or the rest stock is 0. With max_multiple 1e6 (g = ln 1e6 =
+   13.8155) an elasticity or stock response above 709 / g = 51.3 (the
+   loader takes up to 100) makes e^{-eps p} overflow near -g, and 0 times
+   that is NaN: until 2026-12-06 such an f counted as "below the root" and
+   the solve returned p = -g with D or S NaN.
+   (a) A segment of weight 0 (a need with demand_share 0) and eps = 100
+   next to one of weight 1 and eps = 0.5, no stock, A = 0.5: the root is
+   e^{-p/2} = 0.5, p = 2 ln 2, from any start (p0 = -13: e^{1300}).
+   (b) stock_months 0 with stock_price_response 100 and a rush, K = 10,
+   tau = 3, h = 1, A = 1, one segment of eps = 0.05: the stockholders'
+   target Kbar e^{-eta p} is 0 at every p, so S = K / tau = 10/3 (below K/h
+   = 10); D(-g) = 1e6^{0.05} = 10^{0.3} = 1.99526 < 1 + 10/3: a glut even
+   at the lower guard, p = -g, S = 10/3, D = 10^{0.3}. */
+static void test_overflow_next_to_a_zero(void **state)
+{
+    (void)state;
+    const double w[] = {1.0, 0.0}, eps[] = {0.5, 100.0};
+    const mr_market_rule r = no_stock(1e6);
+    const double starts[] = {-13.0, -6.0, 0.0, 6.0};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        mr_market_step st = mr_market_clear(2, w, eps, 0.5, 0.0, &r, 1.0, starts[i]);
+        assert_int_equal(st.guard, 0);
+        assert_close(st.p, 2.0 * log(2.0), 1e-15);
+        assert_close(st.demand, 0.5, 1e-15);
+        assert_true(st.release == 0.0);
+    }
+    const double one[] = {1.0}, flat[] = {0.05};
+    const mr_market_rule rush = {
+        .rest_months = 0.0, .adjust_months = 3.0, .response = 100.0, .guard = log(1e6)};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        mr_market_step st = mr_market_clear(1, one, flat, 1.0, 10.0, &rush, 1.0, starts[i]);
+        assert_int_equal(st.guard, -1);
+        assert_true(st.p == -log(1e6));
+        assert_close(st.release, 10.0 / 3.0, 1e-15);
+        assert_close(st.demand, pow(10.0, 0.3), 1e-14);
+        assert_true(st.served == 1.0);
+    }
+}
+
 /* --- 11. the refill after a shortage (A = 1, K below rest) --- */
 
 /* eps = 1, eta = 1, x = e^{-p}, A = 1: D = x, S = (K - Kbar x)/tau, and
@@ -839,6 +879,7 @@ int main(void)
         cmocka_unit_test(test_start_predicts_to_second_order),
         cmocka_unit_test(test_root_to_round_off),
         cmocka_unit_test(test_steep_demand_from_far_starts),
+        cmocka_unit_test(test_overflow_next_to_a_zero),
         cmocka_unit_test(test_refill_by_hand),
         cmocka_unit_test(test_refill_to_round_off),
         cmocka_unit_test(test_small_exponentials),
