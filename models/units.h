@@ -27,7 +27,9 @@
 
 /* A market's shortage is over, and its commercial stock back at its rest
    level, when supply is whole and the stock is within this fraction of the
-   rest level: the stock is set to it, the next step is exactly at rest
+   rest level (of a month of demand when the rest level is below a month:
+   with no stock at rest the stock left by a rush decays geometrically and
+   never reaches 0): the stock is set to it, the next step is exactly at rest
    (price 0, no solve) and the age of the shortage starts again from 0 (the
    price left out is about 1e-3 Kbar / (tau_s eps + eta Kbar), a few 0.01%;
    docs/MODEL.md §5m). */

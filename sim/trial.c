@@ -482,7 +482,11 @@ MARKET_FN double market_solve(const mr_model *md, mr_workspace *w, int m, int t,
     w->pstar[m] = st.p;
     w->stock[m] = st.release >= w->stock[m] / h ? 0.0 : w->stock[m] - st.release * h;
     w->age[m]++;
-    if (a == 1.0 && fabs(w->stock[m] - r->rest_months) <= MR_STOCK_AT_REST * r->rest_months) {
+    /* within 0.1% of the rest level, or of a month of demand below a
+       month's rest level: with none at rest (Kbar = 0) a rush's stock
+       decays towards 0 by 1 - h/tau a step and never reaches it */
+    if (a == 1.0 && fabs(w->stock[m] - r->rest_months) <=
+                        MR_STOCK_AT_REST * (r->rest_months > 1.0 ? r->rest_months : 1.0)) {
         /* back at rest: the next step is exact, and a shortage that starts
            on it starts again from the short-run elasticity (age 0) */
         w->stock[m] = r->rest_months;

@@ -36,6 +36,18 @@ noise: usage: market_engine.py MINRISK
    like any other.) The 0.5 on China's refining as an export control
    instead withholds what its refineries still make: the two compound,
    1 - 0.3 x (1 - 0.5) = 0.85 (docs/MODEL.md §4).
+6. The return to rest of a market with no stock at rest (K-bar = 0) after
+   a rush (REST below; eps_SR 0.2, eps_LR 2, tau_e 6 months, no spare): a
+   control of 0.1 at t = 0 with rush_months 2 puts 1.8 months into the
+   stock, which the stockholders release at K / tau_s (tau_s = 2): it
+   halves every step and never reaches 0 exactly. A second control of 0.5
+   at month 18 leaves A = 1 - 0.9 x 0.5 = 0.55, and if the market is back
+   at rest (age 0: eps = 0.2, no stock) the price is 0.55^(-1 / 0.2) =
+   19.8695x, the peak of the two years (the first control with its stock
+   stays below 1.2x). Until 2026-12-06 the rest test |K - K-bar| <= 1e-3
+   K-bar needed K = 0 exactly, so the market never came back to rest: at
+   month 18 its shortage was 18 months old, eps = 2 - 1.8 e^-3 = 1.91, and
+   the peak was 1.37x.
 """
 import os
 import subprocess
@@ -107,11 +119,50 @@ CN_Y = """  cn-y:
     occurrences: [{start_years: 0, severity: SEV, duration_months: 2}]
 """
 
+REST = """name: market return to rest
+simulation: {horizon_years: 2, steps_per_year: 12, trials: 1, seed: 1}
+countries:
+  CN: {name: China}
+  ROW: {name: Rest of world, aggregate: true}
+minerals:
+  x:
+    demand_t: 100
+    refining:
+      - {country: CN, share: 0.9}
+      - {country: ROW, share: 0.1}
+    price: {ref: 1000, sigma: 0, elasticity: 0.2, max_multiple: 1000}
+    market: {stock_months: 0, stock_adjust_months: 2, elasticity_long_run: 2,
+             substitution_months: 6}
+sectors:
+  s:
+    output_gbp: 1e9
+    gva_gbp: 0.5e9
+    needs:
+      - {mineral: x, dependent_share: 0.1, demand_share: 0.5, spend_gbp: 1e6}
+events:
+  first:
+    country: CN
+    minerals: [x]
+    stages: [refining]
+    scope: exports
+    rate_per_year: 0
+    severity: 0.1
+    duration_months: 1
+    occurrences: [{start_years: 0, severity: 0.1, duration_months: 1, rush_months: 2}]
+  second:
+    country: CN
+    minerals: [x]
+    stages: [refining]
+    scope: exports
+    rate_per_year: 0
+    severity: 0.5
+    duration_months: 1
+    occurrences: [{start_years: 1.5, severity: 0.5, duration_months: 1}]
+"""
 
-def run(minrisk, tmp, scope, licensing, rush=None, extra=""):
-    text = BASE.replace("EXTRA", extra).replace("SCOPE", scope).replace(
-        "LICENSING", f"licensing: {licensing}" if licensing else "").replace(
-        "RUSH", f", rush_months: {rush}" if rush else "")
+
+def run_text(minrisk, tmp, text, names):
+    """Run the scenario text; trial 0's values of /trials/<name>."""
     y, h = os.path.join(tmp, "s.yaml"), os.path.join(tmp, "s.h5")
     with open(y, "w") as f:
         f.write(text)
@@ -119,9 +170,16 @@ def run(minrisk, tmp, scope, licensing, rush=None, extra=""):
         os.remove(h)
     subprocess.run([minrisk, "run", y, "-o", h, "-q"], check=True)
     with h5py.File(h, "r") as f:
-        return {k: f["trials/" + k][0] for k in
-                ("mineral_market_loss_peak", "mineral_control_actions", "mineral_shortfall_peak",
-                 "mineral_demand_destroyed")}
+        return {k: f["trials/" + k][0] for k in names}
+
+
+def run(minrisk, tmp, scope, licensing, rush=None, extra=""):
+    text = BASE.replace("EXTRA", extra).replace("SCOPE", scope).replace(
+        "LICENSING", f"licensing: {licensing}" if licensing else "").replace(
+        "RUSH", f", rush_months: {rush}" if rush else "")
+    return run_text(minrisk, tmp, text,
+                    ("mineral_market_loss_peak", "mineral_control_actions",
+                     "mineral_shortfall_peak", "mineral_demand_destroyed"))
 
 
 def main():
@@ -159,10 +217,15 @@ def main():
         two = run(minrisk, tmp, "exports", None, extra=cn_y.replace("SEV", "0.5"))
         near("ore ban and an export control on the product: peak open-market loss of y",
              two["mineral_market_loss_peak"][1], 0.85)
+        peak = run_text(minrisk, tmp, REST, ("mineral_price_peak_market",))[
+            "mineral_price_peak_market"][0]
+        if abs(peak / 0.55 ** -5.0 - 1.0) > 1e-12:
+            bad.append(f"back at rest after a rush with no stock at rest: peak {peak!r}, "
+                       f"expected {0.55 ** -5.0!r}")
     for b in bad:
         print("FAIL:", b)
     if not bad:
-        print("market engine: 13 hand-worked values match")
+        print("market engine: 14 hand-worked values match")
     return 1 if bad else 0
 
 
