@@ -540,6 +540,52 @@ static void test_open_market_stage_example(void **state)
     assert_close(st.p, -log(0.725) / 0.5, 1e-12);
 }
 
+/* mr_market_open_shares and mr_market_open_demand themselves on the same
+   example (MODEL §3s), where the test above starts from the transformed
+   shares: refining CN 0.9 (spare 0), ROW 0.1 (spare 0.1), CN home use 0.6:
+   D = 0.4, s'_CN = 0.3 / 0.4 = 0.75, s'_ROW = 0.1 / 0.4 = 0.25, spare'_ROW
+   = 0.1 x 0.1 / 0.1 = 0.1. With a home use above the country's share, CN
+   0.95 > 0.9: home min(0.95, 0.9) = 0.9, D = 0.1, CN exports nothing
+   (share 0, spare 0), ROW is the whole open market (0.1 / 0.1 = 1, spare
+   0.1). A mineral with a mining stage only: that stage is the product
+   stage; with the same suppliers and no home use D = 1 and s' = s
+   exactly (the engine calls mr_market_open_shares only for a market with
+   home uses, so a stage without keeps its spare as given). */
+static void test_open_market_shares_by_hand(void **state)
+{
+    (void)state;
+    mr_supplier sup[2] = {{.country = 0, .share = 0.9, .spare = 0.0},
+                          {.country = 1, .share = 0.1, .spare = 0.1}};
+    int cn = 0;
+    double use = 0.6, share[2], spare[2];
+    mr_mineral mi = {0};
+    mi.stage[MR_STAGE_REFINING] = (mr_stage){.n = 2, .suppliers = sup};
+    mi.market =
+        (mr_market){.present = true, .ndomestic = 1, .domestic_country = &cn, .domestic_use = &use};
+    assert_int_equal(mr_product_stage(&mi), MR_STAGE_REFINING);
+    assert_close(mr_market_open_demand(&mi), 0.4, 1e-16);
+    mr_market_open_shares(&mi, share, spare);
+    assert_close(share[0], 0.75, 1e-15);
+    assert_close(share[1], 0.25, 1e-15);
+    assert_close(spare[1], 0.1, 1e-16);
+    assert_true(spare[0] == 0.0);
+
+    use = 0.95;
+    assert_close(mr_market_open_demand(&mi), 0.1, 1e-16);
+    mr_market_open_shares(&mi, share, spare);
+    assert_true(share[0] == 0.0 && spare[0] == 0.0);
+    assert_close(share[1], 1.0, 1e-15);
+    assert_close(spare[1], 0.1, 1e-16);
+
+    mr_mineral mine = {0};
+    mine.stage[MR_STAGE_MINING] = (mr_stage){.n = 2, .suppliers = sup};
+    assert_int_equal(mr_product_stage(&mine), MR_STAGE_MINING);
+    assert_true(mr_market_open_demand(&mine) == 1.0);
+    mr_market_open_shares(&mine, share, spare);
+    assert_true(share[0] == 0.9 && share[1] == 0.1 && spare[0] == 0.0);
+    assert_close(spare[1], 0.1, 1e-16); /* 0.1 x 0.1 / 0.1: an ulp off 0.1 */
+}
+
 /* mr_market_buyer_cost: a buyer that cannot substitute (eps = 0) pays
    exactly P - 1 = N S - 1, since (S - 1) + (N - 1) S = N S - 1; with no
    scarcity (p = 0, S = 1) any buyer pays N - 1; with eps = 1 and S = 2,
@@ -876,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_extra_cost_between_bounds),
         cmocka_unit_test(test_price_falls_as_supply_rises),
         cmocka_unit_test(test_open_market_stage_example),
+        cmocka_unit_test(test_open_market_shares_by_hand),
         cmocka_unit_test(test_start_predicts_to_second_order),
         cmocka_unit_test(test_root_to_round_off),
         cmocka_unit_test(test_steep_demand_from_far_starts),
