@@ -111,7 +111,7 @@ EPISODES = [
                         "90% of the open market. After those failures (2026-12-03, session "
                         "3) Japan's secondary gallium (65 t, a lower bound; docs/DATA.md) "
                         "entered the open market, so China's share of it is 0.54, and the "
-                        "peak is 3.19x at month 3 (fourth fit): no longer a blind test. "
+                        "peak is 3.18x at month 3 (fourth fit): no longer a blind test. "
                         "Still above 2.5x: two months of zero exports against 2 months of "
                         "stock (assumed); leakage through third countries and restarts "
                         "outside China are not modelled"),
@@ -121,7 +121,7 @@ EPISODES = [
                   known="first run (first fit): 18.4x; 13.6x with the third fit. After "
                         "those failures (2026-12-03, session 3) the rush of July 2023 (2.0 "
                         "months of exports bought ahead, customs; docs/DATA.md §8.3) was "
-                        "entered: 2.27x at month 3 (fourth fit), no longer a blind test; "
+                        "entered: 2.28x at month 3 (fourth fit), no longer a blind test; "
                         "China's exports are 69% of the open market, and after the rush is "
                         "spent a near-total loss still outruns 2 months of stock"),
             check("uk_loss_bn", None, 0.1,
@@ -143,7 +143,7 @@ EPISODES = [
                   what="cobalt peak, x reference",
                   source="issue 12 target; metal +50-60%, sulphate +90% (FACTS.md)",
                   known="the stock is drawn at the pace fitted on the rare earths (2 months "
-                        "to close a gap) and is gone by the quotas: 2.34x at month 17 with "
+                        "to close a gap) and is gone by the quotas: 2.35x at month 19 with "
                         "the fourth fit (the first fit's point again; 2.59x with the third "
                         "fit's, which passes at 7 of its 29 passing parameter sets, "
                         "2.01-2.64x). By December 2025, "
@@ -203,7 +203,7 @@ EPISODES = [
                          "heavy REE has one, 3 months (Japan Times 2011; docs/DATA.md §8.2), "
                          "which uk-2024 and the fit episode ree-quotas-2010 use. Corrected to "
                          "3 after the failure, so no longer a blind test; the peak is steep "
-                         "in that figure (2.5 months: 4.44x; 2: 11.8x; 3.5: 2.89x), because "
+                         "in that figure (2.5 months: 4.45x; 2: 11.8x; 3.5: 2.89x), because "
                          "the stock's release is capped at K/h as it runs out"),
             check("sector_loss_bn", None, 0.5, sector="automotive",
                   what="UK automotive loss, GBP bn",
@@ -270,7 +270,7 @@ EPISODES = [
                          "the highest spot quote (40/6 = 6.7x); the window stops at April "
                          "because no export figure after February was found (March and April "
                          "are an assumption)",
-                  known="first run (blind, fourth fit): 2.46x at month 2, too LOW: 87% of "
+                  known="first run (blind, fourth fit): 2.47x at month 2, too LOW: 87% of "
                         "China's exports (0.54 of the open market) withheld against 2 months "
                         "of stock (assumed) clears at 2.5x; in 2025 a small market with no "
                         "warning and no rush bid far more. With the other failures, the "
@@ -311,7 +311,7 @@ EPISODES = [
                          "[secondary], 780-820 (5 Dec), 830-870 (12 Dec), 1,000-1,050 (mid-"
                          "January 2026) (SMM) [press]: 2.4x-3.2x; weekly quotes around a monthly "
                          "model, so the range spans the December and January levels",
-                  known="first run (blind, fourth fit): 1.34x at month 7, too low: about "
+                  known="first run (blind, fourth fit): 1.34x at month 8, too low: about "
                         "15% of China's exports withheld and a 6% quota cut move the open "
                         "market little; the 2025 rise came mostly from inside China (quota "
                         "cuts, smuggling crackdowns, demand: China's own price rose as "

@@ -56,3 +56,13 @@ add_test(NAME validation_recompute_market
 set_tests_properties(validation_recompute_market PROPERTIES
                      LABELS validation TIMEOUT 120
                      ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+
+# validation_metrics: validate.py's price metrics on 1-trial episodes read the
+# trial's own path (explain --all-steps), not the binned median band; figures
+# the engine stores or prints for those trials (test_metrics.py says which).
+add_test(NAME validation_metrics
+         COMMAND ${_val_python} ${_val_dir}/test_metrics.py --minrisk ${MINRISK_BIN}
+                 --out ${CMAKE_CURRENT_BINARY_DIR}/validation/metrics)
+set_tests_properties(validation_metrics PROPERTIES
+                     LABELS validation TIMEOUT 300
+                     ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")

@@ -29,6 +29,7 @@ import argparse
 import difflib
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,11 @@ import episodes  # noqa: E402
 BEGIN = "<!-- table:begin -->"
 END = "<!-- table:end -->"
 NOTES = "<!-- notes -->"
+# `minrisk explain --all-steps` (docs/STUDIES.md, "The replay"): a month's
+# block starts "month T (year ..."; an open market's line in it is
+# "    market: ID price xP (market only), ..."
+EXPLAIN_MONTH = re.compile(r"^month (\d+) \(")
+EXPLAIN_MARKET = re.compile(r"^\s+market: (\S+) price x([0-9.eE+-]+) \(market only\)")
 
 INTRO = """# Validation: backtests of historical episodes
 
@@ -159,7 +165,10 @@ class CheckError(Exception):
 
 
 class Result:
-    def __init__(self, path):
+    def __init__(self, path, minrisk=None):
+        self.path = path
+        self.minrisk = minrisk  # for the path of a 1-trial run (price_path)
+        self._explained = None
         self.f = h5py.File(path, "r")
         n = int(self.f.attrs["steps_per_year"])
         self.steps_per_year = n
@@ -199,6 +208,55 @@ class Result:
         band = self.data("summary/price_ratio_band")  # [T, M, 3]
         return band[:, self.mcol(mineral, "summary"), 1]
 
+    def explained_paths(self):
+        """{mineral: [T] price ratio} of trial 0, from `minrisk explain
+        --all-steps` (its market lines, 4 significant digits; a market at
+        rest has no line and its price is 1). explain replays the trial and
+        checks it against /trials bit for bit (exit status 1 otherwise)."""
+        if self._explained is None:
+            p = subprocess.run([self.minrisk, "explain", self.path, "--trial", "0", "--all-steps"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if p.returncode != 0:
+                msg = (p.stderr.strip().splitlines() or ["no message"])[0]
+                raise CheckError(f"minrisk explain failed (status {p.returncode}): {msg}")
+            T = self.data("summary/price_ratio_band").shape[0]
+            paths, t = {}, None
+            for line in p.stdout.splitlines():
+                mo = EXPLAIN_MONTH.match(line)
+                if mo:
+                    t = int(mo.group(1))
+                    continue
+                if not line.startswith(" "):
+                    t = None
+                    continue
+                mk = EXPLAIN_MARKET.match(line)
+                if mk and t is not None and 0 <= t < T:
+                    paths.setdefault(mk.group(1), np.ones(T))[t] = float(mk.group(2))
+            self._explained = paths
+        return self._explained
+
+    def price_path(self, mineral):
+        """The price ratio path the price checks read. With 1 trial and no
+        price noise on the mineral (/trials/mineral_price_peak equal to
+        mineral_price_peak_market: the deterministic episodes) the trial's
+        own path, from `minrisk explain --all-steps` to 4 significant digits;
+        its maximum must be the stored peak so rounded. Otherwise the median
+        of /summary/price_ratio_band, which is binned (0.01 in ln P/P0, so
+        +-0.5%; docs/OUTPUT.md, "Band quantiles")."""
+        j = self.mcol(mineral)
+        if self.trials == 1 and self.minrisk:
+            peak = float(self.trial("mineral_price_peak")[0, j])
+            peak_market = float(self.trial("mineral_price_peak_market")[0, j])
+            if peak == peak_market:
+                path = self.explained_paths().get(mineral)
+                if path is None:
+                    path = np.ones(self.data("summary/price_ratio_band").shape[0])
+                if float(np.max(path)) != float(f"{peak:.4g}"):
+                    raise CheckError(f"explain's {mineral} path peaks at {fmt(float(np.max(path)))}, "
+                                     f"/trials/mineral_price_peak is {peak!r}")
+                return path
+        return self.median_path(mineral)
+
     def trial_mean(self, name, col=None):
         x = self.trial(name)
         if col is not None:
@@ -213,19 +271,28 @@ class Result:
 # Range metrics return ok None: the caller compares value with lo, hi.
 
 def m_price_peak(r, mineral, months=None):
-    """Peak of the median price path (/summary/price_ratio_band, band 0.5;
-    with 1 trial the path itself, to 1%) over the steps t < months n / 12,
-    or the whole horizon; the model text gives the month of the peak."""
-    path = r.median_path(mineral)
+    """Peak of the price path (Result.price_path: a 1-trial episode's own
+    path, else the median band) over the steps t < months n / 12, or the
+    whole horizon; the model text gives the month of the peak (the first of
+    equal ones). A 1-trial path has 4 significant digits: where its peak
+    in the window is the stored peak so rounded, the value is the stored
+    /trials/mineral_price_peak in full (exact when the window holds the
+    horizon's peak, within 0.05% otherwise), so that 17.7494 prints 17.7
+    and not 17.75's 17.8."""
+    path = r.price_path(mineral)
     steps = len(path) if months is None else int(round(months * r.steps_per_year / 12.0))
     steps = max(1, min(steps, len(path)))
     t = int(np.argmax(path[:steps]))
     v = float(path[t])
+    if r.trials == 1:
+        peak = float(r.trial("mineral_price_peak")[0, r.mcol(mineral)])
+        if v == float(f"{peak:.4g}"):
+            v = peak
     return v, f"{fmt(v)} (month {fmt(t * r.months_per_step)})", None, None
 
 
 def m_price_at(r, mineral, month):
-    path = r.median_path(mineral)
+    path = r.price_path(mineral)
     t = int(month * r.steps_per_year // 12)
     if not 0 <= t < len(path):
         raise CheckError(f"month {month} is outside the horizon")
@@ -234,9 +301,10 @@ def m_price_at(r, mineral, month):
 
 
 def m_months_below_after_peak(r, mineral, level):
-    """Month (from 0, the first month) of the first step after the median
-    path's peak whose price ratio is below level; inf when none is."""
-    path = r.median_path(mineral)
+    """Month (from 0, the first month) of the first step after the price
+    path's peak (Result.price_path) whose price ratio is below level; inf
+    when none is."""
+    path = r.price_path(mineral)
     t0 = int(np.argmax(path))
     below = np.nonzero(path[t0:] < level)[0]
     if len(below) == 0:
@@ -448,7 +516,7 @@ def run_episode(ep, minrisk, outdir, epdir):
         msg = (p.stderr.strip().splitlines() or ["no message"])[0]
         sys.stderr.write(f"{name}: {' '.join(cmd)}: exit status {p.returncode}\n{p.stderr}")
         return [row(ep, f"minrisk run failed (status {p.returncode}): {msg}")]
-    res = Result(out)
+    res = Result(out, minrisk)
     try:
         return evaluate(ep, res)
     finally:
