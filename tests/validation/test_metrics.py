@@ -26,6 +26,11 @@ engine itself stores or prints for the episodes' one trial:
 - tungsten-2025: explain prints x1.3 at month 5, the highest of months
   0-5 (the 6-month window), and x1.337 at month 8, the year's peak
   (/trials 1.33695); the band put that one at month 7.
+- bismuth-2025 without its market block (a v1 mineral: explain prints no
+  market line for it): the path falls back to the median band, whose
+  price sits on the 100x cap from month 0 (/trials/mineral_price_peak
+  100.00000000000004); before, the check ended in an error ("explain's
+  bismuth path peaks at 1").
 
 Exit status 0 when every figure is as above, 1 otherwise.
 """
@@ -77,6 +82,28 @@ def main():
             print(f"{name}: {r['check']}: {r['model']} (value {v!r}): "
                   f"{'ok' if ok else f'FAIL, want {want_text} ({want_v})'}")
             bad += not ok
+    # a v1 mineral (no market block) in a 1-trial run: the band, not an error
+    v1dir = os.path.join(out, "v1")
+    os.makedirs(v1dir, exist_ok=True)
+    with open(os.path.join(HERE, "bismuth-2025.yaml"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    keep, skip = [], False
+    for line in lines:
+        if line == "    market:":
+            skip = True
+            continue
+        if skip and line.startswith("      "):
+            continue
+        skip = False
+        keep.append(line)
+    with open(os.path.join(v1dir, "bismuth-2025.yaml"), "w", encoding="utf-8") as f:
+        f.write("\n".join(keep))
+    rows = validate.run_episode(episodes.by_name("bismuth-2025"), a.minrisk, v1dir, v1dir)
+    r = rows[0]
+    ok = r["check"] == "price_peak(bismuth, months=3)" and r["model"] == "100 (month 0)"
+    print(f"bismuth-2025 without a market: {r['check']}: {r['model']}: "
+          f"{'ok' if ok else 'FAIL, want 100 (month 0)'}")
+    bad += not ok
     for key in EXPECTED:
         if key not in seen:
             print(f"{key[0]}: {key[1]}: no such row  FAIL")

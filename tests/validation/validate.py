@@ -249,7 +249,12 @@ class Result:
             peak_market = float(self.trial("mineral_price_peak_market")[0, j])
             if peak == peak_market:
                 path = self.explained_paths().get(mineral)
-                if path is None:
+                if path is None and float(f"{peak:.4g}") != 1.0:
+                    # no market line in any month and a price that moved:
+                    # a mineral without a market block (its price is not
+                    # in explain's lines), so the band
+                    return self.median_path(mineral)
+                if path is None:  # a market at rest throughout
                     path = np.ones(self.data("summary/price_ratio_band").shape[0])
                 if float(np.max(path)) != float(f"{peak:.4g}"):
                     raise CheckError(f"explain's {mineral} path peaks at {fmt(float(np.max(path)))}, "
