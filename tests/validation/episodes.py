@@ -65,11 +65,13 @@ EPISODES = [
                        "reference",
                   source="issue 12 target; Nd about USD 20 to 450/kg (FACTS.md)"),
             check("months_below_after_peak", None, 30, mineral="ree_heavy", level=5,
-                  what="months until the heavy REE price is back below 5x, quotas still on",
+                  what="month (from July 2010, month 0) the heavy REE price is first back "
+                       "below 5x after its peak, quotas still on",
                   source="issue 12 target; Dy oxide year-end USD 600-630/kg in 2012, "
                          "440-490 in 2013 (USGS MCS 2016)"),
             check("months_below_after_peak", None, 30, mineral="ree_light", level=5,
-                  what="months until the light REE price is back below 5x, quotas still on",
+                  what="month (from July 2010, month 0) the light REE price is first back "
+                       "below 5x after its peak, quotas still on",
                   source="issue 12 target; Nd oxide year-end USD 75-80/kg in 2012 (USGS MCS "
                          "2016)"),
             check("uk_loss_bn", None, 0.5,
