@@ -10,8 +10,9 @@
 #   failures reported as "known failure", and a hold-out check marked
 #   `known` in episodes.py passes as "FAIL (known)" (and fails once it
 #   passes, until the mark is removed).
-# - validation_doc: every episode again, and the generated table against the
-#   committed docs/VALIDATION.md (validate.py --check-doc); regenerate it with
+# - validation_doc: every episode again, and the generated introduction and
+#   table against the committed docs/VALIDATION.md (validate.py --check-doc;
+#   validation_doc_parts tests that check without a run); regenerate them with
 #   tests/validation/validate.py --minrisk BIN --all --table docs/VALIDATION.md
 # The MPI build's binary runs as a singleton, without mpiexec (like the other
 # Python tests). Each test writes its files in its own folder of the build.
@@ -68,3 +69,11 @@ add_test(NAME validation_metrics
 set_tests_properties(validation_metrics PROPERTIES
                      LABELS validation TIMEOUT 300
                      ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+
+# validation_doc_parts: validate.py --check-doc compares the page's
+# introduction as well as its table, and --table rewrites both (test_doc.py).
+add_test(NAME validation_doc_parts
+         COMMAND ${_val_python} ${_val_dir}/test_doc.py)
+set_tests_properties(validation_doc_parts PROPERTIES
+                     LABELS validation TIMEOUT 60
+                     ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")

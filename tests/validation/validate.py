@@ -11,11 +11,13 @@ and prints one line per check: episode, metric, target, value, result.
 --episode: exit status 1 when a check fails, except in an episode of role
 'limit' (its failures are "known failure") or out of scope (no file).
 A missing episode file or a failed run fails that episode.
---all runs every episode; --table OUT.md writes the markdown table between
-the markers <!-- table:begin --> and <!-- table:end --> of OUT.md (the whole
-file, with its introduction, when OUT.md does not exist yet); --check-doc
-DOC.md fails (exit status 1) when DOC.md's table differs from the one just
-generated, so that docs/VALIDATION.md is generated, never hand-edited.
+--all runs every episode; --table OUT.md writes OUT.md's generated parts,
+its introduction (INTRO below) and the markdown table between the markers
+<!-- table:begin --> and <!-- table:end -->, and keeps what follows the
+table (the hand-written notes; the whole file when OUT.md does not exist
+yet); --check-doc DOC.md fails (exit status 1) when DOC.md's introduction
+or table differs from the one just generated, so that those parts of
+docs/VALIDATION.md are generated, never hand-edited.
 With --all, the exit status is 1 when a check fails (the table is written
 all the same), or when --check-doc finds a difference.
 --episodes-dir DIR reads the episode files from DIR instead of this
@@ -74,10 +76,11 @@ Run it with `ctest -L validation` in any build directory (one test
     tests/validation/validate.py --minrisk build/minrisk --episode ree-quotas-2010
     tests/validation/validate.py --minrisk build/minrisk --all --table docs/VALIDATION.md
 
-The second command regenerates the table below (only the part between the
-`table` markers); `validation_doc` fails when the committed table differs
-from the one the suite makes, so a change of the model that moves a number
-regenerates this page in the same commit.
+The second command regenerates this introduction and the table below (the
+hand-written notes after the table are kept); `validation_doc` fails when
+the committed introduction or table differs from the one the suite makes,
+so a change of the model that moves a number regenerates this page in the
+same commit.
 
 **Fit and hold-out.** The market parameters (short- and long-run
 elasticities, substitution time, commercial stocks and their response) are
@@ -586,13 +589,16 @@ def split_doc(text, path):
 
 
 def write_table(path, tab):
+    """The page's generated parts, the introduction (INTRO) and the table,
+    written; the hand-written notes after the table's end kept."""
     body = "\n" + tab
+    head = INTRO + "\n" + BEGIN
     if os.path.exists(path):
         with open(path, encoding="utf-8") as f:
-            head, _, tail = split_doc(f.read(), path)
+            _, _, tail = split_doc(f.read(), path)
         text = head + body + tail
     else:
-        text = (INTRO + "\n" + BEGIN + body + END + "\n\n" + NOTES + "\n")
+        text = head + body + END + "\n\n" + NOTES + "\n"
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
@@ -600,20 +606,26 @@ def write_table(path, tab):
 
 
 def check_doc(path, tab):
+    """True when the page's introduction is INTRO and its table is tab."""
     if not os.path.isfile(path):
         print(f"{path}: missing; make it with --all --table {path}")
         return False
     with open(path, encoding="utf-8") as f:
-        _, committed, _ = split_doc(f.read(), path)
-    if committed == "\n" + tab:
-        print(f"{path}: the table is up to date")
-        return True
-    diff = difflib.unified_diff(committed.splitlines(), ("\n" + tab).splitlines(),
-                                f"{path} (committed)", "generated", lineterm="")
-    print("\n".join(diff))
-    print(f"{path}: the table differs from the suite's; regenerate it with\n"
-          f"  tests/validation/validate.py --minrisk BIN --all --table {path}")
-    return False
+        head, committed, _ = split_doc(f.read(), path)
+    ok = True
+    for what, have, want in (("introduction", head, INTRO + "\n" + BEGIN),
+                             ("table", committed, "\n" + tab)):
+        if have == want:
+            continue
+        ok = False
+        diff = difflib.unified_diff(have.splitlines(), want.splitlines(),
+                                    f"{path} (committed)", "generated", lineterm="")
+        print("\n".join(diff))
+        print(f"{path}: the {what} differs from the suite's; regenerate it with\n"
+              f"  tests/validation/validate.py --minrisk BIN --all --table {path}")
+    if ok:
+        print(f"{path}: the introduction and the table are up to date")
+    return ok
 
 
 # ---------------------------------------------------------------------------
