@@ -463,7 +463,8 @@ FORMAT_MAJOR = 1  # the format_version major number this package reads (docs/OUT
 def open(path):  # noqa: A001 (the package's name for it)
     """Open a minrisk result file: a Run (run file), Comparison, Sweep or
     Uncertainty, by the root attribute `kind`. Raises ValueError for a file
-    that is not a minrisk file or is of another major format_version."""
+    that is not a minrisk file, is of another major format_version or lacks
+    the group of its runs (/runs, /variants, /base)."""
     path = os.fspath(path)
     with h5py.File(path, "r") as f:
         fmt = _text(f.attrs.get("format"))
@@ -481,4 +482,7 @@ def open(path):  # noqa: A001 (the package's name for it)
         cls = {"compare": Comparison, "sweep": Sweep, "uncertainty": Uncertainty}.get(kind)
         if cls is None:
             raise ValueError("%s: unknown kind of minrisk file %r" % (path, kind))
+        runs = {"compare": "runs", "sweep": "variants", "uncertainty": "base"}[kind]
+        if not isinstance(f.get(runs), h5py.Group):
+            raise ValueError("%s: damaged or incomplete minrisk file: a %s file without /%s" % (path, kind, runs))
         return cls(path, f)

@@ -228,6 +228,23 @@ def main():
                 check(False, "open of a file of format_version %s: no error" % ver)
             except ValueError as e:
                 check(want in str(e), "format_version %s: %s" % (ver, e))
+        # a comparison, sweep or uncertainty file without the group of its
+        # runs is damaged: ValueError naming it, as for any file that is not a
+        # readable minrisk file (was a bare KeyError 'runs' from h5py)
+        for kind, missing in (("compare", "/runs"), ("sweep", "/variants"), ("uncertainty", "/base")):
+            path = os.path.join(tmp, "k.h5")
+            with h5py.File(path, "w") as f:
+                f.attrs["format"] = "minrisk"
+                f.attrs["format_version"] = np.array([1, 8], dtype=np.int32)
+                f.attrs["kind"] = kind
+            try:
+                minrisk.open(path)
+                check(False, "open of a %s file without %s: no error" % (kind, missing))
+            except ValueError as e:
+                want = "%s: damaged or incomplete minrisk file: a %s file without %s" % (path, kind, missing)
+                check(str(e) == want, "%s without %s: %r, expected %r" % (kind, missing, str(e), want))
+            except Exception as e:  # noqa: BLE001 (the defect: KeyError)
+                check(False, "%s without %s: %s %s, expected ValueError" % (kind, missing, type(e).__name__, e))
     return finish("python_open")
 
 
