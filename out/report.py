@@ -2289,6 +2289,22 @@ def multi_sections(page, f, kind, runs, diff, sweep):
         page.add("</div></details>")
 
 
+def policy_cost_text(x):
+    """A stated policy cost (GBP) in GBP m with the digits of the command
+    line's tables (out/tables/policy_cost.c, mr_policy_cost_fmt): one
+    decimal from GBP 1 m and for 0, three below (GBP 45,000 is 0.045), an
+    exponent below GBP 1,000; thousands separated as elsewhere on the page."""
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    m = x / GBP_M
+    a = abs(m)
+    if a >= 1.0 or a == 0.0:
+        return "{:,.1f}".format(m)
+    if a >= 0.001:
+        return "{:.3f}".format(m)
+    return "{:.1e}".format(m)
+
+
 def per_pound_text(v):
     """Loss avoided per pound [estimate, ci_lo, ci_hi] as stored (NaN: n/a)."""
     if not np.isfinite(v[0]):
@@ -2359,8 +2375,9 @@ def policy_cost_section(page, f, kind, runs):
     rows.append('<tr><th class="l">%s</th><th>policy cost</th><th>loss avoided per pound<br>95%% CI</th></tr>'
                 % who)
     for i, lab in enumerate(labels):
-        rows.append('<tr><td class="l">%s</td><td>%s%s</td><td>%s</td></tr>'
-                    % (esc(lab), fmt(cost[i]), esc(notes[i]),
+        rows.append('<tr><td class="l">%s</td><td id="policy-cost-%s" data-gbp="%r">%s%s</td><td>%s</td></tr>'
+                    % (esc(lab), esc(lab.lower() if kind == "compare" else lab), float(cost[i]),
+                       policy_cost_text(cost[i]), esc(notes[i]),
                        "(reference)" if i == 0 else esc(per_pound_text(pp[i]))))
     rows.append("</table>")
     page.add("".join(rows))

@@ -279,6 +279,16 @@ def check_estimators(args):
     half = z * np.sqrt(0.0025 + z * z / 40000) / (1 + z * z / 100)
     check(abs(lo - (0.5 - half)) < 1e-12 and abs(hi - (0.5 + half)) < 1e-12, "Wilson interval wrong")
 
+    # Policy costs in GBP m with the digits of the command line's tables
+    # (out/tables/policy_cost.c mr_policy_cost_fmt): one decimal from GBP 1 m
+    # and for 0, three below, an exponent below GBP 1,000; thousands
+    # separated as everywhere on the page.
+    fmt_cost = getattr(rp, "policy_cost_text", None)
+    for gbp, want in ((45000.0, "0.045"), (0.0, "0.0"), (2.5e6, "2.5"), (-45000.0, "-0.045"),
+                      (1234.5e6, "1,234.5"), (500.0, "5.0e-04"), (1e6, "1.0"), (np.nan, "n/a")):
+        got = fmt_cost(gbp) if fmt_cost else None
+        check(got == want, "policy_cost_text(%r) = %r, expected %r" % (gbp, got, want))
+
     # Every error bar is read from the file: the report resamples nothing.
     with open(os.path.join(args.src, "out", "report.py"), encoding="utf-8") as f:
         src = f.read()
@@ -1034,6 +1044,9 @@ def mode_studies(args, tmp):
     with h5py.File(cmp_path, "a") as f:  # no analysis (0 s): the Run row gives the simulation only
         f["run_info"].attrs["wall_seconds"] = 1.25
         f["run_info"].attrs["analysis_seconds"] = 0.0
+        # stated policy costs (format 1.5): GBP 0 for A, 45,000 for B
+        f["difference/policy_cost"] = np.array([0.0, 45000.0])
+        f["difference/loss_avoided_per_pound"] = np.array([3.25, 2.5, 4.0])
     out = os.path.join(tmp, "cmp-report")
     r = report(args, cmp_path, out)
     if check(r.returncode == 0, "compare report failed: %s" % r.stderr):
@@ -1045,6 +1058,14 @@ def mode_studies(args, tmp):
                 c = page.cells.get("difference-table-%s-%s" % (s, st))
                 check(c is not None and float(c["data-gbp"]) == est[i, k],
                       "compare: difference %s/%s is %s, the file has %r" % (s, st, c and c["data-gbp"], est[i, k]))
+        # the policy costs in GBP m as the command line prints them
+        # (mr_policy_cost_fmt: one decimal from 1 and for 0, three below 1):
+        # GBP 45,000 is 0.045, not 0.05 (or 0.04) as it was, GBP 0 is 0.0
+        for run_, gbp, shown in (("a", 0.0, "0.0"), ("b", 45000.0, "0.045")):
+            m = re.search(r'<td id="policy-cost-%s" data-gbp="([^"]*)">([^<(]*)' % run_, text)
+            check(m is not None and float(m.group(1)) == gbp and m.group(2).strip() == shown,
+                  "compare: policy cost of %s: %s, expected %r (GBP %r)"
+                  % (run_, m and m.groups(), shown, gbp))
         row = meta_row(text, "Run")
         check(row is not None and "1.25 s of simulation" in row and "analysis" not in row,
               "compare: analysis_seconds 0: Run row %r, expected 1.25 s of simulation only" % row)
