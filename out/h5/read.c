@@ -6,6 +6,7 @@
 #include "out/format.h" /* MR_FORMAT_NAME, MR_FORMAT_MAJOR */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -113,10 +114,19 @@ int mr_h5r_open(mr_h5r *r, const char *path, unsigned flags, mr_error *err)
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
     const char *noun = flags & MR_H5R_RESULT_FILE ? "minrisk result file" : "minrisk file";
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
+    /* O_NONBLOCK: a FIFO must not wait for a writer; a directory, FIFO or
+       device is named as such, never handed to HDF5 */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return mr_h5r_fail(r, "cannot open: %s", strerror(errno));
-    fclose(probe);
+    struct stat st;
+    int serr = fstat(fd, &st) ? errno : 0;
+    close(fd);
+    if (serr)
+        return mr_h5r_fail(r, "cannot open: %s", strerror(serr));
+    if (!S_ISREG(st.st_mode))
+        return mr_h5r_fail(r, "not a %s (%s, not a regular file)", noun, mr_file_kind(st.st_mode));
+    FILE *probe;
     if (H5Fis_hdf5(path) <= 0)
         return mr_h5r_fail(r, "not a %s (not HDF5)", noun);
     uint64_t bad = 0;

@@ -52,7 +52,9 @@ typedef struct {
 } mr_h5r;
 
 /* Set up r for path, turn HDF5's error printing off, and open the file:
-   it must exist ("cannot open: <errno text>"), be HDF5 ("not a minrisk
+   it must exist ("cannot open: <errno text>"), be a regular file ("not a
+   minrisk file (a directory, not a regular file)": mr_file_kind; a FIFO is
+   opened without blocking, a device not read), be HDF5 ("not a minrisk
    file (not HDF5)"; "cannot open as HDF5 (damaged?)"), carry the root
    attributes format = "minrisk" and format_version ("not a minrisk file";
    two integers), major version MR_FORMAT_MAJOR ("unsupported

@@ -10,6 +10,7 @@
  * /usr/bin/python3 (Debian's, which has the modules). */
 #define _XOPEN_SOURCE 700 /* readlink, strsignal, posix_spawn, realpath */
 #include "sim/cmd/cli.h"
+#include "out/format.h" /* mr_file_kind */
 #include "out/h5/read.h"
 
 #include <errno.h>
@@ -81,7 +82,8 @@ static int check_input(const char *path, char *msg, size_t len)
         return -1;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(msg, len, "%s: not a minrisk file (not a regular file)", path);
+        snprintf(msg, len, "%s: not a minrisk file (%s, not a regular file)", path,
+                 mr_file_kind(st.st_mode));
         return -1;
     }
     if (access(path, R_OK)) {

@@ -52,3 +52,11 @@ add_test(NAME readers_outputs
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_outputs.sh ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(readers_outputs PROPERTIES LABELS hardening TIMEOUT 120
                      ENVIRONMENT "OMP_NUM_THREADS=1")
+
+# A directory, a FIFO or a device given as the file to read
+# (readers_special_files.sh): refused at once with one line saying what it
+# is, exit 2, nothing written; a FIFO does not block. Needs no Python.
+add_test(NAME readers_special_files
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_special_files.sh ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(readers_special_files PROPERTIES LABELS hardening TIMEOUT 300
+                     ENVIRONMENT "OMP_NUM_THREADS=1")
