@@ -460,12 +460,32 @@ class Uncertainty(_Multi):
 FORMAT_MAJOR = 1  # the format_version major number this package reads (docs/OUTPUT.md "Versioned")
 
 
+def _regular_file(path):
+    """ValueError unless path is a regular file, as the binary's readers say
+    it (out/h5/read.c): opened without blocking, so that a FIFO cannot hang
+    h5py, and a directory or device is named as one. OSError when it cannot
+    be opened at all."""
+    import stat
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a character device" if stat.S_ISCHR(mode)
+                else "a block device" if stat.S_ISBLK(mode) else None)
+        raise ValueError("%s: not a minrisk file (%s)" % (path, kind + ", not a regular file" if kind
+                                                          else "not a regular file"))
+
+
 def open(path):  # noqa: A001 (the package's name for it)
     """Open a minrisk result file: a Run (run file), Comparison, Sweep or
     Uncertainty, by the root attribute `kind`. Raises ValueError for a file
     that is not a minrisk file, is of another major format_version or lacks
     the group of its runs (/runs, /variants, /base)."""
     path = os.fspath(path)
+    _regular_file(path)
     with h5py.File(path, "r") as f:
         fmt = _text(f.attrs.get("format"))
         if fmt != "minrisk":

@@ -213,6 +213,32 @@ def main():
         check(False, "open of a non-HDF5 file: no error")
     except OSError:
         pass
+    # a directory, a FIFO or a device: ValueError with the binary's readers'
+    # line (out/h5/read.c), at once: h5py waited for a writer on a FIFO for
+    # ever and called a directory "unable to synchronously open file (file
+    # read failed ... Is a directory)"
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)
+        import signal
+
+        def hung(*_):
+            raise TimeoutError("minrisk.open blocked")
+        old = signal.signal(signal.SIGALRM, hung)
+        for path, kind in ((tmp, "a directory"), (fifo, "a FIFO"), ("/dev/null", "a character device")):
+            want = "%s: not a minrisk file (%s, not a regular file)" % (path, kind)
+            signal.alarm(10)
+            try:
+                minrisk.open(path)
+                check(False, "open of %s: no error" % kind)
+            except ValueError as e:
+                check(str(e) == want, "open of %s: %r, expected %r" % (kind, str(e), want))
+            except Exception as e:  # noqa: BLE001 (h5py's OSError, or the alarm)
+                check(False, "open of %s: %s %s, expected ValueError %r" % (kind, type(e).__name__,
+                                                                            str(e)[:120], want))
+            finally:
+                signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     # a file of another major format_version is refused, as by the binary's
     # readers (until 2026-12-05 it opened, to be read with the wrong layout)
     with tempfile.TemporaryDirectory() as tmp:
