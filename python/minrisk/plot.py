@@ -20,6 +20,7 @@ report's legends).
 """
 
 import numpy as np
+import xarray as xr
 
 from . import _report as _r
 from .files import Comparison, Sweep, Uncertainty
@@ -123,6 +124,16 @@ def _view(run, name=None):
             parent = parent.child(p)
         parent.child(parts[-1], _clean(ds.attrs)).add_dataset(ds)
     return g
+
+
+def _group(obj, key):
+    """The Dataset `key` of a run (or comparison), or obj itself when it is
+    a Dataset; ValueError naming the group when the run has none."""
+    if isinstance(obj, xr.Dataset):
+        return obj
+    if key in obj:
+        return obj[key]
+    raise ValueError("the run has no %r group (it has %s)" % (key, ", ".join(str(k) for k in obj)))
 
 
 def _single(ds, key):
@@ -243,7 +254,7 @@ def shortage(runs):
 def indicators(run_or_dataset):
     """Largest supplier's share of each mineral's stage, red above the
     diversification cap (a Run, or its "indicators" Dataset)."""
-    ds = run_or_dataset["indicators"] if "indicators" in run_or_dataset else run_or_dataset
+    ds = _group(run_or_dataset, "indicators")
     ind = _r.Run._read_indicators(_single(ds, "indicators")["indicators"])
     if "mineral_name" in ds.coords and ds["mineral_name"].shape == (len(ind["mineral"]),):
         ind["mineral_name"] = _r.display_names(ind["mineral"], [str(n) for n in ds["mineral_name"].values])
@@ -257,7 +268,7 @@ def attribution(run_or_dataset, key="tail_share", kind="mineral"):
     or "event", its bars adding up to 100% (as the report's three charts);
     with --counterfactual, key "mean_removed" or "es99_removed" (GBP m):
     the top sources of each kind."""
-    ds = run_or_dataset["attribution"] if "attribution" in run_or_dataset else run_or_dataset
+    ds = _group(run_or_dataset, "attribution")
     att = _r.read_attribution(_single(ds, "attribution"))
     if att is None:
         raise ValueError("no tail attribution in this Dataset")
@@ -281,8 +292,7 @@ def difference(comparison_or_dataset):
     per series with its 95% interval (GBP m), from a Comparison or its
     "difference" Dataset; for three or more runs (a `versus` dimension) one
     bar per run compared with A, as in the report."""
-    ds = (comparison_or_dataset["difference"] if "difference" in comparison_or_dataset
-          else comparison_or_dataset)
+    ds = _group(comparison_or_dataset, "difference")
     diff = _r.read_difference(_single(ds, "difference"))
     if diff.get("versus") is None:
         return _r.fig_difference(diff)

@@ -94,6 +94,20 @@ def main():
             for ax in visible(fig):
                 tot = sum(p.get_width() for p in ax.patches)
                 check(abs(tot - 100.0) < 1e-9, "attribution %s, %s: bars add up to %r%%" % (kind, ax.get_title(), tot))
+        # a run without the group a figure needs: ValueError naming it (was
+        # AttributeError "'dict' object has no attribute 'variables'", or "/
+        # has no group or attribute 'variables'" from a Run)
+        for fn, obj, what, want in (
+                (P.attribution, plain, "dict", "the run has no 'attribution' group (it has root, summary, trials)"),
+                (P.indicators, plain, "dict", "the run has no 'indicators' group (it has root, summary, trials)"),
+                (P.difference, r, "Run", "the run has no 'difference' group (it has %s)" % ", ".join(r))):
+            try:
+                fn(obj)
+                check(False, "%s of a %s without the group: no error" % (fn.__name__, what))
+            except ValueError as e:
+                check(str(e) == want, "%s of a %s: %r, expected %r" % (fn.__name__, what, str(e), want))
+            except Exception as e:  # noqa: BLE001 (the defect: AttributeError)
+                check(False, "%s of a %s: %s %s, expected ValueError" % (fn.__name__, what, type(e).__name__, e))
         try:
             P.fan(r, "prices")
             check(False, "fan: a bad 'what' accepted")
