@@ -273,13 +273,49 @@ def display_names(ids, names):
     return [n if n != i else pretty_id(i) for i, n in zip(ids, names)]
 
 
-def series_of_trials(sid, label, x, quantile, es_level):
+def weighted_quantile_es(x, w, n, p):
+    """Q(p) and ES_p of the values x with weights w (importance-sampled
+    trials), normalised by n: docs/OUTPUT.md "Weighted estimators". G(v) =
+    sum of the weights above v (ties of v not above); Q(p) the smallest
+    value v with G(v) <= n - n p; ES_p = (S_wx + (n - np - S_w) v) / (n - np)
+    over the values above v, the term of v left out at weight 0."""
+    order = np.argsort(x, kind="stable")
+    xs, ws = np.asarray(x, float)[order], np.asarray(w, float)[order]
+    u, start = np.unique(xs, return_index=True)
+    wsum = np.add.reduceat(ws, start)              # weight of each tie group
+    above = np.concatenate((np.cumsum(wsum[::-1])[::-1][1:], [0.0]))  # G(u_j): weight above u_j
+    tail = n - rank_position(n, p)
+    j = int(np.nonzero(above <= tail)[0][0])
+    v = float(u[j])
+    top = xs > v
+    s_w = float(np.sum(ws[top]))
+    s_wx = float(np.sum(ws[top] * xs[top]))
+    rest = tail - s_w
+    if not tail > 0.0:
+        return v, v
+    return v, (s_wx + (rest * v if rest != 0.0 else 0.0)) / tail
+
+
+def series_of_trials(sid, label, x, quantile, es_level, weights=None):
     """A Series of the per-trial losses x [N] (GBP) with the statistics that
     /summary stores for the total, by the estimators of docs/OUTPUT.md: for
-    a loss the file has per trial but not in /summary (total_gva_loss)."""
+    a loss the file has per trial but not in /summary (total_gva_loss).
+    weights: the trials' likelihood ratios of an importance-sampled run
+    (/trials/weight): the weighted estimators ("Weighted estimators"; no
+    order-statistic interval of the VaR, which is for plain samples)."""
     se = Series(sid, label)
     se.horizon = x
     n = x.size
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        wx = w * x
+        se.mean = float(np.sum(wx) / n)
+        se.se = float(np.std(wx, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+        se.q = np.array([weighted_quantile_es(x, w, n, p)[0] for p in quantile])
+        se.q_lo = np.full(len(quantile), math.nan)
+        se.q_hi = np.full(len(quantile), math.nan)
+        se.es = np.array([weighted_quantile_es(x, w, n, p)[1] for p in es_level])
+        return se
     xs = np.sort(x)
     se.mean = float(np.mean(x))
     se.se = float(np.std(x, ddof=1) / math.sqrt(n)) if n > 1 else math.nan
@@ -541,9 +577,10 @@ class Run:
             if gva.shape != (N,) or tot.shape != (N,):
                 raise InputError("%s: shape does not match trials" % tr["total_gva_loss"].name)
             self.gva_parts = [
-                series_of_trials("total_gva_loss", "Value added lost", gva, self.quantile, self.es_level),
+                series_of_trials("total_gva_loss", "Value added lost", gva, self.quantile, self.es_level,
+                                 self.weights),
                 series_of_trials("total_extra_cost", "Extra input cost", tot - gva, self.quantile,
-                                 self.es_level)]
+                                 self.es_level, self.weights)]
             for part in self.gva_parts:
                 part.es_ci = stored_ci(s, part.id + "_es99")
         self.sector_parts = {}
@@ -678,9 +715,9 @@ def err_se(se):
     return "&plusmn; %s" % fmt(se) if np.isfinite(se) else "SE not estimated"
 
 
-def err_ci(lo, hi):
+def err_ci(lo, hi, why="too few trials"):
     if not (np.isfinite(lo) or np.isfinite(hi)):
-        return "CI n/a (too few trials)"
+        return "CI n/a (%s)" % why
     return "%s &ndash; %s" % (fmt(lo), fmt(hi))
 
 
@@ -1481,11 +1518,14 @@ def run_meta_rows(run, f, path, version):
 def loss_cells(run, se, p, ci_data=False):
     """The cells mean, VaR 95%, VaR 99% and ES 99% of a Series, ids p-<stat>."""
     q95, q99 = run.iq[0.95], run.iq[0.99]
+    # an importance-sampled run bootstraps the total's VaR interval only
+    # (docs/OUTPUT.md "Weighted estimators"): the others are not too few
+    why = "not computed for a weighted run" if run.weighted else "too few trials"
     return "".join((
         cell(se.mean, err_se(se.se), p + "-mean", se.se),
-        cell(se.q[q95], err_ci(se.q_lo[q95], se.q_hi[q95]), p + "-var95",
+        cell(se.q[q95], err_ci(se.q_lo[q95], se.q_hi[q95], why), p + "-var95",
              ci=(se.q_lo[q95], se.q_hi[q95]) if ci_data else None),
-        cell(se.q[q99], err_ci(se.q_lo[q99], se.q_hi[q99]), p + "-var99",
+        cell(se.q[q99], err_ci(se.q_lo[q99], se.q_hi[q99], why), p + "-var99",
              ci=(se.q_lo[q99], se.q_hi[q99]) if ci_data else None),
         stored_ci_cell(se.es[run.ies], se.es_ci, p + "-es99")))
 
@@ -1596,7 +1636,9 @@ def gva_sector_table(run, tid):
         p = "%s-%s" % (tid, sid)
         g = sp["sector_gva_loss"]
         cells = [cell(g["mean"][j], err_se(g["se"][j]), p + "-gva-mean", g["se"][j]),
-                 cell(g["quantile"][j, q99], err_ci(g["quantile_ci_low"][j, q99], g["quantile_ci_high"][j, q99]),
+                 cell(g["quantile"][j, q99], err_ci(g["quantile_ci_low"][j, q99], g["quantile_ci_high"][j, q99],
+                                                    "not computed for a weighted run" if run.weighted
+                                                    else "too few trials"),
                       p + "-gva-var99"),
                  cell(g["es"][j, ies], "no interval in the file", p + "-gva-es99")]
         for v, key in (("sector_extra_cost", "extra-cost"), ("sector_loss", "headline"),
@@ -1794,7 +1836,8 @@ MC_NOTE = (
     '<p class="note"><b>Monte Carlo error</b>, every one read from the file. Mean and AAL: &plusmn; the '
     'standard error (sd/&radic;N; for the AAL over the per-trial mean annual losses, as the years of one '
     'trial are not independent). VaR: the distribution-free 95%% confidence interval from order '
-    'statistics (n/a with too few trials). ES 99%% and the 1-in-%d annual loss: the 95%% percentile '
+    'statistics (n/a with too few trials; in an importance-sampled run the total\'s is a weighted '
+    'bootstrap interval and the others are not computed). ES 99%% and the 1-in-%d annual loss: the 95%% percentile '
     'interval of a bootstrap over the trials (1,000 resamples, each trial with all its years) that the '
     'run computed and stored in /summary (<code>*_es99_ci_low/high</code>, '
     '<code>*_return_period_loss_1in100_ci_low/high</code>; n/a with fewer than 1,000 trials, "CI not '

@@ -22,7 +22,9 @@ usage: report_weighted.py --minrisk BIN --src SOURCE_ROOT
 """
 import argparse
 import importlib.util
+import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,6 +58,32 @@ def main():
     for c in common:
         check(np.isclose(R1[v1 == c][0], R2[v2 == c][0], rtol=1e-12), "unit weights at %g" % c)
 
+    # series_of_trials with weights (the value-added parts of the report's
+    # gva-headline table): docs/OUTPUT.md "Weighted estimators"' sample
+    # 1 (w 2), 3 (w 1), 3 (w 1.5), 3 (w 0.75), 5 (w 0.5), 7 (w 0.25), n = 6:
+    # mean = 16/6; Q(0.5) = 3, Q(0.9) = 5; ES 0.9 = 35/6, ES 0.875 = 17/3;
+    # se the sample sd of w x (2, 3, 4.5, 2.25, 2.5, 1.75) over sqrt 6; no
+    # order-statistic interval (it is for unweighted samples): NaN
+    import statistics
+    xw, ww = np.array([1.0, 3, 3, 3, 5, 7]), np.array([2.0, 1, 1.5, 0.75, 0.5, 0.25])
+    try:
+        se_w = rep.series_of_trials("t", "t", xw, np.array([0.5, 0.9]), np.array([0.875, 0.9]), weights=ww)
+    except TypeError as e:  # no weights argument
+        se_w = None
+        check(False, "series_of_trials takes no weights: %s" % e)
+    if se_w is not None:
+        check(abs(se_w.mean - 16.0 / 6.0) < 1e-15, "weighted mean %r, expected 16/6" % se_w.mean)
+        want_se = statistics.stdev([2.0, 3.0, 4.5, 2.25, 2.5, 1.75]) / 6 ** 0.5
+        check(abs(se_w.se - want_se) < 1e-15, "weighted se %r, expected %r" % (se_w.se, want_se))
+        check(list(se_w.q) == [3.0, 5.0], "weighted Q(0.5), Q(0.9) %s, expected [3, 5]" % list(se_w.q))
+        check(np.allclose(se_w.es, [17.0 / 3.0, 35.0 / 6.0], rtol=1e-14, atol=0),
+              "weighted ES 0.875, 0.9 %s, expected [17/3, 35/6]" % list(se_w.es))
+        check(np.isnan(se_w.q_lo).all() and np.isnan(se_w.q_hi).all(), "weighted: no order-statistic CI")
+        se_1 = rep.series_of_trials("t", "t", xw, np.array([0.5, 0.9]), np.array([0.9]), weights=np.ones(6))
+        se_0 = rep.series_of_trials("t", "t", xw, np.array([0.5, 0.9]), np.array([0.9]))
+        check(list(se_1.q) == list(se_0.q) and np.allclose(se_1.es, se_0.es, rtol=1e-15, atol=0),
+              "unit weights: the unweighted quantiles and ES")
+
     demo = os.path.join(a.src, "scenarios", "demo.yaml")
     with tempfile.TemporaryDirectory() as tmp:
         wf, pf = os.path.join(tmp, "w.h5"), os.path.join(tmp, "p.h5")
@@ -76,6 +104,23 @@ def main():
                       and np.array_equal(se.rp_band[1], hi[k], equal_nan=True)
                       for k, se in enumerate(run.series)), "weighted: every band is /loss_tables' (1.8)")
             ess = float(f["importance/ess"][()])
+            # the value-added parts are weighted as /summary is: they add up
+            # to the headline's mean (which they did not: the parts were the
+            # tilted sample's plain means, 1.2 times the headline here), and
+            # the estimators applied to /trials/total_loss give /summary's
+            # weighted VaR and ES of the total
+            gv, xc = run.gva_parts
+            tm = float(s["total_loss_mean"][()])
+            check(abs(gv.mean + xc.mean - tm) <= 1e-9 * abs(tm),
+                  "weighted: value added lost %r + extra cost %r, expected the headline mean %r"
+                  % (gv.mean, xc.mean, tm))
+            check(np.isnan(gv.q_lo).all() and np.isnan(xc.q_hi).all(), "weighted parts: no order-statistic CI")
+            tl = rep.series_of_trials("total_loss", "t", f["trials/total_loss"][()], run.quantile, run.es_level,
+                                      weights=f["trials/weight"][()])
+            check(np.array_equal(tl.q, s["total_loss_quantile"][()]),
+                  "weighted VaR of /trials/total_loss %s, /summary has %s" % (tl.q, s["total_loss_quantile"][()]))
+            check(np.allclose(tl.es, s["total_loss_es"][()], rtol=1e-12, atol=0),
+                  "weighted ES of /trials/total_loss %s, /summary has %s" % (tl.es, s["total_loss_es"][()]))
         old = os.path.join(tmp, "w17.h5")
         with open(wf, "rb") as src, open(old, "wb") as dst:
             dst.write(src.read())
@@ -105,6 +150,19 @@ def main():
                 check("Importance-sampled run: the points, the empirical curve and the bands are weighted"
                       in html_text,
                       "the report's caption names the weights")
+                # the sectors' and the parts' VaR have no interval in a weighted
+                # run because none is computed, not for too few (1,200) trials
+                check("CI n/a (not computed for a weighted run)" in html_text
+                      and "CI n/a (too few trials)" not in html_text,
+                      "weighted report: a missing VaR interval said 'too few trials'")
+                with h5py.File(wf) as f:
+                    tm = float(f["summary/total_loss_mean"][()])
+                cells = {}
+                for part in ("total_gva_loss", "total_extra_cost"):
+                    m = re.search(r'id="gva-headline-%s-mean" data-gbp="([^"]+)"' % part, html_text)
+                    cells[part] = float(m.group(1)) if m else math.nan
+                check(abs(cells["total_gva_loss"] + cells["total_extra_cost"] - tm) <= 1e-9 * abs(tm),
+                      "weighted report: the parts' means %s do not add up to the headline %r" % (cells, tm))
         sw = subprocess.run([a.minrisk, "summary", wf], capture_output=True, text=True, check=True).stdout
         check("Weights    importance-sampled (/importance): the statistics are weighted; effective sample\n"
               "           size %.0f of 1200 trials" % ess in sw, "summary names the weights and the ESS")
