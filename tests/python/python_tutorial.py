@@ -37,6 +37,16 @@ def main():
     for i, c in enumerate(nb.cells):
         if c.cell_type == "code":
             check(not c.outputs and c.execution_count is None, "cell %d: outputs not stripped in git" % i)
+    # every table of money the notebook shows says its unit: a cell that
+    # divides by 1e6 says "GBP m"; one that shows a return-period loss (one
+    # year's loss, beside losses over the horizon) says it is annual
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        if "/ 1e6" in c.source:
+            check("GBP m" in c.source or "GBP %.1f m" in c.source, "cell %d: GBP m not stated" % i)
+        if "return_period" in c.source:
+            check("annual" in c.source, "cell %d: a return-period loss not marked annual" % i)
     with tempfile.TemporaryDirectory(prefix="python_tutorial-") as tmp:
         env = dict(os.environ, MINRISK_TUTORIAL_DIR=os.path.join(tmp, "work"), MPLBACKEND="Agg",
                    PYDEVD_DISABLE_FILE_VALIDATION="1")
