@@ -2281,7 +2281,7 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                    for v in diff["versus"]]
         page.figure("compare-difference", "Changes against A with 95% intervals",
                     "Each statistic's change of every run against A per series (GBP m), one bar per run, with "
-                    "its stored 95%% interval (the mean's from the paired standard error, the others a paired "
+                    "its stored 95% interval (the mean's from the paired standard error, the others a paired "
                     "bootstrap, the same resamples for every pair).",
                     fig_difference_many(diff, legends), "changes against A per series and statistic")
         for (label, d), v in zip(diff["pairs"], diff["versus"]):
