@@ -1872,7 +1872,7 @@ def run_sections(page, run, f, att):
                             "(docs/OUTPUT.md, \"Weighted estimators\"); the total's band is its weighted "
                             "bootstrap interval (/summary return_period_loss_ci_low, _high), and the "
                             "sectors have none." if run.weighted else
-                            "The shaded bands are the 95%% bootstrap intervals stored in /loss_tables "
+                            "The shaded bands are the 95% bootstrap intervals stored in /loss_tables "
                             "(aep_lo, aep_hi; n/a where N H / R &lt; 10)." if run.total().rp_band is not None
                             else "No bands: the file has no /loss_tables (<code>minrisk run --events</code> "
                             "stores the intervals at every return period).",
@@ -1896,7 +1896,7 @@ def run_sections(page, run, f, att):
     page.section("fans", "Over time")
     if run.inop_hit is not None and not np.any(np.asarray(run.inop_hit) > 0):
         page.add('<p class="note" id="fan-inoperability-none">No sector is disrupted (inoperability q at least '
-                 '1%%) at any step of any trial (/summary/inoperability_disrupted_prob is 0 throughout): no '
+                 '1%) at any step of any trial (/summary/inoperability_disrupted_prob is 0 throughout): no '
                  'output is lost, and the losses are extra input costs, the price rises shown below.</p>')
     elif run.inop_hit_band is not None and run.inop_tail is not None and run.tail_band is not None:
         page.figure("fan-inoperability", "Sector inoperability when disrupted",

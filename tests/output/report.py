@@ -129,6 +129,10 @@ def parse_page(path):
     p = PageParser()
     with open(path, encoding="utf-8") as f:
         text = f.read()
+    # no format string left unformatted ("the 95%% bootstrap intervals", "at
+    # least 1%%": captions passed as %s arguments kept their %%)
+    i = text.find("%%")
+    check(i < 0, "%s: a literal %%%% on the page: ...%s..." % (path, text[max(0, i - 60):i + 20]))
     p.feed(text)
     return p, text
 
