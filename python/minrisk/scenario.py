@@ -25,8 +25,22 @@ class _Loader(yaml.SafeLoader):
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int",
+                           "tag:yaml.org,2002:float")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+# integers as sc_parse_int (sim/scenario/yaml.c) reads them: decimal digits,
+# '_' only between two, leading zeros decimal (010 is 10, not YAML 1.1's
+# octal 8); 0x10, 0o17 and sexagesimal 1:30 are no numbers to the binary, so
+# they stay strings here (the binary refuses them where a number is due)
+_DEC_INT = re.compile(r"^[-+]?[0-9](?:_?[0-9])*$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", _DEC_INT, list("-+0123456789"))
+_Loader.add_constructor("tag:yaml.org,2002:int",
+                        lambda loader, node: int(loader.construct_scalar(node).replace("_", ""), 10))
+# decimals without an exponent as sc_parse_double takes them (no 1:30.5);
+# .inf and .nan stay floats (the binary refuses them with the key's range)
+_DEC_FLOAT = re.compile(r"^[-+]?(?:[0-9](?:_?[0-9])*\.(?:[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)$"
+                        r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _DEC_FLOAT, list("-+0123456789."))
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
 # an exponent form: '_' only between two digits, as sc_parse_double

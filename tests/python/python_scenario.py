@@ -16,7 +16,9 @@
 - numbers as the minrisk loader reads them: 80.0e9, 1e6, -2.5E-3, .5e2,
   1.e5 and 1e1_0 are floats (PyYAML's YAML 1.1 rules alone made them
   strings), 1_000 an int, 1_e3 and 1._5e2 strings ('_' only between
-  digits), a quoted '1e6' a string that is written back quoted; and
+  digits), a quoted '1e6' a string that is written back quoted; 010 is
+  10 (decimal, as the binary reads it; YAML 1.1 made it octal 8), 0x10,
+  0o17, 1:30 and 1:30.5 strings, and `trials: 010` validates as 10; and
   demo.yaml's output_gbp (80.0e9) takes arithmetic and validates.
 Exit status 0 when every check passes, 1 otherwise.
 """
@@ -134,6 +136,21 @@ def main():
           all(isinstance(v, float) for v in (n.a, n.b, n.c, n.d, n.h, n.k)), "numbers: %r" % n.data)
     back = minrisk.Scenario.from_yaml(n.to_yaml())
     check(back.f == "1e6" and back.i == "1_e3" and back.a == 80.0e9, "numbers written back: %r" % back.data)
+    # integers as sc_parse_int reads them: decimal digits, '_' between two,
+    # leading zeros decimal: 010 is 10 (PyYAML's YAML 1.1 made it 8, octal,
+    # and a dump wrote 8 for the binary to run), and 0x10, 1:30 (sexagesimal
+    # 90), 1:30.5, 0o17 are not numbers to the binary: strings, as written
+    o = minrisk.Scenario.from_yaml("a: 010\nb: 0x10\nc: 1:30\nd: 1:30.5\ne: -007\nf: 0o17\ng: +1_0\nh: 0\n")
+    check([o.a, o.b, o.c, o.d, o.e, o.f, o.g, o.h] == [10, "0x10", "1:30", "1:30.5", -7, "0o17", 10, 0]
+          and all(type(v) is int for v in (o.a, o.e, o.g, o.h)), "integers: %r" % o.data)
+    back = minrisk.Scenario.from_yaml(o.to_yaml())
+    check(back.data == o.data, "integers written back: %r" % back.data)
+    d = minrisk.Scenario.load(demo)
+    d["simulation.trials"] = 7
+    text = d.to_yaml().replace("trials: 7", "trials: 010")
+    t = minrisk.Scenario.from_yaml(text)
+    check(t.simulation.trials == 10 and t.validate().simulation.trials == 10,
+          "trials: 010 is %r in Python, the binary's 10" % t.simulation.trials)
     d = minrisk.Scenario.load(demo)
     check(d["sectors.automotive.output_gbp"] == 80.0e9, "demo output_gbp %r" % d["sectors.automotive.output_gbp"])
     d["sectors.automotive.output_gbp"] *= 1.1
