@@ -330,14 +330,20 @@ def series_of_trials(sid, label, x, quantile, es_level, weights=None):
     return se
 
 
-def mean_se(x):
+def mean_se(x, weights=None):
     """Mean over the finite values of x and its standard error sd/sqrt(n)
-    (NaN when fewer than two)."""
+    (NaN when fewer than two). weights: the trials' likelihood ratios of an
+    importance-sampled run: sum w x / n and the sample sd of w x over
+    sqrt(n) (docs/OUTPUT.md "Weighted estimators")."""
     x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
+    ok = np.isfinite(x)
+    x = x[ok]
+    if weights is not None:
+        x = np.asarray(weights, dtype=float)[ok] * x
     if not x.size:
         return (math.nan, math.nan)
-    return (float(np.mean(x)), float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan)
+    return (float(np.sum(x) / x.size) if weights is not None else float(np.mean(x)),
+            float(np.std(x, ddof=1) / math.sqrt(x.size)) if x.size > 1 else math.nan)
 
 
 # The per-mineral market figures of the report (format 1.3 on): key, /trials
@@ -1571,7 +1577,7 @@ def mineral_table(run, tid):
     def se_of(key, i, scale):
         if key not in t:
             return "SE not estimated"
-        se = mean_se(t[key][:, i])[1]
+        se = mean_se(t[key][:, i], run.weights)[1]
         return "&plusmn; %.3g" % (scale * se) if np.isfinite(se) else "n/a"
 
     def stock_empty(i):
@@ -1659,8 +1665,12 @@ def market_table(run, tid):
     h = ['<table id="%s"><caption>Means over the trials of each trial\'s figure, &plusmn; SE. Prices '
          'are multiples of the reference price P0 (x reference): the market price is the clearing price '
          'without the noise term, the home price that of a country restricting its exports. Minerals '
-         'without a market block show the scarcity premium and no stock or demand figures (0).</caption>'
-         '<tr><th class="l">mineral</th>' % esc(tid)]
+         'without a market block show the scarcity premium and no stock or demand figures (0).%s</caption>'
+         '<tr><th class="l">mineral</th>'
+         % (esc(tid), "" if run.weights is None else
+            " Importance-sampled run: each trial counts with its weight (/trials/weight: sum w x / N, SE the "
+            "sd of w x over &radic;N; docs/OUTPUT.md, Weighted estimators); the share on the guard's interval "
+            "is &plusmn; 1.96 SE.")]
     for _, _, head, unit, _ in MARKET_COLS:
         h.append("<th>%s<br>(%s)</th>" % (esc(head), esc(unit)))
     h.append("<th>trials on the guard<br>(%, 95% CI)</th></tr>")
@@ -1668,14 +1678,19 @@ def market_table(run, tid):
         p = "%s-%s" % (tid, m)
         row = ['<tr><td class="l">%s</td>' % esc(run.mineral_names[i])]
         for key, _, _, unit, scale in MARKET_COLS:
-            mean, se = mean_se(mk[key][:, i])
+            mean, se = mean_se(mk[key][:, i], run.weights)
             sign = "x" if unit == "x reference" else "%" if unit.startswith("%") else ""
             shown = "%.3g%s" % (scale * mean, sign)
             err = "&plusmn; %.3g%s" % (scale * se, sign) if np.isfinite(se) else "n/a"
             row.append('<td id="%s-%s" data-value="%r"><span class="v">%s</span><span class="e">%s</span></td>'
                        % (esc(p), key.replace("_", "-"), mean, shown, err))
-        share = float(np.count_nonzero(mk["guard_months"][:, i] > 0)) / N
-        lo, hi = wilson(share, N)
+        on = mk["guard_months"][:, i] > 0
+        if run.weights is None:
+            share = float(np.count_nonzero(on)) / N
+            lo, hi = wilson(share, N)
+        else:  # weighted: sum of the weights on the guard / N, +- 1.96 SE of w [on]
+            share, se = mean_se(on.astype(float), run.weights)
+            lo, hi = max(0.0, share - CI_Z * se), min(1.0, share + CI_Z * se)
         row.append('<td id="%s-guard" data-fraction="%r"><span class="v">%s</span><span class="e">%s &ndash; '
                    '%s</span></td></tr>' % (esc(p), share, pct(share), pct(lo), pct(hi)))
         h.append("".join(row))
