@@ -513,6 +513,15 @@ class Run:
         self.iq = {p: index_of(self.quantile, p, s.name + "/quantile") for p in (0.95, 0.99)}
         self.ies = index_of(self.es_level, ES_LEVEL, s.name + "/es_level")
         self.irp = index_of(self.return_period, HEADLINE_RP, s.name + "/return_period")
+        if self.weighted:  # the weighted bootstrap intervals of the total (docs/OUTPUT.md, /importance)
+            tot = self.total()
+            for attr_name, base, k in (("es_ci", "total_loss_es_ci", self.ies),
+                                       ("rp_ci", "return_period_loss_ci", self.irp)):
+                if getattr(tot, attr_name) is None and base + "_low" in s and base + "_high" in s:
+                    lo, hi = read(s, base + "_low"), read(s, base + "_high")
+                    n = len(self.es_level) if attr_name == "es_ci" else len(self.return_period)
+                    if lo.shape == (n,) and hi.shape == (n,):
+                        setattr(tot, attr_name, (float(lo[k]), float(hi[k])))
 
     def mineral_name(self, m):
         return self.names["mineral"].get(m) or pretty_id(m)
@@ -1856,7 +1865,8 @@ MC_NOTE = (
     'interval of a bootstrap over the trials (1,000 resamples, each trial with all its years) that the '
     'run computed and stored in /summary (<code>*_es99_ci_low/high</code>, '
     '<code>*_return_period_loss_1in100_ci_low/high</code>; n/a with fewer than 1,000 trials, "CI not '
-    'stored" in files without them: before format 1.6, a weighted run, or the base run of an uncertainty '
+    'stored" in files without them: before format 1.6, the sectors of a weighted run (whose total has its '
+    'weighted bootstrap, total_loss_es_ci_*, return_period_loss_ci_*), or the base run of an uncertainty '
     'file). All losses in '
     'GBP m (10<sup>6</sup> GBP); over the horizon unless "annual".</p>'
     % HEADLINE_RP)

@@ -163,6 +163,23 @@ def main():
                     cells[part] = float(m.group(1)) if m else math.nan
                 check(abs(cells["total_gva_loss"] + cells["total_extra_cost"] - tm) <= 1e-9 * abs(tm),
                       "weighted report: the parts' means %s do not add up to the headline %r" % (cells, tm))
+                # the total's ES 99 and 1-in-100 intervals that a weighted run
+                # stores (total_loss_es_ci_*, return_period_loss_ci_*: the
+                # weighted bootstrap) are shown, where the page said "CI not
+                # stored" (it looked only for the plain run's *_es99_ci_*)
+                with h5py.File(wf) as f:
+                    s = f["summary"]
+                    k = list(s["es_level"][()]).index(0.99)
+                    r = list(s["return_period"][()]).index(100.0)
+                    for cid, lo, hi in (("headline-total-es99", s["total_loss_es_ci_low"][k],
+                                         s["total_loss_es_ci_high"][k]),
+                                        ("headline-total-rp100", s["return_period_loss_ci_low"][r],
+                                         s["return_period_loss_ci_high"][r])):
+                        mm = re.search(r'<td id="%s"[^>]*data-ci-low="([^"]+)" data-ci-high="([^"]+)"' % cid,
+                                       html_text)
+                        got = (float(mm.group(1)), float(mm.group(2))) if mm else None
+                        check(got == (float(lo), float(hi)),
+                              "weighted report: %s interval %s, the file's %r" % (cid, got, (lo, hi)))
                 # the market table: each mean is sum w x / N and the guard share
                 # sum over trials on the guard of w / N (they were the tilted
                 # sample's plain means: the market price peak of a mineral 48.7
