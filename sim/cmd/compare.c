@@ -952,9 +952,9 @@ static mr_status compare(const request *q)
                                    info[w].wall_seconds);
         fprintf(stderr,
                 "minrisk compare: %d x %llu trials in %.2f s (runs %s s, paired statistics "
-                "and %d bootstrap resamples %.2f s) on %d threads; wrote %s\n",
+                "and %d bootstrap resamples %.2f s) on %d thread%s; wrote %s\n",
                 R, (unsigned long long)trials, mr_now_seconds() - t0, runs, (int)q->nboot, boot_s,
-                info[0].threads, output);
+                info[0].threads, info[0].threads == 1 ? "" : "s", output);
     }
     mr_outpath_release(); /* whatever the outcome: the lock file goes */
     for (int w = 0; w < R; w++)

@@ -193,8 +193,9 @@ static void print_settings(const run_request *q, const mr_scenario *sc, const ch
             (unsigned long long)sc->trials, q->have_trials ? " (--trials)" : "",
             (unsigned long long)sc->seed, q->have_seed ? " (--seed)" : "", sc->horizon_years,
             sc->steps_per_year);
-    fprintf(stderr, "minrisk run: %d rank%s x %d threads%s\n", comm->size,
-            comm->size == 1 ? "" : "s", q->threads > 0 ? q->threads : omp_get_max_threads(),
+    const int threads = q->threads > 0 ? q->threads : omp_get_max_threads();
+    fprintf(stderr, "minrisk run: %d rank%s x %d thread%s%s\n", comm->size,
+            comm->size == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
             q->threads > 0 ? " (--threads)" : " (OMP_NUM_THREADS, else all cores)");
     fprintf(stderr, "minrisk run: output %s\n", output);
 }

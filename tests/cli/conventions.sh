@@ -149,5 +149,13 @@ if [ -w /dev/full ]; then
     fail "run -q >/dev/full: status $?, expected 0: $(cat "$tmp/err")"
 fi
 
+# 7. one thread is "1 thread", in run's settings and compare's closing line
+OMP_NUM_THREADS=1 "$bin" run "$demo" --trials 20 -o one.h5 -q --verbose 2>"$tmp/err" >/dev/null
+grep -qx 'minrisk run: 1 rank x 1 thread (OMP_NUM_THREADS, else all cores)' "$tmp/err" ||
+  fail "run --verbose on one thread: $(cat "$tmp/err")"
+OMP_NUM_THREADS=1 "$bin" compare "$demo" "$demo" --trials 20 -o two.h5 2>"$tmp/err" >/dev/null
+tail -1 "$tmp/err" | grep -q ') on 1 thread; wrote two.h5$' ||
+  fail "compare on one thread: $(tail -1 "$tmp/err")"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]

@@ -530,8 +530,9 @@ def main():
                 'minrisk run: scenario %s ("%s")' % (scen, f.attrs["scenario_name"]),
                 "minrisk run: 300 trials (--trials), seed %d; horizon %d years, %d steps a year"
                 % (f.attrs["seed"], f.attrs["horizon_years"], f.attrs["steps_per_year"]),
-                "minrisk run: %d rank%s x %d threads (OMP_NUM_THREADS, else all cores)"
-                % (ri["ranks"], "" if ri["ranks"] == 1 else "s", ri["threads"]),
+                "minrisk run: %d rank%s x %d thread%s (OMP_NUM_THREADS, else all cores)"
+                % (ri["ranks"], "" if ri["ranks"] == 1 else "s", ri["threads"],
+                   "" if ri["threads"] == 1 else "s"),
                 "minrisk run: output %s" % h5,
                 "minrisk: timings: simulation %.3f s wall (%.6g trials per second, %d rank%s x "
                 "%d thread%s), analysis (attribution, events, counterfactuals) %.3f s, "
