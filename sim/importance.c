@@ -340,6 +340,7 @@ int mr_importance_report(const mr_results *res, const mr_comm *comm, int quiet, 
     }
     double e = mr_wstats_ess(w, N, MR_BLOCK_TRIALS);
     double share = mr_wstats_max_share(w, N, MR_BLOCK_TRIALS);
+    double sum = mr_wstats_sum(NULL, w, N, MR_BLOCK_TRIALS, -INFINITY);
     free(w);
     if (ess)
         *ess = e;
@@ -350,7 +351,16 @@ int mr_importance_report(const mr_results *res, const mr_comm *comm, int quiet, 
             "largest weight %.3g%% of the total\n",
             e, (unsigned long long)N, 100.0 * e / (double)N, 100.0 * share);
     double small = (double)N / 100.0 > 100.0 ? (double)N / 100.0 : 100.0;
-    if (e < small || share > 0.1)
+    if (N > 0 && !(sum > 0.0 && isfinite(sum))) {
+        /* every likelihood ratio underflowed to 0 (or one overflowed): the
+           ESS and the share are 0/0 or inf/inf, NaN, and the comparisons
+           below would be false */
+        fprintf(stderr,
+                "minrisk run: warning: the importance weights are all 0 or not finite (their sum "
+                "is %g): the likelihood ratios under- or overflowed and the weighted estimates "
+                "are meaningless; weaken the tilt (docs/STUDIES.md, Importance sampling)\n",
+                sum);
+    } else if (e < small || share > 0.1)
         fprintf(stderr,
                 "minrisk run: warning: the importance weights are %s (effective sample size "
                 "%.1f, largest weight %.3g%% of the total): the weighted estimates and their "

@@ -31,6 +31,8 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
   the weighted /loss_tables, tail attribution and removals too), for
   --importance auto, for a fixed
   year-focused tilt and for auto with an annual target;
+- weights that all underflow to 0 (both suppliers x1000): the warning fires
+  (the ESS is 0/0, which no comparison caught);
 - bad options: exit 2 with one line.
 """
 import argparse
@@ -305,6 +307,17 @@ def main():
             check(g.attrs["target"] == "var99_annual" and g.attrs["focus"] == "year" and
                   g.attrs["defensive"] == 0.1 and g.attrs["focus_years"] == 1,
                   "annual auto: %r" % dict(g.attrs))
+
+        # weights that all underflow to 0: both suppliers x1000 (lambda H = 7.5
+        # and 4, about 11,500 occurrences a trial against 11.5: log w about
+        # -44,000 - 23,600) give an ESS of 0/0; the warning still fires
+        r = run([mr, "run", yaml, "--trials", "200", "-o", "zero.h5",
+                 "--importance", "supplier/*=1000"], d)
+        with h5py.File(os.path.join(d, "zero.h5"), "r") as f:
+            check(np.all(f["trials/weight"][()] == 0.0), "x1000: some weight is not 0")
+        check(r.returncode == 0 and
+              "warning: the importance weights are all 0 or not finite" in r.stderr,
+              "weights all 0 without a warning: status %d, %r" % (r.returncode, r.stderr))
 
         # bad options: one line, exit 2
         for extra, msg in ((["--importance", "auto"], "--importance auto: give --target"),
