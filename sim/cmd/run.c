@@ -648,14 +648,18 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
         cli.defensive = keep.defensive;
         cli.defensive_set = keep.defensive_set;
         cli.focus_years = keep.focus_years;
-        if (mr_importance_parse_spec(sc, q->importance, &cli, why, sizeof why)) {
+        const int is_auto = mr_importance_parse_spec(sc, q->importance, &cli, why, sizeof why);
+        if (is_auto < 0) {
             mr_importance_free(&cli);
             mr_cli_usage_error("run", "--importance: %s", why);
             return MR_BAD_INPUT;
         }
         mr_importance_free(imp);
         *imp = cli;
-        if (imp->nrates == 0 && imp->target == MR_TARGET_NONE && !q->target) {
+        /* auto, with or without starting rates, needs a target (the
+           option or the block's): without one the rates alone would run
+           and 'auto' be ignored */
+        if (is_auto && imp->target == MR_TARGET_NONE && !q->target) {
             mr_cli_usage_error("run", "%s", "--importance auto: give --target (e.g. var99.9)");
             return MR_BAD_INPUT;
         }

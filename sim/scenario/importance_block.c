@@ -257,7 +257,7 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
         rc = -1;
     }
     free(copy);
-    return rc;
+    return rc ? rc : is_auto;
 }
 
 /* importance: {rates: {process: factor}, target: STAT, pilot_stages: K,

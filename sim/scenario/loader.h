@@ -127,7 +127,8 @@ int mr_importance_parse_target(const char *s, mr_importance *imp);
 
 /* --importance SPEC: comma-separated items "auto", "PROCESS=FACTOR",
    "focus=year|horizon", "defensive=ALPHA"; each pattern checked against
-   sc; the rates appended to imp. 0, or -1 with why. */
+   sc; the rates appended to imp. 1 when "auto" is one of the items (the
+   caller then needs a target), else 0; -1 with why. */
 int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importance *imp, char *why,
                              size_t sz);
 

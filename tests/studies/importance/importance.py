@@ -321,6 +321,8 @@ def main():
 
         # bad options: one line, exit 2
         for extra, msg in ((["--importance", "auto"], "--importance auto: give --target"),
+                           (["--importance", "auto,supplier/*=2"],
+                            "--importance auto: give --target"),
                            (["--importance", "supplier/y=2"], "matches no disruption process"),
                            (["--importance", "supplier/*=0"], "factor in (0,1000]"),
                            (["--target", "var99.9"], "--target: only with"),
