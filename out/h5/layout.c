@@ -663,7 +663,9 @@ static int write_importance(h5w *w, const mr_scenario *sc, const mr_sumstats *st
     int rc = -1;
     char target[64] = "none";
     if (imp->target != MR_TARGET_NONE)
-        snprintf(target, sizeof target, "%s%g_%s", imp->target == MR_TARGET_VAR ? "var" : "es",
+        /* %.15g: the level as given (99.99999 read 100 with %g's 6 digits),
+           without the binary noise of level * 100 */
+        snprintf(target, sizeof target, "%s%.15g_%s", imp->target == MR_TARGET_VAR ? "var" : "es",
                  imp->target_level * 100.0, imp->target_annual ? "annual" : "total");
     const bool year = mr_importance_focus_year(imp);
     if (h5w_attr_str(w, g, "target", target) < 0 ||

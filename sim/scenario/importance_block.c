@@ -126,10 +126,21 @@ int mr_importance_parse_target(const char *s, mr_importance *imp)
     else
         return -1;
     const char *num = s + (k == MR_TARGET_VAR ? 3 : 2);
-    char *end;
-    if (!isdigit((unsigned char)*num))
+    /* P in decimal: digits, then optionally '.' and digits (strtod alone
+       also reads hex, exponents, "99.") */
+    size_t nd = strspn(num, "0123456789");
+    if (nd == 0)
         return -1;
+    if (num[nd] == '.') {
+        size_t nf = strspn(num + nd + 1, "0123456789");
+        if (nf == 0)
+            return -1;
+        nd += 1 + nf;
+    }
+    char *end;
     double pct = strtod(num, &end);
+    if (end != num + nd)
+        return -1;
     int annual = 0;
     if (!strcmp(end, "_annual"))
         annual = 1;

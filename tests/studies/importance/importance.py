@@ -33,7 +33,9 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
   year-focused tilt and for auto with an annual target;
 - weights that all underflow to 0 (both suppliers x1000): the warning fires
   (the ESS is 0/0, which no comparison caught);
-- bad options: exit 2 with one line.
+- the target attribute as given (es99.99999_annual, not es100_annual);
+- bad options: exit 2 with one line (a --target P in hex or with an
+  exponent among them).
 """
 import argparse
 import math
@@ -319,6 +321,16 @@ def main():
               "warning: the importance weights are all 0 or not finite" in r.stderr,
               "weights all 0 without a warning: status %d, %r" % (r.returncode, r.stderr))
 
+        # the target as given in /importance (it was written with %g: 6
+        # digits, so var99.99999 read "var100_total", a target refused as input)
+        r = run([mr, "run", yaml, "--trials", "1000", "-q", "-o", "fine.h5",
+                 "--importance", "auto", "--target", "es99.99999_annual"], d)
+        check(r.returncode == 0, "es99.99999_annual: " + r.stderr)
+        if r.returncode == 0:
+            with h5py.File(os.path.join(d, "fine.h5"), "r") as f:
+                t = f["importance"].attrs["target"]
+                check(t == "es99.99999_annual", "target attribute %r" % t)
+
         # bad options: one line, exit 2
         for extra, msg in ((["--importance", "auto"], "--importance auto: give --target"),
                            (["--importance", "auto,supplier/*=2"],
@@ -327,6 +339,10 @@ def main():
                            (["--importance", "supplier/*=0"], "factor in (0,1000]"),
                            (["--target", "var99.9"], "--target: only with"),
                            (["--importance", "auto", "--target", "var100"], "--target: expected"),
+                           # a decimal P only (strtod also read hex and exponents)
+                           (["--importance", "auto", "--target", "var0x63"], "--target: expected"),
+                           (["--importance", "auto", "--target", "var9.9e1"], "--target: expected"),
+                           (["--importance", "auto", "--target", "var99."], "--target: expected"),
                            (["--importance", "supplier/*=2", "--resume"], "--resume: not available"),
                            (["--importance", "supplier/*=2,focus=month"], "expected focus=year or"),
                            (["--importance", "supplier/*=2,focus=year,defensive=1"], "in [0,1)"),
