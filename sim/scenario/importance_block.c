@@ -230,9 +230,8 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
             break;
         }
         if (!strncmp(item, "defensive=", 10)) {
-            char *e = NULL;
-            double a = strtod(item + 10, &e);
-            if (e != item + 10 && !*e && a >= 0.0 && a < 1.0) {
+            double a = -1.0; /* a number as the scenario's (no hex, blanks, inf, nan) */
+            if (sc_parse_double(item + 10, &a) && a >= 0.0 && a < 1.0) {
                 imp->defensive = a;
                 imp->defensive_set = 1;
                 continue;
@@ -243,13 +242,13 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
         }
         char *eq = strrchr(item, '=');
         double f = 0.0;
-        char *end = NULL;
+        int num = 0;
         if (eq) {
             *eq = '\0';
-            f = strtod(eq + 1, &end);
+            num = sc_parse_double(eq + 1, &f); /* as the block's factors: decimal, finite */
         }
         char pw[256];
-        if (!eq || end == eq + 1 || *end || !(f > 0.0 && f <= 1000.0)) {
+        if (!eq || !num || !(f > 0.0 && f <= 1000.0)) {
             snprintf(why, sz,
                      "'%s': expected PROCESS=FACTOR with a factor in (0,1000], e.g. "
                      "event/*=5,country/CN=2, or auto",

@@ -337,6 +337,11 @@ def main():
                             "--importance auto: give --target"),
                            (["--importance", "supplier/y=2"], "matches no disruption process"),
                            (["--importance", "supplier/*=0"], "factor in (0,1000]"),
+                           # numbers as the scenario's: decimal, no hex, no blanks
+                           (["--importance", "supplier/*=0x2"], "factor in (0,1000]"),
+                           (["--importance", "supplier/*= 2"], "factor in (0,1000]"),
+                           (["--importance", "supplier/*=2,focus=year,defensive=0x0.1"],
+                            "in [0,1)"),
                            (["--target", "var99.9"], "--target: only with"),
                            (["--importance", "auto", "--target", "var100"], "--target: expected"),
                            # a decimal P only (strtod also read hex and exponents)
