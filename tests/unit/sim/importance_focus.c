@@ -28,6 +28,10 @@
  *   expected exposure is 1), each within 3 standard errors: the pieces
  *   of the regime's segments inside and outside the window are drawn at
  *   the rates the weight assumes.
+ * - the horizon tilt over the same regime (event x1.5, supplier A x0.8):
+ *   every weight is prod_p f_p^-N_p exp((f_p - 1) lambda_p E_p) (relative
+ *   1e-12), and the weighted means of w and of the occurrences of the
+ *   event and of supplier A are 1, 6 and 7.5 within 3 standard errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,26 +129,52 @@ static void test_engine_mixture_weights(void **state)
     mr_scenario_free(&sc);
 }
 
+/* The means of w, g1 and g2 (g = w times a trial's figure) over N trials
+   are want[0 .. 2] within 3 of their standard errors, each below 2% of
+   its target (the check has power). */
+static void check_means(const double *w, const double *g1, const double *g2, size_t N,
+                        const double want[3])
+{
+    const double *g[3] = {w, g1, g2};
+    for (int k = 0; k < 3; k++) {
+        double m, se;
+        mr_wstats_moments(g[k], NULL, N, MR_BLOCK_TRIALS, &m, NULL, &se);
+        print_message("E_q[w g] %d: %.5f +- %.5f (want %g)\n", k, m, se, want[k]);
+        assert_true(fabs(m - want[k]) <= 3.0 * se);
+        assert_true(se < 0.02 * want[k]);
+    }
+}
+
+/* NTRIALS trials of regime.yaml with event/a-shock x fe and supplier A x
+   fa, in a year focus of K years with alpha 0.1 (focus) or over the whole
+   horizon; the counts and exposures kept. */
+static void run_regime(mr_scenario *sc, mr_results *res, int focus, double fe, double fa)
+{
+    mr_error err = {{0}};
+    if (mr_scenario_load(MINRISK_SOURCE_DIR "/tests/studies/importance/regime.yaml", sc, &err))
+        fail_msg("%s", err.msg);
+    sc->trials = NTRIALS;
+    sc->importance.present = 1;
+    if (focus) {
+        sc->importance.focus = MR_FOCUS_YEAR;
+        sc->importance.focus_years = K;
+        sc->importance.defensive = 0.1;
+        sc->importance.defensive_set = 1;
+    }
+    assert_int_equal(mr_importance_add_rate(&sc->importance, "event/a-shock", fe, 0, 0), 0);
+    assert_int_equal(mr_importance_add_rate(&sc->importance, "supplier/x/mining/A", fa, 0, 0), 0);
+    mr_engine_opts opts = {.threads = 2, .progress = false, .tilt_counts = true};
+    mr_run_info info;
+    if (mr_engine_run(sc, &opts, res, &info, &err))
+        fail_msg("engine: %s", err.msg);
+}
+
 static void test_regime_segments(void **state)
 {
     (void)state;
     mr_scenario sc;
-    mr_error err = {{0}};
-    if (mr_scenario_load(MINRISK_SOURCE_DIR "/tests/studies/importance/regime.yaml", &sc, &err))
-        fail_msg("%s", err.msg);
-    sc.trials = NTRIALS;
-    sc.importance.present = 1;
-    sc.importance.focus = MR_FOCUS_YEAR;
-    sc.importance.focus_years = K;
-    sc.importance.defensive = 0.1;
-    sc.importance.defensive_set = 1;
-    assert_int_equal(mr_importance_add_rate(&sc.importance, "event/a-shock", 3.0, 0, 0), 0);
-    assert_int_equal(mr_importance_add_rate(&sc.importance, "supplier/x/mining/A", 2.0, 0, 0), 0);
-    mr_engine_opts opts = {.threads = 2, .progress = false, .tilt_counts = true};
     mr_results res;
-    mr_run_info info;
-    if (mr_engine_run(&sc, &opts, &res, &info, &err))
-        fail_msg("engine: %s", err.msg);
+    run_regime(&sc, &res, 1, 3.0, 2.0);
     const size_t N = (size_t)res.ntrials, P = 3, ev = 2, y = 2;
     assert_int_equal(res.ntilt, (int)P);
     double *we = malloc(N * sizeof *we), *wn = malloc(N * sizeof *wn);
@@ -157,18 +187,53 @@ static void test_regime_segments(void **state)
         wn[i] = res.weight[i] * res.tilt_count[(i * P + ev) * H + y];
     }
     assert_true(bad == 0);
-    double m[3], se[3];
-    mr_wstats_moments(res.weight, NULL, N, MR_BLOCK_TRIALS, &m[0], NULL, &se[0]);
-    mr_wstats_moments(we, NULL, N, MR_BLOCK_TRIALS, &m[1], NULL, &se[1]);
-    mr_wstats_moments(wn, NULL, N, MR_BLOCK_TRIALS, &m[2], NULL, &se[2]);
     const double want[3] = {1.0, 1.0, 1.2};
-    for (int k = 0; k < 3; k++) {
-        print_message("E_q[w g] %d: %.5f +- %.5f (want %g)\n", k, m[k], se[k], want[k]);
-        assert_true(fabs(m[k] - want[k]) <= 3.0 * se[k]);
-        assert_true(se[k] < 0.02 * want[k]); /* the check has power */
-    }
+    check_means(res.weight, we, wn, N, want);
     free(we);
     free(wn);
+    mr_results_free(&res);
+    mr_scenario_free(&sc);
+}
+
+/* The horizon tilt over the same regime (no year focus): every weight is
+   prod_p f_p^-N_p exp((f_p - 1) lambda_p E_p), E_p the regime's exposure
+   over the horizon (H without a regime), relative 1e-12; and, independent
+   of how the engine computes N and E, the weighted means of w, of the
+   event's occurrences and of supplier A's are E_P of them: 1, 1.2 x 5 = 6
+   and 1.5 x 5 = 7.5 (the regime starts in its long-run law), each within
+   3 standard errors. Factors 1.5 and 0.8 keep E'[w^2] near e^1.4. */
+static void test_regime_horizon(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    mr_results res;
+    run_regime(&sc, &res, 0, 1.5, 0.8);
+    const size_t N = (size_t)res.ntrials, P = 3, A = 0, B = 1, ev = 2;
+    assert_int_equal(res.ntilt, (int)P);
+    assert_int_equal(res.tilt_years, 1);
+    const double f[3] = {0.8, 1.0, 1.5}, lam[3] = {1.5, 0.8, 1.2};
+    double *wa = malloc(N * sizeof *wa), *wv = malloc(N * sizeof *wv);
+    assert_non_null(wa);
+    assert_non_null(wv);
+    double worst = 0.0;
+    for (size_t i = 0; i < N; i++) {
+        double lw = 0.0;
+        for (size_t p = 0; p < P; p++) {
+            double n = res.tilt_count[i * P + p], e = res.tilt_expo[i * P + p];
+            lw += -n * log(f[p]) + (f[p] - 1.0) * lam[p] * e;
+        }
+        assert_true(res.tilt_expo[i * P + B] == (double)H); /* B: no regime */
+        double d = fabs(res.weight[i] / exp(lw) - 1.0);
+        worst = d > worst ? d : worst;
+        wa[i] = res.weight[i] * res.tilt_count[i * P + A];
+        wv[i] = res.weight[i] * res.tilt_count[i * P + ev];
+    }
+    print_message("largest relative difference from the closed form: %.3g\n", worst);
+    assert_true(worst <= 1e-12);
+    const double want[3] = {1.0, 6.0, 7.5};
+    check_means(res.weight, wv, wa, N, want);
+    free(wa);
+    free(wv);
     mr_results_free(&res);
     mr_scenario_free(&sc);
 }
@@ -179,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_hand_weights),
         cmocka_unit_test(test_engine_mixture_weights),
         cmocka_unit_test(test_regime_segments),
+        cmocka_unit_test(test_regime_horizon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
