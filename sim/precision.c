@@ -138,8 +138,10 @@ int mr_precision_parse(const char *text, const mr_scenario *sc, mr_prec_spec *sp
         }
         memcpy(num, eq + 1, nl);
         num[nl] = '\0';
+        /* a decimal number, as the scenario's numbers (strtod alone also
+           reads hex and leading blanks) */
         double rel = strtod(num, &nend);
-        if (*nend != '\0' || !(rel > 0.0 && rel <= 1.0)) {
+        if (*nend != '\0' || strspn(num, "0123456789.eE+-") != nl || !(rel > 0.0 && rel <= 1.0)) {
             snprintf(msg, msgsize, "%s: REL must be a number in (0, 1], got '%s'", t->name, num);
             return -1;
         }

@@ -78,6 +78,13 @@ static void test_parse(void **state)
     assert_string_equal(msg, "expected STAT=REL, got ''");
     assert_int_equal(mr_precision_parse("var99_total=1e-400", &sc, &s, msg, sizeof msg), -1);
     assert_int_equal(mr_precision_parse("var99999_total=0.1", &sc, &s, msg, sizeof msg), -1);
+    /* REL in decimal, as every number of a scenario: no hex, no blanks */
+    assert_int_equal(mr_precision_parse("var99_total=0x0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg, "var99_total: REL must be a number in (0, 1], got '0x0.1'");
+    assert_int_equal(mr_precision_parse("var99_total= 0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_int_equal(mr_precision_parse("var99_total=0.1 ", &sc, &s, msg, sizeof msg), -1);
+    parse_ok("var99_total=1e-1,aal=.5", &s);
+    assert_true(s.t[0].target == 0.1 && s.t[1].target == 0.5);
 }
 
 /* 20 trials, total loss 1..20 in a scrambled order; two years each of
