@@ -125,11 +125,19 @@ int mr_precision_parse(const char *text, const mr_scenario *sc, mr_prec_spec *sp
         mr_prec_target *t = &spec->t[spec->ntargets];
         if (parse_stat(s, (size_t)(eq - s), sc, t, msg, msgsize))
             return -1;
-        for (int k = 0; k < spec->ntargets; k++)
-            if (!strcmp(spec->t[k].name, t->name)) {
+        for (int k = 0; k < spec->ntargets; k++) {
+            const mr_prec_target *o = &spec->t[k];
+            if (!strcmp(o->name, t->name)) {
                 snprintf(msg, msgsize, "%s: given twice", t->name);
                 return -1;
             }
+            /* another name of the same statistic (var99 and var990, rp100
+               and rp0100): its two targets would both apply */
+            if (o->kind == t->kind && o->p == t->p && o->sector == t->sector) {
+                snprintf(msg, msgsize, "%s: the same statistic as %s", t->name, o->name);
+                return -1;
+            }
+        }
         char num[64], *nend;
         size_t nl = (size_t)(end - eq - 1);
         if (nl == 0 || nl >= sizeof num) {

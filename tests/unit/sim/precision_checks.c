@@ -83,6 +83,12 @@ static void test_parse(void **state)
     assert_string_equal(msg, "var99_total: REL must be a number in (0, 1], got '0x0.1'");
     assert_int_equal(mr_precision_parse("var99_total= 0.1", &sc, &s, msg, sizeof msg), -1);
     assert_int_equal(mr_precision_parse("var99_total=0.1 ", &sc, &s, msg, sizeof msg), -1);
+    /* one statistic under two names: 99 and 990 are both 0.99 */
+    assert_int_equal(
+        mr_precision_parse("var99_total=0.1,var990_total=0.2", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg, "var990_total: the same statistic as var99_total");
+    assert_int_equal(mr_precision_parse("rp100=0.1,rp0100=0.2", &sc, &s, msg, sizeof msg), -1);
+    parse_ok("var99_total=0.1,es99_total=0.1,var99_automotive=0.1,var995_total=0.1", &s);
     parse_ok("var99_total=1e-1,aal=.5", &s);
     assert_true(s.t[0].target == 0.1 && s.t[1].target == 0.5);
 }
