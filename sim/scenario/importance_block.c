@@ -194,6 +194,13 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
                              size_t sz)
 {
     imp->present = 1;
+    /* strtok_r below passes over empty items: refuse them first (a
+       trailing or doubled comma), as --target-precision does */
+    const size_t len = strlen(spec);
+    if (len > 0 && (spec[0] == ',' || spec[len - 1] == ',' || strstr(spec, ",,"))) {
+        snprintf(why, sz, "an empty item in '%s' (items are separated by single commas)", spec);
+        return -1;
+    }
     char *copy = strdup(spec);
     if (!copy) {
         snprintf(why, sz, "out of memory");

@@ -337,6 +337,9 @@ def main():
                             "--importance auto: give --target"),
                            (["--importance", "supplier/y=2"], "matches no disruption process"),
                            (["--importance", "supplier/*=0"], "factor in (0,1000]"),
+                           # an empty item (as --target-precision refuses one)
+                           (["--importance", "supplier/*=2,"], "an empty item"),
+                           (["--importance", "supplier/*=2,,auto"], "an empty item"),
                            # numbers as the scenario's: decimal, no hex, no blanks
                            (["--importance", "supplier/*=0x2"], "factor in (0,1000]"),
                            (["--importance", "supplier/*= 2"], "factor in (0,1000]"),
