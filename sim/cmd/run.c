@@ -156,11 +156,20 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
                            const mr_comm *comm)
 {
     mr_error err = {{0}};
-    const char *bad = q->resume                ? "--resume"
-                      : q->events              ? "--events"
-                      : q->counterfactual      ? "--counterfactual"
-                      : sc->importance.present ? "importance sampling"
-                                               : NULL;
+    const mr_importance *imp = &sc->importance;
+    const char *bad = q->resume           ? "--resume"
+                      : q->events         ? "--events"
+                      : q->counterfactual ? "--counterfactual"
+                      : imp->present      ? "--importance"
+                                          : NULL;
+    if (bad && !strcmp(bad, "--importance") && imp->file) {
+        /* the scenario's importance block (--importance replaces it, and
+           it has no place then): where it is */
+        if (comm->rank == 0)
+            fprintf(stderr, "%s:%d:%d: importance: not available for a scenario with a sweep\n",
+                    imp->file, imp->line, imp->col);
+        return MR_BAD_INPUT;
+    }
     if (bad) {
         if (comm->rank == 0)
             fprintf(stderr, "minrisk run: %s: not available for a scenario with a sweep (%s)\n",

@@ -33,6 +33,8 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
   year-focused tilt and for auto with an annual target;
 - weights that all underflow to 0 (both suppliers x1000): the warning fires
   (the ESS is 0/0, which no comparison caught);
+- a sweep with an importance block: refused at the block's line and
+  column (--importance: named as the option);
 - the target attribute as given (es99.99999_annual, not es100_annual);
 - bad options: exit 2 with one line (a --target P in hex or with an
   exponent among them).
@@ -366,6 +368,21 @@ def main():
             r = run(base + ["-o", "bad.h5"] + extra, d)
             check(r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1,
                   "%s: status %d, %r" % (extra, r.returncode, r.stderr))
+        # a sweep with an importance block: refused where the block is
+        sw = os.path.join(d, "sweep.yaml")
+        with open(sw, "w") as f:
+            f.write("extends: %s\nsweep:\n  minerals.x.mining[0].outage.rate_per_year: [1.0, 1.5]\n"
+                    "importance:\n  rates: {supplier/x/mining/A: 3}\n" % yaml)
+        r = run([mr, "run", sw, "--trials", "100", "-q", "-o", "bad.h5"], d)
+        check(r.returncode == 2 and r.stderr == sw + ":5:3: importance: not available for a "
+              "scenario with a sweep\n" and not os.path.exists(os.path.join(d, "bad.h5")),
+              "sweep with a block: status %d, %r" % (r.returncode, r.stderr))
+        r = run([mr, "run", sw, "--trials", "100", "-q", "-o", "bad.h5", "--importance",
+                 "supplier/*=2"], d)
+        check(r.returncode == 2 and r.stderr == "minrisk run: --importance: not available for a "
+              "scenario with a sweep (%s)\n" % sw and not os.path.exists(os.path.join(d, "bad.h5")),
+              "sweep with --importance: status %d, %r" % (r.returncode, r.stderr))
+
         # a pilot stage too large for the 32-bit sort, from the block
         big = os.path.join(d, "big_pilot.yaml")
         with open(big, "w") as f:
