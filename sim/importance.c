@@ -350,7 +350,12 @@ int mr_importance_report(const mr_results *res, const mr_comm *comm, int quiet, 
             "minrisk: importance sampling: effective sample size %.1f of %llu trials (%.2f%%), "
             "largest weight %.3g%% of the total\n",
             e, (unsigned long long)N, 100.0 * e / (double)N, 100.0 * share);
-    double small = (double)N / 100.0 > 100.0 ? (double)N / 100.0 : 100.0;
+    /* degenerate: ESS below max(N/100, min(100, N/2)); unstable: one weight
+       above 10% of the total and above twice an equal share (equal weights
+       on a run of 10 trials or fewer are neither) */
+    const double n = (double)N, half = n / 2.0 < 100.0 ? n / 2.0 : 100.0;
+    const double small = n / 100.0 > half ? n / 100.0 : half;
+    const bool unstable = share > 0.1 && share > 2.0 / n;
     if (N > 0 && !(sum > 0.0 && isfinite(sum))) {
         /* every likelihood ratio underflowed to 0 (or one overflowed): the
            ESS and the share are 0/0 or inf/inf, NaN, and the comparisons
@@ -360,12 +365,12 @@ int mr_importance_report(const mr_results *res, const mr_comm *comm, int quiet, 
                 "is %g): the likelihood ratios under- or overflowed and the weighted estimates "
                 "are meaningless; weaken the tilt (docs/STUDIES.md, Importance sampling)\n",
                 sum);
-    } else if (e < small || share > 0.1)
+    } else if (e < small || unstable)
         fprintf(stderr,
                 "minrisk run: warning: the importance weights are %s (effective sample size "
                 "%.1f, largest weight %.3g%% of the total): the weighted estimates and their "
                 "intervals rest on few trials; weaken the tilt or run more trials "
                 "(docs/STUDIES.md, Importance sampling)\n",
-                share > 0.1 ? "unstable" : "degenerate", e, 100.0 * share);
+                unstable ? "unstable" : "degenerate", e, 100.0 * share);
     return 0;
 }

@@ -323,6 +323,16 @@ def main():
               "warning: the importance weights are all 0 or not finite" in r.stderr,
               "weights all 0 without a warning: status %d, %r" % (r.returncode, r.stderr))
 
+        # weights all 1 (a tilt of 1) on a small run: ESS = N, no warning (the
+        # threshold was max(100, N/100), so every run under 100 trials was
+        # called degenerate); the threshold is max(N/100, min(100, N/2))
+        for n in ("50", "150"):
+            r = run([mr, "run", yaml, "--trials", n, "-o", "one%s.h5" % n,
+                     "--importance", "supplier/*=1"], d)
+            check(r.returncode == 0 and "warning" not in r.stderr and
+                  "effective sample size %s.0 of %s trials" % (n, n) in r.stderr,
+                  "tilt 1 on %s trials: status %d, %r" % (n, r.returncode, r.stderr))
+
         # the target as given in /importance (it was written with %g: 6
         # digits, so var99.99999 read "var100_total", a target refused as input)
         r = run([mr, "run", yaml, "--trials", "1000", "-q", "-o", "fine.h5",
