@@ -708,10 +708,11 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
                     sc->horizon_years, (unsigned long long)most, q->scenario);
         return MR_BAD_INPUT;
     }
-    const char *bad = !imp->present                                   ? NULL
-                      : q->resume                                     ? "--resume"
-                      : (q->target_precision || sc->target_precision) ? "--target-precision"
-                                                                      : NULL;
+    const char *bad = !imp->present          ? NULL
+                      : q->resume            ? "--resume"
+                      : q->target_precision  ? "--target-precision"
+                      : sc->target_precision ? "simulation.target_precision"
+                                             : NULL;
     if (bad) {
         if (comm->rank == 0)
             fprintf(stderr, "minrisk run: %s: not available with importance sampling (%s)\n", bad,

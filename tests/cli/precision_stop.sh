@@ -181,5 +181,11 @@ bad "--max-trials: only with --target-precision" --max-trials 5000
 bad "--max-trials: must be an integer in [1, 4294967295], got '0'" --target-precision aal=0.1 --max-trials 0
 bad "--trials and --max-trials: give one" --target-precision aal=0.1 --max-trials 5000 --trials 100
 bad "minrisk run: --target-precision: not available with importance sampling" --target-precision aal=0.1 --importance 'event/*=2'
+# the target from the scenario's simulation.target_precision is named as such
+sed 's/^simulation:$/simulation:\n  target_precision: "aal=0.1"/' "$scen" >"$tmp/withtarget.yaml"
+grep -q '^  target_precision: "aal=0.1"$' "$tmp/withtarget.yaml" || fail "no simulation: line in $scen"
+scen_saved=$scen scen=$tmp/withtarget.yaml
+bad "minrisk run: simulation.target_precision: not available with importance sampling ($tmp/withtarget.yaml)" --importance 'event/*=2'
+scen=$scen_saved
 [ ! -e "$tmp/bad.h5" ] || fail "a bad argument left a file"
 echo "bad arguments: one line each, exit status 2"
