@@ -163,9 +163,14 @@ static int walk(P *p, const yaml_node_t *root)
         return -1; /* the sweep and the uncertain block read the whole scenario */
     if (sc_mget(p, &m, "importance", false, &x, kp) || (x && sc_walk_importance(p, x, kp)))
         return -1;
+    const yaml_node_t *importance = x;
     /* a variant's sweep was applied before the walk (sc_apply_sweep) */
     if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
         return -1;
+    /* no command runs both (minrisk run refuses --importance with a sweep
+       too): refused here so that validate says so */
+    if (!p->choice && importance && sc->nsweep > 0)
+        return sc_fail(p, importance, "importance", "not available for a scenario with a sweep");
     /* a row's numbers were set before the walk (sc_apply_uncertain) */
     if (!p->values &&
         (sc_mget(p, &m, "uncertain", false, &x, kp) || (x && sc_walk_uncertain(p, x, kp))))

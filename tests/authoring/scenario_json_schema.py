@@ -121,6 +121,7 @@ SEMANTIC = {
     "sweep_unknown_key": "a key path to a key the schema does not have",
     "sweep_unknown_id": "a key path through an id the scenario does not define",
     "sweep_value_out_of_range": "a swept value out of its key's range",
+    "sweep_importance": "two blocks that no command runs together (sweep and importance)",
     "uncertain_also_swept": "a key path both swept and uncertain",
     "uncertain_bad_path": "a key path to a key the schema does not have",
     "uncertain_not_a_number": "a key path to a key whose value is not a number",

@@ -387,6 +387,16 @@ def main():
         check(r.returncode == 2 and r.stderr == sw + ":5:3: importance: not available for a "
               "scenario with a sweep\n" and not os.path.exists(os.path.join(d, "bad.h5")),
               "sweep with a block: status %d, %r" % (r.returncode, r.stderr))
+        # (the loader refuses the block with a sweep, so validate does too)
+        r = run([mr, "validate", sw], d)
+        check(r.returncode == 2 and r.stderr == sw + ":5:3: importance: not available for a "
+              "scenario with a sweep\n", "validate, sweep with a block: status %d, %r"
+              % (r.returncode, r.stderr))
+        # --importance on a sweep with no block
+        sw = os.path.join(d, "sweep_only.yaml")
+        with open(sw, "w") as f:
+            f.write("extends: %s\nsweep:\n  minerals.x.mining[0].outage.rate_per_year: [1.0, 1.5]\n"
+                    % yaml)
         r = run([mr, "run", sw, "--trials", "100", "-q", "-o", "bad.h5", "--importance",
                  "supplier/*=2"], d)
         check(r.returncode == 2 and r.stderr == "minrisk run: --importance: not available for a "
