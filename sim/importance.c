@@ -346,10 +346,16 @@ int mr_importance_report(const mr_results *res, const mr_comm *comm, int quiet, 
         *ess = e;
     if (quiet || c->rank != 0)
         return 0;
-    fprintf(stderr,
-            "minrisk: importance sampling: effective sample size %.1f of %llu trials (%.2f%%), "
-            "largest weight %.3g%% of the total\n",
-            e, (unsigned long long)N, 100.0 * e / (double)N, 100.0 * share);
+    if (N > 0 && !(sum > 0.0 && isfinite(sum))) /* 0/0 or inf/inf: warned below */
+        fprintf(stderr,
+                "minrisk: importance sampling: effective sample size n/a of %llu trials (the "
+                "weights sum to %g)\n",
+                (unsigned long long)N, sum);
+    else
+        fprintf(stderr,
+                "minrisk: importance sampling: effective sample size %.1f of %llu trials "
+                "(%.2f%%), largest weight %.3g%% of the total\n",
+                e, (unsigned long long)N, 100.0 * e / (double)N, 100.0 * share);
     /* degenerate: ESS below max(N/100, min(100, N/2)); unstable: one weight
        above 10% of the total and above twice an equal share (equal weights
        on a run of 10 trials or fewer are neither) */

@@ -322,6 +322,9 @@ def main():
         check(r.returncode == 0 and
               "warning: the importance weights are all 0 or not finite" in r.stderr,
               "weights all 0 without a warning: status %d, %r" % (r.returncode, r.stderr))
+        # and the ESS line says n/a, not -nan
+        check("effective sample size n/a of 200 trials (the weights sum to 0)" in r.stderr and
+              "nan" not in r.stderr, "weights all 0: the ESS line %r" % r.stderr)
 
         # weights all 1 (a tilt of 1) on a small run: ESS = N, no warning (the
         # threshold was max(100, N/100), so every run under 100 trials was
