@@ -848,6 +848,10 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
                 nomem = 1;
                 continue;
             }
+            /* no ES 99 interval on fewer than 10 trials beyond VaR 99
+               (N < 1000), as /summary, /loss_tables, `minrisk compare` and
+               the weighted removals (cf_weighted) */
+            mr_paired_drop_weak_intervals(&pr, (size_t)N, 0, MR_ATTR_NBOOT);
             tb->mean_rm[at] = pr.diff[MR_PAIRED_MEAN].est;
             tb->mean_lo[at] = pr.diff[MR_PAIRED_MEAN].lo;
             tb->mean_hi[at] = pr.diff[MR_PAIRED_MEAN].hi;
