@@ -458,6 +458,49 @@ def check_few_trials(args, tmp):
                         check(not math.isnan(a[d][s, k]), f"{n} trials: {d} {name} {sname}")
 
 
+def check_no_loss_and_one_trial(args, tmp):
+    """docs/OUTPUT.md /attribution: with no loss in the tail (one_event.yaml
+    with the event's rate 0: every loss is exactly 0) ES 99 is 0, co-ES 0,
+    the shares and their intervals NaN, and `minrisk summary` says so; with
+    a single trial the paired normal interval of mean_removed is NaN (no
+    sd), also for a source that switches nothing off."""
+    src_yaml = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
+    with open(src_yaml) as fh:
+        text = fh.read()
+    assert text.count("rate_per_year: 1.0 ") == 1
+    scen = os.path.join(tmp, "no_loss.yaml")
+    with open(scen, "w") as fh:
+        fh.write(text.replace("rate_per_year: 1.0 ", "rate_per_year: 0.0 "))
+    out = os.path.join(tmp, "no_loss.h5")
+    run(args, scen, out, "--counterfactual", "--trials", "200")
+    with h5py.File(out) as f:
+        a = f["attribution"]
+        check(not f["trials/total_loss"][:].any(), "no_loss: every loss 0")
+        check((a["es99"][:] == 0).all(), f"no_loss: es99 {a['es99'][:]}")
+        check((a["tail_trials"][:] == 2).all(), "no_loss: 2 tail trials of 200")
+        check((a["tail_co_es"][:] == 0).all(), "no_loss: co-ES 0")
+        for d in ("tail_share", "tail_share_lo", "tail_share_hi"):
+            check(np.isnan(a[d][:]).all(), f"no_loss: {d} NaN")
+    txt = subprocess.run([args.minrisk, "summary", out], check=True, capture_output=True,
+                         text=True).stdout
+    check(txt.count("no tail to attribute") == 3, "no_loss: summary says no tail, 3 series")
+    one = os.path.join(tmp, "one_trial.h5")
+    run(args, src_yaml, one, "--counterfactual", "--trials", "1")
+    with h5py.File(one) as f:
+        a = f["attribution"]
+        kind = list(a["source_kind"].asstr()[:])
+        li = list(a["source"].asstr()[:]).index("mineral/lithium")
+        check((a["tail_trials"][:] == 1).all(), "one trial: 1 tail trial")
+        for d in ("mean_removed_lo", "mean_removed_hi"):
+            check(np.isnan(a[d][:]).all(), f"one trial: {d} NaN")
+        check((a["mean_removed"][:, li] == 0).all(), "one trial: lithium removes 0")
+        X = series(f)
+        for k in range(len(kind)):
+            if kind[k] != "none" and k != li:
+                check(np.array_equal(a["mean_removed"][:, k], X[0]),
+                      f"one trial: the event's removal is the trial's loss ({kind[k]})")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minrisk", required=True)
@@ -472,6 +515,7 @@ def main():
         else:
             check_one_event(args, tmp)
             check_few_trials(args, tmp)
+            check_no_loss_and_one_trial(args, tmp)
             check_one_event_weighted(args, tmp)
             check_partial_weighted(args, tmp)
             check_two_events(args, tmp)
