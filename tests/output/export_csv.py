@@ -506,6 +506,79 @@ def check_stockpile_export(a, tmp):
                   % (m, row[col]))
 
 
+def run_and_export(a, scen, h5, out, run_args, what):
+    """minrisk run SCEN -o H5 RUN_ARGS, then export H5 --csv OUT --trials; True when
+    both succeeded (a failure is recorded)."""
+    r = run([a.minrisk, "run", scen, "-o", h5, "--quiet"] + run_args)
+    if not check(r.returncode == 0, "minrisk run (%s): %s" % (what, r.stderr)):
+        return False
+    r = run([a.minrisk, "export", h5, "--csv", out, "--trials", "-q"])
+    return check(r.returncode == 0, "export (%s): %s" % (what, r.stderr))
+
+
+# ---- an importance-sampled run: the likelihood ratios ---------------------------
+
+def check_importance_export(a, tmp):
+    """trials.csv of an importance-sampled run carries each trial's likelihood
+    ratio (/trials/weight) as weight_ratio, right after `trial`: without it the
+    rows are a sample of the tilted law, and their plain mean or quantile is
+    not the scenario's (docs/MODEL.md §12i)."""
+    scen = os.path.join(a.src, "scenarios", "demo.yaml")
+    h5 = os.path.join(tmp, "importance.h5")
+    out = os.path.join(tmp, "csv-importance")
+    if not run_and_export(a, scen, h5, out, ["--trials", "200", "--importance", "event/*=4"],
+                          "--importance"):
+        return
+    header, rows = read_csv(os.path.join(out, "trials.csv"))
+    if not check(header[:3] == ["trial", "weight_ratio", "total_loss_gbp_m"],
+                 "importance trials.csv: header starts %s, expected trial, weight_ratio, "
+                 "total_loss_gbp_m" % header[:3]):
+        return
+    with h5py.File(h5, "r") as f:
+        w = f["trials/weight"][()]
+        loss = f["trials/total_loss"][()]
+        mean = f["summary/total_loss_mean"][()]
+    check(len(rows) == 200 and any(x != 1.0 for x in w) and
+          [r[1] for r in rows] == ["%.17g" % x for x in w],
+          "importance trials.csv: weight_ratio cells are not /trials/weight")
+    # the weighted mean of the CSV's own columns is the file's mean (sum w x / N)
+    est = sum(float(r[1]) * float(r[2]) for r in rows) / len(rows)
+    check(abs(est - mean / 1e6) <= 1e-9 * abs(mean / 1e6),
+          "importance trials.csv: sum(w x)/N = %r GBP m, /summary/total_loss_mean %r GBP m"
+          % (est, mean / 1e6))
+    # a plain run has no such column
+    header, _ = read_csv(os.path.join(out, "mineral_trials.csv"))
+    check("weight_ratio" not in header, "mineral_trials.csv has weight_ratio")
+
+
+# ---- output.trials: none with --events: the event table still goes out --------------
+
+def check_events_without_trials(a, tmp):
+    """A run with --events and output.trials: none has /events but no /trials;
+    export --trials writes the event tables (events_event.csv, events_process.csv,
+    event_loss.csv), as docs/EXPORT.md says ("when the file has /events")."""
+    src = os.path.join(a.src, "scenarios", "demo.yaml")
+    scen = os.path.join(tmp, "demo-none.yaml")
+    with open(src, encoding="utf-8") as f:
+        text = f.read()
+    with open(scen, "w", encoding="utf-8") as f:
+        f.write(text + "\noutput:\n  trials: none\n")
+    h5 = os.path.join(tmp, "none-events.h5")
+    out = os.path.join(tmp, "csv-none-events")
+    if not run_and_export(a, scen, h5, out, ["--trials", "100", "--events"],
+                          "trials: none, --events"):
+        return
+    got = set(os.listdir(out))
+    check({"events_event.csv", "events_process.csv", "event_loss.csv"} <= got and
+          "trials.csv" not in got,
+          "output.trials: none with --events: files %s, expected the event tables and no "
+          "trials.csv" % sorted(got))
+    with h5py.File(h5, "r") as f:
+        check("trials" not in f and "events" in f, "none-events.h5: /trials or no /events")
+        if "events_event.csv" in got:
+            check_generic(out, f["events"], "events", "trials: none")
+
+
 # ---- the scenarios -------------------------------------------------------------
 
 def main():
@@ -742,6 +815,7 @@ def main():
         # stockpile_empty_prob_fraction; the others the fraction of trials whose stockpile ran
         # empty, counted here from /trials/mineral_stockpile_empty_month
         check_stockpile_export(a, tmp)
+        check_events_without_trials(a, tmp)
 
         # 5. the pandas one-liners of docs/OUTPUT.md and docs/EXPORT.md
         try:
