@@ -53,13 +53,25 @@ typedef struct {
 typedef struct {
     const char *file;
     rows_by by;
-    long long N;            /* trials */
-    size_t E;               /* rows per trial */
-    const long long *years; /* BY_YEAR: the year of row e */
-    char *const *ids;       /* BY_MINERAL: the mineral of row e */
-    tvar v[MR_NTRIAL_VARS];
+    long long N;                /* trials */
+    size_t E;                   /* rows per trial */
+    const long long *years;     /* BY_YEAR: the year of row e */
+    char *const *ids;           /* BY_MINERAL: the mineral of row e */
+    tvar v[MR_NTRIAL_VARS + 1]; /* and the importance weight */
     size_t nv;
 } ttable;
+
+/* The likelihood ratio of an importance-sampled run (/trials/weight,
+   docs/OUTPUT.md "Weighted estimators"): a column of trials.csv, right
+   after `trial`, so that the rows can be weighted. Not a member of
+   MR_TRIAL_VARS: the engine forms it, and only with a tilt. */
+static const mr_trial_var weight_var = {"weight",
+                                        0,
+                                        MR_COLS_ONE,
+                                        "1",
+                                        MR_VAR_FILE,
+                                        "weight_ratio",
+                                        "likelihood ratio of the trial under the importance tilt"};
 
 /* The variables of table t that the file has: those of MR_TRIAL_VARS in
    the file with one of its columns and a CSV name, each of N E per values
@@ -68,8 +80,10 @@ typedef struct {
 static int table_vars(ex *x, const ex_run *r, unsigned cols, ttable *t)
 {
     t->nv = 0;
-    for (int k = 0; k < MR_NTRIAL_VARS; k++) {
-        const mr_trial_var *v = &mr_trial_vars[k];
+    /* the weight first, when there is one (it is not in a plain run's file) */
+    const bool weighted = t->by == BY_TRIAL && ex_exists(r->g, "trials/weight");
+    for (int k = weighted ? -1 : 0; k < MR_NTRIAL_VARS; k++) {
+        const mr_trial_var *v = k < 0 ? &weight_var : &mr_trial_vars[k];
         if (!(v->where & MR_VAR_FILE) || !(cols & 1u << v->cols) || !v->csv[0])
             continue;
         tvar *tv = &t->v[t->nv];

@@ -231,6 +231,8 @@ def expected_tables(g, root, trials):
         tr = g["trials"]
         trial = tr["trial"][:]
         cols = [gbp_m(tr["total_loss"][:]), gbp_m(tr["total_gva_loss"][:])]
+        if "weight" in tr:  # an importance-sampled run: the likelihood ratio after `trial`
+            cols.insert(0, tr["weight"][:])
         for v in ("sector_gva_loss", "sector_output_loss", "sector_extra_cost",
                   "sector_inoperability_peak", "sector_inoperability_months"):
             if v in tr:
@@ -301,6 +303,8 @@ def check_run_export(outdir, g, root, doc, trials, name):
             cols = expand(doc[f], subst)
             keep = {"total_loss_gbp_m", "gva_loss_gbp_m", "trial"}
             tr = g["trials"]
+            if "weight" in tr:  # an importance-sampled run
+                keep.add("weight_ratio")
             for suffix, ds in (("_gva_loss_gbp_m", "sector_gva_loss"),
                                ("_output_loss_gbp_m", "sector_output_loss"),
                                ("_extra_cost_gbp_m", "sector_extra_cost"),
@@ -546,7 +550,11 @@ def check_importance_export(a, tmp):
     check(abs(est - mean / 1e6) <= 1e-9 * abs(mean / 1e6),
           "importance trials.csv: sum(w x)/N = %r GBP m, /summary/total_loss_mean %r GBP m"
           % (est, mean / 1e6))
-    # a plain run has no such column
+    # every table of the run, weight_ratio among trials.csv's documented columns
+    doc = documented_columns(os.path.join(a.src, "docs", "EXPORT.md"))
+    with h5py.File(h5, "r") as f:
+        check_run_export(out, f, f, doc, True, "importance")
+    # the other per-trial tables take the weight of their trial
     header, _ = read_csv(os.path.join(out, "mineral_trials.csv"))
     check("weight_ratio" not in header, "mineral_trials.csv has weight_ratio")
 
@@ -815,6 +823,7 @@ def main():
         # stockpile_empty_prob_fraction; the others the fraction of trials whose stockpile ran
         # empty, counted here from /trials/mineral_stockpile_empty_month
         check_stockpile_export(a, tmp)
+        check_importance_export(a, tmp)
         check_events_without_trials(a, tmp)
 
         # 5. the pandas one-liners of docs/OUTPUT.md and docs/EXPORT.md
