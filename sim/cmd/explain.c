@@ -160,6 +160,10 @@ typedef struct {
     /* the trial's place among all trials (when total_loss is stored) */
     double loss;
     uint64_t n_greater, n_equal;
+    /* an importance-sampled run (/trials/weight): sum of the weights of the
+       trials that lost at least as much, over N, the probability of such a
+       loss under the scenario's law (NaN: no weights) */
+    double p_weighted;
 } run_facts;
 
 /* Open the file (mr_h5r_open) and its run group; read the root facts. */
@@ -250,26 +254,48 @@ static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
         }
         *trial = arg;
     }
-    /* pass 2: how many lost more, how many the same */
-    double mine;
-    if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, 1, &mine) < 0) {
+    /* pass 2: how many lost more, how many the same; with weights, the
+       weight of those that lost at least as much, summed in trial order */
+    const bool weighted = path_exists(in, in->base, "trials/weight");
+    if (weighted && (mr_h5r_shape(in->base, "trials/weight", dims) != 1 || dims[0] != N)) {
         free(buf);
-        return damaged(in, "trials/total_loss");
+        return damaged(in, "trials/weight");
+    }
+    double *wbuf = weighted ? malloc((size_t)(N < SCAN_ROWS ? N : SCAN_ROWS) * sizeof *wbuf) : NULL;
+    double mine;
+    if ((weighted && !wbuf) ||
+        mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, 1, &mine) < 0) {
+        free(buf);
+        free(wbuf);
+        return weighted && !wbuf ? mr_h5r_nomem(&in->r) : damaged(in, "trials/total_loss");
     }
     f->loss = mine;
     f->n_greater = f->n_equal = 0;
+    double wsum = 0.0;
     for (hsize_t r0 = 0; r0 < N; r0 += SCAN_ROWS) {
         hsize_t n = N - r0 < SCAN_ROWS ? N - r0 : SCAN_ROWS;
-        if (mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, 1, buf) < 0) {
+        const char *bad =
+            mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, r0, n, 1, buf) < 0
+                ? "trials/total_loss"
+            : weighted &&
+                    mr_h5r_rows(in->base, "trials/weight", H5T_NATIVE_DOUBLE, r0, n, 1, wbuf) < 0
+                ? "trials/weight"
+                : NULL;
+        if (bad) {
             free(buf);
-            return damaged(in, "trials/total_loss");
+            free(wbuf);
+            return damaged(in, bad);
         }
         for (hsize_t i = 0; i < n; i++) {
             f->n_greater += buf[i] > mine;
             f->n_equal += buf[i] == mine;
+            if (weighted && buf[i] >= mine)
+                wsum += wbuf[i];
         }
     }
+    f->p_weighted = weighted ? wsum / (double)N : NAN;
     free(buf);
+    free(wbuf);
     return 0;
 }
 
@@ -510,6 +536,16 @@ static void print_header(const request *q, const run_facts *f, const mr_scenario
                (unsigned long long)(f->trials - f->n_greater - f->n_equal),
                (unsigned long long)(f->n_equal - 1));
     printf("\n");
+    if (row->weight) {
+        /* the rank is of the tilted sample: a "1 of N" may be far rarer than 1/N */
+        printf("  importance-sampled run: this trial's likelihood ratio is %.6g", row->weight[0]);
+        if (!isnan(f->p_weighted))
+            printf("; the rank counts the sampled trials of the tilted law; under the scenario's "
+                   "law a loss at least this large has probability %.6g (the weights of the "
+                   "trials that lost as much or more, summed, over N)",
+                   f->p_weighted);
+        printf("; the mean and VaR are weighted\n");
+    }
     if (!isnan(f->mean) && !isnan(f->var99)) {
         mr_story_gbp_m(a, sizeof a, f->mean);
         mr_story_gbp_m(b, sizeof b, f->var99);
@@ -856,6 +892,7 @@ mr_status mr_cmd_explain(int argc, char **argv)
     h5in in = {.base = -1};
     run_facts f;
     memset(&f, 0, sizeof f);
+    f.p_weighted = NAN;
     mr_scenario sc;
     int have_sc = 0;
     mr_status status = MR_BAD_INPUT;

@@ -226,6 +226,24 @@ def main():
                 check(r.returncode == 0 and "matches the stored results bit for bit" in r.stdout,
                       "explain %s --trial %d: status %d, %r" % (fn, t, r.returncode,
                                                               r.stdout[-300:] + r.stderr))
+        # ... and says that the run is tilted: the trial's weight, and the probability under
+        # the scenario's law of a loss as large (sum of the weights of the trials that lost
+        # at least as much, over N, summed in trial order), as the rank counts tilted trials
+        with h5py.File(os.path.join(d, "tilt.h5"), "r") as f:
+            w, x = f["trials/weight"][()], f["trials/total_loss"][()]
+        for t in (0, int(np.argmax(x))):
+            p = 0.0
+            for i in range(N):
+                if x[i] >= x[t]:
+                    p += float(w[i])
+            want = ("  importance-sampled run: this trial's likelihood ratio is %.6g; the rank "
+                    "counts the sampled trials of the tilted law; under the scenario's law a "
+                    "loss at least this large has probability %.6g (the weights of the trials "
+                    "that lost as much or more, summed, over N); the mean and VaR are weighted\n"
+                    % (w[t], p / N))
+            r = run([mr, "explain", "tilt.h5", "--trial", str(t)], d)
+            check(r.returncode == 0 and want in r.stdout,
+                  "explain tilt.h5 --trial %d: wanted %r in %r" % (t, want, r.stdout[:900]))
         # ... and checks the trial's weight: one weight changed in its last bit is found
         with h5py.File(os.path.join(d, "focus.h5"), "r+") as f:
             w1 = f["trials/weight"][1]
