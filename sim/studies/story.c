@@ -310,7 +310,12 @@ static void print_brief(teller *t)
                     for (int k = 0; k < s->tr->nocc; k++)
                         count += s->tr->occ[k].process == p;
                     gbpm(b, sizeof b, saved[p]);
-                    snprintf(c, sizeof c, "%.0f%%", total != 0.0 ? 100.0 * saved[p] / total : 0.0);
+                    /* a share of the loss only when there is a loss: of a negative
+                       total (prices below their reference) it would mean nothing */
+                    if (total > 0.0)
+                        snprintf(c, sizeof c, "%.0f%%", 100.0 * saved[p] / total);
+                    else
+                        c[0] = '\0';
                     char what[1024];
                     mr_story_process(s->sc, md, p, what, sizeof what);
                     char *cut = strstr(what, ", all its supply of"), *br = strrchr(what, '[');
@@ -338,8 +343,9 @@ static void print_brief(teller *t)
         for (int i = 0; i < n; i++) {
             int j = t->ranked[i];
             gbpm(b, sizeof b, t->key[j]);
-            fprintf(t->out, "%s %s GBP %s m (%.0f%%)", i ? "," : "", s->sc->sectors[j].id, b,
-                    total != 0.0 ? 100.0 * t->key[j] / total : 0.0);
+            fprintf(t->out, "%s %s GBP %s m", i ? "," : "", s->sc->sectors[j].id, b);
+            if (total > 0.0) /* shares of a loss, not of a negative total */
+                fprintf(t->out, " (%.0f%%)", 100.0 * t->key[j] / total);
         }
         fprintf(t->out, "\n");
     }

@@ -160,6 +160,28 @@ def test_worst_and_rank(a, demo):
     check(len(steps) == 120, "--all-steps: %d month lines, expected 120" % len(steps))
 
 
+def test_negative_loss(a, demo):
+    """A trial whose total loss is negative (input prices below their reference:
+    a saving) gives no shares of it: a driver's saving or a sector's loss as a
+    percentage of a negative total ("-7%", a saving "of" a gain) means nothing.
+    A trial with a positive loss keeps them."""
+    with h5py.File(demo, "r") as f:
+        loss = f["trials/total_loss"][()]
+    k = int(np.argmin(loss))
+    check(loss[k] < 0, "demo: no trial with a negative total loss (min %g)" % loss[k])
+    p = run([a.minrisk, "explain", demo, "--trial", str(k)])
+    brief = p.stdout.split("In brief:", 1)[-1].split("Disruptions", 1)[0]
+    sectors = re.search(r"^  loss by sector:.*$", brief, re.M)
+    check(p.returncode == 0 and "what drove the loss" in brief and sectors is not None and
+          "%" not in sectors.group(0) and
+          not re.search(r"^ +-?[\d,.]+ +-?\d+%  ", brief, re.M),
+          "trial %d (loss %g GBP): shares of a negative loss printed: %r" % (k, loss[k], brief))
+    p = run([a.minrisk, "explain", demo])
+    check(re.search(r"^  loss by sector: \S+ GBP [\d,.]+ m \(\d+%\)", p.stdout, re.M) is not None
+          and re.search(r"^ +[\d,.]+ +\d+%  ", p.stdout, re.M) is not None,
+          "the worst trial: no sector shares: %r" % p.stdout[:1500])
+
+
 def test_certain(a, tmp):
     """tests/studies/explain/certain.yaml: the table and the story by hand."""
     path = os.path.join(tmp, "certain.h5")
@@ -456,6 +478,7 @@ def main():
         else:
             demo = test_every_trial(a, tmp)
             test_worst_and_rank(a, demo)
+            test_negative_loss(a, demo)
             test_certain(a, tmp)
             test_certain_more(a, tmp)
             test_market_trace(a, tmp)
