@@ -521,12 +521,18 @@ static void print_header(const request *q, const run_facts *f, const mr_scenario
 {
     printf("Trial %llu of %llu%s - %s\n", (unsigned long long)trial, (unsigned long long)f->trials,
            q->have_trial ? "" : ", the worst (largest total loss)", f->name);
-    char file[512], run[320];
+    char file[512], run[320], grid[96];
+    const int n = f->steps_per_year;
+    const char *every = n == 4 ? "quarterly " : n == 2 ? "half-yearly " : n == 1 ? "yearly " : "";
+    if (n == 12)
+        snprintf(grid, sizeof grid, "monthly steps");
+    else
+        snprintf(grid, sizeof grid, "%ssteps (%d a year, %.3g months each)", every, n, 12.0 / n);
     printf("  file %s%s%s, seed %llu, horizon %d years in %s; months counted from 0 at the start "
            "of the horizon\n",
            mr_printable(q->file, file, sizeof file), q->run ? ", run " : "",
            q->run ? mr_printable(q->run, run, sizeof run) : "", (unsigned long long)f->seed,
-           f->horizon, f->steps_per_year == 12 ? "monthly steps" : "steps");
+           f->horizon, grid);
     char a[64], b[64], pr[256];
     mr_story_gbp_m(a, sizeof a, row->total_loss[0]);
     printf("  total loss GBP %s m over the horizon", a);

@@ -288,9 +288,9 @@ static void print_brief(teller *t)
     const double total = story_loss(t);
     mr_story_when(md, worst, a, sizeof a);
     gbpm(b, sizeof b, step_loss(t, worst));
-    fprintf(t->out,
-            "  worst month: %s, GBP %s m lost; output lost (above %.2g%%) in %d of %d %ss\n", a, b,
-            100.0 * MR_STORY_INOPERABILITY_MIN, lost, t->T, md->n == MONTHLY ? "month" : "step");
+    fprintf(t->out, "  worst %s: %s, GBP %s m lost; output lost (above %.2g%%) in %d of %d %ss\n",
+            md->n == MONTHLY ? "month" : "step", a, b, 100.0 * MR_STORY_INOPERABILITY_MIN, lost,
+            t->T, md->n == MONTHLY ? "month" : "step");
 
     /* the sources whose removal saves the most */
     if (s->loss_without) {

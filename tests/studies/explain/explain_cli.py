@@ -278,6 +278,11 @@ def test_certain_more(a, tmp):
                  "    starts: Export cut on Y, 80% withheld for 1 step = 3 months (step 2 only; "
                  "sampled 2.4 months)\n"):
         check(line in p.stdout, "quarterly: line %r not in the story" % line)
+    # the header names the steps (not "in steps"), and the brief the worst step (not month)
+    check(", horizon 2 years in quarterly steps (4 a year, 3 months each); months counted" in
+          p.stdout and re.search(r"^  worst step: step \d+ \(year", p.stdout, re.M) and
+          "worst month" not in p.stdout,
+          "quarterly: header or brief %r" % p.stdout[:700])
 
 
 def test_market_trace(a, tmp):
