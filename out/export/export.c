@@ -256,6 +256,87 @@ static int check_dir(ex *x, const char *dir, int depth)
     return x->r.status == MR_OK ? 0 : -1;
 }
 
+/* ---- CSVs this export did not write ----------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The directory part of a path this export made ("DIR/runs/a/x.csv" ->
+   "DIR/runs/a"), into d. */
+static void dir_of(const char *path, char *d, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    ex_fmt(d, size, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+}
+
+/* True when this export wrote dir/name. */
+static bool wrote(const ex *x, const char *dir, const char *name)
+{
+    size_t dl = strlen(dir);
+    for (size_t k = 0; k < x->nmade; k++)
+        if (!x->made_dir[k] && !strncmp(x->made[k], dir, dl) && x->made[k][dl] == '/' &&
+            !strcmp(x->made[k] + dl + 1, name))
+            return true;
+    return false;
+}
+
+/* After a successful export: one warning line on out for each directory
+   it wrote into that holds other CSVs (an earlier export's tables, which
+   would be taken for this file's: docs/EXPORT.md). */
+static void warn_stale(const ex *x, FILE *out)
+{
+    for (size_t k = 0; k < x->nmade; k++) {
+        if (x->made_dir[k])
+            continue;
+        char dir[PATH_MAX_LEN], seen[PATH_MAX_LEN];
+        dir_of(x->made[k], dir, sizeof dir);
+        bool done = false; /* an earlier file of the same directory */
+        for (size_t i = 0; i < k && !done; i++) {
+            if (x->made_dir[i])
+                continue;
+            dir_of(x->made[i], seen, sizeof seen);
+            done = !strcmp(seen, dir);
+        }
+        DIR *d = done ? NULL : opendir(dir);
+        if (!d)
+            continue;
+        char **names = NULL;
+        size_t n = 0, cap = 0;
+        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+            size_t len = strlen(e->d_name);
+            if (e->d_name[0] == '.' || len <= 4 || strcmp(e->d_name + len - 4, ".csv") ||
+                wrote(x, dir, e->d_name))
+                continue;
+            if (n == cap) {
+                char **q = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *q);
+                if (!q)
+                    break;
+                names = q;
+            }
+            if ((names[n] = strdup(e->d_name)) != NULL)
+                n++;
+        }
+        closedir(d);
+        if (n > 0) {
+            qsort(names, n, sizeof *names, by_name);
+            char shown[PATH_MAX_LEN];
+            fprintf(out,
+                    "minrisk export: warning: %zu CSV file%s in %s %s not written by this export "
+                    "(an earlier export's?), so %s may not be of this file:",
+                    n, n == 1 ? "" : "s", mr_printable(dir, shown, sizeof shown),
+                    n == 1 ? "was" : "were", n == 1 ? "it" : "they");
+            for (size_t i = 0; i < n; i++)
+                fprintf(out, "%s %s", i ? "," : "", mr_printable(names[i], shown, sizeof shown));
+            fprintf(out, "\n");
+        }
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+    }
+}
+
 /* ---- entry points --------------------------------------------------------- */
 
 mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts,
@@ -279,6 +360,8 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
     if (x.r.status != MR_OK) {
         ex_undo(&x);
         x.nfiles = 0;
+    } else {
+        warn_stale(&x, stderr);
     }
     for (size_t k = 0; k < x.nmade; k++)
         free(x.made[k]);

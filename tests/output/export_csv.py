@@ -587,6 +587,30 @@ def check_events_without_trials(a, tmp):
             check_generic(out, f["events"], "events", "trials: none")
 
 
+# ---- an export into a directory that holds an earlier export's tables ------------
+
+def check_stale_warning(a, tmp, with_trials):
+    """Exporting a run without --trials into the directory of an earlier export
+    with --trials leaves that export's trials.csv (and the rest) beside the new
+    summary tables: the export says so on stderr, naming them, also with -q,
+    and still succeeds; an export into a fresh directory says nothing."""
+    d = os.path.join(tmp, "csv-stale")
+    r = run([a.minrisk, "export", with_trials, "--csv", d, "--trials", "-q"])
+    check(r.returncode == 0 and r.stderr == "", "export into a new directory: %d %r"
+          % (r.returncode, r.stderr))
+    before = sorted(f for f in os.listdir(d) if f.endswith(".csv"))
+    r = run([a.minrisk, "export", with_trials, "--csv", d, "-q"])
+    left = [f for f in before if f in ("annual_loss.csv", "event_loss.csv", "events_event.csv",
+                                       "events_process.csv", "mineral_trials.csv", "trials.csv",
+                                       "year_loss.csv")]
+    want = ("minrisk export: warning: %d CSV files in %s were not written by this export (an "
+            "earlier export's?), so they may not be of this file: %s\n"
+            % (len(left), d, ", ".join(left)))
+    check(len(left) >= 5 and r.returncode == 0 and r.stderr == want,
+          "export beside an earlier export's tables: %d %r, expected %r"
+          % (r.returncode, r.stderr, want))
+
+
 # ---- the scenarios -------------------------------------------------------------
 
 def main():
@@ -825,6 +849,7 @@ def main():
         check_stockpile_export(a, tmp)
         check_importance_export(a, tmp)
         check_events_without_trials(a, tmp)
+        check_stale_warning(a, tmp, h5)
 
         # 5. the pandas one-liners of docs/OUTPUT.md and docs/EXPORT.md
         try:
