@@ -166,7 +166,18 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
     if (find_runs(x, x->r.file, "", 2, rl) == 0 && rl->n == 0)
         ex_damaged(x, x->r.file, "the runs of the comparison or sweep");
     if (x->r.status == MR_OK && o->run) {
-        const char *want = o->run[0] == '/' ? o->run + 1 : o->run;
+        /* the group as an HDF5 path: "/runs//b/" is runs/b, as explain --run takes it */
+        char want[2 * NAME_LEN];
+        size_t w = 0;
+        const char *c = o->run;
+        for (; *c && w + 1 < sizeof want; c++)
+            if (*c != '/' || (w > 0 && want[w - 1] != '/'))
+                want[w++] = *c;
+        if (*c) /* longer than any group name: matches none */
+            w = 0;
+        while (w > 0 && want[w - 1] == '/')
+            w--;
+        want[w] = '\0';
         size_t k = 0;
         while (k < rl->n && strcmp(rl->path[k], want))
             k++;

@@ -788,6 +788,12 @@ def main():
         with h5py.File(cmp_, "r") as f:
             check_run_export(out5, f["runs/b"], f, doc, True, "--run runs/b")
         check(not os.path.exists(os.path.join(out5, "difference.csv")), "--run: difference.csv")
+        # the group as a path, with slashes to spare (as explain --run takes it)
+        for spelling in ("runs/b/", "/runs//b"):
+            o = os.path.join(tmp, "csv5-" + spelling.replace("/", "_"))
+            r = run([a.minrisk, "export", cmp_, "--csv", o, "--run", spelling, "--trials", "-q"])
+            check(r.returncode == 0 and sorted(os.listdir(o)) == sorted(os.listdir(out5)),
+                  "--run %s: %d %r" % (spelling, r.returncode, r.stderr))
         r = run([a.minrisk, "export", cmp_, "--csv", os.path.join(tmp, "x6"), "--run", "runs/c"])
         check(r.returncode == 2 and r.stderr == cmp_ + ": --run runs/c: no such run (the file "
               "has runs/a, runs/b)\n", "--run runs/c: %d %r" % (r.returncode, r.stderr))
