@@ -61,6 +61,7 @@ RP_MARKS = (10, 50, 100, 200)    # return periods marked on the exceedance curve
 HEADLINE_RP = 100                # the "1-in-100" annual loss of the headline table (years)
 ES_LEVEL = 0.99                  # the ES of the headline table
 CI_Z = 1.959963984540054         # standard normal 97.5% point (95% two-sided intervals)
+SHORTFALL_THRESHOLD = 0.01       # "short": peak shortfall above 1% of demand (mineral_shortage_prob)
 TOP_PER_KIND = 5                 # attribution (counterfactuals): top sources shown per kind and series
 ATTR_BARS = 8                    # attribution: sources shown per breakdown and series (the rest summed)
 SHORTAGE_BARS_MAX = 4            # shortage bars side by side for up to this many runs, else a heat map
@@ -154,6 +155,38 @@ def wilson(p, n):
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = CI_Z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def prob_ci(run, key, i, p):
+    """The 95% interval of the probability p of mineral i read from
+    /summary (key: "short", peak shortfall above 1% of demand, or
+    "stock_empty", the stockpile ran empty). Plain run: Wilson, binomial
+    over the N trials. Importance-sampled run: the binomial does not hold
+    for the weighted estimate sum w 1{A} / N, which can even pass 1; the
+    interval is p -+ 1.96 SE of w 1{A} over the trials (the lower end
+    floored at 0), n/a without /trials or when no trial has the event (an
+    SE of 0 would claim an exact 0)."""
+    if not run.weighted:
+        return wilson(p, run.trials)
+    ind = getattr(run, "prob_trials", {}).get(key)
+    if ind is None or run.weights is None or not np.any(ind[:, i]):
+        return (math.nan, math.nan)
+    se = mean_se(ind[:, i].astype(float), run.weights)[1]
+    if not np.isfinite(se):
+        return (math.nan, math.nan)
+    return (max(0.0, p - CI_Z * se), p + CI_Z * se)
+
+
+def prob_ci_name(runs):
+    """How the shortage probabilities' intervals of runs are made, for captions."""
+    w = [r.weighted for r in runs]
+    if not any(w):
+        return "Wilson interval (binomial over N trials)"
+    if all(w):
+        return ("interval of the weighted estimate (&plusmn; 1.96 SE of w 1{short} over the trials; "
+                "importance-sampled: n/a without /trials or with no trial short)")
+    return ("interval (Wilson, binomial over N trials; in an importance-sampled run &plusmn; 1.96 SE of "
+            "w 1{short} over the trials)")
 
 
 # ---- reading -------------------------------------------------------------------
@@ -505,6 +538,15 @@ class Run:
                               ("price_peak", "mineral_price_peak")):
                 if name in tr and tr[name].shape == (self.trials, len(self.minerals)):
                     self.mineral_trials[key] = tr[name][()]
+        # per trial, the events whose probabilities /summary holds (for the
+        # intervals of an importance-sampled run: prob_ci)
+        self.prob_trials = {}
+        if tr is not None:
+            shape = (self.trials, len(self.minerals))
+            if "mineral_shortfall_peak" in tr and tr["mineral_shortfall_peak"].shape == shape:
+                self.prob_trials["short"] = tr["mineral_shortfall_peak"][()] > SHORTFALL_THRESHOLD
+            if "mineral_stockpile_empty_month" in tr and tr["mineral_stockpile_empty_month"].shape == shape:
+                self.prob_trials["stock_empty"] = np.isfinite(tr["mineral_stockpile_empty_month"][()])
         self.indicators = self._read_indicators(g.get("indicators"))
         self._name_indicators()
         self.gva_parts = self.market = None
@@ -994,25 +1036,33 @@ def fig_histograms(run):
         ax.set_yscale("log")
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(6))
         thousands(ax, "x")
-        ax.set_title("Total (stored histogram)", fontsize=10)
+        ax.set_title("Total (stored histogram)" if not run.weighted else
+                     "Total (stored histogram: the tilted trials, unweighted)", fontsize=10)
         ax.set_xlabel("loss over the horizon (GBP m)", fontsize=8)
         ax.set_ylabel("trials", fontsize=8)
         return fig
     fig, axes = panel_grid(len(series))
     for ax, se in zip(axes, series):
         x = se.horizon / GBP_M
-        x = x[np.isfinite(x)]
-        counts, edges = np.histogram(x, bins=50)
+        ok = np.isfinite(x)
+        # an importance-sampled run: each trial counts with its likelihood
+        # ratio, so the bars estimate N x the probability of each bin (as the
+        # weighted mean and VaR beside them), not the tilted trials' counts
+        w = None if run.weights is None else np.asarray(run.weights, float)[ok]
+        counts, edges = np.histogram(x[ok], bins=50, weights=w)
         ax.stairs(counts, edges, fill=True, color=COLORS[0], alpha=0.65)
         ax.set_yscale("log")
-        ax.set_ylim(0.7, max(counts.max(), 1) * 2)
+        pos = counts[counts > 0]
+        low = 0.7 if w is None or not pos.size else min(0.7, 0.5 * pos.min())
+        ax.set_ylim(low, max(counts.max(), 1) * 2)
         ax.axvline(se.mean / GBP_M, color="k", lw=1.0, label="mean %s" % fmt(se.mean))
         v99 = se.q[run.iq[0.99]]
         if np.isfinite(v99):
             ax.axvline(v99 / GBP_M, color=COLORS[1], lw=1.0, ls="--", label="VaR 99%% %s" % fmt(v99))
         ax.set_title(se.label, fontsize=10)
         ax.set_xlabel("loss over the horizon (GBP m)", fontsize=8)
-        ax.set_ylabel("trials (log scale)", fontsize=8)
+        ax.set_ylabel("trials (log scale)" if w is None else "trials, weighted (sum of w; log scale)",
+                      fontsize=8)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5))
         thousands(ax, "x")
         ax.tick_params(labelsize=7)
@@ -1138,10 +1188,11 @@ def shortage_max_reach(runs):
     95% Wilson interval, over every run and mineral (what a heat map omits)."""
     reach = 0.0
     for run in runs:
-        for p in np.asarray(run.shortage_prob, float):
+        for i, p in enumerate(np.asarray(run.shortage_prob, float)):
             if np.isfinite(p):
-                lo, hi = wilson(float(p), run.trials)
-                reach = max(reach, p - lo, hi - p)
+                lo, hi = prob_ci(run, "short", i, float(p))
+                if np.isfinite(lo) and np.isfinite(hi):
+                    reach = max(reach, p - lo, hi - p)
     return reach
 
 
@@ -1157,7 +1208,8 @@ def fig_shortage(runs, overlay):
     for r_i, run in enumerate(runs):
         pos = {m: i for i, m in enumerate(run.minerals)}
         p = np.array([run.shortage_prob[pos[m]] if m in pos else np.nan for m in mins])
-        ci = np.array([wilson(v, run.trials) if np.isfinite(v) else (np.nan, np.nan) for v in p])
+        ci = np.array([prob_ci(run, "short", pos[m], v) if np.isfinite(v) else (np.nan, np.nan)
+                       for m, v in zip(mins, p)])
         off = (r_i - (len(runs) - 1) / 2) * h if overlay else 0
         ax.barh(y + off, p, height=h, color=run_color(r_i, len(runs)), alpha=0.8,
                 label=run.legend if overlay else None)
@@ -1166,8 +1218,9 @@ def fig_shortage(runs, overlay):
     ax.set_yticklabels(base.mineral_names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability that the peak shortfall exceeds 1% of demand within the horizon "
-                  "(fraction of trials; whiskers: 95% Wilson interval)", fontsize=8)
+    ax.set_xlabel("probability that the peak shortfall exceeds 1%% of demand within the horizon "
+                  "(fraction of trials; whiskers: 95%% %s)"
+                  % ("Wilson interval" if not any(r.weighted for r in runs) else "interval"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(True, axis="x", color="0.92")
     if overlay:
@@ -1590,25 +1643,26 @@ def mineral_table(run, tid):
         return "&plusmn; %.3g" % (scale * se) if np.isfinite(se) else "n/a"
 
     def stock_empty(i):
-        """P(stockpile empty) and its Wilson interval; NaN means the mineral
+        """P(stockpile empty) and its interval (prob_ci); NaN means the mineral
         has no stockpile (files written before that convention hold 0)."""
         pe = float(run.mineral_table["stock_empty"][i])
         cid = ' id="%s-%s-stock-empty"' % (esc(tid), esc(run.minerals[i]))
         if not np.isfinite(pe):
             return '<td%s class="na"><span class="v">no stockpile</span><span class="e">n/a</span></td>' % cid
-        elo, ehi = wilson(pe, N)
-        return ('<td%s data-fraction="%r"><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
-                % (cid, pe, pct(pe), pct(elo), pct(ehi)))
+        elo, ehi = prob_ci(run, "stock_empty", i, pe)
+        return ('<td%s data-fraction="%r" data-ci-low="%r" data-ci-high="%r"><span class="v">%s</span>'
+                '<span class="e">%s &ndash; %s</span></td>' % (cid, pe, elo, ehi, pct(pe), pct(elo), pct(ehi)))
 
     for i, m in enumerate(run.minerals):
         p = float(run.shortage_prob[i])
-        lo, hi = wilson(p, N)
+        lo, hi = prob_ci(run, "short", i, p)
         rows.append(
-            '<tr><td class="l">%s</td><td><span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
+            '<tr><td class="l">%s</td><td id="%s-%s-short" data-fraction="%r" data-ci-low="%r" data-ci-high="%r">'
+            '<span class="v">%s</span><span class="e">%s &ndash; %s</span></td>'
             '<td><span class="v">%.3g%%</span><span class="e">%s</span></td>'
             '<td><span class="v">%.3g</span><span class="e">%s</span></td>'
             '%s<td><span class="v">%.3gx</span><span class="e">%s</span></td></tr>' % (
-                esc(run.mineral_names[i]), pct(p), pct(lo), pct(hi),
+                esc(run.mineral_names[i]), esc(tid), esc(m), p, lo, hi, pct(p), pct(lo), pct(hi),
                 100 * run.mineral_table["shortfall_mean"][i], se_of("shortfall_mean", i, 100),
                 run.mineral_table["shortfall_months"][i], se_of("shortfall_months", i, 1),
                 stock_empty(i),
@@ -1916,7 +1970,11 @@ def run_sections(page, run, f, att):
     page.figure("histograms", "Loss histograms",
                 "Distribution of the loss over the horizon over the trials (GBP m; 50 equal bins, "
                 "counts on a log scale, so single extreme trials are visible). Solid line: mean; "
-                "dashed: VaR 99%. Losses below zero are trials where input prices fell.",
+                "dashed: VaR 99%%. Losses below zero are trials where input prices fell.%s"
+                % ("" if not run.weighted else
+                   " Importance-sampled run: each trial counts with its weight w (/trials/weight), so a bar "
+                   "is N times the estimated probability of its bin, like the weighted mean and VaR; "
+                   "without /trials the stored histogram counts the tilted trials unweighted."),
                 fig_histograms(run), "histograms of the loss over the horizon", fold=True)
     page.section("fans", "Over time")
     if run.inop_hit is not None and not np.any(np.asarray(run.inop_hit) > 0):
@@ -1950,8 +2008,8 @@ def run_sections(page, run, f, att):
                 "fan charts of the price ratio per mineral over time")
     page.section("minerals", "Shortages per mineral")
     page.figure("shortage", "Shortage probability",
-                "Probability that the national shortfall of a mineral exceeds 1% of demand at some "
-                "step of the horizon, with its 95% Wilson interval (binomial over N trials).",
+                "Probability that the national shortfall of a mineral exceeds 1%% of demand at some "
+                "step of the horizon, with its 95%% %s." % prob_ci_name([run]),
                 fig_shortage([run], False), "shortage probability per mineral")
     page.table(mineral_table(run, "minerals-table"), "Shortages, shortfall, stockpile and price per mineral "
                "(%d minerals)" % len(run.minerals), len(run.minerals))
@@ -2151,12 +2209,12 @@ def compare_mineral_table(runs, tid):
     h = ['<div class="wide"><table id="%s" class="sweep"><caption>Per mineral and scenario: top supplier '
          'and its share of the UK\'s purchases after any diversification cap (world: the world\'s product '
          'stage, where the run has no UK sourcing rows; red: above the run\'s cap; no sampling); P(short): '
-         'probability that the peak shortfall exceeds 1%% of demand, with its 95%% Wilson interval; tail '
+         'probability that the peak shortfall exceeds 1%% of demand, with its 95%% %s; tail '
          'loss: the mineral\'s part of the total loss beyond VaR 99 (co-ES 99, GBP m, the tail '
          'attribution of docs/STUDIES.md, with the tail share\'s 95%% interval). A mean loss per mineral is '
          'not in the file: a trial\'s loss is split by mineral only for the tail trials the attribution '
          'replays (minrisk run --counterfactual gives the mean loss removed with a mineral, one scenario '
-         'at a time).</caption><tr><th class="l" rowspan="2">mineral</th>' % esc(tid)]
+         'at a time).</caption><tr><th class="l" rowspan="2">mineral</th>' % (esc(tid), prob_ci_name(runs))]
     for r in runs:
         h.append('<th colspan="3" title="%s">%s: %s</th>'
                  % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32] + "...")))
@@ -2190,7 +2248,7 @@ def compare_mineral_table(runs, tid):
                            '<span class="e">%s</span></td>' % (esc(cid), " flag" if top[2] else "", top[1],
                                                                esc(top[0]), pct(top[1]), esc(top[3])))
             p = float(r.shortage_prob[i])
-            lo, hi = wilson(p, r.trials)
+            lo, hi = prob_ci(r, "short", i, p)
             row.append('<td id="%s-short" data-fraction="%r"><span class="v">%s</span>'
                        '<span class="e">%s &ndash; %s</span></td>' % (esc(cid), p, pct(p), pct(lo), pct(hi)))
             t = tail.get(m) if tail else None
@@ -2340,11 +2398,12 @@ def multi_sections(page, f, kind, runs, diff, sweep):
     if len(runs) > SHORTAGE_BARS_MAX:  # a heat map: no room for intervals, state their size
         cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
                "per %s (row) and mineral (column), in percent of trials (cell text). The map shows no "
-               "intervals: no cell's 95%% Wilson interval (binomial over N trials) reaches more than "
-               "%.1f percentage points from its value." % (who, 100 * shortage_max_reach(runs)))
+               "intervals: no cell's 95%% %s reaches more than "
+               "%.1f percentage points from its value."
+               % (who, prob_ci_name(runs), 100 * shortage_max_reach(runs)))
     else:
         cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
-               "per %s, with 95%% Wilson intervals (whiskers)." % who)
+               "per %s, with 95%% %ss (whiskers)." % (who, prob_ci_name(runs)))
     page.figure(kind + "-shortage", "Shortage probability", cap,
                 fig_shortage(runs, True), "shortage probability per mineral, overlaid")
     withind = [r for r in runs if r.indicators is not None]

@@ -584,10 +584,14 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     if (s->ncost > 0)
         print_policy_costs(out, s);
 
-    fprintf(out, "\nMinerals: P(short) = probability that the peak shortfall exceeds 1%% of "
-                 "demand; mean short =\nmean shortfall over the horizon, %% of demand; months "
-                 "short = mean months with shortfall > 1%%;\nP(stock empty) = probability that "
-                 "the strategic stockpile runs out; peak price = mean peak P/P0.\n\n");
+    fprintf(out,
+            "\nMinerals: P(short) = probability that the peak shortfall exceeds 1%% of "
+            "demand; mean short =\nmean shortfall over the horizon, %% of demand; months "
+            "short = mean months with shortfall > 1%%;\nP(stock empty) = probability that "
+            "the strategic stockpile runs out; peak price = mean peak P/P0.\n%s\n",
+            s->weighted ? "Weighted: a probability is the unbiased sum w 1{event} / N, which "
+                          "sampling error\ncan carry past 100%.\n"
+                        : "");
     static const char *const mhead[NMINCOLS + 1] = {"mineral",      "P(short)",       "mean short",
                                                     "months short", "P(stock empty)", "peak price"};
     table m = {s->M + 1, NMINCOLS + 1, NULL};

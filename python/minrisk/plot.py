@@ -245,7 +245,8 @@ def fan(run, what="inoperability"):
 
 def shortage(runs):
     """Probability that a mineral's peak shortfall exceeds 1% of demand,
-    with 95% Wilson intervals; several runs side by side (a heat map beyond
+    with 95% intervals (Wilson; an importance-sampled run: +- 1.96 SE of the
+    weighted indicator); several runs side by side (a heat map beyond
     four)."""
     rs = _runs(runs)
     return _r.fig_shortage(rs, len(rs) > 1)

@@ -25,6 +25,7 @@ import importlib.util
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,6 @@ def main():
     # mean = 16/6; Q(0.5) = 3, Q(0.9) = 5; ES 0.9 = 35/6, ES 0.875 = 17/3;
     # se the sample sd of w x (2, 3, 4.5, 2.25, 2.5, 1.75) over sqrt 6; no
     # order-statistic interval (it is for unweighted samples): NaN
-    import statistics
     xw, ww = np.array([1.0, 3, 3, 3, 5, 7]), np.array([2.0, 1, 1.5, 0.75, 0.5, 0.25])
     try:
         se_w = rep.series_of_trials("t", "t", xw, np.array([0.5, 0.9]), np.array([0.875, 0.9]), weights=ww)
@@ -83,6 +83,24 @@ def main():
         se_0 = rep.series_of_trials("t", "t", xw, np.array([0.5, 0.9]), np.array([0.9]))
         check(list(se_1.q) == list(se_0.q) and np.allclose(se_1.es, se_0.es, rtol=1e-15, atol=0),
               "unit weights: the unweighted quantiles and ES")
+
+    # prob_ci by hand: weights 2, 1, 0.5, 0.5 with the event in trials 1 and
+    # 3: p = (2 + 0.5) / 4 = 0.625; w 1{A} = 2, 0, 0.5, 0, sample sd
+    # sqrt(2.6875 / 3) = 0.94648, SE 0.47324, so 0.625 -+ 0.92754 = [0
+    # (floored), 1.55254]; the same trials unweighted: the Wilson interval
+    class Fake:
+        pass
+    fk = Fake()
+    fk.weighted, fk.trials, fk.weights = True, 4, np.array([2.0, 1.0, 0.5, 0.5])
+    fk.prob_trials = {"short": np.array([[True], [False], [True], [False]])}
+    half = rep.CI_Z * math.sqrt(2.6875 / 3.0) / 2.0
+    got = rep.prob_ci(fk, "short", 0, 0.625)
+    check(got[0] == 0.0 and abs(got[1] - (0.625 + half)) < 1e-15 and abs(got[1] - 1.55254) < 1e-5,
+          "weighted prob_ci %r, expected [0, %r]" % (got, 0.625 + half))
+    fk.prob_trials = {"short": np.zeros((4, 1), bool)}
+    check(all(math.isnan(v) for v in rep.prob_ci(fk, "short", 0, 0.0)), "weighted prob_ci with no event: n/a")
+    fk.weighted = False
+    check(rep.prob_ci(fk, "short", 0, 0.5) == rep.wilson(0.5, 4), "plain prob_ci: Wilson")
 
     demo = os.path.join(a.src, "scenarios", "demo.yaml")
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,6 +122,16 @@ def main():
                       and np.array_equal(se.rp_band[1], hi[k], equal_nan=True)
                       for k, se in enumerate(run.series)), "weighted: every band is /loss_tables' (1.8)")
             ess = float(f["importance/ess"][()])
+            # the histograms: each trial counts with its weight, so the bars of
+            # a series add up to the sum of the weights of its finite trials
+            fig = rep.fig_histograms(run)
+            wsum = math.fsum(f["trials/weight"][()])
+            for ax in fig.axes[:len(run.series)]:
+                bars = [p_ for p_ in ax.patches if hasattr(p_, "get_data")]
+                tot_ = math.fsum(bars[0].get_data().values) if bars else math.nan
+                check(abs(tot_ - wsum) <= 1e-9 * wsum and "weighted" in ax.get_ylabel(),
+                      "weighted histogram %s: bars sum to %r, the weights to %r" % (ax.get_title(), tot_, wsum))
+            rep.plt.close(fig)
             # the value-added parts are weighted as /summary is: they add up
             # to the headline's mean (which they did not: the parts were the
             # tilted sample's plain means, 1.2 times the headline here), and
@@ -196,6 +224,32 @@ def main():
                             got = float(mm.group(1)) if mm else math.nan
                             check(abs(got - want) <= 1e-12 * max(1.0, abs(want)),
                                   "weighted market table %s of %s: %r, expected sum w x / N = %r" % (col, m, got, want))
+                    # P(short) and P(stockpile empty) of the minerals table: the
+                    # weighted estimate sum w 1{A} / N, and its interval p -+ 1.96
+                    # SE of w 1{A} (the lower end floored at 0; n/a when no trial
+                    # has the event), not a Wilson interval over N trials, which
+                    # holds only for unweighted counts
+                    peak = f["trials/mineral_shortfall_peak"][()]
+                    emp = f["trials/mineral_stockpile_empty_month"][()]
+                    for j, m in enumerate(minerals):
+                        for cell, ev in (("short", peak[:, j] > 0.01), ("stock-empty", np.isfinite(emp[:, j]))):
+                            if re.search(r'id="minerals-table-%s-%s" class="na"' % (m, cell), html_text):
+                                check(cell == "stock-empty" and not ev.any(), "%s of %s: n/a" % (cell, m))
+                                continue  # no stockpile
+                            mm = re.search(r'id="minerals-table-%s-%s" data-fraction="([^"]+)" data-ci-low="([^"]+)" '
+                                           r'data-ci-high="([^"]+)"' % (m, cell), html_text)
+                            if not check(mm is not None, "weighted minerals table: no %s cell of %s" % (cell, m)):
+                                continue
+                            got = [float(g_) for g_ in mm.groups()]
+                            want = math.fsum(w[ev]) / w.size
+                            if ev.any():
+                                half = rep.CI_Z * statistics.stdev((w * ev).tolist()) / math.sqrt(w.size)
+                                wlo, whi = max(0.0, want - half), want + half
+                            else:
+                                wlo = whi = math.nan
+                            check(abs(got[0] - want) <= 1e-12 and np.allclose(got[1:], [wlo, whi], rtol=1e-12,
+                                                                               atol=1e-15, equal_nan=True),
+                                  "weighted %s of %s: %r, expected %r [%r, %r]" % (cell, m, got, want, wlo, whi))
                     g = f["trials/mineral_guard_months"][()] > 0
                     for j, m in enumerate(minerals):
                         want = math.fsum(w[g[:, j]]) / w.size
@@ -207,8 +261,13 @@ def main():
               "           size %.0f of 1200 trials" % ess in sw, "summary names the weights and the ESS")
         check("Importance-sampled run: the tail and its shares are weighted" in sw,
               "summary says the attribution is weighted")
+        # a weighted probability sum w 1{A} / N is unbiased but can pass 100%
+        # (the binomial scenario with supplier/*=1.2 shows "103.1%"): said
+        check("Weighted: a probability is the unbiased sum w 1{event} / N, which sampling error can carry "
+              "past 100%." in sw.replace("\n", " "), "summary: the weighted probabilities explained")
         sp = subprocess.run([a.minrisk, "summary", pf], capture_output=True, text=True, check=True).stdout
-        check("Weights" not in sp and "Importance-sampled" not in sp, "plain summary: no weights line")
+        check("Weights" not in sp and "Importance-sampled" not in sp and "Weighted:" not in sp,
+              "plain summary: no weights line")
     return finish("report_weighted")
 
 
