@@ -362,6 +362,7 @@ static int print_counterfactual(FILE *out, const attr *a, ranked *r)
         table t;
         if (new_table(&t, 5, head) < 0)
             return -1;
+        bool est_no_ci = false; /* an ES 99 removal shown without its interval */
         for (int f = 0; f < NFAMILY - 1; f++) {
             size_t n = rank_family(a, f, key, also, r);
             for (size_t q = 0; q < n && q < MR_ATTR_PRINT_TOP; q++) {
@@ -373,10 +374,16 @@ static int print_counterfactual(FILE *out, const attr *a, ranked *r)
                 fmt_range(cell(&t, row, 2), a->mean_lo[i], a->mean_hi[i], 0, dec);
                 fmt_gbpm(cell(&t, row, 3), a->esr[i], dec);
                 fmt_range(cell(&t, row, 4), a->esr_lo[i], a->esr_hi[i], 0, dec);
+                est_no_ci = est_no_ci || (isfinite(a->esr[i]) && isnan(a->esr_lo[i]));
             }
         }
         print_and_free(out, &t, "no source removes any loss");
-        few_tail_caveat(out, a->ntail[s], "the ES 99 intervals");
+        if (est_no_ci) /* paired.c drops them below 10 values beyond VaR 99 */
+            fprintf(out, "  caveat: an ES 99 removal without an interval (n/a) has fewer than "
+                         "10 trials beyond\n  VaR 99 (a plain run needs 1,000 trials); the "
+                         "removals rest on few trials and are unreliable\n");
+        else
+            few_tail_caveat(out, a->ntail[s], "the ES 99 intervals");
     }
     return 0;
 }

@@ -144,6 +144,26 @@ def caveat(ntail, what):
             "trials and are unreliable")
 
 
+# under a counterfactual table where a shown ES 99 removal has no interval
+# (fewer than 10 trials beyond VaR 99: check_few_trials)
+CF_NO_CI = ["  caveat: an ES 99 removal without an interval (n/a) has fewer than 10 trials beyond",
+            "  VaR 99 (a plain run needs 1,000 trials); the removals rest on few trials and are unreliable"]
+
+
+def cf_shown(a, s, kind):
+    """The sources of series s that `minrisk summary`'s counterfactual table
+    shows: per family (mineral, country, event) those with an ES 99 or mean
+    removal that is a number other than 0, the top 5 by ES 99 removed."""
+    esr, mean = a["es99_removed"][s], a["mean_removed"][s]
+    out = []
+    for fam in ("mineral", "country", "event"):
+        ks = [k for k in range(len(kind)) if kind[k] == fam and
+              ((not math.isnan(esr[k]) and esr[k] != 0.0) or (not math.isnan(mean[k]) and mean[k] != 0.0))]
+        ks.sort(key=lambda k: (-(esr[k] if not math.isnan(esr[k]) else -math.inf), k))
+        out += ks[:5]
+    return out
+
+
 def blocks(out, title, end):
     """The per-series blocks of one part of `minrisk summary`: {first line:
     [the lines under it]}, from the line starting `title` to the one
@@ -181,9 +201,11 @@ def check_printed(f, out, what):
               not any("caveat" in r for r in rows), f"{what} {name}: caveat {want_caveat!r}")
         if cf:
             cf_rows = cf.get(name, [])
-            want = caveat(nt, "the ES 99 intervals") if 0 < nt < FEW_TAIL else None
-            check((cf_rows[-1:] == [want]) if want else not any("caveat" in r for r in cf_rows),
-                  f"{what} {name}: counterfactual caveat {want!r}")
+            no_ci = any(not math.isnan(a["es99_removed"][s, k]) and math.isnan(a["es99_removed_lo"][s, k])
+                        for k in cf_shown(a, s, kind))
+            want = CF_NO_CI if no_ci else [caveat(nt, "the ES 99 intervals")] if 0 < nt < FEW_TAIL else None
+            check((cf_rows[-len(want):] == want) if want else not any("caveat" in r for r in cf_rows),
+                  f"{what} {name}: counterfactual caveat {want!r}, printed {cf_rows[-2:]!r}")
         dec = decimals(list(a["tail_co_es"][s]))
         want_rows = []
         for fam in ("mineral", "country", "event", "none"):
@@ -456,6 +478,13 @@ def check_few_trials(args, tmp):
                               f"interval {name} {sname} should be NaN, is [{lo}, {hi}]")
                     for d in ("mean_removed_lo", "mean_removed_hi"):
                         check(not math.isnan(a[d][s, k]), f"{n} trials: {d} {name} {sname}")
+            # `minrisk summary`: below 1,000 trials the counterfactual tables
+            # say why the ES 99 intervals are n/a (they said the intervals
+            # "rest on few trials", as if there were any)
+            printed = subprocess.run([args.minrisk, "summary", out], check=True, capture_output=True,
+                                     text=True).stdout
+            check((CF_NO_CI[0] in printed) != kept, f"{n} trials: the n/a caveat {'absent' if kept else 'printed'}")
+            check_printed(f, printed, f"one_event at {n} trials")
 
 
 def check_no_loss_and_one_trial(args, tmp):
