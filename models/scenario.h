@@ -336,6 +336,14 @@ typedef enum {
     MR_OUTPUT_TRIALS_NONE
 } mr_output_trials;
 
+/* A tilted process's expected occurrences a trial (its factor x its
+   largest rate x the horizon) at most this: a trial draws at most
+   MR_OCCURRENCES_MAX (10^6) occurrences of a process and would cut it
+   there with a likelihood ratio that assumes the whole horizon. Given
+   rates beyond it are refused (mr_importance_check_load); the
+   cross-entropy method keeps its factors below it. */
+#define MR_TILT_EXPECTED_MAX 1e5
+
 /* Importance sampling (docs/MODEL.md §12i): one rate factor of the tilt. */
 typedef struct {
     char *pattern; /* a process name ("event/cn-gallium"); '*' matches any characters */

@@ -174,7 +174,15 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
             continue;
         double fn = a / (md->proc[q]->rate_per_year * b);
         fn = CE_SMOOTH * fn + (1.0 - CE_SMOOTH) * f[q];
-        f[q] = fn < CE_FMIN ? CE_FMIN : fn > CE_FMAX ? CE_FMAX : fn;
+        /* below CE_FMAX, and below the expected load a trial can draw
+           exactly (MR_TILT_EXPECTED_MAX: factor x the largest rate x H) */
+        const int c = md->proc_regime[q];
+        const double most = md->proc[q]->rate_per_year *
+                            (c >= 0 ? mr_regime_rate_factor(&md->regime[c], 1) : 1.0) *
+                            (double)md->H;
+        double fmax = MR_TILT_EXPECTED_MAX / most < CE_FMAX ? MR_TILT_EXPECTED_MAX / most : CE_FMAX;
+        fmax = fmax > CE_FMIN ? fmax : CE_FMIN;
+        f[q] = fn < CE_FMIN ? CE_FMIN : fn > fmax ? fmax : fn;
     }
     free(cn);
     free(ex);

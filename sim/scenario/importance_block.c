@@ -6,6 +6,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup, fnmatch */
 
+#include "models/regime.h"
 #include "sim/scenario/internal.h"
 #include "sim/scenario/loader.h"
 
@@ -20,18 +21,31 @@
 
 static const char *const stage_word[MR_NSTAGES] = {"mining", "refining"};
 
-/* Call f(name, ctx) for the name of every disruption process of sc with a
-   positive rate (sim/model.c names them so): country/<id>,
-   supplier/<mineral>/<stage>/<country>, event/<id>, domestic/<mineral>.
-   Stops at the first f that returns nonzero and returns that. */
-static int each_process(const mr_scenario *sc, int (*f)(const char *, void *), void *ctx)
+/* The largest rate of an event's process, per year: its tense rate under
+   its country's regime (docs/MODEL.md §3r), else its rate. */
+static double event_rate_max(const mr_scenario *sc, const mr_event *ev)
+{
+    const mr_country *co = &sc->countries[ev->country];
+    if (!co->has_regime)
+        return ev->process.rate_per_year;
+    const mr_regime r = {co->regime_tense_multiplier, co->regime_calm_months,
+                         co->regime_tense_months};
+    return ev->process.rate_per_year * mr_regime_rate_factor(&r, 1);
+}
+
+/* Call f(name, rate, ctx) for the name of every disruption process of sc
+   with a positive rate (sim/model.c names them so): country/<id>,
+   supplier/<mineral>/<stage>/<country>, event/<id>, domestic/<mineral>;
+   rate: its largest rate per year (event_rate_max). Stops at the first f
+   that returns nonzero and returns that. */
+static int each_process(const mr_scenario *sc, int (*f)(const char *, double, void *), void *ctx)
 {
     char name[4 * 65 + 32];
     int r = 0;
     for (int c = 0; c < sc->ncountries && !r; c++)
         if (sc->countries[c].outage.rate_per_year > 0.0) {
             snprintf(name, sizeof name, "country/%s", sc->countries[c].id);
-            r = f(name, ctx);
+            r = f(name, sc->countries[c].outage.rate_per_year, ctx);
         }
     for (int m = 0; m < sc->nminerals && !r; m++)
         for (int s = 0; s < MR_NSTAGES && !r; s++) {
@@ -40,19 +54,19 @@ static int each_process(const mr_scenario *sc, int (*f)(const char *, void *), v
                 if (st->suppliers[i].outage.rate_per_year > 0.0) {
                     snprintf(name, sizeof name, "supplier/%s/%s/%s", sc->minerals[m].id,
                              stage_word[s], sc->countries[st->suppliers[i].country].id);
-                    r = f(name, ctx);
+                    r = f(name, st->suppliers[i].outage.rate_per_year, ctx);
                 }
         }
     for (int e = 0; e < sc->nevents && !r; e++)
         if (sc->events[e].process.rate_per_year > 0.0) {
             snprintf(name, sizeof name, "event/%s", sc->events[e].id);
-            r = f(name, ctx);
+            r = f(name, event_rate_max(sc, &sc->events[e]), ctx);
         }
     for (int m = 0; m < sc->nminerals && !r; m++) {
         const mr_disruption *d = &sc->minerals[m].domestic_outage;
         if (d->present && d->process.rate_per_year > 0.0) {
             snprintf(name, sizeof name, "domestic/%s", sc->minerals[m].id);
-            r = f(name, ctx);
+            r = f(name, d->process.rate_per_year, ctx);
         }
     }
     return r;
@@ -63,8 +77,9 @@ bool mr_importance_match(const char *pattern, const char *name)
     return fnmatch(pattern, name, 0) == 0;
 }
 
-static int matches(const char *name, void *pattern)
+static int matches(const char *name, double rate, void *pattern)
 {
+    (void)rate;
     return mr_importance_match(pattern, name);
 }
 
@@ -75,8 +90,9 @@ typedef struct {
     size_t bestd;
 } nearest_ctx;
 
-static int nearer(const char *name, void *vctx)
+static int nearer(const char *name, double rate, void *vctx)
 {
+    (void)rate;
     nearest_ctx *c = vctx;
     const char *cands[1] = {name};
     if (mr_nearest(c->pattern, cands, 1) && c->bestd != 0) {
@@ -114,6 +130,51 @@ const char *mr_importance_check_pattern(const mr_scenario *sc, const char *patte
     snprintf(why, sz, "matches no disruption process with a rate%s%s%s",
              c.best[0] ? " (did you mean '" : "", c.best, c.best[0] ? "'?)" : "");
     return why;
+}
+
+/* The tilted rates' load: a process's expected occurrences a trial, its
+   factor x its largest rate x the horizon, at most MR_TILT_EXPECTED_MAX
+   (models/scenario.h); a tilt far below that has long made the weights
+   useless. */
+
+typedef struct {
+    const mr_importance *imp;
+    double horizon;
+    int bad; /* the rate (index into imp->rates) of the first process over, or -1 */
+    char name[4 * 65 + 32];
+    double expected;
+} load_ctx;
+
+static int over_load(const char *name, double rate, void *vctx)
+{
+    load_ctx *c = vctx;
+    int k = -1; /* the last rate whose pattern matches: its factor applies */
+    for (int j = 0; j < c->imp->nrates; j++)
+        if (mr_importance_match(c->imp->rates[j].pattern, name))
+            k = j;
+    if (k < 0)
+        return 0;
+    double n = c->imp->rates[k].factor * rate * c->horizon;
+    if (!(n > MR_TILT_EXPECTED_MAX))
+        return 0;
+    c->bad = k;
+    c->expected = n;
+    snprintf(c->name, sizeof c->name, "%s", name);
+    return 1;
+}
+
+int mr_importance_check_load(const mr_scenario *sc, const mr_importance *imp, char *why, size_t sz)
+{
+    load_ctx c = {imp, (double)sc->horizon_years, -1, "", 0.0};
+    if (!each_process(sc, over_load, &c))
+        return -1;
+    char fb[32];
+    snprintf(why, sz,
+             "a factor of %s gives %s about %.3g occurrences a trial (factor x its largest rate "
+             "x %d years), above the limit of %.0f: give a smaller factor",
+             sc_shortest(imp->rates[c.bad].factor, fb, sizeof fb), c.name, c.expected,
+             sc->horizon_years, MR_TILT_EXPECTED_MAX);
+    return c.bad;
 }
 
 int mr_importance_parse_target(const char *s, mr_importance *imp)
@@ -273,6 +334,13 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
         snprintf(why, sz, "expected PROCESS=FACTOR[,...] or auto, got '%s'", spec);
         rc = -1;
     }
+    char lw[512], fb[32];
+    int k;
+    if (!rc && (k = mr_importance_check_load(sc, imp, lw, sizeof lw)) >= 0) {
+        snprintf(why, sz, "'%s=%s': %s", imp->rates[k].pattern,
+                 sc_shortest(imp->rates[k].factor, fb, sizeof fb), lw);
+        rc = -1;
+    }
     free(copy);
     return rc ? rc : is_auto;
 }
@@ -363,6 +431,11 @@ int sc_walk_importance(P *p, const yaml_node_t *v, const char *kp)
         if (mr_importance_add_rate(imp, pat, f, (int)x->start_mark.line + 1,
                                    (int)x->start_mark.column + 1))
             return sc_oom(p);
+    }
+    int k = mr_importance_check_load(sc, imp, why, sizeof why);
+    if (k >= 0) { /* rates[k] is the block's k-th pair */
+        sc_kp_key(ckp, rkp, imp->rates[k].pattern);
+        return sc_fail(p, sc_pair_val(p, rates, k), ckp, "%s", why);
     }
     return 0;
 }

@@ -122,6 +122,12 @@ bool mr_importance_match(const char *pattern, const char *name);
 const char *mr_importance_check_pattern(const mr_scenario *sc, const char *pattern, char *why,
                                         size_t sz);
 
+/* The tilted rates' load: -1 when every process's expected occurrences a
+   trial under imp's rates (its last matching factor x its largest rate,
+   the tense one under a regime, x the horizon) is at most 10^5; else the
+   index of the offending rate in imp->rates, with why. */
+int mr_importance_check_load(const mr_scenario *sc, const mr_importance *imp, char *why, size_t sz);
+
 /* "var99.9", "es99.5_annual", "var99_total": imp's target. 0, or -1. */
 int mr_importance_parse_target(const char *s, mr_importance *imp);
 

@@ -37,6 +37,7 @@ SEMANTIC = {
     "importance_focus_total": "a rule between keys (a year focus needs an annual target)",
     "importance_defensive_horizon": "a rule between keys (defensive needs a year focus)",
     "importance_focus_years": "a bound that is another key (simulation.horizon_years)",
+    "importance_tilt_load": "a product of the factor, a process's rate, its regime and the horizon",
     # references to ids, checked against what the scenario defines
     "event_minerals_map_unknown": "a mineral id the scenario does not define",
     "event_unknown_mineral": "a mineral id the scenario does not define",

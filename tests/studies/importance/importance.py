@@ -399,6 +399,29 @@ def main():
             r = run(base + ["-o", "bad.h5"] + extra, d)
             check(r.returncode == 2 and msg in r.stderr and r.stderr.count("\n") == 1,
                   "%s: status %d, %r" % (extra, r.returncode, r.stderr))
+        # the tilted load (MR_TILT_EXPECTED_MAX): regime.yaml over 1000 years,
+        # event/a-shock's tense rate 1.2 x 4 / E[m] = 2.4 a year (E[m] = 2/3 +
+        # 4/3 = 2): 50 x 2.4 x 1000 = 120,000 expected occurrences a trial,
+        # refused; 40 gives 96,000, and 50 without the regime 60,000; supplier
+        # A at 1.5 a year: 100 x 1.5 x 1000 = 150,000, refused. The last
+        # matching factor counts, as in the run.
+        with open(os.path.join(a.src, "tests/studies/importance/regime.yaml")) as f:
+            long_yaml = f.read().replace("horizon_years: 5,", "horizon_years: 1000,")
+        lp = os.path.join(d, "long.yaml")
+        with open(lp, "w") as f:
+            f.write(long_yaml)
+        for spec, ok in (("event/a-shock=50", False), ("event/a-shock=40", True),
+                         ("event/*=50,event/a-shock=40", True), ("event/a-shock=40,event/*=50", False),
+                         ("supplier/*=100", False), ("supplier/*=66", True)):
+            r = run([mr, "run", lp, "--trials", "1", "-q", "-o", "long.h5", "--importance", spec], d)
+            want = ("about 1.2e+05 occurrences a trial" if spec.endswith("50")
+                    else "about 1.5e+05 occurrences a trial")
+            check((r.returncode == 0) if ok else
+                  (r.returncode == 2 and want in r.stderr and "above the limit of 100000" in r.stderr
+                   and r.stderr.count("\n") == 1 and not os.path.exists(os.path.join(d, "long.h5"))),
+                  "tilted load %s: status %d, %r" % (spec, r.returncode, r.stderr))
+            if os.path.exists(os.path.join(d, "long.h5")):
+                os.remove(os.path.join(d, "long.h5"))
         # a sweep with an importance block: refused where the block is
         sw = os.path.join(d, "sweep.yaml")
         with open(sw, "w") as f:
