@@ -415,7 +415,7 @@ static void print_table(FILE *f, const bench_request *q, const bench_host *h, co
             "ns per trial-step", "run (s)", "CPU (s)", "RNG floor (s)", "run/floor (x)",
             "efficiency (x)", "speed-up (x)");
     for (int p = 0; p < q->npoints; p++)
-        fprintf(f, "%7d %10.0f %18.1f %9.4f %9.4f %14.4f %14.2f %15.3f %13.3f\n", pt[p].threads,
+        fprintf(f, "%7d %10.0f %18.1f %9.4g %9.4g %14.4g %14.2f %15.3f %13.3f\n", pt[p].threads,
                 pt[p].tps, pt[p].ns, pt[p].run, pt[p].cpu, pt[p].floor, pt[p].ratio, pt[p].eff,
                 pt[p].speedup);
     fprintf(f, "\nverification number %016llx (the same in all %d runs)\n",

@@ -138,6 +138,13 @@ grep -q '^threads   trials/s  ns per trial-step   run (s)   CPU (s)  RNG floor (
     fail "tiny bench: no column heads: $(cat "$tmp/out")"
 grep -q '^ *1 .* 1\.000 \+1\.000$' "$tmp/out" || fail "tiny bench: no row for 1 thread of efficiency and speed-up 1"
 grep -q '^ *2 ' "$tmp/out" || fail "tiny bench: no row for 2 threads"
+# the times in 4 significant digits: the smallest bench's RNG floor (about
+# 1e-5 s) printed as 0.0000 in %14.4f
+"$bin" bench --minerals 1 --countries 1 --sectors 1 --years 1 --trials 50 --reps 1 --threads 1 \
+    --quiet >"$tmp/small" 2>"$tmp/err" || fail "smallest bench: $(cat "$tmp/err")"
+awk 'NF == 9 && $1 ~ /^[0-9]+$/ { rows++; if ($4 + 0 <= 0 || $5 + 0 <= 0 || $6 + 0 <= 0) bad = 1 }
+     END { exit bad || rows != 1 }' "$tmp/small" ||
+    fail "smallest bench: a run, CPU or floor time printed as 0: $(cat "$tmp/small")"
 grep -q '^cpu: ' "$tmp/out" && grep -q '^build: minrisk ' "$tmp/out" ||
     fail "tiny bench: no cpu: or build: line"
 ls "$tmp" | grep -q 'b.json.tmp' && fail "tiny bench: a temporary file was left"
