@@ -112,6 +112,10 @@ bool mr_scenario_valid_id(const char *s);
    NULL. */
 const char *mr_nearest(const char *s, const char *const *cands, int n);
 
+/* The shortest decimal that reads back as x (%.15g to %.17g; the loader's
+   messages print numbers so). buf: at least 32 bytes. */
+const char *mr_shortest(double x, char *buf, size_t sz);
+
 /* ---- importance sampling (docs/MODEL.md §12i; importance_block.c) ---- */
 
 /* Whether a tilt's process pattern ('*': any characters) matches name. */

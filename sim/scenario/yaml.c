@@ -214,6 +214,11 @@ const char *sc_shortest(double x, char *buf, size_t sz)
     return buf;
 }
 
+const char *mr_shortest(double x, char *buf, size_t sz)
+{
+    return sc_shortest(x, buf, sz);
+}
+
 const char *sc_show(const char *s, size_t len, char *buf, size_t sz)
 {
     return escape(s, len, SHOW_MAX, buf, sz);

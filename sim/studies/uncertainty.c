@@ -21,6 +21,7 @@
 #include "out/stats/stats.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
+#include "sim/scenario/loader.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -44,6 +45,37 @@ static mr_status parse_one(const mr_scenario *base, const double *v, const int *
         return strstr(err->msg, "out of memory") ? MR_FAILED : MR_BAD_INPUT;
     mr_scenario_free(&sc);
     return MR_OK;
+}
+
+/* Append to err->msg the draws of v (NaN: the key keeps its value) whose
+   key path lies under the one the message names ("FILE:LINE:COL: KEYPATH:
+   ..."): a check of a whole, such as price_correlation's positive
+   definiteness, fails where the base scenario writes the whole, and the
+   uncertain keys that made it fail would go unnamed. */
+static void name_draws(const mr_scenario *base, const double *v, mr_error *err)
+{
+    const char *kp = strstr(err->msg, ": ");
+    const char *end = kp ? strstr(kp + 2, ": ") : NULL;
+    if (!end)
+        return;
+    kp += 2;
+    const size_t n = (size_t)(end - kp);
+    const char *sep = " (with ";
+    for (int i = 0; i < base->nuncertain; i++) {
+        const char *path = base->uncertain[i].path;
+        if (isnan(v[i]) || strncmp(path, kp, n) != 0 || (path[n] != '.' && path[n] != '\0') ||
+            !strncmp(kp, "uncertain.", 10))
+            continue;
+        size_t l = strlen(err->msg);
+        char num[32];
+        snprintf(err->msg + l, sizeof err->msg - l, "%suncertain key %s = %s", sep, path,
+                 mr_shortest(v[i], num, sizeof num));
+        sep = ", ";
+    }
+    if (sep[0] == ',') {
+        size_t l = strlen(err->msg);
+        snprintf(err->msg + l, sizeof err->msg - l, ")");
+    }
 }
 
 mr_status mr_uncertainty_check(const mr_scenario *base, mr_error *err)
@@ -75,6 +107,8 @@ mr_status mr_uncertainty_check(const mr_scenario *base, mr_error *err)
                 marks[2 * i + 1] = t == 1 ? q->hi_col : q->lo_col;
             }
             rc = parse_one(base, v, marks, err);
+            if (rc == MR_BAD_INPUT)
+                name_draws(base, v, err);
         }
         marks[2 * i] = marks[2 * i + 1] = 0;
     }
@@ -392,6 +426,8 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     for (uint64_t j = 0; j < R; j++) {
         mr_status p = parse_one(base, design + j * k, NULL, err);
         if (p != MR_OK) {
+            if (p == MR_BAD_INPUT)
+                name_draws(base, design + j * k, err);
             size_t l = strlen(err->msg);
             snprintf(err->msg + l, sizeof err->msg - l, " (design row %llu)",
                      (unsigned long long)j);

@@ -91,4 +91,37 @@ for case in "sw|$tmp/sw.yaml:3:3: sweep.simulation.horizon_years: a sweep and an
         { cat "$tmp/e"; fail "$f: not the expected message"; }
     [ ! -e "$tmp/$f.h5" ] || fail "$f: an output file was left"
 done
+# a draw that makes price_correlation not positive definite: the refusal is
+# at the matrix in the base scenario, and names the uncertain keys drawn
+# into it. demo.yaml's lithium-cobalt 0.5, lithium-graphite 0.4,
+# cobalt-graphite c: det = 1 - 0.25 - 0.16 - c^2 + 2 (0.5)(0.4) c, -0.18 at
+# c = -0.7 (the key's lowest value, refused by the check of single keys);
+# with lithium-cobalt a in [0.5, 0.95] and c in [-0.5, 0.4] each key alone
+# is positive definite at its ends, but a design row with a large a and a
+# negative c is not (det = 1 - a^2 - 0.16 - c^2 + 0.8 a c)
+printf 'extends: %s\nuncertain:\n  rows: 8\n  block_trials: 100\n  keys:\n    price_correlation.cobalt.graphite: {uniform: [-0.7, 0.4]}\n' \
+    "$src/scenarios/demo.yaml" >"$tmp/pd1.yaml"
+printf 'extends: %s\nuncertain:\n  rows: 8\n  block_trials: 100\n  keys:\n    price_correlation.lithium.cobalt: {uniform: [0.5, 0.95]}\n    price_correlation.cobalt.graphite: {uniform: [-0.5, 0.4]}\n' \
+    "$src/scenarios/demo.yaml" >"$tmp/pd2.yaml"
+# the matrix's mapping begins on the line after the key
+at="$src/scenarios/demo.yaml:$(awk '/^price_correlation:/ { print NR + 1 }' "$src/scenarios/demo.yaml"):3: price_correlation: matrix is not positive definite"
+for cmd in validate uncertainty; do
+    if [ $cmd = validate ]; then
+        "$bin" validate "$tmp/pd1.yaml" >/dev/null 2>"$tmp/e"
+    else
+        "$bin" uncertainty "$tmp/pd1.yaml" -o "$tmp/pd1.h5" 2>"$tmp/e"
+    fi
+    rc=$?
+    [ "$rc" -eq 2 ] && [ "$(cat "$tmp/e")" = "$at (with uncertain key price_correlation.cobalt.graphite = -0.7)" ] ||
+        { cat "$tmp/e"; fail "pd1 $cmd: status $rc, not the expected message"; }
+done
+[ ! -e "$tmp/pd1.h5" ] || fail "pd1: an output file was left"
+"$bin" validate "$tmp/pd2.yaml" >/dev/null 2>"$tmp/e" || { cat "$tmp/e"; fail "pd2: each key alone is positive definite"; }
+"$bin" uncertainty "$tmp/pd2.yaml" -o "$tmp/pd2.h5" -q 2>"$tmp/e"
+rc=$?
+rest=$(sed -n "s|^$at (with uncertain key price_correlation.lithium.cobalt = \([0-9.e-]*\), uncertain key price_correlation.cobalt.graphite = \([0-9.e-]*\)) (design row [0-9]*)\$|\1 \2|p" "$tmp/e")
+[ "$rc" -eq 2 ] && [ -n "$rest" ] || { cat "$tmp/e"; fail "pd2: status $rc, not the expected message"; }
+echo "$rest" | awk '{ a = $1; c = $2; d = 1 - a * a - 0.16 - c * c + 0.8 * a * c; exit !(d < 0) }' ||
+    fail "pd2: the named draws ($rest) give a positive definite matrix"
+[ ! -e "$tmp/pd2.h5" ] || fail "pd2: an output file was left"
 echo "uncertainty: OK"
