@@ -31,9 +31,14 @@ dynamic IIM (§7) and value added lost (§8). Then it runs
   added and extra cost, and each open market's price, stock and supply
   loss): the re-computed value rounded as printed.
 
---trace FILE (for a review): a per-step dump of the engine's trace at full
-precision, lines `m t m A .. P .. K ..` and `s t j c .. q .. VL .. XC ..`
-(a harness around sim/replay.h's mr_replayer_run); every step is compared.
+--trace-bin BIN (the ctest passes tests/validation/trace_dump): every
+scenario's trial replayed by the engine (sim/replay.h's mr_replayer_run)
+and printed at full precision, lines `m t i A .. P .. K .. u ..` and
+`s t j c .. q .. VL .. XC ..`; every step's availability, price, stock,
+net shortfall, direct and total inoperability, value added lost and extra
+cost must agree within --tol (relative; 1e-12 absolute near 0 for u, c
+and q, GBP 0.001 for money). --trace FILE: one such dump, for the single
+scenario given, printed but not checked.
 
 Two readings are the engine's where docs/MODEL.md is loose, each with a
 switch for the other: the home price splits from the market's only while an
@@ -43,15 +48,22 @@ step's solve, the shortage's age reset to 0 with it (--rest-rule; until
 2026-12-05 the engine reset the age only on the next step if that one was
 at rest, so a shock on that step met an older elasticity: `after`).
 
-What it covers: stages mining/refining with spare and a spare ramp, home
-uses, events of scope `exports` (licensing, rush_months) or `production`
-(not both on one country at once), certain occurrences, world_demand_t,
-constant recycled and domestic shares, a stockpile, proportional
-allocation, `limiting` inoperability, no links between sectors. A scenario
+What it covers: any steps_per_year; stages mining/refining with spare and
+a spare ramp, home uses, events of scope `exports` (licensing, rush_months)
+or `production` (not both on one country at once), certain occurrences,
+world_demand_t, constant recycled and domestic shares, a stockpile (one
+starting above its target, a trigger), minerals without a market block
+(v1: §4's gap, §5's capped premium, §8's extra cost on the allocation f;
+no licensing), proportional and priority allocation (§6, with other uses'
+priority), sector buffers and defaults.buffer_refill_rate, `limiting` and
+`independent` inoperability, links between sectors (`interdependency`,
+the dynamic IIM of §7 with its clip), and the policies' number-valued
+domestic and recycled floors, stockpile and rationing (§10). A scenario
 that uses anything else is refused rather than re-computed wrongly.
 """
 
 import argparse
+import copy
 import math
 import os
 import re
@@ -95,9 +107,7 @@ def check_supported(sc):
         for k in ("recycled_share", "domestic_share", "demand_t"):
             if isinstance(mi.get(k, 0), dict):
                 raise Unsupported(f"{m}.{k}: a path")
-        if "market" not in mi:
-            raise Unsupported(f"{m}: no market block")
-        mk = mi["market"] or {}
+        mk = mi.get("market") or {}
         if isinstance(mk.get("world_demand_t", 0), dict):
             raise Unsupported(f"{m}.market.world_demand_t: a path")
         pr = mi["price"]
@@ -111,7 +121,7 @@ def check_supported(sc):
         if ci.get("outage") or ci.get("regime") or ci.get("wgi_pv") is not None:
             raise Unsupported(f"countries.{c}")
     for j, sj in sc["sectors"].items():
-        if sj.get("combine", "limiting") != "limiting" or sj.get("links"):
+        if sj.get("combine", "limiting") not in ("limiting", "independent"):
             raise Unsupported(f"sectors.{j}")
         for nd in sj["needs"]:
             if any(isinstance(v, dict) for v in nd.values()):
@@ -122,17 +132,84 @@ def check_supported(sc):
             raise Unsupported(f"events.{e}")
         if not isinstance(ev["minerals"], list):
             raise Unsupported(f"events.{e}.minerals")
-    if sc.get("policies") or sc.get("rationing") or sc.get("links"):
-        raise Unsupported("policies/rationing/links")
+    pol = sc.get("policies") or {}
+    for k, v in pol.items():
+        if k not in ("stockpile", "rationing", "domestic_share", "recycled_share") or isinstance(
+                v, dict) and k in ("domestic_share", "recycled_share"):
+            raise Unsupported(f"policies.{k}")
+    for m, mi in sc["minerals"].items():
+        if "market" not in mi:
+            for e, ev in (sc.get("events") or {}).items():
+                if m in ev["minerals"] and ev.get("licensing"):
+                    raise Unsupported(f"events.{e}: licensing on {m}, a mineral without a market")
     for j, sj in sc["sectors"].items():
         for k in ("output_gbp", "gva_gbp"):
             if isinstance(sj.get(k, 0), dict):
                 raise Unsupported(f"sectors.{j}.{k}: a path")
 
 
+def apply_policies(sc):
+    """MODEL §10 (SCENARIO_FORMAT "policies"): the levers this script takes,
+    as transforms of the scenario: the floors on domestic and recycled
+    shares, the stockpile (target and initial level become `months`; the
+    other keys as given, else the mineral's own, else 0, 1, 0.25) and the
+    rationing rule."""
+    sc = copy.deepcopy(sc)
+    pol = sc.get("policies") or {}
+    for m, mi in sc["minerals"].items():
+        for k in ("domestic_share", "recycled_share"):
+            if k in pol:
+                mi[k] = max(mi.get(k, 0.0), pol[k])
+    if "stockpile" in pol:
+        sp = pol["stockpile"]
+        for m in sp.get("minerals", list(sc["minerals"])):
+            own = sc["minerals"][m].get("stockpile") or {}
+            new = {"target_months": sp["months"], "initial_months": sp["months"]}
+            for k, dflt in (("trigger", 0.0), ("max_release", 1.0), ("refill_rate", 0.25)):
+                new[k] = sp.get(k, own.get(k, dflt))
+            sc["minerals"][m]["stockpile"] = new
+    if "rationing" in pol:
+        sc["rationing"] = pol["rationing"]
+    return sc
+
+
+def allocate(m, u, sc):
+    """MODEL §6: each claimant's served fraction f_mj of mineral m when the
+    UK's physical shortfall is u (a fraction of national demand)."""
+    rat = sc.get("rationing") or "proportional"
+    rule = rat if isinstance(rat, str) else rat["rule"]
+    claims = []  # (priority, demand, sector or None for other uses)
+    for j, sj in sc["sectors"].items():
+        for nd in sj["needs"]:
+            if nd["mineral"] == m:
+                claims.append((sj.get("priority", 100), nd["demand_share"], j))
+    if rule == "proportional":
+        return {j: 1.0 - u for _, _, j in claims}
+    other_pr = 1000 if isinstance(rat, str) else rat.get("other_uses_priority", 1000)
+    claims.append((other_pr, max(0.0, 1.0 - sum(d for _, d, _ in claims)), None))
+    left = 1.0 - u
+    f = {}
+    for pr in sorted({c[0] for c in claims}):
+        grp = [c for c in claims if c[0] == pr]
+        dem = sum(d for _, d, _ in grp)
+        if left >= dem * (1.0 - 1e-12):  # served in full (a relative round-off of 1e-12)
+            frac = 1.0
+            left -= dem
+        elif left > 0.0:
+            frac = left / dem
+            left = 0.0
+        else:
+            frac = 0.0
+        for _, d, j in grp:
+            f[j] = 1.0 if d == 0.0 else frac
+    f.pop(None)
+    return f
+
+
 def recompute(sc):
     """The trial's path and its per-trial results, from the documented model."""
     check_supported(sc)
+    sc = apply_policies(sc)
     sim = sc["simulation"]
     H = int(sim["horizon_years"])
     n = int(sim.get("steps_per_year", 12))
@@ -157,7 +234,7 @@ def recompute(sc):
 
     mineral_state = {}
     for m, mi in sc["minerals"].items():
-        mk = mi["market"] or {}
+        mk = mi.get("market") or {}
         pr = mi["price"]
         eps_sr = pr.get("elasticity", 0.3)
         eps_lr = mk.get("elasticity_long_run", eps_sr)
@@ -247,6 +324,11 @@ def recompute(sc):
             phi = sum(sprime[c] * (1.0 - v) for c, v in rho_c.items())
             lic_deny.append(1.0 - phi)
 
+        if "market" not in mi:  # v1 (§5, §6): priced in the UK's step below
+            mineral_state[m] = dict(path=[], A=A, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=0.0,
+                                    gmax=gmax, exp_active=exp_active, v1=True)
+            continue
+
         # §5m: the demand segments, (weight, elasticity less eps(a)): the rest
         # of the world, and the UK's needs when world_demand_t is given
         segs = []
@@ -323,7 +405,7 @@ def recompute(sc):
             if REST_RULE == "after-reset" and K == Kbar and A[t] == 1.0:
                 age = 0.0  # at rest: the next shortage starts from the short run
         mineral_state[m] = dict(path=path, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=Kbar, gmax=gmax,
-                                exp_active=exp_active)
+                                exp_active=exp_active, v1=False)
 
     # §6m, §6, §7, §8: the UK
     sectors = sc["sectors"]
@@ -332,6 +414,7 @@ def recompute(sc):
         for nd in sj["needs"]:
             buf[(j, nd["mineral"])] = nd.get("buffer_months", 0.0)
     q = {j: 0.0 for j in sectors}
+    Astar = sc.get("interdependency") or {}  # A*[i][j]: the part of j's inoperability i takes
     stock = {}
     for m, mi in sc["minerals"].items():
         sp = mi.get("stockpile")
@@ -344,38 +427,58 @@ def recompute(sc):
         row = {"m": {}, "s": {}}
         ub = {}
         for m, ms in mineral_state.items():
-            st = ms["path"][t]
-            f_phys = st["served"] * ms["lic_deny"][t]
             mi = sc["minerals"][m]
             nneed = 1.0 - mi.get("recycled_share", 0.0) - mi.get("domestic_share", 0.0)
-            R = 0.0
-            if m in stock:  # §4 strategic stockpile, §6m: against g = n (1 - min(A, f_phys))
-                sp = stock[m]
+            if ms["v1"]:  # §4: g = max(0, (1 - r - d)(1 - A)), no market
+                g = max(0.0, nneed * (1.0 - ms["A"][t]))
+                f_phys = 1.0
+            else:  # §6m: the stockpile against g = n (1 - min(A, f_phys))
+                st = ms["path"][t]
+                f_phys = st["served"] * ms["lic_deny"][t]
                 g = nneed * (1.0 - min(st["A"], f_phys))
+            R = 0.0
+            if m in stock:  # §4 strategic stockpile
+                sp = stock[m]
                 if g > sp["trigger"]:
                     R = min(g, sp["Q"] / h, sp["maxr"])
                     before = sp["Q"]
                     sp["Q"] = sp["Q"] - R * h
-                    if R * h >= before:
+                    if R == before / h:  # the release empties it: exactly 0 (§4)
                         sp["Q"] = 0.0
                     if before > 0 and sp["Q"] == 0.0 and sp["empty"] != sp["empty"]:
                         sp["empty"] = t * h
-                elif g == 0:
+                elif g == 0 and sp["Q"] < sp["target"]:  # a level above the target is kept
                     sp["Q"] = min(sp["target"], sp["Q"] + sp["refill"] * h)
-            u = max(0.0, nneed * (1.0 - f_phys) - R)
-            b = max(0.0, nneed * f_phys - max(0.0, R - nneed * (1.0 - f_phys)))
-            ub[m] = (u, b)
+            if ms["v1"]:  # §4 u = g - R; §5 the scarcity premium on u
+                u = g - R
+                b = None
+                if u == 0.0:
+                    pi = 0.0
+                elif u >= 1.0:
+                    pi = ms["gmax"]
+                else:
+                    pi = min(-math.log1p(-u) / ms["eps_sr"], ms["gmax"])
+                ms["path"].append(dict(A=ms["A"][t], p=pi, S=0.0, D=1.0, served=1.0, K=0.0,
+                                       eps=ms["eps_sr"], guard=pi == ms["gmax"]))
+                st = ms["path"][t]
+            else:
+                u = max(0.0, nneed * (1.0 - f_phys) - R)
+                b = max(0.0, nneed * f_phys - max(0.0, R - nneed * (1.0 - f_phys)))
+            ub[m] = (u, b, allocate(m, u, sc))
             row["m"][m] = dict(A=st["A"], P=math.exp(st["p"]), K=st["K"], u=u, b=b)
+        qprev = dict(q)
         for j, sj in sectors.items():
             Y = sj["output_gbp"]
             V = sj.get("gva_gbp", Y)
             k = sj.get("recovery_rate", 1.0)
+            independent = sj.get("combine", "limiting") == "independent"
             cj = 0.0
+            keep = 1.0
             xc = 0.0
             for nd in sj["needs"]:
                 m = nd["mineral"]
-                u, b = ub[m]
-                fmj = 1.0 - u
+                u, b, falloc = ub[m]
+                fmj = falloc[j]
                 B = buf[(j, m)]
                 bmax = nd.get("buffer_months", 0.0)
                 if fmj < 1.0:
@@ -387,11 +490,16 @@ def recompute(sc):
                 buf[(j, m)] = B
                 a = nd["dependent_share"]
                 sig = nd.get("substitutable", 0.0)
-                cj = max(cj, a * (1.0 - sig) * (1.0 - fp))
-                # extra cost (§6m), N = 1 (no noise)
+                x = a * (1.0 - sig) * (1.0 - fp)
+                cj = max(cj, x)
+                keep *= 1.0 - x
                 ms = mineral_state[m]
                 st = ms["path"][t]
                 w = nd.get("spend_gbp", 0.0)
+                if ms["v1"]:  # §8: w dt f (exp(y) - 1), f the allocation, not f'
+                    xc += w * dt * fmj * math.expm1(st["p"])
+                    continue
+                # extra cost (§6m), N = 1 (no noise)
                 eps_j = w / Y + sig * ms["eps_sr"] + (st["eps"] - ms["eps_sr"])
                 p = st["p"]
                 if p == 0.0:
@@ -401,7 +509,10 @@ def recompute(sc):
                 else:
                     surplus = math.expm1((1.0 - eps_j) * p) / (1.0 - eps_j)
                 xc += w * dt * b * surplus
-            q[j] = min(1.0, max(0.0, (1.0 - k) * q[j] + k * cj))
+            if independent:
+                cj = 1.0 - keep
+            spill = sum(v * qprev[i] for i, v in (Astar.get(j) or {}).items())
+            q[j] = min(1.0, max(0.0, (1.0 - k) * qprev[j] + k * (spill + cj)))
             row["s"][j] = dict(c=cj, q=q[j], VL=q[j] * V * dt, XC=xc, OL=q[j] * Y * dt)
         steps.append(row)
 
@@ -414,14 +525,17 @@ def recompute(sc):
         res[("mineral_price_peak_market", m)] = max(P)
         res[("mineral_price_peak", m)] = max(P)
         res[("mineral_price_mean", m)] = sum(P) / T
-        res[("mineral_home_price_peak", m)] = max(1.0 if ms["exp_active"][t] else P[t] for t in range(T))
+        # §5m; without a market (§8) the open-market price is the home price
+        res[("mineral_home_price_peak", m)] = max(1.0 if ms["exp_active"][t] and not ms["v1"] else P[t]
+                                                  for t in range(T))
         res[("mineral_market_loss_peak", m)] = max(1.0 - s["A"] for s in ms["path"])
         res[("mineral_stock_drawn_peak", m)] = max(ms["Kbar"] - s["K"] for s in ms["path"])
         res[("mineral_demand_destroyed", m)] = sum(max(0.0, 1.0 - s["served"] * s["D"]) * h
                                                    for s in ms["path"])
         res[("mineral_consumption_fall_peak", m)] = max(max(0.0, 1.0 - s["served"] * s["D"])
                                                         for s in ms["path"])
-        res[("mineral_scarce_months", m)] = sum(h for s in ms["path"] if s["p"] >= math.log(2.0))
+        res[("mineral_scarce_months", m)] = 0.0 if ms["v1"] else sum(h for s in ms["path"]
+                                                                     if s["p"] >= math.log(2.0))
         res[("mineral_market_short_months", m)] = sum(h for s in ms["path"] if 1.0 - s["A"] > 0.01)
         res[("mineral_guard_months", m)] = sum(h for s in ms["path"] if s["guard"])
         us = [steps[t]["m"][m]["u"] for t in range(T)]
@@ -493,7 +607,7 @@ def within_print(value, text):
     return abs(value - float(text)) <= 0.5 * 10.0 ** (-dec) * (1 + 1e-9) + 1e-12 * abs(value)
 
 
-MONTH = re.compile(r"^month (\d+) .*: loss GBP (-?[0-9.]+) m \(value added (-?[0-9.]+) m, "
+MONTH = re.compile(r"^(?:month|step) (\d+) .*?: loss GBP (-?[0-9.]+) m \(value added (-?[0-9.]+) m, "
                    r"extra input cost (-?[0-9.]+) m\)")
 MARKET = re.compile(r"^\s+market: (\S+) price x([0-9.]+) \(market only\), stock ([0-9.]+) months "
                     r"\(rest [0-9.]+\), supply loss ([0-9.]+)%")
@@ -509,7 +623,7 @@ def compare_explain(minrisk, h5, steps, secs):
     checked, bad = 0, []
     for line in txt.splitlines():
         mo = MONTH.match(line)
-        if not mo and line.startswith("month"):
+        if not mo and (line.startswith("month") or line.startswith("step")):
             t = None  # a month line not parsed (e.g. "months 0-5: quiet"): its lines are not checked
             continue
         if mo:
@@ -575,6 +689,8 @@ def main():
     ap.add_argument("--minrisk", required=True)
     ap.add_argument("--out")
     ap.add_argument("--trace", help="engine trace of the (single) episode, full precision")
+    ap.add_argument("--trace-bin", help="tests/validation/trace_dump: every scenario's trial "
+                    "step by step at full precision, each quantity within --tol")
     ap.add_argument("--tol", type=float, default=1e-9)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--rest-rule", choices=("after", "before", "after-reset"), default="after-reset",
@@ -618,10 +734,19 @@ def main():
             print(f"{name}: explain: {b}  FAIL")
         failed += len(bad)
         print(f"{name}: explain --all-steps: {nchk} rounded figures, {len(bad)} off")
-        if a.trace:
-            w = compare_trace(steps, read_trace(a.trace, mins, secs), mins, secs)
+        if a.trace or a.trace_bin:
+            if a.trace_bin:
+                tpath = h5_path(path, outdir).replace(".h5", ".trace")
+                with open(tpath, "w") as fh:
+                    subprocess.run([a.trace_bin, path], check=True, stdout=fh)
+            else:
+                tpath = a.trace
+            w = compare_trace(steps, read_trace(tpath, mins, secs), mins, secs)
             for q_, (r, t, who, x, y) in sorted(w.items()):
-                print(f"  step max rel {q_:3s} {r:.2e} (step {t}, {who}: mine {x:.17g}, engine {y:.17g})")
+                bad = a.trace_bin is not None and r > a.tol
+                print(f"{name}: step max rel {q_:3s} {r:.2e} (step {t}, {who}: mine {x:.17g}, "
+                      f"engine {y:.17g}){'  FAIL' if bad else ''}")
+                failed += bad
     print("FAILED" if failed else "OK")
     return 1 if failed else 0
 
