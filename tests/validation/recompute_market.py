@@ -50,7 +50,7 @@ at rest, so a shock on that step met an older elasticity: `after`).
 
 What it covers: any steps_per_year; stages mining/refining with spare and
 a spare ramp, home uses, events of scope `exports` (licensing, rush_months)
-or `production` (not both on one country at once), certain occurrences,
+or `production` (both on one country at once), certain occurrences,
 world_demand_t, constant recycled and domestic shares, a stockpile (one
 starting above its target, a trigger), minerals without a market block
 (v1: §4's gap, §5's capped premium, §8's extra cost on the allocation f;
@@ -76,7 +76,7 @@ import yaml
 
 DOC_HOME_RULE = False
 REST_RULE = "after-reset"  # see --rest-rule
-STOCK_AT_REST = 1e-3  # MODEL §5m: |K - Kbar| <= 1e-3 Kbar ends a shortage
+STOCK_AT_REST = 1e-3  # MODEL §5m: |K - Kbar| <= 1e-3 max(Kbar, 1 month) ends a shortage
 
 
 class Loader(yaml.SafeLoader):
@@ -291,8 +291,6 @@ def recompute(sc):
                         (restricted if o["exports"] else produced).add(c)
                         if not (o["exports"] and st == product):
                             keep_phys[c] = keep_phys.get(c, 1.0) * (1.0 - o["sev"])
-                if restricted & produced:
-                    raise Unsupported(f"{m}.{st}: a country with both kinds of loss at once")
                 Lc = {c: 1.0 - keep.get(c, 1.0) for c, _, _ in sup[st]}
                 disrupted = any(v > 0 for v in Lc.values())
                 run_len[st] = run_len[st] + 1 if disrupted else 0
@@ -316,12 +314,24 @@ def recompute(sc):
                     A.append(0.0)
                 else:
                     A.append(min(Pm, Pr) * (Ast["mining"] / Pm) * (Ast["refining"] / Pr))
-            # §3u: licences denied to UK buyers, u_c = s'_c (no UK data)
-            rho_c = {}
+            # §3u: licences denied to UK buyers, u_c = s'_c (no UK data);
+            # l_c = prod (1 - lambda x) over c's licensing occurrences, k_c
+            # what c still produces of the product (its production losses):
+            # the part it does not deliver is bought on the open market,
+            # where licences are refused at Phi_open
+            l_c, k_c = {}, {}
             for o in act:
-                if o["lic"] and product in o["stages"]:
-                    rho_c[o["country"]] = rho_c.get(o["country"], 1.0) * (1.0 - o["lic"] * o["sev"])
-            phi = sum(sprime[c] * (1.0 - v) for c, v in rho_c.items())
+                if product in o["stages"]:
+                    c = o["country"]
+                    if o["lic"]:
+                        l_c[c] = l_c.get(c, 1.0) * (1.0 - o["lic"] * o["sev"])
+                    if not o["exports"]:
+                        k_c[c] = k_c.get(c, 1.0) * (1.0 - o["sev"])
+            phi_open = sum(sprime[c] * (1.0 - v) for c, v in l_c.items())
+            phi = 0.0
+            if l_c:
+                phi = sum(sh * (k_c.get(c, 1.0) * (1.0 - l_c.get(c, 1.0))
+                                + (1.0 - k_c.get(c, 1.0)) * phi_open) for c, sh in sprime.items())
             lic_deny.append(1.0 - phi)
 
         if "market" not in mi:  # v1 (§5, §6): priced in the UK's step below
@@ -349,7 +359,7 @@ def recompute(sc):
         path = []
         for t in range(T):
             K += rush_add[t]
-            if REST_RULE == "before" and A[t] == 1.0 and abs(K - Kbar) <= STOCK_AT_REST * Kbar:
+            if REST_RULE == "before" and A[t] == 1.0 and abs(K - Kbar) <= STOCK_AT_REST * max(Kbar, 1.0):
                 K = Kbar
             if A[t] == 1.0 and K == Kbar:
                 age = 0.0
@@ -398,7 +408,7 @@ def recompute(sc):
             if S * h >= K:
                 Knew = 0.0
             K = Knew
-            if REST_RULE != "before" and A[t] == 1.0 and abs(K - Kbar) <= STOCK_AT_REST * Kbar:
+            if REST_RULE != "before" and A[t] == 1.0 and abs(K - Kbar) <= STOCK_AT_REST * max(Kbar, 1.0):
                 K = Kbar  # back at rest after this step's solve
             path.append(dict(A=A[t], p=p, S=S, D=D, served=served, K=K, eps=eps, guard=guard))
             age += h
@@ -529,7 +539,8 @@ def recompute(sc):
         res[("mineral_home_price_peak", m)] = max(1.0 if ms["exp_active"][t] and not ms["v1"] else P[t]
                                                   for t in range(T))
         res[("mineral_market_loss_peak", m)] = max(1.0 - s["A"] for s in ms["path"])
-        res[("mineral_stock_drawn_peak", m)] = max(ms["Kbar"] - s["K"] for s in ms["path"])
+        # drawn below its rest level: a stock above it all along (a rush) is 0
+        res[("mineral_stock_drawn_peak", m)] = max([0.0] + [ms["Kbar"] - s["K"] for s in ms["path"]])
         res[("mineral_demand_destroyed", m)] = sum(max(0.0, 1.0 - s["served"] * s["D"]) * h
                                                    for s in ms["path"])
         res[("mineral_consumption_fall_peak", m)] = max(max(0.0, 1.0 - s["served"] * s["D"])
