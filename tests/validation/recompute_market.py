@@ -51,15 +51,17 @@ at rest, so a shock on that step met an older elasticity: `after`).
 What it covers: any steps_per_year; stages mining/refining with spare and
 a spare ramp, home uses, events of scope `exports` (licensing, rush_months)
 or `production` (both on one country at once), certain occurrences,
-world_demand_t, constant recycled and domestic shares, a stockpile (one
+world_demand_t, recycled and domestic shares, time paths (demand_t,
+world_demand_t, recycled and domestic shares, output_gbp, gva_gbp, a
+need's spend_gbp and dependent_share; not supply shares), a stockpile (one
 starting above its target, a trigger), minerals without a market block
 (v1: §4's gap, §5's capped premium, §8's extra cost on the allocation f;
 no licensing), proportional and priority allocation (§6, with other uses'
 priority), sector buffers and defaults.buffer_refill_rate, `limiting` and
 `independent` inoperability, links between sectors (`interdependency`,
-the dynamic IIM of §7 with its clip), and the policies' number-valued
-domestic and recycled floors, stockpile and rationing (§10). A scenario
-that uses anything else is refused rather than re-computed wrongly.
+the dynamic IIM of §7 with its clip), and the policies' domestic and
+recycled floors (numbers or paths), stockpile and rationing (§10). A
+scenario that uses anything else is refused rather than re-computed wrongly.
 """
 
 import argparse
@@ -99,17 +101,52 @@ class Unsupported(Exception):
     pass
 
 
+def is_path(v):
+    """A time path {year: value} (docs/SCENARIO_FORMAT.md "Time paths")."""
+    return isinstance(v, dict) and len(v) > 0 and all(isinstance(k, int) for k in v)
+
+
+def path_at(v, y):
+    """A number, or a path's value at calendar time y: linear between its
+    points, constant before the first and after the last."""
+    if not is_path(v):
+        return v
+    pts = list(v.items())
+    if y <= pts[0][0]:
+        return pts[0][1]
+    for (y0, v0), (y1, v1) in zip(pts, pts[1:]):
+        if y <= y1:
+            return v0 + (v1 - v0) * (y - y0) / (y1 - y0)
+    return pts[-1][1]
+
+
+class Grid:
+    """§1 and the time paths: step t takes a path at start_year + (t + 0.5)/n;
+    a path's stated number (a need's cost share, §8) is its value at
+    start_year."""
+
+    def __init__(self, sim):
+        self.n = int(sim.get("steps_per_year", 12))
+        self.y0 = sim.get("start_year", 0)
+
+    def at(self, v, t):
+        return path_at(v, self.y0 + (t + 0.5) / self.n)
+
+    def start(self, v):
+        return path_at(v, self.y0)
+
+
 def check_supported(sc):
     for m, mi in sc["minerals"].items():
         for k in ("domestic_outage", "recycled_refined_abroad", "uk_sourcing"):
             if mi.get(k):
                 raise Unsupported(f"{m}.{k}")
         for k in ("recycled_share", "domestic_share", "demand_t"):
-            if isinstance(mi.get(k, 0), dict):
-                raise Unsupported(f"{m}.{k}: a path")
+            if isinstance(mi.get(k, 0), dict) and not is_path(mi[k]):
+                raise Unsupported(f"{m}.{k}: a mapping")
         mk = mi.get("market") or {}
-        if isinstance(mk.get("world_demand_t", 0), dict):
-            raise Unsupported(f"{m}.market.world_demand_t: a path")
+        if isinstance(mk.get("world_demand_t", 0), dict) and not is_path(mk["world_demand_t"]):
+            raise Unsupported(f"{m}.market.world_demand_t: a mapping")
         pr = mi["price"]
         if pr.get("sigma", 0.3) != 0 or pr.get("jumps"):
             raise Unsupported(f"{m}.price: noise")
@@ -124,7 +161,8 @@ def check_supported(sc):
         if sj.get("combine", "limiting") not in ("limiting", "independent"):
             raise Unsupported(f"sectors.{j}")
         for nd in sj["needs"]:
-            if any(isinstance(v, dict) for v in nd.values()):
+            if any(isinstance(v, dict) for k, v in nd.items()
+                   if k not in ("spend_gbp", "dependent_share")):
                 raise Unsupported(f"sectors.{j}.needs: a path")
     for e, ev in sc.get("events", {}).items():
         if ev.get("rate_per_year", 0) != 0 or ev.get("scope", "production") not in ("exports",
@@ -135,7 +173,7 @@ def check_supported(sc):
     pol = sc.get("policies") or {}
     for k, v in pol.items():
         if k not in ("stockpile", "rationing", "domestic_share", "recycled_share") or isinstance(
-                v, dict) and k in ("domestic_share", "recycled_share"):
+                v, dict) and not is_path(v) and k in ("domestic_share", "recycled_share"):
             raise Unsupported(f"policies.{k}")
     for m, mi in sc["minerals"].items():
         if "market" not in mi:
@@ -144,8 +182,8 @@ def check_supported(sc):
                     raise Unsupported(f"events.{e}: licensing on {m}, a mineral without a market")
     for j, sj in sc["sectors"].items():
         for k in ("output_gbp", "gva_gbp"):
-            if isinstance(sj.get(k, 0), dict):
-                raise Unsupported(f"sectors.{j}.{k}: a path")
+            if isinstance(sj.get(k, 0), dict) and not is_path(sj[k]):
+                raise Unsupported(f"sectors.{j}.{k}: a mapping")
 
 
 def apply_policies(sc):
@@ -158,8 +196,8 @@ def apply_policies(sc):
     pol = sc.get("policies") or {}
     for m, mi in sc["minerals"].items():
         for k in ("domestic_share", "recycled_share"):
-            if k in pol:
-                mi[k] = max(mi.get(k, 0.0), pol[k])
+            if k in pol:  # the floor, step by step (max of the two at each step)
+                mi["floor_" + k] = pol[k]
     if "stockpile" in pol:
         sp = pol["stockpile"]
         for m in sp.get("minerals", list(sc["minerals"])):
@@ -213,6 +251,7 @@ def recompute(sc):
     sim = sc["simulation"]
     H = int(sim["horizon_years"])
     n = int(sim.get("steps_per_year", 12))
+    grid = Grid(sim)
     T = H * n
     dt = 1.0 / n
     h = 12.0 / n
@@ -341,17 +380,20 @@ def recompute(sc):
 
         # §5m: the demand segments, (weight, elasticity less eps(a)): the rest
         # of the world, and the UK's needs when world_demand_t is given
-        segs = []
-        wdem = mk.get("world_demand_t", 0.0)
-        if wdem:
-            Dopen_w = 1.0 - sum(min(home.get(s["country"], 0.0), s["share"]) for s in mi[product])
-            for j, sj in sc["sectors"].items():
-                for nd in sj["needs"]:
-                    if nd["mineral"] == m:
-                        wj = mi["demand_t"] * nd["demand_share"] / (wdem * Dopen_w)
-                        cj = nd.get("spend_gbp", 0.0) / sj["output_gbp"]
-                        segs.append((wj, cj + nd.get("substitutable", 0.0) * eps_sr - eps_sr))
-        segs.insert(0, (1.0 - sum(w for w, _ in segs), 0.0))
+        # (w_j(t) takes demand_t and world_demand_t at the step's middle)
+        def segs_at(t, mi=mi, mk=mk, home=home, product=product, eps_sr=eps_sr, m=m):
+            segs = []
+            wdem = grid.at(mk.get("world_demand_t", 0.0), t)
+            if wdem:
+                Dopen_w = 1.0 - sum(min(home.get(s["country"], 0.0), s["share"]) for s in mi[product])
+                for j, sj in sc["sectors"].items():
+                    for nd in sj["needs"]:
+                        if nd["mineral"] == m:
+                            wj = grid.at(mi["demand_t"], t) * nd["demand_share"] / (wdem * Dopen_w)
+                            cj = grid.start(nd.get("spend_gbp", 0.0)) / grid.start(sj["output_gbp"])
+                            segs.append((wj, cj + nd.get("substitutable", 0.0) * eps_sr - eps_sr))
+            segs.insert(0, (1.0 - sum(w for w, _ in segs), 0.0))
+            return segs
 
         # §5m: clearing step by step
         K = Kbar
@@ -370,7 +412,9 @@ def recompute(sc):
             def Sfun(p, K=K):
                 return min((K - Kbar * math.exp(-eta * p)) / tau_s, K / h)
 
-            def Dfun(p, eps=eps):
+            segs = segs_at(t)
+
+            def Dfun(p, eps=eps, segs=segs):
                 return sum(w * math.exp(-(eps + x) * p) for w, x in segs)
 
             def f(p):
@@ -438,7 +482,9 @@ def recompute(sc):
         ub = {}
         for m, ms in mineral_state.items():
             mi = sc["minerals"][m]
-            nneed = 1.0 - mi.get("recycled_share", 0.0) - mi.get("domestic_share", 0.0)
+            r_d = [max(grid.at(mi.get(k, 0.0), t), grid.at(mi.get("floor_" + k, 0.0), t))
+                   for k in ("recycled_share", "domestic_share")]
+            nneed = 1.0 - r_d[0] - r_d[1]
             if ms["v1"]:  # §4: g = max(0, (1 - r - d)(1 - A)), no market
                 g = max(0.0, nneed * (1.0 - ms["A"][t]))
                 f_phys = 1.0
@@ -478,8 +524,8 @@ def recompute(sc):
             row["m"][m] = dict(A=st["A"], P=math.exp(st["p"]), K=st["K"], u=u, b=b)
         qprev = dict(q)
         for j, sj in sectors.items():
-            Y = sj["output_gbp"]
-            V = sj.get("gva_gbp", Y)
+            Y = grid.at(sj["output_gbp"], t)
+            V = grid.at(sj.get("gva_gbp", sj["output_gbp"]), t)
             k = sj.get("recovery_rate", 1.0)
             independent = sj.get("combine", "limiting") == "independent"
             cj = 0.0
@@ -498,19 +544,21 @@ def recompute(sc):
                     fp = 1.0
                     B = min(bmax, B + buffer_refill * h)
                 buf[(j, m)] = B
-                a = nd["dependent_share"]
+                a = grid.at(nd["dependent_share"], t)
                 sig = nd.get("substitutable", 0.0)
                 x = a * (1.0 - sig) * (1.0 - fp)
                 cj = max(cj, x)
                 keep *= 1.0 - x
                 ms = mineral_state[m]
                 st = ms["path"][t]
-                w = nd.get("spend_gbp", 0.0)
+                w = grid.at(nd.get("spend_gbp", 0.0), t)
                 if ms["v1"]:  # §8: w dt f (exp(y) - 1), f the allocation, not f'
                     xc += w * dt * fmj * math.expm1(st["p"])
                     continue
                 # extra cost (§6m), N = 1 (no noise)
-                eps_j = w / Y + sig * ms["eps_sr"] + (st["eps"] - ms["eps_sr"])
+                # the cost share keeps the stated spend_gbp / output_gbp (§8)
+                c_share = grid.start(nd.get("spend_gbp", 0.0)) / grid.start(sj["output_gbp"])
+                eps_j = c_share + sig * ms["eps_sr"] + (st["eps"] - ms["eps_sr"])
                 p = st["p"]
                 if p == 0.0:
                     surplus = 0.0
