@@ -60,7 +60,10 @@ no licensing), proportional and priority allocation (§6, with other uses'
 priority), sector buffers and defaults.buffer_refill_rate, `limiting` and
 `independent` inoperability, links between sectors (`interdependency`,
 the dynamic IIM of §7 with its clip), and the policies' domestic and
-recycled floors (numbers or paths), stockpile and rationing (§10). A
+recycled floors (numbers or paths), stockpile and rationing (§10), UK
+sourcing from data or the open market's shares, and the cap on it (§3u:
+pro rata or with offtake, a ramp, a premium; a partner that supplies the
+world nothing). A
 scenario that uses anything else is refused rather than re-computed wrongly.
 """
 
@@ -138,7 +141,10 @@ class Grid:
 
 def check_supported(sc):
     for m, mi in sc["minerals"].items():
-        for k in ("domestic_outage", "recycled_refined_abroad", "uk_sourcing"):
+        us = mi.get("uk_sourcing")
+        if us and (us.get("fallback") or us.get("before_policy")):
+            raise Unsupported(f"{m}.uk_sourcing: fallback or before_policy")
+        for k in ("domestic_outage", "recycled_refined_abroad"):
             if mi.get(k):
                 raise Unsupported(f"{m}.{k}")
         for k in ("recycled_share", "domestic_share", "demand_t"):
@@ -172,6 +178,12 @@ def check_supported(sc):
             raise Unsupported(f"events.{e}.minerals")
     pol = sc.get("policies") or {}
     for k, v in pol.items():
+        if k == "diversification_cap":
+            cap = v if isinstance(v, dict) else {"cap": v}
+            if cap.get("on", "uk_sourcing") != "uk_sourcing" or not set(cap) <= {
+                    "cap", "offtake", "ramp", "premium"}:
+                raise Unsupported("policies.diversification_cap: on world or new_source")
+            continue
         if k not in ("stockpile", "rationing", "domestic_share", "recycled_share") or isinstance(
                 v, dict) and not is_path(v) and k in ("domestic_share", "recycled_share"):
             raise Unsupported(f"policies.{k}")
@@ -209,6 +221,44 @@ def apply_policies(sc):
     if "rationing" in pol:
         sc["rationing"] = pol["rationing"]
     return sc
+
+
+def uk_shares(sc, m, sprime):
+    """§3u: the UK's shares of its purchases by country, before and after a
+    cap on UK sourcing (`policies.diversification_cap`), and the premium
+    pi_m on the shares the cap moved. Without UK data, u_c = s'_c."""
+    mi = sc["minerals"][m]
+    us = mi.get("uk_sourcing")
+    before = dict(us["shares"]) if us else {c: v for c, v in sprime.items() if v > 0}
+    cap = (sc.get("policies") or {}).get("diversification_cap")
+    if cap is None:
+        return before, before, 0.0
+    cap = cap if isinstance(cap, dict) else {"cap": cap}
+    c_ = cap["cap"]
+    agg = {c for c, ci in sc["countries"].items() if ci.get("aggregate")}
+    after = dict(before)
+    if "offtake" in cap:  # every source above the cap (not an aggregate) cut to it
+        E = sum(max(0.0, v - c_) for c, v in before.items() if c not in agg)
+        for c in after:
+            if c not in agg and after[c] > c_:
+                after[c] = c_
+        for k, wk in cap["offtake"].items():
+            after[k] = after.get(k, 0.0) + wk * E
+    else:  # pro rata, water-filling (§10): marked at c, the others scaled
+        marked = set()
+        while True:
+            over = [c for c, v in after.items() if c not in agg and c not in marked
+                    and v > c_ + 1e-12]
+            if not over:
+                break
+            marked |= set(over)
+            rest = [c for c in before if c not in marked]
+            scale = (1.0 - len(marked) * c_) / sum(before[c] for c in rest)
+            after = {c: (c_ if c in marked else before[c] * scale) for c in before}
+    prem = cap.get("premium", 0.0)
+    pi = sum((prem.get(c, 0.0) if isinstance(prem, dict) else prem) * max(0.0, v - before.get(c, 0.0))
+             for c, v in after.items())
+    return before, after, pi
 
 
 def allocate(m, u, sc):
@@ -302,6 +352,10 @@ def recompute(sc):
                     rows.append((s["country"], s["share"], s.get("spare", 0.0) * s["share"]))
             sup[st] = rows  # (country, share', spare' x share')
         sprime = {c: sh for c, sh, _ in sup[product]}
+        world = {x["country"]: x["share"] for x in mi[product]}
+        u_bef, u_aft, prem_pi = uk_shares(sc, m, sprime)
+        capv = (sc.get("policies") or {}).get("diversification_cap")
+        cap_ramp = capv.get("ramp", 1.0) if isinstance(capv, dict) else 1.0
 
         # per step: losses by (stage, country), export-restricted flags, licensing products
         A = []
@@ -313,13 +367,15 @@ def recompute(sc):
             act = [o for o in occs if m in o["minerals"] and o["k0"] <= t <= o["last"]]
             for o in occs:
                 if m in o["minerals"] and o["k0"] == t and o["rush"] and product in o["stages"]:
-                    rush_add[t] += o["rush"] * sprime[o["country"]]
+                    rush_add[t] += o["rush"] * sprime.get(o["country"], 0.0)
             # the home price is split from the market's while an export
             # control on the mineral's product stage is on (sim/disrupt.c:
             # exp_on; docs/MODEL.md §3u); §5m and OUTPUT.md say "on the
             # mineral", any stage: --doc-home-rule takes that reading
+            # (a country that supplies the world nothing, a UK-only offtake
+            # partner, splits nothing, §3u)
             exp_active[t] = any(o["exports"] and (DOC_HOME_RULE or product in o["stages"])
-                                for o in act)
+                                and world.get(o["country"], 0.0) > 0 for o in act)
             Ast, Pst = {}, {}
             for st in stages:
                 keep, keep_phys, restricted, produced = {}, {}, set(), set()
@@ -358,6 +414,9 @@ def recompute(sc):
             # what c still produces of the product (its production losses):
             # the part it does not deliver is bought on the open market,
             # where licences are refused at Phi_open
+            ramp = grid.at(cap_ramp, t)
+            u_t = {c: u_bef.get(c, 0.0) + ramp * (u_aft.get(c, 0.0) - u_bef.get(c, 0.0))
+                   for c in set(u_bef) | set(u_aft)}
             l_c, k_c = {}, {}
             for o in act:
                 if product in o["stages"]:
@@ -366,16 +425,17 @@ def recompute(sc):
                         l_c[c] = l_c.get(c, 1.0) * (1.0 - o["lic"] * o["sev"])
                     if not o["exports"]:
                         k_c[c] = k_c.get(c, 1.0) * (1.0 - o["sev"])
-            phi_open = sum(sprime[c] * (1.0 - v) for c, v in l_c.items())
+            phi_open = sum(sprime.get(c, 0.0) * (1.0 - v) for c, v in l_c.items())
             phi = 0.0
             if l_c:
                 phi = sum(sh * (k_c.get(c, 1.0) * (1.0 - l_c.get(c, 1.0))
-                                + (1.0 - k_c.get(c, 1.0)) * phi_open) for c, sh in sprime.items())
+                                + (1.0 - k_c.get(c, 1.0)) * phi_open) for c, sh in u_t.items())
             lic_deny.append(1.0 - phi)
 
         if "market" not in mi:  # v1 (§5, §6): priced in the UK's step below
             mineral_state[m] = dict(path=[], A=A, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=0.0,
-                                    gmax=gmax, exp_active=exp_active, v1=True)
+                                    gmax=gmax, exp_active=exp_active, v1=True, prem=prem_pi,
+                                    ramp=cap_ramp)
             continue
 
         # §5m: the demand segments, (weight, elasticity less eps(a)): the rest
@@ -459,7 +519,7 @@ def recompute(sc):
             if REST_RULE == "after-reset" and K == Kbar and A[t] == 1.0:
                 age = 0.0  # at rest: the next shortage starts from the short run
         mineral_state[m] = dict(path=path, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=Kbar, gmax=gmax,
-                                exp_active=exp_active, v1=False)
+                                exp_active=exp_active, v1=False, prem=prem_pi, ramp=cap_ramp)
 
     # §6m, §6, §7, §8: the UK
     sectors = sc["sectors"]
@@ -552,6 +612,9 @@ def recompute(sc):
                 ms = mineral_state[m]
                 st = ms["path"][t]
                 w = grid.at(nd.get("spend_gbp", 0.0), t)
+                # §3u: the premium on the shares the cap moved, on what is bought
+                if ms["prem"]:
+                    xc += w * dt * (fmj if ms["v1"] else b) * ms["prem"] * grid.at(ms["ramp"], t)
                 if ms["v1"]:  # §8: w dt f (exp(y) - 1), f the allocation, not f'
                     xc += w * dt * fmj * math.expm1(st["p"])
                     continue

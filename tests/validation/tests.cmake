@@ -47,12 +47,13 @@ set_tests_properties(validation_doc PROPERTIES
                      ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
 
 # validation_recompute_market: an independent re-computation (in Python, from
-# docs/MODEL.md alone) of the deterministic episodes' market paths and of a
-# synthetic scenario that reaches the rest of the market layer, and of one on
-# quarterly steps that reaches the UK side (policies, priority rationing,
-# links between sectors, a mineral without a market), against the engine's
-# /trials (1e-9 relative), every step of the replayed trial (trace_dump,
-# 1e-9 relative) and `explain --all-steps` (as rounded).
+# docs/MODEL.md alone) of the deterministic episodes' market paths, of a
+# synthetic scenario that reaches the rest of the market layer, and of three
+# that reach the UK side (recompute-trial-*.yaml: policies, priority
+# rationing, links between sectors, a mineral without a market, time paths,
+# UK sourcing and the cap on it, grids of 4, 6 and 12 steps a year), against
+# the engine's /trials (1e-9 relative), every step of the replayed trial
+# (trace_dump, 1e-9 relative) and `explain --all-steps` (as rounded).
 # trace_dump (tests/validation/trace_dump.c) prints a replayed trial's every
 # step at full precision, for the step-by-step comparison (--trace-bin).
 add_executable(validation_trace_dump ${_val_dir}/trace_dump.c)
@@ -64,7 +65,8 @@ add_test(NAME validation_recompute_market
                  ${_val_dir}/heavy-ree-licensing-2025.yaml ${_val_dir}/drc-cobalt-2025.yaml
                  ${_val_dir}/gallium-germanium-2023.yaml ${_val_dir}/ree-quotas-2010.yaml
                  ${_val_dir}/recompute-market-synthetic.yaml
-                 ${_val_dir}/recompute-trial-iim.yaml ${_val_dir}/recompute-trial-edges.yaml)
+                 ${_val_dir}/recompute-trial-iim.yaml ${_val_dir}/recompute-trial-edges.yaml
+                 ${_val_dir}/recompute-trial-sourcing.yaml)
 set_tests_properties(validation_recompute_market PROPERTIES
                      LABELS validation TIMEOUT 120
                      ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
