@@ -49,8 +49,10 @@ step's solve, the shortage's age reset to 0 with it (--rest-rule; until
 at rest, so a shock on that step met an older elasticity: `after`).
 
 What it covers: any steps_per_year; stages mining/refining with spare and
-a spare ramp, home uses, events of scope `exports` (licensing, rush_months)
-or `production` (both on one country at once), certain occurrences,
+a spare ramp, home uses, events of scope `exports` (licensing, rush_months),
+`production` (both on one country at once) or `ore` (processed_elsewhere),
+certain occurrences, domestic outages (certain occurrences) and recycled
+material refined abroad (§4, supply at risk),
 world_demand_t, recycled and domestic shares, time paths (demand_t,
 world_demand_t, recycled and domestic shares, output_gbp, gva_gbp, a
 need's spend_gbp and dependent_share; not supply shares), a stockpile (one
@@ -144,9 +146,9 @@ def check_supported(sc):
         us = mi.get("uk_sourcing")
         if us and (us.get("fallback") or us.get("before_policy")):
             raise Unsupported(f"{m}.uk_sourcing: fallback or before_policy")
-        for k in ("domestic_outage", "recycled_refined_abroad"):
-            if mi.get(k):
-                raise Unsupported(f"{m}.{k}")
+        dout = mi.get("domestic_outage")
+        if dout and dout.get("rate_per_year", 0) != 0:
+            raise Unsupported(f"{m}.domestic_outage: a random process")
         for k in ("recycled_share", "domestic_share", "demand_t"):
             if isinstance(mi.get(k, 0), dict) and not is_path(mi[k]):
                 raise Unsupported(f"{m}.{k}: a mapping")
@@ -172,7 +174,7 @@ def check_supported(sc):
                 raise Unsupported(f"sectors.{j}.needs: a path")
     for e, ev in sc.get("events", {}).items():
         if ev.get("rate_per_year", 0) != 0 or ev.get("scope", "production") not in ("exports",
-                                                                                   "production"):
+                                                                                   "production", "ore"):
             raise Unsupported(f"events.{e}")
         if not isinstance(ev["minerals"], list):
             raise Unsupported(f"events.{e}.minerals")
@@ -308,16 +310,23 @@ def recompute(sc):
     buffer_refill = (sc.get("defaults") or {}).get("buffer_refill_rate", 0.5)
 
     # §3: certain occurrences on the step grid
+    def steps_of(oc):  # §3: the steps a certain occurrence is active
+        k0 = min(math.floor(oc["start_years"] * n), T - 1)
+        L = max(1, round_half_away(oc["duration_months"] * n / 12.0))
+        return k0, min(k0 + L - 1, T - 1)
+
     occs = []  # (event, mineral list, stages, country, k0, L, severity, licensing, rush)
     for e, ev in (sc.get("events") or {}).items():
         for oc in ev.get("occurrences") or []:
-            k0 = min(math.floor(oc["start_years"] * n), T - 1)
-            L = max(1, round_half_away(oc["duration_months"] * n / 12.0))
-            last = min(k0 + L - 1, T - 1)
+            k0, last = steps_of(oc)
+            # §3s: an ore ban withholds s (1 - processed_elsewhere), a
+            # physical loss of the stage (the banning country's spare counts)
+            ore = ev.get("scope") == "ore"
             occs.append(dict(event=e, minerals=ev["minerals"],
                              stages=ev.get("stages", ["mining", "refining"]),
                              country=ev["country"], k0=k0, last=last,
-                             sev=oc["severity"], lic=ev.get("licensing", 0.0),
+                             sev=oc["severity"] * (1.0 - ev.get("processed_elsewhere", 0.0) if ore else 1.0),
+                             lic=ev.get("licensing", 0.0),
                              exports=ev.get("scope", "production") == "exports",
                              rush=oc.get("rush_months", ev.get("rush_months", 0.0))))
 
@@ -360,6 +369,7 @@ def recompute(sc):
         # per step: losses by (stage, country), export-restricted flags, licensing products
         A = []
         lic_deny = []
+        at_risk = []  # (r_eff / r, d_eff / d) per step
         rush_add = [0.0] * T
         exp_active = [False] * T
         run_len = {st: 0 for st in stages}
@@ -431,11 +441,26 @@ def recompute(sc):
                 phi = sum(sh * (k_c.get(c, 1.0) * (1.0 - l_c.get(c, 1.0))
                                 + (1.0 - k_c.get(c, 1.0)) * phi_open) for c, sh in u_t.items())
             lic_deny.append(1.0 - phi)
+            # §4, supply at risk: the domestic outage's keep, and the product
+            # slot's survival of each country recycled material is refined in
+            keep_dom = 1.0
+            for oc in (mi.get("domestic_outage") or {}).get("occurrences") or []:
+                k0, last = steps_of(oc)
+                if k0 <= t <= last:
+                    keep_dom *= 1.0 - oc["severity"]
+            lost_rec = 0.0
+            for k, a_k in (mi.get("recycled_refined_abroad") or {}).items():
+                keep_k = 1.0
+                for o in act:
+                    if o["country"] == k and product in o["stages"]:
+                        keep_k *= 1.0 - o["sev"]
+                lost_rec += a_k * (1.0 - keep_k)
+            at_risk.append((1.0 - lost_rec, keep_dom))
 
         if "market" not in mi:  # v1 (§5, §6): priced in the UK's step below
             mineral_state[m] = dict(path=[], A=A, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=0.0,
                                     gmax=gmax, exp_active=exp_active, v1=True, prem=prem_pi,
-                                    ramp=cap_ramp)
+                                    ramp=cap_ramp, at_risk=at_risk)
             continue
 
         # §5m: the demand segments, (weight, elasticity less eps(a)): the rest
@@ -519,7 +544,8 @@ def recompute(sc):
             if REST_RULE == "after-reset" and K == Kbar and A[t] == 1.0:
                 age = 0.0  # at rest: the next shortage starts from the short run
         mineral_state[m] = dict(path=path, lic_deny=lic_deny, eps_sr=eps_sr, Kbar=Kbar, gmax=gmax,
-                                exp_active=exp_active, v1=False, prem=prem_pi, ramp=cap_ramp)
+                                exp_active=exp_active, v1=False, prem=prem_pi, ramp=cap_ramp,
+                                at_risk=at_risk)
 
     # §6m, §6, §7, §8: the UK
     sectors = sc["sectors"]
@@ -544,6 +570,9 @@ def recompute(sc):
             mi = sc["minerals"][m]
             r_d = [max(grid.at(mi.get(k, 0.0), t), grid.at(mi.get("floor_" + k, 0.0), t))
                    for k in ("recycled_share", "domestic_share")]
+            if mi.get("domestic_outage") or mi.get("recycled_refined_abroad"):
+                keep_r, keep_d = ms["at_risk"][t]
+                r_d = [r_d[0] * keep_r, r_d[1] * keep_d]
             nneed = 1.0 - r_d[0] - r_d[1]
             if ms["v1"]:  # §4: g = max(0, (1 - r - d)(1 - A)), no market
                 g = max(0.0, nneed * (1.0 - ms["A"][t]))
