@@ -12,7 +12,11 @@ double mr_stage_availability(int n, const double *share, const double *spare, co
     double reroute = ramp * capacity;
     if (reroute > lost)
         reroute = lost;
-    return 1.0 - lost + reroute;
+    /* at least 0: shares that sum to 1 within the loader's 1e-9, or the
+       open market's shares after home uses (within round-off), all lost
+       would leave 1 - lost a little below 0 (docs/MODEL.md §4) */
+    double a = 1.0 - lost + reroute;
+    return a > 0.0 ? a : 0.0;
 }
 
 double mr_supply_gap(double recycled, double domestic, double availability)

@@ -5,7 +5,7 @@
 /* Availability of one stage as a fraction of normal supply:
      lost    = sum share_c L_c
      reroute = min(lost, ramp * sum share_c spare_c (1 - L_c))
-     A       = 1 - lost + reroute
+     A       = max(0, 1 - lost + reroute)  (0, not a round-off below it)
    ramp in [0, 1] scales spare capacity while it ramps up (1 = at once). */
 double mr_stage_availability(int n, const double *share, const double *spare, const double *loss,
                              double ramp);

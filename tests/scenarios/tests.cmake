@@ -112,3 +112,11 @@ set_tests_properties(scenario_supply_at_risk PROPERTIES LABELS scenarios)
 add_test(NAME scenario_spare_ramp
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/spare_ramp.py ${MINRISK_BIN})
 set_tests_properties(scenario_spare_ramp PROPERTIES LABELS scenarios)
+
+# - scenario_availability_floor: a stage's availability is at least 0
+#   (docs/MODEL.md §4) when shares that sum to 1 within the loader's 1e-9,
+#   or the open market's shares after home uses, are all lost
+#   (availability_floor.py says how).
+add_test(NAME scenario_availability_floor
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/availability_floor.py ${MINRISK_BIN})
+set_tests_properties(scenario_availability_floor PROPERTIES LABELS scenarios)

@@ -405,7 +405,7 @@ def recompute(sc):
                 def avail(Lmap, excluded):
                     lost = sum(sh * Lmap[c] for c, sh, _ in sup[st])
                     spare = sum(sp * (1.0 - Lmap[c]) for c, _, sp in sup[st] if c not in excluded)
-                    return 1.0 - lost + min(lost, rho * spare)
+                    return max(0.0, 1.0 - lost + min(lost, rho * spare))  # §4: at least 0
 
                 Ast[st] = avail(Lc, restricted)
                 if st == product:  # P: without the export controls on the product stage
