@@ -5,7 +5,7 @@
 # command lines as bash would (COMP_WORDS, COMP_CWORD, COMP_LINE, COMP_POINT;
 # words split at = as the default COMP_WORDBREAKS does) in a directory of
 # known files, and checks that the options it offers for every command are
-# those the command's --help lists.
+# those the command's --help lists, long and short.
 set -uo pipefail
 script=$(realpath "$1") bin=$(realpath "$2")
 fails=0
@@ -81,6 +81,12 @@ for cmd in "" run validate init summary compare explain report export uncertaint
     "$bin" $cmd --help | grep -oE '^  +(-[a-z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z][a-z-]*'
   ) | sort -u | tr '\n' ' ' | sed 's/ $//')
   comp "minrisk${cmd:+ $cmd} --" "$want"
+  # and the short forms ("-o, --output"): "-" offers every option
+  want=$( (
+    printf '%s\n' -h --help
+    "$bin" $cmd --help | grep -oE '^  +(-[a-z], )?--[a-z][a-z-]*' | grep -oE -- '--?[a-z][a-z-]*'
+  ) | sort -u | tr '\n' ' ' | sed 's/ $//')
+  comp "minrisk${cmd:+ $cmd} -" "$want"
 done
 
 echo "$fails failed"

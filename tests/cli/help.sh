@@ -15,9 +15,11 @@
 #     `cmake --install BUILD_DIR --prefix TMP` installs bin/minrisk and
 #     share/man/man1/minrisk.1; groff renders the page without a warning
 #     (`man -l` when groff is missing); it has the sections of a manual page,
-#     and names every command and every option each command's --help lists.
+#     an entry under COMMANDS for every command, and for each command the
+#     options its --help lists, no more and no fewer, in its SYNOPSIS line
+#     and in its OPTIONS subsection (.SS COMMAND).
 set -uo pipefail
-COMMANDS=("" run validate summary compare explain report export uncertainty bench)
+COMMANDS=("" run validate init summary compare explain report export uncertainty bench)
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
@@ -100,16 +102,45 @@ manpage() {
   for var in OMP_NUM_THREADS MINRISK_PYTHON MINRISK_REPORT_SCRIPT; do
     grep -q "^\.B $var\$" "$page" || fail "ENVIRONMENT: no entry for $var"
   done
-  # every command, and every option its --help lists, in roff (\-\-name)
+  # every command: an entry under COMMANDS, and the same options (short and
+  # long) in its --help, its SYNOPSIS line and its OPTIONS subsection, both
+  # ways, so that none of the three drifts from the others
+  # (tests/cli/completion.sh holds the completion to the same --help)
+  local roff_text='s/\\-/-/g; s/\\f[BIRP]//g; s/"//g'
   for cmd in "${COMMANDS[@]}"; do
     [ -n "$cmd" ] || continue
     "$bin" "$cmd" --help >"$prefix/help" 2>/dev/null || continue # not implemented yet
     grep -q "^\.BI $cmd " "$page" || fail "COMMANDS: no entry for $cmd"
-    grep -q "^\.SS $cmd\$" "$page" || [ "$cmd" = summary ] ||
-      fail "OPTIONS: no subsection for $cmd"
-    for opt in $(grep -oE '^  +(-[a-z], )?--[a-z][a-z-]*' "$prefix/help" | grep -oE -- '--[a-z][a-z-]*' |
-                 sort -u); do
-      grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" "$page" || fail "$cmd $opt: not in the manual"
+    grep -q "^\.SS $cmd\$" "$page" || fail "OPTIONS: no subsection for $cmd"
+    # the option lines of --help: "-o, --output FILE" or "--trials N"
+    local pairs want syn sub opt
+    pairs=$(grep -oE '^  +(-[a-z], )?--[a-z][a-z-]*' "$prefix/help" | sed 's/^ *//; s/,//' |
+            grep -v -- '--help$' | sort -u)
+    want=$(echo "$pairs" | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' ')
+    # the SYNOPSIS entry: from ".B minrisk CMD" to ".br"
+    syn=$(awk -v c="$cmd" '/^\.SH /{on = ($0 == ".SH SYNOPSIS"); s = 0; next}
+                           on && $0 == ".B minrisk " c {s = 1; next} /^\.br/ {s = 0} on && s' "$page" |
+          sed "$roff_text" | grep -oE -- '(^| |\[)--?[a-z][a-z-]*' | grep -oE -- '--?[a-z][a-z-]*' |
+          sort -u | tr '\n' ' ')
+    # the tags of the OPTIONS subsection (the line after each .TP)
+    sub=$(awk -v c="$cmd" '/^\.S[SH] /{s = ($0 == ".SS " c); next} s && t {print; t = 0}
+                           s && /^\.TP/ {t = 1}' "$page" |
+          sed "$roff_text" | grep -oE -- '(^| )--?[a-z][a-z-]*' | grep -oE -- '--?[a-z][a-z-]*' |
+          sort -u | tr '\n' ' ')
+    # --help's options in the synopsis (the long or the short form) and in
+    # the subsection (both forms)
+    while read -r -a forms; do
+      [ ${#forms[@]} -gt 0 ] || continue
+      local seen=0 f
+      for f in "${forms[@]}"; do [[ " $syn" == *" $f "* ]] && seen=1; done
+      [ $seen -eq 1 ] || fail "SYNOPSIS: minrisk $cmd: no ${forms[*]}"
+      for f in "${forms[@]}"; do
+        [[ " $sub" == *" $f "* ]] || fail "OPTIONS: .SS $cmd: no $f"
+      done
+    done <<<"$pairs"
+    # and nothing there that --help does not list
+    for opt in $syn $sub; do
+      [[ " $want" == *" $opt "* ]] || fail "the manual's minrisk $cmd has $opt, its --help has not"
     done
   done
 }
