@@ -6,6 +6,7 @@
 #include "sim/cmd/outpath.h"
 #include "out/h5/writer.h"
 #include "models/units.h"
+#include "sim/studies/paired.h"
 #include "sim/studies/uncertainty.h"
 
 #include <stdio.h>
@@ -32,10 +33,12 @@ static const char *const usage_uncertainty =
     "\n"
     "  -o, --output FILE   output file (default: the scenario's base name + .h5)\n"
     "  --rows N            rows of A and of B (default uncertain.rows, 64), 2..4096\n"
-    "  --block-trials L    trials per row (default uncertain.block_trials, 1000)\n"
+    "  --block-trials L    trials per row, 1..1000000 (default\n"
+    "                      uncertain.block_trials, 1000)\n"
     "  --seed S            random seed (overrides simulation.seed): the trials,\n"
     "                      the design and the bootstrap\n"
-    "  --resamples B       bootstrap resamples of the intervals (default 1000)\n"
+    "  --resamples B       bootstrap resamples of the intervals, 100..100000\n"
+    "                      (default 1000; 0: no intervals)\n"
     "  --threads T         OpenMP threads: rows run in parallel, one thread each\n"
     "  -q, --quiet         no progress line and no tables\n"
     "\n"
@@ -145,9 +148,14 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
             if (parse_count("--block-trials", v, 1, 1000000, &trials))
                 return MR_BAD_INPUT;
             break;
-        case RESAMPLES:
-            if (parse_count("--resamples", v, 0, 100000, &resamples))
-                return MR_BAD_INPUT;
+        case RESAMPLES: /* 0 (no intervals) or, as compare's --bootstrap, at least
+                           MR_PAIRED_MIN_BOOT: with fewer, the 2.5% and 97.5%
+                           points are the smallest and the largest resample */
+            if (mr_cli_parse_u64(v, &resamples) || resamples > 100000 ||
+                (resamples > 0 && resamples < MR_PAIRED_MIN_BOOT))
+                return mr_cli_usage_error(
+                    "uncertainty",
+                    "--resamples: must be 0 or an integer in [100, 100000], got '%s'", v);
             break;
         case THREADS:
             if (parse_count("--threads", v, 1, MR_MAX_THREADS, &threads))

@@ -39,6 +39,17 @@ expect 2 "minrisk run: option '-o' needs a value (see 'minrisk run --help')" -- 
 expect 2 "$tmp/no/such/x.h5: cannot write to directory '$tmp/no/such': No such file or directory" -- run scenarios/demo.yaml -o "$tmp/no/such/x.h5"
 expect 2 "no/such.yaml: cannot read: No such file or directory" -- run no/such.yaml -o "$tmp/x.h5"
 [ -e "$tmp/x.h5" ] && { echo "FAIL: a file was left at the output path" >&2; fails=$((fails + 1)); }
+# uncertainty --resamples: 0 (no intervals) or at least 100, as compare's
+# --bootstrap: with B < 100 the 2.5% and 97.5% points of B resamples are
+# their smallest and largest (ceil(B 0.025) = 1, ceil(B 0.975) = B)
+for b in 1 50 99 100001; do
+  expect 2 "minrisk uncertainty: --resamples: must be 0 or an integer in [100, 100000], got '$b' (see 'minrisk uncertainty --help')" \
+    -- uncertainty scenarios/uk-2024-uncertain.yaml -o "$tmp/u.h5" --rows 2 --block-trials 1 --resamples $b
+done
+[ -e "$tmp/u.h5" ] && { echo "FAIL: uncertainty: a file was left at the output path" >&2; fails=$((fails + 1)); }
+for b in 0 100; do
+  expect 0 "" -- uncertainty scenarios/uk-2024-uncertain.yaml -o "$tmp/u$b.h5" --rows 2 --block-trials 1 --resamples $b -q
+done
 printf 'not hdf5\n' >"$tmp/fake.h5"
 expect 2 "" -- summary "$tmp/fake.h5"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: summary of a non-HDF5 file: not one line" >&2; fails=$((fails + 1)); }

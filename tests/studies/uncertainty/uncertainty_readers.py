@@ -4,7 +4,7 @@ an uncertainty file (docs/STUDIES.md "Uncertainty", docs/EXPORT.md
 "Uncertainty files", docs/REPORT.md).
 
 A small study of scenarios/uk-2024-uncertain.yaml (4 keys; 4 rows of A and
-B, 30 trials a row, 50 resamples: 24 rows, about two seconds; its value
+B, 30 trials a row, 100 resamples: 24 rows, about two seconds; its value
 added lost does not vary, so that statistic has NaN indices, and the keys'
 ranking by ST is not their order) is read three ways, each against the
 file read independently with h5py:
@@ -67,7 +67,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         h5 = os.path.join(tmp, "u.h5")
         printed = run([mr, "uncertainty", scen, "-o", h5, "--rows", "4", "--block-trials", "30",
-                       "--resamples", "50", "--threads", "2"])
+                       "--resamples", "100", "--threads", "2"])
         f = h5py.File(h5, "r")
         u = f["uncertainty"]
         keys = [k for k in u["key"].asstr()[()]]
@@ -80,7 +80,7 @@ def main():
         dists = list(u["distribution"].asstr()[()])
         pred = u["predictive"][()]
         settings = dict(zip(u["setting"].asstr()[()], u["settings"][()]))
-        if settings["rows"] != 4 or settings["block_trials"] != 30 or settings["bootstrap_resamples"] != 50:
+        if settings["rows"] != 4 or settings["block_trials"] != 30 or settings["bootstrap_resamples"] != 100:
             fail("settings %s" % settings)
         if stats != ["mean_loss", "es99_loss", "mean_gva_loss"]:
             fail("statistics %s" % stats)
