@@ -1,7 +1,7 @@
 /* compare.c - `minrisk compare A.yaml B.yaml`: two scenarios on common
  * random numbers (MODEL §12), the change in mean loss, VaR, ES and the
  * 1-in-100 annual loss per sector and in total with 95% intervals from the
- * paired per-trial differences (out/paired.h), and one file holding both
+ * paired per-trial differences (sim/studies/paired.h), and one file holding both
  * runs and the differences (docs/STUDIES.md "Compare").
  *
  * One process: OpenMP threads, never MPI (the MPI build runs it without
@@ -34,7 +34,7 @@
 #define DEFAULT_BOOTSTRAP 1000
 #define MAX_BOOTSTRAP 100000
 /* Stream of the bootstrap resamples, shared by every series of a
-   comparison ("bootstrap/compare", out/paired.h). */
+   comparison ("bootstrap/compare", sim/studies/paired.h). */
 #define BOOTSTRAP_LABEL "compare"
 
 static const char *const usage_compare =

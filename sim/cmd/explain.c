@@ -1,5 +1,5 @@
 /* explain.c - `minrisk explain FILE.h5`: replay one trial of a finished
- * run from the file's scenario and seed, tell its story (sim/story.c) and
+ * run from the file's scenario and seed, tell its story (sim/studies/story.c) and
  * check the replay against the trial's stored results, bit for bit
  * (docs/STUDIES.md "Trial stories and the event table").
  *

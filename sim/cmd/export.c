@@ -1,5 +1,5 @@
 /* export.c - `minrisk export FILE.h5 --csv DIR`: a result file's tables
- * as CSV for spreadsheet users (out/export.c; docs/EXPORT.md). */
+ * as CSV for spreadsheet users (out/export/; docs/EXPORT.md). */
 #include "sim/cmd/cli.h"
 #include "out/export/export.h"
 
