@@ -145,11 +145,21 @@ manpage() {
   done
 }
 
+# the commands of `minrisk --help` must be those of COMMANDS, so that a new
+# command cannot escape the checks above (as init once did)
+commands_listed() {
+  local bin=$1 listed
+  listed=$("$bin" --help | awk '/^commands:$/ {on = 1; next} /^$/ {on = 0} on && /^  [a-z]/ {print $1}' |
+           sort | tr '\n' ' ')
+  [ "$listed" = "$(printf '%s\n' "${COMMANDS[@]}" | sed '/^$/d' | sort | tr '\n' ' ')" ] ||
+    fail "minrisk --help lists the commands '$listed', tests/cli/help.sh checks '${COMMANDS[*]}'"
+}
+
 mode=$1
 shift
 case $mode in
-examples) examples "$@" ;;
-man) manpage "$@" ;;
+examples) commands_listed "$1"; examples "$@" ;;
+man) commands_listed "$4"; manpage "$@" ;;
 *) echo "usage: help.sh examples MINRISK SRC | man CMAKE BUILD_DIR SRC MINRISK" >&2; exit 2 ;;
 esac
 [ $fails -eq 0 ] || { echo "$fails failure(s)" >&2; exit 1; }
