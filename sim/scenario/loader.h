@@ -89,6 +89,15 @@ const mr_schema_key *mr_scenario_schema(size_t *n);
    Returns the number of problems (0: none), the first described in msg. */
 int mr_scenario_schema_check(char *msg, size_t n);
 
+/* The unit the schema gives the value at concrete key path `path`
+   ("policies.stockpile.months" -> "months of demand",
+   "minerals.gallium.refining[0].spare" -> "fraction of own output"; a year
+   of a time path, an item of a list of numbers or a severity written as a
+   number: the unit of the key that holds it), as docs/SCENARIOS.md writes
+   it; NULL when the path is not in the schema or the schema gives it no
+   unit. Static storage. */
+const char *mr_scenario_key_unit(const char *path);
+
 /* The schema as the Markdown table of docs/SCENARIOS.md. */
 void mr_scenario_schema_print(FILE *out);
 

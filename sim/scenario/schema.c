@@ -714,11 +714,14 @@ static bool numeric_type(const char *type)
     return type && (!strncmp(type, "number", 6) || !strcmp(type, "int"));
 }
 
-int sc_schema_numeric(const char *path, const char **type)
+/* The schema entry of concrete key path `path`: 0 with *entry its index
+   (for a year of a time path, an item of a list of numbers or a severity
+   written as a number: the entry of the key that holds them) and *numeric
+   whether the value is a number; -1 when the path is not in the schema. */
+static int schema_entry(const char *path, int *entry, int *numeric)
 {
     static const char *const ids[] = {"<id>", "<country>", "<mineral>", "<sector>", NULL};
     char at[KP_MAX] = "", cand[KP_MAX];
-    *type = NULL;
     for (const char *s = path; *s;) {
         int e = schema_find(at);
         if (*s == '[') { /* an item: of a list of mappings, or of a list of numbers */
@@ -728,15 +731,21 @@ int sc_schema_numeric(const char *path, const char **type)
                 memcpy(at, cand, sizeof at);
                 continue;
             }
-            if (e >= 0 && !*s && SCHEMA[e].type && !strncmp(SCHEMA[e].type, "list [", 6))
-                return 1;
+            if (e >= 0 && !*s && SCHEMA[e].type && !strncmp(SCHEMA[e].type, "list [", 6)) {
+                *entry = e;
+                *numeric = 1;
+                return 0;
+            }
             return -1;
         }
         if (*s == '.')
             s++;
         size_t len = strcspn(s, ".[");
-        if (e >= 0 && !strcmp(SCHEMA[e].type ? SCHEMA[e].type : "", "number or path"))
-            return 1; /* a year of a time path */
+        if (e >= 0 && !strcmp(SCHEMA[e].type ? SCHEMA[e].type : "", "number or path")) {
+            *entry = e; /* a year of a time path */
+            *numeric = 1;
+            return 0;
+        }
         if (e >= 0 && shared_form(SCHEMA[e].type))
             snprintf(at, sizeof at, "%s", shared_form(SCHEMA[e].type));
         int w = snprintf(cand, sizeof cand, "%s%s%.*s", at, *at ? "." : "", (int)len, s);
@@ -760,8 +769,28 @@ int sc_schema_numeric(const char *path, const char **type)
         e = schema_find(shared_form(SCHEMA[e].type));
     if (e < 0)
         return -1;
+    *entry = e;
+    *numeric = numeric_type(SCHEMA[e].type);
+    return 0;
+}
+
+int sc_schema_numeric(const char *path, const char **type)
+{
+    int e, numeric;
+    *type = NULL;
+    if (schema_entry(path, &e, &numeric))
+        return -1;
     *type = SCHEMA[e].type ? SCHEMA[e].type : "word";
-    return numeric_type(SCHEMA[e].type);
+    return numeric;
+}
+
+const char *mr_scenario_key_unit(const char *path)
+{
+    int e, numeric;
+    if (schema_entry(path, &e, &numeric) || !SCHEMA[e].unit || !SCHEMA[e].unit[0] ||
+        !strcmp(SCHEMA[e].unit, "the key's"))
+        return NULL;
+    return SCHEMA[e].unit;
 }
 
 /* ---- the check ---- */

@@ -259,7 +259,9 @@ static int grid_dim_names(mr_extras *x, const mr_scenario *base, const char **di
 
 /* The settings of key i as numbers when every one is: int32 when every one
    is a decimal integer in range, else float64 when every one is a
-   (decimal) number; else the strings as written ("none" for null). */
+   (decimal) number, with the unit the schema gives the key ("months of
+   demand"; "1" when it gives none); else the strings as written ("none"
+   for null). */
 static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *path, const char *dim,
                           const char *desc)
 {
@@ -276,6 +278,7 @@ static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *pa
         nums = nums && *l && !*end && !strpbrk(l, "xXpP \t") &&
                strspn(l, "+-.0123456789eE") == strlen(l);
     }
+    const char *unit = mr_scenario_key_unit(sp->path);
     mr_output_extra e = {.path = path,
                          .rank = 1,
                          .dims = {(uint64_t)n},
@@ -290,7 +293,7 @@ static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *pa
             v[k] = (int32_t)strtol(sp->labels[k], NULL, 10);
         e.type = MR_EXTRA_I32;
         e.data = v;
-        e.units = "1";
+        e.units = unit ? unit : "1";
     } else if (nums) {
         double *v = mr_extras_keep(x, malloc((size_t)n * sizeof *v));
         if (!v)
@@ -299,7 +302,7 @@ static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *pa
             v[k] = strtod(sp->labels[k], NULL);
         e.type = MR_EXTRA_F64;
         e.data = v;
-        e.units = "1";
+        e.units = unit ? unit : "1";
     } else {
         e.type = MR_EXTRA_STR;
         e.data = (const char *const *)sp->labels;

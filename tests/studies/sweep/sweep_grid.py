@@ -50,7 +50,7 @@ def coord_index(coord, setting):
     return hits[0] if len(hits) == 1 else None
 
 
-def check_sweep(path, dims, kinds, values):
+def check_sweep(path, dims, kinds, values, units):
     with h5py.File(path, "r") as f:
         s, g = f["sweep"], f["sweep/grid"]
         check(strs(g["dimension"]) == dims, "%s: dimension %s, expected %s" % (path, strs(g["dimension"]), dims))
@@ -62,6 +62,9 @@ def check_sweep(path, dims, kinds, values):
                   "%s: %s has type %s, expected %s" % (path, d, c.dtype, k))
             got = strs(c) if k[0] == "O" else c[()].tolist()
             check(got == v, "%s: %s values %s, expected %s" % (path, d, got, v))
+        for d, u in zip(dims, units):  # the unit docs/SCENARIOS.md gives the key; strings have none
+            got = g[d].attrs.get("units")
+            check(got == u, "%s: %s has units %r, expected %r" % (path, d, got, u))
         names = strs(s["variant"])
         setting = s["setting"].asstr()[()]
         shape = tuple(len(v) for v in values)
@@ -103,11 +106,12 @@ def main():
             subprocess.run([minrisk, "run", yaml, "-o", files[name], "--trials", "200", "--threads", "1", "-q"],
                            check=True, stdout=subprocess.DEVNULL)
         check_sweep(files["grid"], ["months", "diversification_cap"], [("i", 4), ("O",)],
-                    [[0, 6], ["none", "0.70", "0.5"]])
-        check_sweep(files["cost"], ["months", "gbp_per_year"], [("i", 4), ("f", 8)], [[0, 6], [1e6, 2e6]])
+                    [[0, 6], ["none", "0.70", "0.5"]], ["months of demand", None])
+        check_sweep(files["cost"], ["months", "gbp_per_year"], [("i", 4), ("f", 8)], [[0, 6], [1e6, 2e6]],
+                    ["months of demand", "GBP per year"])
         check_sweep(files["three"], ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
                                      "policies.stockpile.months"], [("i", 4)] * 3,
-                    [[10, 12], [5000, 6000], [0, 3]])
+                    [[10, 12], [5000, 6000], [0, 3]], ["unit per year", "unit per year", "months of demand"])
         # minrisk export writes the flat table once (sweep.csv), not the grid
         ex = os.path.join(tmp, "csv")
         subprocess.run([minrisk, "export", files["grid"], "--csv", ex], check=True, stdout=subprocess.DEVNULL)
