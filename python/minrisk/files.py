@@ -232,15 +232,19 @@ def _source_name(source, names):
     return ident or source
 
 
+_INT32 = (-2 ** 31, 2 ** 31 - 1)
+
+
 def _setting_values(raw):
-    """A swept key's settings as written: numbers when every one is a number
-    (int when every one is an integer), else the strings ("none": null)."""
-    if all(re.fullmatch(r"[+-]?\d+", s) for s in raw):
-        return np.array([int(s) for s in raw])
-    try:
-        return np.array([float(s) for s in raw])
-    except ValueError:
-        return np.array(raw, dtype=object)
+    """A swept key's settings as written, typed as the writer types its
+    /sweep/grid coordinate (sim/studies/sweep.c: grid_key_coord): int32 when
+    every one is a decimal integer within int32, else float64 when every one
+    is a decimal number, else the strings ("none": null)."""
+    if all(re.fullmatch(r"[+-]?\d+", s) and _INT32[0] <= int(s) <= _INT32[1] for s in raw):
+        return np.array([int(s) for s in raw], dtype=np.int32)
+    if all(re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s) for s in raw):
+        return np.array([float(s) for s in raw], dtype=np.float64)
+    return np.array(raw, dtype=object)
 
 
 class _Multi(collections.abc.Mapping):
@@ -363,6 +367,7 @@ class Sweep(_Multi):
         self._parts["variants"] = self.variants
         self.grid = {}
         self.key_paths = {}
+        self._key_attrs = {}  # each key's coordinate attributes: key_path, long_name, units
         if tab is not None:
             table = self._table("sweep")
             params = [str(p) for p in table["parameter"].values]
@@ -376,7 +381,12 @@ class Sweep(_Multi):
             coords = {}
             for j, (s, p) in enumerate(zip(short, params)):
                 vals = _setting_values([str(x) for x in settings[:, j]])
-                coords[s] = ("variant", vals, {"key_path": p, "long_name": p})
+                attrs = {"key_path": p, "long_name": p}
+                g = tab.get("grid")
+                if isinstance(g, h5py.Group) and s in g and "units" in g[s].attrs:  # the key's unit
+                    attrs["units"] = _text(g[s].attrs["units"])
+                self._key_attrs[s] = attrs
+                coords[s] = ("variant", vals, attrs)
                 order = []
                 for v in vals.tolist():
                     if v not in order:
@@ -388,9 +398,9 @@ class Sweep(_Multi):
             if isinstance(tab.get("grid"), h5py.Group):
                 g = self._table("sweep/grid")
                 g = g.set_coords([v for v in ("variant",) if v in g.data_vars])
-                for s, p in zip(short, params):
+                for s in short:
                     if s in g.coords:
-                        g[s].attrs.update({"key_path": p, "long_name": p})
+                        g[s].attrs.update(self._key_attrs[s])
                 self._parts["grid"] = g
 
     def _table_raw(self, f):
@@ -418,12 +428,11 @@ class Sweep(_Multi):
         if (where < 0).any():
             raise ValueError("the variants do not fill the grid of %s" % ", ".join(dims))
         ds = ds.drop_vars([d for d in dims if d in ds.variables])
-        pick = xr.DataArray(where, dims=dims, coords={d: np.array(self.grid[d], dtype=object
-                                                                   if any(isinstance(v, str) for v in self.grid[d])
-                                                                   else None) for d in dims})
+        pick = xr.DataArray(where, dims=dims, coords={d: np.array(self.grid[d], dtype=tab[d].dtype)
+                                                      for d in dims})  # the table's types
         out = ds.isel(variant=pick)
         for d in dims:
-            out[d].attrs.update({"key_path": self.key_paths[d], "long_name": self.key_paths[d]})
+            out[d].attrs.update(self._key_attrs[d])
         return out
 
     def sweep_grid(self):

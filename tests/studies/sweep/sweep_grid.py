@@ -140,6 +140,23 @@ def main():
                              sg.headline.values), "minrisk.open: to_grid(table) differs from /sweep/grid")
         check(sw.grid == {"months": [0, 6], "diversification_cap": ["none", "0.70", "0.5"]},
               "minrisk.open: grid %r" % (sw.grid,))
+        # the package's coordinates: the file's types and units wherever it shows a key
+        # (sweep_grid() is the file's /sweep/grid; table, to_grid and combine build theirs)
+        cg = sw.combine("summary")
+        for name, ds in (("table", sw.table), ("to_grid", tg), ("combine", cg), ("sweep_grid", sg)):
+            check(ds["months"].dtype == np.int32, "minrisk.open: %s months dtype %s, the file's int32"
+                  % (name, ds["months"].dtype))
+            check(ds["months"].attrs.get("units") == "months of demand",
+                  "minrisk.open: %s months units %r" % (name, ds["months"].attrs.get("units")))
+            check("units" not in ds["diversification_cap"].attrs,
+                  "minrisk.open: %s diversification_cap (strings) has units" % name)
+        check(cg.total_loss_mean.sel(months=np.int32(6), diversification_cap="0.70").item() == want,
+              "minrisk.open: combine at months=6, cap 0.70")
+        sc = minrisk.open(files["cost"])
+        for name, ds in (("table", sc.table), ("combine", sc.combine("summary")), ("sweep_grid", sc.sweep_grid())):
+            check(ds["gbp_per_year"].dtype == np.float64 and ds["gbp_per_year"].attrs.get("units") == "GBP per year",
+                  "minrisk.open: %s gbp_per_year %s %r" % (name, ds["gbp_per_year"].dtype,
+                                                           ds["gbp_per_year"].attrs.get("units")))
         s3 = minrisk.open(files["three"])
         check(list(s3.grid) == ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
                                 "policies.stockpile.months"], "minrisk.open: three-key grid %s" % list(s3.grid))
