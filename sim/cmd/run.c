@@ -179,7 +179,7 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
     }
     mr_engine_opts opts = {
         .threads = q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = comm};
-    mr_status rc = mr_sweep_run(sc, output, &opts, comm, &err);
+    mr_status rc = mr_sweep_run(sc, output, &opts, q->quiet, comm, &err);
     if (rc < 0) {
         mr_cli_report(comm, &err);
         return rc; /* MR_BAD_INPUT: a bad variant; MR_FAILED */

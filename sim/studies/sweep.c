@@ -520,6 +520,35 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
     return rc ? -1 : 0;
 }
 
+/* Warn (rank 0, on stderr) of each swept key none of whose values changes
+   any trial's total loss: every variant is bit for bit, trial by trial, the
+   one with the key at its first value and the other keys as they are (a
+   lever the scenario gives no way to reach the loss, such as a
+   diversification cap without licensing, MODEL §3u). Collective. */
+static void warn_inert_keys(const mr_scenario *base, const variant *vs, uint64_t V,
+                            const mr_comm *comm)
+{
+    uint64_t stride = V;
+    for (int i = 0; i < base->nsweep; i++) {
+        const mr_sweep_param *sp = &base->sweep[i];
+        stride /= (uint64_t)sp->nvalues; /* variants between two values of key i */
+        int differs = 0;
+        for (uint64_t v = 0; v < V && !differs; v++) {
+            uint64_t k = (v / stride) % (uint64_t)sp->nvalues, u = v - k * stride;
+            const mr_results *a = &vs[v].res, *b = &vs[u].res;
+            differs = a->ntrials != b->ntrials;
+            for (uint64_t t = 0; t < a->ntrials && !differs && k; t++)
+                differs = memcmp(&a->total_loss[t], &b->total_loss[t], sizeof(double)) != 0;
+        }
+        if (sp->nvalues > 1 && !mr_comm_any(comm, differs) && comm->rank == 0)
+            fprintf(stderr,
+                    "warning: %s:%d:%d: sweep.%s: none of its values changes any trial's total "
+                    "loss: every variant equals, trial by trial, the one with the key at '%s' "
+                    "(the scenario gives the key no way to reach the loss)\n",
+                    sp->file, sp->key_line, sp->key_col, sp->path, sp->labels[0]);
+    }
+}
+
 /* Hash of a variant's resolved scenario (what the model sees), 0 when out
    of memory. */
 static uint64_t resolved_hash(const mr_scenario *sc)
@@ -614,7 +643,7 @@ mr_status mr_sweep_check(const mr_scenario *base, mr_error *err)
 }
 
 mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_opts *opts,
-                       const mr_comm *comm, mr_error *err)
+                       bool quiet, const mr_comm *comm, mr_error *err)
 {
     const uint64_t V = base->nvariants;
     variant *vs = calloc((size_t)V, sizeof *vs);
@@ -642,6 +671,8 @@ mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_eng
             goto done;
         }
     }
+    if (!quiet)
+        warn_inert_keys(base, vs, V, comm);
     if (sweep_table(base, vs, V, comm, &x) != 0) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the sweep table", output);
         goto done;

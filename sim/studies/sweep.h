@@ -16,9 +16,11 @@ mr_status mr_sweep_check(const mr_scenario *base, mr_error *err);
    and trials, with any command-line overrides, apply to all), run each with
    opts (collective over comm; opts->pause_seconds must be 0), and write one
    file at output: /variants/<name> per variant (a full run layout) and the
-   /sweep table. Returns MR_OK; MR_INTERRUPTED; with err MR_BAD_INPUT when
-   the scenario is at fault (a bad variant), else MR_FAILED. */
+   /sweep table. Unless quiet, warns on stderr (rank 0) of each swept key
+   none of whose values changes any trial's total loss. Returns MR_OK;
+   MR_INTERRUPTED; with err MR_BAD_INPUT when the scenario is at fault (a
+   bad variant), else MR_FAILED. */
 mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_engine_opts *opts,
-                       const mr_comm *comm, mr_error *err);
+                       bool quiet, const mr_comm *comm, mr_error *err);
 
 #endif

@@ -8,7 +8,11 @@
 #   (independent of the sweep machinery): /summary, /trials, /indicators;
 # - 1 and 2 threads (and, with MPIEXEC, 2 ranks) give identical files
 #   outside /run_info;
-# - `minrisk summary` prints one row per variant.
+# - `minrisk summary` prints one row per variant;
+# - a swept key none of whose values changes any trial's total loss is
+#   warned of at the key (grid.yaml's diversification_cap: base.yaml's
+#   control has no licensing, so UK sourcing reaches no loss, MODEL §3u),
+#   the key that does change it (months) is not, and --quiet prints nothing.
 set -u
 bin=$1
 src=$2
@@ -38,4 +42,10 @@ kind=$(h5dump -a /kind "$tmp/s1.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
 rows=$(grep -cE '^(0|6) +(none|0.70|0.5) ' "$tmp/sum")
 [ "$rows" -eq 6 ] || { cat "$tmp/sum"; fail "summary shows $rows variant rows, expected 6"; }
 grep -q '(reference)' "$tmp/sum" || fail "summary has no reference row"
+"$bin" run "$src/tests/studies/sweep/grid.yaml" -o "$tmp/s3.h5" --threads 1 2>"$tmp/err" >/dev/null || fail "sweep run (not quiet)"
+want="warning: $src/tests/studies/sweep/grid.yaml:8:3: sweep.policies.diversification_cap: none of its values changes any trial's total loss"
+grep -qF "$want" "$tmp/err" || { cat "$tmp/err"; fail "no warning that diversification_cap changes nothing"; }
+! grep -q "policies.stockpile.months" "$tmp/err" || { cat "$tmp/err"; fail "a warning about months, which changes the loss"; }
+"$bin" run "$src/tests/studies/sweep/grid.yaml" -o "$tmp/s4.h5" --threads 1 -q 2>"$tmp/err" >/dev/null || fail "sweep run (quiet)"
+[ ! -s "$tmp/err" ] || { cat "$tmp/err"; fail "--quiet printed"; }
 echo "sweep: OK"
