@@ -160,16 +160,17 @@ static int ranks_on_node(const mr_comm *comm)
 
 /* "SCENARIO: N trials need about ... ; use fewer trials or more ranks" */
 static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const char *what, double res,
-                    double ws, size_t analysis, int node, mr_error *err)
+                    double ws, size_t analysis, const char *analysis_what, int node, mr_error *err)
 {
     char b[6][32];
     snprintf(err->msg, sizeof err->msg,
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
-             "analysis %s)%s; %s of the %s limit is free (%s); use fewer trials or more ranks",
+             "%s %s)%s; %s of the %s limit is free (%s); use fewer trials or more ranks",
              sc->source_path, (unsigned long long)sc->trials,
              mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]), what,
              mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
              mr_memory_format((uint64_t)ws, b[2], sizeof b[2]),
+             analysis_what ? analysis_what : "analysis",
              mr_memory_format(analysis, b[3], sizeof b[3]),
              lim->per_node && node > 1 ? ", for each rank on this node" : "",
              mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
@@ -199,7 +200,7 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                  getenv("MINRISK_MEMORY_LIMIT"));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
         too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
-                node, err);
+                opts->analysis_what, node, err);
         bad = 1;
     }
     if (!mr_comm_any(comm, bad))
@@ -288,6 +289,21 @@ static int agree_nonfinite(const mr_scenario *sc, const mr_results *res, const m
     mr_nonfinite at = {(uint64_t)trial, (int)w[0], (size_t)w[1], values[(int)w[2]]};
     mr_nonfinite_message(sc, res, &at, err);
     return 1;
+}
+
+double mr_engine_results_bytes(const mr_scenario *sc, const mr_comm *comm)
+{
+    const mr_model md = {.M = sc->nminerals,
+                         .S = sc->nsectors,
+                         .H = sc->horizon_years,
+                         .T = sc->horizon_years * sc->steps_per_year};
+    const uint64_t N = sc->trials;
+    uint64_t blo, bhi;
+    mr_comm_block_range((N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS, comm->rank, comm->size, &blo,
+                        &bhi);
+    const uint64_t first = blo * MR_BLOCK_TRIALS,
+                   last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
+    return results_bytes(&md, last > first ? last - first : 0);
 }
 
 /* The model of sc and this rank's blocks [*blo, *bhi): a contiguous range,

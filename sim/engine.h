@@ -33,12 +33,14 @@ typedef struct {
                                                 (resumed run; the caller fills its rows
                                                 after mr_engine_run returns); NULL = none */
     const mr_counterfactual *counterfactual; /* NULL = the scenario as it is */
-    size_t analysis_bytes; /* memory this rank needs after the simulation (the analyses of
-                              sim/studies/run_extras.h: mr_run_extras_bytes), counted in
-                              the up-front memory check of mr_engine_run; 0 = none */
-    bool tilt_counts;      /* also keep each process's occurrences and exposure per trial
-                              (res->tilt_count, tilt_expo: the cross-entropy pilots of
-                              sim/importance.c) */
+    size_t analysis_bytes;     /* memory this rank needs after the simulation (the analyses of
+                                  sim/studies/run_extras.h: mr_run_extras_bytes), counted in
+                                  the up-front memory check of mr_engine_run; 0 = none */
+    const char *analysis_what; /* what analysis_bytes is, in the refusal's message; NULL =
+                                  "analysis" */
+    bool tilt_counts;          /* also keep each process's occurrences and exposure per trial
+                                  (res->tilt_count, tilt_expo: the cross-entropy pilots of
+                                  sim/importance.c) */
 } mr_engine_opts;
 
 /* Run this rank's share of sc->trials trials of sc with seed sc->seed
@@ -54,6 +56,11 @@ typedef struct {
    too large), res freed. */
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                         mr_run_info *info, mr_error *err);
+
+/* The memory mr_engine_run's results of sc take on this rank of comm (the
+   per-trial arrays of its share of sc->trials and the bands), as its
+   up-front memory check counts them: bytes. */
+double mr_engine_results_bytes(const mr_scenario *sc, const mr_comm *comm);
 
 /* output.trials: none without holding the trials (out/stats/stream.h):
    pass 1 runs this rank's blocks as mr_engine_run does, each block into a

@@ -658,11 +658,27 @@ mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_eng
     if ((rc = parse_variants(base, vs, err)) != MR_OK)
         goto done;
     rc = MR_FAILED;
+    /* every variant's results stay in memory until the one write: each
+       run's up-front memory check counts those of the variants still to
+       run, so that a grid too large is refused before its first trial */
+    double later = 0.0;
+    for (uint64_t v = 1; v < V; v++)
+        later += mr_engine_results_bytes(&vs[v].sc, comm);
     for (uint64_t v = 0; v < V; v++) {
         if (opts->progress && comm->rank == 0)
             fprintf(stderr, "variant %llu/%llu: %s\n", (unsigned long long)v + 1,
                     (unsigned long long)V, vs[v].label);
-        mr_status r = mr_engine_run(&vs[v].sc, opts, &vs[v].res, &vs[v].info, err);
+        char what[160];
+        snprintf(what, sizeof what,
+                 "results of the %llu later variants (a sweep holds them until its one write)",
+                 (unsigned long long)(V - 1 - v));
+        mr_engine_opts o = *opts;
+        o.analysis_bytes = (size_t)later;
+        o.analysis_what = what;
+        mr_status r = mr_engine_run(&vs[v].sc, &o, &vs[v].res, &vs[v].info, err);
+        if (v + 1 < V)
+            later -= mr_engine_results_bytes(&vs[v + 1].sc, comm);
+        later = later > 0.0 ? later : 0.0;
         if (r < 0)
             goto done;
         vs[v].ran = true;
