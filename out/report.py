@@ -2914,18 +2914,26 @@ def read_sweep(f):
 def read_grid(g, variants):
     """/sweep/grid (format 1.6): {"dims": the swept keys' dimension names,
     "keys": their full paths, "values": each key's settings as labels,
+    "numbers": each key's settings as floats when its coordinate is numeric
+    (else None), "axes": each key's axis label (its name and the unit the
+    file gives it: "months (months of demand)"),
     "index": [k1, ..., kP] array of the variants' positions in /sweep/variant}, or None."""
     if g is None or "dimension" not in g or "variant" not in g:
         return None
     dims = strings(g, "dimension")
     keys = strings(g, "parameter") if "parameter" in g else dims
-    values = []
+    values, numbers, axes = [], [], []
     for d in dims:
         if d not in g:
             raise InputError("%s has no coordinate %s (listed in %s/dimension)" % (g.name, d, g.name))
         v = g[d][()]
         values.append([x.decode("utf-8") if isinstance(x, bytes) else ("%g" % x if isinstance(x, float) else str(x))
                        for x in v.tolist()])
+        num = np.asarray(v, dtype=float) if v.dtype.kind in "iuf" else None
+        numbers.append(num if num is not None and np.all(np.isfinite(num)) else None)
+        unit = g[d].attrs.get("units")
+        unit = unit.decode("utf-8") if isinstance(unit, bytes) else unit
+        axes.append("%s (%s)" % (d, unit) if unit and unit != "1" else d)
     names = strings2(g, "variant")
     if names.shape != tuple(len(v) for v in values):
         raise InputError("%s/variant: shape %s, expected %s" % (g.name, names.shape, tuple(len(v) for v in values)))
@@ -2934,7 +2942,7 @@ def read_grid(g, variants):
         index = np.vectorize(lambda n: pos[n], otypes=[int])(names)
     except KeyError as e:
         raise InputError("%s/variant names %s, not in /sweep/variant" % (g.name, e)) from None
-    return {"dims": dims, "keys": keys, "values": values, "index": index}
+    return {"dims": dims, "keys": keys, "values": values, "numbers": numbers, "axes": axes, "index": index}
 
 
 def variant_label(sweep, i):
@@ -3013,6 +3021,7 @@ def fig_sweep_grid(sweep, shown, errs, runs):
     of the other keys along the first) for more."""
     grid = sweep["grid"]
     dims, values, index = grid["dims"], grid["values"], grid["index"]
+    axis = grid.get("axes", dims)
     P = len(dims)
     fig, axes = panel_grid(len(shown), ncols=2 if P == 2 else 3, row_in=(0.42 * len(values[0]) + 1.6) if P == 2
                            else 3.0)
@@ -3038,24 +3047,31 @@ def fig_sweep_grid(sweep, shown, errs, runs):
             ax.set_xticklabels(values[1], fontsize=7)
             ax.set_yticks(np.arange(len(values[0])))
             ax.set_yticklabels(values[0], fontsize=7)
-            ax.set_xlabel(dims[1], fontsize=7.5)
-            ax.set_ylabel(dims[0], fontsize=7.5)
+            ax.set_xlabel(axis[1], fontsize=7.5)
+            ax.set_ylabel(axis[0], fontsize=7.5)
             fig.colorbar(im, ax=ax, shrink=0.85).ax.tick_params(labelsize=6)
         else:
-            x = np.arange(len(values[0]))
-            flat = index.reshape(len(values[0]), -1)
+            # a numeric key at its settings (the slope between two points is per unit of
+            # the key, however unevenly they are spaced), else at its ranks
+            num = grid.get("numbers", [None])[0]
+            x = num if num is not None else np.arange(len(values[0]))
+            gaps = np.diff(np.sort(x))
+            step = float(gaps[gaps > 0].min()) if np.any(gaps > 0) else 1.0
+            flat = index.reshape(len(values[0]), -1)[np.argsort(x, kind="stable")]  # drawn left to right
+            x = np.sort(x, kind="stable")
             rest = [()] if P == 1 else list(np.ndindex(*[len(vv) for vv in values[1:]]))
             for j, combo in enumerate(rest):
                 ii = flat[:, j]
                 col = COLORS[0] if P == 1 else run_color(j, len(rest))
                 lab = None if P == 1 else ", ".join("%s=%s" % (dims[1 + q], values[1 + q][t])
                                                     for q, t in enumerate(combo))
-                off = 0 if P == 1 else (j - (len(rest) - 1) / 2) * 0.06
+                off = 0 if P == 1 else (j - (len(rest) - 1) / 2) * 0.06 * step
                 ax.plot(x + off, v[ii], "o-", color=col, ms=4, lw=1.2, label=lab)
                 whiskers(ax, x + off, lo[ii], hi[ii], along="y", color=col)
             ax.set_xticks(x)
-            ax.set_xticklabels(values[0], fontsize=7)
-            ax.set_xlabel(dims[0], fontsize=7.5)
+            ax.set_xticklabels([values[0][t] for t in np.argsort(num if num is not None else x, kind="stable")],
+                               fontsize=7)
+            ax.set_xlabel(axis[0], fontsize=7.5)
             ax.set_ylabel("GBP m", fontsize=7)
             thousands(ax)
             ax.grid(True, color="0.92")

@@ -19,3 +19,13 @@ if(MINRISK_PYTHON)
            COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/sweep_grid.py ${MINRISK_BIN} ${MINRISK_SRC})
   set_tests_properties(sweep_grid PROPERTIES LABELS sweep ENVIRONMENT "OMP_NUM_THREADS=1")
 endif()
+
+# The report's chart of the headline figures on a sweep's grid
+# (out/report.py fig_sweep_grid): a numeric key's line at its settings
+# (0, 3, 12 months, in any order), not at their ranks; axes named with the
+# key's unit (sweep_report.py).
+if(MINRISK_PYTHON)
+  add_test(NAME sweep_report
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/sweep_report.py ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(sweep_report PROPERTIES LABELS "sweep;report" ENVIRONMENT "OMP_NUM_THREADS=1")
+endif()
