@@ -55,10 +55,41 @@ static const char *last_key(const char *path)
     return dot ? dot + 1 : path;
 }
 
+/* The longest group name a variant takes from its settings: beyond it
+   (many keys, whole key paths) the readers' and the writer's path buffers
+   would not hold "/variants/<name>/summary/...". */
+#define SWEEP_NAME_MAX 200
+
+/* Whether two parameters share their last key part. */
+static bool names_clash(const mr_scenario *base)
+{
+    bool clash = false;
+    for (int i = 0; i < base->nsweep; i++)
+        for (int j = 0; j < i; j++)
+            clash = clash || !strcmp(last_key(base->sweep[i].path), last_key(base->sweep[j].path));
+    return clash;
+}
+
+/* Whether some variant's name from its settings would be longer than
+   SWEEP_NAME_MAX: then every variant is named by its number. */
+static bool names_too_long(const mr_scenario *base)
+{
+    const bool clash = names_clash(base);
+    size_t len = clash ? 24 : 0; /* "v<k>__" */
+    for (int i = 0; i < base->nsweep; i++) {
+        const mr_sweep_param *sp = &base->sweep[i];
+        size_t longest = 0;
+        for (int k = 0; k < sp->nvalues; k++)
+            longest = strlen(sp->labels[k]) > longest ? strlen(sp->labels[k]) : longest;
+        len += strlen(clash ? sp->path : last_key(sp->path)) + 3 + longest;
+    }
+    return len > SWEEP_NAME_MAX;
+}
+
 /* A group name from the variant's settings: "months_6__cap_0.60", with
    anything but [A-Za-z0-9._-] made '_'; "v<k>__" first when two parameters
-   share their last key part. */
-static char *variant_name(const mr_scenario *base, const int *choice, uint64_t v)
+   share their last key part; "v<k>" alone when numbered (names_too_long). */
+static char *variant_name(const mr_scenario *base, const int *choice, uint64_t v, bool numbered)
 {
     size_t cap = 64;
     for (int i = 0; i < base->nsweep; i++)
@@ -66,11 +97,12 @@ static char *variant_name(const mr_scenario *base, const int *choice, uint64_t v
     char *s = malloc(cap);
     if (!s)
         return NULL;
+    if (numbered) {
+        snprintf(s, cap, "v%llu", (unsigned long long)v);
+        return s;
+    }
     size_t n = 0;
-    bool clash = false;
-    for (int i = 0; i < base->nsweep; i++)
-        for (int j = 0; j < i; j++)
-            clash = clash || !strcmp(last_key(base->sweep[i].path), last_key(base->sweep[j].path));
+    const bool clash = names_clash(base);
     if (clash)
         n += (size_t)snprintf(s + n, cap - n, "v%llu__", (unsigned long long)v);
     for (int i = 0; i < base->nsweep; i++) {
@@ -592,6 +624,7 @@ static mr_status parse_variants(const mr_scenario *base, variant *vs, mr_error *
     int *choice = malloc((size_t)base->nsweep * sizeof *choice);
     uint64_t *hash = malloc((size_t)V * sizeof *hash);
     mr_status rc = MR_BAD_INPUT;
+    const bool numbered = names_too_long(base);
     if (!choice || !hash)
         goto oom;
     for (uint64_t v = 0; v < V; v++) {
@@ -605,7 +638,7 @@ static mr_status parse_variants(const mr_scenario *base, variant *vs, mr_error *
             vs[v].parsed = true;
             sc->seed = base->seed; /* --seed and --trials apply to every variant */
             sc->trials = base->trials;
-            vs[v].name = variant_name(base, choice, v);
+            vs[v].name = variant_name(base, choice, v, numbered);
             vs[v].label = variant_label(base, choice);
         } else {
             mr_scenario_free(sc);

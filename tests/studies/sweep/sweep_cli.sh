@@ -17,7 +17,10 @@
 #   (20 variants of 20,000 trials, about 12 MB each, under
 #   MINRISK_MEMORY_LIMIT=200M) is refused before its first variant runs,
 #   with the later variants counted in the message: exit status 1, nothing
-#   at the output path.
+#   at the output path;
+# - a sweep of 18 keys, two of which share their last part (so the group
+#   names are made of whole key paths, about 700 characters), runs and
+#   writes its variants as v0 and v1 (their settings in /sweep/label).
 set -u
 bin=$1
 src=$2
@@ -61,4 +64,22 @@ rc=$?
 grep -q "results of the 19 later variants (a sweep holds them until its one write)" "$tmp/err" ||
     { cat "$tmp/err"; fail "a grid too large for memory is not refused before its first variant"; }
 [ ! -e "$tmp/big.h5" ] || fail "a refused sweep left $tmp/big.h5"
+{
+    printf 'extends: %s\nsimulation:\n  trials: 100\nsweep:\n' "$src/tests/studies/sweep/base.yaml"
+    printf '  countries.CN.wgi_pv: [-0.44]\n  countries.AU.wgi_pv: [1.0]\n'
+    printf '  countries.AU.outage.rate_per_year: [0.02]\n  events.cn-controls.rate_per_year: [0.15, 0.2]\n'
+    printf '  minerals.gallium.demand_t: [10]\n  minerals.lithium.demand_t: [5000]\n'
+    printf '  minerals.gallium.refining[0].spare: [0.0]\n  minerals.gallium.refining[1].spare: [0.0]\n'
+    printf '  minerals.lithium.mining[0].spare: [0.0]\n  minerals.lithium.mining[1].spare: [0.0]\n'
+    printf '  minerals.gallium.price.ref: [400000]\n  minerals.lithium.price.ref: [10800]\n'
+    printf '  minerals.lithium.recycled_share: [0.1]\n  minerals.lithium.domestic_share: [0.2]\n'
+    printf '  sectors.electronics.output_gbp: [20e9]\n  sectors.automotive.output_gbp: [80e9]\n'
+    printf '  sectors.electronics.needs[0].dependent_share: [0.3]\n'
+    printf '  sectors.automotive.needs[0].dependent_share: [0.25]\n'
+} >"$tmp/long.yaml"
+"$bin" run "$tmp/long.yaml" -o "$tmp/long.h5" --threads 1 -q 2>"$tmp/err" >/dev/null ||
+    { cat "$tmp/err"; fail "a sweep of 18 keys (long group names) failed"; }
+h5ls "$tmp/long.h5/variants" >"$tmp/ls" 2>&1 || { cat "$tmp/ls"; fail "h5ls of the long sweep"; }
+[ "$(awk '{print $1}' "$tmp/ls" | tr '\n' ' ')" = "v0 v1 " ] || { cat "$tmp/ls"; fail "long sweep: variants are not v0, v1"; }
+h5ls "$tmp/long.h5/variants/v1/summary/total_loss_mean" >/dev/null 2>&1 || fail "long sweep: no /variants/v1/summary"
 echo "sweep: OK"
