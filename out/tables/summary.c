@@ -694,6 +694,10 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
     return rc;
 }
 
+/* Swept keys the tables show as columns (mr_tab_print's 16 columns, 8 of
+   them the figures); a sweep of more has a column of row numbers. */
+#define SWEEP_KEYS_SHOWN 8
+
 /* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
 static int print_sweep(mr_h5r *r, FILE *out)
 {
@@ -707,7 +711,7 @@ static int print_sweep(mr_h5r *r, FILE *out)
     enum { NH = 7 };
     if (mr_h5r_extent(r, f, "sweep/metric") != NH)
         return mr_h5r_damaged(r, f, "sweep/metric");
-    char **param = NULL, **setting = NULL;
+    char **param = NULL, **setting = NULL, **vname = NULL, **label = NULL, **num = NULL;
     double *head = malloc((size_t)V * NH * sizeof *head);
     double *diff = malloc((size_t)V * 3 * sizeof *diff);
     char *name = mr_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
@@ -726,6 +730,32 @@ static int print_sweep(mr_h5r *r, FILE *out)
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
         mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
         goto out;
+    /* more keys than the table has room for: a column of row numbers, and
+       each variant's group name and settings below the table */
+    long long K = P;
+    char **kparam = param, **kset = setting;
+    static char num_head[] = "#";
+    char *num_param[1] = {num_head};
+    if (P > SWEEP_KEYS_SHOWN) {
+        if (!(vname = mr_h5r_strings(r, f, "sweep/variant", (size_t)V)) ||
+            mr_h5r_printable(r, vname, (size_t)V) < 0 ||
+            !(label = mr_h5r_strings(r, f, "sweep/label", (size_t)V)) ||
+            mr_h5r_printable(r, label, (size_t)V) < 0)
+            goto out;
+        if (!(num = calloc((size_t)V, sizeof *num))) {
+            mr_h5r_nomem(r);
+            goto out;
+        }
+        for (long long v = 0; v < V; v++)
+            if (!(num[v] = malloc(24))) {
+                mr_h5r_nomem(r);
+                goto out;
+            } else
+                snprintf(num[v], 24, "%lld", v + 1);
+        K = 1;
+        kparam = num_param;
+        kset = num;
+    }
     fprintf(out, "Sweep      %s\n", name ? name : "");
     fprintf(out, "Variants   %lld, each %llu trials, seed %llu (common random numbers)\n\n", V,
             (unsigned long long)trials, (unsigned long long)seed);
@@ -733,43 +763,51 @@ static int print_sweep(mr_h5r *r, FILE *out)
             "Total loss in GBP m per variant: over the horizon (mean +- se; VaR, ES) and per year "
             "(AAL,\n1-in-100). vs first: mean minus the first variant's, from paired per-trial "
             "differences,\nwith its 95%% interval.\n\n");
-    size_t cols = (size_t)P + 8;
+    size_t cols = (size_t)K + 8;
     table t = {(size_t)V + 1, cols, NULL};
-    t.cell = cols <= 16 ? calloc(t.rows * t.cols, sizeof *t.cell) : NULL;
+    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
     if (!t.cell) {
-        mr_h5r_fail(r, "%s", cols > 16 ? "too many swept parameters to print" : "out of memory");
+        mr_h5r_nomem(r);
         goto out;
     }
-    for (long long k = 0; k < P; k++) {
-        const char *dot = strrchr(param[k], '.');
-        snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
+    for (long long k = 0; k < K; k++) {
+        const char *dot = strrchr(kparam[k], '.');
+        snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : kparam[k]);
     }
     static const char *const hd[8] = {"mean",   "se",  "VaR 95%",  "VaR 99%",
                                       "ES 99%", "AAL", "1-in-100", "vs first [95% CI]"};
     for (size_t c = 0; c < 8; c++)
-        snprintf(mr_tab_cell(&t, 0, (size_t)P + c), CELL, "%s", hd[c]);
+        snprintf(mr_tab_cell(&t, 0, (size_t)K + c), CELL, "%s", hd[c]);
     double maxabs = 0.0;
     for (long long i = 0; i < V * NH; i++)
         if (isfinite(head[i]) && fabs(head[i]) / MR_GBP_PER_MILLION > maxabs)
             maxabs = fabs(head[i]) / MR_GBP_PER_MILLION;
     int dec = decimals_for(maxabs);
     for (long long v = 0; v < V; v++) {
-        for (long long k = 0; k < P; k++)
-            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
+        for (long long k = 0; k < K; k++)
+            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", kset[v * K + k]);
         for (size_t c = 0; c < NH; c++)
-            fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + c),
+            fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)K + c),
                     head[v * NH + (long long)c] / MR_GBP_PER_MILLION, dec, "");
         const double *d = diff + v * 3;
         if (v == 0)
-            snprintf(mr_tab_cell(&t, 1, (size_t)P + 7), CELL, "(reference)");
+            snprintf(mr_tab_cell(&t, 1, (size_t)K + 7), CELL, "(reference)");
         else
-            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 7), CELL, "%+.*f [%+.*f, %+.*f]",
+            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)K + 7), CELL, "%+.*f [%+.*f, %+.*f]",
                      dec, d[0] / MR_GBP_PER_MILLION, dec, d[1] / MR_GBP_PER_MILLION, dec,
                      d[2] / MR_GBP_PER_MILLION);
     }
     mr_tab_print(out, &t);
     free(t.cell);
-    if (print_sweep_costs(r, out, V, P, param, setting) < 0)
+    if (K < P) {
+        fprintf(out,
+                "\nEach variant (#: its row above), its group under /variants and its %lld "
+                "settings:\n",
+                P);
+        for (long long v = 0; v < V; v++)
+            fprintf(out, "  %lld  %s: %s\n", v + 1, vname[v], label[v]);
+    }
+    if (print_sweep_costs(r, out, V, K, kparam, kset) < 0)
         goto out;
     fprintf(out, "\nEach variant's full tables: minrisk export, or h5py/xarray on "
                  "/variants/<variant>/summary.\n");
@@ -777,6 +815,11 @@ static int print_sweep(mr_h5r *r, FILE *out)
 out:
     mr_h5r_free_strings(param, (size_t)P);
     mr_h5r_free_strings(setting, (size_t)(V * P));
+    mr_h5r_free_strings(vname, vname ? (size_t)V : 0);
+    mr_h5r_free_strings(label, label ? (size_t)V : 0);
+    for (long long v = 0; num && v < V; v++)
+        free(num[v]);
+    free(num);
     free(head);
     free(diff);
     free(name);

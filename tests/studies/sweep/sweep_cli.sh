@@ -20,7 +20,9 @@
 #   at the output path;
 # - a sweep of 18 keys, two of which share their last part (so the group
 #   names are made of whole key paths, about 700 characters), runs and
-#   writes its variants as v0 and v1 (their settings in /sweep/label).
+#   writes its variants as v0 and v1 (their settings in /sweep/label);
+#   `minrisk summary` prints its table with a column of row numbers and
+#   each variant's settings below it (more keys than the table's columns).
 set -u
 bin=$1
 src=$2
@@ -82,4 +84,8 @@ grep -q "results of the 19 later variants (a sweep holds them until its one writ
 h5ls "$tmp/long.h5/variants" >"$tmp/ls" 2>&1 || { cat "$tmp/ls"; fail "h5ls of the long sweep"; }
 [ "$(awk '{print $1}' "$tmp/ls" | tr '\n' ' ')" = "v0 v1 " ] || { cat "$tmp/ls"; fail "long sweep: variants are not v0, v1"; }
 h5ls "$tmp/long.h5/variants/v1/summary/total_loss_mean" >/dev/null 2>&1 || fail "long sweep: no /variants/v1/summary"
+"$bin" summary "$tmp/long.h5" >"$tmp/sum" 2>&1 || { cat "$tmp/sum"; fail "summary of the 18-key sweep"; }
+grep -qE '^2 +[0-9]' "$tmp/sum" || { cat "$tmp/sum"; fail "18-key summary: no row 2"; }
+grep -qF '  2  v1: countries.CN.wgi_pv=-0.44, countries.AU.wgi_pv=1.0, countries.AU.outage.rate_per_year=0.02, events.cn-controls.rate_per_year=0.2,' "$tmp/sum" ||
+    { cat "$tmp/sum"; fail "18-key summary: no settings line of v1"; }
 echo "sweep: OK"
