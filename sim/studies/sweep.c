@@ -552,11 +552,20 @@ static int sweep_table(const mr_scenario *base, variant *vs, uint64_t V, const m
     return rc ? -1 : 0;
 }
 
+/* Whether key path `path` is `key` or lies under it. */
+static bool under(const char *path, const char *key)
+{
+    size_t n = strlen(key);
+    return !strncmp(path, key, n) && (!path[n] || path[n] == '.' || path[n] == '[');
+}
+
 /* Warn (rank 0, on stderr) of each swept key none of whose values changes
    any trial's total loss: every variant is bit for bit, trial by trial, the
    one with the key at its first value and the other keys as they are (a
    lever the scenario gives no way to reach the loss, such as a
-   diversification cap without licensing, MODEL §3u). Collective. */
+   diversification cap without licensing, MODEL §3u). Not of the keys that
+   are not meant to change it: policy costs (the per-pound figures) and
+   the output block. Collective. */
 static void warn_inert_keys(const mr_scenario *base, const variant *vs, uint64_t V,
                             const mr_comm *comm)
 {
@@ -572,7 +581,8 @@ static void warn_inert_keys(const mr_scenario *base, const variant *vs, uint64_t
             for (uint64_t t = 0; t < a->ntrials && !differs && k; t++)
                 differs = memcmp(&a->total_loss[t], &b->total_loss[t], sizeof(double)) != 0;
         }
-        if (sp->nvalues > 1 && !mr_comm_any(comm, differs) && comm->rank == 0)
+        const bool no_loss_key = under(sp->path, "policies.cost") || under(sp->path, "output");
+        if (sp->nvalues > 1 && !no_loss_key && !mr_comm_any(comm, differs) && comm->rank == 0)
             fprintf(stderr,
                     "warning: %s:%d:%d: sweep.%s: none of its values changes any trial's total "
                     "loss: every variant equals, trial by trial, the one with the key at '%s' "

@@ -12,7 +12,8 @@
 # - a swept key none of whose values changes any trial's total loss is
 #   warned of at the key (grid.yaml's diversification_cap: base.yaml's
 #   control has no licensing, so UK sourcing reaches no loss, MODEL §3u),
-#   the key that does change it (months) is not, and --quiet prints nothing;
+#   the key that does change it (months) is not, nor a policy cost (which
+#   only the per-pound figures use), and --quiet prints nothing;
 # - a grid whose variants' results do not fit the memory limit together
 #   (20 variants of 20,000 trials, about 12 MB each, under
 #   MINRISK_MEMORY_LIMIT=200M) is refused before its first variant runs,
@@ -58,6 +59,8 @@ grep -qF "$want" "$tmp/err" || { cat "$tmp/err"; fail "no warning that diversifi
 ! grep -q "policies.stockpile.months" "$tmp/err" || { cat "$tmp/err"; fail "a warning about months, which changes the loss"; }
 "$bin" run "$src/tests/studies/sweep/grid.yaml" -o "$tmp/s4.h5" --threads 1 -q 2>"$tmp/err" >/dev/null || fail "sweep run (quiet)"
 [ ! -s "$tmp/err" ] || { cat "$tmp/err"; fail "--quiet printed"; }
+"$bin" run "$src/tests/studies/sweep/cost_grid.yaml" -o "$tmp/c.h5" --threads 1 2>"$tmp/err" >/dev/null || fail "cost sweep"
+! grep -q "warning" "$tmp/err" || { cat "$tmp/err"; fail "a warning about a policy cost, which is not meant to change the loss"; }
 printf 'extends: %s\nsimulation:\n  trials: 20000\nsweep:\n  policies.stockpile.months: [0, 1, 2, 3, 4]\n  policies.diversification_cap: [null, 0.9, 0.8, 0.7]\n' \
     "$src/tests/studies/sweep/base.yaml" >"$tmp/big.yaml"
 MINRISK_MEMORY_LIMIT=200M "$bin" run "$tmp/big.yaml" -o "$tmp/big.h5" --threads 1 -q 2>"$tmp/err" >/dev/null
