@@ -557,6 +557,36 @@ static bool whole_map(const yaml_node_t *k)
     return false;
 }
 
+/* A severity or a duration (docs/SCENARIO_FORMAT.md, Severity, Duration)
+   given in the child as a mapping with a key its parent's mapping lacks:
+   another form (fixed, uniform, beta; fixed, exponential, lognormal). It
+   replaces the parent's whole, since the forms exclude each other: merged,
+   {fixed: 0.4} over {uniform: [a, b]} would give both and be refused. The
+   same form ({lognormal: {median: 9}} over a lognormal) merges key by key. */
+static bool other_form(Merge *g, const yaml_node_t *ck, int base, int cid)
+{
+    if (!ck || ck->type != YAML_SCALAR_NODE ||
+        (strcmp((const char *)ck->data.scalar.value, "severity") &&
+         strcmp((const char *)ck->data.scalar.value, "duration_months")))
+        return false;
+    yaml_document_t *d = &g->p->src[g->k].doc;
+    const yaml_node_t *b = yaml_document_get_node(g->out, base);
+    const yaml_node_t *c = yaml_document_get_node(d, cid);
+    if (!b || !c || b->type != YAML_MAPPING_NODE || c->type != YAML_MAPPING_NODE)
+        return false;
+    for (const yaml_node_pair_t *q = c->data.mapping.pairs.start; q < c->data.mapping.pairs.top;
+         q++) {
+        const yaml_node_t *k = yaml_document_get_node(d, q->key);
+        bool found = false;
+        for (const yaml_node_pair_t *r = b->data.mapping.pairs.start;
+             r < b->data.mapping.pairs.top && !found; r++)
+            found = same_key(yaml_document_get_node(g->out, r->key), k);
+        if (!found)
+            return true;
+    }
+    return false;
+}
+
 /* Node cid of file g->k laid over node base of the merged document:
    mappings merge key by key (the base's keys keep their order, new keys
    follow in the file's order; a merged mapping keeps the position of its
@@ -600,9 +630,11 @@ static int merge_node(Merge *g, int base, int cid, int depth)
             break;
         if (j >= 0) {
             /* a map of shares that sum to 1 (or of weights) is replaced
-               whole, as a path is: a child's shares are all the shares */
-            int val = whole_map(ck) ? copy_node(g, cp.value)
-                                    : merge_node(g, pairs[j].value, cp.value, depth + 1);
+               whole, as a path is: a child's shares are all the shares;
+               so is a severity or duration of another form */
+            int val = whole_map(ck) || other_form(g, ck, pairs[j].value, cp.value)
+                          ? copy_node(g, cp.value)
+                          : merge_node(g, pairs[j].value, cp.value, depth + 1);
             pairs[j] = (yaml_node_pair_t){key, val};
             over[j] = true;
         } else {

@@ -940,6 +940,83 @@ static void test_extends_override(void **state)
     mr_scenario_free(&base);
 }
 
+/* A severity or duration that names another form than its parent's
+   replaces it whole: tests/bad/parents/base.yaml's event has severity 0.5
+   and duration 6 (fixed); a child giving {beta: [2, 3]} and {lognormal:
+   {median: 4, sigma: 0.5}} has those alone. Merged key by key, they were
+   {fixed: 0.5, beta: ...} and refused as "give only one of", at the
+   parent's line. The same form merges key by key: {lognormal: {median: 9}}
+   over the child's lognormal keeps its sigma. */
+static void write_leaf(const char *path, const char *event_keys)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: mid.yaml\nevents:\n  cn-controls:\n%s", event_keys);
+    fclose(f);
+}
+
+static void test_extends_distribution_forms(void **state)
+{
+    (void)state;
+    mr_scenario sc;
+    char dir[] = "/tmp/minrisk-forms-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char mid[256], leaf[256], cwd[2048];
+    snprintf(mid, sizeof mid, "%s/mid.yaml", dir);
+    snprintf(leaf, sizeof leaf, "%s/leaf.yaml", dir);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    FILE *f = fopen(mid, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "extends: %s/tests/bad/parents/base.yaml\n"
+            "events:\n"
+            "  cn-controls:\n"
+            "    severity: {beta: [2, 3]}\n"
+            "    duration_months: {lognormal: {median: 4, sigma: 0.5}}\n"
+            "countries:\n"
+            "  CN: {outage: {rate_per_year: 0.2, severity: {uniform: [0.1, 0.3]},\n"
+            "                duration_months: {exponential: 2}}}\n",
+            cwd);
+    fclose(f);
+    mr_error err;
+    if (mr_scenario_load(mid, &sc, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(sc.events[0].process.severity.kind, MR_SEV_BETA);
+    assert_true(sc.events[0].process.severity.a == 2 && sc.events[0].process.severity.b == 3);
+    assert_int_equal(sc.events[0].process.duration.kind, MR_DUR_LOGNORMAL);
+    assert_true(sc.events[0].process.duration.a == 4 && sc.events[0].process.duration.b == 0.5);
+    mr_scenario_free(&sc);
+
+    /* over mid.yaml: fixed forms, and the same lognormal form merged */
+    write_leaf(leaf, "    severity: {fixed: 0.25}\n"
+                     "    duration_months: {lognormal: {median: 9}}\n"
+                     "countries:\n"
+                     "  CN: {outage: {severity: {fixed: 0.7}, duration_months: {fixed: 5}}}\n");
+    if (mr_scenario_load(leaf, &sc, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(sc.events[0].process.severity.kind, MR_SEV_FIXED);
+    assert_true(sc.events[0].process.severity.a == 0.25);
+    assert_int_equal(sc.events[0].process.duration.kind, MR_DUR_LOGNORMAL);
+    assert_true(sc.events[0].process.duration.a == 9 && sc.events[0].process.duration.b == 0.5);
+    assert_int_equal(sc.countries[0].outage.severity.kind, MR_SEV_FIXED);
+    assert_true(sc.countries[0].outage.severity.a == 0.7);
+    assert_int_equal(sc.countries[0].outage.duration.kind, MR_DUR_FIXED);
+    assert_true(sc.countries[0].outage.duration.a == 5);
+    assert_true(sc.countries[0].outage.rate_per_year == 0.2);
+    mr_scenario_free(&sc);
+
+    /* two forms in the child's own mapping are still refused, at the child */
+    write_leaf(leaf, "    severity: {fixed: 0.25, uniform: [0, 1]}\n");
+    assert_int_equal(mr_scenario_load(leaf, &sc, &err), -1);
+    char want[512];
+    snprintf(want, sizeof want,
+             "%s:4:15: events.cn-controls.severity: give only one of fixed, uniform, beta", leaf);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(unlink(leaf), 0);
+    assert_int_equal(unlink(mid), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 /* A bundle needs no file: the chain is read back from it alone. */
 static void test_extends_bundle_without_files(void **state)
 {
@@ -1484,6 +1561,7 @@ int main(void)
         cmocka_unit_test(test_market_keys),
         cmocka_unit_test(test_time_paths),
         cmocka_unit_test(test_extends_override),
+        cmocka_unit_test(test_extends_distribution_forms),
         cmocka_unit_test(test_extends_bundle_without_files),
         cmocka_unit_test(test_extends_errors),
         cmocka_unit_test(test_policies),
