@@ -118,6 +118,9 @@ typedef struct {
        recycled_refined_abroad nodes, checked once the policies are read;
        NULL where none is given */
     const yaml_node_t **dom_at, **rra_at;
+    /* the policies' domestic_share.outage and recycled_share.refined_abroad
+       nodes, checked to apply to some mineral; NULL where not given */
+    const yaml_node_t *pol_dom_at, *pol_rra_at;
     /* every error (mr_scenario_load_all): collect keeps the walk going
        where that is safe (sc_recover); errs holds what was reported, in
        the order found, nerrs of them; fatal (out of memory, too many

@@ -115,8 +115,10 @@ int sc_policy_share(P *p, const Map *m, const char *key, double *share, mr_path 
         sc_get_num_path(p, &f, "share", false, &R_01, share, path) ||
         sc_mget(p, &f, extra, false, &x, xkp))
         return -1;
-    if (x)
+    if (x) {
+        *(outage ? &p->pol_dom_at : &p->pol_rra_at) = x;
         return outage ? walk_disruption(p, x, xkp, outage) : walk_refined_abroad(p, x, xkp, ra);
+    }
     if (*share < 0)
         return sc_fail(p, v, kp, "give share, %s, or both", extra);
     return 0;
@@ -167,6 +169,7 @@ int sc_domestic_finish(P *p)
 {
     mr_scenario *sc = p->sc;
     const mr_policies *pol = &sc->policies;
+    int ndom = 0, nrec = 0; /* minerals with domestic, recycled supply */
     for (int i = 0; i < sc->nminerals; i++) {
         mr_mineral *mn = &sc->minerals[i];
         bool dom = some_supply(mn->domestic_share, mn->domestic_path, pol->domestic_share,
@@ -174,6 +177,8 @@ int sc_domestic_finish(P *p)
         bool rec = some_supply(mn->recycled_share, mn->recycled_path, pol->recycled_share,
                                pol->recycled_path);
         char kp[KP_MAX];
+        ndom += dom;
+        nrec += rec;
         if (p->dom_at && p->dom_at[i] && !dom) {
             snprintf(kp, sizeof kp, "minerals.%s.domestic_outage", mn->id);
             return sc_fail(p, p->dom_at[i], kp,
@@ -197,5 +202,17 @@ int sc_domestic_finish(P *p)
             if (sc_product_supplier(p, mn, mn->refined_abroad.country[k]))
                 return -1;
     }
+    /* as a mineral's own key above: a policy's form where no mineral has
+       the supply would change nothing, and was dropped without a word (a
+       mineral's own key wins over it, so the resolved scenario, which
+       writes the policy's on the minerals, still reads back) */
+    if (p->pol_dom_at && pol->domestic_outage.present && ndom == 0)
+        return sc_fail(p, p->pol_dom_at, "policies.domestic_share.outage",
+                       "no mineral has domestic supply (domestic_share is 0 throughout, and "
+                       "share raises none): an outage of it would change nothing");
+    if (p->pol_rra_at && pol->refined_abroad.n > 0 && nrec == 0)
+        return sc_fail(p, p->pol_rra_at, "policies.recycled_share.refined_abroad",
+                       "no mineral has recycled supply (recycled_share is 0 throughout, and "
+                       "share raises none): where it is refined would change nothing");
     return 0;
 }
