@@ -483,7 +483,9 @@ int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_
     if (v->type != YAML_SCALAR_NODE || sc_is_null(v) || !sc_parse_int(sc_sval(v), &neg, &mag, &ovf))
         return sc_fail(p, v, kp, "expected an integer, got %s", sc_describe(v, d, sizeof d));
     if ((neg && mag > 0) || ovf || mag < lo || mag > hi) {
-        if (hi == (uint64_t)INT_MAX) /* "any int": the bound is not the user's concern */
+        /* "any int": the upper bound is not the user's concern, unless the
+           value is above it */
+        if (hi == (uint64_t)INT_MAX && !ovf && (neg || mag <= hi))
             return sc_fail(p, v, kp, "must be an integer >= %" PRIu64 ", got %s", lo,
                            show(sc_sval(v), d, sizeof d));
         return sc_fail(p, v, kp, "must be an integer in [%" PRIu64 ",%" PRIu64 "], got %s", lo, hi,
