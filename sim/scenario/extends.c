@@ -557,17 +557,26 @@ static bool whole_map(const yaml_node_t *k)
     return false;
 }
 
-/* A severity or a duration (docs/SCENARIO_FORMAT.md, Severity, Duration)
-   given in the child as a mapping with a key its parent's mapping lacks:
-   another form (fixed, uniform, beta; fixed, exponential, lognormal). It
-   replaces the parent's whole, since the forms exclude each other: merged,
-   {fixed: 0.4} over {uniform: [a, b]} would give both and be refused. The
-   same form ({lognormal: {median: 9}} over a lognormal) merges key by key. */
-static bool other_form(Merge *g, const yaml_node_t *ck, int base, int cid)
+static bool key_is(const yaml_node_t *k, const char *word)
 {
-    if (!ck || ck->type != YAML_SCALAR_NODE ||
-        (strcmp((const char *)ck->data.scalar.value, "severity") &&
-         strcmp((const char *)ck->data.scalar.value, "duration_months")))
+    return k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, word);
+}
+
+/* Where merge_node is: the distributions of an uncertain block are the
+   values of uncertain.keys. */
+enum { AT_OTHER, AT_UNCERTAIN, AT_UNCERTAIN_KEYS };
+
+/* A severity or a duration (docs/SCENARIO_FORMAT.md, Severity, Duration),
+   or an uncertain key's distribution (at == AT_UNCERTAIN_KEYS), given in
+   the child as a mapping with a key its parent's mapping lacks: another
+   form (fixed, uniform, beta; fixed, exponential, lognormal; uniform,
+   triangular, ...). It replaces the parent's whole, since the forms
+   exclude each other: merged, {fixed: 0.4} over {uniform: [a, b]} would
+   give both and be refused. The same form ({lognormal: {median: 9}} over
+   a lognormal) merges key by key. */
+static bool other_form(Merge *g, const yaml_node_t *ck, int at, int base, int cid)
+{
+    if (at != AT_UNCERTAIN_KEYS && !key_is(ck, "severity") && !key_is(ck, "duration_months"))
         return false;
     yaml_document_t *d = &g->p->src[g->k].doc;
     const yaml_node_t *b = yaml_document_get_node(g->out, base);
@@ -593,7 +602,7 @@ static bool other_form(Merge *g, const yaml_node_t *ck, int base, int cid)
    first definition), anything else replaces the base whole, and so does a
    time path: a child's path is the whole path, not points added to its
    parent's. */
-static int merge_node(Merge *g, int base, int cid, int depth)
+static int merge_node(Merge *g, int base, int cid, int depth, int at)
 {
     yaml_document_t *d = &g->p->src[g->k].doc;
     const yaml_node_t *c = yaml_document_get_node(d, cid);
@@ -631,10 +640,13 @@ static int merge_node(Merge *g, int base, int cid, int depth)
         if (j >= 0) {
             /* a map of shares that sum to 1 (or of weights) is replaced
                whole, as a path is: a child's shares are all the shares;
-               so is a severity or duration of another form */
-            int val = whole_map(ck) || other_form(g, ck, pairs[j].value, cp.value)
+               so is a distribution of another form */
+            int in = depth == 0 && key_is(ck, "uncertain")      ? AT_UNCERTAIN
+                     : at == AT_UNCERTAIN && key_is(ck, "keys") ? AT_UNCERTAIN_KEYS
+                                                                : AT_OTHER;
+            int val = whole_map(ck) || other_form(g, ck, at, pairs[j].value, cp.value)
                           ? copy_node(g, cp.value)
-                          : merge_node(g, pairs[j].value, cp.value, depth + 1);
+                          : merge_node(g, pairs[j].value, cp.value, depth + 1, in);
             pairs[j] = (yaml_node_pair_t){key, val};
             over[j] = true;
         } else {
@@ -671,7 +683,7 @@ int sc_merge_chain(P *p, yaml_document_t *out, int *root)
             g.oom = true;
             break;
         }
-        *root = merge_node(&g, *root, 1, 0);
+        *root = merge_node(&g, *root, 1, 0, AT_OTHER);
         free(g.memo);
         g.memo = NULL;
     }

@@ -1005,6 +1005,34 @@ static void test_extends_distribution_forms(void **state)
     assert_true(sc.countries[0].outage.rate_per_year == 0.2);
     mr_scenario_free(&sc);
 
+    /* an uncertain key's distribution likewise: triangular over mid's uniform */
+    FILE *g = fopen(leaf, "w");
+    assert_non_null(g);
+    fputs("extends: mid.yaml\n"
+          "uncertain:\n"
+          "  keys:\n"
+          "    events.cn-controls.rate_per_year: {triangular: [0.05, 0.1, 0.2]}\n",
+          g);
+    fclose(g);
+    g = fopen(mid, "a");
+    assert_non_null(g);
+    fputs("uncertain:\n"
+          "  rows: 4\n"
+          "  keys:\n"
+          "    events.cn-controls.rate_per_year: {uniform: [0.05, 0.2]}\n"
+          "    countries.CN.outage.rate_per_year: {uniform: [0.1, 0.3]}\n",
+          g);
+    fclose(g);
+    if (mr_scenario_load(leaf, &sc, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(sc.nuncertain, 2);
+    assert_string_equal(sc.uncertain[0].path, "events.cn-controls.rate_per_year");
+    assert_int_equal(sc.uncertain[0].kind, MR_DIST_TRIANGULAR);
+    assert_true(sc.uncertain[0].a == 0.05 && sc.uncertain[0].b == 0.1 && sc.uncertain[0].c == 0.2);
+    assert_int_equal(sc.uncertain[1].kind, MR_DIST_UNIFORM); /* mid's, kept */
+    assert_true(sc.uncertain_rows == 4);
+    mr_scenario_free(&sc);
+
     /* two forms in the child's own mapping are still refused, at the child */
     write_leaf(leaf, "    severity: {fixed: 0.25, uniform: [0, 1]}\n");
     assert_int_equal(mr_scenario_load(leaf, &sc, &err), -1);
