@@ -663,6 +663,22 @@ void *sc_zalloc(P *p, size_t n, size_t size)
     return q;
 }
 
+/* Whether the character at line, col (1-based, counted in characters as
+   libyaml counts them) of p->text is a tab. */
+static bool tab_at(const P *p, unsigned long line, unsigned long col)
+{
+    size_t i = 0;
+    if (p->len >= 3 && !memcmp(p->text, "\xEF\xBB\xBF", 3))
+        i = 3; /* a byte order mark is no column */
+    for (unsigned long l = 1; l < line && i < p->len; i++)
+        if (p->text[i] == '\n')
+            l++;
+    for (unsigned long c = 1; c < col && i < p->len; c++)
+        while (++i < p->len && ((unsigned char)p->text[i] & 0xC0) == 0x80)
+            ;
+    return i < p->len && p->text[i] == '\t';
+}
+
 static void syntax_error(P *p, const yaml_parser_t *ps)
 {
     if (ps->error == YAML_MEMORY_ERROR) {
@@ -685,8 +701,12 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
         line = (unsigned long)ps->problem_mark.line + 1;
         col = (unsigned long)ps->problem_mark.column + 1;
     }
-    snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: syntax: %s", p->file, line, col,
-             ps->problem ? ps->problem : "invalid YAML");
+    /* libyaml's message for a tab in the indentation names no tab */
+    const char *hint = ps->error != YAML_READER_ERROR && tab_at(p, line, col)
+                           ? " (a tab: YAML indents with spaces only)"
+                           : "";
+    snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: syntax: %s%s", p->file, line, col,
+             ps->problem ? ps->problem : "invalid YAML", hint);
     sc_one_line(p->err->msg);
     if (p->collect)
         collect(p, p->file, line, col);
