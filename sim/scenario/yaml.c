@@ -791,6 +791,12 @@ static int scan_node(Scan *s, const yaml_event_t *ev, const yaml_char_t *tag,
             return fail_at(p, ev->start_mark, kp, "a NUL character inside a string is not allowed");
         if (is_key)
             sc_kp_key(s->f[s->depth - 1].vkp, kp, v);
+        /* YAML 1.1's merge key, which other readers (editors, PyYAML)
+           expand: refused as what it is, not as an unknown key or id */
+        if (is_key && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp(v, "<<"))
+            return fail_at(p, ev->start_mark, s->f[s->depth - 1].vkp,
+                           "YAML merge keys (<<) are not supported: write the keys out, or "
+                           "start from another file with extends");
     } else if (is_key) {
         snprintf(s->f[s->depth - 1].vkp, KP_MAX, "%s", kp);
     }

@@ -33,6 +33,7 @@ SEMANTIC = {
     "importance_unknown_process": "a process name matched against the scenario's processes",
     "importance_bad_target": "the target's grammar (var<P>, es<P>, P in [50,100)), the loader's",
     "importance_duplicate": "a YAML duplicate key, which a JSON Schema cannot see",
+    "merge_key": "a YAML merge key, which the YAML reader expands before the schema sees it",
     "importance_empty": "rates or a target: one of two optional keys, the loader's rule",
     "importance_focus_total": "a rule between keys (a year focus needs an annual target)",
     "importance_defensive_horizon": "a rule between keys (defensive needs a year focus)",
