@@ -161,7 +161,13 @@ int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **o
         return -1;
     if (!v)
         return set_str(p, def, out);
-    return sc_str_node(p, v, kp, out);
+    if (sc_str_node(p, v, kp, out))
+        return -1;
+    /* a display name (its default the id) of spaces or nothing would be
+       stored as such and shown blank in every chart and table */
+    if (def[0] && !(*out)[strspn(*out, " ")])
+        return sc_fail(p, v, kp, "must not be empty (leave %s out, and the id is shown)", key);
+    return 0;
 }
 
 int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const *names, int *out)

@@ -134,7 +134,8 @@ static const SchemaKey SCHEMA[] = {
     /* countries */
     {"countries.<id>", "mapping", NULL, "", NONE,
      .meaning = "one country; the id starts with a letter, then letters, digits, _ and -"},
-    {"countries.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"countries.<id>.name", "string", NULL, "", .def = "the id", .range = "non-empty",
+     .meaning = "display name"},
     {"countries.<id>.wgi_pv", NUM(R_WGI), .unit = "WGI score", NONE,
      .meaning = "World Bank WGI political stability estimate"},
     {"countries.<id>.outage", "process", NULL, "", .def = "from wgi_pv, else none",
@@ -153,7 +154,8 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "mean length of a tense period; at least a step (12/steps_per_year months)"},
     /* minerals */
     {"minerals.<id>", "mapping", NULL, "", NONE, .meaning = "one mineral"},
-    {"minerals.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"minerals.<id>.name", "string", NULL, "", .def = "the id", .range = "non-empty",
+     .meaning = "display name"},
     {"minerals.<id>.unit", "string", NULL, "", DEF("t"),
      .meaning = "unit of demand_t and price.ref"},
     {"minerals.<id>.demand_t", NUMP(R_AMOUNT), .unit = "unit per year", REQ,
@@ -354,7 +356,8 @@ static const SchemaKey SCHEMA[] = {
      .meaning = "a cost not tied to a lever modelled here"},
     /* sectors */
     {"sectors.<id>", "mapping", NULL, "", NONE, .meaning = "one sector"},
-    {"sectors.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"sectors.<id>.name", "string", NULL, "", .def = "the id", .range = "non-empty",
+     .meaning = "display name"},
     {"sectors.<id>.output_gbp", NUMP(R_GBP_GT0), .unit = "GBP per year", REQ,
      .meaning = "annual output value Y"},
     {"sectors.<id>.gva_gbp", NUMP(R_GBP_GT0), .unit = "GBP per year", NONE,
@@ -383,7 +386,8 @@ static const SchemaKey SCHEMA[] = {
     /* events */
     {"events.<id>", "mapping", NULL, "", NONE,
      .meaning = "one named shock of one country on several minerals"},
-    {"events.<id>.name", "string", NULL, "", .def = "the id", .meaning = "display name"},
+    {"events.<id>.name", "string", NULL, "", .def = "the id", .range = "non-empty",
+     .meaning = "display name"},
     {"events.<id>.country", "country id", NULL, "", REQ, .range = "defined",
      .meaning = "the country imposing it"},
     {"events.<id>.minerals", "list or mapping of mineral ids", NULL, "", REQ,
