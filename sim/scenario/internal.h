@@ -121,6 +121,9 @@ typedef struct {
     /* the policies' domestic_share.outage and recycled_share.refined_abroad
        nodes, checked to apply to some mineral; NULL where not given */
     const yaml_node_t *pol_dom_at, *pol_rra_at;
+    /* per country (walk_supply.c): its regime node, checked once the
+       events are read; NULL where none is given */
+    const yaml_node_t **regime_at;
     /* every error (mr_scenario_load_all): collect keeps the walk going
        where that is safe (sc_recover); errs holds what was reported, in
        the order found, nerrs of them; fatal (out of memory, too many
@@ -413,6 +416,8 @@ int sc_walk_rationing(P *p, const yaml_node_t *v, const char *kp, const char *sc
 int sc_walk_output(P *p, const yaml_node_t *v, const char *kp);
 /* walk_supply.c */
 int sc_walk_countries(P *p, const yaml_node_t *v, const char *kp);
+/* A regime on a country that imposes no event is refused (after events). */
+int sc_regime_check(P *p);
 int sc_walk_minerals(P *p, const yaml_node_t *v, const char *kp);
 /* walk_uk.c (docs/MODEL.md §3u): a mineral's uk_sourcing; the open-market
    fallback of every mineral without one (again after a cap on the world);

@@ -146,6 +146,8 @@ static int walk(P *p, const yaml_node_t *root)
     if (min_ok && cou_ok && pol_ok &&
         (sc_mget(p, &m, "events", false, &x, kp) || (x && sc_walk_events(p, x, kp))))
         FAILED(ev_ok);
+    if (min_ok && cou_ok && pol_ok && ev_ok && sc_regime_check(p))
+        FAILED(ok);
 
     size_t S = (size_t)sc->nsectors, M = (size_t)sc->nminerals;
     if (!(sc->interdependency = sc_zalloc(p, S * S, sizeof(double))) ||
@@ -264,6 +266,7 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
     free(p->sid);
     free(p->uk_at);
     free(p->dom_at);
+    free(p->regime_at);
     free(p->rra_at);
     sc_idhash_free(&p->hcid);
     sc_idhash_free(&p->hmid);

@@ -104,6 +104,33 @@ static int country_entry(P *p, const yaml_node_t *v, const char *kp, int i)
     }
     if (sc_mget(p, &m, "regime", false, &x, okp) || (x && walk_regime(p, x, okp, c)))
         return -1;
+    if (x && !p->regime_at &&
+        !(p->regime_at = sc_zalloc(p, (size_t)sc->ncountries, sizeof *p->regime_at)))
+        return -1;
+    if (x)
+        p->regime_at[i] = x;
+    return 0;
+}
+
+/* A regime scales the rates of the country's named events only
+   (docs/MODEL.md §3r): on a country that imposes none it would change
+   nothing, and was ignored without a word. */
+int sc_regime_check(P *p)
+{
+    const mr_scenario *sc = p->sc;
+    for (int c = 0; p->regime_at && c < sc->ncountries; c++) {
+        bool any = false;
+        for (int e = 0; e < sc->nevents && !any; e++)
+            any = sc->events[e].country == c;
+        if (p->regime_at[c] && !any) {
+            char kp[KP_MAX];
+            snprintf(kp, sizeof kp, "countries.%s.regime", sc->countries[c].id);
+            return sc_fail(p, p->regime_at[c], kp,
+                           "the country imposes no event (no events.<id>.country is %s), and a "
+                           "regime changes only the rates of its events: it would change nothing",
+                           sc->countries[c].id);
+        }
+    }
     return 0;
 }
 

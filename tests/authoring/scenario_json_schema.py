@@ -96,6 +96,7 @@ SEMANTIC = {
     "recycled_abroad_no_recycling": "needs a recycled_share",
     "recycled_policy_abroad_no_recycling": "needs some mineral's recycled_share",
     "regime_step": "a period against the time step",
+    "regime_no_event": "needs an event of the country",
     "policy_cap_world_single_supplier": "the cap against each mineral's suppliers",
     "policy_new_source_unknown": "a country id the scenario does not define",
     "policy_share_sum": "a sum of two keys after a policy",
