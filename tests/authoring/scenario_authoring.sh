@@ -119,6 +119,11 @@ init)
             grep -E '^ *- \{.*spare: *[0-9]' "$tmp/i$n.yaml") |
             grep -vE 'assumption: replace|horizon_years|steps_per_year|trials|seed|wgi_pv' || true)
         [ -n "$unmarked" ] && fail "init $opts: figures not marked: $unmarked"
+        # ROW's comment says what aggregate does (SCENARIO_FORMAT.md): a
+        # cap never cuts it, HHI leaves it out; it does not stop an outage
+        # (a wgi_pv given to ROW derives one, aggregate or not)
+        grep -q '^    aggregate: true .*no country-wide outage' "$tmp/i$n.yaml" &&
+            fail "init $opts: the aggregate comment says it stops a country-wide outage"
         echo "ok: init $opts"
     done <<'EOF'
 
