@@ -6,6 +6,7 @@
  * mr_scenario_schema, mr_scenario_schema_check and mr_scenario_schema_print.
  */
 #include "sim/scenario/internal.h"
+#include "sim/scenario/schema_table.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -33,19 +34,6 @@ const char *const sc_cap_on[] = {"uk_sourcing", "world", NULL};         /* polic
    the loader's behaviour. Paths: ids as <id> (<sector>, <mineral> in the
    matrices), list items as [], and the shared forms <process>, <severity>,
    <duration>. */
-typedef struct {
-    const char *path;
-    const char *type;         /* NULL: the words below, "`a`, `b` or `c`" */
-    const char *const *words; /* enum words (the walker's table) */
-    const char *unit;
-    const char *def;
-    bool def_value;   /* def is the value the loader fills in */
-    const Range *num; /* a number's range (the walker's constant) */
-    bool is_int;      /* an integer in [ilo, ihi] */
-    uint64_t ilo, ihi;
-    const char *range; /* any other range, as text */
-    const char *meaning;
-} SchemaKey;
 
 #define NUM(r) .type = "number", .num = &(r)
 /* a rate: >= 0 and at most one occurrence a step on average (sc_rate_check) */
@@ -57,7 +45,7 @@ typedef struct {
 #define REQ .def = "required"
 #define NONE .def = "none"
 
-static const SchemaKey SCHEMA[] = {
+const SchemaKey sc_schema[] = {
     /* top level */
     {"name", "string", NULL, "", REQ, .range = "non-empty",
      .meaning = "scenario name, stored in the output"},
@@ -549,7 +537,8 @@ static const SchemaKey SCHEMA[] = {
 #undef REQ
 #undef NONE
 
-#define NSCHEMA (sizeof SCHEMA / sizeof *SCHEMA)
+const size_t sc_nschema = sizeof sc_schema / sizeof *sc_schema;
+#define NSCHEMA (sizeof sc_schema / sizeof *sc_schema)
 
 /* Parents whose children are ids or free keys, not a key table. */
 static const char *const SCHEMA_OPEN[] = {"countries",
@@ -582,7 +571,7 @@ static void schema_build(void)
     if (schema_out[0].path)
         return;
     for (size_t i = 0; i < NSCHEMA; i++) {
-        const SchemaKey *k = &SCHEMA[i];
+        const SchemaKey *k = &sc_schema[i];
         char *t = schema_type[i], *r = schema_range[i];
         if (k->words) {
             size_t len = 0, n = 0;
@@ -626,19 +615,17 @@ const mr_schema_key *mr_scenario_schema(size_t *n)
     return schema_out;
 }
 
-static int schema_find(const char *path)
+int sc_schema_find(const char *path)
 {
     for (size_t i = 0; i < NSCHEMA; i++)
-        if (!strcmp(SCHEMA[i].path, path))
+        if (!strcmp(sc_schema[i].path, path))
             return (int)i;
     return -1;
 }
 
 /* ---- the key table, for the walkers ---- */
 
-/* Whether path is a child of schema mapping `parent` ("" the top level,
-   where the shared forms such as <process> are not); *last is then its key. */
-static bool child_of(const char *path, const char *parent, const char **last)
+bool sc_schema_child_of(const char *path, const char *parent, const char **last)
 {
     size_t pl = strlen(parent);
     if (pl == 0 ? path[0] == '<' || strchr(path, '.')
@@ -653,7 +640,7 @@ int sc_schema_keys(const char *parent, const char *keys[MAXKEYS + 1], int sk[MAX
     int n = 0;
     for (size_t i = 0; i < NSCHEMA; i++) {
         const char *last;
-        if (!child_of(SCHEMA[i].path, parent, &last))
+        if (!sc_schema_child_of(sc_schema[i].path, parent, &last))
             continue;
         if (n == MAXKEYS)
             return -1;
@@ -666,23 +653,23 @@ int sc_schema_keys(const char *parent, const char *keys[MAXKEYS + 1], int sk[MAX
 
 const char *sc_schema_default(int i)
 {
-    return i >= 0 && (size_t)i < NSCHEMA && SCHEMA[i].def_value ? SCHEMA[i].def : NULL;
+    return i >= 0 && (size_t)i < NSCHEMA && sc_schema[i].def_value ? sc_schema[i].def : NULL;
 }
 
 double sc_schema_num(const char *path)
 {
-    int i = schema_find(path);
+    int i = sc_schema_find(path);
     double x;
-    if (i < 0 || !SCHEMA[i].def_value || !sc_parse_double(SCHEMA[i].def, &x) || !isfinite(x))
+    if (i < 0 || !sc_schema[i].def_value || !sc_parse_double(sc_schema[i].def, &x) || !isfinite(x))
         return NAN;
     return x;
 }
 
 int sc_schema_word(const char *path, const char *const *names)
 {
-    int i = schema_find(path);
-    for (int w = 0; i >= 0 && SCHEMA[i].def_value && names[w]; w++)
-        if (!strcmp(names[w], SCHEMA[i].def))
+    int i = sc_schema_find(path);
+    for (int w = 0; i >= 0 && sc_schema[i].def_value && names[w]; w++)
+        if (!strcmp(names[w], sc_schema[i].def))
             return w;
     return -1;
 }
@@ -694,8 +681,8 @@ static bool schema_has(const char *path)
 {
     size_t l = strlen(path);
     for (size_t i = 0; i < NSCHEMA; i++)
-        if (!strncmp(SCHEMA[i].path, path, l) &&
-            (!SCHEMA[i].path[l] || SCHEMA[i].path[l] == '.' || SCHEMA[i].path[l] == '['))
+        if (!strncmp(sc_schema[i].path, path, l) &&
+            (!sc_schema[i].path[l] || sc_schema[i].path[l] == '.' || sc_schema[i].path[l] == '['))
             return true;
     return false;
 }
@@ -727,7 +714,7 @@ static int schema_entry(const char *path, int *entry, int *numeric)
     static const char *const ids[] = {"<id>", "<country>", "<mineral>", "<sector>", NULL};
     char at[KP_MAX] = "", cand[KP_MAX];
     for (const char *s = path; *s;) {
-        int e = schema_find(at);
+        int e = sc_schema_find(at);
         if (*s == '[') { /* an item: of a list of mappings, or of a list of numbers */
             int w = snprintf(cand, sizeof cand, "%s[]", at);
             s = strchr(s, ']') + 1;
@@ -735,7 +722,7 @@ static int schema_entry(const char *path, int *entry, int *numeric)
                 memcpy(at, cand, sizeof at);
                 continue;
             }
-            if (e >= 0 && !*s && SCHEMA[e].type && !strncmp(SCHEMA[e].type, "list [", 6)) {
+            if (e >= 0 && !*s && sc_schema[e].type && !strncmp(sc_schema[e].type, "list [", 6)) {
                 *entry = e;
                 *numeric = 1;
                 return 0;
@@ -745,13 +732,13 @@ static int schema_entry(const char *path, int *entry, int *numeric)
         if (*s == '.')
             s++;
         size_t len = strcspn(s, ".[");
-        if (e >= 0 && !strcmp(SCHEMA[e].type ? SCHEMA[e].type : "", "number or path")) {
+        if (e >= 0 && !strcmp(sc_schema[e].type ? sc_schema[e].type : "", "number or path")) {
             *entry = e; /* a year of a time path */
             *numeric = 1;
             return 0;
         }
-        if (e >= 0 && shared_form(SCHEMA[e].type))
-            snprintf(at, sizeof at, "%s", shared_form(SCHEMA[e].type));
+        if (e >= 0 && shared_form(sc_schema[e].type))
+            snprintf(at, sizeof at, "%s", shared_form(sc_schema[e].type));
         int w = snprintf(cand, sizeof cand, "%s%s%.*s", at, *at ? "." : "", (int)len, s);
         if (w < 0 || (size_t)w >= sizeof cand)
             return -1; /* longer than any schema path */
@@ -768,13 +755,13 @@ static int schema_entry(const char *path, int *entry, int *numeric)
         memcpy(at, cand, sizeof at);
         s += len;
     }
-    int e = schema_find(at);
-    if (e >= 0 && shared_form(SCHEMA[e].type)) /* a severity: a number or a mapping */
-        e = schema_find(shared_form(SCHEMA[e].type));
+    int e = sc_schema_find(at);
+    if (e >= 0 && shared_form(sc_schema[e].type)) /* a severity: a number or a mapping */
+        e = sc_schema_find(shared_form(sc_schema[e].type));
     if (e < 0)
         return -1;
     *entry = e;
-    *numeric = numeric_type(SCHEMA[e].type);
+    *numeric = numeric_type(sc_schema[e].type);
     return 0;
 }
 
@@ -784,17 +771,17 @@ int sc_schema_numeric(const char *path, const char **type)
     *type = NULL;
     if (schema_entry(path, &e, &numeric))
         return -1;
-    *type = SCHEMA[e].type ? SCHEMA[e].type : "word";
+    *type = sc_schema[e].type ? sc_schema[e].type : "word";
     return numeric;
 }
 
 const char *mr_scenario_key_unit(const char *path)
 {
     int e, numeric;
-    if (schema_entry(path, &e, &numeric) || !SCHEMA[e].unit || !SCHEMA[e].unit[0] ||
-        !strcmp(SCHEMA[e].unit, "the key's"))
+    if (schema_entry(path, &e, &numeric) || !sc_schema[e].unit || !sc_schema[e].unit[0] ||
+        !strcmp(sc_schema[e].unit, "the key's"))
         return NULL;
-    return SCHEMA[e].unit;
+    return sc_schema[e].unit;
 }
 
 /* ---- the check ---- */
@@ -827,12 +814,12 @@ static bool is_mapping(const char *parent)
 {
     char list[KP_MAX];
     size_t l = strlen(parent);
-    if (l == 0 || schema_find(parent) >= 0)
+    if (l == 0 || sc_schema_find(parent) >= 0)
         return true;
     if (l < 3 || strcmp(parent + l - 2, "[]") || l - 2 >= sizeof list)
         return false;
     snprintf(list, sizeof list, "%.*s", (int)(l - 2), parent);
-    return schema_find(list) >= 0;
+    return sc_schema_find(list) >= 0;
 }
 
 int mr_scenario_schema_check(char *msg, size_t n)
@@ -845,12 +832,12 @@ int mr_scenario_schema_check(char *msg, size_t n)
             snprintf(msg, n, __VA_ARGS__);                                                         \
     } while (0)
     for (size_t i = 0; i < NSCHEMA; i++) {
-        const SchemaKey *k = &SCHEMA[i];
+        const SchemaKey *k = &sc_schema[i];
         const char *dot = strrchr(k->path, '.');
         const char *last = dot ? dot + 1 : k->path;
         char parent[KP_MAX];
         snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - k->path) : 0, k->path);
-        if (schema_find(k->path) != (int)i)
+        if (sc_schema_find(k->path) != (int)i)
             PROBLEM("%s: given twice in the schema", k->path);
         if (k->def_value && !default_parses(k))
             PROBLEM("%s: the default '%s' is not a value of the key", k->path, k->def);
@@ -886,342 +873,4 @@ void mr_scenario_schema_print(FILE *out)
     for (size_t i = 0; i < n; i++)
         fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", k[i].path, k[i].type, k[i].unit,
                 k[i].def, k[i].range, k[i].meaning);
-}
-
-/* ---- the JSON Schema (draft 7) of the key table ---- */
-
-/* The generator writes each key's schema inline (the shared forms too), so
-   that a scenario that `extends` another - a partial override, whose
-   required keys its parents hold - gets the same tree without `required`
-   (the "partial" definition; the top level picks it when `extends` is
-   given). Ranges are the walker's Range constants, ids the loader's rule;
-   what needs the whole scenario (references defined, sums, a rate within
-   the time grid, time paths needing start_year) is the loader's alone. */
-
-#define ID_PATTERN "^[A-Za-z][A-Za-z0-9_-]{0,63}$"
-
-typedef struct {
-    FILE *out;
-    bool strict; /* required keys required */
-} JS;
-
-static void js_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
-/* A number's bounds from a Range, inside an open object ("type" written). */
-static void js_range(FILE *out, const Range *r)
-{
-    if (!r)
-        return;
-    if (isfinite(r->lo))
-        fprintf(out, ",\"%s\":%.17g", r->lo_open ? "exclusiveMinimum" : "minimum", r->lo);
-    if (isfinite(r->hi))
-        fprintf(out, ",\"%s\":%.17g", r->hi_open ? "exclusiveMaximum" : "maximum", r->hi);
-}
-
-static void js_number(FILE *out, const Range *r)
-{
-    fputs("{\"type\":\"number\"", out);
-    js_range(out, r);
-    fputc('}', out);
-}
-
-/* A number, or a time path {year: number} (SCENARIO_FORMAT.md, "Time paths"). */
-static void js_number_or_path(FILE *out, const Range *r)
-{
-    fputs("{\"anyOf\":[", out);
-    js_number(out, r);
-    fputs(",{\"type\":\"object\",\"minProperties\":1,\"maxProperties\":1000,"
-          "\"propertyNames\":{\"pattern\":\"^[0-9]{4}$\"},\"additionalProperties\":",
-          out);
-    js_number(out, r);
-    fputs("}]}", out);
-}
-
-static void js_ids(FILE *out)
-{
-    fputs("{\"type\":\"string\",\"pattern\":\"" ID_PATTERN "\"}", out);
-}
-
-static void js_key(JS *j, int i);
-
-/* Whether schema path `path` has children. */
-static bool js_has_children(const char *path)
-{
-    const char *last;
-    for (size_t i = 0; i < NSCHEMA; i++)
-        if (child_of(SCHEMA[i].path, path, &last))
-            return true;
-    return false;
-}
-
-/* The mapping at schema path `path` (its children): a mapping of ids
-   when its one child is written <...>, else the keys given with their
-   schemas, required ones required, nothing else allowed. */
-static void js_mapping(JS *j, const char *path, int min, int max)
-{
-    FILE *out = j->out;
-    const char *last;
-    int idchild = -1, n = 0, one_of = 0;
-    for (size_t i = 0; i < NSCHEMA; i++)
-        if (child_of(SCHEMA[i].path, path, &last)) {
-            if (last[0] == '<')
-                idchild = (int)i;
-            if (SCHEMA[i].def && !strcmp(SCHEMA[i].def, "one of three"))
-                one_of++;
-            n++;
-        }
-    fputs("{\"type\":\"object\"", out);
-    if (min > 0)
-        fprintf(out, ",\"minProperties\":%d", min);
-    if (max > 0)
-        fprintf(out, ",\"maxProperties\":%d", max);
-    if (idchild >= 0) {
-        /* ids, or key paths (a.b[0].c: checked by the loader) */
-        const char *l = strrchr(SCHEMA[idchild].path, '<');
-        if (!strcmp(l, "<process name>")) /* importance.rates: names with '*' */
-            fputs(",\"propertyNames\":{\"pattern\":\"^[A-Za-z0-9_./*-]+$\"}", out);
-        else if (strcmp(l, "<key path>"))
-            fputs(",\"propertyNames\":{\"pattern\":\"" ID_PATTERN "\"}", out);
-        fputs(",\"additionalProperties\":", out);
-        js_key(j, idchild);
-        fputc('}', out);
-        return;
-    }
-    if (one_of) /* <severity>, <duration>: one of them */
-        fputs(",\"minProperties\":1,\"maxProperties\":1", out);
-    fputs(",\"additionalProperties\":false,\"properties\":{", out);
-    int k = 0;
-    for (size_t i = 0; i < NSCHEMA; i++)
-        if (child_of(SCHEMA[i].path, path, &last)) {
-            fputs(k++ ? "," : "", out);
-            js_str(out, last);
-            fputc(':', out);
-            js_key(j, (int)i);
-        }
-    fputc('}', out);
-    if (j->strict) {
-        k = 0;
-        for (size_t i = 0; i < NSCHEMA; i++)
-            if (child_of(SCHEMA[i].path, path, &last) && SCHEMA[i].def &&
-                !strcmp(SCHEMA[i].def, "required")) {
-                fputs(k++ ? "," : ",\"required\":[", out);
-                js_str(out, last);
-            }
-        if (k)
-            fputc(']', out);
-    }
-    fputc('}', out);
-}
-
-/* A list whose items are the mappings at path[] (at most max, 0: any). */
-static void js_list_of(JS *j, const char *path, int max)
-{
-    char item[160];
-    snprintf(item, sizeof item, "%s[]", path);
-    fputs("{\"type\":\"array\"", j->out);
-    if (max > 0)
-        fprintf(j->out, ",\"maxItems\":%d", max);
-    fputs(",\"items\":", j->out);
-    if (js_has_children(item))
-        js_mapping(j, item, 0, 0);
-    else
-        fputs("{\"type\":\"object\"}", j->out);
-    fputc('}', j->out);
-}
-
-/* The schema of words (an enum key): false/true are YAML's booleans. */
-static void js_words(FILE *out, const char *const *w)
-{
-    if (w == sc_bools) {
-        fputs("{\"type\":\"boolean\"}", out);
-        return;
-    }
-    fputs("{\"enum\":[", out);
-    for (int k = 0; w[k]; k++) {
-        fputs(k ? "," : "", out);
-        js_str(out, w[k]);
-    }
-    fputs("]}", out);
-}
-
-/* The matrix at path: {id: {id: number}} (the range of path.<x>.<x>). */
-static void js_matrix(JS *j, const char *path)
-{
-    const Range *r = NULL;
-    size_t pl = strlen(path);
-    for (size_t i = 0; i < NSCHEMA; i++)
-        if (!strncmp(SCHEMA[i].path, path, pl) && SCHEMA[i].path[pl] == '.')
-            r = SCHEMA[i].num;
-    fputs(
-        "{\"type\":\"object\",\"propertyNames\":{\"pattern\":\"" ID_PATTERN "\"},"
-        "\"additionalProperties\":{\"type\":\"object\",\"propertyNames\":{\"pattern\":\"" ID_PATTERN
-        "\"},\"additionalProperties\":",
-        j->out);
-    js_number(j->out, r);
-    fputs("}}", j->out);
-}
-
-/* The value's schema, without its description. */
-static void js_value(JS *j, int i)
-{
-    const SchemaKey *k = &SCHEMA[i];
-    FILE *out = j->out;
-    const char *t = k->type ? k->type : "";
-    const char *form = NULL; /* a shared form */
-    if (!k->type && k->words)
-        js_words(out, k->words);
-    else if (!strcmp(t, "int")) {
-        fprintf(out, "{\"type\":\"integer\",\"minimum\":%" PRIu64 ",\"maximum\":%" PRIu64 "}",
-                k->ilo, k->ihi);
-    } else if (!strcmp(t, "number"))
-        js_number(out, k->num);
-    else if (!strcmp(t, "number or path"))
-        js_number_or_path(out, k->num);
-    else if (!strcmp(t, "string") || !strcmp(t, "path"))
-        fputs(k->range && !strcmp(k->range, "non-empty") ? "{\"type\":\"string\",\"minLength\":1}"
-                                                         : "{\"type\":\"string\"}",
-              out);
-    else if (!strcmp(t, "country id") || !strcmp(t, "mineral id"))
-        js_ids(out);
-    else if (!strcmp(t, "mapping")) {
-        int one = k->range && !strcmp(k->range, "exactly one key"); /* uncertain.keys.<key path> */
-        js_mapping(j, k->path, one, one);
-    } else if (!strcmp(t, "mapping of ids"))
-        js_mapping(j, k->path, k->range && !strncmp(k->range, "1 to", 4) ? 1 : 0, SC_IDS_MAX);
-    else if (!strcmp(t, "mapping of country ids"))
-        js_mapping(j, k->path, 0, SC_IDS_MAX);
-    else if (!strcmp(t, "mapping of key paths"))
-        js_mapping(j, k->path, 1, SC_SWEEP_PARAMS_MAX);
-    else if (!strcmp(t, "mapping of process names"))
-        js_mapping(j, k->path, 1, 1000);
-    else if (!strcmp(t, "matrix"))
-        js_matrix(j, k->path);
-    else if (!strcmp(t, "word or mapping")) { /* rationing: the rule's word, or the mapping */
-        char rule[160];
-        snprintf(rule, sizeof rule, "%s.rule", k->path);
-        int r = schema_find(rule);
-        fputs("{\"anyOf\":[", out);
-        if (r >= 0)
-            js_words(out, SCHEMA[r].words);
-        else
-            fputs("{\"type\":\"string\"}", out);
-        fputc(',', out);
-        js_mapping(j, k->path, 0, 0);
-        fputs("]}", out);
-    } else if (!strcmp(t, "number or mapping") || !strcmp(t, "number, path or mapping")) {
-        fputs("{\"anyOf\":[", out);
-        if (t[6] == ',')
-            js_number_or_path(out, k->num);
-        else
-            js_number(out, k->num);
-        fputc(',', out);
-        js_mapping(j, k->path, 0, 0);
-        fputs("]}", out);
-    } else if (!strcmp(t, "list of suppliers") || !strcmp(t, "list of needs") ||
-               !strcmp(t, "list of mappings"))
-        js_list_of(j, k->path, 0);
-    else if (!strcmp(t, "list of occurrences"))
-        js_list_of(j, k->path, SC_OCCURRENCES_MAX);
-    else if (!strncmp(t, "list of words", 13)) {
-        fputs("{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true,\"items\":", out);
-        js_words(out, k->words ? k->words : sc_stages);
-        fputc('}', out);
-    } else if (!strcmp(t, "list of mineral ids")) {
-        fputs("{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true,\"items\":", out);
-        js_ids(out);
-        fputc('}', out);
-    } else if (!strcmp(t, "list or mapping of mineral ids")) {
-        fputs("{\"anyOf\":[{\"type\":\"array\",\"minItems\":1,\"uniqueItems\":true,\"items\":",
-              out);
-        js_ids(out);
-        fputs("},", out);
-        js_mapping(j, k->path, 1, SC_IDS_MAX);
-        fputs("]}", out);
-    } else if (!strcmp(t, "list [a, b]") || !strcmp(t, "list of 2 numbers") ||
-               !strcmp(t, "list of 3 numbers")) {
-        int n = t[8] == '3' ? 3 : 2;
-        size_t pl = strlen(k->path);
-        /* <severity>'s pairs: uniform within [0,1], beta's shapes R_BETA */
-        const Range *r = k->num;
-        if (!r && pl > 8 && !strcmp(k->path + pl - 8, ".uniform") && k->path[0] == '<')
-            r = &R_01;
-        else if (!r && pl > 5 && !strcmp(k->path + pl - 5, ".beta"))
-            r = &R_BETA;
-        fprintf(out, "{\"type\":\"array\",\"minItems\":%d,\"maxItems\":%d,\"items\":", n, n);
-        js_number(out, r);
-        fputc('}', out);
-    } else if (!strcmp(t, "list of values"))
-        fputs("{\"type\":\"array\",\"minItems\":1,\"maxItems\":64}", out);
-    else if (!strcmp(t, "process"))
-        form = "<process>";
-    else if (!strcmp(t, "disruption"))
-        form = "<disruption>";
-    else if (!strcmp(t, "cost"))
-        form = "<cost>";
-    else if (!strcmp(t, "severity"))
-        form = "<severity>";
-    else if (!strcmp(t, "duration"))
-        form = "<duration>";
-    else
-        fputs("{}", out); /* a type this generator does not know: anything */
-    if (form) {
-        int f = schema_find(form);
-        if (f >= 0 && SCHEMA[f].type && strcmp(SCHEMA[f].type, "mapping"))
-            js_value(j, f); /* <severity>, <duration>: number or mapping */
-        else
-            js_mapping(j, form, 0, 0);
-    }
-}
-
-/* Key i's schema: its value's, with the table's meaning and unit as the
-   description; an optional key may be null (the default applies). */
-static void js_key(JS *j, int i)
-{
-    const SchemaKey *k = &SCHEMA[i];
-    FILE *out = j->out;
-    bool optional = !k->def || strcmp(k->def, "required");
-    fputs("{\"description\":", out);
-    char d[1024];
-    snprintf(d, sizeof d, "%s%s%s%s", k->meaning ? k->meaning : "", k->unit && *k->unit ? " (" : "",
-             k->unit && *k->unit ? k->unit : "", k->unit && *k->unit ? ")" : "");
-    js_str(out, d);
-    fputs(optional ? ",\"anyOf\":[{\"type\":\"null\"}," : ",\"allOf\":[", out);
-    js_value(j, i);
-    fputs("]}", out);
-}
-
-void mr_scenario_json_schema_print(FILE *out)
-{
-    JS j = {out, true};
-    fputs("{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
-          "\"$id\":\"https://minrisk.invalid/scenario.schema.json\","
-          "\"title\":\"minrisk scenario\","
-          "\"description\":\"A minrisk scenario (docs/SCENARIO_FORMAT.md), generated by "
-          "'minrisk validate --json-schema' from the loader's key table. It checks keys, types, "
-          "words, id syntax and ranges; references, sums and what needs the whole scenario are "
-          "checked by 'minrisk validate'. A scenario with extends is checked without required "
-          "keys (its parents hold them).\","
-          "\"if\":{\"type\":\"object\",\"required\":[\"extends\"]},"
-          "\"then\":{\"$ref\":\"#/definitions/partial\"},"
-          "\"else\":{\"$ref\":\"#/definitions/scenario\"},"
-          "\"definitions\":{\"scenario\":",
-          out);
-    js_mapping(&j, "", 0, 0);
-    fputs(",\"partial\":", out);
-    j.strict = false;
-    js_mapping(&j, "", 0, 0);
-    fputs("}}\n", out);
 }
