@@ -380,7 +380,7 @@ void mr_tab_print(FILE *out, table *t)
     }
 }
 
-static void fmt_num(char *dst, double v, int decimals, const char *suffix)
+void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix)
 {
     if (isnan(v))
         snprintf(dst, CELL, "n/a");
@@ -388,8 +388,7 @@ static void fmt_num(char *dst, double v, int decimals, const char *suffix)
         snprintf(dst, CELL, "%.*f%s", decimals, v, suffix);
 }
 
-/* Decimals that show about four significant digits of the largest value. */
-static int decimals_for(double maxabs)
+int mr_tab_decimals(double maxabs)
 {
     return maxabs >= 1000.0 ? 0 : maxabs >= 100.0 ? 1 : maxabs >= 1.0 ? 2 : 3;
 }
@@ -426,10 +425,11 @@ static void print_indicators(FILE *out, const summary *s)
         const double *f = it->fig + k * NINDCOLS;
         snprintf(mr_tab_cell(&t, k + 1, 0), CELL, "%s", it->mineral[k]);
         snprintf(mr_tab_cell(&t, k + 1, 1), CELL, "%s", it->stage[k]);
-        fmt_num(mr_tab_cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
-        fmt_num(mr_tab_cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2, f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
+        mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 2), 1e4 * f[ICOL_HHI], 0, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 3), f[ICOL_HHI_WGI], 2,
+                       f[ICOL_ASSUMED] != 0.0 ? "*" : " ");
         snprintf(mr_tab_cell(&t, k + 1, 4), CELL, "%s", it->top[k]);
-        fmt_num(mr_tab_cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 5), 100.0 * f[ICOL_SHARE], 1, "");
         snprintf(mr_tab_cell(&t, k + 1, 6), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
         nabove += f[ICOL_ABOVE] != 0.0;
     }
@@ -463,15 +463,15 @@ static void print_uk_indicators(FILE *out, const summary *s)
                 !strcmp(s->ind.stage[w], u->stage[k])) {
                 const double *g = s->ind.fig + w * NINDCOLS;
                 snprintf(mr_tab_cell(&t, k + 1, 2), CELL, "%s", s->ind.top[w]);
-                fmt_num(mr_tab_cell(&t, k + 1, 3), 100.0 * g[ICOL_SHARE], 1, "");
-                fmt_num(mr_tab_cell(&t, k + 1, 4), 1e4 * g[ICOL_HHI], 0, "");
+                mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 3), 100.0 * g[ICOL_SHARE], 1, "");
+                mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 4), 1e4 * g[ICOL_HHI], 0, "");
                 snprintf(mr_tab_cell(&t, k + 1, 5), CELL, "%s",
                          g[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
             }
         snprintf(mr_tab_cell(&t, k + 1, 6), CELL, "%s", u->top[k]);
-        fmt_num(mr_tab_cell(&t, k + 1, 7), 100.0 * f[ICOL_SHARE], 1,
-                f[ICOL_CAPPED] != 0.0 ? "+" : " ");
-        fmt_num(mr_tab_cell(&t, k + 1, 8), 1e4 * f[ICOL_HHI], 0, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 7), 100.0 * f[ICOL_SHARE], 1,
+                       f[ICOL_CAPPED] != 0.0 ? "+" : " ");
+        mr_tab_fmt_num(mr_tab_cell(&t, k + 1, 8), 1e4 * f[ICOL_HHI], 0, "");
         snprintf(mr_tab_cell(&t, k + 1, 9), CELL, "%s", f[ICOL_ABOVE] != 0.0 ? "ABOVE CAP" : "");
         snprintf(mr_tab_cell(&t, k + 1, 10), CELL, "%s", u->basis[k]);
         nabove += f[ICOL_ABOVE] != 0.0;
@@ -506,10 +506,10 @@ static void print_parts(FILE *out, const summary *s, int dec)
     for (size_t j = 0; j <= s->S; j++) {
         const double *p = s->parts + j * 3;
         snprintf(mr_tab_cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
-        fmt_num(mr_tab_cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, dec, "");
-        fmt_num(mr_tab_cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, dec, "");
-        fmt_num(mr_tab_cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, dec, "");
-        fmt_num(mr_tab_cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, dec, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, dec, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, dec, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, dec, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, dec, "");
     }
     mr_tab_print(out, &t);
     free(t.cell);
@@ -566,14 +566,14 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     for (size_t i = 0; i < (s->S + 1) * NLOSSCOLS; i++)
         if (isfinite(s->loss[i]))
             maxabs = fmax(maxabs, fabs(s->loss[i]) / MR_GBP_PER_MILLION);
-    int dec = decimals_for(maxabs);
+    int dec = mr_tab_decimals(maxabs);
     for (size_t c = 0; c <= NLOSSCOLS; c++)
         snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", head[c]);
     for (size_t j = 0; j <= s->S; j++) {
         snprintf(mr_tab_cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
         for (size_t c = 0; c < NLOSSCOLS; c++)
-            fmt_num(mr_tab_cell(&t, j + 1, c + 1), s->loss[j * NLOSSCOLS + c] / MR_GBP_PER_MILLION,
-                    dec, "");
+            mr_tab_fmt_num(mr_tab_cell(&t, j + 1, c + 1),
+                           s->loss[j * NLOSSCOLS + c] / MR_GBP_PER_MILLION, dec, "");
     }
     mr_tab_print(out, &t);
     free(t.cell);
@@ -603,11 +603,11 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     for (size_t k = 0; k < s->M; k++) {
         const double *f = s->mineral_fig + k * NMINCOLS;
         snprintf(mr_tab_cell(&m, k + 1, 0), CELL, "%s", s->mineral[k]);
-        fmt_num(mr_tab_cell(&m, k + 1, 1), 100.0 * f[MCOL_PSHORT], 1, "%");
-        fmt_num(mr_tab_cell(&m, k + 1, 2), 100.0 * f[MCOL_SHORT], 2, "%");
-        fmt_num(mr_tab_cell(&m, k + 1, 3), f[MCOL_MONTHS], 1, "");
-        fmt_num(mr_tab_cell(&m, k + 1, 4), 100.0 * f[MCOL_PEMPTY], 1, "%");
-        fmt_num(mr_tab_cell(&m, k + 1, 5), f[MCOL_PRICE], 2, "x");
+        mr_tab_fmt_num(mr_tab_cell(&m, k + 1, 1), 100.0 * f[MCOL_PSHORT], 1, "%");
+        mr_tab_fmt_num(mr_tab_cell(&m, k + 1, 2), 100.0 * f[MCOL_SHORT], 2, "%");
+        mr_tab_fmt_num(mr_tab_cell(&m, k + 1, 3), f[MCOL_MONTHS], 1, "");
+        mr_tab_fmt_num(mr_tab_cell(&m, k + 1, 4), 100.0 * f[MCOL_PEMPTY], 1, "%");
+        mr_tab_fmt_num(mr_tab_cell(&m, k + 1, 5), f[MCOL_PRICE], 2, "x");
     }
     mr_tab_print(out, &m);
     free(m.cell);
@@ -618,541 +618,6 @@ static void print_summary(FILE *out, const summary *s, bool brief)
 }
 
 /* ---- entry point ------------------------------------------------------------ */
-
-/* ---- files of several runs (kind = "sweep" or "compare") ------------------ */
-
-/* A sweep's policy costs and loss avoided per pound against the first
-   variant (format 1.5 on, when a variant states a cost). */
-static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, char **param,
-                             char **setting)
-{
-    const hid_t f = r->file;
-    if (H5Lexists(f, "sweep/policy_cost", H5P_DEFAULT) <= 0)
-        return 0;
-    /* levers used without a stated cost (format 1.x files of this release
-       on): a column when some variant has any */
-    char **unc = NULL;
-    bool any_unc = false;
-    if (H5Lexists(f, "sweep/uncosted_levers", H5P_DEFAULT) > 0) {
-        if (!(unc = mr_h5r_strings(r, f, "sweep/uncosted_levers", (size_t)V)) ||
-            mr_h5r_printable(r, unc, (size_t)V) < 0) {
-            mr_h5r_free_strings(unc, (size_t)V);
-            return -1;
-        }
-        for (long long v = 0; v < V; v++)
-            any_unc |= unc[v][0] != '\0';
-    }
-    double *cost = malloc((size_t)V * sizeof *cost), *pp = malloc((size_t)V * 3 * sizeof *pp);
-    table t = {(size_t)V + 1, (size_t)P + 2 + (any_unc ? 1 : 0), NULL};
-    int rc = -1;
-    if (!cost || !pp || !(t.cell = calloc(t.rows * t.cols, sizeof *t.cell)))
-        mr_h5r_nomem(r);
-    else if (!mr_h5r_f64(r, f, "sweep/policy_cost", cost, (size_t)V) &&
-             !mr_h5r_f64(r, f, "sweep/loss_avoided_per_pound", pp, (size_t)V * 3)) {
-        fprintf(out, "\nPolicy cost over the horizon, GBP m (policies.cost: stated, not sampled; "
-                     "undiscounted), and\nloss avoided per pound of the extra cost over the first "
-                     "variant: (mean of the first - mean)\n/ (cost - cost of the first), with the "
-                     "95%% interval of vs first over the cost difference\n(n/a: no more cost than "
-                     "the first, or another horizon).\n\n");
-        for (long long k = 0; k < P; k++) {
-            const char *dot = strrchr(param[k], '.');
-            snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : param[k]);
-            for (long long v = 0; v < V; v++)
-                snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", setting[v * P + k]);
-        }
-        snprintf(mr_tab_cell(&t, 0, (size_t)P), CELL, "policy cost");
-        snprintf(mr_tab_cell(&t, 0, (size_t)P + 1), CELL, "per pound vs first [95%% CI]");
-        for (long long v = 0; v < V; v++) {
-            mr_policy_cost_fmt(mr_tab_cell(&t, (size_t)v + 1, (size_t)P), CELL, 0,
-                               cost[v] / MR_GBP_PER_MILLION);
-            if (v == 0)
-                snprintf(mr_tab_cell(&t, 1, (size_t)P + 1), CELL, "(reference)");
-            else if (cost[v] > cost[0] && isnan(pp[v * 3])) /* sweep.c: another horizon */
-                snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
-                         "n/a (another horizon than the first)");
-            else
-                mr_policy_cost_fmt_per_pound(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 1), CELL,
-                                             pp + v * 3);
-        }
-        if (any_unc) {
-            snprintf(mr_tab_cell(&t, 0, (size_t)P + 2), CELL, "levers with no stated cost");
-            for (long long v = 0; v < V; v++)
-                snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)P + 2), CELL, "%s",
-                         unc[v][0] ? unc[v] : "-");
-        }
-        mr_tab_print(out, &t);
-        if (any_unc)
-            fprintf(out, "(levers with no stated cost count as 0: a variant's loss avoided per "
-                         "pound credits\nto its stated cost the effect of any such lever set "
-                         "otherwise than in the first variant)\n");
-        rc = 0;
-    }
-    mr_h5r_free_strings(unc, unc ? (size_t)V : 0);
-    free(t.cell);
-    free(cost);
-    free(pp);
-    return rc;
-}
-
-/* Swept keys the tables show as columns (mr_tab_print's 16 columns, 8 of
-   them the figures); a sweep of more has a column of row numbers. */
-#define SWEEP_KEYS_SHOWN 8
-
-/* The headline table of a sweep file (/sweep, docs/STUDIES.md "Sweeps"). */
-static int print_sweep(mr_h5r *r, FILE *out)
-{
-    const hid_t f = r->file;
-    long long V = mr_h5r_extent(r, f, "sweep/variant"), P = mr_h5r_extent(r, f, "sweep/parameter");
-    if (V < 1 || P < 1)
-        return -1;
-    if (V > MR_H5R_MAX_STRINGS / P) /* and so V * NH, V * 3 */
-        return mr_h5r_damaged_why(r, f, "sweep/variant", "has %lld variants of %lld parameters", V,
-                                  P);
-    enum { NH = 7 };
-    if (mr_h5r_extent(r, f, "sweep/metric") != NH)
-        return mr_h5r_damaged(r, f, "sweep/metric");
-    char **param = NULL, **setting = NULL, **vname = NULL, **label = NULL, **num = NULL;
-    double *head = malloc((size_t)V * NH * sizeof *head);
-    double *diff = malloc((size_t)V * 3 * sizeof *diff);
-    char *name = mr_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
-    uint64_t trials = 0, seed = 0;
-    int rc = -1;
-    if (!head || !diff) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    if (!(param = mr_h5r_strings(r, f, "sweep/parameter", (size_t)P)) ||
-        !(setting = mr_h5r_strings(r, f, "sweep/setting", (size_t)(V * P))) ||
-        mr_h5r_printable(r, param, (size_t)P) < 0 ||
-        mr_h5r_printable(r, setting, (size_t)(V * P)) < 0 ||
-        mr_h5r_f64(r, f, "sweep/headline", head, (size_t)V * NH) ||
-        mr_h5r_f64(r, f, "sweep/mean_difference", diff, (size_t)V * 3) ||
-        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
-        goto out;
-    /* more keys than the table has room for: a column of row numbers, and
-       each variant's group name and settings below the table */
-    long long K = P;
-    char **kparam = param, **kset = setting;
-    static char num_head[] = "#";
-    char *num_param[1] = {num_head};
-    if (P > SWEEP_KEYS_SHOWN) {
-        if (!(vname = mr_h5r_strings(r, f, "sweep/variant", (size_t)V)) ||
-            mr_h5r_printable(r, vname, (size_t)V) < 0 ||
-            !(label = mr_h5r_strings(r, f, "sweep/label", (size_t)V)) ||
-            mr_h5r_printable(r, label, (size_t)V) < 0)
-            goto out;
-        if (!(num = calloc((size_t)V, sizeof *num))) {
-            mr_h5r_nomem(r);
-            goto out;
-        }
-        for (long long v = 0; v < V; v++)
-            if (!(num[v] = malloc(24))) {
-                mr_h5r_nomem(r);
-                goto out;
-            } else
-                snprintf(num[v], 24, "%lld", v + 1);
-        K = 1;
-        kparam = num_param;
-        kset = num;
-    }
-    fprintf(out, "Sweep      %s\n", name ? name : "");
-    fprintf(out, "Variants   %lld, each %llu trials, seed %llu (common random numbers)\n\n", V,
-            (unsigned long long)trials, (unsigned long long)seed);
-    fprintf(out,
-            "Total loss in GBP m per variant: over the horizon (mean +- se; VaR, ES) and per year "
-            "(AAL,\n1-in-100). vs first: mean minus the first variant's, from paired per-trial "
-            "differences,\nwith its 95%% interval.\n\n");
-    size_t cols = (size_t)K + 8;
-    table t = {(size_t)V + 1, cols, NULL};
-    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
-    if (!t.cell) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    for (long long k = 0; k < K; k++) {
-        const char *dot = strrchr(kparam[k], '.');
-        snprintf(mr_tab_cell(&t, 0, (size_t)k), CELL, "%s", dot ? dot + 1 : kparam[k]);
-    }
-    static const char *const hd[8] = {"mean",   "se",  "VaR 95%",  "VaR 99%",
-                                      "ES 99%", "AAL", "1-in-100", "vs first [95% CI]"};
-    for (size_t c = 0; c < 8; c++)
-        snprintf(mr_tab_cell(&t, 0, (size_t)K + c), CELL, "%s", hd[c]);
-    double maxabs = 0.0;
-    for (long long i = 0; i < V * NH; i++)
-        if (isfinite(head[i]) && fabs(head[i]) / MR_GBP_PER_MILLION > maxabs)
-            maxabs = fabs(head[i]) / MR_GBP_PER_MILLION;
-    int dec = decimals_for(maxabs);
-    for (long long v = 0; v < V; v++) {
-        for (long long k = 0; k < K; k++)
-            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)k), CELL, "%s", kset[v * K + k]);
-        for (size_t c = 0; c < NH; c++)
-            fmt_num(mr_tab_cell(&t, (size_t)v + 1, (size_t)K + c),
-                    head[v * NH + (long long)c] / MR_GBP_PER_MILLION, dec, "");
-        const double *d = diff + v * 3;
-        if (v == 0)
-            snprintf(mr_tab_cell(&t, 1, (size_t)K + 7), CELL, "(reference)");
-        else
-            snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)K + 7), CELL, "%+.*f [%+.*f, %+.*f]",
-                     dec, d[0] / MR_GBP_PER_MILLION, dec, d[1] / MR_GBP_PER_MILLION, dec,
-                     d[2] / MR_GBP_PER_MILLION);
-    }
-    mr_tab_print(out, &t);
-    free(t.cell);
-    if (K < P) {
-        fprintf(out,
-                "\nEach variant (#: its row above), its group under /variants and its %lld "
-                "settings:\n",
-                P);
-        for (long long v = 0; v < V; v++)
-            fprintf(out, "  %lld  %s: %s\n", v + 1, vname[v], label[v]);
-    }
-    if (print_sweep_costs(r, out, V, K, kparam, kset) < 0)
-        goto out;
-    fprintf(out, "\nEach variant's full tables: minrisk export, or h5py/xarray on "
-                 "/variants/<variant>/summary.\n");
-    rc = 0;
-out:
-    mr_h5r_free_strings(param, (size_t)P);
-    mr_h5r_free_strings(setting, (size_t)(V * P));
-    mr_h5r_free_strings(vname, vname ? (size_t)V : 0);
-    mr_h5r_free_strings(label, label ? (size_t)V : 0);
-    for (long long v = 0; num && v < V; v++)
-        free(num[v]);
-    free(num);
-    free(head);
-    free(diff);
-    free(name);
-    return rc;
-}
-
-/* The policy costs of a comparison file and the loss avoided per pound
-   (format 1.5 on, when A or B states a cost), as `minrisk compare` prints
-   them. */
-static int print_compare_costs(mr_h5r *r, FILE *out)
-{
-    const hid_t f = r->file;
-    if (H5Lexists(f, "difference/policy_cost", H5P_DEFAULT) <= 0)
-        return 0;
-    double cost[2], pp[3];
-    int horizon = 0;
-    if (mr_h5r_f64(r, f, "difference/policy_cost", cost, 2) ||
-        mr_h5r_f64(r, f, "difference/loss_avoided_per_pound", pp, 3) ||
-        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &horizon) < 0)
-        return -1;
-    const bool stated[2] = {H5Lexists(f, "runs/a/policies", H5P_DEFAULT) > 0,
-                            H5Lexists(f, "runs/b/policies", H5P_DEFAULT) > 0};
-    char **unc = mr_h5r_strings(r, f, "difference/uncosted_levers", 2);
-    if (!unc || mr_h5r_printable(r, unc, 2) < 0) {
-        mr_h5r_free_strings(unc, 2);
-        return -1;
-    }
-    const char *const u[2] = {unc[0], unc[1]};
-    mr_policy_cost_print_pair(out, horizon, cost, stated, u, pp);
-    mr_h5r_free_strings(unc, 2);
-    return 0;
-}
-
-/* A statistic of /difference as the tables print it ("var95": "VaR 95%"). */
-static const char *stat_label(const char *stat)
-{
-    static const char *const pretty[][2] = {{"mean", "mean"},
-                                            {"var95", "VaR 95%"},
-                                            {"var99", "VaR 99%"},
-                                            {"es99", "ES 99%"},
-                                            {"annual_1in100", "1-in-100"}};
-    for (size_t q = 0; q < sizeof pretty / sizeof pretty[0]; q++)
-        if (!strcmp(stat, pretty[q][0]))
-            return pretty[q][1];
-    return stat;
-}
-
-/* The policy costs of a comparison of three or more runs, when stored. */
-static int print_compare_many_costs(mr_h5r *r, FILE *out, size_t R, char **runs)
-{
-    const hid_t f = r->file;
-    if (H5Lexists(f, "difference/policy_cost", H5P_DEFAULT) <= 0)
-        return 0;
-    double *cost = malloc(R * sizeof *cost), *pp = malloc(3 * (R - 1) * sizeof *pp);
-    bool *stated = calloc(R, sizeof *stated);
-    char **unc = NULL;
-    int horizon = 0, rc = -1;
-    if (!cost || !pp || !stated) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    if (mr_h5r_f64(r, f, "difference/policy_cost", cost, R) ||
-        mr_h5r_f64(r, f, "difference/loss_avoided_per_pound", pp, 3 * (R - 1)) ||
-        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &horizon) < 0 ||
-        !(unc = mr_h5r_strings(r, f, "difference/uncosted_levers", R)) ||
-        mr_h5r_printable(r, unc, R) < 0)
-        goto out;
-    for (size_t w = 0; w < R; w++) {
-        char g[64];
-        snprintf(g, sizeof g, "runs/%.20s/policies", runs[w]);
-        stated[w] = H5Lexists(f, g, H5P_DEFAULT) > 0;
-    }
-    mr_policy_cost_print_many(out, horizon, (int)R, cost, stated, (const char *const *)unc, pp);
-    rc = 0;
-out:
-    mr_h5r_free_strings(unc, R);
-    free(cost);
-    free(pp);
-    free(stated);
-    return rc;
-}
-
-/* The differences of a comparison of three or more runs (/difference with
-   a `versus` dimension): every run's statistic, then each run's change
-   against A with its interval, as `minrisk compare` prints them. */
-static int print_compare_many(mr_h5r *r, FILE *out)
-{
-    const hid_t f = r->file;
-    long long P = mr_h5r_extent(r, f, "difference/series"),
-              K = mr_h5r_extent(r, f, "difference/statistic"),
-              R = mr_h5r_extent(r, f, "difference/run");
-    if (P < 1 || K < 1 || R < 3)
-        return R < 0 || P < 0 || K < 0 ? -1
-                                       : mr_h5r_damaged_why(r, f, "difference/run",
-                                                            "has %lld runs, expected 3 or more", R);
-    if (R > 26 || P > MR_H5R_MAX_STRINGS / K / R)
-        return mr_h5r_damaged_why(r, f, "difference/series",
-                                  "has %lld series of %lld statistics of %lld runs", P, K, R);
-    const size_t V = (size_t)R - 1, PK = (size_t)(P * K);
-    char **series = NULL, **stat = NULL, **name = NULL, **file = NULL, **runs = NULL;
-    double *val = malloc((size_t)R * PK * sizeof *val), *vrf = malloc(V * (size_t)P * sizeof *vrf);
-    double *v[3] = {NULL}; /* estimate, ci_lo, ci_hi */
-    static const char *const dsn[3] = {"difference/estimate", "difference/ci_lo",
-                                       "difference/ci_hi"};
-    uint64_t trials = 0, seed = 0;
-    int rc = -1;
-    bool oom = !val || !vrf;
-    for (int k = 0; k < 3; k++)
-        oom = oom || !(v[k] = malloc(V * PK * sizeof(double)));
-    table t = {0, 0, NULL};
-    if (oom) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)P)) ||
-        !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
-        !(runs = mr_h5r_strings(r, f, "difference/run", (size_t)R)) ||
-        !(name = mr_h5r_strings(r, f, "difference/scenario_name", (size_t)R)) ||
-        !(file = mr_h5r_strings(r, f, "difference/scenario_file", (size_t)R)) ||
-        mr_h5r_printable(r, series, (size_t)P) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
-        mr_h5r_printable(r, runs, (size_t)R) < 0 || mr_h5r_printable(r, name, (size_t)R) < 0 ||
-        mr_h5r_printable(r, file, (size_t)R) < 0 ||
-        mr_h5r_f64(r, f, "difference/variance_reduction", vrf, V * (size_t)P) ||
-        mr_h5r_f64(r, f, "difference/value", val, (size_t)R * PK) ||
-        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
-        goto out;
-    for (int k = 0; k < 3; k++)
-        if (mr_h5r_f64(r, f, dsn[k], v[k], V * PK))
-            goto out;
-    for (long long w = 0; w < R; w++)
-        fprintf(out, "Scenario %c  %s (%s)\n", (char)('A' + w), name[w], file[w]);
-    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
-            (unsigned long long)trials, (unsigned long long)seed);
-    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): X - A < 0: X loses less "
-                 "than A; 95%%\ninterval of X - A from the paired per-trial differences (n/a: "
-                 "not estimated).\n\n");
-    t = (table){PK + 1, 2 + (size_t)R + 2 * V, NULL};
-    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
-    if (!t.cell) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    snprintf(mr_tab_cell(&t, 0, 0), CELL, "series");
-    snprintf(mr_tab_cell(&t, 0, 1), CELL, "statistic");
-    for (long long w = 0; w < R; w++) {
-        snprintf(mr_tab_cell(&t, 0, 2 + (size_t)w), CELL, "%c", (char)('A' + w));
-        if (w) {
-            snprintf(mr_tab_cell(&t, 0, (size_t)(R + 2 * w)), CELL, "%c - A", (char)('A' + w));
-            snprintf(mr_tab_cell(&t, 0, (size_t)(R + 2 * w + 1)), CELL, "95%% interval");
-        }
-    }
-    double big = 0.0;
-    for (size_t e = 0; e < (size_t)R * PK; e++)
-        if (isfinite(val[e]) && fabs(val[e]) / MR_GBP_PER_MILLION > big)
-            big = fabs(val[e]) / MR_GBP_PER_MILLION;
-    const int dec = decimals_for(big);
-    const double m = MR_GBP_PER_MILLION;
-    for (long long i = 0; i < P; i++)
-        for (long long k = 0; k < K; k++) {
-            size_t e = (size_t)(i * K + k), row = e + 1;
-            snprintf(mr_tab_cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
-            snprintf(mr_tab_cell(&t, row, 1), CELL, "%s", stat_label(stat[k]));
-            for (long long w = 0; w < R; w++) {
-                fmt_num(mr_tab_cell(&t, row, 2 + (size_t)w), val[(size_t)w * PK + e] / m, dec, "");
-                if (!w)
-                    continue;
-                size_t d = (size_t)(w - 1) * PK + e;
-                fmt_num(mr_tab_cell(&t, row, (size_t)(R + 2 * w)), v[0][d] / m, dec, "");
-                if (isnan(v[1][d]) || isnan(v[2][d]))
-                    snprintf(mr_tab_cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "n/a");
-                else
-                    snprintf(mr_tab_cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "[%.*f, %.*f]",
-                             dec, v[1][d] / m, dec, v[2][d] / m);
-            }
-        }
-    mr_tab_print(out, &t);
-    fprintf(out,
-            "\nVariance reduction by common random numbers: VRF = (var A + var X) / "
-            "var(X - A)\n\n  %-20s",
-            "series");
-    for (size_t w = 1; w < (size_t)R; w++)
-        fprintf(out, "  VRF %c", (char)('A' + w));
-    fputc('\n', out);
-    for (long long i = 0; i < P; i++) {
-        fprintf(out, "  %-20s", series[i]);
-        for (size_t w = 1; w < (size_t)R; w++) {
-            double x = vrf[(w - 1) * (size_t)P + (size_t)i];
-            char b[32];
-            if (isinf(x))
-                snprintf(b, sizeof b, "inf");
-            else if (isnan(x))
-                snprintf(b, sizeof b, "n/a");
-            else
-                snprintf(b, sizeof b, "%.1f", x);
-            fprintf(out, "  %5s", b);
-        }
-        fputc('\n', out);
-    }
-    rc = print_compare_many_costs(r, out, (size_t)R, runs);
-out:
-    free(t.cell);
-    mr_h5r_free_strings(series, (size_t)P);
-    mr_h5r_free_strings(stat, (size_t)K);
-    mr_h5r_free_strings(runs, (size_t)R);
-    mr_h5r_free_strings(name, (size_t)R);
-    mr_h5r_free_strings(file, (size_t)R);
-    for (int k = 0; k < 3; k++)
-        free(v[k]);
-    free(val);
-    free(vrf);
-    return rc;
-}
-
-/* The paired differences of a comparison file (/difference). */
-static int print_compare(mr_h5r *r, FILE *out)
-{
-    if (H5Lexists(r->file, "difference/versus", H5P_DEFAULT) > 0)
-        return print_compare_many(r, out);
-    const hid_t f = r->file;
-    long long R = mr_h5r_extent(r, f, "difference/series"),
-              K = mr_h5r_extent(r, f, "difference/statistic");
-    if (R < 1 || K < 1)
-        return -1;
-    if (R > MR_H5R_MAX_STRINGS / K)
-        return mr_h5r_damaged_why(r, f, "difference/series", "has %lld series of %lld statistics",
-                                  R, K);
-    const size_t RK = (size_t)(R * K);
-    char **series = NULL, **stat = NULL, **name = NULL, **file = NULL;
-    double *v[5] = {NULL}; /* estimate, ci_lo, ci_hi, a, b */
-    static const char *const dsn[5] = {"difference/estimate", "difference/ci_lo",
-                                       "difference/ci_hi", "difference/a", "difference/b"};
-    double *vrf = malloc((size_t)R * sizeof *vrf);
-    uint64_t trials = 0, seed = 0;
-    int rc = -1;
-    bool oom = !vrf;
-    for (int k = 0; k < 5; k++)
-        oom = oom || !(v[k] = malloc(RK * sizeof(double)));
-    if (oom) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)R)) ||
-        !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
-        !(name = mr_h5r_strings(r, f, "difference/scenario_name", 2)) ||
-        !(file = mr_h5r_strings(r, f, "difference/scenario_file", 2)) ||
-        mr_h5r_printable(r, series, (size_t)R) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
-        mr_h5r_printable(r, name, 2) < 0 || mr_h5r_printable(r, file, 2) < 0 ||
-        mr_h5r_f64(r, f, "difference/variance_reduction", vrf, (size_t)R) ||
-        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
-        goto out;
-    for (int k = 0; k < 5; k++)
-        if (mr_h5r_f64(r, f, dsn[k], v[k], RK))
-            goto out;
-    fprintf(out, "Scenario A  %s (%s)\n", name[0], file[0]);
-    fprintf(out, "Scenario B  %s (%s)\n", name[1], file[1]);
-    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
-            (unsigned long long)trials, (unsigned long long)seed);
-    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): B - A < 0: B loses less; "
-                 "95%% interval of\nB - A from the paired per-trial differences (n/a: not "
-                 "estimated).\n\n");
-    table t = {RK + 1, 6, NULL};
-    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
-    if (!t.cell) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    static const char *const hd[6] = {"series", "statistic", "A", "B", "B - A", "95% interval"};
-    for (size_t c = 0; c < 6; c++)
-        snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", hd[c]);
-    double big = 0.0;
-    for (size_t e = 0; e < RK; e++)
-        for (int k = 3; k < 5; k++)
-            if (isfinite(v[k][e]) && fabs(v[k][e]) / MR_GBP_PER_MILLION > big)
-                big = fabs(v[k][e]) / MR_GBP_PER_MILLION;
-    int dec = decimals_for(big);
-    for (long long i = 0; i < R; i++)
-        for (long long k = 0; k < K; k++) {
-            size_t e = (size_t)(i * K + k), row = e + 1;
-            const char *sn = stat_label(stat[k]);
-            snprintf(mr_tab_cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
-            snprintf(mr_tab_cell(&t, row, 1), CELL, "%s", sn);
-            fmt_num(mr_tab_cell(&t, row, 2), v[3][e] / MR_GBP_PER_MILLION, dec, "");
-            fmt_num(mr_tab_cell(&t, row, 3), v[4][e] / MR_GBP_PER_MILLION, dec, "");
-            fmt_num(mr_tab_cell(&t, row, 4), v[0][e] / MR_GBP_PER_MILLION, dec, "");
-            if (isnan(v[1][e]) || isnan(v[2][e]))
-                snprintf(mr_tab_cell(&t, row, 5), CELL, "n/a");
-            else
-                snprintf(mr_tab_cell(&t, row, 5), CELL, "[%.*f, %.*f]", dec,
-                         v[1][e] / MR_GBP_PER_MILLION, dec, v[2][e] / MR_GBP_PER_MILLION);
-        }
-    mr_tab_print(out, &t);
-    free(t.cell);
-    fprintf(out, "\nVariance reduction by common random numbers: VRF = (var A + var B) / "
-                 "var(B - A)\n\n");
-    for (long long i = 0; i < R; i++)
-        fprintf(out, "  %-20s %s%.1f\n", series[i], isinf(vrf[i]) ? "" : " ",
-                isinf(vrf[i]) ? INFINITY : vrf[i]);
-    rc = print_compare_costs(r, out);
-out:
-    mr_h5r_free_strings(series, (size_t)R);
-    mr_h5r_free_strings(stat, (size_t)K);
-    mr_h5r_free_strings(name, 2);
-    mr_h5r_free_strings(file, 2);
-    for (int k = 0; k < 5; k++)
-        free(v[k]);
-    free(vrf);
-    return rc;
-}
-
-/* 1 when the file holds several runs (kind sweep or compare) or is an
-   uncertainty study: printed here. */
-static int print_multi(mr_h5r *r, FILE *out)
-{
-    char *kind = mr_h5r_attr_str(r->file, ".", "kind");
-    int rc = 0;
-    const bool sweep = kind && !strcmp(kind, "sweep"), compare = kind && !strcmp(kind, "compare");
-    if (sweep || compare) {
-        multi_uk m; /* read first: a damaged run prints nothing */
-        rc = mr_multi_uk_read(r, compare, &m) < 0 ||
-                     (compare ? print_compare(r, out) : print_sweep(r, out)) < 0
-                 ? -1
-                 : 1;
-        if (rc == 1)
-            mr_multi_uk_print(out, &m, compare);
-        mr_multi_uk_free(&m);
-    } else if (kind && !strcmp(kind, "uncertainty")) {
-        rc = mr_unc_summary_print(r, out) < 0 ? -1 : 1;
-    }
-    free(kind);
-    return rc;
-}
 
 int mr_summary_print(const char *path, FILE *out, mr_error *err)
 {
@@ -1216,7 +681,7 @@ int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *er
     memset(&s, 0, sizeof s);
     int multi = 0; /* 1: a sweep or comparison file, printed */
     if (mr_h5r_open(&r, path, 0, err) == 0 && read_header(&r, &s) == 0 &&
-        (multi = print_multi(&r, out)) == 0)
+        (multi = mr_summary_print_multi(&r, out)) == 0)
         read_summary(&r, &s);
     mr_h5r_close(&r);
 

@@ -78,6 +78,13 @@ typedef struct {
 char *mr_tab_cell(table *t, size_t row, size_t col);
 /* First column left-aligned, the others right-aligned, two spaces apart. */
 void mr_tab_print(FILE *out, table *t);
+/* v with `decimals` decimals and suffix into a cell; "n/a" for NaN. */
+void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix);
+/* Decimals that show about four significant digits of the largest value. */
+int mr_tab_decimals(double maxabs);
+/* `minrisk summary` of a sweep, comparison or uncertainty file
+   (summary_multi.c): 1 printed, 0 not such a file, -1 on an error. */
+int mr_summary_print_multi(mr_h5r *r, FILE *out);
 /* t's cells (t->rows x t->cols), empty but the first row, the heading
    `head`: 0, or -1 when out of memory. */
 int mr_tab_headed(table *t, const char *const *head);
