@@ -362,8 +362,14 @@ char *mr_tab_cell(table *t, size_t row, size_t col)
 /* First column left-aligned, the others right-aligned, two spaces apart. */
 void mr_tab_print(FILE *out, table *t)
 {
-    size_t width[16] = {0};
-    for (size_t c = 0; c < t->cols && c < 16; c++)
+    size_t fixed[16] = {0}; /* any number of columns: beyond 16 on the heap */
+    size_t *width = t->cols <= 16 ? fixed : calloc(t->cols, sizeof *width);
+    if (!width) { /* out of memory: unaligned, every cell still printed */
+        width = fixed;
+        memset(fixed, 0, sizeof fixed);
+    }
+    const size_t nw = width == fixed ? 16 : t->cols;
+    for (size_t c = 0; c < t->cols && c < nw; c++)
         for (size_t r = 0; r < t->rows; r++) {
             size_t w = strlen(mr_tab_cell(t, r, c));
             if (w > width[c])
@@ -371,13 +377,16 @@ void mr_tab_print(FILE *out, table *t)
         }
     for (size_t r = 0; r < t->rows; r++) {
         for (size_t c = 0; c < t->cols; c++) {
+            int w = c < nw ? (int)width[c] : 0;
             if (c == 0)
-                fprintf(out, "%-*s", (int)width[c], mr_tab_cell(t, r, c));
+                fprintf(out, "%-*s", w, mr_tab_cell(t, r, c));
             else
-                fprintf(out, "  %*s", (int)width[c], mr_tab_cell(t, r, c));
+                fprintf(out, "  %*s", w, mr_tab_cell(t, r, c));
         }
         fputc('\n', out);
     }
+    if (width != fixed)
+        free(width);
 }
 
 void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix)

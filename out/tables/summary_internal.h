@@ -76,7 +76,8 @@ typedef struct {
 
 /* Cell (row, col) of t (row 0 is the header). */
 char *mr_tab_cell(table *t, size_t row, size_t col);
-/* First column left-aligned, the others right-aligned, two spaces apart. */
+/* First column left-aligned, the others right-aligned, two spaces apart;
+   any number of columns. */
 void mr_tab_print(FILE *out, table *t);
 /* v with `decimals` decimals and suffix into a cell; "n/a" for NaN. */
 void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix);
