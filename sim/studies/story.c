@@ -687,19 +687,28 @@ static void print_months(teller *t)
         snprintf(title, sizeof title,
                  "the steps in which something started, ended or changed by %g points or more",
                  100.0 * MR_STORY_CHANGE_MIN);
+    /* each line covers one step: "month" on a monthly grid, else "step"
+       (a quarter or a year is one line, its loss the whole step's) */
+    const bool monthly = s->md->n == MONTHLY;
+    const char *unit = monthly ? "month" : "step";
+    char head[96];
+    if (monthly)
+        snprintf(head, sizeof head, "Month by month");
+    else
+        snprintf(head, sizeof head, "Step by step (a step is %g months)", s->md->h);
     fprintf(t->out,
-            "\nMonth by month (%s):\n"
-            "  loss   = value added lost + extra input cost of %s in the month, GBP m\n"
+            "\n%s (%s):\n"
+            "  loss   = value added lost + extra input cost of %s in the %s, GBP m\n"
             "  short  = net shortfall after any stockpile release, %% of demand (price = P/P0)\n"
             "  market = the open market of a mineral with a market block, when not at rest:\n"
             "           clearing price exp(p*) = P*/P0 (market only, no noise), commercial\n"
-            "           stock K after the month in months of demand (its rest level), and\n"
+            "           stock K after the %s in months of demand (its rest level), and\n"
             "           supply loss 1 - A, %% of the open market's demand\n"
-            "  output = inoperability, %% of the sector's output lost (GBP m in the month)\n"
+            "  output = inoperability, %% of the sector's output lost (GBP m in the %s)\n"
             "  quiet  = no shortfall or open-market supply loss above %.2g%% of demand, no\n"
             "           sector above %.2g%% inoperable\n",
-            title, s->sector >= 0 ? s->sc->sectors[s->sector].id : "all sectors",
-            100.0 * MR_STORY_SHORTFALL_MIN, 100.0 * MR_STORY_INOPERABILITY_MIN);
+            head, title, s->sector >= 0 ? s->sc->sectors[s->sector].id : "all sectors", unit, unit,
+            unit, 100.0 * MR_STORY_SHORTFALL_MIN, 100.0 * MR_STORY_INOPERABILITY_MIN);
     int run = RUN_NONE, run_from = 0, printed = -1;
     double run_loss = 0.0;
     for (int step = 0; step < t->T; step++) {

@@ -283,6 +283,13 @@ def test_certain_more(a, tmp):
           p.stdout and re.search(r"^  worst step: step \d+ \(year", p.stdout, re.M) and
           "worst month" not in p.stdout,
           "quarterly: header or brief %r" % p.stdout[:700])
+    # the step block's legend: each line is a quarter, not a month (it said
+    # "Month by month" and "loss ... in the month" on any grid)
+    p = run([a.minrisk, "explain", path, "--trial", "1", "--all-steps"])
+    check(p.returncode == 0 and "\nStep by step (a step is 3 months) (every step):\n" in p.stdout
+          and "extra input cost of all sectors in the step, GBP m" in p.stdout
+          and "Month by month" not in p.stdout and "in the month" not in p.stdout,
+          "quarterly --all-steps: the legend %r" % p.stdout[p.stdout.find("by step"):][:400])
 
 
 def test_market_trace(a, tmp):
