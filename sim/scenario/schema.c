@@ -189,7 +189,9 @@ const SchemaKey sc_schema[] = {
     {"minerals.<id>.stockpile.trigger", NUM(R_01_OPENHI), .unit = "fraction of demand", DEF("0"),
      .meaning = "released only while the supply gap exceeds this"},
     {"minerals.<id>.stockpile.max_release", NUM(R_01_OPENLO), .unit = "fraction of demand",
-     DEF("1"), .meaning = "most released in a step"},
+     DEF("1"),
+     .meaning = "largest share of demand a release covers, a rate: the level falls "
+                "by max_release x the step's months"},
     {"minerals.<id>.stockpile.refill_rate", NUM(R_REFILL), .unit = "months of demand per month",
      DEF("0.25"), .meaning = "refill speed while there is no gap"},
     /* price */
