@@ -131,38 +131,24 @@ out:
     return rc;
 }
 
-/* Band quantiles from the run's histograms (the ranks' counts summed). */
-int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+/* The quantiles of steps [t0, t1) from hq, hy: those steps' counts
+   summed over the ranks (NULL: no histograms, NaN). */
+static void bands_of_steps(const mr_results *res, const uint64_t *hq, const uint64_t *hy, size_t t0,
+                           size_t t1, mr_sumstats *s)
 {
-    const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
+    const size_t S = (size_t)res->nsectors, M = (size_t)res->nminerals;
     const size_t nb = MR_OUTPUT_NBANDS;
-    const size_t nq = T * S * MR_BAND_Q_BINS, ny = T * M * MR_BAND_Y_BINS;
-    uint64_t *hq = res->band_q ? malloc((nq ? nq : 1) * sizeof *hq) : NULL;
-    uint64_t *hy = res->band_y ? malloc((ny ? ny : 1) * sizeof *hy) : NULL;
-    int rc = -1;
-    if (mr_comm_any(c, (res->band_q && !hq) || (res->band_y && !hy)))
-        goto out;
-    if (hq) {
-        memcpy(hq, res->band_q, nq * sizeof *hq);
-        if (mr_comm_sum_u64(c, hq, nq) != 0)
-            goto out;
-    }
-    if (hy) {
-        memcpy(hy, res->band_y, ny * sizeof *hy);
-        if (mr_comm_sum_u64(c, hy, ny) != 0)
-            goto out;
-    }
-    for (size_t t = 0; t < T; t++)
+    for (size_t t = t0; t < t1; t++)
         for (size_t b = 0; b < nb; b++) {
             double p = mr_output_bands[b];
             for (size_t j = 0; j < S; j++)
                 s->inoperability_band[(t * S + j) * nb + b] =
-                    hq ? mr_stats_band_quantile(hq + (t * S + j) * MR_BAND_Q_BINS, MR_BAND_Q_BINS,
-                                                MR_BAND_Q_WIDTH, 0.0, p)
+                    hq ? mr_stats_band_quantile(hq + ((t - t0) * S + j) * MR_BAND_Q_BINS,
+                                                MR_BAND_Q_BINS, MR_BAND_Q_WIDTH, 0.0, p)
                        : NAN;
             for (size_t m = 0; m < M; m++)
                 s->price_ratio_band[(t * M + m) * nb + b] =
-                    hy ? exp(mr_stats_band_quantile(hy + (t * M + m) * MR_BAND_Y_BINS,
+                    hy ? exp(mr_stats_band_quantile(hy + ((t - t0) * M + m) * MR_BAND_Y_BINS,
                                                     MR_BAND_Y_BINS, MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
                                                     p))
                        : NAN;
@@ -171,9 +157,9 @@ int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
        histogram's bins from the one centred on MR_OUTPUT_DISRUPTED_Q up */
     const size_t nt = MR_OUTPUT_NTAIL_BANDS;
     const size_t k0 = (size_t)lround(MR_OUTPUT_DISRUPTED_Q / MR_BAND_Q_WIDTH);
-    for (size_t t = 0; t < T; t++) {
+    for (size_t t = t0; t < t1; t++) {
         for (size_t j = 0; j < S; j++) {
-            const uint64_t *h = hq ? hq + (t * S + j) * MR_BAND_Q_BINS : NULL;
+            const uint64_t *h = hq ? hq + ((t - t0) * S + j) * MR_BAND_Q_BINS : NULL;
             for (size_t b = 0; b < nt; b++)
                 s->inoperability_tail_band[(t * S + j) * nt + b] =
                     h ? mr_stats_band_quantile(h, MR_BAND_Q_BINS, MR_BAND_Q_WIDTH, 0.0,
@@ -194,10 +180,47 @@ int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
         for (size_t m = 0; m < M; m++)
             for (size_t b = 0; b < nt; b++)
                 s->price_ratio_tail_band[(t * M + m) * nt + b] =
-                    hy ? exp(mr_stats_band_quantile(hy + (t * M + m) * MR_BAND_Y_BINS,
+                    hy ? exp(mr_stats_band_quantile(hy + ((t - t0) * M + m) * MR_BAND_Y_BINS,
                                                     MR_BAND_Y_BINS, MR_BAND_Y_WIDTH, MR_BAND_Y_MIN,
                                                     mr_output_tail_bands[b]))
                        : NAN;
+    }
+}
+
+/* Band quantiles from the run's histograms (the ranks' counts summed).
+   The counts are summed over the ranks a slice of steps at a time, at
+   most BAND_SLICE_COUNTS counts (16 MiB) a slice: a copy of all of them
+   at once was a second copy of the results' bands, T (1001 S + 801 M) x 8
+   bytes (129 MB at 5 years of 366 steps for demo.yaml), which the memory
+   check did not count. The slices depend on T, S and M only, so every
+   rank makes the same collective calls. */
+#define BAND_SLICE_COUNTS ((size_t)1 << 21)
+int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
+{
+    const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
+    const size_t per_step = S * MR_BAND_Q_BINS + M * MR_BAND_Y_BINS;
+    size_t slice = per_step ? BAND_SLICE_COUNTS / per_step : T;
+    slice = slice < 1 ? 1 : slice > T ? T : slice;
+    const size_t nq = slice * S * MR_BAND_Q_BINS, ny = slice * M * MR_BAND_Y_BINS;
+    uint64_t *hq = res->band_q ? malloc((nq ? nq : 1) * sizeof *hq) : NULL;
+    uint64_t *hy = res->band_y ? malloc((ny ? ny : 1) * sizeof *hy) : NULL;
+    int rc = -1;
+    if (mr_comm_any(c, (res->band_q && !hq) || (res->band_y && !hy)))
+        goto out;
+    for (size_t t0 = 0; t0 < T; t0 += slice) {
+        const size_t t1 = t0 + slice < T ? t0 + slice : T;
+        const size_t kq = (t1 - t0) * S * MR_BAND_Q_BINS, ky = (t1 - t0) * M * MR_BAND_Y_BINS;
+        if (hq) {
+            memcpy(hq, res->band_q + t0 * S * MR_BAND_Q_BINS, kq * sizeof *hq);
+            if (mr_comm_sum_u64(c, hq, kq) != 0)
+                goto out;
+        }
+        if (hy) {
+            memcpy(hy, res->band_y + t0 * M * MR_BAND_Y_BINS, ky * sizeof *hy);
+            if (mr_comm_sum_u64(c, hy, ky) != 0)
+                goto out;
+        }
+        bands_of_steps(res, hq, hy, t0, t1, s);
     }
     rc = 0;
 out:

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue 11, case 7 (the estimate) on a long time grid: the memory check's
+# estimate must cover the run's peak resident size when the per-step
+# histograms dominate. demo.yaml at 5 years of 366 steps (T = 1830 steps,
+# S = 4 sectors, M = 6 minerals) holds T (1001 S + 801 M) = 16,122,300
+# 8-byte counts, 129.0 MB, in its results. The statistics used to copy all
+# of them at once to sum them over the ranks (out/stats/sumstats.c), a
+# second 129 MB the estimate did not count: 4 trials on one thread peaked
+# at 308 MB for an estimate of 200 MB.
+# usage: checkpoint_memory_long_grid.sh MINRISK SRC PYTHON
+. "$(dirname "$0")/common.sh" "$@"
+
+cat >long.yaml <<EOT
+extends: $demo
+simulation:
+  horizon_years: 5
+  steps_per_year: 366
+EOT
+
+# the estimate, from the refusal under a 1 kB limit
+MINRISK_MEMORY_LIMIT=1K "$bin" run long.yaml -o out.h5 --quiet --threads 1 --trials 4 2>err.txt
+[ $? -eq 1 ] || fail "under 1K: not refused ($(cat err.txt))"
+one_line err.txt "long\.yaml: 4 trials need about [0-9]+ MB on this rank \(results 129 MB \+ .*"
+est=$(sed -E 's/.*need about ([0-9]+) MB.*/\1/' err.txt)
+[ -e out.h5 ] && fail "the refusal left out.h5"
+
+# the run itself, its peak resident size (ru_maxrss of the child, kB)
+peak=$("$py" - "$bin" <<'PY'
+import resource, subprocess, sys
+r = subprocess.run([sys.argv[1], "run", "long.yaml", "-o", "out.h5", "--quiet",
+                    "--threads", "1", "--trials", "4"])
+if r.returncode != 0:
+    sys.exit("run: exit status %d" % r.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+) || fail "the run failed"
+# the estimate leaves out only what the process holds before the check
+# (the program and its libraries: about 30 MB of demo.yaml's own run)
+# (not under AddressSanitizer: its shadow memory and the quarantine of
+# freed blocks add to the resident size)
+base=40
+peak_mb=$((peak * 1024 / 1000000))
+if ! ldd "$bin" 2>/dev/null | grep -q libasan; then
+  [ "$peak_mb" -le $((est + base)) ] ||
+    fail "peak resident size $peak_mb MB, above the estimate $est MB + $base MB"
+fi
+
+finish "checkpoint_memory_long_grid: the estimate covers the peak on a long grid"
