@@ -45,3 +45,10 @@ add_test(NAME compare_policy_cost
                  ${MINRISK_PYTHON})
 set_tests_properties(compare_policy_cost PROPERTIES LABELS "compare;sweep"
                      ENVIRONMENT "OMP_NUM_THREADS=2")
+
+# A comparison too large for the memory limit is refused at A, before any
+# trial: each run's check counts the runs still to come (compare_memory.sh).
+add_test(NAME compare_memory
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/compare_memory.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${MINRISK_PYTHON} ${H5DIFF})
+set_tests_properties(compare_memory PROPERTIES LABELS compare ENVIRONMENT "OMP_NUM_THREADS=2")
