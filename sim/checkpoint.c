@@ -302,19 +302,18 @@ static void write_rows(ckpt_writer *w, const mr_results *r)
     }
 }
 
-/* The run's arrays, the same on every rank: the band counts (summed over
-   ranks), block_done of every block and the checksum table (each rank's
-   entries, the others' zero: their sum is the gather). 0, or -1 (memory). */
+/* The run's arrays, the same on every rank: block_done of every block and
+   the checksum table (each rank's entries, the others' zero: their sum is
+   the gather), and the sizes of the band counts (summed over ranks a slice
+   at a time as they are written: write_bands). 0, or -1 (memory). */
 typedef struct {
-    uint64_t *bq, *by, *done, *table;
+    uint64_t *done, *table;
     unsigned char *done8;
     size_t nq, ny, nblocks;
 } run_arrays;
 
 static void arrays_free(run_arrays *a)
 {
-    free(a->bq);
-    free(a->by);
     free(a->done);
     free(a->table);
     free(a->done8);
@@ -327,15 +326,11 @@ static int arrays_gather(const mr_results *r, const mr_comm *comm, run_arrays *a
     a->ny = (size_t)r->steps * (size_t)r->nminerals * MR_BAND_Y_BINS;
     a->nblocks = (size_t)nblocks_of(r->ntrials_total);
     const size_t nb = a->nblocks ? a->nblocks : 1;
-    a->bq = malloc(a->nq * sizeof *a->bq);
-    a->by = malloc(a->ny * sizeof *a->by);
     a->done = calloc(nb, sizeof *a->done);
     a->table = calloc(nb * MR_NTRIAL_VARS, sizeof *a->table);
     a->done8 = calloc(nb, 1);
-    if (mr_comm_any(comm, !a->bq || !a->by || !a->done || !a->table || !a->done8))
+    if (mr_comm_any(comm, !a->done || !a->table || !a->done8))
         return -1;
-    memcpy(a->bq, r->band_q, a->nq * sizeof *a->bq);
-    memcpy(a->by, r->band_y, a->ny * sizeof *a->by);
     for (uint64_t b = 0; b < r->nblocks; b++) {
         const uint64_t g = r->first_block + b;
         if (!r->block_done[b])
@@ -344,8 +339,7 @@ static int arrays_gather(const mr_results *r, const mr_comm *comm, run_arrays *a
         for (int k = 0; k < MR_NTRIAL_VARS; k++)
             a->table[(size_t)k * a->nblocks + g] = block_crc(r, &mr_trial_vars[k], g);
     }
-    if (mr_comm_sum_u64(comm, a->bq, a->nq) || mr_comm_sum_u64(comm, a->by, a->ny) ||
-        mr_comm_sum_u64(comm, a->done, a->nblocks) ||
+    if (mr_comm_sum_u64(comm, a->done, a->nblocks) ||
         mr_comm_sum_u64(comm, a->table, a->nblocks * MR_NTRIAL_VARS))
         return -1;
     for (size_t b = 0; b < a->nblocks; b++)
@@ -399,11 +393,65 @@ static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
     return e;
 }
 
-/* Everything into the open file w->f. */
+/* The band counts x[n] of every rank, summed, as the 1-D dataset name
+   (rank 0 writes it): a slice of at most BAND_SLICE counts (16 MiB) at a
+   time, so that the checkpoint holds no second copy of the bands, which
+   on a long grid are most of a run's memory and which the memory check
+   does not count (until 2026-12-06 it copied them whole). The slices
+   depend on n only: every rank makes the same collective calls. The CRC
+   of the sums, for the header. */
+#define BAND_SLICE ((size_t)1 << 21)
+static uint64_t write_bands(ckpt_writer *w, const char *name, const uint64_t *x, size_t n)
+{
+    uint64_t crc = MR_CRC64_INIT;
+    const size_t m = n < BAND_SLICE ? n : BAND_SLICE;
+    uint64_t *buf = malloc((m ? m : 1) * sizeof *buf);
+    if (mr_comm_any(w->comm, !buf)) {
+        errno = ENOMEM;
+        check(w, 1, name);
+        free(buf);
+        return crc;
+    }
+    hsize_t dim = n;
+    hid_t fs = H5Screate_simple(1, &dim, NULL);
+    hid_t ds = H5Dcreate2(w->f, name, H5T_STD_U64LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    check(w, ds < 0, name);
+    for (size_t lo = 0; lo < n && !mr_comm_any(w->comm, w->fail); lo += m) {
+        const size_t k = n - lo < m ? n - lo : m;
+        memcpy(buf, x + lo, k * sizeof *buf);
+        if (mr_comm_sum_u64(w->comm, buf, k) != 0) {
+            check(w, 1, name);
+            break;
+        }
+        crc = mr_crc64_u64(crc, buf, k);
+        hsize_t start = lo, count = k;
+        hid_t ms = H5Screate_simple(1, &count, NULL);
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL);
+        if (w->comm->rank != 0) {
+            H5Sselect_none(fs);
+            H5Sselect_none(ms);
+        }
+        check(w, H5Dwrite(ds, H5T_NATIVE_UINT64, ms, fs, w->dxpl, buf) < 0, name);
+        H5Sclose(ms);
+    }
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Sclose(fs);
+    free(buf);
+    return crc;
+}
+
+/* Everything into the open file w->f; the header last, with the bands'
+   checksums as they were written. */
 static void write_all(ckpt_writer *w, const mr_scenario *sc, const mr_results *r,
                       const run_arrays *a, uint64_t random_words)
 {
     const size_t ntable = a->nblocks * MR_NTRIAL_VARS;
+    write_block_done(w, r, a->nblocks);
+    const uint64_t crc_q = write_bands(w, "band_q", r->band_q, a->nq);
+    const uint64_t crc_y = write_bands(w, "band_y", r->band_y, a->ny);
+    write_counts(w, "checksums", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->table, ntable);
+    write_rows(w, r);
     const uint64_t h[H_N] = {
         [H_VERSION] = CKPT_VERSION,
         [H_RUN_ID] = mr_checkpoint_run_id(sc),
@@ -411,17 +459,12 @@ static void write_all(ckpt_writer *w, const mr_scenario *sc, const mr_results *r
         [H_BLOCK_TRIALS] = MR_BLOCK_TRIALS,
         [H_RANDOM_WORDS] = random_words,
         [H_CRC_BLOCK_DONE] = mr_crc64(MR_CRC64_INIT, a->done8, a->nblocks),
-        [H_CRC_BAND_Q] = mr_crc64_u64(MR_CRC64_INIT, a->bq, a->nq),
-        [H_CRC_BAND_Y] = mr_crc64_u64(MR_CRC64_INIT, a->by, a->ny),
+        [H_CRC_BAND_Q] = crc_q,
+        [H_CRC_BAND_Y] = crc_y,
         [H_CRC_CHECKSUMS] = mr_crc64_u64(MR_CRC64_INIT, a->table, ntable),
         [H_BUILD] = mr_hash64(CKPT_BUILD),
     };
     write_header(w, h);
-    write_block_done(w, r, a->nblocks);
-    write_counts(w, "band_q", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->bq, a->nq);
-    write_counts(w, "band_y", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->by, a->ny);
-    write_counts(w, "checksums", H5T_STD_U64LE, H5T_NATIVE_UINT64, a->table, ntable);
-    write_rows(w, r);
 }
 
 int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_results *r,
