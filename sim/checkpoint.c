@@ -748,23 +748,61 @@ static int verify_rows(hid_t f, const char *path, const mr_scenario *sc, const u
     return bad ? -1 : 0;
 }
 
-/* The band counts (rank 0 adds them to its results): checked, into bq and by. */
-static int read_bands(hid_t f, const char *path, const mr_scenario *sc, const uint64_t h[H_N],
-                      uint64_t **bq, uint64_t **by, size_t *nq, size_t *ny, mr_error *err)
+/* The band counts name (n of them) of f, checked against stored, added
+   into x when x is not NULL (rank 0's results: once for the run): a slice
+   of at most BAND_SLICE counts (16 MiB) at a time, not a whole copy of the
+   bands (until 2026-12-06), which the memory check does not count. On a
+   failure x may hold part of them; the run stops. 0, or -1 with err. */
+static int read_bands(hid_t f, const char *path, const char *name, hsize_t n, uint64_t stored,
+                      uint64_t *x, mr_error *err)
 {
-    const size_t T = (size_t)sc->horizon_years * (size_t)sc->steps_per_year;
-    *nq = T * (size_t)sc->nsectors * MR_BAND_Q_BINS;
-    *ny = T * (size_t)sc->nminerals * MR_BAND_Y_BINS;
-    *bq = malloc((*nq ? *nq : 1) * sizeof **bq);
-    *by = malloc((*ny ? *ny : 1) * sizeof **by);
-    if (!*bq || !*by) {
+    hid_t ds = open_dataset(f, path, name, 1, &n, 8, err);
+    if (ds < 0)
+        return -1;
+    const size_t m = n < BAND_SLICE ? (size_t)n : BAND_SLICE;
+    uint64_t *buf = malloc((m ? m : 1) * sizeof *buf);
+    hid_t fs = H5Dget_space(ds);
+    uint64_t c = MR_CRC64_INIT;
+    int bad = !buf;
+    if (!buf)
         snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
-        return -1;
+    for (hsize_t lo = 0; lo < n && !bad; lo += m) {
+        hsize_t k = n - lo < m ? n - lo : m;
+        hid_t ms = H5Screate_simple(1, &k, NULL);
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &lo, NULL, &k, NULL);
+        bad = H5Dread(ds, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, buf) < 0;
+        H5Sclose(ms);
+        if (bad) {
+            damaged(err, path, "cannot read /%s", name);
+            break;
+        }
+        c = mr_crc64_u64(c, buf, (size_t)k);
+        for (size_t i = 0; x && i < k; i++)
+            x[lo + i] += buf[i];
     }
-    if (read_checked(f, path, "band_q", H5T_NATIVE_UINT64, 8, *bq, *nq, h[H_CRC_BAND_Q], err) ||
-        read_checked(f, path, "band_y", H5T_NATIVE_UINT64, 8, *by, *ny, h[H_CRC_BAND_Y], err))
-        return -1;
-    return 0;
+    H5Sclose(fs);
+    H5Dclose(ds);
+    free(buf);
+    if (!bad && c != stored) {
+        char what[300];
+        snprintf(what, sizeof what, "/%s", name);
+        mismatch(err, path, what, stored, c);
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+/* Both band arrays of f, checked; added into r's when r is not NULL. */
+static int band_counts(hid_t f, const char *path, const mr_scenario *sc, const uint64_t h[H_N],
+                       mr_results *r, mr_error *err)
+{
+    const hsize_t T = (hsize_t)sc->horizon_years * (hsize_t)sc->steps_per_year;
+    return read_bands(f, path, "band_q", T * (hsize_t)sc->nsectors * MR_BAND_Q_BINS,
+                      h[H_CRC_BAND_Q], r ? r->band_q : NULL, err) != 0 ||
+                   read_bands(f, path, "band_y", T * (hsize_t)sc->nminerals * MR_BAND_Y_BINS,
+                              h[H_CRC_BAND_Y], r ? r->band_y : NULL, err) != 0
+               ? -1
+               : 0;
 }
 
 /* block_done and the checksum table of f, checked. */
@@ -797,19 +835,16 @@ int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned ch
     *done = NULL;
     h5_quiet q;
     quiet_on(&q);
-    uint64_t h[H_N], *table = NULL, *bq = NULL, *by = NULL;
+    uint64_t h[H_N], *table = NULL;
     unsigned char *d = NULL;
-    size_t nq, ny;
     hid_t f = open_checked(path, sc, comm, h, err);
     int fail = f < 0 || read_index(f, path, sc, h, &d, &table, err) != 0 ||
                verify_rows(f, path, sc, d, table, comm, err) != 0 ||
-               (comm->rank == 0 && read_bands(f, path, sc, h, &bq, &by, &nq, &ny, err) != 0);
+               (comm->rank == 0 && band_counts(f, path, sc, h, NULL, err) != 0);
     if (f >= 0)
         H5Fclose(f);
     quiet_off(&q);
     free(table);
-    free(bq);
-    free(by);
     if (agree(comm, fail, err)) {
         free(d);
         return -1;
@@ -869,20 +904,15 @@ int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results 
 {
     h5_quiet q;
     quiet_on(&q);
-    uint64_t h[H_N], *table = NULL, *bq = NULL, *by = NULL;
+    uint64_t h[H_N], *table = NULL;
     unsigned char *d = NULL;
-    size_t nq = 0, ny = 0;
     hid_t f = open_checked(path, sc, comm, h, err);
     int fail = f < 0 || read_index(f, path, sc, h, &d, &table, err) != 0;
+    /* the band counts of the done blocks: checked on every rank, added
+       once (by rank 0); a failure stops the run, whatever was added */
     if (!mr_comm_any(comm, fail))
         fail = load_rows(f, path, r, done + r->first_block, table, comm, err) != 0 ||
-               read_bands(f, path, sc, h, &bq, &by, &nq, &ny, err) != 0;
-    if (!fail && comm->rank == 0) { /* band counts of the done blocks: added once */
-        for (size_t i = 0; i < nq; i++)
-            r->band_q[i] += bq[i];
-        for (size_t i = 0; i < ny; i++)
-            r->band_y[i] += by[i];
-    }
+               band_counts(f, path, sc, h, comm->rank == 0 ? r : NULL, err) != 0;
     if (!fail)
         *random_words += h[H_RANDOM_WORDS];
     if (f >= 0)
@@ -890,8 +920,6 @@ int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results 
     quiet_off(&q);
     free(table);
     free(d);
-    free(bq);
-    free(by);
     return agree(comm, fail, err) ? -1 : 0;
 }
 
