@@ -158,14 +158,24 @@ static int ranks_on_node(const mr_comm *comm)
     return n;
 }
 
-/* "SCENARIO: N trials need about ... ; use fewer trials or more ranks" */
+/* "SCENARIO: N trials need about ... ; use fewer trials or more ranks", or
+   when the time grid alone does not fit (grid: what no trial count or rank
+   count changes, the time bands and the workspaces, bytes), the grid's
+   size and what makes it smaller. */
 static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const char *what, double res,
-                    double ws, size_t analysis, const char *analysis_what, int node, mr_error *err)
+                    double ws, size_t analysis, const char *analysis_what, int node, double grid,
+                    mr_error *err)
 {
-    char b[6][32];
+    char b[7][32], advice[200] = "use fewer trials or more ranks";
+    if (grid * (lim->per_node ? node : 1) > (double)lim->free_bytes)
+        snprintf(advice, sizeof advice,
+                 "the time grid of %d steps alone needs %s on every rank (time bands and thread "
+                 "workspaces): use fewer steps a year, a shorter horizon or fewer threads",
+                 sc->horizon_years * sc->steps_per_year,
+                 mr_memory_format((uint64_t)grid, b[6], sizeof b[6]));
     snprintf(err->msg, sizeof err->msg,
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
-             "%s %s)%s; %s of the %s limit is free (%s); use fewer trials or more ranks",
+             "%s %s)%s; %s of the %s limit is free (%s); %s",
              sc->source_path, (unsigned long long)sc->trials,
              mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]), what,
              mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
@@ -174,7 +184,7 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
              mr_memory_format(analysis, b[3], sizeof b[3]),
              lim->per_node && node > 1 ? ", for each rank on this node" : "",
              mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
-             mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source);
+             mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source, advice);
 }
 
 /* Refuse, before any trial, a run whose estimate on this rank is above what
@@ -199,8 +209,10 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                  "got '%s'",
                  getenv("MINRISK_MEMORY_LIMIT"));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
+        const double grid =
+            (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0 + ws;
         too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
-                opts->analysis_what, node, err);
+                opts->analysis_what, node, grid, err);
         bad = 1;
     }
     if (!mr_comm_any(comm, bad))

@@ -90,4 +90,20 @@ if [ $asan -eq 0 ]; then
     fail "--resume: peak resident size $peak_mb MB, above the estimate $est MB + $base MB"
 fi
 
+# a grid that cannot fit whatever the trials or ranks (1,000 years of 366
+# steps: the bands alone are 366,000 x 8,810 x 8 = 25.8 GB, a thread's
+# workspace 13 GB) is refused at once with that said, not with "use fewer
+# trials or more ranks", which would not help
+cat >huge.yaml <<EOT
+extends: $demo
+simulation:
+  horizon_years: 1000
+  steps_per_year: 366
+EOT
+MINRISK_MEMORY_LIMIT=4G "$bin" run huge.yaml -o huge.h5 --quiet --threads 1 --trials 4 2>err.txt
+status=$?
+[ $status -eq 1 ] || fail "huge.yaml: exit status $status, expected 1"
+one_line err.txt "huge\.yaml: 4 trials need about 39 GB on this rank \(results 26 GB \+ thread workspaces 13 GB \+ analysis [0-9]+ MB\); [0-9.]+ GB of the 4\.3 GB limit is free \(MINRISK_MEMORY_LIMIT\); the time grid of 366000 steps alone needs 39 GB on every rank \(time bands and thread workspaces\): use fewer steps a year, a shorter horizon or fewer threads"
+[ -e huge.h5 ] && fail "huge.yaml: left huge.h5"
+
 finish "checkpoint_memory_long_grid: the estimate covers the peak on a long grid"
