@@ -10,6 +10,7 @@
 #include <hdf5.h>
 #include <limits.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,6 +231,13 @@ int main(int argc, char **argv)
     /* Before any other HDF5 call: HDF5 1.10's exit handler can crash on a
        file left half-closed by a failed write (HDFFV-11052). */
     H5dont_atexit();
+    /* A file-size limit (ulimit -f, which a cluster may set for every job)
+       met by a write sends SIGXFSZ, whose default action kills the process:
+       a run would lose its trials without a checkpoint or a word, an export
+       would leave some CSVs and its temporary. Ignored, the write fails with
+       EFBIG and the failure path runs: one line, exit 1, nothing partial
+       (tests/hardening/output_file_size_limit.sh). */
+    signal(SIGXFSZ, SIG_IGN);
     mr_status status;
     int at = find_command(argc, argv, &status);
     if (!at)

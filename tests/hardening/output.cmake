@@ -8,7 +8,8 @@ foreach(t output_special_files      # 1: FIFO, symbolic links, directory; a regu
           output_path_checks        # 9: "", a directory, not enough free space
           output_stale_temporaries  # 12: a dead run's temporaries removed, a live one's kept
           output_unsigned_options   # 14: no sign, no white space in unsigned options
-          output_full_disk_keeps_trials) # 7: a failed write keeps the trials in the checkpoint
+          output_full_disk_keeps_trials # 7: a failed write keeps the trials in the checkpoint
+          output_file_size_limit) # a file-size limit (SIGXFSZ) fails the write, not the process
   add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${t}.sh ${MINRISK_BIN} ${MINRISK_SRC}
                                 ${H5DIFF})
   set_tests_properties(${t} PROPERTIES LABELS hardening TIMEOUT 120)

@@ -17,25 +17,11 @@
 # usage: output_full_disk_keeps_trials.sh MINRISK SRC H5DIFF
 . "$(dirname "$0")/common.sh" "$@"
 h5diff=${3:-}
-sed 's/^  horizon_years: 10 /  horizon_years: 1  /' "$demo" >s.yaml
-yes '# padding: comments make /scenario/source large, not the checkpoint' | head -n 30000 >>s.yaml
+padded_demo
 args=(run s.yaml -o out.h5 --trials 1024 --seed 7 --quiet)
 "$bin" "${args[@]/out.h5/ref.h5}" || fail "the reference run"
 
-# limited KB ARGS...: minrisk ARGS with files limited to KB kB. libhdf5 1.10
-# loses a metadata-cache entry when the close of a file fails on a full disk
-# (HDFFV-11052); under AddressSanitizer its leaks are suppressed here, as for
-# the fuzz targets (tests/fuzz/lsan.supp names libhdf5 only). The MPI
-# build's singleton MPI_Init keeps PMIx's data store in files, which the
-# limit would stop: PMIX_MCA_gds=hash keeps it in memory.
-limited() {
-  local kb=$1
-  shift
-  (ulimit -f "$kb" && trap '' XFSZ &&
-    LSAN_OPTIONS=suppressions=$src/tests/fuzz/lsan.supp:print_suppressions=0 \
-      PMIX_MCA_gds=hash exec "$bin" "$@")
-}
-limited 2400 "${args[@]}" 2>err.txt
+limited 2400 '' "${args[@]}" 2>err.txt
 status=$?
 [ "$status" -eq 1 ] || fail "a full disk: status $status, expected 1"
 grep -Eqx "out\.h5: cannot write [^;]*: File too large; the simulated trials are kept in checkpoint out\.h5\.ckpt: continue with 'minrisk run --resume' and the same arguments" err.txt ||
@@ -50,7 +36,7 @@ if [ -n "$h5diff" ]; then
 fi
 
 rm -f out.h5
-limited 600 "${args[@]}" 2>err.txt
+limited 600 '' "${args[@]}" 2>err.txt
 status=$?
 [ "$status" -eq 1 ] || fail "a fuller disk: status $status, expected 1"
 grep -Eqx "out\.h5: cannot write [^;]*: File too large; the checkpoint could not be written either \(out\.h5\.ckpt: .*\)" err.txt ||
