@@ -2,6 +2,7 @@
  * as CSV for spreadsheet users (out/export/; docs/EXPORT.md). */
 #include "sim/cmd/cli.h"
 #include "out/export/export.h"
+#include "sim/cmd/outpath.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -38,9 +39,11 @@ static const char *const usage_export =
     "                      the comparison's or sweep's own tables into DIR\n"
     "  -q, --quiet         no line saying what was written\n"
     "\n"
-    "Each file is written as DIR/.NAME.tmp and renamed when complete. Other files\n"
-    "in DIR are left alone: CSVs there that this export did not write (an earlier\n"
-    "export's, which may be of another run) are named in a warning, also with -q.\n"
+    "Each file is written as DIR/.NAME.tmp and renamed when complete; the lock\n"
+    "DIR.lock keeps a second export out of DIR meanwhile (exit status 1). Other\n"
+    "files in DIR are left alone: CSVs there that this export did not write (an\n"
+    "earlier export's, which may be of another run) are named in a warning, also\n"
+    "with -q.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 1000 --quiet\n"
@@ -52,6 +55,7 @@ static void on_signal(int sig)
 {
     (void)sig;
     mr_export_remove_partial();
+    mr_outpath_release_in_handler();
     _exit(MR_CLI_INTERRUPTED_EXIT);
 }
 
@@ -106,7 +110,12 @@ mr_status mr_cmd_export(int argc, char **argv)
 
     mr_error err = {{0}};
     size_t n = 0;
-    int rc = mr_export_csv(file, dir, &o, &n, &err);
+    /* one export at a time into DIR: another's clean-up of its stale
+       temporaries and its renames would mix the two exports' tables */
+    int rc = mr_outpath_lock_dir(dir, "export", &err);
+    if (rc == MR_OK)
+        rc = mr_export_csv(file, dir, &o, &n, &err);
+    mr_outpath_release();
     if (rc != MR_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return rc == MR_BAD_INPUT ? MR_BAD_INPUT : MR_FAILED;

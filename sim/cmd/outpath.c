@@ -271,8 +271,11 @@ static void write_holder(int fd)
         return; /* only a message would miss it */
 }
 
-/* One attempt: 0 held, 1 the file was replaced meanwhile (try again), -1 err. */
-static int lock_once(const mr_outpath_req *q, mr_error *err)
+/* One attempt: 0 held, 1 the file was replaced meanwhile (try again), -1 err.
+   `holder` names the command that holds such a lock ("run", "export") and
+   `opt` the option that chooses the output ("-o", "--csv"), for the
+   message of a refusal. */
+static int lock_once(const mr_outpath_req *q, const char *holder, const char *opt, mr_error *err)
 {
     int fd = open(lock_name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
     struct stat fs, ps;
@@ -289,9 +292,9 @@ static int lock_once(const mr_outpath_req *q, mr_error *err)
             char who[300];
             holder_of(fd, who, sizeof who);
             say(err,
-                "%s: in use by another minrisk run (%slock %s); wait for it or "
-                "choose another -o",
-                q->output, who, lock_name);
+                "%s: in use by another minrisk %s (%slock %s); wait for it or "
+                "choose another %s",
+                q->output, holder, who, lock_name, opt);
             close(fd);
             return -1;
         }
@@ -311,7 +314,7 @@ static int lock_once(const mr_outpath_req *q, mr_error *err)
     return 0;
 }
 
-static int take_lock(const mr_outpath_req *q, mr_error *err)
+static int take_lock(const mr_outpath_req *q, const char *holder, const char *opt, mr_error *err)
 {
     int len = snprintf(lock_name, sizeof lock_name, "%s.lock", q->output);
     if (len < 0 || (size_t)len >= sizeof lock_name) {
@@ -319,7 +322,7 @@ static int take_lock(const mr_outpath_req *q, mr_error *err)
         return -1;
     }
     for (int k = 0; k < LOCK_ATTEMPTS; k++) {
-        int rc = lock_once(q, err);
+        int rc = lock_once(q, holder, opt, err);
         if (rc <= 0)
             return rc;
     }
@@ -381,7 +384,7 @@ static mr_status claim_root(const mr_outpath_req *q, mr_error *err)
     free(ckpt);
     if (rc != MR_OK)
         return rc;
-    if (take_lock(q, err))
+    if (take_lock(q, "run", "-o", err))
         return MR_FAILED;
     /* Only under the lock: then no live run writes these files, wherever
        it runs (a pid is only known alive on this node). */
@@ -397,4 +400,25 @@ mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_erro
     if (rc != MR_OK)
         mr_comm_bcast(comm, err->msg, sizeof err->msg);
     return (mr_status)rc;
+}
+
+mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, mr_error *err)
+{
+    /* the lock's name: DIR without its trailing slashes, then ".lock" */
+    char name[4096];
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (n >= sizeof name) {
+        say(err, "%s: cannot write: path too long", dir);
+        return MR_FAILED;
+    }
+    memcpy(name, dir, n);
+    name[n] = '\0';
+    char parent[4096];
+    struct stat st;
+    if (dir_of(name, parent, sizeof parent) || stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
+        return MR_OK; /* a new tree: the command makes it and says what fails */
+    mr_outpath_req q = {.cmd = cmd, .output = name};
+    return take_lock(&q, cmd, "--csv", err) ? MR_FAILED : MR_OK;
 }

@@ -1,5 +1,6 @@
 /* outpath.h - the guard of a result file's path (issue 11), for `run`
- * (plain runs and sweeps) and `compare`: before a long simulation, make
+ * (plain runs and sweeps) and `compare` (and the lock of export's --csv
+ * DIR): before a long simulation, make
  * sure its file can be written where the user asked without destroying
  * anything, and that no other minrisk run writes the same file meanwhile.
  *
@@ -38,6 +39,13 @@ typedef struct {
    gone, one line on stderr for each. Returns MR_OK, or the status with
    err (one line naming the path) on every rank. */
 mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_error *err);
+
+/* The lock DIR.lock of an output directory (export's --csv DIR), held
+   until mr_outpath_release as a run holds OUTPUT.lock: MR_OK, or MR_FAILED
+   with err (one line naming DIR and the holder) while another `cmd`
+   holds it. A DIR whose parent does not exist yet is not locked (the
+   command makes the tree, or says why it cannot). One process. */
+mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, mr_error *err);
 
 /* Remove the lock file and let go of the lock (rank 0; nothing elsewhere
    or when none is held). At the end of every run, whatever its outcome. */

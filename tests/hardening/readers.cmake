@@ -60,3 +60,11 @@ add_test(NAME readers_special_files
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_special_files.sh ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(readers_special_files PROPERTIES LABELS hardening TIMEOUT 300
                      ENVIRONMENT "OMP_NUM_THREADS=1")
+
+# Two exports into the same --csv DIR (export_lock.sh): the second is
+# refused by the first's lock DIR.lock, exit 1, writing nothing; the first's
+# tables are those of an export alone. Needs no Python.
+add_test(NAME export_lock
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/export_lock.sh ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(export_lock PROPERTIES LABELS hardening TIMEOUT 120
+                     ENVIRONMENT "OMP_NUM_THREADS=1")
