@@ -2,7 +2,8 @@
  * as DIR/.NAME.tmp and renamed to DIR/NAME when complete; a signal handler
  * can remove the temporary file (mr_export_remove_partial). Numbers are
  * printed with %.17g, which reads back to the same double; NaN is an empty
- * cell. Strings are quoted as RFC 4180 says (only when they hold a comma, a
+ * cell. On an interrupt the handler also removes what the export made
+ * (mr_export_remove_partial). Strings are quoted as RFC 4180 says (only when they hold a comma, a
  * quote, a line break, surrounding spaces or another control character;
  * their bytes are kept). Lines end with LF. Also the
  * export's failures, what it made (removed again on failure) and its
@@ -38,15 +39,53 @@ void ex_fmt(char *buf, size_t n, const char *f, ...)
 static char partial_path[PATH_MAX_LEN];
 static volatile sig_atomic_t partial_active;
 
+/* The export in progress, whose list of what it made a handler undoes: the
+   list changes only with SIGINT and SIGTERM blocked (ex_guard), so the
+   handler never sees it half updated. */
+static ex *volatile undo_x;
+
 void mr_export_remove_partial(void)
 {
     if (partial_active)
         unlink(partial_path);
+    ex *x = undo_x;
+    if (x)
+        ex_undo(x);
+}
+
+void ex_guard(sigset_t *old)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigprocmask(SIG_BLOCK, &s, old);
+}
+
+void ex_unguard(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+void ex_undo_on_signal(ex *x)
+{
+    sigset_t old;
+    ex_guard(&old);
+    undo_x = x;
+    ex_unguard(&old);
 }
 
 /* Remember a file or directory this export made (best effort: out of
    memory only means it is not removed on failure). */
 void ex_made(ex *x, const char *path, bool dir)
+{
+    sigset_t old;
+    ex_guard(&old);
+    ex_made_guarded(x, path, dir);
+    ex_unguard(&old);
+}
+
+void ex_made_guarded(ex *x, const char *path, bool dir)
 {
     if (x->nmade == x->capmade) {
         size_t cap = x->capmade ? 2 * x->capmade : 16;
@@ -258,20 +297,25 @@ int csv_close(csv *c)
     c->f = NULL;
     if (!bad && x->r.status != MR_OK)
         bad = 2; /* a read failed part way: the table is incomplete */
+    /* the rename and its record together: an interrupt sees both or neither */
+    sigset_t old;
+    ex_guard(&old);
     if (!bad && rename(c->tmp, c->path) != 0) {
         bad = 1;
         e = errno;
     }
-    if (bad) {
+    if (!bad)
+        ex_made_guarded(x, c->path, false);
+    else
         unlink(c->tmp);
-        partial_active = 0;
+    partial_active = 0;
+    ex_unguard(&old);
+    if (bad) {
         if (bad == 1)
             ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->path, strerror(e ? e : EIO));
         return -1;
     }
-    partial_active = 0;
     x->nfiles++;
-    ex_made(x, c->path, false);
     return 0;
 }
 

@@ -16,6 +16,8 @@
 
 #include <hdf5.h>
 
+#include <signal.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -48,7 +50,16 @@ typedef struct {
 
 void ex_fmt(char *buf, size_t n, const char *f, ...) PRINTF_LIKE(3, 4);
 void ex_made(ex *x, const char *path, bool dir);
+/* ex_made with SIGINT and SIGTERM already blocked (ex_guard). */
+void ex_made_guarded(ex *x, const char *path, bool dir);
 void ex_undo(ex *x);
+/* Block SIGINT and SIGTERM (the previous mask in *old) / restore them:
+   around a step that makes a file or directory and records it, so that an
+   interrupt undoes both or neither. */
+void ex_guard(sigset_t *old);
+void ex_unguard(const sigset_t *old);
+/* x (or NULL: none) is the export an interrupt undoes (mr_export_remove_partial). */
+void ex_undo_on_signal(ex *x);
 int ex_fail(ex *x, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);
 int ex_damaged(ex *x, hid_t g, const char *name);
 int ex_check_output(ex *x, const char *path);

@@ -16,8 +16,8 @@
  * tables (uncertainty.c).
  *
  * Every CSV is written as DIR/.NAME.tmp and renamed to DIR/NAME when
- * complete; a signal handler can remove the temporary file
- * (mr_export_remove_partial).
+ * complete; a signal handler removes the temporary file and, as a failure
+ * does, every file and directory the export made (mr_export_remove_partial).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -54,10 +54,16 @@ static int make_dir(ex *x, const char *dir)
         p[i] = '\0';
         struct stat st;
         if (stat(p, &st) != 0) {
-            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            sigset_t old; /* the directory and its record together */
+            ex_guard(&old);
+            bool made = mkdir(p, 0777) == 0;
+            int e = errno;
+            if (made)
+                ex_made_guarded(x, p, true);
+            ex_unguard(&old);
+            if (!made && e != EEXIST)
                 return ex_fail(x, MR_BAD_INPUT, "%s: cannot create the directory: %s", dir,
-                               strerror(errno));
-            ex_made(x, p, true);
+                               strerror(e));
         } else if (!S_ISDIR(st.st_mode)) {
             return ex_fail(x, MR_BAD_INPUT,
                            "%s: cannot create the directory: %s is not a "
@@ -357,6 +363,7 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
     memset(&x, 0, sizeof x);
     mr_export_opts none = {false, NULL};
     const mr_export_opts *o = opts ? opts : &none;
+    ex_undo_on_signal(&x); /* an interrupt removes what was made, as a failure does */
     if (mr_h5r_open(&x.r, file, MR_H5R_NAMES_FROM_ROOT, err) == 0) {
         struct stat st;
         if (stat(file, &st) == 0) {
@@ -374,6 +381,7 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
     } else {
         warn_stale(&x, stderr);
     }
+    ex_undo_on_signal(NULL);
     for (size_t k = 0; k < x.nmade; k++)
         free(x.made[k]);
     free(x.made);

@@ -31,8 +31,10 @@ typedef struct {
 mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts *opts,
                         size_t *nfiles, mr_error *err);
 
-/* Remove the temporary CSV being written, if any (unlink(2) of a name
-   prepared in advance): for a signal handler that then _exits. */
+/* Remove the temporary CSV being written, if any, and every file and
+   directory the export in progress made, newest first (unlink(2) and
+   rmdir(2) of names recorded with SIGINT and SIGTERM blocked): for a
+   signal handler that then _exits. */
 void mr_export_remove_partial(void);
 
 /* One line with the timings that /run_info of a finished file records

@@ -49,7 +49,8 @@ static const char *const usage_export =
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 1000 --quiet\n"
     "  minrisk export demo.h5 --csv demo-csv --trials\n";
 
-/* A handler cannot return a status: it removes the partial file and exits
+/* A handler cannot return a status: it removes the partial file and what
+   the export made (mr_export_remove_partial), lets go of the lock and exits
    at once with MR_INTERRUPTED's exit status. */
 static void on_signal(int sig)
 {

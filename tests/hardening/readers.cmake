@@ -68,3 +68,10 @@ add_test(NAME export_lock
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/export_lock.sh ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(export_lock PROPERTIES LABELS hardening TIMEOUT 120
                      ENVIRONMENT "OMP_NUM_THREADS=1")
+
+# An export interrupted part way (export_interrupted.sh): exit 130, and
+# every file and directory it made removed. Needs no Python.
+add_test(NAME export_interrupted
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/export_interrupted.sh ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(export_interrupted PROPERTIES LABELS hardening TIMEOUT 120
+                     ENVIRONMENT "OMP_NUM_THREADS=1")
