@@ -505,11 +505,19 @@ int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_result
         snprintf(err->msg, sizeof err->msg, "%s: cannot write the checkpoint: %s", path,
                  w.err_no ? strerror(w.err_no) : "HDF5 error");
     const int any = mr_comm_any(comm, w.fail);
-    if (!any && comm->rank == 0 && rename(tmp, path) != 0) {
+    /* on the disk before its name says it is complete (mr_output_sync) */
+    const int e = !any && comm->rank == 0 ? mr_output_sync(tmp) : 0;
+    if (e) {
+        w.fail = 1;
+        snprintf(err->msg, sizeof err->msg, "%.400s: cannot write the checkpoint: %s", path,
+                 strerror(e));
+    } else if (!any && comm->rank == 0 && rename(tmp, path) != 0) {
         w.fail = 1;
         snprintf(err->msg, sizeof err->msg,
                  "%.400s: cannot write the checkpoint: cannot rename its temporary to it: %s", path,
                  strerror(errno));
+    } else if (!any && comm->rank == 0) {
+        mr_output_sync_dir(path);
     }
     int fail = agree(comm, w.fail, err);
     if (fail && comm->rank == 0)

@@ -75,6 +75,31 @@ int mr_output_room(int fd, double full_bytes, double written_bytes)
     return e;
 }
 
+int mr_output_sync(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int e = fsync(fd) != 0 ? errno : 0;
+    close(fd);
+    return e;
+}
+
+void mr_output_sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int len =
+        !slash ? snprintf(dir, sizeof dir, ".")
+               : snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    int fd =
+        len > 0 && (size_t)len < sizeof dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        (void)fsync(fd); /* best effort: some file systems refuse it on a directory */
+        close(fd);
+    }
+}
+
 /* The temporary file's name, for the HDF5 calls that open it. */
 const char *h5w_partial_name(void)
 {
@@ -120,11 +145,19 @@ int h5w_partial_create(h5w *w, double bytes)
     return 0;
 }
 
-/* Complete: rank 0 gives the temporary file its name. */
+/* Complete: rank 0 puts the temporary file on the disk and gives it its
+   name, then puts the name on the disk (mr_output_sync). */
 void h5w_partial_rename(h5w *w)
 {
-    if (!w->failed && w->world->rank == 0 && rename(partial_path, w->path) != 0)
+    if (w->failed || w->world->rank != 0)
+        return;
+    int e = mr_output_sync(partial_path);
+    if (e)
+        h5w_fail(w, "cannot write %s to the disk: %s", partial_path, strerror(e));
+    else if (rename(partial_path, w->path) != 0)
         h5w_fail(w, "cannot rename %s to it: %s", partial_path, strerror(errno));
+    else
+        mr_output_sync_dir(w->path);
 }
 
 /* The end of a write: rank 0 removes the temporary file of a failed write

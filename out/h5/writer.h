@@ -117,6 +117,19 @@ int mr_output_create_temporary(const char *path);
    failures are caught first, with the system's reason. */
 int mr_output_room(int fd, double full_bytes, double written_bytes);
 
+/* A complete temporary file's data on the disk (fsync(2) through a new
+   descriptor: HDF5 has closed its own) before it is renamed over the
+   output: a node that crashes or loses power just after the rename then
+   leaves the whole new file, not a named file of zero length or with
+   unwritten blocks (delayed allocation). 0, or the errno (EIO: a write
+   the disk or an NFS server refused late). */
+int mr_output_sync(const char *path);
+
+/* After the rename: the directory of path on the disk, so that the new
+   name survives a crash too. Best effort (errors are ignored: some file
+   systems refuse fsync on a directory). */
+void mr_output_sync_dir(const char *path);
+
 /* Ask a write in progress (or the next one) to stop, and remove its
    temporary file at once. Async-signal-safe: sets a flag and calls
    unlink(2) on a name prepared in advance; for a SIGINT/SIGTERM handler
