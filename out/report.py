@@ -3236,7 +3236,11 @@ def install(tmp, out_dir):
     if os.path.isdir(out_dir):
         old = "%s.old.%d" % (out_dir, os.getpid())
         os.rename(out_dir, old)
-        os.rename(tmp, out_dir)
+        try:
+            os.rename(tmp, out_dir)
+        except OSError:
+            os.rename(old, out_dir)  # the earlier report back at its name
+            raise
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(tmp, out_dir)

@@ -75,3 +75,11 @@ add_test(NAME export_interrupted
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/export_interrupted.sh ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(export_interrupted PROPERTIES LABELS hardening TIMEOUT 120
                      ENVIRONMENT "OMP_NUM_THREADS=1")
+
+# report.py replacing an earlier report when its last rename fails
+# (report_install.py): the earlier report is put back at DIR.
+if(MINRISK_PYTHON)
+  add_test(NAME report_install
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report_install.py ${MINRISK_SRC})
+  set_tests_properties(report_install PROPERTIES LABELS hardening TIMEOUT 60)
+endif()
