@@ -306,8 +306,12 @@ static double trials_dataset_bytes(uint64_t N, size_t cols)
 
 uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns)
 {
+    return mr_output_size_estimate_trials(sc, sc->trials, nruns);
+}
+
+uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t N, uint64_t nruns)
+{
     const int S = sc->nsectors, M = sc->nminerals, H = sc->horizon_years;
-    const uint64_t N = sc->trials;
     unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
     double run = 0.0;
     if (sc->output_trials != MR_OUTPUT_TRIALS_NONE) {
@@ -378,8 +382,11 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
         goto done;
 
     /* the size estimate is an upper bound (the free-space check before the
-       run used it too); /events, not in it, is left to HDF5's own errors */
-    if (h5w_partial_create(&w, (double)mr_output_size_estimate(runs[0].sc, nruns)) < 0)
+       run used it too); /events, not in it, is left to HDF5's own errors.
+       Of the trials the results hold: an uncertainty study's base run has
+       the block's, not its scenario's `trials`. */
+    const uint64_t n = runs[0].res->ntrials_total;
+    if (h5w_partial_create(&w, (double)mr_output_size_estimate_trials(runs[0].sc, n, nruns)) < 0)
         goto done;
     created = true;
     write_file(&w, kind, runs, nruns, st, resolved, extras, nextras, info, &rf);

@@ -102,6 +102,10 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
    Saturates at UINT64_MAX. For the free-space check before a run. */
 uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
 
+/* The same for runs of `trials` trials each instead of sc->trials (an
+   uncertainty study's base run has the block's trials). */
+uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t trials, uint64_t nruns);
+
 /* Creates the temporary file path (OUTPUT.tmp.<pid>, a checkpoint's) for
    writing: whatever the name held is removed first (a temporary of a
    killed run of the same pid, or a planted symbolic link or FIFO, which
