@@ -44,14 +44,21 @@ if(MINRISK_PYTHON)
   endforeach()
 endif()
 
-# The outputs of export and report (readers_outputs.sh): a link or FIFO at
-# a temporary name is removed, not followed; a link, FIFO or the input file
-# at a CSV name is refused before anything is written; report refuses an
-# input inside the folder it would replace. Needs no Python.
-add_test(NAME readers_outputs
-         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_outputs.sh ${MINRISK_BIN} ${MINRISK_SRC})
-set_tests_properties(readers_outputs PROPERTIES LABELS hardening TIMEOUT 120
-                     ENVIRONMENT "OMP_NUM_THREADS=1")
+# The outputs of export and report, each test the script of its name.
+# Need no Python.
+#   readers_outputs: a link or FIFO at a temporary name is removed, not
+#     followed; a link, FIFO or the input file at a CSV name is refused
+#     before anything is written; report refuses an input inside the folder
+#     it would replace.
+#   export_lock: a second export into the same --csv DIR is refused by the
+#     first's lock DIR.lock, exit 1, writing nothing; the first's tables are
+#     those of an export alone.
+#   export_interrupted: an export interrupted part way exits 130, every file
+#     and directory it made removed.
+foreach(t readers_outputs export_lock export_interrupted)
+  add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${t}.sh ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(${t} PROPERTIES LABELS hardening TIMEOUT 120 ENVIRONMENT "OMP_NUM_THREADS=1")
+endforeach()
 
 # A directory, a FIFO or a device given as the file to read
 # (readers_special_files.sh): refused at once with one line saying what it
@@ -59,21 +66,6 @@ set_tests_properties(readers_outputs PROPERTIES LABELS hardening TIMEOUT 120
 add_test(NAME readers_special_files
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_special_files.sh ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(readers_special_files PROPERTIES LABELS hardening TIMEOUT 300
-                     ENVIRONMENT "OMP_NUM_THREADS=1")
-
-# Two exports into the same --csv DIR (export_lock.sh): the second is
-# refused by the first's lock DIR.lock, exit 1, writing nothing; the first's
-# tables are those of an export alone. Needs no Python.
-add_test(NAME export_lock
-         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/export_lock.sh ${MINRISK_BIN} ${MINRISK_SRC})
-set_tests_properties(export_lock PROPERTIES LABELS hardening TIMEOUT 120
-                     ENVIRONMENT "OMP_NUM_THREADS=1")
-
-# An export interrupted part way (export_interrupted.sh): exit 130, and
-# every file and directory it made removed. Needs no Python.
-add_test(NAME export_interrupted
-         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/export_interrupted.sh ${MINRISK_BIN} ${MINRISK_SRC})
-set_tests_properties(export_interrupted PROPERTIES LABELS hardening TIMEOUT 120
                      ENVIRONMENT "OMP_NUM_THREADS=1")
 
 # report.py replacing an earlier report when its last rename fails
