@@ -59,6 +59,7 @@ void ex_guard(sigset_t *old)
     sigemptyset(&s);
     sigaddset(&s, SIGINT);
     sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
     sigprocmask(SIG_BLOCK, &s, old);
 }
 

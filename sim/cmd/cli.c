@@ -277,6 +277,9 @@ void mr_cli_install_interrupt(bool sigterm_too)
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    /* a hang-up (a dropped ssh session) as Ctrl-C: by default it killed
+       the process, leaving a write's temporary file and the output's lock */
+    sigaction(SIGHUP, &sa, NULL);
     if (sigterm_too)
         sigaction(SIGTERM, &sa, NULL);
 }

@@ -108,6 +108,7 @@ mr_status mr_cmd_export(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a dropped session: as Ctrl-C, nothing left */
 
     mr_error err = {{0}};
     size_t n = 0;

@@ -3,12 +3,14 @@
 # (INTERFACE.md): no file, no temporary file, no checkpoint; exit status 130.
 # SIGTERM leaves no output either, only the checkpoint FILE.h5.ckpt, and
 # exits with status 75 (see resume_after_sigterm.sh for resuming it).
+# SIGHUP (a dropped ssh session) as Ctrl-C: by default it killed the run
+# and, during a write, left the temporary file and the output's lock.
 # usage: interrupt_leaves_nothing.sh MINRISK SCENARIO
 set -uo pipefail
 bin=$1 scen=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for sig in INT TERM; do
+for sig in INT TERM HUP; do
   rm -f "$tmp"/*
   "$bin" run "$scen" -o "$tmp/out.h5" --trials 2000000 --quiet &
   pid=$!
@@ -28,4 +30,4 @@ for sig in INT TERM; do
     exit 1
   fi
 done
-echo "SIGINT left nothing; SIGTERM left only the checkpoint"
+echo "SIGINT and SIGHUP left nothing; SIGTERM left only the checkpoint"
