@@ -198,6 +198,10 @@ static int find_command(int argc, char **argv, mr_status *status)
         print_usage(stdout);
         return 0;
     case 'V':
+        if (argc > 2) { /* `minrisk --version run`: the extra word was ignored */
+            *status = mr_cli_usage_error(NULL, "--version takes no argument, got '%s'", argv[2]);
+            return 0;
+        }
         print_version();
         return 0;
     case MR_CLI_ARG: /* the command */

@@ -29,6 +29,8 @@ for c in "" run validate summary; do
 done
 expect 0 "" -- --version
 grep -q '^minrisk [0-9]' "$tmp/out" || { echo "FAIL: --version" >&2; fails=$((fails + 1)); }
+# an extra word after --version was ignored (exit 0)
+expect 2 "minrisk: --version takes no argument, got 'run' (see 'minrisk --help')" -- --version run
 expect 2 "minrisk: unknown command 'rnu'; did you mean run? (see 'minrisk --help')" -- rnu
 expect 2 "minrisk: unknown command 'frobnicate' (see 'minrisk --help')" -- frobnicate
 expect 2 "minrisk run: missing SCENARIO.yaml (see 'minrisk run --help')" -- run
