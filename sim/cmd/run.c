@@ -832,7 +832,8 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         }
     } else if (q->have_max) {
         if (comm->rank == 0)
-            fprintf(stderr, "minrisk run: --max-trials: only with --target-precision\n");
+            fprintf(stderr, "minrisk run: --max-trials: only with a precision target "
+                            "(--target-precision or simulation.target_precision)\n");
         mr_scenario_free(&sc);
         return MR_BAD_INPUT;
     }

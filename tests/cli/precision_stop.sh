@@ -177,7 +177,7 @@ bad "var99_mars: 'mars' is neither 'total' nor a sector" --target-precision var9
 bad "varx_total: the level after var must be 1 to 4 digits" --target-precision varx_total=0.1
 bad "rp1: a return period rpR needs an integer R in [2, 1000000]" --target-precision rp1=0.1
 bad "var99_total: given twice" --target-precision var99_total=0.1,var99_total=0.2
-bad "--max-trials: only with --target-precision" --max-trials 5000
+bad "--max-trials: only with a precision target (--target-precision or simulation.target_precision)" --max-trials 5000
 bad "--max-trials: must be an integer in [1, 4294967295], got '0'" --target-precision aal=0.1 --max-trials 0
 bad "--trials and --max-trials: give one" --target-precision aal=0.1 --max-trials 5000 --trials 100
 bad "minrisk run: --target-precision: not available with importance sampling" --target-precision aal=0.1 --importance 'event/*=2'
