@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The 2-thread speed-up on a machine whose two cores do not run at the same
 speed (a virtual machine whose cores share their physical cores with other
 tenants: bench/RESULTS.md, "Two cores of different speeds").

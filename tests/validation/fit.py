@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Fit the shared market parameters on the fit episodes only (issue 12,
 docs/VALIDATION.md).
 

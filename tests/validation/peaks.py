@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Peak prices of uk-2024 against history (issue 12 acceptance; docs/VALIDATION.md).
 
 For every mineral of a uk-2024 run: the share of trials in which the

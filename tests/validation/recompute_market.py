@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """recompute_market.py - an independent re-computation of one deterministic
 trial of a market scenario from docs/MODEL.md alone (§1, §3, §3s, §3u, §4,
 §5m, §6, §6m, §7, §8), compared with the engine's own results.

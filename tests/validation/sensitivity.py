@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """One-at-a-time sensitivity of the uk-2024 headline (issue 12, item 7).
 
 Each parameter below is scaled by 0.8 and by 1.2 in a copy of

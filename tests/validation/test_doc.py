@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """test_doc.py - validate.py --check-doc judges the page's generated parts:
 the introduction (validate.INTRO, which explains the table's results and
 that known hold-out failures do not fail ctest) as well as the table.

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """test_metrics.py - the price metrics of validate.py on deterministic
 (1-trial) episodes read the model's own price path, not the binned time band.
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Backtests of historical episodes (issue 12, item 6; docs/VALIDATION.md).
 
     validate.py --minrisk BIN --episode NAME [--out DIR]
