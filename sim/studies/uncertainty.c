@@ -54,6 +54,21 @@ static mr_status parse_one(const mr_scenario *base, const double *v, const int *
    uncertain keys that made it fail would go unnamed. */
 static void name_draws(const mr_scenario *base, const double *v, mr_error *err)
 {
+    /* an error at the uncertain block itself (a bad path, a value out of
+       range: the check marks the key's own line) names its key already */
+    for (int i = 0; i < base->nuncertain; i++) {
+        const mr_uncertain_param *q = &base->uncertain[i];
+        if (!q->file)
+            continue;
+        const int at[3] = {q->line, q->lo_line, q->hi_line};
+        for (int k = 0; k < 3 + q->nvalues; k++) {
+            char pre[64];
+            snprintf(pre, sizeof pre, ":%d:", k < 3 ? at[k] : q->vline[k - 3]);
+            const size_t fl = strlen(q->file);
+            if (!strncmp(err->msg, q->file, fl) && !strncmp(err->msg + fl, pre, strlen(pre)))
+                return;
+        }
+    }
     const char *kp = strstr(err->msg, ": ");
     const char *end = kp ? strstr(kp + 2, ": ") : NULL;
     if (!end)
