@@ -26,6 +26,10 @@
 #define MR_BAND_Y_BINS 801 /* ln price ratio y in [-3, 5], w = 0.01 (P/P0 0.05x..148x) */
 #define MR_BAND_Y_WIDTH 0.01
 #define MR_BAND_Y_MIN (-3.0) /* centre of bin 0 */
+/* The most band counts summed over ranks or moved to or from a file at
+   once (16 MiB): on a long grid the bands are most of a run's memory, so
+   the statistics and the checkpoint work on slices, never a whole copy. */
+#define MR_BAND_SLICE_COUNTS ((size_t)1 << 21)
 
 /* Trials per block: the unit of scheduling over threads and ranks, of
    checkpoints, and of the partial sums of statistics. Fixed, so that no

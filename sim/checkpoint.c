@@ -394,17 +394,16 @@ static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
 }
 
 /* The band counts x[n] of every rank, summed, as the 1-D dataset name
-   (rank 0 writes it): a slice of at most BAND_SLICE counts (16 MiB) at a
+   (rank 0 writes it): a slice of at most MR_BAND_SLICE_COUNTS counts (16 MiB) at a
    time, so that the checkpoint holds no second copy of the bands, which
    on a long grid are most of a run's memory and which the memory check
    does not count (until 2026-12-06 it copied them whole). The slices
    depend on n only: every rank makes the same collective calls. The CRC
    of the sums, for the header. */
-#define BAND_SLICE ((size_t)1 << 21)
 static uint64_t write_bands(ckpt_writer *w, const char *name, const uint64_t *x, size_t n)
 {
     uint64_t crc = MR_CRC64_INIT;
-    const size_t m = n < BAND_SLICE ? n : BAND_SLICE;
+    const size_t m = n < MR_BAND_SLICE_COUNTS ? n : MR_BAND_SLICE_COUNTS;
     uint64_t *buf = malloc((m ? m : 1) * sizeof *buf);
     if (mr_comm_any(w->comm, !buf)) {
         errno = ENOMEM;
@@ -758,7 +757,7 @@ static int verify_rows(hid_t f, const char *path, const mr_scenario *sc, const u
 
 /* The band counts name (n of them) of f, checked against stored, added
    into x when x is not NULL (rank 0's results: once for the run): a slice
-   of at most BAND_SLICE counts (16 MiB) at a time, not a whole copy of the
+   of at most MR_BAND_SLICE_COUNTS counts (16 MiB) at a time, not a whole copy of the
    bands (until 2026-12-06), which the memory check does not count. On a
    failure x may hold part of them; the run stops. 0, or -1 with err. */
 static int read_bands(hid_t f, const char *path, const char *name, hsize_t n, uint64_t stored,
@@ -767,7 +766,7 @@ static int read_bands(hid_t f, const char *path, const char *name, hsize_t n, ui
     hid_t ds = open_dataset(f, path, name, 1, &n, 8, err);
     if (ds < 0)
         return -1;
-    const size_t m = n < BAND_SLICE ? (size_t)n : BAND_SLICE;
+    const size_t m = n < MR_BAND_SLICE_COUNTS ? (size_t)n : MR_BAND_SLICE_COUNTS;
     uint64_t *buf = malloc((m ? m : 1) * sizeof *buf);
     hid_t fs = H5Dget_space(ds);
     uint64_t c = MR_CRC64_INIT;

@@ -99,6 +99,13 @@ static double workspace_bytes(const mr_model *md)
     return doubles * 8.0 + counts * 4.0 + bins * 2.0 + M * 3.0 * T;
 }
 
+/* The run's time-band counts (out/results.h), 64-bit: what every rank
+   holds whatever its trial count. */
+static double bands_bytes(const mr_model *md)
+{
+    return (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
+}
+
 /* This rank's results of L trials (out/results.c) and the scratch of the
    statistics after the run (out/stats: a copy of one column, its radix
    sort buffer and the selection's candidates: three arrays of L). */
@@ -107,8 +114,7 @@ static double results_bytes(const mr_model *md, uint64_t L)
     double cols = 0.0;
     for (int k = 0; k < MR_NTRIAL_VARS; k++)
         cols += (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
-    double bands = (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
-    return (double)L * (cols + 3.0) * 8.0 + bands;
+    return (double)L * (cols + 3.0) * 8.0 + bands_bytes(md);
 }
 
 /* A streamed run of L trials a rank (out/stats/stream.h): the bands, the
@@ -123,7 +129,7 @@ static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threa
     double cols = 0.0;
     for (int k = 0; k < MR_NTRIAL_VARS; k++)
         cols += (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
-    double bands = (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
+    double bands = bands_bytes(md);
     double nov = 2.0 + 5.0 * md->S;
     /* refined bins: 32 kB of counts each, and one a thread; about 8 a
        variable at once (at most one per wanted rank, 21 a loss variable) */
@@ -209,8 +215,7 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                  "got '%s'",
                  getenv("MINRISK_MEMORY_LIMIT"));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
-        const double grid =
-            (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0 + ws;
+        const double grid = bands_bytes(md) + ws;
         too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
                 opts->analysis_what, node, grid, err);
         bad = 1;

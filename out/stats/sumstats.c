@@ -189,17 +189,16 @@ static void bands_of_steps(const mr_results *res, const uint64_t *hq, const uint
 
 /* Band quantiles from the run's histograms (the ranks' counts summed).
    The counts are summed over the ranks a slice of steps at a time, at
-   most BAND_SLICE_COUNTS counts (16 MiB) a slice: a copy of all of them
+   most MR_BAND_SLICE_COUNTS counts (16 MiB) a slice: a copy of all of them
    at once was a second copy of the results' bands, T (1001 S + 801 M) x 8
    bytes (129 MB at 5 years of 366 steps for demo.yaml), which the memory
    check did not count. The slices depend on T, S and M only, so every
    rank makes the same collective calls. */
-#define BAND_SLICE_COUNTS ((size_t)1 << 21)
 int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
 {
     const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
     const size_t per_step = S * MR_BAND_Q_BINS + M * MR_BAND_Y_BINS;
-    size_t slice = per_step ? BAND_SLICE_COUNTS / per_step : T;
+    size_t slice = per_step ? MR_BAND_SLICE_COUNTS / per_step : T;
     slice = slice < 1 ? 1 : slice > T ? T : slice;
     const size_t nq = slice * S * MR_BAND_Q_BINS, ny = slice * M * MR_BAND_Y_BINS;
     uint64_t *hq = res->band_q ? malloc((nq ? nq : 1) * sizeof *hq) : NULL;

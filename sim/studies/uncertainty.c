@@ -78,8 +78,7 @@ static void name_draws(const mr_scenario *base, const double *v, mr_error *err)
     const char *sep = " (with ";
     for (int i = 0; i < base->nuncertain; i++) {
         const char *path = base->uncertain[i].path;
-        if (isnan(v[i]) || strncmp(path, kp, n) != 0 || (path[n] != '.' && path[n] != '\0') ||
-            !strncmp(kp, "uncertain.", 10))
+        if (isnan(v[i]) || strncmp(path, kp, n) != 0 || (path[n] != '.' && path[n] != '\0'))
             continue;
         size_t l = strlen(err->msg);
         char num[32];
