@@ -102,3 +102,18 @@ const char *mr_file_kind(mode_t mode)
            : S_ISBLK(mode)  ? "a block device"
                             : "not a regular file";
 }
+
+void mr_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}

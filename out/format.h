@@ -7,6 +7,7 @@
 #define MR_FORMAT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* Version of the file layout, root attribute format_version. Bump the minor
@@ -61,5 +62,9 @@ char *mr_printable_own(char *s);
    "a FIFO", "a socket", "a character device", "a block device", else "not a
    regular file". `mode` is a st_mode. Static storage. */
 const char *mr_file_kind(mode_t mode);
+
+/* s as a JSON string onto f: quotes, backslashes and control characters
+   escaped (bytes from 0x80 pass as they are: UTF-8 stays UTF-8). */
+void mr_json_string(FILE *f, const char *s);
 
 #endif

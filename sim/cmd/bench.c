@@ -422,40 +422,24 @@ static void print_table(FILE *f, const bench_request *q, const bench_host *h, co
             (unsigned long long)verification, q->reps * q->npoints);
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void write_json(FILE *f, const bench_request *q, const bench_host *h, const bench_load *ld,
                        const bench_point *pt, uint64_t verification)
 {
     const mr_synthetic_size *z = &q->size;
     fputs("{\n  \"format\": \"minrisk-bench 1\",\n  \"date\": ", f);
-    json_str(f, h->date);
+    mr_json_string(f, h->date);
     fputs(",\n  \"minrisk\": {\"version\": ", f);
-    json_str(f, MINRISK_VERSION);
+    mr_json_string(f, MINRISK_VERSION);
     fputs(", \"commit\": ", f);
-    json_str(f, MINRISK_COMMIT);
+    mr_json_string(f, MINRISK_COMMIT);
     fputs(", \"compiler\": ", f);
-    json_str(f, MINRISK_C_COMPILER);
+    mr_json_string(f, MINRISK_C_COMPILER);
     fputs(", \"build_type\": ", f);
-    json_str(f, MINRISK_BUILD_TYPE);
+    mr_json_string(f, MINRISK_BUILD_TYPE);
     fputs(", \"flags\": ", f);
-    json_str(f, MINRISK_C_FLAGS);
+    mr_json_string(f, MINRISK_C_FLAGS);
     fputs("},\n  \"machine\": {\"cpu\": ", f);
-    json_str(f, h->cpu);
+    mr_json_string(f, h->cpu);
     fprintf(f, ", \"cores\": %d, \"load_before\": %.2f, \"load_after\": %.2f},\n", h->cores,
             h->load[0], h->load[1]);
     fprintf(f,

@@ -2,6 +2,7 @@
  * (sim/scenario/schema.c), printed by `minrisk validate --json-schema`:
  * editors and CI check scenario files against it.
  */
+#include "out/format.h"
 #include "sim/scenario/internal.h"
 #include "sim/scenario/loader.h"
 #include "sim/scenario/schema_table.h"
@@ -29,21 +30,6 @@ typedef struct {
     FILE *out;
     bool strict; /* required keys required */
 } JS;
-
-static void js_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
 
 /* A number's bounds from a Range, inside an open object ("type" written). */
 static void js_range(FILE *out, const Range *r)
@@ -132,7 +118,7 @@ static void js_mapping(JS *j, const char *path, int min, int max)
     for (size_t i = 0; i < sc_nschema; i++)
         if (sc_schema_child_of(sc_schema[i].path, path, &last)) {
             fputs(k++ ? "," : "", out);
-            js_str(out, last);
+            mr_json_string(out, last);
             fputc(':', out);
             js_key(j, (int)i);
         }
@@ -143,7 +129,7 @@ static void js_mapping(JS *j, const char *path, int min, int max)
             if (sc_schema_child_of(sc_schema[i].path, path, &last) && sc_schema[i].def &&
                 !strcmp(sc_schema[i].def, "required")) {
                 fputs(k++ ? "," : ",\"required\":[", out);
-                js_str(out, last);
+                mr_json_string(out, last);
             }
         if (k)
             fputc(']', out);
@@ -177,7 +163,7 @@ static void js_words(FILE *out, const char *const *w)
     fputs("{\"enum\":[", out);
     for (int k = 0; w[k]; k++) {
         fputs(k ? "," : "", out);
-        js_str(out, w[k]);
+        mr_json_string(out, w[k]);
     }
     fputs("]}", out);
 }
@@ -322,7 +308,7 @@ static void js_key(JS *j, int i)
     char d[1024];
     snprintf(d, sizeof d, "%s%s%s%s", k->meaning ? k->meaning : "", k->unit && *k->unit ? " (" : "",
              k->unit && *k->unit ? k->unit : "", k->unit && *k->unit ? ")" : "");
-    js_str(out, d);
+    mr_json_string(out, d);
     fputs(optional ? ",\"anyOf\":[{\"type\":\"null\"}," : ",\"allOf\":[", out);
     js_value(j, i);
     fputs("]}", out);
