@@ -368,6 +368,23 @@ static void write_block_done(ckpt_writer *w, const mr_results *r, uint64_t nbloc
     H5Sclose(fs);
 }
 
+/* HDF5's metadata in a checkpoint: tens of kB in practice. */
+#define CKPT_METADATA_MARGIN (128 << 10)
+
+uint64_t mr_checkpoint_size_estimate(const mr_scenario *sc)
+{
+    const double T = (double)sc->horizon_years * (double)sc->steps_per_year;
+    const double nblocks = (double)((sc->trials + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS);
+    double words =
+        T * ((double)sc->nsectors * MR_BAND_Q_BINS + (double)sc->nminerals * MR_BAND_Y_BINS) +
+        nblocks * (MR_NTRIAL_VARS + 1);
+    for (int k = 0; k < MR_NTRIAL_VARS; k++)
+        words += (double)sc->trials * (double)mr_cols_count(mr_trial_vars[k].cols, sc->nsectors,
+                                                            sc->nminerals, sc->horizon_years);
+    const double bytes = words * 8.0 + CKPT_METADATA_MARGIN;
+    return bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes;
+}
+
 /* Rank 0 makes sure the file can be written before HDF5 writes it: it can
    grow to its full size (ulimit -f), and the disk has room for what is
    written (the rows of the finished blocks, the bands, the table; the rest
@@ -384,7 +401,7 @@ static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
         for (size_t b = 0; b < a->nblocks; b++)
             written += a->done[b] ? MR_BLOCK_TRIALS * cols : 0.0;
     }
-    const double margin = 128 << 10; /* HDF5's metadata: tens of kB in practice */
+    const double margin = CKPT_METADATA_MARGIN;
     int fd = mr_output_create_temporary(tmp);
     if (fd < 0)
         return errno;

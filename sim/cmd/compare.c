@@ -905,7 +905,7 @@ static mr_status claim_output(const request *q, const mr_scenario *sc, const cha
         uint64_t b = mr_output_size_estimate(&sc[w], 1);
         bytes = bytes > UINT64_MAX - b ? UINT64_MAX : bytes + b;
     }
-    mr_outpath_req oq = {"compare", output, q->scen, scs, (size_t)q->n, bytes};
+    mr_outpath_req oq = {"compare", output, q->scen, scs, (size_t)q->n, bytes, 0};
     return mr_outpath_claim(&oq, &solo, err);
 }
 

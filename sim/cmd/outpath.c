@@ -207,21 +207,35 @@ static void human(double bytes, char *s, size_t n)
 }
 
 /* The output's directory has room for the file (statvfs: the blocks an
-   unprivileged user may take). A file system that cannot tell is trusted. */
-static int check_space(const char *output, uint64_t bytes, mr_error *err)
+   unprivileged user may take). A file system that cannot tell is trusted.
+   Room for the file but not for a checkpoint beside it is a warning: a
+   run may end before its first checkpoint, but a checkpoint that cannot
+   be written ends the run (docs/HPC.md). */
+static int check_space(const mr_outpath_req *q, mr_error *err)
 {
     char dir[4096], need[32], have[32];
     struct statvfs vs;
-    if (dir_of(output, dir, sizeof dir) || statvfs(dir, &vs) != 0)
+    if (dir_of(q->output, dir, sizeof dir) || statvfs(dir, &vs) != 0)
         return 0;
     double avail = (double)vs.f_bavail * (double)vs.f_frsize;
-    if ((double)bytes <= avail)
-        return 0;
-    human((double)bytes, need, sizeof need);
     human(avail, have, sizeof have);
-    say(err, "%s: not enough free space: the file needs about %s, '%s' has %s free", output, need,
-        dir, have);
-    return -1;
+    if ((double)q->bytes > avail) {
+        human((double)q->bytes, need, sizeof need);
+        say(err, "%s: not enough free space: the file needs about %s, '%s' has %s free", q->output,
+            need, dir, have);
+        return -1;
+    }
+    if ((double)q->bytes + (double)q->ckpt_bytes > avail) {
+        char ck[32];
+        human((double)q->bytes, need, sizeof need);
+        human((double)q->ckpt_bytes, ck, sizeof ck);
+        fprintf(stderr,
+                "minrisk %s: warning: %s: a checkpoint of this run (periodic, or on SIGTERM) "
+                "needs up to about %s beside the file's %s, and '%s' has %s free: a checkpoint "
+                "that cannot be written ends the run\n",
+                q->cmd, q->output, ck, need, dir, have);
+    }
+    return 0;
 }
 
 /* Everything that can be known before the run: MR_OK, MR_BAD_INPUT (the
@@ -240,7 +254,7 @@ static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error 
         check_regular(ckpt, q->output, err) || check_not_input(q->output, NULL, q, err) ||
         check_not_input(ckpt, q->output, q, err) || mr_cli_check_output_dir(q->output, err))
         return MR_BAD_INPUT;
-    return check_space(q->output, q->bytes, err) ? MR_FAILED : MR_OK;
+    return check_space(q, err) ? MR_FAILED : MR_OK;
 }
 
 /* ---- the lock (rank 0) -------------------------------------------------------- */

@@ -25,6 +25,7 @@ typedef struct {
     const mr_scenario *const *sc; /* their scenarios as loaded (sc->files) */
     size_t n;                     /* scenarios */
     uint64_t bytes;               /* the file's estimated size (mr_output_size_estimate) */
+    uint64_t ckpt_bytes;          /* a checkpoint's at the end of the run; 0: none is written */
 } mr_outpath_req;
 
 /* Collective. Refuse (MR_BAD_INPUT) an output path that is empty, names a
@@ -33,7 +34,9 @@ typedef struct {
    .tmp.<pid>), is the same file as a scenario or a file it extends, or
    whose checkpoint path is any of these; or whose directory cannot be
    written. Refuse (MR_FAILED) when the directory's free space is below
-   q->bytes, or when another minrisk run holds the lock OUTPUT.lock. Then
+   q->bytes, or when another minrisk run holds the lock OUTPUT.lock; warn
+   (one line, the run goes on) when it is below q->bytes + q->ckpt_bytes,
+   the room a checkpoint of the whole run would also need. Then
    hold that lock until mr_outpath_release, and remove the temporary files
    of this output (OUTPUT.tmp.<pid>, OUTPUT.ckpt.tmp.<pid>) whose process is
    gone, one line on stderr for each. Returns MR_OK, or the status with

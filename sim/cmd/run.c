@@ -603,9 +603,15 @@ static mr_status claim_output(const run_request *q, const mr_scenario *sc, const
         return MR_FAILED;
     }
     const mr_scenario *scs[1] = {sc};
-    mr_outpath_req oq = {
-        "run", output, &q->scenario,
-        scs,   1,      mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1)};
+    /* sweeps, streamed and importance-sampled runs write no checkpoint */
+    const int ckpt = sc->nsweep == 0 && !streamed(q, sc) && !sc->importance.present;
+    mr_outpath_req oq = {"run",
+                         output,
+                         &q->scenario,
+                         scs,
+                         1,
+                         mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1),
+                         ckpt ? mr_checkpoint_size_estimate(sc) : 0};
     return mr_outpath_claim(&oq, comm, err);
 }
 

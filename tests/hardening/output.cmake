@@ -16,3 +16,12 @@ foreach(t output_special_files      # 1: FIFO, symbolic links, directory; a regu
                                 ${H5DIFF})
   set_tests_properties(${t} PROPERTIES LABELS hardening TIMEOUT 120 SKIP_RETURN_CODE 77)
 endforeach()
+
+# The free space faked by an LD_PRELOAD shim: the warning for a checkpoint
+# that would not fit beside the file.
+add_library(hardening_fakestatvfs MODULE ${CMAKE_CURRENT_LIST_DIR}/fakestatvfs.c)
+target_link_libraries(hardening_fakestatvfs PRIVATE ${CMAKE_DL_LIBS})
+add_test(NAME output_checkpoint_space
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/output_checkpoint_space.sh ${MINRISK_BIN}
+                 ${MINRISK_SRC} $<TARGET_FILE:hardening_fakestatvfs>)
+set_tests_properties(output_checkpoint_space PROPERTIES LABELS hardening TIMEOUT 120)
