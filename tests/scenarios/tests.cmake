@@ -120,3 +120,15 @@ set_tests_properties(scenario_spare_ramp PROPERTIES LABELS scenarios)
 add_test(NAME scenario_availability_floor
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/availability_floor.py ${MINRISK_BIN})
 set_tests_properties(scenario_availability_floor PROPERTIES LABELS scenarios)
+
+# - scenario_data_tables: docs/DATA.md's tables (supply shares, WGI scores,
+#   mineral figures, events, sector outputs and value added, market keys)
+#   state the numbers of scenarios/uk-2024.yaml, its derived figures (a
+#   share from tonnages, a rate from the WGI mapping, the stockpile's
+#   GBP 143.75m) are what their inputs give, and every spend_gbp of
+#   uk-2024, uk-2035-baseline and uk-2025-2035-baseline is demand_share x
+#   demand_t x price.ref but for the exceptions DATA.md names
+#   (data_tables.py says what it reads). No minrisk run.
+add_test(NAME scenario_data_tables
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/data_tables.py ${MINRISK_SRC})
+set_tests_properties(scenario_data_tables PROPERTIES LABELS scenarios)
