@@ -28,9 +28,7 @@ Checked, each table against scenarios/uk-2024.yaml unless said:
     months, China's home uses;
  7. spend_gbp = demand_share x demand_t x price.ref for every need of
     uk-2024 and uk-2035-baseline, and of uk-2025-2035-baseline at both
-    ends of its time paths except the two needs DATA.md section 9 names
-    (KNOWN_SPEND: they must still differ, so that fixing them fails here
-    until the exception is dropped);
+    ends of its time paths;
  8. section 9: the stockpile's GBP 143.75m (demand_t x price.ref x
     months/12 over uk-2035-stockpile's minerals) and its cost, 5% of it,
     rounded to GBP 0.1m.
@@ -287,11 +285,6 @@ def check_market(data, uk):
                 % (mineral, home.get(mineral), got))
 
 
-# needs of uk-2025-2035-baseline whose spend does not follow the lithium
-# demand path (docs/DATA.md section 9): (sector, mineral)
-KNOWN_SPEND = {("clean_energy", "lithium"), ("electronics", "lithium")}
-
-
 def at(value, year):
     """A constant, or a linear time path {year: value} read at a given year."""
     if not isinstance(value, dict):
@@ -305,7 +298,7 @@ def at(value, year):
     return float(value[years[-1]])
 
 
-def check_spend(name, doc, years=(None,), known=frozenset()):
+def check_spend(name, doc, years=(None,)):
     for sector, s in doc["sectors"].items():
         for n in s.get("needs", []):
             m = doc["minerals"][n["mineral"]]
@@ -313,19 +306,9 @@ def check_spend(name, doc, years=(None,), known=frozenset()):
                 want = at(n["demand_share"], y) * at(m["demand_t"], y) * at(m["price"]["ref"], y)
                 got = at(n["spend_gbp"], y)
                 tag = "%s %s %s%s" % (name, sector, n["mineral"], "" if y is None else " in %d" % y)
-                if (sector, n["mineral"]) in known:
-                    continue
                 if not close(got, want, 1e-6):
                     err("spend: %s: spend_gbp %g, demand_share x demand_t x price.ref %g"
                         % (tag, got, want))
-    for sector, mineral in known:
-        n = next(x for x in doc["sectors"][sector]["needs"] if x["mineral"] == mineral)
-        m = doc["minerals"][mineral]
-        y = years[-1]
-        if close(at(n["spend_gbp"], y), at(n["demand_share"], y) * at(m["demand_t"], y)
-                 * at(m["price"]["ref"], y), 1e-6):
-            err("spend: %s %s %s now follows the rule: drop it from KNOWN_SPEND and from "
-                "docs/DATA.md section 9" % (name, sector, mineral))
 
 
 def check_stockpile(data):
@@ -355,7 +338,7 @@ def main():
     check_spend("uk-2024", uk)
     check_spend("uk-2035-baseline", scenario("uk-2035-baseline.yaml"))
     check_spend("uk-2025-2035-baseline", scenario("uk-2025-2035-baseline.yaml"),
-                (2025, 2035), KNOWN_SPEND)
+                (2025, 2035))
     check_stockpile(data)
     if ERRORS:
         print("data_tables: %d mismatch(es)" % len(ERRORS))

@@ -126,8 +126,8 @@ set_tests_properties(scenario_availability_floor PROPERTIES LABELS scenarios)
 #   state the numbers of scenarios/uk-2024.yaml, its derived figures (a
 #   share from tonnages, a rate from the WGI mapping, the stockpile's
 #   GBP 143.75m) are what their inputs give, and every spend_gbp of
-#   uk-2024, uk-2035-baseline and uk-2025-2035-baseline is demand_share x
-#   demand_t x price.ref but for the exceptions DATA.md names
+#   uk-2024, uk-2035-baseline and uk-2025-2035-baseline (at both ends of
+#   its time paths) is demand_share x demand_t x price.ref
 #   (data_tables.py says what it reads). No minrisk run.
 add_test(NAME scenario_data_tables
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/data_tables.py ${MINRISK_SRC})
