@@ -13,6 +13,7 @@
 
 #include "out/export/ex.h"
 #include "out/format.h"
+#include "out/h5/writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -291,6 +292,13 @@ int csv_close(csv *c)
         bad = 1;
         e = errno;
     }
+    /* on the disk before its name says it is complete (as a result file:
+       out/h5/h5w.c h5w_partial_rename), so a crash leaves no named table
+       of zero length */
+    if (!bad && fsync(fileno(c->f)) != 0) {
+        bad = 1;
+        e = errno;
+    }
     if (fclose(c->f) != 0 && !bad) {
         bad = 1;
         e = errno;
@@ -311,6 +319,8 @@ int csv_close(csv *c)
         unlink(c->tmp);
     partial_active = 0;
     ex_unguard(&old);
+    if (!bad)
+        mr_output_sync_dir(c->path); /* and its name */
     if (bad) {
         if (bad == 1)
             ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->path, strerror(e ? e : EIO));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A result file and a checkpoint must be on the disk before their names
+# A result file, an export's CSV table and a checkpoint must be on the disk before their names
 # say they are complete: the temporary file is fsync'ed before it is
 # renamed over OUTPUT (or OUTPUT.ckpt), and the directory after, so that a
 # node that crashes or loses power just after the rename leaves either the
@@ -21,16 +21,17 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 padded_demo
 args=(run s.yaml -o out.h5 --trials 1024 --seed 7 --quiet)
 
-# check TRACE OUTPUT: every rename of OUTPUT's temporaries in TRACE follows
-# an fsync of that temporary and precedes an fsync of the directory.
+# check TRACE OUTPUT [DIR]: every rename of OUTPUT's temporaries in TRACE
+# follows an fsync of that temporary and precedes an fsync of the directory
+# DIR (default: the working directory).
 check() {
   local why
-  why=$(python3 - "$1" "$2" <<'PY'
+  why=$(python3 - "$1" "$2" "${3:-.}" <<'PY'
 import re, sys
 def bad(msg):
     print(msg)
     sys.exit(1)
-trace, out = sys.argv[1], sys.argv[2]
+trace, out, folder = sys.argv[1], sys.argv[2], sys.argv[3]
 fds, synced, renamed, dirsynced = {}, set(), [], False
 for line in open(trace):
     m = re.search(r'open(?:at)?\((?:AT_FDCWD, )?"([^"]*)".*\)\s*= (\d+)', line)
@@ -40,7 +41,7 @@ for line in open(trace):
     m = re.search(r'f(?:data)?sync\((\d+)\)\s*= 0', line)
     if m and m.group(1) in fds:
         synced.add(fds[m.group(1)])
-        if renamed and fds[m.group(1)] in (".", "./"):
+        if renamed and fds[m.group(1)].rstrip("/") in (folder.rstrip("/") or "/", folder):
             dirsynced = True
         continue
     m = re.search(r'rename(?:at2?)?\((?:AT_FDCWD, )?"([^"]*)", (?:AT_FDCWD, )?"([^"]*)".*\)\s*= 0', line)
@@ -59,7 +60,13 @@ PY
 strace -f -qq -e trace=open,openat,fsync,fdatasync,rename,renameat,renameat2 -o run.tr \
   "$bin" "${args[@]}" || fail "the run"
 check run.tr out.h5
-rm -f out.h5 run.tr
+
+# an export's CSV tables (out/export/csv.c), into a folder
+strace -f -qq -e trace=open,openat,fsync,fdatasync,rename,renameat,renameat2 -o export.tr \
+  "$bin" export out.h5 --csv tables >/dev/null || fail "the export"
+[ -f tables/summary_loss.csv ] || fail "the export wrote no tables/summary_loss.csv"
+check export.tr tables/summary_loss.csv tables
+rm -rf out.h5 run.tr export.tr tables
 
 # the checkpoint: the file does not fit under 2400 kB, the checkpoint does
 (ulimit -f 2400 && trap '' XFSZ &&
@@ -68,4 +75,4 @@ rm -f out.h5 run.tr
     "$bin" "${args[@]}") 2>/dev/null
 [ -f out.h5.ckpt ] || fail "no checkpoint after the full disk"
 check ckpt.tr out.h5.ckpt
-finish "the result file and the checkpoint were fsync'ed before and after their rename"
+finish "the result file, an export's table and the checkpoint were fsync'ed before and after their rename"
