@@ -36,6 +36,7 @@ MODE
 """
 import argparse
 import base64
+import fcntl
 import glob
 import html.parser
 import importlib.util
@@ -788,6 +789,40 @@ def mode_errors(args, tmp):
     r = run([args.minrisk, "report", h5, "-o", out], env=env)
     check(r.returncode == 1 and len(r.stderr.splitlines()) == 1 and "no-python" in r.stderr,
           "a missing interpreter: exit %d, %r" % (r.returncode, r.stderr))
+
+    # A second report into the same directory while one holds DIR.lock:
+    # refused at once, exit status 1, one line naming the holder, nothing
+    # written (the lock here is held by this script, as a report holds it).
+    out = os.path.join(tmp, "locked")
+    fd = os.open(out + ".lock", os.O_RDWR | os.O_CREAT, 0o666)
+    os.write(fd, ("%d somehost\n" % os.getpid()).encode())
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    r = run([args.minrisk, "report", h5, "-o", out, "--quiet"])
+    want = ("%s: in use by another minrisk report (pid %d on somehost, lock %s.lock); wait for it "
+            "or choose another -o\n" % (out, os.getpid(), out))
+    check(r.returncode == 1 and r.stderr == want,
+          "a held lock: exit %d, %r, expected 1, %r" % (r.returncode, r.stderr, want))
+    check(sorted(glob.glob(out + "*")) == [out + ".lock"],
+          "a refused report left %s" % glob.glob(out + "*"))
+    os.close(fd)
+    os.unlink(out + ".lock")
+    # The temporaries of a report killed by SIGKILL (DIR.tmp.<pid>, and
+    # DIR.old.<pid> of one killed while installing) are removed by the next
+    # report into DIR once their process is gone; a live process's stay.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    for kind in ("tmp", "old"):
+        os.makedirs("%s.%s.%d/sub" % (out, kind, dead.pid))
+    live = "%s.tmp.%d" % (out, os.getpid())
+    os.mkdir(live)
+    r = run([args.minrisk, "report", h5, "-o", out, "--quiet"])
+    want = "".join("minrisk report: removed stale temporary %s.%s.%d (process %d is gone)\n"
+                   % (out, kind, dead.pid, dead.pid) for kind in ("old", "tmp"))
+    check(r.returncode == 0 and r.stderr == want,
+          "stale temporaries: exit %d, %r, expected 0, %r" % (r.returncode, r.stderr, want))
+    check(sorted(glob.glob(out + "*")) == sorted([out, live]),
+          "after the stale temporaries: %s" % glob.glob(out + "*"))
+    os.rmdir(live)
 
     # Ctrl-C while the report is being written: 130, nothing left.
     out = os.path.join(tmp, "interrupted")
