@@ -29,13 +29,29 @@ _Loader.yaml_implicit_resolvers = {
                            "tag:yaml.org,2002:float")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 # integers as sc_parse_int (sim/scenario/yaml.c) reads them: decimal digits,
-# '_' only between two, leading zeros decimal (010 is 10, not YAML 1.1's
-# octal 8); 0x10, 0o17 and sexagesimal 1:30 are no numbers to the binary, so
-# they stay strings here (the binary refuses them where a number is due)
+# '_' only between two; a leading zero (010, YAML 1.1's octal 8) is refused,
+# as the binary refuses it; 0x10, 0o17 and sexagesimal 1:30 are no numbers
+# to the binary, so they stay strings here (the binary refuses them where a
+# number is due)
 _DEC_INT = re.compile(r"^[-+]?[0-9](?:_?[0-9])*$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+
+
+class _LeadingZero(yaml.YAMLError):
+    def __init__(self, mark, text):
+        super().__init__(text)
+        self.mark, self.text = mark, text
+
+
+def _construct_int(loader, node):
+    text = loader.construct_scalar(node)
+    if _LEADING_ZERO.match(text):
+        raise _LeadingZero(node.start_mark, text)
+    return int(text.replace("_", ""), 10)
+
+
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int", _DEC_INT, list("-+0123456789"))
-_Loader.add_constructor("tag:yaml.org,2002:int",
-                        lambda loader, node: int(loader.construct_scalar(node).replace("_", ""), 10))
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 # decimals without an exponent as sc_parse_double takes them (no 1:30.5);
 # .inf and .nan stay floats (the binary refuses them with the key's range)
 _DEC_FLOAT = re.compile(r"^[-+]?(?:[0-9](?:_?[0-9])*\.(?:[0-9](?:_?[0-9])*)?|\.[0-9](?:_?[0-9])*)$"
@@ -251,6 +267,10 @@ class Scenario(Node):
     def from_yaml(cls, text, path=None, base_dir=None):
         try:
             data = yaml.load(text, Loader=_Loader)
+        except _LeadingZero as e:  # the binary's words (sim/scenario/yaml.c)
+            raise MinriskError("%s:%d:%d: expected an integer, got %s: a leading zero is refused, since "
+                               "YAML 1.1 readers (PyYAML) take it as octal; write it without"
+                               % (path or "<text>", e.mark.line + 1, e.mark.column + 1, e.text)) from None
         except yaml.YAMLError as e:
             raise MinriskError("%s: not YAML: %s" % (path or "<text>", str(e).replace("\n", " "))) from None
         if data is None:

@@ -447,6 +447,24 @@ static const char *range_text(const Range *r, char *buf, size_t sz)
     return buf;
 }
 
+#define OCTAL_MESSAGE                                                                              \
+    "expected %s, got %s: a leading zero is refused, since YAML 1.1 readers (PyYAML) take it "     \
+    "as octal; write it without"
+
+/* An integer written with a leading zero (010, -0_7): YAML 1.1 readers
+   (PyYAML, so the user's own scripts) take it as octal, this loader would
+   take it as decimal, so it is refused rather than read one way. */
+static bool octal_looking(const char *s)
+{
+    size_t i = s[0] == '+' || s[0] == '-';
+    if (s[i] != '0' || !s[i + 1])
+        return false;
+    for (i++; s[i]; i++)
+        if (!isdigit((unsigned char)s[i]) && s[i] != '_')
+            return false;
+    return true;
+}
+
 /* A number node within r. Quoted scalars are strings in YAML, so "0.5" in
    quotes is refused rather than silently converted. */
 int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *out)
@@ -462,6 +480,8 @@ int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, doub
         return sc_fail(p, v, kp, "expected a number, got the quoted string %s",
                        sc_describe(v, d, sizeof d));
     double x;
+    if (octal_looking(sc_sval(v)))
+        return sc_fail(p, v, kp, OCTAL_MESSAGE, "a number", show(sc_sval(v), d, sizeof d));
     if (!sc_parse_double(sc_sval(v), &x))
         return sc_fail(p, v, kp, "expected a number, got %s", sc_describe(v, d, sizeof d));
     if (!in_range(x, r))
@@ -480,6 +500,8 @@ int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_
     if (v->type == YAML_SCALAR_NODE && v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return sc_fail(p, v, kp, "expected an integer, got the quoted string %s",
                        sc_describe(v, d, sizeof d));
+    if (v->type == YAML_SCALAR_NODE && octal_looking(sc_sval(v)))
+        return sc_fail(p, v, kp, OCTAL_MESSAGE, "an integer", show(sc_sval(v), d, sizeof d));
     if (v->type != YAML_SCALAR_NODE || sc_is_null(v) || !sc_parse_int(sc_sval(v), &neg, &mag, &ovf))
         return sc_fail(p, v, kp, "expected an integer, got %s", sc_describe(v, d, sizeof d));
     if ((neg && mag > 0) || ovf || mag < lo || mag > hi) {

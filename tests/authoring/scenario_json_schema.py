@@ -34,6 +34,8 @@ SEMANTIC = {
     "importance_bad_target": "the target's grammar (var<P>, es<P>, P in [50,100)), the loader's",
     "importance_duplicate": "a YAML duplicate key, which a JSON Schema cannot see",
     "merge_key": "a YAML merge key, which the YAML reader expands before the schema sees it",
+    "integer_leading_zero": "YAML 1.2 reads 0100 as the integer 100: the text, not the value, is refused",
+    "number_leading_zero": "YAML 1.2 reads 01000 as the integer 1000: the text, not the value, is refused",
     "importance_empty": "rates or a target: one of two optional keys, the loader's rule",
     "importance_focus_total": "a rule between keys (a year focus needs an annual target)",
     "importance_defensive_horizon": "a rule between keys (defensive needs a year focus)",

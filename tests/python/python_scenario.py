@@ -17,8 +17,8 @@
   1.e5 and 1e1_0 are floats (PyYAML's YAML 1.1 rules alone made them
   strings), 1_000 an int, 1_e3 and 1._5e2 strings ('_' only between
   digits), a quoted '1e6' a string that is written back quoted; 010 is
-  10 (decimal, as the binary reads it; YAML 1.1 made it octal 8), 0x10,
-  0o17, 1:30 and 1:30.5 strings, and `trials: 010` validates as 10; and
+  refused with the binary's line (YAML 1.1 made it octal 8), 0x10,
+  0o17, 1:30 and 1:30.5 strings, and `trials: 010` is refused; and
   demo.yaml's output_gbp (80.0e9) takes arithmetic and validates.
 Exit status 0 when every check passes, 1 otherwise.
 """
@@ -137,20 +137,34 @@ def main():
     back = minrisk.Scenario.from_yaml(n.to_yaml())
     check(back.f == "1e6" and back.i == "1_e3" and back.a == 80.0e9, "numbers written back: %r" % back.data)
     # integers as sc_parse_int reads them: decimal digits, '_' between two,
-    # leading zeros decimal: 010 is 10 (PyYAML's YAML 1.1 made it 8, octal,
-    # and a dump wrote 8 for the binary to run), and 0x10, 1:30 (sexagesimal
-    # 90), 1:30.5, 0o17 are not numbers to the binary: strings, as written
-    o = minrisk.Scenario.from_yaml("a: 010\nb: 0x10\nc: 1:30\nd: 1:30.5\ne: -007\nf: 0o17\ng: +1_0\nh: 0\n")
-    check([o.a, o.b, o.c, o.d, o.e, o.f, o.g, o.h] == [10, "0x10", "1:30", "1:30.5", -7, "0o17", 10, 0]
-          and all(type(v) is int for v in (o.a, o.e, o.g, o.h)), "integers: %r" % o.data)
+    # and 0x10, 1:30 (sexagesimal 90), 1:30.5, 0o17 are not numbers to the
+    # binary: strings, as written
+    o = minrisk.Scenario.from_yaml("b: 0x10\nc: 1:30\nd: 1:30.5\nf: 0o17\ng: +1_0\nh: 0\ni: -0\n")
+    check([o.b, o.c, o.d, o.f, o.g, o.h, o.i] == ["0x10", "1:30", "1:30.5", "0o17", 10, 0, 0]
+          and all(type(v) is int for v in (o.g, o.h, o.i)), "integers: %r" % o.data)
     back = minrisk.Scenario.from_yaml(o.to_yaml())
     check(back.data == o.data, "integers written back: %r" % back.data)
+    # a leading zero is refused, as the binary refuses it: PyYAML's YAML 1.1
+    # reads 010 as 8 (octal), the binary read it as 10 until 2026-12-06
+    for text, where, shown in (("a: 010\n", "1:4", "010"), ("x: 1\ne: -007\n", "2:4", "-007")):
+        try:
+            minrisk.Scenario.from_yaml(text, path="s.yaml")
+            got = None
+        except minrisk.MinriskError as e:
+            got = str(e)
+        want = ("s.yaml:%s: expected an integer, got %s: a leading zero is refused, since YAML 1.1 "
+                "readers (PyYAML) take it as octal; write it without" % (where, shown))
+        check(got == want, "%r: %r, expected %r" % (text, got, want))
     d = minrisk.Scenario.load(demo)
     d["simulation.trials"] = 7
     text = d.to_yaml().replace("trials: 7", "trials: 010")
-    t = minrisk.Scenario.from_yaml(text)
-    check(t.simulation.trials == 10 and t.validate().simulation.trials == 10,
-          "trials: 010 is %r in Python, the binary's 10" % t.simulation.trials)
+    try:
+        minrisk.Scenario.from_yaml(text)
+        got = None
+    except minrisk.MinriskError as e:
+        got = str(e)
+    check(got is not None and "got 010: a leading zero is refused" in got,
+          "trials: 010 in Python: %r, expected the binary's refusal" % got)
     d = minrisk.Scenario.load(demo)
     check(d["sectors.automotive.output_gbp"] == 80.0e9, "demo output_gbp %r" % d["sectors.automotive.output_gbp"])
     d["sectors.automotive.output_gbp"] *= 1.1
