@@ -42,7 +42,7 @@ int mr_policy_cap_pro_rata(mr_stage *st, double cap, const bool *exempt)
             if (!cut[i])
                 rest += s[i];
         if (!(rest > 0.0)) {
-            rc = -1; /* nowhere to put the excess: needs a new source */
+            rc = 1; /* nowhere to put the excess: needs a new source */
             break;
         }
         for (int i = 0; i < n; i++)
@@ -241,7 +241,7 @@ int mr_policy_cap_uk(const mr_scenario *sc, mr_stage *uk)
     int rc = pol->noftake > 0
                  ? mr_policy_cap_to_offtake(uk, sc->policy_cap, pol->noftake, pol->offtake_country,
                                             pol->offtake_weight, exempt)
-                 : (mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt) ? 1 : 0);
+                 : mr_policy_cap_pro_rata(uk, sc->policy_cap, exempt);
     free(exempt);
     return rc;
 }

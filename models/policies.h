@@ -20,9 +20,11 @@
 /* MODEL §10, diversification cap, pro rata: every supplier of the stage
    whose share exceeds cap is cut to cap and the excess is shared among the
    suppliers under the cap in proportion to their shares; repeated
-   (water-filling) until none exceeds it. Returns 0, or -1 (stage unchanged)
+   (water-filling) until none exceeds it. Returns 0; 1 (stage unchanged)
    when the excess cannot be placed: every supplier with a share > 0 is at
-   the cap (n * cap < 1, e.g. one supplier). Suppliers with exempt[i] set
+   the cap (n * cap < 1, e.g. one supplier); -1 (stage unchanged) when out
+   of memory, which a caller must not report as the scenario's fault.
+   Suppliers with exempt[i] set
    (aggregates such as "rest of world"; exempt may be NULL) are never cut
    but do receive their share of the excess. */
 int mr_policy_cap_pro_rata(mr_stage *st, double cap, const bool *exempt);

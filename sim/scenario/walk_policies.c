@@ -26,7 +26,7 @@ static int cap_stage(P *p, mr_stage *st, double cap, const mr_policies *pol)
         rc = mr_policy_cap_to_source(st, cap, pol->new_source_country, pol->new_source_spare,
                                      &pol->new_source_outage, exempt);
     else
-        rc = mr_policy_cap_pro_rata(st, cap, exempt) ? 1 : 0;
+        rc = mr_policy_cap_pro_rata(st, cap, exempt);
     free(exempt);
     return rc;
 }
