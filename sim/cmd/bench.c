@@ -573,6 +573,10 @@ static mr_status bench(const bench_request *q, bench_host *h)
        occurrences a trial at a high density over many years and countries) */
     int perr = mr_scenario_parse("synthetic.yaml", text, len, &sc, &err);
     free(text);
+    if (perr == MR_FAILED) {
+        fprintf(stderr, "minrisk bench: %s\n", err.msg);
+        return MR_FAILED;
+    }
     if (perr) {
         fprintf(stderr,
                 "minrisk bench: these sizes give a scenario minrisk refuses (see "

@@ -247,7 +247,7 @@ int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm,
     char *buf = malloc((size_t)len + 1);
     if (!buf) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", path);
-        return -1; /* the ranks now disagree: MPI_Abort in the caller */
+        return MR_FAILED; /* the ranks now disagree: MPI_Abort in the caller */
     }
     mr_comm_bcast(comm, buf, (size_t)len);
     rc = mr_scenario_parse(path, buf, (size_t)len, sc, err);

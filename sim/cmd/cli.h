@@ -90,8 +90,8 @@ void mr_cli_report(const mr_comm *comm, const mr_error *err);
 
 /* The scenario's warnings ("warning: " and the line) on stderr, from rank 0. */
 void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc);
-/* Rank 0 reads the scenario, every rank parses the same bytes. 0 or -1
-   with err on every rank. */
+/* Rank 0 reads the scenario, every rank parses the same bytes. 0, or
+   with err on every rank MR_BAD_INPUT or MR_FAILED (out of memory). */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
 
 /* SIGINT (and SIGTERM when sigterm_too): during the write of a result file

@@ -915,13 +915,15 @@ static mr_status compare(const request *q)
     mr_scenario sc[MAX_SCENARIOS];
     mr_error err = {{0}};
     memset(sc, 0, sizeof sc);
-    for (int w = 0; w < R; w++)
-        if (mr_scenario_load(q->scen[w], &sc[w], &err)) {
+    for (int w = 0; w < R; w++) {
+        int lrc = mr_scenario_load(q->scen[w], &sc[w], &err);
+        if (lrc) {
             fprintf(stderr, "%s\n", err.msg);
             for (int v = 0; v < w; v++)
                 mr_scenario_free(&sc[v]);
-            return MR_BAD_INPUT;
+            return lrc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
         }
+    }
     mr_status status = MR_OK;
     const int S = sc[0].nsectors, P = S + 1;
     int *map[MAX_SCENARIOS] = {NULL};

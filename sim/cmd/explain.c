@@ -769,6 +769,8 @@ static int load_scenario(h5in *in, const run_facts *f, mr_scenario *sc)
     mr_error perr = {{0}};
     int rc = mr_scenario_parse(first[0] ? first : in->r.path, text, len, sc, &perr);
     free(text);
+    if (rc == MR_FAILED)
+        return mr_h5r_nomem(&in->r);
     if (rc)
         return mr_h5r_fail(&in->r, "%s/%s: the stored scenario does not load: %s", in->r.where,
                            dset, perr.msg);

@@ -765,9 +765,10 @@ static mr_status run(const run_request *q, const mr_comm *comm)
 {
     mr_scenario sc;
     mr_error err = {{0}};
-    if (mr_cli_load_scenario(q->scenario, &sc, comm, &err)) {
+    int lrc = mr_cli_load_scenario(q->scenario, &sc, comm, &err);
+    if (lrc) {
         mr_cli_report(comm, &err);
-        return MR_BAD_INPUT;
+        return lrc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
     }
     /* an uncertain block: its values checked as validate does, then sent
        to the command that samples it */
@@ -788,10 +789,11 @@ static mr_status run(const run_request *q, const mr_comm *comm)
        once it is known to load whole: a sweep's variants are checked first
        (only then: the run parses them again) */
     if (!q->quiet && sc.nwarnings) {
-        if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
+        mr_status check = sc.nsweep > 0 ? mr_sweep_check(&sc, &err) : MR_OK;
+        if (check != MR_OK) {
             mr_cli_report(comm, &err);
             mr_scenario_free(&sc);
-            return MR_BAD_INPUT;
+            return check;
         }
         mr_cli_warnings(comm, &sc);
     }

@@ -64,9 +64,10 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
 {
     mr_scenario sc;
     mr_error err = {{0}};
-    if (mr_cli_load_scenario(scenario, &sc, comm, &err)) {
+    int lrc = mr_cli_load_scenario(scenario, &sc, comm, &err);
+    if (lrc) {
         mr_cli_report(comm, &err);
-        return MR_BAD_INPUT;
+        return lrc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
     }
     mr_status st = MR_BAD_INPUT;
     char *defout = output ? NULL : mr_cli_default_output(scenario);

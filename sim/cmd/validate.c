@@ -93,7 +93,8 @@ mr_status mr_cmd_validate(int argc, char **argv)
     mr_scenario sc;
     mr_error err = {{0}};
     mr_errors errs;
-    if (mr_scenario_load_all(scenario, &sc, &errs, VALIDATE_ERRORS_MAX)) {
+    int lrc = mr_scenario_load_all(scenario, &sc, &errs, VALIDATE_ERRORS_MAX);
+    if (lrc) {
         for (int k = 0; k < errs.n; k++)
             fprintf(stderr, "%s\n", errs.e[k].msg);
         if (errs.more)
@@ -102,19 +103,16 @@ mr_status mr_cmd_validate(int argc, char **argv)
         if (!errs.n)
             fprintf(stderr, "%s: out of memory\n", scenario);
         mr_errors_free(&errs);
-        return MR_BAD_INPUT;
+        return lrc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT; /* out of memory: exit 1 */
     }
-    /* every variant must load (out of memory in the check too: bad input) */
-    if (sc.nsweep > 0 && mr_sweep_check(&sc, &err) != MR_OK) {
+    /* every variant must load, and every value an uncertain key can take */
+    mr_status check = sc.nsweep > 0 ? mr_sweep_check(&sc, &err) : MR_OK;
+    if (check == MR_OK && sc.nuncertain > 0)
+        check = mr_uncertainty_check(&sc, &err);
+    if (check != MR_OK) {
         fprintf(stderr, "%s\n", err.msg);
         mr_scenario_free(&sc);
-        return MR_BAD_INPUT;
-    }
-    /* every value an uncertain key can take must load too */
-    if (sc.nuncertain > 0 && mr_uncertainty_check(&sc, &err) != MR_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        mr_scenario_free(&sc);
-        return MR_BAD_INPUT;
+        return check == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
     }
     /* warnings: the scenario loads but may give no loss (exit 0) */
     for (int k = 0; k < sc.nwarnings; k++)

@@ -354,6 +354,7 @@ static int read_parent(P *p, Src *s, const yaml_node_t *ext, const Section *bund
         s->len = bundle[b].len;
     } else {
         int e = sc_read_file(s->path, &s->text, &s->len, &s->id, why, sizeof why);
+        p->oom = p->oom || e == ENOMEM;
         if (e > 0)
             return sc_fail(p, ext, "extends", "cannot read '%s': %s", shown, strerror(e));
         if (e < 0)

@@ -130,6 +130,9 @@ typedef struct {
        errors) stops it */
     bool collect;
     bool fatal;
+    /* out of memory (sc_oom): the failure is not the scenario's, and the
+       loader returns MR_FAILED, not MR_BAD_INPUT */
+    bool oom;
     int nerrs;
     struct sc_err *errs;
     /* mappings with an unknown or repeated key left out (collecting): a

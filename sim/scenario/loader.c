@@ -28,6 +28,7 @@
 #include "sim/precision.h"
 #include "sim/scenario/internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,12 @@ static int start(P *p, const char *path, const char *text, size_t len)
 
 static int parse_text(P *p, const char *text, size_t len);
 
+/* A failed load's status: out of memory is no fault of the scenario's. */
+static int outcome(const P *p, int rc)
+{
+    return rc == 0 ? 0 : p->oom ? MR_FAILED : MR_BAD_INPUT;
+}
+
 int mr_scenario_parse(const char *path, const char *text, size_t len, mr_scenario *sc,
                       mr_error *err)
 {
@@ -343,8 +350,8 @@ static int parse_text(P *p, const char *text, size_t len)
         len = sec[0].len;
     }
     if (start(p, p->file, text, len))
-        return -1;
-    return parse_chain(p, nsec ? sec : NULL, nsec);
+        return outcome(p, -1);
+    return outcome(p, parse_chain(p, nsec ? sec : NULL, nsec));
 }
 
 /* Read the file and parse it, collecting every error into p->errs when
@@ -361,7 +368,7 @@ static int load(const char *path, mr_scenario *sc, mr_error *err, bool collect, 
         snprintf(err->msg, MR_ERRMSG_MAX, "%s: %s%s", path, e > 0 ? "cannot read: " : "",
                  e > 0 ? strerror(e) : why);
         sc_one_line(err->msg);
-        return -1;
+        return e == ENOMEM ? MR_FAILED : MR_BAD_INPUT;
     }
     /* a saved bundle (/scenario/source of a chain) reads like the chain */
     P p = {.file = path, .text = buf, .len = len, .sc = sc, .err = err, .collect = collect};
@@ -375,7 +382,7 @@ static int load(const char *path, mr_scenario *sc, mr_error *err, bool collect, 
         rc = parse_chain(&p, nsec ? sec : NULL, nsec);
     free(buf);
     *pout = p;
-    return rc;
+    return outcome(&p, rc);
 }
 
 int mr_scenario_load(const char *path, mr_scenario *sc, mr_error *err)
@@ -420,9 +427,11 @@ int mr_scenario_load_all(const char *path, mr_scenario *sc, mr_errors *errs, int
         errs->n = keep;
         errs->more = n - keep;
         errs->capped = !one && p.fatal;
+    } else {
+        rc = MR_FAILED;
     }
     free(p.errs);
-    return -1;
+    return rc;
 }
 
 void mr_errors_free(mr_errors *errs)

@@ -14,8 +14,9 @@
 #include <stdio.h>
 
 /* Parse and validate a scenario from bytes. `path` names it in messages.
-   Returns 0, or -1 with err filled ("path:line:col: key.path: message").
-   On failure *sc is left empty (nothing to free).
+   Returns 0, or with err filled MR_BAD_INPUT ("path:line:col: key.path:
+   message") or MR_FAILED (out of memory: "path: out of memory", the same
+   for every function below). On failure *sc is left empty (nothing to free).
    `extends` (docs/SCENARIO_FORMAT.md): when text is a bundle as made by
    mr_scenario_load (sc->source_text of a chain: each file's bytes after a
    "# --- file: PATH (N bytes)" line), the parents come from the bundle and
@@ -56,9 +57,10 @@ typedef struct {
     bool capped; /* the walk stopped after too many errors: more is a floor */
 } mr_errors;
 
-/* mr_scenario_load collecting every error: 0, or -1 with at most max
-   (>= 1) errors in errs (free it with mr_errors_free). A file with one
-   error gives the line mr_scenario_load gives. */
+/* mr_scenario_load collecting every error: 0, or MR_BAD_INPUT with at
+   most max (>= 1) errors in errs (free it with mr_errors_free), or
+   MR_FAILED when out of memory (its line in errs, if that could be kept).
+   A file with one error gives the line mr_scenario_load gives. */
 int mr_scenario_load_all(const char *path, mr_scenario *sc, mr_errors *errs, int max);
 void mr_errors_free(mr_errors *errs);
 

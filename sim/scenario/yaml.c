@@ -130,6 +130,7 @@ int sc_oom(P *p)
     snprintf(p->err->msg, MR_ERRMSG_MAX, "%s: out of memory", p->file);
     sc_one_line(p->err->msg);
     p->fatal = true;
+    p->oom = true;
     return -1;
 }
 

@@ -640,9 +640,12 @@ static mr_status parse_variants(const mr_scenario *base, variant *vs, mr_error *
     for (uint64_t v = 0; v < V; v++) {
         mr_scenario one, *sc = vs ? &vs[v].sc : &one;
         variant_choice(base, v, choice);
-        if (mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
-                                      choice, base->nsweep, sc, err))
+        int prc = mr_scenario_parse_variant(base->source_path, base->source_text, base->source_len,
+                                            choice, base->nsweep, sc, err);
+        if (prc) {
+            rc = prc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
             goto out;
+        }
         hash[v] = resolved_hash(sc);
         if (vs) {
             vs[v].parsed = true;

@@ -40,9 +40,10 @@ static mr_status parse_one(const mr_scenario *base, const double *v, const int *
                            mr_error *err)
 {
     mr_scenario sc;
-    if (mr_scenario_parse_values(base->source_path, base->source_text, base->source_len, v, marks,
-                                 base->nuncertain, &sc, err))
-        return strstr(err->msg, "out of memory") ? MR_FAILED : MR_BAD_INPUT;
+    int rc = mr_scenario_parse_values(base->source_path, base->source_text, base->source_len, v,
+                                      marks, base->nuncertain, &sc, err);
+    if (rc)
+        return rc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
     mr_scenario_free(&sc);
     return MR_OK;
 }
@@ -185,7 +186,7 @@ static int run_row(const mr_scenario *base, const double *x, uint64_t seed, uint
     bad = mr_scenario_parse_values(base->source_path, base->source_text, base->source_len, x, NULL,
                                    base->nuncertain, &sc, err);
     if (bad) {
-        *rc = MR_BAD_INPUT;
+        *rc = bad == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
         return -1;
     }
     sc.seed = seed;

@@ -12,3 +12,14 @@ endforeach()
 add_test(NAME loader_sizes COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/loader_sizes.py
                                    ${MINRISK_BIN})
 set_tests_properties(loader_sizes PROPERTIES LABELS hardening TIMEOUT 120)
+# Out of memory while loading: exit status 1, never 2 (bad input). Each of
+# minrisk's allocations fails in turn through an LD_PRELOAD library, which
+# the sanitizers' runtimes (they must be loaded first) do not allow.
+if(NOT MINRISK_SANITIZE AND NOT MINRISK_FUZZ)
+  add_library(failmalloc MODULE ${CMAKE_CURRENT_LIST_DIR}/failmalloc.c)
+  target_link_libraries(failmalloc PRIVATE ${CMAKE_DL_LIBS})
+  add_test(NAME loader_out_of_memory
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/loader_out_of_memory.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                   $<TARGET_FILE:failmalloc>)
+  set_tests_properties(loader_out_of_memory PROPERTIES LABELS hardening TIMEOUT 600)
+endif()

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Out of memory while reading a scenario is a failure (exit status 1, "out
+# of memory"), not bad input (2): docs/minrisk.1 "EXIT STATUS". Each
+# allocation minrisk's own code makes while it validates a scenario (one
+# file; a sweep over an extends chain; an uncertainty study) is made to fail
+# in turn (failmalloc.c, LD_PRELOAD), and the command must end with status
+# 1 and one line saying so (validate: or status 0 when only its indicator
+# tables were left out, saying so in the output); `minrisk run` the same,
+# leaving no output file (status 0 where the allocation was not needed).
+# usage: loader_out_of_memory.sh MINRISK SRC FAILMALLOC.so
+. "$(dirname "$0")/common.sh" "$@"
+shim=$3
+oom_line='(out of memory|Cannot allocate memory)$'
+
+# count ARGS...: how many allocations `minrisk ARGS` makes (0 if it fails)
+count() {
+  if FAILMALLOC_AT=0 FAILMALLOC_COUNT_FILE=count.txt LD_PRELOAD=$shim "$bin" "$@" >/dev/null 2>&1; then
+    cat count.txt
+  else
+    echo 0
+  fi
+  rm -f count.txt
+}
+
+# each_fails K ARGS...: with allocation n (1..K) failing, `minrisk ARGS`
+# ends with status 1 and one out-of-memory line
+each_fails() {
+  local k=$1 n got
+  shift
+  for n in $(seq 1 "$k"); do
+    FAILMALLOC_AT=$n LD_PRELOAD=$shim timeout 20 "$bin" "$@" >out.txt 2>err.txt
+    got=$?
+    if [ $got -eq 0 ] && grep -q '^# (out of memory: no .* table)$' out.txt; then
+      : # validate: an indicator table left out
+    elif [ $got -ne 1 ] || [ "$(wc -l <err.txt)" -ne 1 ] || ! grep -Eq "$oom_line" err.txt; then
+      fail "minrisk $*, allocation $n failing: status $got, expected 1 ($(head -c 300 err.txt))"
+    fi
+  done
+  rm -f out.txt err.txt
+}
+
+sweep=$src/tests/studies/sweep/grid.yaml          # extends base.yaml; 6 variants
+uncertain=$src/tests/studies/uncertainty/two_keys.yaml
+for s in "$demo" "$sweep" "$uncertain"; do
+  k=$(count validate "$s")
+  # the library's allocations are counted: the test cannot pass for want of any
+  [ "${k:-0}" -ge 100 ] || fail "validate $s: $k allocations counted, expected at least 100"
+  each_fails "${k:-0}" validate "$s"
+done
+
+# run: the same allocations (the scenario's), then the first of the model's
+k=$(count validate "$demo")
+for n in $(seq 1 "${k:-0}"); do
+  FAILMALLOC_AT=$n LD_PRELOAD=$shim timeout 20 "$bin" run "$demo" -o out.h5 --trials 20 \
+    --threads 1 --quiet >/dev/null 2>err.txt
+  got=$?
+  if [ $got -eq 0 ]; then
+    rm -f out.h5
+  elif [ $got -ne 1 ] || [ "$(wc -l <err.txt)" -ne 1 ] || ! grep -q "out of memory\|Cannot allocate memory" err.txt; then
+    fail "minrisk run, allocation $n failing: status $got, expected 0 or 1 ($(head -c 300 err.txt))"
+  elif [ -e out.h5 ]; then
+    fail "minrisk run, allocation $n failing: status 1 and out.h5 written"
+  fi
+  rm -f err.txt out.h5.ckpt
+done
+[ -z "$(ls -A)" ] || fail "left behind: $(ls -A)"
+finish
