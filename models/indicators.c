@@ -295,8 +295,8 @@ static void one_line(const char *s, char *dst, size_t size)
 }
 
 /* The world's table: per mineral and stage. */
-static void print_world(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
-                        FILE *out)
+static int print_world(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
+                       FILE *out)
 {
     static const char *const head[NCOLS] = {"mineral",        "stage",       "HHI (x10^4)",
                                             "HHI_WGI (0-10)", "top country", "top share %",
@@ -306,7 +306,7 @@ static void print_world(const mr_scenario *sc, const mr_indicators *ind, const c
     const size_t rows = (size_t)ind->nrows + 1;
     char(*cell)[CELL] = new_cells(rows, NCOLS, head, prefix, "indicator", out);
     if (!cell)
-        return;
+        return -1;
     for (int r = 0; r < ind->nrows; r++) {
         const mr_indicator_row *row = &ind->rows[r];
         char(*line)[CELL] = cell + (size_t)(r + 1) * NCOLS;
@@ -348,11 +348,12 @@ static void print_world(const mr_scenario *sc, const mr_indicators *ind, const c
     fprintf(out, "%s%d of %d stages above the cap of %.4g%%\n", prefix, ind->nabove, ind->nrows,
             100.0 * ind->cap);
     free(cell);
+    return 0;
 }
 
 /* The UK's table: per mineral, UK sourcing beside the world's product stage
    (docs/MODEL.md §3u). */
-static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char *prefix, FILE *out)
+static int print_uk(const mr_scenario *sc, const mr_indicators *ind, const char *prefix, FILE *out)
 {
     static const char *const head[UK_NCOLS] = {"mineral",
                                                "world stage",
@@ -371,7 +372,7 @@ static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char
     const size_t rows = (size_t)ind->nuk + 1;
     char(*cell)[CELL] = new_cells(rows, UK_NCOLS, head, prefix, "UK sourcing", out);
     if (!cell)
-        return;
+        return -1;
     int nfallback = 0, nfallback_above = 0;
     for (int r = 0; r < ind->nuk; r++) {
         const mr_uk_indicator_row *u = &ind->uk[r];
@@ -435,14 +436,17 @@ static void print_uk(const mr_scenario *sc, const mr_indicators *ind, const char
             prefix, ind->nuk_above, ind->nuk, 100.0 * ind->cap, nfallback, ind->nuk,
             nfallback_above);
     free(cell);
+    return 0;
 }
 
-void mr_indicators_print(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
-                         FILE *out)
+int mr_indicators_print(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
+                        FILE *out)
 {
-    print_world(sc, ind, prefix, out);
+    int rc = print_world(sc, ind, prefix, out);
     if (ind->nuk > 0) {
         blank_line(prefix, out);
-        print_uk(sc, ind, prefix, out);
+        if (print_uk(sc, ind, prefix, out))
+            rc = -1;
     }
+    return rc;
 }

@@ -116,8 +116,9 @@ const char *mr_indicators_uk_basis_name(mr_uk_basis basis);
 /* Print the indicators as column-aligned tables, every line starting with
    `prefix` (validate uses "# " so that its output stays valid YAML): the
    world's per mineral and stage, then UK sourcing beside the world's
-   product stage per mineral. */
-void mr_indicators_print(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
-                         FILE *out);
+   product stage per mineral. 0, or -1 when out of memory for a table (a
+   line "(out of memory: no ... table)" stands in for it). */
+int mr_indicators_print(const mr_scenario *sc, const mr_indicators *ind, const char *prefix,
+                        FILE *out);
 
 #endif

@@ -124,7 +124,10 @@ mr_status mr_cmd_validate(int argc, char **argv)
         fputs(yaml, stdout);
         /* the indicators as YAML comments: the output still loads */
         fputs("\n", stdout);
-        mr_indicators_print(&sc, &ind, "# ", stdout);
+        if (mr_indicators_print(&sc, &ind, "# ", stdout)) {
+            fprintf(stderr, "%s: out of memory\n", scenario);
+            status = MR_FAILED;
+        }
         mr_indicators_free(&ind);
     } else {
         fprintf(stderr, "%s: out of memory\n", scenario);
