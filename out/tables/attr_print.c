@@ -397,12 +397,13 @@ int mr_attr_print(const char *path, FILE *out, mr_error *err)
     mr_h5r_close(&r);
     if (rc < 0) {
         free_attr(&a);
-        return -1;
+        return r.status == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
     }
     if (rc == 1)
         return 0;
     ranked *rk = malloc(a.K * sizeof *rk);
-    rc = !rk || print_tail(out, &a, rk) || (a.cf && print_counterfactual(out, &a, rk)) ? -1 : 0;
+    rc = !rk || print_tail(out, &a, rk) || (a.cf && print_counterfactual(out, &a, rk)) ? MR_FAILED
+                                                                                       : 0;
     if (rc)
         snprintf(err->msg, sizeof err->msg, "%s: out of memory printing /attribution", path);
     free(rk);

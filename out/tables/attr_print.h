@@ -17,8 +17,9 @@
    (GBP m); then, when the file has the counterfactual datasets, the mean
    loss and ES 99 each source removes with their intervals (GBP m).
    Everything is read before anything is printed. A file without
-   /attribution prints nothing and returns 0. Returns -1 with err =
-   "path: reason" when /attribution is there but cannot be read. */
+   /attribution prints nothing and returns 0. Returns MR_BAD_INPUT (-1)
+   with err = "path: reason" when /attribution is there but cannot be read,
+   MR_FAILED when out of memory. */
 int mr_attr_print(const char *path, FILE *out, mr_error *err);
 
 #endif

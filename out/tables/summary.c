@@ -701,7 +701,7 @@ int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *er
         mr_h5r_close(&r);
     }
     mr_summary_free(&s);
-    if (!r.status && !multi && !brief && mr_attr_print(path, out, err)) /* /attribution */
-        return -1;
-    return r.status ? -1 : 0;
+    if (r.status) /* out of memory is no fault of the file's */
+        return r.status == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
+    return multi || brief ? 0 : mr_attr_print(path, out, err); /* /attribution */
 }

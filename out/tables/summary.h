@@ -9,8 +9,9 @@
 
 /* Print the risk tables of a finished file (header; losses per sector and in
    total, GBP millions; per-mineral shortage figures) as column-aligned text.
-   Returns 0, or -1 with err = "path: reason" (not found, not a minrisk file,
-   unsupported format_version, damaged). Nothing is printed on failure. */
+   Returns 0, or with err = "path: reason" MR_BAD_INPUT (-1: not found, not
+   a minrisk file, unsupported format_version, damaged) or MR_FAILED (out
+   of memory). Nothing is printed on failure. */
 int mr_summary_print(const char *path, FILE *out, mr_error *err);
 
 /* As mr_summary_print; with brief, a run file's header and headline loss

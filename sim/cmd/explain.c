@@ -956,6 +956,8 @@ mr_status mr_cmd_explain(int argc, char **argv)
 done:
     if (in.r.status && err.msg[0])
         fprintf(stderr, "%s\n", err.msg);
+    if (status != MR_OK && in.r.status == MR_FAILED) /* out of memory: not the file's fault */
+        status = MR_FAILED;
     if (have_tr)
         mr_trace_free(&tr);
     if (have_row)

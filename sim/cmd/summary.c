@@ -53,9 +53,10 @@ mr_status mr_cmd_summary(int argc, char **argv)
     if (!file)
         return mr_cli_usage_error("summary", "%s", "missing FILE.h5");
     mr_error err = {{0}};
-    if (mr_summary_print_brief(file, stdout, brief, &err)) {
+    int rc = mr_summary_print_brief(file, stdout, brief, &err);
+    if (rc) {
         fprintf(stderr, "%s\n", err.msg);
-        return MR_BAD_INPUT;
+        return rc == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
     }
     return MR_OK;
 }

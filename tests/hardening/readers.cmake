@@ -75,3 +75,12 @@ if(MINRISK_PYTHON)
            COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report_install.py ${MINRISK_SRC})
   set_tests_properties(report_install PROPERTIES LABELS hardening TIMEOUT 60)
 endif()
+# Out of memory while reading: exit status 1, not a damaged file's 2. The
+# LD_PRELOAD library is loader.cmake's (not in the sanitizer builds).
+if(TARGET failmalloc)
+  add_test(NAME readers_out_of_memory
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readers_out_of_memory.sh ${MINRISK_BIN}
+                   ${MINRISK_SRC} $<TARGET_FILE:failmalloc>)
+  set_tests_properties(readers_out_of_memory PROPERTIES LABELS hardening TIMEOUT 600
+                       ENVIRONMENT "OMP_NUM_THREADS=1")
+endif()
