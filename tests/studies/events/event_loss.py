@@ -9,6 +9,8 @@ here with numpy from other datasets, never copied from the program:
   year 1 and 3.0e9 in year 2;
 - overlap.yaml: two overlapping occurrences split in proportion to what
   they withhold (0.6 and 0.2 of the mineral): 3.6e9 and 1.2e9 GBP;
+- two_in_a_year.yaml: two occurrences in year 1, 2.0e9 then 3.0e9 GBP: the
+  year's largest occurrence loss 3.0e9 (the later one), 0 in year 2;
 - aftermath.yaml: one occurrence and the sector's recovery after it
   (k = 0.5), all carried to it, in the year each loss falls in:
   1.999267578125e9 GBP in year 1, 732243.06 GBP in year 2;
@@ -83,6 +85,7 @@ def hand_cases(a, tmp):
     cases = {
         "two_apart": ([2.0e9, 3.0e9], [[2.0e9], [3.0e9]]),
         "overlap": ([3.6e9, 1.2e9], [[3.6e9], [0.0]]),
+        "two_in_a_year": ([2.0e9, 3.0e9], [[3.0e9], [0.0]]),
     }
     for name, (occ, ymax) in cases.items():
         out = os.path.join(tmp, name + ".h5")
@@ -117,7 +120,8 @@ def hand_cases(a, tmp):
         check(np.all(f["loss_tables/sector_unallocated_loss"][:] == 0.0), "aftermath: unallocated")
         check(all(near(om[i, 0, k], y1) and near(om[i, 1, k], y2) for i in range(4) for k in range(2)),
               "aftermath: largest occurrence loss by year %s, by hand %r %r" % (om[0], y1, y2))
-    print("hand cases: two occurrences apart, two overlapping and the aftermath as worked by hand")
+    print("hand cases: two occurrences apart, two overlapping, two in one year and the aftermath "
+          "as worked by hand")
 
 
 def demo_checks(a, tmp):
