@@ -11,6 +11,9 @@ here with numpy from other datasets, never copied from the program:
   they withhold (0.6 and 0.2 of the mineral): 3.6e9 and 1.2e9 GBP;
 - two_in_a_year.yaml: two occurrences in year 1, 2.0e9 then 3.0e9 GBP: the
   year's largest occurrence loss 3.0e9 (the later one), 0 in year 2;
+- unrelated.yaml: an occurrence that withholds only the mineral of another
+  sector: that sector's 2.0e9 GBP; the first sector, never inoperable, keeps
+  its whole loss (price noise) unallocated, none of it the occurrence's;
 - aftermath.yaml: one occurrence and the sector's recovery after it
   (k = 0.5), all carried to it, in the year each loss falls in:
   1.999267578125e9 GBP in year 1, 732243.06 GBP in year 2;
@@ -120,8 +123,22 @@ def hand_cases(a, tmp):
         check(np.all(f["loss_tables/sector_unallocated_loss"][:] == 0.0), "aftermath: unallocated")
         check(all(near(om[i, 0, k], y1) and near(om[i, 1, k], y2) for i in range(4) for k in range(2)),
               "aftermath: largest occurrence loss by year %s, by hand %r %r" % (om[0], y1, y2))
-    print("hand cases: two occurrences apart, two overlapping, two in one year and the aftermath "
-          "as worked by hand")
+    # an occurrence that withholds only a mineral s1 does not need: s1 (never
+    # inoperable) keeps all its loss, the noise's extra cost, unallocated
+    out = os.path.join(tmp, "unrelated.h5")
+    minrisk_run(a, os.path.join(here, "unrelated.yaml"), out, 4, "--events")
+    with h5py.File(out, "r") as f:
+        loss, un = f["events/loss"][:], f["loss_tables/sector_unallocated_loss"][:]
+        t = f["trials"]
+        own = t["sector_gva_loss"][:, 0] + t["sector_extra_cost"][:, 0]
+        check(np.all(own != 0.0), "unrelated: s1 has no loss %s, the check would be empty" % own)
+        check(loss.shape == (4, 2) and np.all(loss[:, 0] == 0.0) and
+              all(near(v, 2.0e9) for v in loss[:, 1]),
+              "unrelated: occurrence losses %s, by hand [0, 2.0e9] a trial" % loss.tolist())
+        check(all(near(un[i, 0], own[i]) for i in range(4)) and np.all(un[:, 1] == 0.0),
+              "unrelated: unallocated %s, s1's own losses %s" % (un.tolist(), own.tolist()))
+    print("hand cases: two occurrences apart, two overlapping, two in one year, the aftermath "
+          "and an unrelated occurrence as worked by hand")
 
 
 def demo_checks(a, tmp):
