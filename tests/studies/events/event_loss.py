@@ -14,6 +14,9 @@ here with numpy from other datasets, never copied from the program:
 - unrelated.yaml: an occurrence that withholds only the mineral of another
   sector: that sector's 2.0e9 GBP; the first sector, never inoperable, keeps
   its whole loss (price noise) unallocated, none of it the occurrence's;
+- market_aftermath.yaml: one occurrence on a mineral with a market; the
+  extra cost while its price is above 1 after the occurrence goes to it: the
+  occurrence's loss is the sector's whole loss, nothing unallocated;
 - aftermath.yaml: one occurrence and the sector's recovery after it
   (k = 0.5), all carried to it, in the year each loss falls in:
   1.999267578125e9 GBP in year 1, 732243.06 GBP in year 2;
@@ -137,8 +140,21 @@ def hand_cases(a, tmp):
               "unrelated: occurrence losses %s, by hand [0, 2.0e9] a trial" % loss.tolist())
         check(all(near(un[i, 0], own[i]) for i in range(4)) and np.all(un[:, 1] == 0.0),
               "unrelated: unallocated %s, s1's own losses %s" % (un.tolist(), own.tolist()))
-    print("hand cases: two occurrences apart, two overlapping, two in one year, the aftermath "
-          "and an unrelated occurrence as worked by hand")
+    # a market's aftermath: the extra cost while the price is above 1 after
+    # the occurrence, however little, is the occurrence's; nothing unallocated
+    out = os.path.join(tmp, "market_aftermath.h5")
+    minrisk_run(a, os.path.join(here, "market_aftermath.yaml"), out, 4, "--events")
+    with h5py.File(out, "r") as f:
+        loss, un = f["events/loss"][:], f["loss_tables/sector_unallocated_loss"][:]
+        t = f["trials"]
+        own = t["sector_gva_loss"][:, 0] + t["sector_extra_cost"][:, 0]
+        check(np.all(own > 0.0), "market aftermath: no loss %s, the check would be empty" % own)
+        check(loss.shape == (4, 1) and all(near(loss[i, 0], own[i]) for i in range(4)) and
+              np.all(un == 0.0),
+              "market aftermath: occurrence losses %s, unallocated %s, the sector's losses %s"
+              % (loss.ravel().tolist(), un.ravel().tolist(), own.tolist()))
+    print("hand cases: two occurrences apart, two overlapping, two in one year, the aftermath, "
+          "an unrelated occurrence and a market's aftermath as worked by hand")
 
 
 def demo_checks(a, tmp):
