@@ -86,6 +86,18 @@ def return_period_values(v, periods):
     return [s[rank(len(s), 1 - 1 / R) - 1] if len(s) >= R else np.nan for R in periods]
 
 
+def first_sector_case(a, tmp, here, name):
+    """Run tests/studies/events/NAME.yaml (4 trials, --events): its
+    /events/loss, /loss_tables/sector_unallocated_loss and the first
+    sector's loss from /trials (sector_gva_loss + sector_extra_cost)."""
+    out = os.path.join(tmp, name + ".h5")
+    minrisk_run(a, os.path.join(here, name + ".yaml"), out, 4, "--events")
+    with h5py.File(out, "r") as f:
+        t = f["trials"]
+        return (f["events/loss"][:], f["loss_tables/sector_unallocated_loss"][:],
+                t["sector_gva_loss"][:, 0] + t["sector_extra_cost"][:, 0])
+
+
 def hand_cases(a, tmp):
     here = os.path.join(a.src, "tests", "studies", "events")
     cases = {
@@ -128,31 +140,21 @@ def hand_cases(a, tmp):
               "aftermath: largest occurrence loss by year %s, by hand %r %r" % (om[0], y1, y2))
     # an occurrence that withholds only a mineral s1 does not need: s1 (never
     # inoperable) keeps all its loss, the noise's extra cost, unallocated
-    out = os.path.join(tmp, "unrelated.h5")
-    minrisk_run(a, os.path.join(here, "unrelated.yaml"), out, 4, "--events")
-    with h5py.File(out, "r") as f:
-        loss, un = f["events/loss"][:], f["loss_tables/sector_unallocated_loss"][:]
-        t = f["trials"]
-        own = t["sector_gva_loss"][:, 0] + t["sector_extra_cost"][:, 0]
-        check(np.all(own != 0.0), "unrelated: s1 has no loss %s, the check would be empty" % own)
-        check(loss.shape == (4, 2) and np.all(loss[:, 0] == 0.0) and
-              all(near(v, 2.0e9) for v in loss[:, 1]),
-              "unrelated: occurrence losses %s, by hand [0, 2.0e9] a trial" % loss.tolist())
-        check(all(near(un[i, 0], own[i]) for i in range(4)) and np.all(un[:, 1] == 0.0),
-              "unrelated: unallocated %s, s1's own losses %s" % (un.tolist(), own.tolist()))
+    loss, un, own = first_sector_case(a, tmp, here, "unrelated")
+    check(np.all(own != 0.0), "unrelated: s1 has no loss %s, the check would be empty" % own)
+    check(loss.shape == (4, 2) and np.all(loss[:, 0] == 0.0) and
+          all(near(v, 2.0e9) for v in loss[:, 1]),
+          "unrelated: occurrence losses %s, by hand [0, 2.0e9] a trial" % loss.tolist())
+    check(all(near(un[i, 0], own[i]) for i in range(4)) and np.all(un[:, 1] == 0.0),
+          "unrelated: unallocated %s, s1's own losses %s" % (un.tolist(), own.tolist()))
     # a market's aftermath: the extra cost while the price is above 1 after
     # the occurrence, however little, is the occurrence's; nothing unallocated
-    out = os.path.join(tmp, "market_aftermath.h5")
-    minrisk_run(a, os.path.join(here, "market_aftermath.yaml"), out, 4, "--events")
-    with h5py.File(out, "r") as f:
-        loss, un = f["events/loss"][:], f["loss_tables/sector_unallocated_loss"][:]
-        t = f["trials"]
-        own = t["sector_gva_loss"][:, 0] + t["sector_extra_cost"][:, 0]
-        check(np.all(own > 0.0), "market aftermath: no loss %s, the check would be empty" % own)
-        check(loss.shape == (4, 1) and all(near(loss[i, 0], own[i]) for i in range(4)) and
-              np.all(un == 0.0),
-              "market aftermath: occurrence losses %s, unallocated %s, the sector's losses %s"
-              % (loss.ravel().tolist(), un.ravel().tolist(), own.tolist()))
+    loss, un, own = first_sector_case(a, tmp, here, "market_aftermath")
+    check(np.all(own > 0.0), "market aftermath: no loss %s, the check would be empty" % own)
+    check(loss.shape == (4, 1) and all(near(loss[i, 0], own[i]) for i in range(4)) and
+          np.all(un == 0.0),
+          "market aftermath: occurrence losses %s, unallocated %s, the sector's losses %s"
+          % (loss.ravel().tolist(), un.ravel().tolist(), own.tolist()))
     print("hand cases: two occurrences apart, two overlapping, two in one year, the aftermath, "
           "an unrelated occurrence and a market's aftermath as worked by hand")
 
