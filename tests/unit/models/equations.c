@@ -218,6 +218,25 @@ static void test_sector_buffer_delays_the_shortfall(void **state)
     }
 }
 
+/* A buffer smaller than the gap releases what it holds (level / h, a rate
+   over the step) and is then empty: MODEL §6's partial release, worked by
+   hand. Monthly: 0.75 months held, f = 0.5: the first step covers the gap
+   (0.75 >= 0.5, 0.25 left), the second releases 0.25 (reach 0.75, empty).
+   Half-month steps: 0.2 months held is a rate of 0.4 over the step, so f =
+   0.4 reaches 0.8. */
+static void test_sector_buffer_partial_release(void **state)
+{
+    (void)state;
+    double b = 0.75;
+    assert_close(mr_buffer_step(0.5, &b, 2.0, 0.5, 1.0), 1.0, 0);
+    assert_close(b, 0.25, 0);
+    assert_close(mr_buffer_step(0.5, &b, 2.0, 0.5, 1.0), 0.75, 0);
+    assert_close(b, 0.0, 0);
+    b = 0.2;
+    assert_close(mr_buffer_step(0.4, &b, 2.0, 0.5, 0.5), 0.8, 1e-15);
+    assert_close(b, 0.0, 0);
+}
+
 static void test_direct_inoperability_limiting_and_independent(void **state)
 {
     (void)state;
@@ -347,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_stockpile_drawn_to_empty_and_refilled),
         cmocka_unit_test(test_priority_rationing_with_a_tie),
         cmocka_unit_test(test_sector_buffer_delays_the_shortfall),
+        cmocka_unit_test(test_sector_buffer_partial_release),
         cmocka_unit_test(test_direct_inoperability_limiting_and_independent),
         cmocka_unit_test(test_ou_exact_coefficients),
         cmocka_unit_test(test_ou_theta_below_the_normal_range),
