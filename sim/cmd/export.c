@@ -1,5 +1,7 @@
 /* export.c - `minrisk export FILE.h5 --csv DIR`: a result file's tables
  * as CSV for spreadsheet users (out/export/; docs/EXPORT.md). */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+
 #include "sim/cmd/cli.h"
 #include "out/export/export.h"
 #include "sim/cmd/outpath.h"

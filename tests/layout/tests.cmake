@@ -16,3 +16,12 @@ endif()
 add_test(NAME format COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/format.sh ${MINRISK_SRC}
                              ${MINRISK_CLANG_FORMAT})
 set_tests_properties(format PROPERTIES LABELS layout SKIP_RETURN_CODE 77)
+
+# Every .c compiles as plain C17 without -fopenmp's -pthread
+# (feature_macros.sh): a file calling POSIX defines _POSIX_C_SOURCE itself,
+# as clang's build needs.
+add_test(NAME feature_macros
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/feature_macros.sh ${MINRISK_SRC} ${CMAKE_C_COMPILER}
+                 "$<TARGET_PROPERTY:minrisk_core,INCLUDE_DIRECTORIES>"
+                 "$<TARGET_PROPERTY:minrisk_core,COMPILE_DEFINITIONS>")
+set_tests_properties(feature_macros PROPERTIES LABELS layout)
