@@ -25,3 +25,8 @@ add_test(NAME feature_macros
                  "$<TARGET_PROPERTY:minrisk_core,INCLUDE_DIRECTORIES>"
                  "$<TARGET_PROPERTY:minrisk_core,COMPILE_DEFINITIONS>")
 set_tests_properties(feature_macros PROPERTIES LABELS layout)
+
+# Every option() and cache variable of the build is a row of docs/HPC.md's
+# table of CMake options (build_options.sh).
+add_test(NAME build_options COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/build_options.sh ${MINRISK_SRC})
+set_tests_properties(build_options PROPERTIES LABELS layout)
