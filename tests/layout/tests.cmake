@@ -30,3 +30,12 @@ set_tests_properties(feature_macros PROPERTIES LABELS layout)
 # table of CMake options (build_options.sh).
 add_test(NAME build_options COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/build_options.sh ${MINRISK_SRC})
 set_tests_properties(build_options PROPERTIES LABELS layout)
+
+# The configure step as a packager meets it (configure.sh): without cmocka,
+# a message naming -DBUILD_TESTING=OFF, which then configures.
+foreach(_mode without_cmocka)
+  add_test(NAME configure_${_mode}
+           COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/configure.sh ${_mode} ${CMAKE_COMMAND}
+                   ${MINRISK_SRC} ${CMAKE_C_COMPILER})
+  set_tests_properties(configure_${_mode} PROPERTIES LABELS layout TIMEOUT 600)
+endforeach()
