@@ -6,6 +6,11 @@
 #                   a test-only dependency): the configure step stops with
 #                   one message naming cmocka, libcmocka-dev and
 #                   -DBUILD_TESTING=OFF; with -DBUILD_TESTING=OFF it succeeds.
+#   mpi_values      MINRISK_MPI is AUTO, ON or OFF in any case and CMake's
+#                   other words for on and off: off, 0, FALSE and no give the
+#                   serial build ("minrisk build: OFF MPI"); on gives the MPI
+#                   build or, without MPI, the MINRISK_MPI=ON error; any
+#                   other word stops with a message naming the three.
 mode=$1 cmake=$2 src=$3 cc=$4
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -30,6 +35,25 @@ without_cmocka)
         { cat "$tmp/with.log"; fail "the message does not name -DBUILD_TESTING=OFF"; }
     configure without -DMINRISK_MPI=OFF -DBUILD_TESTING=OFF ||
         { cat "$tmp/without.log"; fail "-DBUILD_TESTING=OFF without cmocka does not configure"; }
+    ;;
+mpi_values)
+    for v in off 0 FALSE no; do
+        configure "mpi-$v" -DMINRISK_MPI="$v" -DBUILD_TESTING=OFF ||
+            { cat "$tmp/mpi-$v.log"; fail "MINRISK_MPI=$v does not configure"; }
+        grep -q 'minrisk build: OFF MPI' "$tmp/mpi-$v.log" ||
+            fail "MINRISK_MPI=$v: $(grep 'minrisk build' "$tmp/mpi-$v.log"), not the serial build"
+    done
+    if configure mpi-on -DMINRISK_MPI=on -DBUILD_TESTING=OFF; then
+        grep -q 'minrisk build: ON MPI' "$tmp/mpi-on.log" ||
+            fail "MINRISK_MPI=on: $(grep 'minrisk build' "$tmp/mpi-on.log"), not the MPI build"
+    else
+        grep -q 'MINRISK_MPI=ON: Open MPI' "$tmp/mpi-on.log" ||
+            { cat "$tmp/mpi-on.log"; fail "MINRISK_MPI=on failed without the MINRISK_MPI=ON message"; }
+    fi
+    configure mpi-maybe -DMINRISK_MPI=maybe -DBUILD_TESTING=OFF &&
+        fail "MINRISK_MPI=maybe configured"
+    grep -q 'MINRISK_MPI=maybe: not AUTO, ON or OFF' "$tmp/mpi-maybe.log" ||
+        { cat "$tmp/mpi-maybe.log"; fail "MINRISK_MPI=maybe: no message naming AUTO, ON or OFF"; }
     ;;
 *)
     echo "configure.sh: unknown mode '$mode'" >&2

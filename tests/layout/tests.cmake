@@ -32,8 +32,9 @@ add_test(NAME build_options COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/build_options.s
 set_tests_properties(build_options PROPERTIES LABELS layout)
 
 # The configure step as a packager meets it (configure.sh): without cmocka,
-# a message naming -DBUILD_TESTING=OFF, which then configures.
-foreach(_mode without_cmocka)
+# a message naming -DBUILD_TESTING=OFF, which then configures; MINRISK_MPI's
+# values in any case (off is the serial build), a wrong one refused.
+foreach(_mode without_cmocka mpi_values)
   add_test(NAME configure_${_mode}
            COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/configure.sh ${_mode} ${CMAKE_COMMAND}
                    ${MINRISK_SRC} ${CMAKE_C_COMPILER})
