@@ -4,7 +4,8 @@
 # share/bash-completion/completions/minrisk, the example scenarios under
 # share/minrisk/scenarios (every file of scenarios/, as they extend one
 # another), and `minrisk --help` of the installed binary naming that
-# directory; the installed binary validates and runs them from elsewhere.
+# directory; the installed binary validates and runs them from elsewhere,
+# and its `minrisk report` runs the installed share/minrisk/report.py.
 # usage: install.sh CMAKE BUILD_DIR SRC
 set -uo pipefail
 cmake=$1 build=$2 src=$(realpath "$3")
@@ -54,6 +55,17 @@ done
 "$bin" run "$dir/stress-drc-cobalt.yaml" --trials=100 -qo drc.h5 2>err.txt ||
   fail "installed run of stress-drc-cobalt.yaml (extends uk-2024.yaml): $(cat err.txt)"
 [ -f drc.h5 ] || fail "installed run: no drc.h5"
+
+# the installed `minrisk report` runs <prefix>/share/minrisk/report.py, the
+# installed copy of out/report.py, not the source tree's (a stub in its
+# place here records that it ran, with the arguments it was given)
+script=$prefix/share/minrisk/report.py
+cmp -s "$script" "$src/out/report.py" || fail "share/minrisk/report.py: missing or not out/report.py"
+printf 'import sys\nopen("stub-ran", "w").write(" ".join(sys.argv[1:]))\n' >"$script"
+env -u MINRISK_REPORT_SCRIPT "$bin" report drc.h5 -o drc-report -q >/dev/null 2>&1
+[ "$(cat stub-ran 2>/dev/null)" = "drc.h5 -o drc-report --minrisk-version $("$bin" --version |
+    cut -d' ' -f2) --quiet" ] ||
+  fail "installed report did not run share/minrisk/report.py: '$(cat stub-ran 2>/dev/null)'"
 
 echo "$n scenarios; $fails failed"
 [ "$fails" -eq 0 ]
