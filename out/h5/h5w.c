@@ -39,10 +39,14 @@ static char partial_path[4096];
 static volatile sig_atomic_t partial_active;
 static volatile sig_atomic_t interrupted;
 
-void mr_output_remove_partial(void)
+int mr_output_remove_partial(void)
 {
-    if (partial_active)
-        unlink(partial_path);
+    if (!partial_active)
+        return 0;
+    const int saved = errno; /* a handler must leave errno as it was */
+    const int gone = unlink(partial_path) != 0 && errno == ENOENT;
+    errno = saved;
+    return !gone;
 }
 
 int mr_output_writing(void)
@@ -156,8 +160,13 @@ void h5w_partial_rename(h5w *w)
         h5w_fail(w, "cannot write %s to the disk: %s", partial_path, strerror(e));
     else if (rename(partial_path, w->path) != 0)
         h5w_fail(w, "cannot rename %s to it: %s", partial_path, strerror(errno));
-    else
+    else {
+        /* The file is complete under its name: from here an interrupt is
+           too late and must not end the process as if nothing were written
+           (the handler's _exit(130), with no message, over a whole file) */
+        partial_active = 0;
         mr_output_sync_dir(w->path);
+    }
 }
 
 /* The end of a write: rank 0 removes the temporary file of a failed write

@@ -144,7 +144,10 @@ void mr_output_interrupt(void);
 int mr_output_writing(void);
 
 /* Only remove the temporary file of a write in progress, if any (unlink(2)
-   of a name prepared in advance): for a signal handler that then _exits. */
-void mr_output_remove_partial(void);
+   of a name prepared in advance): for a signal handler that then _exits.
+   Returns 0 when no write is in progress or its temporary file is already
+   gone (ENOENT: rank 0 has just renamed it, so the result file is
+   complete and an interrupt is too late), else 1. Async-signal-safe. */
+int mr_output_remove_partial(void);
 
 #endif

@@ -257,12 +257,13 @@ int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm,
 
 /* A handler cannot return a status: during the write it exits at once with
    MR_INTERRUPTED's exit status, leaving neither the temporary file nor the
-   output's lock file. */
+   output's lock file. Once the temporary file has been renamed to the
+   output (it is gone: the file is complete) the interrupt is too late and
+   the run ends as one that wrote its file. */
 static void on_interrupt(int sig)
 {
     (void)sig;
-    if (mr_output_writing()) {
-        mr_output_remove_partial();
+    if (mr_output_writing() && mr_output_remove_partial()) {
         mr_outpath_release_in_handler();
         _exit(MR_CLI_INTERRUPTED_EXIT);
     }

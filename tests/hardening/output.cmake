@@ -17,11 +17,17 @@ foreach(t output_special_files      # 1: FIFO, symbolic links, directory; a regu
   set_tests_properties(${t} PROPERTIES LABELS hardening TIMEOUT 120 SKIP_RETURN_CODE 77)
 endforeach()
 
-# The free space faked by an LD_PRELOAD shim: the warning for a checkpoint
-# that would not fit beside the file.
-add_library(hardening_fakestatvfs MODULE ${CMAKE_CURRENT_LIST_DIR}/fakestatvfs.c)
-target_link_libraries(hardening_fakestatvfs PRIVATE ${CMAKE_DL_LIBS})
-add_test(NAME output_checkpoint_space
-         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/output_checkpoint_space.sh ${MINRISK_BIN}
-                 ${MINRISK_SRC} $<TARGET_FILE:hardening_fakestatvfs>)
-set_tests_properties(output_checkpoint_space PROPERTIES LABELS hardening TIMEOUT 120)
+# Tests with an LD_PRELOAD shim of their own (test:shim): the free space
+# faked for the warning of a checkpoint that would not fit beside the file;
+# Ctrl-C sent right after the result file's rename.
+foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:renamesignal)
+  string(REPLACE ":" ";" _pair ${_pair})
+  list(GET _pair 0 _test)
+  list(GET _pair 1 _shim)
+  add_library(hardening_${_shim} MODULE ${CMAKE_CURRENT_LIST_DIR}/${_shim}.c)
+  target_link_libraries(hardening_${_shim} PRIVATE ${CMAKE_DL_LIBS})
+  add_test(NAME ${_test}
+           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${_test}.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                   $<TARGET_FILE:hardening_${_shim}>)
+  set_tests_properties(${_test} PROPERTIES LABELS hardening TIMEOUT 120)
+endforeach()
