@@ -339,6 +339,39 @@ static void test_roots_next_to_the_guards(void **state)
     }
 }
 
+/* A root on the upper guard. eps = 0.1, no stock, g = ln 100, A = D(g) =
+   e^{-0.1 g} = 100^{-0.1} = 0.630957344480193, taken as mr_exp(-0.1 g),
+   the value the solve's D(g) has: f(g) = 0 exactly, so the guard is the
+   root and the solve returns p = g exactly, guard 0, everyone served
+   (with f(g) = 0 counted as inside, the solve bisected towards g and
+   stopped 5e-14 to 9e-14 short of it, D - A up to 6e-15, after about 25
+   evaluations; with the finishing step's q < g dropped as well it returned
+   g + 1 or 2 ulps). Its neighbours A (1 + k 2^-52), 0 < |k| <= 8: the root
+   is g - k 2^-52 / 0.1, within 1.5e-14 of g; above g (k < 0) the market is
+   short at the guard, p = g, served = A / D(g) > 1 - 1e-14. Never p > g. */
+static void test_root_on_the_upper_guard(void **state)
+{
+    (void)state;
+    const double w[] = {1.0}, eps[] = {0.1}, g = log(100.0);
+    const mr_market_rule r = no_stock(100.0);
+    const double starts[] = {0.0, 2.0, 4.6, 4.605, -4.0, g - 1e-5, g - 1e-9, g};
+    for (int k = -8; k <= 8; k++) {
+        double a = mr_exp(-0.1 * g) * (1.0 + k * DBL_EPSILON);
+        for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+            mr_market_step st = mr_market_clear(1, w, eps, a, 0.0, &r, 1.0, starts[i]);
+            assert_true(st.p <= g);
+            if (k == 0) {
+                assert_true(st.p == g);
+                assert_int_equal(st.guard, 0);
+                assert_true(st.served == 1.0 && st.demand == a);
+            }
+            assert_close(st.p, g, 2e-14);
+            assert_close(st.served, 1.0, 1e-14);
+            assert_close(st.demand, exp(-0.1 * g), 1e-14);
+        }
+    }
+}
+
 /* Roots either side of the stock's cap kink. D(p) = 2.4 e^{-p/2}, Kbar =
    2, K = 1, tau = 0.5, eta = 1, h = 1: the uncapped release 2 - 4 e^{-p}
    reaches the cap K/h = 1 at p_k = ln 4, where D = 1.2, so A = 0.2 clears
@@ -724,6 +757,29 @@ static void test_overflow_next_to_a_zero(void **state)
     }
 }
 
+/* Exponents up to 700 are exact: only those beyond are held (the clamp
+   keeps 0 x e^{>709} from being NaN, nothing more). One segment of
+   weight 1 and eps = 0 (D = 1 at every price) and one of weight e^{-300}
+   and eps = 100, no stock, guard ln 1e6, A = 2:
+     f(p) = 1 + e^{-300 - 100 p} - 2 = 0  <=>  p = -3,
+   where the second segment's exponent is 300 (its weight times e^{300} is
+   1, demand 2); |f'| = 100 there, so p to 1e-15. Held at an exponent
+   below 300 the second segment would stay below 1 at every p, and the
+   market would be a glut at the lower guard. From several starts. */
+static void test_exponents_below_the_clamp_are_exact(void **state)
+{
+    (void)state;
+    const double w[] = {1.0, exp(-300.0)}, eps[] = {0.0, 100.0};
+    const mr_market_rule r = no_stock(1e6);
+    const double starts[] = {0.0, -3.5, -13.0, 5.0};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        mr_market_step st = mr_market_clear(2, w, eps, 2.0, 0.0, &r, 1.0, starts[i]);
+        assert_int_equal(st.guard, 0);
+        assert_close(st.p, -3.0, 1e-15);
+        assert_close(st.demand, 2.0, 1e-14);
+    }
+}
+
 /* --- 11. the refill after a shortage (A = 1, K below rest) --- */
 
 /* eps = 1, eta = 1, x = e^{-p}, A = 1: D = x, S = (K - Kbar x)/tau, and
@@ -914,6 +970,7 @@ int main(void)
         cmocka_unit_test(test_upper_guard_rations),
         cmocka_unit_test(test_lower_guard_glut),
         cmocka_unit_test(test_roots_next_to_the_guards),
+        cmocka_unit_test(test_root_on_the_upper_guard),
         cmocka_unit_test(test_roots_next_to_the_stock_cap),
         cmocka_unit_test(test_release_clamped_to_the_stock),
         cmocka_unit_test(test_elasticity_short_to_long_run),
@@ -927,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_root_to_round_off),
         cmocka_unit_test(test_steep_demand_from_far_starts),
         cmocka_unit_test(test_overflow_next_to_a_zero),
+        cmocka_unit_test(test_exponents_below_the_clamp_are_exact),
         cmocka_unit_test(test_refill_by_hand),
         cmocka_unit_test(test_refill_to_round_off),
         cmocka_unit_test(test_small_exponentials),
