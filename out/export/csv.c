@@ -77,17 +77,19 @@ void ex_undo_on_signal(ex *x)
     ex_unguard(&old);
 }
 
-/* Remember a file or directory this export made (best effort: out of
-   memory only means it is not removed on failure). */
-void ex_made(ex *x, const char *path, bool dir)
+/* Remember a file or directory this export made. Out of memory: it is
+   removed at once (a failed export leaves nothing, and a file not
+   remembered would be named stale by warn_stale), and the export fails. */
+int ex_made(ex *x, const char *path, bool dir)
 {
     sigset_t old;
     ex_guard(&old);
-    ex_made_guarded(x, path, dir);
+    int rc = ex_made_guarded(x, path, dir);
     ex_unguard(&old);
+    return rc;
 }
 
-void ex_made_guarded(ex *x, const char *path, bool dir)
+int ex_made_guarded(ex *x, const char *path, bool dir)
 {
     if (x->nmade == x->capmade) {
         size_t cap = x->capmade ? 2 * x->capmade : 16;
@@ -97,16 +99,21 @@ void ex_made_guarded(ex *x, const char *path, bool dir)
         bool *d = m ? realloc(x->made_dir, cap * sizeof *d) : NULL;
         if (d)
             x->made_dir = d;
-        if (!m || !d)
-            return;
-        x->capmade = cap;
+        if (m && d)
+            x->capmade = cap;
     }
-    char *c = malloc(strlen(path) + 1);
-    if (c) {
-        strcpy(c, path);
-        x->made[x->nmade] = c;
-        x->made_dir[x->nmade++] = dir;
+    char *c = x->nmade < x->capmade ? malloc(strlen(path) + 1) : NULL;
+    if (!c) {
+        if (dir)
+            rmdir(path);
+        else
+            unlink(path);
+        return mr_h5r_nomem(&x->r);
     }
+    strcpy(c, path);
+    x->made[x->nmade] = c;
+    x->made_dir[x->nmade++] = dir;
+    return 0;
 }
 
 /* After a failure: remove what was made, newest first. */
@@ -313,9 +320,9 @@ int csv_close(csv *c)
         bad = 1;
         e = errno;
     }
-    if (!bad)
-        ex_made_guarded(x, c->path, false);
-    else
+    if (!bad && ex_made_guarded(x, c->path, false) < 0)
+        bad = 3; /* out of memory, recorded; the file removed */
+    else if (bad)
         unlink(c->tmp);
     partial_active = 0;
     ex_unguard(&old);

@@ -49,9 +49,10 @@ typedef struct {
 } ex;
 
 void ex_fmt(char *buf, size_t n, const char *f, ...) PRINTF_LIKE(3, 4);
-void ex_made(ex *x, const char *path, bool dir);
+/* 0, or -1 out of memory: path removed, "out of memory" recorded. */
+int ex_made(ex *x, const char *path, bool dir);
 /* ex_made with SIGINT and SIGTERM already blocked (ex_guard). */
-void ex_made_guarded(ex *x, const char *path, bool dir);
+int ex_made_guarded(ex *x, const char *path, bool dir);
 void ex_undo(ex *x);
 /* Block SIGINT and SIGTERM (the previous mask in *old) / restore them:
    around a step that makes a file or directory and records it, so that an

@@ -58,9 +58,10 @@ static int make_dir(ex *x, const char *dir)
             ex_guard(&old);
             bool made = mkdir(p, 0777) == 0;
             int e = errno;
-            if (made)
-                ex_made_guarded(x, p, true);
+            int kept = made ? ex_made_guarded(x, p, true) : 0;
             ex_unguard(&old);
+            if (kept < 0)
+                return -1; /* out of memory (recorded) */
             if (!made && e != EEXIST)
                 return ex_fail(x, MR_BAD_INPUT, "%s: cannot create the directory: %s", dir,
                                strerror(e));

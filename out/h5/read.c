@@ -27,10 +27,54 @@
 
 static uint64_t heap_scan(int fd); /* below, with the strings */
 
+/* Out of memory is not damage (exit status 1, not 2: docs/minrisk.1), but
+   the quiet reads return -1 or NULL for both, and HDF5 says only that a
+   call failed. So an allocation of this file's that fails sets this flag,
+   and so does HDF5 when a call fails on its own allocation (hdf5_failed,
+   HDF5's error stack: no cost unless a call fails); mr_h5r_open clears
+   it, and mr_h5r_fail then reports "out of memory", never damage. One
+   flag a thread: HDF5 here is not thread-safe, a file is read in one. */
+static _Thread_local bool alloc_failed;
+
+/* p, noting that an allocation failed when it is NULL. */
+static void *noted(void *p)
+{
+    if (!p)
+        alloc_failed = true;
+    return p;
+}
+
+static herr_t find_nomem(unsigned n, const H5E_error2_t *e, void *data)
+{
+    (void)n;
+    if (e->min_num == H5E_NOSPACE || (e->maj_num == H5E_RESOURCE && e->min_num == H5E_CANTALLOC))
+        *(bool *)data = true;
+    return 0;
+}
+
+/* HDF5's automatic error handler while a reader is open: prints nothing,
+   notes a failure of HDF5's own memory allocation. */
+static herr_t hdf5_failed(hid_t estack, void *data)
+{
+    (void)data;
+    bool nomem = false;
+    H5Ewalk2(estack, H5E_WALK_DOWNWARD, find_nomem, &nomem);
+    if (nomem)
+        alloc_failed = true;
+    return 0;
+}
+
+bool mr_h5r_alloc_failed(void)
+{
+    return alloc_failed;
+}
+
 /* ---- opening and failures -------------------------------------------------- */
 
 int mr_h5r_fail(mr_h5r *r, const char *fmt, ...)
 {
+    if (alloc_failed)
+        return mr_h5r_nomem(r); /* what failed was memory, not the file */
     if (r->status == MR_OK) {
         r->status = MR_BAD_INPUT;
         char raw[sizeof r->err->msg];
@@ -111,29 +155,30 @@ int mr_h5r_open(mr_h5r *r, const char *path, unsigned flags, mr_error *err)
     r->file = -1;
     r->flags = flags;
     H5Eget_auto2(H5E_DEFAULT, &r->old_func, &r->old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    H5Eset_auto2(H5E_DEFAULT, hdf5_failed, NULL);
+    alloc_failed = false;
 
     const char *noun = flags & MR_H5R_RESULT_FILE ? "minrisk result file" : "minrisk file";
     /* O_NONBLOCK: a FIFO must not wait for a writer; a directory, FIFO or
        device is named as such, never handed to HDF5 */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOMEM)
+        return mr_h5r_nomem(r);
     if (fd < 0)
         return mr_h5r_fail(r, "cannot open: %s", strerror(errno));
     struct stat st;
     int serr = fstat(fd, &st) ? errno : 0;
+    const htri_t hdf5 = !serr && S_ISREG(st.st_mode) ? H5Fis_hdf5(path) : 0;
+    const uint64_t bad = hdf5 > 0 ? heap_scan(fd) : 0;
     close(fd);
     if (serr)
         return mr_h5r_fail(r, "cannot open: %s", strerror(serr));
     if (!S_ISREG(st.st_mode))
         return mr_h5r_fail(r, "not a %s (%s, not a regular file)", noun, mr_file_kind(st.st_mode));
-    FILE *probe;
-    if (H5Fis_hdf5(path) <= 0)
+    if (alloc_failed) /* out of memory in H5Fis_hdf5, or the check not made */
+        return mr_h5r_nomem(r);
+    if (hdf5 <= 0)
         return mr_h5r_fail(r, "not a %s (not HDF5)", noun);
-    uint64_t bad = 0;
-    if ((probe = fopen(path, "rb")) != NULL) {
-        bad = heap_scan(fileno(probe));
-        fclose(probe);
-    }
     if (bad)
         return mr_h5r_fail(r,
                            "damaged or incomplete minrisk file: the global heap collection at "
@@ -156,6 +201,8 @@ int mr_h5r_open(mr_h5r *r, const char *path, unsigned flags, mr_error *err)
 
 void mr_h5r_close(mr_h5r *r)
 {
+    if (alloc_failed) /* a read that failed for want of memory is not passed over */
+        mr_h5r_nomem(r);
     if (r->file >= 0)
         H5Fclose(r->file);
     r->file = -1;
@@ -371,7 +418,7 @@ static bool gheap_load(gheap *h, uint64_t addr)
     if (!read_at(h, hd, sizeof hd, addr) || memcmp(hd, "GCOL", 4) || hd[4] != 1)
         return false;
     uint64_t size = le(hd + 8, 8);
-    if (size < 16 || size > GCOL_MAX || !(h->buf = malloc(size)) ||
+    if (size < 16 || size > GCOL_MAX || !(h->buf = noted(malloc(size))) ||
         !read_at(h, h->buf, size, addr) || !gheap_sound(h->buf, size)) {
         free(h->buf);
         h->buf = NULL;
@@ -411,7 +458,7 @@ static uint64_t heap_scan(int fd)
     if (fstat(fd, &st) != 0 || (uint64_t)st.st_size > SCAN_MAX)
         return 0;
     gheap h = {fd, (uint64_t)st.st_size, 0, NULL, 0};
-    unsigned char *b = malloc(SCAN_BLOCK + 8);
+    unsigned char *b = noted(malloc(SCAN_BLOCK + 8));
     uint64_t bad = 0;
     for (uint64_t at = 0; b && !bad && at < h.fsize; at += SCAN_BLOCK) {
         uint64_t n = h.fsize - at < SCAN_BLOCK + 8 ? h.fsize - at : SCAN_BLOCK + 8;
@@ -443,7 +490,7 @@ static bool vlen_ok(hid_t ds, size_t n)
     gheap h = {ok ? *fdp : -1, 0, 0, NULL, 0};
     ok = ok && fstat(h.fd, &st) == 0;
     h.fsize = ok ? (uint64_t)st.st_size : 0;
-    unsigned char *d = ok && off != HADDR_UNDEF ? malloc(n ? n * VLEN_DESC : 1) : NULL;
+    unsigned char *d = ok && off != HADDR_UNDEF ? noted(malloc(n ? n * VLEN_DESC : 1)) : NULL;
     if (d && !read_at(&h, d, n * VLEN_DESC, off + ublock))
         ok = false;
     for (size_t i = 0; d && ok && i < n; i++) {
@@ -464,7 +511,7 @@ static bool vlen_ok(hid_t ds, size_t n)
 
 static char *copy_n(const char *s, size_t n)
 {
-    char *d = malloc(n + 1);
+    char *d = noted(malloc(n + 1));
     if (d) {
         memcpy(d, s, n);
         d[n] = '\0';
@@ -499,7 +546,7 @@ static int read_strings(hid_t obj, bool is_attr, char **out, size_t n)
     const size_t size = !ok ? 0 : vlen ? sizeof(char *) : H5Tget_size(ft); /* of one */
     ok = ok && size > 0 && size <= FIXED_STR_MAX && n <= MAX_ELEMENTS;
     ok = ok && (!vlen || is_attr || vlen_ok(obj, n));
-    char *buf = ok ? calloc(n * size + 1, 1) : NULL;
+    char *buf = ok ? noted(calloc(n * size + 1, 1)) : NULL;
     int rc = ok && !buf ? -2 : 0;
     ok = buf && H5Tset_size(mt, vlen ? H5T_VARIABLE : size) >= 0 &&
          read_all(obj, is_attr, mt, buf) >= 0;
@@ -705,7 +752,7 @@ static herr_t add_link(hid_t g, const char *name, const H5L_info_t *info, void *
     link_list *l = data;
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 16;
-        char **nn = cap > MAX_LINKS ? NULL : realloc(l->names, cap * sizeof *nn);
+        char **nn = cap > MAX_LINKS ? NULL : noted(realloc(l->names, cap * sizeof *nn));
         if (!nn) {
             l->failed = true;
             return -1;
@@ -766,4 +813,9 @@ int mr_h5r_printable(mr_h5r *r, char **s, size_t n)
         if (s[i] && !(s[i] = mr_printable_own(s[i])))
             return mr_h5r_nomem(r);
     return 0;
+}
+
+char *mr_h5r_printable_own(char *s)
+{
+    return s ? noted(mr_printable_own(s)) : NULL;
 }

@@ -23,6 +23,7 @@
 
 #include <hdf5.h>
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Flags of mr_h5r_open. */
@@ -62,7 +63,9 @@ typedef struct {
    message in err. Whatever it returns, call mr_h5r_close afterwards. */
 int mr_h5r_open(mr_h5r *r, const char *path, unsigned flags, mr_error *err);
 
-/* Close the file (if open) and put HDF5's error printing back. */
+/* Close the file (if open) and put HDF5's error printing back; "out of
+   memory" is recorded if an allocation failed (mr_h5r_alloc_failed) and
+   nothing was yet. */
 void mr_h5r_close(mr_h5r *r);
 
 /* Record a failure "path: <fmt...>" (MR_BAD_INPUT), unless one was
@@ -86,8 +89,14 @@ int mr_h5r_damaged_why(mr_h5r *r, hid_t loc, const char *name, const char *fmt, 
 #endif
     ;
 
-/* "out of memory" (MR_FAILED). Returns -1. */
+/* "out of memory" (MR_FAILED). Returns -1. mr_h5r_fail and the
+   functions that call it say this instead once an allocation of the
+   mr_h5r_* functions, or of HDF5 in a call that failed, has failed since
+   mr_h5r_open: a read that failed for want of memory is not damage. */
 int mr_h5r_nomem(mr_h5r *r);
+
+/* Whether such an allocation has failed since mr_h5r_open (this thread). */
+bool mr_h5r_alloc_failed(void);
 
 /* ---- quiet: -1 (or NULL) when it cannot be read, nothing recorded ---------- */
 
@@ -158,6 +167,10 @@ char **mr_h5r_strings(mr_h5r *r, hid_t loc, const char *name, size_t n);
    text (mr_printable, out/format.h), for a reader that prints them. 0, or
    -1 out of memory (recorded; s stays freeable, a lost entry NULL). */
 int mr_h5r_printable(mr_h5r *r, char **s, size_t n);
+
+/* mr_printable_own(s) (out/format.h) of a string read: NULL when s is
+   NULL, or out of memory (then noted, as mr_h5r_nomem says). */
+char *mr_h5r_printable_own(char *s);
 
 /* Free an array of n strings (s may be NULL, so may its entries). */
 void mr_h5r_free_strings(char **s, size_t n);

@@ -76,8 +76,8 @@ static int read_header(mr_h5r *r, summary *s)
     s->version[0] = r->version[0];
     s->version[1] = r->version[1];
     /* names from the file are printed as printable text (out/format.h) */
-    s->scenario = mr_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
-    s->software = mr_printable_own(mr_h5r_attr_str(f, ".", "software_version"));
+    s->scenario = mr_h5r_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
+    s->software = mr_h5r_printable_own(mr_h5r_attr_str(f, ".", "software_version"));
     if (!s->scenario || !s->software)
         return mr_h5r_damaged(r, f, "the scenario_name and software_version attributes");
     if (mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &s->trials) < 0 ||
@@ -415,7 +415,7 @@ int mr_tab_headed(table *t, const char *const *head)
 }
 
 /* The static indicators, as `minrisk validate` shows them (MODEL §11). */
-static void print_indicators(FILE *out, const summary *s)
+static int print_indicators(FILE *out, const summary *s)
 {
     fprintf(out,
             "\nStatic indicators (no sampling): HHI = sum of supplier shares squared, x10^4; "
@@ -428,7 +428,7 @@ static void print_indicators(FILE *out, const summary *s)
     const ind_table *it = &s->ind;
     table t = {it->n + 1, 7, NULL};
     if (mr_tab_headed(&t, head) < 0)
-        return;
+        return -1;
     size_t nabove = 0;
     for (size_t k = 0; k < it->n; k++) {
         const double *f = it->fig + k * NINDCOLS;
@@ -445,11 +445,12 @@ static void print_indicators(FILE *out, const summary *s)
     mr_tab_print(out, &t);
     free(t.cell);
     fprintf(out, "\n%zu of %zu stages above the cap of %.4g%%\n", nabove, it->n, 100.0 * s->cap);
+    return 0;
 }
 
 /* UK sourcing beside the world's product stage (/indicators/uk, format
    1.4; docs/MODEL.md §3u). */
-static void print_uk_indicators(FILE *out, const summary *s)
+static int print_uk_indicators(FILE *out, const summary *s)
 {
     fprintf(out, "\nUK sourcing top share vs world top share (no sampling): world = the mineral's "
                  "product\nstage; UK = shares of the UK's purchases after any cap (+ = the cap "
@@ -461,7 +462,7 @@ static void print_uk_indicators(FILE *out, const summary *s)
     const ind_table *u = &s->uk;
     table t = {u->n + 1, 11, NULL};
     if (mr_tab_headed(&t, head) < 0)
-        return;
+        return -1;
     size_t nabove = 0, nfallback = 0;
     for (size_t k = 0; k < u->n; k++) {
         const double *f = u->fig + k * NINDCOLS;
@@ -495,10 +496,11 @@ static void print_uk_indicators(FILE *out, const summary *s)
     for (size_t k = 0; k < u->n; k++)
         if (!strcmp(u->basis[k], "data"))
             fprintf(out, "  %s: UK data: %s\n", u->mineral[k], u->source[k]);
+    return 0;
 }
 
 /* The headline's parts, means over the horizon (format 1.3 on). */
-static void print_parts(FILE *out, const summary *s, int dec)
+static int print_parts(FILE *out, const summary *s, int dec)
 {
     fprintf(out,
             "\nHeadline loss = value added lost + extra input cost (basis: %s); gross output "
@@ -509,7 +511,7 @@ static void print_parts(FILE *out, const summary *s, int dec)
     table t = {s->S + 2, 5, NULL};
     t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
     if (!t.cell)
-        return;
+        return -1;
     for (size_t c = 0; c < 5; c++)
         snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", head[c]);
     for (size_t j = 0; j <= s->S; j++) {
@@ -522,6 +524,7 @@ static void print_parts(FILE *out, const summary *s, int dec)
     }
     mr_tab_print(out, &t);
     free(t.cell);
+    return 0;
 }
 
 /* The stated policy costs, each with its source (MODEL §10). */
@@ -544,7 +547,7 @@ static void print_policy_costs(FILE *out, const summary *s)
     fprintf(out, "%-*s  %s\n", w, "Total", c);
 }
 
-static void print_summary(FILE *out, const summary *s, bool brief)
+static int print_summary(FILE *out, const summary *s, bool brief)
 {
     fprintf(out, "Scenario   %s\n", s->scenario);
     fprintf(out, "Trials     %llu (seed %llu)\n", (unsigned long long)s->trials,
@@ -570,7 +573,7 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     table t = {s->S + 2, NLOSSCOLS + 1, NULL};
     t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
     if (!t.cell)
-        return;
+        return -1;
     double maxabs = 0.0;
     for (size_t i = 0; i < (s->S + 1) * NLOSSCOLS; i++)
         if (isfinite(s->loss[i]))
@@ -587,9 +590,9 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     mr_tab_print(out, &t);
     free(t.cell);
     if (brief)
-        return;
-    if (s->parts)
-        print_parts(out, s, dec);
+        return 0;
+    if (s->parts && print_parts(out, s, dec) < 0)
+        return -1;
     if (s->ncost > 0)
         print_policy_costs(out, s);
 
@@ -606,7 +609,7 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     table m = {s->M + 1, NMINCOLS + 1, NULL};
     m.cell = calloc(m.rows * m.cols, sizeof *m.cell);
     if (!m.cell)
-        return;
+        return -1;
     for (size_t c = 0; c <= NMINCOLS; c++)
         snprintf(mr_tab_cell(&m, 0, c), CELL, "%s", mhead[c]);
     for (size_t k = 0; k < s->M; k++) {
@@ -620,10 +623,11 @@ static void print_summary(FILE *out, const summary *s, bool brief)
     }
     mr_tab_print(out, &m);
     free(m.cell);
-    if (s->ind.n > 0)
-        print_indicators(out, s);
+    if (s->ind.n > 0 && print_indicators(out, s) < 0)
+        return -1;
     if (s->uk.n > 0 && s->ind.n > 0) /* beside the world's rows */
-        print_uk_indicators(out, s);
+        return print_uk_indicators(out, s);
+    return 0;
 }
 
 /* ---- entry point ------------------------------------------------------------ */
@@ -655,7 +659,7 @@ static int print_precision(mr_h5r *r, FILE *out)
     double *rel = mr_h5r_read_new(r, f, "precision/relative_half_width", H5T_NATIVE_DOUBLE,
                                   sizeof(double), (size_t)(K * T));
     int rc = -1;
-    stop = mr_printable_own(stop);
+    stop = mr_h5r_printable_own(stop);
     if (name && stop && ct && want && est && rel && mr_h5r_printable(r, name, (size_t)T) == 0) {
         fprintf(out, "\nPrecision (--target-precision): stopped at %llu trials by %s\n",
                 (unsigned long long)ct[K - 1], stop);
@@ -694,8 +698,8 @@ int mr_summary_print_brief(const char *path, FILE *out, bool brief, mr_error *er
         read_summary(&r, &s);
     mr_h5r_close(&r);
 
-    if (!r.status && !multi)
-        print_summary(out, &s, brief);
+    if (!r.status && !multi && print_summary(out, &s, brief) < 0)
+        mr_h5r_nomem(&r); /* a table left out: not exit status 0 */
     if (!r.status && !multi && !brief && mr_h5r_open(&r, path, 0, err) == 0) {
         print_precision(&r, out);
         mr_h5r_close(&r);

@@ -114,7 +114,7 @@ static int print_sweep(mr_h5r *r, FILE *out)
     char **param = NULL, **setting = NULL, **vname = NULL, **label = NULL, **num = NULL;
     double *head = malloc((size_t)V * NH * sizeof *head);
     double *diff = malloc((size_t)V * 3 * sizeof *diff);
-    char *name = mr_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
+    char *name = mr_h5r_printable_own(mr_h5r_attr_str(f, ".", "scenario_name"));
     uint64_t trials = 0, seed = 0;
     int rc = -1;
     if (!head || !diff) {

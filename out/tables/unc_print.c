@@ -194,7 +194,7 @@ static int read_file(mr_h5r *r, hid_t g, unc_file *u)
         mr_h5r_read(r, g, un("settings"), H5T_NATIVE_UINT64, u->nset, u->setting) ||
         mr_h5r_attr_num(r, r->file, ".", "seed", H5T_NATIVE_UINT64, 1, &u->seed) < 0)
         return -1;
-    if (!(u->name = mr_printable_own(mr_h5r_attr_str(r->file, ".", "scenario_name"))))
+    if (!(u->name = mr_h5r_printable_own(mr_h5r_attr_str(r->file, ".", "scenario_name"))))
         return mr_h5r_damaged(r, r->file, "the scenario_name attribute");
     return 0;
 }

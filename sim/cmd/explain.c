@@ -211,8 +211,8 @@ static int open_run(h5in *in, request *q, run_facts *f, mr_error *err)
     mr_h5r *r = &in->r;
     const hid_t b = in->base;
     /* printed: as printable text (out/format.h) */
-    f->name = mr_printable_own(mr_h5r_attr_str(b, ".", "scenario_name"));
-    f->software = mr_printable_own(f->software);
+    f->name = mr_h5r_printable_own(mr_h5r_attr_str(b, ".", "scenario_name"));
+    f->software = mr_h5r_printable_own(f->software);
     if (!f->name)
         return damaged(in, "scenario_name attribute");
     if (mr_h5r_attr_num(r, b, ".", "seed", H5T_NATIVE_UINT64, 1, &f->seed) < 0 ||
@@ -840,8 +840,12 @@ static mr_status tell(h5in *in, const request *q, const run_facts *f, const mr_s
     }
     print_header(q, f, sc, trial, row);
     mr_story story = {sc, md, tr, row, trial, f->trials, sector, q->all_steps != 0, without};
-    mr_story_print(&story, stdout);
+    const int told = mr_story_print(&story, stdout);
     free(without);
+    if (told < 0) { /* a part of the story left out: not exit status 0 */
+        mr_h5r_nomem(&in->r);
+        return MR_FAILED;
+    }
     return MR_OK;
 }
 
@@ -947,6 +951,8 @@ mr_status mr_cmd_explain(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.event_rows = -1;
     status = MR_BAD_INPUT;
+    if (mr_h5r_alloc_failed()) /* a read that failed for want of memory (read.h) */
+        mr_h5r_nomem(&in.r);
     if (check_trials(&in, &row, trial, f.trials, &c) < 0 || check_events(&in, &tr, trial, &c) < 0 ||
         summary_context(&in, &f.mean, &f.var99) < 0 || in.r.status != MR_OK)
         goto done;

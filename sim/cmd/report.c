@@ -74,7 +74,8 @@ static void forward_signal(int sig)
 }
 
 /* FILE is a regular file holding an HDF5 minrisk file of a major version we
-   read; else -1 with the reason in msg. */
+   read: 0; else MR_BAD_INPUT, or MR_FAILED (out of memory: not the file's
+   fault), with the reason in msg. */
 static int check_input(const char *path, char *msg, size_t len)
 {
     struct stat st;
@@ -95,11 +96,11 @@ static int check_input(const char *path, char *msg, size_t len)
        the global heap, which HDF5 (report.py's h5py too) trusts blindly */
     mr_error err = {{0}};
     mr_h5r r;
-    int rc = mr_h5r_open(&r, path, 0, &err);
+    mr_h5r_open(&r, path, 0, &err);
     mr_h5r_close(&r);
-    if (rc < 0)
+    if (r.status != MR_OK)
         snprintf(msg, len, "%s", err.msg);
-    return rc;
+    return r.status == MR_OK ? 0 : r.status == MR_FAILED ? MR_FAILED : MR_BAD_INPUT;
 }
 
 static int readable_file(const char *path)
@@ -287,9 +288,10 @@ mr_status mr_cmd_report(int argc, char **argv)
         return mr_cli_usage_error("report", "%s", "missing FILE.h5");
 
     char msg[4608];
-    if (check_input(file, msg, sizeof msg)) {
+    const int checked = check_input(file, msg, sizeof msg);
+    if (checked != 0) {
         fprintf(stderr, "%s\n", msg);
-        return MR_BAD_INPUT;
+        return checked;
     }
     char script_buf[PATH_MAX + 64];
     const char *script = find_script(script_buf, sizeof script_buf, msg, sizeof msg);

@@ -151,7 +151,7 @@ static void mineral_list(const mr_scenario *sc, const unsigned char *hit, char *
     }
 }
 
-void mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *buf, size_t size)
+int mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *buf, size_t size)
 {
     buf[0] = '\0';
     /* a domestic outage (docs/MODEL.md §4) strikes no country: NULL */
@@ -191,7 +191,9 @@ void mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *bu
             sc->minerals[md->proc_index[p]].id, md->proc_name[p]);
         break;
     }
+    const int rc = hit ? 0 : -1; /* the minerals left out of buf */
     free(hit);
+    return rc;
 }
 
 /* ---- the parts of the story ------------------------------------------------ */
@@ -205,6 +207,7 @@ typedef struct {
     int *order;                /* [nocc] occurrences by start */
     int *ranked;               /* [max(M, S)] scratch for sorting by size */
     double *key;               /* [max(M, S)] the values ranked sorts by */
+    bool nomem;                /* out of memory: something was left out */
 } teller;
 
 static bool sector_on(const teller *t, int j)
@@ -296,6 +299,7 @@ static void print_brief(teller *t)
     if (s->loss_without) {
         int *idx = calloc((size_t)(md->nproc > 0 ? md->nproc : 1), sizeof *idx);
         double *saved = calloc((size_t)(md->nproc > 0 ? md->nproc : 1), sizeof *saved);
+        t->nomem |= !idx || !saved;
         if (idx && saved) {
             for (int p = 0; p < md->nproc; p++)
                 saved[p] = isnan(s->loss_without[p]) ? -INFINITY : total - s->loss_without[p];
@@ -317,7 +321,7 @@ static void print_brief(teller *t)
                     else
                         c[0] = '\0';
                     char what[1024];
-                    mr_story_process(s->sc, md, p, what, sizeof what);
+                    t->nomem |= mr_story_process(s->sc, md, p, what, sizeof what) < 0;
                     char *cut = strstr(what, ", all its supply of"), *br = strrchr(what, '[');
                     if (cut && br && br > cut + 1) { /* the country is enough here */
                         memmove(cut + 1, br, strlen(br) + 1);
@@ -419,7 +423,7 @@ static void print_disruptions(teller *t)
         char when[96], span[160], what[1024];
         mr_story_when(s->md, o->first_step, when, sizeof when);
         active_span(t, o, false, span, sizeof span);
-        mr_story_process(s->sc, s->md, o->process, what, sizeof what);
+        t->nomem |= mr_story_process(s->sc, s->md, o->process, what, sizeof what) < 0;
         char rush[96] = "";
         if (o->rush_months > 0.0) /* docs/MODEL.md §3s: stock bought ahead of the control */
             snprintf(rush, sizeof rush, "; %g months of its exports bought ahead", o->rush_months);
@@ -804,8 +808,10 @@ static void print_sector_totals(teller *t)
     for (int j = 0; j < t->S; j++)
         n += sector_on(t, j);
     table tb;
-    if (new_totals(&tb, n + 2 + (s->sector < 0), head) < 0)
+    if (new_totals(&tb, n + 2 + (s->sector < 0), head) < 0) {
+        t->nomem = true;
         return;
+    }
     int row = 2;
     double sum_ol = 0.0, sum_xc = 0.0;
     for (int j = 0; j < t->S; j++) {
@@ -851,8 +857,10 @@ static void print_mineral_totals(teller *t)
          "stockpile empty"},
         {"", "% of demand", "% of demand", "months", "P/P0", "month"}};
     table tb;
-    if (new_totals(&tb, n + 2, head) < 0)
+    if (new_totals(&tb, n + 2, head) < 0) {
+        t->nomem = true;
         return;
+    }
     int row = 2;
     for (int m = 0; m < M; m++) {
         double empty = r->mineral_stockpile_empty_month[m];
@@ -877,9 +885,9 @@ static void print_mineral_totals(teller *t)
     free(tb.cell);
 }
 
-void mr_story_print(const mr_story *s, FILE *out)
+int mr_story_print(const mr_story *s, FILE *out)
 {
-    teller t = {s, out, s->md->M, s->md->S, s->md->T, NULL, NULL, NULL, NULL, NULL};
+    teller t = {s, out, s->md->M, s->md->S, s->md->T, NULL, NULL, NULL, NULL, NULL, false};
     const int nocc = s->tr->nocc, wide = t.M > t.S ? t.M : t.S;
     t.mineral_on = calloc((size_t)(t.M > 0 ? t.M : 1), 1);
     t.occ_on = calloc((size_t)(nocc > 0 ? nocc : 1), 1);
@@ -888,7 +896,7 @@ void mr_story_print(const mr_story *s, FILE *out)
     t.key = calloc((size_t)(wide > 0 ? wide : 1), sizeof *t.key);
     unsigned char *hit = calloc((size_t)(t.M > 0 ? t.M : 1), 1);
     if (!t.mineral_on || !t.occ_on || !t.order || !t.ranked || !t.key || !hit) {
-        fprintf(out, "(out of memory telling the story)\n");
+        t.nomem = true;
         goto out;
     }
     /* what the story is about: every mineral, or the minerals the sector needs */
@@ -917,4 +925,5 @@ out:
     free(t.order);
     free(t.ranked);
     free(t.key);
+    return t.nomem ? -1 : 0;
 }

@@ -37,8 +37,9 @@ typedef struct {
 
 /* In brief (the worst month, what drove the loss, the sectors' shares),
    the disruptions in time order, the months in which something happened,
-   and the per-sector and per-mineral totals of the trial. */
-void mr_story_print(const mr_story *s, FILE *out);
+   and the per-sector and per-mineral totals of the trial. 0, or -1 out of
+   memory (a part may then be missing). */
+int mr_story_print(const mr_story *s, FILE *out);
 
 /* GBP as millions with about four significant digits, thousands separated
    by commas: "136,553", "2,410", "53.62", "0.060" (no unit). */
@@ -50,7 +51,8 @@ void mr_story_gbp_m(char *buf, size_t size, double gbp);
 void mr_story_when(const mr_model *md, int t, char *buf, size_t size);
 
 /* What process p is, in words: "China export controls on gallium ...
-   (event cn-export-controls: gallium, germanium; mining, refining)". */
-void mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *buf, size_t size);
+   (event cn-export-controls: gallium, germanium; mining, refining)".
+   0, or -1 out of memory: the minerals are then left out of buf. */
+int mr_story_process(const mr_scenario *sc, const mr_model *md, int p, char *buf, size_t size);
 
 #endif
