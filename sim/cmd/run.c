@@ -425,6 +425,20 @@ static uint64_t rank_trials(uint64_t N, const mr_comm *comm)
     return last > first ? last - first : 0;
 }
 
+/* The memory this rank needs for the analyses after the simulation
+   (mr_run_extras_bytes), into *bytes: MR_OK, or MR_FAILED (out of memory
+   on some rank, reported). Collective. */
+static mr_status extras_bytes(const mr_scenario *sc, const mr_run_extras_opts *xo,
+                              const mr_comm *comm, size_t *bytes, mr_error *err)
+{
+    const int failed = mr_run_extras_bytes(sc, rank_trials(sc->trials, comm), xo, bytes) != MR_OK;
+    if (!mr_comm_any(comm, failed))
+        return MR_OK;
+    snprintf(err->msg, sizeof err->msg, "%s: out of memory", sc->source_path);
+    mr_cli_report(comm, err);
+    return MR_FAILED;
+}
+
 /* The simulation of a plain scenario, the blocks in skip (--resume) loaded
    from the checkpoint; then a checkpoint when stopped by SIGTERM or SIGUSR1,
    else the file. */
@@ -443,7 +457,8 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
                              .counterfactual = q->counterfactual,
                              .threads = q->threads,
                              .progress = opts.progress};
-    opts.analysis_bytes = mr_run_extras_bytes(sc, rank_trials(sc->trials, comm), &xo);
+    if (extras_bytes(sc, &xo, comm, &opts.analysis_bytes, &err) != MR_OK)
+        return MR_FAILED;
     mr_results res;
     mr_run_info info;
     mr_status rc = mr_engine_run(sc, &opts, &res, &info, &err);
@@ -538,7 +553,8 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
         .threads = q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = comm};
     mr_run_extras_opts xo = {
         .events = q->events, .threads = q->threads, .progress = opts.progress, .stream = true};
-    opts.analysis_bytes = mr_run_extras_bytes(sc, rank_trials(sc->trials, comm), &xo);
+    if (extras_bytes(sc, &xo, comm, &opts.analysis_bytes, &err) != MR_OK)
+        return MR_FAILED;
     mr_results res;
     mr_run_info info;
     mr_stream *st = NULL;

@@ -76,12 +76,17 @@ static double events_bytes(const mr_model *md, double L, double N, size_t thread
     return rows + tables + gathered + replay;
 }
 
-size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo)
+mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo,
+                              size_t *bytes)
 {
     mr_model md;
     mr_error err;
-    if (mr_model_build(sc, &md, &err))
-        return 0; /* the engine refuses the scenario itself */
+    *bytes = 0;
+    const mr_status built = mr_model_build(sc, &md, &err);
+    if (built == MR_FAILED) /* out of memory: no estimate, not 0 */
+        return MR_FAILED;
+    if (built != MR_OK)
+        return MR_OK; /* the engine refuses the scenario itself */
     const double L = (double)ntrials, N = (double)sc->trials;
     const double K = md.M + sc->ncountries + sc->nevents + 1; /* at most (attribution.c) */
     const size_t threads = threads_of(xo);
@@ -110,7 +115,8 @@ size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run
     mr_model_free(&md);
     double total = a > e ? a : e;
     total = total > b ? total : b;
-    return total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
+    *bytes = total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
+    return MR_OK;
 }
 
 int mr_results_weighted(const mr_results *res, const mr_comm *comm)

@@ -30,8 +30,11 @@ typedef struct {
    event table from the expected number of occurrences). ntrials = this
    rank's trials (sc->trials for one process; more is a safe over-estimate);
    the counterfactuals also hold whole-run arrays of sc->trials rows on
-   every rank. For mr_engine_opts.analysis_bytes (sim/engine.h). */
-size_t mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo);
+   every rank. For mr_engine_opts.analysis_bytes (sim/engine.h). MR_OK
+   with *bytes (0 for a scenario the model refuses: the engine says why),
+   or MR_FAILED: out of memory building the model to estimate it. */
+mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo,
+                              size_t *bytes);
 
 /* /attribution: the tail allocation (always) and, with opts->counterfactual,
    the counterfactual runs. Returns MR_INTERRUPTED (on every rank) when a

@@ -22,6 +22,13 @@ count() {
   rm -f count.txt
 }
 
+# count_any ARGS...: how many allocations `minrisk ARGS` makes, whatever its status
+count_any() {
+  FAILMALLOC_AT=0 FAILMALLOC_COUNT_FILE=count.txt LD_PRELOAD=$shim "$bin" "$@" >/dev/null 2>&1
+  cat count.txt
+  rm -f count.txt
+}
+
 # each_fails K ARGS...: with allocation n (1..K) failing, `minrisk ARGS`
 # ends with status 1 and one out-of-memory line
 each_fails() {
@@ -61,5 +68,25 @@ for n in $(seq 1 "${k:-0}"); do
   fi
   rm -f err.txt out.h5.ckpt
 done
+
+# run: the memory the analyses need is estimated with a model of its own
+# (sim/studies/run_extras.c); out of memory there is a failure, not an
+# estimate of 0. Under a limit that 2000 trials with --events fit in
+# without their analyses (about 18 MB) but not with them (33 MB; about 28
+# MB free), the run is refused; it must be with every allocation up to
+# the refusal failing in turn too: status 1, one line, no output.
+export MINRISK_MEMORY_LIMIT=38M
+k=$(count_any run "$demo" -o out.h5 --trials 2000 --threads 1 --quiet --events)
+[ "${k:-0}" -ge 100 ] || fail "run under a limit: $k allocations counted, expected at least 100"
+for n in $(seq 1 "${k:-0}"); do
+  FAILMALLOC_AT=$n LD_PRELOAD=$shim timeout 60 "$bin" run "$demo" -o out.h5 --trials 2000 \
+    --threads 1 --quiet --events >/dev/null 2>err.txt
+  got=$?
+  if [ $got -ne 1 ] || [ "$(wc -l <err.txt)" -ne 1 ] || [ -e out.h5 ]; then
+    fail "minrisk run under a limit, allocation $n failing: status $got ($(head -c 300 err.txt))"
+  fi
+  rm -f err.txt out.h5 out.h5.ckpt
+done
+unset MINRISK_MEMORY_LIMIT
 [ -z "$(ls -A)" ] || fail "left behind: $(ls -A)"
 finish
