@@ -4,8 +4,11 @@
  * executable, not from a library it uses) returns NULL, once; every other
  * allocation succeeds. FAILMALLOC_AT=0 fails none and, with
  * FAILMALLOC_COUNT_FILE set, writes there how many there were, so that a
- * test can try each in turn. Not for the sanitizer builds, whose runtime
- * must come first.
+ * test can try each in turn. Only in a process whose executable is named
+ * minrisk: the helper processes an MPI build starts (a singleton's orted)
+ * inherit LD_PRELOAD, and must neither fail nor write the count file, which
+ * they did after the test had removed it. Not for the sanitizer builds,
+ * whose runtime must come first.
  */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include <dlfcn.h>
@@ -23,7 +26,7 @@ static void *(*real_realloc)(void *, size_t);
 static void (*real_free)(void *);
 static atomic_long count;
 static long fail_at = -1;
-static int started;
+static int started, target; /* target: this process's executable is minrisk */
 static uintptr_t exe_lo = UINTPTR_MAX, exe_hi;
 
 /* dlsym may allocate before the real functions are known: from here */
@@ -52,6 +55,8 @@ static void find_exe(void)
         return;
     }
     exe[n] = '\0';
+    const char *base = strrchr(exe, '/');
+    target = strcmp(base ? base + 1 : exe, "minrisk") == 0;
     while (fgets(line, sizeof line, f)) {
         unsigned long lo, hi;
         char perm[8], *path = strchr(line, '/');
@@ -77,8 +82,8 @@ static void start(void)
     memcpy(&real_realloc, &f[2], sizeof f[2]);
     memcpy(&real_free, &f[3], sizeof f[3]);
     const char *at = getenv("FAILMALLOC_AT");
-    fail_at = at ? atol(at) : -1;
     find_exe();
+    fail_at = at && target ? atol(at) : -1;
 }
 
 /* This allocation, asked for from address `from`, is to fail (with
@@ -151,7 +156,7 @@ char *strndup(const char *s, size_t n)
 __attribute__((destructor)) static void write_count(void)
 {
     const char *path = getenv("FAILMALLOC_COUNT_FILE");
-    FILE *f = path ? fopen(path, "w") : NULL;
+    FILE *f = path && target ? fopen(path, "w") : NULL;
     if (f) {
         fprintf(f, "%ld\n", (long)atomic_load(&count));
         fclose(f);
