@@ -835,7 +835,7 @@ static mr_status tell(h5in *in, const request *q, const run_facts *f, const mr_s
     double *without = calloc((size_t)(md->nproc > 0 ? md->nproc : 1), sizeof *without);
     if (!without || losses_without(sc, md, tr, trial, sector, without)) {
         free(without);
-        mr_h5r_fail(&in->r, "out of memory replaying trial %llu", (unsigned long long)trial);
+        mr_h5r_nomem(&in->r); /* a failure, not bad input: "FILE: out of memory" */
         return MR_FAILED;
     }
     print_header(q, f, sc, trial, row);
