@@ -371,17 +371,25 @@ static void write_block_done(ckpt_writer *w, const mr_results *r, uint64_t nbloc
 /* HDF5's metadata in a checkpoint: tens of kB in practice. */
 #define CKPT_METADATA_MARGIN (128 << 10)
 
+/* The 8-byte words of a checkpoint of N trials in nblocks blocks, on a grid
+   of T steps with S sectors, M minerals and H years: the time bands'
+   counts, the block tables and every trial's rows. */
+static double ckpt_words(double T, int S, int M, int H, uint64_t N, uint64_t nblocks)
+{
+    double words = T * ((double)S * MR_BAND_Q_BINS + (double)M * MR_BAND_Y_BINS) +
+                   (double)nblocks * (MR_NTRIAL_VARS + 1);
+    for (int k = 0; k < MR_NTRIAL_VARS; k++)
+        words += (double)N * (double)mr_cols_count(mr_trial_vars[k].cols, S, M, H);
+    return words;
+}
+
 uint64_t mr_checkpoint_size_estimate(const mr_scenario *sc)
 {
     const double T = (double)sc->horizon_years * (double)sc->steps_per_year;
-    const double nblocks = (double)((sc->trials + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS);
-    double words =
-        T * ((double)sc->nsectors * MR_BAND_Q_BINS + (double)sc->nminerals * MR_BAND_Y_BINS) +
-        nblocks * (MR_NTRIAL_VARS + 1);
-    for (int k = 0; k < MR_NTRIAL_VARS; k++)
-        words += (double)sc->trials * (double)mr_cols_count(mr_trial_vars[k].cols, sc->nsectors,
-                                                            sc->nminerals, sc->horizon_years);
-    const double bytes = words * 8.0 + CKPT_METADATA_MARGIN;
+    const double bytes = ckpt_words(T, sc->nsectors, sc->nminerals, sc->horizon_years, sc->trials,
+                                    nblocks_of(sc->trials)) *
+                             8.0 +
+                         CKPT_METADATA_MARGIN;
     return bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes;
 }
 
@@ -393,11 +401,11 @@ uint64_t mr_checkpoint_size_estimate(const mr_scenario *sc)
    MPI_Finalize), so the common failures are caught here. 0, or the errno. */
 static int probe_room(const char *tmp, const mr_results *r, const run_arrays *a)
 {
-    double full = (double)(a->nq + a->ny + a->nblocks * MR_NTRIAL_VARS + a->nblocks);
-    double written = full;
+    const double full =
+        ckpt_words(r->steps, r->nsectors, r->nminerals, r->years, r->ntrials_total, a->nblocks);
+    double written = ckpt_words(r->steps, r->nsectors, r->nminerals, r->years, 0, a->nblocks);
     for (int k = 0; k < MR_NTRIAL_VARS; k++) {
         double cols = (double)var_cols(r, &mr_trial_vars[k]);
-        full += (double)r->ntrials_total * cols;
         for (size_t b = 0; b < a->nblocks; b++)
             written += a->done[b] ? MR_BLOCK_TRIALS * cols : 0.0;
     }

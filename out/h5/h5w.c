@@ -160,13 +160,8 @@ void h5w_partial_rename(h5w *w)
         h5w_fail(w, "cannot write %s to the disk: %s", partial_path, strerror(e));
     else if (rename(partial_path, w->path) != 0)
         h5w_fail(w, "cannot rename %s to it: %s", partial_path, strerror(errno));
-    else {
-        /* The file is complete under its name: from here an interrupt is
-           too late and must not end the process as if nothing were written
-           (the handler's _exit(130), with no message, over a whole file) */
-        partial_active = 0;
+    else /* an interrupt from here finds no temporary file: too late */
         mr_output_sync_dir(w->path);
-    }
 }
 
 /* The end of a write: rank 0 removes the temporary file of a failed write

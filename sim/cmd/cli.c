@@ -263,7 +263,7 @@ int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm,
 static void on_interrupt(int sig)
 {
     (void)sig;
-    if (mr_output_writing() && mr_output_remove_partial()) {
+    if (mr_output_remove_partial()) { /* a write in progress, its file removed */
         mr_outpath_release_in_handler();
         _exit(MR_CLI_INTERRUPTED_EXIT);
     }

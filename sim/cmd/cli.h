@@ -95,8 +95,8 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc);
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
 
 /* SIGINT (and SIGTERM when sigterm_too): during the write of a result file
-   (mr_output_writing), remove the temporary file and the output's lock
-   file (outpath.h) and _exit(130) at once
+   (its temporary file still there: mr_output_remove_partial), remove the
+   temporary file and the output's lock file (outpath.h) and _exit(130) at once
    (HDF5 is not reentrant); before it, ask the engine to stop
    (mr_engine_interrupt) and the next write to write nothing
    (mr_output_interrupt), so the command exits 130 with nothing at the

@@ -219,15 +219,14 @@ static int check_space(const mr_outpath_req *q, mr_error *err)
         return 0;
     double avail = (double)vs.f_bavail * (double)vs.f_frsize;
     human(avail, have, sizeof have);
+    human((double)q->bytes, need, sizeof need);
     if ((double)q->bytes > avail) {
-        human((double)q->bytes, need, sizeof need);
         say(err, "%s: not enough free space: the file needs about %s, '%s' has %s free", q->output,
             need, dir, have);
         return -1;
     }
     if ((double)q->bytes + (double)q->ckpt_bytes > avail) {
         char ck[32];
-        human((double)q->bytes, need, sizeof need);
         human((double)q->ckpt_bytes, ck, sizeof ck);
         fprintf(stderr,
                 "minrisk %s: warning: %s: a checkpoint of this run (periodic, or on SIGTERM) "
