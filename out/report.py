@@ -21,23 +21,21 @@ nothing.
 Exit status: 0 done; 2 bad input (not a minrisk file, damaged, bad output
 directory); 1 any other failure; 130 interrupted. Every error is one line
 on stderr naming the file; nothing is left at the output path on failure
-(the report is written to DIR.tmp.<pid> and renamed). While it writes,
-the report holds the lock DIR.lock (as `minrisk run` holds OUTPUT.lock): a
-second report into the same DIR is refused (exit status 1), and under the
-lock the temporaries DIR.tmp.<pid> and DIR.old.<pid> of a report killed
-outright (SIGKILL) are removed once their process is gone.
+(the report is written to DIR.tmp.<pid> and renamed). `minrisk report`
+holds the lock DIR.lock while this script runs (sim/cmd/report.c, as
+`minrisk run` holds OUTPUT.lock): a second report into the same DIR is
+refused there; under that lock this script removes the temporaries
+DIR.tmp.<pid> and DIR.old.<pid> of a report killed outright (SIGKILL)
+once their process is gone. Run directly, this script takes no lock.
 """
 
 import base64
-import fcntl
 import html
 import io
 import math
 import os
 import shutil
 import signal
-import socket
-import stat
 import sys
 import tempfile
 import warnings
@@ -3133,65 +3131,8 @@ def check_output(out_dir):
                              "choose another -o" % (out_dir, MARKER))
 
 
-class Busy(Exception):
-    """Another report holds DIR.lock."""
-
-
-def take_lock(out_dir):
-    """Hold DIR.lock for this report (flock; the file names its holder,
-    "<pid> <host>", for the message of a report refused). Returns the
-    (descriptor, name) to release, or raises Busy or OSError."""
-    name = out_dir + ".lock"
-    for _ in range(8):  # a lock file its holder removed as we came: again
-        fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
-                     | os.O_NONBLOCK, 0o666)
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise OSError(0, "not a regular file", name)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                who = os.pread(fd, 320, 0).decode("utf-8", "replace").split()
-                held = ("pid %s on %s, " % (who[0], who[1]) if len(who) >= 2 and who[0].isdigit()
-                        else "pid %s, " % who[0] if who and who[0].isdigit() else "")
-                raise Busy("%s: in use by another minrisk report (%slock %s); wait for it or "
-                           "choose another -o" % (out_dir, held, name)) from None
-            except OSError as e:  # a file system without locks: go on, unprotected
-                sys.stderr.write("minrisk report: warning: %s: cannot lock (%s); nothing keeps "
-                                 "another report from writing the same directory\n"
-                                 % (name, e.strerror or e))
-            try:
-                now = os.stat(name)
-            except FileNotFoundError:
-                now = None
-            if now is None or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
-                os.close(fd)
-                continue
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, ("%d %s\n" % (os.getpid(), socket.gethostname())).encode(), 0)
-            return fd, name
-        except BaseException:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-            raise
-    raise OSError(0, "it keeps being replaced", name)
-
-
-def release_lock(lock):
-    """Remove the lock file, then let go of the lock."""
-    fd, name = lock
-    try:
-        os.unlink(name)
-    except OSError:
-        pass
-    os.close(fd)
-
-
 def remove_stale(out_dir):
-    """Under the lock: remove DIR.tmp.<pid> and DIR.old.<pid> (this script's
+    """Under `minrisk report`'s lock: remove DIR.tmp.<pid> and DIR.old.<pid> (this script's
     own names) whose process is gone: a report killed by SIGKILL. A live
     process's, or another user's (EPERM), stay."""
     parent = os.path.dirname(out_dir) or "."
@@ -3401,7 +3342,7 @@ def main(argv):
     except InputError as e:
         sys.stderr.write("minrisk report: %s (see 'minrisk report --help')\n" % e)
         return EXIT_USAGE
-    tmp = lock = None
+    tmp = None
     if _MISSING:
         sys.stderr.write("minrisk report: Python module %s is missing (Debian: apt install "
                          "python3-numpy python3-h5py python3-matplotlib)\n" % _MISSING)
@@ -3416,11 +3357,6 @@ def main(argv):
         except InputError as e:
             sys.stderr.write("%s\n" % e)
             return EXIT_USAGE
-        try:
-            lock = take_lock(out_dir)
-        except Busy as e:
-            sys.stderr.write("%s\n" % e)
-            return EXIT_FAIL
         remove_stale(out_dir)
         tmp = "%s.tmp.%d" % (out_dir, os.getpid())
         os.mkdir(tmp)
@@ -3463,8 +3399,6 @@ def main(argv):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        if lock is not None:
-            release_lock(lock)
         if _MPL_TMP is not None:
             shutil.rmtree(_MPL_TMP, ignore_errors=True)
 

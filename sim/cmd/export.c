@@ -116,7 +116,7 @@ mr_status mr_cmd_export(int argc, char **argv)
     size_t n = 0;
     /* one export at a time into DIR: another's clean-up of its stale
        temporaries and its renames would mix the two exports' tables */
-    int rc = mr_outpath_lock_dir(dir, "export", &err);
+    int rc = mr_outpath_lock_dir(dir, "export", "--csv", &err);
     if (rc == MR_OK)
         rc = mr_export_csv(file, dir, &o, &n, &err);
     mr_outpath_release();

@@ -415,7 +415,7 @@ mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_erro
     return (mr_status)rc;
 }
 
-mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, mr_error *err)
+mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, const char *opt, mr_error *err)
 {
     /* the lock's name: DIR without its trailing slashes, then ".lock" */
     char name[4096];
@@ -433,5 +433,5 @@ mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, mr_error *err)
     if (dir_of(name, parent, sizeof parent) || stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
         return MR_OK; /* a new tree: the command makes it and says what fails */
     mr_outpath_req q = {.cmd = cmd, .output = name};
-    return take_lock(&q, cmd, "--csv", err) ? MR_FAILED : MR_OK;
+    return take_lock(&q, cmd, opt, err) ? MR_FAILED : MR_OK;
 }

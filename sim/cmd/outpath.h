@@ -43,12 +43,13 @@ typedef struct {
    err (one line naming the path) on every rank. */
 mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_error *err);
 
-/* The lock DIR.lock of an output directory (export's --csv DIR), held
-   until mr_outpath_release as a run holds OUTPUT.lock: MR_OK, or MR_FAILED
-   with err (one line naming DIR and the holder) while another `cmd`
-   holds it. A DIR whose parent does not exist yet is not locked (the
-   command makes the tree, or says why it cannot). One process. */
-mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, mr_error *err);
+/* The lock DIR.lock of an output directory (export's --csv DIR, report's
+   -o DIR), held until mr_outpath_release as a run holds OUTPUT.lock: MR_OK,
+   or MR_FAILED with err (one line naming DIR and the holder, and `opt`,
+   the option that chooses DIR) while another `cmd` holds it. A DIR whose
+   parent does not exist yet is not locked (the command makes the tree, or
+   says why it cannot). One process. */
+mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, const char *opt, mr_error *err);
 
 /* Remove the lock file and let go of the lock (rank 0; nothing elsewhere
    or when none is held). At the end of every run, whatever its outcome. */

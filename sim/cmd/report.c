@@ -10,6 +10,7 @@
  * /usr/bin/python3 (Debian's, which has the modules). */
 #define _XOPEN_SOURCE 700 /* readlink, strsignal, posix_spawn, realpath */
 #include "sim/cmd/cli.h"
+#include "sim/cmd/outpath.h"
 #include "out/format.h" /* mr_file_kind */
 #include "out/h5/read.h"
 
@@ -329,9 +330,19 @@ mr_status mr_cmd_report(int argc, char **argv)
     if (quiet)
         args[n++] = (char *)"--quiet";
     args[n] = NULL;
+    /* DIR.lock while report.py writes (sim/cmd/outpath.h, as export holds
+       its --csv DIR's): a second report into DIR is refused at once, and
+       under it report.py may remove a dead report's temporaries */
+    mr_error lerr = {{0}};
+    if (mr_outpath_lock_dir(dir, "report", "-o", &lerr) != MR_OK) {
+        fprintf(stderr, "%s\n", lerr.msg);
+        free(owned_dir);
+        return MR_FAILED;
+    }
     fflush(stdout);
     fflush(stderr);
     mr_status status = run_child(args);
+    mr_outpath_release();
     free(owned_dir);
     return status;
 }
