@@ -14,6 +14,7 @@
 #include "out/scenario_yaml.h"
 #include "sim/checkpoint.h"
 
+#include "models/libm_path.h"
 #include "sim/crc64.h"
 #include "sim/rng.h"
 
@@ -33,7 +34,7 @@
 #endif
 
 #define CKPT_FORMAT "minrisk-checkpoint"
-#define CKPT_VERSION 3 /* 2: checksums; 3: the build */
+#define CKPT_VERSION 4 /* 2: checksums; 3: the build; 4: the libm code path */
 /* The program that writes or resumes a checkpoint: a checkpoint of another
    build would mix rows of two programs (or models) in one file. */
 #define CKPT_BUILD "minrisk " MINRISK_VERSION " (" MINRISK_COMMIT ")"
@@ -128,11 +129,12 @@ enum {
     H_CRC_BAND_Y,
     H_CRC_CHECKSUMS,
     H_BUILD,
+    H_LIBM,
     H_N
 };
 static const char *const header_names[H_N] = {
-    "version",        "run_id",     "trials",     "block_trials",  "random_words",
-    "crc_block_done", "crc_band_q", "crc_band_y", "crc_checksums", "build"};
+    "version",    "run_id",     "trials",        "block_trials", "random_words", "crc_block_done",
+    "crc_band_q", "crc_band_y", "crc_checksums", "build",        "libm"};
 
 /* CRC-64 over the format string and every (name, value) of the header. */
 static uint64_t header_crc(const char *format, const uint64_t h[H_N])
@@ -257,7 +259,8 @@ static void attr_str(ckpt_writer *w, const char *name, const char *text)
 static void write_header(ckpt_writer *w, const uint64_t h[H_N])
 {
     attr_str(w, "format", CKPT_FORMAT);
-    attr_str(w, "written_by", CKPT_BUILD); /* for the message; h[H_BUILD] is checked */
+    attr_str(w, "written_by", CKPT_BUILD);        /* for the message; h[H_BUILD] is checked */
+    attr_str(w, "libm_cpu", mr_libm_cpu_words()); /* likewise, h[H_LIBM] */
     for (int k = 0; k < H_N; k++)
         check(w, attr_u64(w->f, header_names[k], h[k]) != 0, "the header");
     check(w, attr_u64(w->f, "crc_header", header_crc(CKPT_FORMAT, h)) != 0, "the header");
@@ -487,6 +490,7 @@ static void write_all(ckpt_writer *w, const mr_scenario *sc, const mr_results *r
         [H_CRC_BAND_Y] = crc_y,
         [H_CRC_CHECKSUMS] = mr_crc64_u64(MR_CRC64_INIT, a->table, ntable),
         [H_BUILD] = mr_hash64(CKPT_BUILD),
+        [H_LIBM] = mr_libm_fingerprint(),
     };
     write_header(w, h);
 }
@@ -646,6 +650,23 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
                  "%s: the checkpoint was written by %s, this is %s: resume with that build, or "
                  "delete it and run without --resume to start again",
                  path, by, CKPT_BUILD);
+        H5Fclose(f);
+        return -1;
+    }
+    /* the same binary on a CPU where exp, log, pow take another code path
+       (models/libm_path.h): the resumed rows would differ in the last bits
+       from those a whole run there gives */
+    const uint64_t libm = mr_libm_fingerprint();
+    if (h[H_LIBM] != libm) {
+        char cpu[64];
+        if (read_attr_str(f, "libm_cpu", cpu, sizeof cpu) != 0)
+            snprintf(cpu, sizeof cpu, "unknown");
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: the checkpoint was written where exp, log and pow take another code path "
+                 "(libm fingerprint %016llx, %s; here %016llx, %s): resume on the kind of CPU "
+                 "that wrote it, or delete it and run without --resume to start again",
+                 path, (unsigned long long)h[H_LIBM], cpu, (unsigned long long)libm,
+                 mr_libm_cpu_words());
         H5Fclose(f);
         return -1;
     }

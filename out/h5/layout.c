@@ -13,6 +13,7 @@
 #include "out/h5/h5w.h"
 
 #include "models/indicators.h"
+#include "models/libm_path.h"
 #include "models/policies.h"
 #include "models/units.h" /* MR_MONTHS_PER_YEAR */
 #include "out/format.h"
@@ -172,6 +173,13 @@ int h5w_write_run_info(h5w *w, const mr_scenario *sc, const h5w_facts *rf)
         h5w_attr_str(w, g, "gsl_version", gsl_version) < 0 ||
         (mpiver[0] && h5w_attr_str(w, g, "mpi_version", mpiver) < 0) ||
         h5w_attr_str(w, g, "scenario_path", sc->source_path) < 0)
+        goto out;
+    /* which code path exp, log, pow ... took (models/libm_path.h): every
+       rank's, checked equal before the run */
+    char libm[17];
+    snprintf(libm, sizeof libm, "%016llx", (unsigned long long)mr_libm_fingerprint());
+    if (h5w_attr_str(w, g, "libm_fingerprint", libm) < 0 ||
+        h5w_attr_str(w, g, "libm_cpu", mr_libm_cpu_words()) < 0)
         goto out;
     rc = 0;
 out:

@@ -4,6 +4,7 @@
 
 #include "sim/cmd/cli.h"
 
+#include "models/libm_path.h"
 #include "sim/cmd/outpath.h"
 #include "sim/engine.h"
 #include "out/h5/writer.h"
@@ -224,6 +225,52 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc)
 {
     for (int k = 0; comm->rank == 0 && k < sc->nwarnings; k++)
         fprintf(stderr, "warning: %s\n", sc->warnings[k]);
+}
+
+/* One rank's facts for mr_cli_libm_agree's message. */
+typedef struct {
+    uint64_t fingerprint;
+    char host[256], cpu[64];
+} libm_facts;
+
+static void libm_facts_here(libm_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->fingerprint = mr_libm_fingerprint();
+    if (gethostname(f->host, sizeof f->host - 1) != 0)
+        snprintf(f->host, sizeof f->host, "unknown");
+    snprintf(f->cpu, sizeof f->cpu, "%s", mr_libm_cpu_words());
+}
+
+mr_status mr_cli_libm_agree(const mr_comm *comm, const char *cmd)
+{
+    if (comm->size == 1)
+        return MR_OK;
+    libm_facts mine, root;
+    libm_facts_here(&mine);
+    root = mine;
+    /* the first rank that differs from rank 0, or size when none does */
+    double first = (double)comm->size;
+    if (mr_comm_bcast(comm, &root, sizeof root) == 0 && mine.fingerprint != root.fingerprint)
+        first = (double)comm->rank;
+    if (mr_comm_min_f64(comm, &first, 1) != 0) {
+        if (comm->rank == 0)
+            fprintf(stderr, "minrisk %s: the ranks could not compare their libm code paths\n", cmd);
+        return MR_FAILED;
+    }
+    if (first >= (double)comm->size)
+        return MR_OK;
+    libm_facts other = mine;
+    mr_comm_bcast_from(comm, (int)first, &other, sizeof other);
+    if (comm->rank == 0)
+        fprintf(stderr,
+                "minrisk %s: rank %d (host %s, %s) computes exp, log and pow differently from rank "
+                "0 (host %s, %s): libm fingerprints %016llx and %016llx, so the results would "
+                "depend on which rank ran which trials; run on nodes of one CPU type, or set "
+                "GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA for every rank (docs/HPC.md)\n",
+                cmd, (int)first, other.host, other.cpu, root.host, root.cpu,
+                (unsigned long long)other.fingerprint, (unsigned long long)root.fingerprint);
+    return MR_FAILED;
 }
 
 /* Rank 0 reads the scenario file once and broadcasts its bytes; every rank

@@ -94,6 +94,13 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc);
    with err on every rank MR_BAD_INPUT or MR_FAILED (out of memory). */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
 
+/* Every rank computes exp, log, pow ... to the same last bit as rank 0
+   (models/libm_path.h): MR_OK; else, on every rank, MR_FAILED, and rank 0
+   prints one line naming the first rank that does not, its host and both
+   fingerprints (a run across CPUs of two kinds would depend on which rank
+   ran which trials). Collective. */
+mr_status mr_cli_libm_agree(const mr_comm *comm, const char *cmd);
+
 /* SIGINT (and SIGTERM when sigterm_too): during the write of a result file
    (its temporary file still there: mr_output_remove_partial), remove the
    temporary file and the output's lock file (outpath.h) and _exit(130) at once

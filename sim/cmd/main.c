@@ -4,6 +4,7 @@
  * it into the exit status users see. */
 #define _XOPEN_SOURCE 700 /* readlink, realpath */
 #include "sim/cmd/cli.h"
+#include "models/libm_path.h"
 #include "models/units.h"
 
 #include <errno.h>
@@ -165,7 +166,9 @@ static void print_usage(FILE *out)
     fputs(usage_example, out);
 }
 
-/* --version: the version and the build (MPI or serial, HDF5, the generator). */
+/* --version: the version and the build (MPI or serial, HDF5, the generator,
+   and the fingerprint of the code path exp, log, pow take on this CPU:
+   models/libm_path.h). */
 static void print_version(void)
 {
     unsigned maj, min, rel;
@@ -177,11 +180,12 @@ static void print_version(void)
     char *nl = strchr(lib, ',');
     if (nl)
         *nl = '\0';
-    printf("minrisk %s (MPI build: %s + OpenMP, parallel HDF5 %u.%u.%u, Philox4x32-10)\n",
-           MINRISK_VERSION, lib, maj, min, rel);
+    printf("minrisk %s (MPI build: %s + OpenMP, parallel HDF5 %u.%u.%u, Philox4x32-10, libm "
+           "path %016llx)\n",
+           MINRISK_VERSION, lib, maj, min, rel, (unsigned long long)mr_libm_fingerprint());
 #else
-    printf("minrisk %s (serial build: OpenMP, HDF5 %u.%u.%u, Philox4x32-10)\n", MINRISK_VERSION,
-           maj, min, rel);
+    printf("minrisk %s (serial build: OpenMP, HDF5 %u.%u.%u, Philox4x32-10, libm path %016llx)\n",
+           MINRISK_VERSION, maj, min, rel, (unsigned long long)mr_libm_fingerprint());
 #endif
 }
 

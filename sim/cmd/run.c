@@ -1011,6 +1011,8 @@ mr_status mr_cmd_run(int argc, char **argv)
     if (!scenario)
         return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();
+    if (mr_cli_libm_agree(&comm, "run") != MR_OK)
+        return MR_FAILED;
     run_request req = {scenario,     output,    trials,     seed,     have_trials,    have_seed,
                        (int)threads, quiet,     resume,     events,   counterfactual, (double)every,
                        verbose,      precision, max_trials, have_max, importance,     target};

@@ -185,6 +185,8 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
     if (!scenario)
         return mr_cli_usage_error("uncertainty", "%s", "missing SCENARIO.yaml");
     mr_comm comm = mr_comm_world();
+    if (mr_cli_libm_agree(&comm, "uncertainty") != MR_OK)
+        return MR_FAILED;
     mr_uncertainty_opts o = {.rows = rows,
                              .block_trials = trials,
                              .resamples = resamples,

@@ -4,6 +4,8 @@
 # with 1 and with 2 threads prints "minrisk: verification number <16 hex
 # digits>" on stderr, the same pinned value both times, and stores it as the
 # u64 attribute /run_info/verification; with --quiet the line is not printed.
+# /run_info/libm_fingerprint is the "libm path" --version prints, and it
+# tells glibc's two code paths apart (models/libm_path.h).
 # usage: verification_number.sh MINRISK SRC PYTHON
 set -u
 bin=$1 src=$2 py=$3
@@ -47,6 +49,21 @@ for t in 1 2; do
     echo "$t thread(s): verification number $printed, printed and stored"
 done
 
+# the fingerprint of the libm code path: --version's, stored in /run_info
+libm_of() { # libm_of FILE.h5: /run_info/libm_fingerprint
+    "$py" -c 'import h5py, sys
+v = h5py.File(sys.argv[1])["run_info"].attrs["libm_fingerprint"]
+print(v.decode() if isinstance(v, bytes) else v)' "$1"
+}
+version_libm() { "$bin" --version | sed -n 's/.*libm path \([0-9a-f]\{16\}\)).*/\1/p'; }
+here=$(version_libm)
+[ -n "$here" ] || fail "--version names no libm path: $("$bin" --version)"
+for t in 1 2; do
+    [ "$(libm_of "$tmp/t$t.h5")" = "$here" ] ||
+        fail "$t thread(s): /run_info/libm_fingerprint $(libm_of "$tmp/t$t.h5"), --version $here"
+done
+echo "libm path $here, in --version and /run_info"
+
 "$bin" run "$src/scenarios/demo.yaml" --seed 7 --trials 3000 --quiet -o "$tmp/q.h5" \
     >"$tmp/out" 2>"$tmp/err" || { cat "$tmp/err"; fail "run --quiet"; }
 [ ! -s "$tmp/err" ] || { cat "$tmp/err"; fail "--quiet: printed on stderr"; }
@@ -60,5 +77,10 @@ if [ "$PINNED" = "$PINNED_FMA" ]; then
     [ "$printed" = "$PINNED_NOFMA" ] ||
         fail "without FMA: prints verification number $printed, pinned $PINNED_NOFMA"
     echo "without FMA: verification number $printed"
+    nofma=$(GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA version_libm)
+    [ "$(libm_of "$tmp/nofma.h5")" = "$nofma" ] ||
+        fail "without FMA: /run_info/libm_fingerprint $(libm_of "$tmp/nofma.h5"), --version $nofma"
+    [ "$nofma" != "$here" ] || fail "the fingerprint $here does not tell FMA from no FMA"
+    echo "without FMA: libm path $nofma"
 fi
 echo "verification: OK"

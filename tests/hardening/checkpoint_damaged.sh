@@ -5,8 +5,10 @@
 # makes the next run with the same arguments and --resume exit 2 with one
 # line naming the array (or the header) and its checksums, before any
 # simulation, and leaves the checkpoint and nothing else. A checkpoint of
-# another build is refused, naming both builds. The intact copy still
-# resumes.
+# another build is refused, naming both builds, and so is one written
+# where exp, log and pow take another code path (a forged fingerprint, and,
+# on a CPU with FMA, a real one: glibc's other path under GLIBC_TUNABLES).
+# The intact copy still resumes.
 # usage: checkpoint_damaged.sh MINRISK SRC PYTHON
 . "$(dirname "$0")/common.sh" "$@"
 
@@ -78,10 +80,9 @@ grep -q "trials $((first * 1024))-$((first * 1024 + 1023))," err.txt ||
 # rows could be of another model), its header intact: the build and the
 # header's CRC-64/XZ rewritten here (the CRC recomputed independently, and
 # first checked against the one minrisk stored)
-cp intact.ckpt out.h5.ckpt
-"$py" - <<'PY' || exit 1
-import h5py
-import numpy as np
+cat >header_crc.py <<'PY'
+"""The checkpoint header's CRC-64/XZ, bit by bit (sim/crc64.h)."""
+
 
 def crc64(data, crc=0):  # CRC-64/XZ, bit by bit (sim/crc64.h)
     crc ^= 0xFFFFFFFFFFFFFFFF
@@ -92,7 +93,7 @@ def crc64(data, crc=0):  # CRC-64/XZ, bit by bit (sim/crc64.h)
     return crc ^ 0xFFFFFFFFFFFFFFFF
 
 names = ["version", "run_id", "trials", "block_trials", "random_words", "crc_block_done",
-         "crc_band_q", "crc_band_y", "crc_checksums", "build"]
+         "crc_band_q", "crc_band_y", "crc_checksums", "build", "libm"]
 
 def header_crc(a):
     c = 0
@@ -100,10 +101,16 @@ def header_crc(a):
     for k in names:
         data += k.encode() + b"\0" + int(a[k]).to_bytes(8, "little")
     return crc64(data, c)
+PY
+cp intact.ckpt out.h5.ckpt
+"$py" - <<'PY' || exit 1
+import h5py
+import numpy as np
+from header_crc import crc64, header_crc
 
 with h5py.File("out.h5.ckpt", "r+") as f:
     a = dict(f.attrs)
-    assert int(a["version"]) == 3, a["version"]
+    assert int(a["version"]) == 4, a["version"]
     assert header_crc(a) == int(a["crc_header"]), "the stored header CRC is not CRC-64/XZ"
     other = b"minrisk 0.0.9 (0123456789ab)"
     a["build"] = crc64(other) ^ 1  # any other value
@@ -118,6 +125,30 @@ status=$?
 one_line err.txt "out\.h5\.ckpt: the checkpoint was written by minrisk 0\.0\.9 \(0123456789ab\), this is minrisk [^ ]+ \([^)]+\): resume with that build, or delete it and run without --resume to start again"
 [ -f out.h5.ckpt ] && [ ! -e out.h5 ] || fail "another build: expected only the checkpoint: $(ls)"
 
+# a checkpoint written where exp, log and pow take another code path (the
+# same binary on another kind of CPU, models/libm_path.h): its fingerprint
+# and the header's CRC rewritten as above
+cp intact.ckpt out.h5.ckpt
+"$py" - <<'PY' || exit 1
+import h5py
+import numpy as np
+from header_crc import header_crc
+with h5py.File("out.h5.ckpt", "r+") as f:
+    a = dict(f.attrs)
+    assert header_crc(a) == int(a["crc_header"]), "the stored header CRC is not CRC-64/XZ"
+    a["libm"] = 0x0123456789abcdef
+    f.attrs.modify("libm", np.uint64(a["libm"]))
+    f.attrs.modify("crc_header", np.uint64(header_crc(a)))
+    del f.attrs["libm_cpu"]
+    f.attrs.create("libm_cpu", np.bytes_(b"a CPU of another kind"))
+PY
+"$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt
+status=$?
+[ $status -eq 2 ] || fail "another libm path: --resume: exit status $status, expected 2"
+here=$("$bin" --version | sed -n 's/.*libm path \([0-9a-f]\{16\}\).*/\1/p')
+one_line err.txt "out\.h5\.ckpt: the checkpoint was written where exp, log and pow take another code path \(libm fingerprint 0123456789abcdef, a CPU of another kind; here $here, [^)]+\): resume on the kind of CPU that wrote it, or delete it and run without --resume to start again"
+[ -f out.h5.ckpt ] && [ ! -e out.h5 ] || fail "another libm path: expected only the checkpoint: $(ls)"
+
 # the intact checkpoint resumes (no false alarm); stop it again at once
 cp intact.ckpt out.h5.ckpt
 "$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt &
@@ -128,5 +159,21 @@ wait $pid
 status=$?
 [ $status -eq 75 ] || [ $status -eq 0 ] || fail "intact: --resume: exit status $status ($(cat err.txt))"
 grep -q damaged err.txt && fail "intact: $(cat err.txt)"
+
+# a real checkpoint of libm's other code path, on a CPU with FMA: written
+# with FMA turned off for the process (what a CPU without FMA does), then
+# resumed with it on
+nofma=glibc.cpu.hwcaps=-FMA
+if [ "$(GLIBC_TUNABLES=$nofma "$bin" --version)" != "$("$bin" --version)" ]; then
+  rm -f out.h5.ckpt
+  GLIBC_TUNABLES=$nofma make_checkpoint out.h5 $trials
+  "$bin" run "$demo" -o out.h5 --trials $trials --threads 2 --quiet --resume 2>err.txt
+  status=$?
+  [ $status -eq 2 ] || fail "written without FMA: --resume: exit status $status, expected 2"
+  one_line err.txt "out\.h5\.ckpt: the checkpoint was written where exp, log and pow take another code path \(libm fingerprint [0-9a-f]{16}, x86-64 [^;]+; here $here, [^)]+\): .*"
+  [ -f out.h5.ckpt ] && [ ! -e out.h5 ] || fail "written without FMA: expected only the checkpoint: $(ls)"
+else
+  echo "this CPU has one libm code path: no checkpoint of the other"
+fi
 
 finish "checkpoint_damaged: every damage refused with its name"

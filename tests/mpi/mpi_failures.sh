@@ -136,3 +136,33 @@ cat "$tmp/u.err" >&2
   fail "uncertainty, one rank out of memory: expected one 'out of memory' line"
 [ -z "$(left)" ] || fail "uncertainty, one rank out of memory left '$(left)'"
 echo "uncertainty, one rank of 3 out of memory in the indices: exit 1, one line, nothing left"
+
+# 5. ranks whose libm takes two code paths (a partition mixing CPUs with
+# and without FMA; here rank 0 with FMA, ranks 1 and 2 with it turned off by
+# glibc's tunable, on a CPU with FMA): refused before the run by rank 0 in
+# one line naming rank 1 (the first that differs) and both fingerprints,
+# exit status 1, nothing left (models/libm_path.h). Until this test such a
+# run ended 0 with a file that depended on which rank ran which trials.
+nofma=glibc.cpu.hwcaps=-FMA
+here=$("$bin" --version | sed -n 's/.*libm path \([0-9a-f]\{16\}\).*/\1/p')
+other=$(GLIBC_TUNABLES=$nofma "$bin" --version | sed -n 's/.*libm path \([0-9a-f]\{16\}\).*/\1/p')
+if [ -n "$here" ] && [ -n "$other" ] && [ "$here" != "$other" ]; then
+  for cmd in run uncertainty; do
+    rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+    if [ $cmd = run ]; then args=("$scen" -o "$tmp/out/m.h5" --trials 2000 --quiet)
+    else args=("$two" -o "$tmp/out/m.h5" --rows 8 --block-trials 50 --quiet); fi
+    OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root \
+      -n 1 "$bin" $cmd "${args[@]}" : -n 2 env GLIBC_TUNABLES=$nofma "$bin" $cmd "${args[@]}" \
+      2> "$tmp/m.err"
+    status=$?
+    cat "$tmp/m.err" >&2
+    [ "$status" -eq 1 ] || fail "$cmd, two libm paths: exit status $status, expected 1"
+    [ "$(lines "$tmp/m.err")" -eq 1 ] || fail "$cmd, two libm paths: expected one line"
+    grep -Eq "^minrisk $cmd: rank 1 \(host [^,]+, [^)]+\) computes exp, log and pow differently from rank 0 \(host [^,]+, [^)]+\): libm fingerprints $other and $here, so the results would depend on which rank ran which trials; " "$tmp/m.err" ||
+      fail "$cmd, two libm paths: not the expected line"
+    [ -z "$(left)" ] || fail "$cmd, two libm paths left '$(left)'"
+  done
+  echo "ranks of two libm code paths: run and uncertainty refused, exit 1, one line, nothing left"
+else
+  echo "this CPU has one libm code path: the refusal of two is not tested here"
+fi
