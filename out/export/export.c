@@ -62,9 +62,13 @@ static int make_dir(ex *x, const char *dir)
             ex_unguard(&old);
             if (kept < 0)
                 return -1; /* out of memory (recorded) */
+            /* a full disk, a quota, an I/O error or no memory is a failure
+               (exit 1), not the user's path (exit 2) */
             if (!made && e != EEXIST)
-                return ex_fail(x, MR_BAD_INPUT, "%s: cannot create the directory: %s", dir,
-                               strerror(e));
+                return ex_fail(x,
+                               e == ENOSPC || e == EDQUOT || e == EIO || e == ENOMEM ? MR_FAILED
+                                                                                     : MR_BAD_INPUT,
+                               "%s: cannot create the directory: %s", dir, strerror(e));
         } else if (!S_ISDIR(st.st_mode)) {
             return ex_fail(x, MR_BAD_INPUT,
                            "%s: cannot create the directory: %s is not a "

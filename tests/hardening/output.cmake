@@ -19,8 +19,10 @@ endforeach()
 
 # Tests with an LD_PRELOAD shim of their own (test:shim): the free space
 # faked for the warning of a checkpoint that would not fit beside the file;
-# Ctrl-C sent right after the result file's rename.
-foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:renamesignal)
+# Ctrl-C sent right after the result file's rename; export's mkdir failing
+# as on a full disk or a forbidden path.
+foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:renamesignal
+              export_mkdir_failure:mkdirfail)
   string(REPLACE ":" ";" _pair ${_pair})
   list(GET _pair 0 _test)
   list(GET _pair 1 _shim)
