@@ -136,7 +136,7 @@ static int update(const mr_importance *imp, const mr_model *md, pilot *pl, doubl
     fig[4] = est;
     if (elite == 0.0)
         return 0; /* nothing to learn from: the factors stay */
-    double *cn = malloc(N * sizeof *cn), *ex = malloc(N * sizeof *ex);
+    double *cn = malloc((N ? N : 1) * sizeof *cn), *ex = malloc((N ? N : 1) * sizeof *ex);
     if (!cn || !ex) {
         free(cn);
         free(ex);

@@ -401,7 +401,7 @@ int mr_attr_print(const char *path, FILE *out, mr_error *err)
     }
     if (rc == 1)
         return 0;
-    ranked *rk = malloc(a.K * sizeof *rk);
+    ranked *rk = malloc((a.K ? a.K : 1) * sizeof *rk); /* never malloc(0) */
     rc = !rk || print_tail(out, &a, rk) || (a.cf && print_counterfactual(out, &a, rk)) ? MR_FAILED
                                                                                        : 0;
     if (rc)

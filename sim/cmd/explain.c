@@ -261,7 +261,8 @@ static int place_trial(h5in *in, uint64_t *trial, bool pick, run_facts *f)
         free(buf);
         return damaged(in, "trials/weight");
     }
-    double *wbuf = weighted ? malloc((size_t)(N < SCAN_ROWS ? N : SCAN_ROWS) * sizeof *wbuf) : NULL;
+    double *wbuf =
+        weighted ? malloc((size_t)(N < SCAN_ROWS ? (N ? N : 1) : SCAN_ROWS) * sizeof *wbuf) : NULL;
     double mine;
     if ((weighted && !wbuf) ||
         mr_h5r_rows(in->base, "trials/total_loss", H5T_NATIVE_DOUBLE, *trial, 1, 1, &mine) < 0) {
