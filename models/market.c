@@ -148,7 +148,7 @@ static inline double finish_dp(const excess_at *e, double step, double c, double
    from their series, S = s. */
 static inline mr_market_step finish_out(const excess_at *e, double q, double dp, double s)
 {
-    mr_market_step out = {q, s, 0.0, 1.0, 0, 0.0, 0.0, 0.0};
+    mr_market_step out = {.p = q, .release = s, .served = 1.0};
     out.demand = e->d + dp * (e->d1 + dp * (0.5 * e->d2 + dp * e->d3 * (1.0 / 6.0)));
     out.demand_slope = e->d1 + dp * (e->d2 + 0.5 * dp * e->d3);
     out.slope = e->df + dp * (e->d2f + 0.5 * dp * e->d3f);
@@ -163,14 +163,28 @@ static inline mr_market_step finish_out(const excess_at *e, double q, double dp,
    from their own series. */
 #define MR_MARKET_FINISH 4e-5
 /* Past this many evaluations every other step bisects. The reference
-   scenarios' solves take at most 7 (2,000 trials of each; bench: 3), so
-   none reaches it; a start far out on a steep curve (eps = 50) took 325. */
+   scenarios' solves take at most 8, guards included (2,000 trials of nine
+   of them, 2026-12-06: 77-88% take 1, at most 0.4% more than 3;
+   mr_market_step.evals), so none reaches it; a start far out on a steep curve (eps = 50) took 325.
+ */
 #define MR_MARKET_SLOW 16
 /* Bisection stops when the bracket is this narrow. */
 #define MR_MARKET_TOL 1e-13
 /* A root within this of a guard that no evaluation has shown to lie
    beyond the root has the guard evaluated before it is accepted. */
 #define MR_MARKET_NEAR_GUARD 1e-4
+
+/* The clearing at an evaluation e at p that ends the solve. */
+static inline mr_market_step at_root(const excess_at *e, double p)
+{
+    return (mr_market_step){.p = p,
+                            .release = e->s,
+                            .demand = e->d,
+                            .served = 1.0,
+                            .slope = e->df,
+                            .curve = e->d2f,
+                            .demand_slope = e->d1};
+}
 
 /* Evaluate the guard g (+guard or -guard). Returns 1 with *out set when the
    market does not clear inside the guards: short even at +guard or a glut
@@ -180,26 +194,30 @@ static inline mr_market_step finish_out(const excess_at *e, double q, double dp,
    (docs/MODEL.md §5m): nothing from a rationed market, and no surplus
    left unsold while they want to rebuild. */
 static int guard_binds(int nseg, const double *w, const double *eps, double supply, double stock,
-                       double cap, const mr_market_rule *r, double g, mr_market_step *out)
+                       double cap, const mr_market_rule *r, double g, mr_market_step *out, int *n)
 {
+    ++*n;
     excess_at e = excess(nseg, w, eps, supply, stock, cap, r, 1.0 / r->adjust_months, g);
     if (g > 0.0 && e.f >= 0.0) {
         double left = supply - e.d; /* supply beyond the buyers' demand at g */
         double s = e.s >= 0.0 ? e.s : left > 0.0 ? -(left < -e.s ? left : -e.s) : 0.0;
-        *out = (mr_market_step){g, s, e.d, 1.0, e.f > 0.0 ? 1 : 0, 0.0, 0.0, 0.0};
+        *out = (mr_market_step){
+            .p = g, .release = s, .demand = e.d, .served = 1.0, .guard = e.f > 0.0 ? 1 : 0};
         double served = e.d > 0.0 ? (supply + out->release) / e.d : 1.0;
         out->served = served > 1.0 ? 1.0 : served < 0.0 ? 0.0 : served;
         return 1;
     }
     if (g < 0.0 && e.f <= 0.0) {
-        *out = (mr_market_step){g, e.s, e.d, 1.0, e.f < 0.0 ? -1 : 0, 0.0, 0.0, 0.0};
+        *out = (mr_market_step){
+            .p = g, .release = e.s, .demand = e.d, .served = 1.0, .guard = e.f < 0.0 ? -1 : 0};
         return 1;
     }
     return 0;
 }
 
-mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
-                               double stock, const mr_market_rule *r, double h, double p0)
+/* mr_market_clear, counting its evaluations in *n. */
+static mr_market_step clear(int nseg, const double *w, const double *eps, double supply,
+                            double stock, const mr_market_rule *r, double h, double p0, int *n)
 {
     const double cap = stock / h, rtau = 1.0 / r->adjust_months;
     /* lo and hi bracket the root once an evaluation has shown it (f(lo) >
@@ -210,9 +228,10 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
     double p = p0 > lo && p0 < hi ? p0 : 0.0;
     mr_market_step out;
     for (int it = 0;; it++) {
+        ++*n;
         excess_at e = excess(nseg, w, eps, supply, stock, cap, r, rtau, p);
         if (e.f == 0.0 || it == 200)
-            return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
+            return at_root(&e, p);
         /* written without branches: the sign of f at the start is a coin
            toss for the branch predictor */
         const int above = e.f > 0.0;
@@ -221,7 +240,7 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
         lo_shown |= above;
         hi_shown |= !above;
         if ((lo_shown & hi_shown) && hi - lo <= MR_MARKET_TOL)
-            return (mr_market_step){p, e.s, e.d, 1.0, 0, e.df, e.d2f, e.d1};
+            return at_root(&e, p);
         /* bisection unless f' < 0; a guard not yet shown is tried first, so
            that a market short (or glutted) at every price reaches the guard
            branch below instead of creeping towards the guard (f' < 0
@@ -237,9 +256,9 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
                 if (!(q < r->guard - MR_MARKET_NEAR_GUARD &&
                       q > -r->guard + MR_MARKET_NEAR_GUARD) &&
                     ((!hi_shown && q >= hi - MR_MARKET_NEAR_GUARD &&
-                      guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out)) ||
+                      guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out, n)) ||
                      (!lo_shown && q <= lo + MR_MARKET_NEAR_GUARD &&
-                      guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out))))
+                      guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out, n))))
                     return out;
                 if ((u >= cap) == e.capped && q > -r->guard && q < r->guard)
                     return finish_out(&e, q, dp, e.capped ? cap : u);
@@ -262,11 +281,11 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
             /* the step leaves the bracket: a guard not yet shown to lie
                beyond the root is evaluated, then bisection */
             if (next >= hi && !hi_shown) {
-                if (guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out))
+                if (guard_binds(nseg, w, eps, supply, stock, cap, r, r->guard, &out, n))
                     return out;
                 hi_shown = 1;
             } else if (next <= lo && !lo_shown) {
-                if (guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out))
+                if (guard_binds(nseg, w, eps, supply, stock, cap, r, -r->guard, &out, n))
                     return out;
                 lo_shown = 1;
             }
@@ -274,6 +293,15 @@ mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, dou
         }
         p = next;
     }
+}
+
+mr_market_step mr_market_clear(int nseg, const double *w, const double *eps, double supply,
+                               double stock, const mr_market_rule *r, double h, double p0)
+{
+    int n = 0;
+    mr_market_step out = clear(nseg, w, eps, supply, stock, r, h, p0, &n);
+    out.evals = n;
+    return out;
 }
 
 int mr_market_refill(int nseg, const double *w, const double *eps, double stock,
@@ -288,6 +316,7 @@ int mr_market_refill(int nseg, const double *w, const double *eps, double stock,
     if (e.capped || !(u < cap) || !(fabs(q) < r->guard - MR_MARKET_NEAR_GUARD))
         return 0;
     *out = finish_out(&e, q, dp, u);
+    out->evals = 1;
     return 1;
 }
 

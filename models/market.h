@@ -55,6 +55,8 @@ typedef struct {
     double served;  /* share of demand served: 1 unless the guard binds at +guard */
     int guard;      /* +1 the upper guard binds (shortage rationed), -1 the lower
                        (surplus unsold), 0 the market cleared */
+    int evals;      /* evaluations of the excess demand f the solve took (guards
+                       included; mr_market_refill's: 1; 0 for a step not solved) */
     /* where it cleared, for the next step's start (mr_market_start), to the
        accuracy a start needs; 0 on a guard: */
     double slope;        /* f'(p) = D'(p) - S'(p) < 0 */

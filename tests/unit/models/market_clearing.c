@@ -717,6 +717,70 @@ static void test_steep_demand_from_far_starts(void **state)
     }
 }
 
+/* How many evaluations of f a solve takes (mr_market_step.evals).
+   (a) From the root itself, p0 = ln 2 / 50 (the market of the test above):
+   the first evaluation's Newton step is round-off, below 4e-5, so the
+   fourth-order finish ends the solve there: 1 evaluation.
+   (b) From the far starts of the test above: Halley's step from p0 = 13 is
+   0.04, so 16 of them reach only 12.36, above the root: the solve needs
+   more than 16 evaluations (the switch to every other step bisecting).
+   Past the 16th, the bracket (at most 2g = 2 ln 1e6 = 27.63 wide, each
+   guard evaluated at most once) at least halves every two evaluations,
+   and bisection stops at 1e-13: ceil(log2(27.63 / 1e-13)) = 48 halvings,
+   so at most 16 + 2 x 48 + 2 = 114 evaluations.
+   (c) A market short at every price, w = 1, eps = 1, A = 0.1, no stock,
+   max_multiple 2 (g = ln 2), from p0 = 0: f(0) = 0.9, f' = -1, f'' = 1,
+   so Halley's step is 0.9 / (1 - 0.45) = 1.64 > g: it leaves the bracket,
+   the upper guard is evaluated (f(g) = 0.5 - 0.1 > 0) and binds: 2. */
+static void test_evaluations_counted(void **state)
+{
+    (void)state;
+    const double w[] = {1.0}, eps[] = {50.0};
+    const mr_market_rule r = no_stock(1e6);
+    mr_market_step st = mr_market_clear(1, w, eps, 0.5, 0.0, &r, 1.0, log(2.0) / 50.0);
+    assert_int_equal(st.guard, 0);
+    assert_int_equal(st.evals, 1);
+    const double starts[] = {13.0, 10.0, 6.0, -6.0, -10.0, -13.0};
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        st = mr_market_clear(1, w, eps, 0.5, 0.0, &r, 1.0, starts[i]);
+        assert_int_equal(st.guard, 0);
+        if (starts[i] == 13.0)
+            assert_true(st.evals > 16);
+        assert_in_range(st.evals, 2, 114);
+    }
+    const double e1[] = {1.0};
+    const mr_market_rule r2 = no_stock(2.0);
+    st = mr_market_clear(1, w, e1, 0.1, 0.0, &r2, 1.0, 0.0);
+    assert_int_equal(st.guard, 1);
+    assert_int_equal(st.evals, 2);
+}
+
+/* Bisection where f' = 0: demand that does not respond to price (one
+   segment, eps = 0, w = 1: D = 1) and a stock that hits its cap. K = 2,
+   Kbar = 2, tau = 1, eta = 1, A = 0.5, h = 3: S(p) = 2 - 2 e^{-p}, capped at
+   K / h = 2/3 where e^{-p} < 2/3 (p > ln 1.5 = 0.405). The root: S = 0.5,
+   e^{-p} = 3/4, p = ln(4/3) = 0.28768207245178090. From a start in the
+   capped region (p0 >= 1) f = 1 - 0.5 - 2/3 < 0 is flat there (f' = 0), so
+   no Newton step can be taken: the solve bisects until it reaches the
+   uncapped side, then converges. From every start: the same root and
+   S = 1/2 released. */
+static void test_bisection_where_f_is_flat(void **state)
+{
+    (void)state;
+    const double w[] = {1.0}, eps[] = {0.0};
+    const mr_market_rule r = {
+        .rest_months = 2.0, .adjust_months = 1.0, .response = 1.0, .guard = log(100.0)};
+    for (double p0 = -4.0; p0 <= 4.0; p0 += 1.0) {
+        mr_market_step st = mr_market_clear(1, w, eps, 0.5, 2.0, &r, 3.0, p0);
+        assert_int_equal(st.guard, 0);
+        assert_close(st.p, log(4.0 / 3.0), 1e-15);
+        assert_close(st.release, 0.5, 1e-15);
+        assert_close(st.demand, 1.0, 0.0);
+        if (p0 >= 1.0)
+            assert_true(st.evals >= 2);
+    }
+}
+
 /* Exponents beyond the range of a double at the lower guard, where a
    weight or the rest stock is 0. With max_multiple 1e6 (g = ln 1e6 =
    13.8155) an elasticity or stock response above 709 / g = 51.3 (the
@@ -983,6 +1047,8 @@ int main(void)
         cmocka_unit_test(test_start_predicts_to_second_order),
         cmocka_unit_test(test_root_to_round_off),
         cmocka_unit_test(test_steep_demand_from_far_starts),
+        cmocka_unit_test(test_evaluations_counted),
+        cmocka_unit_test(test_bisection_where_f_is_flat),
         cmocka_unit_test(test_overflow_next_to_a_zero),
         cmocka_unit_test(test_exponents_below_the_clamp_are_exact),
         cmocka_unit_test(test_refill_by_hand),
