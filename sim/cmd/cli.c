@@ -10,6 +10,7 @@
 #include "out/h5/writer.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +226,38 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc)
 {
     for (int k = 0; comm->rank == 0 && k < sc->nwarnings; k++)
         fprintf(stderr, "warning: %s\n", sc->warnings[k]);
+}
+
+const char *mr_cli_source_dir(void)
+{
+    static char dir[PATH_MAX];
+    static int done;
+    if (done)
+        return dir;
+    done = 1;
+    char exe[PATH_MAX], cache[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+    if (!slash)
+        return dir;
+    *slash = '\0';
+    snprintf(cache, sizeof cache, "%s/CMakeCache.txt", exe);
+    FILE *f = fopen(cache, "r");
+    if (!f)
+        return dir;
+    static const char key[] = "CMAKE_HOME_DIRECTORY:INTERNAL=";
+    char line[PATH_MAX + sizeof key];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, sizeof key - 1) != 0)
+            continue;
+        char *v = line + sizeof key - 1;
+        v[strcspn(v, "\r\n")] = '\0';
+        if (v[0] == '/' && strlen(v) < sizeof dir)
+            memcpy(dir, v, strlen(v) + 1);
+        break;
+    }
+    fclose(f);
+    return dir;
 }
 
 /* One rank's facts for mr_cli_libm_agree's message. */

@@ -94,6 +94,13 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc);
    with err on every rank MR_BAD_INPUT or MR_FAILED (out of memory). */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
 
+/* The source tree of the build tree this minrisk runs from (CMake's
+   CMAKE_HOME_DIRECTORY in the CMakeCache.txt beside the executable), for
+   the example scenarios and report.py of an uninstalled build; "" when it
+   does not run from a build tree (an installed copy). No path is compiled
+   in: the binary does not depend on where it was built. */
+const char *mr_cli_source_dir(void);
+
 /* Every rank computes exp, log, pow ... to the same last bit as rank 0
    (models/libm_path.h): MR_OK; else, on every rank, MR_FAILED, and rank 0
    prints one line naming the first rank that does not, its host and both

@@ -18,10 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef MINRISK_SOURCE_DIR
-#define MINRISK_SOURCE_DIR ""
-#endif
-
 #ifdef MINRISK_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -134,8 +130,8 @@ static int exit_code(mr_status status)
 }
 
 /* The example scenarios: installed with the binary
-   (<bindir>/../share/minrisk/scenarios), else the source tree's; NULL when
-   neither is there. */
+   (<bindir>/../share/minrisk/scenarios), else, run from its build tree, the
+   source tree's; NULL when neither is there. */
 static const char *scenarios_dir(char *buf, size_t len)
 {
     char exe[PATH_MAX], path[PATH_MAX + 64];
@@ -147,8 +143,9 @@ static const char *scenarios_dir(char *buf, size_t len)
         if (len >= PATH_MAX && realpath(path, buf) && !access(buf, R_OK | X_OK))
             return buf;
     }
-    if (MINRISK_SOURCE_DIR[0]) {
-        snprintf(buf, len, "%s/scenarios", MINRISK_SOURCE_DIR);
+    const char *src = mr_cli_source_dir();
+    if (src[0]) {
+        snprintf(buf, len, "%s/scenarios", src);
         if (!access(buf, R_OK | X_OK))
             return buf;
     }

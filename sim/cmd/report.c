@@ -5,8 +5,9 @@
  * runs the report generator, out/report.py (Python 3 with numpy, h5py and
  * matplotlib), without a shell, and passes its exit status through. The
  * script is found at $MINRISK_REPORT_SCRIPT, else next to the installed
- * binary (<bindir>/../share/minrisk/report.py), else in the source tree the
- * binary was built from; the interpreter is $MINRISK_PYTHON, else
+ * binary (<bindir>/../share/minrisk/report.py), else, when the binary runs
+ * from its build tree, in that build's source tree (mr_cli_source_dir); the
+ * interpreter is $MINRISK_PYTHON, else
  * /usr/bin/python3 (Debian's, which has the modules). */
 #define _XOPEN_SOURCE 700 /* readlink, strsignal, posix_spawn, realpath */
 #include "sim/cmd/cli.h"
@@ -27,10 +28,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-#ifndef MINRISK_SOURCE_DIR
-#define MINRISK_SOURCE_DIR ""
-#endif
 
 #define REPORT_DEFAULT_PYTHON "/usr/bin/python3"
 #define REPORT_INSTALLED_SCRIPT "/../share/minrisk/report.py" /* from the binary's directory */
@@ -154,15 +151,22 @@ static const char *find_script(char *buf, size_t len, char *msg, size_t msglen)
                 return buf;
         }
     }
-    if (MINRISK_SOURCE_DIR[0]) {
-        int w = snprintf(buf, len, "%s%s", MINRISK_SOURCE_DIR, REPORT_SOURCE_SCRIPT);
+    const char *src = mr_cli_source_dir();
+    if (src[0]) {
+        int w = snprintf(buf, len, "%s%s", src, REPORT_SOURCE_SCRIPT);
         if (w > 0 && (size_t)w < len && readable_file(buf))
             return buf;
     }
-    snprintf(msg, msglen,
-             "minrisk report: cannot find report.py (looked in <bindir>%s and %s%s; set "
-             "MINRISK_REPORT_SCRIPT)",
-             REPORT_INSTALLED_SCRIPT, MINRISK_SOURCE_DIR, REPORT_SOURCE_SCRIPT);
+    if (src[0])
+        snprintf(msg, msglen,
+                 "minrisk report: cannot find report.py (looked in <bindir>%s and %s%s; set "
+                 "MINRISK_REPORT_SCRIPT)",
+                 REPORT_INSTALLED_SCRIPT, src, REPORT_SOURCE_SCRIPT);
+    else
+        snprintf(msg, msglen,
+                 "minrisk report: cannot find report.py (looked in <bindir>%s; set "
+                 "MINRISK_REPORT_SCRIPT)",
+                 REPORT_INSTALLED_SCRIPT);
     return NULL;
 }
 

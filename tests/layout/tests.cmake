@@ -40,3 +40,9 @@ foreach(_mode without_cmocka mpi_values)
                    ${MINRISK_SRC} ${CMAKE_C_COMPILER})
   set_tests_properties(configure_${_mode} PROPERTIES LABELS layout TIMEOUT 600)
 endforeach()
+
+# The binary holds no path of the machine that built it (no_build_paths.sh;
+# skipped for a binary with debug information).
+add_test(NAME no_build_paths COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/no_build_paths.sh ${MINRISK_BIN}
+                                     ${MINRISK_SRC} ${CMAKE_BINARY_DIR})
+set_tests_properties(no_build_paths PROPERTIES LABELS layout SKIP_RETURN_CODE 77)
