@@ -332,6 +332,10 @@ int sc_get_num_or(P *p, const Map *m, const char *key, double def, const Range *
 int sc_get_int(P *p, const Map *m, const char *key, bool req, uint64_t lo, uint64_t hi,
                uint64_t *out);
 int sc_get_str(P *p, const Map *m, const char *key, bool req, char **out);
+/* s is empty or only spaces: ' ', tab, and the Unicode spaces U+00A0,
+   U+2000-200A, U+202F, U+205F, U+3000 (UTF-8): a name that would show
+   blank. */
+bool sc_blank(const char *s);
 int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **out);
 int sc_get_enum(P *p, const Map *m, const char *key, bool req, const char *const *names, int *out);
 

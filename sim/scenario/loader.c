@@ -103,7 +103,7 @@ static int walk(P *p, const yaml_node_t *root)
     if (sc_map_open(p, root, "", "", &m))
         return -1;
     if (sc_get_str(p, &m, "name", true, &sc->name) || sc_mget(p, &m, "name", true, &x, kp) ||
-        (!sc->name[strspn(sc->name, " ")] && sc_fail(p, x, "name", "must not be empty")))
+        (sc_blank(sc->name) && sc_fail(p, x, "name", "must not be empty")))
         FAILED(ok);
     if (sc_get_str_or(p, &m, "description", "", &sc->description))
         FAILED(ok);

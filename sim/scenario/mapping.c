@@ -153,6 +153,26 @@ int sc_get_str(P *p, const Map *m, const char *key, bool req, char **out)
     return d ? set_str(p, d, out) : no_default(p, m, kp);
 }
 
+bool sc_blank(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (*u) {
+        if (*u == ' ' || *u == '\t')
+            u++;
+        else if (u[0] == 0xc2 && u[1] == 0xa0) /* U+00A0 no-break space */
+            u += 2;
+        else if (u[0] == 0xe2 && u[1] == 0x80 && ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xaf))
+            u += 3; /* U+2000-200A, U+202F: the typographic spaces */
+        else if (u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f) /* U+205F */
+            u += 3;
+        else if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 ideographic */
+            u += 3;
+        else
+            return false;
+    }
+    return true;
+}
+
 int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **out)
 {
     const yaml_node_t *v;
@@ -165,7 +185,7 @@ int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **o
         return -1;
     /* a display name (its default the id) of spaces or nothing would be
        stored as such and shown blank in every chart and table */
-    if (def[0] && !(*out)[strspn(*out, " ")])
+    if (def[0] && sc_blank(*out))
         return sc_fail(p, v, kp, "must not be empty (leave %s out, and the id is shown)", key);
     return 0;
 }

@@ -327,7 +327,7 @@ static int walk_cost(P *p, const yaml_node_t *v, const char *kp)
             sc_get_num_path(p, &cm, "gbp_per_year", true, &R_GBP_GE0, &c->gbp_per_year, &c->path) ||
             sc_mget(p, &cm, "source", true, &sn, skp) || sc_str_node(p, sn, skp, &c->source))
             return -1;
-        if (!c->source[strspn(c->source, " ")])
+        if (sc_blank(c->source))
             return sc_fail(p, sn, skp,
                            "say where the figure comes from (publication, year) or "
                            "'assumption: the reasoning'");

@@ -94,6 +94,7 @@ SEMANTIC = {
     "policy_cost_absent_lever": "a cost for a lever the scenario does not set",
     "policy_cost_empty_source": "a source that says nothing (blank text)",
     "name_blank": "a name of spaces only (blank text)",
+    "display_name_nbsp": "a display name of Unicode spaces only (blank text)",
     "rate_above_grid": "a rate against simulation.steps_per_year",
     "recycled_abroad_no_recycling": "needs a recycled_share",
     "recycled_policy_abroad_no_recycling": "needs some mineral's recycled_share",
