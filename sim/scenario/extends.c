@@ -428,6 +428,22 @@ int sc_load_chain(P *p, const Section *bundle, int nbundle)
         p->nsrc = k + 2;
         if (read_parent(p, s, ext, bundle, nbundle, total))
             return -1;
+        /* the same file by another name (a symbolic or hard link): a cycle
+           the names above cannot show, reported where it closes */
+        for (int j = 0; j <= k && s->has_id; j++) {
+            if (!p->src[j].has_id || p->src[j].id.dev != s->id.dev || p->src[j].id.ino != s->id.ino)
+                continue;
+            char chain[MR_ERRMSG_MAX] = "";
+            size_t n = 0;
+            for (int q = j; q <= k + 1 && n < sizeof chain; q++)
+                n += (size_t)snprintf(chain + n, sizeof chain - n, "%s%s", q > j ? " -> " : "",
+                                      p->src[q].path);
+            if (n < sizeof chain)
+                snprintf(chain + n, sizeof chain - n, " (the same file as %s)", p->src[j].path);
+            p->file = p->src[k].path;
+            p->doc = &p->src[k].doc;
+            return sc_fail(p, ext, "extends", "cycle: %s", chain);
+        }
     }
 }
 

@@ -40,6 +40,27 @@ expect 2 "child_fifo.yaml:2:10: extends: 'fifo': not a regular file (a FIFO)" \
 expect 2 "chain.yaml:1:10: extends: 'parent.yaml': the extends chain holds 17.0 MiB, above the limit of 16 MiB for a scenario and its parents" \
     validate chain.yaml
 
+# a cycle through a symbolic link (the names differ, the file is one): named
+# as a cycle where it closes, not as "more than 16 files in the extends
+# chain" after 16 readings (until 2026-12-06); likewise a hard link, and a
+# cycle through a link to the folder
+printf 'extends: link.yaml\nname: child\n' >looped.yaml
+ln -s looped.yaml link.yaml
+expect 2 "looped.yaml:1:10: extends: cycle: looped.yaml -> link.yaml (the same file as looped.yaml)" \
+    validate looped.yaml
+expect 2 "looped.yaml:1:10: extends: cycle: looped.yaml -> link.yaml (the same file as looped.yaml)" \
+    run looped.yaml -o out.h5
+printf 'extends: hard.yaml\nname: a\n' >a.yaml
+printf 'extends: a.yaml\nname: b\n' >b.yaml
+ln b.yaml hard.yaml
+expect 2 "a.yaml:1:10: extends: cycle: b.yaml -> a.yaml -> hard.yaml (the same file as b.yaml)" \
+    validate b.yaml
+mkdir sub
+printf 'extends: ../here/sub/c.yaml\nname: c\n' >sub/c.yaml
+ln -s . here
+expect 2 "sub/c.yaml:1:10: extends: cycle: sub/c.yaml -> here/sub/c.yaml (the same file as sub/c.yaml)" \
+    validate sub/c.yaml
+
 for f in out.h5*; do
     if [ -e "$f" ]; then
         fail "minrisk run left $f behind"
