@@ -201,9 +201,12 @@ out:
     return rc;
 }
 
-/* partial[b * k] = sum of block b's elements, in index order from 0.0;
-   with mean != NULL, of (x - *mean)^2 instead. */
-static void block_sums(const mr_dvar *v, const double *mean, double *partial, size_t k)
+/* partial[b * k] = sum of block b's elements times scale, in index order
+   from 0.0; with mean != NULL, of ((x - *mean) scale)^2 instead. scale is 1
+   or a power of 2 (moments_scaled), so that a scaled sum is the unscaled one
+   times a power of 2 exactly whenever neither overflows or underflows. */
+static void block_sums(const mr_dvar *v, const double *mean, double scale, double *partial,
+                       size_t k)
 {
     const size_t nb = mr_dvar_local_blocks(v), st = v->stride;
     const double *x = v->x;
@@ -214,15 +217,15 @@ static void block_sums(const mr_dvar *v, const double *mean, double *partial, si
         if (mean) {
             const double m = *mean;
             for (size_t e = lo; e < hi; e++) {
-                double d = x[e * st] - m;
+                double d = (x[e * st] - m) * scale;
                 s += d * d;
             }
         } else if (st == 1) {
             for (size_t e = lo; e < hi; e++)
-                s += x[e];
+                s += x[e] * scale;
         } else {
             for (size_t e = lo; e < hi; e++)
-                s += x[e * st];
+                s += x[e * st] * scale;
         }
         partial[b * k] = s;
     }
@@ -230,7 +233,8 @@ static void block_sums(const mr_dvar *v, const double *mean, double *partial, si
 
 /* Block-ordered sums over nv variables (of x, or of (x - mean[i])^2). The
    variables share their trial layout (ntrials, per_trial). */
-static int sums(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mean, double *out)
+static int sums(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mean, double scale,
+                double *out)
 {
     if (nv == 0)
         return 0;
@@ -241,7 +245,7 @@ static int sums(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mea
         return -1;
     }
     for (size_t i = 0; i < nv; i++)
-        block_sums(&v[i], mean ? &mean[i] : NULL, partial + i, nv);
+        block_sums(&v[i], mean ? &mean[i] : NULL, scale, partial + i, nv);
     int rc = mr_dstats_reduce_blocks(c, partial, nb, mr_dvar_total_blocks(&v[0]), nv, out);
     free(partial);
     return rc;
@@ -249,26 +253,77 @@ static int sums(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mea
 
 int mr_dstats_sums(const mr_comm *c, const mr_dvar *v, size_t nv, double *sum)
 {
-    return sums(COMM(c), v, nv, NULL, sum);
+    return sums(COMM(c), v, nv, NULL, 1.0, sum);
+}
+
+/* Any of out[0..nv) infinite: a sum of finite values that overflowed (a
+   value that is itself infinite stays so, scaled or not). */
+static int any_inf(const double *out, size_t nv)
+{
+    for (size_t i = 0; i < nv; i++)
+        if (isinf(out[i]))
+            return 1;
+    return 0;
+}
+
+/* The sums again with every term scaled by 2^-e, into *redo (allocated),
+   when one of out[0..nv) overflowed; *redo NULL otherwise. A run's losses
+   can be finite and yet their sum (n values near 1e305) or the sum of their
+   squared deviations (values near 1e155) pass DBL_MAX, which gave an
+   infinite mean or sd of finite losses. e is 80 for the sums, so that up to
+   2^64 terms of any finite size sum to a finite number, and
+   MR_DSTATS_SS_EXP for the squares; the terms that underflow instead are
+   below 2^-800 of the sum. The decision rests on the reduced sums, the same
+   on every rank, and a sum that did not overflow is used as it was, bit for
+   bit. */
+static int rescaled(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mean,
+                    const double *out, int e, double **redo)
+{
+    *redo = NULL;
+    if (!any_inf(out, nv))
+        return 0;
+    *redo = malloc(one_or(nv) * sizeof **redo);
+    if (any_failed(c, !*redo) || sums(c, v, nv, mean, ldexp(1.0, -e), *redo) != 0) {
+        free(*redo);
+        *redo = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+double mr_dstats_sd(double ss, double ss_scaled, uint64_t n)
+{
+    if (n < 2)
+        return NAN;
+    if (isinf(ss))
+        return ldexp(sqrt(ss_scaled / (double)(n - 1)), MR_DSTATS_SS_EXP);
+    return sqrt(ss / (double)(n - 1));
 }
 
 int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mean, double *sd)
 {
     c = COMM(c);
-    if (sums(c, v, nv, NULL, mean) != 0)
+    double *redo;
+    if (sums(c, v, nv, NULL, 1.0, mean) != 0 || rescaled(c, v, nv, NULL, mean, 80, &redo) != 0)
         return -1;
     for (size_t i = 0; i < nv; i++) {
         uint64_t n = mr_dvar_count(&v[i]);
-        mean[i] = n ? mean[i] / (double)n : NAN;
+        if (!n)
+            mean[i] = NAN;
+        else if (redo && isinf(mean[i]))
+            mean[i] = ldexp(redo[i] / (double)n, 80);
+        else
+            mean[i] = mean[i] / (double)n;
     }
+    free(redo);
     if (!sd)
         return 0;
-    if (sums(c, v, nv, mean, sd) != 0)
+    if (sums(c, v, nv, mean, 1.0, sd) != 0 ||
+        rescaled(c, v, nv, mean, sd, MR_DSTATS_SS_EXP, &redo) != 0)
         return -1;
-    for (size_t i = 0; i < nv; i++) {
-        uint64_t n = mr_dvar_count(&v[i]);
-        sd[i] = n >= 2 ? sqrt(sd[i] / (double)(n - 1)) : NAN;
-    }
+    for (size_t i = 0; i < nv; i++)
+        sd[i] = mr_dstats_sd(sd[i], redo ? redo[i] : 0.0, mr_dvar_count(&v[i]));
+    free(redo);
     return 0;
 }
 

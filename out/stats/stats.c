@@ -6,6 +6,8 @@
  */
 #include "out/stats/stats.h"
 
+#include "out/stats/dstats.h"
+
 #include <gsl/gsl_cdf.h>
 
 #include <limits.h>
@@ -33,12 +35,17 @@ double mr_stats_sd(const double *x, size_t n)
     if (n < 2)
         return NAN;
     double m = mr_stats_mean(x, n);
-    double ss = 0.0;
+    double ss = 0.0, sc = 0.0;
     for (size_t i = 0; i < n; i++) {
         double d = x[i] - m;
         ss += d * d;
     }
-    return sqrt(ss / (double)(n - 1));
+    if (isinf(ss)) /* finite values whose squares overflow (dstats.h) */
+        for (size_t i = 0; i < n; i++) {
+            double d = ldexp(x[i] - m, -MR_DSTATS_SS_EXP);
+            sc += d * d;
+        }
+    return mr_dstats_sd(ss, sc, n);
 }
 
 double mr_stats_se(const double *x, size_t n)

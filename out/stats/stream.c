@@ -181,7 +181,7 @@ mr_stream *mr_stream_new(const mr_comm *c, uint64_t N, uint64_t first_block, uin
     st->nov = 2 + 5 * S;
     st->ov = calloc((size_t)st->nov, sizeof *st->ov);
     st->K1 = (size_t)(1 + 4 * S) + 2 * (size_t)(1 + S) + 3 * (size_t)M + 2 * (size_t)S;
-    st->K2 = (size_t)(1 + 4 * S) + (size_t)(1 + S);
+    st->K2 = 2 * ((size_t)(1 + 4 * S) + (size_t)(1 + S)); /* sums of squares, unscaled and scaled */
     st->sum1 = calloc(st->K1, sizeof *st->sum1);
     st->sum2 = calloc(st->K2, sizeof *st->sum2);
     st->hist1 = calloc((size_t)st->nov * FIRST_BINS, sizeof *st->hist1);
@@ -464,25 +464,33 @@ static void block_later(mr_stream *st, mr_stream_worker *w, const mr_results *b,
                         double *part)
 {
     const size_t n = (size_t)b->ntrials, S = (size_t)st->S, H = (size_t)st->H;
-    /* pass 2: second moments and the histogram of the total loss */
+    /* pass 2: second moments and the histogram of the total loss; each sum
+       of squares also with the deviations scaled by 2^-MR_DSTATS_SS_EXP, in
+       the second half of the partials, for where it overflows (dstats.h) */
     if (st->pass == 2) {
+        const size_t h = st->K2 / 2;
+        const double sc = ldexp(1.0, -MR_DSTATS_SS_EXP);
         size_t q = 0, ql = 0, qa = (size_t)(1 + 4 * st->S);
         for (int v = 0; v < st->nov; v++) {
             const ovar *o = &st->ov[v];
-            double s = 0.0;
+            double s = 0.0, ss = 0.0;
             if (o->loss) {
                 const double mean = st->sum1[ql] / (double)st->N;
                 for (size_t i = 0; i < n; i++) {
-                    double d = ov_x(o, b, S, H, i, 0) - mean;
+                    double d = ov_x(o, b, S, H, i, 0) - mean, ds = d * sc;
                     s += d * d;
+                    ss += ds * ds;
                 }
+                part[h + ql] = ss;
                 part[ql++] = s;
             } else {
                 const double mean = st->sum1[qa + 2 * q + 1] / (double)st->N;
                 for (size_t i = 0; i < n; i++) {
-                    double d = ov_trial_mean(o, b, S, H, i) - mean;
+                    double d = ov_trial_mean(o, b, S, H, i) - mean, ds = d * sc;
                     s += d * d;
+                    ss += ds * ds;
                 }
+                part[h + qa + q] = ss;
                 part[qa + q++] = s;
             }
         }

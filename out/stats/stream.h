@@ -49,11 +49,15 @@
 #include <stdint.h>
 
 /* Bytes a trial of a rank at most, beyond the fixed working set, for S
-   sectors and M minerals: the block partials of the sums and of the ES, and
-   the attribution's tails (2% of the trials with ties, 16 bytes, for each
-   of the S + 1 series). For the engine's memory check. */
+   sectors and M minerals: the block partials of the sums (pass 1's 3 + 8S +
+   3M, or pass 2's 4 + 10S: its sums of squares, unscaled and scaled) and
+   of the ES, and the attribution's tails (2% of the trials with ties, 16
+   bytes, for each of the S + 1 series). For the engine's memory check. */
+#define MR_STREAM_PARTIALS(S, M)                                                                   \
+    (3.0 + 8.0 * (S) + 3.0 * (M) > 4.0 + 10.0 * (S) ? 3.0 + 8.0 * (S) + 3.0 * (M)                  \
+                                                    : 4.0 + 10.0 * (S))
 #define MR_STREAM_BYTES_PER_TRIAL(S, M)                                                            \
-    ((3.0 + 8.0 * (S) + 3.0 * (M) + 3.0 * (1.0 + 4.0 * (S))) * 8.0 / MR_BLOCK_TRIALS +             \
+    ((MR_STREAM_PARTIALS(S, M) + 3.0 * (1.0 + 4.0 * (S))) * 8.0 / MR_BLOCK_TRIALS +                \
      ((S) + 1.0) * 0.02 * 16.0)
 
 /* Bytes a trial of the RUN, on every rank, for the summary's bootstrap

@@ -13,11 +13,12 @@
 
 /* ---- the statistics -------------------------------------------------------------- */
 
-static int loss_out(mr_stream *st, ovar *o, mr_loss_stats *ls, double sum, double ss)
+static int loss_out(mr_stream *st, ovar *o, mr_loss_stats *ls, double sum, double ss,
+                    double ss_scaled)
 {
     const uint64_t n = st->N;
     ls->mean = n ? sum / (double)n : NAN;
-    ls->sd = n >= 2 ? sqrt(ss / (double)(n - 1)) : NAN;
+    ls->sd = mr_dstats_sd(ss, ss_scaled, n);
     ls->se = n >= 2 ? ls->sd / sqrt((double)n) : NAN;
     for (int k = 0; k < NQ; k++) {
         ls->q[k] = o->tg[k].value;
@@ -58,7 +59,7 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
         ovar *o = &st->ov[v];
         if (o->loss) {
             mr_loss_stats *ls = o->kind == OV_TOTAL ? &s->total : &kinds[o->kind - OV_SLOSS][o->j];
-            rc = loss_out(st, o, ls, st->sum1[ql], st->sum2[ql]);
+            rc = loss_out(st, o, ls, st->sum1[ql], st->sum2[ql], st->sum2[st->K2 / 2 + (size_t)ql]);
             ql++;
             continue;
         }
@@ -67,7 +68,8 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
         double *rp = o->kind == OV_ANNUAL ? s->return_period_loss
                                           : s->sector_return_period_loss + (size_t)o->j * NRP;
         *aal = (N > 0 && H > 0) ? st->sum1[qa + 2 * (size_t)qan] / ((double)N * (double)H) : NAN;
-        double sd = N >= 2 ? sqrt(st->sum2[nl + (size_t)qan] / (double)(N - 1)) : NAN;
+        double sd =
+            mr_dstats_sd(st->sum2[nl + (size_t)qan], st->sum2[st->K2 / 2 + nl + (size_t)qan], N);
         *se = (H > 0 && N >= 2) ? sd / sqrt((double)N) : NAN;
         for (int k = 0; k < NRP; k++)
             rp[k] = o->tg[k].value;

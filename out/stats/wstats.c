@@ -74,21 +74,19 @@ double mr_wstats_weight_above(const double *x, const double *w, size_t n, size_t
     return sum_above(x, w, n, blk, above, 0);
 }
 
-void mr_wstats_moments(const double *x, const double *w, size_t n, size_t blk, double *mean,
-                       double *sd, double *se)
+/* ss[0] = sum w (x - m)^2 and ss[1] = sum (w x - m)^2, block-ordered, each
+   deviation scaled by scale (1, or 2^-MR_DSTATS_SS_EXP where they overflow:
+   dstats.h). */
+static void second_sums(const double *x, const double *w, size_t n, size_t blk, double m,
+                        double scale, double ss[2])
 {
     const size_t nb = nblocks(n, &blk);
-    double m = n ? mr_wstats_sum(x, w, n, blk, -INFINITY) / (double)n : NAN;
-    *mean = m;
-    if (!sd && !se)
-        return;
-    /* second passes, block-ordered: sum w (x - m)^2 and sum (w x - m)^2 */
-    double *part = partials(nb, 2), ss[2];
+    double *part = partials(nb, 2);
     for (size_t b = 0; part && b < nb; b++) {
         size_t b1 = (b + 1) * blk < n ? (b + 1) * blk : n;
         double ps = 0.0, pp = 0.0;
         for (size_t k = b * blk; k < b1; k++) {
-            double d = x[k] - m, e = wt(w, k) * x[k] - m;
+            double d = (x[k] - m) * scale, e = (wt(w, k) * x[k] - m) * scale;
             ps += wt(w, k) * d * d;
             pp += e * e;
         }
@@ -96,10 +94,24 @@ void mr_wstats_moments(const double *x, const double *w, size_t n, size_t blk, d
         part[2 * b + 1] = pp;
     }
     reduce(part, nb, 2, ss);
+}
+
+void mr_wstats_moments(const double *x, const double *w, size_t n, size_t blk, double *mean,
+                       double *sd, double *se)
+{
+    double m = n ? mr_wstats_sum(x, w, n, blk, -INFINITY) / (double)n : NAN;
+    *mean = m;
+    if (!sd && !se)
+        return;
+    double ss[2], sc[2] = {0.0, 0.0};
+    second_sums(x, w, n, blk, m, 1.0, ss);
+    if (isinf(ss[0]) || isinf(ss[1]))
+        second_sums(x, w, n, blk, m, ldexp(1.0, -MR_DSTATS_SS_EXP), sc);
+    /* mr_dstats_sd divides by n - 1: sd takes n, as the weighted estimator */
     if (sd)
-        *sd = n >= 2 ? sqrt(ss[0] / (double)n) : NAN;
+        *sd = n >= 2 ? mr_dstats_sd(ss[0], sc[0], n + 1) : NAN;
     if (se)
-        *se = n >= 2 ? sqrt(ss[1] / (double)(n - 1)) / sqrt((double)n) : NAN;
+        *se = n >= 2 ? mr_dstats_sd(ss[1], sc[1], n) / sqrt((double)n) : NAN;
 }
 
 double mr_wstats_exceedance(const double *x, const double *w, size_t n, size_t blk, double t,

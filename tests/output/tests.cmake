@@ -131,6 +131,14 @@ if(NOT MINRISK_SANITIZE)
                        ENVIRONMENT "MALLOC_ARENA_MAX=1")
 endif()
 
+# Finite losses near 1e237 GBP (price jumps at the top of their ranges):
+# the summary's sd and se finite and right, held and streamed
+# (tests/output/huge_losses.py; they were inf).
+add_test(NAME output_huge_losses
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/huge_losses.py ${MINRISK_BIN}
+                 ${CMAKE_CURRENT_LIST_DIR}/huge_losses.yaml)
+set_tests_properties(output_huge_losses PROPERTIES LABELS output)
+
 # The same with ties at the ES 99 threshold (losses exactly 0 in about 99%
 # of trials, tests/output/stream_ties.yaml): the same files, and memory that
 # does not grow with the trials (1e5 against 1e6: until 2026-12-05 the

@@ -254,6 +254,50 @@ static void test_moments_of_one_block_are_the_plain_ones(void **state)
     assert_true(isnan(mean) && isnan(sd));
 }
 
+static void test_moments_of_huge_values_are_finite(void **state)
+{
+    (void)state;
+    /* finite values whose squared deviations (and, below, whose sum) pass
+       DBL_MAX: the sd was inf. Deviations +-2^600 and one 0: the mean is 0,
+       sum (x - m)^2 = 4 2^1200 (above DBL_MAX ~ 2^1024), / (5 - 1) = 2^1200,
+       so sd = 2^600 exactly; the second variable (values of the first
+       scaled by 2^-600, no overflow) keeps its plain sums. */
+    const double big = 0x1p600;
+    const double x[] = {-big, big, -big, big, 0.0};
+    const double y[] = {-1.0, 1.0, -1.0, 1.0, 0.0};
+    mr_dvar v[2] = {{x, 5, 1, 1, 5}, {y, 5, 1, 1, 5}};
+    double mean[2], sd[2];
+    assert_int_equal(mr_dstats_moments(NULL, v, 2, mean, sd), 0);
+    EXACT(mean[0], 0.0);
+    EXACT(sd[0], big);
+    EXACT(mean[1], 0.0);
+    EXACT(sd[1], 1.0);
+    assert_true(same(sd[1], mr_stats_sd(y, 5)));
+    EXACT(mr_stats_sd(x, 5), big);
+
+    /* four values of 1.5 2^1023 sum past DBL_MAX: the mean is the value,
+       exactly (every step of the scaled sum is exact), and the sd 0 */
+    const double h = 0x1.8p1023, z[] = {h, h, h, h};
+    mr_dvar w = {z, 4, 1, 1, 4};
+    assert_int_equal(mr_dstats_moments(NULL, &w, 1, mean, sd), 0);
+    EXACT(mean[0], h);
+    EXACT(sd[0], 0.0);
+
+    /* over several blocks, the pairwise tree: N values alternating -+2^600
+       (N even) have mean 0 and sd 2^600 sqrt(N / (N - 1)) */
+    const size_t N = 3 * MR_BLOCK_TRIALS + 6;
+    double *a = malloc(N * sizeof *a);
+    assert_non_null(a);
+    for (size_t i = 0; i < N; i++)
+        a[i] = i % 2 ? big : -big;
+    mr_dvar u = {a, N, 1, 1, N};
+    assert_int_equal(mr_dstats_moments(NULL, &u, 1, mean, sd), 0);
+    EXACT(mean[0], 0.0);
+    double want = ldexp(sqrt((double)N / (double)(N - 1)), 600);
+    assert_true(isfinite(sd[0]) && fabs(sd[0] - want) <= 1e-15 * want);
+    free(a);
+}
+
 static void test_reduce_blocks_over_the_pairwise_tree(void **state)
 {
     (void)state;
@@ -378,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_select_all_equal_and_empty),
         cmocka_unit_test(test_sums_are_block_ordered),
         cmocka_unit_test(test_moments_of_one_block_are_the_plain_ones),
+        cmocka_unit_test(test_moments_of_huge_values_are_finite),
         cmocka_unit_test(test_reduce_blocks_over_the_pairwise_tree),
         cmocka_unit_test(test_es_from_tail_equals_sorted_es),
         cmocka_unit_test(test_counts_histogram_and_return_periods),

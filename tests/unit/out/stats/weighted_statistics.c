@@ -87,6 +87,20 @@ static void test_es_at_a_weight_boundary(void **state)
     assert_true(mr_wstats_es_tail(6.0, 0.875, INFINITY, 0.75, 4.25) == 4.25 / 0.75);
 }
 
+static void test_moments_of_huge_values_are_finite(void **state)
+{
+    (void)state;
+    /* unit weights, x = -+2^600 twice: mean 0; sum w (x - m)^2 = 4 2^1200
+       (past DBL_MAX: the sd was inf), / 4 gives sd = 2^600 exactly; the se
+       is sqrt(4 2^1200 / 3) / sqrt(4) = 2^600 / sqrt(3) */
+    const double big = 0x1p600, x[] = {-big, big, -big, big};
+    double m, sd, se;
+    mr_wstats_moments(x, NULL, 4, 0, &m, &sd, &se);
+    assert_true(m == 0.0);
+    assert_true(sd == big);
+    assert_close(se, big / sqrt(3.0), 1e-15);
+}
+
 static void test_moments_exceedance_ess(void **state)
 {
     (void)state;
@@ -219,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_quantile_with_ties),
         cmocka_unit_test(test_es_at_a_weight_boundary),
         cmocka_unit_test(test_moments_exceedance_ess),
+        cmocka_unit_test(test_moments_of_huge_values_are_finite),
         cmocka_unit_test(test_sums_are_block_ordered),
         cmocka_unit_test(test_unit_weights_are_the_unweighted_estimators),
         cmocka_unit_test(test_bootstrap_intervals),

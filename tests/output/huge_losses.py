@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Finite losses whose squares pass DBL_MAX (tests/output/huge_losses.yaml:
+extra costs of 1e98 to 1e237 GBP) must give a finite sd and se in
+/summary, equal to an independent computation (numpy in long double from
+/trials), the same when the trials are streamed (output.trials: totals) as
+when they are held (all). Before the sums of squares were rescaled where
+they overflow (out/stats/dstats.c), the sd and se were inf.
+
+usage: huge_losses.py MINRISK SCENARIO.yaml
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+minrisk, scenario = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def run(tmp, mode):
+    yaml, out = os.path.join(tmp, f"{mode}.yaml"), os.path.join(tmp, f"{mode}.h5")
+    with open(scenario) as f, open(yaml, "w") as g:
+        g.write(f.read() + f"\noutput:\n  trials: {mode}\n")
+    p = subprocess.run([minrisk, "run", yaml, "-o", out, "--threads", "2", "--quiet"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"minrisk run ({mode}) failed: {p.stderr.strip()}")
+    return h5py.File(out, "r")
+
+
+def close(got, want, what):
+    if not (np.isfinite(got) and abs(got - want) <= 1e-12 * abs(want)):
+        failures.append(f"{what}: got {got!r}, want {float(want)!r}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    held, streamed = run(tmp, "all"), run(tmp, "totals")
+    t = held["trials/total_loss"][()].astype(np.longdouble)
+    if not np.all(np.isfinite(t)) or t.max() < 1e200:
+        sys.exit(f"the scenario no longer gives losses above 1e200 (max {float(t.max())!r})")
+    n = len(t)
+    sd = np.std(t, ddof=1)
+    m = held["trials/annual_loss"][()].astype(np.longdouble).mean(axis=1)
+    for f, label in ((held, "all"), (streamed, "totals")):
+        s = f["summary"]
+        close(s["total_loss_sd"][()], sd, f"{label}: /summary/total_loss_sd")
+        close(s["total_loss_se"][()], sd / np.sqrt(np.longdouble(n)), f"{label}: total_loss_se")
+        close(s["sector_loss_sd"][0], sd, f"{label}: sector_loss_sd (the one sector)")
+        close(s["sector_extra_cost_sd"][0], sd, f"{label}: sector_extra_cost_sd")
+        close(s["aal_se"][()], np.std(m, ddof=1) / np.sqrt(np.longdouble(n)), f"{label}: aal_se")
+        close(s["total_loss_mean"][()], t.mean(), f"{label}: total_loss_mean")
+    for k in ("total_loss_sd", "total_loss_se", "sector_loss_sd", "aal_se", "sector_aal_se"):
+        a, b = held["summary"][k][()], streamed["summary"][k][()]
+        if not np.array_equal(a, b):
+            failures.append(f"/summary/{k}: streamed {b!r} is not the held {a!r}")
+
+for msg in failures:
+    print("FAIL:", msg)
+sys.exit(1 if failures else 0)
