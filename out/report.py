@@ -1031,6 +1031,18 @@ def fig_exceedance_horizon(runs, fid, overlay):
     return fig
 
 
+def histogram50(x, w=None):
+    """np.histogram(x, bins=50, weights=w), but where the values' span is too
+    narrow for numpy's bin arithmetic (50 / span overflows: a sector whose
+    losses are all below about 1e-306 GBP m, as a sector of output_gbp
+    1e-300 gives), one bar from the least value to the largest: numpy
+    stopped the report there with an IndexError."""
+    span = x.max() - x.min() if x.size else 0.0
+    if 0.0 < span < 50.0 / np.finfo(float).max:
+        return np.histogram(x, bins=np.array([x.min(), x.max()]), weights=w)
+    return np.histogram(x, bins=50, weights=w)
+
+
 def fig_histograms(run):
     series = [s for s in run.series if s.horizon is not None]
     if not series:  # no /trials: the stored histogram of the total
@@ -1054,7 +1066,7 @@ def fig_histograms(run):
         # ratio, so the bars estimate N x the probability of each bin (as the
         # weighted mean and VaR beside them), not the tilted trials' counts
         w = None if run.weights is None else np.asarray(run.weights, float)[ok]
-        counts, edges = np.histogram(x[ok], bins=50, weights=w)
+        counts, edges = histogram50(x[ok], w)
         ax.stairs(counts, edges, fill=True, color=COLORS[0], alpha=0.65)
         ax.set_yscale("log")
         pos = counts[counts > 0]

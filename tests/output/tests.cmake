@@ -95,6 +95,19 @@ if(MINRISK_PYTHON)
                        ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
 endif()
 
+# `minrisk report` of a sector whose losses span less than numpy's histogram
+# can bin (output_gbp 1e-300; tests/output/report_tiny.py): it stopped with an
+# IndexError.
+if(MINRISK_PYTHON)
+  add_test(NAME report_tiny
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report_tiny.py ${MINRISK_BIN}
+                   ${MINRISK_SRC})
+  set_tests_properties(report_tiny PROPERTIES
+                       LABELS report
+                       TIMEOUT 300
+                       ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+endif()
+
 # The UK sourcing of each run of a comparison (uk-2024 vs uk-2035-vision) and
 # of a sweep (uk-sweep-stockpile-cap) in `minrisk summary` and `minrisk
 # report`, against /runs/*/indicators/uk and /variants/*/indicators/uk read
