@@ -29,12 +29,19 @@ static void estimate(const double *fa, const double *fb, const double *fab, size
                      const uint32_t *rows, double *s, double *st, double *variance)
 {
     double sum = 0.0;
+    const double first_value = fa[rows ? rows[0] : 0];
+    int constant = 1;
     for (size_t j = 0; j < n; j++) {
         size_t r = rows ? rows[j] : j;
         sum += fa[r];
         sum += fb[r];
+        constant = constant && fa[r] == first_value && fb[r] == first_value;
     }
-    const double mean = sum / (double)(2 * n);
+    /* 2N equal values: their mean is the value, so V is exactly 0 and the
+       indices NaN ("does not vary"); sum / 2N can miss it by an ulp or two (20 rows
+       of 1011032401.4663576), which gave V ~ 1e-14 and indices of exactly 0
+       with an interval [0, 0] for a statistic that does not vary at all */
+    const double mean = constant ? first_value : sum / (double)(2 * n);
     double ss = 0.0;
     for (size_t j = 0; j < n; j++) {
         size_t r = rows ? rows[j] : j;

@@ -212,6 +212,30 @@ static void test_result_is_bit_identical_when_computed_again(void **state)
     free_design(&e);
 }
 
+static void test_constant_statistic_has_no_index(void **state)
+{
+    (void)state;
+    /* 10 rows of A and B all 1011032401.4663576 (a collapsed uncertain
+       range: every row the same figure): 20 times it summed and divided by
+       20 is not the value (2.384185791015625e-07 off), but the statistic
+       does not vary, so V = 0 and every index and interval is NaN
+       (docs/OUTPUT.md /uncertainty/first_order), not 0 */
+    enum { R = 10 };
+    const double c = 1011032401.4663576;
+    double fa[R], fb[R], fab[2 * R];
+    for (int j = 0; j < R; j++)
+        fa[j] = fb[j] = fab[j] = fab[R + j] = c;
+    mr_sobol_index idx[2];
+    double v;
+    assert_int_equal(mr_sobol_indices(fa, fb, fab, R, 2, 50, 0.95, 1, idx, &v), MR_OK);
+    assert_true(v == 0.0);
+    for (int i = 0; i < 2; i++) {
+        assert_true(isnan(idx[i].s) && isnan(idx[i].st));
+        assert_true(isnan(idx[i].s_lo) && isnan(idx[i].s_hi));
+        assert_true(isnan(idx[i].st_lo) && isnan(idx[i].st_hi));
+    }
+}
+
 static void test_bad_arguments_and_no_resamples(void **state)
 {
     (void)state;
@@ -237,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_input_without_effect_has_indices_exactly_zero),
         cmocka_unit_test(test_result_is_bit_identical_when_computed_again),
         cmocka_unit_test(test_bad_arguments_and_no_resamples),
+        cmocka_unit_test(test_constant_statistic_has_no_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
