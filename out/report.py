@@ -451,6 +451,11 @@ class Run:
         # and not drawn)
         imp = g.get("importance")
         self.weighted = imp is not None and int(attr(imp, "weighted", 0)) == 1
+        # the weights sum to 0 or to no finite number (/importance/ess NaN:
+        # every likelihood ratio under- or overflowed): every weighted figure
+        # is meaningless, and the page says so at its top
+        self.weights_void = (self.weighted and "ess" in imp
+                             and not float(np.asarray(imp["ess"][()], float)) > 0)
         self.weights = None
         if self.weighted and tr is not None and "weight" in tr:
             self.weights = tr["weight"][()]
@@ -1578,6 +1583,10 @@ def run_meta_rows(run, f, path, version):
     rows = [("Scenario", esc(run.name)), ("File", esc(path))]
     rows.append(("Seed", esc(run.seed)))
     rows.append(("Trials", "{:,}".format(run.trials)))
+    if getattr(run, "weights_void", False):
+        rows.append(("Weights", "<b>importance-sampled, but the weights sum to 0 or to no finite number "
+                     "(every likelihood ratio under- or overflowed): every weighted figure of this "
+                     "report (losses, probabilities, attribution) is meaningless; weaken the tilt (docs/STUDIES.md, Importance sampling)</b>"))
     rows.append(("Horizon", "%d years, %d steps a year" % (run.horizon_years, run.steps_per_year)))
     rows.append(("Software", "minrisk %s wrote the file (format %s); report by minrisk %s"
                  % (esc(run.software), esc(".".join(str(int(v)) for v in attr(f, "format_version", [0, 0]))),

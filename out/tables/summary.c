@@ -552,7 +552,13 @@ static int print_summary(FILE *out, const summary *s, bool brief)
     fprintf(out, "Scenario   %s\n", s->scenario);
     fprintf(out, "Trials     %llu (seed %llu)\n", (unsigned long long)s->trials,
             (unsigned long long)s->seed);
-    if (s->weighted)
+    if (s->weighted && !(s->ess > 0.0)) /* NaN: the weights sum to 0 or to no finite number */
+        fprintf(out,
+                "Weights    importance-sampled (/importance), but the weights sum to 0 or to no "
+                "finite number:\n           every likelihood ratio under- or overflowed, so "
+                "EVERY WEIGHTED FIGURE BELOW IS MEANINGLESS;\n           weaken the tilt "
+                "(docs/STUDIES.md, Importance sampling)\n");
+    else if (s->weighted)
         fprintf(out,
                 "Weights    importance-sampled (/importance): the statistics are weighted; "
                 "effective sample\n           size %.0f of %llu trials, the largest weight %.2g%% "

@@ -268,6 +268,29 @@ def main():
         sp = subprocess.run([a.minrisk, "summary", pf], capture_output=True, text=True, check=True).stdout
         check("Weights" not in sp and "Importance-sampled" not in sp and "Weighted:" not in sp,
               "plain summary: no weights line")
+        # a tilt so strong that every likelihood ratio underflows (event/*=1000
+        # on demo: about 3000 occurrences a trial where 3 are expected, a
+        # weight near e^-17000): /importance/ess is NaN, and the summary and
+        # the report say that every weighted figure is meaningless (the
+        # summary printed "effective sample size -nan" and a mean of 0)
+        vf = os.path.join(tmp, "void.h5")
+        subprocess.run([a.minrisk, "run", demo, "-o", vf, "--trials", "64", "--quiet",
+                        "--importance", "event/*=1000"], check=True)
+        with h5py.File(vf) as f:
+            check(math.isnan(f["importance/ess"][()]) and not f["trials/weight"][()].any(),
+                  "event/*=1000: every weight 0, ESS NaN (the case under test)")
+        sv = subprocess.run([a.minrisk, "summary", vf], capture_output=True, text=True, check=True).stdout
+        check("Weights    importance-sampled (/importance), but the weights sum to 0 or to no finite "
+              "number:\n           every likelihood ratio under- or overflowed, so EVERY WEIGHTED FIGURE "
+              "BELOW IS MEANINGLESS;" in sv and "nan" not in sv.split("Horizon")[0],
+              "summary of void weights: said, no -nan")
+        vdir = os.path.join(tmp, "void-report")
+        subprocess.run([a.minrisk, "report", vf, "-o", vdir, "--quiet"], check=True)
+        with open(os.path.join(vdir, "report.html")) as h:
+            check("the weights sum to 0 or to no finite number" in h.read(), "report of void weights: said")
+        with open(os.path.join(tmp, "w-report", "report.html")) as h:
+            check("weights sum to 0" not in h.read(), "report of good weights: no such line")
+        check("weights sum to 0" not in sw, "summary of good weights: no such line")
     return finish("report_weighted")
 
 
