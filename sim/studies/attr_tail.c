@@ -279,13 +279,22 @@ void mr_attr_tail_stats(const double *rows, size_t m, int K, double wsum, double
         lo[k] = hi[k] = NAN;
         if (m < 2 || isnan(sh))
             continue;
-        double ss = 0.0;
-        for (size_t r = 0; r < m; r++) {
-            const double *row = rows + r * W;
-            double dv = row[1] * (row[MR_ATTR_ROW_HEAD + (size_t)k] - sh * row[2]);
-            ss += dv * dv;
+        /* the residuals scaled by 2^-e, e = 0, or MR_DSTATS_SS_EXP where their
+           squares overflow (losses past about 1e154 GBP gave an interval of
+           [-inf, inf]; dstats.h): the same figure, bit for bit, otherwise */
+        double ss = INFINITY;
+        int e = 0;
+        for (int pass = 0; pass < 2 && isinf(ss); pass++) {
+            e = pass ? MR_DSTATS_SS_EXP : 0;
+            ss = 0.0;
+            for (size_t r = 0; r < m; r++) {
+                const double *row = rows + r * W;
+                double dv = row[1] * (row[MR_ATTR_ROW_HEAD + (size_t)k] - sh * row[2]);
+                dv = ldexp(dv, -e);
+                ss += dv * dv;
+            }
         }
-        double se = sqrt((double)m / (double)(m - 1) * ss) / fabs(den);
+        double se = ldexp(sqrt((double)m / (double)(m - 1) * ss), e) / fabs(den);
         lo[k] = sh - MR_PAIRED_Z95 * se;
         hi[k] = sh + MR_PAIRED_Z95 * se;
     }

@@ -453,6 +453,19 @@ static void test_tail_shares_and_delta_method_interval(void **state)
     /* two sources, so the residuals of share_1 are those of share_0 negated */
     assert_double_equal(hi[1] - lo[1], hi[0] - lo[0], 1e-14);
 
+    /* the same tail with every loss (L and the sources') times 2^600: the
+       residuals' squares pass DBL_MAX (the interval was [-inf, inf]); the
+       shares and their interval are the unscaled ones, exactly, and the
+       co-ES the unscaled ones times 2^600 */
+    double big[3 * 5], cob[2], shb[2], lob[2], hib[2];
+    for (int i = 0; i < 15; i++)
+        big[i] = i % 5 >= 2 ? ldexp(rows[i], 600) : rows[i];
+    mr_attr_tail_stats(big, 3, 2, 2.5, cob, shb, lob, hib);
+    for (int k = 0; k < 2; k++) {
+        assert_true(shb[k] == sh[k] && lob[k] == lo[k] && hib[k] == hi[k]);
+        assert_true(cob[k] == ldexp(co[k], 600));
+    }
+
     /* a source that takes every loss: share 1, interval [1, 1] */
     const double all[2 * 4] = {0, 1, 3, 3, 1, 1, 5, 5};
     mr_attr_tail_stats(all, 2, 1, 2.0, co, sh, lo, hi);
