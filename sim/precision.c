@@ -209,21 +209,33 @@ static int tail_figures(const mr_comm *c, const mr_prec_target *t, const double 
     double es;
     if (mr_dstats_es(c, &v, &t->p, val, 1, &es) != 0)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        scratch[i] = x[i] > val[0] ? (x[i] - es) * (x[i] - es) : 0.0;
+    /* the deviations scaled by 2^-e: e = 0, or MR_DSTATS_SS_EXP where their
+       squares overflow (losses past about 1e154 GBP gave a half-width of
+       inf; dstats.h); the same figure, bit for bit, otherwise. The decision
+       rests on reduced sums, the same on every rank. */
     mr_dvar sq = {scratch, n, 1, 1, N};
-    double ss, sum_gt;
+    double ss = INFINITY, sum_gt, d = 0.0;
+    int e = 0;
+    for (int pass = 0; pass < 2 && (isinf(ss) || isinf(d * d)); pass++) {
+        e = pass ? MR_DSTATS_SS_EXP : 0;
+        for (size_t i = 0; i < n; i++) {
+            double dx = ldexp(x[i] - es, -e);
+            scratch[i] = x[i] > val[0] ? dx * dx : 0.0;
+        }
+        if (mr_dstats_sums(c, &sq, 1, &ss) != 0)
+            return -1;
+        d = ldexp(es - val[0], -e);
+    }
     uint64_t cnt, nan;
-    if (mr_dstats_sums(c, &sq, 1, &ss) != 0 ||
-        mr_dstats_tail(c, &v, val, 1, &sum_gt, &cnt, &nan) != 0)
+    if (mr_dstats_tail(c, &v, val, 1, &sum_gt, &cnt, &nan) != 0)
         return -1;
     *est = es;
     if (cnt < 2 || N < 2) {
         *half = INFINITY;
         return 0;
     }
-    double var_tail = ss / (double)cnt, d = es - val[0];
-    double se = sqrt((var_tail + t->p * d * d) / ((double)N * (1.0 - t->p)));
+    double var_tail = ss / (double)cnt;
+    double se = ldexp(sqrt((var_tail + t->p * d * d) / ((double)N * (1.0 - t->p))), e);
     *half = MR_PREC_Z * se;
     return 0;
 }
