@@ -18,6 +18,7 @@
 
 #include "models/units.h"
 #include "sim/rng.h"
+#include "out/stats/dstats.h"
 #include "out/stats/stats.h"
 
 #include <Random123/philox.h>
@@ -446,6 +447,11 @@ static void moments(const mr_paired_series *s, size_t n, double *xc, double *yc,
     if (n >= 2) {
         double sa = mr_stats_sd(xc, n), sb = mr_stats_sd(yc, n);
         double num = sa * sa + sb * sb, den = sdd * sdd;
+        if (isinf(num) || isinf(den)) { /* sds past 1e154: the squares scaled (dstats.h) */
+            sa = ldexp(sa, -MR_DSTATS_SS_EXP), sb = ldexp(sb, -MR_DSTATS_SS_EXP);
+            sdd = ldexp(sdd, -MR_DSTATS_SS_EXP);
+            num = sa * sa + sb * sb, den = sdd * sdd;
+        }
         if (isnan(num) || isnan(den))
             out->vrf = NAN;
         else

@@ -66,6 +66,25 @@ static void test_mean_interval_by_hand(void **state)
     }
 }
 
+/* The same trials times 2^600: the sds (about 2^600) have squares past
+   DBL_MAX; the mean interval is the unscaled one times 2^600 and the
+   variance reduction the unscaled one, exactly (both were inf or NaN). */
+static void test_huge_losses_by_hand(void **state)
+{
+    (void)state;
+    const double x[5] = {1, 2, 3, 4, 5}, y[5] = {2, 2, 5, 4, 8};
+    double xb[5], yb[5];
+    for (int i = 0; i < 5; i++)
+        xb[i] = ldexp(x[i], 600), yb[i] = ldexp(y[i], 600);
+    mr_paired p, q;
+    assert_int_equal(mr_paired_compute(x, y, 5, 1, NULL, NULL, 0, 0, 7, "t", 50, &p), 0);
+    assert_int_equal(mr_paired_compute(xb, yb, 5, 1, NULL, NULL, 0, 0, 7, "t", 50, &q), 0);
+    assert_true(q.diff[MR_PAIRED_MEAN].lo == ldexp(p.diff[MR_PAIRED_MEAN].lo, 600));
+    assert_true(q.diff[MR_PAIRED_MEAN].hi == ldexp(p.diff[MR_PAIRED_MEAN].hi, 600));
+    assert_true(q.vrf == p.vrf);
+    assert_close(q.vrf, 8.7 / 1.7, 1e-14);
+}
+
 /* A stride other than 1 reads every stride-th value. */
 static void test_stride(void **state)
 {
@@ -577,6 +596,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mean_interval_by_hand),
+        cmocka_unit_test(test_huge_losses_by_hand),
         cmocka_unit_test(test_stride),
         cmocka_unit_test(test_identical_inputs_give_zero),
         cmocka_unit_test(test_resample_counts_are_the_rng_stream),
