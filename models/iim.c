@@ -1,6 +1,8 @@
 /* iim.c - inoperability input-output model (MODEL §7). */
 #include "models/iim.h"
 
+#include "models/status.h"
+
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_errno.h>
 
@@ -35,11 +37,11 @@ int mr_iim_static(int n, const double *astar, const double *c, double *q)
         for (int j = 0; j < n; j++)
             gsl_matrix_set(m, (size_t)i, (size_t)j, (i == j) - astar[(long)i * n + j]);
     int sign, rc = -1;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    mr_gsl_quiet_begin();
     if (gsl_linalg_LU_decomp(m, p, &sign) == GSL_SUCCESS &&
         gsl_linalg_LU_solve(m, p, &cv.vector, &qv.vector) == GSL_SUCCESS)
         rc = 0;
-    gsl_set_error_handler(old);
+    mr_gsl_quiet_end();
     for (int i = 0; rc == 0 && i < n; i++)
         q[i] = clip01(q[i]);
     gsl_matrix_free(m);

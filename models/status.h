@@ -25,4 +25,14 @@ typedef struct {
     char msg[MR_ERRMSG_MAX];
 } mr_error;
 
+/* GSL's error handler off between mr_gsl_quiet_begin and mr_gsl_quiet_end,
+   so that a GSL failure (a matrix that will not factor) comes back as a
+   return value, not GSL's default abort; then the caller's handler again.
+   The handler is one global of GSL's: these count the brackets open on any
+   thread, so threads that build models at once (the replays of run
+   --events, the rows of an uncertainty study) can neither lose the caller's
+   handler nor turn it back on under one another. Brackets nest. */
+void mr_gsl_quiet_begin(void);
+void mr_gsl_quiet_end(void);
+
 #endif

@@ -2,8 +2,9 @@
  * (models/uncertain.h). */
 #include "models/uncertain.h"
 
+#include "models/status.h"
+
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 
@@ -38,7 +39,7 @@ static double triangular(double lo, double mode, double hi, double u)
    scenario's value.) */
 static double beta_quantile(double u, double a, double b)
 {
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    mr_gsl_quiet_begin();
     double x = NAN;
     if (a <= 1e4 && b <= 1e4) {
         x = gsl_cdf_beta_Pinv(u, a, b);
@@ -60,7 +61,7 @@ static double beta_quantile(double u, double a, double b)
         }
         x = hi;
     }
-    gsl_set_error_handler(old);
+    mr_gsl_quiet_end();
     return x;
 }
 

@@ -12,7 +12,7 @@
 #define MINRISK_H
 
 /* ---- models/: vocabulary ------------------------------------------------ */
-#include "models/status.h"   /* mr_status, mr_error: how everything fails */
+#include "models/status.h"   /* mr_status, mr_error, mr_gsl_quiet_: how everything fails */
 #include "models/units.h"    /* MR_*: every constant, with its unit */
 #include "models/scenario.h" /* mr_scenario and its parts: the model's parameters */
 

@@ -3,6 +3,7 @@
 
 #include "models/policies.h"
 #include "models/prices.h"
+#include "models/status.h"
 #include "models/units.h"
 #include "sim/rng.h"
 #include "sim/scenario/loader.h"
@@ -572,9 +573,9 @@ static mr_status build_prices(const mr_scenario *sc, mr_model *md, mr_error *err
     if (M > 0) {
         gsl_matrix_view cv = gsl_matrix_view_array(md->chol, (size_t)M, (size_t)M);
         memcpy(md->chol, sc->price_correlation, sizeof(double) * (size_t)M * (size_t)M);
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        mr_gsl_quiet_begin();
         int rc = gsl_linalg_cholesky_decomp1(&cv.matrix);
-        gsl_set_error_handler(old);
+        mr_gsl_quiet_end();
         if (rc != GSL_SUCCESS) {
             snprintf(err->msg, sizeof err->msg,
                      "%s: price_correlation: matrix is not positive definite", sc->source_path);

@@ -25,6 +25,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 
+#include "models/status.h"
 #include "sim/precision.h"
 #include "sim/scenario/internal.h"
 
@@ -33,8 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <gsl/gsl_errno.h>
 
 /* ------------------------------------------------------------ top level */
 
@@ -232,7 +231,7 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
     if (rc == 0) {
         /* GSL's default handler aborts on a failed decomposition, and the
            library must return errors instead; restore the caller's handler. */
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        mr_gsl_quiet_begin();
         if (!root)
             rc = sc_fail(p, NULL, "",
                          "the document is empty; expected a mapping with name, simulation, "
@@ -249,7 +248,7 @@ static int parse_chain(P *p, const Section *bundle, int nbundle)
         }
         if (root && rc == 0)
             rc = walk(p, root);
-        gsl_set_error_handler(old);
+        mr_gsl_quiet_end();
     }
     if (rc == 0)
         rc = keep_file_ids(p);

@@ -17,6 +17,7 @@
  */
 #include "sim/studies/attribution.h"
 
+#include "models/status.h"
 #include "out/clock.h"
 #include "out/stats/dstats.h"
 #include "out/stats/stream.h"
@@ -78,7 +79,7 @@ static int leontief_inverse(int S, const double *astar, double *b)
             for (int j = 0; j < S; j++)
                 gsl_matrix_set(a, (size_t)i, (size_t)j,
                                (i == j ? 1.0 : 0.0) - astar[(size_t)i * (size_t)S + (size_t)j]);
-        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        mr_gsl_quiet_begin();
         if (gsl_linalg_LU_decomp(a, perm, &sign) == GSL_SUCCESS &&
             gsl_linalg_LU_invert(a, perm, inv) == GSL_SUCCESS) {
             rc = 0;
@@ -90,7 +91,7 @@ static int leontief_inverse(int S, const double *astar, double *b)
                     b[(size_t)i * (size_t)S + (size_t)j] = v;
                 }
         }
-        gsl_set_error_handler(old);
+        mr_gsl_quiet_end();
     }
     gsl_matrix_free(a);
     gsl_matrix_free(inv);

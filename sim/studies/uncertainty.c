@@ -14,6 +14,7 @@
  */
 #include "sim/studies/uncertainty.h"
 
+#include "models/status.h"
 #include "models/uncertain.h"
 #include "out/clock.h"
 #include "out/h5/extras.h"
@@ -23,7 +24,6 @@
 #include "sim/rng.h"
 #include "sim/scenario/loader.h"
 
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -180,8 +180,10 @@ static int run_row(const mr_scenario *base, const double *x, uint64_t seed, uint
 {
     mr_scenario sc;
     int bad;
-    /* GSL's error handler is a global the loader sets and restores: one
-       parse at a time (the caller has turned it off for the whole study) */
+    /* One parse at a time: GSL's error handler, which the loader turns off,
+       may be shared (mr_gsl_quiet_begin), but the rest of the loader has not
+       been checked for use from several threads at once; a parse is cheap
+       beside the row's run */
 #pragma omp critical(mr_uncertain_parse)
     bad = mr_scenario_parse_values(base->source_path, base->source_text, base->source_len, x, NULL,
                                    base->nuncertain, &sc, err);
@@ -427,7 +429,7 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     mr_run_info binfo;
     bool have_base = false;
     mr_extras x = {0};
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    mr_gsl_quiet_begin(); /* for the whole study; ended at done */
     out->index = calloc(k * MR_UNC_NSTAT, sizeof *out->index);
     /* a failure on one rank is agreed by all before they part (each later
        step has a collective the others would wait in) */
@@ -578,7 +580,7 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     rc = w > 0 ? MR_INTERRUPTED : w < 0 ? MR_FAILED : MR_OK;
     out->seconds = mr_now_seconds() - t0;
 done:
-    gsl_set_error_handler(old);
+    mr_gsl_quiet_end();
     if (have_base)
         mr_results_free(&bres);
     mr_extras_free(&x);
