@@ -199,6 +199,8 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
 static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const mr_engine_opts *opts,
                               const mr_comm *comm, uint64_t L, int stream, mr_error *err)
 {
+    if (opts->memory_checked) /* by the caller, for runs at once (mr_engine_runs_that_fit) */
+        return MR_OK;
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
     const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
     const double res =
@@ -321,6 +323,28 @@ double mr_engine_results_bytes(const mr_scenario *sc, const mr_comm *comm)
     const uint64_t first = blo * MR_BLOCK_TRIALS,
                    last = bhi * MR_BLOCK_TRIALS < N ? bhi * MR_BLOCK_TRIALS : N;
     return results_bytes(&md, last > first ? last - first : 0);
+}
+
+int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const mr_comm *comm, mr_status *rc,
+                            mr_error *err)
+{
+    mr_model md;
+    if (mr_model_build(sc, &md, err)) {
+        *rc = MR_FAILED;
+        return 0;
+    }
+    /* one run: its results and one workspace (memory_check with one thread) */
+    const double one = results_bytes(&md, sc->trials) + workspace_bytes(&md);
+    const int node = ranks_on_node(comm);
+    mr_memory_limit lim;
+    int k = most > 1 ? most : 1;
+    if (mr_memory_limit_get(&lim) == 0 && lim.source)
+        while (k > 1 && k * one * (lim.per_node ? node : 1) > (double)lim.free_bytes)
+            k--;
+    const mr_engine_opts one_thread = {.threads = 1};
+    *rc = memory_check(sc, &md, &one_thread, comm, sc->trials, 0, err); /* can one run? */
+    mr_model_free(&md);
+    return *rc == MR_OK ? k : 0;
 }
 
 /* The model of sc and this rank's blocks [*blo, *bhi): a contiguous range,

@@ -41,6 +41,9 @@ typedef struct {
     bool tilt_counts;          /* also keep each process's occurrences and exposure per trial
                                   (res->tilt_count, tilt_expo: the cross-entropy pilots of
                                   sim/importance.c) */
+    bool memory_checked;       /* the caller has checked the memory of this run and of those
+                                  that run beside it (mr_engine_runs_that_fit): no check of
+                                  this run's own */
 } mr_engine_opts;
 
 /* Run this rank's share of sc->trials trials of sc with seed sc->seed
@@ -56,6 +59,19 @@ typedef struct {
    too large), res freed. */
 mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_results *res,
                         mr_run_info *info, mr_error *err);
+
+/* How many runs of sc (sc->trials trials, one thread and its own results
+   each, on this process alone: the rows of an uncertainty study) fit at
+   once in the memory this process may still take (sim/memory.h), from
+   `most` down to 1; they then run with opts->memory_checked. 0 when not
+   even one fits, with *rc and err: mr_engine_run's refusal of one run.
+   Collective over comm (each rank counts its own). So that how many rows
+   run, and whether the study runs at all, do not depend on which rows the
+   threads happen to start together: until 2026-12-06 each row checked
+   alone, all passed together, and later rows were refused mid-study, for 4
+   threads and not for 1. */
+int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const mr_comm *comm, mr_status *rc,
+                            mr_error *err);
 
 /* The memory mr_engine_run's results of sc take on this rank of comm (the
    per-trial arrays of its share of sc->trials and the bands), as its

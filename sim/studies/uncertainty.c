@@ -193,7 +193,7 @@ static int run_row(const mr_scenario *base, const double *x, uint64_t seed, uint
     }
     sc.seed = seed;
     sc.trials = L;
-    mr_engine_opts o = {.threads = 1};
+    mr_engine_opts o = {.threads = 1, .memory_checked = true}; /* by mr_engine_runs_that_fit */
     mr_results res;
     mr_run_info info;
     mr_status r = mr_engine_run(&sc, &o, &res, &info, err);
@@ -468,7 +468,19 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     mr_error ferr = {{0}};
     uint64_t done_rows = 0;
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    /* as many rows at once as fit in memory, checked before any runs: each
+       row's own check passed beside rows that had not yet allocated, and
+       later rows were refused mid-study, for some thread counts only */
+    mr_scenario one_row = *base;
+    one_row.trials = L;
+    mr_status fit_rc = MR_OK;
+    const int at_once = mr_engine_runs_that_fit(
+        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine, comm, &fit_rc, err);
+    if (!at_once) {
+        rc = fit_rc;
+        goto done;
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(at_once)
     for (uint64_t j = lo; j < hi; j++) {
         int stop;
 #pragma omp atomic read

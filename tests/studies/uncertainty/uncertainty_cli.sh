@@ -12,7 +12,9 @@
 # - 1 and 2 threads (and, with MPIEXEC, 2 ranks) give identical files
 #   outside /run_info; the file's kind is "uncertainty";
 # - `minrisk run` on a scenario with an uncertain block refuses (status 2);
-# - a sweep or an importance block beside it is refused at its line:column.
+# - a sweep or an importance block beside it is refused at its line:column;
+# - under a memory limit, as many rows at once as fit: the same file for 1
+#   and 4 threads; a limit no row fits, refused before any row runs.
 set -u
 bin=$1
 src=$2
@@ -124,4 +126,31 @@ rest=$(sed -n "s|^$at (with uncertain key price_correlation.lithium.cobalt = \([
 echo "$rest" | awk '{ a = $1; c = $2; d = 1 - a * a - 0.16 - c * c + 0.8 * a * c; exit !(d < 0) }' ||
     fail "pd2: the named draws ($rest) give a positive definite matrix"
 [ ! -e "$tmp/pd2.h5" ] || fail "pd2: an output file was left"
+# memory: the lowest limit (of a few) under which 1 thread runs a study of 8
+# rows of 30000 trials (about 17 MB each), one row at a time; under it, 4
+# threads run as many rows at once as fit and write what 1 thread writes.
+# Until 2026-12-06 each row checked the memory alone: the first 4 passed
+# together, and a row begun beside 3 others was refused (status 1) with
+# the study already above the limit. A limit no row fits is refused before
+# any row runs, with nothing written.
+lim=0
+for m in 40 48 56 64 80 96 128 192 256 384; do
+    if MINRISK_MEMORY_LIMIT=${m}M OMP_NUM_THREADS=1 "$bin" uncertainty "$dir/two_keys.yaml" \
+        -o "$tmp/m1.h5" --rows 2 --block-trials 30000 -q 2>/dev/null; then
+        lim=$m
+        break
+    fi
+done
+[ "$lim" -gt 0 ] || fail "memory: 1 thread refused under every limit up to 384M"
+MINRISK_MEMORY_LIMIT=${lim}M OMP_NUM_THREADS=4 "$bin" uncertainty "$dir/two_keys.yaml" \
+    -o "$tmp/m4.h5" --rows 2 --block-trials 30000 -q 2>"$tmp/e" ||
+    { cat "$tmp/e"; fail "memory: 4 threads refused under the limit ${lim}M that 1 thread runs in"; }
+h5diff -c --exclude-path /run_info "$tmp/m1.h5" "$tmp/m4.h5" >"$tmp/d" ||
+    { cat "$tmp/d"; fail "memory: 1 and 4 threads under ${lim}M differ"; }
+MINRISK_MEMORY_LIMIT=1K OMP_NUM_THREADS=4 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/m0.h5" \
+    --rows 2 --block-trials 30000 -q 2>"$tmp/e"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q '^.*two_keys.yaml: 30000 trials need about .* of the 1.0 kB limit is free' "$tmp/e" &&
+    [ "$(wc -l <"$tmp/e")" -eq 1 ] || { cat "$tmp/e"; fail "memory: limit 1K: status $rc, not the refusal"; }
+[ ! -e "$tmp/m0.h5" ] || fail "memory: limit 1K: an output file was left"
 echo "uncertainty: OK"
