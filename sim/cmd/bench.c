@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L /* fileno, fsync */
 
 #include "sim/cmd/cli.h"
+#include "models/libm_path.h"
 #include "sim/engine.h"
 #include "sim/model.h"
 #include "sim/rng.h"
@@ -418,8 +419,11 @@ static void print_table(FILE *f, const bench_request *q, const bench_host *h, co
         fprintf(f, "%7d %10.0f %18.1f %9.4g %9.4g %14.4g %14.2f %15.3f %13.3f\n", pt[p].threads,
                 pt[p].tps, pt[p].ns, pt[p].run, pt[p].cpu, pt[p].floor, pt[p].ratio, pt[p].eff,
                 pt[p].speedup);
-    fprintf(f, "\nverification number %016llx (the same in all %d runs)\n",
-            (unsigned long long)verification, q->reps * q->npoints);
+    fprintf(f,
+            "\nverification number %016llx (the same in all %d runs; libm path %016llx: "
+            "another machine prints the same number only on the same path, docs/HPC.md)\n",
+            (unsigned long long)verification, q->reps * q->npoints,
+            (unsigned long long)mr_libm_fingerprint());
 }
 
 static void write_json(FILE *f, const bench_request *q, const bench_host *h, const bench_load *ld,
@@ -450,8 +454,8 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
             z->dense ? "true" : "false", ld->nproc, ld->occurrences);
     fprintf(f, "  \"trials\": %llu,\n  \"seed\": %llu,\n  \"reps\": %d,\n", q->trials, q->seed,
             q->reps);
-    fprintf(f, "  \"verification\": \"%016llx\",\n  \"points\": [\n",
-            (unsigned long long)verification);
+    fprintf(f, "  \"verification\": \"%016llx\",\n  \"libm_path\": \"%016llx\",\n  \"points\": [\n",
+            (unsigned long long)verification, (unsigned long long)mr_libm_fingerprint());
     for (int p = 0; p < q->npoints; p++) {
         const bench_point *u = &pt[p];
         fprintf(f,

@@ -148,8 +148,8 @@ awk 'NF == 9 && $1 ~ /^[0-9]+$/ { rows++; if ($4 + 0 <= 0 || $5 + 0 <= 0 || $6 +
 grep -q '^cpu: ' "$tmp/out" && grep -q '^build: minrisk ' "$tmp/out" ||
     fail "tiny bench: no cpu: or build: line"
 ls "$tmp" | grep -q 'b.json.tmp' && fail "tiny bench: a temporary file was left"
-"$py" - "$tmp/b.json" "$tmp/out" <<'EOF' || fails=$((fails + 1))
-import json, statistics, sys
+"$py" - "$tmp/b.json" "$tmp/out" "$bin" <<'EOF' || fails=$((fails + 1))
+import json, statistics, subprocess, sys
 d = json.load(open(sys.argv[1]))
 table = open(sys.argv[2]).read()
 bad = []
@@ -174,8 +174,11 @@ pts = d["points"]
 check([p["threads"] for p in pts] == [1, 2], "threads %r" % [p["threads"] for p in pts])
 ver = {r["verification"] for p in pts for r in p["runs"]}
 check(ver == {d["verification"]}, "verification numbers %r" % ver)
-check(("verification number %s (the same in all 4 runs)" % d["verification"]) in table,
-      "the table's verification line")
+check(("verification number %s (the same in all 4 runs; libm path %s:" % (d["verification"],
+      d["libm_path"])) in table, "the table's verification line")
+# the libm path is this process's, as --version prints it
+check(("libm path %s)" % d["libm_path"]) in subprocess.run([sys.argv[3], "--version"],
+      capture_output=True, text=True).stdout, "libm_path %r, not --version's" % d["libm_path"])
 words = {r["random_words"] for p in pts for r in p["runs"]}
 check(len(words) == 1, "random words differ between runs: %r" % words)
 base = pts[0]["run_seconds"]
