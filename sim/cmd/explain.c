@@ -10,6 +10,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "models/libm_path.h"
 #include "sim/cmd/cli.h"
 #include "sim/engine.h"
 #include "sim/replay.h"
@@ -153,6 +154,7 @@ typedef struct {
 /* What the file says about the run. */
 typedef struct {
     char *kind, *software, *name;
+    char *libm; /* /run_info/libm_fingerprint, NULL in files before it */
     uint64_t seed, trials;
     int horizon, steps_per_year;
     bool has_total_loss;
@@ -174,6 +176,7 @@ static int open_run(h5in *in, request *q, run_facts *f, mr_error *err)
     const hid_t file = in->r.file;
     f->kind = mr_h5r_attr_str(file, ".", "kind");
     f->software = mr_h5r_attr_str(file, ".", "software_version");
+    f->libm = mr_h5r_attr_str(file, "run_info", "libm_fingerprint");
     bool multi = f->kind && strcmp(f->kind, "run") != 0;
     /* an uncertainty file holds one run, the base scenario's: told by default */
     if (multi && !q->run && !strcmp(f->kind, "uncertainty"))
@@ -858,13 +861,22 @@ static mr_status print_check(h5in *in, const request *q, const run_facts *f, con
     printf("\nCheck: ");
     if (c->mismatch[0]) {
         printf("the replay DIFFERS from the stored results: %s\n", c->mismatch);
+        /* the likely reasons a reader can act on: another version, or
+           another libm code path (the same binary on another kind of CPU:
+           the last bits differ, docs/HPC.md) */
+        char why[200] = "";
+        char here[17];
+        snprintf(here, sizeof here, "%016llx", (unsigned long long)mr_libm_fingerprint());
+        if (f->software && strcmp(f->software, MINRISK_VERSION))
+            snprintf(why, sizeof why, "; the file was written by minrisk %.40s", f->software);
+        else if (f->libm && strcmp(f->libm, here))
+            snprintf(why, sizeof why,
+                     "; the file was made where exp, log and pow take another code path (libm "
+                     "fingerprint %.16s, here %s: docs/HPC.md)",
+                     f->libm, here);
         snprintf(err->msg, sizeof err->msg,
-                 "%s: the replay of trial %llu differs from the stored results (%s)%s%s", q->file,
-                 (unsigned long long)trial, c->mismatch,
-                 f->software && strcmp(f->software, MINRISK_VERSION)
-                     ? "; the file was written by minrisk "
-                     : "",
-                 f->software && strcmp(f->software, MINRISK_VERSION) ? f->software : "");
+                 "%s: the replay of trial %llu differs from the stored results (%s)%s", q->file,
+                 (unsigned long long)trial, c->mismatch, why);
         in->r.status = MR_FAILED;
         return MR_FAILED;
     }
@@ -977,6 +989,7 @@ done:
     mr_h5r_close(&in.r);
     free(f.kind);
     free(f.software);
+    free(f.libm);
     free(f.name);
     return status;
 }

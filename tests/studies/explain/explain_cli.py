@@ -457,6 +457,44 @@ def test_errors(a, tmp, demo):
     bad([demo, "--trial"], "option '--trial' needs a value")
 
 
+def test_other_libm_path(a, tmp, demo):
+    """A replay that differs says why when the file was made on another libm
+    code path (/run_info/libm_fingerprint, docs/HPC.md): (a) a copy of the
+    demo file with one stored value moved by 1 ulp and a forged fingerprint;
+    (b) on a CPU with FMA, a real file made with FMA turned off for the
+    process (GLIBC_TUNABLES), of whose first 50 trials at least one replays
+    differently in the last bits. Before 2026-12-06 the line gave no
+    reason."""
+    here = re.search(r"libm path ([0-9a-f]{16})\)",
+                     run([a.minrisk, "--version"]).stdout).group(1)
+    forged = os.path.join(tmp, "forged.h5")
+    shutil.copy(demo, forged)
+    with h5py.File(forged, "r+") as f:
+        x = f["trials/total_loss"]
+        x[0] = np.nextafter(x[0], np.inf)
+        f["run_info"].attrs["libm_fingerprint"] = "0123456789abcdef"
+    p = run([a.minrisk, "explain", forged, "--trial", "0"])
+    want = ("; the file was made where exp, log and pow take another code path (libm "
+            "fingerprint 0123456789abcdef, here %s: docs/HPC.md)" % here)
+    check(p.returncode == 1 and p.stderr.strip().endswith(want),
+          "forged libm path: exit %d, stderr %r" % (p.returncode, p.stderr))
+    nofma = {"GLIBC_TUNABLES": "glibc.cpu.hwcaps=-FMA"}
+    other = re.search(r"libm path ([0-9a-f]{16})\)",
+                      run([a.minrisk, "--version"], env=nofma).stdout).group(1)
+    if other == here:
+        print("this CPU has one libm code path: no real file of the other")
+        return
+    path = os.path.join(tmp, "nofma.h5")
+    minrisk_run(a, os.path.join(a.src, "scenarios/demo.yaml"), path, 50, env=nofma)
+    differ = [p for p in (run([a.minrisk, "explain", path, "--trial", str(k)])
+                          for k in range(50)) if p.returncode != 0]
+    check(len(differ) > 0, "no FMA: all 50 trials replayed bit for bit on the other path")
+    for p in differ:
+        check(p.returncode == 1 and p.stderr.strip().endswith(
+            "(libm fingerprint %s, here %s: docs/HPC.md)" % (other, here)),
+            "no FMA: exit %d, stderr %r" % (p.returncode, p.stderr))
+
+
 def test_rush(a, tmp):
     """The occurrence line names the rush bought ahead (docs/MODEL.md §3s):
     graphite-2023's one occurrence, 65% for 3 months with rush_months 2.4,
@@ -500,6 +538,7 @@ def main():
             test_compare_file(a, tmp)
             test_help_example(a, tmp)
             test_errors(a, tmp, demo)
+            test_other_libm_path(a, tmp, demo)
             if a.mpiexec:
                 test_mpi(a, tmp)
     finally:
