@@ -195,12 +195,30 @@ static void test_grow(void **state)
     mr_results_free(&r);
 }
 
+/* rpR needs R annual values: the 40 years of twenty() (0.5, 0.5, 1, 1,
+   ..., 10, 10) give rp40 = X_(39) (ceil(40 x 0.975) = 39) = 10, as
+   mr_stats_return_period_sorted with n = R; rp41 has too few years: NaN,
+   no half-width. */
+static void test_return_period_at_its_count(void **state)
+{
+    (void)state;
+    mr_prec_spec s;
+    parse_ok("rp40=0.5,rp41=0.5", &s);
+    mr_results r;
+    twenty(&r);
+    mr_prec_check c;
+    assert_int_equal(mr_precision_eval(NULL, &r, 20, &s, &c), 0);
+    assert_true(c.estimate[0] == 10.0);
+    assert_true(isnan(c.estimate[1]) && isinf(c.half_width[1]) && isinf(c.relative[1]));
+    mr_results_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_points), cmocka_unit_test(test_parse),
         cmocka_unit_test(test_figures),      cmocka_unit_test(test_binding),
-        cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_grow),         cmocka_unit_test(test_return_period_at_its_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
