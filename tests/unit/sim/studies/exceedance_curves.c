@@ -167,6 +167,44 @@ static void test_too_few_resamples_and_threads(void **state)
     assert_memory_equal(h1, h2, sizeof h1);
 }
 
+/* The interval's floor of 10 values beyond the level (docs/STUDIES.md):
+   values 1 .. m, one a trial (H = 1), R = 100. Unweighted, m / R values
+   lie beyond: m = 1000 gives 10, an interval; m = 999 gives 9.99, none.
+   Weighted (all weights 1), the values above the estimate are counted:
+   m = 1000, tail mass 10, estimate X_(990) = 990 with 10 above it, an
+   interval; m = 900, estimate X_(891) = 891 with 9 above, none. */
+static void test_ten_values_beyond(void **state)
+{
+    (void)state;
+    enum { M = 1000 };
+    double *x = malloc(M * sizeof *x), *w = malloc(M * sizeof *w);
+    assert_non_null(x);
+    assert_non_null(w);
+    for (int i = 0; i < M; i++) {
+        x[i] = (double)((i * 7) % M + 1); /* 1 .. M, scrambled */
+        w[i] = 1.0;
+    }
+    const double R[1] = {100};
+    double est, lo, hi;
+    assert_int_equal(mr_exceedance(x, M, 1, 1, R, 1, 3, "t", MR_PAIRED_MIN_BOOT, &est, &lo, &hi),
+                     0);
+    assert_true(est == 990.0 && lo <= est && est <= hi);
+    assert_int_equal(
+        mr_exceedance(x, M - 1, 1, 1, R, 1, 3, "t", MR_PAIRED_MIN_BOOT, &est, &lo, &hi), 0);
+    assert_true(!isnan(est) && isnan(lo) && isnan(hi));
+    assert_int_equal(mr_exceedance_weighted(x, M, 1, 1, w, R, 1, 3, 50, &est, &lo, &hi), 0);
+    assert_true(est == 990.0 && lo <= est && est <= hi);
+    double *y = malloc(900 * sizeof *y);
+    assert_non_null(y);
+    for (int i = 0; i < 900; i++)
+        y[i] = (double)((i * 7) % 900 + 1);
+    assert_int_equal(mr_exceedance_weighted(y, 900, 1, 1, w, R, 1, 3, 50, &est, &lo, &hi), 0);
+    assert_true(est == 891.0 && isnan(lo) && isnan(hi));
+    free(x);
+    free(w);
+    free(y);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_weighted_estimate_by_hand),
         cmocka_unit_test(test_intervals_brute_force),
         cmocka_unit_test(test_too_few_resamples_and_threads),
+        cmocka_unit_test(test_ten_values_beyond),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
