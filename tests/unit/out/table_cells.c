@@ -1,0 +1,86 @@
+/* table_cells.c - the number cells of the printed tables (out/tables):
+ * the decimals of a GBP m loss table from its largest magnitude
+ * (mr_tab_decimals: 0 from 1000, 1 from 100, 2 from 1, else 3, so that a
+ * table shows about three significant digits), a cell (mr_tab_fmt_num:
+ * "n/a" for NaN), a policy cost in GBP m (mr_policy_cost_fmt: one decimal
+ * from 1 and for 0, three from 0.001, else %.1e) and a loss avoided per
+ * pound with its interval (mr_policy_cost_fmt_per_pound: 0 decimals from
+ * 100, 1 from 10, 2 from 1, else 3). Values by hand at each edge. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "out/tables/policy_cost.h"
+#include "out/tables/summary_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static void test_loss_table_decimals(void **state)
+{
+    (void)state;
+    assert_int_equal(mr_tab_decimals(3340.0), 0);
+    assert_int_equal(mr_tab_decimals(1000.0), 0);
+    assert_int_equal(mr_tab_decimals(999.9), 1);
+    assert_int_equal(mr_tab_decimals(100.0), 1);
+    assert_int_equal(mr_tab_decimals(99.99), 2);
+    assert_int_equal(mr_tab_decimals(1.0), 2);
+    assert_int_equal(mr_tab_decimals(0.999), 3);
+    assert_int_equal(mr_tab_decimals(0.0), 3);
+    char c[CELL];
+    mr_tab_fmt_num(c, 123.456, 1, "");
+    assert_string_equal(c, "123.5");
+    mr_tab_fmt_num(c, 0.125, 2, "%");
+    assert_string_equal(c, "0.12%"); /* 0.125 is exact: round half to even */
+    mr_tab_fmt_num(c, NAN, 2, "%");
+    assert_string_equal(c, "n/a");
+}
+
+static void cost(double m, const char *want)
+{
+    char b[64];
+    mr_policy_cost_fmt(b, sizeof b, 0, m);
+    assert_string_equal(b, want);
+}
+
+static void per_pound(double e, double lo, double hi, const char *want)
+{
+    char b[160];
+    const double pp[3] = {e, lo, hi};
+    mr_policy_cost_fmt_per_pound(b, sizeof b, pp);
+    assert_string_equal(b, want);
+}
+
+static void test_policy_cost_cells(void **state)
+{
+    (void)state;
+    cost(0.0, "0.0");
+    cost(250.0, "250.0");
+    cost(1.0, "1.0");
+    cost(-1.0, "-1.0");
+    cost(0.5, "0.500");
+    cost(0.005, "0.005");
+    cost(0.001, "0.001");
+    cost(0.0005, "5.0e-04");
+    cost(-0.0025, "-0.003"); /* the double nearest -0.0025 lies beyond it */
+    char b[64];
+    mr_policy_cost_fmt(b, sizeof b, 12, 0.005);
+    assert_string_equal(b, "       0.005");
+    per_pound(123.4, 100.2, 150.7, "123 [100, 151]");
+    per_pound(12.34, 10.0, 15.0, "12.3 [10.0, 15.0]");
+    per_pound(1.234, -0.5, 3.0, "1.23 [-0.50, 3.00]");
+    per_pound(0.1234, NAN, 0.2, "0.123");
+    per_pound(NAN, 1.0, 2.0, "n/a");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_loss_table_decimals),
+        cmocka_unit_test(test_policy_cost_cells),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
