@@ -180,3 +180,14 @@ if(MINRISK_PYTHON)
                    ${MINRISK_BIN} ${MINRISK_SRC})
   set_tests_properties(output_summary_recompute PROPERTIES LABELS output)
 endif()
+
+# The numbers `minrisk summary` prints against the file's figures
+# (summary_text.py): the loss table at its decimals, the headline's parts
+# (headline = value added lost + extra cost), the minerals table and the
+# precision estimate in GBP m. One demo run of 1024 trials.
+if(MINRISK_PYTHON)
+  add_test(NAME output_summary_text
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/summary_text.py
+                   ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(output_summary_text PROPERTIES LABELS output)
+endif()
