@@ -252,6 +252,26 @@ static void test_bad_arguments_and_no_resamples(void **state)
     assert_true(isnan(idx[0].st_lo) && isnan(idx[0].st_hi));
 }
 
+/* The estimators of sobol.h on two rows by hand: f(A) = (0, 2), f(B) =
+   (1, 4), f(AB_0) = (3, 1). m = 7/4; V = (1.75^2 + 0.25^2 + 0.75^2 +
+   2.25^2) / 4 = 8.75 / 4 = 2.1875 (divisor 2N); S_0 = ((1 - 1.75)(3 - 0) +
+   (4 - 1.75)(1 - 2)) / 2 / V = -4.5 / 4.375 = -36/35 (f(B) centred; not
+   centred it would be -1 / 4.375); ST_0 = ((0 - 3)^2 + (2 - 1)^2) / 2 / 2
+   / V = 2.5 / 2.1875 = 8/7. (Two rows make indices outside [0, 1]: the
+   formulas, not their meaning, are checked.) */
+static void test_estimators_by_hand(void **state)
+{
+    (void)state;
+    const double fa[2] = {0.0, 2.0}, fb[2] = {1.0, 4.0}, fab[2] = {3.0, 1.0};
+    mr_sobol_index idx[1];
+    double v;
+    assert_int_equal(mr_sobol_indices(fa, fb, fab, 2, 1, 0, 0.95, 1, idx, &v), MR_OK);
+    assert_true(v == 2.1875);
+    assert_true(fabs(idx[0].s + 36.0 / 35.0) <= 1e-15);
+    assert_true(fabs(idx[0].st - 8.0 / 7.0) <= 1e-15);
+    assert_true(isnan(idx[0].s_lo) && isnan(idx[0].st_hi)); /* no resamples */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_result_is_bit_identical_when_computed_again),
         cmocka_unit_test(test_bad_arguments_and_no_resamples),
         cmocka_unit_test(test_constant_statistic_has_no_index),
+        cmocka_unit_test(test_estimators_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
