@@ -14,10 +14,11 @@ Three sweeps of tests/studies/sweep/base.yaml:
 Checks: /sweep/grid/dimension and parameter; each key's coordinate (type and values);
 every array of the grid at the cell of each variant (found from its
 /sweep/setting, not from the grid order) equals the flat table's row bit
-for bit; xarray's .sel at a variant's settings gives the variant's own
-/summary/total_loss_mean; minrisk.open's Sweep returns the stored grid and
-to_grid of the flat table agrees with it; minrisk export writes the flat
-table alone (sweep.csv).
+for bit; /sweep/mean_difference (grid and cost_grid) recomputed from the
+variants' own /trials (paired differences, normal interval); xarray's .sel
+at a variant's settings gives the variant's own /summary/total_loss_mean;
+minrisk.open's Sweep returns the stored grid and to_grid of the flat table
+agrees with it; minrisk export writes the flat table alone (sweep.csv).
 """
 import os
 import subprocess
@@ -89,6 +90,25 @@ def check_sweep(path, dims, kinds, values, units):
     return names
 
 
+def check_mean_difference(path):
+    """/sweep/mean_difference (docs/STUDIES.md) from the variants' own
+    /trials/total_loss: the paired differences d from the first variant,
+    their mean and mean -+ 1.959963984540054 sd(d) / sqrt(N), sd with
+    divisor N - 1 (relative 1e-12: the code sums block-ordered)."""
+    with h5py.File(path, "r") as f:
+        names = strs(f["sweep/variant"])
+        md = f["sweep/mean_difference"][()]
+        first = f["variants/%s/trials/total_loss" % names[0]][()]
+        for v, name in enumerate(names):
+            d = f["variants/%s/trials/total_loss" % name][()] - first
+            m, half = d.mean(), 1.959963984540054 * d.std(ddof=1) / np.sqrt(d.size)
+            want = np.array([m, m - half, m + half])
+            ok = np.allclose(md[v], want, rtol=1e-12, atol=1e-12 * np.abs(first).mean())
+            check(ok and (v > 0 or np.all(md[v] == 0.0)),
+                  "%s: mean_difference of %s %r, recomputed %r" % (path, name, md[v], want))
+        check(np.any(md[1:, 2] > md[1:, 1]), "%s: some variant's interval has a width" % path)
+
+
 def main():
     minrisk, src = sys.argv[1], sys.argv[2]
     d = os.path.join(src, "tests", "studies", "sweep")
@@ -112,6 +132,8 @@ def main():
         check_sweep(files["three"], ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
                                      "policies.stockpile.months"], [("i", 4)] * 3,
                     [[10, 12], [5000, 6000], [0, 3]], ["unit per year", "unit per year", "months of demand"])
+        for name in ("grid", "cost"):
+            check_mean_difference(files[name])
         # minrisk export writes the flat table once (sweep.csv), not the grid
         ex = os.path.join(tmp, "csv")
         subprocess.run([minrisk, "export", files["grid"], "--csv", ex], check=True, stdout=subprocess.DEVNULL)
