@@ -4,10 +4,16 @@ an uncertainty file (docs/STUDIES.md "Uncertainty", docs/EXPORT.md
 "Uncertainty files", docs/REPORT.md).
 
 A small study of scenarios/uk-2024-uncertain.yaml (4 keys; 4 rows of A and
-B, 30 trials a row, 100 resamples: 24 rows, about two seconds; its value
+B, 60 trials a row, 100 resamples: 24 rows, about two seconds; its value
 added lost does not vary, so that statistic has NaN indices, and the keys'
 ranking by ST is not their order) is read three ways, each against the
 file read independently with h5py:
+- the file itself: each A and B row's mean and ES 99 loss, and the
+  predictive table (mean, q50, q90, q95, q99, ES 99) with parameter
+  uncertainty (the A and B rows' trials pooled) and of the base, recomputed
+  from /uncertainty/sample_total_loss and /base/trials (docs/OUTPUT.md
+  estimators; 1e-12 relative; at 60 trials a row the ES 99 of a row is
+  its largest value and an ES at 0.98 is not, while at 30 both were);
 - `minrisk summary`: prints exactly what `minrisk uncertainty` printed (one
   printer), and every printed index, interval and predictive figure equals
   the file's value at the printed precision (%.3f, GBP m %.1f), the keys
@@ -61,12 +67,57 @@ def ranked(st):
     return sorted(range(len(st)), key=lambda i: (math.isnan(st[i]), -st[i] if not math.isnan(st[i]) else 0, i))
 
 
+def krank(n, p):
+    """ceil(n p), n p snapped to an integer within 1e-12 (docs/OUTPUT.md)."""
+    x = n * p
+    r = round(x)
+    x = float(r) if abs(x - r) <= 1e-12 * max(1.0, abs(x)) else x
+    return min(max(math.ceil(x), 1), n)
+
+
+def measures(x):
+    """Mean, q50, q90, q95, q99 (X_(ceil(n p))) and ES 99 (docs/OUTPUT.md:
+    (w_k X_(k) + sum_{i > k} X_(i)) / (n - n p), w_k = k - n p)."""
+    x = np.sort(np.asarray(x, dtype=np.float64).ravel())
+    n = x.size
+    out = [x.mean()] + [x[krank(n, p) - 1] for p in (0.5, 0.9, 0.95, 0.99)]
+    k = krank(n, 0.99)
+    out.append(((k - n * 0.99) * x[k - 1] + x[k:].sum()) / (n - n * 0.99))
+    return out
+
+
+def close(a, b):
+    return all(abs(u - v) <= 1e-12 * abs(v) for u, v in zip(a, b))
+
+
+def check_statistics(f, u):
+    """The rows' mean and ES 99 and the predictive table recomputed from
+    the trials: /uncertainty/sample_total_loss holds each A and B row's L
+    trials (row names as in /uncertainty/row), pooled they are the
+    distribution with parameter uncertainty; /base/trials the base."""
+    sample, srows = u["sample_total_loss"][()], list(u["sample_row"].asstr()[()])
+    rows, rowst = list(u["row"].asstr()[()]), u["row_statistic"][()]
+    if len(srows) != 8 or not all(r.startswith(("A/", "B/")) for r in srows):
+        fail("sample rows %s: expected the 4 A and 4 B rows" % srows)
+    for j, name in enumerate(srows):
+        m = measures(sample[j])
+        got = rowst[rows.index(name)]
+        if not close([got[0], got[1]], [m[0], m[5]]):
+            fail("row %s: mean, es99 %r, recomputed %r" % (name, list(got[:2]), [m[0], m[5]]))
+    dists, pred = list(u["distribution"].asstr()[()]), u["predictive"][()]
+    for d, x in (("with_parameter_uncertainty", sample), ("base", f["base/trials/total_loss"][()])):
+        want = measures(x)
+        if not close(pred[dists.index(d)], want):
+            fail("predictive %s %r, recomputed %r" % (d, list(pred[dists.index(d)]), want))
+    print("statistics: the rows' mean and ES 99 and the predictive table equal the trials'")
+
+
 def main():
     mr, src = sys.argv[1], sys.argv[2]
     scen = os.path.join(src, "scenarios/uk-2024-uncertain.yaml")
     with tempfile.TemporaryDirectory() as tmp:
         h5 = os.path.join(tmp, "u.h5")
-        printed = run([mr, "uncertainty", scen, "-o", h5, "--rows", "4", "--block-trials", "30",
+        printed = run([mr, "uncertainty", scen, "-o", h5, "--rows", "4", "--block-trials", "60",
                        "--resamples", "100", "--threads", "2"])
         f = h5py.File(h5, "r")
         u = f["uncertainty"]
@@ -80,13 +131,15 @@ def main():
         dists = list(u["distribution"].asstr()[()])
         pred = u["predictive"][()]
         settings = dict(zip(u["setting"].asstr()[()], u["settings"][()]))
-        if settings["rows"] != 4 or settings["block_trials"] != 30 or settings["bootstrap_resamples"] != 100:
+        if settings["rows"] != 4 or settings["block_trials"] != 60 or settings["bootstrap_resamples"] != 100:
             fail("settings %s" % settings)
         if stats != ["mean_loss", "es99_loss", "mean_gva_loss"]:
             fail("statistics %s" % stats)
         if not var[0] > 0 or var[2] != 0 or ranked(to[:, 0, ie]) == list(range(len(keys))):
             fail("the test needs a mean loss that varies over the rows, ranked otherwise than the keys, "
                  "and a value added lost that does not (variance %s)" % list(var))
+
+        check_statistics(f, u)
 
         # ---- summary ------------------------------------------------------
         out = run([mr, "summary", h5])
@@ -240,7 +293,7 @@ def main():
         # ---- explain ------------------------------------------------------
         told = run([mr, "explain", h5])
         worst = int(np.argmax(f["base/trials/total_loss"][()]))
-        if not told.startswith("Trial %d of 30, the worst" % worst) or ", run base," not in told:
+        if not told.startswith("Trial %d of 60, the worst" % worst) or ", run base," not in told:
             fail("explain: not the base run's worst trial %d:\n%s" % (worst, told[:400]))
         if told != run([mr, "explain", h5, "--run", "base"]):
             fail("explain without --run differs from --run base")
