@@ -470,9 +470,9 @@ static void test_tail_shares_and_delta_method_interval(void **state)
     const double all[2 * 4] = {0, 1, 3, 3, 1, 1, 5, 5};
     mr_attr_tail_stats(all, 2, 1, 2.0, co, sh, lo, hi);
     assert_true(sh[0] == 1.0 && lo[0] == 1.0 && hi[0] == 1.0 && co[0] == 4.0);
-    /* one row: no interval */
+    /* one row: its co-ES w a / wsum = 3, no interval */
     mr_attr_tail_stats(all, 1, 1, 1.0, co, sh, lo, hi);
-    assert_true(sh[0] == 1.0 && isnan(lo[0]) && isnan(hi[0]));
+    assert_true(co[0] == 3.0 && sh[0] == 1.0 && isnan(lo[0]) && isnan(hi[0]));
 }
 
 /* The extras of a collect, flattened for comparison. */
