@@ -15,7 +15,9 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
 - the weighted /summary: total_loss_mean = sum w x / N, its se =
   sd(w x) / sqrt(N), the quantiles = the weighted quantile of the
   definition (smallest v with sum_{x > v} w <= N - N p) computed here,
-  and ES by its formula, from /trials;
+  and ES by its formula, from /trials; the weighted 1-in-1000 annual
+  loss defined at exactly 1000 trial-years (200 trials) and equal to the
+  weighted quantile at 0.999, NaN at 995;
 - the scenario's importance block: the same /trials, /summary and
   /importance as --importance; compare refuses it;
 - the year focus (docs/MODEL.md §12i): an identity tilt with focus=year
@@ -197,6 +199,23 @@ def main():
                 check(s["total_loss_es_ci_low"][k] <= s["total_loss_es"][k] <=
                       s["total_loss_es_ci_high"][k], "ES %g outside its interval" % p)
             check(f["importance"].attrs["weighted"] == 1, "weighted attribute")
+
+        # the weighted 1-in-R annual loss needs N H >= R values: 200 trials
+        # of 5 years give 1000 = R for the 1-in-1000 (defined, the weighted
+        # quantile at 0.999 of the annual losses, each with its trial's
+        # weight), 199 give 995 (NaN)
+        for n200 in (200, 199):
+            r = run([mr, "run", yaml, "--trials", str(n200), "-q", "-o", "rp.h5", "--importance",
+                     spec], d)
+            check(r.returncode == 0, "rp run: " + r.stderr)
+            with h5py.File(os.path.join(d, "rp.h5"), "r") as f:
+                rp = list(f["summary/return_period"][()])
+                got = f["summary/return_period_loss"][rp.index(1000.0)]
+                ann = f["trials/annual_loss"][()].ravel()
+                wa = np.repeat(f["trials/weight"][()], H)
+            want = weighted_quantile(ann, wa, 1.0 - 1.0 / 1000.0) if n200 * H >= 1000 else math.nan
+            check(got == want or (math.isnan(got) and math.isnan(want)),
+                  "weighted 1-in-1000 at %d trial-years: %r, want %r" % (n200 * H, got, want))
 
         # the year focus: the mixture's weight, from /events
         al, K = 0.2, 2
