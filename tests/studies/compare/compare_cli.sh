@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # `minrisk compare` through the command line (docs/STUDIES.md "Compare"):
 # a scenario against itself gives zeros; a changed supplier agrees with an
-# independent computation over the stored trials (compare_file.py) and
-# leaves the sector that does not use its mineral unchanged; bad input
-# exits 2 with one line and nothing at the output path; the --help example
-# runs; Ctrl-C leaves nothing.
+# independent computation over the stored trials (compare_file.py), prints
+# the file's figures (compare_table.py), and leaves the sector that does
+# not use its mineral unchanged; bad input exits 2 with one line and
+# nothing at the output path; the --help example runs; Ctrl-C leaves
+# nothing.
 # usage: compare_cli.sh MINRISK SRC PYTHON [H5DIFF]
 set -uo pipefail
 bin=$1 src=$2 py=$3 h5diff=${4:-h5diff}
@@ -22,9 +23,12 @@ grep -q '^Total  *mean ' "$tmp/out" || fail "demo vs demo: no table on stdout"
 # 2. One supplier's outage rate doubled: the file against numpy; sector s2
 #    (mineral y only) does not change at all.
 "$bin" compare "$src/tests/studies/compare/crn_base.yaml" "$src/tests/studies/compare/crn_doubled.yaml" \
-  --trials 1000 --seed 7 --bootstrap 100 -o "$tmp/crn.h5" --quiet >/dev/null ||
+  --trials 1000 --seed 7 --bootstrap 100 -o "$tmp/crn.h5" --quiet >"$tmp/crn.out" ||
   fail "crn: status $?"
 "$py" "$src/tests/studies/compare/compare_file.py" "$tmp/crn.h5" changed s2 || fail "crn: file"
+#    the printed table is the file's figures in GBP m (compare_table.py;
+#    its largest loss, 574 GBP m, prints with 1 decimal)
+"$py" "$src/tests/studies/compare/compare_table.py" "$tmp/crn.h5" "$tmp/crn.out" || fail "crn: table"
 # the same with other thread counts: identical outside /run_info
 for t in 1 3; do
   "$bin" compare "$src/tests/studies/compare/crn_base.yaml" "$src/tests/studies/compare/crn_doubled.yaml" \
