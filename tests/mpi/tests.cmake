@@ -29,7 +29,7 @@ if(MINRISK_WITH_MPI)
   add_test(NAME mpi_precision
            COMMAND ${MINRISK_SRC}/tests/cli/precision_stop.sh ${MINRISK_BIN}
                    ${MINRISK_SRC}/scenarios/demo.yaml ${MINRISK_PYTHON} ${MPIEXEC_EXECUTABLE})
-  set_tests_properties(mpi_precision PROPERTIES LABELS mpi ENVIRONMENT "STOP_AFTER=1.5")
+  set_tests_properties(mpi_precision PROPERTIES LABELS mpi ENVIRONMENT "STOP_AFTER=1.5" TIMEOUT 900)
   # output.trials: none streamed over ranks (out/stats/stream.h)
   add_test(NAME mpi_stream_summary
            COMMAND ${MINRISK_PYTHON} ${MINRISK_SRC}/tests/output/stream_summary.py
