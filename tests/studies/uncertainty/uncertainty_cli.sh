@@ -14,7 +14,8 @@
 # - `minrisk run` on a scenario with an uncertain block refuses (status 2);
 # - a sweep or an importance block beside it is refused at its line:column;
 # - under a memory limit, as many rows at once as fit: the same file for 1
-#   and 4 threads; a limit no row fits, refused before any row runs.
+#   and 4 threads under the lowest limit 4 threads run in, which is less than
+#   a row above 1 thread's; a limit no row fits, refused before any row runs.
 set -u
 bin=$1
 src=$2
@@ -126,25 +127,33 @@ rest=$(sed -n "s|^$at (with uncertain key price_correlation.lithium.cobalt = \([
 echo "$rest" | awk '{ a = $1; c = $2; d = 1 - a * a - 0.16 - c * c + 0.8 * a * c; exit !(d < 0) }' ||
     fail "pd2: the named draws ($rest) give a positive definite matrix"
 [ ! -e "$tmp/pd2.h5" ] || fail "pd2: an output file was left"
-# memory: the lowest limit (of a few) under which 1 thread runs a study of 8
-# rows of 30000 trials (about 17 MB each), one row at a time; under it, 4
-# threads run as many rows at once as fit and write what 1 thread writes.
-# Until 2026-12-06 each row checked the memory alone: the first 4 passed
-# together, and a row begun beside 3 others was refused (status 1) with
-# the study already above the limit. A limit no row fits is refused before
-# any row runs, with nothing written.
-lim=0
-for m in 40 48 56 64 80 96 128 192 256 384; do
-    if MINRISK_MEMORY_LIMIT=${m}M OMP_NUM_THREADS=1 "$bin" uncertainty "$dir/two_keys.yaml" \
-        -o "$tmp/m1.h5" --rows 2 --block-trials 30000 -q 2>/dev/null; then
-        lim=$m
-        break
-    fi
+# memory: under the lowest limit (to 1 MiB) under which 4 threads run a study
+# of 8 rows of 30000 trials (about 22 MB each, as the refusal below says),
+# 1 thread runs too and writes the same file; and that limit does not fit
+# one row more than 1 thread needs (1 thread is refused 1 row below it), so
+# the 4 threads ran their rows fewer at a time. Until 2026-12-06 each row
+# checked the memory alone: the first 4 passed together, and a row begun
+# beside 3 others was refused (status 1) with the study already above the
+# limit, so 4 threads needed about 3 rows more than 1 thread. The limit is
+# searched for 4 threads, not taken from 1 thread's: 4 threads start with
+# a few MiB more resident (their base run), so a limit 1 thread just fits
+# can refuse them (it did at 1 thread's lowest, 32M against 35M).
+study_under() { # study_under THREADS MiB OUT: exit status 0 when the study runs
+    MINRISK_MEMORY_LIMIT=${2}M OMP_NUM_THREADS=$1 "$bin" uncertainty "$dir/two_keys.yaml" \
+        -o "$3" --rows 2 --block-trials 30000 -q 2>"$tmp/e"
+}
+lo=1 hi=512 # 1 MiB fits no row; 512 MiB fits all 8
+study_under 4 $hi "$tmp/m4.h5" || { cat "$tmp/e"; fail "memory: 4 threads refused under 512M"; }
+while [ $((hi - lo)) -gt 1 ]; do
+    mid=$(((lo + hi) / 2))
+    rm -f "$tmp/m4.h5"
+    if study_under 4 $mid "$tmp/m4.h5"; then hi=$mid; else lo=$mid; fi
 done
-[ "$lim" -gt 0 ] || fail "memory: 1 thread refused under every limit up to 384M"
-MINRISK_MEMORY_LIMIT=${lim}M OMP_NUM_THREADS=4 "$bin" uncertainty "$dir/two_keys.yaml" \
-    -o "$tmp/m4.h5" --rows 2 --block-trials 30000 -q 2>"$tmp/e" ||
-    { cat "$tmp/e"; fail "memory: 4 threads refused under the limit ${lim}M that 1 thread runs in"; }
+lim=$hi
+rm -f "$tmp/m4.h5"
+study_under 4 $lim "$tmp/m4.h5" || { cat "$tmp/e"; fail "memory: 4 threads refused under ${lim}M"; }
+study_under 1 $lim "$tmp/m1.h5" ||
+    { cat "$tmp/e"; fail "memory: 1 thread refused under the limit ${lim}M that 4 threads run in"; }
 h5diff -c --exclude-path /run_info "$tmp/m1.h5" "$tmp/m4.h5" >"$tmp/d" ||
     { cat "$tmp/d"; fail "memory: 1 and 4 threads under ${lim}M differ"; }
 MINRISK_MEMORY_LIMIT=1K OMP_NUM_THREADS=4 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/m0.h5" \
@@ -153,4 +162,11 @@ rc=$?
 [ "$rc" -eq 1 ] && grep -q '^.*two_keys.yaml: 30000 trials need about .* of the 1.0 kB limit is free' "$tmp/e" &&
     [ "$(wc -l <"$tmp/e")" -eq 1 ] || { cat "$tmp/e"; fail "memory: limit 1K: status $rc, not the refusal"; }
 [ ! -e "$tmp/m0.h5" ] || fail "memory: limit 1K: an output file was left"
+need=$(sed -n 's/.* trials need about \([0-9]*\) MB on this rank.*/\1/p' "$tmp/e")
+[ -n "$need" ] || fail "memory: limit 1K: no 'need about N MB' in $(cat "$tmp/e")"
+below=$((lim - need * 1000000 / 1048576)) # one row's need, MB to MiB, rounded down
+if study_under 1 $below "$tmp/mb.h5"; then
+    fail "memory: 1 thread runs under ${below}M, a row of ${need} MB below the ${lim}M 4 threads need"
+fi
+echo "memory: 4 threads need ${lim}M, 1 thread is refused under ${below}M (a row of ${need} MB less)"
 echo "uncertainty: OK"
