@@ -7,8 +7,8 @@
  * the bits of every result go into one FNV-1a hash. On glibc 2.36, x86-64,
  * exp, expm1, log1p and pow each give a different hash with and without
  * GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA at these 1,024 arguments (log gives
- * the same: its two versions agree there); tests/hardening/libm_path.sh
- * checks that the fingerprint tells the two paths apart.
+ * the same: its two versions agree there); tests/cli/verification_number.sh
+ * checks, on a CPU with FMA, that the fingerprint tells the two paths apart.
  */
 #include "models/libm_path.h"
 
@@ -32,8 +32,9 @@ static uint64_t mix(uint64_t h, double y)
     return h;
 }
 
-/* The k-th of n fixed arguments in [0, 1): a linear congruential sequence,
-   so that the arguments' last bits vary as the model's do. */
+/* The next of the fixed arguments in [0, 1), from the state *s: a linear
+   congruential sequence, so that the arguments' last bits vary as the
+   model's do. */
 static double arg(uint64_t *s)
 {
     *s = *s * 6364136223846793005ull + 1442695040888963407ull;

@@ -203,7 +203,7 @@ out:
 
 /* partial[b * k] = sum of block b's elements times scale, in index order
    from 0.0; with mean != NULL, of ((x - *mean) scale)^2 instead. scale is 1
-   or a power of 2 (moments_scaled), so that a scaled sum is the unscaled one
+   or a power of 2 (rescaled), so that a scaled sum is the unscaled one
    times a power of 2 exactly whenever neither overflows or underflows. */
 static void block_sums(const mr_dvar *v, const double *mean, double scale, double *partial,
                        size_t k)

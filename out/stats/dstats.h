@@ -67,7 +67,7 @@ int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mea
 
 /* The sd's sum of squared deviations, when it overflows, is formed again
    with every deviation scaled by 2^-MR_DSTATS_SS_EXP (dstats.c,
-   moments_scaled): finite for up to 2^64 deviations of any finite size.
+   rescaled): finite for up to 2^64 deviations of any finite size.
    mr_dstats_sd gives sqrt(ss / (n - 1)) from ss, or from ss_scaled where ss
    overflowed (NaN when n < 2), as mr_dstats_moments does. */
 #define MR_DSTATS_SS_EXP 560
