@@ -370,6 +370,19 @@ static int read_parent(P *p, Src *s, const yaml_node_t *ext, const Section *bund
     return 0;
 }
 
+/* A cycle's message: "src[j] -> ... -> src[last] -> closes" and then note
+   (or ""), into chain (cut at size). */
+static void chain_text(const P *p, int j, int last, const char *closes, const char *note,
+                       char *chain, size_t size)
+{
+    size_t n = 0;
+    chain[0] = '\0';
+    for (int q = j; q <= last && n < size; q++)
+        n += (size_t)snprintf(chain + n, size - n, "%s -> ", p->src[q].path);
+    if (n < size)
+        snprintf(chain + n, size - n, "%s%s", closes, note);
+}
+
 /* Read the chain: src[0] is given; each `extends` adds its parent, from the
    bundle when there is one, else from disk. */
 int sc_load_chain(P *p, const Section *bundle, int nbundle)
@@ -409,12 +422,8 @@ int sc_load_chain(P *p, const Section *bundle, int nbundle)
             free(nj);
             if (!same)
                 continue;
-            char chain[MR_ERRMSG_MAX] = "";
-            size_t n = 0;
-            for (int q = j; q <= k && n < sizeof chain; q++)
-                n += (size_t)snprintf(chain + n, sizeof chain - n, "%s -> ", p->src[q].path);
-            if (n < sizeof chain)
-                snprintf(chain + n, sizeof chain - n, "%s", p->src[j].path);
+            char chain[MR_ERRMSG_MAX];
+            chain_text(p, j, k, p->src[j].path, "", chain, sizeof chain);
             free(path);
             p->file = p->src[j].path;
             return sc_fail(p, p->src[j].extends, "extends", "cycle: %s", chain);
@@ -433,13 +442,10 @@ int sc_load_chain(P *p, const Section *bundle, int nbundle)
         for (int j = 0; j <= k && s->has_id; j++) {
             if (!p->src[j].has_id || p->src[j].id.dev != s->id.dev || p->src[j].id.ino != s->id.ino)
                 continue;
-            char chain[MR_ERRMSG_MAX] = "";
-            size_t n = 0;
-            for (int q = j; q <= k + 1 && n < sizeof chain; q++)
-                n += (size_t)snprintf(chain + n, sizeof chain - n, "%s%s", q > j ? " -> " : "",
-                                      p->src[q].path);
-            if (n < sizeof chain)
-                snprintf(chain + n, sizeof chain - n, " (the same file as %s)", p->src[j].path);
+            char chain[MR_ERRMSG_MAX];
+            char note[MR_ERRMSG_MAX];
+            snprintf(note, sizeof note, " (the same file as %s)", p->src[j].path);
+            chain_text(p, j, k, s->path, note, chain, sizeof chain);
             p->file = p->src[k].path;
             p->doc = &p->src[k].doc;
             return sc_fail(p, ext, "extends", "cycle: %s", chain);
