@@ -228,6 +228,19 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc)
         fprintf(stderr, "warning: %s\n", sc->warnings[k]);
 }
 
+int mr_cli_exe_dir(char *buf, size_t len)
+{
+    ssize_t n = len > 1 ? readlink("/proc/self/exe", buf, len - 1) : -1;
+    if (n <= 0 || (size_t)n >= len - 1) /* failed, or perhaps cut short */
+        return -1;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return -1;
+    *slash = '\0';
+    return 0;
+}
+
 const char *mr_cli_source_dir(void)
 {
     static char dir[PATH_MAX];
@@ -236,11 +249,8 @@ const char *mr_cli_source_dir(void)
         return dir;
     done = 1;
     char exe[PATH_MAX], cache[PATH_MAX + 32];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
-    if (!slash)
+    if (mr_cli_exe_dir(exe, sizeof exe) != 0)
         return dir;
-    *slash = '\0';
     snprintf(cache, sizeof cache, "%s/CMakeCache.txt", exe);
     FILE *f = fopen(cache, "r");
     if (!f)

@@ -94,6 +94,10 @@ void mr_cli_warnings(const mr_comm *comm, const mr_scenario *sc);
    with err on every rank MR_BAD_INPUT or MR_FAILED (out of memory). */
 int mr_cli_load_scenario(const char *path, mr_scenario *sc, const mr_comm *comm, mr_error *err);
 
+/* The directory of this minrisk's executable (/proc/self/exe), into buf:
+   0, or -1 when it cannot be read whole. */
+int mr_cli_exe_dir(char *buf, size_t len);
+
 /* The source tree of the build tree this minrisk runs from (CMake's
    CMAKE_HOME_DIRECTORY in the CMakeCache.txt beside the executable), for
    the example scenarios and report.py of an uninstalled build; "" when it

@@ -2,7 +2,7 @@
  * --version and the table of commands (one file each under sim/cmd/). A
  * command returns an mr_status; exit_code below is the one place that turns
  * it into the exit status users see. */
-#define _XOPEN_SOURCE 700 /* readlink, realpath */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "sim/cmd/cli.h"
 #include "models/libm_path.h"
 #include "models/units.h"
@@ -135,10 +135,7 @@ static int exit_code(mr_status status)
 static const char *scenarios_dir(char *buf, size_t len)
 {
     char exe[PATH_MAX], path[PATH_MAX + 64];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
-    if (slash) {
-        *slash = '\0';
+    if (mr_cli_exe_dir(exe, sizeof exe) == 0) {
         snprintf(path, sizeof path, "%s/../share/minrisk/scenarios", exe);
         if (len >= PATH_MAX && realpath(path, buf) && !access(buf, R_OK | X_OK))
             return buf;

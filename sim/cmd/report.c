@@ -9,7 +9,7 @@
  * from its build tree, in that build's source tree (mr_cli_source_dir); the
  * interpreter is $MINRISK_PYTHON, else
  * /usr/bin/python3 (Debian's, which has the modules). */
-#define _XOPEN_SOURCE 700 /* readlink, strsignal, posix_spawn, realpath */
+#define _XOPEN_SOURCE 700 /* strsignal, posix_spawn, realpath */
 #include "sim/cmd/cli.h"
 #include "sim/cmd/outpath.h"
 #include "out/format.h" /* mr_file_kind */
@@ -140,16 +140,10 @@ static const char *find_script(char *buf, size_t len, char *msg, size_t msglen)
         return NULL;
     }
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            int w = snprintf(buf, len, "%s%s", exe, REPORT_INSTALLED_SCRIPT);
-            if (w > 0 && (size_t)w < len && readable_file(buf))
-                return buf;
-        }
+    if (mr_cli_exe_dir(exe, sizeof exe) == 0) {
+        int w = snprintf(buf, len, "%s%s", exe, REPORT_INSTALLED_SCRIPT);
+        if (w > 0 && (size_t)w < len && readable_file(buf))
+            return buf;
     }
     const char *src = mr_cli_source_dir();
     if (src[0]) {
