@@ -169,10 +169,12 @@ static int ranks_on_node(const mr_comm *comm)
    count changes, the time bands and the workspaces, bytes), the grid's
    size and what makes it smaller. */
 static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const char *what, double res,
-                    double ws, size_t analysis, const char *analysis_what, int node, double grid,
-                    mr_error *err)
+                    double ws, size_t analysis, const char *analysis_what,
+                    const char *trials_advice, int node, double grid, mr_error *err)
 {
-    char b[7][32], advice[200] = "use fewer trials or more ranks";
+    char b[7][32], advice[200];
+    snprintf(advice, sizeof advice, "%s",
+             trials_advice ? trials_advice : "use fewer trials or more ranks");
     if (grid * (lim->per_node ? node : 1) > (double)lim->free_bytes)
         snprintf(advice, sizeof advice,
                  "the time grid of %d steps alone needs %s on every rank (time bands and thread "
@@ -219,16 +221,16 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
         const double grid = bands_bytes(md) + ws;
         too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
-                opts->analysis_what, node, grid, err);
+                opts->analysis_what, opts->advice, node, grid, err);
         bad = 1;
     }
     if (!mr_comm_any(comm, bad))
         return MR_OK;
     if (!bad)
         snprintf(err->msg, sizeof err->msg,
-                 "%s: %llu trials need more memory than another rank may take; use fewer "
-                 "trials or more ranks",
-                 sc->source_path, (unsigned long long)sc->trials);
+                 "%s: %llu trials need more memory than another rank may take; %s", sc->source_path,
+                 (unsigned long long)sc->trials,
+                 opts->advice ? opts->advice : "use fewer trials or more ranks");
     /* the same environment on every rank */
     return mr_comm_any(comm, unreadable) ? MR_BAD_INPUT : MR_FAILED;
 }
@@ -325,8 +327,8 @@ double mr_engine_results_bytes(const mr_scenario *sc, const mr_comm *comm)
     return results_bytes(&md, last > first ? last - first : 0);
 }
 
-int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const mr_comm *comm, mr_status *rc,
-                            mr_error *err)
+int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const char *advice,
+                            const mr_comm *comm, mr_status *rc, mr_error *err)
 {
     mr_model md;
     if (mr_model_build(sc, &md, err)) {
@@ -341,7 +343,7 @@ int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const mr_comm *comm
     if (mr_memory_limit_get(&lim) == 0 && lim.source)
         while (k > 1 && k * one * (lim.per_node ? node : 1) > (double)lim.free_bytes)
             k--;
-    const mr_engine_opts one_thread = {.threads = 1};
+    const mr_engine_opts one_thread = {.threads = 1, .advice = advice};
     *rc = memory_check(sc, &md, &one_thread, comm, sc->trials, 0, err); /* can one run? */
     mr_model_free(&md);
     return *rc == MR_OK ? k : 0;

@@ -41,6 +41,8 @@ typedef struct {
     bool tilt_counts;          /* also keep each process's occurrences and exposure per trial
                                   (res->tilt_count, tilt_expo: the cross-entropy pilots of
                                   sim/importance.c) */
+    const char *advice;        /* what the memory check's refusal advises when the trials do
+                                  not fit; NULL = "use fewer trials or more ranks" */
     bool memory_checked;       /* the caller has checked the memory of this run and of those
                                   that run beside it (mr_engine_runs_that_fit): no check of
                                   this run's own */
@@ -65,13 +67,14 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
    once in the memory this process may still take (sim/memory.h), from
    `most` down to 1; they then run with opts->memory_checked. 0 when not
    even one fits, with *rc and err: mr_engine_run's refusal of one run.
-   Collective over comm (each rank counts its own). So that how many rows
+   advice: the refusal's, as mr_engine_opts.advice (more ranks do not
+   shrink such a run). Collective over comm (each rank counts its own). So that how many rows
    run, and whether the study runs at all, do not depend on which rows the
    threads happen to start together: until 2026-12-06 each row checked
    alone, all passed together, and later rows were refused mid-study, for 4
    threads and not for 1. */
-int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const mr_comm *comm, mr_status *rc,
-                            mr_error *err);
+int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const char *advice,
+                            const mr_comm *comm, mr_status *rc, mr_error *err);
 
 /* The memory mr_engine_run's results of sc take on this rank of comm (the
    per-trial arrays of its share of sc->trials and the bands), as its

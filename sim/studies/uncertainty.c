@@ -475,7 +475,9 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     one_row.trials = L;
     mr_status fit_rc = MR_OK;
     const int at_once = mr_engine_runs_that_fit(
-        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine, comm, &fit_rc, err);
+        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine,
+        "a row holds its trials in one process, whatever the ranks: use fewer --block-trials", comm,
+        &fit_rc, err);
     if (!at_once) {
         rc = fit_rc;
         goto done;

@@ -15,7 +15,8 @@
 # - a sweep or an importance block beside it is refused at its line:column;
 # - under a memory limit, as many rows at once as fit: the same file for 1
 #   and 4 threads under the lowest limit 4 threads run in, which is less than
-#   a row above 1 thread's; a limit no row fits, refused before any row runs.
+#   a row above 1 thread's; a limit no row fits, refused before any row runs,
+#   with advice for a row (fewer --block-trials, not more ranks).
 set -u
 bin=$1
 src=$2
@@ -168,5 +169,11 @@ below=$((lim - need * 1000000 / 1048576)) # one row's need, MB to MiB, rounded d
 if study_under 1 $below "$tmp/mb.h5"; then
     fail "memory: 1 thread runs under ${below}M, a row of ${need} MB below the ${lim}M 4 threads need"
 fi
+# that refusal is a row's (the rows are checked before the base run): it
+# advises fewer --block-trials, or a smaller time grid, never more ranks,
+# which do not shrink a row (until 2026-12-06 it said "use fewer trials or
+# more ranks")
+grep -Eq '; a row holds its trials in one process, whatever the ranks: use fewer --block-trials$|: use fewer steps a year, a shorter horizon or fewer threads$' "$tmp/e" &&
+    [ "$(wc -l <"$tmp/e")" -eq 1 ] || { cat "$tmp/e"; fail "memory: a row's refusal under ${below}M: not its advice"; }
 echo "memory: 4 threads need ${lim}M, 1 thread is refused under ${below}M (a row of ${need} MB less)"
 echo "uncertainty: OK"
