@@ -165,8 +165,8 @@ static inline mr_market_step finish_out(const excess_at *e, double q, double dp,
 /* Past this many evaluations every other step bisects. The reference
    scenarios' solves take at most 8, guards included (2,000 trials of nine
    of them, 2026-12-06: 77-88% take 1, at most 0.4% more than 3;
-   mr_market_step.evals), so none reaches it; a start far out on a steep curve (eps = 50) took 325.
- */
+   mr_market_step.evals), so none reaches it; a start far out on a steep
+   curve (eps = 50) took 325. */
 #define MR_MARKET_SLOW 16
 /* Bisection stops when the bracket is this narrow. */
 #define MR_MARKET_TOL 1e-13
