@@ -266,14 +266,13 @@ static int any_inf(const double *out, size_t nv)
     return 0;
 }
 
-/* The sums again with every term scaled by 2^-e, into *redo (allocated),
-   when one of out[0..nv) overflowed; *redo NULL otherwise. A run's losses
-   can be finite and yet their sum (n values near 1e305) or the sum of their
-   squared deviations (values near 1e155) pass DBL_MAX, which gave an
-   infinite mean or sd of finite losses. e is 80 for the sums, so that up to
-   2^64 terms of any finite size sum to a finite number, and
-   MR_DSTATS_SS_EXP for the squares; the terms that underflow instead are
-   below 2^-800 of the sum. The decision rests on the reduced sums, the same
+/* The sums of squared deviations again with every term scaled by 2^-e
+   (MR_DSTATS_SS_EXP), into *redo (allocated), when one of out[0..nv)
+   overflowed; *redo NULL otherwise. A run's losses can be finite and yet
+   the sum of their squared deviations (values near 1e155) pass DBL_MAX,
+   which gave an infinite sd of finite losses; the terms that underflow
+   instead are below 2^-800 of the sum. (The sums themselves are not
+   rescaled: see mr_dstats_moments.) The decision rests on the reduced sums, the same
    on every rank, and a sum that did not overflow is used as it was, bit for
    bit. */
 static int rescaled(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mean,
@@ -303,19 +302,16 @@ double mr_dstats_sd(double ss, double ss_scaled, uint64_t n)
 int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mean, double *sd)
 {
     c = COMM(c);
-    double *redo;
-    if (sums(c, v, nv, NULL, 1.0, mean) != 0 || rescaled(c, v, nv, NULL, mean, 80, &redo) != 0)
+    /* the mean is not rescaled: a sum of finite values past DBL_MAX (losses
+       near 1e305) leaves it inf, as the streamed statistics' pass 1 does,
+       so /summary stays the same held or streamed (docs/OUTPUT.md) */
+    if (sums(c, v, nv, NULL, 1.0, mean) != 0)
         return -1;
     for (size_t i = 0; i < nv; i++) {
         uint64_t n = mr_dvar_count(&v[i]);
-        if (!n)
-            mean[i] = NAN;
-        else if (redo && isinf(mean[i]))
-            mean[i] = ldexp(redo[i] / (double)n, 80);
-        else
-            mean[i] = mean[i] / (double)n;
+        mean[i] = n ? mean[i] / (double)n : NAN;
     }
-    free(redo);
+    double *redo;
     if (!sd)
         return 0;
     if (sums(c, v, nv, mean, 1.0, sd) != 0 ||
