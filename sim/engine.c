@@ -327,11 +327,31 @@ double mr_engine_results_bytes(const mr_scenario *sc, const mr_comm *comm)
     return results_bytes(&md, last > first ? last - first : 0);
 }
 
+/* mr_model_build on every rank, agreed: 0, or -1 on every rank (with err;
+   "on another rank" where this rank's build succeeded, and md freed) when
+   any rank's failed. A build's other failures (mr_model_build) are the same
+   on every rank, but one rank can lack memory alone: without the agreement
+   the others went on into the next collective call and waited for it for
+   ever. */
+static int model_on_every_rank(const mr_scenario *sc, mr_model *md, const mr_comm *comm,
+                               mr_error *err)
+{
+    const int bad = mr_model_build(sc, md, err) != 0;
+    if (!mr_comm_any(comm, bad))
+        return 0;
+    if (!bad) {
+        mr_model_free(md);
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory building the model on another rank",
+                 sc->source_path);
+    }
+    return -1;
+}
+
 int mr_engine_runs_that_fit(const mr_scenario *sc, int most, const char *advice,
                             const mr_comm *comm, mr_status *rc, mr_error *err)
 {
     mr_model md;
-    if (mr_model_build(sc, &md, err)) {
+    if (model_on_every_rank(sc, &md, comm, err)) {
         *rc = MR_FAILED;
         return 0;
     }
@@ -356,7 +376,7 @@ static mr_status rank_blocks(const mr_scenario *sc, const mr_engine_opts *opts, 
                              int stream, mr_model *md, uint64_t *blo, uint64_t *bhi,
                              uint64_t *first, uint64_t *last, mr_error *err)
 {
-    if (mr_model_build(sc, md, err))
+    if (model_on_every_rank(sc, md, comm, err))
         return MR_FAILED;
     const uint64_t N = sc->trials;
     if (N > MR_MAX_TRIALS) {
@@ -430,7 +450,8 @@ mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, 
                              mr_run_info *info, mr_error *err)
 {
     mr_model md;
-    if (mr_model_build(sc, &md, err)) {
+    const mr_comm solo = {0, 1, NULL};
+    if (model_on_every_rank(sc, &md, opts->comm ? opts->comm : &solo, err)) {
         mr_results_free(res); /* as continue_on on a failure */
         return MR_FAILED;
     }
