@@ -333,7 +333,8 @@ int sc_get_int(P *p, const Map *m, const char *key, bool req, uint64_t lo, uint6
                uint64_t *out);
 int sc_get_str(P *p, const Map *m, const char *key, bool req, char **out);
 /* s is empty or only spaces: ' ', tab, and the Unicode spaces U+00A0,
-   U+2000-200A, U+202F, U+205F, U+3000 (UTF-8): a name that would show
+   U+1680, U+2000-200A, U+202F, U+205F, U+3000 (UTF-8: every space of
+   Unicode's category Zs): a name that would show
    blank. */
 bool sc_blank(const char *s);
 int sc_get_str_or(P *p, const Map *m, const char *key, const char *def, char **out);

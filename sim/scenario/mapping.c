@@ -167,6 +167,8 @@ bool sc_blank(const char *s)
             u += 3;
         else if (u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) /* U+3000 ideographic */
             u += 3;
+        else if (u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80) /* U+1680 Ogham space mark */
+            u += 3;
         else
             return false;
     }
