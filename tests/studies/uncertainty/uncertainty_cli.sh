@@ -172,8 +172,15 @@ fi
 # that refusal is a row's (the rows are checked before the base run): it
 # advises fewer --block-trials, or a smaller time grid, never more ranks,
 # which do not shrink a row (until 2026-12-06 it said "use fewer trials or
-# more ranks")
-grep -Eq '; a row holds its trials in one process, whatever the ranks: use fewer --block-trials$|: use fewer steps a year, a shorter horizon or fewer threads$' "$tmp/e" &&
-    [ "$(wc -l <"$tmp/e")" -eq 1 ] || { cat "$tmp/e"; fail "memory: a row's refusal under ${below}M: not its advice"; }
+# more ranks"). Not under AddressSanitizer: its shadow memory grows the
+# resident set beyond the estimates between the rows' check and the base
+# run's, so there the base run (whose advice is ranks) is the one refused.
+case "$(ldd "$bin" 2>/dev/null)" in
+*libasan*) echo "memory: AddressSanitizer build: the refusal's advice is not checked" ;;
+*)
+    grep -Eq '; a row holds its trials in one process, whatever the ranks: use fewer --block-trials$|: use fewer steps a year, a shorter horizon or fewer threads$' "$tmp/e" &&
+        [ "$(wc -l <"$tmp/e")" -eq 1 ] ||
+        { cat "$tmp/e"; fail "memory: a row's refusal under ${below}M: not its advice"; } ;;
+esac
 echo "memory: 4 threads need ${lim}M, 1 thread is refused under ${below}M (a row of ${need} MB less)"
 echo "uncertainty: OK"
