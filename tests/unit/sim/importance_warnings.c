@@ -16,6 +16,7 @@
  *   below max(4, min(100, 200)) = 100, share 400/799 = 50.1%: the
  *   warning names it unstable (the share is checked first).
  */
+#define _POSIX_C_SOURCE 200809L /* fileno, dup, dup2 */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
