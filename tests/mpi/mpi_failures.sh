@@ -16,6 +16,9 @@
 #  4. one rank out of memory in `minrisk uncertainty` after its rows ran:
 #     exit status 1, one line, nothing written (that rank went to its end
 #     alone, the others waited in the collective write).
+#  5. ranks whose libm takes two code paths (below).
+#  6. one rank out of memory in the model build before the collective
+#     memory check (below).
 # Each run is under `timeout`: a hang fails the test.
 # usage: mpi_failures.sh MPIEXEC MINRISK SCENARIO FAILMALLOC_SO
 set -uo pipefail
@@ -136,6 +139,25 @@ cat "$tmp/u.err" >&2
   fail "uncertainty, one rank out of memory: expected one 'out of memory' line"
 [ -z "$(left)" ] || fail "uncertainty, one rank out of memory left '$(left)'"
 echo "uncertainty, one rank of 3 out of memory in the indices: exit 1, one line, nothing left"
+
+# 6. rank 2 of 3 out of memory in the model build that precedes the run's
+# collective memory check: the second calloc of 28,800 bytes on that rank
+# (a model time path, 120 steps x 30 supply slots x 8 bytes in demo.yaml;
+# found with a logging shim). Exit status 1, one line, nothing left. Until
+# 2026-12-06 (a379315) that rank returned while the others waited in the
+# memory check, and the run hung.
+rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+mpirun 3 -x LD_PRELOAD="$shim" -x MR_FAILMALLOC_RANK=2 -x MR_FAILMALLOC_SIZE=28800 \
+  -x MR_FAILMALLOC_CALLOC=1 -x MR_FAILMALLOC_NTH=2 \
+  "$bin" run "$scen" -o "$tmp/out/b.h5" --trials 3001 --quiet 2> "$tmp/b.err"
+status=$?
+cat "$tmp/b.err" >&2
+[ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "model build, one rank out of memory: hung (timeout)"
+[ "$status" -eq 1 ] || fail "model build, one rank out of memory: exit status $status, expected 1 (has the array another size now?)"
+[ "$(grep -c 'out of memory' "$tmp/b.err")" -eq 1 ] && [ "$(lines "$tmp/b.err")" -eq 1 ] ||
+  fail "model build, one rank out of memory: expected one 'out of memory' line"
+[ -z "$(left)" ] || fail "model build, one rank out of memory left '$(left)'"
+echo "model build, one rank of 3 out of memory: exit 1, one line, nothing left"
 
 # 5. ranks whose libm takes two code paths (a partition mixing CPUs with
 # and without FMA; here rank 0 with FMA, ranks 1 and 2 with it turned off by
