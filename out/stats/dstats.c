@@ -201,10 +201,11 @@ out:
     return rc;
 }
 
-/* partial[b * k] = sum of block b's elements times scale, in index order
-   from 0.0; with mean != NULL, of ((x - *mean) scale)^2 instead. scale is 1
-   or a power of 2 (rescaled), so that a scaled sum is the unscaled one
-   times a power of 2 exactly whenever neither overflows or underflows. */
+/* partial[b * k] = sum of block b's elements, in index order from 0.0;
+   with mean != NULL, of ((x - *mean) scale)^2 instead. scale is 1 or
+   2^-MR_DSTATS_SS_EXP (rescaled), so that a scaled sum is the unscaled one
+   times a power of 2 exactly whenever neither overflows or underflows; the
+   plain sums are never scaled (mr_dstats_moments). */
 static void block_sums(const mr_dvar *v, const double *mean, double scale, double *partial,
                        size_t k)
 {
@@ -222,10 +223,10 @@ static void block_sums(const mr_dvar *v, const double *mean, double scale, doubl
             }
         } else if (st == 1) {
             for (size_t e = lo; e < hi; e++)
-                s += x[e] * scale;
+                s += x[e];
         } else {
             for (size_t e = lo; e < hi; e++)
-                s += x[e * st] * scale;
+                s += x[e * st];
         }
         partial[b * k] = s;
     }
@@ -266,8 +267,8 @@ static int any_inf(const double *out, size_t nv)
     return 0;
 }
 
-/* The sums of squared deviations again with every term scaled by 2^-e
-   (MR_DSTATS_SS_EXP), into *redo (allocated), when one of out[0..nv)
+/* The sums of squared deviations again with every deviation scaled by
+   2^-MR_DSTATS_SS_EXP, into *redo (allocated), when one of out[0..nv)
    overflowed; *redo NULL otherwise. A run's losses can be finite and yet
    the sum of their squared deviations (values near 1e155) pass DBL_MAX,
    which gave an infinite sd of finite losses; the terms that underflow
@@ -276,13 +277,13 @@ static int any_inf(const double *out, size_t nv)
    on every rank, and a sum that did not overflow is used as it was, bit for
    bit. */
 static int rescaled(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mean,
-                    const double *out, int e, double **redo)
+                    const double *out, double **redo)
 {
     *redo = NULL;
     if (!any_inf(out, nv))
         return 0;
     *redo = malloc(one_or(nv) * sizeof **redo);
-    if (any_failed(c, !*redo) || sums(c, v, nv, mean, ldexp(1.0, -e), *redo) != 0) {
+    if (any_failed(c, !*redo) || sums(c, v, nv, mean, ldexp(1.0, -MR_DSTATS_SS_EXP), *redo) != 0) {
         free(*redo);
         *redo = NULL;
         return -1;
@@ -314,8 +315,7 @@ int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mea
     double *redo;
     if (!sd)
         return 0;
-    if (sums(c, v, nv, mean, 1.0, sd) != 0 ||
-        rescaled(c, v, nv, mean, sd, MR_DSTATS_SS_EXP, &redo) != 0)
+    if (sums(c, v, nv, mean, 1.0, sd) != 0 || rescaled(c, v, nv, mean, sd, &redo) != 0)
         return -1;
     for (size_t i = 0; i < nv; i++)
         sd[i] = mr_dstats_sd(sd[i], redo ? redo[i] : 0.0, mr_dvar_count(&v[i]));
