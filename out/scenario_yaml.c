@@ -666,6 +666,69 @@ static void put_matrices(Buf *b, const mr_scenario *sc)
     free(ids);
 }
 
+/* P of a var<P>/es<P> target: the shortest decimal, digits and an optional
+   fraction (mr_importance_parse_target reads no exponent), whose value over
+   100 is level */
+static const char *percent(char *buf, size_t sz, double level)
+{
+    for (int prec = 0; prec <= 17; prec++) {
+        snprintf(buf, sz, "%.*f", prec, level * 100.0);
+        if (strtod(buf, NULL) / 100.0 == level)
+            break;
+    }
+    return buf;
+}
+
+/* The importance block (docs/SCENARIO_FORMAT.md "importance") as it runs:
+   the command line's --importance and --target applied, the focus, its
+   years and the defensive share written out. After the cross-entropy
+   stages (nstages > 0) the rates are the tilt they chose, by each process's
+   exact name, and the target is a comment: run again, this scenario draws
+   the main stage's trials again (with the target it would run new stages
+   from the chosen tilt). */
+static void put_importance(Buf *b, const mr_scenario *sc)
+{
+    const mr_importance *imp = &sc->importance;
+    char x[32];
+    if (!imp->present)
+        return;
+    const bool chosen = imp->nstages > 0;
+    if (chosen && imp->target != MR_TARGET_NONE)
+        put(b,
+            "# importance: the tilt the cross-entropy method chose for %s%s%s in %d pilot "
+            "stages (/importance)\n",
+            imp->target == MR_TARGET_VAR ? "var" : "es", percent(x, sizeof x, imp->target_level),
+            imp->target_annual ? "_annual" : "_total", imp->nstages);
+    put(b, "importance:\n");
+    if (imp->nrates > 0) {
+        put(b, "  rates:\n");
+        for (int k = 0; k < imp->nrates; k++) {
+            bool later = false; /* the same name again overrides this one */
+            for (int j = k + 1; j < imp->nrates && !later; j++)
+                later = strcmp(imp->rates[j].pattern, imp->rates[k].pattern) == 0;
+            if (later)
+                continue;
+            put(b, "    ");
+            put_str(b, imp->rates[k].pattern);
+            put(b, ": %s\n", num(x, sizeof x, imp->rates[k].factor));
+        }
+    }
+    if (imp->target != MR_TARGET_NONE && !chosen) {
+        put(b, "  target: %s%s%s\n", imp->target == MR_TARGET_VAR ? "var" : "es",
+            percent(x, sizeof x, imp->target_level), imp->target_annual ? "_annual" : "_total");
+        put(b, "  pilot_stages: %" PRIu64 "\n", imp->pilot_stages ? imp->pilot_stages : 3);
+        if (imp->pilot_trials) /* else max(1000, trials / 10): follows the trials */
+            put(b, "  pilot_trials: %" PRIu64 "\n", imp->pilot_trials);
+    }
+    if (mr_importance_focus_year(imp)) {
+        put(b, "  focus: year\n  focus_years: %" PRIu64 "\n",
+            imp->focus_years ? imp->focus_years : 1);
+        put(b, "  defensive: %s\n", num(x, sizeof x, mr_importance_defensive(imp)));
+    } else {
+        put(b, "  focus: horizon\n");
+    }
+}
+
 /* the sweep grid, as a comment */
 static void put_sweep_comment(Buf *b, const mr_scenario *sc)
 {
@@ -710,6 +773,7 @@ char *mr_scenario_resolved_yaml(const mr_scenario *sc)
     put_sectors(&b, sc);
     put_events(&b, sc);
     put_matrices(&b, sc);
+    put_importance(&b, sc);
     put_sweep_comment(&b, sc);
     put_uncertain_comment(&b, sc);
     if (b.oom) {

@@ -337,6 +337,23 @@ def main():
                     check(r.returncode == 0, "%s ranks %d: %s" % (tag, ranks, r.stderr))
                     diff = same(os.path.join(d, ref), os.path.join(d, out))
                     check(not diff, "%s: 1 thread and %d ranks differ at %s" % (tag, ranks, diff))
+        # the resolved scenario runs the tilt that ran: after the stages, their
+        # chosen rates (not the target again), so the same trials and summary
+        for tag in ("auto", "focus", "autoyear"):
+            res = os.path.join(d, tag + "_resolved.yaml")
+            with h5py.File(os.path.join(d, tag + "_t1.h5"), "r") as f, open(res, "w") as dst:
+                dst.write(f["scenario/resolved"][()].decode())
+            r = run([mr, "run", res, "-q", "-o", tag + "_again.h5"], d)
+            check(r.returncode == 0, "%s: the resolved scenario: %s" % (tag, r.stderr))
+            A = contents(os.path.join(d, tag + "_t1.h5"))
+            B = contents(os.path.join(d, tag + "_again.h5"))
+            diff = [k for k in sorted(set(A) | set(B)) if k.startswith(("/trials", "/summary"))
+                    and not (k in A and k in B and (np.array_equal(A[k], B[k], equal_nan=True)
+                                                    if isinstance(A[k], np.ndarray)
+                                                    and A[k].dtype.kind == "f"
+                                                    else str(A[k]) == str(B[k])))]
+            check(not diff and "/trials/weight" in B,
+                  "%s: its resolved scenario runs other trials: %s" % (tag, diff))
         with h5py.File(os.path.join(d, "auto_t1.h5"), "r") as f:
             g = f["importance"]
             check(g.attrs["target"] == "var99.9_total", "auto target %r" % g.attrs["target"])
