@@ -1,7 +1,8 @@
 #!/bin/sh
 # Reference-scenario checks (tests/scenarios/tests.cmake).
 #   scenario_ref.sh run MINRISK SCENARIO
-#       SCENARIO validates and runs 2,000 trials.
+#       SCENARIO validates and runs 2,000 trials; its resolved form (validate's
+#       output) runs the same trials (h5diff outside /run_info and /scenario).
 #   scenario_ref.sh roundtrip MINRISK SCENARIO
 #       SCENARIO validates, and validating its resolved form gives the same
 #       text again (docs/SCENARIO_FORMAT.md "The resolved scenario").
@@ -26,7 +27,17 @@ run)
   fi
   "$bin" run "$scen" --trials 2000 -o "$tmp/out.h5" --quiet || { echo "FAIL: $scen: run failed" >&2; exit 1; }
   "$bin" summary "$tmp/out.h5" >/dev/null || { echo "FAIL: $scen: summary failed" >&2; exit 1; }
-  echo "$scen: validates and runs 2,000 trials"
+  if grep -q '^# sweep: ' "$tmp/resolved.txt"; then # the base's, each variant's is its own
+    echo "$scen: validates and runs 2,000 trials (a sweep: its resolved form is the base's)"
+    exit 0
+  fi
+  # the resolved form, as validate prints it, is the same model: the same trials
+  cp "$tmp/resolved.txt" "$tmp/resolved.yaml"
+  "$bin" run "$tmp/resolved.yaml" --trials 2000 -o "$tmp/again.h5" --quiet ||
+    { echo "FAIL: $scen: its resolved form does not run" >&2; exit 1; }
+  h5diff -q --exclude-path /run_info --exclude-path /scenario "$tmp/out.h5" "$tmp/again.h5" ||
+    { echo "FAIL: $scen: its resolved form runs other trials" >&2; exit 1; }
+  echo "$scen: validates and runs 2,000 trials, and its resolved form runs the same ones"
   ;;
 roundtrip)
   scen=$3

@@ -5,7 +5,8 @@
 # (/usr/bin/python3, for h5py).
 #
 # - scenario_ref_<name>: every scenarios/*.yaml validates and runs 2,000
-#   trials (scenario_ref.sh run); one with an uncertain block runs a small
+#   trials, and so does its resolved form, to the same datasets (scenario_ref.sh
+#   run); one with an uncertain block runs a small
 #   `minrisk uncertainty` instead.
 # - scenario_ref_vision_lowers_loss: uk-2035-baseline and uk-2035-vision run with the
 #   same seed (common random numbers, MODEL §12) and 2,000 trials; the
