@@ -587,7 +587,14 @@ static bool key_is(const yaml_node_t *k, const char *word)
 
 /* Where merge_node is: the distributions of an uncertain block are the
    values of uncertain.keys. */
-enum { AT_OTHER, AT_UNCERTAIN, AT_UNCERTAIN_KEYS };
+enum { AT_OTHER, AT_UNCERTAIN, AT_UNCERTAIN_KEYS, AT_IDS };
+
+/* The top-level mappings of ids, whose entries a child removes with null. */
+static bool ids_key(const yaml_node_t *k)
+{
+    return key_is(k, "countries") || key_is(k, "minerals") || key_is(k, "sectors") ||
+           key_is(k, "events");
+}
 
 /* A severity or a duration (docs/SCENARIO_FORMAT.md, Severity, Duration),
    or an uncertain key's distribution (at == AT_UNCERTAIN_KEYS), given in
@@ -624,7 +631,9 @@ static bool other_form(Merge *g, const yaml_node_t *ck, int at, int base, int ci
    follow in the file's order; a merged mapping keeps the position of its
    first definition), anything else replaces the base whole, and so does a
    time path: a child's path is the whole path, not points added to its
-   parent's. */
+   parent's. In a top-level mapping of ids (at == AT_IDS) a child's entry
+   given as null removes the parent's entry of that id; one with no
+   parent's entry stays, and the loader refuses it (sc_idmap_check). */
 static int merge_node(Merge *g, int base, int cid, int depth, int at)
 {
     yaml_document_t *d = &g->p->src[g->k].doc;
@@ -657,6 +666,12 @@ static int merge_node(Merge *g, int base, int cid, int depth, int at)
         for (int q = 0; q < nb && j < 0; q++)
             if (!over[q] && same_key(yaml_document_get_node(g->out, pairs[q].key), ck))
                 j = q;
+        if (j >= 0 && at == AT_IDS && sc_is_null(yaml_document_get_node(d, cp.value))) {
+            memmove(pairs + j, pairs + j + 1, (size_t)(n - j - 1) * sizeof *pairs);
+            memmove(over + j, over + j + 1, (size_t)(nb - j - 1) * sizeof *over);
+            nb--, n--;
+            continue;
+        }
         int key = copy_node(g, cp.key);
         if (!key)
             break;
@@ -665,6 +680,7 @@ static int merge_node(Merge *g, int base, int cid, int depth, int at)
                whole, as a path is: a child's shares are all the shares;
                so is a distribution of another form */
             int in = depth == 0 && key_is(ck, "uncertain")      ? AT_UNCERTAIN
+                     : depth == 0 && ids_key(ck)                ? AT_IDS
                      : at == AT_UNCERTAIN && key_is(ck, "keys") ? AT_UNCERTAIN_KEYS
                                                                 : AT_OTHER;
             int val = whole_map(ck) || other_form(g, ck, at, pairs[j].value, cp.value)

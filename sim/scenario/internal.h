@@ -297,7 +297,9 @@ int sc_ref_node(P *p, const yaml_node_t *v, const char *kp, const char *what, co
                 int *out);
 
 /* A mapping keyed by ids: known NULL, new ids (at most SC_IDS_MAX, valid,
-   distinct); else keys among the known ids, distinct. */
+   distinct, none given as null: a top-level collection, whose null entries
+   the merge of an extends chain removed); else keys among the known ids,
+   distinct. */
 int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what,
                    const IdHash *known);
 /* A rate (MODEL 3, 5) at node v: at most one occurrence a step on average

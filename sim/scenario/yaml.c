@@ -664,6 +664,16 @@ int sc_idmap_check(P *p, const yaml_node_t *v, const char *kp, const char *what,
             break;
         const yaml_node_t *k = sc_pair_key(p, v, i);
         keys[i] = sc_sval(k);
+        if (!known && sc_is_null(sc_pair_val(p, v, i))) { /* extends.c merge_node */
+            sc_kp_key(ckp, kp, keys[i]);
+            rc = sc_fail(p, sc_pair_val(p, v, i), ckp,
+                         p->nsrc > 1 ? "null removes a parent scenario's %s, and no parent has "
+                                       "one of this id"
+                                     : "expected a mapping, got null (null removes a parent "
+                                       "scenario's %s, with extends)",
+                         what);
+            break;
+        }
         int j = sc_idhash_put(&seen, i);
         if (j >= 0) {
             sc_kp_key(ckp, kp, keys[i]);
