@@ -199,6 +199,13 @@ static int print_sweep(mr_h5r *r, FILE *out)
     }
     mr_tab_print(out, &t);
     free(t.cell);
+    for (long long k = 0; k < P; k++)
+        if (!strcmp(param[k], "simulation.horizon_years")) {
+            fprintf(out, "\nThe variants' horizons differ: the horizon's figures (mean to ES, vs "
+                         "first) cover\ndifferent spans of years; AAL and 1-in-100 are per year, "
+                         "each over its variant's own\nyears.\n");
+            break;
+        }
     if (K < P) {
         fprintf(out,
                 "\nEach variant (#: its row above), its group under /variants and its %lld "

@@ -23,7 +23,9 @@
 #   names are made of whole key paths, about 700 characters), runs and
 #   writes its variants as v0 and v1 (their settings in /sweep/label);
 #   `minrisk summary` prints its table with a column of row numbers and
-#   each variant's settings below it (more keys than the table's columns).
+#   each variant's settings below it (more keys than the table's columns);
+# - a sweep of simulation.horizon_years: the summary says its totals cover
+#   different spans of years.
 set -u
 bin=$1
 src=$2
@@ -91,4 +93,12 @@ h5ls "$tmp/long.h5/variants/v1/summary/total_loss_mean" >/dev/null 2>&1 || fail 
 grep -qE '^2 +[0-9]' "$tmp/sum" || { cat "$tmp/sum"; fail "18-key summary: no row 2"; }
 grep -qF '  2  v1: countries.CN.wgi_pv=-0.44, countries.AU.wgi_pv=1.0, countries.AU.outage.rate_per_year=0.02, events.cn-controls.rate_per_year=0.2,' "$tmp/sum" ||
     { cat "$tmp/sum"; fail "18-key summary: no settings line of v1"; }
+# the horizon swept: the table says its totals cover different spans, and
+# not for a sweep of other keys
+grep -q "horizons differ" "$tmp/sum" && fail "a horizon note without a horizon sweep"
+printf 'extends: %s\nsweep:\n  simulation.horizon_years: [2, 3]\n' "$src/tests/studies/sweep/base.yaml" >"$tmp/hz.yaml"
+"$bin" run "$tmp/hz.yaml" -o "$tmp/hz.h5" --trials 50 -q || fail "horizon sweep"
+"$bin" summary "$tmp/hz.h5" >"$tmp/sum" || fail "summary of the horizon sweep"
+grep -qF "The variants' horizons differ: the horizon's figures (mean to ES, vs first) cover" "$tmp/sum" ||
+    { cat "$tmp/sum"; fail "horizon sweep: no note that the totals cover different spans"; }
 echo "sweep: OK"
