@@ -2408,10 +2408,14 @@ def multi_sections(page, f, kind, runs, diff, sweep):
         paired = stored_mean_differences(sweep, runs) or paired_mean_differences(runs)
         if paired is not None:
             names, est, lo, hi, how = paired
+            spans = sorted(set(r.horizon_years for r in runs))
+            unlike = ("" if len(spans) < 2 else
+                      " The horizons differ (%s years): each difference compares losses over "
+                      "different spans of years." % ", ".join(str(y) for y in spans))
             page.figure(kind + "-paired-mean", "Difference of the mean loss",
                         "Mean total loss over the horizon of each %s minus that of the first, %s (GBP m), "
-                        "trial by trial (common random numbers), with its 95%% interval %s."
-                        % (who, esc(runs[0].label), how),
+                        "trial by trial (common random numbers), with its 95%% interval %s.%s"
+                        % (who, esc(runs[0].label), how, unlike),
                         fig_paired(names, est, lo, hi, "difference in mean total loss (GBP m; 95% CI)"),
                         "paired difference of the mean loss")
     policy_cost_section(page, f, kind, runs)

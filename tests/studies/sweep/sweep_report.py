@@ -15,7 +15,8 @@ same settings written [12, 0, 3] give the same line, drawn left to right
 two-key sweep (grid.yaml: months [0, 6] x diversification_cap with null)
 keeps the heat map's cells (a string key). Both axes name the key with
 the unit /sweep/grid gives it: "months (months of demand)"; a string key
-its name alone.
+its name alone. A sweep of simulation.horizon_years: the caption of the
+paired differences says the horizons differ (and no other sweep's).
 """
 import importlib.util
 import os
@@ -88,6 +89,20 @@ def main():
               "two keys: x label %r, expected 'diversification_cap' (strings: no unit)" % ax.get_xlabel())
         check([t.get_text() for t in ax.get_xticklabels()] == ["none", "0.70", "0.5"],
               "two keys: x tick labels %s" % [t.get_text() for t in ax.get_xticklabels()])
+        # a sweep of the horizon: the paired-difference caption says the spans differ
+        hz = os.path.join(tmp, "hz.yaml")
+        with open(hz, "w") as fh:
+            fh.write("extends: %s\nsweep:\n  simulation.horizon_years: [2, 3]\n" % os.path.join(d, "base.yaml"))
+        for name, yaml in (("hz", hz), ("one", one)):
+            h5 = os.path.join(tmp, name + "-r.h5")
+            subprocess.run([minrisk, "run", yaml, "-o", h5, "--trials", "50", "--threads", "1", "-q"],
+                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([minrisk, "report", h5, "-o", os.path.join(tmp, name + "-rep"), "--quiet"],
+                           check=True, stdout=subprocess.DEVNULL)
+            with open(os.path.join(tmp, name + "-rep", "report.html")) as fh:
+                said = "The horizons differ (2, 3 years): each difference compares losses over" in fh.read()
+            check(said == (name == "hz"), "%s sweep: the caption %s the horizons differ"
+                  % (name, "says" if said else "does not say"))
     return finish("sweep_report")
 
 
