@@ -88,3 +88,12 @@ add_test(NAME validation_doc_parts
 set_tests_properties(validation_doc_parts PROPERTIES
                      LABELS validation TIMEOUT 60
                      ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+
+# validation_ga_ban: the two figures docs/UK-RESULTS.md quotes for a full
+# one-year Chinese gallium ban (tests/validation/ga-ban.yaml, against USGS
+# OFR 2024-1057) against a run of that file (ga_ban_doc.py).
+add_test(NAME validation_ga_ban
+         COMMAND ${_val_python} ${_val_dir}/ga_ban_doc.py ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${CMAKE_CURRENT_BINARY_DIR}/validation/ga-ban)
+set_tests_properties(validation_ga_ban PROPERTIES
+                     LABELS validation ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
