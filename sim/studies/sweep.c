@@ -289,13 +289,37 @@ static int grid_dim_names(mr_extras *x, const mr_scenario *base, const char **di
     return 0;
 }
 
+/* The unit of a swept key: the schema's, with its word "unit" (demand_t,
+   world_demand_t: "unit per year"; price.ref: "GBP per unit") replaced by
+   the mineral's own unit ("t per year"), which the schema cannot know;
+   NULL when the schema gives none (mr_scenario_key_unit). */
+static const char *swept_key_unit(mr_extras *x, const mr_scenario *base, const char *path)
+{
+    const char *unit = mr_scenario_key_unit(path), *word;
+    static const char prefix[] = "minerals.";
+    if (!unit || !(word = strstr(unit, "unit")) || strncmp(path, prefix, sizeof prefix - 1))
+        return unit;
+    const char *id = path + sizeof prefix - 1, *dot = strchr(id, '.');
+    for (int m = 0; dot && m < base->nminerals; m++) {
+        const mr_mineral *mi = &base->minerals[m];
+        if (strlen(mi->id) != (size_t)(dot - id) || strncmp(mi->id, id, (size_t)(dot - id)))
+            continue;
+        size_t len = strlen(unit) + strlen(mi->unit) + 1;
+        char *u = mr_extras_keep(x, malloc(len));
+        if (u)
+            snprintf(u, len, "%.*s%s%s", (int)(word - unit), unit, mi->unit, word + 4);
+        return u;
+    }
+    return unit;
+}
+
 /* The settings of key i as numbers when every one is: int32 when every one
    is a decimal integer in range, else float64 when every one is a
    (decimal) number, with the unit the schema gives the key ("months of
    demand"; "1" when it gives none); else the strings as written ("none"
    for null). */
-static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *path, const char *dim,
-                          const char *desc)
+static int grid_key_coord(mr_extras *x, const mr_scenario *base, const mr_sweep_param *sp,
+                          const char *path, const char *dim, const char *desc)
 {
     const int n = sp->nvalues;
     bool ints = true, nums = true;
@@ -310,7 +334,7 @@ static int grid_key_coord(mr_extras *x, const mr_sweep_param *sp, const char *pa
         nums = nums && *l && !*end && !strpbrk(l, "xXpP \t") &&
                strspn(l, "+-.0123456789eE") == strlen(l);
     }
-    const char *unit = mr_scenario_key_unit(sp->path);
+    const char *unit = swept_key_unit(x, base, sp->path);
     mr_output_extra e = {.path = path,
                          .rank = 1,
                          .dims = {(uint64_t)n},
@@ -407,7 +431,7 @@ static int sweep_grid(mr_extras *x, const mr_scenario *base, uint64_t S, const c
         snprintf(desc, len, "swept key %s: its values in sweep order, as written (none: null)",
                  base->sweep[i].path);
         const char *p = mr_extras_strdup(x, path);
-        rc = !p || grid_key_coord(x, &base->sweep[i], p, dim[i], desc);
+        rc = !p || grid_key_coord(x, base, &base->sweep[i], p, dim[i], desc);
     }
 #define COORD(name_, n_, data_, desc_) rc = rc || grid_coord(x, name_, n_, data_, desc_)
     COORD("metric", H_NMETRIC, mname, "headline figure of the total loss (docs/STUDIES.md)");

@@ -25,7 +25,8 @@
 #   `minrisk summary` prints its table with a column of row numbers and
 #   each variant's settings below it (more keys than the table's columns);
 # - a sweep of simulation.horizon_years: the summary says its totals cover
-#   different spans of years.
+#   different spans of years; a swept amount of a mineral has the mineral's
+#   unit (kg per year, GBP per kg), not the schema's word "unit".
 set -u
 bin=$1
 src=$2
@@ -96,8 +97,14 @@ grep -qF '  2  v1: countries.CN.wgi_pv=-0.44, countries.AU.wgi_pv=1.0, countries
 # the horizon swept: the table says its totals cover different spans, and
 # not for a sweep of other keys
 grep -q "horizons differ" "$tmp/sum" && fail "a horizon note without a horizon sweep"
-printf 'extends: %s\nsweep:\n  simulation.horizon_years: [2, 3]\n' "$src/tests/studies/sweep/base.yaml" >"$tmp/hz.yaml"
+# and the mineral's own unit in a swept amount's unit (the schema says "unit")
+printf 'extends: %s\nminerals: {gallium: {unit: kg}}\nsweep:\n  simulation.horizon_years: [2, 3]\n  minerals.gallium.demand_t: [10, 20]\n  minerals.gallium.price.ref: [400, 500]\n' \
+    "$src/tests/studies/sweep/base.yaml" >"$tmp/hz.yaml"
 "$bin" run "$tmp/hz.yaml" -o "$tmp/hz.h5" --trials 50 -q || fail "horizon sweep"
+for k in "demand_t:kg per year" "ref:GBP per kg" "horizon_years:years"; do
+    u=$(h5dump -a "/sweep/grid/${k%%:*}/units" "$tmp/hz.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
+    [ "$u" = "${k#*:}" ] || fail "the unit of /sweep/grid/${k%%:*} is '$u', expected '${k#*:}'"
+done
 "$bin" summary "$tmp/hz.h5" >"$tmp/sum" || fail "summary of the horizon sweep"
 grep -qF "The variants' horizons differ: the horizon's figures (mean to ES, vs first) cover" "$tmp/sum" ||
     { cat "$tmp/sum"; fail "horizon sweep: no note that the totals cover different spans"; }
