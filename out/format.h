@@ -17,7 +17,7 @@
 /* The root attribute Conventions (docs/OUTPUT.md "Conventions"). */
 #define MR_CONVENTIONS "CF-1.8"
 #define MR_FORMAT_MAJOR 1
-#define MR_FORMAT_MINOR 8
+#define MR_FORMAT_MINOR 9
 
 /* Statistics written to /summary (MODEL §9). */
 #define MR_OUTPUT_NQUANTILES 6  /* 0.5 0.9 0.95 0.99 0.995 0.999 */

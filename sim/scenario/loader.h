@@ -100,6 +100,13 @@ int mr_scenario_schema_check(char *msg, size_t n);
    unit. Static storage. */
 const char *mr_scenario_key_unit(const char *path);
 
+/* The unit of key path `path` in scenario sc: mr_scenario_key_unit's, with
+   its word "unit" (demand_t, world_demand_t: "unit per year"; price.ref:
+   "GBP per unit"), which the schema cannot know, replaced by the mineral's
+   own unit for a key under minerals.<id> ("kg per year"), written into
+   buf; NULL as mr_scenario_key_unit. */
+const char *mr_scenario_key_unit_in(const mr_scenario *sc, const char *path, char *buf, size_t sz);
+
 /* The schema as the Markdown table of docs/SCENARIOS.md. */
 void mr_scenario_schema_print(FILE *out);
 

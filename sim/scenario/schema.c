@@ -786,6 +786,23 @@ const char *mr_scenario_key_unit(const char *path)
     return sc_schema[e].unit;
 }
 
+const char *mr_scenario_key_unit_in(const mr_scenario *sc, const char *path, char *buf, size_t sz)
+{
+    const char *unit = mr_scenario_key_unit(path), *word;
+    static const char prefix[] = "minerals.";
+    if (!unit || !(word = strstr(unit, "unit")) || strncmp(path, prefix, sizeof prefix - 1))
+        return unit;
+    const char *id = path + sizeof prefix - 1, *dot = strchr(id, '.');
+    for (int m = 0; dot && m < sc->nminerals; m++) {
+        const mr_mineral *mi = &sc->minerals[m];
+        if (strlen(mi->id) == (size_t)(dot - id) && !strncmp(mi->id, id, (size_t)(dot - id))) {
+            snprintf(buf, sz, "%.*s%s%s", (int)(word - unit), unit, mi->unit, word + 4);
+            return buf;
+        }
+    }
+    return unit;
+}
+
 /* ---- the check ---- */
 
 /* A default that is a value must be one the walker can fill in: a number

@@ -289,30 +289,6 @@ static int grid_dim_names(mr_extras *x, const mr_scenario *base, const char **di
     return 0;
 }
 
-/* The unit of a swept key: the schema's, with its word "unit" (demand_t,
-   world_demand_t: "unit per year"; price.ref: "GBP per unit") replaced by
-   the mineral's own unit ("t per year"), which the schema cannot know;
-   NULL when the schema gives none (mr_scenario_key_unit). */
-static const char *swept_key_unit(mr_extras *x, const mr_scenario *base, const char *path)
-{
-    const char *unit = mr_scenario_key_unit(path), *word;
-    static const char prefix[] = "minerals.";
-    if (!unit || !(word = strstr(unit, "unit")) || strncmp(path, prefix, sizeof prefix - 1))
-        return unit;
-    const char *id = path + sizeof prefix - 1, *dot = strchr(id, '.');
-    for (int m = 0; dot && m < base->nminerals; m++) {
-        const mr_mineral *mi = &base->minerals[m];
-        if (strlen(mi->id) != (size_t)(dot - id) || strncmp(mi->id, id, (size_t)(dot - id)))
-            continue;
-        size_t len = strlen(unit) + strlen(mi->unit) + 1;
-        char *u = mr_extras_keep(x, malloc(len));
-        if (u)
-            snprintf(u, len, "%.*s%s%s", (int)(word - unit), unit, mi->unit, word + 4);
-        return u;
-    }
-    return unit;
-}
-
 /* The settings of key i as numbers when every one is: int32 when every one
    is a decimal integer in range, else float64 when every one is a
    (decimal) number, with the unit the schema gives the key ("months of
@@ -334,7 +310,10 @@ static int grid_key_coord(mr_extras *x, const mr_scenario *base, const mr_sweep_
         nums = nums && *l && !*end && !strpbrk(l, "xXpP \t") &&
                strspn(l, "+-.0123456789eE") == strlen(l);
     }
-    const char *unit = swept_key_unit(x, base, sp->path);
+    char ub[160];
+    const char *unit = mr_scenario_key_unit_in(base, sp->path, ub, sizeof ub);
+    if (unit == ub && !(unit = mr_extras_strdup(x, ub)))
+        return -1;
     mr_output_extra e = {.path = path,
                          .rank = 1,
                          .dims = {(uint64_t)n},

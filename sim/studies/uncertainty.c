@@ -309,9 +309,15 @@ static int tables(const mr_scenario *base, uint64_t N, uint64_t L, const double 
     memcpy(scopy, rowst, R * MR_UNC_NSTAT * sizeof *scopy);
     memcpy(lcopy, abloss, 2 * N * L * sizeof *lcopy);
     memcpy(var, r->variance, sizeof r->variance);
+    const char **kunit = mr_extras_keep(x, malloc(k * sizeof *kunit));
+    if (!kunit)
+        return -1;
     for (uint64_t i = 0; i < k; i++) {
+        char ub[160];
+        const char *u = mr_scenario_key_unit_in(base, base->uncertain[i].path, ub, sizeof ub);
         key[i] = base->uncertain[i].path;
-        if (!(dist[i] = mr_extras_keep(x, describe(&base->uncertain[i]))))
+        if (!(dist[i] = mr_extras_keep(x, describe(&base->uncertain[i]))) ||
+            !(kunit[i] = mr_extras_strdup(x, u ? u : "")))
             return -1;
     }
     for (uint64_t j = 0; j < R; j++) {
@@ -382,7 +388,10 @@ static int tables(const mr_scenario *base, uint64_t N, uint64_t L, const double 
                    "design rows N, trials per row L, bootstrap resamples");
     rc = rc || add(x, "distribution_of_key", MR_EXTRA_STR, 1, dk, nk, dist, false, NULL,
                    "each key's distribution as given");
-    rc = rc || add(x, "design", MR_EXTRA_F64, 2, dRk, nRk, dcopy, false, "the key's",
+    rc = rc || add(x, "key_unit", MR_EXTRA_STR, 1, dk, nk, kunit, false, NULL,
+                   "each key's unit, as docs/SCENARIOS.md gives it (a mineral's own unit for "
+                   "its word unit; empty where it gives none)");
+    rc = rc || add(x, "design", MR_EXTRA_F64, 2, dRk, nRk, dcopy, false, "the key's (key_unit)",
                    "each row's value of each key");
     rc = rc || add(x, "row_statistic", MR_EXTRA_F64, 2, dRS, nRS, scopy, false, "GBP",
                    "each row's statistics over its L trials");

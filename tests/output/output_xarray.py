@@ -153,7 +153,7 @@ def check_file(path, sample):
         for key in ("format", "software_version", "scenario_name", "rng"):
             check(isinstance(a[key], str), f"root attribute {key} is {type(a[key])}, not str")
         check(a["format"] == "minrisk", "format is not minrisk")
-        check(list(a["format_version"]) == [1, 8], "format_version is not [1, 8]")
+        check(list(a["format_version"]) == [1, 9], "format_version is not [1, 9]")
         check(a["rng"] == "philox4x32-10", "rng attribute")
         check(a["seed"].dtype == np.uint64 and a["trials"].dtype == np.uint64,
               "seed and trials are not uint64")

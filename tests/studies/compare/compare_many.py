@@ -46,7 +46,7 @@ def strs(d):
 def check_file(abc, ab, ac):
     with h5py.File(abc, "r") as f, h5py.File(ab, "r") as fb, h5py.File(ac, "r") as fc:
         check(f.attrs["kind"] == "compare" and int(f.attrs["runs"]) == 3, "root: kind compare, runs 3")
-        check(list(f.attrs["format_version"]) == [1, 8], "format_version %s" % list(f.attrs["format_version"]))
+        check(list(f.attrs["format_version"]) == [1, 9], "format_version %s" % list(f.attrs["format_version"]))
         check(sorted(f["runs"]) == ["a", "b", "c"], "runs %s" % sorted(f["runs"]))
         d = f["difference"]
         check(strs(d["run"]) == ["a", "b", "c"], "run %s" % strs(d["run"]))

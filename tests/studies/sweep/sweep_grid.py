@@ -131,7 +131,7 @@ def main():
                     ["months of demand", "GBP per year"])
         check_sweep(files["three"], ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
                                      "policies.stockpile.months"], [("i", 4)] * 3,
-                    [[10, 12], [5000, 6000], [0, 3]], ["unit per year", "unit per year", "months of demand"])
+                    [[10, 12], [5000, 6000], [0, 3]], ["t per year", "t per year", "months of demand"])  # the minerals' own unit
         for name in ("grid", "cost"):
             check_mean_difference(files[name])
         # minrisk export writes the flat table once (sweep.csv), not the grid

@@ -67,6 +67,9 @@ if [ -n "$mpiexec" ]; then
 fi
 kind=$(h5dump -a /kind "$tmp/u1.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
 [ "$kind" = uncertainty ] || fail "root attribute kind is '$kind', expected uncertainty"
+# each key's unit (docs/SCENARIOS.md's words)
+units=$(h5dump -y -w 0 -d /uncertainty/key_unit "$tmp/u1.h5" | sed -n '/DATA {/,/}/{p;/}/q;}' | grep -o '"[^"]*"' | tr '\n' ' ')
+[ "$units" = '"events per year" "calendar year" ' ] || fail "key_unit is $units"
 # first_order and total_order [key, statistic, bound]: key 1 (start_year) all 0
 for d in first_order total_order; do
     values "$tmp/u1.h5" /uncertainty/$d "1,0,0" "1,3,3" >"$tmp/k1"

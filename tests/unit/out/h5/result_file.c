@@ -532,7 +532,7 @@ static void test_root_attributes(void **state)
     int ver[2] = {0, 0};
     assert_true(H5LTget_attribute_int(file, "/", "format_version", ver) >= 0);
     assert_int_equal(ver[0], 1);
-    assert_int_equal(ver[1], 8); /* 1.8: weighted /attribution, /loss_tables */
+    assert_int_equal(ver[1], 9); /* 1.9: /uncertainty/key_unit */
     check_attr_str(file, "/", "Conventions", "CF-1.8");
     /* long_name: the description's first clause, parentheses dropped */
     check_attr_str(file, "/summary/aal", "long_name", "Average annual loss");
