@@ -2719,6 +2719,11 @@ def read_uncertainty(f):
               "settings", "sample_total_loss"):
         u[n] = read(g, n)
     k, ns, nb = len(u["key"]), len(u["statistic"]), len(u["bound"])
+    # each key's unit (format 1.9; none before)
+    u["key_unit"] = strings(g, "key_unit") if g.get("key_unit") is not None else [""] * k
+    if len(u["key_unit"]) != k:
+        raise InputError("damaged or incomplete minrisk file: /uncertainty/key_unit has %d values, expected %d"
+                         % (len(u["key_unit"]), k))
     want = {"first_order": (k, ns, nb), "total_order": (k, ns, nb), "design": (len(u["row"]), k),
             "row_statistic": (len(u["row"]), ns), "variance": (ns,),
             "predictive": (len(u["distribution"]), len(u["measure"])), "settings": (len(u["setting"]),),
@@ -2764,7 +2769,8 @@ def unc_index_table(u, s, tid):
 
     for r, i in enumerate(unc_ranked(u, s)):
         h.append('<tr id="%s-%d"><td class="l">%d</td><td class="l">%s</td><td class="l small">%s</td>%s%s</tr>'
-                 % (esc(tid), i, r + 1, breakable(u["key"][i], "."), esc(u["distribution_of_key"][i]),
+                 % (esc(tid), i, r + 1, breakable(u["key"][i], "."),
+                    esc(u["distribution_of_key"][i] + (" " + u["key_unit"][i] if u["key_unit"][i] else "")),
                     idx(u["first_order"], i), idx(u["total_order"], i)))
     h.append("</table>")
     return "".join(h)

@@ -35,6 +35,7 @@ file read independently with h5py:
   names base among the runs when --run names none.
 """
 import csv
+import html
 import math
 import os
 import re
@@ -122,6 +123,8 @@ def main():
         f = h5py.File(h5, "r")
         u = f["uncertainty"]
         keys = [k for k in u["key"].asstr()[()]]
+        dist_of_key = list(u["distribution_of_key"].asstr()[()])
+        key_unit = list(u["key_unit"].asstr()[()])
         stats = [s for s in u["statistic"].asstr()[()]]
         bounds = list(u["bound"].asstr()[()])
         ie, il, ih = (bounds.index(b) for b in ("estimate", "ci_lo", "ci_hi"))
@@ -250,6 +253,10 @@ def main():
                 fail("report: %s ranked %s, file by ST %s" % (tid, [i for i, _ in trs], ranked(to[:, s, ie])))
             for i, tr in trs:
                 i = int(i)
+                # the key's distribution as given, with the key's unit (format 1.9)
+                want_dist = "%s %s" % (dist_of_key[i], key_unit[i]) if key_unit[i] else dist_of_key[i]
+                if '<td class="l small">%s</td>' % html.escape(want_dist) not in tr:
+                    fail("report: %s key %s: no cell %r" % (tid, keys[i], want_dist))
                 cells = cell.findall(tr)
                 if len(cells) != 2:
                     fail("report: %s row %d has %d index cells" % (tid, i, len(cells)))
