@@ -148,17 +148,19 @@ static void print_compare_uk(FILE *out, const multi_uk *m)
 /* A mineral x variant grid of the UK's top share after any cap, the
    world's top share once (the first variant's; * where a variant's
    differs), in blocks of GRID_VARIANTS variants. */
-/* A run's column label: v1, v2, ... in a sweep; A, B, ... in a comparison
-   (as `minrisk compare` prints them; at most 26 runs). */
+/* A run's column label: #1, #2, ... in a sweep, its row in the table of
+   variants above (not v1, v2: a sweep numbered for its long names calls
+   its groups v0, v1, ...); A, B, ... in a comparison (as `minrisk compare`
+   prints them; at most 26 runs). */
 static void run_label(char *buf, size_t v, bool compare)
 {
     if (compare)
         snprintf(buf, CELL, "%c", (char)('A' + (int)(v % 26)));
     else
-        snprintf(buf, CELL, "v%zu", v + 1);
+        snprintf(buf, CELL, "#%zu", v + 1);
 }
 
-/* The UK rows of every run side by side: a sweep's variants (v1, v2, ...) or
+/* The UK rows of every run side by side: a sweep's variants (#1, #2, ...) or
    the scenarios of a comparison of three or more (A, B, C, ...). */
 static void print_sweep_uk(FILE *out, const multi_uk *m, bool compare)
 {

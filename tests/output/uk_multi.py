@@ -176,8 +176,8 @@ def check_sweep(mr, src, tmp):
     if not flagged:
         fail("no variant has a UK share above its cap: the test needs one")
     for i, n in enumerate(names):
-        if not re.search(r"^  v%-3d %s \(cap " % (i + 1, re.escape(n)), part, re.M):
-            fail("summary: no legend line for v%d = %s" % (i + 1, n))
+        if not re.search(r"^  #%-3d %s \(cap " % (i + 1, re.escape(n)), part, re.M):
+            fail("summary: no legend line for #%d = %s" % (i + 1, n))
     rows = report_uk_rows(mr, h5, os.path.join(tmp, "sweep-report"), "sweep", "uk-sourcing-sweep", order)
     name = display(f["variants/" + names[0]])
     for m in order:
