@@ -19,6 +19,7 @@
 typedef struct {
     size_t k, ns, nb, nr, nm, nd, nset, nsr, nt;
     char **key, **dist_of_key, **stat, **bound, **row, **measure, **dist, **setting, **sample_row;
+    char **key_unit; /* format 1.9 on; NULL before */
     double *fo, *to, *design, *rowst, *var, *pred;
     unsigned long long *settings;
 } unc;
@@ -27,6 +28,7 @@ static void free_unc(unc *u)
 {
     mr_h5r_free_strings(u->key, u->k);
     mr_h5r_free_strings(u->dist_of_key, u->k);
+    mr_h5r_free_strings(u->key_unit, u->key_unit ? u->k : 0);
     mr_h5r_free_strings(u->stat, u->ns);
     mr_h5r_free_strings(u->bound, u->nb);
     mr_h5r_free_strings(u->row, u->nr);
@@ -66,6 +68,9 @@ static int read_unc(ex *x, hid_t g, unc *u)
     for (int s = 0; s < 9 && x->r.status == MR_OK; s++)
         *strs[s] = mr_h5r_strings(&x->r, g, snames[s], slen[s]);
     if (x->r.status != MR_OK)
+        return -1;
+    htri_t has_unit = H5Lexists(g, "key_unit", H5P_DEFAULT); /* format 1.9 */
+    if (has_unit > 0 && !(u->key_unit = mr_h5r_strings(&x->r, g, "key_unit", u->k)))
         return -1;
     const size_t ksb = u->k * u->ns * u->nb;
     u->fo = ex_read_f64(x, g, "first_order", ksb);
@@ -159,7 +164,8 @@ static int predictive_csv(ex *x, const unc *u, const char *dir)
     return csv_close(&c);
 }
 
-/* uncertainty_keys.csv (key, distribution), uncertainty_statistics.csv
+/* uncertainty_keys.csv (key, distribution, unit: empty before format 1.9),
+   uncertainty_statistics.csv
    (statistic, variance_gbp_m2 over the A and B rows) and
    uncertainty_settings.csv (setting, value). */
 static int small_csvs(ex *x, const unc *u, const char *dir)
@@ -169,10 +175,12 @@ static int small_csvs(ex *x, const unc *u, const char *dir)
         return -1;
     csv_str(&c, "key");
     csv_str(&c, "distribution");
+    csv_str(&c, "unit");
     csv_row(&c);
     for (size_t i = 0; i < u->k; i++) {
         csv_str(&c, u->key[i]);
         csv_str(&c, u->dist_of_key[i]);
+        csv_str(&c, u->key_unit ? u->key_unit[i] : "");
         csv_row(&c);
     }
     if (csv_close(&c) < 0 || csv_open(x, &c, dir, "uncertainty_statistics.csv") < 0)

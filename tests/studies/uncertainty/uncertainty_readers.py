@@ -19,7 +19,8 @@ file read independently with h5py:
   the file's value at the printed precision (%.3f, GBP m %.1f), the keys
   ranked by the file's ST (largest first, NaN last, ties in key order);
 - `minrisk export --trials`: every number of uncertainty_indices.csv,
-  _design.csv, _predictive.csv, _statistics.csv, _settings.csv and
+  _design.csv, _predictive.csv, _statistics.csv, _settings.csv,
+  _keys.csv (each key's distribution and unit as the file gives them) and
   _sample.csv equals the file's double (float(cell) ==, NaN an empty cell),
   with the documented headers;
 - `minrisk report`: the page's index tables hold each key's S1 and ST with
@@ -217,6 +218,9 @@ def main():
         if t[0] != ["statistic", "variance_gbp_m2"] or [r[0] for r in t[1:]] != stats or \
                 not all(same(r[1], v / 1e12) for r, v in zip(t[1:], var)):
             fail("uncertainty_statistics.csv %s, file %s" % (t, list(var)))
+        t = table("uncertainty_keys.csv")  # the unit column: format 1.9
+        if t != [["key", "distribution", "unit"]] + [list(r) for r in zip(keys, dist_of_key, key_unit)]:
+            fail("uncertainty_keys.csv %s, file %s %s %s" % (t, keys, dist_of_key, key_unit))
         t = table("uncertainty_settings.csv")
         if {r[0]: int(r[1]) for r in t[1:]} != {k: int(v) for k, v in settings.items()}:
             fail("uncertainty_settings.csv %s" % t)
