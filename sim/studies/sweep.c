@@ -16,6 +16,8 @@
 #include "out/stats/dstats.h"
 #include "out/h5/extras.h"
 #include "sim/studies/summary_errors.h"
+#include "sim/studies/run_extras.h"
+#include "out/clock.h"
 #include "out/h5/writer.h"
 #include "sim/rng.h"
 #include "out/stats/sumstats.h"
@@ -760,12 +762,19 @@ mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_eng
         snprintf(groups[v], len, "variants/%s", vs[v].name);
         runs[v] = (mr_output_run){groups[v], &vs[v].sc, &vs[v].res, &vs[v].info, &vs[v].st};
     }
-    /* each variant's bootstrap intervals in its /variants/<name>/summary */
+    /* each variant's tail attribution (/variants/<name>/attribution, as
+       `minrisk run` writes it at a run file's root and `compare` under
+       /runs/<r>) and bootstrap intervals in its summary */
+    const mr_run_extras_opts xo = {.threads = opts->threads};
     for (uint64_t v = 0; v < V; v++) {
         mr_extras one = {0};
         char prefix[600];
         snprintf(prefix, sizeof prefix, "%s/", groups[v]);
-        mr_status r = mr_summary_errors_collect(&vs[v].sc, &vs[v].res, comm, &one, err);
+        const double t0 = mr_now_seconds();
+        mr_status r = mr_attribution_collect(&vs[v].sc, &vs[v].res, &xo, comm, &one, err);
+        if (r == MR_OK)
+            r = mr_summary_errors_collect(&vs[v].sc, &vs[v].res, comm, &one, err);
+        vs[v].info.analysis_seconds = mr_now_seconds() - t0;
         if (r == MR_OK && mr_extras_move(&x, &one, prefix)) {
             snprintf(err->msg, sizeof err->msg, "%s: out of memory", output);
             r = MR_FAILED;

@@ -55,8 +55,8 @@ EXPECTED = {  # group -> {variable: dims}
         "dimension": ("parameter",),
     },
 }
-# A comparison's runs have the tail attribution, not the counterfactuals
-# (compare has no --counterfactual).
+# A comparison's runs and a sweep's variants have the tail attribution, not
+# the counterfactuals (compare and sweeps have no --counterfactual).
 COMPARE = dict(EXPECTED, attribution={k: v for k, v in EXPECTED["attribution"].items()
                                       if not k.endswith("_removed")})
 # Three or more scenarios: the changes against A along `versus` (format 1.6).
@@ -128,9 +128,9 @@ def main():
         check_file(run)
         check_file(cmp_, COMPARE)
         check_file(cmp3, COMPARE_MANY)
-        check_file(sweep)
+        check_file(sweep, COMPARE)  # each variant's tail attribution, no counterfactuals
         for f, groups in ((cmp3, ("runs/a/attribution", "runs/c/attribution", "difference")),
-                          (sweep, ("sweep/grid",))):
+                          (sweep, ("sweep/grid", "variants/months_6__diversification_cap_0.5/attribution"))):
             have = groups_with_data(f)
             for g in groups:
                 check(g in have, f"{f}: no /{g}")

@@ -5,7 +5,8 @@
 # - the file has kind "sweep", six /variants groups and the /sweep table;
 # - variant months_6__diversification_cap_0.70 is bit for bit the run of
 #   tests/studies/sweep/variant_6_070.yaml, where the same values are written out
-#   (independent of the sweep machinery): /summary, /trials, /indicators;
+#   (independent of the sweep machinery): /summary, /trials, /indicators,
+#   /attribution;
 # - 1 and 2 threads (and, with MPIEXEC, 2 ranks) give identical files
 #   outside /run_info;
 # - `minrisk summary` prints one row per variant;
@@ -46,7 +47,7 @@ if [ -n "$mpiexec" ]; then
 fi
 "$bin" run "$src/tests/studies/sweep/variant_6_070.yaml" -o "$tmp/v.h5" -q || fail "variant run"
 v=/variants/months_6__diversification_cap_0.70
-for g in summary trials indicators; do
+for g in summary trials indicators attribution; do
     h5diff -c "$tmp/s1.h5" "$tmp/v.h5" "$v/$g" "/$g" >"$tmp/d" ||
         { cat "$tmp/d"; fail "$v/$g differs from the written-out variant's /$g"; }
 done
