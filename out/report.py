@@ -29,20 +29,39 @@ DIR.tmp.<pid> and DIR.old.<pid> of a report killed outright (SIGKILL)
 once their process is gone. Run directly, this script takes no lock.
 """
 
+import os
+import signal
+import sys
+
+
+def _early_signal(signum, frame):
+    """Ctrl-C, SIGTERM or SIGHUP before main() took over (while numpy, h5py
+    and matplotlib load, a second or more): nothing is made yet but
+    matplotlib's private configuration directory. One line, 130. (A
+    KeyboardInterrupt here printed a traceback of the import, and SIGHUP
+    killed the script.)"""
+    if _MPL_TMP is not None:
+        shutil.rmtree(_MPL_TMP, ignore_errors=True)
+    os.write(2, b"minrisk report: interrupted; nothing written\n")
+    os._exit(130)
+
+
+_MPL_TMP = None
+if __name__ == "__main__":
+    for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(_sig, _early_signal)
+
+# the rest after the handlers: a signal while they load is one line too
 import base64
 import html
 import io
 import math
-import os
 import shutil
-import signal
-import sys
 import tempfile
 import warnings
 
 # matplotlib wants a writable configuration directory and warns on stderr
 # without one: give it a private one when the user's home is not writable.
-_MPL_TMP = None
 if "MPLCONFIGDIR" not in os.environ and not os.access(os.path.expanduser("~"), os.W_OK):
     _MPL_TMP = tempfile.mkdtemp(prefix="minrisk-mpl-")
     os.environ["MPLCONFIGDIR"] = _MPL_TMP
@@ -3277,7 +3296,7 @@ def build(path, quiet, version, tmp):
                  'docs/REPORT.md explains every figure and error estimate.</p></footer>'
                  % (esc(version), esc(os.path.basename(path))))
         for i, fg in enumerate(page.figures):
-            if _SIGNALLED:  # a signal whose exception a library swallowed
+            if _SIGNALLED or os.getppid() != _PARENT:  # a swallowed signal; minrisk gone
                 raise KeyboardInterrupt()
             progress(quiet, "figure %d/%d: %s" % (i + 1, len(page.figures), fg.id))
             buf = io.BytesIO()
@@ -3365,8 +3384,17 @@ def on_int(signum, frame):
     raise KeyboardInterrupt()
 
 
+# The process that started this script: `minrisk report`, which holds
+# DIR.lock and passes the exit status on. When it is gone (killed outright,
+# SIGKILL, or by a signal it does not catch), the report is not installed:
+# no one waits for it, and a report appearing after the command ended, under
+# a lock that was no longer held, would pass for its output.
+_PARENT = os.getppid()
+
+
 def main(argv):
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGHUP, on_term)  # a dropped session: as SIGTERM (it killed the script)
     signal.signal(signal.SIGINT, on_int)
     try:
         path, out_dir, quiet, version = parse_args(argv)
@@ -3395,8 +3423,8 @@ def main(argv):
         # From here a signal can no longer interrupt: either it came before
         # (the flag) and nothing is installed, or the report is installed
         # whole and a later one is dropped (ignored in `finally`).
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        if _SIGNALLED:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+        if _SIGNALLED or os.getppid() != _PARENT:
             raise KeyboardInterrupt()
         install(tmp, out_dir)
         tmp = None
@@ -3408,6 +3436,7 @@ def main(argv):
         sys.stderr.write("%s: %s\n" % (path, e))
         return EXIT_USAGE
     except (KeyboardInterrupt, Interrupted):
+        _ignore_signals()  # a second signal here would skip the clean-up
         sys.stderr.write("minrisk report: interrupted; nothing written to %s\n" % out_dir)
         return EXIT_INTERRUPTED
     except OSError as e:
@@ -3426,13 +3455,26 @@ def main(argv):
                          % (path, type(e).__name__, e, line))
         return EXIT_FAIL
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _ignore_signals()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
         if _MPL_TMP is not None:
             shutil.rmtree(_MPL_TMP, ignore_errors=True)
 
 
+def _ignore_signals():
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        code = main(sys.argv[1:])
+    except (KeyboardInterrupt, Interrupted):
+        # a signal before main's try (the arguments) or a second one in its
+        # except clauses: 130 all the same, not a traceback; main's finally
+        # has removed its temporary
+        _ignore_signals()
+        sys.stderr.write("minrisk report: interrupted; nothing written\n")
+        code = EXIT_INTERRUPTED
+    sys.exit(code)

@@ -374,3 +374,14 @@ void mr_cli_install_interrupt(bool sigterm_too)
     if (sigterm_too)
         sigaction(SIGTERM, &sa, NULL);
 }
+
+void mr_cli_catch_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}

@@ -121,6 +121,10 @@ mr_status mr_cli_libm_agree(const mr_comm *comm, const char *cmd);
    output path wherever the signal falls. */
 void mr_cli_install_interrupt(bool sigterm_too);
 
+/* handler for SIGINT, SIGTERM and SIGHUP (a dropped session), no signal
+   blocked while it runs: export's and report's own handlers. */
+void mr_cli_catch_signals(void (*handler)(int));
+
 /* The commands: argv[0] is the command's name, its arguments follow (as a
    program's main); --help is MR_OK. */
 mr_status mr_cmd_run(int argc, char **argv);         /* run.c */
@@ -133,6 +137,7 @@ mr_status mr_cmd_report(int argc, char **argv);      /* report.c */
 mr_status mr_cmd_export(int argc, char **argv);      /* export.c */
 mr_status mr_cmd_uncertainty(int argc, char **argv); /* uncertainty.c */
 void mr_cmd_uncertainty_signals(void);
+void mr_cmd_report_signals(void);              /* SIGINT, SIGTERM, SIGHUP: forwarded to report.py */
 mr_status mr_cmd_bench(int argc, char **argv); /* bench.c */
 void mr_cmd_bench_signals(void);               /* SIGINT, SIGTERM: stop, exit 130 */
 

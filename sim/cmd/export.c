@@ -104,13 +104,7 @@ mr_status mr_cmd_export(int argc, char **argv)
     if (!dir[0])
         return mr_cli_usage_error("export", "%s", "--csv: the directory name is empty");
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL); /* a dropped session: as Ctrl-C, nothing left */
+    mr_cli_catch_signals(on_signal); /* SIGHUP, a dropped session: as Ctrl-C, nothing left */
 
     mr_error err = {{0}};
     size_t n = 0;

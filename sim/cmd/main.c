@@ -102,7 +102,7 @@ static const struct {
     {"summary", mr_cmd_summary, false, NULL},                              /* summary.c */
     {"compare", mr_cmd_compare, false, NULL},                              /* compare.c */
     {"explain", mr_cmd_explain, false, NULL},                              /* explain.c */
-    {"report", mr_cmd_report, false, NULL},                                /* report.c */
+    {"report", mr_cmd_report, false, mr_cmd_report_signals},               /* report.c */
     {"export", mr_cmd_export, false, NULL},                                /* export.c */
     {"uncertainty", mr_cmd_uncertainty, true, mr_cmd_uncertainty_signals}, /* uncertainty.c */
     {"bench", mr_cmd_bench, false, mr_cmd_bench_signals},                  /* bench.c */

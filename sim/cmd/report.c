@@ -62,13 +62,25 @@ static const char *const usage_report =
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 2000 && minrisk report demo.h5\n";
 
-/* The child, for forwarding signals (set before they are unblocked). */
+/* The child, for forwarding signals (set before they are unblocked), and
+   the last SIGINT, SIGTERM or SIGHUP received (0: none). */
 static volatile sig_atomic_t child_pid = 0;
+static volatile sig_atomic_t signalled = 0;
 
 static void forward_signal(int sig)
 {
+    signalled = sig;
     if (child_pid > 0)
         kill((pid_t)child_pid, sig);
+}
+
+/* SIGINT, SIGTERM, SIGHUP for the whole command (main installs them first):
+   recorded, and forwarded to report.py while it runs. Before, they were
+   caught only while report.py ran: one while FILE was checked killed the
+   command (SIGTERM: status 143, not 130), and one just after left DIR.lock. */
+void mr_cmd_report_signals(void)
+{
+    mr_cli_catch_signals(forward_signal);
 }
 
 /* FILE is a regular file holding an HDF5 minrisk file of a major version we
@@ -184,23 +196,21 @@ static char *default_dir(const char *file)
    exit status (report.py exits as minrisk does: 0, 2 bad input, 130
    interrupted; anything else is MR_FAILED), or MR_FAILED / MR_INTERRUPTED
    with a message. */
-static mr_status run_child(char *const argv[])
+static mr_status run_child(char *const argv[], const char *dir)
 {
     /* The child gets a process group of its own so that a Ctrl-C reaches it
        once, forwarded by us, not twice (from the terminal and from us). */
-    struct sigaction sa, old_int, old_term, old_hup;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = forward_signal;
-    sigemptyset(&sa.sa_mask);
     sigset_t block, prev;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &prev);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGHUP, &sa, &old_hup);
+    if (signalled) { /* before the child: it is not started */
+        sigprocmask(SIG_SETMASK, &prev, NULL);
+        fprintf(stderr, "minrisk report: interrupted; nothing written to %s\n", dir);
+        return MR_INTERRUPTED;
+    }
 
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
@@ -248,9 +258,11 @@ static mr_status run_child(char *const argv[])
         }
     }
     child_pid = 0;
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
+    /* A signal forwarded to a child that then failed: interrupted. Python
+       exits 1, with a traceback, when a Ctrl-C comes while it starts up,
+       before report.py's handlers; that was reported as a failure. */
+    if (status == MR_FAILED && signalled && !err)
+        status = MR_INTERRUPTED;
     return status;
 }
 
@@ -339,7 +351,7 @@ mr_status mr_cmd_report(int argc, char **argv)
     }
     fflush(stdout);
     fflush(stderr);
-    mr_status status = run_child(args);
+    mr_status status = run_child(args, dir);
     mr_outpath_release();
     free(owned_dir);
     return status;
