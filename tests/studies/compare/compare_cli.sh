@@ -5,7 +5,7 @@
 # the file's figures (compare_table.py), and leaves the sector that does
 # not use its mineral unchanged; bad input exits 2 with one line and
 # nothing at the output path; the --help example runs; Ctrl-C leaves
-# nothing.
+# nothing; a closed standard output (`| head`) still gets the file written.
 # usage: compare_cli.sh MINRISK SRC PYTHON [H5DIFF]
 set -uo pipefail
 bin=$1 src=$2 py=$3 h5diff=${4:-h5diff}
@@ -111,6 +111,28 @@ wait "$pid"
 st=$?
 [ "$st" -eq 130 ] || fail "SIGINT: status $st, expected 130"
 [ -z "$(ls -A "$tmp/int")" ] || fail "SIGINT left $(ls -A "$tmp/int")"
+
+# 6. Standard output a pipe closed before the table is flushed (`| head`):
+#    the file is written all the same, identical to crn.h5 of step 2, and
+#    no lock is left; then the process ends by SIGPIPE, as a filter does.
+#    It was killed at the table's flush, before the attribution and the
+#    write: no file and x.h5.lock left.
+mkdir "$tmp/pipe"
+st=$("$py" - "$bin" "$src/tests/studies/compare" "$tmp/pipe/x.h5" <<'EOF'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)  # no reader: the first write to it fails
+d = sys.argv[2]
+p = subprocess.run([sys.argv[1], "compare", d + "/crn_base.yaml", d + "/crn_doubled.yaml",
+                    "--trials", "1000", "--seed", "7", "--bootstrap", "100", "-o", sys.argv[3],
+                    "--quiet"], stdout=w, stderr=subprocess.DEVNULL)
+print(p.returncode)
+EOF
+)
+[ "$st" = -13 ] || fail "closed stdout: status $st, expected -13 (SIGPIPE after the write)"
+[ "$(ls -A "$tmp/pipe")" = x.h5 ] || fail "closed stdout left '$(ls -A "$tmp/pipe" | tr '\n' ' ')', expected x.h5"
+[ -f "$tmp/pipe/x.h5" ] && { "$h5diff" --exclude-path /run_info "$tmp/crn.h5" "$tmp/pipe/x.h5" ||
+  fail "closed stdout: the file differs from crn.h5"; }
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
