@@ -11,10 +11,12 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *mr_cli_nearest(const char *word, const void *table, size_t n, size_t stride)
@@ -373,6 +375,43 @@ void mr_cli_install_interrupt(bool sigterm_too)
     sigaction(SIGHUP, &sa, NULL);
     if (sigterm_too)
         sigaction(SIGTERM, &sa, NULL);
+}
+
+/* SIGPIPE was at its default (killing) when mr_cli_defer_sigpipe ignored it. */
+static bool sigpipe_deferred;
+
+void mr_cli_defer_sigpipe(void)
+{
+    struct sigaction ign, old;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    if (sigaction(SIGPIPE, &ign, &old) == 0 && old.sa_handler == SIG_DFL)
+        sigpipe_deferred = true;
+    else if (old.sa_handler != SIG_IGN)
+        sigaction(SIGPIPE, &old, NULL); /* a handler of the caller's: keep it */
+}
+
+/* fd is a pipe (or FIFO) whose reading end is closed. */
+static bool reader_gone(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))
+        return false;
+    struct pollfd p = {.fd = fd, .events = 0, .revents = 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+void mr_cli_end_deferred_sigpipe(void)
+{
+    if (!sigpipe_deferred)
+        return;
+    fflush(stdout);
+    if ((ferror(stdout) && reader_gone(STDOUT_FILENO)) ||
+        (ferror(stderr) && reader_gone(STDERR_FILENO))) {
+        signal(SIGPIPE, SIG_DFL);
+        raise(SIGPIPE);
+    }
 }
 
 void mr_cli_catch_signals(void (*handler)(int))

@@ -125,6 +125,16 @@ void mr_cli_install_interrupt(bool sigterm_too);
    blocked while it runs: export's and report's own handlers. */
 void mr_cli_catch_signals(void (*handler)(int));
 
+/* A command that writes a file ignores SIGPIPE while it works, when it was
+   at its default: a message to stderr or a table to stdout that meets a
+   pipe already closed (`2>&1 | head`) killed it before the file was
+   written, leaving OUTPUT.lock. mr_cli_end_deferred_sigpipe, after a
+   command that succeeded (its file written, its lock released): if stdout
+   or stderr met such a pipe, the process ends by SIGPIPE as it would have
+   at that write (status 141 in a shell); else it returns. */
+void mr_cli_defer_sigpipe(void);
+void mr_cli_end_deferred_sigpipe(void);
+
 /* The commands: argv[0] is the command's name, its arguments follow (as a
    program's main); --help is MR_OK. */
 mr_status mr_cmd_run(int argc, char **argv);         /* run.c */
@@ -137,7 +147,9 @@ mr_status mr_cmd_report(int argc, char **argv);      /* report.c */
 mr_status mr_cmd_export(int argc, char **argv);      /* export.c */
 mr_status mr_cmd_uncertainty(int argc, char **argv); /* uncertainty.c */
 void mr_cmd_uncertainty_signals(void);
-void mr_cmd_report_signals(void);              /* SIGINT, SIGTERM, SIGHUP: forwarded to report.py */
+void mr_cmd_compare_signals(void); /* SIGINT, SIGTERM, SIGHUP: stop, 130; SIGPIPE deferred */
+void mr_cmd_export_signals(void);  /* SIGINT, SIGTERM, SIGHUP: undo, 130; SIGPIPE deferred */
+void mr_cmd_report_signals(void);  /* SIGINT, SIGTERM, SIGHUP: forwarded to report.py */
 mr_status mr_cmd_bench(int argc, char **argv); /* bench.c */
 void mr_cmd_bench_signals(void);               /* SIGINT, SIGTERM: stop, exit 130 */
 

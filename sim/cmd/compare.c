@@ -7,8 +7,6 @@
  * One process: OpenMP threads, never MPI (the MPI build runs it without
  * mpiexec; the engine and the writer get a NULL comm).
  */
-#define _POSIX_C_SOURCE 200809L /* sigaction */
-
 #include "sim/cmd/cli.h"
 #include "sim/cmd/compare_internal.h"
 #include "sim/cmd/outpath.h"
@@ -24,7 +22,6 @@
 #include "sim/scenario/loader.h"
 #include "models/units.h"
 
-#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -800,9 +797,6 @@ static void print_costs_many(const request *q, const mr_scenario *sc, const mr_p
 }
 
 /* The table on stdout, the series named as in `minrisk summary` ("Total"). */
-/* The table's flush met a closed pipe (EPIPE, SIGPIPE being ignored). */
-static bool table_cut;
-
 static mr_status print_comparison(const request *q, const mr_scenario *sc, const char *const *names,
                                   const mr_paired *p, int P)
 {
@@ -826,8 +820,7 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
                                     p, P);
         print_costs_many(q, sc, p, P);
     }
-    if (fflush(stdout) != 0 && errno == EPIPE)
-        table_cut = true; /* SIGPIPE ignored: mr_cmd_compare ends by it once done */
+    fflush(stdout);
     free(shown);
     return MR_OK;
 }
@@ -1075,24 +1068,15 @@ mr_status mr_cmd_compare(int argc, char **argv)
                                       "without mpiexec");
         }
     }
+    return compare(&q);
+}
+
+/* SIGINT, SIGTERM, SIGHUP: stop, nothing written; SIGPIPE deferred (the
+   table is flushed to stdout before the attribution and the write: into a
+   pipe closed early, `| head`, SIGPIPE killed the comparison there, with
+   no file and OUTPUT.lock left). */
+void mr_cmd_compare_signals(void)
+{
     mr_cli_install_interrupt(true);
-    /* The table is flushed to stdout before the attribution and the write:
-       into a pipe closed early (`| head`) SIGPIPE killed the comparison
-       there, the file never written and OUTPUT.lock left. SIGPIPE is
-       ignored while it runs; with the file written and the lock released,
-       a table cut short ends the process by SIGPIPE as a filter's would
-       (unless SIGPIPE was ignored to begin with: then main says that
-       stdout could not be written, exit 1). */
-    struct sigaction ign, old_pipe;
-    memset(&ign, 0, sizeof ign);
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &old_pipe);
-    mr_status status = compare(&q);
-    if (old_pipe.sa_handler == SIG_DFL && table_cut) {
-        sigaction(SIGPIPE, &old_pipe, NULL);
-        raise(SIGPIPE);
-    }
-    sigaction(SIGPIPE, &old_pipe, NULL);
-    return status;
+    mr_cli_defer_sigpipe();
 }

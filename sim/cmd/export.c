@@ -62,6 +62,14 @@ static void on_signal(int sig)
     _exit(MR_CLI_INTERRUPTED_EXIT);
 }
 
+/* SIGINT, SIGTERM and SIGHUP (a dropped session, as Ctrl-C): nothing
+   left; SIGPIPE deferred (mr_cli_defer_sigpipe). */
+void mr_cmd_export_signals(void)
+{
+    mr_cli_catch_signals(on_signal);
+    mr_cli_defer_sigpipe();
+}
+
 mr_status mr_cmd_export(int argc, char **argv)
 {
     enum { CSV = MR_CLI_LONG, TRIALS, RUN };
@@ -103,8 +111,6 @@ mr_status mr_cmd_export(int argc, char **argv)
         return mr_cli_usage_error("export", "%s", "missing --csv DIR");
     if (!dir[0])
         return mr_cli_usage_error("export", "%s", "--csv: the directory name is empty");
-
-    mr_cli_catch_signals(on_signal); /* SIGHUP, a dropped session: as Ctrl-C, nothing left */
 
     mr_error err = {{0}};
     size_t n = 0;

@@ -100,10 +100,10 @@ static const struct {
     {"validate", mr_cmd_validate, false, NULL},                            /* validate.c */
     {"init", mr_cmd_init, false, NULL},                                    /* init.c */
     {"summary", mr_cmd_summary, false, NULL},                              /* summary.c */
-    {"compare", mr_cmd_compare, false, NULL},                              /* compare.c */
+    {"compare", mr_cmd_compare, false, mr_cmd_compare_signals},            /* compare.c */
     {"explain", mr_cmd_explain, false, NULL},                              /* explain.c */
     {"report", mr_cmd_report, false, mr_cmd_report_signals},               /* report.c */
-    {"export", mr_cmd_export, false, NULL},                                /* export.c */
+    {"export", mr_cmd_export, false, mr_cmd_export_signals},               /* export.c */
     {"uncertainty", mr_cmd_uncertainty, true, mr_cmd_uncertainty_signals}, /* uncertainty.c */
     {"bench", mr_cmd_bench, false, mr_cmd_bench_signals},                  /* bench.c */
 };
@@ -283,6 +283,8 @@ int main(int argc, char **argv)
     if (commands[c].mpi)
         MPI_Finalize();
 #endif
+    if (status == MR_OK)
+        mr_cli_end_deferred_sigpipe(); /* its file is complete: now a closed pipe may end it */
     status = check_stdout(cmd, status);
     /* Release HDF5's memory after a clean run (see H5dont_atexit above). */
     if (status == MR_OK)

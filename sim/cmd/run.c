@@ -136,6 +136,7 @@ typedef struct {
 void mr_cmd_run_signals(void)
 {
     mr_cli_install_interrupt(false);
+    mr_cli_defer_sigpipe(); /* a closed stderr pipe does not lose the run */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);

@@ -199,4 +199,5 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
 void mr_cmd_uncertainty_signals(void)
 {
     mr_cli_install_interrupt(true);
+    mr_cli_defer_sigpipe();
 }

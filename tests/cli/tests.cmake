@@ -18,6 +18,13 @@ add_test(NAME resume_after_sigterm
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/resume_after_sigterm.sh ${MINRISK_BIN}
                  ${MINRISK_SRC}/scenarios/demo.yaml 400000)
 set_tests_properties(resume_after_sigterm PROPERTIES LABELS engine ENVIRONMENT "STOP_AFTER=1.5")
+# stdout or stderr a pipe whose reader is gone (`2>&1 | head`): run, a
+# sweep and compare write their file whole, leave no lock, then end by
+# SIGPIPE (closed_pipe.py); before, SIGPIPE killed them before the write.
+add_test(NAME closed_pipe
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/closed_pipe.py ${MINRISK_BIN}
+                 ${MINRISK_SRC} ${H5DIFF})
+set_tests_properties(closed_pipe PROPERTIES LABELS engine ENVIRONMENT "OMP_NUM_THREADS=2")
 # --target-precision (issue 16): the stop, the same on 1 and 2 threads, the
 # recorded figures recomputed, SIGTERM and --resume, --max-trials, bad arguments
 add_test(NAME determinism_precision
