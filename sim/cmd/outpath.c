@@ -334,13 +334,23 @@ static int take_lock(const mr_outpath_req *q, const char *holder, const char *op
         say(err, "%s: cannot write: path too long", q->output);
         return -1;
     }
-    for (int k = 0; k < LOCK_ATTEMPTS; k++) {
-        int rc = lock_once(q, holder, opt, err);
-        if (rc <= 0)
-            return rc;
-    }
-    say(err, "%s: cannot take the lock %s: it keeps being replaced", q->output, lock_name);
-    return -1;
+    /* SIGINT, SIGTERM and SIGHUP wait while the lock is taken: export's
+       handler exits at once and removes the lock only once it is recorded
+       as held (lock_on), so one that came between the creation of the file
+       and that left it behind */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int rc = 1;
+    for (int k = 0; k < LOCK_ATTEMPTS && rc > 0; k++)
+        rc = lock_once(q, holder, opt, err);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (rc > 0)
+        say(err, "%s: cannot take the lock %s: it keeps being replaced", q->output, lock_name);
+    return rc > 0 ? -1 : rc;
 }
 
 /* ---- stale temporary files (rank 0, under the lock) --------------------------- */

@@ -20,9 +20,10 @@ endforeach()
 # Tests with an LD_PRELOAD shim of their own (test:shim): the free space
 # faked for the warning of a checkpoint that would not fit beside the file;
 # Ctrl-C sent right after the result file's rename; export's mkdir failing
-# as on a full disk or a forbidden path.
+# as on a full disk or a forbidden path; SIGHUP right after the flock of the
+# lock file, before it is recorded as held.
 foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:renamesignal
-              export_mkdir_failure:mkdirfail)
+              export_mkdir_failure:mkdirfail export_signal_in_lock:flocksignal)
   string(REPLACE ":" ";" _pair ${_pair})
   list(GET _pair 0 _test)
   list(GET _pair 1 _shim)
