@@ -1,5 +1,6 @@
 /* csv.c - the CSV writer of `minrisk export` (ex.h): every CSV is written
- * as DIR/.NAME.tmp and renamed to DIR/NAME when complete; a signal handler
+ * as DIR/.NAME.tmp and renamed to DIR/NAME when the export is complete
+ * (ex_commit); a signal handler
  * can remove the temporary file (mr_export_remove_partial). Numbers are
  * printed with %.17g, which reads back to the same double; NaN is an empty
  * cell. On an interrupt the handler also removes what the export made
@@ -99,7 +100,10 @@ int ex_made_guarded(ex *x, const char *path, bool dir)
         bool *d = m ? realloc(x->made_dir, cap * sizeof *d) : NULL;
         if (d)
             x->made_dir = d;
-        if (m && d)
+        char **f = d ? realloc(x->final, cap * sizeof *f) : NULL;
+        if (f)
+            x->final = f;
+        if (m && d && f)
             x->capmade = cap;
     }
     char *c = x->nmade < x->capmade ? malloc(strlen(path) + 1) : NULL;
@@ -112,8 +116,45 @@ int ex_made_guarded(ex *x, const char *path, bool dir)
     }
     strcpy(c, path);
     x->made[x->nmade] = c;
+    x->final[x->nmade] = NULL;
     x->made_dir[x->nmade++] = dir;
     return 0;
+}
+
+int ex_made_table_guarded(ex *x, const char *tmp, const char *path)
+{
+    char *f = strdup(path);
+    if (!f) {
+        unlink(tmp);
+        return mr_h5r_nomem(&x->r);
+    }
+    if (ex_made_guarded(x, tmp, false) < 0) {
+        free(f);
+        return -1;
+    }
+    x->final[x->nmade - 1] = f;
+    return 0;
+}
+
+int ex_commit(ex *x)
+{
+    for (size_t k = 0; k < x->nmade && x->r.status == MR_OK; k++) {
+        if (!x->final[k])
+            continue;
+        sigset_t old; /* the rename and its record together */
+        ex_guard(&old);
+        int e = rename(x->made[k], x->final[k]) == 0 ? 0 : errno;
+        if (!e) {
+            free(x->made[k]);
+            x->made[k] = x->final[k];
+            x->final[k] = NULL;
+        }
+        ex_unguard(&old);
+        if (e)
+            return ex_fail(x, MR_FAILED, "%s: cannot write: %s", x->final[k], strerror(e));
+        mr_output_sync_dir(x->made[k]); /* and its name */
+    }
+    return x->r.status == MR_OK ? 0 : -1;
 }
 
 /* After a failure: remove what was made, newest first. */
@@ -313,21 +354,17 @@ int csv_close(csv *c)
     c->f = NULL;
     if (!bad && x->r.status != MR_OK)
         bad = 2; /* a read failed part way: the table is incomplete */
-    /* the rename and its record together: an interrupt sees both or neither */
+    /* kept under its temporary name until the export commits (ex_commit);
+       recorded with the interrupt blocked, so that it sees the file either
+       as the partial one or as made */
     sigset_t old;
     ex_guard(&old);
-    if (!bad && rename(c->tmp, c->path) != 0) {
-        bad = 1;
-        e = errno;
-    }
-    if (!bad && ex_made_guarded(x, c->path, false) < 0)
+    if (!bad && ex_made_table_guarded(x, c->tmp, c->path) < 0)
         bad = 3; /* out of memory, recorded; the file removed */
     else if (bad)
         unlink(c->tmp);
     partial_active = 0;
     ex_unguard(&old);
-    if (!bad)
-        mr_output_sync_dir(c->path); /* and its name */
     if (bad) {
         if (bad == 1)
             ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->path, strerror(e ? e : EIO));

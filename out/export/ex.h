@@ -38,9 +38,12 @@
 typedef struct {
     mr_h5r r; /* the result file; r.status is MR_OK until the first failure */
     size_t nfiles;
-    /* what this export made, undone when it fails: files, then directories */
+    /* what this export made, undone when it fails: files, then directories;
+       final[k]: the name a finished table made[k] (its temporary) gets when
+       the export commits (ex_commit), else NULL */
     char **made;
     bool *made_dir;
+    char **final;
     size_t nmade, capmade;
     /* the input file (device, inode): no output or temporary may be it */
     bool have_in;
@@ -54,6 +57,15 @@ int ex_made(ex *x, const char *path, bool dir);
 /* ex_made with SIGINT and SIGTERM already blocked (ex_guard). */
 int ex_made_guarded(ex *x, const char *path, bool dir);
 void ex_undo(ex *x);
+/* Every finished table's temporary renamed to its name (with SIGINT, SIGTERM
+   and SIGHUP blocked), at the end of an export that succeeded: until then
+   the directory holds no table under its name, so an export killed
+   outright (SIGKILL) leaves only hidden temporaries, not some of the
+   tables. 0, or -1 with the failure recorded (ex_undo removes them all). */
+int ex_commit(ex *x);
+/* The temporary of a finished table (DIR/.NAME.tmp), recorded with its name
+   to be (SIGINT etc. blocked: ex_guard). 0, or -1 out of memory (removed). */
+int ex_made_table_guarded(ex *x, const char *tmp, const char *path);
 /* Block SIGINT and SIGTERM (the previous mask in *old) / restore them:
    around a step that makes a file or directory and records it, so that an
    interrupt undoes both or neither. */

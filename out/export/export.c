@@ -15,8 +15,8 @@
  * rule (generic.c); an uncertainty study's /uncertainty by hand-made
  * tables (uncertainty.c).
  *
- * Every CSV is written as DIR/.NAME.tmp and renamed to DIR/NAME when
- * complete; a signal handler removes the temporary file and, as a failure
+ * Every CSV is written as DIR/.NAME.tmp; all are renamed to DIR/NAME when
+ * the export succeeds (ex_commit); a signal handler removes the temporary file and, as a failure
  * does, every file and directory the export made (mr_export_remove_partial).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -380,6 +380,8 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
             export_file(&x, dir, o);
     }
     mr_h5r_close(&x.r);
+    if (x.r.status == MR_OK)
+        ex_commit(&x);
     if (x.r.status != MR_OK) {
         ex_undo(&x);
         x.nfiles = 0;
@@ -387,10 +389,13 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
         warn_stale(&x, stderr);
     }
     ex_undo_on_signal(NULL);
-    for (size_t k = 0; k < x.nmade; k++)
+    for (size_t k = 0; k < x.nmade; k++) {
         free(x.made[k]);
+        free(x.final[k]);
+    }
     free(x.made);
     free(x.made_dir);
+    free(x.final);
     if (nfiles)
         *nfiles = x.nfiles;
     return x.r.status;

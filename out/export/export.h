@@ -21,8 +21,9 @@ typedef struct {
 
 /* Write the tables of the minrisk result file `file` as CSV into `dir`
    (made, with its parents, when missing). Each CSV is written as
-   dir/.NAME.tmp and renamed to dir/NAME when complete, so no half file is
-   ever left under a CSV name. Returns MR_OK with *nfiles (may be
+   dir/.NAME.tmp, and all are renamed to dir/NAME when the export is
+   complete, so no half file, and no part of an export, is ever left under
+   CSV names. Returns MR_OK with *nfiles (may be
    NULL) the number of files written; MR_BAD_INPUT with err when
    file is missing, not a minrisk file, damaged, opts->run names no run, or
    dir cannot be made; MR_FAILED with err when a CSV cannot be

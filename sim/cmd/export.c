@@ -41,7 +41,7 @@ static const char *const usage_export =
     "                      the comparison's or sweep's own tables into DIR\n"
     "  -q, --quiet         no line saying what was written\n"
     "\n"
-    "Each file is written as DIR/.NAME.tmp and renamed when complete; the lock\n"
+    "Each file is written as DIR/.NAME.tmp; all are renamed when complete; the lock\n"
     "DIR.lock keeps a second export out of DIR meanwhile (exit status 1). Other\n"
     "files in DIR are left alone: CSVs there that this export did not write (an\n"
     "earlier export's, which may be of another run) are named in a warning, also\n"
