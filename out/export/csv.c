@@ -138,6 +138,10 @@ int ex_made_table_guarded(ex *x, const char *tmp, const char *path)
 
 int ex_commit(ex *x)
 {
+    /* the renames first, one after another (microseconds: the window in
+       which a SIGKILL leaves some tables named and not others), then the
+       folders synced, each once per table renamed into it */
+    size_t renamed = 0;
     for (size_t k = 0; k < x->nmade && x->r.status == MR_OK; k++) {
         if (!x->final[k])
             continue;
@@ -148,12 +152,17 @@ int ex_commit(ex *x)
             free(x->made[k]);
             x->made[k] = x->final[k];
             x->final[k] = NULL;
+            renamed++;
         }
         ex_unguard(&old);
         if (e)
             return ex_fail(x, MR_FAILED, "%s: cannot write: %s", x->final[k], strerror(e));
-        mr_output_sync_dir(x->made[k]); /* and its name */
     }
+    for (size_t k = 0; k < x->nmade && renamed > 0; k++)
+        if (!x->made_dir[k]) {
+            mr_output_sync_dir(x->made[k]); /* and its name */
+            renamed--;
+        }
     return x->r.status == MR_OK ? 0 : -1;
 }
 
