@@ -73,7 +73,7 @@ uint64_t mr_results_verification(const mr_results *r)
     return sum;
 }
 
-int mr_results_alloc(mr_results *r, uint64_t N, int S, int M, int H, int T)
+int mr_results_alloc_rows(mr_results *r, uint64_t N, int S, int M, int H, int T)
 {
     memset(r, 0, sizeof *r);
     r->ntrials = N;
@@ -89,9 +89,20 @@ int mr_results_alloc(mr_results *r, uint64_t N, int S, int M, int H, int T)
         memcpy((char *)r + v->offset, &p, sizeof p);
         ok = ok && p;
     }
+    if (!ok) {
+        mr_results_free(r);
+        return -1;
+    }
+    return 0;
+}
+
+int mr_results_alloc(mr_results *r, uint64_t N, int S, int M, int H, int T)
+{
+    if (mr_results_alloc_rows(r, N, S, M, H, T))
+        return -1;
     r->band_q = calloc((size_t)T * (size_t)S * MR_BAND_Q_BINS, sizeof(uint64_t));
     r->band_y = calloc((size_t)T * (size_t)M * MR_BAND_Y_BINS, sizeof(uint64_t));
-    if (!ok || !r->band_q || !r->band_y) {
+    if (!r->band_q || !r->band_y) {
         mr_results_free(r);
         return -1;
     }

@@ -209,6 +209,11 @@ uint64_t mr_results_verification(const mr_results *r);
    of memory (nothing left allocated). */
 int mr_results_alloc(mr_results *r, uint64_t ntrials, int nsectors, int nminerals, int years,
                      int steps);
+/* The arrays of N trials alone, without the bands (NULL): a block or a
+   replayed row, whose trials count their bands in the thread's workspace
+   (sim/trial.h), not in the results. */
+int mr_results_alloc_rows(mr_results *r, uint64_t ntrials, int nsectors, int nminerals, int years,
+                          int steps);
 void mr_results_free(mr_results *r);
 
 #endif

@@ -702,13 +702,8 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
         mr_workspace w;
         mr_results blk;
         int wok = mr_workspace_alloc(&w, md) == 0;
-        int bok = mr_results_alloc(&blk, MR_BLOCK_TRIALS, md->S, md->M, md->H, md->T) == 0;
-        if (bok) { /* the trials count their bands in the workspace */
-            free(blk.band_q);
-            free(blk.band_y);
-            blk.band_q = NULL;
-            blk.band_y = NULL;
-        }
+        /* the trials count their bands in the workspace */
+        int bok = mr_results_alloc_rows(&blk, MR_BLOCK_TRIALS, md->S, md->M, md->H, md->T) == 0;
         mr_stream_worker *sw = mr_stream_worker_new(st);
         if (wok)
             w.cf = NULL;

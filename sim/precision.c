@@ -391,8 +391,8 @@ int mr_precision_grow(mr_results *res, uint64_t ntrials, const mr_comm *comm)
     mr_comm_block_range(nb_new, comm->rank, comm->size, &blo, &bhi);
     const uint64_t first = blo * B, last = bhi * B < ntrials ? bhi * B : ntrials;
     mr_results nr;
-    int oom = mr_results_alloc(&nr, last > first ? last - first : 0, res->nsectors, res->nminerals,
-                               res->years, res->steps) != 0;
+    int oom = mr_results_alloc_rows(&nr, last > first ? last - first : 0, res->nsectors,
+                                    res->nminerals, res->years, res->steps) != 0;
     double *buf = NULL;
     if (!oom) {
         nr.block_done = calloc(bhi > blo ? bhi - blo : 1, 1);
@@ -411,8 +411,6 @@ int mr_precision_grow(mr_results *res, uint64_t ntrials, const mr_comm *comm)
     nr.trials_run = res->trials_run;
     nr.calls = res->calls;
     /* the bands stay with the rank that counted them (summed over ranks) */
-    free(nr.band_q);
-    free(nr.band_y);
     nr.band_q = res->band_q;
     nr.band_y = res->band_y;
     res->band_q = NULL;

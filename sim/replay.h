@@ -68,7 +68,8 @@ void mr_replayer_free(mr_replayer *rp);
 const void *mr_replayer_model(const mr_replayer *rp); /* const mr_model * */
 
 /* Re-run trial `trial` (0 <= trial < 2^32) with the scenario's seed: its
-   results into row 0 of row (allocated with mr_results_alloc(row, 1, ...)),
+   results into row 0 of row (allocated with mr_results_alloc_rows(row, 1, ...);
+   its bands, if any, are not used: the trial counts them in the workspace),
    and when tr != NULL its trace (tr->nocc reset first). Returns 0, -1 if
    out of memory recording the trace. */
 int mr_replayer_run(mr_replayer *rp, uint64_t trial, mr_results *row, mr_trace *tr);

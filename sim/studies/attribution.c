@@ -496,7 +496,7 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
         mr_attr_work wk = {0};
         double *out = malloc((size_t)W * (size_t)K * sizeof *out);
         int ok = rp && out && mr_trace_alloc(&tr, pl->M, S, pl->T) == 0 &&
-                 mr_results_alloc(&row, 1, S, pl->M, res->years, pl->T) == 0 &&
+                 mr_results_alloc_rows(&row, 1, S, pl->M, res->years, pl->T) == 0 &&
                  mr_attr_work_alloc(&wk, pl) == 0;
         if (!ok) {
 #pragma omp critical(mr_attr_err)

@@ -160,7 +160,7 @@ static int replay_blocks(const mr_scenario *sc, const mr_results *res, block *bl
         double *occ_loss = NULL;
         size_t occ_cap = 0;
         int ok = rp && mr_trace_alloc(&tr, md->M, md->S, md->T) == 0 &&
-                 mr_results_alloc(&row, 1, md->S, md->M, md->H, md->T) == 0;
+                 mr_results_alloc_rows(&row, 1, md->S, md->M, md->H, md->T) == 0;
         if (!ok) {
 #pragma omp critical(mr_events_err)
             if (!failed) {
