@@ -106,6 +106,17 @@ static double bands_bytes(const mr_model *md)
     return (double)md->T * (md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS) * 8.0;
 }
 
+/* The slice of the time bands the statistics sum at a time when the file
+   is written (out/stats/sumstats.c mr_sumstats_bands): at most
+   MR_BAND_SLICE_COUNTS counts (16 MiB), whole steps. */
+static double band_slice_bytes(const mr_model *md)
+{
+    const double per_step = md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS;
+    double slice = per_step > 0.0 ? floor((double)MR_BAND_SLICE_COUNTS / per_step) : md->T;
+    slice = slice < 1.0 ? 1.0 : slice > md->T ? md->T : slice;
+    return slice * per_step * 8.0;
+}
+
 /* This rank's results of L trials (out/results.c) and the scratch of the
    statistics after the run (out/stats: a copy of one column, its radix
    sort buffer and the selection's candidates: three arrays of L). */
@@ -172,7 +183,7 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                     double ws, size_t analysis, const char *analysis_what,
                     const char *trials_advice, int node, double grid, mr_error *err)
 {
-    char b[7][32], advice[200];
+    char b[8][32], advice[200];
     snprintf(advice, sizeof advice, "%s",
              trials_advice ? trials_advice : "use fewer trials or more ranks");
     if (grid * (lim->per_node ? node : 1) > (double)lim->free_bytes)
@@ -181,15 +192,17 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                  "workspaces): use fewer steps a year, a shorter horizon or fewer threads",
                  sc->horizon_years * sc->steps_per_year,
                  mr_memory_format((uint64_t)grid, b[6], sizeof b[6]));
+    const double held = (double)lim->resident_bytes;
     snprintf(err->msg, sizeof err->msg,
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
-             "%s %s)%s; %s of the %s limit is free (%s); %s",
+             "%s %s + held now %s)%s; %s of the %s limit is free (%s); %s",
              sc->source_path, (unsigned long long)sc->trials,
-             mr_memory_format((uint64_t)(res + ws + (double)analysis), b[0], sizeof b[0]), what,
-             mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
+             mr_memory_format((uint64_t)(res + ws + (double)analysis + held), b[0], sizeof b[0]),
+             what, mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
              mr_memory_format((uint64_t)ws, b[2], sizeof b[2]),
              analysis_what ? analysis_what : "analysis",
              mr_memory_format(analysis, b[3], sizeof b[3]),
+             mr_memory_format((uint64_t)held, b[7], sizeof b[7]),
              lim->per_node && node > 1 ? ", for each rank on this node" : "",
              mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
              mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source, advice);
@@ -205,8 +218,11 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
         return MR_OK;
     const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
     const unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
-    const double res =
-                     stream ? stream_bytes(md, L, sc->trials, threads, keep) : results_bytes(md, L),
+    /* the results, with the slice of the bands their statistics take when
+       the file is written (beside what the analyses left resident) */
+    const double res = (stream ? stream_bytes(md, L, sc->trials, threads, keep)
+                               : results_bytes(md, L)) +
+                       band_slice_bytes(md),
                  ws = threads * workspace_bytes(md);
     const double need = res + ws + (double)opts->analysis_bytes;
     mr_memory_limit lim;

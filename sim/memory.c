@@ -129,6 +129,7 @@ int mr_memory_limit_get(mr_memory_limit *l)
 {
     memset(l, 0, sizeof *l);
     l->free_bytes = UINT64_MAX;
+    l->resident_bytes = proc_kb("/proc/self/status", "VmRSS");
     const char *o = getenv("MINRISK_MEMORY_LIMIT");
     if (o && *o) {
         uint64_t v;
@@ -136,7 +137,7 @@ int mr_memory_limit_get(mr_memory_limit *l)
         if (parse_override(o, &v))
             return -1;
         l->free_bytes = UINT64_MAX;
-        consider(l, v, proc_kb("/proc/self/status", "VmRSS"), "MINRISK_MEMORY_LIMIT", 0);
+        consider(l, v, l->resident_bytes, "MINRISK_MEMORY_LIMIT", 0);
         return 0;
     }
     consider_rlimit(l, RLIMIT_AS, "VmSize", "ulimit -v");

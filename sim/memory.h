@@ -11,12 +11,15 @@
 
 /* The tightest of the limits below that is set. */
 typedef struct {
-    uint64_t free_bytes;  /* what the process may still allocate; UINT64_MAX = no limit seen */
-    uint64_t limit_bytes; /* the limit itself */
-    const char *source;   /* "ulimit -v", "ulimit -d", "cgroup memory.max", "MemAvailable",
-                             "MINRISK_MEMORY_LIMIT"; NULL = no limit seen */
-    int per_node;         /* 1: the limit is shared by the ranks on this node (cgroup,
-                             MemAvailable); 0: it is this process's own */
+    uint64_t free_bytes;     /* what the process may still allocate; UINT64_MAX = no limit seen */
+    uint64_t limit_bytes;    /* the limit itself */
+    const char *source;      /* "ulimit -v", "ulimit -d", "cgroup memory.max", "MemAvailable",
+                                "MINRISK_MEMORY_LIMIT"; NULL = no limit seen */
+    int per_node;            /* 1: the limit is shared by the ranks on this node (cgroup,
+                                MemAvailable); 0: it is this process's own */
+    uint64_t resident_bytes; /* this process's resident size now (VmRSS; 0 if unknown):
+                                what it holds already, beside the estimate of what
+                                it will take */
 } mr_memory_limit;
 
 /* The memory this process may still take:

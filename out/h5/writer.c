@@ -296,12 +296,16 @@ static void write_file(h5w *w, const char *kind, const mr_output_run *runs, size
 
 /* ---- the size of a file, before the run -------------------------------------- */
 
-/* One /trials dataset of N rows of `cols` doubles, with its last chunk's
-   slack (h5w_chunk_rows: whole chunks are allocated). */
+double mr_output_rows_bytes(uint64_t rows, size_t cols, size_t elem)
+{
+    const uint64_t c = rows ? h5w_chunk_rows(rows, (hsize_t)(8 * cols)) : 1;
+    return (double)((rows + c - 1) / c) * (double)c * (double)cols * (double)elem;
+}
+
+/* One /trials dataset of N rows of `cols` doubles. */
 static double trials_dataset_bytes(uint64_t N, size_t cols)
 {
-    const double row = 8.0 * (double)cols;
-    return (double)N * row + (double)h5w_chunk_rows(N ? N : 1, (hsize_t)row) * row;
+    return mr_output_rows_bytes(N, cols, 8);
 }
 
 uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns)
@@ -315,17 +319,36 @@ uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t N, uint6
     unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
     double run = 0.0;
     if (sc->output_trials != MR_OUTPUT_TRIALS_NONE) {
-        run += trials_dataset_bytes(N, 1); /* the trial coordinate */
+        /* the trial coordinate, then the variables; each with its metadata */
+        run += trials_dataset_bytes(N, 1) + MR_OUTPUT_DATASET_BYTES;
         for (int k = 0; k < MR_NTRIAL_VARS; k++) {
             const mr_trial_var *v = &mr_trial_vars[k];
             if ((v->where & MR_VAR_FILE) && (v->where & keep) == keep)
-                run += trials_dataset_bytes(N, mr_cols_count(v->cols, S, M, H));
+                run += trials_dataset_bytes(N, mr_cols_count(v->cols, S, M, H)) +
+                       MR_OUTPUT_DATASET_BYTES;
         }
     }
     const double steps = (double)H * (double)sc->steps_per_year;
-    run += 4.0 * 1048576.0 + 2.0 * (double)sc->source_len + 64.0 * steps * (double)(S + M);
+    run += MR_OUTPUT_FIXED_BYTES + 2.0 * (double)sc->source_len + 64.0 * steps * (double)(S + M);
     double total = run * (double)(nruns ? nruns : 1);
     return total >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)total;
+}
+
+double mr_output_extras_bytes(const mr_output_extra *x, size_t n)
+{
+    double bytes = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        /* a string: its heap object (16 bytes of header) and its text, about 32 bytes */
+        const size_t elem = x[k].type == MR_EXTRA_I32 ? 4 : x[k].type == MR_EXTRA_STR ? 48 : 8;
+        size_t cols = 1;
+        for (int d = 1; d < x[k].rank; d++)
+            cols *= (size_t)x[k].dims[d];
+        const uint64_t rows = x[k].rank > 0 ? x[k].dims[0] : 1;
+        bytes += MR_OUTPUT_DATASET_BYTES + (x[k].distributed
+                                                ? mr_output_rows_bytes(rows, cols, elem)
+                                                : (double)rows * (double)cols * (double)elem);
+    }
+    return bytes;
 }
 
 /* ---- entry points ---------------------------------------------------------- */
@@ -381,12 +404,12 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
     if (h5w_sync_state(&w) < 0)
         goto done;
 
-    /* the size estimate is an upper bound (the free-space check before the
-       run used it too); /events, not in it, is left to HDF5's own errors.
-       Of the trials the results hold: an uncertainty study's base run has
-       the block's, not its scenario's `trials`. */
+    /* the size estimate (the free-space check before the run used it too),
+       with the extras' data (/events, the tables) as given. Of the trials the results hold: an
+       uncertainty study's base run has the block's, not its scenario's `trials`. */
     const uint64_t n = runs[0].res->ntrials_total;
-    if (h5w_partial_create(&w, (double)mr_output_size_estimate_trials(runs[0].sc, n, nruns)) < 0)
+    if (h5w_partial_create(&w, (double)mr_output_size_estimate_trials(runs[0].sc, n, nruns) +
+                                   mr_output_extras_bytes(extras, nextras)) < 0)
         goto done;
     created = true;
     write_file(&w, kind, runs, nruns, st, resolved, extras, nextras, info, &rf);

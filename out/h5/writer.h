@@ -92,19 +92,35 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
                           size_t nruns, const mr_output_extra *extras, size_t nextras,
                           const mr_comm *comm, mr_error *err);
 
-/* An upper bound, in bytes, of the file of nruns runs of sc (a plain run:
-   1; a sweep: its variants; a comparison: 2), without /events. Per run:
-   the /trials datasets output.trials keeps, each N rows x its columns x 8
-   bytes plus the slack of its last chunk (one chunk at most), and the trial
-   coordinate (N x 8 bytes, plus a chunk); for the rest (summary, bands,
+/* The size, in bytes, of the file of nruns runs of sc (a plain run: 1; a
+   sweep: its variants; a comparison: its runs), without the extras (/events:
+   mr_output_extras_bytes, or before the run mr_run_extras_file_bytes). Per
+   run: the /trials datasets output.trials keeps and the trial coordinate,
+   each in whole chunks of h5w_chunk_rows rows x its columns x 8 bytes (N
+   rows when N fits in one chunk) and MR_OUTPUT_DATASET_BYTES of metadata
+   (its attributes, its chunk index); for the rest (summary, bands,
    indicators, attribution, the scenario twice, HDF5's own metadata)
-   4 MiB + 2 x the scenario text + 64 bytes x steps x (sectors + minerals).
-   Saturates at UINT64_MAX. For the free-space check before a run. */
+   MR_OUTPUT_FIXED_BYTES + 2 x the scenario text + 64 bytes x steps x
+   (sectors + minerals). Within +15%/-0% of the files of docs/HPC.md's
+   table. Saturates at UINT64_MAX. For the free-space check before a run. */
+#define MR_OUTPUT_FIXED_BYTES 160000.0
+#define MR_OUTPUT_DATASET_BYTES 4096.0
 uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
 
 /* The same for runs of `trials` trials each instead of sc->trials (an
    uncertainty study's base run has the block's trials). */
 uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t trials, uint64_t nruns);
+
+/* The data of n extras (mr_output_extra), bytes: 8 a number (4 an int32),
+   48 a string, a distributed one in whole chunks (mr_output_rows_bytes),
+   and MR_OUTPUT_DATASET_BYTES each. */
+double mr_output_extras_bytes(const mr_output_extra *x, size_t n);
+
+/* What the file takes for a dataset of `rows` rows of `cols` values of
+   `elem` bytes written by rows (/trials, a distributed extra): whole chunks
+   of h5w_chunk_rows(rows, 8 cols) rows, as HDF5 allocates the last one
+   whole; exactly rows x cols x elem when the rows fit in one chunk. */
+double mr_output_rows_bytes(uint64_t rows, size_t cols, size_t elem);
 
 /* Creates the temporary file path (OUTPUT.tmp.<pid>, a checkpoint's) for
    writing: whatever the name held is removed first (a temporary of a

@@ -660,28 +660,41 @@ static void common_numbers(const request *q, mr_scenario *sc, uint64_t *trials, 
 /* The runs, one after another; have_res[w] once res[w] holds results to
    free. Every run's results stay in memory until the one write, and
    paired_statistics then adds the losses of every run (R N S doubles) and
-   three arrays of N: each run's up-front memory check counts those of the
-   runs still to come and these, so that a comparison too large is refused
-   before A's first trial, not after A has run (as a sweep's, sweep.c). */
+   three arrays of N, and write_comparison each run's attribution in turn
+   (mr_run_extras_bytes): each run's up-front memory check counts the
+   results of the runs still to come and the larger of these, so that a
+   comparison too large is refused before A's first trial, not after A has
+   run (as a sweep's, sweep.c). Until 2026-12-06 the attribution was not
+   counted. */
 static mr_status run_all(const request *q, const mr_scenario *sc, const char *output,
                          mr_results *res, bool *have_res, mr_run_info *info)
 {
     mr_error err = {{0}};
     const mr_comm solo = {0, 1, NULL};
     const double N = (double)sc[0].trials;
-    const double paired = 8.0 * N * ((double)q->n * (double)sc[0].nsectors + 3.0);
+    double after = 8.0 * N * ((double)q->n * (double)sc[0].nsectors + 3.0);
+    /* then write_comparison's attribution and summary intervals, run by
+       run (attribution_all), each as `minrisk run` counts them */
+    const mr_run_extras_opts xo = {.threads = (int)q->threads};
+    for (int w = 0; w < q->n; w++) {
+        size_t a = 0;
+        if (mr_run_extras_bytes(&sc[w], sc[w].trials, &xo, &a) != MR_OK) {
+            fprintf(stderr, "%s: out of memory\n", q->scen[w]);
+            return MR_FAILED;
+        }
+        after = (double)a > after ? (double)a : after;
+    }
     double later = 0.0;
     for (int w = 1; w < q->n; w++)
         later += mr_engine_results_bytes(&sc[w], &solo);
     for (int w = 0; w < q->n; w++) {
         char what[128];
-        snprintf(what, sizeof what,
-                 "results of the %d later run%s and the paired statistics' losses", q->n - 1 - w,
-                 q->n - 1 - w == 1 ? "" : "s");
+        snprintf(what, sizeof what, "results of the %d later run%s and the analyses after the runs",
+                 q->n - 1 - w, q->n - 1 - w == 1 ? "" : "s");
         mr_engine_opts opts = {.threads = (int)q->threads,
                                .progress = !q->quiet && isatty(STDERR_FILENO),
                                .comm = NULL,
-                               .analysis_bytes = (size_t)(later + paired),
+                               .analysis_bytes = (size_t)(later + after),
                                .analysis_what = what};
         mr_status rc = mr_engine_run(&sc[w], &opts, &res[w], &info[w], &err);
         if (w + 1 < q->n)

@@ -622,12 +622,22 @@ static mr_status claim_output(const run_request *q, const mr_scenario *sc, const
     const mr_scenario *scs[1] = {sc};
     /* sweeps, streamed and importance-sampled runs write no checkpoint */
     const int ckpt = sc->nsweep == 0 && !streamed(q, sc) && !sc->importance.present;
+    /* /events and /loss_tables (--events) from the expected occurrences;
+       agreed, so that no rank goes on alone into the claim */
+    const mr_run_extras_opts xo = {.events = q->events};
+    double events = 0.0;
+    if (mr_comm_any(comm, mr_run_extras_file_bytes(sc, &xo, &events) != MR_OK)) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory", sc->source_path);
+        return MR_FAILED;
+    }
+    const double bytes =
+        (double)mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1) + events;
     mr_outpath_req oq = {"run",
                          output,
                          &q->scenario,
                          scs,
                          1,
-                         mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1),
+                         bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes,
                          ckpt ? mr_checkpoint_size_estimate(sc) : 0};
     return mr_outpath_claim(&oq, comm, err);
 }

@@ -5,10 +5,12 @@
  */
 #include "sim/studies/run_extras.h"
 
+#include "out/h5/writer.h"
 #include "sim/model.h"
 #include "sim/replay.h"
 #include "sim/studies/attribution.h"
 
+#include <math.h>
 #include <omp.h>
 
 /* Trials in a series' ES 99 tail, as a fraction of the trials, with room
@@ -31,7 +33,10 @@ static double rows_bytes(const mr_model *md, double n)
 
 /* (a) the tail allocation: the series losses [L x W], each series' tail
    (index, weight, row of K + 3 values), one series' gathered tail, and a
-   replayer with its trace per thread. */
+   replayer per thread: its trace and its row (without bands:
+   mr_results_alloc_rows); its workspace takes the place of a simulating
+   thread's, freed by then, which the engine's check counts (thread
+   workspaces). */
 static double attribution_bytes(const mr_model *md, double L, double N, double K, size_t threads)
 {
     const double W = md->S + 1, RW = K + MR_ATTR_ROW_HEAD;
@@ -56,17 +61,25 @@ static double counterfactual_bytes(const mr_model *md, double L, double N, size_
     return base + (run > paired ? run : paired);
 }
 
+/* The expected occurrences of a trial, from the rates. */
+static double occurrences_per_trial(const mr_model *md)
+{
+    double per_trial = 0.0;
+    for (int p = 0; p < md->nproc; p++)
+        per_trial += md->proc[p]->rate_per_year * md->H + md->proc_ncertain[p];
+    return per_trial;
+}
+
 /* /events: every occurrence twice, as the replayer's records (their
    arrays grow by doubling) with their loss rows (S values) and as the
    table's columns (60 bytes and S values a row); the per-trial loss tables
    (S + 2 H (S + 1) values a trial) and, on every rank, the run's annual
    tables gathered for the exceedance curves (2 N H (S + 1) values, sorted
-   with their trials: 16 bytes a value); a replayer per thread. */
+   with their trials: 16 bytes a value); a replayer per thread (its trace
+   and row; its workspace as in attribution_bytes). */
 static double events_bytes(const mr_model *md, double L, double N, size_t threads)
 {
-    double per_trial = 0.0;
-    for (int p = 0; p < md->nproc; p++)
-        per_trial += md->proc[p]->rate_per_year * md->H + md->proc_ncertain[p];
+    const double per_trial = occurrences_per_trial(md);
     const double S = md->S, HK = (double)md->H * (S + 1.0);
     double rows = L * per_trial * (2.0 * (sizeof(mr_occurrence_record) + S * 8.0) + 60.0 + S * 8.0);
     double tables = L * (S + 2.0 * HK) * 8.0 * 2.0;
@@ -116,6 +129,38 @@ mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_
     double total = a > e ? a : e;
     total = total > b ? total : b;
     *bytes = total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
+    return MR_OK;
+}
+
+mr_status mr_run_extras_file_bytes(const mr_scenario *sc, const mr_run_extras_opts *xo,
+                                   double *bytes)
+{
+    *bytes = 0.0;
+    if (!xo->events)
+        return MR_OK;
+    mr_model md;
+    mr_error err;
+    const mr_status built = mr_model_build(sc, &md, &err);
+    if (built == MR_FAILED)
+        return MR_FAILED;
+    if (built != MR_OK)
+        return MR_OK;
+    /* /events, a row an occurrence: six columns of 8 bytes, three of 4 and
+       the losses [S], each in whole chunks of 1 MiB, for the expected
+       count E and its chance (2% and 4 sqrt(E) more);
+       /loss_tables: a trial's annual_occurrence_max [H, S + 1],
+       sector_unallocated_loss [S], unallocated_loss and its trial
+       coordinate; MR_OUTPUT_DATASET_BYTES of metadata a dataset */
+    const size_t S = (size_t)md.S, H = (size_t)md.H;
+    const uint64_t N = sc->trials;
+    const double E = (double)N * occurrences_per_trial(&md);
+    const double hi = ceil(1.02 * E + 4.0 * sqrt(E));
+    const uint64_t rows = hi >= 1.8e19 ? UINT64_MAX / 2 : (uint64_t)hi;
+    const double ev = 6.0 * mr_output_rows_bytes(rows, 1, 8) +
+                      3.0 * mr_output_rows_bytes(rows, 1, 4) + mr_output_rows_bytes(rows, S, 8);
+    *bytes = ev + mr_output_rows_bytes(N, H * (S + 1), 8) + mr_output_rows_bytes(N, S, 8) +
+             2.0 * mr_output_rows_bytes(N, 1, 8) + 14.0 * MR_OUTPUT_DATASET_BYTES;
+    mr_model_free(&md);
     return MR_OK;
 }
 

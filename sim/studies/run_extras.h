@@ -36,6 +36,14 @@ typedef struct {
 mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo,
                               size_t *bytes);
 
+/* The data the analyses xo asks for add to the run's file (bytes, into
+   *bytes): /events and /loss_tables with xo->events, from the expected
+   occurrences of a trial (the rates), for sc->trials trials; 0 otherwise
+   (the attribution's tables are in mr_output_size_estimate's fixed part).
+   MR_OK, or MR_FAILED: out of memory building the model. */
+mr_status mr_run_extras_file_bytes(const mr_scenario *sc, const mr_run_extras_opts *xo,
+                                   double *bytes);
+
 /* /attribution: the tail allocation (always) and, with opts->counterfactual,
    the counterfactual runs. Returns MR_INTERRUPTED (on every rank) when a
    counterfactual run was interrupted (mr_engine_interrupt). */

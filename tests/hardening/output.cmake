@@ -34,3 +34,11 @@ foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:ren
                    $<TARGET_FILE:hardening_${_shim}>)
   set_tests_properties(${_test} PROPERTIES LABELS hardening TIMEOUT 120)
 endforeach()
+
+# The estimates before a run (file size, memory) against the file and the
+# peak resident size: the free space faked by the shim of
+# output_checkpoint_space.
+add_test(NAME estimate_bands
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/estimate_bands.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 ${MINRISK_PYTHON} $<TARGET_FILE:hardening_fakestatvfs>)
+set_tests_properties(estimate_bands PROPERTIES LABELS hardening TIMEOUT 300 RUN_SERIAL TRUE)

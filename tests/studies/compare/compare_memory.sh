@@ -4,7 +4,8 @@
 # check used to count only its own run (sim/cmd/compare.c run_all), so a
 # comparison too large for the limit ran A in full and was refused only at
 # B. Now A's check counts the results of the runs still to come and the
-# paired statistics' losses, as a sweep's does (docs/HPC.md "Memory"): the
+# analyses after the runs (the paired statistics' losses, each run's
+# attribution), as a sweep's does (docs/HPC.md "Memory"): the
 # refusal names A, comes before any trial, exit status 1, nothing written.
 # usage: compare_memory.sh MINRISK SRC PYTHON H5DIFF
 set -uo pipefail
@@ -30,7 +31,7 @@ status=$?
 took=$(($(date +%s) - start))
 [ $status -eq 1 ] || fail "exit status $status, expected 1 ($(cat err.txt))"
 [ "$(wc -l <err.txt)" -eq 1 ] || fail "not one line: $(cat err.txt)"
-grep -Eq "^$src/scenarios/demo\.yaml: 100000 trials need about $mb on this rank \(results $mb \+ thread workspaces $mb \+ results of the 1 later run and the paired statistics' losses $mb\); $mb of the 262 MB limit is free \(MINRISK_MEMORY_LIMIT\); use fewer trials or more ranks$" err.txt ||
+grep -Eq "^$src/scenarios/demo\.yaml: 100000 trials need about $mb on this rank \(results $mb \+ thread workspaces $mb \+ results of the 1 later run and the analyses after the runs $mb \+ held now $mb\); $mb of the 262 MB limit is free \(MINRISK_MEMORY_LIMIT\); use fewer trials or more ranks$" err.txt ||
   fail "not refused at A with the later run counted: $(cat err.txt)"
 [ "$took" -lt 5 ] || fail "the refusal took $took s (A was run?)"
 [ -z "$(ls -A | grep -v -e '^err\.txt$' -e '^b\.yaml$')" ] || fail "left behind: $(ls -A)"
