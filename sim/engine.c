@@ -128,13 +128,16 @@ static double results_bytes(const mr_model *md, uint64_t L)
     return (double)L * (cols + 3.0) * 8.0 + bands_bytes(md);
 }
 
-/* A streamed run of L trials a rank (out/stats/stream.h): the bands, the
-   first-digit counts (the run's, and 32-bit ones per thread), the refined
-   bins' counts, each thread's block of rows, the kept bin values (16 MB),
-   and per trial MR_STREAM_BYTES_PER_TRIAL and the columns output.trials:
-   totals keeps (keep = MR_VAR_TOTALS; 0 for none); the bootstrap's tails
-   (out/stats/btails.h): their first-digit counts, and on every rank
-   MR_STREAM_BOOT_BYTES_PER_TRIAL for each of the run's N trials. */
+/* A streamed run of L trials a rank (out/stats/stream.h): the bands, each
+   thread's block of rows, and the larger of pass 1's first-digit counts
+   (the run's, and 32-bit ones per thread; the bootstrap tails' too,
+   out/stats/btails.h), freed at its end (end_pass1, mr_btails_end_pass),
+   and the later passes' refined bins' counts and kept bin values (16 MB);
+   per trial MR_STREAM_BYTES_PER_TRIAL and the columns output.trials:
+   totals keeps (keep = MR_VAR_TOTALS; 0 for none), and on every rank
+   MR_STREAM_BOOT_BYTES_PER_TRIAL for each of the run's N trials. Until
+   2026-12-06 the two passes' counts were added: 1.6 to 1.8 times the peak
+   of demo.yaml and uk-2024.yaml at 1,000 and 10,000 trials. */
 static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threads, unsigned keep)
 {
     double cols = 0.0;
@@ -144,10 +147,10 @@ static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threa
     double nov = 2.0 + 5.0 * md->S;
     /* refined bins: 32 kB of counts each, and one a thread; about 8 a
        variable at once (at most one per wanted rank, 21 a loss variable) */
-    double fixed = bands + nov * 65536.0 * (8.0 + 4.0 * threads) +
-                   nov * 8.0 * 4096.0 * 8.0 * (1.0 + threads) +
-                   threads * MR_BLOCK_TRIALS * cols * 8.0 + (double)(1 << 21) * 8.0 +
-                   (2.0 * md->S + 4.0) * 65536.0 * (8.0 + 4.0 * threads);
+    const double pass1 = nov * 65536.0 * (8.0 + 4.0 * threads) +
+                         (2.0 * md->S + 4.0) * 65536.0 * (8.0 + 4.0 * threads),
+                 later = nov * 8.0 * 4096.0 * 8.0 * (1.0 + threads) + (double)(1 << 21) * 8.0;
+    double fixed = bands + threads * MR_BLOCK_TRIALS * cols * 8.0 + (pass1 > later ? pass1 : later);
     double per_trial = MR_STREAM_BYTES_PER_TRIAL(md->S, md->M);
     for (int k = 0; k < MR_NTRIAL_VARS; k++) /* output.trials: totals keeps its columns */
         if (mr_trial_vars[k].where & keep)
