@@ -70,23 +70,28 @@ static double occurrences_per_trial(const mr_model *md)
     return per_trial;
 }
 
-/* /events: every occurrence twice, as the replayer's records (their
-   arrays grow by doubling) with their loss rows (S values) and as the
-   table's columns (60 bytes and S values a row); the per-trial loss tables
-   (S + 2 H (S + 1) values a trial) and, on every rank, the run's annual
-   tables gathered for the exceedance curves (2 N H (S + 1) values, sorted
-   with their trials: 16 bytes a value); a replayer per thread (its trace
-   and row; its workspace as in attribution_bytes). */
+/* /events (events.c), in two phases that do not overlap. Building the
+   table (to_columns): every occurrence as the replayer's record with its
+   loss row (S values; the arrays grow by doubling: twice that) and as the
+   table's columns (60 bytes and S values a row), with the blocks' per-trial
+   loss tables (S + 2 H (S + 1) values a trial). Then /loss_tables
+   (add_loss_tables): the columns, the blocks' tables and their copy in
+   trial order, and on every rank the run's annual tables gathered for the
+   exceedance curves (2 N H (S + 1) values, sorted with their trials: 16
+   bytes a value). And a replayer per thread (its trace and row; its
+   workspace as in attribution_bytes). Until 2026-12-06 the two phases
+   were added: 1.5 times the peak of demo.yaml with --events at 10,000
+   trials. */
 static double events_bytes(const mr_model *md, double L, double N, size_t threads)
 {
-    const double per_trial = occurrences_per_trial(md);
+    const double occ = L * occurrences_per_trial(md);
     const double S = md->S, HK = (double)md->H * (S + 1.0);
-    double rows = L * per_trial * (2.0 * (sizeof(mr_occurrence_record) + S * 8.0) + 60.0 + S * 8.0);
-    double tables = L * (S + 2.0 * HK) * 8.0 * 2.0;
-    double gathered = N * HK * (2.0 * 8.0 + 16.0);
+    const double columns = occ * (60.0 + S * 8.0), tables = L * (S + 2.0 * HK) * 8.0;
+    const double build = occ * 2.0 * (sizeof(mr_occurrence_record) + S * 8.0) + columns + tables;
+    const double loss_tables = columns + 2.0 * tables + N * HK * (2.0 * 8.0 + 16.0);
     double TS = (double)md->T * (md->S + md->M);
     double replay = (double)threads * (TS * 8.0 * 8.0 + rows_bytes(md, 1.0));
-    return rows + tables + gathered + replay;
+    return (build > loss_tables ? build : loss_tables) + replay;
 }
 
 mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo,
