@@ -633,7 +633,9 @@ static bool other_form(Merge *g, const yaml_node_t *ck, int at, int base, int ci
    time path: a child's path is the whole path, not points added to its
    parent's. In a top-level mapping of ids (at == AT_IDS) a child's entry
    given as null removes the parent's entry of that id; one with no
-   parent's entry stays, and the loader refuses it (sc_idmap_check). */
+   parent's entry stays, and the loader refuses it (sc_idmap_check) at that
+   file's line: what a later file gives for the id (null again, or an entry
+   anew) leaves it so, since the chain is in error from that file on. */
 static int merge_node(Merge *g, int base, int cid, int depth, int at)
 {
     yaml_document_t *d = &g->p->src[g->k].doc;
@@ -666,6 +668,10 @@ static int merge_node(Merge *g, int base, int cid, int depth, int at)
         for (int q = 0; q < nb && j < 0; q++)
             if (!over[q] && same_key(yaml_document_get_node(g->out, pairs[q].key), ck))
                 j = q;
+        if (j >= 0 && at == AT_IDS && sc_is_null(yaml_document_get_node(g->out, pairs[j].value))) {
+            over[j] = true; /* a null no older file could remove: it stays, refused there */
+            continue;
+        }
         if (j >= 0 && at == AT_IDS && sc_is_null(yaml_document_get_node(d, cp.value))) {
             memmove(pairs + j, pairs + j + 1, (size_t)(n - j - 1) * sizeof *pairs);
             memmove(over + j, over + j + 1, (size_t)(nb - j - 1) * sizeof *over);

@@ -6,7 +6,7 @@
  * source root (MINRISK_SOURCE_DIR), with tests/bad/parents/base.yaml: four
  * countries CN AU CA UK, minerals gallium and lithium, sector electronics,
  * event cn-controls. */
-#define _POSIX_C_SOURCE 200809L /* chdir */
+#define _POSIX_C_SOURCE 200809L /* chdir, mkdtemp */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -126,6 +126,42 @@ static void no_such_id(void **state)
               "removes a parent scenario's country, with extends)");
 }
 
+/* null for an id no parent has, in a middle file of the chain: refused at
+   that file's line whatever the child gives for the id. Before the fix the
+   child's null removed the middle file's null (no error) and the child's
+   entry replaced it (the middle file's typo went unreported). */
+static void no_such_id_in_middle_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/extends_remove_XXXXXX", mid[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(mid, sizeof mid, "%s/mid.yaml", dir);
+    FILE *f = fopen(mid, "w");
+    assert_non_null(f);
+    fprintf(f, "extends: %s/tests/bad/parents/base.yaml\nevents:\n  cn-control: ~\n",
+            MINRISK_SOURCE_DIR);
+    fclose(f);
+    char text[256], want[256];
+    snprintf(want, sizeof want,
+             "%s:3:15: events.cn-control: null removes a parent scenario's event, and no parent "
+             "has one of this id",
+             mid);
+    /* the child removes it again */
+    snprintf(text, sizeof text, "extends: %s\nevents:\n  cn-control: ~\n", mid);
+    parse_err(text, want);
+    /* the child gives the id anew */
+    snprintf(text, sizeof text,
+             "extends: %s\nevents:\n  cn-control: {country: CN, minerals: [lithium], "
+             "rate_per_year: 0.1, severity: 0.5, duration_months: 6}\n",
+             mid);
+    parse_err(text, want);
+    /* the middle file alone */
+    snprintf(text, sizeof text, "extends: %s\n", mid);
+    parse_err(text, want);
+    remove(mid);
+    rmdir(dir);
+}
+
 /* below the top level, null keeps its meaning (an optional key not
    given): a mineral's stockpile, not an id */
 static void null_elsewhere_unchanged(void **state)
@@ -145,9 +181,13 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(event_removed),   cmocka_unit_test(country_removed_and_added),
-        cmocka_unit_test(mineral_removed), cmocka_unit_test(removed_id_still_named),
-        cmocka_unit_test(no_such_id),      cmocka_unit_test(null_elsewhere_unchanged),
+        cmocka_unit_test(event_removed),
+        cmocka_unit_test(country_removed_and_added),
+        cmocka_unit_test(mineral_removed),
+        cmocka_unit_test(removed_id_still_named),
+        cmocka_unit_test(no_such_id),
+        cmocka_unit_test(no_such_id_in_middle_file),
+        cmocka_unit_test(null_elsewhere_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
