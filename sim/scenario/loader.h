@@ -103,9 +103,10 @@ const char *mr_scenario_key_unit(const char *path);
 /* The unit of key path `path` in scenario sc: mr_scenario_key_unit's, with
    its word "unit" (demand_t, world_demand_t: "unit per year"; price.ref:
    "GBP per unit"), which the schema cannot know, replaced by the mineral's
-   own unit for a key under minerals.<id> ("kg per year"), written into
-   buf; NULL as mr_scenario_key_unit. */
-const char *mr_scenario_key_unit_in(const mr_scenario *sc, const char *path, char *buf, size_t sz);
+   own unit for a key under minerals.<id> ("kg per year"). *out: a string
+   the caller frees, NULL where the schema gives no unit. 0, or -1 when out
+   of memory. */
+int mr_scenario_key_unit_in(const mr_scenario *sc, const char *path, char **out);
 
 /* The schema as the Markdown table of docs/SCENARIOS.md. */
 void mr_scenario_schema_print(FILE *out);

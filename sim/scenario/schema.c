@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The enum keys' words, in their enum's order. */
@@ -786,21 +787,31 @@ const char *mr_scenario_key_unit(const char *path)
     return sc_schema[e].unit;
 }
 
-const char *mr_scenario_key_unit_in(const mr_scenario *sc, const char *path, char *buf, size_t sz)
+int mr_scenario_key_unit_in(const mr_scenario *sc, const char *path, char **out)
 {
-    const char *unit = mr_scenario_key_unit(path), *word;
+    const char *unit = mr_scenario_key_unit(path), *word = NULL, *mine = NULL;
     static const char prefix[] = "minerals.";
-    if (!unit || !(word = strstr(unit, "unit")) || strncmp(path, prefix, sizeof prefix - 1))
-        return unit;
-    const char *id = path + sizeof prefix - 1, *dot = strchr(id, '.');
-    for (int m = 0; dot && m < sc->nminerals; m++) {
-        const mr_mineral *mi = &sc->minerals[m];
-        if (strlen(mi->id) == (size_t)(dot - id) && !strncmp(mi->id, id, (size_t)(dot - id))) {
-            snprintf(buf, sz, "%.*s%s%s", (int)(word - unit), unit, mi->unit, word + 4);
-            return buf;
+    *out = NULL;
+    if (!unit)
+        return 0;
+    if ((word = strstr(unit, "unit")) && !strncmp(path, prefix, sizeof prefix - 1)) {
+        const char *id = path + sizeof prefix - 1, *dot = strchr(id, '.');
+        for (int m = 0; dot && m < sc->nminerals && !mine; m++) {
+            const mr_mineral *mi = &sc->minerals[m];
+            if (strlen(mi->id) == (size_t)(dot - id) && !strncmp(mi->id, id, (size_t)(dot - id)))
+                mine = mi->unit;
         }
     }
-    return unit;
+    /* the whole of the mineral's unit, however long (a string of the
+       scenario); the schema's unit as it is for any other key */
+    const size_t pre = mine ? (size_t)(word - unit) : strlen(unit);
+    const char *rest = mine ? word + 4 : "";
+    mine = mine ? mine : "";
+    const size_t len = pre + strlen(mine) + strlen(rest) + 1;
+    if (!(*out = malloc(len)))
+        return -1;
+    snprintf(*out, len, "%.*s%s%s", (int)pre, unit, mine, rest);
+    return 0;
 }
 
 /* ---- the check ---- */

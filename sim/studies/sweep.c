@@ -312,9 +312,11 @@ static int grid_key_coord(mr_extras *x, const mr_scenario *base, const mr_sweep_
         nums = nums && *l && !*end && !strpbrk(l, "xXpP \t") &&
                strspn(l, "+-.0123456789eE") == strlen(l);
     }
-    char ub[160];
-    const char *unit = mr_scenario_key_unit_in(base, sp->path, ub, sizeof ub);
-    if (unit == ub && !(unit = mr_extras_strdup(x, ub)))
+    char *u;
+    if (mr_scenario_key_unit_in(base, sp->path, &u))
+        return -1;
+    const char *unit = mr_extras_keep(x, u);
+    if (u && !unit)
         return -1;
     mr_output_extra e = {.path = path,
                          .rank = 1,

@@ -313,11 +313,11 @@ static int tables(const mr_scenario *base, uint64_t N, uint64_t L, const double 
     if (!kunit)
         return -1;
     for (uint64_t i = 0; i < k; i++) {
-        char ub[160];
-        const char *u = mr_scenario_key_unit_in(base, base->uncertain[i].path, ub, sizeof ub);
+        char *u;
         key[i] = base->uncertain[i].path;
-        if (!(dist[i] = mr_extras_keep(x, describe(&base->uncertain[i]))) ||
-            !(kunit[i] = mr_extras_strdup(x, u ? u : "")))
+        if (mr_scenario_key_unit_in(base, base->uncertain[i].path, &u) ||
+            !(kunit[i] = u ? mr_extras_keep(x, u) : mr_extras_strdup(x, "")) ||
+            !(dist[i] = mr_extras_keep(x, describe(&base->uncertain[i]))))
             return -1;
     }
     for (uint64_t j = 0; j < R; j++) {

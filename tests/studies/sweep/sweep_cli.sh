@@ -27,7 +27,8 @@
 #   each variant's settings below it (more keys than the table's columns);
 # - a sweep of simulation.horizon_years: the summary says its totals cover
 #   different spans of years; a swept amount of a mineral has the mineral's
-#   unit (kg per year, GBP per kg), not the schema's word "unit".
+#   unit (kg per year, GBP per kg), not the schema's word "unit", whole
+#   however long.
 set -u
 bin=$1
 src=$2
@@ -106,6 +107,13 @@ for k in "demand_t:kg per year" "ref:GBP per kg" "horizon_years:years"; do
     u=$(h5dump -a "/sweep/grid/${k%%:*}/units" "$tmp/hz.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
     [ "$u" = "${k#*:}" ] || fail "the unit of /sweep/grid/${k%%:*} is '$u', expected '${k#*:}'"
 done
+# a mineral's unit of 180 characters, whole (it went through a 160-byte buffer)
+long=$(printf 'kg-of-Ga-metal-%.0s' 1 2 3 4 5 6 7 8 9 10 11 12)
+printf 'extends: %s\nminerals: {gallium: {unit: "%s"}}\nsweep:\n  minerals.gallium.demand_t: [10, 20]\n' \
+    "$src/tests/studies/sweep/base.yaml" "$long" >"$tmp/lu.yaml"
+"$bin" run "$tmp/lu.yaml" -o "$tmp/lu.h5" --trials 50 -q || fail "sweep of a mineral with a long unit"
+u=$(h5dump -a "/sweep/grid/demand_t/units" "$tmp/lu.h5" | sed -n 's/.*(0): "\(.*\)".*/\1/p')
+[ "$u" = "$long per year" ] || fail "the unit of /sweep/grid/demand_t is '$u', expected '$long per year'"
 "$bin" summary "$tmp/hz.h5" >"$tmp/sum" || fail "summary of the horizon sweep"
 grep -qF "The variants' horizons differ: the horizon's figures (mean to ES, vs first) cover" "$tmp/sum" ||
     { cat "$tmp/sum"; fail "horizon sweep: no note that the totals cover different spans"; }

@@ -866,10 +866,45 @@ static void test_numeric_key_paths(void **state)
     }
 }
 
+/* A mineral's key whose schema unit has the word "unit": the mineral's own
+   unit in its place, whole however long (a scenario's string has no
+   bound); the schema's unit elsewhere; NULL where it gives none. Before,
+   the unit went through a 160-byte buffer: a 180-character unit lost its
+   end and " per year". */
+static void test_key_unit_in(void **state)
+{
+    (void)state;
+    char lng[181];
+    for (int i = 0; i < 180; i++)
+        lng[i] = "kg-of-Ga-metal-"[i % 15];
+    lng[180] = '\0';
+    mr_mineral m[2] = {{.id = "gallium", .unit = "kg"}, {.id = "ga", .unit = lng}};
+    mr_scenario sc = {.nminerals = 2, .minerals = m};
+    char *u, want[200];
+    assert_int_equal(mr_scenario_key_unit_in(&sc, "minerals.gallium.demand_t", &u), 0);
+    assert_string_equal(u, "kg per year");
+    free(u);
+    assert_int_equal(mr_scenario_key_unit_in(&sc, "minerals.gallium.price.ref", &u), 0);
+    assert_string_equal(u, "GBP per kg");
+    free(u);
+    /* "ga" is a prefix of "gallium": the id is matched whole */
+    assert_int_equal(mr_scenario_key_unit_in(&sc, "minerals.ga.market.world_demand_t", &u), 0);
+    snprintf(want, sizeof want, "%s per year", lng);
+    assert_int_equal(strlen(u), 189);
+    assert_string_equal(u, want);
+    free(u);
+    assert_int_equal(mr_scenario_key_unit_in(&sc, "minerals.gallium.market.stock_months", &u), 0);
+    assert_string_equal(u, mr_scenario_key_unit("minerals.gallium.market.stock_months"));
+    free(u);
+    assert_int_equal(mr_scenario_key_unit_in(&sc, "name", &u), 0);
+    assert_null(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_paths_are_the_loaders_key_tables),
+        cmocka_unit_test(test_key_unit_in),
         cmocka_unit_test(test_ranges_are_the_loaders),
         cmocka_unit_test(test_words_are_the_loaders),
         cmocka_unit_test(test_required_keys_are_required),
