@@ -685,14 +685,17 @@ static const char *percent(char *buf, size_t sz, double level)
    stages (nstages > 0) the rates are the tilt they chose, by each process's
    exact name, and the target is a comment: run again, this scenario draws
    the main stage's trials again (with the target it would run new stages
-   from the chosen tilt). */
+   from the chosen tilt). With no process with a rate the stages chose no
+   factor, and a block of no rates and no target is no scenario's: the
+   target stays, whose stages choose nothing again (on their own random
+   streams: the main stage's trials are the same). */
 static void put_importance(Buf *b, const mr_scenario *sc)
 {
     const mr_importance *imp = &sc->importance;
     char x[32];
     if (!imp->present)
         return;
-    const bool chosen = imp->nstages > 0;
+    const bool chosen = imp->nstages > 0 && imp->nrates > 0;
     if (chosen && imp->target != MR_TARGET_NONE)
         put(b,
             "# importance: the tilt the cross-entropy method chose for %s%s%s in %d pilot "

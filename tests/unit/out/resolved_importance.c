@@ -16,27 +16,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the horizon; a mineral refined in CN and AU, a sector that needs it */
+#define HEAD "name: t\nsimulation: {horizon_years: 4, steps_per_year: 12, trials: 5000}\n"
+#define MARKET                                                                                     \
+    "minerals:\n"                                                                                  \
+    "  gallium:\n"                                                                                 \
+    "    demand_t: 10\n"                                                                           \
+    "    refining: [{country: CN, share: 0.9}, {country: AU, share: 0.1}]\n"                       \
+    "    price: {ref: 400000}\n"                                                                   \
+    "sectors:\n"                                                                                   \
+    "  electronics:\n"                                                                             \
+    "    output_gbp: 20e9\n"                                                                       \
+    "    needs: [{mineral: gallium, dependent_share: 0.3, demand_share: 0.5}]\n"
+
 /* two countries with outage rates, one event */
-static const char BASE[] = "name: t\n"
-                           "simulation: {horizon_years: 4, steps_per_year: 12, trials: 5000}\n"
-                           "countries:\n"
-                           "  CN: {outage: {rate_per_year: 0.1, severity: 0.5, "
-                           "duration_months: 2}}\n"
-                           "  AU: {outage: {rate_per_year: 0.02, severity: 0.3, "
-                           "duration_months: 2}}\n"
-                           "minerals:\n"
-                           "  gallium:\n"
-                           "    demand_t: 10\n"
-                           "    refining: [{country: CN, share: 0.9}, {country: AU, share: 0.1}]\n"
-                           "    price: {ref: 400000}\n"
-                           "sectors:\n"
-                           "  electronics:\n"
-                           "    output_gbp: 20e9\n"
-                           "    needs: [{mineral: gallium, dependent_share: 0.3, "
-                           "demand_share: 0.5}]\n"
-                           "events:\n"
-                           "  cn-controls: {country: CN, minerals: [gallium], rate_per_year: 0.15, "
-                           "severity: 0.8, duration_months: 3}\n";
+static const char BASE[] = HEAD
+    "countries:\n"
+    "  CN: {outage: {rate_per_year: 0.1, severity: 0.5, duration_months: 2}}\n"
+    "  AU: {outage: {rate_per_year: 0.02, severity: 0.3, duration_months: 2}}\n" MARKET "events:\n"
+    "  cn-controls: {country: CN, minerals: [gallium], rate_per_year: 0.15, severity: 0.8, "
+    "duration_months: 3}\n";
 
 /* The text from "importance:" to the end of the block (the next line that
    does not begin with a space), or NULL. Caller frees. */
@@ -92,7 +91,8 @@ static void check(const mr_scenario *sc, const char *want)
         assert_true(mr_importance_defensive(a) == mr_importance_defensive(b));
         assert_true((a->focus_years ? a->focus_years : 1) == b->focus_years);
     }
-    if (a->nstages > 0) { /* the tilt chosen: no target, the stages are not run again */
+    const bool chosen = a->nstages > 0 && a->nrates > 0;
+    if (chosen) { /* the tilt chosen: no target, the stages are not run again */
         assert_int_equal(b->target, MR_TARGET_NONE);
     } else {
         assert_int_equal(a->target, b->target);
@@ -102,7 +102,7 @@ static void check(const mr_scenario *sc, const char *want)
     }
     char *y2 = mr_scenario_resolved_yaml(&back);
     char *c = strstr(y, "\n# importance: ");
-    if (a->nstages > 0) { /* the same text, but for the comment naming the target */
+    if (chosen) { /* the same text, but for the comment naming the target */
         assert_non_null(c);
         memmove(c + 1, strchr(c + 1, '\n') + 1, strlen(strchr(c + 1, '\n') + 1) + 1);
     } else {
@@ -191,6 +191,28 @@ static void tilt_chosen(void **state)
     mr_scenario_free(&sc);
 }
 
+/* after the stages in a scenario with no process with a rate (one that
+   loses nothing): they chose no factor, and the target stays, as before
+   the stages. Before, the block was "importance:\n  focus: horizon\n"
+   (no rates, the target a comment), which the loader refuses ("give
+   rates, a target, or both"): the resolved form of such a run did not
+   run. */
+static void nothing_chosen(void **state)
+{
+    (void)state;
+    static const char text[] =
+        HEAD "countries: {CN: {}, AU: {}}\n" MARKET "importance: {target: var99}\n";
+    mr_scenario sc;
+    mr_error err;
+    if (mr_scenario_parse("t.yaml", text, strlen(text), &sc, &err) != 0)
+        fail_msg("%s", err.msg);
+    sc.importance.nstages = 3; /* as sim/importance.c leaves it: no rates */
+    sc.importance.stage_figs = calloc(3 * MR_IMPORTANCE_STAGE_FIGS, sizeof(double));
+    assert_int_equal(sc.importance.nrates, 0);
+    check(&sc, "importance:\n  target: var99_total\n  pilot_stages: 3\n  focus: horizon\n");
+    mr_scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +220,7 @@ int main(void)
         cmocka_unit_test(rates_as_given),
         cmocka_unit_test(target_before_the_stages),
         cmocka_unit_test(tilt_chosen),
+        cmocka_unit_test(nothing_chosen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
