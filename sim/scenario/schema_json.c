@@ -297,13 +297,27 @@ static void js_value(JS *j, int i)
     }
 }
 
+/* An entry of a top-level mapping of ids (countries.<id>, ...): null
+   removes a parent's entry of the id (extends), and is refused in a
+   scenario without parents (sc_idmap_check). */
+static bool js_top_id(const char *path)
+{
+    static const char *const ids[] = {"countries.<id>", "minerals.<id>", "sectors.<id>",
+                                      "events.<id>"};
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (!strcmp(path, ids[i]))
+            return true;
+    return false;
+}
+
 /* Key i's schema: its value's, with the table's meaning and unit as the
-   description; an optional key may be null (the default applies). */
+   description; an optional key may be null (the default applies), and so
+   may an id of a top-level mapping with extends (the partial tree). */
 static void js_key(JS *j, int i)
 {
     const SchemaKey *k = &sc_schema[i];
     FILE *out = j->out;
-    bool optional = !k->def || strcmp(k->def, "required");
+    bool optional = (!k->def || strcmp(k->def, "required")) && !(j->strict && js_top_id(k->path));
     fputs("{\"description\":", out);
     char d[1024];
     snprintf(d, sizeof d, "%s%s%s%s", k->meaning ? k->meaning : "", k->unit && *k->unit ? " (" : "",
