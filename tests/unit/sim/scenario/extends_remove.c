@@ -163,7 +163,7 @@ static void no_such_id_in_middle_file(void **state)
 }
 
 /* below the top level, null keeps its meaning (an optional key not
-   given): a mineral's stockpile, not an id */
+   given): a mineral's refining stage, not an id */
 static void null_elsewhere_unchanged(void **state)
 {
     (void)state;
