@@ -183,7 +183,7 @@ static int ranks_on_node(const mr_comm *comm)
    count changes, the time bands and the workspaces, bytes), the grid's
    size and what makes it smaller. */
 static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const char *what, double res,
-                    double ws, size_t analysis, const char *analysis_what,
+                    double ws, double analysis, const char *analysis_what,
                     const char *trials_advice, int node, double grid, mr_error *err)
 {
     char b[8][32], advice[200];
@@ -194,18 +194,18 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                  "the time grid of %d steps alone needs %s on every rank (time bands and thread "
                  "workspaces): use fewer steps a year, a shorter horizon or fewer threads",
                  sc->horizon_years * sc->steps_per_year,
-                 mr_memory_format((uint64_t)grid, b[6], sizeof b[6]));
+                 mr_memory_format_f64(grid, b[6], sizeof b[6]));
     const double held = (double)lim->resident_bytes;
     snprintf(err->msg, sizeof err->msg,
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
              "%s %s + held now %s)%s; %s of the %s limit is free (%s); %s",
              sc->source_path, (unsigned long long)sc->trials,
-             mr_memory_format((uint64_t)(res + ws + (double)analysis + held), b[0], sizeof b[0]),
-             what, mr_memory_format((uint64_t)res, b[1], sizeof b[1]),
-             mr_memory_format((uint64_t)ws, b[2], sizeof b[2]),
+             mr_memory_format_f64(res + ws + analysis + held, b[0], sizeof b[0]), what,
+             mr_memory_format_f64(res, b[1], sizeof b[1]),
+             mr_memory_format_f64(ws, b[2], sizeof b[2]),
              analysis_what ? analysis_what : "analysis",
-             mr_memory_format(analysis, b[3], sizeof b[3]),
-             mr_memory_format((uint64_t)held, b[7], sizeof b[7]),
+             mr_memory_format_f64(analysis, b[3], sizeof b[3]),
+             mr_memory_format_f64(held, b[7], sizeof b[7]),
              lim->per_node && node > 1 ? ", for each rank on this node" : "",
              mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
              mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source, advice);
@@ -227,7 +227,7 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                                : results_bytes(md, L)) +
                        band_slice_bytes(md),
                  ws = threads * workspace_bytes(md);
-    const double need = res + ws + (double)opts->analysis_bytes;
+    const double need = res + ws + opts->analysis_bytes;
     mr_memory_limit lim;
     const int unreadable = mr_memory_limit_get(&lim) != 0;
     const int node = ranks_on_node(comm);

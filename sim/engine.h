@@ -33,9 +33,11 @@ typedef struct {
                                                 (resumed run; the caller fills its rows
                                                 after mr_engine_run returns); NULL = none */
     const mr_counterfactual *counterfactual; /* NULL = the scenario as it is */
-    size_t analysis_bytes;     /* memory this rank needs after the simulation (the analyses of
+    double analysis_bytes;     /* memory this rank needs after the simulation (the analyses of
                                   sim/studies/run_extras.h: mr_run_extras_bytes), counted in
-                                  the up-front memory check of mr_engine_run; 0 = none */
+                                  the up-front memory check of mr_engine_run; 0 = none. An
+                                  estimate, as a double: a sweep's later variants can take
+                                  more than 2^64 bytes */
     const char *analysis_what; /* what analysis_bytes is, in the refusal's message; NULL =
                                   "analysis" */
     bool tilt_counts;          /* also keep each process's occurrences and exposure per trial

@@ -149,18 +149,23 @@ int mr_memory_limit_get(mr_memory_limit *l)
     return 0;
 }
 
-const char *mr_memory_format(uint64_t bytes, char *buf, size_t size)
+const char *mr_memory_format_f64(double bytes, char *buf, size_t size)
 {
     const char *unit[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
-    double v = (double)bytes;
+    double v = bytes;
     int k = 0;
     while (v >= 1000.0 && k < 5) {
         v /= 1000.0;
         k++;
     }
     if (k == 0)
-        snprintf(buf, size, "%llu bytes", (unsigned long long)bytes);
+        snprintf(buf, size, "%.0f bytes", v);
     else
         snprintf(buf, size, "%.*f %s", v < 10.0 ? 1 : 0, v, unit[k]);
     return buf;
+}
+
+const char *mr_memory_format(uint64_t bytes, char *buf, size_t size)
+{
+    return mr_memory_format_f64((double)bytes, buf, size);
 }

@@ -677,12 +677,12 @@ static mr_status run_all(const request *q, const mr_scenario *sc, const char *ou
        run (attribution_all), each as `minrisk run` counts them */
     const mr_run_extras_opts xo = {.threads = (int)q->threads};
     for (int w = 0; w < q->n; w++) {
-        size_t a = 0;
+        double a = 0.0;
         if (mr_run_extras_bytes(&sc[w], sc[w].trials, &xo, &a) != MR_OK) {
             fprintf(stderr, "%s: out of memory\n", q->scen[w]);
             return MR_FAILED;
         }
-        after = (double)a > after ? (double)a : after;
+        after = a > after ? a : after;
     }
     double later = 0.0;
     for (int w = 1; w < q->n; w++)
@@ -694,7 +694,7 @@ static mr_status run_all(const request *q, const mr_scenario *sc, const char *ou
         mr_engine_opts opts = {.threads = (int)q->threads,
                                .progress = !q->quiet && isatty(STDERR_FILENO),
                                .comm = NULL,
-                               .analysis_bytes = (size_t)(later + after),
+                               .analysis_bytes = later + after,
                                .analysis_what = what};
         mr_status rc = mr_engine_run(&sc[w], &opts, &res[w], &info[w], &err);
         if (w + 1 < q->n)

@@ -430,7 +430,7 @@ static uint64_t rank_trials(uint64_t N, const mr_comm *comm)
    (mr_run_extras_bytes), into *bytes: MR_OK, or MR_FAILED (out of memory
    on some rank, reported). Collective. */
 static mr_status extras_bytes(const mr_scenario *sc, const mr_run_extras_opts *xo,
-                              const mr_comm *comm, size_t *bytes, mr_error *err)
+                              const mr_comm *comm, double *bytes, mr_error *err)
 {
     const int failed = mr_run_extras_bytes(sc, rank_trials(sc->trials, comm), xo, bytes) != MR_OK;
     if (!mr_comm_any(comm, failed))

@@ -95,7 +95,7 @@ static double events_bytes(const mr_model *md, double L, double N, size_t thread
 }
 
 mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo,
-                              size_t *bytes)
+                              double *bytes)
 {
     mr_model md;
     mr_error err;
@@ -133,7 +133,8 @@ mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_
     mr_model_free(&md);
     double total = a > e ? a : e;
     total = total > b ? total : b;
-    *bytes = total >= (double)SIZE_MAX ? SIZE_MAX : (size_t)total;
+    *bytes = total; /* may be above 2^64 (the event table of 10^9 trials of 1,000 years and
+                       sectors): a double, never converted to an integer */
     return MR_OK;
 }
 

@@ -34,7 +34,7 @@ typedef struct {
    with *bytes (0 for a scenario the model refuses: the engine says why),
    or MR_FAILED: out of memory building the model to estimate it. */
 mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_run_extras_opts *xo,
-                              size_t *bytes);
+                              double *bytes);
 
 /* The data the analyses xo asks for add to the run's file (bytes, into
    *bytes): /events and /loss_tables with xo->events, from the expected

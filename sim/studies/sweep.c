@@ -726,7 +726,7 @@ mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_eng
                  "results of the %llu later variants (a sweep holds them until its one write)",
                  (unsigned long long)(V - 1 - v));
         mr_engine_opts o = *opts;
-        o.analysis_bytes = (size_t)later;
+        o.analysis_bytes = later;
         o.analysis_what = what;
         mr_status r = mr_engine_run(&vs[v].sc, &o, &vs[v].res, &vs[v].info, err);
         if (v + 1 < V)

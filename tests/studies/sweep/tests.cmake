@@ -29,3 +29,10 @@ if(MINRISK_PYTHON)
            COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/sweep_report.py ${MINRISK_BIN} ${MINRISK_SRC})
   set_tests_properties(sweep_report PROPERTIES LABELS "sweep;report" ENVIRONMENT "OMP_NUM_THREADS=1")
 endif()
+
+# A sweep whose later variants hold more than 2^64 bytes (1,024 variants of
+# 4294967295 trials): the memory check's refusal counts them exactly, where a
+# conversion to size_t gave 0 (sweep_memory_estimate.sh; about two minutes).
+add_test(NAME sweep_memory_estimate
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/sweep_memory_estimate.sh ${MINRISK_BIN})
+set_tests_properties(sweep_memory_estimate PROPERTIES LABELS sweep TIMEOUT 1500)
