@@ -275,9 +275,14 @@ int sc_set_path(P *p, int root, int keyid, int valid)
                          : -1;
             if (ni < 0)
                 return sc_fail(p, yaml_document_get_node(d, keyid), path, "%s is not a list", here);
-            if (idx >= (unsigned long)ni)
+            /* the index as written: strtoul gives ULONG_MAX for one above
+               it (sc_valid_key_path let only digits through) */
+            if (idx >= (unsigned long)ni) {
+                char shown[SHOW_BUF];
                 return sc_fail(p, yaml_document_get_node(d, keyid), path,
-                               "%s has %d items; index %lu is out of range", here, ni, idx);
+                               "%s has %d items; index %s is out of range", here, ni,
+                               sc_show(rest + 1, (size_t)(end - (rest + 1)), shown, sizeof shown));
+            }
             char nh[KP_MAX];
             sc_kp_idx(nh, here, (int)idx);
             memcpy(here, nh, sizeof here);
