@@ -431,14 +431,44 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     const uint64_t k = (uint64_t)base->nuncertain, R = N * (k + 2);
     memset(out, 0, sizeof *out);
     mr_status rc = MR_FAILED;
-    double *design = malloc(R * k * sizeof *design);
-    double *rowst = calloc(R * MR_UNC_NSTAT, sizeof *rowst);
-    double *mine = NULL, *abloss = calloc(2 * N * L, sizeof *abloss), *mineloss = NULL;
+    double *design = NULL, *rowst = NULL, *mine = NULL, *abloss = NULL, *mineloss = NULL;
     mr_results bres;
     mr_run_info binfo;
     bool have_base = false;
     mr_extras x = {0};
     mr_gsl_quiet_begin(); /* for the whole study; ended at done */
+    /* this rank's rows, run in parallel, one thread each */
+    uint64_t lo, hi;
+    mr_comm_block_range(R, comm->rank, comm->size, &lo, &hi);
+    const uint64_t nmine = hi - lo;
+    const uint64_t ablo = lo < 2 * N ? lo : 2 * N, abhi = hi < 2 * N ? hi : 2 * N;
+    const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    /* as many rows at once as fit in memory, checked before any runs: each
+       row's own check passed beside rows that had not yet allocated, and
+       later rows were refused mid-study, for some thread counts only. The
+       study's own arrays are counted beside them, before they are
+       allocated: the design and the rows' statistics, and the A and B
+       rows' losses [2N x L] gathered (abloss), this rank's share of them
+       (mineloss) and one more copy (the predictive distribution's sort,
+       then the table's): until 2026-12-06 not counted, 197 GB at
+       --rows 4096 --block-trials 1000000 */
+    const double beside = 8.0 * ((double)R * (double)k + (double)(R + nmine) * MR_UNC_NSTAT +
+                                 (double)(4 * N + (abhi - ablo)) * (double)L);
+    mr_scenario one_row = *base;
+    one_row.trials = L;
+    mr_status fit_rc = MR_OK;
+    const int at_once = mr_engine_runs_that_fit(
+        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine, beside,
+        "the study's design, row statistics and A and B losses",
+        "a row holds its trials in one process, whatever the ranks: use fewer --block-trials", comm,
+        &fit_rc, err);
+    if (!at_once) {
+        rc = fit_rc;
+        goto done;
+    }
+    design = malloc(R * k * sizeof *design);
+    rowst = calloc(R * MR_UNC_NSTAT, sizeof *rowst);
+    abloss = calloc(2 * N * L, sizeof *abloss);
     out->index = calloc(k * MR_UNC_NSTAT, sizeof *out->index);
     /* a failure on one rank is agreed by all before they part (each later
        step has a collective the others would wait in) */
@@ -461,11 +491,6 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
             goto done;
         }
     }
-    /* this rank's rows, run in parallel, one thread each */
-    uint64_t lo, hi;
-    mr_comm_block_range(R, comm->rank, comm->size, &lo, &hi);
-    const uint64_t nmine = hi - lo;
-    const uint64_t ablo = lo < 2 * N ? lo : 2 * N, abhi = hi < 2 * N ? hi : 2 * N;
     mine = calloc((nmine ? nmine : 1) * MR_UNC_NSTAT, sizeof *mine);
     mineloss = calloc(((abhi - ablo) ? (abhi - ablo) : 1) * L, sizeof *mineloss);
     if (mr_comm_any(comm, !mine || !mineloss)) {
@@ -476,21 +501,6 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     mr_status frc = MR_OK;
     mr_error ferr = {{0}};
     uint64_t done_rows = 0;
-    const int threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
-    /* as many rows at once as fit in memory, checked before any runs: each
-       row's own check passed beside rows that had not yet allocated, and
-       later rows were refused mid-study, for some thread counts only */
-    mr_scenario one_row = *base;
-    one_row.trials = L;
-    mr_status fit_rc = MR_OK;
-    const int at_once = mr_engine_runs_that_fit(
-        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine,
-        "a row holds its trials in one process, whatever the ranks: use fewer --block-trials", comm,
-        &fit_rc, err);
-    if (!at_once) {
-        rc = fit_rc;
-        goto done;
-    }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(at_once)
     for (uint64_t j = lo; j < hi; j++) {
         int stop;

@@ -18,3 +18,8 @@ if(MINRISK_PYTHON)
   set_tests_properties(uncertainty_readers PROPERTIES LABELS uncertainty TIMEOUT 300
                        ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
 endif()
+# The memory check counts the study's own [2N x L] arrays beside its rows
+# (uncertainty_memory.sh): 4096 rows of 1,000 trials under a 150 MB limit.
+add_test(NAME uncertainty_memory
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/uncertainty_memory.sh ${MINRISK_BIN} ${MINRISK_SRC})
+set_tests_properties(uncertainty_memory PROPERTIES LABELS uncertainty)
