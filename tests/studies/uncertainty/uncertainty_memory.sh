@@ -31,7 +31,7 @@ MINRISK_MEMORY_LIMIT=150M OMP_NUM_THREADS=1 timeout 60 "$bin" uncertainty \
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$tmp/err"; fail "exit status $rc, expected 1 (124: still running after 60 s)"; }
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || { cat "$tmp/err"; fail "not one line"; }
-grep -qF "the study's design, row statistics and A and B losses $want)" "$tmp/err" ||
+grep -qF "the study's design, row statistics and A and B losses $want + held now " "$tmp/err" ||
     { cat "$tmp/err"; fail "the study's arrays are not counted as $want"; }
 grep -qF "use fewer --block-trials" "$tmp/err" || { cat "$tmp/err"; fail "no advice"; }
 [ ! -e "$tmp/u.h5" ] || fail "a file was left at the output path"
