@@ -11,7 +11,7 @@
 # next export), where it left the tables written so far.
 # usage: export_interrupted.sh MINRISK SRC
 . "$(dirname "$0")/common.sh" "$@"
-"$bin" run "$demo" -o a.h5 --trials 3000 --seed 1 --quiet || fail "run a"
+"$bin" run "$demo" -o a.h5 --trials 10000 --seed 1 --quiet || fail "run a"
 
 # stopped_export SIG: an export started in the background (its pid in $pid)
 # and stopped with SIGSTOP once it writes trials.csv
@@ -20,11 +20,13 @@ stopped_export() {
   pid=$!
   # until it writes trials.csv: up to 60 s (the loop of 2,000 polls ran
   # out once in a fresh clone's suite, beside the fuzz corpus's I/O), or
-  # until the export has ended without reaching it
+  # until the export has ended without reaching it. Builtins only, no
+  # sleep: under a load of 11 a `sleep 0.005` (a fork) overslept the whole
+  # of a 3,000-trial export's trials.csv twice (2026-12-06); 10,000 trials
+  # keep trials.csv's temporary about 0.3 s
   local deadline=$((SECONDS + 60))
   while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$pid" 2>/dev/null; do
     [ -e out/csv/.trials.csv.tmp ] && break
-    sleep 0.005
   done
   kill -STOP "$pid"
   [ -e out/csv/.trials.csv.tmp ] || fail "$1: the export did not reach trials.csv"
