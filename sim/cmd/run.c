@@ -146,9 +146,15 @@ void mr_cmd_run_signals(void)
 }
 
 /* "minrisk run: interrupted; nothing written to <output>" (rank 0). */
-static mr_status interrupted(const char *output, const mr_comm *comm)
+/* The one line of a stopped run: "interrupted", or, for a SIGTERM or
+   SIGUSR1 that asked for a checkpoint the run cannot keep, why (before,
+   two lines: the reason, then "interrupted"). */
+static mr_status interrupted(const char *output, const char *no_checkpoint, const mr_comm *comm)
 {
-    if (comm->rank == 0)
+    if (comm->rank == 0 && no_checkpoint)
+        fprintf(stderr, "minrisk run: stopped; %s keeps no checkpoint: nothing written to %s\n",
+                no_checkpoint, output);
+    else if (comm->rank == 0)
         fprintf(stderr, "minrisk run: interrupted; nothing written to %s\n", output);
     return MR_INTERRUPTED;
 }
@@ -186,7 +192,7 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
         return rc; /* MR_BAD_INPUT: a bad variant; MR_FAILED */
     }
     if (rc > 0)
-        return interrupted(output, comm);
+        return interrupted(output, NULL, comm);
     if (!q->quiet && comm->rank == 0)
         fprintf(stderr, "minrisk: %llu variants x %llu trials; wrote %s\n",
                 (unsigned long long)sc->nvariants, (unsigned long long)sc->trials, output);
@@ -270,10 +276,8 @@ static mr_status stop_run(const mr_scenario *sc, const mr_results *res, const mr
                           const char *output, const char *ckpt, int want_checkpoint,
                           const mr_comm *comm)
 {
-    if (want_checkpoint && sc->importance.present && comm->rank == 0)
-        fprintf(stderr, "minrisk run: stopped; an importance-sampled run keeps no checkpoint\n");
     if (!want_checkpoint || sc->importance.present)
-        return interrupted(output, comm);
+        return interrupted(output, want_checkpoint ? "an importance-sampled run" : NULL, comm);
     return write_checkpoint(sc, res, info, ckpt, comm);
 }
 
@@ -564,10 +568,8 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
         /* collective: every rank calls it, then rank 0 alone prints
            (called by rank 0 alone, it waited for ever) */
         const int signalled = mr_comm_any(comm, checkpoint_requested);
-        if (comm->rank == 0 && signalled)
-            fprintf(stderr, "minrisk run: stopped; a run with output.trials: none or totals "
-                            "keeps no checkpoint\n");
-        return interrupted(output, comm);
+        return interrupted(output, signalled ? "a run with output.trials: none or totals" : NULL,
+                           comm);
     }
     if (rc < 0) {
         mr_cli_report(comm, &err);
@@ -600,7 +602,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
     mr_stream_free(st);
     mr_results_free(&res);
     if (rc > 0)
-        return interrupted(output, comm);
+        return interrupted(output, NULL, comm);
     if (rc < 0) {
         mr_cli_report(comm, &err);
         return rc;
@@ -767,8 +769,10 @@ static mr_status choose_tilt(const run_request *q, mr_scenario *sc, const mr_com
     double secs = 0.0;
     mr_status rc = mr_importance_choose(sc, &opts, &secs, &err);
     if (rc != MR_OK) {
-        if (rc > 0)
-            return interrupted(q->output ? q->output : sc->source_path, comm);
+        if (rc > 0) /* in the pilot stages */
+            return interrupted(
+                q->output ? q->output : sc->source_path,
+                mr_comm_any(comm, checkpoint_requested) ? "an importance-sampled run" : NULL, comm);
         mr_cli_report(comm, &err);
         return rc;
     }
