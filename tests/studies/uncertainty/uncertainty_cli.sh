@@ -131,7 +131,7 @@ rest=$(sed -n "s|^$at (with uncertain key price_correlation.lithium.cobalt = \([
 echo "$rest" | awk '{ a = $1; c = $2; d = 1 - a * a - 0.16 - c * c + 0.8 * a * c; exit !(d < 0) }' ||
     fail "pd2: the named draws ($rest) give a positive definite matrix"
 [ ! -e "$tmp/pd2.h5" ] || fail "pd2: an output file was left"
-# memory: under the lowest limit (to 1 MiB) under which 4 threads run a study
+# memory: under the lowest limit (to 1 MiB, plus 2) under which 4 threads run a study
 # of 8 rows of 30000 trials (about 22 MB each, as the refusal below says),
 # 1 thread runs too and writes the same file; and that limit does not fit
 # one row more than 1 thread needs (1 thread is refused 1 row below it), so
@@ -154,12 +154,18 @@ while [ $((hi - lo)) -gt 1 ]; do
     if study_under 4 $mid "$tmp/m4.h5"; then hi=$mid; else lo=$mid; fi
 done
 lim=$hi
+# the runs again 2 MiB above the limit found: at the limit itself a run
+# passes or not with the few hundred kB the resident size varies by between
+# runs (a fresh clone's suite, 2026-12-06: refused at the limit its
+# bisection had just passed, by the base run after the rows); a row is
+# about 22 MB, so the 2 MiB change nothing below
+run=$((lim + 2))
 rm -f "$tmp/m4.h5"
-study_under 4 $lim "$tmp/m4.h5" || { cat "$tmp/e"; fail "memory: 4 threads refused under ${lim}M"; }
-study_under 1 $lim "$tmp/m1.h5" ||
-    { cat "$tmp/e"; fail "memory: 1 thread refused under the limit ${lim}M that 4 threads run in"; }
+study_under 4 $run "$tmp/m4.h5" || { cat "$tmp/e"; fail "memory: 4 threads refused under ${run}M"; }
+study_under 1 $run "$tmp/m1.h5" ||
+    { cat "$tmp/e"; fail "memory: 1 thread refused under the limit ${run}M that 4 threads run in"; }
 h5diff -c --exclude-path /run_info "$tmp/m1.h5" "$tmp/m4.h5" >"$tmp/d" ||
-    { cat "$tmp/d"; fail "memory: 1 and 4 threads under ${lim}M differ"; }
+    { cat "$tmp/d"; fail "memory: 1 and 4 threads under ${run}M differ"; }
 MINRISK_MEMORY_LIMIT=1K OMP_NUM_THREADS=4 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/m0.h5" \
     --rows 2 --block-trials 30000 -q 2>"$tmp/e"
 rc=$?
