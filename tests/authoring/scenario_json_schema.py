@@ -123,6 +123,7 @@ SEMANTIC = {
     "wgi_rate_derived": "a rate derived from two keys against the time grid",
     # sweeps and uncertain blocks: key paths and values applied to the scenario
     # (the schema takes a key path as a name and a value as anything)
+    "sweep_index_above_2_64": "a key path into a list of the scenario (an index past 2^64 - 1)",
     "sweep_index_out_of_range": "a key path into a list of the scenario",
     "sweep_rate": "a swept value against the time grid",
     "sweep_same_variant": "two swept values that give one scenario",
