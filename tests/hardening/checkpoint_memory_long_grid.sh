@@ -106,7 +106,8 @@ EOT
 MINRISK_MEMORY_LIMIT=4G "$bin" run huge.yaml -o huge.h5 --quiet --threads 1 --trials 4 2>err.txt
 status=$?
 [ $status -eq 1 ] || fail "huge.yaml: exit status $status, expected 1"
-one_line err.txt "huge\.yaml: 4 trials need about 39 GB on this rank \(results 26 GB \+ thread workspaces 13 GB \+ analysis [0-9]+ MB \+ held now [0-9]+ MB\); [0-9.]+ GB of the 4\.3 GB limit is free \(MINRISK_MEMORY_LIMIT\); the time grid of 366000 steps alone needs 39 GB on every rank \(time bands and thread workspaces\): use fewer steps a year, a shorter horizon or fewer threads"
+# (the total 39 GB, or 40 with the 0.3 GB an ASan build holds resident: "held now")
+one_line err.txt "huge\.yaml: 4 trials need about (39|40) GB on this rank \(results 26 GB \+ thread workspaces 13 GB \+ analysis [0-9]+ MB \+ held now [0-9]+ MB\); [0-9.]+ GB of the 4\.3 GB limit is free \(MINRISK_MEMORY_LIMIT\); the time grid of 366000 steps alone needs 39 GB on every rank \(time bands and thread workspaces\): use fewer steps a year, a shorter horizon or fewer threads"
 [ -e huge.h5 ] && fail "huge.yaml: left huge.h5"
 
 finish "checkpoint_memory_long_grid: the estimate covers the peak on a long grid"
