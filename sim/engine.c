@@ -8,6 +8,8 @@
 #define _POSIX_C_SOURCE 200809L /* gethostname */
 #include "sim/engine.h"
 
+#include "out/stats/sumstats.h"
+
 #include "models/units.h"
 #include "out/clock.h"
 #include "sim/memory.h"
@@ -112,9 +114,8 @@ static double bands_bytes(const mr_model *md)
 static double band_slice_bytes(const mr_model *md)
 {
     const double per_step = md->S * MR_BAND_Q_BINS + md->M * MR_BAND_Y_BINS;
-    double slice = per_step > 0.0 ? floor((double)MR_BAND_SLICE_COUNTS / per_step) : md->T;
-    slice = slice < 1.0 ? 1.0 : slice > md->T ? md->T : slice;
-    return slice * per_step * 8.0;
+    return (double)mr_sumstats_band_slice_steps((size_t)md->T, (size_t)md->S, (size_t)md->M) *
+           per_step * 8.0;
 }
 
 /* This rank's results of L trials (out/results.c) and the scratch of the

@@ -194,12 +194,17 @@ static void bands_of_steps(const mr_results *res, const uint64_t *hq, const uint
    bytes (129 MB at 5 years of 366 steps for demo.yaml), which the memory
    check did not count. The slices depend on T, S and M only, so every
    rank makes the same collective calls. */
+size_t mr_sumstats_band_slice_steps(size_t T, size_t S, size_t M)
+{
+    const size_t per_step = S * MR_BAND_Q_BINS + M * MR_BAND_Y_BINS;
+    size_t slice = per_step ? MR_BAND_SLICE_COUNTS / per_step : T;
+    return slice < 1 ? 1 : slice > T ? T : slice;
+}
+
 int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s)
 {
     const size_t T = (size_t)res->steps, S = (size_t)res->nsectors, M = (size_t)res->nminerals;
-    const size_t per_step = S * MR_BAND_Q_BINS + M * MR_BAND_Y_BINS;
-    size_t slice = per_step ? MR_BAND_SLICE_COUNTS / per_step : T;
-    slice = slice < 1 ? 1 : slice > T ? T : slice;
+    const size_t slice = mr_sumstats_band_slice_steps(T, S, M);
     const size_t nq = slice * S * MR_BAND_Q_BINS, ny = slice * M * MR_BAND_Y_BINS;
     uint64_t *hq = res->band_q ? malloc((nq ? nq : 1) * sizeof *hq) : NULL;
     uint64_t *hy = res->band_y ? malloc((ny ? ny : 1) * sizeof *hy) : NULL;

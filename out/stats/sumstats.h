@@ -102,4 +102,9 @@ int mr_sumstats_alloc(mr_sumstats *s, uint64_t N, int nsectors, int nminerals, i
    res needs only its dimensions and bands). */
 int mr_sumstats_bands(const mr_comm *c, const mr_results *res, mr_sumstats *s);
 
+/* The steps of one slice of mr_sumstats_bands: whole steps of at most
+   MR_BAND_SLICE_COUNTS counts, at least 1 and at most T (the memory check
+   counts the slice, sim/engine.c). */
+size_t mr_sumstats_band_slice_steps(size_t T, size_t S, size_t M);
+
 #endif
