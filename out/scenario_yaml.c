@@ -19,6 +19,7 @@
 #include "models/policies.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,37 +31,78 @@ typedef struct {
     bool oom;
 } Buf;
 
-static void put(Buf *b, const char *fmt, ...)
+/* Room for n more bytes and a terminating NUL; false (and b->oom) when
+   out of memory. */
+static bool room(Buf *b, size_t n)
 {
     if (b->oom)
-        return;
-    for (;;) {
+        return false;
+    if (n < b->cap - b->len)
+        return true;
+    size_t cap = b->cap * 2 + n + 1;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+        b->oom = true;
+        return false;
+    }
+    b->s = s;
+    b->cap = cap;
+    return true;
+}
+
+static void put(Buf *b, const char *fmt, ...)
+{
+    while (!b->oom) {
         va_list ap;
         va_start(ap, fmt);
         int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
         va_end(ap);
-        if (n < 0) {
+        if (n < 0)
             b->oom = true;
-            return;
-        }
-        if ((size_t)n < b->cap - b->len) {
+        else if ((size_t)n < b->cap - b->len)
             b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap * 2 + (size_t)n + 1;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
+        else if (room(b, (size_t)n))
+            continue;
+        return;
     }
 }
 
-/* Shortest of %.15g/%.16g/%.17g that round-trips exactly. */
+/* Appends the n bytes of s (no format: the resolved text of a large
+   interdependency matrix is hundreds of thousands of numbers). */
+static void put_raw(Buf *b, const char *s, size_t n)
+{
+    if (!room(b, n))
+        return;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+/* Shortest of %.15g/%.16g/%.17g that round-trips exactly. An integer of
+   magnitude below 10^15 has 15 significant digits at most, and %.15g
+   writes it without an exponent or a point, exactly as its decimal digits
+   are written here ("-0" for negative zero, as %g writes it): the same
+   text without the formatted conversion, which for a sweep of a
+   600-sector scenario was most of the time spent before its first trial
+   (tests/unit/out/resolved_numbers.c). */
 static const char *num(char *buf, size_t sz, double x)
 {
+    if (x > -1e15 && x < 1e15 && x == (double)(long long)x && sz >= 18) {
+        long long v = (long long)x;
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+        char tmp[20];
+        int n = 0;
+        do
+            tmp[n++] = (char)('0' + (int)(u % 10));
+        while ((u /= 10));
+        size_t k = 0;
+        if (v < 0 || (v == 0 && signbit(x)))
+            buf[k++] = '-';
+        while (n)
+            buf[k++] = tmp[--n];
+        buf[k] = '\0';
+        return buf;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, sz, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
@@ -183,8 +225,14 @@ static void put_matrix(Buf *b, const char *key, const double *a, int n, char *co
     put(b, "%s:\n", key);
     for (int i = 0; i < n; i++) {
         put(b, "  %s: {", ids[i]);
-        for (int j = 0; j < n; j++)
-            put(b, "%s%s: %s", j ? ", " : "", ids[j], num(x, sizeof x, a[i * n + j]));
+        for (int j = 0; j < n; j++) {
+            if (j)
+                put_raw(b, ", ", 2);
+            put_raw(b, ids[j], strlen(ids[j]));
+            put_raw(b, ": ", 2);
+            num(x, sizeof x, a[i * n + j]);
+            put_raw(b, x, strlen(x));
+        }
         put(b, "}\n");
     }
 }

@@ -32,7 +32,7 @@ endif()
 
 # A sweep whose later variants hold more than 2^64 bytes (1,024 variants of
 # 4294967295 trials): the memory check's refusal counts them exactly, where a
-# conversion to size_t gave 0 (sweep_memory_estimate.sh; about two minutes).
+# conversion to size_t gave 0 (sweep_memory_estimate.sh; 20-40 s).
 add_test(NAME sweep_memory_estimate
          COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/sweep_memory_estimate.sh ${MINRISK_BIN})
 set_tests_properties(sweep_memory_estimate PROPERTIES LABELS sweep TIMEOUT 1500)
