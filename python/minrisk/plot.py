@@ -4,7 +4,7 @@ Each function takes what minrisk.open returns (a Run: a mapping of group
 name to xarray Dataset, with "root", "summary" and, when stored, "trials";
 a plain dict of Datasets with those keys does as well; or the one Dataset
 it needs) and returns a matplotlib Figure. The drawing is the report's own
-(out/report.py, shipped in this package as minrisk/_report.py): the same
+(out/report/, shipped in this package as minrisk/_report/): the same
 input gives the same figure as in the report, in GBP m. Runs to overlay are
 given as a list, or as a Comparison or Sweep (all its runs, with the
 report's legends).

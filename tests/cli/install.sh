@@ -61,6 +61,12 @@ done
 # place here records that it ran, with the arguments it was given)
 script=$prefix/share/minrisk/report.py
 cmp -s "$script" "$src/out/report.py" || fail "share/minrisk/report.py: missing or not out/report.py"
+# ... with the package it loads, share/minrisk/report/: out/report/*.py
+[ "$(cd "$prefix/share/minrisk/report" 2>/dev/null && ls)" = "$(cd "$src/out/report" && ls ./*.py | sed 's|^\./||')" ] ||
+  fail "share/minrisk/report/ is not out/report/*.py: $(ls "$prefix/share/minrisk/report" 2>&1 | tr '\n' ' ')"
+for f in "$src"/out/report/*.py; do
+  cmp -s "$f" "$prefix/share/minrisk/report/${f##*/}" || fail "share/minrisk/report/${f##*/} differs"
+done
 printf 'import sys\nopen("stub-ran", "w").write(" ".join(sys.argv[1:]))\n' >"$script"
 env -u MINRISK_REPORT_SCRIPT "$bin" report drc.h5 -o drc-report -q >/dev/null 2>&1
 [ "$(cat stub-ran 2>/dev/null)" = "drc.h5 -o drc-report --minrisk-version $("$bin" --version |

@@ -295,10 +295,15 @@ def check_estimators(args):
         check(got == want, "policy_cost_text(%r) = %r, expected %r" % (gbp, got, want))
 
     # Every error bar is read from the file: the report resamples nothing.
-    with open(os.path.join(args.src, "out", "report.py"), encoding="utf-8") as f:
-        src = f.read()
-    for needle in ("multinomial", "Philox", "default_rng", "np.random", "resample(", "TailResampler"):
-        check(needle not in src, "out/report.py still resamples (%r)" % needle)
+    pkg = os.path.join(args.src, "out", "report")
+    files = [os.path.join(args.src, "out", "report.py")] + [os.path.join(pkg, n) for n in sorted(os.listdir(pkg))
+                                                           if n.endswith(".py")]
+    check(len(files) >= 8, "out/report/ holds %d modules, expected 7 and __init__.py" % (len(files) - 1))
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+        for needle in ("multinomial", "Philox", "default_rng", "np.random", "resample(", "TailResampler"):
+            check(needle not in src, "%s still resamples (%r)" % (os.path.relpath(path, args.src), needle))
     check(display_name_cases(rp), "display_names: a given name not kept or an id not prettified")
     attr_name = rp.pretty_id("ree_light")
     check(attr_name == "Ree light", "pretty_id('ree_light') = %r, expected 'Ree light'" % attr_name)

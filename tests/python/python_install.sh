@@ -3,13 +3,14 @@
 # (tests/python/tests.cmake, test python_install):
 # 1. `cmake --install BUILD --prefix TMP`, then, with
 #    PYTHONPATH=TMP/lib/python3/dist-packages and PATH without minrisk,
-#    `import minrisk` is the installed copy, its _report.py a regular file
-#    equal to SRC/out/report.py, minrisk.binary() the installed
+#    `import minrisk` is the installed copy, its _report/ a regular
+#    directory whose files equal SRC/out/report/*.py (no other file),
+#    minrisk.binary() the installed
 #    TMP/bin/minrisk, minrisk.plot imports, and minrisk.run of
 #    SRC/scenarios/demo.yaml (100 trials) runs and opens;
 # 2. `pip install --no-build-isolation --no-deps --no-index --target` of a
-#    copy of python/ (with out/report.py beside it, for the link): offline,
-#    the same files, _report.py a regular copy.
+#    copy of python/ (with out/report/ beside it, for the link): offline,
+#    the same files, _report/ a regular copy.
 set -eu
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) py=$3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/python_install.XXXXXX")
@@ -19,8 +20,16 @@ fail() { echo "FAIL: $*"; exit 1; }
 cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; fail "cmake --install"; }
 site=$tmp/prefix/lib/python3/dist-packages
 [ -f "$site/minrisk/__init__.py" ] || fail "no $site/minrisk/__init__.py"
-[ -f "$site/minrisk/_report.py" ] && [ ! -L "$site/minrisk/_report.py" ] || fail "_report.py not a regular file"
-cmp -s "$site/minrisk/_report.py" "$src/out/report.py" || fail "_report.py differs from out/report.py"
+same_report() { # same_report DIR: DIR a directory (not a link) of out/report/*.py, nothing else
+  [ -d "$1" ] && [ ! -L "$1" ] || fail "$1 not a regular directory"
+  [ "$(cd "$1" && ls | grep -vx __pycache__)" = "$(cd "$src/out/report" && ls ./*.py | sed 's|^\./||')" ] ||
+    fail "$1 holds $(cd "$1" && ls | tr '\n' ' '), not out/report/*.py"
+  for f in "$src"/out/report/*.py; do
+    [ -f "$1/${f##*/}" ] && [ ! -L "$1/${f##*/}" ] && cmp -s "$f" "$1/${f##*/}" ||
+      fail "$1/${f##*/} differs from out/report/${f##*/}"
+  done
+}
+same_report "$site/minrisk/_report"
 for f in "$src"/python/minrisk/*.py; do
   cmp -s "$f" "$site/minrisk/$(basename "$f")" || fail "installed $(basename "$f") differs"
 done
@@ -37,13 +46,12 @@ echo "$out"
 [ "$(echo "$out" | sed -n 2p)" = "$(realpath "$tmp/prefix/bin/minrisk")" ] || fail "not the installed binary"
 [ "$(echo "$out" | sed -n 3p)" = "100 True" ] || fail "run from the prefix"
 
-mkdir -p "$tmp/src/out"
+mkdir -p "$tmp/src/out/report"
 cp -a "$src/python" "$tmp/src/python"
-cp "$src/out/report.py" "$tmp/src/out/report.py"
+cp "$src"/out/report/*.py "$tmp/src/out/report/"
 "$py" -m pip install --no-build-isolation --no-deps --no-index --target "$tmp/pip" "$tmp/src/python" \
   >"$tmp/pip.log" 2>&1 || { cat "$tmp/pip.log"; fail "pip install"; }
-[ -f "$tmp/pip/minrisk/_report.py" ] && [ ! -L "$tmp/pip/minrisk/_report.py" ] || fail "pip: _report.py not a regular file"
-cmp -s "$tmp/pip/minrisk/_report.py" "$src/out/report.py" || fail "pip: _report.py differs"
+same_report "$tmp/pip/minrisk/_report"
 for f in "$src"/python/minrisk/*.py; do
   cmp -s "$f" "$tmp/pip/minrisk/$(basename "$f")" || fail "pip: $(basename "$f") differs"
 done

@@ -19,7 +19,7 @@
 #   total's return-period points are /summary's values in GBP m.
 # - python_install: `cmake --install` into a temporary prefix, then
 #   `import minrisk` there with PYTHONPATH=<prefix>/lib/python3/dist-packages
-#   (its _report.py a copy of out/report.py, the binary found beside it),
+#   (its _report/ a copy of out/report/, the binary found beside it),
 #   and `pip install --no-build-isolation --no-deps` of python/ offline.
 # - python_tutorial: docs/tutorial.ipynb has no outputs in git, executes
 #   with nbconvert, and its printed figures equal the files it wrote.

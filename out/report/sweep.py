@@ -1,0 +1,260 @@
+"""report/sweep.py - the sweep's own table and figures (/sweep, /sweep/grid)."""
+
+from .base import *  # noqa: F401,F403
+from .figures import *  # noqa: F401,F403
+from .page import *  # noqa: F401,F403
+
+def metric_base(metric):
+    """The statistic a sweep metric names ("mean_loss" is "mean")."""
+    return {"mean_loss": "mean"}.get(metric, metric)
+
+
+
+def stored_mean_differences(sweep, runs):
+    """The sweep's own /sweep/mean_difference [variant, bound], if stored."""
+    if sweep is None or sweep.get("mean_difference") is None:
+        return None
+    md, bound = sweep["mean_difference"], sweep["bound"]
+    try:
+        ie, il, ih = (bound.index(b) for b in ("estimate", "ci_lo", "ci_hi"))
+    except ValueError:
+        return None
+    names = [r.label for r in runs[1:]]
+    return (names, md[1:, ie], md[1:, il], md[1:, ih], "stored in /sweep/mean_difference")
+
+
+def paired_mean_differences(runs):
+    base = runs[0].total().horizon
+    if base is None or len(runs) < 2:
+        return None
+    names, est, lo, hi = [], [], [], []
+    for run in runs[1:]:
+        x = run.total().horizon
+        if x is None or x.shape != base.shape:
+            continue
+        d = x - base
+        m = float(np.mean(d))
+        se = float(np.std(d, ddof=1) / math.sqrt(d.size)) if d.size > 1 else math.nan
+        names.append(run.label)
+        est.append(m)
+        lo.append(m - CI_Z * se)
+        hi.append(m + CI_Z * se)
+    if not names:
+        return None
+    return (names, np.array(est), np.array(lo), np.array(hi),
+            "&plusmn;1.96 sd(d)/&radic;N of the paired differences d, computed by this report from /trials")
+
+
+def read_sweep(f):
+    s = f.get("sweep")
+    if s is None:
+        return None
+    out = {"variant": strings(s, "variant"), "metric": strings(s, "metric")}
+    out["headline"] = read(s, "headline")
+    if out["headline"].shape != (len(out["variant"]), len(out["metric"])):
+        raise InputError("%s/headline: shape %s, expected [variant, metric]" % (s.name, out["headline"].shape))
+    out["parameter"] = strings(s, "parameter") if "parameter" in s else []
+    out["setting"] = strings2(s, "setting") if "setting" in s else None
+    if out["setting"] is not None and out["setting"].shape != (len(out["variant"]), len(out["parameter"])):
+        raise InputError("%s/setting: shape %s, expected [variant, parameter]" % (s.name, out["setting"].shape))
+    out["label"] = None
+    if "label" in s and s["label"].shape == (len(out["variant"]),):
+        out["label"] = strings(s, "label")
+    out["bound"] = strings(s, "bound") if "bound" in s else []
+    out["mean_difference"] = None
+    if "mean_difference" in s and s["mean_difference"].shape == (len(out["variant"]), len(out["bound"])):
+        out["mean_difference"] = read(s, "mean_difference")
+    out["grid"] = read_grid(s.get("grid"), out["variant"])
+    return out
+
+
+def read_grid(g, variants):
+    """/sweep/grid (format 1.6): {"dims": the swept keys' dimension names,
+    "keys": their full paths, "values": each key's settings as labels,
+    "numbers": each key's settings as floats when its coordinate is numeric
+    (else None), "axes": each key's axis label (its name and the unit the
+    file gives it: "months (months of demand)"),
+    "index": [k1, ..., kP] array of the variants' positions in /sweep/variant}, or None."""
+    if g is None or "dimension" not in g or "variant" not in g:
+        return None
+    dims = strings(g, "dimension")
+    keys = strings(g, "parameter") if "parameter" in g else dims
+    values, numbers, axes = [], [], []
+    for d in dims:
+        if d not in g:
+            raise InputError("%s has no coordinate %s (listed in %s/dimension)" % (g.name, d, g.name))
+        v = g[d][()]
+        values.append([x.decode("utf-8") if isinstance(x, bytes) else ("%g" % x if isinstance(x, float) else str(x))
+                       for x in v.tolist()])
+        num = np.asarray(v, dtype=float) if v.dtype.kind in "iuf" else None
+        numbers.append(num if num is not None and np.all(np.isfinite(num)) else None)
+        unit = g[d].attrs.get("units")
+        unit = unit.decode("utf-8") if isinstance(unit, bytes) else unit
+        axes.append("%s (%s)" % (d, unit) if unit and unit != "1" else d)
+    names = strings2(g, "variant")
+    if names.shape != tuple(len(v) for v in values):
+        raise InputError("%s/variant: shape %s, expected %s" % (g.name, names.shape, tuple(len(v) for v in values)))
+    pos = {v: i for i, v in enumerate(variants)}
+    try:
+        index = np.vectorize(lambda n: pos[n], otypes=[int])(names)
+    except KeyError as e:
+        raise InputError("%s/variant names %s, not in /sweep/variant" % (g.name, e)) from None
+    return {"dims": dims, "keys": keys, "values": values, "numbers": numbers, "axes": axes, "index": index}
+
+
+def variant_label(sweep, i):
+    """A variant's settings, short: "months=3, diversification_cap=0.60"."""
+    if sweep is None or sweep["setting"] is None or not sweep["parameter"]:
+        return None
+    return ", ".join("%s=%s" % (p.rsplit(".", 1)[-1], sweep["setting"][i][j])
+                     for j, p in enumerate(sweep["parameter"]))
+
+
+def sweep_variant_list(sweep, names, runs):
+    """The variants of the header: their settings with the parameters' last
+    path component ("months=6, diversification_cap=0.60"; the full paths
+    are in the Kind row), else /sweep/label, else the group names under
+    /variants."""
+    if sweep is not None and sweep["setting"] is not None and sweep["parameter"]:
+        labels = [variant_label(sweep, i) for i in range(len(names))]
+    elif sweep is not None and sweep.get("label") is not None:
+        labels = sweep["label"]
+    else:
+        labels = names
+    return '<span class="small">%s</span>' % "; ".join(esc(v) for v in labels)
+
+
+def strings2(group, name):
+    ds = req(group, name)
+    try:
+        return np.array(ds.asstr()[()], dtype=object)
+    except (TypeError, ValueError):
+        raise InputError("%s: not a string dataset" % ds.name) from None
+
+
+SHORT_LABEL = {"mean": "mean", "var95": "VaR 95%", "var99": "VaR 99%", "es99": "ES 99%",
+               "annual_1in100": "1-in-100 annual", "aal": "AAL"}
+
+
+def breakable(text, sep="_"):
+    """Escaped text that may wrap after each sep (a long id in a narrow column)."""
+    return (sep + "<wbr>").join(esc(p) for p in str(text).split(sep))
+
+
+def sweep_table(sweep, shown, errs, runs, tid):
+    """One row per variant; short headers, the interval under each figure on
+    one line in small type, so 7 figures and 2 settings fit 1280 px (the
+    container scrolls sideways if a sweep has more)."""
+    rows = ['<div class="wide"><table id="%s" class="sweep"><caption>Headline figures of the total loss, '
+            'GBP m, over the horizon (1-in-100: the annual loss at a return period of 100 years); under '
+            'each its 95%% interval (Monte Carlo error). Above cap: stages whose largest supplier exceeds '
+            'the diversification cap.</caption><tr><th class="l">variant</th>' % esc(tid)]
+    rows += ['<th class="l" title="%s">%s</th>' % (esc(p), breakable(p.rsplit(".", 1)[-1]))
+             for p in sweep["parameter"]]
+    rows += ['<th>%s<br><span class="sub">95%% CI</span></th>'
+             % esc(SHORT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k])) for k in shown]
+    rows.append("<th>above<br>cap</th></tr>")
+    for i, v in enumerate(sweep["variant"]):
+        r = '<tr><td class="l small">%s</td>' % breakable(v, "__")
+        if sweep["setting"] is not None:
+            r += "".join('<td class="l">%s</td>' % esc(sweep["setting"][i][j]) for j in range(len(sweep["parameter"])))
+        for c, k in enumerate(shown):
+            lo, hi = errs[i][c]
+            r += cell(sweep["headline"][i, k], err_ci(lo, hi) if np.isfinite(lo) or np.isfinite(hi)
+                      else "not estimated", "%s-%s-%s" % (tid, v, sweep["metric"][k]))
+        ind = runs[i].indicators
+        r += '<td class="nw">%s</td>' % ("%d of %d" % (int(np.sum(np.asarray(ind["above_cap"]) != 0)),
+                                                       len(ind["mineral"]))
+                                         if ind is not None else "n/a")
+        rows.append(r + "</tr>")
+    rows.append("</table></div>")
+    return "".join(rows)
+
+
+def fig_sweep_grid(sweep, shown, errs, runs):
+    """The headline figures on the grid of the swept keys (/sweep/grid): a
+    line along the key for one key, a heat map per figure for two (cell:
+    the value over its 95% interval), small multiples (a line per setting
+    of the other keys along the first) for more."""
+    grid = sweep["grid"]
+    dims, values, index = grid["dims"], grid["values"], grid["index"]
+    axis = grid.get("axes", dims)
+    P = len(dims)
+    fig, axes = panel_grid(len(shown), ncols=2 if P == 2 else 3, row_in=(0.42 * len(values[0]) + 1.6) if P == 2
+                           else 3.0)
+    for c, (k, ax) in enumerate(zip(shown, axes)):
+        v = sweep["headline"][:, k] / GBP_M
+        lo = np.array([errs[i][c][0] for i in range(len(runs))]) / GBP_M
+        hi = np.array([errs[i][c][1] for i in range(len(runs))]) / GBP_M
+        title = STAT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k]) + " (GBP m)"
+        if P == 2:
+            m = v[index]
+            im = ax.imshow(m, cmap="YlOrRd", aspect="auto")
+            fin = m[np.isfinite(m)]
+            vmin, vmax = (float(fin.min()), float(fin.max())) if fin.size else (0.0, 0.0)
+            for a in range(m.shape[0]):
+                for b in range(m.shape[1]):
+                    i = index[a, b]
+                    ci = ("\n%s\u2013%s" % (fmt(lo[i] * GBP_M), fmt(hi[i] * GBP_M))
+                          if np.isfinite(lo[i]) and np.isfinite(hi[i]) else "")
+                    ax.text(b, a, fmt(v[i] * GBP_M) + ci, ha="center", va="center", fontsize=6.5,
+                            color="w" if vmax > vmin and np.isfinite(m[a, b])
+                            and (m[a, b] - vmin) / (vmax - vmin) > 0.6 else "k")
+            ax.set_xticks(np.arange(len(values[1])))
+            ax.set_xticklabels(values[1], fontsize=7)
+            ax.set_yticks(np.arange(len(values[0])))
+            ax.set_yticklabels(values[0], fontsize=7)
+            ax.set_xlabel(axis[1], fontsize=7.5)
+            ax.set_ylabel(axis[0], fontsize=7.5)
+            fig.colorbar(im, ax=ax, shrink=0.85).ax.tick_params(labelsize=6)
+        else:
+            # a numeric key at its settings (the slope between two points is per unit of
+            # the key, however unevenly they are spaced), else at its ranks
+            num = grid.get("numbers", [None])[0]
+            x = num if num is not None else np.arange(len(values[0]))
+            gaps = np.diff(np.sort(x))
+            step = float(gaps[gaps > 0].min()) if np.any(gaps > 0) else 1.0
+            flat = index.reshape(len(values[0]), -1)[np.argsort(x, kind="stable")]  # drawn left to right
+            x = np.sort(x, kind="stable")
+            rest = [()] if P == 1 else list(np.ndindex(*[len(vv) for vv in values[1:]]))
+            for j, combo in enumerate(rest):
+                ii = flat[:, j]
+                col = COLORS[0] if P == 1 else run_color(j, len(rest))
+                lab = None if P == 1 else ", ".join("%s=%s" % (dims[1 + q], values[1 + q][t])
+                                                    for q, t in enumerate(combo))
+                off = 0 if P == 1 else (j - (len(rest) - 1) / 2) * 0.06 * step
+                ax.plot(x + off, v[ii], "o-", color=col, ms=4, lw=1.2, label=lab)
+                whiskers(ax, x + off, lo[ii], hi[ii], along="y", color=col)
+            ax.set_xticks(x)
+            ax.set_xticklabels([values[0][t] for t in np.argsort(num if num is not None else x, kind="stable")],
+                               fontsize=7)
+            ax.set_xlabel(axis[0], fontsize=7.5)
+            ax.set_ylabel("GBP m", fontsize=7)
+            thousands(ax)
+            ax.grid(True, color="0.92")
+        ax.set_title(title, fontsize=9)
+        ax.tick_params(labelsize=6.5)
+    if P > 2:
+        put_legend(fig, axes[0], many=True)
+    return fig
+
+
+def fig_sweep(sweep, shown, errs, runs):
+    fig, axes = panel_grid(len(shown), ncols=3, row_in=3.0)
+    x = np.arange(len(runs))
+    for c, (k, ax) in enumerate(zip(shown, axes)):
+        v = sweep["headline"][:, k] / GBP_M
+        lo = np.array([errs[i][c][0] for i in range(len(runs))]) / GBP_M
+        hi = np.array([errs[i][c][1] for i in range(len(runs))]) / GBP_M
+        ax.plot(x, v, "o-", color=COLORS[0], ms=4)
+        whiskers(ax, x, lo, hi, along="y")
+        ax.set_xticks(x)
+        ax.set_xticklabels([r.legend for r in runs], fontsize=6.5, rotation=35, ha="right")
+        if runs[0].legend_title:
+            ax.set_xlabel(runs[0].legend_title, fontsize=7)
+        ax.set_title(STAT_LABEL.get(metric_base(sweep["metric"][k]), sweep["metric"][k]), fontsize=9)
+        ax.set_ylabel("GBP m", fontsize=7)
+        thousands(ax)
+        ax.tick_params(labelsize=6.5)
+        ax.grid(True, color="0.92")
+    return fig

@@ -1,1 +1,0 @@
-../../out/report.py
