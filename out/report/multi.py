@@ -316,6 +316,8 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                         fig_paired(names, est, lo, hi, "difference in mean total loss (GBP m; 95% CI)"),
                         "paired difference of the mean loss")
     policy_cost_section(page, f, kind, runs)
+    if kind == "sweep":
+        sweep_attribution_section(page, f, runs)
     if kind == "compare":
         page.section("minerals-compare", "Per mineral, side by side")
         n = len(set(m for r in runs for m in r.minerals))

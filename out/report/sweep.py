@@ -258,3 +258,122 @@ def fig_sweep(sweep, shown, errs, runs):
         ax.tick_params(labelsize=6.5)
         ax.grid(True, color="0.92")
     return fig
+
+
+# ---- each variant's tail attribution (/variants/<name>/attribution, format 1.9) ---------
+
+def variant_attribution(runs):
+    """Each variant's tail attribution of the total by mineral: {"id": [source
+    ids], "name": [display names], "share", "lo", "hi": [source, variant]
+    (NaN where a variant lacks the source or an interval)}, the minerals in
+    the order first seen, then the price noise (none/price-noise), not
+    attributed: a column of minerals plus it sums to 1. None when no variant
+    has an attribution (files before 1.9) or no mineral is attributed."""
+    atts = []
+    for r in runs:
+        a = read_attribution(r.group)
+        if a is not None and "total" in a["series"]:
+            name_attribution(a, r)
+        else:
+            a = None
+        atts.append(a)
+    ids, names = [], {}
+    for a in atts:
+        if a is None:
+            continue
+        for src, kind, name in zip(a["source"], a["kind"], a["name"]):
+            if kind in ("mineral", "none") and src not in names:
+                ids.append(src)
+                names[src] = name
+    if not any(i.startswith("mineral/") for i in ids):
+        return None
+    ids = [i for i in ids if not i.startswith("none/")] + [i for i in ids if i.startswith("none/")]
+    out = {"id": ids, "name": [names[i] for i in ids]}
+    for key in ("tail_share", "tail_share_lo", "tail_share_hi"):
+        m = np.full((len(ids), len(runs)), np.nan)
+        for v, a in enumerate(atts):
+            if a is None or key not in a:
+                continue
+            t = a["series"].index("total")
+            for k, src in enumerate(a["source"]):
+                if src in names:
+                    m[ids.index(src), v] = a[key][t, k]
+        out[{"tail_share": "share", "tail_share_lo": "lo", "tail_share_hi": "hi"}[key]] = m
+    return out
+
+
+def attribution_max_reach(va):
+    """The largest distance from a share to an end of its 95% interval
+    (fraction; 0 when no interval is stored)."""
+    reach = np.concatenate([np.abs(va["share"] - va["lo"]).ravel(), np.abs(va["hi"] - va["share"]).ravel()])
+    reach = reach[np.isfinite(reach)]
+    return float(reach.max()) if reach.size else 0.0
+
+
+def fig_sweep_attribution(va, runs):
+    """Share of the total's ES 99 per mineral (rows) and variant (columns), percent."""
+    p = 100 * va["share"]
+    fig, axes = panel_grid(1, ncols=1, row_in=0.26 * len(va["id"]) + 1.8)
+    ax = axes[0]
+    top = float(np.nanmax(p)) if np.isfinite(p).any() else 0.0
+    im = ax.imshow(np.ma.masked_invalid(p), vmin=0, vmax=max(top, 1e-9), cmap="Purples", aspect="auto")
+    for i in range(p.shape[0]):
+        for j in range(p.shape[1]):
+            ax.text(j, i, "%.1f" % p[i, j] if np.isfinite(p[i, j]) else "n/a", ha="center", va="center",
+                    fontsize=6, color="w" if np.isfinite(p[i, j]) and p[i, j] > 0.6 * top else "k")
+    ax.set_yticks(np.arange(len(va["id"])))
+    ax.set_yticklabels([short(n, ATTR_LABEL) for n in va["name"]], fontsize=6.5)
+    ax.set_xticks(np.arange(len(runs)))
+    ax.set_xticklabels([r.legend for r in runs], fontsize=6.5, rotation=40, ha="right")
+    ax.set_xlabel(runs[0].legend_title or "variant", fontsize=7)
+    fig.colorbar(im, ax=ax, shrink=0.8).set_label("share of the total's ES 99 (%)", fontsize=7)
+    return fig
+
+
+def sweep_attribution_table(va, runs, tid):
+    """The heat map's numbers: each share (data-fraction, as stored) with
+    its 95% interval as the cell's tooltip."""
+    h = ['<div class="wide"><table id="%s" class="sweep"><caption>Share of the total loss\'s ES 99 '
+         '(percent) per mineral and variant, as in the heat map; hover a share for its 95%% interval.'
+         '</caption><tr><th class="l">source</th>' % esc(tid)]
+    for r in runs:
+        h.append('<th title="%s">%s</th>' % (esc(r.label), breakable(r.legend, "/")))
+    h.append("</tr>")
+    for k, src in enumerate(va["id"]):
+        row = ['<tr id="%s-%s"><td class="l">%s</td>' % (esc(tid), esc(src.replace("/", "-")), esc(va["name"][k]))]
+        for v, r in enumerate(runs):
+            s, lo, hi = va["share"][k, v], va["lo"][k, v], va["hi"][k, v]
+            cid = "%s-%s-%s" % (tid, src.replace("/", "-"), r.path.rsplit("/", 1)[-1])
+            if not np.isfinite(s):
+                row.append('<td id="%s" class="na">n/a</td>' % esc(cid))
+                continue
+            row.append('<td id="%s" data-fraction="%r" title="95%% interval %s &ndash; %s">%s</td>'
+                       % (esc(cid), float(s), pct(lo), pct(hi), pct(s)))
+        h.append("".join(row) + "</tr>")
+    h.append("</table></div>")
+    return "".join(h)
+
+
+def sweep_attribution_section(page, f, runs):
+    """The minerals' shares of each variant's tail loss, or a line saying
+    the file has none (before format 1.9)."""
+    page.section("sweep-attribution", "Tail attribution per variant")
+    va = variant_attribution(runs)
+    if va is None:
+        fv = ".".join(str(int(v)) for v in np.ravel(f.attrs["format_version"]))
+        page.add('<p class="note">No tail attribution per variant: this file (format %s) has no '
+                 '/variants/&lt;name&gt;/attribution (written from format 1.9 on), so the minerals\' '
+                 'shares of each variant\'s tail loss are not drawn.</p>' % esc(fv))
+        return
+    page.figure("sweep-attribution", "Minerals' shares of the tail loss per variant",
+                "Each mineral's share of the variant's tail loss: its part (co-ES 99) of the expected total "
+                "loss over the horizon beyond the variant's VaR 99 (ES 99 of the total, GBP), in percent "
+                "(cell text), from /variants/&lt;name&gt;/attribution (tail_share, series total). Each "
+                "column is one variant and sums, with the last row (price noise, not attributed to a "
+                "mineral), to 100%%; each variant has its own ES 99, so equal shares in two columns are "
+                "not equal losses. The map shows no intervals: no share's 95%% interval reaches more than "
+                "%.1f percentage points from it (the table below gives each)."
+                % (100 * attribution_max_reach(va)), fig_sweep_attribution(va, runs),
+                "share of the tail loss per mineral and variant")
+    page.table(sweep_attribution_table(va, runs, "sweep-attribution-table"),
+               "The heat map's shares (%d sources x %d variants)" % (len(va["id"]), len(runs)), len(va["id"]))

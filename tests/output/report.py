@@ -25,7 +25,10 @@ MODE
             written.
   studies   comparison, sweep and attribution files made here with h5py in
             the layouts of docs/OUTPUT.md: their figures, tables and
-            captions; a real sweep's header and heat-map caption.
+            captions; a real sweep's header and heat-map caption, and its
+            heat map of each variant's tail attribution against
+            /variants/*/attribution (a format 1.8 copy without: no figure,
+            a line saying so).
   chromium  the demo report opened in headless Chromium (Debian's chromium):
             a screenshot (kept in --keep DIR), the DOM after loading (every
             figure present), every image decoded (a harness page reads
@@ -1074,6 +1077,75 @@ def check_real_sweep(args, tmp):
         check(coloured == sorted({0, lo, hi}) and "reference" in styles[0][1],
               "real sweep: overlays highlight %s, expected the reference, %d (lowest) and %d (highest)"
               % (coloured, lo, hi))
+        check_sweep_attribution(args, tmp, path, out, page, text, rp, runs)
+
+
+def check_sweep_attribution(args, tmp, path, out, page, text, rp, runs):
+    """The real sweep's heat map of each variant's tail attribution
+    (sweep-attribution, format 1.9): listed with its files; its table's
+    shares are /variants/<v>/attribution/tail_share of the total, exactly,
+    for every mineral and the price noise (a column sums to 1); the map's
+    cells are those shares in percent; the caption gives the largest reach
+    of an interval. A copy made format 1.8, without the variants'
+    attribution, still reports: no figure, a line saying why."""
+    import matplotlib.pyplot as plt
+    check("sweep-attribution" in page.figures, "real sweep: no figure sweep-attribution (%s)" % page.figures)
+    for ext in ("png", "svg"):
+        fn = os.path.join(out, "fig-sweep-attribution." + ext)
+        check(os.path.isfile(fn) and os.path.getsize(fn) > 0, "real sweep: %s missing or empty" % fn)
+    cap = figure_caption(text, "sweep-attribution") or ""
+    check("share of the variant's tail loss" in cap and "ES 99 of the total, GBP" in cap and "in percent" in cap,
+          "real sweep: the attribution caption does not say what the share is of: %r" % cap)
+    want, reach, n_cells = {}, 0.0, 0
+    with h5py.File(path, "r") as f:
+        variants = list(f["sweep/variant"].asstr()[()])
+        for v in variants:
+            a = f["variants"][v]["attribution"]
+            t = list(a["series"].asstr()[()]).index("total")
+            for k, (src, kind) in enumerate(zip(a["source"].asstr()[()], a["source_kind"].asstr()[()])):
+                if kind in ("mineral", "none"):
+                    share, lo, hi = (float(a[n][t, k]) for n in ("tail_share", "tail_share_lo", "tail_share_hi"))
+                    want[(src, v)] = share
+                    reach = max(reach, abs(share - lo), abs(hi - share))
+    sources = list(dict.fromkeys(s for s, _ in want))
+    for (src, v), share in want.items():
+        c = page.cells.get("sweep-attribution-table-%s-%s" % (src.replace("/", "-"), v))
+        n_cells += c is not None
+        check(c is not None and float(c["data-fraction"]) == share,
+              "real sweep: attribution share of %s in %s is %s, the file has %r"
+              % (src, v, c and c["data-fraction"], share))
+    got = sorted(k for k in page.cells if k.startswith("sweep-attribution-table-"))
+    check(n_cells == len(got) == 22 * 12, "real sweep: %d attribution cells, %d of the file's, expected 22 x 12"
+          % (len(got), n_cells))
+    for v in variants:
+        col = sum(float(page.cells["sweep-attribution-table-%s-%s" % (s.replace("/", "-"), v)]["data-fraction"])
+                  for s in sources)
+        check(abs(col - 1.0) < 1e-9, "real sweep: the shares of %s sum to %r, not 1" % (v, col))
+    check("reaches more than %.1f percentage points from it" % (100 * reach) in cap,
+          "real sweep: attribution caption %r; the largest reach of an interval is %.3f points" % (cap, 100 * reach))
+    va = rp.variant_attribution(runs)
+    fig = rp.fig_sweep_attribution(va, runs)
+    img = np.asarray(fig.axes[0].images[0].get_array())
+    expect = np.array([[100 * want[(s, v)] for v in variants] for s in sources])
+    check(img.shape == expect.shape and np.array_equal(img, expect),
+          "real sweep: the attribution heat map is not 100 x tail_share (shape %s, expected %s)"
+          % (img.shape, expect.shape))
+    plt.close(fig)
+    old = os.path.join(tmp, "sweep-1.8.h5")
+    shutil.copy(path, old)
+    with h5py.File(old, "a") as f:
+        for v in variants:
+            del f["variants"][v]["attribution"]
+        f.attrs["format_version"] = np.array([1, 8], dtype=np.int32)
+    out18 = os.path.join(tmp, "sweep-1.8-report")
+    r = report(args, old, out18)
+    if check(r.returncode == 0, "sweep of format 1.8 (no variant attribution): report failed: %s" % r.stderr):
+        page18, text18 = parse_page(os.path.join(out18, "report.html"))
+        check("sweep-attribution" not in page18.figures and
+              not os.path.exists(os.path.join(out18, "fig-sweep-attribution.png")),
+              "sweep of format 1.8: an attribution figure without an attribution")
+        check("No tail attribution per variant: this file (format 1.8) has no" in text18,
+              "sweep of format 1.8: the page does not say the attribution figure is left out")
 
 
 def mode_studies(args, tmp):
@@ -1124,7 +1196,7 @@ def mode_studies(args, tmp):
     if check(r.returncode == 0, "sweep report failed: %s" % r.stderr):
         page, text = parse_page(os.path.join(out, "report.html"))
         check_figures(page, out, ["sweep-headline", "sweep-exceedance", "sweep-exceedance-horizon",
-                                  "sweep-paired-mean", "sweep-shortage"], "sweep")
+                                  "sweep-paired-mean", "sweep-shortage", "sweep-attribution"], "sweep")
         check("Headline figures across the sweep" in text, "sweep without /sweep/grid: not the line chart")
         for i, v in enumerate(names):
             for k, m in enumerate(["mean", "var99", "es99"]):
