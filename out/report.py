@@ -19,7 +19,11 @@ stores every bootstrap interval (docs/OUTPUT.md); this script resamples
 nothing.
 
 Exit status: 0 done; 2 bad input (not a minrisk file, damaged, bad output
-directory); 1 any other failure; 130 interrupted. Every error is one line
+directory); 1 any other failure; 130 interrupted; 3 the report is written
+and installed but its closing line was not: standard output is a pipe
+whose reader is gone (`| head`; `minrisk report` then ends as `minrisk run`
+does, by SIGPIPE after the write, or with one line and status 1 when
+SIGPIPE is ignored). Every error is one line
 on stderr naming the file; nothing is left at the output path on failure
 (the report is written to DIR.tmp.<pid> and renamed). `minrisk report`
 holds the lock DIR.lock while this script runs (sim/cmd/report.c, as

@@ -34,6 +34,7 @@ except ImportError as _e:
     _MISSING = _e.name
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_STDOUT_CLOSED = 3  # the report installed, its closing line lost: stdout a pipe whose reader is gone
 
 GBP_M = 1e6                      # GBP per GBP m: every loss is printed in GBP m
 RP_MARKS = (10, 50, 100, 200)    # return periods marked on the exceedance curves (years)

@@ -280,8 +280,13 @@ def main(argv):
         install(tmp, out_dir)
         tmp = None
         if not quiet:
-            sys.stdout.write("wrote %s (%d figures, %.1f MB; figures also as PNG and SVG in %s/)\n"
-                             % (os.path.join(out_dir, "report.html"), nfig, nbytes / 1e6, out_dir))
+            try:
+                sys.stdout.write("wrote %s (%d figures, %.1f MB; figures also as PNG and SVG in %s/)\n"
+                                 % (os.path.join(out_dir, "report.html"), nfig, nbytes / 1e6, out_dir))
+                sys.stdout.flush()
+            except BrokenPipeError:  # `| head` gone: the report stands; minrisk report ends by SIGPIPE
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the exit's flush: no error
+                return EXIT_STDOUT_CLOSED
         return EXIT_OK
     except InputError as e:
         sys.stderr.write("%s: %s\n" % (path, e))

@@ -402,12 +402,25 @@ static bool reader_gone(int fd)
     return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }
 
+/* A child's write to the shared stdout met a pipe whose reader is gone. */
+static bool stdout_lost;
+
+void mr_cli_note_stdout_lost(void)
+{
+    stdout_lost = true;
+}
+
+bool mr_cli_stdout_lost(void)
+{
+    return stdout_lost;
+}
+
 void mr_cli_end_deferred_sigpipe(void)
 {
     if (!sigpipe_deferred)
         return;
     fflush(stdout);
-    if ((ferror(stdout) && reader_gone(STDOUT_FILENO)) ||
+    if (((ferror(stdout) || stdout_lost) && reader_gone(STDOUT_FILENO)) ||
         (ferror(stderr) && reader_gone(STDERR_FILENO))) {
         signal(SIGPIPE, SIG_DFL);
         raise(SIGPIPE);

@@ -134,6 +134,12 @@ void mr_cli_catch_signals(void (*handler)(int));
    at that write (status 141 in a shell); else it returns. */
 void mr_cli_defer_sigpipe(void);
 void mr_cli_end_deferred_sigpipe(void);
+/* A child sharing this process's stdout (report.py) found it a pipe whose
+   reader is gone: mr_cli_end_deferred_sigpipe ends the process as for a
+   write of its own, and mr_cli_stdout_lost is then true (main's check of
+   stdout says so, exit 1, when SIGPIPE was not deferred). */
+void mr_cli_note_stdout_lost(void);
+bool mr_cli_stdout_lost(void);
 
 /* The commands: argv[0] is the command's name, its arguments follow (as a
    program's main); --help is MR_OK. */

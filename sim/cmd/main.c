@@ -223,7 +223,7 @@ static int find_command(int argc, char **argv, mr_status *status)
    failed has said why already. */
 static mr_status check_stdout(const char *cmd, mr_status status)
 {
-    int e = fflush(stdout) ? errno : ferror(stdout) ? EIO : 0;
+    int e = fflush(stdout) ? errno : ferror(stdout) ? EIO : mr_cli_stdout_lost() ? EPIPE : 0;
     if (!e || status != MR_OK)
         return status;
     fprintf(stderr, "minrisk%s%s: cannot write to standard output: %s\n", cmd ? " " : "",

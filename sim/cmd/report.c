@@ -32,6 +32,9 @@ extern char **environ;
 #define REPORT_DEFAULT_PYTHON "/usr/bin/python3"
 #define REPORT_INSTALLED_SCRIPT "/../share/minrisk/report.py" /* from the binary's directory */
 #define REPORT_SOURCE_SCRIPT "/out/report.py"                 /* from the source tree */
+/* report.py's status when the report is installed but its closing line
+   met a pipe whose reader is gone (stdout is shared with the child) */
+#define REPORT_EXIT_STDOUT_CLOSED 3
 
 static const char *const usage_report =
     "usage: minrisk report FILE.h5 [-o DIR] [--quiet]\n"
@@ -77,10 +80,13 @@ static void forward_signal(int sig)
 /* SIGINT, SIGTERM, SIGHUP for the whole command (main installs them first):
    recorded, and forwarded to report.py while it runs. Before, they were
    caught only while report.py ran: one while FILE was checked killed the
-   command (SIGTERM: status 143, not 130), and one just after left DIR.lock. */
+   command (SIGTERM: status 143, not 130), and one just after left DIR.lock.
+   SIGPIPE deferred, as for run: a stdout closed early (`| head`) ends the
+   command by SIGPIPE after the report is installed and DIR.lock released. */
 void mr_cmd_report_signals(void)
 {
     mr_cli_catch_signals(forward_signal);
+    mr_cli_defer_sigpipe();
 }
 
 /* FILE is a regular file holding an HDF5 minrisk file of a major version we
@@ -194,7 +200,8 @@ static char *default_dir(const char *file)
 
 /* Run argv[0] (PATH searched) with argv and wait; the status of the child's
    exit status (report.py exits as minrisk does: 0, 2 bad input, 130
-   interrupted; anything else is MR_FAILED), or MR_FAILED / MR_INTERRUPTED
+   interrupted; 3, done but stdout a closed pipe, is MR_OK with the stdout
+   noted lost; anything else is MR_FAILED), or MR_FAILED / MR_INTERRUPTED
    with a message. */
 static mr_status run_child(char *const argv[], const char *dir)
 {
@@ -245,10 +252,12 @@ static mr_status run_child(char *const argv[], const char *dir)
             fprintf(stderr, "minrisk report: waiting for %s: %s\n", argv[0], strerror(errno));
         } else if (WIFEXITED(ws)) {
             int code = WEXITSTATUS(ws);
-            status = code == 0                         ? MR_OK
-                     : code == 2                       ? MR_BAD_INPUT
-                     : code == MR_CLI_INTERRUPTED_EXIT ? MR_INTERRUPTED
-                                                       : MR_FAILED;
+            status = code == 0 || code == REPORT_EXIT_STDOUT_CLOSED ? MR_OK
+                     : code == 2                                    ? MR_BAD_INPUT
+                     : code == MR_CLI_INTERRUPTED_EXIT              ? MR_INTERRUPTED
+                                                                    : MR_FAILED;
+            if (code == REPORT_EXIT_STDOUT_CLOSED)
+                mr_cli_note_stdout_lost(); /* as if this process had met the closed pipe */
         } else if (WIFSIGNALED(ws)) {
             int sig = WTERMSIG(ws);
             fprintf(stderr, "minrisk report: %s stopped by signal %d (%s)\n", argv[1], sig,

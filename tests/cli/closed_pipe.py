@@ -18,20 +18,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import closed_pipe, ignore_sigpipe  # noqa: E402 (tests/python/checks.py)
+
 minrisk, src, h5diff = sys.argv[1], sys.argv[2], sys.argv[3]
 scen = os.path.join(src, "scenarios")
 failures = []
-
-
-def closed_pipe():
-    """The writing end of a pipe whose reading end is closed."""
-    r, w = os.pipe()
-    os.close(r)
-    return w
-
-
-def ignore_sigpipe():
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
 
 
 with tempfile.TemporaryDirectory() as tmp:

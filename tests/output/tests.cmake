@@ -102,8 +102,11 @@ endif()
 # (and SIGTERM, SIGINT) while it writes, an interpreter exiting 1 on the
 # forwarded Ctrl-C, `minrisk report` killed under a running report.py
 # (report_signals.py): 130, one line, nothing at DIR.
+# `minrisk report` with stdout a pipe whose reader is gone (report_closed_pipe.py):
+# the report installed whole, no lock, then SIGPIPE (-13), as run does; with
+# SIGPIPE ignored one line and exit 1; --quiet 0; report.py run directly 3.
 if(MINRISK_PYTHON)
-  foreach(_t report_tiny report_signals)
+  foreach(_t report_tiny report_signals report_closed_pipe)
     add_test(NAME ${_t}
              COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/${_t}.py ${MINRISK_BIN}
                      ${MINRISK_SRC})
