@@ -46,3 +46,9 @@ endforeach()
 add_test(NAME no_build_paths COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/no_build_paths.sh ${MINRISK_BIN}
                                      ${MINRISK_SRC} ${CMAKE_BINARY_DIR})
 set_tests_properties(no_build_paths PROPERTIES LABELS layout SKIP_RETURN_CODE 77)
+
+# .ci/install-deps (install_deps.sh, fake dpkg-query and apt-get): with
+# every package present one line says so and nothing is installed; a
+# missing one alone is installed.
+add_test(NAME install_deps COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/install_deps.sh ${MINRISK_SRC})
+set_tests_properties(install_deps PROPERTIES LABELS layout)
