@@ -52,3 +52,9 @@ set_tests_properties(no_build_paths PROPERTIES LABELS layout SKIP_RETURN_CODE 77
 # missing one alone is installed.
 add_test(NAME install_deps COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/install_deps.sh ${MINRISK_SRC})
 set_tests_properties(install_deps PROPERTIES LABELS layout)
+
+# The documentation's Markdown links and anchors, and every path of the
+# source tree it names, resolve (doc_links.py): README.md, bench/RESULTS.md
+# and docs/*.md.
+add_test(NAME doc_links COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/doc_links.py ${MINRISK_SRC})
+set_tests_properties(doc_links PROPERTIES LABELS layout)

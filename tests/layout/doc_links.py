@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""doc_links.py - the links and paths of the documentation resolve, label `layout`.
+
+For README.md, every docs/*.md and bench/RESULTS.md:
+- each Markdown link [text](target) that is not a URL names a file or
+  directory that exists (relative to the page), and its #anchor, if any, a
+  heading of the page it names (GitHub's rule: lower case, spaces to '-',
+  punctuation other than '-' and '_' dropped);
+- each path of the source tree the text names, a word starting with one of
+  the tree's top folders (docs/, scenarios/, tests/, sim/, out/, models/,
+  bench/, python/, .ci/), exists from the project root, unless it is a
+  pattern (holds '<', '*', '...', '$', '{' or an upper-case placeholder
+  such as NAME.c or GROUP; an upper-case NAME.md is a page and checked), a program the build makes from a .c of that
+  name (bench/rng_floor), or one of EXAMPLES, names the pages use for a
+  user's file.
+Prints one line per broken link, file:line: target, and exits 1 if any.
+usage: doc_links.py SOURCE_ROOT
+"""
+import os
+import re
+import sys
+
+TOP = ("docs", "scenarios", "tests", "sim", "out", "models", "bench", "python", ".ci")
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+PATH = re.compile(r"(?<![\w./-])((?:%s)/[A-Za-z0-9_./<>*${}-]*)" % "|".join(re.escape(t) for t in TOP))
+# a user's files in the pages' examples, not files of the tree
+EXAMPLES = {
+    "scenarios/x.yaml",  # SCENARIO_FORMAT.md, INTERFACE.md: the error format
+    "scenarios/big.yaml",  # HPC.md: a scenario too large to run
+    "tests/fuzz/regress/loader/",  # FUZZING.md: where a new crash input goes
+}
+PLACEHOLDER = re.compile(r"[<*${]|\.\.\.|(^|/)[A-Z][A-Z0-9_]+(/|$|\.(?!md$))")
+
+
+def slug(heading):
+    s = heading.strip().lower()
+    s = re.sub(r"[^\w\- ]", "", s)
+    return s.replace(" ", "-")
+
+
+def anchors(path, cache={}):
+    if path not in cache:
+        heads, fence = set(), False
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("```"):
+                    fence = not fence
+                m = None if fence else re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
+                if m:
+                    heads.add(slug(m.group(1)))
+        cache[path] = heads
+    return cache[path]
+
+
+def check(root, rel):
+    bad = []
+    page = os.path.join(root, rel)
+    with open(page, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    for n, line in enumerate(lines, 1):
+        for m in LINK.finditer(line):
+            target = m.group(1)
+            if re.match(r"[a-z][a-z0-9+.-]*:", target):
+                continue
+            path, _, frag = target.partition("#")
+            dest = os.path.normpath(os.path.join(os.path.dirname(page), path)) if path else page
+            if not os.path.exists(dest):
+                bad.append("%s:%d: %s: no such file" % (rel, n, target))
+            elif frag and dest.endswith(".md") and frag not in anchors(dest):
+                bad.append("%s:%d: %s: no heading #%s in %s" % (rel, n, target, frag, path or rel))
+        for m in PATH.finditer(line):
+            p = m.group(1).rstrip(".,;:")
+            if PLACEHOLDER.search(p) or p in EXAMPLES:
+                continue
+            full = os.path.join(root, p)
+            if not os.path.exists(full) and not os.path.exists(full + ".c"):
+                bad.append("%s:%d: %s: no such path in the source tree" % (rel, n, p))
+    return bad
+
+
+def main():
+    root = sys.argv[1]
+    pages = ["README.md", "bench/RESULTS.md"]
+    pages += sorted("docs/" + f for f in os.listdir(os.path.join(root, "docs")) if f.endswith(".md"))
+    bad = []
+    for rel in pages:
+        bad += check(root, rel)
+    for b in bad:
+        print(b)
+    print("doc_links: %d pages, %d broken links or paths" % (len(pages), len(bad)))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
