@@ -12,7 +12,10 @@ For README.md, every docs/*.md and bench/RESULTS.md:
   pattern (holds '<', '*', '...', '$', '{' or an upper-case placeholder
   such as NAME.c or GROUP; an upper-case NAME.md is a page and checked), a program the build makes from a .c of that
   name (bench/rng_floor), or one of EXAMPLES, names the pages use for a
-  user's file.
+  user's file;
+- each function named after its source file, `sim/trial.c: step_losses,
+  store_metrics` (MODEL.md's sections name the code that implements
+  them), is defined or called in that file: the name followed by '('.
 Prints one line per broken link, file:line: target, and exits 1 if any.
 usage: doc_links.py SOURCE_ROOT
 """
@@ -29,6 +32,7 @@ EXAMPLES = {
     "scenarios/big.yaml",  # HPC.md: a scenario too large to run
     "tests/fuzz/regress/loader/",  # FUZZING.md: where a new crash input goes
 }
+CODEREF = re.compile(r"`([\w./-]+\.[ch]): ([\w, ]+)`")
 PLACEHOLDER = re.compile(r"[<*${]|\.\.\.|(^|/)[A-Z][A-Z0-9_]+(/|$|\.(?!md$))")
 
 
@@ -75,6 +79,15 @@ def check(root, rel):
             full = os.path.join(root, p)
             if not os.path.exists(full) and not os.path.exists(full + ".c"):
                 bad.append("%s:%d: %s: no such path in the source tree" % (rel, n, p))
+        for m in CODEREF.finditer(line):
+            src = os.path.join(root, m.group(1))
+            if not os.path.exists(src):
+                continue  # reported above as a path
+            with open(src, encoding="utf-8") as f:
+                code = f.read()
+            for fn in (x.strip() for x in m.group(2).split(",")):
+                if fn and not re.search(r"\b%s\s*\(" % re.escape(fn), code):
+                    bad.append("%s:%d: %s: no function %s in %s" % (rel, n, m.group(0), fn, m.group(1)))
     return bad
 
 
@@ -87,7 +100,7 @@ def main():
         bad += check(root, rel)
     for b in bad:
         print(b)
-    print("doc_links: %d pages, %d broken links or paths" % (len(pages), len(bad)))
+    print("doc_links: %d pages, %d broken links, paths or functions" % (len(pages), len(bad)))
     return 1 if bad else 0
 
 
