@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """doc_links.py - the links and paths of the documentation resolve, label `layout`.
 
-For README.md, every docs/*.md and bench/RESULTS.md:
+For README.md, every docs/*.md and docs/research/*.md and bench/RESULTS.md:
 - each Markdown link [text](target) that is not a URL names a file or
   directory that exists (relative to the page), and its #anchor, if any, a
   heading of the page it names (GitHub's rule: lower case, spaces to '-',
@@ -94,7 +94,8 @@ def check(root, rel):
 def main():
     root = sys.argv[1]
     pages = ["README.md", "bench/RESULTS.md"]
-    pages += sorted("docs/" + f for f in os.listdir(os.path.join(root, "docs")) if f.endswith(".md"))
+    for d in ("docs", "docs/research"):
+        pages += sorted(d + "/" + f for f in os.listdir(os.path.join(root, d)) if f.endswith(".md"))
     bad = []
     for rel in pages:
         bad += check(root, rel)

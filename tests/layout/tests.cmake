@@ -54,7 +54,7 @@ add_test(NAME install_deps COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/install_deps.sh 
 set_tests_properties(install_deps PROPERTIES LABELS layout)
 
 # The documentation's Markdown links and anchors, and every path of the
-# source tree it names, resolve (doc_links.py): README.md, bench/RESULTS.md
-# and docs/*.md.
+# source tree it names, resolve (doc_links.py): README.md, bench/RESULTS.md,
+# docs/*.md and docs/research/*.md.
 add_test(NAME doc_links COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/doc_links.py ${MINRISK_SRC})
 set_tests_properties(doc_links PROPERTIES LABELS layout)
