@@ -15,7 +15,11 @@ For README.md, every docs/*.md and docs/research/*.md and bench/RESULTS.md:
   user's file;
 - each function named after its source file, `sim/trial.c: step_losses,
   store_metrics` (MODEL.md's sections name the code that implements
-  them), is defined or called in that file: the name followed by '('.
+  them), is defined or called in that file: the name followed by '(';
+- each citation of a section of the model, "MODEL §3u", "MODEL 3.1",
+  "docs/MODEL.md §5m", "MODEL section 11", names a heading of
+  docs/MODEL.md ("## §3u ...") or a number that page itself defines (it
+  writes "§3.1" in its text).
 Prints one line per broken link, file:line: target, and exits 1 if any.
 usage: doc_links.py SOURCE_ROOT
 """
@@ -33,6 +37,7 @@ EXAMPLES = {
     "tests/fuzz/regress/loader/",  # FUZZING.md: where a new crash input goes
 }
 CODEREF = re.compile(r"`([\w./-]+\.[ch]): ([\w, ]+)`")
+MODELREF = re.compile(r"\bMODEL(?:\.md)?,? (?:section |§)?(\d+[a-z]?(?:\.\d+)?)(?![\w.])")
 PLACEHOLDER = re.compile(r"[<*${]|\.\.\.|(^|/)[A-Z][A-Z0-9_]+(/|$|\.(?!md$))")
 
 
@@ -88,7 +93,20 @@ def check(root, rel):
             for fn in (x.strip() for x in m.group(2).split(",")):
                 if fn and not re.search(r"\b%s\s*\(" % re.escape(fn), code):
                     bad.append("%s:%d: %s: no function %s in %s" % (rel, n, m.group(0), fn, m.group(1)))
+        for m in MODELREF.finditer(line):
+            if m.group(1) not in model_sections(root):
+                bad.append("%s:%d: %s: no section %s in docs/MODEL.md" % (rel, n, m.group(0), m.group(1)))
     return bad
+
+
+def model_sections(root, cache={}):
+    """The section numbers docs/MODEL.md defines: its '## §n' headings and
+    every '§n' its text writes."""
+    if root not in cache:
+        with open(os.path.join(root, "docs", "MODEL.md"), encoding="utf-8") as f:
+            text = f.read()
+        cache[root] = set(re.findall(r"§(\d+[a-z]?(?:\.\d+)?)(?![\w.])", text))
+    return cache[root]
 
 
 def main():
