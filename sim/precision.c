@@ -8,6 +8,7 @@
 #include "out/h5/extras.h"
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -187,6 +188,31 @@ static double os_half(double lo, double hi)
     return isnan(lo) || isnan(hi) ? INFINITY : 0.5 * (hi - lo);
 }
 
+/* mr_sumsq's f for the ES's standard error: out[0] the block-ordered sum
+   over the values above the VaR of ((x - es) scale)^2 (collective),
+   out[1] ((es - VaR) scale)^2. */
+typedef struct {
+    const mr_comm *c;
+    const double *x;
+    size_t n;
+    uint64_t N;
+    double es, var;
+    double *scratch;
+} es_devs;
+
+static int es_sumsq(void *ctx, double scale, double *out)
+{
+    const es_devs *q = ctx;
+    for (size_t i = 0; i < q->n; i++) {
+        double dx = (q->x[i] - q->es) * scale;
+        q->scratch[i] = q->x[i] > q->var ? dx * dx : 0.0;
+    }
+    mr_dvar sq = {q->scratch, q->n, 1, 1, q->N};
+    double d = (q->es - q->var) * scale;
+    out[1] = d * d;
+    return mr_dstats_sums(q->c, &sq, 1, &out[0]);
+}
+
 /* VaR or ES at t->p of the n local values x (N in all) into est, half. */
 static int tail_figures(const mr_comm *c, const mr_prec_target *t, const double *x, size_t n,
                         uint64_t N, double *scratch, double *est, double *half)
@@ -209,23 +235,16 @@ static int tail_figures(const mr_comm *c, const mr_prec_target *t, const double 
     double es;
     if (mr_dstats_es(c, &v, &t->p, val, 1, &es) != 0)
         return -1;
-    /* the deviations scaled by 2^-e: e = 0, or MR_DSTATS_SS_EXP where their
-       squares overflow (losses past about 1e154 GBP gave a half-width of
-       inf; dstats.h); the same figure, bit for bit, otherwise. The decision
-       rests on reduced sums, the same on every rank. */
-    mr_dvar sq = {scratch, n, 1, 1, N};
-    double ss = INFINITY, sum_gt, d = 0.0;
-    int e = 0;
-    for (int pass = 0; pass < 2 && (isinf(ss) || isinf(d * d)); pass++) {
-        e = pass ? MR_DSTATS_SS_EXP : 0;
-        for (size_t i = 0; i < n; i++) {
-            double dx = ldexp(x[i] - es, -e);
-            scratch[i] = x[i] > val[0] ? dx * dx : 0.0;
-        }
-        if (mr_dstats_sums(c, &sq, 1, &ss) != 0)
-            return -1;
-        d = ldexp(es - val[0], -e);
-    }
+    /* the deviations scaled where their squares overflow (losses past about
+       1e154 GBP gave a half-width of inf; sumsq.h); the same figure, bit
+       for bit, otherwise. The decision rests on reduced sums, the same on
+       every rank. */
+    es_devs q = {c, x, n, N, es, val[0], scratch};
+    double sums[2], scaled[2], sum_gt;
+    const int r = mr_sumsq(es_sumsq, &q, 2, sums, scaled);
+    if (r < 0)
+        return -1;
+    const double ss = r ? scaled[0] : sums[0], d = (es - val[0]) * mr_sumsq_scale(r);
     uint64_t cnt, nan;
     if (mr_dstats_tail(c, &v, val, 1, &sum_gt, &cnt, &nan) != 0)
         return -1;
@@ -235,7 +254,7 @@ static int tail_figures(const mr_comm *c, const mr_prec_target *t, const double 
         return 0;
     }
     double var_tail = ss / (double)cnt;
-    double se = ldexp(sqrt((var_tail + t->p * d * d) / ((double)N * (1.0 - t->p))), e);
+    double se = mr_sumsq_root((var_tail + t->p * d * d) / ((double)N * (1.0 - t->p)), r);
     *half = MR_PREC_Z * se;
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "out/results.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -202,10 +203,9 @@ out:
 }
 
 /* partial[b * k] = sum of block b's elements, in index order from 0.0;
-   with mean != NULL, of ((x - *mean) scale)^2 instead. scale is 1 or
-   2^-MR_DSTATS_SS_EXP (rescaled), so that a scaled sum is the unscaled one
-   times a power of 2 exactly whenever neither overflows or underflows; the
-   plain sums are never scaled (mr_dstats_moments). */
+   with mean != NULL, of ((x - *mean) scale)^2 instead, scale 1 or
+   mr_sumsq_scale(1) (sumsq.h); the plain sums are never scaled
+   (mr_dstats_moments). */
 static void block_sums(const mr_dvar *v, const double *mean, double scale, double *partial,
                        size_t k)
 {
@@ -257,47 +257,18 @@ int mr_dstats_sums(const mr_comm *c, const mr_dvar *v, size_t nv, double *sum)
     return sums(COMM(c), v, nv, NULL, 1.0, sum);
 }
 
-/* Any of out[0..nv) infinite: a sum of finite values that overflowed (a
-   value that is itself infinite stays so, scaled or not). */
-static int any_inf(const double *out, size_t nv)
-{
-    for (size_t i = 0; i < nv; i++)
-        if (isinf(out[i]))
-            return 1;
-    return 0;
-}
+/* mr_sumsq's f: the sums of squared deviations of the nv variables. */
+typedef struct {
+    const mr_comm *c;
+    const mr_dvar *v;
+    size_t nv;
+    const double *mean;
+} dev_sums;
 
-/* The sums of squared deviations again with every deviation scaled by
-   2^-MR_DSTATS_SS_EXP, into *redo (allocated), when one of out[0..nv)
-   overflowed; *redo NULL otherwise. A run's losses can be finite and yet
-   the sum of their squared deviations (values near 1e155) pass DBL_MAX,
-   which gave an infinite sd of finite losses; the terms that underflow
-   instead are below 2^-800 of the sum. (The sums themselves are not
-   rescaled: see mr_dstats_moments.) The decision rests on the reduced sums, the same
-   on every rank, and a sum that did not overflow is used as it was, bit for
-   bit. */
-static int rescaled(const mr_comm *c, const mr_dvar *v, size_t nv, const double *mean,
-                    const double *out, double **redo)
+static int dev_sumsq(void *ctx, double scale, double *out)
 {
-    *redo = NULL;
-    if (!any_inf(out, nv))
-        return 0;
-    *redo = malloc(one_or(nv) * sizeof **redo);
-    if (any_failed(c, !*redo) || sums(c, v, nv, mean, ldexp(1.0, -MR_DSTATS_SS_EXP), *redo) != 0) {
-        free(*redo);
-        *redo = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-double mr_dstats_sd(double ss, double ss_scaled, uint64_t n)
-{
-    if (n < 2)
-        return NAN;
-    if (isinf(ss))
-        return ldexp(sqrt(ss_scaled / (double)(n - 1)), MR_DSTATS_SS_EXP);
-    return sqrt(ss / (double)(n - 1));
+    const dev_sums *d = ctx;
+    return sums(d->c, d->v, d->nv, d->mean, scale, out);
 }
 
 int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mean, double *sd)
@@ -312,15 +283,22 @@ int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mea
         uint64_t n = mr_dvar_count(&v[i]);
         mean[i] = n ? mean[i] / (double)n : NAN;
     }
-    double *redo;
     if (!sd)
         return 0;
-    if (sums(c, v, nv, mean, 1.0, sd) != 0 || rescaled(c, v, nv, mean, sd, &redo) != 0)
+    /* the sums of squared deviations, formed again scaled where one
+       overflowed (sumsq.h); the decision rests on the reduced sums, the
+       same on every rank */
+    double *scaled = malloc(one_or(nv) * sizeof *scaled);
+    if (any_failed(c, !scaled)) {
+        free(scaled);
         return -1;
-    for (size_t i = 0; i < nv; i++)
-        sd[i] = mr_dstats_sd(sd[i], redo ? redo[i] : 0.0, mr_dvar_count(&v[i]));
-    free(redo);
-    return 0;
+    }
+    dev_sums d = {c, v, nv, mean};
+    int rc = mr_sumsq(dev_sumsq, &d, nv, sd, scaled);
+    for (size_t i = 0; rc >= 0 && i < nv; i++)
+        sd[i] = mr_sumsq_sd(sd[i], scaled[i], mr_dvar_count(&v[i]));
+    free(scaled);
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- counts ------------------------------------------------------------------ */

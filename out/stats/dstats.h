@@ -62,16 +62,9 @@ int mr_dstats_sums(const mr_comm *c, const mr_dvar *v, size_t nv, double *sum);
 
 /* Mean (block-ordered sum / count; NaN when there is no element) and
    standard deviation, divisor count - 1, two passes (block-ordered sum of
-   (x - mean)^2; NaN when count < 2), for nv variables. sd may be NULL. */
+   (x - mean)^2, formed again scaled where it overflows: out/stats/sumsq.h;
+   NaN when count < 2), for nv variables. sd may be NULL. */
 int mr_dstats_moments(const mr_comm *c, const mr_dvar *v, size_t nv, double *mean, double *sd);
-
-/* The sd's sum of squared deviations, when it overflows, is formed again
-   with every deviation scaled by 2^-MR_DSTATS_SS_EXP (dstats.c,
-   rescaled): finite for up to 2^64 deviations of any finite size.
-   mr_dstats_sd gives sqrt(ss / (n - 1)) from ss, or from ss_scaled where ss
-   overflowed (NaN when n < 2), as mr_dstats_moments does. */
-#define MR_DSTATS_SS_EXP 560
-double mr_dstats_sd(double ss, double ss_scaled, uint64_t n);
 
 /* Elements x > threshold (NaN is not), and elements that are NaN. */
 int mr_dstats_count_above(const mr_comm *c, const mr_dvar *v, size_t nv, double threshold,

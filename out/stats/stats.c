@@ -6,7 +6,7 @@
  */
 #include "out/stats/stats.h"
 
-#include "out/stats/dstats.h"
+#include "out/stats/sumsq.h"
 
 #include <gsl/gsl_cdf.h>
 
@@ -30,22 +30,33 @@ double mr_stats_mean(const double *x, size_t n)
     return s / (double)n;
 }
 
+/* mr_sumsq's f: sum of ((x[i] - m) scale)^2 in index order. */
+typedef struct {
+    const double *x;
+    size_t n;
+    double m;
+} devs;
+
+static int dev_sumsq(void *ctx, double scale, double *out)
+{
+    const devs *v = ctx;
+    double ss = 0.0;
+    for (size_t i = 0; i < v->n; i++) {
+        double d = (v->x[i] - v->m) * scale;
+        ss += d * d;
+    }
+    *out = ss;
+    return 0;
+}
+
 double mr_stats_sd(const double *x, size_t n)
 {
     if (n < 2)
         return NAN;
-    double m = mr_stats_mean(x, n);
-    double ss = 0.0, sc = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double d = x[i] - m;
-        ss += d * d;
-    }
-    if (isinf(ss)) /* finite values whose squares overflow (dstats.h) */
-        for (size_t i = 0; i < n; i++) {
-            double d = ldexp(x[i] - m, -MR_DSTATS_SS_EXP);
-            sc += d * d;
-        }
-    return mr_dstats_sd(ss, sc, n);
+    devs v = {x, n, mr_stats_mean(x, n)};
+    double ss, scaled; /* finite values whose squares overflow: sumsq.h */
+    mr_sumsq(dev_sumsq, &v, 1, &ss, &scaled);
+    return mr_sumsq_sd(ss, scaled, n);
 }
 
 double mr_stats_se(const double *x, size_t n)

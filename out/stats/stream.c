@@ -10,6 +10,7 @@
 #include "out/format.h"
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -465,11 +466,12 @@ static void block_later(mr_stream *st, mr_stream_worker *w, const mr_results *b,
 {
     const size_t n = (size_t)b->ntrials, S = (size_t)st->S, H = (size_t)st->H;
     /* pass 2: second moments and the histogram of the total loss; each sum
-       of squares also with the deviations scaled by 2^-MR_DSTATS_SS_EXP, in
-       the second half of the partials, for where it overflows (dstats.h) */
+       of squares also with the deviations scaled by mr_sumsq_scale(1), in
+       the second half of the partials, for where it overflows (sumsq.h:
+       each trial is seen once, so both are formed side by side) */
     if (st->pass == 2) {
         const size_t h = st->K2 / 2;
-        const double sc = ldexp(1.0, -MR_DSTATS_SS_EXP);
+        const double sc = mr_sumsq_scale(1);
         size_t q = 0, ql = 0, qa = (size_t)(1 + 4 * st->S);
         for (int v = 0; v < st->nov; v++) {
             const ovar *o = &st->ov[v];

@@ -7,6 +7,7 @@
 
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <math.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static int loss_out(mr_stream *st, ovar *o, mr_loss_stats *ls, double sum, doubl
 {
     const uint64_t n = st->N;
     ls->mean = n ? sum / (double)n : NAN;
-    ls->sd = mr_dstats_sd(ss, ss_scaled, n);
+    ls->sd = mr_sumsq_sd(ss, ss_scaled, n);
     ls->se = n >= 2 ? ls->sd / sqrt((double)n) : NAN;
     for (int k = 0; k < NQ; k++) {
         ls->q[k] = o->tg[k].value;
@@ -69,7 +70,7 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *s)
                                           : s->sector_return_period_loss + (size_t)o->j * NRP;
         *aal = (N > 0 && H > 0) ? st->sum1[qa + 2 * (size_t)qan] / ((double)N * (double)H) : NAN;
         double sd =
-            mr_dstats_sd(st->sum2[nl + (size_t)qan], st->sum2[st->K2 / 2 + nl + (size_t)qan], N);
+            mr_sumsq_sd(st->sum2[nl + (size_t)qan], st->sum2[st->K2 / 2 + nl + (size_t)qan], N);
         *se = (H > 0 && N >= 2) ? sd / sqrt((double)N) : NAN;
         for (int k = 0; k < NRP; k++)
             rp[k] = o->tg[k].value;

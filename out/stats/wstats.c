@@ -5,6 +5,7 @@
 
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -75,8 +76,8 @@ double mr_wstats_weight_above(const double *x, const double *w, size_t n, size_t
 }
 
 /* ss[0] = sum w (x - m)^2 and ss[1] = sum (w x - m)^2, block-ordered, each
-   deviation scaled by scale (1, or 2^-MR_DSTATS_SS_EXP where they overflow:
-   dstats.h). */
+   deviation scaled by scale (1, or mr_sumsq_scale(1) where they overflow:
+   sumsq.h). */
 static void second_sums(const double *x, const double *w, size_t n, size_t blk, double m,
                         double scale, double ss[2])
 {
@@ -96,6 +97,19 @@ static void second_sums(const double *x, const double *w, size_t n, size_t blk, 
     reduce(part, nb, 2, ss);
 }
 
+typedef struct {
+    const double *x, *w;
+    size_t n, blk;
+    double m;
+} second;
+
+static int second_sumsq(void *ctx, double scale, double *out)
+{
+    const second *q = ctx;
+    second_sums(q->x, q->w, q->n, q->blk, q->m, scale, out);
+    return 0;
+}
+
 void mr_wstats_moments(const double *x, const double *w, size_t n, size_t blk, double *mean,
                        double *sd, double *se)
 {
@@ -103,15 +117,14 @@ void mr_wstats_moments(const double *x, const double *w, size_t n, size_t blk, d
     *mean = m;
     if (!sd && !se)
         return;
-    double ss[2], sc[2] = {0.0, 0.0};
-    second_sums(x, w, n, blk, m, 1.0, ss);
-    if (isinf(ss[0]) || isinf(ss[1]))
-        second_sums(x, w, n, blk, m, ldexp(1.0, -MR_DSTATS_SS_EXP), sc);
-    /* mr_dstats_sd divides by n - 1: sd takes n, as the weighted estimator */
+    double ss[2], sc[2];
+    second q = {x, w, n, blk, m};
+    mr_sumsq(second_sumsq, &q, 2, ss, sc);
+    /* mr_sumsq_sd divides by n - 1: sd takes n, as the weighted estimator */
     if (sd)
-        *sd = n >= 2 ? mr_dstats_sd(ss[0], sc[0], n + 1) : NAN;
+        *sd = n >= 2 ? mr_sumsq_sd(ss[0], sc[0], n + 1) : NAN;
     if (se)
-        *se = n >= 2 ? mr_dstats_sd(ss[1], sc[1], n) / sqrt((double)n) : NAN;
+        *se = n >= 2 ? mr_sumsq_sd(ss[1], sc[1], n) / sqrt((double)n) : NAN;
 }
 
 double mr_wstats_exceedance(const double *x, const double *w, size_t n, size_t blk, double t,

@@ -8,6 +8,7 @@
 
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 #include "out/stats/wstats.h"
 #include "sim/studies/paired.h"
 
@@ -262,6 +263,26 @@ out:
     return rc;
 }
 
+/* mr_sumsq's f: the sum over the rows of (w (v_k - share L) scale)^2. */
+typedef struct {
+    const double *rows;
+    size_t m, W, col;
+    double share;
+} residuals;
+
+static int resid_sumsq(void *ctx, double scale, double *out)
+{
+    const residuals *q = ctx;
+    double ss = 0.0;
+    for (size_t r = 0; r < q->m; r++) {
+        const double *row = q->rows + r * q->W;
+        double dv = row[1] * (row[q->col] - q->share * row[2]) * scale;
+        ss += dv * dv;
+    }
+    *out = ss;
+    return 0;
+}
+
 void mr_attr_tail_stats(const double *rows, size_t m, int K, double wsum, double *co_es,
                         double *share, double *lo, double *hi)
 {
@@ -279,22 +300,13 @@ void mr_attr_tail_stats(const double *rows, size_t m, int K, double wsum, double
         lo[k] = hi[k] = NAN;
         if (m < 2 || isnan(sh))
             continue;
-        /* the residuals scaled by 2^-e, e = 0, or MR_DSTATS_SS_EXP where their
-           squares overflow (losses past about 1e154 GBP gave an interval of
-           [-inf, inf]; dstats.h): the same figure, bit for bit, otherwise */
-        double ss = INFINITY;
-        int e = 0;
-        for (int pass = 0; pass < 2 && isinf(ss); pass++) {
-            e = pass ? MR_DSTATS_SS_EXP : 0;
-            ss = 0.0;
-            for (size_t r = 0; r < m; r++) {
-                const double *row = rows + r * W;
-                double dv = row[1] * (row[MR_ATTR_ROW_HEAD + (size_t)k] - sh * row[2]);
-                dv = ldexp(dv, -e);
-                ss += dv * dv;
-            }
-        }
-        double se = ldexp(sqrt((double)m / (double)(m - 1) * ss), e) / fabs(den);
+        /* the residuals scaled where their squares overflow (losses past
+           about 1e154 GBP gave an interval of [-inf, inf]; sumsq.h): the
+           same figure, bit for bit, otherwise */
+        residuals q = {rows, m, W, MR_ATTR_ROW_HEAD + (size_t)k, sh};
+        double ss, scaled;
+        const int rs = mr_sumsq(resid_sumsq, &q, 1, &ss, &scaled);
+        double se = mr_sumsq_root((double)m / (double)(m - 1) * (rs ? scaled : ss), rs) / fabs(den);
         lo[k] = sh - MR_PAIRED_Z95 * se;
         hi[k] = sh + MR_PAIRED_Z95 * se;
     }

@@ -20,6 +20,7 @@
 #include "sim/rng.h"
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <Random123/philox.h>
 #include <math.h>
@@ -428,6 +429,17 @@ static int resample_series(const series_tails *st, const uint32_t *counts, size_
 
 /* ---- the statistics ---------------------------------------------------- */
 
+/* mr_sumsq's f for the variance reduction: out[0] = (sa scale)^2 +
+   (sb scale)^2, out[1] = (sdd scale)^2 of sd[3] = {sa, sb, sdd}. */
+static int vrf_sumsq(void *ctx, double scale, double *out)
+{
+    const double *sd = ctx;
+    double a = sd[0] * scale, b = sd[1] * scale, d = sd[2] * scale;
+    out[0] = a * a + b * b;
+    out[1] = d * d;
+    return 0;
+}
+
 /* Mean, its paired interval and the variance reduction of one series
    (xc, yc, d: scratch of n). */
 static void moments(const mr_paired_series *s, size_t n, double *xc, double *yc, double *d,
@@ -445,13 +457,10 @@ static void moments(const mr_paired_series *s, size_t n, double *xc, double *yc,
     double half = MR_PAIRED_Z95 * sdd / sqrt((double)n);
     out->diff[MR_PAIRED_MEAN] = (mr_ci){est, est - half, est + half};
     if (n >= 2) {
-        double sa = mr_stats_sd(xc, n), sb = mr_stats_sd(yc, n);
-        double num = sa * sa + sb * sb, den = sdd * sdd;
-        if (isinf(num) || isinf(den)) { /* sds past 1e154: the squares scaled (dstats.h) */
-            sa = ldexp(sa, -MR_DSTATS_SS_EXP), sb = ldexp(sb, -MR_DSTATS_SS_EXP);
-            sdd = ldexp(sdd, -MR_DSTATS_SS_EXP);
-            num = sa * sa + sb * sb, den = sdd * sdd;
-        }
+        double sd[3] = {mr_stats_sd(xc, n), mr_stats_sd(yc, n), sdd}, nd[2], scaled[2];
+        /* sds past 1e154: the squares scaled, num and den alike (sumsq.h) */
+        const double *use = mr_sumsq(vrf_sumsq, sd, 2, nd, scaled) ? scaled : nd;
+        double num = use[0], den = use[1];
         if (isnan(num) || isnan(den))
             out->vrf = NAN;
         else

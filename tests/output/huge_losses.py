@@ -5,8 +5,8 @@ extra costs of 1e98 to 1e237 GBP) must give a finite sd and se in
 /trials), the same when the trials are streamed (output.trials: totals) as
 when they are held (all); and so must the half-widths of precision targets
 on them (--target-precision es99_total, mean_total). Before the sums of
-squares were rescaled where they overflow (out/stats/dstats.c,
-sim/precision.c), the sd, se and half-widths were inf.
+squares were rescaled where they overflow (out/stats/sumsq.c, used by
+dstats.c and sim/precision.c), the sd, se and half-widths were inf.
 
 usage: huge_losses.py MINRISK SCENARIO.yaml
 """
