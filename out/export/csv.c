@@ -42,7 +42,8 @@ static char partial_path[PATH_MAX_LEN];
 static volatile sig_atomic_t partial_active;
 
 /* The export in progress, whose list of what it made a handler undoes: the
-   list changes only with SIGINT and SIGTERM blocked (ex_guard), so the
+   list changes only with SIGINT, SIGTERM and SIGHUP blocked
+   (mr_stopsig_block), so the
    handler never sees it half updated. */
 static ex *volatile undo_x;
 
@@ -55,27 +56,12 @@ void mr_export_remove_partial(void)
         ex_undo(x);
 }
 
-void ex_guard(sigset_t *old)
-{
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGINT);
-    sigaddset(&s, SIGTERM);
-    sigaddset(&s, SIGHUP);
-    sigprocmask(SIG_BLOCK, &s, old);
-}
-
-void ex_unguard(const sigset_t *old)
-{
-    sigprocmask(SIG_SETMASK, old, NULL);
-}
-
 void ex_undo_on_signal(ex *x)
 {
     sigset_t old;
-    ex_guard(&old);
+    mr_stopsig_block(&old);
     undo_x = x;
-    ex_unguard(&old);
+    mr_stopsig_restore(&old);
 }
 
 /* Remember a file or directory this export made. Out of memory: it is
@@ -84,9 +70,9 @@ void ex_undo_on_signal(ex *x)
 int ex_made(ex *x, const char *path, bool dir)
 {
     sigset_t old;
-    ex_guard(&old);
+    mr_stopsig_block(&old);
     int rc = ex_made_guarded(x, path, dir);
-    ex_unguard(&old);
+    mr_stopsig_restore(&old);
     return rc;
 }
 
@@ -146,7 +132,7 @@ int ex_commit(ex *x)
         if (!x->final[k])
             continue;
         sigset_t old; /* the rename and its record together */
-        ex_guard(&old);
+        mr_stopsig_block(&old);
         int e = rename(x->made[k], x->final[k]) == 0 ? 0 : errno;
         if (!e) {
             free(x->made[k]);
@@ -154,7 +140,7 @@ int ex_commit(ex *x)
             x->final[k] = NULL;
             renamed++;
         }
-        ex_unguard(&old);
+        mr_stopsig_restore(&old);
         if (e)
             return ex_fail(x, MR_FAILED, "%s: cannot write: %s", x->final[k], strerror(e));
     }
@@ -367,13 +353,13 @@ int csv_close(csv *c)
        recorded with the interrupt blocked, so that it sees the file either
        as the partial one or as made */
     sigset_t old;
-    ex_guard(&old);
+    mr_stopsig_block(&old);
     if (!bad && ex_made_table_guarded(x, c->tmp, c->path) < 0)
         bad = 3; /* out of memory, recorded; the file removed */
     else if (bad)
         unlink(c->tmp);
     partial_active = 0;
-    ex_unguard(&old);
+    mr_stopsig_restore(&old);
     if (bad) {
         if (bad == 1)
             ex_fail(x, MR_FAILED, "%s: cannot write: %s", c->path, strerror(e ? e : EIO));

@@ -13,10 +13,9 @@
 
 #include "out/export/export.h"
 #include "out/h5/read.h"
+#include "out/stopsig.h" /* sigset_t, around the steps an interrupt undoes */
 
 #include <hdf5.h>
-
-#include <signal.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,7 +53,9 @@ typedef struct {
 void ex_fmt(char *buf, size_t n, const char *f, ...) PRINTF_LIKE(3, 4);
 /* 0, or -1 out of memory: path removed, "out of memory" recorded. */
 int ex_made(ex *x, const char *path, bool dir);
-/* ex_made with SIGINT and SIGTERM already blocked (ex_guard). */
+/* ex_made with SIGINT, SIGTERM and SIGHUP already blocked
+   (mr_stopsig_block: around a step that makes a file or directory and
+   records it, so that an interrupt undoes both or neither). */
 int ex_made_guarded(ex *x, const char *path, bool dir);
 void ex_undo(ex *x);
 /* Every finished table's temporary renamed to its name (with SIGINT, SIGTERM
@@ -64,13 +65,8 @@ void ex_undo(ex *x);
    tables. 0, or -1 with the failure recorded (ex_undo removes them all). */
 int ex_commit(ex *x);
 /* The temporary of a finished table (DIR/.NAME.tmp), recorded with its name
-   to be (SIGINT etc. blocked: ex_guard). 0, or -1 out of memory (removed). */
+   to be (SIGINT etc. blocked: mr_stopsig_block). 0, or -1 out of memory (removed). */
 int ex_made_table_guarded(ex *x, const char *tmp, const char *path);
-/* Block SIGINT and SIGTERM (the previous mask in *old) / restore them:
-   around a step that makes a file or directory and records it, so that an
-   interrupt undoes both or neither. */
-void ex_guard(sigset_t *old);
-void ex_unguard(const sigset_t *old);
 /* x (or NULL: none) is the export an interrupt undoes (mr_export_remove_partial). */
 void ex_undo_on_signal(ex *x);
 int ex_fail(ex *x, int status, const char *fmt, ...) PRINTF_LIKE(3, 4);

@@ -55,11 +55,11 @@ static int make_dir(ex *x, const char *dir)
         struct stat st;
         if (stat(p, &st) != 0) {
             sigset_t old; /* the directory and its record together */
-            ex_guard(&old);
+            mr_stopsig_block(&old);
             bool made = mkdir(p, 0777) == 0;
             int e = errno;
             int kept = made ? ex_made_guarded(x, p, true) : 0;
-            ex_unguard(&old);
+            mr_stopsig_restore(&old);
             if (kept < 0)
                 return -1; /* out of memory (recorded) */
             /* a full disk, a quota, an I/O error or no memory is a failure

@@ -16,6 +16,7 @@
 #include "sim/cmd/outpath.h"
 
 #include "out/format.h"
+#include "out/stopsig.h"
 #include "sim/checkpoint.h"
 #include "sim/cmd/cli.h"
 
@@ -338,16 +339,12 @@ static int take_lock(const mr_outpath_req *q, const char *holder, const char *op
        handler exits at once and removes the lock only once it is recorded
        as held (lock_on), so one that came between the creation of the file
        and that left it behind */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    mr_stopsig_block(&old);
     int rc = 1;
     for (int k = 0; k < LOCK_ATTEMPTS && rc > 0; k++)
         rc = lock_once(q, holder, opt, err);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    mr_stopsig_restore(&old);
     if (rc > 0)
         say(err, "%s: cannot take the lock %s: it keeps being replaced", q->output, lock_name);
     return rc > 0 ? -1 : rc;

@@ -14,6 +14,7 @@
 #include "sim/cmd/outpath.h"
 #include "out/format.h" /* mr_file_kind */
 #include "out/h5/read.h"
+#include "out/stopsig.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -207,14 +208,10 @@ static mr_status run_child(char *const argv[], const char *dir)
 {
     /* The child gets a process group of its own so that a Ctrl-C reaches it
        once, forwarded by us, not twice (from the terminal and from us). */
-    sigset_t block, prev;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &prev);
+    sigset_t prev;
+    mr_stopsig_block(&prev);
     if (signalled) { /* before the child: it is not started */
-        sigprocmask(SIG_SETMASK, &prev, NULL);
+        mr_stopsig_restore(&prev);
         fprintf(stderr, "minrisk report: interrupted; nothing written to %s\n", dir);
         return MR_INTERRUPTED;
     }
@@ -224,10 +221,7 @@ static mr_status run_child(char *const argv[], const char *dir)
     posix_spawnattr_setsigmask(&attr, &prev);
     posix_spawnattr_setpgroup(&attr, 0);
     sigset_t deflt;
-    sigemptyset(&deflt);
-    sigaddset(&deflt, SIGINT);
-    sigaddset(&deflt, SIGTERM);
-    sigaddset(&deflt, SIGHUP);
+    mr_stopsig_set(&deflt);
     posix_spawnattr_setsigdefault(&attr, &deflt);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                         POSIX_SPAWN_SETSIGDEF);
@@ -236,7 +230,7 @@ static mr_status run_child(char *const argv[], const char *dir)
     posix_spawnattr_destroy(&attr);
     if (!err)
         child_pid = pid;
-    sigprocmask(SIG_SETMASK, &prev, NULL);
+    mr_stopsig_restore(&prev);
 
     mr_status status = MR_FAILED;
     if (err) {
