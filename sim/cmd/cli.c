@@ -8,6 +8,7 @@
 #include "sim/cmd/outpath.h"
 #include "sim/engine.h"
 #include "out/h5/writer.h"
+#include "out/stopsig.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -368,7 +369,10 @@ void mr_cli_install_interrupt(bool sigterm_too)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
+    /* run's SIGTERM and SIGUSR1 wait until it is done (run.c: the first
+       stopping signal decides) */
+    mr_stopsig_set(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGUSR1);
     sigaction(SIGINT, &sa, NULL);
     /* a hang-up (a dropped ssh session) as Ctrl-C: by default it killed
        the process, leaving a write's temporary file and the output's lock */

@@ -25,6 +25,7 @@
 #include "sim/studies/uncertainty.h"
 #include "out/stats/stream.h"
 #include "out/stats/sumstats.h"
+#include "out/stopsig.h"
 
 #include <math.h>
 #include <omp.h>
@@ -66,7 +67,7 @@ static const char *const usage_run =
     "                      1800; 0 = only when stopped by SIGTERM or SIGUSR1)\n"
     "  --resume            continue from FILE.h5.ckpt, the checkpoint an earlier\n"
     "                      run of the same scenario, seed and trials left when\n"
-    "                      stopped by SIGTERM or SIGUSR1 (exit status 75)\n"
+    "                      stopped by SIGTERM or SIGUSR1 first (exit status 75)\n"
     "  --events            also write /events: every disruption occurrence of every\n"
     "                      trial (trial, process, start, duration, severity)\n"
     "  --counterfactual    also run the scenario once more per disruption source\n"
@@ -107,13 +108,18 @@ static const char *const usage_run =
 
 /* SIGTERM or SIGUSR1 (what a batch scheduler sends before the wall-time
    limit): finish the current blocks, write a checkpoint, exit 75. During the
-   final write it is too late for a checkpoint: the write goes on. */
+   final write it is too late for a checkpoint: the write goes on. The first
+   stopping signal decides (docs/HPC.md): after a Ctrl-C or SIGHUP (the
+   engine asked to stop, no checkpoint asked for) it asks for none, so the
+   run still ends as interrupted (130, nothing written; until 2026-12-06 it
+   wrote a checkpoint and exited 75); and a Ctrl-C after it changes nothing,
+   as checkpoint_requested stays set. */
 static volatile sig_atomic_t checkpoint_requested = 0;
 
 static void on_checkpoint_signal(int sig)
 {
     (void)sig;
-    if (mr_output_writing())
+    if (mr_output_writing() || (mr_engine_interrupted() && !checkpoint_requested))
         return;
     checkpoint_requested = 1;
     mr_engine_interrupt();
@@ -132,20 +138,21 @@ typedef struct {
     const char *target;     /* --target STAT, or NULL */
 } run_request;
 
-/* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. */
+/* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. Each
+   handler runs with the other kind blocked, so which came first is never
+   decided inside the other's handler. */
 void mr_cmd_run_signals(void)
 {
     mr_cli_install_interrupt(false);
     mr_cli_defer_sigpipe(); /* a closed stderr pipe does not lose the run */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
+    mr_stopsig_set(&sa.sa_mask);
     sa.sa_handler = on_checkpoint_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* "minrisk run: interrupted; nothing written to <output>" (rank 0). */
 /* The one line of a stopped run: "interrupted", or, for a SIGTERM or
    SIGUSR1 that asked for a checkpoint the run cannot keep, why (before,
    two lines: the reason, then "interrupted"). */

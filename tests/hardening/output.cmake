@@ -21,9 +21,11 @@ endforeach()
 # faked for the warning of a checkpoint that would not fit beside the file;
 # Ctrl-C sent right after the result file's rename; export's mkdir failing
 # as on a full disk or a forbidden path; SIGHUP right after the flock of the
-# lock file, before it is recorded as held.
+# lock file, before it is recorded as held; two stopping signals in a
+# given order (the first decides: run_signal_order).
 foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:renamesignal
-              export_mkdir_failure:mkdirfail export_signal_in_lock:flocksignal)
+              export_mkdir_failure:mkdirfail export_signal_in_lock:flocksignal
+              run_signal_order:signalpair)
   string(REPLACE ":" ";" _pair ${_pair})
   list(GET _pair 0 _test)
   list(GET _pair 1 _shim)
