@@ -155,7 +155,8 @@ mr_status mr_cmd_uncertainty(int argc, char **argv); /* uncertainty.c */
 void mr_cmd_uncertainty_signals(void);
 void mr_cmd_compare_signals(void); /* SIGINT, SIGTERM, SIGHUP: stop, 130; SIGPIPE deferred */
 void mr_cmd_export_signals(void);  /* SIGINT, SIGTERM, SIGHUP: undo, 130; SIGPIPE deferred */
-void mr_cmd_report_signals(void);  /* SIGINT, SIGTERM, SIGHUP: forwarded to report.py */
+void mr_cmd_report_signals(
+    void); /* SIGINT, SIGTERM, SIGHUP: forwarded to report.py; SIGPIPE deferred */
 mr_status mr_cmd_bench(int argc, char **argv); /* bench.c */
 void mr_cmd_bench_signals(void);               /* SIGINT, SIGTERM: stop, exit 130 */
 

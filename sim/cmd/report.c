@@ -83,7 +83,9 @@ static void forward_signal(int sig)
    caught only while report.py ran: one while FILE was checked killed the
    command (SIGTERM: status 143, not 130), and one just after left DIR.lock.
    SIGPIPE deferred, as for run: a stdout closed early (`| head`) ends the
-   command by SIGPIPE after the report is installed and DIR.lock released. */
+   command by SIGPIPE after the report is installed and DIR.lock released,
+   and the line after a report.py that died ("stopped by signal") on a
+   closed stderr no longer kills the command and leaves DIR.lock. */
 void mr_cmd_report_signals(void)
 {
     mr_cli_catch_signals(forward_signal);
@@ -222,6 +224,7 @@ static mr_status run_child(char *const argv[], const char *dir)
     posix_spawnattr_setpgroup(&attr, 0);
     sigset_t deflt;
     mr_stopsig_set(&deflt);
+    sigaddset(&deflt, SIGPIPE); /* ours may be ignored (deferred) */
     posix_spawnattr_setsigdefault(&attr, &deflt);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                         POSIX_SPAWN_SETSIGDEF);
@@ -238,10 +241,20 @@ static mr_status run_child(char *const argv[], const char *dir)
                 "minrisk report: cannot run %s: %s (install python3 or set MINRISK_PYTHON)\n",
                 argv[0], strerror(err));
     } else {
-        int ws;
-        pid_t r;
-        while ((r = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+        /* Wait for its end without reaping it, then stop forwarding before
+           it is reaped: until then its pid cannot be another process's, so
+           a signal that comes as it ends is never sent to a stranger. */
+        siginfo_t info;
+        int ws = 0, w;
+        while ((w = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT)) < 0 && errno == EINTR)
             ;
+        mr_stopsig_block(&prev);
+        child_pid = 0;
+        mr_stopsig_restore(&prev);
+        pid_t r = -1;
+        if (w == 0)
+            while ((r = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+                ;
         if (r < 0) {
             fprintf(stderr, "minrisk report: waiting for %s: %s\n", argv[0], strerror(errno));
         } else if (WIFEXITED(ws)) {

@@ -22,10 +22,11 @@ endforeach()
 # Ctrl-C sent right after the result file's rename; export's mkdir failing
 # as on a full disk or a forbidden path; SIGHUP right after the flock of the
 # lock file, before it is recorded as held; two stopping signals in a
-# given order (the first decides: run_signal_order).
+# given order (the first decides: run_signal_order); a signal as report.py
+# ends (report_lock_on_exit).
 foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:renamesignal
               export_mkdir_failure:mkdirfail export_signal_in_lock:flocksignal
-              run_signal_order:signalpair)
+              run_signal_order:signalpair report_lock_on_exit:waitsignal)
   string(REPLACE ":" ";" _pair ${_pair})
   list(GET _pair 0 _test)
   list(GET _pair 1 _shim)
