@@ -1066,13 +1066,28 @@ mr_status mr_cmd_compare(int argc, char **argv)
         return mr_cli_usage_error("compare", "%s",
                                   "needs two or more scenarios: A.yaml B.yaml [C.yaml ...]");
     /* Started by mpiexec with several ranks, every rank would run the whole
-       comparison and write the same file: refuse. */
+       comparison and write the same file: refuse. The launcher's variables
+       are read strictly (mr_cli_parse_u64): atoi read 4294967297 ranks as 1
+       and 'abc' or -3 as 0 (and ran on every rank), and a rank 4294967296 as
+       0. A size that is not a whole number is refused: which launcher set it,
+       and for how many ranks, cannot be told. */
     const char *const size_vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"};
     const char *const rank_vars[] = {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"};
     for (size_t k = 0; k < sizeof size_vars / sizeof *size_vars; k++) {
         const char *env = getenv(size_vars[k]), *rank = getenv(rank_vars[k]);
-        if (env && atoi(env) > 1) {
-            if (rank && atoi(rank) > 0)
+        unsigned long long size, r;
+        if (!env || !*env) /* unset, or set empty: no launcher */
+            continue;
+        if (mr_cli_parse_u64(env, &size)) {
+            char fmt[192];
+            snprintf(fmt, sizeof fmt,
+                     "%s is '%%s', not a number of processes: compare runs as one process; "
+                     "start it without mpiexec",
+                     size_vars[k]);
+            return mr_cli_usage_error("compare", fmt, env);
+        }
+        if (size > 1) {
+            if (rank && !mr_cli_parse_u64(rank, &r) && r > 0 && r < size)
                 return 0; /* rank 0 says it, once, and gives the job's status 2
                              (a rank ending 2 first would have mpiexec kill rank 0
                              before it says why) */

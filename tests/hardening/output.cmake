@@ -8,6 +8,7 @@ foreach(t output_special_files      # 1: FIFO, symbolic links, directory; a regu
           output_path_checks        # 9: "", a directory, not enough free space
           output_stale_temporaries  # 12: a dead run's temporaries removed, a live one's kept
           output_unsigned_options   # 14: no sign, no white space in unsigned options
+          compare_launcher_env      # compare under mpiexec: the size and rank variables read whole
           output_full_disk_keeps_trials # 7: a failed write keeps the trials in the checkpoint
           output_file_size_limit # a file-size limit (SIGXFSZ) fails the write, not the process
           output_durable          # fsync of the temporary before its rename, of the directory after
