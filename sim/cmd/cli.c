@@ -150,22 +150,40 @@ void mr_cli_set_rank(int rank)
     cli_rank = rank;
 }
 
+/* mr_cli_parse_u64 refused its last number for a leading zero: the usage
+   error that follows says why (cleared by the next parse and by the error). */
+static bool leading_zero;
+
 mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
+    bool zero = leading_zero;
+    leading_zero = false;
     if (cli_rank != 0)
         return MR_BAD_INPUT;
     fprintf(stderr, "minrisk%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     fprintf(stderr, fmt, arg);
+    if (zero)
+        fputs(": a leading zero is refused, as in a scenario file, since YAML 1.1 readers "
+              "(PyYAML) take 010 as octal; write it without",
+              stderr);
     fprintf(stderr, " (see 'minrisk%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
     return MR_BAD_INPUT;
 }
 
 /* Parse a whole decimal unsigned number: digits only. strtoull alone would
-   skip leading white space and take a sign (" -1" is 2^64-1). */
+   skip leading white space and take a sign (" -1" is 2^64-1). No leading
+   zero (0 itself is a number): the loader refuses 010 in a scenario file
+   (sim/scenario/yaml.c), and --trials 010 must not mean what trials: 010
+   cannot. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out)
 {
+    leading_zero = false;
     if (*s < '0' || *s > '9')
         return -1;
+    if (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
+        leading_zero = s[strspn(s, "0123456789")] == '\0';
+        return -1;
+    }
     char *end;
     errno = 0;
     *out = strtoull(s, &end, 10);

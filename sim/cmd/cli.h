@@ -75,7 +75,9 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 void mr_cli_set_rank(int rank);
 
 /* A whole decimal unsigned number: digits only (no sign, no white space,
-   no trailing text), at most 2^64-1. 0 or -1. */
+   no trailing text, no leading zero: 010 is refused, as the loader refuses
+   it in a scenario file; 0 is a number), at most 2^64-1. 0 or -1; after a
+   leading zero, the next mr_cli_usage_error says why. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out);
 
 /* The scenario's base name with .yaml/.yml replaced by .h5, in the current

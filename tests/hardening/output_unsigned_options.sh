@@ -2,6 +2,7 @@
 # Issue 11, case 14 (the command line): an unsigned option takes digits
 # only. strtoull alone skips white space and takes a sign, so --seed " -1"
 # used to run with seed 2^64-1. Exit status 2, one line, nothing written.
+# A leading zero (--trials 0010) is refused, as in a scenario file.
 # usage: output_unsigned_options.sh MINRISK SRC
 . "$(dirname "$0")/common.sh" "$@"
 seed="must be an integer in [0, 2^64-1], got"
@@ -24,5 +25,44 @@ expect 2 "minrisk explain: --trial: must be a trial index 0 .. N-1, got ' 1' (se
 # OMP_NUM_THREADS is bounded as --threads is (libgomp crashed on 100000)
 OMP_NUM_THREADS=100000 expect 2 "minrisk run: OMP_NUM_THREADS asks for 100000 threads, above the limit of 4096" -- run "$demo" -o x.h5 --trials 64
 OMP_NUM_THREADS=100000 expect 2 "minrisk compare: OMP_NUM_THREADS asks for 100000 threads, above the limit of 4096" -- compare "$demo" "$demo" -o x.h5 --trials 64
+# A leading zero is refused as the loader refuses trials: 010 in a scenario
+# file (YAML 1.1 readers take it as octal); --trials 0010 ran 10 trials.
+# 0 itself is a number where the option takes it.
+lz=": a leading zero is refused, as in a scenario file, since YAML 1.1 readers (PyYAML) take 010 as octal; write it without"
+unc=$src/scenarios/uk-2024-uncertain.yaml
+zero() { # zero STATUS-LINE-PREFIX SEE ARGS...
+  local line=$1 cmd=$2
+  shift 2
+  expect 2 "minrisk $cmd: $line$lz (see 'minrisk $cmd --help')" -- "$cmd" "$@"
+}
+for v in 0010 00 01 007; do
+  zero "--trials: $trials '$v'" run "$demo" -o z.h5 --trials "$v"
+  zero "--max-trials: $trials '$v'" run "$demo" -o z.h5 --max-trials "$v"
+  zero "--seed: $seed '$v'" run "$demo" -o z.h5 --seed "$v"
+  zero "--threads: must be an integer in [1, 4096], got '$v'" run "$demo" -o z.h5 --threads "$v"
+  zero "--checkpoint-every: must be seconds in [0, 31536000], got '$v'" run "$demo" -o z.h5 --checkpoint-every "$v"
+  zero "--trials: $trials '$v'" compare "$demo" "$demo" -o z.h5 --trials "$v"
+  zero "--seed: $seed '$v'" compare "$demo" "$demo" -o z.h5 --seed "$v"
+  zero "--threads: must be an integer in [1, 4096], got '$v'" compare "$demo" "$demo" -o z.h5 --threads "$v"
+  zero "--bootstrap: must be 0 or an integer in [100, 100000], got '$v'" compare "$demo" "$demo" -o z.h5 --bootstrap "$v"
+  zero "--rows: must be an integer in [2, 4096], got '$v'" uncertainty "$unc" -o z.h5 --rows "$v"
+  zero "--block-trials: must be an integer in [1, 1000000], got '$v'" uncertainty "$unc" -o z.h5 --block-trials "$v"
+  zero "--threads: must be an integer in [1, 4096], got '$v'" uncertainty "$unc" -o z.h5 --threads "$v"
+  zero "--resamples: must be 0 or an integer in [100, 100000], got '$v'" uncertainty "$unc" -o z.h5 --resamples "$v"
+  zero "--seed: $seed '$v'" uncertainty "$unc" -o z.h5 --seed "$v"
+  zero "--trial: must be a trial index 0 .. N-1, got '$v'" explain out.h5 --trial "$v"
+  zero "--trials: $trials '$v'" bench --trials "$v"
+  zero "--seed: $seed '$v'" bench --seed "$v"
+  zero "--reps: must be an integer in [1, 1000], got '$v'" bench --reps "$v"
+  zero "--minerals: must be an integer in [1, 200], got '$v'" bench --minerals "$v"
+  zero "--threads: must be thread counts in [1, 4096], comma-separated, no repeats, at most 64, got '1,$v'" bench --threads "1,$v"
+done
+# 0 alone is read where it is in range; a zero inside a number is no leading zero
+expect 0 "" -- run "$demo" -o z.h5 --trials 100 --seed 0 --checkpoint-every 0 --quiet
+is_hdf5 z.h5 || fail "--seed 0 --trials 100: no result file"
+[ "$(h5dump -a /seed z.h5 2>/dev/null | grep -c '(0): 0$')" -eq 1 ] ||
+  fail "--seed 0: /seed is not 0"
+rm -f z.h5
+expect 2 "minrisk compare: --bootstrap: must be 0 or an integer in [100, 100000], got '10' (see 'minrisk compare --help')" -- compare "$demo" "$demo" -o z.h5 --bootstrap 10
 only out.h5
-finish "signs and white space refused in every unsigned option; OMP_NUM_THREADS bounded"
+finish "signs, white space and leading zeros refused in every unsigned option; OMP_NUM_THREADS bounded"
