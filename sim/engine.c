@@ -367,24 +367,28 @@ static int model_on_every_rank(const mr_scenario *sc, mr_model *md, const mr_com
     return -1;
 }
 
-int mr_engine_runs_that_fit(const mr_scenario *sc, int most, double beside, const char *beside_what,
-                            const char *advice, const mr_comm *comm, mr_status *rc, mr_error *err)
+int mr_engine_runs_that_fit(const mr_scenario *sc, int most, double each, double beside,
+                            const char *beside_what, const char *advice, const mr_comm *comm,
+                            mr_status *rc, mr_error *err)
 {
     mr_model md;
     if (model_on_every_rank(sc, &md, comm, err)) {
         *rc = MR_FAILED;
         return 0;
     }
-    /* one run: its results and one workspace (memory_check with one thread) */
-    const double one = results_bytes(&md, sc->trials) + workspace_bytes(&md);
+    /* one run: its results, one workspace (memory_check with one thread)
+       and what the caller takes beside them for each run */
+    const double one = results_bytes(&md, sc->trials) + workspace_bytes(&md) + each;
     const int node = ranks_on_node(comm);
     mr_memory_limit lim;
     int k = most > 1 ? most : 1;
     if (mr_memory_limit_get(&lim) == 0 && lim.source)
         while (k > 1 && (k * one + beside) * (lim.per_node ? node : 1) > (double)lim.free_bytes)
             k--;
-    const mr_engine_opts one_thread = {
-        .threads = 1, .advice = advice, .analysis_bytes = beside, .analysis_what = beside_what};
+    const mr_engine_opts one_thread = {.threads = 1,
+                                       .advice = advice,
+                                       .analysis_bytes = each + beside,
+                                       .analysis_what = beside_what};
     *rc = memory_check(sc, &md, &one_thread, comm, sc->trials, 0, err); /* can one run? */
     mr_model_free(&md);
     return *rc == MR_OK ? k : 0;

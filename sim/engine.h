@@ -67,9 +67,11 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
 /* How many runs of sc (sc->trials trials, one thread and its own results
    each, on this process alone: the rows of an uncertainty study) fit at
    once in the memory this process may still take (sim/memory.h), from
-   `most` down to 1, beside `beside` bytes the caller holds through the runs
-   (an uncertainty study's [2N x L] losses; beside_what names them in the
-   refusal, as mr_engine_opts.analysis_what); they then run with
+   `most` down to 1, each with `each` bytes the caller takes beside the
+   run's results (an uncertainty row's sort of its losses), beside `beside`
+   bytes the caller holds through the runs (an uncertainty study's [2N x L]
+   losses; beside_what names both in the refusal, as
+   mr_engine_opts.analysis_what); they then run with
    opts->memory_checked. 0 when not
    even one fits, with *rc and err: mr_engine_run's refusal of one run.
    advice: the refusal's, as mr_engine_opts.advice (more ranks do not
@@ -78,8 +80,9 @@ mr_status mr_engine_run(const mr_scenario *sc, const mr_engine_opts *opts, mr_re
    threads happen to start together: until 2026-12-06 each row checked
    alone, all passed together, and later rows were refused mid-study, for 4
    threads and not for 1. */
-int mr_engine_runs_that_fit(const mr_scenario *sc, int most, double beside, const char *beside_what,
-                            const char *advice, const mr_comm *comm, mr_status *rc, mr_error *err);
+int mr_engine_runs_that_fit(const mr_scenario *sc, int most, double each, double beside,
+                            const char *beside_what, const char *advice, const mr_comm *comm,
+                            mr_status *rc, mr_error *err);
 
 /* The memory mr_engine_run's results of sc take on this rank of comm (the
    per-trial arrays of its share of sc->trials and the bands), as its

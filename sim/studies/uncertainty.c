@@ -451,15 +451,20 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
        rows' losses [2N x L] gathered (abloss), this rank's share of them
        (mineloss) and one more copy (the predictive distribution's sort,
        then the table's): until 2026-12-06 not counted, 197 GB at
-       --rows 4096 --block-trials 1000000 */
+       --rows 4096 --block-trials 1000000. Each row running sorts its L
+       losses (row_stats: the sorted copy and the radix sort's buffer,
+       16 L bytes) beside its results: until 2026-12-06 not counted, 16 MB
+       a row at --block-trials 1000000, 5% of the peak of a one-sector,
+       one-mineral, one-year scenario */
+    const double each = 16.0 * (double)L;
     const double beside = 8.0 * ((double)R * (double)k + (double)(R + nmine) * MR_UNC_NSTAT +
                                  (double)(4 * N + (abhi - ablo)) * (double)L);
     mr_scenario one_row = *base;
     one_row.trials = L;
     mr_status fit_rc = MR_OK;
     const int at_once = mr_engine_runs_that_fit(
-        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine, beside,
-        "the study's design, row statistics and A and B losses",
+        &one_row, (uint64_t)threads < nmine ? threads : (int)nmine, each, beside,
+        "the study's design, row statistics, A and B losses and a row's sort",
         "a row holds its trials in one process, whatever the ranks: use fewer --block-trials", comm,
         &fit_rc, err);
     if (!at_once) {
