@@ -386,14 +386,13 @@ static double ckpt_words(double T, int S, int M, int H, uint64_t N, uint64_t nbl
     return words;
 }
 
-uint64_t mr_checkpoint_size_estimate(const mr_scenario *sc)
+double mr_checkpoint_size_estimate(const mr_scenario *sc)
 {
     const double T = (double)sc->horizon_years * (double)sc->steps_per_year;
-    const double bytes = ckpt_words(T, sc->nsectors, sc->nminerals, sc->horizon_years, sc->trials,
-                                    nblocks_of(sc->trials)) *
-                             8.0 +
-                         CKPT_METADATA_MARGIN;
-    return bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes;
+    return ckpt_words(T, sc->nsectors, sc->nminerals, sc->horizon_years, sc->trials,
+                      nblocks_of(sc->trials)) *
+               8.0 +
+           CKPT_METADATA_MARGIN;
 }
 
 /* Rank 0 makes sure the file can be written before HDF5 writes it: it can

@@ -21,8 +21,9 @@ uint64_t mr_checkpoint_run_id(const mr_scenario *sc);
 /* The size in bytes of the checkpoint of a whole run of sc->trials trials
    (every block done: the per-trial results, the time bands' counts, the
    block tables and HDF5's metadata), as probe_room reckons it at a write:
-   for the check of the disk before the run (sim/cmd/outpath.h). */
-uint64_t mr_checkpoint_size_estimate(const mr_scenario *sc);
+   for the check of the disk before the run (sim/cmd/outpath.h). A double,
+   as mr_output_size_estimate. */
+double mr_checkpoint_size_estimate(const mr_scenario *sc);
 
 /* Write the finished blocks of res (collective; res as left by
    mr_engine_run, with the rows of resumed blocks filled in) to path,

@@ -308,12 +308,12 @@ static double trials_dataset_bytes(uint64_t N, size_t cols)
     return mr_output_rows_bytes(N, cols, 8);
 }
 
-uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns)
+double mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns)
 {
     return mr_output_size_estimate_trials(sc, sc->trials, nruns);
 }
 
-uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t N, uint64_t nruns)
+double mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t N, uint64_t nruns)
 {
     const int S = sc->nsectors, M = sc->nminerals, H = sc->horizon_years;
     unsigned keep = sc->output_trials == MR_OUTPUT_TRIALS_TOTALS ? MR_VAR_TOTALS : 0;
@@ -330,8 +330,7 @@ uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t N, uint6
     }
     const double steps = (double)H * (double)sc->steps_per_year;
     run += MR_OUTPUT_FIXED_BYTES + 2.0 * (double)sc->source_len + 64.0 * steps * (double)(S + M);
-    double total = run * (double)(nruns ? nruns : 1);
-    return total >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)total;
+    return run * (double)(nruns ? nruns : 1);
 }
 
 double mr_output_extras_bytes(const mr_output_extra *x, size_t n)
@@ -408,7 +407,7 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
        with the extras' data (/events, the tables) as given. Of the trials the results hold: an
        uncertainty study's base run has the block's, not its scenario's `trials`. */
     const uint64_t n = runs[0].res->ntrials_total;
-    if (h5w_partial_create(&w, (double)mr_output_size_estimate_trials(runs[0].sc, n, nruns) +
+    if (h5w_partial_create(&w, mr_output_size_estimate_trials(runs[0].sc, n, nruns) +
                                    mr_output_extras_bytes(extras, nextras)) < 0)
         goto done;
     created = true;

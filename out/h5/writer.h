@@ -102,14 +102,17 @@ int mr_output_write_multi(const char *path, const char *kind, const mr_output_ru
    indicators, attribution, the scenario twice, HDF5's own metadata)
    MR_OUTPUT_FIXED_BYTES + 2 x the scenario text + 64 bytes x steps x
    (sectors + minerals). Within +15%/-0% of the files of docs/HPC.md's
-   table. Saturates at UINT64_MAX. For the free-space check before a run. */
+   table. A double: a sweep of 1,024 variants of 2^32-1 trials of 1,000
+   sectors over 1,000 years is above 2^64 bytes (35 EB), where a uint64_t
+   saturated to "18.4 EB" until 2026-12-06. For the free-space check before
+   a run. */
 #define MR_OUTPUT_FIXED_BYTES 160000.0
 #define MR_OUTPUT_DATASET_BYTES 4096.0
-uint64_t mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
+double mr_output_size_estimate(const mr_scenario *sc, uint64_t nruns);
 
 /* The same for runs of `trials` trials each instead of sc->trials (an
    uncertainty study's base run has the block's trials). */
-uint64_t mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t trials, uint64_t nruns);
+double mr_output_size_estimate_trials(const mr_scenario *sc, uint64_t trials, uint64_t nruns);
 
 /* The data of n extras (mr_output_extra), bytes: 8 a number (4 an int32),
    48 a string, a distributed one in whole chunks (mr_output_rows_bytes),

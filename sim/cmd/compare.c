@@ -912,13 +912,12 @@ static mr_status claim_output(const request *q, const mr_scenario *sc, const cha
 {
     const mr_comm solo = {0, 1, NULL};
     const mr_scenario *scs[MAX_SCENARIOS];
-    uint64_t bytes = 0;
+    double bytes = 0.0;
     for (int w = 0; w < q->n; w++) {
         scs[w] = &sc[w];
-        uint64_t b = mr_output_size_estimate(&sc[w], 1);
-        bytes = bytes > UINT64_MAX - b ? UINT64_MAX : bytes + b;
+        bytes += mr_output_size_estimate(&sc[w], 1);
     }
-    mr_outpath_req oq = {"compare", output, q->scen, scs, (size_t)q->n, bytes, 0};
+    mr_outpath_req oq = {"compare", output, q->scen, scs, (size_t)q->n, bytes, 0.0};
     return mr_outpath_claim(&oq, &solo, err);
 }
 

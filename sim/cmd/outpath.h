@@ -24,8 +24,8 @@ typedef struct {
     const char *const *scenarios; /* the scenario files named on the command line */
     const mr_scenario *const *sc; /* their scenarios as loaded (sc->files) */
     size_t n;                     /* scenarios */
-    uint64_t bytes;               /* the file's estimated size (mr_output_size_estimate) */
-    uint64_t ckpt_bytes;          /* a checkpoint's at the end of the run; 0: none is written */
+    double bytes;                 /* the file's estimated size (mr_output_size_estimate) */
+    double ckpt_bytes;            /* a checkpoint's at the end of the run; 0: none is written */
 } mr_outpath_req;
 
 /* Collective. Refuse (MR_BAD_INPUT) an output path that is empty, names a

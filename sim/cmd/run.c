@@ -639,15 +639,9 @@ static mr_status claim_output(const run_request *q, const mr_scenario *sc, const
         snprintf(err->msg, sizeof err->msg, "%s: out of memory", sc->source_path);
         return MR_FAILED;
     }
-    const double bytes =
-        (double)mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1) + events;
-    mr_outpath_req oq = {"run",
-                         output,
-                         &q->scenario,
-                         scs,
-                         1,
-                         bytes >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)bytes,
-                         ckpt ? mr_checkpoint_size_estimate(sc) : 0};
+    const double bytes = mr_output_size_estimate(sc, sc->nsweep > 0 ? sc->nvariants : 1) + events;
+    mr_outpath_req oq = {
+        "run", output, &q->scenario, scs, 1, bytes, ckpt ? mr_checkpoint_size_estimate(sc) : 0.0};
     return mr_outpath_claim(&oq, comm, err);
 }
 

@@ -94,7 +94,7 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
         /* the file holds the base run on the block's trials, not sc.trials */
         const uint64_t L = o->block_trials ? o->block_trials : sc.uncertain_block_trials;
         mr_outpath_req oq = {
-            "uncertainty", out, &scenario, scs, 1, mr_output_size_estimate_trials(&sc, L, 1), 0};
+            "uncertainty", out, &scenario, scs, 1, mr_output_size_estimate_trials(&sc, L, 1), 0.0};
         st = out ? mr_outpath_claim(&oq, comm, &err) : MR_FAILED;
         if (!out)
             snprintf(err.msg, sizeof err.msg, "%s: out of memory", scenario);

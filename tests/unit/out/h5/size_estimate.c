@@ -121,6 +121,34 @@ static void extras_by_their_chunks(void **state)
     EXACT(mr_output_extras_bytes(e, 0), 0.0);
 }
 
+/* Within the limits a sweep's file is above 2^64 bytes: 2^32-1 trials of
+   1,000 sectors, 1 mineral, 1,000 years of 1 step, a text of 100,000
+   bytes. Chunks (1 MiB / 8 c rows, above 1,024 a whole number of 1,024):
+   1 column, 131,072 rows, 32,768 chunks: 34,359,738,368 bytes (19 such
+   datasets: the trial coordinate, 2 of one column, 16 of M); 1,000
+   columns (5 of S, 1 of H), 131 rows, 32,786,010 chunks:
+   34,359,738,480,000; 1,000,000 columns (H S), 1 row: 34,359,738,360,000,000.
+   Data 34,566,549,625,908,992, + 26 x 4,096 + 160,000 + 2 x 100,000 + 64 x
+   1,000 x 1,001 = 34,566,549,690,439,488 a run; 1,024 variants
+   35,396,146,883,010,035,712 (35.4 EB; 2^64 is 18,446,744,073,709,551,616).
+   The estimate was a uint64_t saturated at 2^64-1 ("18.4 EB" in the
+   refusal) until 2026-12-06. Sums of doubles: within 1e-14. */
+static void above_2_64_bytes_is_a_true_figure(void **state)
+{
+    (void)state;
+    mr_scenario sc = sample(4294967295u, MR_OUTPUT_TRIALS_ALL);
+    sc.nsectors = 1000;
+    sc.nminerals = 1;
+    sc.horizon_years = 1000;
+    sc.steps_per_year = 1;
+    sc.source_len = 100000;
+    const double one = 34566549690439488.0, all = 35396146883010035712.0;
+    const double a = mr_output_size_estimate(&sc, 1), b = mr_output_size_estimate(&sc, 1024);
+    assert_true(a > one * (1 - 1e-14) && a < one * (1 + 1e-14));
+    assert_true(b > all * (1 - 1e-14) && b < all * (1 + 1e-14));
+    assert_true(b > 18446744073709551616.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +157,7 @@ int main(void)
         cmocka_unit_test(few_trials_are_counted_once),
         cmocka_unit_test(many_trials_fill_whole_chunks),
         cmocka_unit_test(extras_by_their_chunks),
+        cmocka_unit_test(above_2_64_bytes_is_a_true_figure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
