@@ -18,9 +18,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -380,6 +382,20 @@ bool ex_exists(hid_t g, const char *name)
 long long ex_extent(ex *x, hid_t g, const char *name)
 {
     return mr_h5r_extent(&x->r, g, name);
+}
+
+int ex_check_extent(ex *x, hid_t g, const char *name, long long n, size_t a, size_t b)
+{
+    const long long have = ex_extent(x, g, name);
+    if (have < 0)
+        return -1;
+    bool over = n < 0 || (a && b > SIZE_MAX / a);
+    const size_t m = over ? 0 : a * b;
+    over = over || (m && (unsigned long long)n > (unsigned long long)LLONG_MAX / m);
+    if (!over && have == n * (long long)m)
+        return 0;
+    return mr_h5r_damaged_why(&x->r, g, name, "has %lld value%s, expected %lld x %zu x %zu%s", have,
+                              have == 1 ? "" : "s", n, a, b, over ? " (above 2^63)" : "");
 }
 
 /* Exactly n values of a dataset, converted to mem_type; malloc'ed. */

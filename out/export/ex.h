@@ -98,6 +98,11 @@ int csv_close(csv *c);
 
 bool ex_exists(hid_t g, const char *name);
 long long ex_extent(ex *x, hid_t g, const char *name);
+/* Dataset `name` of g holds n x a x b values: 0; else -1, damaged, with
+   both counts. The product is checked, not formed: the extents of a
+   crafted file (each up to 2^40) can multiply past 2^63, where n x a x b
+   overflowed (undefined) and could match a dataset of 0 values. */
+int ex_check_extent(ex *x, hid_t g, const char *name, long long n, size_t a, size_t b);
 double *ex_read_f64(ex *x, hid_t g, const char *name, size_t n);
 unsigned long long *ex_read_u64(ex *x, hid_t g, const char *name, size_t n);
 long long *ex_read_i64(ex *x, hid_t g, const char *name, size_t n);

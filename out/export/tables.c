@@ -293,7 +293,10 @@ static int export_band(ex *x, const ex_run *r, const char *dir, const char *file
                        const char *entity, char **ids, size_t E, const char *unit)
 {
     long long T = ex_extent(x, r->g, "summary/step"), nb = ex_extent(x, r->g, "summary/band");
-    if (T < 0 || nb < 0)
+    /* T E nb checked before the reads: in a size_t it wrapped (2^32 steps,
+       4 sectors, 2^30 bands: 0), and a band dataset of 0 values was read
+       as the steps' bands, then indexed past its end */
+    if (T < 0 || nb < 0 || ex_check_extent(x, r->g, ds, T, E, (size_t)nb) < 0)
         return -1;
     double mps = 0;
     if (mr_h5r_attr_num(&x->r, r->g, "summary/step", "months_per_step", H5T_NATIVE_DOUBLE, 1,

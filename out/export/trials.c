@@ -94,8 +94,8 @@ static int table_vars(ex *x, const ex_run *r, unsigned cols, ttable *t)
         tv->per = tv->by_sector ? r->S : 1;
         if (!(v->where & MR_VAR_TOTALS) && !ex_exists(r->g, tv->ds))
             continue; /* output.trials: totals */
-        if (ex_extent(x, r->g, tv->ds) != t->N * (long long)(t->E * tv->per))
-            return ex_damaged(x, r->g, tv->ds);
+        if (ex_check_extent(x, r->g, tv->ds, t->N, t->E, tv->per) < 0)
+            return -1;
         t->nv++;
     }
     return 0;
@@ -229,8 +229,8 @@ static int long_table(ex *x, const ex_run *r, const char *dir, const char *file,
                       long long n, size_t H)
 {
     const size_t S = r->S, E = H ? H : 1, B = ROWS_PER_READ;
-    if (ex_extent(x, r->g, ds) != n * (long long)(E * S))
-        return ex_damaged(x, r->g, ds);
+    if (ex_check_extent(x, r->g, ds, n, E, S) < 0)
+        return -1;
     unsigned long long *id = malloc(B * sizeof *id), *trial = malloc(B * sizeof *trial);
     double *v = malloc(B * E * (S ? S : 1) * sizeof *v);
     csv c;

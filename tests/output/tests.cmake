@@ -56,6 +56,12 @@ if(MINRISK_PYTHON)
            COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/export_csv.py
                    --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC})
   set_tests_properties(export_csv PROPERTIES LABELS export ENVIRONMENT "OMP_NUM_THREADS=2")
+  # a crafted file whose extents multiply to 2^64 (export_extent_overflow.py):
+  # refused as damaged, not read past a buffer's end
+  add_test(NAME export_extent_overflow
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/export_extent_overflow.py
+                   --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC})
+  set_tests_properties(export_extent_overflow PROPERTIES LABELS export TIMEOUT 300)
 endif()
 
 # `minrisk report` (report.py, one test per mode): the figures and numbers
