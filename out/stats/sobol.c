@@ -8,6 +8,7 @@
 #include "out/stats/sobol.h"
 
 #include "out/stats/stats.h"
+#include "out/stats/sumsq.h"
 
 #include <Random123/philox.h>
 
@@ -24,45 +25,77 @@ void mr_sobol_design(const double *a, const double *b, size_t n, size_t k, doubl
         }
 }
 
-/* V, S_i and ST_i of the rows rows[0..n-1] (rows == NULL: 0 .. n-1). */
-static void estimate(const double *fa, const double *fb, const double *fab, size_t n, size_t k,
-                     const uint32_t *rows, double *s, double *st, double *variance)
+/* The sums of estimate() with every deviation times scale (sumsq.h):
+   out[0] = sum of the squared deviations of f(A) and f(B) from the mean,
+   out[1 + i] = S_i's sum of products, out[1 + k + i] = ST_i's sum of squares;
+   each runs in row order. */
+typedef struct {
+    const double *fa, *fb, *fab;
+    size_t n, k;
+    const uint32_t *rows;
+    double mean;
+} sums;
+
+static int sobol_sumsq(void *ctx, double scale, double *out)
 {
-    double sum = 0.0;
+    const sums *q = ctx;
+    const double *fa = q->fa, *fb = q->fb, mean = q->mean;
+    double ss = 0.0;
+    for (size_t j = 0; j < q->n; j++) {
+        size_t r = q->rows ? q->rows[j] : j;
+        double da = (fa[r] - mean) * scale, db = (fb[r] - mean) * scale;
+        ss += da * da;
+        ss += db * db;
+    }
+    out[0] = ss;
+    for (size_t i = 0; i < q->k; i++) {
+        const double *fi = q->fab + i * q->n;
+        double first = 0.0, total = 0.0;
+        for (size_t j = 0; j < q->n; j++) {
+            size_t r = q->rows ? q->rows[j] : j;
+            double d = (fa[r] - fi[r]) * scale;
+            /* centred: see sobol.h */
+            first += ((fb[r] - mean) * scale) * ((fi[r] - fa[r]) * scale);
+            total += d * d;
+        }
+        out[1 + i] = first;
+        out[1 + q->k + i] = total;
+    }
+    return 0;
+}
+
+/* V, S_i and ST_i of the rows rows[0..n-1] (rows == NULL: 0 .. n-1); sum:
+   scratch of 2 (2k + 1). Sums past DBL_MAX (values past about 1e154) are
+   formed again rescaled (sumsq.h): S_i and ST_i are ratios of sums of one
+   scale, so they stay finite; V is then V's scaled sum times 2^(2
+   MR_SUMSQ_EXP), inf where V itself passes DBL_MAX. */
+static void estimate(const double *fa, const double *fb, const double *fab, size_t n, size_t k,
+                     const uint32_t *rows, double *s, double *st, double *variance, double *sum)
+{
+    double total = 0.0;
     const double first_value = fa[rows ? rows[0] : 0];
     int constant = 1;
     for (size_t j = 0; j < n; j++) {
         size_t r = rows ? rows[j] : j;
-        sum += fa[r];
-        sum += fb[r];
+        total += fa[r];
+        total += fb[r];
         constant = constant && fa[r] == first_value && fb[r] == first_value;
     }
     /* 2N equal values: their mean is the value, so V is exactly 0 and the
        indices NaN ("does not vary"); sum / 2N can miss it by an ulp or two (20 rows
        of 1011032401.4663576), which gave V ~ 1e-14 and indices of exactly 0
        with an interval [0, 0] for a statistic that does not vary at all */
-    const double mean = constant ? first_value : sum / (double)(2 * n);
-    double ss = 0.0;
-    for (size_t j = 0; j < n; j++) {
-        size_t r = rows ? rows[j] : j;
-        double da = fa[r] - mean, db = fb[r] - mean;
-        ss += da * da;
-        ss += db * db;
-    }
-    const double v = ss / (double)(2 * n);
+    const double mean = constant ? first_value : total / (double)(2 * n);
+    double *plain = sum, *scaled = sum + 2 * k + 1;
+    sums q = {fa, fb, fab, n, k, rows, mean};
+    const int rescaled = mr_sumsq(sobol_sumsq, &q, 2 * k + 1, plain, scaled);
+    const double *use = rescaled ? scaled : plain;
+    const double v = use[0] / (double)(2 * n);
     for (size_t i = 0; i < k; i++) {
-        const double *fi = fab + i * n;
-        double first = 0.0, total = 0.0;
-        for (size_t j = 0; j < n; j++) {
-            size_t r = rows ? rows[j] : j;
-            double d = fa[r] - fi[r];
-            first += (fb[r] - mean) * (fi[r] - fa[r]); /* centred: see sobol.h */
-            total += d * d;
-        }
-        s[i] = first / (double)n / v;
-        st[i] = total / (double)n / 2.0 / v;
+        s[i] = use[1 + i] / (double)n / v;
+        st[i] = use[1 + k + i] / (double)n / 2.0 / v;
     }
-    *variance = v;
+    *variance = rescaled ? ldexp(v, 2 * MR_SUMSQ_EXP) : v;
 }
 
 /* The 32-bit words of the Philox stream (seed, MR_SOBOL_STREAM, trial), in
@@ -115,17 +148,17 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
         !(level < 1.0))
         return MR_BAD_INPUT;
     const size_t nb = resamples;
-    double *s = malloc(2 * k * sizeof *s);
+    double *s = malloc(2 * k * sizeof *s), *sum = malloc(2 * (2 * k + 1) * sizeof *sum);
     uint32_t *rows = nb ? malloc(n * sizeof *rows) : NULL;
     double *boot = nb ? malloc(2 * k * nb * sizeof *boot) : NULL; /* [2k][B]: S_i, ST_i */
     double *sorted = nb ? malloc(nb * sizeof *sorted) : NULL;
-    if (!s || (nb && (!rows || !boot || !sorted))) {
-        free(s), free(rows), free(boot), free(sorted);
+    if (!s || !sum || (nb && (!rows || !boot || !sorted))) {
+        free(s), free(sum), free(rows), free(boot), free(sorted);
         return MR_FAILED;
     }
     double *st = s + k, v;
 
-    estimate(fa, fb, fab, n, k, NULL, s, st, &v);
+    estimate(fa, fb, fab, n, k, NULL, s, st, &v, sum);
     for (size_t i = 0; i < k; i++) {
         out[i] = (mr_sobol_index){s[i], NAN, NAN, st[i], NAN, NAN};
     }
@@ -138,7 +171,7 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
         for (size_t j = 0; j < n; j++)
             rows[j] = uniform_below(&w, (uint32_t)n);
         double vr;
-        estimate(fa, fb, fab, n, k, rows, s, st, &vr);
+        estimate(fa, fb, fab, n, k, rows, s, st, &vr, sum);
         for (size_t i = 0; i < k; i++) {
             boot[(2 * i) * nb + r] = s[i];
             boot[(2 * i + 1) * nb + r] = st[i];
@@ -164,6 +197,6 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
         else
             o->st_lo = lo, o->st_hi = hi;
     }
-    free(s), free(rows), free(boot), free(sorted);
+    free(s), free(sum), free(rows), free(boot), free(sorted);
     return rc;
 }

@@ -60,7 +60,11 @@ void mr_sobol_design(const double *a, const double *b, size_t n, size_t k, doubl
    without bias (Lemire 2019's multiply-and-reject on 32-bit words).
    resamples == 0 gives NaN intervals.
 
-   A zero or non-finite V makes the indices NaN (0/0), as does a NaN output.
+   A zero V makes the indices NaN (0/0), as does a NaN output. Sums past
+   DBL_MAX (outputs spread by more than about 1e154) are formed again
+   rescaled (sumsq.h): the indices are ratios of sums of one scale and stay
+   finite, the same bit for bit as for the outputs times a power of 2 that
+   keeps them below; V is inf where it passes DBL_MAX itself.
    Returns MR_OK; MR_BAD_INPUT when n < 2, n > UINT32_MAX, k == 0,
    resamples > UINT32_MAX or level is not in (0, 1); MR_FAILED when out of
    memory (out's contents are then unspecified). */

@@ -12,8 +12,8 @@
  *
  * mr_sumsq is the decision, for a caller that can form its sums twice
  * (held trials: stats.c, wstats.c, dstats.c across ranks, precision.c,
- * attr_tail.c, paired.c). The streamed statistics see each trial once, so
- * their pass 2 forms both sums side by side with mr_sumsq_scale(1)
+ * attr_tail.c, paired.c, sobol.c). The streamed statistics see each trial
+ * once, so their pass 2 forms both sums side by side with mr_sumsq_scale(1)
  * (stream.c) and picks with mr_sumsq_sd as the others do.
  */
 #ifndef MR_SUMSQ_H

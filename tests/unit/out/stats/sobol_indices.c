@@ -272,6 +272,49 @@ static void test_estimators_by_hand(void **state)
     assert_true(isnan(idx[0].s_lo) && isnan(idx[0].st_hi)); /* no resamples */
 }
 
+/* The by-hand rows times 2^600 (about 4e180): the squared deviations, about
+   2^1201, pass DBL_MAX, and the sums used to be inf, giving V = inf and
+   every index inf/inf = NaN (`minrisk uncertainty` on a scenario with
+   losses past 1e154 printed n/a throughout). Multiplying every value by a
+   power of 2 multiplies every deviation by it exactly, so the indices are
+   those of test_estimators_by_hand bit for bit, V is 2.1875 2^1200 = inf
+   (past DBL_MAX, as it is), and the bootstrap's intervals are those of the
+   unscaled rows bit for bit. */
+static void test_values_past_1e154(void **state)
+{
+    (void)state;
+    const double u = ldexp(1.0, 600);
+    const double fa[2] = {0.0, 2.0}, fb[2] = {1.0, 4.0}, fab[2] = {3.0, 1.0};
+    const double ga[2] = {0.0, 2.0 * u}, gb[2] = {u, 4.0 * u}, gab[2] = {3.0 * u, u};
+    mr_sobol_index x[1], y[1];
+    double vx, vy;
+    assert_int_equal(mr_sobol_indices(fa, fb, fab, 2, 1, 100, 0.95, 1, x, &vx), MR_OK);
+    assert_int_equal(mr_sobol_indices(ga, gb, gab, 2, 1, 100, 0.95, 1, y, &vy), MR_OK);
+    assert_true(vx == 2.1875 && isinf(vy) && vy > 0.0);
+    assert_true(fabs(y[0].s + 36.0 / 35.0) <= 1e-15);
+    assert_true(fabs(y[0].st - 8.0 / 7.0) <= 1e-15);
+    assert_memory_equal(x, y, sizeof x);
+
+    /* Ishigami's rows times 2^600: indices and intervals bit for bit those
+       of the rows as they are; V times 2^1200 is inf */
+    design d = make_design(1);
+    enum { B = 100 };
+    mr_sobol_index p[K], q[K];
+    double vp, vq;
+    assert_int_equal(mr_sobol_indices(d.fa, d.fb, d.fab, N, K, B, LEVEL, BOOT_SEED, p, &vp), MR_OK);
+    for (size_t j = 0; j < N; j++) {
+        d.fa[j] *= u, d.fb[j] *= u;
+        for (size_t i = 0; i < K; i++)
+            d.fab[i * N + j] *= u;
+    }
+    assert_int_equal(mr_sobol_indices(d.fa, d.fb, d.fab, N, K, B, LEVEL, BOOT_SEED, q, &vq), MR_OK);
+    assert_true(isfinite(vp) && vp > 1.0 && isinf(vq));
+    for (int i = 0; i < K; i++)
+        assert_true(isfinite(p[i].s) && isfinite(p[i].st_hi));
+    assert_memory_equal(p, q, sizeof p);
+    free_design(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_bad_arguments_and_no_resamples),
         cmocka_unit_test(test_constant_statistic_has_no_index),
         cmocka_unit_test(test_estimators_by_hand),
+        cmocka_unit_test(test_values_past_1e154),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
