@@ -30,10 +30,11 @@ double mr_stats_mean(const double *x, size_t n)
     return s / (double)n;
 }
 
-/* mr_sumsq's f: sum of ((x[i] - m) scale)^2 in index order. */
+/* mr_sumsq's f: sum of ((x_i - m) scale)^2 in index order, x_i = x[i]
+   (years 0) or trial i's mean annual loss m_i (mr_stats_aal's layout). */
 typedef struct {
     const double *x;
-    size_t n;
+    size_t n, years, stride;
     double m;
 } devs;
 
@@ -42,7 +43,10 @@ static int dev_sumsq(void *ctx, double scale, double *out)
     const devs *v = ctx;
     double ss = 0.0;
     for (size_t i = 0; i < v->n; i++) {
-        double d = (v->x[i] - v->m) * scale;
+        double xi = v->years
+                        ? mr_stats_trial_mean(v->x + i * v->years * v->stride, v->years, v->stride)
+                        : v->x[i];
+        double d = (xi - v->m) * scale;
         ss += d * d;
     }
     *out = ss;
@@ -53,7 +57,7 @@ double mr_stats_sd(const double *x, size_t n)
 {
     if (n < 2)
         return NAN;
-    devs v = {x, n, mr_stats_mean(x, n)};
+    devs v = {x, n, 0, 1, mr_stats_mean(x, n)};
     double ss, scaled; /* finite values whose squares overflow: sumsq.h */
     mr_sumsq(dev_sumsq, &v, 1, &ss, &scaled);
     return mr_sumsq_sd(ss, scaled, n);
@@ -373,12 +377,10 @@ void mr_stats_aal(const double *annual, size_t ntrials, size_t years, size_t str
     *aal = total / ((double)ntrials * (double)years);
     if (ntrials < 2)
         return;
-    double mbar = sum_means / (double)ntrials, ss = 0.0;
-    for (size_t i = 0; i < ntrials; i++) {
-        double d = mr_stats_trial_mean(annual + i * years * stride, years, stride) - mbar;
-        ss += d * d;
-    }
-    *se = sqrt(ss / (double)(ntrials - 1)) / sqrt((double)ntrials);
+    devs t = {annual, ntrials, years, stride, sum_means / (double)ntrials};
+    double ss, scaled; /* trial means whose squares overflow: sumsq.h */
+    mr_sumsq(dev_sumsq, &t, 1, &ss, &scaled);
+    *se = mr_sumsq_sd(ss, scaled, ntrials) / sqrt((double)ntrials);
 }
 
 double mr_stats_trial_mean(const double *a, size_t years, size_t stride)

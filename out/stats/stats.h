@@ -122,8 +122,11 @@ double mr_stats_quantile(const double *x, size_t n, double p);
      *aal = mean of all ntrials * years values (all summed in index order);
      *se  = sd_i(m_i) / sqrt(ntrials), m_i = mean over y of trial i's annual
             losses (the years of one trial are not independent; the trials
-            are). NaN when there is nothing to average; *se NaN when
-            ntrials < 2. */
+            are); its sum of squares rescaled where it would overflow
+            (sumsq.h). NaN when there is nothing to average; *se NaN when
+            ntrials < 2. A run's /summary forms the same figures across
+            ranks (sumstats.c annual(), through dstats.h): this one serves
+            a single array. */
 void mr_stats_aal(const double *annual, size_t ntrials, size_t years, size_t stride, double *aal,
                   double *se);
 

@@ -392,6 +392,16 @@ static void test_aal_and_its_se_from_trial_means(void **state)
     mr_stats_aal(b + 1, 3, 2, 2, &aal2, &se2);
     EXACT(aal2, aal);
     EXACT(se2, se);
+    /* the same losses times 2^600 (about 4e180): the squared deviations of
+       the trial means, about 2^1198, pass DBL_MAX and the se was inf; times
+       a power of 2 every figure scales exactly, so the AAL and its se are
+       the ones above times 2^600, bit for bit */
+    double u = ldexp(1.0, 600), big[6], aal3, se3;
+    for (int k = 0; k < 6; k++)
+        big[k] = a[k] * u;
+    mr_stats_aal(big, 3, 2, 1, &aal3, &se3);
+    EXACT(aal3, ldexp(aal, 600));
+    EXACT(se3, ldexp(se, 600));
     mr_stats_aal(a, 1, 2, 1, &aal, &se);
     EXACT(aal, 2.0);
     assert_true(isnan(se)); /* one trial: no SE */
