@@ -14,7 +14,13 @@
  * - every statistic of /summary (mr_sumstats_compute) against the one-rank
  *   result, bit for bit;
  * - failures and interrupts reach every rank and leave no file;
- * - mr_comm_allgather_f64 in one Allgatherv and in chunked broadcasts.
+ * - mr_comm_allgather_f64 in one Allgatherv and in chunked broadcasts;
+ * - sums of squared deviations past DBL_MAX (sumsq.h): losses times 2^600
+ *   on every rank ("huge": every sd and se of /summary is the unscaled
+ *   one times 2^600, bit for bit), spikes on the last rank alone, and
+ *   spikes whose every block sum is finite but whose total is not (the
+ *   overflow only in the reduction across ranks): the sd against the
+ *   one-process sd bit for bit and against its value worked by hand.
  * It then writes OUTDIR/ranks_<case>.h5 collectively and, on rank 0,
  * OUTDIR/solo_<case>.h5 from all trials through the serial driver; the
  * script compares them (and the files of different rank counts) with
@@ -32,6 +38,7 @@
 
 #include <mpi.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,9 +98,10 @@ static double lossy(uint64_t i, uint64_t col, uint64_t salt)
 
 /* ---- synthetic results -------------------------------------------------------- */
 
-/* Rows of global trials first .. first + n - 1 of a run of N trials. */
+/* Rows of global trials first .. first + n - 1 of a run of N trials; every
+   loss times scale (a power of 2: exact). */
 static int make_results(mr_results *r, uint64_t N, uint64_t first, uint64_t n, int S, int M, int H,
-                        int T)
+                        int T, double scale)
 {
     if (mr_results_alloc(r, n, S, M, H, T) != 0)
         return -1;
@@ -104,8 +112,8 @@ static int make_results(mr_results *r, uint64_t N, uint64_t first, uint64_t n, i
         uint64_t i = first + row;
         double total = 0.0;
         for (size_t j = 0; j < s; j++) {
-            double ol = lossy(i, j, 1);
-            double xc = (unif(i, j, 2) - 0.4) * 1e4 * (double)(j + 1);
+            double ol = lossy(i, j, 1) * scale;
+            double xc = (unif(i, j, 2) - 0.4) * 1e4 * (double)(j + 1) * scale;
             r->sector_output_loss[row * s + j] = ol;
             r->sector_extra_cost[row * s + j] = xc;
             total += ol + xc;
@@ -116,7 +124,7 @@ static int make_results(mr_results *r, uint64_t N, uint64_t first, uint64_t n, i
         for (size_t y = 0; y < h; y++) {
             double a = 0.0;
             for (size_t j = 0; j < s; j++) {
-                double v = lossy(i, 100 + y * s + j, 5);
+                double v = lossy(i, 100 + y * s + j, 5) * scale;
                 r->sector_annual_loss[(row * h + y) * s + j] = v;
                 a += v;
             }
@@ -333,9 +341,35 @@ static void check_failures(const mr_comm *c, const mr_scenario *sc, const mr_res
               "an interrupted write left a file");
 }
 
-/* One run of N trials: primitives, summary and the two files. */
+/* The summary of losses times 2^600 (their squared deviations pass DBL_MAX)
+   against the summary of the losses as they are: every mean, sd, se, AAL
+   and AAL se the unscaled one times 2^600, bit for bit (multiplying by a
+   power of 2 is exact, and so is the rescaled sum's root: sumsq.h), and
+   finite. */
+static void check_scaled_summary(const char *what, const mr_sumstats *big, const mr_sumstats *one)
+{
+    const size_t S = (size_t)big->nsectors;
+    int bad = 0;
+    const mr_loss_stats *lb[2] = {&big->total, big->sector_loss};
+    const mr_loss_stats *lo[2] = {&one->total, one->sector_loss};
+    const size_t cnt[2] = {1, S};
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 0; j < cnt[k]; j++) {
+            const mr_loss_stats *b = &lb[k][j], *o = &lo[k][j];
+            bad += !same(b->mean, ldexp(o->mean, 600)) || !same(b->sd, ldexp(o->sd, 600)) ||
+                   !same(b->se, ldexp(o->se, 600)) || !isfinite(b->sd) || !isfinite(b->se);
+        }
+    bad += !same(big->aal_se, ldexp(one->aal_se, 600)) || !isfinite(big->aal_se);
+    for (size_t j = 0; j < S; j++)
+        bad += !same(big->sector_aal_se[j], ldexp(one->sector_aal_se[j], 600));
+    CHECK(bad == 0, "%s: %d figures are not the unscaled ones times 2^600 (total sd %.17g, %.17g)",
+          what, bad, big->total.sd, one->total.sd);
+}
+
+/* One run of N trials, every loss times scale: primitives, summary and the
+   two files. */
 static void run_case(const mr_comm *c, const mr_scenario *sc, const char *name, uint64_t N,
-                     const char *outdir)
+                     double scale, const char *outdir)
 {
     const int S = sc->nsectors, M = sc->nminerals, H = sc->horizon_years;
     const int T = sc->horizon_years * sc->steps_per_year;
@@ -348,8 +382,8 @@ static void run_case(const mr_comm *c, const mr_scenario *sc, const char *name, 
         first = last;
 
     mr_results global, local;
-    CHECK(make_results(&global, N, 0, N, S, M, H, T) == 0, "out of memory");
-    CHECK(make_results(&local, N, first, last - first, S, M, H, T) == 0, "out of memory");
+    CHECK(make_results(&global, N, 0, N, S, M, H, T, scale) == 0, "out of memory");
+    CHECK(make_results(&local, N, first, last - first, S, M, H, T, scale) == 0, "out of memory");
     if (failures)
         return;
 
@@ -373,6 +407,18 @@ static void run_case(const mr_comm *c, const mr_scenario *sc, const char *name, 
     snprintf(what, sizeof what, "%s summary", name);
     if (!failures)
         check_summary(what, &one, &dist);
+    if (!failures && scale != 1.0) {
+        mr_results plain;
+        mr_sumstats base;
+        CHECK(make_results(&plain, N, 0, N, S, M, H, T, 1.0) == 0 &&
+                  mr_sumstats_compute(NULL, &plain, &base) == 0,
+              "%s: unscaled summary failed", name);
+        if (!failures) {
+            check_scaled_summary(what, &dist, &base);
+            mr_sumstats_free(&base);
+            mr_results_free(&plain);
+        }
+    }
     mr_sumstats_free(&one);
     mr_sumstats_free(&dist);
 
@@ -396,6 +442,66 @@ static void run_case(const mr_comm *c, const mr_scenario *sc, const char *name, 
         check_failures(c, sc, &local, outdir);
     mr_results_free(&global);
     mr_results_free(&local);
+}
+
+/* N zeros but for the values v at the trials at[0..c-1] (distinct): mean
+   c v / N, sum of squared deviations c v^2 (N - c) / N, sd v sqrt(c (N -
+   c) / (N (N - 1))). The sd over the ranks must be the one-process sd bit
+   for bit, finite, and within 1e-12 of that formula (a sum of N = 7291
+   squares in order is within (N - 1) eps ~ 8e-13 of its value; measured
+   1.6e-14). The premise is
+   checked too: the unscaled sum of squares of each block (the partials
+   the ranks reduce) finite for all blocks, or not (overflow_in_block), and
+   infinite for the whole. */
+static void check_spike(const mr_comm *c, const char *what, uint64_t N, const uint64_t *at,
+                        size_t cnt, double v, int overflow_in_block)
+{
+    double *g = calloc((size_t)N, sizeof *g);
+    if (!g) {
+        CHECK(0, "%s: out of memory", what);
+        return;
+    }
+    for (size_t k = 0; k < cnt; k++)
+        g[at[k]] = v;
+    const double m = (double)cnt * v / (double)N;
+    double whole = 0.0;
+    int block_inf = 0;
+    for (uint64_t b = 0; b * MR_BLOCK_TRIALS < N; b++) {
+        double part = 0.0;
+        for (uint64_t i = b * MR_BLOCK_TRIALS; i < N && i < (b + 1) * MR_BLOCK_TRIALS; i++)
+            part += (g[i] - m) * (g[i] - m);
+        block_inf |= isinf(part);
+        whole += part;
+    }
+    CHECK(isinf(whole) && block_inf == overflow_in_block,
+          "%s: the premise fails (whole %g, a block infinite: %d)", what, whole, block_inf);
+
+    uint64_t nblocks = (N + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS, blo, bhi;
+    mr_comm_block_range(nblocks, c->rank, c->size, &blo, &bhi);
+    uint64_t first = blo * MR_BLOCK_TRIALS, last = bhi * MR_BLOCK_TRIALS;
+    last = last > N ? N : last;
+    first = first > last ? last : first;
+    mr_dvar all = {g, (size_t)N, 1, 1, N}, mine = {g + first, (size_t)(last - first), 1, 1, N};
+    double m1, sd1, m3, sd3;
+    CHECK(mr_dstats_moments(NULL, &all, 1, &m1, &sd1) == 0 &&
+              mr_dstats_moments(c, &mine, 1, &m3, &sd3) == 0,
+          "%s: moments failed", what);
+    const double want = v * sqrt((double)cnt * (double)(N - cnt) / ((double)N * (double)(N - 1)));
+    CHECK(same(m1, m3) && same(sd1, sd3) && isfinite(sd3) && fabs(sd3 - want) <= 1e-12 * want,
+          "%s: mean/sd %.17g %.17g, one process %.17g %.17g, by hand sd %.17g", what, m3, sd3, m1,
+          sd1, want);
+    free(g);
+}
+
+static void check_spikes(const mr_comm *c, uint64_t N)
+{
+    /* two of 2^600 in the last block: its rank alone overflows */
+    const uint64_t last[2] = {N - 2, N - 1};
+    check_spike(c, "spikes on the last rank", N, last, 2, ldexp(1.0, 600), 1);
+    /* three of sqrt(0.4 DBL_MAX) in blocks 0, 4 and the last: each block
+       (and any two together) below DBL_MAX, the three past it */
+    const uint64_t spread[3] = {0, 4 * MR_BLOCK_TRIALS, N - 1};
+    check_spike(c, "spikes past DBL_MAX only together", N, spread, 3, sqrt(0.4 * DBL_MAX), 0);
 }
 
 /* mr_comm_allgather_f64 on both of its paths: one Allgatherv, and with the
@@ -460,8 +566,10 @@ int main(int argc, char **argv)
        "small": one block, so all but rank 0 hold no trial. (Not after a
        failed gather: the cases' collectives assume every rank agrees.) */
     if (!mr_comm_any(&c, failures != 0)) {
-        run_case(&c, &sc, "blocks", 7 * MR_BLOCK_TRIALS + 123, argv[2]);
-        run_case(&c, &sc, "small", 1000, argv[2]);
+        run_case(&c, &sc, "blocks", 7 * MR_BLOCK_TRIALS + 123, 1.0, argv[2]);
+        run_case(&c, &sc, "small", 1000, 1.0, argv[2]);
+        run_case(&c, &sc, "huge", 7 * MR_BLOCK_TRIALS + 123, ldexp(1.0, 600), argv[2]);
+        check_spikes(&c, 7 * MR_BLOCK_TRIALS + 123);
     }
     mr_scenario_free(&sc);
 
