@@ -6,7 +6,8 @@ extra costs of 1e98 to 1e237 GBP) must give a finite sd and se in
 when they are held (all); and so must the half-widths of precision targets
 on them (--target-precision es99_total, mean_total). Before the sums of
 squares were rescaled where they overflow (out/stats/sumsq.c, used by
-dstats.c and sim/precision.c), the sd, se and half-widths were inf.
+dstats.c and sim/precision.c), the sd, se and half-widths were inf. And an uncertainty study's Sobol indices on it
+(out/stats/sobol.c, also through sumsq.c): finite, not NaN.
 
 usage: huge_losses.py MINRISK SCENARIO.yaml
 """
@@ -81,6 +82,46 @@ with tempfile.TemporaryDirectory() as tmp:
         close(half[0], 1.959963984540054 * se, "es99_total half-width")
         close(half[1], 1.959963984540054 * np.std(x, ddof=1) / np.sqrt(np.longdouble(n)),
               "mean_total half-width")
+
+# an uncertainty study on it (out/stats/sobol.c): rows whose statistics
+# are 1e180 to 1e220 apart, so the variance over the rows passes DBL_MAX
+# (inf, as it is) and the indices, ratios of sums of squares, used to be
+# NaN (inf / inf) with n/a intervals. Against Saltelli's and Jansen's
+# formulas (docs/MODEL.md section 9) in long double from
+# /uncertainty/row_statistic.
+with tempfile.TemporaryDirectory() as tmp:
+    yaml, out = os.path.join(tmp, "unc.yaml"), os.path.join(tmp, "unc.h5")
+    with open(yaml, "w") as g:
+        g.write(f"extends: {os.path.abspath(scenario)}\nuncertain:\n  rows: 8\n"
+                "  block_trials: 50\n  keys:\n"
+                "    minerals.lithium.price.jumps.mu: {uniform: [8, 10]}\n"
+                "    sectors.automotive.needs[0].spend_gbp: {uniform: [1e8, 4e8]}\n")
+    p = subprocess.run([minrisk, "uncertainty", yaml, "-o", out, "--threads", "2",
+                        "--resamples", "100"], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"minrisk uncertainty failed: {p.stderr.strip()}")
+    with h5py.File(out, "r") as f:
+        u = f["uncertainty"]
+        r = u["row_statistic"][()].astype(np.longdouble)
+        nk, N = u["first_order"].shape[0], int(u["settings"][0])
+        for s in (0, 1):  # mean_loss, es99_loss
+            fa, fb = r[:N, s], r[N:2 * N, s]
+            m = np.concatenate([fa, fb]).mean()
+            v = np.mean(np.concatenate([fa - m, fb - m]) ** 2)
+            if not v > np.finfo(np.float64).max:
+                sys.exit(f"statistic {s}: the rows' variance {v!r} no longer passes DBL_MAX")
+            if not np.isinf(u["variance"][s]):
+                failures.append(f"/uncertainty/variance[{s}]: {u['variance'][s]!r}, not inf")
+            for i in range(nk):
+                fi = r[(2 + i) * N:(3 + i) * N, s]
+                close(u["first_order"][i, s, 0], np.mean((fb - m) * (fi - fa)) / v,
+                      f"first_order[{i}, {s}]")
+                close(u["total_order"][i, s, 0], np.mean((fa - fi) ** 2) / 2 / v,
+                      f"total_order[{i}, {s}]")
+                for b in (1, 2):
+                    for d in ("first_order", "total_order"):
+                        if not np.isfinite(u[d][i, s, b]):
+                            failures.append(f"/uncertainty/{d}[{i}, {s}, {b}]: not finite")
 
 for msg in failures:
     print("FAIL:", msg)

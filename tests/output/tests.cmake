@@ -160,8 +160,9 @@ if(NOT MINRISK_SANITIZE)
 endif()
 
 # Finite losses near 1e237 GBP (price jumps at the top of their ranges):
-# the summary's sd and se finite and right, held and streamed
-# (tests/output/huge_losses.py; they were inf).
+# the summary's sd and se finite and right, held and streamed (they were
+# inf), and an uncertainty study's Sobol indices (they were NaN)
+# (tests/output/huge_losses.py).
 add_test(NAME output_huge_losses
          COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/huge_losses.py ${MINRISK_BIN}
                  ${CMAKE_CURRENT_LIST_DIR}/huge_losses.yaml)
