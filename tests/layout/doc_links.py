@@ -19,7 +19,10 @@ For README.md, every docs/*.md and docs/research/*.md and bench/RESULTS.md:
 - each citation of a section of the model, "MODEL §3u", "MODEL 3.1",
   "docs/MODEL.md §5m", "MODEL section 11", names a heading of
   docs/MODEL.md ("## §3u ...") or a number that page itself defines (it
-  writes "§3.1" in its text).
+  writes "§3.1" in its text), at the end of a sentence too ("MODEL §4.":
+  until 2026-12-06 a number followed by '.' was not checked).
+tests/layout/doc_links_cases.py runs it on a made-up tree with each kind
+of break.
 Prints one line per broken link, file:line: target, and exits 1 if any.
 usage: doc_links.py SOURCE_ROOT
 """
@@ -37,7 +40,7 @@ EXAMPLES = {
     "tests/fuzz/regress/loader/",  # FUZZING.md: where a new crash input goes
 }
 CODEREF = re.compile(r"`([\w./-]+\.[ch]): ([\w, ]+)`")
-MODELREF = re.compile(r"\bMODEL(?:\.md)?,? (?:section |§)?(\d+[a-z]?(?:\.\d+)?)(?![\w.])")
+MODELREF = re.compile(r"\bMODEL(?:\.md)?,? (?:section |§)?(\d+[a-z]?(?:\.\d+)?)(?!\w|\.\d)")
 PLACEHOLDER = re.compile(r"[<*${]|\.\.\.|(^|/)[A-Z][A-Z0-9_]+(/|$|\.(?!md$))")
 
 
@@ -105,7 +108,7 @@ def model_sections(root, cache={}):
     if root not in cache:
         with open(os.path.join(root, "docs", "MODEL.md"), encoding="utf-8") as f:
             text = f.read()
-        cache[root] = set(re.findall(r"§(\d+[a-z]?(?:\.\d+)?)(?![\w.])", text))
+        cache[root] = set(re.findall(r"§(\d+[a-z]?(?:\.\d+)?)(?!\w|\.\d)", text))
     return cache[root]
 
 
