@@ -608,11 +608,17 @@ int ex_exceedance_table(ex *x, const ex_run *r, const char *dir)
     const size_t n = (size_t)K * (size_t)R;
     double *v[6] = {NULL};
     char ds[64];
-    for (int k = 0; k < 6; k++) {
+    /* K x R checked, not formed, before the reads: 2^24 series and 2^40
+       return periods wrapped to 0 in a size_t, tables of 0 values matched,
+       and the read of the periods ended "out of memory" (exit 1); nothing
+       more is read once one is refused */
+    for (int k = 0; k < 6 && x->r.status == MR_OK; k++) {
         snprintf(ds, sizeof ds, "loss_tables/%s", name[k]);
-        v[k] = ex_read_f64(x, r->g, ds, n);
+        if (ex_check_extent(x, r->g, ds, K, (size_t)R, 1) == 0)
+            v[k] = ex_read_f64(x, r->g, ds, n);
     }
-    double *rp = ex_read_f64(x, r->g, "loss_tables/return_period", (size_t)R);
+    double *rp =
+        x->r.status == MR_OK ? ex_read_f64(x, r->g, "loss_tables/return_period", (size_t)R) : NULL;
     char **series =
         x->r.status == MR_OK ? mr_h5r_strings(&x->r, r->g, "loss_tables/series", (size_t)K) : NULL;
     csv c;

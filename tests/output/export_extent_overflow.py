@@ -18,6 +18,12 @@ in practice, and a crafted dataset of 0 values matched it.
   memory" after 36 s and 8.4 GB resident; with the memory, the loop over
   the steps read past the end of the 0-value buffer.
 
+- /loss_tables (exceedance.csv, a run with --events): 2^24 series and
+  2^40 return periods against aep ... oep_hi of [0, 2^40]. K x R = 2^64
+  wrapped to 0 in a size_t, the six tables of 0 values matched, and the
+  read of the 2^40 periods ended "out of memory" (exit 1; until
+  2026-12-06, after the others were fixed).
+
 Now each is refused as a damaged file: exit status 2, one line naming the
 dataset, its values and the three extents, and no output folder left.
 
@@ -116,6 +122,21 @@ def main():
         refused(a.minrisk, "bands", path, False, "/summary/inoperability_band has 0 values, "
                 "expected 4294967296 x 4 x 1073741824 (above 2^63)")
 
+        # /loss_tables: 2^24 x 2^40 x 1 = 2^64
+        events = os.path.join(tmp, "events.h5")
+        r = subprocess.run([a.minrisk, "run", scen, "-o", events, "--trials", "64", "--quiet",
+                            "--events"], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit("the run with --events failed: " + r.stderr)
+        K, R = 1 << 24, 1 << 40
+        path = crafted(events, "tables.h5", "loss_tables",
+                       [("series", (K,), h5py.string_dtype(), (K,), (1 << 16,)),
+                        ("return_period", (R,), "f8", (R,), (1 << 16,))]
+                       + [(t, (0, R), "f8", (None, R), (1, 1 << 16))
+                          for t in ("aep", "aep_lo", "aep_hi", "oep", "oep_lo", "oep_hi")])
+        refused(a.minrisk, "loss tables", path, False, "/loss_tables/aep has 0 values, "
+                "expected 16777216 x 1099511627776 x 1 (above 2^63)")
+
         # a band dataset one step short (no overflow) is named with the
         # product too
         with h5py.File(base, "r") as f:
@@ -129,7 +150,7 @@ def main():
         shutil.rmtree(tmp)
     if FAILS:
         sys.exit(1)
-    print("ok: extents whose product passes 2^63 refused as damaged (trials, bands)")
+    print("ok: extents whose product passes 2^63 refused as damaged (trials, bands, loss tables)")
 
 
 main()
