@@ -18,6 +18,7 @@
 #include "sim/trial.h"
 #include "out/stats/stream.h"
 #include "sim/studies/summary_errors.h"
+#include "out/stopsig.h"
 
 #include <float.h>
 #include <math.h>
@@ -547,6 +548,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
 
 #pragma omp parallel
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         mr_workspace w;
         int wok = mr_workspace_alloc(&w, md) == 0;
         if (wok)
@@ -724,6 +726,7 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
     }
 #pragma omp parallel
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         mr_workspace w;
         mr_results blk;
         int wok = mr_workspace_alloc(&w, md) == 0;

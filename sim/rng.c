@@ -2,6 +2,7 @@
 #include "sim/rng.h"
 
 #include "out/clock.h"
+#include "out/stopsig.h"
 
 #include <Random123/philox.h>
 #include <omp.h>
@@ -99,6 +100,7 @@ double mr_rng_floor_seconds(uint64_t words, int threads, uint64_t *checksum)
     double t0 = mr_now_seconds();
 #pragma omp parallel num_threads(threads) reduction(^ : sink) reduction(| : failed)
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         gsl_rng *r = gsl_rng_alloc(mr_rng_philox);
         uint64_t nt = (uint64_t)omp_get_num_threads(), id = (uint64_t)omp_get_thread_num();
         uint64_t lo = words / nt * id + words % nt * id / nt;

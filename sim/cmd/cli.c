@@ -384,19 +384,20 @@ static void on_interrupt(int sig)
 
 void mr_cli_install_interrupt(bool sigterm_too)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    /* run's SIGTERM and SIGUSR1 wait until it is done (run.c: the first
-       stopping signal decides) */
-    mr_stopsig_set(&sa.sa_mask);
-    sigaddset(&sa.sa_mask, SIGUSR1);
-    sigaction(SIGINT, &sa, NULL);
-    /* a hang-up (a dropped ssh session) as Ctrl-C: by default it killed
-       the process, leaving a write's temporary file and the output's lock */
-    sigaction(SIGHUP, &sa, NULL);
-    if (sigterm_too)
-        sigaction(SIGTERM, &sa, NULL);
+    /* every stop signal (out/stopsig.h) as Ctrl-C: a hang-up (a dropped ssh
+       session), SIGQUIT, SIGUSR2, SIGALRM, and for commands without a
+       checkpoint SIGTERM, SIGUSR1 and SIGXCPU too. By default they killed
+       the process, leaving a write's temporary file and the output's lock.
+       run's checkpoint signals wait while this handler runs (run.c: the
+       first stopping signal decides). */
+    static const int sigs[] = {SIGINT, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM};
+    static const int checkpoint[] = {SIGTERM, SIGUSR1, SIGXCPU};
+    sigset_t mask;
+    mr_stopsig_set(&mask);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        mr_stopsig_catch(sigs[k], on_interrupt, &mask);
+    for (size_t k = 0; sigterm_too && k < sizeof checkpoint / sizeof checkpoint[0]; k++)
+        mr_stopsig_catch(checkpoint[k], on_interrupt, &mask);
 }
 
 /* SIGPIPE was at its default (killing) when mr_cli_defer_sigpipe ignored it. */
@@ -451,11 +452,8 @@ void mr_cli_end_deferred_sigpipe(void)
 
 void mr_cli_catch_signals(void (*handler)(int))
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
+                               SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU};
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        mr_stopsig_catch(sigs[k], handler, NULL);
 }

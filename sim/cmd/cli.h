@@ -114,7 +114,9 @@ const char *mr_cli_source_dir(void);
    ran which trials). Collective. */
 mr_status mr_cli_libm_agree(const mr_comm *comm, const char *cmd);
 
-/* SIGINT (and SIGTERM when sigterm_too): during the write of a result file
+/* The stop signals (out/stopsig.h): SIGINT, SIGHUP, SIGQUIT, SIGUSR2 and
+   SIGALRM, and SIGTERM, SIGUSR1 and SIGXCPU when sigterm_too (else run's
+   checkpoint handler takes them): during the write of a result file
    (its temporary file still there: mr_output_remove_partial), remove the
    temporary file and the output's lock file (outpath.h) and _exit(130) at once
    (HDF5 is not reentrant); before it, ask the engine to stop
@@ -123,8 +125,9 @@ mr_status mr_cli_libm_agree(const mr_comm *comm, const char *cmd);
    output path wherever the signal falls. */
 void mr_cli_install_interrupt(bool sigterm_too);
 
-/* handler for SIGINT, SIGTERM and SIGHUP (a dropped session), no signal
-   blocked while it runs: export's and report's own handlers. */
+/* handler for every stop signal (out/stopsig.h: SIGINT, SIGTERM, SIGHUP,
+   SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU), no signal blocked while it
+   runs: export's and report's own handlers. */
 void mr_cli_catch_signals(void (*handler)(int));
 
 /* A command that writes a file ignores SIGPIPE while it works, when it was
@@ -155,16 +158,16 @@ mr_status mr_cmd_report(int argc, char **argv);      /* report.c */
 mr_status mr_cmd_export(int argc, char **argv);      /* export.c */
 mr_status mr_cmd_uncertainty(int argc, char **argv); /* uncertainty.c */
 void mr_cmd_uncertainty_signals(void);
-void mr_cmd_compare_signals(void); /* SIGINT, SIGTERM, SIGHUP: stop, 130; SIGPIPE deferred */
-void mr_cmd_export_signals(void);  /* SIGINT, SIGTERM, SIGHUP: undo, 130; SIGPIPE deferred */
-void mr_cmd_report_signals(
-    void); /* SIGINT, SIGTERM, SIGHUP: forwarded to report.py; SIGPIPE deferred */
+void mr_cmd_compare_signals(void); /* the stop signals: stop, 130; SIGPIPE deferred */
+void mr_cmd_export_signals(void);  /* the stop signals: undo, 130; SIGPIPE deferred */
+void mr_cmd_report_signals(void);  /* the stop signals: to report.py; SIGPIPE deferred */
 mr_status mr_cmd_bench(int argc, char **argv); /* bench.c */
-void mr_cmd_bench_signals(void);               /* SIGINT, SIGTERM: stop, exit 130 */
+void mr_cmd_bench_signals(void);               /* the stop signals: stop, exit 130 */
 
 /* run's signal handlers (run.c), installed by main before MPI_Init (a signal
-   in start-up must not kill a rank): SIGINT as mr_cli_install_interrupt,
-   SIGTERM and SIGUSR1 a checkpoint. */
+   in start-up must not kill a rank): SIGINT, SIGHUP, SIGQUIT, SIGUSR2 and
+   SIGALRM as mr_cli_install_interrupt, SIGTERM, SIGUSR1 and SIGXCPU a
+   checkpoint. */
 void mr_cmd_run_signals(void);
 
 #endif

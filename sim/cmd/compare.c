@@ -1098,7 +1098,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
     return compare(&q);
 }
 
-/* SIGINT, SIGTERM, SIGHUP: stop, nothing written; SIGPIPE deferred (the
+/* The stop signals (out/stopsig.h): stop, nothing written; SIGPIPE deferred (the
    table is flushed to stdout before the attribution and the write: into a
    pipe closed early, `| head`, SIGPIPE killed the comparison there, with
    no file and OUTPUT.lock left). */

@@ -62,7 +62,9 @@ static void on_signal(int sig)
     _exit(MR_CLI_INTERRUPTED_EXIT);
 }
 
-/* SIGINT, SIGTERM and SIGHUP (a dropped session, as Ctrl-C): nothing
+/* The stop signals (out/stopsig.h: SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+   SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU; until 2026-12-06 the last five
+   killed it, leaving DIR.lock and DIR/.NAME.tmp), as Ctrl-C: nothing
    left; SIGPIPE deferred (mr_cli_defer_sigpipe). */
 void mr_cmd_export_signals(void)
 {

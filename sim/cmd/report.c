@@ -67,18 +67,23 @@ static const char *const usage_report =
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 2000 && minrisk report demo.h5\n";
 
 /* The child, for forwarding signals (set before they are unblocked), and
-   the last SIGINT, SIGTERM or SIGHUP received (0: none). */
+   the last stop signal received (out/stopsig.h; 0: none). */
 static volatile sig_atomic_t child_pid = 0;
 static volatile sig_atomic_t signalled = 0;
 
 static void forward_signal(int sig)
 {
     signalled = sig;
+    /* report.py catches SIGINT, SIGTERM and SIGHUP (the others would kill
+       it, leaving DIR.tmp.<pid>): every other stop signal reaches it as
+       SIGTERM */
     if (child_pid > 0)
-        kill((pid_t)child_pid, sig);
+        kill((pid_t)child_pid, sig == SIGINT || sig == SIGHUP ? sig : SIGTERM);
 }
 
-/* SIGINT, SIGTERM, SIGHUP for the whole command (main installs them first):
+/* The stop signals (out/stopsig.h: SIGINT, SIGTERM, SIGHUP, and since
+   2026-12-06 SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM and SIGXCPU, which killed
+   the command and left DIR.lock) for the whole command (main installs them first):
    recorded, and forwarded to report.py while it runs. Before, they were
    caught only while report.py ran: one while FILE was checked killed the
    command (SIGTERM: status 143, not 130), and one just after left DIR.lock.

@@ -1,8 +1,8 @@
 /* run.c - `minrisk run SCENARIO.yaml`: the Monte Carlo simulation of a
  * scenario into one HDF5 file (INTERFACE.md): a sweep's variants into one
  * file (sim/studies/sweep.c), periodic checkpoints and --resume
- * (sim/checkpoint.c), a checkpoint on SIGTERM or SIGUSR1, the analyses of
- * run_extras.h, and nothing at the output path when interrupted.
+ * (sim/checkpoint.c), a checkpoint on SIGTERM, SIGUSR1 or
+ * SIGXCPU, the analyses of run_extras.h, and nothing at the output path when interrupted.
  */
 #define _POSIX_C_SOURCE 200809L /* sigaction */
 
@@ -64,10 +64,10 @@ static const char *const usage_run =
     "                      (simulation wall time, statistics, write; /run_info)\n"
     "  --checkpoint-every SECONDS\n"
     "                      write FILE.h5.ckpt every SECONDS of running (default\n"
-    "                      1800; 0 = only when stopped by SIGTERM or SIGUSR1)\n"
+    "                      1800; 0 = only on SIGTERM, SIGUSR1, SIGXCPU)\n"
     "  --resume            continue from FILE.h5.ckpt, the checkpoint an earlier\n"
     "                      run of the same scenario, seed and trials left when\n"
-    "                      stopped by SIGTERM or SIGUSR1 first (exit status 75)\n"
+    "                      stopped by SIGTERM, SIGUSR1 or SIGXCPU (exit 75)\n"
     "  --events            also write /events: every disruption occurrence of every\n"
     "                      trial (trial, process, start, duration, severity)\n"
     "  --counterfactual    also run the scenario once more per disruption source\n"
@@ -138,19 +138,20 @@ typedef struct {
     const char *target;     /* --target STAT, or NULL */
 } run_request;
 
-/* SIGINT: mr_cli_install_interrupt; SIGTERM, SIGUSR1: a checkpoint. Each
+/* SIGINT, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM: mr_cli_install_interrupt;
+   SIGTERM, SIGUSR1, SIGXCPU: a checkpoint (SIGXCPU: a CPU-time limit, whose
+   SIGKILL follows, as the wall-time limit's SIGTERM; docs/HPC.md). Each
    handler runs with the other kind blocked, so which came first is never
    decided inside the other's handler. */
 void mr_cmd_run_signals(void)
 {
     mr_cli_install_interrupt(false);
     mr_cli_defer_sigpipe(); /* a closed stderr pipe does not lose the run */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    mr_stopsig_set(&sa.sa_mask);
-    sa.sa_handler = on_checkpoint_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
+    sigset_t mask;
+    mr_stopsig_set(&mask);
+    mr_stopsig_catch(SIGTERM, on_checkpoint_signal, &mask);
+    mr_stopsig_catch(SIGUSR1, on_checkpoint_signal, &mask);
+    mr_stopsig_catch(SIGXCPU, on_checkpoint_signal, &mask);
 }
 
 /* The one line of a stopped run: "interrupted", or, for a SIGTERM or

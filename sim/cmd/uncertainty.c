@@ -195,7 +195,7 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
     return study(scenario, output, &o, have_seed, seed, quiet, &comm);
 }
 
-/* SIGINT and SIGTERM: stop the rows, write nothing. */
+/* The stop signals (out/stopsig.h): stop the rows, write nothing. */
 void mr_cmd_uncertainty_signals(void)
 {
     mr_cli_install_interrupt(true);

@@ -27,6 +27,7 @@
 #include "sim/studies/paired.h"
 #include "sim/studies/run_extras.h"
 #include "out/stats/stats.h"
+#include "out/stopsig.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -489,6 +490,7 @@ static int replay_tails(const mr_scenario *sc, const mr_results *res, const mr_a
     int failed = 0;
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         mr_error e = {{0}};
         mr_replayer *rp = mr_replayer_new(sc, NULL, &e);
         mr_trace tr = {0};

@@ -24,6 +24,7 @@
 #include "out/stats/sumstats.h"
 #include "out/stats/wstats.h"
 #include "out/format.h"
+#include "out/stopsig.h"
 
 #include <math.h>
 
@@ -151,6 +152,7 @@ static int replay_blocks(const mr_scenario *sc, const mr_results *res, block *bl
     int failed = 0;
 #pragma omp parallel
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         mr_error e = {{0}};
         mr_replayer *rp = mr_replayer_new(sc, NULL, &e);
         const mr_model *md = rp ? mr_replayer_model(rp) : NULL;

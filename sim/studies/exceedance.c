@@ -11,6 +11,7 @@
 #include "out/stats/stats.h"
 #include "out/stats/wstats.h"
 #include "sim/studies/paired.h"
+#include "out/stopsig.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -75,6 +76,7 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
                      : 0;
 #pragma omp parallel
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         uint32_t *cnt = malloc(n * sizeof *cnt);
         if (!cnt) {
 #pragma omp atomic write

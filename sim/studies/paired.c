@@ -21,6 +21,7 @@
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
 #include "out/stats/sumsq.h"
+#include "out/stopsig.h"
 
 #include <Random123/philox.h>
 #include <math.h>
@@ -529,6 +530,7 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
     int failed = 0;
 #pragma omp parallel
     {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         uint32_t *counts = malloc((map->slots ? map->slots : 1) * sizeof *counts);
         full_ws ws = {NULL, NULL, 0};
         int bad = !counts;

@@ -23,6 +23,7 @@
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/scenario/loader.h"
+#include "out/stopsig.h"
 
 #include <math.h>
 #include <omp.h>
@@ -508,6 +509,7 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     uint64_t done_rows = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(at_once)
     for (uint64_t j = lo; j < hi; j++) {
+        mr_stopsig_worker(); /* the stop signals reach the main thread alone */
         int stop;
 #pragma omp atomic read
         stop = failed;

@@ -39,6 +39,18 @@ foreach(_pair output_checkpoint_space:fakestatvfs output_signal_after_rename:ren
   set_tests_properties(${_test} PROPERTIES LABELS hardening TIMEOUT 120)
 endforeach()
 
+# Every stop signal (out/stopsig.h: also SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+# SIGXCPU) caught by run, export and report, sent by the shim right after
+# the lock file or the temporary file is made; SIGXCPU a checkpoint of run;
+# a signal ignored at the start (nohup's SIGHUP) kept ignored; OpenMP's
+# workers blocking them (/proc SigBlk). About 10 s.
+add_library(hardening_opensignal MODULE ${CMAKE_CURRENT_LIST_DIR}/opensignal.c)
+target_link_libraries(hardening_opensignal PRIVATE ${CMAKE_DL_LIBS})
+add_test(NAME output_signals_handled
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/output_signals_handled.sh ${MINRISK_BIN}
+                 ${MINRISK_SRC} $<TARGET_FILE:hardening_opensignal> ${H5DIFF})
+set_tests_properties(output_signals_handled PROPERTIES LABELS hardening TIMEOUT 120)
+
 # The estimates before a run (file size, memory) against the file and the
 # peak resident size: the free space faked by the shim of
 # output_checkpoint_space.

@@ -1,7 +1,7 @@
 /* signalpair.c - an LD_PRELOAD shim for run_signal_order.sh: the process
  * sends itself two signals, in the order MINRISK_TEST_SIGNALS names them
  * ("TERM INT", "INT TERM", "HUP USR1", ...), each delivered before the
- * next is sent. The moment: the first sigprocmask(SIG_SETMASK) after the
+ * next is sent. The moment: the first pthread_sigmask(SIG_SETMASK) after the
  * flock(2) of the output's lock file (OUTPUT.lock, sim/cmd/outpath.c),
  * which is where the run unblocks SIGINT, SIGTERM and SIGHUP again; the
  * run has not simulated yet, and stops where it would stop on a signal
@@ -41,10 +41,11 @@ static int signal_named(const char *s)
                                 : 0;
 }
 
-int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+/* pthread_sigmask: out/stopsig.c's since 2026-12-06 (sigprocmask before) */
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
 {
     int (*real)(int, const sigset_t *, sigset_t *) = NULL;
-    void *sym = dlsym(RTLD_NEXT, "sigprocmask");
+    void *sym = dlsym(RTLD_NEXT, "pthread_sigmask");
     memcpy(&real, &sym, sizeof real);
     int rc = real ? real(how, set, old) : -1;
     const char *env = getenv("MINRISK_TEST_SIGNALS");
