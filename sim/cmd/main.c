@@ -6,6 +6,7 @@
 #include "sim/cmd/cli.h"
 #include "models/libm_path.h"
 #include "models/units.h"
+#include "out/stopsig.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -272,7 +273,14 @@ int main(int argc, char **argv)
     /* Only the main thread calls MPI (OpenMP threads never do). */
     if (commands[c].mpi) {
         int provided;
+        /* Open MPI starts threads of its own in MPI_Init (2 progress
+           threads, SigBlk 0 in /proc): made with the stop signals blocked,
+           they inherit the mask and never run a handler, as OpenMP's
+           workers (out/stopsig.h). One that comes meanwhile waits. */
+        sigset_t old;
+        mr_stopsig_block(&old);
         MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+        mr_stopsig_restore(&old);
         int rank = 0;
         MPI_Comm_rank(MPI_COMM_WORLD, &rank);
         mr_cli_set_rank(rank); /* a bad command line: one line, from rank 0 */
