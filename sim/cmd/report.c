@@ -95,6 +95,12 @@ void mr_cmd_report_signals(void)
 {
     mr_cli_catch_signals(forward_signal);
     mr_cli_defer_sigpipe();
+    /* SIGCHLD at its default: started with it ignored (`trap '' CHLD`, some
+       daemons and batch wrappers), the kernel reaps report.py by itself and
+       the wait failed, "No child processes", after a report written whole. */
+    struct sigaction sa = {.sa_handler = SIG_DFL};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCHLD, &sa, NULL);
 }
 
 /* FILE is a regular file holding an HDF5 minrisk file of a major version we
