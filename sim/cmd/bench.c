@@ -153,11 +153,13 @@ static int parse_int(const char *s, unsigned long long lo, unsigned long long hi
     return mr_cli_parse_u64(s, out) || *out < lo || *out > hi ? -1 : 0;
 }
 
-/* A decimal number: digits first (no sign, no white space, no hexadecimal),
-   all of it read, finite, in (0, max]. */
+/* A decimal number: digits first (no sign, no white space, no hexadecimal,
+   no leading zero before digits alone: 010, as in a scenario file), all of
+   it read, finite, in (0, max]. */
 static int parse_density(const char *s, double *out)
 {
-    if (!((*s >= '0' && *s <= '9') || *s == '.') || s[strspn(s, "0123456789.eE+-")])
+    if (mr_cli_leading_zero(s) || !((*s >= '0' && *s <= '9') || *s == '.') ||
+        s[strspn(s, "0123456789.eE+-")])
         return -1;
     char *end;
     errno = 0;

@@ -170,6 +170,12 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return MR_BAD_INPUT;
 }
 
+bool mr_cli_leading_zero(const char *s)
+{
+    leading_zero = s[0] == '0' && s[1] && s[strspn(s, "0123456789")] == '\0';
+    return leading_zero;
+}
+
 /* Parse a whole decimal unsigned number: digits only. strtoull alone would
    skip leading white space and take a sign (" -1" is 2^64-1). No leading
    zero (0 itself is a number): the loader refuses 010 in a scenario file
@@ -177,13 +183,8 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
    cannot. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out)
 {
-    leading_zero = false;
-    if (*s < '0' || *s > '9')
+    if (mr_cli_leading_zero(s) || *s < '0' || *s > '9' || (s[0] == '0' && s[1]))
         return -1;
-    if (s[0] == '0' && s[1] >= '0' && s[1] <= '9') {
-        leading_zero = s[strspn(s, "0123456789")] == '\0';
-        return -1;
-    }
     char *end;
     errno = 0;
     *out = strtoull(s, &end, 10);

@@ -80,6 +80,12 @@ void mr_cli_set_rank(int rank);
    leading zero, the next mr_cli_usage_error says why. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out);
 
+/* s is digits only with a leading zero (010, 00; not 0, 0.5 or 00.5): true,
+   and the next mr_cli_usage_error says why it is refused, as the loader
+   refuses it for any number of a scenario file. For options that take a
+   decimal number, before strtod. */
+bool mr_cli_leading_zero(const char *s);
+
 /* The scenario's base name with .yaml/.yml replaced by .h5, in the current
    directory (caller frees; NULL if out of memory). */
 char *mr_cli_default_output(const char *scenario);

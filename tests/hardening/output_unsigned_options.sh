@@ -56,6 +56,12 @@ for v in 0010 00 01 007; do
   zero "--reps: must be an integer in [1, 1000], got '$v'" bench --reps "$v"
   zero "--minerals: must be an integer in [1, 200], got '$v'" bench --minerals "$v"
   zero "--threads: must be thread counts in [1, 4096], comma-separated, no repeats, at most 64, got '1,$v'" bench --threads "1,$v"
+  zero "--density: must be a number in (0, 50], got '$v'" bench --density "$v"
+done
+# --density is a decimal number: a zero before its point is no leading zero
+# of an integer (00.5 is 0.5 in YAML 1.1 too); the run stops at --minerals 0
+for v in 0.5 00.5 0.5e1; do
+  expect 2 "minrisk bench: --minerals: must be an integer in [1, 200], got '0' (see 'minrisk bench --help')" -- bench --density "$v" --minerals 0
 done
 # 0 alone is read where it is in range; a zero inside a number is no leading zero
 expect 0 "" -- run "$demo" -o z.h5 --trials 100 --seed 0 --checkpoint-every 0 --quiet
