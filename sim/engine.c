@@ -236,8 +236,8 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
     int bad = unreadable;
     if (unreadable)
         snprintf(err->msg, sizeof err->msg,
-                 "MINRISK_MEMORY_LIMIT: must be a number of bytes, with an optional K, M, G or T, "
-                 "got '%s'",
+                 "MINRISK_MEMORY_LIMIT: must be a number of bytes (digits, no leading zero), "
+                 "with an optional K, M, G or T, got '%s'",
                  getenv("MINRISK_MEMORY_LIMIT"));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
         const double grid = bands_bytes(md) + ws;

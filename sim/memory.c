@@ -100,12 +100,15 @@ static void consider_cgroup(mr_memory_limit *l)
     }
 }
 
-/* MINRISK_MEMORY_LIMIT: bytes with an optional K, M, G or T (powers of 1024). */
+/* MINRISK_MEMORY_LIMIT: bytes with an optional K, M, G or T (powers of 1024):
+   digits first (no sign or blank, which strtoull would take), no leading
+   zero (0100M is refused, as 010 is in a scenario file and on the command
+   line; 0 and 0K are numbers). */
 static int parse_override(const char *s, uint64_t *v)
 {
     char *end;
     errno = 0;
-    if (*s < '0' || *s > '9')
+    if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
         return -1;
     unsigned long long x = strtoull(s, &end, 10);
     int shift = 0;

@@ -36,10 +36,22 @@ run 100M --trials 60000 --events --counterfactual
 grep -Eq "analysis [0-9.]+ MB \+ held now" err.txt || fail "the analysis is not counted: $(cat err.txt)"
 rm -f out.h5
 
-# a malformed override is bad input
-run 12X --trials 100
-[ $? -eq 2 ] || fail "MINRISK_MEMORY_LIMIT=12X: not refused with 2"
-one_line err.txt "MINRISK_MEMORY_LIMIT: must be a number of bytes, with an optional K, M, G or T, got '12X'"
+# a malformed override is bad input: not a number, a sign, a blank, a unit
+# twice or unknown, above 2^64-1 bytes (before or after the unit), or a
+# leading zero (0100M was read as 100M; 010 is refused everywhere else)
+for v in 12X -1 +1 " 1" "1 " 1KK 1KB 18446744073709551616 16777216T 0100M 00 01K; do
+  rm -f out.h5
+  run "$v" --trials 100
+  [ $? -eq 2 ] || fail "MINRISK_MEMORY_LIMIT='$v': not refused with 2"
+  re=$(printf '%s' "$v" | sed 's/[][\.*^$+?(){}|]/\\&/g')
+  one_line err.txt "MINRISK_MEMORY_LIMIT: must be a number of bytes \(digits, no leading zero\), with an optional K, M, G or T, got '$re'"
+  [ ! -e out.h5 ] || fail "MINRISK_MEMORY_LIMIT='$v': out.h5 written"
+done
+# 0 is a number (no memory: the run is refused for want of it, status 1)
+run 0 --trials 100
+[ $? -eq 1 ] || fail "MINRISK_MEMORY_LIMIT=0: exit status $?, expected 1"
+run 0K --trials 100
+[ $? -eq 1 ] || fail "MINRISK_MEMORY_LIMIT=0K: exit status $?, expected 1"
 
 # ulimit -v, where the build can start under it (ASan maps terabytes of
 # shadow memory and cannot)
