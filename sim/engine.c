@@ -833,7 +833,15 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     *stp = NULL;
     mr_model md;
     const uint64_t N = sc->trials;
-    uint64_t blo, bhi, first, last;
+    uint64_t blo, bhi, first, last, budget;
+    if (mr_comm_any(comm, mr_stream_budget(&budget) != 0)) {
+        const char *b = getenv("MINRISK_STREAM_BUDGET");
+        snprintf(err->msg, sizeof err->msg,
+                 "MINRISK_STREAM_BUDGET: must be a number of values (digits, no leading zero), "
+                 "got '%.64s'",
+                 b ? b : "");
+        return MR_BAD_INPUT;
+    }
     mr_status rc = rank_blocks(sc, opts, comm, 1, &md, &blo, &bhi, &first, &last, err);
     if (rc != MR_OK)
         return rc;

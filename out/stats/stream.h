@@ -73,6 +73,11 @@
 typedef struct mr_stream mr_stream;
 typedef struct mr_stream_worker mr_stream_worker;
 
+/* The budget of values kept a pass: 2^21, or MINRISK_STREAM_BUDGET (a test
+   hook, docs/OUTPUT.md), decimal digits, no sign, blank or leading zero,
+   at most 2^64-1. 0, or -1 (*budget the default) when it is not that. */
+int mr_stream_budget(uint64_t *budget);
+
 /* A stream for the run's N trials, this rank's blocks first_block ..
    first_block + nblocks - 1, S sectors, M minerals, H years; tails != 0:
    also keep the ES 99 tail trials of the attribution's S + 1 series

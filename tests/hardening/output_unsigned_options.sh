@@ -70,5 +70,19 @@ is_hdf5 z.h5 || fail "--seed 0 --trials 100: no result file"
   fail "--seed 0: /seed is not 0"
 rm -f z.h5
 expect 2 "minrisk compare: --bootstrap: must be 0 or an integer in [100, 100000], got '10' (see 'minrisk compare --help')" -- compare "$demo" "$demo" -o z.h5 --bootstrap 10
+# The streamed statistics' test hook MINRISK_STREAM_BUDGET is read whole
+# too: strtoull alone took x as a budget of 0 (4 passes at 1,000 trials of
+# demo.yaml, where the default budget takes 2) and ran.
+{ cat "$demo"; printf 'output:\n  trials: none\n'; } >none.yaml
+for v in x " 5" "5 " -5 +5 05 00 18446744073709551616; do
+  MINRISK_STREAM_BUDGET=$v expect 2 "MINRISK_STREAM_BUDGET: must be a number of values (digits, no leading zero), got '$v'" -- run none.yaml -o s.h5 --trials 1000
+done
+passes() { # passes BUDGET: the refining passes of a 1,000-trial streamed run
+  MINRISK_STREAM_TRACE=1 MINRISK_STREAM_BUDGET=$1 "$bin" run none.yaml -o s.h5 --trials 1000 --quiet 2>&1 | grep -c '^pass '
+  rm -f s.h5
+}
+[ "$(passes 0)" = 4 ] || fail "MINRISK_STREAM_BUDGET=0: $(passes 0) passes, expected 4"
+[ "$(passes 2097152)" = 2 ] || fail "MINRISK_STREAM_BUDGET=2097152: $(passes 2097152) passes, expected 2"
+rm -f none.yaml
 only out.h5
-finish "signs, white space and leading zeros refused in every unsigned option; OMP_NUM_THREADS bounded"
+finish "signs, white space and leading zeros refused in every unsigned option and MINRISK_STREAM_BUDGET; OMP_NUM_THREADS bounded"
