@@ -62,12 +62,18 @@ static int parse_stat(const char *s, size_t n, const mr_scenario *sc, mr_prec_ta
     if (!strncmp(name, "rp", 2)) {
         char *end;
         unsigned long long r = strtoull(name + 2, &end, 10);
-        if (isdigit((unsigned char)name[2]) && *end == '\0' && r >= 2 && r <= 1000000) {
+        /* no leading zero: rp0010 is not another name of rp10 (as 010 is
+           refused in a scenario file and on the command line) */
+        if (isdigit((unsigned char)name[2]) && name[2] != '0' && *end == '\0' && r >= 2 &&
+            r <= 1000000) {
             t->kind = MR_PREC_RP;
             t->p = (double)r;
             return 0;
         }
-        snprintf(msg, msgsize, "%s: a return period rpR needs an integer R in [2, 1000000]", name);
+        snprintf(
+            msg, msgsize,
+            "%s: a return period rpR needs an integer R in [2, 1000000], without a leading zero",
+            name);
         return -1;
     }
     int var = !strncmp(name, "var", 3), es = !strncmp(name, "es", 2);
@@ -132,8 +138,8 @@ int mr_precision_parse(const char *text, const mr_scenario *sc, mr_prec_spec *sp
                 snprintf(msg, msgsize, "%s: given twice", t->name);
                 return -1;
             }
-            /* another name of the same statistic (var99 and var990, rp100
-               and rp0100): its two targets would both apply */
+            /* another name of the same statistic (var99 and var990): its
+               two targets would both apply */
             if (o->kind == t->kind && o->p == t->p && o->sector == t->sector) {
                 snprintf(msg, msgsize, "%s: the same statistic as %s", t->name, o->name);
                 return -1;
@@ -148,10 +154,14 @@ int mr_precision_parse(const char *text, const mr_scenario *sc, mr_prec_spec *sp
         memcpy(num, eq + 1, nl);
         num[nl] = '\0';
         /* a decimal number, as the scenario's numbers (strtod alone also
-           reads hex and leading blanks) */
+           reads hex and leading blanks); digits alone with a leading zero
+           (01) are refused, as 010 is in a scenario file */
         double rel = strtod(num, &nend);
-        if (*nend != '\0' || strspn(num, "0123456789.eE+-") != nl || !(rel > 0.0 && rel <= 1.0)) {
-            snprintf(msg, msgsize, "%s: REL must be a number in (0, 1], got '%s'", t->name, num);
+        const int zero = num[0] == '0' && num[1] && strspn(num, "0123456789") == nl;
+        if (zero || *nend != '\0' || strspn(num, "0123456789.eE+-") != nl ||
+            !(rel > 0.0 && rel <= 1.0)) {
+            snprintf(msg, msgsize, "%s: REL must be a number in (0, 1]%s, got '%s'", t->name,
+                     zero ? " without a leading zero" : "", num);
             return -1;
         }
         t->target = rel;

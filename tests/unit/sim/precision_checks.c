@@ -87,7 +87,37 @@ static void test_parse(void **state)
     assert_int_equal(
         mr_precision_parse("var99_total=0.1,var990_total=0.2", &sc, &s, msg, sizeof msg), -1);
     assert_string_equal(msg, "var990_total: the same statistic as var99_total");
+    /* a leading zero is no other name: rp0010 was taken as rp10 */
     assert_int_equal(mr_precision_parse("rp100=0.1,rp0100=0.2", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(
+        msg,
+        "rp0100: a return period rpR needs an integer R in [2, 1000000], without a leading zero");
+    assert_int_equal(mr_precision_parse("rp0010=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(
+        msg,
+        "rp0010: a return period rpR needs an integer R in [2, 1000000], without a leading zero");
+    assert_int_equal(mr_precision_parse("rp00=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_int_equal(mr_precision_parse("rp=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_int_equal(mr_precision_parse("rp10x=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_int_equal(mr_precision_parse("rp1000001=0.1", &sc, &s, msg, sizeof msg), -1);
+    parse_ok("rp1000000=0.1,rp2=0.1,rp10=1", &s);
+    assert_true(s.t[0].p == 1e6 && s.t[1].p == 2.0 && s.t[2].p == 10.0 && s.t[2].target == 1.0);
+    /* REL: 01 is 1 for strtod, octal for YAML 1.1 readers; 00.5 and 0.5 are numbers */
+    assert_int_equal(mr_precision_parse("aal=01", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg,
+                        "aal: REL must be a number in (0, 1] without a leading zero, got '01'");
+    assert_int_equal(mr_precision_parse("aal=001", &sc, &s, msg, sizeof msg), -1);
+    assert_int_equal(mr_precision_parse("aal=", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg, "aal: REL must be a number in (0, 1]");
+    parse_ok("aal=00.5,mean_total=0.25", &s);
+    assert_true(s.t[0].target == 0.5 && s.t[1].target == 0.25);
+    /* empty parts of a level name: no digits, no sector */
+    assert_int_equal(mr_precision_parse("var_total=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg, "var_total: the level after var must be 1 to 4 digits (99 = 0.99, "
+                             "995 = 0.995)");
+    assert_int_equal(mr_precision_parse("es99_=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg, "es99_: '' is neither 'total' nor a sector of the scenario");
+    assert_int_equal(mr_precision_parse("var9.9_total=0.1", &sc, &s, msg, sizeof msg), -1);
     parse_ok("var99_total=0.1,es99_total=0.1,var99_automotive=0.1,var995_total=0.1", &s);
     parse_ok("var99_total=1e-1,aal=.5", &s);
     assert_true(s.t[0].target == 0.1 && s.t[1].target == 0.5);
