@@ -190,7 +190,7 @@ int mr_importance_parse_target(const char *s, mr_importance *imp)
     /* P in decimal: digits, then optionally '.' and digits (strtod alone
        also reads hex, exponents, "99.") */
     size_t nd = strspn(num, "0123456789");
-    if (nd == 0)
+    if (nd == 0 || num[0] == '0') /* P >= 50: a leading zero is no other name (099) */
         return -1;
     if (num[nd] == '.') {
         size_t nf = strspn(num + nd + 1, "0123456789");
@@ -274,6 +274,17 @@ int mr_importance_parse_spec(const mr_scenario *sc, const char *spec, mr_importa
         if (!strcmp(item, "auto")) {
             is_auto = 1; /* the target comes with --target */
             continue;
+        }
+        /* a number with a leading zero (focus_years=02, defensive=00,
+           supplier/x=010) is refused, as the block refuses it */
+        const char *eqv = strrchr(item, '=');
+        if (eqv && sc_octal_looking(eqv + 1)) {
+            snprintf(why, sz,
+                     "'%s': a leading zero is refused, as in a scenario file, since YAML 1.1 "
+                     "readers (PyYAML) take 010 as octal; write it without",
+                     item);
+            rc = -1;
+            break;
         }
         if (!strncmp(item, "focus=", 6)) {
             if (!strcmp(item + 6, "year") || !strcmp(item + 6, "horizon")) {

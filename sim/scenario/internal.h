@@ -285,6 +285,9 @@ void sc_kp_idx(char *out, const char *parent, int i);
 
 bool sc_parse_double(const char *s, double *out);
 bool sc_parse_int(const char *s, bool *neg, uint64_t *mag, bool *ovf);
+/* An integer written with a leading zero (010, -0_7, 00): refused as a number
+   anywhere, since YAML 1.1 readers (PyYAML) take it as octal. */
+bool sc_octal_looking(const char *s);
 int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, double *out);
 int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_t hi,
                 uint64_t *out);

@@ -455,7 +455,7 @@ static const char *range_text(const Range *r, char *buf, size_t sz)
 /* An integer written with a leading zero (010, -0_7): YAML 1.1 readers
    (PyYAML, so the user's own scripts) take it as octal, this loader would
    take it as decimal, so it is refused rather than read one way. */
-static bool octal_looking(const char *s)
+bool sc_octal_looking(const char *s)
 {
     size_t i = s[0] == '+' || s[0] == '-';
     if (s[i] != '0' || !s[i + 1])
@@ -481,7 +481,7 @@ int sc_num_node(P *p, const yaml_node_t *v, const char *kp, const Range *r, doub
         return sc_fail(p, v, kp, "expected a number, got the quoted string %s",
                        sc_describe(v, d, sizeof d));
     double x;
-    if (octal_looking(sc_sval(v)))
+    if (sc_octal_looking(sc_sval(v)))
         return sc_fail(p, v, kp, OCTAL_MESSAGE, "a number", show(sc_sval(v), d, sizeof d));
     if (!sc_parse_double(sc_sval(v), &x))
         return sc_fail(p, v, kp, "expected a number, got %s", sc_describe(v, d, sizeof d));
@@ -501,7 +501,7 @@ int sc_int_node(P *p, const yaml_node_t *v, const char *kp, uint64_t lo, uint64_
     if (v->type == YAML_SCALAR_NODE && v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return sc_fail(p, v, kp, "expected an integer, got the quoted string %s",
                        sc_describe(v, d, sizeof d));
-    if (v->type == YAML_SCALAR_NODE && octal_looking(sc_sval(v)))
+    if (v->type == YAML_SCALAR_NODE && sc_octal_looking(sc_sval(v)))
         return sc_fail(p, v, kp, OCTAL_MESSAGE, "an integer", show(sc_sval(v), d, sizeof d));
     if (v->type != YAML_SCALAR_NODE || sc_is_null(v) || !sc_parse_int(sc_sval(v), &neg, &mag, &ovf))
         return sc_fail(p, v, kp, "expected an integer, got %s", sc_describe(v, d, sizeof d));

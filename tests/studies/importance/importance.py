@@ -420,6 +420,16 @@ def main():
                            (["--importance", "auto", "--target", "var0x63"], "--target: expected"),
                            (["--importance", "auto", "--target", "var9.9e1"], "--target: expected"),
                            (["--importance", "auto", "--target", "var99."], "--target: expected"),
+                           # a leading zero, refused as 010 is in a scenario file:
+                           # var099.9 was var99.9, supplier/*=02 a factor of 2
+                           (["--importance", "auto", "--target", "var099.9"], "--target: expected"),
+                           (["--importance", "auto", "--target", "es050"], "--target: expected"),
+                           (["--importance", "supplier/*=02"],
+                            "'supplier/*=02': a leading zero is refused"),
+                           (["--importance", "supplier/*=2,focus=year,defensive=00"],
+                            "'defensive=00': a leading zero is refused"),
+                           (["--importance", "supplier/*=2,focus=year,focus_years=02"],
+                            "'focus_years=02': a leading zero is refused"),
                            (["--importance", "supplier/*=2", "--resume"], "--resume: not available"),
                            (["--importance", "supplier/*=2,focus=month"], "expected focus=year or"),
                            (["--importance", "supplier/*=2,focus=year,defensive=1"], "in [0,1)"),
