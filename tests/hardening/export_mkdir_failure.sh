@@ -28,6 +28,14 @@ refused 122 1 "Disk quota exceeded"
 refused 5 1 "Input/output error"
 refused 12 1 "Cannot allocate memory"
 refused 13 2 "Permission denied"
+# the shim reads MR_MKDIR_ERRNO whole (atoi took x as errno 0, 13x as 13)
+for e in x 13x "" 0 -13 " 13" 4096; do
+  MR_MKDIR_ERRNO=$e LD_PRELOAD=$shim timeout 60 "$bin" export r.h5 --csv out/csv --quiet \
+    >out.txt 2>err.txt
+  status=$?
+  [ $status -eq 99 ] || fail "MR_MKDIR_ERRNO='$e': exit status $status, expected 99 ($(cat err.txt))"
+  one_line err.txt "mkdirfail: MR_MKDIR_ERRNO must be an errno in \[1, 4095\]"
+done
 # and without the shim the export goes through
 "$bin" export r.h5 --csv out/csv --quiet 2>err.txt || fail "export without the shim: $(cat err.txt)"
 [ -f out/csv/info.csv ] || fail "export without the shim: no out/csv/info.csv"

@@ -26,7 +26,17 @@ int mkdir(const char *path, mode_t mode)
 {
     const char *e = getenv("MR_MKDIR_ERRNO");
     if (e && is_minrisk()) {
-        errno = atoi(e);
+        /* read whole: atoi took "x" as 0, a failure with errno 0 that
+           tests nothing the script means; a bad value stops the process */
+        char *end;
+        errno = 0;
+        long v = strtol(e, &end, 10);
+        if (*e < '1' || *e > '9' || *end || errno || v > 4095) {
+            static const char msg[] = "mkdirfail: MR_MKDIR_ERRNO must be an errno in [1, 4095]\n";
+            (void)!write(2, msg, sizeof msg - 1);
+            _exit(99);
+        }
+        errno = (int)v;
         return -1;
     }
     int (*real)(const char *, mode_t) = NULL;

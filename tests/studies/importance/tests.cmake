@@ -12,3 +12,12 @@ if(MINRISK_WITH_MPI AND MPIEXEC_EXECUTABLE)
                    --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC} --mpiexec ${MPIEXEC_EXECUTABLE})
   set_tests_properties(engine_importance_mpi PROPERTIES LABELS "engine;mpi")
 endif()
+# the unit test's optional SEEDS argument is read whole: 10x is refused
+# with exit status 2 (atoi read it as 10 and ran)
+add_test(NAME unit_sim_importance_exact_bad_seeds
+         COMMAND sh -c "\"$0\" 10x 2>&1; echo \"exit status $?\""
+                 $<TARGET_FILE:unit_sim_importance_exact>)
+set_tests_properties(
+  unit_sim_importance_exact_bad_seeds
+  PROPERTIES LABELS unit PASS_REGULAR_EXPRESSION
+             "^usage: [^\n]*: SEEDS must be an integer in \\[1, 100000\\], got '10x'\nexit status 2\n$")

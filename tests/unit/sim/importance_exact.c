@@ -30,6 +30,7 @@
 #include "out/stats/wstats.h"
 
 #include <gsl/gsl_randist.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,10 +124,19 @@ static void test_tail_probability_of_about_1e6(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        nseeds = atoi(argv[1]);
-    if (nseeds < 1)
-        nseeds = 10;
+    /* SEEDS, read whole (atoi took 10x as 10 and x as 0, then 10 seeds) */
+    if (argc > 1) {
+        char *end;
+        errno = 0;
+        long v = strtol(argv[1], &end, 10);
+        if (argv[1][0] < '1' || argv[1][0] > '9' || *end || errno || v > 100000) {
+            fprintf(stderr,
+                    "usage: %s [SEEDS]: SEEDS must be an integer in [1, 100000], got '%s'\n",
+                    argv[0], argv[1]);
+            return 2;
+        }
+        nseeds = (int)v;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tail_probability_of_about_1e6),
     };
