@@ -24,7 +24,8 @@ and installed but its closing line was not: standard output is a pipe
 whose reader is gone (`| head`; `minrisk report` then ends as `minrisk run`
 does, by SIGPIPE after the write, or with one line and status 1 when
 SIGPIPE is ignored). Every error is one line
-on stderr naming the file; nothing is left at the output path on failure
+on stderr naming the file (stderr closed or a pipe whose reader is gone:
+the line is lost, not the status); nothing is left at the output path on failure
 (the report is written to DIR.tmp.<pid> and renamed). `minrisk report`
 holds the lock DIR.lock while this script runs (sim/cmd/report.c, as
 `minrisk run` holds OUTPUT.lock): a second report into the same DIR is
@@ -58,7 +59,10 @@ def _early_signal(signum, frame):
     mpl_tmp = getattr(sys.modules.get(PACKAGE + ".base"), "_MPL_TMP", None)
     if mpl_tmp is not None:
         shutil.rmtree(mpl_tmp, ignore_errors=True)
-    os.write(2, b"minrisk report: interrupted; nothing written\n")
+    try:
+        os.write(2, b"minrisk report: interrupted; nothing written\n")
+    except OSError:  # stderr closed or its reader gone: the status still says it
+        pass
     os._exit(130)
 
 
@@ -94,6 +98,6 @@ if __name__ == "__main__":
         # except clauses: 130 all the same, not a traceback; main's finally
         # has removed its temporary
         _pkg._ignore_signals()
-        sys.stderr.write("minrisk report: interrupted; nothing written\n")
+        _pkg.say("minrisk report: interrupted; nothing written\n")
         code = _pkg.EXIT_INTERRUPTED
     sys.exit(code)

@@ -12,7 +12,7 @@ from .base import _MISSING, _MPL_TMP
 # ---- driver ----------------------------------------------------------------------
 
 def progress(quiet, msg):
-    if not quiet and sys.stderr.isatty():
+    if not quiet and sys.stderr is not None and sys.stderr.isatty():  # None: fd 2 closed
         sys.stderr.write("report: %s\n" % msg)
         sys.stderr.flush()
 
@@ -59,8 +59,7 @@ def remove_stale(out_dir):
                 continue  # EPERM: another user's process
             shutil.rmtree(full, ignore_errors=True)
             if not os.path.lexists(full):
-                sys.stderr.write("minrisk report: removed stale temporary %s (process %s is gone)\n"
-                                 % (full, pid))
+                say("minrisk report: removed stale temporary %s (process %s is gone)\n" % (full, pid))
 
 
 def build(path, quiet, version, tmp):
@@ -183,6 +182,22 @@ def install(tmp, out_dir):
         os.rename(tmp, out_dir)
 
 
+def say(text):
+    """text on stderr. Closed (fd 2 not open: sys.stderr is None) or a pipe
+    whose reader is gone, the line is lost but not the exit status: the
+    write raised, and the script ended with a traceback and 1 (bad input
+    read as a failure), or 120 at the exit's flush. fd 2 then points to
+    /dev/null, so that the exit's flush of what is left succeeds."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        except OSError:
+            pass
+
+
 def parse_args(argv):
     path = out_dir = None
     quiet = False
@@ -250,11 +265,11 @@ def main(argv):
     try:
         path, out_dir, quiet, version = parse_args(argv)
     except InputError as e:
-        sys.stderr.write("minrisk report: %s (see 'minrisk report --help')\n" % e)
+        say("minrisk report: %s (see 'minrisk report --help')\n" % e)
         return EXIT_USAGE
     tmp = None
     if _MISSING:
-        sys.stderr.write("minrisk report: Python module %s is missing (Debian: apt install "
+        say("minrisk report: Python module %s is missing (Debian: apt install "
                          "python3-numpy python3-h5py python3-matplotlib)\n" % _MISSING)
         return EXIT_FAIL
     warnings.simplefilter("ignore")
@@ -265,7 +280,7 @@ def main(argv):
         try:
             check_output(out_dir)
         except InputError as e:
-            sys.stderr.write("%s\n" % e)
+            say("%s\n" % e)
             return EXIT_USAGE
         remove_stale(out_dir)
         tmp = "%s.tmp.%d" % (out_dir, os.getpid())
@@ -289,14 +304,14 @@ def main(argv):
                 return EXIT_STDOUT_CLOSED
         return EXIT_OK
     except InputError as e:
-        sys.stderr.write("%s: %s\n" % (path, e))
+        say("%s: %s\n" % (path, e))
         return EXIT_USAGE
     except (KeyboardInterrupt, Interrupted):
         _ignore_signals()  # a second signal here would skip the clean-up
-        sys.stderr.write("minrisk report: interrupted; nothing written to %s\n" % out_dir)
+        say("minrisk report: interrupted; nothing written to %s\n" % out_dir)
         return EXIT_INTERRUPTED
     except OSError as e:
-        sys.stderr.write("%s: %s\n" % (e.filename or out_dir, e.strerror or e))
+        say("%s: %s\n" % (e.filename or out_dir, e.strerror or e))
         return EXIT_FAIL
     except Exception as e:  # a bug: still one line, the traceback on request
         if os.environ.get("MINRISK_REPORT_DEBUG"):
@@ -309,7 +324,7 @@ def main(argv):
             if os.path.dirname(os.path.abspath(code)) == here:
                 where = "report/%s line %d" % (os.path.basename(code), tb.tb_lineno)
             tb = tb.tb_next
-        sys.stderr.write("%s: report failed: %s: %s (%s)\n"
+        say("%s: report failed: %s: %s (%s)\n"
                          % (path, type(e).__name__, e, where))
         return EXIT_FAIL
     finally:

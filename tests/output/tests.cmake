@@ -86,6 +86,17 @@ if(MINRISK_PYTHON)
   endforeach()
 endif()
 
+# The exit status of `minrisk report` and report.py with stderr closed or
+# a pipe whose reader is gone: bad input still 2, a report still 0
+# (report_exit_status.py).
+if(MINRISK_PYTHON)
+  add_test(NAME report_exit_status
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report_exit_status.py ${MINRISK_BIN}
+                   ${MINRISK_SRC})
+  set_tests_properties(report_exit_status PROPERTIES LABELS report TIMEOUT 300
+                       ENVIRONMENT "OMP_NUM_THREADS=2;PYTHONDONTWRITEBYTECODE=1")
+endif()
+
 # Importance-sampled runs in `minrisk report` and `minrisk summary`
 # (report_weighted.py): the weighted empirical exceedance curve against a
 # hand-worked sample, the total's band from /summary's weighted interval

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""The exit status of `minrisk report` and report.py when what they would
+say cannot be said.
+
+- stderr closed (`2>&-`) or a pipe whose reader is gone, while report.py
+  reports bad input: still exit status 2, nothing at the output path.
+  Until 2026-12-06 the write of the error line raised (sys.stderr is None
+  when fd 2 is closed; BrokenPipeError) and the script ended with a
+  traceback nobody saw and status 1, as if the report had failed; and a
+  good report without --quiet failed, status 1 (its progress lines asked
+  sys.stderr, None, whether it is a terminal).
+
+usage: report_exit_status.py MINRISK SOURCE_ROOT
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+minrisk, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+script = os.path.join(src, "out", "report.py")
+python = "/usr/bin/python3"
+failures = []
+
+
+def check(ok, what):
+    if not ok:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+def run(args, stderr_mode="pipe", env=None):
+    """args with stderr a pipe read here ("pipe"), closed ("closed") or a
+    pipe whose reader is gone ("gone"): (status, stderr text or "")."""
+    if stderr_mode == "closed":
+        p = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh"] + args,
+                           stdout=subprocess.DEVNULL, env=env)
+        return p.returncode, ""
+    if stderr_mode == "gone":
+        r, w = os.pipe()
+        os.close(r)
+        p = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=w, env=env)
+        os.close(w)
+        return p.returncode, ""
+    p = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    return p.returncode, p.stderr
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    os.chdir(tmp)
+    subprocess.run([minrisk, "run", os.path.join(src, "scenarios", "demo.yaml"), "-o", "r.h5",
+                    "--trials", "200", "--quiet"], check=True)
+    shutil.copy("r.h5", "odd.h5")
+    with h5py.File("odd.h5", "a") as f:
+        f.attrs["kind"] = "mystery"  # read by report.py only: bad input found in Python
+
+    # bad input, stderr readable: 2 and one line, through minrisk and directly
+    for args in ([minrisk, "report", "odd.h5", "-o", "out"],
+                 [python, script, "odd.h5", "-o", "out"],
+                 [python, script, "missing.h5", "-o", "out"],
+                 [python, script, "odd.h5", "--bogus"]):
+        st, err = run(args)
+        check(st == 2 and len(err.splitlines()) == 1, "%s: status %d, %r" % (args[1:], st, err))
+        check(not os.path.exists("out") and not os.path.exists("out.lock"),
+              "%s: left %s" % (args[1:], os.listdir(".")))
+    # the same with stderr closed or a pipe whose reader is gone: still 2
+    for mode in ("closed", "gone"):
+        for args in ([minrisk, "report", "odd.h5", "-o", "out"],
+                     [python, script, "odd.h5", "-o", "out"],
+                     [python, script, "missing.h5", "-o", "out"],
+                     [python, script, "odd.h5", "--bogus"]):
+            st, _ = run(args, mode)
+            check(st == 2, "%s, stderr %s: status %d, expected 2" % (args[1:], mode, st))
+            check(not os.path.exists("out") and not os.path.exists("out.lock"),
+                  "%s, stderr %s: left %s" % (args[1:], mode, os.listdir(".")))
+    # a good report with stderr closed still ends 0, with --quiet or without
+    # (the progress lines' test of a terminal met sys.stderr None)
+    for i, extra in enumerate((["--quiet"], [])):
+        good = "good%d" % i
+        st, _ = run([minrisk, "report", "r.h5", "-o", good] + extra, "closed")
+        check(st == 0 and os.path.isfile(os.path.join(good, "report.html")),
+              "a report %s with stderr closed: status %d" % (extra, st))
+        st, _ = run([python, script, "r.h5", "-o", good + "d"] + extra, "closed")
+        check(st == 0 and os.path.isfile(os.path.join(good + "d", "report.html")),
+              "report.py %s with stderr closed: status %d" % (extra, st))
+
+
+print("%d failures" % len(failures))
+sys.exit(1 if failures else 0)
