@@ -2,7 +2,7 @@
 """report.py - `minrisk report`: a one-page, self-contained HTML report of a
 minrisk result file, with its figures also written as PNG and SVG files.
 
-    report.py FILE.h5 -o DIR [--quiet] [--minrisk-version V]
+    report.py [--from-minrisk] FILE.h5 -o DIR [--quiet] [--minrisk-version V]
 
 Normally started by `minrisk report` (sim/cmd/report.c), which checks the
 arguments first. Reads run files, the comparison ("compare") and sweep
@@ -19,7 +19,10 @@ stores every bootstrap interval (docs/OUTPUT.md); this script resamples
 nothing.
 
 Exit status: 0 done; 2 bad input (not a minrisk file, damaged, bad output
-directory); 1 any other failure; 130 interrupted; 3 the report is written
+directory; 4 instead when the first argument is --from-minrisk, as
+`minrisk report` starts it: python3 itself exits 2 when it cannot open
+this script, a failure that must not pass for bad input); 1 any other
+failure; 130 interrupted; 3 the report is written
 and installed but its closing line was not: standard output is a pipe
 whose reader is gone (`| head`; `minrisk report` then ends as `minrisk run`
 does, by SIGPIPE after the write, or with one line and status 1 when

@@ -35,6 +35,10 @@ except ImportError as _e:
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_STDOUT_CLOSED = 3  # the report installed, its closing line lost: stdout a pipe whose reader is gone
+# bad input when started by `minrisk report` (--from-minrisk), which passes
+# it on as 2: python3 itself exits 2 when it cannot open the script, a
+# failure of the installation, not of the user's input
+EXIT_USAGE_FROM_MINRISK = 4
 
 GBP_M = 1e6                      # GBP per GBP m: every loss is printed in GBP m
 RP_MARKS = (10, 50, 100, 200)    # return periods marked on the exceedance curves (years)

@@ -262,11 +262,14 @@ def main(argv):
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGHUP, on_term)  # a dropped session: as SIGTERM (it killed the script)
     signal.signal(signal.SIGINT, on_int)
+    usage = EXIT_USAGE
+    if argv[:1] == ["--from-minrisk"]:  # first, before any argument can be bad
+        argv, usage = argv[1:], EXIT_USAGE_FROM_MINRISK
     try:
         path, out_dir, quiet, version = parse_args(argv)
     except InputError as e:
         say("minrisk report: %s (see 'minrisk report --help')\n" % e)
-        return EXIT_USAGE
+        return usage
     tmp = None
     if _MISSING:
         say("minrisk report: Python module %s is missing (Debian: apt install "
@@ -281,7 +284,7 @@ def main(argv):
             check_output(out_dir)
         except InputError as e:
             say("%s\n" % e)
-            return EXIT_USAGE
+            return usage
         remove_stale(out_dir)
         tmp = "%s.tmp.%d" % (out_dir, os.getpid())
         os.mkdir(tmp)
@@ -305,7 +308,7 @@ def main(argv):
         return EXIT_OK
     except InputError as e:
         say("%s: %s\n" % (path, e))
-        return EXIT_USAGE
+        return usage
     except (KeyboardInterrupt, Interrupted):
         _ignore_signals()  # a second signal here would skip the clean-up
         say("minrisk report: interrupted; nothing written to %s\n" % out_dir)

@@ -36,6 +36,10 @@ extern char **environ;
 /* report.py's status when the report is installed but its closing line
    met a pipe whose reader is gone (stdout is shared with the child) */
 #define REPORT_EXIT_STDOUT_CLOSED 3
+/* report.py's status for bad input when started with --from-minrisk
+   (passed on as 2): python3 itself exits 2 when it cannot open the script
+   (one that vanished after find_script), which is a failure, not bad input */
+#define REPORT_EXIT_BAD_INPUT 4
 
 static const char *const usage_report =
     "usage: minrisk report FILE.h5 [-o DIR] [--quiet]\n"
@@ -213,10 +217,11 @@ static char *default_dir(const char *file)
 }
 
 /* Run argv[0] (PATH searched) with argv and wait; the status of the child's
-   exit status (report.py exits as minrisk does: 0, 2 bad input, 130
-   interrupted; 3, done but stdout a closed pipe, is MR_OK with the stdout
-   noted lost; anything else is MR_FAILED), or MR_FAILED / MR_INTERRUPTED
-   with a message. */
+   exit status (report.py exits as minrisk does: 0, 130 interrupted; bad
+   input is 4 (--from-minrisk), not 2, which python3 gives when it cannot
+   open the script; 3, done but stdout a closed pipe, is MR_OK with the
+   stdout noted lost; anything else is MR_FAILED), or MR_FAILED /
+   MR_INTERRUPTED with a message. */
 static mr_status run_child(char *const argv[], const char *dir)
 {
     /* The child gets a process group of its own so that a Ctrl-C reaches it
@@ -271,7 +276,7 @@ static mr_status run_child(char *const argv[], const char *dir)
         } else if (WIFEXITED(ws)) {
             int code = WEXITSTATUS(ws);
             status = code == 0 || code == REPORT_EXIT_STDOUT_CLOSED ? MR_OK
-                     : code == 2                                    ? MR_BAD_INPUT
+                     : code == REPORT_EXIT_BAD_INPUT                ? MR_BAD_INPUT
                      : code == MR_CLI_INTERRUPTED_EXIT              ? MR_INTERRUPTED
                                                                     : MR_FAILED;
             if (code == REPORT_EXIT_STDOUT_CLOSED)
@@ -359,6 +364,7 @@ mr_status mr_cmd_report(int argc, char **argv)
     int n = 0;
     args[n++] = (char *)python;
     args[n++] = (char *)script;
+    args[n++] = (char *)"--from-minrisk"; /* bad input: status 4 (REPORT_EXIT_BAD_INPUT) */
     args[n++] = (char *)file;
     args[n++] = (char *)"-o";
     args[n++] = (char *)dir;

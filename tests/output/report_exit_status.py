@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The exit status of `minrisk report` and report.py when what they would
-say cannot be said.
+say cannot be said, or when Python, not report.py, fails.
 
 - stderr closed (`2>&-`) or a pipe whose reader is gone, while report.py
   reports bad input: still exit status 2, nothing at the output path.
@@ -9,6 +9,12 @@ say cannot be said.
   traceback nobody saw and status 1, as if the report had failed; and a
   good report without --quiet failed, status 1 (its progress lines asked
   sys.stderr, None, whether it is a terminal).
+- python3 itself exits 2 when it cannot open the script (a report.py that
+  vanished between minrisk's check and python's start: a reinstall, a
+  checkout): `minrisk report` said nothing of its own and exited 2, bad
+  input, for a failure of the installation. report.py, started by minrisk,
+  now reports bad input with status 4 (--from-minrisk), which minrisk
+  passes on as 2; python's own 2 is a failure, 1.
 
 usage: report_exit_status.py MINRISK SOURCE_ROOT
 """
@@ -86,6 +92,28 @@ with tempfile.TemporaryDirectory() as tmp:
         st, _ = run([python, script, "r.h5", "-o", good + "d"] + extra, "closed")
         check(st == 0 and os.path.isfile(os.path.join(good + "d", "report.html")),
               "report.py %s with stderr closed: status %d" % (extra, st))
+
+    # report.py gone between minrisk's check and python's start: python3
+    # says so in one line and exits 2; minrisk ends 1 (a failure), not 2
+    os.mkdir("inst")
+    shutil.copytree(os.path.join(src, "out", "report"), os.path.join("inst", "report"))
+    shutil.copy(script, os.path.join("inst", "report.py"))
+    with open("vanish.sh", "w") as g:  # removes the script, then starts python3 on it
+        g.write('#!/bin/sh\nrm -f "$1"\nexec %s "$@"\n' % python)
+    os.chmod("vanish.sh", 0o755)
+    env = dict(os.environ, MINRISK_PYTHON=os.path.abspath("vanish.sh"),
+               MINRISK_REPORT_SCRIPT=os.path.abspath(os.path.join("inst", "report.py")))
+    st, err = run([minrisk, "report", "r.h5", "-o", "out"], env=env)
+    check(st == 1 and len(err.splitlines()) == 1 and "can't open file" in err,
+          "report.py vanished: status %d, %r (expected 1 and python's line)" % (st, err))
+    check(not os.path.exists("out") and not os.path.exists("out.lock"),
+          "report.py vanished: left %s" % os.listdir("."))
+    # report.py's bad input under --from-minrisk (as minrisk starts it): 4
+    st, err = run([python, script, "--from-minrisk", "odd.h5", "-o", "out"])
+    check(st == 4 and len(err.splitlines()) == 1 and "mystery" in err,
+          "report.py --from-minrisk, unknown kind: status %d, %r (expected 4)" % (st, err))
+    st, _ = run([python, script, "--from-minrisk", "odd.h5", "-o", "out"], "closed")
+    check(st == 4, "report.py --from-minrisk, stderr closed: status %d (expected 4)" % st)
 
 
 print("%d failures" % len(failures))
