@@ -2,7 +2,7 @@
 """report.py - `minrisk report`: a one-page, self-contained HTML report of a
 minrisk result file, with its figures also written as PNG and SVG files.
 
-    report.py [--from-minrisk] FILE.h5 -o DIR [--quiet] [--minrisk-version V]
+    report.py [--from-minrisk] [-o DIR] [--quiet] [--minrisk-version V] [--] FILE.h5
 
 Normally started by `minrisk report` (sim/cmd/report.c), which checks the
 arguments first. Reads run files, the comparison ("compare") and sweep

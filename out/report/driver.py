@@ -203,9 +203,16 @@ def parse_args(argv):
     quiet = False
     version = "?"
     i = 0
+    options = True  # until "--": after it a file named -x.h5 is a file
     while i < len(argv):
         a = argv[i]
-        if a in ("-o", "--output", "--minrisk-version"):
+        if options and a == "--":
+            options = False
+        elif not options:
+            if path is not None:
+                raise InputError("unexpected argument '%s'" % a)
+            path = a
+        elif a in ("-o", "--output", "--minrisk-version"):
             if i + 1 >= len(argv):
                 raise InputError("option '%s' needs a value" % a)
             i += 1

@@ -360,18 +360,19 @@ mr_status mr_cmd_report(int argc, char **argv)
     if (!python || !*python)
         python = REPORT_DEFAULT_PYTHON;
 
-    char *args[10];
+    char *args[12];
     int n = 0;
     args[n++] = (char *)python;
     args[n++] = (char *)script;
     args[n++] = (char *)"--from-minrisk"; /* bad input: status 4 (REPORT_EXIT_BAD_INPUT) */
-    args[n++] = (char *)file;
     args[n++] = (char *)"-o";
     args[n++] = (char *)dir;
     args[n++] = (char *)"--minrisk-version";
     args[n++] = (char *)MINRISK_VERSION;
     if (quiet)
         args[n++] = (char *)"--quiet";
+    args[n++] = (char *)"--"; /* FILE may start with '-' (minrisk report -- -x.h5) */
+    args[n++] = (char *)file;
     args[n] = NULL;
     /* DIR.lock while report.py writes (sim/cmd/outpath.h, as export holds
        its --csv DIR's): a second report into DIR is refused at once, and

@@ -15,6 +15,7 @@ say cannot be said, or when Python, not report.py, fails.
   input, for a failure of the installation. report.py, started by minrisk,
   now reports bad input with status 4 (--from-minrisk), which minrisk
   passes on as 2; python's own 2 is a failure, 1.
+- a file named -x.h5 (minrisk report -- -x.h5) is a file to report.py too.
 
 usage: report_exit_status.py MINRISK SOURCE_ROOT
 """
@@ -115,6 +116,17 @@ with tempfile.TemporaryDirectory() as tmp:
     st, _ = run([python, script, "--from-minrisk", "odd.h5", "-o", "out"], "closed")
     check(st == 4, "report.py --from-minrisk, stderr closed: status %d (expected 4)" % st)
 
+
+    # a file whose name starts with '-', after --: minrisk read it as the
+    # file, report.py as an unknown option ("minrisk report: unknown option
+    # '-x.h5'", exit 2); minrisk now passes it after "--"
+    shutil.copy("r.h5", "-x.h5")
+    st, err = run([minrisk, "report", "-o", "dash", "--quiet", "--", "-x.h5"])
+    check(st == 0 and err == "" and os.path.isfile(os.path.join("dash", "report.html")),
+          "minrisk report -- -x.h5: status %d, %r" % (st, err))
+    st, err = run([python, script, "--", "-x.h5", "extra"])
+    check(st == 2 and err == "minrisk report: unexpected argument 'extra' (see 'minrisk report "
+          "--help')\n", "report.py -- -x.h5 extra: status %d, %r" % (st, err))
 
 print("%d failures" % len(failures))
 sys.exit(1 if failures else 0)
