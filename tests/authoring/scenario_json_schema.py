@@ -32,6 +32,7 @@ SEMANTIC = {
     # importance sampling (docs/MODEL.md §12i): the loader's own checks
     "importance_unknown_process": "a process name matched against the scenario's processes",
     "importance_bad_target": "the target's grammar (var<P>, es<P>, P in [50,100)), the loader's",
+    "importance_target_leading_zero": "the target's grammar (P without a leading zero), the loader's",
     "importance_duplicate": "a YAML duplicate key, which a JSON Schema cannot see",
     "merge_key": "a YAML merge key, which the YAML reader expands before the schema sees it",
     "integer_leading_zero": "YAML 1.2 reads 0100 as the integer 100: the text, not the value, is refused",
@@ -53,6 +54,7 @@ SEMANTIC = {
     "precision_rel_range": "a number inside the target_precision string",
     "precision_unknown_sector": "a sector id the scenario does not define",
     "precision_unknown_stat": "a statistic name inside the target_precision string",
+    "precision_leading_zero": "a return period inside the target_precision string (rp0010)",
     # sums and matrices
     "correlation_asymmetric": "a matrix property (symmetry)",
     "correlation_asymmetric_close": "a matrix property (symmetry)",
