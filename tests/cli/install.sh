@@ -69,8 +69,8 @@ for f in "$src"/out/report/*.py; do
 done
 printf 'import sys\nopen("stub-ran", "w").write(" ".join(sys.argv[1:]))\n' >"$script"
 env -u MINRISK_REPORT_SCRIPT "$bin" report drc.h5 -o drc-report -q >/dev/null 2>&1
-[ "$(cat stub-ran 2>/dev/null)" = "drc.h5 -o drc-report --minrisk-version $("$bin" --version |
-    cut -d' ' -f2) --quiet" ] ||
+[ "$(cat stub-ran 2>/dev/null)" = "--from-minrisk -o drc-report --minrisk-version $("$bin" --version |
+    cut -d' ' -f2) --quiet -- drc.h5" ] ||
   fail "installed report did not run share/minrisk/report.py: '$(cat stub-ran 2>/dev/null)'"
 
 echo "$n scenarios; $fails failed"
