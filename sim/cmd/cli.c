@@ -170,6 +170,13 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return MR_BAD_INPUT;
 }
 
+int mr_cli_parse_u64_env(const char *s, unsigned long long *out)
+{
+    int r = mr_cli_parse_u64(s, out);
+    leading_zero = false;
+    return r;
+}
+
 bool mr_cli_leading_zero(const char *s)
 {
     leading_zero = s[0] == '0' && s[1] && s[strspn(s, "0123456789")] == '\0';

@@ -80,6 +80,11 @@ void mr_cli_set_rank(int rank);
    leading zero, the next mr_cli_usage_error says why. */
 int mr_cli_parse_u64(const char *s, unsigned long long *out);
 
+/* mr_cli_parse_u64 for a value that is not the user's option (a launcher's
+   environment variable): the same rule, but the next usage error gives no
+   reason about scenario files, which would not be why. */
+int mr_cli_parse_u64_env(const char *s, unsigned long long *out);
+
 /* s is digits only with a leading zero (010, 00; not 0, 0.5 or 00.5): true,
    and the next mr_cli_usage_error says why it is refused, as the loader
    refuses it for any number of a scenario file. For options that take a

@@ -1077,7 +1077,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
         unsigned long long size, r;
         if (!env || !*env) /* unset, or set empty: no launcher */
             continue;
-        if (mr_cli_parse_u64(env, &size)) {
+        if (mr_cli_parse_u64_env(env, &size)) {
             char fmt[192];
             snprintf(fmt, sizeof fmt,
                      "%s is '%%s', not a number of processes: compare runs as one process; "
@@ -1086,7 +1086,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
             return mr_cli_usage_error("compare", fmt, env);
         }
         if (size > 1) {
-            if (rank && !mr_cli_parse_u64(rank, &r) && r > 0 && r < size)
+            if (rank && !mr_cli_parse_u64_env(rank, &r) && r > 0 && r < size)
                 return 0; /* rank 0 says it, once, and gives the job's status 2
                              (a rank ending 2 first would have mpiexec kill rank 0
                              before it says why) */
