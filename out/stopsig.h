@@ -44,9 +44,6 @@ void mr_stopsig_restore(const sigset_t *old);
    `kill -INT` must still stop it. */
 void mr_stopsig_catch(int sig, void (*handler)(int), const sigset_t *mask);
 
-/* In an OpenMP parallel region, on every thread: a worker (not the main
-   thread) blocks the eight for the rest of its life; one system call per
-   thread, the later calls a test of a flag. */
-void mr_stopsig_worker(void);
+#include "out/stopsig_worker.h" /* mr_stopsig_worker */
 
 #endif

@@ -18,7 +18,7 @@
 #include "sim/trial.h"
 #include "out/stats/stream.h"
 #include "sim/studies/summary_errors.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <float.h>
 #include <math.h>

@@ -2,7 +2,7 @@
 #include "sim/rng.h"
 
 #include "out/clock.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <Random123/philox.h>
 #include <omp.h>

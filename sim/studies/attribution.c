@@ -27,7 +27,7 @@
 #include "sim/studies/paired.h"
 #include "sim/studies/run_extras.h"
 #include "out/stats/stats.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>

@@ -24,7 +24,7 @@
 #include "out/stats/sumstats.h"
 #include "out/stats/wstats.h"
 #include "out/format.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <math.h>
 

@@ -11,7 +11,7 @@
 #include "out/stats/stats.h"
 #include "out/stats/wstats.h"
 #include "sim/studies/paired.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -21,7 +21,7 @@
 #include "out/stats/dstats.h"
 #include "out/stats/stats.h"
 #include "out/stats/sumsq.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <Random123/philox.h>
 #include <math.h>

@@ -23,7 +23,7 @@
 #include "sim/engine.h"
 #include "sim/rng.h"
 #include "sim/scenario/loader.h"
-#include "out/stopsig.h"
+#include "out/stopsig_worker.h"
 
 #include <math.h>
 #include <omp.h>
