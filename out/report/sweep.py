@@ -359,6 +359,11 @@ def sweep_attribution_section(page, f, runs):
     the file has none (before format 1.9)."""
     page.section("sweep-attribution", "Tail attribution per variant")
     va = variant_attribution(runs)
+    if va is None and any(read_attribution(r.group) is not None for r in runs):
+        page.add('<p class="note">No tail attribution per variant: no variant\'s tail loss is '
+                 'attributed to a mineral (the attribution of /variants/&lt;name&gt;/attribution '
+                 'holds no mineral source of the total), so there is no map to draw.</p>')
+        return
     if va is None:
         fv = ".".join(str(int(v)) for v in np.ravel(f.attrs["format_version"]))
         page.add('<p class="note">No tail attribution per variant: this file (format %s) has no '

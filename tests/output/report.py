@@ -1146,6 +1146,24 @@ def check_sweep_attribution(args, tmp, path, out, page, text, rp, runs):
               "sweep of format 1.8: an attribution figure without an attribution")
         check("No tail attribution per variant: this file (format 1.8) has no" in text18,
               "sweep of format 1.8: the page does not say the attribution figure is left out")
+    # a 1.9 file whose attributions name no mineral (each mineral source's
+    # kind made "event"): no map, and the page says why, not "format 1.8"
+    nomin = os.path.join(tmp, "sweep-no-mineral.h5")
+    shutil.copy(path, nomin)
+    with h5py.File(nomin, "a") as f:
+        for v in variants:
+            a = f["variants"][v]["attribution"]
+            kinds = [k.decode() if isinstance(k, bytes) else k for k in a["source_kind"][()]]
+            a["source_kind"][...] = np.array(["event" if k == "mineral" else k for k in kinds],
+                                             dtype=h5py.string_dtype())
+    out_nm = os.path.join(tmp, "sweep-no-mineral-report")
+    r = report(args, nomin, out_nm)
+    if check(r.returncode == 0, "sweep without mineral sources: report failed: %s" % r.stderr):
+        page_nm, text_nm = parse_page(os.path.join(out_nm, "report.html"))
+        check("sweep-attribution" not in page_nm.figures,
+              "sweep without mineral sources: an attribution figure with no mineral")
+        check("no variant's tail loss is attributed to a mineral" in text_nm and "this file (format" not in text_nm,
+              "sweep without mineral sources: the page does not say why the map is left out, or blames the format")
 
 
 def mode_studies(args, tmp):
