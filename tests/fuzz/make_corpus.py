@@ -3,8 +3,10 @@
 and its dictionary, tests/fuzz/loader.dict (docs/FUZZING.md). Run from
 anywhere after a change of the schema or of the scenarios; it rewrites both.
 
-The seeds: every scenario of scenarios/ and tests/ (the reference scenarios,
-the bad ones of tests/bad with their faults, the studies' inputs), each
+The seeds: every scenario of the four SOURCES (scenarios/: the reference
+scenarios; tests/bad and tests/bad/parents: the bad ones with their faults;
+tests/studies and its subfolders: the studies' inputs; not the other
+scenarios of tests/), each
 scenario that `extends` another also as the bundle minrisk stores in
 /scenario/source (the chain in one text: the fuzzer then mutates parents too,
 with no file read), and a few small children of the target's parent.yaml
