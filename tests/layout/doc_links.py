@@ -18,9 +18,11 @@ For README.md, every docs/*.md and docs/research/*.md and bench/RESULTS.md:
   them), is defined or called in that file: the name followed by '(';
 - each citation of a section of the model, "MODEL §3u", "MODEL 3.1",
   "docs/MODEL.md §5m", "MODEL section 11", names a heading of
-  docs/MODEL.md ("## §3u ...") or a number that page itself defines (it
-  writes "§3.1" in its text), at the end of a sentence too ("MODEL §4.":
-  until 2026-12-06 a number followed by '.' was not checked).
+  docs/MODEL.md ("## §3u ...", "### §3.1 ..."); a "§n" of its text does
+  not define n. At the end of a sentence too ("MODEL §4.": until
+  2026-12-06 a number followed by '.' was not checked).
+Anchors follow GitHub's rule for repeated headings: the second "## Notes"
+of a page is #notes-1, the third #notes-2 (until 2026-12-06 only #notes).
 tests/layout/doc_links_cases.py runs it on a made-up tree with each kind
 of break.
 Prints one line per broken link, file:line: target, and exits 1 if any.
@@ -50,17 +52,34 @@ def slug(heading):
     return s.replace(" ", "-")
 
 
-def anchors(path, cache={}):
+def headings(path, cache={}):
+    """The text of each heading of the page at path, in order (not in ```
+    fences)."""
     if path not in cache:
-        heads, fence = set(), False
+        heads, fence = [], False
         with open(path, encoding="utf-8") as f:
             for line in f:
                 if line.startswith("```"):
                     fence = not fence
                 m = None if fence else re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
                 if m:
-                    heads.add(slug(m.group(1)))
+                    heads.append(m.group(1))
         cache[path] = heads
+    return cache[path]
+
+
+def anchors(path, cache={}):
+    """The anchors of the page's headings: GitHub's rule, a heading whose
+    slug an earlier one has gets the first free "-1", "-2", ..."""
+    if path not in cache:
+        seen = set()
+        for h in headings(path):
+            a, n = slug(h), 0
+            while a in seen:
+                n += 1
+                a = "%s-%d" % (slug(h), n)
+            seen.add(a)
+        cache[path] = seen
     return cache[path]
 
 
@@ -103,12 +122,14 @@ def check(root, rel):
 
 
 def model_sections(root, cache={}):
-    """The section numbers docs/MODEL.md defines: its '## §n' headings and
-    every '§n' its text writes."""
+    """The section numbers docs/MODEL.md defines: its headings '## §n ...'
+    (any level). A '§n' of its text is a reference, not a definition: until
+    2026-12-06 every one counted, so a number MODEL.md only cited (or cited
+    wrongly) passed everywhere."""
     if root not in cache:
-        with open(os.path.join(root, "docs", "MODEL.md"), encoding="utf-8") as f:
-            text = f.read()
-        cache[root] = set(re.findall(r"§(\d+[a-z]?(?:\.\d+)?)(?!\w|\.\d)", text))
+        heads = headings(os.path.join(root, "docs", "MODEL.md"))
+        nums = (re.match(r"§(\d+[a-z]?(?:\.\d+)?)(?!\w|\.\d)", h) for h in heads)
+        cache[root] = {m.group(1) for m in nums if m}
     return cache[root]
 
 

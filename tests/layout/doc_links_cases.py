@@ -6,7 +6,10 @@ it can fail; here every line it prints is worked out by hand.
 
 A citation of the model at the end of a sentence, "MODEL §99.", was
 skipped (the number followed by '.' matched no citation), so a wrong
-number there passed (until 2026-12-06).
+number there passed (until 2026-12-06). So did "MODEL §5m" where MODEL.md
+only cites §5m in its text (any "§n" of the page counted as defined), and
+a link to the second "## Notes" of a page, #notes-1 (GitHub's anchor for a
+repeated heading), was reported broken (both until 2026-12-06).
 usage: doc_links_cases.py DOC_LINKS_PY
 """
 import os
@@ -18,7 +21,13 @@ MODEL = """# Model
 
 ## §3 Disruptions — `sim/x.c: draw`
 
-The market (§5m). End of a sentence: §4.
+The market (§5m): cited here, no heading defines it.
+
+### §4 Supply
+
+## Notes
+
+## Notes
 """
 
 README = """# Read me
@@ -26,9 +35,11 @@ README = """# Read me
 [model](docs/MODEL.md#3-disruptions--simxc-draw) and [gone](docs/GONE.md);
 [bad anchor](docs/MODEL.md#no-such-heading), sim/x.c and sim/y.c.
 `sim/x.c: draw, undrawn` implements it.
-MODEL §3, MODEL §5m and MODEL.md §4. are defined.
+MODEL §3 and MODEL.md §4. are defined.
 See MODEL §99. Or MODEL §98, or (MODEL 97).
 MODEL §3.1. is not defined either.
+MODEL §5m is cited in MODEL.md's text, not defined.
+[notes](docs/MODEL.md#notes), [notes again](docs/MODEL.md#notes-1), [a third](docs/MODEL.md#notes-2).
 """
 
 EXPECTED = [
@@ -41,7 +52,9 @@ EXPECTED = [
     "README.md:7: MODEL §98: no section 98 in docs/MODEL.md",
     "README.md:7: MODEL 97: no section 97 in docs/MODEL.md",
     "README.md:8: MODEL §3.1: no section 3.1 in docs/MODEL.md",
-    "doc_links: 3 pages, 9 broken links, paths or functions",
+    "README.md:9: MODEL §5m: no section 5m in docs/MODEL.md",
+    "README.md:10: docs/MODEL.md#notes-2: no heading #notes-2 in docs/MODEL.md",
+    "doc_links: 3 pages, 11 broken links, paths or functions",
 ]
 
 
@@ -71,7 +84,8 @@ def main():
             print("doc_links_cases: FAILED (+ printed, not expected; - expected, not printed)")
             return 1
         # the sound tree: the broken lines removed, nothing reported
-        write(root, "README.md", "".join(README.splitlines(True)[:2]) + "MODEL §3 and MODEL.md §4.\n")
+        write(root, "README.md", "".join(README.splitlines(True)[:2]) + "MODEL §3 and MODEL.md §4.\n"
+              "[notes again](docs/MODEL.md#notes-1)\n")
         p = subprocess.run([sys.executable, script, root], capture_output=True, text=True)
         if p.returncode != 0 or p.stdout != "doc_links: 3 pages, 0 broken links, paths or functions\n":
             print("sound tree: status %d: %s%s" % (p.returncode, p.stdout, p.stderr))
