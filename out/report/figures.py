@@ -207,100 +207,96 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
           "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
+def exceedance_panels(runs, overlay, solo_style, xlabel, ylabel):
+    """The exceedance figures' grid, a panel per series of runs[0]: returns
+    (fig, many, draws), many when the overlay greys runs (more than
+    HIGHLIGHT_OVER), and draws a generator of (ax, run, series, style) for
+    each panel and each run that has its series, style being overlay_styles'
+    (colour, legend label, line width, z-order), or solo_style for one run
+    not overlaid. Each panel gets its axes, title and labels after its last
+    run, and the figure its legend after the last panel: exhaust draws."""
+    labels = [s.label for s in runs[0].series]
+    fig, axes = panel_grid(len(labels))
+    styles = overlay_styles(runs) if overlay else [solo_style]
+    many = overlay and len(runs) > HIGHLIGHT_OVER
+
+    def draws():
+        for k, ax in enumerate(axes):
+            for r_i, run in enumerate(runs):
+                if k < len(run.series):
+                    yield ax, run, run.series[k], styles[r_i]
+            rp_ticks(ax)
+            ax.set_xlim(1.5, 1500)
+            thousands(ax)
+            mark_return_periods(ax, 1, 1000)
+            ax.set_title(labels[k], fontsize=10)
+            ax.set_xlabel(xlabel, fontsize=8)
+            ax.set_ylabel(ylabel, fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(True, axis="y", color="0.92")
+        put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
+                   many=len(runs) > 4 and not many)
+
+    return fig, many, draws()
+
+
 def fig_exceedance_annual(runs, fid, overlay):
     """Annual loss vs return period (years), per series."""
-    base = runs[0]
-    labels = [s.label for s in base.series]
-    fig, axes = panel_grid(len(labels))
-    styles = overlay_styles(runs) if overlay else [(COLORS[0], "file (/summary)", 1.4, 3)]
-    many = overlay and len(runs) > HIGHLIGHT_OVER
-    for k, ax in enumerate(axes):
-        for r_i, run in enumerate(runs):
-            if k >= len(run.series):
-                continue
-            se = run.series[k]
-            col, name, lw, z = styles[r_i]
-            rp = np.asarray(run.return_period, float)
-            ok = np.isfinite(se.rp)
-            ax.plot(rp[ok], se.rp[ok] / GBP_M, "o-" if lw > 1 else "-", color=col, ms=3.5, lw=lw, label=name,
-                    zorder=z)
-            if many and lw <= 1:
-                continue
-            if se.annual is not None:
-                xr, yr = empirical_curve(se.annual, 1.0, weights=None if run.weights is None
-                                         else np.repeat(run.weights, se.annual.shape[1]))
-                keep = xr >= 1.5
-                ax.plot(xr[keep], yr[keep] / GBP_M, "-", color=col, lw=0.7, alpha=0.6)
-            if se.rp_band is not None:  # /loss_tables aep_lo, aep_hi (run --events), or weighted /summary
-                okb = np.isfinite(se.rp_band[0]) & np.isfinite(se.rp_band[1])
-                ax.fill_between(rp[okb], se.rp_band[0][okb] / GBP_M, se.rp_band[1][okb] / GBP_M, color=col,
-                                alpha=0.18, lw=0, label=None if overlay else
-                                "95% CI (weighted bootstrap, /loss_tables)" if run.weighted_tables else
-                                "95% CI (weighted bootstrap, /summary)" if run.weighted else
-                                "95% CI (bootstrap, /loss_tables)")
-            if not overlay:
-                for r in RP_MARKS:
-                    i = np.nonzero(np.isclose(rp, r))[0]
-                    if i.size and np.isfinite(se.rp[i[0]]):
-                        ax.annotate(fmt(se.rp[i[0]]), (r, se.rp[i[0]] / GBP_M), fontsize=6.5,
-                                    xytext=(2, -9), textcoords="offset points", color="0.25")
-        rp_ticks(ax)
-        ax.set_xlim(1.5, 1500)
-        thousands(ax)
-        mark_return_periods(ax, 1, 1000)
-        ax.set_title(labels[k], fontsize=10)
-        ax.set_xlabel("return period (years)", fontsize=8)
-        ax.set_ylabel("annual loss (GBP m)", fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.grid(True, axis="y", color="0.92")
-    put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
-               many=len(runs) > 4 and not many)
+    fig, many, draws = exceedance_panels(runs, overlay, (COLORS[0], "file (/summary)", 1.4, 3),
+                                         "return period (years)", "annual loss (GBP m)")
+    for ax, run, se, (col, name, lw, z) in draws:
+        rp = np.asarray(run.return_period, float)
+        ok = np.isfinite(se.rp)
+        ax.plot(rp[ok], se.rp[ok] / GBP_M, "o-" if lw > 1 else "-", color=col, ms=3.5, lw=lw, label=name,
+                zorder=z)
+        if many and lw <= 1:
+            continue
+        if se.annual is not None:
+            xr, yr = empirical_curve(se.annual, 1.0, weights=None if run.weights is None
+                                     else np.repeat(run.weights, se.annual.shape[1]))
+            keep = xr >= 1.5
+            ax.plot(xr[keep], yr[keep] / GBP_M, "-", color=col, lw=0.7, alpha=0.6)
+        if se.rp_band is not None:  # /loss_tables aep_lo, aep_hi (run --events), or weighted /summary
+            okb = np.isfinite(se.rp_band[0]) & np.isfinite(se.rp_band[1])
+            ax.fill_between(rp[okb], se.rp_band[0][okb] / GBP_M, se.rp_band[1][okb] / GBP_M, color=col,
+                            alpha=0.18, lw=0, label=None if overlay else
+                            "95% CI (weighted bootstrap, /loss_tables)" if run.weighted_tables else
+                            "95% CI (weighted bootstrap, /summary)" if run.weighted else
+                            "95% CI (bootstrap, /loss_tables)")
+        if not overlay:
+            for r in RP_MARKS:
+                i = np.nonzero(np.isclose(rp, r))[0]
+                if i.size and np.isfinite(se.rp[i[0]]):
+                    ax.annotate(fmt(se.rp[i[0]]), (r, se.rp[i[0]] / GBP_M), fontsize=6.5,
+                                xytext=(2, -9), textcoords="offset points", color="0.25")
     return fig
 
 
 def fig_exceedance_horizon(runs, fid, overlay):
     """Horizon loss vs 1-in-R horizons, per series, with the quantile CIs."""
-    base = runs[0]
-    labels = [s.label for s in base.series]
-    fig, axes = panel_grid(len(labels))
-    styles = overlay_styles(runs) if overlay else [(COLORS[0], None, 1.0, 3)]
-    many = overlay and len(runs) > HIGHLIGHT_OVER
-    for k, ax in enumerate(axes):
-        for r_i, run in enumerate(runs):
-            if k >= len(run.series):
-                continue
-            se = run.series[k]
-            col, name, lw, z = styles[r_i]
-            if many and lw <= 1:  # a grey one: its curve only
-                if se.horizon is not None:
-                    xr, yr = empirical_curve(se.horizon, 1.0, weights=run.weights)
-                    ax.plot(xr, yr / GBP_M, "-", color=col, lw=lw, label=name, zorder=z)
-                continue
-            q = np.asarray(run.quantile, float)
-            R = 1.0 / (1.0 - q)
-            lo, hi = np.asarray(se.q_lo, float), np.asarray(se.q_hi, float)
-            okb = np.isfinite(lo) & np.isfinite(hi)
-            ax.fill_between(R[okb], lo[okb] / GBP_M, hi[okb] / GBP_M, color=col, alpha=0.18, lw=0,
-                            label=None if overlay else "95% CI of VaR")
+    fig, many, draws = exceedance_panels(runs, overlay, (COLORS[0], None, 1.0, 3),
+                                         "1 in R horizons of %d years" % runs[0].horizon_years,
+                                         "loss over the horizon (GBP m)")
+    for ax, run, se, (col, name, lw, z) in draws:
+        if many and lw <= 1:  # a grey one: its curve only
             if se.horizon is not None:
                 xr, yr = empirical_curve(se.horizon, 1.0, weights=run.weights)
-                ax.plot(xr, yr / GBP_M, "-", color=col, lw=1.0 if not overlay else lw, zorder=z,
-                        label=name if overlay else "empirical (/trials)")
-            ok = np.isfinite(se.q)
-            ax.plot(R[ok], se.q[ok] / GBP_M, "o", color=col, ms=3.5,
-                    label=None if overlay else "VaR and its 95% CI (/summary)")
-            whiskers(ax, R, lo / GBP_M, hi / GBP_M, along="y", color=col)
-        rp_ticks(ax)
-        ax.set_xlim(1.5, 1500)
-        thousands(ax)
-        mark_return_periods(ax, 1, 1000)
-        ax.set_title(labels[k], fontsize=10)
-        ax.set_xlabel("1 in R horizons of %d years" % base.horizon_years, fontsize=8)
-        ax.set_ylabel("loss over the horizon (GBP m)", fontsize=8)
-        ax.tick_params(labelsize=7)
-        ax.grid(True, axis="y", color="0.92")
-    put_legend(fig, axes[-1] if not overlay else axes[0], title=runs[0].legend_title if overlay else None,
-               many=len(runs) > 4 and not many)
+                ax.plot(xr, yr / GBP_M, "-", color=col, lw=lw, label=name, zorder=z)
+            continue
+        q = np.asarray(run.quantile, float)
+        R = 1.0 / (1.0 - q)
+        lo, hi = np.asarray(se.q_lo, float), np.asarray(se.q_hi, float)
+        okb = np.isfinite(lo) & np.isfinite(hi)
+        ax.fill_between(R[okb], lo[okb] / GBP_M, hi[okb] / GBP_M, color=col, alpha=0.18, lw=0,
+                        label=None if overlay else "95% CI of VaR")
+        if se.horizon is not None:
+            xr, yr = empirical_curve(se.horizon, 1.0, weights=run.weights)
+            ax.plot(xr, yr / GBP_M, "-", color=col, lw=1.0 if not overlay else lw, zorder=z,
+                    label=name if overlay else "empirical (/trials)")
+        ok = np.isfinite(se.q)
+        ax.plot(R[ok], se.q[ok] / GBP_M, "o", color=col, ms=3.5,
+                label=None if overlay else "VaR and its 95% CI (/summary)")
+        whiskers(ax, R, lo / GBP_M, hi / GBP_M, along="y", color=col)
     return fig
 
 
