@@ -1295,8 +1295,10 @@ document.getElementById('f').addEventListener('load', function () {
     var imgs = d.querySelectorAll('img');
     for (var i = 0; i < imgs.length; i++) {
       var im = imgs[i];
+      // shown: its height on the page as loaded (0 in a folded section)
       out.images.push({id: im.id || '(img without id ' + i + ')', complete: im.complete,
-                       w: im.naturalWidth, h: im.naturalHeight,
+                       w: im.naturalWidth, h: im.naturalHeight, shown: im.getBoundingClientRect().height,
+                       folded: im.closest('details:not([open])') !== null,
                        dataUri: (im.getAttribute('src') || '').indexOf('data:image/png;base64,') === 0});
     }
     var figs = d.querySelectorAll('figure');
@@ -1365,22 +1367,40 @@ def harness(binary, profile, tmp, url, what):
     return res
 
 
-# The page heights at 1280 px are at most these (px; measured: see docs/REPORT.md).
-PAGE_MAX = {"demo": 7500, "sweep": 5000, "compare3": 6500}
+# What a page may hold at 1280 px besides its open figures: text, headings,
+# the tables shown and the folded sections' summary lines (px; measured
+# 3,223, 1,561 and 3,375 on 2026-12-06: docs/REPORT.md). The open figures
+# are added to the limit because the report sizes them to what the page
+# must show (a sweep's heat maps and paired chart grow with its variants
+# and swept values): one more variant is no fault. A table unfolded is:
+# each table folded on the sweep page is 568 px or more (439 px of
+# headroom); on the demo and comparison pages the headroom (777, 825 px)
+# is below the old limits' (909, 1,077 px).
+PAGE_REST_MAX = {"demo": 4000, "sweep": 2000, "compare3": 4200}
+# The secondary figures, folded (docs/REPORT.md "Layout"): the horizon
+# exceedance curves, the histograms and the concentration chart.
+SECONDARY = re.compile(r"^img-(.*-)?(exceedance-horizon|histograms|indicators)$")
 
 
-def check_layout(res, what, max_height):
+def check_layout(res, what, rest_max):
     """The contents stay on screen (sticky, at the top of the view after a
-    scroll to the end), long tables are folded, the page is not a long scroll."""
-    print("%s: page %d px high at 1280 px, contents %s with %d links (top %s px after scrolling %s px), "
-          "%d folded sections holding %d tables" % (what, res["height"], res["navPosition"], res["navLinks"],
-                                                    res["navTop"], res["scrolled"], res["folded"], res["foldedTables"]))
+    scroll to the end), long tables and the secondary figures are folded,
+    and the page is no longer than its open figures and rest_max px more."""
+    figs = sum(i["shown"] for i in res["images"] if not i["folded"])
+    print("%s: page %d px high at 1280 px (%.0f px of open figures), contents %s with %d links (top %s px after "
+          "scrolling %s px), %d folded sections holding %d tables"
+          % (what, res["height"], figs, res["navPosition"], res["navLinks"], res["navTop"], res["scrolled"],
+             res["folded"], res["foldedTables"]))
     check(res["navPosition"] == "sticky" and res["navLinks"] >= 5, "%s: contents %s with %d links"
           % (what, res["navPosition"], res["navLinks"]))
     check(res["scrolled"] > 1000 and res["navTop"] is not None and 0 <= res["navTop"] <= 2,
           "%s: after scrolling %s px the contents are at %s px, not at the top of the view"
           % (what, res["scrolled"], res["navTop"]))
-    check(res["height"] <= max_height, "%s: the page is %d px high, more than %d" % (what, res["height"], max_height))
+    check(res["height"] - figs <= rest_max, "%s: the page is %d px high, %.0f px more than its open figures "
+          "(%.0f px), more than %d" % (what, res["height"], res["height"] - figs, figs, rest_max))
+    folded = sorted(i["id"] for i in res["images"] if i["folded"])
+    secondary = sorted(i["id"] for i in res["images"] if SECONDARY.match(i["id"]))
+    check(folded == secondary, "%s: figures folded %s, expected the secondary ones %s" % (what, folded, secondary))
 
 
 def check_fit(res, what, wrap_ok=()):
@@ -1458,7 +1478,7 @@ def mode_chromium(args, tmp):
     res = harness(binary, profile, tmp, url, "demo")
     if res is not None:
         check_fit(res, "demo")
-        check_layout(res, "demo", PAGE_MAX["demo"])
+        check_layout(res, "demo", PAGE_REST_MAX["demo"])
         ids = sorted(i["id"] for i in res["images"])
         check(ids == sorted("img-" + f for f in want), "harness: images %s" % ids)
         for i in res["images"]:
@@ -1480,7 +1500,7 @@ def mode_chromium(args, tmp):
             check([t["id"] for t in res["tables"]][:2] == ["uk-sourcing-sweep", "sweep-table"],
                   "sweep: tables %s" % res["tables"])
             check_fit(res, "sweep")
-            check_layout(res, "sweep", PAGE_MAX["sweep"])
+            check_layout(res, "sweep", PAGE_REST_MAX["sweep"])
         shot = os.path.join(keep, "sweep-screenshot.png")
         chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,1400", url])
         print("sweep screenshot: %s" % shot)
@@ -1504,7 +1524,7 @@ def mode_chromium(args, tmp):
                       "minerals-compare" in tables and "difference-table-c" in tables,
                       "compare3: tables %s" % tables)
                 check_fit(res, "compare3")
-                check_layout(res, "compare3", PAGE_MAX["compare3"])
+                check_layout(res, "compare3", PAGE_REST_MAX["compare3"])
                 check(sorted(i["id"] for i in res["images"]) ==
                       sorted("img-compare-" + f for f in ("exceedance", "exceedance-horizon", "difference",
                                                           "shortage")), "compare3: images %s" % res["images"])
