@@ -14,11 +14,18 @@ with no file read), and a few small children of the target's parent.yaml
 uk-2024.yaml plus a few keys) are left out. The dictionary: every word of the
 schema's key paths and enum lists (sim/scenario/schema.c), the bundle's
 header and YAML's own tokens, so that mutations make keys the loader knows.
+
+--check: make both in a temporary folder and compare them with the
+committed ones, naming each seed that is missing, extra or different; exit
+status 1 if any (the ctest fuzz_corpus_current, so that a new bad scenario
+or schema key is not left out of the corpus).
 """
 import os
 import pathlib
 import re
 import shutil
+import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests/fuzz/corpus/loader"
@@ -70,7 +77,7 @@ YAML_TOKENS = [": ", "- ", "{", "}", "[", "]", ", ", "\\x0A  ", "null", "~", "tr
                "extends: parent.yaml\\x0A", "sweep:\\x0A"]
 
 
-def dictionary():
+def dictionary(dict_path):
     """The words of sim/scenario/schema.c's key table and enum lists."""
     src = (ROOT / "sim/scenario/schema.c").read_text()
     words, values = set(), set()
@@ -83,18 +90,19 @@ def dictionary():
     lines = ['# loader.dict - made by tests/fuzz/make_corpus.py: the schema\'s words, YAML tokens']
     lines += ['"%s:"' % w for w in sorted(words)] + ['"%s"' % v for v in sorted(values)]
     lines += ['"%s"' % t for t in YAML_TOKENS]
-    (ROOT / "tests/fuzz/loader.dict").write_text("\n".join(lines) + "\n")
+    dict_path.write_text("\n".join(lines) + "\n")
     return len(lines) - 1
 
 
-def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
+def make(out, dict_path):
+    """The corpus into the folder out (made anew) and the dictionary into dict_path."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
     for src in SOURCES:
         for p in sorted((ROOT / src).glob("**/*.yaml" if src == "tests/studies" else "*.yaml")):
             rel = str(p.relative_to(ROOT))
             name = rel.replace("/", "_")
-            shutil.copy(p, OUT / name)
+            shutil.copy(p, out / name)
             files = chain(rel)
             if len(files) > 1:
                 b = bundle(files)
@@ -102,13 +110,44 @@ def main():
                 # uk-2024.yaml plus a few keys) would take the corpus past
                 # 1 MB for little: uk-2024.yaml is a seed of its own
                 if len(b) <= BUNDLE_MAX:
-                    (OUT / ("bundle_" + name)).write_bytes(b)
+                    (out / ("bundle_" + name)).write_bytes(b)
     for name, text in CHILDREN.items():
-        (OUT / name).write_text(text)
-    total = sum(f.stat().st_size for f in OUT.iterdir())
+        (out / name).write_text(text)
+    total = sum(f.stat().st_size for f in out.iterdir())
     assert total < 1 << 20, f"seed corpus of {total} bytes: keep it under 1 MB"
-    print(f"{OUT}: {len(list(OUT.iterdir()))} files, {total} bytes")
-    print(f"tests/fuzz/loader.dict: {dictionary()} entries")
+    return len(list(out.iterdir())), total, dictionary(dict_path)
+
+
+def check():
+    """0 if the committed corpus and dictionary are what make() makes, else 1."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out, dict_path = pathlib.Path(tmp) / "loader", pathlib.Path(tmp) / "loader.dict"
+        make(out, dict_path)
+        want = {f.name: f.read_bytes() for f in out.iterdir()}
+        have = {f.name: f.read_bytes() for f in OUT.iterdir()} if OUT.is_dir() else {}
+        bad = [f"missing seed {n}" for n in sorted(want.keys() - have.keys())]
+        bad += [f"extra seed {n}" for n in sorted(have.keys() - want.keys())]
+        bad += [f"seed {n} differs" for n in sorted(want.keys() & have.keys()) if want[n] != have[n]]
+        committed = ROOT / "tests/fuzz/loader.dict"
+        if not committed.is_file() or committed.read_bytes() != dict_path.read_bytes():
+            bad.append("tests/fuzz/loader.dict differs")
+    for b in bad:
+        print(f"FAIL: {b}")
+    if bad:
+        print("the fuzz corpus is out of date: run tests/fuzz/make_corpus.py and commit the result")
+        return 1
+    print(f"fuzz corpus current: {len(want)} seeds and the dictionary")
+    return 0
+
+
+def main():
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(check())
+    if sys.argv[1:]:
+        sys.exit("usage: make_corpus.py [--check]")
+    n, total, words = make(OUT, ROOT / "tests/fuzz/loader.dict")
+    print(f"{OUT}: {n} files, {total} bytes")
+    print(f"tests/fuzz/loader.dict: {words} entries")
 
 
 if __name__ == "__main__":
