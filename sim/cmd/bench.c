@@ -139,37 +139,34 @@ void mr_cmd_bench_signals(void)
 
 /* ---- options ------------------------------------------------------------ */
 
-static mr_status bad_value(const char *opt, const char *range, const char *got)
+/* why: the reason the value was refused (cli.h). */
+static mr_status bad_value(const char *opt, const char *range, mr_cli_num why, const char *got)
 {
     char fmt[160];
     snprintf(fmt, sizeof fmt, "--%s: must be %s, got '%%s'", opt, range);
-    return mr_cli_usage_error("bench", fmt, got);
-}
-
-/* An integer option in [lo, hi]. */
-static int parse_int(const char *s, unsigned long long lo, unsigned long long hi,
-                     unsigned long long *out)
-{
-    return mr_cli_parse_u64(s, out) || *out < lo || *out > hi ? -1 : 0;
+    return mr_cli_number_error("bench", why, fmt, got);
 }
 
 /* A decimal number: digits first (no sign, no white space, no hexadecimal,
    no leading zero before digits alone: 010, as in a scenario file), all of
-   it read, finite, in (0, max]. */
-static int parse_density(const char *s, double *out)
+   it read, finite, in (0, max]. MR_CLI_NUM_OK or why not. */
+static mr_cli_num parse_density(const char *s, double *out)
 {
-    if (mr_cli_leading_zero(s) || !((*s >= '0' && *s <= '9') || *s == '.') ||
-        s[strspn(s, "0123456789.eE+-")])
-        return -1;
+    if (mr_cli_leading_zero(s))
+        return MR_CLI_NUM_LEADING_ZERO;
+    if (!((*s >= '0' && *s <= '9') || *s == '.') || s[strspn(s, "0123456789.eE+-")])
+        return MR_CLI_NUM_BAD;
     char *end;
     errno = 0;
     *out = strtod(s, &end);
-    return errno || *end || !isfinite(*out) || !(*out > 0) || *out > MR_SYNTHETIC_MAX_DENSITY ? -1
-                                                                                              : 0;
+    return errno || *end || !isfinite(*out) || !(*out > 0) || *out > MR_SYNTHETIC_MAX_DENSITY
+               ? MR_CLI_NUM_BAD
+               : MR_CLI_NUM_OK;
 }
 
-/* "1,2,4": each in [1, MR_MAX_THREADS], no repeats, at most BENCH_MAX_POINTS. */
-static int parse_threads(const char *s, bench_request *q)
+/* "1,2,4": each in [1, MR_MAX_THREADS], no repeats, at most BENCH_MAX_POINTS.
+   MR_CLI_NUM_OK or why not (an item's leading zero: "1,02"). */
+static mr_cli_num parse_threads(const char *s, bench_request *q)
 {
     q->npoints = 0;
     const char *p = s;
@@ -178,17 +175,18 @@ static int parse_threads(const char *s, bench_request *q)
         size_t n = strcspn(p, ",");
         unsigned long long t;
         if (n == 0 || n >= sizeof item || q->npoints == BENCH_MAX_POINTS)
-            return -1;
+            return MR_CLI_NUM_BAD;
         memcpy(item, p, n);
         item[n] = '\0';
-        if (parse_int(item, 1, MR_MAX_THREADS, &t))
-            return -1;
+        mr_cli_num why = mr_cli_parse_range(item, 1, MR_MAX_THREADS, &t);
+        if (why)
+            return why;
         for (int i = 0; i < q->npoints; i++)
             if (q->threads[i] == (int)t)
-                return -1;
+                return MR_CLI_NUM_BAD;
         q->threads[q->npoints++] = (int)t;
         if (!p[n])
-            return 0;
+            return MR_CLI_NUM_OK;
         p += n + 1;
     }
 }
@@ -671,6 +669,7 @@ mr_status mr_cmd_bench(int argc, char **argv)
     const char *v;
     for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
         unsigned long long n;
+        mr_cli_num why;
         switch (c) {
         case MR_CLI_ARG:
             return mr_cli_usage_error("bench", "unexpected argument '%s'", v);
@@ -690,34 +689,34 @@ mr_status mr_cmd_bench(int argc, char **argv)
             int s = c - MINERALS;
             char range[64];
             snprintf(range, sizeof range, "an integer in [1, %llu]", size_hi[s]);
-            if (parse_int(v, 1, size_hi[s], &n))
-                return bad_value(longopts[1 + s].name, range, v);
+            if ((why = mr_cli_parse_range(v, 1, size_hi[s], &n)))
+                return bad_value(longopts[1 + s].name, range, why, v);
             *size_of[s] = (int)n;
             break;
         }
         case DENSITY:
-            if (parse_density(v, &q.size.density))
-                return bad_value("density", "a number in (0, 50]", v);
+            if ((why = parse_density(v, &q.size.density)))
+                return bad_value("density", "a number in (0, 50]", why, v);
             break;
         case TRIALS:
-            if (parse_int(v, 1, MR_MAX_TRIALS, &q.trials))
-                return bad_value("trials", "an integer in [1, 4294967295]", v);
+            if ((why = mr_cli_parse_range(v, 1, MR_MAX_TRIALS, &q.trials)))
+                return bad_value("trials", "an integer in [1, 4294967295]", why, v);
             break;
         case SEED:
-            if (mr_cli_parse_u64(v, &q.seed))
-                return bad_value("seed", "an integer in [0, 2^64-1]", v);
+            if ((why = mr_cli_parse_u64(v, &q.seed)))
+                return bad_value("seed", "an integer in [0, 2^64-1]", why, v);
             break;
         case THREADS:
-            if (parse_threads(v, &q))
+            if ((why = parse_threads(v, &q)))
                 return bad_value("threads",
                                  "thread counts in [1, 4096], comma-separated, no repeats, at "
                                  "most 64",
-                                 v);
+                                 why, v);
             have_threads = 1;
             break;
         case REPS:
-            if (parse_int(v, 1, BENCH_MAX_REPS, &n))
-                return bad_value("reps", "an integer in [1, 1000]", v);
+            if ((why = mr_cli_parse_range(v, 1, BENCH_MAX_REPS, &n)))
+                return bad_value("reps", "an integer in [1, 1000]", why, v);
             q.reps = (int)n;
             break;
         default: /* JSON */

@@ -150,14 +150,8 @@ void mr_cli_set_rank(int rank)
     cli_rank = rank;
 }
 
-/* mr_cli_parse_u64 refused its last number for a leading zero: the usage
-   error that follows says why (cleared by the next parse and by the error). */
-static bool leading_zero;
-
-mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+static mr_status usage_line(const char *cmd, const char *fmt, const char *arg, bool zero)
 {
-    bool zero = leading_zero;
-    leading_zero = false;
     if (cli_rank != 0)
         return MR_BAD_INPUT;
     fprintf(stderr, "minrisk%s%s: ", cmd ? " " : "", cmd ? cmd : "");
@@ -170,17 +164,19 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
     return MR_BAD_INPUT;
 }
 
-int mr_cli_parse_u64_env(const char *s, unsigned long long *out)
+mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-    int r = mr_cli_parse_u64(s, out);
-    leading_zero = false;
-    return r;
+    return usage_line(cmd, fmt, arg, false);
+}
+
+mr_status mr_cli_number_error(const char *cmd, mr_cli_num why, const char *fmt, const char *arg)
+{
+    return usage_line(cmd, fmt, arg, why == MR_CLI_NUM_LEADING_ZERO);
 }
 
 bool mr_cli_leading_zero(const char *s)
 {
-    leading_zero = s[0] == '0' && s[1] && s[strspn(s, "0123456789")] == '\0';
-    return leading_zero;
+    return s[0] == '0' && s[1] && s[strspn(s, "0123456789")] == '\0';
 }
 
 /* Parse a whole decimal unsigned number: digits only. strtoull alone would
@@ -188,14 +184,23 @@ bool mr_cli_leading_zero(const char *s)
    zero (0 itself is a number): the loader refuses 010 in a scenario file
    (sim/scenario/yaml.c), and --trials 010 must not mean what trials: 010
    cannot. */
-int mr_cli_parse_u64(const char *s, unsigned long long *out)
+mr_cli_num mr_cli_parse_u64(const char *s, unsigned long long *out)
 {
-    if (mr_cli_leading_zero(s) || *s < '0' || *s > '9' || (s[0] == '0' && s[1]))
-        return -1;
+    if (mr_cli_leading_zero(s))
+        return MR_CLI_NUM_LEADING_ZERO;
+    if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
+        return MR_CLI_NUM_BAD;
     char *end;
     errno = 0;
     *out = strtoull(s, &end, 10);
-    return (errno || *end) ? -1 : 0;
+    return (errno || *end) ? MR_CLI_NUM_BAD : MR_CLI_NUM_OK;
+}
+
+mr_cli_num mr_cli_parse_range(const char *s, unsigned long long lo, unsigned long long hi,
+                              unsigned long long *out)
+{
+    mr_cli_num why = mr_cli_parse_u64(s, out);
+    return why ? why : *out < lo || *out > hi ? MR_CLI_NUM_BAD : MR_CLI_NUM_OK;
 }
 
 char *mr_cli_default_output(const char *scenario)

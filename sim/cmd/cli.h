@@ -74,22 +74,33 @@ mr_status mr_cli_usage_error(const char *cmd, const char *fmt, const char *arg);
    under mpiexec -n R is one line, not R. Default 0 (one process). */
 void mr_cli_set_rank(int rank);
 
+/* Why mr_cli_parse_u64 refused a number (0: it did not). */
+typedef enum {
+    MR_CLI_NUM_OK = 0,
+    MR_CLI_NUM_BAD = -1,          /* not digits only, or past 2^64-1, or out of range */
+    MR_CLI_NUM_LEADING_ZERO = -2, /* 010, 00: refused as the loader refuses it */
+} mr_cli_num;
+
 /* A whole decimal unsigned number: digits only (no sign, no white space,
    no trailing text, no leading zero: 010 is refused, as the loader refuses
-   it in a scenario file; 0 is a number), at most 2^64-1. 0 or -1; after a
-   leading zero, the next mr_cli_usage_error says why. */
-int mr_cli_parse_u64(const char *s, unsigned long long *out);
+   it in a scenario file; 0 is a number), at most 2^64-1. MR_CLI_NUM_OK, or
+   why not: the reason goes to mr_cli_number_error, no state is kept. */
+mr_cli_num mr_cli_parse_u64(const char *s, unsigned long long *out);
 
-/* mr_cli_parse_u64 for a value that is not the user's option (a launcher's
-   environment variable): the same rule, but the next usage error gives no
-   reason about scenario files, which would not be why. */
-int mr_cli_parse_u64_env(const char *s, unsigned long long *out);
+/* mr_cli_parse_u64 and lo <= *out <= hi (else MR_CLI_NUM_BAD). */
+mr_cli_num mr_cli_parse_range(const char *s, unsigned long long lo, unsigned long long hi,
+                              unsigned long long *out);
 
-/* s is digits only with a leading zero (010, 00; not 0, 0.5 or 00.5): true,
-   and the next mr_cli_usage_error says why it is refused, as the loader
-   refuses it for any number of a scenario file. For options that take a
-   decimal number, before strtod. */
+/* s is digits only with a leading zero (010, 00; not 0, 0.5 or 00.5). For
+   options that take a decimal number, before strtod: their error then
+   passes MR_CLI_NUM_LEADING_ZERO to mr_cli_number_error. */
 bool mr_cli_leading_zero(const char *s);
+
+/* mr_cli_usage_error for a number refused for the reason why: after
+   MR_CLI_NUM_LEADING_ZERO the line says why ("...got '010': a leading zero
+   is refused, as in a scenario file, since YAML 1.1 readers (PyYAML) take
+   010 as octal; write it without (see ...)"). */
+mr_status mr_cli_number_error(const char *cmd, mr_cli_num why, const char *fmt, const char *arg);
 
 /* The scenario's base name with .yaml/.yml replaced by .h5, in the current
    directory (caller frees; NULL if out of memory). */

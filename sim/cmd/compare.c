@@ -1017,6 +1017,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {NULL, 0, NULL, 0}};
     request q = {.nboot = DEFAULT_BOOTSTRAP};
+    mr_cli_num why;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "compare", usage_compare, "o:q", longopts, argc, argv);
     const char *v;
@@ -1026,28 +1027,28 @@ mr_status mr_cmd_compare(int argc, char **argv)
             q.output = v;
             break;
         case TRIALS:
-            if (mr_cli_parse_u64(v, &q.trials) || q.trials < 1 || q.trials > MR_MAX_TRIALS)
-                return mr_cli_usage_error(
-                    "compare", "--trials: must be an integer in [1, 4294967295], got '%s'", v);
+            if ((why = mr_cli_parse_range(v, 1, MR_MAX_TRIALS, &q.trials)))
+                return mr_cli_number_error(
+                    "compare", why, "--trials: must be an integer in [1, 4294967295], got '%s'", v);
             q.have_trials = true;
             break;
         case SEED:
-            if (mr_cli_parse_u64(v, &q.seed))
-                return mr_cli_usage_error("compare",
-                                          "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
+            if ((why = mr_cli_parse_u64(v, &q.seed)))
+                return mr_cli_number_error(
+                    "compare", why, "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
             q.have_seed = true;
             break;
         case THREADS:
-            if (mr_cli_parse_u64(v, &q.threads) || q.threads < 1 || q.threads > MR_MAX_THREADS)
-                return mr_cli_usage_error(
-                    "compare", "--threads: must be an integer in [1, 4096], got '%s'", v);
+            if ((why = mr_cli_parse_range(v, 1, MR_MAX_THREADS, &q.threads)))
+                return mr_cli_number_error(
+                    "compare", why, "--threads: must be an integer in [1, 4096], got '%s'", v);
             break;
         case BOOTSTRAP:
-            if (mr_cli_parse_u64(v, &q.nboot) || q.nboot > MAX_BOOTSTRAP ||
+            if ((why = mr_cli_parse_range(v, 0, MAX_BOOTSTRAP, &q.nboot)) ||
                 (q.nboot > 0 && q.nboot < MR_PAIRED_MIN_BOOT))
-                return mr_cli_usage_error(
-                    "compare", "--bootstrap: must be 0 or an integer in [100, 100000], got '%s'",
-                    v);
+                return mr_cli_number_error(
+                    "compare", why,
+                    "--bootstrap: must be 0 or an integer in [100, 100000], got '%s'", v);
             break;
         case 'q':
             q.quiet = true;
@@ -1077,7 +1078,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
         unsigned long long size, r;
         if (!env || !*env) /* unset, or set empty: no launcher */
             continue;
-        if (mr_cli_parse_u64_env(env, &size)) {
+        if (mr_cli_parse_u64(env, &size)) {
             char fmt[192];
             snprintf(fmt, sizeof fmt,
                      "%s is '%%s', not a number of processes: compare runs as one process; "
@@ -1086,7 +1087,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
             return mr_cli_usage_error("compare", fmt, env);
         }
         if (size > 1) {
-            if (rank && !mr_cli_parse_u64_env(rank, &r) && r > 0 && r < size)
+            if (rank && !mr_cli_parse_u64(rank, &r) && r > 0 && r < size)
                 return 0; /* rank 0 says it, once, and gives the job's status 2
                              (a rank ending 2 first would have mpiexec kill rank 0
                              before it says why) */

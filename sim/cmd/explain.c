@@ -652,15 +652,16 @@ static mr_status parse_args(int argc, char **argv, request *q, int *help)
                                              {NULL, 0, NULL, 0}};
     memset(q, 0, sizeof *q);
     *help = 0;
+    mr_cli_num why;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "explain", usage_explain, "", longopts, argc, argv);
     const char *v;
     for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
         switch (c) {
         case TRIAL:
-            if (mr_cli_parse_u64(v, &q->trial))
-                return mr_cli_usage_error("explain",
-                                          "--trial: must be a trial index 0 .. N-1, got '%s'", v);
+            if ((why = mr_cli_parse_u64(v, &q->trial)))
+                return mr_cli_number_error("explain", why,
+                                           "--trial: must be a trial index 0 .. N-1, got '%s'", v);
             q->have_trial = 1;
             break;
         case SECTOR:

@@ -957,6 +957,7 @@ mr_status mr_cmd_run(int argc, char **argv)
     const char *precision = NULL;
     unsigned long long max_trials = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
+    mr_cli_num why;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "run", usage_run, "o:qv", longopts, argc, argv);
     const char *v;
@@ -966,21 +967,21 @@ mr_status mr_cmd_run(int argc, char **argv)
             output = v;
             break;
         case TRIALS:
-            if (mr_cli_parse_u64(v, &trials) || trials < 1 || trials > MR_MAX_TRIALS)
-                return mr_cli_usage_error(
-                    "run", "--trials: must be an integer in [1, 4294967295], got '%s'", v);
+            if ((why = mr_cli_parse_range(v, 1, MR_MAX_TRIALS, &trials)))
+                return mr_cli_number_error(
+                    "run", why, "--trials: must be an integer in [1, 4294967295], got '%s'", v);
             have_trials = 1;
             break;
         case SEED:
-            if (mr_cli_parse_u64(v, &seed))
-                return mr_cli_usage_error("run",
-                                          "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
+            if ((why = mr_cli_parse_u64(v, &seed)))
+                return mr_cli_number_error(
+                    "run", why, "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
             have_seed = 1;
             break;
         case THREADS:
-            if (mr_cli_parse_u64(v, &threads) || threads < 1 || threads > MR_MAX_THREADS)
-                return mr_cli_usage_error(
-                    "run", "--threads: must be an integer in [1, 4096], got '%s'", v);
+            if ((why = mr_cli_parse_range(v, 1, MR_MAX_THREADS, &threads)))
+                return mr_cli_number_error(
+                    "run", why, "--threads: must be an integer in [1, 4096], got '%s'", v);
             break;
         case 'q':
             quiet = 1;
@@ -989,9 +990,10 @@ mr_status mr_cmd_run(int argc, char **argv)
             verbose = 1;
             break;
         case EVERY:
-            if (mr_cli_parse_u64(v, &every) || every > 31536000ull)
-                return mr_cli_usage_error(
-                    "run", "--checkpoint-every: must be seconds in [0, 31536000], got '%s'", v);
+            if ((why = mr_cli_parse_range(v, 0, 31536000ull, &every)))
+                return mr_cli_number_error(
+                    "run", why, "--checkpoint-every: must be seconds in [0, 31536000], got '%s'",
+                    v);
             break;
         case RESUME:
             resume = 1;
@@ -1006,9 +1008,9 @@ mr_status mr_cmd_run(int argc, char **argv)
             precision = v;
             break;
         case MAXT:
-            if (mr_cli_parse_u64(v, &max_trials) || max_trials < 1 || max_trials > MR_MAX_TRIALS)
-                return mr_cli_usage_error(
-                    "run", "--max-trials: must be an integer in [1, 4294967295], got '%s'", v);
+            if ((why = mr_cli_parse_range(v, 1, MR_MAX_TRIALS, &max_trials)))
+                return mr_cli_number_error(
+                    "run", why, "--max-trials: must be an integer in [1, 4294967295], got '%s'", v);
             have_max = 1;
             break;
         case IMPORTANCE:

@@ -50,10 +50,11 @@ static const char *const usage_uncertainty =
 static int parse_count(const char *opt, const char *v, unsigned long long lo, unsigned long long hi,
                        unsigned long long *out)
 {
-    if (mr_cli_parse_u64(v, out) || *out < lo || *out > hi) {
+    mr_cli_num why = mr_cli_parse_range(v, lo, hi, out);
+    if (why) {
         char msg[128];
         snprintf(msg, sizeof msg, "%s: must be an integer in [%llu, %llu], got '%%s'", opt, lo, hi);
-        mr_cli_usage_error("uncertainty", msg, v);
+        mr_cli_number_error("uncertainty", why, msg, v);
         return -1;
     }
     return 0;
@@ -136,6 +137,7 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
     const char *scenario = NULL, *output = NULL;
     unsigned long long rows = 0, trials = 0, seed = 0, resamples = 1000, threads = 0;
     bool have_seed = false, quiet = false;
+    mr_cli_num why;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "uncertainty", usage_uncertainty, "o:q", longopts, argc, argv);
     const char *v;
@@ -155,10 +157,10 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
         case RESAMPLES: /* 0 (no intervals) or, as compare's --bootstrap, at least
                            MR_PAIRED_MIN_BOOT: with fewer, the 2.5% and 97.5%
                            points are the smallest and the largest resample */
-            if (mr_cli_parse_u64(v, &resamples) || resamples > 100000 ||
+            if ((why = mr_cli_parse_range(v, 0, 100000, &resamples)) ||
                 (resamples > 0 && resamples < MR_PAIRED_MIN_BOOT))
-                return mr_cli_usage_error(
-                    "uncertainty",
+                return mr_cli_number_error(
+                    "uncertainty", why,
                     "--resamples: must be 0 or an integer in [100, 100000], got '%s'", v);
             break;
         case THREADS:
@@ -166,9 +168,9 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
                 return MR_BAD_INPUT;
             break;
         case SEED:
-            if (mr_cli_parse_u64(v, &seed))
-                return mr_cli_usage_error("uncertainty",
-                                          "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
+            if ((why = mr_cli_parse_u64(v, &seed)))
+                return mr_cli_number_error(
+                    "uncertainty", why, "--seed: must be an integer in [0, 2^64-1], got '%s'", v);
             have_seed = true;
             break;
         case 'q':
