@@ -7,6 +7,7 @@
 #include "out/stats/stats.h"
 #include "out/stats/sumsq.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,15 +155,49 @@ double mr_wstats_exceedance(const double *x, const double *w, size_t n, size_t b
     return p;
 }
 
+/* The block-ordered sums of w[k] 2^e (out[0]) and of their squares (out[1]). */
+static void weight_sums(const double *w, size_t n, size_t blk, int e, double out[2])
+{
+    const size_t nb = nblocks(n, &blk);
+    double *part = partials(nb, 2);
+    for (size_t b = 0; part && b < nb; b++) {
+        size_t b1 = (b + 1) * blk < n ? (b + 1) * blk : n;
+        double s = 0.0, s2 = 0.0;
+        for (size_t k = b * blk; k < b1; k++) {
+            double v = e ? ldexp(w[k], e) : w[k];
+            s += v;
+            s2 += v * v;
+        }
+        part[2 * b] = s;
+        part[2 * b + 1] = s2;
+    }
+    reduce(part, nb, 2, out);
+}
+
+/* (sum w)^2 / sum w^2 as it is where (sum w)^2 and sum w^2 are finite and
+   normal (every weight of a run today); else with every weight times the
+   power of 2 that brings the largest to [1, 2), which leaves the ratio as
+   it is: (sum w)^2 overflowed past about 1e154 (inf / inf) and sum w^2
+   lost its digits below about 1e-154 and was 0 below 1e-162 (0 / 0). */
 double mr_wstats_ess(const double *w, size_t n, size_t blk)
 {
     if (n == 0)
         return NAN;
     if (!w)
         return (double)n;
-    double s = mr_wstats_sum(NULL, w, n, blk, -INFINITY);
-    double s2 = mr_wstats_sum(w, w, n, blk, -INFINITY);
-    return s * s / s2;
+    double sums[2];
+    weight_sums(w, n, blk, 0, sums);
+    double sq = sums[0] * sums[0];
+    if ((isfinite(sq) && sq >= DBL_MIN && isfinite(sums[1]) && sums[1] >= DBL_MIN) || isnan(sq) ||
+        isnan(sums[1]))
+        return sq / sums[1];
+    double mx = 0.0;
+    for (size_t k = 0; k < n; k++)
+        mx = fmax(mx, fabs(w[k]));
+    if (!isfinite(mx) || mx == 0.0) /* an infinite weight, or all zero */
+        return sq / sums[1];
+    weight_sums(w, n, blk, -ilogb(mx), sums);
+    return sums[0] * sums[0] / sums[1];
 }
 
 double mr_wstats_max_share(const double *w, size_t n, size_t blk)

@@ -45,7 +45,10 @@ double mr_wstats_exceedance(const double *x, const double *w, size_t n, size_t b
                             double *se);
 
 /* Effective sample size (sum w)^2 / sum w^2 (Kish), and the largest
-   weight's share max w / sum w. n with all weights 1. NaN when n == 0. */
+   weight's share max w / sum w. n with all weights 1. NaN when n == 0.
+   The ESS of any finite weights not all 0 is finite: where its sums would
+   overflow or underflow they are formed with every weight times a power
+   of 2 (wstats.c); NaN where the weights sum to 0 or hold inf or NaN. */
 double mr_wstats_ess(const double *w, size_t n, size_t blk);
 double mr_wstats_max_share(const double *w, size_t n, size_t blk);
 

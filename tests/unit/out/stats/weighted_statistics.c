@@ -14,6 +14,7 @@
 #include "out/stats/stats.h"
 #include "out/stats/wstats.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,41 @@ static void test_moments_exceedance_ess(void **state)
     assert_close(mr_wstats_ess(W, 6, 0), 36.0 / 8.125, 1e-15);
     assert_close(mr_wstats_max_share(W, 6, 0), 1.0 / 3.0, 1e-15);
     assert_true(mr_wstats_ess(NULL, 6, 0) == 6.0);
+}
+
+/* The effective sample size of any finite weights: (sum w)^2 overflowed
+   for weights past about 1e154 (inf / inf, NaN), and sum w^2 underflowed
+   for weights below about 1e-154 (to 0 below 1e-162: 0 / 0, NaN). The ESS does not change
+   when every weight is multiplied by one factor. */
+static void test_ess_huge_and_tiny_weights(void **state)
+{
+    (void)state;
+    /* 4 equal weights: ESS 4, whatever their size */
+    const double big[4] = {1e200, 1e200, 1e200, 1e200}, tiny[4] = {1e-200, 1e-200, 1e-200, 1e-200};
+    assert_true(mr_wstats_ess(big, 4, 0) == 4.0);
+    assert_true(mr_wstats_ess(tiny, 4, 0) == 4.0);
+    const double most[2] = {DBL_MAX, DBL_MAX};
+    assert_true(mr_wstats_ess(most, 2, 0) == 2.0);
+    /* W times 1e200 and times 1e-200: 36 / 8.125 (test above) */
+    double wb[6], wt[6];
+    for (int k = 0; k < 6; k++) {
+        wb[k] = W[k] * 1e200;
+        wt[k] = W[k] * 1e-200;
+    }
+    assert_close(mr_wstats_ess(wb, 6, 0), 36.0 / 8.125, 1e-15);
+    assert_close(mr_wstats_ess(wt, 6, 0), 36.0 / 8.125, 1e-15);
+    assert_close(mr_wstats_ess(wb, 6, 2), 36.0 / 8.125, 1e-15); /* blocks of 2 */
+    /* 1e200 and 1e-200 together: the small one's share is 1e-400, so the
+       ESS is 1 (sum w = 1e200 and sum w^2 = 1e400 in doubles) */
+    const double both[2] = {1e200, 1e-200};
+    assert_true(mr_wstats_ess(both, 2, 0) == 1.0);
+    /* three of 2^600 and one of 2^599: sum w = 3.5 2^600, sum w^2 = 3.25 2^1200,
+       ESS 12.25 / 3.25 = 49/13 */
+    const double pw[4] = {0x1p600, 0x1p600, 0x1p600, 0x1p599};
+    assert_true(mr_wstats_ess(pw, 4, 0) == 12.25 / 3.25);
+    /* the smallest subnormal weights (2^-1074: its scale 2^1074 is past DBL_MAX) */
+    const double sub[3] = {0x1p-1074, 0x1p-1074, 0x1p-1073};
+    assert_true(mr_wstats_ess(sub, 3, 0) == 16.0 / 6.0);
 }
 
 /* Block-ordered sums: blocks of 2 give another (the dstats) result than
@@ -237,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_sums_are_block_ordered),
         cmocka_unit_test(test_unit_weights_are_the_unweighted_estimators),
         cmocka_unit_test(test_bootstrap_intervals),
+        cmocka_unit_test(test_ess_huge_and_tiny_weights),
         cmocka_unit_test(test_bootstrap_es_difference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
