@@ -68,9 +68,11 @@ static int sobol_sumsq(void *ctx, double scale, double *out)
    scratch of 2 (2k + 1). Sums past DBL_MAX (values past about 1e154) are
    formed again rescaled (sumsq.h): S_i and ST_i are ratios of sums of one
    scale, so they stay finite; V is then V's scaled sum times 2^(2
-   MR_SUMSQ_EXP), inf where V itself passes DBL_MAX. */
+   MR_SUMSQ_EXP), inf where V itself passes DBL_MAX; *sd (sd may be NULL)
+   sqrt(V) from the sum as formed, finite for finite values. */
 static void estimate(const double *fa, const double *fb, const double *fab, size_t n, size_t k,
-                     const uint32_t *rows, double *s, double *st, double *variance, double *sum)
+                     const uint32_t *rows, double *s, double *st, double *variance, double *sd,
+                     double *sum)
 {
     double total = 0.0;
     const double first_value = fa[rows ? rows[0] : 0];
@@ -96,6 +98,17 @@ static void estimate(const double *fa, const double *fb, const double *fab, size
         st[i] = use[1 + k + i] / (double)n / 2.0 / v;
     }
     *variance = rescaled ? ldexp(v, 2 * MR_SUMSQ_EXP) : v;
+    if (sd)
+        *sd = mr_sumsq_root(v, rescaled);
+}
+
+double mr_sobol_sd(const double *fa, const double *fb, size_t n)
+{
+    if (n < 1)
+        return NAN;
+    double v, sd, sum[2];
+    estimate(fa, fb, NULL, n, 0, NULL, NULL, NULL, &v, &sd, sum);
+    return sd;
 }
 
 /* The 32-bit words of the Philox stream (seed, MR_SOBOL_STREAM, trial), in
@@ -158,7 +171,7 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
     }
     double *st = s + k, v;
 
-    estimate(fa, fb, fab, n, k, NULL, s, st, &v, sum);
+    estimate(fa, fb, fab, n, k, NULL, s, st, &v, NULL, sum);
     for (size_t i = 0; i < k; i++) {
         out[i] = (mr_sobol_index){s[i], NAN, NAN, st[i], NAN, NAN};
     }
@@ -171,7 +184,7 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
         for (size_t j = 0; j < n; j++)
             rows[j] = uniform_below(&w, (uint32_t)n);
         double vr;
-        estimate(fa, fb, fab, n, k, rows, s, st, &vr, sum);
+        estimate(fa, fb, fab, n, k, rows, s, st, &vr, NULL, sum);
         for (size_t i = 0; i < k; i++) {
             boot[(2 * i) * nb + r] = s[i];
             boot[(2 * i + 1) * nb + r] = st[i];

@@ -72,4 +72,11 @@ mr_status mr_sobol_indices(const double *fa, const double *fb, const double *fab
                            size_t k, size_t resamples, double level, uint64_t seed,
                            mr_sobol_index *out, double *variance);
 
+/* sqrt(V), the sd of the 2N values fa[0..n-1], fb[0..n-1] (divisor 2N),
+   from the sums mr_sobol_indices forms: the root of its *variance bit for
+   bit where that is finite, and finite where V passes DBL_MAX (sums
+   rescaled, sumsq.h: mr_sumsq_root). NaN when n == 0. For the tables'
+   "sd over rows" (out/tables/unc_print.c). */
+double mr_sobol_sd(const double *fa, const double *fb, size_t n);
+
 #endif

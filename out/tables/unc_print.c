@@ -13,6 +13,15 @@
 const char *const mr_unc_stat_names[MR_UNC_NSTAT] = {"mean_loss", "es99_loss", "mean_gva_loss"};
 const char *const mr_unc_measure_names[MR_UNC_NP] = {"mean", "q50", "q90", "q95", "q99", "es99"};
 
+/* GBP m in 10 characters (11 when negative): one decimal below about 1e8
+   (99999990.0), then 4 significant digits ("1.015e+208": %10.1f gave 209
+   digits). */
+static void gbp_m_cell(char *dst, size_t len, double gbp)
+{
+    const double m = gbp / MR_GBP_PER_MILLION;
+    snprintf(dst, len, fabs(m) < 9.999999e7 ? "%10.1f" : "%10.4g", m);
+}
+
 /* "0.123 [0.010, 0.456]"; NaN as n/a (not printf's "nan" or "-nan"). */
 static void index_cell(char *dst, size_t len, double v, double lo, double hi)
 {
@@ -45,7 +54,7 @@ void mr_unc_print(FILE *f, const mr_unc_tables *t)
         fprintf(f,
                 "Sobol indices of the %s (GBP; sd over rows GBP %.4g m); 95%% bootstrap "
                 "intervals; ranked by ST\n",
-                title[s], sqrt(t->variance[s]) / MR_GBP_PER_MILLION);
+                title[s], t->sd[s] / MR_GBP_PER_MILLION);
         for (int i = 0; i < k; i++)
             order[i] = i;
         /* insertion sort by ST, largest first; NaN last; ties in key order */
@@ -85,8 +94,11 @@ void mr_unc_print(FILE *f, const mr_unc_tables *t)
     static const char *const rowt[2] = {"with parameter uncertainty", "base (values as written)"};
     for (int d = 0; d < 2; d++) {
         fprintf(f, "  %-34s", rowt[d]);
-        for (int m = 0; m < MR_UNC_NP; m++)
-            fprintf(f, " %10.1f", t->predictive[d][m] / MR_GBP_PER_MILLION);
+        for (int m = 0; m < MR_UNC_NP; m++) {
+            char c[32];
+            gbp_m_cell(c, sizeof c, t->predictive[d][m]);
+            fprintf(f, " %s", c);
+        }
         fputs("\n", f);
     }
     fprintf(f,
@@ -140,9 +152,9 @@ static int expect(mr_h5r *r, hid_t g, const char *name, long long want)
 
 /* The file's tables, as read (freed by free_file). */
 typedef struct {
-    size_t k, ns, nb, nm, nd, nset;
+    size_t k, ns, nb, nm, nd, nset, nrow;
     char **key, *name;
-    double *fo, *to, *pred, *var; /* [k][ns][nb] x 2, [nd][nm], [ns] */
+    double *fo, *to, *pred, *var, *rowst; /* [k][ns][nb] x 2, [nd][nm], [ns], [nrow][ns] */
     uint64_t *setting, seed;
 } unc_file;
 
@@ -154,6 +166,7 @@ static void free_file(unc_file *u)
     free(u->to);
     free(u->pred);
     free(u->var);
+    free(u->rowst);
     free(u->setting);
 }
 
@@ -164,10 +177,10 @@ static void *alloc_n(size_t n, size_t size)
 
 static int read_file(mr_h5r *r, hid_t g, unc_file *u)
 {
-    static const char *const dims[6] = {"key",     "statistic",    "bound",
-                                        "measure", "distribution", "setting"};
-    size_t *len[6] = {&u->k, &u->ns, &u->nb, &u->nm, &u->nd, &u->nset};
-    for (int d = 0; d < 6; d++) {
+    static const char *const dims[7] = {"key",          "statistic", "bound", "measure",
+                                        "distribution", "setting",   "row"};
+    size_t *len[7] = {&u->k, &u->ns, &u->nb, &u->nm, &u->nd, &u->nset, &u->nrow};
+    for (int d = 0; d < 7; d++) {
         long long n = mr_h5r_extent(r, g, un(dims[d]));
         if (n < 0)
             return -1;
@@ -179,18 +192,21 @@ static int read_file(mr_h5r *r, hid_t g, unc_file *u)
     if (!(u->fo = alloc_n(ksb, sizeof(double))) || !(u->to = alloc_n(ksb, sizeof(double))) ||
         !(u->pred = alloc_n(u->nd * u->nm, sizeof(double))) ||
         !(u->var = alloc_n(u->ns, sizeof(double))) ||
+        !(u->rowst = alloc_n(u->nrow * u->ns, sizeof(double))) ||
         !(u->setting = alloc_n(u->nset, sizeof(uint64_t))))
         return mr_h5r_nomem(r);
     if (expect(r, g, "first_order", (long long)ksb) ||
         expect(r, g, "total_order", (long long)ksb) ||
         expect(r, g, "predictive", (long long)(u->nd * u->nm)) ||
         expect(r, g, "variance", (long long)u->ns) ||
+        expect(r, g, "row_statistic", (long long)(u->nrow * u->ns)) ||
         expect(r, g, "settings", (long long)u->nset) ||
         !(u->key = mr_h5r_strings(r, g, un("key"), u->k)) ||
         mr_h5r_printable(r, u->key, u->k) < 0 || mr_h5r_f64(r, g, un("first_order"), u->fo, ksb) ||
         mr_h5r_f64(r, g, un("total_order"), u->to, ksb) ||
         mr_h5r_f64(r, g, un("predictive"), u->pred, u->nd * u->nm) ||
         mr_h5r_f64(r, g, un("variance"), u->var, u->ns) ||
+        mr_h5r_f64(r, g, un("row_statistic"), u->rowst, u->nrow * u->ns) ||
         mr_h5r_read(r, g, un("settings"), H5T_NATIVE_UINT64, u->nset, u->setting) ||
         mr_h5r_attr_num(r, r->file, ".", "seed", H5T_NATIVE_UINT64, 1, &u->seed) < 0)
         return -1;
@@ -209,6 +225,7 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
     memset(&u, 0, sizeof u);
     size_t ist[MR_UNC_NSTAT], ib[3], im[MR_UNC_NP], id[2], iset[2];
     mr_sobol_index *index = NULL;
+    double *ab = NULL;
     int rc = -1;
     if (read_file(r, g, &u) ||
         positions(r, g, "statistic", u.ns, mr_unc_stat_names, MR_UNC_NSTAT, ist) ||
@@ -217,13 +234,26 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
         positions(r, g, "distribution", u.nd, dists, 2, id) ||
         positions(r, g, "setting", u.nset, sets, 2, iset))
         goto out;
-    if (!(index = alloc_n(u.k * MR_UNC_NSTAT, sizeof *index))) {
+    /* the A and B rows of /uncertainty/row_statistic come first, N each,
+       then N of each AB_i (sim/studies/uncertainty.c) */
+    const uint64_t n = u.setting[iset[0]];
+    if (n < 1 || n > u.nrow / (u.k + 2) || n * (u.k + 2) != u.nrow) {
+        mr_h5r_damaged_why(r, g, un("row"), "has %llu rows, not rows x (2 + keys): %llu x %llu",
+                           (unsigned long long)u.nrow, (unsigned long long)n,
+                           (unsigned long long)(u.k + 2));
+        goto out;
+    }
+    if (!(index = alloc_n(u.k * MR_UNC_NSTAT, sizeof *index)) ||
+        !(ab = alloc_n(2 * n, sizeof *ab))) {
         mr_h5r_nomem(r);
         goto out;
     }
-    double v[MR_UNC_NSTAT], p[2][MR_UNC_NP];
+    double v[MR_UNC_NSTAT], sd[MR_UNC_NSTAT], p[2][MR_UNC_NP];
     for (int s = 0; s < MR_UNC_NSTAT; s++) {
         v[s] = u.var[ist[s]];
+        for (uint64_t j = 0; j < 2 * n; j++)
+            ab[j] = u.rowst[j * u.ns + ist[s]];
+        sd[s] = mr_sobol_sd(ab, ab + n, n);
         for (size_t i = 0; i < u.k; i++) {
             const double *a = u.fo + (i * u.ns + ist[s]) * u.nb,
                          *b = u.to + (i * u.ns + ist[s]) * u.nb;
@@ -242,6 +272,7 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
                        (const char *const *)u.key,
                        index,
                        v,
+                       sd,
                        (const double(*)[MR_UNC_NP])p};
     if (t.l < 1) {
         mr_h5r_damaged_why(r, g, un("settings"), "gives block_trials 0");
@@ -254,5 +285,6 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
 out:
     free_file(&u);
     free(index);
+    free(ab);
     return rc;
 }

@@ -38,12 +38,15 @@ typedef struct {
     int k;
     const char *const *key;                /* [k] key paths */
     const mr_sobol_index *index;           /* [k][MR_UNC_NSTAT] */
-    const double *variance;                /* [MR_UNC_NSTAT] */
+    const double *variance;                /* [MR_UNC_NSTAT] V over the A and B rows */
+    const double *sd;                      /* [MR_UNC_NSTAT] sqrt(V), mr_sobol_sd: finite */
     const double (*predictive)[MR_UNC_NP]; /* [0] with parameter uncertainty, [1] the base */
 } mr_unc_tables;
 
 /* The ranked indices of each statistic (by ST, largest first, NaN last,
-   ties in key order) and the predictive distribution, GBP m. */
+   ties in key order) and the predictive distribution, GBP m: each figure
+   in 10 characters (%.1f below about GBP 1e8 m, else 4 significant digits
+   with an exponent; 11 when negative). */
 void mr_unc_print(FILE *f, const mr_unc_tables *t);
 
 /* The file r (kind "uncertainty") read and printed as mr_unc_print does:

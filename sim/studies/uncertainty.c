@@ -597,6 +597,7 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
         if (mr_sobol_indices(fa, fb, fab, N, k, opts->resamples, LEVEL, base->seed, one,
                              &out->variance[s]) == MR_FAILED)
             bad = 1;
+        out->sd[s] = mr_sobol_sd(fa, fb, N);
         for (uint64_t i = 0; !bad && i < k; i++)
             out->index[i * MR_UNC_NSTAT + (uint64_t)s] = one[i];
     }
@@ -641,9 +642,9 @@ void mr_uncertainty_print(FILE *f, const mr_scenario *base, const mr_uncertainty
         return;
     for (int i = 0; i < r->k; i++)
         key[i] = base->uncertain[i].path;
-    mr_unc_tables t = {base->name, base->seed,  r->n,
-                       r->l,       r->k,        key,
-                       r->index,   r->variance, (const double(*)[MR_UNC_NP])r->predictive};
+    mr_unc_tables t = {
+        base->name, base->seed, r->n,        r->l,  r->k,
+        key,        r->index,   r->variance, r->sd, (const double(*)[MR_UNC_NP])r->predictive};
     mr_unc_print(f, &t);
     free(key);
 }

@@ -33,6 +33,7 @@ typedef struct {
     uint64_t n, l;
     mr_sobol_index *index;           /* [k][MR_UNC_NSTAT] */
     double variance[MR_UNC_NSTAT];   /* V of each statistic over the A and B rows */
+    double sd[MR_UNC_NSTAT];         /* sqrt(V), finite where V passes DBL_MAX */
     double predictive[2][MR_UNC_NP]; /* [0] with parameter uncertainty, [1] the base */
     double seconds;
 } mr_uncertainty_result;

@@ -12,6 +12,7 @@ dstats.c and sim/precision.c), the sd, se and half-widths were inf. And an uncer
 usage: huge_losses.py MINRISK SCENARIO.yaml
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -34,8 +35,8 @@ def run(tmp, mode):
     return h5py.File(out, "r")
 
 
-def close(got, want, what):
-    if not (np.isfinite(got) and abs(got - want) <= 1e-12 * abs(want)):
+def close(got, want, what, rel=1e-12):
+    if not (np.isfinite(got) and abs(got - want) <= rel * abs(want)):
         failures.append(f"{what}: got {got!r}, want {float(want)!r}")
 
 
@@ -104,6 +105,7 @@ with tempfile.TemporaryDirectory() as tmp:
         u = f["uncertainty"]
         r = u["row_statistic"][()].astype(np.longdouble)
         nk, N = u["first_order"].shape[0], int(u["settings"][0])
+        sd = {}
         for s in (0, 1):  # mean_loss, es99_loss
             fa, fb = r[:N, s], r[N:2 * N, s]
             m = np.concatenate([fa, fb]).mean()
@@ -122,6 +124,35 @@ with tempfile.TemporaryDirectory() as tmp:
                     for d in ("first_order", "total_order"):
                         if not np.isfinite(u[d][i, s, b]):
                             failures.append(f"/uncertainty/{d}[{i}, {s}, {b}]: not finite")
+            sd[s] = np.sqrt(v) / 1e6
+        pred = u["predictive"][()].astype(np.longdouble) / 1e6
+    # The tables (out/tables/unc_print.c), printed by the study and by
+    # minrisk summary alike: the sd over the rows is sqrt(V), finite, not
+    # "inf" (it was printed from V itself); the predictive cells are at
+    # most 10 characters with 4 significant digits, not the 200 digits of
+    # %10.1f of 1e208 (lines of 1,212 and 1,292 characters).
+    q = subprocess.run([minrisk, "summary", out], capture_output=True, text=True)
+    for name, text in (("uncertainty", p.stdout), ("summary", q.stdout)):
+        got = re.findall(r"sd over rows GBP (\S+) m\)", text)
+        if len(got) != 3:
+            failures.append(f"{name}: {len(got)} 'sd over rows' figures, expected 3")
+            continue
+        for s in (0, 1):
+            close(float(got[s]), sd[s], f"{name}: the sd over rows of statistic {s}", 5e-4)
+        rows = [ln for ln in text.splitlines()
+                if ln.startswith(("  with parameter uncertainty", "  base (values as written)"))]
+        if len(rows) != 2:
+            failures.append(f"{name}: {len(rows)} rows of the predictive distribution, expected 2")
+            continue
+        for d, ln in enumerate(rows):
+            cells = ln[36:].split()
+            if len(ln) > 36 + 6 * 11 or len(cells) != 6:
+                failures.append(f"{name}: predictive row {d} of {len(ln)} characters: {ln[:120]!r}")
+                continue
+            for m, c in enumerate(cells):
+                close(float(c), pred[d, m], f"{name}: predictive[{d}, {m}]", 5e-4)
+    if not q.stdout.startswith(p.stdout):
+        failures.append("minrisk summary's tables are not the study's")
 
 for msg in failures:
     print("FAIL:", msg)

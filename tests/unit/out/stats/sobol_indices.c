@@ -267,6 +267,7 @@ static void test_estimators_by_hand(void **state)
     double v;
     assert_int_equal(mr_sobol_indices(fa, fb, fab, 2, 1, 0, 0.95, 1, idx, &v), MR_OK);
     assert_true(v == 2.1875);
+    assert_true(mr_sobol_sd(fa, fb, 2) == sqrt(v));
     assert_true(fabs(idx[0].s + 36.0 / 35.0) <= 1e-15);
     assert_true(fabs(idx[0].st - 8.0 / 7.0) <= 1e-15);
     assert_true(isnan(idx[0].s_lo) && isnan(idx[0].st_hi)); /* no resamples */
@@ -291,6 +292,11 @@ static void test_values_past_1e154(void **state)
     assert_int_equal(mr_sobol_indices(fa, fb, fab, 2, 1, 100, 0.95, 1, x, &vx), MR_OK);
     assert_int_equal(mr_sobol_indices(ga, gb, gab, 2, 1, 100, 0.95, 1, y, &vy), MR_OK);
     assert_true(vx == 2.1875 && isinf(vy) && vy > 0.0);
+    /* the sd over the rows, sqrt(V): sqrt(2.1875) and sqrt(2.1875) 2^600,
+       not sqrt(inf) (the tables printed "sd over rows GBP inf m") */
+    assert_true(mr_sobol_sd(fa, fb, 2) == sqrt(2.1875));
+    assert_true(mr_sobol_sd(ga, gb, 2) == sqrt(2.1875) * u);
+    assert_true(isnan(mr_sobol_sd(fa, fb, 0)));
     assert_true(fabs(y[0].s + 36.0 / 35.0) <= 1e-15);
     assert_true(fabs(y[0].st - 8.0 / 7.0) <= 1e-15);
     assert_memory_equal(x, y, sizeof x);
@@ -309,6 +315,7 @@ static void test_values_past_1e154(void **state)
     }
     assert_int_equal(mr_sobol_indices(d.fa, d.fb, d.fab, N, K, B, LEVEL, BOOT_SEED, q, &vq), MR_OK);
     assert_true(isfinite(vp) && vp > 1.0 && isinf(vq));
+    assert_true(mr_sobol_sd(d.fa, d.fb, N) == sqrt(vp) * u); /* d is scaled now */
     for (int i = 0; i < K; i++)
         assert_true(isfinite(p[i].s) && isfinite(p[i].st_hi));
     assert_memory_equal(p, q, sizeof p);
