@@ -393,6 +393,8 @@ void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix)
 {
     if (isnan(v))
         snprintf(dst, CELL, "n/a");
+    else if (fabs(v) >= MR_TAB_EXP_FROM) /* %.0f of 1e228 was cut to 47 digits: 1e46 */
+        snprintf(dst, CELL, "%.4g%s", v, suffix);
     else
         snprintf(dst, CELL, "%.*f%s", decimals, v, suffix);
 }

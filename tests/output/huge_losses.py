@@ -56,6 +56,18 @@ with tempfile.TemporaryDirectory() as tmp:
         close(s["sector_extra_cost_sd"][0], sd, f"{label}: sector_extra_cost_sd")
         close(s["aal_se"][()], np.std(m, ddof=1) / np.sqrt(np.longdouble(n)), f"{label}: aal_se")
         close(s["total_loss_mean"][()], t.mean(), f"{label}: total_loss_mean")
+    # minrisk summary's table cells (out/tables/summary.c, 47 characters):
+    # %.0f of a mean of about 1e60 GBP m was cut to its first 47 digits,
+    # which read as 1e46; a figure from 1e15 up has 4 significant digits.
+    q = subprocess.run([minrisk, "summary", os.path.join(tmp, "all.h5")], capture_output=True,
+                       text=True)
+    total = [ln.split() for ln in q.stdout.splitlines() if ln.startswith("Total ")]
+    if q.returncode != 0 or not total:
+        failures.append(f"minrisk summary: status {q.returncode}, no Total row")
+    else:
+        close(float(total[0][1]), t.mean() / 1e6, "minrisk summary: the Total row's mean", 5e-4)
+        close(float(total[0][2]), sd / np.sqrt(np.longdouble(n)) / 1e6,
+              "minrisk summary: the Total row's se", 5e-4)
     for k in ("total_loss_sd", "total_loss_se", "sector_loss_sd", "aal_se", "sector_aal_se"):
         a, b = held["summary"][k][()], streamed["summary"][k][()]
         if not np.array_equal(a, b):
