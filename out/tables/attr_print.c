@@ -5,6 +5,7 @@
 
 #include "models/units.h" /* MR_GBP_PER_MILLION */
 #include "out/h5/read.h"
+#include "out/tables/cellnum.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -207,10 +208,13 @@ static void fmt_pct(char *dst, double v)
 
 static void fmt_gbpm(char *dst, double v, int dec)
 {
+    const double m = v / MR_GBP_PER_MILLION;
     if (isnan(v))
         snprintf(dst, CELL, "n/a");
+    else if (fabs(m) >= MR_TAB_EXP_FROM) /* %.1f of 8e230 was cut to 63 digits: 8e62 */
+        snprintf(dst, CELL, "%.4g", m);
     else
-        snprintf(dst, CELL, "%.*f", dec, v / MR_GBP_PER_MILLION);
+        snprintf(dst, CELL, "%.*f", dec, m);
     unsign_zero(dst);
 }
 

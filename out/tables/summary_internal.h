@@ -7,6 +7,7 @@
 #define MR_SUMMARY_INTERNAL_H
 
 #include "out/h5/read.h"
+#include "out/tables/cellnum.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -81,8 +82,7 @@ char *mr_tab_cell(table *t, size_t row, size_t col);
 void mr_tab_print(FILE *out, table *t);
 /* v with `decimals` decimals and suffix into a cell; "n/a" for NaN; from
    MR_TAB_EXP_FROM up (and inf) 4 significant digits ("8.334e+228"), so
-   that no figure is cut to the cell's 47 characters. */
-#define MR_TAB_EXP_FROM 1e15
+   that no figure is cut to the cell's 47 characters (cellnum.h). */
 void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix);
 /* Decimals that show about four significant digits of the largest value. */
 int mr_tab_decimals(double maxabs);

@@ -68,6 +68,13 @@ with tempfile.TemporaryDirectory() as tmp:
         close(float(total[0][1]), t.mean() / 1e6, "minrisk summary: the Total row's mean", 5e-4)
         close(float(total[0][2]), sd / np.sqrt(np.longdouble(n)) / 1e6,
               "minrisk summary: the Total row's se", 5e-4)
+    # the attribution's ES 99 (out/tables/attr_print.c, 63 characters)
+    es99 = held["summary/total_loss_es"][list(held["summary/es_level"][()]).index(0.99)]
+    got = re.findall(r"^total: ES 99 = (\S+) GBP m", q.stdout, re.M)
+    if len(got) != 1:
+        failures.append(f"minrisk summary: {len(got)} lines 'total: ES 99 = ...', expected 1")
+    else:
+        close(float(got[0]), es99 / 1e6, "minrisk summary: the attribution's total ES 99", 5e-4)
     for k in ("total_loss_sd", "total_loss_se", "sector_loss_sd", "aal_se", "sector_aal_se"):
         a, b = held["summary"][k][()], streamed["summary"][k][()]
         if not np.array_equal(a, b):
