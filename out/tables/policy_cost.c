@@ -2,6 +2,7 @@
 #include "out/tables/policy_cost.h"
 
 #include "models/units.h" /* MR_GBP_PER_MILLION */
+#include "out/tables/cellnum.h"
 
 #include <math.h>
 #include <string.h>
@@ -87,10 +88,16 @@ void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double pp[3])
         return;
     }
     int d = ratio_decimals(pp[0]);
+    char x[3][40]; /* %.*f of 3 decimals below 1e15: at most 21 characters */
+    for (int i = 0; i < 3; i++)
+        if (fabs(pp[i]) >= MR_TAB_EXP_FROM) /* %.0f of 1e228: 229 digits, cut */
+            snprintf(x[i], sizeof x[i], "%.4g", pp[i]);
+        else
+            snprintf(x[i], sizeof x[i], "%.*f", d, pp[i]);
     if (isnan(pp[1]) || isnan(pp[2]))
-        snprintf(buf, n, "%.*f", d, pp[0]);
+        snprintf(buf, n, "%s", x[0]);
     else
-        snprintf(buf, n, "%.*f [%.*f, %.*f]", d, pp[0], d, pp[1], d, pp[2]);
+        snprintf(buf, n, "%s [%s, %s]", x[0], x[1], x[2]);
 }
 
 void mr_policy_cost_print_pair(FILE *out, int horizon_years, const double cost[2],

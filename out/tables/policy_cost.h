@@ -30,7 +30,8 @@ void mr_policy_cost_print_many(FILE *out, int horizon_years, int n, const double
    exponent. */
 void mr_policy_cost_fmt(char *buf, size_t n, int width, double gbp_m);
 
-/* "0.41 [0.39, 0.43]" (two significant decimals at least), or "n/a". */
+/* "0.41 [0.39, 0.43]" (two significant decimals at least), or "n/a"; a
+   figure from MR_TAB_EXP_FROM up with 4 significant digits (cellnum.h). */
 void mr_policy_cost_fmt_per_pound(char *buf, size_t n, const double per_pound[3]);
 
 #endif

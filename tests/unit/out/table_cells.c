@@ -5,7 +5,8 @@
  * "n/a" for NaN), a policy cost in GBP m (mr_policy_cost_fmt: one decimal
  * from 1 and for 0, three from 0.001, else %.1e) and a loss avoided per
  * pound with its interval (mr_policy_cost_fmt_per_pound: 0 decimals from
- * 100, 1 from 10, 2 from 1, else 3). Values by hand at each edge. */
+ * 100, 1 from 10, 2 from 1, else 3); from 1e15 up each of them with 4
+ * significant digits (out/tables/cellnum.h). Values by hand at each edge. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,6 +75,30 @@ static void test_policy_cost_cells(void **state)
     per_pound(1.234, -0.5, 3.0, "1.23 [-0.50, 3.00]");
     per_pound(0.1234, NAN, 0.2, "0.123");
     per_pound(NAN, 1.0, 2.0, "n/a");
+    /* from MR_TAB_EXP_FROM (1e15) up, 4 significant digits: "%.0f" of a
+       loss avoided per pound near 1e228 was 229 digits, cut to the cell */
+    per_pound(2.5e228, 1e228, 4.0e228, "2.5e+228 [1e+228, 4e+228]");
+    per_pound(2.5e228, -3.0, 4.0e228, "2.5e+228 [-3, 4e+228]");
+    per_pound(999999999999999.0, 1e15, INFINITY, "999999999999999 [1e+15, inf]");
+    per_pound(-1e300, NAN, 0.0, "-1e+300");
+}
+
+/* A table cell from MR_TAB_EXP_FROM up: 4 significant digits, the suffix
+   kept (a mean of 8.334e228 GBP m was cut to the cell's 47 digits). */
+static void test_huge_cells(void **state)
+{
+    (void)state;
+    char c[CELL];
+    mr_tab_fmt_num(c, 999999999999999.0, 0, "");
+    assert_string_equal(c, "999999999999999");
+    mr_tab_fmt_num(c, 1e15, 0, "");
+    assert_string_equal(c, "1e+15");
+    mr_tab_fmt_num(c, 8.3337858544538785e228, 0, "");
+    assert_string_equal(c, "8.334e+228");
+    mr_tab_fmt_num(c, -5e227, 2, "x");
+    assert_string_equal(c, "-5e+227x");
+    mr_tab_fmt_num(c, INFINITY, 1, "%");
+    assert_string_equal(c, "inf%");
 }
 
 int main(void)
@@ -81,6 +106,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loss_table_decimals),
         cmocka_unit_test(test_policy_cost_cells),
+        cmocka_unit_test(test_huge_cells),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
