@@ -10,6 +10,7 @@
  * ranks or threads that wrote the file. Layout: docs/HPC.md "Checkpoints".
  */
 #define _POSIX_C_SOURCE 200809L
+#include "out/h5/pieces.h"
 #include "out/h5/writer.h"
 #include "out/scenario_yaml.h"
 #include "sim/checkpoint.h"
@@ -93,26 +94,40 @@ static hid_t transfer(const mr_comm *comm)
 }
 
 /* Select, in file space fs (rows x cols) and memory space ms (local rows x
-   cols), the rows of the local blocks with pick[b] set (all if pick NULL). */
-static hssize_t select_blocks(hid_t fs, hid_t ms, const mr_results *r, int cols,
-                              const unsigned char *pick)
+   cols), the rows of the local blocks with pick[b] set (all if pick NULL)
+   that are among local rows lo .. hi - 1: a piece of the transfer
+   (out/h5/pieces.h). */
+static void select_blocks(hid_t fs, hid_t ms, const mr_results *r, int cols,
+                          const unsigned char *pick, uint64_t lo, uint64_t hi)
 {
     H5Sselect_none(fs);
     H5Sselect_none(ms);
-    hssize_t n = 0;
     uint64_t N = r->ntrials_total;
     for (uint64_t b = 0; b < r->nblocks; b++) {
         if (pick && !pick[b])
             continue;
         uint64_t g0 = (r->first_block + b) * MR_BLOCK_TRIALS;
         uint64_t g1 = g0 + MR_BLOCK_TRIALS < N ? g0 + MR_BLOCK_TRIALS : N;
-        hsize_t fstart[2] = {g0, 0}, mstart[2] = {g0 - r->first_trial, 0};
-        hsize_t count[2] = {g1 - g0, (hsize_t)cols};
+        const uint64_t l0 = g0 - r->first_trial, l1 = g1 - r->first_trial;
+        const uint64_t a = l0 > lo ? l0 : lo, z = l1 < hi ? l1 : hi;
+        if (a >= z)
+            continue;
+        hsize_t fstart[2] = {r->first_trial + a, 0}, mstart[2] = {a, 0};
+        hsize_t count[2] = {z - a, (hsize_t)cols};
         H5Sselect_hyperslab(fs, H5S_SELECT_OR, fstart, NULL, count, NULL);
         H5Sselect_hyperslab(ms, H5S_SELECT_OR, mstart, NULL, count, NULL);
-        n += (hssize_t)((g1 - g0) * (uint64_t)cols);
     }
-    return n;
+}
+
+/* The pieces of the transfer of this rank's rows of a variable of cols
+   columns, *per rows a piece: the most of any rank, so that every rank
+   makes as many collective calls. */
+static uint64_t row_pieces(const mr_results *r, hsize_t cols, const mr_comm *comm, uint64_t *per)
+{
+    *per = mr_h5_piece_rows((uint64_t)cols * sizeof(double));
+    double np = (double)mr_h5_piece_count(r->ntrials, *per); /* exact below 2^53 */
+    mr_comm_max_f64(comm, &np, 1);
+    return (uint64_t)np;
 }
 
 /* ---- the header and its checksum ----------------------------------------- */
@@ -294,10 +309,14 @@ static void write_rows(ckpt_writer *w, const mr_results *r)
         hid_t fs = H5Screate_simple(2, dims, NULL), ms = H5Screate_simple(2, mdims, NULL);
         hid_t ds =
             H5Dcreate2(w->f, v->name, H5T_IEEE_F64LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        select_blocks(fs, ms, r, (int)cols, r->block_done);
-        check(w,
-              ds < 0 || H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, w->dxpl, mr_results_cvar(r, v)) < 0,
-              v->name);
+        check(w, ds < 0, v->name);
+        /* a piece of at most MR_H5_PIECE_BYTES at a time (out/h5/pieces.h) */
+        uint64_t per, np = row_pieces(r, cols, w->comm, &per);
+        for (uint64_t p = 0; p < np && ds >= 0; p++) {
+            select_blocks(fs, ms, r, (int)cols, r->block_done, p * per, (p + 1) * per);
+            check(w, H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, w->dxpl, mr_results_cvar(r, v)) < 0,
+                  v->name);
+        }
         if (ds >= 0)
             H5Dclose(ds);
         H5Sclose(ms);
@@ -924,10 +943,14 @@ static int load_rows(hid_t f, const char *path, mr_results *r, const unsigned ch
         hid_t fs = H5Dget_space(ds);
         hsize_t mdims[2] = {r->ntrials, dims[1]};
         hid_t ms = H5Screate_simple(2, mdims, NULL);
-        select_blocks(fs, ms, r, (int)mdims[1], mine);
-        if (H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_var(r, v)) < 0 && !fail) {
-            fail = 1;
-            damaged(err, path, "cannot read /%s", v->name);
+        /* a piece of at most MR_H5_PIECE_BYTES at a time (out/h5/pieces.h) */
+        uint64_t per, np = row_pieces(r, mdims[1], comm, &per);
+        for (uint64_t p = 0; p < np; p++) {
+            select_blocks(fs, ms, r, (int)mdims[1], mine, p * per, (p + 1) * per);
+            if (H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, mr_results_var(r, v)) < 0 && !fail) {
+                fail = 1;
+                damaged(err, path, "cannot read /%s", v->name);
+            }
         }
         H5Sclose(ms);
         H5Sclose(fs);

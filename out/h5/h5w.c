@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "out/h5/h5w.h"
+#include "out/h5/pieces.h"
 
 #ifdef MINRISK_HAVE_MPI
 #include <mpi.h>
@@ -414,45 +415,70 @@ static int defer_strings(h5w *w, hid_t grp, const char *name, const void *data, 
     return 0;
 }
 
-/* The data of dataset ds: all of it from rank 0, or this rank's rows. */
+/* Rows lo .. lo + k - 1 of dataset ds from data (this rank's rows from
+   row0; k = 0: an empty selection, for a collective call). */
+static herr_t write_piece(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, const void *data,
+                          hsize_t row0, hsize_t lo, hsize_t k, size_t rowbytes)
+{
+    static const double dummy = 0.0; /* a buffer for an empty selection */
+    hsize_t start[MR_EXTRA_MAX_RANK] = {row0 + lo}, count[MR_EXTRA_MAX_RANK] = {k};
+    for (int j = 1; j < d->rank; j++)
+        count[j] = d->dims[j];
+    hid_t fsel = H5Scopy(space), msel = H5Screate_simple(d->rank, count, NULL);
+    herr_t rc = -1;
+    if (fsel < 0 || msel < 0)
+        goto out;
+    if (k > 0) {
+        if (H5Sselect_hyperslab(fsel, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
+            goto out;
+        data = (const char *)data + (size_t)lo * rowbytes;
+    } else if (H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0) {
+        goto out;
+    } else {
+        data = &dummy;
+    }
+    rc = H5Dwrite(ds, d->mem_type, msel, fsel, w->dxpl, data);
+out:
+    h5w_close_id(fsel);
+    h5w_close_id(msel);
+    return rc;
+}
+
+/* The data of dataset ds: all of it from rank 0, or this rank's rows; a
+   piece of at most MR_H5_PIECE_BYTES at a time (out/h5/pieces.h), as many
+   pieces on every rank. */
 static herr_t write_data(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, const void *data,
                          const h5w_dsrows *r)
 {
-    hid_t fsel = -1, msel = -1;
-    herr_t rc = -1;
-    static const double dummy = 0.0; /* a buffer for an empty selection */
     /* nothing to write (parallel HDF5 1.10 fails a collective write to a
        dataset of no elements) */
     if (H5Sget_simple_extent_npoints(space) == 0)
         return 0;
-    if (r && (w->par || r->nrows != d->dims[0])) {
-        hsize_t start[MR_EXTRA_MAX_RANK] = {r->row0}, count[MR_EXTRA_MAX_RANK] = {r->nrows};
-        for (int k = 1; k < d->rank; k++)
-            count[k] = d->dims[k];
-        fsel = H5Scopy(space);
-        msel = H5Screate_simple(d->rank, count, NULL);
-        if (fsel < 0 || msel < 0)
-            goto out;
-        if (r->nrows > 0) {
-            if (H5Sselect_hyperslab(fsel, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
-                goto out;
-        } else if (H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0) {
-            goto out;
-        }
-        if (r->nrows == 0)
-            data = &dummy;
-    } else if (!r && w->par && w->comm->rank != 0) {
-        fsel = H5Scopy(space);
-        msel = H5Scopy(space);
-        if (fsel < 0 || msel < 0 || H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0)
-            goto out;
+    const bool none = !r && w->par && w->comm->rank != 0; /* rank 0 writes it */
+    if (d->rank == 0) {                                   /* a scalar: one piece */
+        hid_t sel = none ? H5Scopy(space) : H5S_ALL;
+        herr_t rc = sel < 0 || (none && H5Sselect_none(sel) < 0)
+                        ? -1
+                        : H5Dwrite(ds, d->mem_type, sel, sel, w->dxpl, data);
+        if (none)
+            h5w_close_id(sel);
+        return rc < 0 ? -1 : 0;
     }
-    rc = H5Dwrite(ds, d->mem_type, msel >= 0 ? msel : H5S_ALL, fsel >= 0 ? fsel : H5S_ALL, w->dxpl,
-                  data);
-out:
-    h5w_close_id(fsel);
-    h5w_close_id(msel);
-    return rc < 0 ? -1 : 0;
+    const hsize_t row0 = r ? r->row0 : 0, nrows = r ? r->nrows : none ? 0 : d->dims[0];
+    size_t rowbytes = H5Tget_size(d->mem_type);
+    for (int k = 1; k < d->rank; k++)
+        rowbytes *= (size_t)d->dims[k];
+    const uint64_t per = mr_h5_piece_rows(rowbytes);
+    double np = (double)mr_h5_piece_count(nrows, per); /* exact below 2^53 */
+    if (w->par && mr_comm_max_f64(w->comm, &np, 1) != 0)
+        return -1;
+    herr_t rc = 0;
+    for (uint64_t p = 0; p < (uint64_t)np; p++) {
+        const hsize_t lo = p * per, k = lo < nrows ? (nrows - lo < per ? nrows - lo : per) : 0;
+        if (write_piece(w, ds, space, d, data, row0, lo, k, rowbytes) < 0)
+            rc = -1; /* the other ranks' collective calls still need this one's */
+    }
+    return rc;
 }
 
 int h5w_put_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, const h5w_dsrows *r)

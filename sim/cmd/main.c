@@ -6,6 +6,7 @@
 #include "sim/cmd/cli.h"
 #include "models/libm_path.h"
 #include "models/units.h"
+#include "out/h5/pieces.h"
 #include "out/stopsig.h"
 
 #include <errno.h>
@@ -265,6 +266,16 @@ int main(int argc, char **argv)
     if (omp_get_max_threads() > MR_MAX_THREADS) {
         fprintf(stderr, "minrisk %s: OMP_NUM_THREADS asks for %d threads, above the limit of %d\n",
                 cmd, omp_get_max_threads(), MR_MAX_THREADS);
+        return exit_code(MR_BAD_INPUT);
+    }
+    /* the test hook of the HDF5 transfers' piece size (out/h5/pieces.h) */
+    uint64_t piece;
+    if (mr_h5_piece_bytes(&piece) != 0) {
+        fprintf(stderr,
+                "minrisk %s: %s must be a number of bytes from 1 to %llu (digits, no leading "
+                "zero), got '%.64s'\n",
+                cmd, MR_H5_PIECE_ENV, (unsigned long long)MR_H5_PIECE_BYTES,
+                getenv(MR_H5_PIECE_ENV));
         return exit_code(MR_BAD_INPUT);
     }
     if (commands[c].signals)

@@ -21,6 +21,11 @@ if(MINRISK_WITH_MPI)
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_determinism.sh ${MPIEXEC_EXECUTABLE}
                    ${MINRISK_BIN} ${MINRISK_SRC}/scenarios/demo.yaml 5000 ${MINRISK_SERIAL_BIN})
   set_tests_properties(mpi_determinism PROPERTIES LABELS mpi)
+  # the HDF5 transfers in pieces over 1, 2 and 3 ranks (out/h5/pieces.h)
+  add_test(NAME mpi_h5_pieces
+           COMMAND ${MINRISK_SRC}/tests/output/h5_pieces.sh ${MINRISK_BIN}
+                   ${MINRISK_SRC}/scenarios/demo.yaml 2500 ${MPIEXEC_EXECUTABLE})
+  set_tests_properties(mpi_h5_pieces PROPERTIES LABELS mpi)
   add_test(NAME mpi_resume
            COMMAND ${MINRISK_SRC}/tests/cli/resume_after_sigterm.sh ${MINRISK_BIN}
                    ${MINRISK_SRC}/scenarios/demo.yaml 300000 ${MPIEXEC_EXECUTABLE})

@@ -218,3 +218,10 @@ if(MINRISK_PYTHON)
                    ${MINRISK_BIN} ${MINRISK_SRC})
   set_tests_properties(output_summary_text PROPERTIES LABELS output)
 endif()
+
+# The HDF5 transfers in pieces (out/h5/pieces.h), with MINRISK_H5_PIECE_BYTES
+# at a few bytes: the same file as written whole (the MPI build: mpi_h5_pieces).
+add_test(NAME output_h5_pieces
+         COMMAND ${CMAKE_CURRENT_LIST_DIR}/h5_pieces.sh ${MINRISK_BIN}
+                 ${MINRISK_SRC}/scenarios/demo.yaml 2500)
+set_tests_properties(output_h5_pieces PROPERTIES LABELS output)

@@ -1,10 +1,10 @@
 /* checkpoint_roundtrip.c - the checkpoint of a resumable run (sim/checkpoint.h,
  * issue 3): the blocks a run finished, their rows of every per-trial variable
  * (mr_trial_vars, out/results.h) and their band counts, written and read back
- * bit for bit into fresh results; a resumed run equal to the uninterrupted
- * one; a checkpoint of another run (another seed) and a missing file refused
- * with an error. */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp */
+ * bit for bit into fresh results, in pieces of any size (out/h5/pieces.h);
+ * a resumed run equal to the uninterrupted one; a checkpoint of another run
+ * (another seed) and a missing file refused with an error. */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp, setenv */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -263,6 +263,64 @@ static void test_resumed_run_equals_the_uninterrupted_one(void **state)
     mr_scenario_free(&sc);
 }
 
+/* MINRISK_H5_PIECE_BYTES as given, or unset for NULL. */
+static void piece_size(const char *bytes)
+{
+    if (bytes)
+        setenv("MINRISK_H5_PIECE_BYTES", bytes, 1);
+    else
+        unsetenv("MINRISK_H5_PIECE_BYTES");
+}
+
+/* The rows move in pieces (out/h5/pieces.h): written with one piece size
+   and read back with another, of 1 GiB (one piece), 8 bytes (a row a
+   piece) and 803 bytes (100, 50 or 25 rows by the variable's columns:
+   pieces that end inside a block and cover the skipped block 1), the rows
+   of blocks 0 and 2 come back bit for bit and block 1's are left alone. */
+static void test_rows_in_pieces_of_any_size(void **state)
+{
+    (void)state;
+    static const char *const sizes[] = {NULL, "8", "803"};
+    mr_scenario sc;
+    parse(ckpt_yaml, &sc);
+    mr_results full, part;
+    mr_run_info info_full, info_part;
+    run(&sc, NULL, &full, &info_full);
+    const unsigned char skip1[3] = {0, 1, 0};
+    run(&sc, skip1, &part, &info_part);
+    part.block_done[1] = 0;
+    for (size_t i = 0; i < 9; i++) {
+        scratch s;
+        scratch_make(&s);
+        mr_error err = {{0}};
+        piece_size(sizes[i / 3]);
+        if (mr_checkpoint_write(s.path, &sc, &part, info_part.random_words, &solo, &err))
+            fail_msg("write: %s", err.msg);
+        piece_size(sizes[i % 3]);
+        unsigned char *done = NULL;
+        if (mr_checkpoint_read_done(s.path, &sc, &done, &solo, &err))
+            fail_msg("read_done: %s", err.msg);
+        mr_results back;
+        assert_int_equal(
+            mr_results_alloc(&back, 2500, full.nsectors, full.nminerals, full.years, full.steps),
+            0);
+        back.nblocks = 3;
+        uint64_t words = 0;
+        if (mr_checkpoint_load_rows(s.path, &sc, &back, done, &words, &solo, &err))
+            fail_msg("load_rows: %s", err.msg);
+        assert_rows_equal(&full, &back, 0, 1024);
+        assert_rows_zero(&back, 1024, 2048);
+        assert_rows_equal(&full, &back, 2048, 2500);
+        free(done);
+        mr_results_free(&back);
+        scratch_remove(&s);
+    }
+    piece_size(NULL);
+    mr_results_free(&part);
+    mr_results_free(&full);
+    mr_scenario_free(&sc);
+}
+
 /* A checkpoint resumes only its own run: the same scenario with another
    seed is refused by both readers, and nothing is read into the results. */
 static void test_other_run_is_refused(void **state)
@@ -334,6 +392,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_done_blocks_read_back_bit_for_bit),
         cmocka_unit_test(test_resumed_run_equals_the_uninterrupted_one),
+        cmocka_unit_test(test_rows_in_pieces_of_any_size),
         cmocka_unit_test(test_other_run_is_refused),
         cmocka_unit_test(test_missing_file_is_an_error),
     };
