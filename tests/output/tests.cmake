@@ -225,3 +225,10 @@ add_test(NAME output_h5_pieces
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/h5_pieces.sh ${MINRISK_BIN}
                  ${MINRISK_SRC}/scenarios/demo.yaml 2500)
 set_tests_properties(output_h5_pieces PROPERTIES LABELS output)
+
+# tests/h5same.sh, with which the tests compare files (tests/CMakeLists.txt):
+# hand-made pairs, three of which h5diff itself passes (rows missing, a
+# dataset never written, an empty dataset against a full one).
+add_test(NAME h5same_cases
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/h5same_cases.py ${H5DIFF})
+set_tests_properties(h5same_cases PROPERTIES LABELS output)
