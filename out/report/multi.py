@@ -517,7 +517,9 @@ def uk_compare_table(runs, tid):
 def uk_sweep_grid(runs, tid, who="variant"):
     """Mineral x variant: the UK's top share after any cap in each variant
     (+: capped; red: above the variant's cap), with the world's top share
-    (and the UK's before the cap, when no variant changes it) once."""
+    (and the UK's before the cap, when no variant changes it) once; in
+    tables of GRID_BLOCK variants each (grid_blocks), every one with the
+    mineral's columns, so that any number of variants fits the page."""
     first = runs[0].indicators
     u0 = first["uk"]
 
@@ -528,22 +530,15 @@ def uk_sweep_grid(runs, tid, who="variant"):
                'red: above the variant\'s cap); the world\'s top share of the product stage and the UK\'s '
                'before the cap once (the first variant\'s; * where a variant\'s differs). No sampling.'
                ).replace("variant", who)
-    h = ['<div class="wide"><table id="%s" class="sweep"><caption>%s</caption><tr><th class="l">mineral</th>'
-         '<th class="l">stage</th><th class="l">world top</th>' % (esc(tid), caption)]
-    before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
-    if before:
-        h.append('<th class="l">UK before policy</th>')
     if runs[0].legend_title:  # the variants' settings, as the column heads give them
-        h[0] = h[0].replace("No sampling.</caption>", "No sampling. Variants: %s.</caption>"
-                            % esc(runs[0].legend_title))
-    for r in runs:
-        h.append('<th title="%s">%s</th>' % (esc(r.label), breakable(r.legend, "/")))
-    h.append("</tr>")
+        caption += " Variants: %s." % esc(runs[0].legend_title)
+    before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
 
     def uk_of(r, mid):
         uk = r.indicators["uk"]
         return (uk, uk["mineral"].index(mid)) if mid in uk["mineral"] else (uk, None)
 
+    fixed = []  # per mineral: its row's cells before the variants' (the same in every table)
     for k, mid in enumerate(u0["mineral"]):
         w0 = uk_world_row(first, k)
 
@@ -552,8 +547,7 @@ def uk_sweep_grid(runs, tid, who="variant"):
             w = uk_world_row(r.indicators, u) if u is not None else None
             return None if w is None else (r.indicators["top_country"][w], float(r.indicators["top_share"][w]))
 
-        row = ['<tr id="%s-%s"><td class="l">%s</td><td class="l">%s</td>'
-               % (esc(tid), esc(mid), esc(u0["mineral_name"][k]), esc(u0["stage"][k]))]
+        row = ['<td class="l">%s</td><td class="l">%s</td>' % (esc(u0["mineral_name"][k]), esc(u0["stage"][k]))]
         mark = "" if same(world) else "*"
         if w0 is None:
             row.append('<td class="l">&ndash;</td>')
@@ -567,17 +561,31 @@ def uk_sweep_grid(runs, tid, who="variant"):
             row.append('<td class="l nw before" data-share="%r">%s %s%s</td>' % (
                 float(u0["top_share_before"][k]), esc(u0["top_country_before"][k]),
                 pct(u0["top_share_before"][k]), "" if same(bef) else "*"))
-        for r in runs:
-            uk, u = uk_of(r, mid)
-            if u is None:
-                row.append("<td>&ndash;</td>")
-                continue
-            above = bool(uk["above_cap"][u])
-            row.append('<td class="%s" data-share="%r" title="%s">%s%s</td>' % (
-                "flag" if above else "", float(uk["top_share"][u]), esc(uk["top_country_name"][u]),
-                pct(uk["top_share"][u]), "+" if uk["capped"][u] else ""))
-        h.append("".join(row) + "</tr>")
-    h.append("</table></div>")
+        fixed.append("".join(row))
+
+    h = []
+    for bid, i0, part in grid_blocks(runs, tid):
+        h.append('<div class="wide"><table id="%s" class="sweep"><caption>%s%s</caption><tr><th class="l">mineral'
+                 '</th><th class="l">stage</th><th class="l">world top</th>'
+                 % (esc(bid), caption, grid_part(i0, part, runs, who)))
+        if before:
+            h.append('<th class="l">UK before policy</th>')
+        for r in part:
+            h.append('<th title="%s">%s</th>' % (esc(r.label), breakable(r.legend, "/")))
+        h.append("</tr>")
+        for k, mid in enumerate(u0["mineral"]):
+            row = ['<tr id="%s-%s">%s' % (esc(bid), esc(mid), fixed[k])]
+            for r in part:
+                uk, u = uk_of(r, mid)
+                if u is None:
+                    row.append("<td>&ndash;</td>")
+                    continue
+                above = bool(uk["above_cap"][u])
+                row.append('<td class="%s" data-share="%r" title="%s">%s%s</td>' % (
+                    "flag" if above else "", float(uk["top_share"][u]), esc(uk["top_country_name"][u]),
+                    pct(uk["top_share"][u]), "+" if uk["capped"][u] else ""))
+            h.append("".join(row) + "</tr>")
+        h.append("</table></div>")
     counts = ", ".join("%s: %d" % (esc(r.legend), int(np.sum(np.asarray(r.indicators["uk"]["above_cap"]) != 0)))
                        for r in runs)
     h.append(('<p class="note">Minerals whose UK sourcing is above the variant\'s cap, of %d: %s. Hover a '

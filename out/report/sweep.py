@@ -141,6 +141,30 @@ def breakable(text, sep="_"):
     return (sep + "<wbr>").join(esc(p) for p in str(text).split(sep))
 
 
+# Variants (or runs) per table of a mineral x variant grid: a grid of more is
+# split into tables of this many columns each, as `minrisk summary` splits its
+# grid. 12 columns of shares ("62.0%+", at most "100.0%") and settings such as
+# "12 / 0.60" fit 1280 px beside the grid's own columns (1,094 px of 1,140 at
+# their narrowest for the UK sourcing; 13 columns did not fit).
+GRID_BLOCK = 12
+
+
+def grid_blocks(runs, tid):
+    """[(table id, first index, runs)] of a mineral x variant grid in tables
+    of GRID_BLOCK columns: the first keeps tid, the others tid-2, tid-3, ...
+    (ids start with a letter, so tid-2-<id> is no row of the first)."""
+    return [(tid if i == 0 else "%s-%d" % (tid, i // GRID_BLOCK + 1), i, runs[i:i + GRID_BLOCK])
+            for i in range(0, len(runs), GRID_BLOCK)]
+
+
+def grid_part(i, part, runs, who="variant"):
+    """Caption words of one table of a split grid ("" when not split)."""
+    if len(runs) <= GRID_BLOCK:
+        return ""
+    return " Table %d of %d: %ss %d-%d of %d." % (i // GRID_BLOCK + 1, (len(runs) + GRID_BLOCK - 1) // GRID_BLOCK,
+                                                who, i + 1, i + len(part), len(runs))
+
+
 def sweep_table(sweep, shown, errs, runs, tid):
     """One row per variant; short headers, the interval under each figure on
     one line in small type, so 7 figures and 2 settings fit 1280 px (the
@@ -332,25 +356,29 @@ def fig_sweep_attribution(va, runs):
 
 def sweep_attribution_table(va, runs, tid):
     """The heat map's numbers: each share (data-fraction, as stored) with
-    its 95% interval as the cell's tooltip."""
-    h = ['<div class="wide"><table id="%s" class="sweep"><caption>Share of the total loss\'s ES 99 '
-         '(percent) per mineral and variant, as in the heat map; hover a share for its 95%% interval.'
-         '</caption><tr><th class="l">source</th>' % esc(tid)]
-    for r in runs:
-        h.append('<th title="%s">%s</th>' % (esc(r.label), breakable(r.legend, "/")))
-    h.append("</tr>")
-    for k, src in enumerate(va["id"]):
-        row = ['<tr id="%s-%s"><td class="l">%s</td>' % (esc(tid), esc(src.replace("/", "-")), esc(va["name"][k]))]
-        for v, r in enumerate(runs):
-            s, lo, hi = va["share"][k, v], va["lo"][k, v], va["hi"][k, v]
-            cid = "%s-%s-%s" % (tid, src.replace("/", "-"), r.path.rsplit("/", 1)[-1])
-            if not np.isfinite(s):
-                row.append('<td id="%s" class="na">n/a</td>' % esc(cid))
-                continue
-            row.append('<td id="%s" data-fraction="%r" title="95%% interval %s &ndash; %s">%s</td>'
-                       % (esc(cid), float(s), pct(lo), pct(hi), pct(s)))
-        h.append("".join(row) + "</tr>")
-    h.append("</table></div>")
+    its 95% interval as the cell's tooltip; in tables of GRID_BLOCK
+    variants (grid_blocks)."""
+    h = []
+    for bid, i0, part in grid_blocks(runs, tid):
+        h.append('<div class="wide"><table id="%s" class="sweep"><caption>Share of the total loss\'s ES 99 '
+                 '(percent) per mineral and variant, as in the heat map; hover a share for its 95%% interval.%s'
+                 '</caption><tr><th class="l">source</th>' % (esc(bid), grid_part(i0, part, runs)))
+        for r in part:
+            h.append('<th title="%s">%s</th>' % (esc(r.label), breakable(r.legend, "/")))
+        h.append("</tr>")
+        for k, src in enumerate(va["id"]):
+            row = ['<tr id="%s-%s"><td class="l">%s</td>' % (esc(bid), esc(src.replace("/", "-")),
+                                                              esc(va["name"][k]))]
+            for v, r in enumerate(part, i0):
+                s, lo, hi = va["share"][k, v], va["lo"][k, v], va["hi"][k, v]
+                cid = "%s-%s-%s" % (tid, src.replace("/", "-"), r.path.rsplit("/", 1)[-1])
+                if not np.isfinite(s):
+                    row.append('<td id="%s" class="na">n/a</td>' % esc(cid))
+                    continue
+                row.append('<td id="%s" data-fraction="%r" title="95%% interval %s &ndash; %s">%s</td>'
+                           % (esc(cid), float(s), pct(lo), pct(hi), pct(s)))
+            h.append("".join(row) + "</tr>")
+        h.append("</table></div>")
     return "".join(h)
 
 

@@ -34,7 +34,9 @@ MODE
             figure present), every image decoded (a harness page reads
             naturalWidth of each one), no console message from the page;
             every table within the margin at 1280 px and no interval wrapped,
-            in the demo report and a real sweep's.
+            in the demo report, a real sweep's (12 variants; and 15: its
+            mineral x variant grids in tables of 12 and 3) and a comparison
+            of three UK scenarios.
             Exit 77 (skipped) when chromium is not installed.
 """
 import argparse
@@ -996,11 +998,18 @@ def wilson95(p, n):
     return max(0.0, c - h), min(1.0, c + h)
 
 
-def real_sweep(args, tmp, trials=100):
-    """scenarios/uk-sweep-stockpile-cap.yaml (12 variants) run with few trials."""
-    path = os.path.join(tmp, "real-sweep.h5")
-    r = run([args.minrisk, "run", os.path.join(args.src, "scenarios", "uk-sweep-stockpile-cap.yaml"),
-             "-o", path, "--trials", str(trials), "--quiet", "--threads", "2"])
+def real_sweep(args, tmp, trials=100, months=None):
+    """scenarios/uk-sweep-stockpile-cap.yaml (12 variants) run with few trials;
+    months: its stockpile sizes instead (a scenario extending it, 3 variants
+    a size)."""
+    scenario = os.path.join(args.src, "scenarios", "uk-sweep-stockpile-cap.yaml")
+    path = os.path.join(tmp, "real-sweep.h5" if months is None else "real-sweep-%d.h5" % (3 * len(months)))
+    if months is not None:
+        with open(path[:-3] + ".yaml", "w") as f:
+            f.write("extends: %s\nname: sweep of %d stockpile sizes\nsweep:\n  policies.stockpile.months: %s\n"
+                    "  policies.diversification_cap: [null, 0.60, 0.50]\n" % (scenario, len(months), list(months)))
+        scenario = path[:-3] + ".yaml"
+    r = run([args.minrisk, "run", scenario, "-o", path, "--trials", str(trials), "--quiet", "--threads", "2"])
     if r.returncode != 0:
         sys.exit("minrisk run of the sweep failed: %s" % r.stderr)
     return path
@@ -1504,6 +1513,34 @@ def mode_chromium(args, tmp):
         shot = os.path.join(keep, "sweep-screenshot.png")
         chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,1400", url])
         print("sweep screenshot: %s" % shot)
+
+    # 15 variants (one more stockpile size): the mineral x variant grids
+    # (UK sourcing, tail attribution) are split into tables of 12 variants
+    # and 3, each within the margin (one table ended at 1,359 px before),
+    # every variant's column in one of them, in the sweep's order.
+    sw = real_sweep(args, tmp, months=(0, 3, 6, 9, 12))
+    out = os.path.join(keep, "sweep15-report")
+    r = report(args, sw, out)
+    if check(r.returncode == 0, "15-variant sweep report failed: %s" % r.stderr):
+        res = harness(binary, profile, tmp, "file://" + os.path.abspath(os.path.join(out, "report.html")), "sweep15")
+        if res is not None:
+            want = ["uk-sourcing-sweep", "uk-sourcing-sweep-2", "sweep-table", "sweep-attribution-table",
+                    "sweep-attribution-table-2"]
+            check([t["id"] for t in res["tables"]][:5] == want, "sweep15: tables %s, expected %s first"
+                  % ([t["id"] for t in res["tables"]], want))
+            check_fit(res, "sweep15")
+            check_layout(res, "sweep15", PAGE_REST_MAX["sweep"])
+        with h5py.File(sw, "r") as f:
+            keys = [k.rsplit(".", 1)[-1] for k in f["sweep/parameter"].asstr()[()]]
+            labels = [", ".join("%s=%s" % kv for kv in zip(keys, row)) for row in f["sweep/setting"].asstr()[()]]
+        text = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+        for tid in ("uk-sourcing-sweep", "sweep-attribution-table"):
+            heads = []
+            for n in (1, 2, 3):
+                m = re.search(r'<table id="%s%s".*?</tr>' % (tid, "" if n == 1 else "-%d" % n), text, re.S)
+                heads.append(re.findall(r'<th title="([^"]*)"', m.group(0)) if m else None)
+            check(heads == [labels[:12], labels[12:], None] and len(labels) == 15,
+                  "sweep15: %s column heads %s, expected %s in tables of 12 and 3" % (tid, heads, labels))
 
     # The three UK scenarios compared in one file (issue 15): the UK grid,
     # the headline and per-mineral tables side by side and the tables of
