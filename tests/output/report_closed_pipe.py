@@ -21,10 +21,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import closed_pipe, ignore_sigpipe  # noqa: E402 (tests/python/checks.py)
+from checks import check, closed_pipe, finish, ignore_sigpipe  # noqa: E402 (tests/python/checks.py)
 
 minrisk, src = sys.argv[1], sys.argv[2]
-failures = []
 
 
 def same_tree(a, b):
@@ -59,14 +58,12 @@ with tempfile.TemporaryDirectory() as tmp:
                            stderr=subprocess.PIPE, preexec_fn=pre)
         os.close(w)
         err = p.stderr.decode()
-        if p.returncode != want_status or err != want_err:
-            failures.append("%s: status %d, stderr %r; expected %d, %r"
-                            % (name, p.returncode, err, want_status, want_err))
+        check(p.returncode == want_status and err == want_err, "%s: status %d, stderr %r; expected %d, %r"
+              % (name, p.returncode, err, want_status, want_err))
         left = sorted(n for n in os.listdir(".") if n.startswith(out))
-        if left != [out]:
-            failures.append("%s: left %s, expected %s alone (no lock, no temporary)" % (name, left, out))
-        if not os.path.isdir(out) or not same_tree("ref", out):
-            failures.append("%s: %s is not the reference report, file for file" % (name, out))
+        check(left == [out], "%s: left %s, expected %s alone (no lock, no temporary)" % (name, left, out))
+        check(os.path.isdir(out) and same_tree("ref", out),
+              "%s: %s is not the reference report, file for file" % (name, out))
 
     # report.py run directly: exit 3 (done, the closing line lost), the report installed
     w = closed_pipe()
@@ -74,13 +71,10 @@ with tempfile.TemporaryDirectory() as tmp:
                         os.path.join(src, "out", "report.py"), "in.h5", "-o", "direct",
                         "--minrisk-version", "0.1.0"], stdout=w, stderr=subprocess.PIPE)
     os.close(w)
-    if p.returncode != 3 or p.stderr or not same_tree("ref", "direct"):
-        failures.append("report.py run directly: status %d, stderr %r, report %s; expected 3, '', the reference"
-                        % (p.returncode, p.stderr.decode(), "the same" if os.path.isdir("direct") and
-                           same_tree("ref", "direct") else "not the reference"))
+    same = os.path.isdir("direct") and same_tree("ref", "direct")
+    check(p.returncode == 3 and not p.stderr and same,
+          "report.py run directly: status %d, stderr %r, report %s; expected 3, '', the reference"
+          % (p.returncode, p.stderr.decode(), "the same" if same else "not the reference"))
     os.chdir("/")
 
-for f in failures:
-    print("FAIL: " + f)
-print("report_closed_pipe: %s" % ("%d failures" % len(failures) if failures else "ok"))
-sys.exit(1 if failures else 0)
+sys.exit(finish("report_closed_pipe"))
