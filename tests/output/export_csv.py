@@ -26,12 +26,14 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import run  # noqa: E402 (tests/python/checks.py)
 
 FAILS = []
 
@@ -41,10 +43,6 @@ def check(cond, msg):
         FAILS.append(msg)
         print("FAIL:", msg, file=sys.stderr)
     return cond
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
 # ---- docs/EXPORT.md: the documented columns ---------------------------------

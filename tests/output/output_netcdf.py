@@ -25,7 +25,6 @@ quarterly steps and 52 steps a year; a comparison; a sweep. Then checks:
   `coordinates` attribute, so xarray and netCDF4 attach it.
 """
 import os
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -40,6 +39,8 @@ warnings.simplefilter("ignore", DeprecationWarning)
 BIN, SRC = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(SRC, "python"))
 from minrisk.files import long_name  # noqa: E402  (the package in the source tree)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 failures = []
 
@@ -48,12 +49,6 @@ def check(cond, msg):
     if not cond:
         failures.append(msg)
         print("FAIL:", msg)
-
-
-def run(*args):
-    r = subprocess.run([BIN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        sys.exit("minrisk %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
 
 
 def groups(nc, path=""):
@@ -93,7 +88,7 @@ def compare_with_xarray(path):
 
 
 def ncdump(path):
-    r = subprocess.run(["ncdump", "-h", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    r = run(["ncdump", "-h", path])
     check(r.returncode == 0, "ncdump -h %s: %d %s" % (path, r.returncode, r.stderr[:200]))
     check(':Conventions = "CF-1.8"' in r.stdout, "ncdump -h %s: no Conventions" % path)
     check("double time(step)" in r.stdout, "ncdump -h %s: no time(step)" % path)
@@ -123,18 +118,18 @@ with tempfile.TemporaryDirectory() as tmp:
     demo = os.path.join(SRC, "scenarios", "demo.yaml")
     files = {}
     files["run"] = os.path.join(tmp, "run.h5")
-    run("run", demo, "--trials", "60", "--events", "-o", files["run"], "-q")
+    run_minrisk([BIN, "run", demo, "--trials", "60", "--events", "-o", files["run"], "-q"])
     for name, sim in (("monthly", {"start_year": 2028}),
                       ("quarterly", {"start_year": 2028, "steps_per_year": 4}),
                       ("weekly", {"start_year": 2027, "steps_per_year": 52, "horizon_years": 2})):
         files[name] = os.path.join(tmp, name + ".h5")
-        run("run", scenario(tmp, name, **sim), "--trials", "20", "-o", files[name], "-q")
+        run_minrisk([BIN, "run", scenario(tmp, name, **sim), "--trials", "20", "-o", files[name], "-q"])
     files["compare"] = os.path.join(tmp, "compare.h5")
-    run("compare", demo, scenario(tmp, "b", start_year=2028), "--trials", "20",
-        "-o", files["compare"], "-q")
+    run_minrisk([BIN, "compare", demo, scenario(tmp, "b", start_year=2028), "--trials", "20",
+                 "-o", files["compare"], "-q"])
     files["sweep"] = os.path.join(tmp, "sweep.h5")
-    run("run", os.path.join(SRC, "scenarios", "uk-sweep-stockpile-cap.yaml"), "--trials", "10",
-        "-o", files["sweep"], "-q")
+    run_minrisk([BIN, "run", os.path.join(SRC, "scenarios", "uk-sweep-stockpile-cap.yaml"), "--trials", "10",
+                 "-o", files["sweep"], "-q"])
 
     for kind, path in files.items():
         ncdump(path)

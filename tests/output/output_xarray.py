@@ -17,7 +17,6 @@ Run with Debian's /usr/bin/python3 (h5py, xarray, h5netcdf, numpy).
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -26,6 +25,9 @@ import h5py
 import numpy as np
 import xarray as xr
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import run  # noqa: E402 (tests/python/checks.py)
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -407,10 +409,6 @@ def check_uk_indicators(uk, ind, resolved):
         check(int(got["wgi_assumed"]) == assumed, f"{what}: wgi_assumed")
         check(str(got["basis"].values) == basis, f"{what}: basis {got['basis'].values}")
         check(str(got["source"].values) == source, f"{what}: source")
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
 def check_h5dump(h5dump, path):

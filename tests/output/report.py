@@ -62,6 +62,9 @@ import zlib
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import run, run_minrisk  # noqa: E402 (tests/python/checks.py)
+
 FAILS = []
 RUN_FIGURES = ["exceedance", "exceedance-horizon", "histograms", "fan-inoperability", "fan-price",
                "shortage", "indicators"]
@@ -92,18 +95,12 @@ def check(cond, msg):
     return cond
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
-
-
 def demo_run(args, out, trials=1000, seed=None, events=False):
     cmd = [args.minrisk, "run", os.path.join(args.src, "scenarios", "demo.yaml"), "-o", out,
            "--trials", str(trials), "--quiet", "--threads", "2"] + (["--events"] if events else [])
     if seed is not None:
         cmd += ["--seed", str(seed)]
-    r = run(cmd)
-    if r.returncode != 0:
-        sys.exit("minrisk run failed: %s" % r.stderr)
+    run_minrisk(cmd)
 
 
 def report(args, path, out_dir, extra=()):
@@ -1009,9 +1006,7 @@ def real_sweep(args, tmp, trials=100, months=None):
             f.write("extends: %s\nname: sweep of %d stockpile sizes\nsweep:\n  policies.stockpile.months: %s\n"
                     "  policies.diversification_cap: [null, 0.60, 0.50]\n" % (scenario, len(months), list(months)))
         scenario = path[:-3] + ".yaml"
-    r = run([args.minrisk, "run", scenario, "-o", path, "--trials", str(trials), "--quiet", "--threads", "2"])
-    if r.returncode != 0:
-        sys.exit("minrisk run of the sweep failed: %s" % r.stderr)
+    run_minrisk([args.minrisk, "run", scenario, "-o", path, "--trials", str(trials), "--quiet", "--threads", "2"])
     return path
 
 

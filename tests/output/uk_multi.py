@@ -15,23 +15,18 @@ and a sweep, in `minrisk summary` and `minrisk report`, against the files'
 import html
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 import h5py
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import run_minrisk  # noqa: E402 (tests/python/checks.py)
+
 
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
-
-
-def run(args):
-    p = subprocess.run(args, capture_output=True, text=True)
-    if p.returncode != 0:
-        fail("%s: exit %d: %s" % (" ".join(args), p.returncode, p.stderr.strip()))
-    return p.stdout
 
 
 def p1(x):
@@ -85,7 +80,7 @@ def table_rows(page, tid):
 def report_uk_rows(mr, h5, rep, next_section, tid, order):
     """The report of h5: its UK sourcing section comes before next_section,
     and table tid has a row per mineral of order, in that order."""
-    run([mr, "report", h5, "-o", rep, "--quiet"])
+    run_minrisk([mr, "report", h5, "-o", rep, "--quiet"])
     page = open(os.path.join(rep, "report.html"), encoding="utf-8").read()
     if not page.index('id="uk-sourcing"') < page.index('id="%s"' % next_section):
         fail("report: the UK sourcing section is not the first")
@@ -102,13 +97,13 @@ def share_attr(attrs):
 
 def check_compare(mr, src, tmp):
     h5 = os.path.join(tmp, "cmp.h5")
-    run([mr, "compare", os.path.join(src, "scenarios/uk-2024.yaml"), os.path.join(src, "scenarios/uk-2035-vision.yaml"),
+    run_minrisk([mr, "compare", os.path.join(src, "scenarios/uk-2024.yaml"), os.path.join(src, "scenarios/uk-2035-vision.yaml"),
          "--trials", "50", "--bootstrap", "0", "-q", "-o", h5, "--threads", "2"])
     f = h5py.File(h5, "r")
     a, b = uk_of(f["runs/a"]), uk_of(f["runs/b"])
     order = list(f["runs/a/indicators/uk/mineral"].asstr()[()])
     # summary: the A vs B table
-    out = run([mr, "summary", h5])
+    out = run_minrisk([mr, "summary", h5]).stdout
     part = out.split("UK sourcing top share, A vs B")[1]
     lines = {ln.split()[0]: ln for ln in part.splitlines()[5:5 + len(order)]}
     changed = 0
@@ -152,13 +147,13 @@ def check_compare(mr, src, tmp):
 
 def check_sweep(mr, src, tmp):
     h5 = os.path.join(tmp, "sweep.h5")
-    run([mr, "run", os.path.join(src, "scenarios/uk-sweep-stockpile-cap.yaml"), "--trials", "20", "-q",
+    run_minrisk([mr, "run", os.path.join(src, "scenarios/uk-sweep-stockpile-cap.yaml"), "--trials", "20", "-q",
          "-o", h5, "--threads", "2"])
     f = h5py.File(h5, "r")
     names = list(f["sweep/variant"].asstr()[()])
     runs = [uk_of(f["variants/" + n]) for n in names]
     order = list(f["variants/%s/indicators/uk/mineral" % names[0]].asstr()[()])
-    out = run([mr, "summary", h5])
+    out = run_minrisk([mr, "summary", h5]).stdout
     part = out.split("UK sourcing top share per variant")[1]
     lines = {ln.split()[0]: ln.split() for ln in part.splitlines()[5:5 + len(order)]}
     flagged = 0

@@ -1,10 +1,14 @@
-"""checks.py - what the python_* tests share: check(ok, what) records and
-prints a failure; finish(name) prints the count and gives the exit status
-(0 when none failed, 1 otherwise). Also the closed pipe of the SIGPIPE tests
-(tests/cli/closed_pipe.py, tests/output/report_closed_pipe.py)."""
+"""checks.py - what the python_* and output tests share: check(ok, what)
+records and prints a failure; finish(name) prints the count and gives the
+exit status (0 when none failed, 1 otherwise). run(cmd) runs a command and
+captures its output; run_minrisk(cmd) the same for a command that must
+succeed (minrisk making a test's input), which ends the test otherwise.
+Also the closed pipe of the SIGPIPE tests (tests/cli/closed_pipe.py,
+tests/output/report_closed_pipe.py)."""
 
 import os
 import signal
+import subprocess
 import sys
 
 FAILS = []
@@ -19,6 +23,23 @@ def check(ok, what):
 def finish(name):
     print("%s: %d failures" % (name, len(FAILS)))
     return 1 if FAILS else 0
+
+
+def run(cmd, **kw):
+    """cmd (a list) run to its end, its stdout and stderr captured as text
+    (kw: subprocess.run's, env, cwd, timeout): the CompletedProcess, whatever
+    its status, for the caller to check."""
+    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+
+
+def run_minrisk(cmd, **kw):
+    """run(cmd) for a command that must succeed (a run or compare making the
+    test's input): any status but 0 ends the test, exit 1, with one line
+    naming the command, its status and its stderr. The CompletedProcess."""
+    r = run(cmd, **kw)
+    if r.returncode != 0:
+        sys.exit("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr.strip()))
+    return r
 
 
 def setup():
