@@ -170,8 +170,9 @@ bool mr_cli_stdout_lost(void);
 
 /* The commands: argv[0] is the command's name, its arguments follow (as a
    program's main); --help is MR_OK. */
-mr_status mr_cmd_run(int argc, char **argv);         /* run.c */
-mr_status mr_cmd_init(int argc, char **argv);        /* init.c */
+mr_status mr_cmd_run(int argc, char **argv);  /* run.c */
+mr_status mr_cmd_init(int argc, char **argv); /* init.c */
+void mr_cmd_init_signals(void); /* the stop signals: the temporary removed, exit 130 */
 mr_status mr_cmd_validate(int argc, char **argv);    /* validate.c */
 mr_status mr_cmd_summary(int argc, char **argv);     /* summary.c */
 mr_status mr_cmd_compare(int argc, char **argv);     /* compare.c */

@@ -100,7 +100,7 @@ static const struct {
 } commands[] = {
     {"run", mr_cmd_run, true, mr_cmd_run_signals},                         /* run.c */
     {"validate", mr_cmd_validate, false, NULL},                            /* validate.c */
-    {"init", mr_cmd_init, false, NULL},                                    /* init.c */
+    {"init", mr_cmd_init, false, mr_cmd_init_signals},                     /* init.c */
     {"summary", mr_cmd_summary, false, NULL},                              /* summary.c */
     {"compare", mr_cmd_compare, false, mr_cmd_compare_signals},            /* compare.c */
     {"explain", mr_cmd_explain, false, NULL},                              /* explain.c */

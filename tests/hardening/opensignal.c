@@ -1,8 +1,9 @@
-/* opensignal.c - an LD_PRELOAD shim for output_signals_handled.sh: right
+/* opensignal.c - an LD_PRELOAD shim for output_signals_handled.sh and
+ * init_atomic.sh: right
  * after the first open(2) that creates a file whose name ends in ".lock"
  * (MINRISK_TEST_AT=lock: an output's lock file, sim/cmd/outpath.c) or
- * holds ".tmp" (MINRISK_TEST_AT=tmp: a result file's or a CSV's
- * temporary, out/h5/h5w.c, out/export/csv.c), the process sends itself
+ * holds ".tmp" (MINRISK_TEST_AT=tmp: a result file's, a CSV's or init's
+ * temporary, out/h5/h5w.c, out/export/csv.c, sim/cmd/init.c), the process sends itself
  * the signal MINRISK_TEST_SIGNAL names (QUIT, USR1, USR2, ALRM, XCPU,
  * INT, TERM, HUP), as one that comes in that instant would. Without the
  * variables, and for every later open, glibc's alone. Only a relative

@@ -51,6 +51,14 @@ add_test(NAME output_signals_handled
                  ${MINRISK_SRC} $<TARGET_FILE:hardening_opensignal> ${H5DIFF})
 set_tests_properties(output_signals_handled PROPERTIES LABELS hardening TIMEOUT 120)
 
+# init's temporary (sim/cmd/init.c): a file-size limit met and every stop
+# signal right after the temporary is made (the same shim) leave nothing,
+# and --force the old file.
+add_test(NAME init_atomic
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/init_atomic.sh ${MINRISK_BIN} ${MINRISK_SRC}
+                 $<TARGET_FILE:hardening_opensignal>)
+set_tests_properties(init_atomic PROPERTIES LABELS hardening TIMEOUT 120)
+
 # The estimates before a run (file size, memory) against the file and the
 # peak resident size: the free space faked by the shim of
 # output_checkpoint_space.

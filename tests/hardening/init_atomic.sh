@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `minrisk init` writes FILE.tmp.<pid> and gives it FILE's name only when it
+# is whole (sim/cmd/init.c). Until 2026-12-06 it opened FILE with O_TRUNC
+# and wrote into it: a write that failed part way left a cut scenario
+# under the name (1024 of 7246 bytes under `ulimit -f 1`), and --force had
+# already destroyed the old file; a stop signal mid-write killed it with
+# the same result. Checked:
+# 1. under a file-size limit (SIGXFSZ ignored by minrisk: the write fails
+#    with EFBIG): exit 1, one line, no FILE and no temporary; with --force
+#    the old FILE byte for byte;
+# 2. every stop signal (out/stopsig.h) sent by the shim opensignal.c right
+#    after the temporary is made: exit 130, nothing left, and with --force
+#    the old FILE as it was;
+# 3. --force refuses what is not a regular file (the rename would replace a
+#    symbolic link, not its target, or a FIFO): exit 2, one line, unchanged.
+# usage: init_atomic.sh MINRISK SRC SHIM
+. "$(dirname "$0")/common.sh" "$@"
+shim=$3
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+
+"$bin" init old.yaml || fail "init old.yaml: status $?"
+cp old.yaml orig.yaml
+[ "$(wc -c <old.yaml)" -gt 2048 ] || fail "old.yaml: $(wc -c <old.yaml) bytes, not above the 1 kB limit"
+
+# 1. a file-size limit of 1 kB, below the 7 kB file
+limited 1 - init new.yaml 2>err.txt
+status=$?
+[ "$status" -eq 1 ] || fail "init under ulimit -f 1: status $status, expected 1"
+one_line err.txt "minrisk init: cannot write new\.yaml: File too large"
+rm -f err.txt
+only old.yaml orig.yaml
+limited 1 - init --force old.yaml 2>err.txt
+status=$?
+[ "$status" -eq 1 ] || fail "init --force under ulimit -f 1: status $status, expected 1"
+one_line err.txt "minrisk init: cannot write old\.yaml: File too large"
+rm -f err.txt
+cmp -s old.yaml orig.yaml || fail "init --force under ulimit -f 1: old.yaml changed ($(wc -c <old.yaml) bytes)"
+only old.yaml orig.yaml
+
+# 2. a stop signal right after the temporary is made
+for sig in INT TERM HUP QUIT USR1 USR2 ALRM XCPU; do
+  for force in "" --force; do
+    target=new.yaml
+    [ -n "$force" ] && target=old.yaml
+    MINRISK_TEST_AT=tmp MINRISK_TEST_SIGNAL=$sig LD_PRELOAD=$shim timeout 20 \
+      "$bin" init $force $target >out.txt 2>err.txt
+    status=$?
+    rm -f out.txt
+    [ "$status" -eq 130 ] || fail "init $force $target, SIG$sig: status $status, expected 130 ($(cat err.txt))"
+    rm -f err.txt
+    only old.yaml orig.yaml
+    cmp -s old.yaml orig.yaml || fail "init $force $target, SIG$sig: old.yaml changed"
+  done
+done
+
+# 3. --force over what is not a regular file
+ln -s orig.yaml link.yaml
+mkfifo fifo.yaml
+for f in link.yaml fifo.yaml; do
+  kind=$([ -L $f ] && echo "a symbolic link" || echo "a FIFO")
+  timeout 20 "$bin" init --force $f 2>err.txt
+  status=$?
+  [ "$status" -eq 2 ] || fail "init --force $f: status $status, expected 2"
+  one_line err.txt "minrisk init: $f exists and is $kind, not a regular file; --force replaces only a regular file: give another FILE"
+  rm -f err.txt
+done
+[ -L link.yaml ] && [ -p fifo.yaml ] || fail "init --force replaced the link or the FIFO"
+cmp -s orig.yaml old.yaml || fail "init --force link.yaml wrote through the link"
+finish "init: a failed or interrupted write leaves nothing, and --force the old file"
