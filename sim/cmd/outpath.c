@@ -370,25 +370,31 @@ static long temp_pid(const char *name, const char *base)
 /* Remove the temporary files of this output whose process is gone (a run
    killed by SIGKILL or a crash during a write): a live process's files,
    or another user's (EPERM), stay. */
-static void remove_stale(const mr_outpath_req *q)
+static void remove_stale(const char *output, const char *cmd)
 {
     char dir[4096], path[4400];
-    const char *base = base_of(q->output);
-    DIR *d = dir_of(q->output, dir, sizeof dir) ? NULL : opendir(dir);
+    const char *base = base_of(output);
+    DIR *d = dir_of(output, dir, sizeof dir) ? NULL : opendir(dir);
     if (!d)
         return;
     for (struct dirent *e; (e = readdir(d));) {
         long pid = temp_pid(e->d_name, base);
         struct stat st;
-        int len = snprintf(path, sizeof path, "%s%s", q->output, e->d_name + strlen(base));
+        int len = snprintf(path, sizeof path, "%s%s", output, e->d_name + strlen(base));
         if (pid <= 0 || len < 0 || (size_t)len >= sizeof path || lstat(path, &st) != 0 ||
             !S_ISREG(st.st_mode) || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         if (unlink(path) == 0)
-            fprintf(stderr, "minrisk %s: removed stale temporary %s (process %ld is gone)\n",
-                    q->cmd, path, pid);
+            fprintf(stderr, "minrisk %s: removed stale temporary %s (process %ld is gone)\n", cmd,
+                    path, pid);
     }
     closedir(d);
+}
+
+void mr_outpath_remove_stale(const char *output, const char *cmd)
+{
+    if (lock_on && lock_exclusive)
+        remove_stale(output, cmd);
 }
 
 /* ---- the verdict, on every rank ------------------------------------------------ */
@@ -409,7 +415,7 @@ static mr_status claim_root(const mr_outpath_req *q, mr_error *err)
     /* Only under the lock: then no live run writes these files, wherever
        it runs (a pid is only known alive on this node). */
     if (lock_exclusive)
-        remove_stale(q);
+        remove_stale(q->output, q->cmd);
     return MR_OK;
 }
 

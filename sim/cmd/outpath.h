@@ -51,6 +51,15 @@ mr_status mr_outpath_claim(const mr_outpath_req *q, const mr_comm *comm, mr_erro
    says why it cannot). One process. */
 mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, const char *opt, mr_error *err);
 
+/* Remove the temporary files OUTPUT.tmp.<pid> and OUTPUT.ckpt.tmp.<pid>
+   whose process is gone (killed by SIGKILL or a crash during a write), one
+   line on stderr for each, as mr_outpath_claim does: for a command that
+   writes OUTPUT through such a temporary under mr_outpath_lock_dir(OUTPUT)
+   (bench --json). Only while this process holds that lock exclusively: a
+   pid is only known dead on this node, and the lock keeps out a live
+   writer on any node. cmd names the command in the line. */
+void mr_outpath_remove_stale(const char *output, const char *cmd);
+
 /* Remove the lock file and let go of the lock (rank 0; nothing elsewhere
    or when none is held). At the end of every run, whatever its outcome. */
 void mr_outpath_release(void);

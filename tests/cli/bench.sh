@@ -9,7 +9,9 @@
 #   bench/synthetic.yaml` with the same trials and seed;
 # - a tiny bench (1 and 2 threads, 2 repetitions): exit 0, the table on
 #   stdout, a JSON file that parses, whose verification numbers are one,
-#   and whose medians are the medians of its runs (worked out here again).
+#   and whose medians are the medians of its runs (worked out here again);
+# - a dead bench's temporary FILE.tmp.<pid> removed by the next one, a live
+#   process's kept.
 # usage: bench.sh MINRISK SRC PYTHON
 set -uo pipefail
 bin=$1 src=$2 py=$3
@@ -66,6 +68,21 @@ mkfifo "$tmp/fifo"
 expect 2 "$tmp/fifo: exists and is a FIFO, not a regular file; choose another --json" -- $tiny --json "$tmp/fifo"
 [ -p "$tmp/fifo" ] || fail "--json FIFO: the FIFO was replaced"
 rm -f "$tmp/link.json" "$tmp/target.json" "$tmp/fifo"
+# the temporaries of a bench killed during its write (FILE.tmp.<pid>, whose
+# process is gone) are removed by the next bench to FILE, under FILE.lock,
+# one line each; a live process's (this shell's) stays (until 2026-12-06
+# they stayed for good)
+dead=$(sh -c 'echo $$')
+kill -0 "$dead" 2>/dev/null && dead=$(sh -c 'echo $$')
+echo x >"$tmp/s.json.tmp.$dead"
+echo y >"$tmp/s.json.tmp.$$"
+"$bin" bench $tiny --json "$tmp/s.json" >/dev/null 2>"$tmp/err" || fail "bench over stale temporaries: status $?"
+[ "$(cat "$tmp/err")" = "minrisk bench: removed stale temporary $tmp/s.json.tmp.$dead (process $dead is gone)" ] ||
+    fail "bench over stale temporaries: stderr '$(cat "$tmp/err")'"
+[ ! -e "$tmp/s.json.tmp.$dead" ] || fail "bench: the dead process's temporary s.json.tmp.$dead stayed"
+[ "$(cat "$tmp/s.json.tmp.$$" 2>/dev/null)" = y ] || fail "bench: the live process's temporary s.json.tmp.$$ was touched"
+[ -s "$tmp/s.json" ] && [ ! -e "$tmp/s.json.lock" ] || fail "bench over stale temporaries: no s.json, or s.json.lock left"
+rm -f "$tmp/s.json" "$tmp/s.json.tmp.$$" "$tmp/err"
 rmdir "$tmp/dir"
 # standard output that cannot be written (/dev/full): status 1 and one
 # line saying so, not a silent status 1; the JSON is still written
