@@ -23,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -115,6 +116,24 @@ static bool ends_with(const char *s, const char *tail)
 {
     size_t n = strlen(s), k = strlen(tail);
     return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* A pid as minrisk writes one (%ld of getpid()): the n bytes at s are 1 to
+   10 decimal digits, the first not 0, of a value up to INT_MAX (pid_t's
+   range); else 0. What strtol and sscanf's %ld also took (a sign, leading
+   white space or zeros, a value past LONG_MAX as LONG_MAX) names no
+   process minrisk started. */
+static long pid_of(const char *s, size_t n)
+{
+    if (n == 0 || n > 10 || s[0] < '1' || s[0] > '9')
+        return 0;
+    long long v = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return 0;
+        v = v * 10 + (s[k] - '0');
+    }
+    return v <= INT_MAX ? (long)v : 0;
 }
 
 /* ---- the checks (rank 0) ---------------------------------------------------- */
@@ -259,18 +278,30 @@ static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error 
 
 /* ---- the lock (rank 0) -------------------------------------------------------- */
 
-/* "pid 1234 on host" of the run holding the lock, from the lock file. */
+/* "pid 1234 on host, " of the run holding the lock, from the lock file, or
+   "" unless it holds exactly what write_holder writes: "<pid> <host>\n"
+   (the holder has not written it yet, or it is no minrisk's). The host is
+   shown through mr_printable. Until 2026-12-06 sscanf's "%ld %255s" took
+   "99999999999999999999 host" as pid 9223372036854775807, "+5 host" and
+   " 5 host" as pid 5, "5x host" as pid 5 on x, and printed a host's
+   control bytes raw (output_lock). */
 static void holder_of(int fd, char *who, size_t n)
 {
-    char buf[320] = {0}, host[256] = {0};
-    long pid = 0;
+    char buf[320] = {0}, host[256];
     ssize_t got = pread(fd, buf, sizeof buf - 1, 0);
-    if (got > 0 && sscanf(buf, "%ld %255s", &pid, host) >= 1 && pid > 0 && host[0])
-        snprintf(who, n, "pid %ld on %s, ", pid, host);
-    else if (pid > 0)
-        snprintf(who, n, "pid %ld, ", pid);
+    size_t len = got > 0 ? (size_t)got : 0;
+    char *sp = memchr(buf, ' ', len);
+    long pid = sp ? pid_of(buf, (size_t)(sp - buf)) : 0;
+    if (pid <= 0 || buf[len - 1] != '\n' || memchr(buf, '\n', len) != buf + len - 1 ||
+        strlen(buf) != len) {
+        snprintf(who, n, "%s", "");
+        return;
+    }
+    buf[len - 1] = '\0';
+    if (sp[1])
+        snprintf(who, n, "pid %ld on %s, ", pid, mr_printable(sp + 1, host, sizeof host));
     else
-        snprintf(who, n, "%s", ""); /* it has not written its pid yet */
+        snprintf(who, n, "pid %ld, ", pid);
 }
 
 /* Write "<pid> <host>" into the lock file: who holds it, for the message of
@@ -353,7 +384,9 @@ static int take_lock(const mr_outpath_req *q, const char *holder, const char *op
 /* ---- stale temporary files (rank 0, under the lock) --------------------------- */
 
 /* The pid of a temporary file of this output: name is "<base>.tmp.<pid>" or
-   "<base>.ckpt.tmp.<pid>"; else 0. */
+   "<base>.ckpt.tmp.<pid>", the pid as minrisk writes it (pid_of); else 0.
+   Until 2026-12-06 strtol read any digits: out.h5.tmp.01234, a name no
+   minrisk writes, was removed as the temporary of process 1234. */
 static long temp_pid(const char *name, const char *base)
 {
     size_t b = strlen(base);
@@ -362,9 +395,7 @@ static long temp_pid(const char *name, const char *base)
     const char *rest = name + b;
     if (!strncmp(rest, ".ckpt", 5))
         rest += 5;
-    if (strncmp(rest, ".tmp.", 5) || !all_digits(rest + 5) || strlen(rest + 5) > 9)
-        return 0;
-    return strtol(rest + 5, NULL, 10);
+    return strncmp(rest, ".tmp.", 5) ? 0 : pid_of(rest + 5, strlen(rest + 5));
 }
 
 /* Remove the temporary files of this output whose process is gone (a run

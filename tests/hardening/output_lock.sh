@@ -29,4 +29,32 @@ only out.h5
 # the lock is free again
 expect 0 "" -- run "$demo" -o out.h5 --trials 64 --quiet
 only out.h5
+# the holder is named only from a lock file that holds exactly "<pid>
+# <host>\n" as minrisk writes it (sim/cmd/outpath.c holder_of): until
+# 2026-12-06 sscanf's %ld named "99999999999999999999 host" pid
+# 9223372036854775807, "+5 host" and " 7 host" pids 5 and 7, "5x host" pid
+# 5 on x, "0012 host" pid 12, and printed a host's ESC raw. The lock is
+# held by this shell (flock(1) on a descriptor), as a live holder's would be.
+held() { # held CONTENT EXPECTED-HOLDER: the refusal while this shell holds out.h5.lock
+  printf '%s' "$1" >out.h5.lock
+  exec 9<out.h5.lock
+  flock -n 9 || fail "cannot flock out.h5.lock"
+  expect 1 "out.h5: in use by another minrisk run ($2lock out.h5.lock); wait for it or choose another -o" \
+    -- run "$demo" -o out.h5 --trials 64 --quiet
+  exec 9<&-
+}
+held $'-5 host\n' ""
+held $'99999999999999999999 host\n' ""
+held $'2147483648 host\n' ""
+held $'+5 host\n' ""
+held $' 7 host\n' ""
+held $'5x host\n' ""
+held $'0012 host\n' ""
+held $'12 host' ""
+held $'12 host\nmore\n' ""
+held $'12 host\n' "pid 12 on host, "
+held $'2147483647 h\n' "pid 2147483647 on h, "
+held $'12 \n' "pid 12, "
+held $'12 ho\e[31mst\n' 'pid 12 on ho\x1b[31mst, '
+rm -f out.h5.lock
 finish "a second run, --resume, a sweep and a comparison refused while the first held the lock"
