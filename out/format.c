@@ -80,6 +80,24 @@ char *mr_printable(const char *s, char *buf, size_t n)
     return buf;
 }
 
+char *mr_env_shown(const char *name, char *buf, size_t n)
+{
+    const char *v = getenv(name);
+    if (!v)
+        v = "";
+    size_t whole = 0; /* the length of all of v shown */
+    for (const unsigned char *p = (const unsigned char *)v; *p;) {
+        size_t keep = mr_printable_len(p);
+        whole += keep ? keep : 4;
+        p += keep ? keep : 1;
+    }
+    if (whole < n || n < 4)
+        return mr_printable(v, buf, n);
+    mr_printable(v, buf, n - 3); /* "..." says it is cut */
+    strcat(buf, "...");
+    return buf;
+}
+
 char *mr_printable_own(char *s)
 {
     if (!s)

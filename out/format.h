@@ -52,6 +52,16 @@ char *mr_printable(const char *s, char *buf, size_t n);
    the byte is escaped. */
 size_t mr_printable_len(const unsigned char *s);
 
+/* The environment variable `name`'s value for a message, through
+   mr_printable ("" when unset), at most n - 1 bytes (n = MR_ENV_SHOWN),
+   ending in "..." when cut: a value is
+   the user's text, and a newline or an escape in it made a two-line error
+   or worked the terminal; a long one made a line of kilobytes (until
+   2026-12-06: MINRISK_MEMORY_LIMIT, MINRISK_STREAM_BUDGET, compare's
+   launcher variables, MINRISK_REPORT_SCRIPT and MINRISK_PYTHON raw). */
+#define MR_ENV_SHOWN 129
+char *mr_env_shown(const char *name, char *buf, size_t n);
+
 /* The same in place: s rewritten into a new malloc'ed string (freeing s),
    for a string kept for printing. NULL, with s freed, when out of memory;
    NULL in, NULL out. */

@@ -12,6 +12,7 @@
 
 #include "models/units.h"
 #include "out/clock.h"
+#include "out/format.h"
 #include "sim/memory.h"
 #include "sim/model.h"
 #include "sim/rng.h"
@@ -231,6 +232,7 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
                  ws = threads * workspace_bytes(md);
     const double need = res + ws + opts->analysis_bytes;
     mr_memory_limit lim;
+    char shown[MR_ENV_SHOWN];
     const int unreadable = mr_memory_limit_get(&lim) != 0;
     const int node = ranks_on_node(comm);
     int bad = unreadable;
@@ -238,7 +240,7 @@ static mr_status memory_check(const mr_scenario *sc, const mr_model *md, const m
         snprintf(err->msg, sizeof err->msg,
                  "MINRISK_MEMORY_LIMIT: must be a number of bytes (digits, no leading zero), "
                  "with an optional K, M, G or T, got '%s'",
-                 getenv("MINRISK_MEMORY_LIMIT"));
+                 mr_env_shown("MINRISK_MEMORY_LIMIT", shown, sizeof shown));
     else if (lim.source && need * (lim.per_node ? node : 1) > (double)lim.free_bytes) {
         const double grid = bands_bytes(md) + ws;
         too_big(sc, &lim, stream ? "streamed statistics" : "results", res, ws, opts->analysis_bytes,
@@ -835,11 +837,11 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     const uint64_t N = sc->trials;
     uint64_t blo, bhi, first, last, budget;
     if (mr_comm_any(comm, mr_stream_budget(&budget) != 0)) {
-        const char *b = getenv("MINRISK_STREAM_BUDGET");
+        char shown[MR_ENV_SHOWN];
         snprintf(err->msg, sizeof err->msg,
                  "MINRISK_STREAM_BUDGET: must be a number of values (digits, no leading zero), "
-                 "got '%.64s'",
-                 b ? b : "");
+                 "got '%s'",
+                 mr_env_shown("MINRISK_STREAM_BUDGET", shown, sizeof shown));
         return MR_BAD_INPUT;
     }
     mr_status rc = rank_blocks(sc, opts, comm, 1, &md, &blo, &bhi, &first, &last, err);

@@ -11,6 +11,7 @@
 #include "sim/cmd/compare_internal.h"
 #include "sim/cmd/outpath.h"
 #include "out/clock.h"
+#include "out/format.h"
 #include "sim/engine.h"
 #include "out/h5/extras.h"
 #include "out/h5/writer.h"
@@ -1084,7 +1085,9 @@ mr_status mr_cmd_compare(int argc, char **argv)
                      "%s is '%%s', not a number of processes: compare runs as one process; "
                      "start it without mpiexec",
                      size_vars[k]);
-            return mr_cli_usage_error("compare", fmt, env);
+            char shown[MR_ENV_SHOWN];
+            return mr_cli_usage_error("compare", fmt,
+                                      mr_env_shown(size_vars[k], shown, sizeof shown));
         }
         if (size > 1) {
             if (rank && !mr_cli_parse_u64(rank, &r) && r > 0 && r < size)

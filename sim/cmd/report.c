@@ -12,7 +12,7 @@
 #define _XOPEN_SOURCE 700 /* strsignal, posix_spawn, realpath */
 #include "sim/cmd/cli.h"
 #include "sim/cmd/outpath.h"
-#include "out/format.h" /* mr_file_kind */
+#include "out/format.h" /* mr_file_kind, mr_printable, mr_env_shown */
 #include "out/h5/read.h"
 #include "out/stopsig.h"
 
@@ -171,8 +171,9 @@ static const char *find_script(char *buf, size_t len, char *msg, size_t msglen)
     if (env && *env) {
         if (readable_file(env))
             return env;
+        char shown[MR_ENV_SHOWN];
         snprintf(msg, msglen, "minrisk report: MINRISK_REPORT_SCRIPT=%s: cannot read the script",
-                 env);
+                 mr_env_shown("MINRISK_REPORT_SCRIPT", shown, sizeof shown));
         return NULL;
     }
     char exe[PATH_MAX];
@@ -252,10 +253,15 @@ static mr_status run_child(char *const argv[], const char *dir)
     mr_stopsig_restore(&prev);
 
     mr_status status = MR_FAILED;
+    /* the interpreter (MINRISK_PYTHON) and the script (MINRISK_REPORT_SCRIPT)
+       as out/format.h's mr_env_shown shows such values */
+    char py[MR_ENV_SHOWN], script[512];
+    mr_printable(argv[0], py, sizeof py);
+    mr_printable(argv[1], script, sizeof script);
     if (err) {
         fprintf(stderr,
-                "minrisk report: cannot run %s: %s (install python3 or set MINRISK_PYTHON)\n",
-                argv[0], strerror(err));
+                "minrisk report: cannot run %s: %s (install python3 or set MINRISK_PYTHON)\n", py,
+                strerror(err));
     } else {
         /* Wait for its end without reaping it, then stop forwarding before
            it is reaped: until then its pid cannot be another process's, so
@@ -272,7 +278,7 @@ static mr_status run_child(char *const argv[], const char *dir)
             while ((r = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
                 ;
         if (r < 0) {
-            fprintf(stderr, "minrisk report: waiting for %s: %s\n", argv[0], strerror(errno));
+            fprintf(stderr, "minrisk report: waiting for %s: %s\n", py, strerror(errno));
         } else if (WIFEXITED(ws)) {
             int code = WEXITSTATUS(ws);
             status = code == 0 || code == REPORT_EXIT_STDOUT_CLOSED ? MR_OK
@@ -283,7 +289,7 @@ static mr_status run_child(char *const argv[], const char *dir)
                 mr_cli_note_stdout_lost(); /* as if this process had met the closed pipe */
         } else if (WIFSIGNALED(ws)) {
             int sig = WTERMSIG(ws);
-            fprintf(stderr, "minrisk report: %s stopped by signal %d (%s)\n", argv[1], sig,
+            fprintf(stderr, "minrisk report: %s stopped by signal %d (%s)\n", script, sig,
                     strsignal(sig));
             status =
                 (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) ? MR_INTERRUPTED : MR_FAILED;

@@ -12,7 +12,8 @@ foreach(t output_special_files      # 1: FIFO, symbolic links, directory; a regu
           output_full_disk_keeps_trials # 7: a failed write keeps the trials in the checkpoint
           output_file_size_limit # a file-size limit (SIGXFSZ) fails the write, not the process
           output_durable          # fsync of the temporary before its rename, of the directory after
-          output_size_estimate)   # the size checked before a write is that of the trials written
+          output_size_estimate    # the size checked before a write is that of the trials written
+          env_in_messages)        # environment values in messages: one line, escaped, cut
   add_test(NAME ${t} COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${t}.sh ${MINRISK_BIN} ${MINRISK_SRC}
                                 ${H5DIFF})
   set_tests_properties(${t} PROPERTIES LABELS hardening TIMEOUT 120 SKIP_RETURN_CODE 77)
