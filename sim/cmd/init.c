@@ -92,7 +92,7 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
             "# %s - a starting scenario written by `minrisk init`.\n"
             "#\n"
             "# The format is docs/SCENARIO_FORMAT.md (every key: `minrisk validate --schema`),\n"
-            "# the model docs/MODEL.md (MODEL n below), and where real figures come from\n"
+            "# the model docs/MODEL.md (§n below), and where real figures come from\n"
             "# docs/DATA.md (USGS shares, World Bank governance scores, prices, sector\n"
             "# outputs). Every figure marked 'assumption: replace' is invented so that the\n"
             "# file runs: replace each with a sourced figure and name the source in a\n"
@@ -112,14 +112,14 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
             "  A starting point written by minrisk init; every figure is an assumption\n"
             "  until replaced.\n"
             "\n"
-            "simulation:                 # the time grid and the trials (MODEL 1)\n"
+            "simulation:                 # the time grid and the trials (docs/MODEL.md §1)\n"
             "  horizon_years: 10         # years simulated\n"
             "  steps_per_year: 12        # monthly steps\n"
             "  trials: 10000             # Monte Carlo trials (run --trials overrides)\n"
             "  seed: 1                   # random seed (run --seed overrides)\n"
             "\n"
             "defaults:\n"
-            "  # A country's outage process from its governance score (MODEL 3.1):\n"
+            "  # A country's outage process from its governance score (docs/MODEL.md §3):\n"
             "  #   rate_per_year = rate_at_zero_per_year * factor_per_unit ^ (-wgi_pv)\n"
             "  # Without this block wgi_pv below sets no outage at all (validate warns).\n"
             "  wgi_rate:\n"
@@ -132,7 +132,7 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
             "      lognormal: {median: 3, sigma: 1.0}\n"
             "\n"
             "rationing: proportional      # every user gets the same fraction of what there is "
-            "(MODEL 6)\n"
+            "(docs/MODEL.md §6)\n"
             "\n"
             "countries:\n"
             "  # The supplying countries. wgi_pv: World Bank WGI Political Stability,\n"
@@ -155,7 +155,7 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
             "minerals:\n"
             "  # Each mineral: the modelled economy's demand, the world supply by stage\n"
             "  # and country (shares of a stage sum to 1; docs/DATA.md section 1), and\n"
-            "  # its price (MODEL 5; section 3).\n",
+            "  # its price (docs/MODEL.md §5; docs/DATA.md section 3).\n",
             file, file, file);
     for (int i = 0; i < nm; i++)
         fprintf(f,
@@ -210,7 +210,8 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
     fprintf(f, "\n"
                "events:\n"
                "  # Named shocks: one country withholding several minerals at once\n"
-               "  # (MODEL 3.3); docs/DATA.md section 4 has the events behind uk-2024.\n"
+               "  # (docs/MODEL.md §3 and §3s; docs/DATA.md section 4 has the events\n"
+               "  # behind uk-2024).\n"
                "  export-controls:\n"
                "    name: Export controls\n"
                "    country: CN\n"

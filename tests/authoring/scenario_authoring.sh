@@ -124,6 +124,15 @@ init)
         # (a wgi_pv given to ROW derives one, aggregate or not)
         grep -q '^    aggregate: true .*no country-wide outage' "$tmp/i$n.yaml" &&
             fail "init $opts: the aggregate comment says it stops a country-wide outage"
+        # the model's sections it cites are docs/MODEL.md's (its headings
+        # "## §N ..."), not the v1 spec's "MODEL 3.1" (until 2026-12-06)
+        grep -nE 'MODEL [0-9]' "$tmp/i$n.yaml" && fail "init $opts: cites the v1 spec's MODEL n"
+        for sec in $(grep -oE 'docs/MODEL\.md §[0-9]+[a-z]?( and §[0-9]+[a-z]?)?' "$tmp/i$n.yaml" |
+            grep -oE '§[0-9]+[a-z]?'); do
+            grep -qE "^## $sec( |\$)" docs/MODEL.md || fail "init $opts: cites $sec, not a section of docs/MODEL.md"
+        done
+        [ "$(grep -c 'docs/MODEL\.md §' "$tmp/i$n.yaml")" -eq 5 ] ||
+            fail "init $opts: not 5 lines citing a section of docs/MODEL.md"
         echo "ok: init $opts"
     done <<'EOF'
 
