@@ -13,9 +13,13 @@
 #    the old FILE as it was;
 # 3. --force refuses what is not a regular file (the rename would replace a
 #    symbolic link, not its target, or a FIFO): exit 2, one line, unchanged.
-# usage: init_atomic.sh MINRISK SRC SHIM
+# 4. where link(2) fails (the shim linkfail.c: a file system without hard
+#    links), the name is taken by an O_EXCL placeholder and the temporary
+#    renamed over it: the same file, an existing FILE refused and kept, a
+#    signal after the temporary is made leaves nothing.
+# usage: init_atomic.sh MINRISK SRC SHIM LINKFAIL
 . "$(dirname "$0")/common.sh" "$@"
-shim=$3
+shim=$3 linkfail=$4
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 "$bin" init old.yaml || fail "init old.yaml: status $?"
@@ -66,4 +70,23 @@ for f in link.yaml fifo.yaml; do
 done
 [ -L link.yaml ] && [ -p fifo.yaml ] || fail "init --force replaced the link or the FIFO"
 cmp -s orig.yaml old.yaml || fail "init --force link.yaml wrote through the link"
+rm -f link.yaml fifo.yaml
+
+# 4. no hard links
+mkdir ref
+(cd ref && "$bin" init new.yaml) || fail "init ref/new.yaml"
+LD_PRELOAD=$linkfail "$bin" init new.yaml 2>err.txt || fail "init without link(2): status $? ($(cat err.txt))"
+cmp -s new.yaml ref/new.yaml || fail "init without link(2): not the file init writes"
+[ -s err.txt ] && fail "init without link(2): stderr '$(cat err.txt)'"
+LD_PRELOAD=$linkfail "$bin" init old.yaml 2>err.txt
+status=$?
+[ "$status" -eq 2 ] || fail "init without link(2) over old.yaml: status $status, expected 2"
+one_line err.txt "minrisk init: old\.yaml exists; use --force to replace it"
+cmp -s old.yaml orig.yaml || fail "init without link(2) over old.yaml: old.yaml changed"
+rm -rf ref new.yaml err.txt
+MINRISK_TEST_AT=tmp MINRISK_TEST_SIGNAL=TERM LD_PRELOAD=$shim:$linkfail "$bin" init new.yaml 2>err.txt
+status=$?
+[ "$status" -eq 130 ] || fail "init without link(2), SIGTERM: status $status, expected 130"
+rm -f err.txt
+only old.yaml orig.yaml
 finish "init: a failed or interrupted write leaves nothing, and --force the old file"

@@ -54,10 +54,12 @@ set_tests_properties(output_signals_handled PROPERTIES LABELS hardening TIMEOUT 
 
 # init's temporary (sim/cmd/init.c): a file-size limit met and every stop
 # signal right after the temporary is made (the same shim) leave nothing,
-# and --force the old file.
+# and --force the old file; with link(2) failing (linkfail.c) the name is
+# taken by an O_EXCL placeholder instead.
+add_library(hardening_linkfail MODULE ${CMAKE_CURRENT_LIST_DIR}/linkfail.c)
 add_test(NAME init_atomic
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/init_atomic.sh ${MINRISK_BIN} ${MINRISK_SRC}
-                 $<TARGET_FILE:hardening_opensignal>)
+                 $<TARGET_FILE:hardening_opensignal> $<TARGET_FILE:hardening_linkfail>)
 set_tests_properties(init_atomic PROPERTIES LABELS hardening TIMEOUT 120)
 
 # The estimates before a run (file size, memory) against the file and the
