@@ -363,18 +363,23 @@ static int save_excl(const char *file)
 
 /* FILE (the path, as lstat sees it): absent, or a regular file that --force
    may replace. rename(2) would replace a symbolic link, not its target, or
-   a FIFO or a device node. 0, or MR_BAD_INPUT after one line. */
-static mr_status check_target(const char *file, int force)
+   a FIFO or a device node. *mode = the permissions of the file replaced
+   (-1: none), which the new one keeps, as the write in place did. 0, or
+   MR_BAD_INPUT after one line. */
+static mr_status check_target(const char *file, int force, int *mode)
 {
     struct stat sb;
+    *mode = -1;
     if (lstat(file, &sb) != 0)
         return MR_OK; /* what cannot be checked, the write says */
     if (!force) {
         fprintf(stderr, "minrisk init: %s exists; use --force to replace it\n", file);
         return MR_BAD_INPUT;
     }
-    if (S_ISREG(sb.st_mode))
+    if (S_ISREG(sb.st_mode)) {
+        *mode = (int)(sb.st_mode & 07777);
         return MR_OK;
+    }
     fprintf(stderr,
             "minrisk init: %s exists and is %s, not a regular file; --force replaces only "
             "a regular file: give another FILE\n",
@@ -386,7 +391,8 @@ static mr_status check_target(const char *file, int force)
    --force, save_excl without). */
 static mr_status save(const char *file, const char *text, size_t size, int force)
 {
-    mr_status st = check_target(file, force);
+    int mode;
+    mr_status st = check_target(file, force, &mode);
     if (st != MR_OK)
         return st;
     int len = snprintf(tmp_name, sizeof tmp_name, "%s.tmp.%ld", file, (long)getpid());
@@ -406,7 +412,11 @@ static mr_status save(const char *file, const char *text, size_t size, int force
         fprintf(stderr, "minrisk init: cannot write %s: %s\n", tmp_name, strerror(e));
         return MR_FAILED;
     }
-    e = write_all(fd, text, size);
+    if (mode >= 0 && fchmod(fd, (mode_t)mode) != 0) {
+        e = errno;
+        close(fd);
+    } else
+        e = write_all(fd, text, size);
     if (!e) {
         if (force) {
             mr_stopsig_block(&old);

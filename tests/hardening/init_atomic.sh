@@ -12,7 +12,8 @@
 #    after the temporary is made: exit 130, nothing left, and with --force
 #    the old FILE as it was;
 # 3. --force refuses what is not a regular file (the rename would replace a
-#    symbolic link, not its target, or a FIFO): exit 2, one line, unchanged.
+#    symbolic link, not its target, or a FIFO): exit 2, one line, unchanged;
+#    over a regular file it keeps that file's permissions (600 stays 600).
 # 4. where link(2) fails (the shim linkfail.c: a file system without hard
 #    links), the name is taken by an O_EXCL placeholder and the temporary
 #    renamed over it: the same file, an existing FILE refused and kept, a
@@ -56,6 +57,17 @@ for sig in INT TERM HUP QUIT USR1 USR2 ALRM XCPU; do
     cmp -s old.yaml orig.yaml || fail "init $force $target, SIG$sig: old.yaml changed"
   done
 done
+
+# --force keeps the permissions of the file it replaces, as the write in
+# place did (a new file's: 0666 less the umask)
+chmod 600 old.yaml
+"$bin" init --force old.yaml || fail "init --force old.yaml: status $?"
+[ "$(stat -c %a old.yaml)" = 600 ] || fail "init --force: old.yaml's mode 600 became $(stat -c %a old.yaml)"
+cmp -s old.yaml orig.yaml || fail "init --force old.yaml: not the file init writes"
+(umask 022 && "$bin" init perm.yaml) || fail "init perm.yaml"
+[ "$(stat -c %a perm.yaml)" = 644 ] || fail "init under umask 022: mode $(stat -c %a perm.yaml), expected 644"
+rm -f perm.yaml
+only old.yaml orig.yaml
 
 # 3. --force over what is not a regular file
 ln -s orig.yaml link.yaml
