@@ -7,6 +7,7 @@
 #include "out/format.h"
 #include "out/stopsig.h"
 #include "sim/cmd/cli.h"
+#include "sim/cmd/outpath.h"
 #include "sim/scenario/loader.h"
 
 #include <errno.h>
@@ -285,6 +286,7 @@ static void on_stop(int sig)
         unlink(tmp_name);
     if (hold_on)
         unlink(hold_name);
+    mr_outpath_release_in_handler();
     _exit(MR_CLI_INTERRUPTED_EXIT);
 }
 
@@ -387,6 +389,8 @@ static mr_status check_target(const char *file, int force, int *mode)
     return MR_BAD_INPUT;
 }
 
+static mr_status write_named(const char *file, const char *text, size_t size, int force, int mode);
+
 /* text (size bytes) as FILE: the temporary, then its name (rename with
    --force, save_excl without). */
 static mr_status save(const char *file, const char *text, size_t size, int force)
@@ -401,6 +405,23 @@ static mr_status save(const char *file, const char *text, size_t size, int force
         return MR_FAILED;
     }
     memcpy(hold_name, file, strlen(file) + 1);
+    /* FILE.lock while the temporary lives, as run holds OUTPUT.lock: under
+       it the temporaries of an init killed during its write (SIGKILL) are
+       removed (sim/cmd/outpath.h) */
+    mr_error lerr = {{0}};
+    if (mr_outpath_lock_dir(file, "init", "FILE", &lerr) != MR_OK) {
+        fprintf(stderr, "minrisk init: %s\n", lerr.msg);
+        return MR_FAILED;
+    }
+    mr_outpath_remove_stale(file, "init");
+    st = write_named(file, text, size, force, mode);
+    mr_outpath_release();
+    return st;
+}
+
+/* save's write, under the lock: the temporary, then FILE's name. */
+static mr_status write_named(const char *file, const char *text, size_t size, int force, int mode)
+{
     sigset_t old; /* the temporary made and recorded together */
     mr_stopsig_block(&old);
     int fd = open(tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);

@@ -13,7 +13,10 @@
 #    the old FILE as it was;
 # 3. --force refuses what is not a regular file (the rename would replace a
 #    symbolic link, not its target, or a FIFO): exit 2, one line, unchanged;
-#    over a regular file it keeps that file's permissions (600 stays 600).
+#    over a regular file it keeps that file's permissions (600 stays 600);
+#    init holds FILE.lock while its temporary lives: a signal right after
+#    the lock is made leaves nothing, and under it the temporaries of an
+#    init killed by SIGKILL (their process gone) are removed.
 # 4. where link(2) fails (the shim linkfail.c: a file system without hard
 #    links), the name is taken by an O_EXCL placeholder and the temporary
 #    renamed over it: the same file, an existing FILE refused and kept, a
@@ -57,6 +60,36 @@ for sig in INT TERM HUP QUIT USR1 USR2 ALRM XCPU; do
     cmp -s old.yaml orig.yaml || fail "init $force $target, SIG$sig: old.yaml changed"
   done
 done
+
+# a signal right after FILE.lock is made (init holds it while its temporary
+# lives): 130, neither the lock nor a temporary left
+for force in "" --force; do
+  target=new.yaml
+  [ -n "$force" ] && target=old.yaml
+  MINRISK_TEST_AT=lock MINRISK_TEST_SIGNAL=INT LD_PRELOAD=$shim "$bin" init $force $target 2>err.txt
+  status=$?
+  [ "$status" -eq 130 ] || fail "init $force $target, SIGINT at the lock: status $status, expected 130"
+  rm -f err.txt
+  only old.yaml orig.yaml
+  cmp -s old.yaml orig.yaml || fail "init $force $target, SIGINT at the lock: old.yaml changed"
+done
+
+# the temporaries of an init killed during its write (SIGKILL), whose
+# process is gone, are removed by the next init to that FILE, one line
+# each; a live process's (this shell's) stays
+for _ in 1 2 3; do
+  (exit 0) &
+  dead=$!
+  wait "$dead"
+  kill -0 "$dead" 2>/dev/null || break
+done
+echo x >"new.yaml.tmp.$dead"
+echo y >"new.yaml.tmp.$$"
+"$bin" init new.yaml 2>err.txt || fail "init over stale temporaries: status $?"
+one_line err.txt "minrisk init: removed stale temporary new\.yaml\.tmp\.$dead \(process $dead is gone\)"
+rm -f err.txt
+only old.yaml orig.yaml new.yaml "new.yaml.tmp.$$"
+rm -f new.yaml "new.yaml.tmp.$$"
 
 # --force keeps the permissions of the file it replaces, as the write in
 # place did (a new file's: 0666 less the umask)
