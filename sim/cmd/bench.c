@@ -8,7 +8,7 @@
  * efficiency; the verification number of every run, which must be one.
  * Human table on stdout, the same figures as JSON with --json (bench/RESULTS.md).
  */
-#define _POSIX_C_SOURCE 200809L /* fileno, fsync */
+#define _POSIX_C_SOURCE 200809L /* fileno, fsync, fdopen, O_NOFOLLOW */
 
 #include "sim/cmd/cli.h"
 #include "sim/cmd/outpath.h"
@@ -24,6 +24,7 @@
 #include <minrisk_commit.h> /* MINRISK_COMMIT, written by the build (sim/cmd/commit.cmake) */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -513,9 +514,21 @@ static mr_status write_json_file(const bench_request *q, const bench_host *h, co
         fprintf(stderr, "%s: cannot write: path too long\n", q->json);
         return MR_FAILED;
     }
-    FILE *f = fopen(tmp, "w");
+    /* a name planted at the temporary's (a symbolic link: fopen followed it
+       and wrote into its target until 2026-12-06) is removed, never
+       followed, as for run's temporaries (docs/SECURITY.md) */
+    if (unlink(tmp) != 0 && errno != ENOENT) {
+        fprintf(stderr, "%s: cannot remove: %s\n", tmp, strerror(errno));
+        return MR_FAILED;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
         fprintf(stderr, "%s: cannot write: %s\n", tmp, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
         return MR_FAILED;
     }
     write_json(f, q, h, ld, pt, verification);

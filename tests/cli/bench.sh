@@ -83,6 +83,16 @@ echo y >"$tmp/s.json.tmp.$$"
 [ "$(cat "$tmp/s.json.tmp.$$" 2>/dev/null)" = y ] || fail "bench: the live process's temporary s.json.tmp.$$ was touched"
 [ -s "$tmp/s.json" ] && [ ! -e "$tmp/s.json.lock" ] || fail "bench over stale temporaries: no s.json, or s.json.lock left"
 rm -f "$tmp/s.json" "$tmp/s.json.tmp.$$" "$tmp/err"
+# a symbolic link planted at the temporary's name (FILE.tmp.<the pid>: exec
+# keeps the shell's) is removed, not followed: until 2026-12-06 fopen wrote
+# the JSON into its target
+echo keep >"$tmp/victim"
+bash -c 'ln -s "$1" "$2.tmp.$$" && exec "$3" bench $4 --json "$2"' _ "$tmp/victim" "$tmp/p.json" "$bin" "$tiny" \
+    >/dev/null 2>"$tmp/err" || fail "bench over a planted link: status $? ($(cat "$tmp/err"))"
+[ "$(cat "$tmp/victim")" = keep ] || fail "bench followed the link planted at its temporary: the target was written"
+[ -f "$tmp/p.json" ] && [ ! -L "$tmp/p.json" ] || fail "bench over a planted link: p.json not a regular file"
+[ -z "$(ls "$tmp" | grep 'p\.json\.')" ] || fail "bench over a planted link: left $(ls "$tmp" | grep 'p\.json\.')"
+rm -f "$tmp/victim" "$tmp/p.json" "$tmp/err"
 rmdir "$tmp/dir"
 # standard output that cannot be written (/dev/full): status 1 and one
 # line saying so, not a silent status 1; the JSON is still written
