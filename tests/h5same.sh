@@ -40,10 +40,22 @@ status=$?
 [ $status -eq 0 ] || exit $status
 
 # empty FILE OBJECT: the dataset's size is zero (a 0 among its dimensions,
-# or a null dataspace)
+# or a null dataspace). OBJECT "ATTR of <PATH>" (h5diff's name for an
+# attribute): the attribute's size is zero, or PATH is a dataset of size
+# zero (h5diff cannot compare the dimension-scale attributes DIMENSION_LIST
+# and REFERENCE_LIST of an empty dataset: it calls them empty too).
 empty() {
-  local space
-  space=$(h5dump -H -d "$2" "$1" 2>/dev/null | grep -m1 DATASPACE)
+  local space what=-d obj=$2
+  case $obj in
+    *" of <"*">")
+      local owner=${obj#* of <}
+      owner=${owner%>}
+      empty "$1" "$owner" && return 0
+      what=-a
+      obj=${owner%/}/${obj%% of <*}
+      ;;
+  esac
+  space=$(h5dump -H "$what" "$obj" "$1" 2>/dev/null | grep -m1 DATASPACE)
   case $space in
     *NULL*) return 0 ;;
     *SIMPLE*) ;;

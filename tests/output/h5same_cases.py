@@ -40,7 +40,26 @@ filled = make("filled.h5", x=((3,), [1, 2, 3]), z=((2,), [5, 6]))     # *
 empty2d = make("e2d.h5", x=((3,), [1, 2, 3]), z=((0,), []), w=((4, 0), []))
 empty2d_b = make("e2d_b.h5", x=((3,), [1, 2, 3]), z=((0,), []), w=((4, 0), []))
 
+def with_scales(name, n):
+    """An empty dataset with an empty dimension scale attached (the
+    DIMENSION_LIST and REFERENCE_LIST attributes minrisk's files carry), and
+    a group attribute of zero size; n values in /x."""
+    path = os.path.join(tmp, name)
+    with h5py.File(path, "w") as f:
+        f.create_dataset("x", data=np.arange(n, dtype="f8"))
+        f.create_dataset("e", shape=(0,), dtype="f8")
+        f.create_dataset("e_id", shape=(0,), dtype="i4")
+        f["e_id"].make_scale("e_id")
+        f["e"].dims[0].attach_scale(f["e_id"])
+        f.create_group("g").attrs["none"] = np.zeros((0,), dtype="f8")
+    return path
+
+
+scaled, scaled_b, scaled_short = with_scales("s.h5", 3), with_scales("s_b.h5", 3), with_scales("s_s.h5", 2)
+
 cases = [
+    ("empty datasets with dimension scales, an empty attribute", [scaled, scaled_b], 0),
+    ("the same, a row short elsewhere", [scaled, scaled_short], 1),
     ("identical outside /run_info", ["--exclude-path", "/run_info", a, same], 0),
     ("/run_info differs", [a, same], 1),
     ("-q: /run_info differs", ["-q", a, same], 1),
