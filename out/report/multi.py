@@ -62,44 +62,75 @@ def difference_table(diff, tid):
     return "".join(rows)
 
 
+# Runs per table of the comparison page (`minrisk compare` allows 26): the
+# headline figures side by side in tables of RUN_BLOCK runs (7 or more put
+# intervals on two lines), as the UK sourcing grid of a comparison (its
+# column heads are the runs' names: 12 ended at 1,330 px); the per-mineral
+# table, three columns a run, in tables of MINERAL_BLOCK (4 ended at 1,317
+# px, past the margin at 1,210). As the sweep's grids (grid_blocks).
+RUN_BLOCK = 6
+MINERAL_BLOCK = 3
+
+
+def run_tables(runs, tid, block):
+    """[(table id, first index, runs, caption words)] of a comparison's
+    table side by side in tables of `block` runs (grid_blocks, grid_part)."""
+    return [(bid, i0, part, grid_part(i0, part, runs, "run", block))
+            for bid, i0, part in grid_blocks(runs, tid, block)]
+
+
+def runs_head(bid, cls, caption, fixed, part, head):
+    """The opening of one table of runs side by side, to its first row's
+    end: the table (attributes cls), its caption, the fixed heads and each
+    run's, head % (name, label, name cut to 34 characters)."""
+    return ('<div class="wide"><table id="%s"%s><caption>%s</caption><tr>%s' % (esc(bid), cls, caption, fixed)
+            + "".join(head % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32]
+                                                                     + "...")) for r in part))
+
+
 def compare_headline_table(runs, tid):
     """The headline figures side by side, one column per run: per series
     (A's, by id) the mean loss over the horizon, VaR 95% and 99%, ES 99%,
-    AAL and the 1-in-100 annual loss, each over its Monte Carlo error."""
-    h = ['<div class="wide"><table id="%s"><caption>GBP m; over the %d-year horizon, except AAL and the '
-         '1-in-%d loss (annual). One column per scenario, all on the same trials (common random numbers); '
-         'under each figure its own Monte Carlo error (the errors of the changes between scenarios are '
-         'much smaller: see Differences).</caption><tr><th class="l">series</th><th class="l">statistic</th>'
-         % (esc(tid), runs[0].horizon_years, HEADLINE_RP)]
-    for r in runs:
-        h.append('<th title="%s">%s<br><span class="sub">%s</span></th>'
-                 % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32] + "...")))
-    h.append("</tr>")
+    AAL and the 1-in-100 annual loss, each over its Monte Carlo error; in
+    tables of RUN_BLOCK runs (grid_blocks), cell ids unchanged."""
     rows = (("mean", "mean loss &plusmn; SE"), ("var95", "VaR 95% (95% CI)"), ("var99", "VaR 99% (95% CI)"),
             ("es99", "ES 99% (95% CI)"), ("aal", "AAL &plusmn; SE"),
             ("rp%d" % HEADLINE_RP, "1-in-%d annual (95%% CI)" % HEADLINE_RP))
-    for se0 in runs[0].series:
-        for k, (key, label) in enumerate(rows):
-            row = ['<tr><td class="l">%s</td><td class="l">%s</td>' % (esc(se0.label) if k == 0 else "", label)]
-            for r in runs:
-                se = next((x for x in r.series if x.id == se0.id), None)
-                cid = "%s-%s-%s-%s" % (tid, se0.id, key, r.label)
-                if se is None:
-                    row.append('<td id="%s">&ndash;</td>' % esc(cid))
-                elif key == "mean":
-                    row.append(cell(se.mean, err_se(se.se), cid, se.se))
-                elif key in ("var95", "var99"):
-                    q = r.iq[0.95 if key == "var95" else 0.99]
-                    row.append(cell(se.q[q], err_ci(se.q_lo[q], se.q_hi[q]), cid, ci=(se.q_lo[q], se.q_hi[q])))
-                elif key == "es99":
-                    row.append(stored_ci_cell(se.es[r.ies], se.es_ci, cid))
-                elif key == "aal":
-                    row.append(cell(se.aal, err_se(se.aal_se), cid, se.aal_se))
-                else:
-                    row.append(stored_ci_cell(se.rp[r.irp], se.rp_ci, cid))
-            h.append("".join(row) + "</tr>")
-    h.append("</table></div>")
+    caption = ('GBP m; over the %d-year horizon, except AAL and the 1-in-%d loss (annual). One column per '
+               'scenario, all on the same trials (common random numbers); under each figure its own Monte Carlo '
+               'error (the errors of the changes between scenarios are much smaller: see Differences).'
+               % (runs[0].horizon_years, HEADLINE_RP))
+    h = []
+    for bid, i0, part, words in run_tables(runs, tid, RUN_BLOCK):
+        h.append(runs_head(bid, "", caption + words, '<th class="l">series</th><th class="l">statistic</th>', part,
+                           '<th title="%s">%s<br><span class="sub">%s</span></th>'))
+        h.append("</tr>")
+        for se0 in runs[0].series:
+            for k, (key, label) in enumerate(rows):
+                row = ['<tr><td class="l">%s</td><td class="l">%s</td>' % (esc(se0.label) if k == 0 else "", label)]
+                for r in part:
+                    row.append(headline_cell(r, se0, key, "%s-%s-%s-%s" % (tid, se0.id, key, r.label)))
+                h.append("".join(row) + "</tr>")
+        h.append("</table></div>")
     return "".join(h)
+
+
+def headline_cell(r, se0, key, cid):
+    """Run r's figure `key` of A's series se0 over its error (&ndash; when r
+    has no such series)."""
+    se = next((x for x in r.series if x.id == se0.id), None)
+    if se is None:
+        return '<td id="%s">&ndash;</td>' % esc(cid)
+    if key == "mean":
+        return cell(se.mean, err_se(se.se), cid, se.se)
+    if key in ("var95", "var99"):
+        q = r.iq[0.95 if key == "var95" else 0.99]
+        return cell(se.q[q], err_ci(se.q_lo[q], se.q_hi[q]), cid, ci=(se.q_lo[q], se.q_hi[q]))
+    if key == "es99":
+        return stored_ci_cell(se.es[r.ies], se.es_ci, cid)
+    if key == "aal":
+        return cell(se.aal, err_se(se.aal_se), cid, se.aal_se)
+    return stored_ci_cell(se.rp[r.irp], se.rp_ci, cid)
 
 
 def tail_loss_by_mineral(run):
@@ -134,59 +165,65 @@ def compare_mineral_table(runs, tid):
         for m, n in zip(r.minerals, r.mineral_names):
             names.setdefault(m, n)
     tails = [tail_loss_by_mineral(r) for r in runs]
-    h = ['<div class="wide"><table id="%s" class="sweep"><caption>Per mineral and scenario: top supplier '
-         'and its share of the UK\'s purchases after any diversification cap (world: the world\'s product '
-         'stage, where the run has no UK sourcing rows; red: above the run\'s cap; no sampling); P(short): '
-         'probability that the peak shortfall exceeds 1%% of demand, with its 95%% %s; tail '
-         'loss: the mineral\'s part of the total loss beyond VaR 99 (co-ES 99, GBP m, the tail '
-         'attribution of docs/STUDIES.md, with the tail share\'s 95%% interval). A mean loss per mineral is '
-         'not in the file: a trial\'s loss is split by mineral only for the tail trials the attribution '
-         'replays (minrisk run --counterfactual gives the mean loss removed with a mineral, one scenario '
-         'at a time).</caption><tr><th class="l" rowspan="2">mineral</th>' % (esc(tid), prob_ci_name(runs))]
-    for r in runs:
-        h.append('<th colspan="3" title="%s">%s: %s</th>'
-                 % (esc(r.name), esc(r.label.upper()), esc(r.name if len(r.name) <= 34 else r.name[:32] + "...")))
-    h.append("</tr><tr>")
-    for _ in runs:
-        h.append("<th>top share</th><th>P(short)</th><th>tail loss</th>")
-    h.append("</tr>")
-    for m in order:
-        row = ['<tr id="%s-%s"><td class="l">%s</td>' % (esc(tid), esc(m), esc(names.get(m, m)))]
-        for r, tail in zip(runs, tails):
-            cid = "%s-%s-%s" % (tid, m, r.label)
-            if m not in r.minerals:
-                row.append('<td class="na">&ndash;</td>' * 3)
-                continue
-            i = r.minerals.index(m)
-            ind = r.indicators
-            top = None
-            if ind is not None and ind.get("uk") is not None and m in ind["uk"]["mineral"]:
-                uk = ind["uk"]
-                u = uk["mineral"].index(m)
-                top = (uk["top_country_name"][u], float(uk["top_share"][u]), bool(uk["above_cap"][u]),
-                       "UK" + ("+" if uk["capped"][u] else ""))
-            elif ind is not None and m in ind["mineral"]:
-                rows_m = [k for k, x in enumerate(ind["mineral"]) if x == m]
-                k = max(rows_m, key=lambda j: float(ind["top_share"][j]))
-                top = (ind["top_country_name"][k], float(ind["top_share"][k]), bool(ind["above_cap"][k]), "world")
-            if top is None:
-                row.append('<td class="na">&ndash;</td>')
-            else:
-                row.append('<td id="%s-top" class="top%s" data-share="%r"><span class="v">%s&nbsp;%s</span>'
-                           '<span class="e">%s</span></td>' % (esc(cid), " flag" if top[2] else "", top[1],
-                                                               esc(top[0]), pct(top[1]), esc(top[3])))
-            p = float(r.shortage_prob[i])
-            lo, hi = prob_ci(r, "short", i, p)
-            row.append('<td id="%s-short" data-fraction="%r"><span class="v">%s</span>'
-                       '<span class="e">%s &ndash; %s</span></td>' % (esc(cid), p, pct(p), pct(lo), pct(hi)))
-            t = tail.get(m) if tail else None
-            if t is None:
-                row.append('<td id="%s-tail" class="na">n/a</td>' % esc(cid))
-            else:
-                row.append(cell(t[0], err_ci(t[1], t[2]), cid + "-tail", ci=(t[1], t[2])))
-        h.append("".join(row) + "</tr>")
-    h.append("</table></div>")
+    caption = ('Per mineral and scenario: top supplier and its share of the UK\'s purchases after any '
+               'diversification cap (world: the world\'s product stage, where the run has no UK sourcing rows; '
+               'red: above the run\'s cap; no sampling); P(short): probability that the peak shortfall exceeds 1% '
+               'of demand, with its 95% ' + prob_ci_name(runs) + '; tail loss: the mineral\'s part of the total '
+               'loss beyond VaR 99 (co-ES 99, GBP m, the tail attribution of docs/STUDIES.md, with the tail '
+               'share\'s 95% interval). A mean loss per mineral is not in the file: a trial\'s loss is split by '
+               'mineral only for the tail trials the attribution replays (minrisk run --counterfactual gives the '
+               'mean loss removed with a mineral, one scenario at a time).')
+    h = []
+    for bid, i0, part, words in run_tables(runs, tid, MINERAL_BLOCK):
+        h.append(runs_head(bid, ' class="sweep"', caption + words, '<th class="l" rowspan="2">mineral</th>', part,
+                           '<th colspan="3" title="%s">%s: %s</th>'))
+        h.append("</tr><tr>")
+        for _ in part:
+            h.append("<th>top share</th><th>P(short)</th><th>tail loss</th>")
+        h.append("</tr>")
+        for m in order:
+            row = ['<tr id="%s-%s"><td class="l">%s</td>' % (esc(bid), esc(m), esc(names.get(m, m)))]
+            for r, tail in zip(part, tails[i0:]):
+                row.append(mineral_cells(r, tail, m, "%s-%s-%s" % (tid, m, r.label)))
+            h.append("".join(row) + "</tr>")
+        h.append("</table></div>")
     return "".join(h)
+
+
+def mineral_cells(r, tail, m, cid):
+    """Run r's three cells of mineral m in compare_mineral_table: top
+    supplier and share, P(short), tail loss."""
+    if m not in r.minerals:
+        return '<td class="na">&ndash;</td>' * 3
+    i = r.minerals.index(m)
+    ind = r.indicators
+    top = None
+    if ind is not None and ind.get("uk") is not None and m in ind["uk"]["mineral"]:
+        uk = ind["uk"]
+        u = uk["mineral"].index(m)
+        top = (uk["top_country_name"][u], float(uk["top_share"][u]), bool(uk["above_cap"][u]),
+               "UK" + ("+" if uk["capped"][u] else ""))
+    elif ind is not None and m in ind["mineral"]:
+        rows_m = [k for k, x in enumerate(ind["mineral"]) if x == m]
+        k = max(rows_m, key=lambda j: float(ind["top_share"][j]))
+        top = (ind["top_country_name"][k], float(ind["top_share"][k]), bool(ind["above_cap"][k]), "world")
+    row = []
+    if top is None:
+        row.append('<td class="na">&ndash;</td>')
+    else:
+        row.append('<td id="%s-top" class="top%s" data-share="%r"><span class="v">%s&nbsp;%s</span>'
+                   '<span class="e">%s</span></td>' % (esc(cid), " flag" if top[2] else "", top[1],
+                                                       esc(top[0]), pct(top[1]), esc(top[3])))
+    p = float(r.shortage_prob[i])
+    lo, hi = prob_ci(r, "short", i, p)
+    row.append('<td id="%s-short" data-fraction="%r"><span class="v">%s</span>'
+               '<span class="e">%s &ndash; %s</span></td>' % (esc(cid), p, pct(p), pct(lo), pct(hi)))
+    t = tail.get(m) if tail else None
+    if t is None:
+        row.append('<td id="%s-tail" class="na">n/a</td>' % esc(cid))
+    else:
+        row.append(cell(t[0], err_ci(t[1], t[2]), cid + "-tail", ci=(t[1], t[2])))
+    return "".join(row)
 
 
 def metric_error(run, metric, sweep, i):
@@ -518,7 +555,8 @@ def uk_sweep_grid(runs, tid, who="variant"):
     """Mineral x variant: the UK's top share after any cap in each variant
     (+: capped; red: above the variant's cap), with the world's top share
     (and the UK's before the cap, when no variant changes it) once; in
-    tables of GRID_BLOCK variants each (grid_blocks), every one with the
+    tables of GRID_BLOCK variants (RUN_BLOCK runs of a comparison) each
+    (grid_blocks), every one with the
     mineral's columns, so that any number of variants fits the page."""
     first = runs[0].indicators
     u0 = first["uk"]
@@ -564,10 +602,11 @@ def uk_sweep_grid(runs, tid, who="variant"):
         fixed.append("".join(row))
 
     h = []
-    for bid, i0, part in grid_blocks(runs, tid):
+    block = GRID_BLOCK if who == "variant" else RUN_BLOCK  # a run's column head is its name
+    for bid, i0, part in grid_blocks(runs, tid, block):
         h.append('<div class="wide"><table id="%s" class="sweep"><caption>%s%s</caption><tr><th class="l">mineral'
                  '</th><th class="l">stage</th><th class="l">world top</th>'
-                 % (esc(bid), caption, grid_part(i0, part, runs, who)))
+                 % (esc(bid), caption, grid_part(i0, part, runs, who, block)))
         if before:
             h.append('<th class="l">UK before policy</th>')
         for r in part:

@@ -149,19 +149,19 @@ def breakable(text, sep="_"):
 GRID_BLOCK = 12
 
 
-def grid_blocks(runs, tid):
+def grid_blocks(runs, tid, block=GRID_BLOCK):
     """[(table id, first index, runs)] of a mineral x variant grid in tables
-    of GRID_BLOCK columns: the first keeps tid, the others tid-2, tid-3, ...
+    of `block` columns: the first keeps tid, the others tid-2, tid-3, ...
     (ids start with a letter, so tid-2-<id> is no row of the first)."""
-    return [(tid if i == 0 else "%s-%d" % (tid, i // GRID_BLOCK + 1), i, runs[i:i + GRID_BLOCK])
-            for i in range(0, len(runs), GRID_BLOCK)]
+    return [(tid if i == 0 else "%s-%d" % (tid, i // block + 1), i, runs[i:i + block])
+            for i in range(0, len(runs), block)]
 
 
-def grid_part(i, part, runs, who="variant"):
+def grid_part(i, part, runs, who="variant", block=GRID_BLOCK):
     """Caption words of one table of a split grid ("" when not split)."""
-    if len(runs) <= GRID_BLOCK:
+    if len(runs) <= block:
         return ""
-    return " Table %d of %d: %ss %d-%d of %d." % (i // GRID_BLOCK + 1, (len(runs) + GRID_BLOCK - 1) // GRID_BLOCK,
+    return " Table %d of %d: %ss %d-%d of %d." % (i // block + 1, (len(runs) + block - 1) // block,
                                                 who, i + 1, i + len(part), len(runs))
 
 

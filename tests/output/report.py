@@ -35,8 +35,9 @@ MODE
             naturalWidth of each one), no console message from the page;
             every table within the margin at 1280 px and no interval wrapped,
             in the demo report, a real sweep's (12 variants; and 15: its
-            mineral x variant grids in tables of 12 and 3) and a comparison
-            of three UK scenarios.
+            mineral x variant grids in tables of 12 and 3), a comparison
+            of three UK scenarios and one of 14 tiny runs (its tables
+            side by side in tables of 6 and 3 runs).
             Exit 77 (skipped) when chromium is not installed.
 """
 import argparse
@@ -1563,6 +1564,50 @@ def mode_chromium(args, tmp):
             shot = os.path.join(keep, "compare3-screenshot.png")
             chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,3000", url])
             print("compare3 screenshot: %s" % shot)
+
+    # 14 tiny runs compared (the demo with gallium stockpiles of 1..14
+    # months): the UK grid and the headline figures in tables of 6 runs, the
+    # per-mineral table in tables of 3, each within the margin with every
+    # interval on one line (before: minerals-compare ended at 4,186 px, the
+    # UK grid of 12 runs at 1,330, and 224 headline intervals wrapped).
+    sc = []
+    for k in range(1, 15):
+        sc.append(os.path.join(tmp, "stock%d.yaml" % k))
+        with open(sc[-1], "w") as f:
+            f.write("extends: %s\nname: demo, %d-month gallium stockpile\nminerals:\n  gallium:\n    stockpile:\n"
+                    "      target_months: %d\n      initial_months: %d\n"
+                    % (os.path.join(args.src, "scenarios", "demo.yaml"), k, k, k))
+    cmp14 = os.path.join(tmp, "compare14.h5")
+    r = run([args.minrisk, "compare"] + sc + ["-o", cmp14, "--trials", "100", "--quiet", "--threads", "2"])
+    if check(r.returncode == 0, "compare of 14 runs failed: %s" % r.stderr):
+        out = os.path.join(keep, "compare14-report")
+        r = report(args, cmp14, out)
+        if check(r.returncode == 0, "compare14 report failed: %s" % r.stderr):
+            res = harness(binary, profile, tmp, "file://" + os.path.abspath(os.path.join(out, "report.html")),
+                          "compare14")
+            blocks = {"uk-sourcing-compare": 3, "headline-compare": 3, "minerals-compare": 5}
+            if res is not None:
+                tables = [t["id"] for t in res["tables"]]
+                for tid, n in blocks.items():
+                    want = [tid] + ["%s-%d" % (tid, b) for b in range(2, n + 1)]
+                    got = [t for t in tables if t == tid or re.fullmatch(re.escape(tid) + r"-\d+", t)]
+                    check(got == want, "compare14: tables %s, expected %s" % (got, want))
+                check_fit(res, "compare14")
+            text = open(os.path.join(out, "report.html"), encoding="utf-8").read()
+            labels = [chr(ord("a") + k) for k in range(14)]
+            names = ["demo, %d-month gallium stockpile" % (k + 1) for k in range(14)]
+            for tid, size, heads in (("uk-sourcing-compare", 6, labels), ("headline-compare", 6, names),
+                                     ("minerals-compare", 3, names)):
+                got = []
+                for b in range(1, blocks[tid] + 2):
+                    m = re.search(r'<table id="%s%s".*?</tr>' % (tid, "" if b == 1 else "-%d" % b), text, re.S)
+                    got.append(re.findall(r'<th (?:colspan="3" )?title="([^"]*)"', m.group(0)) if m else None)
+                    cap = re.search(r"<caption>[^<]*Table %d of %d: runs %d-%d of 14\.</caption>"
+                                    % (b, blocks[tid], size * (b - 1) + 1, min(14, size * b)), m.group(0)) if m else None
+                    check(m is None or cap is not None, "compare14: %s table %d: no caption 'Table %d of %d'"
+                          % (tid, b, b, blocks[tid]))
+                want = [heads[i:i + size] for i in range(0, 14, size)] + [None]
+                check(got == want, "compare14: %s column heads %s, expected %s" % (tid, got, want))
     return 0
 
 
