@@ -53,6 +53,23 @@ def unc_ranked(u, s):
     return sorted(range(len(u["key"])), key=lambda i: (math.isnan(st[i]), -st[i] if not math.isnan(st[i]) else 0, i))
 
 
+def unc_sd(u, s):
+    """sqrt(V) of statistic s over the A and B rows, GBP; None when V is not
+    known. Where V passed DBL_MAX (stored as inf) it is formed from the rows
+    scaled by their largest value, finite as in minrisk's tables
+    (out/stats/sobol.c mr_sobol_sd; it printed "inf" here)."""
+    v = float(u["variance"][s])
+    if not v >= 0:
+        return None
+    if not math.isinf(v):
+        return math.sqrt(v)
+    n = len(u["row"]) // (2 + len(u["key"]))
+    ab = np.asarray(u["row_statistic"][:2 * n, s], dtype=np.float64)
+    m = float(np.max(np.abs(ab)))
+    x = ab / m
+    return m * math.sqrt(float(np.mean((x - x.mean()) ** 2)))
+
+
 def unc_index_table(u, s, tid):
     """The ranked indices of statistic s: S1 and ST with their 95% intervals,
     printed as `minrisk uncertainty` prints them (3 decimals)."""
@@ -63,7 +80,7 @@ def unc_index_table(u, s, tid):
          '<th>first order S<sub>i</sub><br><span class="sub">95%% CI</span></th>'
          '<th>total S<sub>Ti</sub><br><span class="sub">95%% CI</span></th></tr>'
          % (esc(tid), esc(UNC_STAT_LABEL.get(u["statistic"][s], u["statistic"][s])),
-            "%.4g" % (math.sqrt(u["variance"][s]) / GBP_M) if u["variance"][s] >= 0 else "n/a")]
+            "%.4g" % (unc_sd(u, s) / GBP_M) if unc_sd(u, s) is not None else "n/a")]
 
     def idx(a, i):
         v, lo, hi = (float(a[i, s, j]) for j in (ie, il, ih))

@@ -172,6 +172,22 @@ with tempfile.TemporaryDirectory() as tmp:
                 close(float(c), pred[d, m], f"{name}: predictive[{d}, {m}]", 5e-4)
     if not q.stdout.startswith(p.stdout):
         failures.append("minrisk summary's tables are not the study's")
+    # the report's index tables say the same sd over the rows (it printed
+    # "inf": out/report/uncertainty.py took math.sqrt of V)
+    rep = os.path.join(os.path.dirname(out), "report")
+    r = subprocess.run([minrisk, "report", out, "-o", rep, "--quiet"], capture_output=True, text=True)
+    if r.returncode != 0:
+        failures.append(f"minrisk report: exit {r.returncode}: {r.stderr.strip()[:300]}")
+    else:
+        with open(os.path.join(rep, "report.html")) as f:
+            got = re.findall(r"sd over the A and B rows GBP (\S+) m\)", f.read())
+        # one index table per statistic that varies: mean_loss and es99_loss
+        # (mean_gva_loss does not, and the report says so instead)
+        if len(got) != 2:
+            failures.append(f"report: {len(got)} 'sd over the A and B rows' figures, expected 2: {got}")
+        else:
+            for s in (0, 1):
+                close(float(got[s]), sd[s], f"report: the sd over rows of statistic {s}", 5e-4)
 
 for msg in failures:
     print("FAIL:", msg)
