@@ -210,7 +210,16 @@ double mr_wstats_max_share(const double *w, size_t n, size_t blk)
     for (size_t k = 0; k < n; k++)
         if (w[k] > mx)
             mx = w[k];
-    return mx / mr_wstats_sum(NULL, w, n, blk, -INFINITY);
+    const double sum = mr_wstats_sum(NULL, w, n, blk, -INFINITY);
+    /* the sum of finite weights past DBL_MAX (inf: the share was 0): the
+       weights times the power of 2 that brings the largest to [1, 2) */
+    if (isinf(sum) && isfinite(mx) && mx > 0.0) {
+        double sums[2];
+        const int e = -ilogb(mx);
+        weight_sums(w, n, blk, e, sums);
+        return ldexp(mx, e) / sums[0];
+    }
+    return mx / sum;
 }
 
 int mr_wstats_sort(const double *x, const double *w, size_t n, double *xs, double *ws,

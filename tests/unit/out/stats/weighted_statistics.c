@@ -151,6 +151,13 @@ static void test_ess_huge_and_tiny_weights(void **state)
     /* the smallest subnormal weights (2^-1074: its scale 2^1074 is past DBL_MAX) */
     const double sub[3] = {0x1p-1074, 0x1p-1074, 0x1p-1073};
     assert_true(mr_wstats_ess(sub, 3, 0) == 16.0 / 6.0);
+    /* the largest weight's share where sum w passes DBL_MAX (it was 0):
+       two of DBL_MAX, 1/2; 2^1023, 2^1022, 2^1022 (sum 2^1024), 1/2 */
+    assert_true(mr_wstats_max_share(most, 2, 0) == 0.5);
+    const double over[3] = {0x1p1023, 0x1p1022, 0x1p1022};
+    assert_true(mr_wstats_max_share(over, 3, 0) == 0.5);
+    assert_true(mr_wstats_max_share(over, 3, 1) == 0.5); /* blocks of 1 */
+    assert_close(mr_wstats_max_share(wb, 6, 0), 1.0 / 3.0, 1e-15);
 }
 
 /* Block-ordered sums: blocks of 2 give another (the dstats) result than
