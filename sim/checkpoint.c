@@ -237,15 +237,23 @@ static void check(ckpt_writer *w, int failed, const char *what)
     errno = 0;
 }
 
-static int attr_u64(hid_t obj, const char *name, uint64_t v)
+/* Did any rank fail (w->fail on that rank)? Before each object's
+   collective calls (H5Dcreate2, H5Dwrite, H5Acreate2, H5Awrite, the
+   reductions): a rank whose own call failed must not leave the others
+   waiting in the next collective call (until 2026-12-06 it did, and the
+   run hung). The message is the lowest failing rank's (agree, at the
+   end). Collective. */
+static int any_failed(const ckpt_writer *w)
 {
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(obj, name, H5T_STD_U64LE, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int rc = (a < 0 || H5Awrite(a, H5T_NATIVE_UINT64, &v) < 0) ? -1 : 0;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(sp);
-    return rc;
+    return mr_comm_any(w->comm, w->fail);
+}
+
+/* Did the call that made `id` fail on some rank? Then no rank writes to
+   it. Collective. */
+static int not_made(ckpt_writer *w, hid_t id, const char *what)
+{
+    check(w, id < 0, what);
+    return mr_comm_any(w->comm, id < 0);
 }
 
 static int read_attr_u64(hid_t obj, const char *name, uint64_t *v)
@@ -259,16 +267,28 @@ static int read_attr_u64(hid_t obj, const char *name, uint64_t *v)
     return rc;
 }
 
-static void attr_str(ckpt_writer *w, const char *name, const char *text)
+/* A scalar attribute of the file, of file type ftype, from value (of
+   type mtype); nothing once a rank has failed. */
+static void attr_write(ckpt_writer *w, const char *name, hid_t ftype, hid_t mtype,
+                       const void *value)
 {
-    hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
-    H5Tset_size(st, strlen(text) + 1);
-    hid_t a = H5Acreate2(w->f, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
-    check(w, a < 0 || H5Awrite(a, st, text) < 0, "the header");
+    if (any_failed(w))
+        return;
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(w->f, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (!not_made(w, a, "the header"))
+        check(w, H5Awrite(a, mtype, value) < 0, "the header");
     if (a >= 0)
         H5Aclose(a);
-    H5Tclose(st);
     H5Sclose(sp);
+}
+
+static void attr_str(ckpt_writer *w, const char *name, const char *text)
+{
+    hid_t st = H5Tcopy(H5T_C_S1);
+    H5Tset_size(st, strlen(text) + 1);
+    attr_write(w, name, st, st, text);
+    H5Tclose(st);
 }
 
 static void write_header(ckpt_writer *w, const uint64_t h[H_N])
@@ -277,14 +297,17 @@ static void write_header(ckpt_writer *w, const uint64_t h[H_N])
     attr_str(w, "written_by", CKPT_BUILD);        /* for the message; h[H_BUILD] is checked */
     attr_str(w, "libm_cpu", mr_libm_cpu_words()); /* likewise, h[H_LIBM] */
     for (int k = 0; k < H_N; k++)
-        check(w, attr_u64(w->f, header_names[k], h[k]) != 0, "the header");
-    check(w, attr_u64(w->f, "crc_header", header_crc(CKPT_FORMAT, h)) != 0, "the header");
+        attr_write(w, header_names[k], H5T_STD_U64LE, H5T_NATIVE_UINT64, &h[k]);
+    const uint64_t crc = header_crc(CKPT_FORMAT, h);
+    attr_write(w, "crc_header", H5T_STD_U64LE, H5T_NATIVE_UINT64, &crc);
 }
 
 /* A 1-D dataset of n values; only rank 0's data is written. */
 static void write_counts(ckpt_writer *w, const char *name, hid_t ftype, hid_t mtype,
                          const void *data, hsize_t n)
 {
+    if (any_failed(w))
+        return;
     hid_t fs = H5Screate_simple(1, &n, NULL);
     hid_t ds = H5Dcreate2(w->f, name, ftype, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     hid_t ms = H5Screate_simple(1, &n, NULL);
@@ -292,7 +315,8 @@ static void write_counts(ckpt_writer *w, const char *name, hid_t ftype, hid_t mt
         H5Sselect_none(fs);
         H5Sselect_none(ms);
     }
-    check(w, ds < 0 || H5Dwrite(ds, mtype, ms, fs, w->dxpl, data) < 0, name);
+    if (!not_made(w, ds, name))
+        check(w, H5Dwrite(ds, mtype, ms, fs, w->dxpl, data) < 0, name);
     if (ds >= 0)
         H5Dclose(ds);
     H5Sclose(ms);
@@ -302,17 +326,20 @@ static void write_counts(ckpt_writer *w, const char *name, hid_t ftype, hid_t mt
 /* The per-trial datasets: each rank writes the rows of its done blocks. */
 static void write_rows(ckpt_writer *w, const mr_results *r)
 {
-    for (int k = 0; k < MR_NTRIAL_VARS && !w->fail; k++) {
+    for (int k = 0; k < MR_NTRIAL_VARS && !any_failed(w); k++) {
         const mr_trial_var *v = &mr_trial_vars[k];
         hsize_t cols = var_cols(r, v);
         hsize_t dims[2] = {r->ntrials_total, cols}, mdims[2] = {r->ntrials, cols};
         hid_t fs = H5Screate_simple(2, dims, NULL), ms = H5Screate_simple(2, mdims, NULL);
         hid_t ds =
             H5Dcreate2(w->f, v->name, H5T_IEEE_F64LE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        check(w, ds < 0, v->name);
-        /* a piece of at most MR_H5_PIECE_BYTES at a time (out/h5/pieces.h) */
+        /* a piece of at most MR_H5_PIECE_BYTES at a time (out/h5/pieces.h);
+           none on any rank when one could not make the dataset, and every
+           piece on every rank when one could not write a piece */
         uint64_t per, np = row_pieces(r, cols, w->comm, &per);
-        for (uint64_t p = 0; p < np && ds >= 0; p++) {
+        if (not_made(w, ds, v->name))
+            np = 0;
+        for (uint64_t p = 0; p < np; p++) {
             select_blocks(fs, ms, r, (int)cols, r->block_done, p * per, (p + 1) * per);
             check(w, H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, w->dxpl, mr_results_cvar(r, v)) < 0,
                   v->name);
@@ -382,8 +409,8 @@ static void write_block_done(ckpt_writer *w, const mr_results *r, uint64_t nbloc
         H5Sselect_none(fs);
         H5Sselect_none(ms);
     }
-    check(w, ds < 0 || H5Dwrite(ds, H5T_NATIVE_UCHAR, ms, fs, w->dxpl, r->block_done) < 0,
-          "block_done");
+    if (!not_made(w, ds, "block_done"))
+        check(w, H5Dwrite(ds, H5T_NATIVE_UCHAR, ms, fs, w->dxpl, r->block_done) < 0, "block_done");
     if (ds >= 0)
         H5Dclose(ds);
     H5Sclose(ms);

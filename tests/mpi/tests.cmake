@@ -43,6 +43,13 @@ if(MINRISK_WITH_MPI)
   set_tests_properties(mpi_stream_summary PROPERTIES LABELS mpi)
   # a stop of a streamed run, and one rank out of memory: no hang, one line
   add_library(mpi_failmalloc MODULE ${CMAKE_CURRENT_LIST_DIR}/failmalloc.c)
+  # one rank's HDF5 call fails (failh5.c): the writes end, they do not hang
+  add_library(mpi_failh5 MODULE ${CMAKE_CURRENT_LIST_DIR}/failh5.c)
+  target_link_libraries(mpi_failh5 PRIVATE ${CMAKE_DL_LIBS})
+  add_test(NAME mpi_write_failures
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_write_failures.sh ${MPIEXEC_EXECUTABLE}
+                   ${MINRISK_BIN} ${MINRISK_SRC}/scenarios/demo.yaml $<TARGET_FILE:mpi_failh5>)
+  set_tests_properties(mpi_write_failures PROPERTIES LABELS mpi TIMEOUT 900)
   add_test(NAME mpi_failures
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_failures.sh ${MPIEXEC_EXECUTABLE} ${MINRISK_BIN}
                    ${MINRISK_SRC}/scenarios/demo.yaml $<TARGET_FILE:mpi_failmalloc>)

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# A write that fails on one rank of two only ends, with exit status 1, one
+# error line and nothing at the output path (INTERFACE.md), instead of
+# leaving the other rank waiting in a collective call the failing one no
+# longer makes. FAILH5 (failh5.c, an LD_PRELOAD shim) makes rank 1's
+# H5Dwrite or H5Dcreate2 of one dataset fail after HDF5's collective part,
+# as a local I/O error or a rank out of memory in its buffers would.
+#  1. a periodic checkpoint (--checkpoint-every 1, sim/checkpoint.c): the
+#     rows of a per-trial variable, a dataset not made, block_done, the
+#     checksum table. Until 2026-12-06 rank 1 left its loop over the
+#     datasets (its own failure flag) while rank 0 went on, and the run
+#     hung.
+# Each run is under `timeout`: a hang (status 124) fails the test.
+# usage: mpi_write_failures.sh MPIEXEC MINRISK SCENARIO FAILH5_SO
+set -uo pipefail
+mpiexec=$1 bin=$2 scen=$3 shim=$4
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# minrisk's own lines (not mpiexec's notes) in FILE
+lines() { grep -c -e '^minrisk' -e "^$tmp" "$1"; }
+left() { (cd "$tmp/out" && ls -A | tr '\n' ' ' | sed 's/ $//'); }
+
+# expect WHAT CALL NAMES LINE ARGS...: rank 1's CALL of the datasets NAMES
+# fails in `minrisk run SCENARIO -o OUT ARGS`: exit status 1, one line,
+# LINE (a fixed string) in it, nothing left
+expect() {
+  local what=$1 call=$2 names=$3 line=$4
+  shift 4
+  rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+  OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
+    -x LD_PRELOAD="$shim" -x MR_FAILH5_RANK=1 -x MR_FAILH5_CALL="$call" -x MR_FAILH5_NAME="$names" \
+    "$bin" run "$scen" -o "$tmp/out/o.h5" --quiet "$@" 2> "$tmp/err"
+  local status=$?
+  cat "$tmp/err" >&2
+  [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "$what: hung (timeout)"
+  [ "$status" -eq 1 ] || fail "$what: exit status $status, expected 1"
+  [ "$(lines "$tmp/err")" -eq 1 ] || fail "$what: $(lines "$tmp/err") error lines, expected 1"
+  grep -qF "$line" "$tmp/err" || fail "$what: no line '$line'"
+  [ -z "$(left)" ] || fail "$what: left '$(left)'"
+  echo "$what: exit 1, one line, nothing left"
+}
+
+# 1. a periodic checkpoint (a run of about 5 s on 2 ranks: the first
+# checkpoint after 1 s)
+ck=(--trials 30000 --checkpoint-every 1)
+ckline="$tmp/out/o.h5.ckpt: cannot write the checkpoint: HDF5 error"
+expect "checkpoint, rank 1's rows of /total_loss" H5Dwrite /total_loss "$ckline" "${ck[@]}"
+expect "checkpoint, rank 1's /sector_gva_loss not made" H5Dcreate2 /sector_gva_loss "$ckline" "${ck[@]}"
+expect "checkpoint, rank 1's /block_done" H5Dwrite /block_done "$ckline" "${ck[@]}"
+expect "checkpoint, rank 1's /checksums not made" H5Dcreate2 /checksums "$ckline" "${ck[@]}"
