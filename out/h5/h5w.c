@@ -415,6 +415,15 @@ static int defer_strings(h5w *w, hid_t grp, const char *name, const void *data, 
     return 0;
 }
 
+/* ok on every rank (MPI-IO: agreed over w->comm; else this rank's ok):
+   whether to make a collective call that needs what a rank made before it.
+   A rank that could not make it must not leave the others waiting in the
+   call (until 2026-12-06 they waited for ever). */
+static bool all_ok(const h5w *w, bool ok)
+{
+    return w->par ? !mr_comm_any(w->comm, !ok) : ok;
+}
+
 /* Rows lo .. lo + k - 1 of dataset ds from data (this rank's rows from
    row0; k = 0: an empty selection, for a collective call). */
 static herr_t write_piece(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, const void *data,
@@ -426,19 +435,16 @@ static herr_t write_piece(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, con
         count[j] = d->dims[j];
     hid_t fsel = H5Scopy(space), msel = H5Screate_simple(d->rank, count, NULL);
     herr_t rc = -1;
-    if (fsel < 0 || msel < 0)
-        goto out;
-    if (k > 0) {
-        if (H5Sselect_hyperslab(fsel, H5S_SELECT_SET, start, NULL, count, NULL) < 0)
-            goto out;
+    bool ok = fsel >= 0 && msel >= 0;
+    if (ok && k > 0) {
+        ok = H5Sselect_hyperslab(fsel, H5S_SELECT_SET, start, NULL, count, NULL) >= 0;
         data = (const char *)data + (size_t)lo * rowbytes;
-    } else if (H5Sselect_none(fsel) < 0 || H5Sselect_none(msel) < 0) {
-        goto out;
-    } else {
+    } else if (ok) {
+        ok = H5Sselect_none(fsel) >= 0 && H5Sselect_none(msel) >= 0;
         data = &dummy;
     }
-    rc = H5Dwrite(ds, d->mem_type, msel, fsel, w->dxpl, data);
-out:
+    if (all_ok(w, ok))
+        rc = H5Dwrite(ds, d->mem_type, msel, fsel, w->dxpl, data);
     h5w_close_id(fsel);
     h5w_close_id(msel);
     return rc;
@@ -457,7 +463,7 @@ static herr_t write_data(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, cons
     const bool none = !r && w->par && w->comm->rank != 0; /* rank 0 writes it */
     if (d->rank == 0) {                                   /* a scalar: one piece */
         hid_t sel = none ? H5Scopy(space) : H5S_ALL;
-        herr_t rc = sel < 0 || (none && H5Sselect_none(sel) < 0)
+        herr_t rc = !all_ok(w, sel >= 0 && !(none && H5Sselect_none(sel) < 0))
                         ? -1
                         : H5Dwrite(ds, d->mem_type, sel, sel, w->dxpl, data);
         if (none)
@@ -481,16 +487,20 @@ static herr_t write_data(h5w *w, hid_t ds, hid_t space, const h5w_dsdef *d, cons
     return rc;
 }
 
+/* The dataset d in grp, in steps whose failures the ranks agree on
+   (h5w_sync_state) before the next step's collective calls (H5Dcreate2,
+   the transfer, the dimension scales' attributes): until 2026-12-06 a rank
+   whose own step failed skipped the rest while the others went on, and
+   the run hung. Without MPI the same calls as before. */
 int h5w_put_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, const h5w_dsrows *r)
 {
     hid_t sp = -1, dcpl = -1, ds = -1;
+    /* its dataspace and creation properties (and a failure before them) */
     if (!w->failed) {
         errno = 0;
-        bool ok = false;
         sp = d->rank == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(d->rank, d->dims, NULL);
-        if (sp < 0)
-            goto made;
-        if (r && r->chunk_rows > 0) {
+        bool ok = sp >= 0;
+        if (ok && r && r->chunk_rows > 0) {
             hsize_t chunk[MR_EXTRA_MAX_RANK];
             chunk[0] = r->chunk_rows;
             for (int k = 1; k < d->rank; k++)
@@ -498,35 +508,45 @@ int h5w_put_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, const 
             dcpl = H5Pcopy(w->dcpl);
             /* every element is written: no fill values (which parallel
                HDF5 would otherwise write when it allocates the chunks) */
-            if (dcpl < 0 || H5Pset_chunk(dcpl, d->rank, chunk) < 0 ||
-                H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
-                goto made;
+            ok = dcpl >= 0 && H5Pset_chunk(dcpl, d->rank, chunk) >= 0 &&
+                 H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
         }
+        if (!ok)
+            h5w_fail_h5(w, d->name);
+    }
+    /* the dataset */
+    if (h5w_sync_state(w) == 0) {
         ds = H5Dcreate2(grp, d->name, d->file_type, sp, H5P_DEFAULT, dcpl >= 0 ? dcpl : w->dcpl,
                         H5P_DEFAULT);
         if (ds < 0)
-            goto made;
+            h5w_fail_h5(w, d->name);
+    }
+    /* its data */
+    if (h5w_sync_state(w) == 0) {
+        int rc = 0;
         if (H5Tis_variable_str(d->file_type) > 0) {
             /* parallel HDF5 1.10 writes no variable-length data: later */
             size_t n = 1;
             for (int k = 0; k < d->rank; k++)
                 n *= (size_t)d->dims[k];
-            if (defer_strings(w, grp, d->name, data, n) < 0)
-                goto made;
-        } else if (write_data(w, ds, sp, d, data, r) < 0) {
-            goto made;
+            rc = defer_strings(w, grp, d->name, data, n);
+        } else {
+            rc = write_data(w, ds, sp, d, data, r);
         }
+        if (rc < 0)
+            h5w_fail_h5(w, d->name);
+    }
+    /* its dimension scales: each attached on every rank or on none */
+    if (h5w_sync_state(w) == 0) {
+        bool ok = true;
         for (int k = 0; k < d->rank; k++) {
             if (!strcmp(d->dimnames[k], d->name))
                 continue; /* a coordinate variable is its own dimension */
             hid_t scale = H5Dopen2(grp, d->dimnames[k], H5P_DEFAULT);
-            herr_t a = scale < 0 ? -1 : H5DSattach_scale(ds, scale, (unsigned)k);
+            if (!all_ok(w, scale >= 0) || H5DSattach_scale(ds, scale, (unsigned)k) < 0)
+                ok = false;
             h5w_close_id(scale);
-            if (a < 0)
-                goto made;
         }
-        ok = true;
-    made:
         if (!ok)
             h5w_fail_h5(w, d->name);
     }
@@ -563,7 +583,7 @@ int h5w_put_coord_rows(h5w *w, hid_t grp, const h5w_dsdef *d, const void *data, 
     if (h5w_put_rows(w, grp, d, data, r) < 0)
         return -1;
     hid_t ds = H5Dopen2(grp, d->name, H5P_DEFAULT);
-    herr_t rc = ds < 0 ? -1 : H5DSset_scale(ds, d->name);
+    herr_t rc = !all_ok(w, ds >= 0) ? -1 : H5DSset_scale(ds, d->name);
     h5w_close_id(ds);
     if (rc < 0)
         h5w_fail_h5(w, d->name);

@@ -10,6 +10,14 @@
 #     checksum table. Until 2026-12-06 rank 1 left its loop over the
 #     datasets (its own failure flag) while rank 0 went on, and the run
 #     hung.
+#  2. the final write (out/h5/h5w.c): the rows of /trials/total_loss, a
+#     dataset not made, the coordinate /trials/trial; the trials are kept
+#     in the checkpoint, and --resume then writes the file. Until
+#     2026-12-06 rank 1 skipped the rest of the dataset (the dimension
+#     scales, the piece count's reduction) while rank 0 made those calls:
+#     the run hung, or MPI aborted it (MPI_ERR_TRUNCATE, a mismatched
+#     reduction) leaving the temporary file.
+#  3. both: the final write and then the checkpoint of its trials.
 # Each run is under `timeout`: a hang (status 124) fails the test.
 # usage: mpi_write_failures.sh MPIEXEC MINRISK SCENARIO FAILH5_SO
 set -uo pipefail
@@ -21,12 +29,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 lines() { grep -c -e '^minrisk' -e "^$tmp" "$1"; }
 left() { (cd "$tmp/out" && ls -A | tr '\n' ' ' | sed 's/ $//'); }
 
-# expect WHAT CALL NAMES LINE ARGS...: rank 1's CALL of the datasets NAMES
-# fails in `minrisk run SCENARIO -o OUT ARGS`: exit status 1, one line,
-# LINE (a fixed string) in it, nothing left
+# expect WHAT CALL NAMES LINE LEFT ARGS...: rank 1's CALL of the datasets
+# NAMES fails in `minrisk run SCENARIO -o OUT ARGS`: exit status 1, one
+# line, LINE (a fixed string) in it, LEFT (the files, "" for none) left
 expect() {
-  local what=$1 call=$2 names=$3 line=$4
-  shift 4
+  local what=$1 call=$2 names=$3 line=$4 want=$5
+  shift 5
   rm -rf "$tmp/out" && mkdir -p "$tmp/out"
   OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
     -x LD_PRELOAD="$shim" -x MR_FAILH5_RANK=1 -x MR_FAILH5_CALL="$call" -x MR_FAILH5_NAME="$names" \
@@ -37,15 +45,36 @@ expect() {
   [ "$status" -eq 1 ] || fail "$what: exit status $status, expected 1"
   [ "$(lines "$tmp/err")" -eq 1 ] || fail "$what: $(lines "$tmp/err") error lines, expected 1"
   grep -qF "$line" "$tmp/err" || fail "$what: no line '$line'"
-  [ -z "$(left)" ] || fail "$what: left '$(left)'"
-  echo "$what: exit 1, one line, nothing left"
+  [ "$(left)" = "$want" ] || fail "$what: left '$(left)', expected '$want'"
+  echo "$what: exit 1, one line, left '$want'"
 }
 
 # 1. a periodic checkpoint (a run of about 5 s on 2 ranks: the first
 # checkpoint after 1 s)
 ck=(--trials 30000 --checkpoint-every 1)
 ckline="$tmp/out/o.h5.ckpt: cannot write the checkpoint: HDF5 error"
-expect "checkpoint, rank 1's rows of /total_loss" H5Dwrite /total_loss "$ckline" "${ck[@]}"
-expect "checkpoint, rank 1's /sector_gva_loss not made" H5Dcreate2 /sector_gva_loss "$ckline" "${ck[@]}"
-expect "checkpoint, rank 1's /block_done" H5Dwrite /block_done "$ckline" "${ck[@]}"
-expect "checkpoint, rank 1's /checksums not made" H5Dcreate2 /checksums "$ckline" "${ck[@]}"
+expect "checkpoint, rank 1's rows of /total_loss" H5Dwrite /total_loss "$ckline" "" "${ck[@]}"
+expect "checkpoint, rank 1's /sector_gva_loss not made" H5Dcreate2 /sector_gva_loss "$ckline" "" \
+  "${ck[@]}"
+expect "checkpoint, rank 1's /block_done" H5Dwrite /block_done "$ckline" "" "${ck[@]}"
+expect "checkpoint, rank 1's /checksums not made" H5Dcreate2 /checksums "$ckline" "" "${ck[@]}"
+
+# 2. the final write of 3001 trials: the trials kept in the checkpoint
+kept="the simulated trials are kept in checkpoint $tmp/out/o.h5.ckpt"
+for c in "H5Dwrite total_loss" "H5Dcreate2 sector_gva_loss" "H5Dwrite trial"; do
+  set -- $c
+  expect "final write, rank 1's $1 of /trials/$2" "$1" "/trials/$2" \
+    "$tmp/out/o.h5: cannot write $2 (HDF5 error); $kept" o.h5.ckpt --trials 3001
+done
+# the kept trials make the file with --resume (no failure now)
+OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
+  "$bin" run "$scen" -o "$tmp/out/o.h5" --trials 3001 --quiet --resume 2> "$tmp/err"
+status=$?
+cat "$tmp/err" >&2
+[ "$status" -eq 0 ] && [ "$(left)" = o.h5 ] || fail "--resume after it: status $status, left '$(left)'"
+echo "--resume after it: exit 0, the file"
+
+# 3. the final write and the checkpoint of its trials
+expect "final write and checkpoint, rank 1's /trials/total_loss and /total_loss" H5Dwrite \
+  "/trials/total_loss /total_loss" "the checkpoint could not be written either ($ckline)" "" \
+  --trials 3001
