@@ -39,8 +39,14 @@ held() { # held CONTENT EXPECTED-HOLDER: the refusal while this shell holds out.
   printf '%s' "$1" >out.h5.lock
   exec 9<out.h5.lock
   flock -n 9 || fail "cannot flock out.h5.lock"
-  expect 1 "out.h5: in use by another minrisk run ($2lock out.h5.lock); wait for it or choose another -o" \
-    -- run "$demo" -o out.h5 --trials 64 --quiet
+  # minrisk must not inherit descriptor 9: in the MPI build the singleton
+  # MPI_Init's daemon did, and held this shell's lock after minrisk ended,
+  # so the next case could not take it (bash keeps its own copy while the
+  # group runs, close-on-exec)
+  {
+    expect 1 "out.h5: in use by another minrisk run ($2lock out.h5.lock); wait for it or choose another -o" \
+      -- run "$demo" -o out.h5 --trials 64 --quiet
+  } 9<&-
   exec 9<&-
 }
 held $'-5 host\n' ""
