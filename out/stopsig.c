@@ -8,13 +8,14 @@
 #include <stddef.h>
 #include <string.h>
 
+static const int stop_sigs[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
+                                SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU};
+
 void mr_stopsig_set(sigset_t *set)
 {
-    static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
-                               SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU};
     sigemptyset(set);
-    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-        sigaddset(set, sigs[k]);
+    for (size_t k = 0; k < sizeof stop_sigs / sizeof stop_sigs[0]; k++)
+        sigaddset(set, stop_sigs[k]);
 }
 
 void mr_stopsig_block(sigset_t *old)
@@ -55,4 +56,10 @@ void mr_stopsig_worker(void)
     mr_stopsig_set(&s);
     pthread_sigmask(SIG_BLOCK, &s, NULL);
     blocked = true;
+}
+
+void mr_stopsig_catch_all(void (*handler)(int), const sigset_t *mask)
+{
+    for (size_t k = 0; k < sizeof stop_sigs / sizeof stop_sigs[0]; k++)
+        mr_stopsig_catch(stop_sigs[k], handler, mask);
 }

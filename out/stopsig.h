@@ -44,6 +44,9 @@ void mr_stopsig_restore(const sigset_t *old);
    `kill -INT` must still stop it. */
 void mr_stopsig_catch(int sig, void (*handler)(int), const sigset_t *mask);
 
+/* mr_stopsig_catch of each of the eight. */
+void mr_stopsig_catch_all(void (*handler)(int), const sigset_t *mask);
+
 #include "out/stopsig_worker.h" /* mr_stopsig_worker */
 
 #endif

@@ -465,8 +465,5 @@ void mr_cli_end_deferred_sigpipe(void)
 
 void mr_cli_catch_signals(void (*handler)(int))
 {
-    static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
-                               SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU};
-    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-        mr_stopsig_catch(sigs[k], handler, NULL);
+    mr_stopsig_catch_all(handler, NULL);
 }

@@ -294,10 +294,7 @@ void mr_cmd_init_signals(void)
 {
     sigset_t mask;
     mr_stopsig_set(&mask);
-    static const int sigs[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
-                               SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU};
-    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-        mr_stopsig_catch(sigs[k], on_stop, &mask);
+    mr_stopsig_catch_all(on_stop, &mask);
 }
 
 /* Write text into the new file fd (closed): 0, or an errno. */
