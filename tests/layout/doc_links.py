@@ -20,7 +20,11 @@ For README.md, every docs/*.md and docs/research/*.md and bench/RESULTS.md:
   "docs/MODEL.md §5m", "MODEL section 11", names a heading of
   docs/MODEL.md ("## §3u ...", "### §3.1 ..."); a "§n" of its text does
   not define n. At the end of a sentence too ("MODEL §4.": until
-  2026-12-06 a number followed by '.' was not checked).
+  2026-12-06 a number followed by '.' was not checked);
+- each citation of a numbered section of another page, "DATA.md §8.2",
+  "docs/DATA.md §4", names a heading of docs/<PAGE>.md that starts with
+  that number ("## 4. Events", "### 8.2 Commercial stocks"; until
+  2026-12-07 these were not checked).
 Anchors follow GitHub's rule for repeated headings: the second "## Notes"
 of a page is #notes-1, the third #notes-2 (until 2026-12-06 only #notes).
 tests/layout/doc_links_cases.py runs it on a made-up tree with each kind
@@ -43,6 +47,7 @@ EXAMPLES = {
 }
 CODEREF = re.compile(r"`([\w./-]+\.[ch]): ([\w, ]+)`")
 MODELREF = re.compile(r"\bMODEL(?:\.md)?,? (?:section |§)?(\d+[a-z]?(?:\.\d+)?)(?!\w|\.\d)")
+PAGEREF = re.compile(r"\b(?:docs/)?([A-Z][A-Z0-9_-]*)\.md,? §(\d+(?:\.\d+)*)(?![\w§]|\.\d)")
 PLACEHOLDER = re.compile(r"[<*${]|\.\.\.|(^|/)[A-Z][A-Z0-9_]+(/|$|\.(?!md$))")
 
 
@@ -118,7 +123,25 @@ def check(root, rel):
         for m in MODELREF.finditer(line):
             if m.group(1) not in model_sections(root):
                 bad.append("%s:%d: %s: no section %s in docs/MODEL.md" % (rel, n, m.group(0), m.group(1)))
+        for m in PAGEREF.finditer(line):
+            name, num = m.group(1), m.group(2)
+            if name == "MODEL":
+                continue  # MODELREF's
+            target = os.path.join(root, "docs", name + ".md")
+            if not os.path.exists(target):
+                bad.append("%s:%d: %s: no page docs/%s.md" % (rel, n, m.group(0), name))
+            elif num not in page_sections(target):
+                bad.append("%s:%d: %s: no section %s in docs/%s.md" % (rel, n, m.group(0), num, name))
     return bad
+
+
+def page_sections(path, cache={}):
+    """The section numbers a page's headings start with: "## 4. Events"
+    defines 4, "### 8.2 Commercial stocks" 8.2."""
+    if path not in cache:
+        nums = (re.match(r"(\d+(?:\.\d+)*)\.?(?: |$)", h) for h in headings(path))
+        cache[path] = {m.group(1) for m in nums if m}
+    return cache[path]
 
 
 def model_sections(root, cache={}):

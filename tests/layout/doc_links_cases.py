@@ -9,7 +9,9 @@ skipped (the number followed by '.' matched no citation), so a wrong
 number there passed (until 2026-12-06). So did "MODEL §5m" where MODEL.md
 only cites §5m in its text (any "§n" of the page counted as defined), and
 a link to the second "## Notes" of a page, #notes-1 (GitHub's anchor for a
-repeated heading), was reported broken (both until 2026-12-06).
+repeated heading), was reported broken (both until 2026-12-06). A
+citation of another page's numbered section, "DATA.md §9", was not
+checked at all (until 2026-12-07).
 usage: doc_links_cases.py DOC_LINKS_PY
 """
 import os
@@ -40,6 +42,16 @@ See MODEL §99. Or MODEL §98, or (MODEL 97).
 MODEL §3.1. is not defined either.
 MODEL §5m is cited in MODEL.md's text, not defined.
 [notes](docs/MODEL.md#notes), [notes again](docs/MODEL.md#notes-1), [a third](docs/MODEL.md#notes-2).
+DATA.md §1 and docs/DATA.md §8.2 are defined; DATA.md §8.3, DATA.md §9. and GONE.md §1 are not.
+"""
+
+DATA = """# Data
+
+## 1. Supply
+
+### 8.2 Stocks
+
+## Notes on 9
 """
 
 EXPECTED = [
@@ -54,7 +66,10 @@ EXPECTED = [
     "README.md:8: MODEL §3.1: no section 3.1 in docs/MODEL.md",
     "README.md:9: MODEL §5m: no section 5m in docs/MODEL.md",
     "README.md:10: docs/MODEL.md#notes-2: no heading #notes-2 in docs/MODEL.md",
-    "doc_links: 3 pages, 11 broken links, paths or functions",
+    "README.md:11: DATA.md §8.3: no section 8.3 in docs/DATA.md",
+    "README.md:11: DATA.md §9: no section 9 in docs/DATA.md",
+    "README.md:11: GONE.md §1: no page docs/GONE.md",
+    "doc_links: 4 pages, 14 broken links, paths or functions",
 ]
 
 
@@ -69,6 +84,7 @@ def main():
     script = sys.argv[1]
     with tempfile.TemporaryDirectory() as root:
         write(root, "docs/MODEL.md", MODEL)
+        write(root, "docs/DATA.md", DATA)
         write(root, "README.md", README)
         write(root, "bench/RESULTS.md", "# Results\n\nNothing cited.\n")
         os.makedirs(os.path.join(root, "docs", "research"))
@@ -85,9 +101,9 @@ def main():
             return 1
         # the sound tree: the broken lines removed, nothing reported
         write(root, "README.md", "".join(README.splitlines(True)[:2]) + "MODEL §3 and MODEL.md §4.\n"
-              "[notes again](docs/MODEL.md#notes-1)\n")
+              "[notes again](docs/MODEL.md#notes-1), DATA.md §1 and docs/DATA.md §8.2.\n")
         p = subprocess.run([sys.executable, script, root], capture_output=True, text=True)
-        if p.returncode != 0 or p.stdout != "doc_links: 3 pages, 0 broken links, paths or functions\n":
+        if p.returncode != 0 or p.stdout != "doc_links: 4 pages, 0 broken links, paths or functions\n":
             print("sound tree: status %d: %s%s" % (p.returncode, p.stdout, p.stderr))
             return 1
     print("doc_links_cases: %d broken references reported, the sound tree passes" % (len(EXPECTED) - 1))
