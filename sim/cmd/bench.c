@@ -8,10 +8,11 @@
  * efficiency; the verification number of every run, which must be one.
  * Human table on stdout, the same figures as JSON with --json (bench/RESULTS.md).
  */
-#define _POSIX_C_SOURCE 200809L /* fileno, fsync, fdopen, O_NOFOLLOW */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 
 #include "sim/cmd/cli.h"
 #include "sim/cmd/outpath.h"
+#include "sim/cmd/wholefile.h"
 #include "models/libm_path.h"
 #include "sim/engine.h"
 #include "sim/model.h"
@@ -24,7 +25,6 @@
 #include <minrisk_commit.h> /* MINRISK_COMMIT, written by the build (sim/cmd/commit.cmake) */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -505,49 +505,36 @@ static int check_json_path(const char *path, mr_error *err)
     return mr_cli_check_output_dir(path, err);
 }
 
-/* The JSON written under a temporary name beside it, then renamed. */
+/* The JSON, made in memory, then written whole as FILE.tmp.<pid> and
+   renamed over FILE (sim/cmd/wholefile.h; a name planted at the
+   temporary's, a symbolic link that fopen followed until 2026-12-06, is
+   removed, never followed, as for run's temporaries: docs/SECURITY.md). */
 static mr_status write_json_file(const bench_request *q, const bench_host *h, const bench_load *ld,
                                  const bench_point *pt, uint64_t verification)
 {
-    char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", q->json, (long)getpid()) >= (int)sizeof tmp) {
+    if (mr_wholefile_prepare(q->json) != 0) {
         fprintf(stderr, "%s: cannot write: path too long\n", q->json);
         return MR_FAILED;
     }
-    /* a name planted at the temporary's (a symbolic link: fopen followed it
-       and wrote into its target until 2026-12-06) is removed, never
-       followed, as for run's temporaries (docs/SECURITY.md) */
-    if (unlink(tmp) != 0 && errno != ENOENT) {
-        fprintf(stderr, "%s: cannot remove: %s\n", tmp, strerror(errno));
+    char *text = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&text, &size);
+    if (m)
+        write_json(m, q, h, ld, pt, verification);
+    if (!m || ferror(m) | fclose(m)) {
+        free(text);
+        fprintf(stderr, "minrisk bench: out of memory\n");
         return MR_FAILED;
     }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "%s: cannot write: %s\n", tmp, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        return MR_FAILED;
-    }
-    write_json(f, q, h, ld, pt, verification);
-    /* e: the reason of the first step that failed (errno is not reset by
-       calls that succeed, so it is read only after a failure) */
-    int e = 0;
-    if (fflush(f) || fsync(fileno(f)))
-        e = errno ? errno : EIO;
-    else if (ferror(f))
-        e = EIO;
-    if (fclose(f) && !e)
-        e = errno ? errno : EIO;
-    if (!e && rename(tmp, q->json) == 0)
-        return MR_OK;
-    if (!e)
-        e = errno;
-    unlink(tmp);
-    fprintf(stderr, "%s: cannot write: %s\n", q->json, strerror(e));
-    return MR_FAILED;
+    int e;
+    mr_wholefile_step s = mr_wholefile_write(text, size, -1, true, &e);
+    free(text);
+    if (s == MR_WHOLEFILE_CLEAR)
+        fprintf(stderr, "%s: cannot remove: %s\n", mr_wholefile_tmp(), strerror(e));
+    else if (s != MR_WHOLEFILE_DONE)
+        fprintf(stderr, "%s: cannot write: %s\n",
+                s == MR_WHOLEFILE_CREATE ? mr_wholefile_tmp() : q->json, strerror(e));
+    return s == MR_WHOLEFILE_DONE ? MR_OK : MR_FAILED;
 }
 
 /* --json: write_json_file under the lock FILE.lock (sim/cmd/outpath.h),

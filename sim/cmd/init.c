@@ -8,6 +8,7 @@
 #include "out/stopsig.h"
 #include "sim/cmd/cli.h"
 #include "sim/cmd/outpath.h"
+#include "sim/cmd/wholefile.h"
 #include "sim/scenario/loader.h"
 
 #include <errno.h>
@@ -268,24 +269,18 @@ static void shown_name(const char *file, char *dst, size_t size)
 /* ---- the write: a temporary beside FILE, then its name ------------------ */
 
 /* The file is written whole as FILE.tmp.<pid> and only then given its name
-   (until 2026-12-06 FILE itself was opened with O_TRUNC and written: a
-   full disk, a file-size limit or a signal mid-write left a cut scenario
-   under the name, and --force had already destroyed the old one). The
-   stop signals (out/stopsig.h) remove the temporary, and the placeholder
-   of save_excl, and exit 130; once the file has its name they come too
-   late and init ends as one that wrote it. */
-static char tmp_name[4200], hold_name[4200];
-static volatile sig_atomic_t tmp_on, hold_on, named;
-
+   (sim/cmd/wholefile.h; until 2026-12-06 FILE itself was opened with
+   O_TRUNC and written: a full disk, a file-size limit or a signal
+   mid-write left a cut scenario under the name, and --force had already
+   destroyed the old one). The stop signals (out/stopsig.h) remove the
+   temporary, and the placeholder of a file system without hard links, and
+   exit 130; once the file has its name they come too late and init ends
+   as one that wrote it. */
 static void on_stop(int sig)
 {
     (void)sig;
-    if (named)
+    if (mr_wholefile_stop_in_handler())
         return;
-    if (tmp_on)
-        unlink(tmp_name);
-    if (hold_on)
-        unlink(hold_name);
     mr_outpath_release_in_handler();
     _exit(MR_CLI_INTERRUPTED_EXIT);
 }
@@ -295,69 +290,6 @@ void mr_cmd_init_signals(void)
     sigset_t mask;
     mr_stopsig_set(&mask);
     mr_stopsig_catch_all(on_stop, &mask);
-}
-
-/* Write text into the new file fd (closed): 0, or an errno. */
-static int write_all(int fd, const char *text, size_t size)
-{
-    int e = 0;
-    for (size_t done = 0; done < size && !e;) {
-        ssize_t w = write(fd, text + done, size - done);
-        if (w > 0)
-            done += (size_t)w;
-        else if (w < 0 && errno != EINTR)
-            e = errno;
-        else if (w == 0)
-            e = EIO;
-    }
-    if (!e && fsync(fd) != 0 && errno != EINVAL) /* EINVAL: a file that cannot sync */
-        e = errno;
-    if (close(fd) != 0 && !e && errno != EINTR)
-        e = errno;
-    return e;
-}
-
-/* Without --force: give the complete temporary FILE's name only if FILE
-   does not exist, atomically: link(2) fails with EEXIST on any existing
-   name (a file made since the check at the start included). A file system
-   without hard links (EPERM, ENOTSUP: FAT, some FUSE ones) instead takes
-   the name with an empty placeholder made by O_CREAT | O_EXCL, as atomic,
-   and renames the temporary over it. 0, or an errno (EEXIST: it exists). */
-static int save_excl(const char *file)
-{
-    sigset_t old;
-    mr_stopsig_block(&old);
-    int linked = link(tmp_name, file) == 0, e = errno;
-    if (linked)
-        named = 1;
-    mr_stopsig_restore(&old);
-    if (linked)
-        return 0;
-    errno = e;
-    if (errno == EEXIST || (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
-                            errno != EMLINK && errno != ENOSYS))
-        return errno;
-    mr_stopsig_block(&old);
-    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    e = fd < 0 ? errno : 0;
-    if (fd >= 0) {
-        close(fd);
-        hold_on = 1;
-    }
-    mr_stopsig_restore(&old);
-    if (e)
-        return e;
-    mr_stopsig_block(&old);
-    if (rename(tmp_name, file) == 0) {
-        named = 1;
-        tmp_on = hold_on = 0;
-    } else {
-        e = errno;
-        unlink(hold_name);
-        hold_on = 0;
-    }
-    mr_stopsig_restore(&old);
-    return e;
 }
 
 /* FILE (the path, as lstat sees it): absent, or a regular file that --force
@@ -389,19 +321,17 @@ static mr_status check_target(const char *file, int force, int *mode)
 static mr_status write_named(const char *file, const char *text, size_t size, int force, int mode);
 
 /* text (size bytes) as FILE: the temporary, then its name (rename with
-   --force, save_excl without). */
+   --force, link(2) without). */
 static mr_status save(const char *file, const char *text, size_t size, int force)
 {
     int mode;
     mr_status st = check_target(file, force, &mode);
     if (st != MR_OK)
         return st;
-    int len = snprintf(tmp_name, sizeof tmp_name, "%s.tmp.%ld", file, (long)getpid());
-    if (len < 0 || (size_t)len >= sizeof tmp_name) {
+    if (mr_wholefile_prepare(file) != 0) {
         fprintf(stderr, "minrisk init: cannot write %s: path too long\n", file);
         return MR_FAILED;
     }
-    memcpy(hold_name, file, strlen(file) + 1);
     /* FILE.lock while the temporary lives, as run holds OUTPUT.lock: under
        it the temporaries of an init killed during its write (SIGKILL) are
        removed (sim/cmd/outpath.h) */
@@ -419,47 +349,25 @@ static mr_status save(const char *file, const char *text, size_t size, int force
 /* save's write, under the lock: the temporary, then FILE's name. */
 static mr_status write_named(const char *file, const char *text, size_t size, int force, int mode)
 {
-    sigset_t old; /* the temporary made and recorded together */
-    mr_stopsig_block(&old);
-    int fd = open(tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    int e = fd < 0 ? errno : 0;
-    if (fd >= 0)
-        tmp_on = 1;
-    mr_stopsig_restore(&old);
-    if (e) {
-        fprintf(stderr, "minrisk init: cannot write %s: %s\n", tmp_name, strerror(e));
+    int e;
+    switch (mr_wholefile_write(text, size, mode, force, &e)) {
+    case MR_WHOLEFILE_DONE:
+        return MR_OK;
+    case MR_WHOLEFILE_CLEAR:
+        fprintf(stderr, "minrisk init: cannot remove %s: %s\n", mr_wholefile_tmp(), strerror(e));
         return MR_FAILED;
+    case MR_WHOLEFILE_CREATE:
+        fprintf(stderr, "minrisk init: cannot write %s: %s\n", mr_wholefile_tmp(), strerror(e));
+        return MR_FAILED;
+    case MR_WHOLEFILE_WRITE:
+        break;
     }
-    if (mode >= 0 && fchmod(fd, (mode_t)mode) != 0) {
-        e = errno;
-        close(fd);
-    } else
-        e = write_all(fd, text, size);
-    if (!e) {
-        if (force) {
-            mr_stopsig_block(&old);
-            if (rename(tmp_name, file) == 0)
-                named = 1;
-            else
-                e = errno;
-            mr_stopsig_restore(&old);
-        } else
-            e = save_excl(file);
-    }
-    mr_stopsig_block(&old);
-    if (tmp_on)
-        unlink(tmp_name); /* after link(2) a second name; else the failure's leftover */
-    tmp_on = 0;
-    mr_stopsig_restore(&old);
     if (e == EEXIST && !force) {
         fprintf(stderr, "minrisk init: %s exists; use --force to replace it\n", file);
         return MR_BAD_INPUT;
     }
-    if (e) {
-        fprintf(stderr, "minrisk init: cannot write %s: %s\n", file, strerror(e));
-        return MR_FAILED;
-    }
-    return MR_OK;
+    fprintf(stderr, "minrisk init: cannot write %s: %s\n", file, strerror(e));
+    return MR_FAILED;
 }
 
 mr_status mr_cmd_init(int argc, char **argv)

@@ -16,7 +16,11 @@
 #    over a regular file it keeps that file's permissions (600 stays 600);
 #    init holds FILE.lock while its temporary lives: a signal right after
 #    the lock is made leaves nothing, and under it the temporaries of an
-#    init killed by SIGKILL (their process gone) are removed.
+#    init killed by SIGKILL (their process gone) are removed; a name
+#    planted at the temporary's (FILE.tmp.<its own pid>: a symbolic link,
+#    or the leftover of a dead process of the same pid) is removed, never
+#    followed (until 2026-12-07 init failed: "cannot write
+#    FILE.tmp.<pid>: File exists", status 1).
 # 4. where link(2) fails (the shim linkfail.c: a file system without hard
 #    links), the name is taken by an O_EXCL placeholder and the temporary
 #    renamed over it: the same file, an existing FILE refused and kept, a
@@ -90,6 +94,19 @@ one_line err.txt "minrisk init: removed stale temporary new\.yaml\.tmp\.$dead \(
 rm -f err.txt
 only old.yaml orig.yaml new.yaml "new.yaml.tmp.$$"
 rm -f new.yaml "new.yaml.tmp.$$"
+
+# a symbolic link planted at the temporary's name (exec keeps the shell's pid)
+echo keep >victim.txt
+bash -c 'ln -s victim.txt "$1.tmp.$$" && exec "$2" init "$1"' _ new.yaml "$bin" 2>err.txt ||
+  fail "init over a link planted at its temporary: status $? ($(cat err.txt))"
+[ -s err.txt ] && fail "init over a planted link: stderr '$(cat err.txt)'"
+[ "$(cat victim.txt)" = keep ] || fail "init followed the link planted at its temporary"
+[ -f new.yaml ] && [ ! -L new.yaml ] || fail "init over a planted link: new.yaml not a regular file"
+mkdir ref && (cd ref && "$bin" init new.yaml) || fail "init ref/new.yaml"
+cmp -s new.yaml ref/new.yaml || fail "init over a planted link: not the file init writes"
+rm -rf err.txt victim.txt ref
+only old.yaml orig.yaml new.yaml
+rm -f new.yaml
 
 # --force keeps the permissions of the file it replaces, as the write in
 # place did (a new file's: 0666 less the umask)

@@ -2,7 +2,7 @@
  * EPERM, as on a file system without hard links (FAT, some FUSE ones), so
  * that `minrisk init` without --force takes FILE's name by its other way:
  * an O_EXCL placeholder, then the rename of the temporary over it
- * (sim/cmd/init.c save_excl).
+ * (sim/cmd/wholefile.c name_new).
  */
 #include <errno.h>
 #include <unistd.h>

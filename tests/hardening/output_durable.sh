@@ -8,7 +8,10 @@
 # rename of a temporary is preceded by an fsync of a descriptor opened on
 # that temporary and followed by an fsync of its directory. The checkpoint
 # is made by the full-disk path of output_full_disk_keeps_trials (one
-# process, no signal to pass through strace). Skipped (77) without strace.
+# process, no signal to pass through strace). The same for the small files
+# written whole (sim/cmd/wholefile.c): `minrisk init` FILE (link(2)
+# without --force, rename with it) and `bench --json` FILE, whose
+# directory was not synced until 2026-12-07. Skipped (77) without strace.
 # usage: output_durable.sh MINRISK SRC (python3 reads the trace)
 . "$(dirname "$0")/common.sh" "$@"
 command -v strace >/dev/null || {
@@ -21,9 +24,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 padded_demo
 args=(run s.yaml -o out.h5 --trials 1024 --seed 7 --quiet)
 
-# check TRACE OUTPUT [DIR]: every rename of OUTPUT's temporaries in TRACE
-# follows an fsync of that temporary and precedes an fsync of the directory
-# DIR (default: the working directory).
+# check TRACE OUTPUT [DIR]: every rename (or link) of OUTPUT's temporaries
+# in TRACE follows an fsync of that temporary and precedes an fsync of the
+# directory DIR (default: the working directory).
 check() {
   local why
   why=$(python3 - "$1" "$2" "${3:-.}" <<'PY'
@@ -44,7 +47,7 @@ for line in open(trace):
         if renamed and fds[m.group(1)].rstrip("/") in (folder.rstrip("/") or "/", folder):
             dirsynced = True
         continue
-    m = re.search(r'rename(?:at2?)?\((?:AT_FDCWD, )?"([^"]*)", (?:AT_FDCWD, )?"([^"]*)".*\)\s*= 0', line)
+    m = re.search(r'(?:rename|link)(?:at2?)?\((?:AT_FDCWD, )?"([^"]*)", (?:AT_FDCWD, )?"([^"]*)".*\)\s*= 0', line)
     if m and m.group(2) == out:
         if m.group(1) not in synced:
             bad("%s renamed to %s without an fsync of it first" % m.groups())
@@ -57,7 +60,8 @@ PY
   ) || fail "$1: $why"
 }
 
-strace -f -qq -e trace=open,openat,fsync,fdatasync,rename,renameat,renameat2 -o run.tr \
+trace=(strace -f -qq -e trace=open,openat,fsync,fdatasync,rename,renameat,renameat2,link,linkat)
+"${trace[@]}" -o run.tr \
   "$bin" "${args[@]}" || fail "the run"
 check run.tr out.h5
 
@@ -75,4 +79,13 @@ rm -rf out.h5 run.tr export.tr tables
     "$bin" "${args[@]}") 2>/dev/null
 [ -f out.h5.ckpt ] || fail "no checkpoint after the full disk"
 check ckpt.tr out.h5.ckpt
-finish "the result file, an export's table and the checkpoint were fsync'ed before and after their rename"
+# init's FILE: link(2) without --force, rename with it; bench --json FILE
+"${trace[@]}" -o init.tr "$bin" init new.yaml || fail "init new.yaml"
+check init.tr new.yaml
+"${trace[@]}" -o force.tr "$bin" init --force new.yaml || fail "init --force new.yaml"
+check force.tr new.yaml
+"${trace[@]}" -o bench.tr "$bin" bench --minerals 1 --countries 1 --sectors 1 --years 1 --trials 1 \
+  --reps 1 --threads 1 --quiet --json b.json >/dev/null || fail "bench --json b.json"
+check bench.tr b.json
+rm -f new.yaml b.json init.tr force.tr bench.tr
+finish "the result file, an export's table, the checkpoint, init's and bench --json's file were fsync'ed before and after their rename"
