@@ -421,6 +421,8 @@ static int print_compare_many(mr_h5r *r, FILE *out)
                 snprintf(b, sizeof b, "inf");
             else if (isnan(x))
                 snprintf(b, sizeof b, "n/a");
+            else if (fabs(x) >= MR_TAB_EXP_FROM) /* %.1f of 1e31 was cut to 31 digits: 1e30 */
+                snprintf(b, sizeof b, "%.4g", x);
             else
                 snprintf(b, sizeof b, "%.1f", x);
             fprintf(out, "  %5s", b);
