@@ -13,13 +13,19 @@
 const char *const mr_unc_stat_names[MR_UNC_NSTAT] = {"mean_loss", "es99_loss", "mean_gva_loss"};
 const char *const mr_unc_measure_names[MR_UNC_NP] = {"mean", "q50", "q90", "q95", "q99", "es99"};
 
-/* GBP m in 10 characters (11 when negative): one decimal below about 1e8
-   (99999990.0), then 4 significant digits ("1.015e+208": %10.1f gave 209
-   digits). */
+/* GBP m in 10 characters, the column's width, at any magnitude and sign:
+   one decimal where that fits (below 99999990; for a negative figure,
+   whose sign takes one of the 10, down to -9999999.9), else 4 significant
+   digits ("1.015e+208": %10.1f gave 209 digits), or 3 where the sign and
+   an exponent of 3 digits leave no room for 4 ("-1.23e+208"). Until
+   2026-12-07 a negative figure from 1e7 took 11 characters ("-12345678.9")
+   and moved the columns after it (unit_out_unc_predictive_cells). */
 static void gbp_m_cell(char *dst, size_t len, double gbp)
 {
     const double m = gbp / MR_GBP_PER_MILLION;
-    snprintf(dst, len, fabs(m) < 9.999999e7 ? "%10.1f" : "%10.4g", m);
+    int n = m < 9.999999e7 ? snprintf(dst, len, "%10.1f", m) : 11; /* NaN: 11 */
+    if (n > 10 && snprintf(dst, len, "%10.4g", m) > 10)
+        snprintf(dst, len, "%10.3g", m);
 }
 
 /* "0.123 [0.010, 0.456]"; NaN as n/a (not printf's "nan" or "-nan"). */

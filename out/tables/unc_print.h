@@ -45,8 +45,9 @@ typedef struct {
 
 /* The ranked indices of each statistic (by ST, largest first, NaN last,
    ties in key order) and the predictive distribution, GBP m: each figure
-   in 10 characters (%.1f below about GBP 1e8 m, else 4 significant digits
-   with an exponent; 11 when negative). */
+   in 10 characters, whatever its sign (%.1f where it fits: below about
+   GBP 1e8 m, above -1e7 m when negative; else 4 significant digits with
+   an exponent, 3 for a negative figure from 1e100 m). */
 void mr_unc_print(FILE *f, const mr_unc_tables *t);
 
 /* The file r (kind "uncertainty") read and printed as mr_unc_print does:
