@@ -1,13 +1,30 @@
 /* cellnum.h - the one rule of the printed tables (summary.c, attr_print.c,
- * policy_cost.c, summary_multi.c's VRF) for a figure too long for its
- * cell: from MR_TAB_EXP_FROM up in absolute value (and inf) a figure is
- * printed with 4 significant digits ("8.334e+228"), not %.*f, whose digits
- * the cell's width cut off without a sign (a mean of 8e228 GBP m read as
- * 8e46). Below it, as before.
+ * policy_cost.c, the VRF of summary_multi.c and sim/cmd/compare_table.c) for a figure too long for
+ * its cell: from MR_TAB_EXP_FROM up in absolute value (and inf) a figure is printed with 4
+ * significant digits ("8.334e+228"), not %.*f, whose digits the cell's width cut off without a sign
+ * (a mean of 8e228 GBP m read as 8e46). Below it, as before.
  */
 #ifndef MR_CELLNUM_H
 #define MR_CELLNUM_H
 
 #define MR_TAB_EXP_FROM 1e15
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* A variance-reduction factor as `compare` and `summary` both print it:
+   "inf" (B - A the same in every trial), "n/a" (NaN), %.1f, and from
+   MR_TAB_EXP_FROM up 4 significant digits ("1.111e+31"; until 2026-12-07
+   compare printed every digit, 32 of them, and summary cut them to 31).
+   Returns snprintf's count. */
+static inline int mr_vrf_text(char *buf, size_t n, double x)
+{
+    if (isinf(x))
+        return snprintf(buf, n, "inf");
+    if (isnan(x))
+        return snprintf(buf, n, "n/a");
+    return snprintf(buf, n, fabs(x) >= MR_TAB_EXP_FROM ? "%.4g" : "%.1f", x);
+}
 
 #endif

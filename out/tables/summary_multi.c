@@ -328,12 +328,14 @@ static int print_compare_many(mr_h5r *r, FILE *out)
     const size_t V = (size_t)R - 1, PK = (size_t)(P * K);
     char **series = NULL, **stat = NULL, **name = NULL, **file = NULL, **runs = NULL;
     double *val = malloc((size_t)R * PK * sizeof *val), *vrf = malloc(V * (size_t)P * sizeof *vrf);
-    double *v[3] = {NULL}; /* estimate, ci_lo, ci_hi */
+    double *v[3] = {NULL};                                    /* estimate, ci_lo, ci_hi */
+    char(*vcell)[32] = malloc(V * (size_t)P * sizeof *vcell); /* the VRF table's cells */
+    int *vwidth = malloc((size_t)R * sizeof *vwidth);
     static const char *const dsn[3] = {"difference/estimate", "difference/ci_lo",
                                        "difference/ci_hi"};
     uint64_t trials = 0, seed = 0;
     int rc = -1;
-    bool oom = !val || !vrf;
+    bool oom = !val || !vrf || !vcell || !vwidth;
     for (int k = 0; k < 3; k++)
         oom = oom || !(v[k] = malloc(V * PK * sizeof(double)));
     table t = {0, 0, NULL};
@@ -409,24 +411,24 @@ static int print_compare_many(mr_h5r *r, FILE *out)
             "\nVariance reduction by common random numbers: VRF = (var A + var X) / "
             "var(X - A)\n\n  %-20s",
             "series");
-    for (size_t w = 1; w < (size_t)R; w++)
-        fprintf(out, "  VRF %c", (char)('A' + w));
+    /* each column as wide as its widest cell, at least "VRF B" (a VRF of
+       1e5 or more, "123456.7", shifted the columns after it until
+       2026-12-07) */
+    for (size_t w = 1; w < (size_t)R; w++) {
+        vwidth[w] = 5;
+        for (long long i = 0; i < P; i++) {
+            size_t c = (w - 1) * (size_t)P + (size_t)i;
+            int len = mr_vrf_text(vcell[c], sizeof vcell[c], vrf[c]);
+            if (len > vwidth[w])
+                vwidth[w] = len;
+        }
+        fprintf(out, "  %*s%c", vwidth[w] - 1, "VRF ", (char)('A' + w));
+    }
     fputc('\n', out);
     for (long long i = 0; i < P; i++) {
         fprintf(out, "  %-20s", series[i]);
-        for (size_t w = 1; w < (size_t)R; w++) {
-            double x = vrf[(w - 1) * (size_t)P + (size_t)i];
-            char b[32];
-            if (isinf(x))
-                snprintf(b, sizeof b, "inf");
-            else if (isnan(x))
-                snprintf(b, sizeof b, "n/a");
-            else if (fabs(x) >= MR_TAB_EXP_FROM) /* %.1f of 1e31 was cut to 31 digits: 1e30 */
-                snprintf(b, sizeof b, "%.4g", x);
-            else
-                snprintf(b, sizeof b, "%.1f", x);
-            fprintf(out, "  %5s", b);
-        }
+        for (size_t w = 1; w < (size_t)R; w++)
+            fprintf(out, "  %*s", vwidth[w], vcell[(w - 1) * (size_t)P + (size_t)i]);
         fputc('\n', out);
     }
     rc = print_compare_many_costs(r, out, (size_t)R, runs);
@@ -441,6 +443,8 @@ out:
         free(v[k]);
     free(val);
     free(vrf);
+    free(vcell);
+    free(vwidth);
     return rc;
 }
 
@@ -526,9 +530,11 @@ static int print_compare(mr_h5r *r, FILE *out)
     free(t.cell);
     fprintf(out, "\nVariance reduction by common random numbers: VRF = (var A + var B) / "
                  "var(B - A)\n\n");
-    for (long long i = 0; i < R; i++)
-        fprintf(out, "  %-20s %s%.1f\n", series[i], isinf(vrf[i]) ? "" : " ",
-                isinf(vrf[i]) ? INFINITY : vrf[i]);
+    for (long long i = 0; i < R; i++) {
+        char b[32];
+        mr_vrf_text(b, sizeof b, vrf[i]);
+        fprintf(out, "  %-20s %s%s\n", series[i], isinf(vrf[i]) ? "" : " ", b);
+    }
     rc = print_compare_costs(r, out);
 out:
     mr_h5r_free_strings(series, (size_t)R);

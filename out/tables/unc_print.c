@@ -23,7 +23,11 @@ const char *const mr_unc_measure_names[MR_UNC_NP] = {"mean", "q50", "q90", "q95"
 static void gbp_m_cell(char *dst, size_t len, double gbp)
 {
     const double m = gbp / MR_GBP_PER_MILLION;
-    int n = m < 9.999999e7 ? snprintf(dst, len, "%10.1f", m) : 11; /* NaN: 11 */
+    if (isnan(m)) { /* n/a, as index_cell says it (printf's "nan" until 2026-12-07) */
+        snprintf(dst, len, "%10s", "n/a");
+        return;
+    }
+    int n = m < 9.999999e7 ? snprintf(dst, len, "%10.1f", m) : 11;
     if (n > 10 && snprintf(dst, len, "%10.4g", m) > 10)
         snprintf(dst, len, "%10.3g", m);
 }

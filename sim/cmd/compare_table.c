@@ -3,6 +3,7 @@
  * (split from compare.c, which runs the scenarios and writes the file). */
 #include "sim/cmd/compare_internal.h"
 #include "models/units.h"
+#include "out/tables/cellnum.h" /* mr_vrf_text: the VRF as summary prints it */
 
 #include <math.h>
 #include <stdio.h>
@@ -97,12 +98,10 @@ void mr_compare_print_table(FILE *f, const request *q, const mr_scenario *a, con
                "need for the same precision of the change in the mean.\n\n");
     fprintf(f, "%-*s  %10s\n", wname, "series", "VRF");
     for (int s = 0; s < P; s++) {
-        if (isnan(p[s].vrf))
-            fprintf(f, "%-*s  %10s\n", wname, names[s], "n/a");
-        else if (isinf(p[s].vrf))
-            fprintf(f, "%-*s  %10s  (B - A is the same in every trial)\n", wname, names[s], "inf");
-        else
-            fprintf(f, "%-*s  %10.1f\n", wname, names[s], p[s].vrf);
+        char cell[32];
+        mr_vrf_text(cell, sizeof cell, p[s].vrf);
+        fprintf(f, "%-*s  %10s%s\n", wname, names[s], cell,
+                isinf(p[s].vrf) ? "  (B - A is the same in every trial)" : "");
     }
 }
 
@@ -203,13 +202,9 @@ void mr_compare_print_table_many(FILE *f, const request *q, const mr_scenario *s
     for (int s = 0; s < P; s++) {
         fprintf(f, "%-*s", wname, names[s]);
         for (int w = 1; w < R; w++) {
-            double x = p[(size_t)(w - 1) * (size_t)P + (size_t)s].vrf;
-            if (isnan(x))
-                fprintf(f, "  %10s", "n/a");
-            else if (isinf(x))
-                fprintf(f, "  %10s", "inf");
-            else
-                fprintf(f, "  %10.1f", x);
+            char b[32];
+            mr_vrf_text(b, sizeof b, p[(size_t)(w - 1) * (size_t)P + (size_t)s].vrf);
+            fprintf(f, "  %10s", b);
         }
         fputc('\n', f);
     }
