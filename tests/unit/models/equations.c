@@ -88,6 +88,29 @@ static void test_dynamic_iim_trapezoid_integral(void **state)
     assert_close(integral[1], 3.366317, 5e-7);
 }
 
+/* One step of the dynamic IIM by hand (docs/MODEL.md §7):
+   q(t) = clip((1 - k) q(t-1) + k (A* q(t-1) + c(t)), 0, 1), every sector from
+   q(t-1) (not from the sectors already updated in the step).
+   A* = [[0, 0.5], [0.4, 0]], k = (0.5, 1), q(t-1) = (0.2, 0.6), c = (0.3, 0.5):
+     q_0 = 0.5 x 0.2 + 0.5 (0.5 x 0.6 + 0.3) = 0.1 + 0.3  = 0.4
+     q_1 = 0 x 0.6   + 1   (0.4 x 0.2 + 0.5)              = 0.58
+   (updating in place would give q_1 = 0.4 x 0.4 + 0.5 = 0.66). Next step,
+   c = (0.3, 0.95):
+     q_0 = 0.5 x 0.4 + 0.5 (0.5 x 0.58 + 0.3)             = 0.495
+     q_1 = 0.4 x 0.4 + 0.95 = 1.11, clipped to 1. */
+static void test_iim_step_by_hand(void **state)
+{
+    (void)state;
+    const double a[] = {0, 0.5, 0.4, 0}, k[] = {0.5, 1};
+    double q[2] = {0.2, 0.6}, tmp[2];
+    mr_iim_step(2, a, k, (const double[]){0.3, 0.5}, q, tmp);
+    assert_close(q[0], 0.4, 1e-15);
+    assert_close(q[1], 0.58, 1e-15);
+    mr_iim_step(2, a, k, (const double[]){0.3, 0.95}, q, tmp);
+    assert_close(q[0], 0.495, 1e-15);
+    assert_true(q[1] == 1.0);
+}
+
 /* With K = I and A* = 0 the step returns c exactly (MODEL §7a). */
 static void test_iim_identity_step_is_exact(void **state)
 {
@@ -360,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_dynamic_iim_converges_to_static),
         cmocka_unit_test(test_dynamic_iim_trapezoid_integral),
         cmocka_unit_test(test_iim_identity_step_is_exact),
+        cmocka_unit_test(test_iim_step_by_hand),
         cmocka_unit_test(test_reroute_to_spare_capacity),
         cmocka_unit_test(test_two_stages_chain_with_recycled_and_domestic),
         cmocka_unit_test(test_no_phantom_gap_without_disruption),

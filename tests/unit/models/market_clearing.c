@@ -634,6 +634,48 @@ static void test_buyer_cost_by_hand(void **state)
     assert_true(fabs(mr_market_buyer_cost(0.5, log(4.0), n) - 2.5) <= 1e-15);
 }
 
+/* docs/MODEL.md §5m and §6m together: one step of a market whose demand has
+   two segments, the rest of the world and a UK need with its own
+   Hicks-Marshall elasticity, while commercial stock is drawn.
+   Rest of the world: eps(0) = eps_SR = 2 (short run, age 0). The UK need:
+   cost share c = 0.2, substitutable sigma = 0.4, so
+     eps_j(0) = c + sigma eps_SR + (eps(0) - eps_SR) = 0.2 + 0.8 + 0 = 1,
+   and in the long run (eps_LR = 3) c + eps_LR - (1 - sigma) eps_SR = 2.
+   (The document's magnet: c = 0.0005, sigma = 0.1, eps_SR = 0.08: 0.0085.)
+   Weights 0.9 and 0.1, y = e^{-p}: D = 0.9 y^2 + 0.1 y. Stock: Kbar = K = 2,
+   tau = 2, eta = 1: S = (2 - 2 y)/2. Supply A = 0.7. D = A + S:
+     0.9 y^2 + 1.1 y - 1.7 = 0,  y = (-1.1 + sqrt(1.21 + 6.12)) / 1.8
+                                   = 0.892998485631209
+     p = -ln y = 0.113170393928790,  S = 1 - y = 0.107001514368791 (drawn,
+     below K/h = 2),  D = 0.807001514368791 = A + S.
+   The UK need's extra cost per unit of spend at eps_j = 1 is ln S = p
+   (N = 1), plus (N - 1) S^0 = 0.1 at N = 1.1. */
+static void test_two_segments_with_a_stock_draw_by_hand(void **state)
+{
+    (void)state;
+    const double eps_sr = 2.0;
+    const double eps_uk = mr_market_need_elasticity(0.2, 0.4, eps_sr, eps_sr);
+    assert_close(eps_uk, 1.0, 1e-15);
+    assert_close(mr_market_need_elasticity(0.2, 0.4, eps_sr, 3.0), 2.0, 1e-15);
+    assert_close(mr_market_need_elasticity(0.0005, 0.1, 0.08, 0.08), 0.0085, 1e-15);
+    const double w[] = {0.9, 0.1}, eps[] = {eps_sr, eps_uk};
+    const mr_market_rule r = {
+        .rest_months = 2.0, .adjust_months = 2.0, .response = 1.0, .guard = log(10.0)};
+    const double y = (-1.1 + sqrt(1.21 + 6.12)) / 1.8, p = -log(y);
+    const double starts[] = {0.0, 1.0, -1.0};
+    for (int i = 0; i < 3; i++) {
+        mr_market_step st = mr_market_clear(2, w, eps, 0.7, 2.0, &r, 1.0, starts[i]);
+        assert_close(st.p, p, 1e-12);
+        assert_close(st.release, 1.0 - y, 1e-12);
+        assert_close(st.demand, 0.9 * y * y + 0.1 * y, 1e-12);
+        assert_close(st.demand, 0.7 + st.release, 1e-12);
+        assert_true(st.served == 1.0);
+        assert_int_equal(st.guard, 0);
+    }
+    assert_close(mr_market_buyer_cost(eps_uk, p, 1.0), p, 1e-15);
+    assert_close(mr_market_buyer_cost(eps_uk, p, 1.1), p + 0.1, 1e-15);
+}
+
 /* --- 10. the solver's start and its accuracy --- */
 
 static void test_start_predicts_to_second_order(void **state)
@@ -1040,6 +1082,7 @@ int main(void)
         cmocka_unit_test(test_elasticity_short_to_long_run),
         cmocka_unit_test(test_extra_cost_closed_forms),
         cmocka_unit_test(test_buyer_cost_by_hand),
+        cmocka_unit_test(test_two_segments_with_a_stock_draw_by_hand),
         cmocka_unit_test(test_extra_cost_between_bounds),
         cmocka_unit_test(test_price_falls_as_supply_rises),
         cmocka_unit_test(test_open_market_stage_example),

@@ -327,6 +327,61 @@ static void test_ou_steps_and_noise_variance(void **state)
     free(yaml);
 }
 
+/* The market layer as compiled (docs/MODEL.md §3s, §5m, §6m), y given a
+   market on the quarterly grid (h = 3 months):
+   - home use B 0.35 of world demand: open market D = 1 - min(0.35, 0.7)
+     = 0.65; B exports 0.35, s'_B = 0.35/0.65 with no spare; C exports all
+     0.3, s'_C = 0.3/0.65, spare'_C = 0.5 x 0.3 / 0.3 = 0.5;
+   - stock rule: Kbar 1.5, tau = max(tau_s, h) = max(2, 3) = 3, eta 0.5,
+     guard ln 10 (the default max_multiple);
+   - elasticity at the ages 0, h, 2h, ...: eps(k h) = 0.6 + (0.2 - 0.6)
+     e^{-3k/6}, exactly 0.2 at age 0;
+   - clearing weights, world demand 100 t, UK demand 5 t: s1's need of y
+     (delta 0.2) 5 x 0.2 / (100 x 0.65) = 1/65, s2's (delta 0.5) 2.5/65, the
+     rest of the world 1 - 3.5/65 = 61.5/65, in that order (x has no
+     market, so no rows);
+   - s2's cost share c = spend / output = 1e8 / 2e9 = 0.05 (s1's 0: no
+     spend given). */
+static void test_market_layer_compiled(void **state)
+{
+    (void)state;
+    char *y1 = replace(layout_yaml, "    price: {ref: 20, theta: 0, sigma: 0}\n",
+                       "    price: {ref: 20, theta: 0, sigma: 0, elasticity: 0.2}\n"
+                       "    market: {stock_months: 1.5, stock_adjust_months: 2,\n"
+                       "             stock_price_response: 0.5, elasticity_long_run: 0.6,\n"
+                       "             substitution_months: 6, world_demand_t: 100,\n"
+                       "             domestic_use: {B: 0.35}}\n");
+    char *yaml = replace(y1, "    needs: [{mineral: y, dependent_share: 1, demand_share: 0.5}]\n",
+                         "    needs: [{mineral: y, dependent_share: 1, demand_share: 0.5,\n"
+                         "             spend_gbp: 1.0e8}]\n");
+    mr_scenario sc;
+    mr_model md;
+    build(yaml, &sc, &md);
+    assert_int_equal(md.market[0], 0);
+    assert_int_equal(md.market[1], 1);
+    assert_doubles(md.slot_share + 3, (double[]){0.35 / 0.65, 0.3 / 0.65}, 2, 1e-15,
+                   "open-market shares of y");
+    assert_doubles(md.slot_spare + 3, (double[]){0.0, 0.5}, 2, 1e-15, "open-market spare of y");
+    const mr_market_rule *r = &md.mrule[1];
+    assert_true(r->rest_months == 1.5 && r->adjust_months == 3.0 && r->response == 0.5);
+    assert_true(fabs(r->guard - log(10.0)) <= 1e-15);
+    assert_true(md.eps_age[12] == 0.2);
+    double want[12];
+    for (int k = 0; k < 12; k++)
+        want[k] = 0.6 - 0.4 * exp(-3.0 * k / 6.0);
+    assert_doubles(md.eps_age + 12, want, 12, 1e-15, "eps_age of y");
+    assert_int_equal(md.seg_first[1], 0);
+    assert_int_equal(md.seg_first[2], 3);
+    assert_ints(md.seg_need, (int[]){-1, 1, 2}, 3, "seg_need");
+    assert_doubles(md.seg_weight, (double[]){61.5 / 65.0, 1.0 / 65.0, 2.5 / 65.0}, 3, 1e-15,
+                   "seg_weight");
+    assert_doubles(md.need_cost, (double[]){0.0, 0.0, 0.05, 0.0}, 4, 1e-15, "need_cost");
+    mr_model_free(&md);
+    mr_scenario_free(&sc);
+    free(yaml);
+    free(y1);
+}
+
 /* Column j of a [12 x n] per-step array: want[t] at every step, or the
    constant c where want is NULL. */
 static void check_step_column(const double *a, int n, int j, const double *want, double c,
@@ -472,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_ou_steps_and_noise_variance),
         cmocka_unit_test(test_sector_time_paths),
         cmocka_unit_test(test_share_time_paths),
+        cmocka_unit_test(test_market_layer_compiled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
