@@ -88,7 +88,8 @@ typedef enum {
       "(market) or the scarcity premium (v1)")                                                     \
     X(mineral_home_price_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "home_price_peak_ratio",         \
       "maximum over steps of the home price ratio of a country restricting exports: the noise "    \
-      "term alone while an exports-scope event is active, else the open-market price")             \
+      "term alone while an exports-scope event is active on the mineral's product stage, else "    \
+      "the open-market price")                                                                     \
     X(mineral_market_loss_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE, "market_loss_peak_fraction",    \
       "maximum over steps of the open market's supply loss 1 - A_m(t), fraction of its demand")    \
     X(mineral_stock_drawn_peak, MR_COLS_MINERAL, "months", MR_VAR_FILE, "stock_drawn_peak_months", \

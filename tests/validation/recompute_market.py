@@ -40,10 +40,11 @@ cost must agree within --tol (relative; near 0, relative to 1e-6 months
 for K, 1e-12 for u, c and q, GBP 1 for money). --trace FILE: one such
 dump, for the single scenario given, printed but not checked.
 
-Two readings are the engine's where docs/MODEL.md is loose, each with a
+Two readings are the engine's where docs/MODEL.md was loose, each with a
 switch for the other: the home price splits from the market's only while an
-export control is on the mineral's *product* stage (§5m says "on the
-mineral"; --doc-home-rule), and the stock snaps back to rest after the
+export control is on the mineral's *product* stage (as §5m has said since
+61e8fd6; --doc-home-rule takes its earlier wording, "on the mineral", any
+stage), and the stock snaps back to rest after the
 step's solve, the shortage's age reset to 0 with it (--rest-rule; until
 2026-12-05 the engine reset the age only on the next step if that one was
 at rest, so a shock on that step met an older elasticity: `after`).
@@ -381,8 +382,8 @@ def recompute(sc):
                     rush_add[t] += o["rush"] * sprime.get(o["country"], 0.0)
             # the home price is split from the market's while an export
             # control on the mineral's product stage is on (sim/disrupt.c:
-            # exp_on; docs/MODEL.md §3u); §5m and OUTPUT.md say "on the
-            # mineral", any stage: --doc-home-rule takes that reading
+            # exp_on; docs/MODEL.md §5m); --doc-home-rule takes the earlier
+            # wording, "on the mineral", any stage
             # (a country that supplies the world nothing, a UK-only offtake
             # partner, splits nothing, §3u)
             exp_active[t] = any(o["exports"] and (DOC_HOME_RULE or product in o["stages"])
@@ -850,7 +851,8 @@ def main():
                          "with the shortage's age restarted (after-reset, the engine), without "
                          "(after, the engine until 2026-12-05), or before the next step's")
     ap.add_argument("--doc-home-rule", action="store_true",
-                    help="home price split by an export control at any stage (MODEL §5m's wording)")
+                    help="home price split by an export control at any stage (MODEL §5m's wording "
+                         "before 61e8fd6)")
     ap.add_argument("episodes", nargs="+")
     a = ap.parse_args()
     global DOC_HOME_RULE
