@@ -96,12 +96,12 @@ typedef enum {
       "maximum over steps of commercial stock drawn below its rest level, months of demand "       \
       "(0 without a market)")                                                                      \
     X(mineral_demand_destroyed, MR_COLS_MINERAL, "months", MR_VAR_FILE, "demand_destroyed_months", \
-      "open-market demand given up at the clearing price, summed over steps, months of demand "    \
-      "(0 without a market)")                                                                      \
+      "open-market demand not consumed, 1 - served x D(p*) (given up at the clearing price, and "  \
+      "rationed on the guard), summed over steps, months of demand (0 without a market)")          \
     X(mineral_consumption_fall_peak, MR_COLS_MINERAL, "1", MR_VAR_FILE,                            \
       "consumption_fall_peak_fraction",                                                            \
-      "maximum over steps of 1 - D(p*): the fall of what the open market consumes, fraction of "   \
-      "its normal demand (0 without a market)")                                                    \
+      "maximum over steps of 1 - served x D(p*): the fall of what the open market consumes, "      \
+      "fraction of its normal demand (0 without a market)")                                        \
     X(mineral_price_mean, MR_COLS_MINERAL, "1", MR_VAR_FILE, "price_mean_ratio",                   \
       "mean over steps of the price ratio P_m(t)/P0_m")                                            \
     X(mineral_market_short_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "market_short_months",  \
@@ -111,7 +111,7 @@ typedef enum {
       "(exp(p*) >= 2: a shortage that moved the price; 0 without a market)")                       \
     X(mineral_control_actions, MR_COLS_MINERAL, "1", MR_VAR_FILE, "control_actions",               \
       "occurrences of exports-scope events (export controls) that hit the mineral, certain "       \
-      "ones included")                                                                             \
+      "ones included, not those by a country with no share of the stage it controls")              \
     X(mineral_guard_months, MR_COLS_MINERAL, "months", MR_VAR_FILE, "guard_months",                \
       "months in which the price sat on max_multiple, the numerical guard (market) or cap (v1)")   \
     X(sector_inoperability_peak, MR_COLS_SECTOR, "1", MR_VAR_FILE, "inoperability_peak_fraction",  \
