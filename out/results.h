@@ -65,8 +65,9 @@ typedef enum {
       "gross output (turnover) lost OL_j = sum_t q_j(t) Y_j dt over the horizon, a secondary "     \
       "figure (MODEL §8)")                                                                         \
     X(sector_extra_cost, MR_COLS_SECTOR, "GBP", MR_VAR_FILE, "extra_cost_gbp_m",                   \
-      "extra input cost XC_j = sum_t sum_m w_mj dt f_mj(t) (exp(y_m(t)) - 1) over the "            \
-      "horizon; negative when prices fall (MODEL §8)")                                             \
+      "extra input cost XC_j = sum_t sum_m XC_mj(t) over the horizon: on what the sector buys "    \
+      "at the market price (docs/MODEL.md §6m), w_mj dt f_mj(t) (exp(y_m(t)) - 1) for a mineral " \
+      "without a market, plus any offtake premium (§3u); negative when prices fall (MODEL §8)")    \
     X(annual_loss, MR_COLS_YEAR, "GBP", MR_VAR_FILE | MR_VAR_TOTALS, "loss_gbp_m",                 \
       "headline loss (all sectors, GL + XC) in each calendar year of the horizon")                 \
     X(sector_annual_loss, MR_COLS_YEAR_SECTOR, "GBP", MR_VAR_FILE, "loss_gbp_m",                   \
