@@ -33,16 +33,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import run  # noqa: E402 (tests/python/checks.py)
-
-FAILS = []
-
-
-def check(cond, msg):
-    if not cond:
-        FAILS.append(msg)
-        print("FAIL:", msg, file=sys.stderr)
-    return cond
+from checks import check, finish, run  # noqa: E402 (tests/python/checks.py)
 
 
 # ---- docs/EXPORT.md: the documented columns ---------------------------------
@@ -880,11 +871,7 @@ def main():
             print("note: pandas/xarray not available (%s): one-liners not checked" % e)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILS:
-        print("%d failure(s)" % len(FAILS), file=sys.stderr)
-        return 1
-    print("export: every CSV matches docs/EXPORT.md and the HDF5 file")
-    return 0
+    return finish("export")
 
 
 if __name__ == "__main__":

@@ -40,16 +40,7 @@ BIN, SRC = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(SRC, "python"))
 from minrisk.files import long_name  # noqa: E402  (the package in the source tree)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import run, run_minrisk  # noqa: E402 (tests/python/checks.py)
-
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-
+from checks import check, finish, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 def groups(nc, path=""):
     yield path or "/", nc
@@ -169,6 +160,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(len(t) == 104 and t[0] == 0 and t[1] == 365 / 52 and t[51] == 51 * 365 / 52 and
           t[52] == 365 and t[53] == 365 + 366 / 52, "weekly days %s" % t[50:54])
 
-if failures:
-    sys.exit("%d failures" % len(failures))
-print("ok")
+sys.exit(finish("output_netcdf"))

@@ -27,7 +27,7 @@ import xarray as xr
 import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import run  # noqa: E402 (tests/python/checks.py)
+from checks import check, finish, run  # noqa: E402 (tests/python/checks.py)
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -112,15 +112,6 @@ def summary_vars():
         "price_ratio_band": ("step", "mineral", "band"),
     })
     return v
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
 
 
 def open_group(path, group):
@@ -481,12 +472,8 @@ def main():
         err = r.stderr.strip().splitlines()
         check(len(err) == 1 and err[0].startswith(bad + ": "),
               f"summary of a bad file: stderr is not one line naming the file: {r.stderr!r}")
-    print("output_xarray: all checks passed")
+    return finish("output_xarray")
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Failure as e:
-        print(f"output_xarray: FAILED: {e}", file=sys.stderr)
-        sys.exit(1)
+    sys.exit(main())

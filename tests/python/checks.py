@@ -1,10 +1,10 @@
-"""checks.py - what the python_* and output tests share: check(ok, what)
-records and prints a failure; finish(name) prints the count and gives the
-exit status (0 when none failed, 1 otherwise). run(cmd) runs a command and
-captures its output; run_minrisk(cmd) the same for a command that must
-succeed (minrisk making a test's input), which ends the test otherwise.
-Also the closed pipe of the SIGPIPE tests (tests/cli/closed_pipe.py,
-tests/output/report_closed_pipe.py)."""
+"""checks.py - what the python_*, output and study tests share: check(ok,
+what) counts the check, records and prints a failure and gives ok back;
+finish(name) prints the counts and gives the exit status (0 when none
+failed, 1 otherwise). run(cmd) runs a command and captures its output;
+run_minrisk(cmd) the same for a command that must succeed (minrisk making a
+test's input), which ends the test otherwise. Also the closed pipe of the SIGPIPE
+tests (tests/cli/closed_pipe.py, tests/output/report_closed_pipe.py)."""
 
 import os
 import signal
@@ -12,16 +12,19 @@ import subprocess
 import sys
 
 FAILS = []
+CHECKED = [0]  # how many checks were made, for finish
 
 
 def check(ok, what):
+    CHECKED[0] += 1
     if not ok:
         FAILS.append(what)
         print("FAIL:", what)
+    return ok
 
 
 def finish(name):
-    print("%s: %d failures" % (name, len(FAILS)))
+    print("%s: %d checks, %d failures" % (name, CHECKED[0], len(FAILS)))
     return 1 if FAILS else 0
 
 
