@@ -33,7 +33,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import check, finish, run  # noqa: E402 (tests/python/checks.py)
+from checks import check, finish, run, stockpiled_minerals  # noqa: E402 (tests/python/checks.py)
 
 
 # ---- docs/EXPORT.md: the documented columns ---------------------------------
@@ -457,16 +457,6 @@ def deep_copy(src, dst, skip=()):
 
 
 # ---- minerals without a stockpile -------------------------------------------------
-
-def stockpiled_minerals(path):
-    """policies.stockpile.minerals of a scenario: the flow list under
-    `stockpile:` read with a regular expression (PyYAML is not a CI
-    dependency)."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    m = re.search(r"^  stockpile:\n(?:    .*\n|\s*\n)*?    minerals:\s*\[([^\]]*)\]", text, re.M)
-    return {x.strip() for x in m.group(1).split(",")} if m else set()
-
 
 def check_stockpile_export(a, tmp):
     scen = os.path.join(a.src, "scenarios", "uk-2035-stockpile.yaml")

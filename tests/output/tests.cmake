@@ -64,18 +64,19 @@ if(MINRISK_PYTHON)
   set_tests_properties(export_extent_overflow PROPERTIES LABELS export TIMEOUT 300)
 endif()
 
-# `minrisk report` (report.py, one test per mode): the figures and numbers
-# of a demo report against the file and independent computations, and of a
-# uk-2035-stockpile run (minerals without a stockpile); bad input and
-# interrupts; comparison, sweep and attribution files made with h5py, and a
-# real 100-trial sweep (its header and heat-map caption); the page in
-# headless Chromium, tables within 1280 px (skipped, status 77, when
-# Debian's chromium is not installed; the screenshots are kept in
-# <build>/tests/report-chromium/).
+# `minrisk report`, one test and one file per part (report_<part>.py, the
+# helpers they share in report_common.py): the figures and numbers of a demo
+# report against the file and independent computations, and of a
+# uk-2035-stockpile run (minerals without a stockpile) (figures); bad input
+# and interrupts (errors); comparison, sweep and attribution files made with
+# h5py, and a real 100-trial sweep (its header and heat-map caption)
+# (studies); the page in headless Chromium, tables within 1280 px (chromium:
+# skipped, status 77, when Debian's chromium is not installed; the
+# screenshots are kept in <build>/tests/report-chromium/).
 if(MINRISK_PYTHON)
   foreach(_mode figures errors studies chromium)
     add_test(NAME report_${_mode}
-             COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report.py ${_mode}
+             COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/report_${_mode}.py
                      --minrisk ${MINRISK_BIN} --src ${MINRISK_SRC}
                      --keep ${CMAKE_CURRENT_BINARY_DIR}/report-${_mode})
     set_tests_properties(report_${_mode} PROPERTIES

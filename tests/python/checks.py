@@ -3,10 +3,12 @@ what) counts the check, records and prints a failure and gives ok back;
 finish(name) prints the counts and gives the exit status (0 when none
 failed, 1 otherwise). run(cmd) runs a command and captures its output;
 run_minrisk(cmd) the same for a command that must succeed (minrisk making a
-test's input), which ends the test otherwise. Also the closed pipe of the SIGPIPE
+test's input), which ends the test otherwise. stockpiled_minerals(yaml) the
+minerals a scenario stockpiles. Also the closed pipe of the SIGPIPE
 tests (tests/cli/closed_pipe.py, tests/output/report_closed_pipe.py)."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,6 +53,16 @@ def setup():
     if len(sys.argv) > 2:
         os.environ["MINRISK_BIN"] = sys.argv[2]
     return sys.argv[1]
+
+
+def stockpiled_minerals(path):
+    """policies.stockpile.minerals of a scenario: the flow list under
+    `stockpile:` read with a regular expression (PyYAML is not a CI
+    dependency)."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^  stockpile:\n(?:    .*\n|\s*\n)*?    minerals:\s*\[([^\]]*)\]", text, re.M)
+    return {x.strip() for x in m.group(1).split(",")} if m else set()
 
 
 def closed_pipe():
