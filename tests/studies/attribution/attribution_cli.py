@@ -34,22 +34,17 @@ import argparse
 import math
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from checks import check, finish, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
+
 P = 0.99
 Z95 = 1.959963984540054
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
 
 
 def close(a, b, rel=1e-12, what=""):
@@ -78,14 +73,18 @@ def series(f):
     return np.column_stack([L, t["total_loss"][:]])
 
 
-def run(args, scen, out, *extra):
-    cmd = [args.minrisk, "run", scen, "-o", out, "--quiet", *extra]
-    subprocess.run(cmd, check=True)
+def minrisk_run(args, scen, out, *extra):
+    """minrisk run of scen: a failure ends the test (run_minrisk)."""
+    run_minrisk([args.minrisk, "run", scen, "-o", out, "--quiet", *extra])
+
+
+def summary(args, path):
+    """What minrisk summary prints of path (a failure ends the test)."""
+    return run_minrisk([args.minrisk, "summary", path]).stdout
 
 
 def same_file(args, a, b, what):
-    r = subprocess.run([args.h5diff, "--exclude-path", "/run_info", a, b],
-                       capture_output=True, text=True)
+    r = run([args.h5diff, "--exclude-path", "/run_info", a, b])
     check(r.returncode == 0, f"{what}: files differ\n{r.stdout[:2000]}")
 
 
@@ -229,9 +228,8 @@ def check_printing(args, tmp):
     """The demo at 1,000 trials: 10 tail trials a series, near-zero interval
     ends (which printed as -0.0%), the caveat under every table."""
     out_h5 = os.path.join(tmp, "demo1000.h5")
-    run(args, os.path.join(args.src, "scenarios/demo.yaml"), out_h5, "--trials", "1000")
-    out = subprocess.run([args.minrisk, "summary", out_h5], check=True, capture_output=True,
-                         text=True).stdout
+    minrisk_run(args, os.path.join(args.src, "scenarios/demo.yaml"), out_h5, "--trials", "1000")
+    out = summary(args, out_h5)
     with h5py.File(out_h5) as f:
         a = f["attribution"]
         check(all(int(n) == 10 for n in a["tail_trials"][:]), "demo 1000: 10 tail trials")
@@ -244,8 +242,8 @@ def check_printing(args, tmp):
 def check_one_event(args, tmp):
     scen = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
     f1, f2 = os.path.join(tmp, "one1.h5"), os.path.join(tmp, "one2.h5")
-    run(args, scen, f1, "--counterfactual", "--threads", "1")
-    run(args, scen, f2, "--counterfactual", "--threads", "2")
+    minrisk_run(args, scen, f1, "--counterfactual", "--threads", "1")
+    minrisk_run(args, scen, f2, "--counterfactual", "--threads", "2")
     same_file(args, f1, f2, "one_event, 1 vs 2 threads")
     with h5py.File(f2) as f:
         a, src, ser, kind, X = common(f, "one_event")
@@ -277,8 +275,7 @@ def check_one_event(args, tmp):
                       "es99_removed_lo", "es99_removed_hi"):
                 check(a[d][s, li] == 0.0, f"{d} of lithium (never disrupted) in {name}")
                 check(math.isnan(a[d][s, no]), f"{d} of none in {name} is NaN")
-    out = subprocess.run([args.minrisk, "summary", f2], check=True, capture_output=True,
-                         text=True).stdout
+    out = summary(args, f2)
     lines = [l.split() for l in out.splitlines()]
     check(any(l[:2] == ["event/cn-controls", "100.0%"] for l in lines),
           "summary shows event/cn-controls at 100.0%")
@@ -293,7 +290,7 @@ def check_one_event(args, tmp):
 def check_two_events(args, tmp):
     scen = os.path.join(args.src, "tests/studies/attribution/two_events.yaml")
     f1 = os.path.join(tmp, "two.h5")
-    run(args, scen, f1)
+    minrisk_run(args, scen, f1)
     with h5py.File(f1) as f:
         a, src, ser, kind, X = common(f, "two_events")
         check("mean_removed" not in a, "two_events: no counterfactual without the option")
@@ -309,8 +306,7 @@ def check_two_events(args, tmp):
                 check(abs(sh - 0.5) < hi - sh and abs(sh - 0.5) < sh - lo,
                       f"two_events: {src[k]} within its interval of 0.5 ({name})")
                 check(hi - lo > 0.0, f"two_events: {src[k]} has an interval ({name})")
-        out = subprocess.run([args.minrisk, "summary", f1], check=True, capture_output=True,
-                             text=True).stdout
+        out = summary(args, f1)
         check(all(int(n) >= FEW_TAIL for n in a["tail_trials"][:]), "two_events: tail trials")
         check_printed(f, out, "two_events")
 
@@ -319,13 +315,13 @@ def check_mpi(args, tmp):
     scen = os.path.join(args.src, "scenarios/demo.yaml")
     ref = os.path.join(tmp, "serial.h5")
     # 1100 trials: 2 blocks, so 2 ranks split the tails and 3 leave a rank empty
-    run(args, scen, ref, "--counterfactual", "--trials", "1100", "--threads", "2")
+    minrisk_run(args, scen, ref, "--counterfactual", "--trials", "1100", "--threads", "2")
     for r, th in ((2, 1), (3, 2)):
         out = os.path.join(tmp, f"r{r}t{th}.h5")
         env = dict(os.environ, OMP_NUM_THREADS=str(th))
-        subprocess.run([args.mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(r),
-                        args.mpi_minrisk, "run", scen, "-o", out, "--quiet",
-                        "--counterfactual", "--trials", "1100"], check=True, env=env)
+        run_minrisk([args.mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(r),
+                     args.mpi_minrisk, "run", scen, "-o", out, "--quiet",
+                     "--counterfactual", "--trials", "1100"], env=env)
         same_file(args, ref, out, f"demo --counterfactual, {r} ranks x {th} threads")
 
 
@@ -340,8 +336,8 @@ def check_one_event_weighted(args, tmp):
     scen = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
     f1, f2 = os.path.join(tmp, "onew1.h5"), os.path.join(tmp, "onew2.h5")
     imp = ("--importance", "event/cn-controls=1.5", "--counterfactual", "--trials", "3000")
-    run(args, scen, f1, *imp, "--threads", "1")
-    run(args, scen, f2, *imp, "--threads", "2")
+    minrisk_run(args, scen, f1, *imp, "--threads", "1")
+    minrisk_run(args, scen, f2, *imp, "--threads", "2")
     same_file(args, f1, f2, "one_event weighted, 1 vs 2 threads")
     with h5py.File(f2) as f:
         a, sm = f["attribution"], f["summary"]
@@ -370,8 +366,7 @@ def check_one_event_weighted(args, tmp):
                   f"{a['es99_removed_hi'][s, ev]}] misses {es[s]}")
             check(a["mean_removed"][s, li] == 0.0 and a["es99_removed_hi"][s, li] == 0.0,
                   f"weighted: lithium removes nothing in {name}")
-    out = subprocess.run([args.minrisk, "summary", f2], check=True, capture_output=True,
-                         text=True).stdout
+    out = summary(args, f2)
     check("Importance-sampled run: the removals are weighted with the run's likelihood ratios"
           in out.replace("\n", " "), "summary of the weighted counterfactuals says they are weighted")
 
@@ -416,8 +411,8 @@ def check_partial_weighted(args, tmp):
         fh.write(text[:r] + "rate_per_year: 0.0   " + text[end:])
     imp = ("--importance", "event/cn-ree-licensing=3", "--trials", "1500")
     on, off = os.path.join(tmp, "part_on.h5"), os.path.join(tmp, "part_off.h5")
-    run(args, demo, on, *imp, "--counterfactual")
-    run(args, off_yaml, off, *imp)
+    minrisk_run(args, demo, on, *imp, "--counterfactual")
+    minrisk_run(args, off_yaml, off, *imp)
 
     def losses(f):
         t = f["trials"]
@@ -454,7 +449,7 @@ def check_few_trials(args, tmp):
     scen = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
     for n, kept in ((500, False), (999, False), (1000, True)):
         out = os.path.join(tmp, f"few{n}.h5")
-        run(args, scen, out, "--counterfactual", "--trials", str(n))
+        minrisk_run(args, scen, out, "--counterfactual", "--trials", str(n))
         with h5py.File(out) as f:
             a, src, ser, kind, X = common(f, f"one_event at {n} trials")
             summ = f["summary"]
@@ -481,8 +476,7 @@ def check_few_trials(args, tmp):
             # `minrisk summary`: below 1,000 trials the counterfactual tables
             # say why the ES 99 intervals are n/a (they said the intervals
             # "rest on few trials", as if there were any)
-            printed = subprocess.run([args.minrisk, "summary", out], check=True, capture_output=True,
-                                     text=True).stdout
+            printed = summary(args, out)
             check((CF_NO_CI[0] in printed) != kept, f"{n} trials: the n/a caveat {'absent' if kept else 'printed'}")
             check_printed(f, printed, f"one_event at {n} trials")
 
@@ -501,7 +495,7 @@ def check_no_loss_and_one_trial(args, tmp):
     with open(scen, "w") as fh:
         fh.write(text.replace("rate_per_year: 1.0 ", "rate_per_year: 0.0 "))
     out = os.path.join(tmp, "no_loss.h5")
-    run(args, scen, out, "--counterfactual", "--trials", "200")
+    minrisk_run(args, scen, out, "--counterfactual", "--trials", "200")
     with h5py.File(out) as f:
         a = f["attribution"]
         check(not f["trials/total_loss"][:].any(), "no_loss: every loss 0")
@@ -510,11 +504,10 @@ def check_no_loss_and_one_trial(args, tmp):
         check((a["tail_co_es"][:] == 0).all(), "no_loss: co-ES 0")
         for d in ("tail_share", "tail_share_lo", "tail_share_hi"):
             check(np.isnan(a[d][:]).all(), f"no_loss: {d} NaN")
-    txt = subprocess.run([args.minrisk, "summary", out], check=True, capture_output=True,
-                         text=True).stdout
+    txt = summary(args, out)
     check(txt.count("no tail to attribute") == 3, "no_loss: summary says no tail, 3 series")
     one = os.path.join(tmp, "one_trial.h5")
-    run(args, src_yaml, one, "--counterfactual", "--trials", "1")
+    minrisk_run(args, src_yaml, one, "--counterfactual", "--trials", "1")
     with h5py.File(one) as f:
         a = f["attribution"]
         kind = list(a["source_kind"].asstr()[:])
@@ -549,11 +542,7 @@ def main():
             check_partial_weighted(args, tmp)
             check_two_events(args, tmp)
             check_printing(args, tmp)
-    if FAILS:
-        print(f"{len(FAILS)} check(s) failed")
-        return 1
-    print("attribution: all checks passed")
-    return 0
+    return finish("attribution")
 
 
 if __name__ == "__main__":

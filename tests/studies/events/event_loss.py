@@ -36,36 +36,23 @@ import argparse
 import csv
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
-FAILS = []
-
-
-def check(cond, msg):
-    if not cond:
-        FAILS.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-    return cond
-
-
-def run(cmd, env=None):
-    e = dict(os.environ)
-    if env:
-        e.update(env)
-    return subprocess.run(cmd, capture_output=True, text=True, env=e)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from checks import check, finish, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def minrisk_run(a, scenario, out, trials, *extra, env=None, mpi=0):
+    """minrisk run of scenario with env added to the environment, on mpi
+    ranks when mpi > 0: a failure ends the test (run_minrisk)."""
     cmd = [a.minrisk, "run", scenario, "-o", out, "--trials", str(trials), "--quiet"] + list(extra)
     if mpi:
         cmd = [a.mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(mpi)] + cmd
-    p = run(cmd, env=env)
-    check(p.returncode == 0, "run %s: status %d: %s" % (scenario, p.returncode, p.stderr))
+    run_minrisk(cmd, env=dict(os.environ, **(env or {})))
 
 
 def near(x, want, rel=1e-9):
@@ -321,10 +308,7 @@ def main():
             hand_cases(a, tmp)
             h5 = demo_checks(a, tmp)
             csv_checks(a, tmp, h5)
-    if FAILS:
-        print("%d failure(s)" % len(FAILS), file=sys.stderr)
-        return 1
-    return 0
+    return finish("events_loss_tables")
 
 
 if __name__ == "__main__":

@@ -39,27 +39,15 @@ import tempfile
 import h5py
 import numpy as np
 
-FAILS = []
-
-
-def check(cond, msg):
-    if not cond:
-        FAILS.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-
-
-def run(cmd, env=None, cwd=None):
-    e = dict(os.environ)
-    if env:
-        e.update(env)
-    return subprocess.run(cmd, capture_output=True, text=True, env=e, cwd=cwd)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from checks import check, finish, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def minrisk_run(a, scenario, out, trials, *extra, env=None):
-    p = run([a.minrisk, "run", scenario, "-o", out, "--trials", str(trials), "--quiet"]
-            + list(extra), env=env)
-    if p.returncode != 0:
-        sys.exit("minrisk run %s failed: %s" % (scenario, p.stderr))
+    """minrisk run of scenario with env added to the environment: a
+    failure ends the test (run_minrisk)."""
+    run_minrisk([a.minrisk, "run", scenario, "-o", out, "--trials", str(trials), "--quiet"] + list(extra),
+                env=dict(os.environ, **(env or {})))
 
 
 def expected_values(f, nrows):
@@ -350,7 +338,7 @@ def test_mpi(a, tmp):
         out = os.path.join(tmp, "r%d.h5" % r)
         p = run([a.mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(r), a.minrisk,
                  "run", scen, "-o", out, "--trials", "2500", "--events", "--quiet"],
-                env={"OMP_NUM_THREADS": "1"})
+                env=dict(os.environ, OMP_NUM_THREADS="1"))
         check(p.returncode == 0, "mpiexec -n %d: %s" % (r, p.stderr))
         files.append(out)
     p = run([a.h5diff, "--exclude-path", "/run_info", files[0], files[1]])
@@ -480,7 +468,7 @@ def test_other_libm_path(a, tmp, demo):
           "forged libm path: exit %d, stderr %r" % (p.returncode, p.stderr))
     nofma = {"GLIBC_TUNABLES": "glibc.cpu.hwcaps=-FMA"}
     other = re.search(r"libm path ([0-9a-f]{16})\)",
-                      run([a.minrisk, "--version"], env=nofma).stdout).group(1)
+                      run([a.minrisk, "--version"], env=dict(os.environ, **nofma)).stdout).group(1)
     if other == here:
         print("this CPU has one libm code path: no real file of the other")
         return
@@ -543,8 +531,7 @@ def main():
                 test_mpi(a, tmp)
     finally:
         shutil.rmtree(tmp)
-    print("%d failed" % len(FAILS))
-    return 1 if FAILS else 0
+    return finish("explain")
 
 
 if __name__ == "__main__":

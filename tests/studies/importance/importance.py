@@ -44,29 +44,25 @@ On tests/studies/importance/binomial.yaml (two supplier processes):
 import argparse
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
 
-FAILS = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+import checks  # noqa: E402 (tests/python/checks.py)
+from checks import check, finish  # noqa: E402
 
 
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL:", what)
-
-
-def run(args, cwd, mpiexec=None, ranks=1):
+def run(args, cwd, mpiexec=None, ranks=1, must=False):
+    """checks.run of args in cwd with OMP_NUM_THREADS=1, on ranks MPI ranks
+    when mpiexec is given; must: checks.run_minrisk (a failure ends the
+    test)."""
     cmd = list(args)
     if mpiexec:
         cmd = [mpiexec, "--oversubscribe", "--allow-run-as-root", "-n", str(ranks)] + cmd
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
-                       env=dict(os.environ, OMP_NUM_THREADS="1"))
-    return p
+    return (checks.run_minrisk if must else checks.run)(cmd, cwd=cwd, env=dict(os.environ, OMP_NUM_THREADS="1"))
 
 
 def contents(path, skip=("/run_info",)):
@@ -301,8 +297,8 @@ def main():
               "compare with an importance block: %d %r" % (r.returncode, r.stderr))
 
         # common random numbers: B untilted draws what it draws in a plain run
-        run(base + ["-o", "pev.h5", "--events"], d)
-        run(base + ["-o", "aev.h5", "--events", "--importance", "supplier/x/mining/A=3"], d)
+        run(base + ["-o", "pev.h5", "--events"], d, must=True)
+        run(base + ["-o", "aev.h5", "--events", "--importance", "supplier/x/mining/A=3"], d, must=True)
 
         def rows_of(path, p):
             with h5py.File(path, "r") as f:
@@ -501,11 +497,7 @@ def main():
         check(r.returncode == 2 and "858993459 pilot trials of 5 years" in r.stderr and
               not os.path.exists(os.path.join(d, "bad.h5")),
               "big pilot: status %d, %r" % (r.returncode, r.stderr))
-    if FAILS:
-        print("%d failure(s)" % len(FAILS))
-        return 1
-    print("importance: all checks passed")
-    return 0
+    return finish("importance")
 
 
 if __name__ == "__main__":

@@ -40,12 +40,14 @@ import html
 import math
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from checks import run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def fail(msg):
@@ -53,11 +55,9 @@ def fail(msg):
     sys.exit(1)
 
 
-def run(args, **kw):
-    p = subprocess.run(args, capture_output=True, text=True, **kw)
-    if p.returncode != 0:
-        fail("%s: exit %d: %s" % (" ".join(args), p.returncode, p.stderr.strip()))
-    return p.stdout
+def stdout_of(cmd, **kw):
+    """The stdout of cmd, which must succeed (run_minrisk)."""
+    return run_minrisk(cmd, **kw).stdout
 
 
 def f3(x):
@@ -119,7 +119,7 @@ def main():
     scen = os.path.join(src, "scenarios/uk-2024-uncertain.yaml")
     with tempfile.TemporaryDirectory() as tmp:
         h5 = os.path.join(tmp, "u.h5")
-        printed = run([mr, "uncertainty", scen, "-o", h5, "--rows", "4", "--block-trials", "60",
+        printed = stdout_of([mr, "uncertainty", scen, "-o", h5, "--rows", "4", "--block-trials", "60",
                        "--resamples", "100", "--threads", "2"])
         f = h5py.File(h5, "r")
         u = f["uncertainty"]
@@ -146,7 +146,7 @@ def main():
         check_statistics(f, u)
 
         # ---- summary ------------------------------------------------------
-        out = run([mr, "summary", h5])
+        out = stdout_of([mr, "summary", h5])
         if not out.startswith(printed):
             fail("summary does not print what minrisk uncertainty printed:\n%s\n---\n%s" % (printed, out))
         blocks = out.split("Sobol indices of the ")[1:]
@@ -177,7 +177,7 @@ def main():
 
         # ---- export -------------------------------------------------------
         csvdir = os.path.join(tmp, "csv")
-        run([mr, "export", h5, "--csv", csvdir, "--trials", "--quiet"])
+        stdout_of([mr, "export", h5, "--csv", csvdir, "--trials", "--quiet"])
 
         def table(name):
             with open(os.path.join(csvdir, name), newline="") as fh:
@@ -239,7 +239,7 @@ def main():
 
         # ---- report -------------------------------------------------------
         rep = os.path.join(tmp, "rep")
-        run([mr, "report", h5, "-o", rep, "--quiet"])
+        stdout_of([mr, "report", h5, "-o", rep, "--quiet"])
         page = open(os.path.join(rep, "report.html"), encoding="utf-8").read()
         cell = re.compile(r'<td data-value="([^"]+)" data-ci-low="([^"]+)" data-ci-high="([^"]+)">'
                           r'<span class="v">([^<]+)</span><span class="e">\[([^,]+), ([^\]]+)\]</span></td>')
@@ -302,13 +302,13 @@ def main():
         print("docs/OUTPUT.md: the %d datasets of /uncertainty with their types, units and dims" % len(documented))
 
         # ---- explain ------------------------------------------------------
-        told = run([mr, "explain", h5])
+        told = stdout_of([mr, "explain", h5])
         worst = int(np.argmax(f["base/trials/total_loss"][()]))
         if not told.startswith("Trial %d of 60, the worst" % worst) or ", run base," not in told:
             fail("explain: not the base run's worst trial %d:\n%s" % (worst, told[:400]))
-        if told != run([mr, "explain", h5, "--run", "base"]):
+        if told != stdout_of([mr, "explain", h5, "--run", "base"]):
             fail("explain without --run differs from --run base")
-        p = subprocess.run([mr, "explain", h5, "--run", "runs/a"], capture_output=True, text=True)
+        p = run([mr, "explain", h5, "--run", "runs/a"])
         if p.returncode != 2 or p.stderr != "%s: --run runs/a: no such run (runs: base)\n" % h5:
             fail("explain --run runs/a: exit %d, %r" % (p.returncode, p.stderr))
         print("explain: the base run's worst trial (trial %d), as with --run base" % worst)
