@@ -499,7 +499,7 @@ def uk_compare_table(runs, tid):
     """A and B side by side, per mineral (A's order): the world's top share
     of the product stage, the UK's top country and share before and after
     any cap, the flag, and the change B - A of the UK's top share."""
-    a, b = runs[0], runs[1]
+    a = runs[0]
     before = all(r.indicators["uk"]["top_share_before"] is not None for r in runs)
     per = 4 if before else 3
     h = ['<div class="wide"><table id="%s"><caption>Top country and its share: of the world\'s product '

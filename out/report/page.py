@@ -194,7 +194,6 @@ def headline_table(run, tid):
 
 
 def mineral_table(run, tid):
-    N = run.trials
     t = run.mineral_trials
     rows = ['<table id="%s"><tr><th class="l">mineral</th><th>P(short)<br>95%% CI</th>'
             '<th>mean shortfall<br>(%% of demand) &plusmn; SE</th><th>months short<br>&plusmn; SE</th>'

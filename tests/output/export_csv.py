@@ -130,7 +130,6 @@ def expected_tables(g, root, trials):
     S = strs(g["summary/sector"])
     M = strs(g["summary/mineral"])
     sm = g["summary"]
-    nq, ne = len(sm["quantile"]), len(sm["es_level"])
     t = {}
 
     # info.csv: every attribute of the run group and of /run_info
@@ -519,7 +518,6 @@ def check_importance_export(a, tmp):
         return
     with h5py.File(h5, "r") as f:
         w = f["trials/weight"][()]
-        loss = f["trials/total_loss"][()]
         mean = f["summary/total_loss_mean"][()]
     check(len(rows) == 200 and any(x != 1.0 for x in w) and
           [r[1] for r in rows] == ["%.17g" % x for x in w],

@@ -14,6 +14,7 @@
 Exit status 0 when every check passes, 1 otherwise, 77 skipped.
 """
 
+import importlib
 import os
 import subprocess
 import sys
@@ -26,8 +27,8 @@ def main():
     src = setup()
     try:
         import nbformat
-        import nbconvert  # noqa: F401
-        import ipykernel  # noqa: F401
+        for needed in ("nbconvert", "ipykernel"):  # run below as python3 -m nbconvert
+            importlib.import_module(needed)
     except ImportError as e:
         print("python_tutorial: skipped, no %s (Debian: python3-nbconvert python3-ipykernel)" % e.name)
         return 77

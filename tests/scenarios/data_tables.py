@@ -34,7 +34,6 @@ Checked, each table against scenarios/uk-2024.yaml unless said:
     rounded to GBP 0.1m.
 Prints each mismatch and exits 1 if there is any.
 """
-import math
 import os
 import re
 import sys

@@ -37,7 +37,6 @@ a year, no buffer, recovery_rate 1, no A*), so its value added lost is
     events. And the policy's outage gives each mineral its own process: two
     minerals alike (y, z) are struck differently.
 """
-import os
 import sys
 import tempfile
 

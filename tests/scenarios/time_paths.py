@@ -40,7 +40,6 @@ elasticity = ln 2 / 0.3 = 2.31, capped at ln(max_multiple) = ln 10 (the
 defaults): C = 1e8 x 1 year x 0.5 x (10 - 1) = 4.5e8 (paid on what the
 sector receives: 9e8 on its whole need).
 """
-import os
 import sys
 import tempfile
 

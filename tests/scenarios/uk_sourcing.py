@@ -27,7 +27,6 @@ no A*). China's export control denies licences (lambda 0.5).
    checked as the mean of the paired difference, within 4 standard errors.
 """
 import math
-import os
 import sys
 import tempfile
 

@@ -196,7 +196,7 @@ def demo_checks(a, tmp):
             ok = np.isnan(aep[k]) | (oep[k] <= aep[k])
             check(ok.all(), "OEP > AEP for series %d: %s > %s" % (k, oep[k], aep[k]))
         for c in ("aep", "oep"):
-            est, lo, hi = lt[c][:], lt[c + "_lo"][:], lt[c + "_hi"][:]
+            lo, hi = lt[c + "_lo"][:], lt[c + "_hi"][:]
             weak = (N * H / rp) < 10
             check(np.all(np.isnan(lo[:, weak])) and np.all(np.isnan(hi[:, weak])),
                   "%s: an interval where N H / R < 10" % c)
