@@ -13,13 +13,15 @@ numeric variable has a `units` attribute. The expected dimensions of the
 study tables are those documented in docs/STUDIES.md and docs/OUTPUT.md.
 """
 import os
-import subprocess
 import sys
 import tempfile
 import warnings
 
 import h5py
 import xarray as xr
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -68,14 +70,6 @@ COMPARE_MANY = dict(COMPARE, difference={
     "scenario_name": ("run",),
 })
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-
-
 def groups_with_data(path):
     out = []
     with h5py.File(path, "r") as f:
@@ -116,15 +110,12 @@ def main():
         cmp_ = os.path.join(tmp, "cmp.h5")
         sweep = os.path.join(tmp, "sweep.h5")
         cmp3 = os.path.join(tmp, "cmp3.h5")
-        subprocess.run([minrisk, "run", demo, "-o", run, "--trials", "300", "--events",
-                        "--counterfactual", "-q"], check=True)
-        subprocess.run([minrisk, "compare", demo, demo, "-o", cmp_, "--trials", "300",
-                        "--bootstrap", "100", "-q"], check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([minrisk, "compare", demo, demo, demo, "-o", cmp3, "--trials", "300",
-                        "--bootstrap", "100", "-q"], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([minrisk, "run", os.path.join(src, "tests", "studies", "sweep", "grid.yaml"),
-                        "-o", sweep, "--trials", "100", "-q"], check=True)
+        run_minrisk([minrisk, "run", demo, "-o", run, "--trials", "300", "--events", "--counterfactual", "-q"])
+        run_minrisk([minrisk, "compare", demo, demo, "-o", cmp_, "--trials", "300", "--bootstrap", "100", "-q"])
+        run_minrisk([minrisk, "compare", demo, demo, demo, "-o", cmp3, "--trials", "300", "--bootstrap", "100",
+                     "-q"])
+        run_minrisk([minrisk, "run", os.path.join(src, "tests", "studies", "sweep", "grid.yaml"),
+                     "-o", sweep, "--trials", "100", "-q"])
         check_file(run)
         check_file(cmp_, COMPARE)
         check_file(cmp3, COMPARE_MANY)
@@ -142,12 +133,8 @@ def main():
         with h5py.File(sweep, "r") as f:
             check(f.attrs.get("kind") == "sweep", "sweep file: kind is not sweep")
             check(len(f["variants"]) == 6, "sweep file: not 6 variants")
-    if failures:
-        for m in failures:
-            print("FAIL:", m)
-        sys.exit(1)
-    print("study files open in xarray with named dimensions: OK")
+    return finish("output_xarray_studies")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -27,16 +27,12 @@ import tempfile
 
 import h5py
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
+
 minrisk, src = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 script = os.path.join(src, "out", "report.py")
 python = "/usr/bin/python3"
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL: " + what, file=sys.stderr)
 
 
 def run(args, stderr_mode="pipe", env=None):
@@ -128,5 +124,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(st == 2 and err == "minrisk report: unexpected argument 'extra' (see 'minrisk report "
           "--help')\n", "report.py -- -x.h5 extra: status %d, %r" % (st, err))
 
-print("%d failures" % len(failures))
-sys.exit(1 if failures else 0)
+sys.exit(finish("report_exit_status"))

@@ -26,13 +26,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
+
 minrisk, src = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(ok, msg):
-    if not ok:
-        failures.append(msg)
 
 
 def wait_for(pattern, p, limit=60):
@@ -119,9 +116,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(not os.path.exists(out), "report.py installed %s after minrisk report was killed" % out)
     check(not glob.glob(out + ".tmp.*"), "the orphaned report.py left %s" % glob.glob(out + ".tmp.*"))
 
-for msg in failures:
-    print("FAIL:", msg)
-if not failures:
-    print("report interrupted: at the imports, while writing (HUP, TERM, INT), in the "
-          "interpreter's start-up, and by its parent's death: 130 or nothing installed")
-sys.exit(1 if failures else 0)
+sys.exit(finish("report_signals"))
