@@ -36,7 +36,7 @@ figcaption{font-size:12.5px;color:#444;margin-top:4px}
 .note{font-size:12.5px;color:#555}
 .cols{display:flex;gap:24px;flex-wrap:wrap}
 .small,td.small{font-size:12px}span.sub{font-size:11px;font-weight:400;color:#555}
-div.wide{overflow-x:auto;max-width:100%}
+div.wide{overflow-x:auto;max-width:100%}div.wide th{overflow-wrap:anywhere}
 table.sweep{font-size:13px}table.sweep th{font-size:12.5px}
 table.sweep span.e,table.diff span.e,td.nw{white-space:nowrap}td.top{min-width:7em}
 """

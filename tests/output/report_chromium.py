@@ -10,7 +10,8 @@ harness page reads naturalWidth of each one), no console message from the
 page; every table within the margin at 1280 px and no interval wrapped, in
 the demo report, a real sweep's (12 variants; and 15: its mineral x variant
 grids in tables of 12 and 3), a comparison of three UK scenarios and one of
-14 tiny runs (its tables side by side in tables of 6 and 3 runs). Exit 77
+14 tiny runs (its tables side by side in tables of 6 and 3 runs), and one
+of 3 runs named by one word of 47 characters. Exit 77
 (skipped) when chromium is not installed. The driver and the helpers it
 shares: report_common.py.
 """
@@ -133,6 +134,8 @@ def report_in_harness(args, binary, profile, tmp, h5, out, what):
 # each table folded on the sweep page is 568 px or more (439 px of
 # headroom); on the demo and comparison pages the headroom (777, 825 px)
 # is below the old limits' (909, 1,077 px).
+# a run name of one 47-character word (the compare-long case)
+LONG_NAME = "galliumstockpilewithlongnamesthatneverbreaks_%02d"
 PAGE_REST_MAX = {"demo": 4000, "sweep": 2000, "compare3": 4200}
 # The secondary figures, folded (docs/REPORT.md "Layout"): the horizon
 # exceedance curves, the histograms and the concentration chart.
@@ -310,6 +313,26 @@ def mode_chromium(args, tmp):
             shot = os.path.join(keep, "compare3-screenshot.png")
             chromium(binary, profile, ["--screenshot=" + shot, "--window-size=1280,3000", url])
             print("compare3 screenshot: %s" % shot)
+
+    # Three runs whose names are one word of 47 characters (no space, no
+    # "/"): the column heads break inside the word rather than widen the
+    # tables (before: the headline table ended at 1,282 px, past the margin).
+    sc = []
+    for k in range(1, 4):
+        sc.append(os.path.join(tmp, "long%d.yaml" % k))
+        with open(sc[-1], "w") as f:
+            f.write("extends: %s\nname: %s\nminerals:\n  gallium:\n    stockpile:\n"
+                    "      target_months: %d\n      initial_months: %d\n"
+                    % (os.path.join(args.src, "scenarios", "demo.yaml"), LONG_NAME % k, k, k))
+    cmpl = os.path.join(tmp, "compare-long.h5")
+    r = run([args.minrisk, "compare"] + sc + ["-o", cmpl, "--trials", "100", "--quiet", "--threads", "2"])
+    if check(r.returncode == 0, "compare of 3 runs with long names failed: %s" % r.stderr):
+        ok, _, res = report_in_harness(args, binary, profile, tmp, cmpl, os.path.join(keep, "compare-long-report"),
+                                       "compare-long")
+        if ok and res is not None:
+            check(len(LONG_NAME % 1) == 47 and "headline-compare" in [t["id"] for t in res["tables"]],
+                  "compare-long: tables %s" % res["tables"])
+            check_fit(res, "compare-long")
 
     # 14 tiny runs compared (the demo with gallium stockpiles of 1..14
     # months): the UK grid and the headline figures in tables of 6 runs, the
