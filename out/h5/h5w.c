@@ -275,17 +275,26 @@ void h5w_close_id(hid_t id)
 
 /* ---- attributes --------------------------------------------------------- */
 
+static bool all_ok(const h5w *w, bool ok);
+
+/* A rank whose H5Screate or H5Acreate2 failed makes no H5Acreate2 or
+   H5Awrite, and then neither does any other (all_ok): until 2026-12-07 the
+   others went on, and their H5Awrite of a string (a new global heap: the
+   file's end moved on those ranks only) left them waiting in H5Fclose's
+   collective truncation. */
 int h5w_attr_write(h5w *w, hid_t obj, const char *name, hid_t file_type, hid_t mem_type, hsize_t n,
                    const void *value)
 {
     if (!w->failed) {
         errno = 0;
         hid_t sp = n == 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, NULL);
-        hid_t a = sp < 0 ? -1 : H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT);
-        herr_t rc = a < 0 ? -1 : H5Awrite(a, mem_type, value);
+        const bool made = all_ok(w, sp >= 0);
+        hid_t a = made ? H5Acreate2(obj, name, file_type, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        herr_t rc = made && all_ok(w, a >= 0) ? H5Awrite(a, mem_type, value) : 0;
         h5w_close_id(a);
         h5w_close_id(sp);
-        if (rc < 0) {
+        /* this rank's own failure (another's comes with h5w_sync_state) */
+        if (sp < 0 || (made && a < 0) || rc < 0) {
             char what[256];
             snprintf(what, sizeof what, "attribute %s", name);
             h5w_fail_h5(w, what);
@@ -726,9 +735,13 @@ hid_t h5w_make_path(h5w *w, const char *path, bool last_is_group)
     hid_t cur = w->failed ? -1 : H5Gopen2(w->file, "/", H5P_DEFAULT);
     if (!w->failed && cur < 0)
         h5w_fail_h5(w, "/");
+    /* each group agreed (all_ok) before the next is made: until 2026-12-07
+       a rank whose H5Gcreate2 failed stopped while the others made the next
+       group, and then waited in H5Fclose (their file had grown) */
+    bool ok = all_ok(w, !w->failed);
     char part[512];
     const char *p = path ? path : "";
-    while (*p && !w->failed) {
+    while (*p && ok) {
         size_t len = strcspn(p, "/");
         if (!p[len] && !last_is_group)
             break; /* the last part names a dataset */
@@ -747,6 +760,7 @@ hid_t h5w_make_path(h5w *w, const char *path, bool last_is_group)
                 h5w_fail_h5(w, part);
             h5w_close_id(cur);
             cur = next;
+            ok = all_ok(w, next >= 0);
         }
         p += len + (p[len] == '/');
     }

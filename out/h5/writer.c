@@ -106,9 +106,11 @@ static void write_collective(h5w *w, const char *kind, const mr_output_run *runs
     w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
     w->dcpl = H5Pcreate(H5P_DATASET_CREATE);
     w->str = H5Tcopy(H5T_C_S1);
-    if (h5w_setup(w, fcpl, fapl) < 0) {
+    if (h5w_setup(w, fcpl, fapl) < 0)
         h5w_fail(w, "cannot set up HDF5 property lists");
-    } else {
+    /* agreed before H5Fcreate, collective: a rank whose setup failed must
+       not leave the others waiting in it (until 2026-12-07 they did) */
+    if (h5w_sync_state(w) == 0) {
         errno = 0;
         w->file = H5Fcreate(h5w_partial_name(), H5F_ACC_TRUNC, fcpl, fapl);
         if (w->file < 0)

@@ -18,6 +18,11 @@
 #     the run hung, or MPI aborted it (MPI_ERR_TRUNCATE, a mismatched
 #     reduction) leaving the temporary file.
 #  3. both: the final write and then the checkpoint of its trials.
+#  4. the final write: the property lists before H5Fcreate (a rank-local
+#     call), an attribute not made.
+#  5. a sweep's file: a group of a path not made.
+# FAILH5 also makes access(2) fail, and can let the first MR_FAILH5_SKIP
+# matching calls through.
 # Each run is under `timeout`: a hang (status 124) fails the test.
 # usage: mpi_write_failures.sh MPIEXEC MINRISK SCENARIO FAILH5_SO
 set -uo pipefail
@@ -30,23 +35,26 @@ lines() { grep -c -e '^minrisk' -e "^$tmp" "$1"; }
 left() { (cd "$tmp/out" && ls -A | tr '\n' ' ' | sed 's/ $//'); }
 
 # expect WHAT CALL NAMES LINE LEFT ARGS...: rank 1's CALL of the datasets
-# NAMES fails in `minrisk run SCENARIO -o OUT ARGS`: exit status 1, one
-# line, LINE (a fixed string) in it, LEFT (the files, "" for none) left
+# NAMES fails in `minrisk run SCENARIO -o OUT ARGS`: exit status 1 (STATUS
+# if set), one line, LINE (a fixed string) in it, LEFT (the files, "" for
+# none) left. SKIP=n: the first n such calls of rank 1 succeed. CKPT=FILE:
+# the output folder holds only FILE, as o.h5.ckpt, before the run.
 expect() {
-  local what=$1 call=$2 names=$3 line=$4 want=$5
+  local what=$1 call=$2 names=$3 line=$4 want=$5 st=${STATUS:-1}
   shift 5
   rm -rf "$tmp/out" && mkdir -p "$tmp/out"
+  [ -z "${CKPT:-}" ] || cp "$CKPT" "$tmp/out/o.h5.ckpt"
   OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
     -x LD_PRELOAD="$shim" -x MR_FAILH5_RANK=1 -x MR_FAILH5_CALL="$call" -x MR_FAILH5_NAME="$names" \
-    "$bin" run "$scen" -o "$tmp/out/o.h5" --quiet "$@" 2> "$tmp/err"
+    -x MR_FAILH5_SKIP="${SKIP:-0}" "$bin" run "$scen" -o "$tmp/out/o.h5" --quiet "$@" 2> "$tmp/err"
   local status=$?
   cat "$tmp/err" >&2
   [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "$what: hung (timeout)"
-  [ "$status" -eq 1 ] || fail "$what: exit status $status, expected 1"
+  [ "$status" -eq "$st" ] || fail "$what: exit status $status, expected $st"
   [ "$(lines "$tmp/err")" -eq 1 ] || fail "$what: $(lines "$tmp/err") error lines, expected 1"
   grep -qF "$line" "$tmp/err" || fail "$what: no line '$line'"
   [ "$(left)" = "$want" ] || fail "$what: left '$(left)', expected '$want'"
-  echo "$what: exit 1, one line, left '$want'"
+  echo "$what: exit $st, one line, left '$want'"
 }
 
 # 1. a periodic checkpoint (a run of about 5 s on 2 ranks: the first
@@ -66,15 +74,39 @@ for c in "H5Dwrite total_loss" "H5Dcreate2 sector_gva_loss" "H5Dwrite trial"; do
   expect "final write, rank 1's $1 of /trials/$2" "$1" "/trials/$2" \
     "$tmp/out/o.h5: cannot write $2 (HDF5 error); $kept" o.h5.ckpt --trials 3001
 done
-# the kept trials make the file with --resume (no failure now)
-OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
-  "$bin" run "$scen" -o "$tmp/out/o.h5" --trials 3001 --quiet --resume 2> "$tmp/err"
-status=$?
-cat "$tmp/err" >&2
-[ "$status" -eq 0 ] && [ "$(left)" = o.h5 ] || fail "--resume after it: status $status, left '$(left)'"
-echo "--resume after it: exit 0, the file"
+# resumed WHAT: the 3001 trials kept in the checkpoint make the file with
+# --resume (no failure now): exit status 0, the file alone left
+resumed() {
+  OMP_NUM_THREADS=1 timeout -k 10 120 "$mpiexec" --oversubscribe --allow-run-as-root -n 2 \
+    "$bin" run "$scen" -o "$tmp/out/o.h5" --trials 3001 --quiet --resume 2> "$tmp/err"
+  local status=$?
+  cat "$tmp/err" >&2
+  [ "$status" -eq 0 ] && [ "$(left)" = o.h5 ] || fail "$1: status $status, left '$(left)'"
+  echo "$1: exit 0, the file"
+}
+resumed "--resume after it"
 
 # 3. the final write and the checkpoint of its trials
 expect "final write and checkpoint, rank 1's /trials/total_loss and /total_loss" H5Dwrite \
   "/trials/total_loss /total_loss" "the checkpoint could not be written either ($ckline)" "" \
   --trials 3001
+
+# 4. the final write: rank 1's property lists (h5w_setup, out/h5/h5w.c; a
+# rank-local call) before H5Fcreate, and the first attribute (a string:
+# HDF5 makes the file's global heap for it). Until 2026-12-07 rank 0 waited
+# in H5Fcreate for rank 1, which had skipped it; and rank 0 wrote the
+# attribute rank 1 had not made, and then waited in H5Fclose (its file had
+# grown, rank 1's had not): both runs hung.
+expect "final write, rank 1's property lists" H5Pset_coll_metadata_write "*" \
+  "$tmp/out/o.h5: cannot set up HDF5 property lists; $kept" o.h5.ckpt --trials 3001
+expect "final write, rank 1's attribute Conventions not made" H5Acreate2 Conventions \
+  "$tmp/out/o.h5: cannot write attribute Conventions (HDF5 error); $kept" o.h5.ckpt --trials 3001
+
+# 5. a sweep's file (out/h5/h5w.c, h5w_make_path): rank 1 cannot make the
+# group /variants, the first part of its first variant's path
+# variants/diversification_cap_none. Until 2026-12-07 rank 0 made the second
+# group, and then waited in H5Fclose (its file had grown): the run hung.
+printf 'extends: %s\nname: "sweep"\nsweep:\n  policies.diversification_cap: [null, 0.5]\n' \
+  "$scen" > "$tmp/sweep.yaml"
+scen="$tmp/sweep.yaml" expect "a sweep's file, rank 1's group /variants not made" H5Gcreate2 \
+  /variants "$tmp/out/o.h5: cannot write variants (HDF5 error)" "" --trials 1000
