@@ -666,27 +666,25 @@ static int read_header(hid_t f, const char *path, uint64_t h[H_N], mr_error *err
     return 0;
 }
 
-/* Open a checkpoint and check it is whole and belongs to this run. Not
-   collective (the callers agree). */
-static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm *comm,
-                          uint64_t h[H_N], mr_error *err)
+/* Is the checkpoint missing on some rank (a path on a disk of one node)?
+   Then on every rank, with err: the others must not wait in H5Fopen for
+   it (until 2026-12-07 they did). Collective. */
+static int missing(const char *path, const mr_comm *comm, mr_error *err)
 {
-    if (access(path, F_OK) != 0) {
-        snprintf(err->msg, sizeof err->msg,
-                 "%s: cannot open the checkpoint (no checkpoint to resume)", path);
+    if (!mr_comm_any(comm, access(path, F_OK) != 0))
+        return 0;
+    snprintf(err->msg, sizeof err->msg, "%s: cannot open the checkpoint (no checkpoint to resume)",
+             path);
+    return 1;
+}
+
+/* Check that the open checkpoint f is whole and belongs to this run: 0, or
+   -1 with err. */
+static int check_header(hid_t f, const char *path, const mr_scenario *sc, uint64_t h[H_N],
+                        mr_error *err)
+{
+    if (read_header(f, path, h, err))
         return -1;
-    }
-    hid_t fapl = file_access(comm);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    H5Pclose(fapl);
-    if (f < 0) {
-        damaged(err, path, "cannot open it as an HDF5 file");
-        return -1;
-    }
-    if (read_header(f, path, h, err)) {
-        H5Fclose(f);
-        return -1;
-    }
     if (h[H_BUILD] != mr_hash64(CKPT_BUILD)) {
         char by[200];
         if (read_attr_str(f, "written_by", by, sizeof by) != 0)
@@ -695,7 +693,6 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
                  "%s: the checkpoint was written by %s, this is %s: resume with that build, or "
                  "delete it and run without --resume to start again",
                  path, by, CKPT_BUILD);
-        H5Fclose(f);
         return -1;
     }
     /* the same binary on a CPU where exp, log, pow take another code path
@@ -712,16 +709,37 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
                  "that wrote it, or delete it and run without --resume to start again",
                  path, (unsigned long long)h[H_LIBM], cpu, (unsigned long long)libm,
                  mr_libm_cpu_words());
-        H5Fclose(f);
         return -1;
     }
     if (h[H_RUN_ID] != mr_checkpoint_run_id(sc) || h[H_TRIALS] != sc->trials ||
         h[H_BLOCK_TRIALS] != MR_BLOCK_TRIALS) {
         snprintf(err->msg, sizeof err->msg,
                  "%s: the checkpoint is of another run (scenario, seed or trials differ)", path);
-        H5Fclose(f);
         return -1;
     }
+    return 0;
+}
+
+/* Open a checkpoint (H5Fopen, collective) and check it (check_header):
+   the file, or -1 when it cannot be opened, with *fail and err set when it
+   cannot be opened or a check failed. An open file is left open whatever
+   the checks: the callers agree and then close it on every rank (until
+   2026-12-07 a rank whose own check failed, a header attribute it could not
+   read, closed it at once, collectively, while the others went on to their
+   next collective call, and the run hung). */
+static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm *comm,
+                          uint64_t h[H_N], int *fail, mr_error *err)
+{
+    *fail = 1;
+    if (missing(path, comm, err))
+        return -1;
+    hid_t fapl = file_access(comm);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (f < 0)
+        damaged(err, path, "cannot open it as an HDF5 file");
+    else
+        *fail = check_header(f, path, sc, h, err) != 0;
     return f;
 }
 
@@ -935,10 +953,11 @@ int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned ch
     quiet_on(&q);
     uint64_t h[H_N], *table = NULL;
     unsigned char *d = NULL;
-    hid_t f = open_checked(path, sc, comm, h, err);
-    int fail = f < 0 || read_index(f, path, sc, h, &d, &table, err) != 0 ||
-               verify_rows(f, path, sc, d, table, comm, err) != 0 ||
-               (comm->rank == 0 && band_counts(f, path, sc, h, NULL, err) != 0);
+    int fail;
+    hid_t f = open_checked(path, sc, comm, h, &fail, err);
+    fail = fail || read_index(f, path, sc, h, &d, &table, err) != 0 ||
+           verify_rows(f, path, sc, d, table, comm, err) != 0 ||
+           (comm->rank == 0 && band_counts(f, path, sc, h, NULL, err) != 0);
     if (f >= 0)
         H5Fclose(f);
     quiet_off(&q);
@@ -963,8 +982,13 @@ static int load_rows(hid_t f, const char *path, mr_results *r, const unsigned ch
         const mr_trial_var *v = &mr_trial_vars[k];
         const hsize_t dims[2] = {r->ntrials_total, var_cols(r, v)};
         hid_t ds = open_dataset(f, path, v->name, 2, dims, sizeof(double), err);
-        if (ds < 0) {
-            fail = 1; /* the same file on every rank: all fail here */
+        /* agreed: a rank that could not open it (its own failure, with its
+           message) must not leave the others waiting in the reduction and
+           the collective reads (until 2026-12-07 it did) */
+        if (mr_comm_any(comm, ds < 0)) {
+            fail = fail || ds < 0;
+            if (ds >= 0)
+                H5Dclose(ds);
             break;
         }
         hid_t fs = H5Dget_space(ds);
@@ -1008,8 +1032,9 @@ int mr_checkpoint_load_rows(const char *path, const mr_scenario *sc, mr_results 
     quiet_on(&q);
     uint64_t h[H_N], *table = NULL;
     unsigned char *d = NULL;
-    hid_t f = open_checked(path, sc, comm, h, err);
-    int fail = f < 0 || read_index(f, path, sc, h, &d, &table, err) != 0;
+    int fail;
+    hid_t f = open_checked(path, sc, comm, h, &fail, err);
+    fail = fail || read_index(f, path, sc, h, &d, &table, err) != 0;
     /* the band counts of the done blocks: checked on every rank, added
        once (by rank 0); a failure stops the run, whatever was added */
     if (!mr_comm_any(comm, fail))
@@ -1032,9 +1057,7 @@ int mr_checkpoint_read_trials(const char *path, uint64_t *trials, const mr_comm 
     quiet_on(&q);
     uint64_t h[H_N];
     int fail = 0;
-    if (access(path, F_OK) != 0) {
-        snprintf(err->msg, sizeof err->msg,
-                 "%s: cannot open the checkpoint (no checkpoint to resume)", path);
+    if (missing(path, comm, err)) {
         fail = 1;
     } else {
         hid_t fapl = file_access(comm);

@@ -20,7 +20,9 @@
 #  3. both: the final write and then the checkpoint of its trials.
 #  4. the final write: the property lists before H5Fcreate (a rank-local
 #     call), an attribute not made.
-#  5. a sweep's file: a group of a path not made.
+#  5. --resume: the checkpoint not found, its header or a dataset not read
+#     as the rows are loaded.
+#  6. a sweep's file: a group of a path not made.
 # FAILH5 also makes access(2) fail, and can let the first MR_FAILH5_SKIP
 # matching calls through.
 # Each run is under `timeout`: a hang (status 124) fails the test.
@@ -99,10 +101,35 @@ expect "final write and checkpoint, rank 1's /trials/total_loss and /total_loss"
 # grown, rank 1's had not): both runs hung.
 expect "final write, rank 1's property lists" H5Pset_coll_metadata_write "*" \
   "$tmp/out/o.h5: cannot set up HDF5 property lists; $kept" o.h5.ckpt --trials 3001
+cp "$tmp/out/o.h5.ckpt" "$tmp/kept.ckpt" # 3001 trials, for section 5
 expect "final write, rank 1's attribute Conventions not made" H5Acreate2 Conventions \
   "$tmp/out/o.h5: cannot write attribute Conventions (HDF5 error); $kept" o.h5.ckpt --trials 3001
 
-# 5. a sweep's file (out/h5/h5w.c, h5w_make_path): rank 1 cannot make the
+# 5. --resume of those 3001 trials (sim/checkpoint.c): rank 1 cannot see
+# the checkpoint (a path on one node's disk: access fails), cannot read the
+# header's first attribute when it loads the rows (the second read of it:
+# the first is mr_checkpoint_read_done's), cannot open /sector_gva_loss
+# when it loads the rows (the second open: the first checks its rows).
+# Until 2026-12-07 rank 0 waited in H5Fopen for rank 1; rank 1 closed the
+# file (collective) at once while rank 0 went on to the next reduction;
+# rank 1 left the loop over the datasets while rank 0 went on to the
+# collective reads: the three runs hung. A checkpoint that cannot be used
+# before the run starts is exit status 2, one that fails as the rows are
+# loaded 1 (sim/cmd/run.c); the checkpoint is kept.
+nockpt="$tmp/out/o.h5.ckpt: cannot open the checkpoint (no checkpoint to resume)"
+CKPT="$tmp/kept.ckpt" STATUS=2 expect "--resume, rank 1 sees no checkpoint" access o.h5.ckpt \
+  "$nockpt" o.h5.ckpt --trials 3001 --resume
+CKPT="$tmp/kept.ckpt" SKIP=1 expect "--resume, rank 1's header as the rows are loaded" \
+  H5Aread format "$tmp/out/o.h5.ckpt: damaged checkpoint: not a minrisk checkpoint" o.h5.ckpt \
+  --trials 3001 --resume
+CKPT="$tmp/kept.ckpt" SKIP=1 expect "--resume, rank 1's /sector_gva_loss as the rows are loaded" \
+  H5Dopen2 /sector_gva_loss "$tmp/out/o.h5.ckpt: damaged checkpoint: no dataset /sector_gva_loss" \
+  o.h5.ckpt --trials 3001 --resume
+# the same checkpoint, no failure: the file
+rm -rf "$tmp/out" && mkdir -p "$tmp/out" && cp "$tmp/kept.ckpt" "$tmp/out/o.h5.ckpt"
+resumed "--resume of it"
+
+# 6. a sweep's file (out/h5/h5w.c, h5w_make_path): rank 1 cannot make the
 # group /variants, the first part of its first variant's path
 # variants/diversification_cap_none. Until 2026-12-07 rank 0 made the second
 # group, and then waited in H5Fclose (its file had grown): the run hung.
