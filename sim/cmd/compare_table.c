@@ -96,11 +96,19 @@ void mr_compare_print_table(FILE *f, const request *q, const mr_scenario *a, con
     fprintf(f, "\nVariance reduction by common random numbers: VRF = (var A + var B) / var(B - A)\n"
                "of the per-trial losses, how many times more trials independent seeds would\n"
                "need for the same precision of the change in the mean.\n\n");
-    fprintf(f, "%-*s  %10s\n", wname, "series", "VRF");
+    /* the column as wide as its widest cell, at least 10 (a VRF from 1e8
+       up, "123456789.0", moved its row right until 2026-12-07) */
+    int wv = 10;
+    for (int s = 0; s < P; s++) {
+        char cell[32];
+        int len = mr_vrf_text(cell, sizeof cell, p[s].vrf);
+        wv = len > wv ? len : wv;
+    }
+    fprintf(f, "%-*s  %*s\n", wname, "series", wv, "VRF");
     for (int s = 0; s < P; s++) {
         char cell[32];
         mr_vrf_text(cell, sizeof cell, p[s].vrf);
-        fprintf(f, "%-*s  %10s%s\n", wname, names[s], cell,
+        fprintf(f, "%-*s  %*s%s\n", wname, names[s], wv, cell,
                 isinf(p[s].vrf) ? "  (B - A is the same in every trial)" : "");
     }
 }
@@ -139,7 +147,7 @@ void mr_compare_print_table_many(FILE *f, const request *q, const mr_scenario *s
                     big = fabs(VAL(w, s, k));
     big /= MR_GBP_PER_MILLION;
     int dec = big >= 1000.0 ? 0 : big >= 10.0 ? 1 : big >= 0.1 ? 2 : 4;
-    int wname = 6, wnum = 6, wiv = 12;
+    int wname = 6, wnum = 6, wiv = 12, vw[MAX_SCENARIOS] = {0};
     char v[64], lo[64], hi[64], iv[160];
     for (int s = 0; s < P; s++) {
         if ((int)strlen(names[s]) > wname)
@@ -193,10 +201,18 @@ void mr_compare_print_table_many(FILE *f, const request *q, const mr_scenario *s
                "of the per-trial losses, how many times more trials independent seeds would\n"
                "need for the same precision of the change in the mean (inf: X - A is the same\n"
                "in every trial).\n\n");
+    /* each column as wide as its widest cell, at least 10 (as above) */
     fprintf(f, "%-*s", wname, "series");
     for (int w = 1; w < R; w++) {
+        int wv = 10;
+        for (int s = 0; s < P; s++) {
+            char b[32];
+            int len = mr_vrf_text(b, sizeof b, p[(size_t)(w - 1) * (size_t)P + (size_t)s].vrf);
+            wv = len > wv ? len : wv;
+        }
+        vw[w] = wv;
         snprintf(v, sizeof v, "VRF %c", RUN_LETTER(w));
-        fprintf(f, "  %10s", v);
+        fprintf(f, "  %*s", wv, v);
     }
     fputc('\n', f);
     for (int s = 0; s < P; s++) {
@@ -204,7 +220,7 @@ void mr_compare_print_table_many(FILE *f, const request *q, const mr_scenario *s
         for (int w = 1; w < R; w++) {
             char b[32];
             mr_vrf_text(b, sizeof b, p[(size_t)(w - 1) * (size_t)P + (size_t)s].vrf);
-            fprintf(f, "  %10s", b);
+            fprintf(f, "  %*s", vw[w], b);
         }
         fputc('\n', f);
     }
