@@ -33,7 +33,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import check, finish, run, stockpiled_minerals  # noqa: E402 (tests/python/checks.py)
+from checks import check, finish, run, stockpiled_minerals, strs  # noqa: E402 (tests/python/checks.py)
 
 
 # ---- docs/EXPORT.md: the documented columns ---------------------------------
@@ -82,10 +82,6 @@ def read_csv(path):
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     return rows[0], rows[1:]
-
-
-def strs(ds):
-    return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
 
 
 def same(cell, want, where):

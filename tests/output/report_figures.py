@@ -32,21 +32,12 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import check, run, stockpiled_minerals  # noqa: E402 (tests/python/checks.py)
+from checks import check, k_rank, run, stockpiled_minerals  # noqa: E402 (tests/python/checks.py)
 from report_common import (  # noqa: E402
     check_figures, demo_run, load_report_module, main, meta_row, parse_page, report, run_figures, wilson95)
 
 
 # ---- independent computations ------------------------------------------------------
-
-def k_rank(n, p):
-    """ceil(n p) with n p snapped to an integer within 1e-12, clamped (docs/OUTPUT.md)."""
-    x = n * p
-    r = round(x)
-    if abs(x - r) <= 1e-12 * max(1.0, abs(x)):
-        x = r
-    return int(min(max(np.ceil(x), 1), n))
-
 
 def es_sorted(x, p):
     """ES_p from an ascending sort, written out from the definition."""

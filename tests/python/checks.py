@@ -4,9 +4,12 @@ finish(name) prints the counts and gives the exit status (0 when none
 failed, 1 otherwise). run(cmd) runs a command and captures its output;
 run_minrisk(cmd) the same for a command that must succeed (minrisk making a
 test's input), which ends the test otherwise. stockpiled_minerals(yaml) the
-minerals a scenario stockpiles. Also the closed pipe of the SIGPIPE
+minerals a scenario stockpiles. strs(ds) an HDF5 dataset of strings as
+str; k_rank(n, p) the rank of the p-quantile of n values (out/stats/stats.c
+mr_stats_rank). Also the closed pipe of the SIGPIPE
 tests (tests/cli/closed_pipe.py, tests/output/report_closed_pipe.py)."""
 
+import math
 import os
 import re
 import signal
@@ -63,6 +66,22 @@ def stockpiled_minerals(path):
         text = f.read()
     m = re.search(r"^  stockpile:\n(?:    .*\n|\s*\n)*?    minerals:\s*\[([^\]]*)\]", text, re.M)
     return {x.strip() for x in m.group(1).split(",")} if m else set()
+
+
+def strs(ds):
+    """An HDF5 dataset of strings (h5py's bytes or str) as a list of str."""
+    return [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
+
+
+def k_rank(n, p):
+    """mr_stats_rank (out/stats/stats.c; docs/OUTPUT.md): ceil(n p), n p
+    taken as the integer it is within 1e-12 x max(1, n p), clamped to
+    [1, n]."""
+    x = n * p
+    r = round(x)
+    if abs(x - r) <= 1e-12 * max(1.0, abs(x)):
+        x = r
+    return int(min(max(math.ceil(x), 1), n))
 
 
 def closed_pipe():

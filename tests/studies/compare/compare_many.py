@@ -23,24 +23,14 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "python"))
 
-FAILS = []
-
-
-def check(cond, msg):
-    if not cond:
-        FAILS.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-    return cond
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from checks import check, finish, strs  # noqa: E402 (tests/python/checks.py)
 
 
 def same(x, y):
     """Equal bit for bit, NaN equal to NaN."""
     x, y = np.asarray(x), np.asarray(y)
     return x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
-
-
-def strs(d):
-    return [str(s) for s in d.asstr()[()]]
 
 
 def check_file(abc, ab, ac):
@@ -210,8 +200,7 @@ def main():
         check_report(*sys.argv[2:4])
     elif mode == "four":
         check_four(sys.argv[2])
-    print("%d failed" % len(FAILS))
-    return 1 if FAILS else 0
+    return finish("compare_many")
 
 
 if __name__ == "__main__":

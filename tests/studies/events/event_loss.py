@@ -43,7 +43,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from checks import check, finish, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
+from checks import check, finish, k_rank, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def minrisk_run(a, scenario, out, trials, *extra, env=None, mpi=0):
@@ -59,18 +59,10 @@ def near(x, want, rel=1e-9):
     return abs(x - want) <= rel * abs(want)
 
 
-def rank(n, p):
-    """mr_stats_rank: ceil(n p), an n p within 1e-12 of an integer taken as it."""
-    x = n * p
-    r = round(x)
-    k = r if abs(x - r) <= 1e-12 * abs(x) else math.ceil(x)
-    return int(min(max(k, 1), n))
-
-
 def return_period_values(v, periods):
-    """X_(rank(m, 1 - 1/R)) of the values v; NaN when m < R."""
+    """X_(k_rank(m, 1 - 1/R)) of the values v; NaN when m < R."""
     s = np.sort(v.ravel())
-    return [s[rank(len(s), 1 - 1 / R) - 1] if len(s) >= R else np.nan for R in periods]
+    return [s[k_rank(len(s), 1 - 1 / R) - 1] if len(s) >= R else np.nan for R in periods]
 
 
 def first_sector_case(a, tmp, here, name):

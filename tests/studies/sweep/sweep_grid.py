@@ -28,18 +28,8 @@ import tempfile
 import h5py
 import numpy as np
 
-FAILS = []
-
-
-def check(cond, msg):
-    if not cond:
-        FAILS.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-    return cond
-
-
-def strs(d):
-    return [str(s) for s in d.asstr()[()]]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from checks import check, finish, strs  # noqa: E402 (tests/python/checks.py)
 
 
 def coord_index(coord, setting):
@@ -182,8 +172,7 @@ def main():
         s3 = minrisk.open(files["three"])
         check(list(s3.grid) == ["minerals.gallium.demand_t", "minerals.lithium.demand_t",
                                 "policies.stockpile.months"], "minrisk.open: three-key grid %s" % list(s3.grid))
-    print("%d failed" % len(FAILS))
-    return 1 if FAILS else 0
+    return finish("sweep_grid")
 
 
 if __name__ == "__main__":

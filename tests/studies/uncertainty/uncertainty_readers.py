@@ -47,7 +47,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from checks import run, run_minrisk  # noqa: E402 (tests/python/checks.py)
+from checks import k_rank, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def fail(msg):
@@ -69,21 +69,13 @@ def ranked(st):
     return sorted(range(len(st)), key=lambda i: (math.isnan(st[i]), -st[i] if not math.isnan(st[i]) else 0, i))
 
 
-def krank(n, p):
-    """ceil(n p), n p snapped to an integer within 1e-12 (docs/OUTPUT.md)."""
-    x = n * p
-    r = round(x)
-    x = float(r) if abs(x - r) <= 1e-12 * max(1.0, abs(x)) else x
-    return min(max(math.ceil(x), 1), n)
-
-
 def measures(x):
     """Mean, q50, q90, q95, q99 (X_(ceil(n p))) and ES 99 (docs/OUTPUT.md:
     (w_k X_(k) + sum_{i > k} X_(i)) / (n - n p), w_k = k - n p)."""
     x = np.sort(np.asarray(x, dtype=np.float64).ravel())
     n = x.size
-    out = [x.mean()] + [x[krank(n, p) - 1] for p in (0.5, 0.9, 0.95, 0.99)]
-    k = krank(n, 0.99)
+    out = [x.mean()] + [x[k_rank(n, p) - 1] for p in (0.5, 0.9, 0.95, 0.99)]
+    k = k_rank(n, 0.99)
     out.append(((k - n * 0.99) * x[k - 1] + x[k:].sum()) / (n - n * 0.99))
     return out
 
