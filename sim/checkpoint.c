@@ -69,28 +69,38 @@ static hsize_t var_cols(const mr_results *r, const mr_trial_var *v)
     return (hsize_t)mr_cols_count(v->cols, r->nsectors, r->nminerals, r->years);
 }
 
+/* The file-access list (MPI-IO over comm's ranks), or -1 on every rank when
+   it cannot be made on any. Every rank calls it. H5Pcreate is agreed before
+   H5Pset_fapl_mpio, which duplicates the communicator, a collective call
+   (until 2026-12-07 a rank whose H5Pcreate failed skipped it and left the
+   others waiting there, and its results were not checked). */
 static hid_t file_access(const mr_comm *comm)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    int bad = mr_comm_any(comm, fapl < 0);
 #ifdef MINRISK_HAVE_MPI
-    if (comm->mpi)
-        H5Pset_fapl_mpio(fapl, *(MPI_Comm *)comm->mpi, MPI_INFO_NULL);
-#else
-    (void)comm;
+    if (!bad && comm->mpi)
+        bad = mr_comm_any(comm, H5Pset_fapl_mpio(fapl, *(MPI_Comm *)comm->mpi, MPI_INFO_NULL) < 0);
 #endif
-    return fapl;
+    if (bad && fapl >= 0)
+        H5Pclose(fapl);
+    return bad ? -1 : fapl;
 }
 
+/* The transfer list (collective on several ranks), or -1 on every rank
+   when it cannot be made on any (every rank calls it). */
 static hid_t transfer(const mr_comm *comm)
 {
     hid_t dxpl = H5Pcreate(H5P_DATASET_XFER);
+    int bad = dxpl < 0;
 #ifdef MINRISK_HAVE_MPI
-    if (comm->mpi)
-        H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
-#else
-    (void)comm;
+    if (!bad && comm->mpi)
+        bad = H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE) < 0;
 #endif
-    return dxpl;
+    bad = mr_comm_any(comm, bad);
+    if (bad && dxpl >= 0)
+        H5Pclose(dxpl);
+    return bad ? -1 : dxpl;
 }
 
 /* Select, in file space fs (rows x cols) and memory space ms (local rows x
@@ -555,6 +565,7 @@ int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_result
     quiet_on(&q);
     hid_t fapl = file_access(comm);
     w.dxpl = transfer(comm);
+    w.fail = w.fail || fapl < 0 || w.dxpl < 0; /* agreed; err_no ENOMEM */
     if (!mr_comm_any(comm, w.fail) && comm->rank == 0) {
         w.err_no = probe_room(tmp, r, &a);
         w.fail = w.err_no != 0;
@@ -570,8 +581,10 @@ int mr_checkpoint_write(const char *path, const mr_scenario *sc, const mr_result
         errno = 0;
         check(&w, H5Fclose(w.f) < 0, "the checkpoint");
     }
-    H5Pclose(fapl);
-    H5Pclose(w.dxpl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    if (w.dxpl >= 0)
+        H5Pclose(w.dxpl);
     quiet_off(&q);
     arrays_free(&a);
     if (w.fail)
@@ -733,10 +746,11 @@ static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm
     *fail = 1;
     if (missing(path, comm, err))
         return -1;
-    hid_t fapl = file_access(comm);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    H5Pclose(fapl);
-    if (f < 0)
+    hid_t fapl = file_access(comm); /* -1 on every rank or none */
+    hid_t f = fapl < 0 ? -1 : H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    if (fapl < 0)
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
+    else if (H5Pclose(fapl), f < 0)
         damaged(err, path, "cannot open it as an HDF5 file");
     else
         *fail = check_header(f, path, sc, h, err) != 0;
@@ -975,7 +989,11 @@ int mr_checkpoint_read_done(const char *path, const mr_scenario *sc, unsigned ch
 static int load_rows(hid_t f, const char *path, mr_results *r, const unsigned char *mine,
                      const uint64_t *table, const mr_comm *comm, mr_error *err)
 {
-    hid_t dxpl = transfer(comm);
+    hid_t dxpl = transfer(comm); /* -1 on every rank or none */
+    if (dxpl < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
+        return -1;
+    }
     const uint64_t nb = nblocks_of(r->ntrials_total);
     int fail = 0;
     for (int k = 0; k < MR_NTRIAL_VARS; k++) {
@@ -1060,10 +1078,12 @@ int mr_checkpoint_read_trials(const char *path, uint64_t *trials, const mr_comm 
     if (missing(path, comm, err)) {
         fail = 1;
     } else {
-        hid_t fapl = file_access(comm);
-        hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-        H5Pclose(fapl);
-        if (f < 0) {
+        hid_t fapl = file_access(comm); /* -1 on every rank or none */
+        hid_t f = fapl < 0 ? -1 : H5Fopen(path, H5F_ACC_RDONLY, fapl);
+        if (fapl < 0) {
+            snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
+            fail = 1;
+        } else if (H5Pclose(fapl), f < 0) {
             damaged(err, path, "cannot open it as an HDF5 file");
             fail = 1;
         } else {

@@ -703,29 +703,37 @@ void h5w_free_deferred(h5w *w)
     w->ndefer = w->capdefer = 0;
 }
 
-/* Property lists and the string type (every rank). */
+/* Property lists and the string type (every rank). The rank-local part is
+   agreed (all_ok) before H5Pset_fapl_mpio, which duplicates the
+   communicator, a collective call: a rank whose H5Pcreate or a setting
+   failed (out of memory) returned before it and left the others waiting
+   in MPI_Comm_dup (until 2026-12-07). -1 on every rank when any failed. */
 int h5w_setup(h5w *w, hid_t fcpl, hid_t fapl)
 {
     unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
-    if (fcpl < 0 || fapl < 0 || w->gcpl < 0 || w->dcpl < 0 || w->str < 0 ||
-        H5Tset_size(w->str, H5T_VARIABLE) < 0 || H5Tset_cset(w->str, H5T_CSET_UTF8) < 0 ||
-        H5Pset_link_creation_order(fcpl, order) < 0 ||
-        H5Pset_attr_creation_order(fcpl, order) < 0 ||
-        H5Pset_link_creation_order(w->gcpl, order) < 0 ||
-        H5Pset_attr_creation_order(w->gcpl, order) < 0 || H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
-        H5Pset_attr_creation_order(w->dcpl, order) < 0 || H5Pset_obj_track_times(w->dcpl, 0) < 0 ||
-        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0)
-        return -1;
+    bool ok = fcpl >= 0 && fapl >= 0 && w->gcpl >= 0 && w->dcpl >= 0 && w->str >= 0 &&
+              H5Tset_size(w->str, H5T_VARIABLE) >= 0 && H5Tset_cset(w->str, H5T_CSET_UTF8) >= 0 &&
+              H5Pset_link_creation_order(fcpl, order) >= 0 &&
+              H5Pset_attr_creation_order(fcpl, order) >= 0 &&
+              H5Pset_link_creation_order(w->gcpl, order) >= 0 &&
+              H5Pset_attr_creation_order(w->gcpl, order) >= 0 &&
+              H5Pset_obj_track_times(w->gcpl, 0) >= 0 &&
+              H5Pset_attr_creation_order(w->dcpl, order) >= 0 &&
+              H5Pset_obj_track_times(w->dcpl, 0) >= 0 &&
+              H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0;
 #ifdef MINRISK_HAVE_MPI
     if (w->par) {
-        w->dxpl = H5Pcreate(H5P_DATASET_XFER);
-        if (w->dxpl < 0 || H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) < 0 ||
-            H5Pset_fapl_mpio(fapl, *(MPI_Comm *)w->comm->mpi, MPI_INFO_NULL) < 0 ||
-            H5Pset_coll_metadata_write(fapl, 1) < 0)
+        if (ok) {
+            w->dxpl = H5Pcreate(H5P_DATASET_XFER);
+            ok = w->dxpl >= 0 && H5Pset_dxpl_mpio(w->dxpl, H5FD_MPIO_COLLECTIVE) >= 0;
+        }
+        if (!all_ok(w, ok))
             return -1;
+        ok = H5Pset_fapl_mpio(fapl, *(MPI_Comm *)w->comm->mpi, MPI_INFO_NULL) >= 0 &&
+             H5Pset_coll_metadata_write(fapl, 1) >= 0;
     }
 #endif
-    return 0;
+    return ok ? 0 : -1;
 }
 
 /* Make (or open) the groups of a path "a/b/c" under the file root; the

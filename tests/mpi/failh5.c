@@ -12,6 +12,8 @@
  *   H5Dwrite, H5Dcreate2, H5Dopen2, H5Gcreate2: the object's path;
  *   H5Acreate2, H5Aread: the attribute's name;
  *   H5Pset_coll_metadata_write: "*" (a rank-local call);
+ *   H5Pcreate: the class's name with '_' for ' ' ("file_access",
+ *   "data_transfer", "file_create": H5Pget_class_name's);
  *   H5Fcreate (the file is left open, its id lost), access(2) (ENOENT, as
  *   a file on another node's disk): the start of the file's name
  *   ("o.h5.tmp." for o.h5.tmp.<pid>).
@@ -42,6 +44,7 @@ hid_t H5Acreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t acp
 herr_t H5Aread(hid_t attr, hid_t type, void *buf);
 hid_t H5Fcreate(const char *file, unsigned flags, hid_t fcpl, hid_t fapl);
 herr_t H5Pset_coll_metadata_write(hid_t fapl, _Bool on);
+hid_t H5Pcreate(hid_t cls);
 int access(const char *path, int mode);
 
 /* The real function `name` of the library after this one. */
@@ -233,5 +236,31 @@ int access(const char *path, int mode)
     if (!file_fails("access", path))
         return f(path, mode);
     errno = ENOENT;
+    return -1;
+}
+
+/* property lists: by their class's name, ' ' as '_' */
+hid_t H5Pcreate(hid_t cls)
+{
+    hid_t (*f)(hid_t);
+    void *p = real("H5Pcreate");
+    memcpy(&f, &p, sizeof p);
+    hid_t pl = f(cls);
+    char *(*class_name)(hid_t);
+    p = real("H5Pget_class_name");
+    memcpy(&class_name, &p, sizeof p);
+    char *name = pl < 0 ? NULL : class_name(cls);
+    if (!name)
+        return pl;
+    for (char *c = name; *c; c++)
+        *c = *c == ' ' ? '_' : *c;
+    const int fail = fails_on("H5Pcreate", name);
+    herr_t (*free_memory)(void *);
+    p = real("H5free_memory");
+    memcpy(&free_memory, &p, sizeof p);
+    free_memory(name);
+    if (!fail)
+        return pl;
+    close_id("H5Pclose", pl);
     return -1;
 }

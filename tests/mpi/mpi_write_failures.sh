@@ -23,6 +23,8 @@
 #  5. --resume: the checkpoint not found, its header or a dataset not read
 #     as the rows are loaded.
 #  6. a sweep's file: a group of a path not made.
+#  7. a property list rank 1 cannot make (H5Pcreate, out of memory): the
+#     final write's, a checkpoint's, and --resume's two.
 # FAILH5 also makes access(2) fail, and can let the first MR_FAILH5_SKIP
 # matching calls through.
 # Each run is under `timeout`: a hang (status 124) fails the test.
@@ -137,3 +139,19 @@ printf 'extends: %s\nname: "sweep"\nsweep:\n  policies.diversification_cap: [nul
   "$scen" > "$tmp/sweep.yaml"
 scen="$tmp/sweep.yaml" expect "a sweep's file, rank 1's group /variants not made" H5Gcreate2 \
   /variants "$tmp/out/o.h5: cannot write variants (HDF5 error)" "" --trials 1000
+# 7. rank 1 cannot make a property list (H5Pcreate; failh5.c names it by
+# its class): the final write's file-creation list (out/h5/h5w.c
+# h5w_setup), a periodic checkpoint's file-access list, and --resume's
+# file-access list (the checkpoint's header) and transfer list (its rows;
+# sim/checkpoint.c file_access, transfer). Until 2026-12-07 rank 1 made no
+# H5Pset_fapl_mpio, whose duplication of the communicator is collective,
+# or used a list it did not have, while rank 0 went on: the four runs hung.
+expect "final write, rank 1's file-creation list" H5Pcreate file_create \
+  "$tmp/out/o.h5: cannot set up HDF5 property lists; $kept" o.h5.ckpt --trials 3001
+expect "checkpoint, rank 1's file-access list" H5Pcreate file_access \
+  "$tmp/out/o.h5.ckpt: cannot write the checkpoint: Cannot allocate memory" "" "${ck[@]}"
+oom="$tmp/out/o.h5.ckpt: out of memory to read the checkpoint"
+CKPT="$tmp/kept.ckpt" STATUS=2 expect "--resume, rank 1's file-access list" H5Pcreate \
+  file_access "$oom" o.h5.ckpt --trials 3001 --resume
+CKPT="$tmp/kept.ckpt" expect "--resume, rank 1's transfer list" H5Pcreate data_transfer "$oom" \
+  o.h5.ckpt --trials 3001 --resume
