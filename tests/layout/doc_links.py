@@ -22,9 +22,14 @@ For README.md, every docs/*.md and docs/research/*.md and bench/RESULTS.md:
   not define n. At the end of a sentence too ("MODEL §4.": until
   2026-12-06 a number followed by '.' was not checked);
 - each citation of a numbered section of another page, "DATA.md §8.2",
-  "docs/DATA.md §4", names a heading of docs/<PAGE>.md that starts with
-  that number ("## 4. Events", "### 8.2 Commercial stocks"; until
-  2026-12-07 these were not checked).
+  "docs/DATA.md §4", "bench/RESULTS.md §1", names a heading of that page
+  that starts with that number ("## 4. Events", "### 8.2 Commercial
+  stocks", "## 8a. ..."; until 2026-12-07 these were not checked). A bare
+  name is a page of docs/ (else of the top: README.md), a path is read
+  from the top ("../" from the citing page); a page outside the tree
+  ("../shared/data/FACTS.md §3") is not checked. Until 2026-12-07 every
+  name was looked for in docs/, and a number with a letter ("§8a") was not
+  checked.
 Anchors follow GitHub's rule for repeated headings: the second "## Notes"
 of a page is #notes-1, the third #notes-2 (until 2026-12-06 only #notes).
 tests/layout/doc_links_cases.py runs it on a made-up tree with each kind
@@ -47,7 +52,7 @@ EXAMPLES = {
 }
 CODEREF = re.compile(r"`([\w./-]+\.[ch]): ([\w, ]+)`")
 MODELREF = re.compile(r"\bMODEL(?:\.md)?,? (?:section |§)?(\d+[a-z]?(?:\.\d+)?)(?!\w|\.\d)")
-PAGEREF = re.compile(r"\b(?:docs/)?([A-Z][A-Z0-9_-]*)\.md,? §(\d+(?:\.\d+)*)(?![\w§]|\.\d)")
+PAGEREF = re.compile(r"(?<![\w./-])((?:[\w.-]+/)*)([A-Z][A-Z0-9_-]*)\.md,? §(\d+(?:\.\d+)*[a-z]?)(?![\w§]|\.\d)")
 PLACEHOLDER = re.compile(r"[<*${]|\.\.\.|(^|/)[A-Z][A-Z0-9_]+(/|$|\.(?!md$))")
 
 
@@ -124,22 +129,42 @@ def check(root, rel):
             if m.group(1) not in model_sections(root):
                 bad.append("%s:%d: %s: no section %s in docs/MODEL.md" % (rel, n, m.group(0), m.group(1)))
         for m in PAGEREF.finditer(line):
-            name, num = m.group(1), m.group(2)
+            where, name, num = m.group(1), m.group(2), m.group(3)
             if name == "MODEL":
                 continue  # MODELREF's
-            target = os.path.join(root, "docs", name + ".md")
+            page_rel = cited_page(root, rel, where, name)
+            if page_rel is None:
+                continue  # a page outside the tree ("../shared/data/FACTS.md")
+            target = os.path.join(root, page_rel)
             if not os.path.exists(target):
-                bad.append("%s:%d: %s: no page docs/%s.md" % (rel, n, m.group(0), name))
+                bad.append("%s:%d: %s: no page %s" % (rel, n, m.group(0), page_rel))
             elif num not in page_sections(target):
-                bad.append("%s:%d: %s: no section %s in docs/%s.md" % (rel, n, m.group(0), num, name))
+                bad.append("%s:%d: %s: no section %s in %s" % (rel, n, m.group(0), num, page_rel))
     return bad
+
+
+def cited_page(root, rel, where, name):
+    """The tree-relative path of the page a PAGEREF cites: "bench/RESULTS.md"
+    as written (from the tree's top), "../x/FOO.md" from the citing page
+    rel's folder, a bare "DATA.md" docs/DATA.md (else a page at the top,
+    README.md); None when the path leaves the tree. Until 2026-12-07 every
+    name was looked for in docs/ ("bench/RESULTS.md §1": "no page
+    docs/RESULTS.md")."""
+    if not where:
+        bare = os.path.join("docs", name + ".md")
+        top = name + ".md"
+        return top if not os.path.exists(os.path.join(root, bare)) and \
+            os.path.exists(os.path.join(root, top)) else bare
+    start = os.path.dirname(rel) if where.startswith(("./", "../")) else ""
+    path = os.path.normpath(os.path.join(start, where, name + ".md"))
+    return None if path.startswith("..") or os.path.isabs(path) else path
 
 
 def page_sections(path, cache={}):
     """The section numbers a page's headings start with: "## 4. Events"
     defines 4, "### 8.2 Commercial stocks" 8.2."""
     if path not in cache:
-        nums = (re.match(r"(\d+(?:\.\d+)*)\.?(?: |$)", h) for h in headings(path))
+        nums = (re.match(r"(\d+(?:\.\d+)*[a-z]?)\.?(?: |$)", h) for h in headings(path))
         cache[path] = {m.group(1) for m in nums if m}
     return cache[path]
 

@@ -11,7 +11,10 @@ only cites §5m in its text (any "§n" of the page counted as defined), and
 a link to the second "## Notes" of a page, #notes-1 (GitHub's anchor for a
 repeated heading), was reported broken (both until 2026-12-06). A
 citation of another page's numbered section, "DATA.md §9", was not
-checked at all (until 2026-12-07).
+checked at all (until 2026-12-07); then every cited name was looked for
+in docs/ ("bench/RESULTS.md §1": "no page docs/RESULTS.md", and so a page
+outside the tree), and "DATA.md §8a" was not checked (both until
+2026-12-07).
 usage: doc_links_cases.py DOC_LINKS_PY
 """
 import os
@@ -43,6 +46,7 @@ MODEL §3.1. is not defined either.
 MODEL §5m is cited in MODEL.md's text, not defined.
 [notes](docs/MODEL.md#notes), [notes again](docs/MODEL.md#notes-1), [a third](docs/MODEL.md#notes-2).
 DATA.md §1 and docs/DATA.md §8.2 are defined; DATA.md §8.3, DATA.md §9. and GONE.md §1 are not.
+Nor DATA.md §8a, nor bench/RESULTS.md §2; ../shared/data/FACTS.md §3 is outside the tree.
 """
 
 DATA = """# Data
@@ -69,7 +73,9 @@ EXPECTED = [
     "README.md:11: DATA.md §8.3: no section 8.3 in docs/DATA.md",
     "README.md:11: DATA.md §9: no section 9 in docs/DATA.md",
     "README.md:11: GONE.md §1: no page docs/GONE.md",
-    "doc_links: 4 pages, 14 broken links, paths or functions",
+    "README.md:12: DATA.md §8a: no section 8a in docs/DATA.md",
+    "README.md:12: bench/RESULTS.md §2: no section 2 in bench/RESULTS.md",
+    "doc_links: 4 pages, 16 broken links, paths or functions",
 ]
 
 
@@ -86,7 +92,7 @@ def main():
         write(root, "docs/MODEL.md", MODEL)
         write(root, "docs/DATA.md", DATA)
         write(root, "README.md", README)
-        write(root, "bench/RESULTS.md", "# Results\n\nNothing cited.\n")
+        write(root, "bench/RESULTS.md", "# Results\n\n## 1. Runs\n\nNothing cited.\n")
         os.makedirs(os.path.join(root, "docs", "research"))
         write(root, "sim/x.c", "int draw(void)\n{\n    return 0;\n}\n")
         p = subprocess.run([sys.executable, script, root], capture_output=True, text=True)
@@ -101,7 +107,8 @@ def main():
             return 1
         # the sound tree: the broken lines removed, nothing reported
         write(root, "README.md", "".join(README.splitlines(True)[:2]) + "MODEL §3 and MODEL.md §4.\n"
-              "[notes again](docs/MODEL.md#notes-1), DATA.md §1 and docs/DATA.md §8.2.\n")
+              "[notes again](docs/MODEL.md#notes-1), DATA.md §1 and docs/DATA.md §8.2.\n"
+              "bench/RESULTS.md §1; ../shared/data/FACTS.md §3 (outside the tree).\n")
         p = subprocess.run([sys.executable, script, root], capture_output=True, text=True)
         if p.returncode != 0 or p.stdout != "doc_links: 4 pages, 0 broken links, paths or functions\n":
             print("sound tree: status %d: %s%s" % (p.returncode, p.stdout, p.stderr))
