@@ -1,7 +1,7 @@
 """checks.py - what the python_*, output and study tests share: check(ok,
 what) counts the check, records and prints a failure and gives ok back;
-finish(name) prints the counts and gives the exit status (0 when none
-failed, 1 otherwise). run(cmd) runs a command and captures its output;
+finish(name) prints the counts and gives the exit status (0 when checks
+were made and none failed, 1 otherwise). run(cmd) runs a command and captures its output;
 run_minrisk(cmd) the same for a command that must succeed (minrisk making a
 test's input), which ends the test otherwise. stockpiled_minerals(yaml) the
 minerals a scenario stockpiles. strs(ds) an HDF5 dataset of strings as
@@ -29,7 +29,13 @@ def check(ok, what):
 
 
 def finish(name):
+    """The counts, and the exit status: 1 when a check failed or when none
+    was made (a test whose checks were all skipped cannot fail: until
+    2026-12-07 it passed, "0 checks, 0 failures"; checks_cases.py)."""
     print("%s: %d checks, %d failures" % (name, CHECKED[0], len(FAILS)))
+    if CHECKED[0] == 0:
+        print("FAIL: %s: no check was made" % name)
+        return 1
     return 1 if FAILS else 0
 
 

@@ -23,6 +23,8 @@
 #   and `pip install --no-build-isolation --no-deps` of python/ offline.
 # - python_tutorial: docs/tutorial.ipynb has no outputs in git, executes
 #   with nbconvert, and its printed figures equal the files it wrote.
+# - python_checks_cases: tests/python/checks.py itself (checks_cases.py):
+#   finish fails a test that made no check, k_rank is mr_stats_rank's rule.
 set(_py_python ${MINRISK_PYTHON})
 if(NOT _py_python)
   set(_py_python /usr/bin/python3)
@@ -33,6 +35,8 @@ foreach(_t open scenario plot)
            COMMAND ${_py_python} ${CMAKE_CURRENT_LIST_DIR}/python_${_t}.py ${MINRISK_SRC} ${MINRISK_BIN})
   set_tests_properties(python_${_t} PROPERTIES LABELS python TIMEOUT 600 ENVIRONMENT "${_py_env}")
 endforeach()
+add_test(NAME python_checks_cases COMMAND ${_py_python} ${CMAKE_CURRENT_LIST_DIR}/checks_cases.py)
+set_tests_properties(python_checks_cases PROPERTIES LABELS python TIMEOUT 60)
 # docs/tutorial.ipynb executed with nbconvert (python_tutorial.py; skipped,
 # status 77, without Debian's python3-nbconvert and python3-ipykernel).
 add_test(NAME python_tutorial
