@@ -135,3 +135,17 @@ void mr_json_string(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+void mr_unsign_zero(char *s)
+{
+    char *m = s + strspn(s, " ");
+    if (*m != '-')
+        return;
+    for (const char *c = m + 1; *c && *c != '%'; c++)
+        if (*c != '0' && *c != '.')
+            return;
+    if (m > s)
+        *m = ' ';
+    else
+        memmove(s, s + 1, strlen(s));
+}

@@ -77,4 +77,9 @@ const char *mr_file_kind(mode_t mode);
    escaped (bytes from 0x80 pass as they are: UTF-8 stays UTF-8). */
 void mr_json_string(FILE *f, const char *s);
 
+/* A printed figure that rounded to zero from below, "-0.0", "-0.000%" or
+   "    -0.0" (right-aligned), loses its sign in place: the padded one keeps
+   its width ("     0.0"). Anything else is left as it is. */
+void mr_unsign_zero(char *s);
+
 #endif

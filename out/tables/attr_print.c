@@ -5,6 +5,7 @@
 
 #include "models/units.h" /* MR_GBP_PER_MILLION */
 #include "out/h5/read.h"
+#include "out/format.h" /* mr_unsign_zero */
 #include "out/tables/cellnum.h"
 
 #include <math.h>
@@ -187,23 +188,13 @@ static void print_and_free(FILE *out, table *t, const char *none)
 }
 
 /* "-0.0%" or "-0" (a tiny negative rounded to zero) loses its sign. */
-static void unsign_zero(char *s)
-{
-    if (s[0] != '-')
-        return;
-    for (const char *c = s + 1; *c && *c != '%'; c++)
-        if (*c != '0' && *c != '.')
-            return;
-    memmove(s, s + 1, strlen(s));
-}
-
 static void fmt_pct(char *dst, double v)
 {
     if (isnan(v))
         snprintf(dst, CELL, "n/a");
     else
         snprintf(dst, CELL, "%.1f%%", 100.0 * v);
-    unsign_zero(dst);
+    mr_unsign_zero(dst);
 }
 
 static void fmt_gbpm(char *dst, double v, int dec)
@@ -215,7 +206,7 @@ static void fmt_gbpm(char *dst, double v, int dec)
         snprintf(dst, CELL, "%.4g", m);
     else
         snprintf(dst, CELL, "%.*f", dec, m);
-    unsign_zero(dst);
+    mr_unsign_zero(dst);
 }
 
 static void fmt_range(char *dst, double lo, double hi, int pct, int dec)

@@ -30,6 +30,7 @@ static void gbp_m_cell(char *dst, size_t len, double gbp)
     int n = m < 9.999999e7 ? snprintf(dst, len, "%10.1f", m) : 11;
     if (n > 10 && snprintf(dst, len, "%10.4g", m) > 10)
         snprintf(dst, len, "%10.3g", m);
+    mr_unsign_zero(dst); /* -0.04 m: "0.0", not "-0.0" (until 2026-12-07) */
 }
 
 /* "0.123 [0.010, 0.456]"; NaN as n/a (not printf's "nan" or "-nan"). */

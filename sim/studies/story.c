@@ -11,6 +11,7 @@
 #include "sim/studies/story.h"
 
 #include "models/units.h"
+#include "out/format.h" /* mr_unsign_zero */
 
 #include <float.h>
 #include <math.h>
@@ -49,24 +50,13 @@ static bool list_ends(char *line, size_t size, int i, int n)
     return true;
 }
 
-/* "-0.0%" or "-0.000" (a tiny negative rounded to zero) loses its sign. */
-static void unsign_zero(char *buf)
-{
-    if (buf[0] != '-')
-        return;
-    for (const char *c = buf + 1; *c && *c != '%'; c++)
-        if (*c != '0' && *c != '.')
-            return;
-    memmove(buf, buf + 1, strlen(buf));
-}
-
 void mr_story_gbp_m(char *buf, size_t size, double gbp)
 {
     double v = gbp / MR_GBP_PER_MILLION, a = fabs(v);
     if (!(a >= 1000.0) || a >= 1e15) {
         int dec = a >= 100.0 ? 1 : a >= 1.0 ? 2 : 3;
         snprintf(buf, size, "%.*f", dec, v);
-        unsign_zero(buf);
+        mr_unsign_zero(buf);
         return;
     }
     char digits[32];
@@ -92,7 +82,7 @@ static void gbpm(char *buf, size_t size, double gbp)
 static void pct(char *buf, size_t size, double fraction)
 {
     snprintf(buf, size, "%.1f%%", 100.0 * fraction);
-    unsign_zero(buf);
+    mr_unsign_zero(buf);
 }
 
 /* A number of months: "113" when whole (counts of monthly or quarterly

@@ -84,6 +84,8 @@ def k_rank(n, p):
     taken as the integer it is within 1e-12 x max(1, n p), clamped to
     [1, n]."""
     x = n * p
+    if n == 0 or not math.isfinite(x):  # as mr_stats_rank: 0 of none; NaN, -inf 1; +inf n
+        return n if n == 0 or x == math.inf else 1
     r = round(x)
     if abs(x - r) <= 1e-12 * max(1.0, abs(x)):
         x = r

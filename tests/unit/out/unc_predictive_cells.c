@@ -7,7 +7,8 @@
  * negative figure from 1e7 m took 11 characters ("-12345678.9") and so did
  * one from -1e100 m ("-1.234e+208"): the row was longer than its header
  * and the columns after it moved right. NaN prints n/a, as the index
- * cells do (it printed printf's "nan" until 2026-12-07). Rows written by
+ * cells do (it printed printf's "nan" until 2026-12-07), and -0.04 m
+ * prints 0.0, as the attribution table does (it printed -0.0). Rows written by
  * hand. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <setjmp.h>
@@ -77,7 +78,7 @@ static void test_predictive_columns(void **state)
                         "        q95        q99       es99");
     assert_string_equal(with,
                         "  with parameter uncertainty         -1.235e+07 -9999999.0 -1.23e+208"
-                        " 99999989.9 1.234e+208       -0.0");
+                        " 99999989.9 1.234e+208        0.0");
     assert_string_equal(base,
                         "  base (values as written)                416.2      358.4     1295.4"
                         "     1396.2     1660.1        n/a");
