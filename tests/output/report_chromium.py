@@ -190,6 +190,21 @@ def page_messages(stderr):
     return [ln for ln in stderr.splitlines() if CONSOLE.search(ln)]
 
 
+def compare_stockpiles(args, tmp, stem, names):
+    """`minrisk compare` (100 trials) of the demo with gallium stockpiles of
+    1, 2, ... months, run k named names[k - 1] (files TMP/STEMk.yaml): the
+    file's path and the CompletedProcess."""
+    sc = []
+    for k, name in enumerate(names, 1):
+        sc.append(os.path.join(tmp, "%s%d.yaml" % (stem, k)))
+        with open(sc[-1], "w") as f:
+            f.write("extends: %s\nname: %s\nminerals:\n  gallium:\n    stockpile:\n"
+                    "      target_months: %d\n      initial_months: %d\n"
+                    % (os.path.join(args.src, "scenarios", "demo.yaml"), name, k, k))
+    h5 = os.path.join(tmp, "compare-%s.h5" % stem)
+    return h5, run([args.minrisk, "compare"] + sc + ["-o", h5, "--trials", "100", "--quiet", "--threads", "2"])
+
+
 def mode_chromium(args, tmp):
     binary = os.environ.get("MINRISK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not os.access(binary, os.X_OK):
@@ -318,16 +333,8 @@ def mode_chromium(args, tmp):
 
     # Three runs whose names are one word of 47 characters (no space, no
     # "/"): the column heads break inside the word rather than widen the
-    # tables (before: the headline table ended at 1,282 px, past the margin).
-    sc = []
-    for k in range(1, 4):
-        sc.append(os.path.join(tmp, "long%d.yaml" % k))
-        with open(sc[-1], "w") as f:
-            f.write("extends: %s\nname: %s\nminerals:\n  gallium:\n    stockpile:\n"
-                    "      target_months: %d\n      initial_months: %d\n"
-                    % (os.path.join(args.src, "scenarios", "demo.yaml"), LONG_NAME % k, k, k))
-    cmpl = os.path.join(tmp, "compare-long.h5")
-    r = run([args.minrisk, "compare"] + sc + ["-o", cmpl, "--trials", "100", "--quiet", "--threads", "2"])
+    # tables (before: the UK grid ended at 1,347 px, past the margin).
+    cmpl, r = compare_stockpiles(args, tmp, "long", [LONG_NAME % k for k in range(1, 4)])
     if check(r.returncode == 0, "compare of 3 runs with long names failed: %s" % r.stderr):
         ok, _, res = report_in_harness(args, binary, profile, tmp, cmpl, os.path.join(keep, "compare-long-report"),
                                        "compare-long")
@@ -341,15 +348,7 @@ def mode_chromium(args, tmp):
     # per-mineral table in tables of 3, each within the margin with every
     # interval on one line (before: minerals-compare ended at 4,186 px, the
     # UK grid of 12 runs at 1,330, and 224 headline intervals wrapped).
-    sc = []
-    for k in range(1, 15):
-        sc.append(os.path.join(tmp, "stock%d.yaml" % k))
-        with open(sc[-1], "w") as f:
-            f.write("extends: %s\nname: demo, %d-month gallium stockpile\nminerals:\n  gallium:\n    stockpile:\n"
-                    "      target_months: %d\n      initial_months: %d\n"
-                    % (os.path.join(args.src, "scenarios", "demo.yaml"), k, k, k))
-    cmp14 = os.path.join(tmp, "compare14.h5")
-    r = run([args.minrisk, "compare"] + sc + ["-o", cmp14, "--trials", "100", "--quiet", "--threads", "2"])
+    cmp14, r = compare_stockpiles(args, tmp, "stock", ["demo, %d-month gallium stockpile" % k for k in range(1, 15)])
     if check(r.returncode == 0, "compare of 14 runs failed: %s" % r.stderr):
         out = os.path.join(keep, "compare14-report")
         ok, _, res = report_in_harness(args, binary, profile, tmp, cmp14, out, "compare14")
