@@ -733,6 +733,25 @@ static int check_header(hid_t f, const char *path, const mr_scenario *sc, uint64
     return 0;
 }
 
+/* The checkpoint opened for reading (H5Fopen, collective), or -1 with err:
+   missing on some rank (the same on every rank), no property list (the
+   same on every rank), or not an HDF5 file (this rank). */
+static hid_t open_file(const char *path, const mr_comm *comm, mr_error *err)
+{
+    if (missing(path, comm, err))
+        return -1;
+    hid_t fapl = file_access(comm); /* -1 on every rank or none */
+    if (fapl < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
+        return -1;
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (f < 0)
+        damaged(err, path, "cannot open it as an HDF5 file");
+    return f;
+}
+
 /* Open a checkpoint (H5Fopen, collective) and check it (check_header):
    the file, or -1 when it cannot be opened, with *fail and err set when it
    cannot be opened or a check failed. An open file is left open whatever
@@ -743,17 +762,8 @@ static int check_header(hid_t f, const char *path, const mr_scenario *sc, uint64
 static hid_t open_checked(const char *path, const mr_scenario *sc, const mr_comm *comm,
                           uint64_t h[H_N], int *fail, mr_error *err)
 {
-    *fail = 1;
-    if (missing(path, comm, err))
-        return -1;
-    hid_t fapl = file_access(comm); /* -1 on every rank or none */
-    hid_t f = fapl < 0 ? -1 : H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    if (fapl < 0)
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
-    else if (H5Pclose(fapl), f < 0)
-        damaged(err, path, "cannot open it as an HDF5 file");
-    else
-        *fail = check_header(f, path, sc, h, err) != 0;
+    hid_t f = open_file(path, comm, err);
+    *fail = f < 0 || check_header(f, path, sc, h, err) != 0;
     return f;
 }
 
@@ -1074,23 +1084,10 @@ int mr_checkpoint_read_trials(const char *path, uint64_t *trials, const mr_comm 
     h5_quiet q;
     quiet_on(&q);
     uint64_t h[H_N];
-    int fail = 0;
-    if (missing(path, comm, err)) {
-        fail = 1;
-    } else {
-        hid_t fapl = file_access(comm); /* -1 on every rank or none */
-        hid_t f = fapl < 0 ? -1 : H5Fopen(path, H5F_ACC_RDONLY, fapl);
-        if (fapl < 0) {
-            snprintf(err->msg, sizeof err->msg, "%s: out of memory to read the checkpoint", path);
-            fail = 1;
-        } else if (H5Pclose(fapl), f < 0) {
-            damaged(err, path, "cannot open it as an HDF5 file");
-            fail = 1;
-        } else {
-            fail = read_header(f, path, h, err) != 0;
-            H5Fclose(f);
-        }
-    }
+    hid_t f = open_file(path, comm, err);
+    int fail = f < 0 || read_header(f, path, h, err) != 0;
+    if (f >= 0)
+        H5Fclose(f);
     quiet_off(&q);
     if (agree(comm, fail, err))
         return -1;
