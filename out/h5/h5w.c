@@ -275,7 +275,14 @@ void h5w_close_id(hid_t id)
 
 /* ---- attributes --------------------------------------------------------- */
 
-static bool all_ok(const h5w *w, bool ok);
+/* ok on every rank (MPI-IO: agreed over w->comm; else this rank's ok):
+   whether to make a collective call that needs what a rank made before it.
+   A rank that could not make it must not leave the others waiting in the
+   call (until 2026-12-06 they waited for ever). */
+static bool all_ok(const h5w *w, bool ok)
+{
+    return w->par ? !mr_comm_any(w->comm, !ok) : ok;
+}
 
 /* A rank whose H5Screate or H5Acreate2 failed makes no H5Acreate2 or
    H5Awrite, and then neither does any other (all_ok): until 2026-12-07 the
@@ -422,15 +429,6 @@ static int defer_strings(h5w *w, hid_t grp, const char *name, const void *data, 
     d->n = n;
     w->ndefer++;
     return 0;
-}
-
-/* ok on every rank (MPI-IO: agreed over w->comm; else this rank's ok):
-   whether to make a collective call that needs what a rank made before it.
-   A rank that could not make it must not leave the others waiting in the
-   call (until 2026-12-06 they waited for ever). */
-static bool all_ok(const h5w *w, bool ok)
-{
-    return w->par ? !mr_comm_any(w->comm, !ok) : ok;
 }
 
 /* Rows lo .. lo + k - 1 of dataset ds from data (this rank's rows from
