@@ -8,7 +8,8 @@
  * mpiexec; the engine and the writer get a NULL comm).
  */
 #include "sim/cmd/cli.h"
-#include "sim/cmd/compare_internal.h"
+#include "sim/cmd/compare_file.h"
+#include "sim/cmd/compare_table.h"
 #include "sim/cmd/outpath.h"
 #include "out/clock.h"
 #include "out/format.h"
@@ -34,9 +35,6 @@
 
 #define DEFAULT_BOOTSTRAP 1000
 #define MAX_BOOTSTRAP 100000
-/* Stream of the bootstrap resamples, shared by every series of a
-   comparison ("bootstrap/compare", sim/studies/paired.h). */
-#define BOOTSTRAP_LABEL "compare"
 
 static const char *const usage_compare =
     "usage: minrisk compare A.yaml B.yaml [C.yaml ...] [-o FILE.h5] [--trials N] [--seed S]\n"
@@ -82,15 +80,6 @@ static const char *const usage_compare =
     "vision.h5\n"
     "  minrisk compare scenarios/uk-2024.yaml scenarios/uk-2035-baseline.yaml "
     "scenarios/uk-2035-vision.yaml --trials 2000 -o uk3.h5\n";
-
-/* Run w's name in the file ("a", "b", ...) and in the table ("A", "B", ...). */
-static const char *const run_ids[MAX_SCENARIOS] = {"a", "b", "c", "d", "e", "f", "g", "h", "i",
-                                                   "j", "k", "l", "m", "n", "o", "p", "q", "r",
-                                                   "s", "t", "u", "v", "w", "x", "y", "z"};
-static const char *const run_groups[MAX_SCENARIOS] = {
-    "runs/a", "runs/b", "runs/c", "runs/d", "runs/e", "runs/f", "runs/g", "runs/h", "runs/i",
-    "runs/j", "runs/k", "runs/l", "runs/m", "runs/n", "runs/o", "runs/p", "runs/q", "runs/r",
-    "runs/s", "runs/t", "runs/u", "runs/v", "runs/w", "runs/x", "runs/y", "runs/z"};
 
 /* "<A base>-vs-<B base>[-vs-<C base> ...].h5" in the current directory
    (NULL: out of memory). */
@@ -187,435 +176,6 @@ static int check_pair(const char *pa, const char *pb, const mr_scenario *a, cons
         }
     }
     return 0;
-}
-
-/* ---- the file ------------------------------------------------------------- */
-
-static int add(mr_extras *x, const mr_output_extra *e, int rc)
-{
-    return rc ? rc : mr_extras_add(x, e);
-}
-
-/* The arrays of /difference, kept alive by the extras. */
-typedef struct {
-    const char **ser;                          /* [P] series names */
-    double *est, *lo, *hi, *va, *vb;           /* [P * MR_PAIRED_NSTAT] */
-    double *vrf;                               /* [P] */
-    uint64_t *nb;                              /* bootstrap resamples */
-    double *level;                             /* of the intervals */
-    const char **run, **grp, **sname, **sfile; /* [2] per run */
-} difference_data;
-
-/* Fill d from the paired statistics p of the P series. 0, or -1 (memory). */
-static int difference_arrays(mr_extras *x, const request *q, const mr_scenario *a,
-                             const mr_scenario *b, const char *const *names, const mr_paired *p,
-                             int P, int nboot, difference_data *d)
-{
-    const uint64_t uP = (uint64_t)P, NS = MR_PAIRED_NSTAT;
-    const char **ser = d->ser = mr_extras_keep(x, malloc((size_t)P * sizeof *ser));
-    double *est = d->est = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *est));
-    double *lo = d->lo = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *lo));
-    double *hi = d->hi = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *hi));
-    double *va = d->va = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *va));
-    double *vb = d->vb = mr_extras_keep(x, malloc((size_t)(uP * NS) * sizeof *vb));
-    double *vrf = d->vrf = mr_extras_keep(x, malloc((size_t)P * sizeof *vrf));
-    uint64_t *nb = d->nb = mr_extras_keep(x, malloc(sizeof *nb));
-    double *level = d->level = mr_extras_keep(x, malloc(sizeof *level));
-    const char **run = d->run = mr_extras_keep(x, malloc(2 * sizeof *run));
-    const char **grp = d->grp = mr_extras_keep(x, malloc(2 * sizeof *grp));
-    const char **sname = d->sname = mr_extras_keep(x, malloc(2 * sizeof *sname));
-    const char **sfile = d->sfile = mr_extras_keep(x, malloc(2 * sizeof *sfile));
-    if (!ser || !est || !lo || !hi || !va || !vb || !vrf || !nb || !level || !run || !grp ||
-        !sname || !sfile)
-        return -1;
-    for (int s = 0; s < P; s++) {
-        if (!(ser[s] = mr_extras_strdup(x, names[s])))
-            return -1;
-        for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
-            size_t i = (size_t)s * NS + (size_t)k;
-            est[i] = p[s].diff[k].est;
-            lo[i] = p[s].diff[k].lo;
-            hi[i] = p[s].diff[k].hi;
-            va[i] = p[s].a[k];
-            vb[i] = p[s].b[k];
-        }
-        vrf[s] = p[s].vrf;
-    }
-    *nb = (uint64_t)nboot;
-    *level = 0.95;
-    run[0] = "a";
-    run[1] = "b";
-    grp[0] = "runs/a";
-    grp[1] = "runs/b";
-    sname[0] = mr_extras_strdup(x, a->name);
-    sname[1] = mr_extras_strdup(x, b->name);
-    sfile[0] = mr_extras_strdup(x, q->scen[0]);
-    sfile[1] = mr_extras_strdup(x, q->scen[1]);
-    if (!sname[0] || !sname[1] || !sfile[0] || !sfile[1])
-        return -1;
-    return 0;
-}
-
-/* /difference's coordinates (series, statistic, run) and its tables of the
-   paired statistics, series x statistic. */
-static int difference_tables(mr_extras *x, const difference_data *d, uint64_t uP)
-{
-    const uint64_t NS = MR_PAIRED_NSTAT;
-    const char *d2[3] = {"series", "statistic", NULL};
-    int rc = 0;
-    mr_output_extra e;
-#define COORD(path_, n_, data_, name_, desc_)                                                      \
-    e = (mr_output_extra){.path = path_,                                                           \
-                          .type = MR_EXTRA_STR,                                                    \
-                          .rank = 1,                                                               \
-                          .dims = {n_},                                                            \
-                          .dim_names = {name_},                                                    \
-                          .data = data_,                                                           \
-                          .is_coord = true,                                                        \
-                          .description = desc_};                                                   \
-    rc = add(x, &e, rc)
-#define TABLE(path_, data_, desc_)                                                                 \
-    e = (mr_output_extra){.path = path_,                                                           \
-                          .type = MR_EXTRA_F64,                                                    \
-                          .rank = 2,                                                               \
-                          .dims = {uP, NS},                                                        \
-                          .dim_names = {d2[0], d2[1]},                                             \
-                          .data = data_,                                                           \
-                          .units = "GBP",                                                          \
-                          .description = desc_};                                                   \
-    rc = add(x, &e, rc)
-    COORD("difference/series", uP, d->ser, "series",
-          "the losses compared: each sector's (output loss + extra input cost), in "
-          "scenario A's order, then the total");
-    COORD("difference/statistic", NS, mr_paired_stat_names, "statistic",
-          "mean: mean loss over the horizon; var95, var99: its empirical quantile (VaR) at "
-          "0.95, 0.99; es99: its expected shortfall at 0.99; annual_1in100: the annual loss at "
-          "a return period of 100 years");
-    COORD("difference/run", 2, d->run, "run", "the two scenarios: a (A, the baseline) and b (B)");
-    TABLE("difference/estimate", d->est,
-          "change B - A of the statistic: statistic of B minus the same statistic of A, on "
-          "the same trials (common random numbers)");
-    TABLE("difference/ci_lo", d->lo,
-          "lower bound of the 95% interval of the change: mean from the paired standard error "
-          "(estimate - 1.96 sd(B - A)/sqrt(N)), the others the 2.5% percentile of the "
-          "bootstrap changes; NaN when not computed");
-    TABLE("difference/ci_hi", d->hi,
-          "upper bound of the 95% interval of the change (mean: estimate + 1.96 sd(B - "
-          "A)/sqrt(N); the others: the 97.5% percentile of the bootstrap changes)");
-    TABLE("difference/a", d->va, "the statistic of scenario A (runs/a)");
-    TABLE("difference/b", d->vb, "the statistic of scenario B (runs/b)");
-#undef COORD
-#undef TABLE
-    return rc;
-}
-
-/* /difference's variance reduction per series, the two runs (group, name,
-   file) and the settings of the intervals. */
-static int difference_runs(mr_extras *x, const difference_data *d, uint64_t uP)
-{
-    int rc = 0;
-    mr_output_extra e;
-    e = (mr_output_extra){.path = "difference/variance_reduction",
-                          .type = MR_EXTRA_F64,
-                          .rank = 1,
-                          .dims = {uP},
-                          .dim_names = {"series"},
-                          .data = d->vrf,
-                          .units = "1",
-                          .description = "variance-reduction factor of common random numbers: "
-                                         "(var A + var B) / var(B - A) of the per-trial losses; "
-                                         "inf when B - A is the same in every trial"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/run_group",
-                          .type = MR_EXTRA_STR,
-                          .rank = 1,
-                          .dims = {2},
-                          .dim_names = {"run"},
-                          .data = d->grp,
-                          .description = "the group holding the run"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/scenario_name",
-                          .type = MR_EXTRA_STR,
-                          .rank = 1,
-                          .dims = {2},
-                          .dim_names = {"run"},
-                          .data = d->sname,
-                          .description = "the scenario's name"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/scenario_file",
-                          .type = MR_EXTRA_STR,
-                          .rank = 1,
-                          .dims = {2},
-                          .dim_names = {"run"},
-                          .data = d->sfile,
-                          .description = "the scenario file, as given on the command line"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/bootstrap_resamples",
-                          .type = MR_EXTRA_U64,
-                          .rank = 0,
-                          .data = d->nb,
-                          .units = "1",
-                          .description = "bootstrap resamples of the trials behind the "
-                                         "intervals of var95, var99, es99 and annual_1in100 "
-                                         "(Philox stream bootstrap/" BOOTSTRAP_LABEL ")"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/confidence_level",
-                          .type = MR_EXTRA_F64,
-                          .rank = 0,
-                          .data = d->level,
-                          .units = "1",
-                          .description = "level of the intervals ci_lo .. ci_hi"};
-    rc = add(x, &e, rc);
-    return rc;
-}
-
-/* The policy costs of A and B over the horizon, whether each states any,
-   and the loss avoided per pound of B's extra cost from the change in the
-   total's mean (p: the total's paired statistics). */
-typedef struct {
-    double cost[2], diff, per_pound[3];
-    bool stated[2];
-    char uncosted[2][160]; /* levers used without a stated cost */
-    const char *unc[2];    /* uncosted[w], as the extras and the printer take them */
-} pair_cost;
-
-static void costs_of(const mr_scenario *a, const mr_scenario *b, const mr_paired *total,
-                     pair_cost *c)
-{
-    *c = (pair_cost){.cost = {a->policies.cost_horizon_gbp, b->policies.cost_horizon_gbp},
-                     .stated = {a->policies.has_cost, b->policies.has_cost}};
-    mr_policy_uncosted(a, c->uncosted[0], sizeof c->uncosted[0]);
-    mr_policy_uncosted(b, c->uncosted[1], sizeof c->uncosted[1]);
-    c->unc[0] = c->uncosted[0];
-    c->unc[1] = c->uncosted[1];
-    const mr_ci *m = &total->diff[MR_PAIRED_MEAN];
-    const double d[3] = {m->est, m->lo, m->hi};
-    c->diff = c->cost[1] - c->cost[0];
-    mr_policy_per_pound(d, c->cost[0], c->cost[1], c->per_pound);
-}
-
-/* /difference's policy costs, when A or B states any (docs/OUTPUT.md). */
-static int difference_costs(mr_extras *x, const pair_cost *c0)
-{
-    pair_cost *c = mr_extras_keep(x, malloc(sizeof *c));
-    const char **bound = mr_extras_keep(x, malloc(3 * sizeof *bound));
-    if (!c || !bound)
-        return -1;
-    *c = *c0;
-    c->unc[0] = c->uncosted[0]; /* into this copy */
-    c->unc[1] = c->uncosted[1];
-    bound[0] = "estimate";
-    bound[1] = "ci_lo";
-    bound[2] = "ci_hi";
-    mr_output_extra e = {.path = "difference/policy_cost",
-                         .type = MR_EXTRA_F64,
-                         .rank = 1,
-                         .dims = {2},
-                         .dim_names = {"run"},
-                         .data = c->cost,
-                         .units = "GBP",
-                         .description = "each scenario's stated policy cost over the horizon "
-                                        "(policies.cost, undiscounted; 0 when it states none)"};
-    int rc = add(x, &e, 0);
-    e = (mr_output_extra){.path = "difference/policy_cost_difference",
-                          .type = MR_EXTRA_F64,
-                          .rank = 0,
-                          .data = &c->diff,
-                          .units = "GBP",
-                          .description = "policy cost of B minus that of A, over the horizon"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/uncosted_levers",
-                          .type = MR_EXTRA_STR,
-                          .rank = 1,
-                          .dims = {2},
-                          .dim_names = {"run"},
-                          .data = c->unc,
-                          .description = "the levers each scenario's policies use without a "
-                                         "stated cost (counted as 0), \"a, b\"; empty when "
-                                         "none"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/bound",
-                          .type = MR_EXTRA_STR,
-                          .rank = 1,
-                          .dims = {3},
-                          .dim_names = {"bound"},
-                          .data = bound,
-                          .is_coord = true,
-                          .description = "estimate and 95% interval bounds"};
-    rc = add(x, &e, rc);
-    e = (mr_output_extra){.path = "difference/loss_avoided_per_pound",
-                          .type = MR_EXTRA_F64,
-                          .rank = 1,
-                          .dims = {3},
-                          .dim_names = {"bound"},
-                          .data = c->per_pound,
-                          .units = "1",
-                          .description = "loss avoided per pound of policy cost: (mean A - mean "
-                                         "B) / (cost B - cost A), GBP per GBP, with the 95% "
-                                         "interval of the mean's change divided by the cost "
-                                         "difference; NaN when B costs no more than A"};
-    return add(x, &e, rc);
-}
-
-/* /difference: coordinates series, statistic, run; the paired statistics;
-   which scenario is A and which B. */
-static int difference_extras(mr_extras *x, const request *q, const mr_scenario *a,
-                             const mr_scenario *b, const char *const *names, const mr_paired *p,
-                             int P, int nboot)
-{
-    difference_data d;
-    if (difference_arrays(x, q, a, b, names, p, P, nboot, &d))
-        return -1;
-    int rc = difference_tables(x, &d, (uint64_t)P);
-    rc = rc ? rc : difference_runs(x, &d, (uint64_t)P);
-    pair_cost c;
-    costs_of(a, b, &p[P - 1], &c);
-    return rc || !(c.stated[0] || c.stated[1]) ? rc : difference_costs(x, &c);
-}
-
-/* /difference of three or more runs (docs/OUTPUT.md "Comparison files"):
-   coordinates series, statistic, run [R] and versus [R - 1] (the runs
-   compared with A); the changes [versus, series, statistic], every run's
-   statistic value [run, series, statistic], the VRF [versus, series], the
-   runs and, when any states a cost, the policy costs. p as for
-   print_table_many. 0, or -1 (memory). */
-static int difference_extras_many(mr_extras *x, const request *q, const mr_scenario *sc,
-                                  const char *const *names, const mr_paired *p, int P, int nboot)
-{
-    const int R = q->n, V = R - 1;
-    const uint64_t uP = (uint64_t)P, NS = MR_PAIRED_NSTAT, uR = (uint64_t)R, uV = (uint64_t)V;
-    const size_t cells = (size_t)V * (size_t)P * MR_PAIRED_NSTAT;
-    const char **ser = mr_extras_keep(x, malloc((size_t)P * sizeof *ser));
-    double *est = mr_extras_keep(x, malloc(cells * sizeof *est));
-    double *lo = mr_extras_keep(x, malloc(cells * sizeof *lo));
-    double *hi = mr_extras_keep(x, malloc(cells * sizeof *hi));
-    double *val = mr_extras_keep(x, malloc((size_t)R * (size_t)P * NS * sizeof *val));
-    double *vrf = mr_extras_keep(x, malloc((size_t)V * (size_t)P * sizeof *vrf));
-    uint64_t *nb = mr_extras_keep(x, malloc(sizeof *nb));
-    double *level = mr_extras_keep(x, malloc(sizeof *level));
-    const char **sname = mr_extras_keep(x, malloc((size_t)R * sizeof *sname));
-    const char **sfile = mr_extras_keep(x, malloc((size_t)R * sizeof *sfile));
-    double *cost = mr_extras_keep(x, malloc((size_t)R * sizeof *cost));
-    double *dcost = mr_extras_keep(x, malloc((size_t)V * sizeof *dcost));
-    double *pp = mr_extras_keep(x, malloc((size_t)V * 3 * sizeof *pp));
-    const char **unc = mr_extras_keep(x, malloc((size_t)R * sizeof *unc));
-    if (!ser || !est || !lo || !hi || !val || !vrf || !nb || !level || !sname || !sfile || !cost ||
-        !dcost || !pp || !unc)
-        return -1;
-    bool any_cost = false;
-    for (int w = 0; w < R; w++) {
-        char buf[160];
-        mr_policy_uncosted(&sc[w], buf, sizeof buf);
-        if (!(sname[w] = mr_extras_strdup(x, sc[w].name)) ||
-            !(sfile[w] = mr_extras_strdup(x, q->scen[w])) || !(unc[w] = mr_extras_strdup(x, buf)))
-            return -1;
-        cost[w] = sc[w].policies.cost_horizon_gbp;
-        any_cost = any_cost || sc[w].policies.has_cost;
-    }
-    for (int s = 0; s < P; s++)
-        if (!(ser[s] = mr_extras_strdup(x, names[s])))
-            return -1;
-    for (int w = 0; w < R; w++)
-        for (int s = 0; s < P; s++)
-            for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
-                const mr_paired *pw = &p[(size_t)(w ? w - 1 : 0) * (size_t)P + (size_t)s];
-                val[((size_t)w * (size_t)P + (size_t)s) * NS + (size_t)k] = w ? pw->b[k] : pw->a[k];
-            }
-    for (int v = 0; v < V; v++) {
-        for (int s = 0; s < P; s++) {
-            const mr_paired *pw = &p[(size_t)v * (size_t)P + (size_t)s];
-            for (int k = 0; k < MR_PAIRED_NSTAT; k++) {
-                size_t i = ((size_t)v * (size_t)P + (size_t)s) * NS + (size_t)k;
-                est[i] = pw->diff[k].est;
-                lo[i] = pw->diff[k].lo;
-                hi[i] = pw->diff[k].hi;
-            }
-            vrf[(size_t)v * (size_t)P + (size_t)s] = pw->vrf;
-        }
-        const mr_ci *m = &p[(size_t)v * (size_t)P + (size_t)(P - 1)].diff[MR_PAIRED_MEAN];
-        const double d[3] = {m->est, m->lo, m->hi};
-        dcost[v] = cost[v + 1] - cost[0];
-        mr_policy_per_pound(d, cost[0], cost[v + 1], pp + 3 * v);
-    }
-    *nb = (uint64_t)nboot;
-    *level = 0.95;
-    static const char *const bound[3] = {"estimate", "ci_lo", "ci_hi"};
-    int rc = 0;
-    mr_output_extra e;
-#define COORD(path_, n_, data_, desc_)                                                             \
-    e = (mr_output_extra){.path = "difference/" path_,                                             \
-                          .type = MR_EXTRA_STR,                                                    \
-                          .rank = 1,                                                               \
-                          .dims = {n_},                                                            \
-                          .dim_names = {path_},                                                    \
-                          .data = data_,                                                           \
-                          .is_coord = true,                                                        \
-                          .description = desc_};                                                   \
-    rc = add(x, &e, rc)
-#define ARR(path_, type_, rank_, d0, d1, d2, n0, n1, n2, data_, units_, desc_)                     \
-    e = (mr_output_extra){.path = "difference/" path_,                                             \
-                          .type = type_,                                                           \
-                          .rank = rank_,                                                           \
-                          .dims = {d0, d1, d2},                                                    \
-                          .dim_names = {n0, n1, n2},                                               \
-                          .data = data_,                                                           \
-                          .units = units_,                                                         \
-                          .description = desc_};                                                   \
-    rc = add(x, &e, rc)
-    COORD("series", uP, ser,
-          "the losses compared: each sector's (output loss + extra input cost), in "
-          "scenario A's order, then the total");
-    COORD("statistic", NS, mr_paired_stat_names,
-          "mean: mean loss over the horizon; var95, var99: its empirical quantile (VaR) at "
-          "0.95, 0.99; es99: its expected shortfall at 0.99; annual_1in100: the annual loss at "
-          "a return period of 100 years");
-    COORD("run", uR, run_ids,
-          "the scenarios in command-line order: a (A, the reference), b, c, ...");
-    COORD("versus", uV, run_ids + 1, "the runs compared with run a: b, c, ...");
-    ARR("estimate", MR_EXTRA_F64, 3, uV, uP, NS, "versus", "series", "statistic", est, "GBP",
-        "change X - A of the statistic: statistic of run X (versus) minus the same statistic "
-        "of run a, on the same trials (common random numbers)");
-    ARR("ci_lo", MR_EXTRA_F64, 3, uV, uP, NS, "versus", "series", "statistic", lo, "GBP",
-        "lower bound of the 95% interval of the change: mean from the paired standard error "
-        "(estimate - 1.96 sd(X - A)/sqrt(N)), the others the 2.5% percentile of the "
-        "bootstrap changes (the same resamples for every pair); NaN when not computed");
-    ARR("ci_hi", MR_EXTRA_F64, 3, uV, uP, NS, "versus", "series", "statistic", hi, "GBP",
-        "upper bound of the 95% interval of the change (mean: estimate + 1.96 sd(X - "
-        "A)/sqrt(N); the others: the 97.5% percentile of the bootstrap changes)");
-    ARR("value", MR_EXTRA_F64, 3, uR, uP, NS, "run", "series", "statistic", val, "GBP",
-        "the statistic of each run (runs/<run>)");
-    ARR("variance_reduction", MR_EXTRA_F64, 2, uV, uP, 0, "versus", "series", NULL, vrf, "1",
-        "variance-reduction factor of common random numbers: (var A + var X) / var(X - A) of "
-        "the per-trial losses; inf when X - A is the same in every trial");
-    ARR("run_group", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, run_groups, NULL,
-        "the group holding the run");
-    ARR("scenario_name", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, sname, NULL,
-        "the scenario's name");
-    ARR("scenario_file", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, sfile, NULL,
-        "the scenario file, as given on the command line");
-    ARR("bootstrap_resamples", MR_EXTRA_U64, 0, 0, 0, 0, NULL, NULL, NULL, nb, "1",
-        "bootstrap resamples of the trials behind the intervals of var95, var99, es99 and "
-        "annual_1in100 (Philox stream bootstrap/" BOOTSTRAP_LABEL ", the same for every pair)");
-    ARR("confidence_level", MR_EXTRA_F64, 0, 0, 0, 0, NULL, NULL, NULL, level, "1",
-        "level of the intervals ci_lo .. ci_hi");
-    if (any_cost) {
-        ARR("policy_cost", MR_EXTRA_F64, 1, uR, 0, 0, "run", NULL, NULL, cost, "GBP",
-            "each scenario's stated policy cost over the horizon (policies.cost, undiscounted; "
-            "0 when it states none)");
-        ARR("policy_cost_difference", MR_EXTRA_F64, 1, uV, 0, 0, "versus", NULL, NULL, dcost, "GBP",
-            "policy cost of run X minus that of run a, over the horizon");
-        ARR("uncosted_levers", MR_EXTRA_STR, 1, uR, 0, 0, "run", NULL, NULL, unc, NULL,
-            "the levers each scenario's policies use without a stated cost (counted as 0), "
-            "\"a, b\"; empty when none");
-        COORD("bound", 3, bound, "estimate and 95% interval bounds");
-        ARR("loss_avoided_per_pound", MR_EXTRA_F64, 2, uV, 3, 0, "versus", "bound", NULL, pp, "1",
-            "loss avoided per pound of policy cost: (mean A - mean X) / (cost X - cost A), GBP "
-            "per GBP, with the 95% interval of the mean's change divided by the cost "
-            "difference; NaN when X costs no more than A");
-    }
-#undef COORD
-#undef ARR
-    return rc;
 }
 
 /* ---- the command ---------------------------------------------------------- */
@@ -785,31 +345,6 @@ static mr_status paired_statistics(const request *q, const mr_scenario *sc, int 
     return status;
 }
 
-/* The policy costs of every run as compare prints them (three or more). */
-static void print_costs_many(const request *q, const mr_scenario *sc, const mr_paired *p, int P)
-{
-    const int R = q->n;
-    double cost[MAX_SCENARIOS], pp[MAX_SCENARIOS][3];
-    bool stated[MAX_SCENARIOS], any = false;
-    char unc[MAX_SCENARIOS][160];
-    const char *u[MAX_SCENARIOS];
-    for (int w = 0; w < R; w++) {
-        cost[w] = sc[w].policies.cost_horizon_gbp;
-        stated[w] = sc[w].policies.has_cost;
-        any = any || stated[w];
-        mr_policy_uncosted(&sc[w], unc[w], sizeof unc[w]);
-        u[w] = unc[w];
-    }
-    if (!any)
-        return;
-    for (int w = 1; w < R; w++) {
-        const mr_ci *m = &p[(size_t)(w - 1) * (size_t)P + (size_t)(P - 1)].diff[MR_PAIRED_MEAN];
-        const double d[3] = {m->est, m->lo, m->hi};
-        mr_policy_per_pound(d, cost[0], cost[w], pp[w]);
-    }
-    mr_policy_cost_print_many(stdout, sc[0].horizon_years, R, cost, stated, u, pp[1]);
-}
-
 /* The table on stdout, the series named as in `minrisk summary` ("Total"). */
 static mr_status print_comparison(const request *q, const mr_scenario *sc, const char *const *names,
                                   const mr_paired *p, int P)
@@ -824,16 +359,11 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
     if (q->n == 2) {
         mr_compare_print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot,
                                shown, p, P);
-        pair_cost c;
-        costs_of(&sc[0], &sc[1], &p[P - 1], &c);
-        if (c.stated[0] || c.stated[1])
-            mr_policy_cost_print_pair(stdout, sc[0].horizon_years, c.cost, c.stated, c.unc,
-                                      c.per_pound);
     } else {
         mr_compare_print_table_many(stdout, q, sc, sc[0].trials, sc[0].seed, (int)q->nboot, shown,
                                     p, P);
-        print_costs_many(q, sc, p, P);
     }
+    mr_compare_print_costs(stdout, q, sc, p, P);
     fflush(stdout);
     free(shown);
     return MR_OK;
@@ -851,7 +381,7 @@ static mr_status attribution_all(const request *q, const mr_scenario *sc, const 
         mr_extras one = {0};
         mr_error err = {{0}};
         char prefix[16];
-        snprintf(prefix, sizeof prefix, "%s/", run_groups[w]);
+        snprintf(prefix, sizeof prefix, "%s/", mr_compare_run_groups[w]);
         const double t0 = mr_now_seconds();
         mr_status rc = mr_attribution_collect(&sc[w], &res[w], &xo, &solo, &one, &err);
         if (rc == MR_OK)
@@ -885,14 +415,12 @@ static mr_status write_comparison(const request *q, const mr_scenario *sc, const
         mr_extras_free(&extras);
         return status;
     }
-    int bad = q->n == 2 ? difference_extras(&extras, q, &sc[0], &sc[1], names, p, P, (int)q->nboot)
-                        : difference_extras_many(&extras, q, sc, names, p, P, (int)q->nboot);
-    if (bad) {
+    if (mr_compare_difference(&extras, q, sc, names, p, P)) {
         fprintf(stderr, "%s: out of memory\n", output);
         status = MR_FAILED;
     } else {
         for (int w = 0; w < q->n; w++)
-            runs[w] = (mr_output_run){run_groups[w], &sc[w], &res[w], &info[w], NULL};
+            runs[w] = (mr_output_run){mr_compare_run_groups[w], &sc[w], &res[w], &info[w], NULL};
         /* An interrupt before the write makes it write nothing (rc 1); during
            it, the handler exits (mr_cli_install_interrupt). */
         int rc = mr_output_write_multi(output, "compare", runs, (size_t)q->n, extras.x, extras.n,

@@ -1,9 +1,11 @@
 /* compare_table.c - the table `minrisk compare` prints on stdout: each
- * scenario's statistics and each change against A with its 95% interval
- * (split from compare.c, which runs the scenarios and writes the file). */
-#include "sim/cmd/compare_internal.h"
+ * scenario's statistics and each change against A with its 95% interval,
+ * then the policy costs (split from compare.c, which runs the scenarios
+ * and writes the file). */
+#include "sim/cmd/compare_table.h"
 #include "models/units.h"
 #include "out/tables/cellnum.h" /* mr_vrf_text: the VRF as summary prints it */
+#include "out/tables/policy_cost.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -226,4 +228,18 @@ void mr_compare_print_table_many(FILE *f, const request *q, const mr_scenario *s
     }
 #undef VAL
 #undef DIF
+}
+
+void mr_compare_print_costs(FILE *f, const request *q, const mr_scenario *sc, const mr_paired *p,
+                            int P)
+{
+    compare_costs c;
+    mr_compare_costs(q, sc, p, P, &c);
+    if (!c.any)
+        return;
+    if (q->n == 2)
+        mr_policy_cost_print_pair(f, sc[0].horizon_years, c.cost, c.stated, c.unc, c.per_pound[1]);
+    else
+        mr_policy_cost_print_many(f, sc[0].horizon_years, q->n, c.cost, c.stated, c.unc,
+                                  c.per_pound[1]);
 }
