@@ -8,7 +8,6 @@
 
 #include "models/disruption.h"
 #include "models/units.h"
-#include "sim/importance.h"
 #include "sim/rng.h"
 
 #include <gsl/gsl_randist.h>
@@ -308,6 +307,20 @@ static void year_exposure(const mr_model *md, int p, mr_workspace *w, double *ex
                 ex[y] += fac[k] * (hi - lo);
         }
     }
+}
+
+double mr_focus_log_weight(int H, double alpha, const double *ly)
+{
+    /* terms log alpha and log((1 - alpha) / H) + ly[y]; their log-sum-exp */
+    const double lb = log1p(-alpha) - log((double)H);
+    double m = alpha > 0.0 ? log(alpha) : -INFINITY;
+    for (int y = 0; y < H; y++)
+        if (lb + ly[y] > m)
+            m = lb + ly[y];
+    double s = alpha > 0.0 ? exp(log(alpha) - m) : 0.0;
+    for (int y = 0; y < H; y++)
+        s += exp(lb + ly[y] - m);
+    return -(m + log(s));
 }
 
 /* Disruptions of trial i (MODEL §3): an event's certain occurrences first

@@ -43,20 +43,6 @@ uint64_t mr_importance_pilot_seed(uint64_t seed, int s)
     return seed ^ mr_hash64(name);
 }
 
-double mr_focus_log_weight(int H, double alpha, const double *ly)
-{
-    /* terms log alpha and log((1 - alpha) / H) + ly[y]; their log-sum-exp */
-    const double lb = log1p(-alpha) - log((double)H);
-    double m = alpha > 0.0 ? log(alpha) : -INFINITY;
-    for (int y = 0; y < H; y++)
-        if (lb + ly[y] > m)
-            m = lb + ly[y];
-    double s = alpha > 0.0 ? exp(log(alpha) - m) : 0.0;
-    for (int y = 0; y < H; y++)
-        s += exp(lb + ly[y] - m);
-    return -(m + log(s));
-}
-
 static const mr_comm solo = {0, 1, NULL};
 
 /* Gather n local doubles a trial (per_trial each) into all (N per_trial). */

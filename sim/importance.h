@@ -14,12 +14,6 @@
    main run (docs/MODEL.md §12). */
 uint64_t mr_importance_pilot_seed(uint64_t seed, int s);
 
-/* The log weight of a trial under a year-focused tilt (docs/MODEL.md §12i):
-   log w = -log(alpha + (1 - alpha) (1/H) sum_y exp(ly[y])), ly[y] = log
-   dQ_y/dP of the trial, Q_y the law with the factors acting in year y
-   alone; by log-sum-exp. 0 <= alpha < 1; w <= 1 / alpha. */
-double mr_focus_log_weight(int H, double alpha, const double *ly);
-
 /* The trials of each pilot stage: sc->importance.pilot_trials when given,
    else max(1000, trials / 10). */
 uint64_t mr_importance_pilot_trials(const mr_scenario *sc);

@@ -155,4 +155,10 @@ void mr_trial_reset_survival(const mr_model *md, mr_workspace *w);
 void mr_trial_sample_jumps(const mr_model *md, double horizon, uint64_t seed, uint64_t i,
                            mr_workspace *w);
 
+/* The log weight of a trial under a year-focused tilt (docs/MODEL.md §12i):
+   log w = -log(alpha + (1 - alpha) (1/H) sum_y exp(ly[y])), ly[y] = log
+   dQ_y/dP of the trial, Q_y the law with the factors acting in year y
+   alone; by log-sum-exp. 0 <= alpha < 1; w <= 1 / alpha. */
+double mr_focus_log_weight(int H, double alpha, const double *ly);
+
 #endif

@@ -43,6 +43,7 @@
 #include "sim/engine.h"
 #include "sim/importance.h"
 #include "sim/minrisk.h"
+#include "sim/trial.h"
 #include "sim/scenario/loader.h"
 
 #include <math.h>
