@@ -502,7 +502,7 @@ static int check_json_path(const char *path, mr_error *err)
                      mr_file_kind(st.st_mode));
         return -1;
     }
-    return mr_cli_check_output_dir(path, err);
+    return mr_outpath_check_dir(path, err);
 }
 
 /* The JSON, made in memory, then written whole as FILE.tmp.<pid> and

@@ -219,35 +219,6 @@ char *mr_cli_default_output(const char *scenario)
     return out;
 }
 
-/* The output's directory must exist and be writable (the file is written
-   there under a temporary name, then renamed). */
-int mr_cli_check_output_dir(const char *path, mr_error *err)
-{
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash)
-        strcpy(dir, ".");
-    else if (slash == path)
-        strcpy(dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir) {
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = '\0';
-    } else {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot write: path too long", path);
-        return -1;
-    }
-    if (slash && !slash[1]) {
-        snprintf(err->msg, sizeof err->msg, "%s: cannot write: not a file name", path);
-        return -1;
-    }
-    if (access(dir, W_OK | X_OK)) {
-        snprintf(err->msg, sizeof err->msg, "%.480s: cannot write to directory '%.480s': %s", path,
-                 dir, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 /* Print an error once: from rank 0 (every rank holds the same message). */
 void mr_cli_report(const mr_comm *comm, const mr_error *err)
 {

@@ -106,9 +106,6 @@ mr_status mr_cli_number_error(const char *cmd, mr_cli_num why, const char *fmt, 
    directory (caller frees; NULL if out of memory). */
 char *mr_cli_default_output(const char *scenario);
 
-/* The output's directory exists and is writable; else -1 with err. */
-int mr_cli_check_output_dir(const char *path, mr_error *err);
-
 /* Print err once (from rank 0). */
 void mr_cli_report(const mr_comm *comm, const mr_error *err);
 

@@ -118,6 +118,21 @@ static bool ends_with(const char *s, const char *tail)
     return n >= k && !strcmp(s + n - k, tail);
 }
 
+/* The output's directory must exist and be writable (the file is written
+   there under a temporary name, then renamed). */
+int mr_outpath_check_dir(const char *path, mr_error *err)
+{
+    char dir[4096];
+    if (dir_of(path, dir, sizeof dir))
+        return say(err, "%s: cannot write: path too long", path);
+    if (ends_with(path, "/"))
+        return say(err, "%s: cannot write: not a file name", path);
+    if (access(dir, W_OK | X_OK))
+        return say(err, "%.480s: cannot write to directory '%.480s': %s", path, dir,
+                   strerror(errno));
+    return 0;
+}
+
 /* A pid as minrisk writes one (%ld of getpid()): the n bytes at s are 1 to
    10 decimal digits, the first not 0, of a value up to INT_MAX (pid_t's
    range); else 0. What strtol and sscanf's %ld also took (a sign, leading
@@ -266,12 +281,12 @@ static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error 
         return MR_BAD_INPUT;
     }
     if (ends_with(q->output, "/")) { /* a folder's name: "not a file name" */
-        mr_cli_check_output_dir(q->output, err);
+        mr_outpath_check_dir(q->output, err);
         return MR_BAD_INPUT;
     }
     if (check_name(q->output, err) || check_regular(q->output, NULL, err) ||
         check_regular(ckpt, q->output, err) || check_not_input(q->output, NULL, q, err) ||
-        check_not_input(ckpt, q->output, q, err) || mr_cli_check_output_dir(q->output, err))
+        check_not_input(ckpt, q->output, q, err) || mr_outpath_check_dir(q->output, err))
         return MR_BAD_INPUT;
     return check_space(q, err) ? MR_FAILED : MR_OK;
 }

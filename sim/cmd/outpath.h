@@ -28,6 +28,10 @@ typedef struct {
     double ckpt_bytes;            /* a checkpoint's at the end of the run; 0: none is written */
 } mr_outpath_req;
 
+/* The output's directory exists and is writable, and path names a file
+   in it (not "DIR/"); else -1 with err (one line naming the path). */
+int mr_outpath_check_dir(const char *path, mr_error *err);
+
 /* Collective. Refuse (MR_BAD_INPUT) an output path that is empty, names a
    directory, exists and is not a regular file (a symbolic link, FIFO,
    socket, device), ends like minrisk's own side files (.ckpt, .lock,
