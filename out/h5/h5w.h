@@ -1,5 +1,5 @@
 /* h5w.h - inside the result file's writer (writer.h): the writing toolkit
- * (h5w.c) and the layout of a run's groups (layout.c), shared with
+ * (h5w.c) and the layout of a run's groups (layout.c, layout_indicators.c), shared with
  * writer.c, which drives a write. Not for use outside out/h5/.
  *
  * Every function taking an h5w is collective over w->comm: every rank calls
@@ -164,5 +164,13 @@ int h5w_write_file_root(h5w *w, const char *kind, const mr_output_run *runs, siz
 int h5w_write_run(h5w *w, const mr_scenario *sc, const mr_results *res, const mr_sumstats *st);
 int h5w_write_extra(h5w *w, const mr_output_extra *x);
 int h5w_write_run_info(h5w *w, const mr_scenario *sc, const h5w_facts *rf);
+
+/* The coordinates mineral, sector and country (which: a mask of H5W_CO_*)
+   of the scenario's entities in grp, in scenario order. */
+enum { H5W_CO_MINERAL = 1, H5W_CO_SECTOR = 2, H5W_CO_COUNTRY = 4 };
+int h5w_put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which);
+
+/* /indicators (layout_indicators.c). */
+int h5w_write_indicators(h5w *w, const mr_scenario *sc);
 
 #endif
