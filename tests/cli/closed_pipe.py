@@ -19,11 +19,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import closed_pipe, ignore_sigpipe  # noqa: E402 (tests/python/checks.py)
+from checks import check, closed_pipe, finish, ignore_sigpipe  # noqa: E402 (tests/python/checks.py)
 
 minrisk, src, h5diff = sys.argv[1], sys.argv[2], sys.argv[3]
 scen = os.path.join(src, "scenarios")
-failures = []
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -47,13 +46,13 @@ with tempfile.TemporaryDirectory() as tmp:
         p = subprocess.run([minrisk] + [out if a == "OUT" else a for a in argv], **streams)
         os.close(w)
         left = sorted(os.listdir(d))
-        if p.returncode != -signal.SIGPIPE:
-            failures.append("%s, %s closed: status %d, expected -13 (SIGPIPE after the write)"
-                            % (name, which, p.returncode))
-        if left != ["out.h5", "ref.h5"]:
-            failures.append("%s, %s closed: left %s, expected out.h5 beside ref.h5" % (name, which, left))
-        elif subprocess.run([h5diff, "--exclude-path", "/run_info", ref, out]).returncode != 0:
-            failures.append("%s, %s closed: the file differs from the reference" % (name, which))
+        check(p.returncode == -signal.SIGPIPE,
+              "%s, %s closed: status %d, expected -13 (SIGPIPE after the write)"
+              % (name, which, p.returncode))
+        if check(left == ["out.h5", "ref.h5"],
+                 "%s, %s closed: left %s, expected out.h5 beside ref.h5" % (name, which, left)):
+            check(subprocess.run([h5diff, "--exclude-path", "/run_info", ref, out]).returncode == 0,
+                  "%s, %s closed: the file differs from the reference" % (name, which))
 
     # stdout closed but never written (run writes to stderr only): 0, as before
     d = os.path.join(tmp, "quiet")
@@ -62,9 +61,9 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run([minrisk, "run", scen + "/demo.yaml", "-o", d + "/out.h5", "--trials", "200",
                         "--quiet"], stdout=w, stderr=subprocess.PIPE)
     os.close(w)
-    if p.returncode != 0 or sorted(os.listdir(d)) != ["out.h5"]:
-        failures.append("run --quiet, stdout closed: status %d, left %s; expected 0, out.h5"
-                        % (p.returncode, sorted(os.listdir(d))))
+    check(p.returncode == 0 and sorted(os.listdir(d)) == ["out.h5"],
+          "run --quiet, stdout closed: status %d, left %s; expected 0, out.h5"
+          % (p.returncode, sorted(os.listdir(d))))
 
     # SIGPIPE ignored by the caller: the write fails with EPIPE, and main says so
     d = os.path.join(tmp, "ignored")
@@ -79,13 +78,9 @@ with tempfile.TemporaryDirectory() as tmp:
     # EPIPE, and main sees only the stream's error flag)
     want = "minrisk compare: cannot write to standard output: "
     err = p.stderr.decode()
-    if (p.returncode != 1 or not err.startswith(want) or err.count("\n") != 1
-            or sorted(os.listdir(d)) != ["out.h5"]):
-        failures.append("compare, SIGPIPE ignored: status %d, %r, left %s; expected 1, one line "
-                        "%r..., out.h5" % (p.returncode, err, sorted(os.listdir(d)), want))
+    check(p.returncode == 1 and err.startswith(want) and err.count("\n") == 1
+          and sorted(os.listdir(d)) == ["out.h5"],
+          "compare, SIGPIPE ignored: status %d, %r, left %s; expected 1, one line %r..., out.h5"
+          % (p.returncode, err, sorted(os.listdir(d)), want))
 
-for msg in failures:
-    print("FAIL:", msg)
-if not failures:
-    print("closed stdout/stderr: run --verbose, sweep, compare write their file, then SIGPIPE")
-sys.exit(1 if failures else 0)
+sys.exit(finish("closed_pipe (run --verbose, sweep, compare write their file, then SIGPIPE)"))

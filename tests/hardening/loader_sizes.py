@@ -10,20 +10,21 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
+
 BIN = sys.argv[1]
-failures = []
 
 
 def validate(path, want_status, want_err, limit_s=10.0):
     t0 = time.monotonic()
     r = subprocess.run([BIN, "validate", path], capture_output=True, text=True, timeout=60)
     dt = time.monotonic() - t0
-    if r.returncode != want_status:
-        failures.append(f"{path}: status {r.returncode}, expected {want_status}: {r.stderr}")
-    elif want_err is not None and r.stderr.strip() != want_err:
-        failures.append(f"{path}:\n  expected: {want_err}\n  got:      {r.stderr.strip()}")
-    if dt > limit_s:
-        failures.append(f"{path}: took {dt:.1f} s, more than {limit_s} s")
+    if check(r.returncode == want_status,
+             f"{path}: status {r.returncode}, expected {want_status}: {r.stderr}") and want_err:
+        check(r.stderr.strip() == want_err,
+              f"{path}:\n  expected: {want_err}\n  got:      {r.stderr.strip()}")
+    check(dt <= limit_s, f"{path}: took {dt:.1f} s, more than {limit_s} s")
 
 
 def scenario(ncountries, nsuppliers):
@@ -56,7 +57,4 @@ with tempfile.TemporaryDirectory() as d:
     p = write("anchors.yaml", "name: anchors\ndescription:\n" + anchors)
     validate(p, 2, f"{p}:1003:5: description[1000]: more than 1000 anchors in the file")
 
-if failures:
-    print("\n".join("FAIL: " + f for f in failures))
-    sys.exit(1)
-print("ok")
+sys.exit(finish("loader_sizes"))

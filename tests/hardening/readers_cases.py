@@ -22,13 +22,8 @@ import tempfile
 import h5py
 import numpy as np
 
-FAILS = []
-
-
-def check(ok, what):
-    if not ok:
-        FAILS.append(what)
-        print("FAIL: " + what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
 
 
 def run(args, *cmd):
@@ -105,8 +100,7 @@ def main():
         {"escape": case_escape, "nan": case_nan}[args.case](args, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%s: %d failure(s)" % (args.case, len(FAILS)))
-    return 1 if FAILS else 0
+    return finish("readers_cases " + args.case)
 
 
 if __name__ == "__main__":

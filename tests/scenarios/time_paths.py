@@ -40,10 +40,14 @@ elasticity = ln 2 / 0.3 = 2.31, capped at ln(max_multiple) = ln 10 (the
 defaults): C = 1e8 x 1 year x 0.5 x (10 - 1) = 4.5e8 (paid on what the
 sector receives: 9e8 on its whole need).
 """
+import os
 import sys
 import tempfile
 
 from engine_run import run_trials
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
 
 
 BASE = """name: time path check
@@ -80,12 +84,9 @@ SPEND_PATH = BASE.replace("demand_share: 0.5}", "demand_share: 0.5, spend_gbp: {
 KEYS = ("sector_gva_loss", "sector_output_loss", "annual_loss", "mineral_shortfall_peak",
         "mineral_price_peak", "sector_extra_cost")
 
-failures = []
-
 
 def close(got, want, what):
-    if abs(got - want) > 1e-9 * abs(want) + 1e-6:
-        failures.append(f"{what}: got {got!r}, expected {want!r}")
+    check(abs(got - want) <= 1e-9 * abs(want) + 1e-6, f"{what}: got {got!r}, expected {want!r}")
 
 
 def main():
@@ -106,8 +107,7 @@ def main():
     close(p["annual_loss"][0, 0], 0.0, "paths: 2024's loss")
     close(p["annual_loss"][0, 1], 5.75e8, "paths: 2025's loss")
     for k in ("mineral_shortfall_peak", "mineral_price_peak"):
-        if not (c[k] == p[k]).all():
-            failures.append(f"{k} moved with the sector's paths: {c[k]} against {p[k]}")
+        check((c[k] == p[k]).all(), f"{k} moved with the sector's paths: {c[k]} against {p[k]}")
     for name, gva, peak in (("recycled", 4.625e8, 0.4625), ("domestic", 4.75e8, 0.475),
                             ("dependent", 4.625e8, 0.5)):
         close(shares[name]["sector_gva_loss"][0, 0], gva, f"{name} share path: value added lost")
@@ -119,13 +119,8 @@ def main():
     close(shares["spend_path"]["sector_extra_cost"][0, 0], 1.3 * c_spend, "spend path: extra cost")
     close(shares["spend_path"]["sector_gva_loss"][0, 0], shares["spend"]["sector_gva_loss"][0, 0],
           "spend path: value added lost")
-    for f in failures:
-        print("FAIL:", f)
-    if failures:
-        return 1
-    print("time_paths: value added and output lost, and the shares' shortfalls, on the paths "
-          "at each step's middle, as worked by hand")
-    return 0
+    return finish("time_paths (value added and output lost, and the shares' shortfalls, on the "
+                  "paths at each step's middle, as worked by hand)")
 
 
 if __name__ == "__main__":
