@@ -646,6 +646,25 @@ int h5w_put_strings(h5w *w, hid_t grp, const char *name, const void *base, size_
     return rc;
 }
 
+int h5w_put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which)
+{
+    if ((which & H5W_CO_MINERAL) &&
+        h5w_put_strings(w, grp, "mineral", sc->minerals, sizeof *sc->minerals,
+                        offsetof(mr_mineral, id), (size_t)sc->nminerals, "mineral",
+                        "mineral id, in scenario order", true) < 0)
+        return -1;
+    if ((which & H5W_CO_SECTOR) &&
+        h5w_put_strings(w, grp, "sector", sc->sectors, sizeof *sc->sectors, offsetof(mr_sector, id),
+                        (size_t)sc->nsectors, "sector", "sector id, in scenario order", true) < 0)
+        return -1;
+    if ((which & H5W_CO_COUNTRY) &&
+        h5w_put_strings(w, grp, "country", sc->countries, sizeof *sc->countries,
+                        offsetof(mr_country, id), (size_t)sc->ncountries, "country",
+                        "country id, in scenario order", true) < 0)
+        return -1;
+    return 0;
+}
+
 int h5w_put_scalar(h5w *w, hid_t grp, const char *name, double v, const char *units,
                    const char *description)
 {

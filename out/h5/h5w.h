@@ -143,6 +143,10 @@ int h5w_put_coord_range(h5w *w, hid_t grp, const char *name, int first, size_t n
 int h5w_put_strings(h5w *w, hid_t grp, const char *name, const void *base, size_t size,
                     size_t offset, size_t n, const char *dim, const char *description,
                     bool is_coord);
+/* The coordinates mineral, sector and country (which: a mask of H5W_CO_*)
+   of the scenario's entities in grp, in scenario order. */
+enum { H5W_CO_MINERAL = 1, H5W_CO_SECTOR = 2, H5W_CO_COUNTRY = 4 };
+int h5w_put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which);
 int h5w_put_scalar(h5w *w, hid_t grp, const char *name, double v, const char *units,
                    const char *description);
 int h5w_put_f64(h5w *w, hid_t grp, const char *name, const double *v, int rank, const hsize_t *dims,
@@ -164,11 +168,6 @@ int h5w_write_file_root(h5w *w, const char *kind, const mr_output_run *runs, siz
 int h5w_write_run(h5w *w, const mr_scenario *sc, const mr_results *res, const mr_sumstats *st);
 int h5w_write_extra(h5w *w, const mr_output_extra *x);
 int h5w_write_run_info(h5w *w, const mr_scenario *sc, const h5w_facts *rf);
-
-/* The coordinates mineral, sector and country (which: a mask of H5W_CO_*)
-   of the scenario's entities in grp, in scenario order. */
-enum { H5W_CO_MINERAL = 1, H5W_CO_SECTOR = 2, H5W_CO_COUNTRY = 4 };
-int h5w_put_entity_coords(h5w *w, hid_t grp, const mr_scenario *sc, int which);
 
 /* /indicators (layout_indicators.c). */
 int h5w_write_indicators(h5w *w, const mr_scenario *sc);
