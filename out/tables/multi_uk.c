@@ -1,7 +1,8 @@
 /* multi_uk.c - the UK sourcing of every run of a sweep or comparison file,
  * side by side (`minrisk summary`; split from summary.c, which prints the
  * rest). */
-#include "out/tables/summary_internal.h"
+#include "out/tables/multi_uk.h"
+#include "out/tables/tab.h"
 
 #include <math.h>
 #include <stdlib.h>

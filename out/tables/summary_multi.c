@@ -11,7 +11,9 @@
 #include "out/format.h"
 #include "out/tables/policy_cost.h"
 #include "out/tables/summary.h"
-#include "out/tables/summary_internal.h"
+#include "out/tables/multi_uk.h"
+#include "out/tables/summary_multi.h"
+#include "out/tables/tab.h"
 #include "out/tables/unc_print.h"
 
 #include <math.h>

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "out/tables/policy_cost.h"
-#include "out/tables/summary_internal.h"
+#include "out/tables/tab.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,18 +1,16 @@
-/* summary_internal.h - what the printers of out/tables/summary.c (one run,
- * and the tables of sweep and comparison files) share with multi_uk.c (the
+/* summary_read.h - the figures `minrisk summary` prints of one run, as
+ * summary_read.c reads them: for summary.c (one run) and multi_uk.c (the
  * UK sourcing of every run of a sweep or comparison). Not for use outside
  * out/tables/.
  */
-#ifndef MR_SUMMARY_INTERNAL_H
-#define MR_SUMMARY_INTERNAL_H
+#ifndef MR_SUMMARY_READ_H
+#define MR_SUMMARY_READ_H
 
 #include "out/h5/read.h"
-#include "out/tables/cellnum.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 enum {
     COL_MEAN,
@@ -66,49 +64,13 @@ typedef struct {
     double cost_total;
 } summary;
 
-/* ---- printing: column-aligned text tables -------------------------------- */
-
-#define CELL 48
-
-typedef struct {
-    size_t rows, cols; /* rows include the header row */
-    char (*cell)[CELL];
-} table;
-
-/* Cell (row, col) of t (row 0 is the header). */
-char *mr_tab_cell(table *t, size_t row, size_t col);
-/* First column left-aligned, the others right-aligned, two spaces apart;
-   any number of columns. */
-void mr_tab_print(FILE *out, table *t);
-/* v with `decimals` decimals and suffix into a cell; "n/a" for NaN; from
-   MR_TAB_EXP_FROM up (and inf) 4 significant digits ("8.334e+228"), so
-   that no figure is cut to the cell's 47 characters (cellnum.h). */
-void mr_tab_fmt_num(char *dst, double v, int decimals, const char *suffix);
-/* Decimals that show about four significant digits of the largest value. */
-int mr_tab_decimals(double maxabs);
-/* `minrisk summary` of a sweep, comparison or uncertainty file
-   (summary_multi.c): 1 printed, 0 not such a file, -1 on an error. */
-int mr_summary_print_multi(mr_h5r *r, FILE *out);
-/* t's cells (t->rows x t->cols), empty but the first row, the heading
-   `head`: 0, or -1 when out of memory. */
-int mr_tab_headed(table *t, const char *const *head);
+/* The file's header (scenario, software, trials, seed, grid, importance)
+   into s; then mr_summary_read the rest of a one-run file. 0, or -1 with
+   r->status. */
+int mr_summary_read_header(mr_h5r *r, summary *s);
+int mr_summary_read(mr_h5r *r, summary *s);
 /* The /indicators and /indicators/uk tables of the run at group `run`. */
 int mr_summary_read_indicators_at(mr_h5r *r, const char *run, summary *s);
 void mr_summary_free(summary *s);
-
-/* The indicators of every run (cap, ind, uk of each summary), read before
-   anything is printed. */
-typedef struct {
-    size_t n;
-    char **label; /* [n] printable: "a", "b", or the variant's group name */
-    summary *run; /* [n] */
-} multi_uk;
-
-/* multi_uk.c: read every run's indicators (compare: /runs/<r>; else the
-   sweep's variants), then print them side by side after the file's own
-   table (nothing when some run has no UK rows). */
-int mr_multi_uk_read(mr_h5r *r, bool compare, multi_uk *m);
-void mr_multi_uk_print(FILE *out, const multi_uk *m, bool compare);
-void mr_multi_uk_free(multi_uk *m);
 
 #endif
