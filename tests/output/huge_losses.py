@@ -20,8 +20,10 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
+
 minrisk, scenario = sys.argv[1], sys.argv[2]
-failures = []
 
 
 def run(tmp, mode):
@@ -36,8 +38,8 @@ def run(tmp, mode):
 
 
 def close(got, want, what, rel=1e-12):
-    if not (np.isfinite(got) and abs(got - want) <= rel * abs(want)):
-        failures.append(f"{what}: got {got!r}, want {float(want)!r}")
+    check(np.isfinite(got) and abs(got - want) <= rel * abs(want),
+          f"{what}: got {got!r}, want {float(want)!r}")
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -62,23 +64,20 @@ with tempfile.TemporaryDirectory() as tmp:
     q = subprocess.run([minrisk, "summary", os.path.join(tmp, "all.h5")], capture_output=True,
                        text=True)
     total = [ln.split() for ln in q.stdout.splitlines() if ln.startswith("Total ")]
-    if q.returncode != 0 or not total:
-        failures.append(f"minrisk summary: status {q.returncode}, no Total row")
-    else:
+    if check(q.returncode == 0 and bool(total),
+             f"minrisk summary: status {q.returncode}, no Total row"):
         close(float(total[0][1]), t.mean() / 1e6, "minrisk summary: the Total row's mean", 5e-4)
         close(float(total[0][2]), sd / np.sqrt(np.longdouble(n)) / 1e6,
               "minrisk summary: the Total row's se", 5e-4)
     # the attribution's ES 99 (out/tables/attr_print.c, 63 characters)
     es99 = held["summary/total_loss_es"][list(held["summary/es_level"][()]).index(0.99)]
     got = re.findall(r"^total: ES 99 = (\S+) GBP m", q.stdout, re.M)
-    if len(got) != 1:
-        failures.append(f"minrisk summary: {len(got)} lines 'total: ES 99 = ...', expected 1")
-    else:
+    if check(len(got) == 1,
+             f"minrisk summary: {len(got)} lines 'total: ES 99 = ...', expected 1"):
         close(float(got[0]), es99 / 1e6, "minrisk summary: the attribution's total ES 99", 5e-4)
     for k in ("total_loss_sd", "total_loss_se", "sector_loss_sd", "aal_se", "sector_aal_se"):
         a, b = held["summary"][k][()], streamed["summary"][k][()]
-        if not np.array_equal(a, b):
-            failures.append(f"/summary/{k}: streamed {b!r} is not the held {a!r}")
+        check(np.array_equal(a, b), f"/summary/{k}: streamed {b!r} is not the held {a!r}")
 
 # a precision target on ES 99 (sim/precision.c): its half-width, 1.96 x the
 # asymptotic SE (docs/STUDIES.md), squares the tail's deviations; it was inf
@@ -131,8 +130,8 @@ with tempfile.TemporaryDirectory() as tmp:
             v = np.mean(np.concatenate([fa - m, fb - m]) ** 2)
             if not v > np.finfo(np.float64).max:
                 sys.exit(f"statistic {s}: the rows' variance {v!r} no longer passes DBL_MAX")
-            if not np.isinf(u["variance"][s]):
-                failures.append(f"/uncertainty/variance[{s}]: {u['variance'][s]!r}, not inf")
+            check(np.isinf(u["variance"][s]),
+                  f"/uncertainty/variance[{s}]: {u['variance'][s]!r}, not inf")
             for i in range(nk):
                 fi = r[(2 + i) * N:(3 + i) * N, s]
                 close(u["first_order"][i, s, 0], np.mean((fb - m) * (fi - fa)) / v,
@@ -141,8 +140,8 @@ with tempfile.TemporaryDirectory() as tmp:
                       f"total_order[{i}, {s}]")
                 for b in (1, 2):
                     for d in ("first_order", "total_order"):
-                        if not np.isfinite(u[d][i, s, b]):
-                            failures.append(f"/uncertainty/{d}[{i}, {s}, {b}]: not finite")
+                        check(np.isfinite(u[d][i, s, b]),
+                              f"/uncertainty/{d}[{i}, {s}, {b}]: not finite")
             sd[s] = np.sqrt(v) / 1e6
         pred = u["predictive"][()].astype(np.longdouble) / 1e6
     # The tables (out/tables/unc_print.c), printed by the study and by
@@ -153,42 +152,37 @@ with tempfile.TemporaryDirectory() as tmp:
     q = subprocess.run([minrisk, "summary", out], capture_output=True, text=True)
     for name, text in (("uncertainty", p.stdout), ("summary", q.stdout)):
         got = re.findall(r"sd over rows GBP (\S+) m\)", text)
-        if len(got) != 3:
-            failures.append(f"{name}: {len(got)} 'sd over rows' figures, expected 3")
+        if not check(len(got) == 3, f"{name}: {len(got)} 'sd over rows' figures, expected 3"):
             continue
         for s in (0, 1):
             close(float(got[s]), sd[s], f"{name}: the sd over rows of statistic {s}", 5e-4)
         rows = [ln for ln in text.splitlines()
                 if ln.startswith(("  with parameter uncertainty", "  base (values as written)"))]
-        if len(rows) != 2:
-            failures.append(f"{name}: {len(rows)} rows of the predictive distribution, expected 2")
+        if not check(len(rows) == 2,
+                     f"{name}: {len(rows)} rows of the predictive distribution, expected 2"):
             continue
         for d, ln in enumerate(rows):
             cells = ln[36:].split()
-            if len(ln) > 36 + 6 * 11 or len(cells) != 6:
-                failures.append(f"{name}: predictive row {d} of {len(ln)} characters: {ln[:120]!r}")
+            if not check(len(ln) <= 36 + 6 * 11 and len(cells) == 6,
+                         f"{name}: predictive row {d} of {len(ln)} characters: {ln[:120]!r}"):
                 continue
             for m, c in enumerate(cells):
                 close(float(c), pred[d, m], f"{name}: predictive[{d}, {m}]", 5e-4)
-    if not q.stdout.startswith(p.stdout):
-        failures.append("minrisk summary's tables are not the study's")
+    check(q.stdout.startswith(p.stdout), "minrisk summary's tables are not the study's")
     # the report's index tables say the same sd over the rows (it printed
     # "inf": out/report/uncertainty.py took math.sqrt of V)
     rep = os.path.join(os.path.dirname(out), "report")
     r = subprocess.run([minrisk, "report", out, "-o", rep, "--quiet"], capture_output=True, text=True)
-    if r.returncode != 0:
-        failures.append(f"minrisk report: exit {r.returncode}: {r.stderr.strip()[:300]}")
-    else:
+    if check(r.returncode == 0,
+             f"minrisk report: exit {r.returncode}: {r.stderr.strip()[:300]}"):
         with open(os.path.join(rep, "report.html")) as f:
             got = re.findall(r"sd over the A and B rows GBP (\S+) m\)", f.read())
         # one index table per statistic that varies: mean_loss and es99_loss
         # (mean_gva_loss does not, and the report says so instead)
-        if len(got) != 2:
-            failures.append(f"report: {len(got)} 'sd over the A and B rows' figures, expected 2: {got}")
-        else:
+        if check(len(got) == 2,
+                 f"report: {len(got)} 'sd over the A and B rows' figures, expected 2: {got}"):
             for s in (0, 1):
                 close(float(got[s]), sd[s], f"report: the sd over rows of statistic {s}", 5e-4)
 
-for msg in failures:
-    print("FAIL:", msg)
-sys.exit(1 if failures else 0)
+sys.exit(finish("huge_losses (finite sd, se, half-widths and Sobol indices of losses whose "
+                "squares pass DBL_MAX, held and streamed, and their printed tables)"))

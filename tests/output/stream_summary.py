@@ -33,6 +33,9 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import FAILS, check, finish  # noqa: E402 (tests/python/checks.py)
+
 minrisk, scenario = sys.argv[1], sys.argv[2]
 limit_kb = mpiexec = growth = None
 if len(sys.argv) > 3 and sys.argv[3] == "--growth":
@@ -47,7 +50,6 @@ else:
 # any-passes: a scenario whose few distinct losses need no refining pass at
 # budget 3000 (the expected counts of modes_case are demo's)
 any_passes = len(sys.argv) > 4 and sys.argv[4] == "any-passes"
-failures = []
 
 
 def run(mode, out, threads, budget=None, expect_passes=None, limited=False, ranks=0):
@@ -73,18 +75,17 @@ def run(mode, out, threads, budget=None, expect_passes=None, limited=False, rank
                 cmd[1:1] = ["-x", k]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, preexec_fn=limit)
     if limited and mode == "all":
-        if p.returncode == 0 or "trials need about" not in p.stderr:
-            failures.append(f"output.trials: all under ulimit -v {limit_kb}: not refused "
-                            f"(exit {p.returncode}: {p.stderr.strip()})")
+        check(p.returncode != 0 and "trials need about" in p.stderr,
+              f"output.trials: all under ulimit -v {limit_kb}: not refused "
+              f"(exit {p.returncode}: {p.stderr.strip()})")
         return None
     if p.returncode != 0:
         sys.exit(f"{mode} run failed: {p.stderr}")
     passes = [l for l in p.stderr.splitlines() if l.startswith("pass ")]
     if mode != "all":
-        if not expect_passes(len(passes)):
-            failures.append(f"{out}: {len(passes)} passes")
-    elif passes:
-        failures.append(f"output.trials: {mode} was streamed")
+        check(expect_passes(len(passes)), f"{out}: {len(passes)} passes")
+    else:
+        check(not passes, f"output.trials: {mode} was streamed")
     return out
 
 
@@ -120,36 +121,33 @@ def compare(ref, other, label):
     n = 0
     for group in ("summary", "attribution", "indicators"):
         da, db = datasets(a, group), datasets(b, group)
-        if group == "summary" and not (BOOT <= set(da) and BOOT <= set(db)):
-            failures.append(f"{label}: bootstrap intervals missing: "
-                            f"{sorted(BOOT - (set(da) & set(db)))}")
-        if group == "summary" and all(np.isnan(da[k]).all() for k in BOOT if k in da):
-            failures.append(f"{label}: every bootstrap interval is NaN: too few trials to test")
-        if set(da) != set(db):
-            failures.append(f"{label}: {group} datasets differ: {sorted(set(da) ^ set(db))}")
+        if group == "summary":
+            check(BOOT <= set(da) and BOOT <= set(db),
+                  f"{label}: bootstrap intervals missing: {sorted(BOOT - (set(da) & set(db)))}")
+            check(not all(np.isnan(da[k]).all() for k in BOOT if k in da),
+                  f"{label}: every bootstrap interval is NaN: too few trials to test")
+        check(set(da) == set(db), f"{label}: {group} datasets differ: {sorted(set(da) ^ set(db))}")
         for k in da:
             if k not in db:
                 continue
             n += 1
-            if not identical(da[k], db[k]):
-                failures.append(f"{label}: {k} differs")
+            check(identical(da[k], db[k]), f"{label}: {k} differs")
     for attr in ("verification", "random_words"):
-        if a["run_info"].attrs[attr] != b["run_info"].attrs[attr]:
-            failures.append(f"{label}: /run_info {attr} differs")
+        check(a["run_info"].attrs[attr] == b["run_info"].attrs[attr],
+              f"{label}: /run_info {attr} differs")
     kept = datasets(b, "trials")
-    if label.startswith("none") and kept:
-        failures.append(f"{label}: output.trials: none wrote /trials")
-    if label.startswith("totals") and sorted(kept) != sorted(
+    if label.startswith("none"):
+        check(not kept, f"{label}: output.trials: none wrote /trials")
+    if label.startswith("totals"):
+        check(sorted(kept) == sorted(
             f"/trials/{k}" for k in ("trial", "year", "mineral", "sector", "total_loss",
-                                     "total_gva_loss", "annual_loss")):
-        failures.append(f"{label}: /trials holds {sorted(kept)}")
+                                     "total_gva_loss", "annual_loss")),
+              f"{label}: /trials holds {sorted(kept)}")
     ref_trials = datasets(a, "trials")
     for k, y in kept.items():
         n += 1
-        if not identical(ref_trials[k], y):
-            failures.append(f"{label}: {k} differs")
-    if n < 60:
-        failures.append(f"{label}: only {n} datasets compared")
+        check(identical(ref_trials[k], y), f"{label}: {k} differs")
+    check(n >= 60, f"{label}: only {n} datasets compared")
     return n
 
 
@@ -181,9 +179,9 @@ def growth_case():
         peak.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     grow_kb = peak[1] - peak[0]
     allowed_kb = 0.1 * peak[0] + 16.0 * (large - small) / 1024.0
-    if grow_kb > allowed_kb:
-        failures.append(f"peak resident {peak[0]} kB at {small} trials, {peak[1]} kB at {large}: "
-                        f"{grow_kb} kB more, above 10% + 16 bytes a trial ({allowed_kb:.0f} kB)")
+    check(grow_kb <= allowed_kb,
+          f"peak resident {peak[0]} kB at {small} trials, {peak[1]} kB at {large}: "
+          f"{grow_kb} kB more, above 10% + 16 bytes a trial ({allowed_kb:.0f} kB)")
     return (f"peak resident {peak[0]} kB at {small} trials, {peak[1]} kB at {large} "
             f"(at most {peak[0] + allowed_kb:.0f} kB allowed)")
 
@@ -195,7 +193,7 @@ def mpi_case():
                   ranks=ranks)
         n = compare(ref, out, f"none, {ranks} ranks x {threads} threads, budget {budget}")
         print(f"none, {ranks} ranks x {threads} threads, budget {budget}: {n} datasets "
-              "identical to all" if not failures else failures[-1])
+              "identical to all" if not FAILS else FAILS[-1])
     return "output.trials: none on 2 and 3 ranks = all on one, bit for bit"
 
 
@@ -209,14 +207,14 @@ def modes_case():
                   passes)
         n = compare(ref, out, f"none, {threads} threads, budget {budget}")
         print(f"none, {threads} threads, budget {budget}: {n} datasets identical to all"
-              if not failures else failures[-1])
+              if not FAILS else FAILS[-1])
     # totals: streamed too, its /trials tables written from the kept columns
     for threads, budget in ((2, None), (1, 3000)):
         out = run("totals", os.path.join(tmp, f"totals_t{threads}_b{budget}.h5"), threads,
                   budget, any_)
         n = compare(ref, out, f"totals, {threads} threads, budget {budget}")
         print(f"totals, {threads} threads, budget {budget}: {n} datasets identical to all"
-              if not failures else failures[-1])
+              if not FAILS else FAILS[-1])
     return (f"output.trials: none and totals = all, bit for bit, in {len(cases) + 2} streamed "
             "runs")
 
@@ -229,7 +227,7 @@ finally:
     for f in os.listdir(tmp):
         os.remove(os.path.join(tmp, f))
     os.rmdir(tmp)
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print(message)
+if not FAILS:
+    print(message)
+sys.exit(finish("stream_summary (output.trials: none and totals give the files of all, bit for "
+                "bit; streamed runs fit where all does not, and their memory does not grow)"))

@@ -21,12 +21,7 @@ import tempfile
 import h5py
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from checks import run_minrisk  # noqa: E402 (tests/python/checks.py)
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
+from checks import check, finish, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def p1(x):
@@ -69,8 +64,8 @@ def display(g):
 
 def table_rows(page, tid):
     m = re.search(r'<table id="%s".*?</table>' % re.escape(tid), page, re.S)
-    if not m:
-        fail("report: no table %s" % tid)
+    if not check(m is not None, "report: no table %s" % tid):
+        return None
     rows = {}
     for rid, body in re.findall(r'<tr id="%s-([^"]+)">(.*?)</tr>' % re.escape(tid), m.group(0), re.S):
         rows[rid] = re.findall(r'<td([^>]*)>(.*?)</td>', body, re.S)
@@ -79,14 +74,16 @@ def table_rows(page, tid):
 
 def report_uk_rows(mr, h5, rep, next_section, tid, order):
     """The report of h5: its UK sourcing section comes before next_section,
-    and table tid has a row per mineral of order, in that order."""
+    and table tid has a row per mineral of order, in that order (None when
+    the table or its rows are not so: the rows' checks need them)."""
     run_minrisk([mr, "report", h5, "-o", rep, "--quiet"])
     page = open(os.path.join(rep, "report.html"), encoding="utf-8").read()
-    if not page.index('id="uk-sourcing"') < page.index('id="%s"' % next_section):
-        fail("report: the UK sourcing section is not the first")
+    check(page.index('id="uk-sourcing"') < page.index('id="%s"' % next_section),
+          "report: the UK sourcing section is not the first")
     rows = table_rows(page, tid)
-    if list(rows) != order:
-        fail("report: %s rows %s, expected %s" % (tid, list(rows), order))
+    if rows is None or not check(list(rows) == order,
+                                 "report: %s rows %s, expected %s" % (tid, list(rows), order)):
+        return None
     return rows
 
 
@@ -115,13 +112,14 @@ def check_compare(mr, src, tmp):
                       p1(r["share"]) + ("+" if r["capped"] else "")] + (["ABOVE", "CAP"] if r["above"] else [])
         d = 100.0 * y["share"] - 100.0 * x["share"]
         cells.append("%+.1f" % d)
-        if lines.get(m, "").split() != cells:
-            fail("summary: %s row\n  %s\nexpected\n  %s" % (m, lines.get(m), " ".join(cells)))
+        check(lines.get(m, "").split() == cells,
+              "summary: %s row\n  %s\nexpected\n  %s" % (m, lines.get(m), " ".join(cells)))
         changed += x["share"] != y["share"]
-    if not changed:
-        fail("the comparison changes no UK share: the test needs one that does")
+    check(changed > 0, "the comparison changes no UK share: the test needs one that does")
     # report: the comparison's UK table, first on the page, with display names
     rows = report_uk_rows(mr, h5, os.path.join(tmp, "cmp-report"), "runs", "uk-sourcing-compare", order)
+    if rows is None:
+        return
     name = display(f["runs/a"])
     nm = lambda i: name.get(i, i)
     for m in order:
@@ -136,13 +134,12 @@ def check_compare(mr, src, tmp):
             shares += [r["wshare"], r["share_b"], r["share"], None]
         d = 100.0 * (b[m]["share"] - a[m]["share"])
         want.append("%+.1f pp" % (0.0 if abs(d) < 0.05 else d))
-        if got != want:
-            fail("report: %s row %s, expected %s" % (m, got, want))
+        check(got == want, "report: %s row %s, expected %s" % (m, got, want))
         for (attrs, _), v in zip(tds[2:10], shares):
-            if v is not None and share_attr(attrs) != v:
-                fail("report: %s data-share %s, file %r" % (m, attrs, v))
-    print("compare: summary and report UK tables of %d minerals match both runs' files (%d changed)"
-          % (len(order), changed))
+            if v is not None:
+                check(share_attr(attrs) == v, "report: %s data-share %s, file %r" % (m, attrs, v))
+    print("compare: summary and report UK tables of %d minerals checked against both runs' files "
+          "(%d changed)" % (len(order), changed))
 
 
 def check_sweep(mr, src, tmp):
@@ -166,32 +163,31 @@ def check_sweep(mr, src, tmp):
         for r in runs[:12]:
             want.append(p1(r[m]["share"]) + ("+" if r[m]["capped"] else "") + ("!" if r[m]["above"] else ""))
             flagged += r[m]["above"]
-        if lines.get(m) != want:
-            fail("summary: sweep row %s %s, expected %s" % (m, lines.get(m), want))
-    if not flagged:
-        fail("no variant has a UK share above its cap: the test needs one")
+        check(lines.get(m) == want, "summary: sweep row %s %s, expected %s" % (m, lines.get(m), want))
+    check(flagged > 0, "no variant has a UK share above its cap: the test needs one")
     for i, n in enumerate(names):
-        if not re.search(r"^  #%-3d %s \(cap " % (i + 1, re.escape(n)), part, re.M):
-            fail("summary: no legend line for #%d = %s" % (i + 1, n))
+        check(re.search(r"^  #%-3d %s \(cap " % (i + 1, re.escape(n)), part, re.M) is not None,
+              "summary: no legend line for #%d = %s" % (i + 1, n))
     rows = report_uk_rows(mr, h5, os.path.join(tmp, "sweep-report"), "sweep", "uk-sourcing-sweep", order)
+    if rows is None:
+        return
     name = display(f["variants/" + names[0]])
     for m in order:
         tds = rows[m]
         r0 = runs[0][m]
-        if html.unescape(re.sub("<[^>]+>", "", tds[0][1])) != name[m]:
-            fail("report: sweep row %s is named %r, expected the display name %r" % (m, tds[0][1], name[m]))
-        if share_attr(tds[2][0]) != r0["wshare"] or share_attr(tds[3][0]) != r0["share_b"]:
-            fail("report: %s world/before %s" % (m, tds[2:4]))
+        check(html.unescape(re.sub("<[^>]+>", "", tds[0][1])) == name[m],
+              "report: sweep row %s is named %r, expected the display name %r" % (m, tds[0][1], name[m]))
+        check(share_attr(tds[2][0]) == r0["wshare"] and share_attr(tds[3][0]) == r0["share_b"],
+              "report: %s world/before %s" % (m, tds[2:4]))
         cells = tds[4:]
-        if len(cells) != len(runs):
-            fail("report: %s has %d variant cells" % (m, len(cells)))
+        check(len(cells) == len(runs), "report: %s has %d variant cells" % (m, len(cells)))
         for (attrs, text), r in zip(cells, runs):
             want = "%s%%%s" % (p1(r[m]["share"]), "+" if r[m]["capped"] else "")
-            if share_attr(attrs) != r[m]["share"] or text != want or ("flag" in attrs) != r[m]["above"]:
-                fail("report: %s cell %s %s, expected %s %r above=%s" % (m, attrs, text, want, r[m]["share"],
-                                                                      r[m]["above"]))
-    print("sweep: summary and report grids of %d minerals x %d variants match the file (%d cells above cap)"
-          % (len(order), len(runs), flagged))
+            check(share_attr(attrs) == r[m]["share"] and text == want and ("flag" in attrs) == r[m]["above"],
+                  "report: %s cell %s %s, expected %s %r above=%s" % (m, attrs, text, want, r[m]["share"],
+                                                                    r[m]["above"]))
+    print("sweep: summary and report grids of %d minerals x %d variants checked against the file "
+          "(%d cells above cap)" % (len(order), len(runs), flagged))
 
 
 def main():
@@ -199,7 +195,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_compare(mr, src, tmp)
         check_sweep(mr, src, tmp)
-    return 0
+    return finish("uk_multi (the UK sourcing tables of a comparison and a sweep in summary and "
+                  "report, against the files)")
 
 
 if __name__ == "__main__":

@@ -21,12 +21,16 @@ has a home use (docs/MODEL.md §3s, §4): China's refining share {2024: 0.5,
 there (0.5 at the start): the path run equals the run with China at 0.6
 and differs from the one at 0.5.
 """
+import os
 import sys
 import tempfile
 
 import numpy as np
 
 from engine_run import run_trials
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
 
 TEXT = """name: demand path check
 simulation: {horizon_years: 1, steps_per_year: 1, trials: 1, seed: 5, start_year: 2024}
@@ -86,7 +90,6 @@ def run(minrisk, tmp, name, demand, world):
 
 def main():
     minrisk = sys.argv[1]
-    failures = []
     with tempfile.TemporaryDirectory(prefix="demand-paths-") as tmp:
         uk_path = run(minrisk, tmp, "uk-path", "{2024: 30000, 2026: 90000}", "200000")
         uk_mid = run(minrisk, tmp, "uk-mid", "45000", "200000")
@@ -98,27 +101,22 @@ def main():
                   for name, cn, rw in (("path", "{2024: 0.5, 2026: 0.9}", "{2024: 0.5, 2026: 0.1}"),
                                        ("mid", "0.6", "0.4"), ("start", "0.5", "0.5"))}
     for k in KEYS:
-        if not np.array_equal(uk_path[k], uk_mid[k]):
-            failures.append(f"demand_t path: {k} {uk_path[k]} differs from demand_t 45000's "
-                            f"{uk_mid[k]}")
-        if not np.array_equal(w_path[k], w_mid[k]):
-            failures.append(f"world_demand_t path: {k} {w_path[k]} differs from 300000's "
-                            f"{w_mid[k]}")
-    if not np.array_equal(opened["path"]["total_loss"], opened["mid"]["total_loss"]):
-        failures.append("shares on paths: D_open not taken at the step's middle: %r against %r"
-                        % (opened["path"]["total_loss"], opened["mid"]["total_loss"]))
-    if np.array_equal(opened["start"]["total_loss"], opened["mid"]["total_loss"]):
-        failures.append("D_open does not move the loss: the check is empty")
-    if np.array_equal(uk_low["mineral_price_peak"], uk_mid["mineral_price_peak"]):
-        failures.append("the UK's demand does not move the clearing price: the check is empty")
-    for f in failures:
-        print("FAIL:", f)
-    if failures:
-        return 1
-    print("demand_paths: price peak %.12g (path) = %.12g (45000), %.12g at 30000; world path "
-          "= 300000" % (uk_path["mineral_price_peak"][0, 0], uk_mid["mineral_price_peak"][0, 0],
-                        uk_low["mineral_price_peak"][0, 0]))
-    return 0
+        check(np.array_equal(uk_path[k], uk_mid[k]),
+              f"demand_t path: {k} {uk_path[k]} differs from demand_t 45000's {uk_mid[k]}")
+        check(np.array_equal(w_path[k], w_mid[k]),
+              f"world_demand_t path: {k} {w_path[k]} differs from 300000's {w_mid[k]}")
+    check(np.array_equal(opened["path"]["total_loss"], opened["mid"]["total_loss"]),
+          "shares on paths: D_open not taken at the step's middle: %r against %r"
+          % (opened["path"]["total_loss"], opened["mid"]["total_loss"]))
+    check(not np.array_equal(opened["start"]["total_loss"], opened["mid"]["total_loss"]),
+          "D_open does not move the loss: the check is empty")
+    check(not np.array_equal(uk_low["mineral_price_peak"], uk_mid["mineral_price_peak"]),
+          "the UK's demand does not move the clearing price: the check is empty")
+    print("demand_paths: price peak %.12g (path), %.12g (45000), %.12g at 30000"
+          % (uk_path["mineral_price_peak"][0, 0], uk_mid["mineral_price_peak"][0, 0],
+             uk_low["mineral_price_peak"][0, 0]))
+    return finish("demand_paths (demand_t and world_demand_t paths = their values at the step's "
+                  "middle, bit for bit; D_open on share paths likewise)")
 
 
 if __name__ == "__main__":

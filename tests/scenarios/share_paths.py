@@ -47,6 +47,9 @@ import h5py
 
 from engine_run import run_trials
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
+
 HEAD = """name: share path check
 simulation: {horizon_years: 2, steps_per_year: 12, trials: 1, seed: 3, start_year: 2024}
 countries:
@@ -183,26 +186,22 @@ def main():
         "later cap, partner in": (LATE.replace("CA_OUT\n", ""), late_in),
     }
     by_hand = {"world, paths": 1.4e9, "UK follows": 3.5e8, "UK capped": 2.9375e8}
-    failures = []
     for name, want in by_hand.items():  # the closed forms against the sums
-        if abs(cases[name][1] - want) > 1e-6 * want:
-            failures.append(f"{name}: the sum {cases[name][1]!r} is not the hand value {want!r}")
+        check(abs(cases[name][1] - want) <= 1e-6 * want,
+              f"{name}: the sum {cases[name][1]!r} is not the hand value {want!r}")
     got = {}
     with tempfile.TemporaryDirectory(prefix="share-paths-") as tmp:
         for k, (name, (text, want)) in enumerate(cases.items()):
             value = run_trials(minrisk, tmp, "case%d" % k, text, ("sector_gva_loss",))
             got[name] = value["sector_gva_loss"][0, 0]
-            if abs(got[name] - want) > 1e-9 * want:
-                failures.append(f"{name}: value added lost {got[name]!r}, expected {want!r}")
+            check(abs(got[name] - want) <= 1e-9 * want,
+                  f"{name}: value added lost {got[name]!r}, expected {want!r}")
         attr = attribution_of_chile(minrisk, tmp)
-    if not abs(attr.get("country/CL", 0.0) - 1.0) < 1e-12:
-        failures.append(f"attribution: Chile's tail share {attr}, expected 1")
-    for f in failures:
-        print("FAIL:", f)
-    if failures:
-        return 1
+    check(abs(attr.get("country/CL", 0.0) - 1.0) < 1e-12,
+          f"attribution: Chile's tail share {attr}, expected 1")
     print("share_paths: " + "; ".join(f"{k} {v:.9g}" for k, v in got.items()))
-    return 0
+    return finish("share_paths (value added lost on share paths, capped and not, as worked by "
+                  "hand; Chile carries the whole tail)")
 
 
 if __name__ == "__main__":

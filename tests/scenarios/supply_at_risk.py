@@ -37,12 +37,16 @@ a year, no buffer, recovery_rate 1, no A*), so its value added lost is
     events. And the policy's outage gives each mineral its own process: two
     minerals alike (y, z) are struck differently.
 """
+import os
 import sys
 import tempfile
 
 from engine_run import run_trials
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
 
 V1 = """name: supply at risk check
 simulation: {horizon_years: 3, steps_per_year: 12, trials: 1, seed: 3}
@@ -152,11 +156,9 @@ def v1(mineral, refining, events, dur=12, scope=""):
 
 def main():
     minrisk = sys.argv[1]
-    failures = []
 
-    def check(name, got, want):
-        if abs(got - want) > 1e-9 * max(abs(want), 1.0):
-            failures.append(f"{name}: {got!r}, expected {want!r}")
+    def close(name, got, want):
+        check(abs(got - want) <= 1e-9 * max(abs(want), 1.0), f"{name}: {got!r}, expected {want!r}")
 
     with tempfile.TemporaryDirectory(prefix="supply-at-risk-") as tmp:
         def one(name, text, keys=("sector_gva_loss", "mineral_shortfall_peak")):
@@ -169,21 +171,21 @@ def main():
         base = one("a-base", v1(dom, refine_cn, CN_HALF))
         out = one("a-out", v1(dom + DOM_OUT, refine_cn, CN_HALF))
         alone = one("a-alone", v1(dom + DOM_OUT, refine_cn, CN_HALF.replace("0.5,", "0,")))
-        check("(a) v1 without the outage: value added lost", base["sector_gva_loss"], 2.5e8)
-        check("(a) v1 without the outage: shortfall peak", base["mineral_shortfall_peak"], 0.25)
-        check("(a) v1 with the outage: value added lost", out["sector_gva_loss"], 5e8)
-        check("(a) v1 with the outage: shortfall peak", out["mineral_shortfall_peak"], 0.5)
-        check("(a) v1 the outage alone: value added lost", alone["sector_gva_loss"], 0.0)
+        close("(a) v1 without the outage: value added lost", base["sector_gva_loss"], 2.5e8)
+        close("(a) v1 without the outage: shortfall peak", base["mineral_shortfall_peak"], 0.25)
+        close("(a) v1 with the outage: value added lost", out["sector_gva_loss"], 5e8)
+        close("(a) v1 with the outage: shortfall peak", out["mineral_shortfall_peak"], 0.5)
+        close("(a) v1 the outage alone: value added lost", alone["sector_gva_loss"], 0.0)
 
         # (a) domestic outage, market layer with licences denied
         mk = ("sector_gva_loss", "sector_extra_cost")
         mbase = one("a-market-base", MARKET.replace("MINERAL", ""), mk)
         mout = one("a-market-out", MARKET.replace("MINERAL", DOM_OUT), mk)
-        check("(a) market without the outage: value added lost", mbase["sector_gva_loss"], 1.25e8)
-        check("(a) market with the outage: value added lost", mout["sector_gva_loss"], 2.5e8)
-        if not mbase["sector_extra_cost"] > 0:
-            failures.append("(a) market: no extra cost at all, the check would be empty")
-        check("(a) market: extra cost with the outage / without", mout["sector_extra_cost"],
+        close("(a) market without the outage: value added lost", mbase["sector_gva_loss"], 1.25e8)
+        close("(a) market with the outage: value added lost", mout["sector_gva_loss"], 2.5e8)
+        check(mbase["sector_extra_cost"] > 0,
+              "(a) market: no extra cost at all, the check would be empty")
+        close("(a) market: extra cost with the outage / without", mout["sector_extra_cost"],
               2.0 * mbase["sector_extra_cost"])
 
         # (b) recycling refined abroad
@@ -206,10 +208,10 @@ def main():
         for i, (name, (home, away)) in enumerate(cases.items()):
             h = one(f"b{i}-home", home)
             a = one(f"b{i}-abroad", away)
-            check(f"(b) {name}, all at home: value added lost", h["sector_gva_loss"], 1.5e8)
-            check(f"(b) {name}, all at home: shortfall peak", h["mineral_shortfall_peak"], 0.3)
-            check(f"(b) {name}, half in Korea: value added lost", a["sector_gva_loss"], 2e8)
-            check(f"(b) {name}, half in Korea: shortfall peak", a["mineral_shortfall_peak"], 0.4)
+            close(f"(b) {name}, all at home: value added lost", h["sector_gva_loss"], 1.5e8)
+            close(f"(b) {name}, all at home: shortfall peak", h["mineral_shortfall_peak"], 0.3)
+            close(f"(b) {name}, half in Korea: value added lost", a["sector_gva_loss"], 2e8)
+            close(f"(b) {name}, half in Korea: shortfall peak", a["mineral_shortfall_peak"], 0.4)
 
         # (c) keys that change nothing
         plain = run_trials(minrisk, tmp, "c-plain",
@@ -219,19 +221,18 @@ def main():
             "    domestic_outage: {occurrences: [{start_years: 1, severity: 0,"
             " duration_months: 24}]}\n").replace("YKEYS", ""), KEYS)
         for k in KEYS:
-            if not np.array_equal(plain[k], inert[k]):
-                failures.append(f"(c) inert keys: /trials/{k} moved")
+            check(np.array_equal(plain[k], inert[k]), f"(c) inert keys: /trials/{k} moved")
         other = run_trials(minrisk, tmp, "c-other", RANDOM.replace("XKEYS", "").replace(
             "YKEYS", "    domestic_outage: {rate_per_year: 1, severity: 0.5,"
             " duration_months: 6}\n"), KEYS)
         for k in ("mineral_market_loss_peak",):
-            if not np.array_equal(plain[k], other[k]):
-                failures.append(f"(c) y's domestic outages moved the world's supply ({k})")
+            check(np.array_equal(plain[k], other[k]),
+                  f"(c) y's domestic outages moved the world's supply ({k})")
         for k in ("mineral_shortfall_mean",):
-            if not np.array_equal(plain[k][:, 0], other[k][:, 0]):
-                failures.append(f"(c) y's domestic outages moved x's {k}")
-            if np.array_equal(plain[k][:, 1], other[k][:, 1]):
-                failures.append(f"(c) y's domestic outages did not move y's {k}")
+            check(np.array_equal(plain[k][:, 0], other[k][:, 0]),
+                  f"(c) y's domestic outages moved x's {k}")
+            check(not np.array_equal(plain[k][:, 1], other[k][:, 1]),
+                  f"(c) y's domestic outages did not move y's {k}")
         # the policy's outage: one process per mineral, each its own stream
         both = run_trials(minrisk, tmp, "c-policy", RANDOM.replace("XKEYS", "").replace(
             "YKEYS", "") + "policies:\n  domestic_share: {outage: {rate_per_year: 1,"
@@ -239,19 +240,13 @@ def main():
         # (y and z alike, without a market: their shortfall shows the outage)
         dy = both["mineral_shortfall_mean"][:, 1] - plain["mineral_shortfall_mean"][:, 1]
         dz = both["mineral_shortfall_mean"][:, 2] - plain["mineral_shortfall_mean"][:, 2]
-        if not (np.any(dy > 0) and np.any(dz > 0)):
-            failures.append("(c) the policy's outage did not reach both minerals")
-        if np.array_equal(dy, dz):
-            failures.append("(c) the policy's outage struck both minerals alike")
+        check(np.any(dy > 0) and np.any(dz > 0),
+              "(c) the policy's outage did not reach both minerals")
+        check(not np.array_equal(dy, dz), "(c) the policy's outage struck both minerals alike")
 
-    for f in failures:
-        print("FAIL:", f)
-    if failures:
-        return 1
-    print("supply_at_risk: (a) 2.5e8 / 5e8 / 0 (v1) and 1.25e8 / 2.5e8, extra cost x2 "
-          "(market); (b) 1.5e8 / 2e8 in four settings; (c) inert keys leave 300 trials "
-          "unchanged, each mineral's domestic outages their own")
-    return 0
+    return finish("supply_at_risk ((a) 2.5e8 / 5e8 / 0 (v1) and 1.25e8 / 2.5e8, extra cost x2 "
+                  "(market); (b) 1.5e8 / 2e8 in four settings; (c) inert keys leave 300 trials "
+                  "unchanged, each mineral's domestic outages their own)")
 
 
 if __name__ == "__main__":

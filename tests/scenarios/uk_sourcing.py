@@ -27,12 +27,16 @@ no A*). China's export control denies licences (lambda 0.5).
    checked as the mean of the paired difference, within 4 standard errors.
 """
 import math
+import os
 import sys
 import tempfile
 
 from engine_run import run_trials
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from checks import check, finish  # noqa: E402 (tests/python/checks.py)
 
 BASE = """name: uk sourcing check
 simulation: {horizon_years: 3, steps_per_year: 12, trials: TRIALS, seed: 11}
@@ -89,7 +93,6 @@ def trials(minrisk, tmp, name, text):
 
 def main():
     minrisk = sys.argv[1]
-    failures = []
     with tempfile.TemporaryDirectory(prefix="uk-sourcing-") as tmp:
         certain = {k: trials(minrisk, tmp, "certain-" + k, v)
                    for k, v in variants(CERTAIN, 1).items()}
@@ -97,35 +100,30 @@ def main():
                 for k, v in variants(RANDOM, 4000).items()}
     for name, want in (("base", 2.5e8), ("free", 1.5e8), ("same", 2.5e8)):
         got = certain[name]["gva"][0]
-        if abs(got - want) > 1e-9 * want:
-            failures.append(f"certain {name}: value added lost {got!r}, expected {want!r}")
+        check(abs(got - want) <= 1e-9 * want,
+              f"certain {name}: value added lost {got!r}, expected {want!r}")
     for name in ("free", "same"):
         for r in (certain, rand):
-            if not np.array_equal(r[name]["peak"], r["base"]["peak"]):
-                failures.append(f"{name}: the open market's price peaks moved with UK sourcing")
+            check(np.array_equal(r[name]["peak"], r["base"]["peak"]),
+                  f"{name}: the open market's price peaks moved with UK sourcing")
     base = rand["base"]["gva"]
-    if not base.mean() > 0:
-        failures.append("random base: no loss at all, the check would be empty")
+    check(base.mean() > 0, "random base: no loss at all, the check would be empty")
     n = len(base)
     d = rand["same"]["gva"] - base
     z = d.mean() / (d.std(ddof=1) / math.sqrt(n))
-    if abs(z) >= 4:
-        failures.append(f"same risk: mean changed by {d.mean():.4g} GBP, z = {z:.2f}")
+    # not >= 4: a z of NaN (d all 0, no trial changed) passes, as it did
+    check(not abs(z) >= 4, f"same risk: mean changed by {d.mean():.4g} GBP, z = {z:.2f}")
     e = rand["free"]["gva"] - 0.6 * base
     ze = e.mean() / (e.std(ddof=1) / math.sqrt(n)) if e.std() > 0 else 0.0
-    if abs(ze) >= 4:
-        failures.append(f"no risk: mean {rand['free']['gva'].mean():.4g}, 0.6 x base "
-                        f"{0.6 * base.mean():.4g}, z = {ze:.2f}")
-    if not rand["free"]["gva"].mean() < base.mean():
-        failures.append("no risk: the loss did not fall")
-    for f in failures:
-        print("FAIL:", f)
-    if failures:
-        return 1
-    print(f"uk_sourcing: certain 2.5e8 / 1.5e8 / 2.5e8 as worked by hand; random: same risk "
-          f"z = {z:.2f}, no risk {rand['free']['gva'].mean() / base.mean():.4f} of the base "
-          f"(0.6 expected, z = {ze:.2f}); world prices untouched")
-    return 0
+    check(abs(ze) < 4, f"no risk: mean {rand['free']['gva'].mean():.4g}, 0.6 x base "
+          f"{0.6 * base.mean():.4g}, z = {ze:.2f}")
+    check(rand["free"]["gva"].mean() < base.mean(), "no risk: the loss did not fall")
+    print(f"uk_sourcing: random: same risk z = {z:.2f}, no risk "
+          f"{rand['free']['gva'].mean() / base.mean():.4f} of the base "
+          f"(0.6 expected, z = {ze:.2f})")
+    return finish("uk_sourcing (certain 2.5e8 / 1.5e8 / 2.5e8 as worked by hand; random: same "
+                  "risk within 4 standard errors, no risk 0.6 of the base; world prices "
+                  "untouched)")
 
 
 if __name__ == "__main__":

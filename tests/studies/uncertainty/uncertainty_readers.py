@@ -47,12 +47,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
-from checks import k_rank, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
+from checks import check, finish, k_rank, run, run_minrisk  # noqa: E402 (tests/python/checks.py)
 
 
 def stdout_of(cmd, **kw):
@@ -91,19 +86,19 @@ def check_statistics(f, u):
     distribution with parameter uncertainty; /base/trials the base."""
     sample, srows = u["sample_total_loss"][()], list(u["sample_row"].asstr()[()])
     rows, rowst = list(u["row"].asstr()[()]), u["row_statistic"][()]
-    if len(srows) != 8 or not all(r.startswith(("A/", "B/")) for r in srows):
-        fail("sample rows %s: expected the 4 A and 4 B rows" % srows)
+    check(len(srows) == 8 and all(r.startswith(("A/", "B/")) for r in srows),
+          "sample rows %s: expected the 4 A and 4 B rows" % srows)
     for j, name in enumerate(srows):
         m = measures(sample[j])
         got = rowst[rows.index(name)]
-        if not close([got[0], got[1]], [m[0], m[5]]):
-            fail("row %s: mean, es99 %r, recomputed %r" % (name, list(got[:2]), [m[0], m[5]]))
+        check(close([got[0], got[1]], [m[0], m[5]]),
+              "row %s: mean, es99 %r, recomputed %r" % (name, list(got[:2]), [m[0], m[5]]))
     dists, pred = list(u["distribution"].asstr()[()]), u["predictive"][()]
     for d, x in (("with_parameter_uncertainty", sample), ("base", f["base/trials/total_loss"][()])):
         want = measures(x)
-        if not close(pred[dists.index(d)], want):
-            fail("predictive %s %r, recomputed %r" % (d, list(pred[dists.index(d)]), want))
-    print("statistics: the rows' mean and ES 99 and the predictive table equal the trials'")
+        check(close(pred[dists.index(d)], want),
+              "predictive %s %r, recomputed %r" % (d, list(pred[dists.index(d)]), want))
+    print("statistics: the rows' mean and ES 99 and the predictive table checked against the trials")
 
 
 def main():
@@ -127,45 +122,43 @@ def main():
         dists = list(u["distribution"].asstr()[()])
         pred = u["predictive"][()]
         settings = dict(zip(u["setting"].asstr()[()], u["settings"][()]))
-        if settings["rows"] != 4 or settings["block_trials"] != 60 or settings["bootstrap_resamples"] != 100:
-            fail("settings %s" % settings)
-        if stats != ["mean_loss", "es99_loss", "mean_gva_loss"]:
-            fail("statistics %s" % stats)
-        if not var[0] > 0 or var[2] != 0 or ranked(to[:, 0, ie]) == list(range(len(keys))):
-            fail("the test needs a mean loss that varies over the rows, ranked otherwise than the keys, "
-                 "and a value added lost that does not (variance %s)" % list(var))
+        check(settings["rows"] == 4 and settings["block_trials"] == 60 and settings["bootstrap_resamples"] == 100,
+              "settings %s" % settings)
+        check(stats == ["mean_loss", "es99_loss", "mean_gva_loss"], "statistics %s" % stats)
+        check(var[0] > 0 and var[2] == 0 and ranked(to[:, 0, ie]) != list(range(len(keys))),
+              "the test needs a mean loss that varies over the rows, ranked otherwise than the keys, "
+              "and a value added lost that does not (variance %s)" % list(var))
 
         check_statistics(f, u)
 
         # ---- summary ------------------------------------------------------
         out = stdout_of([mr, "summary", h5])
-        if not out.startswith(printed):
-            fail("summary does not print what minrisk uncertainty printed:\n%s\n---\n%s" % (printed, out))
+        check(out.startswith(printed),
+              "summary does not print what minrisk uncertainty printed:\n%s\n---\n%s" % (printed, out))
         blocks = out.split("Sobol indices of the ")[1:]
-        if len(blocks) != 3:
-            fail("summary: %d index blocks, expected 3" % len(blocks))
+        if not check(len(blocks) == 3, "summary: %d index blocks, expected 3" % len(blocks)):
+            blocks = []  # the blocks' checks need the three (a block's rows, its keys' rows)
         line = re.compile(r"^  (\S+)\s+(\S+) \[(\S+), (\S+)\]\s+(\S+) \[(\S+), (\S+)\]$")
         for s, block in enumerate(blocks):
             sd = re.search(r"sd over rows GBP (\S+) m", block).group(1)
-            if sd != "%.4g" % (math.sqrt(var[s]) / 1e6):
-                fail("summary: sd of %s printed %s, file %r" % (stats[s], sd, var[s]))
+            check(sd == "%.4g" % (math.sqrt(var[s]) / 1e6),
+                  "summary: sd of %s printed %s, file %r" % (stats[s], sd, var[s]))
             rows = [m.groups() for m in map(line.match, block.splitlines()) if m]
-            if len(rows) != len(keys):
-                fail("summary: %d key rows for %s, expected %d" % (len(rows), stats[s], len(keys)))
+            if not check(len(rows) == len(keys),
+                         "summary: %d key rows for %s, expected %d" % (len(rows), stats[s], len(keys))):
+                continue
             order = ranked(to[:, s, ie])
             for r, i in zip(rows, order):
                 want = (keys[i], f3(fo[i, s, ie]), f3(fo[i, s, il]), f3(fo[i, s, ih]),
                         f3(to[i, s, ie]), f3(to[i, s, il]), f3(to[i, s, ih]))
-                if r != want:
-                    fail("summary: %s row %s, file %s" % (stats[s], r, want))
+                check(r == want, "summary: %s row %s, file %s" % (stats[s], r, want))
         pl = {m.group(1): m.group(2).split() for m in
               re.finditer(r"^  (with parameter uncertainty|base \(values as written\))\s+(.*)$", out, re.M)}
         for label, d in (("with parameter uncertainty", "with_parameter_uncertainty"),
                          ("base (values as written)", "base")):
             want = ["%.1f" % (pred[dists.index(d), m] / 1e6) for m in range(len(measures))]
-            if pl.get(label) != want:
-                fail("summary: predictive %s %s, file %s" % (label, pl.get(label), want))
-        print("summary: %d keys x 3 statistics and the predictive table match the file" % len(keys))
+            check(pl.get(label) == want, "summary: predictive %s %s, file %s" % (label, pl.get(label), want))
+        print("summary: %d keys x 3 statistics and the predictive table checked against the file" % len(keys))
 
         # ---- export -------------------------------------------------------
         csvdir = os.path.join(tmp, "csv")
@@ -179,55 +172,57 @@ def main():
             return cell == "" if math.isnan(v) else float(cell) == v
 
         t = table("uncertainty_indices.csv")
-        if t[0] != ["statistic", "key", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"]:
-            fail("uncertainty_indices.csv header %s" % t[0])
-        if len(t) != 1 + len(stats) * len(keys):
-            fail("uncertainty_indices.csv: %d rows" % (len(t) - 1))
+        check(t[0] == ["statistic", "key", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"],
+              "uncertainty_indices.csv header %s" % t[0])
         n = 0
-        for s in range(len(stats)):
-            for i in range(len(keys)):
-                row = t[1 + s * len(keys) + i]
-                want = [fo[i, s, ie], fo[i, s, il], fo[i, s, ih], to[i, s, ie], to[i, s, il], to[i, s, ih]]
-                if row[:2] != [stats[s], keys[i]] or not all(same(c, v) for c, v in zip(row[2:], want)):
-                    fail("uncertainty_indices.csv row %s, file %s %s %s" % (row, stats[s], keys[i], want))
-                n += 6
+        # the rows' checks need every row (each at its statistic's and key's place)
+        if check(len(t) == 1 + len(stats) * len(keys), "uncertainty_indices.csv: %d rows" % (len(t) - 1)):
+            for s in range(len(stats)):
+                for i in range(len(keys)):
+                    row = t[1 + s * len(keys) + i]
+                    want = [fo[i, s, ie], fo[i, s, il], fo[i, s, ih], to[i, s, ie], to[i, s, il], to[i, s, ih]]
+                    check(row[:2] == [stats[s], keys[i]] and all(same(c, v) for c, v in zip(row[2:], want)),
+                          "uncertainty_indices.csv row %s, file %s %s %s" % (row, stats[s], keys[i], want))
+                    n += 6
         design, rowst, rows = u["design"][()], u["row_statistic"][()], list(u["row"].asstr()[()])
         t = table("uncertainty_design.csv")
-        if t[0] != ["row"] + keys + [s + "_gbp_m" for s in stats] or len(t) != 1 + len(rows):
-            fail("uncertainty_design.csv header %s, %d rows" % (t[0], len(t) - 1))
-        for j, row in enumerate(t[1:]):
-            want = list(design[j]) + [v / 1e6 for v in rowst[j]]  # GBP m
-            if row[0] != rows[j] or not all(same(c, v) for c, v in zip(row[1:], want)):
-                fail("uncertainty_design.csv row %d: %s, file %s" % (j, row, want))
-            n += len(want)
+        # the rows' checks need a row for each of the file's
+        if check(t[0] == ["row"] + keys + [s + "_gbp_m" for s in stats] and len(t) == 1 + len(rows),
+                 "uncertainty_design.csv header %s, %d rows" % (t[0], len(t) - 1)):
+            for j, row in enumerate(t[1:]):
+                want = list(design[j]) + [v / 1e6 for v in rowst[j]]  # GBP m
+                check(row[0] == rows[j] and all(same(c, v) for c, v in zip(row[1:], want)),
+                      "uncertainty_design.csv row %d: %s, file %s" % (j, row, want))
+                n += len(want)
         t = table("uncertainty_predictive.csv")
-        if t[0] != ["distribution"] + [m + "_gbp_m" for m in measures]:
-            fail("uncertainty_predictive.csv header %s" % t[0])
+        check(t[0] == ["distribution"] + [m + "_gbp_m" for m in measures],
+              "uncertainty_predictive.csv header %s" % t[0])
         for d, row in enumerate(t[1:]):
-            if row[0] != dists[d] or not all(same(c, v) for c, v in zip(row[1:], pred[d] / 1e6)):
-                fail("uncertainty_predictive.csv row %s, file %s" % (row, list(pred[d])))
+            check(row[0] == dists[d] and all(same(c, v) for c, v in zip(row[1:], pred[d] / 1e6)),
+                  "uncertainty_predictive.csv row %s, file %s" % (row, list(pred[d])))
         t = table("uncertainty_statistics.csv")
-        if t[0] != ["statistic", "variance_gbp_m2"] or [r[0] for r in t[1:]] != stats or \
-                not all(same(r[1], v / 1e12) for r, v in zip(t[1:], var)):
-            fail("uncertainty_statistics.csv %s, file %s" % (t, list(var)))
+        check(t[0] == ["statistic", "variance_gbp_m2"] and [r[0] for r in t[1:]] == stats and
+              all(same(r[1], v / 1e12) for r, v in zip(t[1:], var)),
+              "uncertainty_statistics.csv %s, file %s" % (t, list(var)))
         t = table("uncertainty_keys.csv")  # the unit column: format 1.9
-        if t != [["key", "distribution", "unit"]] + [list(r) for r in zip(keys, dist_of_key, key_unit)]:
-            fail("uncertainty_keys.csv %s, file %s %s %s" % (t, keys, dist_of_key, key_unit))
+        check(t == [["key", "distribution", "unit"]] + [list(r) for r in zip(keys, dist_of_key, key_unit)],
+              "uncertainty_keys.csv %s, file %s %s %s" % (t, keys, dist_of_key, key_unit))
         t = table("uncertainty_settings.csv")
-        if {r[0]: int(r[1]) for r in t[1:]} != {k: int(v) for k, v in settings.items()}:
-            fail("uncertainty_settings.csv %s" % t)
+        check({r[0]: int(r[1]) for r in t[1:]} == {k: int(v) for k, v in settings.items()},
+              "uncertainty_settings.csv %s" % t)
         sample, srows = u["sample_total_loss"][()], list(u["sample_row"].asstr()[()])
         t = table("uncertainty_sample.csv")
-        if t[0] != ["sample_row", "trial", "total_loss_gbp_m"] or len(t) != 1 + sample.size:
-            fail("uncertainty_sample.csv header %s, %d rows" % (t[0], len(t) - 1))
-        for e, row in enumerate(t[1:]):
-            j, k = divmod(e, sample.shape[1])
-            if row[0] != srows[j] or int(row[1]) != k or float(row[2]) != sample[j, k] / 1e6:
-                fail("uncertainty_sample.csv row %d %s, file %r" % (e, row, sample[j, k]))
-        if not os.path.isfile(os.path.join(csvdir, "base", "summary_loss.csv")):
-            fail("export: no base/summary_loss.csv")
+        # the rows' checks need a row for each of the file's trials
+        if check(t[0] == ["sample_row", "trial", "total_loss_gbp_m"] and len(t) == 1 + sample.size,
+                 "uncertainty_sample.csv header %s, %d rows" % (t[0], len(t) - 1)):
+            for e, row in enumerate(t[1:]):
+                j, k = divmod(e, sample.shape[1])
+                check(row[0] == srows[j] and int(row[1]) == k and float(row[2]) == sample[j, k] / 1e6,
+                      "uncertainty_sample.csv row %d %s, file %r" % (e, row, sample[j, k]))
+        check(os.path.isfile(os.path.join(csvdir, "base", "summary_loss.csv")),
+              "export: no base/summary_loss.csv")
         print("export: %d numbers of the indices and design tables, the predictive table and %d "
-              "sample trials equal the file's" % (n, sample.size))
+              "sample trials checked against the file's" % (n, sample.size))
 
         # ---- report -------------------------------------------------------
         rep = os.path.join(tmp, "rep")
@@ -239,38 +234,36 @@ def main():
             tid = "uncertainty-indices-" + stats[s]
             m = re.search(r'<table id="%s">.*?</table>' % tid, page, re.S)
             if not var[s] > 0:
-                if m:
-                    fail("report: a table of indices for %s, which does not vary" % stats[s])
+                check(m is None, "report: a table of indices for %s, which does not vary" % stats[s])
                 continue
-            if not m:
-                fail("report: no table %s" % tid)
+            if not check(m is not None, "report: no table %s" % tid):
+                continue
             trs = re.findall(r'<tr id="%s-(\d+)">(.*?)</tr>' % tid, m.group(0), re.S)
-            if [int(i) for i, _ in trs] != ranked(to[:, s, ie]):
-                fail("report: %s ranked %s, file by ST %s" % (tid, [i for i, _ in trs], ranked(to[:, s, ie])))
+            check([int(i) for i, _ in trs] == ranked(to[:, s, ie]),
+                  "report: %s ranked %s, file by ST %s" % (tid, [i for i, _ in trs], ranked(to[:, s, ie])))
             for i, tr in trs:
                 i = int(i)
                 # the key's distribution as given, with the key's unit (format 1.9)
                 want_dist = "%s %s" % (dist_of_key[i], key_unit[i]) if key_unit[i] else dist_of_key[i]
-                if '<td class="l small">%s</td>' % html.escape(want_dist) not in tr:
-                    fail("report: %s key %s: no cell %r" % (tid, keys[i], want_dist))
+                check('<td class="l small">%s</td>' % html.escape(want_dist) in tr,
+                      "report: %s key %s: no cell %r" % (tid, keys[i], want_dist))
                 cells = cell.findall(tr)
-                if len(cells) != 2:
-                    fail("report: %s row %d has %d index cells" % (tid, i, len(cells)))
+                check(len(cells) == 2, "report: %s row %d has %d index cells" % (tid, i, len(cells)))
                 for c, arr in zip(cells, (fo, to)):
                     want = (arr[i, s, ie], arr[i, s, il], arr[i, s, ih])
-                    if [float(v) for v in c[:3]] != [float(v) for v in want] or \
-                            list(c[3:]) != [f3(v) for v in want]:
-                        fail("report: %s key %s cell %s, file %s" % (tid, keys[i], c, want))
+                    check([float(v) for v in c[:3]] == [float(v) for v in want] and
+                          list(c[3:]) == [f3(v) for v in want],
+                          "report: %s key %s cell %s, file %s" % (tid, keys[i], c, want))
         for d in ("with_parameter_uncertainty", "base"):
             for m, name in enumerate(measures):
                 mm = re.search(r'id="uncertainty-predictive-%s-%s" data-gbp="([^"]+)"' % (d, name), page)
-                if not mm or float(mm.group(1)) != pred[dists.index(d), m]:
-                    fail("report: predictive %s %s %s, file %r" % (d, name, mm and mm.group(1),
-                                                                   pred[dists.index(d), m]))
-        if 'id="fig-uncertainty-indices"' not in page or not os.path.isfile(
-                os.path.join(rep, "fig-uncertainty-indices.svg")):
-            fail("report: no figure of the indices")
-        print("report: the ranked index tables and the predictive table match the file")
+                check(mm is not None and float(mm.group(1)) == pred[dists.index(d), m],
+                      "report: predictive %s %s %s, file %r" % (d, name, mm and mm.group(1),
+                                                                pred[dists.index(d), m]))
+        check('id="fig-uncertainty-indices"' in page and os.path.isfile(
+                os.path.join(rep, "fig-uncertainty-indices.svg")),
+              "report: no figure of the indices")
+        print("report: the ranked index tables and the predictive table checked against the file")
 
         # ---- docs/OUTPUT.md "Uncertainty files" ---------------------------
         doc = open(os.path.join(src, "docs", "OUTPUT.md"), encoding="utf-8").read()
@@ -278,33 +271,36 @@ def main():
         documented = {}
         for m in re.finditer(r"^\| `(\w+)` \| \[([^\]]*)\](?: ([\w, ]+))? \| (\w+) \| ?`?([^|`]*?)`? ?\|", sec, re.M):
             documented[m.group(1)] = (m.group(3), m.group(4), m.group(5).strip())
-        if set(documented) != set(u.keys()):
-            fail("docs/OUTPUT.md documents %s, the file's /uncertainty holds %s"
-                 % (sorted(documented), sorted(u.keys())))
-        for name, (dims, typ, units) in documented.items():
-            d = u[name]
-            ftype = "string" if d.dtype.kind == "O" else str(d.dtype)
-            funits = d.attrs.get("units", "")
-            if ftype != typ or funits != units:
-                fail("docs/OUTPUT.md: %s %s, units %r; the file: %s, units %r" % (name, typ, units, ftype, funits))
-            if dims is not None:
-                fdims = [f[ref[0]].name.rsplit("/", 1)[1] for ref in d.attrs["DIMENSION_LIST"]]
-                if [x.strip() for x in dims.split(",")] != fdims:
-                    fail("docs/OUTPUT.md: %s dims %s, the file's %s" % (name, dims, fdims))
-        print("docs/OUTPUT.md: the %d datasets of /uncertainty with their types, units and dims" % len(documented))
+        # each documented dataset's checks need it in the file
+        if check(set(documented) == set(u.keys()),
+                 "docs/OUTPUT.md documents %s, the file's /uncertainty holds %s"
+                 % (sorted(documented), sorted(u.keys()))):
+            for name, (dims, typ, units) in documented.items():
+                d = u[name]
+                ftype = "string" if d.dtype.kind == "O" else str(d.dtype)
+                funits = d.attrs.get("units", "")
+                check(ftype == typ and funits == units,
+                      "docs/OUTPUT.md: %s %s, units %r; the file: %s, units %r" % (name, typ, units, ftype, funits))
+                if dims is not None:
+                    fdims = [f[ref[0]].name.rsplit("/", 1)[1] for ref in d.attrs["DIMENSION_LIST"]]
+                    check([x.strip() for x in dims.split(",")] == fdims,
+                          "docs/OUTPUT.md: %s dims %s, the file's %s" % (name, dims, fdims))
+        print("docs/OUTPUT.md: the %d datasets of /uncertainty with their types, units and dims checked"
+              % len(documented))
 
         # ---- explain ------------------------------------------------------
         told = stdout_of([mr, "explain", h5])
         worst = int(np.argmax(f["base/trials/total_loss"][()]))
-        if not told.startswith("Trial %d of 60, the worst" % worst) or ", run base," not in told:
-            fail("explain: not the base run's worst trial %d:\n%s" % (worst, told[:400]))
-        if told != stdout_of([mr, "explain", h5, "--run", "base"]):
-            fail("explain without --run differs from --run base")
+        check(told.startswith("Trial %d of 60, the worst" % worst) and ", run base," in told,
+              "explain: not the base run's worst trial %d:\n%s" % (worst, told[:400]))
+        check(told == stdout_of([mr, "explain", h5, "--run", "base"]),
+              "explain without --run differs from --run base")
         p = run([mr, "explain", h5, "--run", "runs/a"])
-        if p.returncode != 2 or p.stderr != "%s: --run runs/a: no such run (runs: base)\n" % h5:
-            fail("explain --run runs/a: exit %d, %r" % (p.returncode, p.stderr))
-        print("explain: the base run's worst trial (trial %d), as with --run base" % worst)
-    return 0
+        check(p.returncode == 2 and p.stderr == "%s: --run runs/a: no such run (runs: base)\n" % h5,
+              "explain --run runs/a: exit %d, %r" % (p.returncode, p.stderr))
+        print("explain: the base run's worst trial (trial %d), as with --run base, checked" % worst)
+    return finish("uncertainty_readers (summary, export, report and explain of an uncertainty "
+                  "file, and docs/OUTPUT.md's tables of it, against the file)")
 
 
 if __name__ == "__main__":
