@@ -369,7 +369,7 @@ def multi_sections(page, f, kind, runs, diff, sweep):
                % (who, prob_ci_name(runs), 100 * shortage_max_reach(runs)))
     else:
         cap = ("Probability that the shortfall of a mineral exceeds 1%% of demand within the horizon, "
-               "per %s, with 95%% %ss (whiskers)." % (who, prob_ci_name(runs)))
+               "per %s, with its 95%% %s (whiskers)." % (who, prob_ci_name(runs)))
     page.figure(kind + "-shortage", "Shortage probability", cap,
                 fig_shortage(runs, True), "shortage probability per mineral, overlaid")
     withind = [r for r in runs if r.indicators is not None]
