@@ -113,12 +113,14 @@ static void val_label(const vals *v, size_t k, char *buf, size_t n)
 }
 
 /* A dimensionless dataset that is a ratio (it may exceed 1), not a
-   fraction: a price ratio, or a factor such as the variance-reduction
-   factor of a comparison (/difference/variance_reduction). */
+   fraction: a price ratio, a factor such as the variance-reduction factor
+   of a comparison (/difference/variance_reduction), or a loss avoided per
+   pound (/difference/loss_avoided_per_pound, GBP per GBP; "_fraction"
+   until 2026-12-07). */
 static bool is_ratio_name(const char *name)
 {
     return strstr(name, "ratio") || strstr(name, "price") || strstr(name, "factor") ||
-           strstr(name, "variance_reduction");
+           strstr(name, "variance_reduction") || strstr(name, "per_pound");
 }
 
 /* The unit suffix of a column: GBP -> "_gbp_m" (GBP m), months -> "_months", year(s)
@@ -420,7 +422,9 @@ static int export_generic_scalars(ex *x, hid_t g, const dsinfo *ds, size_t n, co
             break;
         csv_str(&c, ds[i].name);
         put_val(&c, &v, 0);
-        csv_str(&c, ds[i].units ? ds[i].units : "");
+        /* money is in GBP m, as the columns' _gbp_m (read_vals); until
+           2026-12-07 its units cell said GBP */
+        csv_str(&c, !ds[i].units ? "" : !strcmp(ds[i].units, "GBP") ? "GBP m" : ds[i].units);
         csv_row(&c);
         free_vals(&v);
     }

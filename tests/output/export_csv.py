@@ -315,7 +315,7 @@ def check_run_export(outdir, g, root, doc, trials, name):
 
 # ---- the generic rule of the study tables, independently -------------------
 
-RATIO_WORDS = ("ratio", "price", "factor", "variance_reduction")  # docs/EXPORT.md, the suffix rule
+RATIO_WORDS = ("ratio", "price", "factor", "variance_reduction", "per_pound")  # docs/EXPORT.md, the suffix rule
 
 
 def documented_study_columns(doc_path, group, fname):
@@ -740,6 +740,7 @@ def main():
             n.attrs["units"] = "1"
             n.dims[0].attach_scale(stat)
             d.create_dataset("trials_used", data=np.int32(300)).attrs["units"] = "1"
+            d.create_dataset("cost_gap", data=np.float64(2.5e6)).attrs["units"] = "GBP"
         out4 = os.path.join(tmp, "csv4")
         r = run([a.minrisk, "export", cmp_, "--csv", out4, "-q"])
         check(r.returncode == 0, "export compare: %s" % r.stderr)
@@ -753,7 +754,8 @@ def main():
                   "difference.csv header %s" % h)
             check(rows[1][0] == "q99, tail", "difference.csv: quoted label %r" % rows[1][0])
             check(read_csv(os.path.join(out4, "difference_scalars.csv")) ==
-                  (["name", "value", "units"], [["trials_used", "300", "1"]]),
+                  (["name", "value", "units"], [["trials_used", "300", "1"],
+                                                ["cost_gap", "2.5", "GBP m"]]),
                   "difference_scalars.csv")
         out5 = os.path.join(tmp, "csv5")
         r = run([a.minrisk, "export", cmp_, "--csv", out5, "--run", "runs/b", "--trials", "-q"])
