@@ -276,6 +276,15 @@ static const char *stat_label(const char *stat)
     return stat;
 }
 
+/* The last series of /difference, "total", as `minrisk compare` and a
+   run's summary print it: "Total" (until 2026-12-07 summary printed
+   "total" where compare had printed "Total"). */
+static void total_shown(char **series, long long n)
+{
+    if (n > 0 && !strcmp(series[n - 1], "total"))
+        series[n - 1][0] = 'T';
+}
+
 /* The policy costs of a comparison of three or more runs, when stored. */
 static int print_compare_many_costs(mr_h5r *r, FILE *out, size_t R, char **runs)
 {
@@ -358,6 +367,7 @@ static int print_compare_many(mr_h5r *r, FILE *out)
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
         mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
         goto out;
+    total_shown(series, P);
     for (int k = 0; k < 3; k++)
         if (mr_h5r_f64(r, f, dsn[k], v[k], V * PK))
             goto out;
@@ -488,6 +498,7 @@ static int print_compare(mr_h5r *r, FILE *out)
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
         mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
         goto out;
+    total_shown(series, R);
     for (int k = 0; k < 5; k++)
         if (mr_h5r_f64(r, f, dsn[k], v[k], RK))
             goto out;

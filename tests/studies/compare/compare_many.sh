@@ -51,7 +51,7 @@ done
 # 4. minrisk summary of the file: the same table as compare printed.
 "$bin" summary "$tmp/abc1.h5" >"$tmp/summary" || fail "summary: status $?"
 grep -q '^Scenario C  crn with a stockpile of x' "$tmp/summary" || fail "summary: no 'Scenario C' line"
-grep -Eq '^total +mean +[0-9.]+ +[0-9.]+ +[0-9.]+ +[-0-9.]+ +\[[-0-9., ]+\] +[-0-9.]+ +\[' "$tmp/summary" ||
+grep -Eq '^Total +mean +[0-9.]+ +[0-9.]+ +[0-9.]+ +[-0-9.]+ +\[[-0-9., ]+\] +[-0-9.]+ +\[' "$tmp/summary" ||
   fail "summary: no total mean row with A, B, C and two changes"
 grep -q '^C  .*0\.750  *0\.750  ' "$tmp/summary" || fail "summary: no policy cost row of C"
 
