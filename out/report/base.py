@@ -1,16 +1,9 @@
 """report/base.py - the report's constants, estimators and the readers of a
 result file (Run, the attribution)."""
 
-import base64
-import html
-import io
 import math
 import os
-import shutil
-import signal
-import sys
 import tempfile
-import warnings
 
 from . import SCRIPT
 
@@ -22,6 +15,8 @@ if "MPLCONFIGDIR" not in os.environ and not os.access(os.path.expanduser("~"), o
     os.environ["MPLCONFIGDIR"] = _MPL_TMP
 
 _MISSING = None
+# None while missing (_MISSING): the other modules import them from here by name
+np = h5py = matplotlib = plt = None
 try:
     import numpy as np
     import h5py
@@ -30,6 +25,7 @@ try:
         matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "minrisk-report"  # reproducible SVG ids
     import matplotlib.pyplot as plt
+    _FOR_IMPORTERS = (h5py, plt)  # not used here: imported from here (h5py by driver; plt by figures, uncertainty, driver)
 except ImportError as _e:
     _MISSING = _e.name
 

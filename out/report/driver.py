@@ -1,12 +1,21 @@
 """report/driver.py - the driver: arguments, the output directory, the page
 built and installed, signals and the exit status."""
 
-from .base import *  # noqa: F401,F403
-from .figures import *  # noqa: F401,F403
-from .page import *  # noqa: F401,F403
-from .sweep import *  # noqa: F401,F403
-from .multi import *  # noqa: F401,F403
-from .uncertainty import *  # noqa: F401,F403
+import io
+import os
+import shutil
+import signal
+import sys
+import warnings
+
+from .base import (EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, EXIT_STDOUT_CLOSED, EXIT_USAGE,
+                   EXIT_USAGE_FROM_MINRISK, FIG_DPI, InputError, Interrupted, MARKER, Run, attr, h5py, np,
+                   plt, read_attribution, req)
+from .figures import esc
+from .page import Page, attribution_sections, meta_table, run_meta_rows, run_sections
+from .sweep import read_sweep, sweep_variant_list, variant_label
+from .multi import multi_sections, multi_uk_sections, read_difference
+from .uncertainty import read_uncertainty, uncertainty_meta_rows, uncertainty_sections
 from .base import _MISSING, _MPL_TMP
 
 # ---- driver ----------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """report/figures.py - formatting of numbers and the figures (matplotlib) of
 every kind of file."""
 
-from .base import *  # noqa: F401,F403
+import html
+import math
+
+from .base import (ATTR_BARS, ATTR_KINDS, FIG_WIDTH_IN, GBP_M, HEADLINE_RP, HIGHLIGHT_OVER, RP_MARKS,
+                   SHORTAGE_BARS_MAX, TOP_PER_KIND, index_of, matplotlib, np, plt, pretty_id, prob_ci)
 
 # ---- formatting ----------------------------------------------------------------
 

@@ -1,10 +1,16 @@
 """report/multi.py - the sections of a comparison or a sweep: the difference,
 the runs side by side, policy costs and the UK sourcing of every run."""
 
-from .base import *  # noqa: F401,F403
-from .figures import *  # noqa: F401,F403
-from .page import *  # noqa: F401,F403
-from .sweep import *  # noqa: F401,F403
+import math
+
+from .base import (CI_Z, GBP_M, HEADLINE_RP, HIGHLIGHT_OVER, InputError, NO_CI, RP_MARKS, SHORTAGE_BARS_MAX,
+                   attr, np, pretty_id, prob_ci, prob_ci_name, read, strings)
+from .figures import (HIGHLIGHT_NOTE, STAT_LABEL, cell, err_ci, err_se, esc, fig_difference,
+                      fig_difference_many, fig_exceedance_annual, fig_exceedance_horizon, fig_paired,
+                      fig_shortage, pct, shortage_max_reach)
+from .page import MC_NOTE, headline_table, indicator_table, stored_ci_cell
+from .sweep import (GRID_BLOCK, breakable, fig_sweep, fig_sweep_grid, grid_blocks, grid_part, metric_base,
+                    paired_mean_differences, stored_mean_differences, sweep_attribution_section, sweep_table)
 
 def read_difference(f):
     """/difference: {series, statistic, estimate, ci_lo, ci_hi [series,

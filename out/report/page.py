@@ -1,7 +1,13 @@
 """report/page.py - the HTML page and the sections of a run file."""
 
-from .base import *  # noqa: F401,F403
-from .figures import *  # noqa: F401,F403
+import base64
+import math
+
+from .base import (ATTR_BARS, CI_Z, COLLAPSE_ROWS, GBP_M, HEADLINE_RP, MARKET_COLS, RP_MARKS, TABLE_TOP,
+                   TOP_PER_KIND, attr, mean_se, name_attribution, np, prob_ci, prob_ci_name, wilson)
+from .figures import (ATTR_BREAKDOWNS, Figure, PLURAL, breakdown_rows, cell, err_ci, err_se, esc,
+                      fig_attribution, fig_breakdown, fig_exceedance_annual, fig_exceedance_horizon, fig_fan,
+                      fig_histograms, fig_indicators, fig_inoperability, fig_shortage, pct)
 
 # ---- HTML ------------------------------------------------------------------------
 

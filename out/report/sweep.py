@@ -1,8 +1,10 @@
 """report/sweep.py - the sweep's own table and figures (/sweep, /sweep/grid)."""
 
-from .base import *  # noqa: F401,F403
-from .figures import *  # noqa: F401,F403
-from .page import *  # noqa: F401,F403
+import math
+
+from .base import CI_Z, GBP_M, InputError, name_attribution, np, read, read_attribution, req, strings
+from .figures import (ATTR_LABEL, COLORS, STAT_LABEL, cell, err_ci, esc, fmt, panel_grid, pct, put_legend,
+                      run_color, short, thousands, whiskers)
 
 def metric_base(metric):
     """The statistic a sweep metric names ("mean_loss" is "mean")."""

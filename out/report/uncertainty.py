@@ -1,10 +1,12 @@
 """report/uncertainty.py - the sections of an uncertainty study (kind
 "uncertainty": /uncertainty and /base)."""
 
-from .base import *  # noqa: F401,F403
-from .figures import *  # noqa: F401,F403
-from .page import *  # noqa: F401,F403
-from .sweep import *  # noqa: F401,F403
+import math
+
+from .base import FIG_WIDTH_IN, GBP_M, InputError, attr, np, plt, read, req, strings
+from .figures import COLORS, esc, fmt, panel_grid, thousands, whiskers
+from .page import MC_NOTE, headline_table, run_meta_rows, uk_sourcing_table
+from .sweep import breakable
 
 # ---- an uncertainty study (kind "uncertainty": /uncertainty and /base) -------------
 
