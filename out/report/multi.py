@@ -383,7 +383,7 @@ def multi_sections(page, f, kind, runs, diff, sweep):
         page.section("indicators", "Static indicators")
         page.add('<details><summary>Each run\'s indicator table</summary><div class="cols">')
         for run in withind:
-            page.add("<div><h3>%s</h3>%s</div>" % (esc(run.label), indicator_table(
+            page.add("<div><h3>%s: %s</h3>%s</div>" % (esc(run.label), esc(run.name), indicator_table(
                 run, "indicators-" + run.path.strip("/").replace("/", "-"))))
         page.add("</div></details>")
 

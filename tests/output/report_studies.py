@@ -11,6 +11,7 @@ attribution against /variants/*/attribution (a format 1.8 copy without: no
 figure, a line saying so). The driver and the helpers it shares:
 report_common.py.
 """
+import html
 import os
 import re
 import shutil
@@ -326,9 +327,15 @@ def mode_studies(args, tmp):
         row = meta_row(text, "Run")
         check(row is not None and "1.25 s of simulation" in row and "analysis" not in row,
               "compare: analysis_seconds 0: Run row %r, expected 1.25 s of simulation only" % row)
-        for g in ("runs-a", "runs-b"):
+        with h5py.File(cmp_path, "r") as f:
+            names = [f["runs/%s" % w].attrs["scenario_name"] for w in "ab"]
+            names = [v.decode() if isinstance(v, bytes) else str(v) for v in names]
+        for w, g, name in (("a", "runs-a", names[0]), ("b", "runs-b", names[1])):
             check("headline-%s" % g in page.tables, "compare: no headline table of %s" % g)
             check("indicators-%s" % g in page.tables, "compare: no indicator table of %s" % g)
+            # each indicator table headed by its run's letter and scenario name (was the letter alone)
+            check('<h3>%s: %s</h3><table id="indicators-%s"' % (w, html.escape(name), g) in text,
+                  "compare: the indicator table of %s is not headed '%s: %s'" % (g, w, name))
 
     sw_path = os.path.join(tmp, "sweep.h5")
     names, headline = make_sweep(runs, sw_path)
