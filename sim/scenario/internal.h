@@ -100,10 +100,14 @@ typedef struct {
     const char **sid;
     IdHash hcid, hmid, hsid;
     /* the last YAML syntax error (libyaml's problem: never the file's
-       text), for a parent that is not YAML (extends.c) */
+       text), for a parent that is not YAML (extends.c); and where the
+       prescan stood when libyaml stopped (yaml.c syntax_place): kp the
+       node the error is in, after the key or item read last before it
+       ("" when none) */
     struct {
         unsigned long line, col;
         char problem[128];
+        char kp[KP_MAX], after[KP_MAX];
     } syntax;
     /* random occurrences (MODEL 3, 5): their expected number per trial,
        and the rate that contributes the most, where a refusal points */

@@ -712,6 +712,21 @@ static bool tab_at(const P *p, unsigned long line, unsigned long col)
     return i < p->len && p->text[i] == '\t';
 }
 
+/* libyaml's problems that a line indented too much or too little causes. */
+static bool indentation_problem(const char *problem)
+{
+    static const char *const known[] = {
+        "did not find expected key", "mapping values are not allowed in this context",
+        "did not find expected '-' indicator", "could not find expected ':'",
+        "block sequence entries are not allowed in this context"};
+    for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+        if (!strcmp(problem, known[k]))
+            return true;
+    return false;
+}
+
+/* The message of libyaml's syntax error, with the key path the prescan
+   found for it (p->syntax.kp, after). */
 static void syntax_error(P *p, const yaml_parser_t *ps)
 {
     if (ps->error == YAML_MEMORY_ERROR) {
@@ -734,12 +749,21 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
         line = (unsigned long)ps->problem_mark.line + 1;
         col = (unsigned long)ps->problem_mark.column + 1;
     }
-    /* libyaml's message for a tab in the indentation names no tab */
-    const char *hint = ps->error != YAML_READER_ERROR && tab_at(p, line, col)
-                           ? " (a tab: YAML indents with spaces only)"
-                           : "";
-    snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: syntax: %s%s", p->file, line, col,
-             ps->problem ? ps->problem : "invalid YAML", hint);
+    const char *problem = ps->problem ? ps->problem : "invalid YAML";
+    /* libyaml's message for a tab in the indentation names no tab; its
+       messages for a line indented too much or too little name neither the
+       indentation nor the key before, and may point at the line after the
+       one at fault (a key dedented by two spaces ends its mapping, and the
+       next line is then refused) */
+    char hint[KP_MAX + 96] = "";
+    if (ps->error != YAML_READER_ERROR && tab_at(p, line, col))
+        snprintf(hint, sizeof hint, " (a tab: YAML indents with spaces only)");
+    else if (ps->error != YAML_READER_ERROR && indentation_problem(problem))
+        snprintf(hint, sizeof hint,
+                 " (%s%s%scheck the indentation of this line and the lines before)",
+                 *p->syntax.after ? "after " : "", p->syntax.after, *p->syntax.after ? ": " : "");
+    snprintf(p->err->msg, MR_ERRMSG_MAX, "%s:%lu:%lu: %s%ssyntax: %s%s", p->file, line, col,
+             p->syntax.kp, *p->syntax.kp ? ": " : "", problem, hint);
     sc_one_line(p->err->msg);
     if (p->collect)
         collect(p, p->file, line, col);
@@ -842,7 +866,26 @@ static int scan_node(Scan *s, const yaml_event_t *ev, const yaml_char_t *tag,
     f->want_key = true;
     f->idx = 0;
     snprintf(f->kp, KP_MAX, "%s", kp);
+    f->vkp[0] = '\0';
     return 0;
+}
+
+/* Where libyaml stopped, for syntax_error: in the value of the key read
+   last when it has none yet, else in the innermost open mapping or list,
+   after its last key or item. */
+static void syntax_place(Scan *s)
+{
+    P *p = s->p;
+    p->syntax.kp[0] = p->syntax.after[0] = '\0';
+    if (s->depth == 0)
+        return;
+    const Frame *f = &s->f[s->depth - 1];
+    if (f->map && !f->want_key) {
+        snprintf(p->syntax.kp, KP_MAX, "%s", f->vkp);
+        return;
+    }
+    snprintf(p->syntax.kp, KP_MAX, "%s", f->kp);
+    snprintf(p->syntax.after, KP_MAX, "%s", f->vkp);
 }
 
 /* One event: 1 at the end of the stream or at a syntax error (the composer
@@ -851,8 +894,10 @@ static int scan_event(Scan *s, yaml_parser_t *ps)
 {
     yaml_event_t ev;
     bool is_key;
-    if (!yaml_parser_parse(ps, &ev))
+    if (!yaml_parser_parse(ps, &ev)) {
+        syntax_place(s);
         return 1;
+    }
     int rc = 0;
     switch (ev.type) {
     case YAML_SCALAR_EVENT:
@@ -894,6 +939,7 @@ static int prescan(P *p)
         return sc_oom(p);
     }
     yaml_parser_set_input_string(&ps, (const unsigned char *)p->text, p->len);
+    p->syntax.kp[0] = p->syntax.after[0] = '\0'; /* this text's, not an earlier file's */
     int rc;
     while ((rc = scan_event(&s, &ps)) == 0)
         ;
