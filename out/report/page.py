@@ -335,7 +335,10 @@ def gva_sections(page, run):
     page.section("value-added", "Headline on value added")
     page.add('<p class="note">Loss basis of this file: <b>%s</b> (value added: every sector has '
              '<code>gva_gbp</code>; output: none has; mixed: some). Headline loss = value added lost + '
-             'extra input cost (docs/MODEL.md &sect;8).</p>' % esc(run.loss_basis))
+             'extra input cost (docs/MODEL.md &sect;8).%s</p>' % (
+                 esc(run.loss_basis), "" if run.loss_basis == "value added" else
+                 " A sector without <code>gva_gbp</code> counts its gross output lost (turnover) as "
+                 "value added lost, an upper bound of it."))
     if run.gva_parts is not None:
         page.add(gva_headline_table(run, "gva-headline"))
     else:

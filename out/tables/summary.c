@@ -111,10 +111,20 @@ static int print_uk_indicators(FILE *out, const summary *s)
 /* The headline's parts, means over the horizon (format 1.3 on). */
 static int print_parts(FILE *out, const summary *s, int dec)
 {
-    fprintf(out,
-            "\nHeadline loss = value added lost + extra input cost (basis: %s); gross output "
-            "(turnover)\nlost is a secondary figure, not added. Means over the horizon, GBP m.\n\n",
-            s->basis);
+    /* without gva_gbp a sector's loss is counted on its output (docs/MODEL.md
+       §8): say so, since the column still reads "value added lost" */
+    const char *why = !strcmp(s->basis, "output")
+                          ? "No sector states gva_gbp: value added lost is gross output lost, an "
+                            "upper bound.\n"
+                      : !strcmp(s->basis, "mixed")
+                          ? "Sectors without gva_gbp count gross output lost as value added lost, "
+                            "an upper bound.\n"
+                          : "";
+    fprintf(
+        out,
+        "\nHeadline loss = value added lost + extra input cost (basis: %s); gross output "
+        "(turnover)\nlost is a secondary figure, not added. Means over the horizon, GBP m.\n%s\n",
+        s->basis, why);
     static const char *const head[5] = {"sector", "value added lost", "extra cost", "headline",
                                         "gross output lost"};
     table t = {s->S + 2, 5, NULL};

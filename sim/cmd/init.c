@@ -39,6 +39,10 @@ static const char *const usage_init =
     "  minrisk validate my.yaml && minrisk run my.yaml -o my.h5\n";
 
 #define INIT_IDS_MAX 1000 /* as the loader's limit of ids (SC_IDS_MAX) */
+/* Each mineral's placeholder demand (t a year) and reference price (GBP a
+   t): a sector's spend_gbp is its demand_share of their product. */
+#define INIT_DEMAND_T 1000
+#define INIT_PRICE_REF 10000
 
 /* A comma-separated list of ids into ids[] (pointers into buf, which is
    modified). 0, or MR_BAD_INPUT after one line. */
@@ -164,7 +168,7 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
                 "  %s:\n"
                 "    name: %s\n"
                 "    unit: t                   # unit of demand_t and price.ref\n"
-                "    demand_t: 1000            # t a year used by the modelled economy; "
+                "    demand_t: %-15d # t a year used by the modelled economy; "
                 "assumption: replace\n"
                 "    recycled_share: 0         # fraction of demand met by recycling; "
                 "assumption: replace\n"
@@ -179,11 +183,12 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
                 "      - {country: CN, share: 0.7}\n"
                 "      - {country: ROW, share: 0.3, spare: 0.05}  # spare: assumption: replace\n"
                 "    price:\n"
-                "      ref: 10000              # GBP per unit (t); assumption: replace\n"
+                "      ref: %-18d # GBP per unit (t); assumption: replace\n"
                 "      theta: 0.5              # 1/year: mean reversion of the log price; "
                 "assumption: replace\n"
                 "      sigma: 0.3              # 1/sqrt(year): volatility; assumption: replace\n",
-                value_id(mins[i], q, sizeof q), value_id(mins[i], q2, sizeof q2));
+                value_id(mins[i], q, sizeof q), value_id(mins[i], q2, sizeof q2), INIT_DEMAND_T,
+                INIT_PRICE_REF);
     fprintf(f, "\n"
                "sectors:\n"
                "  # The using sectors: their output, and for each mineral they need the\n"
@@ -192,22 +197,28 @@ static void write_scenario(FILE *f, const char *file, const char *const *mins, i
     /* each sector an equal part of each mineral's demand, at most 1 in all */
     double share = (double)(int)(1000.0 / ns) / 1000.0;
     for (int i = 0; i < ns; i++) {
-        fprintf(f,
-                "  %s:\n"
-                "    name: %s\n"
-                "    output_gbp: 1.0e+10       # GBP a year of output; assumption: replace (ONS)\n"
-                "    needs:\n",
-                value_id(secs[i], q, sizeof q), value_id(secs[i], q2, sizeof q2));
+        fprintf(
+            f,
+            "  %s:\n"
+            "    name: %s\n"
+            "    output_gbp: 1.0e+10       # GBP a year of output; assumption: replace (ONS)\n"
+            "    gva_gbp: 3.0e+09          # GBP a year of value added, the losses' basis (at most "
+            "output_gbp); assumption: replace (ONS)\n"
+            "    needs:\n",
+            value_id(secs[i], q, sizeof q), value_id(secs[i], q2, sizeof q2));
         for (int k = 0; k < nm; k++)
-            fprintf(f,
-                    "      - mineral: %s\n"
-                    "        dependent_share: 0.2  # fraction of output that needs it; "
-                    "assumption: replace\n"
-                    "        demand_share: %.3g     # the sector's part of its demand; "
-                    "assumption: replace\n"
-                    "        buffer_months: 1      # months of own inventory; assumption: "
-                    "replace\n",
-                    value_id(mins[k], q, sizeof q), share);
+            fprintf(
+                f,
+                "      - mineral: %s\n"
+                "        dependent_share: 0.2  # fraction of output that needs it; "
+                "assumption: replace\n"
+                "        demand_share: %.3g     # the sector's part of its demand; "
+                "assumption: replace\n"
+                "        buffer_months: 1      # months of own inventory; assumption: "
+                "replace\n"
+                "        spend_gbp: %-10.2e # GBP a year spent on it (demand_share x demand_t x "
+                "price.ref); assumption: replace\n",
+                value_id(mins[k], q, sizeof q), share, share * INIT_DEMAND_T * INIT_PRICE_REF);
     }
     fprintf(f, "\n"
                "events:\n"

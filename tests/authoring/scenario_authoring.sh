@@ -166,7 +166,7 @@ EOF
     rc=$?
     [ $rc -eq 2 ] || fail "init of 300 minerals x 300 sectors exited $rc, expected 2"
     [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "init 300 x 300: not one line"
-    grep -qE "^minrisk init: 300 minerals and 300 sectors make a file of 2[0-9]\.[0-9] MiB, above the limit of 16 MiB for a scenario file" "$tmp/err" ||
+    grep -qE "^minrisk init: 300 minerals and 300 sectors make a file of [0-9]+\.[0-9] MiB, above the limit of 16 MiB for a scenario file" "$tmp/err" ||
         fail "init 300 x 300: '$(cat "$tmp/err")'"
     [ -e "$tmp/big.yaml" ] && fail "init 300 x 300 wrote a file the loader refuses"
     echo "ok: init refuses a file above the loader's 16 MiB"
@@ -176,6 +176,21 @@ EOF
     total=$("$bin" summary "$tmp/run.h5" | awk '$1 == "Total" { print $2; exit }')
     awk -v t="$total" 'BEGIN { exit !(t + 0 > 0) }' || fail "init output: mean total loss '$total', expected > 0"
     echo "ok: init output runs 300 trials, mean total loss $total GBP m"
+    # its sectors state gva_gbp and spend_gbp: the headline is on value added
+    # and pays an extra cost (the parts table: sector, value added lost,
+    # extra cost, headline, gross output lost); without gva_gbp the summary
+    # says that value added lost is gross output lost
+    "$bin" summary "$tmp/run.h5" >"$tmp/run.sum" || fail "summary of init output"
+    grep -q "(basis: value added)" "$tmp/run.sum" || fail "init output: the headline is not on value added"
+    extra=$(awk '$1 == "Total" && NF == 5 { print $3; exit }' "$tmp/run.sum")
+    awk -v x="$extra" 'BEGIN { exit !(x + 0 > 0) }' || fail "init output: extra cost '$extra', expected > 0"
+    grep -v "gva_gbp:" "$tmp/run.yaml" >"$tmp/turnover.yaml"
+    "$bin" run "$tmp/turnover.yaml" -o "$tmp/turnover.h5" --trials 100 --threads 1 --quiet ||
+        fail "run init output without gva_gbp"
+    "$bin" summary "$tmp/turnover.h5" >"$tmp/turnover.sum" || fail "summary without gva_gbp"
+    grep -q "^No sector states gva_gbp: value added lost is gross output lost, an upper bound.$" \
+        "$tmp/turnover.sum" || fail "summary without gva_gbp: the basis is not explained"
+    echo "ok: init output is on value added with an extra cost of $extra GBP m; without gva_gbp summary says so"
     # no replacing without --force
     cp "$tmp/run.yaml" "$tmp/keep"
     echo "name: mine" >"$tmp/run.yaml"
