@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "out/tables/attr_print.h"
+#include "out/tables/compare_print.h"
 #include "models/units.h" /* MR_GBP_PER_MILLION */
 #include "out/h5/read.h"
 #include "out/format.h"
@@ -16,6 +17,7 @@
 #include "out/tables/tab.h"
 #include "out/tables/unc_print.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -262,20 +264,6 @@ static int print_compare_costs(mr_h5r *r, FILE *out)
     return 0;
 }
 
-/* A statistic of /difference as the tables print it ("var95": "VaR 95%"). */
-static const char *stat_label(const char *stat)
-{
-    static const char *const pretty[][2] = {{"mean", "mean"},
-                                            {"var95", "VaR 95%"},
-                                            {"var99", "VaR 99%"},
-                                            {"es99", "ES 99%"},
-                                            {"annual_1in100", "1-in-100"}};
-    for (size_t q = 0; q < sizeof pretty / sizeof pretty[0]; q++)
-        if (!strcmp(stat, pretty[q][0]))
-            return pretty[q][1];
-    return stat;
-}
-
 /* The last series of /difference, "total", as `minrisk compare` and a
    run's summary print it: "Total" (until 2026-12-07 summary printed
    "total" where compare had printed "Total"). */
@@ -320,132 +308,97 @@ out:
     return rc;
 }
 
-/* The differences of a comparison of three or more runs (/difference with
-   a `versus` dimension): every run's statistic, then each run's change
-   against A with its interval, as `minrisk compare` prints them. */
-static int print_compare_many(mr_h5r *r, FILE *out)
+/* The differences of a comparison file (/difference), as `minrisk compare`
+   printed them (out/tables/compare_print.h, the same printer): two runs in
+   format 1.5's layout (a, b and the changes [series, statistic]), three or
+   more in format 1.6's (a `versus` dimension; value [run, series,
+   statistic]); then the policy costs when stored. */
+static int print_compare(mr_h5r *r, FILE *out)
 {
     const hid_t f = r->file;
+    const bool many = H5Lexists(f, "difference/versus", H5P_DEFAULT) > 0;
     long long P = mr_h5r_extent(r, f, "difference/series"),
               K = mr_h5r_extent(r, f, "difference/statistic"),
-              R = mr_h5r_extent(r, f, "difference/run");
-    if (P < 1 || K < 1 || R < 3)
-        return R < 0 || P < 0 || K < 0 ? -1
-                                       : mr_h5r_damaged_why(r, f, "difference/run",
-                                                            "has %lld runs, expected 3 or more", R);
-    if (R > 26 || P > MR_H5R_MAX_STRINGS / K / R)
+              R = many ? mr_h5r_extent(r, f, "difference/run") : 2;
+    if (P < 1 || K < 1 || R < 2)
+        return R < 0 || P < 0 || K < 0
+                   ? -1
+                   : mr_h5r_damaged_why(r, f, "difference/run", "has %lld runs, expected %s", R,
+                                        many ? "3 or more" : "2");
+    if (K != MR_COMPARE_NSTAT)
+        return mr_h5r_damaged_why(r, f, "difference/statistic", "has %lld statistics, expected %d",
+                                  K, MR_COMPARE_NSTAT);
+    if (R > 26 || (many && R < 3) || P > MR_H5R_MAX_STRINGS / K / R)
         return mr_h5r_damaged_why(r, f, "difference/series",
                                   "has %lld series of %lld statistics of %lld runs", P, K, R);
+    static const char *const stat_names[MR_COMPARE_NSTAT] = {"mean", "var95", "var99", "es99",
+                                                             "annual_1in100"};
     const size_t V = (size_t)R - 1, PK = (size_t)(P * K);
     char **series = NULL, **stat = NULL, **name = NULL, **file = NULL, **runs = NULL;
     double *val = malloc((size_t)R * PK * sizeof *val), *vrf = malloc(V * (size_t)P * sizeof *vrf);
-    double *v[3] = {NULL};                                    /* estimate, ci_lo, ci_hi */
-    char(*vcell)[32] = malloc(V * (size_t)P * sizeof *vcell); /* the VRF table's cells */
-    int *vwidth = malloc((size_t)R * sizeof *vwidth);
+    double *v[3] = {NULL}; /* estimate, ci_lo, ci_hi */
     static const char *const dsn[3] = {"difference/estimate", "difference/ci_lo",
                                        "difference/ci_hi"};
-    uint64_t trials = 0, seed = 0;
-    int rc = -1;
-    bool oom = !val || !vrf || !vcell || !vwidth;
+    uint64_t trials = 0, seed = 0, nboot = 0;
+    int horizon = 0, rc = -1;
+    bool oom = !val || !vrf;
     for (int k = 0; k < 3; k++)
         oom = oom || !(v[k] = malloc(V * PK * sizeof(double)));
-    table t = {0, 0, NULL};
     if (oom) {
         mr_h5r_nomem(r);
         goto out;
     }
     if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)P)) ||
         !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
-        !(runs = mr_h5r_strings(r, f, "difference/run", (size_t)R)) ||
+        (many && !(runs = mr_h5r_strings(r, f, "difference/run", (size_t)R))) ||
         !(name = mr_h5r_strings(r, f, "difference/scenario_name", (size_t)R)) ||
         !(file = mr_h5r_strings(r, f, "difference/scenario_file", (size_t)R)) ||
-        mr_h5r_printable(r, series, (size_t)P) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
-        mr_h5r_printable(r, runs, (size_t)R) < 0 || mr_h5r_printable(r, name, (size_t)R) < 0 ||
-        mr_h5r_printable(r, file, (size_t)R) < 0 ||
+        mr_h5r_printable(r, series, (size_t)P) < 0 ||
+        (many && mr_h5r_printable(r, runs, (size_t)R) < 0) ||
+        mr_h5r_printable(r, name, (size_t)R) < 0 || mr_h5r_printable(r, file, (size_t)R) < 0 ||
         mr_h5r_f64(r, f, "difference/variance_reduction", vrf, V * (size_t)P) ||
-        mr_h5r_f64(r, f, "difference/value", val, (size_t)R * PK) ||
+        (many ? mr_h5r_f64(r, f, "difference/value", val, (size_t)R * PK)
+              : mr_h5r_f64(r, f, "difference/a", val, PK) ||
+                    mr_h5r_f64(r, f, "difference/b", val + PK, PK)) ||
         mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
+        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0 ||
+        mr_h5r_attr_num(r, f, ".", "horizon_years", H5T_NATIVE_INT, 1, &horizon) < 0)
         goto out;
-    total_shown(series, P);
     for (int k = 0; k < 3; k++)
         if (mr_h5r_f64(r, f, dsn[k], v[k], V * PK))
             goto out;
-    for (long long w = 0; w < R; w++)
-        fprintf(out, "Scenario %c  %s (%s)\n", (char)('A' + w), name[w], file[w]);
-    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
-            (unsigned long long)trials, (unsigned long long)seed);
-    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): X - A < 0: X loses less "
-                 "than A; 95%%\ninterval of X - A from the paired per-trial differences (n/a: "
-                 "not estimated).\n\n");
-    t = (table){PK + 1, 2 + (size_t)R + 2 * V, NULL};
-    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
-    if (!t.cell) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    snprintf(mr_tab_cell(&t, 0, 0), CELL, "series");
-    snprintf(mr_tab_cell(&t, 0, 1), CELL, "statistic");
-    for (long long w = 0; w < R; w++) {
-        snprintf(mr_tab_cell(&t, 0, 2 + (size_t)w), CELL, "%c", (char)('A' + w));
-        if (w) {
-            snprintf(mr_tab_cell(&t, 0, (size_t)(R + 2 * w)), CELL, "%c - A", (char)('A' + w));
-            snprintf(mr_tab_cell(&t, 0, (size_t)(R + 2 * w + 1)), CELL, "95%% interval");
+    for (long long k = 0; k < K; k++)
+        if (strcmp(stat[k], stat_names[k])) {
+            mr_h5r_damaged_why(r, f, "difference/statistic", "holds '%.40s' where '%s' belongs",
+                               stat[k], stat_names[k]);
+            goto out;
         }
+    if (H5Lexists(f, "difference/bootstrap_resamples", H5P_DEFAULT) > 0) {
+        uint64_t *nb = mr_h5r_read_new(r, f, "difference/bootstrap_resamples", H5T_NATIVE_UINT64,
+                                       sizeof *nb, 1);
+        if (!nb)
+            goto out;
+        nboot = *nb;
+        free(nb);
     }
-    double big = 0.0;
-    for (size_t e = 0; e < (size_t)R * PK; e++)
-        if (isfinite(val[e]) && fabs(val[e]) / MR_GBP_PER_MILLION > big)
-            big = fabs(val[e]) / MR_GBP_PER_MILLION;
-    const int dec = mr_tab_decimals(big);
-    const double m = MR_GBP_PER_MILLION;
-    for (long long i = 0; i < P; i++)
-        for (long long k = 0; k < K; k++) {
-            size_t e = (size_t)(i * K + k), row = e + 1;
-            snprintf(mr_tab_cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
-            snprintf(mr_tab_cell(&t, row, 1), CELL, "%s", stat_label(stat[k]));
-            for (long long w = 0; w < R; w++) {
-                mr_tab_fmt_num(mr_tab_cell(&t, row, 2 + (size_t)w), val[(size_t)w * PK + e] / m,
-                               dec, "");
-                if (!w)
-                    continue;
-                size_t d = (size_t)(w - 1) * PK + e;
-                mr_tab_fmt_num(mr_tab_cell(&t, row, (size_t)(R + 2 * w)), v[0][d] / m, dec, "");
-                if (isnan(v[1][d]) || isnan(v[2][d]))
-                    snprintf(mr_tab_cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "n/a");
-                else
-                    snprintf(mr_tab_cell(&t, row, (size_t)(R + 2 * w + 1)), CELL, "[%.*f, %.*f]",
-                             dec, v[1][d] / m, dec, v[2][d] / m);
-            }
-        }
-    mr_tab_print(out, &t);
-    fprintf(out,
-            "\nVariance reduction by common random numbers: VRF = (var A + var X) / "
-            "var(X - A)\n\n  %-20s",
-            "series");
-    /* each column as wide as its widest cell, at least "VRF B" (a VRF of
-       1e5 or more, "123456.7", shifted the columns after it until
-       2026-12-07) */
-    for (size_t w = 1; w < (size_t)R; w++) {
-        vwidth[w] = 5;
-        for (long long i = 0; i < P; i++) {
-            size_t c = (w - 1) * (size_t)P + (size_t)i;
-            int len = mr_vrf_text(vcell[c], sizeof vcell[c], vrf[c]);
-            if (len > vwidth[w])
-                vwidth[w] = len;
-        }
-        fprintf(out, "  %*s%c", vwidth[w] - 1, "VRF ", (char)('A' + w));
-    }
-    fputc('\n', out);
-    for (long long i = 0; i < P; i++) {
-        fprintf(out, "  %-20s", series[i]);
-        for (size_t w = 1; w < (size_t)R; w++)
-            fprintf(out, "  %*s", vwidth[w], vcell[(w - 1) * (size_t)P + (size_t)i]);
-        fputc('\n', out);
-    }
-    rc = print_compare_many_costs(r, out, (size_t)R, runs);
+    total_shown(series, P);
+    const mr_compare_view view = {.R = (int)R,
+                                  .P = (int)P,
+                                  .name = (const char *const *)name,
+                                  .file = (const char *const *)file,
+                                  .series = (const char *const *)series,
+                                  .val = val,
+                                  .est = v[0],
+                                  .lo = v[1],
+                                  .hi = v[2],
+                                  .vrf = vrf,
+                                  .trials = trials,
+                                  .seed = seed,
+                                  .nboot = nboot > INT_MAX ? INT_MAX : (int)nboot,
+                                  .horizon_years = horizon};
+    mr_compare_view_print(out, &view);
+    rc = many ? print_compare_many_costs(r, out, (size_t)R, runs) : print_compare_costs(r, out);
 out:
-    free(t.cell);
     mr_h5r_free_strings(series, (size_t)P);
     mr_h5r_free_strings(stat, (size_t)K);
     mr_h5r_free_strings(runs, (size_t)R);
@@ -454,108 +407,6 @@ out:
     for (int k = 0; k < 3; k++)
         free(v[k]);
     free(val);
-    free(vrf);
-    free(vcell);
-    free(vwidth);
-    return rc;
-}
-
-/* The paired differences of a comparison file (/difference). */
-static int print_compare(mr_h5r *r, FILE *out)
-{
-    if (H5Lexists(r->file, "difference/versus", H5P_DEFAULT) > 0)
-        return print_compare_many(r, out);
-    const hid_t f = r->file;
-    long long R = mr_h5r_extent(r, f, "difference/series"),
-              K = mr_h5r_extent(r, f, "difference/statistic");
-    if (R < 1 || K < 1)
-        return -1;
-    if (R > MR_H5R_MAX_STRINGS / K)
-        return mr_h5r_damaged_why(r, f, "difference/series", "has %lld series of %lld statistics",
-                                  R, K);
-    const size_t RK = (size_t)(R * K);
-    char **series = NULL, **stat = NULL, **name = NULL, **file = NULL;
-    double *v[5] = {NULL}; /* estimate, ci_lo, ci_hi, a, b */
-    static const char *const dsn[5] = {"difference/estimate", "difference/ci_lo",
-                                       "difference/ci_hi", "difference/a", "difference/b"};
-    double *vrf = malloc((size_t)R * sizeof *vrf);
-    uint64_t trials = 0, seed = 0;
-    int rc = -1;
-    bool oom = !vrf;
-    for (int k = 0; k < 5; k++)
-        oom = oom || !(v[k] = malloc(RK * sizeof(double)));
-    if (oom) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    if (!(series = mr_h5r_strings(r, f, "difference/series", (size_t)R)) ||
-        !(stat = mr_h5r_strings(r, f, "difference/statistic", (size_t)K)) ||
-        !(name = mr_h5r_strings(r, f, "difference/scenario_name", 2)) ||
-        !(file = mr_h5r_strings(r, f, "difference/scenario_file", 2)) ||
-        mr_h5r_printable(r, series, (size_t)R) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
-        mr_h5r_printable(r, name, 2) < 0 || mr_h5r_printable(r, file, 2) < 0 ||
-        mr_h5r_f64(r, f, "difference/variance_reduction", vrf, (size_t)R) ||
-        mr_h5r_attr_num(r, f, ".", "trials", H5T_NATIVE_UINT64, 1, &trials) < 0 ||
-        mr_h5r_attr_num(r, f, ".", "seed", H5T_NATIVE_UINT64, 1, &seed) < 0)
-        goto out;
-    total_shown(series, R);
-    for (int k = 0; k < 5; k++)
-        if (mr_h5r_f64(r, f, dsn[k], v[k], RK))
-            goto out;
-    fprintf(out, "Scenario A  %s (%s)\n", name[0], file[0]);
-    fprintf(out, "Scenario B  %s (%s)\n", name[1], file[1]);
-    fprintf(out, "Trials      %llu each, seed %llu: common random numbers\n\n",
-            (unsigned long long)trials, (unsigned long long)seed);
-    fprintf(out, "Losses in GBP m (as `minrisk compare` prints them): B - A < 0: B loses less; "
-                 "95%% interval of\nB - A from the paired per-trial differences (n/a: not "
-                 "estimated).\n\n");
-    table t = {RK + 1, 6, NULL};
-    t.cell = calloc(t.rows * t.cols, sizeof *t.cell);
-    if (!t.cell) {
-        mr_h5r_nomem(r);
-        goto out;
-    }
-    static const char *const hd[6] = {"series", "statistic", "A", "B", "B - A", "95% interval"};
-    for (size_t c = 0; c < 6; c++)
-        snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", hd[c]);
-    double big = 0.0;
-    for (size_t e = 0; e < RK; e++)
-        for (int k = 3; k < 5; k++)
-            if (isfinite(v[k][e]) && fabs(v[k][e]) / MR_GBP_PER_MILLION > big)
-                big = fabs(v[k][e]) / MR_GBP_PER_MILLION;
-    int dec = mr_tab_decimals(big);
-    for (long long i = 0; i < R; i++)
-        for (long long k = 0; k < K; k++) {
-            size_t e = (size_t)(i * K + k), row = e + 1;
-            const char *sn = stat_label(stat[k]);
-            snprintf(mr_tab_cell(&t, row, 0), CELL, "%s", k == 0 ? series[i] : "");
-            snprintf(mr_tab_cell(&t, row, 1), CELL, "%s", sn);
-            mr_tab_fmt_num(mr_tab_cell(&t, row, 2), v[3][e] / MR_GBP_PER_MILLION, dec, "");
-            mr_tab_fmt_num(mr_tab_cell(&t, row, 3), v[4][e] / MR_GBP_PER_MILLION, dec, "");
-            mr_tab_fmt_num(mr_tab_cell(&t, row, 4), v[0][e] / MR_GBP_PER_MILLION, dec, "");
-            if (isnan(v[1][e]) || isnan(v[2][e]))
-                snprintf(mr_tab_cell(&t, row, 5), CELL, "n/a");
-            else
-                snprintf(mr_tab_cell(&t, row, 5), CELL, "[%.*f, %.*f]", dec,
-                         v[1][e] / MR_GBP_PER_MILLION, dec, v[2][e] / MR_GBP_PER_MILLION);
-        }
-    mr_tab_print(out, &t);
-    free(t.cell);
-    fprintf(out, "\nVariance reduction by common random numbers: VRF = (var A + var B) / "
-                 "var(B - A)\n\n");
-    for (long long i = 0; i < R; i++) {
-        char b[32];
-        mr_vrf_text(b, sizeof b, vrf[i]);
-        fprintf(out, "  %-20s %s%s\n", series[i], isinf(vrf[i]) ? "" : " ", b);
-    }
-    rc = print_compare_costs(r, out);
-out:
-    mr_h5r_free_strings(series, (size_t)R);
-    mr_h5r_free_strings(stat, (size_t)K);
-    mr_h5r_free_strings(name, 2);
-    mr_h5r_free_strings(file, 2);
-    for (int k = 0; k < 5; k++)
-        free(v[k]);
     free(vrf);
     return rc;
 }

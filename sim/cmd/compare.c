@@ -356,12 +356,10 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
     }
     memcpy(shown, names, (size_t)P * sizeof *shown);
     shown[P - 1] = "Total";
-    if (q->n == 2) {
-        mr_compare_print_table(stdout, q, &sc[0], &sc[1], sc[0].trials, sc[0].seed, (int)q->nboot,
-                               shown, p, P);
-    } else {
-        mr_compare_print_table_many(stdout, q, sc, sc[0].trials, sc[0].seed, (int)q->nboot, shown,
-                                    p, P);
+    if (mr_compare_print_table(stdout, q, sc, shown, p, P)) {
+        fprintf(stderr, "%s: out of memory\n", q->scen[0]);
+        free(shown);
+        return MR_FAILED;
     }
     mr_compare_print_costs(stdout, q, sc, p, P);
     fflush(stdout);

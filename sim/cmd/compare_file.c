@@ -4,6 +4,7 @@
  * (split from compare.c, which runs the scenarios and writes the file). */
 #include "sim/cmd/compare_file.h"
 #include "models/policies.h"
+#include "out/tables/compare_print.h" /* MR_COMPARE_NSTAT */
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,31 @@ static int add(mr_extras *x, const mr_output_extra *e, int rc)
     return rc ? rc : mr_extras_add(x, e);
 }
 
+_Static_assert(MR_PAIRED_NSTAT == MR_COMPARE_NSTAT, "compare_print.h's statistics are paired.h's");
+
+void mr_compare_fill(int R, const mr_paired *p, int P, double *val, double *est, double *lo,
+                     double *hi, double *vrf)
+{
+    const size_t NS = MR_PAIRED_NSTAT, uP = (size_t)P;
+    for (int w = 0; w < R; w++) /* A's from the first pair, each other's from its own */
+        for (size_t s = 0; s < uP; s++)
+            for (size_t k = 0; k < NS; k++) {
+                const mr_paired *pw = &p[(size_t)(w ? w - 1 : 0) * uP + s];
+                val[((size_t)w * uP + s) * NS + k] = w ? pw->b[k] : pw->a[k];
+            }
+    for (size_t v = 0; v + 1 < (size_t)R; v++)
+        for (size_t s = 0; s < uP; s++) {
+            const mr_paired *pw = &p[v * uP + s];
+            for (size_t k = 0; k < NS; k++) {
+                const size_t i = (v * uP + s) * NS + k;
+                est[i] = pw->diff[k].est;
+                lo[i] = pw->diff[k].lo;
+                hi[i] = pw->diff[k].hi;
+            }
+            vrf[v * uP + s] = pw->vrf;
+        }
+}
+
 /* The arrays of /difference, kept alive by the extras: R runs, the V = R -
    1 after A each compared with A, P series, NS statistics. */
 typedef struct {
@@ -107,23 +133,7 @@ static int difference_arrays(mr_extras *x, const request *q, const mr_scenario *
     for (size_t s = 0; s < uP; s++)
         if (!(d->ser[s] = mr_extras_strdup(x, names[s])))
             return -1;
-    for (int w = 0; w < R; w++) /* A's from the first pair, each other's from its own */
-        for (size_t s = 0; s < uP; s++)
-            for (size_t k = 0; k < NS; k++) {
-                const mr_paired *pw = &p[(size_t)(w ? w - 1 : 0) * uP + s];
-                d->val[((size_t)w * uP + s) * NS + k] = w ? pw->b[k] : pw->a[k];
-            }
-    for (size_t v = 0; v < (size_t)V; v++)
-        for (size_t s = 0; s < uP; s++) {
-            const mr_paired *pw = &p[v * uP + s];
-            for (size_t k = 0; k < NS; k++) {
-                const size_t i = (v * uP + s) * NS + k;
-                d->est[i] = pw->diff[k].est;
-                d->lo[i] = pw->diff[k].lo;
-                d->hi[i] = pw->diff[k].hi;
-            }
-            d->vrf[v * uP + s] = pw->vrf;
-        }
+    mr_compare_fill(R, p, P, d->val, d->est, d->lo, d->hi, d->vrf);
     *d->nb = (uint64_t)nboot;
     *d->level = 0.95;
     return 0;

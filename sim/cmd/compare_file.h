@@ -54,6 +54,13 @@ typedef struct {
 void mr_compare_costs(const request *q, const mr_scenario *sc, const mr_paired *p, int P,
                       compare_costs *c);
 
+/* The statistics of the q->n = R runs, as /difference holds them (GBP):
+   val[R][P][NSTAT] each run's, est, lo, hi [R - 1][P][NSTAT] each change
+   against A and its 95% interval, vrf[R - 1][P]; from the paired
+   statistics p of P series per run against A. */
+void mr_compare_fill(int R, const mr_paired *p, int P, double *val, double *est, double *lo,
+                     double *hi, double *vrf);
+
 /* /difference into x (docs/OUTPUT.md "Comparison files": two runs, format
    1.5's layout; three or more, format 1.6's). 0, or -1 (out of memory). */
 int mr_compare_difference(mr_extras *x, const request *q, const mr_scenario *sc,

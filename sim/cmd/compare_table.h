@@ -8,14 +8,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The table of two scenarios (A, B, B - A with intervals) and of three or
-   more (a column per scenario, then each change against A). */
-void mr_compare_print_table(FILE *f, const request *q, const mr_scenario *a, const mr_scenario *b,
-                            uint64_t trials, uint64_t seed, int nboot, const char *const *names,
-                            const mr_paired *p, int P);
-void mr_compare_print_table_many(FILE *f, const request *q, const mr_scenario *sc, uint64_t trials,
-                                 uint64_t seed, int nboot, const char *const *names,
-                                 const mr_paired *p, int P);
+/* The table of the q->n scenarios sc from the paired statistics p of P
+   series per run against A, named `names` (mr_compare_view_print: two
+   runs as A, B, B - A; more as a column per run, then each change against
+   A). 0, or -1 when out of memory (nothing printed). */
+int mr_compare_print_table(FILE *f, const request *q, const mr_scenario *sc,
+                           const char *const *names, const mr_paired *p, int P);
 
 /* The policy costs of the runs and the loss avoided per pound, when any
    run states a cost (out/tables/policy_cost.h); nothing otherwise. */

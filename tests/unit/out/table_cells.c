@@ -6,7 +6,14 @@
  * from 1 and for 0, three from 0.001, else %.1e) and a loss avoided per
  * pound with its interval (mr_policy_cost_fmt_per_pound: 0 decimals from
  * 100, 1 from 10, 2 from 1, else 3); from 1e15 up each of them with 4
- * significant digits (out/tables/cellnum.h). Values by hand at each edge. */
+ * significant digits (out/tables/cellnum.h). Values by hand at each edge.
+ * And mr_tab_print of a table of 18 columns, past the 16 whose widths it
+ * keeps on the stack: every line as long as the header, no trailing blank
+ * (it read widths past its array until 2026-12; compare_many tested it
+ * through summary's comparison table, which since 2026-12-07 is compare's
+ * own printer). */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +25,8 @@
 #include "out/tables/tab.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void test_loss_table_decimals(void **state)
@@ -101,12 +110,52 @@ static void test_huge_cells(void **state)
     assert_string_equal(c, "inf%");
 }
 
+/* 3 rows of 18 columns: column c holds "h<c>", "<c>" and c + 1 x's, so it
+   is 2, 2, 3, 4, ..., 18 wide (sum 172) and, two spaces between columns, a
+   line is 172 + 34 = 206 long. */
+static void test_wide_table(void **state)
+{
+    (void)state;
+    enum { C = 18 };
+    table t = {3, C, NULL};
+    const char *head[C];
+    char names[C][8];
+    for (int c = 0; c < C; c++) {
+        snprintf(names[c], sizeof names[c], "h%d", c);
+        head[c] = names[c];
+    }
+    assert_int_equal(mr_tab_headed(&t, head), 0);
+    size_t want = 0;
+    for (int c = 0; c < C; c++) {
+        snprintf(mr_tab_cell(&t, 1, (size_t)c), CELL, "%d", c);
+        memset(mr_tab_cell(&t, 2, (size_t)c), 'x', (size_t)c + 1);
+        size_t w = strlen(names[c]) > (size_t)c + 1 ? strlen(names[c]) : (size_t)c + 1;
+        want += w + (c ? 2 : 0);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    mr_tab_print(f, &t);
+    fclose(f);
+    int lines = 0;
+    for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1, lines++) {
+        assert_int_equal((size_t)(nl - line), want);
+        assert_true(nl[-1] != ' ');
+    }
+    assert_int_equal(lines, 3);
+    assert_int_equal(want, 206);
+    free(buf);
+    free(t.cell);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loss_table_decimals),
         cmocka_unit_test(test_policy_cost_cells),
         cmocka_unit_test(test_huge_cells),
+        cmocka_unit_test(test_wide_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
