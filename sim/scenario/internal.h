@@ -103,7 +103,8 @@ typedef struct {
        text), for a parent that is not YAML (extends.c); and where the
        prescan stood when libyaml stopped (yaml.c syntax_place): kp the
        node the error is in, after the key or item read last before it
-       ("" when none) */
+       ("" when none); not used for a composer's error (an undefined
+       alias), which the prescan does not meet */
     struct {
         unsigned long line, col;
         char problem[128];

@@ -766,7 +766,11 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
        one at fault (a key dedented by two spaces ends its mapping, and the
        next line is then refused) */
     char hint[KP_MAX + 96] = "";
-    const char *kp = p->syntax.kp, *after = p->syntax.after;
+    /* the prescan's place is that of the first parse error; a composer's
+       error (an undefined alias, an anchor given twice) may come before
+       it, and has no place of its own here */
+    const bool placed = ps->error != YAML_COMPOSER_ERROR;
+    const char *kp = placed ? p->syntax.kp : "", *after = placed ? p->syntax.after : "";
     if (ps->error != YAML_READER_ERROR && tab_at(p, line, col))
         snprintf(hint, sizeof hint, " (a tab: YAML indents with spaces only)");
     else if (ps->error != YAML_READER_ERROR && indentation_problem(problem))

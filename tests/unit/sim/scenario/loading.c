@@ -617,7 +617,11 @@ static void test_inline_errors(void **state)
                  "t.yaml:1:1: (root): the document is empty; expected a mapping with name, "
                  "simulation, countries, minerals and sectors");
     expect_error("- a\n- b\n", NULL, NULL, "t.yaml:1:1: (root): expected a mapping, got a list");
-    expect_error("name: [x\n", NULL, NULL, "t.yaml:2:1: name: syntax: did not find expected ',' or ']'");
+    expect_error("name: [x\n", NULL, NULL,
+                 "t.yaml:2:1: name: syntax: did not find expected ',' or ']'");
+    /* a composer's error before a parse error: not the parse error's key */
+    expect_error("name: *nope\ndescription: [x\n", NULL, NULL,
+                 "t.yaml:1:7: syntax: found undefined alias");
     expect_error(MINIMAL, "share: 1}", "share: 1.3}",
                  "t.yaml:11:29: minerals.m.mining[0].share: must be in [0,1], got 1.3");
     expect_error(MINIMAL, "{country: A,", "{country: a,",
