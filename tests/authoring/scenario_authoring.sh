@@ -166,7 +166,7 @@ EOF
     rc=$?
     [ $rc -eq 2 ] || fail "init of 300 minerals x 300 sectors exited $rc, expected 2"
     [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "init 300 x 300: not one line"
-    grep -qE "^minrisk init: 300 minerals and 300 sectors make a file of [0-9]+\.[0-9] MiB, above the limit of 16 MiB for a scenario file" "$tmp/err" ||
+    grep -qE "^minrisk init: 300 minerals and 300 sectors make a file of 3[0-9]\.[0-9] MiB, above the limit of 16 MiB for a scenario file" "$tmp/err" ||
         fail "init 300 x 300: '$(cat "$tmp/err")'"
     [ -e "$tmp/big.yaml" ] && fail "init 300 x 300 wrote a file the loader refuses"
     echo "ok: init refuses a file above the loader's 16 MiB"
