@@ -103,8 +103,9 @@ typedef struct {
        text), for a parent that is not YAML (extends.c); and where the
        prescan stood when libyaml stopped (yaml.c syntax_place): kp the
        node the error is in, after the key or item read last before it
-       ("" when none); not used for a composer's error (an undefined
-       alias), which the prescan does not meet */
+       ("" when none); used for a scanner's or parser's error only (a
+       composer's, an undefined alias, the prescan does not meet; a
+       reader's is met ahead of the parser) */
     struct {
         unsigned long line, col;
         char problem[128];

@@ -768,8 +768,10 @@ static void syntax_error(P *p, const yaml_parser_t *ps)
     char hint[KP_MAX + 96] = "";
     /* the prescan's place is that of the first parse error; a composer's
        error (an undefined alias, an anchor given twice) may come before
-       it, and has no place of its own here */
-    const bool placed = ps->error != YAML_COMPOSER_ERROR;
+       it, and a reader's (a byte that is not UTF-8) is met while libyaml
+       decodes ahead of the parser (kilobytes ahead), so that the place is
+       some key before the byte's: neither has a place of its own here */
+    const bool placed = ps->error == YAML_SCANNER_ERROR || ps->error == YAML_PARSER_ERROR;
     const char *kp = placed ? p->syntax.kp : "", *after = placed ? p->syntax.after : "";
     if (ps->error != YAML_READER_ERROR && tab_at(p, line, col))
         snprintf(hint, sizeof hint, " (a tab: YAML indents with spaces only)");

@@ -622,6 +622,20 @@ static void test_inline_errors(void **state)
     /* a composer's error before a parse error: not the parse error's key */
     expect_error("name: *nope\ndescription: [x\n", NULL, NULL,
                  "t.yaml:1:7: syntax: found undefined alias");
+    /* a byte that is not UTF-8 far into a file (line 3002, 39 KB): libyaml
+       decodes ahead of the parser, which stood at an earlier key (k2914)
+       then; that key is not named */
+    {
+        enum { LINES = 3000 };
+        char *t = malloc(LINES * 16 + 64);
+        assert_non_null(t);
+        size_t n = (size_t)sprintf(t, "name: x\n");
+        for (int i = 0; i < LINES; i++)
+            n += (size_t)sprintf(t + n, "k%d: %d\n", i, i);
+        sprintf(t + n, "desc: \xff\n");
+        expect_error(t, NULL, NULL, "t.yaml:3002:7: syntax: invalid leading UTF-8 octet");
+        free(t);
+    }
     expect_error(MINIMAL, "share: 1}", "share: 1.3}",
                  "t.yaml:11:29: minerals.m.mining[0].share: must be in [0,1], got 1.3");
     expect_error(MINIMAL, "{country: A,", "{country: a,",
