@@ -353,7 +353,7 @@ static int print_compare(mr_h5r *r, FILE *out)
         (many && !(runs = mr_h5r_strings(r, f, "difference/run", (size_t)R))) ||
         !(name = mr_h5r_strings(r, f, "difference/scenario_name", (size_t)R)) ||
         !(file = mr_h5r_strings(r, f, "difference/scenario_file", (size_t)R)) ||
-        mr_h5r_printable(r, series, (size_t)P) < 0 ||
+        mr_h5r_printable(r, series, (size_t)P) < 0 || mr_h5r_printable(r, stat, (size_t)K) < 0 ||
         (many && mr_h5r_printable(r, runs, (size_t)R) < 0) ||
         mr_h5r_printable(r, name, (size_t)R) < 0 || mr_h5r_printable(r, file, (size_t)R) < 0 ||
         mr_h5r_f64(r, f, "difference/variance_reduction", vrf, V * (size_t)P) ||

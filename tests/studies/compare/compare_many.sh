@@ -104,5 +104,22 @@ awk '/^series  *statistic/ { on = 1
      END { exit !(on && rows == 15 && n == 11 && bad == 0) }' "$tmp/six" ||
   fail "six scenarios: the 18-column table is not aligned: $(head -c 3000 "$tmp/six")"
 
+
+# 9. A file whose /difference/statistic is not the five statistics in their
+# order is refused as damaged, the name shown escaped (the printer takes
+# them by position since 2026-12-07), status 2 and one line.
+cp "$tmp/six.h5" "$tmp/odd.h5"
+"$py" -c 'import sys, h5py
+with h5py.File(sys.argv[1], "a") as f:
+    d = f["difference/statistic"]
+    v = [s.decode() if isinstance(s, bytes) else s for s in d[()]]
+    v[2] = "var\x1b98"
+    d[...] = v' "$tmp/odd.h5" || fail "odd statistic: h5py"
+"$bin" summary "$tmp/odd.h5" >"$tmp/odd.out" 2>"$tmp/odd.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/odd.out" ] && [ "$(wc -l <"$tmp/odd.err")" -eq 1 ] &&
+  grep -qF "difference/statistic holds 'var\x1b98' where 'var99' belongs" "$tmp/odd.err" ||
+  fail "odd statistic: status $rc, $(cat "$tmp/odd.err")"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
