@@ -9,7 +9,7 @@
  */
 #include "sim/cmd/cli.h"
 #include "sim/cmd/compare_file.h"
-#include "sim/cmd/compare_table.h"
+#include "out/tables/compare_print.h"
 #include "sim/cmd/outpath.h"
 #include "out/clock.h"
 #include "out/format.h"
@@ -345,6 +345,67 @@ static mr_status paired_statistics(const request *q, const mr_scenario *sc, int 
     return status;
 }
 
+/* The table of the q->n scenarios sc from the paired statistics p of P
+   series per run against A, named `names`, by the printer summary of the
+   file uses too (out/tables/compare_print.h). 0, or -1 when out of memory
+   (nothing printed). */
+static int print_table(FILE *f, const request *q, const mr_scenario *sc, const char *const *names,
+                       const mr_paired *p, int P)
+{
+    const int R = q->n;
+    const size_t cells = (size_t)R * (size_t)P * MR_PAIRED_NSTAT,
+                 dcells = (size_t)(R - 1) * (size_t)P * MR_PAIRED_NSTAT;
+    double *val = malloc(cells * sizeof *val), *est = malloc(dcells * sizeof *est),
+           *lo = malloc(dcells * sizeof *lo), *hi = malloc(dcells * sizeof *hi),
+           *vrf = malloc((size_t)(R - 1) * (size_t)P * sizeof *vrf);
+    int rc = -1;
+    if (val && est && lo && hi && vrf) {
+        const char *name[MAX_SCENARIOS], *file[MAX_SCENARIOS];
+        for (int w = 0; w < R; w++) {
+            name[w] = sc[w].name;
+            file[w] = q->scen[w];
+        }
+        mr_compare_fill(R, p, P, val, est, lo, hi, vrf);
+        const mr_compare_view v = {.R = R,
+                                   .P = P,
+                                   .name = name,
+                                   .file = file,
+                                   .series = names,
+                                   .val = val,
+                                   .est = est,
+                                   .lo = lo,
+                                   .hi = hi,
+                                   .vrf = vrf,
+                                   .trials = sc[0].trials,
+                                   .seed = sc[0].seed,
+                                   .nboot = (int)q->nboot,
+                                   .horizon_years = sc[0].horizon_years};
+        mr_compare_view_print(f, &v);
+        rc = 0;
+    }
+    free(val);
+    free(est);
+    free(lo);
+    free(hi);
+    free(vrf);
+    return rc;
+}
+
+/* The policy costs of the runs and the loss avoided per pound, when any
+   run states a cost (out/tables/policy_cost.h); nothing otherwise. */
+static void print_costs(FILE *f, const request *q, const mr_scenario *sc, const mr_paired *p, int P)
+{
+    compare_costs c;
+    mr_compare_costs(q, sc, p, P, &c);
+    if (!c.any)
+        return;
+    if (q->n == 2)
+        mr_policy_cost_print_pair(f, sc[0].horizon_years, c.cost, c.stated, c.unc, c.per_pound[1]);
+    else
+        mr_policy_cost_print_many(f, sc[0].horizon_years, q->n, c.cost, c.stated, c.unc,
+                                  c.per_pound[1]);
+}
+
 /* The table on stdout, the series named as in `minrisk summary` ("Total"). */
 static mr_status print_comparison(const request *q, const mr_scenario *sc, const char *const *names,
                                   const mr_paired *p, int P)
@@ -356,12 +417,12 @@ static mr_status print_comparison(const request *q, const mr_scenario *sc, const
     }
     memcpy(shown, names, (size_t)P * sizeof *shown);
     shown[P - 1] = "Total";
-    if (mr_compare_print_table(stdout, q, sc, shown, p, P)) {
+    if (print_table(stdout, q, sc, shown, p, P)) {
         fprintf(stderr, "%s: out of memory\n", q->scen[0]);
         free(shown);
         return MR_FAILED;
     }
-    mr_compare_print_costs(stdout, q, sc, p, P);
+    print_costs(stdout, q, sc, p, P);
     fflush(stdout);
     free(shown);
     return MR_OK;

@@ -1,7 +1,8 @@
-/* compare_file.h - what `minrisk compare`'s three files share: the request
- * (its command line), the runs' names, the policy costs, and /difference
- * (compare_file.c); compare.c runs the scenarios and writes the file,
- * compare_table.c prints the table. Not for use outside sim/cmd/compare*.c. */
+/* compare_file.h - what compare.c (running the scenarios, printing the
+ * table, writing the file) takes from compare_file.c: the request (the
+ * command line), the runs' names, the policy costs, the statistics as
+ * /difference holds them, and /difference itself. Not for use outside
+ * sim/cmd/compare*.c. */
 #ifndef MR_COMPARE_FILE_H
 #define MR_COMPARE_FILE_H
 
