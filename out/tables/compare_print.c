@@ -75,16 +75,28 @@ static void print_header(FILE *f, const mr_compare_view *v)
     fprintf(f, "Horizon     %d years\n\n", v->horizon_years);
 }
 
+/* "1000 resamples of the trials", or for --bootstrap 0 that there was none
+   (it read "0 resamples of the trials" until 2026-12-07). */
+static const char *resamples(const mr_compare_view *v, char *buf, size_t n)
+{
+    if (v->nboot > 0)
+        snprintf(buf, n, "%d resamples of the trials", v->nboot);
+    else
+        snprintf(buf, n, "none: --bootstrap 0");
+    return buf;
+}
+
 static void print_pair(FILE *f, const mr_compare_view *v)
 {
+    char nb[64];
     fprintf(f,
             "Losses in GBP m over the %d-year horizon (mean; VaR = empirical quantile; ES =\n"
             "expected shortfall) and 1-in-100 = annual loss at a return period of 100 years.\n"
             "B - A < 0: B loses less. 95%% interval of B - A from the paired per-trial\n"
             "differences: the mean's from their standard error, the others by bootstrap\n"
-            "(%d resamples of the trials); n/a where fewer than 10 trials lie beyond the\n"
+            "(%s); n/a where fewer than 10 trials lie beyond the\n"
             "statistic's level (VaR and ES 99%% need 1,000 trials).\n\n",
-            v->horizon_years, v->nboot);
+            v->horizon_years, resamples(v, nb, sizeof nb));
     const int dec = decimals(v), wname = name_width(v);
     char va[64], vb[64], vd[64], iv[160];
     int wnum = 8;
@@ -133,15 +145,16 @@ static void print_pair(FILE *f, const mr_compare_view *v)
 static void print_many(FILE *f, const mr_compare_view *v)
 {
     const int R = v->R, P = v->P;
+    char nb[64];
     fprintf(f,
             "Losses in GBP m over the %d-year horizon (mean; VaR = empirical quantile; ES =\n"
             "expected shortfall) and 1-in-100 = annual loss at a return period of 100 years.\n"
             "X - A < 0: X loses less than A. 95%% interval of each change from the paired\n"
             "per-trial differences: the mean's from their standard error, the others by\n"
-            "bootstrap (%d resamples of the trials, the same for every pair); n/a where\n"
+            "bootstrap (%s, the same for every pair); n/a where\n"
             "fewer than 10 trials lie beyond the statistic's level (VaR and ES 99%% need\n"
             "1,000 trials).\n\n",
-            v->horizon_years, v->nboot);
+            v->horizon_years, resamples(v, nb, sizeof nb));
     const int dec = decimals(v), wname = name_width(v);
     int wnum = 6, wiv = 12, vw[26] = {0};
     char c[64], iv[160];

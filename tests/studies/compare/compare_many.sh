@@ -92,6 +92,8 @@ grep -Eq '^  C +\(cap 60%: 0 of [0-9]+ above\)$' "$tmp/uk3" || fail "uk grid: no
 "$bin" summary "$tmp/six.h5" | head -c 200000 >"$tmp/six" || fail "summary of six scenarios: status $?"
 head -n "$(wc -l <"$tmp/six.cmp")" "$tmp/six" | cmp -s - "$tmp/six.cmp" ||
   fail "six scenarios: summary does not begin with compare's output"
+grep -q '^bootstrap (none: --bootstrap 0, the same for every pair); n/a where$' "$tmp/six.cmp" ||
+  fail "six scenarios: --bootstrap 0 is not said (it read '0 resamples of the trials')"
 awk '/^series  *statistic/ { on = 1
        for (c = 2; c <= length($0); c++)
          if (substr($0, c, 1) ~ /[A-F]/ && substr($0, c - 1, 1) == " " &&
