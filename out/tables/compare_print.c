@@ -156,7 +156,7 @@ static void print_many(FILE *f, const mr_compare_view *v)
             "1,000 trials).\n\n",
             v->horizon_years, resamples(v, nb, sizeof nb));
     const int dec = decimals(v), wname = name_width(v);
-    int wnum = 6, wiv = 12, vw[26] = {0};
+    int wnum = 6, wiv = 12, vw[MR_COMPARE_MAX_RUNS] = {0};
     char c[64], iv[160];
     for (int s = 0; s < P; s++)
         for (int k = 0; k < NS; k++)

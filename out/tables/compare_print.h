@@ -9,15 +9,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* At most 26 runs: a .. z. */
+#define MR_COMPARE_MAX_RUNS 26
+
 /* The statistics of each series, in /difference/statistic's order: mean,
    var95, var99, es99, annual_1in100 (sim/studies/paired.h's order). */
 #define MR_COMPARE_NSTAT 5
 
 /* What the table shows, all losses in GBP. */
 typedef struct {
-    int R, P;                    /* runs (2 .. 26, A first), series (the total last) */
-    const char *const *name;     /* [R] the scenarios' names */
-    const char *const *file;     /* [R] their files, as given */
+    int R, P;                /* runs (2 .. MR_COMPARE_MAX_RUNS, A first), series (the total last) */
+    const char *const *name; /* [R] the scenarios' names */
+    const char *const *file; /* [R] their files, as given */
     const char *const *series;   /* [P] as shown ("Total" last) */
     const double *val;           /* [R][P][NSTAT] each run's statistic */
     const double *est, *lo, *hi; /* [R - 1][P][NSTAT] the change X - A and its 95% interval */

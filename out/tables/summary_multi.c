@@ -328,7 +328,7 @@ static int print_compare(mr_h5r *r, FILE *out)
     if (K != MR_COMPARE_NSTAT)
         return mr_h5r_damaged_why(r, f, "difference/statistic", "has %lld statistics, expected %d",
                                   K, MR_COMPARE_NSTAT);
-    if (R > 26 || (many && R < 3) || P > MR_H5R_MAX_STRINGS / K / R)
+    if (R > MR_COMPARE_MAX_RUNS || (many && R < 3) || P > MR_H5R_MAX_STRINGS / K / R)
         return mr_h5r_damaged_why(r, f, "difference/series",
                                   "has %lld series of %lld statistics of %lld runs", P, K, R);
     static const char *const stat_names[MR_COMPARE_NSTAT] = {"mean", "var95", "var99", "es99",

@@ -8,13 +8,14 @@
 
 #include "models/scenario.h"
 #include "out/h5/extras.h"
+#include "out/tables/compare_print.h" /* MR_COMPARE_MAX_RUNS */
 #include "sim/studies/paired.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* At most 26 scenarios: runs a .. z. */
-#define MAX_SCENARIOS 26
+/* At most 26 scenarios: runs a .. z (the printer's limit). */
+#define MAX_SCENARIOS MR_COMPARE_MAX_RUNS
 
 typedef struct {
     const char *scen[MAX_SCENARIOS]; /* the scenario files; scen[0] is A */
