@@ -57,12 +57,19 @@ static int decimals(const mr_compare_view *v)
     return big >= 1000.0 ? 0 : big >= 10.0 ? 1 : big >= 0.1 ? 2 : 4;
 }
 
+/* Series s as the table names it: the total, always last, as "Total", as a
+   run's summary prints it (the file and compare's statistics say "total"). */
+static const char *series_name(const mr_compare_view *v, int s)
+{
+    return s == v->P - 1 ? "Total" : v->series[s];
+}
+
 static int name_width(const mr_compare_view *v)
 {
     int wname = 6;
     for (int s = 0; s < v->P; s++)
-        if ((int)strlen(v->series[s]) > wname)
-            wname = (int)strlen(v->series[s]);
+        if ((int)strlen(series_name(v, s)) > wname)
+            wname = (int)strlen(series_name(v, s));
     return wname;
 }
 
@@ -119,7 +126,7 @@ static void print_pair(FILE *f, const mr_compare_view *v)
             fmt_m(vb, sizeof vb, VAL(1, s, k), dec);
             fmt_m(vd, sizeof vd, v->est[AT(1, s, k)], dec);
             fmt_interval(iv, sizeof iv, v->lo[AT(1, s, k)], v->hi[AT(1, s, k)], dec);
-            fprintf(f, "%-*s  %-9s  %*s  %*s  %*s  %s\n", wname, k == 0 ? v->series[s] : "",
+            fprintf(f, "%-*s  %-9s  %*s  %*s  %*s  %s\n", wname, k == 0 ? series_name(v, s) : "",
                     stat_labels[k], wnum, va, wnum, vb, wnum, vd, iv);
         }
     fprintf(f, "\nVariance reduction by common random numbers: VRF = (var A + var B) / var(B - A)\n"
@@ -137,7 +144,7 @@ static void print_pair(FILE *f, const mr_compare_view *v)
     for (int s = 0; s < v->P; s++) {
         char cell[32];
         mr_vrf_text(cell, sizeof cell, VRF(1, s));
-        fprintf(f, "%-*s  %*s%s\n", wname, v->series[s], wv, cell,
+        fprintf(f, "%-*s  %*s%s\n", wname, series_name(v, s), wv, cell,
                 isinf(VRF(1, s)) ? "  (B - A is the same in every trial)" : "");
     }
 }
@@ -183,7 +190,7 @@ static void print_many(FILE *f, const mr_compare_view *v)
     fputc('\n', f);
     for (int s = 0; s < P; s++)
         for (int k = 0; k < NS; k++) {
-            fprintf(f, "%-*s  %-9s", wname, k == 0 ? v->series[s] : "", stat_labels[k]);
+            fprintf(f, "%-*s  %-9s", wname, k == 0 ? series_name(v, s) : "", stat_labels[k]);
             for (int w = 0; w < R; w++) {
                 fmt_m(c, sizeof c, VAL(w, s, k), dec);
                 fprintf(f, "  %*s", wnum, c);
@@ -214,7 +221,7 @@ static void print_many(FILE *f, const mr_compare_view *v)
     }
     fputc('\n', f);
     for (int s = 0; s < P; s++) {
-        fprintf(f, "%-*s", wname, v->series[s]);
+        fprintf(f, "%-*s", wname, series_name(v, s));
         for (int w = 1; w < R; w++) {
             char b[32];
             mr_vrf_text(b, sizeof b, VRF(w, s));

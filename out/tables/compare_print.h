@@ -21,7 +21,7 @@ typedef struct {
     int R, P;                /* runs (2 .. MR_COMPARE_MAX_RUNS, A first), series (the total last) */
     const char *const *name; /* [R] the scenarios' names */
     const char *const *file; /* [R] their files, as given */
-    const char *const *series;   /* [P] as shown ("Total" last) */
+    const char *const *series;   /* [P] the series, the total last (shown "Total") */
     const double *val;           /* [R][P][NSTAT] each run's statistic */
     const double *est, *lo, *hi; /* [R - 1][P][NSTAT] the change X - A and its 95% interval */
     const double *vrf;           /* [R - 1][P] variance-reduction factor of the pairing */

@@ -264,15 +264,6 @@ static int print_compare_costs(mr_h5r *r, FILE *out)
     return 0;
 }
 
-/* The last series of /difference, "total", as `minrisk compare` and a
-   run's summary print it: "Total" (until 2026-12-07 summary printed
-   "total" where compare had printed "Total"). */
-static void total_shown(char **series, long long n)
-{
-    if (n > 0 && !strcmp(series[n - 1], "total"))
-        series[n - 1][0] = 'T';
-}
-
 /* The policy costs of a comparison of three or more runs, when stored. */
 static int print_compare_many_costs(mr_h5r *r, FILE *out, size_t R, char **runs)
 {
@@ -381,7 +372,6 @@ static int print_compare(mr_h5r *r, FILE *out)
         nboot = *nb;
         free(nb);
     }
-    total_shown(series, P);
     const mr_compare_view view = {.R = (int)R,
                                   .P = (int)P,
                                   .name = (const char *const *)name,

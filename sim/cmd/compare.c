@@ -406,25 +406,16 @@ static void print_costs(FILE *f, const request *q, const mr_scenario *sc, const 
                                   c.per_pound[1]);
 }
 
-/* The table on stdout, the series named as in `minrisk summary` ("Total"). */
+/* The table on stdout (the printer names the total "Total"), then the costs. */
 static mr_status print_comparison(const request *q, const mr_scenario *sc, const char *const *names,
                                   const mr_paired *p, int P)
 {
-    const char **shown = calloc((size_t)P, sizeof *shown);
-    if (!shown) {
+    if (print_table(stdout, q, sc, names, p, P)) {
         fprintf(stderr, "%s: out of memory\n", q->scen[0]);
-        return MR_FAILED;
-    }
-    memcpy(shown, names, (size_t)P * sizeof *shown);
-    shown[P - 1] = "Total";
-    if (print_table(stdout, q, sc, shown, p, P)) {
-        fprintf(stderr, "%s: out of memory\n", q->scen[0]);
-        free(shown);
         return MR_FAILED;
     }
     print_costs(stdout, q, sc, p, P);
     fflush(stdout);
-    free(shown);
     return MR_OK;
 }
 
