@@ -6,7 +6,8 @@
  * N_ip and exposure E_ip (the integral of its regime factor; H without a
  * regime) per trial. The stage's target event is a loss at or above gamma,
  * the smaller of the stage's weighted estimate of VaR_p and the (1 - rho)
- * quantile of its unweighted losses, rho = max(1 - p, 100 / (L H)):
+ * quantile of its unweighted losses, rho = min(0.5, max(1 - p, 100 / n)),
+ * n = L trials (L H trial-years for an annual target), as update() has it:
  * multi-level, so that a stage whose sample holds fewer than 100 elements
  * beyond VaR_p fits the rates to its top 100 instead; elite trial i counts
  * with W_i = w_i h_i, h_i = the number of its elements (years, for an

@@ -158,7 +158,8 @@ const SchemaKey sc_schema[] = {
     {"minerals.<id>.mining", "list of suppliers", NULL, "", NONE,
      .meaning = "mine stage; mining or refining or both is required"},
     {"minerals.<id>.refining", "list of suppliers", NULL, "", NONE,
-     .meaning = "refining stage; with both stages available supply is the smaller of the two"},
+     .meaning = "refining stage; with both stages the available fraction is the smaller of "
+                "the two, export controls on the product stage compounding on it (MODEL 4)"},
     {"minerals.<id>.stockpile", "mapping", NULL, "", NONE,
      .meaning = "strategic stockpile (MODEL 4)"},
     {"minerals.<id>.price", "mapping", NULL, "", REQ, .meaning = "price model (MODEL 5)"},
@@ -278,12 +279,13 @@ const SchemaKey sc_schema[] = {
     {"policies.diversification_cap.ramp", NUMP(R_01), .unit = "fraction of the shift", DEF("1"),
      .meaning = "on: uk_sourcing: the share of the cap's shift of UK sourcing realised (a "
                 "ramp-up path, e.g. {2025: 0, 2030: 1})"},
-    {"policies.diversification_cap.premium", "number or mapping", NULL, "fraction of the price",
-     DEF("0"), .num = &R_PREMIUM,
-     .meaning = "on: uk_sourcing: the premium over the market price paid on the shifted share "
-                "(a number, or per offtake country)"},
+    {"policies.diversification_cap.premium", "number or mapping", NULL,
+     "fraction of price.ref", DEF("0"), .num = &R_PREMIUM,
+     .meaning = "on: uk_sourcing: a premium per tonne, a fraction of the reference price that "
+                "a shortage does not raise, paid on the shifted share whether the partner "
+                "delivers or not (a number, or per offtake country)"},
     {"policies.diversification_cap.premium.<country>", NUM(R_PREMIUM),
-     .unit = "fraction of the price", NONE,
+     .unit = "fraction of price.ref", NONE,
      .meaning = "the premium on that offtake country's "
                 "added share"},
     {"policies.diversification_cap.new_source", "mapping", NULL, "", NONE,
