@@ -279,8 +279,8 @@ const SchemaKey sc_schema[] = {
     {"policies.diversification_cap.ramp", NUMP(R_01), .unit = "fraction of the shift", DEF("1"),
      .meaning = "on: uk_sourcing: the share of the cap's shift of UK sourcing realised (a "
                 "ramp-up path, e.g. {2025: 0, 2030: 1})"},
-    {"policies.diversification_cap.premium", "number or mapping", NULL,
-     "fraction of price.ref", DEF("0"), .num = &R_PREMIUM,
+    {"policies.diversification_cap.premium", "number or mapping", NULL, "fraction of price.ref",
+     DEF("0"), .num = &R_PREMIUM,
      .meaning = "on: uk_sourcing: a premium per tonne, a fraction of the reference price that "
                 "a shortage does not raise, paid on the shifted share whether the partner "
                 "delivers or not (a number, or per offtake country)"},
