@@ -29,6 +29,14 @@ add_test(NAME output_xarray_studies
                  ${MINRISK_BIN} ${MINRISK_SRC})
 set_tests_properties(output_xarray_studies PROPERTIES LABELS output)
 
+# Every group, dataset and attribute of every kind of file (run, streamed,
+# importance-sampled, precision-stopped, comparisons of 2 and 3, sweep,
+# uncertainty) is named in docs/OUTPUT.md or docs/STUDIES.md.
+add_test(NAME output_documented
+         COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/documented.py ${MINRISK_BIN}
+                 ${MINRISK_SRC})
+set_tests_properties(output_documented PROPERTIES LABELS output)
+
 # The file as netCDF tools see it: ncdump -h and netCDF4.Dataset against
 # xarray in every group of a run, a comparison and a sweep; Conventions,
 # long_name (against python/minrisk's rule) and the time coordinate by hand.
