@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <strings.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -170,6 +171,24 @@ static int check_name(const char *output, mr_error *err)
     return what ? -1 : 0;
 }
 
+/* The output is not named like a scenario (.yaml, .yml, any case): a result
+   file written there would replace a scenario the user meant to keep (`-o
+   b.yaml` for `-o b.h5`; the Python package's compare(a, b, c) takes its
+   last argument as the output). After check_not_input, whose message says
+   more for the scenario itself. */
+static int check_not_yaml_name(const char *output, mr_error *err)
+{
+    size_t n = strlen(output);
+    bool yaml = (n >= 5 && !strcasecmp(output + n - 5, ".yaml")) ||
+                (n >= 4 && !strcasecmp(output + n - 4, ".yml"));
+    if (yaml)
+        say(err,
+            "%s: is named like a scenario file (.yaml, .yml), which the result file would "
+            "replace; choose another -o (result files end in .h5)",
+            output);
+    return yaml ? -1 : 0;
+}
+
 /* path, if it exists, is a regular file (not followed if a link). `of` names
    the output a checkpoint path belongs to (NULL: path is the output). */
 static int check_regular(const char *path, const char *of, mr_error *err)
@@ -286,7 +305,8 @@ static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error 
     }
     if (check_name(q->output, err) || check_regular(q->output, NULL, err) ||
         check_regular(ckpt, q->output, err) || check_not_input(q->output, NULL, q, err) ||
-        check_not_input(ckpt, q->output, q, err) || mr_outpath_check_dir(q->output, err))
+        check_not_input(ckpt, q->output, q, err) || check_not_yaml_name(q->output, err) ||
+        mr_outpath_check_dir(q->output, err))
         return MR_BAD_INPUT;
     return check_space(q, err) ? MR_FAILED : MR_OK;
 }
