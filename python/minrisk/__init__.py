@@ -69,8 +69,10 @@ def run(scenario, out, trials=None, threads=None, seed=None, events=False, count
     threads: OpenMP threads (default: all cores). events, counterfactual:
     the /events table and the counterfactual attribution. progress: the
     binary's progress and closing lines on sys.stderr. The binary's
-    standard output (closing lines, verification number) is the result's
-    `stdout` attribute. A refusal raises MinriskError with its message."""
+    standard output is the result's `stdout` attribute: empty for `minrisk
+    run`, whose closing lines and verification number go to stderr (a
+    plain run's number is also run_info["verification"], an integer:
+    "%016x" % it is the printed form). A refusal raises MinriskError with its message."""
     with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
         path = _ScenarioFile(scenario, tmp, "run").path
         args = ["run", path, "-o", os.fspath(out)] + _options(trials, seed, threads, quiet=not progress)
