@@ -147,6 +147,8 @@ class Run(collections.abc.Mapping):
         raise AttributeError("%s has no group or attribute %r" % (self.group, name))
 
     def close(self):
+        """Close the Datasets opened so far (a group read again is opened
+        again)."""
         for ds in self._cache.values():
             ds.close()
         self._cache.clear()
@@ -311,6 +313,8 @@ class Comparison(_Multi):
 
     @property
     def difference(self):
+        """/difference as stored: [series, statistic] for two runs, with a
+        leading `versus` for three or more (changes() has it for any)."""
         return self._parts["difference"]
 
     def changes(self):
@@ -340,8 +344,8 @@ class Comparison(_Multi):
         return out
 
     def combine(self, group="summary"):
-        """The group of every run, concatenated along `run` (a, b), with the
-        runs' scenario names as coordinate `scenario_name`."""
+        """The group of every run, concatenated along `run` (a, b, c, ...),
+        with the runs' scenario names as coordinate `scenario_name`."""
         keys = list(self.runs)
         ds = _concat([self.runs[k][group] for k in keys], "run")
         return ds.assign_coords(run=keys, scenario_name=("run", [self.runs[k].name for k in keys]))
@@ -408,6 +412,8 @@ class Sweep(_Multi):
 
     @property
     def table(self):
+        """/sweep, one row per variant, with a coordinate along `variant` for
+        each swept key (None without /sweep)."""
         return self._parts.get("sweep")
 
     def to_grid(self, ds):

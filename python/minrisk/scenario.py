@@ -265,6 +265,11 @@ class Scenario(Node):
 
     @classmethod
     def from_yaml(cls, text, path=None, base_dir=None):
+        """A scenario from YAML text, read as the minrisk loader reads it
+        (docs/PYTHON.md); path names it in messages, base_dir is where a
+        relative `extends` is read from (default: path's directory, else the
+        working directory). Text that is not YAML, or not a mapping, raises
+        MinriskError."""
         try:
             data = yaml.load(text, Loader=_Loader)
         except _LeadingZero as e:  # the binary's words (sim/scenario/yaml.c)
@@ -290,6 +295,8 @@ class Scenario(Node):
         return self._base_dir
 
     def copy(self):
+        """A deep copy (the same path and base_dir): changing it leaves this
+        scenario as it is."""
         return Scenario(self._data, path=self._path, base_dir=self._base_dir)
 
     def _data_for(self, directory):
