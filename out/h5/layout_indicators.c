@@ -155,9 +155,10 @@ static const ind_desc ind_descs[] = {
      "1 when some country of the UK's sourcing has no wgi_pv and g = 5 (the midpoint of the "
      "0..10 scale) was assumed for it in hhi_wgi, else 0"},
     {"basis", NULL,
-     "\"data\": the shares are from UK import data (minerals.<id>.uk_sourcing, see source); "
+     "the basis of the UK's shares (\"data\": the shares are from UK import data "
+     "(minerals.<id>.uk_sourcing, see source); "
      "\"fallback\": no UK import data, the open market's shares of the product stage stand in "
-     "for the UK's (docs/MODEL.md §3u)"},
+     "for the UK's; docs/MODEL.md §3u)"},
     {"source", NULL, "uk_sourcing.source, where the shares come from; \"\" for a fallback"},
     {"capped", NULL,
      "1 when the diversification cap changed the UK's sourcing (the shares are after it), "

@@ -55,9 +55,9 @@ static const char desc_series[] =
     "the losses compared: each sector's (output loss + extra input cost), in "
     "scenario A's order, then the total";
 static const char desc_statistic[] =
-    "mean: mean loss over the horizon; var95, var99: its empirical quantile (VaR) at "
-    "0.95, 0.99; es99: its expected shortfall at 0.99; annual_1in100: the annual loss at "
-    "a return period of 100 years";
+    "the statistics compared (mean: mean loss over the horizon; var95, var99: its empirical "
+    "quantile (VaR) at 0.95, 0.99; es99: its expected shortfall at 0.99; annual_1in100: the "
+    "annual loss at a return period of 100 years)";
 
 static int add(mr_extras *x, const mr_output_extra *e, int rc)
 {

@@ -367,7 +367,7 @@ static int add_rows(columns *c, uint64_t row0, uint64_t total, uint64_t nsect, m
         {"events/duration_months", MR_EXTRA_F64, "months",
          "duration d as drawn (or given), before the cut at the horizon"},
         {"events/severity", MR_EXTRA_F64, "1",
-         "severity s: fraction of the affected supply withheld while active"},
+         "severity s, the fraction of the affected supply withheld while active"},
         {"events/total_loss", MR_EXTRA_F64, "GBP",
          "loss allocated to the occurrence over the horizon, all sectors: the sum of its row of "
          "`loss` (docs/MODEL.md §8e)"},

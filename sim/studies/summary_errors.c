@@ -49,15 +49,19 @@ static const double *gather(const mr_comm *comm, const double *mine, size_t n, s
     return *own;
 }
 
+/* The descriptions, of the low bound or the high: "lower", "2.5%", "aep_lo"
+   or "upper", "97.5%", "aep_hi" (each its own: the long_name is the text
+   before the colon, and until 2026-12-07 "lower (upper) bound" made the
+   high bound's long_name "Lower bound ..."). */
 static const char ES_DESC[] =
-    "lower (upper) bound of the 95%% bootstrap interval of ES 99 of %s over the horizon: the "
-    "2.5%% (97.5%%) quantile of the statistic over 1000 resamples of the trials (stream "
-    "bootstrap/exceedance, the resamples of /loss_tables); NaN with fewer than 1000 trials";
+    "%s bound of the 95%% bootstrap interval of ES 99 of %s over the horizon: the %s quantile "
+    "of the statistic over 1000 resamples of the trials (stream bootstrap/exceedance, the "
+    "resamples of /loss_tables); NaN with fewer than 1000 trials";
 static const char RP_DESC[] =
-    "lower (upper) bound of the 95%% bootstrap interval of the 1-in-100 annual loss of %s (the "
-    "return-period loss at R = 100): the 2.5%% (97.5%%) quantile over the resamples of the "
-    "ES 99 interval, whole trials (a trial's years together); equal to /loss_tables/aep_lo "
-    "(aep_hi) at R = 100; NaN when N H / 100 < 10";
+    "%s bound of the 95%% bootstrap interval of the 1-in-100 annual loss of %s (the "
+    "return-period loss at R = 100): the %s quantile over the resamples of the ES 99 "
+    "interval, whole trials (a trial's years together); equal to /loss_tables/%s at R = 100; "
+    "NaN when N H / 100 < 10";
 
 /* The stored datasets from pv, in the order sectors (when `sectors`),
    total, value added lost, extra input cost (when `parts`). 0, or 1 out
@@ -71,7 +75,8 @@ static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann
     const mr_paired *pg = parts ? pt + 1 : NULL;
     char desc[1024];
     for (int b = 0; !bad && b < 2; b++) {
-        const char *lh = b ? "high" : "low";
+        const char *lh = b ? "high" : "low", *bound = b ? "upper" : "lower";
+        const char *q = b ? "97.5%" : "2.5%", *aep = b ? "aep_hi" : "aep_lo";
         char path[96];
 #define PICK(p, stat) (b ? (p)->diff[stat].hi : (p)->diff[stat].lo)
         if (sectors) {
@@ -81,13 +86,13 @@ static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann
                 r[j] = PICK(&ps[j], MR_PAIRED_ANNUAL100);
             }
             snprintf(path, sizeof path, "summary/sector_loss_es99_ci_%s", lh);
-            snprintf(desc, sizeof desc, ES_DESC, "each sector's loss (sector_loss)");
+            snprintf(desc, sizeof desc, ES_DESC, bound, "each sector's loss (sector_loss)", q);
             bad = bad || !v || !r ||
                   put(extras, mr_extras_strdup(extras, path), 1, S, v,
                       mr_extras_strdup(extras, desc));
             if (!bad && sann) {
                 snprintf(path, sizeof path, "summary/sector_return_period_loss_1in100_ci_%s", lh);
-                snprintf(desc, sizeof desc, RP_DESC, "each sector");
+                snprintf(desc, sizeof desc, RP_DESC, bound, "each sector", q, aep);
                 bad = put(extras, mr_extras_strdup(extras, path), 1, S, r,
                           mr_extras_strdup(extras, desc));
             } else {
@@ -113,8 +118,10 @@ static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann
             if (v)
                 *v = PICK(one[k].p, one[k].stat);
             snprintf(path, sizeof path, "summary/%s_ci_%s", one[k].name, lh);
-            snprintf(desc, sizeof desc, one[k].stat == MR_PAIRED_ES99 ? ES_DESC : RP_DESC,
-                     one[k].what);
+            if (one[k].stat == MR_PAIRED_ES99)
+                snprintf(desc, sizeof desc, ES_DESC, bound, one[k].what, q);
+            else
+                snprintf(desc, sizeof desc, RP_DESC, bound, one[k].what, q, aep);
             bad = !v || put(extras, mr_extras_strdup(extras, path), 0, 0, v,
                             mr_extras_strdup(extras, desc));
         }

@@ -13,7 +13,10 @@ in either document: as itself, as the last part of a path (`/summary`,
 "`x_ci_low`, `_high`"); or matched by a pattern with a placeholder
 (`<var>_mean`, `/variants/<name>`). The attributes HDF5 and netCDF write
 themselves (dimension scales' DIMENSION_LIST, CLASS, REFERENCE_LIST, NAME)
-are not minrisk's. A mutant file with one undocumented dataset and one
+are not minrisk's. And in each group no two datasets share a long_name
+(the label plots and netCDF tools show: until 2026-12-07 the _ci_high
+bounds of /summary were labelled "Lower bound ...", as their _ci_low). A
+mutant file with one undocumented dataset and one
 undocumented attribute must be caught, so that the check cannot pass for
 want of teeth.
 
@@ -72,11 +75,15 @@ def documented(path):
 
 
 def undocumented(fn):
-    """The names in file fn the docs do not name, and how many objects."""
-    missing, seen = [], [0]
+    """The names in file fn the docs do not name, the datasets whose
+    long_name another of their group has, and how many objects."""
+    missing, seen, labels = [], [0], {}
 
     def visit(name, obj):
         seen[0] += 1
+        if isinstance(obj, h5py.Dataset) and "long_name" in obj.attrs:
+            group, _, leaf = name.rpartition("/")
+            labels.setdefault((group, str(obj.attrs["long_name"])), []).append(leaf)
         if not documented(name):
             missing.append(name)
         missing.extend(f"{name}@{a}" for a in obj.attrs
@@ -85,7 +92,8 @@ def undocumented(fn):
     with h5py.File(fn, "r") as f:
         missing.extend(f"/@{a}" for a in f.attrs if not documented(a))
         f.visititems(visit)
-    return missing, seen[0]
+    shared = [f"{g}/{{{', '.join(v)}}}: {label!r}" for (g, label), v in labels.items() if len(v) > 1]
+    return missing, shared, seen[0]
 
 
 tmp = tempfile.mkdtemp()
@@ -115,23 +123,30 @@ try:
     }
     for kind, args in made.items():
         run_minrisk([minrisk] + args + ["-o", out(kind), "--quiet"])
-        missing, seen = undocumented(out(kind))
+        missing, shared, seen = undocumented(out(kind))
         check(seen >= 100, f"{kind}: only {seen} groups and datasets in the file")
+        check(not shared, f"{kind}: datasets of one group share a long_name: "
+              f"{'; '.join(sorted(shared)[:5])}")
         check(not missing, f"{kind}: {len(missing)} names not in docs/OUTPUT.md or "
               f"docs/STUDIES.md: {', '.join(sorted(missing)[:10])}")
         print(f"{kind}: {seen} groups and datasets, every name documented"
               if not missing else f"{kind}: {len(missing)} undocumented")
 
-    # the mutant: the run's file with a dataset and an attribute no doc names
+    # the mutant: the run's file with a dataset and an attribute no doc
+    # names, and a _ci_high labelled as its _ci_low
     mutant = out("mutant")
     shutil.copy(out("run"), mutant)
     with h5py.File(mutant, "r+") as f:
         f["summary"].create_dataset("total_loss_undocumented_zq", data=[1.0])
         f["summary/total_loss_mean"].attrs["undocumented_zq"] = 1
-    missing, _ = undocumented(mutant)
+        f["summary/total_loss_es99_ci_high"].attrs["long_name"] = \
+            f["summary/total_loss_es99_ci_low"].attrs["long_name"]
+    missing, shared, _ = undocumented(mutant)
     check(sorted(missing) == ["summary/total_loss_mean@undocumented_zq",
                               "summary/total_loss_undocumented_zq"],
           f"mutant: the check found {missing}, not the two names added")
+    check(len(shared) == 1 and "total_loss_es99_ci_high" in shared[0],
+          f"mutant: shared long_names found: {shared}")
 finally:
     shutil.rmtree(tmp)
 sys.exit(finish("documented"))
