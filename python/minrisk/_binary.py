@@ -39,6 +39,10 @@ class MinriskError(Exception):
             self.key = rest.split(": ", 1)[0] if ": " in rest else None
 
 
+# tracebacks and repr name it as the package exports it (docs/PYTHON.md)
+MinriskError.__module__ = "minrisk"
+
+
 def binary():
     """The minrisk binary: $MINRISK_BIN if set, else `minrisk` on PATH, else
     the one installed beside this package (<prefix>/bin/minrisk when the
@@ -106,8 +110,11 @@ def call(args, progress=True):
 
 
 def _finish(proc, cmd, progress, pty_fd=None):
+    import codecs
     import threading
     out_chunks = []
+    # a character whose bytes two reads split is decoded whole
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def read_stdout():
         out_chunks.append(proc.stdout.read())
@@ -126,11 +133,13 @@ def _finish(proc, cmd, progress, pty_fd=None):
                 break
             err += chunk
             if progress:
-                text = chunk.decode("utf-8", "replace")
+                text = decoder.decode(chunk)
                 if pty_fd is not None:
                     text = text.replace("\r\n", "\n")
                 sys.stderr.write(text)
                 sys.stderr.flush()
+        if progress:
+            sys.stderr.write(decoder.decode(b"", final=True))
         rc = proc.wait()
     except KeyboardInterrupt:
         proc.terminate()

@@ -501,6 +501,8 @@ def open(path):  # noqa: A001 (the package's name for it)
     the group of its runs (/runs, /variants, /base)."""
     path = os.fspath(path)
     _regular_file(path)
+    if os.access(path, os.R_OK) and not h5py.is_hdf5(path):  # h5py's OSError names no file
+        raise ValueError("%s: not a minrisk result file (not an HDF5 file)" % path)
     with h5py.File(path, "r") as f:
         fmt = _text(f.attrs.get("format"))
         if fmt != "minrisk":

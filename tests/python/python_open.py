@@ -208,11 +208,14 @@ def main():
                               f["sweep/headline"][k]), "sweep_grid: a variant's headline")
         for x in (run, cmp_, sw):
             x.close()
+    # a file that is not HDF5: ValueError naming it (was h5py's OSError
+    # "file signature not found", which names no file)
     try:
         minrisk.open(__file__)
         check(False, "open of a non-HDF5 file: no error")
-    except OSError:
-        pass
+    except ValueError as e:
+        want = "%s: not a minrisk result file (not an HDF5 file)" % __file__
+        check(str(e) == want, "open of a non-HDF5 file: %r, expected %r" % (str(e), want))
     # a directory, a FIFO or a device: ValueError with the binary's readers'
     # line (out/h5/read.c), at once: h5py waited for a writer on a FIFO for
     # ever and called a directory "unable to synchronously open file (file
