@@ -83,10 +83,10 @@ def _last_line(text):
     return ""
 
 
-def call(args, progress=True):
-    """Run `minrisk ARGS`; return its stdout (str). Its stderr (progress,
-    notes, closing lines) goes to sys.stderr as it comes unless progress is
-    False. The binary shows its progress line only on a terminal, so its
+def call(args, progress=True, with_stderr=False):
+    """Run `minrisk ARGS`; return its stdout (str), or with with_stderr the
+    pair (stdout, stderr). Its stderr (progress, notes, closing lines) goes
+    to sys.stderr as it comes unless progress is False. The binary shows its progress line only on a terminal, so its
     stderr is a pseudo-terminal whose output is copied to sys.stderr (a
     terminal, a Jupyter cell, a log); a pipe where no pseudo-terminal can be
     had. Exit status not 0:
@@ -106,7 +106,8 @@ def call(args, progress=True):
     else:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         err_r = None
-    return _finish(proc, cmd, progress, pty_fd=err_r)
+    out, err = _finish(proc, cmd, progress, pty_fd=err_r)
+    return (out, err) if with_stderr else out
 
 
 def _finish(proc, cmd, progress, pty_fd=None):
@@ -156,4 +157,4 @@ def _finish(proc, cmd, progress, pty_fd=None):
         msg = (errors[0] if errors else _last_line(err_text)) or \
             "minrisk %s: exit status %d" % (cmd[1] if len(cmd) > 1 else "", rc)
         raise MinriskError(msg, returncode=rc, command=cmd, stderr=err_text, errors=errors)
-    return out
+    return out, err_text

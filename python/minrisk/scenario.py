@@ -4,6 +4,7 @@ key path, written back and checked by the minrisk binary."""
 import copy
 import os
 import re
+import sys
 import tempfile
 
 import yaml
@@ -334,15 +335,21 @@ class Scenario(Node):
         merged, every default filled in, policies applied). A refused
         scenario raises MinriskError: str(e) is the binary's one line
         (`file:line:col: key.path: message`, the file being the temporary
-        copy written for the check; e.text is that copy's text)."""
+        copy written for the check; e.text is that copy's text). The
+        binary's warnings (a scenario that can give no loss, e.g. a sector
+        that needs no mineral) go to sys.stderr, one line each, as
+        `minrisk validate` prints them."""
         with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
             path = self._temporary(tmp)
             try:
-                out = call(["validate", path], progress=False)
+                out, err = call(["validate", path], progress=False, with_stderr=True)
             except MinriskError as e:
                 with open(path, encoding="utf-8") as fh:
                     e.text = fh.read()
                 raise
+        for line in err.splitlines():
+            if line.startswith("warning:"):
+                print(line, file=sys.stderr)
         return Scenario.from_yaml(out, base_dir=self._base_dir)
 
     def __repr__(self):

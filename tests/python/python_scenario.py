@@ -78,6 +78,24 @@ def main():
         check(list(r["root"].sector_name.values).count("Defence (changed in Python)") == 1, "run: root names")
         r.close()
 
+        # a warning of the binary reaches sys.stderr (it was dropped): a
+        # sector that needs no mineral
+        import contextlib
+        import io
+        needless = minrisk.Scenario.load(demo)
+        needless["sectors.automotive.needs"] = []
+        caught = io.StringIO()
+        with contextlib.redirect_stderr(caught):
+            needless.validate()
+        warned = caught.getvalue().splitlines()
+        check(len(warned) == 1 and warned[0].startswith("warning: ") and warned[0].endswith(
+            ": sectors.automotive.needs: the sector needs no mineral, so its loss is always 0"),
+            "validate's warning on sys.stderr: %r" % warned)
+        caught = io.StringIO()
+        with contextlib.redirect_stderr(caught):
+            back.validate()
+        check(caught.getvalue() == "", "validate of a sound scenario: %r on stderr" % caught.getvalue())
+
         # a bad key: the binary's own message
         bad = minrisk.Scenario.load(demo)
         bad["simulation.trails"] = 5
