@@ -513,8 +513,8 @@ def fig_shortage(runs, overlay):
                   % ("Wilson interval" if not any(r.weighted for r in runs) else "interval"), fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(True, axis="x", color="0.92")
-    if overlay:
-        ax.legend(fontsize=7, loc="lower right")
+    if overlay:  # a sweep's variants are "0 / none": the title names the keys
+        ax.legend(fontsize=7, loc="lower right", title=runs[0].legend_title, title_fontsize=7)
     return fig
 
 
