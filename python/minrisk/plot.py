@@ -274,8 +274,10 @@ def attribution(run_or_dataset, key="tail_share", kind="mineral"):
     if att is None:
         raise ValueError("no tail attribution in this Dataset")
     if key not in att:
-        raise ValueError("the attribution holds no %r (it has %s)"
-                         % (key, ", ".join(k for k in att if k.endswith(("share", "removed")))))
+        why = (": the counterfactual attribution needs a run with --counterfactual "
+               "(minrisk.run(..., counterfactual=True))" if key in ("mean_removed", "es99_removed") else "")
+        raise ValueError("the attribution holds no %r (it has %s)%s"
+                         % (key, ", ".join(k for k in att if k.endswith(("share", "removed"))), why))
     names = {}
     if "series_name" in ds.coords:
         names = dict(zip((str(s) for s in ds["series"].values), (str(n) for n in ds["series_name"].values)))

@@ -108,6 +108,14 @@ def main():
                 check(str(e) == want, "%s of a %s: %r, expected %r" % (fn.__name__, what, str(e), want))
             except Exception as e:  # noqa: BLE001 (the defect: AttributeError)
                 check(False, "%s of a %s: %s %s, expected ValueError" % (fn.__name__, what, type(e).__name__, e))
+        # the counterfactual keys of a run without --counterfactual: the
+        # message says how to get them
+        try:
+            P.attribution(r, key="mean_removed")
+            check(False, "attribution mean_removed without --counterfactual: no error")
+        except ValueError as e:
+            check(str(e).endswith("needs a run with --counterfactual (minrisk.run(..., counterfactual=True))"),
+                  "attribution mean_removed without --counterfactual: %r" % str(e))
         try:
             P.fan(r, "prices")
             check(False, "fan: a bad 'what' accepted")
