@@ -114,6 +114,18 @@ def main():
             check(e.line is not None and lines[e.line - 1].strip().startswith("trails:"),
                   "bad key: line %s points at trails" % e.line)
             check(os.path.basename(e.path) == "demo.yaml", "bad key: file named after the scenario")
+        # run and compare of a refused Scenario: e.text is the copy's text too
+        # (was no e.text: the copy named by the message was gone)
+        for what, call in (("run", lambda: minrisk.run(bad, os.path.join(tmp, "x.h5"), progress=False)),
+                           ("compare", lambda: minrisk.compare(bad, bad, out=os.path.join(tmp, "c.h5"),
+                                                               progress=False))):
+            try:
+                call()
+                check(False, "%s of the bad key: no error" % what)
+            except minrisk.MinriskError as e:
+                line = e.text.splitlines()[e.line - 1] if getattr(e, "text", None) and e.line else None
+                check(line is not None and line.strip() == "trails: 5",
+                      "%s of the bad key: e.text's line %s is %r" % (what, e.line, line))
         # two errors: validate reports both, in file order; the message is the first
         bad2 = minrisk.Scenario.load(demo)
         bad2["simulation.trails"] = 5
