@@ -25,12 +25,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <strings.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h> /* strcasecmp */
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
