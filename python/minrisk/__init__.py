@@ -73,7 +73,8 @@ def run(scenario, out, trials=None, threads=None, seed=None, events=False, count
     standard output is the result's `stdout` attribute: empty for `minrisk
     run`, whose closing lines and verification number go to stderr (a
     plain run's number is also run_info["verification"], an integer:
-    "%016x" % it is the printed form). A refusal raises MinriskError with its message."""
+    "%016x" % it is the printed form). A refusal raises MinriskError with
+    its message."""
     with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
         path = _ScenarioFile(scenario, tmp, "run").path
         args = ["run", path, "-o", os.fspath(out)] + _options(trials, seed, threads, quiet=not progress)

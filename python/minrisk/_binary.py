@@ -86,11 +86,11 @@ def _last_line(text):
 def call(args, progress=True, with_stderr=False):
     """Run `minrisk ARGS`; return its stdout (str), or with with_stderr the
     pair (stdout, stderr). Its stderr (progress, notes, closing lines) goes
-    to sys.stderr as it comes unless progress is False. The binary shows its progress line only on a terminal, so its
-    stderr is a pseudo-terminal whose output is copied to sys.stderr (a
-    terminal, a Jupyter cell, a log); a pipe where no pseudo-terminal can be
-    had. Exit status not 0:
-    MinriskError with the last line of stderr."""
+    to sys.stderr as it comes unless progress is False. The binary shows
+    its progress line only on a terminal, so its stderr is a
+    pseudo-terminal whose output is copied to sys.stderr (a terminal, a
+    Jupyter cell, a log); a pipe where no pseudo-terminal can be had. Exit
+    status not 0: MinriskError with the last line of stderr."""
     cmd = [binary()] + [str(a) for a in args]
     master = slave = None
     if progress:
