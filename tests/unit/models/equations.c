@@ -228,6 +228,30 @@ static void test_priority_rationing_with_a_tie(void **state)
         assert_close(f[k], 1.0, 0);
 }
 
+/* A need with demand_share 0 claims nothing, so priority serves it in full
+   (f = 1) even inside a group that is rationed (docs/MODEL.md §6), not at
+   the group's share. Groups: {0.3}, a tie {0.2, 0, 0.4}, then a tie
+   {0.1, 0}; 0.6 available:
+     group 1: 0.3 in full, 0.3 left;
+     group 2: demand 0.2 + 0 + 0.4 = 0.6 > 0.3, frac = 0.3 / 0.6 = 0.5:
+              f = 0.5, 1 (the zero claim), 0.5; nothing left;
+     group 3: frac = 0: f = 0 and 1 (the zero claim).
+   Serving the zero claim at its group's frac would give 0.5 and 0. */
+static void test_priority_zero_demand_in_a_rationed_group(void **state)
+{
+    (void)state;
+    const int groups[] = {0, 1, 4, 6};
+    const double demand[] = {0.3, 0.2, 0.0, 0.4, 0.1, 0.0};
+    double f[6];
+    mr_allocate_priority(3, groups, demand, 0.6, f);
+    assert_true(f[0] == 1.0);
+    assert_close(f[1], 0.5, 1e-15);
+    assert_true(f[2] == 1.0);
+    assert_close(f[3], 0.5, 1e-15);
+    assert_true(f[4] == 0.0);
+    assert_true(f[5] == 1.0);
+}
+
 static void test_sector_buffer_delays_the_shortfall(void **state)
 {
     (void)state;
@@ -389,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_no_phantom_gap_without_disruption),
         cmocka_unit_test(test_stockpile_drawn_to_empty_and_refilled),
         cmocka_unit_test(test_priority_rationing_with_a_tie),
+        cmocka_unit_test(test_priority_zero_demand_in_a_rationed_group),
         cmocka_unit_test(test_sector_buffer_delays_the_shortfall),
         cmocka_unit_test(test_sector_buffer_partial_release),
         cmocka_unit_test(test_direct_inoperability_limiting_and_independent),
