@@ -114,6 +114,14 @@ add_test(NAME scenario_spare_ramp
          COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/spare_ramp.py ${MINRISK_BIN})
 set_tests_properties(scenario_spare_ramp PROPERTIES LABELS scenarios)
 
+# - scenario_buffer_refill: a sector's buffer refills every step after a
+#   shortage until it is full (docs/MODEL.md §6), even on steps where
+#   nothing else changes, against hand-worked losses (buffer_refill.py says
+#   how).
+add_test(NAME scenario_buffer_refill
+         COMMAND ${_ref_python} ${CMAKE_CURRENT_LIST_DIR}/buffer_refill.py ${MINRISK_BIN})
+set_tests_properties(scenario_buffer_refill PROPERTIES LABELS scenarios)
+
 # - scenario_availability_floor: a stage's availability is at least 0
 #   (docs/MODEL.md §4) when shares that sum to 1 within the loader's 1e-9,
 #   or the open market's shares after home uses, are all lost
