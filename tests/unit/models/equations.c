@@ -284,6 +284,26 @@ static void test_sector_buffer_partial_release(void **state)
     assert_close(b, 0.0, 0);
 }
 
+/* Refilling stops at the target (stockpile) or the capacity (buffer), not
+   a full refill rate past it: from 1.8 months with a target of 2 and 0.5
+   months a month, one quiet monthly step ends at 2.0, not 2.3; a second
+   stays at 2.0. Neither releases anything (stockpile 0, buffer f as given). */
+static void test_refill_stops_at_the_target(void **state)
+{
+    (void)state;
+    mr_stockpile_rule rule = {2.0, 0.0, 1.0, 0.5};
+    double level = 1.8;
+    for (int t = 0; t < 2; t++) {
+        assert_true(mr_stockpile_step(&rule, &level, 0.0, 1.0) == 0.0);
+        assert_true(level == 2.0);
+    }
+    double b = 1.8;
+    for (int t = 0; t < 2; t++) {
+        assert_true(mr_buffer_step(1.0, &b, 2.0, 0.5, 1.0) == 1.0);
+        assert_true(b == 2.0);
+    }
+}
+
 static void test_direct_inoperability_limiting_and_independent(void **state)
 {
     (void)state;
@@ -414,6 +434,7 @@ int main(void)
         cmocka_unit_test(test_stockpile_drawn_to_empty_and_refilled),
         cmocka_unit_test(test_priority_rationing_with_a_tie),
         cmocka_unit_test(test_priority_zero_demand_in_a_rationed_group),
+        cmocka_unit_test(test_refill_stops_at_the_target),
         cmocka_unit_test(test_sector_buffer_delays_the_shortfall),
         cmocka_unit_test(test_sector_buffer_partial_release),
         cmocka_unit_test(test_direct_inoperability_limiting_and_independent),
