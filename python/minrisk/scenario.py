@@ -156,7 +156,9 @@ class Node:
         try:
             return _wrap(cur[last], self._root)
         except (KeyError, IndexError, TypeError):
-            raise KeyError(key) from None
+            # a key the file leaves to its default is not in the tree
+            raise KeyError("%s: no key %r in the scenario as written (a key left to its default "
+                           "is not; .validate() gives every default)" % (key, last)) from None
 
     def __setitem__(self, key, value):
         cur, last = self._walk(key, create=True)

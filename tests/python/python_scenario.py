@@ -50,6 +50,15 @@ def main():
             pass
 
     demo = os.path.join(src, "scenarios", "demo.yaml")
+    # a key left to its default: KeyError saying so (was a bare KeyError
+    # naming the path)
+    try:
+        minrisk.Scenario.load(demo)["minerals.gallium.refining[0].spare"]
+        check(False, "a key left to its default: no KeyError")
+    except KeyError as e:
+        want = ("minerals.gallium.refining[0].spare: no key 'spare' in the scenario as written "
+                "(a key left to its default is not; .validate() gives every default)")
+        check(e.args[0] == want, "a key left to its default: %r" % (e.args[0],))
     s = minrisk.Scenario.load(demo)
     check(s.path == demo and s.simulation.horizon_years == 10, "load: demo's horizon 10")
     s.simulation.horizon_years = 5                                   # attribute
