@@ -495,11 +495,14 @@ def fig_shortage(runs, overlay):
     h = 0.8 / len(runs) if overlay else 0.6
     fig, axes = panel_grid(1, ncols=1, row_in=0.28 * len(mins) + 0.8)
     ax = axes[0]
+    top = 0.0  # the largest probability or upper whisker drawn
     for r_i, run in enumerate(runs):
         pos = {m: i for i, m in enumerate(run.minerals)}
         p = np.array([run.shortage_prob[pos[m]] if m in pos else np.nan for m in mins])
         ci = np.array([prob_ci(run, "short", pos[m], v) if np.isfinite(v) else (np.nan, np.nan)
                        for m, v in zip(mins, p)])
+        drawn = np.concatenate([p, ci[:, 1]])
+        top = max(top, float(np.nanmax(drawn))) if np.isfinite(drawn).any() else top
         off = (r_i - (len(runs) - 1) / 2) * h if overlay else 0
         ax.barh(y + off, p, height=h, color=run_color(r_i, len(runs)), alpha=0.8,
                 label=run.legend if overlay else None)
@@ -507,7 +510,9 @@ def fig_shortage(runs, overlay):
     ax.set_yticks(y)
     ax.set_yticklabels(base.mineral_names, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    # 0..1, or the first of 0.01, 0.02, 0.05, ... above the bars: shortages
+    # of a few per cent of trials were bars too thin to see on 0..1
+    ax.set_xlim(0, next((x for x in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5) if 1.1 * top <= x), 1.0))
     ax.set_xlabel("probability that the peak shortfall exceeds 1%% of demand within the horizon "
                   "(fraction of trials; whiskers: 95%% %s)"
                   % ("Wilson interval" if not any(r.weighted for r in runs) else "interval"), fontsize=8)

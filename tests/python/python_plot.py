@@ -65,6 +65,15 @@ def main():
         for k, (fig, n) in figs.items():
             check(isinstance(fig, Figure), "%s: a Figure" % k)
             check(len(visible(fig)) == n, "%s: %d panels, expected %d" % (k, len(visible(fig)), n))
+        # the shortage bars' axis ends at the first of 0.01, 0.02, 0.05, ...,
+        # 1 above 1.1 x the longest bar and whisker (it was always 0..1, where
+        # a probability of a few per cent is a bar too thin to see)
+        ax = visible(figs["shortage"][0])[0]
+        longest = max([p.get_width() for p in ax.patches] +
+                      [x for ln in ax.lines for x in ln.get_xdata() if np.isfinite(x)])
+        want = next((x for x in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5) if 1.1 * longest <= x), 1.0)
+        check(ax.get_xlim() == (0.0, want) and longest > 0,
+              "shortage: x axis %s for bars up to %.4f, expected (0, %s)" % (ax.get_xlim(), longest, want))
         fig = figs["exceedance_annual"][0]
         titles = [ax.get_title() for ax in visible(fig)]
         check(titles == names + ["Total"], "exceedance: titles %s" % titles)
