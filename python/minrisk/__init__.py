@@ -18,7 +18,6 @@
 - MinriskError: the binary refused or failed; str(e) is its one-line message.
 """
 
-import builtins
 import os
 import tempfile
 
@@ -82,7 +81,7 @@ def run(scenario, out, trials=None, threads=None, seed=None, events=False, count
             args.append("--events")
         if counterfactual:
             args.append("--counterfactual")
-        text = _call_keeping_text(args, progress, tmp)
+        text = binary_call(args, progress)
     result = open(out)
     result.stdout = text
     return result
@@ -109,7 +108,7 @@ def compare(*scenarios, out=None, trials=None, threads=None, seed=None, bootstra
                                                                          quiet=not progress)
         if bootstrap is not None:
             args += ["--bootstrap", str(int(bootstrap))]
-        text = _call_keeping_text(args, progress, tmp)
+        text = binary_call(args, progress)
     result = open(out)
     result.stdout = text
     return result
@@ -128,22 +127,6 @@ def sweep(scenario, out, grid=None, trials=None, threads=None, seed=None, progre
     elif "sweep" not in sc:
         raise ValueError("the scenario has no sweep block and no grid was given")
     return run(sc, out, trials=trials, threads=threads, seed=seed, progress=progress)
-
-
-def _call_keeping_text(args, progress, tmp):
-    """binary_call for run and compare, whose Scenarios are written to tmp:
-    a refusal naming one of those copies gets e.text, the copy's text (the
-    copy is gone once tmp is), as Scenario.validate gives it."""
-    try:
-        return binary_call(args, progress)
-    except MinriskError as e:
-        if e.path and os.path.dirname(os.path.abspath(e.path)) == os.path.abspath(tmp):
-            try:
-                with builtins.open(e.path, encoding="utf-8") as fh:  # open is minrisk.open here
-                    e.text = fh.read()
-            except OSError:
-                pass
-        raise
 
 
 def binary_call(args, progress=True):

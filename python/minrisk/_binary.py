@@ -19,7 +19,10 @@ class MinriskError(Exception):
     status (2: bad input, 1: other failure, 130: interrupted), e.command the
     command line, e.stderr everything it wrote on stderr. For a bad scenario
     e.path, e.line, e.column and e.key are the parts of the message (None
-    when the message has no such form). `minrisk validate` reports every
+    when the message has no such form), and e.text the text of the file
+    e.path when the error was raised (None without one), so that
+    e.text.splitlines()[e.line - 1] is the line at fault even when the file
+    was a temporary copy of a Scenario, gone by the time the error is seen. `minrisk validate` reports every
     error it finds, in file order: e.errors lists those lines (the
     `file:line:col: ...` lines of stderr, without the warnings), and the
     message is the first of them; [] when there are none."""
@@ -31,7 +34,7 @@ class MinriskError(Exception):
         self.command = command
         self.stderr = stderr
         self.errors = list(errors or [])
-        self.path = self.line = self.column = self.key = None
+        self.path = self.line = self.column = self.key = self.text = None
         m = re.match(r"^(.+?):(\d+):(\d+): (.*)$", message)
         if m:
             self.path, self.line, self.column = m.group(1), int(m.group(2)), int(m.group(3))
@@ -156,5 +159,12 @@ def _finish(proc, cmd, progress, pty_fd=None):
         errors = _error_lines(err_text) if rc == 2 else []
         msg = (errors[0] if errors else _last_line(err_text)) or \
             "minrisk %s: exit status %d" % (cmd[1] if len(cmd) > 1 else "", rc)
-        raise MinriskError(msg, returncode=rc, command=cmd, stderr=err_text, errors=errors)
+        e = MinriskError(msg, returncode=rc, command=cmd, stderr=err_text, errors=errors)
+        if e.path:  # read while a Scenario's temporary copy still exists
+            try:
+                with open(e.path, encoding="utf-8", errors="replace") as fh:
+                    e.text = fh.read()
+            except OSError:
+                pass
+        raise e
     return out, err_text

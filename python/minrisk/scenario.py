@@ -337,18 +337,14 @@ class Scenario(Node):
         merged, every default filled in, policies applied). A refused
         scenario raises MinriskError: str(e) is the binary's one line
         (`file:line:col: key.path: message`, the file being the temporary
-        copy written for the check; e.text is that copy's text). The
+        copy written for the check; e.text is the text of the file the
+        message names: the copy, or a file it extends). The
         binary's warnings (a scenario that can give no loss, e.g. a sector
         that needs no mineral) go to sys.stderr, one line each, as
         `minrisk validate` prints them."""
         with tempfile.TemporaryDirectory(prefix="minrisk-") as tmp:
             path = self._temporary(tmp)
-            try:
-                out, err = call(["validate", path], progress=False, with_stderr=True)
-            except MinriskError as e:
-                with open(path, encoding="utf-8") as fh:
-                    e.text = fh.read()
-                raise
+            out, err = call(["validate", path], progress=False, with_stderr=True)
         for line in err.splitlines():
             if line.startswith("warning:"):
                 print(line, file=sys.stderr)

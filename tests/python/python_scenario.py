@@ -124,7 +124,7 @@ def main():
                   "bad key: line %s points at trails" % e.line)
             check(os.path.basename(e.path) == "demo.yaml", "bad key: file named after the scenario")
         # run and compare of a refused Scenario: e.text is the copy's text too
-        # (was no e.text: the copy named by the message was gone)
+        # (it was unset: the copy named by the message was gone)
         for what, call in (("run", lambda: minrisk.run(bad, os.path.join(tmp, "x.h5"), progress=False)),
                            ("compare", lambda: minrisk.compare(bad, bad, out=os.path.join(tmp, "c.h5"),
                                                                progress=False))):
@@ -132,9 +132,20 @@ def main():
                 call()
                 check(False, "%s of the bad key: no error" % what)
             except minrisk.MinriskError as e:
-                line = e.text.splitlines()[e.line - 1] if getattr(e, "text", None) and e.line else None
+                line = e.text.splitlines()[e.line - 1] if e.text and e.line else None
                 check(line is not None and line.strip() == "trails: 5",
                       "%s of the bad key: e.text's line %s is %r" % (what, e.line, line))
+        # an error in a file the scenario extends: e.text is that file's text
+        # (validate gave the child's, whose line e.line is another)
+        parent = bad.dump(os.path.join(tmp, "parent.yaml"))
+        child = minrisk.Scenario.from_yaml('extends: parent.yaml\nname: "child"\n', base_dir=tmp)
+        try:
+            child.validate()
+            check(False, "a bad parent: no error")
+        except minrisk.MinriskError as e:
+            line = e.text.splitlines()[e.line - 1] if e.text and e.line else None
+            check(os.path.samefile(e.path, parent) and line is not None and line.strip() == "trails: 5",
+                  "a bad parent: %s, e.text's line %s is %r" % (e.path, e.line, line))
         # two errors: validate reports both, in file order; the message is the first
         bad2 = minrisk.Scenario.load(demo)
         bad2["simulation.trails"] = 5
