@@ -49,7 +49,9 @@ MinriskError.__module__ = "minrisk"
 def binary():
     """The minrisk binary: $MINRISK_BIN if set, else `minrisk` on PATH, else
     the one installed beside this package (<prefix>/bin/minrisk when the
-    package is under <prefix>/lib/python3/dist-packages)."""
+    package is under <prefix>/lib/python3/dist-packages), else, when the
+    package is imported from a source tree (<root>/python/minrisk beside
+    <root>/CMakeLists.txt), the README's build, <root>/build/minrisk."""
     env = os.environ.get("MINRISK_BIN")
     if env:
         if not (os.path.isfile(env) and os.access(env, os.X_OK)):
@@ -62,6 +64,13 @@ def binary():
     beside = os.path.normpath(os.path.join(here, "..", "..", "..", "..", "bin", "minrisk"))
     if os.path.isfile(beside) and os.access(beside, os.X_OK):
         return beside
+    root = os.path.normpath(os.path.join(here, "..", ".."))
+    if os.path.isfile(os.path.join(root, "CMakeLists.txt")):
+        built = os.path.join(root, "build", "minrisk")
+        if os.path.isfile(built) and os.access(built, os.X_OK):
+            return built
+        raise MinriskError("cannot find the minrisk binary: %s is not built (./run-demo.sh builds it), "
+                           "or put minrisk on PATH or set MINRISK_BIN" % built)
     raise MinriskError("cannot find the minrisk binary: put it on PATH or set MINRISK_BIN")
 
 

@@ -10,7 +10,11 @@
 #    SRC/scenarios/demo.yaml (100 trials) runs and opens;
 # 2. `pip install --no-build-isolation --no-deps --no-index --target` of a
 #    copy of python/ (with out/report/ beside it, for the link): offline,
-#    the same files, _report/ a regular copy.
+#    the same files, _report/ a regular copy;
+# 3. imported from a source tree (that copy with a CMakeLists.txt beside
+#    python/), PATH without minrisk and no MINRISK_BIN: minrisk.binary()
+#    says ROOT/build/minrisk is not built, then, once it is there (a link
+#    to BUILD/minrisk), is it.
 set -eu
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd) py=$3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/python_install.XXXXXX")
@@ -57,4 +61,15 @@ for f in "$src"/python/minrisk/*.py; do
 done
 env PYTHONPATH="$tmp/pip" "$py" -c "import minrisk, minrisk.plot; assert minrisk.__file__.startswith('$tmp/pip/')" \
   || fail "import the pip copy"
+: >"$tmp/src/CMakeLists.txt"
+which_bin() { (cd "$tmp" && env -u MINRISK_BIN PATH=/usr/bin:/bin PYTHONPATH="$tmp/src/python" "$py" -c "
+import minrisk
+print(minrisk.binary())" 2>&1); }
+out=$(which_bin) && fail "source tree without build/minrisk: binary() gave $out"
+echo "$out" | grep -qF "MinriskError: cannot find the minrisk binary: $tmp/src/build/minrisk is not built" ||
+  fail "source tree without build/minrisk: $out"
+mkdir "$tmp/src/build"
+ln -s "$build/minrisk" "$tmp/src/build/minrisk"
+out=$(which_bin) || fail "source tree with build/minrisk: $out"
+[ "$out" = "$tmp/src/build/minrisk" ] || fail "source tree: binary() gave $out, not $tmp/src/build/minrisk"
 echo "python_install: ok"
