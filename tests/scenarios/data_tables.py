@@ -24,12 +24,17 @@ Checked, each table against scenarios/uk-2024.yaml unless said:
  3. section 3: demand_t, recycled_share, price.ref, theta and sigma;
  4. section 4: each event's rate, uniform severity and lognormal duration;
  5. section 5 and 8.4: each sector's output_gbp and gva_gbp;
- 6. sections 8.1-8.3: the fitted market keys of every mineral, the stock
+ 6. section 5, the needs table (its header starts "sector | mineral"):
+    one row per need of the scenario, keyed by sector and mineral, and a
+    need for every row; each number is the need's, in the column whose
+    header names the key in backquotes (a key left out of a need is its
+    default, 0); a key a need has that no column names is a mismatch;
+ 7. sections 8.1-8.3: the fitted market keys of every mineral, the stock
     months, China's home uses;
- 7. spend_gbp = demand_share x demand_t x price.ref for every need of
+ 8. spend_gbp = demand_share x demand_t x price.ref for every need of
     uk-2024 and uk-2035-baseline, and of uk-2025-2035-baseline at both
     ends of its time paths;
- 8. section 9: the stockpile's GBP 143.75m (demand_t x price.ref x
+ 9. section 9: the stockpile's GBP 143.75m (demand_t x price.ref x
     months/12 over uk-2035-stockpile's minerals) and its cost, 5% of it,
     rounded to GBP 0.1m.
 Prints each mismatch and exits 1 if there is any.
@@ -102,6 +107,23 @@ def rows(text):
         if line.startswith("|") and not re.match(r"^\|[-:| ]+\|$", line):
             out.append([c.strip() for c in line.strip().strip("|").split("|")])
     return out[1:] if out else out  # the first row is the header
+
+
+def table(text, where, *header):
+    """The header cells and the data rows of the first table in text whose
+    header starts with the given cells; a mismatch if there is none."""
+    block = []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            block.append(line)
+            continue
+        if block:
+            head = [c.strip() for c in block[0].strip().strip("|").split("|")]
+            if head[:len(header)] == list(header):
+                return head, rows("\n".join(block))
+        block = []
+    err("%s: no table whose header starts '%s'" % (where, " | ".join(header)))
+    return [], []
 
 
 def close(a, b, tol=1e-9):
@@ -196,11 +218,13 @@ def check_countries(data, uk):
             err("section 2: %s %s/yr, the mapping gives %.4f" % (name, rate, want))
 
 
-def keyed_rows(data, number, names, what, min_cells):
-    """The rows of a section keyed by their first cell, one of names; a name
-    without a row is a mismatch."""
+def keyed_rows(data, number, names, what, min_cells, header=()):
+    """The rows of a section (of its table whose header starts with header,
+    if given) keyed by their first cell, one of names; a name without a row
+    is a mismatch."""
+    text = section(data, number)
     found = {}
-    for cells in rows(section(data, number)):
+    for cells in table(text, "section " + number, *header)[1] if header else rows(text):
         if len(cells) >= min_cells and cells[0] in names:
             found[cells[0]] = cells
     for name in names:
@@ -240,11 +264,52 @@ def check_events(data, uk):
 
 
 def check_sectors(data, uk):
-    for num, key in (("5", "output_gbp"), ("8.4", "gva_gbp")):
-        for sector, cells in keyed_rows(data, num, uk["sectors"], "sector", 2):
+    for num, key, header in (("5", "output_gbp", ("sector", "output_gbp")),
+                             ("8.4", "gva_gbp", ())):
+        for sector, cells in keyed_rows(data, num, uk["sectors"], "sector", 2, header):
             val = uk["sectors"][sector][key]
             if not close(number(cells[1]), val):
                 err("section %s: %s %s: DATA.md %s, scenario %s" % (num, sector, key, cells[1], val))
+
+
+NEED_DEFAULTS = {"substitutable": 0, "spend_gbp": 0, "buffer_months": 0}
+
+
+def check_needs(data, uk):
+    """Section 5's needs table: a row for every need and a need for every
+    row, each number the scenario's."""
+    where = "section 5, needs"
+    head, body = table(section(data, "5"), where, "sector", "mineral")
+    column = {}
+    for i, cell in enumerate(head):
+        m = re.search(r"`(\w+)`", cell)
+        if m:
+            column[m.group(1)] = i
+    needs = {(sector, n["mineral"]): n for sector, s in uk["sectors"].items()
+             for n in s.get("needs", [])}
+    for key in sorted({k for n in needs.values() for k in n} - {"mineral"} - set(column)):
+        err("%s: no column for the need key %s" % (where, key))
+    seen = set()
+    for cells in body:
+        need = tuple(cells[:2])
+        if need in seen:
+            err("%s: two rows for %s %s" % (where, need[0], need[1]))
+        seen.add(need)
+        if need not in needs:
+            err("%s: row %s %s is no need of the scenario" % (where, need[0], need[1]))
+            continue
+        for key, i in sorted(column.items()):
+            want = needs[need].get(key, NEED_DEFAULTS.get(key))
+            got = cells[i] if i < len(cells) else None
+            try:
+                same = close(number(got), want)
+            except (AttributeError, TypeError, ValueError):  # no cell, not a number
+                same = False
+            if not same:
+                err("%s: %s %s %s: DATA.md %s, scenario %s"
+                    % (where, need[0], need[1], key, got, want))
+    for need in sorted(set(needs) - seen):
+        err("%s: no row for %s %s" % (where, need[0], need[1]))
 
 
 FITTED = {"`price.elasticity`": ("price", "elasticity"),
@@ -333,6 +398,7 @@ def main():
     check_minerals(data, uk)
     check_events(data, uk)
     check_sectors(data, uk)
+    check_needs(data, uk)
     check_market(data, uk)
     check_spend("uk-2024", uk)
     check_spend("uk-2035-baseline", scenario("uk-2035-baseline.yaml"))

@@ -131,8 +131,9 @@ add_test(NAME scenario_availability_floor
 set_tests_properties(scenario_availability_floor PROPERTIES LABELS scenarios)
 
 # - scenario_data_tables: docs/DATA.md's tables (supply shares, WGI scores,
-#   mineral figures, events, sector outputs and value added, market keys)
-#   state the numbers of scenarios/uk-2024.yaml, its derived figures (a
+#   mineral figures, events, sector outputs and value added, sector needs
+#   (a row for every need and a need for every row), market keys) state
+#   the numbers of scenarios/uk-2024.yaml, its derived figures (a
 #   share from tonnages, a rate from the WGI mapping, the stockpile's
 #   GBP 143.75m) are what their inputs give, and every spend_gbp of
 #   uk-2024, uk-2035-baseline and uk-2025-2035-baseline (at both ends of
