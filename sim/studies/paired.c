@@ -511,39 +511,45 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
 
 /* The bootstrap of nseries series whose tails st holds, over B resamples of
    the n trials (counts kept for the trials of map): resample r's
-   differences of series q, statistic s into boot[(q * NB + s) * B + r];
-   each resample from its own counter, so no result depends on which thread
-   drew it. Then the percentile intervals into out. 0, -1 out of memory. */
+   differences of series q, statistic s into boot[r * V + q * NB + s]
+   (V = nseries * NB); each resample from its own counter, so no result
+   depends on which thread or rank drew it. Over several ranks (comm, every
+   rank holding the same tails) each rank draws its contiguous share of the
+   resamples (mr_comm_block_range) and the shares are gathered in rank
+   order, which is resample order: every rank then has all B, as one
+   process computing them all would. Then the percentile intervals into out.
+   0, or -1 (out of memory on any rank: on every rank). */
 static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t years, uint64_t seed,
-                     const char *label, size_t B, const count_map *map, mr_paired *out,
-                     size_t *short_walks)
+                     const char *label, size_t B, const count_map *map, const mr_comm *comm,
+                     mr_paired *out, size_t *short_walks)
 {
-    uint64_t stream;
-    const size_t nboot_values = nseries * NB * B;
-    double *boot = malloc((nboot_values > 0 ? nboot_values : 1) * sizeof *boot);
-    if (!boot || bootstrap_stream(label, &stream)) {
-        free(boot);
-        return -1;
-    }
+    uint64_t stream = 0, r0 = 0, r1 = B;
+    const int shared = comm && comm->size > 1;
+    if (shared)
+        mr_comm_block_range(B, comm->rank, comm->size, &r0, &r1);
+    const size_t V = nseries * NB, mine_n = (size_t)(r1 - r0) * V;
+    double *boot = malloc((B * V > 0 ? B * V : 1) * sizeof *boot);
+    double *mine = shared ? malloc((mine_n > 0 ? mine_n : 1) * sizeof *mine) : boot;
+    int failed = !boot || !mine || bootstrap_stream(label, &stream);
     const size_t k95 = mr_stats_rank(n, P_VAR95), k99 = mr_stats_rank(n, P_VAR99);
     const size_t ka = years ? mr_stats_rank(n * years, P_ANNUAL) : 0;
-    int failed = 0;
-#pragma omp parallel
+#pragma omp parallel if (!failed)
     {
         mr_stopsig_worker(); /* the stop signals reach the main thread alone */
-        uint32_t *counts = malloc((map->slots ? map->slots : 1) * sizeof *counts);
+        uint32_t *counts = failed ? NULL : malloc((map->slots ? map->slots : 1) * sizeof *counts);
         full_ws ws = {NULL, NULL, 0};
         int bad = !counts;
 #pragma omp for schedule(dynamic, 4)
-        for (size_t r = 0; r < B; r++) {
+        for (uint64_t r = r0; r < r1; r++) {
             if (bad)
                 continue;
             draw_counts_map(seed, stream, r, (uint32_t)n, map, counts);
+            double *row = mine + (size_t)(r - r0) * V;
             for (size_t q = 0; q < nseries && !bad; q++) {
                 double dv[NB] = {NAN, NAN, NAN, NAN};
                 bad = resample_series(&st[q], counts, k95, k99, ka, &ws, dv) != 0;
                 for (int s = 0; s < NB; s++)
-                    boot[(q * NB + (size_t)s) * B + r] = dv[s];
+                    row[q * NB + (size_t)s] = dv[s];
             }
         }
         if (bad) {
@@ -554,6 +560,12 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
         free(ws.buf);
         free(ws.sorted);
     }
+    if (shared) { /* collective: every rank agrees, then gathers */
+        failed = mr_comm_any(comm, failed);
+        if (!failed)
+            failed = mr_comm_allgather_f64(comm, mine, mine_n, boot) != 0;
+        free(mine);
+    }
     /* Percentile intervals: the 2.5% and 97.5% quantiles (stats.h) of the
        B resampled differences. */
     double *tmp = failed ? NULL : malloc(B * sizeof *tmp);
@@ -562,7 +574,7 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
             mr_ci *ci = &out[q].diff[s + 1];
             if (isnan(ci->est))
                 continue;
-            if (mr_stats_sort_copy(boot + (q * NB + (size_t)s) * B, B, 1, tmp)) {
+            if (mr_stats_sort_copy(boot + q * NB + (size_t)s, B, V, tmp)) {
                 free(tmp);
                 tmp = NULL;
                 break;
@@ -597,42 +609,39 @@ static int paired_start(mr_paired *out, size_t nseries, size_t n)
     return n > MR_MAX_TRIALS ? -1 : 1;
 }
 
+/* Whether any rank failed (a collective with comm over several ranks, so
+   that all of them go on to the bootstrap's gather or none does). */
+static int any_failed(const mr_comm *comm, int failed)
+{
+    return comm && comm->size > 1 ? mr_comm_any(comm, failed) : failed;
+}
+
 int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
-                           uint64_t seed, const char *label, int nboot, mr_paired *out)
+                           uint64_t seed, const char *label, int nboot, mr_paired *out,
+                           const mr_comm *comm)
 {
     const int start = paired_start(out, nseries, n);
     if (start <= 0)
         return start;
 
-    int rc = -1;
     const size_t B = nboot > 0 ? (size_t)nboot : 0;
     series_tails *st = calloc(nseries, sizeof *st);
     double *xc = malloc(n * sizeof *xc), *yc = malloc(n * sizeof *yc), *d = malloc(n * sizeof *d);
-    if (!st || !xc || !yc || !d)
-        goto out;
-    for (size_t q = 0; q < nseries; q++) {
+    int failed = !st || !xc || !yc || !d;
+    for (size_t q = 0; !failed && q < nseries; q++) {
         moments(&series[q], n, xc, yc, d, &out[q]);
-        if (tails(&series[q], n, years, &st[q], &out[q]))
-            goto out;
+        failed = tails(&series[q], n, years, &st[q], &out[q]) != 0;
     }
     free(xc);
     free(yc);
     free(d);
-    xc = yc = d = NULL;
-    if (B == 0) {
-        rc = 0;
-        goto out;
+    if (B > 0)
+        failed = any_failed(comm, failed);
+    if (B > 0 && !failed) {
+        const count_map all = {NULL, NULL, n};
+        size_t none = 0;
+        failed = bootstrap(st, nseries, n, years, seed, label, B, &all, comm, out, &none) != 0;
     }
-
-    const count_map all = {NULL, NULL, n};
-    size_t none = 0;
-    if (bootstrap(st, nseries, n, years, seed, label, B, &all, out, &none))
-        goto out;
-    rc = 0;
-out:
-    free(xc);
-    free(yc);
-    free(d);
     for (size_t q = 0; st && q < nseries; q++) {
         tail_free(&st[q].x);
         tail_free(&st[q].y);
@@ -640,7 +649,7 @@ out:
         tail_free(&st[q].ay);
     }
     free(st);
-    return rc;
+    return failed ? -1 : 0;
 }
 
 void mr_paired_drop_weak_intervals(mr_paired *p, size_t n, size_t years, int nboot)
@@ -658,12 +667,36 @@ int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride,
                       const char *label, int nboot, mr_paired *out)
 {
     mr_paired_series s = {x, y, stride, ax, ay, astride, 1};
-    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out);
+    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out, NULL);
+}
+
+/* The kept trials, those of any tail, as one bit a trial in bits[words],
+   and each word's first slot in rank[words]; *slots counts them. -1 for a
+   trial >= n. */
+static int mark_kept(const mr_paired_tail *loss, const mr_paired_tail *annual, size_t nseries,
+                     size_t n, uint64_t *bits, uint32_t *rank, size_t words, size_t *slots)
+{
+    for (size_t q = 0; q < nseries; q++)
+        for (int w = 0; w < 2; w++) {
+            const mr_paired_tail *t = w ? (annual && annual[q].val ? &annual[q] : NULL) : &loss[q];
+            for (size_t j = 0; t && j < t->c; j++) {
+                if (t->trial[j] >= n)
+                    return -1;
+                bits[t->trial[j] >> 6] |= UINT64_C(1) << (t->trial[j] & 63);
+            }
+        }
+    *slots = 0;
+    for (size_t k = 0; k < words; k++) {
+        rank[k] = (uint32_t)*slots;
+        *slots += (size_t)__builtin_popcountll(bits[k]);
+    }
+    return 0;
 }
 
 int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *annual,
                             size_t nseries, size_t n, size_t years, uint64_t seed,
-                            const char *label, int nboot, mr_paired *out, size_t *short_ci)
+                            const char *label, int nboot, mr_paired *out, size_t *short_ci,
+                            const mr_comm *comm)
 {
     *short_ci = 0;
     const int start = paired_start(out, nseries, n);
@@ -673,26 +706,11 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
     uint64_t *bits = calloc(words, sizeof *bits);
     uint32_t *rank = malloc(words * sizeof *rank);
     series_tails *st = calloc(nseries, sizeof *st);
-    int rc = -1;
-    if (!bits || !rank || !st)
-        goto out;
-    /* the kept trials: those of any tail */
-    for (size_t q = 0; q < nseries; q++)
-        for (int w = 0; w < 2; w++) {
-            const mr_paired_tail *t = w ? (annual && annual[q].val ? &annual[q] : NULL) : &loss[q];
-            for (size_t j = 0; t && j < t->c; j++) {
-                if (t->trial[j] >= n)
-                    goto out;
-                bits[t->trial[j] >> 6] |= UINT64_C(1) << (t->trial[j] & 63);
-            }
-        }
     size_t slots = 0;
-    for (size_t k = 0; k < words; k++) {
-        rank[k] = (uint32_t)slots;
-        slots += (size_t)__builtin_popcountll(bits[k]);
-    }
+    int failed =
+        !bits || !rank || !st || mark_kept(loss, annual, nseries, n, bits, rank, words, &slots);
     const size_t k99 = mr_stats_rank(n, P_VAR99), ka = m ? mr_stats_rank(m, P_ANNUAL) : 0;
-    for (size_t q = 0; q < nseries; q++) {
+    for (size_t q = 0; !failed && q < nseries; q++) {
         series_tails *s = &st[q];
         s->one = s->external = true;
         const mr_paired_tail *src[2] = {&loss[q], annual && annual[q].val ? &annual[q] : NULL};
@@ -727,9 +745,12 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
             out[q].diff[k].est = out[q].b[k] - out[q].a[k];
     }
     const size_t B = nboot > 0 ? (size_t)nboot : 0;
-    const count_map map = {bits, rank, slots};
-    rc = B ? bootstrap(st, nseries, n, years, seed, label, B, &map, out, short_ci) : 0;
-out:
+    if (B > 0)
+        failed = any_failed(comm, failed);
+    if (B > 0 && !failed) {
+        const count_map map = {bits, rank, slots};
+        failed = bootstrap(st, nseries, n, years, seed, label, B, &map, comm, out, short_ci) != 0;
+    }
     for (size_t q = 0; st && q < nseries; q++) {
         tail_free(&st[q].y);
         tail_free(&st[q].ay);
@@ -737,7 +758,7 @@ out:
     free(st);
     free(bits);
     free(rank);
-    return rc;
+    return failed ? -1 : 0;
 }
 
 size_t mr_paired_tail_size(size_t m, size_t depth, size_t per)

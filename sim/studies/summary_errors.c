@@ -171,6 +171,7 @@ mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res
         pv = calloc(W, sizeof *pv);
         bad = !sv || !pv;
     }
+    bad = mr_comm_any(comm, bad); /* the ranks share the bootstrap's resamples */
     if (!bad) {
         for (size_t s = 0; s < W; s++) {
             const int want = s < S ? sectors : s == S ? 1 : parts;
@@ -189,7 +190,7 @@ mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res
             sv[ns++] = q;
         }
         bad = mr_paired_compute_many(sv, ns, N, H, sc->seed, MR_SUMMARY_BOOT_LABEL,
-                                     MR_EXCEEDANCE_BOOT, pv) != 0;
+                                     MR_EXCEEDANCE_BOOT, pv, comm) != 0;
         for (size_t q = 0; !bad && q < ns; q++)
             mr_paired_drop_weak_intervals(&pv[q], N, H, MR_EXCEEDANCE_BOOT);
     }
@@ -246,9 +247,10 @@ mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_resul
     }
     size_t short_ci = 0;
     const double t0 = mr_now_seconds();
+    bad = mr_comm_any(comm, bad); /* the ranks share the bootstrap's resamples */
     if (!bad) {
         bad = mr_paired_compute_tails(loss, ann, W, N, H, sc->seed, MR_SUMMARY_BOOT_LABEL,
-                                      MR_EXCEEDANCE_BOOT, pv, &short_ci) != 0;
+                                      MR_EXCEEDANCE_BOOT, pv, &short_ci, comm) != 0;
         for (size_t q = 0; !bad && q < W; q++)
             mr_paired_drop_weak_intervals(&pv[q], N, H, MR_EXCEEDANCE_BOOT);
     }
