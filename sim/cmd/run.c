@@ -246,9 +246,9 @@ static void run_done(const run_request *q, const mr_scenario *sc, const mr_run_i
                 "minrisk: %llu trials in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
                 "x %d thread%s; wrote %s\n",
                 (unsigned long long)sc->trials, info->wall_seconds, info->analysis_seconds,
-                q->counterfactual
-                    ? (q->events ? ", counterfactuals and events" : " and counterfactuals")
-                    : (q->events ? " and events" : ""),
+                q->counterfactual ? (q->events ? ", intervals, counterfactuals and events"
+                                               : ", intervals and counterfactuals")
+                                  : (q->events ? ", intervals and events" : " and intervals"),
                 info->ranks, info->ranks == 1 ? "" : "s", info->threads,
                 info->threads == 1 ? "" : "s", output);
     if (!q->quiet && comm->rank == 0)

@@ -6,6 +6,7 @@
 #include "sim/studies/run_extras.h"
 
 #include "out/h5/writer.h"
+#include "out/stats/stream.h"
 #include "sim/model.h"
 #include "sim/replay.h"
 #include "sim/studies/attribution.h"
@@ -116,11 +117,14 @@ mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_
     /* the event table comes after the attribution has freed its arrays */
     double e = xo->events ? events_bytes(&md, L, N, threads) : 0.0;
     /* the summary's bootstrap (summary_errors.c), after the attribution:
-       the series' horizon losses [L, S+3] and, with several ranks, every
-       trial's horizon and annual losses gathered; the sorted tails are
-       smaller */
+       the top tails of the run's loss series on every rank, as a streamed
+       run keeps them (out/stats/stream.h; a streamed run's are counted with
+       the stream, engine.c), and pass 1's first-digit counts of those
+       series, the run's and 32-bit ones a thread (btails.h) */
     const double H = (double)sc->horizon_years, S = (double)md.S;
-    double b = 8.0 * L * (S + 3.0) + (L < N ? 8.0 * N * (S + 3.0 + H * (S + 1.0)) : 0.0);
+    double b = xo->stream ? 0.0
+                          : N * MR_STREAM_BOOT_BYTES_PER_TRIAL(S, H) +
+                                (2.0 * S + 4.0) * 65536.0 * (8.0 + 4.0 * (double)threads);
     /* an importance-sampled run's weighted statistics (wsumstats.c):
        on every rank the weights and, per trial-year, the gathered values,
        their weights, the sorted copy and its weights and indices, and the

@@ -1,14 +1,19 @@
 /* summary_errors.c - bootstrap intervals of the tail statistics in
  * /summary (summary_errors.h): the one-sample form of paired.h's
- * bootstrap over the run's per-trial losses, gathered on every rank.
+ * bootstrap over the top tails of the run's per-trial losses (btails.h),
+ * which a streamed run keeps as it goes and a run that keeps its trials
+ * finds in two passes over them; the tails are gathered on every rank
+ * (not the trials) and the ranks share the resamples.
  */
 #include "sim/studies/summary_errors.h"
 
 #include "sim/studies/exceedance.h"
 #include "sim/studies/paired.h"
 #include "out/clock.h"
+#include "out/stats/btails.h"
 #include "out/stats/stats.h"
 #include "out/stats/stream.h"
+#include "out/stopsig_worker.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -29,24 +34,6 @@ static int put(mr_extras *x, const char *path, int rank, uint64_t S, double *v, 
                          .units = "GBP",
                          .description = desc};
     return mr_extras_add(x, &e);
-}
-
-/* The n local rows of width w gathered over comm into a new array of N
-   rows (single rank: a copy is not made; *own is then NULL). */
-static const double *gather(const mr_comm *comm, const double *mine, size_t n, size_t N, size_t w,
-                            double **own, int *bad)
-{
-    *own = NULL;
-    if (comm->size <= 1 || *bad)
-        return mine;
-    *own = malloc((N * w > 0 ? N * w : 1) * sizeof **own);
-    /* agreed before the gather: a rank short of memory must not leave the
-       others waiting in it */
-    if (mr_comm_any(comm, !*own) || mr_comm_allgather_f64(comm, mine, n * w, *own)) {
-        *bad = 1;
-        return NULL;
-    }
-    return *own;
 }
 
 /* The descriptions, of the low bound or the high: "lower", "2.5%", "aep_lo"
@@ -130,92 +117,6 @@ static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann
     return bad;
 }
 
-mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
-                                    const mr_comm *comm, mr_extras *extras, mr_error *err)
-{
-    const size_t S = (size_t)sc->nsectors, H = (size_t)res->years;
-    const size_t n = (size_t)res->ntrials, N = (size_t)res->ntrials_total;
-    const int sectors = res->sector_gva_loss && res->sector_extra_cost && S > 0;
-    const int total = res->total_loss != NULL;
-    const int parts = total && res->total_gva_loss != NULL;
-    const int sann = sectors && res->sector_annual_loss && H > 0;
-    const int tann = total && res->annual_loss && H > 0;
-    if (!total || N == 0)
-        return MR_OK;
-    /* horizon losses [n][W]: the sectors (GL + XC), total, value added
-       lost, extra input cost (total - value added lost) */
-    const size_t W = S + 3;
-    double *hor = malloc((n ? n : 1) * W * sizeof *hor);
-    int bad = !hor;
-    for (size_t i = 0; !bad && i < n; i++) {
-        for (size_t j = 0; j < S; j++)
-            hor[i * W + j] =
-                sectors ? res->sector_gva_loss[i * S + j] + res->sector_extra_cost[i * S + j] : NAN;
-        hor[i * W + S] = res->total_loss[i];
-        hor[i * W + S + 1] = parts ? res->total_gva_loss[i] : NAN;
-        hor[i * W + S + 2] = parts ? res->total_loss[i] - res->total_gva_loss[i] : NAN;
-    }
-    double *own_h = NULL, *own_sa = NULL, *own_ta = NULL;
-    bad = mr_comm_any(comm, bad);
-    const double *all = gather(comm, hor, n, N, W, &own_h, &bad);
-    const double *sa =
-        sann ? gather(comm, res->sector_annual_loss, n, N, H * S, &own_sa, &bad) : NULL;
-    const double *ta = tann ? gather(comm, res->annual_loss, n, N, H, &own_ta, &bad) : NULL;
-    bad = mr_comm_any(comm, bad);
-
-    mr_paired_series *sv = NULL;
-    mr_paired *pv = NULL;
-    size_t ns = 0;
-    if (!bad) {
-        sv = calloc(W, sizeof *sv);
-        pv = calloc(W, sizeof *pv);
-        bad = !sv || !pv;
-    }
-    bad = mr_comm_any(comm, bad); /* the ranks share the bootstrap's resamples */
-    if (!bad) {
-        for (size_t s = 0; s < W; s++) {
-            const int want = s < S ? sectors : s == S ? 1 : parts;
-            if (!want)
-                continue;
-            mr_paired_series q = {NULL, all + s, W, NULL, NULL, 0, 1};
-            if (s < S && sann) {
-                q.ay = sa + s;
-                q.astride = H * S;
-                q.ystride = S;
-            } else if (s == S && tann) {
-                q.ay = ta;
-                q.astride = H;
-                q.ystride = 1;
-            }
-            sv[ns++] = q;
-        }
-        bad = mr_paired_compute_many(sv, ns, N, H, sc->seed, MR_SUMMARY_BOOT_LABEL,
-                                     MR_EXCEEDANCE_BOOT, pv, comm) != 0;
-        for (size_t q = 0; !bad && q < ns; q++)
-            mr_paired_drop_weak_intervals(&pv[q], N, H, MR_EXCEEDANCE_BOOT);
-    }
-    free(hor);
-    free(own_h);
-    free(own_sa);
-    free(own_ta);
-    if (mr_comm_any(comm, bad)) {
-        free(sv);
-        free(pv);
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the summary's bootstrap",
-                 sc->source_path);
-        return MR_FAILED;
-    }
-    bad = store(pv, S, sectors, parts, sann, tann, extras);
-    free(sv);
-    free(pv);
-    if (mr_comm_any(comm, bad)) {
-        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the summary's bootstrap",
-                 sc->source_path);
-        return MR_FAILED;
-    }
-    return MR_OK;
-}
-
 void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka)
 {
     const size_t n = (size_t)N, m = n * (size_t)(H > 0 ? H : 0);
@@ -226,14 +127,13 @@ void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka)
               : 0;
 }
 
-mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
-                                           struct mr_stream *st, const mr_comm *comm,
-                                           mr_extras *extras, mr_error *err)
+/* The summary's intervals from the top tails bt of a run of N trials of H
+   years, kept or streamed: the one-sample bootstrap of paired.h over them,
+   its resamples shared among the ranks. */
+static mr_status from_tails(const mr_scenario *sc, mr_btails *bt, uint64_t ntrials, int years,
+                            const mr_comm *comm, mr_extras *extras, mr_error *err)
 {
-    mr_btails *bt = mr_stream_boot_tails(st);
-    const size_t S = (size_t)sc->nsectors, H = (size_t)res->years, N = (size_t)res->ntrials_total;
-    if (!bt || N == 0)
-        return MR_OK;
+    const size_t S = (size_t)sc->nsectors, H = (size_t)years, N = (size_t)ntrials;
     const size_t W = S + 3; /* the sectors, total, value added lost, extra input cost */
     mr_paired_tail *loss = calloc(W, sizeof *loss), *ann = calloc(W, sizeof *ann);
     mr_paired *pv = calloc(W, sizeof *pv);
@@ -273,4 +173,88 @@ mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_resul
         return MR_FAILED;
     }
     return MR_OK;
+}
+
+mr_status mr_summary_errors_collect_stream(const mr_scenario *sc, const mr_results *res,
+                                           struct mr_stream *st, const mr_comm *comm,
+                                           mr_extras *extras, mr_error *err)
+{
+    mr_btails *bt = mr_stream_boot_tails(st);
+    if (!bt || res->ntrials_total == 0)
+        return MR_OK;
+    return from_tails(sc, bt, res->ntrials_total, res->years, comm, extras, err);
+}
+
+/* The rows [i0, i0 + cnt) of res as a block of trials, for btails. */
+static mr_results rows(const mr_results *res, size_t i0, size_t cnt)
+{
+    const size_t S = (size_t)res->nsectors, H = (size_t)res->years;
+    mr_results v = *res;
+    v.ntrials = cnt;
+    v.first_trial = res->first_trial + i0;
+    v.sector_gva_loss = res->sector_gva_loss + i0 * S;
+    v.sector_extra_cost = res->sector_extra_cost + i0 * S;
+    v.total_loss = res->total_loss + i0;
+    v.total_gva_loss = res->total_gva_loss + i0;
+    v.sector_annual_loss = res->sector_annual_loss + i0 * H * S;
+    v.annual_loss = res->annual_loss + i0 * H;
+    return v;
+}
+
+/* The top tails of res's loss series over the ranks (btails.h, as a
+   streamed run keeps them): two passes over the rank's rows in blocks, on
+   its threads. NULL, out of memory on any rank (on every rank). */
+static mr_btails *kept_tails(const mr_results *res, const mr_comm *comm)
+{
+    uint64_t kl, ka;
+    mr_summary_errors_tail_sizes(res->ntrials_total, res->years, &kl, &ka);
+    mr_btails *bt = mr_btails_new(res->ntrials_total, res->nsectors, res->years, kl, ka);
+    int bad = !bt;
+    const size_t n = (size_t)res->ntrials, nb = (n + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
+    for (int pass = 1; pass <= 2 && !(bad = mr_comm_any(comm, bad)); pass++) {
+#pragma omp parallel
+        {
+            mr_stopsig_worker(); /* the stop signals reach the main thread alone */
+            mr_btails_worker *w = mr_btails_worker_new(bt, pass);
+            int wbad = !w;
+#pragma omp for schedule(dynamic, 4)
+            for (size_t k = 0; k < nb; k++) {
+                if (wbad)
+                    continue;
+                const size_t i0 = k * MR_BLOCK_TRIALS;
+                const mr_results v =
+                    rows(res, i0, n - i0 < MR_BLOCK_TRIALS ? n - i0 : MR_BLOCK_TRIALS);
+                mr_btails_block(bt, w, &v);
+            }
+            wbad = wbad || mr_btails_merge(bt, w) != 0;
+            mr_btails_worker_free(w);
+            if (wbad) {
+#pragma omp atomic write
+                bad = 1;
+            }
+        }
+        bad = mr_comm_any(comm, bad) || mr_btails_end_pass(bt, comm, pass) != 0;
+    }
+    if (bad) {
+        mr_btails_free(bt);
+        return NULL;
+    }
+    return bt;
+}
+
+mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res,
+                                    const mr_comm *comm, mr_extras *extras, mr_error *err)
+{
+    /* the engine's results hold every per-trial array */
+    if (!res->total_loss || res->ntrials_total == 0)
+        return MR_OK;
+    mr_btails *bt = kept_tails(res, comm);
+    if (!bt) {
+        snprintf(err->msg, sizeof err->msg, "%s: out of memory for the summary's bootstrap",
+                 sc->source_path);
+        return MR_FAILED;
+    }
+    mr_status rc = from_tails(sc, bt, res->ntrials_total, res->years, comm, extras, err);
+    mr_btails_free(bt);
+    return rc;
 }

@@ -7,11 +7,12 @@
 #     one "keeps no checkpoint" line, nothing left. Until this test rank 0
 #     alone called the collective "was it a checkpoint signal?" and waited
 #     for ever.
-#  2. one rank out of memory when the summary's bootstrap gathers the
-#     trials (FAILMALLOC, an LD_PRELOAD shim, fails that rank's malloc of
-#     the gathered array): exit status 1, one line, the trials kept in the
-#     checkpoint. Until this test that rank skipped the gather the others
-#     were in and the run hung.
+#  2. one rank out of memory in the summary's bootstrap (FAILMALLOC, an
+#     LD_PRELOAD shim, fails that rank's malloc of the resamples' array,
+#     which the ranks fill in shares and gather): exit status 1, one line,
+#     the trials kept in the checkpoint. Until this test that rank skipped
+#     the gather the others were in and the run hung (then of the trials'
+#     losses, which the ranks gathered before 2026-12-07).
 #  3. bad input on 3 ranks: one line, exit status 2, nothing left.
 #  4. one rank out of memory in `minrisk uncertainty` after its rows ran:
 #     exit status 1, one line, nothing written (that rank went to its end
@@ -69,12 +70,13 @@ cat "$tmp/s.err" >&2
 [ -z "$(left)" ] || fail "streamed run stopped by SIGUSR1 left '$(left)'"
 echo "streamed run on 3 ranks stopped by SIGUSR1: exit 130, one line, nothing left"
 
-# 2. rank 2 of 3 out of memory in the summary's bootstrap: its gathered
-# array holds N (S + 3) doubles (sim/studies/summary_errors.c), S = 4 in
-# the demo scenario; N odd, so that no other array of the run has its size
+# 2. rank 2 of 3 out of memory in the summary's bootstrap: its array of
+# the resampled statistics holds B (S + 3) 4 doubles (sim/studies/paired.c
+# bootstrap: 1,000 resamples, the S + 3 series of summary_errors.c, four
+# statistics each), S = 4 in the demo scenario
 N=3001 S=4
 rm -rf "$tmp/out" && mkdir -p "$tmp/out"
-mpirun 3 -x LD_PRELOAD="$shim" -x MR_FAILMALLOC_RANK=2 -x MR_FAILMALLOC_SIZE=$((N * (S + 3) * 8)) \
+mpirun 3 -x LD_PRELOAD="$shim" -x MR_FAILMALLOC_RANK=2 -x MR_FAILMALLOC_SIZE=$((1000 * (S + 3) * 4 * 8)) \
   "$bin" run "$scen" -o "$tmp/out/o.h5" --trials "$N" --quiet 2> "$tmp/o.err"
 status=$?
 cat "$tmp/o.err" >&2
