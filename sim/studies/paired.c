@@ -609,16 +609,8 @@ static int paired_start(mr_paired *out, size_t nseries, size_t n)
     return n > MR_MAX_TRIALS ? -1 : 1;
 }
 
-/* Whether any rank failed (a collective with comm over several ranks, so
-   that all of them go on to the bootstrap's gather or none does). */
-static int any_failed(const mr_comm *comm, int failed)
-{
-    return comm && comm->size > 1 ? mr_comm_any(comm, failed) : failed;
-}
-
 int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
-                           uint64_t seed, const char *label, int nboot, mr_paired *out,
-                           const mr_comm *comm)
+                           uint64_t seed, const char *label, int nboot, mr_paired *out)
 {
     const int start = paired_start(out, nseries, n);
     if (start <= 0)
@@ -635,12 +627,10 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
     free(xc);
     free(yc);
     free(d);
-    if (B > 0)
-        failed = any_failed(comm, failed);
     if (B > 0 && !failed) {
         const count_map all = {NULL, NULL, n};
         size_t none = 0;
-        failed = bootstrap(st, nseries, n, years, seed, label, B, &all, comm, out, &none) != 0;
+        failed = bootstrap(st, nseries, n, years, seed, label, B, &all, NULL, out, &none) != 0;
     }
     for (size_t q = 0; st && q < nseries; q++) {
         tail_free(&st[q].x);
@@ -667,7 +657,7 @@ int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride,
                       const char *label, int nboot, mr_paired *out)
 {
     mr_paired_series s = {x, y, stride, ax, ay, astride, 1};
-    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out, NULL);
+    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out);
 }
 
 /* The kept trials, those of any tail, as one bit a trial in bits[words],
@@ -745,8 +735,8 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
             out[q].diff[k].est = out[q].b[k] - out[q].a[k];
     }
     const size_t B = nboot > 0 ? (size_t)nboot : 0;
-    if (B > 0)
-        failed = any_failed(comm, failed);
+    if (B > 0 && comm && comm->size > 1) /* all go on to the bootstrap's gather, or none */
+        failed = mr_comm_any(comm, failed);
     if (B > 0 && !failed) {
         const count_map map = {bits, rank, slots};
         failed = bootstrap(st, nseries, n, years, seed, label, B, &map, comm, out, short_ci) != 0;

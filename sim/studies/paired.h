@@ -103,15 +103,10 @@ typedef struct {
    with the same years, seed, label and nboot (with ystride 1), but the n
    draws of each resample, the bootstrap's main cost, are made once for
    all series. Memory beyond the inputs: O(n) for one series at a time,
-   then only the top tails of the sorted series. comm: NULL (this process
-   alone), or the ranks that all hold the same series, which call it
-   together: each draws its contiguous share of the resamples and every
-   rank gets every interval, bit for bit what one process gives. Returns
-   0, -1 out of memory (with comm: on any rank, then on every rank) or
-   n >= 2^32. */
+   then only the top tails of the sorted series. Returns 0, -1 out of
+   memory or n >= 2^32. */
 int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
-                           uint64_t seed, const char *label, int nboot, mr_paired *out,
-                           const mr_comm *comm);
+                           uint64_t seed, const char *label, int nboot, mr_paired *out);
 
 /* The multinomial counts of bootstrap resample r of mr_paired_compute:
    counts[i] (i < n) = how many times trial i is drawn, summing to n. Each
@@ -155,9 +150,12 @@ size_t mr_paired_tail_size(size_t m, size_t depth, size_t per);
    are overwritten with the trials' places among those counts (no copy). A resample whose walk
    runs below a tail cannot be computed in full: its statistic is NaN and
    so is that interval (with mr_paired_tail_size: never in practice);
-   *short_ci counts such intervals. comm as for mr_paired_compute_many
-   (every rank holding the same tails). Returns 0, -1 out of memory, n >=
-   2^32 or a trial >= n. */
+   *short_ci counts such intervals. comm: NULL (this process alone), or
+   the ranks that all hold the same tails, which call it together: each
+   draws its contiguous share of the resamples and every rank gets every
+   interval, bit for bit what one process gives. Returns 0, -1 out of
+   memory (with comm: on any rank, then on every rank), n >= 2^32 or a
+   trial >= n. */
 int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *annual,
                             size_t nseries, size_t n, size_t years, uint64_t seed,
                             const char *label, int nboot, mr_paired *out, size_t *short_ci,
