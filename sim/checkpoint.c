@@ -724,10 +724,23 @@ static int check_header(hid_t f, const char *path, const mr_scenario *sc, uint64
                  mr_libm_cpu_words());
         return -1;
     }
-    if (h[H_RUN_ID] != mr_checkpoint_run_id(sc) || h[H_TRIALS] != sc->trials ||
-        h[H_BLOCK_TRIALS] != MR_BLOCK_TRIALS) {
+    /* which differs, and the way out: the same run again, or a new start
+       (the run id covers the trials too, so they are checked first) */
+    if (h[H_TRIALS] != sc->trials) {
         snprintf(err->msg, sizeof err->msg,
-                 "%s: the checkpoint is of another run (scenario, seed or trials differ)", path);
+                 "%s: the checkpoint is of a run of %llu trials, this one has %llu: resume with "
+                 "--trials %llu (and the scenario and seed that wrote it), or delete it and run "
+                 "without --resume to start again",
+                 path, (unsigned long long)h[H_TRIALS], (unsigned long long)sc->trials,
+                 (unsigned long long)h[H_TRIALS]);
+        return -1;
+    }
+    if (h[H_RUN_ID] != mr_checkpoint_run_id(sc) || h[H_BLOCK_TRIALS] != MR_BLOCK_TRIALS) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s: the checkpoint is of another run (its scenario or seed differs from "
+                 "this one's): resume with the scenario and seed that wrote it, or delete it "
+                 "and run without --resume to start again",
+                 path);
         return -1;
     }
     return 0;

@@ -340,9 +340,12 @@ static void test_other_run_is_refused(void **state)
         fail_msg("write: %s", err.msg);
     assert_true(mr_checkpoint_run_id(&sc) != mr_checkpoint_run_id(&other));
 
-    char want[256];
+    char want[512];
     snprintf(want, sizeof want,
-             "%s: the checkpoint is of another run (scenario, seed or trials differ)", s.path);
+             "%s: the checkpoint is of another run (its scenario or seed differs from this "
+             "one's): resume with the scenario and seed that wrote it, or delete it and run "
+             "without --resume to start again",
+             s.path);
     unsigned char *done = (unsigned char *)&want; /* must come back NULL */
     memset(&err, 0, sizeof err);
     assert_int_equal(mr_checkpoint_read_done(s.path, &other, &done, &solo, &err), -1);
