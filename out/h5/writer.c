@@ -268,9 +268,9 @@ static void write_file(h5w *w, const char *kind, const mr_output_run *runs, size
                        size_t nextras, const mr_run_info *info, h5w_facts *rf)
 {
     const mr_comm *c = w->comm;
-    uint64_t trials_all = 0;
+    uint64_t trials_all = 0; /* simulated by this process: not those read from a checkpoint */
     for (size_t k = 0; k < nruns; k++)
-        trials_all += runs[k].res->ntrials_total;
+        trials_all += runs[k].res->trials_run;
 
     /* HDF5 1.10 leaves a file whose close failed (disk full...) half freed in
        its ID table, and its exit handler then crashes on it (HDFFV-11052,

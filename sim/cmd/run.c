@@ -235,17 +235,22 @@ static void print_timings(const char *output, const mr_comm *comm)
 
 /* A run written whole: any checkpoint beside it is spent (its own, or an
    earlier run's: note_unused_checkpoint), then the closing lines (rank 0;
-   none with --quiet). */
-static void run_done(const run_request *q, const mr_scenario *sc, const mr_run_info *info,
-                     const char *output, const char *ckpt, const mr_comm *comm)
+   none with --quiet), saying how many trials came from the checkpoint. */
+static void run_done(const run_request *q, const mr_scenario *sc, uint64_t from_checkpoint,
+                     const mr_run_info *info, const char *output, const char *ckpt,
+                     const mr_comm *comm)
 {
     if (comm->rank == 0)
         unlink(ckpt);
+    char resumed[64] = ""; /* the trials this process did not simulate */
+    if (from_checkpoint)
+        snprintf(resumed, sizeof resumed, " (%llu of them from the checkpoint)",
+                 (unsigned long long)from_checkpoint);
     if (!q->quiet && comm->rank == 0)
         fprintf(stderr,
-                "minrisk: %llu trials in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
+                "minrisk: %llu trials%s in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
                 "x %d thread%s; wrote %s\n",
-                (unsigned long long)sc->trials, info->wall_seconds, info->analysis_seconds,
+                (unsigned long long)sc->trials, resumed, info->wall_seconds, info->analysis_seconds,
                 q->counterfactual ? (q->events ? ", intervals, counterfactuals and events"
                                                : ", intervals and counterfactuals")
                                   : (q->events ? ", intervals and events" : " and intervals"),
@@ -365,7 +370,8 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
         return stop_run(sc, res, info, output, ckpt, mr_comm_any(comm, checkpoint_requested), comm);
     if (rc < 0)
         return keep_trials(sc, res, info, ckpt, &err, comm);
-    run_done(q, sc, info, output, ckpt, comm);
+    run_done(q, sc, sc->trials > res->trials_run ? sc->trials - res->trials_run : 0, info, output,
+             ckpt, comm);
     if (res->weight && mr_importance_report(res, comm, q->quiet, NULL) != 0 && comm->rank == 0)
         fprintf(stderr, "minrisk run: out of memory for the importance report\n");
     return MR_OK;
@@ -615,7 +621,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
         mr_cli_report(comm, &err);
         return rc;
     }
-    run_done(q, sc, &info, output, ckpt, comm);
+    run_done(q, sc, 0, &info, output, ckpt, comm); /* a streamed run keeps no checkpoint */
     return MR_OK;
 }
 
