@@ -9,9 +9,13 @@
  * "bootstrap/exceedance", MR_EXCEEDANCE_BOOT of them), the same as
  * /loss_tables' (run --events), so the 1-in-100 interval here equals
  * /loss_tables/aep_lo, aep_hi at R = 100 bit for bit. Collective over
- * comm; the same on every thread and rank count. A streamed run
- * (output.trials: none or totals) computes the same intervals from the top
- * tails its stream kept (mr_summary_errors_collect_stream).
+ * comm, the ranks sharing the resamples; the same on every thread and rank
+ * count. Both kinds of run bootstrap from the top tails of the series
+ * (out/stats/btails.h): a streamed run (output.trials: none or totals)
+ * from those its stream kept (mr_summary_errors_collect_stream), a run
+ * that keeps its trials from those two passes over its rows find
+ * (mr_summary_errors_collect); an interval whose resamples ran below a
+ * kept tail (never in practice) is NaN, with a warning on stderr.
  */
 #ifndef MR_SUMMARY_ERRORS_H
 #define MR_SUMMARY_ERRORS_H
