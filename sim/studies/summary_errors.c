@@ -50,16 +50,14 @@ static const char RP_DESC[] =
     "interval, whole trials (a trial's years together); equal to /loss_tables/%s at R = 100; "
     "NaN when N H / 100 < 10";
 
-/* The stored datasets from pv, in the order sectors (when `sectors`),
-   total, value added lost, extra input cost (when `parts`). 0, or 1 out
-   of memory. */
-static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann, int tann,
-                 mr_extras *extras)
+/* The stored datasets from pv, in the order the S sectors, total, value
+   added lost, extra input cost; the 1-in-100 annual losses when the run
+   has H > 0 years. 0, or 1 out of memory. */
+static int store(const mr_paired *pv, size_t S, size_t H, mr_extras *extras)
 {
     int bad = 0;
-    const mr_paired *ps = sectors ? pv : NULL;
-    const mr_paired *pt = pv + (sectors ? S : 0);
-    const mr_paired *pg = parts ? pt + 1 : NULL;
+    const int sectors = S > 0, sann = S > 0 && H > 0, tann = H > 0;
+    const mr_paired *ps = pv, *pt = pv + S, *pg = pt + 1;
     char desc[1024];
     for (int b = 0; !bad && b < 2; b++) {
         const char *lh = b ? "high" : "low", *bound = b ? "upper" : "lower";
@@ -94,9 +92,9 @@ static int store(const mr_paired *pv, size_t S, int sectors, int parts, int sann
         } one[] = {
             {pt, MR_PAIRED_ES99, "total_loss_es99", "the total loss", 1},
             {pt, MR_PAIRED_ANNUAL100, "return_period_loss_1in100", "the total", tann},
-            {pg, MR_PAIRED_ES99, "total_gva_loss_es99", "value added lost (total_gva_loss)", parts},
-            {pg ? pg + 1 : NULL, MR_PAIRED_ES99, "total_extra_cost_es99",
-             "the extra input cost (total_loss - total_gva_loss)", parts},
+            {pg, MR_PAIRED_ES99, "total_gva_loss_es99", "value added lost (total_gva_loss)", 1},
+            {pg + 1, MR_PAIRED_ES99, "total_extra_cost_es99",
+             "the extra input cost (total_loss - total_gva_loss)", 1},
         };
         for (size_t k = 0; !bad && k < sizeof one / sizeof one[0]; k++) {
             if (!one[k].want)
@@ -163,7 +161,7 @@ static mr_status from_tails(const mr_scenario *sc, mr_btails *bt, uint64_t ntria
                 "resample ran below the kept tail (docs/OUTPUT.md \"Bootstrap intervals\")\n",
                 short_ci);
     if (!bad)
-        bad = store(pv, S, S > 0, 1, S > 0 && H > 0, H > 0, extras);
+        bad = store(pv, S, H, extras);
     free(loss);
     free(ann);
     free(pv);
