@@ -25,6 +25,7 @@
 #include <math.h>
 #include <omp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,6 +493,29 @@ mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, 
 #define MR_CHUNK_TRIALS 64
 _Static_assert(MR_BLOCK_TRIALS % MR_CHUNK_TRIALS == 0, "chunks tile a block");
 
+/* The progress line, printed by rank 0's first thread: on a terminal one
+   line rewritten in place every half second; with opts->progress_every > 0
+   (minrisk run --progress SECONDS, for batch jobs' logs) a whole line every
+   so many seconds. */
+static int progress_due(const mr_engine_opts *opts, double t, double last)
+{
+    return t - last >= (opts->progress_every > 0 ? opts->progress_every : 0.5);
+}
+
+static void progress_print(const mr_engine_opts *opts, int end, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void progress_print(const mr_engine_opts *opts, int end, const char *fmt, ...)
+{
+    const int log = opts->progress_every > 0;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs(log ? "minrisk: " : "\r", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(log ? "\n" : end ? "                    \n" : "   ", stderr);
+    va_end(ap);
+    fflush(stderr);
+}
+
 /* Run the blocks of res not yet done, on this rank's threads (MODEL §12):
    returns MR_OK when all are done, MR_INTERRUPTED, MR_PAUSED after
    opts->pause_seconds, MR_FAILED if a workspace could not be allocated,
@@ -527,6 +551,9 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         left[b - blo] = (uint16_t)((n + MR_CHUNK_TRIALS - 1) / MR_CHUNK_TRIALS);
         todo_local += res->block_done[b - blo] ? 0 : n;
     }
+    uint64_t todo_all = todo_local; /* for the progress line: all ranks' */
+    mr_comm_sum_u64(comm, &todo_all, 1);
+    const double prior = (double)(N - todo_all); /* done before this call, or resumed */
     int paused = 0;
     uint64_t done = 0, words = 0;
     int failed = 0, nthreads = 1;
@@ -623,11 +650,13 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                 if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
                     /* rank 0's own progress stands for the run's */
                     double t = mr_now_seconds();
-                    if (t - last_print > 0.5 || d == todo_local) {
+                    if (progress_due(opts, t, last_print) ||
+                        (d == todo_local && !opts->progress_every)) {
                         double rate = (double)d / (t - t0) * comm->size;
-                        double all = (double)d * comm->size;
-                        fprintf(stderr, "\r%.0f / %llu trials  %.0f trials/s  ETA %.0f s   ", all,
-                                (unsigned long long)N, rate, ((double)N - all) / rate);
+                        double now = (double)d * comm->size; /* in this call, all ranks */
+                        progress_print(opts, 0, "%.0f / %llu trials  %.0f trials/s  ETA %.0f s",
+                                       prior + now, (unsigned long long)N, rate,
+                                       ((double)todo_all - now) / rate);
                         last_print = t;
                     }
                 }
@@ -661,8 +690,8 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     uint64_t totals[2] = {done, words};
     mr_comm_sum_u64(comm, totals, 2);
     if (opts->progress && comm->rank == 0)
-        fprintf(stderr, "\r%llu trials in %.2f s (%.0f trials/s)%20s\n",
-                (unsigned long long)totals[0], wall, (double)totals[0] / wall, "");
+        progress_print(opts, 1, "%llu trials simulated in %.2f s (%.0f trials/s)",
+                       (unsigned long long)totals[0], wall, (double)totals[0] / wall);
     /* accumulated over the calls of a run (a paused run continues) */
     info->threads = nthreads;
     info->ranks = comm->size;
@@ -777,10 +806,10 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
                 d = done += hi - lo;
                 if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
                     double t = mr_now_seconds();
-                    if (t - last_print > 0.5) {
+                    if (progress_due(opts, t, last_print)) {
                         double rate = (double)d / (t - t0) * comm->size;
-                        fprintf(stderr, "\rpass %d: %.0f / %llu trials  %.0f trials/s   ", pass,
-                                (double)d * comm->size, (unsigned long long)N, rate);
+                        progress_print(opts, 0, "pass %d: %.0f / %llu trials  %.0f trials/s", pass,
+                                       (double)d * comm->size, (unsigned long long)N, rate);
                         last_print = t;
                     }
                 }
@@ -906,8 +935,8 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     uint64_t totals[2] = {verif, words};
     mr_comm_sum_u64(comm, totals, 2);
     if (opts->progress && comm->rank == 0)
-        fprintf(stderr, "\r%llu trials in %.2f s (%d passes, %.0f trials/s)%20s\n",
-                (unsigned long long)N, wall, mr_stream_pass(st), (double)N / wall, "");
+        progress_print(opts, 1, "%llu trials simulated in %.2f s (%d passes, %.0f trials/s)",
+                       (unsigned long long)N, wall, mr_stream_pass(st), (double)N / wall);
     info->threads = nthreads;
     info->ranks = comm->size;
     info->analysis_seconds = 0.0;

@@ -26,6 +26,8 @@ typedef struct {
 typedef struct {
     int threads;                             /* 0 = OpenMP default */
     bool progress;                           /* print a progress line on stderr (rank 0 only) */
+    double progress_every;                   /* > 0: a whole line every so many seconds (batch
+                                                logs); 0: one line rewritten in place */
     const mr_comm *comm;                     /* ranks sharing the run; NULL = this process alone */
     double pause_seconds;                    /* > 0: stop scheduling blocks after this many seconds
                                                 of a call and return 2 (for periodic checkpoints) */

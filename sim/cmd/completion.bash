@@ -18,7 +18,7 @@ _minrisk_options() {
   "") echo "-h --help --version" ;;
   run) echo "-h --help -o --output --trials --seed --threads -q --quiet -v --verbose
              --checkpoint-every --resume --events --counterfactual --target-precision
-             --max-trials --importance --target" ;;
+             --max-trials --importance --target --progress" ;;
   validate) echo "-h --help --schema --json-schema" ;;
   init) echo "-h --help --minerals --sectors -f --force" ;;
   summary) echo "-b --brief -h --help" ;;
@@ -43,7 +43,7 @@ _minrisk_value() {
   report:-o | report:--output | export:--csv) echo dir ;;
   bench:--json) echo file ;;
   run:--trials | run:--seed | run:--threads | run:--checkpoint-every | compare:--trials | \
-    run:--target-precision | run:--max-trials | run:--importance | run:--target | \
+    run:--target-precision | run:--max-trials | run:--importance | run:--target | run:--progress | \
     compare:--seed | compare:--threads | compare:--bootstrap | explain:--trial | \
     explain:--sector | explain:--run | export:--run | uncertainty:--rows | \
     uncertainty:--block-trials | uncertainty:--seed | uncertainty:--resamples | \

@@ -46,19 +46,21 @@ static const char *const usage_run =
     "                   [--verbose] [--checkpoint-every SECONDS] [--resume] [--events]\n"
     "                   [--counterfactual] [--target-precision STAT=REL[,...]]\n"
     "                   [--max-trials N] [--importance SPEC] [--target STAT]\n"
+    "                   [--progress SECONDS]\n"
     "\n"
     "Run the Monte Carlo simulation of a scenario and write one HDF5 file.\n"
-    "A bad scenario stops the run at the first error found (minrisk validate\n"
-    "lists them all); a scenario that can give no loss is flagged with the\n"
-    "warnings minrisk validate prints.\n"
+    "A bad scenario stops the run at its first error (minrisk validate lists\n"
+    "them all); one that can give no loss is flagged as minrisk validate does.\n"
     "\n"
     "  -o, --output FILE   output file (default: the scenario's base name + .h5,\n"
     "                      in the current directory)\n"
     "  --trials N          number of trials (overrides simulation.trials)\n"
     "  --seed S            random seed, 0..2^64-1 (overrides simulation.seed)\n"
-    "  --threads T         OpenMP threads, 1..4096 (default: OMP_NUM_THREADS or\n"
+    "  --threads T         OpenMP threads, 1..4096 (default: OMP_NUM_THREADS, or\n"
     "                      all cores)\n"
     "  -q, --quiet         no progress line, no closing line and no warnings\n"
+    "  --progress SECONDS  a progress line every SECONDS (1..86400) wherever\n"
+    "                      stderr goes (batch logs); default: on a terminal only\n"
     "  -v, --verbose       print the settings at the start (scenario, trials, seed,\n"
     "                      ranks, threads, output) and the timings at the end\n"
     "                      (simulation wall time, statistics, write; /run_info)\n"
@@ -86,20 +88,17 @@ static const char *const usage_run =
     "                      tilts rates (names as in /events, '*' any characters:\n"
     "                      'event/*=4,country/CN=2'); auto: chosen by cross-entropy\n"
     "                      for --target; focus=year|horizon, focus_years=K,\n"
-    "                      defensive=A. Weights in\n"
-    "                      /trials/weight, statistics weighted; overrides the\n"
-    "                      scenario's importance block\n"
+    "                      defensive=A. Weights in /trials/weight, statistics\n"
+    "                      weighted; overrides the scenario's importance block\n"
     "  --target STAT       what --importance auto tunes for: var<P> or es<P> of the\n"
     "                      horizon's total loss (var99.9, es99.5) or, with _annual,\n"
     "                      of the annual total loss (var99.9_annual)\n"
     "\n"
     "The file is written under a temporary name and renamed when complete;\n"
     "an interrupted run (Ctrl-C: exit status 130) leaves nothing at the output\n"
-    "path. The output must be a new name or a regular file, not the scenario;\n"
-    "while a run writes it, FILE.h5.lock keeps a second run from writing it too,\n"
-    "and the next run removes the temporary files a killed run left. Under MPI:\n"
-    "mpiexec -n R minrisk run ... writes one file, identical outside /run_info\n"
-    "to a one-rank run.\n"
+    "path, which must be a new name or a regular file (FILE.h5.lock: one run\n"
+    "at a time; minrisk(1)). mpiexec -n R minrisk run ... writes one file,\n"
+    "identical outside /run_info to a one-rank run.\n"
     "\n"
     "example:\n"
     "  minrisk run scenarios/demo.yaml -o demo.h5 --trials 10000 --verbose\n"
@@ -136,7 +135,20 @@ typedef struct {
     int have_max;
     const char *importance; /* --importance SPEC, or NULL */
     const char *target;     /* --target STAT, or NULL */
+    double progress_every;  /* --progress SECONDS; 0 = the terminal's line only */
 } run_request;
+
+/* The engine's options every kind of run starts from: the progress line
+   on a terminal, or with --progress a whole line every so many seconds
+   wherever standard error goes (a batch job's log). */
+static mr_engine_opts engine_opts(const run_request *q, const mr_comm *comm)
+{
+    return (mr_engine_opts){.threads = q->threads,
+                            .progress =
+                                !q->quiet && (q->progress_every > 0 || isatty(STDERR_FILENO)),
+                            .progress_every = q->progress_every,
+                            .comm = comm};
+}
 
 /* SIGINT, SIGHUP, SIGQUIT, SIGUSR2, SIGALRM: mr_cli_install_interrupt;
    SIGTERM, SIGUSR1, SIGXCPU: a checkpoint (SIGXCPU: a CPU-time limit, whose
@@ -192,8 +204,7 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
                     bad, q->scenario);
         return MR_BAD_INPUT;
     }
-    mr_engine_opts opts = {
-        .threads = q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = comm};
+    mr_engine_opts opts = engine_opts(q, comm);
     mr_status rc = mr_sweep_run(sc, output, &opts, q->quiet, comm, &err);
     if (rc < 0) {
         mr_cli_report(comm, &err);
@@ -467,11 +478,9 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
 {
     mr_prec_record rec = {.ncheck = 0, .stopped_by = -1};
     mr_error err = {{0}};
-    mr_engine_opts opts = {.threads = q->threads,
-                           .pause_seconds = sc->importance.present ? 0 : q->checkpoint_every,
-                           .progress = !q->quiet && isatty(STDERR_FILENO),
-                           .comm = comm,
-                           .skip_block = skip};
+    mr_engine_opts opts = engine_opts(q, comm);
+    opts.pause_seconds = sc->importance.present ? 0 : q->checkpoint_every;
+    opts.skip_block = skip;
     mr_run_extras_opts xo = {.events = q->events,
                              .counterfactual = q->counterfactual,
                              .threads = q->threads,
@@ -568,8 +577,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
                                  const char *ckpt, const mr_comm *comm)
 {
     mr_error err = {{0}};
-    mr_engine_opts opts = {
-        .threads = q->threads, .progress = !q->quiet && isatty(STDERR_FILENO), .comm = comm};
+    mr_engine_opts opts = engine_opts(q, comm);
     mr_run_extras_opts xo = {
         .events = q->events, .threads = q->threads, .progress = opts.progress, .stream = true};
     if (extras_bytes(sc, &xo, comm, &opts.analysis_bytes, &err) != MR_OK)
@@ -937,7 +945,8 @@ mr_status mr_cmd_run(int argc, char **argv)
         PRECISION,
         MAXT,
         IMPORTANCE,
-        TARGET
+        TARGET,
+        PROGRESS
     };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
@@ -955,6 +964,7 @@ mr_status mr_cmd_run(int argc, char **argv)
         {"max-trials", required_argument, NULL, MAXT},
         {"importance", required_argument, NULL, IMPORTANCE},
         {"target", required_argument, NULL, TARGET},
+        {"progress", required_argument, NULL, PROGRESS},
         {NULL, 0, NULL, 0}};
     const char *scenario = NULL, *output = NULL, *importance = NULL, *target = NULL;
     unsigned long long trials = 0, seed = 0, threads = 0;
@@ -962,7 +972,7 @@ mr_status mr_cmd_run(int argc, char **argv)
     int verbose = 0, have_max = 0;
     const char *precision = NULL;
     unsigned long long max_trials = 0;
-    unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS;
+    unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS, progress = 0;
     mr_cli_num why;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "run", usage_run, "o:qv", longopts, argc, argv);
@@ -1025,6 +1035,11 @@ mr_status mr_cmd_run(int argc, char **argv)
         case TARGET:
             target = v;
             break;
+        case PROGRESS:
+            if ((why = mr_cli_parse_range(v, 1, 86400ull, &progress)))
+                return mr_cli_number_error(
+                    "run", why, "--progress: must be seconds in [1, 86400], got '%s'", v);
+            break;
         default: /* MR_CLI_ARG */
             if (scenario)
                 return mr_cli_usage_error("run", "unexpected argument '%s'", v);
@@ -1035,11 +1050,14 @@ mr_status mr_cmd_run(int argc, char **argv)
         return p.status;
     if (!scenario)
         return mr_cli_usage_error("run", "%s", "missing SCENARIO.yaml");
+    if (quiet && progress)
+        return mr_cli_usage_error("run", "%s", "--quiet and --progress contradict each other");
     mr_comm comm = mr_comm_world();
     if (mr_cli_libm_agree(&comm, "run") != MR_OK)
         return MR_FAILED;
-    run_request req = {scenario,     output,    trials,     seed,     have_trials,    have_seed,
-                       (int)threads, quiet,     resume,     events,   counterfactual, (double)every,
-                       verbose,      precision, max_trials, have_max, importance,     target};
+    run_request req = {
+        scenario,   output,   trials,     seed,           have_trials,     have_seed, (int)threads,
+        quiet,      resume,   events,     counterfactual, (double)every,   verbose,   precision,
+        max_trials, have_max, importance, target,         (double)progress};
     return run(&req, &comm);
 }

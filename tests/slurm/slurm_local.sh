@@ -10,7 +10,8 @@
 # configuration, key, sockets, ports, state and logs in a temporary
 # directory (nothing in /etc is touched), then
 #   1. submits minrisk.sbatch on scenarios/demo.yaml (sbatch --wait), checks
-#      the job COMPLETED, and compares its file with a direct run of the same
+#      the job COMPLETED, that its log has the progress line's last line,
+#      and compares its file with a direct run of the same
 #      scenario, seed and trials (h5diff --exclude-path /run_info);
 #      serial build: one task x 2 threads; --mpi: 2 ranks x 1 thread, once
 #      through mpiexec and once through srun --mpi=pmix;
@@ -370,6 +371,10 @@ for L in $launchers; do
     [ -n "$jid" ] || fail "sbatch refused minrisk.sbatch (status $rc)"
     [ "$rc" -eq 0 ] || fail "job $jid ($L) ended with status $rc: $(cat "job-$L.out")"
     check_done "$jid" "job-$L.out"
+    # --progress (MINRISK_PROGRESS, default 600 s): the log shows at least
+    # the line that ends the simulation, though stderr is a file
+    grep -q "^minrisk: $trials trials simulated in" "job-$L.out" ||
+        fail "job $jid ($L): no progress line in the log: $(cat "job-$L.out")"
     check_complete "$out" "$trials"
     check_ranks "$out"
     compare "$out" direct-demo.h5
