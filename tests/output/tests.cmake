@@ -217,6 +217,22 @@ if(MINRISK_PYTHON)
   set_tests_properties(output_summary_recompute PROPERTIES LABELS output)
 endif()
 
+# /summary's bootstrap intervals (ES 99 of every sector, the total, value
+# added lost and extra cost; 1-in-100 of every sector and the total)
+# recomputed by brute force from /trials (summary_bootstrap.py): each of the
+# 1,000 resamples expanded by its counts and sorted in full, the statistics
+# and the percentile interval written in Python; only the counts come from
+# the library (resample_counts.c: mr_paired_resample_counts). One demo run
+# of 3001 trials.
+if(MINRISK_PYTHON)
+  add_executable(output_resample_counts ${CMAKE_CURRENT_LIST_DIR}/resample_counts.c)
+  target_link_libraries(output_resample_counts PRIVATE minrisk_core)
+  add_test(NAME output_summary_bootstrap
+           COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/summary_bootstrap.py
+                   ${MINRISK_BIN} $<TARGET_FILE:output_resample_counts> ${MINRISK_SRC})
+  set_tests_properties(output_summary_bootstrap PROPERTIES LABELS output)
+endif()
+
 # The numbers `minrisk summary` prints against the file's figures
 # (summary_text.py): the loss table at its decimals, the headline's parts
 # (headline = value added lost + extra cost), the minerals table and the
