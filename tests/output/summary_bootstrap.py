@@ -36,7 +36,10 @@ estimators, k(1000, 0.025) = 25). Checked against /summary:
   and return_period_loss_1in100_ci_*, exactly (order statistics);
 - the same code on the trials themselves (every count 1) gives /summary's
   ES 99 (1e-12) and 1-in-100 losses (exactly), so the series and levels
-  are the ones the intervals are of.
+  are the ones the intervals are of;
+- the same intervals in a second run of the same seed and N with
+  output.trials: none (streamed: no /trials, the tails kept as it goes),
+  against the same recomputed figures.
 """
 import math
 import os
@@ -100,11 +103,21 @@ def main():
     demo = os.path.join(src, "scenarios", "demo.yaml")
     env = dict(os.environ, OMP_NUM_THREADS="2")
     with tempfile.TemporaryDirectory() as d:
-        out = os.path.join(d, "demo.h5")
-        r = subprocess.run([minrisk, "run", demo, "--trials", str(N), "--seed", str(SEED), "-q",
-                            "-o", out], capture_output=True, text=True, env=env)
-        if not check(r.returncode == 0, "minrisk run: status %d: %s" % (r.returncode, r.stderr)):
-            return finish("summary_bootstrap")
+        out, streamed = os.path.join(d, "demo.h5"), os.path.join(d, "none.h5")
+        none_yaml = os.path.join(d, "none.yaml")
+        with open(demo) as f, open(none_yaml, "w") as g:
+            text = f.read()
+            check("\noutput:" not in text, "demo.yaml has an output block already")
+            g.write(text + "\noutput:\n  trials: none\n")
+        for yaml, h5 in ((demo, out), (none_yaml, streamed)):
+            r = subprocess.run([minrisk, "run", yaml, "--trials", str(N), "--seed", str(SEED),
+                                "-q", "-o", h5], capture_output=True, text=True, env=env)
+            if not check(r.returncode == 0, "minrisk run %s: status %d: %s"
+                         % (os.path.basename(yaml), r.returncode, r.stderr)):
+                return finish("summary_bootstrap")
+        with h5py.File(streamed, "r") as f:
+            check("trials" not in f, "output.trials: none kept /trials")
+            summ_none = {k: f["summary"][k][()] for k in f["summary"]}
         with h5py.File(out, "r") as f:
             seed, H = int(f.attrs["seed"]), int(f.attrs["horizon_years"])
             t, s = f["trials"], f["summary"]
@@ -167,26 +180,30 @@ def main():
                   for q, (_, a) in enumerate(annual)),
               "resample %d: sorted once and sorted in full differ" % b)
 
-    def stored(name, bound):
+    def stored(sm, name, bound):
         base, _, j = name.partition("[")
-        v = summ[base + "_ci_" + bound]
+        v = sm[base + "_ci_" + bound]
         return float(v[int(j[:-1])]) if j else float(v)
 
-    worst, exact = 0.0, 0
-    for rows, series, rtol in ((res_h, horizon, RTOL_ES), (res_a, annual, 0.0)):
-        for q, (name, _) in enumerate(series):
-            lo, hi = interval(rows[q])
-            for bound, want in (("low", lo), ("high", hi)):
-                got = stored(name, bound)
-                check(math.isfinite(got), "%s_ci_%s is %r" % (name, bound, got))
-                check(close(got, want, rtol), "%s_ci_%s: %r in /summary, %r recomputed (%.3g "
-                      "relative)" % (name, bound, got, want, abs(got - want) / abs(want)))
-                worst = max(worst, abs(got - want) / abs(want))
-                exact += got == want
-    print("%d intervals (ES 99 of %d series, 1-in-100 of %d) against %d brute-force resamples: "
-          "%d of %d bounds bit for bit, largest relative difference %.3g"
-          % (len(horizon) + len(annual), len(horizon), len(annual), B, exact,
-             2 * (len(horizon) + len(annual)), worst))
+    # the run that kept its trials, then the streamed one (output.trials:
+    # none, the same trials: its tails kept as it went) against the same figures
+    for kind, sm in (("kept trials", summ), ("output.trials: none", summ_none)):
+        worst, exact = 0.0, 0
+        for rows, series, rtol in ((res_h, horizon, RTOL_ES), (res_a, annual, 0.0)):
+            for q, (name, _) in enumerate(series):
+                lo, hi = interval(rows[q])
+                for bound, want in (("low", lo), ("high", hi)):
+                    got = stored(sm, name, bound)
+                    check(math.isfinite(got), "%s: %s_ci_%s is %r" % (kind, name, bound, got))
+                    check(close(got, want, rtol), "%s: %s_ci_%s: %r in /summary, %r recomputed "
+                          "(%.3g relative)" % (kind, name, bound, got, want,
+                                               abs(got - want) / abs(want)))
+                    worst = max(worst, abs(got - want) / abs(want))
+                    exact += got == want
+        print("%s: %d intervals (ES 99 of %d series, 1-in-100 of %d) against %d brute-force "
+              "resamples: %d of %d bounds bit for bit, largest relative difference %.3g"
+              % (kind, len(horizon) + len(annual), len(horizon), len(annual), B, exact,
+                 2 * (len(horizon) + len(annual)), worst))
     return finish("summary_bootstrap")
 
 

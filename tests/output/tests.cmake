@@ -222,8 +222,8 @@ endif()
 # recomputed by brute force from /trials (summary_bootstrap.py): each of the
 # 1,000 resamples expanded by its counts and sorted in full, the statistics
 # and the percentile interval written in Python; only the counts come from
-# the library (resample_counts.c: mr_paired_resample_counts). One demo run
-# of 3001 trials.
+# the library (resample_counts.c: mr_paired_resample_counts). Two demo runs
+# of 3001 trials, the same seed: trials kept, and output.trials: none.
 if(MINRISK_PYTHON)
   add_executable(output_resample_counts ${CMAKE_CURRENT_LIST_DIR}/resample_counts.c)
   target_link_libraries(output_resample_counts PRIVATE minrisk_core)
