@@ -50,7 +50,7 @@ for mode in strong weak; do
     echo "weak scaling: $weak trials per worker (medians of $reps runs)"
   fi
   printf '%-6s %-7s %8s %11s %10s %10s %14s %11s\n' ranks threads trials "engine (s)" "write (s)" \
-    "stats (s)" "RSS/rank (MB)" efficiency
+    "stats (s)" "RSS/rank (MiB)" efficiency
   t11=""
   for layout in "1 1" "1 2" "2 1" "2 2" "4 1"; do
     set -- $layout

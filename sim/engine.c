@@ -190,9 +190,18 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                     double ws, double analysis, const char *analysis_what,
                     const char *trials_advice, int node, double grid, mr_error *err)
 {
-    char b[8][32], advice[200];
+    char b[9][32], advice[200], shared[120] = "";
+    const double total = res + ws + analysis + (double)lim->resident_bytes;
+    /* a limit several ranks on this node share (a cgroup, the node's free
+       memory): more ranks on the node would not help, ranks on more nodes
+       would */
     snprintf(advice, sizeof advice, "%s",
-             trials_advice ? trials_advice : "use fewer trials or more ranks");
+             trials_advice               ? trials_advice
+             : lim->per_node && node > 1 ? "use fewer trials, or ranks on more nodes"
+                                         : "use fewer trials or more ranks");
+    if (lim->per_node && node > 1)
+        snprintf(shared, sizeof shared, ", for each of the %d ranks on this node (%s in all)", node,
+                 mr_memory_format_f64(total * node, b[8], sizeof b[8]));
     if (grid * (lim->per_node ? node : 1) > (double)lim->free_bytes)
         snprintf(advice, sizeof advice,
                  "the time grid of %d steps alone needs %s on every rank (time bands and thread "
@@ -204,13 +213,12 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
              "%s %s + held now %s)%s; %s of the %s limit is free (%s); %s",
              sc->source_path, (unsigned long long)sc->trials,
-             mr_memory_format_f64(res + ws + analysis + held, b[0], sizeof b[0]), what,
+             mr_memory_format_f64(total, b[0], sizeof b[0]), what,
              mr_memory_format_f64(res, b[1], sizeof b[1]),
              mr_memory_format_f64(ws, b[2], sizeof b[2]),
              analysis_what ? analysis_what : "analysis",
              mr_memory_format_f64(analysis, b[3], sizeof b[3]),
-             mr_memory_format_f64(held, b[7], sizeof b[7]),
-             lim->per_node && node > 1 ? ", for each rank on this node" : "",
+             mr_memory_format_f64(held, b[7], sizeof b[7]), shared,
              mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
              mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source, advice);
 }

@@ -137,7 +137,8 @@ int h5w_partial_create(h5w *w, double bytes)
             h5w_fail(w, "cannot create %s: %s", partial_path, strerror(errno));
         } else {
             if ((e = mr_output_room(fd, bytes, bytes)) != 0)
-                h5w_fail(w, "cannot write the file (about %.3g MB): %s", bytes / 1e6, strerror(e));
+                h5w_fail(w, "cannot write the file (about %.3g MiB): %s", bytes / 1048576.0,
+                         strerror(e));
             close(fd);
         }
     }

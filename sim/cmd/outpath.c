@@ -19,6 +19,7 @@
 #include "out/stopsig.h"
 #include "sim/checkpoint.h"
 #include "sim/cmd/cli.h"
+#include "sim/memory.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -248,18 +249,6 @@ static int check_not_input(const char *path, const char *of, const mr_outpath_re
     return 0;
 }
 
-/* "1.2 GB": bytes for a message. */
-static void human(double bytes, char *s, size_t n)
-{
-    static const char *const unit[] = {"bytes", "kB", "MB", "GB", "TB", "PB", "EB"};
-    int u = 0;
-    while (bytes >= 1000.0 && u < 6) {
-        bytes /= 1000.0;
-        u++;
-    }
-    snprintf(s, n, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
-}
-
 /* The output's directory has room for the file (statvfs: the blocks an
    unprivileged user may take). A file system that cannot tell is trusted.
    Room for the file but not for a checkpoint beside it is a warning: a
@@ -272,8 +261,8 @@ static int check_space(const mr_outpath_req *q, mr_error *err)
     if (dir_of(q->output, dir, sizeof dir) || statvfs(dir, &vs) != 0)
         return 0;
     double avail = (double)vs.f_bavail * (double)vs.f_frsize;
-    human(avail, have, sizeof have);
-    human((double)q->bytes, need, sizeof need);
+    mr_memory_format_f64(avail, have, sizeof have);
+    mr_memory_format_f64((double)q->bytes, need, sizeof need);
     if ((double)q->bytes > avail) {
         say(err, "%s: not enough free space: the file needs about %s, '%s' has %s free", q->output,
             need, dir, have);
@@ -281,7 +270,7 @@ static int check_space(const mr_outpath_req *q, mr_error *err)
     }
     if ((double)q->bytes + (double)q->ckpt_bytes > avail) {
         char ck[32];
-        human((double)q->ckpt_bytes, ck, sizeof ck);
+        mr_memory_format_f64((double)q->ckpt_bytes, ck, sizeof ck);
         fprintf(stderr,
                 "minrisk %s: warning: %s: a checkpoint of this run (periodic, or on SIGTERM) "
                 "needs up to about %s beside the file's %s, and '%s' has %s free: a checkpoint "

@@ -9,7 +9,7 @@
 # usage: checkpoint_memory_limit.sh MINRISK SRC PYTHON
 . "$(dirname "$0")/common.sh" "$@"
 
-mb='[0-9.]+ (bytes|kB|MB|GB)'
+mb='[0-9.]+ (bytes|KiB|MiB|GiB)'
 # run LIMIT ARGS...: minrisk run demo.yaml under MINRISK_MEMORY_LIMIT=LIMIT
 run() {
   local lim=$1
@@ -23,7 +23,7 @@ start=$(date +%s)
 run 100M --trials 1200000 --events
 status=$?
 [ $status -eq 1 ] || fail "1200000 trials: exit status $status, expected 1"
-one_line err.txt "$src/scenarios/demo\.yaml: 1200000 trials need about $mb on this rank \(results $mb \+ thread workspaces $mb \+ analysis $mb \+ held now $mb\); $mb of the 105 MB limit is free \(MINRISK_MEMORY_LIMIT\); use fewer trials or more ranks"
+one_line err.txt "$src/scenarios/demo\.yaml: 1200000 trials need about $mb on this rank \(results $mb \+ thread workspaces $mb \+ analysis $mb \+ held now $mb\); $mb of the 100 MiB limit is free \(MINRISK_MEMORY_LIMIT\); use fewer trials or more ranks"
 [ $(($(date +%s) - start)) -lt 10 ] || fail "the refusal took $(($(date +%s) - start)) s"
 [ -z "$(ls -A | grep -v '^err\.txt$')" ] || fail "left behind: $(ls -A)"
 
@@ -33,7 +33,7 @@ run 100M --trials 5000 || fail "5000 trials under 100M: exit status $? ($(cat er
 rm -f out.h5
 run 100M --trials 60000 --events --counterfactual
 [ $? -eq 1 ] || fail "60000 trials with the analyses under 100M: not refused"
-grep -Eq "analysis [0-9.]+ MB \+ held now" err.txt || fail "the analysis is not counted: $(cat err.txt)"
+grep -Eq "analysis [0-9.]+ MiB \+ held now" err.txt || fail "the analysis is not counted: $(cat err.txt)"
 rm -f out.h5
 
 # a malformed override is bad input: not a number, a sign, a blank, a unit
@@ -59,7 +59,7 @@ if (ulimit -v 600000 && exec "$bin" run --help) >/dev/null 2>&1; then
   (ulimit -v 600000 && exec "$bin" run "$demo" -o out.h5 --quiet --trials 1200000) 2>err.txt
   status=$?
   [ $status -eq 1 ] || fail "ulimit -v: exit status $status, expected 1"
-  one_line err.txt ".*: 1200000 trials need about $mb on this rank .*; $mb of the 614 MB limit is free \(ulimit -v\); use fewer trials or more ranks"
+  one_line err.txt ".*: 1200000 trials need about $mb on this rank .*; $mb of the 586 MiB limit is free \(ulimit -v\); use fewer trials or more ranks"
 fi
 
 finish "checkpoint_memory_limit: refused before the run, the analyses counted"

@@ -37,13 +37,13 @@ done
 printf 'extends: %s\n' "$demo" >b.yaml
 printf 'extends: %s\n' "$demo" >c.yaml
 
-# estimate SED: the bytes of the figure ("3.1 MB") the sed expression SED
+# estimate SED: the bytes of the figure ("3.1 MiB") the sed expression SED
 # takes from the refusal in err.txt (nothing if none: the refusal goes to
 # standard error)
 estimate() {
   local e
-  e=$(sed -n "$1" err.txt | awk '{m = 1; if ($2 == "kB") m = 1e3; if ($2 == "MB") m = 1e6;
-                                  if ($2 == "GB") m = 1e9; printf "%.0f\n", $1 * m}')
+  e=$(sed -n "$1" err.txt | awk '{m = 1; if ($2 == "KiB") m = 2^10; if ($2 == "MiB") m = 2^20;
+                                  if ($2 == "GiB") m = 2^30; printf "%.0f\n", $1 * m}')
   [ -n "$e" ] || cat err.txt >&2
   rm -f err.txt
   echo "$e"

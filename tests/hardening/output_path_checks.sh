@@ -19,7 +19,7 @@ start=$(date +%s)
 "$bin" run "$sweep" -o sub/big.h5 --trials 4294967295 --quiet 2>err.txt
 status=$?
 [ "$status" -eq 1 ] || fail "--trials 4294967295: status $status, expected 1 ($(cat err.txt))"
-grep -Eqx "sub/big.h5: not enough free space: the file needs about [0-9.]+ (TB|PB), 'sub' has [0-9.]+ (bytes|kB|MB|GB|TB) free" err.txt ||
+grep -Eqx "sub/big.h5: not enough free space: the file needs about [0-9.]+ (TiB|PiB), 'sub' has [0-9.]+ (bytes|KiB|MiB|GiB|TiB) free" err.txt ||
   fail "--trials 4294967295: stderr '$(cat err.txt)'"
 [ "$(wc -l <err.txt)" -eq 1 ] || fail "more than one line: $(cat err.txt)"
 [ $(($(date +%s) - start)) -le 5 ] || fail "the free-space refusal took more than 5 s"
@@ -29,7 +29,7 @@ rm -f err.txt
 # (out/h5/writer.h; chunks of 1 MiB / 8 c rows, above 1,024 rounded down
 # to a multiple of 1,024): 19 datasets of 1 column, 6 of 1,000, 1 of
 # 1,000,000, 26 x 4,096 of metadata, 160,000 + 2 x the text + 64 x 1,000
-# steps x 1,001: 19.9 EB in all. Until 2026-12-06 the estimate saturated
+# steps x 1,001: 19.9 EB in all, shown as 17.3 EiB. Until 2026-12-06 the estimate saturated
 # at 2^64-1 bytes: "the file needs about 18.4 EB".
 awk 'BEGIN {
   print "name: above 2^64 bytes"
@@ -54,14 +54,14 @@ want=$(awk -v text="$(wc -c <sub/huge.yaml)" 'function ds(c,  r) {
     return int((N + r - 1) / r) * r * c * 8 }
   BEGIN { N = 4294967295
     run = 19 * ds(1) + 6 * ds(1000) + ds(1000000) + 26 * 4096 + 160000 + 2 * text + 64 * 1000 * 1001
-    printf "%.1f EB", 576 * run / 1e18 }')
-[ "$want" = "19.9 EB" ] || fail "the worked-out figure is $want, expected 19.9 EB"
+    printf "%.1f EiB", 576 * run / 2^60 }')
+[ "$want" = "17.3 EiB" ] || fail "the worked-out figure is $want, expected 17.3 EiB (19.9 EB)"
 "$bin" run sub/huge.yaml -o sub/huge.h5 --quiet 2>err.txt
 status=$?
 [ "$status" -eq 1 ] || fail "576 variants: status $status, expected 1 ($(cat err.txt))"
-grep -Eqx "sub/huge.h5: not enough free space: the file needs about $want, 'sub' has [0-9.]+ (bytes|kB|MB|GB|TB) free" err.txt ||
+grep -Eqx "sub/huge.h5: not enough free space: the file needs about $want, 'sub' has [0-9.]+ (bytes|KiB|MiB|GiB|TiB) free" err.txt ||
   fail "576 variants: stderr '$(cat err.txt)', expected the file's $want"
 rm -f err.txt sub/huge.yaml
 only sub
 [ -z "$(ls -A sub)" ] || fail "sub holds $(ls -A sub)"
-finish "'', a directory, a trailing slash and a file larger than the free space refused (19.9 EB named)"
+finish "'', a directory, a trailing slash and a file larger than the free space refused (17.3 EiB named)"

@@ -18,7 +18,7 @@ fail() {
   echo "FAIL: $*" >&2
   fails=$((fails + 1))
 }
-mb='[0-9.]+ (kB|MB|GB)'
+mb='[0-9.]+ (KiB|MiB|GiB)'
 
 printf 'extends: %s\n' "$src/scenarios/demo.yaml" >b.yaml
 
@@ -31,7 +31,7 @@ status=$?
 took=$(($(date +%s) - start))
 [ $status -eq 1 ] || fail "exit status $status, expected 1 ($(cat err.txt))"
 [ "$(wc -l <err.txt)" -eq 1 ] || fail "not one line: $(cat err.txt)"
-grep -Eq "^$src/scenarios/demo\.yaml: 100000 trials need about $mb on this rank \(results $mb \+ thread workspaces $mb \+ results of the 1 later run and the analyses after the runs $mb \+ held now $mb\); $mb of the 262 MB limit is free \(MINRISK_MEMORY_LIMIT\); use fewer trials or more ranks$" err.txt ||
+grep -Eq "^$src/scenarios/demo\.yaml: 100000 trials need about $mb on this rank \(results $mb \+ thread workspaces $mb \+ results of the 1 later run and the analyses after the runs $mb \+ held now $mb\); $mb of the 250 MiB limit is free \(MINRISK_MEMORY_LIMIT\); use fewer trials or more ranks$" err.txt ||
   fail "not refused at A with the later run counted: $(cat err.txt)"
 [ "$took" -lt 5 ] || fail "the refusal took $took s (A was run?)"
 [ -z "$(ls -A | grep -v -e '^err\.txt$' -e '^b\.yaml$')" ] || fail "left behind: $(ls -A)"

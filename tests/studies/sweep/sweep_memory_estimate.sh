@@ -3,7 +3,7 @@
 #
 # The memory a sweep's later variants hold can be above 2^64 bytes within
 # the documented limits: 1,024 variants (the most) of 4294967295 trials of
-# 600 sectors over 1,000 years hold 1,023 x 20.75 PB = 21,231 PB after the
+# 600 sectors over 1,000 years hold 1,023 x 20.75 PB = 21,231 PB (18.4 EiB) after the
 # first (docs/HPC.md "Memory"). The estimate was converted to size_t for
 # the engine's memory check, which is undefined beyond 2^64 (x86-64 gave 0:
 # "results of the 1023 later variants ... 0 bytes"). The refusal must name
@@ -57,9 +57,9 @@ want=$(awk -v S=$S -v H=$H 'BEGIN {
   N = 4294967295; M = 1; T = H
   cols = 2 + 5 * S + H + H * S + 16 * M
   per = N * (cols + 3) * 8 + T * (1001 * S + 801 * M) * 8
-  printf "%.0f PB", 1023 * per / 1e15
+  printf "%.1f EiB", 1023 * per / 2^60
 }')
-[ "$want" = "21231 PB" ] || fail "the worked-out figure is $want, expected 21231 PB"
+[ "$want" = "18.4 EiB" ] || fail "the worked-out figure is $want, expected 18.4 EiB (21,231 PB)"
 OMP_NUM_THREADS=1 "$bin" run "$tmp/big.yaml" -o "$tmp/big.h5" -q 2>"$tmp/err" >/dev/null
 rc=$?
 [ "$rc" -eq 1 ] || { cat "$tmp/err"; fail "exit status $rc, expected 1"; }

@@ -171,14 +171,14 @@ study_under 1 $run "$tmp/m1.h5" ||
 MINRISK_MEMORY_LIMIT=1K OMP_NUM_THREADS=4 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/m0.h5" \
     --rows 2 --block-trials 30000 -q 2>"$tmp/e"
 rc=$?
-[ "$rc" -eq 1 ] && grep -q '^.*two_keys.yaml: 30000 trials need about .* of the 1.0 kB limit is free' "$tmp/e" &&
+[ "$rc" -eq 1 ] && grep -q '^.*two_keys.yaml: 30000 trials need about .* of the 1 KiB limit is free' "$tmp/e" &&
     [ "$(wc -l <"$tmp/e")" -eq 1 ] || { cat "$tmp/e"; fail "memory: limit 1K: status $rc, not the refusal"; }
 [ ! -e "$tmp/m0.h5" ] || fail "memory: limit 1K: an output file was left"
-need=$(sed -n 's/.* trials need about \([0-9]*\) MB on this rank.*/\1/p' "$tmp/e")
-[ -n "$need" ] || fail "memory: limit 1K: no 'need about N MB' in $(cat "$tmp/e")"
-below=$((lim - need * 1000000 / 1048576)) # one row's need, MB to MiB, rounded down
+need=$(sed -n 's/.* trials need about \([0-9.]*\) MiB on this rank.*/\1/p' "$tmp/e")
+[ -n "$need" ] || fail "memory: limit 1K: no 'need about N MiB' in $(cat "$tmp/e")"
+below=$((lim - ${need%.*})) # one row's need, rounded down
 if study_under 1 $below "$tmp/mb.h5"; then
-    fail "memory: 1 thread runs under ${below}M, a row of ${need} MB below the ${lim}M 4 threads need"
+    fail "memory: 1 thread runs under ${below}M, a row of ${need} MiB below the ${lim}M 4 threads need"
 fi
 # that refusal is a row's (the rows are checked before the base run): it
 # advises fewer --block-trials, or a smaller time grid, never more ranks,
@@ -193,5 +193,5 @@ case "$(ldd "$bin" 2>/dev/null)" in
         [ "$(wc -l <"$tmp/e")" -eq 1 ] ||
         { cat "$tmp/e"; fail "memory: a row's refusal under ${below}M: not its advice"; } ;;
 esac
-echo "memory: 4 threads need ${lim}M, 1 thread is refused under ${below}M (a row of ${need} MB less)"
+echo "memory: 4 threads need ${lim}M, 1 thread is refused under ${below}M (a row of ${need} MiB less)"
 echo "uncertainty: OK"

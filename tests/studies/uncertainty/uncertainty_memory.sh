@@ -14,7 +14,7 @@
 # 197,672,576 bytes beside the rows (3 statistics a row; 16 L: a row's
 # sort, below). A row (1,000 trials) needs about 4 MB, so under
 # MINRISK_MEMORY_LIMIT=150M the rows fit and the arrays do not: refused at
-# once, exit 1, one line naming the arrays' 198 MB and the advice, nothing
+# once, exit 1, one line naming the arrays' 198 MB (189 MiB) and the advice, nothing
 # written. (Before, the study started its 16,384 rows: killed by timeout.)
 set -u
 bin=$1
@@ -24,8 +24,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
 
 want=$(awk 'BEGIN { N = 4096; k = 2; L = 1000; R = N * (k + 2)
-                    printf "%.0f MB", (8 * (R * k + 2 * R * 3 + 6 * N * L) + 16 * L) / 1e6 }')
-[ "$want" = "198 MB" ] || fail "the worked-out figure is $want, expected 198 MB"
+                    printf "%.0f MiB", (8 * (R * k + 2 * R * 3 + 6 * N * L) + 16 * L) / 2^20 }')
+[ "$want" = "189 MiB" ] || fail "the worked-out figure is $want, expected 189 MiB (198 MB)"
 MINRISK_MEMORY_LIMIT=150M OMP_NUM_THREADS=1 timeout 60 "$bin" uncertainty \
     "$src/tests/studies/uncertainty/two_keys.yaml" -o "$tmp/u.h5" --rows 4096 --block-trials 1000 \
     -q 2>"$tmp/err" >/dev/null
@@ -64,8 +64,8 @@ uncertain:
     countries.CN.outage.rate_per_year: {uniform: [0.1, 0.9]}
 EOF
 tiny=$(awk 'BEGIN { N = 2; k = 1; L = 1000000; R = N * (k + 2)
-                    printf "%.0f MB", (8 * (R * k + 2 * R * 3 + 6 * N * L) + 16 * L) / 1e6 }')
-[ "$tiny" = "112 MB" ] || fail "the worked-out figure is $tiny, expected 112 MB"
+                    printf "%.0f MiB", (8 * (R * k + 2 * R * 3 + 6 * N * L) + 16 * L) / 2^20 }')
+[ "$tiny" = "107 MiB" ] || fail "the worked-out figure is $tiny, expected 107 MiB (112 MB)"
 MINRISK_MEMORY_LIMIT=1M OMP_NUM_THREADS=1 timeout 60 "$bin" uncertainty "$tmp/tiny.yaml" \
     -o "$tmp/u.h5" --block-trials 1000000 -q 2>"$tmp/err" >/dev/null
 rc=$?
