@@ -366,31 +366,41 @@ static void draw_counts(uint64_t seed, size_t b, size_t ntrials, uint32_t *c)
 
 int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
                         size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
-                        double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,
-                        double *es_hi)
+                        double level, uint64_t seed, const mr_comm *comm, double *var_lo,
+                        double *var_hi, double *es_lo, double *es_hi)
 {
+    const size_t nb = (size_t)(B > 0 ? B : 0), V = 2 * nlev;
+    const int shared = comm && comm->size > 1;
+    uint64_t b0 = 0, b1 = nb; /* this rank's resamples */
+    if (shared)
+        mr_comm_block_range(nb, comm->rank, comm->size, &b0, &b1);
+    const size_t mine_n = (size_t)(b1 - b0) * V;
     uint32_t *c = malloc((ntrials ? ntrials : 1) * sizeof *c);
-    double *rep = malloc((size_t)(B > 0 ? B : 1) * 2 * (nlev ? nlev : 1) * sizeof *rep);
-    if (!c || !rep) {
-        free(c);
-        free(rep);
-        return -1;
-    }
-    const size_t nb = (size_t)(B > 0 ? B : 0);
-    for (size_t b = 0; b < nb; b++) {
+    /* all[b * V + 2 l + e]: resample b's VaR (e = 0) and ES (e = 1) at p[l],
+       every resample once gathered; mine: this rank's rows */
+    double *all = malloc((nb * V > 0 ? nb * V : 1) * sizeof *all);
+    double *mine = shared ? malloc((mine_n ? mine_n : 1) * sizeof *mine) : all;
+    double *rep = malloc((nb ? nb : 1) * sizeof *rep);
+    int failed = !c || !all || !mine || !rep;
+    for (size_t b = (size_t)b0; !failed && b < (size_t)b1; b++) {
         draw_counts(seed, b, ntrials, c);
+        double *row = mine + (b - (size_t)b0) * V;
         for (size_t l = 0; l < nlev; l++) {
             double v = quantile_counted(xs, ws, tri, c, n, nnorm, p[l], NULL);
-            rep[(2 * l) * nb + b] = v;
-            rep[(2 * l + 1) * nb + b] = es_counted(xs, ws, tri, c, n, nnorm, p[l], v);
+            row[2 * l] = v;
+            row[2 * l + 1] = es_counted(xs, ws, tri, c, n, nnorm, p[l], v);
         }
     }
+    /* the ranks' shares in rank order, which is resample order */
+    if (shared && (mr_comm_any(comm, failed) || mr_comm_allgather_f64(comm, mine, mine_n, all)))
+        failed = 1;
     size_t lo = mr_stats_rank(nb, (1.0 - level) / 2.0), hi = mr_stats_rank(nb, (1.0 + level) / 2.0);
-    for (size_t l = 0; l < nlev; l++)
-        for (int e = 0; e < 2; e++) {
-            double *r = rep + (2 * l + (size_t)e) * nb;
-            qsort(r, nb, sizeof *r, cmp_double);
-            double a = nb ? r[lo - 1] : NAN, z = nb ? r[hi - 1] : NAN;
+    for (size_t l = 0; !failed && l < nlev; l++)
+        for (size_t e = 0; e < 2; e++) {
+            for (size_t b = 0; b < nb; b++)
+                rep[b] = all[b * V + 2 * l + e];
+            qsort(rep, nb, sizeof *rep, cmp_double);
+            double a = nb ? rep[lo - 1] : NAN, z = nb ? rep[hi - 1] : NAN;
             if (e == 0) {
                 var_lo[l] = a;
                 var_hi[l] = z;
@@ -400,8 +410,11 @@ int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri,
             }
         }
     free(c);
+    if (mine != all)
+        free(mine);
+    free(all);
     free(rep);
-    return 0;
+    return failed ? -1 : 0;
 }
 
 size_t mr_wstats_count_above(const double *xs, size_t n, double v)

@@ -20,6 +20,8 @@
 #ifndef MR_WSTATS_H
 #define MR_WSTATS_H
 
+#include "out/comm.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -94,11 +96,16 @@ double mr_wstats_es(const double *x, const double *w, size_t n, size_t blk, cons
    intervals depend on nothing else. lo, hi: the (1 - level)/2 and
    (1 + level)/2 quantiles (stats.h ranks) of
    the B replicates, [nlev] for VaR (var_lo, var_hi) and ES (es_lo, es_hi).
-   nnorm as above. Returns 0, or -1 when out of memory. */
+   nnorm as above. comm: NULL (or one rank) for one process drawing every
+   resample; over several ranks, every rank holding the same inputs, each
+   draws its contiguous share of the resamples (mr_comm_block_range) and
+   the shares are gathered in resample order, so every rank has the one
+   process's intervals bit for bit (collective). Returns 0, or -1 when out
+   of memory (with comm: on every rank). */
 int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri, size_t n,
                         size_t ntrials, double nnorm, const double *p, size_t nlev, int B,
-                        double level, uint64_t seed, double *var_lo, double *var_hi, double *es_lo,
-                        double *es_hi);
+                        double level, uint64_t seed, const mr_comm *comm, double *var_lo,
+                        double *var_hi, double *es_lo, double *es_hi);
 
 /* The paired form of mr_wstats_bootstrap for a difference ES_p(b) - ES_p(a)
    of two variables of the same trials (a counterfactual and its run): each

@@ -78,8 +78,8 @@ static int loss_wstats(wctx *w, mr_loss_stats *ls, int boot, double *es_lo, doub
     memcpy(p, mr_output_quantiles, sizeof(double) * NQ);
     memcpy(p + NQ, mr_output_es_levels, sizeof(double) * NE);
     if (mr_wstats_bootstrap(w->xs, w->ws, w->idx, N, N, (double)N, p, NQ + NE,
-                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, vlo, vhi, elo,
-                            ehi) != 0)
+                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, NULL, vlo, vhi,
+                            elo, ehi) != 0)
         return -1;
     for (int k = 0; k < NQ; k++) {
         bool few = mr_wstats_count_above(w->xs, N, ls->q[k]) < MIN_BEYOND;
@@ -134,8 +134,8 @@ static int annual_w(wctx *w, const double *a, size_t stride, double *aal, double
         w->idx[k] = (uint32_t)(w->idx[k] / H); /* element -> its trial */
     double elo[MR_OUTPUT_NRP], ehi[MR_OUTPUT_NRP];
     if (mr_wstats_bootstrap(w->xs, w->ws, w->idx, NH, N, (double)NH, p, MR_OUTPUT_NRP,
-                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, rp_lo, rp_hi, elo,
-                            ehi) != 0)
+                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, NULL, rp_lo,
+                            rp_hi, elo, ehi) != 0)
         return -1;
     for (int k = 0; k < MR_OUTPUT_NRP; k++)
         if (isnan(rp[k]) || mr_wstats_count_above(w->xs, NH, rp[k]) < MIN_BEYOND)

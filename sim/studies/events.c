@@ -405,8 +405,9 @@ static int lt_add(mr_extras *x, const mr_output_extra *e, void *buf)
 
 /* /loss_tables: the coordinates, the per-trial tables of this rank's trials
    (distributed) and the exceedance curves of the run (the same on every
-   rank: the annual tables are gathered). The blocks' per-trial arrays are
-   freed. 0, or -1 (memory; collective). */
+   rank: the annual tables are gathered, and the ranks share the bootstrap
+   resamples, gathered in resample order: exceedance.h). The blocks'
+   per-trial arrays are freed. 0, or -1 (memory; collective). */
 static int add_loss_tables(const mr_scenario *sc, const mr_results *res, block *blk, uint64_t nb,
                            const mr_comm *comm, mr_extras *x)
 {
@@ -462,17 +463,17 @@ static int add_loss_tables(const mr_scenario *sc, const mr_results *res, block *
             goto fail;
         }
         bad = mr_exceedance_weighted(all_ann, N, H, K, all_w, mr_output_return_periods, R,
-                                     MR_WSTATS_BOOT_SEED, MR_SUMSTATS_BOOTSTRAP, curve[0], curve[1],
-                                     curve[2]) != 0 ||
+                                     MR_WSTATS_BOOT_SEED, MR_SUMSTATS_BOOTSTRAP, comm, curve[0],
+                                     curve[1], curve[2]) != 0 ||
               mr_exceedance_weighted(all_omax, N, H, K, all_w, mr_output_return_periods, R,
-                                     MR_WSTATS_BOOT_SEED, MR_SUMSTATS_BOOTSTRAP, curve[3], curve[4],
-                                     curve[5]) != 0;
+                                     MR_WSTATS_BOOT_SEED, MR_SUMSTATS_BOOTSTRAP, comm, curve[3],
+                                     curve[4], curve[5]) != 0;
         free(all_w);
     } else
         bad = mr_exceedance(all_ann, N, H, K, mr_output_return_periods, R, sc->seed, "exceedance",
-                            MR_EXCEEDANCE_BOOT, curve[0], curve[1], curve[2]) != 0 ||
+                            MR_EXCEEDANCE_BOOT, comm, curve[0], curve[1], curve[2]) != 0 ||
               mr_exceedance(all_omax, N, H, K, mr_output_return_periods, R, sc->seed, "exceedance",
-                            MR_EXCEEDANCE_BOOT, curve[3], curve[4], curve[5]) != 0;
+                            MR_EXCEEDANCE_BOOT, comm, curve[3], curve[4], curve[5]) != 0;
     free(all_ann);
     free(all_omax);
     all_ann = all_omax = NULL;

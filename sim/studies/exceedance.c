@@ -37,8 +37,15 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* flag ORed over the ranks of comm (NULL: this process's flag). */
+static int any_rank(const mr_comm *comm, int flag)
+{
+    return comm ? mr_comm_any(comm, flag) : flag != 0;
+}
+
 int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *periods, size_t np,
-                  uint64_t seed, const char *label, int nboot, double *est, double *lo, double *hi)
+                  uint64_t seed, const char *label, int nboot, const mr_comm *comm, double *est,
+                  double *lo, double *hi)
 {
     if (n > MR_MAX_TRIALS)
         return -1;
@@ -50,11 +57,20 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
     item *it = malloc(K * m * sizeof *it);
     double *sorted = malloc(m * sizeof *sorted);
     uint64_t *top = malloc(np * sizeof *top); /* wanted position from the top, 1-based */
-    int boot = nboot >= MR_PAIRED_MIN_BOOT;
-    double *stat = boot ? malloc(K * np * (size_t)nboot * sizeof *stat) : NULL;
+    const int boot = nboot >= MR_PAIRED_MIN_BOOT, shared = boot && comm && comm->size > 1;
+    const size_t B = boot ? (size_t)nboot : 0, V = K * np;
+    uint64_t r0 = 0, r1 = B; /* this rank's resamples */
+    if (shared)
+        mr_comm_block_range(B, comm->rank, comm->size, &r0, &r1);
+    const size_t mine_n = (size_t)(r1 - r0) * V;
+    /* stat[r * V + q]: resample r's statistic q (q = k np + p), every
+       resample once gathered; mine: this rank's rows */
+    double *stat = boot ? malloc(B * V * sizeof *stat) : NULL;
+    double *mine = shared ? malloc((mine_n ? mine_n : 1) * sizeof *mine) : stat;
+    double *b = boot ? malloc(B * sizeof *b) : NULL;
     int rc = -1, failed = 0;
-    if (!it || !sorted || !top || (boot && !stat))
-        goto out;
+    if (any_rank(comm, !it || !sorted || !top || (boot && (!stat || !mine || !b))))
+        goto out; /* on every rank */
     for (size_t k = 0; k < K; k++) {
         item *s = it + k * m;
         for (size_t i = 0; i < n; i++)
@@ -83,8 +99,8 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 8)
-        for (int r = 0; r < nboot; r++) {
-            if (!cnt || mr_paired_resample_counts(seed, label, (uint64_t)r, n, cnt)) {
+        for (uint64_t r = r0; r < r1; r++) {
+            if (!cnt || mr_paired_resample_counts(seed, label, r, n, cnt)) {
 #pragma omp atomic write
                 failed = 1;
                 continue;
@@ -101,35 +117,40 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
                             cum += cnt[s[--a].trial];
                         v = s[a].v;
                     }
-                    stat[(k * np + pp) * (size_t)nboot + (size_t)r] = v;
+                    mine[(size_t)(r - r0) * V + k * np + pp] = v;
                 }
             }
         }
         free(cnt);
     }
-    if (failed)
+    /* the ranks' shares in rank order, which is resample order */
+    if (any_rank(comm, failed) || (shared && mr_comm_allgather_f64(comm, mine, mine_n, stat) != 0))
         goto out;
-    for (size_t q = 0; q < K * np; q++) {
+    for (size_t q = 0; q < V; q++) {
         double R = periods[q % np];
         if (isnan(est[q]) || (double)m / R < MIN_TAIL_VALUES)
             continue;
-        double *b = stat + q * (size_t)nboot;
-        qsort(b, (size_t)nboot, sizeof *b, cmp_double);
-        lo[q] = mr_stats_quantile_sorted(b, (size_t)nboot, 0.025);
-        hi[q] = mr_stats_quantile_sorted(b, (size_t)nboot, 0.975);
+        for (size_t r = 0; r < B; r++)
+            b[r] = stat[r * V + q];
+        qsort(b, B, sizeof *b, cmp_double);
+        lo[q] = mr_stats_quantile_sorted(b, B, 0.025);
+        hi[q] = mr_stats_quantile_sorted(b, B, 0.975);
     }
     rc = 0;
 out:
     free(it);
     free(sorted);
     free(top);
+    if (mine != stat)
+        free(mine);
     free(stat);
+    free(b);
     return rc;
 }
 
 int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const double *w,
-                           const double *periods, size_t np, uint64_t seed, int nboot, double *est,
-                           double *lo, double *hi)
+                           const double *periods, size_t np, uint64_t seed, int nboot,
+                           const mr_comm *comm, double *est, double *lo, double *hi)
 {
     const size_t m = n * H;
     if (m >= UINT32_MAX)
@@ -144,7 +165,7 @@ int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const 
     double *p = malloc(np * sizeof *p), *elo = malloc(np * sizeof *elo);
     double *ehi = malloc(np * sizeof *ehi);
     int rc = -1;
-    if (!col || !we || !xs || !ws || !tri || !p || !elo || !ehi)
+    if (any_rank(comm, !col || !we || !xs || !ws || !tri || !p || !elo || !ehi))
         goto out;
     for (size_t a = 0; a < m; a++)
         we[a] = w[a / H];
@@ -153,7 +174,7 @@ int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const 
     for (size_t k = 0; k < K; k++) {
         for (size_t a = 0; a < m; a++)
             col[a] = x[a * K + k];
-        if (mr_wstats_sort(col, we, m, xs, ws, tri) != 0)
+        if (any_rank(comm, mr_wstats_sort(col, we, m, xs, ws, tri) != 0))
             goto out;
         for (size_t a = 0; a < m; a++)
             tri[a] /= (uint32_t)H; /* element -> its trial */
@@ -165,7 +186,7 @@ int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const 
         if (nboot < 1)
             continue;
         if (mr_wstats_bootstrap(xs, ws, tri, m, n, (double)m, p, np, nboot, MR_OUTPUT_CI_LEVEL,
-                                seed, l, h, elo, ehi) != 0)
+                                seed, comm, l, h, elo, ehi) != 0)
             goto out;
         for (size_t q = 0; q < np; q++)
             if (isnan(e[q]) || mr_wstats_count_above(xs, m, e[q]) < (size_t)MIN_TAIL_VALUES)

@@ -7,6 +7,8 @@
 #ifndef MR_EXCEEDANCE_H
 #define MR_EXCEEDANCE_H
 
+#include "out/comm.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,10 +24,15 @@
      counts of mr_paired_resample_counts(seed, label, r, n)); NaN when the
      estimate is NaN, when fewer than 10 values lie beyond the level
      (n H / R < 10) or when nboot < MR_PAIRED_MIN_BOOT.
-   The same inputs give the same results bit for bit on any thread count.
-   0, or -1 when out of memory or n >= 2^32. */
+   comm: NULL (or one rank) for one process drawing every resample; over
+   several ranks, every rank holding the same x, each draws its contiguous
+   share of the resamples (mr_comm_block_range) and the shares are gathered
+   in resample order (collective). The same inputs give the same results
+   bit for bit on any thread or rank count. 0, or -1 when out of memory
+   (with comm: on every rank) or n >= 2^32. */
 int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *periods, size_t np,
-                  uint64_t seed, const char *label, int nboot, double *est, double *lo, double *hi);
+                  uint64_t seed, const char *label, int nboot, const mr_comm *comm, double *est,
+                  double *lo, double *hi);
 
 /* mr_exceedance for an importance-sampled run: trial i carries its
    likelihood ratio w[i], and every year of it that weight (docs/OUTPUT.md
@@ -36,10 +43,11 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
    the trials, the generator keyed by seed), NaN when fewer than 10 sampled
    values lie above the estimate (wsumstats.c's rule). With nboot =
    MR_SUMSTATS_BOOTSTRAP and seed = MR_WSTATS_BOOT_SEED the total's curve
-   and interval are /summary's bit for bit. 0, or -1 when out of memory or
-   n H >= 2^32. */
+   and interval are /summary's bit for bit. comm as mr_exceedance's: the
+   ranks share each series' resamples. 0, or -1 when out of memory (with
+   comm: on every rank) or n H >= 2^32. */
 int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const double *w,
-                           const double *periods, size_t np, uint64_t seed, int nboot, double *est,
-                           double *lo, double *hi);
+                           const double *periods, size_t np, uint64_t seed, int nboot,
+                           const mr_comm *comm, double *est, double *lo, double *hi);
 
 #endif

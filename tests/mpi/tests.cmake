@@ -12,6 +12,12 @@ if(MINRISK_WITH_MPI AND MPIEXEC_EXECUTABLE)
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_dstats_output.sh ${MPIEXEC_EXECUTABLE}
                    $<TARGET_FILE:mpi_dstats> ${H5DIFF} ${MINRISK_SRC}/scenarios/demo.yaml)
   set_tests_properties(mpi_dstats_output PROPERTIES LABELS mpi)
+  # /loss_tables of --events on 2 and 3 ranks (their shared bootstrap
+  # resamples gathered) against one process, plain and importance-sampled
+  add_test(NAME mpi_loss_tables
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_loss_tables.sh ${MPIEXEC_EXECUTABLE} ${MINRISK_BIN}
+                   ${H5DIFF} ${MINRISK_SRC}/scenarios/demo.yaml 3000 ${MINRISK_SERIAL_BIN})
+  set_tests_properties(mpi_loss_tables PROPERTIES LABELS mpi)
 endif()
 
 # The command line over ranks and threads.

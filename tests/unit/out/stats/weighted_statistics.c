@@ -212,15 +212,15 @@ static void test_bootstrap_intervals(void **state)
     assert_int_equal(mr_wstats_sort(x, w, N, xs, ws, idx), 0);
     const double p[2] = {0.9, 0.99};
     double vl[2], vh[2], el[2], eh[2];
-    assert_int_equal(mr_wstats_bootstrap(xs, ws, idx, N, N, N, p, 2, 50, 0.95, 7, vl, vh, el, eh),
-                     0);
+    assert_int_equal(
+        mr_wstats_bootstrap(xs, ws, idx, N, N, N, p, 2, 50, 0.95, 7, NULL, vl, vh, el, eh), 0);
     for (int l = 0; l < 2; l++)
         assert_true(vl[l] == 4.0 && vh[l] == 4.0 && el[l] == 4.0 && eh[l] == 4.0);
     for (size_t i = 0; i < N; i++)
         x[i] = (double)((i * 37) % N);
     assert_int_equal(mr_wstats_sort(x, w, N, xs, ws, idx), 0);
-    assert_int_equal(mr_wstats_bootstrap(xs, ws, idx, N, N, N, p, 2, 200, 0.95, 7, vl, vh, el, eh),
-                     0);
+    assert_int_equal(
+        mr_wstats_bootstrap(xs, ws, idx, N, N, N, p, 2, 200, 0.95, 7, NULL, vl, vh, el, eh), 0);
     for (int l = 0; l < 2; l++) {
         double var, es = mr_wstats_es(x, w, N, 0, xs, ws, p[l], &var);
         assert_true(vl[l] <= var && var <= vh[l] && vl[l] < vh[l]);
@@ -228,7 +228,7 @@ static void test_bootstrap_intervals(void **state)
     }
     double vl2[2], vh2[2], el2[2], eh2[2];
     assert_int_equal(
-        mr_wstats_bootstrap(xs, ws, idx, N, N, N, p, 2, 200, 0.95, 7, vl2, vh2, el2, eh2), 0);
+        mr_wstats_bootstrap(xs, ws, idx, N, N, N, p, 2, 200, 0.95, 7, NULL, vl2, vh2, el2, eh2), 0);
     assert_memory_equal(vl, vl2, sizeof vl);
     assert_memory_equal(eh, eh2, sizeof eh);
 }
@@ -253,7 +253,7 @@ static void test_bootstrap_es_difference(void **state)
     const double p[1] = {0.99};
     double vl, vh, el, eh, lo, hi;
     assert_int_equal(
-        mr_wstats_bootstrap(xs, ws, xi, N, N, N, p, 1, 200, 0.95, 7, &vl, &vh, &el, &eh), 0);
+        mr_wstats_bootstrap(xs, ws, xi, N, N, N, p, 1, 200, 0.95, 7, NULL, &vl, &vh, &el, &eh), 0);
     assert_int_equal(mr_wstats_bootstrap_es_diff(NULL, NULL, NULL, xs, ws, xi, N, N, N, 0.99, 200,
                                                  0.95, 7, &lo, &hi),
                      0);

@@ -29,7 +29,7 @@ static void test_estimate_by_hand(void **state)
     const double x[8] = {0, 5, 1, 0, 7, 2, 3, 4};
     const double R[3] = {2, 5, 10};
     double est[3], lo[3], hi[3];
-    assert_int_equal(mr_exceedance(x, 4, 2, 1, R, 3, 1, "t", 0, est, lo, hi), 0);
+    assert_int_equal(mr_exceedance(x, 4, 2, 1, R, 3, 1, "t", 0, NULL, est, lo, hi), 0);
     assert_true(est[0] == 2.0);
     assert_true(est[1] == 5.0);
     assert_true(isnan(est[2]));
@@ -52,7 +52,7 @@ static void test_weighted_estimate_by_hand(void **state)
     const double x[8] = {0, 5, 1, 0, 7, 2, 3, 4}, w[4] = {2, 0.5, 0.5, 1.5};
     const double R[5] = {2, 2.1, 3.2, 5, 10};
     double est[5], lo[5], hi[5];
-    assert_int_equal(mr_exceedance_weighted(x, 4, 2, 1, w, R, 5, 7, 0, est, lo, hi), 0);
+    assert_int_equal(mr_exceedance_weighted(x, 4, 2, 1, w, R, 5, 7, 0, NULL, est, lo, hi), 0);
     assert_true(est[0] == 3.0);
     assert_true(est[1] == 4.0);
     assert_true(est[2] == 4.0);
@@ -71,8 +71,8 @@ static void test_weighted_estimate_by_hand(void **state)
         }
     }
     const double R2[4] = {2, 5, 10, 100};
-    assert_int_equal(mr_exceedance(y, n, h, k, R2, 4, 1, "t", 0, e0, l0, h0), 0);
-    assert_int_equal(mr_exceedance_weighted(y, n, h, k, ones, R2, 4, 7, 0, e1, l1, h1), 0);
+    assert_int_equal(mr_exceedance(y, n, h, k, R2, 4, 1, "t", 0, NULL, e0, l0, h0), 0);
+    assert_int_equal(mr_exceedance_weighted(y, n, h, k, ones, R2, 4, 7, 0, NULL, e1, l1, h1), 0);
     for (int q = 0; q < k * 4; q++)
         assert_true(e0[q] == e1[q] || (isnan(e0[q]) && isnan(e1[q])));
 }
@@ -104,7 +104,8 @@ static void test_intervals_brute_force(void **state)
     fill(x);
     const double R[NP] = {2, 5, 10, 20}; /* N H = 150: R = 20 leaves 7.5 < 10 values */
     double est[K * NP], lo[K * NP], hi[K * NP];
-    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 42, "exceedance-test", B, est, lo, hi), 0);
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 42, "exceedance-test", B, NULL, est, lo, hi),
+                     0);
     uint32_t counts[N];
     double stat[K * NP][B], sample[N * H * N];
     for (int r = 0; r < B; r++) {
@@ -154,14 +155,14 @@ static void test_too_few_resamples_and_threads(void **state)
     fill(x);
     const double R[NP] = {2, 5, 10, 20};
     double e1[K * NP], l1[K * NP], h1[K * NP], e2[K * NP], l2[K * NP], h2[K * NP];
-    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 42, "t", MR_PAIRED_MIN_BOOT - 1, e1, l1, h1),
-                     0);
+    assert_int_equal(
+        mr_exceedance(x, N, H, K, R, NP, 42, "t", MR_PAIRED_MIN_BOOT - 1, NULL, e1, l1, h1), 0);
     for (int q = 0; q < K * NP; q++)
         assert_true(isnan(l1[q]) && isnan(h1[q]) && (q % NP == NP - 1 || !isnan(e1[q])));
     omp_set_num_threads(1);
-    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 7, "t", 300, e1, l1, h1), 0);
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 7, "t", 300, NULL, e1, l1, h1), 0);
     omp_set_num_threads(2);
-    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 7, "t", 300, e2, l2, h2), 0);
+    assert_int_equal(mr_exceedance(x, N, H, K, R, NP, 7, "t", 300, NULL, e2, l2, h2), 0);
     assert_memory_equal(e1, e2, sizeof e1);
     assert_memory_equal(l1, l2, sizeof l1);
     assert_memory_equal(h1, h2, sizeof h1);
@@ -186,19 +187,19 @@ static void test_ten_values_beyond(void **state)
     }
     const double R[1] = {100};
     double est, lo, hi;
-    assert_int_equal(mr_exceedance(x, M, 1, 1, R, 1, 3, "t", MR_PAIRED_MIN_BOOT, &est, &lo, &hi),
-                     0);
+    assert_int_equal(
+        mr_exceedance(x, M, 1, 1, R, 1, 3, "t", MR_PAIRED_MIN_BOOT, NULL, &est, &lo, &hi), 0);
     assert_true(est == 990.0 && lo <= est && est <= hi);
     assert_int_equal(
-        mr_exceedance(x, M - 1, 1, 1, R, 1, 3, "t", MR_PAIRED_MIN_BOOT, &est, &lo, &hi), 0);
+        mr_exceedance(x, M - 1, 1, 1, R, 1, 3, "t", MR_PAIRED_MIN_BOOT, NULL, &est, &lo, &hi), 0);
     assert_true(!isnan(est) && isnan(lo) && isnan(hi));
-    assert_int_equal(mr_exceedance_weighted(x, M, 1, 1, w, R, 1, 3, 50, &est, &lo, &hi), 0);
+    assert_int_equal(mr_exceedance_weighted(x, M, 1, 1, w, R, 1, 3, 50, NULL, &est, &lo, &hi), 0);
     assert_true(est == 990.0 && lo <= est && est <= hi);
     double *y = malloc(900 * sizeof *y);
     assert_non_null(y);
     for (int i = 0; i < 900; i++)
         y[i] = (double)((i * 7) % 900 + 1);
-    assert_int_equal(mr_exceedance_weighted(y, 900, 1, 1, w, R, 1, 3, 50, &est, &lo, &hi), 0);
+    assert_int_equal(mr_exceedance_weighted(y, 900, 1, 1, w, R, 1, 3, 50, NULL, &est, &lo, &hi), 0);
     assert_true(est == 891.0 && isnan(lo) && isnan(hi));
     free(x);
     free(w);

@@ -467,8 +467,8 @@ static void test_one_sample(void **state)
         assert_true(isfinite(one.diff[k].lo) && one.diff[k].lo <= one.diff[k].hi);
     }
     double period = 100.0, est, lo, hi;
-    assert_int_equal(mr_exceedance(ay, N, H, 1, &period, 1, 42, "exceedance", B, &est, &lo, &hi),
-                     0);
+    assert_int_equal(
+        mr_exceedance(ay, N, H, 1, &period, 1, 42, "exceedance", B, NULL, &est, &lo, &hi), 0);
     assert_true(est == one.diff[MR_PAIRED_ANNUAL100].est);
     assert_true(lo == one.diff[MR_PAIRED_ANNUAL100].lo);
     assert_true(hi == one.diff[MR_PAIRED_ANNUAL100].hi);
