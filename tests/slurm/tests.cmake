@@ -2,6 +2,7 @@
 # Slurm on localhost (slurm_local.sh; docs/HPC.md), label
 # `slurm`: a developer skips it with `ctest -LE slurm`. Included by
 # tests/CMakeLists.txt, which defines MINRISK_BIN and MINRISK_SRC.
+# sbatch_usage.sh (label `cli`) needs no Slurm: the scripts' usage errors.
 #
 # The script needs root (it installs slurm-wlm and munge when missing and
 # starts munged, slurmctld and slurmd); without root it exits 77 and ctest
@@ -12,6 +13,10 @@
 # Not in the sanitizer build: the scripts are the same, the Release builds
 # test them.
 if(NOT MINRISK_SANITIZE)
+  # the scripts' usage errors, run directly with bash (no Slurm; seconds)
+  add_test(NAME sbatch_usage
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/sbatch_usage.sh ${MINRISK_BIN} ${MINRISK_SRC})
+  set_tests_properties(sbatch_usage PROPERTIES LABELS cli TIMEOUT 60)
   set(_slurm_args ${MINRISK_BIN} ${MINRISK_SRC})
   set(_slurm_env "")
   if(MINRISK_WITH_MPI)
