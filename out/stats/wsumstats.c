@@ -5,7 +5,9 @@
  * Every rank gathers the weights and then one variable of all trials at a
  * time (in trial order: rank order is block order), and computes the same
  * statistics from the same arrays with the block-ordered sums of wstats.c:
- * identical on every rank and for any rank or thread count. Memory: a few
+ * identical on every rank and for any rank or thread count. The bootstrap
+ * resamples are shared: each rank draws a contiguous share and the shares
+ * are gathered in resample order (mr_wstats_bootstrap). Memory: a few
  * arrays of N (N H for the annual losses) doubles.
  */
 #include "out/stats/sumstats.h"
@@ -63,7 +65,8 @@ static int loss_wstats(wctx *w, mr_loss_stats *ls, int boot, double *es_lo, doub
     const size_t N = (size_t)w->N;
     const size_t blk = MR_BLOCK_TRIALS;
     mr_wstats_moments(w->x, w->W, N, blk, &ls->mean, &ls->sd, &ls->se);
-    if (mr_wstats_sort(w->x, w->W, N, w->xs, w->ws, w->idx) != 0)
+    /* collective: every rank goes on to the shared bootstrap, or none */
+    if (mr_comm_any(w->c, mr_wstats_sort(w->x, w->W, N, w->xs, w->ws, w->idx) != 0))
         return -1;
     for (int k = 0; k < NQ; k++) {
         ls->q[k] =
@@ -78,7 +81,7 @@ static int loss_wstats(wctx *w, mr_loss_stats *ls, int boot, double *es_lo, doub
     memcpy(p, mr_output_quantiles, sizeof(double) * NQ);
     memcpy(p + NQ, mr_output_es_levels, sizeof(double) * NE);
     if (mr_wstats_bootstrap(w->xs, w->ws, w->idx, N, N, (double)N, p, NQ + NE,
-                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, NULL, vlo, vhi,
+                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, w->c, vlo, vhi,
                             elo, ehi) != 0)
         return -1;
     for (int k = 0; k < NQ; k++) {
@@ -110,15 +113,17 @@ static int annual_w(wctx *w, const double *a, size_t stride, double *aal, double
     /* the trials' mean annual losses m_i (the years of a trial are not
        independent): se = sd_i(w_i m_i) / sqrt(N) */
     double *m = malloc((N ? N : 1) * sizeof *m);
-    if (!m)
+    if (mr_comm_any(w->c, !m)) { /* every rank, as the collectives below */
+        free(m);
         return -1;
+    }
     for (size_t i = 0; i < N; i++)
         m[i] = H ? mr_stats_trial_mean(w->x + i * H, H, 1) : NAN;
     double mean, se;
     mr_wstats_moments(m, w->W, N, MR_BLOCK_TRIALS, &mean, NULL, &se);
     free(m);
     *aal_se = H > 0 ? se : NAN;
-    if (mr_wstats_sort(w->x, w->we, NH, w->xs, w->ws, w->idx) != 0)
+    if (mr_comm_any(w->c, mr_wstats_sort(w->x, w->we, NH, w->xs, w->ws, w->idx) != 0))
         return -1;
     double p[MR_OUTPUT_NRP];
     for (int k = 0; k < MR_OUTPUT_NRP; k++) {
@@ -134,7 +139,7 @@ static int annual_w(wctx *w, const double *a, size_t stride, double *aal, double
         w->idx[k] = (uint32_t)(w->idx[k] / H); /* element -> its trial */
     double elo[MR_OUTPUT_NRP], ehi[MR_OUTPUT_NRP];
     if (mr_wstats_bootstrap(w->xs, w->ws, w->idx, NH, N, (double)NH, p, MR_OUTPUT_NRP,
-                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, NULL, rp_lo,
+                            MR_SUMSTATS_BOOTSTRAP, MR_OUTPUT_CI_LEVEL, BOOT_SEED, w->c, rp_lo,
                             rp_hi, elo, ehi) != 0)
         return -1;
     for (int k = 0; k < MR_OUTPUT_NRP; k++)
