@@ -1,11 +1,11 @@
 /* comm.c - collective operations, MPI or single-process (see comm.h). */
 #include "out/comm.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef MINRISK_HAVE_MPI
 #include <mpi.h>
-#include <stdlib.h>
 
 static MPI_Comm world_comm = MPI_COMM_NULL;
 
@@ -222,4 +222,40 @@ void mr_comm_block_range(uint64_t nblocks, int rank, int size, uint64_t *lo, uin
     /* nblocks * rank / size without overflow for nblocks < 2^32 */
     *lo = nblocks * (uint64_t)rank / (uint64_t)size;
     *hi = nblocks * (uint64_t)(rank + 1) / (uint64_t)size;
+}
+
+int mr_comm_rows_alloc(mr_comm_rows *t, size_t B, size_t V, const mr_comm *comm)
+{
+    const int shared = comm && comm->size > 1;
+    *t = (mr_comm_rows){shared ? comm : NULL, V, 0, B, NULL, NULL};
+    if (shared)
+        mr_comm_block_range(B, comm->rank, comm->size, &t->r0, &t->r1);
+    const size_t all_n = B * V, mine_n = (size_t)(t->r1 - t->r0) * V;
+    t->all = malloc((all_n ? all_n : 1) * sizeof *t->all);
+    t->mine = shared ? malloc((mine_n ? mine_n : 1) * sizeof *t->mine) : t->all;
+    return t->all && t->mine ? 0 : -1;
+}
+
+double *mr_comm_rows_at(const mr_comm_rows *t, uint64_t r)
+{
+    return t->mine + (size_t)(r - t->r0) * t->V;
+}
+
+int mr_comm_rows_gather(mr_comm_rows *t, int failed)
+{
+    if (!t->comm)
+        return failed ? -1 : 0;
+    /* the ranks' ranges in rank order, which is row order */
+    if (mr_comm_any(t->comm, failed) ||
+        mr_comm_allgather_f64(t->comm, t->mine, (size_t)(t->r1 - t->r0) * t->V, t->all) != 0)
+        return -1;
+    return 0;
+}
+
+void mr_comm_rows_free(mr_comm_rows *t)
+{
+    if (t->mine != t->all)
+        free(t->mine);
+    free(t->all);
+    t->mine = t->all = NULL;
 }

@@ -58,4 +58,32 @@ int mr_comm_any(const mr_comm *c, int flag);
    rank holds a block does. */
 void mr_comm_block_range(uint64_t nblocks, int rank, int size, uint64_t *lo, uint64_t *hi);
 
+/* A table of B rows of V doubles whose rows the ranks share out (the
+   resamples of a bootstrap, each drawn from its own counter, so that no
+   row depends on which rank computes it): this rank computes the rows of
+   its contiguous range [r0, r1) (mr_comm_block_range) into
+   mr_comm_rows_at, and mr_comm_rows_gather puts all B rows, in row order,
+   into all on every rank. With comm NULL or of one rank this process
+   computes every row straight into all. */
+typedef struct {
+    const mr_comm *comm; /* NULL: not shared */
+    size_t V;
+    uint64_t r0, r1; /* this rank's rows */
+    double *all;     /* [B * V] */
+    double *mine;    /* [(r1 - r0) * V]; all when not shared */
+} mr_comm_rows;
+
+/* 0, or -1 when out of memory (this rank only: report it to
+   mr_comm_rows_gather); t is to be freed in either case. */
+int mr_comm_rows_alloc(mr_comm_rows *t, size_t B, size_t V, const mr_comm *comm);
+
+/* Row r (r0 <= r < r1) of this rank. */
+double *mr_comm_rows_at(const mr_comm_rows *t, uint64_t r);
+
+/* failed ORed over the ranks; when no rank failed, every rank's rows
+   gathered into all. 0, or -1 on every rank. Collective when shared. */
+int mr_comm_rows_gather(mr_comm_rows *t, int failed);
+
+void mr_comm_rows_free(mr_comm_rows *t);
+
 #endif

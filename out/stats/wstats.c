@@ -370,30 +370,24 @@ int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri,
                         double *var_hi, double *es_lo, double *es_hi)
 {
     const size_t nb = (size_t)(B > 0 ? B : 0), V = 2 * nlev;
-    const int shared = comm && comm->size > 1;
-    uint64_t b0 = 0, b1 = nb; /* this rank's resamples */
-    if (shared)
-        mr_comm_block_range(nb, comm->rank, comm->size, &b0, &b1);
-    const size_t mine_n = (size_t)(b1 - b0) * V;
+    /* rows.all[b * V + 2 l + e]: resample b's VaR (e = 0) and ES (e = 1)
+       at p[l], the ranks' shares gathered */
+    mr_comm_rows rows;
+    int failed = mr_comm_rows_alloc(&rows, nb, V, comm) != 0;
     uint32_t *c = malloc((ntrials ? ntrials : 1) * sizeof *c);
-    /* all[b * V + 2 l + e]: resample b's VaR (e = 0) and ES (e = 1) at p[l],
-       every resample once gathered; mine: this rank's rows */
-    double *all = malloc((nb * V > 0 ? nb * V : 1) * sizeof *all);
-    double *mine = shared ? malloc((mine_n ? mine_n : 1) * sizeof *mine) : all;
     double *rep = malloc((nb ? nb : 1) * sizeof *rep);
-    int failed = !c || !all || !mine || !rep;
-    for (size_t b = (size_t)b0; !failed && b < (size_t)b1; b++) {
-        draw_counts(seed, b, ntrials, c);
-        double *row = mine + (b - (size_t)b0) * V;
+    failed |= !c || !rep;
+    for (uint64_t b = rows.r0; !failed && b < rows.r1; b++) {
+        draw_counts(seed, (size_t)b, ntrials, c);
+        double *row = mr_comm_rows_at(&rows, b);
         for (size_t l = 0; l < nlev; l++) {
             double v = quantile_counted(xs, ws, tri, c, n, nnorm, p[l], NULL);
             row[2 * l] = v;
             row[2 * l + 1] = es_counted(xs, ws, tri, c, n, nnorm, p[l], v);
         }
     }
-    /* the ranks' shares in rank order, which is resample order */
-    if (shared && (mr_comm_any(comm, failed) || mr_comm_allgather_f64(comm, mine, mine_n, all)))
-        failed = 1;
+    failed = mr_comm_rows_gather(&rows, failed) != 0;
+    const double *all = rows.all;
     size_t lo = mr_stats_rank(nb, (1.0 - level) / 2.0), hi = mr_stats_rank(nb, (1.0 + level) / 2.0);
     for (size_t l = 0; !failed && l < nlev; l++)
         for (size_t e = 0; e < 2; e++) {
@@ -410,9 +404,7 @@ int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri,
             }
         }
     free(c);
-    if (mine != all)
-        free(mine);
-    free(all);
+    mr_comm_rows_free(&rows);
     free(rep);
     return failed ? -1 : 0;
 }

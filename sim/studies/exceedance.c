@@ -57,19 +57,15 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
     item *it = malloc(K * m * sizeof *it);
     double *sorted = malloc(m * sizeof *sorted);
     uint64_t *top = malloc(np * sizeof *top); /* wanted position from the top, 1-based */
-    const int boot = nboot >= MR_PAIRED_MIN_BOOT, shared = boot && comm && comm->size > 1;
+    const int boot = nboot >= MR_PAIRED_MIN_BOOT;
     const size_t B = boot ? (size_t)nboot : 0, V = K * np;
-    uint64_t r0 = 0, r1 = B; /* this rank's resamples */
-    if (shared)
-        mr_comm_block_range(B, comm->rank, comm->size, &r0, &r1);
-    const size_t mine_n = (size_t)(r1 - r0) * V;
-    /* stat[r * V + q]: resample r's statistic q (q = k np + p), every
-       resample once gathered; mine: this rank's rows */
-    double *stat = boot ? malloc(B * V * sizeof *stat) : NULL;
-    double *mine = shared ? malloc((mine_n ? mine_n : 1) * sizeof *mine) : stat;
+    /* rows.all[r * V + q]: resample r's statistic q (q = k np + p), the
+       ranks' shares gathered */
+    mr_comm_rows rows;
+    int nomem = mr_comm_rows_alloc(&rows, B, V, comm) != 0;
     double *b = boot ? malloc(B * sizeof *b) : NULL;
     int rc = -1, failed = 0;
-    if (any_rank(comm, !it || !sorted || !top || (boot && (!stat || !mine || !b))))
+    if (any_rank(comm, nomem || !it || !sorted || !top || (boot && !b)))
         goto out; /* on every rank */
     for (size_t k = 0; k < K; k++) {
         item *s = it + k * m;
@@ -99,7 +95,7 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 8)
-        for (uint64_t r = r0; r < r1; r++) {
+        for (uint64_t r = rows.r0; r < rows.r1; r++) {
             if (!cnt || mr_paired_resample_counts(seed, label, r, n, cnt)) {
 #pragma omp atomic write
                 failed = 1;
@@ -117,21 +113,20 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
                             cum += cnt[s[--a].trial];
                         v = s[a].v;
                     }
-                    mine[(size_t)(r - r0) * V + k * np + pp] = v;
+                    mr_comm_rows_at(&rows, r)[k * np + pp] = v;
                 }
             }
         }
         free(cnt);
     }
-    /* the ranks' shares in rank order, which is resample order */
-    if (any_rank(comm, failed) || (shared && mr_comm_allgather_f64(comm, mine, mine_n, stat) != 0))
-        goto out;
+    if (mr_comm_rows_gather(&rows, failed) != 0)
+        goto out; /* on every rank */
     for (size_t q = 0; q < V; q++) {
         double R = periods[q % np];
         if (isnan(est[q]) || (double)m / R < MIN_TAIL_VALUES)
             continue;
         for (size_t r = 0; r < B; r++)
-            b[r] = stat[r * V + q];
+            b[r] = rows.all[r * V + q];
         qsort(b, B, sizeof *b, cmp_double);
         lo[q] = mr_stats_quantile_sorted(b, B, 0.025);
         hi[q] = mr_stats_quantile_sorted(b, B, 0.975);
@@ -141,9 +136,7 @@ out:
     free(it);
     free(sorted);
     free(top);
-    if (mine != stat)
-        free(mine);
-    free(stat);
+    mr_comm_rows_free(&rows);
     free(b);
     return rc;
 }

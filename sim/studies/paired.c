@@ -523,14 +523,10 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
                      const char *label, size_t B, const count_map *map, const mr_comm *comm,
                      mr_paired *out, size_t *short_walks)
 {
-    uint64_t stream = 0, r0 = 0, r1 = B;
-    const int shared = comm && comm->size > 1;
-    if (shared)
-        mr_comm_block_range(B, comm->rank, comm->size, &r0, &r1);
-    const size_t V = nseries * NB, mine_n = (size_t)(r1 - r0) * V;
-    double *boot = malloc((B * V > 0 ? B * V : 1) * sizeof *boot);
-    double *mine = shared ? malloc((mine_n > 0 ? mine_n : 1) * sizeof *mine) : boot;
-    int failed = !boot || !mine || bootstrap_stream(label, &stream);
+    uint64_t stream = 0;
+    const size_t V = nseries * NB;
+    mr_comm_rows rows;
+    int failed = mr_comm_rows_alloc(&rows, B, V, comm) != 0 || bootstrap_stream(label, &stream);
     const size_t k95 = mr_stats_rank(n, P_VAR95), k99 = mr_stats_rank(n, P_VAR99);
     const size_t ka = years ? mr_stats_rank(n * years, P_ANNUAL) : 0;
 #pragma omp parallel if (!failed)
@@ -540,11 +536,11 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
         full_ws ws = {NULL, NULL, 0};
         int bad = !counts;
 #pragma omp for schedule(dynamic, 4)
-        for (uint64_t r = r0; r < r1; r++) {
+        for (uint64_t r = rows.r0; r < rows.r1; r++) {
             if (bad)
                 continue;
             draw_counts_map(seed, stream, r, (uint32_t)n, map, counts);
-            double *row = mine + (size_t)(r - r0) * V;
+            double *row = mr_comm_rows_at(&rows, r);
             for (size_t q = 0; q < nseries && !bad; q++) {
                 double dv[NB] = {NAN, NAN, NAN, NAN};
                 bad = resample_series(&st[q], counts, k95, k99, ka, &ws, dv) != 0;
@@ -560,12 +556,8 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
         free(ws.buf);
         free(ws.sorted);
     }
-    if (shared) { /* collective: every rank agrees, then gathers */
-        failed = mr_comm_any(comm, failed);
-        if (!failed)
-            failed = mr_comm_allgather_f64(comm, mine, mine_n, boot) != 0;
-        free(mine);
-    }
+    failed = mr_comm_rows_gather(&rows, failed) != 0; /* every rank agrees, then gathers */
+    const double *boot = rows.all;
     /* Percentile intervals: the 2.5% and 97.5% quantiles (stats.h) of the
        B resampled differences. */
     double *tmp = failed ? NULL : malloc(B * sizeof *tmp);
@@ -589,7 +581,7 @@ static int bootstrap(const series_tails *st, size_t nseries, size_t n, size_t ye
         }
     int rc = tmp ? 0 : -1;
     free(tmp);
-    free(boot);
+    mr_comm_rows_free(&rows);
     return rc;
 }
 
