@@ -329,7 +329,7 @@ static mr_status paired_statistics(const request *q, const mr_scenario *sc, int 
         const double t1 = mr_now_seconds();
         const size_t npairs = (size_t)(R - 1) * (size_t)P;
         if (mr_paired_compute_many(ser, npairs, N, (size_t)H, seed, BOOTSTRAP_LABEL, (int)q->nboot,
-                                   p)) {
+                                   p, NULL)) {
             fprintf(stderr, "%s: out of memory for the paired statistics of %llu trials\n",
                     q->scen[0], (unsigned long long)trials);
             status = MR_FAILED;

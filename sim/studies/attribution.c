@@ -845,9 +845,12 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
                                     tb, at);
                 continue;
             }
+            /* every rank holds all the losses: the ranks share the
+               resamples (collective; a failure on any is on every one) */
             mr_paired pr;
-            if (mr_paired_compute(x + s, base + s, (size_t)N, (size_t)W, NULL, NULL, 0, 0, sc->seed,
-                                  label, MR_ATTR_NBOOT, &pr)) {
+            const mr_paired_series ps = {x + s, base + s, (size_t)W, NULL, NULL, 0, 1};
+            if (mr_paired_compute_many(&ps, 1, (size_t)N, 0, sc->seed, label, MR_ATTR_NBOOT, &pr,
+                                       comm)) {
                 nomem = 1;
                 continue;
             }

@@ -602,7 +602,8 @@ static int paired_start(mr_paired *out, size_t nseries, size_t n)
 }
 
 int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
-                           uint64_t seed, const char *label, int nboot, mr_paired *out)
+                           uint64_t seed, const char *label, int nboot, mr_paired *out,
+                           const mr_comm *comm)
 {
     const int start = paired_start(out, nseries, n);
     if (start <= 0)
@@ -619,10 +620,12 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
     free(xc);
     free(yc);
     free(d);
+    if (B > 0 && comm && comm->size > 1) /* all go on to the bootstrap's gather, or none */
+        failed = mr_comm_any(comm, failed);
     if (B > 0 && !failed) {
         const count_map all = {NULL, NULL, n};
         size_t none = 0;
-        failed = bootstrap(st, nseries, n, years, seed, label, B, &all, NULL, out, &none) != 0;
+        failed = bootstrap(st, nseries, n, years, seed, label, B, &all, comm, out, &none) != 0;
     }
     for (size_t q = 0; st && q < nseries; q++) {
         tail_free(&st[q].x);
@@ -649,7 +652,7 @@ int mr_paired_compute(const double *x, const double *y, size_t n, size_t stride,
                       const char *label, int nboot, mr_paired *out)
 {
     mr_paired_series s = {x, y, stride, ax, ay, astride, 1};
-    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out);
+    return mr_paired_compute_many(&s, 1, n, years, seed, label, nboot, out, NULL);
 }
 
 /* The kept trials, those of any tail, as one bit a trial in bits[words],

@@ -103,10 +103,14 @@ typedef struct {
    with the same years, seed, label and nboot (with ystride 1), but the n
    draws of each resample, the bootstrap's main cost, are made once for
    all series. Memory beyond the inputs: O(n) for one series at a time,
-   then only the top tails of the sorted series. Returns 0, -1 out of
-   memory or n >= 2^32. */
+   then only the top tails of the sorted series. comm: NULL (this process
+   alone), or the ranks, every one holding the same series, that share the
+   resamples (a contiguous share each, gathered in resample order: the same
+   bits as one process; collective). Returns 0, -1 out of memory (with
+   comm: on any rank, then on every rank) or n >= 2^32. */
 int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_t n, size_t years,
-                           uint64_t seed, const char *label, int nboot, mr_paired *out);
+                           uint64_t seed, const char *label, int nboot, mr_paired *out,
+                           const mr_comm *comm);
 
 /* The multinomial counts of bootstrap resample r of mr_paired_compute:
    counts[i] (i < n) = how many times trial i is drawn, summing to n. Each

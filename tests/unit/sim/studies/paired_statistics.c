@@ -395,7 +395,7 @@ static void test_many_equals_one_at_a_time(void **state)
     for (size_t j = 0; j < S; j++)
         ser[j] = (mr_paired_series){tot[0] + j, tot[1] + j, S, ann[0] + j, ann[1] + j, H * S, S};
     mr_paired many[S];
-    assert_int_equal(mr_paired_compute_many(ser, S, N, H, 5, "all", 100, many), 0);
+    assert_int_equal(mr_paired_compute_many(ser, S, N, H, 5, "all", 100, many, NULL), 0);
     double *ax = malloc(N * H * sizeof *ax), *ay = malloc(N * H * sizeof *ay);
     for (size_t j = 0; j < S; j++) {
         for (size_t i = 0; i < N * H; i++) {
@@ -534,7 +534,7 @@ static void test_tails_equal_whole_series(void **state)
     }
     mr_paired_series ser[2] = {{NULL, y, 1, NULL, ay, H, 1}, {NULL, y, 1, NULL, NULL, 0, 0}};
     mr_paired whole[2];
-    assert_int_equal(mr_paired_compute_many(ser, 2, N, H, 9, "tails", B, whole), 0);
+    assert_int_equal(mr_paired_compute_many(ser, 2, N, H, 9, "tails", B, whole, NULL), 0);
     const size_t k99 = mr_stats_rank(N, 0.99), ka = mr_stats_rank(N * H, 0.99);
     const size_t sizes[2][2] = {
         {mr_paired_tail_size(N, N - k99 + 1, 1), mr_paired_tail_size(N * H, N * H - ka + 1, H)},
