@@ -9,7 +9,8 @@
 # The checkpoint of demo.yaml at 2,048 trials, worked by hand: the bands
 # 120 steps x (4 sectors x 1001 + 6 minerals x 801) = 1,057,200 counts, the
 # per-trial results 2,048 x 168 columns = 344,064, the block tables 2 x 26,
-# so 1,401,316 x 8 bytes + 128 KiB of metadata = 11,341,600 bytes: 11.3 MB.
+# so 1,401,316 x 8 bytes + 128 KiB of metadata = 11,341,600 bytes: 11.3 MB,
+# shown as 10.8 MiB (10,000,000 bytes free: 9.54 MiB).
 # usage: output_checkpoint_space.sh MINRISK SRC SHIM
 . "$(dirname "$0")/common.sh" "$@"
 shim=$3
@@ -30,7 +31,7 @@ faked() {
 faked 10000000 run "$demo" -o a.h5 --trials 2048 --quiet
 status=$?
 [ "$status" -eq 0 ] || fail "10 MB free: status $status, expected 0 ($(cat err.txt))"
-one_line err.txt "minrisk run: warning: a\.h5: a checkpoint of this run \(periodic, or on SIGTERM\) needs up to about 11\.3 MB beside the file's [0-9.]+ MB, and '\.' has 10\.0 MB free: a checkpoint that cannot be written ends the run"
+one_line err.txt "minrisk run: warning: a\.h5: a checkpoint of this run \(periodic, or on SIGTERM\) needs up to about 10\.8 MiB beside the file's [0-9.]+ MiB, and '\.' has 9\.54 MiB free: a checkpoint that cannot be written ends the run"
 is_hdf5 a.h5 || fail "10 MB free: no file written"
 rm -f a.h5
 
