@@ -38,7 +38,7 @@
 
 static const char *const usage_compare =
     "usage: minrisk compare A.yaml B.yaml [C.yaml ...] [-o FILE.h5] [--trials N] [--seed S]\n"
-    "                       [--threads T] [--bootstrap B] [--quiet]\n"
+    "                       [--threads T] [--bootstrap B] [--quiet] [--progress SECONDS]\n"
     "\n"
     "Run two or more scenarios (at most 26) on common random numbers (the same\n"
     "seed and trials: trial i of every run draws the same random numbers for every\n"
@@ -67,6 +67,8 @@ static const char *const usage_compare =
     "                      of a tail statistic needs 10 trials beyond its level\n"
     "                      (1,000 trials for VaR and ES 99%), else n/a\n"
     "  -q, --quiet         no progress line or notes on stderr\n"
+    "  --progress SECONDS  a progress line every SECONDS (1..86400) wherever\n"
+    "                      stderr goes (batch logs); default: on a terminal only\n"
     "\n"
     "Every scenario must have A's sectors (by id, in any order; rows follow A's\n"
     "order) and A's horizon. Without --seed/--trials every run uses A's seed and\n"
@@ -253,7 +255,8 @@ static mr_status run_all(const request *q, const mr_scenario *sc, const char *ou
         snprintf(what, sizeof what, "results of the %d later run%s and the analyses after the runs",
                  q->n - 1 - w, q->n - 1 - w == 1 ? "" : "s");
         mr_engine_opts opts = {.threads = (int)q->threads,
-                               .progress = !q->quiet && isatty(STDERR_FILENO),
+                               .progress = !q->quiet && (q->progress || isatty(STDERR_FILENO)),
+                               .progress_every = (double)q->progress,
                                .comm = NULL,
                                .analysis_bytes = later + after,
                                .analysis_what = what};
@@ -586,7 +589,7 @@ static mr_status compare(const request *q)
 
 mr_status mr_cmd_compare(int argc, char **argv)
 {
-    enum { TRIALS = MR_CLI_LONG, SEED, THREADS, BOOTSTRAP };
+    enum { TRIALS = MR_CLI_LONG, SEED, THREADS, BOOTSTRAP, PROGRESS };
     static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                              {"output", required_argument, NULL, 'o'},
                                              {"trials", required_argument, NULL, TRIALS},
@@ -594,6 +597,7 @@ mr_status mr_cmd_compare(int argc, char **argv)
                                              {"threads", required_argument, NULL, THREADS},
                                              {"bootstrap", required_argument, NULL, BOOTSTRAP},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"progress", required_argument, NULL, PROGRESS},
                                              {NULL, 0, NULL, 0}};
     request q = {.nboot = DEFAULT_BOOTSTRAP};
     mr_cli_num why;
@@ -632,6 +636,11 @@ mr_status mr_cmd_compare(int argc, char **argv)
         case 'q':
             q.quiet = true;
             break;
+        case PROGRESS:
+            if ((why = mr_cli_parse_range(v, 1, 86400ull, &q.progress)))
+                return mr_cli_number_error(
+                    "compare", why, "--progress: must be seconds in [1, 86400], got '%s'", v);
+            break;
         default: /* MR_CLI_ARG */
             if (q.n == MAX_SCENARIOS)
                 return mr_cli_usage_error("compare",
@@ -644,6 +653,8 @@ mr_status mr_cmd_compare(int argc, char **argv)
     if (q.n < 2)
         return mr_cli_usage_error("compare", "%s",
                                   "needs two or more scenarios: A.yaml B.yaml [C.yaml ...]");
+    if (q.quiet && q.progress)
+        return mr_cli_usage_error("compare", "%s", "--quiet and --progress contradict each other");
     /* Started by mpiexec with several ranks, every rank would run the whole
        comparison and write the same file: refuse. The launcher's variables
        are read strictly (mr_cli_parse_u64): atoi read 4294967297 ranks as 1

@@ -22,6 +22,7 @@ typedef struct {
     int n;                           /* how many, 2 .. MAX_SCENARIOS */
     const char *output;
     unsigned long long trials, seed, threads, nboot;
+    unsigned long long progress; /* --progress SECONDS; 0: the terminal's line only */
     bool have_trials, have_seed, quiet;
 } request;
 

@@ -22,7 +22,8 @@ _minrisk_options() {
   validate) echo "-h --help --schema --json-schema" ;;
   init) echo "-h --help --minerals --sectors -f --force" ;;
   summary) echo "-b --brief -h --help" ;;
-  compare) echo "-h --help -o --output --trials --seed --threads --bootstrap -q --quiet" ;;
+  compare) echo "-h --help -o --output --trials --seed --threads --bootstrap -q --quiet
+                 --progress" ;;
   explain) echo "-h --help --trial --sector --all-steps --run" ;;
   report) echo "-h --help -o --output -q --quiet" ;;
   export) echo "-h --help --csv --trials --run -q --quiet" ;;
@@ -44,7 +45,8 @@ _minrisk_value() {
   bench:--json) echo file ;;
   run:--trials | run:--seed | run:--threads | run:--checkpoint-every | compare:--trials | \
     run:--target-precision | run:--max-trials | run:--importance | run:--target | run:--progress | \
-    compare:--seed | compare:--threads | compare:--bootstrap | explain:--trial | \
+    compare:--progress | compare:--seed | compare:--threads | compare:--bootstrap | \
+    explain:--trial | \
     explain:--sector | explain:--run | export:--run | uncertainty:--rows | \
     uncertainty:--block-trials | uncertainty:--seed | uncertainty:--resamples | \
     uncertainty:--threads | bench:--minerals | bench:--countries | bench:--sectors | \

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# progress_lines.sh - `--progress SECONDS` (docs/HPC.md): with stderr a
+# file, as in a batch job's log, `minrisk run` and `minrisk compare` print
+# whole progress lines only when asked, ending with the engine's
+# "minrisk: N trials simulated in" line (one a run: compare's two); the
+# file is the same as without the option; --quiet with --progress, and a
+# value outside 1..86400, are usage errors (exit 2, nothing written).
+# usage: progress_lines.sh MINRISK SRC H5DIFF
+set -u
+bin=$1
+demo=$2/scenarios/demo.yaml
+h5diff=$3
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+"$bin" run "$demo" -o plain.h5 --trials 2000 --threads 1 2>plain.err || fail "run: status $?"
+grep -q 'trials simulated in' plain.err && fail "run without --progress, stderr a file: $(cat plain.err)"
+"$bin" run "$demo" -o p.h5 --trials 2000 --threads 1 --progress 1 2>p.err || fail "run --progress: status $?"
+[ "$(grep -c '^minrisk: 2000 trials simulated in [0-9.]* s ([0-9]* trials/s)$' p.err)" -eq 1 ] ||
+  fail "run --progress 1: no one closing progress line: $(cat p.err)"
+grep -q $'\r' p.err && fail "run --progress: a carriage return in a log"
+"$h5diff" --exclude-path /run_info plain.h5 p.h5 >/dev/null || fail "run: --progress changed the file"
+
+"$bin" compare "$demo" "$demo" -o c.h5 --trials 2000 --threads 1 --progress 1 >/dev/null 2>c.err ||
+  fail "compare --progress: status $?"
+[ "$(grep -c '^minrisk: 2000 trials simulated in' c.err)" -eq 2 ] ||
+  fail "compare --progress 1: not two closing progress lines: $(cat c.err)"
+
+for cmd in run compare; do
+  extra=()
+  [ $cmd = compare ] && extra=("$demo")
+  "$bin" $cmd "$demo" "${extra[@]}" -o q.h5 --progress 1 --quiet 2>q.err
+  st=$?
+  [ $st -eq 2 ] && grep -q -- '--quiet and --progress contradict' q.err ||
+    fail "$cmd --quiet --progress: status $st: $(cat q.err)"
+  for bad in 0 86401 1.5 x; do
+    "$bin" $cmd "$demo" "${extra[@]}" -o q.h5 --progress $bad 2>q.err
+    st=$?
+    [ $st -eq 2 ] && grep -q -- "--progress: must be seconds in \[1, 86400\], got '$bad'" q.err ||
+      fail "$cmd --progress $bad: status $st: $(cat q.err)"
+  done
+  [ ! -e q.h5 ] || fail "$cmd: a refusal wrote q.h5"
+done
+[ $fails -eq 0 ] || exit 1
+echo "ok: run and compare --progress"
