@@ -425,30 +425,32 @@ size_t mr_wstats_count_above(const double *xs, size_t n, double v)
 int mr_wstats_bootstrap_es_diff(const double *xs_a, const double *ws_a, const uint32_t *tri_a,
                                 const double *xs_b, const double *ws_b, const uint32_t *tri_b,
                                 size_t n, size_t ntrials, double nnorm, double p, int B,
-                                double level, uint64_t seed, double *lo, double *hi)
+                                double level, uint64_t seed, const mr_comm *comm, double *lo,
+                                double *hi)
 {
     const size_t nb = (size_t)(B > 0 ? B : 0);
+    mr_comm_rows rows; /* rows.all[b]: resample b's difference, the ranks' shares gathered */
+    int failed = mr_comm_rows_alloc(&rows, nb, 1, comm) != 0;
     uint32_t *c = malloc((ntrials ? ntrials : 1) * sizeof *c);
-    double *rep = malloc((nb ? nb : 1) * sizeof *rep);
-    if (!c || !rep) {
-        free(c);
-        free(rep);
-        return -1;
-    }
-    for (size_t b = 0; b < nb; b++) {
-        draw_counts(seed, b, ntrials, c);
+    failed |= !c;
+    for (uint64_t b = rows.r0; !failed && b < rows.r1; b++) {
+        draw_counts(seed, (size_t)b, ntrials, c);
         double vb = quantile_counted(xs_b, ws_b, tri_b, c, n, nnorm, p, NULL);
         double eb = es_counted(xs_b, ws_b, tri_b, c, n, nnorm, p, vb), ea = 0.0;
         if (xs_a) {
             double va = quantile_counted(xs_a, ws_a, tri_a, c, n, nnorm, p, NULL);
             ea = es_counted(xs_a, ws_a, tri_a, c, n, nnorm, p, va);
         }
-        rep[b] = eb - ea;
+        *mr_comm_rows_at(&rows, b) = eb - ea;
     }
-    qsort(rep, nb, sizeof *rep, cmp_double);
-    *lo = nb ? rep[mr_stats_rank(nb, (1.0 - level) / 2.0) - 1] : NAN;
-    *hi = nb ? rep[mr_stats_rank(nb, (1.0 + level) / 2.0) - 1] : NAN;
     free(c);
-    free(rep);
-    return 0;
+    failed = mr_comm_rows_gather(&rows, failed) != 0;
+    if (!failed) {
+        double *rep = rows.all;
+        qsort(rep, nb, sizeof *rep, cmp_double);
+        *lo = nb ? rep[mr_stats_rank(nb, (1.0 - level) / 2.0) - 1] : NAN;
+        *hi = nb ? rep[mr_stats_rank(nb, (1.0 + level) / 2.0) - 1] : NAN;
+    }
+    mr_comm_rows_free(&rows);
+    return failed ? -1 : 0;
 }

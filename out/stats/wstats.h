@@ -113,12 +113,14 @@ int mr_wstats_bootstrap(const double *xs, const double *ws, const uint32_t *tri,
    the weighted ES of b minus that of a, both on the resampled trials; lo,
    hi: the (1 -+ level)/2 quantiles of the B differences. Each variable as
    sorted pairs with the trial of each element; xs_a NULL stands for zeros
-   (then the interval is mr_wstats_bootstrap's ES interval of b). 0, or -1
-   out of memory. */
+   (then the interval is mr_wstats_bootstrap's ES interval of b). comm as
+   mr_wstats_bootstrap's (the ranks share the resamples; collective). 0, or
+   -1 out of memory (with comm: on every rank). */
 int mr_wstats_bootstrap_es_diff(const double *xs_a, const double *ws_a, const uint32_t *tri_a,
                                 const double *xs_b, const double *ws_b, const uint32_t *tri_b,
                                 size_t n, size_t ntrials, double nnorm, double p, int B,
-                                double level, uint64_t seed, double *lo, double *hi);
+                                double level, uint64_t seed, const mr_comm *comm, double *lo,
+                                double *hi);
 
 /* The sampled values of the ascending xs[0..n) (NaN last) above v: fewer
    than 10 above a weighted estimate and its bootstrap interval is NaN

@@ -737,7 +737,7 @@ static int cf_weights_alloc(cf_weights *c, size_t n)
    losses of the run lie above its weighted VaR 99. Into tb at `at`. 0, or 1
    when out of memory. */
 static int cf_weighted(cf_weights *c, const double *x, const double *y, size_t stride,
-                       uint64_t seed, attr_table *tb, size_t at)
+                       uint64_t seed, const mr_comm *comm, attr_table *tb, size_t at)
 {
     const size_t n = c->n;
     for (size_t i = 0; i < n; i++)
@@ -749,12 +749,14 @@ static int cf_weighted(cf_weights *c, const double *x, const double *y, size_t s
     tb->mean_hi[at] = mean + MR_PAIRED_Z95 * se;
     for (size_t i = 0; i < n; i++)
         c->d[i] = y[i * stride];
-    if (mr_wstats_sort(c->d, c->w, n, c->ys, c->yw, c->yt) != 0)
+    /* every rank holds every trial: they fail together and share the
+       bootstrap's resamples (collective) */
+    if (mr_comm_any(comm, mr_wstats_sort(c->d, c->w, n, c->ys, c->yw, c->yt) != 0))
         return 1;
     double vy, esy = mr_wstats_es(c->d, c->w, n, MR_BLOCK_TRIALS, c->ys, c->yw, MR_ATTR_LEVEL, &vy);
     for (size_t i = 0; i < n; i++)
         c->d[i] = x[i * stride];
-    if (mr_wstats_sort(c->d, c->w, n, c->xs, c->xw, c->xt) != 0)
+    if (mr_comm_any(comm, mr_wstats_sort(c->d, c->w, n, c->xs, c->xw, c->xt) != 0))
         return 1;
     double esx = mr_wstats_es(c->d, c->w, n, MR_BLOCK_TRIALS, c->xs, c->xw, MR_ATTR_LEVEL, NULL);
     tb->es_rm[at] = esy - esx;
@@ -762,7 +764,7 @@ static int cf_weighted(cf_weights *c, const double *x, const double *y, size_t s
     if (isnan(tb->es_rm[at]) || mr_wstats_count_above(c->ys, n, vy) < 10)
         return 0;
     return mr_wstats_bootstrap_es_diff(c->xs, c->xw, c->xt, c->ys, c->yw, c->yt, n, n, (double)n,
-                                       MR_ATTR_LEVEL, MR_ATTR_NBOOT, MR_OUTPUT_CI_LEVEL, seed,
+                                       MR_ATTR_LEVEL, MR_ATTR_NBOOT, MR_OUTPUT_CI_LEVEL, seed, comm,
                                        &tb->es_lo[at], &tb->es_hi[at]) != 0;
 }
 
@@ -842,7 +844,7 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
             size_t at = (size_t)s * (size_t)K + (size_t)k;
             if (weighted) {
                 nomem = cf_weighted(&wt, x + s, base + s, (size_t)W, sc->seed ^ mr_hash64(label),
-                                    tb, at);
+                                    comm, tb, at);
                 continue;
             }
             /* every rank holds all the losses: the ranks share the

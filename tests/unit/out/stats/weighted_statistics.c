@@ -255,16 +255,16 @@ static void test_bootstrap_es_difference(void **state)
     assert_int_equal(
         mr_wstats_bootstrap(xs, ws, xi, N, N, N, p, 1, 200, 0.95, 7, NULL, &vl, &vh, &el, &eh), 0);
     assert_int_equal(mr_wstats_bootstrap_es_diff(NULL, NULL, NULL, xs, ws, xi, N, N, N, 0.99, 200,
-                                                 0.95, 7, &lo, &hi),
+                                                 0.95, 7, NULL, &lo, &hi),
                      0);
     assert_true(lo == el && hi == eh && lo < hi);
-    assert_int_equal(
-        mr_wstats_bootstrap_es_diff(xs, ws, xi, xs, ws, xi, N, N, N, 0.99, 200, 0.95, 7, &lo, &hi),
-        0);
+    assert_int_equal(mr_wstats_bootstrap_es_diff(xs, ws, xi, xs, ws, xi, N, N, N, 0.99, 200, 0.95,
+                                                 7, NULL, &lo, &hi),
+                     0);
     assert_true(lo == 0.0 && hi == 0.0);
-    assert_int_equal(
-        mr_wstats_bootstrap_es_diff(xs, ws, xi, ys, yw, yi, N, N, N, 0.99, 200, 0.95, 7, &lo, &hi),
-        0);
+    assert_int_equal(mr_wstats_bootstrap_es_diff(xs, ws, xi, ys, yw, yi, N, N, N, 0.99, 200, 0.95,
+                                                 7, NULL, &lo, &hi),
+                     0);
     assert_close(lo, 5.0, 1e-12);
     assert_close(hi, 5.0, 1e-12);
 }
