@@ -28,7 +28,7 @@ _minrisk_options() {
   report) echo "-h --help -o --output -q --quiet" ;;
   export) echo "-h --help --csv --trials --run -q --quiet" ;;
   uncertainty) echo "-h --help -o --output --rows --block-trials --seed --resamples --threads
-                     -q --quiet" ;;
+                     -q --quiet --progress" ;;
   bench) echo "-h --help --minerals --countries --sectors --years --density --dense --trials
                --seed --threads --reps --json -q --quiet --print-scenario" ;;
   esac
@@ -49,8 +49,8 @@ _minrisk_value() {
     explain:--trial | \
     explain:--sector | explain:--run | export:--run | uncertainty:--rows | \
     uncertainty:--block-trials | uncertainty:--seed | uncertainty:--resamples | \
-    uncertainty:--threads | bench:--minerals | bench:--countries | bench:--sectors | \
-    bench:--years | bench:--density | bench:--trials | bench:--seed | bench:--threads | \
+    uncertainty:--threads | uncertainty:--progress | bench:--minerals | bench:--countries | \
+    bench:--sectors | bench:--years | bench:--density | bench:--trials | bench:--seed | bench:--threads | \
     bench:--reps | init:--minerals | init:--sectors)
     echo none ;;
   esac

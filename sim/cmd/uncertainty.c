@@ -17,6 +17,7 @@
 static const char *const usage_uncertainty =
     "usage: minrisk uncertainty SCENARIO.yaml [-o FILE.h5] [--rows N] [--block-trials L]\n"
     "                           [--seed S] [--resamples B] [--threads T] [--quiet]\n"
+    "                           [--progress SECONDS]\n"
     "\n"
     "The uncertainty of a scenario's assumptions. Each key of its `uncertain:`\n"
     "block has a distribution; A and B, two N x k samples of the k keys, and\n"
@@ -42,6 +43,8 @@ static const char *const usage_uncertainty =
     "  --threads T         OpenMP threads, 1..4096 (default: OMP_NUM_THREADS or\n"
     "                      all cores): rows run in parallel, one thread each\n"
     "  -q, --quiet         no progress line and no tables\n"
+    "  --progress SECONDS  a progress line every SECONDS (1..86400) wherever\n"
+    "                      stderr goes (batch logs); default: on a terminal only\n"
     "\n"
     "example:\n"
     "  minrisk uncertainty scenarios/uk-2024-uncertain.yaml -o unc.h5 --rows 4 "
@@ -123,7 +126,7 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
 
 mr_status mr_cmd_uncertainty(int argc, char **argv)
 {
-    enum { ROWS = MR_CLI_LONG, BLOCK_TRIALS, SEED, RESAMPLES, THREADS };
+    enum { ROWS = MR_CLI_LONG, BLOCK_TRIALS, SEED, RESAMPLES, THREADS, PROGRESS };
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"output", required_argument, NULL, 'o'},
@@ -133,9 +136,10 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
         {"resamples", required_argument, NULL, RESAMPLES},
         {"threads", required_argument, NULL, THREADS},
         {"quiet", no_argument, NULL, 'q'},
+        {"progress", required_argument, NULL, PROGRESS},
         {NULL, 0, NULL, 0}};
     const char *scenario = NULL, *output = NULL;
-    unsigned long long rows = 0, trials = 0, seed = 0, resamples = 1000, threads = 0;
+    unsigned long long rows = 0, trials = 0, seed = 0, resamples = 1000, threads = 0, progress = 0;
     bool have_seed = false, quiet = false;
     mr_cli_num why;
     mr_cli_opts p;
@@ -176,6 +180,11 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case PROGRESS:
+            if ((why = mr_cli_parse_range(v, 1, 86400ull, &progress)))
+                return mr_cli_number_error(
+                    "uncertainty", why, "--progress: must be seconds in [1, 86400], got '%s'", v);
+            break;
         default: /* MR_CLI_ARG */
             if (scenario)
                 return mr_cli_usage_error("uncertainty", "unexpected argument '%s'", v);
@@ -186,6 +195,9 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
         return p.status;
     if (!scenario)
         return mr_cli_usage_error("uncertainty", "%s", "missing SCENARIO.yaml");
+    if (quiet && progress)
+        return mr_cli_usage_error("uncertainty", "%s",
+                                  "--quiet and --progress contradict each other");
     mr_comm comm = mr_comm_world();
     if (mr_cli_libm_agree(&comm, "uncertainty") != MR_OK)
         return MR_FAILED;
@@ -193,7 +205,8 @@ mr_status mr_cmd_uncertainty(int argc, char **argv)
                              .block_trials = trials,
                              .resamples = resamples,
                              .threads = (int)threads,
-                             .progress = !quiet && isatty(STDERR_FILENO)};
+                             .progress = !quiet && (progress || isatty(STDERR_FILENO)),
+                             .progress_every = (double)progress};
     return study(scenario, output, &o, have_seed, seed, quiet, &comm);
 }
 

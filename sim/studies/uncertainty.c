@@ -507,6 +507,8 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     mr_status frc = MR_OK;
     mr_error ferr = {{0}};
     uint64_t done_rows = 0;
+    const double rows_t0 = mr_now_seconds();
+    double last_print = rows_t0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(at_once)
     for (uint64_t j = lo; j < hi; j++) {
         mr_stopsig_worker(); /* the stop signals reach the main thread alone */
@@ -530,11 +532,25 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
         uint64_t d;
 #pragma omp atomic capture
         d = ++done_rows;
-        if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0)
-            fprintf(stderr, "\rrows %llu/%llu", (unsigned long long)d, (unsigned long long)nmine);
+        if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
+            /* rank 0's rows stand for the study's, as run's trials */
+            const double t = mr_now_seconds();
+            if (!(opts->progress_every > 0))
+                fprintf(stderr, "\rrows %llu/%llu", (unsigned long long)d,
+                        (unsigned long long)nmine);
+            else if (t - last_print >= opts->progress_every) {
+                fprintf(stderr, "minrisk: %llu / %llu rows%s  ETA %.0f s\n", (unsigned long long)d,
+                        (unsigned long long)nmine, comm->size > 1 ? " of rank 0" : "",
+                        (t - rows_t0) / (double)d * (double)(nmine - d));
+                last_print = t;
+            }
+        }
     }
-    if (opts->progress && comm->rank == 0)
-        fprintf(stderr, "\n");
+    if (opts->progress && comm->rank == 0 && opts->progress_every > 0)
+        fprintf(stderr, "minrisk: %llu rows%s in %.1f s\n", (unsigned long long)nmine,
+                comm->size > 1 ? " of rank 0" : "", mr_now_seconds() - rows_t0);
+    else if (opts->progress && comm->rank == 0)
+        fputc('\n', stderr);
     int interrupted = mr_comm_any(comm, mr_engine_interrupted());
     if (mr_comm_any(comm, failed) || interrupted) {
         if (interrupted) {

@@ -25,6 +25,8 @@ typedef struct {
     uint64_t resamples;    /* bootstrap resamples of the intervals */
     int threads;           /* OpenMP threads (rows run in parallel); 0 = default */
     bool progress;         /* a progress line on stderr (rank 0) */
+    double progress_every; /* > 0: a whole line every so many seconds (batch
+                              logs); 0: one line rewritten in place */
 } mr_uncertainty_opts;
 
 /* What the command prints. */

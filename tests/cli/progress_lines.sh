@@ -2,7 +2,8 @@
 # progress_lines.sh - `--progress SECONDS` (docs/HPC.md): with stderr a
 # file, as in a batch job's log, `minrisk run` and `minrisk compare` print
 # whole progress lines only when asked, ending with the engine's
-# "minrisk: N trials simulated in" line (one a run: compare's two); the
+# "minrisk: N trials simulated in" line (one a run: compare's two), and
+# `minrisk uncertainty` ends with "minrisk: N rows in T s"; the
 # file is the same as without the option; --quiet with --progress, and a
 # value outside 1..86400, are usage errors (exit 2, nothing written).
 # usage: progress_lines.sh MINRISK SRC H5DIFF
@@ -29,7 +30,13 @@ grep -q $'\r' p.err && fail "run --progress: a carriage return in a log"
 [ "$(grep -c '^minrisk: 2000 trials simulated in' c.err)" -eq 2 ] ||
   fail "compare --progress 1: not two closing progress lines: $(cat c.err)"
 
-for cmd in run compare; do
+unc=$(dirname "$demo")/uk-2024-uncertain.yaml
+"$bin" uncertainty "$unc" -o u.h5 --rows 2 --block-trials 20 --threads 1 --progress 1 >/dev/null \
+  2>u.err || fail "uncertainty --progress: status $?"
+[ "$(grep -c '^minrisk: [0-9]* rows in [0-9.]* s$' u.err)" -eq 1 ] ||
+  fail "uncertainty --progress 1: no one closing progress line: $(cat u.err)"
+
+for cmd in run compare uncertainty; do
   extra=()
   [ $cmd = compare ] && extra=("$demo")
   "$bin" $cmd "$demo" "${extra[@]}" -o q.h5 --progress 1 --quiet 2>q.err
@@ -45,4 +52,4 @@ for cmd in run compare; do
   [ ! -e q.h5 ] || fail "$cmd: a refusal wrote q.h5"
 done
 [ $fails -eq 0 ] || exit 1
-echo "ok: run and compare --progress"
+echo "ok: run, compare and uncertainty --progress"

@@ -25,8 +25,8 @@ add_test(NAME closed_pipe
          COMMAND ${MINRISK_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/closed_pipe.py ${MINRISK_BIN}
                  ${MINRISK_SRC} ${H5DIFF})
 set_tests_properties(closed_pipe PROPERTIES LABELS engine ENVIRONMENT "OMP_NUM_THREADS=2")
-# --progress SECONDS of run and compare with stderr a file (a batch log):
-# whole lines, the same file, the usage errors
+# --progress SECONDS of run, compare and uncertainty with stderr a file (a
+# batch log): whole lines, the same file, the usage errors
 add_test(NAME progress_lines
          COMMAND ${CMAKE_CURRENT_LIST_DIR}/progress_lines.sh ${MINRISK_BIN} ${MINRISK_SRC} ${H5DIFF})
 set_tests_properties(progress_lines PROPERTIES LABELS cli)
