@@ -149,3 +149,22 @@ void mr_unsign_zero(char *s)
     else
         memmove(s, s + 1, strlen(s));
 }
+
+const char *mr_format_bytes(double bytes, char *buf, size_t size)
+{
+    /* powers of 1024, as ulimit, Slurm's --mem, MINRISK_MEMORY_LIMIT's
+       suffixes and df -h count: MINRISK_MEMORY_LIMIT=500M shows as 500 MiB
+       (in powers of 1000 it showed as 524 MB) */
+    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = bytes;
+    int k = 0;
+    while (v >= 999.5 && k < 6) { /* never "1000 KiB" nor "1024 KiB": 0.977 MiB */
+        v /= 1024.0;
+        k++;
+    }
+    if (k == 0)
+        snprintf(buf, size, "%.0f bytes", v);
+    else
+        snprintf(buf, size, v < 100.0 ? "%.3g %s" : "%.0f %s", v, unit[k]); /* 3 figures */
+    return buf;
+}

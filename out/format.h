@@ -82,4 +82,10 @@ void mr_json_string(FILE *f, const char *s);
    its width ("     0.0"). Anything else is left as it is. */
 void mr_unsign_zero(char *s);
 
+/* "1.6 GiB", "512 MiB", "12 KiB": bytes in powers of 1024 to 3 figures,
+   into buf, for the messages about memory and disk space. A double: an
+   estimate may be above 2^64 bytes (a sweep's later variants), where a
+   conversion to an integer type would be undefined. */
+const char *mr_format_bytes(double bytes, char *buf, size_t size);
+
 #endif

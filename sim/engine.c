@@ -201,26 +201,23 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                                          : "use fewer trials or more ranks");
     if (lim->per_node && node > 1)
         snprintf(shared, sizeof shared, ", for each of the %d ranks on this node (%s in all)", node,
-                 mr_memory_format_f64(total * node, b[8], sizeof b[8]));
+                 mr_format_bytes(total * node, b[8], sizeof b[8]));
     if (grid * (lim->per_node ? node : 1) > (double)lim->free_bytes)
         snprintf(advice, sizeof advice,
                  "the time grid of %d steps alone needs %s on every rank (time bands and thread "
                  "workspaces): use fewer steps a year, a shorter horizon or fewer threads",
-                 sc->horizon_years * sc->steps_per_year,
-                 mr_memory_format_f64(grid, b[6], sizeof b[6]));
+                 sc->horizon_years * sc->steps_per_year, mr_format_bytes(grid, b[6], sizeof b[6]));
     const double held = (double)lim->resident_bytes;
     snprintf(err->msg, sizeof err->msg,
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
              "%s %s + held now %s)%s; %s of the %s limit is free (%s); %s",
              sc->source_path, (unsigned long long)sc->trials,
-             mr_memory_format_f64(total, b[0], sizeof b[0]), what,
-             mr_memory_format_f64(res, b[1], sizeof b[1]),
-             mr_memory_format_f64(ws, b[2], sizeof b[2]),
+             mr_format_bytes(total, b[0], sizeof b[0]), what,
+             mr_format_bytes(res, b[1], sizeof b[1]), mr_format_bytes(ws, b[2], sizeof b[2]),
              analysis_what ? analysis_what : "analysis",
-             mr_memory_format_f64(analysis, b[3], sizeof b[3]),
-             mr_memory_format_f64(held, b[7], sizeof b[7]), shared,
-             mr_memory_format(lim->free_bytes, b[4], sizeof b[4]),
-             mr_memory_format(lim->limit_bytes, b[5], sizeof b[5]), lim->source, advice);
+             mr_format_bytes(analysis, b[3], sizeof b[3]), mr_format_bytes(held, b[7], sizeof b[7]),
+             shared, mr_format_bytes((double)lim->free_bytes, b[4], sizeof b[4]),
+             mr_format_bytes((double)lim->limit_bytes, b[5], sizeof b[5]), lim->source, advice);
 }
 
 /* Refuse, before any trial, a run whose estimate on this rank is above what
@@ -524,6 +521,45 @@ static void progress_print(const mr_engine_opts *opts, int end, const char *fmt,
     fflush(stderr);
 }
 
+/* What rank 0's progress line knows of the other ranks: the trials each
+   has left in this call, gathered at its start (a resumed run's ranks can
+   have very different amounts left). Every rank is taken to go at rank
+   0's pace, so when rank 0 has done d, rank r has done min(left_r, d) and
+   the last finishes after max_r left_r. left NULL (out of memory): every
+   rank is taken to have rank 0's amount. Collective. */
+typedef struct {
+    double *left; /* [size] */
+    int size;
+    double all, max; /* sum and largest of left */
+} progress_est;
+
+static void progress_est_init(progress_est *p, const mr_comm *comm, uint64_t todo_local)
+{
+    const double mine = (double)todo_local;
+    *p = (progress_est){malloc((size_t)comm->size * sizeof *p->left), comm->size, 0.0, 0.0};
+    if (mr_comm_any(comm, !p->left) || mr_comm_allgather_f64(comm, &mine, 1, p->left)) {
+        free(p->left);                         /* on every rank */
+        mr_comm_sum_u64(comm, &todo_local, 1); /* the run's count stays exact */
+        *p = (progress_est){NULL, comm->size, (double)todo_local, mine};
+        return;
+    }
+    for (int r = 0; r < p->size; r++) {
+        p->all += p->left[r];
+        p->max = p->left[r] > p->max ? p->left[r] : p->max;
+    }
+}
+
+/* The trials of all ranks done in this call when rank 0 has done d. */
+static double progress_done(const progress_est *p, double d)
+{
+    if (!p->left)
+        return d * p->size;
+    double s = 0.0;
+    for (int r = 0; r < p->size; r++)
+        s += p->left[r] < d ? p->left[r] : d;
+    return s;
+}
+
 /* Run the blocks of res not yet done, on this rank's threads (MODEL §12):
    returns MR_OK when all are done, MR_INTERRUPTED, MR_PAUSED after
    opts->pause_seconds, MR_FAILED if a workspace could not be allocated,
@@ -559,9 +595,9 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         left[b - blo] = (uint16_t)((n + MR_CHUNK_TRIALS - 1) / MR_CHUNK_TRIALS);
         todo_local += res->block_done[b - blo] ? 0 : n;
     }
-    uint64_t todo_all = todo_local; /* for the progress line: all ranks' */
-    mr_comm_sum_u64(comm, &todo_all, 1);
-    const double prior = (double)(N - todo_all); /* done before this call, or resumed */
+    progress_est est; /* for the progress line */
+    progress_est_init(&est, comm, todo_local);
+    const double prior = (double)N - est.all; /* done before this call, or resumed */
     int paused = 0;
     uint64_t done = 0, words = 0;
     int failed = 0, nthreads = 1;
@@ -575,6 +611,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     const int maxth = omp_get_max_threads();
     mr_workspace **ws = calloc((size_t)maxth, sizeof *ws);
     if (mr_comm_any(comm, !ws)) {
+        free(est.left);
         free(left);
         free(state);
         free(ws);
@@ -660,11 +697,11 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                     double t = mr_now_seconds();
                     if (progress_due(opts, t, last_print) ||
                         (d == todo_local && !opts->progress_every)) {
-                        double rate = (double)d / (t - t0) * comm->size;
-                        double now = (double)d * comm->size; /* in this call, all ranks */
+                        /* this call's trials of all ranks, at rank 0's pace */
+                        double pace = (double)d / (t - t0), now = progress_done(&est, (double)d);
                         progress_print(opts, 0, "%.0f / %llu trials  %.0f trials/s  ETA %.0f s",
-                                       prior + now, (unsigned long long)N, rate,
-                                       ((double)todo_all - now) / rate);
+                                       prior + now, (unsigned long long)N, now / (t - t0),
+                                       (est.max - (double)d) / pace);
                         last_print = t;
                     }
                 }
@@ -683,6 +720,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
             mr_workspace_free(&w, md->M);
     }
     double wall = mr_now_seconds() - t0;
+    free(est.left);
     free(left);
     free(state);
     free(ws);
@@ -697,9 +735,15 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         return MR_BAD_INPUT;
     uint64_t totals[2] = {done, words};
     mr_comm_sum_u64(comm, totals, 2);
-    if (opts->progress && comm->rank == 0)
+    double wall_all = wall; /* the slowest rank's */
+    mr_comm_max_f64(comm, &wall_all, 1);
+    /* one rank's signal stops all: they checkpoint or discard together */
+    const int pause = mr_comm_any(comm, paused), stopped = mr_comm_any(comm, stop);
+    /* in a log, only the call that ends the simulation says so (not one
+       that stops for a periodic checkpoint or a signal) */
+    if (opts->progress && comm->rank == 0 && (!opts->progress_every || (!pause && !stopped)))
         progress_print(opts, 1, "%llu trials simulated in %.2f s (%.0f trials/s)",
-                       (unsigned long long)totals[0], wall, (double)totals[0] / wall);
+                       (unsigned long long)totals[0], wall_all, (double)totals[0] / wall_all);
     /* accumulated over the calls of a run (a paused run continues) */
     info->threads = nthreads;
     info->ranks = comm->size;
@@ -712,10 +756,7 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     res->trials_run += totals[0];
     info->trials_per_second = (double)res->trials_run / info->wall_seconds;
     res->calls++;
-    /* One rank's signal stops all: they checkpoint or discard together. */
-    if (mr_comm_any(comm, stop))
-        return MR_INTERRUPTED;
-    return mr_comm_any(comm, paused) ? MR_PAUSED : MR_OK;
+    return stopped ? MR_INTERRUPTED : pause ? MR_PAUSED : MR_OK;
 }
 
 /* ---- streamed runs (output.trials: none) ------------------------------------ */
@@ -942,9 +983,11 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     const double wall = mr_now_seconds() - t0;
     uint64_t totals[2] = {verif, words};
     mr_comm_sum_u64(comm, totals, 2);
+    double wall_all = wall; /* the slowest rank's */
+    mr_comm_max_f64(comm, &wall_all, 1);
     if (opts->progress && comm->rank == 0)
         progress_print(opts, 1, "%llu trials simulated in %.2f s (%d passes, %.0f trials/s)",
-                       (unsigned long long)N, wall, mr_stream_pass(st), (double)N / wall);
+                       (unsigned long long)N, wall_all, mr_stream_pass(st), (double)N / wall_all);
     info->threads = nthreads;
     info->ranks = comm->size;
     info->analysis_seconds = 0.0;

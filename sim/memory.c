@@ -151,27 +151,3 @@ int mr_memory_limit_get(mr_memory_limit *l)
         consider(l, avail, 0, "MemAvailable", 1);
     return 0;
 }
-
-const char *mr_memory_format_f64(double bytes, char *buf, size_t size)
-{
-    /* powers of 1024, as ulimit, Slurm's --mem, MINRISK_MEMORY_LIMIT's
-       suffixes and df -h count: MINRISK_MEMORY_LIMIT=500M shows as 500 MiB
-       (in powers of 1000 it showed as 524 MB) */
-    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = bytes;
-    int k = 0;
-    while (v >= 1024.0 && k < 6) {
-        v /= 1024.0;
-        k++;
-    }
-    if (k == 0)
-        snprintf(buf, size, "%.0f bytes", v);
-    else
-        snprintf(buf, size, v < 100.0 ? "%.3g %s" : "%.0f %s", v, unit[k]); /* 3 figures */
-    return buf;
-}
-
-const char *mr_memory_format(uint64_t bytes, char *buf, size_t size)
-{
-    return mr_memory_format_f64((double)bytes, buf, size);
-}

@@ -36,11 +36,4 @@ typedef struct {
    limit->source names it and nothing else is set). */
 int mr_memory_limit_get(mr_memory_limit *limit);
 
-/* "1.6 GiB", "512 MiB", "12 KiB" (powers of 1024) into buf. */
-const char *mr_memory_format(uint64_t bytes, char *buf, size_t size);
-/* The same of an estimate held as a double, which may be above 2^64 (a
-   sweep's later variants: 1,023 of 21 PB each), where a conversion to an
-   integer type would be undefined. */
-const char *mr_memory_format_f64(double bytes, char *buf, size_t size);
-
 #endif

@@ -12,6 +12,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "out/h5/h5w.h"
+
+#include "out/format.h"
 #include "out/h5/pieces.h"
 
 #ifdef MINRISK_HAVE_MPI
@@ -136,9 +138,10 @@ int h5w_partial_create(h5w *w, double bytes)
         if (fd < 0) {
             h5w_fail(w, "cannot create %s: %s", partial_path, strerror(errno));
         } else {
+            char size[32];
             if ((e = mr_output_room(fd, bytes, bytes)) != 0)
-                h5w_fail(w, "cannot write the file (about %.3g MiB): %s", bytes / 1048576.0,
-                         strerror(e));
+                h5w_fail(w, "cannot write the file (about %s): %s",
+                         mr_format_bytes(bytes, size, sizeof size), strerror(e));
             close(fd);
         }
     }

@@ -261,8 +261,8 @@ static int check_space(const mr_outpath_req *q, mr_error *err)
     if (dir_of(q->output, dir, sizeof dir) || statvfs(dir, &vs) != 0)
         return 0;
     double avail = (double)vs.f_bavail * (double)vs.f_frsize;
-    mr_memory_format_f64(avail, have, sizeof have);
-    mr_memory_format_f64((double)q->bytes, need, sizeof need);
+    mr_format_bytes(avail, have, sizeof have);
+    mr_format_bytes((double)q->bytes, need, sizeof need);
     if ((double)q->bytes > avail) {
         say(err, "%s: not enough free space: the file needs about %s, '%s' has %s free", q->output,
             need, dir, have);
@@ -270,7 +270,7 @@ static int check_space(const mr_outpath_req *q, mr_error *err)
     }
     if ((double)q->bytes + (double)q->ckpt_bytes > avail) {
         char ck[32];
-        mr_memory_format_f64((double)q->ckpt_bytes, ck, sizeof ck);
+        mr_format_bytes((double)q->ckpt_bytes, ck, sizeof ck);
         fprintf(stderr,
                 "minrisk %s: warning: %s: a checkpoint of this run (periodic, or on SIGTERM) "
                 "needs up to about %s beside the file's %s, and '%s' has %s free: a checkpoint "

@@ -253,6 +253,10 @@ static void run_done(const run_request *q, const mr_scenario *sc, uint64_t from_
 {
     if (comm->rank == 0)
         unlink(ckpt);
+    /* the slowest rank's times, as /run_info's (rank 0 can have had
+       little to do in a resumed run) */
+    double secs[2] = {info->wall_seconds, info->analysis_seconds};
+    mr_comm_max_f64(comm, secs, 2);
     char resumed[64] = ""; /* the trials this process did not simulate */
     if (from_checkpoint)
         snprintf(resumed, sizeof resumed, " (%llu of them from the checkpoint)",
@@ -261,7 +265,7 @@ static void run_done(const run_request *q, const mr_scenario *sc, uint64_t from_
         fprintf(stderr,
                 "minrisk: %llu trials%s in %.2f s (+ %.2f s of attribution%s) on %d rank%s "
                 "x %d thread%s; wrote %s\n",
-                (unsigned long long)sc->trials, resumed, info->wall_seconds, info->analysis_seconds,
+                (unsigned long long)sc->trials, resumed, secs[0], secs[1],
                 q->counterfactual ? (q->events ? ", intervals, counterfactuals and events"
                                                : ", intervals and counterfactuals")
                                   : (q->events ? ", intervals and events" : " and intervals"),

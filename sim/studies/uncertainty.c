@@ -547,8 +547,9 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
         }
     }
     if (opts->progress && comm->rank == 0 && opts->progress_every > 0)
-        fprintf(stderr, "minrisk: %llu rows%s in %.1f s\n", (unsigned long long)nmine,
-                comm->size > 1 ? " of rank 0" : "", mr_now_seconds() - rows_t0);
+        fprintf(stderr, "minrisk: %llu rows%s in %.1f s\n", /* all, unless stopped */
+                (unsigned long long)done_rows, comm->size > 1 ? " of rank 0" : "",
+                mr_now_seconds() - rows_t0);
     else if (opts->progress && comm->rank == 0)
         fputc('\n', stderr);
     int interrupted = mr_comm_any(comm, mr_engine_interrupted());
