@@ -134,7 +134,7 @@ echo "$rest" | awk '{ a = $1; c = $2; d = 1 - a * a - 0.16 - c * c + 0.8 * a * c
     fail "pd2: the named draws ($rest) give a positive definite matrix"
 [ ! -e "$tmp/pd2.h5" ] || fail "pd2: an output file was left"
 # memory: under the lowest limit (to 1 MiB, plus 2) under which 4 threads run a study
-# of 8 rows of 30000 trials (about 22 MB each, as the refusal below says),
+# of 8 rows of 30000 trials (about 22 MB, 21 MiB, each, as the refusal below says),
 # 1 thread runs too and writes the same file; and that limit does not fit
 # one row more than 1 thread needs (1 thread is refused 1 row below it), so
 # the 4 threads ran their rows fewer at a time. Until 2026-12-06 each row
