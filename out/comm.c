@@ -149,7 +149,7 @@ int mr_comm_barrier(const mr_comm *c)
 
 int mr_comm_any(const mr_comm *c, int flag)
 {
-    if (!c->mpi || c->size == 1)
+    if (!c || !c->mpi || c->size == 1)
         return flag != 0;
     int in = flag != 0, out = 0;
     MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, COMM(c));

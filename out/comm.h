@@ -50,7 +50,8 @@ int mr_comm_bcast_from(const mr_comm *c, int root, void *buf, size_t n);
 /* Wait until every rank has called it. */
 int mr_comm_barrier(const mr_comm *c);
 
-/* Logical OR over ranks (e.g. "did any rank fail?"). */
+/* Logical OR over ranks (e.g. "did any rank fail?"); c NULL: this
+   process alone, flag itself. */
 int mr_comm_any(const mr_comm *c, int flag);
 
 /* Contiguous share of rank r among `size` ranks of [0, nblocks): blocks

@@ -37,12 +37,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* flag ORed over the ranks of comm (NULL: this process's flag). */
-static int any_rank(const mr_comm *comm, int flag)
-{
-    return comm ? mr_comm_any(comm, flag) : flag != 0;
-}
-
 int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *periods, size_t np,
                   uint64_t seed, const char *label, int nboot, const mr_comm *comm, double *est,
                   double *lo, double *hi)
@@ -65,7 +59,7 @@ int mr_exceedance(const double *x, size_t n, size_t H, size_t K, const double *p
     int nomem = mr_comm_rows_alloc(&rows, B, V, comm) != 0;
     double *b = boot ? malloc(B * sizeof *b) : NULL;
     int rc = -1, failed = 0;
-    if (any_rank(comm, nomem || !it || !sorted || !top || (boot && !b)))
+    if (mr_comm_any(comm, nomem || !it || !sorted || !top || (boot && !b)))
         goto out; /* on every rank */
     for (size_t k = 0; k < K; k++) {
         item *s = it + k * m;
@@ -158,7 +152,7 @@ int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const 
     double *p = malloc(np * sizeof *p), *elo = malloc(np * sizeof *elo);
     double *ehi = malloc(np * sizeof *ehi);
     int rc = -1;
-    if (any_rank(comm, !col || !we || !xs || !ws || !tri || !p || !elo || !ehi))
+    if (mr_comm_any(comm, !col || !we || !xs || !ws || !tri || !p || !elo || !ehi))
         goto out;
     for (size_t a = 0; a < m; a++)
         we[a] = w[a / H];
@@ -167,7 +161,7 @@ int mr_exceedance_weighted(const double *x, size_t n, size_t H, size_t K, const 
     for (size_t k = 0; k < K; k++) {
         for (size_t a = 0; a < m; a++)
             col[a] = x[a * K + k];
-        if (any_rank(comm, mr_wstats_sort(col, we, m, xs, ws, tri) != 0))
+        if (mr_comm_any(comm, mr_wstats_sort(col, we, m, xs, ws, tri) != 0))
             goto out;
         for (size_t a = 0; a < m; a++)
             tri[a] /= (uint32_t)H; /* element -> its trial */

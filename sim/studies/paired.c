@@ -620,7 +620,7 @@ int mr_paired_compute_many(const mr_paired_series *series, size_t nseries, size_
     free(xc);
     free(yc);
     free(d);
-    if (B > 0 && comm && comm->size > 1) /* all go on to the bootstrap's gather, or none */
+    if (B > 0) /* all go on to the bootstrap's gather, or none */
         failed = mr_comm_any(comm, failed);
     if (B > 0 && !failed) {
         const count_map all = {NULL, NULL, n};
@@ -730,7 +730,7 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
             out[q].diff[k].est = out[q].b[k] - out[q].a[k];
     }
     const size_t B = nboot > 0 ? (size_t)nboot : 0;
-    if (B > 0 && comm && comm->size > 1) /* all go on to the bootstrap's gather, or none */
+    if (B > 0) /* all go on to the bootstrap's gather, or none */
         failed = mr_comm_any(comm, failed);
     if (B > 0 && !failed) {
         const count_map map = {bits, rank, slots};
