@@ -735,15 +735,6 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
         return MR_BAD_INPUT;
     uint64_t totals[2] = {done, words};
     mr_comm_sum_u64(comm, totals, 2);
-    double wall_all = wall; /* the slowest rank's */
-    mr_comm_max_f64(comm, &wall_all, 1);
-    /* one rank's signal stops all: they checkpoint or discard together */
-    const int pause = mr_comm_any(comm, paused), stopped = mr_comm_any(comm, stop);
-    /* in a log, only the call that ends the simulation says so (not one
-       that stops for a periodic checkpoint or a signal) */
-    if (opts->progress && comm->rank == 0 && (!opts->progress_every || (!pause && !stopped)))
-        progress_print(opts, 1, "%llu trials simulated in %.2f s (%.0f trials/s)",
-                       (unsigned long long)totals[0], wall_all, (double)totals[0] / wall_all);
     /* accumulated over the calls of a run (a paused run continues) */
     info->threads = nthreads;
     info->ranks = comm->size;
@@ -756,6 +747,17 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     res->trials_run += totals[0];
     info->trials_per_second = (double)res->trials_run / info->wall_seconds;
     res->calls++;
+    /* the run's so far (every call of this process), the slowest rank's time */
+    double wall_all = info->wall_seconds;
+    mr_comm_max_f64(comm, &wall_all, 1);
+    /* one rank's signal stops all: they checkpoint or discard together */
+    const int pause = mr_comm_any(comm, paused), stopped = mr_comm_any(comm, stop);
+    /* in a log, only the call that ends the simulation says so (not one
+       that stops for a periodic checkpoint or a signal) */
+    if (opts->progress && comm->rank == 0 && (!opts->progress_every || (!pause && !stopped)))
+        progress_print(opts, 1, "%llu trials simulated in %.2f s (%.0f trials/s)",
+                       (unsigned long long)res->trials_run, wall_all,
+                       (double)res->trials_run / wall_all);
     return stopped ? MR_INTERRUPTED : pause ? MR_PAUSED : MR_OK;
 }
 
