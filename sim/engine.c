@@ -191,7 +191,7 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                     const char *trials_advice, int node, double grid, mr_error *err)
 {
     char b[9][32], advice[200], shared[120] = "";
-    const double total = res + ws + analysis + (double)lim->resident_bytes;
+    const double held = (double)lim->resident_bytes, total = res + ws + analysis + held;
     /* a limit several ranks on this node share (a cgroup, the node's free
        memory): more ranks on the node would not help, ranks on more nodes
        would */
@@ -207,7 +207,6 @@ static void too_big(const mr_scenario *sc, const mr_memory_limit *lim, const cha
                  "the time grid of %d steps alone needs %s on every rank (time bands and thread "
                  "workspaces): use fewer steps a year, a shorter horizon or fewer threads",
                  sc->horizon_years * sc->steps_per_year, mr_format_bytes(grid, b[6], sizeof b[6]));
-    const double held = (double)lim->resident_bytes;
     snprintf(err->msg, sizeof err->msg,
              "%s: %llu trials need about %s on this rank (%s %s + thread workspaces %s + "
              "%s %s + held now %s)%s; %s of the %s limit is free (%s); %s",

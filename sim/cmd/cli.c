@@ -174,6 +174,14 @@ mr_status mr_cli_number_error(const char *cmd, mr_cli_num why, const char *fmt, 
     return usage_line(cmd, fmt, arg, why == MR_CLI_NUM_LEADING_ZERO);
 }
 
+mr_status mr_cli_parse_progress(const char *cmd, const char *v, unsigned long long *seconds)
+{
+    mr_cli_num why = mr_cli_parse_range(v, 1, 86400ull, seconds);
+    return why ? mr_cli_number_error(cmd, why,
+                                     "--progress: must be seconds in [1, 86400], got '%s'", v)
+               : MR_OK;
+}
+
 bool mr_cli_leading_zero(const char *s)
 {
     return s[0] == '0' && s[1] && s[strspn(s, "0123456789")] == '\0';

@@ -102,6 +102,10 @@ bool mr_cli_leading_zero(const char *s);
    010 as octal; write it without (see ...)"). */
 mr_status mr_cli_number_error(const char *cmd, mr_cli_num why, const char *fmt, const char *arg);
 
+/* --progress SECONDS of run, compare and uncertainty (1..86400) into
+ *seconds; MR_OK, or MR_BAD_INPUT with the usage line printed. */
+mr_status mr_cli_parse_progress(const char *cmd, const char *v, unsigned long long *seconds);
+
 /* The scenario's base name with .yaml/.yml replaced by .h5, in the current
    directory (caller frees; NULL if out of memory). */
 char *mr_cli_default_output(const char *scenario);

@@ -637,9 +637,8 @@ mr_status mr_cmd_compare(int argc, char **argv)
             q.quiet = true;
             break;
         case PROGRESS:
-            if ((why = mr_cli_parse_range(v, 1, 86400ull, &q.progress)))
-                return mr_cli_number_error(
-                    "compare", why, "--progress: must be seconds in [1, 86400], got '%s'", v);
+            if (mr_cli_parse_progress("compare", v, &q.progress) != MR_OK)
+                return MR_BAD_INPUT;
             break;
         default: /* MR_CLI_ARG */
             if (q.n == MAX_SCENARIOS)

@@ -1040,9 +1040,8 @@ mr_status mr_cmd_run(int argc, char **argv)
             target = v;
             break;
         case PROGRESS:
-            if ((why = mr_cli_parse_range(v, 1, 86400ull, &progress)))
-                return mr_cli_number_error(
-                    "run", why, "--progress: must be seconds in [1, 86400], got '%s'", v);
+            if (mr_cli_parse_progress("run", v, &progress) != MR_OK)
+                return MR_BAD_INPUT;
             break;
         default: /* MR_CLI_ARG */
             if (scenario)
