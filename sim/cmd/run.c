@@ -414,11 +414,12 @@ static void print_precision(const run_request *q, const mr_prec_spec *spec,
 
 /* The check points of spec up to res's trials not yet in rec, each over
    the trials up to it: *stop = 1 when the last is where the run stops
-   (every target met, or max_trials). MR_OK, MR_FAILED (out of memory) or
+   (every target met, or max_trials); with progress, rank 0 prints a line
+   for each check the run goes on from. MR_OK, MR_FAILED (out of memory) or
    MR_BAD_INPUT (a resumed checkpoint went past where these targets stop). */
 static mr_status precision_checks(const mr_scenario *sc, const mr_results *res,
-                                  const mr_prec_spec *spec, mr_prec_record *rec, int *stop,
-                                  const mr_comm *comm, mr_error *err)
+                                  const mr_prec_spec *spec, int progress, mr_prec_record *rec,
+                                  int *stop, const mr_comm *comm, mr_error *err)
 {
     const uint64_t N = res->ntrials_total;
     *stop = 0;
@@ -442,6 +443,15 @@ static mr_status precision_checks(const mr_scenario *sc, const mr_results *res,
         if (met || c == spec->max_trials) {
             rec->stopped_by = mr_precision_binding(spec, ck);
             *stop = 1;
+        } else if (progress && comm->rank == 0) {
+            /* a check the run goes on from (the last is print_precision's) */
+            fprintf(stderr, "minrisk: check %d at %llu trials:", rec->ncheck,
+                    (unsigned long long)c);
+            for (int k = 0; k < spec->ntargets; k++)
+                fprintf(stderr, " %s relative %.4f (target %.4f)%s", spec->t[k].name,
+                        ck->relative[k], spec->t[k].target, k + 1 < spec->ntargets ? "," : "");
+            fprintf(stderr, "; on to %llu\n",
+                    (unsigned long long)mr_precision_next(c, spec->max_trials));
         }
     }
     return MR_OK;
@@ -525,7 +535,7 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
         /* --target-precision: the check point reached; stop, or on to the
            next with the rows re-laid for its trial count */
         int stop;
-        status = precision_checks(sc, &res, spec, &rec, &stop, comm, &err);
+        status = precision_checks(sc, &res, spec, opts.progress, &rec, &stop, comm, &err);
         if (status == MR_OK && !stop &&
             mr_precision_grow(&res, mr_precision_next(sc->trials, spec->max_trials), comm)) {
             snprintf(err.msg, sizeof err.msg, "%s: out of memory for %llu trials on a rank",

@@ -6,11 +6,13 @@
 # `minrisk uncertainty` ends with "minrisk: N rows in T s"; the
 # file is the same as without the option; --quiet with --progress, and a
 # value outside 1..86400, are usage errors (exit 2, nothing written).
+# With --target-precision, each check the run goes on from has its line.
 # usage: progress_lines.sh MINRISK SRC H5DIFF
 set -u
 bin=$1
 demo=$2/scenarios/demo.yaml
 h5diff=$3
+h5dump=h5dump # hdf5-tools, beside h5diff
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
@@ -29,6 +31,23 @@ grep -q $'\r' p.err && fail "run --progress: a carriage return in a log"
   fail "compare --progress: status $?"
 [ "$(grep -c '^minrisk: 2000 trials simulated in' c.err)" -eq 2 ] ||
   fail "compare --progress 1: not two closing progress lines: $(cat c.err)"
+
+# --target-precision: a line for each check the run goes on from, with the
+# relative half-width the file records for it (4 decimals), then the stop
+"$bin" run "$demo" -o t.h5 --target-precision var99_total=0.02 --max-trials 4096 --threads 1 \
+  --progress 1 2>t.err || fail "run --target-precision --progress: status $?"
+[ "$(grep -c '^minrisk: [0-9]* trials simulated in' t.err)" -eq 3 ] ||
+  fail "run --target-precision --progress 1: not three closing lines: $(cat t.err)"
+rel=$("$h5dump" -d /precision/relative_half_width -y -w 0 -m %.4f t.h5 | tr -d ' ,' |
+  grep -E '^[0-9.]+$' | head -2 | tr '\n' ' ')
+for k in 1 2; do
+  r=$(echo "$rel" | cut -d' ' -f$k)
+  grep -q "^minrisk: check $k at $((k * 1024)) trials: var99_total relative $r (target 0.0200); on to $((k * 2048))$" t.err ||
+    fail "run --target-precision --progress 1: no line for check $k (relative $r): $(cat t.err)"
+done
+[ "$(grep -c '^minrisk: check' t.err)" -eq 2 ] || fail "a check line for the stopping check: $(cat t.err)"
+grep -q '^minrisk: stopped at 4096 trials (check 3): --max-trials reached' t.err ||
+  fail "run --target-precision: no stop line: $(cat t.err)"
 
 unc=$(dirname "$demo")/uk-2024-uncertain.yaml
 "$bin" uncertainty "$unc" -o u.h5 --rows 2 --block-trials 20 --threads 1 --progress 1 >/dev/null \
