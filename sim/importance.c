@@ -278,13 +278,22 @@ mr_status mr_importance_choose(mr_scenario *sc, const mr_engine_opts *opts, doub
         f[q] = md.proc_tilt[q]; /* the start: the rates given, else 1 */
     for (int s = 0; s < K && rc == MR_OK; s++) {
         pilot pl = {0};
+        const double ts = mr_now_seconds();
         rc = run_stage(sc, &md, f, s, L, opts, &pl, err);
-        if (rc == MR_OK && update(imp, &md, &pl, f, figs + (size_t)s * MR_IMPORTANCE_STAGE_FIGS)) {
+        double *fig = figs + (size_t)s * MR_IMPORTANCE_STAGE_FIGS;
+        if (rc == MR_OK && update(imp, &md, &pl, f, fig)) {
             snprintf(err->msg, sizeof err->msg, "%s: out of memory for the pilot stages",
                      sc->source_path);
             rc = MR_FAILED;
         }
         pilot_free(&pl);
+        /* a line a stage: the stages are 30% of the run's trials by
+           default, hours of a long batch job */
+        if (rc == MR_OK && opts->progress && (!opts->comm || opts->comm->rank == 0))
+            fprintf(stderr,
+                    "minrisk: importance: pilot stage %d of %d: %.0f trials in %.2f s, level "
+                    "%.6g GBP m (%.0f elite)\n",
+                    s + 1, K, fig[0], mr_now_seconds() - ts, fig[1] / 1e6, fig[2]);
     }
     if (rc != MR_OK)
         goto out;

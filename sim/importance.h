@@ -25,7 +25,9 @@ uint64_t mr_importance_pilot_trials(const mr_scenario *sc);
    name); the stages' figures go to sc->importance.stage_figs. Collective
    over opts->comm; the same result on every rank and for any rank and
    thread count (every reduction in trial order). seconds: the pilots' wall
-   time (may be NULL). MR_OK, or MR_FAILED / MR_INTERRUPTED with err. */
+   time (may be NULL). With opts->progress rank 0 prints a line a stage
+   (its trials, time, level and elite count); the stages' own engine runs
+   print none. MR_OK, or MR_FAILED / MR_INTERRUPTED with err. */
 mr_status mr_importance_choose(mr_scenario *sc, const mr_engine_opts *opts, double *seconds,
                                mr_error *err);
 

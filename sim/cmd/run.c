@@ -795,7 +795,7 @@ static mr_status choose_tilt(const run_request *q, mr_scenario *sc, const mr_com
     if (!sc->importance.present || sc->importance.target == MR_TARGET_NONE)
         return MR_OK;
     mr_error err = {{0}};
-    mr_engine_opts opts = {.threads = q->threads, .comm = comm};
+    mr_engine_opts opts = engine_opts(q, comm); /* a line a stage with a progress line */
     double secs = 0.0;
     mr_status rc = mr_importance_choose(sc, &opts, &secs, &err);
     if (rc != MR_OK) {

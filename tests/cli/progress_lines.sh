@@ -6,7 +6,8 @@
 # `minrisk uncertainty` ends with "minrisk: N rows in T s"; the
 # file is the same as without the option; --quiet with --progress, and a
 # value outside 1..86400, are usage errors (exit 2, nothing written).
-# With --target-precision, each check the run goes on from has its line.
+# With --target-precision, each check the run goes on from has its line;
+# with --importance auto, each pilot stage.
 # usage: progress_lines.sh MINRISK SRC H5DIFF
 set -u
 bin=$1
@@ -48,6 +49,23 @@ done
 [ "$(grep -c '^minrisk: check' t.err)" -eq 2 ] || fail "a check line for the stopping check: $(cat t.err)"
 grep -q '^minrisk: stopped at 4096 trials (check 3): --max-trials reached' t.err ||
   fail "run --target-precision: no stop line: $(cat t.err)"
+
+# --importance auto: a line a pilot stage (none without a progress line),
+# with the trials, the level and the elite count /importance/stage_figures
+# records for it
+"$bin" run "$demo" -o i0.h5 --trials 2000 --threads 1 --importance auto --target var99 2>i0.err ||
+  fail "run --importance auto: status $?"
+grep -q 'pilot stage' i0.err && fail "pilot stage lines without a progress line: $(cat i0.err)"
+"$bin" run "$demo" -o i.h5 --trials 2000 --threads 1 --importance auto --target var99 \
+  --progress 1 2>i.err || fail "run --importance auto --progress: status $?"
+want=$("$h5dump" -d /importance/stage_figures -y -m %.17g i.h5 | tr -d ',' |
+  awk '!seen && /DATA {/ {on = seen = 1; next} on && /}/ {on = 0} on {for (i = 1; i <= NF; i++) v[n++] = $i}
+       END {for (k = 0; 5 * k + 4 < n; k++)
+              printf "minrisk: importance: pilot stage %d of 3: %.0f trials in T s, level %.6g GBP m (%.0f elite)\n",
+                k + 1, v[5 * k], v[5 * k + 1] / 1e6, v[5 * k + 2]}')
+got=$(grep '^minrisk: importance: pilot stage' i.err | sed 's/ in [0-9.]* s,/ in T s,/')
+[ -n "$want" ] && [ "$got" = "$want" ] ||
+  fail "run --importance auto --progress 1: pilot lines $(cat i.err), want $want"
 
 unc=$(dirname "$demo")/uk-2024-uncertain.yaml
 "$bin" uncertainty "$unc" -o u.h5 --rows 2 --block-trials 20 --threads 1 --progress 1 >/dev/null \
