@@ -497,20 +497,15 @@ mr_status mr_engine_continue(const mr_scenario *sc, const mr_engine_opts *opts, 
 #define MR_CHUNK_TRIALS 64
 _Static_assert(MR_BLOCK_TRIALS % MR_CHUNK_TRIALS == 0, "chunks tile a block");
 
-/* The progress line, printed by rank 0's first thread: on a terminal one
-   line rewritten in place every half second; with opts->progress_every > 0
-   (minrisk run --progress SECONDS, for batch jobs' logs) a whole line every
-   so many seconds. */
-static int progress_due(const mr_engine_opts *opts, double t, double last)
+/* The progress line (engine.h), printed by rank 0's first thread. */
+int mr_progress_due(double every, double t, double last)
 {
-    return t - last >= (opts->progress_every > 0 ? opts->progress_every : 0.5);
+    return t - last >= (every > 0 ? every : 0.5);
 }
 
-static void progress_print(const mr_engine_opts *opts, int end, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void progress_print(const mr_engine_opts *opts, int end, const char *fmt, ...)
+void mr_progress_print(double every, int end, const char *fmt, ...)
 {
-    const int log = opts->progress_every > 0;
+    const int log = every > 0;
     va_list ap;
     va_start(ap, fmt);
     fputs(log ? "minrisk: " : "\r", stderr);
@@ -694,13 +689,14 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
                 if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
                     /* rank 0's own progress stands for the run's */
                     double t = mr_now_seconds();
-                    if (progress_due(opts, t, last_print) ||
+                    if (mr_progress_due(opts->progress_every, t, last_print) ||
                         (d == todo_local && !opts->progress_every)) {
                         /* this call's trials of all ranks, at rank 0's pace */
                         double pace = (double)d / (t - t0), now = progress_done(&est, (double)d);
-                        progress_print(opts, 0, "%.0f / %llu trials  %.0f trials/s  ETA %.0f s",
-                                       prior + now, (unsigned long long)N, now / (t - t0),
-                                       (est.max - (double)d) / pace);
+                        mr_progress_print(opts->progress_every, 0,
+                                          "%.0f / %llu trials  %.0f trials/s  ETA %.0f s",
+                                          prior + now, (unsigned long long)N, now / (t - t0),
+                                          (est.max - (double)d) / pace);
                         last_print = t;
                     }
                 }
@@ -754,9 +750,9 @@ static mr_status run_blocks(const mr_scenario *sc, const mr_model *md, const mr_
     /* in a log, only the call that ends the simulation says so (not one
        that stops for a periodic checkpoint or a signal) */
     if (opts->progress && comm->rank == 0 && (!opts->progress_every || (!pause && !stopped)))
-        progress_print(opts, 1, "%llu trials simulated in %.2f s (%.0f trials/s)",
-                       (unsigned long long)res->trials_run, wall_all,
-                       (double)res->trials_run / wall_all);
+        mr_progress_print(
+            opts->progress_every, 1, "%llu trials simulated in %.2f s (%.0f trials/s)",
+            (unsigned long long)res->trials_run, wall_all, (double)res->trials_run / wall_all);
     return stopped ? MR_INTERRUPTED : pause ? MR_PAUSED : MR_OK;
 }
 
@@ -856,10 +852,11 @@ static mr_status stream_pass(const mr_scenario *sc, const mr_model *md, const mr
                 d = done += hi - lo;
                 if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
                     double t = mr_now_seconds();
-                    if (progress_due(opts, t, last_print)) {
+                    if (mr_progress_due(opts->progress_every, t, last_print)) {
                         double rate = (double)d / (t - t0) * comm->size;
-                        progress_print(opts, 0, "pass %d: %.0f / %llu trials  %.0f trials/s", pass,
-                                       (double)d * comm->size, (unsigned long long)N, rate);
+                        mr_progress_print(opts->progress_every, 0,
+                                          "pass %d: %.0f / %llu trials  %.0f trials/s", pass,
+                                          (double)d * comm->size, (unsigned long long)N, rate);
                         last_print = t;
                     }
                 }
@@ -987,8 +984,9 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     double wall_all = wall; /* the slowest rank's */
     mr_comm_max_f64(comm, &wall_all, 1);
     if (opts->progress && comm->rank == 0)
-        progress_print(opts, 1, "%llu trials simulated in %.2f s (%d passes, %.0f trials/s)",
-                       (unsigned long long)N, wall_all, mr_stream_pass(st), (double)N / wall_all);
+        mr_progress_print(
+            opts->progress_every, 1, "%llu trials simulated in %.2f s (%d passes, %.0f trials/s)",
+            (unsigned long long)N, wall_all, mr_stream_pass(st), (double)N / wall_all);
     info->threads = nthreads;
     info->ranks = comm->size;
     info->analysis_seconds = 0.0;

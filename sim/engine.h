@@ -141,4 +141,15 @@ void mr_engine_interrupt(void);
    returned): for the work a command does after the simulation. */
 int mr_engine_interrupted(void);
 
+/* The progress line of a run or a study (rank 0's first thread prints it,
+   when its options ask for one): on a terminal (every = 0) one line
+   rewritten in place every half second; with every > 0 (--progress
+   SECONDS, for batch jobs' logs) a whole line "minrisk: ..." every so many
+   seconds. mr_progress_due: whether a line is due at time t, the last at
+   `last`; mr_progress_print: the line, end = 1 for the closing one (on a
+   terminal it ends the line in place). */
+int mr_progress_due(double every, double t, double last);
+void mr_progress_print(double every, int end, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -535,23 +535,19 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
         if (opts->progress && comm->rank == 0 && omp_get_thread_num() == 0) {
             /* rank 0's rows stand for the study's, as run's trials */
             const double t = mr_now_seconds();
-            if (!(opts->progress_every > 0))
-                fprintf(stderr, "\rrows %llu/%llu", (unsigned long long)d,
-                        (unsigned long long)nmine);
-            else if (t - last_print >= opts->progress_every) {
-                fprintf(stderr, "minrisk: %llu / %llu rows%s  ETA %.0f s\n", (unsigned long long)d,
-                        (unsigned long long)nmine, comm->size > 1 ? " of rank 0" : "",
-                        (t - rows_t0) / (double)d * (double)(nmine - d));
+            if (mr_progress_due(opts->progress_every, t, last_print)) {
+                mr_progress_print(opts->progress_every, 0, "%llu / %llu rows%s  ETA %.0f s",
+                                  (unsigned long long)d, (unsigned long long)nmine,
+                                  comm->size > 1 ? " of rank 0" : "",
+                                  (t - rows_t0) / (double)d * (double)(nmine - d));
                 last_print = t;
             }
         }
     }
-    if (opts->progress && comm->rank == 0 && opts->progress_every > 0)
-        fprintf(stderr, "minrisk: %llu rows%s in %.1f s\n", /* all, unless stopped */
-                (unsigned long long)done_rows, comm->size > 1 ? " of rank 0" : "",
-                mr_now_seconds() - rows_t0);
-    else if (opts->progress && comm->rank == 0)
-        fputc('\n', stderr);
+    if (opts->progress && comm->rank == 0) /* all, unless stopped */
+        mr_progress_print(opts->progress_every, 1, "%llu rows%s in %.1f s",
+                          (unsigned long long)done_rows, comm->size > 1 ? " of rank 0" : "",
+                          mr_now_seconds() - rows_t0);
     int interrupted = mr_comm_any(comm, mr_engine_interrupted());
     if (mr_comm_any(comm, failed) || interrupted) {
         if (interrupted) {
