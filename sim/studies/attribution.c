@@ -870,8 +870,9 @@ static int counterfactuals(const mr_scenario *sc, const mr_results *res, const m
         if (mr_comm_any(comm, nomem))
             goto oom;
         if (opts->progress && comm->rank == 0 && x != base)
-            fprintf(stderr, "counterfactual %d/%d: without %s: run %.1f s, intervals %.1f s\n", run,
-                    nruns, pl->name[k], t1 - t0, mr_now_seconds() - t1);
+            fprintf(stderr,
+                    "minrisk: counterfactual %d/%d: without %s: run %.1f s, intervals %.1f s\n",
+                    run, nruns, pl->name[k], t1 - t0, mr_now_seconds() - t1);
     }
     rc = 0;
     goto out;
@@ -1087,8 +1088,8 @@ static mr_status collect(const mr_scenario *sc, const mr_results *res, const mr_
     if (tail_allocation(sc, res, &pl, loss, st, opts->threads, comm, &tb, err))
         goto out;
     if (opts->progress && comm->rank == 0)
-        fprintf(stderr, "attribution: ES 99 tails of %d series allocated in %.2f s\n", (int)W,
-                mr_now_seconds() - t0);
+        fprintf(stderr, "minrisk: attribution: ES 99 tails of %d series allocated in %.2f s\n",
+                (int)W, mr_now_seconds() - t0);
     int cf = opts->counterfactual && !st
                  ? counterfactuals(sc, res, &pl, &md, loss, opts, comm, &tb, err)
                  : 0;

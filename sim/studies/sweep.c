@@ -719,7 +719,7 @@ mr_status mr_sweep_run(const mr_scenario *base, const char *output, const mr_eng
         later += mr_engine_results_bytes(&vs[v].sc, comm);
     for (uint64_t v = 0; v < V; v++) {
         if (opts->progress && comm->rank == 0)
-            fprintf(stderr, "variant %llu/%llu: %s\n", (unsigned long long)v + 1,
+            fprintf(stderr, "minrisk: variant %llu/%llu: %s\n", (unsigned long long)v + 1,
                     (unsigned long long)V, vs[v].label);
         char what[160];
         snprintf(what, sizeof what,

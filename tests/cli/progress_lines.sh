@@ -67,6 +67,21 @@ got=$(grep '^minrisk: importance: pilot stage' i.err | sed 's/ in [0-9.]* s,/ in
 [ -n "$want" ] && [ "$got" = "$want" ] ||
   fail "run --importance auto --progress 1: pilot lines $(cat i.err), want $want"
 
+# the lines a batch log gets from a run's analyses and a sweep's variants
+# start "minrisk: " as the progress lines do (before 2026-12-07 the
+# attribution, counterfactual and variant lines did not)
+"$bin" run "$demo" -o cf.h5 --trials 1000 --threads 1 --counterfactual --progress 1 2>cf.err ||
+  fail "run --counterfactual --progress: status $?"
+grep -q '^minrisk: counterfactual 1/[0-9]*: without ' cf.err ||
+  fail "run --counterfactual --progress 1: no counterfactual line: $(cat cf.err)"
+grid=$(dirname "$demo")/../tests/studies/sweep/grid.yaml
+"$bin" run "$grid" -o sw.h5 --threads 1 --progress 1 2>sw.err || fail "sweep --progress: status $?"
+grep -q '^minrisk: variant 6/6: ' sw.err || fail "sweep --progress 1: no variant line: $(cat sw.err)"
+for f in p t i cf sw; do
+  grep -v '^warning: ' $f.err | grep -v '^minrisk: ' >other.txt &&
+    fail "$f.err: a line without 'minrisk: ' in a batch log: $(cat other.txt)"
+done
+
 unc=$(dirname "$demo")/uk-2024-uncertain.yaml
 "$bin" uncertainty "$unc" -o u.h5 --rows 2 --block-trials 20 --threads 1 --progress 1 >/dev/null \
   2>u.err || fail "uncertainty --progress: status $?"
