@@ -138,8 +138,8 @@ static double results_bytes(const mr_model *md, uint64_t L)
    out/stats/btails.h), freed at its end (end_pass1, mr_btails_end_pass),
    and the later passes' refined bins' counts and kept bin values (16 MB);
    per trial MR_STREAM_BYTES_PER_TRIAL and the columns output.trials:
-   totals keeps (keep = MR_VAR_TOTALS; 0 for none), and on every rank
-   MR_STREAM_BOOT_BYTES_PER_TRIAL for each of the run's N trials. Until
+   totals keeps (keep = MR_VAR_TOTALS; 0 for none), and on every rank the
+   bootstrap's tails of the run's N trials (mr_summary_errors_tail_bytes). Until
    2026-12-06 the two passes' counts were added: 1.6 to 1.8 times the peak
    of demo.yaml and uk-2024.yaml at 1,000 and 10,000 trials. */
 static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threads, unsigned keep)
@@ -159,7 +159,7 @@ static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threa
     for (int k = 0; k < MR_NTRIAL_VARS; k++) /* output.trials: totals keeps its columns */
         if (mr_trial_vars[k].where & keep)
             per_trial += 8.0 * (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
-    return fixed + (double)L * per_trial + (double)N * MR_STREAM_BOOT_BYTES_PER_TRIAL(md->S, md->H);
+    return fixed + (double)L * per_trial + mr_summary_errors_tail_bytes(N, md->S, md->H);
 }
 
 /* Ranks of comm on this host (a hash of the host name, gathered): a limit
@@ -948,9 +948,9 @@ mr_status mr_engine_stream(const mr_scenario *sc, const mr_engine_opts *opts, in
     }
     mr_stream *st = mr_stream_new(comm, N, blo, bhi - blo, md.S, md.M, md.H, tails & 1);
     if (st && (tails & 2)) { /* the summary's bootstrap intervals */
-        uint64_t kl, ka;
-        mr_summary_errors_tail_sizes(N, md.H, &kl, &ka);
-        oom |= mr_stream_want_boot(st, kl, ka) != 0;
+        uint64_t kl, ka, kv;
+        mr_summary_errors_tail_sizes(N, md.H, &kl, &ka, &kv);
+        oom |= mr_stream_want_boot(st, kl, ka, kv) != 0;
     }
     if (mr_comm_any(comm, oom || !st)) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the statistics of %llu trials",

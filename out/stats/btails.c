@@ -14,13 +14,18 @@
 
 typedef struct {
     uint64_t k;      /* wanted (at most the series' values) */
+    uint64_t kv;     /* of them, the lowest kv needed as values (k: all) */
     uint64_t from;   /* keep keys >= from (pass 2) */
-    uint64_t *key;   /* pass 2: the rank's kept keys */
+    size_t tbin;     /* the top: keys in bins >= tbin, their trials alone (BINS: none) */
+    uint64_t ntop;   /* the run's values in the top (pass 1's counts) */
+    uint64_t *key;   /* pass 2: the rank's kept keys below the top */
     uint32_t *trial; /* and trials */
     size_t n, cap;
-    double *val; /* the result: [c] */
-    uint32_t *rtrial;
-    size_t c;
+    uint32_t *ttrial; /* pass 2: the rank's trials of the top's values */
+    size_t tn, tcap;
+    double *val;      /* the result: [nv], the lowest nv of the c */
+    uint32_t *rtrial; /* [c]: the lowest c - ntop's ascending, then the top's */
+    size_t c, nv;
 } series;
 
 struct mr_btails {
@@ -32,11 +37,13 @@ struct mr_btails {
 
 struct mr_btails_worker {
     int pass;
-    uint32_t *hist;  /* [ns * BINS] */
-    uint64_t since;  /* values counted since the last flush */
-    uint64_t *key;   /* [ns * CHUNK] */
-    uint32_t *trial; /* [ns * CHUNK] */
-    size_t *n;       /* [ns] */
+    uint32_t *hist;   /* [ns * BINS] */
+    uint64_t since;   /* values counted since the last flush */
+    uint64_t *key;    /* [ns * CHUNK] */
+    uint32_t *trial;  /* [ns * CHUNK] */
+    size_t *n;        /* [ns] */
+    uint32_t *ttrial; /* [ns * CHUNK]: the top's trials */
+    size_t *tn;       /* [ns] */
     int failed;
 };
 
@@ -45,7 +52,7 @@ static size_t per(const mr_btails *bt, int q)
     return q < bt->S + 3 ? 1 : (size_t)bt->H;
 }
 
-mr_btails *mr_btails_new(uint64_t N, int S, int H, uint64_t kl, uint64_t ka)
+mr_btails *mr_btails_new(uint64_t N, int S, int H, uint64_t kl, uint64_t ka, uint64_t kv)
 {
     mr_btails *bt = calloc(1, sizeof *bt);
     if (!bt)
@@ -63,6 +70,8 @@ mr_btails *mr_btails_new(uint64_t N, int S, int H, uint64_t kl, uint64_t ka)
     for (int q = 0; q < bt->ns; q++) {
         const uint64_t m = N * per(bt, q), k = q < S + 3 ? kl : ka;
         bt->s[q].k = k < m ? k : m;
+        bt->s[q].kv = q < S + 3 || kv > bt->s[q].k ? bt->s[q].k : kv;
+        bt->s[q].tbin = BINS;
     }
     return bt;
 }
@@ -74,6 +83,7 @@ void mr_btails_free(mr_btails *bt)
     for (int q = 0; bt->s && q < bt->ns; q++) {
         free(bt->s[q].key);
         free(bt->s[q].trial);
+        free(bt->s[q].ttrial);
         free(bt->s[q].val);
         free(bt->s[q].rtrial);
     }
@@ -97,7 +107,9 @@ mr_btails_worker *mr_btails_worker_new(mr_btails *bt, int pass)
         w->key = malloc(ns * CHUNK * sizeof *w->key);
         w->trial = malloc(ns * CHUNK * sizeof *w->trial);
         w->n = calloc(ns, sizeof *w->n);
-        ok = w->key && w->trial && w->n;
+        w->ttrial = malloc(ns * CHUNK * sizeof *w->ttrial);
+        w->tn = calloc(ns, sizeof *w->tn);
+        ok = w->key && w->trial && w->n && w->ttrial && w->tn;
     }
     if (!ok) {
         mr_btails_worker_free(w);
@@ -114,6 +126,8 @@ void mr_btails_worker_free(mr_btails_worker *w)
     free(w->key);
     free(w->trial);
     free(w->n);
+    free(w->ttrial);
+    free(w->tn);
     free(w);
 }
 
@@ -152,7 +166,14 @@ static int cmp_pair(const void *a, const void *b)
     return (x[1] > y[1]) - (x[1] < y[1]);
 }
 
-/* Keep the top k of the rank's values of series s (pairs sorted). 0, -1. */
+/* The values below the top wanted: k less the top's. */
+static uint64_t below_top(const series *s)
+{
+    return s->k - s->ntop;
+}
+
+/* Keep the top below_top of the rank's values of series s below the top
+   (pairs sorted). 0, -1. */
 static int trim(series *s)
 {
     uint64_t *pair = malloc(2 * (s->n ? s->n : 1) * sizeof *pair);
@@ -163,7 +184,8 @@ static int trim(series *s)
         pair[2 * j + 1] = s->trial[j];
     }
     qsort(pair, s->n, 2 * sizeof *pair, cmp_pair);
-    const size_t k = s->n < s->k ? s->n : (size_t)s->k, off = s->n - k;
+    const uint64_t want = below_top(s);
+    const size_t k = s->n < want ? s->n : (size_t)want, off = s->n - k;
     for (size_t j = 0; j < k; j++) {
         s->key[j] = pair[2 * (off + j)];
         s->trial[j] = (uint32_t)pair[2 * (off + j) + 1];
@@ -205,11 +227,41 @@ static void flush_chunk(mr_btails *bt, mr_btails_worker *w, int q)
                     s->key[s->n] = key[j];
                     s->trial[s->n++] = tr[j];
                 }
-            if (s->n > 2 * s->k + CHUNK)
+            if (s->n > 2 * below_top(s) + CHUNK)
                 bad = trim(s) != 0;
         }
     }
     w->n[q] = 0;
+    w->failed |= bad;
+}
+
+/* The worker's top trials of series q into bt (shared: one thread at a time). */
+static void flush_top(mr_btails *bt, mr_btails_worker *w, int q)
+{
+    const size_t nq = w->tn[q];
+    const uint32_t *tr = w->ttrial + (size_t)q * CHUNK;
+    if (nq == 0) /* (a series with no top, or an empty chunk: memcpy of NULL) */
+        return;
+    int bad = 0;
+#pragma omp critical(mr_btails)
+    {
+        series *s = &bt->s[q];
+        if (s->tn + nq > s->tcap) {
+            size_t cap = s->tn + nq + (s->tn + nq) / 2 + CHUNK;
+            uint32_t *t2 = realloc(s->ttrial, cap * sizeof *t2);
+            if (t2) {
+                s->ttrial = t2;
+                s->tcap = cap;
+            } else {
+                bad = 1;
+            }
+        }
+        if (!bad) {
+            memcpy(s->ttrial + s->tn, tr, nq * sizeof *tr);
+            s->tn += nq;
+        }
+    }
+    w->tn[q] = 0;
     w->failed |= bad;
 }
 
@@ -236,11 +288,18 @@ void mr_btails_block(mr_btails *bt, mr_btails_worker *w, const mr_results *b)
         uint64_t from;
 #pragma omp atomic read
         from = bt->s[q].from;
+        const uint64_t tbin = bt->s[q].tbin; /* fixed in pass 1 */
         uint64_t *key = w->key + (size_t)q * CHUNK;
-        uint32_t *tr = w->trial + (size_t)q * CHUNK;
+        uint32_t *tr = w->trial + (size_t)q * CHUNK, *ttr = w->ttrial + (size_t)q * CHUNK;
         for (size_t i = 0; i < n; i++)
             for (size_t e = 0; e < pe; e++) {
                 const uint64_t k = mr_stats_key(bt_x(bt, q, b, i, e));
+                if (k >> 48 >= tbin) { /* the top: the trial alone */
+                    if (w->tn[q] == CHUNK)
+                        flush_top(bt, w, q);
+                    ttr[w->tn[q]++] = (uint32_t)(b->first_trial + i);
+                    continue;
+                }
                 if (k < from)
                     continue;
                 if (w->n[q] == CHUNK)
@@ -256,22 +315,28 @@ int mr_btails_merge(mr_btails *bt, mr_btails_worker *w)
     if (w->pass == 1)
         flush_hist(bt, w);
     else if (w->pass == 2)
-        for (int q = 0; q < bt->ns; q++)
+        for (int q = 0; q < bt->ns; q++) {
             flush_chunk(bt, w, q);
+            flush_top(bt, w, q);
+        }
     return w->failed ? -1 : 0;
 }
 
-/* Pass 2's end for series s: every rank's kept pairs gathered (key, trial
-   as two doubles' bits), sorted, the top k kept as the result, written
-   over the gathered pairs. 0, -1. */
+/* Pass 2's end for series s: every rank's kept pairs below the top
+   gathered (key, trial as two doubles' bits) and sorted, the top
+   below_top(s) of them kept; after them, every rank's trials of the top
+   (as doubles: exact). Collective, the same status on every rank (until
+   2026-12-07 a rank out of memory for the result returned here while the
+   others went on to the next series' gather). 0, -1. */
 static int gather(series *s, const mr_comm *c)
 {
-    uint64_t total = s->n;
-    if (mr_comm_sum_u64(c, &total, 1) != 0)
+    uint64_t total[2] = {s->n, s->tn};
+    if (mr_comm_sum_u64(c, total, 2) != 0)
         return -1;
-    double *mine = c->size > 1 ? malloc(2 * (s->n ? s->n : 1) * sizeof *mine) : NULL;
-    double *all = malloc(2 * (total ? total : 1) * sizeof *all);
-    double *to = c->size > 1 ? mine : all;
+    const int many = c->size > 1;
+    double *mine = many ? malloc(2 * (s->n ? s->n : 1) * sizeof *mine) : NULL;
+    double *all = malloc(2 * (total[0] ? total[0] : 1) * sizeof *all);
+    double *to = many ? mine : all;
     int bad = !all || !to;
     for (size_t j = 0; !bad && j < s->n; j++) {
         uint64_t t = s->trial[j];
@@ -282,20 +347,33 @@ static int gather(series *s, const mr_comm *c)
     free(s->trial);
     s->key = NULL;
     s->trial = NULL;
-    if (mr_comm_any(c, bad) || (c->size > 1 && mr_comm_allgather_f64(c, mine, 2 * s->n, all))) {
+    if (mr_comm_any(c, bad) || (many && mr_comm_allgather_f64(c, mine, 2 * s->n, all))) {
         free(mine);
         free(all);
         return -1;
     }
     free(mine);
     s->n = s->cap = 0;
-    qsort(all, (size_t)total, 2 * sizeof(double), cmp_pair);
-    const size_t k = total < s->k ? (size_t)total : (size_t)s->k, off = (size_t)total - k;
-    s->rtrial = malloc((k ? k : 1) * sizeof *s->rtrial);
-    if (!s->rtrial) {
+    qsort(all, (size_t)total[0], 2 * sizeof(double), cmp_pair);
+    const uint64_t want = below_top(s);
+    const size_t k = total[0] < want ? (size_t)total[0] : (size_t)want, off = (size_t)total[0] - k;
+    const size_t nt = (size_t)total[1];
+    s->rtrial = malloc((k + nt ? k + nt : 1) * sizeof *s->rtrial);
+    double *tmine = many ? malloc((s->tn ? s->tn : 1) * sizeof *tmine) : NULL;
+    double *tall = malloc((nt ? nt : 1) * sizeof *tall);
+    double *tto = many ? tmine : tall;
+    bad = !s->rtrial || !tall || !tto;
+    for (size_t j = 0; !bad && j < s->tn; j++)
+        tto[j] = (double)s->ttrial[j];
+    free(s->ttrial);
+    s->ttrial = NULL;
+    if (mr_comm_any(c, bad) || (many && mr_comm_allgather_f64(c, tmine, s->tn, tall))) {
+        free(tmine);
+        free(tall);
         free(all);
         return -1;
     }
+    s->tn = s->tcap = 0;
     for (size_t j = 0; j < k; j++) { /* all[j] is written after all[2 (off + j)] is read */
         uint64_t key, t;
         memcpy(&key, &all[2 * (off + j)], sizeof key);
@@ -303,9 +381,16 @@ static int gather(series *s, const mr_comm *c)
         all[j] = mr_stats_key_value(key);
         s->rtrial[j] = (uint32_t)t;
     }
-    double *v = realloc(all, (k ? k : 1) * sizeof *v);
+    for (size_t j = 0; j < nt; j++)
+        s->rtrial[k + j] = (uint32_t)tall[j];
+    free(tmine);
+    free(tall);
+    /* of the values, the lowest kv (the walks' window: paired.h
+       mr_paired_tail_values); the others' trials are enough */
+    s->nv = k < s->kv ? k : (size_t)s->kv;
+    double *v = realloc(all, (s->nv ? s->nv : 1) * sizeof *v);
     s->val = v ? v : all;
-    s->c = k;
+    s->c = k + nt;
     return 0;
 }
 
@@ -318,12 +403,22 @@ int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass)
         if (mr_comm_sum_u64(c, bt->hist, (size_t)bt->ns * BINS) != 0)
             return -1;
         for (int q = 0; q < bt->ns; q++) { /* the bins from the top holding k */
+            series *sq = &bt->s[q];
             const uint64_t *h = bt->hist + (size_t)q * BINS;
             uint64_t got = 0;
             size_t from = BINS;
-            while (from > 0 && got < bt->s[q].k)
+            while (from > 0 && got < sq->k)
                 got += h[--from];
-            bt->s[q].from = (uint64_t)from << 48;
+            sq->from = (uint64_t)from << 48;
+            /* the top: the bins from the top holding at most k - kv values,
+               whose trials alone pass 2 keeps (below k, so above from) */
+            const uint64_t top = sq->k - sq->kv;
+            size_t tb = BINS;
+            uint64_t nt = 0;
+            while (top > 0 && tb > 0 && nt + h[tb - 1] <= top)
+                nt += h[--tb];
+            sq->tbin = tb;
+            sq->ntop = nt;
         }
         free(bt->hist);
         bt->hist = NULL;
@@ -331,18 +426,19 @@ int mr_btails_end_pass(mr_btails *bt, const mr_comm *c, int pass)
     }
     if (pass != 2)
         return 0;
-    int bad = 0;
-    for (int q = 0; q < bt->ns && !bad; q++)
-        bad = gather(&bt->s[q], c) != 0;
-    return mr_comm_any(c, bad) ? -1 : 0;
+    for (int q = 0; q < bt->ns; q++)
+        if (gather(&bt->s[q], c) != 0) /* on every rank */
+            return -1;
+    return 0;
 }
 
-int mr_btails_get(mr_btails *bt, int q, const double **val, uint32_t **trial, size_t *c)
+int mr_btails_get(mr_btails *bt, int q, const double **val, uint32_t **trial, size_t *c, size_t *nv)
 {
     if (!bt || q < 0 || q >= bt->ns)
         return -1;
     *val = bt->s[q].val;
     *trial = bt->s[q].rtrial;
     *c = bt->s[q].c;
+    *nv = bt->s[q].nv;
     return 0;
 }

@@ -280,11 +280,11 @@ void mr_stream_free(mr_stream *st)
     free(st);
 }
 
-int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka)
+int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka, uint64_t kv)
 {
     if (st->pass != 1 || st->bt)
         return -1;
-    st->bt = mr_btails_new(st->N, st->S, st->H, kl, ka);
+    st->bt = mr_btails_new(st->N, st->S, st->H, kl, ka, kv);
     return st->bt ? 0 : -1;
 }
 

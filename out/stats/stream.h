@@ -29,7 +29,9 @@
  * latest trials: stream.c trim_ties); with mr_stream_want_boot, the
  * bootstrap's tails (btails.h): 256 KB a thread and 512 KB for each of its
  * 2S + 4 series in pass 1, then about 1.1% of each series' values at 12
- * bytes, on every rank the whole run's (MR_STREAM_BOOT_BYTES_PER_TRIAL).
+ * bytes (an annual series' mostly 4: their trials alone), on every rank
+ * the whole run's (sim/studies/summary_errors.h
+ * mr_summary_errors_tail_bytes).
  *
  * Use: mr_stream_new; then per pass: per thread mr_stream_worker_new,
  * mr_stream_block for each of the rank's blocks, mr_stream_merge (one
@@ -59,16 +61,6 @@
 #define MR_STREAM_BYTES_PER_TRIAL(S, M)                                                            \
     ((MR_STREAM_PARTIALS(S, M) + 3.0 * (1.0 + 4.0 * (S))) * 8.0 / MR_BLOCK_TRIALS +                \
      ((S) + 1.0) * 0.02 * 16.0)
-
-/* Bytes a trial of the RUN, on every rank, for the summary's bootstrap
-   tails (btails.h, mr_stream_want_boot): about 1.1% of the values of the
-   S + 3 horizon series and of the S + 1 annual series (H a trial) at 12
-   bytes each, times 1.5 for the 16 bytes a value of the series being
-   gathered and the bootstrap's 4-byte count per kept trial a thread, plus
-   its bitmap of kept trials (1 bit and a 4-byte rank per 64 trials). About
-   11.5 for scenarios/demo.yaml (S = 4, H = 10). */
-#define MR_STREAM_BOOT_BYTES_PER_TRIAL(S, H)                                                       \
-    (0.011 * 12.0 * ((S) + 3.0 + ((S) + 1.0) * (H)) * 1.5 + 0.19)
 
 typedef struct mr_stream mr_stream;
 typedef struct mr_stream_worker mr_stream_worker;
@@ -116,9 +108,9 @@ int mr_stream_sumstats(mr_stream *st, const mr_results *res, mr_sumstats *out);
    numbers and losses), with X_(k) and the ES 99. Valid until
    mr_stream_free. -1 when the stream was made without tails. */
 /* Keep the top tails of the summary's bootstrap series too (btails.h: the
-   top kl of each horizon series, ka of each annual one). Before pass 1
-   only; 0, or -1 out of memory. */
-int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka);
+   top kl of each horizon series, ka of each annual one, the lowest kv of
+   them as values). Before pass 1 only; 0, or -1 out of memory. */
+int mr_stream_want_boot(mr_stream *st, uint64_t kl, uint64_t ka, uint64_t kv);
 
 /* Those tails (after the last pass), or NULL when not wanted. */
 mr_btails *mr_stream_boot_tails(mr_stream *st);

@@ -181,9 +181,10 @@ typedef struct {
     const double *v;
     size_t n, per, tstride, ystride, m;
     size_t c;
-    double *val;     /* [c] */
+    double *val;     /* [nv]: the lowest nv of the c (mr_paired_tail) */
     uint32_t *trial; /* [c]: the slot of the value's trial in a resample's counts */
     bool borrowed;   /* val and trial are the caller's (mr_paired_compute_tails) */
+    size_t nv;       /* values in val: c, or fewer for a given annual tail */
 } tail;
 
 static void tail_free(tail *t)
@@ -251,7 +252,7 @@ static int tail_sort(tail *t, size_t want)
     for (j = 0; j < c; j++)
         t->val[j] = mr_stats_key_value(key[j]);
     t->trial = tr;
-    t->c = c;
+    t->c = t->nv = c;
     tr = NULL;
     rc = 0;
 out:
@@ -337,7 +338,9 @@ static bool walk_losses(const tail *t, const uint32_t *counts, size_t k95, size_
 }
 
 /* The 1-in-100 annual loss of the resample of an annual series (per values
-   a trial, n * per in all; k its rank). false when the tail runs out. */
+   a trial, n * per in all; k its rank). false when the tail runs out, or
+   when the statistic is one of the top values whose trial alone was kept
+   (j >= nv: mr_paired_tail_margin's 12 sd above the estimate's rank). */
 static bool walk_annual(const tail *t, const uint32_t *counts, size_t k, double *out)
 {
     const uint64_t target = (uint64_t)t->m - k + 1;
@@ -345,6 +348,8 @@ static bool walk_annual(const tail *t, const uint32_t *counts, size_t k, double 
     for (size_t j = t->c; j-- > 0;) {
         cum += counts[t->trial[j]];
         if (cum >= target) {
+            if (j >= t->nv)
+                return false;
             *out = t->val[j];
             return true;
         }
@@ -475,8 +480,8 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
 {
     const size_t k95 = mr_stats_rank(n, P_VAR95);
     st->one = s->x == NULL;
-    st->x = (tail){s->x, n, 1, s->stride, 0, n, 0, NULL, NULL, false};
-    st->y = (tail){s->y, n, 1, s->stride, 0, n, 0, NULL, NULL, false};
+    st->x = (tail){s->x, n, 1, s->stride, 0, n, 0, NULL, NULL, false, 0};
+    st->y = (tail){s->y, n, 1, s->stride, 0, n, 0, NULL, NULL, false, 0};
     const size_t want = tail_size(n, n - k95 + 1);
     if ((!st->one && tail_sort(&st->x, want)) || tail_sort(&st->y, want))
         return -1;
@@ -494,8 +499,8 @@ static int tails(const mr_paired_series *s, size_t n, size_t years, series_tails
     const size_t m = n * years;
     st->annual = (s->ax || st->one) && s->ay && years > 0 && (double)m >= MR_PAIRED_RETURN_PERIOD;
     if (st->annual) {
-        st->ax = (tail){s->ax, n, years, s->astride, s->ystride, m, 0, NULL, NULL, false};
-        st->ay = (tail){s->ay, n, years, s->astride, s->ystride, m, 0, NULL, NULL, false};
+        st->ax = (tail){s->ax, n, years, s->astride, s->ystride, m, 0, NULL, NULL, false, 0};
+        st->ay = (tail){s->ay, n, years, s->astride, s->ystride, m, 0, NULL, NULL, false, 0};
         const size_t ka = mr_stats_rank(m, P_ANNUAL);
         if ((!st->one && tail_sort(&st->ax, tail_size(m, m - ka + 1))) ||
             tail_sort(&st->ay, tail_size(m, m - ka + 1)))
@@ -705,9 +710,14 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
             if (w == 1 && !s->annual)
                 break;
             const size_t mw = w ? m : n, c = src[w]->c < mw ? src[w]->c : mw;
-            /* the caller's trials become slots, in place */
-            *dst[w] = (tail){NULL,          n,   w ? years : 1, 0, 0, mw, c, (double *)src[w]->val,
-                             src[w]->trial, true};
+            /* the caller's trials become slots, in place; a loss tail's
+               values are all needed (ES 99 sums them), an annual tail's
+               only from the estimate's rank down, less its margin */
+            const size_t nv = src[w]->nv < c ? src[w]->nv : c;
+            *dst[w] =
+                (tail){NULL, n, w ? years : 1, 0, 0, mw, c, (double *)src[w]->val, src[w]->trial,
+                       true, nv};
+            failed |= w == 0 && nv < c;
             for (size_t j = 0; j < c; j++) {
                 const uint32_t u = src[w]->trial[j];
                 dst[w]->trial[j] =
@@ -723,7 +733,7 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
         }
         if (s->annual) {
             out[q].a[MR_PAIRED_ANNUAL100] = 0.0;
-            if (s->ay.c >= m - ka + 1)
+            if (s->ay.c >= m - ka + 1 && ka - 1 - (m - s->ay.c) < s->ay.nv)
                 out[q].b[MR_PAIRED_ANNUAL100] = tail_rank(&s->ay, ka);
         }
         for (int k = 1; k < MR_PAIRED_NSTAT; k++)
@@ -746,10 +756,22 @@ int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *an
     return failed ? -1 : 0;
 }
 
-size_t mr_paired_tail_size(size_t m, size_t depth, size_t per)
+double mr_paired_tail_margin(size_t depth, size_t per)
 {
     /* the resampled count of the top c values has mean c and variance at
        most per * c (a trial's values go together): 12 sd of margin */
-    double want = (double)depth + 12.0 * sqrt((double)per * (double)(depth + 1)) + 64.0;
+    return 12.0 * sqrt((double)per * (double)(depth + 1)) + 64.0;
+}
+
+size_t mr_paired_tail_size(size_t m, size_t depth, size_t per)
+{
+    double want = (double)depth + mr_paired_tail_margin(depth, per);
     return want >= (double)m ? m : (size_t)want;
+}
+
+size_t mr_paired_tail_values(size_t m, size_t depth, size_t per)
+{
+    const size_t c = mr_paired_tail_size(m, depth, per);
+    const double top = (double)depth - mr_paired_tail_margin(depth, per); /* trials only */
+    return top >= 1.0 ? c - (size_t)top : c;
 }

@@ -127,18 +127,31 @@ int mr_paired_resample_counts(uint64_t seed, const char *label, uint64_t r, size
    ascending stats.h key order (mr_stats_key: NaNs last), equal values in
    ascending trial order (so in the order paired.c sorts a whole series),
    each with its trial (0 .. n - 1); the series has m values (n, or n *
-   years for annual losses). Each tail has its own trial array. */
+   years for annual losses). Each tail has its own trial array. val holds
+   the lowest nv of the c values (nv <= c): all of them for a loss tail
+   (ES 99 sums them); an annual tail needs its values only from the
+   1-in-100 loss's rank down, less its margin, and the others' trials
+   (mr_paired_tail_values). */
 typedef struct {
-    const double *val;
-    uint32_t *trial; /* mr_paired_compute_tails overwrites it (scratch) */
-    size_t c, m;
+    const double *val; /* [nv] */
+    uint32_t *trial;   /* [c]; mr_paired_compute_tails overwrites it (scratch) */
+    size_t c, m, nv;
 } mr_paired_tail;
+
+/* The margin of the walks around a statistic that is the depth-th value
+   from the top of a series (per values a trial): 12 sd of the resampled
+   count of the top depth values (at most sqrt(per (depth + 1))) + 64. */
+double mr_paired_tail_margin(size_t depth, size_t per);
 
 /* How many of the top values of a series of m values (per a trial) to keep
    for mr_paired_compute_tails when its statistic is the depth-th from the
-   top: depth + 12 sd of the resampled count of the top values (at most
-   sqrt(per * depth)) + 64, at most m. */
+   top: depth + mr_paired_tail_margin, at most m. */
 size_t mr_paired_tail_size(size_t m, size_t depth, size_t per);
+
+/* Of those, how many values an annual tail needs (mr_paired_tail nv): the
+   lowest, all but the top depth - margin (whose trials alone the walks
+   need: a resample's statistic falls among them only 12 sd away). */
+size_t mr_paired_tail_values(size_t m, size_t depth, size_t per);
 
 /* The one-sample bootstrap (x NULL) of mr_paired_compute_many, for nseries
    series of n trials given by their top tails only (loss[q]: the horizon
@@ -157,9 +170,11 @@ size_t mr_paired_tail_size(size_t m, size_t depth, size_t per);
    *short_ci counts such intervals. comm: NULL (this process alone), or
    the ranks that all hold the same tails, which call it together: each
    draws its contiguous share of the resamples and every rank gets every
-   interval, bit for bit what one process gives. Returns 0, -1 out of
-   memory (with comm: on any rank, then on every rank), n >= 2^32 or a
-   trial >= n. */
+   interval, bit for bit what one process gives. An annual tail with nv <
+   c: a resample whose statistic is one of the top c - nv values (its
+   value not given) is NaN as one that runs below. Returns 0, -1 out of
+   memory (with comm: on any rank, then on every rank), n >= 2^32, a
+   trial >= n or a loss tail with nv < c. */
 int mr_paired_compute_tails(const mr_paired_tail *loss, const mr_paired_tail *annual,
                             size_t nseries, size_t n, size_t years, uint64_t seed,
                             const char *label, int nboot, mr_paired *out, size_t *short_ci,

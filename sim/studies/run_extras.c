@@ -10,6 +10,7 @@
 #include "sim/model.h"
 #include "sim/replay.h"
 #include "sim/studies/attribution.h"
+#include "sim/studies/summary_errors.h"
 
 #include <math.h>
 #include <omp.h>
@@ -123,7 +124,7 @@ mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_
        series, the run's and 32-bit ones a thread (btails.h) */
     const double H = (double)sc->horizon_years, S = (double)md.S;
     double b = xo->stream ? 0.0
-                          : N * MR_STREAM_BOOT_BYTES_PER_TRIAL(S, H) +
+                          : mr_summary_errors_tail_bytes(sc->trials, md.S, sc->horizon_years) +
                                 (2.0 * S + 4.0) * 65536.0 * (8.0 + 4.0 * (double)threads);
     /* an importance-sampled run's weighted statistics (wsumstats.c):
        on every rank the weights and, per trial-year, the gathered values,

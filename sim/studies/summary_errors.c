@@ -115,14 +115,27 @@ static int store(const mr_paired *pv, size_t S, size_t H, mr_extras *extras)
     return bad;
 }
 
-void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka)
+void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka, uint64_t *kv)
 {
     const size_t n = (size_t)N, m = n * (size_t)(H > 0 ? H : 0);
     *kl = n ? mr_paired_tail_size(n, n - mr_stats_rank(n, 0.99) + 1, 1) : 0;
-    *ka = (double)m >= MR_PAIRED_RETURN_PERIOD
-              ? mr_paired_tail_size(
-                    m, m - mr_stats_rank(m, 1.0 - 1.0 / MR_PAIRED_RETURN_PERIOD) + 1, (size_t)H)
-              : 0;
+    *ka = *kv = 0;
+    if ((double)m >= MR_PAIRED_RETURN_PERIOD) {
+        const size_t depth = m - mr_stats_rank(m, 1.0 - 1.0 / MR_PAIRED_RETURN_PERIOD) + 1;
+        *ka = mr_paired_tail_size(m, depth, (size_t)H);
+        *kv = mr_paired_tail_values(m, depth, (size_t)H);
+    }
+}
+
+double mr_summary_errors_tail_bytes(uint64_t N, int S, int H)
+{
+    uint64_t kl, ka, kv;
+    mr_summary_errors_tail_sizes(N, H, &kl, &ka, &kv);
+    /* kept at the end: a horizon value and its trial, 12 bytes; an annual
+       value's trial, 4, and 8 more for each of the lowest kv values */
+    const double s = (double)S, kept = 12.0 * (s + 3.0) * (double)kl +
+                                       (s + 1.0) * (4.0 * (double)ka + 8.0 * (double)kv);
+    return 1.5 * kept + 0.1875 * (double)N;
 }
 
 /* The summary's intervals from the top tails bt of a run of N trials of H
@@ -137,10 +150,11 @@ static mr_status from_tails(const mr_scenario *sc, mr_btails *bt, uint64_t ntria
     mr_paired *pv = calloc(W, sizeof *pv);
     int bad = !loss || !ann || !pv;
     for (size_t q = 0; !bad && q < W; q++) {
-        bad = mr_btails_get(bt, (int)q, &loss[q].val, &loss[q].trial, &loss[q].c) != 0;
+        bad = mr_btails_get(bt, (int)q, &loss[q].val, &loss[q].trial, &loss[q].c, &loss[q].nv) != 0;
         loss[q].m = N;
         const int qa = q < S ? (int)(S + 3 + q) : q == S ? (int)(2 * S + 3) : -1;
-        if (qa >= 0 && mr_btails_get(bt, qa, &ann[q].val, &ann[q].trial, &ann[q].c) == 0)
+        if (qa >= 0 &&
+            mr_btails_get(bt, qa, &ann[q].val, &ann[q].trial, &ann[q].c, &ann[q].nv) == 0)
             ann[q].m = N * H;
     }
     size_t short_ci = 0;
@@ -204,9 +218,9 @@ static mr_results rows(const mr_results *res, size_t i0, size_t cnt)
    its threads. NULL, out of memory on any rank (on every rank). */
 static mr_btails *kept_tails(const mr_results *res, const mr_comm *comm)
 {
-    uint64_t kl, ka;
-    mr_summary_errors_tail_sizes(res->ntrials_total, res->years, &kl, &ka);
-    mr_btails *bt = mr_btails_new(res->ntrials_total, res->nsectors, res->years, kl, ka);
+    uint64_t kl, ka, kv;
+    mr_summary_errors_tail_sizes(res->ntrials_total, res->years, &kl, &ka, &kv);
+    mr_btails *bt = mr_btails_new(res->ntrials_total, res->nsectors, res->years, kl, ka, kv);
     int bad = !bt;
     const size_t n = (size_t)res->ntrials, nb = (n + MR_BLOCK_TRIALS - 1) / MR_BLOCK_TRIALS;
     for (int pass = 1; pass <= 2 && !(bad = mr_comm_any(comm, bad)); pass++) {

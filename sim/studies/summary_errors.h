@@ -39,8 +39,20 @@ mr_status mr_summary_errors_collect(const mr_scenario *sc, const mr_results *res
 /* The tails a streamed run keeps for mr_summary_errors_collect_stream
    (out/stats/btails.h, mr_stream_want_boot): kl of each horizon series, ka
    of each annual one (0: no annual statistic), mr_paired_tail_size of the
-   walk's depth to ES 99 and to the 1-in-100 annual loss. */
-void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka);
+   walk's depth to ES 99 and to the 1-in-100 annual loss, and of the ka the
+   lowest kv as values (mr_paired_tail_values; the others' trials only). */
+void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka, uint64_t *kv);
+
+/* The memory those tails take on every rank, bytes, for the memory check:
+   what is kept at the end (12 bytes a horizon value with its trial; 4 an
+   annual value's trial, 8 more for each of the lowest kv) times 1.5 for
+   the series being gathered (16 bytes a value), the first-digit bins'
+   slack in pass 2 and the bootstrap's 4-byte count per kept trial a
+   thread; plus the bootstrap's bitmap of kept trials (1 bit and a 4-byte
+   rank per 64 trials). About 6.4 MB for 10^6 trials of
+   scenarios/demo.yaml (S = 4, H = 10; 11.5 MB with every annual value
+   kept, as until 2026-12-07). */
+double mr_summary_errors_tail_bytes(uint64_t N, int S, int H);
 
 /* mr_summary_errors_collect for a streamed run, from the tails st kept
    (mr_stream_boot_tails): the same datasets, bit for bit (paired.h

@@ -596,7 +596,7 @@ static void check_paired(const mr_comm *c)
     for (int b = 0; b < 3; b++) {
         mr_paired one, shared;
         /* the tails' trial arrays are scratch: a fresh copy for each call */
-        mr_paired_tail loss = {tv, tt2, TOP, N}, ann = {tav, tat2, TOPA, (size_t)N * H};
+        mr_paired_tail loss = {tv, tt2, TOP, N, TOP}, ann = {tav, tat2, TOPA, (size_t)N * H, TOPA};
         size_t short1 = 0, short2 = 0;
         memcpy(tt2, tt, TOP * sizeof *tt);
         memcpy(tat2, tat, TOPA * sizeof *tat);

@@ -507,7 +507,7 @@ static mr_paired_tail top_of(const double *v, size_t n, size_t per, size_t c, do
         trial[j] = all[n * per - c + j].trial;
     }
     free(all);
-    return (mr_paired_tail){val, trial, c, n * per};
+    return (mr_paired_tail){val, trial, c, n * per, c};
 }
 
 /* mr_paired_compute_tails on the top tails of series (ties: losses rounded
@@ -547,7 +547,7 @@ static void test_tails_equal_whole_series(void **state)
         loss[0] = top_of(y, N, 1, sizes[z][0], val, tr);
         loss[1] = top_of(y, N, 1, sizes[z][0], val + N + N * H, tr + N + N * H);
         ann[0] = top_of(ay, N, H, sizes[z][1], val + N, tr + N);
-        ann[1] = (mr_paired_tail){NULL, NULL, 0, 0};
+        ann[1] = (mr_paired_tail){NULL, NULL, 0, 0, 0};
         mr_paired got[2];
         size_t short_ci = 99;
         assert_int_equal(
@@ -582,9 +582,85 @@ static void test_tails_equal_whole_series(void **state)
     assert_true(isnan(got.diff[MR_PAIRED_ES99].est) && isnan(got.diff[MR_PAIRED_ES99].lo));
     /* a trial out of range */
     tr[0] = N;
-    loss = (mr_paired_tail){val, tr, 5, N};
+    loss = (mr_paired_tail){val, tr, 5, N, 5};
     assert_int_equal(
         mr_paired_compute_tails(&loss, NULL, 1, N, H, 9, "tails", B, &got, &short_ci, NULL), -1);
+    free(val);
+    free(tr);
+    free(y);
+    free(ay);
+    gsl_rng_free(r);
+}
+
+/* An annual tail given as values only from the 1-in-100 loss's rank down,
+   less its margin (mr_paired_tail_values), the top values' trials alone and
+   in any order (reversed here): the estimate and interval of the whole
+   series, bit for bit. Values only from one above the estimate's rank:
+   the estimate stays, but resamples whose statistic lies above it cannot
+   be computed (NaN interval, counted); from the estimate's rank on only:
+   NaN. A loss tail with fewer values than trials is refused (ES 99 sums
+   them). N = 40,000, H = 4: rank ceil(0.99 x 160,000) = 158,400, depth
+   1,601, margin 12 sqrt(4 x 1,602) + 64 = 1,024.6, so floor(2,625.6) =
+   2,625 kept, of which all but the top floor(576.4) = 576 as values. */
+static void test_annual_values_window(void **state)
+{
+    (void)state;
+    enum { N = 40000, H = 4, B = 150 };
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    double *y = malloc(N * sizeof *y), *ay = malloc(N * H * sizeof *ay);
+    fill_losses(r, ay, N * H, 0.6);
+    for (size_t i = 0; i < N; i++) {
+        y[i] = 0.0;
+        for (size_t k = 0; k < H; k++)
+            y[i] += ay[i * H + k];
+    }
+    mr_paired_series ser = {NULL, y, 1, NULL, ay, H, 1};
+    mr_paired whole;
+    assert_int_equal(mr_paired_compute_many(&ser, 1, N, H, 3, "window", B, &whole, NULL), 0);
+    const size_t m = (size_t)N * H, ka = mr_stats_rank(m, 0.99), depth = m - ka + 1;
+    const size_t k99 = mr_stats_rank(N, 0.99);
+    const size_t cl = mr_paired_tail_size(N, N - k99 + 1, 1);
+    const size_t ca = mr_paired_tail_size(m, depth, H), nv = mr_paired_tail_values(m, depth, H);
+    assert_int_equal(depth, 1601);
+    assert_int_equal(ca, 2625);
+    assert_int_equal(nv, 2049);
+    double *val = malloc((cl + ca) * sizeof *val);
+    uint32_t *tr = malloc((cl + ca) * sizeof *tr);
+    const size_t nvs[3] = {nv, ca - depth + 1, ca - depth};
+    for (int z = 0; z < 3; z++) {
+        mr_paired_tail loss = top_of(y, N, 1, cl, val, tr);
+        mr_paired_tail ann = top_of(ay, N, H, ca, val + cl, tr + cl);
+        ann.nv = nvs[z];
+        for (size_t a = nvs[z], b = ca - 1; a < b; a++, b--) { /* the top's order: any */
+            uint32_t t = ann.trial[a];
+            ann.trial[a] = ann.trial[b];
+            ann.trial[b] = t;
+        }
+        mr_paired got;
+        size_t short_ci = 99;
+        assert_int_equal(
+            mr_paired_compute_tails(&loss, &ann, 1, N, H, 3, "window", B, &got, &short_ci, NULL),
+            0);
+        const mr_ci *a = &got.diff[MR_PAIRED_ANNUAL100], *b = &whole.diff[MR_PAIRED_ANNUAL100];
+        assert_memory_equal(&got.diff[MR_PAIRED_ES99], &whole.diff[MR_PAIRED_ES99], sizeof *a);
+        if (z == 0) {
+            assert_int_equal(short_ci, 0);
+            assert_true(isfinite(a->lo) && a->lo < a->hi);
+            assert_memory_equal(a, b, sizeof *a);
+        } else if (z == 1) {
+            assert_int_equal(short_ci, 1);
+            assert_true(a->est == b->est && isnan(a->lo) && isnan(a->hi));
+        } else {
+            assert_true(isnan(a->est) && isnan(a->lo));
+        }
+    }
+    mr_paired_tail loss = top_of(y, N, 1, cl, val, tr);
+    loss.nv = cl - 1;
+    mr_paired got;
+    size_t short_ci = 0;
+    assert_int_equal(
+        mr_paired_compute_tails(&loss, NULL, 1, N, H, 3, "window", B, &got, &short_ci, NULL), -1);
     free(val);
     free(tr);
     free(y);
@@ -603,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_bootstrap_equals_brute_force),
         cmocka_unit_test(test_one_sample),
         cmocka_unit_test(test_tails_equal_whole_series),
+        cmocka_unit_test(test_annual_values_window),
         cmocka_unit_test(test_bootstrap_beyond_the_tail),
         cmocka_unit_test(test_deterministic_and_label_keyed),
         cmocka_unit_test(test_many_equals_one_at_a_time),
