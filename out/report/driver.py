@@ -26,8 +26,16 @@ def progress(quiet, msg):
         sys.stderr.flush()
 
 
+def report_file(name):
+    """A name the report writes: report.html, fig-*.png, fig-*.svg, the marker."""
+    return name in ("report.html", MARKER) or (name.startswith("fig-") and
+                                               name.endswith((".png", ".svg")))
+
+
 def check_output(out_dir):
-    """The output directory may be made (or replaced, if an earlier report)."""
+    """The output directory may be made (or replaced, if an earlier report
+    that holds only what a report writes: until 2026-12-07 a file of the
+    user's in it was deleted with it)."""
     parent = os.path.dirname(out_dir) or "."
     if not os.path.isdir(parent):
         raise InputError("%s: cannot write: directory '%s' does not exist" % (out_dir, parent))
@@ -36,9 +44,16 @@ def check_output(out_dir):
     if os.path.lexists(out_dir):
         if not os.path.isdir(out_dir) or os.path.islink(out_dir):
             raise InputError("%s: exists and is not a directory" % out_dir)
-        if os.listdir(out_dir) and not os.path.exists(os.path.join(out_dir, MARKER)):
+        names = os.listdir(out_dir)
+        if names and not os.path.exists(os.path.join(out_dir, MARKER)):
             raise InputError("%s: exists and is not a minrisk report directory (no %s): remove it or "
                              "choose another -o" % (out_dir, MARKER))
+        others = sorted(n for n in names if not report_file(n))
+        if others:
+            more = " (and %d more)" % (len(others) - 1) if len(others) > 1 else ""
+            raise InputError("%s: an earlier report, but %s%s is not one of its files and would "
+                             "be deleted with it: move it out or choose another -o"
+                             % (out_dir, os.path.join(out_dir, others[0]), more))
 
 
 def remove_stale(out_dir):

@@ -90,6 +90,20 @@ with tempfile.TemporaryDirectory() as tmp:
         check(st == 0 and os.path.isfile(os.path.join(good + "d", "report.html")),
               "report.py %s with stderr closed: status %d" % (extra, st))
 
+    # an earlier report that holds a file of the user's is not replaced
+    # (until 2026-12-07 the file was deleted with it): exit 2, one line
+    # naming the file, the report and the file as they were
+    with open(os.path.join("good0", "mynotes.txt"), "w") as g:
+        g.write("mine\n")
+    before = sorted(os.listdir("good0"))
+    st, err = run([minrisk, "report", "r.h5", "-o", "good0", "--quiet"])
+    check(st == 2 and len(err.splitlines()) == 1 and "good0/mynotes.txt is not one of its files" in err,
+          "a report over a user's file: status %d, %r" % (st, err))
+    check(sorted(os.listdir("good0")) == before, "a refused report changed good0: %s" % os.listdir("good0"))
+    os.remove(os.path.join("good0", "mynotes.txt"))
+    st, err = run([minrisk, "report", "r.h5", "-o", "good0", "--quiet"])
+    check(st == 0 and err == "", "an earlier report replaced: status %d, %r" % (st, err))
+
     # report.py gone between minrisk's check and python's start: python3
     # says so in one line and exits 2; minrisk ends 1 (a failure), not 2
     os.mkdir("inst")
