@@ -57,6 +57,23 @@ static int decimals(const mr_compare_view *v)
     return big >= 1000.0 ? 0 : big >= 10.0 ? 1 : big >= 0.1 ? 2 : 4;
 }
 
+/* The decimals of a change and its interval: the table's, or more (at
+   most 4) so that the largest of |change|, |lo|, |hi| shows 2 significant
+   digits (until 2026-12-07 a change of -0.24 GBP m, interval [-0.30,
+   -0.18], printed at the table's whole GBP m as 0 [0, 0]: no change). */
+static int change_decimals(const mr_compare_view *v, size_t at, int dec)
+{
+    const double x[3] = {v->est[at], v->lo[at], v->hi[at]};
+    double big = 0.0;
+    for (int i = 0; i < 3; i++)
+        if (isfinite(x[i]) && fabs(x[i]) > big)
+            big = fabs(x[i]);
+    big /= MR_GBP_PER_MILLION;
+    while (dec < 4 && big > 0.0 && big < pow(10.0, 1 - dec))
+        dec++;
+    return dec;
+}
+
 /* Series s as the table names it: the total, always last, as "Total", as a
    run's summary prints it (the file and compare's statistics say "total"). */
 static const char *series_name(const mr_compare_view *v, int s)
@@ -111,7 +128,7 @@ static void print_pair(FILE *f, const mr_compare_view *v)
         for (int k = 0; k < NS; k++) {
             fmt_m(va, sizeof va, VAL(0, s, k), dec);
             fmt_m(vb, sizeof vb, VAL(1, s, k), dec);
-            fmt_m(vd, sizeof vd, v->est[AT(1, s, k)], dec);
+            fmt_m(vd, sizeof vd, v->est[AT(1, s, k)], change_decimals(v, AT(1, s, k), dec));
             int l = (int)strlen(va) > (int)strlen(vb) ? (int)strlen(va) : (int)strlen(vb);
             if ((int)strlen(vd) > l)
                 l = (int)strlen(vd);
@@ -122,10 +139,11 @@ static void print_pair(FILE *f, const mr_compare_view *v)
             "B", wnum, "B - A", "95% interval");
     for (int s = 0; s < v->P; s++)
         for (int k = 0; k < NS; k++) {
+            const int dc = change_decimals(v, AT(1, s, k), dec);
             fmt_m(va, sizeof va, VAL(0, s, k), dec);
             fmt_m(vb, sizeof vb, VAL(1, s, k), dec);
-            fmt_m(vd, sizeof vd, v->est[AT(1, s, k)], dec);
-            fmt_interval(iv, sizeof iv, v->lo[AT(1, s, k)], v->hi[AT(1, s, k)], dec);
+            fmt_m(vd, sizeof vd, v->est[AT(1, s, k)], dc);
+            fmt_interval(iv, sizeof iv, v->lo[AT(1, s, k)], v->hi[AT(1, s, k)], dc);
             fprintf(f, "%-*s  %-9s  %*s  %*s  %*s  %s\n", wname, k == 0 ? series_name(v, s) : "",
                     stat_labels[k], wnum, va, wnum, vb, wnum, vd, iv);
         }
@@ -173,10 +191,11 @@ static void print_many(FILE *f, const mr_compare_view *v)
                     wnum = (int)strlen(c);
                 if (w == 0)
                     continue;
-                fmt_m(c, sizeof c, v->est[AT(w, s, k)], dec);
+                const int dc = change_decimals(v, AT(w, s, k), dec);
+                fmt_m(c, sizeof c, v->est[AT(w, s, k)], dc);
                 if ((int)strlen(c) > wnum)
                     wnum = (int)strlen(c);
-                fmt_interval(iv, sizeof iv, v->lo[AT(w, s, k)], v->hi[AT(w, s, k)], dec);
+                fmt_interval(iv, sizeof iv, v->lo[AT(w, s, k)], v->hi[AT(w, s, k)], dc);
                 if ((int)strlen(iv) > wiv)
                     wiv = (int)strlen(iv);
             }
@@ -196,8 +215,9 @@ static void print_many(FILE *f, const mr_compare_view *v)
                 fprintf(f, "  %*s", wnum, c);
             }
             for (int w = 1; w < R; w++) {
-                fmt_m(c, sizeof c, v->est[AT(w, s, k)], dec);
-                fmt_interval(iv, sizeof iv, v->lo[AT(w, s, k)], v->hi[AT(w, s, k)], dec);
+                const int dc = change_decimals(v, AT(w, s, k), dec);
+                fmt_m(c, sizeof c, v->est[AT(w, s, k)], dc);
+                fmt_interval(iv, sizeof iv, v->lo[AT(w, s, k)], v->hi[AT(w, s, k)], dc);
                 fprintf(f, "  %*s  %-*s", wnum, c, w + 1 < R ? wiv : 0, iv);
             }
             fputc('\n', f);

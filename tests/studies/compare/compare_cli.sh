@@ -29,6 +29,15 @@ grep -q '^Total  *mean ' "$tmp/out" || fail "demo vs demo: no table on stdout"
 #    the printed table is the file's figures in GBP m (compare_table.py;
 #    its largest loss, 574 GBP m, prints with 1 decimal)
 "$py" "$src/tests/studies/compare/compare_table.py" "$tmp/crn.h5" "$tmp/crn.out" || fail "crn: table"
+# a change of a fraction of a GBP m beside losses of thousands (the demo's
+# gallium stockpile at 24 months): printed with 2 significant digits, not
+# as 0 [0, 0] (until 2026-12-07), and as the file holds it
+"$bin" compare "$src/scenarios/demo.yaml" "$src/tests/studies/compare/demo_gallium24.yaml" \
+  --trials 2000 --threads 2 -o "$tmp/small.h5" --quiet >"$tmp/small.out" || fail "small: status $?"
+"$py" "$src/tests/studies/compare/compare_table.py" "$tmp/small.h5" "$tmp/small.out" ||
+  fail "small: table"
+grep -Eq '^Total  *mean  *[0-9]+  *[0-9]+  *-0\.[0-9]{2}  *\[-0\.[0-9]{2}, -0\.[0-9]{2}\]$' "$tmp/small.out" ||
+  fail "small: the total mean's change not at 2 significant digits: $(grep '^Total' "$tmp/small.out")"
 # the same with other thread counts: identical outside /run_info
 for t in 1 3; do
   "$bin" compare "$src/tests/studies/compare/crn_base.yaml" "$src/tests/studies/compare/crn_doubled.yaml" \
