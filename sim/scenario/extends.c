@@ -64,8 +64,18 @@ int sc_read_file(const char *path, char **buf, size_t *len, mr_file_id *id, char
     if (fd < 0)
         return errno ? errno : EIO;
     int e = fstat(fd, &st) ? (errno ? errno : EIO) : 0;
+    /* HDF5's signature at the start (a result given for a scenario: until
+       2026-12-07 "a.h5:1:1: syntax: invalid leading UTF-8 octet") */
+    static const char hdf5[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+    char sig[8];
     if (!e && !S_ISREG(st.st_mode)) {
         snprintf(why, whysz, "not a regular file (%s)", mr_file_kind(st.st_mode));
+        e = -1;
+    } else if (!e && pread(fd, sig, sizeof sig, 0) == (ssize_t)sizeof sig &&
+               memcmp(sig, hdf5, sizeof sig) == 0) {
+        snprintf(why, whysz,
+                 "an HDF5 file (a minrisk result?), not a scenario: scenarios are YAML "
+                 "(docs/SCENARIO_FORMAT.md); minrisk summary, export and report read results");
         e = -1;
     } else if (!e && (uintmax_t)st.st_size > SC_FILE_MAX) {
         snprintf(why, whysz, "%.1f MiB, above the limit of %zu MiB for a scenario file",

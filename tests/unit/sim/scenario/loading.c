@@ -713,6 +713,22 @@ static void test_load_errors(void **state)
     assert_int_equal(mr_scenario_load("tests/bad", &sc, &err), -1);
     assert_string_equal(err.msg, "tests/bad: not a regular file (a directory)");
     assert_true(is_zero(&sc));
+    /* a result file (HDF5's 8-byte signature) given for a scenario */
+    char path[] = "/tmp/minrisk-loading-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char sig[] = "\x89HDF\r\n\x1a\n\0\0\0\0";
+    assert_int_equal(write(fd, sig, sizeof sig), (ssize_t)sizeof sig);
+    close(fd);
+    assert_int_equal(mr_scenario_load(path, &sc, &err), -1);
+    char want[256];
+    snprintf(want, sizeof want,
+             "%s: an HDF5 file (a minrisk result?), not a scenario: scenarios are YAML "
+             "(docs/SCENARIO_FORMAT.md); minrisk summary, export and report read results",
+             path);
+    assert_string_equal(err.msg, want);
+    assert_true(is_zero(&sc));
+    unlink(path);
 }
 
 static int cmp_str(const void *a, const void *b)
