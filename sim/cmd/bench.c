@@ -544,9 +544,10 @@ static mr_status save_json(const bench_request *q, const bench_host *h, const be
                            const bench_point *pt, uint64_t verification)
 {
     mr_error err = {{0}};
-    if (mr_outpath_lock_dir(q->json, "bench", "--json", &err) != MR_OK) {
+    const mr_status locked = mr_outpath_lock_dir(q->json, "bench", "--json", &err);
+    if (locked != MR_OK) {
         fprintf(stderr, "%s\n", err.msg);
-        return MR_FAILED;
+        return locked;
     }
     mr_outpath_remove_stale(q->json, "bench");
     mr_status rc = write_json_file(q, h, ld, pt, verification);

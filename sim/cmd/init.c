@@ -312,9 +312,21 @@ static mr_status check_target(const char *file, int force, int *mode)
 {
     struct stat sb;
     *mode = -1;
+    /* an empty name, a missing or unwritable directory: exit 2 before
+       anything is made (until 2026-12-07 "cannot write : No such file or
+       directory" and "cannot write nodir/x.yaml.tmp.7680: ...", exit 1) */
+    mr_error derr = {{0}};
+    if (!file[0]) {
+        fprintf(stderr, "minrisk init: FILE is empty: give the scenario file to write\n");
+        return MR_BAD_INPUT;
+    }
+    if (mr_outpath_check_dir(file, &derr) != 0) {
+        fprintf(stderr, "minrisk init: %s\n", derr.msg);
+        return MR_BAD_INPUT;
+    }
     if (lstat(file, &sb) != 0)
         return MR_OK; /* what cannot be checked, the write says */
-    if (!force) {
+    if (!force && S_ISREG(sb.st_mode)) {
         fprintf(stderr, "minrisk init: %s exists; use --force to replace it\n", file);
         return MR_BAD_INPUT;
     }
@@ -325,7 +337,7 @@ static mr_status check_target(const char *file, int force, int *mode)
     fprintf(stderr,
             "minrisk init: %s exists and is %s, not a regular file; --force replaces only "
             "a regular file: give another FILE\n",
-            file, mr_file_kind(sb.st_mode));
+            file, mr_file_kind(sb.st_mode)); /* with or without --force */
     return MR_BAD_INPUT;
 }
 
@@ -347,9 +359,10 @@ static mr_status save(const char *file, const char *text, size_t size, int force
        it the temporaries of an init killed during its write (SIGKILL) are
        removed (sim/cmd/outpath.h) */
     mr_error lerr = {{0}};
-    if (mr_outpath_lock_dir(file, "init", "FILE", &lerr) != MR_OK) {
+    const mr_status locked = mr_outpath_lock_dir(file, "init", "FILE", &lerr);
+    if (locked != MR_OK) {
         fprintf(stderr, "minrisk init: %s\n", lerr.msg);
-        return MR_FAILED;
+        return locked;
     }
     mr_outpath_remove_stale(file, "init");
     st = write_named(file, text, size, force, mode);

@@ -340,14 +340,26 @@ static void write_holder(int fd)
         return; /* only a message would miss it */
 }
 
-/* One attempt: 0 held, 1 the file was replaced meanwhile (try again), -1 err.
-   `holder` names the command that holds such a lock ("run", "export") and
-   `opt` the option that chooses the output ("-o", "--csv"), for the
-   message of a refusal. */
+/* One attempt: 0 held, 1 the file was replaced meanwhile (try again), -1 err,
+   -2 the directory cannot take the lock file (no permission, a read-only
+   file system: the path's problem, exit status 2; until 2026-12-07 exit 1,
+   as root on /sys or /proc, which access() passes). `holder` names the
+   command that holds such a lock ("run", "export") and `opt` the option
+   that chooses the output ("-o", "--csv"), for the message of a refusal. */
 static int lock_once(const mr_outpath_req *q, const char *holder, const char *opt, mr_error *err)
 {
     int fd = open(lock_name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0666);
     struct stat fs, ps;
+    if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EROFS || errno == ENOENT ||
+                   errno == ENOTDIR)) {
+        char dir[4096];
+        const int e = errno;
+        if (dir_of(q->output, dir, sizeof dir))
+            snprintf(dir, sizeof dir, "%s", ".");
+        say(err, "%.480s: cannot write to directory '%.480s': %s (its lock file %.480s)", q->output,
+            dir, strerror(e), lock_name);
+        return -2;
+    }
     if (fd < 0 || fstat(fd, &fs) != 0 || !S_ISREG(fs.st_mode)) {
         say(err, "%s: cannot use the lock file %s: %s", q->output, lock_name,
             fd < 0 ? strerror(errno) : "not a regular file");
@@ -465,8 +477,9 @@ static mr_status claim_root(const mr_outpath_req *q, mr_error *err)
     free(ckpt);
     if (rc != MR_OK)
         return rc;
-    if (take_lock(q, "run", "-o", err))
-        return MR_FAILED;
+    const int locked = take_lock(q, "run", "-o", err);
+    if (locked)
+        return locked == -2 ? MR_BAD_INPUT : MR_FAILED;
     /* Only under the lock: then no live run writes these files, wherever
        it runs (a pid is only known alive on this node). */
     if (lock_exclusive)
@@ -501,5 +514,6 @@ mr_status mr_outpath_lock_dir(const char *dir, const char *cmd, const char *opt,
     if (dir_of(name, parent, sizeof parent) || stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
         return MR_OK; /* a new tree: the command makes it and says what fails */
     mr_outpath_req q = {.cmd = cmd, .output = name};
-    return take_lock(&q, cmd, opt, err) ? MR_FAILED : MR_OK;
+    const int rc = take_lock(&q, cmd, opt, err);
+    return rc == -2 ? MR_BAD_INPUT : rc ? MR_FAILED : MR_OK;
 }

@@ -385,10 +385,11 @@ mr_status mr_cmd_report(int argc, char **argv)
        its --csv DIR's): a second report into DIR is refused at once, and
        under it report.py may remove a dead report's temporaries */
     mr_error lerr = {{0}};
-    if (mr_outpath_lock_dir(dir, "report", "-o", &lerr) != MR_OK) {
+    const mr_status locked = mr_outpath_lock_dir(dir, "report", "-o", &lerr);
+    if (locked != MR_OK) {
         fprintf(stderr, "%s\n", lerr.msg);
         free(owned_dir);
-        return MR_FAILED;
+        return locked; /* MR_BAD_INPUT: the directory cannot take the lock file */
     }
     fflush(stdout);
     fflush(stderr);

@@ -133,6 +133,27 @@ done
 [ -L link.yaml ] && [ -p fifo.yaml ] || fail "init --force replaced the link or the FIFO"
 cmp -s orig.yaml old.yaml || fail "init --force link.yaml wrote through the link"
 rm -f link.yaml fifo.yaml
+#    a directory, with or without --force, gets the same line (until
+#    2026-12-07 without --force it said "exists; use --force to replace it",
+#    which --force then refused); an empty FILE and a missing directory
+#    are refused before anything is made (were exit 1, naming a temporary)
+mkdir adir
+for force in "" --force; do
+  timeout 20 "$bin" init $force adir 2>err.txt
+  status=$?
+  [ "$status" -eq 2 ] || fail "init $force adir: status $status, expected 2"
+  one_line err.txt "minrisk init: adir exists and is a directory, not a regular file; --force replaces only a regular file: give another FILE"
+done
+timeout 20 "$bin" init "" 2>err.txt
+status=$?
+[ "$status" -eq 2 ] || fail "init '': status $status, expected 2"
+one_line err.txt "minrisk init: FILE is empty: give the scenario file to write"
+timeout 20 "$bin" init nodir/x.yaml 2>err.txt
+status=$?
+[ "$status" -eq 2 ] || fail "init nodir/x.yaml: status $status, expected 2"
+one_line err.txt "minrisk init: nodir/x\.yaml: cannot write to directory 'nodir': No such file or directory"
+rmdir adir
+rm -f err.txt
 
 # 4. no hard links
 mkdir ref

@@ -680,6 +680,16 @@ def main():
                   % (args, r.stderr, line))
         for d in ("x1", "x2", "x3", "x4"):
             check(not os.path.exists(os.path.join(tmp, d)), "%s was made by a failed export" % d)
+        # a directory that cannot take the lock file (procfs refuses to create
+        # one, even for root, whom access() lets through: "No such file or
+        # directory (its lock file /proc/x.lock)"; another user is refused by
+        # access()): the path's problem, 2 (until 2026-12-07 root got 1,
+        # "cannot use the lock file")
+        if os.path.isdir("/proc/self"):
+            r = run([a.minrisk, "export", h5, "--csv", "/proc/x"])
+            check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and
+                  r.stderr.startswith("/proc/x: cannot write to directory '/proc': "),
+                  "export --csv /proc/x: status %d, %r" % (r.returncode, r.stderr))
         # a damaged file (a summary dataset missing): status 2, every file removed again
         dmg = os.path.join(tmp, "damaged.h5")
         shutil.copy(h5, dmg)
