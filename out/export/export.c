@@ -83,7 +83,11 @@ static int make_dir(ex *x, const char *dir)
     return 0;
 }
 
-static int export_run(ex *x, hid_t g, const char *dir, bool trials)
+/* The tables of the run in group g (where: its name in the file, "" for a
+   one-run file) into dir; with trials the per-trial ones too, and a
+   warning on stderr when the run kept none (output.trials: none; until
+   2026-12-07 --trials then wrote nothing for it and said nothing). */
+static int export_run(ex *x, hid_t g, const char *where, const char *dir, bool trials)
 {
     ex_run r = {g, 0, 0, NULL, NULL};
     long long S = ex_extent(x, g, "summary/sector"), M = ex_extent(x, g, "summary/mineral");
@@ -98,6 +102,12 @@ static int export_run(ex *x, hid_t g, const char *dir, bool trials)
                ex_study(x, g, "attribution", dir) < 0);
     if (x->r.status == MR_OK && trials && ex_exists(g, "trials"))
         (void)ex_trial_tables(x, &r, dir);
+    else if (x->r.status == MR_OK && trials)
+        fprintf(stderr,
+                "minrisk export: warning: %s%s%s holds no per-trial results (output.trials: "
+                "none): --trials writes no trials.csv, annual_loss.csv or mineral_trials.csv "
+                "for it\n",
+                x->r.path, where[0] ? " " : "", where);
     /* /events is there without /trials too (output.trials: none with --events) */
     if (x->r.status == MR_OK && trials)
         (void)ex_study(x, g, "events", dir);
@@ -171,7 +181,7 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
             return ex_fail(x, MR_BAD_INPUT,
                            "%s: --run %s: the file holds one run (no comparison or sweep)",
                            x->r.path, o->run);
-        return export_run(x, x->r.file, dir, o->trials);
+        return export_run(x, x->r.file, "", dir, o->trials);
     }
     runlist rls = {NULL, 0, 0}, *rl = &rls;
     if (find_runs(x, x->r.file, "", 2, rl) == 0 && rl->n == 0)
@@ -208,7 +218,7 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
             if (g < 0)
                 ex_damaged(x, x->r.file, rl->path[k]);
             else {
-                export_run(x, g, dir, o->trials);
+                export_run(x, g, rl->path[k], dir, o->trials);
                 H5Gclose(g);
             }
         }
@@ -228,7 +238,7 @@ static int export_file(ex *x, const char *dir, const mr_export_opts *o)
             ex_damaged(x, x->r.file, rl->path[k]);
             break;
         }
-        export_run(x, g, sub, o->trials);
+        export_run(x, g, rl->path[k], sub, o->trials);
         H5Gclose(g);
     }
     free(rl->path);

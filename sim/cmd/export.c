@@ -114,6 +114,8 @@ mr_status mr_cmd_export(int argc, char **argv)
         return mr_cli_usage_error("export", "%s", "missing --csv DIR");
     if (!dir[0])
         return mr_cli_usage_error("export", "%s", "--csv: the directory name is empty");
+    if (o.run && !o.run[0]) /* as explain --run: until 2026-12-07 taken as no --run */
+        return mr_cli_usage_error("export", "%s", "--run: the group name is empty");
 
     mr_error err = {{0}};
     size_t n = 0;

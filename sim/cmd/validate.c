@@ -63,10 +63,11 @@ mr_status mr_cmd_validate(int argc, char **argv)
     for (int c; (c = mr_cli_next(&p, &v)) > 0;) {
         switch (c) {
         case SCHEMA:
-            schema = 1;
-            break;
-        case JSON_SCHEMA:
-            schema = 2;
+        case JSON_SCHEMA: /* one of the two (until 2026-12-07 the last given won) */
+            if (schema && schema != (c == SCHEMA ? 1 : 2))
+                return mr_cli_usage_error("validate", "%s",
+                                          "--schema and --json-schema contradict each other");
+            schema = c == SCHEMA ? 1 : 2;
             break;
         default: /* MR_CLI_ARG */
             if (scenario)

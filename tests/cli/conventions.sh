@@ -124,6 +124,9 @@ grep -q '^| key | type' "$tmp/out" || fail "validate --schema: no table"
 expect 2 "minrisk validate: unknown option '--bogus' $(see validate)" -- validate --schema --bogus
 expect 2 "minrisk validate: unknown option '--bogus' $(see validate)" -- validate --bogus --schema
 expect 2 "minrisk validate: --schema takes no scenario, got '$demo' $(see validate)" -- validate --schema "$demo"
+#    one of --schema and --json-schema (until 2026-12-07 the last given won)
+expect 2 "minrisk validate: --schema and --json-schema contradict each other $(see validate)" -- validate --schema --json-schema
+expect 2 "minrisk validate: --schema and --json-schema contradict each other $(see validate)" -- validate --json-schema --schema
 
 # 6. a standard output that cannot be written (/dev/full): status 1 and
 # the reason as the last line on stderr, whatever the command (a table,
