@@ -133,13 +133,28 @@ static int print_parts(FILE *out, const summary *s, int dec)
         return -1;
     for (size_t c = 0; c < 5; c++)
         snprintf(mr_tab_cell(&t, 0, c), CELL, "%s", head[c]);
+    /* each column at the loss table's decimals, or more (at most 3) until its
+       largest figure shows 2 significant digits: a value added lost of 0.35
+       GBP m beside an extra cost of 408 printed as 0 until 2026-12-07 */
+    int cdec[4];
+    for (int c = 0; c < 4; c++) {
+        double big = 0.0;
+        for (size_t j = 0; j <= s->S; j++) {
+            const double *p = s->parts + j * 3;
+            const double v = fabs((c == 2 ? p[0] + p[1] : p[c < 2 ? c : 2]) / MR_GBP_PER_MILLION);
+            big = isfinite(v) && v > big ? v : big;
+        }
+        cdec[c] = dec;
+        while (cdec[c] < 3 && big > 0.0 && big < pow(10.0, 1 - cdec[c]))
+            cdec[c]++;
+    }
     for (size_t j = 0; j <= s->S; j++) {
         const double *p = s->parts + j * 3;
         snprintf(mr_tab_cell(&t, j + 1, 0), CELL, "%s", j < s->S ? s->sector[j] : "Total");
-        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, dec, "");
-        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, dec, "");
-        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, dec, "");
-        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, dec, "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 1), p[0] / MR_GBP_PER_MILLION, cdec[0], "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 2), p[1] / MR_GBP_PER_MILLION, cdec[1], "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 3), (p[0] + p[1]) / MR_GBP_PER_MILLION, cdec[2], "");
+        mr_tab_fmt_num(mr_tab_cell(&t, j + 1, 4), p[2] / MR_GBP_PER_MILLION, cdec[3], "");
     }
     mr_tab_print(out, &t);
     free(t.cell);

@@ -13,8 +13,10 @@ mean_total=0.5 (met at the first check point, 1024 trials):
   added lost + extra cost (docs/OUTPUT.md: gross output lost is not added)
   and gross output lost, from /summary/sector_gva_loss_mean,
   sector_extra_cost_mean and sector_output_loss_mean, the total row their
-  sums, at the loss table's decimals; demo.yaml has value added and gross
-  output lost as well as extra cost, so each part is told from the others;
+  sums, each column at the loss table's decimals or more, at most 3, until
+  its largest |figure| reaches 10^(1 - decimals) (2 significant digits);
+  demo.yaml has value added and gross output lost as well as extra cost, so
+  each part is told from the others;
 - the minerals table: P(short) % at 1 decimal, mean short % at 2, months
   short at 1, P(stock empty) % at 1, peak price at 2 with an x;
 - the precision section: the estimate of the target in GBP m, %.2f of
@@ -111,11 +113,19 @@ def main():
         pt = table(lines, "sector        value added lost")
         check(parts[0].sum() > 0 and parts[1].sum() > 0 and parts[2].sum() > 0,
               "demo.yaml has every part: %r" % parts.sum(axis=1))
+        rows = []
         for j, n in enumerate(names):
             p = parts[:, j] if j < len(sectors) else np.array(
                 [sum(float(v) for v in parts[k]) for k in range(3)])
-            want = [cell(p[0] / M, dec), cell(p[1] / M, dec), cell((p[0] + p[1]) / M, dec),
-                    cell(p[2] / M, dec)]
+            rows.append([p[0] / M, p[1] / M, (p[0] + p[1]) / M, p[2] / M])
+        cdec = []
+        for c in range(4):
+            big, d = max(abs(r[c]) for r in rows), dec
+            while d < 3 and big > 0.0 and big < 10.0 ** (1 - d):
+                d += 1
+            cdec.append(d)
+        for j, n in enumerate(names):
+            want = [cell(rows[j][c], cdec[c]) for c in range(4)]
             check(pt.get(n) == want, "parts row %s: %r, want %r" % (n, pt.get(n), want))
         mt = table(lines, "mineral      P(short)")
         for k, n in enumerate(minerals):
