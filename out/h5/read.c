@@ -159,6 +159,10 @@ int mr_h5r_open(mr_h5r *r, const char *path, unsigned flags, mr_error *err)
     alloc_failed = false;
 
     const char *noun = flags & MR_H5R_RESULT_FILE ? "minrisk result file" : "minrisk file";
+    if (!path[0]) { /* named '' (until 2026-12-07 ": cannot open: No such file ...") */
+        r->path = "''";
+        return mr_h5r_fail(r, "%s", "an empty path");
+    }
     /* O_NONBLOCK: a FIFO must not wait for a writer; a directory, FIFO or
        device is named as such, never handed to HDF5 */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -281,9 +281,9 @@ static void few_tail_caveat(FILE *out, uint64_t ntail, const char *what)
 {
     if (ntail > 0 && ntail < FEW_TAIL_TRIALS)
         fprintf(out,
-                "  caveat: only %llu tail trials (under %d): %s rest on few trials and are "
+                "  caveat: only %llu tail trial%s (under %d): %s rest on few trials and are "
                 "unreliable\n",
-                (unsigned long long)ntail, FEW_TAIL_TRIALS, what);
+                (unsigned long long)ntail, ntail == 1 ? "" : "s", FEW_TAIL_TRIALS, what);
 }
 
 static int print_tail(FILE *out, const attr *a, ranked *r)
@@ -304,8 +304,8 @@ static int print_tail(FILE *out, const attr *a, ranked *r)
         const double *sh = a->share + s * a->K;
         char es[CELL];
         fmt_gbpm(es, a->es[s], decimals_gbpm(&a->es[s], 1));
-        fprintf(out, "\n%s: ES 99 = %s GBP m over %llu tail trials\n", a->series[s], es,
-                (unsigned long long)a->ntail[s]);
+        fprintf(out, "\n%s: ES 99 = %s GBP m over %llu tail trial%s\n", a->series[s], es,
+                (unsigned long long)a->ntail[s], a->ntail[s] == 1 ? "" : "s");
         int dec = decimals_gbpm(a->co_es + s * a->K, a->K);
         static const char *const head[] = {"source", "share", "95% interval", "co-ES GBP m"};
         table t;

@@ -114,6 +114,10 @@ void mr_cmd_report_signals(void)
 static int check_input(const char *path, char *msg, size_t len)
 {
     struct stat st;
+    if (!path[0]) { /* as the other readers (out/h5/read.c) */
+        snprintf(msg, len, "%s", "'': an empty path");
+        return -1;
+    }
     if (stat(path, &st)) {
         snprintf(msg, len, "%s: cannot open: %s", path, strerror(errno));
         return -1;

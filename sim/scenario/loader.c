@@ -364,8 +364,8 @@ static int load(const char *path, mr_scenario *sc, mr_error *err, bool collect, 
     mr_file_id id;
     int e = sc_read_file(path, &buf, &len, &id, why, sizeof why);
     if (e) {
-        snprintf(err->msg, MR_ERRMSG_MAX, "%s: %s%s", path, e > 0 ? "cannot read: " : "",
-                 e > 0 ? strerror(e) : why);
+        snprintf(err->msg, MR_ERRMSG_MAX, "%s: %s%s", path[0] ? path : "''",
+                 e > 0 ? "cannot read: " : "", e > 0 ? strerror(e) : why);
         sc_one_line(err->msg);
         return e == ENOMEM ? MR_FAILED : MR_BAD_INPUT;
     }

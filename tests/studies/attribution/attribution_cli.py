@@ -139,7 +139,8 @@ def pct(v):
 
 
 def caveat(ntail, what):
-    return (f"  caveat: only {ntail} tail trials (under {FEW_TAIL}): {what} rest on few "
+    trials = "trial" if ntail == 1 else "trials"
+    return (f"  caveat: only {ntail} tail {trials} (under {FEW_TAIL}): {what} rest on few "
             "trials and are unreliable")
 
 
@@ -192,7 +193,8 @@ def check_printed(f, out, what):
           f"{what}: a negative zero printed")
     for s, name in enumerate(ser):
         es, nt = float(a["es99"][s]), int(a["tail_trials"][s])
-        head = f"{name}: ES 99 = {gbpm(es, decimals([es]))} GBP m over {nt} tail trials"
+        head = (f"{name}: ES 99 = {gbpm(es, decimals([es]))} GBP m over {nt} tail "
+                + ("trial" if int(nt) == 1 else "trials"))
         check(head in tail, f"{what}: header {head!r} not printed")
         rows = tail.get(head, [])
         want_caveat = caveat(nt, "the intervals") if 0 < nt < FEW_TAIL else None
