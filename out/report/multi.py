@@ -62,7 +62,9 @@ def difference_table(diff, tid):
                       "%s-%s-%s" % (tid, s, diff["statistic"][k]))
         if diff["variance_reduction"] is not None:
             v = diff["variance_reduction"][i]
-            r += "<td>%s</td>" % ("%.3gx" % v if np.isfinite(v) else "n/a")
+            # inf: B - A the same in every trial, as compare prints it (until
+            # 2026-12-07 "n/a" here); NaN: not estimated
+            r += "<td>%s</td>" % ("%.3gx" % v if np.isfinite(v) else "inf" if np.isinf(v) else "n/a")
         rows.append(r + "</tr>")
     rows.append("</table>")
     return "".join(rows)

@@ -16,6 +16,7 @@
 import html.parser
 import math
 import os
+import re
 import sys
 
 import h5py
@@ -147,6 +148,12 @@ def check_report(abc, page):
                                                                          text.find("%%") + 20])
     for t in ("headline-compare", "minerals-compare", "difference-table-b", "difference-table-c"):
         check(t in p.tables, "report: no table %s (%s)" % (t, p.tables))
+    # s2 changes in no trial: its variance reduction is inf, as compare
+    # prints it (until 2026-12-07 the report said n/a), in both tables
+    rows = re.findall(r'<tr><td class="l">[^<]*</td>(<td id="difference-table-[bc]-s2-mean"'
+                      r'(?:(?!</tr>).)*)</tr>', text)
+    check(len(rows) == 2 and all(r.endswith("<td>inf</td>") for r in rows),
+          "report: the variance reduction of s2 is not inf: %s" % rows)
     check(p.figures == ["fig-compare-exceedance", "fig-compare-exceedance-horizon", "fig-compare-difference",
                         "fig-compare-shortage"], "report: figures %s" % p.figures)
     with h5py.File(abc, "r") as f:
