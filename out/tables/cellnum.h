@@ -2,7 +2,9 @@
  * policy_cost.c, the VRF of compare_print.c) for a figure too long for
  * its cell: from MR_TAB_EXP_FROM up in absolute value (and inf) a figure is printed with 4
  * significant digits ("8.334e+228"), not %.*f, whose digits the cell's width cut off without a sign
- * (a mean of 8e228 GBP m read as 8e46). Below it, as before.
+ * (a mean of 8e228 GBP m read as 8e46). Below it, as before. And the rule
+ * of decimals for figures beside others of another size
+ * (mr_tab_sig2_decimals).
  */
 #ifndef MR_CELLNUM_H
 #define MR_CELLNUM_H
@@ -25,6 +27,18 @@ static inline int mr_vrf_text(char *buf, size_t n, double x)
     if (isnan(x))
         return snprintf(buf, n, "n/a");
     return snprintf(buf, n, fabs(x) >= MR_TAB_EXP_FROM ? "%.4g" : "%.1f", x);
+}
+
+/* The decimals for figures whose largest |value| is big: dec, or more, at
+   most max, until big shows 2 significant digits (big >= 10^(1 - dec));
+   dec for big 0 or not finite. For a column or a change beside figures of
+   another size (compare's B - A, summary's headline parts: until
+   2026-12-07 0.35 GBP m printed as 0 beside hundreds). */
+static inline int mr_tab_sig2_decimals(double big, int dec, int max)
+{
+    while (dec < max && big > 0.0 && isfinite(big) && big < pow(10.0, 1 - dec))
+        dec++;
+    return dec;
 }
 
 #endif

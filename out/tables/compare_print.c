@@ -3,7 +3,7 @@
 #include "out/tables/compare_print.h"
 
 #include "models/units.h"       /* MR_GBP_PER_MILLION */
-#include "out/tables/cellnum.h" /* mr_vrf_text */
+#include "out/tables/cellnum.h" /* mr_vrf_text, mr_tab_sig2_decimals */
 
 #include <math.h>
 #include <stdio.h>
@@ -68,10 +68,7 @@ static int change_decimals(const mr_compare_view *v, size_t at, int dec)
     for (int i = 0; i < 3; i++)
         if (isfinite(x[i]) && fabs(x[i]) > big)
             big = fabs(x[i]);
-    big /= MR_GBP_PER_MILLION;
-    while (dec < 4 && big > 0.0 && big < pow(10.0, 1 - dec))
-        dec++;
-    return dec;
+    return mr_tab_sig2_decimals(big / MR_GBP_PER_MILLION, dec, 4);
 }
 
 /* Series s as the table names it: the total, always last, as "Total", as a

@@ -144,9 +144,7 @@ static int print_parts(FILE *out, const summary *s, int dec)
             const double v = fabs((c == 2 ? p[0] + p[1] : p[c < 2 ? c : 2]) / MR_GBP_PER_MILLION);
             big = isfinite(v) && v > big ? v : big;
         }
-        cdec[c] = dec;
-        while (cdec[c] < 3 && big > 0.0 && big < pow(10.0, 1 - cdec[c]))
-            cdec[c]++;
+        cdec[c] = mr_tab_sig2_decimals(big, dec, 3);
     }
     for (size_t j = 0; j <= s->S; j++) {
         const double *p = s->parts + j * 3;
