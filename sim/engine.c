@@ -159,7 +159,7 @@ static double stream_bytes(const mr_model *md, uint64_t L, uint64_t N, int threa
     for (int k = 0; k < MR_NTRIAL_VARS; k++) /* output.trials: totals keeps its columns */
         if (mr_trial_vars[k].where & keep)
             per_trial += 8.0 * (double)mr_cols_count(mr_trial_vars[k].cols, md->S, md->M, md->H);
-    return fixed + (double)L * per_trial + mr_summary_errors_tail_bytes(N, md->S, md->H);
+    return fixed + (double)L * per_trial + mr_summary_errors_tail_bytes(N, md->S, md->H, threads);
 }
 
 /* Ranks of comm on this host (a hash of the host name, gathered): a limit

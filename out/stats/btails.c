@@ -359,21 +359,23 @@ static int gather(series *s, const mr_comm *c)
     const size_t k = total[0] < want ? (size_t)total[0] : (size_t)want, off = (size_t)total[0] - k;
     const size_t nt = (size_t)total[1];
     s->rtrial = malloc((k + nt ? k + nt : 1) * sizeof *s->rtrial);
+    /* several ranks: the top's trials gathered as doubles (exact); one:
+       copied straight from ttrial */
     double *tmine = many ? malloc((s->tn ? s->tn : 1) * sizeof *tmine) : NULL;
-    double *tall = malloc((nt ? nt : 1) * sizeof *tall);
-    double *tto = many ? tmine : tall;
-    bad = !s->rtrial || !tall || !tto;
-    for (size_t j = 0; !bad && j < s->tn; j++)
-        tto[j] = (double)s->ttrial[j];
-    free(s->ttrial);
-    s->ttrial = NULL;
+    double *tall = many ? malloc((nt ? nt : 1) * sizeof *tall) : NULL;
+    bad = !s->rtrial || (many && (!tmine || !tall));
+    for (size_t j = 0; !bad && many && j < s->tn; j++)
+        tmine[j] = (double)s->ttrial[j];
+    if (many) { /* packed (or not needed: failed) */
+        free(s->ttrial);
+        s->ttrial = NULL;
+    }
     if (mr_comm_any(c, bad) || (many && mr_comm_allgather_f64(c, tmine, s->tn, tall))) {
         free(tmine);
         free(tall);
         free(all);
         return -1;
     }
-    s->tn = s->tcap = 0;
     for (size_t j = 0; j < k; j++) { /* all[j] is written after all[2 (off + j)] is read */
         uint64_t key, t;
         memcpy(&key, &all[2 * (off + j)], sizeof key);
@@ -382,9 +384,12 @@ static int gather(series *s, const mr_comm *c)
         s->rtrial[j] = (uint32_t)t;
     }
     for (size_t j = 0; j < nt; j++)
-        s->rtrial[k + j] = (uint32_t)tall[j];
+        s->rtrial[k + j] = many ? (uint32_t)tall[j] : s->ttrial[j];
     free(tmine);
     free(tall);
+    free(s->ttrial);
+    s->ttrial = NULL;
+    s->tn = s->tcap = 0;
     /* of the values, the lowest kv (the walks' window: paired.h
        mr_paired_tail_values); the others' trials are enough */
     s->nv = k < s->kv ? k : (size_t)s->kv;

@@ -124,7 +124,8 @@ mr_status mr_run_extras_bytes(const mr_scenario *sc, uint64_t ntrials, const mr_
        series, the run's and 32-bit ones a thread (btails.h) */
     const double H = (double)sc->horizon_years, S = (double)md.S;
     double b = xo->stream ? 0.0
-                          : mr_summary_errors_tail_bytes(sc->trials, md.S, sc->horizon_years) +
+                          : mr_summary_errors_tail_bytes(sc->trials, md.S, sc->horizon_years,
+                                                         (int)threads) +
                                 (2.0 * S + 4.0) * 65536.0 * (8.0 + 4.0 * (double)threads);
     /* an importance-sampled run's weighted statistics (wsumstats.c):
        on every rank the weights and, per trial-year, the gathered values,

@@ -46,13 +46,15 @@ void mr_summary_errors_tail_sizes(uint64_t N, int H, uint64_t *kl, uint64_t *ka,
 /* The memory those tails take on every rank, bytes, for the memory check:
    what is kept at the end (12 bytes a horizon value with its trial; 4 an
    annual value's trial, 8 more for each of the lowest kv) times 1.5 for
-   the series being gathered (16 bytes a value), the first-digit bins'
-   slack in pass 2 and the bootstrap's 4-byte count per kept trial a
-   thread; plus the bootstrap's bitmap of kept trials (1 bit and a 4-byte
-   rank per 64 trials). About 6.4 MB for 10^6 trials of
-   scenarios/demo.yaml (S = 4, H = 10; 11.5 MB with every annual value
-   kept, as until 2026-12-07). */
-double mr_summary_errors_tail_bytes(uint64_t N, int S, int H);
+   the series being gathered (16 bytes a value) and the first-digit bins'
+   slack in pass 2; the bootstrap's bitmap of kept trials (1 bit and a
+   4-byte rank per 64 trials); and its 4-byte count per kept trial on each
+   of `threads` threads (0: 1), the kept trials bounded by the kept values
+   and by N. 10^6 trials of scenarios/demo.yaml (S = 4, H = 10) on 1
+   thread: 8,973,300 bytes (6.4 MB without the counts; 11.5 with every
+   annual value kept and no counts, as until 2026-12-07; worked in
+   tests/unit/sim/studies/summary_tail_bytes.c). */
+double mr_summary_errors_tail_bytes(uint64_t N, int S, int H, int threads);
 
 /* mr_summary_errors_collect for a streamed run, from the tails st kept
    (mr_stream_boot_tails): the same datasets, bit for bit (paired.h
