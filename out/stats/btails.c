@@ -198,6 +198,12 @@ static int trim(series *s)
     return 0;
 }
 
+/* The capacity a series' kept arrays grow to when they must hold `need`. */
+static size_t grown(size_t need)
+{
+    return need + need / 2 + CHUNK;
+}
+
 /* The worker's chunk of series q into bt (shared: one thread at a time). */
 static void flush_chunk(mr_btails *bt, mr_btails_worker *w, int q)
 {
@@ -209,7 +215,7 @@ static void flush_chunk(mr_btails *bt, mr_btails_worker *w, int q)
     {
         series *s = &bt->s[q];
         if (s->n + nq > s->cap) {
-            size_t cap = s->n + nq + (s->n + nq) / 2 + CHUNK;
+            const size_t cap = grown(s->n + nq);
             uint64_t *k2 = realloc(s->key, cap * sizeof *k2);
             if (k2)
                 s->key = k2;
@@ -247,7 +253,7 @@ static void flush_top(mr_btails *bt, mr_btails_worker *w, int q)
     {
         series *s = &bt->s[q];
         if (s->tn + nq > s->tcap) {
-            size_t cap = s->tn + nq + (s->tn + nq) / 2 + CHUNK;
+            const size_t cap = grown(s->tn + nq);
             uint32_t *t2 = realloc(s->ttrial, cap * sizeof *t2);
             if (t2) {
                 s->ttrial = t2;
