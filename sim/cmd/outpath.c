@@ -250,7 +250,10 @@ static int check_not_input(const char *path, const char *of, const mr_outpath_re
 }
 
 /* The output's directory has room for the file (statvfs: the blocks an
-   unprivileged user may take). A file system that cannot tell is trusted.
+   unprivileged user may take). A file system that cannot tell is trusted,
+   as is one of no blocks at all (procfs, sysfs: the lock file's check then
+   names the path, exit 2; until 2026-12-07 "'/proc' has 0 bytes free",
+   exit 1).
    Room for the file but not for a checkpoint beside it is a warning: a
    run may end before its first checkpoint, but a checkpoint that cannot
    be written ends the run (docs/HPC.md). */
@@ -258,7 +261,7 @@ static int check_space(const mr_outpath_req *q, mr_error *err)
 {
     char dir[4096], need[32], have[32];
     struct statvfs vs;
-    if (dir_of(q->output, dir, sizeof dir) || statvfs(dir, &vs) != 0)
+    if (dir_of(q->output, dir, sizeof dir) || statvfs(dir, &vs) != 0 || vs.f_blocks == 0)
         return 0;
     double avail = (double)vs.f_bavail * (double)vs.f_frsize;
     mr_format_bytes(avail, have, sizeof have);
