@@ -6,7 +6,7 @@ set -uo pipefail
 bin=$1 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cd "$src"
+cd "$src" || exit 1
 fails=0
 expect() { # expect STATUS STDERR-LINE-OR-EMPTY -- ARGS...
   local want=$1 line=$2
