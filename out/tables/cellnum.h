@@ -41,4 +41,16 @@ static inline int mr_tab_sig2_decimals(double big, int dec, int max)
     return dec;
 }
 
+/* mr_tab_sig2_decimals of the largest finite |x[i] / unit| of a change and
+   its interval (x: estimate, low, high): compare's change column, a
+   sweep's "vs first" (until 2026-12-07 -0.24 GBP m printed -0 there). */
+static inline int mr_tab_change_decimals(const double x[3], double unit, int dec, int max)
+{
+    double big = 0.0;
+    for (int i = 0; i < 3; i++)
+        if (isfinite(x[i]) && fabs(x[i] / unit) > big)
+            big = fabs(x[i] / unit);
+    return mr_tab_sig2_decimals(big, dec, max);
+}
+
 #endif

@@ -3,7 +3,7 @@
 #include "out/tables/compare_print.h"
 
 #include "models/units.h"       /* MR_GBP_PER_MILLION */
-#include "out/tables/cellnum.h" /* mr_vrf_text, mr_tab_sig2_decimals */
+#include "out/tables/cellnum.h" /* mr_vrf_text, mr_tab_change_decimals */
 
 #include <math.h>
 #include <stdio.h>
@@ -64,11 +64,7 @@ static int decimals(const mr_compare_view *v)
 static int change_decimals(const mr_compare_view *v, size_t at, int dec)
 {
     const double x[3] = {v->est[at], v->lo[at], v->hi[at]};
-    double big = 0.0;
-    for (int i = 0; i < 3; i++)
-        if (isfinite(x[i]) && fabs(x[i]) > big)
-            big = fabs(x[i]);
-    return mr_tab_sig2_decimals(big / MR_GBP_PER_MILLION, dec, 4);
+    return mr_tab_change_decimals(x, MR_GBP_PER_MILLION, dec, 4);
 }
 
 /* Series s as the table names it: the total, always last, as "Total", as a

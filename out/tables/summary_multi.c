@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "out/tables/attr_print.h"
+#include "out/tables/cellnum.h" /* mr_tab_change_decimals */
 #include "out/tables/compare_print.h"
 #include "models/units.h" /* MR_GBP_PER_MILLION */
 #include "out/h5/read.h"
@@ -196,10 +197,15 @@ static int print_sweep(mr_h5r *r, FILE *out)
         const double *d = diff + v * 3;
         if (v == 0)
             snprintf(mr_tab_cell(&t, 1, (size_t)K + 7), CELL, "(reference)");
-        else
+        else {
+            /* more decimals until the change shows 2 significant digits, as
+               compare prints it (until 2026-12-07 a change of -0.24 GBP m,
+               [-0.29, -0.18], printed -0 [-0, -0]) */
+            const int cd = mr_tab_change_decimals(d, MR_GBP_PER_MILLION, dec, 4);
             snprintf(mr_tab_cell(&t, (size_t)v + 1, (size_t)K + 7), CELL, "%+.*f [%+.*f, %+.*f]",
-                     dec, d[0] / MR_GBP_PER_MILLION, dec, d[1] / MR_GBP_PER_MILLION, dec,
+                     cd, d[0] / MR_GBP_PER_MILLION, cd, d[1] / MR_GBP_PER_MILLION, cd,
                      d[2] / MR_GBP_PER_MILLION);
+        }
     }
     mr_tab_print(out, &t);
     free(t.cell);

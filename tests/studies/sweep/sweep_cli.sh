@@ -119,4 +119,24 @@ u=$(h5dump -a "/sweep/grid/demand_t/units" "$tmp/lu.h5" | sed -n 's/.*(0): "\(.*
 "$bin" summary "$tmp/hz.h5" >"$tmp/sum" || fail "summary of the horizon sweep"
 grep -qF "The variants' horizons differ: the horizon's figures (mean to ES, vs first) cover" "$tmp/sum" ||
     { cat "$tmp/sum"; fail "horizon sweep: no note that the totals cover different spans"; }
+# a change of a fraction of a GBP m beside losses of thousands (the demo's
+# gallium stockpile swept from 6 to 24 months): "vs first" printed with 2
+# significant digits as the file holds it, not -0 [-0, -0] (until 2026-12-07)
+"$bin" run "$src/tests/studies/sweep/gallium_months.yaml" -o "$tmp/ga.h5" --trials 2000 -q ||
+    fail "sweep of the gallium stockpile"
+"$bin" summary "$tmp/ga.h5" >"$tmp/sum" || fail "summary of the gallium sweep"
+# the file's (2 x 3: the variants' change, low, high), at full precision
+want=$(h5dump -m %.17g -d /sweep/mean_difference "$tmp/ga.h5" |
+    awk '/DATA \{/ { d = 1; next } d && /^ *\}/ { d = 0 }
+         d { sub(/^ *\([0-9,]+\): */, ""); n = split($0, a, ",")
+             for (i = 1; i <= n; i++) if (a[i] ~ /[0-9]/) v[k++] = a[i] + 0 }
+         END { printf "%+.2f [%+.2f, %+.2f]", v[3] / 1e6, v[4] / 1e6, v[5] / 1e6 }')
+case "$want" in
+    -0.[0-9][0-9]" ["-0.[0-9][0-9]", "-0.[0-9][0-9]"]") ;;
+    *) fail "gallium sweep: the file's change is '$want', expected a fall of a fraction of a GBP m" ;;
+esac
+case "$(grep '^value2 ' "$tmp/sum")" in
+    *" $want") ;;
+    *) cat "$tmp/sum"; fail "gallium sweep: 'vs first' is not '$want' (the file's, 2 significant digits)" ;;
+esac
 echo "sweep: OK"
