@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -482,10 +483,22 @@ static void write_json(FILE *f, const bench_request *q, const bench_host *h, con
 /* --json FILE, before any run: its directory can be written, and FILE, if
    it exists, is a regular file (the rename of save_json would replace a
    symbolic link, a FIFO or a device, not write into it; a directory would
-   refuse only after the runs). */
+   refuse only after the runs); FILE is not named like a scenario, a result
+   file or minrisk's side files, which the JSON would replace (until
+   2026-12-07 `--json demo.yaml` replaced the scenario: a review). */
 static int check_json_path(const char *path, mr_error *err)
 {
     struct stat st;
+    const size_t n = strlen(path);
+    if (mr_outpath_check_names(path, "--json", "the JSON file", "e.g. bench.json", err))
+        return -1;
+    if (n >= 3 && !strcasecmp(path + n - 3, ".h5")) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%.900s: is named like a minrisk result file (.h5), which the JSON file would "
+                 "replace; choose another --json (e.g. bench.json)",
+                 path);
+        return -1;
+    }
     if (path[strlen(path) - 1] != '/' && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode))
             snprintf(err->msg, sizeof err->msg,

@@ -158,7 +158,7 @@ static long pid_of(const char *s, size_t n)
 /* The names minrisk gives its side files: the output may be none of them
    (a run writing x.h5.ckpt would replace the checkpoint of x.h5, a run
    writing x.h5.tmp.42 a temporary file another run is writing). */
-static int check_name(const char *output, mr_error *err)
+static int check_name(const char *output, const char *opt, mr_error *err)
 {
     const char *tmp = strstr(base_of(output), ".tmp.");
     while (tmp && strstr(tmp + 1, ".tmp."))
@@ -168,7 +168,7 @@ static int check_name(const char *output, mr_error *err)
                        : tmp && all_digits(tmp + 5) ? "a minrisk temporary file (.tmp.<pid>)"
                                                     : NULL;
     if (what)
-        say(err, "%s: is named like %s; choose another -o", output, what);
+        say(err, "%s: is named like %s; choose another %s", output, what, opt);
     return what ? -1 : 0;
 }
 
@@ -177,17 +177,24 @@ static int check_name(const char *output, mr_error *err)
    b.yaml` for `-o b.h5`; the Python package's compare(a, b, c) takes its
    last argument as the output). After check_not_input, whose message says
    more for the scenario itself. */
-static int check_not_yaml_name(const char *output, mr_error *err)
+static int check_not_yaml_name(const char *output, const char *opt, const char *file,
+                               const char *ends, mr_error *err)
 {
     size_t n = strlen(output);
     bool yaml = (n >= 5 && !strcasecmp(output + n - 5, ".yaml")) ||
                 (n >= 4 && !strcasecmp(output + n - 4, ".yml"));
     if (yaml)
         say(err,
-            "%s: is named like a scenario file (.yaml, .yml), which the result file would "
-            "replace; choose another -o (result files end in .h5)",
-            output);
+            "%s: is named like a scenario file (.yaml, .yml), which %s would replace; choose "
+            "another %s (%s)",
+            output, file, opt, ends);
     return yaml ? -1 : 0;
+}
+
+int mr_outpath_check_names(const char *path, const char *opt, const char *file, const char *ends,
+                           mr_error *err)
+{
+    return check_name(path, opt, err) || check_not_yaml_name(path, opt, file, ends, err) ? -1 : 0;
 }
 
 /* path, if it exists, is a regular file (not followed if a link). `of` names
@@ -295,9 +302,10 @@ static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error 
         mr_outpath_check_dir(q->output, err);
         return MR_BAD_INPUT;
     }
-    if (check_name(q->output, err) || check_regular(q->output, NULL, err) ||
+    if (check_name(q->output, "-o", err) || check_regular(q->output, NULL, err) ||
         check_regular(ckpt, q->output, err) || check_not_input(q->output, NULL, q, err) ||
-        check_not_input(ckpt, q->output, q, err) || check_not_yaml_name(q->output, err) ||
+        check_not_input(ckpt, q->output, q, err) ||
+        check_not_yaml_name(q->output, "-o", "the result file", "result files end in .h5", err) ||
         mr_outpath_check_dir(q->output, err))
         return MR_BAD_INPUT;
     return check_space(q, err) ? MR_FAILED : MR_OK;

@@ -32,6 +32,14 @@ typedef struct {
    in it (not "DIR/"); else -1 with err (one line naming the path). */
 int mr_outpath_check_dir(const char *path, mr_error *err);
 
+/* path is not named like minrisk's side files (.ckpt, .lock, .tmp.<pid>)
+   nor like a scenario (.yaml, .yml, any case), which a file written there
+   would replace; else -1 with err naming the option opt ("-o", "--json"),
+   the file written ("the result file") and the names it should have
+   ("result files end in .h5"). */
+int mr_outpath_check_names(const char *path, const char *opt, const char *file, const char *ends,
+                           mr_error *err);
+
 /* Collective. Refuse (MR_BAD_INPUT) an output path that is empty, names a
    directory, exists and is not a regular file (a symbolic link, FIFO,
    socket, device), ends like minrisk's own side files (.ckpt, .lock,

@@ -68,6 +68,25 @@ mkfifo "$tmp/fifo"
 expect 2 "$tmp/fifo: exists and is a FIFO, not a regular file; choose another --json" -- $tiny --json "$tmp/fifo"
 [ -p "$tmp/fifo" ] || fail "--json FIFO: the FIFO was replaced"
 rm -f "$tmp/link.json" "$tmp/target.json" "$tmp/fifo"
+# --json over a scenario, a result file or minrisk's side files: refused by
+# name (until 2026-12-07 `--json demo.yaml` replaced the scenario), the
+# file left as it was
+for name in s.yaml s.YML r.h5 r.H5 r.h5.ckpt r.h5.lock b.json.tmp.42; do
+  echo keep >"$tmp/$name"
+done
+for name in s.yaml s.YML; do
+  expect 2 "$tmp/$name: is named like a scenario file (.yaml, .yml), which the JSON file would replace; choose another --json (e.g. bench.json)" -- $tiny --json "$tmp/$name"
+done
+for name in r.h5 r.H5; do
+  expect 2 "$tmp/$name: is named like a minrisk result file (.h5), which the JSON file would replace; choose another --json (e.g. bench.json)" -- $tiny --json "$tmp/$name"
+done
+expect 2 "$tmp/r.h5.ckpt: is named like a minrisk checkpoint (.ckpt); choose another --json" -- $tiny --json "$tmp/r.h5.ckpt"
+expect 2 "$tmp/r.h5.lock: is named like a minrisk lock file (.lock); choose another --json" -- $tiny --json "$tmp/r.h5.lock"
+expect 2 "$tmp/b.json.tmp.42: is named like a minrisk temporary file (.tmp.<pid>); choose another --json" -- $tiny --json "$tmp/b.json.tmp.42"
+for name in s.yaml s.YML r.h5 r.H5 r.h5.ckpt r.h5.lock b.json.tmp.42; do
+  [ "$(cat "$tmp/$name")" = keep ] || fail "--json $name: the file was changed"
+  rm -f "$tmp/$name"
+done
 # the temporaries of a bench killed during its write (FILE.tmp.<pid>, whose
 # process is gone) are removed by the next bench to FILE, under FILE.lock,
 # one line each; a live process's (this shell's) stays (until 2026-12-06
