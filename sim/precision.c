@@ -21,7 +21,7 @@
 
 /* ---- the targets -------------------------------------------------------------- */
 
-/* "99" -> 0.99, "995" -> 0.995: 1 to 4 digits, not all 0; -1 if not. */
+/* "99" -> 0.99, "995" -> 0.995: 1 to 4 digits; -1 if not (the caller refuses levels below 0.5). */
 static double level_of(const char *d, size_t n)
 {
     if (n < 1 || n > 4)
@@ -33,8 +33,7 @@ static double level_of(const char *d, size_t n)
         buf[2 + i] = d[i];
     }
     buf[2 + n] = '\0';
-    double p = strtod(buf, NULL);
-    return p > 0.0 ? p : -1.0;
+    return strtod(buf, NULL);
 }
 
 /* The statistic named s (length n) into t. 0, or -1 with msg. */
@@ -87,11 +86,22 @@ static int parse_stat(const char *s, size_t n, const mr_scenario *sc, mr_prec_ta
         for (int j = 0; j < sc->nsectors && sector == -2; j++)
             if (!strcmp(what, sc->sectors[j].id))
                 sector = j;
-        if (p <= 0.0) {
+        if (p < 0.0) {
             snprintf(msg, msgsize,
                      "%s: the level after %s must be 1 to 4 digits (99 = "
                      "0.99, 995 = 0.995)",
                      name, var ? "var" : "es");
+            return -1;
+        }
+        /* a tail's level: var100 is 0.100, the 10% quantile, not 100%
+           (until 2026-12-07 taken so: a review) */
+        if (p < 0.5) {
+            snprintf(msg, msgsize,
+                     "%s: the level 0.%.*s is below 0.5 (the digits after %s are a decimal "
+                     "fraction: 99 = 0.99, 995 = 0.995, 100 = 0.100); give 0.5 to 0.9999, e.g. "
+                     "%s99_%s",
+                     name, (int)(us - digits), digits, var ? "var" : "es", var ? "var" : "es",
+                     us + 1);
             return -1;
         }
         if (sector == -2) {

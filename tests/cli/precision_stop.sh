@@ -178,6 +178,7 @@ bad "var99_total: REL must be a number in (0, 1], got 'x'" --target-precision va
 bad "var99_mars: 'mars' is neither 'total' nor a sector" --target-precision var99_mars=0.1
 bad "varx_total: the level after var must be 1 to 4 digits" --target-precision varx_total=0.1
 bad "rp1: a return period rpR needs an integer R in [2, 1000000]" --target-precision rp1=0.1
+bad "var100_total: the level 0.100 is below 0.5" --target-precision var100_total=0.9
 bad "var99_total: given twice" --target-precision var99_total=0.1,var99_total=0.2
 bad "--max-trials: only with a precision target (--target-precision or simulation.target_precision)" --max-trials 5000
 bad "--max-trials: must be an integer in [1, 4294967295], got '0'" --target-precision aal=0.1 --max-trials 0

@@ -118,6 +118,20 @@ static void test_parse(void **state)
     assert_int_equal(mr_precision_parse("es99_=0.1", &sc, &s, msg, sizeof msg), -1);
     assert_string_equal(msg, "es99_: '' is neither 'total' nor a sector of the scenario");
     assert_int_equal(mr_precision_parse("var9.9_total=0.1", &sc, &s, msg, sizeof msg), -1);
+    /* levels below 0.5: var100 is 0.100 (the 10% quantile), not 100%; var0
+       is 0 (until 2026-12-07 var100 was taken, var0 said "1 to 4 digits") */
+    assert_int_equal(mr_precision_parse("var100_total=0.9", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg, "var100_total: the level 0.100 is below 0.5 (the digits after var are "
+                             "a decimal fraction: 99 = 0.99, 995 = 0.995, 100 = 0.100); give 0.5 "
+                             "to 0.9999, e.g. var99_total");
+    assert_int_equal(mr_precision_parse("es4999_automotive=0.1", &sc, &s, msg, sizeof msg), -1);
+    assert_string_equal(msg,
+                        "es4999_automotive: the level 0.4999 is below 0.5 (the digits after es "
+                        "are a decimal fraction: 99 = 0.99, 995 = 0.995, 100 = 0.100); give "
+                        "0.5 to 0.9999, e.g. es99_automotive");
+    assert_int_equal(mr_precision_parse("var0_total=0.1", &sc, &s, msg, sizeof msg), -1);
+    parse_ok("var5_total=0.1,es9999_total=0.1", &s);
+    assert_true(s.t[0].p == 0.5 && s.t[1].p == 0.9999);
     parse_ok("var99_total=0.1,es99_total=0.1,var99_automotive=0.1,var995_total=0.1", &s);
     parse_ok("var99_total=1e-1,aal=.5", &s);
     assert_true(s.t[0].target == 0.1 && s.t[1].target == 0.5);
