@@ -80,18 +80,9 @@ static mr_status study(const char *scenario, const char *output, const mr_uncert
         snprintf(err.msg, sizeof err.msg,
                  "%s: has no uncertain block: nothing to study (docs/STUDIES.md, Uncertainty)",
                  scenario);
-    } else if (sc.nsweep > 0) {
-        const mr_sweep_param *sp = &sc.sweep[0];
-        snprintf(err.msg, sizeof err.msg,
-                 "%s:%d:%d: sweep.%s: a sweep and an uncertain block in one scenario: study the "
-                 "uncertainty of one variant at a time",
-                 sp->file, sp->key_line, sp->key_col, sp->path);
-    } else if (sc.importance.present) {
-        snprintf(err.msg, sizeof err.msg,
-                 "%s:%d:%d: importance: the uncertainty study does not weight trials: remove the "
-                 "importance block (docs/STUDIES.md, Importance sampling)",
-                 sc.importance.file, sc.importance.line, sc.importance.col);
     } else if ((st = mr_uncertainty_check(&sc, &err)) == MR_OK) {
+        /* (a sweep, an importance block or a precision target beside the
+           uncertain block: refused by the loader, sim/scenario/loader.c) */
         if (have_seed)
             sc.seed = seed;
         const mr_scenario *scs[1] = {&sc};

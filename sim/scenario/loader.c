@@ -78,6 +78,21 @@ static int check_precision(P *p, const Map *root)
     return 0;
 }
 
+/* simulation.target_precision beside a block that cannot have one (why):
+   refused at the key, -1. A sweep's and an importance block's run refuses
+   it (a precision target stops one run; the weighted statistics' stop
+   rule is not built), an uncertainty study runs a fixed block a row. */
+static int precision_refused(P *p, const Map *root, const char *why)
+{
+    const yaml_node_t *x, *t;
+    char kp[KP_MAX], tkp[KP_MAX];
+    Map m;
+    if (sc_mget(p, root, "simulation", true, &x, kp) || sc_map_open(p, x, kp, "simulation", &m) ||
+        sc_mget(p, &m, "target_precision", true, &t, tkp))
+        return -1;
+    return sc_fail(p, t, tkp, "%s", why);
+}
+
 /* The schema walk, in dependency order (see the top of this file).
    Collecting every error (mr_scenario_load_all), a section that fails is
    passed over and the walk goes on with the sections that do not need
@@ -169,14 +184,41 @@ static int walk(P *p, const yaml_node_t *root)
     /* a variant's sweep was applied before the walk (sc_apply_sweep) */
     if (!p->choice && (sc_mget(p, &m, "sweep", false, &x, kp) || (x && sc_walk_sweep(p, x, kp))))
         return -1;
+    const yaml_node_t *sweep = p->choice ? NULL : x;
     /* no command runs both (minrisk run refuses --importance with a sweep
        too): refused here so that validate says so */
     if (!p->choice && importance && sc->nsweep > 0)
         return sc_fail(p, importance, "importance", "not available for a scenario with a sweep");
+    /* nor a precision target with either (until 2026-12-07 validate passed
+       them and run refused them without a line: a review) */
+    if (!p->choice && sc->target_precision && (importance || sc->nsweep > 0))
+        return precision_refused(p, &m,
+                                 importance
+                                     ? "not available with importance sampling (the importance "
+                                       "block)"
+                                     : "not available for a scenario with a sweep");
     /* a row's numbers were set before the walk (sc_apply_uncertain) */
     if (!p->values &&
         (sc_mget(p, &m, "uncertain", false, &x, kp) || (x && sc_walk_uncertain(p, x, kp))))
         return -1;
+    /* minrisk run refuses an uncertain block and minrisk uncertainty a
+       sweep, an importance block or a precision target beside it: refused
+       here so that validate says so (until 2026-12-07 validate passed them
+       and uncertainty ignored a precision target: a review) */
+    if (!p->choice && !p->values && x && sc->nuncertain > 0) {
+        if (sweep)
+            return sc_fail(p, sweep, "sweep",
+                           "a sweep and an uncertain block in one scenario: study the uncertainty "
+                           "of one variant at a time");
+        if (importance)
+            return sc_fail(p, importance, "importance",
+                           "the uncertainty study does not weight trials: remove the importance "
+                           "block (docs/STUDIES.md, Importance sampling)");
+        if (sc->target_precision)
+            return precision_refused(p, &m,
+                                     "not available with an uncertain block: every row of the "
+                                     "study runs uncertain.block_trials trials");
+    }
     if (sc_check_expected(p))
         return -1;
     return sc_warnings(p, root);

@@ -55,6 +55,7 @@ SEMANTIC = {
     "precision_unknown_sector": "a sector id the scenario does not define",
     "precision_unknown_stat": "a statistic name inside the target_precision string",
     "precision_leading_zero": "a return period inside the target_precision string (rp0010)",
+    "precision_level_low": "a level inside the target_precision string (es100 is 0.100)",
     # sums and matrices
     "correlation_asymmetric": "a matrix property (symmetry)",
     "correlation_asymmetric_close": "a matrix property (symmetry)",
@@ -134,6 +135,9 @@ SEMANTIC = {
     "sweep_unknown_id": "a key path through an id the scenario does not define",
     "sweep_value_out_of_range": "a swept value out of its key's range",
     "sweep_importance": "two blocks that no command runs together (sweep and importance)",
+    "sweep_precision": "two blocks that no command runs together (sweep and target_precision)",
+    "importance_precision": "two blocks that no command runs together (importance and "
+                            "target_precision)",
     "uncertain_also_swept": "a key path both swept and uncertain",
     "uncertain_bad_path": "a key path to a key the schema does not have",
     "uncertain_not_a_number": "a key path to a key whose value is not a number",

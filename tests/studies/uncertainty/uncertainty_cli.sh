@@ -90,8 +90,12 @@ grep -q "minrisk uncertainty" "$tmp/e" || { cat "$tmp/e"; fail "run's refusal do
 # block, with file, line and column, status 2, nothing written
 printf 'extends: %s\nsweep:\n  simulation.horizon_years: [2, 3]\n' "$dir/two_keys.yaml" >"$tmp/sw.yaml"
 printf 'extends: %s\nimportance:\n  target: var99\n' "$dir/two_keys.yaml" >"$tmp/is.yaml"
-for case in "sw|$tmp/sw.yaml:3:3: sweep.simulation.horizon_years: a sweep and an uncertain block in one scenario: study the uncertainty of one variant at a time" \
-    "is|$tmp/is.yaml:3:3: importance: the uncertainty study does not weight trials: remove the importance block (docs/STUDIES.md, Importance sampling)"; do
+# (validate too since 2026-12-07, and a precision target: every row runs
+# the block's trials, which uncertainty silently did)
+printf 'extends: %s\nsimulation:\n  target_precision: "aal=0.1"\n' "$dir/two_keys.yaml" >"$tmp/tp.yaml"
+for case in "sw|$tmp/sw.yaml:3:3: sweep: a sweep and an uncertain block in one scenario: study the uncertainty of one variant at a time" \
+    "is|$tmp/is.yaml:3:3: importance: the uncertainty study does not weight trials: remove the importance block (docs/STUDIES.md, Importance sampling)" \
+    "tp|$tmp/tp.yaml:3:21: simulation.target_precision: not available with an uncertain block: every row of the study runs uncertain.block_trials trials"; do
     f=${case%%|*}
     "$bin" uncertainty "$tmp/$f.yaml" -o "$tmp/$f.h5" 2>"$tmp/e"
     rc=$?
@@ -99,6 +103,10 @@ for case in "sw|$tmp/sw.yaml:3:3: sweep.simulation.horizon_years: a sweep and an
     [ "$(cat "$tmp/e")" = "${case#*|}" ] ||
         { cat "$tmp/e"; fail "$f: not the expected message"; }
     [ ! -e "$tmp/$f.h5" ] || fail "$f: an output file was left"
+    "$bin" validate "$tmp/$f.yaml" >/dev/null 2>"$tmp/e"
+    rc=$?
+    [ "$rc" -eq 2 ] && [ "$(cat "$tmp/e")" = "${case#*|}" ] ||
+        { cat "$tmp/e"; fail "$f: validate: status $rc or not the expected message"; }
 done
 # a draw that makes price_correlation not positive definite: the refusal is
 # at the matrix in the base scenario, and names the uncertain keys drawn

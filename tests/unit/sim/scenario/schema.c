@@ -296,9 +296,14 @@ static int load_with(const char *path, const char *value, char *msg, size_t n)
     else if (!strcmp(path, "name"))
         text = full_with_line("name", strcmp(value, "null") ? value : NULL);
     else {
+        /* without the precision target, which a sweep cannot have */
+        char *base = full_with_line("target_precision", NULL), *tp = strstr(base, "  max_trials: ");
+        assert_non_null(tp);
+        memmove(tp, strchr(tp, '\n') + 1, strlen(strchr(tp, '\n') + 1) + 1);
         char sweep[512];
         snprintf(sweep, sizeof sweep, "sweep:\n  \"%s\": [%s]\n", path, value);
-        text = cat(FULL, sweep, "");
+        text = cat(base, sweep, "");
+        free(base);
     }
     int rc = load(text, msg, n);
     free(text);
