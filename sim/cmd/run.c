@@ -85,11 +85,10 @@ static const char *const usage_run =
     "  --max-trials N      the cap of --target-precision (default: --trials, else\n"
     "                      simulation.max_trials, else simulation.trials)\n"
     "  --importance SPEC   importance sampling (docs/STUDIES.md): PROCESS=FACTOR,...\n"
-    "                      tilts rates (names as in /events, '*' any characters:\n"
-    "                      'event/*=4,country/CN=2'); auto: chosen by cross-entropy\n"
-    "                      for --target; focus=year|horizon, focus_years=K,\n"
-    "                      defensive=A. Weights in /trials/weight, statistics\n"
-    "                      weighted; overrides the scenario's importance block\n"
+    "                      fixed rate factors (names as in /events, '*' any chars:\n"
+    "                      'event/*=4,country/CN=2'), replacing the scenario's; auto:\n"
+    "                      chosen by cross-entropy for --target; focus=year|horizon,\n"
+    "                      focus_years=K, defensive=A. Weights in /trials/weight\n"
     "  --target STAT       what --importance auto tunes for: var<P> or es<P> of the\n"
     "                      horizon's total loss (var99.9, es99.5) or, with _annual,\n"
     "                      of the annual total loss (var99.9_annual)\n"
@@ -729,6 +728,11 @@ static mr_status importance_options(const run_request *q, mr_scenario *sc, const
             mr_cli_usage_error("run", "--importance: %s", why);
             return MR_BAD_INPUT;
         }
+        /* fixed rates (no 'auto') are a fixed tilt: the block's target
+           is dropped, unless --target asks for the cross-entropy from
+           them (until 2026-12-07 the block's target ran it anyway) */
+        if (!is_auto)
+            cli.target = MR_TARGET_NONE;
         mr_importance_free(imp);
         *imp = cli;
         /* auto, with or without starting rates, needs a target (the

@@ -99,6 +99,19 @@ def same(a, b):
     return bad
 
 
+def tilt_differs(A, B):
+    """The keys of /trials, /summary and /importance where contents A and B
+    differ (floats compared as arrays, NaN equal to NaN)."""
+    def differ(k):
+        if k not in A or k not in B:
+            return True
+        if isinstance(A[k], np.ndarray) and A[k].dtype.kind == "f":
+            return not np.array_equal(A[k], B[k], equal_nan=True)
+        return str(A[k]) != str(B[k])
+    return [k for k in sorted(set(A) | set(B))
+            if k.startswith(("/trials", "/summary", "/importance")) and differ(k)]
+
+
 def counts(path, nproc, N):
     with h5py.File(path, "r") as f:
         c = np.zeros((N, nproc))
@@ -286,12 +299,22 @@ def main():
         A = contents(os.path.join(d, "tilt.h5"), skip=("/run_info", "/scenario", "/events",
                                                           "/loss_tables", "/attribution"))
         B = contents(os.path.join(d, "block.h5"), skip=("/run_info", "/scenario", "/attribution"))
-        diff = [k for k in sorted(set(A) | set(B)) if k.startswith(("/trials", "/summary",
-                                                                      "/importance"))
-                and (k not in A or k not in B or not np.array_equal(A[k], B[k], equal_nan=True)
-                     if isinstance(A.get(k), np.ndarray) and A[k].dtype.kind == "f"
-                     else (k not in A or k not in B or str(A[k]) != str(B[k])))]
+        diff = tilt_differs(A, B)
         check(not diff, "the block and --importance differ at %s" % diff)
+        # fixed rates on the command line over a block with a target: a fixed
+        # tilt, the block's file (until 2026-12-07 the block's target ran the
+        # cross-entropy from them)
+        blt = os.path.join(d, "block_target.yaml")
+        with open(yaml) as src, open(blt, "w") as dst:
+            dst.write(src.read() + "importance:\n  target: var99\n  pilot_trials: 100\n")
+        r = run([mr, "run", blt, "--trials", str(N), "-q", "-o", "cli_fixed.h5", "--importance",
+                 "supplier/x/mining/A=%g,supplier/x/mining/B=%g" % (fa, fb)], d)
+        check(r.returncode == 0, "fixed rates over a block's target: " + r.stderr)
+        C = contents(os.path.join(d, "cli_fixed.h5"), skip=("/run_info", "/scenario",
+                                                            "/attribution"))
+        diff = tilt_differs(B, C)
+        check(not diff, "--importance RATES over a block with a target differs from the "
+              "fixed block at %s" % diff)
         r = run([mr, "compare", blk, yaml, "--trials", "100", "-o", "cmp.h5"], d)
         check(r.returncode == 2 and "an importance block" in r.stderr,
               "compare with an importance block: %d %r" % (r.returncode, r.stderr))
