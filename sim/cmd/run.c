@@ -135,6 +135,7 @@ typedef struct {
     const char *importance; /* --importance SPEC, or NULL */
     const char *target;     /* --target STAT, or NULL */
     double progress_every;  /* --progress SECONDS; 0 = the terminal's line only */
+    int have_every;         /* --checkpoint-every was given */
 } run_request;
 
 /* The engine's options every kind of run starts from: the progress line
@@ -209,8 +210,12 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
         mr_cli_report(comm, &err);
         return rc; /* MR_BAD_INPUT: a bad variant; MR_FAILED */
     }
-    if (rc > 0)
-        return interrupted(output, NULL, comm);
+    if (rc > 0) {
+        /* a SIGTERM's line names why nothing is kept, as for the other
+           runs without checkpoints (until 2026-12-07 "interrupted") */
+        const int signalled = mr_comm_any(comm, checkpoint_requested);
+        return interrupted(output, signalled ? "a sweep" : NULL, comm);
+    }
     if (!q->quiet && comm->rank == 0)
         fprintf(stderr, "minrisk: %llu variants x %llu trials; wrote %s\n",
                 (unsigned long long)sc->nvariants, (unsigned long long)sc->trials, output);
@@ -582,6 +587,17 @@ static int streamed(const run_request *q, const mr_scenario *sc)
            !sc->importance.present; /* weighted statistics need the trials */
 }
 
+/* Sweeps, streamed and importance-sampled runs write no checkpoint; what
+   one of them is, for the warning of an unused --checkpoint-every (NULL:
+   the run keeps checkpoints). */
+static const char *no_checkpoint(const run_request *q, const mr_scenario *sc)
+{
+    return sc->nsweep > 0           ? "a sweep"
+           : sc->importance.present ? "an importance-sampled run"
+           : streamed(q, sc)        ? "a streamed run (output.trials: totals or none)"
+                                    : NULL;
+}
+
 /* A streamed run: the statistics from the stream, the attribution from its
    tails, then the file. Stopped by a signal: nothing written (no
    checkpoint: the trials are not kept). Written: an earlier run's
@@ -657,8 +673,7 @@ static mr_status claim_output(const run_request *q, const mr_scenario *sc, const
         return MR_FAILED;
     }
     const mr_scenario *scs[1] = {sc};
-    /* sweeps, streamed and importance-sampled runs write no checkpoint */
-    const int ckpt = sc->nsweep == 0 && !streamed(q, sc) && !sc->importance.present;
+    const int ckpt = no_checkpoint(q, sc) == NULL;
     /* /events and /loss_tables (--events) from the expected occurrences;
        agreed, so that no rank goes on alone into the claim */
     const mr_run_extras_opts xo = {.events = q->events};
@@ -914,6 +929,13 @@ static mr_status run(const run_request *q, const mr_comm *comm)
         mr_scenario_free(&sc);
         return MR_BAD_INPUT;
     }
+    /* an option that does nothing is said (until 2026-12-07 silent: a review) */
+    const char *kind = no_checkpoint(q, &sc);
+    if (q->have_every && kind && !q->quiet && comm->rank == 0)
+        fprintf(stderr,
+                "minrisk run: warning: --checkpoint-every: %s keeps no checkpoint; a stop "
+                "signal ends it with nothing written (docs/HPC.md \"The wall-time limit\")\n",
+                kind);
     char *defout = q->output ? NULL : mr_cli_default_output(q->scenario);
     const char *output = q->output ? q->output : defout;
     char *ckpt = output ? mr_checkpoint_path(output) : NULL;
@@ -991,6 +1013,7 @@ mr_status mr_cmd_run(int argc, char **argv)
     const char *precision = NULL;
     unsigned long long max_trials = 0;
     unsigned long long every = MR_DEFAULT_CHECKPOINT_SECONDS, progress = 0;
+    int have_every = 0;
     mr_cli_num why;
     mr_cli_opts p;
     mr_cli_opts_init(&p, "run", usage_run, "o:qv", longopts, argc, argv);
@@ -1028,6 +1051,7 @@ mr_status mr_cmd_run(int argc, char **argv)
                 return mr_cli_number_error(
                     "run", why, "--checkpoint-every: must be seconds in [0, 31536000], got '%s'",
                     v);
+            have_every = 1;
             break;
         case RESUME:
             resume = 1;
@@ -1073,8 +1097,8 @@ mr_status mr_cmd_run(int argc, char **argv)
     if (mr_cli_libm_agree(&comm, "run") != MR_OK)
         return MR_FAILED;
     run_request req = {
-        scenario,   output,   trials,     seed,           have_trials,     have_seed, (int)threads,
-        quiet,      resume,   events,     counterfactual, (double)every,   verbose,   precision,
-        max_trials, have_max, importance, target,         (double)progress};
+        scenario,   output,   trials,     seed,           have_trials,      have_seed, (int)threads,
+        quiet,      resume,   events,     counterfactual, (double)every,    verbose,   precision,
+        max_trials, have_max, importance, target,         (double)progress, have_every};
     return run(&req, &comm);
 }
