@@ -695,7 +695,7 @@ static int write_importance(h5w *w, const mr_scenario *sc, const mr_sumstats *st
                              "1 trials, 2 level gamma (GBP), 3 elite trials (loss >= gamma), "
                              "4 effective sample size, 5 estimate of the target (GBP)") < 0 ||
          h5w_put_2d(w, g, "stage_figures", imp->stage_figs, (size_t)imp->nstages, "stage",
-                    MR_IMPORTANCE_STAGE_FIGS, "figure", "1",
+                    MR_IMPORTANCE_STAGE_FIGS, "figure", "per figure: GBP for 2 and 5, else 1",
                     "per cross-entropy stage: trials, gamma, elite trials, ESS of its weights, "
                     "its estimate of the target (see `figure`)") < 0))
         goto out;

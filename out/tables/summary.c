@@ -299,7 +299,7 @@ static int print_precision(mr_h5r *r, FILE *out)
     int rc = -1;
     stop = mr_h5r_printable_own(stop);
     if (name && stop && ct && want && est && rel && mr_h5r_printable(r, name, (size_t)T) == 0) {
-        fprintf(out, "\nPrecision (--target-precision): stopped at %llu trials by %s\n",
+        fprintf(out, "\nPrecision target: stopped at %llu trials by %s\n",
                 (unsigned long long)ct[K - 1], stop);
         fprintf(out, "  %-20s %10s %10s %16s\n", "target", "wanted", "reached", "estimate GBP m");
         for (long long k = 0; k < T; k++) {

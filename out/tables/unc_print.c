@@ -62,10 +62,10 @@ void mr_unc_print(FILE *f, const mr_unc_tables *t)
     if (!order)
         return;
     for (int s = 0; s < MR_UNC_NSTAT; s++) {
-        fprintf(f,
-                "Sobol indices of the %s (GBP; sd over rows GBP %.4g m); 95%% bootstrap "
-                "intervals; ranked by ST\n",
-                title[s], t->sd[s] / MR_GBP_PER_MILLION);
+        /* (until 2026-12-07 "95% bootstrap intervals" with --resamples 0 too) */
+        fprintf(f, "Sobol indices of the %s (GBP; sd over rows GBP %.4g m); %s; ranked by ST\n",
+                title[s], t->sd[s] / MR_GBP_PER_MILLION,
+                t->resamples ? "95% bootstrap intervals" : "no intervals (--resamples 0: n/a)");
         for (int i = 0; i < k; i++)
             order[i] = i;
         /* insertion sort by ST, largest first; NaN last; ties in key order */
@@ -231,10 +231,10 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
     const hid_t g = r->file;
     static const char *const bounds[3] = {"estimate", "ci_lo", "ci_hi"};
     static const char *const dists[2] = {"with_parameter_uncertainty", "base"};
-    static const char *const sets[2] = {"rows", "block_trials"};
+    static const char *const sets[3] = {"rows", "block_trials", "bootstrap_resamples"};
     unc_file u;
     memset(&u, 0, sizeof u);
-    size_t ist[MR_UNC_NSTAT], ib[3], im[MR_UNC_NP], id[2], iset[2];
+    size_t ist[MR_UNC_NSTAT], ib[3], im[MR_UNC_NP], id[2], iset[3];
     mr_sobol_index *index = NULL;
     double *ab = NULL;
     int rc = -1;
@@ -243,7 +243,7 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
         positions(r, g, "bound", u.nb, bounds, 3, ib) ||
         positions(r, g, "measure", u.nm, mr_unc_measure_names, MR_UNC_NP, im) ||
         positions(r, g, "distribution", u.nd, dists, 2, id) ||
-        positions(r, g, "setting", u.nset, sets, 2, iset))
+        positions(r, g, "setting", u.nset, sets, 3, iset))
         goto out;
     /* the A and B rows of /uncertainty/row_statistic come first, N each,
        then N of each AB_i (sim/studies/uncertainty.c) */
@@ -284,7 +284,8 @@ int mr_unc_summary_print(mr_h5r *r, FILE *out)
                        index,
                        v,
                        sd,
-                       (const double(*)[MR_UNC_NP])p};
+                       (const double(*)[MR_UNC_NP])p,
+                       u.setting[iset[2]]};
     if (t.l < 1) {
         mr_h5r_damaged_why(r, g, un("settings"), "gives block_trials 0");
         goto out;

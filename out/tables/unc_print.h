@@ -41,6 +41,7 @@ typedef struct {
     const double *variance;                /* [MR_UNC_NSTAT] V over the A and B rows */
     const double *sd;                      /* [MR_UNC_NSTAT] sqrt(V), mr_sobol_sd: finite */
     const double (*predictive)[MR_UNC_NP]; /* [0] with parameter uncertainty, [1] the base */
+    uint64_t resamples;                    /* of the indices' bootstrap; 0: no intervals */
 } mr_unc_tables;
 
 /* The ranked indices of each statistic (by ST, largest first, NaN last,

@@ -396,16 +396,25 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     return MR_OK;
 }
 
-/* "minrisk: stopped at N trials: ..." (rank 0; none with --quiet). */
-static void print_precision(const run_request *q, const mr_prec_spec *spec,
+/* "minrisk: stopped at N trials: ..." (rank 0; none with --quiet). The
+   cap is named where it came from, as run() chose it (until 2026-12-07
+   always "--max-trials"). */
+static void print_precision(const run_request *q, const mr_scenario *sc, const mr_prec_spec *spec,
                             const mr_prec_record *rec, const mr_comm *comm)
 {
     if (q->quiet || comm->rank != 0)
         return;
     const mr_prec_check *c = &rec->check[rec->ncheck - 1];
-    fprintf(stderr, "minrisk: stopped at %llu trials (check %d): %s\n",
-            (unsigned long long)c->trials, rec->ncheck,
-            rec->stopped_by >= 0 ? "every target met" : "--max-trials reached, a target unmet");
+    const char *cap = q->have_max      ? "--max-trials"
+                      : q->have_trials ? "--trials"
+                      : sc->max_trials ? "simulation.max_trials"
+                                       : "simulation.trials";
+    if (rec->stopped_by >= 0)
+        fprintf(stderr, "minrisk: stopped at %llu trials (check %d): every target met\n",
+                (unsigned long long)c->trials, rec->ncheck);
+    else
+        fprintf(stderr, "minrisk: stopped at %llu trials (check %d): %s reached, a target unmet\n",
+                (unsigned long long)c->trials, rec->ncheck, cap);
     for (int k = 0; k < spec->ntargets; k++)
         fprintf(stderr,
                 "minrisk:   %-20s %.6g GBP m +- %.4g (95%%)  relative %.4f (target %.4f)%s\n",
@@ -568,7 +577,7 @@ static mr_status simulate(const run_request *q, mr_scenario *sc, const char *out
     else {
         status = write_run(q, sc, &res, &info, opts.progress, output, ckpt, spec, &rec, comm);
         if (status == MR_OK && spec)
-            print_precision(q, spec, &rec, comm);
+            print_precision(q, sc, spec, &rec, comm);
     }
 free_results:
     mr_results_free(&res);

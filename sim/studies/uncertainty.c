@@ -625,6 +625,7 @@ mr_status mr_uncertainty_run(const mr_scenario *base, const char *output,
     out->k = (int)k;
     out->n = N;
     out->l = L;
+    out->resamples = opts->resamples;
     if (mr_comm_any(comm, tables(base, N, L, design, rowst, abloss, out, opts->resamples, &x))) {
         snprintf(err->msg, sizeof err->msg, "%s: out of memory for the tables", output);
         goto done;
@@ -656,8 +657,9 @@ void mr_uncertainty_print(FILE *f, const mr_scenario *base, const mr_uncertainty
     for (int i = 0; i < r->k; i++)
         key[i] = base->uncertain[i].path;
     mr_unc_tables t = {
-        base->name, base->seed, r->n,        r->l,  r->k,
-        key,        r->index,   r->variance, r->sd, (const double(*)[MR_UNC_NP])r->predictive};
+        base->name,  base->seed, r->n,        r->l,  r->k,
+        key,         r->index,   r->variance, r->sd, (const double(*)[MR_UNC_NP])r->predictive,
+        r->resamples};
     mr_unc_print(f, &t);
     free(key);
 }

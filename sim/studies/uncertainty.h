@@ -37,6 +37,7 @@ typedef struct {
     double variance[MR_UNC_NSTAT];   /* V of each statistic over the A and B rows */
     double sd[MR_UNC_NSTAT];         /* sqrt(V), finite where V passes DBL_MAX */
     double predictive[2][MR_UNC_NP]; /* [0] with parameter uncertainty, [1] the base */
+    uint64_t resamples;              /* of the intervals' bootstrap; 0: none */
     double seconds;
 } mr_uncertainty_result;
 

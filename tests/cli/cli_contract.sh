@@ -58,6 +58,14 @@ done
 for b in 0 100; do
   expect 0 "" -- uncertainty scenarios/uk-2024-uncertain.yaml -o "$tmp/u$b.h5" --rows 2 --block-trials 1 --resamples $b -q
 done
+# the tables' heading says whether there are intervals (until 2026-12-07
+# "95% bootstrap intervals" beside n/a cells with --resamples 0)
+for b in 0 100; do
+  want="no intervals (--resamples 0: n/a)"
+  [ "$b" = 100 ] && want="95% bootstrap intervals"
+  [ "$("$bin" summary "$tmp/u$b.h5" | grep -c "^Sobol indices of .*; $want; ranked by ST\$")" -eq 3 ] ||
+    { echo "FAIL: summary of uncertainty --resamples $b: not '$want' in the 3 headings" >&2; fails=$((fails + 1)); }
+done
 printf 'not hdf5\n' >"$tmp/fake.h5"
 expect 2 "" -- summary "$tmp/fake.h5"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || { echo "FAIL: summary of a non-HDF5 file: not one line" >&2; fails=$((fails + 1)); }

@@ -148,6 +148,15 @@ echo "simulation.target_precision with output.trials: none: the same /summary an
   2>"$tmp/u.err" || fail "unmet target run"
 grep -q "stopped at 3000 trials (check 3): --max-trials reached, a target unmet" "$tmp/u.err" ||
   fail "no 'max-trials reached' line: $(cat "$tmp/u.err")"
+# the cap named where it came from (until 2026-12-07 always --max-trials)
+"$bin" run "$scen" -o "$tmp/u2.h5" --target-precision var999_total=0.001 --trials 3000 \
+  2>"$tmp/u2.err" || fail "unmet target run, --trials"
+grep -q "stopped at 3000 trials (check 3): --trials reached, a target unmet" "$tmp/u2.err" ||
+  fail "no '--trials reached' line: $(cat "$tmp/u2.err")"
+# summary's heading names no option (until 2026-12-07 "Precision
+# (--target-precision)", whatever set the target)
+"$bin" summary "$tmp/u2.h5" | grep -qx "Precision target: stopped at 3000 trials by max_trials" ||
+  fail "summary: no 'Precision target' heading"
 "$py" - "$tmp/u.h5" <<'PY' || fail "unmet target figures"
 import sys, h5py
 P = h5py.File(sys.argv[1], "r")["precision"]

@@ -377,6 +377,10 @@ def main():
             g = f["importance"]
             check(g.attrs["target"] == "var99.9_total", "auto target %r" % g.attrs["target"])
             check(g["stage_figures"].shape == (3, 5), "three stages of five figures")
+            # (until 2026-12-07 "1", though figures 2 and 5 are GBP)
+            u = g["stage_figures"].attrs["units"]
+            check((u.decode() if isinstance(u, bytes) else u) ==
+                  "per figure: GBP for 2 and 5, else 1", "stage_figures' units %r" % u)
             check(all(v > 1.0 for v in g["factor"][()]), "auto does not raise the rates")
             check(g.attrs["focus"] == "horizon", "a total target's focus %r" % g.attrs["focus"])
         with h5py.File(os.path.join(d, "autoyear_t1.h5"), "r") as f:
