@@ -97,7 +97,7 @@ manpage() {
     grep -q "^\.SH $sec\$" "$page" || fail "no section .SH $sec"
   done
   for st in 0 1 2 75 130; do
-    grep -A1 '^\.TP' "$page" | grep -q "^\.B $st\$" || fail "EXIT STATUS: no entry for $st"
+    grep -A1 '^\.TP' "$page" | grep "^\.B $st\$" >/dev/null || fail "EXIT STATUS: no entry for $st"
   done
   for var in OMP_NUM_THREADS MINRISK_PYTHON MINRISK_REPORT_SCRIPT; do
     grep -q "^\.B $var\$" "$page" || fail "ENVIRONMENT: no entry for $var"

@@ -83,7 +83,7 @@ pids_of_instance() {
         p=${p#/proc/}
         [ "$p" = $$ ] && continue
         [ "$p" = "$BASHPID" ] && continue
-        if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -qxF "$tag"; then
+        if tr '\0' '\n' 2>/dev/null <"/proc/$p/environ" | grep -xF "$tag" >/dev/null; then
             echo "$p"
             continue
         fi
@@ -472,7 +472,7 @@ ckpt_cycle() {
 }
 
 if [ "$ckpt_mode" = auto ]; then
-    if "$bin" run --help 2>&1 | grep -q -- --resume; then
+    if "$bin" run --help 2>&1 | grep -- --resume >/dev/null; then
         ckpt_mode=real
     else
         ckpt_mode=mock
