@@ -166,6 +166,11 @@ void mr_cmd_run_signals(void)
     mr_stopsig_catch(SIGXCPU, on_checkpoint_signal, &mask);
 }
 
+/* The runs that keep no checkpoint, as the stop line and the warning of
+   an unused --checkpoint-every name them (docs/HPC.md). */
+static const char NO_CKPT_SWEEP[] = "a sweep", NO_CKPT_IMPORTANCE[] = "an importance-sampled run",
+                  NO_CKPT_STREAMED[] = "a run with output.trials: none or totals";
+
 /* The one line of a stopped run: "interrupted", or, for a SIGTERM or
    SIGUSR1 that asked for a checkpoint the run cannot keep, why (before,
    two lines: the reason, then "interrupted"). */
@@ -214,7 +219,7 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
         /* a SIGTERM's line names why nothing is kept, as for the other
            runs without checkpoints (until 2026-12-07 "interrupted") */
         const int signalled = mr_comm_any(comm, checkpoint_requested);
-        return interrupted(output, signalled ? "a sweep" : NULL, comm);
+        return interrupted(output, signalled ? NO_CKPT_SWEEP : NULL, comm);
     }
     if (!q->quiet && comm->rank == 0)
         fprintf(stderr, "minrisk: %llu variants x %llu trials; wrote %s\n",
@@ -309,7 +314,7 @@ static mr_status stop_run(const mr_scenario *sc, const mr_results *res, const mr
                           const mr_comm *comm)
 {
     if (!want_checkpoint || sc->importance.present)
-        return interrupted(output, want_checkpoint ? "an importance-sampled run" : NULL, comm);
+        return interrupted(output, want_checkpoint ? NO_CKPT_IMPORTANCE : NULL, comm);
     return write_checkpoint(sc, res, info, ckpt, comm);
 }
 
@@ -396,19 +401,31 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
     return MR_OK;
 }
 
-/* "minrisk: stopped at N trials: ..." (rank 0; none with --quiet). The
-   cap is named where it came from, as run() chose it (until 2026-12-07
-   always "--max-trials"). */
+/* The cap of a precision-targeted run: --max-trials, else --trials, else
+   simulation.max_trials, else simulation.trials (sc as loaded, before
+   run() sets its trials to the first check point); *from names which
+   (until 2026-12-07 the stop line always said "--max-trials"). */
+static uint64_t precision_cap(const run_request *q, const mr_scenario *sc, const char **from)
+{
+    *from = q->have_max      ? "--max-trials"
+            : q->have_trials ? "--trials"
+            : sc->max_trials ? "simulation.max_trials"
+                             : "simulation.trials";
+    return q->have_max      ? q->max_trials
+           : q->have_trials ? q->trials
+           : sc->max_trials ? sc->max_trials
+                            : sc->trials;
+}
+
+/* "minrisk: stopped at N trials: ..." (rank 0; none with --quiet). */
 static void print_precision(const run_request *q, const mr_scenario *sc, const mr_prec_spec *spec,
                             const mr_prec_record *rec, const mr_comm *comm)
 {
     if (q->quiet || comm->rank != 0)
         return;
     const mr_prec_check *c = &rec->check[rec->ncheck - 1];
-    const char *cap = q->have_max      ? "--max-trials"
-                      : q->have_trials ? "--trials"
-                      : sc->max_trials ? "simulation.max_trials"
-                                       : "simulation.trials";
+    const char *cap;
+    precision_cap(q, sc, &cap);
     if (rec->stopped_by >= 0)
         fprintf(stderr, "minrisk: stopped at %llu trials (check %d): every target met\n",
                 (unsigned long long)c->trials, rec->ncheck);
@@ -601,9 +618,9 @@ static int streamed(const run_request *q, const mr_scenario *sc)
    the run keeps checkpoints). */
 static const char *no_checkpoint(const run_request *q, const mr_scenario *sc)
 {
-    return sc->nsweep > 0           ? "a sweep"
-           : sc->importance.present ? "an importance-sampled run"
-           : streamed(q, sc)        ? "a streamed run (output.trials: totals or none)"
+    return sc->nsweep > 0           ? NO_CKPT_SWEEP
+           : sc->importance.present ? NO_CKPT_IMPORTANCE
+           : streamed(q, sc)        ? NO_CKPT_STREAMED
                                     : NULL;
 }
 
@@ -628,8 +645,7 @@ static mr_status simulate_stream(const run_request *q, const mr_scenario *sc, co
         /* collective: every rank calls it, then rank 0 alone prints
            (called by rank 0 alone, it waited for ever) */
         const int signalled = mr_comm_any(comm, checkpoint_requested);
-        return interrupted(output, signalled ? "a run with output.trials: none or totals" : NULL,
-                           comm);
+        return interrupted(output, signalled ? NO_CKPT_STREAMED : NULL, comm);
     }
     if (rc < 0) {
         mr_cli_report(comm, &err);
@@ -828,9 +844,9 @@ static mr_status choose_tilt(const run_request *q, mr_scenario *sc, const mr_com
     mr_status rc = mr_importance_choose(sc, &opts, &secs, &err);
     if (rc != MR_OK) {
         if (rc > 0) /* in the pilot stages */
-            return interrupted(
-                q->output ? q->output : sc->source_path,
-                mr_comm_any(comm, checkpoint_requested) ? "an importance-sampled run" : NULL, comm);
+            return interrupted(q->output ? q->output : sc->source_path,
+                               mr_comm_any(comm, checkpoint_requested) ? NO_CKPT_IMPORTANCE : NULL,
+                               comm);
         mr_cli_report(comm, &err);
         return rc;
     }
@@ -913,12 +929,8 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             mr_scenario_free(&sc);
             return ps;
         }
-        /* the cap: --max-trials, else --trials, else simulation.max_trials,
-           else simulation.trials */
-        spec.max_trials = q->have_max      ? q->max_trials
-                          : q->have_trials ? q->trials
-                          : sc.max_trials  ? sc.max_trials
-                                           : sc.trials;
+        const char *cap;
+        spec.max_trials = precision_cap(q, &sc, &cap);
         sc.trials = mr_precision_next(0, spec.max_trials);
         if (q->have_max && q->have_trials) {
             if (comm->rank == 0)

@@ -63,7 +63,7 @@ done
 # run's own (until 2026-12-07 silent)
 "$bin" run "$tmp/none.yaml" -o "$tmp/w.h5" --trials 100 --checkpoint-every 5 2>"$tmp/err" >/dev/null ||
   { cat "$tmp/err" >&2; echo "FAIL: --checkpoint-every on a streamed run: status $?" >&2; exit 1; }
-want='minrisk run: warning: --checkpoint-every: a streamed run (output.trials: totals or none) keeps no checkpoint; a stop signal ends it with nothing written (docs/HPC.md "The wall-time limit")'
+want='minrisk run: warning: --checkpoint-every: a run with output.trials: none or totals keeps no checkpoint; a stop signal ends it with nothing written (docs/HPC.md "The wall-time limit")'
 [ "$(head -1 "$tmp/err")" = "$want" ] && [ "$(grep -c warning "$tmp/err")" -eq 1 ] ||
   { cat "$tmp/err" >&2; echo "FAIL: --checkpoint-every on a streamed run: not the one warning" >&2; exit 1; }
 "$bin" run "$scen" -o "$tmp/w2.h5" --trials 100 --checkpoint-every 5 2>"$tmp/err" >/dev/null
