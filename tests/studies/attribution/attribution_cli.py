@@ -486,9 +486,10 @@ def check_few_trials(args, tmp):
 def check_no_loss_and_one_trial(args, tmp):
     """docs/OUTPUT.md /attribution: with no loss in the tail (one_event.yaml
     with the event's rate 0: every loss is exactly 0) ES 99 is 0, co-ES 0,
-    the shares and their intervals NaN, and `minrisk summary` says so; with
-    a single trial the paired normal interval of mean_removed is NaN (no
-    sd), also for a source that switches nothing off."""
+    the shares and their intervals NaN, and `minrisk summary` says so, and
+    the tail set of 1050 trials is 11 of them, held or streamed; with a
+    single trial the paired normal interval of mean_removed is NaN (no sd),
+    also for a source that switches nothing off."""
     src_yaml = os.path.join(args.src, "tests/studies/attribution/one_event.yaml")
     with open(src_yaml) as fh:
         text = fh.read()
@@ -508,6 +509,23 @@ def check_no_loss_and_one_trial(args, tmp):
             check(np.isnan(a[d][:]).all(), f"no_loss: {d} NaN")
     txt = summary(args, out)
     check(txt.count("no tail to attribute") == 3, "no_loss: summary says no tail, 3 series")
+    # N = 1050, held and streamed (two blocks of MR_BLOCK_TRIALS = 1024):
+    # N p = 1039.5 is not an integer, so k = 1040 and the tail set is ranks
+    # 1040 .. 1050, 11 trials (X_(k) weighs k - N p = 0.5), every one a tie
+    # of X_(k) = 0. A streamed run keeps the latest N - k + 1 = 11 ties of
+    # X_(k) (out/stats/stream.c attr_tie_cap); a cap of N - k (10 tail
+    # trials) passed every other test.
+    for mode in ("all", "none"):
+        scen_m = os.path.join(tmp, f"no_loss_{mode}.yaml")
+        with open(scen_m, "w") as fh:
+            fh.write(text.replace("rate_per_year: 1.0 ", "rate_per_year: 0.0 ") +
+                     f"\noutput:\n  trials: {mode}\n")
+        out_m = os.path.join(tmp, f"no_loss_{mode}.h5")
+        minrisk_run(args, scen_m, out_m, "--trials", "1050")
+        with h5py.File(out_m) as f:
+            nt = f["attribution/tail_trials"][:]
+            check((nt == 11).all(), f"no_loss, output.trials: {mode}: tail_trials {nt} of 1050, "
+                  "expected 11")
     one = os.path.join(tmp, "one_trial.h5")
     minrisk_run(args, src_yaml, one, "--counterfactual", "--trials", "1")
     with h5py.File(one) as f:
