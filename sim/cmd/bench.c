@@ -499,7 +499,7 @@ static int check_json_path(const char *path, mr_error *err)
                  path);
         return -1;
     }
-    if (path[strlen(path) - 1] != '/' && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (path[n - 1] != '/' && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode))
             snprintf(err->msg, sizeof err->msg,
                      "%.480s: is a directory; give a file name, e.g. --json %.480s/bench.json",

@@ -195,14 +195,8 @@ static mr_status run_sweep(const run_request *q, const mr_scenario *sc, const ch
                       : q->counterfactual ? "--counterfactual"
                       : imp->present      ? "--importance"
                                           : NULL;
-    if (bad && !strcmp(bad, "--importance") && imp->file) {
-        /* the scenario's importance block (--importance replaces it, and
-           it has no place then): where it is */
-        if (comm->rank == 0)
-            fprintf(stderr, "%s:%d:%d: importance: not available for a scenario with a sweep\n",
-                    imp->file, imp->line, imp->col);
-        return MR_BAD_INPUT;
-    }
+    /* (a scenario's importance block beside a sweep: refused by the loader,
+       sim/scenario/loader.c; so imp is --importance's here) */
     if (bad) {
         if (comm->rank == 0)
             fprintf(stderr, "minrisk run: %s: not available for a scenario with a sweep (%s)\n",
@@ -403,18 +397,24 @@ static mr_status write_run(const run_request *q, const mr_scenario *sc, const mr
 
 /* The cap of a precision-targeted run: --max-trials, else --trials, else
    simulation.max_trials, else simulation.trials (sc as loaded, before
-   run() sets its trials to the first check point); *from names which
-   (until 2026-12-07 the stop line always said "--max-trials"). */
+   run() sets its trials to the first check point); *from, unless NULL,
+   names which (until 2026-12-07 the stop line always said "--max-trials"). */
 static uint64_t precision_cap(const run_request *q, const mr_scenario *sc, const char **from)
 {
-    *from = q->have_max      ? "--max-trials"
-            : q->have_trials ? "--trials"
-            : sc->max_trials ? "simulation.max_trials"
-                             : "simulation.trials";
-    return q->have_max      ? q->max_trials
-           : q->have_trials ? q->trials
-           : sc->max_trials ? sc->max_trials
-                            : sc->trials;
+    const struct {
+        bool given;
+        uint64_t trials;
+        const char *name;
+    } caps[] = {{q->have_max, q->max_trials, "--max-trials"},
+                {q->have_trials, q->trials, "--trials"},
+                {sc->max_trials > 0, sc->max_trials, "simulation.max_trials"},
+                {true, sc->trials, "simulation.trials"}};
+    size_t k = 0;
+    while (!caps[k].given)
+        k++;
+    if (from)
+        *from = caps[k].name;
+    return caps[k].trials;
 }
 
 /* "minrisk: stopped at N trials: ..." (rank 0; none with --quiet). */
@@ -929,8 +929,7 @@ static mr_status run(const run_request *q, const mr_comm *comm)
             mr_scenario_free(&sc);
             return ps;
         }
-        const char *cap;
-        spec.max_trials = precision_cap(q, &sc, &cap);
+        spec.max_trials = precision_cap(q, &sc, NULL);
         sc.trials = mr_precision_next(0, spec.max_trials);
         if (q->have_max && q->have_trials) {
             if (comm->rank == 0)

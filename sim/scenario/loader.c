@@ -205,7 +205,7 @@ static int walk(P *p, const yaml_node_t *root)
        sweep, an importance block or a precision target beside it: refused
        here so that validate says so (until 2026-12-07 validate passed them
        and uncertainty ignored a precision target: a review) */
-    if (!p->choice && !p->values && x && sc->nuncertain > 0) {
+    if (!p->choice && !p->values && sc->nuncertain > 0) {
         if (sweep)
             return sc_fail(p, sweep, "sweep",
                            "a sweep and an uncertain block in one scenario: study the uncertainty "
