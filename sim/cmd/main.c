@@ -162,6 +162,29 @@ static void print_usage(FILE *out)
     fputs(usage_example, out);
 }
 
+#ifdef MINRISK_HAVE_MPI
+extern char **environ;
+
+/* Whether a launcher (mpiexec, srun, ...) started this process: a variable
+   of Open MPI's launch (OMPI_COMM_WORLD_*), of PMIx (PMIX_*) or of PMI-1/2
+   (PMI_*) is set. Without one, MPI_Init would make a one-rank "singleton",
+   for which Open MPI 4 forks a daemon (orted) and talks PMIx with it, for
+   MPI_Comm_spawn, which minrisk never calls: 0.1-0.15 s a command, a zombie
+   orted, and once (CI, 2026-12-07) a crash in that PMIx thread
+   (pmix_ptl_base_process_msg). One rank without MPI computes the same file
+   (the tests compare the two builds). A variable of these prefixes set for
+   another reason (PMIX_MCA_*, say) only keeps MPI_Init, as before. */
+static bool launched(void)
+{
+    static const char *const prefixes[] = {"OMPI_COMM_WORLD_", "PMIX_", "PMI_"};
+    for (char **e = environ; *e; e++)
+        for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
+            if (!strncmp(*e, prefixes[k], strlen(prefixes[k])))
+                return true;
+    return false;
+}
+#endif
+
 /* --version: the version and the build (MPI or serial, HDF5, the generator,
    and the fingerprint of the code path exp, log, pow take on this CPU:
    models/libm_path.h). */
@@ -281,8 +304,11 @@ int main(int argc, char **argv)
     if (commands[c].signals)
         commands[c].signals();
 #ifdef MINRISK_HAVE_MPI
-    /* Only the main thread calls MPI (OpenMP threads never do). */
-    if (commands[c].mpi) {
+    /* Only the main thread calls MPI (OpenMP threads never do). Without a
+       launcher the process runs as the serial build does (mr_comm_world
+       then has no MPI): see launched(). */
+    const bool mpi = commands[c].mpi && launched();
+    if (mpi) {
         int provided;
         /* Open MPI starts threads of its own in MPI_Init (2 progress
            threads, SigBlk 0 in /proc): made with the stop signals blocked,
@@ -299,7 +325,7 @@ int main(int argc, char **argv)
 #endif
     status = commands[c].run(argc - at, argv + at);
 #ifdef MINRISK_HAVE_MPI
-    if (commands[c].mpi)
+    if (mpi)
         MPI_Finalize();
 #endif
     if (status == MR_OK)

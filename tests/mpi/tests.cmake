@@ -27,6 +27,11 @@ if(MINRISK_WITH_MPI)
            COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_determinism.sh ${MPIEXEC_EXECUTABLE}
                    ${MINRISK_BIN} ${MINRISK_SRC}/scenarios/demo.yaml 5000 ${MINRISK_SERIAL_BIN})
   set_tests_properties(mpi_determinism PROPERTIES LABELS mpi)
+  # the MPI build without a launcher makes no MPI_Init (sim/cmd/main.c)
+  add_test(NAME mpi_no_launcher
+           COMMAND ${CMAKE_CURRENT_LIST_DIR}/mpi_no_launcher.sh ${MINRISK_BIN}
+                   ${MINRISK_SRC}/scenarios/demo.yaml)
+  set_tests_properties(mpi_no_launcher PROPERTIES LABELS mpi SKIP_RETURN_CODE 77)
   # the HDF5 transfers in pieces over 1, 2 and 3 ranks (out/h5/pieces.h)
   add_test(NAME mpi_h5_pieces
            COMMAND ${MINRISK_SRC}/tests/output/h5_pieces.sh ${MINRISK_BIN}
