@@ -5,6 +5,7 @@ message."""
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -136,7 +137,8 @@ def _finish(proc, cmd, progress, pty_fd=None):
     t.start()
     err = bytearray()
     fd = pty_fd if pty_fd is not None else proc.stderr.fileno()
-    try:
+
+    def pump():  # stderr to its end, copied to sys.stderr with progress
         while True:
             try:
                 chunk = os.read(fd, 4096)
@@ -144,7 +146,7 @@ def _finish(proc, cmd, progress, pty_fd=None):
                 chunk = b""
             if not chunk:
                 break
-            err += chunk
+            err.extend(chunk)
             if progress:
                 text = decoder.decode(chunk)
                 if pty_fd is not None:
@@ -153,9 +155,17 @@ def _finish(proc, cmd, progress, pty_fd=None):
                 sys.stderr.flush()
         if progress:
             sys.stderr.write(decoder.decode(b"", final=True))
+
+    try:
+        pump()
         rc = proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
+        # Ctrl-C (a Jupyter interrupt reaches only Python) stops the binary
+        # as its own Ctrl-C does: SIGINT, nothing kept, exit status 130, and
+        # its closing line shown. Until 2026-12-08 SIGTERM, which makes
+        # `run` write a checkpoint (FILE.ckpt) that no one was told about.
+        proc.send_signal(signal.SIGINT)
+        pump()
         proc.wait()
         raise
     finally:

@@ -23,6 +23,7 @@ when used, exactly as stored) and then given:
 """
 
 import collections.abc
+import io
 import os
 import re
 
@@ -494,6 +495,55 @@ def _regular_file(path):
                                                           else "not a regular file"))
 
 
+# The global heap check of the binary's readers (out/h5/read.c, heap_scan):
+# HDF5 1.10 loops for ever, or crashes the process, on a damaged collection
+# of variable-length strings, which h5py reads with the file's attributes.
+_SCAN_MAX = 256 << 20  # the largest file checked (SCAN_MAX)
+_GCOL_MAX = 1 << 30  # a larger collection is damaged (GCOL_MAX)
+_GCOL = b"GCOL\x01\x00\x00\x00"  # "GCOL", version 1, three zero bytes
+
+
+def _gheap_sound(b, size):
+    """Every object of the collection b (size bytes) lies within it, walked
+    as HDF5 walks it (the free space, index 0, too), no index twice
+    (gheap_sound)."""
+    seen = set()
+    p = 16
+    while p + 16 <= size:
+        idx = int.from_bytes(b[p:p + 2], "little")
+        osize = int.from_bytes(b[p + 8:p + 16], "little")
+        if osize > size - p:
+            return False
+        need = 16 + ((osize + 7) & ~7) if idx else osize
+        if need < 16 or need > size - p:
+            return False
+        if idx:
+            if idx in seen:
+                return False
+            seen.add(idx)
+        p += need
+    return True
+
+
+def _heap_damage(path):
+    """The byte offset of the first damaged global heap collection of a
+    file of at most _SCAN_MAX bytes, or None (heap_scan, gheap_load)."""
+    import mmap
+    with io.open(path, "rb") as fh:
+        fsize = os.fstat(fh.fileno()).st_size
+        if fsize == 0 or fsize > _SCAN_MAX:
+            return None
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            at = m.find(_GCOL)
+            while at >= 0:
+                size = int.from_bytes(m[at + 8:at + 16], "little")
+                if (size < 16 or size > _GCOL_MAX or at + size > fsize or
+                        not _gheap_sound(m[at:at + size], size)):
+                    return at
+                at = m.find(_GCOL, at + 1)
+    return None
+
+
 def open(path):  # noqa: A001 (the package's name for it)
     """Open a minrisk result file: a Run (run file), Comparison, Sweep or
     Uncertainty, by the root attribute `kind`. Raises ValueError for a file
@@ -503,6 +553,10 @@ def open(path):  # noqa: A001 (the package's name for it)
     _regular_file(path)
     if os.access(path, os.R_OK) and not h5py.is_hdf5(path):  # h5py's OSError names no file
         raise ValueError("%s: not a minrisk result file (not an HDF5 file)" % path)
+    bad = _heap_damage(path)
+    if bad is not None:  # the binary's line (out/h5/read.c)
+        raise ValueError("%s: damaged or incomplete minrisk file: the global heap collection at byte %d "
+                         "(variable-length strings) is damaged" % (path, bad))
     with h5py.File(path, "r") as f:
         fmt = _text(f.attrs.get("format"))
         if fmt != "minrisk":

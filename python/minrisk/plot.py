@@ -221,10 +221,26 @@ def exceedance_horizon(runs):
     return _r.fig_exceedance_horizon(rs, "exceedance-horizon", len(rs) > 1)
 
 
+def _one_run(run, what):
+    """The report Run of a one-run figure; ValueError for a comparison,
+    sweep or list of several (until 2026-12-08 the first was drawn, with
+    nothing to say so), naming how to pick one."""
+    if isinstance(run, Comparison) and len(run.runs) > 1:
+        raise ValueError("%s draws one run; this comparison has %d (%s): pass one, e.g. "
+                         "comparison.runs[%r]" % (what, len(run.runs), ", ".join(run.runs), next(iter(run.runs))))
+    if isinstance(run, Sweep) and len(run.variants) > 1:
+        raise ValueError("%s draws one run; this sweep has %d variants: pass one, e.g. "
+                         "sweep.variants[%r]" % (what, len(run.variants), next(iter(run.variants))))
+    if isinstance(run, (list, tuple)) and len(run) != 1:
+        raise ValueError("%s draws one run, got a list of %d" % (what, len(run)))
+    return _runs(run)[0]
+
+
 def histograms(run):
     """Histogram of the loss over the horizon per series (log counts), mean
-    and VaR 99% marked; the stored histogram of the total without /trials."""
-    return _r.fig_histograms(_runs(run)[0])
+    and VaR 99% marked; the stored histogram of the total without /trials.
+    One run (a comparison's or sweep's: pick it from .runs or .variants)."""
+    return _r.fig_histograms(_one_run(run, "histograms"))
 
 
 def fan(run, what="inoperability"):
@@ -232,8 +248,9 @@ def fan(run, what="inoperability"):
     inoperability given a disruption at the step, the share of trials
     disrupted and the 90% and 99% quantiles (format 1.6; the 5-50-95% fan
     over all trials for older files); "price" per mineral, the 5-50-95% fan
-    of the price ratio P/P0 (log axis) with its 90% and 99% quantiles."""
-    rr = _runs(run)[0]
+    of the price ratio P/P0 (log axis) with its 90% and 99% quantiles.
+    One run, as histograms."""
+    rr = _one_run(run, "fan")
     if what == "inoperability":
         if rr.inop_hit_band is not None and rr.inop_tail is not None and rr.tail_band is not None:
             return _r.fig_inoperability(rr)
@@ -297,6 +314,10 @@ def difference(comparison_or_dataset):
     bar per run compared with A, as in the report."""
     ds = _group(comparison_or_dataset, "difference")
     diff = _r.read_difference(_single(ds, "difference"))
+    if "series_name" in ds.coords:  # display names, as the report's (multi_sections)
+        names = [str(n) for n in ds["series_name"].values]
+        for d in [diff] + [d for _, d in diff["pairs"]]:
+            d["series_name"] = names
     if diff.get("versus") is None:
         return _r.fig_difference(diff)
     names = {}

@@ -24,6 +24,9 @@ Exit status 0 when every check passes, 1 otherwise (each failure printed).
 """
 
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 
@@ -223,8 +226,6 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         fifo = os.path.join(tmp, "fifo")
         os.mkfifo(fifo)
-        import signal
-
         def hung(*_):
             raise TimeoutError("minrisk.open blocked")
         old = signal.signal(signal.SIGALRM, hung)
@@ -274,7 +275,81 @@ def main():
                 check(str(e) == want, "%s without %s: %r, expected %r" % (kind, missing, str(e), want))
             except Exception as e:  # noqa: BLE001 (the defect: KeyError)
                 check(False, "%s without %s: %s %s, expected ValueError" % (kind, missing, type(e).__name__, e))
+    damaged_heaps(src)
+    interrupted_run(src)
     return finish("python_open")
+
+
+def summary_line(path):
+    """The binary's one line on a file it refuses (`minrisk summary`)."""
+    r = subprocess.run([os.environ["MINRISK_BIN"], "summary", path], capture_output=True, text=True)
+    return r.returncode, r.stderr.strip()
+
+
+def damaged_heaps(src):
+    """A damaged global heap collection: ValueError with the binary's line
+    (out/h5/read.c heap_scan; the package's port, files._heap_damage), at
+    once. Until 2026-12-08 h5py read it: the fuzzer's file looped for ever
+    (Ctrl-C did nothing) and one bit flipped in a run file crashed Python."""
+    import minrisk
+
+    with tempfile.TemporaryDirectory(prefix="python_open-heap-") as tmp:
+        hang = os.path.join(tmp, "hang.h5")
+        shutil.copy(os.path.join(src, "tests", "fuzz", "regress", "reader", "hdf5_global_heap_hang.h5"), hang)
+        # a run file whose first collection's first object claims 2^40 bytes
+        big = os.path.join(tmp, "object.h5")
+        minrisk.run(os.path.join(src, "scenarios", "demo.yaml"), big, trials=100, threads=1, progress=False)
+        with open(big, "r+b") as fh:
+            at = fh.read().find(b"GCOL\x01\x00\x00\x00")
+            check(at >= 0, "object.h5: no global heap collection")
+            fh.seek(at + 16 + 8)
+            fh.write((1 << 40).to_bytes(8, "little"))
+        for path in (hang, big):
+            status, want = summary_line(path)
+            check(status == 2 and "global heap collection at byte" in want,
+                  "%s: the binary's summary: status %d, %r" % (path, status, want))
+            # in a child: a hang or a crash in HDF5 is not Python's to catch
+            code = ("import minrisk, sys\ntry:\n    minrisk.open(sys.argv[1])\nexcept ValueError as e:\n"
+                    "    print(e)\n    sys.exit(3)\n")
+            try:
+                r = subprocess.run([sys.executable, "-c", code, path], capture_output=True, text=True,
+                                   timeout=60)
+                check(r.returncode == 3 and r.stdout.strip() == want,
+                      "open of %s: status %d, %r %r; expected ValueError %r" % (
+                          path, r.returncode, r.stdout.strip(), r.stderr.strip()[-300:], want))
+            except subprocess.TimeoutExpired:
+                check(False, "open of %s: still reading after 60 s" % path)
+
+
+def interrupted_run(src):
+    """Ctrl-C in Python during minrisk.run (SIGINT to this process alone, as
+    a Jupyter interrupt sends it): KeyboardInterrupt, the binary stopped as
+    by its own Ctrl-C, nothing left beside the output (until 2026-12-08 the
+    package sent SIGTERM, and `run` wrote out.h5.ckpt unannounced), and the
+    binary's closing line passed on to sys.stderr."""
+    import io
+    import threading
+
+    import minrisk
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with tempfile.TemporaryDirectory(prefix="python_open-int-") as tmp:
+        out = os.path.join(tmp, "stopped.h5")
+        timer = threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        err, old = io.StringIO(), sys.stderr
+        stopped = False
+        try:
+            sys.stderr = err
+            timer.start()
+            minrisk.run(os.path.join(src, "scenarios", "demo.yaml"), out, trials=400000, threads=1)
+        except KeyboardInterrupt:
+            stopped = True
+        finally:
+            sys.stderr = old
+            timer.cancel()
+        check(stopped, "interrupt: no KeyboardInterrupt (the run ended first?)")
+        check(os.listdir(tmp) == [], "interrupt: left %s" % sorted(os.listdir(tmp)))
+        last = [ln for ln in err.getvalue().replace("\r", "\n").splitlines() if ln.strip()][-1:]
+        check(last and "interrupted" in last[0], "interrupt: the binary's last line %r" % last)
 
 
 if __name__ == "__main__":

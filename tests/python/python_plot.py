@@ -88,6 +88,13 @@ def main():
         for k, ax in enumerate(visible(dfig)):
             widths = np.array([p.get_width() for p in ax.patches])
             check(np.array_equal(widths, est[:, k] / 1e6), "difference panel %d: bars are estimate / 1e6" % k)
+        # the bars are named as in the report: the sectors' names, and
+        # Total (until 2026-12-08 the ids, "clean_energy")
+        with h5py.File(c.path, "r") as f:
+            names = dict(zip(f["runs/a/sector"].asstr()[()], f["runs/a/sector_name"].asstr()[()]))
+            want = [names.get(s, "Total") for s in f["difference/series"].asstr()[()]]
+        got = [t.get_text() for t in visible(dfig)[0].get_yticklabels()]
+        check(got == want, "difference: bars named %r, expected %r" % (got, want))
         plain = {k: r[k] for k in ("root", "summary", "trials")}
         f2 = P.exceedance_annual(plain, errors=False)
         l2 = visible(f2)[S].get_lines()[0]
@@ -130,6 +137,18 @@ def main():
             check(False, "fan: a bad 'what' accepted")
         except ValueError:
             pass
+        # a one-run figure of a comparison: ValueError saying how to pick a
+        # run (until 2026-12-08 run A was drawn, nothing said so); one of
+        # its runs draws
+        for fn in (P.histograms, P.fan):
+            try:
+                fn(c)
+                check(False, "%s of a comparison of two: no error" % fn.__name__)
+            except ValueError as e:
+                want = ("%s draws one run; this comparison has 2 (a, b): pass one, e.g. comparison.runs['a']"
+                        % fn.__name__)
+                check(str(e) == want, "%s of a comparison: %r, expected %r" % (fn.__name__, str(e), want))
+            check(isinstance(fn(c.runs["b"]), Figure), "%s of comparison.runs['b']: no figure" % fn.__name__)
         r.close()
         c.close()
     return finish("python_plot")
