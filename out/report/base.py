@@ -680,6 +680,13 @@ def read_attribution(g):
                     raise InputError("%s: shape %s, expected [series %d, source %d]"
                                      % (a[key].name, v.shape, S1, K))
                 out[key] = v
+    out["tail_trials"] = None  # [series], trials in each ES 99 tail set
+    if "tail_trials" in a:
+        v = np.ravel(a["tail_trials"][()])
+        if v.shape != (S1,) or v.dtype.kind not in "iu":
+            raise InputError("%s: shape %s of %s, expected [series %d] of integers"
+                             % (a["tail_trials"].name, v.shape, v.dtype, S1))
+        out["tail_trials"] = v
     if out["kind"] is None or len(out["kind"]) != K:
         out["kind"] = ["none"] * K
     if out["name"] is not None and len(out["name"]) != K:

@@ -345,6 +345,13 @@ def main(argv):
         say("minrisk report: interrupted; nothing written to %s\n" % out_dir)
         return EXIT_INTERRUPTED
     except OSError as e:
+        if e.errno is None and e.filename is None:
+            # HDF5's read error through h5py (no errno, no file name): a
+            # damaged input, which the binary's check before this script
+            # cannot see all of; a write's failure has an errno. Until
+            # 2026-12-08 this named the output directory and exited 1.
+            say("%s: damaged or incomplete minrisk file: %s\n" % (path, e))
+            return usage
         say("%s: %s\n" % (e.filename or out_dir, e.strerror or e))
         return EXIT_FAIL
     except Exception as e:  # a bug: still one line, the traceback on request

@@ -606,6 +606,24 @@ def run_sections(page, run, f, att):
         page.table(indicator_table(run, "indicators-table"), "Concentration per mineral and stage (%d rows)" % n, n)
 
 
+FEW_TAIL_TRIALS = 50  # as `minrisk summary` (out/tables/attr_print.c)
+
+
+def few_tail_caveat(tail_trials):
+    """The caveat `minrisk summary` prints under a series whose ES 99 tail
+    set has under FEW_TAIL_TRIALS trials (0: not known), for the report:
+    one line for the series; "" when none has so few."""
+    few = [int(n) for n in (tail_trials if tail_trials is not None else []) if 0 < n < FEW_TAIL_TRIALS]
+    if not few:
+        return ""
+    lo, hi = min(few), max(few)
+    count = "%d" % lo if lo == hi else "%d to %d" % (lo, hi)
+    return ("Caveat: only %s tail trial%s (under %d) in %s: the shares, removals and their intervals "
+            "rest on few trials and are unreliable."
+            % (count, "" if hi == 1 else "s", FEW_TAIL_TRIALS,
+               "every series" if len(few) == len(tail_trials) else "%d of the series" % len(few)))
+
+
 def attribution_sections(page, att, run):
     name_attribution(att, run)
     page.section("attribution", "Attribution")
@@ -620,6 +638,9 @@ def attribution_sections(page, att, run):
                 if run.format_version >= (1, 8) else
                 " Importance-sampled run, format 1.7: these are of the sampled trials, unweighted "
                 "(the tilted law); format 1.8 weights them."))
+    few = few_tail_caveat(att["tail_trials"])
+    if few:
+        page.add('<p class="note">%s</p>' % esc(few))
     for kind, title, question in ATTR_BREAKDOWNS:
         if not any(k == kind for k in att["kind"]):
             continue

@@ -61,6 +61,12 @@ def check_estimators(args):
     """report.py's estimators against values worked out by hand."""
     rp = load_report_module(args)
     ones = lambda n: np.ones(n)
+    # the few-tail-trials caveat (summary's rule: under 50, 0 not known)
+    check(rp.few_tail_caveat(np.array([50, 50])) == "" and rp.few_tail_caveat(None) == "" and
+          rp.few_tail_caveat(np.array([0, 0])) == "", "few_tail_caveat: 50, None or 0 give a caveat")
+    check(rp.few_tail_caveat(np.array([49, 60, 1])).startswith(
+          "Caveat: only 1 to 49 tail trials (under 50) in 2 of the series:"),
+          "few_tail_caveat([49, 60, 1]): %r" % rp.few_tail_caveat(np.array([49, 60, 1])))
 
     def ms(x):
         v = np.sort(np.asarray(x, float))[::-1]
@@ -479,6 +485,13 @@ def mode_figures(args, tmp):
         for needle in (f.attrs["scenario_name"], "20261126", "1,000", f.attrs["software_version"],
                        f["run_info"].attrs["date"]):
             check(str(needle) in text, "the header does not state %r" % needle)
+        # summary's caveat under each series of few tail trials (under 50:
+        # 10 in each of 1,000 trials), in the report too (until 2026-12-08
+        # the page showed the intervals without it)
+        tt = f["attribution/tail_trials"][()]
+        want = "Caveat: only %d tail trials (under 50) in every series" % tt[0]
+        check(bool(np.all(tt == tt[0])) and tt[0] == 10 and want in text,
+              "no %r in the page (tail_trials %s)" % (want, tt))
         ind = f["indicators"]
         n_above = int(np.sum(ind["above_cap"][()] != 0))
         flagged = len(re.findall(r'<td class="l flag">ABOVE CAP</td>', text))
