@@ -60,6 +60,13 @@ static mr_status split_ids(char *buf, const char *what, const char **ids, int *n
                     what, s);
             return MR_BAD_INPUT;
         }
+        if (!strcmp(what, "sectors") && mr_scenario_reserved_sector_id(s)) {
+            fprintf(stderr,
+                    "minrisk init: --sectors: '%s' is reserved: the output names the sum over "
+                    "sectors 'total'; choose another id\n",
+                    s);
+            return MR_BAD_INPUT;
+        }
         for (int k = 0; k < *n; k++)
             if (!strcmp(ids[k], s)) {
                 fprintf(stderr, "minrisk init: --%s: '%s' is given twice\n", what, s);

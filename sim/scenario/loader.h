@@ -124,6 +124,12 @@ void mr_scenario_json_schema_print(FILE *out);
    digits, _ and -, at most 64 characters (docs/SCENARIO_FORMAT.md). */
 bool mr_scenario_valid_id(const char *s);
 
+/* A sector id the output cannot tell from the sum over sectors: "total" in
+   any case (the loss series of /attribution, /difference, the summary's
+   and export's tables name that sum "total"). Refused by the loader at the
+   key and by `minrisk init --sectors`. */
+bool mr_scenario_reserved_sector_id(const char *s);
+
 /* The did-you-mean rule of the loader's messages, shared with the command
    line's (sim/cmd/cli.c): the candidate closest to s within 2 edits (a swap
    of neighbours is one), fewer than the candidate has letters, a

@@ -104,6 +104,10 @@ static void js_mapping(JS *j, const char *path, int min, int max)
         const char *l = strrchr(sc_schema[idchild].path, '<');
         if (!strcmp(l, "<process name>")) /* importance.rates: names with '*' */
             fputs(",\"propertyNames\":{\"pattern\":\"^[A-Za-z0-9_./*-]+$\"}", out);
+        else if (!strcmp(sc_schema[idchild].path, "sectors.<id>")) /* not "total" */
+            fputs(",\"propertyNames\":{\"pattern\":\"" ID_PATTERN
+                  "\",\"not\":{\"pattern\":\"^[Tt][Oo][Tt][Aa][Ll]$\"}}",
+                  out);
         else if (strcmp(l, "<key path>"))
             fputs(",\"propertyNames\":{\"pattern\":\"" ID_PATTERN "\"}", out);
         fputs(",\"additionalProperties\":", out);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h> /* strcasecmp */
 
 /* ---------------------------------------------------------------- errors */
 
@@ -599,6 +600,11 @@ static bool valid_id(const char *s)
 bool mr_scenario_valid_id(const char *s)
 {
     return valid_id(s);
+}
+
+bool mr_scenario_reserved_sector_id(const char *s)
+{
+    return !strcasecmp(s, "total");
 }
 
 /* A reference to an existing id (`what` = "country", "mineral", "sector"). */

@@ -203,7 +203,8 @@ EOF
     "$bin" init --force "$tmp/run.yaml" || fail "init --force"
     cmp -s "$tmp/keep" "$tmp/run.yaml" || fail "init --force: not the same file"
     # bad ids, repeats
-    for opts in "--minerals 1x" "--minerals a,,b" "--sectors a,b,a" "--minerals a.b"; do
+    for opts in "--minerals 1x" "--minerals a,,b" "--sectors a,b,a" "--minerals a.b" \
+        "--sectors auto,Total"; do
         # shellcheck disable=SC2086
         "$bin" init $opts "$tmp/bad.yaml" 2>"$tmp/err"
         rc=$?
@@ -215,6 +216,10 @@ EOF
         fail "init --minerals 1x: message"
     "$bin" init --sectors a,b,a "$tmp/bad.yaml" 2>&1 | grep -qxF "minrisk init: --sectors: 'a' is given twice" ||
         fail "init --sectors a,b,a: message"
+    # the sum over sectors is the series 'total' (until 2026-12-08 a sector
+    # 'total' made two columns total_loss_gbp_m in the export)
+    "$bin" init --sectors auto,Total "$tmp/bad.yaml" 2>&1 | grep -xF "minrisk init: --sectors: 'Total' is reserved: the output names the sum over sectors 'total'; choose another id" >/dev/null ||
+        fail "init --sectors auto,Total: message"
     [ $status -eq 0 ] && echo "ok: init refuses to replace, bad ids"
     ;;
 *)
