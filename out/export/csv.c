@@ -68,7 +68,7 @@ void ex_undo_on_signal(ex *x)
 
 /* Remember a file or directory this export made. Out of memory: it is
    removed at once (a failed export leaves nothing, and a file not
-   remembered would be named stale by warn_stale), and the export fails. */
+   remembered would be named stale by after_export), and the export fails. */
 int ex_made(ex *x, const char *path, bool dir)
 {
     sigset_t old;

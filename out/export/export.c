@@ -314,10 +314,15 @@ static bool wrote(const ex *x, const char *dir, const char *name)
     return false;
 }
 
-/* After a successful export: one warning line on out for each directory
-   it wrote into that holds other CSVs (an earlier export's tables, which
-   would be taken for this file's: docs/EXPORT.md). */
-static void warn_stale(const ex *x, FILE *out)
+/* After a successful export, in each directory it wrote into (it holds
+   DIR's lock: no other export writes there): removes the hidden
+   temporaries (.NAME.csv.tmp) an export killed outright left, which this
+   one did not write over (until 2026-12-08 they stayed: an export without
+   --trials after a killed one with it kept .trials.csv.tmp, 2.7 MB of a
+   20,000-trial demo, and .annual_loss.csv.tmp, 21 MB); and prints one
+   warning line on out for each that holds other CSVs (an earlier export's
+   tables, which would be taken for this file's: docs/EXPORT.md). */
+static void after_export(const ex *x, FILE *out)
 {
     for (size_t k = 0; k < x->nmade; k++) {
         if (x->made_dir[k])
@@ -338,6 +343,12 @@ static void warn_stale(const ex *x, FILE *out)
         size_t n = 0, cap = 0;
         for (struct dirent *e; (e = readdir(d)) != NULL;) {
             size_t len = strlen(e->d_name);
+            if (e->d_name[0] == '.' && len > 8 && !strcmp(e->d_name + len - 8, ".csv.tmp")) {
+                char p[PATH_MAX_LEN];
+                if ((size_t)snprintf(p, sizeof p, "%s/%s", dir, e->d_name) < sizeof p)
+                    (void)unlink(p); /* a directory of that name stays */
+                continue;
+            }
             if (e->d_name[0] == '.' || len <= 4 || strcmp(e->d_name + len - 4, ".csv") ||
                 wrote(x, dir, e->d_name))
                 continue;
@@ -396,7 +407,7 @@ mr_status mr_export_csv(const char *file, const char *dir, const mr_export_opts 
         ex_undo(&x);
         x.nfiles = 0;
     } else {
-        warn_stale(&x, stderr);
+        after_export(&x, stderr);
     }
     ex_undo_on_signal(NULL);
     for (size_t k = 0; k < x.nmade; k++) {

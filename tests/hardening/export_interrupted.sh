@@ -47,15 +47,21 @@ done
 
 # SIGKILL at the same moment: nothing can be removed, but no table is under
 # its name (they get them together when the export ends): only hidden
-# temporaries, which the next export into the folder removes. Until
+# temporaries, which the next export into the folder removes (all of them,
+# also those of tables it does not write). Until
 # 2026-12-06 each table was renamed when written, and a killed export left
 # a folder of some of the tables (summary_loss.csv ... without trials.csv).
 stopped_export KILL
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 [ -z "$(ls out/csv)" ] || fail "KILL: tables left under their names: $(ls out/csv | tr '\n' ' ')"
-"$bin" export a.h5 --csv out/csv --trials -q 2>err.txt || fail "the export after the killed one: $?"
-[ "$(ls -A out/csv | grep -c '^\.')" -eq 0 ] || fail "temporaries left after the next export: $(ls -A out/csv)"
-[ -e out/csv/trials.csv ] && [ -e out/csv/summary_loss.csv ] || fail "the next export: tables missing"
+# The next export is one without --trials: it writes no trials.csv, so
+# the killed export's .trials.csv.tmp and .annual_loss.csv.tmp are not
+# its own names (until 2026-12-08 they stayed, hidden, 2.7 and 21 MB of a
+# 20,000-trial run; only a temporary of a name it wrote was removed).
+[ -e out/csv/.trials.csv.tmp ] || fail "KILL: no .trials.csv.tmp to remove"
+"$bin" export a.h5 --csv out/csv -q 2>err.txt || fail "the export after the killed one: $?"
+[ "$(ls -A out/csv | grep -c '^\.')" -eq 0 ] || fail "temporaries left after the next export: $(ls -A out/csv | tr '\n' ' ')"
+[ -e out/csv/summary_loss.csv ] && [ ! -e out/csv/trials.csv ] || fail "the next export: tables $(ls out/csv | tr '\n' ' ')"
 rm -rf out err.txt out.lock
 finish "an interrupted export left nothing; a killed one no table under its name"
