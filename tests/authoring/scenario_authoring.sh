@@ -220,6 +220,20 @@ EOF
     # 'total' made two columns total_loss_gbp_m in the export)
     "$bin" init --sectors auto,Total "$tmp/bad.yaml" 2>&1 | grep -xF "minrisk init: --sectors: 'Total' is reserved: the output names the sum over sectors 'total'; choose another id" >/dev/null ||
         fail "init --sectors auto,Total: message"
+    # a name not of a scenario (.yaml, .yml, any case): refused, even with
+    # --force (until 2026-12-08 `init --force r.h5` replaced a result file
+    # by YAML, and `init -` made a file named '-')
+    printf 'HDF' >"$tmp/r.h5"
+    for name in r.h5 - x.yaml.ckpt; do
+        (cd "$tmp" && "$bin" init --force "$name" 2>"$tmp/err")
+        rc=$?
+        [ $rc -eq 2 ] || fail "init --force $name exited $rc, expected 2"
+        grep -xF "minrisk init: '$name': a scenario's name ends in .yaml or .yml (see 'minrisk init --help')" "$tmp/err" >/dev/null ||
+            fail "init --force $name: '$(cat "$tmp/err")'"
+    done
+    [ "$(cat "$tmp/r.h5")" = HDF ] || fail "init --force r.h5 changed it"
+    [ -e "$tmp/-" ] && fail "init - made a file named '-'"
+    (cd "$tmp" && "$bin" init UPPER.YML) || fail "init UPPER.YML"
     [ $status -eq 0 ] && echo "ok: init refuses to replace, bad ids"
     ;;
 *)
