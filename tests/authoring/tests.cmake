@@ -1,6 +1,6 @@
 # authoring/tests.cmake - scenario authoring (issue 15, deliverable 4), label
 # `scenario`: `minrisk init`, every error of `minrisk validate` in file
-# order, the warnings of a scenario that can give no loss, and the JSON
+# order, the warnings of a scenario that can give no shortage loss, and the JSON
 # Schema of `minrisk validate --json-schema` (scenario_authoring.sh,
 # scenario_json_schema.py, scenario_error_order.py).
 # Included by tests/CMakeLists.txt (MINRISK_BIN, MINRISK_SRC).
