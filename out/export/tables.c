@@ -568,6 +568,15 @@ static int export_info(ex *x, const ex_run *r, const char *dir)
     csv_str(&c, "value");
     csv_row(&c);
     put_attrs(r->g, &c, "");
+    /* a comparison's or sweep's run: which (with --run its tables are
+       straight in DIR, and a sweep's variants share scenario_name) */
+    char gname[2 * NAME_LEN];
+    const ssize_t glen = H5Iget_name(r->g, gname, sizeof gname);
+    if (glen > 1 && (size_t)glen < sizeof gname) {
+        csv_str(&c, "group");
+        csv_str(&c, gname);
+        csv_row(&c);
+    }
     if (ex_exists(x->r.file, "run_info")) {
         hid_t ri = H5Gopen2(x->r.file, "run_info", H5P_DEFAULT);
         if (ri >= 0) {

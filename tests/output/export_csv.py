@@ -145,6 +145,8 @@ def expected_tables(g, root, trials):
         return out
     t["info.csv"] = attr_rows(g, "") + (attr_rows(root["run_info"], "run_info.")
                                          if "run_info" in root else [])
+    if g.name != "/":  # a comparison's or sweep's run: its group
+        t["info.csv"].append(["group", g.name])
     if "run_info" in root and "verification" in root["run_info"].attrs:  # as `run` prints it
         t["info.csv"].append(["run_info.verification_hex", "%016x" % int(root["run_info"].attrs["verification"])])
 
