@@ -331,8 +331,10 @@ static int print_world(const mr_scenario *sc, const mr_indicators *ind, const ch
             "%s  HHI_WGI  sum of share^2 x g, g = 10 - 2 (wgi_pv + 2.5): WGI political\n"
             "%s           stability rescaled to 0..10, higher = worse governance (EU\n"
             "%s           criticality method, Blengini et al. 2017, JRC)\n"
-            "%s  no WGI   a supplier without wgi_pv gets g = 5 (the scale's midpoint)\n",
-            prefix, prefix, prefix, prefix, prefix, prefix);
+            "%s  no WGI   a supplier without wgi_pv gets g = 5 (the scale's midpoint)\n"
+            "%s  ROW      a country with aggregate: true (many small suppliers) is left\n"
+            "%s           out of both and is never the top country\n",
+            prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix);
     if (ind->cap_from_policy)
         fprintf(out, "%s  cap      %.4g%%: the scenario's policies.diversification_cap\n", prefix,
                 100.0 * ind->cap);

@@ -29,8 +29,9 @@ static int print_indicators(FILE *out, const summary *s)
     fprintf(out,
             "\nStatic indicators (no sampling): HHI = sum of supplier shares squared, x10^4; "
             "HHI_WGI =\nsum of share^2 x (10 - 2 (wgi_pv + 2.5)), 0-10, governance-weighted "
-            "(EU method); * = a supplier\nwithout WGI, 5 assumed; ABOVE CAP = top share above "
-            "%.4g%%.\n\n",
+            "(EU method); * = a supplier\nwithout WGI, 5 assumed; a country with aggregate: "
+            "true (the rest of the world) is left\nout of both and is never the top country; "
+            "ABOVE CAP = top share above %.4g%%.\n\n",
             100.0 * s->cap);
     static const char *const head[] = {"mineral",     "stage",       "HHI (x10^4)", "HHI_WGI",
                                        "top country", "top share %", "flag"};
