@@ -807,7 +807,9 @@ static void put_uncertain_comment(Buf *b, const mr_scenario *sc)
         (unsigned long long)sc->uncertain_block_trials);
     for (int i = 0; i < sc->nuncertain; i++) {
         const mr_uncertain_param *q = &sc->uncertain[i];
-        put(b, "%s %s %s in [%.17g, %.17g]", i ? "," : "", q->path, kinds[q->kind], q->lo, q->hi);
+        char lo[32], hi[32]; /* the shortest that round-trips: 0.07, not 0.070000000000000007 */
+        put(b, "%s %s %s in [%s, %s]", i ? "," : "", q->path, kinds[q->kind],
+            num(lo, sizeof lo, q->lo), num(hi, sizeof hi, q->hi));
     }
     put(b, "\n");
 }

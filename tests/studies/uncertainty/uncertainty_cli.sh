@@ -55,6 +55,13 @@ paste - - - <"$tmp/st" | sort -u >"$tmp/stu"
 mean=$(values "$tmp/f.h5" /summary/total_loss_mean) || fail "fixed mean"
 [ "$(cut -f1 "$tmp/stu")" = "$mean" ] || fail "zero width: row mean $(cut -f1 "$tmp/stu") is not the run's $mean"
 
+# validate's comment of the uncertain block: each range as the file writes
+# it, the shortest decimal that reads back (until 2026-12-08 %.17g:
+# "uniform in [0.070000000000000007, 0.13]")
+"$bin" validate "$src/scenarios/uk-2024-uncertain.yaml" >"$tmp/v" 2>&1 || fail "validate uk-2024-uncertain"
+grep -F "# uncertain: 16 rows x 500 trials over events.cn-controls-ree.rate_per_year uniform in [0.07, 0.13], minerals.ree_heavy.market.stock_months triangular in [1, 6], minerals.lithium.price.elasticity beta in [0.04, 0.2]," "$tmp/v" >/dev/null ||
+    { grep "^# uncertain" "$tmp/v"; fail "validate: the uncertain comment"; }
+
 # one key with no effect, one that drives the loss
 OMP_NUM_THREADS=1 "$bin" uncertainty "$dir/two_keys.yaml" -o "$tmp/u1.h5" --rows 64 >"$tmp/out" ||
     fail "two-key study"
