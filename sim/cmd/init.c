@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
-#include <strings.h> /* strcasecmp */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -438,9 +437,7 @@ mr_status mr_cmd_init(int argc, char **argv)
         return mr_cli_usage_error("init", "%s", "missing FILE.yaml");
     /* a scenario's name: with --force, `init x.h5` replaced a result file
        by YAML, and `init -` made a file named '-' (until 2026-12-08) */
-    const size_t flen = strlen(file);
-    if (!(flen > 5 && !strcasecmp(file + flen - 5, ".yaml")) &&
-        !(flen > 4 && !strcasecmp(file + flen - 4, ".yml"))) {
+    if (!mr_outpath_scenario_name(file)) {
         char shown[512];
         return mr_cli_usage_error("init", "'%s': a scenario's name ends in .yaml or .yml",
                                   mr_printable(file, shown, sizeof shown));

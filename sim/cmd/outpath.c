@@ -177,12 +177,17 @@ static int check_name(const char *output, const char *opt, mr_error *err)
    b.yaml` for `-o b.h5`; the Python package's compare(a, b, c) takes its
    last argument as the output). After check_not_input, whose message says
    more for the scenario itself. */
+bool mr_outpath_scenario_name(const char *path)
+{
+    const size_t n = strlen(path);
+    return (n >= 5 && !strcasecmp(path + n - 5, ".yaml")) ||
+           (n >= 4 && !strcasecmp(path + n - 4, ".yml"));
+}
+
 static int check_not_yaml_name(const char *output, const char *opt, const char *file,
                                const char *ends, mr_error *err)
 {
-    size_t n = strlen(output);
-    bool yaml = (n >= 5 && !strcasecmp(output + n - 5, ".yaml")) ||
-                (n >= 4 && !strcasecmp(output + n - 4, ".yml"));
+    const bool yaml = mr_outpath_scenario_name(output);
     if (yaml)
         say(err,
             "%s: is named like a scenario file (.yaml, .yml), which %s would replace; choose "

@@ -32,6 +32,10 @@ typedef struct {
    in it (not "DIR/"); else -1 with err (one line naming the path). */
 int mr_outpath_check_dir(const char *path, mr_error *err);
 
+/* path is named like a scenario: it ends in .yaml or .yml, any case (a
+   result file must not be written there; init writes only there). */
+bool mr_outpath_scenario_name(const char *path);
+
 /* path is not named like minrisk's side files (.ckpt, .lock, .tmp.<pid>)
    nor like a scenario (.yaml, .yml, any case), which a file written there
    would replace; else -1 with err naming the option opt ("-o", "--json"),

@@ -136,13 +136,14 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
         return sc_fail(p, v, kp, "define at least one sector");
     for (int i = 0; i < n; i++) {
         const yaml_node_t *k = sc_pair_key(p, v, i);
-        char ckp[KP_MAX];
-        sc_kp_key(ckp, kp, sc_sval(k));
-        if (mr_scenario_reserved_sector_id(sc_sval(k)))
+        if (mr_scenario_reserved_sector_id(sc_sval(k))) {
+            char ckp[KP_MAX];
+            sc_kp_key(ckp, kp, sc_sval(k));
             return sc_fail(p, k, ckp,
                            "the sector id '%s' is reserved: the output names the sum over "
                            "sectors 'total'; choose another id (its name can still be '%s')",
                            sc_sval(k), sc_sval(k));
+        }
     }
     double *dsum = NULL;
     if (!(sc->sectors = sc_zalloc(p, (size_t)n, sizeof *sc->sectors)) ||
