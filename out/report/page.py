@@ -534,7 +534,9 @@ def run_sections(page, run, f, att):
                 "Loss over the whole %d-year horizon (GBP m) exceeded in 1 of R simulated horizons (log "
                 "scale): R = 1/(1-p) for the VaR at level p. Line: empirical curve from /trials; points "
                 "with whiskers: VaR at p = 0.5 ... 0.999 with its distribution-free 95%% confidence "
-                "interval; band: the same intervals joined. Dotted lines at R = %s."
+                "interval; band: the same intervals joined. The line puts the j-th largest of N losses at "
+                "R = N/(j - 1/2), the point of level p is the ceil(pN)-th smallest (the VaR's estimator), "
+                "so a point can sit just below the line at its R. Dotted lines at R = %s."
                 % (run.horizon_years, ", ".join(str(r) for r in RP_MARKS)),
                 fig_exceedance_horizon([run], "exceedance-horizon", False),
                 "horizon loss exceedance curves per sector and in total with confidence bands", fold=True)
