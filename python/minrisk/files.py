@@ -569,6 +569,8 @@ def open(path):  # noqa: A001 (the package's name for it)
                              % (path, int(ver[0]), int(ver[1]), FORMAT_MAJOR))
         kind = _text(f.attrs.get("kind"))
         if kind is None:
+            if not isinstance(f.get("summary"), h5py.Group):  # as `minrisk summary` refuses it
+                raise ValueError("%s: damaged or incomplete minrisk file: a run file without /summary" % path)
             return Run(path, f)
         cls = {"compare": Comparison, "sweep": Sweep, "uncertainty": Uncertainty}.get(kind)
         if cls is None:

@@ -261,12 +261,16 @@ def main():
         # a comparison, sweep or uncertainty file without the group of its
         # runs is damaged: ValueError naming it, as for any file that is not a
         # readable minrisk file (was a bare KeyError 'runs' from h5py)
-        for kind, missing in (("compare", "/runs"), ("sweep", "/variants"), ("uncertainty", "/base")):
+        # (and a run file without /summary, which `minrisk summary` calls
+        # damaged: until 2026-12-08 it opened as a Run of 'root' alone)
+        for kind, missing in (("compare", "/runs"), ("sweep", "/variants"), ("uncertainty", "/base"),
+                              ("run", "/summary")):
             path = os.path.join(tmp, "k.h5")
             with h5py.File(path, "w") as f:
                 f.attrs["format"] = "minrisk"
                 f.attrs["format_version"] = np.array([1, 8], dtype=np.int32)
-                f.attrs["kind"] = kind
+                if kind != "run":
+                    f.attrs["kind"] = kind
             try:
                 minrisk.open(path)
                 check(False, "open of a %s file without %s: no error" % (kind, missing))
