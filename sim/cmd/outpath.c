@@ -303,8 +303,9 @@ static mr_status check_path(const mr_outpath_req *q, const char *ckpt, mr_error 
         say(err, "minrisk %s: the output path is empty (-o '')", q->cmd);
         return MR_BAD_INPUT;
     }
-    if (ends_with(q->output, "/")) { /* a folder's name: "not a file name" */
-        mr_outpath_check_dir(q->output, err);
+    if (ends_with(q->output, "/")) { /* a folder's name, as -o DIR says (check_regular) */
+        say(err, "%s: is a directory's name; give a file name, e.g. -o %sresult.h5", q->output,
+            q->output);
         return MR_BAD_INPUT;
     }
     if (check_name(q->output, "-o", err) || check_regular(q->output, NULL, err) ||
