@@ -86,6 +86,16 @@ static int print_sweep_costs(mr_h5r *r, FILE *out, long long V, long long P, cha
                          unc[v][0] ? unc[v] : "-");
         }
         mr_tab_print(out, &t);
+        bool same = V > 1;
+        for (long long v = 1; v < V && same; v++)
+            same = cost[v] == cost[0];
+        if (same) /* the swept keys leave policies.cost alone: nothing to divide by */
+            fprintf(out,
+                    "(every variant states the same policy cost, GBP %.1fm: the swept keys do "
+                    "not change\npolicies.cost, so no variant costs more than the first; a grid "
+                    "cannot tie a cost to a\nsetting: compare scenarios that each state their "
+                    "own cost, docs/STUDIES.md)\n",
+                    cost[0] / MR_GBP_PER_MILLION);
         if (any_unc)
             fprintf(out, "(levers with no stated cost count as 0: a variant's loss avoided per "
                          "pound credits\nto its stated cost the effect of any such lever set "

@@ -68,6 +68,16 @@ grep -qF "$want" "$tmp/err" || { cat "$tmp/err"; fail "no warning that diversifi
 [ ! -s "$tmp/err" ] || { cat "$tmp/err"; fail "--quiet printed"; }
 "$bin" run "$src/tests/studies/sweep/cost_grid.yaml" -o "$tmp/c.h5" --threads 1 2>"$tmp/err" >/dev/null || fail "cost sweep"
 ! grep -q "warning" "$tmp/err" || { cat "$tmp/err"; fail "a warning about a policy cost, which is not meant to change the loss"; }
+# a stated cost that no swept key changes: the summary says why every
+# per-pound cell is n/a (until 2026-12-08 only the heading's "(n/a: no
+# more cost than the first, or another horizon)")
+printf 'extends: %s\nsimulation:\n  trials: 100\npolicies:\n  stockpile: {months: 0}\n  cost:\n    stockpile: {gbp_per_year: 1e6, source: "assumption: a test figure"}\nsweep:\n  policies.stockpile.months: [0, 6]\n' \
+    "$src/tests/studies/sweep/base.yaml" >"$tmp/fixed_cost.yaml"
+"$bin" run "$tmp/fixed_cost.yaml" -o "$tmp/fc.h5" --threads 1 -q || fail "fixed-cost sweep"
+"$bin" summary "$tmp/fc.h5" >"$tmp/fc.txt" || fail "summary of the fixed-cost sweep"
+grep -F "(every variant states the same policy cost, GBP 5.0m: the swept keys do not change" "$tmp/fc.txt" >/dev/null ||
+    { cat "$tmp/fc.txt"; fail "no note that every variant states the same cost"; }
+"$bin" summary "$tmp/c.h5" | grep -F "same policy cost" >/dev/null && fail "the note on a sweep whose cost changes"
 printf 'extends: %s\nsimulation:\n  trials: 20000\nsweep:\n  policies.stockpile.months: [0, 1, 2, 3, 4]\n  policies.diversification_cap: [null, 0.9, 0.8, 0.7]\n' \
     "$src/tests/studies/sweep/base.yaml" >"$tmp/big.yaml"
 MINRISK_MEMORY_LIMIT=200M "$bin" run "$tmp/big.yaml" -o "$tmp/big.h5" --threads 1 -q 2>"$tmp/err" >/dev/null
