@@ -331,21 +331,28 @@ static mr_status check_target(const char *file, int force, int *mode)
         fprintf(stderr, "minrisk init: %s\n", derr.msg);
         return MR_BAD_INPUT;
     }
-    if (lstat(file, &sb) != 0)
-        return MR_OK; /* what cannot be checked, the write says */
-    if (!force && S_ISREG(sb.st_mode)) {
+    const bool exists = lstat(file, &sb) == 0; /* else what cannot be checked, the write says */
+    if (exists && !S_ISREG(sb.st_mode)) {
+        fprintf(stderr,
+                "minrisk init: %s exists and is %s, not a regular file; --force replaces only "
+                "a regular file: give another FILE\n",
+                file, mr_file_kind(sb.st_mode)); /* with or without --force */
+        return MR_BAD_INPUT;
+    }
+    /* a scenario's name: with --force, `init x.h5` replaced a result file
+       by YAML, and `init -` made a file named '-' (until 2026-12-08) */
+    if (!mr_outpath_scenario_name(file)) {
+        char shown[512];
+        return mr_cli_usage_error("init", "'%s': a scenario's name ends in .yaml or .yml",
+                                  mr_printable(file, shown, sizeof shown));
+    }
+    if (exists && !force) {
         fprintf(stderr, "minrisk init: %s exists; use --force to replace it\n", file);
         return MR_BAD_INPUT;
     }
-    if (S_ISREG(sb.st_mode)) {
+    if (exists)
         *mode = (int)(sb.st_mode & 07777);
-        return MR_OK;
-    }
-    fprintf(stderr,
-            "minrisk init: %s exists and is %s, not a regular file; --force replaces only "
-            "a regular file: give another FILE\n",
-            file, mr_file_kind(sb.st_mode)); /* with or without --force */
-    return MR_BAD_INPUT;
+    return MR_OK;
 }
 
 static mr_status write_named(const char *file, const char *text, size_t size, int force, int mode);
@@ -435,13 +442,6 @@ mr_status mr_cmd_init(int argc, char **argv)
         return p.status;
     if (!file)
         return mr_cli_usage_error("init", "%s", "missing FILE.yaml");
-    /* a scenario's name: with --force, `init x.h5` replaced a result file
-       by YAML, and `init -` made a file named '-' (until 2026-12-08) */
-    if (!mr_outpath_scenario_name(file)) {
-        char shown[512];
-        return mr_cli_usage_error("init", "'%s': a scenario's name ends in .yaml or .yml",
-                                  mr_printable(file, shown, sizeof shown));
-    }
     char *mbuf = strdup(minerals), *sbuf = strdup(sectors);
     const char **mins = calloc(INIT_IDS_MAX, sizeof *mins);
     const char **secs = calloc(INIT_IDS_MAX, sizeof *secs);
