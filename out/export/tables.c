@@ -584,17 +584,13 @@ static int export_info(ex *x, const ex_run *r, const char *dir)
             /* the verification number as `minrisk run` prints it (16 hex
                digits; the row above is the u64 in decimal) */
             unsigned long long v;
-            hid_t a =
-                H5Aexists(ri, "verification") > 0 ? H5Aopen(ri, "verification", H5P_DEFAULT) : -1;
-            if (a >= 0 && H5Aread(a, H5T_NATIVE_ULLONG, &v) >= 0) {
+            if (mr_h5r_attr_get(ri, ".", "verification", H5T_NATIVE_ULLONG, 1, &v) == 0) {
                 char hex[24];
                 snprintf(hex, sizeof hex, "%016llx", v);
                 csv_str(&c, "run_info.verification_hex");
                 csv_str(&c, hex);
                 csv_row(&c);
             }
-            if (a >= 0)
-                H5Aclose(a);
             H5Gclose(ri);
         }
     }

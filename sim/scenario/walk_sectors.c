@@ -106,6 +106,11 @@ static int sector_entry(P *p, const yaml_node_t *v, const char *kp, int i, doubl
     p->sid[i] = s->id;
     sc_idhash_put(&p->hsid, i);
     sc_kp_key(skp, kp, id);
+    if (mr_scenario_reserved_sector_id(id))
+        return sc_fail(p, sc_pair_key(p, v, i), skp,
+                       "the sector id '%s' is reserved: the output names the sum over sectors "
+                       "'total'; choose another id (its name can still be '%s')",
+                       id, id);
     if (sc_map_open(p, sc_pair_val(p, v, i), skp, "sectors.<id>", &m) ||
         sc_get_str_or(p, &m, "name", id, &s->name) ||
         sc_get_num_path(p, &m, "output_gbp", true, &R_GBP_GT0, &s->output_gbp, &s->output_path) ||
@@ -134,17 +139,6 @@ int sc_walk_sectors(P *p, const yaml_node_t *v, const char *kp)
     int n = sc_npairs(v);
     if (n == 0)
         return sc_fail(p, v, kp, "define at least one sector");
-    for (int i = 0; i < n; i++) {
-        const yaml_node_t *k = sc_pair_key(p, v, i);
-        if (mr_scenario_reserved_sector_id(sc_sval(k))) {
-            char ckp[KP_MAX];
-            sc_kp_key(ckp, kp, sc_sval(k));
-            return sc_fail(p, k, ckp,
-                           "the sector id '%s' is reserved: the output names the sum over "
-                           "sectors 'total'; choose another id (its name can still be '%s')",
-                           sc_sval(k), sc_sval(k));
-        }
-    }
     double *dsum = NULL;
     if (!(sc->sectors = sc_zalloc(p, (size_t)n, sizeof *sc->sectors)) ||
         !(p->sid = sc_zalloc(p, (size_t)n, sizeof *p->sid)) ||
